@@ -1,0 +1,93 @@
+# mcp-uptime - one Makefile for the whole suite (GNU make).
+.DELETE_ON_ERROR:
+.SUFFIXES:
+
+PREFIX ?= /usr/local
+BINDIR ?= $(PREFIX)/bin
+MANDIR ?= $(PREFIX)/share/man
+PKG_CONFIG ?= pkg-config
+PKGS = libcurl libcjson hiredis openssl
+
+# B is the build directory; SAN=1 builds with ASan and UBSan (make san).
+B ?= build
+CFLAGS ?= -O2 -g
+WARN = -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
+       -Wformat=2 -Wvla -Wpointer-arith -Wno-missing-field-initializers
+# Warnings are errors in CI (CI=true) or with WERROR=1.
+ifneq ($(filter true 1,$(CI) $(WERROR)),)
+WARN += -Werror
+endif
+ifeq ($(SAN),1)
+SANFLAGS = -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+endif
+PKG_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(PKGS))
+PKG_LIBS := $(shell $(PKG_CONFIG) --libs $(PKGS))
+ALL_CFLAGS = -std=c11 -D_GNU_SOURCE -Ilib $(PKG_CFLAGS) $(CFLAGS) $(SANFLAGS) $(WARN) -MMD -MP
+ALL_LDFLAGS = $(LDFLAGS) $(SANFLAGS)
+LDLIBS = $(PKG_LIBS) -lm
+
+LIB_SRC = $(wildcard lib/*.c)
+LIB_OBJ = $(LIB_SRC:%.c=$(B)/%.o)
+TOOLS = mcp-probe mcp-aggregate
+BINS = $(B)/mcp-probe $(if $(wildcard aggregate/*.c),$(B)/mcp-aggregate)
+UNIT_SRC = $(wildcard tests/unit/test_*.c)
+UNITS = $(UNIT_SRC:tests/unit/%.c=$(B)/%)
+MANS = $(wildcard man/*.[1-8])
+
+all: $(BINS) $(UNITS)
+
+$(B)/%.o: %.c
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+$(B)/libmcp.a: $(LIB_OBJ)
+	rm -f $@
+	$(AR) rcs $@ $(LIB_OBJ)
+
+$(B)/mcp-probe: $(patsubst %.c,$(B)/%.o,$(wildcard probe/*.c)) $(B)/libmcp.a
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LDLIBS)
+
+$(B)/mcp-aggregate: $(patsubst %.c,$(B)/%.o,$(wildcard aggregate/*.c)) $(B)/libmcp.a
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LDLIBS)
+
+$(B)/test_%: $(B)/tests/unit/test_%.o $(B)/libmcp.a
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LDLIBS)
+
+# make test: the whole suite against the plain build, then against the
+# sanitizer build; one closing line "N passed, N failed".
+test: all
+	$(MAKE) SAN=1 B=build-san all
+	tests/run.sh build build-san
+
+check: all
+	tests/run.sh $(B)
+
+san:
+	$(MAKE) SAN=1 B=build-san all
+
+bench: all
+	tests/bench/run.sh $(B)
+
+install: $(BINS)
+	mkdir -p $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(MANDIR)/man7
+	for f in $(BINS); do cp $$f $(DESTDIR)$(BINDIR)/ && chmod 755 $(DESTDIR)$(BINDIR)/$${f##*/}; done
+	for f in $(MANS); do s=$${f##*.}; cp $$f $(DESTDIR)$(MANDIR)/man$$s/ && chmod 644 $(DESTDIR)$(MANDIR)/man$$s/$${f##*/}; done
+
+uninstall:
+	for t in $(TOOLS); do rm -f $(DESTDIR)$(BINDIR)/$$t; done
+	for f in $(MANS); do s=$${f##*.}; rm -f $(DESTDIR)$(MANDIR)/man$$s/$${f##*/}; done
+
+lint:
+	mandoc -Tlint -Wwarning $(MANS)
+	shellcheck -S warning scripts/* tests/*.sh tests/*.t .ci/run
+	clang-format --dry-run -Werror $(wildcard lib/*.[ch] probe/*.[ch] aggregate/*.[ch] tests/unit/*.c)
+
+format:
+	clang-format -i $(wildcard lib/*.[ch] probe/*.[ch] aggregate/*.[ch] tests/unit/*.c)
+
+clean:
+	rm -rf build build-san
+
+.PHONY: all test check san bench install uninstall lint format clean
+
+-include $(shell find $(B) -name '*.d' 2>/dev/null)

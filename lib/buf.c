@@ -1,0 +1,90 @@
+/*
+ * buf.c - a growable byte buffer with an optional hard cap.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "buf.h"
+
+static int
+grow(struct mcp_buf *b, size_t need)
+{
+	size_t cap;
+	char *p;
+
+	if (b->max && need > b->max)
+		return -1;
+	if (need + 1 <= b->cap)
+		return 0;
+	cap = b->cap ? b->cap : 64;
+	while (cap < need + 1) {
+		if (cap > (size_t)-1 / 2)
+			return -1;
+		cap *= 2;
+	}
+	if ((p = realloc(b->p, cap)) == NULL)
+		return -1;
+	b->p = p;
+	b->cap = cap;
+	return 0;
+}
+
+int
+mcp_buf_add(struct mcp_buf *b, const void *p, size_t len)
+{
+	if (len > (size_t)-1 - b->len - 1 || grow(b, b->len + len) == -1)
+		return -1;
+	if (len)
+		memcpy(b->p + b->len, p, len);
+	b->len += len;
+	b->p[b->len] = '\0';
+	return 0;
+}
+
+int
+mcp_buf_addc(struct mcp_buf *b, char c)
+{
+	return mcp_buf_add(b, &c, 1);
+}
+
+int
+mcp_buf_adds(struct mcp_buf *b, const char *s)
+{
+	return mcp_buf_add(b, s, strlen(s));
+}
+
+int
+mcp_buf_addf(struct mcp_buf *b, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(NULL, 0, fmt, ap);
+	va_end(ap);
+	if (n < 0 || grow(b, b->len + (size_t)n) == -1)
+		return -1;
+	va_start(ap, fmt);
+	vsnprintf(b->p + b->len, (size_t)n + 1, fmt, ap);
+	va_end(ap);
+	b->len += (size_t)n;
+	return 0;
+}
+
+void
+mcp_buf_reset(struct mcp_buf *b)
+{
+	b->len = 0;
+	if (b->p)
+		b->p[0] = '\0';
+}
+
+void
+mcp_buf_free(struct mcp_buf *b)
+{
+	free(b->p);
+	b->p = NULL;
+	b->len = b->cap = 0;
+}

@@ -1,0 +1,58 @@
+/*
+ * json.h - JSON text from cJSON trees: compact record output and RFC 8785
+ * canonical form (JCS), plus the I-JSON checks and SHA-256 hashing.
+ *
+ * cJSON is used for parsing only; its printer is lossy (numbers) and not
+ * canonical, so every byte the suite prints or hashes comes from here.
+ */
+#ifndef MCP_JSON_H
+#define MCP_JSON_H
+
+#include <stddef.h>
+
+#include <cJSON.h>
+
+#include "buf.h"
+
+/*
+ * Write v compactly, members in insertion order, numbers in ECMAScript
+ * Number::toString form (the JCS number rule).  Non-finite numbers fail.
+ * Returns 0, or -1 with a reason in err.
+ */
+int mcp_json_write(struct mcp_buf *out, const cJSON *v, char *err, size_t errlen);
+
+/*
+ * Write v in RFC 8785 canonical form: members sorted by UTF-16 code units,
+ * recursively; strings escaped per JCS; ES numbers.  Fails (-1, reason in
+ * err) on anything that is not I-JSON: duplicate member names, invalid
+ * UTF-8 (lone surrogates included), non-finite numbers.
+ */
+int mcp_jcs_write(struct mcp_buf *out, const cJSON *v, char *err, size_t errlen);
+
+/* The I-JSON checks alone, over a whole tree. */
+int mcp_ijson_check(const cJSON *v, char *err, size_t errlen);
+
+/* ECMAScript Number::toString of d into buf (at least 32 bytes); -1 if not finite. */
+int mcp_json_number(double d, char *buf, size_t len);
+
+/* Compare two UTF-8 strings by UTF-16 code units (<0, 0, >0). */
+int mcp_utf16_cmp(const char *a, const char *b);
+
+/* 1 when the len bytes at s are valid UTF-8 (no surrogates, no overlongs). */
+int mcp_utf8_valid(const char *s, size_t len);
+
+/*
+ * "sha256:" + lowercase hex SHA-256 of p (OpenSSL EVP) into out, which must
+ * hold at least MCP_HASH_LEN bytes.  Returns 0 or -1.
+ */
+#define MCP_HASH_LEN (7 + 64 + 1)
+int mcp_sha256_tag(const void *p, size_t len, char *out);
+
+/*
+ * The tool hash of the contract: JCS of the tools array sorted by "name"
+ * (UTF-16 order; the array is not modified), hashed as above.
+ * -1 with a reason when the tools are not I-JSON.
+ */
+int mcp_tool_hash(const cJSON *tools, char *out, char *err, size_t errlen);
+
+#endif

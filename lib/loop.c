@@ -1,0 +1,83 @@
+/*
+ * loop.c - the record loop shared by the tools that read records.
+ */
+#include <err.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "loop.h"
+
+/* Why a parsed line is not a record, or NULL when it is one. */
+static const char *
+not_record(const cJSON *rec)
+{
+	const cJSON *v, *type;
+
+	if (!cJSON_IsObject(rec))
+		return "not a JSON object";
+	v = cJSON_GetObjectItemCaseSensitive(rec, "v");
+	if (!cJSON_IsNumber(v) || v->valuedouble != 1)
+		return "missing \"v\":1";
+	type = cJSON_GetObjectItemCaseSensitive(rec, "type");
+	if (!cJSON_IsString(type))
+		return "missing \"type\"";
+	return NULL;
+}
+
+static int
+blank(const char *s, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (s[i] != ' ' && s[i] != '\t' && s[i] != '\r')
+			return 0;
+	return 1;
+}
+
+int
+mcp_loop(FILE *f, const char *name, mcp_loop_cb cb, void *arg, struct mcp_loop_stats *st)
+{
+	char *line = NULL;
+	size_t cap = 0;
+	ssize_t n;
+	const char *why, *end;
+	cJSON *rec;
+	int rc = 0, r;
+
+	memset(st, 0, sizeof(*st));
+	errno = 0;
+	while ((n = getline(&line, &cap, f)) != -1) {
+		st->lines++;
+		if (n > 0 && line[n - 1] == '\n')
+			line[--n] = '\0';
+		if (blank(line, (size_t)n))
+			continue;
+		rec = cJSON_ParseWithLengthOpts(line, (size_t)n, &end, 1);
+		why = rec == NULL ? "parse error" : not_record(rec);
+		if (why != NULL) {
+			warnx("%s:%ld: %s", name, st->lines, why);
+			st->bad++;
+			cJSON_Delete(rec);
+			continue;
+		}
+		r = cb(rec, st->lines, arg);
+		cJSON_Delete(rec);
+		if (r == -1) {
+			rc = -1;
+			break;
+		}
+		if (r == 1)
+			st->bad++;
+		else
+			st->good++;
+	}
+	if (rc == 0 && ferror(f)) {
+		warn("read %s", name);
+		rc = -1;
+	}
+	free(line);
+	return rc;
+}

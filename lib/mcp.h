@@ -1,0 +1,39 @@
+/*
+ * mcp.h - what every tool of the suite shares: exit status, time, names.
+ */
+#ifndef MCP_H
+#define MCP_H
+
+#include <stddef.h>
+
+/* The exit status table of the whole suite; see EXIT STATUS in each page. */
+enum mcp_exit {
+	MCP_EXIT_OK = 0,    /* success */
+	MCP_EXIT_FAIL = 1,  /* runtime failure; for mcp-probe, a broken target */
+	MCP_EXIT_USAGE = 2, /* usage or configuration error */
+};
+
+#define MCP_SLUG_MAX 80
+
+/*
+ * The current time in epoch seconds.  MCP_NOW, when set to a number,
+ * replaces the system clock (replays, back-fills, tests).
+ */
+double mcp_now(void);
+
+/* Monotonic seconds, for measuring durations; never affected by MCP_NOW. */
+double mcp_mono(void);
+
+/* 1 when s is a slug: [a-z0-9._-]{1,80}.  Regions follow the same rule. */
+int mcp_slug_ok(const char *s);
+
+/* Format epoch seconds as ISO-8601 UTC ("2026-11-22T14:03:00Z") into buf. */
+int mcp_iso8601(double t, char *buf, size_t len);
+
+/* Round to millisecond precision, as records carry times. */
+double mcp_ms_round(double t);
+
+/* Parse a positive decimal number of seconds; -1 when malformed. */
+double mcp_parse_seconds(const char *s);
+
+#endif

@@ -1,0 +1,227 @@
+/*
+ * targets.c - the targets file: "SLUG URL [key=value ...]" per line.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "mcp.h"
+#include "targets.h"
+
+#define WS " \t\r"
+
+/* A '#' at the start of the line or of a field starts a comment. */
+static void
+strip_comment(char *s)
+{
+	char *p;
+
+	for (p = s; *p != '\0'; p++)
+		if (*p == '#' && (p == s || strchr(WS, p[-1]) != NULL)) {
+			*p = '\0';
+			return;
+		}
+}
+
+static int
+set_str(char **dst, const char *val, const char *key, char *err, size_t errlen)
+{
+	if (*dst != NULL) {
+		snprintf(err, errlen, "%s given twice", key);
+		return -1;
+	}
+	if (*val == '\0') {
+		snprintf(err, errlen, "%s is empty", key);
+		return -1;
+	}
+	if ((*dst = strdup(val)) == NULL) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	return 0;
+}
+
+static int
+set_key(struct mcp_target *t, char *kv, char *err, size_t errlen)
+{
+	char *val;
+
+	if ((val = strchr(kv, '=')) == NULL) {
+		snprintf(err, errlen, "expected key=value, got \"%.40s\"", kv);
+		return -1;
+	}
+	*val++ = '\0';
+	if (strcmp(kv, "token_file") == 0)
+		return set_str(&t->token_file, val, kv, err, errlen);
+	if (strcmp(kv, "call") == 0)
+		return set_str(&t->call, val, kv, err, errlen);
+	if (strcmp(kv, "call_args") == 0)
+		return set_str(&t->call_args, val, kv, err, errlen);
+	if (strcmp(kv, "connect_to") == 0)
+		return set_str(&t->connect_to, val, kv, err, errlen);
+	if (strcmp(kv, "era") == 0) {
+		if (strcmp(val, "auto") != 0 && strcmp(val, "modern") != 0 &&
+		    strcmp(val, "legacy") != 0 && strcmp(val, "sse") != 0) {
+			snprintf(err, errlen, "era must be auto, modern, legacy or sse");
+			return -1;
+		}
+		return set_str(&t->era, val, kv, err, errlen);
+	}
+	if (strcmp(kv, "timeout") == 0) {
+		if ((t->timeout = mcp_parse_seconds(val)) < 0 || t->timeout > 3600) {
+			snprintf(err, errlen, "timeout must be seconds from 0 to 3600");
+			return -1;
+		}
+		return 0;
+	}
+	snprintf(err, errlen, "unknown key \"%.40s\"", kv);
+	return -1;
+}
+
+int
+mcp_target_parse(const char *line, struct mcp_target *t, char *err, size_t errlen)
+{
+	char *copy, *tok, *save = NULL;
+	int rc = -1;
+
+	memset(t, 0, sizeof(*t));
+	if ((copy = strdup(line)) == NULL) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	strip_comment(copy);
+	if ((tok = strtok_r(copy, WS, &save)) == NULL) {
+		free(copy);
+		return 0;
+	}
+	if (!mcp_slug_ok(tok)) {
+		snprintf(err, errlen, "bad slug \"%.40s\": want [a-z0-9._-]{1,80}", tok);
+		goto out;
+	}
+	t->slug = strdup(tok);
+	if ((tok = strtok_r(NULL, WS, &save)) == NULL) {
+		snprintf(err, errlen, "missing URL after slug");
+		goto out;
+	}
+	if (strncmp(tok, "http://", 7) != 0 && strncmp(tok, "https://", 8) != 0) {
+		snprintf(err, errlen, "URL must start with http:// or https://");
+		goto out;
+	}
+	t->url = strdup(tok);
+	if (t->slug == NULL || t->url == NULL) {
+		snprintf(err, errlen, "out of memory");
+		goto out;
+	}
+	while ((tok = strtok_r(NULL, WS, &save)) != NULL)
+		if (set_key(t, tok, err, errlen) == -1)
+			goto out;
+	rc = 1;
+out:
+	free(copy);
+	if (rc == -1)
+		mcp_target_free(t);
+	return rc;
+}
+
+static int
+dup_slug(const struct mcp_targets *ts, const char *slug)
+{
+	size_t i;
+
+	for (i = 0; i < ts->n; i++)
+		if (strcmp(ts->v[i].slug, slug) == 0)
+			return 1;
+	return 0;
+}
+
+static int
+add(struct mcp_targets *ts, size_t *cap, struct mcp_target *t)
+{
+	struct mcp_target *v;
+
+	if (ts->n == *cap) {
+		*cap = *cap ? *cap * 2 : 16;
+		if ((v = realloc(ts->v, *cap * sizeof(*v))) == NULL)
+			return -1;
+		ts->v = v;
+	}
+	ts->v[ts->n++] = *t;
+	return 0;
+}
+
+int
+mcp_targets_load(const char *path, struct mcp_targets *ts, char *err, size_t errlen)
+{
+	struct mcp_target t;
+	char *line = NULL, why[256];
+	size_t linecap = 0, cap = 0;
+	long lineno = 0;
+	ssize_t n;
+	FILE *f;
+	int r;
+
+	memset(ts, 0, sizeof(*ts));
+	if ((f = fopen(path, "r")) == NULL) {
+		snprintf(err, errlen, "%s", strerror(errno));
+		return -1;
+	}
+	errno = 0;
+	while ((n = getline(&line, &linecap, f)) != -1) {
+		lineno++;
+		if (n > 0 && line[n - 1] == '\n')
+			line[n - 1] = '\0';
+		if ((r = mcp_target_parse(line, &t, why, sizeof(why))) == 0)
+			continue;
+		if (r == 1 && dup_slug(ts, t.slug)) {
+			snprintf(why, sizeof(why), "slug \"%s\" given twice", t.slug);
+			mcp_target_free(&t);
+			r = -1;
+		}
+		if (r == 1) {
+			t.lineno = lineno;
+			if (add(ts, &cap, &t) == 0)
+				continue;
+			mcp_target_free(&t);
+			snprintf(why, sizeof(why), "out of memory");
+		}
+		snprintf(err, errlen, "%ld: %s", lineno, why);
+		goto fail;
+	}
+	if (ferror(f)) {
+		snprintf(err, errlen, "%s", strerror(errno ? errno : EIO));
+		goto fail;
+	}
+	free(line);
+	fclose(f);
+	return 0;
+fail:
+	free(line);
+	fclose(f);
+	mcp_targets_free(ts);
+	return -1;
+}
+
+void
+mcp_target_free(struct mcp_target *t)
+{
+	free(t->slug);
+	free(t->url);
+	free(t->token_file);
+	free(t->call);
+	free(t->call_args);
+	free(t->connect_to);
+	free(t->era);
+	memset(t, 0, sizeof(*t));
+}
+
+void
+mcp_targets_free(struct mcp_targets *ts)
+{
+	size_t i;
+
+	for (i = 0; i < ts->n; i++)
+		mcp_target_free(&ts->v[i]);
+	free(ts->v);
+	memset(ts, 0, sizeof(*ts));
+}

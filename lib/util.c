@@ -1,0 +1,85 @@
+/*
+ * util.c - time, names and numbers shared by the tools.
+ */
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "mcp.h"
+
+double
+mcp_now(void)
+{
+	struct timespec ts;
+	const char *s;
+	char *end;
+	double t;
+
+	if ((s = getenv("MCP_NOW")) != NULL && *s != '\0') {
+		errno = 0;
+		t = strtod(s, &end);
+		if (errno == 0 && *end == '\0' && isfinite(t) && t >= 0)
+			return t;
+	}
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+double
+mcp_mono(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+int
+mcp_slug_ok(const char *s)
+{
+	size_t n;
+
+	for (n = 0; s[n] != '\0'; n++) {
+		if (n == MCP_SLUG_MAX)
+			return 0;
+		if (!((s[n] >= 'a' && s[n] <= 'z') || (s[n] >= '0' && s[n] <= '9') ||
+		    s[n] == '.' || s[n] == '_' || s[n] == '-'))
+			return 0;
+	}
+	return n > 0;
+}
+
+int
+mcp_iso8601(double t, char *buf, size_t len)
+{
+	struct tm tm;
+	time_t secs = (time_t)floor(t);
+
+	if (gmtime_r(&secs, &tm) == NULL)
+		return -1;
+	if (strftime(buf, len, "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
+		return -1;
+	return 0;
+}
+
+double
+mcp_ms_round(double t)
+{
+	return round(t * 1000.0) / 1000.0;
+}
+
+double
+mcp_parse_seconds(const char *s)
+{
+	char *end;
+	double d;
+
+	errno = 0;
+	d = strtod(s, &end);
+	if (errno != 0 || end == s || *end != '\0' || !isfinite(d) || d <= 0)
+		return -1;
+	return d;
+}

@@ -1,0 +1,151 @@
+/*
+ * auth.c - the auth posture without a token: the Bearer challenge of a 401
+ * and the OAuth protected-resource metadata it leads to (RFC 9728).
+ */
+#include <ctype.h>
+#include <string.h>
+#include <strings.h>
+
+#include "probe.h"
+
+/* 1 when one of the challenges in a WWW-Authenticate value is Bearer. */
+int
+auth_is_bearer(const char *c)
+{
+	const char *s;
+
+	for (s = c; (s = strcasestr(s, "bearer")) != NULL; s += 6)
+		if ((s == c || s[-1] == ' ' || s[-1] == ',') && (s[6] == '\0' || s[6] == ' '))
+			return 1;
+	return 0;
+}
+
+/*
+ * The value of auth-param name (quoted or token form) in a challenge, in
+ * buf; NULL when absent.
+ */
+const char *
+auth_param(const char *c, const char *name, char *buf, size_t len)
+{
+	size_t n = strlen(name), i;
+	const char *s, *v;
+
+	for (s = c; (s = strcasestr(s, name)) != NULL; s += n) {
+		if (s != c && s[-1] != ' ' && s[-1] != ',' && s[-1] != '\t')
+			continue;
+		v = s + n;
+		while (*v == ' ')
+			v++;
+		if (*v++ != '=')
+			continue;
+		while (*v == ' ')
+			v++;
+		i = 0;
+		if (*v == '"') {
+			for (v++; *v != '\0' && *v != '"' && i + 1 < len; v++) {
+				if (*v == '\\' && v[1] != '\0')
+					v++;
+				buf[i++] = *v;
+			}
+		} else {
+			for (; *v != '\0' && *v != ',' && !isspace((unsigned char)*v) && i + 1 < len; v++)
+				buf[i++] = *v;
+		}
+		buf[i] = '\0';
+		return buf;
+	}
+	return NULL;
+}
+
+/* url resolved against the target's URL, into buf. */
+static int
+resolve(const struct probe *p, const char *url, int keep_path, char *buf, size_t len)
+{
+	CURLU *u = curl_url();
+	char *out = NULL, *path = NULL;
+	int rc = -1, n;
+
+	if (u == NULL || curl_url_set(u, CURLUPART_URL, p->t->url, 0) != CURLUE_OK)
+		goto out;
+	curl_url_set(u, CURLUPART_USER, NULL, 0);
+	curl_url_set(u, CURLUPART_PASSWORD, NULL, 0);
+	curl_url_set(u, CURLUPART_QUERY, NULL, 0);
+	curl_url_set(u, CURLUPART_FRAGMENT, NULL, 0);
+	if (keep_path) {
+		/* The well-known URI with the resource's path appended. */
+		if (curl_url_get(u, CURLUPART_PATH, &path, 0) != CURLUE_OK || strcmp(path, "/") == 0)
+			goto out;
+		n = snprintf(buf, len, "%s%s", url, path);
+		if (n < 0 || (size_t)n >= len)
+			goto out;
+		url = buf;
+	}
+	if (curl_url_set(u, CURLUPART_URL, url, 0) != CURLUE_OK ||
+	    curl_url_get(u, CURLUPART_URL, &out, 0) != CURLUE_OK)
+		goto out;
+	n = snprintf(buf, len, "%s", out);
+	rc = n < 0 || (size_t)n >= len ? -1 : 0;
+out:
+	curl_free(out);
+	curl_free(path);
+	curl_url_cleanup(u);
+	return rc;
+}
+
+/*
+ * The n-th place to look for the metadata (2025-11-25 order): the
+ * challenge's resource_metadata, then the well-known URI with the path,
+ * then without.  -1 when there is no n-th place.
+ */
+int
+auth_prm_url(const struct probe *p, int n, char *buf, size_t len)
+{
+	char v[2048];
+
+	switch (n) {
+	case 0:
+		if (p->challenge == NULL ||
+		    auth_param(p->challenge, "resource_metadata", v, sizeof(v)) == NULL || v[0] == '\0')
+			return -1;
+		return resolve(p, v, 0, buf, len);
+	case 1:
+		return resolve(p, "/.well-known/oauth-protected-resource", 1, buf, len);
+	case 2:
+		return resolve(p, "/.well-known/oauth-protected-resource", 0, buf, len);
+	}
+	return -1;
+}
+
+/* The metadata answer: JSON with a non-empty authorization_servers. */
+int
+auth_prm_ok(const struct xfer *x, cJSON **detail, char *why, size_t len)
+{
+	const cJSON *as, *res, *e;
+	cJSON *d, *a;
+
+	if (!cJSON_IsObject(x->msg)) {
+		snprintf(why, len, "not a JSON object");
+		return -1;
+	}
+	as = cJSON_GetObjectItemCaseSensitive(x->msg, "authorization_servers");
+	if (!cJSON_IsArray(as) || cJSON_GetArraySize(as) == 0) {
+		snprintf(why, len, "no authorization_servers");
+		return -1;
+	}
+	d = cJSON_CreateObject();
+	cJSON_AddStringToObject(d, "resource_metadata", x->p->prm_url);
+	a = cJSON_AddArrayToObject(d, "authorization_servers");
+	cJSON_ArrayForEach(e, as) {
+		if (!cJSON_IsString(e)) {
+			snprintf(why, len, "authorization_servers holds a non-string");
+			cJSON_Delete(d);
+			return -1;
+		}
+		cJSON_AddItemToArray(a, cJSON_CreateString(e->valuestring));
+	}
+	res = cJSON_GetObjectItemCaseSensitive(x->msg, "resource");
+	if (cJSON_IsString(res))
+		cJSON_AddStringToObject(d, "resource", res->valuestring);
+	*detail = d;
+	return 0;
+}

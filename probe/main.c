@@ -1,0 +1,200 @@
+/*
+ * mcp-probe - run the eight-step MCP probe against one server or a fleet
+ * and print one JSON record per step and one result per target.
+ */
+#include <err.h>
+#include <errno.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "mcp.h"
+#include "probe.h"
+#include "rec.h"
+#include "version.h"
+
+static void
+usage(void)
+{
+	fprintf(stderr,
+	    "usage: mcp-probe -r region [-a json] [-C connect-to] [-c tool] [-m bytes]\n"
+	    "           [-s slug] [-T token-file] [-t seconds] [-w seconds] [--cacert file] url\n"
+	    "       mcp-probe -r region -f targets-file [-n] [-j jobs] [-m bytes]\n"
+	    "           [-t seconds] [-w seconds] [--cacert file]\n");
+	exit(MCP_EXIT_USAGE);
+}
+
+static long
+parse_size(const char *s)
+{
+	char *end;
+	long v;
+
+	errno = 0;
+	v = strtol(s, &end, 10);
+	if (errno != 0 || end == s || v <= 0)
+		return -1;
+	if (*end == 'k' || *end == 'K')
+		v *= 1024, end++;
+	else if (*end == 'm' || *end == 'M')
+		v *= 1024 * 1024, end++;
+	return *end == '\0' && v <= 1024L * 1024 * 1024 ? v : -1;
+}
+
+/* A token file must be a regular file only its owner can read. */
+static void
+check_token_file(const char *path, long lineno)
+{
+	struct stat st;
+	char where[32] = "";
+
+	if (lineno > 0)
+		snprintf(where, sizeof(where), "line %ld: ", lineno);
+	if (stat(path, &st) == -1 || access(path, R_OK) == -1)
+		errx(MCP_EXIT_USAGE, "%stoken file %s: %s", where, path, strerror(errno));
+	if (!S_ISREG(st.st_mode))
+		errx(MCP_EXIT_USAGE, "%stoken file %s: not a regular file", where, path);
+	if (st.st_mode & (S_IRWXG | S_IRWXO))
+		errx(MCP_EXIT_USAGE, "%stoken file %s: readable by group or others (chmod 600)",
+		    where, path);
+}
+
+static void
+check_target(const struct mcp_target *t)
+{
+	cJSON *args;
+
+	if (t->token_file != NULL)
+		check_token_file(t->token_file, t->lineno);
+	if (t->call_args != NULL) {
+		args = cJSON_Parse(t->call_args);
+		if (!cJSON_IsObject(args))
+			errx(MCP_EXIT_USAGE, "%s: call arguments must be a JSON object", t->slug);
+		cJSON_Delete(args);
+	}
+	if (t->connect_to != NULL && strchr(t->connect_to, ':') == NULL)
+		errx(MCP_EXIT_USAGE, "%s: connect_to must be HOST:PORT:ADDR:PORT", t->slug);
+}
+
+/* The slug of a lone URL given without -s: its host, made a slug. */
+static char *
+default_slug(const char *url)
+{
+	const char *h = strstr(url, "://");
+	char *s;
+	size_t i;
+
+	h = h ? h + 3 : url;
+	if (strchr(h, '@') != NULL && strchr(h, '@') < h + strcspn(h, "/?#"))
+		h = strchr(h, '@') + 1;
+	if ((s = strndup(h, strcspn(h, ":/?#"))) == NULL)
+		err(MCP_EXIT_FAIL, "strndup");
+	for (i = 0; s[i] != '\0'; i++) {
+		if (s[i] >= 'A' && s[i] <= 'Z')
+			s[i] += 'a' - 'A';
+		else if (!strchr("abcdefghijklmnopqrstuvwxyz0123456789._-", s[i]))
+			s[i] = '-';
+	}
+	if (i > MCP_SLUG_MAX)
+		s[MCP_SLUG_MAX] = '\0';
+	if (i == 0)
+		errx(MCP_EXIT_USAGE, "%s: no host in the URL; give -s slug", url);
+	return s;
+}
+
+int
+main(int argc, char *argv[])
+{
+	static const struct option longopts[] = {
+		{"cacert", required_argument, NULL, 'K'},
+		{"help", no_argument, NULL, 'h'},
+		{"version", no_argument, NULL, 'V'},
+		{NULL, 0, NULL, 0},
+	};
+	struct opts o = {.timeout = 30, .req_timeout = 10, .max_body = 4 << 20, .jobs = 64};
+	struct mcp_target one = {0};
+	struct mcp_targets ts = {0};
+	const char *file = NULL;
+	char *dslug = NULL;
+	char errbuf[512];
+	long v;
+	int ch, rc;
+	size_t i;
+
+	signal(SIGPIPE, SIG_DFL);
+	while ((ch = getopt_long(argc, argv, "a:C:c:f:hj:m:nr:s:T:t:Vw:", longopts, NULL)) != -1) {
+		switch (ch) {
+		case 'a': one.call_args = optarg; break;
+		case 'C': one.connect_to = optarg; break;
+		case 'c': one.call = optarg; break;
+		case 'f': file = optarg; break;
+		case 'j':
+			if ((v = parse_size(optarg)) < 1 || v > 100000)
+				errx(MCP_EXIT_USAGE, "-j: want 1 to 100000 jobs");
+			o.jobs = v;
+			break;
+		case 'K': o.cacert = optarg; break;
+		case 'm':
+			if ((v = parse_size(optarg)) < 1024)
+				errx(MCP_EXIT_USAGE, "-m: want a size of at least 1k (e.g. 4M)");
+			o.max_body = (size_t)v;
+			break;
+		case 'n': o.check_only = 1; break;
+		case 'r': o.region = optarg; break;
+		case 's': one.slug = optarg; break;
+		case 'T': one.token_file = optarg; break;
+		case 't':
+			if ((o.timeout = mcp_parse_seconds(optarg)) <= 0 || o.timeout > 3600)
+				errx(MCP_EXIT_USAGE, "-t: want seconds from 0 to 3600");
+			break;
+		case 'V': printf("mcp-probe %s\n", MCP_VERSION); return MCP_EXIT_OK;
+		case 'w':
+			if ((o.req_timeout = mcp_parse_seconds(optarg)) <= 0 || o.req_timeout > 3600)
+				errx(MCP_EXIT_USAGE, "-w: want seconds from 0 to 3600");
+			break;
+		default: usage();
+		}
+	}
+	argc -= optind;
+	argv += optind;
+	if (o.region == NULL || (file == NULL) == (argc == 0) || argc > 1)
+		usage();
+	if (!mcp_slug_ok(o.region))
+		errx(MCP_EXIT_USAGE, "-r %s: a region is [a-z0-9._-]{1,80}", o.region);
+	if (o.cacert != NULL && access(o.cacert, R_OK) == -1)
+		errx(MCP_EXIT_USAGE, "--cacert %s: %s", o.cacert, strerror(errno));
+	if (file != NULL) {
+		if (one.slug || one.token_file || one.call || one.call_args || one.connect_to)
+			errx(MCP_EXIT_USAGE, "-a, -C, -c, -s and -T go in the targets file with -f");
+		if (mcp_targets_load(file, &ts, errbuf, sizeof(errbuf)) == -1)
+			errx(MCP_EXIT_USAGE, "%s:%s", file, errbuf);
+	} else {
+		if (strncmp(argv[0], "http://", 7) != 0 && strncmp(argv[0], "https://", 8) != 0)
+			errx(MCP_EXIT_USAGE, "%s: the URL must start with http:// or https://", argv[0]);
+		if (one.slug != NULL && !mcp_slug_ok(one.slug))
+			errx(MCP_EXIT_USAGE, "-s %s: a slug is [a-z0-9._-]{1,80}", one.slug);
+		ts.v = &one;
+		ts.n = 1;
+		one.url = argv[0];
+		if (one.slug == NULL)
+			one.slug = dslug = default_slug(argv[0]);
+	}
+	for (i = 0; i < ts.n; i++)
+		check_target(&ts.v[i]);
+	if (o.check_only) {
+		fprintf(stderr, "mcp-probe: %zu targets ok\n", ts.n);
+		rc = MCP_EXIT_OK;
+	} else {
+		rc = run(&o, &ts);
+	}
+	if (file != NULL)
+		mcp_targets_free(&ts);
+	free(dslug);
+	if (mcp_rec_close_stdout() == -1)
+		rc = MCP_EXIT_FAIL;
+	return rc;
+}

@@ -1,0 +1,150 @@
+/*
+ * probe.h - mcp-probe: the eight-step MCP probe, one curl multi loop for a
+ * whole fleet.  Each target is a small state machine driven by completed
+ * transfers.
+ */
+#ifndef PROBE_H
+#define PROBE_H
+
+#include <stdio.h>
+
+#include <cJSON.h>
+#include <curl/curl.h>
+
+#include "buf.h"
+#include "sse.h"
+#include "targets.h"
+
+enum step { S_DNS, S_CONNECT, S_TLS, S_HTTP, S_AUTH, S_INIT, S_LIST, S_CALL, S_NSTEPS };
+enum status { ST_PENDING, ST_PASS, ST_FAIL, ST_SKIP };
+enum era { ERA_AUTO, ERA_MODERN, ERA_LEGACY, ERA_SSE };
+
+/* Options of the run, shared by every target (borrowed by each). */
+struct opts {
+	const char *region;
+	const char *cacert;   /* NULL: the system bundle */
+	double timeout;       /* total deadline per target, seconds */
+	double req_timeout;   /* per request, seconds */
+	size_t max_body;      /* response body cap, bytes */
+	long jobs;            /* targets in flight */
+	enum era era;
+	int check_only;       /* -n: validate the targets and stop */
+};
+
+struct probe;
+
+/* One HTTP exchange of a target. */
+struct xfer {
+	struct probe *p;             /* owner */
+	CURL *h;                     /* owned */
+	struct curl_slist *hdrs;     /* owned request headers */
+	struct mcp_buf req;          /* request body */
+	struct mcp_buf resp;         /* response body (JSON replies), capped */
+	struct mcp_sse sse;          /* parser for event-stream replies */
+	long status;
+	char ctype[96];
+	char *session;               /* Mcp-Session-Id received (owned, secret) */
+	char *www_auth;              /* WWW-Authenticate received (owned) */
+	char *location;              /* Location received (owned) */
+	char retry_after[32];
+	size_t got;                  /* response bytes received */
+	long want_id;                /* JSON-RPC id to match, or -1 */
+	cJSON *msg;                  /* the matched JSON-RPC response (owned) */
+	int bad_json;                /* a stream event for us did not parse */
+	int is_sse, overflow, headers_done, tls_seen, active;
+	double abort_at;             /* mono time: stop lingering after a match */
+	double started;              /* mono time the request was sent */
+	void (*done)(struct xfer *, CURLcode);
+};
+
+struct step_rec {
+	enum status status;
+	double ms;
+	cJSON *detail;               /* owned, or NULL */
+	const char *code;            /* static error code, or NULL */
+	char msg[256];
+};
+
+/* The probe of one target. */
+struct probe {
+	const struct opts *o;
+	struct mcp_target *t;        /* borrowed */
+	struct runner *r;            /* borrowed */
+	char id[33];
+	char url[2048];              /* the URL as printed: no userinfo */
+	char *token;                 /* owned, wiped on free */
+	char *auth_hdr;              /* owned "Authorization: Bearer …", wiped */
+	char region_hdr[128];        /* "X-Probe-Region: …" */
+	struct curl_slist *connect_to;  /* owned, or NULL */
+	double started_at;           /* epoch */
+	double mono0, deadline;      /* mono times */
+	double finished_mono;
+	struct step_rec steps[S_NSTEPS];
+	struct xfer x;               /* the request in flight */
+	char host[256];
+	int https;
+	char pinned[300];            /* ADDR:PORT of connect_to, or "" */
+	double timeout;              /* this target's deadline, seconds */
+	const char *skip_reason[S_NSTEPS];
+	double init_ms;              /* initialize time so far */
+	cJSON *init_detail;          /* owned until the initialize step passes */
+	char *challenge;             /* owned WWW-Authenticate of the 401 */
+	char prm_why[600];           /* why each metadata URL failed */
+	int deleted;
+	long next_id;
+	char *session;               /* owned, secret */
+	char proto[32];              /* negotiated protocol version */
+	const char *posture;         /* open, auth-walled, credentialed, NULL */
+	const char *transport;       /* streamable-http, sse, NULL */
+	const char *era_found;       /* modern, legacy, NULL */
+	long http_status;
+	cJSON *tools;                /* owned array, all pages */
+	char cursor[1024];
+	int pages;
+	char tool_hash[80];
+	double step_t0;              /* mono start of the step being timed */
+	int prm_try;                 /* which metadata URL is being fetched */
+	char prm_url[2048];
+	int done;
+};
+
+/* run.c */
+struct runner;
+int run(const struct opts *o, struct mcp_targets *ts);
+CURLM *runner_multi(struct runner *r);
+/* Called by a probe when it has finished (records may be written). */
+void runner_finish(struct runner *r, struct probe *p);
+
+/* xfer.c */
+int xfer_post(struct probe *p, struct xfer *x, const char *method, cJSON *params, long id,
+    void (*done)(struct xfer *, CURLcode));
+int xfer_get(struct probe *p, struct xfer *x, const char *url, const char *accept,
+    void (*done)(struct xfer *, CURLcode));
+int xfer_delete(struct probe *p, struct xfer *x, void (*done)(struct xfer *, CURLcode));
+void xfer_complete(struct xfer *x, CURLcode rc);
+int id_ok(const struct xfer *x);
+void xfer_reset(struct xfer *x);
+void xfer_free(struct xfer *x);
+double xfer_time(struct xfer *x, CURLINFO what);
+
+/* steps.c */
+int probe_init(struct probe *p, const struct opts *o, struct mcp_target *t, struct runner *r,
+    char *err, size_t errlen);
+void probe_start(struct probe *p);
+void probe_timeout(struct probe *p);
+void probe_free(struct probe *p);
+void step_pass(struct probe *p, enum step s, double ms, cJSON *detail);
+void step_fail(struct probe *p, enum step s, double ms, const char *code, const char *fmt, ...)
+    __attribute__((format(printf, 5, 6)));
+
+/* report.c */
+int report_format(struct probe *p, struct mcp_buf *out, char *err, size_t errlen);
+int probe_broken(const struct probe *p);
+
+/* auth.c */
+const char *auth_param(const char *challenge, const char *name, char *buf, size_t len);
+int auth_is_bearer(const char *challenge);
+int auth_prm_url(const struct probe *p, int n, char *buf, size_t len);
+int auth_prm_ok(const struct xfer *x, cJSON **detail, char *why, size_t len);
+
+#endif

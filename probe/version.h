@@ -1,0 +1,1 @@
+#define MCP_VERSION "0.1.0"

@@ -1,0 +1,388 @@
+/*
+ * xfer.c - one HTTP exchange of a probe: request headers, a capped
+ * response body, event-stream replies parsed as they arrive, and the
+ * JSON-RPC response matched by id.
+ */
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include <openssl/ssl.h>
+#include <openssl/x509.h>
+
+#include "json.h"
+#include "mcp.h"
+#include "probe.h"
+#include "version.h"
+
+/* How long a stream may stay open after it carried our response. */
+#define LINGER 0.2
+
+static char *
+header_value(const char *line, size_t len, const char *name)
+{
+	size_t n = strlen(name);
+	const char *v, *end;
+	char *s;
+
+	if (len <= n || strncasecmp(line, name, n) != 0 || line[n] != ':')
+		return NULL;
+	v = line + n + 1;
+	end = line + len;
+	while (v < end && (*v == ' ' || *v == '\t'))
+		v++;
+	while (end > v && isspace((unsigned char)end[-1]))
+		end--;
+	if ((s = malloc((size_t)(end - v) + 1)) == NULL)
+		return NULL;
+	memcpy(s, v, (size_t)(end - v));
+	s[end - v] = '\0';
+	return s;
+}
+
+/* The leaf certificate's days left, TLS version and cipher, once. */
+static void
+tls_info(struct xfer *x)
+{
+	struct curl_tlssessioninfo *ti = NULL;
+	struct probe *p = x->p;
+	cJSON *d;
+	X509 *cert;
+	int days = 0, secs = 0;
+
+	x->tls_seen = 1;
+	if (p->steps[S_TLS].detail != NULL)
+		return;
+	if (curl_easy_getinfo(x->h, CURLINFO_TLS_SSL_PTR, &ti) != CURLE_OK || ti == NULL ||
+	    ti->backend != CURLSSLBACKEND_OPENSSL || ti->internals == NULL)
+		return;
+	if ((d = cJSON_CreateObject()) == NULL)
+		return;
+	cJSON_AddStringToObject(d, "version", SSL_get_version(ti->internals));
+	cJSON_AddStringToObject(d, "cipher", SSL_get_cipher_name((SSL *)ti->internals));
+	if ((cert = SSL_get1_peer_certificate(ti->internals)) != NULL) {
+		if (ASN1_TIME_diff(&days, &secs, NULL, X509_get0_notAfter(cert)) == 1)
+			cJSON_AddNumberToObject(d, "days_left", days);
+		X509_free(cert);
+	}
+	p->steps[S_TLS].detail = d;
+}
+
+static void
+take(char **dst, char *v)
+{
+	if (v == NULL)
+		return;
+	free(*dst);
+	*dst = v;
+}
+
+static size_t
+on_header(char *b, size_t size, size_t n, void *arg)
+{
+	struct xfer *x = arg;
+	size_t len = size * n;
+	char *v;
+
+	if (!x->tls_seen && strncmp(x->p->t->url, "https:", 6) == 0)
+		tls_info(x);
+	if (len >= 5 && strncmp(b, "HTTP/", 5) == 0) {
+		/* A new status line (after 100 Continue): start over. */
+		x->ctype[0] = '\0';
+		x->headers_done = 0;
+		return len;
+	}
+	if (len <= 2 && (b[0] == '\r' || b[0] == '\n')) {
+		curl_easy_getinfo(x->h, CURLINFO_RESPONSE_CODE, &x->status);
+		if (x->status >= 200)
+			x->headers_done = 1;
+		x->is_sse = strncasecmp(x->ctype, "text/event-stream", 17) == 0;
+		return len;
+	}
+	if ((v = header_value(b, len, "content-type")) != NULL) {
+		snprintf(x->ctype, sizeof(x->ctype), "%s", v);
+		free(v);
+	}
+	take(&x->session, header_value(b, len, "mcp-session-id"));
+	take(&x->www_auth, header_value(b, len, "www-authenticate"));
+	take(&x->location, header_value(b, len, "location"));
+	if ((v = header_value(b, len, "retry-after")) != NULL) {
+		snprintf(x->retry_after, sizeof(x->retry_after), "%s", v);
+		free(v);
+	}
+	return len;
+}
+
+static int
+id_matches(const cJSON *msg, long want)
+{
+	const cJSON *id = cJSON_GetObjectItemCaseSensitive(msg, "id");
+
+	if (!cJSON_IsNumber(id) || id->valuedouble != (double)want)
+		return 0;
+	return cJSON_HasObjectItem(msg, "result") || cJSON_HasObjectItem(msg, "error");
+}
+
+int
+id_ok(const struct xfer *x)
+{
+	return x->msg != NULL && id_matches(x->msg, x->want_id);
+}
+
+static int
+on_event(const struct mcp_sse_event *ev, void *arg)
+{
+	struct xfer *x = arg;
+	cJSON *msg;
+
+	/* Priming events (empty data) and other event types are not ours. */
+	if (x->msg != NULL || ev->datalen == 0 || strcmp(ev->type, "message") != 0)
+		return 0;
+	if ((msg = cJSON_ParseWithLength(ev->data, ev->datalen)) == NULL) {
+		x->bad_json = 1;
+		return 0;
+	}
+	if (cJSON_IsObject(msg) && id_matches(msg, x->want_id)) {
+		x->msg = msg;
+		x->abort_at = mcp_mono() + LINGER;
+		return 0;
+	}
+	cJSON_Delete(msg);
+	return 0;
+}
+
+static size_t
+on_body(char *b, size_t size, size_t n, void *arg)
+{
+	struct xfer *x = arg;
+	size_t len = size * n;
+
+	x->got += len;
+	if (x->got > x->p->o->max_body) {
+		x->overflow = 1;
+		return 0;
+	}
+	if (x->is_sse) {
+		if (x->msg == NULL && mcp_sse_feed(&x->sse, b, len, on_event, x) == -1) {
+			x->overflow = 1;
+			return 0;
+		}
+		return len;
+	}
+	if (mcp_buf_add(&x->resp, b, len) == -1) {
+		x->overflow = 1;
+		return 0;
+	}
+	return len;
+}
+
+/* Options every request of the probe shares. */
+static int
+setup(struct probe *p, struct xfer *x, const char *url)
+{
+	double left = p->deadline - mcp_mono();
+	long ms;
+
+	if (x->h == NULL && (x->h = curl_easy_init()) == NULL)
+		return -1;
+	xfer_reset(x);
+	x->p = p;
+	x->resp.max = p->o->max_body;
+	mcp_sse_init(&x->sse, p->o->max_body);
+	if (left > p->o->req_timeout)
+		left = p->o->req_timeout;
+	ms = left > 0.001 ? (long)(left * 1000) : 1;
+	curl_easy_setopt(x->h, CURLOPT_URL, url);
+	curl_easy_setopt(x->h, CURLOPT_PRIVATE, x);
+	curl_easy_setopt(x->h, CURLOPT_NOSIGNAL, 1L);
+	curl_easy_setopt(x->h, CURLOPT_TIMEOUT_MS, ms);
+	curl_easy_setopt(x->h, CURLOPT_CONNECTTIMEOUT_MS, ms);
+	curl_easy_setopt(x->h, CURLOPT_FOLLOWLOCATION, 0L);
+	curl_easy_setopt(x->h, CURLOPT_PROTOCOLS_STR, "http,https");
+	curl_easy_setopt(x->h, CURLOPT_USERAGENT, "mcp-probe/" MCP_VERSION);
+	/* Debian's CApath disables libcurl's CA cache: 21 ms per handshake. */
+	curl_easy_setopt(x->h, CURLOPT_CAPATH, NULL);
+	if (p->o->cacert != NULL)
+		curl_easy_setopt(x->h, CURLOPT_CAINFO, p->o->cacert);
+	curl_easy_setopt(x->h, CURLOPT_SSL_VERIFYPEER, 1L);
+	curl_easy_setopt(x->h, CURLOPT_SSL_VERIFYHOST, 2L);
+	if (p->connect_to != NULL)
+		curl_easy_setopt(x->h, CURLOPT_CONNECT_TO, p->connect_to);
+	curl_easy_setopt(x->h, CURLOPT_HEADERFUNCTION, on_header);
+	curl_easy_setopt(x->h, CURLOPT_HEADERDATA, x);
+	curl_easy_setopt(x->h, CURLOPT_WRITEFUNCTION, on_body);
+	curl_easy_setopt(x->h, CURLOPT_WRITEDATA, x);
+	x->hdrs = curl_slist_append(x->hdrs, p->region_hdr);
+	if (p->auth_hdr != NULL)
+		x->hdrs = curl_slist_append(x->hdrs, p->auth_hdr);
+	return x->hdrs == NULL ? -1 : 0;
+}
+
+static int
+start(struct xfer *x, void (*done)(struct xfer *, CURLcode))
+{
+	curl_easy_setopt(x->h, CURLOPT_HTTPHEADER, x->hdrs);
+	x->done = done;
+	x->started = mcp_mono();
+	if (curl_multi_add_handle(runner_multi(x->p->r), x->h) != CURLM_OK)
+		return -1;
+	x->active = 1;
+	return 0;
+}
+
+static int
+add_hdr(struct xfer *x, const char *name, const char *value)
+{
+	char line[1200];
+	struct curl_slist *l;
+	int n;
+
+	n = snprintf(line, sizeof(line), "%s: %s", name, value);
+	if (n < 0 || (size_t)n >= sizeof(line))
+		return -1;
+	if ((l = curl_slist_append(x->hdrs, line)) == NULL)
+		return -1;
+	x->hdrs = l;
+	return 0;
+}
+
+int
+xfer_post(struct probe *p, struct xfer *x, const char *method, cJSON *params, long id,
+    void (*done)(struct xfer *, CURLcode))
+{
+	char err[128];
+	cJSON *msg;
+	int rc;
+
+	if (setup(p, x, p->t->url) == -1)
+		return -1;
+	if ((msg = cJSON_CreateObject()) == NULL)
+		return -1;
+	cJSON_AddStringToObject(msg, "jsonrpc", "2.0");
+	if (id >= 0)
+		cJSON_AddNumberToObject(msg, "id", (double)id);
+	cJSON_AddStringToObject(msg, "method", method);
+	if (params != NULL)
+		cJSON_AddItemToObject(msg, "params", params);
+	rc = mcp_json_write(&x->req, msg, err, sizeof(err));
+	cJSON_Delete(msg);
+	if (rc == -1)
+		return -1;
+	x->want_id = id;
+	if (add_hdr(x, "Content-Type", "application/json") == -1 ||
+	    add_hdr(x, "Accept", "application/json, text/event-stream") == -1)
+		return -1;
+	if (p->session != NULL && add_hdr(x, "Mcp-Session-Id", p->session) == -1)
+		return -1;
+	if (p->proto[0] != '\0' && add_hdr(x, "MCP-Protocol-Version", p->proto) == -1)
+		return -1;
+	curl_easy_setopt(x->h, CURLOPT_POSTFIELDS, x->req.p);
+	curl_easy_setopt(x->h, CURLOPT_POSTFIELDSIZE, (long)x->req.len);
+	return start(x, done);
+}
+
+int
+xfer_get(struct probe *p, struct xfer *x, const char *url, const char *accept,
+    void (*done)(struct xfer *, CURLcode))
+{
+	if (setup(p, x, url) == -1)
+		return -1;
+	x->want_id = -1;
+	if (add_hdr(x, "Accept", accept) == -1)
+		return -1;
+	curl_easy_setopt(x->h, CURLOPT_HTTPGET, 1L);
+	return start(x, done);
+}
+
+int
+xfer_delete(struct probe *p, struct xfer *x, void (*done)(struct xfer *, CURLcode))
+{
+	if (setup(p, x, p->t->url) == -1)
+		return -1;
+	x->want_id = -1;
+	if (add_hdr(x, "Mcp-Session-Id", p->session) == -1)
+		return -1;
+	if (p->proto[0] != '\0' && add_hdr(x, "MCP-Protocol-Version", p->proto) == -1)
+		return -1;
+	curl_easy_setopt(x->h, CURLOPT_CUSTOMREQUEST, "DELETE");
+	curl_easy_setopt(x->h, CURLOPT_NOBODY, 1L);
+	return start(x, done);
+}
+
+/* A JSON reply, read whole: the message for us, or whatever object it is. */
+static void
+parse_json_body(struct xfer *x)
+{
+	cJSON *msg;
+
+	if (x->msg != NULL || x->resp.len == 0)
+		return;
+	msg = cJSON_ParseWithLengthOpts(x->resp.p, x->resp.len, NULL, 1);
+	if (cJSON_IsObject(msg)) {
+		x->msg = msg;
+		return;
+	}
+	x->bad_json = 1;
+	cJSON_Delete(msg);
+}
+
+void
+xfer_complete(struct xfer *x, CURLcode rc)
+{
+	if (x->active) {
+		curl_multi_remove_handle(runner_multi(x->p->r), x->h);
+		x->active = 0;
+	}
+	if (x->status == 0)
+		curl_easy_getinfo(x->h, CURLINFO_RESPONSE_CODE, &x->status);
+	if (!x->is_sse && (rc == CURLE_OK || x->overflow == 0))
+		parse_json_body(x);
+	x->done(x, rc);
+}
+
+double
+xfer_time(struct xfer *x, CURLINFO what)
+{
+	curl_off_t us = 0;
+
+	if (x->h == NULL || curl_easy_getinfo(x->h, what, &us) != CURLE_OK)
+		return 0;
+	return us / 1000.0;
+}
+
+void
+xfer_reset(struct xfer *x)
+{
+	if (x->h != NULL)
+		curl_easy_reset(x->h);
+	curl_slist_free_all(x->hdrs);
+	x->hdrs = NULL;
+	mcp_buf_free(&x->req);
+	mcp_buf_free(&x->resp);
+	mcp_sse_free(&x->sse);
+	free(x->www_auth);
+	free(x->location);
+	free(x->session);
+	x->www_auth = x->location = x->session = NULL;
+	cJSON_Delete(x->msg);
+	x->msg = NULL;
+	x->status = 0;
+	x->ctype[0] = x->retry_after[0] = '\0';
+	x->got = 0;
+	x->want_id = -1;
+	x->bad_json = x->is_sse = x->overflow = x->headers_done = x->tls_seen = 0;
+	x->abort_at = 0;
+}
+
+void
+xfer_free(struct xfer *x)
+{
+	if (x->active && x->p != NULL)
+		curl_multi_remove_handle(runner_multi(x->p->r), x->h);
+	x->active = 0;
+	xfer_reset(x);
+	if (x->h != NULL)
+		curl_easy_cleanup(x->h);
+	x->h = NULL;
+}

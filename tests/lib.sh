@@ -1,0 +1,179 @@
+#!/usr/bin/env bash
+# shellcheck disable=SC2034 # variables set here are read by the scripts that source it
+# lib.sh - TAP helpers and real-component launchers for the test scripts
+# Sourced by tests/*.t.  MCP_BIN names the build directory under test.
+set -uo pipefail
+export LC_ALL=C
+TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+BIN=${MCP_BIN:-$TOP/build}
+export PATH="$BIN:$PATH"
+TMP=$(mktemp -d "${TMPDIR:-/tmp}/mcp-test.XXXXXX")
+_n=0
+_failed=0
+_pids=()
+
+cleanup() {
+	local p
+	for p in "${_pids[@]}"; do
+		kill "$p" 2>/dev/null
+	done
+	for p in "${_pids[@]}"; do
+		wait "$p" 2>/dev/null
+	done
+	rm -rf "$TMP"
+}
+trap cleanup EXIT
+
+# bg_pid PID: kill PID when the script ends.
+bg_pid() { _pids+=("$1"); }
+
+ok() {
+	local cond=$1
+	shift
+	_n=$((_n + 1))
+	if [ "$cond" = 0 ]; then
+		echo "ok $_n - $*"
+	else
+		echo "not ok $_n - $*"
+		_failed=$((_failed + 1))
+	fi
+}
+
+# is GOT WANT DESC
+is() {
+	local got=$1 want=$2
+	shift 2
+	if [ "$got" = "$want" ]; then
+		ok 0 "$@"
+	else
+		ok 1 "$@"
+		printf '#   got:  %s\n#   want: %s\n' "$got" "$want"
+	fi
+}
+
+# like GOT ERE DESC
+like() {
+	local got=$1 re=$2
+	shift 2
+	if printf '%s' "$got" | grep -Eq -- "$re"; then
+		ok 0 "$@"
+	else
+		ok 1 "$@"
+		printf '#   got:  %s\n#   want match: %s\n' "$got" "$re"
+	fi
+}
+
+# unlike GOT ERE DESC
+unlike() {
+	local got=$1 re=$2
+	shift 2
+	if printf '%s' "$got" | grep -Eq -- "$re"; then
+		ok 1 "$@"
+		printf '#   got:  %s\n#   must not match: %s\n' "$got" "$re"
+	else
+		ok 0 "$@"
+	fi
+}
+
+diag() { printf '# %s\n' "$*"; }
+
+done_testing() {
+	echo "1..$_n"
+	[ "$_failed" = 0 ]
+	exit
+}
+
+# skip_all REASON: the whole script cannot run here; says why.
+skip_all() {
+	echo "1..0 # SKIP $*"
+	exit 0
+}
+
+# wait_file FILE [TENTHS]: wait until FILE exists and is non-empty.
+wait_file() {
+	local f=$1 n=${2:-100}
+	while [ ! -s "$f" ] && [ "$n" -gt 0 ]; do
+		sleep 0.1
+		n=$((n - 1))
+	done
+	[ -s "$f" ]
+}
+
+# free_port: a TCP port on 127.0.0.1 that nobody listens on right now.
+free_port() {
+	node -e 'const s=require("net").createServer();s.listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})'
+}
+
+# wait_http URL [TENTHS]: wait until URL answers anything over HTTP.
+wait_http() {
+	local url=$1 n=${2:-100}
+	while [ "$n" -gt 0 ]; do
+		curl -s -o /dev/null --max-time 1 "$url" && return 0
+		sleep 0.1
+		n=$((n - 1))
+	done
+	return 1
+}
+
+# start_redis: a private redis-server on a unix socket in $TMP.
+# Sets REDIS_SOCK and exports MCP_REDIS.
+start_redis() {
+	REDIS_SOCK=$TMP/redis.sock
+	redis-server --port 0 --unixsocket "$REDIS_SOCK" --unixsocketperm 700 \
+	    --save '' --appendonly no --dir "$TMP" --daemonize no \
+	    --logfile "$TMP/redis.log" &
+	REDIS_PID=$!
+	bg_pid "$REDIS_PID"
+	local n=100
+	while ! redis-cli -s "$REDIS_SOCK" ping >/dev/null 2>&1 && [ "$n" -gt 0 ]; do
+		sleep 0.05
+		n=$((n - 1))
+	done
+	export MCP_REDIS="unix://$REDIS_SOCK"
+}
+
+# certs: the test CA and server certificates, made once per script in $TMP/certs.
+certs() {
+	[ -s "$TMP/certs/good.pem" ] || bash "$TOP/tests/fixtures/certs.sh" "$TMP/certs" >/dev/null
+}
+
+# start_fixture: the SDK fixture server (tests/fixtures/fixture.mjs) on
+# plain HTTP (FIX) and three TLS ports: good (FIX_TLS), expired
+# (FIX_EXPIRED) and self-signed (FIX_SELF).  FIXTURE_LOG records the
+# secrets it handed out or saw.
+start_fixture() {
+	certs
+	export FIXTURE_LOG=$TMP/fixture.log
+	export FIXTURE_TOKEN=${FIXTURE_TOKEN:-test-token-123}
+	local d=$TMP/certs
+	node "$TOP/tests/fixtures/fixture.mjs" --port-file "$TMP/fix.port" \
+	    --tls-cert "$d/good.pem" --tls-key "$d/good.key" --tls-port-file "$TMP/fix-tls.port" \
+	    --tls2-cert "$d/expired.pem" --tls2-key "$d/expired.key" --tls2-port-file "$TMP/fix-exp.port" \
+	    --tls3-cert "$d/self.pem" --tls3-key "$d/self.key" --tls3-port-file "$TMP/fix-self.port" \
+	    2>"$TMP/fixture.err" &
+	bg_pid $!
+	wait_file "$TMP/fix.port" && wait_file "$TMP/fix-self.port" || {
+		diag "fixture did not start: $(cat "$TMP/fixture.err")"
+		return 1
+	}
+	FIX=http://127.0.0.1:$(cat "$TMP/fix.port")
+	FIX_TLS=https://localhost:$(cat "$TMP/fix-tls.port")
+	FIX_EXPIRED=https://localhost:$(cat "$TMP/fix-exp.port")
+	FIX_SELF=https://localhost:$(cat "$TMP/fix-self.port")
+	wait_http "$FIX/health"
+}
+
+# start_everything MODE: the official server-everything (streamableHttp or
+# sse) on a free port.  Sets EVERYTHING to its base URL.
+start_everything() {
+	local mode=${1:-streamableHttp} port
+	port=$(free_port)
+	PORT=$port node "$TOP/tests/node_modules/@modelcontextprotocol/server-everything/dist/index.js" \
+	    "$mode" >"$TMP/everything-$mode.log" 2>&1 &
+	bg_pid $!
+	EVERYTHING=http://127.0.0.1:$port
+	wait_http "$EVERYTHING/" 100 || {
+		diag "server-everything did not start: $(tail -3 "$TMP/everything-$mode.log")"
+		return 1
+	}
+}
