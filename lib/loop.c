@@ -55,7 +55,8 @@ mcp_loop(FILE *f, const char *name, mcp_loop_cb cb, void *arg, struct mcp_loop_s
 			line[--n] = '\0';
 		if (blank(line, (size_t)n))
 			continue;
-		rec = cJSON_ParseWithLengthOpts(line, (size_t)n, &end, 1);
+		/* cJSON wants the terminating NUL inside the length it is given. */
+		rec = cJSON_ParseWithLengthOpts(line, (size_t)n + 1, &end, 1);
 		why = rec == NULL ? "parse error" : not_record(rec);
 		if (why != NULL) {
 			warnx("%s:%ld: %s", name, st->lines, why);

@@ -54,6 +54,7 @@ struct xfer {
 	int is_sse, overflow, headers_done, tls_seen, active;
 	double abort_at;             /* mono time: stop lingering after a match */
 	double started;              /* mono time the request was sent */
+	double tcp_at;               /* mono time TLS setup began (TCP up) */
 	void (*done)(struct xfer *, CURLcode);
 };
 

@@ -29,6 +29,7 @@ static const char *legacy_versions[] = {
 };
 
 static void send_list(struct probe *);
+static cJSON *http_detail(struct probe *, struct xfer *);
 static void send_call(struct probe *);
 static void finish(struct probe *);
 
@@ -110,6 +111,8 @@ fail_status(struct probe *p, enum step s, double ms, struct xfer *x)
 	long st = x->status;
 	char scope[128];
 
+	if (p->steps[s].detail == NULL)
+		p->steps[s].detail = http_detail(p, x);
 	if (st >= 300 && st < 400) {
 		step_fail(p, s, ms, "http_redirect", "HTTP %ld to %.200s (not followed)", st,
 		    x->location ? x->location : "nowhere");
@@ -223,7 +226,6 @@ net_steps(struct probe *p, struct xfer *x, CURLcode rc)
 	double total = xfer_time(x, CURLINFO_TOTAL_TIME_T);
 	cJSON *d;
 	long oserr = 0, port = 0;
-	int tls_ok;
 
 	if (rc == CURLE_COULDNT_RESOLVE_HOST) {
 		step_fail(p, S_DNS, total, "dns_nxdomain", "cannot resolve %s", p->host);
@@ -234,6 +236,8 @@ net_steps(struct probe *p, struct xfer *x, CURLcode rc)
 		return -1;
 	}
 	pass_dns(p, x, dns);
+	if (con == 0 && x->tcp_at > 0)
+		con = (x->tcp_at - x->started) * 1000.0;
 	if (con == 0 && rc != CURLE_OK) {
 		curl_easy_getinfo(x->h, CURLINFO_OS_ERRNO, &oserr);
 		if (rc == CURLE_OPERATION_TIMEDOUT)
@@ -254,10 +258,7 @@ net_steps(struct probe *p, struct xfer *x, CURLcode rc)
 		p->skip_reason[S_TLS] = "plain_http";
 		return 0;
 	}
-	tls_ok = app > 0 && (rc == CURLE_OK || x->headers_done || rc == CURLE_WRITE_ERROR ||
-	    rc == CURLE_OPERATION_TIMEDOUT || rc == CURLE_GOT_NOTHING || rc == CURLE_RECV_ERROR ||
-	    rc == CURLE_PARTIAL_FILE);
-	if (!tls_ok) {
+	if (app == 0) {
 		fail_tls(p, x, total - con, rc);
 		return -1;
 	}
@@ -462,6 +463,7 @@ on_initialize(struct xfer *x, CURLcode rc)
 		return;
 	}
 	if (x->msg == NULL || !id_ok(x)) {
+		p->steps[S_HTTP].detail = http_detail(p, x);
 		step_fail(p, S_HTTP, http_ms, "not_mcp", "HTTP %ld %.60s is not a JSON-RPC answer%s",
 		    x->status, x->ctype[0] ? x->ctype : "(no content type)",
 		    x->bad_json ? " (malformed JSON)" : "");

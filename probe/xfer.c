@@ -177,6 +177,23 @@ on_body(char *b, size_t size, size_t n, void *arg)
 	return len;
 }
 
+/*
+ * libcurl sets up TLS only once the TCP connection is made, so this marks
+ * the connect time even when the handshake then fails (libcurl's own
+ * CONNECT_TIME stays 0 in that case).
+ */
+static CURLcode
+on_ssl_ctx(CURL *h, void *ctx, void *arg)
+{
+	struct xfer *x = arg;
+
+	(void)h;
+	(void)ctx;
+	if (x->tcp_at == 0)
+		x->tcp_at = mcp_mono();
+	return CURLE_OK;
+}
+
 /* Options every request of the probe shares. */
 static int
 setup(struct probe *p, struct xfer *x, const char *url)
@@ -207,6 +224,8 @@ setup(struct probe *p, struct xfer *x, const char *url)
 		curl_easy_setopt(x->h, CURLOPT_CAINFO, p->o->cacert);
 	curl_easy_setopt(x->h, CURLOPT_SSL_VERIFYPEER, 1L);
 	curl_easy_setopt(x->h, CURLOPT_SSL_VERIFYHOST, 2L);
+	curl_easy_setopt(x->h, CURLOPT_SSL_CTX_FUNCTION, on_ssl_ctx);
+	curl_easy_setopt(x->h, CURLOPT_SSL_CTX_DATA, x);
 	if (p->connect_to != NULL)
 		curl_easy_setopt(x->h, CURLOPT_CONNECT_TO, p->connect_to);
 	curl_easy_setopt(x->h, CURLOPT_HEADERFUNCTION, on_header);
@@ -318,7 +337,8 @@ parse_json_body(struct xfer *x)
 
 	if (x->msg != NULL || x->resp.len == 0)
 		return;
-	msg = cJSON_ParseWithLengthOpts(x->resp.p, x->resp.len, NULL, 1);
+	/* cJSON wants the terminating NUL inside the length it is given. */
+	msg = cJSON_ParseWithLengthOpts(x->resp.p, x->resp.len + 1, NULL, 1);
 	if (cJSON_IsObject(msg)) {
 		x->msg = msg;
 		return;
@@ -373,6 +393,7 @@ xfer_reset(struct xfer *x)
 	x->want_id = -1;
 	x->bad_json = x->is_sse = x->overflow = x->headers_done = x->tls_seen = 0;
 	x->abort_at = 0;
+	x->tcp_at = 0;
 }
 
 void

@@ -7,6 +7,9 @@ export LC_ALL=C
 TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 BIN=${MCP_BIN:-$TOP/build}
 export PATH="$BIN:$PATH"
+# Sanitizer reports must not pass for an ordinary failure (exit 1).
+export ASAN_OPTIONS=${ASAN_OPTIONS:-exitcode=86:detect_leaks=1}
+export UBSAN_OPTIONS=${UBSAN_OPTIONS:-halt_on_error=1:print_stacktrace=1:exitcode=87}
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/mcp-test.XXXXXX")
 _n=0
 _failed=0
