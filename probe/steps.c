@@ -847,7 +847,10 @@ probe_start(struct probe *p)
 	ci = cJSON_AddObjectToObject(params, "clientInfo");
 	cJSON_AddStringToObject(ci, "name", "mcp-probe");
 	cJSON_AddStringToObject(ci, "version", MCP_VERSION);
-	if (xfer_post(p, &p->x, "initialize", params, p->next_id++, on_initialize) == -1) {
+	if (xfer_post(p, &p->x, "initialize", params, p->next_id++, on_initialize) == 0) {
+		/* Each target measures its own dns, connect and tls. */
+		curl_easy_setopt(p->x.h, CURLOPT_FRESH_CONNECT, 1L);
+	} else {
 		step_fail(p, S_DNS, 0, "transfer_failed", "cannot start a request");
 		finish(p);
 	}

@@ -31,6 +31,8 @@ run_one() {
 	if [ "$f" = 0 ]; then
 		printf '%-40s ok   %3d tests  %3ds%s\n' "$label" "$p" $((SECONDS - start)) \
 		    "$(grep -m1 '^1\.\.0 # SKIP' "$out" | sed 's/^1\.\.0 # / /')"
+		# A check left out is never silent: its reason is shown.
+		grep -i '^# .*skipped' "$out" | sed 's/^/    /'
 	else
 		printf '%-40s FAIL %3d of %d\n' "$label" "$f" $((p + f))
 		sed 's/^/    /' "$out"

@@ -1,0 +1,643 @@
+/*
+ * json.c - JSON text from cJSON trees: compact record output, RFC 8785
+ * canonical form (JCS), the I-JSON checks and SHA-256 tags.
+ */
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <openssl/evp.h>
+
+#include "json.h"
+
+/*
+ * cJSON stops nesting at CJSON_NESTING_LIMIT when parsing; trees built by
+ * hand have no such bound, so the writers keep their own to protect the stack.
+ */
+#define MAX_DEPTH 1000
+
+/* A truncated reason is still a useful reason, so truncation is accepted. */
+static int
+fail(char *err, size_t errlen, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (err != NULL && errlen > 0) {
+		va_start(ap, fmt);
+		vsnprintf(err, errlen, fmt, ap);
+		va_end(ap);
+	}
+	return -1;
+}
+
+/*
+ * Decode one UTF-8 sequence of the n bytes at s into *cp.  Returns its length
+ * (1-4), or 0 when it is not well-formed UTF-8 per RFC 3629: overlong forms,
+ * surrogates (ED A0..BF) and code points past U+10FFFF are all refused.
+ */
+static size_t
+utf8_decode(const unsigned char *s, size_t n, unsigned long *cp)
+{
+	unsigned char lo = 0x80, hi = 0xbf;
+	size_t len, i;
+
+	if (s[0] < 0x80) {
+		*cp = s[0];
+		return 1;
+	}
+	if (s[0] >= 0xc2 && s[0] <= 0xdf) {
+		len = 2;
+		*cp = s[0] & 0x1f;
+	} else if (s[0] >= 0xe0 && s[0] <= 0xef) {
+		len = 3;
+		*cp = s[0] & 0x0f;
+		if (s[0] == 0xe0)
+			lo = 0xa0;
+		else if (s[0] == 0xed)
+			hi = 0x9f;
+	} else if (s[0] >= 0xf0 && s[0] <= 0xf4) {
+		len = 4;
+		*cp = s[0] & 0x07;
+		if (s[0] == 0xf0)
+			lo = 0x90;
+		else if (s[0] == 0xf4)
+			hi = 0x8f;
+	} else
+		return 0;
+	if (n < len)
+		return 0;
+	for (i = 1; i < len; i++) {
+		if (s[i] < lo || s[i] > hi)
+			return 0;
+		*cp = (*cp << 6) | (s[i] & 0x3f);
+		lo = 0x80;
+		hi = 0xbf;
+	}
+	return len;
+}
+
+int
+mcp_utf8_valid(const char *s, size_t len)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	unsigned long cp;
+	size_t i, n;
+
+	for (i = 0; i < len; i += n)
+		if ((n = utf8_decode(p + i, len - i, &cp)) == 0)
+			return 0;
+	return 1;
+}
+
+/* Walks a UTF-8 string as UTF-16 code units. */
+struct u16iter {
+	const unsigned char *s;
+	size_t len;
+	long low; /* pending low surrogate, or -1 */
+};
+
+/* The next code unit, or -1 at the end (so a shorter string sorts first). */
+static long
+u16_next(struct u16iter *it)
+{
+	unsigned long cp;
+	size_t n;
+	long u;
+
+	if (it->low != -1) {
+		u = it->low;
+		it->low = -1;
+		return u;
+	}
+	if (it->len == 0)
+		return -1;
+	/* Invalid bytes never reach a canonical text; order them as themselves. */
+	if ((n = utf8_decode(it->s, it->len, &cp)) == 0) {
+		cp = it->s[0];
+		n = 1;
+	}
+	it->s += n;
+	it->len -= n;
+	if (cp < 0x10000)
+		return (long)cp;
+	cp -= 0x10000;
+	it->low = (long)(0xdc00 + (cp & 0x3ff));
+	return (long)(0xd800 + (cp >> 10));
+}
+
+int
+mcp_utf16_cmp(const char *a, const char *b)
+{
+	struct u16iter ia = {(const unsigned char *)a, strlen(a), -1};
+	struct u16iter ib = {(const unsigned char *)b, strlen(b), -1};
+	long ua, ub;
+
+	do {
+		ua = u16_next(&ia);
+		ub = u16_next(&ib);
+	} while (ua == ub && ua != -1);
+	return ua < ub ? -1 : ua > ub;
+}
+
+/* Split "d[.ddd]e[+-]x" from %e into its digits and decimal exponent x. */
+static int
+split_e(const char *s, char digits[18], int *k)
+{
+	const char *e = strchr(s, 'e');
+
+	for (*k = 0; s < e && *k < 17; s++)
+		if (*s != '.')
+			digits[(*k)++] = *s;
+	return (int)strtol(e + 1, NULL, 10);
+}
+
+/* The value of the decimal digits[0].digits[1..k-1] x 10^x, as strtod reads it. */
+static double
+digits_value(const char *digits, int k, int x)
+{
+	char s[40];
+
+	snprintf(s, sizeof(s), "%c.%.*se%d", digits[0], k - 1, digits + 1, x);
+	return strtod(s, NULL);
+}
+
+/* Add one unit in the last place to the k digits; the exponent x may grow. */
+static void
+bump(char *digits, int k, int *x)
+{
+	int i;
+
+	for (i = k - 1; i >= 0 && digits[i] == '9'; i--)
+		digits[i] = '0';
+	if (i >= 0) {
+		digits[i]++;
+		return;
+	}
+	digits[0] = '1';
+	(*x)++;
+}
+
+/*
+ * The fewest significant digits that read back as exactly d (finite, > 0),
+ * the closest such when there is a choice: k digits into digits (no trailing
+ * zeros), and the return value n, so that d = 0.digits x 10^n.
+ */
+static int
+shortest_digits(double d, char digits[18], int *k)
+{
+	char s[40];
+	double v;
+	int p, x;
+
+	for (p = 0; p < 17; p++) {
+		snprintf(s, sizeof(s), "%.*e", p, d);
+		x = split_e(s, digits, k);
+		if ((v = strtod(s, NULL)) == d)
+			break;
+		/*
+		 * Below a power of two the gap to the next lower double is half
+		 * the gap above, so the nearest p-digit decimal can miss below
+		 * while the one a unit higher still reads back as d.
+		 */
+		if (v < d) {
+			bump(digits, *k, &x);
+			if (digits_value(digits, *k, x) == d)
+				break;
+		}
+	}
+	while (*k > 1 && digits[*k - 1] == '0')
+		(*k)--;
+	return x + 1;
+}
+
+/* Lay out k digits with exponent n as ECMAScript Number::toString does. */
+static size_t
+es_layout(char *out, const char *digits, int k, int n)
+{
+	size_t w = 0;
+	int i;
+
+	if (k <= n && n <= 21) {
+		memcpy(out, digits, (size_t)k);
+		w = (size_t)k;
+		for (i = k; i < n; i++)
+			out[w++] = '0';
+	} else if (0 < n && n <= 21) {
+		memcpy(out, digits, (size_t)n);
+		w = (size_t)n;
+		out[w++] = '.';
+		memcpy(out + w, digits + n, (size_t)(k - n));
+		w += (size_t)(k - n);
+	} else if (-6 < n && n <= 0) {
+		out[w++] = '0';
+		out[w++] = '.';
+		for (i = n; i < 0; i++)
+			out[w++] = '0';
+		memcpy(out + w, digits, (size_t)k);
+		w += (size_t)k;
+	} else {
+		out[w++] = digits[0];
+		if (k > 1) {
+			out[w++] = '.';
+			memcpy(out + w, digits + 1, (size_t)(k - 1));
+			w += (size_t)(k - 1);
+		}
+		w += (size_t)sprintf(out + w, "e%c%d", n > 0 ? '+' : '-', abs(n - 1));
+	}
+	out[w] = '\0';
+	return w;
+}
+
+int
+mcp_json_number(double d, char *buf, size_t len)
+{
+	char digits[18], out[40];
+	size_t w = 0;
+	int k, n;
+
+	if (!isfinite(d))
+		return -1;
+	if (d == 0) { /* -0 included */
+		out[w++] = '0';
+		out[w] = '\0';
+	} else {
+		if (d < 0)
+			out[w++] = '-';
+		n = shortest_digits(fabs(d), digits, &k);
+		w += es_layout(out + w, digits, k, n);
+	}
+	if (w >= len)
+		return -1;
+	memcpy(buf, out, w + 1);
+	return 0;
+}
+
+/* The short escape of c, or NULL when c has none. */
+static const char *
+short_escape(unsigned char c)
+{
+	switch (c) {
+	case '"':
+		return "\\\"";
+	case '\\':
+		return "\\\\";
+	case '\b':
+		return "\\b";
+	case '\t':
+		return "\\t";
+	case '\n':
+		return "\\n";
+	case '\f':
+		return "\\f";
+	case '\r':
+		return "\\r";
+	default:
+		return NULL;
+	}
+}
+
+/*
+ * A string the JCS way: only '"', '\\' and U+0000-U+001F are escaped (the
+ * short forms, else \u00xx in lowercase); all else is copied raw.
+ */
+static int
+put_string(struct mcp_buf *out, const char *s)
+{
+	const char *run, *esc;
+	unsigned char c;
+	int rc;
+
+	if (mcp_buf_addc(out, '"') == -1)
+		return -1;
+	for (;; s++) {
+		for (run = s; (c = (unsigned char)*s) >= 0x20 && c != '"' && c != '\\'; s++)
+			;
+		if (mcp_buf_add(out, run, (size_t)(s - run)) == -1)
+			return -1;
+		if (c == '\0')
+			break;
+		if ((esc = short_escape(c)) != NULL)
+			rc = mcp_buf_adds(out, esc);
+		else
+			rc = mcp_buf_addf(out, "\\u%04x", c);
+		if (rc == -1)
+			return -1;
+	}
+	return mcp_buf_addc(out, '"');
+}
+
+static int
+put_raw(struct mcp_buf *out, const char *text, char *err, size_t errlen)
+{
+	return mcp_buf_adds(out, text) == -1 ? fail(err, errlen, "out of memory") : 0;
+}
+
+static int
+put_number(struct mcp_buf *out, double d, char *err, size_t errlen)
+{
+	char num[32];
+
+	if (mcp_json_number(d, num, sizeof(num)) == -1)
+		return fail(err, errlen, "number is not finite");
+	return put_raw(out, num, err, errlen);
+}
+
+/* null, true, false, numbers and strings; 1 when v is none of these. */
+static int
+put_scalar(struct mcp_buf *out, const cJSON *v, char *err, size_t errlen)
+{
+	if (cJSON_IsNumber(v))
+		return put_number(out, v->valuedouble, err, errlen);
+	if (cJSON_IsString(v) && v->valuestring != NULL)
+		return put_string(out, v->valuestring) == -1 ? fail(err, errlen, "out of memory")
+		                                             : 0;
+	if (cJSON_IsNull(v))
+		return put_raw(out, "null", err, errlen);
+	if (cJSON_IsTrue(v))
+		return put_raw(out, "true", err, errlen);
+	if (cJSON_IsFalse(v))
+		return put_raw(out, "false", err, errlen);
+	return 1;
+}
+
+/* A member's name and the colon after it. */
+static int
+put_key(struct mcp_buf *out, const cJSON *m, char *err, size_t errlen)
+{
+	if (m->string == NULL)
+		return fail(err, errlen, "member without a name");
+	if (put_string(out, m->string) == -1 || mcp_buf_addc(out, ':') == -1)
+		return fail(err, errlen, "out of memory");
+	return 0;
+}
+
+static int
+write_value(struct mcp_buf *out, const cJSON *v, int depth, char *err, size_t errlen)
+{
+	const cJSON *c;
+	int obj, rc;
+
+	if ((rc = put_scalar(out, v, err, errlen)) != 1)
+		return rc;
+	if (cJSON_IsRaw(v) && v->valuestring != NULL)
+		return put_raw(out, v->valuestring, err, errlen);
+	obj = cJSON_IsObject(v);
+	if (!obj && !cJSON_IsArray(v))
+		return fail(err, errlen, "invalid cJSON item");
+	if (depth >= MAX_DEPTH)
+		return fail(err, errlen, "nesting too deep");
+	if (put_raw(out, obj ? "{" : "[", err, errlen) == -1)
+		return -1;
+	for (c = v->child; c != NULL; c = c->next) {
+		if (c != v->child && put_raw(out, ",", err, errlen) == -1)
+			return -1;
+		if (obj && put_key(out, c, err, errlen) == -1)
+			return -1;
+		if (write_value(out, c, depth + 1, err, errlen) == -1)
+			return -1;
+	}
+	return put_raw(out, obj ? "}" : "]", err, errlen);
+}
+
+/* On failure nothing is left behind in out. */
+static int
+rewind_on_fail(struct mcp_buf *out, size_t mark, int rc)
+{
+	if (rc == -1 && out->p != NULL) {
+		out->len = mark;
+		out->p[mark] = '\0';
+	}
+	return rc;
+}
+
+int
+mcp_json_write(struct mcp_buf *out, const cJSON *v, char *err, size_t errlen)
+{
+	size_t mark = out->len;
+
+	return rewind_on_fail(out, mark, write_value(out, v, 0, err, errlen));
+}
+
+/* qsort order of member pointers: by name, UTF-16 code units. */
+static int
+member_cmp(const void *a, const void *b)
+{
+	const cJSON *ma = *(const cJSON *const *)a, *mb = *(const cJSON *const *)b;
+
+	return mcp_utf16_cmp(ma->string, mb->string);
+}
+
+/*
+ * The members of obj sorted by name, into a new array (owned by the caller;
+ * NULL when obj is empty).  Fails on nameless members and on duplicates,
+ * which end up next to each other once sorted.
+ */
+static int
+sorted_members(const cJSON *obj, const cJSON ***res, size_t *n, char *err, size_t errlen)
+{
+	const cJSON **v, *c;
+	size_t i = 0;
+
+	*res = NULL;
+	*n = 0;
+	for (c = obj->child; c != NULL; c = c->next)
+		(*n)++;
+	if (*n == 0)
+		return 0;
+	if ((v = calloc(*n, sizeof(*v))) == NULL)
+		return fail(err, errlen, "out of memory");
+	for (c = obj->child; c != NULL; c = c->next) {
+		if (c->string == NULL) {
+			free(v);
+			return fail(err, errlen, "member without a name");
+		}
+		v[i++] = c;
+	}
+	qsort(v, *n, sizeof(*v), member_cmp);
+	for (i = 1; i < *n; i++) {
+		if (strcmp(v[i - 1]->string, v[i]->string) == 0) {
+			free(v);
+			return fail(err, errlen, "duplicate member name");
+		}
+	}
+	*res = v;
+	return 0;
+}
+
+static int
+check_value(const cJSON *v, int depth, char *err, size_t errlen)
+{
+	const cJSON **m, *c;
+	size_t n, i;
+	int rc = 0;
+
+	if (cJSON_IsNumber(v))
+		return isfinite(v->valuedouble) ? 0 : fail(err, errlen, "number is not finite");
+	if (cJSON_IsString(v) && v->valuestring != NULL)
+		return mcp_utf8_valid(v->valuestring, strlen(v->valuestring))
+		    ? 0
+		    : fail(err, errlen, "string is not valid UTF-8");
+	if (cJSON_IsNull(v) || cJSON_IsBool(v))
+		return 0;
+	if (cJSON_IsRaw(v))
+		return fail(err, errlen, "raw JSON text cannot be checked");
+	if (!cJSON_IsArray(v) && !cJSON_IsObject(v))
+		return fail(err, errlen, "invalid cJSON item");
+	if (depth >= MAX_DEPTH)
+		return fail(err, errlen, "nesting too deep");
+	if (cJSON_IsArray(v)) {
+		for (c = v->child; c != NULL && rc == 0; c = c->next)
+			rc = check_value(c, depth + 1, err, errlen);
+		return rc;
+	}
+	if (sorted_members(v, &m, &n, err, errlen) == -1)
+		return -1;
+	for (i = 0; i < n && rc == 0; i++) {
+		if (!mcp_utf8_valid(m[i]->string, strlen(m[i]->string)))
+			rc = fail(err, errlen, "member name is not valid UTF-8");
+		else
+			rc = check_value(m[i], depth + 1, err, errlen);
+	}
+	free(m);
+	return rc;
+}
+
+int
+mcp_ijson_check(const cJSON *v, char *err, size_t errlen)
+{
+	return check_value(v, 0, err, errlen);
+}
+
+/* The canonical text of a tree already known to be I-JSON. */
+static int
+jcs_value(struct mcp_buf *out, const cJSON *v, char *err, size_t errlen)
+{
+	const cJSON **m, *c;
+	size_t n, i;
+	int rc;
+
+	if ((rc = put_scalar(out, v, err, errlen)) != 1)
+		return rc;
+	if (cJSON_IsArray(v)) {
+		rc = put_raw(out, "[", err, errlen);
+		for (c = v->child; c != NULL && rc == 0; c = c->next) {
+			if (c != v->child)
+				rc = put_raw(out, ",", err, errlen);
+			if (rc == 0)
+				rc = jcs_value(out, c, err, errlen);
+		}
+		return rc == 0 ? put_raw(out, "]", err, errlen) : -1;
+	}
+	if (sorted_members(v, &m, &n, err, errlen) == -1)
+		return -1;
+	rc = put_raw(out, "{", err, errlen);
+	for (i = 0; i < n && rc == 0; i++) {
+		if (i > 0)
+			rc = put_raw(out, ",", err, errlen);
+		if (rc == 0)
+			rc = put_key(out, m[i], err, errlen);
+		if (rc == 0)
+			rc = jcs_value(out, m[i], err, errlen);
+	}
+	free(m);
+	return rc == 0 ? put_raw(out, "}", err, errlen) : -1;
+}
+
+int
+mcp_jcs_write(struct mcp_buf *out, const cJSON *v, char *err, size_t errlen)
+{
+	size_t mark = out->len;
+
+	if (mcp_ijson_check(v, err, errlen) == -1)
+		return -1;
+	return rewind_on_fail(out, mark, jcs_value(out, v, err, errlen));
+}
+
+int
+mcp_sha256_tag(const void *p, size_t len, char *out)
+{
+	static const char hex[] = "0123456789abcdef";
+	unsigned char md[EVP_MAX_MD_SIZE];
+	unsigned int mdlen, i;
+
+	if (EVP_Digest(p, len, md, &mdlen, EVP_sha256(), NULL) != 1 || mdlen != 32)
+		return -1;
+	memcpy(out, "sha256:", 7);
+	for (i = 0; i < mdlen; i++) {
+		out[7 + 2 * i] = hex[md[i] >> 4];
+		out[7 + 2 * i + 1] = hex[md[i] & 0xf];
+	}
+	out[7 + 2 * mdlen] = '\0';
+	return 0;
+}
+
+/* A tool and its place in the caller's array, for a stable sort by name. */
+struct tool_ref {
+	const cJSON *tool;
+	const char *name;
+	size_t pos;
+};
+
+static int
+tool_cmp(const void *a, const void *b)
+{
+	const struct tool_ref *ta = a, *tb = b;
+	int c;
+
+	if ((c = mcp_utf16_cmp(ta->name, tb->name)) != 0)
+		return c;
+	return ta->pos < tb->pos ? -1 : ta->pos > tb->pos;
+}
+
+/* The tools of arr sorted by name, into a new array the caller frees. */
+static struct tool_ref *
+sorted_tools(const cJSON *arr, size_t *n)
+{
+	struct tool_ref *v;
+	const cJSON *c, *name;
+	size_t i = 0;
+
+	*n = 0;
+	for (c = arr->child; c != NULL; c = c->next)
+		(*n)++;
+	if ((v = calloc(*n ? *n : 1, sizeof(*v))) == NULL)
+		return NULL;
+	for (c = arr->child; c != NULL; c = c->next, i++) {
+		name = cJSON_GetObjectItemCaseSensitive(c, "name");
+		v[i].tool = c;
+		v[i].name = cJSON_IsString(name) && name->valuestring ? name->valuestring : "";
+		v[i].pos = i;
+	}
+	qsort(v, *n, sizeof(*v), tool_cmp);
+	return v;
+}
+
+int
+mcp_tool_hash(const cJSON *tools, char *out, char *err, size_t errlen)
+{
+	struct mcp_buf b = {0};
+	struct tool_ref *v;
+	size_t n, i;
+	int rc;
+
+	if (!cJSON_IsArray(tools))
+		return fail(err, errlen, "tools is not an array");
+	if ((v = sorted_tools(tools, &n)) == NULL)
+		return fail(err, errlen, "out of memory");
+	rc = put_raw(&b, "[", err, errlen);
+	for (i = 0; i < n && rc == 0; i++) {
+		if (i > 0)
+			rc = put_raw(&b, ",", err, errlen);
+		if (rc == 0)
+			rc = mcp_jcs_write(&b, v[i].tool, err, errlen);
+	}
+	if (rc == 0)
+		rc = put_raw(&b, "]", err, errlen);
+	if (rc == 0 && mcp_sha256_tag(b.p, b.len, out) == -1)
+		rc = fail(err, errlen, "SHA-256 failed");
+	free(v);
+	mcp_buf_free(&b);
+	return rc;
+}

@@ -1,0 +1,120 @@
+#!/usr/bin/env bash
+# probe-cli.t - mcp-probe's contract at the edges: usage, configuration, pipes, fleets, secrets
+# shellcheck source=tests/lib.sh
+. "$(dirname "$0")/lib.sh"
+
+start_fixture || skip_all "fixture server did not start"
+printf '  %s  \n' "$FIXTURE_TOKEN" >"$TMP/token"
+chmod 600 "$TMP/token"
+
+# usage_case DESC ARGS...: exit 2, nothing on stdout, one diagnostic line.
+usage_case() {
+	local desc=$1 rc
+	shift
+	mcp-probe "$@" >"$TMP/u.out" 2>"$TMP/u.err"
+	rc=$?
+	is "$rc $(wc -c <"$TMP/u.out")" "2 0" "$desc: exit 2, nothing on stdout"
+	like "$(head -n 1 "$TMP/u.err")" '^(usage: mcp-probe|mcp-probe: )' "$desc: says why on stderr"
+}
+
+usage_case "no arguments"
+usage_case "no region" "$FIX/open/mcp"
+usage_case "bad region" -r EU "$FIX/open/mcp"
+usage_case "URL and -f" -r t -f /dev/null "$FIX/open/mcp"
+usage_case "not a URL" -r t ftp://example/
+usage_case "bad slug" -r t -s 'No Caps' "$FIX/open/mcp"
+usage_case "bad -t" -r t -t 0 "$FIX/open/mcp"
+usage_case "bad -a" -r t -c echo -a '[1]' "$FIX/open/mcp"
+usage_case "missing targets file" -r t -f "$TMP/nope"
+usage_case "unreadable --cacert" -r t --cacert "$TMP/nope" "$FIX/open/mcp"
+chmod 644 "$TMP/token"
+usage_case "token file readable by others" -r t -T "$TMP/token" "$FIX/open/mcp"
+like "$(cat "$TMP/u.err")" 'readable by group or others' "token file: the reason names the permission"
+chmod 600 "$TMP/token"
+
+cat >"$TMP/bad-targets" <<EOT
+# a comment
+good $FIX/open/mcp
+
+BAD $FIX/open/mcp
+EOT
+usage_case "bad line in a targets file" -r t -f "$TMP/bad-targets"
+like "$(cat "$TMP/u.err")" 'bad-targets:4: bad slug' "targets file: the error names the line"
+printf 'a %s/open/mcp colour=blue\n' "$FIX" >"$TMP/bad-key"
+usage_case "unknown key" -r t -f "$TMP/bad-key"
+printf 'a %s/open/mcp\na %s/json/mcp\n' "$FIX" "$FIX" >"$TMP/dup"
+usage_case "duplicate slug" -r t -f "$TMP/dup"
+
+# --- a fleet from a targets file --------------------------------------------
+cat >"$TMP/targets" <<EOT
+# slug   url                              options
+open     $FIX/open/mcp
+json     $FIX/json/mcp       # trailing comment
+walled   $FIX/auth/mcp
+creds    $FIX/auth/mcp      token_file=$TMP/token
+echo     $FIX/open/mcp      call=echo call_args={"message":"hi#1"}
+slow     $FIX/hang/mcp      timeout=2
+down     $FIX/status500/mcp
+paged    $FIX/paginate/mcp
+EOT
+mcp-probe -r t -f "$TMP/targets" -n >"$TMP/n.out" 2>"$TMP/n.err"
+is "$? $(wc -c <"$TMP/n.out")" "0 0" "-n: checks the targets file, probes nothing"
+like "$(cat "$TMP/n.err")" '8 targets ok' "-n: says how many targets"
+
+mcp-probe -r t -j 3 -f "$TMP/targets" >"$TMP/fleet.out" 2>"$TMP/fleet.err"
+is "$?" 1 "fleet: exit 1 when a target is broken"
+is "$(wc -l <"$TMP/fleet.out")" 72 "fleet: nine records for each of eight targets"
+is "$(jq -r .probe_id "$TMP/fleet.out" | uniq | wc -l)" 8 "fleet: each target's records are written together"
+is "$(jq -r 'select(.type == "result") | "\(.slug)=\(.state)"' "$TMP/fleet.out" | sort | tr '\n' ' ')" \
+    "creds=healthy down=broken echo=healthy json=healthy open=healthy paged=healthy slow=broken walled=auth-walled " \
+    "fleet: every target's state"
+is "$(jq -r 'select(.type == "result" and .slug == "slow") | .error.code' "$TMP/fleet.out")" timeout \
+    "fleet: per-target timeout= applies"
+is "$(jq -r 'select(.slug == "echo" and .step == "call") | .status' "$TMP/fleet.out")" pass \
+    "fleet: call= and call_args= (with a # inside) reach the tool"
+is "$(jq -r 'select(.type == "result") | .slug' "$TMP/fleet.out" | tail -n 1)" slow \
+    "fleet: a slow target does not hold back the others' records"
+is "$(cat "$TMP/fleet.err")" "" "fleet: nothing on stderr"
+
+# --- pipes ------------------------------------------------------------------
+mcp-probe -r t "$FIX/open/mcp" | head -n 1 >"$TMP/head.out" 2>"$TMP/head.err"
+is "$(jq -r .step "$TMP/head.out") $(wc -c <"$TMP/head.err")" "dns 0" "| head -1: first record, quiet end"
+mcp-probe -r t -f "$TMP/targets" 2>"$TMP/pipe.err" | head -n 1 >/dev/null
+is "$(cat "$TMP/pipe.err")" "" "| head -1 on a fleet: no error message"
+mcp-probe -r t "$FIX/open/mcp" >/dev/full 2>"$TMP/full.err"
+is "$?" 1 ">/dev/full: exit 1"
+like "$(cat "$TMP/full.err")" '^mcp-probe: write stdout: No space left on device$' ">/dev/full: says so"
+
+# --- MCP_NOW sets probe_started_at ---------------------------------------------
+MCP_NOW=1795536000.123 mcp-probe -r t "$FIX/open/mcp" >"$TMP/now.out"
+is "$(jq -r .probe_started_at "$TMP/now.out" | sort -u)" 1795536000.123 "MCP_NOW: every record carries it"
+
+# --- secrets never leave the probe ---------------------------------------------
+mcp-probe -r t -T "$TMP/token" "$FIX/auth/mcp" >"$TMP/secret1.out" 2>&1
+mcp-probe -r t -T "$TMP/token" "$FIX/session-lost/mcp" >"$TMP/secret2.out" 2>&1
+mcp-probe -r t "http://user:hunter2pass@127.0.0.1:${FIX##*:}/open/mcp" >"$TMP/secret3.out" 2>&1
+is "$(jq -r .url "$TMP/secret3.out" | sort -u)" "$FIX/open/mcp" "URL userinfo is not printed"
+sessions=$(awk '$1 == "session" { print $2 }' "$FIXTURE_LOG" | sort -u)
+ok "$([ -n "$sessions" ]; echo $?)" "the fixture handed out session ids ($(printf '%s\n' "$sessions" | wc -l))"
+leaks=0
+for s in $sessions "$FIXTURE_TOKEN" hunter2pass; do
+	grep -rlF -- "$s" "$TMP"/*.out "$TMP"/*.err >/dev/null 2>&1 && leaks=$((leaks + 1))
+done
+is "$leaks" 0 "no token, session id or password in anything this script printed"
+
+# --- valgrind: no leak for a healthy probe (plain build) ---------------------------
+if ldd "$BIN/mcp-probe" 2>/dev/null | grep -q libasan; then
+	diag "valgrind skipped: $BIN is the ASan build (LeakSanitizer checks it instead)"
+elif ! command -v valgrind >/dev/null; then
+	ok 1 "valgrind is not installed"
+else
+	valgrind -q --leak-check=full --errors-for-leak-kinds=definite,indirect --error-exitcode=99 \
+	    mcp-probe -r t -T "$TMP/token" "$FIX/auth/mcp" >/dev/null 2>"$TMP/vg.err"
+	is "$?" 0 "valgrind: no leak or error for a healthy credentialed probe"
+	valgrind -q --leak-check=full --errors-for-leak-kinds=definite,indirect --error-exitcode=99 \
+	    mcp-probe -r t -t 2 "$FIX/hang-list/mcp" >/dev/null 2>>"$TMP/vg.err"
+	is "$?" 1 "valgrind: no leak or error for a probe that times out"
+	[ -s "$TMP/vg.err" ] && sed 's/^/# /' "$TMP/vg.err" | head -20
+fi
+
+done_testing
