@@ -52,6 +52,9 @@ is "$(field everything-echo '.[7].detail.tool')" "echo" "everything: -c echo cal
 
 pcase open "$FIX/open/mcp" 0 healthy - -
 is "$(field open '.[5].detail.session')" "true" "open: a session was issued (and is not printed)"
+pcase primed "$FIX/primed/mcp" 0 healthy - -
+pcase chatty "$FIX/chatty/mcp" 0 healthy - -
+is "$(field chatty '.[6].detail.tool_count')" 3 "chatty: notification and server request before the answer are skipped"
 pcase stateless "$FIX/stateless/mcp" 0 healthy - -
 is "$(field stateless '.[5].detail.session')" "false" "stateless: no session"
 pcase json "$FIX/json/mcp" 0 healthy - -

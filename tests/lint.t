@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# lint.t - the tree is lint clean: man pages, shell scripts, C formatting; install works
+# shellcheck source=tests/lib.sh
+. "$(dirname "$0")/lib.sh"
+cd "$TOP" || exit 1
+
+if command -v mandoc >/dev/null; then
+	for m in man/*.[1-8]; do
+		[ -e "$m" ] || continue
+		out=$(mandoc -Tlint -Wwarning "$m" 2>&1)
+		is "$out" "" "mandoc -Tlint $m"
+	done
+else
+	ok 1 "mandoc is not installed (scripts/deps installs it)"
+fi
+
+mapfile -t scripts < <(ls scripts/* tests/*.sh tests/*.t tests/fixtures/*.sh .ci/run 2>/dev/null)
+out=$(shellcheck -S warning "${scripts[@]}" 2>&1)
+is "$out" "" "shellcheck -S warning: ${#scripts[@]} scripts"
+
+mapfile -t csrc < <(ls lib/*.[ch] probe/*.[ch] aggregate/*.[ch] tests/unit/*.c 2>/dev/null)
+out=$(clang-format --dry-run -Werror "${csrc[@]}" 2>&1 | grep -c 'error:')
+is "$out" 0 "clang-format: ${#csrc[@]} C files formatted"
+
+# Each tool's usage() is its SYNOPSIS: compare the words.
+for tool in mcp-probe mcp-aggregate; do
+	[ -e "man/$tool.1" ] && [ -x "$BIN/$tool" ] || continue
+	u=$("$BIN/$tool" 2>&1 | sed 's/^usage: //' | tr -s ' \n' '  ')
+	s=$(MANWIDTH=200 mandoc -Tascii -O width=200 "man/$tool.1" | col -b |
+	    sed -n '/^SYNOPSIS/,/^DESCRIPTION/p' | sed '1d;$d' | tr -s ' \n' '  ')
+	is "$(echo "$u" | sed 's/^ *//;s/ *$//')" "$(echo "$s" | sed 's/^ *//;s/ *$//')" "$tool: usage() matches SYNOPSIS"
+done
+
+make -s install DESTDIR="$TMP/root" PREFIX=/usr >"$TMP/install.log" 2>&1
+is "$?" 0 "make install DESTDIR=… PREFIX=/usr"
+ok "$([ -x "$TMP/root/usr/bin/mcp-probe" ] && [ -f "$TMP/root/usr/share/man/man1/mcp-probe.1" ]; echo $?)" \
+    "install: binary in bin, page in man1"
+make -s uninstall DESTDIR="$TMP/root" PREFIX=/usr >/dev/null 2>&1
+ok "$([ ! -e "$TMP/root/usr/bin/mcp-probe" ]; echo $?)" "uninstall removes it"
+
+done_testing
