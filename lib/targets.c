@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <openssl/crypto.h>
+
 #include "mcp.h"
 #include "targets.h"
 
@@ -208,6 +210,9 @@ mcp_target_free(struct mcp_target *t)
 	free(t->slug);
 	free(t->url);
 	free(t->token_file);
+	if (t->token != NULL)
+		OPENSSL_cleanse(t->token, strlen(t->token));
+	free(t->token);
 	free(t->call);
 	free(t->call_args);
 	free(t->connect_to);

@@ -7,19 +7,20 @@
 #include <stddef.h>
 
 struct mcp_target {
-	char *slug;        /* owned */
-	char *url;         /* owned */
-	char *token_file;  /* owned, or NULL */
-	char *call;        /* owned tool name, or NULL */
-	char *call_args;   /* owned JSON object text, or NULL */
-	char *connect_to;  /* owned HOST:PORT:ADDR:PORT, or NULL */
-	char *era;         /* owned auto|modern|legacy|sse, or NULL */
-	double timeout;    /* seconds; 0: the run's default */
-	long lineno;       /* line in the file, 0 for the command line */
+	char *slug;       /* owned */
+	char *url;        /* owned */
+	char *token_file; /* owned, or NULL */
+	char *token;      /* owned, wiped on free: read by the tool, or NULL */
+	char *call;       /* owned tool name, or NULL */
+	char *call_args;  /* owned JSON object text, or NULL */
+	char *connect_to; /* owned HOST:PORT:ADDR:PORT, or NULL */
+	char *era;        /* owned auto|modern|legacy|sse, or NULL */
+	double timeout;   /* seconds; 0: the run's default */
+	long lineno;      /* line in the file, 0 for the command line */
 };
 
 struct mcp_targets {
-	struct mcp_target *v;  /* owned array */
+	struct mcp_target *v; /* owned array */
 	size_t n;
 };
 

@@ -48,7 +48,9 @@ auth_param(const char *c, const char *name, char *buf, size_t len)
 				buf[i++] = *v;
 			}
 		} else {
-			for (; *v != '\0' && *v != ',' && !isspace((unsigned char)*v) && i + 1 < len; v++)
+			for (;
+			     *v != '\0' && *v != ',' && !isspace((unsigned char)*v) && i + 1 < len;
+			     v++)
 				buf[i++] = *v;
 		}
 		buf[i] = '\0';
@@ -73,7 +75,8 @@ resolve(const struct probe *p, const char *url, int keep_path, char *buf, size_t
 	curl_url_set(u, CURLUPART_FRAGMENT, NULL, 0);
 	if (keep_path) {
 		/* The well-known URI with the resource's path appended. */
-		if (curl_url_get(u, CURLUPART_PATH, &path, 0) != CURLUE_OK || strcmp(path, "/") == 0)
+		if (curl_url_get(u, CURLUPART_PATH, &path, 0) != CURLUE_OK ||
+		    strcmp(path, "/") == 0)
 			goto out;
 		n = snprintf(buf, len, "%s%s", url, path);
 		if (n < 0 || (size_t)n >= len)
@@ -105,7 +108,8 @@ auth_prm_url(const struct probe *p, int n, char *buf, size_t len)
 	switch (n) {
 	case 0:
 		if (p->challenge == NULL ||
-		    auth_param(p->challenge, "resource_metadata", v, sizeof(v)) == NULL || v[0] == '\0')
+		    auth_param(p->challenge, "resource_metadata", v, sizeof(v)) == NULL ||
+		    v[0] == '\0')
 			return -1;
 		return resolve(p, v, 0, buf, len);
 	case 1:
@@ -135,7 +139,8 @@ auth_prm_ok(const struct xfer *x, cJSON **detail, char *why, size_t len)
 	d = cJSON_CreateObject();
 	cJSON_AddStringToObject(d, "resource_metadata", x->p->prm_url);
 	a = cJSON_AddArrayToObject(d, "authorization_servers");
-	cJSON_ArrayForEach(e, as) {
+	cJSON_ArrayForEach(e, as)
+	{
 		if (!cJSON_IsString(e)) {
 			snprintf(why, len, "authorization_servers holds a non-string");
 			cJSON_Delete(d);

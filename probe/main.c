@@ -9,8 +9,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
+#include <sys/resource.h>
 #include <unistd.h>
+
+#include <openssl/crypto.h>
 
 #include "mcp.h"
 #include "probe.h"
@@ -18,14 +20,54 @@
 #include "version.h"
 
 static void
-usage(void)
+usage(FILE *f, int status)
 {
-	fprintf(stderr,
-	    "usage: mcp-probe -r region [-a json] [-C connect-to] [-c tool] [-m bytes]\n"
+	fprintf(f,
+	    "usage: mcp-probe -r region [-a json] [-C connect-to] [-c tool] [-e era] [-m bytes]\n"
 	    "           [-s slug] [-T token-file] [-t seconds] [-w seconds] [--cacert file] url\n"
-	    "       mcp-probe -r region -f targets-file [-n] [-j jobs] [-m bytes]\n"
+	    "       mcp-probe -r region -f targets-file [-n] [-e era] [-j jobs] [-m bytes]\n"
 	    "           [-t seconds] [-w seconds] [--cacert file]\n");
-	exit(MCP_EXIT_USAGE);
+	exit(status);
+}
+
+static enum era
+parse_era(const char *s)
+{
+	if (strcmp(s, "auto") == 0)
+		return ERA_AUTO;
+	if (strcmp(s, "modern") == 0)
+		return ERA_MODERN;
+	if (strcmp(s, "legacy") == 0)
+		return ERA_LEGACY;
+	if (strcmp(s, "sse") == 0)
+		return ERA_SSE;
+	errx(MCP_EXIT_USAGE, "-e %s: want auto, modern, legacy or sse", s);
+}
+
+/*
+ * Each target in flight holds up to three descriptors (the POST, the
+ * HTTP+SSE stream, a pooled connection): raise the soft limit to the hard
+ * one and keep -j within it.
+ */
+static long
+fit_jobs(long jobs, int given)
+{
+	struct rlimit rl;
+	long fit;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) == -1)
+		return jobs;
+	if (rl.rlim_cur < rl.rlim_max) {
+		rl.rlim_cur = rl.rlim_max;
+		setrlimit(RLIMIT_NOFILE, &rl);
+		getrlimit(RLIMIT_NOFILE, &rl);
+	}
+	fit = rl.rlim_cur == RLIM_INFINITY ? jobs : ((long)rl.rlim_cur - 64) / 3;
+	if (fit < 1)
+		fit = 1;
+	if (jobs > fit && given)
+		warnx("-j %ld: only %ld targets fit in %ld descriptors", jobs, fit, (long)rl.rlim_cur);
+	return jobs > fit ? fit : jobs;
 }
 
 static long
@@ -43,41 +85,6 @@ parse_size(const char *s)
 	else if (*end == 'm' || *end == 'M')
 		v *= 1024 * 1024, end++;
 	return *end == '\0' && v <= 1024L * 1024 * 1024 ? v : -1;
-}
-
-/* A token file must be a regular file only its owner can read. */
-static void
-check_token_file(const char *path, long lineno)
-{
-	struct stat st;
-	char where[32] = "";
-
-	if (lineno > 0)
-		snprintf(where, sizeof(where), "line %ld: ", lineno);
-	if (stat(path, &st) == -1 || access(path, R_OK) == -1)
-		errx(MCP_EXIT_USAGE, "%stoken file %s: %s", where, path, strerror(errno));
-	if (!S_ISREG(st.st_mode))
-		errx(MCP_EXIT_USAGE, "%stoken file %s: not a regular file", where, path);
-	if (st.st_mode & (S_IRWXG | S_IRWXO))
-		errx(MCP_EXIT_USAGE, "%stoken file %s: readable by group or others (chmod 600)",
-		    where, path);
-}
-
-static void
-check_target(const struct mcp_target *t)
-{
-	cJSON *args;
-
-	if (t->token_file != NULL)
-		check_token_file(t->token_file, t->lineno);
-	if (t->call_args != NULL) {
-		args = cJSON_Parse(t->call_args);
-		if (!cJSON_IsObject(args))
-			errx(MCP_EXIT_USAGE, "%s: call arguments must be a JSON object", t->slug);
-		cJSON_Delete(args);
-	}
-	if (t->connect_to != NULL && strchr(t->connect_to, ':') == NULL)
-		errx(MCP_EXIT_USAGE, "%s: connect_to must be HOST:PORT:ADDR:PORT", t->slug);
 }
 
 /* The slug of a lone URL given without -s: its host, made a slug. */
@@ -110,71 +117,104 @@ int
 main(int argc, char *argv[])
 {
 	static const struct option longopts[] = {
-		{"cacert", required_argument, NULL, 'K'},
-		{"help", no_argument, NULL, 'h'},
-		{"version", no_argument, NULL, 'V'},
-		{NULL, 0, NULL, 0},
+	    {"cacert", required_argument, NULL, 'K'},
+	    {"help", no_argument, NULL, 'h'},
+	    {"version", no_argument, NULL, 'V'},
+	    {NULL, 0, NULL, 0},
 	};
-	struct opts o = {.timeout = 30, .req_timeout = 10, .max_body = 4 << 20, .jobs = 64};
+	struct opts o = {.timeout = 30, .req_timeout = 10, .max_body = 4 << 20, .jobs = 256};
 	struct mcp_target one = {0};
 	struct mcp_targets ts = {0};
 	const char *file = NULL;
 	char *dslug = NULL;
 	char errbuf[512];
 	long v;
-	int ch, rc;
-	size_t i;
+	int ch, rc, jobs_given = 0;
+	char *end;
 
 	signal(SIGPIPE, SIG_DFL);
-	while ((ch = getopt_long(argc, argv, "a:C:c:f:hj:m:nr:s:T:t:Vw:", longopts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, "a:C:c:e:f:hj:m:nr:s:T:t:Vw:", longopts, NULL)) != -1) {
 		switch (ch) {
-		case 'a': one.call_args = optarg; break;
-		case 'C': one.connect_to = optarg; break;
-		case 'c': one.call = optarg; break;
-		case 'f': file = optarg; break;
-		case 'j':
-			if ((v = parse_size(optarg)) < 1 || v > 100000)
-				errx(MCP_EXIT_USAGE, "-j: want 1 to 100000 jobs");
-			o.jobs = v;
+		case 'a':
+			one.call_args = optarg;
 			break;
-		case 'K': o.cacert = optarg; break;
+		case 'C':
+			one.connect_to = optarg;
+			break;
+		case 'c':
+			one.call = optarg;
+			break;
+		case 'e':
+			o.era = parse_era(optarg);
+			break;
+		case 'f':
+			file = optarg;
+			break;
+		case 'h':
+			usage(stdout, MCP_EXIT_OK);
+			break;
+		case 'j':
+			errno = 0;
+			v = strtol(optarg, &end, 10);
+			if (errno != 0 || *end != '\0' || v < 1 || v > 100000)
+				errx(MCP_EXIT_USAGE, "-j: want 1 to 100000 targets in flight");
+			o.jobs = v;
+			jobs_given = 1;
+			break;
+		case 'K':
+			o.cacert = optarg;
+			break;
 		case 'm':
 			if ((v = parse_size(optarg)) < 1024)
 				errx(MCP_EXIT_USAGE, "-m: want a size of at least 1k (e.g. 4M)");
 			o.max_body = (size_t)v;
 			break;
-		case 'n': o.check_only = 1; break;
-		case 'r': o.region = optarg; break;
-		case 's': one.slug = optarg; break;
-		case 'T': one.token_file = optarg; break;
+		case 'n':
+			o.check_only = 1;
+			break;
+		case 'r':
+			o.region = optarg;
+			break;
+		case 's':
+			one.slug = optarg;
+			break;
+		case 'T':
+			one.token_file = optarg;
+			break;
 		case 't':
 			if ((o.timeout = mcp_parse_seconds(optarg)) <= 0 || o.timeout > 3600)
-				errx(MCP_EXIT_USAGE, "-t: want seconds from 0 to 3600");
+				errx(MCP_EXIT_USAGE, "-t: want seconds, more than 0 and at most 3600");
 			break;
-		case 'V': printf("mcp-probe %s\n", MCP_VERSION); return MCP_EXIT_OK;
+		case 'V':
+			printf("mcp-probe %s\n", MCP_VERSION);
+			return MCP_EXIT_OK;
 		case 'w':
-			if ((o.req_timeout = mcp_parse_seconds(optarg)) <= 0 || o.req_timeout > 3600)
-				errx(MCP_EXIT_USAGE, "-w: want seconds from 0 to 3600");
+			if ((o.req_timeout = mcp_parse_seconds(optarg)) <= 0 ||
+			    o.req_timeout > 3600)
+				errx(MCP_EXIT_USAGE, "-w: want seconds, more than 0 and at most 3600");
 			break;
-		default: usage();
+		default:
+			usage(stderr, MCP_EXIT_USAGE);
 		}
 	}
 	argc -= optind;
 	argv += optind;
 	if (o.region == NULL || (file == NULL) == (argc == 0) || argc > 1)
-		usage();
+		usage(stderr, MCP_EXIT_USAGE);
 	if (!mcp_slug_ok(o.region))
 		errx(MCP_EXIT_USAGE, "-r %s: a region is [a-z0-9._-]{1,80}", o.region);
 	if (o.cacert != NULL && access(o.cacert, R_OK) == -1)
 		errx(MCP_EXIT_USAGE, "--cacert %s: %s", o.cacert, strerror(errno));
 	if (file != NULL) {
 		if (one.slug || one.token_file || one.call || one.call_args || one.connect_to)
-			errx(MCP_EXIT_USAGE, "-a, -C, -c, -s and -T go in the targets file with -f");
+			errx(
+			    MCP_EXIT_USAGE, "-a, -C, -c, -s and -T go in the targets file with -f");
 		if (mcp_targets_load(file, &ts, errbuf, sizeof(errbuf)) == -1)
 			errx(MCP_EXIT_USAGE, "%s:%s", file, errbuf);
 	} else {
 		if (strncmp(argv[0], "http://", 7) != 0 && strncmp(argv[0], "https://", 8) != 0)
-			errx(MCP_EXIT_USAGE, "%s: the URL must start with http:// or https://", argv[0]);
+			errx(MCP_EXIT_USAGE, "%s: the URL must start with http:// or https://",
+			    argv[0]);
 		if (one.slug != NULL && !mcp_slug_ok(one.slug))
 			errx(MCP_EXIT_USAGE, "-s %s: a slug is [a-z0-9._-]{1,80}", one.slug);
 		ts.v = &one;
@@ -183,16 +223,20 @@ main(int argc, char *argv[])
 		if (one.slug == NULL)
 			one.slug = dslug = default_slug(argv[0]);
 	}
-	for (i = 0; i < ts.n; i++)
-		check_target(&ts.v[i]);
+	check_targets(&ts);
+	o.jobs = fit_jobs(o.jobs, jobs_given);
 	if (o.check_only) {
 		fprintf(stderr, "mcp-probe: %zu targets ok\n", ts.n);
 		rc = MCP_EXIT_OK;
 	} else {
 		rc = run(&o, &ts);
 	}
-	if (file != NULL)
+	if (file != NULL) {
 		mcp_targets_free(&ts);
+	} else if (one.token != NULL) {
+		OPENSSL_cleanse(one.token, strlen(one.token));
+		free(one.token);
+	}
 	free(dslug);
 	if (mcp_rec_close_stdout() == -1)
 		rc = MCP_EXIT_FAIL;

@@ -18,94 +18,112 @@
 enum step { S_DNS, S_CONNECT, S_TLS, S_HTTP, S_AUTH, S_INIT, S_LIST, S_CALL, S_NSTEPS };
 enum status { ST_PENDING, ST_PASS, ST_FAIL, ST_SKIP };
 enum era { ERA_AUTO, ERA_MODERN, ERA_LEGACY, ERA_SSE };
+/* How the probe's requests are sent once the transport is known. */
+enum mode { MODE_MODERN, MODE_LEGACY, MODE_SSE };
+
+#define MODERN_VERSION "2026-07-28"
+#define LEGACY_VERSION "2025-11-25"
 
 /* Options of the run, shared by every target (borrowed by each). */
 struct opts {
 	const char *region;
-	const char *cacert;   /* NULL: the system bundle */
-	double timeout;       /* total deadline per target, seconds */
-	double req_timeout;   /* per request, seconds */
-	size_t max_body;      /* response body cap, bytes */
-	long jobs;            /* targets in flight */
+	const char *cacert; /* NULL: the system bundle */
+	double timeout;     /* total deadline per target, seconds */
+	double req_timeout; /* per request, seconds */
+	size_t max_body;    /* response body cap, bytes */
+	long jobs;          /* targets in flight */
 	enum era era;
-	int check_only;       /* -n: validate the targets and stop */
+	int check_only; /* -n: validate the targets and stop */
 };
 
 struct probe;
 
 /* One HTTP exchange of a target. */
 struct xfer {
-	struct probe *p;             /* owner */
-	CURL *h;                     /* owned */
-	struct curl_slist *hdrs;     /* owned request headers */
-	struct mcp_buf req;          /* request body */
-	struct mcp_buf resp;         /* response body (JSON replies), capped */
-	struct mcp_sse sse;          /* parser for event-stream replies */
+	struct probe *p;         /* owner */
+	CURL *h;                 /* owned */
+	struct curl_slist *hdrs; /* owned request headers */
+	struct mcp_buf req;      /* request body */
+	struct mcp_buf resp;     /* response body (JSON replies), capped */
+	struct mcp_sse sse;      /* parser for event-stream replies */
 	long status;
 	char ctype[96];
-	char *session;               /* Mcp-Session-Id received (owned, secret) */
-	char *www_auth;              /* WWW-Authenticate received (owned) */
-	char *location;              /* Location received (owned) */
+	char *session;  /* Mcp-Session-Id received (owned, secret) */
+	char *www_auth; /* WWW-Authenticate received (owned) */
+	char *location; /* Location received (owned) */
 	char retry_after[32];
-	size_t got;                  /* response bytes received */
-	long want_id;                /* JSON-RPC id to match, or -1 */
-	cJSON *msg;                  /* the matched JSON-RPC response (owned) */
-	int bad_json;                /* a stream event for us did not parse */
+	size_t got;   /* response bytes received */
+	long want_id; /* JSON-RPC id to match, or -1 */
+	cJSON *msg;   /* the matched JSON-RPC response (owned) */
+	int bad_json; /* a stream event for us did not parse */
 	int is_sse, overflow, headers_done, tls_seen, active;
-	double abort_at;             /* mono time: stop lingering after a match */
-	double started;              /* mono time the request was sent */
-	double tcp_at;               /* mono time TLS setup began (TCP up) */
+	double abort_at; /* mono time: stop lingering after a match */
+	double started;  /* mono time the request was sent */
+	double tcp_at;   /* mono time TLS setup began (TCP up) */
+	mcp_sse_cb on_ev; /* event handler for event-stream replies */
 	void (*done)(struct xfer *, CURLcode);
 };
 
 struct step_rec {
 	enum status status;
 	double ms;
-	cJSON *detail;               /* owned, or NULL */
-	const char *code;            /* static error code, or NULL */
+	cJSON *detail;    /* owned, or NULL */
+	const char *code; /* static error code, or NULL */
 	char msg[256];
 };
 
 /* The probe of one target. */
 struct probe {
 	const struct opts *o;
-	struct mcp_target *t;        /* borrowed */
-	struct runner *r;            /* borrowed */
+	struct mcp_target *t; /* borrowed */
+	struct runner *r;     /* borrowed */
 	char id[33];
-	char url[2048];              /* the URL as printed: no userinfo */
-	char *token;                 /* owned, wiped on free */
-	char *auth_hdr;              /* owned "Authorization: Bearer …", wiped */
-	char region_hdr[128];        /* "X-Probe-Region: …" */
-	struct curl_slist *connect_to;  /* owned, or NULL */
-	double started_at;           /* epoch */
-	double mono0, deadline;      /* mono times */
-	double finished_mono;
-	struct step_rec steps[S_NSTEPS];
-	struct xfer x;               /* the request in flight */
+	char url[2048];                /* the URL as printed: no userinfo */
+	const char *token;             /* borrowed from the target, or NULL */
+	char *auth_hdr;                /* owned "Authorization: Bearer …", wiped */
+	char region_hdr[128];          /* "X-Probe-Region: …" */
+	struct curl_slist *connect_to; /* owned, or NULL */
 	char host[256];
 	int https;
-	char pinned[300];            /* ADDR:PORT of connect_to, or "" */
-	double timeout;              /* this target's deadline, seconds */
+	char pinned[300]; /* ADDR:PORT of connect_to, or "" */
+	double timeout;   /* this target's deadline, seconds */
+	enum era era;     /* the era asked for */
+	double started_at;      /* epoch */
+	double mono0, deadline; /* mono times */
+	double finished_mono;
+	struct step_rec steps[S_NSTEPS];
 	const char *skip_reason[S_NSTEPS];
-	double init_ms;              /* initialize time so far */
-	cJSON *init_detail;          /* owned until the initialize step passes */
-	char *challenge;             /* owned WWW-Authenticate of the 401 */
-	char prm_why[600];           /* why each metadata URL failed */
-	int deleted;
+	struct xfer x; /* the request in flight */
+	struct xfer s; /* the HTTP+SSE stream, while open */
+	enum mode mode;
+	enum step cur;          /* the step the request in flight serves */
+	const char *sse_bad;    /* why the endpoint event was refused */
+	int net_done;     /* dns, connect and tls are decided */
+	cJSON *attempts;  /* owned: what era detection tried */
+	double init_ms;     /* initialize time so far */
+	cJSON *init_detail; /* owned until the initialize step passes */
+	char *challenge;    /* owned WWW-Authenticate of the 401 */
+	int prm_try;        /* which metadata URL is being fetched */
+	char prm_url[2048];
+	char prm_why[600]; /* why each metadata URL failed */
 	long next_id;
-	char *session;               /* owned, secret */
-	char proto[32];              /* negotiated protocol version */
-	const char *posture;         /* open, auth-walled, credentialed, NULL */
-	const char *transport;       /* streamable-http, sse, NULL */
-	const char *era_found;       /* modern, legacy, NULL */
+	char *session;         /* owned, secret: Mcp-Session-Id or SSE sessionId */
+	char *post_url;        /* owned, secret: the HTTP+SSE endpoint */
+	cJSON *early;          /* owned: a stream answer that beat its POST */
+	int waiting;           /* a POST is done, its answer not yet streamed */
+	double wait_until;     /* mono time the streamed answer is due */
+	void (*next)(struct xfer *, CURLcode); /* handler of the streamed answer */
+	char proto[32];        /* negotiated protocol version */
+	const char *posture;   /* open, auth-walled, credentialed, NULL */
+	const char *transport; /* streamable-http, sse, NULL */
+	const char *era_found; /* modern, legacy, NULL */
 	long http_status;
-	cJSON *tools;                /* owned array, all pages */
+	cJSON *tools; /* owned array, all pages */
+	cJSON *list_meta; /* owned: ttlMs and cacheScope of modern lists */
 	char cursor[1024];
 	int pages;
 	char tool_hash[80];
-	double step_t0;              /* mono start of the step being timed */
-	int prm_try;                 /* which metadata URL is being fetched */
-	char prm_url[2048];
+	double step_t0; /* mono start of the step being timed */
 	int done;
 };
 
@@ -124,19 +142,46 @@ int xfer_get(struct probe *p, struct xfer *x, const char *url, const char *accep
 int xfer_delete(struct probe *p, struct xfer *x, void (*done)(struct xfer *, CURLcode));
 void xfer_complete(struct xfer *x, CURLcode rc);
 int id_ok(const struct xfer *x);
+int rpc_matches(const cJSON *msg, long want);
 void xfer_reset(struct xfer *x);
 void xfer_free(struct xfer *x);
 double xfer_time(struct xfer *x, CURLINFO what);
 
 /* steps.c */
-int probe_init(struct probe *p, const struct opts *o, struct mcp_target *t, struct runner *r,
-    char *err, size_t errlen);
+int probe_init(struct probe *p, const struct opts *o, struct mcp_target *t, struct runner *r);
 void probe_start(struct probe *p);
-void probe_timeout(struct probe *p);
+double probe_timers(struct probe *p, double now);
 void probe_free(struct probe *p);
+void finish(struct probe *p);
+void send_list(struct probe *p);
+double since(double t0);
+int first_checks(struct probe *p, struct xfer *x, CURLcode rc);
+
+/* check.c */
+void check_targets(struct mcp_targets *ts);
+
+/* classify.c */
 void step_pass(struct probe *p, enum step s, double ms, cJSON *detail);
 void step_fail(struct probe *p, enum step s, double ms, const char *code, const char *fmt, ...)
     __attribute__((format(printf, 5, 6)));
+void fail_curl(struct probe *p, enum step s, double ms, struct xfer *x, CURLcode rc);
+void fail_status(struct probe *p, enum step s, double ms, struct xfer *x);
+int fail_rpc_error(struct probe *p, enum step s, double ms, const cJSON *msg);
+int net_steps(struct probe *p, struct xfer *x, CURLcode rc);
+cJSON *http_detail(struct probe *p, struct xfer *x);
+int rpc_code(const cJSON *msg);
+int answered(struct xfer *x, CURLcode rc);
+
+/* detect.c */
+void detect_start(struct probe *p);
+void sse_identified(struct probe *p, struct xfer *s);
+void sse_failed(struct probe *p, struct xfer *s, CURLcode rc);
+
+/* ssetrans.c */
+void sse_start(struct probe *p);
+void sse_post_done(struct xfer *x, CURLcode rc);
+void sse_close(struct probe *p);
+double sse_timers(struct probe *p, double now);
 
 /* report.c */
 int report_format(struct probe *p, struct mcp_buf *out, char *err, size_t errlen);

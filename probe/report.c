@@ -11,7 +11,14 @@
 #include "rec.h"
 
 static const char *step_names[S_NSTEPS] = {
-	"dns", "connect", "tls", "http", "auth", "initialize", "tools_list", "call",
+    "dns",
+    "connect",
+    "tls",
+    "http",
+    "auth",
+    "initialize",
+    "tools_list",
+    "call",
 };
 static const char *status_names[] = {"pending", "pass", "fail", "skip"};
 
@@ -61,12 +68,16 @@ step_record(struct probe *p, int i)
 	cJSON_AddNumberToObject(r, "ms", s->status == ST_SKIP ? 0 : ms1(s->ms));
 	if (s->status == ST_SKIP) {
 		d = cJSON_CreateObject();
-		cJSON_AddStringToObject(d, "reason", p->skip_reason[i] ? p->skip_reason[i] : "after_failure");
+		cJSON_AddStringToObject(
+		    d, "reason", p->skip_reason[i] ? p->skip_reason[i] : "after_failure");
 	} else {
 		d = s->detail ? cJSON_Duplicate(s->detail, 1) : cJSON_CreateObject();
 		if (i == S_AUTH && s->status == ST_PASS && p->posture != NULL &&
 		    !cJSON_HasObjectItem(d, "posture"))
 			cJSON_AddStringToObject(d, "posture", p->posture);
+		/* What era detection tried before the transport was known. */
+		if (i == S_HTTP && cJSON_GetArraySize(p->attempts) > 1)
+			cJSON_AddItemToObject(d, "attempts", cJSON_Duplicate(p->attempts, 1));
 	}
 	cJSON_AddItemToObject(r, "detail", d);
 	cJSON_AddItemToObject(r, "error", error_obj(s));
@@ -104,10 +115,11 @@ result_record(struct probe *p)
 		state = "broken";
 	else if (p->posture != NULL && strcmp(p->posture, "auth-walled") == 0)
 		state = "auth-walled";
-	cJSON_AddNumberToObject(r, "probe_finished_at",
-	    mcp_ms_round(p->started_at + (p->finished_mono - p->mono0)));
+	cJSON_AddNumberToObject(
+	    r, "probe_finished_at", mcp_ms_round(p->started_at + (p->finished_mono - p->mono0)));
 	cJSON_AddStringToObject(r, "state", state);
-	cJSON_AddItemToObject(r, "failed_step", str_or_null(failed >= 0 ? step_names[failed] : NULL));
+	cJSON_AddItemToObject(
+	    r, "failed_step", str_or_null(failed >= 0 ? step_names[failed] : NULL));
 	cJSON_AddItemToObject(r, "posture", str_or_null(p->posture));
 	cJSON_AddItemToObject(r, "transport", str_or_null(p->transport));
 	cJSON_AddItemToObject(r, "era", str_or_null(p->era_found));
@@ -122,7 +134,8 @@ result_record(struct probe *p)
 		cJSON_AddNullToObject(r, "tool_count");
 	cJSON_AddItemToObject(r, "tool_hash", str_or_null(listed ? p->tool_hash : NULL));
 	cJSON_AddNumberToObject(r, "ms", ms1((p->finished_mono - p->mono0) * 1000.0));
-	cJSON_AddItemToObject(r, "error", failed >= 0 ? error_obj(&p->steps[failed]) : cJSON_CreateNull());
+	cJSON_AddItemToObject(
+	    r, "error", failed >= 0 ? error_obj(&p->steps[failed]) : cJSON_CreateNull());
 	return r;
 }
 
@@ -157,5 +170,6 @@ report_format(struct probe *p, struct mcp_buf *out, char *err, size_t errlen)
 	}
 	scrub(out, p->token);
 	scrub(out, p->session);
+	scrub(out, p->post_url);
 	return rc;
 }

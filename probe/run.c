@@ -15,12 +15,12 @@ struct runner {
 	const struct opts *o;
 	struct mcp_targets *ts;
 	CURLM *m;
-	struct probe **live;   /* owned slots, o->jobs of them */
-	size_t next;           /* next target to start */
+	struct probe **live; /* owned slots, o->jobs of them */
+	size_t next;         /* next target to start */
 	size_t active;
 	struct mcp_buf out;
-	int broken;            /* a target was broken */
-	int failed;            /* the run itself failed (stdout) */
+	int broken; /* a target was broken */
+	int failed; /* the run itself failed (stdout) */
 };
 
 CURLM *
@@ -58,7 +58,6 @@ static void
 start_next(struct runner *r)
 {
 	struct probe *p;
-	char why[512];
 	long i;
 
 	while (r->active < (size_t)r->o->jobs && r->next < r->ts->n) {
@@ -66,15 +65,8 @@ start_next(struct runner *r)
 			;
 		if ((p = malloc(sizeof(*p))) == NULL)
 			err(MCP_EXIT_FAIL, "malloc");
-		if (probe_init(p, r->o, &r->ts->v[r->next], r, why, sizeof(why)) == -1) {
-			/* The target cannot be probed at all: report it as broken. */
-			warnx("%s: %s", r->ts->v[r->next].slug, why);
-			r->broken = 1;
-			r->next++;
-			probe_free(p);
-			free(p);
-			continue;
-		}
+		if (probe_init(p, r->o, &r->ts->v[r->next], r) == -1)
+			errx(MCP_EXIT_FAIL, "%s: out of memory", r->ts->v[r->next].slug);
 		r->next++;
 		r->live[i] = p;
 		r->active++;
@@ -99,30 +91,20 @@ drain(struct runner *r)
 	}
 }
 
-/* Streams that carried our answer and linger; targets past their deadline. */
+/* Each live probe's timers; the time until the soonest, in ms. */
 static long
 timers(struct runner *r)
 {
-	double now = mcp_mono(), next = now + 1.0;
-	struct probe *p;
+	double now = mcp_mono(), next = now + 1.0, t;
 	long i;
 
 	for (i = 0; i < r->o->jobs; i++) {
-		if ((p = r->live[i]) == NULL || !p->x.active)
+		if (r->live[i] == NULL)
 			continue;
-		if (p->x.msg != NULL && p->x.abort_at > 0) {
-			if (now >= p->x.abort_at) {
-				xfer_complete(&p->x, CURLE_OK);
-				continue;
-			}
-			if (p->x.abort_at < next)
-				next = p->x.abort_at;
-		}
-		/* curl's own timeouts end requests; this is the backstop. */
-		if (now >= p->deadline + 1.0)
-			probe_timeout(p);
-		else if (p->deadline + 1.0 < next)
-			next = p->deadline + 1.0;
+		/* The probe may finish here, and its slot be freed. */
+		t = probe_timers(r->live[i], now);
+		if (t > 0 && t < next)
+			next = t;
 	}
 	return (long)((next - now) * 1000) + 1;
 }
@@ -137,7 +119,8 @@ run(const struct opts *o, struct mcp_targets *ts)
 	r.ts = ts;
 	if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK)
 		errx(MCP_EXIT_FAIL, "curl_global_init failed");
-	if ((r.m = curl_multi_init()) == NULL || (r.live = calloc((size_t)o->jobs, sizeof(*r.live))) == NULL)
+	if ((r.m = curl_multi_init()) == NULL ||
+	    (r.live = calloc((size_t)o->jobs, sizeof(*r.live))) == NULL)
 		errx(MCP_EXIT_FAIL, "out of memory");
 	curl_multi_setopt(r.m, CURLMOPT_MAXCONNECTS, o->jobs * 2);
 	start_next(&r);

@@ -1,504 +1,46 @@
 /*
- * steps.c - the probe of one target as a state machine: each completed
- * transfer decides a step and starts the next request.  Legacy Streamable
- * HTTP: initialize, notifications/initialized, tools/list (every page),
- * tools/call or ping, DELETE.
+ * steps.c - the probe of one target: its life from start to records, and
+ * the steps every era shares (tools_list, call).  Era detection and the
+ * handshake are in detect.c, the HTTP+SSE transport in ssetrans.c.
  */
-#include <arpa/inet.h>
-#include <errno.h>
-#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
-#include <sys/stat.h>
 
 #include <openssl/crypto.h>
 #include <openssl/rand.h>
-#include <openssl/x509.h>
 
 #include "json.h"
 #include "mcp.h"
 #include "probe.h"
-#include "version.h"
 
-#define LEGACY_VERSION "2025-11-25"
 #define MAX_PAGES 100
 
-static const char *legacy_versions[] = {
-	"2024-11-05", "2025-03-26", "2025-06-18", "2025-11-25", NULL,
-};
-
-static void send_list(struct probe *);
-static cJSON *http_detail(struct probe *, struct xfer *);
 static void send_call(struct probe *);
-static void finish(struct probe *);
 
-void
-step_pass(struct probe *p, enum step s, double ms, cJSON *detail)
+double
+since(double t0)
 {
-	struct step_rec *r = &p->steps[s];
-
-	r->status = ST_PASS;
-	r->ms = ms < 0 ? 0 : ms;
-	if (detail != NULL) {
-		cJSON_Delete(r->detail);
-		r->detail = detail;
-	}
-}
-
-void
-step_fail(struct probe *p, enum step s, double ms, const char *code, const char *fmt, ...)
-{
-	struct step_rec *r = &p->steps[s];
-	va_list ap;
-
-	r->status = ST_FAIL;
-	r->ms = ms < 0 ? 0 : ms;
-	r->code = code;
-	va_start(ap, fmt);
-	vsnprintf(r->msg, sizeof(r->msg), fmt, ap);
-	va_end(ap);
-}
-
-static double
-since(struct probe *p, double t0)
-{
-	(void)p;
 	return (mcp_mono() - t0) * 1000.0;
 }
 
-/* A failed transfer at step s: the curl error, classified. */
-static void
-fail_curl(struct probe *p, enum step s, double ms, struct xfer *x, CURLcode rc)
+/* The first transfer decides dns, connect and tls; -1 when one failed. */
+int
+first_checks(struct probe *p, struct xfer *x, CURLcode rc)
 {
-	if (x->overflow) {
-		step_fail(p, s, ms, "body_too_large", "response body passed %zu bytes",
-		    p->o->max_body);
-		return;
-	}
-	switch (rc) {
-	case CURLE_OPERATION_TIMEDOUT:
-		step_fail(p, s, ms, "timeout", "no complete answer in time (%.0f ms)", ms);
-		break;
-	case CURLE_GOT_NOTHING:
-	case CURLE_RECV_ERROR:
-	case CURLE_SEND_ERROR:
-	case CURLE_PARTIAL_FILE:
-		step_fail(p, s, ms, "connection_closed", "%s", curl_easy_strerror(rc));
-		break;
-	default:
-		step_fail(p, s, ms, "transfer_failed", "%s", curl_easy_strerror(rc));
-		break;
-	}
-}
-
-static int
-mentions_session(const struct xfer *x)
-{
-	const cJSON *e, *m;
-
-	if (x->resp.p != NULL && strcasestr(x->resp.p, "session") != NULL)
-		return 1;
-	e = cJSON_GetObjectItemCaseSensitive(x->msg, "error");
-	m = cJSON_GetObjectItemCaseSensitive(e, "message");
-	return cJSON_IsString(m) && strcasestr(m->valuestring, "session") != NULL;
-}
-
-/* A non-2xx answer at step s, classified. */
-static void
-fail_status(struct probe *p, enum step s, double ms, struct xfer *x)
-{
-	long st = x->status;
-	char scope[128];
-
-	if (p->steps[s].detail == NULL)
-		p->steps[s].detail = http_detail(p, x);
-	if (st >= 300 && st < 400) {
-		step_fail(p, s, ms, "http_redirect", "HTTP %ld to %.200s (not followed)", st,
-		    x->location ? x->location : "nowhere");
-		return;
-	}
-	if (p->session != NULL && (st == 404 || (st == 400 && mentions_session(x)))) {
-		step_fail(p, s, ms, "session_lost", "session refused with HTTP %ld", st);
-		return;
-	}
-	if (st == 401) {
-		if (p->token != NULL)
-			step_fail(p, s, ms, "auth_rejected", "HTTP 401: token rejected");
-		else
-			step_fail(p, s, ms, "auth_required", "HTTP 401 without a token");
-		return;
-	}
-	if (st == 403 && x->www_auth != NULL &&
-	    auth_param(x->www_auth, "error", scope, sizeof(scope)) != NULL &&
-	    strcmp(scope, "insufficient_scope") == 0) {
-		step_fail(p, s, ms, "auth_insufficient_scope", "HTTP 403: insufficient scope%s%s",
-		    auth_param(x->www_auth, "scope", scope, sizeof(scope)) ? ", needs " : "",
-		    auth_param(x->www_auth, "scope", scope, sizeof(scope)) ? scope : "");
-		return;
-	}
-	if (st == 404)
-		step_fail(p, s, ms, "http_404", "HTTP 404");
-	else if (st == 429)
-		step_fail(p, s, ms, "http_429", "HTTP 429%s%s", x->retry_after[0] ? ", retry after " : "",
-		    x->retry_after);
-	else if (st >= 500)
-		step_fail(p, s, ms, "http_5xx", "HTTP %ld", st);
-	else
-		step_fail(p, s, ms, "http_4xx", "HTTP %ld", st);
-}
-
-/* The JSON-RPC error of a reply, as a step failure. */
-static int
-fail_rpc_error(struct probe *p, enum step s, double ms, const cJSON *msg)
-{
-	const cJSON *e = cJSON_GetObjectItemCaseSensitive(msg, "error");
-	const cJSON *code = cJSON_GetObjectItemCaseSensitive(e, "code");
-	const cJSON *m = cJSON_GetObjectItemCaseSensitive(e, "message");
-
-	if (e == NULL)
+	if (p->net_done)
 		return 0;
-	step_fail(p, s, ms, "jsonrpc_error", "JSON-RPC error %.0f: %.160s",
-	    cJSON_IsNumber(code) ? code->valuedouble : 0,
-	    cJSON_IsString(m) ? m->valuestring : "(no message)");
-	return 1;
-}
-
-static int
-is_ip_literal(const char *host)
-{
-	unsigned char a[16];
-	char h[64];
-	size_t n = strlen(host);
-
-	if (n >= 2 && host[0] == '[' && n - 2 < sizeof(h)) {
-		memcpy(h, host + 1, n - 2);
-		h[n - 2] = '\0';
-		return inet_pton(AF_INET6, h, a) == 1;
-	}
-	return inet_pton(AF_INET, host, a) == 1;
-}
-
-static void
-pass_dns(struct probe *p, struct xfer *x, double ms)
-{
-	cJSON *d = cJSON_CreateObject();
-	char *ip = NULL;
-
-	if (curl_easy_getinfo(x->h, CURLINFO_PRIMARY_IP, &ip) == CURLE_OK && ip != NULL &&
-	    *ip != '\0')
-		cJSON_AddStringToObject(d, "address", ip);
-	if (p->pinned[0] != '\0')
-		cJSON_AddStringToObject(d, "pinned", p->pinned);
-	step_pass(p, S_DNS, ms, d);
-}
-
-static void
-fail_tls(struct probe *p, struct xfer *x, double ms, CURLcode rc)
-{
-	long vr = 0;
-
-	if (rc == CURLE_PEER_FAILED_VERIFICATION) {
-		curl_easy_getinfo(x->h, CURLINFO_SSL_VERIFYRESULT, &vr);
-		if (vr == X509_V_ERR_CERT_HAS_EXPIRED)
-			step_fail(p, S_TLS, ms, "tls_cert_expired", "certificate has expired");
-		else
-			step_fail(p, S_TLS, ms, "tls_cert_invalid", "certificate not trusted: %s",
-			    vr ? X509_verify_cert_error_string(vr) : curl_easy_strerror(rc));
-	} else if (rc == CURLE_OPERATION_TIMEDOUT) {
-		step_fail(p, S_TLS, ms, "timeout", "TLS handshake did not finish in time");
-	} else {
-		step_fail(p, S_TLS, ms, "tls_handshake", "%s", curl_easy_strerror(rc));
-	}
-}
-
-/*
- * The dns, connect and tls steps, from the first transfer.  Returns 0 when
- * the connection was made (the HTTP answer decides the rest), -1 when one
- * of these steps failed.
- */
-static int
-net_steps(struct probe *p, struct xfer *x, CURLcode rc)
-{
-	double dns = xfer_time(x, CURLINFO_NAMELOOKUP_TIME_T);
-	double con = xfer_time(x, CURLINFO_CONNECT_TIME_T);
-	double app = xfer_time(x, CURLINFO_APPCONNECT_TIME_T);
-	double total = xfer_time(x, CURLINFO_TOTAL_TIME_T);
-	cJSON *d;
-	long oserr = 0, port = 0;
-
-	if (rc == CURLE_COULDNT_RESOLVE_HOST) {
-		step_fail(p, S_DNS, total, "dns_nxdomain", "cannot resolve %s", p->host);
-		return -1;
-	}
-	if (con == 0 && rc == CURLE_OPERATION_TIMEDOUT && dns == 0 && !is_ip_literal(p->host)) {
-		step_fail(p, S_DNS, total, "dns_timeout", "no DNS answer for %s in time", p->host);
-		return -1;
-	}
-	pass_dns(p, x, dns);
-	if (con == 0 && x->tcp_at > 0)
-		con = (x->tcp_at - x->started) * 1000.0;
-	if (con == 0 && rc != CURLE_OK) {
-		curl_easy_getinfo(x->h, CURLINFO_OS_ERRNO, &oserr);
-		if (rc == CURLE_OPERATION_TIMEDOUT)
-			step_fail(p, S_CONNECT, total - dns, "connect_timeout", "no TCP connection in time");
-		else if (oserr == ECONNREFUSED)
-			step_fail(p, S_CONNECT, total - dns, "connect_refused", "connection refused");
-		else
-			step_fail(p, S_CONNECT, total - dns, "connect_failed", "%s",
-			    oserr ? strerror((int)oserr) : curl_easy_strerror(rc));
-		return -1;
-	}
-	d = cJSON_CreateObject();
-	curl_easy_getinfo(x->h, CURLINFO_PRIMARY_PORT, &port);
-	cJSON_AddNumberToObject(d, "port", port);
-	step_pass(p, S_CONNECT, con - dns, d);
-	if (!p->https) {
-		p->steps[S_TLS].status = ST_SKIP;
-		p->skip_reason[S_TLS] = "plain_http";
+	p->net_done = 1;
+	if (net_steps(p, x, rc) == 0)
 		return 0;
-	}
-	if (app == 0) {
-		fail_tls(p, x, total - con, rc);
-		return -1;
-	}
-	step_pass(p, S_TLS, app - con, NULL);
-	return 0;
-}
-
-static const char *
-posture_ok(struct probe *p)
-{
-	return p->token != NULL ? "credentialed" : "open";
-}
-
-static cJSON *
-http_detail(struct probe *p, struct xfer *x)
-{
-	cJSON *d = cJSON_CreateObject();
-	long hv = 0;
-
-	cJSON_AddNumberToObject(d, "status", x->status);
-	if (x->ctype[0] != '\0')
-		cJSON_AddStringToObject(d, "content_type", x->ctype);
-	curl_easy_getinfo(x->h, CURLINFO_HTTP_VERSION, &hv);
-	cJSON_AddStringToObject(d, "http_version",
-	    hv == CURL_HTTP_VERSION_2_0 ? "2" : hv == CURL_HTTP_VERSION_1_0 ? "1.0" : "1.1");
-	if (x->location != NULL)
-		cJSON_AddStringToObject(d, "location", x->location);
-	if (p->transport != NULL)
-		cJSON_AddStringToObject(d, "transport", p->transport);
-	return d;
-}
-
-/* Protected-resource metadata discovery for a 401 without a token. */
-static void on_prm(struct xfer *x, CURLcode rc);
-
-static void
-next_prm(struct probe *p)
-{
-	while (p->prm_try < 3) {
-		if (auth_prm_url(p, p->prm_try++, p->prm_url, sizeof(p->prm_url)) == 0) {
-			if (xfer_get(p, &p->x, p->prm_url, "application/json", on_prm) == 0)
-				return;
-			step_fail(p, S_AUTH, since(p, p->step_t0), "transfer_failed",
-			    "cannot start a request");
-			finish(p);
-			return;
-		}
-	}
-	step_fail(p, S_AUTH, since(p, p->step_t0), "auth_challenge_invalid",
-	    "401 with a Bearer challenge but no protected-resource metadata (%s)", p->prm_why);
 	finish(p);
-}
-
-static void
-on_prm(struct xfer *x, CURLcode rc)
-{
-	struct probe *p = x->p;
-	cJSON *detail = NULL;
-	char why[160];
-
-	if (rc == CURLE_OK && x->status == 200 && auth_prm_ok(x, &detail, why, sizeof(why)) == 0) {
-		cJSON_AddStringToObject(detail, "posture", "auth-walled");
-		p->posture = "auth-walled";
-		step_pass(p, S_AUTH, since(p, p->step_t0), detail);
-		finish(p);
-		return;
-	}
-	if (rc != CURLE_OK)
-		snprintf(why, sizeof(why), "%s", curl_easy_strerror(rc));
-	else if (x->status != 200)
-		snprintf(why, sizeof(why), "HTTP %ld", x->status);
-	snprintf(p->prm_why + strlen(p->prm_why), sizeof(p->prm_why) - strlen(p->prm_why),
-	    "%s%s: %s", p->prm_why[0] ? "; " : "", p->prm_url, why);
-	next_prm(p);
-}
-
-static void
-on_401(struct probe *p, struct xfer *x)
-{
-	if (p->token != NULL) {
-		step_fail(p, S_AUTH, 0, "auth_rejected", "HTTP 401: the token was rejected");
-		finish(p);
-		return;
-	}
-	if (x->www_auth == NULL || !auth_is_bearer(x->www_auth)) {
-		step_fail(p, S_AUTH, 0, "auth_challenge_invalid",
-		    x->www_auth ? "401 whose challenge is not Bearer" :
-		    "401 without a WWW-Authenticate challenge");
-		finish(p);
-		return;
-	}
-	/* The challenge outlives x, which the metadata requests reuse. */
-	free(p->challenge);
-	p->challenge = strdup(x->www_auth);
-	p->step_t0 = mcp_mono();
-	p->prm_try = 0;
-	next_prm(p);
-}
-
-static int
-version_known(const char *v)
-{
-	int i;
-
-	for (i = 0; legacy_versions[i] != NULL; i++)
-		if (strcmp(v, legacy_versions[i]) == 0)
-			return 1;
-	return 0;
-}
-
-static void
-on_initialized(struct xfer *x, CURLcode rc)
-{
-	struct probe *p = x->p;
-	double ms = p->init_ms + xfer_time(x, CURLINFO_TOTAL_TIME_T);
-	cJSON *d;
-
-	if (rc != CURLE_OK) {
-		fail_curl(p, S_INIT, ms, x, rc);
-	} else if (x->status < 200 || x->status > 299) {
-		fail_status(p, S_INIT, ms, x);
-	} else {
-		d = p->init_detail;
-		p->init_detail = NULL;
-		step_pass(p, S_INIT, ms, d);
-		send_list(p);
-		return;
-	}
-	finish(p);
-}
-
-/* The initialize result: protocol version, server info. */
-static int
-check_init(struct probe *p, const cJSON *res, double ms)
-{
-	const cJSON *v = cJSON_GetObjectItemCaseSensitive(res, "protocolVersion");
-	const cJSON *si = cJSON_GetObjectItemCaseSensitive(res, "serverInfo");
-	const cJSON *f;
-	cJSON *d, *s;
-
-	if (!cJSON_IsObject(res) || !cJSON_IsString(v)) {
-		step_fail(p, S_INIT, ms, "initialize_invalid", "initialize result has no protocolVersion");
-		return -1;
-	}
-	if (!version_known(v->valuestring)) {
-		step_fail(p, S_INIT, ms, "version_unsupported",
-		    "server chose protocol version %.40s", v->valuestring);
-		return -1;
-	}
-	snprintf(p->proto, sizeof(p->proto), "%s", v->valuestring);
-	d = cJSON_CreateObject();
-	cJSON_AddStringToObject(d, "protocol_version", p->proto);
-	if (cJSON_IsObject(si) && (s = cJSON_AddObjectToObject(d, "server")) != NULL) {
-		if (cJSON_IsString(f = cJSON_GetObjectItemCaseSensitive(si, "name")))
-			cJSON_AddStringToObject(s, "name", f->valuestring);
-		if (cJSON_IsString(f = cJSON_GetObjectItemCaseSensitive(si, "version")))
-			cJSON_AddStringToObject(s, "version", f->valuestring);
-	}
-	cJSON_AddBoolToObject(d, "session", p->session != NULL);
-	p->init_detail = d;
-	return 0;
-}
-
-static void
-on_initialize(struct xfer *x, CURLcode rc)
-{
-	struct probe *p = x->p;
-	double start = xfer_time(x, CURLINFO_STARTTRANSFER_TIME_T);
-	double conn = xfer_time(x, CURLINFO_APPCONNECT_TIME_T);
-	double total = xfer_time(x, CURLINFO_TOTAL_TIME_T);
-	double http_ms;
-	const cJSON *res;
-
-	if (net_steps(p, x, rc) == -1) {
-		finish(p);
-		return;
-	}
-	if (conn == 0)
-		conn = xfer_time(x, CURLINFO_CONNECT_TIME_T);
-	http_ms = (start > conn ? start : total) - conn;
-	p->http_status = x->status;
-	if (rc != CURLE_OK && !(x->msg != NULL && rc == CURLE_WRITE_ERROR)) {
-		fail_curl(p, S_HTTP, total - conn, x, rc);
-		finish(p);
-		return;
-	}
-	if (x->status == 401 || (x->status == 403 && x->www_auth != NULL)) {
-		step_pass(p, S_HTTP, http_ms, http_detail(p, x));
-		if (x->status == 401)
-			on_401(p, x);
-		else {
-			fail_status(p, S_AUTH, 0, x);
-			if (strcmp(p->steps[S_AUTH].code, "auth_insufficient_scope") != 0)
-				p->steps[S_AUTH].code = "auth_challenge_invalid";
-			finish(p);
-		}
-		return;
-	}
-	if (x->status < 200 || x->status > 299) {
-		fail_status(p, S_HTTP, http_ms, x);
-		finish(p);
-		return;
-	}
-	if (x->msg == NULL || !id_ok(x)) {
-		p->steps[S_HTTP].detail = http_detail(p, x);
-		step_fail(p, S_HTTP, http_ms, "not_mcp", "HTTP %ld %.60s is not a JSON-RPC answer%s",
-		    x->status, x->ctype[0] ? x->ctype : "(no content type)",
-		    x->bad_json ? " (malformed JSON)" : "");
-		finish(p);
-		return;
-	}
-	p->transport = "streamable-http";
-	p->era_found = "legacy";
-	step_pass(p, S_HTTP, http_ms, http_detail(p, x));
-	p->posture = posture_ok(p);
-	step_pass(p, S_AUTH, 0, NULL);
-	p->init_ms = total - (start > 0 ? start : total);
-	if (fail_rpc_error(p, S_INIT, p->init_ms, x->msg)) {
-		finish(p);
-		return;
-	}
-	res = cJSON_GetObjectItemCaseSensitive(x->msg, "result");
-	/* The session id belongs to the probe now; x is reused. */
-	p->session = x->session;
-	x->session = NULL;
-	if (check_init(p, res, p->init_ms) == -1) {
-		finish(p);
-		return;
-	}
-	if (xfer_post(p, &p->x, "notifications/initialized", NULL, -1, on_initialized) == -1) {
-		step_fail(p, S_INIT, p->init_ms, "transfer_failed", "cannot start a request");
-		finish(p);
-	}
+	return -1;
 }
 
 /* Check the collected tools; the hash is over all of them. */
 static void
 check_tools(struct probe *p)
 {
-	double ms = since(p, p->step_t0);
+	double ms = since(p->step_t0);
 	char why[200];
 	const cJSON *t, *name, *schema;
 	cJSON *d;
@@ -508,7 +50,8 @@ check_tools(struct probe *p)
 		step_fail(p, S_LIST, ms, "tools_empty", "tools/list returned no tools");
 		return;
 	}
-	cJSON_ArrayForEach(t, p->tools) {
+	cJSON_ArrayForEach(t, p->tools)
+	{
 		name = cJSON_GetObjectItemCaseSensitive(t, "name");
 		schema = cJSON_GetObjectItemCaseSensitive(t, "inputSchema");
 		if (!cJSON_IsString(name) || name->valuestring[0] == '\0') {
@@ -516,8 +59,8 @@ check_tools(struct probe *p)
 			return;
 		}
 		if (!cJSON_IsObject(schema)) {
-			step_fail(p, S_LIST, ms, "tools_malformed", "tool \"%.60s\" has no inputSchema object",
-			    name->valuestring);
+			step_fail(p, S_LIST, ms, "tools_malformed",
+			    "tool \"%.60s\" has no inputSchema object", name->valuestring);
 			return;
 		}
 		i++;
@@ -527,69 +70,98 @@ check_tools(struct probe *p)
 		p->tool_hash[0] = '\0';
 		return;
 	}
-	d = cJSON_CreateObject();
+	d = p->list_meta ? p->list_meta : cJSON_CreateObject();
+	p->list_meta = NULL;
 	cJSON_AddNumberToObject(d, "pages", p->pages);
 	cJSON_AddNumberToObject(d, "tool_count", i);
 	cJSON_AddStringToObject(d, "tool_hash", p->tool_hash);
 	step_pass(p, S_LIST, ms, d);
 }
 
+/* ttlMs and cacheScope of a modern list result, from its first page. */
+static void
+list_meta(struct probe *p, const cJSON *res)
+{
+	const cJSON *ttl = cJSON_GetObjectItemCaseSensitive(res, "ttlMs");
+	const cJSON *scope = cJSON_GetObjectItemCaseSensitive(res, "cacheScope");
+
+	if (p->list_meta != NULL || (!cJSON_IsNumber(ttl) && !cJSON_IsString(scope)))
+		return;
+	p->list_meta = cJSON_CreateObject();
+	if (cJSON_IsNumber(ttl))
+		cJSON_AddNumberToObject(p->list_meta, "ttl_ms", ttl->valuedouble);
+	if (cJSON_IsString(scope))
+		cJSON_AddStringToObject(p->list_meta, "cache_scope", scope->valuestring);
+}
+
+/* One page of tools: collect it; 1 when another page follows. */
+static int
+list_page(struct probe *p, const cJSON *res, double ms)
+{
+	const cJSON *tools = cJSON_GetObjectItemCaseSensitive(res, "tools");
+	const cJSON *next = cJSON_GetObjectItemCaseSensitive(res, "nextCursor");
+	const cJSON *t;
+
+	if (!cJSON_IsArray(tools)) {
+		step_fail(p, S_LIST, ms, "tools_malformed", "result has no tools array");
+		return -1;
+	}
+	p->pages++;
+	list_meta(p, res);
+	cJSON_ArrayForEach(t, tools)
+	    cJSON_AddItemToArray(p->tools, cJSON_Duplicate(t, 1));
+	if (!cJSON_IsString(next) || next->valuestring[0] == '\0')
+		return 0;
+	if (p->pages >= MAX_PAGES || strcmp(next->valuestring, p->cursor) == 0 ||
+	    strlen(next->valuestring) >= sizeof(p->cursor)) {
+		step_fail(p, S_LIST, ms, "tools_malformed",
+		    "pagination does not end (%d pages, or a repeated or oversized cursor)", p->pages);
+		return -1;
+	}
+	snprintf(p->cursor, sizeof(p->cursor), "%s", next->valuestring);
+	return 1;
+}
+
 static void
 on_list(struct xfer *x, CURLcode rc)
 {
 	struct probe *p = x->p;
-	double ms = since(p, p->step_t0);
-	const cJSON *res, *tools, *next, *t;
+	double ms = since(p->step_t0);
+	int more;
 
-	if (rc != CURLE_OK && !(x->msg != NULL && rc == CURLE_WRITE_ERROR)) {
+	if (!answered(x, rc)) {
 		fail_curl(p, S_LIST, ms, x, rc);
 	} else if (x->status < 200 || x->status > 299) {
 		p->http_status = x->status;
 		fail_status(p, S_LIST, ms, x);
-	} else if (x->msg == NULL || !id_ok(x)) {
+	} else if (!id_ok(x)) {
 		step_fail(p, S_LIST, ms, "tools_malformed", "tools/list answer is not JSON-RPC%s",
 		    x->bad_json ? " (malformed JSON)" : "");
 	} else if (!fail_rpc_error(p, S_LIST, ms, x->msg)) {
-		res = cJSON_GetObjectItemCaseSensitive(x->msg, "result");
-		tools = cJSON_GetObjectItemCaseSensitive(res, "tools");
-		next = cJSON_GetObjectItemCaseSensitive(res, "nextCursor");
-		if (!cJSON_IsArray(tools)) {
-			step_fail(p, S_LIST, ms, "tools_malformed", "result has no tools array");
-			finish(p);
-			return;
-		}
-		p->pages++;
-		cJSON_ArrayForEach(t, tools)
-			cJSON_AddItemToArray(p->tools, cJSON_Duplicate(t, 1));
-		if (cJSON_IsString(next) && next->valuestring[0] != '\0') {
-			if (p->pages >= MAX_PAGES || strcmp(next->valuestring, p->cursor) == 0 ||
-			    strlen(next->valuestring) >= sizeof(p->cursor)) {
-				step_fail(p, S_LIST, ms, "tools_malformed",
-				    "pagination does not end (%d pages, or a repeated or oversized cursor)",
-				    p->pages);
-				finish(p);
-				return;
-			}
-			snprintf(p->cursor, sizeof(p->cursor), "%s", next->valuestring);
+		more = list_page(p, cJSON_GetObjectItemCaseSensitive(x->msg, "result"), ms);
+		if (more == 1) {
 			send_list(p);
 			return;
 		}
-		check_tools(p);
-		if (p->steps[S_LIST].status == ST_PASS) {
-			send_call(p);
-			return;
+		if (more == 0) {
+			check_tools(p);
+			if (p->steps[S_LIST].status == ST_PASS) {
+				send_call(p);
+				return;
+			}
 		}
 	}
 	finish(p);
 }
 
-static void
+void
 send_list(struct probe *p)
 {
 	cJSON *params = NULL;
 
 	if (p->pages == 0)
 		p->step_t0 = mcp_mono();
+	p->cur = S_LIST;
 	if (p->cursor[0] != '\0') {
 		params = cJSON_CreateObject();
 		cJSON_AddStringToObject(params, "cursor", p->cursor);
@@ -606,7 +178,8 @@ first_text(const cJSON *res)
 {
 	const cJSON *c = cJSON_GetObjectItemCaseSensitive(res, "content"), *e, *t;
 
-	cJSON_ArrayForEach(e, c) {
+	cJSON_ArrayForEach(e, c)
+	{
 		t = cJSON_GetObjectItemCaseSensitive(e, "text");
 		if (cJSON_IsString(t))
 			return t->valuestring;
@@ -615,36 +188,45 @@ first_text(const cJSON *res)
 }
 
 static void
+call_result(struct probe *p, const cJSON *res, double ms)
+{
+	const cJSON *rt = cJSON_GetObjectItemCaseSensitive(res, "resultType");
+	cJSON *d;
+
+	if (!cJSON_IsObject(res)) {
+		step_fail(p, S_CALL, ms, "call_failed", "answer has no result object");
+	} else if (cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(res, "isError"))) {
+		step_fail(p, S_CALL, ms, "call_failed", "tool %.60s returned isError: %.120s",
+		    p->t->call, first_text(res));
+	} else if (cJSON_IsString(rt) && strcmp(rt->valuestring, "complete") != 0) {
+		step_fail(p, S_CALL, ms, "call_failed", "tool %.60s answered resultType %.40s",
+		    p->t->call ? p->t->call : "", rt->valuestring);
+	} else {
+		d = cJSON_CreateObject();
+		if (p->t->call != NULL)
+			cJSON_AddStringToObject(d, "tool", p->t->call);
+		else
+			cJSON_AddStringToObject(d, "method", "ping");
+		step_pass(p, S_CALL, ms, d);
+	}
+}
+
+static void
 on_call(struct xfer *x, CURLcode rc)
 {
 	struct probe *p = x->p;
-	double ms = since(p, p->step_t0);
-	const cJSON *res;
-	cJSON *d;
+	double ms = since(p->step_t0);
 
-	if (rc != CURLE_OK && !(x->msg != NULL && rc == CURLE_WRITE_ERROR)) {
+	if (!answered(x, rc)) {
 		fail_curl(p, S_CALL, ms, x, rc);
 	} else if (x->status < 200 || x->status > 299) {
 		p->http_status = x->status;
 		fail_status(p, S_CALL, ms, x);
-	} else if (x->msg == NULL || !id_ok(x)) {
+	} else if (!id_ok(x)) {
 		step_fail(p, S_CALL, ms, "call_failed", "answer is not JSON-RPC%s",
 		    x->bad_json ? " (malformed JSON)" : "");
 	} else if (!fail_rpc_error(p, S_CALL, ms, x->msg)) {
-		res = cJSON_GetObjectItemCaseSensitive(x->msg, "result");
-		if (!cJSON_IsObject(res)) {
-			step_fail(p, S_CALL, ms, "call_failed", "answer has no result object");
-		} else if (cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(res, "isError"))) {
-			step_fail(p, S_CALL, ms, "call_failed", "tool %.60s returned isError: %.120s",
-			    p->t->call, first_text(res));
-		} else {
-			d = cJSON_CreateObject();
-			if (p->t->call != NULL)
-				cJSON_AddStringToObject(d, "tool", p->t->call);
-			else
-				cJSON_AddStringToObject(d, "method", "ping");
-			step_pass(p, S_CALL, ms, d);
-		}
+		call_result(p, cJSON_GetObjectItemCaseSensitive(x->msg, "result"), ms);
 	}
 	finish(p);
 }
@@ -652,16 +234,23 @@ on_call(struct xfer *x, CURLcode rc)
 static void
 send_call(struct probe *p)
 {
-	cJSON *params = NULL, *args;
+	cJSON *params, *args;
 	int rc;
 
 	p->step_t0 = mcp_mono();
+	p->cur = S_CALL;
 	if (p->t->call != NULL) {
 		params = cJSON_CreateObject();
 		cJSON_AddStringToObject(params, "name", p->t->call);
 		args = p->t->call_args ? cJSON_Parse(p->t->call_args) : cJSON_CreateObject();
 		cJSON_AddItemToObject(params, "arguments", args);
 		rc = xfer_post(p, &p->x, "tools/call", params, p->next_id++, on_call);
+	} else if (p->mode == MODE_MODERN) {
+		/* Modern servers have no ping: nothing to call. */
+		p->steps[S_CALL].status = ST_SKIP;
+		p->skip_reason[S_CALL] = "not_configured";
+		finish(p);
+		return;
 	} else {
 		rc = xfer_post(p, &p->x, "ping", NULL, p->next_id++, on_call);
 	}
@@ -675,12 +264,11 @@ static void
 on_delete(struct xfer *x, CURLcode rc)
 {
 	(void)rc;
-	x->p->deleted = 1;
 	runner_finish(x->p->r, x->p);
 }
 
 /* The steps are decided: fill in the skips, end the session, report. */
-static void
+void
 finish(struct probe *p)
 {
 	const char *reason = "after_failure";
@@ -698,69 +286,49 @@ finish(struct probe *p)
 		p->steps[s].status = ST_SKIP;
 		p->skip_reason[s] = reason;
 	}
-	if (p->session != NULL && !p->x.active &&
-	    xfer_delete(p, &p->x, on_delete) == 0)
+	sse_close(p);
+	if (p->x.active)
+		xfer_free(&p->x);
+	if (p->mode == MODE_LEGACY && p->session != NULL && xfer_delete(p, &p->x, on_delete) == 0)
 		return;
 	runner_finish(p->r, p);
 }
 
-/* The deadline passed with a request in flight. */
-void
-probe_timeout(struct probe *p)
+/*
+ * Timers of the probe: answers waited for on an HTTP+SSE stream, streams
+ * that linger after their answer, and the deadline as a backstop to
+ * libcurl's own timeouts.  Returns the next mono time to look again, or 0.
+ */
+double
+probe_timers(struct probe *p, double now)
 {
+	double next = sse_timers(p, now);
 	int s;
 
 	if (p->done)
-		return;
+		return next;
+	if (p->x.active && p->x.msg != NULL && p->x.abort_at > 0) {
+		if (now >= p->x.abort_at) {
+			xfer_complete(&p->x, CURLE_OK);
+			return 0;
+		}
+		if (next == 0 || p->x.abort_at < next)
+			next = p->x.abort_at;
+	}
+	if (now < p->deadline + 1.0)
+		return next == 0 || p->deadline + 1.0 < next ? p->deadline + 1.0 : next;
 	for (s = 0; s < S_NSTEPS; s++)
 		if (p->steps[s].status == ST_PENDING) {
-			step_fail(p, s, 0, "timeout", "deadline of %.0f s passed", p->timeout);
+			step_fail(p, s, since(p->mono0), "timeout", "deadline of %.0f s passed",
+			    p->timeout);
 			break;
 		}
-	if (p->x.active)
-		xfer_free(&p->x);
 	finish(p);
-}
-
-static int
-read_token(struct probe *p, char *err, size_t errlen)
-{
-	char buf[4096], *s, *e;
-	FILE *f;
-	size_t n;
-
-	if ((f = fopen(p->t->token_file, "r")) == NULL) {
-		snprintf(err, errlen, "%s: %s", p->t->token_file, strerror(errno));
-		return -1;
-	}
-	n = fread(buf, 1, sizeof(buf) - 1, f);
-	fclose(f);
-	buf[n] = '\0';
-	for (s = buf; *s == ' ' || *s == '\t' || *s == '\r' || *s == '\n'; s++)
-		;
-	for (e = s; *e != '\0' && *e != '\n' && *e != '\r'; e++)
-		;
-	while (e > s && (e[-1] == ' ' || e[-1] == '\t'))
-		e--;
-	*e = '\0';
-	if (*s == '\0') {
-		snprintf(err, errlen, "%s: no token on the first line", p->t->token_file);
-		OPENSSL_cleanse(buf, sizeof(buf));
-		return -1;
-	}
-	p->token = strdup(s);
-	if (asprintf(&p->auth_hdr, "Authorization: Bearer %s", s) == -1)
-		p->auth_hdr = NULL;
-	OPENSSL_cleanse(buf, sizeof(buf));
-	if (p->token == NULL || p->auth_hdr == NULL) {
-		snprintf(err, errlen, "out of memory");
-		return -1;
-	}
 	return 0;
 }
 
 static int
-parse_url(struct probe *p, char *err, size_t errlen)
+parse_url(struct probe *p)
 {
 	CURLU *u = curl_url();
 	char *host = NULL, *scheme = NULL, *out = NULL;
@@ -768,10 +336,8 @@ parse_url(struct probe *p, char *err, size_t errlen)
 
 	if (u == NULL || curl_url_set(u, CURLUPART_URL, p->t->url, 0) != CURLUE_OK ||
 	    curl_url_get(u, CURLUPART_HOST, &host, 0) != CURLUE_OK ||
-	    curl_url_get(u, CURLUPART_SCHEME, &scheme, 0) != CURLUE_OK) {
-		snprintf(err, errlen, "%.200s: not a URL", p->t->url);
+	    curl_url_get(u, CURLUPART_SCHEME, &scheme, 0) != CURLUE_OK)
 		goto out;
-	}
 	snprintf(p->host, sizeof(p->host), "%s", host);
 	p->https = strcmp(scheme, "https") == 0;
 	/* Userinfo is a secret: never printed. */
@@ -800,9 +366,25 @@ random_id(char *out)
 		snprintf(out + 2 * i, 3, "%02x", b[i]);
 }
 
+static enum era
+era_of(const struct probe *p)
+{
+	const char *e = p->t->era;
+
+	if (e == NULL)
+		return p->o->era;
+	return strcmp(e, "modern") == 0 ? ERA_MODERN :
+	    strcmp(e, "legacy") == 0	? ERA_LEGACY :
+	    strcmp(e, "sse") == 0	? ERA_SSE :
+					  ERA_AUTO;
+}
+
+/*
+ * Everything a target needs was checked before the run (main.c), so this
+ * fails only when memory runs out.
+ */
 int
-probe_init(struct probe *p, const struct opts *o, struct mcp_target *t, struct runner *r,
-    char *err, size_t errlen)
+probe_init(struct probe *p, const struct opts *o, struct mcp_target *t, struct runner *r)
 {
 	const char *c;
 	int n;
@@ -812,10 +394,12 @@ probe_init(struct probe *p, const struct opts *o, struct mcp_target *t, struct r
 	p->t = t;
 	p->r = r;
 	p->next_id = 1;
+	p->token = t->token;
 	p->timeout = t->timeout > 0 ? t->timeout : o->timeout;
+	p->era = era_of(p);
 	random_id(p->id);
 	n = snprintf(p->region_hdr, sizeof(p->region_hdr), "X-Probe-Region: %s", o->region);
-	if (n < 0 || (size_t)n >= sizeof(p->region_hdr) || parse_url(p, err, errlen) == -1)
+	if (n < 0 || (size_t)n >= sizeof(p->region_hdr) || parse_url(p) == -1)
 		return -1;
 	if (t->connect_to != NULL) {
 		if ((p->connect_to = curl_slist_append(NULL, t->connect_to)) == NULL)
@@ -825,9 +409,11 @@ probe_init(struct probe *p, const struct opts *o, struct mcp_target *t, struct r
 		c = c ? strchr(c + 1, ':') : NULL;
 		snprintf(p->pinned, sizeof(p->pinned), "%s", c ? c + 1 : t->connect_to);
 	}
-	if ((p->tools = cJSON_CreateArray()) == NULL)
+	if (p->token != NULL && asprintf(&p->auth_hdr, "Authorization: Bearer %s", p->token) == -1) {
+		p->auth_hdr = NULL;
 		return -1;
-	if (t->token_file != NULL && read_token(p, err, errlen) == -1)
+	}
+	if ((p->tools = cJSON_CreateArray()) == NULL || (p->attempts = cJSON_CreateArray()) == NULL)
 		return -1;
 	return 0;
 }
@@ -835,24 +421,20 @@ probe_init(struct probe *p, const struct opts *o, struct mcp_target *t, struct r
 void
 probe_start(struct probe *p)
 {
-	cJSON *params, *ci;
-
 	p->mono0 = mcp_mono();
 	p->deadline = p->mono0 + p->timeout;
 	p->started_at = mcp_ms_round(mcp_now());
-	params = cJSON_CreateObject();
-	cJSON_AddStringToObject(params, "protocolVersion", LEGACY_VERSION);
-	/* Empty capabilities: the tool list then depends on the server alone. */
-	cJSON_AddObjectToObject(params, "capabilities");
-	ci = cJSON_AddObjectToObject(params, "clientInfo");
-	cJSON_AddStringToObject(ci, "name", "mcp-probe");
-	cJSON_AddStringToObject(ci, "version", MCP_VERSION);
-	if (xfer_post(p, &p->x, "initialize", params, p->next_id++, on_initialize) == 0) {
-		/* Each target measures its own dns, connect and tls. */
-		curl_easy_setopt(p->x.h, CURLOPT_FRESH_CONNECT, 1L);
-	} else {
-		step_fail(p, S_DNS, 0, "transfer_failed", "cannot start a request");
-		finish(p);
+	p->cur = S_HTTP;
+	detect_start(p);
+}
+
+static void
+wipe(char **s)
+{
+	if (*s != NULL) {
+		OPENSSL_cleanse(*s, strlen(*s));
+		free(*s);
+		*s = NULL;
 	}
 }
 
@@ -862,22 +444,17 @@ probe_free(struct probe *p)
 	int s;
 
 	xfer_free(&p->x);
+	xfer_free(&p->s);
 	for (s = 0; s < S_NSTEPS; s++)
 		cJSON_Delete(p->steps[s].detail);
 	cJSON_Delete(p->tools);
+	cJSON_Delete(p->attempts);
+	cJSON_Delete(p->list_meta);
 	cJSON_Delete(p->init_detail);
+	cJSON_Delete(p->early);
 	curl_slist_free_all(p->connect_to);
 	free(p->challenge);
-	if (p->session != NULL) {
-		OPENSSL_cleanse(p->session, strlen(p->session));
-		free(p->session);
-	}
-	if (p->token != NULL) {
-		OPENSSL_cleanse(p->token, strlen(p->token));
-		free(p->token);
-	}
-	if (p->auth_hdr != NULL) {
-		OPENSSL_cleanse(p->auth_hdr, strlen(p->auth_hdr));
-		free(p->auth_hdr);
-	}
+	wipe(&p->session);
+	wipe(&p->post_url);
+	wipe(&p->auth_hdr);
 }

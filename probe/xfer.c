@@ -8,6 +8,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include <openssl/evp.h>
 #include <openssl/ssl.h>
 #include <openssl/x509.h>
 
@@ -114,8 +115,8 @@ on_header(char *b, size_t size, size_t n, void *arg)
 	return len;
 }
 
-static int
-id_matches(const cJSON *msg, long want)
+int
+rpc_matches(const cJSON *msg, long want)
 {
 	const cJSON *id = cJSON_GetObjectItemCaseSensitive(msg, "id");
 
@@ -127,7 +128,7 @@ id_matches(const cJSON *msg, long want)
 int
 id_ok(const struct xfer *x)
 {
-	return x->msg != NULL && id_matches(x->msg, x->want_id);
+	return x->msg != NULL && rpc_matches(x->msg, x->want_id);
 }
 
 static int
@@ -143,7 +144,7 @@ on_event(const struct mcp_sse_event *ev, void *arg)
 		x->bad_json = 1;
 		return 0;
 	}
-	if (cJSON_IsObject(msg) && id_matches(msg, x->want_id)) {
+	if (cJSON_IsObject(msg) && rpc_matches(msg, x->want_id)) {
 		x->msg = msg;
 		x->abort_at = mcp_mono() + LINGER;
 		return 0;
@@ -164,7 +165,7 @@ on_body(char *b, size_t size, size_t n, void *arg)
 		return 0;
 	}
 	if (x->is_sse) {
-		if (x->msg == NULL && mcp_sse_feed(&x->sse, b, len, on_event, x) == -1) {
+		if (x->msg == NULL && mcp_sse_feed(&x->sse, b, len, x->on_ev, x) == -1) {
 			x->overflow = 1;
 			return 0;
 		}
@@ -207,6 +208,7 @@ setup(struct probe *p, struct xfer *x, const char *url)
 	x->p = p;
 	x->resp.max = p->o->max_body;
 	mcp_sse_init(&x->sse, p->o->max_body);
+	x->on_ev = on_event;
 	if (left > p->o->req_timeout)
 		left = p->o->req_timeout;
 	ms = left > 0.001 ? (long)(left * 1000) : 1;
@@ -266,6 +268,70 @@ add_hdr(struct xfer *x, const char *name, const char *value)
 	return 0;
 }
 
+/* A header value that is not header-safe travels as =?base64?…?= (2026-07-28). */
+static int
+add_safe_hdr(struct xfer *x, const char *name, const char *value)
+{
+	unsigned char enc[800];
+	char line[900];
+	size_t n = strlen(value), i;
+	int safe = n > 0 && value[0] != ' ' && value[n - 1] != ' ';
+
+	for (i = 0; safe && i < n; i++)
+		safe = (unsigned char)value[i] >= 0x20 && (unsigned char)value[i] <= 0x7e;
+	if (safe)
+		return add_hdr(x, name, value);
+	if (n > 580)
+		return -1;
+	EVP_EncodeBlock(enc, (const unsigned char *)value, (int)n);
+	snprintf(line, sizeof(line), "=?base64?%s?=", enc);
+	return add_hdr(x, name, line);
+}
+
+/* Modern requests carry the protocol version and capabilities in _meta. */
+static cJSON *
+modern_params(cJSON *params)
+{
+	cJSON *meta, *ci;
+
+	if (params == NULL)
+		params = cJSON_CreateObject();
+	meta = cJSON_AddObjectToObject(params, "_meta");
+	cJSON_AddStringToObject(meta, "io.modelcontextprotocol/protocolVersion", MODERN_VERSION);
+	cJSON_AddObjectToObject(meta, "io.modelcontextprotocol/clientCapabilities");
+	ci = cJSON_AddObjectToObject(meta, "io.modelcontextprotocol/clientInfo");
+	cJSON_AddStringToObject(ci, "name", "mcp-probe");
+	cJSON_AddStringToObject(ci, "version", MCP_VERSION);
+	return params;
+}
+
+static int
+post_headers(struct probe *p, struct xfer *x, const char *method, const cJSON *params)
+{
+	const cJSON *name = cJSON_GetObjectItemCaseSensitive(params, "name");
+
+	if (add_hdr(x, "Content-Type", "application/json") == -1)
+		return -1;
+	if (p->mode == MODE_SSE)
+		return 0;
+	if (add_hdr(x, "Accept", "application/json, text/event-stream") == -1)
+		return -1;
+	if (p->mode == MODE_MODERN) {
+		if (add_hdr(x, "MCP-Protocol-Version", MODERN_VERSION) == -1 ||
+		    add_hdr(x, "Mcp-Method", method) == -1)
+			return -1;
+		if (strcmp(method, "tools/call") == 0 && cJSON_IsString(name) &&
+		    add_safe_hdr(x, "Mcp-Name", name->valuestring) == -1)
+			return -1;
+		return 0;
+	}
+	if (p->session != NULL && add_hdr(x, "Mcp-Session-Id", p->session) == -1)
+		return -1;
+	if (p->proto[0] != '\0' && add_hdr(x, "MCP-Protocol-Version", p->proto) == -1)
+		return -1;
+	return 0;
+}
+
 int
 xfer_post(struct probe *p, struct xfer *x, const char *method, cJSON *params, long id,
     void (*done)(struct xfer *, CURLcode))
@@ -274,10 +340,13 @@ xfer_post(struct probe *p, struct xfer *x, const char *method, cJSON *params, lo
 	cJSON *msg;
 	int rc;
 
-	if (setup(p, x, p->t->url) == -1)
+	if (p->mode == MODE_MODERN)
+		params = modern_params(params);
+	if (setup(p, x, p->mode == MODE_SSE ? p->post_url : p->t->url) == -1 ||
+	    (msg = cJSON_CreateObject()) == NULL) {
+		cJSON_Delete(params);
 		return -1;
-	if ((msg = cJSON_CreateObject()) == NULL)
-		return -1;
+	}
 	cJSON_AddStringToObject(msg, "jsonrpc", "2.0");
 	if (id >= 0)
 		cJSON_AddNumberToObject(msg, "id", (double)id);
@@ -285,19 +354,18 @@ xfer_post(struct probe *p, struct xfer *x, const char *method, cJSON *params, lo
 	if (params != NULL)
 		cJSON_AddItemToObject(msg, "params", params);
 	rc = mcp_json_write(&x->req, msg, err, sizeof(err));
+	if (rc == 0)
+		rc = post_headers(p, x, method, params);
 	cJSON_Delete(msg);
 	if (rc == -1)
 		return -1;
 	x->want_id = id;
-	if (add_hdr(x, "Content-Type", "application/json") == -1 ||
-	    add_hdr(x, "Accept", "application/json, text/event-stream") == -1)
-		return -1;
-	if (p->session != NULL && add_hdr(x, "Mcp-Session-Id", p->session) == -1)
-		return -1;
-	if (p->proto[0] != '\0' && add_hdr(x, "MCP-Protocol-Version", p->proto) == -1)
-		return -1;
 	curl_easy_setopt(x->h, CURLOPT_POSTFIELDS, x->req.p);
 	curl_easy_setopt(x->h, CURLOPT_POSTFIELDSIZE, (long)x->req.len);
+	if (p->mode == MODE_SSE) {
+		p->next = done;
+		done = sse_post_done;
+	}
 	return start(x, done);
 }
 
@@ -324,6 +392,9 @@ xfer_delete(struct probe *p, struct xfer *x, void (*done)(struct xfer *, CURLcod
 		return -1;
 	if (p->proto[0] != '\0' && add_hdr(x, "MCP-Protocol-Version", p->proto) == -1)
 		return -1;
+	/* Closing the session is worth two seconds even past the deadline. */
+	if (p->deadline - mcp_mono() < 2.0)
+		curl_easy_setopt(x->h, CURLOPT_TIMEOUT_MS, 2000L);
 	curl_easy_setopt(x->h, CURLOPT_CUSTOMREQUEST, "DELETE");
 	curl_easy_setopt(x->h, CURLOPT_NOBODY, 1L);
 	return start(x, done);

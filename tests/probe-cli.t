@@ -29,7 +29,7 @@ usage_case "missing targets file" -r t -f "$TMP/nope"
 usage_case "unreadable --cacert" -r t --cacert "$TMP/nope" "$FIX/open/mcp"
 chmod 644 "$TMP/token"
 usage_case "token file readable by others" -r t -T "$TMP/token" "$FIX/open/mcp"
-like "$(cat "$TMP/u.err")" 'readable by group or others' "token file: the reason names the permission"
+like "$(cat "$TMP/u.err")" 'accessible by group or others' "token file: the reason names the permission"
 chmod 600 "$TMP/token"
 
 cat >"$TMP/bad-targets" <<EOT

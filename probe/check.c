@@ -1,0 +1,126 @@
+/*
+ * check.c - everything about the targets that can be known before the
+ * run: a bad target is a configuration error (exit 2), found before any
+ * record is written, never a surprise half-way through a fleet.
+ */
+#include <err.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <openssl/crypto.h>
+
+#include "mcp.h"
+#include "probe.h"
+
+static void
+where(const struct mcp_target *t, char *buf, size_t len)
+{
+	if (t->lineno > 0)
+		snprintf(buf, len, "line %ld: ", t->lineno);
+	else
+		buf[0] = '\0';
+}
+
+/* The token: first line of a regular file only its owner may access. */
+static char *
+read_token(const struct mcp_target *t)
+{
+	char buf[8192], at[32], *s, *e, *tok;
+	struct stat st;
+	size_t n;
+	FILE *f;
+
+	where(t, at, sizeof(at));
+	if ((f = fopen(t->token_file, "r")) == NULL)
+		errx(MCP_EXIT_USAGE, "%stoken file %s: %s", at, t->token_file, strerror(errno));
+	if (fstat(fileno(f), &st) == -1 || !S_ISREG(st.st_mode))
+		errx(MCP_EXIT_USAGE, "%stoken file %s: not a regular file", at, t->token_file);
+	if (st.st_mode & (S_IRWXG | S_IRWXO))
+		errx(MCP_EXIT_USAGE, "%stoken file %s: accessible by group or others (chmod 600)", at,
+		    t->token_file);
+	n = fread(buf, 1, sizeof(buf) - 1, f);
+	fclose(f);
+	buf[n] = '\0';
+	for (s = buf; *s == ' ' || *s == '\t' || *s == '\r' || *s == '\n'; s++)
+		;
+	for (e = s; *e != '\0' && *e != '\n' && *e != '\r'; e++)
+		;
+	while (e > s && (e[-1] == ' ' || e[-1] == '\t'))
+		e--;
+	*e = '\0';
+	if (*s == '\0')
+		errx(MCP_EXIT_USAGE, "%stoken file %s: no token on its first line", at, t->token_file);
+	if ((tok = strdup(s)) == NULL)
+		err(MCP_EXIT_FAIL, "strdup");
+	OPENSSL_cleanse(buf, sizeof(buf));
+	return tok;
+}
+
+static void
+check_url(const struct mcp_target *t)
+{
+	CURLU *u = curl_url();
+	char *scheme = NULL, *host = NULL, at[32];
+	int ok;
+
+	where(t, at, sizeof(at));
+	ok = u != NULL && curl_url_set(u, CURLUPART_URL, t->url, 0) == CURLUE_OK &&
+	    curl_url_get(u, CURLUPART_SCHEME, &scheme, 0) == CURLUE_OK &&
+	    curl_url_get(u, CURLUPART_HOST, &host, 0) == CURLUE_OK &&
+	    (strcmp(scheme, "http") == 0 || strcmp(scheme, "https") == 0);
+	curl_free(scheme);
+	curl_free(host);
+	curl_url_cleanup(u);
+	if (!ok)
+		errx(MCP_EXIT_USAGE, "%s%s: not an http:// or https:// URL", at, t->slug);
+}
+
+static void
+check_one(struct mcp_targets *ts, size_t i)
+{
+	struct mcp_target *t = &ts->v[i];
+	const char *c;
+	char at[32];
+	cJSON *args;
+	size_t j;
+	int colons = 0, ok;
+
+	where(t, at, sizeof(at));
+	check_url(t);
+	if (t->call_args != NULL) {
+		if (t->call == NULL)
+			errx(MCP_EXIT_USAGE, "%s%s: call arguments without a tool to call", at, t->slug);
+		args = cJSON_Parse(t->call_args);
+		ok = cJSON_IsObject(args);
+		cJSON_Delete(args);
+		if (!ok)
+			errx(MCP_EXIT_USAGE, "%s%s: call arguments must be a JSON object", at, t->slug);
+	}
+	for (c = t->connect_to; c != NULL && *c != '\0'; c++)
+		colons += *c == ':';
+	if (t->connect_to != NULL && colons < 3)
+		errx(MCP_EXIT_USAGE, "%s%s: connect_to must be HOST:PORT:ADDR:PORT", at, t->slug);
+	if (t->token_file == NULL)
+		return;
+	/* Targets sharing a token file share one read of it. */
+	for (j = 0; j < i; j++)
+		if (ts->v[j].token != NULL && strcmp(ts->v[j].token_file, t->token_file) == 0) {
+			if ((t->token = strdup(ts->v[j].token)) == NULL)
+				err(MCP_EXIT_FAIL, "strdup");
+			return;
+		}
+	t->token = read_token(t);
+}
+
+void
+check_targets(struct mcp_targets *ts)
+{
+	size_t i;
+
+	for (i = 0; i < ts->n; i++)
+		check_one(ts, i);
+}

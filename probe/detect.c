@@ -1,0 +1,488 @@
+/*
+ * detect.c - finding the era and transport, and the handshake.  Modern
+ * server/discover first, then legacy initialize, then the HTTP+SSE stream
+ * (mcp-protocol §2.5).  A 401 or 403 at any point is an auth posture,
+ * never a reason to fall back.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "mcp.h"
+#include "probe.h"
+#include "version.h"
+
+static const char *legacy_versions[] = {
+	"2024-11-05",
+	"2025-03-26",
+	"2025-06-18",
+	"2025-11-25",
+	NULL,
+};
+
+static void send_initialize(struct probe *);
+
+/* Remember what detection tried, for the http step's detail. */
+static void
+attempt(struct probe *p, const char *what, const struct xfer *x, CURLcode rc)
+{
+	cJSON *a = cJSON_CreateObject();
+	int code = rpc_code(x->msg);
+
+	cJSON_AddStringToObject(a, "request", what);
+	if (x->status > 0)
+		cJSON_AddNumberToObject(a, "status", x->status);
+	if (code != 0)
+		cJSON_AddNumberToObject(a, "rpc_error", code);
+	if (rc != CURLE_OK && rc != CURLE_WRITE_ERROR)
+		cJSON_AddStringToObject(a, "error", curl_easy_strerror(rc));
+	cJSON_AddItemToArray(p->attempts, a);
+}
+
+/* The http step's time: to the first byte of the answer that decided it. */
+static double
+http_ms(struct probe *p, struct xfer *x)
+{
+	double ms = since(p->mono0), body;
+	int s;
+
+	for (s = S_DNS; s <= S_TLS; s++)
+		if (p->steps[s].status == ST_PASS)
+			ms -= p->steps[s].ms;
+	body = xfer_time(x, CURLINFO_TOTAL_TIME_T) - xfer_time(x, CURLINFO_STARTTRANSFER_TIME_T);
+	p->init_ms = body > 0 ? body : 0;
+	return ms - p->init_ms;
+}
+
+static const char *
+posture_ok(const struct probe *p)
+{
+	return p->token != NULL ? "credentialed" : "open";
+}
+
+/* The transport is known: the http and auth steps pass. */
+static void
+identified(struct probe *p, struct xfer *x, const char *era, const char *transport)
+{
+	cJSON *d;
+
+	p->era_found = era;
+	p->transport = transport;
+	p->http_status = x->status;
+	d = http_detail(p, x);
+	step_pass(p, S_HTTP, http_ms(p, x), d);
+	p->posture = posture_ok(p);
+	step_pass(p, S_AUTH, 0, NULL);
+}
+
+/* Protected-resource metadata discovery for a 401 without a token. */
+static void on_prm(struct xfer *x, CURLcode rc);
+
+static void
+next_prm(struct probe *p)
+{
+	while (p->prm_try < 3) {
+		if (auth_prm_url(p, p->prm_try++, p->prm_url, sizeof(p->prm_url)) == 0) {
+			if (xfer_get(p, &p->x, p->prm_url, "application/json", on_prm) == 0)
+				return;
+			step_fail(p, S_AUTH, since(p->step_t0), "transfer_failed",
+			    "cannot start a request");
+			finish(p);
+			return;
+		}
+	}
+	step_fail(p, S_AUTH, since(p->step_t0), "auth_challenge_invalid",
+	    "401 with a Bearer challenge but no protected-resource metadata (%s)", p->prm_why);
+	finish(p);
+}
+
+static void
+on_prm(struct xfer *x, CURLcode rc)
+{
+	struct probe *p = x->p;
+	cJSON *detail = NULL;
+	char why[160];
+	size_t n;
+
+	if (rc == CURLE_OK && x->status == 200 && auth_prm_ok(x, &detail, why, sizeof(why)) == 0) {
+		cJSON_AddStringToObject(detail, "posture", "auth-walled");
+		p->posture = "auth-walled";
+		step_pass(p, S_AUTH, since(p->step_t0), detail);
+		finish(p);
+		return;
+	}
+	if (rc != CURLE_OK)
+		snprintf(why, sizeof(why), "%s", curl_easy_strerror(rc));
+	else if (x->status != 200)
+		snprintf(why, sizeof(why), "HTTP %ld", x->status);
+	n = strlen(p->prm_why);
+	snprintf(p->prm_why + n, sizeof(p->prm_why) - n, "%s%s: %s", n ? "; " : "", p->prm_url, why);
+	next_prm(p);
+}
+
+/*
+ * A 401, or a 403 with a challenge, decides the auth step: the endpoint
+ * answered, so the http step passes.  Returns 1 when it was one of those.
+ */
+static int
+auth_answer(struct probe *p, struct xfer *x)
+{
+	if (x->status != 401 && !(x->status == 403 && x->www_auth != NULL))
+		return 0;
+	p->http_status = x->status;
+	step_pass(p, S_HTTP, http_ms(p, x), http_detail(p, x));
+	if (x->status == 403) {
+		fail_status(p, S_AUTH, 0, x);
+		if (strcmp(p->steps[S_AUTH].code, "auth_insufficient_scope") != 0)
+			p->steps[S_AUTH].code = "auth_challenge_invalid";
+		finish(p);
+	} else if (p->token != NULL) {
+		step_fail(p, S_AUTH, 0, "auth_rejected", "HTTP 401: the token was rejected");
+		finish(p);
+	} else if (x->www_auth == NULL || !auth_is_bearer(x->www_auth)) {
+		step_fail(p, S_AUTH, 0, "auth_challenge_invalid", "%s",
+		    x->www_auth ? "401 whose challenge is not Bearer" :
+				  "401 without a WWW-Authenticate challenge");
+		finish(p);
+	} else {
+		/* The challenge outlives x, which the metadata requests reuse. */
+		free(p->challenge);
+		p->challenge = strdup(x->www_auth);
+		p->step_t0 = mcp_mono();
+		p->prm_try = 0;
+		next_prm(p);
+	}
+	return 1;
+}
+
+/* A modern error code: the server speaks 2026-07-28 but refused us. */
+static int
+modern_error(const struct xfer *x)
+{
+	int c = rpc_code(x->msg);
+
+	return (x->status == 400 && (c == -32020 || c == -32021 || c == -32022)) ||
+	    (x->status == 404 && c == -32601);
+}
+
+static void
+fail_version(struct probe *p, const struct xfer *x)
+{
+	const cJSON *e = cJSON_GetObjectItemCaseSensitive(x->msg, "error");
+	const cJSON *sup = cJSON_GetObjectItemCaseSensitive(
+	    cJSON_GetObjectItemCaseSensitive(e, "data"), "supported");
+	cJSON *d = cJSON_CreateObject();
+
+	if (cJSON_IsArray(sup))
+		cJSON_AddItemToObject(d, "supported_versions", cJSON_Duplicate(sup, 1));
+	p->steps[S_INIT].detail = d;
+	step_fail(p, S_INIT, p->init_ms, "version_unsupported",
+	    "the server does not support the protocol version asked for");
+}
+
+/* server/discover: the capabilities and versions of a modern server. */
+static void
+discovered(struct probe *p, const cJSON *res)
+{
+	const cJSON *sup = cJSON_GetObjectItemCaseSensitive(res, "supportedVersions");
+	const cJSON *meta = cJSON_GetObjectItemCaseSensitive(res, "_meta");
+	const cJSON *si = cJSON_GetObjectItemCaseSensitive(meta, "io.modelcontextprotocol/serverInfo");
+	const cJSON *f;
+	cJSON *d = cJSON_CreateObject(), *s;
+
+	snprintf(p->proto, sizeof(p->proto), "%s", MODERN_VERSION);
+	cJSON_AddStringToObject(d, "protocol_version", p->proto);
+	if (cJSON_IsArray(sup))
+		cJSON_AddItemToObject(d, "supported_versions", cJSON_Duplicate(sup, 1));
+	if (cJSON_IsObject(si) && (s = cJSON_AddObjectToObject(d, "server")) != NULL) {
+		if (cJSON_IsString(f = cJSON_GetObjectItemCaseSensitive(si, "name")))
+			cJSON_AddStringToObject(s, "name", f->valuestring);
+		if (cJSON_IsString(f = cJSON_GetObjectItemCaseSensitive(si, "version")))
+			cJSON_AddStringToObject(s, "version", f->valuestring);
+	}
+	f = cJSON_GetObjectItemCaseSensitive(res, "resultType");
+	if (cJSON_IsString(f))
+		cJSON_AddStringToObject(d, "result_type", f->valuestring);
+	step_pass(p, S_INIT, p->init_ms, d);
+}
+
+static void
+on_discover(struct xfer *x, CURLcode rc)
+{
+	struct probe *p = x->p;
+	const cJSON *res;
+
+	if (first_checks(p, x, rc) == -1)
+		return;
+	attempt(p, "server/discover", x, rc);
+	if (!answered(x, rc)) {
+		fail_curl(p, S_HTTP, since(p->mono0), x, rc);
+		finish(p);
+		return;
+	}
+	if (auth_answer(p, x))
+		return;
+	res = cJSON_GetObjectItemCaseSensitive(x->msg, "result");
+	if (x->status >= 200 && x->status <= 299 && id_ok(x) && cJSON_IsObject(res)) {
+		identified(p, x, "modern", "streamable-http");
+		discovered(p, res);
+		send_list(p);
+		return;
+	}
+	if (modern_error(x)) {
+		identified(p, x, "modern", "streamable-http");
+		if (rpc_code(x->msg) == -32022)
+			fail_version(p, x);
+		else
+			fail_rpc_error(p, S_INIT, p->init_ms, x->msg);
+		finish(p);
+		return;
+	}
+	/* A legacy server refuses what it does not know with some 4xx. */
+	if (p->era == ERA_AUTO && ((x->status >= 400 && x->status <= 499) ||
+	    (x->status >= 200 && x->status <= 299))) {
+		send_initialize(p);
+		return;
+	}
+	if (x->status >= 200 && x->status <= 299) {
+		p->steps[S_HTTP].detail = http_detail(p, x);
+		step_fail(p, S_HTTP, http_ms(p, x), "not_mcp",
+		    "HTTP %ld is not a modern MCP answer", x->status);
+	} else {
+		fail_status(p, S_HTTP, http_ms(p, x), x);
+	}
+	finish(p);
+}
+
+static int
+version_known(const char *v)
+{
+	int i;
+
+	for (i = 0; legacy_versions[i] != NULL; i++)
+		if (strcmp(v, legacy_versions[i]) == 0)
+			return 1;
+	return 0;
+}
+
+static void
+on_initialized(struct xfer *x, CURLcode rc)
+{
+	struct probe *p = x->p;
+	double ms = p->init_ms + xfer_time(x, CURLINFO_TOTAL_TIME_T);
+
+	if (rc != CURLE_OK) {
+		fail_curl(p, S_INIT, ms, x, rc);
+	} else if (x->status < 200 || x->status > 299) {
+		fail_status(p, S_INIT, ms, x);
+	} else {
+		step_pass(p, S_INIT, ms, p->init_detail);
+		p->init_detail = NULL;
+		send_list(p);
+		return;
+	}
+	finish(p);
+}
+
+/* The initialize result: protocol version and server info. */
+static int
+check_init(struct probe *p, const cJSON *res)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(res, "protocolVersion");
+	const cJSON *si = cJSON_GetObjectItemCaseSensitive(res, "serverInfo");
+	const cJSON *f;
+	cJSON *d, *s;
+
+	if (!cJSON_IsObject(res) || !cJSON_IsString(v)) {
+		step_fail(p, S_INIT, p->init_ms, "initialize_invalid",
+		    "initialize result has no protocolVersion");
+		return -1;
+	}
+	if (!version_known(v->valuestring)) {
+		step_fail(p, S_INIT, p->init_ms, "version_unsupported",
+		    "server chose protocol version %.40s", v->valuestring);
+		return -1;
+	}
+	snprintf(p->proto, sizeof(p->proto), "%s", v->valuestring);
+	d = cJSON_CreateObject();
+	cJSON_AddStringToObject(d, "protocol_version", p->proto);
+	if (cJSON_IsObject(si) && (s = cJSON_AddObjectToObject(d, "server")) != NULL) {
+		if (cJSON_IsString(f = cJSON_GetObjectItemCaseSensitive(si, "name")))
+			cJSON_AddStringToObject(s, "name", f->valuestring);
+		if (cJSON_IsString(f = cJSON_GetObjectItemCaseSensitive(si, "version")))
+			cJSON_AddStringToObject(s, "version", f->valuestring);
+	}
+	cJSON_AddBoolToObject(d, "session", p->session != NULL);
+	cJSON_Delete(p->init_detail);
+	p->init_detail = d;
+	return 0;
+}
+
+/* The answer to initialize, on either legacy transport. */
+static void
+initialize_result(struct probe *p, struct xfer *x)
+{
+	if (fail_rpc_error(p, S_INIT, p->init_ms, x->msg) ||
+	    check_init(p, cJSON_GetObjectItemCaseSensitive(x->msg, "result")) == -1) {
+		finish(p);
+		return;
+	}
+	p->step_t0 = mcp_mono();
+	if (xfer_post(p, &p->x, "notifications/initialized", NULL, -1, on_initialized) == -1) {
+		step_fail(p, S_INIT, p->init_ms, "transfer_failed", "cannot start a request");
+		finish(p);
+	}
+}
+
+static void
+on_initialize(struct xfer *x, CURLcode rc)
+{
+	struct probe *p = x->p;
+
+	if (first_checks(p, x, rc) == -1)
+		return;
+	attempt(p, "initialize", x, rc);
+	if (!answered(x, rc)) {
+		fail_curl(p, S_HTTP, since(p->mono0), x, rc);
+		finish(p);
+		return;
+	}
+	if (auth_answer(p, x))
+		return;
+	if (modern_error(x)) {
+		/* A modern-only server refusing the legacy handshake. */
+		identified(p, x, "modern", "streamable-http");
+		if (rpc_code(x->msg) == -32022)
+			fail_version(p, x);
+		else
+			fail_rpc_error(p, S_INIT, p->init_ms, x->msg);
+		finish(p);
+		return;
+	}
+	if (p->era == ERA_AUTO && (x->status == 400 || x->status == 404 || x->status == 405)) {
+		sse_start(p);
+		return;
+	}
+	if (x->status < 200 || x->status > 299) {
+		fail_status(p, S_HTTP, http_ms(p, x), x);
+		finish(p);
+		return;
+	}
+	if (!id_ok(x)) {
+		p->steps[S_HTTP].detail = http_detail(p, x);
+		step_fail(p, S_HTTP, http_ms(p, x), "not_mcp",
+		    "HTTP %ld %.60s is not a JSON-RPC answer%s", x->status,
+		    x->ctype[0] ? x->ctype : "(no content type)", x->bad_json ? " (malformed JSON)" : "");
+		finish(p);
+		return;
+	}
+	/* The session id belongs to the probe now; x is reused. */
+	p->session = x->session;
+	x->session = NULL;
+	identified(p, x, "legacy", "streamable-http");
+	initialize_result(p, x);
+}
+
+static cJSON *
+init_params(const char *version)
+{
+	cJSON *params = cJSON_CreateObject(), *ci;
+
+	cJSON_AddStringToObject(params, "protocolVersion", version);
+	/* Empty capabilities: the tool list then depends on the server alone. */
+	cJSON_AddObjectToObject(params, "capabilities");
+	ci = cJSON_AddObjectToObject(params, "clientInfo");
+	cJSON_AddStringToObject(ci, "name", "mcp-probe");
+	cJSON_AddStringToObject(ci, "version", MCP_VERSION);
+	return params;
+}
+
+static void
+send_initialize(struct probe *p)
+{
+	p->mode = MODE_LEGACY;
+	if (xfer_post(p, &p->x, "initialize", init_params(LEGACY_VERSION), p->next_id++,
+		on_initialize) == 0) {
+		/* Each target measures its own dns, connect and tls. */
+		if (!p->net_done)
+			curl_easy_setopt(p->x.h, CURLOPT_FRESH_CONNECT, 1L);
+		return;
+	}
+	step_fail(p, p->net_done ? S_HTTP : S_DNS, 0, "transfer_failed", "cannot start a request");
+	finish(p);
+}
+
+/* The HTTP+SSE endpoint is known: initialize over it. */
+static void
+on_sse_initialize(struct xfer *x, CURLcode rc)
+{
+	struct probe *p = x->p;
+
+	p->init_ms = since(p->step_t0);
+	if (!answered(x, rc)) {
+		fail_curl(p, S_INIT, p->init_ms, x, rc);
+		finish(p);
+	} else if (x->status < 200 || x->status > 299) {
+		fail_status(p, S_INIT, p->init_ms, x);
+		finish(p);
+	} else if (!id_ok(x)) {
+		step_fail(p, S_INIT, p->init_ms, "initialize_invalid", "no JSON-RPC answer to initialize");
+		finish(p);
+	} else {
+		initialize_result(p, x);
+	}
+}
+
+void
+sse_identified(struct probe *p, struct xfer *s)
+{
+	attempt(p, "GET event-stream", s, CURLE_OK);
+	identified(p, s, "legacy", "sse");
+	p->step_t0 = mcp_mono();
+	if (xfer_post(p, &p->x, "initialize", init_params("2024-11-05"), p->next_id++,
+		on_sse_initialize) == -1) {
+		step_fail(p, S_INIT, 0, "transfer_failed", "cannot start a request");
+		finish(p);
+	}
+}
+
+/* The stream ended, or failed, before its endpoint event. */
+void
+sse_failed(struct probe *p, struct xfer *s, CURLcode rc)
+{
+	attempt(p, "GET event-stream", s, rc);
+	if (!answered(s, rc) && s->status == 0) {
+		fail_curl(p, S_HTTP, since(p->mono0), s, rc);
+	} else if (auth_answer(p, s)) {
+		return;
+	} else if (s->status < 200 || s->status > 299) {
+		fail_status(p, S_HTTP, http_ms(p, s), s);
+	} else {
+		p->steps[S_HTTP].detail = http_detail(p, s);
+		step_fail(p, S_HTTP, http_ms(p, s), "not_mcp",
+		    "HTTP %ld %.60s without an endpoint event", s->status,
+		    s->ctype[0] ? s->ctype : "(no content type)");
+	}
+	finish(p);
+}
+
+void
+detect_start(struct probe *p)
+{
+	switch (p->era) {
+	case ERA_LEGACY:
+		send_initialize(p);
+		return;
+	case ERA_SSE:
+		sse_start(p);
+		return;
+	default:
+		break;
+	}
+	p->mode = MODE_MODERN;
+	if (xfer_post(p, &p->x, "server/discover", NULL, p->next_id++, on_discover) == 0) {
+		curl_easy_setopt(p->x.h, CURLOPT_FRESH_CONNECT, 1L);
+		return;
+	}
+	step_fail(p, S_DNS, 0, "transfer_failed", "cannot start a request");
+	finish(p);
+}
