@@ -18,9 +18,9 @@
 typedef int (*mcp_loop_cb)(cJSON *rec, long lineno, void *arg);
 
 struct mcp_loop_stats {
-	long lines;  /* lines read, blank ones included */
-	long good;   /* records handed to the callback and accepted */
-	long bad;    /* lines reported and skipped */
+	long lines; /* lines read, blank ones included */
+	long good;  /* records handed to the callback and accepted */
+	long bad;   /* lines reported and skipped */
 };
 
 /*

@@ -17,24 +17,24 @@
 #include "buf.h"
 
 struct mcp_sse_event {
-	const char *type;  /* "message" by default; borrowed for the callback */
-	const char *data;  /* NUL-terminated; borrowed for the callback */
+	const char *type; /* "message" by default; borrowed for the callback */
+	const char *data; /* NUL-terminated; borrowed for the callback */
 	size_t datalen;
-	const char *id;    /* last event id so far ("" if none); borrowed */
+	const char *id; /* last event id so far ("" if none); borrowed */
 };
 
 /* Return 0 to go on, non-zero to stop parsing (mcp_sse_feed returns it). */
 typedef int (*mcp_sse_cb)(const struct mcp_sse_event *ev, void *arg);
 
 struct mcp_sse {
-	struct mcp_buf line;   /* the line being read */
-	struct mcp_buf data;   /* data buffer of the event being built */
-	struct mcp_buf event;  /* event type of the event being built */
-	struct mcp_buf id;     /* last event id */
-	long retry;            /* last retry value in ms, -1 if none */
-	int started;           /* past the optional BOM */
-	int last_cr;           /* last byte seen was CR (a following LF is eaten) */
-	size_t max;            /* cap on line and data sizes; 0: unlimited */
+	struct mcp_buf line;  /* the line being read */
+	struct mcp_buf data;  /* data buffer of the event being built */
+	struct mcp_buf event; /* event type of the event being built */
+	struct mcp_buf id;    /* last event id */
+	long retry;           /* last retry value in ms, -1 if none */
+	int started;          /* past the optional BOM */
+	int last_cr;          /* last byte seen was CR (a following LF is eaten) */
+	size_t max;           /* cap on line and data sizes; 0: unlimited */
 };
 
 void mcp_sse_init(struct mcp_sse *p, size_t max);

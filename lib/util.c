@@ -45,8 +45,8 @@ mcp_slug_ok(const char *s)
 	for (n = 0; s[n] != '\0'; n++) {
 		if (n == MCP_SLUG_MAX)
 			return 0;
-		if (!((s[n] >= 'a' && s[n] <= 'z') || (s[n] >= '0' && s[n] <= '9') ||
-		    s[n] == '.' || s[n] == '_' || s[n] == '-'))
+		if (!((s[n] >= 'a' && s[n] <= 'z') || (s[n] >= '0' && s[n] <= '9') || s[n] == '.' ||
+		        s[n] == '_' || s[n] == '-'))
 			return 0;
 	}
 	return n > 0;

@@ -40,8 +40,8 @@ read_token(const struct mcp_target *t)
 	if (fstat(fileno(f), &st) == -1 || !S_ISREG(st.st_mode))
 		errx(MCP_EXIT_USAGE, "%stoken file %s: not a regular file", at, t->token_file);
 	if (st.st_mode & (S_IRWXG | S_IRWXO))
-		errx(MCP_EXIT_USAGE, "%stoken file %s: accessible by group or others (chmod 600)", at,
-		    t->token_file);
+		errx(MCP_EXIT_USAGE, "%stoken file %s: accessible by group or others (chmod 600)",
+		    at, t->token_file);
 	n = fread(buf, 1, sizeof(buf) - 1, f);
 	fclose(f);
 	buf[n] = '\0';
@@ -53,7 +53,8 @@ read_token(const struct mcp_target *t)
 		e--;
 	*e = '\0';
 	if (*s == '\0')
-		errx(MCP_EXIT_USAGE, "%stoken file %s: no token on its first line", at, t->token_file);
+		errx(MCP_EXIT_USAGE, "%stoken file %s: no token on its first line", at,
+		    t->token_file);
 	if ((tok = strdup(s)) == NULL)
 		err(MCP_EXIT_FAIL, "strdup");
 	OPENSSL_cleanse(buf, sizeof(buf));
@@ -93,12 +94,14 @@ check_one(struct mcp_targets *ts, size_t i)
 	check_url(t);
 	if (t->call_args != NULL) {
 		if (t->call == NULL)
-			errx(MCP_EXIT_USAGE, "%s%s: call arguments without a tool to call", at, t->slug);
+			errx(MCP_EXIT_USAGE, "%s%s: call arguments without a tool to call", at,
+			    t->slug);
 		args = cJSON_Parse(t->call_args);
 		ok = cJSON_IsObject(args);
 		cJSON_Delete(args);
 		if (!ok)
-			errx(MCP_EXIT_USAGE, "%s%s: call arguments must be a JSON object", at, t->slug);
+			errx(MCP_EXIT_USAGE, "%s%s: call arguments must be a JSON object", at,
+			    t->slug);
 	}
 	for (c = t->connect_to; c != NULL && *c != '\0'; c++)
 		colons += *c == ':';

@@ -263,7 +263,6 @@ http_detail(struct probe *p, struct xfer *x)
 	return d;
 }
 
-
 /* The JSON-RPC error code of a message, or 0. */
 int
 rpc_code(const cJSON *msg)

@@ -12,11 +12,11 @@
 #include "version.h"
 
 static const char *legacy_versions[] = {
-	"2024-11-05",
-	"2025-03-26",
-	"2025-06-18",
-	"2025-11-25",
-	NULL,
+    "2024-11-05",
+    "2025-03-26",
+    "2025-06-18",
+    "2025-11-25",
+    NULL,
 };
 
 static void send_initialize(struct probe *);
@@ -115,7 +115,8 @@ on_prm(struct xfer *x, CURLcode rc)
 	else if (x->status != 200)
 		snprintf(why, sizeof(why), "HTTP %ld", x->status);
 	n = strlen(p->prm_why);
-	snprintf(p->prm_why + n, sizeof(p->prm_why) - n, "%s%s: %s", n ? "; " : "", p->prm_url, why);
+	snprintf(
+	    p->prm_why + n, sizeof(p->prm_why) - n, "%s%s: %s", n ? "; " : "", p->prm_url, why);
 	next_prm(p);
 }
 
@@ -140,8 +141,8 @@ auth_answer(struct probe *p, struct xfer *x)
 		finish(p);
 	} else if (x->www_auth == NULL || !auth_is_bearer(x->www_auth)) {
 		step_fail(p, S_AUTH, 0, "auth_challenge_invalid", "%s",
-		    x->www_auth ? "401 whose challenge is not Bearer" :
-				  "401 without a WWW-Authenticate challenge");
+		    x->www_auth ? "401 whose challenge is not Bearer"
+		                : "401 without a WWW-Authenticate challenge");
 		finish(p);
 	} else {
 		/* The challenge outlives x, which the metadata requests reuse. */
@@ -185,7 +186,8 @@ discovered(struct probe *p, const cJSON *res)
 {
 	const cJSON *sup = cJSON_GetObjectItemCaseSensitive(res, "supportedVersions");
 	const cJSON *meta = cJSON_GetObjectItemCaseSensitive(res, "_meta");
-	const cJSON *si = cJSON_GetObjectItemCaseSensitive(meta, "io.modelcontextprotocol/serverInfo");
+	const cJSON *si =
+	    cJSON_GetObjectItemCaseSensitive(meta, "io.modelcontextprotocol/serverInfo");
 	const cJSON *f;
 	cJSON *d = cJSON_CreateObject(), *s;
 
@@ -238,8 +240,8 @@ on_discover(struct xfer *x, CURLcode rc)
 		return;
 	}
 	/* A legacy server refuses what it does not know with some 4xx. */
-	if (p->era == ERA_AUTO && ((x->status >= 400 && x->status <= 499) ||
-	    (x->status >= 200 && x->status <= 299))) {
+	if (p->era == ERA_AUTO &&
+	    ((x->status >= 400 && x->status <= 499) || (x->status >= 200 && x->status <= 299))) {
 		send_initialize(p);
 		return;
 	}
@@ -371,7 +373,8 @@ on_initialize(struct xfer *x, CURLcode rc)
 		p->steps[S_HTTP].detail = http_detail(p, x);
 		step_fail(p, S_HTTP, http_ms(p, x), "not_mcp",
 		    "HTTP %ld %.60s is not a JSON-RPC answer%s", x->status,
-		    x->ctype[0] ? x->ctype : "(no content type)", x->bad_json ? " (malformed JSON)" : "");
+		    x->ctype[0] ? x->ctype : "(no content type)",
+		    x->bad_json ? " (malformed JSON)" : "");
 		finish(p);
 		return;
 	}
@@ -401,7 +404,7 @@ send_initialize(struct probe *p)
 {
 	p->mode = MODE_LEGACY;
 	if (xfer_post(p, &p->x, "initialize", init_params(LEGACY_VERSION), p->next_id++,
-		on_initialize) == 0) {
+	        on_initialize) == 0) {
 		/* Each target measures its own dns, connect and tls. */
 		if (!p->net_done)
 			curl_easy_setopt(p->x.h, CURLOPT_FRESH_CONNECT, 1L);
@@ -425,7 +428,8 @@ on_sse_initialize(struct xfer *x, CURLcode rc)
 		fail_status(p, S_INIT, p->init_ms, x);
 		finish(p);
 	} else if (!id_ok(x)) {
-		step_fail(p, S_INIT, p->init_ms, "initialize_invalid", "no JSON-RPC answer to initialize");
+		step_fail(p, S_INIT, p->init_ms, "initialize_invalid",
+		    "no JSON-RPC answer to initialize");
 		finish(p);
 	} else {
 		initialize_result(p, x);
@@ -439,7 +443,7 @@ sse_identified(struct probe *p, struct xfer *s)
 	identified(p, s, "legacy", "sse");
 	p->step_t0 = mcp_mono();
 	if (xfer_post(p, &p->x, "initialize", init_params("2024-11-05"), p->next_id++,
-		on_sse_initialize) == -1) {
+	        on_sse_initialize) == -1) {
 		step_fail(p, S_INIT, 0, "transfer_failed", "cannot start a request");
 		finish(p);
 	}

@@ -66,7 +66,8 @@ fit_jobs(long jobs, int given)
 	if (fit < 1)
 		fit = 1;
 	if (jobs > fit && given)
-		warnx("-j %ld: only %ld targets fit in %ld descriptors", jobs, fit, (long)rl.rlim_cur);
+		warnx("-j %ld: only %ld targets fit in %ld descriptors", jobs, fit,
+		    (long)rl.rlim_cur);
 	return jobs > fit ? fit : jobs;
 }
 
@@ -133,7 +134,8 @@ main(int argc, char *argv[])
 	char *end;
 
 	signal(SIGPIPE, SIG_DFL);
-	while ((ch = getopt_long(argc, argv, "a:C:c:e:f:hj:m:nr:s:T:t:Vw:", longopts, NULL)) != -1) {
+	while (
+	    (ch = getopt_long(argc, argv, "a:C:c:e:f:hj:m:nr:s:T:t:Vw:", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'a':
 			one.call_args = optarg;
@@ -183,7 +185,8 @@ main(int argc, char *argv[])
 			break;
 		case 't':
 			if ((o.timeout = mcp_parse_seconds(optarg)) <= 0 || o.timeout > 3600)
-				errx(MCP_EXIT_USAGE, "-t: want seconds, more than 0 and at most 3600");
+				errx(MCP_EXIT_USAGE,
+				    "-t: want seconds, more than 0 and at most 3600");
 			break;
 		case 'V':
 			printf("mcp-probe %s\n", MCP_VERSION);
@@ -191,7 +194,8 @@ main(int argc, char *argv[])
 		case 'w':
 			if ((o.req_timeout = mcp_parse_seconds(optarg)) <= 0 ||
 			    o.req_timeout > 3600)
-				errx(MCP_EXIT_USAGE, "-w: want seconds, more than 0 and at most 3600");
+				errx(MCP_EXIT_USAGE,
+				    "-w: want seconds, more than 0 and at most 3600");
 			break;
 		default:
 			usage(stderr, MCP_EXIT_USAGE);

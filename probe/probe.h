@@ -57,9 +57,9 @@ struct xfer {
 	cJSON *msg;   /* the matched JSON-RPC response (owned) */
 	int bad_json; /* a stream event for us did not parse */
 	int is_sse, overflow, headers_done, tls_seen, active;
-	double abort_at; /* mono time: stop lingering after a match */
-	double started;  /* mono time the request was sent */
-	double tcp_at;   /* mono time TLS setup began (TCP up) */
+	double abort_at;  /* mono time: stop lingering after a match */
+	double started;   /* mono time the request was sent */
+	double tcp_at;    /* mono time TLS setup began (TCP up) */
 	mcp_sse_cb on_ev; /* event handler for event-stream replies */
 	void (*done)(struct xfer *, CURLcode);
 };
@@ -85,9 +85,9 @@ struct probe {
 	struct curl_slist *connect_to; /* owned, or NULL */
 	char host[256];
 	int https;
-	char pinned[300]; /* ADDR:PORT of connect_to, or "" */
-	double timeout;   /* this target's deadline, seconds */
-	enum era era;     /* the era asked for */
+	char pinned[300];       /* ADDR:PORT of connect_to, or "" */
+	double timeout;         /* this target's deadline, seconds */
+	enum era era;           /* the era asked for */
 	double started_at;      /* epoch */
 	double mono0, deadline; /* mono times */
 	double finished_mono;
@@ -96,29 +96,29 @@ struct probe {
 	struct xfer x; /* the request in flight */
 	struct xfer s; /* the HTTP+SSE stream, while open */
 	enum mode mode;
-	enum step cur;          /* the step the request in flight serves */
-	const char *sse_bad;    /* why the endpoint event was refused */
-	int net_done;     /* dns, connect and tls are decided */
-	cJSON *attempts;  /* owned: what era detection tried */
-	double init_ms;     /* initialize time so far */
-	cJSON *init_detail; /* owned until the initialize step passes */
-	char *challenge;    /* owned WWW-Authenticate of the 401 */
-	int prm_try;        /* which metadata URL is being fetched */
+	enum step cur;       /* the step the request in flight serves */
+	const char *sse_bad; /* why the endpoint event was refused */
+	int net_done;        /* dns, connect and tls are decided */
+	cJSON *attempts;     /* owned: what era detection tried */
+	double init_ms;      /* initialize time so far */
+	cJSON *init_detail;  /* owned until the initialize step passes */
+	char *challenge;     /* owned WWW-Authenticate of the 401 */
+	int prm_try;         /* which metadata URL is being fetched */
 	char prm_url[2048];
 	char prm_why[600]; /* why each metadata URL failed */
 	long next_id;
-	char *session;         /* owned, secret: Mcp-Session-Id or SSE sessionId */
-	char *post_url;        /* owned, secret: the HTTP+SSE endpoint */
-	cJSON *early;          /* owned: a stream answer that beat its POST */
-	int waiting;           /* a POST is done, its answer not yet streamed */
-	double wait_until;     /* mono time the streamed answer is due */
+	char *session;                         /* owned, secret: Mcp-Session-Id or SSE sessionId */
+	char *post_url;                        /* owned, secret: the HTTP+SSE endpoint */
+	cJSON *early;                          /* owned: a stream answer that beat its POST */
+	int waiting;                           /* a POST is done, its answer not yet streamed */
+	double wait_until;                     /* mono time the streamed answer is due */
 	void (*next)(struct xfer *, CURLcode); /* handler of the streamed answer */
-	char proto[32];        /* negotiated protocol version */
-	const char *posture;   /* open, auth-walled, credentialed, NULL */
-	const char *transport; /* streamable-http, sse, NULL */
-	const char *era_found; /* modern, legacy, NULL */
+	char proto[32];                        /* negotiated protocol version */
+	const char *posture;                   /* open, auth-walled, credentialed, NULL */
+	const char *transport;                 /* streamable-http, sse, NULL */
+	const char *era_found;                 /* modern, legacy, NULL */
 	long http_status;
-	cJSON *tools; /* owned array, all pages */
+	cJSON *tools;     /* owned array, all pages */
 	cJSON *list_meta; /* owned: ttlMs and cacheScope of modern lists */
 	char cursor[1024];
 	int pages;

@@ -117,8 +117,7 @@ sse_start(struct probe *p)
 		return;
 	}
 	/* The stream stays open for the whole probe: only the deadline ends it. */
-	curl_easy_setopt(p->s.h, CURLOPT_TIMEOUT_MS,
-	    (long)((p->deadline - mcp_mono()) * 1000) + 1);
+	curl_easy_setopt(p->s.h, CURLOPT_TIMEOUT_MS, (long)((p->deadline - mcp_mono()) * 1000) + 1);
 	if (!p->net_done)
 		curl_easy_setopt(p->s.h, CURLOPT_FRESH_CONNECT, 1L);
 	p->s.on_ev = on_stream_event;

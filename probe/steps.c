@@ -55,7 +55,8 @@ check_tools(struct probe *p)
 		name = cJSON_GetObjectItemCaseSensitive(t, "name");
 		schema = cJSON_GetObjectItemCaseSensitive(t, "inputSchema");
 		if (!cJSON_IsString(name) || name->valuestring[0] == '\0') {
-			step_fail(p, S_LIST, ms, "tools_malformed", "tool %d has no string name", i);
+			step_fail(
+			    p, S_LIST, ms, "tools_malformed", "tool %d has no string name", i);
 			return;
 		}
 		if (!cJSON_IsObject(schema)) {
@@ -108,14 +109,14 @@ list_page(struct probe *p, const cJSON *res, double ms)
 	}
 	p->pages++;
 	list_meta(p, res);
-	cJSON_ArrayForEach(t, tools)
-	    cJSON_AddItemToArray(p->tools, cJSON_Duplicate(t, 1));
+	cJSON_ArrayForEach(t, tools) cJSON_AddItemToArray(p->tools, cJSON_Duplicate(t, 1));
 	if (!cJSON_IsString(next) || next->valuestring[0] == '\0')
 		return 0;
 	if (p->pages >= MAX_PAGES || strcmp(next->valuestring, p->cursor) == 0 ||
 	    strlen(next->valuestring) >= sizeof(p->cursor)) {
 		step_fail(p, S_LIST, ms, "tools_malformed",
-		    "pagination does not end (%d pages, or a repeated or oversized cursor)", p->pages);
+		    "pagination does not end (%d pages, or a repeated or oversized cursor)",
+		    p->pages);
 		return -1;
 	}
 	snprintf(p->cursor, sizeof(p->cursor), "%s", next->valuestring);
@@ -373,10 +374,10 @@ era_of(const struct probe *p)
 
 	if (e == NULL)
 		return p->o->era;
-	return strcmp(e, "modern") == 0 ? ERA_MODERN :
-	    strcmp(e, "legacy") == 0	? ERA_LEGACY :
-	    strcmp(e, "sse") == 0	? ERA_SSE :
-					  ERA_AUTO;
+	return strcmp(e, "modern") == 0 ? ERA_MODERN
+	    : strcmp(e, "legacy") == 0  ? ERA_LEGACY
+	    : strcmp(e, "sse") == 0     ? ERA_SSE
+	                                : ERA_AUTO;
 }
 
 /*
@@ -409,7 +410,8 @@ probe_init(struct probe *p, const struct opts *o, struct mcp_target *t, struct r
 		c = c ? strchr(c + 1, ':') : NULL;
 		snprintf(p->pinned, sizeof(p->pinned), "%s", c ? c + 1 : t->connect_to);
 	}
-	if (p->token != NULL && asprintf(&p->auth_hdr, "Authorization: Bearer %s", p->token) == -1) {
+	if (p->token != NULL &&
+	    asprintf(&p->auth_hdr, "Authorization: Bearer %s", p->token) == -1) {
 		p->auth_hdr = NULL;
 		return -1;
 	}
