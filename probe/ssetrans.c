@@ -98,8 +98,11 @@ on_stream_done(struct xfer *s, CURLcode rc)
 		sse_failed(p, s, rc);
 		return;
 	}
-	step_fail(p, p->cur, since(p->step_t0), "connection_closed",
-	    "the event stream ended before the answer");
+	if (rc == CURLE_OK)
+		step_fail(p, p->cur, since(p->step_t0), "connection_closed",
+		    "the event stream ended before the answer");
+	else
+		fail_curl(p, p->cur, since(p->step_t0), s, rc);
 	if (p->x.active)
 		xfer_free(&p->x);
 	finish(p);

@@ -180,3 +180,16 @@ start_everything() {
 		return 1
 	}
 }
+
+# start_modern: the SDK v2 fixture (tests/fixtures/modern.mjs), modern era
+# 2026-07-28, most modes also answering legacy clients.  Sets MODERN.
+start_modern() {
+	node "$TOP/tests/fixtures/modern.mjs" --port-file "$TMP/modern.port" 2>"$TMP/modern.err" &
+	bg_pid $!
+	wait_file "$TMP/modern.port" || {
+		diag "modern fixture did not start: $(cat "$TMP/modern.err")"
+		return 1
+	}
+	MODERN=http://127.0.0.1:$(cat "$TMP/modern.port")
+	wait_http "$MODERN/health"
+}
