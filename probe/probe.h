@@ -124,7 +124,8 @@ struct probe {
 	int pages;
 	char tool_hash[80];
 	double step_t0; /* mono start of the step being timed */
-	int done;
+	int done;     /* the steps are decided */
+	int reported; /* the records are written; the runner frees it */
 };
 
 /* run.c */

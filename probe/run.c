@@ -29,12 +29,14 @@ runner_multi(struct runner *r)
 	return r->m;
 }
 
-/* Write the finished probe's records and free its slot. */
+/*
+ * Write the finished probe's records.  The probe itself is freed later,
+ * by reap(), once no handler of it is on the stack.
+ */
 void
 runner_finish(struct runner *r, struct probe *p)
 {
 	char err[256];
-	long i;
 
 	mcp_buf_reset(&r->out);
 	if (report_format(p, &r->out, err, sizeof(err)) == -1) {
@@ -46,12 +48,21 @@ runner_finish(struct runner *r, struct probe *p)
 	}
 	if (probe_broken(p))
 		r->broken = 1;
+	p->reported = 1;
+}
+
+static void
+reap(struct runner *r)
+{
+	long i;
+
 	for (i = 0; i < r->o->jobs; i++)
-		if (r->live[i] == p)
+		if (r->live[i] != NULL && r->live[i]->reported) {
+			probe_free(r->live[i]);
+			free(r->live[i]);
 			r->live[i] = NULL;
-	probe_free(p);
-	free(p);
-	r->active--;
+			r->active--;
+		}
 }
 
 static void
@@ -99,9 +110,9 @@ timers(struct runner *r)
 	long i;
 
 	for (i = 0; i < r->o->jobs; i++) {
-		if (r->live[i] == NULL)
+		if (r->live[i] == NULL || r->live[i]->reported)
 			continue;
-		/* The probe may finish here, and its slot be freed. */
+		/* The probe may finish here; reap() frees it. */
 		t = probe_timers(r->live[i], now);
 		if (t > 0 && t < next)
 			next = t;
@@ -129,6 +140,7 @@ run(const struct opts *o, struct mcp_targets *ts)
 		drain(&r);
 		timers(&r);
 		drain(&r);
+		reap(&r);
 		start_next(&r);
 		if (r.active == 0)
 			continue;

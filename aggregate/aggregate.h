@@ -1,0 +1,114 @@
+/*
+ * aggregate.h - mcp-aggregate: shared declarations of its files.
+ */
+#ifndef AGGREGATE_H
+#define AGGREGATE_H
+
+#include <stddef.h>
+
+#include <cJSON.h>
+
+#include "buf.h"
+#include "store.h"
+
+#define AGG_WINDOW 60    /* seconds per window */
+#define AGG_GRACE 35     /* probe deadline: W is complete at W + 60 + 35 */
+#define AGG_LOOKBACK 180 /* default lookback, seconds */
+#define AGG_LOOKBACK_MIN 120
+#define AGG_LOOKBACK_MAX 300
+#define AGG_DIVERGENCE_SPAN 300 /* divergence looks at each region's latest result in 5 min */
+#define AGG_DAY 86400
+#define AGG_TTL_SHORT (AGG_DAY + 3600) /* results, latencies, drift, seen: 25 h */
+#define AGG_TTL_LONG (31 * AGG_DAY)    /* tool hashes, verdicts, history: 31 days */
+#define AGG_UPTIME_DAYS 30
+#define AGG_NSTEP 8
+#define AGG_BATCH 512 /* records or slugs per pipeline round trip */
+
+/* The probe's steps, in probe order (CONTRACT §2). */
+extern const char *const agg_steps[AGG_NSTEP];
+
+/* Index of a step name, or -1. */
+int agg_step_index(const char *name);
+
+/* The window of a probe start time: floor(t / 60) * 60. */
+long long agg_window(double t);
+
+/* The latest complete window as of now: now >= W + 95. */
+long long agg_latest_complete(double now);
+
+/* Result states as stored ("h", "a", "b"). */
+enum agg_state { AGG_HEALTHY, AGG_AUTH_WALLED, AGG_BROKEN };
+
+/* One stored result, parsed back from the store. */
+struct agg_result {
+	const char *region; /* borrowed */
+	double started;
+	enum agg_state state;
+	int failed_step;  /* -1 or an index into agg_steps */
+	const char *hash; /* borrowed, NULL when the probe read no tool list */
+};
+
+/* What a verdict is decided from: one slug, one window. */
+struct agg_input {
+	long long window;
+	int lookback;
+	const struct agg_result *res; /* results of the windows around W */
+	size_t nres;
+	const char *const *seen; /* regions seen in the last 24 h or later */
+	size_t nseen;
+};
+
+enum agg_verdict { AGG_GREEN, AGG_AMBER, AGG_RED, AGG_UNKNOWN };
+
+struct agg_decision {
+	enum agg_verdict verdict;
+	const char *severity; /* static */
+	int step;             /* -1 for none */
+	int divergence;       /* 1: passing regions' latest hashes differ */
+	/* Sorted arrays of borrowed region names; owned arrays (free them). */
+	const char **failed;
+	size_t nfailed;
+	const char **reporters;
+	size_t nreporters;
+	const char **missing;
+	size_t nmissing;
+};
+
+/* Decide a verdict (CONTRACT §3).  0, or -1 when memory ran out. */
+int agg_decide(const struct agg_input *in, struct agg_decision *d);
+void agg_decision_free(struct agg_decision *d);
+
+/* "green", "amber", ... and the one-letter history code g/a/r/u. */
+const char *agg_verdict_name(enum agg_verdict v);
+char agg_verdict_code(enum agg_verdict v);
+
+/*
+ * Parse a stored result value "STARTED STATE STEP HASH MS" (STATE one of
+ * h/a/b, "-" for a null step or hash).  Pointers into s, which is modified.
+ */
+int agg_result_parse(char *s, const char *region, struct agg_result *r);
+
+/* Key names: every per-slug key carries the slug in a {hash tag}. */
+#define AGG_KEY_SLUGS "mcp:slugs"
+int agg_key(char *buf, size_t len, const char *slug, const char *what, long long n);
+
+struct agg_opts {
+	const char *url;   /* borrowed; NULL: MCP_REDIS or the default */
+	const char *spool; /* borrowed; NULL: MCP_SPOOL or the default */
+	double timeout;
+	int lookback;
+	int verbose;
+};
+
+/*
+ * The subcommands; each returns an exit status, or AGG_EXIT_STDOUT when
+ * writing stdout failed and was reported (exit 1, stdout not closed again).
+ */
+#define AGG_EXIT_STDOUT (-1)
+int agg_push(const struct agg_opts *o);
+int agg_verdict(const struct agg_opts *o, char **slugs, int nslugs);
+
+/* Connect with the options' URL and timeout; NULL after printing why. */
+struct mcp_store *agg_connect(const struct agg_opts *o);
+
+#endif

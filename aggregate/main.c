@@ -1,0 +1,126 @@
+/*
+ * mcp-aggregate - store probe results in Redis and turn them into one
+ * verdict per server per minute.
+ */
+#include <err.h>
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "aggregate.h"
+#include "mcp.h"
+#include "rec.h"
+
+static void
+usage(void)
+{
+	fprintf(stderr,
+	    "usage: %s push [-v] [-R URL] [-S FILE] [-t SECONDS]\n"
+	    "       %s verdict [-L SECONDS] [-R URL] [-t SECONDS] [SLUG ...]\n",
+	    program_invocation_short_name, program_invocation_short_name);
+	exit(MCP_EXIT_USAGE);
+}
+
+struct mcp_store *
+agg_connect(const struct agg_opts *o)
+{
+	struct mcp_store_opts so = {o->timeout, -1};
+	struct mcp_store *st;
+	char err[512];
+
+	if ((st = mcp_store_open(mcp_store_url_choose(o->url), &so, err, sizeof(err))) == NULL)
+		warnx("redis: %s", err);
+	return st;
+}
+
+/* Check the URL before any work, so a typo is a usage error (exit 2). */
+static void
+check_url(const char *url)
+{
+	struct mcp_store_url u;
+	char err[256];
+
+	if (mcp_store_parse_url(mcp_store_url_choose(url), &u, err, sizeof(err)) == -1) {
+		explicit_bzero(&u, sizeof(u));
+		errx(MCP_EXIT_USAGE, "bad store URL: %s", err);
+	}
+	explicit_bzero(&u, sizeof(u));
+}
+
+static int
+lookback_of(const char *s)
+{
+	double d = mcp_parse_seconds(s);
+
+	if (d < AGG_LOOKBACK_MIN || d > AGG_LOOKBACK_MAX || d != (int)d)
+		errx(MCP_EXIT_USAGE, "-L %s: the lookback is %d to %d seconds", s, AGG_LOOKBACK_MIN,
+		    AGG_LOOKBACK_MAX);
+	return (int)d;
+}
+
+int
+main(int argc, char *argv[])
+{
+	struct agg_opts o = {NULL, NULL, 5, AGG_LOOKBACK, 0};
+	const char *cmd, *flags;
+	int c, i, rc;
+
+	/*
+	 * A dead Redis must be an error to handle (reconnect, spool), not a
+	 * SIGPIPE; a closed stdout still ends the tool as SIGPIPE would.
+	 */
+	signal(SIGPIPE, SIG_IGN);
+	if (argc < 2)
+		usage();
+	cmd = argv[1];
+	if (strcmp(cmd, "push") == 0)
+		flags = "R:S:t:v";
+	else if (strcmp(cmd, "verdict") == 0)
+		flags = "L:R:t:";
+	else
+		usage();
+	argc--, argv++;
+	while ((c = getopt(argc, argv, flags)) != -1) {
+		switch (c) {
+		case 'L':
+			o.lookback = lookback_of(optarg);
+			break;
+		case 'R':
+			o.url = optarg;
+			break;
+		case 'S':
+			o.spool = optarg;
+			break;
+		case 't':
+			if ((o.timeout = mcp_parse_seconds(optarg)) < 0)
+				errx(MCP_EXIT_USAGE, "-t %s: not a number of seconds", optarg);
+			break;
+		case 'v':
+			o.verbose = 1;
+			break;
+		default:
+			usage();
+		}
+	}
+	argc -= optind, argv += optind;
+	check_url(o.url);
+	if (strcmp(cmd, "push") == 0) {
+		if (argc != 0)
+			usage();
+		rc = agg_push(&o);
+	} else {
+		for (i = 0; i < argc; i++)
+			if (!mcp_slug_ok(argv[i]))
+				errx(
+				    MCP_EXIT_USAGE, "%s: bad slug: not [a-z0-9._-]{1,80}", argv[i]);
+		rc = agg_verdict(&o, argv, argc);
+	}
+	if (rc == AGG_EXIT_STDOUT)
+		return MCP_EXIT_FAIL;
+	if (mcp_rec_close_stdout() == -1)
+		rc = MCP_EXIT_FAIL;
+	return rc;
+}

@@ -1,0 +1,295 @@
+/*
+ * rule.c - the verdict rules of CONTRACT §3 and window maths; no I/O.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "aggregate.h"
+
+const char *const agg_steps[AGG_NSTEP] = {
+    "dns",
+    "connect",
+    "tls",
+    "http",
+    "auth",
+    "initialize",
+    "tools_list",
+    "call",
+};
+
+/* What the decision needs per region. */
+struct region {
+	const char *name;
+	int reports;                     /* has a result in the lookback */
+	unsigned failmask;               /* bit s: failed step s in the lookback */
+	const struct agg_result *latest; /* latest result of the divergence span */
+};
+
+int
+agg_step_index(const char *name)
+{
+	int i;
+
+	for (i = 0; i < AGG_NSTEP; i++)
+		if (strcmp(name, agg_steps[i]) == 0)
+			return i;
+	return -1;
+}
+
+long long
+agg_window(double t)
+{
+	return (long long)floor(t / AGG_WINDOW) * AGG_WINDOW;
+}
+
+long long
+agg_latest_complete(double now)
+{
+	return agg_window(now - AGG_WINDOW - AGG_GRACE);
+}
+
+const char *
+agg_verdict_name(enum agg_verdict v)
+{
+	static const char *const names[] = {"green", "amber", "red", "unknown"};
+
+	return names[v];
+}
+
+char
+agg_verdict_code(enum agg_verdict v)
+{
+	return "garu"[v];
+}
+
+int
+agg_key(char *buf, size_t len, const char *slug, const char *what, long long n)
+{
+	int k;
+
+	if (n >= 0)
+		k = snprintf(buf, len, "mcp:{%s}:%s:%lld", slug, what, n);
+	else
+		k = snprintf(buf, len, "mcp:{%s}:%s", slug, what);
+	return k < 0 || (size_t)k >= len ? -1 : 0;
+}
+
+int
+agg_result_parse(char *s, const char *region, struct agg_result *r)
+{
+	char *f[5], *save = NULL, *end;
+	int n;
+
+	for (n = 0; n < 5; n++)
+		if ((f[n] = strtok_r(n ? NULL : s, " ", &save)) == NULL)
+			return -1;
+	r->region = region;
+	r->started = strtod(f[0], &end);
+	if (*end != '\0' || strlen(f[1]) != 1)
+		return -1;
+	switch (f[1][0]) {
+	case 'h':
+		r->state = AGG_HEALTHY;
+		break;
+	case 'a':
+		r->state = AGG_AUTH_WALLED;
+		break;
+	case 'b':
+		r->state = AGG_BROKEN;
+		break;
+	default:
+		return -1;
+	}
+	r->failed_step = strcmp(f[2], "-") == 0 ? -1 : agg_step_index(f[2]);
+	if (r->state == AGG_BROKEN && r->failed_step < 0)
+		return -1;
+	r->hash = strcmp(f[3], "-") == 0 ? NULL : f[3];
+	return 0;
+}
+
+static int
+name_cmp(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+static struct region *
+region_of(struct region *rs, size_t *n, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < *n; i++)
+		if (strcmp(rs[i].name, name) == 0)
+			return &rs[i];
+	memset(&rs[*n], 0, sizeof(rs[*n]));
+	rs[*n].name = name;
+	return &rs[(*n)++];
+}
+
+/* Collect the names of regions matching pick() into a sorted owned array. */
+static int
+collect(const struct region *rs, size_t n, int (*pick)(const struct region *, unsigned),
+    unsigned arg, const char ***out, size_t *nout)
+{
+	size_t i;
+
+	*nout = 0;
+	if ((*out = calloc(n ? n : 1, sizeof(**out))) == NULL)
+		return -1;
+	for (i = 0; i < n; i++)
+		if (pick(&rs[i], arg))
+			(*out)[(*nout)++] = rs[i].name;
+	qsort(*out, *nout, sizeof(**out), name_cmp);
+	return 0;
+}
+
+static int
+pick_reporter(const struct region *r, unsigned arg)
+{
+	(void)arg;
+	return r->reports;
+}
+
+static int
+pick_failing(const struct region *r, unsigned mask)
+{
+	return (r->failmask & mask) != 0;
+}
+
+static int
+diverges(const struct region *rs, size_t n)
+{
+	const char *first = NULL;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		const struct agg_result *l = rs[i].latest;
+
+		if (l == NULL || l->state == AGG_BROKEN || l->hash == NULL)
+			continue;
+		if (first == NULL)
+			first = l->hash;
+		else if (strcmp(first, l->hash) != 0)
+			return 1;
+	}
+	return 0;
+}
+
+static int
+lowest_bit(unsigned mask)
+{
+	int s;
+
+	for (s = 0; s < AGG_NSTEP; s++)
+		if (mask & (1u << s))
+			return s;
+	return -1;
+}
+
+/* Fill the region table from the results: lookback, failures, latest. */
+static void
+tabulate(const struct agg_input *in, struct region *rs, size_t *n)
+{
+	double hi = (double)(in->window + AGG_WINDOW);
+	double lo = hi - in->lookback, dlo = hi - AGG_DIVERGENCE_SPAN;
+	const struct agg_result *r;
+	struct region *g;
+	size_t i;
+
+	for (i = 0; i < in->nres; i++) {
+		r = &in->res[i];
+		if (r->started >= hi || r->started < (lo < dlo ? lo : dlo))
+			continue;
+		g = region_of(rs, n, r->region);
+		if (r->started >= lo) {
+			g->reports = 1;
+			if (r->state == AGG_BROKEN)
+				g->failmask |= 1u << r->failed_step;
+		}
+		if (r->started >= dlo && (g->latest == NULL || r->started > g->latest->started))
+			g->latest = r;
+	}
+}
+
+static void
+classify(struct agg_decision *d, const struct region *rs, size_t n, unsigned *mask)
+{
+	unsigned all = 0;
+	int cnt[AGG_NSTEP] = {0}, s, best = 0;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		all |= rs[i].failmask;
+		for (s = 0; s < AGG_NSTEP; s++)
+			cnt[s] += (rs[i].failmask >> s) & 1;
+	}
+	for (s = 1; s < AGG_NSTEP; s++)
+		if (cnt[s] > cnt[best])
+			best = s;
+	*mask = all;
+	d->step = lowest_bit(all);
+	if (d->nreporters == 0) {
+		d->verdict = AGG_UNKNOWN, d->severity = "stale";
+		d->divergence = 0;
+	} else if (cnt[best] >= 2) {
+		d->verdict = AGG_RED, d->severity = cnt[best] >= 3 ? "outage" : "alert";
+		d->step = best;
+		*mask = 1u << best;
+	} else if (all != 0 && d->nreporters == 1) {
+		d->verdict = AGG_RED, d->severity = "alert";
+	} else if (all != 0) {
+		d->verdict = AGG_AMBER, d->severity = "regional";
+	} else if (d->divergence) {
+		d->verdict = AGG_AMBER, d->severity = "divergence";
+	} else {
+		d->verdict = AGG_GREEN, d->severity = "ok";
+	}
+}
+
+int
+agg_decide(const struct agg_input *in, struct agg_decision *d)
+{
+	struct region *rs;
+	unsigned mask;
+	size_t n = 0, i;
+	int rc = -1;
+
+	memset(d, 0, sizeof(*d));
+	if ((rs = calloc(in->nres + 1, sizeof(*rs))) == NULL)
+		return -1;
+	tabulate(in, rs, &n);
+	d->divergence = diverges(rs, n);
+	if (collect(rs, n, pick_reporter, 0, &d->reporters, &d->nreporters) == -1)
+		goto out;
+	classify(d, rs, n, &mask);
+	if (collect(rs, n, pick_failing, mask, &d->failed, &d->nfailed) == -1)
+		goto out;
+	if ((d->missing = calloc(in->nseen + 1, sizeof(*d->missing))) == NULL)
+		goto out;
+	for (i = 0; i < in->nseen; i++) {
+		size_t j;
+
+		for (j = 0; j < n && !(rs[j].reports && strcmp(rs[j].name, in->seen[i]) == 0); j++)
+			;
+		if (j == n)
+			d->missing[d->nmissing++] = in->seen[i];
+	}
+	qsort(d->missing, d->nmissing, sizeof(*d->missing), name_cmp);
+	rc = 0;
+out:
+	free(rs);
+	if (rc == -1)
+		agg_decision_free(d);
+	return rc;
+}
+
+void
+agg_decision_free(struct agg_decision *d)
+{
+	free(d->failed);
+	free(d->reporters);
+	free(d->missing);
+	d->failed = d->reporters = d->missing = NULL;
+}

@@ -1,0 +1,503 @@
+/*
+ * verdict.c - mcp-aggregate verdict: one verdict per slug for the latest
+ * complete window, two pipelined round trips per batch of slugs.
+ */
+#include <err.h>
+#include <errno.h>
+#include <math.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "aggregate.h"
+#include "mcp.h"
+#include "rec.h"
+
+/* Windows fetched per slug: the 5 minutes that end with W. */
+#define NWIN (AGG_DIVERGENCE_SPAN / AGG_WINDOW)
+/* Replies per slug in the read round trip: windows, seen, drift, stats. */
+#define NREAD (NWIN + 3)
+
+/* Read-only: p95 of the latency set, the 30 days of counters, W's old code. */
+static const char stats_lua[] =
+    "local n = redis.call('ZCARD', KEYS[1])\n"
+    "local p95 = ''\n"
+    "if n > 0 then\n"
+    "  local i = math.floor((95 * n + 99) / 100) - 1\n"
+    "  p95 = redis.call('ZRANGE', KEYS[1], i, i, 'WITHSCORES')[2]\n"
+    "end\n"
+    "local day = tonumber(ARGV[2])\n"
+    "local f = {}\n"
+    "for d = day - 29, day do f[#f + 1] = d .. ':u'; f[#f + 1] = d .. ':n' end\n"
+    "local v = redis.call('HMGET', KEYS[2], unpack(f))\n"
+    "local u, c = 0, 0\n"
+    "for i = 1, #v, 2 do\n"
+    "  u = u + (tonumber(v[i]) or 0); c = c + (tonumber(v[i + 1]) or 0)\n"
+    "end\n"
+    "local old = redis.call('HGET', KEYS[3], ARGV[1]) or ''\n"
+    "return {p95, tostring(u), tostring(c), old}\n";
+
+/*
+ * Write W's verdict into the history (idempotent: the counters follow a
+ * rewritten window) and as the current verdict unless a newer one is there.
+ */
+static const char write_lua[] =
+    "local w, v, day = ARGV[1], ARGV[2], tonumber(ARGV[4])\n"
+    "local function bump(x, by)\n"
+    "  if x == 'g' or x == 'a' then redis.call('HINCRBY', KEYS[3], day .. ':u', by) end\n"
+    "  if x == 'g' or x == 'a' or x == 'r' then\n"
+    "    redis.call('HINCRBY', KEYS[3], day .. ':n', by)\n"
+    "  end\n"
+    "end\n"
+    "local old = redis.call('HGET', KEYS[2], w)\n"
+    "if old then bump(old, -1) end\n"
+    "bump(v, 1)\n"
+    "redis.call('HSET', KEYS[2], w, v)\n"
+    "redis.call('EXPIRE', KEYS[2], ARGV[5])\n"
+    "redis.call('HDEL', KEYS[3], (day - 30) .. ':u', (day - 30) .. ':n',\n"
+    "  (day - 31) .. ':u', (day - 31) .. ':n')\n"
+    "redis.call('EXPIRE', KEYS[3], ARGV[5])\n"
+    "local cur = redis.call('GET', KEYS[1])\n"
+    "local cw = cur and tonumber(string.match(cur, '\"window\":(%d+)'))\n"
+    "if not cw or cw <= tonumber(w) then\n"
+    "  redis.call('SET', KEYS[1], ARGV[3], 'EX', ARGV[5])\n"
+    "end\n"
+    "return 1\n";
+
+struct vctx {
+	struct mcp_store *st;
+	char stats_sha[41], write_sha[41];
+	long long window;
+	int lookback;
+	struct mcp_buf out; /* records of the batch, written once stored */
+};
+
+/* One slug of a batch: its replies (owned) and its finished record. */
+struct slugwork {
+	const char *slug;
+	redisReply *r[NREAD];
+	enum agg_verdict verdict;
+	struct mcp_buf rec;
+};
+
+static int
+load_scripts(struct vctx *v, char *err, size_t errlen)
+{
+	if (mcp_store_script_load(v->st, stats_lua, v->stats_sha, err, errlen) == -1)
+		return -1;
+	return mcp_store_script_load(v->st, write_lua, v->write_sha, err, errlen);
+}
+
+static void
+work_clear(struct slugwork *w)
+{
+	int i;
+
+	for (i = 0; i < NREAD; i++) {
+		freeReplyObject(w->r[i]);
+		w->r[i] = NULL;
+	}
+	mcp_buf_reset(&w->rec);
+}
+
+static int
+append_reads(struct vctx *v, const char *slug)
+{
+	redisContext *c = mcp_store_ctx(v->st);
+	long long day = v->window / AGG_DAY;
+	char k[3][MCP_SLUG_MAX + 64];
+	int i;
+
+	for (i = NWIN - 1; i >= 0; i--) {
+		agg_key(k[0], sizeof(k[0]), slug, "res", v->window - (long long)i * AGG_WINDOW);
+		redisAppendCommand(c, "HGETALL %s", k[0]);
+	}
+	agg_key(k[0], sizeof(k[0]), slug, "seen", -1);
+	redisAppendCommand(c, "ZRANGE %s 0 -1 WITHSCORES", k[0]);
+	agg_key(k[0], sizeof(k[0]), slug, "drift", -1);
+	redisAppendCommand(c, "ZRANGEBYSCORE %s %lld %lld", k[0], v->window, v->window);
+	agg_key(k[0], sizeof(k[0]), slug, "lat", -1);
+	agg_key(k[1], sizeof(k[1]), slug, "up", -1);
+	agg_key(k[2], sizeof(k[2]), slug, "hist", day);
+	return redisAppendCommand(
+	    c, "EVALSHA %s 3 %s %s %s %lld %lld", v->stats_sha, k[0], k[1], k[2], v->window, day);
+}
+
+/* Gather the reply of every append; -1 on a connection failure. */
+static int
+collect(struct vctx *v, redisReply **r, size_t n, char *err, size_t errlen)
+{
+	redisContext *c = mcp_store_ctx(v->st);
+	void *p;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		if (redisGetReply(c, &p) != REDIS_OK) {
+			snprintf(err, errlen, "%s: %s", mcp_store_where(v->st), c->errstr);
+			return -1;
+		}
+		r[i] = p;
+	}
+	return 0;
+}
+
+static int
+results_of(struct slugwork *w, struct agg_result **res, size_t *nres)
+{
+	size_t i, j, n = 0;
+
+	for (i = 0; i < NWIN; i++)
+		if (w->r[i]->type == REDIS_REPLY_ARRAY)
+			n += w->r[i]->elements / 2;
+	if ((*res = calloc(n + 1, sizeof(**res))) == NULL)
+		return -1;
+	*nres = 0;
+	for (i = 0; i < NWIN; i++) {
+		redisReply *h = w->r[i];
+
+		for (j = 0; h->type == REDIS_REPLY_ARRAY && j + 1 < h->elements; j += 2)
+			if (agg_result_parse(
+			        h->element[j + 1]->str, h->element[j]->str, &(*res)[*nres]) == 0)
+				(*nres)++;
+	}
+	return 0;
+}
+
+static int
+seen_of(const struct vctx *v, const redisReply *z, const char ***seen, size_t *n)
+{
+	double since = (double)(v->window + AGG_WINDOW - AGG_DAY);
+	size_t j;
+
+	*n = 0;
+	if ((*seen = calloc(z->elements / 2 + 1, sizeof(**seen))) == NULL)
+		return -1;
+	for (j = 0; j + 1 < z->elements; j += 2)
+		if (strtod(z->element[j + 1]->str, NULL) >= since)
+			(*seen)[(*n)++] = z->element[j]->str;
+	return 0;
+}
+
+static cJSON *
+names_json(const char **v, size_t n)
+{
+	cJSON *a = cJSON_CreateArray();
+	size_t i;
+
+	for (i = 0; a != NULL && i < n; i++)
+		cJSON_AddItemToArray(a, cJSON_CreateString(v[i]));
+	return a;
+}
+
+static cJSON *
+drift_json(const redisReply *z)
+{
+	cJSON *a = cJSON_CreateArray(), *o;
+	char *f[4], *save = NULL, *s;
+	size_t i;
+	int k;
+
+	for (i = 0; a != NULL && i < z->elements; i++) {
+		s = z->element[i]->str;
+		for (k = 0; k < 4; k++)
+			if ((f[k] = strtok_r(k ? NULL : s, " ", &save)) == NULL)
+				break;
+		if (k < 4)
+			continue;
+		o = cJSON_CreateObject();
+		cJSON_AddStringToObject(o, "region", f[1]);
+		cJSON_AddStringToObject(o, "from", f[2]);
+		cJSON_AddStringToObject(o, "to", f[3]);
+		cJSON_AddItemToArray(a, o);
+	}
+	return a;
+}
+
+/* Up and counted: what a history code adds to the 30-day counters. */
+static void
+tally(char code, long long by, long long *up, long long *counted)
+{
+	if (code == 'g' || code == 'a')
+		*up += by;
+	if (code == 'g' || code == 'a' || code == 'r')
+		*counted += by;
+}
+
+static void
+add_stats(cJSON *o, const redisReply *s, enum agg_verdict verdict)
+{
+	long long up, counted;
+	const char *old;
+
+	if (s->type != REDIS_REPLY_ARRAY || s->elements != 4) {
+		cJSON_AddNullToObject(o, "p95_ms");
+		cJSON_AddNullToObject(o, "uptime_30d");
+		return;
+	}
+	if (s->element[0]->len > 0)
+		cJSON_AddNumberToObject(o, "p95_ms", round(strtod(s->element[0]->str, NULL)));
+	else
+		cJSON_AddNullToObject(o, "p95_ms");
+	up = strtoll(s->element[1]->str, NULL, 10);
+	counted = strtoll(s->element[2]->str, NULL, 10);
+	old = s->element[3]->str;
+	if (old[0] != '\0')
+		tally(old[0], -1, &up, &counted);
+	tally(agg_verdict_code(verdict), 1, &up, &counted);
+	if (counted > 0)
+		cJSON_AddNumberToObject(
+		    o, "uptime_30d", round(10000.0 * (double)up / (double)counted) / 100);
+	else
+		cJSON_AddNullToObject(o, "uptime_30d");
+}
+
+static cJSON *
+record_of(const struct vctx *v, const struct slugwork *w, const struct agg_decision *d)
+{
+	char asof[32];
+	cJSON *o = cJSON_CreateObject();
+
+	mcp_iso8601((double)v->window, asof, sizeof(asof));
+	cJSON_AddNumberToObject(o, "v", 1);
+	cJSON_AddStringToObject(o, "type", "verdict");
+	cJSON_AddStringToObject(o, "slug", w->slug);
+	cJSON_AddNumberToObject(o, "window", (double)v->window);
+	cJSON_AddStringToObject(o, "as_of", asof);
+	cJSON_AddStringToObject(o, "verdict", agg_verdict_name(d->verdict));
+	cJSON_AddStringToObject(o, "severity", d->severity);
+	if (d->step >= 0)
+		cJSON_AddStringToObject(o, "step", agg_steps[d->step]);
+	else
+		cJSON_AddNullToObject(o, "step");
+	cJSON_AddItemToObject(o, "failed_regions", names_json(d->failed, d->nfailed));
+	cJSON_AddItemToObject(o, "reporters", names_json(d->reporters, d->nreporters));
+	cJSON_AddItemToObject(o, "missing", names_json(d->missing, d->nmissing));
+	if (d->divergence)
+		cJSON_AddStringToObject(o, "divergence", "cdn-cache-divergence");
+	else
+		cJSON_AddNullToObject(o, "divergence");
+	cJSON_AddItemToObject(o, "drift", drift_json(w->r[NWIN + 1]));
+	add_stats(o, w->r[NWIN + 2], d->verdict);
+	return o;
+}
+
+/* Decide one slug from its replies and format its record into w->rec. */
+static int
+decide(struct vctx *v, struct slugwork *w, char *err, size_t errlen)
+{
+	struct agg_input in = {v->window, v->lookback, NULL, 0, NULL, 0};
+	struct agg_result *res = NULL;
+	const char **seen = NULL;
+	struct agg_decision d;
+	cJSON *o = NULL;
+	int i, rc = -1;
+
+	for (i = 0; i < NREAD; i++)
+		if (w->r[i]->type == REDIS_REPLY_ERROR) {
+			snprintf(err, errlen, "%s: %s", w->slug, w->r[i]->str);
+			return -1;
+		}
+	if (results_of(w, &res, &in.nres) == -1 || seen_of(v, w->r[NWIN], &seen, &in.nseen) == -1)
+		goto out;
+	in.res = res;
+	in.seen = seen;
+	if (agg_decide(&in, &d) == -1)
+		goto out;
+	w->verdict = d.verdict;
+	if ((o = record_of(v, w, &d)) != NULL)
+		rc = mcp_rec_format(&w->rec, o, err, errlen);
+	agg_decision_free(&d);
+out:
+	if (rc == -1 && err[0] == '\0')
+		snprintf(err, errlen, "out of memory");
+	cJSON_Delete(o);
+	free(res);
+	free(seen);
+	return rc;
+}
+
+static int
+append_write(struct vctx *v, const struct slugwork *w)
+{
+	redisContext *c = mcp_store_ctx(v->st);
+	long long day = v->window / AGG_DAY;
+	char k[3][MCP_SLUG_MAX + 64], code[2] = {agg_verdict_code(w->verdict), '\0'};
+
+	agg_key(k[0], sizeof(k[0]), w->slug, "verdict", -1);
+	agg_key(k[1], sizeof(k[1]), w->slug, "hist", day);
+	agg_key(k[2], sizeof(k[2]), w->slug, "up", -1);
+	/* The record without its newline. */
+	return redisAppendCommand(c, "EVALSHA %s 3 %s %s %s %lld %s %b %lld %d", v->write_sha, k[0],
+	    k[1], k[2], v->window, code, w->rec.p, w->rec.len - 1, day, AGG_TTL_LONG);
+}
+
+/* Both round trips for one batch.  -1 with err; *retry when reconnecting may help. */
+static int
+batch_once(struct vctx *v, struct slugwork *ws, size_t n, int *retry, char *err, size_t errlen)
+{
+	redisReply *r;
+	size_t i;
+	int bad = 0;
+
+	*retry = 1;
+	for (i = 0; i < n; i++)
+		append_reads(v, ws[i].slug);
+	for (i = 0; i < n; i++)
+		if (collect(v, ws[i].r, NREAD, err, errlen) == -1)
+			return -1;
+	for (i = 0; i < n; i++) {
+		if (ws[i].r[NREAD - 1]->type == REDIS_REPLY_ERROR &&
+		    strncmp(ws[i].r[NREAD - 1]->str, "NOSCRIPT", 8) == 0) {
+			snprintf(err, errlen, "%s", ws[i].r[NREAD - 1]->str);
+			return -1;
+		}
+		*retry = 0;
+		if (decide(v, &ws[i], err, errlen) == -1)
+			return -1;
+		*retry = 1;
+		append_write(v, &ws[i]);
+	}
+	for (i = 0; i < n; i++) {
+		if (collect(v, &r, 1, err, errlen) == -1)
+			return -1;
+		if (r->type == REDIS_REPLY_ERROR) {
+			snprintf(err, errlen, "%s: %s", ws[i].slug, r->str);
+			*retry =
+			    mcp_store_retryable(v->st, r) || strncmp(r->str, "NOSCRIPT", 8) == 0;
+			bad = 1;
+		}
+		freeReplyObject(r);
+	}
+	if (bad)
+		return -1;
+	for (i = 0; i < n; i++)
+		if (mcp_buf_add(&v->out, ws[i].rec.p, ws[i].rec.len) == -1) {
+			snprintf(err, errlen, "out of memory");
+			*retry = 0;
+			return -1;
+		}
+	return 0;
+}
+
+/* One batch, reconnecting (Sentinel: to the new master) on a failure. */
+static int
+batch(struct vctx *v, struct slugwork *ws, size_t n)
+{
+	char err[512] = "";
+	size_t i;
+	int attempt, retry = 0, rc = -1;
+
+	for (attempt = 0; attempt < 3; attempt++) {
+		if (attempt > 0) {
+			for (i = 0; i < n; i++)
+				work_clear(&ws[i]);
+			if (mcp_store_reconnect(v->st, err, sizeof(err)) == -1 ||
+			    load_scripts(v, err, sizeof(err)) == -1)
+				break;
+		}
+		err[0] = '\0';
+		if ((rc = batch_once(v, ws, n, &retry, err, sizeof(err))) == 0 || !retry)
+			break;
+	}
+	if (rc == -1)
+		warnx("redis: %s", err);
+	for (i = 0; i < n; i++)
+		work_clear(&ws[i]);
+	return rc;
+}
+
+static int
+flush_out(struct vctx *v)
+{
+	if (mcp_rec_put(stdout, v->out.p, v->out.len) == -1 || fflush(stdout) == EOF) {
+		if (errno == EPIPE) {
+			signal(SIGPIPE, SIG_DFL);
+			raise(SIGPIPE);
+		}
+		warn("write stdout");
+		return -1;
+	}
+	mcp_buf_reset(&v->out);
+	return 0;
+}
+
+/* The known slugs, or NULL after a warning.  The reply is owned. */
+static redisReply *
+known_slugs(struct vctx *v)
+{
+	const char *argv[] = {"ZRANGE", AGG_KEY_SLUGS, "0", "-1"};
+	char err[512];
+	redisReply *r;
+
+	r = mcp_store_cmd(v->st, 4, argv, err, sizeof(err));
+	if (r == NULL || r->type != REDIS_REPLY_ARRAY) {
+		warnx("redis: %s", r ? (r->type == REDIS_REPLY_ERROR ? r->str : "bad reply") : err);
+		freeReplyObject(r);
+		return NULL;
+	}
+	return r;
+}
+
+static int
+pass(struct vctx *v, char **slugs, size_t n)
+{
+	struct slugwork *ws;
+	size_t i, k;
+	int rc = MCP_EXIT_OK;
+
+	if ((ws = calloc(AGG_BATCH, sizeof(*ws))) == NULL) {
+		warn("verdict");
+		return MCP_EXIT_FAIL;
+	}
+	for (i = 0; i < n && rc == MCP_EXIT_OK; i += k) {
+		for (k = 0; k < AGG_BATCH && i + k < n; k++)
+			ws[k].slug = slugs[i + k];
+		if (batch(v, ws, k) == -1)
+			rc = MCP_EXIT_FAIL;
+		else if (flush_out(v) == -1)
+			rc = AGG_EXIT_STDOUT;
+	}
+	for (k = 0; k < AGG_BATCH; k++)
+		mcp_buf_free(&ws[k].rec);
+	free(ws);
+	return rc;
+}
+
+int
+agg_verdict(const struct agg_opts *o, char **slugs, int nslugs)
+{
+	struct vctx v = {0};
+	redisReply *known = NULL;
+	char err[512], **list = slugs;
+	size_t n = (size_t)nslugs, i;
+	int rc = MCP_EXIT_FAIL;
+
+	v.window = agg_latest_complete(mcp_now());
+	v.lookback = o->lookback;
+	if ((v.st = agg_connect(o)) == NULL)
+		return MCP_EXIT_FAIL;
+	if (load_scripts(&v, err, sizeof(err)) == -1) {
+		warnx("redis: %s", err);
+		goto out;
+	}
+	if (nslugs == 0) {
+		if ((known = known_slugs(&v)) == NULL)
+			goto out;
+		n = known->elements;
+		if ((list = calloc(n + 1, sizeof(*list))) == NULL) {
+			warn("verdict");
+			goto out;
+		}
+		for (i = 0; i < n; i++)
+			list[i] = known->element[i]->str;
+	}
+	rc = pass(&v, list, n);
+out:
+	if (list != slugs)
+		free(list);
+	freeReplyObject(known);
+	mcp_buf_free(&v.out);
+	mcp_store_close(v.st);
+	return rc;
+}

@@ -1,0 +1,109 @@
+/*
+ * store.h - the Redis client of the suite: URLs, connect, AUTH, SELECT,
+ * command timeouts, reconnect and Sentinel master lookup (hiredis 0.14).
+ *
+ * Library code: nothing here prints or exits; failures return -1 with a
+ * reason in the caller's err buffer.
+ */
+#ifndef MCP_STORE_H
+#define MCP_STORE_H
+
+#include <stddef.h>
+
+#include <hiredis.h>
+
+#define MCP_STORE_DEFAULT_URL "redis://127.0.0.1:6379"
+#define MCP_STORE_SENTINELS_MAX 8
+#define MCP_STORE_HOST_MAX 256
+#define MCP_STORE_PATH_MAX 1024
+#define MCP_STORE_CRED_MAX 256
+
+enum mcp_store_kind {
+	MCP_STORE_TCP,  /* redis://[[user]:password@]host[:port][/db] */
+	MCP_STORE_UNIX, /* unix:///path/to/redis.sock[?db=N] */
+	MCP_STORE_SENTINEL, /* redis-sentinel://[[user]:password@]host[:port][,host[:port]...]/master[/db] */
+};
+
+struct mcp_store_addr {
+	char host[MCP_STORE_HOST_MAX];
+	int port;
+};
+
+struct mcp_store_url {
+	enum mcp_store_kind kind;
+	struct mcp_store_addr addr;    /* TCP: the server; SENTINEL: unused */
+	char path[MCP_STORE_PATH_MAX]; /* UNIX: the socket */
+	struct mcp_store_addr sentinel[MCP_STORE_SENTINELS_MAX];
+	int nsentinel;
+	char master[MCP_STORE_HOST_MAX];   /* SENTINEL: the master's name */
+	char user[MCP_STORE_CRED_MAX];     /* "" for none (AUTH password alone) */
+	char password[MCP_STORE_CRED_MAX]; /* "" for no AUTH */
+	int has_password;
+	int db;
+};
+
+/*
+ * Parse a store URL (forms above; percent-escapes are decoded in user and
+ * password; unix:// also takes ?user=, ?password=).  0, or -1 with err.
+ */
+int mcp_store_parse_url(const char *url, struct mcp_store_url *u, char *err, size_t errlen);
+
+/* The URL to use: the argument, else $MCP_REDIS, else the default.  Borrowed. */
+const char *mcp_store_url_choose(const char *arg);
+
+struct mcp_store_opts {
+	double timeout; /* seconds, connect and each command; 0: 5 s */
+	double retry;   /* seconds to keep trying a reconnect; -1: the default
+	                    * (one attempt, 10 s for Sentinel URLs) */
+};
+
+/* One connection to the current master.  Opaque. */
+struct mcp_store;
+
+/*
+ * Connect (asking Sentinel for the master when the URL says so), AUTH,
+ * SELECT, set the command timeout.  Returns an owned handle (free with
+ * mcp_store_close) or NULL with a reason in err.  The password is wiped
+ * from the parsed URL only at close.
+ */
+struct mcp_store *mcp_store_open(
+    const char *url, const struct mcp_store_opts *o, char *err, size_t errlen);
+
+/*
+ * Drop the connection and connect again, to the master Sentinel names now,
+ * trying for up to the retry time.  Every fresh connection gets AUTH,
+ * SELECT and the command timeout again (hiredis forgets the timeout on
+ * reconnect).  0, or -1 with err.
+ */
+int mcp_store_reconnect(struct mcp_store *st, char *err, size_t errlen);
+
+/* The live hiredis context, borrowed until the next reconnect or close. */
+redisContext *mcp_store_ctx(struct mcp_store *st);
+
+/* Where the handle is connected now ("host:port" or the socket path). */
+const char *mcp_store_where(const struct mcp_store *st);
+
+/*
+ * 1 when a failure should be answered by a reconnect: an I/O error or
+ * closed connection on the context, or a reply error READONLY / LOADING /
+ * MASTERDOWN (a failover in progress or an old master demoted).
+ */
+int mcp_store_retryable(const struct mcp_store *st, const redisReply *r);
+
+void mcp_store_close(struct mcp_store *st);
+
+/*
+ * Run one command (argv form) and hand back the owned reply, or NULL with
+ * err.  A reply of type error is returned too; the caller inspects it.
+ */
+redisReply *mcp_store_cmd(
+    struct mcp_store *st, int argc, const char **argv, char *err, size_t errlen);
+
+/*
+ * Load a Lua script (SCRIPT LOAD) and copy its SHA1 (41 bytes) into sha.
+ * Call it again after every reconnect: a new master may not have it.
+ */
+int mcp_store_script_load(
+    struct mcp_store *st, const char *lua, char *sha, char *err, size_t errlen);
+
+#endif

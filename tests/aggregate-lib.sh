@@ -1,0 +1,65 @@
+#!/usr/bin/env bash
+# shellcheck disable=SC2034 # variables set here are read by the scripts that source it
+# aggregate-lib.sh - scenario helpers for the tests/aggregate*.t scripts
+# Sourced after lib.sh.  Window k starts at T0 + 60k; T0 is 2026-11-24T16:00:00Z.
+T0=1795536000
+ALL="ap-southeast-1 eu-west-2 sa-east-1 us-east-1 us-west-2"
+FOUR_NO_EU="ap-southeast-1 sa-east-1 us-east-1 us-west-2"
+FOUR_AP_LAST="eu-west-2 sa-east-1 us-east-1 us-west-2"
+printf -v HA '%064d' 0
+HB=sha256:${HA//0/b}
+HA=sha256:${HA//0/a}
+
+# w K: the start of window K.
+w() { echo $((T0 + 60 * $1)); }
+
+# gen ARGS: gen-scenario.sh starting at T0 unless -t says otherwise.
+gen() { "$TOP/tests/gen-scenario.sh" -t "$T0" "$@"; }
+
+# run_windows FIRST LAST: one verdict pass per window, as cron would run it
+# at W + 95, the records of window K in $TMP/v.K.
+run_windows() {
+	local i rc=0 errs=''
+	for i in $(seq "$1" "$2"); do
+		MCP_NOW=$(($(w "$i") + 95)) mcp-aggregate verdict "${@:3}" >"$TMP/v.$i" 2>"$TMP/v.err" || rc=1
+		errs=$errs$(cat "$TMP/v.err")
+	done
+	is "$rc:$errs" "0:" "verdict passes of windows $1..$2 exit 0 and are quiet"
+}
+
+# got SLUG K: the verdict record of SLUG in window K.
+got() { grep -F "\"slug\":\"$1\"," "$TMP/v.$2"; }
+
+# verdicts SLUG FIRST LAST: the first letters of the verdicts, g a r u.
+verdicts() {
+	local i out=()
+	for i in $(seq "$2" "$3"); do
+		out+=("$(got "$1" "$i" | sed -n 's/.*"verdict":"\(.\).*/\1/p')")
+	done
+	echo "${out[*]}"
+}
+
+# jarr "A B C": a JSON array of strings.
+jarr() {
+	local s='' x
+	for x in $1; do
+		s=$s${s:+,}\"$x\"
+	done
+	echo "[$s]"
+}
+
+# drift REGION FROM TO: one drift entry.
+drift() { printf '{"region":"%s","from":"%s","to":"%s"}' "$1" "$2" "$3"; }
+
+# want SLUG K VERDICT SEVERITY STEP|- FAILED REPORTERS MISSING DIVERGENCE(0|1) DRIFT P95 UPTIME
+want() {
+	local win step div
+	win=$(w "$2")
+	step=null
+	[ "$5" = - ] || step="\"$5\""
+	div=null
+	[ "$9" = 0 ] || div='"cdn-cache-divergence"'
+	printf '{"v":1,"type":"verdict","slug":"%s","window":%s,"as_of":"%s","verdict":"%s","severity":"%s","step":%s,"failed_regions":%s,"reporters":%s,"missing":%s,"divergence":%s,"drift":%s,"p95_ms":%s,"uptime_30d":%s}\n' \
+	    "$1" "$win" "$(date -u -d "@$win" +%Y-%m-%dT%H:%M:%SZ)" "$3" "$4" "$step" \
+	    "$(jarr "$6")" "$(jarr "$7")" "$(jarr "$8")" "$div" "${10}" "${11}" "${12}"
+}

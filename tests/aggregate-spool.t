@@ -1,0 +1,87 @@
+#!/usr/bin/env bash
+# aggregate-spool.t - mcp-aggregate push: Redis killed between two pushes
+# Records are spooled, replayed on the next push, and the verdicts are the
+# same as those of a run without the outage.
+source "$(dirname "$0")/lib.sh"
+source "$TOP/tests/aggregate-lib.sh"
+
+# The store under test persists (AOF, fsync always) so it survives kill -9.
+AOF=$TMP/aof
+mkdir -p "$AOF"
+start_aof() {
+	redis-server --port 0 --unixsocket "$AOF/redis.sock" --unixsocketperm 700 \
+	    --save '' --appendonly yes --appendfsync always --dir "$AOF" --daemonize no \
+	    --logfile "$AOF/redis.log" &
+	AOF_PID=$!
+	bg_pid "$AOF_PID"
+	local n=100
+	while ! redis-cli -s "$AOF/redis.sock" ping >/dev/null 2>&1 && [ "$n" -gt 0 ]; do
+		sleep 0.05
+		n=$((n - 1))
+	done
+}
+
+# Two slugs over 10 windows; a red period in windows 4-6 (the outage).
+{
+	gen -s s-one -r "$ALL" -n 4
+	gen -s s-two -r "$ALL" -n 4 -m 120
+} >"$TMP/part1"
+{
+	gen -s s-one -r ap-southeast-1,sa-east-1,us-west-2 -n 3 -t "$(w 4)"
+	gen -s s-one -r eu-west-2,us-east-1 -n 3 -t "$(w 4)" -f tools_list
+	gen -s s-two -r "$ALL" -n 3 -t "$(w 4)" -m 140
+} >"$TMP/part2"
+{
+	gen -s s-one -r us-east-1 -t "$(w 4)" -o 30   # a late duplicate of a spooled result
+	gen -s s-one -r "$ALL" -n 3 -t "$(w 7)"
+	gen -s s-two -r "$ALL" -n 3 -t "$(w 7)"
+} >"$TMP/part3"
+
+# The reference: the same records, no outage.
+start_redis
+cat "$TMP/part1" "$TMP/part2" "$TMP/part3" | mcp-aggregate push -S "$TMP/ref.spool" 2>/dev/null
+is "$?" 0 "reference run without an outage: stored"
+run_windows 0 9
+for i in $(seq 0 9); do mv "$TMP/v.$i" "$TMP/ref.$i"; done
+
+# The run with an outage between two pushes.
+export MCP_REDIS=unix://$AOF/redis.sock
+SPOOL=$TMP/spool/d/aggregate.jsonl
+start_aof
+mcp-aggregate push -S "$SPOOL" <"$TMP/part1"
+is "$?" 0 "first push: stored"
+# kill -9, reaped with the shell's own "Killed" notice kept off stderr.
+exec 3>&2 2>/dev/null
+kill -9 "$AOF_PID"
+wait "$AOF_PID"
+exec 2>&3 3>&-
+mcp-aggregate push -S "$SPOOL" <"$TMP/part2" >"$TMP/out" 2>"$TMP/err"
+is "$?" 1 "Redis down: push exits 1"
+is "$(cat "$TMP/out")" "" "and prints nothing on stdout"
+like "$(cat "$TMP/err")" "^mcp-aggregate: redis: $AOF/redis.sock: .*
+mcp-aggregate: spool: $SPOOL: 30 records kept for the next push$" "and says the records were spooled"
+is "$(wc -l <"$SPOOL" | tr -d ' ')" 30 "the spool holds the 30 results (directories created)"
+is "$(stat -c %a "$SPOOL")" 600 "the spool is private"
+
+gen -s s-one -r us-east-1 -t "$(w 9)" | mcp-aggregate push -S /dev/null/spool 2>"$TMP/err"
+is "$?" 1 "Redis down and no spool: exit 1"
+like "$(cat "$TMP/err")" "^mcp-aggregate: spool: /dev/null/spool: Not a directory" "with the reason"
+
+start_aof
+mcp-aggregate push -v -S "$SPOOL" <"$TMP/part3" 2>"$TMP/err"
+is "$?" 0 "Redis back: the next push exits 0"
+is "$(cat "$TMP/err")" "mcp-aggregate: push: 60 results stored, 1 duplicates ignored, 248 step records skipped, 0 bad lines, 0 spooled, 30 replayed from the spool" \
+    "the spool is replayed first, in order, still first-writer-wins"
+is "$(wc -c <"$SPOOL" | tr -d ' ')" 0 "the spool is empty afterwards"
+is "$(redis-cli -s "$AOF/redis.sock" hget "mcp:{s-one}:res:$(w 4)" us-east-1 | cut -d' ' -f2,3)" "b tools_list" \
+    "the spooled result stands over the later duplicate"
+
+run_windows 0 9
+same=0
+for i in $(seq 0 9); do
+	cmp -s "$TMP/ref.$i" "$TMP/v.$i" || { same=1; diff -u "$TMP/ref.$i" "$TMP/v.$i" | sed 's/^/# /'; }
+done
+is "$same" 0 "verdicts identical to the run without the outage"
+is "$(verdicts s-one 0 9)" "g g g g r r r r r g" "and they saw the red period"
+
+done_testing

@@ -1,0 +1,201 @@
+#!/usr/bin/env bash
+# aggregate.t - mcp-aggregate verdict scenarios replayed through MCP_NOW
+# Every scenario is probe JSONL from gen-scenario.sh, pushed into a private
+# redis-server; then one verdict pass per window (window k starts at
+# T0 + 60k) and the exact verdict records are compared.
+source "$(dirname "$0")/lib.sh"
+source "$TOP/tests/aggregate-lib.sh"
+
+start_redis
+export MCP_SPOOL=$TMP/spool
+
+# --- the scenarios -----------------------------------------------------------
+
+# All five regions pass.
+gen -s s-green -r "$ALL" -n 5 >"$TMP/in"
+
+# One region fails tls for 10 windows (an ISP routing fault).
+{
+	gen -s s-isp -r "$FOUR_NO_EU" -n 14
+	gen -s s-isp -r eu-west-2 -n 2
+	gen -s s-isp -r eu-west-2 -n 10 -t "$(w 2)" -f tls
+	gen -s s-isp -r eu-west-2 -n 2 -t "$(w 12)"
+} >>"$TMP/in"
+
+# Two regions fail tools_list 30 s apart, across a window boundary.
+{
+	gen -s s-red2 -r ap-southeast-1,sa-east-1,us-west-2 -n 7
+	gen -s s-red2 -r us-east-1 -n 2
+	gen -s s-red2 -r us-east-1 -n 1 -t "$(w 2)" -o 40 -f tools_list
+	gen -s s-red2 -r us-east-1 -n 4 -t "$(w 3)"
+	gen -s s-red2 -r eu-west-2 -n 3
+	gen -s s-red2 -r eu-west-2 -n 1 -t "$(w 3)" -o 10 -f tools_list
+	gen -s s-red2 -r eu-west-2 -n 3 -t "$(w 4)"
+} >>"$TMP/in"
+
+# Three regions fail tools_list in one window.
+{
+	gen -s s-outage -r sa-east-1,us-west-2 -n 4
+	gen -s s-outage -r ap-southeast-1,eu-west-2,us-east-1 -n 2
+	gen -s s-outage -r ap-southeast-1,eu-west-2,us-east-1 -n 1 -t "$(w 2)" -f tools_list
+	gen -s s-outage -r ap-southeast-1,eu-west-2,us-east-1 -n 1 -t "$(w 3)"
+} >>"$TMP/in"
+
+# Two regions fail different steps.
+{
+	gen -s s-diff -r ap-southeast-1,sa-east-1,us-west-2 -n 3
+	gen -s s-diff -r eu-west-2,us-east-1 -n 2
+	gen -s s-diff -r us-east-1 -n 1 -t "$(w 2)" -f tls
+	gen -s s-diff -r eu-west-2 -n 1 -t "$(w 2)" -o 20 -f tools_list
+} >>"$TMP/in"
+
+# Two regions fail the same step 20 minutes apart.
+{
+	gen -s s-apart -r ap-southeast-1,sa-east-1,us-west-2 -n 27
+	gen -s s-apart -r us-east-1 -n 2
+	gen -s s-apart -r us-east-1 -n 1 -t "$(w 2)" -f tools_list
+	gen -s s-apart -r us-east-1 -n 24 -t "$(w 3)"
+	gen -s s-apart -r eu-west-2 -n 22
+	gen -s s-apart -r eu-west-2 -n 1 -t "$(w 22)" -f tools_list
+	gen -s s-apart -r eu-west-2 -n 4 -t "$(w 23)"
+} >>"$TMP/in"
+
+# A deploy at window 5; the EU edge serves the old tool list for 45 minutes.
+{
+	gen -s s-cdn -r "$ALL" -n 5 -h "$HA"
+	gen -s s-cdn -r "$FOUR_NO_EU" -n 50 -t "$(w 5)" -h "$HB"
+	gen -s s-cdn -r eu-west-2 -n 45 -t "$(w 5)" -h "$HA"
+	gen -s s-cdn -r eu-west-2 -n 5 -t "$(w 50)" -h "$HB"
+} >>"$TMP/in"
+
+# A probe that started at :00 and finished at :31; a runner 30 s ahead.
+{
+	gen -s s-late -r "$FOUR_NO_EU" -n 2
+	gen -s s-late -r eu-west-2 -n 2 -o 0 -m 31000
+	gen -s s-skew -r ap-southeast-1,eu-west-2,us-west-2 -n 5
+	gen -s s-skew -r us-east-1 -n 2 -o 40
+	gen -s s-skew -r us-east-1 -n 1 -t "$(w 2)" -o 40 -f tools_list
+	gen -s s-skew -r us-east-1 -n 2 -t "$(w 3)" -o 40
+	gen -s s-skew -r sa-east-1 -n 2 -o 70
+	gen -s s-skew -r sa-east-1 -n 1 -t "$(w 2)" -o 70 -f tools_list
+	gen -s s-skew -r sa-east-1 -n 2 -t "$(w 3)" -o 70
+} >>"$TMP/in"
+
+# One region goes silent after window 4; all go silent after window 9.
+{
+	gen -s s-silent -r "$FOUR_AP_LAST" -n 10
+	gen -s s-silent -r ap-southeast-1 -n 5
+} >>"$TMP/in"
+
+# A single-region deployment that fails connect in window 2.
+{
+	gen -s s-single -r us-east-1 -n 2
+	gen -s s-single -r us-east-1 -n 1 -t "$(w 2)" -f connect
+	gen -s s-single -r us-east-1 -n 2 -t "$(w 3)"
+} >>"$TMP/in"
+
+# Auth-walled everywhere: passing, with no tool hash.
+gen -s s-auth -r "$ALL" -n 3 -a >>"$TMP/in"
+
+# p95 over 20 passing durations (10..200 ms); failures do not count.
+{
+	for i in $(seq 0 19); do
+		gen -s s-p95 -r us-east-1 -t "$(w "$i")" -m $((10 * (i + 1)))
+	done
+	gen -s s-p95 -r us-west-2 -t "$(w 0)" -f http -m 30000
+} >>"$TMP/in"
+
+mcp-aggregate push <"$TMP/in" 2>"$TMP/push.err"
+is "$?" 0 "push of every scenario exits 0"
+is "$(cat "$TMP/push.err")" "" "push is quiet"
+
+run_windows 0 54
+
+# --- the assertions ----------------------------------------------------------
+
+for i in 0 1 2 3 4; do
+	is "$(got s-green "$i")" "$(want s-green "$i" green ok - "" "$ALL" "" 0 '[]' 100 100)" \
+	    "all regions pass: green (window $i)"
+done
+
+is "$(verdicts s-isp 0 13)" "g g a a a a a a a a a a a a" \
+    "one region failing tls for 10 windows: amber from its first failure to the lookback's end"
+is "$(got s-isp 2)" "$(want s-isp 2 amber regional tls eu-west-2 "$ALL" "" 0 '[]' 100 100)" \
+    "ISP fault: the first amber record"
+is "$(got s-isp 13)" "$(want s-isp 13 amber regional tls eu-west-2 "$ALL" "" 0 '[]' 100 100)" \
+    "ISP fault: amber while the failure is in the lookback, never red"
+
+is "$(verdicts s-red2 0 6)" "g g a r r a g" "two regions 30 s apart: red while both are in the lookback"
+is "$(got s-red2 2)" "$(want s-red2 2 amber regional tools_list us-east-1 "$ALL" "" 0 '[]' 100 100)" \
+    "the first failure alone is amber"
+is "$(got s-red2 3)" "$(want s-red2 3 red alert tools_list "eu-west-2 us-east-1" "$ALL" "" 0 '[]' \
+    100 75)" "two regions failing tools_list: red alert"
+is "$(got s-red2 4)" "$(want s-red2 4 red alert tools_list "eu-west-2 us-east-1" "$ALL" "" 0 '[]' \
+    100 60)" "still red one window later"
+
+is "$(verdicts s-outage 0 5)" "g g r r r g" "three regions: red for the lookback"
+is "$(got s-outage 2)" "$(want s-outage 2 red outage tools_list \
+    "ap-southeast-1 eu-west-2 us-east-1" "$ALL" "" 0 '[]' 100 66.67)" "three regions failing: red outage"
+
+is "$(got s-diff 2)" "$(want s-diff 2 amber regional tls "eu-west-2 us-east-1" "$ALL" "" 0 '[]' 100 100)" \
+    "two regions failing different steps: amber"
+is "$(verdicts s-diff 0 4)" "g g a a a" "different steps never red"
+
+is "$(verdicts s-apart 0 26)" "g g a a a g g g g g g g g g g g g g g g g g a a a g g" \
+    "the same step 20 minutes apart: two amber periods, never red"
+
+is "$(verdicts s-cdn 3 6)" "g g a a" "divergence from the first window after the deploy"
+is "$(got s-cdn 5)" "$(want s-cdn 5 amber divergence - "" "$ALL" "" 1 \
+    "[$(drift ap-southeast-1 "$HA" "$HB"),$(drift sa-east-1 "$HA" "$HB"),$(drift us-east-1 "$HA" "$HB"),$(drift us-west-2 "$HA" "$HB")]" \
+    100 100)" "deploy window: cdn-cache-divergence and a drift entry per updated region"
+is "$(got s-cdn 30)" "$(want s-cdn 30 amber divergence - "" "$ALL" "" 1 '[]' 100 100)" \
+    "the EU edge still serves the old list"
+is "$(verdicts s-cdn 5 49 | tr ' ' '\n' | sort -u | tr '\n' ' ')" "a " "45 minutes of divergence"
+is "$(got s-cdn 50)" "$(want s-cdn 50 green ok - "" "$ALL" "" 0 "[$(drift eu-west-2 "$HA" "$HB")]" \
+    100 100)" "the edge catches up: green, with its own drift entry"
+is "$(grep -ho '"drift":\[[^]]*\]' "$TMP"/v.* | grep -c region | tr -d ' ')" 2 \
+    "drift is reported in the windows of the changes only"
+
+is "$(redis-cli -s "$REDIS_SOCK" hexists "mcp:{s-late}:res:$(w 0)" eu-west-2)" 1 \
+    "a probe started at :00 and finished at :31 lands in the :00 window"
+is "$(got s-late 0)" "$(want s-late 0 green ok - "" "$ALL" "" 0 '[]' 31000 100)" \
+    "and counts as a reporter of that window"
+is "$(got s-skew 2)" "$(want s-skew 2 amber regional tools_list us-east-1 "$ALL" "" 0 '[]' 100 100)" \
+    "a runner 30 s ahead: its failure is stamped in the next window"
+is "$(got s-skew 3)" "$(want s-skew 3 red alert tools_list "sa-east-1 us-east-1" "$ALL" "" 0 '[]' \
+    100 75)" "and is still within the lookback: red"
+
+is "$(got s-silent 6)" "$(want s-silent 6 green ok - "" "$ALL" "" 0 '[]' 100 100)" \
+    "a region still in the lookback is no missing runner"
+is "$(got s-silent 7)" "$(want s-silent 7 green ok - "" "$FOUR_AP_LAST" ap-southeast-1 0 '[]' 100 100)" \
+    "a silent region is listed in missing"
+is "$(got s-silent 12)" "$(want s-silent 12 unknown stale - "" "" "$ALL" 0 '[]' 100 100)" \
+    "every region silent: unknown"
+
+is "$(verdicts s-single 0 4)" "g g r r r" "a single-region deployment that fails: red"
+is "$(got s-single 2)" "$(want s-single 2 red alert connect us-east-1 us-east-1 "" 0 '[]' 100 66.67)" \
+    "single region: red alert on its step"
+
+is "$(got s-auth 2)" "$(want s-auth 2 green ok - "" "$ALL" "" 0 '[]' 100 100)" \
+    "auth-walled results count as passing"
+
+is "$(got s-p95 19 | grep -o '"p95_ms":[0-9a-z]*')" '"p95_ms":190' \
+    "p95_ms is the nearest-rank 95th percentile of passing durations"
+
+# Back-fill: a changed rule (here: the lookback) replayed over history.
+MCP_NOW=$(($(w 5) + 95)) mcp-aggregate verdict -L 300 s-red2 >"$TMP/bf"
+is "$(cat "$TMP/bf")" "$(want s-red2 5 red alert tools_list "eu-west-2 us-east-1" "$ALL" "" 0 '[]' 100 \
+    66.67)" "back-fill: MCP_NOW in the past recomputes that window from the stored results"
+is "$(redis-cli -s "$REDIS_SOCK" hget "mcp:{s-red2}:hist:$(($(w 5) / 86400))" "$(w 5)")" r \
+    "back-fill rewrites the history"
+like "$(redis-cli -s "$REDIS_SOCK" get "mcp:{s-red2}:verdict")" "\"window\":$(w 54)," \
+    "back-fill leaves a newer current verdict alone"
+
+# Everything expires on its own.
+redis-cli -s "$REDIS_SOCK" --scan >"$TMP/keys"
+n=$(sed 's/^/TTL /' "$TMP/keys" | redis-cli -s "$REDIS_SOCK" | awk '$1 <= 0' | wc -l | tr -d ' ')
+is "$n" 0 "every key has a TTL"
+is "$(grep -vc '^mcp:{[a-z0-9._-]*}:' "$TMP/keys" | tr -d ' ')" 1 \
+    "every key but the slug index carries its slug as a hash tag"
+
+done_testing

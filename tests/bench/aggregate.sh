@@ -1,0 +1,132 @@
+#!/usr/bin/env bash
+# aggregate.sh BUILD_DIR - mcp-aggregate push and verdict figures beside the seed article's shell recipe
+# 10,000 slugs x 5 regions into a private redis-server on a unix socket:
+# results pushed per second, seconds per verdict pass; then the same data
+# through the shell recipe (redis-cli and jq per key) on a sample of slugs,
+# scaled.  Prints figures only.  BENCH_SLUGS, BENCH_WINDOWS and
+# BENCH_SAMPLE change the sizes.
+set -euo pipefail
+export LC_ALL=C
+
+[ $# = 1 ] || { echo "usage: aggregate.sh BUILD_DIR" >&2; exit 2; }
+BIN=$(cd "$1" && pwd)
+TOP=$(cd "$(dirname "$0")/../.." && pwd)
+SLUGS=${BENCH_SLUGS:-10000}
+WINDOWS=${BENCH_WINDOWS:-5}
+SAMPLE=${BENCH_SAMPLE:-50}
+REGIONS=us-east-1,us-west-2,eu-west-2,ap-southeast-1,sa-east-1
+T0=1795536000
+TMP=$(mktemp -d "${TMPDIR:-/tmp}/mcp-bench.XXXXXX")
+redis_pid=
+cleanup() {
+	[ -z "$redis_pid" ] || { kill "$redis_pid" 2>/dev/null; wait "$redis_pid" 2>/dev/null; }
+	rm -rf "$TMP"
+}
+trap cleanup EXIT
+
+now() { date +%s.%N; }
+# secs START: seconds since START, 3 decimals.
+secs() { awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.3f", b - a }'; }
+# calc EXPR: awk arithmetic.
+calc() { awk "BEGIN { printf $1 }"; }
+
+SOCK=$TMP/redis.sock
+redis-server --port 0 --unixsocket "$SOCK" --unixsocketperm 700 --save '' --appendonly no \
+    --dir "$TMP" --daemonize no --logfile "$TMP/redis.log" &
+redis_pid=$!
+for _ in $(seq 100); do redis-cli -s "$SOCK" ping >/dev/null 2>&1 && break; sleep 0.05; done
+export MCP_REDIS=unix://$SOCK MCP_SPOOL=$TMP/spool
+agg=$BIN/mcp-aggregate
+gen=$TOP/tests/gen-scenario.sh
+
+# The windows before the measured one fill the lookback, as in steady state.
+last=$((T0 + 60 * (WINDOWS - 1)))
+nres=$((SLUGS * 5))
+if [ "$WINDOWS" -gt 1 ]; then
+	"$gen" -q -s bench -N "$SLUGS" -r "$REGIONS" -t "$T0" -n $((WINDOWS - 1)) >"$TMP/fill"
+	t=$(now)
+	"$agg" push <"$TMP/fill"
+	s=$(secs "$t")
+	printf 'push (result records only): %d results in %s s: %s results/s\n' \
+	    $((nres * (WINDOWS - 1))) "$s" "$(calc "\"%.0f\", $nres * ($WINDOWS - 1) / $s")"
+fi
+"$gen" -s bench -N "$SLUGS" -r "$REGIONS" -t "$last" >"$TMP/probe"
+lines=$(wc -l <"$TMP/probe")
+t=$(now)
+"$agg" push <"$TMP/probe"
+push_s=$(secs "$t")
+push_rate=$(calc "\"%.0f\", $nres / $push_s")
+printf 'push (probe output): %d results (%d lines) in %s s: %s results/s, %s lines/s\n' \
+    "$nres" "$lines" "$push_s" "$push_rate" "$(calc "\"%.0f\", $lines / $push_s")"
+
+runs=()
+for _ in 1 2 3; do
+	t=$(now)
+	MCP_NOW=$((last + 95)) "$agg" verdict >"$TMP/verdicts"
+	runs+=("$(secs "$t")")
+done
+verdict_s=$(printf '%s\n' "${runs[@]}" | sort -n | sed -n 2p)
+printf 'verdict: one pass over %d slugs x 5 regions (%d windows stored): %s s (median of %s)\n' \
+    "$(wc -l <"$TMP/verdicts")" "$WINDOWS" "$verdict_s" "${runs[*]}"
+
+# The seed article's recipe, steps 3 to 7, per slug, on the same probe output.
+mkdir "$TMP/recipe"
+awk -v n="$SAMPLE" -v d="$TMP/recipe" -F'"slug":"bench-' '
+	{ s = substr($2, 1, 5) + 0; if (s > n) next
+	  match($0, /"region":"[^"]*"/); r = substr($0, RSTART + 10, RLENGTH - 11)
+	  print > (d "/" s "-" r ".jsonl") }' "$TMP/probe"
+IFS=, read -r -a regions <<<"$REGIONS"
+rc() { redis-cli -s "$SOCK" "$@"; }
+recipe_store() { # SLUG: step 3, one SET NX and one SADD per region
+	local slug region
+	printf -v slug 'bench-%05d' "$1"
+	for region in "${regions[@]}"; do
+		rc SET "probe:${slug}:${last}:${region}" \
+		    "$(jq -sc . <"$TMP/recipe/$1-$region.jsonl")" NX EX 86400 >/dev/null
+		rc SADD "probe:${slug}:${last}:reporters" "$region" >/dev/null
+	done
+}
+recipe_verdict() { # SLUG: steps 4 to 7
+	local slug reporters n region results failed_steps step
+	local verdict=green fail_step='' fail_count=0 hashes divergence=''
+	local -A step_failures=()
+	printf -v slug 'bench-%05d' "$1"
+	reporters=$(rc SMEMBERS "probe:${slug}:${last}:reporters")
+	n=$(echo "$reporters" | wc -l)
+	for region in $reporters; do
+		results=$(rc GET "probe:${slug}:${last}:${region}")
+		failed_steps=$(echo "$results" | jq -r '.[] | select(.status=="fail") | .step')
+		for step in $failed_steps; do
+			step_failures["$step"]=$((${step_failures["$step"]:-0} + 1))
+		done
+	done
+	for step in "${!step_failures[@]}"; do
+		if ((step_failures[$step] >= 2)); then
+			verdict=red fail_step=$step fail_count=${step_failures[$step]}
+			break
+		fi
+	done
+	hashes=$(for region in $reporters; do
+		rc GET "probe:${slug}:${region}:tool-hash"
+	done | sort -u | wc -l)
+	if ((hashes > 1)); then divergence=cdn-cache-divergence; fi
+	rc SET "probe:${slug}:verdict" \
+	    "{\"window\":$last,\"verdict\":\"$verdict\",\"step\":\"$fail_step\",\"failed_regions\":$fail_count,\"reporters\":$n,\"divergence\":\"$divergence\"}" \
+	    EX 86400 >/dev/null
+}
+t=$(now)
+for i in $(seq "$SAMPLE"); do recipe_store "$i"; done
+rstore_s=$(secs "$t")
+t=$(now)
+for i in $(seq "$SAMPLE"); do recipe_verdict "$i"; done
+rverdict_s=$(secs "$t")
+scale=$(calc "\"%g\", $SLUGS / $SAMPLE")
+rstore_rate=$(calc "\"%.1f\", $SAMPLE * 5 / $rstore_s")
+rverdict_full=$(calc "\"%.1f\", $rverdict_s * $SLUGS / $SAMPLE")
+printf 'shell recipe (redis-cli and jq per key), measured on %d slugs, scaled x%s to %d:\n' \
+    "$SAMPLE" "$scale" "$SLUGS"
+printf '  store (step 3): %d results in %s s: %s results/s\n' $((SAMPLE * 5)) "$rstore_s" "$rstore_rate"
+printf '  verdict (steps 4-7): %d slugs in %s s: %s s per pass over %d slugs\n' \
+    "$SAMPLE" "$rverdict_s" "$rverdict_full" "$SLUGS"
+printf 'mcp-aggregate vs shell recipe: push %sx, verdict pass %sx faster\n' \
+    "$(calc "\"%.0f\", $push_rate / $rstore_rate")" "$(calc "\"%.0f\", $rverdict_full / $verdict_s")"

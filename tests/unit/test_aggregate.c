@@ -1,0 +1,266 @@
+/*
+ * test_aggregate.c - unit tests for the store URLs (lib/store.c), and the
+ * window maths and verdict rules of mcp-aggregate (aggregate/rule.c, which
+ * is compiled in here: it is pure and belongs to the tool alone), in TAP.
+ *
+ * usage: test_aggregate [datadir]   (the argument is ignored)
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../../aggregate/rule.c"
+#include "store.h"
+
+static int ntests, nfailed;
+
+static void
+ok(int cond, const char *fmt, ...)
+{
+	va_list ap;
+
+	ntests++;
+	if (!cond)
+		nfailed++;
+	printf("%sok %d - ", cond ? "" : "not ", ntests);
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
+	putchar('\n');
+}
+
+static void
+is_str(const char *got, const char *want, const char *what)
+{
+	ok(strcmp(got, want) == 0, "%s", what);
+	if (strcmp(got, want) != 0)
+		printf("#   got:  %s\n#   want: %s\n", got, want);
+}
+
+static void
+test_urls(void)
+{
+	struct mcp_store_url u;
+	char err[256];
+	static const char *const bad[] = {
+	    "http://h",
+	    "redis://",
+	    "redis://h:0",
+	    "redis://h:70000",
+	    "redis://h:x",
+	    "redis://h/x",
+	    "redis://user@h",
+	    "redis://:p%4@h",
+	    "unix://relative.sock",
+	    "unix:///s?db=x",
+	    "unix:///s?color=red",
+	    "redis-sentinel://h1",
+	    "redis-sentinel://h1/",
+	    "redis-sentinel://h1,/m",
+	    "redis://[::1",
+	};
+	size_t i;
+
+	ok(mcp_store_parse_url("redis://127.0.0.1:6379", &u, err, sizeof(err)) == 0 &&
+	        u.kind == MCP_STORE_TCP && strcmp(u.addr.host, "127.0.0.1") == 0 &&
+	        u.addr.port == 6379 && u.db == 0 && !u.has_password,
+	    "redis://host:port");
+	ok(mcp_store_parse_url("redis://cache", &u, err, sizeof(err)) == 0 && u.addr.port == 6379,
+	    "redis://host: port 6379 by default");
+	ok(mcp_store_parse_url("redis://:pw@h/2", &u, err, sizeof(err)) == 0 && u.has_password &&
+	        u.user[0] == '\0' && strcmp(u.password, "pw") == 0 && u.db == 2,
+	    "redis://:password@host/db");
+	ok(mcp_store_parse_url("redis://ops:p%40ss%3a@h:1234/5", &u, err, sizeof(err)) == 0 &&
+	        strcmp(u.user, "ops") == 0 && strcmp(u.password, "p@ss:") == 0 &&
+	        u.addr.port == 1234 && u.db == 5,
+	    "user and password, percent-decoded");
+	ok(mcp_store_parse_url("redis://[::1]:7000", &u, err, sizeof(err)) == 0 &&
+	        strcmp(u.addr.host, "::1") == 0 && u.addr.port == 7000,
+	    "an IPv6 literal");
+	ok(mcp_store_parse_url("unix:///run/r.sock?db=3", &u, err, sizeof(err)) == 0 &&
+	        u.kind == MCP_STORE_UNIX && strcmp(u.path, "/run/r.sock") == 0 && u.db == 3,
+	    "unix:///path?db=N");
+	ok(mcp_store_parse_url("unix:///s?user=a&password=b", &u, err, sizeof(err)) == 0 &&
+	        strcmp(u.user, "a") == 0 && strcmp(u.password, "b") == 0 && u.has_password,
+	    "unix:// with user and password");
+	ok(mcp_store_parse_url(
+	       "redis-sentinel://:pw@s1:5000,s2,[::1]/mymaster/4", &u, err, sizeof(err)) == 0 &&
+	        u.kind == MCP_STORE_SENTINEL && u.nsentinel == 3 &&
+	        strcmp(u.sentinel[0].host, "s1") == 0 && u.sentinel[0].port == 5000 &&
+	        u.sentinel[1].port == 26379 && strcmp(u.sentinel[2].host, "::1") == 0 &&
+	        strcmp(u.master, "mymaster") == 0 && u.db == 4 && strcmp(u.password, "pw") == 0,
+	    "redis-sentinel://[:pw@]host:port,host,[v6]/master/db");
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		ok(mcp_store_parse_url(bad[i], &u, err, sizeof(err)) == -1 && err[0] != '\0',
+		    "rejected: %s (%s)", bad[i], err);
+	unsetenv("MCP_REDIS");
+	is_str(mcp_store_url_choose(NULL), "redis://127.0.0.1:6379", "the default URL");
+	setenv("MCP_REDIS", "unix:///x", 1);
+	is_str(mcp_store_url_choose(NULL), "unix:///x", "MCP_REDIS");
+	is_str(mcp_store_url_choose("redis://h"), "redis://h", "-R wins over MCP_REDIS");
+}
+
+static void
+test_windows(void)
+{
+	ok(agg_window(1795536000.123) == 1795536000, "window of :00.123");
+	ok(agg_window(1795536059.999) == 1795536000, "window of :59.999");
+	ok(agg_window(1795536060) == 1795536060, "window of the next minute");
+	ok(agg_latest_complete(1795536095) == 1795536000, "W is complete at W + 95");
+	ok(agg_latest_complete(1795536094.9) == 1795535940, "not a moment before");
+	ok(agg_step_index("dns") == 0 && agg_step_index("call") == 7 &&
+	        agg_step_index("ping") == -1,
+	    "step names");
+}
+
+#define W 1795536000LL
+#define R(region, t, st, step, hash)                                                               \
+	{                                                                                          \
+		region, (double)(t), st, step, hash                                                \
+	}
+#define OK AGG_HEALTHY
+#define BAD AGG_BROKEN
+#define TL 6 /* tools_list */
+
+/* Decide and render as "verdict severity step failed|reporters|missing div". */
+static void
+decide_is(const struct agg_result *res, size_t n, const char *const *seen, size_t nseen,
+    int lookback, const char *want, const char *what)
+{
+	struct agg_input in = {W, lookback, res, n, seen, nseen};
+	struct agg_decision d;
+	char got[1024];
+	size_t i, o;
+
+	if (agg_decide(&in, &d) == -1) {
+		ok(0, "%s: out of memory", what);
+		return;
+	}
+	o = (size_t)snprintf(got, sizeof(got), "%s %s %s", agg_verdict_name(d.verdict), d.severity,
+	    d.step >= 0 ? agg_steps[d.step] : "-");
+	for (i = 0; i < d.nfailed; i++)
+		o += (size_t)snprintf(got + o, sizeof(got) - o, "%s%s", i ? "," : " ", d.failed[i]);
+	o += (size_t)snprintf(got + o, sizeof(got) - o, "|");
+	for (i = 0; i < d.nreporters; i++)
+		o += (size_t)snprintf(
+		    got + o, sizeof(got) - o, "%s%s", i ? "," : "", d.reporters[i]);
+	o += (size_t)snprintf(got + o, sizeof(got) - o, "|");
+	for (i = 0; i < d.nmissing; i++)
+		o += (size_t)snprintf(got + o, sizeof(got) - o, "%s%s", i ? "," : "", d.missing[i]);
+	snprintf(got + o, sizeof(got) - o, " %d", d.divergence);
+	is_str(got, want, what);
+	agg_decision_free(&d);
+}
+
+static void
+test_rules(void)
+{
+	static const char *const seen[] = {"a", "b", "c", "d"};
+	const struct agg_result green[] = {
+	    R("a", W + 1, OK, -1, "h1"),
+	    R("b", W + 2, OK, -1, "h1"),
+	    R("c", W + 3, OK, -1, "h1"),
+	};
+	const struct agg_result two[] = {
+	    R("c", W + 1, BAD, TL, NULL),
+	    R("a", W - 90, BAD, TL, NULL),
+	    R("b", W, OK, -1, "h"),
+	};
+	const struct agg_result three[] = {
+	    R("c", W + 1, BAD, TL, NULL),
+	    R("a", W + 5, BAD, TL, NULL),
+	    R("b", W + 59, BAD, TL, NULL),
+	    R("d", W + 59, BAD, 2, NULL),
+	};
+	const struct agg_result diff[] = {
+	    R("a", W + 1, BAD, TL, NULL),
+	    R("b", W + 1, BAD, 2, NULL),
+	    R("c", W, OK, -1, "h"),
+	};
+	const struct agg_result lone[] = {R("a", W + 1, BAD, 1, NULL)};
+	const struct agg_result bounds[] = {
+	    R("a", W - 120, BAD, TL, NULL),
+	    R("b", W + 60, BAD, TL, NULL),
+	    R("b", W - 120.001, BAD, TL, NULL),
+	    R("c", W + 10, OK, -1, "h"),
+	};
+	const struct agg_result div[] = {
+	    R("a", W - 200, OK, -1, "old"),
+	    R("a", W + 1, OK, -1, "new"),
+	    R("b", W - 30, OK, -1, "new"),
+	    R("c", W - 230, OK, -1, "old"),
+	    R("d", W + 2, AGG_AUTH_WALLED, -1, NULL),
+	};
+	const struct agg_result nodiv[] = {
+	    R("a", W - 200, OK, -1, "old"),
+	    R("a", W + 1, OK, -1, "new"),
+	    R("b", W - 30, OK, -1, "new"),
+	    R("c", W - 250, OK, -1, "old"),
+	    R("c", W - 10, BAD, 1, NULL),
+	};
+
+	decide_is(green, 3, seen, 4, 180, "green ok -|a,b,c|d 0", "all pass: green, d missing");
+	decide_is(two, 3, seen, 3, 180, "red alert tools_list a,c|a,b,c| 0",
+	    "two regions, same step, within the lookback: red alert");
+	decide_is(two, 3, seen, 3, 120, "amber regional tools_list c|b,c|a 0",
+	    "a shorter lookback drops the older failure: amber, and a is missing");
+	decide_is(three, 4, seen, 4, 180, "red outage tools_list a,b,c|a,b,c,d| 0",
+	    "three regions: outage, failed_regions are those of the step");
+	decide_is(diff, 3, seen, 3, 180, "amber regional tls a,b|a,b,c| 0",
+	    "different steps: amber, the earliest step");
+	decide_is(
+	    lone, 1, seen, 1, 180, "red alert connect a|a| 0", "a lone failing reporter: red");
+	decide_is(bounds, 4, NULL, 0, 180, "amber regional tools_list a|a,c| 0",
+	    "lookback is [W + 60 - L, W + 60)");
+	decide_is(div, 5, NULL, 0, 180, "amber divergence -|a,b,d| 1",
+	    "passing regions' latest hashes of 5 minutes differ: divergence");
+	decide_is(nodiv, 5, NULL, 0, 180, "amber regional connect c|a,b,c| 0",
+	    "a failing region is regional, and its old hash is not its latest");
+	decide_is(NULL, 0, seen, 2, 180, "unknown stale -||a,b 0", "nobody reported: unknown");
+}
+
+static void
+test_parse(void)
+{
+	char ok1[] = "1795536000.5 b tools_list - 12.5", ok2[] = "1795536000 h - sha256:ab 100";
+	char bad1[] = "1795536000 b - - -", bad2[] = "x h - - -", bad3[] = "1 h -";
+	struct agg_result r;
+
+	ok(agg_result_parse(ok1, "eu", &r) == 0 && r.started == 1795536000.5 &&
+	        r.state == AGG_BROKEN && r.failed_step == TL && r.hash == NULL &&
+	        strcmp(r.region, "eu") == 0,
+	    "stored value: broken at tools_list");
+	ok(agg_result_parse(ok2, "eu", &r) == 0 && r.state == AGG_HEALTHY && r.failed_step == -1 &&
+	        strcmp(r.hash, "sha256:ab") == 0,
+	    "stored value: healthy with a hash");
+	ok(agg_result_parse(bad1, "eu", &r) == -1, "broken without a step is refused");
+	ok(agg_result_parse(bad2, "eu", &r) == -1, "a bad start time is refused");
+	ok(agg_result_parse(bad3, "eu", &r) == -1, "a short value is refused");
+}
+
+static void
+test_keys(void)
+{
+	char k[64];
+
+	ok(agg_key(k, sizeof(k), "everything", "res", W) == 0 &&
+	        strcmp(k, "mcp:{everything}:res:1795536000") == 0,
+	    "per-window key with its hash tag");
+	ok(agg_key(k, sizeof(k), "everything", "seen", -1) == 0 &&
+	        strcmp(k, "mcp:{everything}:seen") == 0,
+	    "per-slug key");
+	ok(agg_key(k, 8, "everything", "seen", -1) == -1, "truncation is an error");
+}
+
+int
+main(void)
+{
+	test_urls();
+	test_windows();
+	test_rules();
+	test_parse();
+	test_keys();
+	printf("1..%d\n", ntests);
+	return nfailed != 0;
+}
