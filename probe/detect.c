@@ -207,6 +207,23 @@ discovered(struct probe *p, const cJSON *res)
 	step_pass(p, S_INIT, p->init_ms, d);
 }
 
+/*
+ * A discover result that names our version.  Some servers answer any
+ * unknown method with an empty result; that is not a modern server.
+ */
+static int
+speaks_modern(const cJSON *res)
+{
+	const cJSON *sup = cJSON_GetObjectItemCaseSensitive(res, "supportedVersions"), *v;
+
+	cJSON_ArrayForEach(v, sup)
+	{
+		if (cJSON_IsString(v) && strcmp(v->valuestring, MODERN_VERSION) == 0)
+			return 1;
+	}
+	return 0;
+}
+
 static void
 on_discover(struct xfer *x, CURLcode rc)
 {
@@ -224,7 +241,7 @@ on_discover(struct xfer *x, CURLcode rc)
 	if (auth_answer(p, x))
 		return;
 	res = cJSON_GetObjectItemCaseSensitive(x->msg, "result");
-	if (x->status >= 200 && x->status <= 299 && id_ok(x) && cJSON_IsObject(res)) {
+	if (x->status >= 200 && x->status <= 299 && id_ok(x) && speaks_modern(res)) {
 		identified(p, x, "modern", "streamable-http");
 		discovered(p, res);
 		send_list(p);

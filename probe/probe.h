@@ -123,7 +123,12 @@ struct probe {
 	char cursor[1024];
 	int pages;
 	char tool_hash[80];
-	double step_t0; /* mono start of the step being timed */
+	double step_t0;          /* mono start of the step being timed */
+	double resume_at;        /* mono time to resume a closed stream, or 0 */
+	char last_event_id[256]; /* of that stream */
+	long resume_id;          /* the JSON-RPC id still awaited */
+	int resumes;             /* resumptions so far */
+	void (*resume_done)(struct xfer *, CURLcode);
 	int done;     /* the steps are decided */
 	int reported; /* the records are written; the runner frees it */
 };
@@ -141,6 +146,7 @@ int xfer_post(struct probe *p, struct xfer *x, const char *method, cJSON *params
 int xfer_get(struct probe *p, struct xfer *x, const char *url, const char *accept,
     void (*done)(struct xfer *, CURLcode));
 int xfer_delete(struct probe *p, struct xfer *x, void (*done)(struct xfer *, CURLcode));
+int xfer_resume(struct probe *p, struct xfer *x);
 void xfer_complete(struct xfer *x, CURLcode rc);
 int id_ok(const struct xfer *x);
 int rpc_matches(const cJSON *msg, long want);

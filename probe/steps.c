@@ -308,6 +308,17 @@ probe_timers(struct probe *p, double now)
 
 	if (p->done)
 		return next;
+	if (p->resume_at > 0) {
+		if (now < p->resume_at)
+			return next == 0 || p->resume_at < next ? p->resume_at : next;
+		p->resume_at = 0;
+		if (xfer_resume(p, &p->x) == -1) {
+			step_fail(p, p->cur, since(p->step_t0), "transfer_failed",
+			    "cannot resume the event stream");
+			finish(p);
+		}
+		return 0;
+	}
 	if (p->x.active && p->x.msg != NULL && p->x.abort_at > 0) {
 		if (now >= p->x.abort_at) {
 			xfer_complete(&p->x, CURLE_OK);

@@ -418,6 +418,49 @@ parse_json_body(struct xfer *x)
 	cJSON_Delete(msg);
 }
 
+/*
+ * A legacy event stream that closed after an event id but before our
+ * answer is resumed (2025-11-25): after its retry delay, a GET with
+ * Last-Event-ID.  Returns 1 when the resumption is scheduled.
+ */
+static int
+resumable(struct xfer *x, CURLcode rc)
+{
+	struct probe *p = x->p;
+	double wait;
+
+	if (!x->is_sse || rc != CURLE_OK || x->msg != NULL || x->want_id < 0 ||
+	    p->mode != MODE_LEGACY || x->sse.id.len == 0 || x->status < 200 || x->status > 299 ||
+	    p->resumes >= 3 || x->sse.id.len >= sizeof(p->last_event_id))
+		return 0;
+	wait = x->sse.retry >= 0 ? x->sse.retry / 1000.0 : 1.0;
+	if (mcp_mono() + wait >= p->deadline)
+		return 0;
+	p->resumes++;
+	memcpy(p->last_event_id, x->sse.id.p, x->sse.id.len + 1);
+	p->resume_id = x->want_id;
+	p->resume_done = x->done;
+	p->resume_at = mcp_mono() + wait;
+	return 1;
+}
+
+int
+xfer_resume(struct probe *p, struct xfer *x)
+{
+	if (setup(p, x, p->t->url) == -1)
+		return -1;
+	x->want_id = p->resume_id;
+	if (add_hdr(x, "Accept", "text/event-stream") == -1 ||
+	    add_hdr(x, "Last-Event-ID", p->last_event_id) == -1)
+		return -1;
+	if (p->session != NULL && add_hdr(x, "Mcp-Session-Id", p->session) == -1)
+		return -1;
+	if (p->proto[0] != '\0' && add_hdr(x, "MCP-Protocol-Version", p->proto) == -1)
+		return -1;
+	curl_easy_setopt(x->h, CURLOPT_HTTPGET, 1L);
+	return start(x, p->resume_done);
+}
+
 void
 xfer_complete(struct xfer *x, CURLcode rc)
 {
@@ -429,6 +472,8 @@ xfer_complete(struct xfer *x, CURLcode rc)
 		curl_easy_getinfo(x->h, CURLINFO_RESPONSE_CODE, &x->status);
 	if (!x->is_sse && (rc == CURLE_OK || x->overflow == 0))
 		parse_json_body(x);
+	if (resumable(x, rc))
+		return;
 	x->done(x, rc);
 }
 
