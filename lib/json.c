@@ -184,29 +184,48 @@ bump(char *digits, int k, int *x)
  * the closest such when there is a choice: k digits into digits (no trailing
  * zeros), and the return value n, so that d = 0.digits x 10^n.
  */
+/*
+ * The p+1 significant digits of d that read back as d, if there are any:
+ * the correctly rounded ones, or a unit higher (below a power of two the
+ * gap to the next lower double is half the gap above, so the nearest
+ * p-digit decimal can miss below while the one a unit higher still reads
+ * back as d).  Returns 1 with the digits, their count and the exponent.
+ */
 static int
-shortest_digits(double d, char digits[18], int *k)
+digits_at(double d, int p, char digits[18], int *k, int *x)
 {
 	char s[40];
 	double v;
-	int p, x;
 
-	for (p = 0; p < 17; p++) {
-		snprintf(s, sizeof(s), "%.*e", p, d);
-		x = split_e(s, digits, k);
-		if ((v = strtod(s, NULL)) == d)
-			break;
-		/*
-		 * Below a power of two the gap to the next lower double is half
-		 * the gap above, so the nearest p-digit decimal can miss below
-		 * while the one a unit higher still reads back as d.
-		 */
-		if (v < d) {
-			bump(digits, *k, &x);
-			if (digits_value(digits, *k, x) == d)
-				break;
-		}
+	snprintf(s, sizeof(s), "%.*e", p, d);
+	*x = split_e(s, digits, k);
+	if ((v = strtod(s, NULL)) == d)
+		return 1;
+	if (v < d) {
+		bump(digits, *k, x);
+		if (digits_value(digits, *k, *x) == d)
+			return 1;
 	}
+	return 0;
+}
+
+static int
+shortest_digits(double d, char digits[18], int *k)
+{
+	int lo = 0, hi = 16, p, x;
+
+	/*
+	 * Reading back exactly is monotone in the precision, so the shortest
+	 * one is found by bisection: about five tries instead of up to 17.
+	 */
+	while (lo < hi) {
+		p = (lo + hi) / 2;
+		if (digits_at(d, p, digits, k, &x))
+			hi = p;
+		else
+			lo = p + 1;
+	}
+	digits_at(d, lo, digits, k, &x);
 	while (*k > 1 && digits[*k - 1] == '0')
 		(*k)--;
 	return x + 1;
@@ -250,6 +269,31 @@ es_layout(char *out, const char *digits, int k, int n)
 	return w;
 }
 
+/*
+ * d written with at most three decimals, when that is exact: d is the
+ * double nearest n/1000 for an integer n, and below 2^42 the gap between
+ * doubles is under 0.001, so no other decimal of three places or fewer
+ * reads back as d and this is the shortest form.  0 when it does not apply.
+ */
+static size_t
+millis(double d, char *out)
+{
+	long long n, a;
+	size_t w;
+
+	if (!(fabs(d) < 4398046511104.0))
+		return 0;
+	n = llround(d * 1000.0);
+	if ((double)n / 1000.0 != d)
+		return 0;
+	a = n < 0 ? -n : n;
+	w = (size_t)sprintf(out, "%s%lld.%03lld", n < 0 ? "-" : "", a / 1000, a % 1000);
+	while (out[w - 1] == '0')
+		w--;
+	out[w] = '\0';
+	return w;
+}
+
 int
 mcp_json_number(double d, char *buf, size_t len)
 {
@@ -262,6 +306,11 @@ mcp_json_number(double d, char *buf, size_t len)
 	if (d == 0) { /* -0 included */
 		out[w++] = '0';
 		out[w] = '\0';
+	} else if (d == floor(d) && fabs(d) < 9007199254740992.0) {
+		/* An integer below 2^53 is its own shortest form. */
+		w = (size_t)snprintf(out, sizeof(out), "%lld", (long long)d);
+	} else if ((w = millis(d, out)) > 0) {
+		/* Times and durations: whole milliseconds. */
 	} else {
 		if (d < 0)
 			out[w++] = '-';

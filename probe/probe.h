@@ -129,6 +129,7 @@ struct probe {
 	long resume_id;          /* the JSON-RPC id still awaited */
 	int resumes;             /* resumptions so far */
 	void (*resume_done)(struct xfer *, CURLcode);
+	int dirty;    /* on the runner's list of probes to look at */
 	int done;     /* the steps are decided */
 	int reported; /* the records are written; the runner frees it */
 };
@@ -139,6 +140,7 @@ int run(const struct opts *o, struct mcp_targets *ts);
 CURLM *runner_multi(struct runner *r);
 /* Called by a probe when it has finished (records may be written). */
 void runner_finish(struct runner *r, struct probe *p);
+void runner_poke(struct runner *r, struct probe *p);
 
 /* xfer.c */
 int xfer_post(struct probe *p, struct xfer *x, const char *method, cJSON *params, long id,

@@ -6,6 +6,8 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/epoll.h>
+#include <unistd.h>
 
 #include "mcp.h"
 #include "probe.h"
@@ -15,6 +17,11 @@ struct runner {
 	const struct opts *o;
 	struct mcp_targets *ts;
 	CURLM *m;
+	int ep;               /* epoll: libcurl tells which sockets to watch */
+	double curl_due;      /* mono time libcurl wants its timeout, or 0 */
+	double timer_due;     /* mono time some probe timer may be due */
+	struct probe **dirty; /* probes a callback changed, o->jobs at most */
+	size_t ndirty;
 	struct probe **live; /* owned slots, o->jobs of them */
 	size_t next;         /* next target to start */
 	size_t active;
@@ -102,55 +109,148 @@ drain(struct runner *r)
 	}
 }
 
-/* Each live probe's timers; the time until the soonest, in ms. */
-static long
+/*
+ * A callback changed p (an event arrived on a stream, an answer matched, a
+ * resumption was scheduled): look at its timers on the next turn.
+ */
+void
+runner_poke(struct runner *r, struct probe *p)
+{
+	if (p->dirty)
+		return;
+	p->dirty = 1;
+	r->dirty[r->ndirty++] = p;
+}
+
+static void
+due(struct runner *r, double t)
+{
+	if (t > 0 && (r->timer_due == 0 || t < r->timer_due))
+		r->timer_due = t;
+}
+
+/*
+ * The probes' own timers: the poked ones every turn, all of them only
+ * when the soonest known timer is due, so a turn costs O(events), not
+ * O(targets in flight).
+ */
+static void
 timers(struct runner *r)
 {
-	double now = mcp_mono(), next = now + 1.0, t;
-	long i;
+	double now = mcp_mono();
+	size_t i;
+	long j;
 
-	for (i = 0; i < r->o->jobs; i++) {
-		if (r->live[i] == NULL || r->live[i]->reported)
-			continue;
-		/* The probe may finish here; reap() frees it. */
-		t = probe_timers(r->live[i], now);
-		if (t > 0 && t < next)
-			next = t;
+	for (i = 0; i < r->ndirty; i++) {
+		r->dirty[i]->dirty = 0;
+		if (!r->dirty[i]->reported)
+			due(r, probe_timers(r->dirty[i], now));
 	}
-	return (long)((next - now) * 1000) + 1;
+	r->ndirty = 0;
+	if (r->timer_due == 0 || now < r->timer_due)
+		return;
+	r->timer_due = 0;
+	for (j = 0; j < r->o->jobs; j++)
+		if (r->live[j] != NULL && !r->live[j]->reported)
+			due(r, probe_timers(r->live[j], now));
+}
+
+static int
+on_socket(CURL *e, curl_socket_t s, int what, void *arg, void *sockp)
+{
+	struct runner *r = arg;
+	struct epoll_event ev = {0};
+
+	(void)e;
+	if (what == CURL_POLL_REMOVE) {
+		epoll_ctl(r->ep, EPOLL_CTL_DEL, s, NULL);
+		return 0;
+	}
+	ev.events = ((what & CURL_POLL_IN) ? EPOLLIN : 0) | ((what & CURL_POLL_OUT) ? EPOLLOUT : 0);
+	ev.data.fd = s;
+	if (sockp == NULL || epoll_ctl(r->ep, EPOLL_CTL_MOD, s, &ev) == -1) {
+		if (epoll_ctl(r->ep, EPOLL_CTL_ADD, s, &ev) == -1 && errno == EEXIST)
+			epoll_ctl(r->ep, EPOLL_CTL_MOD, s, &ev);
+		curl_multi_assign(r->m, s, r);
+	}
+	return 0;
+}
+
+static int
+on_timer(CURLM *m, long ms, void *arg)
+{
+	struct runner *r = arg;
+
+	(void)m;
+	r->curl_due = ms < 0 ? 0 : mcp_mono() + ms / 1000.0;
+	return 0;
+}
+
+/* Wait for sockets or the soonest timer, and let libcurl act. */
+static void
+turn(struct runner *r)
+{
+	struct epoll_event evs[64];
+	double now = mcp_mono(), wake = now + 1.0;
+	int n, i, flags, running;
+
+	if (r->curl_due > 0 && r->curl_due < wake)
+		wake = r->curl_due;
+	if (r->timer_due > 0 && r->timer_due < wake)
+		wake = r->timer_due;
+	n = epoll_wait(r->ep, evs, 64, r->ndirty > 0 ? 0 : (int)((wake - now) * 1000) + 1);
+	for (i = 0; i < n; i++) {
+		flags = ((evs[i].events & EPOLLIN) ? CURL_CSELECT_IN : 0) |
+		    ((evs[i].events & EPOLLOUT) ? CURL_CSELECT_OUT : 0) |
+		    ((evs[i].events & (EPOLLERR | EPOLLHUP)) ? CURL_CSELECT_ERR : 0);
+		curl_multi_socket_action(r->m, evs[i].data.fd, flags, &running);
+	}
+	if (r->curl_due > 0 && mcp_mono() >= r->curl_due) {
+		r->curl_due = 0;
+		curl_multi_socket_action(r->m, CURL_SOCKET_TIMEOUT, 0, &running);
+	}
 }
 
 int
 run(const struct opts *o, struct mcp_targets *ts)
 {
 	struct runner r = {0};
-	int running, rc;
+	size_t before;
+	int rc;
 
 	r.o = o;
 	r.ts = ts;
 	if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK)
 		errx(MCP_EXIT_FAIL, "curl_global_init failed");
+	if ((r.ep = epoll_create1(EPOLL_CLOEXEC)) == -1)
+		err(MCP_EXIT_FAIL, "epoll_create1");
 	if ((r.m = curl_multi_init()) == NULL ||
-	    (r.live = calloc((size_t)o->jobs, sizeof(*r.live))) == NULL)
+	    (r.live = calloc((size_t)o->jobs, sizeof(*r.live))) == NULL ||
+	    (r.dirty = calloc((size_t)o->jobs, sizeof(*r.dirty))) == NULL)
 		errx(MCP_EXIT_FAIL, "out of memory");
 	curl_multi_setopt(r.m, CURLMOPT_MAXCONNECTS, o->jobs * 2);
-	start_next(&r);
-	while (!r.failed && (r.active > 0 || r.next < ts->n)) {
-		curl_multi_perform(r.m, &running);
+	curl_multi_setopt(r.m, CURLMOPT_SOCKETFUNCTION, on_socket);
+	curl_multi_setopt(r.m, CURLMOPT_SOCKETDATA, &r);
+	curl_multi_setopt(r.m, CURLMOPT_TIMERFUNCTION, on_timer);
+	curl_multi_setopt(r.m, CURLMOPT_TIMERDATA, &r);
+	while (!r.failed) {
 		drain(&r);
 		timers(&r);
 		drain(&r);
 		reap(&r);
+		before = r.next;
 		start_next(&r);
-		if (r.active == 0)
-			continue;
+		if (r.next > before)
+			due(&r, mcp_mono() + o->timeout + 1.0);
+		if (r.active == 0 && r.next >= ts->n)
+			break;
 		/* Records reach the next tool before we block. */
 		if (fflush(stdout) == EOF) {
 			warn("write stdout");
 			r.failed = 1;
 			break;
 		}
-		curl_multi_poll(r.m, NULL, 0, (int)timers(&r), NULL);
+		turn(&r);
 	}
 	for (size_t i = 0; i < (size_t)o->jobs; i++)
 		if (r.live[i] != NULL) {
@@ -158,8 +258,10 @@ run(const struct opts *o, struct mcp_targets *ts)
 			free(r.live[i]);
 		}
 	free(r.live);
+	free(r.dirty);
 	mcp_buf_free(&r.out);
 	curl_multi_cleanup(r.m);
+	close(r.ep);
 	curl_global_cleanup();
 	rc = r.failed ? MCP_EXIT_FAIL : r.broken ? MCP_EXIT_FAIL : MCP_EXIT_OK;
 	return rc;

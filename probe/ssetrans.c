@@ -70,17 +70,20 @@ on_stream_event(const struct mcp_sse_event *ev, void *arg)
 	cJSON *msg;
 
 	if (p->post_url == NULL && p->sse_bad == NULL) {
-		if (strcmp(ev->type, "endpoint") == 0)
+		if (strcmp(ev->type, "endpoint") == 0) {
 			endpoint(p, ev->data);
+			runner_poke(p->r, p);
+		}
 		return 0;
 	}
 	if (ev->datalen == 0 || strcmp(ev->type, "message") != 0 || p->x.want_id < 0)
 		return 0;
 	if ((msg = cJSON_ParseWithLength(ev->data, ev->datalen)) == NULL)
 		return 0;
-	if (cJSON_IsObject(msg) && p->early == NULL && rpc_matches(msg, p->x.want_id))
+	if (cJSON_IsObject(msg) && p->early == NULL && rpc_matches(msg, p->x.want_id)) {
 		p->early = msg;
-	else
+		runner_poke(p->r, p);
+	} else
 		cJSON_Delete(msg);
 	return 0;
 }

@@ -147,6 +147,7 @@ on_event(const struct mcp_sse_event *ev, void *arg)
 	if (cJSON_IsObject(msg) && rpc_matches(msg, x->want_id)) {
 		x->msg = msg;
 		x->abort_at = mcp_mono() + LINGER;
+		runner_poke(x->p->r, x->p);
 		return 0;
 	}
 	cJSON_Delete(msg);
@@ -441,6 +442,7 @@ resumable(struct xfer *x, CURLcode rc)
 	p->resume_id = x->want_id;
 	p->resume_done = x->done;
 	p->resume_at = mcp_mono() + wait;
+	runner_poke(p->r, p);
 	return 1;
 }
 

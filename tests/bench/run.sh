@@ -1,0 +1,10 @@
+#!/usr/bin/env bash
+# run.sh BUILD_DIR - make bench: each tool's figures beside a peer, in one run
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+B=${1:-build}
+echo "== mcp-probe"
+tests/bench/probe.sh "$B"
+echo
+echo "== mcp-aggregate"
+tests/bench/aggregate.sh "$B"
