@@ -95,6 +95,8 @@ struct probe {
 	const char *skip_reason[S_NSTEPS];
 	struct xfer x; /* the request in flight */
 	struct xfer s; /* the HTTP+SSE stream, while open */
+	struct xfer a; /* an answer to a server-to-client request */
+	cJSON *asks;   /* owned: server requests not yet answered */
 	enum mode mode;
 	enum step cur;       /* the step the request in flight serves */
 	const char *sse_bad; /* why the endpoint event was refused */
@@ -149,6 +151,9 @@ int xfer_get(struct probe *p, struct xfer *x, const char *url, const char *accep
     void (*done)(struct xfer *, CURLcode));
 int xfer_delete(struct probe *p, struct xfer *x, void (*done)(struct xfer *, CURLcode));
 int xfer_resume(struct probe *p, struct xfer *x);
+int xfer_answer(
+    struct probe *p, struct xfer *x, const cJSON *req, void (*done)(struct xfer *, CURLcode));
+void server_request(struct probe *p, const cJSON *msg);
 void xfer_complete(struct xfer *x, CURLcode rc);
 int id_ok(const struct xfer *x);
 int rpc_matches(const cJSON *msg, long want);

@@ -76,10 +76,16 @@ on_stream_event(const struct mcp_sse_event *ev, void *arg)
 		}
 		return 0;
 	}
-	if (ev->datalen == 0 || strcmp(ev->type, "message") != 0 || p->x.want_id < 0)
+	if (ev->datalen == 0 || strcmp(ev->type, "message") != 0)
 		return 0;
 	if ((msg = cJSON_ParseWithLength(ev->data, ev->datalen)) == NULL)
 		return 0;
+	if (cJSON_IsObject(msg) && cJSON_HasObjectItem(msg, "method") &&
+	    cJSON_HasObjectItem(msg, "id")) {
+		server_request(p, msg);
+		cJSON_Delete(msg);
+		return 0;
+	}
 	if (cJSON_IsObject(msg) && p->early == NULL && rpc_matches(msg, p->x.want_id)) {
 		p->early = msg;
 		runner_poke(p->r, p);

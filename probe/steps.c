@@ -17,6 +17,42 @@
 
 static void send_call(struct probe *);
 
+/* At most this many server requests wait for an answer; more are dropped. */
+#define MAX_ASKS 8
+
+/*
+ * A request from the server on one of our streams (legacy eras only: the
+ * modern one forbids them).  It is answered from the run loop, since it
+ * arrives inside a libcurl callback.
+ */
+void
+server_request(struct probe *p, const cJSON *msg)
+{
+	if (p->mode == MODE_MODERN || p->done || cJSON_GetArraySize(p->asks) >= MAX_ASKS)
+		return;
+	cJSON_AddItemToArray(p->asks, cJSON_Duplicate(msg, 1));
+	runner_poke(p->r, p);
+}
+
+static void
+on_answered(struct xfer *x, CURLcode rc)
+{
+	(void)rc;
+	runner_poke(x->p->r, x->p);
+}
+
+static void
+answer_next(struct probe *p)
+{
+	cJSON *req;
+
+	if (p->a.active || cJSON_GetArraySize(p->asks) == 0)
+		return;
+	req = cJSON_DetachItemFromArray(p->asks, 0);
+	xfer_answer(p, &p->a, req, on_answered);
+	cJSON_Delete(req);
+}
+
 double
 since(double t0)
 {
@@ -290,6 +326,8 @@ finish(struct probe *p)
 	sse_close(p);
 	if (p->x.active)
 		xfer_free(&p->x);
+	if (p->a.active)
+		xfer_free(&p->a);
 	if (p->mode == MODE_LEGACY && p->session != NULL && xfer_delete(p, &p->x, on_delete) == 0)
 		return;
 	runner_finish(p->r, p);
@@ -308,6 +346,7 @@ probe_timers(struct probe *p, double now)
 
 	if (p->done)
 		return next;
+	answer_next(p);
 	if (p->resume_at > 0) {
 		if (now < p->resume_at)
 			return next == 0 || p->resume_at < next ? p->resume_at : next;
@@ -426,7 +465,8 @@ probe_init(struct probe *p, const struct opts *o, struct mcp_target *t, struct r
 		p->auth_hdr = NULL;
 		return -1;
 	}
-	if ((p->tools = cJSON_CreateArray()) == NULL || (p->attempts = cJSON_CreateArray()) == NULL)
+	if ((p->tools = cJSON_CreateArray()) == NULL ||
+	    (p->attempts = cJSON_CreateArray()) == NULL || (p->asks = cJSON_CreateArray()) == NULL)
 		return -1;
 	return 0;
 }
@@ -458,6 +498,8 @@ probe_free(struct probe *p)
 
 	xfer_free(&p->x);
 	xfer_free(&p->s);
+	xfer_free(&p->a);
+	cJSON_Delete(p->asks);
 	for (s = 0; s < S_NSTEPS; s++)
 		cJSON_Delete(p->steps[s].detail);
 	cJSON_Delete(p->tools);

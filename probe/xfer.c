@@ -144,6 +144,12 @@ on_event(const struct mcp_sse_event *ev, void *arg)
 		x->bad_json = 1;
 		return 0;
 	}
+	if (cJSON_IsObject(msg) && cJSON_HasObjectItem(msg, "method") &&
+	    cJSON_HasObjectItem(msg, "id")) {
+		server_request(x->p, msg);
+		cJSON_Delete(msg);
+		return 0;
+	}
 	if (cJSON_IsObject(msg) && rpc_matches(msg, x->want_id)) {
 		x->msg = msg;
 		x->abort_at = mcp_mono() + LINGER;
@@ -444,6 +450,42 @@ resumable(struct xfer *x, CURLcode rc)
 	p->resume_at = mcp_mono() + wait;
 	runner_poke(p->r, p);
 	return 1;
+}
+
+/*
+ * The answer to a server-to-client request: ping is answered, anything
+ * else is a method the probe does not have (it declares no capabilities).
+ */
+int
+xfer_answer(
+    struct probe *p, struct xfer *x, const cJSON *req, void (*done)(struct xfer *, CURLcode))
+{
+	const cJSON *m = cJSON_GetObjectItemCaseSensitive(req, "method");
+	char err[128];
+	cJSON *msg, *e;
+	int rc;
+
+	if (setup(p, x, p->mode == MODE_SSE ? p->post_url : p->t->url) == -1 ||
+	    (msg = cJSON_CreateObject()) == NULL)
+		return -1;
+	cJSON_AddStringToObject(msg, "jsonrpc", "2.0");
+	cJSON_AddItemToObject(
+	    msg, "id", cJSON_Duplicate(cJSON_GetObjectItemCaseSensitive(req, "id"), 1));
+	if (cJSON_IsString(m) && strcmp(m->valuestring, "ping") == 0) {
+		cJSON_AddObjectToObject(msg, "result");
+	} else {
+		e = cJSON_AddObjectToObject(msg, "error");
+		cJSON_AddNumberToObject(e, "code", -32601);
+		cJSON_AddStringToObject(e, "message", "Method not found");
+	}
+	rc = mcp_json_write(&x->req, msg, err, sizeof(err));
+	cJSON_Delete(msg);
+	if (rc == -1 || post_headers(p, x, "", NULL) == -1)
+		return -1;
+	x->want_id = -1;
+	curl_easy_setopt(x->h, CURLOPT_POSTFIELDS, x->req.p);
+	curl_easy_setopt(x->h, CURLOPT_POSTFIELDSIZE, (long)x->req.len);
+	return start(x, done);
 }
 
 int

@@ -68,6 +68,10 @@ ok "$(awk -v ms="$(field sse-mute '.[8].ms')" 'BEGIN { exit !(ms <= 2500) }'; ec
 ecase sse-foreign "$FIX/sse-foreign/sse" 1 "broken - - http not_mcp"
 like "$(field sse-foreign '.[8].error.message')" 'another origin' "HTTP+SSE: an endpoint on another origin is refused"
 ecase sse-noendpoint "$FIX/sse-noendpoint/sse" 1 "broken - - http not_mcp" -t 2
+ecase asks "$FIX/asks/mcp" 0 "healthy legacy streamable-http - -" -t 5
+ok "$(awk -v ms="$(field asks '.[8].ms')" 'BEGIN { exit !(ms < 2000) }'; echo $?)" \
+    "a server that waits for the client's answer to its ping gets it ($(field asks '.[8].ms') ms)"
+ecase sse-asks "$FIX/sse-asks/sse" 0 "healthy legacy sse - -" -t 5
 ecase walled-modern "$FIX/auth/mcp" 0 "auth-walled - - - -"
 is "$(field walled-modern '.[3].detail.attempts // [] | length')" 0 "a 401 is a posture, never a fallback"
 

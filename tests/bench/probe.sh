@@ -97,7 +97,7 @@ for kind in legacy legacy-tls modern; do
 	done
 	w=$(median 1 <"$tmp/f") c=$(median 2 <"$tmp/f") m=$(median 3 <"$tmp/f")
 	case $kind in
-	legacy) what="legacy Streamable HTTP, plain (6 requests)" ;;
+	legacy) what="legacy Streamable HTTP, plain (5 requests)" ;;
 	legacy-tls) what="legacy Streamable HTTP, TLS 1.3, full handshake" ;;
 	modern) what="modern 2026-07-28, plain (2 requests)" ;;
 	esac
