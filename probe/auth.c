@@ -98,7 +98,9 @@ out:
 /*
  * The n-th place to look for the metadata (2025-11-25 order): the
  * challenge's resource_metadata, then the well-known URI with the path,
- * then without.  -1 when there is no n-th place.
+ * then without; last, for servers of 2025-03-26, which had none, the
+ * authorization server metadata at the origin.  -1 when there is no n-th
+ * place.
  */
 int
 auth_prm_url(const struct probe *p, int n, char *buf, size_t len)
@@ -116,8 +118,39 @@ auth_prm_url(const struct probe *p, int n, char *buf, size_t len)
 		return resolve(p, "/.well-known/oauth-protected-resource", 1, buf, len);
 	case 2:
 		return resolve(p, "/.well-known/oauth-protected-resource", 0, buf, len);
+	case 3:
+		/*
+		 * 2025-03-26 servers have no such metadata: RFC 8414 at the
+		 * origin.  A challenge that names its metadata is of a later
+		 * revision, and a dead link there is broken auth.
+		 */
+		if (p->challenge != NULL &&
+		    auth_param(p->challenge, "resource_metadata", v, sizeof(v)) != NULL)
+			return -1;
+		return resolve(p, "/.well-known/oauth-authorization-server", 0, buf, len);
 	}
 	return -1;
+}
+
+/* 2025-03-26: authorization server metadata with both endpoints. */
+int
+auth_as_ok(const struct xfer *x, cJSON **detail, char *why, size_t len)
+{
+	const cJSON *a = cJSON_GetObjectItemCaseSensitive(x->msg, "authorization_endpoint");
+	const cJSON *t = cJSON_GetObjectItemCaseSensitive(x->msg, "token_endpoint");
+	const cJSON *i = cJSON_GetObjectItemCaseSensitive(x->msg, "issuer");
+	cJSON *d;
+
+	if (!cJSON_IsString(a) || !cJSON_IsString(t)) {
+		snprintf(why, len, "no authorization_endpoint and token_endpoint");
+		return -1;
+	}
+	d = cJSON_CreateObject();
+	cJSON_AddStringToObject(d, "authorization_server_metadata", x->p->prm_url);
+	if (cJSON_IsString(i))
+		cJSON_AddStringToObject(d, "issuer", i->valuestring);
+	*detail = d;
+	return 0;
 }
 
 /* The metadata answer: JSON with a non-empty authorization_servers. */

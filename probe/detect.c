@@ -80,7 +80,7 @@ static void on_prm(struct xfer *x, CURLcode rc);
 static void
 next_prm(struct probe *p)
 {
-	while (p->prm_try < 3) {
+	while (p->prm_try < 4) {
 		if (auth_prm_url(p, p->prm_try++, p->prm_url, sizeof(p->prm_url)) == 0) {
 			if (xfer_get(p, &p->x, p->prm_url, "application/json", on_prm) == 0)
 				return;
@@ -91,7 +91,7 @@ next_prm(struct probe *p)
 		}
 	}
 	step_fail(p, S_AUTH, since(p->step_t0), "auth_challenge_invalid",
-	    "401 with a Bearer challenge but no protected-resource metadata (%s)", p->prm_why);
+	    "401 with a Bearer challenge but no authorization metadata (%s)", p->prm_why);
 	finish(p);
 }
 
@@ -103,7 +103,10 @@ on_prm(struct xfer *x, CURLcode rc)
 	char why[160];
 	size_t n;
 
-	if (rc == CURLE_OK && x->status == 200 && auth_prm_ok(x, &detail, why, sizeof(why)) == 0) {
+	/* The fourth place holds authorization server metadata (2025-03-26). */
+	if (rc == CURLE_OK && x->status == 200 &&
+	    (p->prm_try == 4 ? auth_as_ok(x, &detail, why, sizeof(why))
+	                     : auth_prm_ok(x, &detail, why, sizeof(why))) == 0) {
 		cJSON_AddStringToObject(detail, "posture", "auth-walled");
 		p->posture = "auth-walled";
 		step_pass(p, S_AUTH, since(p->step_t0), detail);

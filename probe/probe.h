@@ -206,5 +206,6 @@ const char *auth_param(const char *challenge, const char *name, char *buf, size_
 int auth_is_bearer(const char *challenge);
 int auth_prm_url(const struct probe *p, int n, char *buf, size_t len);
 int auth_prm_ok(const struct xfer *x, cJSON **detail, char *why, size_t len);
+int auth_as_ok(const struct xfer *x, cJSON **detail, char *why, size_t len);
 
 #endif

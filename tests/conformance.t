@@ -55,6 +55,9 @@ done
 scenario auth/metadata-default -T "$TMP/token"
 is "$(result auth/metadata-default .state) $(result auth/metadata-default .posture)" "healthy credentialed" \
     "auth/metadata-default with a token: credentialed"
+scenario auth/2025-03-26-oauth-metadata-backcompat
+is "$(result auth/2025-03-26-oauth-metadata-backcompat .state)" auth-walled \
+    "auth/2025-03-26-oauth-metadata-backcompat: authorization server metadata at the origin (2025-03-26)"
 scenario auth/resource-mismatch
 ok $? "auth/resource-mismatch: passed (the probe never starts an authorization request)"
 
