@@ -18,8 +18,9 @@
 #define AGG_LOOKBACK_MAX 300
 #define AGG_DIVERGENCE_SPAN 300 /* divergence looks at each region's latest result in 5 min */
 #define AGG_DAY 86400
-#define AGG_TTL_SHORT (AGG_DAY + 3600) /* results, latencies, drift, seen: 25 h */
-#define AGG_TTL_LONG (31 * AGG_DAY)    /* tool hashes, verdicts, history: 31 days */
+#define AGG_HOUR 3600
+#define AGG_TTL_SHORT (AGG_DAY + AGG_HOUR) /* results, latencies, drift, seen: 25 h */
+#define AGG_TTL_LONG (31 * AGG_DAY)        /* tool hashes, verdicts, history: 31 days */
 #define AGG_UPTIME_DAYS 30
 #define AGG_NSTEP 8
 #define AGG_BATCH 512 /* records or slugs per pipeline round trip */
@@ -35,6 +36,19 @@ long long agg_window(double t);
 
 /* The latest complete window as of now: now >= W + 95. */
 long long agg_latest_complete(double now);
+
+/*
+ * Latency buckets: bucket b holds the durations in (1.05^(b-1), 1.05^b]
+ * milliseconds; bucket 0 those up to 1 ms, the last one everything above.
+ */
+#define AGG_LAT_BASE 1.05
+#define AGG_LAT_NBUCKET 512
+
+/* The bucket of a duration in milliseconds. */
+int agg_lat_bucket(double ms);
+
+/* What p95_ms reports for a bucket: its upper bound 1.05^b, rounded. */
+long long agg_lat_value(int bucket);
 
 /* Result states as stored ("h", "a", "b"). */
 enum agg_state { AGG_HEALTHY, AGG_AUTH_WALLED, AGG_BROKEN };

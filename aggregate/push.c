@@ -1,7 +1,8 @@
 /*
  * push.c - mcp-aggregate push: probe records on stdin into the store, one
- * Lua call per result (first writer wins), pipelined in batches; a local
- * spool when Redis cannot be reached, replayed by the next push.
+ * Lua call per result (first writer wins, and only a stored result counts
+ * in the latency histograms), pipelined in batches; a local spool when
+ * Redis cannot be reached, replayed by the next push.
  */
 #include <err.h>
 #include <errno.h>
@@ -25,9 +26,16 @@
 #define HASH_MAX 128
 
 /*
- * KEYS: res:W seen hash drift lat latt.  ARGV: region value started window
- * hash|'' ms|'' ttl-short ttl-long.  Returns 1 when stored, 0 for a late
- * duplicate of (slug, region, window), which changes nothing.
+ * KEYS: res:W seen hash drift lat:HOUR latsum latidx.  ARGV: region value
+ * started window hash|'' bucket|'' ttl-short ttl-long hour lat-prefix.
+ * Returns 1 when stored, 0 for a late duplicate of (slug, region, window),
+ * which changes nothing.
+ *
+ * latsum is the sum of the hourly latency histograms lat:X of the hours
+ * [hour - 23, hour], "hour" the newest, "n" the count, "n:X" the count
+ * each hour adds; latidx orders its buckets.  A newer hour subtracts and
+ * deletes the hours that leave the 24; if one of them has expired, the sum
+ * is built again from the hours still there.
  */
 static const char push_lua[] =
     "if redis.call('HSETNX', KEYS[1], ARGV[1], ARGV[2]) == 0 then return 0 end\n"
@@ -37,17 +45,58 @@ static const char push_lua[] =
     "redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', '(' .. (t - 172800))\n"
     "redis.call('EXPIRE', KEYS[2], ARGV[7])\n"
     "if ARGV[6] ~= '' then\n"
-    "  local m = ARGV[1] .. '|' .. ARGV[4]\n"
-    "  redis.call('ZADD', KEYS[5], ARGV[6], m)\n"
-    "  redis.call('ZADD', KEYS[6], t, m)\n"
-    "  local old = redis.call('ZRANGEBYSCORE', KEYS[6], '-inf', '(' .. (t - 86400),\n"
-    "    'LIMIT', 0, 100)\n"
-    "  if #old > 0 then\n"
-    "    redis.call('ZREM', KEYS[6], unpack(old))\n"
-    "    redis.call('ZREM', KEYS[5], unpack(old))\n"
+    "  local h, sum, idx, pre = tonumber(ARGV[9]), KEYS[6], KEYS[7], ARGV[10]\n"
+    "  local function add(b, k)\n"
+    "    k = tonumber(k)\n"
+    "    local v = redis.call('HINCRBY', sum, b, k)\n"
+    "    if v <= 0 then\n"
+    "      redis.call('HDEL', sum, b)\n"
+    "      redis.call('ZREM', idx, b)\n"
+    "    elseif v == k then\n"
+    "      redis.call('ZADD', idx, b, b)\n"
+    "    end\n"
     "  end\n"
-    "  redis.call('EXPIRE', KEYS[5], ARGV[7])\n"
-    "  redis.call('EXPIRE', KEYS[6], ARGV[7])\n"
+    "  local top = tonumber(redis.call('HGET', sum, 'hour'))\n"
+    "  if not top or h > top then\n"
+    "    local rebuild = not top\n"
+    "    for x = (top or h) - 23, math.min(top or h, h - 24) do\n"
+    "      if rebuild then break end\n"
+    "      local n = redis.call('HGET', sum, 'n:' .. x)\n"
+    "      if n then\n"
+    "        local c = redis.call('HGETALL', pre .. x)\n"
+    "        if #c == 0 then rebuild = true end\n"
+    "        for i = 1, #c, 2 do add(c[i], -c[i + 1]) end\n"
+    "        redis.call('HINCRBY', sum, 'n', -n)\n"
+    "        redis.call('HDEL', sum, 'n:' .. x)\n"
+    "        redis.call('DEL', pre .. x)\n"
+    "      end\n"
+    "    end\n"
+    "    if rebuild then\n"
+    "      redis.call('DEL', sum, idx)\n"
+    "      for x = h - 23, h do\n"
+    "        local c, n = redis.call('HGETALL', pre .. x), 0\n"
+    "        for i = 1, #c, 2 do\n"
+    "          add(c[i], c[i + 1])\n"
+    "          n = n + c[i + 1]\n"
+    "        end\n"
+    "        if n > 0 then\n"
+    "          redis.call('HSET', sum, 'n:' .. x, n)\n"
+    "          redis.call('HINCRBY', sum, 'n', n)\n"
+    "        end\n"
+    "      end\n"
+    "    end\n"
+    "    redis.call('HSET', sum, 'hour', h)\n"
+    "    top = h\n"
+    "  end\n"
+    "  if h > top - 24 then\n"
+    "    redis.call('HINCRBY', KEYS[5], ARGV[6], 1)\n"
+    "    add(ARGV[6], 1)\n"
+    "    redis.call('HINCRBY', sum, 'n', 1)\n"
+    "    redis.call('HINCRBY', sum, 'n:' .. h, 1)\n"
+    "    redis.call('EXPIRE', KEYS[5], ARGV[7])\n"
+    "    redis.call('EXPIRE', sum, ARGV[7])\n"
+    "    redis.call('EXPIRE', idx, ARGV[7])\n"
+    "  end\n"
     "end\n"
     "if ARGV[5] ~= '' then\n"
     "  local prev = redis.call('HGET', KEYS[3], ARGV[1])\n"
@@ -78,6 +127,7 @@ struct pending {
 	char value[96 + 2 * HASH_MAX];
 	char hash[HASH_MAX + 1];
 	char ms[32];         /* "" unless a passing result with a duration */
+	char bucket[16];     /* its latency bucket, "" when ms is */
 	struct mcp_buf line; /* the record, for the spool */
 	int done;
 };
@@ -173,9 +223,11 @@ check_result(const cJSON *rec, struct pending *p)
 	mcp_json_number(started, p->started, sizeof(p->started));
 	p->window = agg_window(started);
 	snprintf(p->hash, sizeof(p->hash), "%s", cJSON_IsString(th) ? th->valuestring : "");
-	p->ms[0] = '\0';
-	if (code != 'b' && cJSON_IsNumber(ms))
+	p->ms[0] = p->bucket[0] = '\0';
+	if (code != 'b' && cJSON_IsNumber(ms)) {
 		mcp_json_number(ms->valuedouble, p->ms, sizeof(p->ms));
+		snprintf(p->bucket, sizeof(p->bucket), "%d", agg_lat_bucket(ms->valuedouble));
+	}
 	snprintf(p->value, sizeof(p->value), "%s %c %s %s %s", p->started, code,
 	    code == 'b' ? fs->valuestring : "-", p->hash[0] ? p->hash : "-",
 	    p->ms[0] ? p->ms : "-");
@@ -248,17 +300,20 @@ static void
 append_push(struct pctx *p, const struct pending *q)
 {
 	redisContext *c = mcp_store_ctx(p->st);
-	char k[6][MCP_SLUG_MAX + 64];
+	long long hour = q->window / AGG_HOUR;
+	char k[8][MCP_SLUG_MAX + 64];
 
 	agg_key(k[0], sizeof(k[0]), q->slug, "res", q->window);
 	agg_key(k[1], sizeof(k[1]), q->slug, "seen", -1);
 	agg_key(k[2], sizeof(k[2]), q->slug, "hash", -1);
 	agg_key(k[3], sizeof(k[3]), q->slug, "drift", -1);
-	agg_key(k[4], sizeof(k[4]), q->slug, "lat", -1);
-	agg_key(k[5], sizeof(k[5]), q->slug, "latt", -1);
-	redisAppendCommand(c, "EVALSHA %s 6 %s %s %s %s %s %s %s %s %s %lld %s %s %d %d", p->sha,
-	    k[0], k[1], k[2], k[3], k[4], k[5], q->region, q->value, q->started, q->window, q->hash,
-	    q->ms, AGG_TTL_SHORT, AGG_TTL_LONG);
+	agg_key(k[4], sizeof(k[4]), q->slug, "lat", hour);
+	agg_key(k[5], sizeof(k[5]), q->slug, "latsum", -1);
+	agg_key(k[6], sizeof(k[6]), q->slug, "latidx", -1);
+	agg_key(k[7], sizeof(k[7]), q->slug, "lat:", -1); /* the prefix of lat:HOUR */
+	redisAppendCommand(c, "EVALSHA %s 7 %s %s %s %s %s %s %s %s %s %s %lld %s %s %d %d %lld %s",
+	    p->sha, k[0], k[1], k[2], k[3], k[4], k[5], k[6], q->region, q->value, q->started,
+	    q->window, q->hash, q->bucket, AGG_TTL_SHORT, AGG_TTL_LONG, hour, k[7]);
 	redisAppendCommand(c, "ZADD %s GT %s %s", AGG_KEY_SLUGS, q->started, q->slug);
 }
 

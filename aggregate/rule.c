@@ -50,6 +50,38 @@ agg_latest_complete(double now)
 	return agg_window(now - AGG_WINDOW - AGG_GRACE);
 }
 
+/*
+ * The logarithm gives the bucket up to a rounding error of the last bit;
+ * the two loops settle a duration that lies on a bound, so that
+ * 1.05^(b-1) < ms <= 1.05^b holds as pow() computes it.
+ */
+int
+agg_lat_bucket(double ms)
+{
+	int b;
+
+	if (!(ms > 1))
+		return 0;
+	if (ms > pow(AGG_LAT_BASE, AGG_LAT_NBUCKET - 2))
+		return AGG_LAT_NBUCKET - 1;
+	b = (int)ceil(log(ms) / log(AGG_LAT_BASE));
+	while (pow(AGG_LAT_BASE, b) < ms)
+		b++;
+	while (b > 0 && pow(AGG_LAT_BASE, b - 1) >= ms)
+		b--;
+	return b;
+}
+
+long long
+agg_lat_value(int bucket)
+{
+	if (bucket < 0)
+		bucket = 0;
+	if (bucket >= AGG_LAT_NBUCKET)
+		bucket = AGG_LAT_NBUCKET - 1;
+	return llround(pow(AGG_LAT_BASE, bucket));
+}
+
 const char *
 agg_verdict_name(enum agg_verdict v)
 {

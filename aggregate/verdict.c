@@ -19,13 +19,24 @@
 /* Replies per slug in the read round trip: windows, seen, drift, stats. */
 #define NREAD (NWIN + 3)
 
-/* Read-only: p95 of the latency set, the 30 days of counters, W's old code. */
+/*
+ * Read-only: the latency bucket of the nearest-rank 95th percentile of the
+ * 24-hour histogram, found from the top bucket down (a few buckets hold the
+ * top 5 %), the 30 days of counters, W's old code.
+ */
 static const char stats_lua[] =
-    "local n = redis.call('ZCARD', KEYS[1])\n"
-    "local p95 = ''\n"
-    "if n > 0 then\n"
-    "  local i = math.floor((95 * n + 99) / 100) - 1\n"
-    "  p95 = redis.call('ZRANGE', KEYS[1], i, i, 'WITHSCORES')[2]\n"
+    "local n = tonumber(redis.call('HGET', KEYS[1], 'n')) or 0\n"
+    "local p95, off = '', 0\n"
+    "local tail, acc = n - math.floor((95 * n + 99) / 100) + 1, 0\n"
+    "while n > 0 and p95 == '' do\n"
+    "  local bs = redis.call('ZREVRANGE', KEYS[4], off, off + 7)\n"
+    "  if #bs == 0 then break end\n"
+    "  local cs = redis.call('HMGET', KEYS[1], unpack(bs))\n"
+    "  for i = 1, #bs do\n"
+    "    acc = acc + (tonumber(cs[i]) or 0)\n"
+    "    if acc >= tail then p95 = bs[i]; break end\n"
+    "  end\n"
+    "  off = off + 8\n"
     "end\n"
     "local day = tonumber(ARGV[2])\n"
     "local f = {}\n"
@@ -106,7 +117,7 @@ append_reads(struct vctx *v, const char *slug)
 {
 	redisContext *c = mcp_store_ctx(v->st);
 	long long day = v->window / AGG_DAY;
-	char k[3][MCP_SLUG_MAX + 64];
+	char k[4][MCP_SLUG_MAX + 64];
 	int i;
 
 	for (i = NWIN - 1; i >= 0; i--) {
@@ -117,11 +128,12 @@ append_reads(struct vctx *v, const char *slug)
 	redisAppendCommand(c, "ZRANGE %s 0 -1 WITHSCORES", k[0]);
 	agg_key(k[0], sizeof(k[0]), slug, "drift", -1);
 	redisAppendCommand(c, "ZRANGEBYSCORE %s %lld %lld", k[0], v->window, v->window);
-	agg_key(k[0], sizeof(k[0]), slug, "lat", -1);
+	agg_key(k[0], sizeof(k[0]), slug, "latsum", -1);
 	agg_key(k[1], sizeof(k[1]), slug, "up", -1);
 	agg_key(k[2], sizeof(k[2]), slug, "hist", day);
-	return redisAppendCommand(
-	    c, "EVALSHA %s 3 %s %s %s %lld %lld", v->stats_sha, k[0], k[1], k[2], v->window, day);
+	agg_key(k[3], sizeof(k[3]), slug, "latidx", -1);
+	return redisAppendCommand(c, "EVALSHA %s 4 %s %s %s %s %lld %lld", v->stats_sha, k[0], k[1],
+	    k[2], k[3], v->window, day);
 }
 
 /* Gather the reply of every append; -1 on a connection failure. */
@@ -236,7 +248,8 @@ add_stats(cJSON *o, const redisReply *s, enum agg_verdict verdict)
 		return;
 	}
 	if (s->element[0]->len > 0)
-		cJSON_AddNumberToObject(o, "p95_ms", round(strtod(s->element[0]->str, NULL)));
+		cJSON_AddNumberToObject(
+		    o, "p95_ms", (double)agg_lat_value(atoi(s->element[0]->str)));
 	else
 		cJSON_AddNullToObject(o, "p95_ms");
 	up = strtoll(s->element[1]->str, NULL, 10);

@@ -63,3 +63,23 @@ want() {
 	    "$1" "$win" "$(date -u -d "@$win" +%Y-%m-%dT%H:%M:%SZ)" "$3" "$4" "$step" \
 	    "$(jarr "$6")" "$(jarr "$7")" "$(jarr "$8")" "$div" "${10}" "${11}" "${12}"
 }
+
+# lat MS: the p95_ms that a duration of MS reports, by the rule of
+# mcp-aggregate(1): bucket b with 1.05^(b-1) < MS <= 1.05^b (0 up to 1 ms),
+# reported as 1.05^b rounded.
+lat() {
+	awk -v ms="$1" 'BEGIN {
+		b = 0
+		if (ms > 1) {
+			b = int(log(ms) / log(1.05))
+			while (1.05 ^ b < ms) b++
+			while (b > 0 && 1.05 ^ (b - 1) >= ms) b--
+		}
+		printf "%d\n", int(1.05 ^ b + 0.5)
+	}'
+}
+
+# p95 SLUG K: the p95_ms of SLUG's verdict of window K, computed now.
+p95() {
+	MCP_NOW=$(($(w "$2") + 95)) mcp-aggregate verdict "$1" | sed -n 's/.*"p95_ms":\([0-9a-z]*\).*/\1/p'
+}

@@ -97,13 +97,20 @@ gen -s s-green -r "$ALL" -n 5 >"$TMP/in"
 # Auth-walled everywhere: passing, with no tool hash.
 gen -s s-auth -r "$ALL" -n 3 -a >>"$TMP/in"
 
-# p95 over 20 passing durations (10..200 ms); failures do not count.
+# p95 over 20 passing durations (10..200 ms); failures and late duplicates
+# do not count.
 {
 	for i in $(seq 0 19); do
 		gen -s s-p95 -r us-east-1 -t "$(w "$i")" -m $((10 * (i + 1)))
 	done
 	gen -s s-p95 -r us-west-2 -t "$(w 0)" -f http -m 30000
+	gen -s s-p95 -r us-east-1 -t "$(w 0)" -o 30 -m 30000
 } >>"$TMP/in"
+
+# p95 over 1,000 known durations (20..2999 ms), one a minute for 1,000
+# minutes: 17 hourly histograms.
+gen -q -s s-p95k -r us-east-1 -n 1000 -m 20 -J 2999 >"$TMP/p95k"
+cat "$TMP/p95k" >>"$TMP/in"
 
 mcp-aggregate push <"$TMP/in" 2>"$TMP/push.err"
 is "$?" 0 "push of every scenario exits 0"
@@ -113,31 +120,33 @@ run_windows 0 54
 
 # --- the assertions ----------------------------------------------------------
 
+P100=$(lat 100) P31000=$(lat 31000)
+
 for i in 0 1 2 3 4; do
-	is "$(got s-green "$i")" "$(want s-green "$i" green ok - "" "$ALL" "" 0 '[]' 100 100)" \
+	is "$(got s-green "$i")" "$(want s-green "$i" green ok - "" "$ALL" "" 0 '[]' $P100 100)" \
 	    "all regions pass: green (window $i)"
 done
 
 is "$(verdicts s-isp 0 13)" "g g a a a a a a a a a a a a" \
     "one region failing tls for 10 windows: amber from its first failure to the lookback's end"
-is "$(got s-isp 2)" "$(want s-isp 2 amber regional tls eu-west-2 "$ALL" "" 0 '[]' 100 100)" \
+is "$(got s-isp 2)" "$(want s-isp 2 amber regional tls eu-west-2 "$ALL" "" 0 '[]' $P100 100)" \
     "ISP fault: the first amber record"
-is "$(got s-isp 13)" "$(want s-isp 13 amber regional tls eu-west-2 "$ALL" "" 0 '[]' 100 100)" \
+is "$(got s-isp 13)" "$(want s-isp 13 amber regional tls eu-west-2 "$ALL" "" 0 '[]' $P100 100)" \
     "ISP fault: amber while the failure is in the lookback, never red"
 
 is "$(verdicts s-red2 0 6)" "g g a r r a g" "two regions 30 s apart: red while both are in the lookback"
-is "$(got s-red2 2)" "$(want s-red2 2 amber regional tools_list us-east-1 "$ALL" "" 0 '[]' 100 100)" \
+is "$(got s-red2 2)" "$(want s-red2 2 amber regional tools_list us-east-1 "$ALL" "" 0 '[]' $P100 100)" \
     "the first failure alone is amber"
 is "$(got s-red2 3)" "$(want s-red2 3 red alert tools_list "eu-west-2 us-east-1" "$ALL" "" 0 '[]' \
-    100 75)" "two regions failing tools_list: red alert"
+    $P100 75)" "two regions failing tools_list: red alert"
 is "$(got s-red2 4)" "$(want s-red2 4 red alert tools_list "eu-west-2 us-east-1" "$ALL" "" 0 '[]' \
-    100 60)" "still red one window later"
+    $P100 60)" "still red one window later"
 
 is "$(verdicts s-outage 0 5)" "g g r r r g" "three regions: red for the lookback"
 is "$(got s-outage 2)" "$(want s-outage 2 red outage tools_list \
-    "ap-southeast-1 eu-west-2 us-east-1" "$ALL" "" 0 '[]' 100 66.67)" "three regions failing: red outage"
+    "ap-southeast-1 eu-west-2 us-east-1" "$ALL" "" 0 '[]' $P100 66.67)" "three regions failing: red outage"
 
-is "$(got s-diff 2)" "$(want s-diff 2 amber regional tls "eu-west-2 us-east-1" "$ALL" "" 0 '[]' 100 100)" \
+is "$(got s-diff 2)" "$(want s-diff 2 amber regional tls "eu-west-2 us-east-1" "$ALL" "" 0 '[]' $P100 100)" \
     "two regions failing different steps: amber"
 is "$(verdicts s-diff 0 4)" "g g a a a" "different steps never red"
 
@@ -147,44 +156,83 @@ is "$(verdicts s-apart 0 26)" "g g a a a g g g g g g g g g g g g g g g g g a a a
 is "$(verdicts s-cdn 3 6)" "g g a a" "divergence from the first window after the deploy"
 is "$(got s-cdn 5)" "$(want s-cdn 5 amber divergence - "" "$ALL" "" 1 \
     "[$(drift ap-southeast-1 "$HA" "$HB"),$(drift sa-east-1 "$HA" "$HB"),$(drift us-east-1 "$HA" "$HB"),$(drift us-west-2 "$HA" "$HB")]" \
-    100 100)" "deploy window: cdn-cache-divergence and a drift entry per updated region"
-is "$(got s-cdn 30)" "$(want s-cdn 30 amber divergence - "" "$ALL" "" 1 '[]' 100 100)" \
+    $P100 100)" "deploy window: cdn-cache-divergence and a drift entry per updated region"
+is "$(got s-cdn 30)" "$(want s-cdn 30 amber divergence - "" "$ALL" "" 1 '[]' $P100 100)" \
     "the EU edge still serves the old list"
 is "$(verdicts s-cdn 5 49 | tr ' ' '\n' | sort -u | tr '\n' ' ')" "a " "45 minutes of divergence"
 is "$(got s-cdn 50)" "$(want s-cdn 50 green ok - "" "$ALL" "" 0 "[$(drift eu-west-2 "$HA" "$HB")]" \
-    100 100)" "the edge catches up: green, with its own drift entry"
+    $P100 100)" "the edge catches up: green, with its own drift entry"
 is "$(grep -ho '"drift":\[[^]]*\]' "$TMP"/v.* | grep -c region | tr -d ' ')" 2 \
     "drift is reported in the windows of the changes only"
 
 is "$(redis-cli -s "$REDIS_SOCK" hexists "mcp:{s-late}:res:$(w 0)" eu-west-2)" 1 \
     "a probe started at :00 and finished at :31 lands in the :00 window"
-is "$(got s-late 0)" "$(want s-late 0 green ok - "" "$ALL" "" 0 '[]' 31000 100)" \
+is "$(got s-late 0)" "$(want s-late 0 green ok - "" "$ALL" "" 0 '[]' $P31000 100)" \
     "and counts as a reporter of that window"
-is "$(got s-skew 2)" "$(want s-skew 2 amber regional tools_list us-east-1 "$ALL" "" 0 '[]' 100 100)" \
+is "$(got s-skew 2)" "$(want s-skew 2 amber regional tools_list us-east-1 "$ALL" "" 0 '[]' $P100 100)" \
     "a runner 30 s ahead: its failure is stamped in the next window"
 is "$(got s-skew 3)" "$(want s-skew 3 red alert tools_list "sa-east-1 us-east-1" "$ALL" "" 0 '[]' \
-    100 75)" "and is still within the lookback: red"
+    $P100 75)" "and is still within the lookback: red"
 
-is "$(got s-silent 6)" "$(want s-silent 6 green ok - "" "$ALL" "" 0 '[]' 100 100)" \
+is "$(got s-silent 6)" "$(want s-silent 6 green ok - "" "$ALL" "" 0 '[]' $P100 100)" \
     "a region still in the lookback is no missing runner"
-is "$(got s-silent 7)" "$(want s-silent 7 green ok - "" "$FOUR_AP_LAST" ap-southeast-1 0 '[]' 100 100)" \
+is "$(got s-silent 7)" "$(want s-silent 7 green ok - "" "$FOUR_AP_LAST" ap-southeast-1 0 '[]' $P100 100)" \
     "a silent region is listed in missing"
-is "$(got s-silent 12)" "$(want s-silent 12 unknown stale - "" "" "$ALL" 0 '[]' 100 100)" \
+is "$(got s-silent 12)" "$(want s-silent 12 unknown stale - "" "" "$ALL" 0 '[]' $P100 100)" \
     "every region silent: unknown"
 
 is "$(verdicts s-single 0 4)" "g g r r r" "a single-region deployment that fails: red"
-is "$(got s-single 2)" "$(want s-single 2 red alert connect us-east-1 us-east-1 "" 0 '[]' 100 66.67)" \
+is "$(got s-single 2)" "$(want s-single 2 red alert connect us-east-1 us-east-1 "" 0 '[]' $P100 66.67)" \
     "single region: red alert on its step"
 
-is "$(got s-auth 2)" "$(want s-auth 2 green ok - "" "$ALL" "" 0 '[]' 100 100)" \
+is "$(got s-auth 2)" "$(want s-auth 2 green ok - "" "$ALL" "" 0 '[]' $P100 100)" \
     "auth-walled results count as passing"
 
-is "$(got s-p95 19 | grep -o '"p95_ms":[0-9a-z]*')" '"p95_ms":190' \
-    "p95_ms is the nearest-rank 95th percentile of passing durations"
+# Durations of 100 ms (31 s for s-late's slow probes) fall in buckets 95
+# and 212: p95_ms reports their upper bounds 1.05^95 and 1.05^212, rounded.
+is "$P100 $P31000 $(lat 1) $(lat 1.01) $(lat 190)" "103 31055 1 1 194" \
+    "the bucket rule: 100 ms reports 103, 31000 ms 31055, up to 1.05 ms 1, 190 ms 194"
+is "$(got s-p95 19 | grep -o '"p95_ms":[0-9a-z]*')" "\"p95_ms\":$(lat 190)" \
+    "p95_ms: the bucket of the nearest-rank 95th percentile (190 ms); no failure, no duplicate"
+exact=$(grep -o '"ms":[0-9]*' "$TMP/p95k" | cut -d: -f2 | sort -n | sed -n 950p)
+got=$(p95 s-p95k 999)
+is "$got" "$(lat "$exact")" "1,000 durations over 17 hours: p95_ms by the bucket rule (exact $exact ms)"
+ok "$(awk -v g="$got" -v e="$exact" 'BEGIN { print (g >= e && g <= e * 1.05 + 0.5 ? 0 : 1) }')" \
+    "and within 5 % above the exact nearest-rank value: $got ms for $exact ms"
+
+# The histogram covers the hour of the latest passing result and the 23
+# before it: older hours leave, late results count while their hour is in.
+H0=$(w 0) H23=$(w 1380) H24=$(w 1440)
+{
+	gen -s s-roll -r us-east-1 -t "$H0" -m 5000
+	gen -s s-roll -r us-east-1 -t "$H23" -m 300
+} | mcp-aggregate push
+is "$(p95 s-roll 1380)" "$(lat 5000)" "hours 0 and 23 count together"
+gen -s s-roll -r us-east-1 -t "$H24" -n 10 | mcp-aggregate push
+is "$(p95 s-roll 1449)" "$(lat 300)" "hour 24: hour 0 has left the 24 hours"
+is "$(redis-cli -s "$REDIS_SOCK" exists "mcp:{s-roll}:lat:$((H0 / 3600))")" 0 \
+    "and its histogram is deleted"
+is "$(redis-cli -s "$REDIS_SOCK" zrange "mcp:{s-roll}:latidx" 0 -1 | tr '\n' ' ')" "95 117 " \
+    "the bucket index follows: 5000 ms (bucket 175) left with its hour"
+{
+	gen -s s-roll -r eu-west-2 -t "$H0" -m 9000
+	gen -s s-roll -r eu-west-2 -t "$H23" -m 3000
+} | mcp-aggregate push
+is "$(p95 s-roll 1449)" "$(lat 3000)" "a late result of hour 23 counts, one of hour 0 does not"
+
+# An hour that expired before it left is not subtracted: the sum is built
+# again from the hours still there.
+{
+	gen -s s-expire -r us-east-1 -t "$(w 60)" -m 5000
+	gen -s s-expire -r us-east-1 -t "$(w 120)"
+} | mcp-aggregate push
+redis-cli -s "$REDIS_SOCK" del "mcp:{s-expire}:lat:$(($(w 60) / 3600))" >/dev/null
+gen -s s-expire -r us-east-1 -t "$(w 1500)" | mcp-aggregate push
+is "$(p95 s-expire 1500)" "$P100" "an expired hour leaves the sum with it"
 
 # Back-fill: a changed rule (here: the lookback) replayed over history.
 MCP_NOW=$(($(w 5) + 95)) mcp-aggregate verdict -L 300 s-red2 >"$TMP/bf"
-is "$(cat "$TMP/bf")" "$(want s-red2 5 red alert tools_list "eu-west-2 us-east-1" "$ALL" "" 0 '[]' 100 \
+is "$(cat "$TMP/bf")" "$(want s-red2 5 red alert tools_list "eu-west-2 us-east-1" "$ALL" "" 0 '[]' $P100 \
     66.67)" "back-fill: MCP_NOW in the past recomputes that window from the stored results"
 is "$(redis-cli -s "$REDIS_SOCK" hget "mcp:{s-red2}:hist:$(($(w 5) / 86400))" "$(w 5)")" r \
     "back-fill rewrites the history"

@@ -1,10 +1,12 @@
 /*
  * test_aggregate.c - unit tests for the store URLs (lib/store.c), and the
  * window maths and verdict rules of mcp-aggregate (aggregate/rule.c, which
- * is compiled in here: it is pure and belongs to the tool alone), in TAP.
+ * is compiled in here: it is pure and belongs to the tool alone), and the
+ * latency buckets behind p95_ms, in TAP.
  *
  * usage: test_aggregate [datadir]   (the argument is ignored)
  */
+#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -253,6 +255,69 @@ test_keys(void)
 	ok(agg_key(k, 8, "everything", "seen", -1) == -1, "truncation is an error");
 }
 
+/* Every whole duration up to 100 s: reported within [ms, 1.05 ms], rounded. */
+static int
+lat_bound_holds(long *worst_ms)
+{
+	long ms;
+	long long v;
+
+	for (ms = 1; ms <= 100000; ms++) {
+		v = agg_lat_value(agg_lat_bucket((double)ms));
+		if (v < ms || v > llround(1.05 * (double)ms)) {
+			*worst_ms = ms;
+			return 0;
+		}
+	}
+	return 1;
+}
+
+/* Fractional durations: 1.05^(b-1) < ms <= 1.05^b. */
+static int
+lat_bucket_holds(double *bad)
+{
+	double ms;
+	int b;
+
+	for (ms = 1.001; ms < 200000; ms *= 1.0137) {
+		b = agg_lat_bucket(ms);
+		if (!(pow(AGG_LAT_BASE, b - 1) < ms && ms <= pow(AGG_LAT_BASE, b))) {
+			*bad = ms;
+			return 0;
+		}
+	}
+	return 1;
+}
+
+static void
+test_latency(void)
+{
+	long worst = 0;
+	double bad = 0;
+
+	ok(agg_lat_bucket(0) == 0 && agg_lat_bucket(0.4) == 0 && agg_lat_bucket(1) == 0,
+	    "up to 1 ms: bucket 0");
+	ok(agg_lat_bucket(1.0001) == 1 && agg_lat_bucket(1.05) == 1 && agg_lat_bucket(1.06) == 2,
+	    "bucket 1 is (1, 1.05] ms");
+	ok(agg_lat_bucket(100) == 95 && agg_lat_value(95) == 103, "100 ms: bucket 95, reports 103");
+	ok(agg_lat_bucket(30000) == 212 && agg_lat_value(212) == 31055,
+	    "30 s: bucket 212, reports 31055");
+	ok(agg_lat_bucket(pow(AGG_LAT_BASE, 40)) == 40,
+	    "a duration on a bound is in the lower bucket");
+	ok(agg_lat_bucket(1e300) == AGG_LAT_NBUCKET - 1 &&
+	        agg_lat_bucket(pow(AGG_LAT_BASE, AGG_LAT_NBUCKET - 2)) == AGG_LAT_NBUCKET - 2,
+	    "the last bucket takes every longer duration");
+	ok(agg_lat_value(AGG_LAT_NBUCKET - 1) > 0 && agg_lat_value(-1) == 1 &&
+	        agg_lat_value(AGG_LAT_NBUCKET + 5) == agg_lat_value(AGG_LAT_NBUCKET - 1),
+	    "values of the bucket range and beyond");
+	ok(lat_bound_holds(&worst), "1 ms to 100 s: reported never below, at most 5 %% above");
+	if (worst != 0)
+		printf("#   first failure: %ld ms\n", worst);
+	ok(lat_bucket_holds(&bad), "fractional durations lie in their bucket");
+	if (bad != 0)
+		printf("#   first failure: %g ms\n", bad);
+}
+
 int
 main(void)
 {
@@ -261,6 +326,7 @@ main(void)
 	test_rules();
 	test_parse();
 	test_keys();
+	test_latency();
 	printf("1..%d\n", ntests);
 	return nfailed != 0;
 }
