@@ -14,23 +14,7 @@
 
 #include "../../aggregate/rule.c"
 #include "store.h"
-
-static int ntests, nfailed;
-
-static void
-ok(int cond, const char *fmt, ...)
-{
-	va_list ap;
-
-	ntests++;
-	if (!cond)
-		nfailed++;
-	printf("%sok %d - ", cond ? "" : "not ", ntests);
-	va_start(ap, fmt);
-	vprintf(fmt, ap);
-	va_end(ap);
-	putchar('\n');
-}
+#include "tap.h"
 
 static void
 is_str(const char *got, const char *want, const char *what)
@@ -327,6 +311,5 @@ main(void)
 	test_parse();
 	test_keys();
 	test_latency();
-	printf("1..%d\n", ntests);
-	return nfailed != 0;
+	return done_testing();
 }

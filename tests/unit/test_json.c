@@ -11,23 +11,7 @@
 #include <string.h>
 
 #include "json.h"
-
-static int ntests, nfailed;
-
-static void
-ok(int cond, const char *fmt, ...)
-{
-	va_list ap;
-
-	ntests++;
-	if (!cond)
-		nfailed++;
-	printf("%sok %d - ", cond ? "" : "not ", ntests);
-	va_start(ap, fmt);
-	vprintf(fmt, ap);
-	va_end(ap);
-	putchar('\n');
-}
+#include "tap.h"
 
 /* The whole file, NUL-terminated, or NULL. */
 static char *
@@ -411,6 +395,5 @@ main(int argc, char *argv[])
 	test_ijson();
 	test_write();
 	test_tool_hash();
-	printf("1..%d\n", ntests);
-	return nfailed ? 1 : 0;
+	return done_testing();
 }

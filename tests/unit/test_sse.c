@@ -9,23 +9,7 @@
 #include <string.h>
 
 #include "sse.h"
-
-static int ntests, nfailed;
-
-static void
-ok(int cond, const char *fmt, ...)
-{
-	va_list ap;
-
-	ntests++;
-	if (!cond)
-		nfailed++;
-	printf("%sok %d - ", cond ? "" : "not ", ntests);
-	va_start(ap, fmt);
-	vprintf(fmt, ap);
-	va_end(ap);
-	putchar('\n');
-}
+#include "tap.h"
 
 /*
  * One stream with every trap.  Line ends are mixed on purpose: the comments
@@ -278,6 +262,5 @@ main(int argc, char *argv[])
 	test_stream();
 	test_stop_and_cap();
 	test_bom();
-	printf("1..%d\n", ntests);
-	return nfailed ? 1 : 0;
+	return done_testing();
 }
