@@ -9,6 +9,7 @@
 #include <cJSON.h>
 
 #include "buf.h"
+#include "mcp.h"
 #include "store.h"
 
 #define AGG_WINDOW 60    /* seconds per window */
@@ -22,14 +23,7 @@
 #define AGG_TTL_SHORT (AGG_DAY + AGG_HOUR) /* results, latencies, drift, seen: 25 h */
 #define AGG_TTL_LONG (31 * AGG_DAY)        /* tool hashes, verdicts, history: 31 days */
 #define AGG_UPTIME_DAYS 30
-#define AGG_NSTEP 8
 #define AGG_BATCH 512 /* records or slugs per pipeline round trip */
-
-/* The probe's steps, in probe order (CONTRACT §2). */
-extern const char *const agg_steps[AGG_NSTEP];
-
-/* Index of a step name, or -1. */
-int agg_step_index(const char *name);
 
 /* The window of a probe start time: floor(t / 60) * 60. */
 long long agg_window(double t);

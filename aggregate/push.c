@@ -209,7 +209,7 @@ check_result(const cJSON *rec, struct pending *p)
 		code = 'b';
 	else
 		return "bad \"state\": not healthy, auth-walled or broken";
-	if (code == 'b' && (!cJSON_IsString(fs) || agg_step_index(fs->valuestring) < 0))
+	if (code == 'b' && (!cJSON_IsString(fs) || mcp_step_index(fs->valuestring) < 0))
 		return "bad \"failed_step\": a broken result names a step of the contract";
 	if (code != 'b' && fs != NULL && !cJSON_IsNull(fs))
 		return "bad \"failed_step\": only a broken result has one";
@@ -242,7 +242,7 @@ check_step(const cJSON *rec)
 
 	if ((why = check_common(rec, &slug, &region, &started)) != NULL)
 		return why;
-	if ((step = str_of(rec, "step")) == NULL || agg_step_index(step) < 0)
+	if ((step = str_of(rec, "step")) == NULL || mcp_step_index(step) < 0)
 		return "bad \"step\": not a step of the contract";
 	return NULL;
 }

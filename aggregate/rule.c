@@ -8,17 +8,6 @@
 
 #include "aggregate.h"
 
-const char *const agg_steps[AGG_NSTEP] = {
-    "dns",
-    "connect",
-    "tls",
-    "http",
-    "auth",
-    "initialize",
-    "tools_list",
-    "call",
-};
-
 /* What the decision needs per region. */
 struct region {
 	const char *name;
@@ -26,17 +15,6 @@ struct region {
 	unsigned failmask;               /* bit s: failed step s in the lookback */
 	const struct agg_result *latest; /* latest result of the divergence span */
 };
-
-int
-agg_step_index(const char *name)
-{
-	int i;
-
-	for (i = 0; i < AGG_NSTEP; i++)
-		if (strcmp(name, agg_steps[i]) == 0)
-			return i;
-	return -1;
-}
 
 long long
 agg_window(double t)
@@ -134,7 +112,7 @@ agg_result_parse(char *s, const char *region, struct agg_result *r)
 	default:
 		return -1;
 	}
-	r->failed_step = strcmp(f[2], "-") == 0 ? -1 : agg_step_index(f[2]);
+	r->failed_step = strcmp(f[2], "-") == 0 ? -1 : mcp_step_index(f[2]);
 	if (r->state == AGG_BROKEN && r->failed_step < 0)
 		return -1;
 	r->hash = strcmp(f[3], "-") == 0 ? NULL : f[3];
@@ -214,7 +192,7 @@ lowest_bit(unsigned mask)
 {
 	int s;
 
-	for (s = 0; s < AGG_NSTEP; s++)
+	for (s = 0; s < MCP_NSTEPS; s++)
 		if (mask & (1u << s))
 			return s;
 	return -1;
@@ -249,15 +227,15 @@ static void
 classify(struct agg_decision *d, const struct region *rs, size_t n, unsigned *mask)
 {
 	unsigned all = 0;
-	int cnt[AGG_NSTEP] = {0}, s, best = 0;
+	int cnt[MCP_NSTEPS] = {0}, s, best = 0;
 	size_t i;
 
 	for (i = 0; i < n; i++) {
 		all |= rs[i].failmask;
-		for (s = 0; s < AGG_NSTEP; s++)
+		for (s = 0; s < MCP_NSTEPS; s++)
 			cnt[s] += (rs[i].failmask >> s) & 1;
 	}
-	for (s = 1; s < AGG_NSTEP; s++)
+	for (s = 1; s < MCP_NSTEPS; s++)
 		if (cnt[s] > cnt[best])
 			best = s;
 	*mask = all;

@@ -280,7 +280,7 @@ record_of(const struct vctx *v, const struct slugwork *w, const struct agg_decis
 	cJSON_AddStringToObject(o, "verdict", agg_verdict_name(d->verdict));
 	cJSON_AddStringToObject(o, "severity", d->severity);
 	if (d->step >= 0)
-		cJSON_AddStringToObject(o, "step", agg_steps[d->step]);
+		cJSON_AddStringToObject(o, "step", mcp_steps[d->step]);
 	else
 		cJSON_AddNullToObject(o, "step");
 	cJSON_AddItemToObject(o, "failed_regions", names_json(d->failed, d->nfailed));

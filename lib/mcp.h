@@ -15,6 +15,13 @@ enum mcp_exit {
 
 #define MCP_SLUG_MAX 80
 
+/* The eight steps of the probe, in order (CONTRACT §2). */
+#define MCP_NSTEPS 8
+extern const char *const mcp_steps[MCP_NSTEPS];
+
+/* The index of a step name in mcp_steps, or -1. */
+int mcp_step_index(const char *name);
+
 /*
  * The current time in epoch seconds.  MCP_NOW, when set to a number,
  * replaces the system clock (replays, back-fills, tests).

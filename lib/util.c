@@ -10,6 +10,28 @@
 
 #include "mcp.h"
 
+const char *const mcp_steps[MCP_NSTEPS] = {
+    "dns",
+    "connect",
+    "tls",
+    "http",
+    "auth",
+    "initialize",
+    "tools_list",
+    "call",
+};
+
+int
+mcp_step_index(const char *name)
+{
+	int i;
+
+	for (i = 0; i < MCP_NSTEPS; i++)
+		if (strcmp(name, mcp_steps[i]) == 0)
+			return i;
+	return -1;
+}
+
 double
 mcp_now(void)
 {

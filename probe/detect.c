@@ -211,6 +211,37 @@ discovered(struct probe *p, const cJSON *res)
 }
 
 /*
+ * What every first answer of the handshake settles before its own meaning
+ * is read: dns, connect and tls, a transfer that failed, an auth posture.
+ * Returns 1 when the probe is decided (or waits on auth metadata).
+ */
+static int
+settled(struct probe *p, struct xfer *x, CURLcode rc, const char *what)
+{
+	if (first_checks(p, x, rc) == -1)
+		return 1;
+	attempt(p, what, x, rc);
+	if (!answered(x, rc)) {
+		fail_curl(p, S_HTTP, since(p->mono0), x, rc);
+		finish(p);
+		return 1;
+	}
+	return auth_answer(p, x);
+}
+
+/* A modern server refused us with a modern error code. */
+static void
+refused(struct probe *p, struct xfer *x)
+{
+	identified(p, x, "modern", "streamable-http");
+	if (rpc_code(x->msg) == -32022)
+		fail_version(p, x);
+	else
+		fail_rpc_error(p, S_INIT, p->init_ms, x->msg);
+	finish(p);
+}
+
+/*
  * A discover result that names our version.  Some servers answer any
  * unknown method with an empty result; that is not a modern server.
  */
@@ -233,15 +264,7 @@ on_discover(struct xfer *x, CURLcode rc)
 	struct probe *p = x->p;
 	const cJSON *res;
 
-	if (first_checks(p, x, rc) == -1)
-		return;
-	attempt(p, "server/discover", x, rc);
-	if (!answered(x, rc)) {
-		fail_curl(p, S_HTTP, since(p->mono0), x, rc);
-		finish(p);
-		return;
-	}
-	if (auth_answer(p, x))
+	if (settled(p, x, rc, "server/discover"))
 		return;
 	res = cJSON_GetObjectItemCaseSensitive(x->msg, "result");
 	if (x->status >= 200 && x->status <= 299 && id_ok(x) && speaks_modern(res)) {
@@ -251,12 +274,7 @@ on_discover(struct xfer *x, CURLcode rc)
 		return;
 	}
 	if (modern_error(x)) {
-		identified(p, x, "modern", "streamable-http");
-		if (rpc_code(x->msg) == -32022)
-			fail_version(p, x);
-		else
-			fail_rpc_error(p, S_INIT, p->init_ms, x->msg);
-		finish(p);
+		refused(p, x);
 		return;
 	}
 	/* A legacy server refuses what it does not know with some 4xx. */
@@ -360,24 +378,11 @@ on_initialize(struct xfer *x, CURLcode rc)
 {
 	struct probe *p = x->p;
 
-	if (first_checks(p, x, rc) == -1)
-		return;
-	attempt(p, "initialize", x, rc);
-	if (!answered(x, rc)) {
-		fail_curl(p, S_HTTP, since(p->mono0), x, rc);
-		finish(p);
-		return;
-	}
-	if (auth_answer(p, x))
+	if (settled(p, x, rc, "initialize"))
 		return;
 	if (modern_error(x)) {
 		/* A modern-only server refusing the legacy handshake. */
-		identified(p, x, "modern", "streamable-http");
-		if (rpc_code(x->msg) == -32022)
-			fail_version(p, x);
-		else
-			fail_rpc_error(p, S_INIT, p->init_ms, x->msg);
-		finish(p);
+		refused(p, x);
 		return;
 	}
 	if (p->era == ERA_AUTO && (x->status == 400 || x->status == 404 || x->status == 405)) {
@@ -408,14 +413,12 @@ on_initialize(struct xfer *x, CURLcode rc)
 static cJSON *
 init_params(const char *version)
 {
-	cJSON *params = cJSON_CreateObject(), *ci;
+	cJSON *params = cJSON_CreateObject();
 
 	cJSON_AddStringToObject(params, "protocolVersion", version);
 	/* Empty capabilities: the tool list then depends on the server alone. */
 	cJSON_AddObjectToObject(params, "capabilities");
-	ci = cJSON_AddObjectToObject(params, "clientInfo");
-	cJSON_AddStringToObject(ci, "name", "mcp-probe");
-	cJSON_AddStringToObject(ci, "version", MCP_VERSION);
+	client_info(params, "clientInfo");
 	return params;
 }
 

@@ -157,6 +157,7 @@ void server_request(struct probe *p, const cJSON *msg);
 void xfer_complete(struct xfer *x, CURLcode rc);
 int id_ok(const struct xfer *x);
 int rpc_matches(const cJSON *msg, long want);
+void client_info(cJSON *parent, const char *key);
 void xfer_reset(struct xfer *x);
 void xfer_free(struct xfer *x);
 double xfer_time(struct xfer *x, CURLINFO what);

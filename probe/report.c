@@ -10,16 +10,6 @@
 #include "probe.h"
 #include "rec.h"
 
-static const char *step_names[S_NSTEPS] = {
-    "dns",
-    "connect",
-    "tls",
-    "http",
-    "auth",
-    "initialize",
-    "tools_list",
-    "call",
-};
 static const char *status_names[] = {"pending", "pass", "fail", "skip"};
 
 static double
@@ -63,7 +53,7 @@ step_record(struct probe *p, int i)
 	cJSON *r = head(p, "step"), *d;
 
 	cJSON_AddNumberToObject(r, "seq", i + 1);
-	cJSON_AddStringToObject(r, "step", step_names[i]);
+	cJSON_AddStringToObject(r, "step", mcp_steps[i]);
 	cJSON_AddStringToObject(r, "status", status_names[s->status]);
 	cJSON_AddNumberToObject(r, "ms", s->status == ST_SKIP ? 0 : ms1(s->ms));
 	if (s->status == ST_SKIP) {
@@ -119,7 +109,7 @@ result_record(struct probe *p)
 	    r, "probe_finished_at", mcp_ms_round(p->started_at + (p->finished_mono - p->mono0)));
 	cJSON_AddStringToObject(r, "state", state);
 	cJSON_AddItemToObject(
-	    r, "failed_step", str_or_null(failed >= 0 ? step_names[failed] : NULL));
+	    r, "failed_step", str_or_null(failed >= 0 ? mcp_steps[failed] : NULL));
 	cJSON_AddItemToObject(r, "posture", str_or_null(p->posture));
 	cJSON_AddItemToObject(r, "transport", str_or_null(p->transport));
 	cJSON_AddItemToObject(r, "era", str_or_null(p->era_found));

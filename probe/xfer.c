@@ -295,20 +295,28 @@ add_safe_hdr(struct xfer *x, const char *name, const char *value)
 	return add_hdr(x, name, line);
 }
 
+/* Who is asking, in every era: {"name":"mcp-probe","version":…} under key. */
+void
+client_info(cJSON *parent, const char *key)
+{
+	cJSON *ci = cJSON_AddObjectToObject(parent, key);
+
+	cJSON_AddStringToObject(ci, "name", "mcp-probe");
+	cJSON_AddStringToObject(ci, "version", MCP_VERSION);
+}
+
 /* Modern requests carry the protocol version and capabilities in _meta. */
 static cJSON *
 modern_params(cJSON *params)
 {
-	cJSON *meta, *ci;
+	cJSON *meta;
 
 	if (params == NULL)
 		params = cJSON_CreateObject();
 	meta = cJSON_AddObjectToObject(params, "_meta");
 	cJSON_AddStringToObject(meta, "io.modelcontextprotocol/protocolVersion", MODERN_VERSION);
 	cJSON_AddObjectToObject(meta, "io.modelcontextprotocol/clientCapabilities");
-	ci = cJSON_AddObjectToObject(meta, "io.modelcontextprotocol/clientInfo");
-	cJSON_AddStringToObject(ci, "name", "mcp-probe");
-	cJSON_AddStringToObject(ci, "version", MCP_VERSION);
+	client_info(meta, "io.modelcontextprotocol/clientInfo");
 	return params;
 }
 

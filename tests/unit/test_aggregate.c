@@ -95,8 +95,8 @@ test_windows(void)
 	ok(agg_window(1795536060) == 1795536060, "window of the next minute");
 	ok(agg_latest_complete(1795536095) == 1795536000, "W is complete at W + 95");
 	ok(agg_latest_complete(1795536094.9) == 1795535940, "not a moment before");
-	ok(agg_step_index("dns") == 0 && agg_step_index("call") == 7 &&
-	        agg_step_index("ping") == -1,
+	ok(mcp_step_index("dns") == 0 && mcp_step_index("call") == 7 &&
+	        mcp_step_index("ping") == -1,
 	    "step names");
 }
 
@@ -124,7 +124,7 @@ decide_is(const struct agg_result *res, size_t n, const char *const *seen, size_
 		return;
 	}
 	o = (size_t)snprintf(got, sizeof(got), "%s %s %s", agg_verdict_name(d.verdict), d.severity,
-	    d.step >= 0 ? agg_steps[d.step] : "-");
+	    d.step >= 0 ? mcp_steps[d.step] : "-");
 	for (i = 0; i < d.nfailed; i++)
 		o += (size_t)snprintf(got + o, sizeof(got) - o, "%s%s", i ? "," : " ", d.failed[i]);
 	o += (size_t)snprintf(got + o, sizeof(got) - o, "|");
