@@ -72,7 +72,8 @@ set_key(struct mcp_target *t, char *kv, char *err, size_t errlen)
 	}
 	if (strcmp(kv, "timeout") == 0) {
 		if ((t->timeout = mcp_parse_seconds(val)) < 0 || t->timeout > 3600) {
-			snprintf(err, errlen, "timeout must be seconds from 0 to 3600");
+			snprintf(
+			    err, errlen, "timeout must be seconds, more than 0 and at most 3600");
 			return -1;
 		}
 		return 0;

@@ -85,6 +85,7 @@ fail_status(struct probe *p, enum step s, double ms, struct xfer *x)
 	long st = x->status;
 	char scope[128];
 
+	p->http_status = st;
 	if (p->steps[s].detail == NULL)
 		p->steps[s].detail = http_detail(p, x);
 	if (st >= 300 && st < 400) {

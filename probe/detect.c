@@ -250,6 +250,8 @@ speaks_modern(const cJSON *res)
 {
 	const cJSON *sup = cJSON_GetObjectItemCaseSensitive(res, "supportedVersions"), *v;
 
+	if (!cJSON_IsArray(sup))
+		return 0;
 	cJSON_ArrayForEach(v, sup)
 	{
 		if (cJSON_IsString(v) && strcmp(v->valuestring, MODERN_VERSION) == 0)
@@ -277,9 +279,13 @@ on_discover(struct xfer *x, CURLcode rc)
 		refused(p, x);
 		return;
 	}
-	/* A legacy server refuses what it does not know with some 4xx. */
+	/*
+	 * A legacy server refuses what it does not know with some 4xx; a 429
+	 * refuses any request and fails here.
+	 */
 	if (p->era == ERA_AUTO &&
-	    ((x->status >= 400 && x->status <= 499) || (x->status >= 200 && x->status <= 299))) {
+	    ((x->status >= 400 && x->status <= 499 && x->status != 429) ||
+	        (x->status >= 200 && x->status <= 299))) {
 		send_initialize(p);
 		return;
 	}

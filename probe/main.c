@@ -45,9 +45,9 @@ parse_era(const char *s)
 }
 
 /*
- * Each target in flight holds up to three descriptors (the POST, the
- * HTTP+SSE stream, a pooled connection): raise the soft limit to the hard
- * one and keep -j within it.
+ * Each target in flight holds up to four descriptors (the request, the
+ * HTTP+SSE stream, an answer to a server request, a pooled connection):
+ * raise the soft limit to the hard one and keep -j within it.
  */
 static long
 fit_jobs(long jobs, int given)
@@ -62,7 +62,7 @@ fit_jobs(long jobs, int given)
 		setrlimit(RLIMIT_NOFILE, &rl);
 		getrlimit(RLIMIT_NOFILE, &rl);
 	}
-	fit = rl.rlim_cur == RLIM_INFINITY ? jobs : ((long)rl.rlim_cur - 64) / 3;
+	fit = rl.rlim_cur == RLIM_INFINITY ? jobs : ((long)rl.rlim_cur - 64) / 4;
 	if (fit < 1)
 		fit = 1;
 	if (jobs > fit && given)

@@ -192,13 +192,15 @@ turn(struct runner *r)
 {
 	struct epoll_event evs[64];
 	double now = mcp_mono(), wake = now + 1.0;
-	int n, i, flags, running;
+	int n, i, flags, running, ms;
 
 	if (r->curl_due > 0 && r->curl_due < wake)
 		wake = r->curl_due;
 	if (r->timer_due > 0 && r->timer_due < wake)
 		wake = r->timer_due;
-	n = epoll_wait(r->ep, evs, 64, r->ndirty > 0 ? 0 : (int)((wake - now) * 1000) + 1);
+	/* An overdue timer must not become a negative timeout: that waits forever. */
+	ms = r->ndirty > 0 || wake <= now ? 0 : (int)((wake - now) * 1000) + 1;
+	n = epoll_wait(r->ep, evs, 64, ms);
 	for (i = 0; i < n; i++) {
 		flags = ((evs[i].events & EPOLLIN) ? CURL_CSELECT_IN : 0) |
 		    ((evs[i].events & EPOLLOUT) ? CURL_CSELECT_OUT : 0) |

@@ -15,8 +15,10 @@ run_one() {
 	local label=$1
 	shift
 	local start=$SECONDS p f rc
-	"$@" </dev/null >"$out" 2>&1
+	# A hung test fails; it never stalls the run.
+	timeout -k 10 "${TEST_TIMEOUT:-600}" "$@" </dev/null >"$out" 2>&1
 	rc=$?
+	[ "$rc" = 124 ] && echo "not ok - $label: killed after ${TEST_TIMEOUT:-600} s" >>"$out"
 	p=$(grep -c '^ok ' "$out")
 	f=$(grep -c '^not ok ' "$out")
 	if ! grep -Eq '^1\.\.[0-9]+' "$out"; then
