@@ -1,5 +1,7 @@
 # mcp-uptime - one Makefile for the whole suite (GNU make).
 .DELETE_ON_ERROR:
+# Objects are kept: nothing is printed after the test summary.
+.SECONDARY:
 .SUFFIXES:
 
 PREFIX ?= /usr/local
