@@ -377,6 +377,22 @@ put_string(struct mcp_buf *out, const char *s)
 	return mcp_buf_addc(out, '"');
 }
 
+int
+mcp_json_string(struct mcp_buf *out, const char *s)
+{
+	return put_string(out, s);
+}
+
+int
+mcp_json_addnum(struct mcp_buf *out, double d)
+{
+	char num[32];
+
+	if (mcp_json_number(d, num, sizeof(num)) == -1)
+		return -1;
+	return mcp_buf_adds(out, num);
+}
+
 static int
 put_raw(struct mcp_buf *out, const char *text, char *err, size_t errlen)
 {

@@ -32,6 +32,14 @@ int mcp_jcs_write(struct mcp_buf *out, const cJSON *v, char *err, size_t errlen)
 /* The I-JSON checks alone, over a whole tree. */
 int mcp_ijson_check(const cJSON *v, char *err, size_t errlen);
 
+/*
+ * Pieces for writing a record member by member, without a tree: a JSON
+ * string of s (escaped as JCS does), and a number (as mcp_json_number).
+ * 0, or -1 when memory ran out.
+ */
+int mcp_json_string(struct mcp_buf *out, const char *s);
+int mcp_json_addnum(struct mcp_buf *out, double d);
+
 /* ECMAScript Number::toString of d into buf (at least 32 bytes); -1 if not finite. */
 int mcp_json_number(double d, char *buf, size_t len);
 

@@ -3,12 +3,12 @@
  * as one block so that targets never interleave.
  */
 #include <math.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "json.h"
 #include "mcp.h"
 #include "probe.h"
-#include "rec.h"
 
 static const char *status_names[] = {"pending", "pass", "fail", "skip"};
 
@@ -18,66 +18,134 @@ ms1(double ms)
 	return round(ms * 10.0) / 10.0;
 }
 
-static cJSON *
-head(const struct probe *p, const char *type)
-{
-	cJSON *r = cJSON_CreateObject();
+/*
+ * Records are written member by member straight into the buffer: a fleet
+ * writes nine of them a target, and trees cost more than the probe's own
+ * work.  A failure (memory) is remembered and reported once.
+ */
+struct rw {
+	struct mcp_buf *b;
+	int n;   /* members written */
+	int bad; /* memory ran out */
+};
 
-	cJSON_AddNumberToObject(r, "v", 1);
-	cJSON_AddStringToObject(r, "type", type);
-	cJSON_AddStringToObject(r, "probe_id", p->id);
-	cJSON_AddStringToObject(r, "slug", p->t->slug);
-	cJSON_AddStringToObject(r, "region", p->o->region);
-	cJSON_AddStringToObject(r, "url", p->url);
-	cJSON_AddNumberToObject(r, "probe_started_at", p->started_at);
-	return r;
+static void
+key(struct rw *w, const char *k)
+{
+	if (mcp_buf_adds(w->b, w->n++ ? ",\"" : "{\"") == -1 || mcp_buf_adds(w->b, k) == -1 ||
+	    mcp_buf_adds(w->b, "\":") == -1)
+		w->bad = 1;
 }
 
-static cJSON *
-error_obj(const struct step_rec *s)
+/* A string member; null for NULL or "". */
+static void
+m_str(struct rw *w, const char *k, const char *v)
 {
-	cJSON *e;
-
-	if (s->status != ST_FAIL)
-		return cJSON_CreateNull();
-	e = cJSON_CreateObject();
-	cJSON_AddStringToObject(e, "code", s->code);
-	cJSON_AddStringToObject(e, "message", s->msg);
-	return e;
+	key(w, k);
+	if ((v == NULL || *v == '\0' ? mcp_buf_adds(w->b, "null") : mcp_json_string(w->b, v)) == -1)
+		w->bad = 1;
 }
 
+static void
+m_num(struct rw *w, const char *k, double v)
+{
+	key(w, k);
+	if (mcp_json_addnum(w->b, v) == -1)
+		w->bad = 1;
+}
+
+static void
+m_null(struct rw *w, const char *k)
+{
+	key(w, k);
+	if (mcp_buf_adds(w->b, "null") == -1)
+		w->bad = 1;
+}
+
+static void
+m_tree(struct rw *w, const char *k, const cJSON *v)
+{
+	char err[64];
+
+	key(w, k);
+	if (mcp_json_write(w->b, v, err, sizeof(err)) == -1)
+		w->bad = 1;
+}
+
+static void
+m_error(struct rw *w, const struct step_rec *s)
+{
+	struct rw e = {w->b, 0, 0};
+
+	if (s == NULL || s->status != ST_FAIL) {
+		m_null(w, "error");
+		return;
+	}
+	key(w, "error");
+	m_str(&e, "code", s->code);
+	m_str(&e, "message", s->msg);
+	if (e.bad || mcp_buf_addc(w->b, '}') == -1)
+		w->bad = 1;
+}
+
+static void
+head(struct rw *w, const struct probe *p, const char *type)
+{
+	m_num(w, "v", 1);
+	m_str(w, "type", type);
+	m_str(w, "probe_id", p->id);
+	m_str(w, "slug", p->t->slug);
+	m_str(w, "region", p->o->region);
+	m_str(w, "url", p->url);
+	m_num(w, "probe_started_at", p->started_at);
+}
+
+static void
+end(struct rw *w)
+{
+	if (mcp_buf_adds(w->b, "}\n") == -1)
+		w->bad = 1;
+}
+
+/* The detail of a step; the probe is done, so its trees are finished here. */
 static cJSON *
-step_record(struct probe *p, int i)
+detail(struct probe *p, int i)
 {
 	struct step_rec *s = &p->steps[i];
-	cJSON *r = head(p, "step"), *d;
 
-	cJSON_AddNumberToObject(r, "seq", i + 1);
-	cJSON_AddStringToObject(r, "step", mcp_steps[i]);
-	cJSON_AddStringToObject(r, "status", status_names[s->status]);
-	cJSON_AddNumberToObject(r, "ms", s->status == ST_SKIP ? 0 : ms1(s->ms));
+	if (s->detail == NULL)
+		s->detail = cJSON_CreateObject();
 	if (s->status == ST_SKIP) {
-		d = cJSON_CreateObject();
+		cJSON_Delete(s->detail);
+		s->detail = cJSON_CreateObject();
 		cJSON_AddStringToObject(
-		    d, "reason", p->skip_reason[i] ? p->skip_reason[i] : "after_failure");
-	} else {
-		d = s->detail ? cJSON_Duplicate(s->detail, 1) : cJSON_CreateObject();
-		if (i == S_AUTH && s->status == ST_PASS && p->posture != NULL &&
-		    !cJSON_HasObjectItem(d, "posture"))
-			cJSON_AddStringToObject(d, "posture", p->posture);
-		/* What era detection tried before the transport was known. */
-		if (i == S_HTTP && cJSON_GetArraySize(p->attempts) > 1)
-			cJSON_AddItemToObject(d, "attempts", cJSON_Duplicate(p->attempts, 1));
+		    s->detail, "reason", p->skip_reason[i] ? p->skip_reason[i] : "after_failure");
+		return s->detail;
 	}
-	cJSON_AddItemToObject(r, "detail", d);
-	cJSON_AddItemToObject(r, "error", error_obj(s));
-	return r;
+	if (i == S_AUTH && s->status == ST_PASS && p->posture != NULL &&
+	    !cJSON_HasObjectItem(s->detail, "posture"))
+		cJSON_AddStringToObject(s->detail, "posture", p->posture);
+	/* What era detection tried before the transport was known. */
+	if (i == S_HTTP && cJSON_GetArraySize(p->attempts) > 1) {
+		cJSON_AddItemToObject(s->detail, "attempts", p->attempts);
+		p->attempts = NULL;
+	}
+	return s->detail;
 }
 
-static cJSON *
-str_or_null(const char *s)
+static void
+step_record(struct rw *w, struct probe *p, int i)
 {
-	return s != NULL && *s != '\0' ? cJSON_CreateString(s) : cJSON_CreateNull();
+	struct step_rec *s = &p->steps[i];
+
+	head(w, p, "step");
+	m_num(w, "seq", i + 1);
+	m_str(w, "step", mcp_steps[i]);
+	m_str(w, "status", status_names[s->status]);
+	m_num(w, "ms", s->status == ST_SKIP ? 0 : ms1(s->ms));
+	m_tree(w, "detail", detail(p, i));
+	m_error(w, s);
+	end(w);
 }
 
 int
@@ -91,10 +159,9 @@ probe_broken(const struct probe *p)
 	return 0;
 }
 
-static cJSON *
-result_record(struct probe *p)
+static void
+result_record(struct rw *w, struct probe *p)
 {
-	cJSON *r = head(p, "result");
 	const char *state = "healthy";
 	int i, failed = -1, listed = p->steps[S_LIST].status == ST_PASS;
 
@@ -105,28 +172,26 @@ result_record(struct probe *p)
 		state = "broken";
 	else if (p->posture != NULL && strcmp(p->posture, "auth-walled") == 0)
 		state = "auth-walled";
-	cJSON_AddNumberToObject(
-	    r, "probe_finished_at", mcp_ms_round(p->started_at + (p->finished_mono - p->mono0)));
-	cJSON_AddStringToObject(r, "state", state);
-	cJSON_AddItemToObject(
-	    r, "failed_step", str_or_null(failed >= 0 ? mcp_steps[failed] : NULL));
-	cJSON_AddItemToObject(r, "posture", str_or_null(p->posture));
-	cJSON_AddItemToObject(r, "transport", str_or_null(p->transport));
-	cJSON_AddItemToObject(r, "era", str_or_null(p->era_found));
-	cJSON_AddItemToObject(r, "protocol_version", str_or_null(p->proto));
+	head(w, p, "result");
+	m_num(w, "probe_finished_at", mcp_ms_round(p->started_at + (p->finished_mono - p->mono0)));
+	m_str(w, "state", state);
+	m_str(w, "failed_step", failed >= 0 ? mcp_steps[failed] : NULL);
+	m_str(w, "posture", p->posture);
+	m_str(w, "transport", p->transport);
+	m_str(w, "era", p->era_found);
+	m_str(w, "protocol_version", p->proto);
 	if (p->http_status > 0)
-		cJSON_AddNumberToObject(r, "http_status", p->http_status);
+		m_num(w, "http_status", p->http_status);
 	else
-		cJSON_AddNullToObject(r, "http_status");
+		m_null(w, "http_status");
 	if (listed)
-		cJSON_AddNumberToObject(r, "tool_count", cJSON_GetArraySize(p->tools));
+		m_num(w, "tool_count", cJSON_GetArraySize(p->tools));
 	else
-		cJSON_AddNullToObject(r, "tool_count");
-	cJSON_AddItemToObject(r, "tool_hash", str_or_null(listed ? p->tool_hash : NULL));
-	cJSON_AddNumberToObject(r, "ms", ms1((p->finished_mono - p->mono0) * 1000.0));
-	cJSON_AddItemToObject(
-	    r, "error", failed >= 0 ? error_obj(&p->steps[failed]) : cJSON_CreateNull());
-	return r;
+		m_null(w, "tool_count");
+	m_str(w, "tool_hash", listed ? p->tool_hash : NULL);
+	m_num(w, "ms", ms1((p->finished_mono - p->mono0) * 1000.0));
+	m_error(w, failed >= 0 ? &p->steps[failed] : NULL);
+	end(w);
 }
 
 /* Overwrite every copy of a secret in the text: it never leaves the probe. */
@@ -145,21 +210,21 @@ scrub(struct mcp_buf *b, const char *secret)
 int
 report_format(struct probe *p, struct mcp_buf *out, char *err, size_t errlen)
 {
-	cJSON *r;
-	int i, rc = 0;
+	struct rw w = {out, 0, 0};
+	int i;
 
-	for (i = 0; i < S_NSTEPS && rc == 0; i++) {
-		r = step_record(p, i);
-		rc = mcp_rec_format(out, r, err, errlen);
-		cJSON_Delete(r);
+	for (i = 0; i < S_NSTEPS; i++) {
+		w.n = 0;
+		step_record(&w, p, i);
 	}
-	if (rc == 0) {
-		r = result_record(p);
-		rc = mcp_rec_format(out, r, err, errlen);
-		cJSON_Delete(r);
-	}
+	w.n = 0;
+	result_record(&w, p);
 	scrub(out, p->token);
 	scrub(out, p->session);
 	scrub(out, p->post_url);
-	return rc;
+	if (w.bad) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	return 0;
 }
