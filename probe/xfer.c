@@ -202,28 +202,17 @@ on_ssl_ctx(CURL *h, void *ctx, void *arg)
 	return CURLE_OK;
 }
 
-/* Options every request of the probe shares. */
+/*
+ * A transfer handle with the options that never change for the probe:
+ * set once, not again for every request.
+ */
 static int
-setup(struct probe *p, struct xfer *x, const char *url)
+handle(struct probe *p, struct xfer *x)
 {
-	double left = p->deadline - mcp_mono();
-	long ms;
-
-	if (x->h == NULL && (x->h = curl_easy_init()) == NULL)
+	if ((x->h = curl_easy_init()) == NULL)
 		return -1;
-	xfer_reset(x);
-	x->p = p;
-	x->resp.max = p->o->max_body;
-	mcp_sse_init(&x->sse, p->o->max_body);
-	x->on_ev = on_event;
-	if (left > p->o->req_timeout)
-		left = p->o->req_timeout;
-	ms = left > 0.001 ? (long)(left * 1000) : 1;
-	curl_easy_setopt(x->h, CURLOPT_URL, url);
 	curl_easy_setopt(x->h, CURLOPT_PRIVATE, x);
 	curl_easy_setopt(x->h, CURLOPT_NOSIGNAL, 1L);
-	curl_easy_setopt(x->h, CURLOPT_TIMEOUT_MS, ms);
-	curl_easy_setopt(x->h, CURLOPT_CONNECTTIMEOUT_MS, ms);
 	curl_easy_setopt(x->h, CURLOPT_FOLLOWLOCATION, 0L);
 	curl_easy_setopt(x->h, CURLOPT_PROTOCOLS_STR, "http,https");
 	curl_easy_setopt(x->h, CURLOPT_USERAGENT, "mcp-probe/" MCP_VERSION);
@@ -241,6 +230,35 @@ setup(struct probe *p, struct xfer *x, const char *url)
 	curl_easy_setopt(x->h, CURLOPT_HEADERDATA, x);
 	curl_easy_setopt(x->h, CURLOPT_WRITEFUNCTION, on_body);
 	curl_easy_setopt(x->h, CURLOPT_WRITEDATA, x);
+	return 0;
+}
+
+/* Options of one request. */
+static int
+setup(struct probe *p, struct xfer *x, const char *url)
+{
+	double left = p->deadline - mcp_mono();
+	long ms;
+
+	if (x->h == NULL && handle(p, x) == -1)
+		return -1;
+	xfer_reset(x);
+	x->p = p;
+	x->resp.max = p->o->max_body;
+	mcp_sse_init(&x->sse, p->o->max_body);
+	x->on_ev = on_event;
+	if (left > p->o->req_timeout)
+		left = p->o->req_timeout;
+	ms = left > 0.001 ? (long)(left * 1000) : 1;
+	/* What a previous request on this handle may have set. */
+	curl_easy_setopt(x->h, CURLOPT_FRESH_CONNECT, 0L);
+	curl_easy_setopt(x->h, CURLOPT_CUSTOMREQUEST, NULL);
+	curl_easy_setopt(x->h, CURLOPT_NOBODY, 0L);
+	curl_easy_setopt(x->h, CURLOPT_POSTFIELDS, NULL);
+	curl_easy_setopt(x->h, CURLOPT_HTTPGET, 1L);
+	curl_easy_setopt(x->h, CURLOPT_URL, url);
+	curl_easy_setopt(x->h, CURLOPT_TIMEOUT_MS, ms);
+	curl_easy_setopt(x->h, CURLOPT_CONNECTTIMEOUT_MS, ms);
 	x->hdrs = curl_slist_append(x->hdrs, p->region_hdr);
 	if (p->auth_hdr != NULL)
 		x->hdrs = curl_slist_append(x->hdrs, p->auth_hdr);
@@ -542,8 +560,6 @@ xfer_time(struct xfer *x, CURLINFO what)
 void
 xfer_reset(struct xfer *x)
 {
-	if (x->h != NULL)
-		curl_easy_reset(x->h);
 	curl_slist_free_all(x->hdrs);
 	x->hdrs = NULL;
 	mcp_buf_free(&x->req);
