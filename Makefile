@@ -81,7 +81,7 @@ uninstall:
 
 lint:
 	mandoc -Tlint -Wwarning $(MANS)
-	shellcheck -S warning scripts/* tests/*.sh tests/*.t .ci/run
+	shellcheck -S warning scripts/* tests/*.sh tests/*.t tests/*/*.sh .ci/run
 	clang-format --dry-run -Werror $(wildcard lib/*.[ch] probe/*.[ch] aggregate/*.[ch] tests/unit/*.c)
 
 format:

@@ -14,7 +14,7 @@ else
 	ok 1 "mandoc is not installed (scripts/deps installs it)"
 fi
 
-mapfile -t scripts < <(ls scripts/* tests/*.sh tests/*.t tests/fixtures/*.sh .ci/run 2>/dev/null)
+mapfile -t scripts < <(ls scripts/* tests/*.sh tests/*.t tests/*/*.sh .ci/run 2>/dev/null)
 out=$(shellcheck -S warning "${scripts[@]}" 2>&1)
 is "$out" "" "shellcheck -S warning: ${#scripts[@]} scripts"
 

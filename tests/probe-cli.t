@@ -102,6 +102,11 @@ for s in $sessions "$FIXTURE_TOKEN" hunter2pass; do
 done
 is "$leaks" 0 "no token, session id or password in anything this script printed"
 
+# --- the region header: every request the probe made carried it ------------
+is "$(grep -c '^region - ' "$FIXTURE_LOG")" 0 "X-Probe-Region on every request (only the probe talked to the fixture here)"
+like "$(grep -c '^region t DELETE ' "$FIXTURE_LOG")" '^[1-9]' "X-Probe-Region on the closing DELETE"
+like "$(grep -c '^region t GET /\.well-known/' "$FIXTURE_LOG")" '^[1-9]' "X-Probe-Region on metadata fetches"
+
 # --- valgrind: no leak for a healthy probe (plain build) ---------------------------
 if ldd "$BIN/mcp-probe" 2>/dev/null | grep -q libasan; then
 	diag "valgrind skipped: $BIN is the ASan build (LeakSanitizer checks it instead)"
