@@ -53,7 +53,7 @@ struct agg_result {
 	double started;
 	enum agg_state state;
 	int failed_step;  /* -1 or an index into agg_steps */
-	const char *hash; /* borrowed, NULL when the probe read no tool list */
+	const char *hash; /* borrowed: the hash id (agg_hash_id), NULL for none */
 };
 
 /* What a verdict is decided from: one slug, one window. */
@@ -91,10 +91,29 @@ const char *agg_verdict_name(enum agg_verdict v);
 char agg_verdict_code(enum agg_verdict v);
 
 /*
- * Parse a stored result value "STARTED STATE STEP HASH MS" (STATE one of
- * h/a/b, "-" for a null step or hash).  Pointers into s, which is modified.
+ * A stored result (mcp-store(7)): "OFFSET hID", "OFFSET aID" (healthy or
+ * auth-walled, and the tool hash id when a tool list was read) or "OFFSET
+ * b STEP" (broken), OFFSET the start in milliseconds after the window W.
+ * The format of before, "STARTED STATE STEP HASH MS", lives as long as its
+ * key (25 h) and is read as well.
  */
-int agg_result_parse(char *s, const char *region, struct agg_result *r);
+#define AGG_HASH_ID 16 /* hex digits of a tool hash that a result keeps */
+
+/* The start as stored: milliseconds after W, in [0, 59999]. */
+long long agg_start_ms(double started, long long window);
+
+/*
+ * The id of a tool hash: the first 16 hex digits of "sha256:" and 64 of
+ * them, else "=" and the hash whole.  Two ids are equal when the hashes
+ * are, but for a collision of 64 bits.  -1 when buf is too short.
+ */
+int agg_hash_id(const char *hash, char *buf, size_t len);
+
+/*
+ * Parse a stored result of window W, either format, into r: the hash
+ * as its id.  Pointers into s, which is modified.
+ */
+int agg_result_parse(char *s, const char *region, long long window, struct agg_result *r);
 
 /* Key names: every per-slug key carries the slug in a {hash tag}. */
 #define AGG_KEY_SLUGS "mcp:slugs"

@@ -124,10 +124,9 @@ struct pending {
 	char region[MCP_SLUG_MAX + 1];
 	char started[32];
 	long long window;
-	char value[96 + 2 * HASH_MAX];
+	char value[32 + HASH_MAX];
 	char hash[HASH_MAX + 1];
-	char ms[32];         /* "" unless a passing result with a duration */
-	char bucket[16];     /* its latency bucket, "" when ms is */
+	char bucket[16];     /* the latency bucket of a passing result, or "" */
 	struct mcp_buf line; /* the record, for the spool */
 	int done;
 };
@@ -186,6 +185,30 @@ hash_ok(const char *h)
 	return n > 0;
 }
 
+/*
+ * The stored value, "OFFSET hID", "OFFSET aID" or "OFFSET b STEP"
+ * (mcp-store(7)): what the verdict reads, no more.  A broken result keeps
+ * its step and no hash, as only passing results are compared; the full
+ * hash goes to the hash key, where drift is seen.
+ */
+static const char *
+result_value(struct pending *p, double started, char code, const char *step)
+{
+	long long off = agg_start_ms(started, p->window);
+	char id[HASH_MAX + 2];
+	int k;
+
+	if (step != NULL)
+		k = snprintf(p->value, sizeof(p->value), "%lld %c %s", off, code, step);
+	else if (p->hash[0] == '\0')
+		k = snprintf(p->value, sizeof(p->value), "%lld %c", off, code);
+	else if (agg_hash_id(p->hash, id, sizeof(id)) == 0)
+		k = snprintf(p->value, sizeof(p->value), "%lld %c%s", off, code, id);
+	else
+		k = -1;
+	return k < 0 || (size_t)k >= sizeof(p->value) ? "bad \"tool_hash\"" : NULL;
+}
+
 /* Validate a result record into p (all but the line); a reason, or NULL. */
 static const char *
 check_result(const cJSON *rec, struct pending *p)
@@ -223,15 +246,10 @@ check_result(const cJSON *rec, struct pending *p)
 	mcp_json_number(started, p->started, sizeof(p->started));
 	p->window = agg_window(started);
 	snprintf(p->hash, sizeof(p->hash), "%s", cJSON_IsString(th) ? th->valuestring : "");
-	p->ms[0] = p->bucket[0] = '\0';
-	if (code != 'b' && cJSON_IsNumber(ms)) {
-		mcp_json_number(ms->valuedouble, p->ms, sizeof(p->ms));
+	p->bucket[0] = '\0';
+	if (code != 'b' && cJSON_IsNumber(ms))
 		snprintf(p->bucket, sizeof(p->bucket), "%d", agg_lat_bucket(ms->valuedouble));
-	}
-	snprintf(p->value, sizeof(p->value), "%s %c %s %s %s", p->started, code,
-	    code == 'b' ? fs->valuestring : "-", p->hash[0] ? p->hash : "-",
-	    p->ms[0] ? p->ms : "-");
-	return NULL;
+	return result_value(p, started, code, code == 'b' ? fs->valuestring : NULL);
 }
 
 static const char *

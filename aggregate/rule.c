@@ -86,37 +86,144 @@ agg_key(char *buf, size_t len, const char *slug, const char *what, long long n)
 	return k < 0 || (size_t)k >= len ? -1 : 0;
 }
 
-int
-agg_result_parse(char *s, const char *region, struct agg_result *r)
+long long
+agg_start_ms(double started, long long window)
 {
-	char *f[5], *save = NULL, *end;
-	int n;
+	double d = (started - (double)window) * 1000;
+	long long ms = llround(d);
 
-	for (n = 0; n < 5; n++)
-		if ((f[n] = strtok_r(n ? NULL : s, " ", &save)) == NULL)
-			return -1;
-	r->region = region;
-	r->started = strtod(f[0], &end);
-	if (*end != '\0' || strlen(f[1]) != 1)
-		return -1;
-	switch (f[1][0]) {
+	/*
+	 * Rounding never carries a start up to a whole second: every bound a
+	 * verdict compares a start with is a whole second, so the start stays
+	 * on the side of each bound where the record put it.
+	 */
+	if (ms > d && ms % 1000 == 0)
+		ms--;
+	if (ms < 0)
+		return 0;
+	return ms >= AGG_WINDOW * 1000 ? AGG_WINDOW * 1000 - 1 : ms;
+}
+
+/* "sha256:" and 64 lowercase hex digits, as mcp-probe writes them. */
+static int
+hash_is_sha256(const char *h)
+{
+	size_t n;
+
+	if (strncmp(h, "sha256:", 7) != 0)
+		return 0;
+	for (n = 0; h[7 + n] != '\0'; n++)
+		if (!((h[7 + n] >= '0' && h[7 + n] <= '9') || (h[7 + n] >= 'a' && h[7 + n] <= 'f')))
+			return 0;
+	return n == 64;
+}
+
+int
+agg_hash_id(const char *hash, char *buf, size_t len)
+{
+	int k;
+
+	if (hash_is_sha256(hash))
+		k = snprintf(buf, len, "%.*s", AGG_HASH_ID, hash + 7);
+	else
+		k = snprintf(buf, len, "=%s", hash);
+	return k < 0 || (size_t)k >= len ? -1 : 0;
+}
+
+/* The state letter, at the head of f; the rest of f follows it. */
+static int
+state_of(const char *f, struct agg_result *r)
+{
+	switch (f[0]) {
 	case 'h':
 		r->state = AGG_HEALTHY;
-		break;
+		return 0;
 	case 'a':
 		r->state = AGG_AUTH_WALLED;
-		break;
+		return 0;
 	case 'b':
 		r->state = AGG_BROKEN;
-		break;
-	default:
-		return -1;
+		return 0;
 	}
+	return -1;
+}
+
+/*
+ * The format of before: "STARTED STATE STEP HASH MS".  The hash is reduced
+ * in place to the id a result is stored with now, so that the two formats
+ * compare equal for one tool list during the upgrade.
+ */
+static int
+parse_old(char **f, const char *region, struct agg_result *r)
+{
+	char *end;
+
+	r->region = region;
+	r->started = strtod(f[0], &end);
+	if (*end != '\0' || end == f[0] || f[1][1] != '\0' || state_of(f[1], r) == -1)
+		return -1;
 	r->failed_step = strcmp(f[2], "-") == 0 ? -1 : mcp_step_index(f[2]);
 	if (r->state == AGG_BROKEN && r->failed_step < 0)
 		return -1;
-	r->hash = strcmp(f[3], "-") == 0 ? NULL : f[3];
+	r->hash = NULL;
+	if (strcmp(f[3], "-") == 0 || r->state == AGG_BROKEN)
+		return 0;
+	if (hash_is_sha256(f[3])) {
+		f[3][7 + AGG_HASH_ID] = '\0';
+		r->hash = f[3] + 7;
+	} else {
+		/* The separator before the hash; the step is read already. */
+		f[3][-1] = '=';
+		r->hash = f[3] - 1;
+	}
 	return 0;
+}
+
+/*
+ * The format of now: "OFFSET hID" or "OFFSET aID" (the id right after the
+ * state letter, none for no hash), or "OFFSET b STEP".
+ */
+static int
+parse_new(char **f, int n, const char *region, long long window, struct agg_result *r)
+{
+	char *end;
+	long ms;
+
+	r->region = region;
+	ms = strtol(f[0], &end, 10);
+	if (*end != '\0' || end == f[0] || ms < 0 || ms >= AGG_WINDOW * 1000 ||
+	    state_of(f[1], r) == -1)
+		return -1;
+	r->started = (double)window + (double)ms / 1000;
+	r->failed_step = -1;
+	r->hash = NULL;
+	if (r->state == AGG_BROKEN) {
+		if (n != 3 || f[1][1] != '\0')
+			return -1;
+		r->failed_step = mcp_step_index(f[2]);
+		return r->failed_step < 0 ? -1 : 0;
+	}
+	if (n != 2)
+		return -1;
+	if (f[1][1] != '\0')
+		r->hash = f[1] + 1;
+	return 0;
+}
+
+int
+agg_result_parse(char *s, const char *region, long long window, struct agg_result *r)
+{
+	char *f[6], *save = NULL;
+	int n;
+
+	for (n = 0; n < 6; n++)
+		if ((f[n] = strtok_r(n ? NULL : s, " ", &save)) == NULL)
+			break;
+	if (n == 5)
+		return parse_old(f, region, r);
+	if (n == 2 || n == 3)
+		return parse_new(f, n, region, window, r);
+	return -1;
 }
 
 static int

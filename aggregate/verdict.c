@@ -154,8 +154,9 @@ collect(struct vctx *v, redisReply **r, size_t n, char *err, size_t errlen)
 	return 0;
 }
 
+/* The results of the NWIN windows up to W, replies in that order. */
 static int
-results_of(struct slugwork *w, struct agg_result **res, size_t *nres)
+results_of(struct slugwork *w, long long window, struct agg_result **res, size_t *nres)
 {
 	size_t i, j, n = 0;
 
@@ -167,10 +168,11 @@ results_of(struct slugwork *w, struct agg_result **res, size_t *nres)
 	*nres = 0;
 	for (i = 0; i < NWIN; i++) {
 		redisReply *h = w->r[i];
+		long long win = window - (long long)(NWIN - 1 - i) * AGG_WINDOW;
 
 		for (j = 0; h->type == REDIS_REPLY_ARRAY && j + 1 < h->elements; j += 2)
-			if (agg_result_parse(
-			        h->element[j + 1]->str, h->element[j]->str, &(*res)[*nres]) == 0)
+			if (agg_result_parse(h->element[j + 1]->str, h->element[j]->str, win,
+			        &(*res)[*nres]) == 0)
 				(*nres)++;
 	}
 	return 0;
@@ -311,7 +313,8 @@ decide(struct vctx *v, struct slugwork *w, char *err, size_t errlen)
 			snprintf(err, errlen, "%s: %s", w->slug, w->r[i]->str);
 			return -1;
 		}
-	if (results_of(w, &res, &in.nres) == -1 || seen_of(v, w->r[NWIN], &seen, &in.nseen) == -1)
+	if (results_of(w, v->window, &res, &in.nres) == -1 ||
+	    seen_of(v, w->r[NWIN], &seen, &in.nseen) == -1)
 		goto out;
 	in.res = res;
 	in.seen = seen;

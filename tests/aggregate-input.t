@@ -44,7 +44,7 @@ gen -s s-dup -r us-east-1 -o 50 -f tls -m 7 | mcp-aggregate push -v 2>"$TMP/err"
 is "$?" 0 "a late duplicate is no error"
 is "$(cat "$TMP/err")" "mcp-aggregate: push: 0 results stored, 1 duplicates ignored, 8 step records skipped, 0 bad lines, 0 spooled, 0 replayed from the spool" \
     "the duplicate is counted (-v)"
-is "$(rcli hget "mcp:{s-dup}:res:$T0" us-east-1)" "$((T0 + 5)) h - $HA 100" "the first result stands"
+is "$(rcli hget "mcp:{s-dup}:res:$T0" us-east-1)" "5000 h${HA:7:16}" "the first result stands"
 is "$(MCP_NOW=$((T0 + 95)) mcp-aggregate verdict s-dup | grep -o '"verdict":"[a-z]*"')" \
     '"verdict":"green"' "the verdict is the first writer's"
 printf '%s\n' "$(gen -s s-dup2 -r us-east-1 -o 40 -f tls)" "$(gen -s s-dup2 -r us-east-1 -o 1)" |

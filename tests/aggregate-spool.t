@@ -9,16 +9,8 @@ source "$TOP/tests/aggregate-lib.sh"
 AOF=$TMP/aof
 mkdir -p "$AOF"
 start_aof() {
-	redis-server --port 0 --unixsocket "$AOF/redis.sock" --unixsocketperm 700 \
-	    --save '' --appendonly yes --appendfsync always --dir "$AOF" --daemonize no \
-	    --logfile "$AOF/redis.log" &
-	AOF_PID=$!
-	bg_pid "$AOF_PID"
-	local n=100
-	while ! redis-cli -s "$AOF/redis.sock" ping >/dev/null 2>&1 && [ "$n" -gt 0 ]; do
-		sleep 0.05
-		n=$((n - 1))
-	done
+	redis_in "$AOF" --appendonly yes --appendfsync always
+	AOF_PID=$REDIS_PID
 }
 
 # Two slugs over 10 windows; a red period in windows 4-6 (the outage).

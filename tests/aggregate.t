@@ -239,6 +239,61 @@ is "$(redis-cli -s "$REDIS_SOCK" hget "mcp:{s-red2}:hist:$(($(w 5) / 86400))" "$
 like "$(redis-cli -s "$REDIS_SOCK" get "mcp:{s-red2}:verdict")" "\"window\":$(w 54)," \
     "back-fill leaves a newer current verdict alone"
 
+# A store upgraded mid-day: windows 0-4 hold results in the value format
+# of before, "STARTED STATE STEP HASH MS" with the full hash, written here
+# as the earlier push wrote them (with the seen and hash keys it kept);
+# windows 5 on are pushed now, in the slim format.  Verdicts read both.
+# old_res SLUG K REGION STATE STEP HASH: a result of window K, old format.
+old_res() {
+	local t key
+	key="mcp:{$1}:res:$(w "$2")" t=$(($(w "$2") + 2)).5
+	{
+		echo "HSET $key $3 '$t $4 $5 $6 100'"
+		echo "EXPIRE $key 90000"
+		echo "ZADD mcp:{$1}:seen GT $t $3"
+		echo "EXPIRE mcp:{$1}:seen 90000"
+		[ "$6" = - ] || echo "HSET mcp:{$1}:hash $3 '$t $6'"
+		echo "EXPIRE mcp:{$1}:hash 2678400"
+	} | redis-cli -s "$REDIS_SOCK" >/dev/null
+}
+for k in 0 1 2 3 4; do
+	for r in $ALL; do
+		old_res s-up-hash "$k" "$r" h - "$HA"
+		old_res s-up-div "$k" "$r" h - "$HA"
+		if [ "$k" = 4 ] && [ "$r" = us-east-1 ]; then
+			old_res s-up-red "$k" "$r" b tools_list -
+		else
+			old_res s-up-red "$k" "$r" h - "$HA"
+		fi
+	done
+done
+{
+	gen -s s-up-red -r "$FOUR_NO_EU" -n 2 -t "$(w 5)"
+	gen -s s-up-red -r eu-west-2 -t "$(w 5)" -o 10 -f tools_list
+	gen -s s-up-hash -r "$FOUR_NO_EU" -n 2 -t "$(w 5)" -h "$HA"
+	gen -s s-up-div -r "$FOUR_NO_EU" -n 2 -t "$(w 5)" -h "$HB"
+} | mcp-aggregate push
+is "$?" 0 "push into a store that holds old-format results"
+is "$(redis-cli -s "$REDIS_SOCK" hget "mcp:{s-up-div}:res:$(w 5)" us-east-1) $(redis-cli -s \
+    "$REDIS_SOCK" hget "mcp:{s-up-red}:res:$(w 5)" eu-west-2)" "2500 h${HB:7:16} 10000 b tools_list" \
+    "push writes the slim format: start offset in ms, state, hash id or step"
+run_windows 3 6 s-up-red s-up-hash s-up-div
+is "$(got s-up-red 3)" "$(want s-up-red 3 green ok - "" "$ALL" "" 0 '[]' $P100 100)" \
+    "old-format results alone: green"
+is "$(got s-up-red 4)" "$(want s-up-red 4 amber regional tools_list us-east-1 "$ALL" "" 0 '[]' \
+    $P100 100)" "an old-format failure: amber"
+is "$(got s-up-red 5)" "$(want s-up-red 5 red alert tools_list "eu-west-2 us-east-1" "$ALL" "" 0 \
+    '[]' $P100 66.67)" "an old-format and a new-format failure of one step: red alert"
+is "$(verdicts s-up-hash 3 6)" "g g g g" \
+    "one tool list in the old format (full hash) and the new (hash id): no divergence"
+is "$(got s-up-hash 5)" "$(want s-up-hash 5 green ok - "" "$ALL" "" 0 '[]' $P100 100)" \
+    "the region still on its old-format result reports"
+is "$(got s-up-div 5)" "$(want s-up-div 5 amber divergence - "" "$ALL" "" 1 \
+    "[$(drift ap-southeast-1 "$HA" "$HB"),$(drift sa-east-1 "$HA" "$HB"),$(drift us-east-1 "$HA" "$HB"),$(drift us-west-2 "$HA" "$HB")]" \
+    $P100 100)" "an old-format hash against a new one: divergence, drift with full hashes"
+is "$(redis-cli -s "$REDIS_SOCK" hget "mcp:{s-up-div}:res:$(w 4)" eu-west-2)" \
+    "$(($(w 4) + 2)).5 h - $HA 100" "old-format results are read, never rewritten"
+
 # Everything expires on its own.
 redis-cli -s "$REDIS_SOCK" --scan >"$TMP/keys"
 n=$(sed 's/^/TTL /' "$TMP/keys" | redis-cli -s "$REDIS_SOCK" | awk '$1 <= 0' | wc -l | tr -d ' ')

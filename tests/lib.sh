@@ -118,20 +118,27 @@ wait_http() {
 	return 1
 }
 
-# start_redis: a private redis-server on a unix socket in $TMP.
-# Sets REDIS_SOCK and exports MCP_REDIS.
-start_redis() {
-	REDIS_SOCK=$TMP/redis.sock
-	redis-server --port 0 --unixsocket "$REDIS_SOCK" --unixsocketperm 700 \
-	    --save '' --appendonly no --dir "$TMP" --daemonize no \
-	    --logfile "$TMP/redis.log" &
+# redis_in DIR [REDIS-SERVER OPTIONS...]: a private redis-server on the
+# unix socket DIR/redis.sock, no persistence unless the options ask for it.
+# Sets REDIS_PID.
+redis_in() {
+	local dir=$1 n=100
+	shift
+	redis-server --port 0 --unixsocket "$dir/redis.sock" --unixsocketperm 700 \
+	    --save '' --appendonly no --dir "$dir" --daemonize no \
+	    --logfile "$dir/redis.log" "$@" &
 	REDIS_PID=$!
 	bg_pid "$REDIS_PID"
-	local n=100
-	while ! redis-cli -s "$REDIS_SOCK" ping >/dev/null 2>&1 && [ "$n" -gt 0 ]; do
+	while ! redis-cli -s "$dir/redis.sock" ping >/dev/null 2>&1 && [ "$n" -gt 0 ]; do
 		sleep 0.05
 		n=$((n - 1))
 	done
+}
+
+# start_redis: redis_in $TMP.  Sets REDIS_SOCK and exports MCP_REDIS.
+start_redis() {
+	REDIS_SOCK=$TMP/redis.sock
+	redis_in "$TMP"
 	export MCP_REDIS="unix://$REDIS_SOCK"
 }
 

@@ -210,19 +210,77 @@ static void
 test_parse(void)
 {
 	char ok1[] = "1795536000.5 b tools_list - 12.5", ok2[] = "1795536000 h - sha256:ab 100";
-	char bad1[] = "1795536000 b - - -", bad2[] = "x h - - -", bad3[] = "1 h -";
+	char ok3[] = "1795536002.5 h - sha256:"
+	             "3c5e0123456789abcdef0123456789abcdef0123456789abcdef0123456789ab 100";
+	char ok4[] = "1795536002.5 b call sha256:"
+	             "3c5e0123456789abcdef0123456789abcdef0123456789abcdef0123456789ab 100";
+	char bad1[] = "1795536000 b - - -", bad2[] = "x h - - -", bad3[] = "1 h - -";
+	char new1[] = "2500 b tools_list", new2[] = "59999 h3c5e0123456789ab", new3[] = "0 a";
+	char new4[] = "12 h=md5:x", nbad1[] = "60000 h", nbad2[] = "-1 h", nbad3[] = "5 b";
+	char nbad4[] = "5 b ping", nbad5[] = "5 x", nbad6[] = "5", nbad7[] = "5 h ab";
+	char nbad8[] = "5 btools_list", nbad9[] = "5 h - x";
 	struct agg_result r;
 
-	ok(agg_result_parse(ok1, "eu", &r) == 0 && r.started == 1795536000.5 &&
+	ok(agg_result_parse(ok1, "eu", W, &r) == 0 && r.started == 1795536000.5 &&
 	        r.state == AGG_BROKEN && r.failed_step == TL && r.hash == NULL &&
 	        strcmp(r.region, "eu") == 0,
-	    "stored value: broken at tools_list");
-	ok(agg_result_parse(ok2, "eu", &r) == 0 && r.state == AGG_HEALTHY && r.failed_step == -1 &&
-	        strcmp(r.hash, "sha256:ab") == 0,
-	    "stored value: healthy with a hash");
-	ok(agg_result_parse(bad1, "eu", &r) == -1, "broken without a step is refused");
-	ok(agg_result_parse(bad2, "eu", &r) == -1, "a bad start time is refused");
-	ok(agg_result_parse(bad3, "eu", &r) == -1, "a short value is refused");
+	    "old value: broken at tools_list");
+	ok(agg_result_parse(ok2, "eu", W, &r) == 0 && r.state == AGG_HEALTHY &&
+	        r.failed_step == -1 && strcmp(r.hash, "=sha256:ab") == 0,
+	    "old value: an odd hash is its own id");
+	ok(agg_result_parse(ok3, "eu", W, &r) == 0 && r.started == 1795536002.5 &&
+	        r.state == AGG_HEALTHY && strcmp(r.hash, "3c5e0123456789ab") == 0,
+	    "old value: a sha256 hash is read as its id");
+	ok(agg_result_parse(ok4, "eu", W, &r) == 0 && r.state == AGG_BROKEN && r.failed_step == 7 &&
+	        r.hash == NULL,
+	    "old value: a broken result's hash is not compared");
+	ok(agg_result_parse(bad1, "eu", W, &r) == -1, "broken without a step is refused");
+	ok(agg_result_parse(bad2, "eu", W, &r) == -1, "a bad start time is refused");
+	ok(agg_result_parse(bad3, "eu", W, &r) == -1, "a value of four fields is refused");
+	ok(agg_result_parse(new1, "eu", W, &r) == 0 && r.started == W + 2.5 &&
+	        r.state == AGG_BROKEN && r.failed_step == TL && r.hash == NULL,
+	    "new value: broken at tools_list, the start after W");
+	ok(agg_result_parse(new2, "eu", W - 60, &r) == 0 && r.started < W &&
+	        r.started == W - 60 + 59.999 && r.state == AGG_HEALTHY && r.failed_step == -1 &&
+	        strcmp(r.hash, "3c5e0123456789ab") == 0,
+	    "new value: healthy with a hash id, still in its window");
+	ok(agg_result_parse(new3, "eu", W, &r) == 0 && r.started == W &&
+	        r.state == AGG_AUTH_WALLED && r.hash == NULL,
+	    "new value: auth-walled, no hash");
+	ok(agg_result_parse(new4, "eu", W, &r) == 0 && strcmp(r.hash, "=md5:x") == 0,
+	    "new value: an odd hash whole");
+	ok(agg_result_parse(nbad1, "eu", W, &r) == -1 && agg_result_parse(nbad2, "eu", W, &r) == -1,
+	    "new value: a start outside the window is refused");
+	ok(agg_result_parse(nbad3, "eu", W, &r) == -1 && agg_result_parse(nbad4, "eu", W, &r) == -1,
+	    "new value: broken without a step of the contract is refused");
+	ok(agg_result_parse(nbad5, "eu", W, &r) == -1 &&
+	        agg_result_parse(nbad6, "eu", W, &r) == -1 &&
+	        agg_result_parse(nbad7, "eu", W, &r) == -1 &&
+	        agg_result_parse(nbad8, "eu", W, &r) == -1 &&
+	        agg_result_parse(nbad9, "eu", W, &r) == -1,
+	    "new value: a bad state or field count is refused");
+}
+
+static void
+test_store_form(void)
+{
+	char id[80];
+	const char *full =
+	    "sha256:3c5e0123456789abcdef0123456789abcdef0123456789abcdef0123456789ab";
+
+	ok(agg_start_ms(W + 2.5, W) == 2500 && agg_start_ms(1795536000.123, W) == 123 &&
+	        agg_start_ms(W, W) == 0,
+	    "the start in milliseconds after W, rounded");
+	ok(agg_start_ms(W + 59.9996, W) == 59999 && agg_start_ms(W + 2.9996, W) == 2999 &&
+	        agg_start_ms(W + 2.9994, W) == 2999,
+	    "rounding never carries a start up to a whole second");
+	ok(agg_hash_id(full, id, sizeof(id)) == 0 && strcmp(id, "3c5e0123456789ab") == 0,
+	    "a sha256 hash: 16 hex digits");
+	ok(agg_hash_id("sha256:ab", id, sizeof(id)) == 0 && strcmp(id, "=sha256:ab") == 0 &&
+	        agg_hash_id("3c5e0123456789ab", id, sizeof(id)) == 0 &&
+	        strcmp(id, "=3c5e0123456789ab") == 0,
+	    "any other hash: whole, marked, never equal to an id");
+	ok(agg_hash_id(full, id, 16) == -1, "truncation is an error");
 }
 
 static void
@@ -309,6 +367,7 @@ main(void)
 	test_windows();
 	test_rules();
 	test_parse();
+	test_store_form();
 	test_keys();
 	test_latency();
 	return done_testing();
