@@ -1,0 +1,74 @@
+#!/usr/bin/env bash
+# fleet.t - one mcp-probe run over a fleet mixing every failure mode, all at once
+# Each target gets its nine records, together; every mode gets its own
+# verdict; and dead or slow targets do not hold back the others' records.
+# shellcheck source=tests/lib.sh
+. "$(dirname "$0")/lib.sh"
+
+start_fixture || skip_all "fixture server did not start"
+start_modern || skip_all "modern fixture did not start"
+printf '%s\n' "$FIXTURE_TOKEN" >"$TMP/token"
+chmod 600 "$TMP/token"
+
+# mode url-path want-state want-code
+cat >"$TMP/modes" <<EOT
+open /open/mcp healthy -
+paginate /paginate/mcp healthy -
+chatty /chatty/mcp healthy -
+asks /asks/mcp healthy -
+sse /sse/sse healthy -
+walled /auth/mcp auth-walled -
+nochallenge /auth-nochallenge/mcp broken auth_challenge_invalid
+lost /session-lost/mcp broken session_lost
+down /status500/mcp broken http_5xx
+busy /status429/mcp broken http_429
+empty /empty/mcp broken tools_empty
+garbage /badjson/mcp broken tools_malformed
+big /big/mcp broken body_too_large
+hang /hang/mcp broken timeout
+drip /drip/mcp broken timeout
+mute /sse-mute/sse broken timeout
+EOT
+: >"$TMP/targets"
+for rep in 1 2 3 4 5; do
+	while read -r mode path _; do
+		echo "$mode-$rep $FIX$path timeout=3" >>"$TMP/targets"
+	done <"$TMP/modes"
+	echo "creds-$rep $FIX/auth/mcp token_file=$TMP/token call=echo call_args={\"message\":\"x\"}" >>"$TMP/targets"
+	echo "modern-$rep $MODERN/dual/mcp" >>"$TMP/targets"
+	echo "tls-$rep $FIX_TLS/open/mcp" >>"$TMP/targets"
+	echo "expired-$rep $FIX_EXPIRED/open/mcp" >>"$TMP/targets"
+	echo "refused-$rep http://127.0.0.1:1/mcp" >>"$TMP/targets"
+done
+n=$(wc -l <"$TMP/targets")
+
+mcp-probe -r test -j 200 --cacert "$TMP/certs/ca.pem" -f "$TMP/targets" >"$TMP/out" 2>"$TMP/err"
+is "$?" 1 "exit 1: some targets are broken"
+is "$(cat "$TMP/err")" "" "nothing on stderr"
+is "$(wc -l <"$TMP/out")" $((n * 9)) "nine records for each of $n targets"
+is "$(jq -r .probe_id "$TMP/out" | uniq | wc -l)" "$n" "each target's records are written together"
+
+states() { jq -r 'select(.type == "result") | "\(.slug) \(.state) \(.error.code // "-")"' "$TMP/out"; }
+bad=0
+while read -r mode _ state code; do
+	got=$(states | awk -v m="$mode" '$1 ~ "^" m "-[0-9]+$" { print $2, $3 }' | sort -u)
+	[ "$got" = "$state $code" ] || {
+		bad=$((bad + 1))
+		diag "$mode: got '$got', want '$state $code'"
+	}
+done <"$TMP/modes"
+is "$bad" 0 "every mode's five targets get its own state and error code"
+is "$(states | awk '$1 ~ /^(creds|modern|tls)-/ { print $2 }' | sort -u)" healthy \
+    "credentialed call, modern and TLS targets are healthy among them"
+is "$(states | awk '$1 ~ /^expired-/ { print $3 }' | sort -u) $(states | awk '$1 ~ /^refused-/ { print $3 }' | sort -u)" \
+    "tls_cert_expired connect_refused" "expired certificates and refused connections are classified"
+
+# Every target starts at once (-j 200): the fast ones' records come first.
+last_fast=$(jq -r 'select(.type == "result") | .error.code // "ok"' "$TMP/out" | grep -vn '^timeout$' | tail -n 1 | cut -d: -f1)
+first_slow=$(jq -r 'select(.type == "result") | .error.code // "ok"' "$TMP/out" | grep -n '^timeout$' | head -n 1 | cut -d: -f1)
+ok "$([ "$last_fast" -lt "$first_slow" ]; echo $?)" \
+    "no record of a fast target waits for a slow one (last fast #$last_fast, first timeout #$first_slow)"
+is "$(jq -r 'select(.type == "result" and .error.code == "timeout") | .ms <= 3500' "$TMP/out" | sort -u)" true \
+    "every timeout within its own 3 s deadline"
+
+done_testing
