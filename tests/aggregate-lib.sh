@@ -83,3 +83,16 @@ lat() {
 p95() {
 	MCP_NOW=$(($(w "$2") + 95)) mcp-aggregate verdict "$1" | sed -n 's/.*"p95_ms":\([0-9a-z]*\).*/\1/p'
 }
+
+# same_verdicts FIRST LAST: windows FIRST..LAST decided now ($TMP/v.N) are
+# the reference run's ($TMP/ref.N); 0 when they all are, a diff otherwise.
+same_verdicts() {
+	local i same=0
+	for i in $(seq "$1" "$2"); do
+		cmp -s "$TMP/ref.$i" "$TMP/v.$i" || {
+			same=1
+			diff -u "$TMP/ref.$i" "$TMP/v.$i" | sed 's/^/# /'
+		}
+	done
+	return "$same"
+}

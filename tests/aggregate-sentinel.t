@@ -107,11 +107,8 @@ like "$(cat "$TMP/push.err")" "push: 50 results stored, 0 duplicates ignored, 40
 is "$(role_of "$PR")" master "Sentinel promoted the replica"
 
 run_windows 0 9
-same=0
-for i in $(seq 0 9); do
-	cmp -s "$TMP/ref.$i" "$TMP/v.$i" || { same=1; diff -u "$TMP/ref.$i" "$TMP/v.$i" | sed 's/^/# /'; }
-done
-is "$same" 0 "verdicts continue: the same as without the failover"
+same_verdicts 0 9
+is "$?" 0 "verdicts continue: the same as without the failover"
 is "$(verdicts s-ha 0 9)" "g g g g g r r r g g" "including the red period pushed after the failover"
 is "$(redis-cli -p "$PR" get "mcp:{s-ha}:verdict" | grep -o '"window":[0-9]*')" "\"window\":$(w 9)" \
     "the current verdict is on the new master"

@@ -69,11 +69,8 @@ is "$(redis-cli -s "$AOF/redis.sock" hget "mcp:{s-one}:res:$(w 4)" us-east-1 | c
     "the spooled result stands over the later duplicate"
 
 run_windows 0 9
-same=0
-for i in $(seq 0 9); do
-	cmp -s "$TMP/ref.$i" "$TMP/v.$i" || { same=1; diff -u "$TMP/ref.$i" "$TMP/v.$i" | sed 's/^/# /'; }
-done
-is "$same" 0 "verdicts identical to the run without the outage"
+same_verdicts 0 9
+is "$?" 0 "verdicts identical to the run without the outage"
 is "$(verdicts s-one 0 9)" "g g g g r r r r r g" "and they saw the red period"
 
 done_testing

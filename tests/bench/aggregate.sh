@@ -64,12 +64,18 @@ push_rate=$(calc "\"%.0f\", $nres / $push_s")
 printf 'push (probe output): %d results (%d lines) in %s s: %s results/s, %s lines/s\n' \
     "$nres" "$lines" "$push_s" "$push_rate" "$(calc "\"%.0f\", $lines / $push_s")"
 
-runs=()
-for _ in 1 2 3; do
-	t=$(now)
-	MCP_NOW=$((last + 95)) "$agg" verdict >"$TMP/verdicts"
-	runs+=("$(secs "$t")")
-done
+# time_verdicts: three verdict passes as of the last window; sets runs.
+time_verdicts() {
+	local t
+	runs=()
+	for _ in 1 2 3; do
+		t=$(now)
+		MCP_NOW=$((last + 95)) "$agg" verdict >"$TMP/verdicts"
+		runs+=("$(secs "$t")")
+	done
+}
+
+time_verdicts
 verdict_s=$(printf '%s\n' "${runs[@]}" | sort -n | sed -n 2p)
 printf 'verdict: one pass over %d slugs x 5 regions (%d windows stored): %s s (median of %s)\n' \
     "$(wc -l <"$TMP/verdicts")" "$WINDOWS" "$verdict_s" "${runs[*]}"
@@ -84,12 +90,7 @@ redis-cli -s "$SOCK" eval "for s = 1, $SLUGS do
 	redis.call('HSET', k .. 'sum', unpack(f))
 	redis.call('ZADD', k .. 'idx', unpack(z))
 end" 0 >/dev/null
-runs=()
-for _ in 1 2 3; do
-	t=$(now)
-	MCP_NOW=$((last + 95)) "$agg" verdict >"$TMP/verdicts"
-	runs+=("$(secs "$t")")
-done
+time_verdicts
 printf 'verdict: the same with a full day of latencies (100 buckets per slug): %s s (median of %s)\n' \
     "$(printf '%s\n' "${runs[@]}" | sort -n | sed -n 2p)" "${runs[*]}"
 
