@@ -30,8 +30,9 @@ LDLIBS = $(PKG_LIBS) -lm
 
 LIB_SRC = $(wildcard lib/*.c)
 LIB_OBJ = $(LIB_SRC:%.c=$(B)/%.o)
-TOOLS = mcp-probe mcp-aggregate
-BINS = $(B)/mcp-probe $(if $(wildcard aggregate/*.c),$(B)/mcp-aggregate)
+TOOLS = mcp-probe mcp-aggregate mcp-alert
+BINS = $(B)/mcp-probe $(if $(wildcard aggregate/*.c),$(B)/mcp-aggregate) \
+       $(if $(wildcard alertd/*.c),$(B)/mcp-alert)
 UNIT_SRC = $(wildcard tests/unit/test_*.c)
 UNITS = $(UNIT_SRC:tests/unit/%.c=$(B)/%)
 MANS = $(wildcard man/*.[1-8])
@@ -50,6 +51,9 @@ $(B)/mcp-probe: $(patsubst %.c,$(B)/%.o,$(wildcard probe/*.c)) $(B)/libmcp.a
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LDLIBS)
 
 $(B)/mcp-aggregate: $(patsubst %.c,$(B)/%.o,$(wildcard aggregate/*.c)) $(B)/libmcp.a
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LDLIBS)
+
+$(B)/mcp-alert: $(patsubst %.c,$(B)/%.o,$(wildcard alertd/*.c)) $(B)/libmcp.a
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LDLIBS)
 
 $(B)/test_%: $(B)/tests/unit/test_%.o $(B)/libmcp.a
@@ -82,10 +86,10 @@ uninstall:
 lint:
 	mandoc -Tlint -Wwarning $(MANS)
 	shellcheck -S warning scripts/* tests/*.sh tests/*.t tests/*/*.sh .ci/run
-	clang-format --dry-run -Werror $(wildcard lib/*.[ch] probe/*.[ch] aggregate/*.[ch] tests/unit/*.c)
+	clang-format --dry-run -Werror $(wildcard lib/*.[ch] probe/*.[ch] aggregate/*.[ch] alertd/*.[ch] tests/unit/*.c)
 
 format:
-	clang-format -i $(wildcard lib/*.[ch] probe/*.[ch] aggregate/*.[ch] tests/unit/*.c)
+	clang-format -i $(wildcard lib/*.[ch] probe/*.[ch] aggregate/*.[ch] alertd/*.[ch] tests/unit/*.c)
 
 clean:
 	rm -rf build build-san

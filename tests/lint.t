@@ -18,12 +18,12 @@ mapfile -t scripts < <(ls scripts/* tests/*.sh tests/*.t tests/*/*.sh .ci/run 2>
 out=$(shellcheck -S warning "${scripts[@]}" 2>&1)
 is "$out" "" "shellcheck -S warning: ${#scripts[@]} scripts"
 
-mapfile -t csrc < <(ls lib/*.[ch] probe/*.[ch] aggregate/*.[ch] tests/unit/*.c 2>/dev/null)
+mapfile -t csrc < <(ls lib/*.[ch] probe/*.[ch] aggregate/*.[ch] alertd/*.[ch] tests/unit/*.c 2>/dev/null)
 out=$(clang-format --dry-run -Werror "${csrc[@]}" 2>&1 | grep -c 'error:')
 is "$out" 0 "clang-format: ${#csrc[@]} C files formatted"
 
 # Each tool's usage() is its SYNOPSIS: compare the words.
-for tool in mcp-probe mcp-aggregate; do
+for tool in mcp-probe mcp-aggregate mcp-alert; do
 	[ -e "man/$tool.1" ] && [ -x "$BIN/$tool" ] || continue
 	u=$("$BIN/$tool" 2>&1 | sed 's/^usage: //' | tr -s ' \n' '  ')
 	s=$(MANWIDTH=200 mandoc -Tascii -O width=200 "man/$tool.1" | col -b |
