@@ -149,7 +149,8 @@ sse_post_done(struct xfer *x, CURLcode rc)
 	p->waiting = 1;
 	left = p->deadline - mcp_mono();
 	p->wait_until = mcp_mono() + (left < p->o->req_timeout ? left : p->o->req_timeout);
-	sse_timers(p, mcp_mono());
+	/* The run loop must learn the new wait: it times only what it was told. */
+	runner_poke(p->r, p);
 }
 
 /* Act on what the stream brought; time out a late answer. */

@@ -71,4 +71,5 @@ ok "$([ "$last_fast" -lt "$first_slow" ]; echo $?)" \
 is "$(jq -r 'select(.type == "result" and .error.code == "timeout") | .ms <= 3500' "$TMP/out" | sort -u)" true \
     "every timeout within its own 3 s deadline"
 
+diag "slowest timeout: $(jq -r 'select(.type == "result" and .error.code == "timeout") | .ms' "$TMP/out" | sort -g | tail -n 1) ms"
 done_testing
