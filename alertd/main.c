@@ -1,0 +1,123 @@
+/*
+ * mcp-alert - verdict records to alert records people can live with:
+ * confirmation, severity, dedup, reminders, maintenance.
+ */
+#include <err.h>
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "alert.h"
+#include "rec.h"
+
+static void
+usage(void)
+{
+	const char *p = program_invocation_short_name;
+
+	fprintf(stderr,
+	    "usage: %s [-c CONFIG] [-R URL]\n"
+	    "       %s [-c CONFIG] [-R URL] ack DEDUP_KEY\n"
+	    "       %s [-c CONFIG] [-R URL] maint add SLUG [--start TIME] --end TIME | --for "
+	    "DURATION --reason TEXT\n"
+	    "       %s [-c CONFIG] [-R URL] maint list\n"
+	    "       %s [-c CONFIG] [-R URL] maint end SLUG\n"
+	    "       %s [-c CONFIG] [-R URL] test SLUG\n",
+	    p, p, p, p, p, p);
+	exit(MCP_EXIT_USAGE);
+}
+
+/* Without arguments and with nothing to read (a terminal, /dev/null): usage. */
+static int
+nothing_to_read(void)
+{
+	struct stat sb;
+
+	return fstat(STDIN_FILENO, &sb) == 0 && S_ISCHR(sb.st_mode);
+}
+
+static struct mcp_store *
+connect_or_die(const char *url)
+{
+	struct mcp_store_opts so = {5, -1};
+	struct mcp_store_url u;
+	struct mcp_store *st;
+	char err[512];
+
+	url = mcp_store_url_choose(url);
+	if (mcp_store_parse_url(url, &u, err, sizeof(err)) == -1) {
+		explicit_bzero(&u, sizeof(u));
+		errx(MCP_EXIT_USAGE, "bad store URL: %s", err);
+	}
+	explicit_bzero(&u, sizeof(u));
+	if ((st = mcp_store_open(url, &so, err, sizeof(err))) == NULL)
+		errx(MCP_EXIT_FAIL, "redis: %s", err);
+	return st;
+}
+
+static int
+run(struct mcp_store *st, const struct alert_conf *c, int argc, char **argv)
+{
+	int rc;
+
+	if (argc == 0)
+		return alert_filter(st, c);
+	if (strcmp(argv[0], "ack") == 0 && argc == 2)
+		return alert_ack(st, c, argv[1]);
+	if (strcmp(argv[0], "test") == 0 && argc == 2) {
+		if (!mcp_slug_ok(argv[1]))
+			errx(MCP_EXIT_USAGE, "test: %s: bad slug: not [a-z0-9._-]{1,80}", argv[1]);
+		return alert_test(st, argv[1]);
+	}
+	if (strcmp(argv[0], "maint") == 0 && argc >= 2)
+		if ((rc = alert_maint_main(st, c, argc - 1, argv + 1)) != -1)
+			return rc;
+	usage();
+	return MCP_EXIT_USAGE;
+}
+
+int
+main(int argc, char *argv[])
+{
+	const char *conf = NULL, *url = NULL;
+	struct alert_conf c;
+	struct mcp_store *st;
+	char err[1024];
+	int ch, rc;
+
+	signal(SIGPIPE, SIG_IGN);
+	if (argc == 1 && nothing_to_read())
+		usage();
+	while ((ch = getopt(argc, argv, "+c:R:")) != -1) {
+		switch (ch) {
+		case 'c':
+			conf = optarg;
+			break;
+		case 'R':
+			url = optarg;
+			break;
+		default:
+			usage();
+		}
+	}
+	argc -= optind, argv += optind;
+	if (argc > 0 && strcmp(argv[0], "ack") != 0 && strcmp(argv[0], "maint") != 0 &&
+	    strcmp(argv[0], "test") != 0)
+		usage();
+	alert_conf_defaults(&c);
+	if (conf != NULL && alert_conf_load(&c, conf, err, sizeof(err)) == -1) {
+		alert_conf_free(&c);
+		errx(MCP_EXIT_USAGE, "%s", err);
+	}
+	st = connect_or_die(url);
+	rc = run(st, &c, argc, argv);
+	mcp_store_close(st);
+	alert_conf_free(&c);
+	if (mcp_rec_close_stdout() == -1)
+		rc = MCP_EXIT_FAIL;
+	return rc;
+}

@@ -1,0 +1,233 @@
+/*
+ * maint.c - mcp-alert maint: maintenance windows, one per slug, in the hash
+ * mcp:{slug}:alert:maint.
+ */
+#include <err.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "alert.h"
+#include "rec.h"
+
+#define KEEP (7 * 86400) /* how long a window's hash outlives its end */
+
+static void
+mkey(char *buf, size_t len, const char *slug)
+{
+	snprintf(buf, len, "mcp:{%s}:alert:maint", slug);
+}
+
+/* Epoch seconds or ISO-8601 UTC (2026-11-24T16:00:00Z); -1 when neither. */
+static double
+time_of(const char *s)
+{
+	struct tm tm;
+	const char *end;
+
+	if (s[0] != '\0' && strspn(s, "0123456789.") == strlen(s))
+		return mcp_parse_seconds(s);
+	memset(&tm, 0, sizeof(tm));
+	if ((end = strptime(s, "%Y-%m-%dT%H:%M:%SZ", &tm)) == NULL || *end != '\0')
+		return -1;
+	return (double)timegm(&tm);
+}
+
+static int
+read_maint(struct mcp_store *st, const char *key, struct alert_maint *m)
+{
+	const char *argv[] = {"HGETALL", key};
+	redisReply *r;
+	size_t i;
+	int found = 0;
+
+	memset(m, 0, sizeof(*m));
+	if ((r = alert_cmd(st, 2, argv)) == NULL)
+		return -1;
+	for (i = 0; i + 1 < r->elements; i += 2) {
+		const char *f = r->element[i]->str, *v = r->element[i + 1]->str;
+
+		found = 1;
+		if (strcmp(f, "start") == 0)
+			m->start = strtod(v, NULL);
+		else if (strcmp(f, "end") == 0)
+			m->end = strtod(v, NULL);
+		else if (strcmp(f, "reason") == 0)
+			snprintf(m->reason, sizeof(m->reason), "%s", v);
+	}
+	freeReplyObject(r);
+	return found;
+}
+
+int
+alert_maint_get(struct mcp_store *st, const char *slug, double t, struct alert_maint *m)
+{
+	char key[MCP_SLUG_MAX + 32];
+	int rc;
+
+	mkey(key, sizeof(key), slug);
+	if ((rc = read_maint(st, key, m)) <= 0)
+		return rc;
+	return m->start <= t && t < m->end;
+}
+
+static int
+maint_add(struct mcp_store *st, const struct alert_conf *c, int argc, char **argv)
+{
+	static const struct option lo[] = {{"start", required_argument, NULL, 's'},
+	    {"end", required_argument, NULL, 'e'}, {"for", required_argument, NULL, 'f'},
+	    {"reason", required_argument, NULL, 'r'}, {NULL, 0, NULL, 0}};
+	double start = mcp_now(), end = -1, now = start;
+	const char *reason = NULL, *slug;
+	char key[MCP_SLUG_MAX + 32], s[32], e[32], ttl[32];
+	const char *cmd[] = {"HSET", key, "start", s, "end", e, "reason", NULL};
+	const char *ex[] = {"EXPIRE", key, ttl};
+	redisReply *r;
+	long d;
+	int ch;
+
+	if (argc < 2 || !mcp_slug_ok(argv[1]))
+		errx(MCP_EXIT_USAGE, "maint add: %s: bad slug", argc < 2 ? "" : argv[1]);
+	slug = argv[1];
+	optind = 2;
+	while ((ch = getopt_long(argc, argv, "", lo, NULL)) != -1) {
+		if (ch == 's' && (start = time_of(optarg)) < 0)
+			errx(MCP_EXIT_USAGE, "maint add: --start %s: not a time", optarg);
+		else if (ch == 'e' && (end = time_of(optarg)) < 0)
+			errx(MCP_EXIT_USAGE, "maint add: --end %s: not a time", optarg);
+		else if (ch == 'f' && (d = alert_duration(optarg)) <= 0)
+			errx(MCP_EXIT_USAGE, "maint add: --for %s: not a duration", optarg);
+		else if (ch == 'f')
+			end = -2 - d;
+		else if (ch == 'r')
+			reason = optarg;
+		else if (ch == '?')
+			return -1;
+	}
+	if (optind != argc || end == -1 || reason == NULL)
+		return -1;
+	if (end < -1)
+		end = start + (-2 - end);
+	if (end <= start)
+		errx(MCP_EXIT_USAGE, "maint add: %s: the window ends before it starts", slug);
+	if (end - start > c->maint_max) {
+		warnx("maint add: %s: a window of %.0f s is longer than %ld s; capped at %ld s",
+		    slug, end - start, c->maint_max, c->maint_max);
+		end = start + c->maint_max;
+	}
+	mkey(key, sizeof(key), slug);
+	snprintf(s, sizeof(s), "%.0f", start);
+	snprintf(e, sizeof(e), "%.0f", end);
+	snprintf(ttl, sizeof(ttl), "%.0f", (end > now ? end - now : 0) + KEEP);
+	cmd[7] = reason;
+	if ((r = alert_cmd(st, 8, cmd)) == NULL)
+		return MCP_EXIT_FAIL;
+	freeReplyObject(r);
+	if ((r = alert_cmd(st, 3, ex)) == NULL)
+		return MCP_EXIT_FAIL;
+	freeReplyObject(r);
+	return MCP_EXIT_OK;
+}
+
+static int
+cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* The slugs with a window, sorted; owned strings in *out. */
+static int
+maint_keys(struct mcp_store *st, char ***out, size_t *n)
+{
+	char cur[32] = "0";
+	const char *argv[] = {"SCAN", cur, "MATCH", "mcp:{*}:alert:maint", "COUNT", "1000"};
+	redisReply *r;
+	size_t i;
+
+	*out = NULL, *n = 0;
+	do {
+		if ((r = alert_cmd(st, 6, argv)) == NULL)
+			return -1;
+		snprintf(cur, sizeof(cur), "%s", r->element[0]->str);
+		for (i = 0; i < r->element[1]->elements; i++) {
+			if ((*out = realloc(*out, (*n + 1) * sizeof(**out))) == NULL)
+				err(MCP_EXIT_FAIL, "realloc");
+			(*out)[(*n)++] = strdup(r->element[1]->element[i]->str);
+		}
+		freeReplyObject(r);
+	} while (strcmp(cur, "0") != 0);
+	qsort(*out, *n, sizeof(**out), cmp_str);
+	return 0;
+}
+
+static int
+maint_list(struct mcp_store *st)
+{
+	struct alert_maint m;
+	char **keys, slug[MCP_SLUG_MAX + 1], err[256];
+	size_t n, i;
+	cJSON *o;
+	int rc = MCP_EXIT_OK;
+
+	if (maint_keys(st, &keys, &n) == -1)
+		return MCP_EXIT_FAIL;
+	for (i = 0; i < n; i++) {
+		if (rc == MCP_EXIT_OK && read_maint(st, keys[i], &m) == 1 &&
+		    sscanf(keys[i], "mcp:{%80[a-z0-9._-]}", slug) == 1) {
+			o = cJSON_CreateObject();
+			cJSON_AddNumberToObject(o, "v", 1);
+			cJSON_AddStringToObject(o, "type", "maint");
+			cJSON_AddStringToObject(o, "slug", slug);
+			cJSON_AddNumberToObject(o, "start", m.start);
+			cJSON_AddNumberToObject(o, "end", m.end);
+			cJSON_AddStringToObject(o, "reason", m.reason);
+			cJSON_AddBoolToObject(
+			    o, "active", m.start <= mcp_now() && mcp_now() < m.end);
+			if (mcp_rec_write(stdout, o, err, sizeof(err)) == -1) {
+				warn("write stdout");
+				rc = MCP_EXIT_FAIL;
+			}
+			cJSON_Delete(o);
+		}
+		free(keys[i]);
+	}
+	free(keys);
+	return rc;
+}
+
+static int
+maint_end(struct mcp_store *st, const char *slug)
+{
+	char key[MCP_SLUG_MAX + 32];
+	const char *argv[] = {"DEL", key};
+	redisReply *r;
+	long long n;
+
+	if (!mcp_slug_ok(slug))
+		errx(MCP_EXIT_USAGE, "maint end: %s: bad slug", slug);
+	mkey(key, sizeof(key), slug);
+	if ((r = alert_cmd(st, 2, argv)) == NULL)
+		return MCP_EXIT_FAIL;
+	n = r->integer;
+	freeReplyObject(r);
+	if (n == 0) {
+		warnx("maint end: %s: no maintenance window", slug);
+		return MCP_EXIT_FAIL;
+	}
+	return MCP_EXIT_OK;
+}
+
+/* argv[0] is "add", "list" or "end"; -1 for a usage error. */
+int
+alert_maint_main(struct mcp_store *st, const struct alert_conf *c, int argc, char **argv)
+{
+	if (strcmp(argv[0], "add") == 0)
+		return maint_add(st, c, argc, argv);
+	if (strcmp(argv[0], "list") == 0 && argc == 1)
+		return maint_list(st);
+	if (strcmp(argv[0], "end") == 0 && argc == 2)
+		return maint_end(st, argv[1]);
+	return -1;
+}

@@ -1,0 +1,86 @@
+/*
+ * rec.c - the alert record of CONTRACT §4, written to stdout.
+ */
+#include <err.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "alert.h"
+#include "rec.h"
+
+static cJSON *
+regions_of(const cJSON *r)
+{
+	return r != NULL ? cJSON_Duplicate(r, 1) : cJSON_CreateArray();
+}
+
+int
+alert_emit(const struct alert_ev *e, struct mcp_buf *out)
+{
+	char key[MCP_SLUG_MAX + 32], why[256];
+	cJSON *o;
+	int rc = 0;
+
+	if (strcmp(e->event, "test") == 0)
+		snprintf(key, sizeof(key), "%s:test:%.0f", e->slug, e->started);
+	else
+		snprintf(key, sizeof(key), "%s:%.0f", e->slug, e->started);
+	if ((o = cJSON_CreateObject()) == NULL)
+		err(MCP_EXIT_FAIL, "cJSON");
+	cJSON_AddNumberToObject(o, "v", 1);
+	cJSON_AddStringToObject(o, "type", "alert");
+	cJSON_AddStringToObject(o, "event", e->event);
+	cJSON_AddStringToObject(o, "severity", e->severity);
+	cJSON_AddStringToObject(o, "slug", e->slug);
+	cJSON_AddStringToObject(o, "dedup_key", key);
+	cJSON_AddNumberToObject(o, "incident_started_at", e->started);
+	if (e->step != NULL)
+		cJSON_AddStringToObject(o, "step", e->step);
+	else
+		cJSON_AddNullToObject(o, "step");
+	cJSON_AddItemToObject(o, "regions", regions_of(e->regions));
+	cJSON_AddStringToObject(o, "summary", e->summary);
+	cJSON_AddNumberToObject(o, "at", mcp_ms_round(mcp_now()));
+	if (e->duration >= 0)
+		cJSON_AddNumberToObject(o, "duration_s", e->duration);
+	if (e->suppressed != NULL) {
+		cJSON_AddStringToObject(o, "suppressed", e->suppressed);
+		cJSON_AddStringToObject(o, "maintenance", e->reason);
+	}
+	if (mcp_rec_format(out, o, why, sizeof(why)) == -1) {
+		warnx("%s", why);
+		rc = -1;
+	}
+	cJSON_Delete(o);
+	return rc;
+}
+
+redisReply *
+alert_cmd(struct mcp_store *st, int argc, const char **argv)
+{
+	char err[512];
+	redisReply *r;
+	int tries;
+
+	/* Every command here is idempotent: after a reconnect, send it again. */
+	for (tries = 0;; tries++) {
+		r = mcp_store_cmd(st, argc, argv, err, sizeof(err));
+		if (tries == 1 || !mcp_store_retryable(st, r))
+			break;
+		freeReplyObject(r);
+		if (mcp_store_reconnect(st, err, sizeof(err)) == -1) {
+			warnx("redis: %s", err);
+			return NULL;
+		}
+	}
+	if (r == NULL) {
+		warnx("redis: %s: %s", argv[0], err);
+		return NULL;
+	}
+	if (r->type == REDIS_REPLY_ERROR) {
+		warnx("redis: %s: %s", argv[0], r->str);
+		freeReplyObject(r);
+		return NULL;
+	}
+	return r;
+}
