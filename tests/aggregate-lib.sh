@@ -39,15 +39,6 @@ verdicts() {
 	echo "${out[*]}"
 }
 
-# jarr "A B C": a JSON array of strings.
-jarr() {
-	local s='' x
-	for x in $1; do
-		s=$s${s:+,}\"$x\"
-	done
-	echo "[$s]"
-}
-
 # drift REGION FROM TO: one drift entry.
 drift() { printf '{"region":"%s","from":"%s","to":"%s"}' "$1" "$2" "$3"; }
 

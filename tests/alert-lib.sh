@@ -8,15 +8,6 @@ ALL="ap-southeast-1 eu-west-2 sa-east-1 us-east-1 us-west-2"
 # w K: the start of window K.
 w() { echo $((T0 + 60 * $1)); }
 
-# jarr "A B C": a JSON array of strings.
-jarr() {
-	local s='' x
-	for x in $1; do
-		s=$s${s:+,}\"$x\"
-	done
-	echo "[$s]"
-}
-
 # vd SLUG K VERDICT SEVERITY STEP|- FAILED [REPORTERS]: one verdict record.
 vd() {
 	local step=null div=null

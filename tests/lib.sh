@@ -92,6 +92,15 @@ skip_all() {
 	exit 0
 }
 
+# jarr "A B C": a JSON array of strings.
+jarr() {
+	local s='' x
+	for x in $1; do
+		s=$s${s:+,}\"$x\"
+	done
+	echo "[$s]"
+}
+
 # wait_file FILE [TENTHS]: wait until FILE exists and is non-empty.
 wait_file() {
 	local f=$1 n=${2:-100}
