@@ -1,6 +1,6 @@
 /*
- * alert.h - mcp-alert: verdict records to alert records, incident state in
- * Redis.
+ * alert.h - mcp-alert: verdict records to alert records and deliveries,
+ * incident state and the outbox in Redis.
  */
 #ifndef ALERT_H
 #define ALERT_H
@@ -16,10 +16,33 @@
 #define ALERT_ROUTES_MAX 32
 #define ALERT_PLATFORMS_MAX 32
 #define ALERT_NAME_MAX 64
+#define ALERT_RULES_MAX 32
+#define ALERT_ARGS_MAX 64
+
+enum route_type { RT_PAGERDUTY, RT_SLACK, RT_WEBHOOK, RT_COMMAND };
 
 struct alert_route {
 	char name[ALERT_NAME_MAX];
-	char type[16];
+	enum route_type type;
+	char *url;    /* owned: pagerduty, slack, webhook */
+	char *secret; /* owned, wiped at free: routing key, HMAC key; NULL: none */
+	char **argv;  /* owned: command, NULL-terminated */
+};
+
+/* When a notify line applies. */
+enum alert_when { W_ALWAYS, W_BUSINESS, W_AFTER };
+
+/* "notify SEVERITIES WHEN ROUTE...": routes is a bit set of route indexes. */
+struct alert_notify {
+	unsigned sev; /* bit 1 << 1 for P1, 1 << 2 for P2, 1 << 3 for P3 */
+	enum alert_when when;
+	unsigned long routes;
+};
+
+/* "escalate AFTER ROUTE...": a step of the escalation of unacknowledged P1s. */
+struct alert_step {
+	long after; /* seconds after the incident became P1 */
+	unsigned long routes;
 };
 
 /* The configuration: every number of the rules, see mcp-alert.conf(5). */
@@ -31,11 +54,31 @@ struct alert_conf {
 	long reminder_every;
 	long cold_start_idle;
 	long maint_max;
+	long post_maint_grace;
 	long state_ttl;
+	double latency_factor;
+	int latency_windows;
+	int latency_min_samples;
+	double error_rate;      /* percent */
+	long error_rate_window; /* seconds */
+	int error_rate_min;     /* windows seen before the rate counts */
+	long delivery_timeout;
+	long retry_base;
+	long retry_max;
+	long give_up;
+	long tick;
+	/* Business hours: days (bit 0 Sunday), minutes of the day, a zone. */
+	unsigned bdays;
+	int bstart, bend;
+	char bzone[128];
 	int nplatforms;
 	char *platforms[ALERT_PLATFORMS_MAX]; /* owned */
 	int nroutes;
 	struct alert_route routes[ALERT_ROUTES_MAX];
+	int nnotify;
+	struct alert_notify notify[ALERT_RULES_MAX];
+	int nsteps;
+	struct alert_step steps[ALERT_RULES_MAX];
 };
 
 /* conf.c */
@@ -45,10 +88,17 @@ int alert_conf_load(struct alert_conf *c, const char *path, char *err, size_t er
 void alert_conf_free(struct alert_conf *c);
 /* A duration: N, Ns, Nm, Nh or Nd; -1 when malformed. */
 long alert_duration(const char *s);
+/* The routes of a new notice of severity sev at time t. */
+unsigned long alert_routes_for(const struct alert_conf *c, const char *sev, double t);
+/* 1 when t falls in the business hours. */
+int alert_business(const struct alert_conf *c, double t);
+/* 1 when host is on one of the serverless platforms. */
+int alert_platform(const struct alert_conf *c, const char *host);
 
 /* rules.c */
 int alert_filter(struct mcp_store *st, const struct alert_conf *c);
-int alert_test(struct mcp_store *st, const char *slug);
+int alert_tick(struct mcp_store *st, const struct alert_conf *c);
+int alert_test(struct mcp_store *st, const struct alert_conf *c, const char *slug);
 int alert_ack(struct mcp_store *st, const struct alert_conf *c, const char *key);
 
 /* maint.c */
@@ -56,15 +106,19 @@ struct alert_maint {
 	double start, end;
 	char reason[256];
 };
-/* 1 when SLUG has a window covering t (filled in m), 0 when not, -1 on error. */
+/*
+ * 1 when SLUG has a window covering t, 0 when not, -1 on error; m is
+ * filled whenever SLUG has a window at all (m->end > 0).
+ */
 int alert_maint_get(struct mcp_store *st, const char *slug, double t, struct alert_maint *m);
 int alert_maint_main(struct mcp_store *st, const struct alert_conf *c, int argc, char **argv);
 
-/* rec.c: the alert record, written to stdout. */
+/* rec.c: the alert record. */
 struct alert_ev {
 	const char *event;
 	const char *severity;
 	const char *slug;
+	const char *track; /* NULL: downtime; else in the dedup_key */
 	double started;
 	const char *step;     /* NULL: null */
 	const cJSON *regions; /* NULL: [] */
@@ -72,11 +126,30 @@ struct alert_ev {
 	double duration;        /* resolve only: >= 0 */
 	const char *suppressed; /* suppressed only: the event held back */
 	const char *reason;
+	int escalation; /* escalate by the clock: the step, from 1 */
 };
-/* Append the record of e to out; 0 or -1 (reported). */
-int alert_emit(const struct alert_ev *e, struct mcp_buf *out);
+/* The record of e as a cJSON object (owned), exits when memory runs out. */
+cJSON *alert_record(const struct alert_ev *e);
 
-/* Store errors: report and return -1. */
+/* Store errors: report and return NULL. */
 redisReply *alert_cmd(struct mcp_store *st, int argc, const char **argv);
+
+/* outbox.c: every delivery goes through a list per route in Redis. */
+#define ALERT_OPEN_SET "mcp:alert:open"
+/* Append to out the commands (argv arrays) queueing rec for the routes. */
+struct alert_job {
+	int route;
+	char *json; /* owned */
+};
+/* The job of rec for route i, as stored (owned string). */
+char *alert_job_new(const struct alert_conf *c, int route, const cJSON *rec);
+/* The key of route i's outbox. */
+void alert_outbox_key(char *buf, size_t len, const struct alert_conf *c, int route);
+/*
+ * Deliver what is due in every outbox; undeliverable records are reported
+ * on stderr and as "undelivered" alert records in out.  0, or -1 when the
+ * store failed.
+ */
+int alert_deliver(struct mcp_store *st, const struct alert_conf *c, struct mcp_buf *out);
 
 #endif

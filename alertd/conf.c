@@ -7,6 +7,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <err.h>
+#include <fnmatch.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
 #include "alert.h"
 
 void
@@ -24,19 +31,59 @@ alert_conf_defaults(struct alert_conf *c)
 	c->reminder_every = 4 * 3600;
 	c->cold_start_idle = 10 * 60;
 	c->maint_max = 4 * 3600;
+	c->post_maint_grace = 5 * 60;
 	c->state_ttl = 30 * 86400;
+	c->latency_factor = 3;
+	c->latency_windows = 3;
+	c->latency_min_samples = 60;
+	c->error_rate = 3;
+	c->error_rate_window = 86400;
+	c->error_rate_min = 360;
+	c->delivery_timeout = 10;
+	c->retry_base = 10;
+	c->retry_max = 600;
+	c->give_up = 86400;
+	c->tick = 30;
+	c->bdays = 0x3e; /* Monday to Friday */
+	c->bstart = 9 * 60;
+	c->bend = 18 * 60;
+	snprintf(c->bzone, sizeof(c->bzone), "UTC");
 	for (i = 0; i < sizeof(plat) / sizeof(plat[0]); i++)
 		c->platforms[c->nplatforms++] = strdup(plat[i]);
 }
 
-void
-alert_conf_free(struct alert_conf *c)
+static void
+platforms_free(struct alert_conf *c)
 {
 	int i;
 
 	for (i = 0; i < c->nplatforms; i++)
 		free(c->platforms[i]);
 	c->nplatforms = 0;
+}
+
+static void
+wipe(char *s)
+{
+	if (s != NULL)
+		explicit_bzero(s, strlen(s));
+	free(s);
+}
+
+void
+alert_conf_free(struct alert_conf *c)
+{
+	int i, j;
+
+	platforms_free(c);
+	for (i = 0; i < c->nroutes; i++) {
+		wipe(c->routes[i].url);
+		wipe(c->routes[i].secret);
+		for (j = 0; c->routes[i].argv != NULL && c->routes[i].argv[j] != NULL; j++)
+			free(c->routes[i].argv[j]);
+		free(c->routes[i].argv);
+	}
+	c->nroutes = 0;
 }
 
 long
@@ -75,11 +122,65 @@ count_of(const char *s)
 	return (int)n;
 }
 
-struct key {
-	const char *name;
-	int *count;
-	long *dur;
-};
+/* A number above lo and below hi; -1 when not. */
+static double
+real_of(const char *s, double lo, double hi)
+{
+	char *end;
+	double d;
+
+	errno = 0;
+	d = strtod(s, &end);
+	if (!isdigit((unsigned char)*s) || *end != '\0' || errno != 0 || !(d > lo && d < hi))
+		return -1;
+	return d;
+}
+
+/*
+ * The first line of a secret file, blanks around it removed; the file
+ * must not be readable by group or others.  NULL with a reason in err.
+ * The reason never holds the secret.
+ */
+static char *
+secret_of(const char *path, char *err, size_t errlen)
+{
+	char buf[4096], *s, *e;
+	struct stat sb;
+	FILE *f;
+
+	if ((f = fopen(path, "r")) == NULL) {
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		return NULL;
+	}
+	if (fstat(fileno(f), &sb) == -1 || (sb.st_mode & 077) != 0) {
+		snprintf(err, errlen, "%s: readable by group or others (chmod 600)", path);
+		fclose(f);
+		return NULL;
+	}
+	if (fgets(buf, sizeof(buf), f) == NULL)
+		buf[0] = '\0';
+	fclose(f);
+	for (s = buf; isspace((unsigned char)*s); s++)
+		;
+	for (e = s + strlen(s); e > s && isspace((unsigned char)e[-1]); e--)
+		;
+	*e = '\0';
+	if (*s == '\0') {
+		snprintf(err, errlen, "%s: empty", path);
+		explicit_bzero(buf, sizeof(buf));
+		return NULL;
+	}
+	if ((e = strdup(s)) == NULL)
+		errx(MCP_EXIT_FAIL, "out of memory");
+	explicit_bzero(buf, sizeof(buf));
+	return e;
+}
+
+static int
+http_url(const char *s)
+{
+	return strncmp(s, "https://", 8) == 0 || strncmp(s, "http://", 7) == 0;
+}
 
 /* One "route NAME TYPE ARGS..." line; 0 or -1 with a reason in err. */
 static int
@@ -87,8 +188,11 @@ route_line(struct alert_conf *c, char **w, int nw, char *err, size_t errlen)
 {
 	static const struct {
 		const char *type;
+		enum route_type t;
 		int min, max;
-	} types[] = {{"pagerduty", 1, 1}, {"slack", 1, 1}, {"webhook", 1, 2}, {"command", 1, 64}};
+	} types[] = {{"pagerduty", RT_PAGERDUTY, 1, 2}, {"slack", RT_SLACK, 1, 1},
+	    {"webhook", RT_WEBHOOK, 1, 2}, {"command", RT_COMMAND, 1, ALERT_ARGS_MAX - 1}};
+	struct alert_route *r;
 	size_t i;
 	int j;
 
@@ -116,41 +220,255 @@ route_line(struct alert_conf *c, char **w, int nw, char *err, size_t errlen)
 		snprintf(err, errlen, "route \"%s\": wrong number of arguments for %s", w[1], w[2]);
 		return -1;
 	}
-	if ((strcmp(w[2], "slack") == 0 || strcmp(w[2], "webhook") == 0) &&
-	    strncmp(w[3], "https://", 8) != 0 && strncmp(w[3], "http://", 7) != 0) {
-		snprintf(err, errlen, "route \"%s\": not an http(s) URL: %s", w[1], w[3]);
+	/* URLs of Slack and webhooks are secrets: never repeated in messages. */
+	if ((types[i].t == RT_SLACK || types[i].t == RT_WEBHOOK) && !http_url(w[3])) {
+		snprintf(err, errlen, "route \"%s\": not an http(s) URL", w[1]);
+		return -1;
+	}
+	if (types[i].t == RT_PAGERDUTY && nw == 5 && !http_url(w[4])) {
+		snprintf(err, errlen, "route \"%s\": not an http(s) URL", w[1]);
 		return -1;
 	}
 	if (c->nroutes == ALERT_ROUTES_MAX) {
 		snprintf(err, errlen, "more than %d routes", ALERT_ROUTES_MAX);
 		return -1;
 	}
-	snprintf(c->routes[c->nroutes].name, ALERT_NAME_MAX, "%s", w[1]);
-	snprintf(c->routes[c->nroutes].type, sizeof(c->routes[0].type), "%s", w[2]);
+	r = &c->routes[c->nroutes];
+	memset(r, 0, sizeof(*r));
+	snprintf(r->name, ALERT_NAME_MAX, "%s", w[1]);
+	r->type = types[i].t;
+	switch (r->type) {
+	case RT_PAGERDUTY:
+		if ((r->secret = secret_of(w[3], err, errlen)) == NULL)
+			return -1;
+		r->url = strdup(nw == 5 ? w[4] : "https://events.pagerduty.com/v2/enqueue");
+		break;
+	case RT_SLACK:
+		r->url = strdup(w[3]);
+		break;
+	case RT_WEBHOOK:
+		r->url = strdup(w[3]);
+		if (nw == 5 && (r->secret = secret_of(w[4], err, errlen)) == NULL) {
+			wipe(r->url);
+			return -1;
+		}
+		break;
+	case RT_COMMAND:
+		if ((r->argv = calloc((size_t)(nw - 2), sizeof(char *))) == NULL)
+			errx(MCP_EXIT_FAIL, "out of memory");
+		for (j = 3; j < nw; j++)
+			r->argv[j - 3] = strdup(w[j]);
+		break;
+	}
 	c->nroutes++;
 	return 0;
 }
+
+/* Route names into a bit set; 0 with a reason in err. */
+static unsigned long
+route_set(const struct alert_conf *c, char **w, int nw, char *err, size_t errlen)
+{
+	unsigned long set = 0;
+	int i, j;
+
+	for (i = 0; i < nw; i++) {
+		for (j = 0; j < c->nroutes; j++)
+			if (strcmp(c->routes[j].name, w[i]) == 0)
+				break;
+		if (j == c->nroutes) {
+			snprintf(
+			    err, errlen, "route \"%s\": not declared (declare routes first)", w[i]);
+			return 0;
+		}
+		set |= 1UL << j;
+	}
+	if (set == 0)
+		snprintf(err, errlen, "no route named");
+	return set;
+}
+
+static int
+notify_line(struct alert_conf *c, char **w, int nw, char *err, size_t errlen)
+{
+	struct alert_notify n = {0, W_ALWAYS, 0};
+	char *p, *save = NULL;
+
+	if (nw < 4) {
+		snprintf(err, errlen, "notify: want \"notify SEVERITIES WHEN ROUTE...\"");
+		return -1;
+	}
+	if (strcmp(w[1], "*") == 0)
+		n.sev = 0xe;
+	for (p = n.sev ? NULL : strtok_r(w[1], ",", &save); p != NULL;
+	     p = strtok_r(NULL, ",", &save)) {
+		if (p[0] != 'P' || p[1] < '1' || p[1] > '3' || p[2] != '\0') {
+			snprintf(err, errlen, "notify: \"%s\": not a severity (P1, P2, P3, *)", p);
+			return -1;
+		}
+		n.sev |= 1U << (p[1] - '0');
+	}
+	if (strcmp(w[2], "always") == 0)
+		n.when = W_ALWAYS;
+	else if (strcmp(w[2], "business") == 0)
+		n.when = W_BUSINESS;
+	else if (strcmp(w[2], "after-hours") == 0)
+		n.when = W_AFTER;
+	else {
+		snprintf(err, errlen, "notify: \"%s\": not always, business or after-hours", w[2]);
+		return -1;
+	}
+	if ((n.routes = route_set(c, w + 3, nw - 3, err, errlen)) == 0)
+		return -1;
+	if (c->nnotify == ALERT_RULES_MAX) {
+		snprintf(err, errlen, "more than %d notify lines", ALERT_RULES_MAX);
+		return -1;
+	}
+	c->notify[c->nnotify++] = n;
+	return 0;
+}
+
+static int
+escalate_line(struct alert_conf *c, char **w, int nw, char *err, size_t errlen)
+{
+	struct alert_step s;
+
+	if (nw < 3) {
+		snprintf(err, errlen, "escalate: want \"escalate AFTER ROUTE...\"");
+		return -1;
+	}
+	if ((s.after = alert_duration(w[1])) <= 0) {
+		snprintf(err, errlen, "escalate: not a duration (N, Ns, Nm, Nh, Nd): %s", w[1]);
+		return -1;
+	}
+	if (c->nsteps > 0 && s.after <= c->steps[c->nsteps - 1].after) {
+		snprintf(err, errlen, "escalate: %s: not after the step before", w[1]);
+		return -1;
+	}
+	if ((s.routes = route_set(c, w + 2, nw - 2, err, errlen)) == 0)
+		return -1;
+	if (c->nsteps == ALERT_RULES_MAX) {
+		snprintf(err, errlen, "more than %d escalate lines", ALERT_RULES_MAX);
+		return -1;
+	}
+	c->steps[c->nsteps++] = s;
+	return 0;
+}
+
+static int
+day_of(const char *s, size_t n)
+{
+	static const char *const days[] = {"sun", "mon", "tue", "wed", "thu", "fri", "sat"};
+	int i;
+
+	for (i = 0; i < 7; i++)
+		if (n == 3 && strncasecmp(s, days[i], 3) == 0)
+			return i;
+	return -1;
+}
+
+static int
+minute_of(const char *s)
+{
+	int h, m, k = 0;
+
+	if (sscanf(s, "%2d:%2d%n", &h, &m, &k) != 2 || k != 5 || h < 0 || h > 24 || m < 0 ||
+	    m > 59 || (h == 24 && m != 0))
+		return -1;
+	return h * 60 + m;
+}
+
+/* "business_hours DAYS HH:MM-HH:MM [ZONE]", DAYS as Mon-Fri or Sat,Sun. */
+static int
+hours_line(struct alert_conf *c, char **w, int nw, char *err, size_t errlen)
+{
+	char *p, *save = NULL, path[256];
+	unsigned days = 0;
+	int a, b, i;
+
+	if (nw < 3 || nw > 4) {
+		snprintf(
+		    err, errlen, "business_hours: want \"business_hours DAYS HH:MM-HH:MM [ZONE]\"");
+		return -1;
+	}
+	for (p = strtok_r(w[1], ",", &save); p != NULL; p = strtok_r(NULL, ",", &save)) {
+		a = day_of(p, strcspn(p, "-"));
+		b = p[strcspn(p, "-")] == '-' ? day_of(p + strcspn(p, "-") + 1, strlen(p) - 4) : a;
+		if (a < 0 || b < 0) {
+			snprintf(
+			    err, errlen, "business_hours: \"%s\": not a day or days (Mon-Fri)", p);
+			return -1;
+		}
+		for (i = a;; i = (i + 1) % 7) {
+			days |= 1U << i;
+			if (i == b)
+				break;
+		}
+	}
+	if (strlen(w[2]) != 11 || w[2][5] != '-' || (a = minute_of(w[2])) < 0 ||
+	    (b = minute_of(w[2] + 6)) < 0 || a >= b) {
+		snprintf(err, errlen, "business_hours: \"%s\": not HH:MM-HH:MM", w[2]);
+		return -1;
+	}
+	if (nw == 4) {
+		snprintf(path, sizeof(path), "/usr/share/zoneinfo/%s", w[3]);
+		if (strstr(w[3], "..") != NULL || w[3][0] == '/' ||
+		    strlen(w[3]) >= sizeof(c->bzone) ||
+		    (strcmp(w[3], "UTC") != 0 && access(path, R_OK) == -1)) {
+			snprintf(err, errlen, "business_hours: \"%s\": not a time zone", w[3]);
+			return -1;
+		}
+		snprintf(c->bzone, sizeof(c->bzone), "%s", w[3]);
+	}
+	c->bdays = days, c->bstart = a, c->bend = b;
+	return 0;
+}
+
+struct key {
+	const char *name;
+	int *count;
+	long *dur;
+	double *real;
+	double lo, hi;
+};
 
 static int
 conf_line(struct alert_conf *c, char **w, int nw, char *err, size_t errlen)
 {
 	const struct key keys[] = {
-	    {"fail_windows", &c->fail_windows, NULL},
-	    {"pass_windows", &c->pass_windows, NULL},
-	    {"rate_limit_windows", &c->rate_limit_windows, NULL},
-	    {"tools_escalate", NULL, &c->tools_escalate},
-	    {"reminder_every", NULL, &c->reminder_every},
-	    {"cold_start_idle", NULL, &c->cold_start_idle},
-	    {"maint_max", NULL, &c->maint_max},
-	    {"state_ttl", NULL, &c->state_ttl},
+	    {"fail_windows", &c->fail_windows, NULL, NULL, 0, 0},
+	    {"pass_windows", &c->pass_windows, NULL, NULL, 0, 0},
+	    {"rate_limit_windows", &c->rate_limit_windows, NULL, NULL, 0, 0},
+	    {"latency_windows", &c->latency_windows, NULL, NULL, 0, 0},
+	    {"latency_min_samples", &c->latency_min_samples, NULL, NULL, 0, 0},
+	    {"error_rate_min", &c->error_rate_min, NULL, NULL, 0, 0},
+	    {"tools_escalate", NULL, &c->tools_escalate, NULL, 0, 0},
+	    {"reminder_every", NULL, &c->reminder_every, NULL, 0, 0},
+	    {"cold_start_idle", NULL, &c->cold_start_idle, NULL, 0, 0},
+	    {"maint_max", NULL, &c->maint_max, NULL, 0, 0},
+	    {"post_maint_grace", NULL, &c->post_maint_grace, NULL, 0, 0},
+	    {"state_ttl", NULL, &c->state_ttl, NULL, 0, 0},
+	    {"error_rate_window", NULL, &c->error_rate_window, NULL, 0, 0},
+	    {"delivery_timeout", NULL, &c->delivery_timeout, NULL, 0, 0},
+	    {"retry_base", NULL, &c->retry_base, NULL, 0, 0},
+	    {"retry_max", NULL, &c->retry_max, NULL, 0, 0},
+	    {"give_up", NULL, &c->give_up, NULL, 0, 0},
+	    {"tick", NULL, &c->tick, NULL, 0, 0},
+	    {"latency_factor", NULL, NULL, &c->latency_factor, 1, 1000},
+	    {"error_rate", NULL, NULL, &c->error_rate, 0, 100},
 	};
 	size_t i;
 	int j;
 
 	if (strcmp(w[0], "route") == 0)
 		return route_line(c, w, nw, err, errlen);
+	if (strcmp(w[0], "notify") == 0)
+		return notify_line(c, w, nw, err, errlen);
+	if (strcmp(w[0], "escalate") == 0)
+		return escalate_line(c, w, nw, err, errlen);
+	if (strcmp(w[0], "business_hours") == 0)
+		return hours_line(c, w, nw, err, errlen);
 	if (strcmp(w[0], "platforms") == 0) {
-		alert_conf_free(c);
+		platforms_free(c);
 		if (nw - 1 > ALERT_PLATFORMS_MAX) {
 			snprintf(err, errlen, "platforms: more than %d", ALERT_PLATFORMS_MAX);
 			return -1;
@@ -176,6 +494,11 @@ conf_line(struct alert_conf *c, char **w, int nw, char *err, size_t errlen)
 	}
 	if (keys[i].dur != NULL && (*keys[i].dur = alert_duration(w[1])) <= 0) {
 		snprintf(err, errlen, "%s: not a duration (N, Ns, Nm, Nh, Nd): %s", w[0], w[1]);
+		return -1;
+	}
+	if (keys[i].real != NULL && (*keys[i].real = real_of(w[1], keys[i].lo, keys[i].hi)) < 0) {
+		snprintf(err, errlen, "%s: not a number above %g and below %g: %s", w[0],
+		    keys[i].lo, keys[i].hi, w[1]);
 		return -1;
 	}
 	return 0;
@@ -221,4 +544,68 @@ alert_conf_load(struct alert_conf *c, const char *path, char *err, size_t errlen
 	if (rc == -1)
 		snprintf(err, errlen, "%s:%ld: %s", path, lineno, why);
 	return rc;
+}
+
+int
+alert_business(const struct alert_conf *c, double t)
+{
+	char *old = getenv("TZ"), zone[160], *saved = old ? strdup(old) : NULL;
+	time_t tt = (time_t)t;
+	struct tm tm;
+	int m;
+
+	snprintf(zone, sizeof(zone), ":%s", c->bzone);
+	setenv("TZ", zone, 1);
+	tzset();
+	localtime_r(&tt, &tm);
+	if (saved != NULL)
+		setenv("TZ", saved, 1);
+	else
+		unsetenv("TZ");
+	tzset();
+	free(saved);
+	m = tm.tm_hour * 60 + tm.tm_min;
+	return (c->bdays & (1U << tm.tm_wday)) != 0 && m >= c->bstart && m < c->bend;
+}
+
+unsigned long
+alert_routes_for(const struct alert_conf *c, const char *sev, double t)
+{
+	unsigned long set = 0;
+	unsigned bit;
+	int i, biz = -1;
+
+	if (c->nnotify == 0)
+		return c->nroutes == 0 ? 0 : (~0UL >> (sizeof(long) * 8 - (size_t)c->nroutes));
+	bit = sev[0] == 'P' && sev[1] >= '1' && sev[1] <= '3' ? 1U << (sev[1] - '0') : 0;
+	for (i = 0; i < c->nnotify; i++) {
+		if ((c->notify[i].sev & bit) == 0)
+			continue;
+		if (c->notify[i].when != W_ALWAYS && biz == -1)
+			biz = alert_business(c, t);
+		if (c->notify[i].when == W_ALWAYS || (c->notify[i].when == W_BUSINESS) == biz)
+			set |= c->notify[i].routes;
+	}
+	return set;
+}
+
+int
+alert_platform(const struct alert_conf *c, const char *host)
+{
+	char pat[300];
+	size_t hl = strlen(host), pl;
+	int i;
+
+	for (i = 0; i < c->nplatforms; i++) {
+		pl = strlen(c->platforms[i]);
+		if (strchr(c->platforms[i], '*') != NULL) {
+			snprintf(pat, sizeof(pat), "*.%s", c->platforms[i]);
+			if (fnmatch(c->platforms[i], host, 0) == 0 || fnmatch(pat, host, 0) == 0)
+				return 1;
+		} else if (strcasecmp(host, c->platforms[i]) == 0 ||
+		    (hl > pl && host[hl - pl - 1] == '.' &&
+		        strcasecmp(host + hl - pl, c->platforms[i]) == 0))
+			return 1;
+	}
+	return 0;
 }

@@ -11,6 +11,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <curl/curl.h>
+
 #include "alert.h"
 #include "rec.h"
 
@@ -26,18 +28,17 @@ usage(void)
 	    "DURATION --reason TEXT\n"
 	    "       %s [-c CONFIG] [-R URL] maint list\n"
 	    "       %s [-c CONFIG] [-R URL] maint end SLUG\n"
-	    "       %s [-c CONFIG] [-R URL] test SLUG\n",
-	    p, p, p, p, p, p);
+	    "       %s [-c CONFIG] [-R URL] test SLUG\n"
+	    "       %s [-c CONFIG] [-R URL] check\n",
+	    p, p, p, p, p, p, p);
 	exit(MCP_EXIT_USAGE);
 }
 
-/* Without arguments and with nothing to read (a terminal, /dev/null): usage. */
+/* Without arguments and a terminal to read: usage. */
 static int
 nothing_to_read(void)
 {
-	struct stat sb;
-
-	return fstat(STDIN_FILENO, &sb) == 0 && S_ISCHR(sb.st_mode);
+	return isatty(STDIN_FILENO);
 }
 
 static struct mcp_store *
@@ -71,7 +72,7 @@ run(struct mcp_store *st, const struct alert_conf *c, int argc, char **argv)
 	if (strcmp(argv[0], "test") == 0 && argc == 2) {
 		if (!mcp_slug_ok(argv[1]))
 			errx(MCP_EXIT_USAGE, "test: %s: bad slug: not [a-z0-9._-]{1,80}", argv[1]);
-		return alert_test(st, argv[1]);
+		return alert_test(st, c, argv[1]);
 	}
 	if (strcmp(argv[0], "maint") == 0 && argc >= 2)
 		if ((rc = alert_maint_main(st, c, argc - 1, argv + 1)) != -1)
@@ -106,17 +107,25 @@ main(int argc, char *argv[])
 	}
 	argc -= optind, argv += optind;
 	if (argc > 0 && strcmp(argv[0], "ack") != 0 && strcmp(argv[0], "maint") != 0 &&
-	    strcmp(argv[0], "test") != 0)
+	    strcmp(argv[0], "test") != 0 && strcmp(argv[0], "check") != 0)
 		usage();
 	alert_conf_defaults(&c);
 	if (conf != NULL && alert_conf_load(&c, conf, err, sizeof(err)) == -1) {
 		alert_conf_free(&c);
 		errx(MCP_EXIT_USAGE, "%s", err);
 	}
+	if (argc > 0 && strcmp(argv[0], "check") == 0) {
+		/* The config is good (it was read); say what it routes where. */
+		alert_conf_free(&c);
+		return argc == 1 ? MCP_EXIT_OK : MCP_EXIT_USAGE;
+	}
+	if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK)
+		errx(MCP_EXIT_FAIL, "curl_global_init");
 	st = connect_or_die(url);
 	rc = run(st, &c, argc, argv);
 	mcp_store_close(st);
 	alert_conf_free(&c);
+	curl_global_cleanup();
 	if (mcp_rec_close_stdout() == -1)
 		rc = MCP_EXIT_FAIL;
 	return rc;

@@ -14,15 +14,16 @@ regions_of(const cJSON *r)
 	return r != NULL ? cJSON_Duplicate(r, 1) : cJSON_CreateArray();
 }
 
-int
-alert_emit(const struct alert_ev *e, struct mcp_buf *out)
+cJSON *
+alert_record(const struct alert_ev *e)
 {
-	char key[MCP_SLUG_MAX + 32], why[256];
+	char key[MCP_SLUG_MAX + 64];
 	cJSON *o;
-	int rc = 0;
 
 	if (strcmp(e->event, "test") == 0)
 		snprintf(key, sizeof(key), "%s:test:%.0f", e->slug, e->started);
+	else if (e->track != NULL)
+		snprintf(key, sizeof(key), "%s:%s:%.0f", e->slug, e->track, e->started);
 	else
 		snprintf(key, sizeof(key), "%s:%.0f", e->slug, e->started);
 	if ((o = cJSON_CreateObject()) == NULL)
@@ -43,16 +44,15 @@ alert_emit(const struct alert_ev *e, struct mcp_buf *out)
 	cJSON_AddNumberToObject(o, "at", mcp_ms_round(mcp_now()));
 	if (e->duration >= 0)
 		cJSON_AddNumberToObject(o, "duration_s", e->duration);
+	if (e->track != NULL)
+		cJSON_AddStringToObject(o, "kind", e->track);
+	if (e->escalation > 0)
+		cJSON_AddNumberToObject(o, "escalation", e->escalation);
 	if (e->suppressed != NULL) {
 		cJSON_AddStringToObject(o, "suppressed", e->suppressed);
 		cJSON_AddStringToObject(o, "maintenance", e->reason);
 	}
-	if (mcp_rec_format(out, o, why, sizeof(why)) == -1) {
-		warnx("%s", why);
-		rc = -1;
-	}
-	cJSON_Delete(o);
-	return rc;
+	return o;
 }
 
 redisReply *

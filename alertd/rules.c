@@ -1,14 +1,21 @@
 /*
  * rules.c - the incident state machine of mcp-alert(1): confirmation,
- * severity by layer and by region, dedup, reminders, escalation, recovery.
- * Rule times are the verdicts' windows, so a replayed stream decides as the
- * live one did; "at" in the records is the clock (mcp_now).
+ * severity by layer and by region, dedup, reminders, escalation, recovery,
+ * maintenance, and the tracks beside downtime (rate limiting, latency,
+ * error rate).  Rule times are the verdicts' windows, so a replayed stream
+ * decides as the live one did; the escalation steps run on the clock
+ * (mcp_now), as does "at" in the records.
  */
 #include <err.h>
+#include <errno.h>
+#include <math.h>
+#include <poll.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "alert.h"
 #include "loop.h"
@@ -16,12 +23,18 @@
 
 #define NLAYERS (MCP_NSTEPS + 1) /* the steps, then the divergence tier */
 #define DIVERGENCE "cdn-cache-divergence"
+#define LAT_DAYS 30
+#define ERR_BUCKETS 24
 
 enum { PASS, FAIL, NEUTRAL };
+enum { T_DOWN, T_RL, T_LAT, T_ERR, NTRACKS };
 
-/* One slug's incident state: the hash mcp:{slug}:alert. */
-struct state {
-	double last;   /* the newest window decided, 0: none */
+/* The name in dedup keys and "kind", and the hash field of each track. */
+static const char *const track_kind[NTRACKS] = {NULL, "rate-limited", "latency", "error-rate"};
+static const char *const track_field[NTRACKS] = {"down", "rl", "slow", "erate"};
+
+/* One incident track of a slug. */
+struct track {
 	int fail;      /* consecutive failing windows */
 	int pass;      /* consecutive passing windows while open */
 	double fstart; /* first window of the failing run */
@@ -29,23 +42,51 @@ struct state {
 	int open;
 	double start; /* the incident's first failing window */
 	char sev[4];
-	char step[32]; /* "" for the divergence tier */
-	int esc;
+	char step[32]; /* "" for none */
+	int esc;       /* escalated to P1 by the rules */
 	double ack;    /* when mcp-alert ack acknowledged it, 0: not */
 	double notice; /* window of the trigger or the last reminder */
+	double p1at;   /* the clock when it became P1, 0: not P1 */
+	int steps;     /* escalation steps done */
+	int held;      /* its trigger was held back by maintenance */
+	double held_end;
+	char routes[512]; /* the routes told of it, "name,name" */
 	char regions[1024];
 	int cnt[NLAYERS];
 };
 
-/* What one verdict says. */
+/* One slug's state: the hash mcp:{slug}:alert. */
+struct state {
+	double last; /* the newest window decided, 0: none */
+	double seen; /* the newest window some region reported in */
+	struct track t[NTRACKS];
+	/* Latency baseline: per day, the sum and count of latency_ms. */
+	long lday[LAT_DAYS];
+	double lsum[LAT_DAYS];
+	long lcnt[LAT_DAYS];
+	/* Error rate: per bucket, the windows seen and failing. */
+	long ebk[ERR_BUCKETS];
+	long etot[ERR_BUCKETS];
+	long efail[ERR_BUCKETS];
+};
+
+/* What one verdict says to one track. */
 struct look {
 	int kind;
 	int outage;
 	const char *sev;
-	const char *step; /* NULL: divergence */
+	const char *step; /* NULL: none */
 	int layer;
 	const cJSON *regions;
 	char summary[1024];
+};
+
+/* What one verdict says. */
+struct verdict {
+	struct look l;
+	const char *error;
+	const char *host;
+	double latency; /* -1: none */
 };
 
 struct ctx {
@@ -55,19 +96,66 @@ struct ctx {
 	double window;
 	int maint; /* -1: not looked up yet */
 	struct alert_maint m;
-	struct mcp_buf out; /* the records of one verdict, printed once saved */
+	int nadd;           /* SADD (1) or SREM (0) of the open set; -1: neither */
+	struct mcp_buf out; /* the records of one decision, printed once saved */
+	char **jobs;        /* jobs of one decision: route index, job json */
+	int *jobroute;
+	size_t njobs;
 };
 
 static const char *
-layer_name(int i)
+plural(int n)
 {
-	return i < MCP_NSTEPS ? mcp_steps[i] : DIVERGENCE;
+	return n == 1 ? "" : "s";
 }
 
 static void
 key_of(char *buf, size_t len, const char *slug)
 {
 	snprintf(buf, len, "mcp:{%s}:alert", slug);
+}
+
+/* --- the state in Redis ----------------------------------------------------- */
+
+static void
+track_parse(struct track *t, const char *v)
+{
+	char sev[4], step[32], routes[512], cnt[128], *p;
+	int k = 0, i;
+
+	memset(t, 0, sizeof(*t));
+	if (sscanf(v, "%d %d %lf %lf %d %lf %3s %31s %d %lf %lf %lf %d %d %lf %511s %127s %n",
+	        &t->fail, &t->pass, &t->fstart, &t->pstart, &t->open, &t->start, sev, step, &t->esc,
+	        &t->ack, &t->notice, &t->p1at, &t->steps, &t->held, &t->held_end, routes, cnt,
+	        &k) < 17 ||
+	    k == 0) {
+		memset(t, 0, sizeof(*t));
+		return;
+	}
+	snprintf(t->sev, sizeof(t->sev), "%s", strcmp(sev, "-") == 0 ? "" : sev);
+	snprintf(t->step, sizeof(t->step), "%s", strcmp(step, "-") == 0 ? "" : step);
+	snprintf(t->routes, sizeof(t->routes), "%s", strcmp(routes, "-") == 0 ? "" : routes);
+	snprintf(t->regions, sizeof(t->regions), "%s", v + k);
+	for (i = 0, p = cnt; i < NLAYERS && *p != '\0'; i++) {
+		t->cnt[i] = (int)strtol(p, &p, 10);
+		if (*p == ',')
+			p++;
+	}
+}
+
+static void
+track_format(const struct track *t, char *buf, size_t len)
+{
+	char cnt[128];
+	size_t u = 0;
+	int i;
+
+	for (i = 0; i < NLAYERS; i++)
+		u += (size_t)snprintf(cnt + u, sizeof(cnt) - u, "%s%d", i ? "," : "", t->cnt[i]);
+	snprintf(buf, len, "%d %d %.0f %.0f %d %.0f %s %s %d %.3f %.0f %.3f %d %d %.0f %s %s %s",
+	    t->fail, t->pass, t->fstart, t->pstart, t->open, t->start, t->sev[0] ? t->sev : "-",
+	    t->step[0] ? t->step : "-", t->esc, t->ack, t->notice, t->p1at, t->steps, t->held,
+	    t->held_end, t->routes[0] ? t->routes : "-", cnt, t->regions[0] ? t->regions : "[]");
 }
 
 static int
@@ -77,6 +165,7 @@ state_load(struct ctx *x, struct state *s)
 	const char *argv[] = {"HGETALL", key};
 	redisReply *r;
 	size_t i;
+	int k, n;
 	const char *f, *v;
 
 	memset(s, 0, sizeof(*s));
@@ -87,80 +176,80 @@ state_load(struct ctx *x, struct state *s)
 		f = r->element[i]->str, v = r->element[i + 1]->str;
 		if (strcmp(f, "last") == 0)
 			s->last = strtod(v, NULL);
-		else if (strcmp(f, "fail") == 0)
-			s->fail = atoi(v);
-		else if (strcmp(f, "pass") == 0)
-			s->pass = atoi(v);
-		else if (strcmp(f, "fstart") == 0)
-			s->fstart = strtod(v, NULL);
-		else if (strcmp(f, "pstart") == 0)
-			s->pstart = strtod(v, NULL);
-		else if (strcmp(f, "open") == 0)
-			s->open = atoi(v);
-		else if (strcmp(f, "start") == 0)
-			s->start = strtod(v, NULL);
-		else if (strcmp(f, "sev") == 0)
-			snprintf(s->sev, sizeof(s->sev), "%s", v);
-		else if (strcmp(f, "step") == 0)
-			snprintf(s->step, sizeof(s->step), "%s", v);
-		else if (strcmp(f, "esc") == 0)
-			s->esc = atoi(v);
-		else if (strcmp(f, "ack") == 0)
-			s->ack = strtod(v, NULL);
-		else if (strcmp(f, "notice") == 0)
-			s->notice = strtod(v, NULL);
-		else if (strcmp(f, "regions") == 0)
-			snprintf(s->regions, sizeof(s->regions), "%s", v);
-		else if (f[0] == 'c' && f[1] >= '0' && f[1] < '0' + NLAYERS && f[2] == '\0')
-			s->cnt[f[1] - '0'] = atoi(v);
+		else if (strcmp(f, "seen") == 0)
+			s->seen = strtod(v, NULL);
+		else if (strcmp(f, "lat") == 0) {
+			for (k = 0; k < LAT_DAYS; k++, v += n)
+				if (sscanf(v, "%ld:%lf:%ld %n", &s->lday[k], &s->lsum[k],
+				        &s->lcnt[k], &n) != 3)
+					break;
+		} else if (strcmp(f, "ebk") == 0) {
+			for (k = 0; k < ERR_BUCKETS; k++, v += n)
+				if (sscanf(v, "%ld:%ld:%ld %n", &s->ebk[k], &s->etot[k],
+				        &s->efail[k], &n) != 3)
+					break;
+		} else
+			for (k = 0; k < NTRACKS; k++)
+				if (strcmp(f, track_field[k]) == 0)
+					track_parse(&s->t[k], v);
 	}
 	freeReplyObject(r);
 	return 0;
 }
 
 struct args {
-	const char *argv[64];
-	char num[32][32];
+	const char *argv[32];
+	char val[16][2048];
 	int n, k;
 };
 
+static void arg_add(struct args *a, const char *name, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
 static void
-arg_num(struct args *a, const char *name, double v)
+arg_add(struct args *a, const char *name, const char *fmt, ...)
 {
-	snprintf(a->num[a->k], sizeof(a->num[0]), "%.0f", v);
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(a->val[a->k], sizeof(a->val[0]), fmt, ap);
+	va_end(ap);
 	a->argv[a->n++] = name;
-	a->argv[a->n++] = a->num[a->k++];
+	a->argv[a->n++] = a->val[a->k++];
 }
 
 static int
 state_save(struct ctx *x, const struct state *s)
 {
-	static const char *const cn[NLAYERS] = {
-	    "c0", "c1", "c2", "c3", "c4", "c5", "c6", "c7", "c8"};
-	char key[MCP_SLUG_MAX + 32], ttl[32];
+	char key[MCP_SLUG_MAX + 32], ttl[32], lat[LAT_DAYS * 48], ebk[ERR_BUCKETS * 40];
 	const char *ex[] = {"EXPIRE", key, ttl};
 	struct args a = {.n = 0};
 	redisReply *r;
+	size_t u;
 	int i;
 
 	key_of(key, sizeof(key), x->slug);
 	a.argv[a.n++] = "HSET";
 	a.argv[a.n++] = key;
-	arg_num(&a, "last", s->last);
-	arg_num(&a, "fail", s->fail);
-	arg_num(&a, "pass", s->pass);
-	arg_num(&a, "fstart", s->fstart);
-	arg_num(&a, "pstart", s->pstart);
-	arg_num(&a, "open", s->open);
-	arg_num(&a, "start", s->start);
-	arg_num(&a, "esc", s->esc);
-	arg_num(&a, "notice", s->notice);
-	arg_num(&a, "ack", s->ack);
-	for (i = 0; i < NLAYERS; i++)
-		arg_num(&a, cn[i], s->cnt[i]);
-	a.argv[a.n++] = "sev", a.argv[a.n++] = s->sev;
-	a.argv[a.n++] = "step", a.argv[a.n++] = s->step;
-	a.argv[a.n++] = "regions", a.argv[a.n++] = s->regions;
+	arg_add(&a, "last", "%.0f", s->last);
+	arg_add(&a, "seen", "%.0f", s->seen);
+	for (i = 0; i < NTRACKS; i++) {
+		a.argv[a.n++] = track_field[i];
+		track_format(&s->t[i], a.val[a.k], sizeof(a.val[0]));
+		a.argv[a.n++] = a.val[a.k++];
+	}
+	for (i = 0, u = 0, lat[0] = '\0'; i < LAT_DAYS; i++)
+		if (s->lcnt[i] > 0)
+			u += (size_t)snprintf(lat + u, sizeof(lat) - u, "%ld:%.0f:%ld ", s->lday[i],
+			    s->lsum[i], s->lcnt[i]);
+	a.argv[a.n++] = "lat";
+	a.argv[a.n++] = lat[0] ? lat : "-";
+	for (i = 0, u = 0, ebk[0] = '\0'; i < ERR_BUCKETS; i++)
+		if (s->etot[i] > 0)
+			u += (size_t)snprintf(ebk + u, sizeof(ebk) - u, "%ld:%ld:%ld ", s->ebk[i],
+			    s->etot[i], s->efail[i]);
+	a.argv[a.n++] = "ebk";
+	a.argv[a.n++] = ebk[0] ? ebk : "-";
 	snprintf(ttl, sizeof(ttl), "%ld", x->c->state_ttl);
 	if ((r = alert_cmd(x->st, a.n, a.argv)) == NULL)
 		return -1;
@@ -170,6 +259,354 @@ state_save(struct ctx *x, const struct state *s)
 	freeReplyObject(r);
 	return 0;
 }
+
+/* --- routes ----------------------------------------------------------------- */
+
+static unsigned long
+routes_of(const struct alert_conf *c, const char *names)
+{
+	char buf[512], *p, *save = NULL;
+	unsigned long set = 0;
+	int i;
+
+	snprintf(buf, sizeof(buf), "%s", names);
+	for (p = strtok_r(buf, ",", &save); p != NULL; p = strtok_r(NULL, ",", &save))
+		for (i = 0; i < c->nroutes; i++)
+			if (strcmp(c->routes[i].name, p) == 0)
+				set |= 1UL << i;
+	return set;
+}
+
+/* Add the routes of set to the names of t (routes of another config stay). */
+static void
+routes_add(const struct alert_conf *c, struct track *t, unsigned long set)
+{
+	unsigned long have = routes_of(c, t->routes);
+	size_t u;
+	int i;
+
+	for (i = 0; i < c->nroutes; i++) {
+		if ((set & (1UL << i)) == 0 || (have & (1UL << i)) != 0)
+			continue;
+		u = strlen(t->routes);
+		if (u + strlen(c->routes[i].name) + 2 < sizeof(t->routes))
+			snprintf(t->routes + u, sizeof(t->routes) - u, "%s%s", u ? "," : "",
+			    c->routes[i].name);
+	}
+}
+
+static unsigned long
+pd_routes(const struct alert_conf *c)
+{
+	unsigned long set = 0;
+	int i;
+
+	for (i = 0; i < c->nroutes; i++)
+		if (c->routes[i].type == RT_PAGERDUTY)
+			set |= 1UL << i;
+	return set;
+}
+
+static void
+job_add(struct ctx *x, int route, const cJSON *rec)
+{
+	if ((x->jobs = reallocarray(x->jobs, x->njobs + 1, sizeof(*x->jobs))) == NULL ||
+	    (x->jobroute = reallocarray(x->jobroute, x->njobs + 1, sizeof(*x->jobroute))) == NULL)
+		err(MCP_EXIT_FAIL, "realloc");
+	x->jobs[x->njobs] = alert_job_new(x->c, route, rec);
+	x->jobroute[x->njobs++] = route;
+}
+
+static void
+jobs_reset(struct ctx *x)
+{
+	size_t i;
+
+	for (i = 0; i < x->njobs; i++)
+		free(x->jobs[i]);
+	x->njobs = 0;
+}
+
+/* --- emitting ----------------------------------------------------------------- */
+
+static int
+in_maint(struct ctx *x)
+{
+	if (x->maint == -1 && (x->maint = alert_maint_get(x->st, x->slug, x->window, &x->m)) == -1)
+		return -1;
+	return x->maint;
+}
+
+/*
+ * Emit e for track t: printed, and queued for the routes of set; inside a
+ * maintenance window, or while the track's trigger is held back, only a
+ * suppressed record is printed.
+ */
+static int
+emit_to(struct ctx *x, struct track *t, struct alert_ev *e, unsigned long set)
+{
+	char why[256];
+	cJSON *rec, *regions = NULL;
+	int mt, i, rc = 0;
+
+	if ((mt = in_maint(x)) == -1)
+		return -1;
+	if (t != NULL && e->regions == NULL && t->regions[0] != '\0') {
+		regions = cJSON_Parse(t->regions);
+		e->regions = cJSON_IsArray(regions) ? regions : NULL;
+	}
+	if (mt == 1 || (t != NULL && t->held)) {
+		if (mt == 1 && t != NULL && strcmp(e->event, "trigger") == 0)
+			t->held = 1, t->held_end = x->m.end;
+		e->suppressed = e->event;
+		e->event = "suppressed";
+		e->reason = x->m.end > 0 ? x->m.reason : "";
+		set = 0;
+	}
+	rec = alert_record(e);
+	if (mcp_rec_format(&x->out, rec, why, sizeof(why)) == -1) {
+		warnx("%s", why);
+		rc = -1;
+	}
+	for (i = 0; rc == 0 && i < x->c->nroutes; i++)
+		if (set & (1UL << i))
+			job_add(x, i, rec);
+	cJSON_Delete(rec);
+	cJSON_Delete(regions);
+	return rc;
+}
+
+static struct alert_ev
+ev_of(const struct track *t, int ti, const char *slug, const char *event, const char *summary)
+{
+	struct alert_ev e = {event, t->sev, slug, track_kind[ti], t->start,
+	    t->step[0] ? t->step : NULL, NULL, summary, -1, NULL, NULL, 0};
+
+	return e;
+}
+
+static void
+dur_text(char *buf, size_t len, double secs)
+{
+	long m = (long)(secs / 60), h = m / 60;
+
+	if (h == 0)
+		snprintf(buf, len, "%ld minute%s", m, plural((int)m));
+	else if (m % 60 == 0)
+		snprintf(buf, len, "%ld hour%s", h, plural((int)h));
+	else
+		snprintf(buf, len, "%ld hour%s %ld minute%s", h, plural((int)h), m % 60,
+		    plural((int)(m % 60)));
+}
+
+static void
+hm(char *buf, size_t len, double t)
+{
+	time_t tt = (time_t)t;
+	struct tm tm;
+
+	gmtime_r(&tt, &tm);
+	strftime(buf, len, "%H:%M", &tm);
+}
+
+static const char *
+layer_name(int i)
+{
+	return i < MCP_NSTEPS ? mcp_steps[i] : DIVERGENCE;
+}
+
+static int
+root_layer(const struct track *t)
+{
+	int i, best = 0;
+
+	for (i = 1; i < NLAYERS; i++)
+		if (t->cnt[i] > t->cnt[best])
+			best = i;
+	return best;
+}
+
+static int
+resolve(struct ctx *x, struct state *s, int ti)
+{
+	struct track *t = &s->t[ti];
+	char sum[1024], d[64], a[8], b[8], what[160];
+	struct alert_ev e = ev_of(t, ti, x->slug, "resolve", sum);
+	int root = root_layer(t), rc;
+
+	dur_text(d, sizeof(d), t->pstart - t->start);
+	hm(a, sizeof(a), t->start);
+	hm(b, sizeof(b), t->pstart);
+	switch (ti) {
+	case T_DOWN:
+		snprintf(what, sizeof(what),
+		    "root layer: %s in %d window%s; all layers now passing.", layer_name(root),
+		    t->cnt[root], plural(t->cnt[root]));
+		break;
+	case T_RL:
+		snprintf(what, sizeof(what), "rate limited (http_429) in %d window%s; no longer.",
+		    t->cnt[0], plural(t->cnt[0]));
+		break;
+	case T_LAT:
+		snprintf(what, sizeof(what),
+		    "slow in %d window%s; latency back under %g times the baseline.", t->cnt[0],
+		    plural(t->cnt[0]), x->c->latency_factor);
+		break;
+	default:
+		snprintf(what, sizeof(what), "error rate back at or under %g%%.", x->c->error_rate);
+		break;
+	}
+	snprintf(sum, sizeof(sum), "%s recovered after %s (%s\xe2\x80\x93%s UTC); %s", x->slug, d,
+	    a, b, what);
+	if (ti != T_DOWN) {
+		/* "SLUG recovered" is said of downtime; the other tracks name theirs. */
+		snprintf(sum, sizeof(sum), "%s: %s ended after %s (%s\xe2\x80\x93%s UTC); %s",
+		    x->slug, track_kind[ti], d, a, b, what);
+	}
+	e.duration = t->pstart - t->start;
+	rc = emit_to(x, t, &e, routes_of(x->c, t->routes));
+	memset(t, 0, sizeof(*t));
+	return rc;
+}
+
+static int
+trigger(struct ctx *x, struct track *t, int ti, const struct look *l, const char *summary)
+{
+	struct alert_ev e;
+	unsigned long set;
+	char *r;
+
+	t->open = 1, t->start = t->fstart, t->esc = 0, t->ack = 0, t->notice = x->window;
+	t->pass = 0, t->steps = 0, t->held = 0, t->routes[0] = '\0';
+	snprintf(t->sev, sizeof(t->sev), "%s", l->sev);
+	snprintf(t->step, sizeof(t->step), "%s", l->step ? l->step : "");
+	t->p1at = strcmp(l->sev, "P1") == 0 ? mcp_ms_round(mcp_now()) : 0;
+	r = l->regions ? cJSON_PrintUnformatted(l->regions) : NULL;
+	snprintf(
+	    t->regions, sizeof(t->regions), "%s", r && strlen(r) < sizeof(t->regions) ? r : "[]");
+	free(r);
+	set = alert_routes_for(x->c, t->sev, mcp_now());
+	e = ev_of(t, ti, x->slug, "trigger", summary ? summary : l->summary);
+	if (emit_to(x, t, &e, set) == -1)
+		return -1;
+	if (!t->held)
+		routes_add(x->c, t, set);
+	return 0;
+}
+
+static int
+escalate(struct ctx *x, struct track *t, int ti, const char *why)
+{
+	struct alert_ev e;
+	unsigned long set;
+
+	snprintf(t->sev, sizeof(t->sev), "P1");
+	t->esc = 1;
+	t->p1at = mcp_ms_round(mcp_now());
+	t->steps = 0;
+	set = alert_routes_for(x->c, "P1", mcp_now()) | routes_of(x->c, t->routes);
+	e = ev_of(t, ti, x->slug, "escalate", why);
+	if (emit_to(x, t, &e, set) == -1)
+		return -1;
+	if (!t->held)
+		routes_add(x->c, t, set);
+	return 0;
+}
+
+/* The rules of the verdicts' time: escalation of a P2 at the tools layers, reminders. */
+static int
+timers(struct ctx *x, struct track *t, int ti)
+{
+	char sum[1024], d[64], a[8];
+	struct alert_ev e;
+	int tl = mcp_step_index("tools_list"), call = mcp_step_index("call");
+	int layer = t->step[0] ? mcp_step_index(t->step) : -1;
+
+	if (!t->open)
+		return 0;
+	if (ti == T_DOWN && strcmp(t->sev, "P2") == 0 && !t->esc &&
+	    (layer == tl || layer == call) && x->window - t->start >= x->c->tools_escalate) {
+		dur_text(d, sizeof(d), x->window - t->start);
+		snprintf(sum, sizeof(sum), "%s: %s unresolved after %s; escalated to P1", x->slug,
+		    t->step, d);
+		if (escalate(x, t, ti, sum) == -1)
+			return -1;
+	}
+	if (x->window - t->notice >= x->c->reminder_every) {
+		t->notice = x->window;
+		hm(a, sizeof(a), t->start);
+		dur_text(d, sizeof(d), x->window - t->start);
+		if (ti == T_DOWN)
+			snprintf(sum, sizeof(sum),
+			    "%s: incident open for %s (since %s UTC); root layer: %s", x->slug, d,
+			    a, layer_name(root_layer(t)));
+		else
+			snprintf(sum, sizeof(sum), "%s: %s open for %s (since %s UTC)", x->slug,
+			    track_kind[ti], d, a);
+		e = ev_of(t, ti, x->slug, "reminder", sum);
+		/* Not to PagerDuty, which has acknowledgements of its own. */
+		return emit_to(x, t, &e, routes_of(x->c, t->routes) & ~pd_routes(x->c));
+	}
+	return 0;
+}
+
+/*
+ * A trigger held back by maintenance: once the window has ended and the
+ * grace passed, a track still failing fires a post-maintenance trigger.
+ */
+static int
+post_maint(struct ctx *x, struct track *t, int ti, const struct look *l)
+{
+	char sum[1200], d[64];
+	double end;
+	int mt = 0;
+
+	if (!t->open || !t->held || (mt = in_maint(x)) != 0)
+		return mt == -1 ? -1 : 0;
+	end = x->m.end > 0 && x->m.end < t->held_end ? x->m.end : t->held_end;
+	if (x->window < end + x->c->post_maint_grace || l->kind != FAIL)
+		return 0;
+	t->held = 0;
+	dur_text(d, sizeof(d), x->window - end);
+	snprintf(sum, sizeof(sum), "%s (post-maintenance: still failing %s after the window ended)",
+	    l->summary, d);
+	t->fstart = t->start;
+	return trigger(x, t, ti, l, sum);
+}
+
+/* One window for one track: count, open, escalate, resolve. */
+static int
+track_step(struct ctx *x, struct state *s, int ti, const struct look *l, int need)
+{
+	struct track *t = &s->t[ti];
+
+	if (l->kind == PASS) {
+		t->fail = 0;
+		if (!t->open) {
+			memset(t->cnt, 0, sizeof(t->cnt));
+			return 0;
+		}
+		if (t->pass++ == 0)
+			t->pstart = x->window;
+		if (t->pass >= x->c->pass_windows)
+			return resolve(x, s, ti);
+	} else if (l->kind == FAIL) {
+		t->pass = 0;
+		if (t->fail++ == 0)
+			t->fstart = x->window;
+		t->cnt[l->layer >= 0 && l->layer < NLAYERS ? l->layer : 0]++;
+		if (!t->open && (t->fail >= need || l->outage))
+			return trigger(x, t, ti, l, NULL);
+		if (post_maint(x, t, ti, l) == -1)
+			return -1;
+		if (t->open && strcmp(t->sev, "P2") == 0 && strcmp(l->sev, "P1") == 0)
+			if (escalate(x, t, ti, l->summary) == -1)
+				return -1;
+	}
+	return timers(x, t, ti);
+}
+
+/* --- reading verdicts ----------------------------------------------------- */
 
 static int
 in_array(const cJSON *arr, const char *s)
@@ -203,7 +640,7 @@ join(char *buf, size_t len, const cJSON *arr, const cJSON *skip)
 		sep = i == 0 ? "" : ", ";
 		if (i > 0 && i == n - 1)
 			sep = " and ";
-		used += snprintf(buf + used, len - used, "%s%s", sep, w[i]);
+		used += (size_t)snprintf(buf + used, len - used, "%s%s", sep, w[i]);
 	}
 }
 
@@ -213,15 +650,9 @@ p1_layer(int layer)
 	return layer < mcp_step_index("tools_list");
 }
 
-static const char *
-plural(int n)
-{
-	return n == 1 ? "" : "s";
-}
-
 /* Read one verdict; 0, or -1 with a reason in err. */
 static int
-classify(const cJSON *rec, struct look *l, char *err, size_t errlen)
+classify(const cJSON *rec, struct verdict *vd, char *err, size_t errlen)
 {
 	const char *slug = cJSON_GetStringValue(cJSON_GetObjectItem(rec, "slug"));
 	const char *v = cJSON_GetStringValue(cJSON_GetObjectItem(rec, "verdict"));
@@ -229,10 +660,13 @@ classify(const cJSON *rec, struct look *l, char *err, size_t errlen)
 	const cJSON *step = cJSON_GetObjectItem(rec, "step");
 	const cJSON *failed = cJSON_GetObjectItem(rec, "failed_regions");
 	const cJSON *rep = cJSON_GetObjectItem(rec, "reporters");
+	const cJSON *lat = cJSON_GetObjectItem(rec, "latency_ms");
+	struct look *l = &vd->l;
 	char reach[512];
+	size_t u;
 	int nf;
 
-	memset(l, 0, sizeof(*l));
+	memset(vd, 0, sizeof(*vd));
 	if (v == NULL || sv == NULL || !cJSON_IsArray(failed) || !cJSON_IsArray(rep) ||
 	    (!cJSON_IsNull(step) && !cJSON_IsString(step))) {
 		snprintf(err, errlen,
@@ -240,6 +674,11 @@ classify(const cJSON *rec, struct look *l, char *err, size_t errlen)
 		    "failed_regions or reporters");
 		return -1;
 	}
+	vd->error = cJSON_GetStringValue(cJSON_GetObjectItem(rec, "error"));
+	vd->host = cJSON_GetStringValue(cJSON_GetObjectItem(rec, "host"));
+	vd->latency = cJSON_IsNumber(lat) && isfinite(lat->valuedouble) && lat->valuedouble >= 0
+	    ? lat->valuedouble
+	    : -1;
 	nf = cJSON_GetArraySize(failed);
 	l->regions = failed;
 	l->step = cJSON_GetStringValue(step);
@@ -270,14 +709,12 @@ classify(const cJSON *rec, struct look *l, char *err, size_t errlen)
 		join(reach, sizeof(reach), rep, failed);
 		snprintf(l->summary, sizeof(l->summary), "%s: %s failing in %d region%s; ", slug,
 		    l->step, nf, plural(nf));
-		if (reach[0] != '\0') {
-			size_t u = strlen(l->summary);
+		u = strlen(l->summary);
+		if (reach[0] != '\0')
 			snprintf(l->summary + u, sizeof(l->summary) - u,
 			    "reachable from %s, not from ", reach);
-		} else {
-			size_t u = strlen(l->summary);
+		else
 			snprintf(l->summary + u, sizeof(l->summary) - u, "not reachable from ");
-		}
 		join(reach, sizeof(reach), failed, NULL);
 		strncat(l->summary, reach, sizeof(l->summary) - strlen(l->summary) - 1);
 		return 0;
@@ -290,183 +727,111 @@ classify(const cJSON *rec, struct look *l, char *err, size_t errlen)
 	return 0;
 }
 
-/* Emit e, or a suppressed record for it inside a maintenance window. */
-static int
-emit(struct ctx *x, struct alert_ev *e)
+/* The 30-day latency baseline (mean), or -1 below the sample minimum. */
+static double
+lat_baseline(const struct alert_conf *c, const struct state *s, long day)
 {
-	if (x->maint == -1 && (x->maint = alert_maint_get(x->st, x->slug, x->window, &x->m)) == -1)
+	double sum = 0;
+	long n = 0;
+	int i;
+
+	for (i = 0; i < LAT_DAYS; i++)
+		if (s->lcnt[i] > 0 && s->lday[i] > day - LAT_DAYS)
+			sum += s->lsum[i], n += s->lcnt[i];
+	return n >= c->latency_min_samples ? sum / (double)n : -1;
+}
+
+static void
+lat_add(struct state *s, long day, double ms)
+{
+	int i, k = (int)(day % LAT_DAYS);
+
+	for (i = 0; i < LAT_DAYS; i++)
+		if (s->lday[i] <= day - LAT_DAYS)
+			s->lcnt[i] = 0, s->lsum[i] = 0;
+	if (s->lday[k] != day)
+		s->lday[k] = day, s->lsum[k] = 0, s->lcnt[k] = 0;
+	s->lsum[k] += ms;
+	s->lcnt[k]++;
+}
+
+/* Count a window in the error rate; the rate in percent, or -1 below the minimum. */
+static double
+err_add(const struct alert_conf *c, struct state *s, double window, int failing)
+{
+	long size = c->error_rate_window / ERR_BUCKETS, b, tot = 0, fail = 0;
+	int i, k;
+
+	size = size < 60 ? 60 : size;
+	b = (long)(window / (double)size);
+	k = (int)(b % ERR_BUCKETS);
+	if (s->ebk[k] != b)
+		s->ebk[k] = b, s->etot[k] = 0, s->efail[k] = 0;
+	s->etot[k]++;
+	s->efail[k] += failing;
+	for (i = 0; i < ERR_BUCKETS; i++)
+		if (s->ebk[i] > b - ERR_BUCKETS)
+			tot += s->etot[i], fail += s->efail[i];
+	return tot >= c->error_rate_min ? 100.0 * (double)fail / (double)tot : -1;
+}
+
+static int
+step_state(struct ctx *x, struct state *s, const struct verdict *vd)
+{
+	const struct alert_conf *c = x->c;
+	struct look down = vd->l, rl = vd->l, lat, er;
+	long day = (long)(x->window / 86400);
+	double base = -1, rate;
+	int reporting = vd->l.kind != NEUTRAL, failing;
+
+	/* 429: never downtime on its own, a track of its own. */
+	rl.kind = reporting ? PASS : NEUTRAL;
+	if (vd->l.kind == FAIL && vd->error != NULL && strcmp(vd->error, "http_429") == 0) {
+		down.kind = NEUTRAL;
+		rl.kind = FAIL, rl.sev = "P2", rl.outage = 0, rl.layer = 0;
+		snprintf(rl.summary, sizeof(rl.summary),
+		    "%s: rate limited (http_429) at %s in %d consecutive windows", x->slug,
+		    vd->l.step, c->rate_limit_windows);
+	}
+	/* Cold start: the first failure of a serverless host after it was idle. */
+	if (down.kind == FAIL && vd->host != NULL && alert_platform(c, vd->host) &&
+	    !s->t[T_DOWN].open && s->t[T_DOWN].fail == 0 &&
+	    (s->seen == 0 || x->window - s->seen > c->cold_start_idle))
+		down.kind = NEUTRAL;
+	/* Latency: slow against the 30-day baseline, on passing windows. */
+	memset(&lat, 0, sizeof(lat));
+	lat.kind = NEUTRAL, lat.sev = "P3", lat.layer = 0;
+	if (vd->l.kind == PASS && vd->latency >= 0) {
+		if ((base = lat_baseline(c, s, day)) > 0)
+			lat.kind = vd->latency > c->latency_factor * base ? FAIL : PASS;
+		snprintf(lat.summary, sizeof(lat.summary),
+		    "%s: latency %.0f ms, above %g times the 30-day baseline of %.0f ms for %d "
+		    "consecutive windows",
+		    x->slug, vd->latency, c->latency_factor, base, c->latency_windows);
+		lat_add(s, day, vd->latency);
+	}
+	if (track_step(x, s, T_DOWN, &down, c->fail_windows) == -1 ||
+	    track_step(x, s, T_RL, &rl, c->rate_limit_windows) == -1 ||
+	    track_step(x, s, T_LAT, &lat, c->latency_windows) == -1)
 		return -1;
-	if (x->maint == 1) {
-		e->suppressed = e->event;
-		e->event = "suppressed";
-		e->reason = x->m.reason;
-	}
-	return alert_emit(e, &x->out);
-}
-
-static void
-dur_text(char *buf, size_t len, double secs)
-{
-	long m = (long)(secs / 60), h = m / 60;
-
-	if (h == 0)
-		snprintf(buf, len, "%ld minute%s", m, plural((int)m));
-	else if (m % 60 == 0)
-		snprintf(buf, len, "%ld hour%s", h, plural((int)h));
-	else
-		snprintf(buf, len, "%ld hour%s %ld minute%s", h, plural((int)h), m % 60,
-		    plural((int)(m % 60)));
-}
-
-static void
-hm(char *buf, size_t len, double t)
-{
-	time_t tt = (time_t)t;
-	struct tm tm;
-
-	gmtime_r(&tt, &tm);
-	strftime(buf, len, "%H:%M", &tm);
-}
-
-static int
-root_layer(const struct state *s)
-{
-	int i, best = 0;
-
-	for (i = 1; i < NLAYERS; i++)
-		if (s->cnt[i] > s->cnt[best])
-			best = i;
-	return best;
-}
-
-static struct alert_ev
-ev_of(const struct state *s, const char *slug, const char *event, const char *summary)
-{
-	struct alert_ev e = {event, s->sev, slug, s->start, s->step[0] ? s->step : NULL, NULL,
-	    summary, -1, NULL, NULL};
-
-	return e;
-}
-
-static int
-emit_stored(struct ctx *x, struct alert_ev *e, const struct state *s)
-{
-	cJSON *regions = cJSON_Parse(s->regions);
-	int rc;
-
-	e->regions = cJSON_IsArray(regions) ? regions : NULL;
-	rc = emit(x, e);
-	cJSON_Delete(regions);
-	return rc;
-}
-
-static int
-resolve(struct ctx *x, struct state *s)
-{
-	char sum[1024], d[64], a[8], b[8];
-	struct alert_ev e = ev_of(s, x->slug, "resolve", sum);
-	int root = root_layer(s), rc;
-
-	dur_text(d, sizeof(d), s->pstart - s->start);
-	hm(a, sizeof(a), s->start);
-	hm(b, sizeof(b), s->pstart);
-	snprintf(sum, sizeof(sum),
-	    "%s recovered after %s (%s\xe2\x80\x93%s UTC); root layer: %s in %d window%s; "
-	    "all layers now passing.",
-	    x->slug, d, a, b, layer_name(root), s->cnt[root], plural(s->cnt[root]));
-	e.duration = s->pstart - s->start;
-	rc = emit_stored(x, &e, s);
-	memset(s, 0, sizeof(*s));
-	return rc;
-}
-
-static int
-trigger(struct ctx *x, struct state *s, const struct look *l)
-{
-	struct alert_ev e;
-	char *r;
-
-	s->open = 1, s->start = s->fstart, s->esc = 0, s->ack = 0, s->notice = x->window,
-	s->pass = 0;
-	snprintf(s->sev, sizeof(s->sev), "%s", l->sev);
-	snprintf(s->step, sizeof(s->step), "%s", l->step ? l->step : "");
-	r = l->regions ? cJSON_PrintUnformatted(l->regions) : NULL;
-	snprintf(
-	    s->regions, sizeof(s->regions), "%s", r && strlen(r) < sizeof(s->regions) ? r : "[]");
-	free(r);
-	e = ev_of(s, x->slug, "trigger", l->summary);
-	return emit_stored(x, &e, s);
-}
-
-static int
-escalate(struct ctx *x, struct state *s, const char *why)
-{
-	struct alert_ev e;
-
-	snprintf(s->sev, sizeof(s->sev), "P1");
-	s->esc = 1;
-	e = ev_of(s, x->slug, "escalate", why);
-	return emit_stored(x, &e, s);
-}
-
-/* The rules of the clock: escalation of a P2 at the tools layers, reminders. */
-static int
-timers(struct ctx *x, struct state *s)
-{
-	char sum[1024], d[64], a[8];
-	struct alert_ev e;
-	int tl = mcp_step_index("tools_list"), call = mcp_step_index("call");
-	int layer = s->step[0] ? mcp_step_index(s->step) : -1;
-
-	if (!s->open)
+	/* Error rate: over the windows outside downtime incidents. */
+	if (!reporting)
 		return 0;
-	if (strcmp(s->sev, "P2") == 0 && !s->esc && (layer == tl || layer == call) &&
-	    x->window - s->start >= x->c->tools_escalate) {
-		dur_text(d, sizeof(d), x->window - s->start);
-		snprintf(sum, sizeof(sum), "%s: %s unresolved after %s; escalated to P1", x->slug,
-		    s->step, d);
-		if (escalate(x, s, sum) == -1)
-			return -1;
-	}
-	if (x->window - s->notice >= x->c->reminder_every) {
-		s->notice = x->window;
-		hm(a, sizeof(a), s->start);
-		dur_text(d, sizeof(d), x->window - s->start);
-		snprintf(sum, sizeof(sum),
-		    "%s: incident open for %s (since %s UTC); root layer: %s", x->slug, d, a,
-		    layer_name(root_layer(s)));
-		e = ev_of(s, x->slug, "reminder", sum);
-		return emit_stored(x, &e, s);
-	}
-	return 0;
+	s->seen = x->window;
+	if (s->t[T_DOWN].open)
+		return 0;
+	failing = vd->l.kind == FAIL && vd->l.layer != MCP_NSTEPS;
+	memset(&er, 0, sizeof(er));
+	er.sev = "P3", er.layer = 0;
+	rate = err_add(c, s, x->window, failing);
+	er.kind = rate > c->error_rate ? FAIL : PASS;
+	snprintf(er.summary, sizeof(er.summary),
+	    "%s: %.1f%% of windows failing over the last %ld hours (threshold %g%%)", x->slug, rate,
+	    c->error_rate_window / 3600, c->error_rate);
+	return track_step(x, s, T_ERR, &er, 1);
 }
 
-static int
-step_state(struct ctx *x, struct state *s, const struct look *l)
-{
-	if (l->kind == PASS) {
-		s->fail = 0;
-		if (!s->open) {
-			memset(s->cnt, 0, sizeof(s->cnt));
-			return 0;
-		}
-		if (s->pass++ == 0)
-			s->pstart = x->window;
-		if (s->pass >= x->c->pass_windows)
-			return resolve(x, s);
-	} else if (l->kind == FAIL) {
-		s->pass = 0;
-		if (s->fail++ == 0)
-			s->fstart = x->window;
-		s->cnt[l->layer]++;
-		if (!s->open && (s->fail >= x->c->fail_windows || l->outage))
-			return trigger(x, s, l);
-		if (s->open && strcmp(s->sev, "P2") == 0 && strcmp(l->sev, "P1") == 0)
-			if (escalate(x, s, l->summary) == -1)
-				return -1;
-	}
-	return timers(x, s);
-}
+/* --- transactions ----------------------------------------------------------- */
 
 static int
 simple(struct ctx *x, const char *cmd, const char *arg)
@@ -480,31 +845,59 @@ simple(struct ctx *x, const char *cmd, const char *arg)
 	return 0;
 }
 
-/* Save s in one MULTI/EXEC: 1 when saved, 0 when the WATCH saw a change. */
+static int
+any_open(const struct state *s)
+{
+	int i;
+
+	for (i = 0; i < NTRACKS; i++)
+		if (s->t[i].open)
+			return 1;
+	return 0;
+}
+
+/* Save s and queue the jobs in one MULTI/EXEC: 1 when done, 0 when the WATCH saw a change. */
 static int
 commit(struct ctx *x, const struct state *s)
 {
-	const char *exec[] = {"EXEC"};
+	const char *exec[] = {"EXEC"}, *push[3], *set[3];
+	char key[MCP_SLUG_MAX + 80];
 	redisReply *r;
+	size_t i;
 	int rc;
 
 	if (simple(x, "MULTI", NULL) == -1)
 		return -1;
-	if (state_save(x, s) == -1) {
-		(void)simple(x, "DISCARD", NULL);
-		return -1;
+	if (s != NULL && state_save(x, s) == -1)
+		goto fail;
+	for (i = 0; i < x->njobs; i++) {
+		alert_outbox_key(key, sizeof(key), x->c, x->jobroute[i]);
+		push[0] = "RPUSH", push[1] = key, push[2] = x->jobs[i];
+		if ((r = alert_cmd(x->st, 3, push)) == NULL)
+			goto fail;
+		freeReplyObject(r);
+	}
+	if (s != NULL) {
+		set[0] = any_open(s) ? "SADD" : "SREM", set[1] = ALERT_OPEN_SET, set[2] = x->slug;
+		if ((r = alert_cmd(x->st, 3, set)) == NULL)
+			goto fail;
+		freeReplyObject(r);
 	}
 	if ((r = alert_cmd(x->st, 1, exec)) == NULL)
 		return -1;
 	rc = r->type == REDIS_REPLY_ARRAY;
 	freeReplyObject(r);
 	return rc;
+fail:
+	(void)simple(x, "DISCARD", NULL);
+	return -1;
 }
 
 static int
 put_out(struct ctx *x)
 {
-	if (mcp_rec_put(stdout, x->out.p, x->out.len) == -1 || fflush(stdout) == EOF) {
+	if (x->out.len > 0 &&
+	    (mcp_rec_put(stdout, x->out.p, x->out.len) == -1 || fflush(stdout) == EOF)) {
 		warn("write stdout");
 		return -1;
 	}
@@ -512,12 +905,15 @@ put_out(struct ctx *x)
 	return 0;
 }
 
+typedef int (*decide_fn)(struct ctx *x, struct state *s, void *arg);
+
 /*
- * Decide one verdict under WATCH, so that two mcp-alert processes on one
- * slug never both act on the same state: the loser decides again.
+ * Decide under WATCH, so that two mcp-alert processes on one slug never
+ * both act on the same state: the loser decides again.  fn returns 1 to
+ * save, 0 to leave the state as it was, -1 on error.
  */
 static int
-decide(struct ctx *x, const struct look *l)
+decide(struct ctx *x, decide_fn fn, void *arg)
 {
 	char key[MCP_SLUG_MAX + 32];
 	struct state s;
@@ -526,23 +922,31 @@ decide(struct ctx *x, const struct look *l)
 	key_of(key, sizeof(key), x->slug);
 	for (tries = 0; tries < 10; tries++) {
 		mcp_buf_reset(&x->out);
+		jobs_reset(x);
 		x->maint = -1;
 		if (simple(x, "WATCH", key) == -1 || state_load(x, &s) == -1)
 			return -1;
-		/* A window already decided (a replay after a restart) changes nothing. */
-		if (x->window <= s.last)
-			return simple(x, "UNWATCH", NULL);
-		if (step_state(x, &s, l) == -1) {
+		if ((rc = fn(x, &s, arg)) <= 0) {
 			(void)simple(x, "UNWATCH", NULL);
-			return -1;
+			return rc;
 		}
-		s.last = x->window;
 		if ((rc = commit(x, &s)) != 0)
 			return rc == -1 ? -1 : put_out(x);
 	}
-	warnx("%s: the state kept changing under another writer; verdict of %.0f not decided",
-	    x->slug, x->window);
+	warnx("%s: the state kept changing under another writer; not decided", x->slug);
 	return -1;
+}
+
+static int
+on_window(struct ctx *x, struct state *s, void *arg)
+{
+	/* A window already decided (a replay after a restart) changes nothing. */
+	if (x->window <= s->last)
+		return 0;
+	if (step_state(x, s, arg) == -1)
+		return -1;
+	s->last = x->window;
+	return 1;
 }
 
 static int
@@ -551,7 +955,7 @@ on_verdict(cJSON *rec, long lineno, void *arg)
 	struct ctx *x = arg;
 	const char *type = cJSON_GetStringValue(cJSON_GetObjectItem(rec, "type"));
 	const cJSON *win = cJSON_GetObjectItem(rec, "window");
-	struct look l;
+	struct verdict vd;
 	char why[256];
 
 	x->slug = cJSON_GetStringValue(cJSON_GetObjectItem(rec, "slug"));
@@ -560,73 +964,264 @@ on_verdict(cJSON *rec, long lineno, void *arg)
 		warnx("stdin:%ld: not a verdict record with a slug and a window", lineno);
 		return 1;
 	}
-	if (classify(rec, &l, why, sizeof(why)) == -1) {
+	if (classify(rec, &vd, why, sizeof(why)) == -1) {
 		warnx("stdin:%ld: %s", lineno, why);
 		return 1;
 	}
 	x->window = win->valuedouble;
-	return decide(x, &l);
+	return decide(x, on_window, &vd) == -1 ? -1 : 0;
+}
+
+static void
+ctx_free(struct ctx *x)
+{
+	jobs_reset(x);
+	free(x->jobs);
+	free(x->jobroute);
+	mcp_buf_free(&x->out);
+}
+
+/* Deliver what is due; the undelivered records go to stdout. */
+static int
+flush(struct ctx *x)
+{
+	int rc = alert_deliver(x->st, x->c, &x->out);
+
+	return put_out(x) == -1 || rc == -1 ? -1 : 0;
+}
+
+/* --- the clock: escalation steps of unacknowledged P1s ---------------------- */
+
+static int
+on_clock(struct ctx *x, struct state *s, void *arg)
+{
+	const struct alert_conf *c = x->c;
+	double now = mcp_now();
+	char sum[1024], d[64];
+	unsigned long told, pd = pd_routes(c);
+	struct alert_ev e;
+	struct track *t;
+	int ti, changed = 0;
+
+	(void)arg;
+	for (ti = 0; ti < NTRACKS; ti++) {
+		t = &s->t[ti];
+		if (!t->open || t->ack > 0 || t->held || strcmp(t->sev, "P1") != 0 || t->p1at <= 0)
+			continue;
+		/* Routes with an escalation of their own (PagerDuty) escalate alone. */
+		told = routes_of(c, t->routes);
+		if (told != 0 && (told & ~pd) == 0)
+			continue;
+		while (t->steps < c->nsteps && now - t->p1at >= c->steps[t->steps].after) {
+			x->window = now;
+			if (in_maint(x) == 1)
+				break;
+			dur_text(d, sizeof(d), now - t->p1at);
+			snprintf(sum, sizeof(sum),
+			    "%s: P1 unacknowledged for %s; escalation step %d of %d", x->slug, d,
+			    t->steps + 1, c->nsteps);
+			e = ev_of(t, ti, x->slug, "escalate", sum);
+			e.escalation = t->steps + 1;
+			if (emit_to(x, t, &e, c->steps[t->steps].routes) == -1)
+				return -1;
+			routes_add(c, t, c->steps[t->steps].routes);
+			t->steps++;
+			changed = 1;
+		}
+	}
+	return changed;
 }
 
 int
+alert_tick(struct mcp_store *st, const struct alert_conf *c)
+{
+	struct ctx x = {st, c, NULL, 0, -1, {0, 0, ""}, -1, {0}, NULL, NULL, 0};
+	const char *argv[] = {"SMEMBERS", ALERT_OPEN_SET};
+	redisReply *r;
+	size_t i;
+	int rc = 0;
+
+	if (c->nsteps > 0) {
+		if ((r = alert_cmd(st, 2, argv)) == NULL)
+			return -1;
+		for (i = 0; rc == 0 && i < r->elements; i++) {
+			if (!mcp_slug_ok(r->element[i]->str))
+				continue;
+			x.slug = r->element[i]->str;
+			rc = decide(&x, on_clock, NULL);
+		}
+		freeReplyObject(r);
+	}
+	if (rc == 0)
+		rc = flush(&x);
+	ctx_free(&x);
+	return rc;
+}
+
+/* --- the filter --------------------------------------------------------------- */
+
+/*
+ * Read verdicts as they come, deciding each line at once; every tick
+ * seconds, and at the end, run the clock and deliver.  A filter that is
+ * left running (a pipe that stays open) still escalates and retries.
+ */
+int
 alert_filter(struct mcp_store *st, const struct alert_conf *c)
 {
-	struct ctx x = {st, c, NULL, 0, -1, {0, 0, ""}, {0}};
+	struct ctx x = {st, c, NULL, 0, -1, {0, 0, ""}, -1, {0}, NULL, NULL, 0};
 	struct mcp_loop_stats ls = {0};
-	int rc;
+	struct pollfd pfd = {STDIN_FILENO, POLLIN, 0};
+	char *buf = NULL, *nl;
+	size_t len = 0, cap = 0, off;
+	double next = mcp_mono() + (double)c->tick;
+	long lineno = 0;
+	ssize_t n;
+	int rc = 0, eof = 0, wait;
 
-	rc = mcp_loop(stdin, "stdin", on_verdict, &x, &ls);
-	mcp_buf_free(&x.out);
+	while (rc == 0 && !eof) {
+		wait = (int)((next - mcp_mono()) * 1000);
+		n = poll(&pfd, 1, wait < 0 ? 0 : wait);
+		if (n == -1 && errno != EINTR) {
+			warn("poll stdin");
+			rc = -1;
+			break;
+		}
+		if (n > 0) {
+			if (cap - len < 65536 &&
+			    (buf = realloc(buf, cap = cap ? cap * 2 : 131072)) == NULL)
+				err(MCP_EXIT_FAIL, "realloc");
+			if ((n = read(STDIN_FILENO, buf + len, cap - len - 1)) == -1) {
+				if (errno == EINTR || errno == EAGAIN)
+					continue;
+				warn("read stdin");
+				rc = -1;
+				break;
+			}
+			eof = n == 0;
+			len += (size_t)n;
+			for (off = 0; rc == 0; off = (size_t)(nl - buf) + 1) {
+				if ((nl = memchr(buf + off, '\n', len - off)) == NULL) {
+					if (!eof || off == len)
+						break;
+					nl = buf + len; /* the last line, without a newline */
+				}
+				*nl = '\0';
+				rc = mcp_loop_line(buf + off, (size_t)(nl - buf - (long)off),
+				    "stdin", ++lineno, on_verdict, &x, &ls);
+				if (nl == buf + len) {
+					off = len;
+					break;
+				}
+			}
+			memmove(buf, buf + off, len - off);
+			len -= off;
+			if (rc == 0 && !eof && flush(&x) == -1)
+				rc = -1;
+		}
+		if (rc == 0 && !eof && mcp_mono() >= next) {
+			rc = alert_tick(st, c);
+			next = mcp_mono() + (double)c->tick;
+		}
+	}
+	free(buf);
+	if (rc == 0)
+		rc = alert_tick(st, c);
+	ctx_free(&x);
 	if (rc == -1)
 		return MCP_EXIT_FAIL;
 	return ls.bad > 0 ? MCP_EXIT_FAIL : MCP_EXIT_OK;
 }
 
+/* --- test and ack ------------------------------------------------------------- */
+
 int
-alert_test(struct mcp_store *st, const char *slug)
+alert_test(struct mcp_store *st, const struct alert_conf *c, const char *slug)
 {
-	struct ctx x = {st, NULL, slug, mcp_now(), -1, {0, 0, ""}, {0}};
+	struct ctx x = {st, c, slug, mcp_now(), -1, {0, 0, ""}, -1, {0}, NULL, NULL, 0};
 	char sum[256];
 	int rc;
-	struct alert_ev e = {"test", "P1", slug, 0, NULL, NULL, sum, -1, NULL, NULL};
+	struct alert_ev e = {"test", "P1", slug, NULL, 0, NULL, NULL, sum, -1, NULL, NULL, 0};
 
 	e.started = (double)(long)x.window;
+	x.maint = 0; /* a test goes through, maintenance or not */
 	snprintf(sum, sizeof(sum), "%s: test alert from mcp-alert test; nothing is failing", slug);
-	rc = emit(&x, &e) == -1 || put_out(&x) == -1 ? MCP_EXIT_FAIL : MCP_EXIT_OK;
-	mcp_buf_free(&x.out);
-	return rc;
+	rc = emit_to(&x, NULL, &e, alert_routes_for(c, "P1", mcp_now()));
+	if (rc == 0)
+		rc = commit(&x, NULL) == 1 ? 0 : -1;
+	if (rc == 0)
+		rc = put_out(&x);
+	if (rc == 0)
+		rc = flush(&x);
+	ctx_free(&x);
+	return rc == 0 ? MCP_EXIT_OK : MCP_EXIT_FAIL;
+}
+
+struct ackarg {
+	int track;
+	double start;
+	int found;
+};
+
+static int
+on_ack(struct ctx *x, struct state *s, void *arg)
+{
+	struct ackarg *a = arg;
+	struct track *t = &s->t[a->track];
+	char sum[256];
+	struct alert_ev e;
+
+	if (!t->open || t->start != a->start) {
+		a->found = 0;
+		return 0;
+	}
+	a->found = 1;
+	if (t->ack > 0)
+		return 0;
+	t->ack = mcp_ms_round(mcp_now());
+	snprintf(sum, sizeof(sum), "%s: acknowledged; escalation stopped", x->slug);
+	e = ev_of(t, a->track, x->slug, "acknowledge", sum);
+	x->window = mcp_now();
+	x->maint = 0;
+	/* PagerDuty hears of it; the other routes have nothing to stop. */
+	if (emit_to(x, t, &e, routes_of(x->c, t->routes) & pd_routes(x->c)) == -1)
+		return -1;
+	return 1;
 }
 
 int
 alert_ack(struct mcp_store *st, const struct alert_conf *c, const char *key)
 {
-	struct ctx x = {st, c, NULL, 0, -1, {0, 0, ""}, {0}};
-	char slug[MCP_SLUG_MAX + 1];
-	const char *colon = strrchr(key, ':');
-	struct state s;
+	struct ctx x = {st, c, NULL, 0, -1, {0, 0, ""}, -1, {0}, NULL, NULL, 0};
+	char slug[MCP_SLUG_MAX + 1], kind[32] = "";
+	const char *colon = strchr(key, ':'), *last = strrchr(key, ':');
+	struct ackarg a = {T_DOWN, 0, 0};
 	char *end;
-	double start;
-	int rc;
+	int rc, i;
 
-	if (colon == NULL || colon - key > MCP_SLUG_MAX || (start = strtod(colon + 1, &end)) <= 0 ||
-	    *end != '\0') {
-		warnx("ack: %s: not a dedup key (SLUG:START)", key);
+	if (colon == NULL || colon - key > MCP_SLUG_MAX ||
+	    (a.start = strtod(last + 1, &end)) <= 0 || *end != '\0' ||
+	    last - colon - 1 >= (long)sizeof(kind)) {
+		warnx("ack: %s: not a dedup key (SLUG:START or SLUG:KIND:START)", key);
 		return MCP_EXIT_USAGE;
 	}
 	snprintf(slug, sizeof(slug), "%.*s", (int)(colon - key), key);
-	if (!mcp_slug_ok(slug)) {
-		warnx("ack: %s: bad slug", key);
+	if (last != colon) {
+		snprintf(kind, sizeof(kind), "%.*s", (int)(last - colon - 1), colon + 1);
+		for (i = 1; i < NTRACKS && strcmp(kind, track_kind[i]) != 0; i++)
+			;
+		a.track = i;
+	}
+	if (!mcp_slug_ok(slug) || a.track == NTRACKS) {
+		warnx("ack: %s: not a dedup key (SLUG:START or SLUG:KIND:START)", key);
 		return MCP_EXIT_USAGE;
 	}
 	x.slug = slug;
-	if (state_load(&x, &s) == -1)
-		return MCP_EXIT_FAIL;
-	if (!s.open || s.start != start) {
+	if ((rc = decide(&x, on_ack, &a)) == 0 && !a.found) {
 		warnx("ack: %s: no open incident with this key", key);
-		rc = MCP_EXIT_FAIL;
-	} else {
-		s.ack = mcp_ms_round(mcp_now());
-		rc = state_save(&x, &s) == -1 ? MCP_EXIT_FAIL : MCP_EXIT_OK;
+		rc = 1;
 	}
-	return rc;
+	if (rc == 0)
+		rc = flush(&x);
+	ctx_free(&x);
+	return rc == 0 ? MCP_EXIT_OK : MCP_EXIT_FAIL;
 }

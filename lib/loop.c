@@ -38,42 +38,53 @@ blank(const char *s, size_t n)
 }
 
 int
+mcp_loop_line(char *line, size_t n, const char *name, long lineno, mcp_loop_cb cb, void *arg,
+    struct mcp_loop_stats *st)
+{
+	const char *why, *end;
+	cJSON *rec;
+	int r;
+
+	if (n > 0 && line[n - 1] == '\n')
+		line[--n] = '\0';
+	if (blank(line, n))
+		return 0;
+	/* cJSON wants the terminating NUL inside the length it is given. */
+	rec = cJSON_ParseWithLengthOpts(line, n + 1, &end, 1);
+	why = rec == NULL ? "parse error" : not_record(rec);
+	if (why != NULL) {
+		warnx("%s:%ld: %s", name, lineno, why);
+		st->bad++;
+		cJSON_Delete(rec);
+		return 0;
+	}
+	r = cb(rec, lineno, arg);
+	cJSON_Delete(rec);
+	if (r == -1)
+		return -1;
+	if (r == 1)
+		st->bad++;
+	else
+		st->good++;
+	return 0;
+}
+
+int
 mcp_loop(FILE *f, const char *name, mcp_loop_cb cb, void *arg, struct mcp_loop_stats *st)
 {
 	char *line = NULL;
 	size_t cap = 0;
 	ssize_t n;
-	const char *why, *end;
-	cJSON *rec;
-	int rc = 0, r;
+	int rc = 0;
 
 	memset(st, 0, sizeof(*st));
 	errno = 0;
 	while ((n = getline(&line, &cap, f)) != -1) {
 		st->lines++;
-		if (n > 0 && line[n - 1] == '\n')
-			line[--n] = '\0';
-		if (blank(line, (size_t)n))
-			continue;
-		/* cJSON wants the terminating NUL inside the length it is given. */
-		rec = cJSON_ParseWithLengthOpts(line, (size_t)n + 1, &end, 1);
-		why = rec == NULL ? "parse error" : not_record(rec);
-		if (why != NULL) {
-			warnx("%s:%ld: %s", name, st->lines, why);
-			st->bad++;
-			cJSON_Delete(rec);
-			continue;
-		}
-		r = cb(rec, st->lines, arg);
-		cJSON_Delete(rec);
-		if (r == -1) {
+		if (mcp_loop_line(line, (size_t)n, name, st->lines, cb, arg, st) == -1) {
 			rc = -1;
 			break;
 		}
-		if (r == 1)
-			st->bad++;
-		else
-			st->good++;
 	}
 	if (rc == 0 && ferror(f)) {
 		warn("read %s", name);

@@ -33,4 +33,13 @@ struct mcp_loop_stats {
  */
 int mcp_loop(FILE *f, const char *name, mcp_loop_cb cb, void *arg, struct mcp_loop_stats *st);
 
+/*
+ * One line of a stream (line[n] must be writable and NUL; a final newline
+ * is dropped): what mcp_loop does with each, for readers of their own.
+ * Counts good and bad records in st, not lines.  0, or -1 when the
+ * callback stopped.
+ */
+int mcp_loop_line(char *line, size_t n, const char *name, long lineno, mcp_loop_cb cb, void *arg,
+    struct mcp_loop_stats *st);
+
 #endif

@@ -142,8 +142,10 @@ is "$(ma maint add m3 --reason x):$(cat "$TMP/out")" "2:" "maint add without an 
 
 # --- ack, test ---------------------------------------------------------------
 : >"$TMP/in"
-is "$(ma ack "t1:$(w 0)"):$(cat "$TMP/out" "$TMP/err")" "0:" "ack of an open incident"
-is "$(redis-cli -s "$REDIS_SOCK" hget 'mcp:{t1}:alert' ack)" "$AT" "records the acknowledgement"
+is "$(ma ack "t1:$(w 0)"):$(cat "$TMP/err")" "0:" "ack of an open incident"
+is "$(cat "$TMP/out")" "$(alert acknowledge P1 t1 0 tools_list us-east-1 "t1: acknowledged; escalation stopped" "$AT")" \
+    "prints an acknowledge record"
+is "$(ma ack "t1:$(w 0)"):$(cat "$TMP/out" "$TMP/err")" "0:" "a second ack: exit 0, nothing new"
 is "$(ma ack "t1:$(w 1)"):$(cat "$TMP/err")" "1:mcp-alert: ack: t1:$(w 1): no open incident with this key" \
     "ack of a key not open: exit 1"
 is "$(ma test x1):$(cat "$TMP/err")" "0:" "test: exit 0"
@@ -151,13 +153,16 @@ is "$(cat "$TMP/out")" "$(printf '{"v":1,"type":"alert","event":"test","severity
     "test: a test P1 record"
 
 # --- config ------------------------------------------------------------------
-printf '# thresholds\nfail_windows 2\n\nreminder_every 1h # hourly\nroute ops slack https://hooks.example/x\nplatforms vercel.app fly.dev\n' >"$TMP/alert.conf"
+printf '# thresholds\nfail_windows 2\n\nreminder_every 1h # hourly\nroute ops command true\nplatforms vercel.app fly.dev\n' >"$TMP/alert.conf"
 red c1 0 1 auth >"$TMP/in"
 is "$(ma -c "$TMP/alert.conf"):$(cat "$TMP/err")" "0:" "a config file"
 is "$(cat "$TMP/out")" "$(alert trigger P1 c1 0 auth "eu-west-2 us-east-1" "c1: auth failing in 2 regions" "$AT")" \
     "fail_windows 2: a trigger after 2 windows"
 # The example of mcp-alert.conf(5) is a good config.
-mandoc -Tascii "$TOP/man/mcp-alert.conf.5" | col -b | sed -n '/^EXAMPLES/,/^SEE ALSO/p' | sed '1d;$d' >"$TMP/alert.conf"
+# Its secret files are made here, as the page says: mode 600.
+mandoc -Tascii "$TOP/man/mcp-alert.conf.5" | col -b | sed -n '/^EXAMPLES/,/^SEE ALSO/p' | sed '1d;$d' |
+    sed "s|/etc/mcp-uptime/|$TMP/|g" >"$TMP/alert.conf"
+(umask 077 && echo 0123456789abcdef0123456789abcdef >"$TMP/pagerduty.key" && echo s3cret >"$TMP/webhook.key")
 : >"$TMP/in"
 is "$(ma -c "$TMP/alert.conf"):$(cat "$TMP/out" "$TMP/err")" "0:" "the example of mcp-alert.conf(5) is accepted"
 for bad in 'foo 1' 'fail_windows 0' 'reminder_every 4x' 'route ops sms 555' 'route ops slack' 'pass_windows 1 2'; do

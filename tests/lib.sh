@@ -182,6 +182,26 @@ start_fixture() {
 	wait_http "$FIX/health"
 }
 
+# start_receiver: the HTTP receiver of the alert tests (tests/fixtures/
+# receiver.mjs).  Sets RECV (its base URL) and RECV_LOG (one JSON line per
+# request); recv_answer PATH STATUS|hang sets what a path answers.
+start_receiver() {
+	RECV_LOG=$TMP/receiver.log
+	: >"$RECV_LOG"
+	node "$TOP/tests/fixtures/receiver.mjs" --port-file "$TMP/recv.port" --log "$RECV_LOG" \
+	    2>"$TMP/receiver.err" &
+	bg_pid $!
+	wait_file "$TMP/recv.port" || {
+		diag "receiver did not start: $(cat "$TMP/receiver.err")"
+		return 1
+	}
+	RECV=http://127.0.0.1:$(cat "$TMP/recv.port")
+	wait_http "$RECV/_control"
+}
+recv_answer() {
+	curl -sf "$RECV/_control?path=$1&status=$2" >/dev/null
+}
+
 # start_everything MODE: the official server-everything (streamableHttp or
 # sse) on a free port.  Sets EVERYTHING to its base URL.
 start_everything() {

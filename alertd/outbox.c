@@ -1,0 +1,555 @@
+/*
+ * outbox.c - delivery that loses nothing: every alert a route is to get is
+ * queued in that route's list in Redis, in the same transaction as the
+ * incident state, and delivered from there in order, one at a time, with
+ * backoff while the receiver fails.  A delivery is removed only after its
+ * receiver accepted it; one that cannot be delivered (a 4xx other than 408
+ * and 429, or failing past give_up) is moved to mcp:alert:dead and reported.
+ */
+#include <err.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <math.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/random.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <curl/curl.h>
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
+
+#include "alert.h"
+#include "json.h"
+#include "rec.h"
+
+#define DEAD_KEY "mcp:alert:dead"
+#define DEAD_KEEP 1000
+
+enum { SENT, RETRY, REFUSED };
+
+/* Pop the head of KEYS[1] only if it is still ARGV[1]; replace it with ARGV[2] if given. */
+static const char head_lua[] =
+    "if redis.call('LINDEX', KEYS[1], 0) ~= ARGV[1] then return 0 end\n"
+    "if ARGV[2] then redis.call('LSET', KEYS[1], 0, ARGV[2]) else redis.call('LPOP', KEYS[1]) end\n"
+    "return 1\n";
+static const char unlock_lua[] =
+    "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end\n"
+    "return 0\n";
+
+void
+alert_outbox_key(char *buf, size_t len, const struct alert_conf *c, int route)
+{
+	snprintf(buf, len, "mcp:alert:outbox:%s", c->routes[route].name);
+}
+
+static void
+hex_random(char *buf, size_t nbytes)
+{
+	unsigned char r[32];
+	size_t i;
+
+	if (nbytes > sizeof(r) || getrandom(r, nbytes, 0) != (ssize_t)nbytes)
+		err(MCP_EXIT_FAIL, "getrandom");
+	for (i = 0; i < nbytes; i++)
+		snprintf(buf + 2 * i, 3, "%02x", r[i]);
+}
+
+char *
+alert_job_new(const struct alert_conf *c, int route, const cJSON *rec)
+{
+	char id[33], *s;
+	double now = mcp_ms_round(mcp_now());
+	cJSON *o;
+
+	hex_random(id, 16);
+	if ((o = cJSON_CreateObject()) == NULL)
+		err(MCP_EXIT_FAIL, "cJSON");
+	cJSON_AddStringToObject(o, "id", id);
+	cJSON_AddStringToObject(o, "route", c->routes[route].name);
+	cJSON_AddNumberToObject(o, "n", 0);
+	cJSON_AddNumberToObject(o, "first", now);
+	cJSON_AddNumberToObject(o, "next", now);
+	cJSON_AddItemToObject(o, "rec", cJSON_Duplicate(rec, 1));
+	if ((s = cJSON_PrintUnformatted(o)) == NULL)
+		err(MCP_EXIT_FAIL, "cJSON");
+	cJSON_Delete(o);
+	return s;
+}
+
+/* --- payloads --------------------------------------------------------------- */
+
+static const char *
+str(const cJSON *o, const char *k)
+{
+	const char *s = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(o, k));
+
+	return s != NULL ? s : "";
+}
+
+static char *
+print(cJSON *o)
+{
+	char *s = cJSON_PrintUnformatted(o);
+
+	if (s == NULL)
+		err(MCP_EXIT_FAIL, "cJSON");
+	cJSON_Delete(o);
+	return s;
+}
+
+/* The PagerDuty Events API v2 action of an event, NULL for none. */
+static const char *
+pd_action(const char *event)
+{
+	if (strcmp(event, "trigger") == 0 || strcmp(event, "escalate") == 0 ||
+	    strcmp(event, "test") == 0)
+		return "trigger";
+	if (strcmp(event, "resolve") == 0)
+		return "resolve";
+	if (strcmp(event, "acknowledge") == 0)
+		return "acknowledge";
+	return NULL;
+}
+
+static const char *
+pd_severity(const char *sev, const char *event)
+{
+	if (strcmp(event, "test") == 0)
+		return "info";
+	if (strcmp(sev, "P1") == 0)
+		return "critical";
+	if (strcmp(sev, "P2") == 0)
+		return "error";
+	return "warning";
+}
+
+/*
+ * https://developer.pagerduty.com/docs/events-api-v2/trigger-events/:
+ * routing_key, event_action, dedup_key; a trigger adds the payload with
+ * summary (at most 1024 characters), source and severity.
+ */
+static char *
+pd_body(const struct alert_route *r, const cJSON *rec)
+{
+	const char *event = str(rec, "event"), *action = pd_action(event);
+	char summary[1025], ts[32];
+	const cJSON *at = cJSON_GetObjectItemCaseSensitive(rec, "at");
+	cJSON *o = cJSON_CreateObject(), *p;
+
+	cJSON_AddStringToObject(o, "routing_key", r->secret);
+	cJSON_AddStringToObject(o, "event_action", action);
+	cJSON_AddStringToObject(o, "dedup_key", str(rec, "dedup_key"));
+	if (strcmp(action, "trigger") == 0) {
+		snprintf(summary, sizeof(summary), "%s%s",
+		    strcmp(event, "test") == 0 ? "[TEST] " : "", str(rec, "summary"));
+		mcp_iso8601(cJSON_IsNumber(at) ? at->valuedouble : mcp_now(), ts, sizeof(ts));
+		p = cJSON_AddObjectToObject(o, "payload");
+		cJSON_AddStringToObject(p, "summary", summary);
+		cJSON_AddStringToObject(p, "source", str(rec, "slug"));
+		cJSON_AddStringToObject(p, "severity", pd_severity(str(rec, "severity"), event));
+		cJSON_AddStringToObject(p, "timestamp", ts);
+		if (cJSON_IsString(cJSON_GetObjectItemCaseSensitive(rec, "step")))
+			cJSON_AddStringToObject(p, "component", str(rec, "step"));
+		cJSON_AddStringToObject(p, "group", "mcp-uptime");
+		cJSON_AddStringToObject(p, "class", str(rec, "severity"));
+		cJSON_AddItemToObject(p, "custom_details", cJSON_Duplicate(rec, 1));
+		cJSON_AddStringToObject(o, "client", "mcp-uptime");
+	}
+	return print(o);
+}
+
+static cJSON *
+text_block(const char *type, const char *ttype, const char *text)
+{
+	cJSON *b = cJSON_CreateObject(), *t;
+
+	cJSON_AddStringToObject(b, "type", type);
+	t = cJSON_AddObjectToObject(b, "text");
+	cJSON_AddStringToObject(t, "type", ttype);
+	cJSON_AddStringToObject(t, "text", text);
+	return b;
+}
+
+/* Slack's mrkdwn escapes: &, < and >. */
+static void
+mrkdwn(char *buf, size_t len, const char *s)
+{
+	size_t u = 0;
+
+	for (; *s != '\0' && u + 6 < len; s++) {
+		if (*s == '&')
+			u += (size_t)snprintf(buf + u, len - u, "&amp;");
+		else if (*s == '<')
+			u += (size_t)snprintf(buf + u, len - u, "&lt;");
+		else if (*s == '>')
+			u += (size_t)snprintf(buf + u, len - u, "&gt;");
+		else
+			buf[u++] = *s;
+	}
+	buf[u] = '\0';
+}
+
+/*
+ * A Slack incoming webhook message: "text" as the notification fallback,
+ * Block Kit "blocks": a header, the summary, a context line with the
+ * dedup key.  No thread: an incoming webhook cannot reply in one.
+ */
+static char *
+slack_body(const cJSON *rec)
+{
+	const char *event = str(rec, "event");
+	char head[160], text[2400], sum[2048], ctx[600], dk[300];
+	cJSON *o = cJSON_CreateObject(), *blocks, *c, *els, *e;
+	const cJSON *step = cJSON_GetObjectItemCaseSensitive(rec, "step");
+
+	snprintf(head, sizeof(head), "%s%s %s: %s", strcmp(event, "test") == 0 ? "[TEST] " : "",
+	    str(rec, "severity"), event, str(rec, "slug"));
+	mrkdwn(sum, sizeof(sum), str(rec, "summary"));
+	snprintf(text, sizeof(text), "%s: %s", head, sum);
+	mrkdwn(dk, sizeof(dk), str(rec, "dedup_key"));
+	snprintf(ctx, sizeof(ctx), "dedup_key `%s`%s%s", dk,
+	    cJSON_IsString(step) ? " \xc2\xb7 step " : "",
+	    cJSON_IsString(step) ? step->valuestring : "");
+	cJSON_AddStringToObject(o, "text", text);
+	blocks = cJSON_AddArrayToObject(o, "blocks");
+	cJSON_AddItemToArray(blocks, text_block("header", "plain_text", head));
+	cJSON_AddItemToArray(blocks, text_block("section", "mrkdwn", sum));
+	c = cJSON_CreateObject();
+	cJSON_AddStringToObject(c, "type", "context");
+	els = cJSON_AddArrayToObject(c, "elements");
+	e = cJSON_CreateObject();
+	cJSON_AddStringToObject(e, "type", "mrkdwn");
+	cJSON_AddStringToObject(e, "text", ctx);
+	cJSON_AddItemToArray(els, e);
+	cJSON_AddItemToArray(blocks, c);
+	return print(o);
+}
+
+/* --- senders ---------------------------------------------------------------- */
+
+static size_t
+discard(char *p, size_t size, size_t n, void *arg)
+{
+	(void)p, (void)arg;
+	return size * n;
+}
+
+/* POST body to url; SENT, RETRY or REFUSED with why (never the URL). */
+static int
+http_post(const struct alert_conf *c, const char *url, struct curl_slist *h, const char *body,
+    char *why, size_t len)
+{
+	CURL *e;
+	CURLcode rc;
+	long code = 0;
+
+	if ((e = curl_easy_init()) == NULL)
+		errx(MCP_EXIT_FAIL, "curl_easy_init");
+	h = curl_slist_append(h, "Content-Type: application/json");
+	h = curl_slist_append(h, "User-Agent: mcp-alert");
+	curl_easy_setopt(e, CURLOPT_URL, url);
+	curl_easy_setopt(e, CURLOPT_HTTPHEADER, h);
+	curl_easy_setopt(e, CURLOPT_POSTFIELDS, body);
+	curl_easy_setopt(e, CURLOPT_POSTFIELDSIZE, (long)strlen(body));
+	curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, c->delivery_timeout * 1000L);
+	curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
+	curl_easy_setopt(e, CURLOPT_FOLLOWLOCATION, 0L);
+	curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https");
+	curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, discard);
+	rc = curl_easy_perform(e);
+	curl_easy_getinfo(e, CURLINFO_RESPONSE_CODE, &code);
+	curl_easy_cleanup(e);
+	curl_slist_free_all(h);
+	if (rc != CURLE_OK) {
+		snprintf(why, len, "%s", curl_easy_strerror(rc));
+		return RETRY;
+	}
+	snprintf(why, len, "HTTP %ld", code);
+	if (code >= 200 && code < 300)
+		return SENT;
+	return code == 408 || code == 429 || code >= 500 ? RETRY : REFUSED;
+}
+
+static int
+send_webhook(const struct alert_conf *c, const struct alert_route *r, const char *id,
+    const char *body, char *why, size_t len)
+{
+	unsigned char mac[EVP_MAX_MD_SIZE];
+	unsigned int n = 0, i;
+	char hdr[64 + 2 * EVP_MAX_MD_SIZE];
+	struct curl_slist *h = NULL;
+
+	snprintf(hdr, sizeof(hdr), "X-MCP-Alert-Id: %s", id);
+	h = curl_slist_append(h, hdr);
+	if (r->secret != NULL) {
+		if (HMAC(EVP_sha256(), r->secret, (int)strlen(r->secret),
+		        (const unsigned char *)body, strlen(body), mac, &n) == NULL)
+			errx(MCP_EXIT_FAIL, "HMAC");
+		i = (unsigned)snprintf(hdr, sizeof(hdr), "X-MCP-Alert-Signature: sha256=");
+		for (unsigned k = 0; k < n; k++)
+			i += (unsigned)snprintf(hdr + i, sizeof(hdr) - i, "%02x", mac[k]);
+		h = curl_slist_append(h, hdr);
+		explicit_bzero(mac, sizeof(mac));
+	}
+	return http_post(c, r->url, h, body, why, len);
+}
+
+/* The record on the standard input of the command; exit 0 is delivered. */
+static int
+send_command(const struct alert_conf *c, const struct alert_route *r, const char *body, char *why,
+    size_t len)
+{
+	int fd[2], status;
+	double deadline = mcp_mono() + (double)c->delivery_timeout;
+	size_t n = strlen(body), off = 0;
+	ssize_t k;
+	pid_t pid;
+
+	if (pipe2(fd, O_CLOEXEC) == -1)
+		err(MCP_EXIT_FAIL, "pipe");
+	if ((pid = fork()) == -1)
+		err(MCP_EXIT_FAIL, "fork");
+	if (pid == 0) {
+		/* The records of mcp-alert own stdout: the command's output goes to stderr. */
+		if (dup2(fd[0], STDIN_FILENO) == -1 || dup2(STDERR_FILENO, STDOUT_FILENO) == -1)
+			_exit(127);
+		signal(SIGPIPE, SIG_DFL);
+		execvp(r->argv[0], r->argv);
+		fprintf(
+		    stderr, "mcp-alert: route %s: %s: %s\n", r->name, r->argv[0], strerror(errno));
+		_exit(127);
+	}
+	close(fd[0]);
+	while (off < n && (k = write(fd[1], body + off, n - off)) > 0)
+		off += (size_t)k;
+	if (off == n)
+		(void)write(fd[1], "\n", 1);
+	close(fd[1]);
+	for (;;) {
+		if (waitpid(pid, &status, WNOHANG) == pid)
+			break;
+		if (mcp_mono() > deadline) {
+			kill(pid, SIGKILL);
+			waitpid(pid, &status, 0);
+			snprintf(why, len, "timed out after %ld s", c->delivery_timeout);
+			return RETRY;
+		}
+		poll(NULL, 0, 10);
+	}
+	if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
+		return SENT;
+	if (WIFEXITED(status))
+		snprintf(why, len, "exit %d", WEXITSTATUS(status));
+	else
+		snprintf(why, len, "killed by signal %d", WTERMSIG(status));
+	return RETRY;
+}
+
+static int
+send_one(const struct alert_conf *c, const struct alert_route *r, const char *id, const cJSON *rec,
+    char *why, size_t len)
+{
+	char *body;
+	int rc;
+
+	switch (r->type) {
+	case RT_PAGERDUTY:
+		if (pd_action(str(rec, "event")) == NULL)
+			return SENT; /* nothing PagerDuty hears of */
+		body = pd_body(r, rec);
+		rc = http_post(c, r->url, NULL, body, why, len);
+		explicit_bzero(body, strlen(body));
+		break;
+	case RT_SLACK:
+		body = slack_body(rec);
+		rc = http_post(c, r->url, NULL, body, why, len);
+		break;
+	case RT_WEBHOOK:
+		body = print(cJSON_Duplicate(rec, 1));
+		rc = send_webhook(c, r, id, body, why, len);
+		break;
+	default:
+		body = print(cJSON_Duplicate(rec, 1));
+		rc = send_command(c, r, body, why, len);
+		break;
+	}
+	free(body);
+	return rc;
+}
+
+/* --- the outbox ----------------------------------------------------------------- */
+
+static int
+eval(struct mcp_store *st, const char *lua, const char *key, const char *a1, const char *a2,
+    long long *res)
+{
+	const char *argv[] = {"EVAL", lua, "1", key, a1, a2};
+	redisReply *r;
+
+	if ((r = alert_cmd(st, a2 != NULL ? 6 : 5, argv)) == NULL)
+		return -1;
+	*res = r->integer;
+	freeReplyObject(r);
+	return 0;
+}
+
+/* Report and keep a delivery that will not be made; its record goes to out. */
+static int
+dead(struct mcp_store *st, const char *key, const char *job, cJSON *j, const char *route,
+    const char *why, struct mcp_buf *out)
+{
+	const char *push[] = {"RPUSH", DEAD_KEY, NULL},
+	           *trim[] = {"LTRIM", DEAD_KEY, "-1000", "-1"};
+	cJSON *rec = cJSON_GetObjectItemCaseSensitive(j, "rec"), *u;
+	const cJSON *n = cJSON_GetObjectItemCaseSensitive(j, "n");
+	char e[256], *s;
+	redisReply *r;
+	long long popped;
+
+	if (eval(st, head_lua, key, job, NULL, &popped) == -1)
+		return -1;
+	if (!popped)
+		return 0; /* another process took it */
+	cJSON_AddStringToObject(j, "error", why);
+	s = print(cJSON_Duplicate(j, 1));
+	push[2] = s;
+	r = alert_cmd(st, 3, push);
+	free(s);
+	if (r == NULL)
+		return -1;
+	freeReplyObject(r);
+	if ((r = alert_cmd(st, 4, trim)) != NULL)
+		freeReplyObject(r);
+	warnx("route %s: %s %s not delivered after %d attempt%s (%s); kept in " DEAD_KEY, route,
+	    str(rec, "event"), str(rec, "dedup_key"), (int)cJSON_GetNumberValue(n) + 1,
+	    cJSON_GetNumberValue(n) == 0 ? "" : "s", why);
+	u = cJSON_Duplicate(rec, 1);
+	cJSON_ReplaceItemInObjectCaseSensitive(u, "event", cJSON_CreateString("undelivered"));
+	cJSON_ReplaceItemInObjectCaseSensitive(
+	    u, "at", cJSON_CreateNumber(mcp_ms_round(mcp_now())));
+	cJSON_AddStringToObject(u, "undelivered", str(rec, "event"));
+	cJSON_AddStringToObject(u, "route", route);
+	cJSON_AddNumberToObject(u, "attempts", cJSON_GetNumberValue(n) + 1);
+	cJSON_AddStringToObject(u, "error", why);
+	if (mcp_rec_format(out, u, e, sizeof(e)) == -1)
+		warnx("%s", e);
+	cJSON_Delete(u);
+	return 0;
+}
+
+/* Deliver route i's due jobs in order; stop at the first that must wait. */
+static int
+deliver_route(struct mcp_store *st, const struct alert_conf *c, int i, struct mcp_buf *out)
+{
+	const struct alert_route *rt = &c->routes[i];
+	char key[ALERT_NAME_MAX + 32], lock[ALERT_NAME_MAX + 32], token[33], px[32], why[256];
+	const char *idx[] = {"LINDEX", key, "0"};
+	const char *set[] = {"SET", lock, token, "NX", "PX", px};
+	const char *pexp[] = {"PEXPIRE", lock, px};
+	redisReply *r;
+	cJSON *j;
+	double now, first, delay;
+	long long res;
+	int n, rc = 0, res2;
+	char *job, *next;
+
+	alert_outbox_key(key, sizeof(key), c, i);
+	snprintf(lock, sizeof(lock), "mcp:alert:lock:%s", rt->name);
+	snprintf(px, sizeof(px), "%ld", (c->delivery_timeout + 30) * 1000);
+	hex_random(token, 16);
+	/* One deliverer per route at a time, so that nothing goes out twice. */
+	if ((r = alert_cmd(st, 6, set)) == NULL)
+		return -1;
+	res2 = r->type == REDIS_REPLY_STATUS;
+	freeReplyObject(r);
+	if (!res2)
+		return 0;
+	for (;;) {
+		if ((r = alert_cmd(st, 3, pexp)) != NULL)
+			freeReplyObject(r);
+		if ((r = alert_cmd(st, 3, idx)) == NULL) {
+			rc = -1;
+			break;
+		}
+		if (r->type != REDIS_REPLY_STRING) {
+			freeReplyObject(r);
+			break;
+		}
+		job = strdup(r->str);
+		freeReplyObject(r);
+		if (job == NULL)
+			err(MCP_EXIT_FAIL, "strdup");
+		now = mcp_now();
+		if ((j = cJSON_Parse(job)) == NULL ||
+		    !cJSON_IsObject(cJSON_GetObjectItemCaseSensitive(j, "rec"))) {
+			cJSON_Delete(j);
+			j = cJSON_CreateObject();
+			cJSON_AddItemToObject(j, "rec", cJSON_CreateObject());
+			rc = dead(st, key, job, j, rt->name, "not a job of mcp-alert", out);
+		} else if (cJSON_GetNumberValue(cJSON_GetObjectItemCaseSensitive(j, "next")) >
+		    now) {
+			cJSON_Delete(j);
+			free(job);
+			break;
+		} else {
+			n = (int)cJSON_GetNumberValue(cJSON_GetObjectItemCaseSensitive(j, "n"));
+			first = cJSON_GetNumberValue(cJSON_GetObjectItemCaseSensitive(j, "first"));
+			switch (send_one(c, rt, str(j, "id"),
+			    cJSON_GetObjectItemCaseSensitive(j, "rec"), why, sizeof(why))) {
+			case SENT:
+				rc = eval(st, head_lua, key, job, NULL, &res);
+				break;
+			case REFUSED:
+				rc = dead(st, key, job, j, rt->name, why, out);
+				break;
+			default:
+				now = mcp_now();
+				if (now - first >= (double)c->give_up) {
+					rc = dead(st, key, job, j, rt->name, why, out);
+					break;
+				}
+				delay = ldexp((double)c->retry_base, n < 30 ? n : 30);
+				delay = delay > (double)c->retry_max ? (double)c->retry_max : delay;
+				cJSON_ReplaceItemInObjectCaseSensitive(
+				    j, "n", cJSON_CreateNumber(n + 1));
+				cJSON_ReplaceItemInObjectCaseSensitive(
+				    j, "next", cJSON_CreateNumber(mcp_ms_round(now + delay)));
+				next = print(cJSON_Duplicate(j, 1));
+				rc = eval(st, head_lua, key, job, next, &res);
+				free(next);
+				warnx("route %s: %s %s: %s; attempt %d, next in %.0f s", rt->name,
+				    str(cJSON_GetObjectItemCaseSensitive(j, "rec"), "event"),
+				    str(cJSON_GetObjectItemCaseSensitive(j, "rec"), "dedup_key"),
+				    why, n + 1, delay);
+				cJSON_Delete(j);
+				free(job);
+				goto unlock;
+			}
+		}
+		cJSON_Delete(j);
+		free(job);
+		if (rc == -1)
+			break;
+	}
+unlock:
+	if (eval(st, unlock_lua, lock, token, NULL, &res) == -1)
+		rc = -1;
+	return rc;
+}
+
+int
+alert_deliver(struct mcp_store *st, const struct alert_conf *c, struct mcp_buf *out)
+{
+	int i, rc = 0;
+
+	for (i = 0; i < c->nroutes; i++)
+		if (deliver_route(st, c, i, out) == -1)
+			rc = -1;
+	return rc;
+}
