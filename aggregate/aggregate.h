@@ -52,8 +52,10 @@ struct agg_result {
 	const char *region; /* borrowed */
 	double started;
 	enum agg_state state;
-	int failed_step;  /* -1 or an index into agg_steps */
-	const char *hash; /* borrowed: the hash id (agg_hash_id), NULL for none */
+	int failed_step;   /* -1 or an index into agg_steps */
+	const char *hash;  /* borrowed: the hash id (agg_hash_id), NULL for none */
+	const char *error; /* borrowed: a broken result's error code, NULL for none */
+	long ms;           /* a passing result's duration in whole ms, -1 for none */
 };
 
 /* What a verdict is decided from: one slug, one window. */
@@ -73,6 +75,8 @@ struct agg_decision {
 	const char *severity; /* static */
 	int step;             /* -1 for none */
 	int divergence;       /* 1: passing regions' latest hashes differ */
+	const char *error;    /* borrowed from the results: the code at step, or NULL */
+	long latency_ms;      /* median duration of W's passing results, -1 for none */
 	/* Sorted arrays of borrowed region names; owned arrays (free them). */
 	const char **failed;
 	size_t nfailed;
@@ -91,13 +95,31 @@ const char *agg_verdict_name(enum agg_verdict v);
 char agg_verdict_code(enum agg_verdict v);
 
 /*
- * A stored result (mcp-store(7)): "OFFSET hID", "OFFSET aID" (healthy or
- * auth-walled, and the tool hash id when a tool list was read) or "OFFSET
- * b STEP" (broken), OFFSET the start in milliseconds after the window W.
- * The format of before, "STARTED STATE STEP HASH MS", lives as long as its
- * key (25 h) and is read as well.
+ * A stored result (mcp-store(7)): "OFFSET hID MS", "OFFSET aID MS"
+ * (healthy or auth-walled, the tool hash id when a tool list was read, the
+ * duration in whole milliseconds when known) or "OFFSET b STEP CODE"
+ * (broken, and its error code when it has one), OFFSET the start in
+ * milliseconds after the window W.  The same without MS and CODE, and the
+ * format of before, "STARTED STATE STEP HASH MS", live as long as their
+ * key (25 h) and are read as well.
  */
-#define AGG_HASH_ID 16 /* hex digits of a tool hash that a result keeps */
+#define AGG_HASH_ID 16        /* hex digits of a tool hash that a result keeps */
+#define AGG_MS_MAX 999999999L /* a longer duration is stored as this */
+#define AGG_CODE_MAX 40       /* an error code is [a-z0-9_]{1,40} */
+#define AGG_HOST_MAX 255
+
+/* A duration as a result keeps it: whole ms, at most AGG_MS_MAX; -1 for none. */
+long agg_ms_whole(double ms);
+
+/* 1 when s is an error code that a result keeps: [a-z0-9_]{1,40}. */
+int agg_code_ok(const char *s);
+
+/*
+ * The host of a URL, lowercased, into buf: no userinfo, no port, no
+ * brackets around an IPv6 literal.  -1 when the URL has no host of the
+ * characters [a-z0-9._~%-] (and ":" in brackets), or buf is too short.
+ */
+int agg_url_host(const char *url, char *buf, size_t len);
 
 /* The start as stored: milliseconds after W, in [0, 59999]. */
 long long agg_start_ms(double started, long long window);
@@ -110,7 +132,7 @@ long long agg_start_ms(double started, long long window);
 int agg_hash_id(const char *hash, char *buf, size_t len);
 
 /*
- * Parse a stored result of window W, either format, into r: the hash
+ * Parse a stored result of window W, any of the formats, into r: the hash
  * as its id.  Pointers into s, which is modified.
  */
 int agg_result_parse(char *s, const char *region, long long window, struct agg_result *r);

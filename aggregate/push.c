@@ -26,10 +26,14 @@
 #define HASH_MAX 128
 
 /*
- * KEYS: res:W seen hash drift lat:HOUR latsum latidx.  ARGV: region value
- * started window hash|'' bucket|'' ttl-short ttl-long hour lat-prefix.
- * Returns 1 when stored, 0 for a late duplicate of (slug, region, window),
- * which changes nothing.
+ * KEYS: res:W seen hash drift lat:HOUR latsum latidx meta.  ARGV: region
+ * value started window hash|'' bucket|'' ttl-short ttl-long hour
+ * lat-prefix host|''.  Returns 1 when stored, 0 for a late duplicate of
+ * (slug, region, window), which changes nothing.
+ *
+ * meta keeps the host of the latest result by start ("host_at"), so a
+ * result pushed late (a slow region, the spool) does not bring back an
+ * old host.
  *
  * latsum is the sum of the hourly latency histograms lat:X of the hours
  * [hour - 23, hour], "hour" the newest, "n" the count, "n:X" the count
@@ -44,6 +48,13 @@ static const char push_lua[] =
     "redis.call('ZADD', KEYS[2], 'GT', t, ARGV[1])\n"
     "redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', '(' .. (t - 172800))\n"
     "redis.call('EXPIRE', KEYS[2], ARGV[7])\n"
+    "if ARGV[11] ~= '' then\n"
+    "  local at = tonumber(redis.call('HGET', KEYS[8], 'host_at'))\n"
+    "  if not at or t >= at then\n"
+    "    redis.call('HSET', KEYS[8], 'host', ARGV[11], 'host_at', ARGV[3])\n"
+    "  end\n"
+    "  redis.call('EXPIRE', KEYS[8], ARGV[8])\n"
+    "end\n"
     "if ARGV[6] ~= '' then\n"
     "  local h, sum, idx, pre = tonumber(ARGV[9]), KEYS[6], KEYS[7], ARGV[10]\n"
     "  local function add(b, k)\n"
@@ -126,8 +137,9 @@ struct pending {
 	long long window;
 	char value[32 + HASH_MAX];
 	char hash[HASH_MAX + 1];
-	char bucket[16];     /* the latency bucket of a passing result, or "" */
-	struct mcp_buf line; /* the record, for the spool */
+	char bucket[16];             /* the latency bucket of a passing result, or "" */
+	char host[AGG_HOST_MAX + 1]; /* the host of its URL, or "" */
+	struct mcp_buf line;         /* the record, for the spool */
 	int done;
 };
 
@@ -186,27 +198,40 @@ hash_ok(const char *h)
 }
 
 /*
- * The stored value, "OFFSET hID", "OFFSET aID" or "OFFSET b STEP"
- * (mcp-store(7)): what the verdict reads, no more.  A broken result keeps
- * its step and no hash, as only passing results are compared; the full
- * hash goes to the hash key, where drift is seen.
+ * The stored value, "OFFSET hID MS", "OFFSET aID MS" or "OFFSET b STEP
+ * CODE" (mcp-store(7)): what the verdict reads, no more.  A broken result
+ * keeps its step, its error code and no hash, as only passing results are
+ * compared; the full hash goes to the hash key, where drift is seen.
  */
 static const char *
-result_value(struct pending *p, double started, char code, const char *step)
+result_value(
+    struct pending *p, double started, char code, const char *step, long ms, const char *ecode)
 {
 	long long off = agg_start_ms(started, p->window);
-	char id[HASH_MAX + 2];
+	char id[HASH_MAX + 2] = "", dur[24] = "";
 	int k;
 
-	if (step != NULL)
-		k = snprintf(p->value, sizeof(p->value), "%lld %c %s", off, code, step);
-	else if (p->hash[0] == '\0')
-		k = snprintf(p->value, sizeof(p->value), "%lld %c", off, code);
-	else if (agg_hash_id(p->hash, id, sizeof(id)) == 0)
-		k = snprintf(p->value, sizeof(p->value), "%lld %c%s", off, code, id);
-	else
+	if (step != NULL) {
+		k = snprintf(p->value, sizeof(p->value), "%lld %c %s%s%s", off, code, step,
+		    ecode != NULL ? " " : "", ecode != NULL ? ecode : "");
+	} else if (p->hash[0] != '\0' && agg_hash_id(p->hash, id, sizeof(id)) == -1) {
 		k = -1;
+	} else {
+		if (ms >= 0)
+			snprintf(dur, sizeof(dur), " %ld", ms);
+		k = snprintf(p->value, sizeof(p->value), "%lld %c%s%s", off, code, id, dur);
+	}
 	return k < 0 || (size_t)k >= sizeof(p->value) ? "bad \"tool_hash\"" : NULL;
+}
+
+/* The code of the result's "error", when it is one a result keeps; else NULL. */
+static const char *
+error_code(const cJSON *rec)
+{
+	const cJSON *e = cJSON_GetObjectItemCaseSensitive(rec, "error");
+	const char *code = cJSON_IsObject(e) ? str_of(e, "code") : NULL;
+
+	return code != NULL && agg_code_ok(code) ? code : NULL;
 }
 
 /* Validate a result record into p (all but the line); a reason, or NULL. */
@@ -216,7 +241,7 @@ check_result(const cJSON *rec, struct pending *p)
 	const cJSON *fs = cJSON_GetObjectItemCaseSensitive(rec, "failed_step");
 	const cJSON *th = cJSON_GetObjectItemCaseSensitive(rec, "tool_hash");
 	const cJSON *ms = cJSON_GetObjectItemCaseSensitive(rec, "ms");
-	const char *slug, *region, *state, *why;
+	const char *slug, *region, *state, *url, *why;
 	double started;
 	char code;
 
@@ -249,7 +274,12 @@ check_result(const cJSON *rec, struct pending *p)
 	p->bucket[0] = '\0';
 	if (code != 'b' && cJSON_IsNumber(ms))
 		snprintf(p->bucket, sizeof(p->bucket), "%d", agg_lat_bucket(ms->valuedouble));
-	return result_value(p, started, code, code == 'b' ? fs->valuestring : NULL);
+	if ((url = str_of(rec, "url")) == NULL || agg_url_host(url, p->host, sizeof(p->host)) == -1)
+		p->host[0] = '\0';
+	if (code == 'b')
+		return result_value(p, started, code, fs->valuestring, -1, error_code(rec));
+	return result_value(
+	    p, started, code, NULL, cJSON_IsNumber(ms) ? agg_ms_whole(ms->valuedouble) : -1, NULL);
 }
 
 static const char *
@@ -319,7 +349,7 @@ append_push(struct pctx *p, const struct pending *q)
 {
 	redisContext *c = mcp_store_ctx(p->st);
 	long long hour = q->window / AGG_HOUR;
-	char k[8][MCP_SLUG_MAX + 64];
+	char k[9][MCP_SLUG_MAX + 64];
 
 	agg_key(k[0], sizeof(k[0]), q->slug, "res", q->window);
 	agg_key(k[1], sizeof(k[1]), q->slug, "seen", -1);
@@ -328,10 +358,12 @@ append_push(struct pctx *p, const struct pending *q)
 	agg_key(k[4], sizeof(k[4]), q->slug, "lat", hour);
 	agg_key(k[5], sizeof(k[5]), q->slug, "latsum", -1);
 	agg_key(k[6], sizeof(k[6]), q->slug, "latidx", -1);
-	agg_key(k[7], sizeof(k[7]), q->slug, "lat:", -1); /* the prefix of lat:HOUR */
-	redisAppendCommand(c, "EVALSHA %s 7 %s %s %s %s %s %s %s %s %s %s %lld %s %s %d %d %lld %s",
-	    p->sha, k[0], k[1], k[2], k[3], k[4], k[5], k[6], q->region, q->value, q->started,
-	    q->window, q->hash, q->bucket, AGG_TTL_SHORT, AGG_TTL_LONG, hour, k[7]);
+	agg_key(k[7], sizeof(k[7]), q->slug, "meta", -1);
+	agg_key(k[8], sizeof(k[8]), q->slug, "lat:", -1); /* the prefix of lat:HOUR */
+	redisAppendCommand(c,
+	    "EVALSHA %s 8 %s %s %s %s %s %s %s %s %s %s %s %lld %s %s %d %d %lld %s %s", p->sha,
+	    k[0], k[1], k[2], k[3], k[4], k[5], k[6], k[7], q->region, q->value, q->started,
+	    q->window, q->hash, q->bucket, AGG_TTL_SHORT, AGG_TTL_LONG, hour, k[8], q->host);
 	redisAppendCommand(c, "ZADD %s GT %s %s", AGG_KEY_SLUGS, q->started, q->slug);
 }
 

@@ -1,5 +1,6 @@
 /*
- * rule.c - the verdict rules of CONTRACT §3 and window maths; no I/O.
+ * rule.c - the verdict rules of CONTRACT §3, window maths and the stored
+ * forms of a result; no I/O.
  */
 #include <math.h>
 #include <stdio.h>
@@ -130,6 +131,75 @@ agg_hash_id(const char *hash, char *buf, size_t len)
 	return k < 0 || (size_t)k >= len ? -1 : 0;
 }
 
+long
+agg_ms_whole(double ms)
+{
+	if (!(ms >= 0))
+		return -1;
+	return ms >= AGG_MS_MAX ? AGG_MS_MAX : (long)llround(ms);
+}
+
+int
+agg_code_ok(const char *s)
+{
+	size_t n;
+
+	for (n = 0; s[n] != '\0'; n++)
+		if (n == AGG_CODE_MAX ||
+		    !((s[n] >= 'a' && s[n] <= 'z') || (s[n] >= '0' && s[n] <= '9') || s[n] == '_'))
+			return 0;
+	return n > 0;
+}
+
+static int
+host_char(char c, int v6)
+{
+	return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.' || c == '-' ||
+	    c == '_' || c == '~' || c == '%' || (v6 && c == ':');
+}
+
+/*
+ * The authority runs from "//" to the path, query or fragment; the host
+ * from the last "@" in it to the port.  The probe drops the userinfo
+ * before it prints a URL, but any URL in a record is read this way.
+ */
+int
+agg_url_host(const char *url, char *buf, size_t len)
+{
+	const char *s = url, *a, *e, *h, *he;
+	size_t n, i;
+	int v6 = 0;
+
+	if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z')))
+		return -1;
+	s += strspn(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789+.-");
+	if (strncmp(s, "://", 3) != 0)
+		return -1;
+	a = s + 3;
+	e = a + strcspn(a, "/?#");
+	for (h = a, s = a; s < e; s++)
+		if (*s == '@')
+			h = s + 1;
+	if (*h == '[') {
+		v6 = 1;
+		h++;
+		if ((he = memchr(h, ']', (size_t)(e - h))) == NULL || (he + 1 < e && he[1] != ':'))
+			return -1;
+	} else if ((he = memchr(h, ':', (size_t)(e - h))) == NULL) {
+		he = e;
+	}
+	n = (size_t)(he - h);
+	if (n == 0 || n > AGG_HOST_MAX || n >= len)
+		return -1;
+	for (i = 0; i < n; i++) {
+		buf[i] = h[i] >= 'A' && h[i] <= 'Z' ? (char)(h[i] - 'A' + 'a') : h[i];
+		if (!host_char(buf[i], v6))
+			return -1;
+	}
+	buf[n] = '\0';
+	return 0;
+}
+
 /* The state letter, at the head of f; the rest of f follows it. */
 static int
 state_of(const char *f, struct agg_result *r)
@@ -146,6 +216,16 @@ state_of(const char *f, struct agg_result *r)
 		return 0;
 	}
 	return -1;
+}
+
+/* A duration of the old format, a JSON number or "-": whole ms, or -1. */
+static long
+old_ms(const char *s)
+{
+	char *end;
+	double d = strtod(s, &end);
+
+	return end == s || *end != '\0' ? -1 : agg_ms_whole(d);
 }
 
 /*
@@ -166,6 +246,8 @@ parse_old(char **f, const char *region, struct agg_result *r)
 	if (r->state == AGG_BROKEN && r->failed_step < 0)
 		return -1;
 	r->hash = NULL;
+	r->error = NULL;
+	r->ms = r->state == AGG_BROKEN ? -1 : old_ms(f[4]);
 	if (strcmp(f[3], "-") == 0 || r->state == AGG_BROKEN)
 		return 0;
 	if (hash_is_sha256(f[3])) {
@@ -179,9 +261,24 @@ parse_old(char **f, const char *region, struct agg_result *r)
 	return 0;
 }
 
+/* A duration as stored now: digits, at most AGG_MS_MAX. */
+static int
+ms_parse(const char *s, long *ms)
+{
+	char *end;
+
+	if (*s < '0' || *s > '9')
+		return -1;
+	*ms = strtol(s, &end, 10);
+	return *end != '\0' || *ms > AGG_MS_MAX ? -1 : 0;
+}
+
 /*
- * The format of now: "OFFSET hID" or "OFFSET aID" (the id right after the
- * state letter, none for no hash), or "OFFSET b STEP".
+ * The format of now: "OFFSET hID MS" or "OFFSET aID MS" (the id right
+ * after the state letter, none for no hash; MS left out when unknown), or
+ * "OFFSET b STEP CODE" (CODE left out for none).  Values written before
+ * MS and CODE existed are the same without them.  A code that is not one
+ * is read as none: the failure counts all the same.
  */
 static int
 parse_new(char **f, int n, const char *region, long long window, struct agg_result *r)
@@ -197,13 +294,17 @@ parse_new(char **f, int n, const char *region, long long window, struct agg_resu
 	r->started = (double)window + (double)ms / 1000;
 	r->failed_step = -1;
 	r->hash = NULL;
+	r->error = NULL;
+	r->ms = -1;
 	if (r->state == AGG_BROKEN) {
-		if (n != 3 || f[1][1] != '\0')
+		if (n < 3 || f[1][1] != '\0')
 			return -1;
+		if (n == 4 && agg_code_ok(f[3]))
+			r->error = f[3];
 		r->failed_step = mcp_step_index(f[2]);
 		return r->failed_step < 0 ? -1 : 0;
 	}
-	if (n != 2)
+	if (n == 4 || (n == 3 && ms_parse(f[2], &r->ms) == -1))
 		return -1;
 	if (f[1][1] != '\0')
 		r->hash = f[1] + 1;
@@ -221,7 +322,7 @@ agg_result_parse(char *s, const char *region, long long window, struct agg_resul
 			break;
 	if (n == 5)
 		return parse_old(f, region, r);
-	if (n == 2 || n == 3)
+	if (n >= 2 && n <= 4)
 		return parse_new(f, n, region, window, r);
 	return -1;
 }
@@ -365,6 +466,72 @@ classify(struct agg_decision *d, const struct region *rs, size_t n, unsigned *ma
 	}
 }
 
+static int
+ms_cmp(const void *a, const void *b)
+{
+	long x = *(const long *)a, y = *(const long *)b;
+
+	return (x > y) - (x < y);
+}
+
+/*
+ * The error code of the results that fail at step in the lookback: the
+ * most frequent, on a tie the first by name; NULL when none carries one.
+ */
+static int
+error_of(const struct agg_input *in, int step, const char **code)
+{
+	double hi = (double)(in->window + AGG_WINDOW), lo = hi - in->lookback;
+	const struct agg_result *r;
+	const char **v;
+	size_t i, j, n = 0, best = 0;
+
+	*code = NULL;
+	if (step < 0)
+		return 0;
+	if ((v = calloc(in->nres + 1, sizeof(*v))) == NULL)
+		return -1;
+	for (i = 0; i < in->nres; i++) {
+		r = &in->res[i];
+		if (r->started >= lo && r->started < hi && r->state == AGG_BROKEN &&
+		    r->failed_step == step && r->error != NULL)
+			v[n++] = r->error;
+	}
+	qsort(v, n, sizeof(*v), name_cmp);
+	for (i = 0; i < n; i = j) {
+		for (j = i; j < n && strcmp(v[i], v[j]) == 0; j++)
+			;
+		if (j - i > best)
+			best = j - i, *code = v[i];
+	}
+	free(v);
+	return 0;
+}
+
+/* The lower median of the durations of the passing results of W itself, or -1. */
+static int
+median_of(const struct agg_input *in, long *ms)
+{
+	double lo = (double)in->window, hi = lo + AGG_WINDOW;
+	const struct agg_result *r;
+	long *v;
+	size_t i, n = 0;
+
+	*ms = -1;
+	if ((v = calloc(in->nres + 1, sizeof(*v))) == NULL)
+		return -1;
+	for (i = 0; i < in->nres; i++) {
+		r = &in->res[i];
+		if (r->started >= lo && r->started < hi && r->state != AGG_BROKEN && r->ms >= 0)
+			v[n++] = r->ms;
+	}
+	qsort(v, n, sizeof(*v), ms_cmp);
+	if (n > 0)
+		*ms = v[(n - 1) / 2];
+	free(v);
+	return 0;
+}
+
 int
 agg_decide(const struct agg_input *in, struct agg_decision *d)
 {
@@ -381,7 +548,8 @@ agg_decide(const struct agg_input *in, struct agg_decision *d)
 	if (collect(rs, n, pick_reporter, 0, &d->reporters, &d->nreporters) == -1)
 		goto out;
 	classify(d, rs, n, &mask);
-	if (collect(rs, n, pick_failing, mask, &d->failed, &d->nfailed) == -1)
+	if (collect(rs, n, pick_failing, mask, &d->failed, &d->nfailed) == -1 ||
+	    error_of(in, d->step, &d->error) == -1 || median_of(in, &d->latency_ms) == -1)
 		goto out;
 	if ((d->missing = calloc(in->nseen + 1, sizeof(*d->missing))) == NULL)
 		goto out;

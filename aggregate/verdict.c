@@ -16,8 +16,12 @@
 
 /* Windows fetched per slug: the 5 minutes that end with W. */
 #define NWIN (AGG_DIVERGENCE_SPAN / AGG_WINDOW)
-/* Replies per slug in the read round trip: windows, seen, drift, stats. */
-#define NREAD (NWIN + 3)
+/* Replies per slug in the read round trip: windows, seen, drift, host, stats. */
+#define R_SEEN NWIN
+#define R_DRIFT (NWIN + 1)
+#define R_HOST (NWIN + 2)
+#define R_STATS (NWIN + 3)
+#define NREAD (NWIN + 4)
 
 /*
  * Read-only: the latency bucket of the nearest-rank 95th percentile of the
@@ -128,6 +132,8 @@ append_reads(struct vctx *v, const char *slug)
 	redisAppendCommand(c, "ZRANGE %s 0 -1 WITHSCORES", k[0]);
 	agg_key(k[0], sizeof(k[0]), slug, "drift", -1);
 	redisAppendCommand(c, "ZRANGEBYSCORE %s %lld %lld", k[0], v->window, v->window);
+	agg_key(k[0], sizeof(k[0]), slug, "meta", -1);
+	redisAppendCommand(c, "HGET %s host", k[0]);
 	agg_key(k[0], sizeof(k[0]), slug, "latsum", -1);
 	agg_key(k[1], sizeof(k[1]), slug, "up", -1);
 	agg_key(k[2], sizeof(k[2]), slug, "hist", day);
@@ -292,8 +298,20 @@ record_of(const struct vctx *v, const struct slugwork *w, const struct agg_decis
 		cJSON_AddStringToObject(o, "divergence", "cdn-cache-divergence");
 	else
 		cJSON_AddNullToObject(o, "divergence");
-	cJSON_AddItemToObject(o, "drift", drift_json(w->r[NWIN + 1]));
-	add_stats(o, w->r[NWIN + 2], d->verdict);
+	cJSON_AddItemToObject(o, "drift", drift_json(w->r[R_DRIFT]));
+	add_stats(o, w->r[R_STATS], d->verdict);
+	if (d->error != NULL)
+		cJSON_AddStringToObject(o, "error", d->error);
+	else
+		cJSON_AddNullToObject(o, "error");
+	if (d->latency_ms >= 0)
+		cJSON_AddNumberToObject(o, "latency_ms", (double)d->latency_ms);
+	else
+		cJSON_AddNullToObject(o, "latency_ms");
+	if (w->r[R_HOST]->type == REDIS_REPLY_STRING)
+		cJSON_AddStringToObject(o, "host", w->r[R_HOST]->str);
+	else
+		cJSON_AddNullToObject(o, "host");
 	return o;
 }
 
@@ -314,7 +332,7 @@ decide(struct vctx *v, struct slugwork *w, char *err, size_t errlen)
 			return -1;
 		}
 	if (results_of(w, v->window, &res, &in.nres) == -1 ||
-	    seen_of(v, w->r[NWIN], &seen, &in.nseen) == -1)
+	    seen_of(v, w->r[R_SEEN], &seen, &in.nseen) == -1)
 		goto out;
 	in.res = res;
 	in.seen = seen;
@@ -363,9 +381,9 @@ batch_once(struct vctx *v, struct slugwork *ws, size_t n, int *retry, char *err,
 		if (collect(v, ws[i].r, NREAD, err, errlen) == -1)
 			return -1;
 	for (i = 0; i < n; i++) {
-		if (ws[i].r[NREAD - 1]->type == REDIS_REPLY_ERROR &&
-		    strncmp(ws[i].r[NREAD - 1]->str, "NOSCRIPT", 8) == 0) {
-			snprintf(err, errlen, "%s", ws[i].r[NREAD - 1]->str);
+		if (ws[i].r[R_STATS]->type == REDIS_REPLY_ERROR &&
+		    strncmp(ws[i].r[R_STATS]->str, "NOSCRIPT", 8) == 0) {
+			snprintf(err, errlen, "%s", ws[i].r[R_STATS]->str);
 			return -1;
 		}
 		*retry = 0;

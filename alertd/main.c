@@ -17,11 +17,11 @@
 #include "rec.h"
 
 static void
-usage(void)
+usage(int help)
 {
 	const char *p = program_invocation_short_name;
 
-	fprintf(stderr,
+	fprintf(help ? stdout : stderr,
 	    "usage: %s [-c CONFIG] [-R URL]\n"
 	    "       %s [-c CONFIG] [-R URL] ack DEDUP_KEY\n"
 	    "       %s [-c CONFIG] [-R URL] maint add SLUG [--start TIME] --end TIME | --for "
@@ -31,7 +31,7 @@ usage(void)
 	    "       %s [-c CONFIG] [-R URL] test SLUG\n"
 	    "       %s [-c CONFIG] [-R URL] check\n",
 	    p, p, p, p, p, p, p);
-	exit(MCP_EXIT_USAGE);
+	exit(help ? MCP_EXIT_OK : MCP_EXIT_USAGE);
 }
 
 /* Without arguments and a terminal to read: usage. */
@@ -77,7 +77,7 @@ run(struct mcp_store *st, const struct alert_conf *c, int argc, char **argv)
 	if (strcmp(argv[0], "maint") == 0 && argc >= 2)
 		if ((rc = alert_maint_main(st, c, argc - 1, argv + 1)) != -1)
 			return rc;
-	usage();
+	usage(0);
 	return MCP_EXIT_USAGE;
 }
 
@@ -92,23 +92,26 @@ main(int argc, char *argv[])
 
 	signal(SIGPIPE, SIG_IGN);
 	if (argc == 1 && nothing_to_read())
-		usage();
-	while ((ch = getopt(argc, argv, "+c:R:")) != -1) {
+		usage(0);
+	while ((ch = getopt(argc, argv, "+c:hR:")) != -1) {
 		switch (ch) {
 		case 'c':
 			conf = optarg;
+			break;
+		case 'h':
+			usage(1);
 			break;
 		case 'R':
 			url = optarg;
 			break;
 		default:
-			usage();
+			usage(0);
 		}
 	}
 	argc -= optind, argv += optind;
 	if (argc > 0 && strcmp(argv[0], "ack") != 0 && strcmp(argv[0], "maint") != 0 &&
 	    strcmp(argv[0], "test") != 0 && strcmp(argv[0], "check") != 0)
-		usage();
+		usage(0);
 	alert_conf_defaults(&c);
 	if (conf != NULL && alert_conf_load(&c, conf, err, sizeof(err)) == -1) {
 		alert_conf_free(&c);

@@ -44,7 +44,7 @@ gen -s s-dup -r us-east-1 -o 50 -f tls -m 7 | mcp-aggregate push -v 2>"$TMP/err"
 is "$?" 0 "a late duplicate is no error"
 is "$(cat "$TMP/err")" "mcp-aggregate: push: 0 results stored, 1 duplicates ignored, 8 step records skipped, 0 bad lines, 0 spooled, 0 replayed from the spool" \
     "the duplicate is counted (-v)"
-is "$(rcli hget "mcp:{s-dup}:res:$T0" us-east-1)" "5000 h${HA:7:16}" "the first result stands"
+is "$(rcli hget "mcp:{s-dup}:res:$T0" us-east-1)" "5000 h${HA:7:16} 100" "the first result stands"
 is "$(MCP_NOW=$((T0 + 95)) mcp-aggregate verdict s-dup | grep -o '"verdict":"[a-z]*"')" \
     '"verdict":"green"' "the verdict is the first writer's"
 printf '%s\n' "$(gen -s s-dup2 -r us-east-1 -o 40 -f tls)" "$(gen -s s-dup2 -r us-east-1 -o 1)" |
@@ -91,7 +91,7 @@ like "$(cat "$TMP/err")" "^mcp-aggregate: redis: $TMP/nothing.sock: " "and says 
 MCP_NOW=$((T0 + 95)) mcp-aggregate verdict s-dup >/dev/full 2>"$TMP/err"
 is "$?:$(cat "$TMP/err")" "1:mcp-aggregate: write stdout: No space left on device" ">/dev/full is an error"
 MCP_NOW=$((T0 + 95)) mcp-aggregate verdict s-never-seen >"$TMP/out"
-is "$(cat "$TMP/out")" "$(want s-never-seen 0 unknown stale - "" "" "" 0 '[]' null null)" \
+is "$(cat "$TMP/out")" "$(want s-never-seen 0 unknown stale - "" "" "" 0 '[]' null null - null -)" \
     "a named slug never seen: unknown, no p95, no uptime"
 
 # A server that accepts and never answers: the command timeout holds.

@@ -9,6 +9,8 @@ FOUR_AP_LAST="eu-west-2 sa-east-1 us-east-1 us-west-2"
 printf -v HA '%064d' 0
 HB=sha256:${HA//0/b}
 HA=sha256:${HA//0/a}
+# The host of the URL that gen-scenario.sh writes.
+EX=mcp.example.com
 
 # w K: the start of window K.
 w() { echo $((T0 + 60 * $1)); }
@@ -42,17 +44,20 @@ verdicts() {
 # drift REGION FROM TO: one drift entry.
 drift() { printf '{"region":"%s","from":"%s","to":"%s"}' "$1" "$2" "$3"; }
 
+# jstr S: S as a JSON string, or null for -.
+jstr() { if [ "$1" = - ]; then echo null; else echo "\"$1\""; fi; }
+
 # want SLUG K VERDICT SEVERITY STEP|- FAILED REPORTERS MISSING DIVERGENCE(0|1) DRIFT P95 UPTIME
+#      ERROR|- LATENCY HOST|-
 want() {
-	local win step div
+	local win div
 	win=$(w "$2")
-	step=null
-	[ "$5" = - ] || step="\"$5\""
 	div=null
 	[ "$9" = 0 ] || div='"cdn-cache-divergence"'
-	printf '{"v":1,"type":"verdict","slug":"%s","window":%s,"as_of":"%s","verdict":"%s","severity":"%s","step":%s,"failed_regions":%s,"reporters":%s,"missing":%s,"divergence":%s,"drift":%s,"p95_ms":%s,"uptime_30d":%s}\n' \
-	    "$1" "$win" "$(date -u -d "@$win" +%Y-%m-%dT%H:%M:%SZ)" "$3" "$4" "$step" \
-	    "$(jarr "$6")" "$(jarr "$7")" "$(jarr "$8")" "$div" "${10}" "${11}" "${12}"
+	printf '{"v":1,"type":"verdict","slug":"%s","window":%s,"as_of":"%s","verdict":"%s","severity":"%s","step":%s,"failed_regions":%s,"reporters":%s,"missing":%s,"divergence":%s,"drift":%s,"p95_ms":%s,"uptime_30d":%s,"error":%s,"latency_ms":%s,"host":%s}\n' \
+	    "$1" "$win" "$(date -u -d "@$win" +%Y-%m-%dT%H:%M:%SZ)" "$3" "$4" "$(jstr "$5")" \
+	    "$(jarr "$6")" "$(jarr "$7")" "$(jarr "$8")" "$div" "${10}" "${11}" "${12}" \
+	    "$(jstr "${13}")" "${14}" "$(jstr "${15}")"
 }
 
 # lat MS: the p95_ms that a duration of MS reports, by the rule of

@@ -123,31 +123,32 @@ run_windows 0 54
 P100=$(lat 100) P31000=$(lat 31000)
 
 for i in 0 1 2 3 4; do
-	is "$(got s-green "$i")" "$(want s-green "$i" green ok - "" "$ALL" "" 0 '[]' $P100 100)" \
-	    "all regions pass: green (window $i)"
+	is "$(got s-green "$i")" "$(want s-green "$i" green ok - "" "$ALL" "" 0 '[]' \
+	    $P100 100 - 100 $EX)" "all regions pass: green (window $i)"
 done
 
 is "$(verdicts s-isp 0 13)" "g g a a a a a a a a a a a a" \
     "one region failing tls for 10 windows: amber from its first failure to the lookback's end"
-is "$(got s-isp 2)" "$(want s-isp 2 amber regional tls eu-west-2 "$ALL" "" 0 '[]' $P100 100)" \
-    "ISP fault: the first amber record"
-is "$(got s-isp 13)" "$(want s-isp 13 amber regional tls eu-west-2 "$ALL" "" 0 '[]' $P100 100)" \
-    "ISP fault: amber while the failure is in the lookback, never red"
+is "$(got s-isp 2)" "$(want s-isp 2 amber regional tls eu-west-2 "$ALL" "" 0 '[]' \
+    $P100 100 - 100 $EX)" "ISP fault: the first amber record"
+is "$(got s-isp 13)" "$(want s-isp 13 amber regional tls eu-west-2 "$ALL" "" 0 '[]' \
+    $P100 100 - 100 $EX)" "ISP fault: amber while the failure is in the lookback, never red"
 
 is "$(verdicts s-red2 0 6)" "g g a r r a g" "two regions 30 s apart: red while both are in the lookback"
-is "$(got s-red2 2)" "$(want s-red2 2 amber regional tools_list us-east-1 "$ALL" "" 0 '[]' $P100 100)" \
-    "the first failure alone is amber"
+is "$(got s-red2 2)" "$(want s-red2 2 amber regional tools_list us-east-1 "$ALL" "" 0 '[]' \
+    $P100 100 - 100 $EX)" "the first failure alone is amber"
 is "$(got s-red2 3)" "$(want s-red2 3 red alert tools_list "eu-west-2 us-east-1" "$ALL" "" 0 '[]' \
-    $P100 75)" "two regions failing tools_list: red alert"
+    $P100 75 - 100 $EX)" "two regions failing tools_list: red alert"
 is "$(got s-red2 4)" "$(want s-red2 4 red alert tools_list "eu-west-2 us-east-1" "$ALL" "" 0 '[]' \
-    $P100 60)" "still red one window later"
+    $P100 60 - 100 $EX)" "still red one window later"
 
 is "$(verdicts s-outage 0 5)" "g g r r r g" "three regions: red for the lookback"
 is "$(got s-outage 2)" "$(want s-outage 2 red outage tools_list \
-    "ap-southeast-1 eu-west-2 us-east-1" "$ALL" "" 0 '[]' $P100 66.67)" "three regions failing: red outage"
+    "ap-southeast-1 eu-west-2 us-east-1" "$ALL" "" 0 '[]' $P100 66.67 - 100 $EX)" \
+    "three regions failing: red outage"
 
-is "$(got s-diff 2)" "$(want s-diff 2 amber regional tls "eu-west-2 us-east-1" "$ALL" "" 0 '[]' $P100 100)" \
-    "two regions failing different steps: amber"
+is "$(got s-diff 2)" "$(want s-diff 2 amber regional tls "eu-west-2 us-east-1" "$ALL" "" 0 '[]' \
+    $P100 100 - 100 $EX)" "two regions failing different steps: amber"
 is "$(verdicts s-diff 0 4)" "g g a a a" "different steps never red"
 
 is "$(verdicts s-apart 0 26)" "g g a a a g g g g g g g g g g g g g g g g g a a a g g" \
@@ -156,36 +157,36 @@ is "$(verdicts s-apart 0 26)" "g g a a a g g g g g g g g g g g g g g g g g a a a
 is "$(verdicts s-cdn 3 6)" "g g a a" "divergence from the first window after the deploy"
 is "$(got s-cdn 5)" "$(want s-cdn 5 amber divergence - "" "$ALL" "" 1 \
     "[$(drift ap-southeast-1 "$HA" "$HB"),$(drift sa-east-1 "$HA" "$HB"),$(drift us-east-1 "$HA" "$HB"),$(drift us-west-2 "$HA" "$HB")]" \
-    $P100 100)" "deploy window: cdn-cache-divergence and a drift entry per updated region"
-is "$(got s-cdn 30)" "$(want s-cdn 30 amber divergence - "" "$ALL" "" 1 '[]' $P100 100)" \
+    $P100 100 - 100 $EX)" "deploy window: cdn-cache-divergence and a drift entry per updated region"
+is "$(got s-cdn 30)" "$(want s-cdn 30 amber divergence - "" "$ALL" "" 1 '[]' $P100 100 - 100 $EX)" \
     "the EU edge still serves the old list"
 is "$(verdicts s-cdn 5 49 | tr ' ' '\n' | sort -u | tr '\n' ' ')" "a " "45 minutes of divergence"
 is "$(got s-cdn 50)" "$(want s-cdn 50 green ok - "" "$ALL" "" 0 "[$(drift eu-west-2 "$HA" "$HB")]" \
-    $P100 100)" "the edge catches up: green, with its own drift entry"
+    $P100 100 - 100 $EX)" "the edge catches up: green, with its own drift entry"
 is "$(grep -ho '"drift":\[[^]]*\]' "$TMP"/v.* | grep -c region | tr -d ' ')" 2 \
     "drift is reported in the windows of the changes only"
 
 is "$(redis-cli -s "$REDIS_SOCK" hexists "mcp:{s-late}:res:$(w 0)" eu-west-2)" 1 \
     "a probe started at :00 and finished at :31 lands in the :00 window"
-is "$(got s-late 0)" "$(want s-late 0 green ok - "" "$ALL" "" 0 '[]' $P31000 100)" \
+is "$(got s-late 0)" "$(want s-late 0 green ok - "" "$ALL" "" 0 '[]' $P31000 100 - 100 $EX)" \
     "and counts as a reporter of that window"
-is "$(got s-skew 2)" "$(want s-skew 2 amber regional tools_list us-east-1 "$ALL" "" 0 '[]' $P100 100)" \
-    "a runner 30 s ahead: its failure is stamped in the next window"
+is "$(got s-skew 2)" "$(want s-skew 2 amber regional tools_list us-east-1 "$ALL" "" 0 '[]' \
+    $P100 100 - 100 $EX)" "a runner 30 s ahead: its failure is stamped in the next window"
 is "$(got s-skew 3)" "$(want s-skew 3 red alert tools_list "sa-east-1 us-east-1" "$ALL" "" 0 '[]' \
-    $P100 75)" "and is still within the lookback: red"
+    $P100 75 - 100 $EX)" "and is still within the lookback: red"
 
-is "$(got s-silent 6)" "$(want s-silent 6 green ok - "" "$ALL" "" 0 '[]' $P100 100)" \
+is "$(got s-silent 6)" "$(want s-silent 6 green ok - "" "$ALL" "" 0 '[]' $P100 100 - 100 $EX)" \
     "a region still in the lookback is no missing runner"
-is "$(got s-silent 7)" "$(want s-silent 7 green ok - "" "$FOUR_AP_LAST" ap-southeast-1 0 '[]' $P100 100)" \
-    "a silent region is listed in missing"
-is "$(got s-silent 12)" "$(want s-silent 12 unknown stale - "" "" "$ALL" 0 '[]' $P100 100)" \
-    "every region silent: unknown"
+is "$(got s-silent 7)" "$(want s-silent 7 green ok - "" "$FOUR_AP_LAST" ap-southeast-1 0 '[]' \
+    $P100 100 - 100 $EX)" "a silent region is listed in missing"
+is "$(got s-silent 12)" "$(want s-silent 12 unknown stale - "" "" "$ALL" 0 '[]' \
+    $P100 100 - null $EX)" "every region silent: unknown"
 
 is "$(verdicts s-single 0 4)" "g g r r r" "a single-region deployment that fails: red"
-is "$(got s-single 2)" "$(want s-single 2 red alert connect us-east-1 us-east-1 "" 0 '[]' $P100 66.67)" \
-    "single region: red alert on its step"
+is "$(got s-single 2)" "$(want s-single 2 red alert connect us-east-1 us-east-1 "" 0 '[]' \
+    $P100 66.67 - null $EX)" "single region: red alert on its step"
 
-is "$(got s-auth 2)" "$(want s-auth 2 green ok - "" "$ALL" "" 0 '[]' $P100 100)" \
+is "$(got s-auth 2)" "$(want s-auth 2 green ok - "" "$ALL" "" 0 '[]' $P100 100 - 100 $EX)" \
     "auth-walled results count as passing"
 
 # Durations of 100 ms (31 s for s-late's slow probes) fall in buckets 95
@@ -233,7 +234,8 @@ is "$(p95 s-expire 1500)" "$P100" "an expired hour leaves the sum with it"
 # Back-fill: a changed rule (here: the lookback) replayed over history.
 MCP_NOW=$(($(w 5) + 95)) mcp-aggregate verdict -L 300 s-red2 >"$TMP/bf"
 is "$(cat "$TMP/bf")" "$(want s-red2 5 red alert tools_list "eu-west-2 us-east-1" "$ALL" "" 0 '[]' $P100 \
-    66.67)" "back-fill: MCP_NOW in the past recomputes that window from the stored results"
+    66.67 - 100 $EX)" \
+    "back-fill: MCP_NOW in the past recomputes that window from the stored results"
 is "$(redis-cli -s "$REDIS_SOCK" hget "mcp:{s-red2}:hist:$(($(w 5) / 86400))" "$(w 5)")" r \
     "back-fill rewrites the history"
 like "$(redis-cli -s "$REDIS_SOCK" get "mcp:{s-red2}:verdict")" "\"window\":$(w 54)," \
@@ -275,22 +277,22 @@ done
 } | mcp-aggregate push
 is "$?" 0 "push into a store that holds old-format results"
 is "$(redis-cli -s "$REDIS_SOCK" hget "mcp:{s-up-div}:res:$(w 5)" us-east-1) $(redis-cli -s \
-    "$REDIS_SOCK" hget "mcp:{s-up-red}:res:$(w 5)" eu-west-2)" "2500 h${HB:7:16} 10000 b tools_list" \
-    "push writes the slim format: start offset in ms, state, hash id or step"
+    "$REDIS_SOCK" hget "mcp:{s-up-red}:res:$(w 5)" eu-west-2)" "2500 h${HB:7:16} 100 10000 b tools_list" \
+    "push writes the slim format: start offset in ms, state, hash id and duration, or step"
 run_windows 3 6 s-up-red s-up-hash s-up-div
-is "$(got s-up-red 3)" "$(want s-up-red 3 green ok - "" "$ALL" "" 0 '[]' $P100 100)" \
+is "$(got s-up-red 3)" "$(want s-up-red 3 green ok - "" "$ALL" "" 0 '[]' $P100 100 - 100 $EX)" \
     "old-format results alone: green"
 is "$(got s-up-red 4)" "$(want s-up-red 4 amber regional tools_list us-east-1 "$ALL" "" 0 '[]' \
-    $P100 100)" "an old-format failure: amber"
+    $P100 100 - 100 $EX)" "an old-format failure: amber"
 is "$(got s-up-red 5)" "$(want s-up-red 5 red alert tools_list "eu-west-2 us-east-1" "$ALL" "" 0 \
-    '[]' $P100 66.67)" "an old-format and a new-format failure of one step: red alert"
+    '[]' $P100 66.67 - 100 $EX)" "an old-format and a new-format failure of one step: red alert"
 is "$(verdicts s-up-hash 3 6)" "g g g g" \
     "one tool list in the old format (full hash) and the new (hash id): no divergence"
-is "$(got s-up-hash 5)" "$(want s-up-hash 5 green ok - "" "$ALL" "" 0 '[]' $P100 100)" \
+is "$(got s-up-hash 5)" "$(want s-up-hash 5 green ok - "" "$ALL" "" 0 '[]' $P100 100 - 100 $EX)" \
     "the region still on its old-format result reports"
 is "$(got s-up-div 5)" "$(want s-up-div 5 amber divergence - "" "$ALL" "" 1 \
     "[$(drift ap-southeast-1 "$HA" "$HB"),$(drift sa-east-1 "$HA" "$HB"),$(drift us-east-1 "$HA" "$HB"),$(drift us-west-2 "$HA" "$HB")]" \
-    $P100 100)" "an old-format hash against a new one: divergence, drift with full hashes"
+    $P100 100 - 100 $EX)" "an old-format hash against a new one: divergence, drift with full hashes"
 is "$(redis-cli -s "$REDIS_SOCK" hget "mcp:{s-up-div}:res:$(w 4)" eu-west-2)" \
     "$(($(w 4) + 2)).5 h - $HA 100" "old-format results are read, never rewritten"
 

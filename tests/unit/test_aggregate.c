@@ -103,7 +103,16 @@ test_windows(void)
 #define W 1795536000LL
 #define R(region, t, st, step, hash)                                                               \
 	{                                                                                          \
-		region, (double)(t), st, step, hash                                                \
+		region, (double)(t), st, step, hash, NULL, -1                                      \
+	}
+/* A result with an error code (broken) or a duration (passing). */
+#define RE(region, t, step, code)                                                                  \
+	{                                                                                          \
+		region, (double)(t), AGG_BROKEN, step, NULL, code, -1                              \
+	}
+#define RM(region, t, st, ms)                                                                      \
+	{                                                                                          \
+		region, (double)(t), st, -1, "h", NULL, ms                                         \
 	}
 #define OK AGG_HEALTHY
 #define BAD AGG_BROKEN
@@ -206,6 +215,88 @@ test_rules(void)
 	decide_is(NULL, 0, seen, 2, 180, "unknown stale -||a,b 0", "nobody reported: unknown");
 }
 
+/* Decide and render the new members as "verdict step error latency_ms". */
+static void
+fields_is(const struct agg_result *res, size_t n, const char *want, const char *what)
+{
+	struct agg_input in = {W, 180, res, n, NULL, 0};
+	struct agg_decision d;
+	char got[256];
+
+	if (agg_decide(&in, &d) == -1) {
+		ok(0, "%s: out of memory", what);
+		return;
+	}
+	snprintf(got, sizeof(got), "%s %s %s %ld", agg_verdict_name(d.verdict),
+	    d.step >= 0 ? mcp_steps[d.step] : "-", d.error ? d.error : "-", d.latency_ms);
+	is_str(got, want, what);
+	agg_decision_free(&d);
+}
+
+static void
+test_fields(void)
+{
+	const struct agg_result red429[] = {
+	    RE("a", W + 1, TL, "http_429"),
+	    RE("b", W + 2, TL, "http_429"),
+	    RM("c", W + 3, OK, 120),
+	};
+	const struct agg_result mixed[] = {
+	    RE("a", W - 60, TL, "http_5xx"),
+	    RE("a", W + 1, TL, "timeout"),
+	    RE("b", W + 2, TL, "timeout"),
+	    RE("c", W + 3, TL, "timeout"),
+	    RE("d", W + 3, 2, "tls_handshake"),
+	    RE("d", W - 30, TL, "http_5xx"),
+	    RE("e", W - 200, TL, "tools_empty"),
+	    RE("e", W - 120.001, TL, "tools_empty"),
+	    RE("e", W + 60, TL, "tools_empty"),
+	    RE("e", W + 61, TL, "tools_empty"),
+	    RE("f", W + 4, TL, NULL),
+	};
+	const struct agg_result tie[] = {
+	    RE("a", W + 1, TL, "timeout"),
+	    RE("b", W + 2, TL, "http_5xx"),
+	    RE("c", W + 3, TL, "tools_malformed"),
+	};
+	const struct agg_result amber[] = {
+	    RE("a", W + 1, 2, "tls_cert_expired"),
+	    RE("b", W + 1, TL, "tools_empty"),
+	    RM("c", W + 5, OK, 80),
+	};
+	const struct agg_result nocode[] = {
+	    RE("a", W + 1, TL, NULL),
+	    RE("b", W + 2, TL, NULL),
+	};
+	const struct agg_result odd[] = {
+	    RM("a", W, OK, 300),
+	    RM("b", W + 59.999, AGG_AUTH_WALLED, 100),
+	    RM("c", W + 10, OK, 200),
+	    RM("a", W - 0.001, OK, 1),
+	    RM("b", W + 60, OK, 1),
+	    {"d", (double)(W + 20), AGG_BROKEN, 1, NULL, "timeout", 5},
+	    RM("e", W + 30, OK, -1),
+	};
+	const struct agg_result even[] = {
+	    RM("a", W + 1, OK, 400),
+	    RM("b", W + 2, OK, 100),
+	    RM("c", W + 3, OK, 300),
+	    RM("d", W + 4, OK, 200),
+	};
+
+	fields_is(red429, 3, "red tools_list http_429 120", "two regions with http_429: http_429");
+	fields_is(mixed, 11, "red tools_list timeout -1",
+	    "the most frequent code at the step, in the lookback; no passing result: no latency");
+	fields_is(tie, 3, "red tools_list http_5xx -1", "a tie: the first by name");
+	fields_is(amber, 3, "amber tls tls_cert_expired 80",
+	    "amber regional: the code of the step reported");
+	fields_is(nocode, 2, "red tools_list - -1", "no code carried: none");
+	fields_is(odd, 7, "amber connect timeout 200",
+	    "an odd count: the median of W's passing results; no failure, no start outside W");
+	fields_is(even, 4, "green - - 200", "an even count: the lower median");
+	fields_is(NULL, 0, "unknown - - -1", "no result: no code, no latency");
+}
+
 static void
 test_parse(void)
 {
@@ -219,6 +310,12 @@ test_parse(void)
 	char new4[] = "12 h=md5:x", nbad1[] = "60000 h", nbad2[] = "-1 h", nbad3[] = "5 b";
 	char nbad4[] = "5 b ping", nbad5[] = "5 x", nbad6[] = "5", nbad7[] = "5 h ab";
 	char nbad8[] = "5 btools_list", nbad9[] = "5 h - x";
+	char ms1[] = "2500 h3c5e0123456789ab 146", ms2[] = "0 a 0", ms3[] = "7 h 999999999";
+	char code1[] = "10000 b tools_list http_429", code2[] = "10000 b call HTTP-429";
+	char old1[] = "1795536002.5 h - - 145.6", old2[] = "1795536002.5 a - - -";
+	char old3[] = "1795536000.5 b tools_list - 12.5";
+	char mbad1[] = "5 h 1.5", mbad2[] = "5 h -1", mbad3[] = "5 h 1000000000";
+	char mbad4[] = "5 h 100 x", prev1[] = "2500 b tools_list", prev2[] = "0 a";
 	struct agg_result r;
 
 	ok(agg_result_parse(ok1, "eu", W, &r) == 0 && r.started == 1795536000.5 &&
@@ -236,7 +333,7 @@ test_parse(void)
 	    "old value: a broken result's hash is not compared");
 	ok(agg_result_parse(bad1, "eu", W, &r) == -1, "broken without a step is refused");
 	ok(agg_result_parse(bad2, "eu", W, &r) == -1, "a bad start time is refused");
-	ok(agg_result_parse(bad3, "eu", W, &r) == -1, "a value of four fields is refused");
+	ok(agg_result_parse(bad3, "eu", W, &r) == -1, "a passing value of four fields is refused");
 	ok(agg_result_parse(new1, "eu", W, &r) == 0 && r.started == W + 2.5 &&
 	        r.state == AGG_BROKEN && r.failed_step == TL && r.hash == NULL,
 	    "new value: broken at tools_list, the start after W");
@@ -259,6 +356,31 @@ test_parse(void)
 	        agg_result_parse(nbad8, "eu", W, &r) == -1 &&
 	        agg_result_parse(nbad9, "eu", W, &r) == -1,
 	    "new value: a bad state or field count is refused");
+	ok(agg_result_parse(prev1, "eu", W, &r) == 0 && r.error == NULL && r.ms == -1 &&
+	        agg_result_parse(prev2, "eu", W, &r) == 0 && r.ms == -1 && r.error == NULL,
+	    "slim value of before: no code, no duration");
+	ok(agg_result_parse(ms1, "eu", W, &r) == 0 && r.started == W + 2.5 &&
+	        r.state == AGG_HEALTHY && strcmp(r.hash, "3c5e0123456789ab") == 0 && r.ms == 146,
+	    "slim value with a duration");
+	ok(agg_result_parse(ms2, "eu", W, &r) == 0 && r.state == AGG_AUTH_WALLED &&
+	        r.hash == NULL && r.ms == 0 && agg_result_parse(ms3, "eu", W, &r) == 0 &&
+	        r.ms == AGG_MS_MAX,
+	    "slim value with a duration, no hash; up to the cap");
+	ok(agg_result_parse(code1, "eu", W, &r) == 0 && r.state == AGG_BROKEN &&
+	        r.failed_step == TL && strcmp(r.error, "http_429") == 0 && r.ms == -1,
+	    "slim value with an error code");
+	ok(agg_result_parse(code2, "eu", W, &r) == 0 && r.failed_step == 7 && r.error == NULL,
+	    "a code that is not one is read as none; the failure stands");
+	ok(agg_result_parse(old1, "eu", W, &r) == 0 && r.ms == 146 && r.error == NULL &&
+	        agg_result_parse(old2, "eu", W, &r) == 0 && r.ms == -1,
+	    "old value: its duration, rounded, or none");
+	ok(agg_result_parse(old3, "eu", W, &r) == 0 && r.state == AGG_BROKEN && r.ms == -1,
+	    "old value: a broken result has no duration");
+	ok(agg_result_parse(mbad1, "eu", W, &r) == -1 &&
+	        agg_result_parse(mbad2, "eu", W, &r) == -1 &&
+	        agg_result_parse(mbad3, "eu", W, &r) == -1 &&
+	        agg_result_parse(mbad4, "eu", W, &r) == -1,
+	    "a duration that is not whole ms up to the cap, or a fifth field, is refused");
 }
 
 static void
@@ -281,6 +403,67 @@ test_store_form(void)
 	        strcmp(id, "=3c5e0123456789ab") == 0,
 	    "any other hash: whole, marked, never equal to an id");
 	ok(agg_hash_id(full, id, 16) == -1, "truncation is an error");
+	ok(agg_ms_whole(145.2) == 145 && agg_ms_whole(145.5) == 146 && agg_ms_whole(0) == 0 &&
+	        agg_ms_whole(1e300) == AGG_MS_MAX && agg_ms_whole(-1) == -1 &&
+	        agg_ms_whole(NAN) == -1,
+	    "a duration: whole ms, capped");
+	ok(agg_code_ok("http_429") && agg_code_ok("connect_refused") && agg_code_ok("x") &&
+	        agg_code_ok("a234567890123456789012345678901234567890"),
+	    "error codes: [a-z0-9_]{1,40}");
+	ok(!agg_code_ok("") && !agg_code_ok("HTTP_429") && !agg_code_ok("http-429") &&
+	        !agg_code_ok("http 429") &&
+	        !agg_code_ok("a2345678901234567890123456789012345678901"),
+	    "anything else is no code");
+}
+
+static void
+host_is(const char *url, const char *want)
+{
+	char h[AGG_HOST_MAX + 1] = "";
+	int rc = agg_url_host(url, h, sizeof(h));
+
+	if (want == NULL) {
+		ok(rc == -1, "no host: %s", url);
+		return;
+	}
+	ok(rc == 0 && strcmp(h, want) == 0, "host of %s: %s", url, want);
+	if (rc != 0 || strcmp(h, want) != 0)
+		printf("#   got: %d %s\n", rc, h);
+}
+
+static void
+test_host(void)
+{
+	char big[400], h[8];
+
+	host_is("https://mcp.example.com/mcp", "mcp.example.com");
+	host_is("https://MCP.Example.COM:8443/mcp?x=1", "mcp.example.com");
+	host_is("http://user:p%40ss@Host.example:80/a@b", "host.example");
+	host_is("http://a@b@c.example", "c.example");
+	host_is("HTTPS://h.example", "h.example");
+	host_is("http://[::1]:8080/mcp", "::1");
+	host_is("http://[FE80::1%25eth0]/", "fe80::1%25eth0");
+	host_is("http://127.0.0.1:3000", "127.0.0.1");
+	host_is("http://h.example#frag", "h.example");
+	host_is("http://h.example?q", "h.example");
+	host_is("mcp.example.com/mcp", NULL);
+	host_is("://h.example", NULL);
+	host_is("1http://h.example", NULL);
+	host_is("http://", NULL);
+	host_is("http://:8080/", NULL);
+	host_is("http://user@/", NULL);
+	host_is("http://[::1/", NULL);
+	host_is("http://[::1]x/", NULL);
+	host_is("http://h ost/", NULL);
+	host_is("http://h\xc3\xa9.example/", NULL);
+	host_is("", NULL);
+	memset(big, 'a', sizeof(big));
+	memcpy(big, "http://", 7);
+	big[7 + AGG_HOST_MAX] = '\0';
+	ok(agg_url_host(big, big + 300, 100) == -1, "a host longer than the buffer: none");
+	big[7 + AGG_HOST_MAX] = 'a';
+	big[sizeof(big) - 1] = '\0';
+	ok(agg_url_host(big, h, sizeof(h)) == -1, "a host longer than 255: none");
 }
 
 static void
@@ -366,8 +549,10 @@ main(void)
 	test_urls();
 	test_windows();
 	test_rules();
+	test_fields();
 	test_parse();
 	test_store_form();
+	test_host();
 	test_keys();
 	test_latency();
 	return done_testing();
