@@ -197,25 +197,34 @@ maint_list(struct mcp_store *st)
 	return rc;
 }
 
+/*
+ * End a window now: one still running is cut to end now (kept, so that
+ * the post-maintenance check knows when it ended); one already over is
+ * removed.
+ */
 static int
 maint_end(struct mcp_store *st, const char *slug)
 {
-	char key[MCP_SLUG_MAX + 32];
-	const char *argv[] = {"DEL", key};
+	char key[MCP_SLUG_MAX + 32], e[32];
+	const char *del[] = {"DEL", key}, *cut[] = {"HSET", key, "end", e};
+	struct alert_maint m;
+	double now = mcp_now();
 	redisReply *r;
-	long long n;
+	int rc;
 
 	if (!mcp_slug_ok(slug))
 		errx(MCP_EXIT_USAGE, "maint end: %s: bad slug", slug);
 	mkey(key, sizeof(key), slug);
-	if ((r = alert_cmd(st, 2, argv)) == NULL)
+	if ((rc = read_maint(st, key, &m)) == -1)
 		return MCP_EXIT_FAIL;
-	n = r->integer;
-	freeReplyObject(r);
-	if (n == 0) {
+	if (rc == 0) {
 		warnx("maint end: %s: no maintenance window", slug);
 		return MCP_EXIT_FAIL;
 	}
+	snprintf(e, sizeof(e), "%.0f", now > m.start ? now : m.start);
+	if ((r = alert_cmd(st, m.end > now ? 4 : 2, m.end > now ? cut : del)) == NULL)
+		return MCP_EXIT_FAIL;
+	freeReplyObject(r);
 	return MCP_EXIT_OK;
 }
 

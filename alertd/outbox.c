@@ -461,7 +461,7 @@ deliver_route(struct mcp_store *st, const struct alert_conf *c, int i, struct mc
 
 	alert_outbox_key(key, sizeof(key), c, i);
 	snprintf(lock, sizeof(lock), "mcp:alert:lock:%s", rt->name);
-	snprintf(px, sizeof(px), "%ld", (c->delivery_timeout + 30) * 1000);
+	snprintf(px, sizeof(px), "%ld", (c->delivery_timeout + 5) * 1000);
 	hex_random(token, 16);
 	/* One deliverer per route at a time, so that nothing goes out twice. */
 	if ((r = alert_cmd(st, 6, set)) == NULL)

@@ -165,8 +165,11 @@ mandoc -Tascii "$TOP/man/mcp-alert.conf.5" | col -b | sed -n '/^EXAMPLES/,/^SEE 
 (umask 077 && echo 0123456789abcdef0123456789abcdef >"$TMP/pagerduty.key" && echo s3cret >"$TMP/webhook.key")
 : >"$TMP/in"
 is "$(ma -c "$TMP/alert.conf"):$(cat "$TMP/out" "$TMP/err")" "0:" "the example of mcp-alert.conf(5) is accepted"
-for bad in 'foo 1' 'fail_windows 0' 'reminder_every 4x' 'route ops sms 555' 'route ops slack' 'pass_windows 1 2'; do
-	printf 'fail_windows 3\n\n%s\n' "$bad" >"$TMP/alert.conf"
+for bad in 'foo 1' 'fail_windows 0' 'reminder_every 4x' 'route ops sms 555' 'route ops slack' 'pass_windows 1 2' \
+    'notify P1 always nobody' 'notify P4 always ops' 'notify P1 weekends ops' 'escalate 5m nobody' \
+    'business_hours Mon-Fri 9-18' 'business_hours Mon-Fri 09:00-18:00 Mars/Olympus' 'business_hours Xyz 09:00-18:00' \
+    'route pd pagerduty /nonexistent/key' 'latency_factor 1' 'error_rate 100' 'route ops command'; do
+	printf 'route ops command true\n\n%s\n' "$bad" >"$TMP/alert.conf"
 	like "$(ma -c "$TMP/alert.conf"):$(cat "$TMP/out"):$(cat "$TMP/err")" \
 	    "^2::mcp-alert: $TMP/alert.conf:3: " "bad config line \"$bad\": exit 2 naming line 3, nothing run"
 done

@@ -1,0 +1,213 @@
+#!/usr/bin/env bash
+# alert-delivery.t - mcp-alert's deliveries: PagerDuty Events v2, Slack,
+# webhook with HMAC, command; the outbox in Redis through a receiver that
+# is down, refuses, or hangs; kill -9 mid-stream.  A private redis-server
+# and the test receiver (tests/fixtures/receiver.mjs); time through MCP_NOW.
+source "$(dirname "$0")/lib.sh"
+source "$TOP/tests/alert-lib.sh"
+
+start_redis
+start_receiver
+T=$(w 3)
+export MCP_NOW=$T
+
+ma() {
+	mcp-alert -c "$TMP/alert.conf" "$@" <"$TMP/in" >"$TMP/out" 2>"$TMP/err"
+	echo $?
+}
+# bodies PATH: the JSON bodies the receiver got at PATH, one per line.
+bodies() { jq -c --arg p "$1" 'select(.path == $p) | .body | fromjson' "$RECV_LOG"; }
+rcli() { redis-cli -s "$REDIS_SOCK" "$@"; }
+
+PD_KEY=R0UT1NGKEY0123456789abcdef012345
+HMAC_KEY=hmac-secret-for-tests
+SLACK_PATH=/services/T000/B000/XXXXSLACKSECRETXXXX
+(umask 077 && echo "  $PD_KEY  " >"$TMP/pd.key" && echo "$HMAC_KEY" >"$TMP/hook.key")
+printf '#!/bin/sh\ncat >>"$1"\n' >"$TMP/sink" && chmod +x "$TMP/sink"
+cat >"$TMP/alert.conf" <<CONF
+route pd    pagerduty $TMP/pd.key $RECV/pd/v2/enqueue
+route slack slack     $RECV$SLACK_PATH
+route hook  webhook   $RECV/hook $TMP/hook.key
+route log   command   $TMP/sink $TMP/command.out
+retry_base 30s
+retry_max 2m
+CONF
+
+# --- shapes, one incident through every route ---------------------------------
+red p1 0 2 http >"$TMP/in"
+is "$(ma):$(cat "$TMP/err")" "0:" "a trigger delivered to four routes: exit 0, quiet"
+trig=$(cat "$TMP/out")
+pd=$(bodies /pd/v2/enqueue)
+is "$(echo "$pd" | jq -c 'del(.payload.custom_details)')" \
+    "{\"routing_key\":\"$PD_KEY\",\"event_action\":\"trigger\",\"dedup_key\":\"p1:$(w 0)\",\"payload\":{\"summary\":\"p1: http failing in 2 regions\",\"source\":\"p1\",\"severity\":\"critical\",\"timestamp\":\"2026-11-24T16:03:00Z\",\"component\":\"http\",\"group\":\"mcp-uptime\",\"class\":\"P1\"},\"client\":\"mcp-uptime\"}" \
+    "PagerDuty: an Events v2 trigger, field by field"
+is "$(echo "$pd" | jq -c .payload.custom_details)" "$(echo "$trig" | jq -c .)" "PagerDuty: custom_details is the alert record"
+is "$(jq -r 'select(.path | endswith("/enqueue")) | .headers["content-type"]' "$RECV_LOG")" "application/json" \
+    "PagerDuty: sent as JSON"
+is "$(bodies "$SLACK_PATH" | jq -c .)" \
+    "{\"text\":\"P1 trigger: p1: p1: http failing in 2 regions\",\"blocks\":[{\"type\":\"header\",\"text\":{\"type\":\"plain_text\",\"text\":\"P1 trigger: p1\"}},{\"type\":\"section\",\"text\":{\"type\":\"mrkdwn\",\"text\":\"p1: http failing in 2 regions\"}},{\"type\":\"context\",\"elements\":[{\"type\":\"mrkdwn\",\"text\":\"dedup_key \`p1:$(w 0)\` · step http\"}]}]}" \
+    "Slack: text and Block Kit blocks, field by field"
+hook=$(jq -c 'select(.path == "/hook")' "$RECV_LOG")
+is "$(echo "$hook" | jq -r .body)" "$trig" "webhook: the body is the alert record"
+sig=$(echo "$hook" | jq -r '.headers["x-mcp-alert-signature"]')
+want=$(echo "$hook" | jq -j .body | openssl dgst -sha256 -hmac "$HMAC_KEY" | sed 's/^.*= //')
+is "$sig" "sha256=$want" "webhook: the HMAC-SHA256 signature verifies"
+like "$(echo "$hook" | jq -r '.headers["x-mcp-alert-id"]')" '^[0-9a-f]{32}$' "webhook: a delivery id"
+is "$(cat "$TMP/command.out")" "$trig" "command: the record on its stdin"
+is "$(rcli --scan --pattern 'mcp:alert:outbox:*' | wc -l)" 0 "every outbox is empty"
+
+# A reminder is not for PagerDuty; the resolve threads to the same dedup_key.
+red p1 3 243 http >"$TMP/in"
+MCP_NOW=$((T + 60)) ma >/dev/null
+is "$(jq -r .event "$TMP/out")" "reminder" "4 hours on: a reminder"
+is "$(bodies /pd/v2/enqueue | wc -l):$(bodies /hook | jq -r .event | tail -1)" "1:reminder" \
+    "it goes to the webhook, not to PagerDuty"
+green p1 244 246 >"$TMP/in"
+MCP_NOW=$((T + 120)) ma >/dev/null
+is "$(bodies /pd/v2/enqueue | tail -1 | jq -c .)" \
+    "{\"routing_key\":\"$PD_KEY\",\"event_action\":\"resolve\",\"dedup_key\":\"p1:$(w 0)\"}" \
+    "PagerDuty: the resolve, with the same dedup_key"
+like "$(bodies "$SLACK_PATH" | tail -1 | jq -r .text)" '^P1 resolve: p1: p1 recovered after 4 hours 4 minutes' \
+    "Slack: the resolve with its duration"
+
+# mcp-alert test: a test P1 through the routing.
+: >"$TMP/in"
+is "$(ma test t9):$(cat "$TMP/err")" "0:" "test: exit 0"
+is "$(bodies /pd/v2/enqueue | tail -1 | jq -r '[.event_action, .dedup_key, .payload.severity, .payload.summary] | join(" | ")')" \
+    "trigger | t9:test:$T | info | [TEST] t9: test alert from mcp-alert test; nothing is failing" \
+    "PagerDuty gets it marked as a test"
+is "$(bodies /hook | tail -1 | jq -r .event)" "test" "the webhook too"
+
+# --- a receiver down for 10 minutes ----------------------------------------------
+recv_answer /hook 500
+: >"$RECV_LOG"
+{
+	red d1 0 2 connect
+	green d1 3 5
+	red d2 0 2 dns
+} >"$TMP/in"
+is "$(ma):$(grep -c 'route hook: trigger d1:.*HTTP 500; attempt 1, next in 30 s' "$TMP/err")" "0:1" \
+    "the webhook answers 500: exit 0, a warning"
+: >"$TMP/in"
+for s in $(seq 30 30 600); do MCP_NOW=$((T + s)) ma >/dev/null; done
+n500=$(jq -r 'select(.path == "/hook") | .status' "$RECV_LOG" | sort | uniq -c | awk '{ print $2 "=" $1 }' | tr '\n' ' ')
+like "$n500" '^500=[5-9] $' "down for 10 minutes: retried with backoff (30 s, 60 s, 120 s, ...), no more"
+is "$(rcli llen mcp:alert:outbox:hook)" 3 "three deliveries wait, in the outbox"
+is "$(bodies /pd/v2/enqueue | jq -r '"\(.event_action) \(.dedup_key)"' | tr '\n' ' ')" \
+    "trigger d1:$(w 0) resolve d1:$(w 0) trigger d2:$(w 0) " "the other routes did not wait for it"
+recv_answer /hook 200
+for s in $(seq 630 30 900); do MCP_NOW=$((T + s)) ma >/dev/null; done
+is "$(jq -r 'select(.path == "/hook" and .status == 200) | .body | fromjson | "\(.event) \(.dedup_key)"' "$RECV_LOG" | tr '\n' ' ')" \
+    "trigger d1:$(w 0) resolve d1:$(w 0) trigger d2:$(w 0) " "up again: every alert delivered once, in order"
+is "$(rcli llen mcp:alert:outbox:hook)" 0 "the outbox is empty"
+
+# --- PagerDuty 400: not retried, reported ----------------------------------------
+recv_answer /pd/v2/enqueue 400
+: >"$RECV_LOG"
+red b1 0 2 http >"$TMP/in"
+is "$(ma)" 0 "PagerDuty answers 400: exit 0"
+is "$(grep 'route pd' "$TMP/err")" \
+    "mcp-alert: route pd: trigger b1:$(w 0) not delivered after 1 attempt (HTTP 400); kept in mcp:alert:dead" \
+    "reported on stderr"
+is "$(jq -c 'select(.event == "undelivered") | [.undelivered, .dedup_key, .route, .attempts, .error]' "$TMP/out")" \
+    "[\"trigger\",\"b1:$(w 0)\",\"pd\",1,\"HTTP 400\"]" "and as an undelivered alert record"
+: >"$TMP/in"
+for s in 60 600 3600; do MCP_NOW=$((T + s)) ma >/dev/null; done
+is "$(jq -r 'select(.path | endswith("/enqueue")) | .status' "$RECV_LOG" | tr '\n' ' ')" "400 " "never retried"
+is "$(rcli lrange mcp:alert:dead 0 -1 | jq -r '[.route, .rec.dedup_key, .error] | join(" ")')" \
+    "pd b1:$(w 0) HTTP 400" "kept in mcp:alert:dead"
+
+# PagerDuty 429 (and 5xx): retried.
+recv_answer /pd/v2/enqueue 429
+: >"$RECV_LOG"
+red q1 0 2 http >"$TMP/in"
+ma >/dev/null
+recv_answer /pd/v2/enqueue 202
+: >"$TMP/in"
+MCP_NOW=$((T + 30)) ma >/dev/null
+is "$(jq -r 'select(.path | endswith("/enqueue")) | "\(.status) \(.body | fromjson | .dedup_key)"' "$RECV_LOG" | tr '\n' ' ')" \
+    "429 q1:$(w 0) 202 q1:$(w 0) " "PagerDuty 429: retried after the backoff, delivered"
+
+# --- give up after a day -------------------------------------------------------
+recv_answer /hook 503
+red g1 0 2 http >"$TMP/in"
+ma >/dev/null
+: >"$TMP/in"
+MCP_NOW=$((T + 86399)) ma >/dev/null
+is "$(grep -c 'not delivered' "$TMP/err")" 0 "still retrying at 23:59:59"
+MCP_NOW=$((T + 86399 + 120)) ma >/dev/null
+like "$(grep 'route hook' "$TMP/err")" "trigger g1:$(w 0) not delivered after [0-9]+ attempts \\(HTTP 503\\)" \
+    "the first attempt after give_up (24 h): given up, reported"
+recv_answer /hook 200
+
+# --- a hanging receiver --------------------------------------------------------
+printf 'route hang webhook %s/hang\ndelivery_timeout 2s\n' "$RECV" >"$TMP/hang.conf"
+recv_answer /hang hang
+red h1 0 2 http >"$TMP/in"
+s0=$(date +%s)
+mcp-alert -c "$TMP/hang.conf" <"$TMP/in" >"$TMP/out" 2>"$TMP/err"
+rc=$?
+is "$rc:$(( $(date +%s) - s0 < 8 ))" "0:1" "a receiver that never answers: given up at delivery_timeout"
+like "$(cat "$TMP/err")" "route hang: trigger h1:$(w 0): Timeout was reached; attempt 1" "a timeout, to be retried"
+is "$(rcli llen mcp:alert:outbox:hang)" 1 "the delivery waits in the outbox"
+
+# --- kill -9 mid-stream ----------------------------------------------------------
+: >"$RECV_LOG"
+mkfifo "$TMP/fifo"
+mcp-alert -c "$TMP/alert.conf" <"$TMP/fifo" >"$TMP/k.out" 2>"$TMP/k.err" &
+pid=$!
+exec 7>"$TMP/fifo"
+red k9 0 2 http >&7
+# Killed once the trigger went out (a kill inside a delivery is the
+# receiver's X-MCP-Alert-Id to sort out: see mcp-alert(1)).
+for _ in $(seq 100); do
+	grep -q trigger "$TMP/k.out" && [ "$(rcli exists mcp:alert:lock:hook)$(rcli llen mcp:alert:outbox:hook)" = 00 ] && break
+	sleep 0.1
+done
+kill -9 "$pid"
+wait "$pid" 2>/dev/null
+exec 7>&-
+is "$(jq -r .event "$TMP/k.out")" "trigger" "killed after its trigger"
+{
+	red k9 0 9 http
+	green k9 10 12
+} >"$TMP/in"
+ma >/dev/null
+is "$(jq -r '"\(.event) \(.dedup_key)"' "$TMP/out")" "resolve k9:$(w 0)" \
+    "restarted on the whole stream: no second trigger, the same incident resolves"
+is "$(bodies /hook | jq -r '"\(.event) \(.dedup_key)"' | tr '\n' ' ')" "trigger k9:$(w 0) resolve k9:$(w 0) " \
+    "the receiver got one trigger and one resolve"
+
+# --- a long-running filter retries without new input ------------------------------
+unset MCP_NOW
+printf 'route tick webhook %s/slow\ntick 1s\nretry_base 1s\nretry_max 1s\n' "$RECV" >"$TMP/tick.conf"
+recv_answer /slow 500
+mkfifo "$TMP/fifo2"
+mcp-alert -c "$TMP/tick.conf" <"$TMP/fifo2" >"$TMP/l.out" 2>"$TMP/l.err" &
+pid=$!
+exec 8>"$TMP/fifo2"
+red l1 0 2 http >&8
+for _ in $(seq 100); do grep -q trigger "$TMP/l.out" && break; sleep 0.1; done
+recv_answer /slow 200
+for _ in $(seq 100); do [ "$(rcli llen mcp:alert:outbox:tick)" = 0 ] && break; sleep 0.1; done
+is "$(rcli llen mcp:alert:outbox:tick):$(jq -r 'select(.path == "/slow") | .status' "$RECV_LOG" | tail -1)" "0:200" \
+    "left running on an open pipe, it delivers once the receiver is back"
+exec 8>&-
+wait "$pid"
+is "$?" 0 "and exits 0 at the end of its input"
+export MCP_NOW=$T
+
+# --- secrets -------------------------------------------------------------------------
+cat "$TMP"/*.out "$TMP"/*.err "$TMP/out" "$TMP/err" >"$TMP/all-output"
+for secret in "$PD_KEY" "$HMAC_KEY" XXXXSLACKSECRETXXXX; do
+	is "$(grep -c -- "$secret" "$TMP/all-output")" 0 "no output or message holds the secret ${secret:0:6}…"
+done
+printf 'route s slack %s\n' "https://hooks.slack.com$SLACK_PATH x" >"$TMP/bad.conf"
+is "$(mcp-alert -c "$TMP/bad.conf" check 2>&1):$?" \
+    "mcp-alert: $TMP/bad.conf:1: route \"s\": wrong number of arguments for slack:2" "a bad route line: exit 2"
+chmod 644 "$TMP/pd.key"
+is "$(mcp-alert -c "$TMP/alert.conf" check 2>&1):$?" \
+    "mcp-alert: $TMP/alert.conf:1: $TMP/pd.key: readable by group or others (chmod 600):2" \
+    "a routing key readable by others is refused"
+
+done_testing
