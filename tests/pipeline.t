@@ -1,0 +1,57 @@
+#!/usr/bin/env bash
+# pipeline.t - the whole chain on real components: mcp-probe against the SDK
+# fixture from two regions, mcp-aggregate push and verdict through a private
+# redis-server, mcp-alert delivering to the test receiver.  Windows are
+# simulated through MCP_NOW; every request is real.
+source "$(dirname "$0")/lib.sh"
+source "$TOP/tests/alert-lib.sh"
+
+start_redis
+start_fixture
+start_receiver
+printf 'route hook webhook %s/hook\nnotify * always hook\n' "$RECV" >"$TMP/alert.conf"
+
+# minute K URL...: probe each SLUG=URL from two regions at the start of
+# window K, push the results, decide window K's verdict, run mcp-alert.
+minute() {
+	local k=$1 t p
+	shift
+	t=$(w "$k")
+	for p in "$@"; do
+		for r in eu-west-2 us-east-1; do
+			MCP_NOW=$((t + 1)) mcp-probe -r "$r" -s "${p%%=*}" -t 5 "${p#*=}"
+		done
+	done | MCP_NOW=$((t + 2)) mcp-aggregate push 2>>"$TMP/push.err"
+	MCP_NOW=$((t + 95)) mcp-aggregate verdict >"$TMP/verdicts" 2>>"$TMP/verdict.err"
+	cat "$TMP/verdicts" >>"$TMP/all-verdicts"
+	MCP_NOW=$((t + 96)) mcp-alert -c "$TMP/alert.conf" <"$TMP/verdicts" >>"$TMP/alerts" 2>>"$TMP/alert.err"
+}
+
+for k in 0 1 2; do
+	minute "$k" "ok=$FIX/open/mcp" "rl=$FIX/status429/mcp" "down=$FIX/status500/mcp"
+done
+is "$(cat "$TMP/push.err" "$TMP/verdict.err" "$TMP/alert.err")" "" "three minutes of probes, pushes, verdicts and alerts: no message"
+is "$(jq -r 'select(.window == '"$(w 2)"') | [.slug, .verdict, .severity, .step // "-", .error // "-", .host] | join(" ")' "$TMP/all-verdicts" | sort)" \
+    "down red alert http http_5xx 127.0.0.1
+ok green ok - - 127.0.0.1
+rl red alert http http_429 127.0.0.1" "the verdicts carry the error code and the host"
+like "$(jq -r 'select(.slug == "ok" and .window == '"$(w 2)"') | .latency_ms' "$TMP/all-verdicts")" '^[0-9]+$' \
+    "and the latency of the window"
+is "$(jq -r '[.event, .severity, .dedup_key, .kind // "-"] | join(" ")' "$TMP/alerts" | sort)" \
+    "trigger P1 down:$(w 0) -
+trigger P2 rl:rate-limited:$(w 0) rate-limited" "the third window: a P1 for the 5xx, a P2 of its own for the 429"
+is "$(jq -r 'select(.path == "/hook") | .body | fromjson | .dedup_key' "$RECV_LOG" | sort | tr '\n' ' ')" \
+    "down:$(w 0) rl:rate-limited:$(w 0) " "both delivered to the webhook"
+
+: >"$TMP/alerts"
+# The lookback (3 minutes) keeps windows 3 and 4 red; 5, 6 and 7 pass.
+for k in 3 4 5 6 7; do
+	minute "$k" "ok=$FIX/open/mcp" "rl=$FIX/open/mcp" "down=$FIX/open/mcp"
+done
+is "$(jq -r '[.event, .dedup_key, (.duration_s|tostring)] | join(" ")' "$TMP/alerts" | sort)" \
+    "resolve down:$(w 0) 300
+resolve rl:rate-limited:$(w 0) 300" "fixed: three passing windows resolve both, with their durations"
+is "$(jq -r 'select(.path == "/hook") | .body | fromjson | .event' "$RECV_LOG" | sort | uniq -c | awk '{ print $2 "=" $1 }' | tr '\n' ' ')" \
+    "resolve=2 trigger=2 " "the receiver got two triggers and two resolves, nothing else"
+
+done_testing
