@@ -153,7 +153,7 @@ secret_of(const char *path, char *err, size_t errlen)
 		return NULL;
 	}
 	if (fstat(fileno(f), &sb) == -1 || (sb.st_mode & 077) != 0) {
-		snprintf(err, errlen, "%s: readable by group or others (chmod 600)", path);
+		snprintf(err, errlen, "%s: open to group or others (chmod 600)", path);
 		fclose(f);
 		return NULL;
 	}

@@ -41,6 +41,19 @@ nothing_to_read(void)
 	return isatty(STDIN_FILENO);
 }
 
+static void
+check_url(const char *url)
+{
+	struct mcp_store_url u;
+	char err[512];
+
+	if (mcp_store_parse_url(mcp_store_url_choose(url), &u, err, sizeof(err)) == -1) {
+		explicit_bzero(&u, sizeof(u));
+		errx(MCP_EXIT_USAGE, "bad store URL: %s", err);
+	}
+	explicit_bzero(&u, sizeof(u));
+}
+
 static struct mcp_store *
 connect_or_die(const char *url)
 {
@@ -118,9 +131,12 @@ main(int argc, char *argv[])
 		errx(MCP_EXIT_USAGE, "%s", err);
 	}
 	if (argc > 0 && strcmp(argv[0], "check") == 0) {
-		/* The config is good (it was read); say what it routes where. */
+		/* The config was read and its secret files too: check the URL, stop. */
+		if (argc != 1)
+			usage(0);
+		check_url(url);
 		alert_conf_free(&c);
-		return argc == 1 ? MCP_EXIT_OK : MCP_EXIT_USAGE;
+		return MCP_EXIT_OK;
 	}
 	if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK)
 		errx(MCP_EXIT_FAIL, "curl_global_init");

@@ -129,6 +129,22 @@ pd_severity(const char *sev, const char *event)
 	return "warning";
 }
 
+/* Drop a UTF-8 character cut short at the end of s. */
+static void
+utf8_trim(char *s)
+{
+	size_t n = strlen(s), i = n, need;
+	unsigned char c;
+
+	while (i > 0 && ((unsigned char)s[i - 1] & 0xc0) == 0x80)
+		i--;
+	if (i == 0 || (c = (unsigned char)s[i - 1]) < 0x80)
+		return;
+	need = c >= 0xf0 ? 4 : c >= 0xe0 ? 3 : 2;
+	if (n - (i - 1) < need)
+		s[i - 1] = '\0';
+}
+
 /*
  * https://developer.pagerduty.com/docs/events-api-v2/trigger-events/:
  * routing_key, event_action, dedup_key; a trigger adds the payload with
@@ -148,6 +164,7 @@ pd_body(const struct alert_route *r, const cJSON *rec)
 	if (strcmp(action, "trigger") == 0) {
 		snprintf(summary, sizeof(summary), "%s%s",
 		    strcmp(event, "test") == 0 ? "[TEST] " : "", str(rec, "summary"));
+		utf8_trim(summary); /* at most 1024 bytes, never half a character */
 		mcp_iso8601(cJSON_IsNumber(at) ? at->valuedouble : mcp_now(), ts, sizeof(ts));
 		p = cJSON_AddObjectToObject(o, "payload");
 		cJSON_AddStringToObject(p, "summary", summary);
@@ -326,10 +343,21 @@ send_command(const struct alert_conf *c, const struct alert_route *r, const char
 		_exit(127);
 	}
 	close(fd[0]);
-	while (off < n && (k = write(fd[1], body + off, n - off)) > 0)
-		off += (size_t)k;
-	if (off == n)
-		(void)write(fd[1], "\n", 1);
+	/* A command that does not read must not hold up the deadline. */
+	(void)fcntl(fd[1], F_SETFL, O_NONBLOCK);
+	while (off <= n && mcp_mono() < deadline) {
+		struct pollfd p = {fd[1], POLLOUT, 0};
+
+		if (poll(&p, 1, 10) <= 0)
+			continue;
+		if (off == n)
+			k = write(fd[1], "\n", 1);
+		else
+			k = write(fd[1], body + off, n - off);
+		if (k == -1 && errno != EAGAIN && errno != EINTR)
+			break;
+		off += k > 0 ? (size_t)k : 0;
+	}
 	close(fd[1]);
 	for (;;) {
 		if (waitpid(pid, &status, WNOHANG) == pid)

@@ -355,7 +355,15 @@ emit_to(struct ctx *x, struct track *t, struct alert_ev *e, unsigned long set)
 		regions = cJSON_Parse(t->regions);
 		e->regions = cJSON_IsArray(regions) ? regions : NULL;
 	}
-	if (mt == 1 || (t != NULL && t->held)) {
+	/*
+	 * Maintenance holds back what would page; the end of an incident
+	 * already announced (its resolve, its acknowledgement) still goes
+	 * to those told of it.
+	 */
+	if ((mt == 1 &&
+	        !(t != NULL && !t->held &&
+	            (strcmp(e->event, "resolve") == 0 || strcmp(e->event, "acknowledge") == 0))) ||
+	    (t != NULL && t->held)) {
 		if (mt == 1 && t != NULL && strcmp(e->event, "trigger") == 0)
 			t->held = 1, t->held_end = x->m.end;
 		e->suppressed = e->event;
@@ -469,11 +477,21 @@ resolve(struct ctx *x, struct state *s, int ti)
 	return rc;
 }
 
+/* Emit e to the routes of set, and remember them as told of t. */
+static int
+announce(struct ctx *x, struct track *t, struct alert_ev *e, unsigned long set)
+{
+	if (emit_to(x, t, e, set) == -1)
+		return -1;
+	if (!t->held)
+		routes_add(x->c, t, set);
+	return 0;
+}
+
 static int
 trigger(struct ctx *x, struct track *t, int ti, const struct look *l, const char *summary)
 {
 	struct alert_ev e;
-	unsigned long set;
 	char *r;
 
 	t->open = 1, t->start = t->fstart, t->esc = 0, t->ack = 0, t->notice = x->window;
@@ -485,32 +503,22 @@ trigger(struct ctx *x, struct track *t, int ti, const struct look *l, const char
 	snprintf(
 	    t->regions, sizeof(t->regions), "%s", r && strlen(r) < sizeof(t->regions) ? r : "[]");
 	free(r);
-	set = alert_routes_for(x->c, t->sev, mcp_now());
 	e = ev_of(t, ti, x->slug, "trigger", summary ? summary : l->summary);
-	if (emit_to(x, t, &e, set) == -1)
-		return -1;
-	if (!t->held)
-		routes_add(x->c, t, set);
-	return 0;
+	return announce(x, t, &e, alert_routes_for(x->c, t->sev, mcp_now()));
 }
 
 static int
 escalate(struct ctx *x, struct track *t, int ti, const char *why)
 {
 	struct alert_ev e;
-	unsigned long set;
 
 	snprintf(t->sev, sizeof(t->sev), "P1");
 	t->esc = 1;
 	t->p1at = mcp_ms_round(mcp_now());
 	t->steps = 0;
-	set = alert_routes_for(x->c, "P1", mcp_now()) | routes_of(x->c, t->routes);
 	e = ev_of(t, ti, x->slug, "escalate", why);
-	if (emit_to(x, t, &e, set) == -1)
-		return -1;
-	if (!t->held)
-		routes_add(x->c, t, set);
-	return 0;
+	return announce(
+	    x, t, &e, alert_routes_for(x->c, "P1", mcp_now()) | routes_of(x->c, t->routes));
 }
 
 /* The rules of the verdicts' time: escalation of a P2 at the tools layers, reminders. */
@@ -782,6 +790,7 @@ step_state(struct ctx *x, struct state *s, const struct verdict *vd)
 	struct look down = vd->l, rl = vd->l, lat, er;
 	long day = (long)(x->window / 86400);
 	double base = -1, rate;
+	char span[64];
 	int reporting = vd->l.kind != NEUTRAL, failing;
 
 	/* 429: never downtime on its own, a track of its own. */
@@ -820,14 +829,16 @@ step_state(struct ctx *x, struct state *s, const struct verdict *vd)
 	s->seen = x->window;
 	if (s->t[T_DOWN].open)
 		return 0;
-	failing = vd->l.kind == FAIL && vd->l.layer != MCP_NSTEPS;
+	/* 429 has a track of its own; a cold start is not a failure of the server. */
+	failing = down.kind == FAIL && vd->l.layer != MCP_NSTEPS;
 	memset(&er, 0, sizeof(er));
 	er.sev = "P3", er.layer = 0;
 	rate = err_add(c, s, x->window, failing);
 	er.kind = rate > c->error_rate ? FAIL : PASS;
+	dur_text(span, sizeof(span), (double)c->error_rate_window);
 	snprintf(er.summary, sizeof(er.summary),
-	    "%s: %.1f%% of windows failing over the last %ld hours (threshold %g%%)", x->slug, rate,
-	    c->error_rate_window / 3600, c->error_rate);
+	    "%s: %.1f%% of windows failing over the last %s (threshold %g%%)", x->slug, rate, span,
+	    c->error_rate);
 	return track_step(x, s, T_ERR, &er, 1);
 }
 
@@ -1004,6 +1015,9 @@ on_clock(struct ctx *x, struct state *s, void *arg)
 	int ti, changed = 0;
 
 	(void)arg;
+	/* Listed as open, but its state has expired or closed: unlist it. */
+	if (!any_open(s))
+		return 1;
 	for (ti = 0; ti < NTRACKS; ti++) {
 		t = &s->t[ti];
 		if (!t->open || t->ack > 0 || t->held || strcmp(t->sev, "P1") != 0 || t->p1at <= 0)
@@ -1022,9 +1036,8 @@ on_clock(struct ctx *x, struct state *s, void *arg)
 			    t->steps + 1, c->nsteps);
 			e = ev_of(t, ti, x->slug, "escalate", sum);
 			e.escalation = t->steps + 1;
-			if (emit_to(x, t, &e, c->steps[t->steps].routes) == -1)
+			if (announce(x, t, &e, c->steps[t->steps].routes) == -1)
 				return -1;
-			routes_add(c, t, c->steps[t->steps].routes);
 			t->steps++;
 			changed = 1;
 		}

@@ -36,3 +36,10 @@ alert() {
 	printf '{"v":1,"type":"alert","event":"%s","severity":"%s","slug":"%s","dedup_key":"%s:%s","incident_started_at":%s,"step":%s,"regions":%s,"summary":"%s","at":%s%s}\n' \
 	    "$1" "$2" "$3" "$3" "$(w "$4")" "$(w "$4")" "$step" "$(jarr "$6")" "$7" "$8" "${9:-}"
 }
+
+# ma ARGS: mcp-alert with stdin from $TMP/in, stdout in $TMP/out, stderr in
+# $TMP/err; prints the exit status.
+ma() {
+	mcp-alert "$@" <"$TMP/in" >"$TMP/out" 2>"$TMP/err"
+	echo $?
+}

@@ -11,10 +11,6 @@ start_receiver
 AT=$(w 1000)
 export MCP_NOW=$AT
 
-ma() {
-	mcp-alert "$@" <"$TMP/in" >"$TMP/out" 2>"$TMP/err"
-	echo $?
-}
 # events: "event severity dedup_key" of each record of $TMP/out.
 events() { jq -r '[.event, .severity, .dedup_key] | join(" ")' "$TMP/out"; }
 # got PATH: the "event_action dedup_key" or "event dedup_key" of what the receiver got at PATH.
@@ -85,6 +81,20 @@ ma maint add m6 --start "$(w 0)" --end "$(w 30)" --reason deploy >/dev/null
 } >"$TMP/in"
 is "$(ma):$(events)" "0:suppressed P1 m6:$(w 10)
 suppressed P1 m6:$(w 10)" "recovered within 5 minutes of the end: only suppressed records"
+
+# An incident announced before a window starts: its resolve still goes out.
+printf 'route hook webhook %s/m7\n' "$RECV" >"$TMP/m7.conf"
+red m7 0 2 http >"$TMP/in"
+ma -c "$TMP/m7.conf" >/dev/null
+: >"$TMP/in"
+ma maint add m7 --start "$(w 3)" --end "$(w 60)" --reason fix >/dev/null
+{
+	red m7 3 10 http
+	green m7 11 13
+} >"$TMP/in"
+is "$(ma -c "$TMP/m7.conf"):$(events)" "0:resolve P1 m7:$(w 0)" \
+    "an incident announced before the window: its resolve is not held back"
+is "$(got /m7 | tr '\n' ' ')" "trigger m7:$(w 0) resolve m7:$(w 0) " "the receiver hears it ended"
 
 # --- routes: escalation steps, time of day -------------------------------------
 cat >"$TMP/esc.conf" <<CONF

@@ -9,11 +9,6 @@ start_redis
 AT=$(w 1000)
 export MCP_NOW=$AT
 
-# ma ARGS: mcp-alert with stdin from $TMP/in, stdout in $TMP/out, stderr in $TMP/err.
-ma() {
-	mcp-alert "$@" <"$TMP/in" >"$TMP/out" 2>"$TMP/err"
-	echo $?
-}
 
 # --- confirmation, reminders, recovery, restart ------------------------------
 red a1 0 1 http >"$TMP/in"
