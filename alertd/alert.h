@@ -111,6 +111,9 @@ struct alert_maint {
  * filled whenever SLUG has a window at all (m->end > 0).
  */
 int alert_maint_get(struct mcp_store *st, const char *slug, double t, struct alert_maint *m);
+void alert_maint_key(char *buf, size_t len, const char *slug);
+/* Fill m from the reply of HGETALL of the window's key; 1 when there is one. */
+int alert_maint_parse(const redisReply *r, struct alert_maint *m);
 int alert_maint_main(struct mcp_store *st, const struct alert_conf *c, int argc, char **argv);
 
 /* rec.c: the alert record. */
@@ -133,6 +136,22 @@ cJSON *alert_record(const struct alert_ev *e);
 
 /* Store errors: report and return NULL. */
 redisReply *alert_cmd(struct mcp_store *st, int argc, const char **argv);
+
+/* Commands sent together, their replies read together: one round trip. */
+#define ALERT_PIPE_MAX 256
+struct alert_pipe {
+	int n;
+	int argc[ALERT_PIPE_MAX];
+	const char **argv[ALERT_PIPE_MAX];
+	redisReply *r[ALERT_PIPE_MAX];
+};
+/*
+ * Send p's commands and read their replies into p->r (owned: free with
+ * alert_pipe_free).  0, or -1 when the connection failed (reported; a
+ * reconnect was tried, so that the caller may start over).
+ */
+int alert_pipe_run(struct mcp_store *st, struct alert_pipe *p);
+void alert_pipe_free(struct alert_pipe *p);
 
 /* outbox.c: every delivery goes through a list per route in Redis. */
 #define ALERT_OPEN_SET "mcp:alert:open"

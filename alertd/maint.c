@@ -35,18 +35,20 @@ time_of(const char *s)
 	return (double)timegm(&tm);
 }
 
-static int
-read_maint(struct mcp_store *st, const char *key, struct alert_maint *m)
+void
+alert_maint_key(char *buf, size_t len, const char *slug)
 {
-	const char *argv[] = {"HGETALL", key};
-	redisReply *r;
+	mkey(buf, len, slug);
+}
+
+int
+alert_maint_parse(const redisReply *r, struct alert_maint *m)
+{
 	size_t i;
 	int found = 0;
 
 	memset(m, 0, sizeof(*m));
-	if ((r = alert_cmd(st, 2, argv)) == NULL)
-		return -1;
-	for (i = 0; i + 1 < r->elements; i += 2) {
+	for (i = 0; r->type == REDIS_REPLY_ARRAY && i + 1 < r->elements; i += 2) {
 		const char *f = r->element[i]->str, *v = r->element[i + 1]->str;
 
 		found = 1;
@@ -57,6 +59,19 @@ read_maint(struct mcp_store *st, const char *key, struct alert_maint *m)
 		else if (strcmp(f, "reason") == 0)
 			snprintf(m->reason, sizeof(m->reason), "%s", v);
 	}
+	return found;
+}
+
+static int
+read_maint(struct mcp_store *st, const char *key, struct alert_maint *m)
+{
+	const char *argv[] = {"HGETALL", key};
+	redisReply *r;
+	int found;
+
+	if ((r = alert_cmd(st, 2, argv)) == NULL)
+		return -1;
+	found = alert_maint_parse(r, m);
 	freeReplyObject(r);
 	return found;
 }

@@ -262,12 +262,14 @@ static int
 http_post(const struct alert_conf *c, const char *url, struct curl_slist *h, const char *body,
     char *why, size_t len)
 {
-	CURL *e;
+	static CURL *e;
 	CURLcode rc;
 	long code = 0;
 
-	if ((e = curl_easy_init()) == NULL)
+	/* One handle for the run: its connections stay open between deliveries. */
+	if (e == NULL && (e = curl_easy_init()) == NULL)
 		errx(MCP_EXIT_FAIL, "curl_easy_init");
+	curl_easy_reset(e);
 	h = curl_slist_append(h, "Content-Type: application/json");
 	h = curl_slist_append(h, "User-Agent: mcp-alert");
 	curl_easy_setopt(e, CURLOPT_URL, url);
@@ -281,7 +283,6 @@ http_post(const struct alert_conf *c, const char *url, struct curl_slist *h, con
 	curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, discard);
 	rc = curl_easy_perform(e);
 	curl_easy_getinfo(e, CURLINFO_RESPONSE_CODE, &code);
-	curl_easy_cleanup(e);
 	curl_slist_free_all(h);
 	if (rc != CURLE_OK) {
 		snprintf(why, len, "%s", curl_easy_strerror(rc));
@@ -485,7 +486,7 @@ deliver_route(struct mcp_store *st, const struct alert_conf *c, int i, struct mc
 	double now, first, delay;
 	long long res;
 	int n, rc = 0, res2;
-	char *job, *next;
+	char *job, *next, *sent = NULL;
 
 	alert_outbox_key(key, sizeof(key), c, i);
 	snprintf(lock, sizeof(lock), "mcp:alert:lock:%s", rt->name);
@@ -499,18 +500,32 @@ deliver_route(struct mcp_store *st, const struct alert_conf *c, int i, struct mc
 	if (!res2)
 		return 0;
 	for (;;) {
-		if ((r = alert_cmd(st, 3, pexp)) != NULL)
-			freeReplyObject(r);
-		if ((r = alert_cmd(st, 3, idx)) == NULL) {
+		/*
+		 * One round trip: the delivery just made taken off the head,
+		 * the lock renewed, the next head read.
+		 */
+		const char *pop[] = {"EVAL", head_lua, "1", key, sent};
+		struct alert_pipe p = {0, {0}, {NULL}, {NULL}};
+		int o = sent != NULL;
+
+		if (o)
+			p.argv[p.n] = pop, p.argc[p.n++] = 5;
+		p.argv[p.n] = pexp, p.argc[p.n++] = 3;
+		p.argv[p.n] = idx, p.argc[p.n++] = 3;
+		if (alert_pipe_run(st, &p) == -1) {
 			rc = -1;
 			break;
 		}
-		if (r->type != REDIS_REPLY_STRING) {
-			freeReplyObject(r);
+		if (o && p.r[0]->type == REDIS_REPLY_ERROR)
+			warnx("redis: EVAL: %s", p.r[0]->str);
+		free(sent);
+		sent = NULL;
+		if (p.r[o + 1]->type != REDIS_REPLY_STRING) {
+			alert_pipe_free(&p);
 			break;
 		}
-		job = strdup(r->str);
-		freeReplyObject(r);
+		job = strdup(p.r[o + 1]->str);
+		alert_pipe_free(&p);
 		if (job == NULL)
 			err(MCP_EXIT_FAIL, "strdup");
 		now = mcp_now();
@@ -531,7 +546,8 @@ deliver_route(struct mcp_store *st, const struct alert_conf *c, int i, struct mc
 			switch (send_one(c, rt, str(j, "id"),
 			    cJSON_GetObjectItemCaseSensitive(j, "rec"), why, sizeof(why))) {
 			case SENT:
-				rc = eval(st, head_lua, key, job, NULL, &res);
+				sent = job;
+				job = NULL;
 				break;
 			case REFUSED:
 				rc = dead(st, key, job, j, rt->name, why, out);
@@ -566,6 +582,9 @@ deliver_route(struct mcp_store *st, const struct alert_conf *c, int i, struct mc
 			break;
 	}
 unlock:
+	if (sent != NULL && eval(st, head_lua, key, sent, NULL, &res) == -1)
+		rc = -1;
+	free(sent);
 	if (eval(st, unlock_lua, lock, token, NULL, &res) == -1)
 		rc = -1;
 	return rc;

@@ -84,3 +84,41 @@ alert_cmd(struct mcp_store *st, int argc, const char **argv)
 	}
 	return r;
 }
+
+int
+alert_pipe_run(struct mcp_store *st, struct alert_pipe *p)
+{
+	redisContext *c = mcp_store_ctx(st);
+	char err[512];
+	void *r;
+	int i;
+
+	memset(p->r, 0, sizeof(p->r));
+	for (i = 0; i < p->n; i++)
+		if (redisAppendCommandArgv(c, p->argc[i], p->argv[i], NULL) != REDIS_OK)
+			goto fail;
+	for (i = 0; i < p->n; i++) {
+		if (redisGetReply(c, &r) != REDIS_OK)
+			goto fail;
+		p->r[i] = r;
+	}
+	return 0;
+fail:
+	warnx("redis: %s", c->errstr[0] ? c->errstr : "connection failed");
+	alert_pipe_free(p);
+	if (mcp_store_reconnect(st, err, sizeof(err)) == -1)
+		warnx("redis: %s", err);
+	return -1;
+}
+
+void
+alert_pipe_free(struct alert_pipe *p)
+{
+	int i;
+
+	for (i = 0; i < p->n; i++) {
+		if (p->r[i] != NULL)
+			freeReplyObject(p->r[i]);
+		p->r[i] = NULL;
+	}
+}

@@ -27,6 +27,7 @@
 #define ERR_BUCKETS 24
 
 enum { PASS, FAIL, NEUTRAL };
+#define MAINT_LOADED 2
 enum { T_DOWN, T_RL, T_LAT, T_ERR, NTRACKS };
 
 /* The name in dedup keys and "kind", and the hash field of each track. */
@@ -94,7 +95,7 @@ struct ctx {
 	const struct alert_conf *c;
 	const char *slug;
 	double window;
-	int maint; /* -1: not looked up yet */
+	int maint; /* -1: not looked up yet; 0 or 1: known; MAINT_LOADED: x->m read */
 	struct alert_maint m;
 	int nadd;           /* SADD (1) or SREM (0) of the open set; -1: neither */
 	struct mcp_buf out; /* the records of one decision, printed once saved */
@@ -158,21 +159,16 @@ track_format(const struct track *t, char *buf, size_t len)
 	    t->held_end, t->routes[0] ? t->routes : "-", cnt, t->regions[0] ? t->regions : "[]");
 }
 
-static int
-state_load(struct ctx *x, struct state *s)
+/* The state from the reply of HGETALL mcp:{slug}:alert. */
+static void
+state_parse(struct state *s, const redisReply *r)
 {
-	char key[MCP_SLUG_MAX + 32];
-	const char *argv[] = {"HGETALL", key};
-	redisReply *r;
 	size_t i;
 	int k, n;
 	const char *f, *v;
 
 	memset(s, 0, sizeof(*s));
-	key_of(key, sizeof(key), x->slug);
-	if ((r = alert_cmd(x->st, 2, argv)) == NULL)
-		return -1;
-	for (i = 0; i + 1 < r->elements; i += 2) {
+	for (i = 0; r->type == REDIS_REPLY_ARRAY && i + 1 < r->elements; i += 2) {
 		f = r->element[i]->str, v = r->element[i + 1]->str;
 		if (strcmp(f, "last") == 0)
 			s->last = strtod(v, NULL);
@@ -193,13 +189,12 @@ state_load(struct ctx *x, struct state *s)
 				if (strcmp(f, track_field[k]) == 0)
 					track_parse(&s->t[k], v);
 	}
-	freeReplyObject(r);
-	return 0;
 }
 
 struct args {
 	const char *argv[32];
 	char val[16][2048];
+	char key[MCP_SLUG_MAX + 32];
 	int n, k;
 };
 
@@ -218,46 +213,33 @@ arg_add(struct args *a, const char *name, const char *fmt, ...)
 	a->argv[a->n++] = a->val[a->k++];
 }
 
-static int
-state_save(struct ctx *x, const struct state *s)
+/* The HSET of s into a, whose key and values it holds. */
+static void
+state_args(const struct state *s, struct args *a)
 {
-	char key[MCP_SLUG_MAX + 32], ttl[32], lat[LAT_DAYS * 48], ebk[ERR_BUCKETS * 40];
-	const char *ex[] = {"EXPIRE", key, ttl};
-	struct args a = {.n = 0};
-	redisReply *r;
+	char lat[LAT_DAYS * 48], ebk[ERR_BUCKETS * 40];
 	size_t u;
 	int i;
 
-	key_of(key, sizeof(key), x->slug);
-	a.argv[a.n++] = "HSET";
-	a.argv[a.n++] = key;
-	arg_add(&a, "last", "%.0f", s->last);
-	arg_add(&a, "seen", "%.0f", s->seen);
+	a->argv[a->n++] = "HSET";
+	a->argv[a->n++] = a->key;
+	arg_add(a, "last", "%.0f", s->last);
+	arg_add(a, "seen", "%.0f", s->seen);
 	for (i = 0; i < NTRACKS; i++) {
-		a.argv[a.n++] = track_field[i];
-		track_format(&s->t[i], a.val[a.k], sizeof(a.val[0]));
-		a.argv[a.n++] = a.val[a.k++];
+		a->argv[a->n++] = track_field[i];
+		track_format(&s->t[i], a->val[a->k], sizeof(a->val[0]));
+		a->argv[a->n++] = a->val[a->k++];
 	}
 	for (i = 0, u = 0, lat[0] = '\0'; i < LAT_DAYS; i++)
 		if (s->lcnt[i] > 0)
 			u += (size_t)snprintf(lat + u, sizeof(lat) - u, "%ld:%.0f:%ld ", s->lday[i],
 			    s->lsum[i], s->lcnt[i]);
-	a.argv[a.n++] = "lat";
-	a.argv[a.n++] = lat[0] ? lat : "-";
+	arg_add(a, "lat", "%s", lat[0] ? lat : "-");
 	for (i = 0, u = 0, ebk[0] = '\0'; i < ERR_BUCKETS; i++)
 		if (s->etot[i] > 0)
 			u += (size_t)snprintf(ebk + u, sizeof(ebk) - u, "%ld:%ld:%ld ", s->ebk[i],
 			    s->etot[i], s->efail[i]);
-	a.argv[a.n++] = "ebk";
-	a.argv[a.n++] = ebk[0] ? ebk : "-";
-	snprintf(ttl, sizeof(ttl), "%ld", x->c->state_ttl);
-	if ((r = alert_cmd(x->st, a.n, a.argv)) == NULL)
-		return -1;
-	freeReplyObject(r);
-	if ((r = alert_cmd(x->st, 3, ex)) == NULL)
-		return -1;
-	freeReplyObject(r);
-	return 0;
+	arg_add(a, "ebk", "%s", ebk[0] ? ebk : "-");
 }
 
 /* --- routes ----------------------------------------------------------------- */
@@ -329,11 +311,14 @@ jobs_reset(struct ctx *x)
 
 /* --- emitting ----------------------------------------------------------------- */
 
+/* 1 when x->window lies in the slug's maintenance window, 0 when not, -1 on error. */
 static int
 in_maint(struct ctx *x)
 {
 	if (x->maint == -1 && (x->maint = alert_maint_get(x->st, x->slug, x->window, &x->m)) == -1)
 		return -1;
+	if (x->maint == MAINT_LOADED)
+		return x->m.end > 0 && x->m.start <= x->window && x->window < x->m.end;
 	return x->maint;
 }
 
@@ -867,41 +852,60 @@ any_open(const struct state *s)
 	return 0;
 }
 
-/* Save s and queue the jobs in one MULTI/EXEC: 1 when done, 0 when the WATCH saw a change. */
+/*
+ * Save s (unless NULL), queue the jobs and list or unlist the slug as open,
+ * in one MULTI/EXEC sent in one round trip: 1 when done, 0 when the WATCH
+ * saw a change, -1 on error.
+ */
 static int
 commit(struct ctx *x, const struct state *s)
 {
-	const char *exec[] = {"EXEC"}, *push[3], *set[3];
-	char key[MCP_SLUG_MAX + 80];
-	redisReply *r;
+	static const char *multi[] = {"MULTI"}, *exec[] = {"EXEC"};
+	static struct args a;
+	char keys[ALERT_PIPE_MAX][ALERT_NAME_MAX + 32], ttl[32];
+	const char *ex[] = {"EXPIRE", a.key, ttl}, *push[ALERT_PIPE_MAX][3], *set[3];
+	struct alert_pipe p = {.n = 0};
 	size_t i;
 	int rc;
 
-	if (simple(x, "MULTI", NULL) == -1)
+	if (x->njobs + 6 > ALERT_PIPE_MAX) {
+		warnx("%s: %zu deliveries from one verdict: too many", x->slug, x->njobs);
 		return -1;
-	if (s != NULL && state_save(x, s) == -1)
-		goto fail;
+	}
+	p.argv[p.n] = multi, p.argc[p.n++] = 1;
+	if (s != NULL) {
+		a.n = a.k = 0;
+		key_of(a.key, sizeof(a.key), x->slug);
+		state_args(s, &a);
+		p.argv[p.n] = a.argv, p.argc[p.n++] = a.n;
+		snprintf(ttl, sizeof(ttl), "%ld", x->c->state_ttl);
+		p.argv[p.n] = ex, p.argc[p.n++] = 3;
+	}
 	for (i = 0; i < x->njobs; i++) {
-		alert_outbox_key(key, sizeof(key), x->c, x->jobroute[i]);
-		push[0] = "RPUSH", push[1] = key, push[2] = x->jobs[i];
-		if ((r = alert_cmd(x->st, 3, push)) == NULL)
-			goto fail;
-		freeReplyObject(r);
+		alert_outbox_key(keys[i], sizeof(keys[i]), x->c, x->jobroute[i]);
+		push[i][0] = "RPUSH", push[i][1] = keys[i], push[i][2] = x->jobs[i];
+		p.argv[p.n] = push[i], p.argc[p.n++] = 3;
 	}
 	if (s != NULL) {
 		set[0] = any_open(s) ? "SADD" : "SREM", set[1] = ALERT_OPEN_SET, set[2] = x->slug;
-		if ((r = alert_cmd(x->st, 3, set)) == NULL)
-			goto fail;
-		freeReplyObject(r);
+		p.argv[p.n] = set, p.argc[p.n++] = 3;
 	}
-	if ((r = alert_cmd(x->st, 1, exec)) == NULL)
+	p.argv[p.n] = exec, p.argc[p.n++] = 1;
+	if (alert_pipe_run(x->st, &p) == -1)
 		return -1;
-	rc = r->type == REDIS_REPLY_ARRAY;
-	freeReplyObject(r);
+	for (i = 0; i < (size_t)p.n - 1; i++)
+		if (p.r[i]->type == REDIS_REPLY_ERROR) {
+			warnx("redis: %s: %s", p.argv[i][0], p.r[i]->str);
+			alert_pipe_free(&p);
+			return -1;
+		}
+	rc = p.r[p.n - 1]->type == REDIS_REPLY_ARRAY;
+	if (p.r[p.n - 1]->type == REDIS_REPLY_ERROR) {
+		warnx("redis: EXEC: %s", p.r[p.n - 1]->str);
+		rc = -1;
+	}
+	alert_pipe_free(&p);
 	return rc;
-fail:
-	(void)simple(x, "DISCARD", NULL);
-	return -1;
 }
 
 static int
@@ -926,17 +930,34 @@ typedef int (*decide_fn)(struct ctx *x, struct state *s, void *arg);
 static int
 decide(struct ctx *x, decide_fn fn, void *arg)
 {
-	char key[MCP_SLUG_MAX + 32];
+	char key[MCP_SLUG_MAX + 32], mkey[MCP_SLUG_MAX + 32];
+	const char *watch[] = {"WATCH", key}, *get[] = {"HGETALL", key},
+	           *mget[] = {"HGETALL", mkey};
+	struct alert_pipe p = {3, {2, 2, 2}, {watch, get, mget}, {NULL}};
 	struct state s;
-	int tries, rc;
+	int tries, rc, broken = 0;
 
 	key_of(key, sizeof(key), x->slug);
+	alert_maint_key(mkey, sizeof(mkey), x->slug);
 	for (tries = 0; tries < 10; tries++) {
 		mcp_buf_reset(&x->out);
 		jobs_reset(x);
-		x->maint = -1;
-		if (simple(x, "WATCH", key) == -1 || state_load(x, &s) == -1)
+		/* WATCH and both reads in one round trip; a lost connection once is retried. */
+		if (alert_pipe_run(x->st, &p) == -1) {
+			if (broken++ == 0)
+				continue;
 			return -1;
+		}
+		if (p.r[0]->type == REDIS_REPLY_ERROR || p.r[1]->type != REDIS_REPLY_ARRAY ||
+		    p.r[2]->type != REDIS_REPLY_ARRAY) {
+			warnx("redis: %s: unexpected reply", x->slug);
+			alert_pipe_free(&p);
+			return -1;
+		}
+		state_parse(&s, p.r[1]);
+		(void)alert_maint_parse(p.r[2], &x->m);
+		x->maint = MAINT_LOADED;
+		alert_pipe_free(&p);
 		if ((rc = fn(x, &s, arg)) <= 0) {
 			(void)simple(x, "UNWATCH", NULL);
 			return rc;

@@ -8,3 +8,6 @@ tests/bench/probe.sh "$B"
 echo
 echo "== mcp-aggregate"
 tests/bench/aggregate.sh "$B"
+echo
+echo "== mcp-alert"
+tests/bench/alert.sh "$B"
