@@ -138,7 +138,7 @@ cJSON *alert_record(const struct alert_ev *e);
 redisReply *alert_cmd(struct mcp_store *st, int argc, const char **argv);
 
 /* Commands sent together, their replies read together: one round trip. */
-#define ALERT_PIPE_MAX 256
+#define ALERT_PIPE_MAX 1024
 struct alert_pipe {
 	int n;
 	int argc[ALERT_PIPE_MAX];

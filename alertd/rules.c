@@ -102,6 +102,7 @@ struct ctx {
 	char **jobs;        /* jobs of one decision: route index, job json */
 	int *jobroute;
 	size_t njobs;
+	struct batch *b; /* the filter's verdicts waiting to be decided together */
 };
 
 static const char *
@@ -981,27 +982,196 @@ on_window(struct ctx *x, struct state *s, void *arg)
 	return 1;
 }
 
+/*
+ * The filter decides up to BATCH verdicts of distinct slugs together: one
+ * round trip WATCHes and reads them all, one MULTI/EXEC saves them all.
+ * When another writer changed one of them, each is decided again alone.
+ */
+#define BATCH 32
+
+struct item {
+	cJSON *rec; /* owned: vd points into it */
+	struct verdict vd;
+	const char *slug;
+	double window;
+	struct state s;
+	struct alert_maint m;
+	int save;
+	struct args a;
+	const char *set[3];
+	char ttl[32];
+	const char *ex[3];
+};
+
+struct batch {
+	struct item it[BATCH];
+	int n;
+};
+
+static void
+batch_clear(struct batch *b)
+{
+	int i;
+
+	for (i = 0; i < b->n; i++)
+		cJSON_Delete(b->it[i].rec);
+	b->n = 0;
+}
+
+/* Each verdict of the batch decided alone, as decide() does. */
+static int
+batch_alone(struct ctx *x, struct batch *b)
+{
+	int i, rc = 0;
+
+	mcp_buf_reset(&x->out);
+	jobs_reset(x);
+	for (i = 0; rc == 0 && i < b->n; i++) {
+		x->slug = b->it[i].slug, x->window = b->it[i].window;
+		rc = decide(x, on_window, &b->it[i].vd);
+	}
+	batch_clear(b);
+	return rc;
+}
+
+static int
+batch_flush(struct ctx *x)
+{
+	static const char *multi[] = {"MULTI"}, *exec[] = {"EXEC"};
+	struct batch *b = x->b;
+	struct alert_pipe *p;
+	const char *watch[BATCH + 1], *get[BATCH][2], *mget[BATCH][2], *push[ALERT_PIPE_MAX][3];
+	char keys[BATCH][MCP_SLUG_MAX + 32], mkeys[BATCH][MCP_SLUG_MAX + 32];
+	char okeys[ALERT_PIPE_MAX][ALERT_NAME_MAX + 32];
+	struct item *it;
+	size_t j;
+	int i, rc = 0, saves = 0;
+
+	if (b->n == 0)
+		return 0;
+	if (b->n == 1)
+		return batch_alone(x, b);
+	if ((p = calloc(1, sizeof(*p))) == NULL)
+		err(MCP_EXIT_FAIL, "calloc");
+	mcp_buf_reset(&x->out);
+	jobs_reset(x);
+	watch[0] = "WATCH";
+	p->argv[0] = watch, p->argc[0] = b->n + 1, p->n = 1;
+	for (i = 0; i < b->n; i++) {
+		key_of(keys[i], sizeof(keys[i]), b->it[i].slug);
+		alert_maint_key(mkeys[i], sizeof(mkeys[i]), b->it[i].slug);
+		watch[i + 1] = keys[i];
+		get[i][0] = "HGETALL", get[i][1] = keys[i];
+		mget[i][0] = "HGETALL", mget[i][1] = mkeys[i];
+		p->argv[p->n] = get[i], p->argc[p->n++] = 2;
+		p->argv[p->n] = mget[i], p->argc[p->n++] = 2;
+	}
+	if (alert_pipe_run(x->st, p) == -1) {
+		free(p);
+		return batch_alone(x, b);
+	}
+	for (i = 0; i < b->n; i++) {
+		it = &b->it[i];
+		if (p->r[1 + 2 * i]->type != REDIS_REPLY_ARRAY ||
+		    p->r[2 + 2 * i]->type != REDIS_REPLY_ARRAY) {
+			warnx("redis: %s: unexpected reply", it->slug);
+			rc = -1;
+			break;
+		}
+		state_parse(&it->s, p->r[1 + 2 * i]);
+		(void)alert_maint_parse(p->r[2 + 2 * i], &x->m);
+		x->maint = MAINT_LOADED;
+		x->slug = it->slug, x->window = it->window;
+		if ((it->save = on_window(x, &it->s, &it->vd)) == -1) {
+			rc = -1;
+			break;
+		}
+		saves += it->save;
+	}
+	alert_pipe_free(p);
+	if (rc == -1 || saves == 0 || x->njobs + 3 * (size_t)saves + 2 > ALERT_PIPE_MAX) {
+		(void)simple(x, "UNWATCH", NULL);
+		free(p);
+		if (rc == 0 && saves > 0)
+			return batch_alone(x, b); /* too much for one transaction */
+		batch_clear(b);
+		return rc;
+	}
+	p->n = 0;
+	p->argv[p->n] = multi, p->argc[p->n++] = 1;
+	for (i = 0; i < b->n; i++) {
+		if (!(it = &b->it[i])->save)
+			continue;
+		it->a.n = it->a.k = 0;
+		key_of(it->a.key, sizeof(it->a.key), it->slug);
+		state_args(&it->s, &it->a);
+		p->argv[p->n] = it->a.argv, p->argc[p->n++] = it->a.n;
+		snprintf(it->ttl, sizeof(it->ttl), "%ld", x->c->state_ttl);
+		it->ex[0] = "EXPIRE", it->ex[1] = it->a.key, it->ex[2] = it->ttl;
+		p->argv[p->n] = it->ex, p->argc[p->n++] = 3;
+		it->set[0] = any_open(&it->s) ? "SADD" : "SREM", it->set[1] = ALERT_OPEN_SET,
+		it->set[2] = it->slug;
+		p->argv[p->n] = it->set, p->argc[p->n++] = 3;
+	}
+	for (j = 0; j < x->njobs; j++) {
+		alert_outbox_key(okeys[j], sizeof(okeys[j]), x->c, x->jobroute[j]);
+		push[j][0] = "RPUSH", push[j][1] = okeys[j], push[j][2] = x->jobs[j];
+		p->argv[p->n] = push[j], p->argc[p->n++] = 3;
+	}
+	p->argv[p->n] = exec, p->argc[p->n++] = 1;
+	if (alert_pipe_run(x->st, p) == -1) {
+		free(p);
+		return batch_alone(x, b);
+	}
+	for (i = 0; rc == 0 && i < p->n - 1; i++)
+		if (p->r[i]->type == REDIS_REPLY_ERROR) {
+			warnx("redis: %s: %s", p->argv[i][0], p->r[i]->str);
+			rc = -1;
+		}
+	if (rc == 0 && p->r[p->n - 1]->type != REDIS_REPLY_ARRAY) {
+		/* Another writer changed one of them: each is decided again. */
+		alert_pipe_free(p);
+		free(p);
+		return batch_alone(x, b);
+	}
+	alert_pipe_free(p);
+	free(p);
+	batch_clear(b);
+	return rc == 0 ? put_out(x) : -1;
+}
+
 static int
 on_verdict(cJSON *rec, long lineno, void *arg)
 {
 	struct ctx *x = arg;
 	const char *type = cJSON_GetStringValue(cJSON_GetObjectItem(rec, "type"));
+	const char *slug = cJSON_GetStringValue(cJSON_GetObjectItem(rec, "slug"));
 	const cJSON *win = cJSON_GetObjectItem(rec, "window");
-	struct verdict vd;
+	struct item *it;
 	char why[256];
+	int i;
 
-	x->slug = cJSON_GetStringValue(cJSON_GetObjectItem(rec, "slug"));
-	if (strcmp(type, "verdict") != 0 || x->slug == NULL || !mcp_slug_ok(x->slug) ||
+	if (strcmp(type, "verdict") != 0 || slug == NULL || !mcp_slug_ok(slug) ||
 	    !cJSON_IsNumber(win) || win->valuedouble < 0) {
 		warnx("stdin:%ld: not a verdict record with a slug and a window", lineno);
 		return 1;
 	}
-	if (classify(rec, &vd, why, sizeof(why)) == -1) {
+	for (i = 0; i < x->b->n; i++)
+		if (strcmp(x->b->it[i].slug, slug) == 0 && batch_flush(x) == -1)
+			return -1;
+	it = &x->b->it[x->b->n];
+	if ((it->rec = cJSON_Duplicate(rec, 1)) == NULL)
+		err(MCP_EXIT_FAIL, "cJSON");
+	if (classify(it->rec, &it->vd, why, sizeof(why)) == -1) {
 		warnx("stdin:%ld: %s", lineno, why);
+		cJSON_Delete(it->rec);
 		return 1;
 	}
-	x->window = win->valuedouble;
-	return decide(x, on_window, &vd) == -1 ? -1 : 0;
+	it->slug = cJSON_GetStringValue(cJSON_GetObjectItem(it->rec, "slug"));
+	it->window = win->valuedouble;
+	if (++x->b->n == BATCH)
+		return batch_flush(x) == -1 ? -1 : 0;
+	return 0;
 }
 
 static void
@@ -1112,6 +1282,9 @@ alert_filter(struct mcp_store *st, const struct alert_conf *c)
 	ssize_t n;
 	int rc = 0, eof = 0, wait;
 
+	if ((x.b = calloc(1, sizeof(*x.b))) == NULL)
+		err(MCP_EXIT_FAIL, "calloc");
+
 	while (rc == 0 && !eof) {
 		wait = (int)((next - mcp_mono()) * 1000);
 		n = poll(&pfd, 1, wait < 0 ? 0 : wait);
@@ -1149,6 +1322,8 @@ alert_filter(struct mcp_store *st, const struct alert_conf *c)
 			}
 			memmove(buf, buf + off, len - off);
 			len -= off;
+			if (rc == 0 && batch_flush(&x) == -1)
+				rc = -1;
 			if (rc == 0 && !eof && flush(&x) == -1)
 				rc = -1;
 		}
@@ -1158,6 +1333,8 @@ alert_filter(struct mcp_store *st, const struct alert_conf *c)
 		}
 	}
 	free(buf);
+	batch_clear(x.b);
+	free(x.b);
 	if (rc == 0)
 		rc = alert_tick(st, c);
 	ctx_free(&x);
