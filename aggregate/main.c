@@ -36,20 +36,6 @@ agg_connect(const struct agg_opts *o)
 	return st;
 }
 
-/* Check the URL before any work, so a typo is a usage error (exit 2). */
-static void
-check_url(const char *url)
-{
-	struct mcp_store_url u;
-	char err[256];
-
-	if (mcp_store_parse_url(mcp_store_url_choose(url), &u, err, sizeof(err)) == -1) {
-		explicit_bzero(&u, sizeof(u));
-		errx(MCP_EXIT_USAGE, "bad store URL: %s", err);
-	}
-	explicit_bzero(&u, sizeof(u));
-}
-
 static int
 lookback_of(const char *s)
 {
@@ -106,7 +92,7 @@ main(int argc, char *argv[])
 		}
 	}
 	argc -= optind, argv += optind;
-	check_url(o.url);
+	mcp_store_url_check(o.url);
 	if (strcmp(cmd, "push") == 0) {
 		if (argc != 0)
 			usage();

@@ -41,33 +41,15 @@ nothing_to_read(void)
 	return isatty(STDIN_FILENO);
 }
 
-static void
-check_url(const char *url)
-{
-	struct mcp_store_url u;
-	char err[512];
-
-	if (mcp_store_parse_url(mcp_store_url_choose(url), &u, err, sizeof(err)) == -1) {
-		explicit_bzero(&u, sizeof(u));
-		errx(MCP_EXIT_USAGE, "bad store URL: %s", err);
-	}
-	explicit_bzero(&u, sizeof(u));
-}
-
 static struct mcp_store *
 connect_or_die(const char *url)
 {
 	struct mcp_store_opts so = {5, -1};
-	struct mcp_store_url u;
 	struct mcp_store *st;
 	char err[512];
 
+	mcp_store_url_check(url);
 	url = mcp_store_url_choose(url);
-	if (mcp_store_parse_url(url, &u, err, sizeof(err)) == -1) {
-		explicit_bzero(&u, sizeof(u));
-		errx(MCP_EXIT_USAGE, "bad store URL: %s", err);
-	}
-	explicit_bzero(&u, sizeof(u));
 	if ((st = mcp_store_open(url, &so, err, sizeof(err))) == NULL)
 		errx(MCP_EXIT_FAIL, "redis: %s", err);
 	return st;
@@ -134,7 +116,7 @@ main(int argc, char *argv[])
 		/* The config was read and its secret files too: check the URL, stop. */
 		if (argc != 1)
 			usage(0);
-		check_url(url);
+		mcp_store_url_check(url);
 		alert_conf_free(&c);
 		return MCP_EXIT_OK;
 	}

@@ -2,6 +2,7 @@
  * store.c - the Redis client of the suite (hiredis 0.14: no TLS, RESP2).
  */
 #include <ctype.h>
+#include <err.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -248,6 +249,19 @@ mcp_store_parse_url(const char *url, struct mcp_store_url *u, char *err, size_t 
 		return parse_unix(url + 7, u, err, errlen);
 	snprintf(err, errlen, "unknown scheme (redis://, unix://, redis-sentinel://)");
 	return -1;
+}
+
+void
+mcp_store_url_check(const char *url)
+{
+	struct mcp_store_url u;
+	char err[512];
+
+	if (mcp_store_parse_url(mcp_store_url_choose(url), &u, err, sizeof(err)) == -1) {
+		explicit_bzero(&u, sizeof(u));
+		errx(MCP_EXIT_USAGE, "bad store URL: %s", err);
+	}
+	explicit_bzero(&u, sizeof(u));
 }
 
 const char *

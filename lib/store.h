@@ -51,6 +51,9 @@ int mcp_store_parse_url(const char *url, struct mcp_store_url *u, char *err, siz
 /* The URL to use: the argument, else $MCP_REDIS, else the default.  Borrowed. */
 const char *mcp_store_url_choose(const char *arg);
 
+/* Check the URL of arg (as chosen above) before any work: exit 2 naming what is wrong. */
+void mcp_store_url_check(const char *arg);
+
 struct mcp_store_opts {
 	double timeout; /* seconds, connect and each command; 0: 5 s */
 	double retry;   /* seconds to keep trying a reconnect; -1: the default
