@@ -275,6 +275,24 @@ es_layout(char *out, const char *digits, int k, int n)
  * doubles is under 0.001, so no other decimal of three places or fewer
  * reads back as d and this is the shortest form.  0 when it does not apply.
  */
+/* The decimal digits of a, with a leading '-' when neg; the length. */
+static size_t
+put_int(char *out, unsigned long long a, int neg)
+{
+	char tmp[24];
+	size_t n = 0, w = 0;
+
+	do
+		tmp[n++] = (char)('0' + a % 10);
+	while ((a /= 10) != 0);
+	if (neg)
+		out[w++] = '-';
+	while (n > 0)
+		out[w++] = tmp[--n];
+	out[w] = '\0';
+	return w;
+}
+
 static size_t
 millis(double d, char *out)
 {
@@ -287,7 +305,11 @@ millis(double d, char *out)
 	if ((double)n / 1000.0 != d)
 		return 0;
 	a = n < 0 ? -n : n;
-	w = (size_t)sprintf(out, "%s%lld.%03lld", n < 0 ? "-" : "", a / 1000, a % 1000);
+	w = put_int(out, (unsigned long long)(a / 1000), n < 0);
+	out[w++] = '.';
+	out[w++] = (char)('0' + a % 1000 / 100);
+	out[w++] = (char)('0' + a % 100 / 10);
+	out[w++] = (char)('0' + a % 10);
 	while (out[w - 1] == '0')
 		w--;
 	out[w] = '\0';
@@ -308,7 +330,7 @@ mcp_json_number(double d, char *buf, size_t len)
 		out[w] = '\0';
 	} else if (d == floor(d) && fabs(d) < 9007199254740992.0) {
 		/* An integer below 2^53 is its own shortest form. */
-		w = (size_t)snprintf(out, sizeof(out), "%lld", (long long)d);
+		w = put_int(out, (unsigned long long)fabs(d), d < 0);
 	} else if ((w = millis(d, out)) > 0) {
 		/* Times and durations: whole milliseconds. */
 	} else {
