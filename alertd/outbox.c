@@ -38,6 +38,10 @@ static const char head_lua[] =
     "if redis.call('LINDEX', KEYS[1], 0) ~= ARGV[1] then return 0 end\n"
     "if ARGV[2] then redis.call('LSET', KEYS[1], 0, ARGV[2]) else redis.call('LPOP', KEYS[1]) end\n"
     "return 1\n";
+/* Renew the lock of KEYS[1] for ARGV[2] ms if it is still ours (ARGV[1]). */
+static const char renew_lua[] = "if redis.call('GET', KEYS[1]) == ARGV[1] then return "
+                                "redis.call('PEXPIRE', KEYS[1], ARGV[2]) end\n"
+                                "return 0\n";
 static const char unlock_lua[] =
     "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end\n"
     "return 0\n";
@@ -337,6 +341,9 @@ send_command(const struct alert_conf *c, const struct alert_route *r, const char
 		/* The records of mcp-alert own stdout: the command's output goes to stderr. */
 		if (dup2(fd[0], STDIN_FILENO) == -1 || dup2(STDERR_FILENO, STDOUT_FILENO) == -1)
 			_exit(127);
+		/* Not the Redis connection, nor its URL and password. */
+		close_range(3, ~0U, 0);
+		unsetenv("MCP_REDIS");
 		signal(SIGPIPE, SIG_DFL);
 		execvp(r->argv[0], r->argv);
 		fprintf(
@@ -480,7 +487,7 @@ deliver_route(struct mcp_store *st, const struct alert_conf *c, int i, struct mc
 	char key[ALERT_NAME_MAX + 32], lock[ALERT_NAME_MAX + 32], token[33], px[32], why[256];
 	const char *idx[] = {"LINDEX", key, "0"};
 	const char *set[] = {"SET", lock, token, "NX", "PX", px};
-	const char *pexp[] = {"PEXPIRE", lock, px};
+	const char *pexp[] = {"EVAL", renew_lua, "1", lock, token, px};
 	redisReply *r;
 	cJSON *j;
 	double now, first, delay;
@@ -510,14 +517,32 @@ deliver_route(struct mcp_store *st, const struct alert_conf *c, int i, struct mc
 
 		if (o)
 			p.argv[p.n] = pop, p.argc[p.n++] = 5;
-		p.argv[p.n] = pexp, p.argc[p.n++] = 3;
+		p.argv[p.n] = pexp, p.argc[p.n++] = 6;
 		p.argv[p.n] = idx, p.argc[p.n++] = 3;
 		if (alert_pipe_run(st, &p) == -1) {
 			rc = -1;
 			break;
 		}
-		if (o && p.r[0]->type == REDIS_REPLY_ERROR)
-			warnx("redis: EVAL: %s", p.r[0]->str);
+		/*
+		 * Go on only when the delivery made is off the list and the lock
+		 * is still ours: else the same job would be sent again.
+		 */
+		if ((o && (p.r[0]->type != REDIS_REPLY_INTEGER || p.r[0]->integer != 1)) ||
+		    p.r[o]->type != REDIS_REPLY_INTEGER || p.r[o]->integer != 1) {
+			if (o && p.r[0]->type == REDIS_REPLY_ERROR)
+				warnx("redis: %s", p.r[0]->str);
+			else if (p.r[o]->type == REDIS_REPLY_ERROR)
+				warnx("redis: %s", p.r[o]->str);
+			else
+				warnx(
+				    "route %s: the outbox changed under another deliverer; stopped",
+				    rt->name);
+			alert_pipe_free(&p);
+			free(sent);
+			sent = NULL;
+			rc = -1;
+			break;
+		}
 		free(sent);
 		sent = NULL;
 		if (p.r[o + 1]->type != REDIS_REPLY_STRING) {

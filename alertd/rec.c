@@ -94,6 +94,14 @@ alert_pipe_run(struct mcp_store *st, struct alert_pipe *p)
 	int i;
 
 	memset(p->r, 0, sizeof(p->r));
+	/* A reconnect that failed before left no connection: try again first. */
+	if (c == NULL) {
+		if (mcp_store_reconnect(st, err, sizeof(err)) == -1) {
+			warnx("redis: %s", err);
+			return -1;
+		}
+		c = mcp_store_ctx(st);
+	}
 	for (i = 0; i < p->n; i++)
 		if (redisAppendCommandArgv(c, p->argc[i], p->argv[i], NULL) != REDIS_OK)
 			goto fail;
@@ -102,9 +110,16 @@ alert_pipe_run(struct mcp_store *st, struct alert_pipe *p)
 			goto fail;
 		p->r[i] = r;
 	}
+	/* READONLY, LOADING, MASTERDOWN: a failover; the caller starts over. */
+	for (i = 0; i < p->n; i++)
+		if (p->r[i]->type == REDIS_REPLY_ERROR && mcp_store_retryable(st, p->r[i])) {
+			warnx("redis: %s", p->r[i]->str);
+			goto again;
+		}
 	return 0;
 fail:
 	warnx("redis: %s", c->errstr[0] ? c->errstr : "connection failed");
+again:
 	alert_pipe_free(p);
 	if (mcp_store_reconnect(st, err, sizeof(err)) == -1)
 		warnx("redis: %s", err);

@@ -51,7 +51,7 @@ struct track {
 	int steps;     /* escalation steps done */
 	int held;      /* its trigger was held back by maintenance */
 	double held_end;
-	char routes[512]; /* the routes told of it, "name,name" */
+	char routes[ALERT_ROUTES_MAX * ALERT_NAME_MAX]; /* the routes told of it, "name,name" */
 	char regions[1024];
 	int cnt[NLAYERS];
 };
@@ -122,11 +122,11 @@ key_of(char *buf, size_t len, const char *slug)
 static void
 track_parse(struct track *t, const char *v)
 {
-	char sev[4], step[32], routes[512], cnt[128], *p;
+	char sev[4], step[32], routes[ALERT_ROUTES_MAX * ALERT_NAME_MAX], cnt[128], *p;
 	int k = 0, i;
 
 	memset(t, 0, sizeof(*t));
-	if (sscanf(v, "%d %d %lf %lf %d %lf %3s %31s %d %lf %lf %lf %d %d %lf %511s %127s %n",
+	if (sscanf(v, "%d %d %lf %lf %d %lf %3s %31s %d %lf %lf %lf %d %d %lf %2047s %127s %n",
 	        &t->fail, &t->pass, &t->fstart, &t->pstart, &t->open, &t->start, sev, step, &t->esc,
 	        &t->ack, &t->notice, &t->p1at, &t->steps, &t->held, &t->held_end, routes, cnt,
 	        &k) < 17 ||
@@ -176,15 +176,26 @@ state_parse(struct state *s, const redisReply *r)
 		else if (strcmp(f, "seen") == 0)
 			s->seen = strtod(v, NULL);
 		else if (strcmp(f, "lat") == 0) {
-			for (k = 0; k < LAT_DAYS; k++, v += n)
-				if (sscanf(v, "%ld:%lf:%ld %n", &s->lday[k], &s->lsum[k],
-				        &s->lcnt[k], &n) != 3)
+			/* Each day back in its slot, day % LAT_DAYS, as lat_add keeps them. */
+			for (k = 0; k < LAT_DAYS; k++, v += n) {
+				long day, cnt;
+				double sum;
+
+				if (sscanf(v, "%ld:%lf:%ld %n", &day, &sum, &cnt, &n) != 3 ||
+				    day < 0)
 					break;
+				s->lday[day % LAT_DAYS] = day, s->lsum[day % LAT_DAYS] = sum;
+				s->lcnt[day % LAT_DAYS] = cnt;
+			}
 		} else if (strcmp(f, "ebk") == 0) {
-			for (k = 0; k < ERR_BUCKETS; k++, v += n)
-				if (sscanf(v, "%ld:%ld:%ld %n", &s->ebk[k], &s->etot[k],
-				        &s->efail[k], &n) != 3)
+			for (k = 0; k < ERR_BUCKETS; k++, v += n) {
+				long b, tot, fail;
+
+				if (sscanf(v, "%ld:%ld:%ld %n", &b, &tot, &fail, &n) != 3 || b < 0)
 					break;
+				s->ebk[b % ERR_BUCKETS] = b, s->etot[b % ERR_BUCKETS] = tot;
+				s->efail[b % ERR_BUCKETS] = fail;
+			}
 		} else
 			for (k = 0; k < NTRACKS; k++)
 				if (strcmp(f, track_field[k]) == 0)
@@ -194,7 +205,7 @@ state_parse(struct state *s, const redisReply *r)
 
 struct args {
 	const char *argv[32];
-	char val[16][2048];
+	char val[10][4096];
 	char key[MCP_SLUG_MAX + 32];
 	int n, k;
 };
@@ -231,12 +242,12 @@ state_args(const struct state *s, struct args *a)
 		track_format(&s->t[i], a->val[a->k], sizeof(a->val[0]));
 		a->argv[a->n++] = a->val[a->k++];
 	}
-	for (i = 0, u = 0, lat[0] = '\0'; i < LAT_DAYS; i++)
+	for (i = 0, u = 0, lat[0] = '\0'; i < LAT_DAYS && u < sizeof(lat); i++)
 		if (s->lcnt[i] > 0)
 			u += (size_t)snprintf(lat + u, sizeof(lat) - u, "%ld:%.0f:%ld ", s->lday[i],
 			    s->lsum[i], s->lcnt[i]);
 	arg_add(a, "lat", "%s", lat[0] ? lat : "-");
-	for (i = 0, u = 0, ebk[0] = '\0'; i < ERR_BUCKETS; i++)
+	for (i = 0, u = 0, ebk[0] = '\0'; i < ERR_BUCKETS && u < sizeof(ebk); i++)
 		if (s->etot[i] > 0)
 			u += (size_t)snprintf(ebk + u, sizeof(ebk) - u, "%ld:%ld:%ld ", s->ebk[i],
 			    s->etot[i], s->efail[i]);
@@ -248,7 +259,7 @@ state_args(const struct state *s, struct args *a)
 static unsigned long
 routes_of(const struct alert_conf *c, const char *names)
 {
-	char buf[512], *p, *save = NULL;
+	char buf[ALERT_ROUTES_MAX * ALERT_NAME_MAX], *p, *save = NULL;
 	unsigned long set = 0;
 	int i;
 
@@ -482,7 +493,9 @@ trigger(struct ctx *x, struct track *t, int ti, const struct look *l, const char
 
 	t->open = 1, t->start = t->fstart, t->esc = 0, t->ack = 0, t->notice = x->window;
 	t->pass = 0, t->steps = 0, t->held = 0, t->routes[0] = '\0';
-	snprintf(t->sev, sizeof(t->sev), "%s", l->sev);
+	/* The worst severity of the run that confirmed it (a post-maintenance trigger: its own). */
+	if (t->sev[0] == '\0' || strcmp(l->sev, t->sev) < 0)
+		snprintf(t->sev, sizeof(t->sev), "%s", l->sev);
 	snprintf(t->step, sizeof(t->step), "%s", l->step ? l->step : "");
 	t->p1at = strcmp(l->sev, "P1") == 0 ? mcp_ms_round(mcp_now()) : 0;
 	r = l->regions ? cJSON_PrintUnformatted(l->regions) : NULL;
@@ -578,6 +591,7 @@ track_step(struct ctx *x, struct state *s, int ti, const struct look *l, int nee
 		t->fail = 0;
 		if (!t->open) {
 			memset(t->cnt, 0, sizeof(t->cnt));
+			t->sev[0] = '\0';
 			return 0;
 		}
 		if (t->pass++ == 0)
@@ -589,6 +603,9 @@ track_step(struct ctx *x, struct state *s, int ti, const struct look *l, int nee
 		if (t->fail++ == 0)
 			t->fstart = x->window;
 		t->cnt[l->layer >= 0 && l->layer < NLAYERS ? l->layer : 0]++;
+		/* Before it opens, sev keeps the worst severity of the failing run. */
+		if (!t->open && (t->sev[0] == '\0' || strcmp(l->sev, t->sev) < 0))
+			snprintf(t->sev, sizeof(t->sev), "%s", l->sev);
 		if (!t->open && (t->fail >= need || l->outage))
 			return trigger(x, t, ti, l, NULL);
 		if (post_maint(x, t, ti, l) == -1)
@@ -893,7 +910,7 @@ commit(struct ctx *x, const struct state *s)
 	}
 	p.argv[p.n] = exec, p.argc[p.n++] = 1;
 	if (alert_pipe_run(x->st, &p) == -1)
-		return -1;
+		return -2; /* the connection: decide again */
 	for (i = 0; i < (size_t)p.n - 1; i++)
 		if (p.r[i]->type == REDIS_REPLY_ERROR) {
 			warnx("redis: %s: %s", p.argv[i][0], p.r[i]->str);
@@ -963,8 +980,10 @@ decide(struct ctx *x, decide_fn fn, void *arg)
 			(void)simple(x, "UNWATCH", NULL);
 			return rc;
 		}
-		if ((rc = commit(x, &s)) != 0)
-			return rc == -1 ? -1 : put_out(x);
+		if ((rc = commit(x, &s)) == -2 && broken++ == 0)
+			continue;
+		if (rc != 0)
+			return rc < 0 ? -1 : put_out(x);
 	}
 	warnx("%s: the state kept changing under another writer; not decided", x->slug);
 	return -1;
@@ -1156,6 +1175,12 @@ on_verdict(cJSON *rec, long lineno, void *arg)
 		warnx("stdin:%ld: not a verdict record with a slug and a window", lineno);
 		return 1;
 	}
+	/* A window of the future (milliseconds for seconds?) would silence the slug. */
+	if (win->valuedouble > mcp_now() + 86400) {
+		warnx("stdin:%ld: window %.0f is more than a day ahead of the clock", lineno,
+		    win->valuedouble);
+		return 1;
+	}
 	for (i = 0; i < x->b->n; i++)
 		if (strcmp(x->b->it[i].slug, slug) == 0 && batch_flush(x) == -1)
 			return -1;
@@ -1286,7 +1311,7 @@ alert_filter(struct mcp_store *st, const struct alert_conf *c)
 		err(MCP_EXIT_FAIL, "calloc");
 
 	while (rc == 0 && !eof) {
-		wait = (int)((next - mcp_mono()) * 1000);
+		wait = (int)(fmin(next - mcp_mono(), 60) * 1000);
 		n = poll(&pfd, 1, wait < 0 ? 0 : wait);
 		if (n == -1 && errno != EINTR) {
 			warn("poll stdin");

@@ -23,7 +23,7 @@ PD_KEY=R0UT1NGKEY0123456789abcdef012345
 HMAC_KEY=hmac-secret-for-tests
 SLACK_PATH=/services/T000/B000/XXXXSLACKSECRETXXXX
 (umask 077 && echo "  $PD_KEY  " >"$TMP/pd.key" && echo "$HMAC_KEY" >"$TMP/hook.key")
-printf '#!/bin/sh\ncat >>"$1"\n' >"$TMP/sink" && chmod +x "$TMP/sink"
+printf '#!/bin/sh\ncat >>"$1"\nls /proc/self/fd >"$1.fds"; echo "${MCP_REDIS:-unset}" >"$1.env"\n' >"$TMP/sink" && chmod +x "$TMP/sink"
 cat >"$TMP/alert.conf" <<CONF
 route pd    pagerduty $TMP/pd.key $RECV/pd/v2/enqueue
 route slack slack     $RECV$SLACK_PATH
@@ -54,6 +54,8 @@ want=$(echo "$hook" | jq -j .body | openssl dgst -sha256 -hmac "$HMAC_KEY" | sed
 is "$sig" "sha256=$want" "webhook: the HMAC-SHA256 signature verifies"
 like "$(echo "$hook" | jq -r '.headers["x-mcp-alert-id"]')" '^[0-9a-f]{32}$' "webhook: a delivery id"
 is "$(cat "$TMP/command.out")" "$trig" "command: the record on its stdin"
+is "$(sort -n "$TMP/command.out.fds" | tr '\n' ' '):$(cat "$TMP/command.out.env")" "0 1 2 3 :unset" \
+    "command: no descriptor of mcp-alert (the Redis connection) and no MCP_REDIS inherited"
 is "$(rcli --scan --pattern 'mcp:alert:outbox:*' | wc -l)" 0 "every outbox is empty"
 
 # A reminder is not for PagerDuty; the resolve threads to the same dedup_key.
@@ -186,7 +188,7 @@ mkfifo "$TMP/fifo2"
 mcp-alert -c "$TMP/tick.conf" <"$TMP/fifo2" >"$TMP/l.out" 2>"$TMP/l.err" &
 pid=$!
 exec 8>"$TMP/fifo2"
-red l1 0 2 http >&8
+T0=$(($(date +%s) / 60 * 60 - 600)) red l1 0 2 http >&8 # windows of the real clock
 for _ in $(seq 100); do grep -q trigger "$TMP/l.out" && break; sleep 0.1; done
 recv_answer /slow 200
 for _ in $(seq 100); do [ "$(rcli llen mcp:alert:outbox:tick)" = 0 ] && break; sleep 0.1; done

@@ -44,6 +44,20 @@ is "$(events)" "trigger P2 z2:rate-limited:$(w 0)
 trigger P1 z2:$(w 6)
 resolve P2 z2:rate-limited:$(w 0)" "429 is never downtime: downtime starts at the first real failure, and ends the 429 P2"
 
+# --- the worst of the run, a window from the future ------------------------------
+{
+	red v1 0 1 connect
+	vd v1 2 amber regional connect us-east-1
+} >"$TMP/in"
+is "$(ma):$(events)" "0:trigger P1 v1:$(w 0)" "red, red, then amber: the run's worst severity, P1"
+{
+	green v2 0 0
+	vd v2 100000000 green ok - ''
+	red v2 1 3 http
+} >"$TMP/in"
+is "$(ma):$(events)" "1:trigger P1 v2:$(w 1)" "a window far in the future: refused (exit 1), the slug not silenced"
+like "$(cat "$TMP/err")" "stdin:2: window [0-9]+ is more than a day ahead of the clock" "and reported with its line"
+
 # --- cold start --------------------------------------------------------------
 VD_EXTRA=',"host":"mcp-demo.vercel.app"' red s1 0 2 http >"$TMP/in"
 is "$(ma):$(cat "$TMP/out" "$TMP/err")" "0:" "a serverless host never seen: its first failure does not count"
