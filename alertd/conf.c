@@ -10,7 +10,6 @@
 #include <err.h>
 #include <fnmatch.h>
 #include <strings.h>
-#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -136,44 +135,15 @@ real_of(const char *s, double lo, double hi)
 	return d;
 }
 
-/*
- * The first line of a secret file, blanks around it removed; the file
- * must not be readable by group or others.  NULL with a reason in err.
- * The reason never holds the secret.
- */
+/* The secret of a route's file (mcp_secret_read); NULL with "PATH: why" in err. */
 static char *
 secret_of(const char *path, char *err, size_t errlen)
 {
-	char buf[4096], *s, *e;
-	struct stat sb;
-	FILE *f;
+	char why[256], *s;
 
-	if ((f = fopen(path, "r")) == NULL) {
-		snprintf(err, errlen, "%s: %s", path, strerror(errno));
-		return NULL;
-	}
-	if (fstat(fileno(f), &sb) == -1 || (sb.st_mode & 077) != 0) {
-		snprintf(err, errlen, "%s: open to group or others (chmod 600)", path);
-		fclose(f);
-		return NULL;
-	}
-	if (fgets(buf, sizeof(buf), f) == NULL)
-		buf[0] = '\0';
-	fclose(f);
-	for (s = buf; isspace((unsigned char)*s); s++)
-		;
-	for (e = s + strlen(s); e > s && isspace((unsigned char)e[-1]); e--)
-		;
-	*e = '\0';
-	if (*s == '\0') {
-		snprintf(err, errlen, "%s: empty", path);
-		explicit_bzero(buf, sizeof(buf));
-		return NULL;
-	}
-	if ((e = strdup(s)) == NULL)
-		errx(MCP_EXIT_FAIL, "out of memory");
-	explicit_bzero(buf, sizeof(buf));
-	return e;
+	if ((s = mcp_secret_read(path, why, sizeof(why))) == NULL)
+		snprintf(err, errlen, "%s: %s", path, why);
+	return s;
 }
 
 static int

@@ -40,6 +40,14 @@ int mcp_iso8601(double t, char *buf, size_t len);
 /* Round to millisecond precision, as records carry times. */
 double mcp_ms_round(double t);
 
+/*
+ * A secret (a bearer token, a routing key, an HMAC key): the first line of
+ * a regular file that only its owner may access, blanks around it removed.
+ * Owned (wipe it when done), or NULL with the reason in why, which never
+ * holds the secret.
+ */
+char *mcp_secret_read(const char *path, char *why, size_t len);
+
 /* Parse a positive decimal number of seconds; -1 when malformed. */
 double mcp_parse_seconds(const char *s);
 

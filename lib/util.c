@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 
 #include "mcp.h"
@@ -104,4 +105,45 @@ mcp_parse_seconds(const char *s)
 	if (errno != 0 || end == s || *end != '\0' || !isfinite(d) || d <= 0)
 		return -1;
 	return d;
+}
+
+char *
+mcp_secret_read(const char *path, char *why, size_t len)
+{
+	char buf[8192], *s, *e, *out;
+	struct stat st;
+	size_t n;
+	FILE *f;
+
+	if ((f = fopen(path, "r")) == NULL) {
+		snprintf(why, len, "%s", strerror(errno));
+		return NULL;
+	}
+	if (fstat(fileno(f), &st) == -1 || !S_ISREG(st.st_mode)) {
+		snprintf(why, len, "not a regular file");
+		fclose(f);
+		return NULL;
+	}
+	if (st.st_mode & (S_IRWXG | S_IRWXO)) {
+		snprintf(why, len, "accessible by group or others (chmod 600)");
+		fclose(f);
+		return NULL;
+	}
+	n = fread(buf, 1, sizeof(buf) - 1, f);
+	fclose(f);
+	buf[n] = '\0';
+	for (s = buf; *s == ' ' || *s == '\t' || *s == '\r' || *s == '\n'; s++)
+		;
+	for (e = s; *e != '\0' && *e != '\n' && *e != '\r'; e++)
+		;
+	while (e > s && (e[-1] == ' ' || e[-1] == '\t'))
+		e--;
+	*e = '\0';
+	out = *s != '\0' ? strdup(s) : NULL;
+	explicit_bzero(buf, sizeof(buf));
+	if (*s == '\0')
+		snprintf(why, len, "nothing on its first line");
+	else if (out == NULL)
+		snprintf(why, len, "%s", strerror(errno));
+	return out;
 }

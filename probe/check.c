@@ -8,10 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
-
-#include <openssl/crypto.h>
 
 #include "mcp.h"
 #include "probe.h"
@@ -29,35 +26,11 @@ where(const struct mcp_target *t, char *buf, size_t len)
 static char *
 read_token(const struct mcp_target *t)
 {
-	char buf[8192], at[32], *s, *e, *tok;
-	struct stat st;
-	size_t n;
-	FILE *f;
+	char at[32], why[256], *tok;
 
 	where(t, at, sizeof(at));
-	if ((f = fopen(t->token_file, "r")) == NULL)
-		errx(MCP_EXIT_USAGE, "%stoken file %s: %s", at, t->token_file, strerror(errno));
-	if (fstat(fileno(f), &st) == -1 || !S_ISREG(st.st_mode))
-		errx(MCP_EXIT_USAGE, "%stoken file %s: not a regular file", at, t->token_file);
-	if (st.st_mode & (S_IRWXG | S_IRWXO))
-		errx(MCP_EXIT_USAGE, "%stoken file %s: accessible by group or others (chmod 600)",
-		    at, t->token_file);
-	n = fread(buf, 1, sizeof(buf) - 1, f);
-	fclose(f);
-	buf[n] = '\0';
-	for (s = buf; *s == ' ' || *s == '\t' || *s == '\r' || *s == '\n'; s++)
-		;
-	for (e = s; *e != '\0' && *e != '\n' && *e != '\r'; e++)
-		;
-	while (e > s && (e[-1] == ' ' || e[-1] == '\t'))
-		e--;
-	*e = '\0';
-	if (*s == '\0')
-		errx(MCP_EXIT_USAGE, "%stoken file %s: no token on its first line", at,
-		    t->token_file);
-	if ((tok = strdup(s)) == NULL)
-		err(MCP_EXIT_FAIL, "strdup");
-	OPENSSL_cleanse(buf, sizeof(buf));
+	if ((tok = mcp_secret_read(t->token_file, why, sizeof(why))) == NULL)
+		errx(MCP_EXIT_USAGE, "%stoken file %s: %s", at, t->token_file, why);
 	return tok;
 }
 

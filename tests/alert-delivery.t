@@ -209,7 +209,7 @@ is "$(mcp-alert -c "$TMP/bad.conf" check 2>&1):$?" \
     "mcp-alert: $TMP/bad.conf:1: route \"s\": wrong number of arguments for slack:2" "a bad route line: exit 2"
 chmod 644 "$TMP/pd.key"
 is "$(mcp-alert -c "$TMP/alert.conf" check 2>&1):$?" \
-    "mcp-alert: $TMP/alert.conf:1: $TMP/pd.key: open to group or others (chmod 600):2" \
+    "mcp-alert: $TMP/alert.conf:1: $TMP/pd.key: accessible by group or others (chmod 600):2" \
     "a routing key readable by others is refused"
 
 done_testing
