@@ -106,11 +106,6 @@ struct alert_maint {
 	double start, end;
 	char reason[256];
 };
-/*
- * 1 when SLUG has a window covering t, 0 when not, -1 on error; m is
- * filled whenever SLUG has a window at all (m->end > 0).
- */
-int alert_maint_get(struct mcp_store *st, const char *slug, double t, struct alert_maint *m);
 void alert_maint_key(char *buf, size_t len, const char *slug);
 /* Fill m from the reply of HGETALL of the window's key; 1 when there is one. */
 int alert_maint_parse(const redisReply *r, struct alert_maint *m);

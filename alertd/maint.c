@@ -76,18 +76,6 @@ read_maint(struct mcp_store *st, const char *key, struct alert_maint *m)
 	return found;
 }
 
-int
-alert_maint_get(struct mcp_store *st, const char *slug, double t, struct alert_maint *m)
-{
-	char key[MCP_SLUG_MAX + 32];
-	int rc;
-
-	mkey(key, sizeof(key), slug);
-	if ((rc = read_maint(st, key, m)) <= 0)
-		return rc;
-	return m->start <= t && t < m->end;
-}
-
 static int
 maint_add(struct mcp_store *st, const struct alert_conf *c, int argc, char **argv)
 {

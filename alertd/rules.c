@@ -27,6 +27,7 @@
 #define ERR_BUCKETS 24
 
 enum { PASS, FAIL, NEUTRAL };
+#define BATCH_MAX 32 /* verdicts decided together by the filter */
 #define MAINT_LOADED 2
 enum { T_DOWN, T_RL, T_LAT, T_ERR, NTRACKS };
 
@@ -95,9 +96,8 @@ struct ctx {
 	const struct alert_conf *c;
 	const char *slug;
 	double window;
-	int maint; /* -1: not looked up yet; 0 or 1: known; MAINT_LOADED: x->m read */
+	int maint; /* 0 or 1: known; MAINT_LOADED: x->m read with the state */
 	struct alert_maint m;
-	int nadd;           /* SADD (1) or SREM (0) of the open set; -1: neither */
 	struct mcp_buf out; /* the records of one decision, printed once saved */
 	char **jobs;        /* jobs of one decision: route index, job json */
 	int *jobroute;
@@ -323,12 +323,14 @@ jobs_reset(struct ctx *x)
 
 /* --- emitting ----------------------------------------------------------------- */
 
-/* 1 when x->window lies in the slug's maintenance window, 0 when not, -1 on error. */
+/*
+ * 1 when x->window lies in the slug's maintenance window, 0 when not;
+ * the window was read with the state (MAINT_LOADED), or the caller says
+ * (0: a test, an acknowledgement).
+ */
 static int
 in_maint(struct ctx *x)
 {
-	if (x->maint == -1 && (x->maint = alert_maint_get(x->st, x->slug, x->window, &x->m)) == -1)
-		return -1;
 	if (x->maint == MAINT_LOADED)
 		return x->m.end > 0 && x->m.start <= x->window && x->window < x->m.end;
 	return x->maint;
@@ -870,59 +872,122 @@ any_open(const struct state *s)
 	return 0;
 }
 
+/* One slug in a transaction: its keys, the state read, what saving it takes. */
+struct slot {
+	const char *slug;
+	struct state s;
+	int save;
+	char mkey[MCP_SLUG_MAX + 32];
+	const char *get[2], *mget[2], *ex[3], *set[3];
+	char ttl[32];
+	struct args a; /* the HSET; a.key is the state's key */
+};
+
 /*
- * Save s (unless NULL), queue the jobs and list or unlist the slug as open,
- * in one MULTI/EXEC sent in one round trip: 1 when done, 0 when the WATCH
- * saw a change, -1 on error.
+ * WATCH the slots' states and read them and their maintenance windows, in
+ * one round trip.  Each slot's maintenance window goes to m[i].  0; -1 on
+ * a bad reply; -2 when the connection failed (it was reconnected: start
+ * over).
  */
 static int
-commit(struct ctx *x, const struct state *s)
+tx_read(struct ctx *x, struct slot **sl, int n, struct alert_maint *m)
+{
+	const char *watch[BATCH_MAX + 1];
+	struct alert_pipe *p;
+	int i, rc = 0;
+
+	if ((p = calloc(1, sizeof(*p))) == NULL)
+		err(MCP_EXIT_FAIL, "calloc");
+	watch[0] = "WATCH";
+	p->argv[0] = watch, p->argc[0] = n + 1, p->n = 1;
+	for (i = 0; i < n; i++) {
+		key_of(sl[i]->a.key, sizeof(sl[i]->a.key), sl[i]->slug);
+		alert_maint_key(sl[i]->mkey, sizeof(sl[i]->mkey), sl[i]->slug);
+		watch[i + 1] = sl[i]->a.key;
+		sl[i]->get[0] = "HGETALL", sl[i]->get[1] = sl[i]->a.key;
+		sl[i]->mget[0] = "HGETALL", sl[i]->mget[1] = sl[i]->mkey;
+		p->argv[p->n] = sl[i]->get, p->argc[p->n++] = 2;
+		p->argv[p->n] = sl[i]->mget, p->argc[p->n++] = 2;
+	}
+	if (alert_pipe_run(x->st, p) == -1) {
+		free(p);
+		return -2;
+	}
+	for (i = 0; rc == 0 && i < n; i++) {
+		if (p->r[0]->type == REDIS_REPLY_ERROR ||
+		    p->r[1 + 2 * i]->type != REDIS_REPLY_ARRAY ||
+		    p->r[2 + 2 * i]->type != REDIS_REPLY_ARRAY) {
+			warnx("redis: %s: unexpected reply", sl[i]->slug);
+			rc = -1;
+			break;
+		}
+		state_parse(&sl[i]->s, p->r[1 + 2 * i]);
+		(void)alert_maint_parse(p->r[2 + 2 * i], &m[i]);
+	}
+	alert_pipe_free(p);
+	free(p);
+	return rc;
+}
+
+/*
+ * Save the slots marked to save, queue the jobs, list or unlist each saved
+ * slug as open: one MULTI/EXEC sent in one round trip.  1 when done, 0
+ * when the WATCH saw a change, -1 on error, -2 when the connection failed
+ * (start over).
+ */
+static int
+tx_commit(struct ctx *x, struct slot **sl, int n)
 {
 	static const char *multi[] = {"MULTI"}, *exec[] = {"EXEC"};
-	static struct args a;
-	char keys[ALERT_PIPE_MAX][ALERT_NAME_MAX + 32], ttl[32];
-	const char *ex[] = {"EXPIRE", a.key, ttl}, *push[ALERT_PIPE_MAX][3], *set[3];
-	struct alert_pipe p = {.n = 0};
-	size_t i;
-	int rc;
+	static char keys[ALERT_PIPE_MAX][ALERT_NAME_MAX + 32];
+	static const char *push[ALERT_PIPE_MAX][3];
+	struct alert_pipe *p;
+	size_t j;
+	int i, rc = 0;
 
-	if (x->njobs + 6 > ALERT_PIPE_MAX) {
-		warnx("%s: %zu deliveries from one verdict: too many", x->slug, x->njobs);
+	if (x->njobs + 3 * (size_t)n + 2 > ALERT_PIPE_MAX) {
+		warnx("%s: %zu deliveries at once: too many", x->slug, x->njobs);
 		return -1;
 	}
-	p.argv[p.n] = multi, p.argc[p.n++] = 1;
-	if (s != NULL) {
-		a.n = a.k = 0;
-		key_of(a.key, sizeof(a.key), x->slug);
-		state_args(s, &a);
-		p.argv[p.n] = a.argv, p.argc[p.n++] = a.n;
-		snprintf(ttl, sizeof(ttl), "%ld", x->c->state_ttl);
-		p.argv[p.n] = ex, p.argc[p.n++] = 3;
+	if ((p = calloc(1, sizeof(*p))) == NULL)
+		err(MCP_EXIT_FAIL, "calloc");
+	p->argv[p->n] = multi, p->argc[p->n++] = 1;
+	for (i = 0; i < n; i++) {
+		if (!sl[i]->save)
+			continue;
+		sl[i]->a.n = sl[i]->a.k = 0;
+		state_args(&sl[i]->s, &sl[i]->a);
+		p->argv[p->n] = sl[i]->a.argv, p->argc[p->n++] = sl[i]->a.n;
+		snprintf(sl[i]->ttl, sizeof(sl[i]->ttl), "%ld", x->c->state_ttl);
+		sl[i]->ex[0] = "EXPIRE", sl[i]->ex[1] = sl[i]->a.key, sl[i]->ex[2] = sl[i]->ttl;
+		p->argv[p->n] = sl[i]->ex, p->argc[p->n++] = 3;
+		sl[i]->set[0] = any_open(&sl[i]->s) ? "SADD" : "SREM";
+		sl[i]->set[1] = ALERT_OPEN_SET, sl[i]->set[2] = sl[i]->slug;
+		p->argv[p->n] = sl[i]->set, p->argc[p->n++] = 3;
 	}
-	for (i = 0; i < x->njobs; i++) {
-		alert_outbox_key(keys[i], sizeof(keys[i]), x->c, x->jobroute[i]);
-		push[i][0] = "RPUSH", push[i][1] = keys[i], push[i][2] = x->jobs[i];
-		p.argv[p.n] = push[i], p.argc[p.n++] = 3;
+	for (j = 0; j < x->njobs; j++) {
+		alert_outbox_key(keys[j], sizeof(keys[j]), x->c, x->jobroute[j]);
+		push[j][0] = "RPUSH", push[j][1] = keys[j], push[j][2] = x->jobs[j];
+		p->argv[p->n] = push[j], p->argc[p->n++] = 3;
 	}
-	if (s != NULL) {
-		set[0] = any_open(s) ? "SADD" : "SREM", set[1] = ALERT_OPEN_SET, set[2] = x->slug;
-		p.argv[p.n] = set, p.argc[p.n++] = 3;
+	p->argv[p->n] = exec, p->argc[p->n++] = 1;
+	if (alert_pipe_run(x->st, p) == -1) {
+		free(p);
+		return -2;
 	}
-	p.argv[p.n] = exec, p.argc[p.n++] = 1;
-	if (alert_pipe_run(x->st, &p) == -1)
-		return -2; /* the connection: decide again */
-	for (i = 0; i < (size_t)p.n - 1; i++)
-		if (p.r[i]->type == REDIS_REPLY_ERROR) {
-			warnx("redis: %s: %s", p.argv[i][0], p.r[i]->str);
-			alert_pipe_free(&p);
-			return -1;
+	for (i = 0; rc == 0 && i < p->n - 1; i++)
+		if (p->r[i]->type == REDIS_REPLY_ERROR) {
+			warnx("redis: %s: %s", p->argv[i][0], p->r[i]->str);
+			rc = -1;
 		}
-	rc = p.r[p.n - 1]->type == REDIS_REPLY_ARRAY;
-	if (p.r[p.n - 1]->type == REDIS_REPLY_ERROR) {
-		warnx("redis: EXEC: %s", p.r[p.n - 1]->str);
+	if (rc == 0 && p->r[p->n - 1]->type == REDIS_REPLY_ERROR) {
+		warnx("redis: EXEC: %s", p->r[p->n - 1]->str);
 		rc = -1;
 	}
-	alert_pipe_free(&p);
+	if (rc == 0)
+		rc = p->r[p->n - 1]->type == REDIS_REPLY_ARRAY;
+	alert_pipe_free(p);
+	free(p);
 	return rc;
 }
 
@@ -948,39 +1013,25 @@ typedef int (*decide_fn)(struct ctx *x, struct state *s, void *arg);
 static int
 decide(struct ctx *x, decide_fn fn, void *arg)
 {
-	char key[MCP_SLUG_MAX + 32], mkey[MCP_SLUG_MAX + 32];
-	const char *watch[] = {"WATCH", key}, *get[] = {"HGETALL", key},
-	           *mget[] = {"HGETALL", mkey};
-	struct alert_pipe p = {3, {2, 2, 2}, {watch, get, mget}, {NULL}};
-	struct state s;
+	static struct slot one;
+	struct slot *sl = &one;
 	int tries, rc, broken = 0;
 
-	key_of(key, sizeof(key), x->slug);
-	alert_maint_key(mkey, sizeof(mkey), x->slug);
+	one.slug = x->slug;
 	for (tries = 0; tries < 10; tries++) {
 		mcp_buf_reset(&x->out);
 		jobs_reset(x);
-		/* WATCH and both reads in one round trip; a lost connection once is retried. */
-		if (alert_pipe_run(x->st, &p) == -1) {
-			if (broken++ == 0)
-				continue;
+		/* A lost connection is retried once, from the read. */
+		if ((rc = tx_read(x, &sl, 1, &x->m)) == -2 && broken++ == 0)
+			continue;
+		if (rc < 0)
 			return -1;
-		}
-		if (p.r[0]->type == REDIS_REPLY_ERROR || p.r[1]->type != REDIS_REPLY_ARRAY ||
-		    p.r[2]->type != REDIS_REPLY_ARRAY) {
-			warnx("redis: %s: unexpected reply", x->slug);
-			alert_pipe_free(&p);
-			return -1;
-		}
-		state_parse(&s, p.r[1]);
-		(void)alert_maint_parse(p.r[2], &x->m);
 		x->maint = MAINT_LOADED;
-		alert_pipe_free(&p);
-		if ((rc = fn(x, &s, arg)) <= 0) {
+		if ((one.save = fn(x, &one.s, arg)) <= 0) {
 			(void)simple(x, "UNWATCH", NULL);
-			return rc;
+			return one.save;
 		}
-		if ((rc = commit(x, &s)) == -2 && broken++ == 0)
+		if ((rc = tx_commit(x, &sl, 1)) == -2 && broken++ == 0)
 			continue;
 		if (rc != 0)
 			return rc < 0 ? -1 : put_out(x);
@@ -1002,28 +1053,20 @@ on_window(struct ctx *x, struct state *s, void *arg)
 }
 
 /*
- * The filter decides up to BATCH verdicts of distinct slugs together: one
+ * The filter decides up to BATCH_MAX verdicts of distinct slugs together: one
  * round trip WATCHes and reads them all, one MULTI/EXEC saves them all.
  * When another writer changed one of them, each is decided again alone.
  */
-#define BATCH 32
 
 struct item {
 	cJSON *rec; /* owned: vd points into it */
 	struct verdict vd;
-	const char *slug;
 	double window;
-	struct state s;
-	struct alert_maint m;
-	int save;
-	struct args a;
-	const char *set[3];
-	char ttl[32];
-	const char *ex[3];
+	struct slot sl;
 };
 
 struct batch {
-	struct item it[BATCH];
+	struct item it[BATCH_MAX];
 	int n;
 };
 
@@ -1046,7 +1089,7 @@ batch_alone(struct ctx *x, struct batch *b)
 	mcp_buf_reset(&x->out);
 	jobs_reset(x);
 	for (i = 0; rc == 0 && i < b->n; i++) {
-		x->slug = b->it[i].slug, x->window = b->it[i].window;
+		x->slug = b->it[i].sl.slug, x->window = b->it[i].window;
 		rc = decide(x, on_window, &b->it[i].vd);
 	}
 	batch_clear(b);
@@ -1056,107 +1099,47 @@ batch_alone(struct ctx *x, struct batch *b)
 static int
 batch_flush(struct ctx *x)
 {
-	static const char *multi[] = {"MULTI"}, *exec[] = {"EXEC"};
 	struct batch *b = x->b;
-	struct alert_pipe *p;
-	const char *watch[BATCH + 1], *get[BATCH][2], *mget[BATCH][2], *push[ALERT_PIPE_MAX][3];
-	char keys[BATCH][MCP_SLUG_MAX + 32], mkeys[BATCH][MCP_SLUG_MAX + 32];
-	char okeys[ALERT_PIPE_MAX][ALERT_NAME_MAX + 32];
+	struct slot *sl[BATCH_MAX];
+	struct alert_maint m[BATCH_MAX];
 	struct item *it;
-	size_t j;
 	int i, rc = 0, saves = 0;
 
 	if (b->n == 0)
 		return 0;
 	if (b->n == 1)
 		return batch_alone(x, b);
-	if ((p = calloc(1, sizeof(*p))) == NULL)
-		err(MCP_EXIT_FAIL, "calloc");
 	mcp_buf_reset(&x->out);
 	jobs_reset(x);
-	watch[0] = "WATCH";
-	p->argv[0] = watch, p->argc[0] = b->n + 1, p->n = 1;
-	for (i = 0; i < b->n; i++) {
-		key_of(keys[i], sizeof(keys[i]), b->it[i].slug);
-		alert_maint_key(mkeys[i], sizeof(mkeys[i]), b->it[i].slug);
-		watch[i + 1] = keys[i];
-		get[i][0] = "HGETALL", get[i][1] = keys[i];
-		mget[i][0] = "HGETALL", mget[i][1] = mkeys[i];
-		p->argv[p->n] = get[i], p->argc[p->n++] = 2;
-		p->argv[p->n] = mget[i], p->argc[p->n++] = 2;
-	}
-	if (alert_pipe_run(x->st, p) == -1) {
-		free(p);
+	for (i = 0; i < b->n; i++)
+		sl[i] = &b->it[i].sl;
+	if ((rc = tx_read(x, sl, b->n, m)) == -2)
 		return batch_alone(x, b);
-	}
-	for (i = 0; i < b->n; i++) {
+	for (i = 0; rc == 0 && i < b->n; i++) {
 		it = &b->it[i];
-		if (p->r[1 + 2 * i]->type != REDIS_REPLY_ARRAY ||
-		    p->r[2 + 2 * i]->type != REDIS_REPLY_ARRAY) {
-			warnx("redis: %s: unexpected reply", it->slug);
+		x->m = m[i], x->maint = MAINT_LOADED;
+		x->slug = it->sl.slug, x->window = it->window;
+		if ((it->sl.save = on_window(x, &it->sl.s, &it->vd)) == -1)
 			rc = -1;
-			break;
-		}
-		state_parse(&it->s, p->r[1 + 2 * i]);
-		(void)alert_maint_parse(p->r[2 + 2 * i], &x->m);
-		x->maint = MAINT_LOADED;
-		x->slug = it->slug, x->window = it->window;
-		if ((it->save = on_window(x, &it->s, &it->vd)) == -1) {
-			rc = -1;
-			break;
-		}
-		saves += it->save;
+		else
+			saves += it->sl.save;
 	}
-	alert_pipe_free(p);
-	if (rc == -1 || saves == 0 || x->njobs + 3 * (size_t)saves + 2 > ALERT_PIPE_MAX) {
+	if (rc == -1 || saves == 0) {
 		(void)simple(x, "UNWATCH", NULL);
-		free(p);
-		if (rc == 0 && saves > 0)
-			return batch_alone(x, b); /* too much for one transaction */
 		batch_clear(b);
 		return rc;
 	}
-	p->n = 0;
-	p->argv[p->n] = multi, p->argc[p->n++] = 1;
-	for (i = 0; i < b->n; i++) {
-		if (!(it = &b->it[i])->save)
-			continue;
-		it->a.n = it->a.k = 0;
-		key_of(it->a.key, sizeof(it->a.key), it->slug);
-		state_args(&it->s, &it->a);
-		p->argv[p->n] = it->a.argv, p->argc[p->n++] = it->a.n;
-		snprintf(it->ttl, sizeof(it->ttl), "%ld", x->c->state_ttl);
-		it->ex[0] = "EXPIRE", it->ex[1] = it->a.key, it->ex[2] = it->ttl;
-		p->argv[p->n] = it->ex, p->argc[p->n++] = 3;
-		it->set[0] = any_open(&it->s) ? "SADD" : "SREM", it->set[1] = ALERT_OPEN_SET,
-		it->set[2] = it->slug;
-		p->argv[p->n] = it->set, p->argc[p->n++] = 3;
-	}
-	for (j = 0; j < x->njobs; j++) {
-		alert_outbox_key(okeys[j], sizeof(okeys[j]), x->c, x->jobroute[j]);
-		push[j][0] = "RPUSH", push[j][1] = okeys[j], push[j][2] = x->jobs[j];
-		p->argv[p->n] = push[j], p->argc[p->n++] = 3;
-	}
-	p->argv[p->n] = exec, p->argc[p->n++] = 1;
-	if (alert_pipe_run(x->st, p) == -1) {
-		free(p);
+	/* Too much for one transaction, the connection, another writer: one by one. */
+	if (x->njobs + 3 * (size_t)b->n + 2 > ALERT_PIPE_MAX) {
+		(void)simple(x, "UNWATCH", NULL);
 		return batch_alone(x, b);
 	}
-	for (i = 0; rc == 0 && i < p->n - 1; i++)
-		if (p->r[i]->type == REDIS_REPLY_ERROR) {
-			warnx("redis: %s: %s", p->argv[i][0], p->r[i]->str);
-			rc = -1;
-		}
-	if (rc == 0 && p->r[p->n - 1]->type != REDIS_REPLY_ARRAY) {
-		/* Another writer changed one of them: each is decided again. */
-		alert_pipe_free(p);
-		free(p);
+	if ((rc = tx_commit(x, sl, b->n)) == -1)
+		return -1;
+	if (rc != 1)
 		return batch_alone(x, b);
-	}
-	alert_pipe_free(p);
-	free(p);
 	batch_clear(b);
-	return rc == 0 ? put_out(x) : -1;
+	return put_out(x);
 }
 
 static int
@@ -1182,7 +1165,7 @@ on_verdict(cJSON *rec, long lineno, void *arg)
 		return 1;
 	}
 	for (i = 0; i < x->b->n; i++)
-		if (strcmp(x->b->it[i].slug, slug) == 0 && batch_flush(x) == -1)
+		if (strcmp(x->b->it[i].sl.slug, slug) == 0 && batch_flush(x) == -1)
 			return -1;
 	it = &x->b->it[x->b->n];
 	if ((it->rec = cJSON_Duplicate(rec, 1)) == NULL)
@@ -1192,9 +1175,9 @@ on_verdict(cJSON *rec, long lineno, void *arg)
 		cJSON_Delete(it->rec);
 		return 1;
 	}
-	it->slug = cJSON_GetStringValue(cJSON_GetObjectItem(it->rec, "slug"));
+	it->sl.slug = cJSON_GetStringValue(cJSON_GetObjectItem(it->rec, "slug"));
 	it->window = win->valuedouble;
-	if (++x->b->n == BATCH)
+	if (++x->b->n == BATCH_MAX)
 		return batch_flush(x) == -1 ? -1 : 0;
 	return 0;
 }
@@ -1264,7 +1247,7 @@ on_clock(struct ctx *x, struct state *s, void *arg)
 int
 alert_tick(struct mcp_store *st, const struct alert_conf *c)
 {
-	struct ctx x = {st, c, NULL, 0, -1, {0, 0, ""}, -1, {0}, NULL, NULL, 0};
+	struct ctx x = {st, c, NULL, 0, 0, {0, 0, ""}, {0}, NULL, NULL, 0};
 	const char *argv[] = {"SMEMBERS", ALERT_OPEN_SET};
 	redisReply *r;
 	size_t i;
@@ -1297,7 +1280,7 @@ alert_tick(struct mcp_store *st, const struct alert_conf *c)
 int
 alert_filter(struct mcp_store *st, const struct alert_conf *c)
 {
-	struct ctx x = {st, c, NULL, 0, -1, {0, 0, ""}, -1, {0}, NULL, NULL, 0};
+	struct ctx x = {st, c, NULL, 0, 0, {0, 0, ""}, {0}, NULL, NULL, 0};
 	struct mcp_loop_stats ls = {0};
 	struct pollfd pfd = {STDIN_FILENO, POLLIN, 0};
 	char *buf = NULL, *nl;
@@ -1373,7 +1356,7 @@ alert_filter(struct mcp_store *st, const struct alert_conf *c)
 int
 alert_test(struct mcp_store *st, const struct alert_conf *c, const char *slug)
 {
-	struct ctx x = {st, c, slug, mcp_now(), -1, {0, 0, ""}, -1, {0}, NULL, NULL, 0};
+	struct ctx x = {st, c, slug, mcp_now(), 0, {0, 0, ""}, {0}, NULL, NULL, 0};
 	char sum[256];
 	int rc;
 	struct alert_ev e = {"test", "P1", slug, NULL, 0, NULL, NULL, sum, -1, NULL, NULL, 0};
@@ -1383,7 +1366,7 @@ alert_test(struct mcp_store *st, const struct alert_conf *c, const char *slug)
 	snprintf(sum, sizeof(sum), "%s: test alert from mcp-alert test; nothing is failing", slug);
 	rc = emit_to(&x, NULL, &e, alert_routes_for(c, "P1", mcp_now()));
 	if (rc == 0)
-		rc = commit(&x, NULL) == 1 ? 0 : -1;
+		rc = tx_commit(&x, NULL, 0) == 1 ? 0 : -1;
 	if (rc == 0)
 		rc = put_out(&x);
 	if (rc == 0)
@@ -1427,7 +1410,7 @@ on_ack(struct ctx *x, struct state *s, void *arg)
 int
 alert_ack(struct mcp_store *st, const struct alert_conf *c, const char *key)
 {
-	struct ctx x = {st, c, NULL, 0, -1, {0, 0, ""}, -1, {0}, NULL, NULL, 0};
+	struct ctx x = {st, c, NULL, 0, 0, {0, 0, ""}, {0}, NULL, NULL, 0};
 	char slug[MCP_SLUG_MAX + 1], kind[32] = "";
 	const char *colon = strchr(key, ':'), *last = strrchr(key, ':');
 	struct ackarg a = {T_DOWN, 0, 0};
