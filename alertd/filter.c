@@ -1,0 +1,618 @@
+/*
+ * filter.c - mcp-alert's commands on the rules: the filter (verdicts
+ * decided in batches under WATCH, saved with their deliveries in one
+ * MULTI/EXEC), the clock's escalation steps, test and ack.
+ */
+#include <err.h>
+#include <errno.h>
+#include <math.h>
+#include <poll.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "alert.h"
+#include "loop.h"
+#include "rec.h"
+#include "rules.h"
+
+/* --- transactions ----------------------------------------------------------- */
+
+static int
+simple(struct ctx *x, const char *cmd, const char *arg)
+{
+	const char *argv[] = {cmd, arg};
+	redisReply *r;
+
+	if ((r = alert_cmd(x->st, arg != NULL ? 2 : 1, argv)) == NULL)
+		return -1;
+	freeReplyObject(r);
+	return 0;
+}
+
+static int
+any_open(const struct state *s)
+{
+	int i;
+
+	for (i = 0; i < NTRACKS; i++)
+		if (s->t[i].open)
+			return 1;
+	return 0;
+}
+
+/* One slug in a transaction: its keys, the state read, what saving it takes. */
+struct slot {
+	const char *slug;
+	struct state s;
+	int save;
+	char mkey[MCP_SLUG_MAX + 32];
+	const char *get[2], *mget[2], *ex[3], *set[3];
+	char ttl[32];
+	struct args a; /* the HSET; a.key is the state's key */
+};
+
+/*
+ * WATCH the slots' states and read them and their maintenance windows, in
+ * one round trip.  Each slot's maintenance window goes to m[i].  0; -1 on
+ * a bad reply; -2 when the connection failed (it was reconnected: start
+ * over).
+ */
+static int
+tx_read(struct ctx *x, struct slot **sl, int n, struct alert_maint *m)
+{
+	const char *watch[BATCH_MAX + 1];
+	struct alert_pipe *p;
+	int i, rc = 0;
+
+	if ((p = calloc(1, sizeof(*p))) == NULL)
+		err(MCP_EXIT_FAIL, "calloc");
+	watch[0] = "WATCH";
+	p->argv[0] = watch, p->argc[0] = n + 1, p->n = 1;
+	for (i = 0; i < n; i++) {
+		key_of(sl[i]->a.key, sizeof(sl[i]->a.key), sl[i]->slug);
+		alert_maint_key(sl[i]->mkey, sizeof(sl[i]->mkey), sl[i]->slug);
+		watch[i + 1] = sl[i]->a.key;
+		sl[i]->get[0] = "HGETALL", sl[i]->get[1] = sl[i]->a.key;
+		sl[i]->mget[0] = "HGETALL", sl[i]->mget[1] = sl[i]->mkey;
+		p->argv[p->n] = sl[i]->get, p->argc[p->n++] = 2;
+		p->argv[p->n] = sl[i]->mget, p->argc[p->n++] = 2;
+	}
+	if (alert_pipe_run(x->st, p) == -1) {
+		free(p);
+		return -2;
+	}
+	for (i = 0; rc == 0 && i < n; i++) {
+		if (p->r[0]->type == REDIS_REPLY_ERROR ||
+		    p->r[1 + 2 * i]->type != REDIS_REPLY_ARRAY ||
+		    p->r[2 + 2 * i]->type != REDIS_REPLY_ARRAY) {
+			warnx("redis: %s: unexpected reply", sl[i]->slug);
+			rc = -1;
+			break;
+		}
+		state_parse(&sl[i]->s, p->r[1 + 2 * i]);
+		(void)alert_maint_parse(p->r[2 + 2 * i], &m[i]);
+	}
+	alert_pipe_free(p);
+	free(p);
+	return rc;
+}
+
+/*
+ * Save the slots marked to save, queue the jobs, list or unlist each saved
+ * slug as open: one MULTI/EXEC sent in one round trip.  1 when done, 0
+ * when the WATCH saw a change, -1 on error, -2 when the connection failed
+ * (start over).
+ */
+static int
+tx_commit(struct ctx *x, struct slot **sl, int n)
+{
+	static const char *multi[] = {"MULTI"}, *exec[] = {"EXEC"};
+	static char keys[ALERT_PIPE_MAX][ALERT_NAME_MAX + 32];
+	static const char *push[ALERT_PIPE_MAX][3];
+	struct alert_pipe *p;
+	size_t j;
+	int i, rc = 0;
+
+	if (x->njobs + 3 * (size_t)n + 2 > ALERT_PIPE_MAX) {
+		warnx("%s: %zu deliveries at once: too many", x->slug, x->njobs);
+		return -1;
+	}
+	if ((p = calloc(1, sizeof(*p))) == NULL)
+		err(MCP_EXIT_FAIL, "calloc");
+	p->argv[p->n] = multi, p->argc[p->n++] = 1;
+	for (i = 0; i < n; i++) {
+		if (!sl[i]->save)
+			continue;
+		sl[i]->a.n = sl[i]->a.k = 0;
+		state_args(&sl[i]->s, &sl[i]->a);
+		p->argv[p->n] = sl[i]->a.argv, p->argc[p->n++] = sl[i]->a.n;
+		snprintf(sl[i]->ttl, sizeof(sl[i]->ttl), "%ld", x->c->state_ttl);
+		sl[i]->ex[0] = "EXPIRE", sl[i]->ex[1] = sl[i]->a.key, sl[i]->ex[2] = sl[i]->ttl;
+		p->argv[p->n] = sl[i]->ex, p->argc[p->n++] = 3;
+		sl[i]->set[0] = any_open(&sl[i]->s) ? "SADD" : "SREM";
+		sl[i]->set[1] = ALERT_OPEN_SET, sl[i]->set[2] = sl[i]->slug;
+		p->argv[p->n] = sl[i]->set, p->argc[p->n++] = 3;
+	}
+	for (j = 0; j < x->njobs; j++) {
+		alert_outbox_key(keys[j], sizeof(keys[j]), x->c, x->jobroute[j]);
+		push[j][0] = "RPUSH", push[j][1] = keys[j], push[j][2] = x->jobs[j];
+		p->argv[p->n] = push[j], p->argc[p->n++] = 3;
+	}
+	p->argv[p->n] = exec, p->argc[p->n++] = 1;
+	if (alert_pipe_run(x->st, p) == -1) {
+		free(p);
+		return -2;
+	}
+	for (i = 0; rc == 0 && i < p->n - 1; i++)
+		if (p->r[i]->type == REDIS_REPLY_ERROR) {
+			warnx("redis: %s: %s", p->argv[i][0], p->r[i]->str);
+			rc = -1;
+		}
+	if (rc == 0 && p->r[p->n - 1]->type == REDIS_REPLY_ERROR) {
+		warnx("redis: EXEC: %s", p->r[p->n - 1]->str);
+		rc = -1;
+	}
+	if (rc == 0)
+		rc = p->r[p->n - 1]->type == REDIS_REPLY_ARRAY;
+	alert_pipe_free(p);
+	free(p);
+	return rc;
+}
+
+static int
+put_out(struct ctx *x)
+{
+	if (x->out.len > 0 &&
+	    (mcp_rec_put(stdout, x->out.p, x->out.len) == -1 || fflush(stdout) == EOF)) {
+		warn("write stdout");
+		return -1;
+	}
+	mcp_buf_reset(&x->out);
+	return 0;
+}
+
+typedef int (*decide_fn)(struct ctx *x, struct state *s, void *arg);
+
+/*
+ * Decide under WATCH, so that two mcp-alert processes on one slug never
+ * both act on the same state: the loser decides again.  fn returns 1 to
+ * save, 0 to leave the state as it was, -1 on error.
+ */
+static int
+decide(struct ctx *x, decide_fn fn, void *arg)
+{
+	static struct slot one;
+	struct slot *sl = &one;
+	int tries, rc, broken = 0;
+
+	one.slug = x->slug;
+	for (tries = 0; tries < 10; tries++) {
+		mcp_buf_reset(&x->out);
+		jobs_reset(x);
+		/* A lost connection is retried once, from the read. */
+		if ((rc = tx_read(x, &sl, 1, &x->m)) == -2 && broken++ == 0)
+			continue;
+		if (rc < 0)
+			return -1;
+		x->maint = MAINT_LOADED;
+		if ((one.save = fn(x, &one.s, arg)) <= 0) {
+			(void)simple(x, "UNWATCH", NULL);
+			return one.save;
+		}
+		if ((rc = tx_commit(x, &sl, 1)) == -2 && broken++ == 0)
+			continue;
+		if (rc != 0)
+			return rc < 0 ? -1 : put_out(x);
+	}
+	warnx("%s: the state kept changing under another writer; not decided", x->slug);
+	return -1;
+}
+
+static int
+on_window(struct ctx *x, struct state *s, void *arg)
+{
+	/* A window already decided (a replay after a restart) changes nothing. */
+	if (x->window <= s->last)
+		return 0;
+	if (step_state(x, s, arg) == -1)
+		return -1;
+	s->last = x->window;
+	return 1;
+}
+
+/*
+ * The filter decides up to BATCH_MAX verdicts of distinct slugs together: one
+ * round trip WATCHes and reads them all, one MULTI/EXEC saves them all.
+ * When another writer changed one of them, each is decided again alone.
+ */
+
+struct item {
+	cJSON *rec; /* owned: vd points into it */
+	struct verdict vd;
+	double window;
+	struct slot sl;
+};
+
+struct batch {
+	struct item it[BATCH_MAX];
+	int n;
+};
+
+static void
+batch_clear(struct batch *b)
+{
+	int i;
+
+	for (i = 0; i < b->n; i++)
+		cJSON_Delete(b->it[i].rec);
+	b->n = 0;
+}
+
+/* Each verdict of the batch decided alone, as decide() does. */
+static int
+batch_alone(struct ctx *x, struct batch *b)
+{
+	int i, rc = 0;
+
+	mcp_buf_reset(&x->out);
+	jobs_reset(x);
+	for (i = 0; rc == 0 && i < b->n; i++) {
+		x->slug = b->it[i].sl.slug, x->window = b->it[i].window;
+		rc = decide(x, on_window, &b->it[i].vd);
+	}
+	batch_clear(b);
+	return rc;
+}
+
+static int
+batch_flush(struct ctx *x)
+{
+	struct batch *b = x->b;
+	struct slot *sl[BATCH_MAX];
+	struct alert_maint m[BATCH_MAX];
+	struct item *it;
+	int i, rc = 0, saves = 0;
+
+	if (b->n == 0)
+		return 0;
+	if (b->n == 1)
+		return batch_alone(x, b);
+	mcp_buf_reset(&x->out);
+	jobs_reset(x);
+	for (i = 0; i < b->n; i++)
+		sl[i] = &b->it[i].sl;
+	if ((rc = tx_read(x, sl, b->n, m)) == -2)
+		return batch_alone(x, b);
+	for (i = 0; rc == 0 && i < b->n; i++) {
+		it = &b->it[i];
+		x->m = m[i], x->maint = MAINT_LOADED;
+		x->slug = it->sl.slug, x->window = it->window;
+		if ((it->sl.save = on_window(x, &it->sl.s, &it->vd)) == -1)
+			rc = -1;
+		else
+			saves += it->sl.save;
+	}
+	if (rc == -1 || saves == 0) {
+		(void)simple(x, "UNWATCH", NULL);
+		batch_clear(b);
+		return rc;
+	}
+	/* Too much for one transaction, the connection, another writer: one by one. */
+	if (x->njobs + 3 * (size_t)b->n + 2 > ALERT_PIPE_MAX) {
+		(void)simple(x, "UNWATCH", NULL);
+		return batch_alone(x, b);
+	}
+	if ((rc = tx_commit(x, sl, b->n)) == -1)
+		return -1;
+	if (rc != 1)
+		return batch_alone(x, b);
+	batch_clear(b);
+	return put_out(x);
+}
+
+static int
+on_verdict(cJSON *rec, long lineno, void *arg)
+{
+	struct ctx *x = arg;
+	const char *type = cJSON_GetStringValue(cJSON_GetObjectItem(rec, "type"));
+	const char *slug = cJSON_GetStringValue(cJSON_GetObjectItem(rec, "slug"));
+	const cJSON *win = cJSON_GetObjectItem(rec, "window");
+	struct item *it;
+	char why[256];
+	int i;
+
+	if (strcmp(type, "verdict") != 0 || slug == NULL || !mcp_slug_ok(slug) ||
+	    !cJSON_IsNumber(win) || win->valuedouble < 0) {
+		warnx("stdin:%ld: not a verdict record with a slug and a window", lineno);
+		return 1;
+	}
+	/* A window of the future (milliseconds for seconds?) would silence the slug. */
+	if (win->valuedouble > mcp_now() + 86400) {
+		warnx("stdin:%ld: window %.0f is more than a day ahead of the clock", lineno,
+		    win->valuedouble);
+		return 1;
+	}
+	for (i = 0; i < x->b->n; i++)
+		if (strcmp(x->b->it[i].sl.slug, slug) == 0 && batch_flush(x) == -1)
+			return -1;
+	it = &x->b->it[x->b->n];
+	if ((it->rec = cJSON_Duplicate(rec, 1)) == NULL)
+		err(MCP_EXIT_FAIL, "cJSON");
+	if (classify(it->rec, &it->vd, why, sizeof(why)) == -1) {
+		warnx("stdin:%ld: %s", lineno, why);
+		cJSON_Delete(it->rec);
+		return 1;
+	}
+	it->sl.slug = cJSON_GetStringValue(cJSON_GetObjectItem(it->rec, "slug"));
+	it->window = win->valuedouble;
+	if (++x->b->n == BATCH_MAX)
+		return batch_flush(x) == -1 ? -1 : 0;
+	return 0;
+}
+
+static void
+ctx_free(struct ctx *x)
+{
+	jobs_reset(x);
+	free(x->jobs);
+	free(x->jobroute);
+	mcp_buf_free(&x->out);
+}
+
+/* Deliver what is due; the undelivered records go to stdout. */
+static int
+flush(struct ctx *x)
+{
+	int rc = alert_deliver(x->st, x->c, &x->out);
+
+	return put_out(x) == -1 || rc == -1 ? -1 : 0;
+}
+
+/* --- the clock: escalation steps of unacknowledged P1s ---------------------- */
+
+static int
+on_clock(struct ctx *x, struct state *s, void *arg)
+{
+	const struct alert_conf *c = x->c;
+	double now = mcp_now();
+	char sum[1024], d[64];
+	unsigned long told, pd = pd_routes(c);
+	struct alert_ev e;
+	struct track *t;
+	int ti, changed = 0;
+
+	(void)arg;
+	/* Listed as open, but its state has expired or closed: unlist it. */
+	if (!any_open(s))
+		return 1;
+	for (ti = 0; ti < NTRACKS; ti++) {
+		t = &s->t[ti];
+		if (!t->open || t->ack > 0 || t->held || strcmp(t->sev, "P1") != 0 || t->p1at <= 0)
+			continue;
+		/* Routes with an escalation of their own (PagerDuty) escalate alone. */
+		told = routes_of(c, t->routes);
+		if (told != 0 && (told & ~pd) == 0)
+			continue;
+		while (t->steps < c->nsteps && now - t->p1at >= c->steps[t->steps].after) {
+			x->window = now;
+			if (in_maint(x) == 1)
+				break;
+			dur_text(d, sizeof(d), now - t->p1at);
+			snprintf(sum, sizeof(sum),
+			    "%s: P1 unacknowledged for %s; escalation step %d of %d", x->slug, d,
+			    t->steps + 1, c->nsteps);
+			e = ev_of(t, ti, x->slug, "escalate", sum);
+			e.escalation = t->steps + 1;
+			if (announce(x, t, &e, c->steps[t->steps].routes) == -1)
+				return -1;
+			t->steps++;
+			changed = 1;
+		}
+	}
+	return changed;
+}
+
+int
+alert_tick(struct mcp_store *st, const struct alert_conf *c)
+{
+	struct ctx x = {st, c, NULL, 0, 0, {0, 0, ""}, {0}, NULL, NULL, 0};
+	const char *argv[] = {"SMEMBERS", ALERT_OPEN_SET};
+	redisReply *r;
+	size_t i;
+	int rc = 0;
+
+	if (c->nsteps > 0) {
+		if ((r = alert_cmd(st, 2, argv)) == NULL)
+			return -1;
+		for (i = 0; rc == 0 && i < r->elements; i++) {
+			if (!mcp_slug_ok(r->element[i]->str))
+				continue;
+			x.slug = r->element[i]->str;
+			rc = decide(&x, on_clock, NULL);
+		}
+		freeReplyObject(r);
+	}
+	if (rc == 0)
+		rc = flush(&x);
+	ctx_free(&x);
+	return rc;
+}
+
+/* --- the filter --------------------------------------------------------------- */
+
+/*
+ * Read verdicts as they come, deciding each line at once; every tick
+ * seconds, and at the end, run the clock and deliver.  A filter that is
+ * left running (a pipe that stays open) still escalates and retries.
+ */
+int
+alert_filter(struct mcp_store *st, const struct alert_conf *c)
+{
+	struct ctx x = {st, c, NULL, 0, 0, {0, 0, ""}, {0}, NULL, NULL, 0};
+	struct mcp_loop_stats ls = {0};
+	struct pollfd pfd = {STDIN_FILENO, POLLIN, 0};
+	char *buf = NULL, *nl;
+	size_t len = 0, cap = 0, off;
+	double next = mcp_mono() + (double)c->tick;
+	long lineno = 0;
+	ssize_t n;
+	int rc = 0, eof = 0, wait;
+
+	if ((x.b = calloc(1, sizeof(*x.b))) == NULL)
+		err(MCP_EXIT_FAIL, "calloc");
+
+	while (rc == 0 && !eof) {
+		wait = (int)(fmin(next - mcp_mono(), 60) * 1000);
+		n = poll(&pfd, 1, wait < 0 ? 0 : wait);
+		if (n == -1 && errno != EINTR) {
+			warn("poll stdin");
+			rc = -1;
+			break;
+		}
+		if (n > 0) {
+			if (cap - len < 65536 &&
+			    (buf = realloc(buf, cap = cap ? cap * 2 : 131072)) == NULL)
+				err(MCP_EXIT_FAIL, "realloc");
+			if ((n = read(STDIN_FILENO, buf + len, cap - len - 1)) == -1) {
+				if (errno == EINTR || errno == EAGAIN)
+					continue;
+				warn("read stdin");
+				rc = -1;
+				break;
+			}
+			eof = n == 0;
+			len += (size_t)n;
+			for (off = 0; rc == 0; off = (size_t)(nl - buf) + 1) {
+				if ((nl = memchr(buf + off, '\n', len - off)) == NULL) {
+					if (!eof || off == len)
+						break;
+					nl = buf + len; /* the last line, without a newline */
+				}
+				*nl = '\0';
+				rc = mcp_loop_line(buf + off, (size_t)(nl - buf - (long)off),
+				    "stdin", ++lineno, on_verdict, &x, &ls);
+				if (nl == buf + len) {
+					off = len;
+					break;
+				}
+			}
+			memmove(buf, buf + off, len - off);
+			len -= off;
+			if (rc == 0 && batch_flush(&x) == -1)
+				rc = -1;
+			if (rc == 0 && !eof && flush(&x) == -1)
+				rc = -1;
+		}
+		if (rc == 0 && !eof && mcp_mono() >= next) {
+			rc = alert_tick(st, c);
+			next = mcp_mono() + (double)c->tick;
+		}
+	}
+	free(buf);
+	batch_clear(x.b);
+	free(x.b);
+	if (rc == 0)
+		rc = alert_tick(st, c);
+	ctx_free(&x);
+	if (rc == -1)
+		return MCP_EXIT_FAIL;
+	return ls.bad > 0 ? MCP_EXIT_FAIL : MCP_EXIT_OK;
+}
+
+/* --- test and ack ------------------------------------------------------------- */
+
+int
+alert_test(struct mcp_store *st, const struct alert_conf *c, const char *slug)
+{
+	struct ctx x = {st, c, slug, mcp_now(), 0, {0, 0, ""}, {0}, NULL, NULL, 0};
+	char sum[256];
+	int rc;
+	struct alert_ev e = {"test", "P1", slug, NULL, 0, NULL, NULL, sum, -1, NULL, NULL, 0};
+
+	e.started = (double)(long)x.window;
+	x.maint = 0; /* a test goes through, maintenance or not */
+	snprintf(sum, sizeof(sum), "%s: test alert from mcp-alert test; nothing is failing", slug);
+	rc = emit_to(&x, NULL, &e, alert_routes_for(c, "P1", mcp_now()));
+	if (rc == 0)
+		rc = tx_commit(&x, NULL, 0) == 1 ? 0 : -1;
+	if (rc == 0)
+		rc = put_out(&x);
+	if (rc == 0)
+		rc = flush(&x);
+	ctx_free(&x);
+	return rc == 0 ? MCP_EXIT_OK : MCP_EXIT_FAIL;
+}
+
+struct ackarg {
+	int track;
+	double start;
+	int found;
+};
+
+static int
+on_ack(struct ctx *x, struct state *s, void *arg)
+{
+	struct ackarg *a = arg;
+	struct track *t = &s->t[a->track];
+	char sum[256];
+	struct alert_ev e;
+
+	if (!t->open || t->start != a->start) {
+		a->found = 0;
+		return 0;
+	}
+	a->found = 1;
+	if (t->ack > 0)
+		return 0;
+	t->ack = mcp_ms_round(mcp_now());
+	snprintf(sum, sizeof(sum), "%s: acknowledged; escalation stopped", x->slug);
+	e = ev_of(t, a->track, x->slug, "acknowledge", sum);
+	x->window = mcp_now();
+	x->maint = 0;
+	/* PagerDuty hears of it; the other routes have nothing to stop. */
+	if (emit_to(x, t, &e, routes_of(x->c, t->routes) & pd_routes(x->c)) == -1)
+		return -1;
+	return 1;
+}
+
+int
+alert_ack(struct mcp_store *st, const struct alert_conf *c, const char *key)
+{
+	struct ctx x = {st, c, NULL, 0, 0, {0, 0, ""}, {0}, NULL, NULL, 0};
+	char slug[MCP_SLUG_MAX + 1], kind[32] = "";
+	const char *colon = strchr(key, ':'), *last = strrchr(key, ':');
+	struct ackarg a = {T_DOWN, 0, 0};
+	char *end;
+	int rc, i;
+
+	if (colon == NULL || colon - key > MCP_SLUG_MAX ||
+	    (a.start = strtod(last + 1, &end)) <= 0 || *end != '\0' ||
+	    last - colon - 1 >= (long)sizeof(kind)) {
+		warnx("ack: %s: not a dedup key (SLUG:START or SLUG:KIND:START)", key);
+		return MCP_EXIT_USAGE;
+	}
+	snprintf(slug, sizeof(slug), "%.*s", (int)(colon - key), key);
+	if (last != colon) {
+		snprintf(kind, sizeof(kind), "%.*s", (int)(last - colon - 1), colon + 1);
+		for (i = 1; i < NTRACKS && strcmp(kind, track_kind[i]) != 0; i++)
+			;
+		a.track = i;
+	}
+	if (!mcp_slug_ok(slug) || a.track == NTRACKS) {
+		warnx("ack: %s: not a dedup key (SLUG:START or SLUG:KIND:START)", key);
+		return MCP_EXIT_USAGE;
+	}
+	x.slug = slug;
+	if ((rc = decide(&x, on_ack, &a)) == 0 && !a.found) {
+		warnx("ack: %s: no open incident with this key", key);
+		rc = 1;
+	}
+	if (rc == 0)
+		rc = flush(&x);
+	ctx_free(&x);
+	return rc == 0 ? MCP_EXIT_OK : MCP_EXIT_FAIL;
+}

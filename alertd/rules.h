@@ -1,0 +1,123 @@
+/*
+ * rules.h - what the files of mcp-alert's rules share: the incident
+ * state of a slug (state.c), the rules that move it (rules.c), and the
+ * transactions and commands that run them (filter.c).
+ */
+#ifndef RULES_H
+#define RULES_H
+
+#include "alert.h"
+
+#define NLAYERS (MCP_NSTEPS + 1) /* the steps, then the divergence tier */
+#define DIVERGENCE "cdn-cache-divergence"
+#define LAT_DAYS 30
+#define ERR_BUCKETS 24
+
+enum { PASS, FAIL, NEUTRAL };
+#define BATCH_MAX 32 /* verdicts decided together by the filter */
+#define MAINT_LOADED 2
+enum { T_DOWN, T_RL, T_LAT, T_ERR, NTRACKS };
+
+/* The name in dedup keys and "kind", and the hash field of each track. */
+extern const char *const track_kind[NTRACKS];
+extern const char *const track_field[NTRACKS];
+
+/* One incident track of a slug. */
+struct track {
+	int fail;      /* consecutive failing windows */
+	int pass;      /* consecutive passing windows while open */
+	double fstart; /* first window of the failing run */
+	double pstart; /* first window of the passing run */
+	int open;
+	double start; /* the incident's first failing window */
+	char sev[4];
+	char step[32]; /* "" for none */
+	int esc;       /* escalated to P1 by the rules */
+	double ack;    /* when mcp-alert ack acknowledged it, 0: not */
+	double notice; /* window of the trigger or the last reminder */
+	double p1at;   /* the clock when it became P1, 0: not P1 */
+	int steps;     /* escalation steps done */
+	int held;      /* its trigger was held back by maintenance */
+	double held_end;
+	char routes[ALERT_ROUTES_MAX * ALERT_NAME_MAX]; /* the routes told of it, "name,name" */
+	char regions[1024];
+	int cnt[NLAYERS];
+};
+
+/* One slug's state: the hash mcp:{slug}:alert. */
+struct state {
+	double last; /* the newest window decided, 0: none */
+	double seen; /* the newest window some region reported in */
+	struct track t[NTRACKS];
+	/* Latency baseline: per day, the sum and count of latency_ms. */
+	long lday[LAT_DAYS];
+	double lsum[LAT_DAYS];
+	long lcnt[LAT_DAYS];
+	/* Error rate: per bucket, the windows seen and failing. */
+	long ebk[ERR_BUCKETS];
+	long etot[ERR_BUCKETS];
+	long efail[ERR_BUCKETS];
+};
+
+/* What one verdict says to one track. */
+struct look {
+	int kind;
+	int outage;
+	const char *sev;
+	const char *step; /* NULL: none */
+	int layer;
+	const cJSON *regions;
+	char summary[1024];
+};
+
+/* What one verdict says. */
+struct verdict {
+	struct look l;
+	const char *error;
+	const char *host;
+	double latency; /* -1: none */
+};
+
+struct ctx {
+	struct mcp_store *st;
+	const struct alert_conf *c;
+	const char *slug;
+	double window;
+	int maint; /* 0 or 1: known; MAINT_LOADED: x->m read with the state */
+	struct alert_maint m;
+	struct mcp_buf out; /* the records of one decision, printed once saved */
+	char **jobs;        /* jobs of one decision: route index, job json */
+	int *jobroute;
+	size_t njobs;
+	struct batch *b; /* the filter's verdicts waiting to be decided together */
+};
+
+struct args {
+	const char *argv[32];
+	char val[10][4096];
+	char key[MCP_SLUG_MAX + 32];
+	int n, k;
+};
+
+/* state.c */
+const char *plural(int n);
+void key_of(char *buf, size_t len, const char *slug);
+void state_parse(struct state *s, const redisReply *r);
+void state_args(const struct state *s, struct args *a);
+unsigned long routes_of(const struct alert_conf *c, const char *names);
+void routes_add(const struct alert_conf *c, struct track *t, unsigned long set);
+unsigned long pd_routes(const struct alert_conf *c);
+void job_add(struct ctx *x, int route, const cJSON *rec);
+void jobs_reset(struct ctx *x);
+
+/* rules.c */
+int in_maint(struct ctx *x);
+int emit_to(struct ctx *x, struct track *t, struct alert_ev *e, unsigned long set);
+struct alert_ev ev_of(
+    const struct track *t, int ti, const char *slug, const char *event, const char *summary);
+void dur_text(char *buf, size_t len, double secs);
+int announce(struct ctx *x, struct track *t, struct alert_ev *e, unsigned long set);
+int classify(const cJSON *rec, struct verdict *vd, char *err, size_t errlen);
+int step_state(struct ctx *x, struct state *s, const struct verdict *vd);
+
+#endif

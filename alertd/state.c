@@ -1,0 +1,233 @@
+/*
+ * state.c - a slug's incident state in the hash mcp:{slug}:alert: its
+ * tracks, the latency baseline and the error-rate buckets, read and
+ * written; the routes an incident has told, and its queued jobs.
+ */
+#include <err.h>
+#include <errno.h>
+#include <math.h>
+#include <poll.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "alert.h"
+#include "loop.h"
+#include "rec.h"
+#include "rules.h"
+
+/* The name in dedup keys and "kind", and the hash field of each track. */
+const char *const track_kind[NTRACKS] = {NULL, "rate-limited", "latency", "error-rate"};
+const char *const track_field[NTRACKS] = {"down", "rl", "slow", "erate"};
+
+const char *
+plural(int n)
+{
+	return n == 1 ? "" : "s";
+}
+
+void
+key_of(char *buf, size_t len, const char *slug)
+{
+	snprintf(buf, len, "mcp:{%s}:alert", slug);
+}
+
+/* --- the state in Redis ----------------------------------------------------- */
+
+static void
+track_parse(struct track *t, const char *v)
+{
+	char sev[4], step[32], routes[ALERT_ROUTES_MAX * ALERT_NAME_MAX], cnt[128], *p;
+	int k = 0, i;
+
+	memset(t, 0, sizeof(*t));
+	if (sscanf(v, "%d %d %lf %lf %d %lf %3s %31s %d %lf %lf %lf %d %d %lf %2047s %127s %n",
+	        &t->fail, &t->pass, &t->fstart, &t->pstart, &t->open, &t->start, sev, step, &t->esc,
+	        &t->ack, &t->notice, &t->p1at, &t->steps, &t->held, &t->held_end, routes, cnt,
+	        &k) < 17 ||
+	    k == 0) {
+		memset(t, 0, sizeof(*t));
+		return;
+	}
+	snprintf(t->sev, sizeof(t->sev), "%s", strcmp(sev, "-") == 0 ? "" : sev);
+	snprintf(t->step, sizeof(t->step), "%s", strcmp(step, "-") == 0 ? "" : step);
+	snprintf(t->routes, sizeof(t->routes), "%s", strcmp(routes, "-") == 0 ? "" : routes);
+	snprintf(t->regions, sizeof(t->regions), "%s", v + k);
+	for (i = 0, p = cnt; i < NLAYERS && *p != '\0'; i++) {
+		t->cnt[i] = (int)strtol(p, &p, 10);
+		if (*p == ',')
+			p++;
+	}
+}
+
+static void
+track_format(const struct track *t, char *buf, size_t len)
+{
+	char cnt[128];
+	size_t u = 0;
+	int i;
+
+	for (i = 0; i < NLAYERS; i++)
+		u += (size_t)snprintf(cnt + u, sizeof(cnt) - u, "%s%d", i ? "," : "", t->cnt[i]);
+	snprintf(buf, len, "%d %d %.0f %.0f %d %.0f %s %s %d %.3f %.0f %.3f %d %d %.0f %s %s %s",
+	    t->fail, t->pass, t->fstart, t->pstart, t->open, t->start, t->sev[0] ? t->sev : "-",
+	    t->step[0] ? t->step : "-", t->esc, t->ack, t->notice, t->p1at, t->steps, t->held,
+	    t->held_end, t->routes[0] ? t->routes : "-", cnt, t->regions[0] ? t->regions : "[]");
+}
+
+/* The state from the reply of HGETALL mcp:{slug}:alert. */
+void
+state_parse(struct state *s, const redisReply *r)
+{
+	size_t i;
+	int k, n;
+	const char *f, *v;
+
+	memset(s, 0, sizeof(*s));
+	for (i = 0; r->type == REDIS_REPLY_ARRAY && i + 1 < r->elements; i += 2) {
+		f = r->element[i]->str, v = r->element[i + 1]->str;
+		if (strcmp(f, "last") == 0)
+			s->last = strtod(v, NULL);
+		else if (strcmp(f, "seen") == 0)
+			s->seen = strtod(v, NULL);
+		else if (strcmp(f, "lat") == 0) {
+			/* Each day back in its slot, day % LAT_DAYS, as lat_add keeps them. */
+			for (k = 0; k < LAT_DAYS; k++, v += n) {
+				long day, cnt;
+				double sum;
+
+				if (sscanf(v, "%ld:%lf:%ld %n", &day, &sum, &cnt, &n) != 3 ||
+				    day < 0)
+					break;
+				s->lday[day % LAT_DAYS] = day, s->lsum[day % LAT_DAYS] = sum;
+				s->lcnt[day % LAT_DAYS] = cnt;
+			}
+		} else if (strcmp(f, "ebk") == 0) {
+			for (k = 0; k < ERR_BUCKETS; k++, v += n) {
+				long b, tot, fail;
+
+				if (sscanf(v, "%ld:%ld:%ld %n", &b, &tot, &fail, &n) != 3 || b < 0)
+					break;
+				s->ebk[b % ERR_BUCKETS] = b, s->etot[b % ERR_BUCKETS] = tot;
+				s->efail[b % ERR_BUCKETS] = fail;
+			}
+		} else
+			for (k = 0; k < NTRACKS; k++)
+				if (strcmp(f, track_field[k]) == 0)
+					track_parse(&s->t[k], v);
+	}
+}
+
+static void arg_add(struct args *a, const char *name, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static void
+arg_add(struct args *a, const char *name, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(a->val[a->k], sizeof(a->val[0]), fmt, ap);
+	va_end(ap);
+	a->argv[a->n++] = name;
+	a->argv[a->n++] = a->val[a->k++];
+}
+
+/* The HSET of s into a, whose key and values it holds. */
+void
+state_args(const struct state *s, struct args *a)
+{
+	char lat[LAT_DAYS * 48], ebk[ERR_BUCKETS * 40];
+	size_t u;
+	int i;
+
+	a->argv[a->n++] = "HSET";
+	a->argv[a->n++] = a->key;
+	arg_add(a, "last", "%.0f", s->last);
+	arg_add(a, "seen", "%.0f", s->seen);
+	for (i = 0; i < NTRACKS; i++) {
+		a->argv[a->n++] = track_field[i];
+		track_format(&s->t[i], a->val[a->k], sizeof(a->val[0]));
+		a->argv[a->n++] = a->val[a->k++];
+	}
+	for (i = 0, u = 0, lat[0] = '\0'; i < LAT_DAYS && u < sizeof(lat); i++)
+		if (s->lcnt[i] > 0)
+			u += (size_t)snprintf(lat + u, sizeof(lat) - u, "%ld:%.0f:%ld ", s->lday[i],
+			    s->lsum[i], s->lcnt[i]);
+	arg_add(a, "lat", "%s", lat[0] ? lat : "-");
+	for (i = 0, u = 0, ebk[0] = '\0'; i < ERR_BUCKETS && u < sizeof(ebk); i++)
+		if (s->etot[i] > 0)
+			u += (size_t)snprintf(ebk + u, sizeof(ebk) - u, "%ld:%ld:%ld ", s->ebk[i],
+			    s->etot[i], s->efail[i]);
+	arg_add(a, "ebk", "%s", ebk[0] ? ebk : "-");
+}
+
+/* --- routes ----------------------------------------------------------------- */
+
+unsigned long
+routes_of(const struct alert_conf *c, const char *names)
+{
+	char buf[ALERT_ROUTES_MAX * ALERT_NAME_MAX], *p, *save = NULL;
+	unsigned long set = 0;
+	int i;
+
+	snprintf(buf, sizeof(buf), "%s", names);
+	for (p = strtok_r(buf, ",", &save); p != NULL; p = strtok_r(NULL, ",", &save))
+		for (i = 0; i < c->nroutes; i++)
+			if (strcmp(c->routes[i].name, p) == 0)
+				set |= 1UL << i;
+	return set;
+}
+
+/* Add the routes of set to the names of t (routes of another config stay). */
+void
+routes_add(const struct alert_conf *c, struct track *t, unsigned long set)
+{
+	unsigned long have = routes_of(c, t->routes);
+	size_t u;
+	int i;
+
+	for (i = 0; i < c->nroutes; i++) {
+		if ((set & (1UL << i)) == 0 || (have & (1UL << i)) != 0)
+			continue;
+		u = strlen(t->routes);
+		if (u + strlen(c->routes[i].name) + 2 < sizeof(t->routes))
+			snprintf(t->routes + u, sizeof(t->routes) - u, "%s%s", u ? "," : "",
+			    c->routes[i].name);
+	}
+}
+
+unsigned long
+pd_routes(const struct alert_conf *c)
+{
+	unsigned long set = 0;
+	int i;
+
+	for (i = 0; i < c->nroutes; i++)
+		if (c->routes[i].type == RT_PAGERDUTY)
+			set |= 1UL << i;
+	return set;
+}
+
+void
+job_add(struct ctx *x, int route, const cJSON *rec)
+{
+	if ((x->jobs = reallocarray(x->jobs, x->njobs + 1, sizeof(*x->jobs))) == NULL ||
+	    (x->jobroute = reallocarray(x->jobroute, x->njobs + 1, sizeof(*x->jobroute))) == NULL)
+		err(MCP_EXIT_FAIL, "realloc");
+	x->jobs[x->njobs] = alert_job_new(x->c, route, rec);
+	x->jobroute[x->njobs++] = route;
+}
+
+void
+jobs_reset(struct ctx *x)
+{
+	size_t i;
+
+	for (i = 0; i < x->njobs; i++)
+		free(x->jobs[i]);
+	x->njobs = 0;
+}
