@@ -150,11 +150,6 @@ void alert_pipe_free(struct alert_pipe *p);
 
 /* outbox.c: every delivery goes through a list per route in Redis. */
 #define ALERT_OPEN_SET "mcp:alert:open"
-/* Append to out the commands (argv arrays) queueing rec for the routes. */
-struct alert_job {
-	int route;
-	char *json; /* owned */
-};
 /* The job of rec for route i, as stored (owned string). */
 char *alert_job_new(const struct alert_conf *c, int route, const cJSON *rec);
 /* The key of route i's outbox. */
