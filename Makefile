@@ -8,7 +8,19 @@ PREFIX ?= /usr/local
 BINDIR ?= $(PREFIX)/bin
 MANDIR ?= $(PREFIX)/share/man
 PKG_CONFIG ?= pkg-config
+# libcurl: the static HTTP/HTTPS-only build that scripts/curl leaves in
+# deps/curl when it is there, else the system's (make CURL_DIR= for that).
+# The static one spares every run the 30 shared libraries Debian's libcurl
+# loads, and lets lib/curlinit.c put off OpenSSL's initialisation.
+CURL_DIR ?= deps/curl
+ifneq ($(and $(CURL_DIR),$(wildcard $(CURL_DIR)/lib/libcurl.a)),)
+PKGS = libcjson hiredis openssl libnghttp2
+CURL_CFLAGS = -I$(CURL_DIR)/include -DCURL_STATICLIB -DMCP_CURL_WRAP
+CURL_LIBS = $(CURL_DIR)/lib/libcurl.a -Wl,--wrap=OPENSSL_init_ssl
+CURL_THREADS = -lpthread
+else
 PKGS = libcurl libcjson hiredis openssl
+endif
 
 # B is the build directory; SAN=1 builds with ASan and UBSan (make san).
 B ?= build
@@ -24,9 +36,9 @@ SANFLAGS = -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-fram
 endif
 PKG_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(PKGS))
 PKG_LIBS := $(shell $(PKG_CONFIG) --libs $(PKGS))
-ALL_CFLAGS = -std=c11 -D_GNU_SOURCE -Ilib $(PKG_CFLAGS) $(CFLAGS) $(SANFLAGS) $(WARN) -MMD -MP
+ALL_CFLAGS = -std=c11 -D_GNU_SOURCE -Ilib $(CURL_CFLAGS) $(PKG_CFLAGS) $(CFLAGS) $(SANFLAGS) $(WARN) -MMD -MP
 ALL_LDFLAGS = -Wl,--as-needed $(LDFLAGS) $(SANFLAGS)
-LDLIBS = $(PKG_LIBS) -lm
+LDLIBS = $(CURL_LIBS) $(PKG_LIBS) $(CURL_THREADS) -lm
 
 LIB_SRC = $(wildcard lib/*.c)
 LIB_OBJ = $(LIB_SRC:%.c=$(B)/%.o)

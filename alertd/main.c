@@ -120,7 +120,7 @@ main(int argc, char *argv[])
 		alert_conf_free(&c);
 		return MCP_EXIT_OK;
 	}
-	if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK)
+	if (mcp_curl_init() == -1)
 		errx(MCP_EXIT_FAIL, "curl_global_init");
 	st = connect_or_die(url);
 	rc = run(st, &c, argc, argv);

@@ -48,6 +48,12 @@ double mcp_ms_round(double t);
  */
 char *mcp_secret_read(const char *path, char *why, size_t len);
 
+/*
+ * curl_global_init(), with OpenSSL's initialisation put off until a TLS
+ * connection needs it when libcurl is the static build (curlinit.c).
+ */
+int mcp_curl_init(void);
+
 /* Parse a positive decimal number of seconds; -1 when malformed. */
 double mcp_parse_seconds(const char *s);
 

@@ -189,7 +189,7 @@ main(int argc, char *argv[])
 				    "-t: want seconds, more than 0 and at most 3600");
 			break;
 		case 'V':
-			printf("mcp-probe %s\n", MCP_VERSION);
+			printf("mcp-probe %s (%s)\n", MCP_VERSION, curl_version());
 			return MCP_EXIT_OK;
 		case 'w':
 			if ((o.req_timeout = mcp_parse_seconds(optarg)) <= 0 ||

@@ -143,6 +143,8 @@ CURLM *runner_multi(struct runner *r);
 /* Called by a probe when it has finished (records may be written). */
 void runner_finish(struct runner *r, struct probe *p);
 void runner_poke(struct runner *r, struct probe *p);
+/* CURLOPT_CLOSESOCKETFUNCTION of every transfer, with the runner as data. */
+int runner_closesocket(void *r, curl_socket_t s);
 
 /* xfer.c */
 int xfer_post(struct probe *p, struct xfer *x, const char *method, cJSON *params, long id,

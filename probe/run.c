@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include "mcp.h"
@@ -18,6 +19,8 @@ struct runner {
 	struct mcp_targets *ts;
 	CURLM *m;
 	int ep;               /* epoll: libcurl tells which sockets to watch */
+	unsigned char *watch; /* by socket: what epoll watches (W_*) */
+	int nwatch;
 	double curl_due;      /* mono time libcurl wants its timeout, or 0 */
 	double timer_due;     /* mono time some probe timer may be due */
 	struct probe **dirty; /* probes a callback changed, o->jobs at most */
@@ -155,24 +158,69 @@ timers(struct runner *r)
 			due(r, probe_timers(r->live[j], now));
 }
 
+/*
+ * What epoll watches, by socket.  libcurl removes a kept-alive socket when
+ * a request ends and adds it back for the next one on it: two epoll_ctl
+ * calls a request, a fifth of the probe's system calls.  A removed socket
+ * is parked instead, still in the epoll set, and taken out for real only if
+ * it wakes epoll while parked.  libcurl's close of a socket comes through
+ * runner_closesocket, which forgets it (the kernel drops a closed socket
+ * from the set), so a new socket with the same number starts afresh.
+ */
+enum {
+	W_IN = 1,     /* EPOLLIN is watched */
+	W_OUT = 2,    /* EPOLLOUT is watched */
+	W_ADDED = 4,  /* the socket is in the epoll set */
+	W_PARKED = 8, /* libcurl removed it; still in the set */
+};
+
+int
+runner_closesocket(void *arg, curl_socket_t s)
+{
+	struct runner *r = arg;
+
+	if (s >= 0 && s < r->nwatch)
+		r->watch[s] = 0;
+	return close(s);
+}
+
+static void
+unwatch(struct runner *r, curl_socket_t s)
+{
+	epoll_ctl(r->ep, EPOLL_CTL_DEL, s, NULL);
+	if (s >= 0 && s < r->nwatch)
+		r->watch[s] = 0;
+}
+
 static int
 on_socket(CURL *e, curl_socket_t s, int what, void *arg, void *sockp)
 {
 	struct runner *r = arg;
 	struct epoll_event ev = {0};
+	unsigned char want, *w;
 
 	(void)e;
+	(void)sockp;
+	w = s >= 0 && s < r->nwatch ? &r->watch[s] : NULL;
 	if (what == CURL_POLL_REMOVE) {
-		epoll_ctl(r->ep, EPOLL_CTL_DEL, s, NULL);
+		if (w != NULL && (*w & W_ADDED))
+			*w |= W_PARKED;
+		else
+			unwatch(r, s);
 		return 0;
 	}
-	ev.events = ((what & CURL_POLL_IN) ? EPOLLIN : 0) | ((what & CURL_POLL_OUT) ? EPOLLOUT : 0);
+	want = ((what & CURL_POLL_IN) ? W_IN : 0) | ((what & CURL_POLL_OUT) ? W_OUT : 0);
+	if (w != NULL && (*w & W_ADDED) && (*w & (W_IN | W_OUT)) == want) {
+		*w = W_ADDED | want;
+		return 0;
+	}
+	ev.events = ((want & W_IN) ? EPOLLIN : 0) | ((want & W_OUT) ? EPOLLOUT : 0);
 	ev.data.fd = s;
-	if (sockp == NULL || epoll_ctl(r->ep, EPOLL_CTL_MOD, s, &ev) == -1) {
+	if (w == NULL || !(*w & W_ADDED) || epoll_ctl(r->ep, EPOLL_CTL_MOD, s, &ev) == -1)
 		if (epoll_ctl(r->ep, EPOLL_CTL_ADD, s, &ev) == -1 && errno == EEXIST)
 			epoll_ctl(r->ep, EPOLL_CTL_MOD, s, &ev);
-		curl_multi_assign(r->m, s, r);
-	}
+	if (w != NULL)
+		*w = W_ADDED | want;
 	return 0;
 }
 
@@ -202,6 +250,10 @@ turn(struct runner *r)
 	ms = r->ndirty > 0 || wake <= now ? 0 : (int)((wake - now) * 1000) + 1;
 	n = epoll_wait(r->ep, evs, 64, ms);
 	for (i = 0; i < n; i++) {
+		if (evs[i].data.fd < r->nwatch && (r->watch[evs[i].data.fd] & W_PARKED)) {
+			unwatch(r, evs[i].data.fd);
+			continue;
+		}
 		flags = ((evs[i].events & EPOLLIN) ? CURL_CSELECT_IN : 0) |
 		    ((evs[i].events & EPOLLOUT) ? CURL_CSELECT_OUT : 0) |
 		    ((evs[i].events & (EPOLLERR | EPOLLHUP)) ? CURL_CSELECT_ERR : 0);
@@ -217,18 +269,24 @@ int
 run(const struct opts *o, struct mcp_targets *ts)
 {
 	struct runner r = {0};
+	struct rlimit rl;
 	size_t before;
 	int rc;
 
 	r.o = o;
 	r.ts = ts;
-	if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK)
+	if (mcp_curl_init() == -1)
 		errx(MCP_EXIT_FAIL, "curl_global_init failed");
 	if ((r.ep = epoll_create1(EPOLL_CLOEXEC)) == -1)
 		err(MCP_EXIT_FAIL, "epoll_create1");
 	if ((r.m = curl_multi_init()) == NULL ||
 	    (r.live = calloc((size_t)o->jobs, sizeof(*r.live))) == NULL ||
 	    (r.dirty = calloc((size_t)o->jobs, sizeof(*r.dirty))) == NULL)
+		errx(MCP_EXIT_FAIL, "out of memory");
+	/* Sockets past the table (a huge descriptor limit) are watched plainly. */
+	r.nwatch =
+	    getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < 65536 ? (int)rl.rlim_cur : 65536;
+	if ((r.watch = calloc((size_t)r.nwatch, 1)) == NULL)
 		errx(MCP_EXIT_FAIL, "out of memory");
 	curl_multi_setopt(r.m, CURLMOPT_MAXCONNECTS, o->jobs * 2);
 	curl_multi_setopt(r.m, CURLMOPT_SOCKETFUNCTION, on_socket);
@@ -263,6 +321,7 @@ run(const struct opts *o, struct mcp_targets *ts)
 	free(r.dirty);
 	mcp_buf_free(&r.out);
 	curl_multi_cleanup(r.m);
+	free(r.watch);
 	close(r.ep);
 	curl_global_cleanup();
 	rc = r.failed ? MCP_EXIT_FAIL : r.broken ? MCP_EXIT_FAIL : MCP_EXIT_OK;

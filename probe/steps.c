@@ -3,11 +3,12 @@
  * the steps every era shares (tools_list, call).  Era detection and the
  * handshake are in detect.c, the HTTP+SSE transport in ssetrans.c.
  */
+#include <sys/random.h>
+
 #include <stdlib.h>
 #include <string.h>
 
 #include <openssl/crypto.h>
-#include <openssl/rand.h>
 
 #include "json.h"
 #include "mcp.h"
@@ -411,7 +412,8 @@ random_id(char *out)
 	unsigned char b[16];
 	int i;
 
-	if (RAND_bytes(b, sizeof(b)) != 1)
+	/* getrandom(2), not RAND_bytes: OpenSSL's generator would be set up for 16 bytes. */
+	if (getrandom(b, sizeof(b), 0) != (ssize_t)sizeof(b))
 		memset(b, 0, sizeof(b));
 	for (i = 0; i < 16; i++)
 		snprintf(out + 2 * i, 3, "%02x", b[i]);

@@ -26,10 +26,12 @@ wait_for() {
 	echo "bench: $1 did not come up" >&2
 	return 1
 }
-# timed CMD...: "wall_s cpu_s maxrss_kb" of one run.
+# timed CMD...: "wall_s cpu_s maxrss_kb" of one run (tests/bench/timed.c:
+# GNU time's hundredths of a second are too coarse for a probe).
+cc -O2 -o "$tmp/timed" tests/bench/timed.c
 timed() {
-	/usr/bin/time -f '%e %U %S %M' -o "$tmp/time" "$@" >/dev/null 2>"$tmp/stderr" || true
-	awk '{ printf "%s %.3f %s\n", $1, $2 + $3, $4 }' "$tmp/time"
+	"$tmp/timed" "$tmp/time" "$@" >/dev/null 2>"$tmp/stderr" || true
+	cat "$tmp/time"
 }
 # median of column N over stdin lines
 median() { sort -g -k"$1","$1" | awk -v c="$1" '{ v[NR] = $c } END { print v[int((NR + 1) / 2)] }'; }
@@ -42,23 +44,40 @@ pids+=($!)
 url=http://127.0.0.1:$port/mcp
 wait_for "http://127.0.0.1:$port/"
 # Both tools meet a warm server: its first answers are slow (JIT).
-for _ in 1 2 3; do "$probe" -r bench -s everything "$url" >/dev/null || true; done
-: >"$tmp/p"
-: >"$tmp/i"
-for _ in $(seq "$runs"); do
-	timed "$probe" -r bench -s everything "$url" >>"$tmp/p"
+for _ in 1 2 3 4 5; do "$probe" -r bench -s everything "$url" >/dev/null || true; done
+inspect() {
 	HOME=$tmp timed "$node22" "$inspector" --cli --server-url "$url" --transport http \
-	    --method tools/list --format json >>"$tmp/i"
+	    --method tools/list --format json "$@"
+}
+for f in pa pl ia il; do : >"$tmp/$f"; done
+for _ in $(seq "$runs"); do
+	timed "$probe" -r bench -s everything "$url" >>"$tmp/pa"
+	timed "$probe" -r bench -s everything -e legacy "$url" >>"$tmp/pl"
+	inspect --protocol-era auto >>"$tmp/ia"
+	inspect >>"$tmp/il"
 done
-pw=$(median 1 <"$tmp/p") pc=$(median 2 <"$tmp/p") pm=$(median 3 <"$tmp/p")
-iw=$(median 1 <"$tmp/i") ic=$(median 2 <"$tmp/i") im=$(median 3 <"$tmp/i")
+# The probe's own measure of the exchange (from connect to the last
+# answer): what is left of its wall time is the process itself.
+own=$(for _ in $(seq "$runs"); do "$probe" -r bench -s everything "$url"; done |
+    jq -r 'select(.type == "result") | .ms' | sort -g | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }')
+row() { # label file
+	printf '  %-44s %8.1f %8.1f %11d\n' "$1" "$(median 1 <"$2" | awk '{ print $1 * 1000 }')" \
+	    "$(median 2 <"$2" | awk '{ print $1 * 1000 }')" "$(median 3 <"$2")"
+}
+ratio() { # label probe-file inspector-file
+	awk -v l="$1" -v pw="$(median 1 <"$2")" -v iw="$(median 1 <"$3")" -v pc="$(median 2 <"$2")" \
+	    -v ic="$(median 2 <"$3")" -v pm="$(median 3 <"$2")" -v im="$(median 3 <"$3")" 'BEGIN {
+		printf "  %-44s %7.0fx %7.0fx %10.0fx\n", l, iw / pw, ic / (pc > 0 ? pc : 0.0001), im / pm }'
+}
 echo "one probe of server-everything (streamableHttp), median of $runs runs:"
-printf '  %-34s %9s %9s %11s\n' "" "wall s" "CPU s" "max RSS kB"
-printf '  %-34s %9s %9s %11s\n' "mcp-probe (all eight steps)" "$pw" "$pc" "$pm"
-printf '  %-34s %9s %9s %11s\n' "Inspector 2.12.0 CLI (tools/list)" "$iw" "$ic" "$im"
-awk -v pw="$pw" -v iw="$iw" -v pc="$pc" -v ic="$ic" -v pm="$pm" -v im="$im" 'BEGIN {
-	printf "  %-34s %8.0fx %8.0fx %10.0fx\n", "Inspector / mcp-probe", iw / (pw > 0 ? pw : 0.001),
-	    ic / (pc > 0 ? pc : 0.001), im / pm }'
+printf '  %-44s %8s %8s %11s\n' "" "wall ms" "CPU ms" "max RSS kB"
+row "mcp-probe, era auto (all eight steps)" "$tmp/pa"
+row "Inspector 2.12.0 CLI, era auto (tools/list)" "$tmp/ia"
+ratio "Inspector / mcp-probe, era auto" "$tmp/pa" "$tmp/ia"
+row "mcp-probe -e legacy (all eight steps)" "$tmp/pl"
+row "Inspector CLI, its default era legacy" "$tmp/il"
+ratio "Inspector / mcp-probe, era legacy" "$tmp/pl" "$tmp/il"
+echo "  (of mcp-probe's wall time, $own ms is the exchange with the server, by its own clock)"
 
 # --- fleets: 2,000 targets over three fixture servers of each kind --------------
 bash tests/fixtures/certs.sh "$tmp/certs" >/dev/null
