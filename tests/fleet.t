@@ -71,5 +71,19 @@ ok "$([ "$last_fast" -lt "$first_slow" ]; echo $?)" \
 is "$(jq -r 'select(.type == "result" and .error.code == "timeout") | .ms <= 3500' "$TMP/out" | sort -u)" true \
     "every timeout within its own 3 s deadline"
 
+# Sockets come and go under the loop: kept-alive ones parked between
+# requests, and a server that closes every connection after its answer,
+# so that new sockets reuse the numbers of closed ones.  A socket the loop
+# failed to watch again would end in a timeout.
+: >"$TMP/churn"
+for i in $(seq 40); do
+	echo "close-$i $FIX/close/mcp timeout=5" >>"$TMP/churn"
+	echo "kept-$i $FIX/stateless/mcp timeout=5" >>"$TMP/churn"
+done
+mcp-probe -r test -j 8 -f "$TMP/churn" >"$TMP/churn.out" 2>"$TMP/churn.err"
+is "$?" 0 "80 targets, half on a server that closes every connection: exit 0"
+is "$(jq -r 'select(.type == "result") | .state' "$TMP/churn.out" | sort | uniq -c | awk '{ print $1, $2 }')" \
+    "80 healthy" "every one of them healthy"
+
 diag "slowest timeout: $(jq -r 'select(.type == "result" and .error.code == "timeout") | .ms' "$TMP/out" | sort -g | tail -n 1) ms"
 done_testing
