@@ -59,7 +59,7 @@ done
 # The probe's own measure of the exchange (from connect to the last
 # answer): what is left of its wall time is the process itself.
 own=$(for _ in $(seq "$runs"); do "$probe" -r bench -s everything "$url"; done |
-    jq -r 'select(.type == "result") | .ms' | sort -g | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }')
+    jq -r 'select(.type == "result") | .ms' | median 1)
 row() { # label file
 	printf '  %-44s %8.1f %8.1f %11d\n' "$1" "$(median 1 <"$2" | awk '{ print $1 * 1000 }')" \
 	    "$(median 2 <"$2" | awk '{ print $1 * 1000 }')" "$(median 3 <"$2")"
