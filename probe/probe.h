@@ -137,6 +137,13 @@ struct probe {
 };
 
 /* run.c */
+/*
+ * How long past its deadline a target may run before the run loop ends it
+ * itself: libcurl's own timeouts end it at the deadline, with a finer
+ * verdict (dns_timeout, connect_timeout), unless something is stuck.
+ */
+#define BACKSTOP 0.25
+
 struct runner;
 int run(const struct opts *o, struct mcp_targets *ts);
 CURLM *runner_multi(struct runner *r);
@@ -145,6 +152,8 @@ void runner_finish(struct runner *r, struct probe *p);
 void runner_poke(struct runner *r, struct probe *p);
 /* CURLOPT_CLOSESOCKETFUNCTION of every transfer, with the runner as data. */
 int runner_closesocket(void *r, curl_socket_t s);
+/* CURLOPT_SOCKOPTFUNCTION of every transfer: marks connection sockets. */
+int runner_sockopt(void *r, curl_socket_t s, curlsocktype purpose);
 
 /* xfer.c */
 int xfer_post(struct probe *p, struct xfer *x, const char *method, cJSON *params, long id,

@@ -62,6 +62,13 @@ runner_finish(struct runner *r, struct probe *p)
 }
 
 static void
+due(struct runner *r, double t)
+{
+	if (t > 0 && (r->timer_due == 0 || t < r->timer_due))
+		r->timer_due = t;
+}
+
+static void
 reap(struct runner *r)
 {
 	long i;
@@ -92,6 +99,8 @@ start_next(struct runner *r)
 		r->live[i] = p;
 		r->active++;
 		probe_start(p);
+		/* The backstop of this target's deadline, whatever else it waits for. */
+		due(r, p->deadline + BACKSTOP);
 	}
 }
 
@@ -123,13 +132,6 @@ runner_poke(struct runner *r, struct probe *p)
 		return;
 	p->dirty = 1;
 	r->dirty[r->ndirty++] = p;
-}
-
-static void
-due(struct runner *r, double t)
-{
-	if (t > 0 && (r->timer_due == 0 || t < r->timer_due))
-		r->timer_due = t;
 }
 
 /*
@@ -166,13 +168,29 @@ timers(struct runner *r)
  * it wakes epoll while parked.  libcurl's close of a socket comes through
  * runner_closesocket, which forgets it (the kernel drops a closed socket
  * from the set), so a new socket with the same number starts afresh.
+ *
+ * Only connection sockets are parked: runner_sockopt marks them as libcurl
+ * opens them.  Others, such as the threaded resolver's socketpair, are
+ * closed by libcurl itself, unseen; were one parked, a later socket with
+ * its number would be taken as already watched and never be.
  */
 enum {
 	W_IN = 1,     /* EPOLLIN is watched */
 	W_OUT = 2,    /* EPOLLOUT is watched */
 	W_ADDED = 4,  /* the socket is in the epoll set */
 	W_PARKED = 8, /* libcurl removed it; still in the set */
+	W_CONN = 16,  /* a connection: its close is seen */
 };
+
+int
+runner_sockopt(void *arg, curl_socket_t s, curlsocktype purpose)
+{
+	struct runner *r = arg;
+
+	if (purpose == CURLSOCKTYPE_IPCXN && s >= 0 && s < r->nwatch)
+		r->watch[s] = W_CONN;
+	return CURL_SOCKOPT_OK;
+}
 
 int
 runner_closesocket(void *arg, curl_socket_t s)
@@ -189,7 +207,7 @@ unwatch(struct runner *r, curl_socket_t s)
 {
 	epoll_ctl(r->ep, EPOLL_CTL_DEL, s, NULL);
 	if (s >= 0 && s < r->nwatch)
-		r->watch[s] = 0;
+		r->watch[s] &= W_CONN;
 }
 
 static int
@@ -203,7 +221,7 @@ on_socket(CURL *e, curl_socket_t s, int what, void *arg, void *sockp)
 	(void)sockp;
 	w = s >= 0 && s < r->nwatch ? &r->watch[s] : NULL;
 	if (what == CURL_POLL_REMOVE) {
-		if (w != NULL && (*w & W_ADDED))
+		if (w != NULL && (*w & (W_ADDED | W_CONN)) == (W_ADDED | W_CONN))
 			*w |= W_PARKED;
 		else
 			unwatch(r, s);
@@ -211,7 +229,7 @@ on_socket(CURL *e, curl_socket_t s, int what, void *arg, void *sockp)
 	}
 	want = ((what & CURL_POLL_IN) ? W_IN : 0) | ((what & CURL_POLL_OUT) ? W_OUT : 0);
 	if (w != NULL && (*w & W_ADDED) && (*w & (W_IN | W_OUT)) == want) {
-		*w = W_ADDED | want;
+		*w = (*w & W_CONN) | W_ADDED | want;
 		return 0;
 	}
 	ev.events = ((want & W_IN) ? EPOLLIN : 0) | ((want & W_OUT) ? EPOLLOUT : 0);
@@ -220,7 +238,7 @@ on_socket(CURL *e, curl_socket_t s, int what, void *arg, void *sockp)
 		if (epoll_ctl(r->ep, EPOLL_CTL_ADD, s, &ev) == -1 && errno == EEXIST)
 			epoll_ctl(r->ep, EPOLL_CTL_MOD, s, &ev);
 	if (w != NULL)
-		*w = W_ADDED | want;
+		*w = (*w & W_CONN) | W_ADDED | want;
 	return 0;
 }
 
@@ -270,7 +288,6 @@ run(const struct opts *o, struct mcp_targets *ts)
 {
 	struct runner r = {0};
 	struct rlimit rl;
-	size_t before;
 	int rc;
 
 	r.o = o;
@@ -298,10 +315,7 @@ run(const struct opts *o, struct mcp_targets *ts)
 		timers(&r);
 		drain(&r);
 		reap(&r);
-		before = r.next;
 		start_next(&r);
-		if (r.next > before)
-			due(&r, mcp_mono() + o->timeout + 1.0);
 		if (r.active == 0 && r.next >= ts->n)
 			break;
 		/* Records reach the next tool before we block. */

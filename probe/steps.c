@@ -367,8 +367,8 @@ probe_timers(struct probe *p, double now)
 		if (next == 0 || p->x.abort_at < next)
 			next = p->x.abort_at;
 	}
-	if (now < p->deadline + 1.0)
-		return next == 0 || p->deadline + 1.0 < next ? p->deadline + 1.0 : next;
+	if (now < p->deadline + BACKSTOP)
+		return next == 0 || p->deadline + BACKSTOP < next ? p->deadline + BACKSTOP : next;
 	for (s = 0; s < S_NSTEPS; s++)
 		if (p->steps[s].status == ST_PENDING) {
 			step_fail(p, s, since(p->mono0), "timeout", "deadline of %.0f s passed",

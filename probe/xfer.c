@@ -228,6 +228,8 @@ handle(struct probe *p, struct xfer *x)
 		curl_easy_setopt(x->h, CURLOPT_CONNECT_TO, p->connect_to);
 	curl_easy_setopt(x->h, CURLOPT_CLOSESOCKETFUNCTION, runner_closesocket);
 	curl_easy_setopt(x->h, CURLOPT_CLOSESOCKETDATA, p->r);
+	curl_easy_setopt(x->h, CURLOPT_SOCKOPTFUNCTION, runner_sockopt);
+	curl_easy_setopt(x->h, CURLOPT_SOCKOPTDATA, p->r);
 	curl_easy_setopt(x->h, CURLOPT_HEADERFUNCTION, on_header);
 	curl_easy_setopt(x->h, CURLOPT_HEADERDATA, x);
 	curl_easy_setopt(x->h, CURLOPT_WRITEFUNCTION, on_body);
