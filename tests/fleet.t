@@ -31,8 +31,13 @@ mute /sse-mute/sse broken timeout
 EOT
 : >"$TMP/targets"
 for rep in 1 2 3 4 5; do
-	while read -r mode path _; do
-		echo "$mode-$rep $FIX$path timeout=3" >>"$TMP/targets"
+	# Only the modes that end in a timeout get a short deadline: the others
+	# keep the default 30 s, so that a loaded machine cannot turn them into
+	# timeouts as well.
+	while read -r mode path _ code; do
+		t=
+		[ "$code" = timeout ] && t=" timeout=4"
+		echo "$mode-$rep $FIX$path$t" >>"$TMP/targets"
 	done <"$TMP/modes"
 	echo "creds-$rep $FIX/auth/mcp token_file=$TMP/token call=echo call_args={\"message\":\"x\"}" >>"$TMP/targets"
 	echo "modern-$rep $MODERN/dual/mcp" >>"$TMP/targets"
@@ -63,16 +68,25 @@ is "$(states | awk '$1 ~ /^(creds|modern|tls)-/ { print $2 }' | sort -u)" health
 is "$(states | awk '$1 ~ /^expired-/ { print $3 }' | sort -u) $(states | awk '$1 ~ /^refused-/ { print $3 }' | sort -u)" \
     "tls_cert_expired connect_refused" "expired certificates and refused connections are classified"
 
-# Every target starts at once (-j 200): the fast ones' records come first.
+# Every target starts at once (-j 200) and its records are written as it
+# finishes, so the records come in the order the targets finished: a fast
+# target's records never wait for a slow one's.  The order is by the time
+# each was decided; a legacy target's records also wait for its DELETE, at
+# most 2 s (slow under a sanitizer, with the fixture busy), hence the slack
+# of 2.5 s.  A record held back by a timeout target would be later still:
+# those end at 4 s.
+back=$(jq -s '[.[] | select(.type == "result") | .probe_finished_at] |
+    [range(1; length) as $i | .[$i - 1] - .[$i]] | max * 1000 | round' "$TMP/out")
+ok "$([ "$back" -le 2500 ]; echo $?)" \
+    "records are written in the order the targets finished (worst step back: $back ms)"
 last_fast=$(jq -r 'select(.type == "result") | .error.code // "ok"' "$TMP/out" | grep -vn '^timeout$' | tail -n 1 | cut -d: -f1)
 first_slow=$(jq -r 'select(.type == "result") | .error.code // "ok"' "$TMP/out" | grep -n '^timeout$' | head -n 1 | cut -d: -f1)
-ok "$([ "$last_fast" -lt "$first_slow" ]; echo $?)" \
-    "no record of a fast target waits for a slow one (last fast #$last_fast, first timeout #$first_slow)"
-is "$(jq -r 'select(.type == "result" and .error.code == "timeout") | .ms <= 3500' "$TMP/out" | sort -u)" true \
-    "every timeout within its own 3 s deadline"
-jq -r 'select(.type == "result" and .error.code == "timeout" and .ms > 3500) |
+diag "last record of a fast target #$last_fast, first of a timeout #$first_slow"
+is "$(jq -r 'select(.type == "result" and .error.code == "timeout") | .ms <= 4500' "$TMP/out" | sort -u)" true \
+    "every timeout within its own 4 s deadline"
+jq -r 'select(.type == "result" and .error.code == "timeout" and .ms > 4500) |
     "late: \(.slug) \(.ms) ms: \(.error.message)"' "$TMP/out" | while read -r l; do diag "$l"; done
-jq -r 'select(.type == "step" and .status == "fail" and .error.code == "timeout" and .ms > 3500) |
+jq -r 'select(.type == "step" and .status == "fail" and .error.code == "timeout" and .ms > 4500) |
     "late step: \(.slug) \(.step) \(.ms) ms: \(.error.message)"' "$TMP/out" | while read -r l; do diag "$l"; done
 
 # Sockets come and go under the loop: kept-alive ones parked between
@@ -81,8 +95,8 @@ jq -r 'select(.type == "step" and .status == "fail" and .error.code == "timeout"
 # failed to watch again would end in a timeout.
 : >"$TMP/churn"
 for i in $(seq 40); do
-	echo "close-$i $FIX/close/mcp timeout=5" >>"$TMP/churn"
-	echo "kept-$i $FIX/stateless/mcp timeout=5" >>"$TMP/churn"
+	echo "close-$i $FIX/close/mcp" >>"$TMP/churn"
+	echo "kept-$i $FIX/stateless/mcp" >>"$TMP/churn"
 done
 mcp-probe -r test -j 8 -f "$TMP/churn" >"$TMP/churn.out" 2>"$TMP/churn.err"
 is "$?" 0 "80 targets, half on a server that closes every connection: exit 0"
@@ -97,7 +111,7 @@ is "$(jq -r 'select(.type == "result") | .state' "$TMP/churn.out" | sort | uniq 
 # listens, nothing is sent anywhere but this machine.
 name=
 for h in "$(hostname)" "$(hostname -f 2>/dev/null)"; do
-	[ -n "$h" ] && [ "$h" != localhost ] || continue
+	case $h in '' | localhost) continue ;; esac
 	case $(getent ahostsv4 "$h" | awk 'NR == 1 { print $1 }') in
 	127.*) name=$h && break ;;
 	esac
