@@ -49,7 +49,7 @@ UNIT_SRC = $(wildcard tests/unit/test_*.c)
 UNITS = $(UNIT_SRC:tests/unit/%.c=$(B)/%)
 MANS = $(wildcard man/*.[1-8])
 
-all: $(BINS) $(UNITS)
+all: $(BINS) $(UNITS) $(B)/floor
 
 $(B)/%.o: %.c
 	@mkdir -p $(@D)
@@ -86,6 +86,11 @@ san:
 bench: all
 	tests/bench/run.sh $(B)
 
+# tests/bench/floor.c: the same requests as a probe, with nothing done with
+# the answers; its libcurl is the probe's, so the figures compare.
+$(B)/floor: $(B)/tests/bench/floor.o $(B)/libmcp.a
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LDLIBS)
+
 install: $(BINS)
 	mkdir -p $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(MANDIR)/man7
 	for f in $(BINS); do cp $$f $(DESTDIR)$(BINDIR)/ && chmod 755 $(DESTDIR)$(BINDIR)/$${f##*/}; done
@@ -98,10 +103,10 @@ uninstall:
 lint:
 	mandoc -Tlint -Wwarning $(MANS)
 	shellcheck -S warning scripts/* tests/*.sh tests/*.t tests/*/*.sh .ci/run
-	clang-format --dry-run -Werror $(wildcard lib/*.[ch] probe/*.[ch] aggregate/*.[ch] alertd/*.[ch] tests/unit/*.c)
+	clang-format --dry-run -Werror $(wildcard lib/*.[ch] probe/*.[ch] aggregate/*.[ch] alertd/*.[ch] tests/unit/*.c tests/bench/*.c)
 
 format:
-	clang-format -i $(wildcard lib/*.[ch] probe/*.[ch] aggregate/*.[ch] alertd/*.[ch] tests/unit/*.c)
+	clang-format -i $(wildcard lib/*.[ch] probe/*.[ch] aggregate/*.[ch] alertd/*.[ch] tests/unit/*.c tests/bench/*.c)
 
 clean:
 	rm -rf build build-san

@@ -18,7 +18,7 @@ mapfile -t scripts < <(ls scripts/* tests/*.sh tests/*.t tests/*/*.sh .ci/run 2>
 out=$(shellcheck -S warning "${scripts[@]}" 2>&1)
 is "$out" "" "shellcheck -S warning: ${#scripts[@]} scripts"
 
-mapfile -t csrc < <(ls lib/*.[ch] probe/*.[ch] aggregate/*.[ch] alertd/*.[ch] tests/unit/*.c 2>/dev/null)
+mapfile -t csrc < <(ls lib/*.[ch] probe/*.[ch] aggregate/*.[ch] alertd/*.[ch] tests/unit/*.c tests/bench/*.c 2>/dev/null)
 out=$(clang-format --dry-run -Werror "${csrc[@]}" 2>&1 | grep -c 'error:')
 is "$out" 0 "clang-format: ${#csrc[@]} C files formatted"
 

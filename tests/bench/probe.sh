@@ -58,8 +58,11 @@ for _ in $(seq "$runs"); do
 done
 # The probe's own measure of the exchange (from connect to the last
 # answer): what is left of its wall time is the process itself.
-own=$(for _ in $(seq "$runs"); do "$probe" -r bench -s everything "$url"; done |
-    jq -r 'select(.type == "result") | .ms' | median 1)
+own() {
+	for _ in $(seq "$runs"); do "$probe" -r bench -s everything "$@" "$url"; done |
+	    jq -r 'select(.type == "result") | .ms' | median 1
+}
+own_auto=$(own) own_legacy=$(own -e legacy)
 row() { # label file
 	printf '  %-44s %8.1f %8.1f %11d\n' "$1" "$(median 1 <"$2" | awk '{ print $1 * 1000 }')" \
 	    "$(median 2 <"$2" | awk '{ print $1 * 1000 }')" "$(median 3 <"$2")"
@@ -77,7 +80,15 @@ ratio "Inspector / mcp-probe, era auto" "$tmp/pa" "$tmp/ia"
 row "mcp-probe -e legacy (all eight steps)" "$tmp/pl"
 row "Inspector CLI, its default era legacy" "$tmp/il"
 ratio "Inspector / mcp-probe, era legacy" "$tmp/pl" "$tmp/il"
-echo "  (of mcp-probe's wall time, $own ms is the exchange with the server, by its own clock)"
+echo "  (of mcp-probe's wall time, the exchange with the server by its own clock:" \
+    "$own_auto ms in era auto, $own_legacy ms in legacy)"
+# The least any process pays here to start and end: an empty static C
+# program.  With the exchange above, it is the floor for one probe.
+printf 'int main(void) { return 0; }\n' >"$tmp/empty.c"
+cc -O2 -static -o "$tmp/empty" "$tmp/empty.c"
+: >"$tmp/e"
+for _ in $(seq "$runs"); do timed "$tmp/empty" >>"$tmp/e"; done
+echo "  (an empty static C program starts and ends in $(median 1 <"$tmp/e" | awk '{ printf "%.1f", $1 * 1000 }') ms here)"
 
 # --- fleets: 2,000 targets over three fixture servers of each kind --------------
 bash tests/fixtures/certs.sh "$tmp/certs" >/dev/null
@@ -108,7 +119,7 @@ targets v1tls https localhost /stateless/mcp >"$tmp/legacy-tls"
 targets v2 http 127.0.0.1 /dual/mcp >"$tmp/modern"
 echo
 echo "fleets of $fleet targets, one mcp-probe run each (-j 256), median of 3 runs:"
-printf '  %-44s %9s %9s %14s %11s\n' "" "wall s" "probes/s" "CPU ms/probe" "max RSS kB"
+printf '  %-48s %9s %9s %14s %11s\n' "" "wall s" "probes/s" "CPU ms/probe" "max RSS kB"
 for kind in legacy legacy-tls modern; do
 	: >"$tmp/f"
 	for _ in 1 2 3; do
@@ -121,7 +132,24 @@ for kind in legacy legacy-tls modern; do
 	modern) what="modern 2026-07-28, plain (2 requests)" ;;
 	esac
 	awk -v w="$w" -v c="$c" -v m="$m" -v n="$fleet" -v what="$what" 'BEGIN {
-		printf "  %-44s %9.2f %9.0f %14.3f %11d\n", what, w, n / w, c * 1000 / n, m }'
+		printf "  %-48s %9.2f %9.0f %14.3f %11d\n", what, w, n / w, c * 1000 / n, m }'
+done
+# Floors for the plain legacy fleet (tests/bench/floor.c): the same five
+# requests, byte for byte, with the answers framed and dropped, through the
+# probe's own libcurl and through bare sockets and epoll.  What lies between
+# a floor and mcp-probe is the probe's own work: parsing, hashing, records.
+floor=$PWD/$B/floor
+for mode in curl raw; do
+	: >"$tmp/f"
+	for _ in 1 2 3; do timed "$floor" "$mode" "$tmp/legacy" >>"$tmp/f"; done
+	grep -q ' 0 failed$' "$tmp/stderr" || echo "  (floor $mode: $(cat "$tmp/stderr"))"
+	w=$(median 1 <"$tmp/f") c=$(median 2 <"$tmp/f") m=$(median 3 <"$tmp/f")
+	case $mode in
+	curl) what="floor: the same requests, libcurl alone" ;;
+	raw) what="floor: the same requests, sockets and epoll" ;;
+	esac
+	awk -v w="$w" -v c="$c" -v m="$m" -v n="$fleet" -v what="$what" 'BEGIN {
+		printf "  %-48s %9.2f %9.0f %14.3f %11d\n", what, w, n / w, c * 1000 / n, m }'
 done
 "$probe" -r bench --cacert "$tmp/certs/ca.pem" -f "$tmp/legacy" |
     jq -r 'select(.type == "result") | .state' | sort | uniq -c |
