@@ -48,6 +48,13 @@ for mode in raw curl; do
 	is "$(cat "$TMP/floor.err")" "3 targets, 3 failed" "floor $mode: counts each failed target"
 done
 
+# A server that never answers: the raw floor gives up after 5 s of silence
+# and counts the target as failed, not as done.
+echo "h1 $FIX/hang/mcp" >"$TMP/hang"
+"$floor" raw "$TMP/hang" 2>"$TMP/floor.err"
+is "$?" 1 "floor raw: exit 1 when a target never answers"
+is "$(cat "$TMP/floor.err")" "1 targets, 1 failed" "floor raw: counts the silent target as failed"
+
 "$floor" raw /nonexistent 2>"$TMP/floor.err"
 is "$?" 2 "floor: an unreadable targets file is a usage error"
 done_testing

@@ -16,7 +16,9 @@
  * is what a probe costs before any of the probe's own work, with libcurl
  * and with no HTTP library at all.  Targets are "name http://IPv4:port/path"
  * lines, as the bench writes them.  Prints "N targets, M failed" on stderr;
- * exits 1 if any failed.
+ * exits 1 if any failed.  A target fails on an error, a last answer that
+ * is not 2xx, or no end: 5 s of silence from every socket (raw), 30 s for
+ * a transfer (curl).
  */
 #include <sys/epoll.h>
 #include <sys/socket.h>
@@ -149,6 +151,8 @@ framed(const char *b, size_t n)
 		if ((e = memmem(p, (size_t)(end - p), "\r\n", 2)) == NULL)
 			return 0;
 		len = strtoul(p, &q, 16);
+		if (q == p || len > n)
+			return 0; /* not a size, or more than there is: wait, then time out */
 		p = e + 2;
 		if (len == 0)
 			return (size_t)(end - p) >= 2 ? (size_t)(p - b) + 2 : 0;
@@ -160,7 +164,8 @@ framed(const char *b, size_t n)
 
 static void raw_start(void);
 
-static void
+/* 0, or -1 when the request does not fit */
+static int
 raw_request(struct target *t)
 {
 	int n;
@@ -168,9 +173,12 @@ raw_request(struct target *t)
 	n = snprintf(t->out, sizeof t->out,
 	    "POST %s HTTP/1.1\r\nHost: %s\r\n%s%sContent-Length: %zu\r\n\r\n%s", t->path, t->host,
 	    common, heads[t->step], strlen(bodies[t->step]), bodies[t->step]);
+	if (n < 0 || (size_t)n >= sizeof t->out)
+		return -1;
 	t->outlen = (size_t)n;
 	t->outoff = 0;
 	t->inlen = 0;
+	return 0;
 }
 
 static void
@@ -233,7 +241,8 @@ raw_event(struct target *t)
 		}
 		if (++t->step == NREQ) /* the first answer is a 4xx: not modern */
 			return raw_end(t, strncmp(t->in, "HTTP/1.1 2", 10) == 0);
-		raw_request(t);
+		if (raw_request(t) == -1)
+			return raw_end(t, 0);
 		if (raw_send(t) == 0)
 			return; /* sent: the answer comes as an edge */
 	}
@@ -252,9 +261,10 @@ raw_start(void)
 	active++;
 	t->fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	setsockopt(t->fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
-	if (connect(t->fd, (struct sockaddr *)&t->sa, sizeof t->sa) == -1 && errno != EINPROGRESS)
+	if ((connect(t->fd, (struct sockaddr *)&t->sa, sizeof t->sa) == -1 &&
+	        errno != EINPROGRESS) ||
+	    raw_request(t) == -1)
 		return raw_end(t, 0);
-	raw_request(t);
 	e.events = EPOLLIN | EPOLLOUT | EPOLLET;
 	e.data.ptr = t;
 	epoll_ctl(ep, EPOLL_CTL_ADD, t->fd, &e);
@@ -343,6 +353,7 @@ curl_start(void)
 	t->easy = curl_easy_init();
 	curl_easy_setopt(t->easy, CURLOPT_URL, t->url);
 	curl_easy_setopt(t->easy, CURLOPT_NOSIGNAL, 1L);
+	curl_easy_setopt(t->easy, CURLOPT_TIMEOUT, 30L);
 	curl_easy_setopt(t->easy, CURLOPT_USERAGENT, "mcp-probe/0.1.0");
 	curl_easy_setopt(t->easy, CURLOPT_WRITEFUNCTION, discard);
 	curl_easy_setopt(t->easy, CURLOPT_PRIVATE, t);
@@ -442,7 +453,7 @@ main(int argc, char **argv)
 		mcp_curl_init(); /* as mcp-probe starts libcurl */
 		curl_run(jobs);
 	}
-	failed += ntg - next;
+	failed += ntg - next + active; /* never started, or never finished */
 	fprintf(stderr, "%zu targets, %zu failed\n", ntg, failed);
 	return failed > 0;
 }
