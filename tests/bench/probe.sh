@@ -141,8 +141,10 @@ done
 floor=$PWD/$B/floor
 for mode in curl raw; do
 	: >"$tmp/f"
-	for _ in 1 2 3; do timed "$floor" "$mode" "$tmp/legacy" >>"$tmp/f"; done
-	grep -q ' 0 failed$' "$tmp/stderr" || echo "  (floor $mode: $(cat "$tmp/stderr"))"
+	for _ in 1 2 3; do
+		timed "$floor" "$mode" "$tmp/legacy" >>"$tmp/f"
+		grep -q ' 0 failed$' "$tmp/stderr" || echo "  (floor $mode: $(cat "$tmp/stderr"))"
+	done
 	w=$(median 1 <"$tmp/f") c=$(median 2 <"$tmp/f") m=$(median 3 <"$tmp/f")
 	case $mode in
 	curl) what="floor: the same requests, libcurl alone" ;;
