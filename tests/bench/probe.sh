@@ -120,39 +120,31 @@ targets v2 http 127.0.0.1 /dual/mcp >"$tmp/modern"
 echo
 echo "fleets of $fleet targets, one mcp-probe run each (-j 256), median of 3 runs:"
 printf '  %-48s %9s %9s %14s %11s\n' "" "wall s" "probes/s" "CPU ms/probe" "max RSS kB"
-for kind in legacy legacy-tls modern; do
+# fleet_row LABEL COMMAND...: three timed runs of a fleet, their medians
+# as one row.  A floor that loses a target says so (floor.c's stderr).
+fleet_row() {
+	local what=$1 w c m
+	shift
 	: >"$tmp/f"
 	for _ in 1 2 3; do
-		timed "$probe" -r bench --cacert "$tmp/certs/ca.pem" -f "$tmp/$kind" >>"$tmp/f"
+		timed "$@" >>"$tmp/f"
+		grep -q ' failed$' "$tmp/stderr" && ! grep -q ' 0 failed$' "$tmp/stderr" &&
+		    echo "  ($what: $(cat "$tmp/stderr"))"
 	done
 	w=$(median 1 <"$tmp/f") c=$(median 2 <"$tmp/f") m=$(median 3 <"$tmp/f")
-	case $kind in
-	legacy) what="legacy Streamable HTTP, plain (5 requests)" ;;
-	legacy-tls) what="legacy Streamable HTTP, TLS 1.3, full handshake" ;;
-	modern) what="modern 2026-07-28, plain (2 requests)" ;;
-	esac
 	awk -v w="$w" -v c="$c" -v m="$m" -v n="$fleet" -v what="$what" 'BEGIN {
 		printf "  %-48s %9.2f %9.0f %14.3f %11d\n", what, w, n / w, c * 1000 / n, m }'
-done
+}
+probe_f=("$probe" -r bench --cacert "$tmp/certs/ca.pem" -f)
+fleet_row "legacy Streamable HTTP, plain (5 requests)" "${probe_f[@]}" "$tmp/legacy"
+fleet_row "legacy Streamable HTTP, TLS 1.3, full handshake" "${probe_f[@]}" "$tmp/legacy-tls"
+fleet_row "modern 2026-07-28, plain (2 requests)" "${probe_f[@]}" "$tmp/modern"
 # Floors for the plain legacy fleet (tests/bench/floor.c): the same five
 # requests, byte for byte, with the answers framed and dropped, through the
 # probe's own libcurl and through bare sockets and epoll.  What lies between
 # a floor and mcp-probe is the probe's own work: parsing, hashing, records.
-floor=$PWD/$B/floor
-for mode in curl raw; do
-	: >"$tmp/f"
-	for _ in 1 2 3; do
-		timed "$floor" "$mode" "$tmp/legacy" >>"$tmp/f"
-		grep -q ' 0 failed$' "$tmp/stderr" || echo "  (floor $mode: $(cat "$tmp/stderr"))"
-	done
-	w=$(median 1 <"$tmp/f") c=$(median 2 <"$tmp/f") m=$(median 3 <"$tmp/f")
-	case $mode in
-	curl) what="floor: the same requests, libcurl alone" ;;
-	raw) what="floor: the same requests, sockets and epoll" ;;
-	esac
-	awk -v w="$w" -v c="$c" -v m="$m" -v n="$fleet" -v what="$what" 'BEGIN {
-		printf "  %-48s %9.2f %9.0f %14.3f %11d\n", what, w, n / w, c * 1000 / n, m }'
-done
+fleet_row "floor: the same requests, libcurl alone" "$PWD/$B/floor" curl "$tmp/legacy"
+fleet_row "floor: the same requests, sockets and epoll" "$PWD/$B/floor" raw "$tmp/legacy"
 "$probe" -r bench --cacert "$tmp/certs/ca.pem" -f "$tmp/legacy" |
     jq -r 'select(.type == "result") | .state' | sort | uniq -c |
     awk '{ printf "  (states of the last legacy run: %s %s)\n", $1, $2 }'
