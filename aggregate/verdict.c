@@ -445,11 +445,7 @@ static int
 flush_out(struct vctx *v)
 {
 	if (mcp_rec_put(stdout, v->out.p, v->out.len) == -1 || fflush(stdout) == EOF) {
-		if (errno == EPIPE) {
-			signal(SIGPIPE, SIG_DFL);
-			raise(SIGPIPE);
-		}
-		warn("write stdout");
+		mcp_stdout_failed();
 		return -1;
 	}
 	mcp_buf_reset(&v->out);

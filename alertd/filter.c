@@ -168,7 +168,7 @@ put_out(struct ctx *x)
 {
 	if (x->out.len > 0 &&
 	    (mcp_rec_put(stdout, x->out.p, x->out.len) == -1 || fflush(stdout) == EOF)) {
-		warn("write stdout");
+		mcp_stdout_failed();
 		return -1;
 	}
 	mcp_buf_reset(&x->out);
@@ -455,10 +455,9 @@ alert_filter(struct mcp_store *st, const struct alert_conf *c)
 	struct ctx x = {st, c, NULL, 0, 0, {0, 0, ""}, {0}, NULL, NULL, 0};
 	struct mcp_loop_stats ls = {0};
 	struct pollfd pfd = {STDIN_FILENO, POLLIN, 0};
-	char *buf = NULL, *nl;
-	size_t len = 0, cap = 0, off;
+	struct mcp_lines lines = {0};
+	char buf[65536];
 	double next = mcp_mono() + (double)c->tick;
-	long lineno = 0;
 	ssize_t n;
 	int rc = 0, eof = 0, wait;
 
@@ -474,10 +473,7 @@ alert_filter(struct mcp_store *st, const struct alert_conf *c)
 			break;
 		}
 		if (n > 0) {
-			if (cap - len < 65536 &&
-			    (buf = realloc(buf, cap = cap ? cap * 2 : 131072)) == NULL)
-				err(MCP_EXIT_FAIL, "realloc");
-			if ((n = read(STDIN_FILENO, buf + len, cap - len - 1)) == -1) {
+			if ((n = read(STDIN_FILENO, buf, sizeof(buf))) == -1) {
 				if (errno == EINTR || errno == EAGAIN)
 					continue;
 				warn("read stdin");
@@ -485,23 +481,8 @@ alert_filter(struct mcp_store *st, const struct alert_conf *c)
 				break;
 			}
 			eof = n == 0;
-			len += (size_t)n;
-			for (off = 0; rc == 0; off = (size_t)(nl - buf) + 1) {
-				if ((nl = memchr(buf + off, '\n', len - off)) == NULL) {
-					if (!eof || off == len)
-						break;
-					nl = buf + len; /* the last line, without a newline */
-				}
-				*nl = '\0';
-				rc = mcp_loop_line(buf + off, (size_t)(nl - buf - (long)off),
-				    "stdin", ++lineno, on_verdict, &x, &ls);
-				if (nl == buf + len) {
-					off = len;
-					break;
-				}
-			}
-			memmove(buf, buf + off, len - off);
-			len -= off;
+			rc = mcp_lines_feed(
+			    &lines, buf, (size_t)n, eof, "stdin", on_verdict, &x, &ls);
 			if (rc == 0 && batch_flush(&x) == -1)
 				rc = -1;
 			if (rc == 0 && !eof && flush(&x) == -1)
@@ -512,7 +493,7 @@ alert_filter(struct mcp_store *st, const struct alert_conf *c)
 			next = mcp_mono() + (double)c->tick;
 		}
 	}
-	free(buf);
+	mcp_lines_free(&lines);
 	batch_clear(x.b);
 	free(x.b);
 	if (rc == 0)

@@ -31,7 +31,9 @@ usage(int help)
 	    "       %s [-c CONFIG] [-R URL] test SLUG\n"
 	    "       %s [-c CONFIG] [-R URL] check\n",
 	    p, p, p, p, p, p, p);
-	exit(help ? MCP_EXIT_OK : MCP_EXIT_USAGE);
+	if (help)
+		exit(mcp_rec_close_stdout() == -1 ? MCP_EXIT_FAIL : MCP_EXIT_OK);
+	exit(MCP_EXIT_USAGE);
 }
 
 /* Without arguments and a terminal to read: usage. */

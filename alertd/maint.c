@@ -189,7 +189,7 @@ maint_list(struct mcp_store *st)
 			cJSON_AddBoolToObject(
 			    o, "active", m.start <= mcp_now() && mcp_now() < m.end);
 			if (mcp_rec_write(stdout, o, err, sizeof(err)) == -1) {
-				warn("write stdout");
+				mcp_stdout_failed();
 				rc = MCP_EXIT_FAIL;
 			}
 			cJSON_Delete(o);

@@ -745,3 +745,75 @@ mcp_tool_hash(const cJSON *tools, char *out, char *err, size_t errlen)
 	mcp_buf_free(&b);
 	return rc;
 }
+
+/*
+ * What the text holds that cJSON would hide: a NUL in a string (raw or
+ * \u0000) and the deepest nesting.  A lexical pass, so that the answer does
+ * not depend on how cJSON fails.
+ */
+static const char *
+scan_text(const char *s, size_t n)
+{
+	size_t i, depth = 0;
+	int str = 0;
+
+	for (i = 0; i < n; i++) {
+		if (s[i] == '\0')
+			return "a NUL byte in the JSON text";
+		if (str) {
+			if (s[i] == '"')
+				str = 0;
+			else if (s[i] == '\\' && i + 1 < n) {
+				if (s[++i] == 'u' && i + 4 < n && memcmp(s + i + 1, "0000", 4) == 0)
+					return "a string holds U+0000";
+			}
+			continue;
+		}
+		if (s[i] == '"')
+			str = 1;
+		else if (s[i] == '[' || s[i] == '{') {
+			if (++depth > MCP_JSON_DEPTH)
+				return "JSON nested deeper than 1000 levels";
+		} else if ((s[i] == ']' || s[i] == '}') && depth > 0)
+			depth--;
+	}
+	return NULL;
+}
+
+static int
+finite_tree(const cJSON *v)
+{
+	const cJSON *c;
+
+	if (cJSON_IsNumber(v))
+		return isfinite(v->valuedouble);
+	for (c = v->child; c != NULL; c = c->next)
+		if (!finite_tree(c))
+			return 0;
+	return 1;
+}
+
+cJSON *
+mcp_json_parse(const char *s, size_t n, const char **why)
+{
+	const char *end;
+	cJSON *v;
+
+	if ((*why = scan_text(s, n)) != NULL)
+		return NULL;
+	v = cJSON_ParseWithLengthOpts(s, n, &end, 0);
+	while (v != NULL && end < s + n &&
+	    (*end == ' ' || *end == '\t' || *end == '\r' || *end == '\n'))
+		end++;
+	if (v == NULL || end != s + n) {
+		cJSON_Delete(v);
+		*why = "malformed JSON";
+		return NULL;
+	}
+	if (!finite_tree(v)) {
+		cJSON_Delete(v);
+		*why = "a number outside the range of a double";
+		return NULL;
+	}
+	return v;
+}

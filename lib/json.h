@@ -40,6 +40,17 @@ int mcp_ijson_check(const cJSON *v, char *err, size_t errlen);
 int mcp_json_string(struct mcp_buf *out, const char *s);
 int mcp_json_addnum(struct mcp_buf *out, double d);
 
+/*
+ * Parse the n bytes of JSON text at s (a NUL need not follow) into a tree
+ * (owned by the caller), refusing what cJSON would get wrong silently: a
+ * string holding U+0000 (cJSON cuts the string there, so a hash or a name
+ * check would not see past it), a number outside the double range (cJSON
+ * makes it infinite), and nesting past MCP_JSON_DEPTH (said as such, not
+ * as malformed).  NULL with the reason in *why (a static string).
+ */
+#define MCP_JSON_DEPTH 1000
+cJSON *mcp_json_parse(const char *s, size_t n, const char **why);
+
 /* ECMAScript Number::toString of d into buf (at least 32 bytes); -1 if not finite. */
 int mcp_json_number(double d, char *buf, size_t len);
 

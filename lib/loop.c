@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "json.h"
 #include "loop.h"
 
 /* Why a parsed line is not a record, or NULL when it is one. */
@@ -41,7 +42,7 @@ int
 mcp_loop_line(char *line, size_t n, const char *name, long lineno, mcp_loop_cb cb, void *arg,
     struct mcp_loop_stats *st)
 {
-	const char *why, *end;
+	const char *why;
 	cJSON *rec;
 	int r;
 
@@ -49,9 +50,11 @@ mcp_loop_line(char *line, size_t n, const char *name, long lineno, mcp_loop_cb c
 		line[--n] = '\0';
 	if (blank(line, n))
 		return 0;
-	/* cJSON wants the terminating NUL inside the length it is given. */
-	rec = cJSON_ParseWithLengthOpts(line, n + 1, &end, 1);
-	why = rec == NULL ? "parse error" : not_record(rec);
+	rec = mcp_json_parse(line, n, &why);
+	if (rec == NULL && strcmp(why, "malformed JSON") == 0)
+		why = "parse error";
+	if (rec != NULL)
+		why = not_record(rec);
 	if (why != NULL) {
 		warnx("%s:%ld: %s", name, lineno, why);
 		st->bad++;
@@ -69,27 +72,88 @@ mcp_loop_line(char *line, size_t n, const char *name, long lineno, mcp_loop_cb c
 	return 0;
 }
 
+/* A line ends: hand it on, or say why not. */
+static int
+line_end(
+    struct mcp_lines *l, const char *name, mcp_loop_cb cb, void *arg, struct mcp_loop_stats *st)
+{
+	int rc = 0;
+
+	st->lines++;
+	if (l->skipping) {
+		warnx("%s:%ld: line too long (over %d bytes)", name, st->lines, MCP_LINE_MAX);
+		st->bad++;
+	} else {
+		l->buf[l->len] = '\0';
+		rc = mcp_loop_line(l->buf, l->len, name, st->lines, cb, arg, st);
+	}
+	l->len = 0;
+	l->skipping = 0;
+	return rc;
+}
+
+int
+mcp_lines_feed(struct mcp_lines *l, const char *p, size_t n, int eof, const char *name,
+    mcp_loop_cb cb, void *arg, struct mcp_loop_stats *st)
+{
+	const char *nl;
+	size_t k;
+
+	if (l->buf == NULL && (l->buf = malloc(MCP_LINE_MAX + 1)) == NULL) {
+		warn("read %s", name);
+		return -1;
+	}
+	while (n > 0) {
+		nl = memchr(p, '\n', n);
+		k = nl != NULL ? (size_t)(nl - p) : n;
+		if (!l->skipping && k > MCP_LINE_MAX - l->len)
+			l->skipping = 1;
+		if (!l->skipping) {
+			memcpy(l->buf + l->len, p, k);
+			l->len += k;
+		}
+		if (nl == NULL)
+			break;
+		if (line_end(l, name, cb, arg, st) == -1)
+			return -1;
+		p += k + 1;
+		n -= k + 1;
+	}
+	if (eof && (l->len > 0 || l->skipping))
+		return line_end(l, name, cb, arg, st);
+	return 0;
+}
+
+void
+mcp_lines_free(struct mcp_lines *l)
+{
+	free(l->buf);
+	l->buf = NULL;
+	l->len = 0;
+	l->skipping = 0;
+}
+
 int
 mcp_loop(FILE *f, const char *name, mcp_loop_cb cb, void *arg, struct mcp_loop_stats *st)
 {
-	char *line = NULL;
-	size_t cap = 0;
-	ssize_t n;
-	int rc = 0;
+	struct mcp_lines l = {0};
+	char chunk[65536];
+	size_t n;
+	int c = 0, rc = 0;
 
 	memset(st, 0, sizeof(*st));
-	errno = 0;
-	while ((n = getline(&line, &cap, f)) != -1) {
-		st->lines++;
-		if (mcp_loop_line(line, (size_t)n, name, st->lines, cb, arg, st) == -1) {
+	/* Up to a newline at a time, so that a record is handled as it comes. */
+	while (rc == 0 && c != EOF) {
+		for (n = 0; n < sizeof(chunk) && (c = getc_unlocked(f)) != EOF;)
+			if ((chunk[n++] = (char)c) == '\n')
+				break;
+		if (c == EOF && ferror(f)) {
+			warn("read %s", name);
 			rc = -1;
 			break;
 		}
+		rc = mcp_lines_feed(&l, chunk, n, c == EOF, name, cb, arg, st);
 	}
-	if (rc == 0 && ferror(f)) {
-		warn("read %s", name);
-		rc = -1;
-	}
-	free(line);
+	mcp_lines_free(&l);
 	return rc;
 }

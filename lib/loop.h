@@ -24,10 +24,18 @@ struct mcp_loop_stats {
 };
 
 /*
+ * The longest line a record may be, newline excluded.  A longer line is
+ * reported as "line too long" and skipped whole, without being held in
+ * memory; the lines after it are read as usual.
+ */
+#define MCP_LINE_MAX (1024 * 1024)
+
+/*
  * Read f to the end.  Blank lines are skipped; a final line without a
  * newline is still a record.  A line that is not JSON, not an object, or
- * lacks "v":1 / "type" is reported on stderr as "prog: name:LINE: reason"
- * and skipped.  Returns 0 when the stream was read to the end (bad lines
+ * lacks "v":1 / "type", that is longer than MCP_LINE_MAX, or that holds a
+ * NUL (a raw byte or a \u0000 in a string, which no record carries) is
+ * reported on stderr as "prog: name:LINE: reason" and skipped.  Returns 0 when the stream was read to the end (bad lines
  * are counted in st, not failures of the loop), -1 when reading failed or
  * the callback stopped the loop.
  */
@@ -41,5 +49,22 @@ int mcp_loop(FILE *f, const char *name, mcp_loop_cb cb, void *arg, struct mcp_lo
  */
 int mcp_loop_line(char *line, size_t n, const char *name, long lineno, mcp_loop_cb cb, void *arg,
     struct mcp_loop_stats *st);
+
+/*
+ * The same for a reader of its own (one that polls): feed the bytes as they
+ * come, with eof set on the last call; complete lines go through
+ * mcp_loop_line, at most MCP_LINE_MAX bytes a line are ever held.  Line
+ * numbers and the lines count are kept in st.  0, or -1 when the callback
+ * stopped the loop.
+ */
+struct mcp_lines {
+	char *buf;    /* owned: the line being gathered */
+	size_t len;   /* bytes of it held */
+	int skipping; /* the line passed MCP_LINE_MAX: dropped up to its newline */
+};
+
+int mcp_lines_feed(struct mcp_lines *l, const char *p, size_t n, int eof, const char *name,
+    mcp_loop_cb cb, void *arg, struct mcp_loop_stats *st);
+void mcp_lines_free(struct mcp_lines *l);
 
 #endif

@@ -3,6 +3,7 @@
  */
 #include <err.h>
 #include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -51,6 +52,24 @@ mcp_rec_write(FILE *f, const cJSON *rec, char *err, size_t errlen)
 	return rc;
 }
 
+static int stdout_said;
+
+int
+mcp_stdout_failed(void)
+{
+	if (errno == 0)
+		errno = EIO;
+	/* The reader has gone: end quietly, as a filter ends by SIGPIPE. */
+	if (errno == EPIPE) {
+		signal(SIGPIPE, SIG_DFL);
+		raise(SIGPIPE);
+	}
+	if (!stdout_said)
+		warn("write stdout");
+	stdout_said = 1;
+	return -1;
+}
+
 int
 mcp_rec_close_stdout(void)
 {
@@ -60,9 +79,7 @@ mcp_rec_close_stdout(void)
 	bad = fflush(stdout) == EOF || ferror(stdout);
 	if (fclose(stdout) == EOF)
 		bad = 1;
-	if (bad) {
-		warn("write stdout");
-		return -1;
-	}
+	if (bad || stdout_said)
+		return bad ? mcp_stdout_failed() : -1;
 	return 0;
 }

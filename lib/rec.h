@@ -26,8 +26,18 @@ int mcp_rec_put(FILE *f, const char *p, size_t len);
 int mcp_rec_write(FILE *f, const cJSON *rec, char *err, size_t errlen);
 
 /*
- * fflush, ferror and fclose of stdout, checked; on failure prints
- * "prog: write stdout: reason" and returns -1.  Every tool calls it last.
+ * Report a failed write to stdout: "prog: write stdout: reason", with
+ * errno's reason (EIO when the stream failed without one).  Said once a
+ * run: a later call, and mcp_rec_close_stdout, stay quiet.  Returns -1.
+ * EPIPE (the reader has gone, SIGPIPE ignored for the tool's sockets) ends
+ * the tool by SIGPIPE, quietly, as a filter's closed pipe does.
+ */
+int mcp_stdout_failed(void);
+
+/*
+ * fflush, ferror and fclose of stdout, checked; on failure reports it as
+ * mcp_stdout_failed does and returns -1.  Every tool calls it last, on
+ * every path that exits 0 after writing (usage to stdout, -V included).
  */
 int mcp_rec_close_stdout(void);
 

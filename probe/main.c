@@ -27,6 +27,8 @@ usage(FILE *f, int status)
 	    "           [-s slug] [-T token-file] [-t seconds] [-w seconds] [--cacert file] url\n"
 	    "       mcp-probe -r region -f targets-file [-n] [-e era] [-j jobs] [-m bytes]\n"
 	    "           [-t seconds] [-w seconds] [--cacert file]\n");
+	if (f == stdout && mcp_rec_close_stdout() == -1)
+		status = MCP_EXIT_FAIL;
 	exit(status);
 }
 
@@ -190,7 +192,7 @@ main(int argc, char *argv[])
 			break;
 		case 'V':
 			printf("mcp-probe %s (%s)\n", MCP_VERSION, curl_version());
-			return MCP_EXIT_OK;
+			return mcp_rec_close_stdout() == -1 ? MCP_EXIT_FAIL : MCP_EXIT_OK;
 		case 'w':
 			if ((o.req_timeout = mcp_parse_seconds(optarg)) <= 0 ||
 			    o.req_timeout > 3600)

@@ -53,7 +53,7 @@ runner_finish(struct runner *r, struct probe *p)
 		warnx("%s: %s", p->t->slug, err);
 		r->failed = 1;
 	} else if (!r->failed && mcp_rec_put(stdout, r->out.p, r->out.len) == -1) {
-		warn("write stdout");
+		mcp_stdout_failed();
 		r->failed = 1;
 	}
 	if (probe_broken(p))
@@ -320,7 +320,7 @@ run(const struct opts *o, struct mcp_targets *ts)
 			break;
 		/* Records reach the next tool before we block. */
 		if (fflush(stdout) == EOF) {
-			warn("write stdout");
+			mcp_stdout_failed();
 			r.failed = 1;
 			break;
 		}
