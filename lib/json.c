@@ -380,25 +380,35 @@ short_escape(unsigned char c)
 
 /*
  * A string the JCS way: only '"', '\\' and U+0000-U+001F are escaped (the
- * short forms, else \u00xx in lowercase); all else is copied raw.
+ * short forms, else \u00xx in lowercase); all else is copied raw, but for
+ * bytes that are not UTF-8 (server text in a record), each written as
+ * U+FFFD.  JCS input was checked before, so its strings are never changed.
  */
 static int
 put_string(struct mcp_buf *out, const char *s)
 {
 	const char *run, *esc;
+	unsigned long cp;
 	unsigned char c;
+	size_t n;
 	int rc;
 
 	if (mcp_buf_addc(out, '"') == -1)
 		return -1;
 	for (;; s++) {
-		for (run = s; (c = (unsigned char)*s) >= 0x20 && c != '"' && c != '\\'; s++)
+		for (run = s; (c = (unsigned char)*s) >= 0x20 && c < 0x80 && c != '"' && c != '\\';
+		     s++)
 			;
 		if (mcp_buf_add(out, run, (size_t)(s - run)) == -1)
 			return -1;
 		if (c == '\0')
 			break;
-		if ((esc = short_escape(c)) != NULL)
+		if (c >= 0x80) {
+			/* Invalid UTF-8 is never written: U+FFFD stands for each bad byte. */
+			n = utf8_decode((const unsigned char *)s, strnlen(s, 4), &cp);
+			rc = n > 0 ? mcp_buf_add(out, s, n) : mcp_buf_adds(out, "\xef\xbf\xbd");
+			s += n > 0 ? n - 1 : 0;
+		} else if ((esc = short_escape(c)) != NULL)
 			rc = mcp_buf_adds(out, esc);
 		else
 			rc = mcp_buf_addf(out, "\\u%04x", c);

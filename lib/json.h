@@ -17,6 +17,8 @@
 /*
  * Write v compactly, members in insertion order, numbers in ECMAScript
  * Number::toString form (the JCS number rule).  Non-finite numbers fail.
+ * A byte of a string that is not UTF-8 is written as U+FFFD: the output
+ * is always UTF-8.
  * Returns 0, or -1 with a reason in err.
  */
 int mcp_json_write(struct mcp_buf *out, const cJSON *v, char *err, size_t errlen);

@@ -79,8 +79,12 @@ int
 mcp_iso8601(double t, char *buf, size_t len)
 {
 	struct tm tm;
-	time_t secs = (time_t)floor(t);
+	time_t secs;
 
+	/* Years 1970 to 9999: anything else is not a time a record carries. */
+	if (!(t >= 0 && t < 253402300800.0))
+		return -1;
+	secs = (time_t)floor(t);
 	if (gmtime_r(&secs, &tm) == NULL)
 		return -1;
 	if (strftime(buf, len, "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)

@@ -59,6 +59,55 @@ auth_param(const char *c, const char *name, char *buf, size_t len)
 	return NULL;
 }
 
+/* scheme://host:port of a URL, for the same-origin rule. */
+int
+url_origin(const char *url, char *buf, size_t len)
+{
+	CURLU *u = curl_url();
+	char *scheme = NULL, *host = NULL, *port = NULL;
+	int rc = -1, n;
+
+	if (u != NULL && curl_url_set(u, CURLUPART_URL, url, 0) == CURLUE_OK &&
+	    curl_url_get(u, CURLUPART_SCHEME, &scheme, 0) == CURLUE_OK &&
+	    curl_url_get(u, CURLUPART_HOST, &host, 0) == CURLUE_OK &&
+	    curl_url_get(u, CURLUPART_PORT, &port, CURLU_DEFAULT_PORT) == CURLUE_OK) {
+		n = snprintf(buf, len, "%s://%s:%s", scheme, host, port);
+		rc = n < 0 || (size_t)n >= len ? -1 : 0;
+	}
+	curl_free(scheme);
+	curl_free(host);
+	curl_free(port);
+	curl_url_cleanup(u);
+	return rc;
+}
+
+/* 1 when the target's server was reached on a loopback address. */
+static int
+on_loopback(const struct probe *p)
+{
+	return strncmp(p->addr, "127.", 4) == 0 || strcmp(p->addr, "::1") == 0 ||
+	    strncmp(p->addr, "::ffff:127.", 11) == 0;
+}
+
+/*
+ * Discovery documents are fetched only where the specifications put them:
+ * at the server's own origin, over HTTPS unless the server is on loopback.
+ * Anything else would let a challenge point every probe region at any
+ * address and read back what answered.  NULL when url may be fetched.
+ */
+static const char *
+refuse(const struct probe *p, const char *url)
+{
+	char a[600], b[600];
+
+	if (url_origin(url, a, sizeof(a)) == -1 || url_origin(p->t->url, b, sizeof(b)) == -1 ||
+	    strcmp(a, b) != 0)
+		return "at another origin than the server's: not fetched";
+	if (strncmp(url, "https:", 6) != 0 && !on_loopback(p))
+		return "over plain HTTP off loopback: not fetched";
+	return NULL;
+}
+
 /* url resolved against the target's URL, into buf. */
 static int
 resolve(const struct probe *p, const char *url, int keep_path, char *buf, size_t len)
@@ -95,15 +144,28 @@ out:
 	return rc;
 }
 
+static int place(const struct probe *p, int n, char *buf, size_t len);
+
 /*
  * The n-th place to look for the metadata (2025-11-25 order): the
  * challenge's resource_metadata, then the well-known URI with the path,
  * then without; last, for servers of 2025-03-26, which had none, the
  * authorization server metadata at the origin.  -1 when there is no n-th
- * place.
+ * place, or (with the reason in *why) when it may not be fetched.
  */
 int
-auth_prm_url(const struct probe *p, int n, char *buf, size_t len)
+auth_prm_url(const struct probe *p, int n, char *buf, size_t len, const char **why)
+{
+	int rc;
+
+	*why = NULL;
+	if ((rc = place(p, n, buf, len)) == 0 && (*why = refuse(p, buf)) != NULL)
+		return -1;
+	return rc;
+}
+
+static int
+place(const struct probe *p, int n, char *buf, size_t len)
 {
 	char v[2048];
 

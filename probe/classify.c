@@ -4,6 +4,8 @@
  */
 #include <arpa/inet.h>
 #include <errno.h>
+#include <limits.h>
+#include <math.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -36,8 +38,11 @@ step_fail(struct probe *p, enum step s, double ms, const char *code, const char 
 	r->status = ST_FAIL;
 	r->ms = ms < 0 ? 0 : ms;
 	r->code = code;
+	free(r->msg);
+	/* Whole: a secret in it is scrubbed before it is cut (report.c). */
 	va_start(ap, fmt);
-	vsnprintf(r->msg, sizeof(r->msg), fmt, ap);
+	if (vasprintf(&r->msg, fmt, ap) == -1)
+		r->msg = NULL;
 	va_end(ap);
 }
 
@@ -48,6 +53,13 @@ fail_curl(struct probe *p, enum step s, double ms, struct xfer *x, CURLcode rc)
 	if (x->overflow) {
 		step_fail(
 		    p, s, ms, "body_too_large", "response body passed %zu bytes", p->o->max_body);
+		return;
+	}
+	/* libcurl 7.88 says "out of memory" for a header line past 100 KiB. */
+	if (x->hdr_overflow || (rc == CURLE_OUT_OF_MEMORY && !x->headers_done)) {
+		step_fail(p, s, ms, "headers_too_large",
+		    "response headers passed %d bytes (1xx answers included)",
+		    x->hdr_overflow ? HDR_MAX : 102400);
 		return;
 	}
 	switch (rc) {
@@ -89,7 +101,7 @@ fail_status(struct probe *p, enum step s, double ms, struct xfer *x)
 	if (p->steps[s].detail == NULL)
 		p->steps[s].detail = http_detail(p, x);
 	if (st >= 300 && st < 400) {
-		step_fail(p, s, ms, "http_redirect", "HTTP %ld to %.200s (not followed)", st,
+		step_fail(p, s, ms, "http_redirect", "HTTP %ld to %s (not followed)", st,
 		    x->location ? x->location : "nowhere");
 		return;
 	}
@@ -116,7 +128,7 @@ fail_status(struct probe *p, enum step s, double ms, struct xfer *x)
 		step_fail(p, s, ms, "http_404", "HTTP 404");
 	else if (st == 429)
 		step_fail(p, s, ms, "http_429", "HTTP 429%s%s",
-		    x->retry_after[0] ? ", retry after " : "", x->retry_after);
+		    x->retry_after ? ", retry after " : "", x->retry_after ? x->retry_after : "");
 	else if (st >= 500)
 		step_fail(p, s, ms, "http_5xx", "HTTP %ld", st);
 	else
@@ -128,13 +140,11 @@ int
 fail_rpc_error(struct probe *p, enum step s, double ms, const cJSON *msg)
 {
 	const cJSON *e = cJSON_GetObjectItemCaseSensitive(msg, "error");
-	const cJSON *code = cJSON_GetObjectItemCaseSensitive(e, "code");
 	const cJSON *m = cJSON_GetObjectItemCaseSensitive(e, "message");
 
 	if (e == NULL)
 		return 0;
-	step_fail(p, s, ms, "jsonrpc_error", "JSON-RPC error %.0f: %.160s",
-	    cJSON_IsNumber(code) ? code->valuedouble : 0,
+	step_fail(p, s, ms, "jsonrpc_error", "JSON-RPC error %d: %s", rpc_code(msg),
 	    cJSON_IsString(m) ? m->valuestring : "(no message)");
 	return 1;
 }
@@ -161,8 +171,10 @@ pass_dns(struct probe *p, struct xfer *x, double ms)
 	char *ip = NULL;
 
 	if (curl_easy_getinfo(x->h, CURLINFO_PRIMARY_IP, &ip) == CURLE_OK && ip != NULL &&
-	    *ip != '\0')
+	    *ip != '\0') {
 		cJSON_AddStringToObject(d, "address", ip);
+		snprintf(p->addr, sizeof(p->addr), "%s", ip);
+	}
 	if (p->pinned[0] != '\0')
 		cJSON_AddStringToObject(d, "pinned", p->pinned);
 	step_pass(p, S_DNS, ms, d);
@@ -250,7 +262,7 @@ http_detail(struct probe *p, struct xfer *x)
 	long hv = 0;
 
 	cJSON_AddNumberToObject(d, "status", x->status);
-	if (x->ctype[0] != '\0')
+	if (x->ctype != NULL)
 		cJSON_AddStringToObject(d, "content_type", x->ctype);
 	curl_easy_getinfo(x->h, CURLINFO_HTTP_VERSION, &hv);
 	cJSON_AddStringToObject(d, "http_version",
@@ -264,14 +276,20 @@ http_detail(struct probe *p, struct xfer *x)
 	return d;
 }
 
-/* The JSON-RPC error code of a message, or 0. */
+/*
+ * The JSON-RPC error code of a message, or 0.  A code is an integer
+ * (JSON-RPC 2.0 §5.1); anything else, or one outside int, is none.
+ */
 int
 rpc_code(const cJSON *msg)
 {
 	const cJSON *e = cJSON_GetObjectItemCaseSensitive(msg, "error");
 	const cJSON *c = cJSON_GetObjectItemCaseSensitive(e, "code");
 
-	return cJSON_IsNumber(c) ? (int)c->valuedouble : 0;
+	if (!cJSON_IsNumber(c) || !(c->valuedouble >= INT_MIN && c->valuedouble <= INT_MAX) ||
+	    c->valuedouble != floor(c->valuedouble))
+		return 0;
+	return (int)c->valuedouble;
 }
 
 /*

@@ -78,10 +78,21 @@ identified(struct probe *p, struct xfer *x, const char *era, const char *transpo
 static void on_prm(struct xfer *x, CURLcode rc);
 
 static void
+prm_failed(struct probe *p, const char *why)
+{
+	mcp_buf_addf(&p->prm_why, "%s%s: %s", p->prm_why.len ? "; " : "", p->prm_url, why);
+}
+
+static void
 next_prm(struct probe *p)
 {
+	const char *why;
+
 	while (p->prm_try < 4) {
-		if (auth_prm_url(p, p->prm_try++, p->prm_url, sizeof(p->prm_url)) == 0) {
+		if (auth_prm_url(p, p->prm_try++, p->prm_url, sizeof(p->prm_url), &why) == -1) {
+			if (why != NULL)
+				prm_failed(p, why);
+		} else {
 			if (xfer_get(p, &p->x, p->prm_url, "application/json", on_prm) == 0)
 				return;
 			step_fail(p, S_AUTH, since(p->step_t0), "transfer_failed",
@@ -91,7 +102,8 @@ next_prm(struct probe *p)
 		}
 	}
 	step_fail(p, S_AUTH, since(p->step_t0), "auth_challenge_invalid",
-	    "401 with a Bearer challenge but no authorization metadata (%s)", p->prm_why);
+	    "401 with a Bearer challenge but no authorization metadata (%s)",
+	    p->prm_why.p ? p->prm_why.p : "");
 	finish(p);
 }
 
@@ -101,7 +113,6 @@ on_prm(struct xfer *x, CURLcode rc)
 	struct probe *p = x->p;
 	cJSON *detail = NULL;
 	char why[160];
-	size_t n;
 
 	/* The fourth place holds authorization server metadata (2025-03-26). */
 	if (rc == CURLE_OK && x->status == 200 &&
@@ -117,9 +128,7 @@ on_prm(struct xfer *x, CURLcode rc)
 		snprintf(why, sizeof(why), "%s", curl_easy_strerror(rc));
 	else if (x->status != 200)
 		snprintf(why, sizeof(why), "HTTP %ld", x->status);
-	n = strlen(p->prm_why);
-	snprintf(
-	    p->prm_why + n, sizeof(p->prm_why) - n, "%s%s: %s", n ? "; " : "", p->prm_url, why);
+	prm_failed(p, why);
 	next_prm(p);
 }
 
@@ -168,6 +177,26 @@ modern_error(const struct xfer *x)
 	    (x->status == 404 && c == -32601);
 }
 
+/*
+ * A server's list of protocol versions, copied as what it must be: version
+ * strings, at most 16.  Anything else in it is left out, never copied.
+ */
+static void
+versions(cJSON *d, const cJSON *sup)
+{
+	const cJSON *v;
+	cJSON *a;
+	int n = 0;
+
+	if (!cJSON_IsArray(sup) || (a = cJSON_AddArrayToObject(d, "supported_versions")) == NULL)
+		return;
+	cJSON_ArrayForEach(v, sup)
+	{
+		if (cJSON_IsString(v) && strlen(v->valuestring) <= 32 && n++ < 16)
+			cJSON_AddItemToArray(a, cJSON_CreateString(v->valuestring));
+	}
+}
+
 static void
 fail_version(struct probe *p, const struct xfer *x)
 {
@@ -176,8 +205,7 @@ fail_version(struct probe *p, const struct xfer *x)
 	    cJSON_GetObjectItemCaseSensitive(e, "data"), "supported");
 	cJSON *d = cJSON_CreateObject();
 
-	if (cJSON_IsArray(sup))
-		cJSON_AddItemToObject(d, "supported_versions", cJSON_Duplicate(sup, 1));
+	versions(d, sup);
 	p->steps[S_INIT].detail = d;
 	step_fail(p, S_INIT, p->init_ms, "version_unsupported",
 	    "the server does not support the protocol version asked for");
@@ -196,8 +224,7 @@ discovered(struct probe *p, const cJSON *res)
 
 	snprintf(p->proto, sizeof(p->proto), "%s", MODERN_VERSION);
 	cJSON_AddStringToObject(d, "protocol_version", p->proto);
-	if (cJSON_IsArray(sup))
-		cJSON_AddItemToObject(d, "supported_versions", cJSON_Duplicate(sup, 1));
+	versions(d, sup);
 	if (cJSON_IsObject(si) && (s = cJSON_AddObjectToObject(d, "server")) != NULL) {
 		if (cJSON_IsString(f = cJSON_GetObjectItemCaseSensitive(si, "name")))
 			cJSON_AddStringToObject(s, "name", f->valuestring);
@@ -345,7 +372,7 @@ check_init(struct probe *p, const cJSON *res)
 	}
 	if (!version_known(v->valuestring)) {
 		step_fail(p, S_INIT, p->init_ms, "version_unsupported",
-		    "server chose protocol version %.40s", v->valuestring);
+		    "server chose protocol version %s", v->valuestring);
 		return -1;
 	}
 	snprintf(p->proto, sizeof(p->proto), "%s", v->valuestring);
@@ -403,9 +430,9 @@ on_initialize(struct xfer *x, CURLcode rc)
 	if (!id_ok(x)) {
 		p->steps[S_HTTP].detail = http_detail(p, x);
 		step_fail(p, S_HTTP, http_ms(p, x), "not_mcp",
-		    "HTTP %ld %.60s is not a JSON-RPC answer%s", x->status,
-		    x->ctype[0] ? x->ctype : "(no content type)",
-		    x->bad_json ? " (malformed JSON)" : "");
+		    "HTTP %ld %s is not a JSON-RPC answer%s%s%s", x->status,
+		    x->ctype ? x->ctype : "(no content type)", x->bad_json ? " (" : "",
+		    x->bad_json ? x->bad_json : "", x->bad_json ? ")" : "");
 		finish(p);
 		return;
 	}
@@ -493,7 +520,7 @@ sse_failed(struct probe *p, struct xfer *s, CURLcode rc)
 		p->steps[S_HTTP].detail = http_detail(p, s);
 		step_fail(p, S_HTTP, http_ms(p, s), "not_mcp",
 		    "HTTP %ld %.60s without an endpoint event", s->status,
-		    s->ctype[0] ? s->ctype : "(no content type)");
+		    s->ctype ? s->ctype : "(no content type)");
 	}
 	finish(p);
 }

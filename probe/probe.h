@@ -47,15 +47,21 @@ struct xfer {
 	struct mcp_buf resp;     /* response body (JSON replies), capped */
 	struct mcp_sse sse;      /* parser for event-stream replies */
 	long status;
-	char ctype[96];
-	char *session;  /* Mcp-Session-Id received (owned, secret) */
-	char *www_auth; /* WWW-Authenticate received (owned) */
-	char *location; /* Location received (owned) */
-	char retry_after[32];
-	size_t got;   /* response bytes received */
-	long want_id; /* JSON-RPC id to match, or -1 */
-	cJSON *msg;   /* the matched JSON-RPC response (owned) */
-	int bad_json; /* a stream event for us did not parse */
+	/*
+	 * Header values are kept whole: server text is scrubbed of secrets
+	 * and cut only when a record is written (report.c).
+	 */
+	char *ctype;          /* Content-Type received (owned), or NULL */
+	char *session;        /* Mcp-Session-Id received (owned, secret) */
+	char *www_auth;       /* WWW-Authenticate received (owned) */
+	char *location;       /* Location received (owned) */
+	char *retry_after;    /* Retry-After received (owned), or NULL */
+	size_t hdr_bytes;     /* header bytes received, 1xx answers included */
+	int hdr_overflow;     /* they passed HDR_MAX */
+	size_t got;           /* response bytes received */
+	long want_id;         /* JSON-RPC id to match, or -1 */
+	cJSON *msg;           /* the matched JSON-RPC response (owned) */
+	const char *bad_json; /* why the reply did not parse (static), or NULL */
 	int is_sse, overflow, headers_done, tls_seen, active;
 	double abort_at;  /* mono time: stop lingering after a match */
 	double started;   /* mono time the request was sent */
@@ -64,12 +70,17 @@ struct xfer {
 	void (*done)(struct xfer *, CURLcode);
 };
 
+/* All the headers of one exchange, 1xx answers included, at the most. */
+#define HDR_MAX (64 * 1024)
+/* The whole tool list, every page together, at the most. */
+#define TOOLS_MAX 10000
+
 struct step_rec {
 	enum status status;
 	double ms;
 	cJSON *detail;    /* owned, or NULL */
 	const char *code; /* static error code, or NULL */
-	char msg[256];
+	char *msg;        /* owned, whole: scrubbed and cut when written */
 };
 
 /* The probe of one target. */
@@ -86,6 +97,7 @@ struct probe {
 	char host[256];
 	int https;
 	char pinned[300];       /* ADDR:PORT of connect_to, or "" */
+	char addr[64];          /* the address the server was reached at, or "" */
 	double timeout;         /* this target's deadline, seconds */
 	enum era era;           /* the era asked for */
 	double started_at;      /* epoch */
@@ -107,7 +119,7 @@ struct probe {
 	char *challenge;     /* owned WWW-Authenticate of the 401 */
 	int prm_try;         /* which metadata URL is being fetched */
 	char prm_url[2048];
-	char prm_why[600]; /* why each metadata URL failed */
+	struct mcp_buf prm_why; /* why each metadata URL failed (whole: cut when written) */
 	long next_id;
 	char *session;                         /* owned, secret: Mcp-Session-Id or SSE sessionId */
 	char *post_url;                        /* owned, secret: the HTTP+SSE endpoint */
@@ -124,6 +136,8 @@ struct probe {
 	cJSON *list_meta; /* owned: ttlMs and cacheScope of modern lists */
 	char cursor[1024];
 	int pages;
+	size_t list_bytes; /* response bytes of the tool list so far */
+	size_t list_s0;    /* the HTTP+SSE stream's bytes when the list began */
 	char tool_hash[80];
 	double step_t0;          /* mono start of the step being timed */
 	double resume_at;        /* mono time to resume a closed stream, or 0 */
@@ -216,7 +230,9 @@ int probe_broken(const struct probe *p);
 /* auth.c */
 const char *auth_param(const char *challenge, const char *name, char *buf, size_t len);
 int auth_is_bearer(const char *challenge);
-int auth_prm_url(const struct probe *p, int n, char *buf, size_t len);
+int auth_prm_url(const struct probe *p, int n, char *buf, size_t len, const char **why);
+/* scheme://host:port of a URL (default port filled in), for same-origin rules. */
+int url_origin(const char *url, char *buf, size_t len);
 int auth_prm_ok(const struct xfer *x, cJSON **detail, char *why, size_t len);
 int auth_as_ok(const struct xfer *x, cJSON **detail, char *why, size_t len);
 

@@ -25,16 +25,25 @@ ms1(double ms)
  */
 struct rw {
 	struct mcp_buf *b;
-	int n;   /* members written */
-	int bad; /* memory ran out */
+	int n;         /* members written */
+	int bad;       /* memory ran out, or a value could not be written */
+	char why[128]; /* the first reason */
 };
+
+static void
+bad(struct rw *w, const char *why)
+{
+	if (!w->bad)
+		snprintf(w->why, sizeof(w->why), "%s", why);
+	w->bad = 1;
+}
 
 static void
 key(struct rw *w, const char *k)
 {
 	if (mcp_buf_adds(w->b, w->n++ ? ",\"" : "{\"") == -1 || mcp_buf_adds(w->b, k) == -1 ||
 	    mcp_buf_adds(w->b, "\":") == -1)
-		w->bad = 1;
+		bad(w, "out of memory");
 }
 
 /* A string member; null for NULL or "". */
@@ -43,7 +52,7 @@ m_str(struct rw *w, const char *k, const char *v)
 {
 	key(w, k);
 	if ((v == NULL || *v == '\0' ? mcp_buf_adds(w->b, "null") : mcp_json_string(w->b, v)) == -1)
-		w->bad = 1;
+		bad(w, "out of memory");
 }
 
 static void
@@ -51,7 +60,7 @@ m_num(struct rw *w, const char *k, double v)
 {
 	key(w, k);
 	if (mcp_json_addnum(w->b, v) == -1)
-		w->bad = 1;
+		bad(w, isfinite(v) ? "out of memory" : "a number is not finite");
 }
 
 static void
@@ -59,23 +68,23 @@ m_null(struct rw *w, const char *k)
 {
 	key(w, k);
 	if (mcp_buf_adds(w->b, "null") == -1)
-		w->bad = 1;
+		bad(w, "out of memory");
 }
 
 static void
 m_tree(struct rw *w, const char *k, const cJSON *v)
 {
-	char err[64];
+	char err[96];
 
 	key(w, k);
 	if (mcp_json_write(w->b, v, err, sizeof(err)) == -1)
-		w->bad = 1;
+		bad(w, err);
 }
 
 static void
 m_error(struct rw *w, const struct step_rec *s)
 {
-	struct rw e = {w->b, 0, 0};
+	struct rw e = {w->b, 0, 0, ""};
 
 	if (s == NULL || s->status != ST_FAIL) {
 		m_null(w, "error");
@@ -85,7 +94,7 @@ m_error(struct rw *w, const struct step_rec *s)
 	m_str(&e, "code", s->code);
 	m_str(&e, "message", s->msg);
 	if (e.bad || mcp_buf_addc(w->b, '}') == -1)
-		w->bad = 1;
+		bad(w, e.bad ? e.why : "out of memory");
 }
 
 static void
@@ -104,7 +113,7 @@ static void
 end(struct rw *w)
 {
 	if (mcp_buf_adds(w->b, "}\n") == -1)
-		w->bad = 1;
+		bad(w, "out of memory");
 }
 
 /* The detail of a step; the probe is done, so its trees are finished here. */
@@ -194,23 +203,122 @@ result_record(struct rw *w, struct probe *p)
 	end(w);
 }
 
-/* Overwrite every copy of a secret in the text: it never leaves the probe. */
-static void
-scrub(struct mcp_buf *b, const char *secret)
-{
-	size_t n;
-	char *s;
+/*
+ * Server text in records: the messages of failed steps and the string
+ * values of details.  Before a record is formatted, every copy of a
+ * secret in such text is overwritten, and only then is the text cut to
+ * TEXT_MAX bytes, so that no cut leaves part of a secret behind.  The
+ * record's own members (state, codes, names the probe chose) are never
+ * touched: a server that picks its session id cannot rewrite them.
+ */
+#define TEXT_MAX 256
 
-	if (secret == NULL || (n = strlen(secret)) < 4 || b->p == NULL)
-		return;
-	for (s = b->p; (s = strstr(s, secret)) != NULL; s += n)
-		memset(s, '*', n);
+/* Detail members whose values come from the probe's own vocabulary. */
+static const char *const own_keys[] = {"posture", "transport", "http_version", "reason", "request",
+    "protocol_version", "tool_hash", "address", "pinned", "method", "tool"};
+
+static int
+own_key(const char *k)
+{
+	size_t i;
+
+	for (i = 0; k != NULL && i < sizeof(own_keys) / sizeof(own_keys[0]); i++)
+		if (strcmp(k, own_keys[i]) == 0)
+			return 1;
+	return 0;
 }
 
-int
-report_format(struct probe *p, struct mcp_buf *out, char *err, size_t errlen)
+/* Secrets shorter than this cannot be told from other text. */
+#define SECRET_MIN 4
+
+static void
+scrub(char *s, const char *const *secrets, int nsec)
 {
-	struct rw w = {out, 0, 0};
+	size_t n;
+	char *t;
+	int i;
+
+	for (i = 0; s != NULL && i < nsec; i++) {
+		if (secrets[i] == NULL || (n = strlen(secrets[i])) < SECRET_MIN)
+			continue;
+		for (t = s; (t = strstr(t, secrets[i])) != NULL; t += n)
+			memset(t, '*', n);
+	}
+}
+
+/* Cut s to at most max bytes, on a UTF-8 character boundary. */
+static void
+cut(char *s, size_t max)
+{
+	size_t n;
+
+	if (s == NULL || (n = strlen(s)) <= max)
+		return;
+	for (n = max; n > 0 && ((unsigned char)s[n] & 0xc0) == 0x80; n--)
+		;
+	s[n] = '\0';
+}
+
+static void
+clean(char *s, const char *const *secrets, int nsec)
+{
+	scrub(s, secrets, nsec);
+	cut(s, TEXT_MAX);
+}
+
+/* The string values of a detail tree; key is the member that holds v. */
+static void
+clean_tree(cJSON *v, const char *key, const char *const *secrets, int nsec)
+{
+	cJSON *c;
+
+	if (cJSON_IsString(v) && !own_key(key))
+		clean(v->valuestring, secrets, nsec);
+	for (c = v != NULL ? v->child : NULL; c != NULL; c = c->next)
+		clean_tree(c, cJSON_IsObject(v) ? c->string : key, secrets, nsec);
+}
+
+/* Every secret the probe holds, the session ids of unfinished exchanges too. */
+static void
+clean_all(struct probe *p)
+{
+	const char *const secrets[] = {
+	    p->token, p->session, p->post_url, p->x.session, p->s.session, p->a.session};
+	int i, n = (int)(sizeof(secrets) / sizeof(secrets[0]));
+
+	for (i = 0; i < S_NSTEPS; i++) {
+		clean(p->steps[i].msg, secrets, n);
+		clean_tree(p->steps[i].detail, NULL, secrets, n);
+	}
+}
+
+/*
+ * A record that cannot be written fails its target, with the reason, and
+ * never the run: the details are dropped and the records written again.
+ */
+static void
+salvage(struct probe *p, const char *why)
+{
+	int i, failed = 0;
+
+	for (i = 0; i < S_NSTEPS; i++) {
+		cJSON_Delete(p->steps[i].detail);
+		p->steps[i].detail = NULL;
+		failed |= p->steps[i].status == ST_FAIL;
+	}
+	cJSON_Delete(p->attempts);
+	p->attempts = NULL;
+	if (!failed)
+		step_fail(p, S_HTTP, p->steps[S_HTTP].ms, "probe_error",
+		    "the records of this target could not be written: %s", why);
+}
+
+/* The nine records, or -1 with the reason in why and out as it was. */
+static int
+format(struct probe *p, struct mcp_buf *out, char *why, size_t len)
+{
+	struct rw w = {out, 0, 0, ""};
+	size_t start = out->len;
 	int i;
 
 	for (i = 0; i < S_NSTEPS; i++) {
@@ -219,12 +327,26 @@ report_format(struct probe *p, struct mcp_buf *out, char *err, size_t errlen)
 	}
 	w.n = 0;
 	result_record(&w, p);
-	scrub(out, p->token);
-	scrub(out, p->session);
-	scrub(out, p->post_url);
-	if (w.bad) {
-		snprintf(err, errlen, "out of memory");
-		return -1;
-	}
-	return 0;
+	if (!w.bad)
+		return 0;
+	snprintf(why, len, "%s", w.why);
+	out->len = start;
+	if (out->p != NULL)
+		out->p[start] = '\0';
+	return -1;
+}
+
+int
+report_format(struct probe *p, struct mcp_buf *out, char *err, size_t errlen)
+{
+	char why[128];
+
+	clean_all(p);
+	if (format(p, out, why, sizeof(why)) == 0)
+		return 0;
+	salvage(p, why);
+	if (format(p, out, why, sizeof(why)) == 0)
+		return 0;
+	snprintf(err, errlen, "records not written: %s", why);
+	return -1;
 }

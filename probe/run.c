@@ -49,9 +49,10 @@ runner_finish(struct runner *r, struct probe *p)
 	char err[256];
 
 	mcp_buf_reset(&r->out);
+	/* A target whose records cannot be written is said, and the run goes on. */
 	if (report_format(p, &r->out, err, sizeof(err)) == -1) {
 		warnx("%s: %s", p->t->slug, err);
-		r->failed = 1;
+		r->broken = 1;
 	} else if (!r->failed && mcp_rec_put(stdout, r->out.p, r->out.len) == -1) {
 		mcp_stdout_failed();
 		r->failed = 1;

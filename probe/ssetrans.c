@@ -10,30 +10,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "json.h"
 #include "mcp.h"
 #include "probe.h"
-
-/* scheme://host:port of a URL, for the same-origin rule. */
-static int
-origin(const char *url, char *buf, size_t len)
-{
-	CURLU *u = curl_url();
-	char *scheme = NULL, *host = NULL, *port = NULL;
-	int rc = -1, n;
-
-	if (u != NULL && curl_url_set(u, CURLUPART_URL, url, 0) == CURLUE_OK &&
-	    curl_url_get(u, CURLUPART_SCHEME, &scheme, 0) == CURLUE_OK &&
-	    curl_url_get(u, CURLUPART_HOST, &host, 0) == CURLUE_OK &&
-	    curl_url_get(u, CURLUPART_PORT, &port, CURLU_DEFAULT_PORT) == CURLUE_OK) {
-		n = snprintf(buf, len, "%s://%s:%s", scheme, host, port);
-		rc = n < 0 || (size_t)n >= len ? -1 : 0;
-	}
-	curl_free(scheme);
-	curl_free(host);
-	curl_free(port);
-	curl_url_cleanup(u);
-	return rc;
-}
 
 /* The endpoint event: resolve it against the stream URL, same origin only. */
 static void
@@ -47,8 +26,8 @@ endpoint(struct probe *p, const char *data)
 	    curl_url_set(u, CURLUPART_URL, data, 0) != CURLUE_OK ||
 	    curl_url_get(u, CURLUPART_URL, &url, 0) != CURLUE_OK) {
 		p->sse_bad = "the endpoint event is not a URL";
-	} else if (origin(url, a, sizeof(a)) == -1 || origin(p->t->url, b, sizeof(b)) == -1 ||
-	    strcmp(a, b) != 0) {
+	} else if (url_origin(url, a, sizeof(a)) == -1 ||
+	    url_origin(p->t->url, b, sizeof(b)) == -1 || strcmp(a, b) != 0) {
 		p->sse_bad = "the endpoint event names another origin";
 	} else {
 		p->post_url = strdup(url);
@@ -78,7 +57,7 @@ on_stream_event(const struct mcp_sse_event *ev, void *arg)
 	}
 	if (ev->datalen == 0 || strcmp(ev->type, "message") != 0)
 		return 0;
-	if ((msg = cJSON_ParseWithLength(ev->data, ev->datalen)) == NULL)
+	if ((msg = mcp_json_parse(ev->data, ev->datalen, &s->bad_json)) == NULL)
 		return 0;
 	if (cJSON_IsObject(msg) && cJSON_HasObjectItem(msg, "method") &&
 	    cJSON_HasObjectItem(msg, "id")) {

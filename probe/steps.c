@@ -5,6 +5,7 @@
  */
 #include <sys/random.h>
 
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -98,7 +99,7 @@ check_tools(struct probe *p)
 		}
 		if (!cJSON_IsObject(schema)) {
 			step_fail(p, S_LIST, ms, "tools_malformed",
-			    "tool \"%.60s\" has no inputSchema object", name->valuestring);
+			    "tool \"%s\" has no inputSchema object", name->valuestring);
 			return;
 		}
 		i++;
@@ -126,7 +127,9 @@ list_meta(struct probe *p, const cJSON *res)
 	if (p->list_meta != NULL || (!cJSON_IsNumber(ttl) && !cJSON_IsString(scope)))
 		return;
 	p->list_meta = cJSON_CreateObject();
-	if (cJSON_IsNumber(ttl))
+	/* Copied only as what it must be: a whole number of ms, within a day. */
+	if (cJSON_IsNumber(ttl) && ttl->valuedouble >= 0 && ttl->valuedouble <= 86400000 &&
+	    ttl->valuedouble == floor(ttl->valuedouble))
 		cJSON_AddNumberToObject(p->list_meta, "ttl_ms", ttl->valuedouble);
 	if (cJSON_IsString(scope))
 		cJSON_AddStringToObject(p->list_meta, "cache_scope", scope->valuestring);
@@ -134,7 +137,7 @@ list_meta(struct probe *p, const cJSON *res)
 
 /* One page of tools: collect it; 1 when another page follows. */
 static int
-list_page(struct probe *p, const cJSON *res, double ms)
+list_page(struct probe *p, const struct xfer *x, const cJSON *res, double ms)
 {
 	const cJSON *tools = cJSON_GetObjectItemCaseSensitive(res, "tools");
 	const cJSON *next = cJSON_GetObjectItemCaseSensitive(res, "nextCursor");
@@ -146,6 +149,17 @@ list_page(struct probe *p, const cJSON *res, double ms)
 	}
 	p->pages++;
 	list_meta(p, res);
+	/* The whole list is bounded, not only each page: a target's memory is. */
+	if (p->mode == MODE_SSE) /* the answers came on the stream */
+		p->list_bytes = p->s.got - p->list_s0;
+	else
+		p->list_bytes += x->got;
+	if (p->list_bytes > p->o->max_body ||
+	    cJSON_GetArraySize(p->tools) + cJSON_GetArraySize(tools) > TOOLS_MAX) {
+		step_fail(p, S_LIST, ms, "tools_too_large", "the tool list passed %s over %d pages",
+		    p->list_bytes > p->o->max_body ? "the -m size" : "10000 tools", p->pages);
+		return -1;
+	}
 	cJSON_ArrayForEach(t, tools) cJSON_AddItemToArray(p->tools, cJSON_Duplicate(t, 1));
 	if (!cJSON_IsString(next) || next->valuestring[0] == '\0')
 		return 0;
@@ -173,10 +187,11 @@ on_list(struct xfer *x, CURLcode rc)
 		p->http_status = x->status;
 		fail_status(p, S_LIST, ms, x);
 	} else if (!id_ok(x)) {
-		step_fail(p, S_LIST, ms, "tools_malformed", "tools/list answer is not JSON-RPC%s",
-		    x->bad_json ? " (malformed JSON)" : "");
+		step_fail(p, S_LIST, ms, "tools_malformed",
+		    "tools/list answer is not JSON-RPC%s%s%s", x->bad_json ? " (" : "",
+		    x->bad_json ? x->bad_json : "", x->bad_json ? ")" : "");
 	} else if (!fail_rpc_error(p, S_LIST, ms, x->msg)) {
-		more = list_page(p, cJSON_GetObjectItemCaseSensitive(x->msg, "result"), ms);
+		more = list_page(p, x, cJSON_GetObjectItemCaseSensitive(x->msg, "result"), ms);
 		if (more == 1) {
 			send_list(p);
 			return;
@@ -197,8 +212,10 @@ send_list(struct probe *p)
 {
 	cJSON *params = NULL;
 
-	if (p->pages == 0)
+	if (p->pages == 0) {
 		p->step_t0 = mcp_mono();
+		p->list_s0 = p->s.got;
+	}
 	p->cur = S_LIST;
 	if (p->cursor[0] != '\0') {
 		params = cJSON_CreateObject();
@@ -234,10 +251,10 @@ call_result(struct probe *p, const cJSON *res, double ms)
 	if (!cJSON_IsObject(res)) {
 		step_fail(p, S_CALL, ms, "call_failed", "answer has no result object");
 	} else if (cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(res, "isError"))) {
-		step_fail(p, S_CALL, ms, "call_failed", "tool %.60s returned isError: %.120s",
-		    p->t->call, first_text(res));
+		step_fail(p, S_CALL, ms, "call_failed", "tool %s returned isError: %s", p->t->call,
+		    first_text(res));
 	} else if (cJSON_IsString(rt) && strcmp(rt->valuestring, "complete") != 0) {
-		step_fail(p, S_CALL, ms, "call_failed", "tool %.60s answered resultType %.40s",
+		step_fail(p, S_CALL, ms, "call_failed", "tool %s answered resultType %s",
 		    p->t->call ? p->t->call : "", rt->valuestring);
 	} else {
 		d = cJSON_CreateObject();
@@ -261,8 +278,9 @@ on_call(struct xfer *x, CURLcode rc)
 		p->http_status = x->status;
 		fail_status(p, S_CALL, ms, x);
 	} else if (!id_ok(x)) {
-		step_fail(p, S_CALL, ms, "call_failed", "answer is not JSON-RPC%s",
-		    x->bad_json ? " (malformed JSON)" : "");
+		step_fail(p, S_CALL, ms, "call_failed", "answer is not JSON-RPC%s%s%s",
+		    x->bad_json ? " (" : "", x->bad_json ? x->bad_json : "",
+		    x->bad_json ? ")" : "");
 	} else if (!fail_rpc_error(p, S_CALL, ms, x->msg)) {
 		call_result(p, cJSON_GetObjectItemCaseSensitive(x->msg, "result"), ms);
 	}
@@ -502,8 +520,10 @@ probe_free(struct probe *p)
 	xfer_free(&p->s);
 	xfer_free(&p->a);
 	cJSON_Delete(p->asks);
-	for (s = 0; s < S_NSTEPS; s++)
+	for (s = 0; s < S_NSTEPS; s++) {
 		cJSON_Delete(p->steps[s].detail);
+		free(p->steps[s].msg);
+	}
 	cJSON_Delete(p->tools);
 	cJSON_Delete(p->attempts);
 	cJSON_Delete(p->list_meta);
@@ -511,6 +531,7 @@ probe_free(struct probe *p)
 	cJSON_Delete(p->early);
 	curl_slist_free_all(p->connect_to);
 	free(p->challenge);
+	mcp_buf_free(&p->prm_why);
 	wipe(&p->session);
 	wipe(&p->post_url);
 	wipe(&p->auth_hdr);

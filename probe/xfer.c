@@ -84,13 +84,19 @@ on_header(char *b, size_t size, size_t n, void *arg)
 {
 	struct xfer *x = arg;
 	size_t len = size * n;
-	char *v;
 
 	if (!x->tls_seen && strncmp(x->p->t->url, "https:", 6) == 0)
 		tls_info(x);
+	/* Endless headers or 1xx answers would hold the probe: cut them. */
+	x->hdr_bytes += len;
+	if (x->hdr_bytes > HDR_MAX) {
+		x->hdr_overflow = 1;
+		return 0;
+	}
 	if (len >= 5 && strncmp(b, "HTTP/", 5) == 0) {
 		/* A new status line (after 100 Continue): start over. */
-		x->ctype[0] = '\0';
+		free(x->ctype);
+		x->ctype = NULL;
 		x->headers_done = 0;
 		return len;
 	}
@@ -98,20 +104,14 @@ on_header(char *b, size_t size, size_t n, void *arg)
 		curl_easy_getinfo(x->h, CURLINFO_RESPONSE_CODE, &x->status);
 		if (x->status >= 200)
 			x->headers_done = 1;
-		x->is_sse = strncasecmp(x->ctype, "text/event-stream", 17) == 0;
+		x->is_sse = x->ctype != NULL && strncasecmp(x->ctype, "text/event-stream", 17) == 0;
 		return len;
 	}
-	if ((v = header_value(b, len, "content-type")) != NULL) {
-		snprintf(x->ctype, sizeof(x->ctype), "%s", v);
-		free(v);
-	}
+	take(&x->ctype, header_value(b, len, "content-type"));
 	take(&x->session, header_value(b, len, "mcp-session-id"));
 	take(&x->www_auth, header_value(b, len, "www-authenticate"));
 	take(&x->location, header_value(b, len, "location"));
-	if ((v = header_value(b, len, "retry-after")) != NULL) {
-		snprintf(x->retry_after, sizeof(x->retry_after), "%s", v);
-		free(v);
-	}
+	take(&x->retry_after, header_value(b, len, "retry-after"));
 	return len;
 }
 
@@ -140,10 +140,8 @@ on_event(const struct mcp_sse_event *ev, void *arg)
 	/* Priming events (empty data) and other event types are not ours. */
 	if (x->msg != NULL || ev->datalen == 0 || strcmp(ev->type, "message") != 0)
 		return 0;
-	if ((msg = cJSON_ParseWithLength(ev->data, ev->datalen)) == NULL) {
-		x->bad_json = 1;
+	if ((msg = mcp_json_parse(ev->data, ev->datalen, &x->bad_json)) == NULL)
 		return 0;
-	}
 	if (cJSON_IsObject(msg) && cJSON_HasObjectItem(msg, "method") &&
 	    cJSON_HasObjectItem(msg, "id")) {
 		server_request(x->p, msg);
@@ -264,7 +262,12 @@ setup(struct probe *p, struct xfer *x, const char *url)
 	curl_easy_setopt(x->h, CURLOPT_TIMEOUT_MS, ms);
 	curl_easy_setopt(x->h, CURLOPT_CONNECTTIMEOUT_MS, ms);
 	x->hdrs = curl_slist_append(x->hdrs, p->region_hdr);
-	if (p->auth_hdr != NULL)
+	/*
+	 * The credential goes only to the server's endpoint and to the
+	 * HTTP+SSE endpoint (same origin, checked when it was named): never
+	 * to a discovery document or anywhere else a server points at.
+	 */
+	if (p->auth_hdr != NULL && (url == p->t->url || url == p->post_url))
 		x->hdrs = curl_slist_append(x->hdrs, p->auth_hdr);
 	return x->hdrs == NULL ? -1 : 0;
 }
@@ -445,13 +448,13 @@ parse_json_body(struct xfer *x)
 
 	if (x->msg != NULL || x->resp.len == 0)
 		return;
-	/* cJSON wants the terminating NUL inside the length it is given. */
-	msg = cJSON_ParseWithLengthOpts(x->resp.p, x->resp.len + 1, NULL, 1);
+	if ((msg = mcp_json_parse(x->resp.p, x->resp.len, &x->bad_json)) == NULL)
+		return;
 	if (cJSON_IsObject(msg)) {
 		x->msg = msg;
 		return;
 	}
-	x->bad_json = 1;
+	x->bad_json = "not a JSON object";
 	cJSON_Delete(msg);
 }
 
@@ -572,14 +575,18 @@ xfer_reset(struct xfer *x)
 	free(x->www_auth);
 	free(x->location);
 	free(x->session);
-	x->www_auth = x->location = x->session = NULL;
+	free(x->ctype);
+	free(x->retry_after);
+	x->www_auth = x->location = x->session = x->ctype = x->retry_after = NULL;
 	cJSON_Delete(x->msg);
 	x->msg = NULL;
 	x->status = 0;
-	x->ctype[0] = x->retry_after[0] = '\0';
+	x->hdr_bytes = 0;
+	x->hdr_overflow = 0;
 	x->got = 0;
 	x->want_id = -1;
-	x->bad_json = x->is_sse = x->overflow = x->headers_done = x->tls_seen = 0;
+	x->bad_json = NULL;
+	x->is_sse = x->overflow = x->headers_done = x->tls_seen = 0;
 	x->abort_at = 0;
 	x->tcp_at = 0;
 }
