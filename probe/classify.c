@@ -58,8 +58,7 @@ fail_curl(struct probe *p, enum step s, double ms, struct xfer *x, CURLcode rc)
 	/* libcurl 7.88 says "out of memory" for a header line past 100 KiB. */
 	if (x->hdr_overflow || (rc == CURLE_OUT_OF_MEMORY && !x->headers_done)) {
 		step_fail(p, s, ms, "headers_too_large",
-		    "response headers passed %d bytes (1xx answers included)",
-		    x->hdr_overflow ? HDR_MAX : 102400);
+		    "response headers passed %d bytes (1xx answers included)", HDR_MAX);
 		return;
 	}
 	switch (rc) {
@@ -144,8 +143,12 @@ fail_rpc_error(struct probe *p, enum step s, double ms, const cJSON *msg)
 
 	if (e == NULL)
 		return 0;
-	step_fail(p, s, ms, "jsonrpc_error", "JSON-RPC error %d: %s", rpc_code(msg),
-	    cJSON_IsString(m) ? m->valuestring : "(no message)");
+	if (rpc_code(msg) != 0)
+		step_fail(p, s, ms, "jsonrpc_error", "JSON-RPC error %d: %s", rpc_code(msg),
+		    cJSON_IsString(m) ? m->valuestring : "(no message)");
+	else
+		step_fail(p, s, ms, "jsonrpc_error", "JSON-RPC error without an integer code: %s",
+		    cJSON_IsString(m) ? m->valuestring : "(no message)");
 	return 1;
 }
 

@@ -156,7 +156,7 @@ list_page(struct probe *p, const struct xfer *x, const cJSON *res, double ms)
 		p->list_bytes += x->got;
 	if (p->list_bytes > p->o->max_body ||
 	    cJSON_GetArraySize(p->tools) + cJSON_GetArraySize(tools) > TOOLS_MAX) {
-		step_fail(p, S_LIST, ms, "tools_too_large", "the tool list passed %s over %d pages",
+		step_fail(p, S_LIST, ms, "tools_too_large", "the tool list passed %s at page %d",
 		    p->list_bytes > p->o->max_body ? "the -m size" : "10000 tools", p->pages);
 		return -1;
 	}
