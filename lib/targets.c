@@ -9,6 +9,7 @@
 #include <openssl/crypto.h>
 
 #include "mcp.h"
+#include "loop.h"
 #include "targets.h"
 
 #define WS " \t\r"
@@ -173,7 +174,13 @@ mcp_targets_load(const char *path, struct mcp_targets *ts, char *err, size_t err
 	while ((n = getline(&line, &linecap, f)) != -1) {
 		lineno++;
 		if (n > 0 && line[n - 1] == '\n')
-			line[n - 1] = '\0';
+			line[--n] = '\0';
+		/* The whole line is read: nothing of it may hide past a NUL. */
+		if (n > MCP_LINE_MAX || memchr(line, '\0', (size_t)n) != NULL) {
+			snprintf(err, errlen, "%ld: %s", lineno,
+			    n > MCP_LINE_MAX ? "line too long (over 1048576 bytes)" : "a NUL byte");
+			goto fail;
+		}
 		if ((r = mcp_target_parse(line, &t, why, sizeof(why))) == 0)
 			continue;
 		if (r == 1 && dup_slug(ts, t.slug)) {

@@ -44,6 +44,13 @@ printf 'a %s/open/mcp colour=blue\n' "$FIX" >"$TMP/bad-key"
 usage_case "unknown key" -r t -f "$TMP/bad-key"
 printf 'a %s/open/mcp\na %s/json/mcp\n' "$FIX" "$FIX" >"$TMP/dup"
 usage_case "duplicate slug" -r t -f "$TMP/dup"
+# Nothing of a line may hide past a NUL byte, or past a length cap.
+printf 'a %s/open/mcp\0 era=sse\n' "$FIX" >"$TMP/nul"
+usage_case "a NUL byte in a targets line" -r t -f "$TMP/nul"
+like "$(cat "$TMP/u.err")" 'nul:1: a NUL byte$' "targets file: the NUL byte is named, with its line"
+{ printf 'a %s/open/mcp\nb %s/open/mcp #' "$FIX" "$FIX"; head -c 1100000 /dev/zero | tr '\0' x; echo; } >"$TMP/long"
+usage_case "a 1 MB targets line" -r t -f "$TMP/long"
+like "$(cat "$TMP/u.err")" 'long:2: line too long \(over 1048576 bytes\)$' "targets file: the long line is named"
 
 # --- a fleet from a targets file --------------------------------------------
 cat >"$TMP/targets" <<EOT
