@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include <openssl/crypto.h>
 
@@ -45,6 +46,97 @@ set_str(char **dst, const char *val, const char *key, char *err, size_t errlen)
 	return 0;
 }
 
+/* Headers the probe writes itself: a target may not replace them. */
+static const char *const managed[] = {"accept", "connection", "content-length", "content-type",
+    "expect", "host", "last-event-id", "mcp-method", "mcp-name", "mcp-protocol-version",
+    "mcp-session-id", "te", "transfer-encoding", "upgrade", "x-probe-region", NULL};
+
+/* An HTTP field name (RFC 9110 token), 1 to 64 bytes. */
+static int
+name_ok(const char *s, size_t n)
+{
+	size_t i;
+
+	if (n == 0 || n > 64)
+		return 0;
+	for (i = 0; i < n; i++)
+		if (!((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= 'A' && s[i] <= 'Z') ||
+		        (s[i] >= '0' && s[i] <= '9') || strchr("!#$%&'*+-.^_`|~", s[i]) != NULL))
+			return 0;
+	return 1;
+}
+
+const char *
+mcp_header_value_bad(const char *v)
+{
+	size_t n = strlen(v), i;
+
+	if (n == 0)
+		return "an empty value";
+	if (n > MCP_HEADER_VALUE_MAX)
+		return "a value over 4096 bytes";
+	for (i = 0; i < n; i++)
+		if (((unsigned char)v[i] < 0x20 && v[i] != '\t') || v[i] == 0x7f)
+			return "a control character in the value";
+	if (v[0] == ' ' || v[0] == '\t' || v[n - 1] == ' ' || v[n - 1] == '\t')
+		return "blanks around the value";
+	return NULL;
+}
+
+int
+mcp_header_add(struct mcp_target *t, const char *spec, int file, char *err, size_t errlen)
+{
+	const char *c = strchr(spec, ':'), *v, *bad;
+	struct mcp_header *h;
+	size_t n, i;
+	int j;
+
+	/* What follows the name is never quoted: it may be a secret. */
+	if (c == NULL || !name_ok(spec, (size_t)(c - spec))) {
+		snprintf(err, errlen, "want Name:%s, Name a field name of at most 64 bytes",
+		    file ? "path" : "value");
+		return -1;
+	}
+	n = (size_t)(c - spec);
+	for (v = c + 1; *v == ' ' || *v == '\t'; v++)
+		;
+	for (i = 0; managed[i] != NULL; i++)
+		if (strlen(managed[i]) == n && strncasecmp(spec, managed[i], n) == 0) {
+			snprintf(
+			    err, errlen, "header %.*s: the probe sends it itself", (int)n, spec);
+			return -1;
+		}
+	for (j = 0; j < t->nheaders; j++)
+		if (strlen(t->headers[j].name) == n &&
+		    strncasecmp(spec, t->headers[j].name, n) == 0) {
+			snprintf(err, errlen, "header %.*s given twice", (int)n, spec);
+			return -1;
+		}
+	if (t->nheaders == MCP_HEADERS_MAX) {
+		snprintf(err, errlen, "more than %d headers", MCP_HEADERS_MAX);
+		return -1;
+	}
+	if (file && *v == '\0') {
+		snprintf(err, errlen, "header %.*s: no file named", (int)n, spec);
+		return -1;
+	}
+	/* Never quoted back: the value may be a secret given by mistake. */
+	if (!file && (bad = mcp_header_value_bad(v)) != NULL) {
+		snprintf(err, errlen, "header %.*s: %s", (int)n, spec, bad);
+		return -1;
+	}
+	h = &t->headers[t->nheaders];
+	if ((h->name = strndup(spec, n)) == NULL ||
+	    (file ? (h->file = strdup(v)) : (h->value = strdup(v))) == NULL) {
+		free(h->name);
+		memset(h, 0, sizeof(*h));
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	t->nheaders++;
+	return 0;
+}
+
 static int
 set_key(struct mcp_target *t, char *kv, char *err, size_t errlen)
 {
@@ -57,6 +149,10 @@ set_key(struct mcp_target *t, char *kv, char *err, size_t errlen)
 	*val++ = '\0';
 	if (strcmp(kv, "token_file") == 0)
 		return set_str(&t->token_file, val, kv, err, errlen);
+	if (strcmp(kv, "header") == 0)
+		return mcp_header_add(t, val, 0, err, errlen);
+	if (strcmp(kv, "header_file") == 0)
+		return mcp_header_add(t, val, 1, err, errlen);
 	if (strcmp(kv, "call") == 0)
 		return set_str(&t->call, val, kv, err, errlen);
 	if (strcmp(kv, "call_args") == 0)
@@ -215,6 +311,8 @@ fail:
 void
 mcp_target_free(struct mcp_target *t)
 {
+	int i;
+
 	free(t->slug);
 	free(t->url);
 	free(t->token_file);
@@ -225,6 +323,13 @@ mcp_target_free(struct mcp_target *t)
 	free(t->call_args);
 	free(t->connect_to);
 	free(t->era);
+	for (i = 0; i < t->nheaders; i++) {
+		free(t->headers[i].name);
+		free(t->headers[i].file);
+		if (t->headers[i].value != NULL)
+			OPENSSL_cleanse(t->headers[i].value, strlen(t->headers[i].value));
+		free(t->headers[i].value);
+	}
 	memset(t, 0, sizeof(*t));
 }
 

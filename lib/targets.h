@@ -6,6 +6,20 @@
 
 #include <stddef.h>
 
+/*
+ * A header sent with a target's requests: "Name: value", or "Name:path",
+ * whose value is the first line of the file at path (a secret, read by
+ * the tool with the rules of a token file).
+ */
+struct mcp_header {
+	char *name;  /* owned */
+	char *value; /* owned, wiped on free; NULL until a file is read */
+	char *file;  /* owned path, or NULL */
+};
+
+#define MCP_HEADERS_MAX 16
+#define MCP_HEADER_VALUE_MAX 4096
+
 struct mcp_target {
 	char *slug;       /* owned */
 	char *url;        /* owned */
@@ -15,8 +29,10 @@ struct mcp_target {
 	char *call_args;  /* owned JSON object text, or NULL */
 	char *connect_to; /* owned HOST:PORT:ADDR:PORT, or NULL */
 	char *era;        /* owned auto|modern|legacy|sse, or NULL */
-	double timeout;   /* seconds; 0: the run's default */
-	long lineno;      /* line in the file, 0 for the command line */
+	struct mcp_header headers[MCP_HEADERS_MAX];
+	int nheaders;
+	double timeout; /* seconds; 0: the run's default */
+	long lineno;    /* line in the file, 0 for the command line */
 };
 
 struct mcp_targets {
@@ -36,6 +52,16 @@ int mcp_target_parse(const char *line, struct mcp_target *t, char *err, size_t e
  * an error.
  */
 int mcp_targets_load(const char *path, struct mcp_targets *ts, char *err, size_t errlen);
+
+/*
+ * Add the header of spec ("Name: value", or "Name:path" when file is set)
+ * to t.  Returns 0, or -1 with a reason in err.  Names the probe manages
+ * itself (Host, Content-Type, Accept, Mcp-Session-Id, ...) are refused.
+ */
+int mcp_header_add(struct mcp_target *t, const char *spec, int file, char *err, size_t errlen);
+
+/* NULL when value may be sent as a header value, else why not. */
+const char *mcp_header_value_bad(const char *value);
 
 void mcp_target_free(struct mcp_target *t);
 void mcp_targets_free(struct mcp_targets *ts);

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
 #include "mcp.h"
@@ -53,6 +54,44 @@ check_url(const struct mcp_target *t)
 		errx(MCP_EXIT_USAGE, "%s%s: not an http:// or https:// URL", at, t->slug);
 }
 
+/*
+ * Header values held in files: read once per file (targets that share a
+ * file share the read), with the rules of a token file, never quoted.
+ */
+static void
+check_headers(struct mcp_targets *ts, size_t i)
+{
+	struct mcp_target *t = &ts->v[i];
+	struct mcp_header *h;
+	const char *bad;
+	char at[32], why[256];
+	size_t j;
+	int k, m;
+
+	where(t, at, sizeof(at));
+	for (k = 0; k < t->nheaders; k++) {
+		h = &t->headers[k];
+		if (t->token_file != NULL && strcasecmp(h->name, "Authorization") == 0)
+			errx(MCP_EXIT_USAGE,
+			    "%s%s: Authorization given twice (a token and a header)", at, t->slug);
+		if (h->file == NULL)
+			continue;
+		for (j = 0; j < i && h->value == NULL; j++)
+			for (m = 0; m < ts->v[j].nheaders; m++)
+				if (ts->v[j].headers[m].file != NULL &&
+				    strcmp(ts->v[j].headers[m].file, h->file) == 0) {
+					if ((h->value = strdup(ts->v[j].headers[m].value)) == NULL)
+						err(MCP_EXIT_FAIL, "strdup");
+					break;
+				}
+		if (h->value == NULL &&
+		    (h->value = mcp_secret_read(h->file, why, sizeof(why))) == NULL)
+			errx(MCP_EXIT_USAGE, "%sheader file %s: %s", at, h->file, why);
+		if ((bad = mcp_header_value_bad(h->value)) != NULL)
+			errx(MCP_EXIT_USAGE, "%sheader file %s: %s", at, h->file, bad);
+	}
+}
+
 static void
 check_one(struct mcp_targets *ts, size_t i)
 {
@@ -80,6 +119,7 @@ check_one(struct mcp_targets *ts, size_t i)
 		colons += *c == ':';
 	if (t->connect_to != NULL && colons < 3)
 		errx(MCP_EXIT_USAGE, "%s%s: connect_to must be HOST:PORT:ADDR:PORT", at, t->slug);
+	check_headers(ts, i);
 	if (t->token_file == NULL)
 		return;
 	/* Targets sharing a token file share one read of it. */

@@ -46,6 +46,25 @@ step_fail(struct probe *p, enum step s, double ms, const char *code, const char 
 	va_end(ap);
 }
 
+/*
+ * The names of the credentials the probe sends (never their values), as
+ * "Authorization, X-API-Key", into buf.  Returns how many.
+ */
+int
+cred_names(const struct probe *p, char *buf, size_t len)
+{
+	size_t n = 0;
+	int i, k = 0;
+
+	buf[0] = '\0';
+	if (p->token != NULL)
+		n += (size_t)snprintf(buf, len, "Authorization: Bearer"), k++;
+	for (i = 0; i < p->t->nheaders && n < len; i++, k++)
+		n += (size_t)snprintf(
+		    buf + n, len - n, "%s%s", k ? ", " : "", p->t->headers[i].name);
+	return k;
+}
+
 /* A failed transfer at step s: the curl error, classified. */
 void
 fail_curl(struct probe *p, enum step s, double ms, struct xfer *x, CURLcode rc)
@@ -109,10 +128,11 @@ fail_status(struct probe *p, enum step s, double ms, struct xfer *x)
 		return;
 	}
 	if (st == 401) {
-		if (p->token != NULL)
-			step_fail(p, s, ms, "auth_rejected", "HTTP 401: token rejected");
+		if (cred_names(p, scope, sizeof(scope)) > 0)
+			step_fail(p, s, ms, "auth_rejected",
+			    "HTTP 401: the credential was rejected (%s)", scope);
 		else
-			step_fail(p, s, ms, "auth_required", "HTTP 401 without a token");
+			step_fail(p, s, ms, "auth_required", "HTTP 401 without a credential");
 		return;
 	}
 	if (st == 403 && x->www_auth != NULL &&

@@ -56,7 +56,7 @@ http_ms(struct probe *p, struct xfer *x)
 static const char *
 posture_ok(const struct probe *p)
 {
-	return p->token != NULL ? "credentialed" : "open";
+	return p->token != NULL || p->nhdr > 0 ? "credentialed" : "open";
 }
 
 /* The transport is known: the http and auth steps pass. */
@@ -76,6 +76,7 @@ identified(struct probe *p, struct xfer *x, const char *era, const char *transpo
 
 /* Protected-resource metadata discovery for a 401 without a token. */
 static void on_prm(struct xfer *x, CURLcode rc);
+static void key_walled(struct probe *p);
 
 static void
 prm_failed(struct probe *p, const char *why)
@@ -90,8 +91,11 @@ next_prm(struct probe *p)
 
 	while (p->prm_try < 4) {
 		if (auth_prm_url(p, p->prm_try++, p->prm_url, sizeof(p->prm_url), &why) == -1) {
-			if (why != NULL)
+			/* A place not asked cannot say it holds nothing. */
+			if (why != NULL) {
 				prm_failed(p, why);
+				p->oauth_seen = 1;
+			}
 		} else {
 			if (xfer_get(p, &p->x, p->prm_url, "application/json", on_prm) == 0)
 				return;
@@ -101,9 +105,46 @@ next_prm(struct probe *p)
 			return;
 		}
 	}
-	step_fail(p, S_AUTH, since(p->step_t0), "auth_challenge_invalid",
-	    "401 with a Bearer challenge but no authorization metadata (%s)",
-	    p->prm_why.p ? p->prm_why.p : "");
+	key_walled(p);
+}
+
+/* The scheme of the challenge ("Bearer", "Basic", ...), into buf. */
+static const char *
+scheme(const char *c, char *buf, size_t len)
+{
+	size_t n = strcspn(c, " ,\t");
+
+	snprintf(buf, len, "%.*s", (int)(n < len ? n : len - 1), c);
+	return buf;
+}
+
+/*
+ * No discovery place held OAuth metadata.  A challenge that names none,
+ * with every place answering that it has none, asks for a static key or
+ * token: the server is up, key-walled.  OAuth announced and broken (a
+ * resource_metadata that does not answer, a place answering JSON that is
+ * no metadata, a place that could not be asked) is half-configured.
+ */
+static void
+key_walled(struct probe *p)
+{
+	char v[16], s[32];
+	cJSON *d;
+
+	if (p->oauth_seen || auth_param(p->challenge, "resource_metadata", v, sizeof(v)) != NULL) {
+		step_fail(p, S_AUTH, since(p->step_t0), "auth_challenge_invalid",
+		    "401 with a %s challenge but no authorization metadata (%s)",
+		    scheme(p->challenge, s, sizeof(s)), p->prm_why.p ? p->prm_why.p : "");
+		finish(p);
+		return;
+	}
+	d = cJSON_CreateObject();
+	cJSON_AddStringToObject(d, "posture", "key-walled");
+	cJSON_AddStringToObject(d, "scheme", scheme(p->challenge, s, sizeof(s)));
+	cJSON_AddItemToObject(d, "missing", p->prm_missing ? p->prm_missing : cJSON_CreateArray());
+	p->prm_missing = NULL;
+	p->posture = "key-walled";
+	step_pass(p, S_AUTH, since(p->step_t0), d);
 	finish(p);
 }
 
@@ -128,6 +169,16 @@ on_prm(struct xfer *x, CURLcode rc)
 		snprintf(why, sizeof(why), "%s", curl_easy_strerror(rc));
 	else if (x->status != 200)
 		snprintf(why, sizeof(why), "HTTP %ld", x->status);
+	/* An answer that is no JSON object says "none here"; anything else does not. */
+	if (rc == CURLE_OK && (x->status != 200 || !cJSON_IsObject(x->msg))) {
+		if (p->prm_missing == NULL)
+			p->prm_missing = cJSON_CreateArray();
+		cJSON_AddItemToArray(p->prm_missing, cJSON_CreateString(p->prm_url));
+		if (x->status == 200)
+			snprintf(why, sizeof(why), "not JSON");
+	} else {
+		p->oauth_seen = 1;
+	}
 	prm_failed(p, why);
 	next_prm(p);
 }
@@ -139,6 +190,8 @@ on_prm(struct xfer *x, CURLcode rc)
 static int
 auth_answer(struct probe *p, struct xfer *x)
 {
+	char names[512];
+
 	if (x->status != 401 && !(x->status == 403 && x->www_auth != NULL))
 		return 0;
 	p->http_status = x->status;
@@ -148,13 +201,13 @@ auth_answer(struct probe *p, struct xfer *x)
 		if (strcmp(p->steps[S_AUTH].code, "auth_insufficient_scope") != 0)
 			p->steps[S_AUTH].code = "auth_challenge_invalid";
 		finish(p);
-	} else if (p->token != NULL) {
-		step_fail(p, S_AUTH, 0, "auth_rejected", "HTTP 401: the token was rejected");
+	} else if (cred_names(p, names, sizeof(names)) > 0) {
+		step_fail(p, S_AUTH, 0, "auth_rejected",
+		    "HTTP 401: the credential was rejected (%s)", names);
 		finish(p);
-	} else if (x->www_auth == NULL || !auth_is_bearer(x->www_auth)) {
-		step_fail(p, S_AUTH, 0, "auth_challenge_invalid", "%s",
-		    x->www_auth ? "401 whose challenge is not Bearer"
-		                : "401 without a WWW-Authenticate challenge");
+	} else if (x->www_auth == NULL || x->www_auth[strspn(x->www_auth, " \t")] == '\0') {
+		step_fail(p, S_AUTH, 0, "auth_challenge_invalid",
+		    "401 without a WWW-Authenticate challenge");
 		finish(p);
 	} else {
 		/* The challenge outlives x, which the metadata requests reuse. */

@@ -23,8 +23,9 @@ static void
 usage(FILE *f, int status)
 {
 	fprintf(f,
-	    "usage: mcp-probe -r region [-a json] [-C connect-to] [-c tool] [-e era] [-m bytes]\n"
-	    "           [-s slug] [-T token-file] [-t seconds] [-w seconds] [--cacert file] url\n"
+	    "usage: mcp-probe -r region [-a json] [-C connect-to] [-c tool] [-e era]\n"
+	    "           [-H 'name: value'] [--header-file name:path] [-m bytes] [-s slug]\n"
+	    "           [-T token-file] [-t seconds] [-w seconds] [--cacert file] url\n"
 	    "       mcp-probe -r region -f targets-file [-n] [-e era] [-j jobs] [-m bytes]\n"
 	    "           [-t seconds] [-w seconds] [--cacert file]\n");
 	if (f == stdout && mcp_rec_close_stdout() == -1)
@@ -121,6 +122,7 @@ main(int argc, char *argv[])
 {
 	static const struct option longopts[] = {
 	    {"cacert", required_argument, NULL, 'K'},
+	    {"header-file", required_argument, NULL, 'F'},
 	    {"help", no_argument, NULL, 'h'},
 	    {"version", no_argument, NULL, 'V'},
 	    {NULL, 0, NULL, 0},
@@ -137,7 +139,7 @@ main(int argc, char *argv[])
 
 	signal(SIGPIPE, SIG_DFL);
 	while (
-	    (ch = getopt_long(argc, argv, "a:C:c:e:f:hj:m:nr:s:T:t:Vw:", longopts, NULL)) != -1) {
+	    (ch = getopt_long(argc, argv, "a:C:c:e:f:H:hj:m:nr:s:T:t:Vw:", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'a':
 			one.call_args = optarg;
@@ -153,6 +155,12 @@ main(int argc, char *argv[])
 			break;
 		case 'f':
 			file = optarg;
+			break;
+		case 'F':
+		case 'H':
+			if (mcp_header_add(&one, optarg, ch == 'F', errbuf, sizeof(errbuf)) == -1)
+				errx(MCP_EXIT_USAGE, "%s %s", ch == 'F' ? "--header-file" : "-H",
+				    errbuf);
 			break;
 		case 'h':
 			usage(stdout, MCP_EXIT_OK);
@@ -212,9 +220,11 @@ main(int argc, char *argv[])
 	if (o.cacert != NULL && access(o.cacert, R_OK) == -1)
 		errx(MCP_EXIT_USAGE, "--cacert %s: %s", o.cacert, strerror(errno));
 	if (file != NULL) {
-		if (one.slug || one.token_file || one.call || one.call_args || one.connect_to)
-			errx(
-			    MCP_EXIT_USAGE, "-a, -C, -c, -s and -T go in the targets file with -f");
+		if (one.slug || one.token_file || one.call || one.call_args || one.connect_to ||
+		    one.nheaders > 0)
+			errx(MCP_EXIT_USAGE,
+			    "-a, -C, -c, -H, -s, -T and --header-file go in the targets file with "
+			    "-f");
 		if (mcp_targets_load(file, &ts, errbuf, sizeof(errbuf)) == -1)
 			errx(MCP_EXIT_USAGE, "%s:%s", file, errbuf);
 	} else {
@@ -239,9 +249,15 @@ main(int argc, char *argv[])
 	}
 	if (file != NULL) {
 		mcp_targets_free(&ts);
-	} else if (one.token != NULL) {
-		OPENSSL_cleanse(one.token, strlen(one.token));
-		free(one.token);
+	} else {
+		if (one.token != NULL) {
+			OPENSSL_cleanse(one.token, strlen(one.token));
+			free(one.token);
+		}
+		/* The rest of one is argv's; its headers are its own. */
+		one.slug = one.url = one.token_file = one.token = NULL;
+		one.call = one.call_args = one.connect_to = one.era = NULL;
+		mcp_target_free(&one);
 	}
 	free(dslug);
 	if (mcp_rec_close_stdout() == -1)

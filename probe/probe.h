@@ -89,9 +89,12 @@ struct probe {
 	struct mcp_target *t; /* borrowed */
 	struct runner *r;     /* borrowed */
 	char id[33];
-	char url[2048];                /* the URL as printed: no userinfo */
-	const char *token;             /* borrowed from the target, or NULL */
-	char *auth_hdr;                /* owned "Authorization: Bearer …", wiped */
+	char url[2048];             /* the URL as printed: no userinfo */
+	const char *token;          /* borrowed from the target, or NULL */
+	char *auth_hdr;             /* owned "Authorization: Bearer …", wiped */
+	char *hdr[MCP_HEADERS_MAX]; /* owned "Name: value" of the target's headers, wiped */
+	int nhdr;
+	char origin[600];              /* scheme://host:port of the target's URL */
 	char region_hdr[128];          /* "X-Probe-Region: …" */
 	struct curl_slist *connect_to; /* owned, or NULL */
 	char host[256];
@@ -120,6 +123,8 @@ struct probe {
 	int prm_try;         /* which metadata URL is being fetched */
 	char prm_url[2048];
 	struct mcp_buf prm_why; /* why each metadata URL failed (whole: cut when written) */
+	cJSON *prm_missing;     /* owned: discovery URLs that hold no OAuth metadata */
+	int oauth_seen;         /* a discovery URL answered JSON that is not valid metadata */
 	long next_id;
 	char *session;                         /* owned, secret: Mcp-Session-Id or SSE sessionId */
 	char *post_url;                        /* owned, secret: the HTTP+SSE endpoint */
@@ -128,9 +133,9 @@ struct probe {
 	double wait_until;                     /* mono time the streamed answer is due */
 	void (*next)(struct xfer *, CURLcode); /* handler of the streamed answer */
 	char proto[32];                        /* negotiated protocol version */
-	const char *posture;                   /* open, auth-walled, credentialed, NULL */
-	const char *transport;                 /* streamable-http, sse, NULL */
-	const char *era_found;                 /* modern, legacy, NULL */
+	const char *posture;   /* open, auth-walled, key-walled, credentialed, NULL */
+	const char *transport; /* streamable-http, sse, NULL */
+	const char *era_found; /* modern, legacy, NULL */
 	long http_status;
 	cJSON *tools;     /* owned array, all pages */
 	cJSON *list_meta; /* owned: ttlMs and cacheScope of modern lists */
@@ -210,6 +215,7 @@ int fail_rpc_error(struct probe *p, enum step s, double ms, const cJSON *msg);
 int net_steps(struct probe *p, struct xfer *x, CURLcode rc);
 cJSON *http_detail(struct probe *p, struct xfer *x);
 int rpc_code(const cJSON *msg);
+int cred_names(const struct probe *p, char *buf, size_t len);
 int answered(struct xfer *x, CURLcode rc);
 
 /* detect.c */

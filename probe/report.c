@@ -179,7 +179,8 @@ result_record(struct rw *w, struct probe *p)
 			failed = i;
 	if (failed >= 0)
 		state = "broken";
-	else if (p->posture != NULL && strcmp(p->posture, "auth-walled") == 0)
+	else if (p->posture != NULL &&
+	    (strcmp(p->posture, "auth-walled") == 0 || strcmp(p->posture, "key-walled") == 0))
 		state = "auth-walled";
 	head(w, p, "result");
 	m_num(w, "probe_finished_at", mcp_ms_round(p->started_at + (p->finished_mono - p->mono0)));
@@ -282,9 +283,13 @@ clean_tree(cJSON *v, const char *key, const char *const *secrets, int nsec)
 static void
 clean_all(struct probe *p)
 {
-	const char *const secrets[] = {
+	const char *secrets[6 + MCP_HEADERS_MAX] = {
 	    p->token, p->session, p->post_url, p->x.session, p->s.session, p->a.session};
-	int i, n = (int)(sizeof(secrets) / sizeof(secrets[0]));
+	int i, n = 6;
+
+	/* Header values too: a key given with -H by mistake is a secret. */
+	for (i = 0; i < p->t->nheaders; i++)
+		secrets[n++] = p->t->headers[i].value;
 
 	for (i = 0; i < S_NSTEPS; i++) {
 		clean(p->steps[i].msg, secrets, n);

@@ -334,7 +334,8 @@ finish(struct probe *p)
 		return;
 	p->done = 1;
 	p->finished_mono = mcp_mono();
-	if (p->posture != NULL && strcmp(p->posture, "auth-walled") == 0)
+	if (p->posture != NULL &&
+	    (strcmp(p->posture, "auth-walled") == 0 || strcmp(p->posture, "key-walled") == 0))
 		reason = "auth_walled";
 	for (s = 0; s < S_NSTEPS; s++) {
 		if (p->steps[s].status != ST_PENDING)
@@ -485,6 +486,15 @@ probe_init(struct probe *p, const struct opts *o, struct mcp_target *t, struct r
 		p->auth_hdr = NULL;
 		return -1;
 	}
+	for (n = 0; n < t->nheaders; n++) {
+		if (asprintf(&p->hdr[n], "%s: %s", t->headers[n].name, t->headers[n].value) == -1) {
+			p->hdr[n] = NULL;
+			return -1;
+		}
+		p->nhdr = n + 1;
+	}
+	if (url_origin(t->url, p->origin, sizeof(p->origin)) == -1)
+		p->origin[0] = '\0';
 	if ((p->tools = cJSON_CreateArray()) == NULL ||
 	    (p->attempts = cJSON_CreateArray()) == NULL || (p->asks = cJSON_CreateArray()) == NULL)
 		return -1;
@@ -535,4 +545,7 @@ probe_free(struct probe *p)
 	wipe(&p->session);
 	wipe(&p->post_url);
 	wipe(&p->auth_hdr);
+	for (s = 0; s < p->nhdr; s++)
+		wipe(&p->hdr[s]);
+	cJSON_Delete(p->prm_missing);
 }

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include <openssl/crypto.h>
 #include <openssl/evp.h>
 #include <openssl/ssl.h>
 #include <openssl/x509.h>
@@ -235,12 +236,23 @@ handle(struct probe *p, struct xfer *x)
 	return 0;
 }
 
+/* 1 when url is at the target's origin. */
+static int
+same_origin(const struct probe *p, const char *url)
+{
+	char o[sizeof(p->origin)];
+
+	return p->origin[0] != '\0' && url_origin(url, o, sizeof(o)) == 0 &&
+	    strcmp(o, p->origin) == 0;
+}
+
 /* Options of one request. */
 static int
 setup(struct probe *p, struct xfer *x, const char *url)
 {
 	double left = p->deadline - mcp_mono();
 	long ms;
+	int i;
 
 	if (x->h == NULL && handle(p, x) == -1)
 		return -1;
@@ -269,6 +281,11 @@ setup(struct probe *p, struct xfer *x, const char *url)
 	 */
 	if (p->auth_hdr != NULL && (url == p->t->url || url == p->post_url))
 		x->hdrs = curl_slist_append(x->hdrs, p->auth_hdr);
+	/* The target's headers go to every request at its origin, no further. */
+	if (p->nhdr > 0 && x->hdrs != NULL &&
+	    (url == p->t->url || url == p->post_url || same_origin(p, url)))
+		for (i = 0; i < p->nhdr && x->hdrs != NULL; i++)
+			x->hdrs = curl_slist_append(x->hdrs, p->hdr[i]);
 	return x->hdrs == NULL ? -1 : 0;
 }
 
@@ -567,6 +584,11 @@ xfer_time(struct xfer *x, CURLINFO what)
 void
 xfer_reset(struct xfer *x)
 {
+	struct curl_slist *l;
+
+	/* The copies curl took of the credential lines are wiped too. */
+	for (l = x->hdrs; l != NULL; l = l->next)
+		OPENSSL_cleanse(l->data, strlen(l->data));
 	curl_slist_free_all(x->hdrs);
 	x->hdrs = NULL;
 	mcp_buf_free(&x->req);

@@ -128,6 +128,7 @@ is "$leak" 0 "echo: no 4 characters of the token in any record, at any cut"
 # --- 12. no discovery document from another origin ----------------------------
 mcp-probe -r t "$H/xorigin/a/mcp" >"$TMP/x1.out" 2>&1
 mcp-probe -r t -T "$TMP/token" "$H/xorigin/b/mcp" >"$TMP/x2.out" 2>&1
+mcp-probe -r t -H "X-API-Key: $TOKEN" "$H/xorigin/c/mcp" >>"$TMP/x2.out" 2>&1
 is "$(jq -r 'select(.type == "result") | .error.code' "$TMP/x1.out")" auth_challenge_invalid \
     "resource_metadata at another origin: not a usable challenge"
 like "$(jq -r 'select(.type == "result") | .error.message' "$TMP/x1.out")" \
