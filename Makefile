@@ -116,3 +116,79 @@ clean:
 .PHONY: all test check san bench install uninstall lint format clean
 
 -include $(shell find $(B) -name '*.d' 2>/dev/null)
+
+# --- fuzz --------------------------------------------------------------------
+# make fuzz: a libFuzzer harness for each parser that faces untrusted input
+# (fuzz/fuzz_*.c), built with clang and its sanitizers into $(FB), and
+# numgen, which prints doubles as mcp_json_number writes them (tests/fuzz.t
+# compares them with node's).  The library and the tools' files are built
+# again there with coverage; a harness that needs a tool's static functions
+# includes that file, and each tool's main() is renamed so that libFuzzer's
+# is the one linked.  make fuzz-run FUZZ_SECONDS=N runs each harness for N
+# seconds over a copy of its corpus (fuzz/run.sh).
+FB ?= $(B)-fuzz
+FUZZ_CC ?= clang
+FUZZ_SECONDS ?= 60
+# clang's UBSan, unlike gcc's, sees a double cast to an int that cannot hold it.
+FUZZ_SAN = -fsanitize=address,undefined,float-cast-overflow -fno-sanitize-recover=all \
+           -fno-omit-frame-pointer
+FUZZ_CFLAGS = -std=c11 -D_GNU_SOURCE -Ilib $(CURL_CFLAGS) $(PKG_CFLAGS) -O1 -g $(FUZZ_SAN) \
+              $(filter-out -Werror,$(WARN)) -MMD -MP
+FUZZERS = $(patsubst fuzz/%.c,$(FB)/%,$(wildcard fuzz/fuzz_*.c))
+FUZZ_TOOLS = probe aggregate alertd
+
+fuzz: $(FUZZERS) $(FB)/numgen
+
+# Every source is built with coverage for libFuzzer; TOOL/main.c's main
+# becomes TOOL_main.  The harnesses' own warnings are errors: clang's
+# warnings in the tools' files are left to gcc's -Werror build.
+$(FB)/fuzz/%.o: FUZZ_WERROR = -Werror
+$(FB)/%.o: %.c
+	@mkdir -p $(@D)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) $(FUZZ_WERROR) -fsanitize=fuzzer-no-link \
+	    -Dmain=$(subst /,_,$(*D))_main $(if $(filter main,$(*F)),-Wno-missing-prototypes) \
+	    -c -o $@ $<
+
+$(FB)/libmcp.a: $(LIB_SRC:%.c=$(FB)/%.o)
+	rm -f $@
+	$(AR) rcs $@ $^
+
+# One archive per tool: a harness takes from it what it does not define.
+$(FB)/probe.a: $(patsubst %.c,$(FB)/%.o,$(wildcard probe/*.c))
+$(FB)/aggregate.a: $(patsubst %.c,$(FB)/%.o,$(wildcard aggregate/*.c))
+$(FB)/alertd.a: $(patsubst %.c,$(FB)/%.o,$(wildcard alertd/*.c))
+$(FUZZ_TOOLS:%=$(FB)/%.a):
+	rm -f $@
+	$(AR) rcs $@ $^
+
+# The tool whose files a harness reaches into.
+$(FB)/fuzz_auth $(FB)/fuzz_reply: $(FB)/probe.a
+$(FB)/fuzz_push: $(FB)/aggregate.a
+$(FB)/fuzz_conf $(FB)/fuzz_verdict: $(FB)/alertd.a
+# fuzz_reply stands in for libcurl's transfers, the run loop and the clocks.
+$(FB)/fuzz_reply: FUZZ_LDFLAGS = -Wl,--wrap=curl_easy_setopt,--wrap=curl_easy_getinfo \
+    -Wl,--wrap=curl_easy_cleanup,--wrap=curl_multi_add_handle,--wrap=curl_multi_remove_handle \
+    -Wl,--wrap=mcp_mono,--wrap=mcp_now
+$(FB)/fuzz_%: $(FB)/fuzz/fuzz_%.o $(FB)/libmcp.a $(FB)/lib/curlinit.o
+	$(FUZZ_CC) $(LDFLAGS) $(FUZZ_LDFLAGS) -fsanitize=fuzzer $(FUZZ_SAN) -o $@ \
+	    $(filter %.o,$^) $(filter-out $(FB)/libmcp.a,$(filter %.a,$^)) $(FB)/libmcp.a $(LDLIBS)
+
+# numgen is an ordinary program over the same library.
+$(FB)/fuzz/numgen.o: fuzz/numgen.c
+	@mkdir -p $(@D)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -Werror -c -o $@ $<
+
+$(FB)/numgen: $(FB)/fuzz/numgen.o $(FB)/libmcp.a
+	$(FUZZ_CC) $(LDFLAGS) -fsanitize=fuzzer-no-link $(FUZZ_SAN) -o $@ $^ $(LDLIBS)
+
+fuzz-run: fuzz
+	fuzz/run.sh $(FB) $(FUZZ_SECONDS)
+
+fuzz-clean:
+	rm -rf $(FB)
+
+clean: fuzz-clean
+
+.PHONY: fuzz fuzz-run fuzz-clean
+
+-include $(shell find $(FB) -name '*.d' 2>/dev/null)

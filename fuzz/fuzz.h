@@ -1,0 +1,59 @@
+/*
+ * fuzz.h - what the libFuzzer harnesses in fuzz/ share.
+ *
+ * Each harness checks one parser that faces untrusted input: it must not
+ * crash, leak or trip a sanitizer on any input, and where a property can be
+ * stated (a round trip, two ways of feeding that must agree) a broken one
+ * is reported by abort(), which libFuzzer records as a crash.
+ */
+#ifndef MCP_FUZZ_H
+#define MCP_FUZZ_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+int LLVMFuzzerInitialize(int *argc, char ***argv);
+
+/* A property does not hold: say which, and crash so that libFuzzer keeps the input. */
+#define FUZZ_CHECK(cond)                                                                           \
+	do {                                                                                       \
+		if (!(cond)) {                                                                     \
+			dprintf(2, "%s:%d: check failed: %s\n", __FILE__, __LINE__, #cond);        \
+			abort();                                                                   \
+		}                                                                                  \
+	} while (0)
+
+/*
+ * The tools' warnings (warnx: "stdin:1: parse error") would flood the
+ * fuzzer's output: the stderr stream goes to /dev/null, while descriptor 2
+ * stays for the sanitizers' reports and FUZZ_CHECK.  FUZZ_VERBOSE=1 keeps
+ * the warnings, to see what an input does.
+ */
+static inline void
+fuzz_quiet(void)
+{
+	FILE *f;
+
+	if (getenv("FUZZ_VERBOSE") == NULL && (f = fopen("/dev/null", "w")) != NULL)
+		stderr = f;
+}
+
+/* The input as a NUL-terminated string (owned by the caller; it may hold NULs). */
+static inline char *
+fuzz_str(const uint8_t *data, size_t size)
+{
+	char *s = malloc(size + 1);
+
+	if (s == NULL)
+		abort();
+	if (size > 0)
+		memcpy(s, data, size);
+	s[size] = '\0';
+	return s;
+}
+
+#endif
