@@ -19,6 +19,19 @@
 #define ALERT_RULES_MAX 32
 #define ALERT_ARGS_MAX 64
 
+/*
+ * The bounds of what a verdict may bring into the state, see LIMITS in
+ * mcp-alert(1).  A window later than the clock would make every real
+ * verdict of its slug look already decided until the clock caught up, so
+ * only a few minutes of skew are allowed.  A latency above the longest
+ * deadline of mcp-probe (-t 3600) is not one a passing probe can take.
+ */
+#define ALERT_WINDOW_SKEW 300         /* seconds a window may be ahead of the clock */
+#define ALERT_TIME_MAX 253402300799.0 /* 9999-12-31T23:59:59Z: no time is later */
+#define ALERT_LATENCY_MAX 3600000     /* milliseconds */
+#define ALERT_REGIONS_MAX 64          /* regions in failed_regions and in reporters */
+#define ALERT_REASON_MAX 255          /* bytes of a maintenance reason */
+
 enum route_type { RT_PAGERDUTY, RT_SLACK, RT_WEBHOOK, RT_COMMAND };
 
 struct alert_route {
@@ -104,7 +117,7 @@ int alert_ack(struct mcp_store *st, const struct alert_conf *c, const char *key)
 /* maint.c */
 struct alert_maint {
 	double start, end;
-	char reason[256];
+	char reason[ALERT_REASON_MAX + 1];
 };
 void alert_maint_key(char *buf, size_t len, const char *slug);
 /* Fill m from the reply of HGETALL of the window's key; 1 when there is one. */
@@ -147,6 +160,17 @@ struct alert_pipe {
  */
 int alert_pipe_run(struct mcp_store *st, struct alert_pipe *p);
 void alert_pipe_free(struct alert_pipe *p);
+
+/* payload.c: what each route type is sent. */
+/* o as one line of JSON, as records are written (always UTF-8); owned.  o is deleted. */
+char *alert_print(cJSON *o);
+/* The string member k of o, or "" (borrowed from o). */
+const char *alert_str(const cJSON *o, const char *k);
+/* The PagerDuty Events API v2 action of an event, NULL for none. */
+const char *alert_pd_action(const char *event);
+/* The bodies for route r (PagerDuty) and for Slack of the alert record rec; owned. */
+char *alert_pd_body(const struct alert_route *r, const cJSON *rec);
+char *alert_slack_body(const cJSON *rec);
 
 /* outbox.c: every delivery goes through a list per route in Redis. */
 #define ALERT_OPEN_SET "mcp:alert:open"

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "alert.h"
+#include "loop.h"
 
 void
 alert_conf_defaults(struct alert_conf *c)
@@ -336,13 +337,18 @@ day_of(const char *s, size_t n)
 	return -1;
 }
 
+/* "HH:MM", two digits each, 00:00 to 24:00; the minute of the day, or -1. */
 static int
 minute_of(const char *s)
 {
-	int h, m, k = 0;
+	int h, m;
 
-	if (sscanf(s, "%2d:%2d%n", &h, &m, &k) != 2 || k != 5 || h < 0 || h > 24 || m < 0 ||
-	    m > 59 || (h == 24 && m != 0))
+	if (!isdigit((unsigned char)s[0]) || !isdigit((unsigned char)s[1]) || s[2] != ':' ||
+	    !isdigit((unsigned char)s[3]) || !isdigit((unsigned char)s[4]))
+		return -1;
+	h = (s[0] - '0') * 10 + s[1] - '0';
+	m = (s[3] - '0') * 10 + s[4] - '0';
+	if (h > 24 || m > 59 || (h == 24 && m != 0))
 		return -1;
 	return h * 60 + m;
 }
@@ -477,7 +483,9 @@ conf_line(struct alert_conf *c, char **w, int nw, char *err, size_t errlen)
 int
 alert_conf_load(struct alert_conf *c, const char *path, char *err, size_t errlen)
 {
-	char line[4096], why[512], *w[80], *p;
+	char *line = NULL, why[512], *w[80], *p;
+	size_t cap = 0;
+	ssize_t n;
 	long lineno = 0;
 	int nw, rc = 0;
 	FILE *f;
@@ -486,10 +494,16 @@ alert_conf_load(struct alert_conf *c, const char *path, char *err, size_t errlen
 		snprintf(err, errlen, "%s: %s", path, strerror(errno));
 		return -1;
 	}
-	while (rc == 0 && fgets(line, sizeof(line), f) != NULL) {
+	errno = 0;
+	while (rc == 0 && (n = getline(&line, &cap, f)) != -1) {
 		lineno++;
-		if (strchr(line, '\n') == NULL && !feof(f)) {
-			snprintf(why, sizeof(why), "line too long");
+		/* The whole line is read: nothing of it may hide past a NUL. */
+		if (n > MCP_LINE_MAX || memchr(line, '\0', (size_t)n) != NULL) {
+			if (n > MCP_LINE_MAX)
+				snprintf(why, sizeof(why), "line too long (over %d bytes)",
+				    MCP_LINE_MAX);
+			else
+				snprintf(why, sizeof(why), "a NUL byte");
 			rc = -1;
 			break;
 		}
@@ -507,9 +521,10 @@ alert_conf_load(struct alert_conf *c, const char *path, char *err, size_t errlen
 			rc = conf_line(c, w, nw, why, sizeof(why));
 	}
 	if (rc == 0 && ferror(f)) {
-		snprintf(why, sizeof(why), "%s", strerror(errno));
+		snprintf(why, sizeof(why), "%s", strerror(errno ? errno : EIO));
 		rc = -1;
 	}
+	free(line);
 	fclose(f);
 	if (rc == -1)
 		snprintf(err, errlen, "%s:%ld: %s", path, lineno, why);

@@ -314,41 +314,35 @@ batch_flush(struct ctx *x)
 	return put_out(x);
 }
 
+/*
+ * The record loop's callback: a verdict checked and classified (on a copy,
+ * which the batch keeps and the verdict points into), then batched.
+ */
 static int
 on_verdict(cJSON *rec, long lineno, void *arg)
 {
 	struct ctx *x = arg;
-	const char *type = cJSON_GetStringValue(cJSON_GetObjectItem(rec, "type"));
-	const char *slug = cJSON_GetStringValue(cJSON_GetObjectItem(rec, "slug"));
-	const cJSON *win = cJSON_GetObjectItem(rec, "window");
+	struct verdict vd;
 	struct item *it;
-	char why[256];
+	char why[1024];
+	cJSON *copy;
 	int i;
 
-	if (strcmp(type, "verdict") != 0 || slug == NULL || !mcp_slug_ok(slug) ||
-	    !cJSON_IsNumber(win) || win->valuedouble < 0) {
-		warnx("stdin:%ld: not a verdict record with a slug and a window", lineno);
-		return 1;
-	}
-	/* A window of the future (milliseconds for seconds?) would silence the slug. */
-	if (win->valuedouble > mcp_now() + 86400) {
-		warnx("stdin:%ld: window %.0f is more than a day ahead of the clock", lineno,
-		    win->valuedouble);
+	if ((copy = cJSON_Duplicate(rec, 1)) == NULL)
+		err(MCP_EXIT_FAIL, "cJSON");
+	if (classify(copy, mcp_now(), &vd, why, sizeof(why)) == -1) {
+		warnx("stdin:%ld: %s", lineno, why);
+		cJSON_Delete(copy);
 		return 1;
 	}
 	for (i = 0; i < x->b->n; i++)
-		if (strcmp(x->b->it[i].sl.slug, slug) == 0 && batch_flush(x) == -1)
+		if (strcmp(x->b->it[i].sl.slug, vd.slug) == 0 && batch_flush(x) == -1) {
+			cJSON_Delete(copy);
 			return -1;
+		}
 	it = &x->b->it[x->b->n];
-	if ((it->rec = cJSON_Duplicate(rec, 1)) == NULL)
-		err(MCP_EXIT_FAIL, "cJSON");
-	if (classify(it->rec, &it->vd, why, sizeof(why)) == -1) {
-		warnx("stdin:%ld: %s", lineno, why);
-		cJSON_Delete(it->rec);
-		return 1;
-	}
-	it->sl.slug = cJSON_GetStringValue(cJSON_GetObjectItem(it->rec, "slug"));
-	it->window = win->valuedouble;
+	it->rec = copy, it->vd = vd;
+	it->sl.slug = vd.slug, it->window = vd.window;
 	if (++x->b->n == BATCH_MAX)
 		return batch_flush(x) == -1 ? -1 : 0;
 	return 0;
@@ -514,7 +508,7 @@ alert_test(struct mcp_store *st, const struct alert_conf *c, const char *slug)
 	int rc;
 	struct alert_ev e = {"test", "P1", slug, NULL, 0, NULL, NULL, sum, -1, NULL, NULL, 0};
 
-	e.started = (double)(long)x.window;
+	e.started = floor(x.window);
 	x.maint = 0; /* a test goes through, maintenance or not */
 	snprintf(sum, sizeof(sum), "%s: test alert from mcp-alert test; nothing is failing", slug);
 	rc = emit_to(&x, NULL, &e, alert_routes_for(c, "P1", mcp_now()));

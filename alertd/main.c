@@ -122,6 +122,11 @@ main(int argc, char *argv[])
 		alert_conf_free(&c);
 		return MCP_EXIT_OK;
 	}
+	/* Every time is at most ALERT_TIME_MAX, the clock's too (MCP_NOW). */
+	if (mcp_now() > ALERT_TIME_MAX) {
+		alert_conf_free(&c);
+		errx(MCP_EXIT_USAGE, "MCP_NOW: later than 9999-12-31T23:59:59Z");
+	}
 	if (mcp_curl_init() == -1)
 		errx(MCP_EXIT_FAIL, "curl_global_init");
 	st = connect_or_die(url);

@@ -10,6 +10,7 @@
 #include <time.h>
 
 #include "alert.h"
+#include "json.h"
 #include "rec.h"
 
 #define KEEP (7 * 86400) /* how long a window's hash outlives its end */
@@ -20,19 +21,23 @@ mkey(char *buf, size_t len, const char *slug)
 	snprintf(buf, len, "mcp:{%s}:alert:maint", slug);
 }
 
-/* Epoch seconds or ISO-8601 UTC (2026-11-24T16:00:00Z); -1 when neither. */
+/* Epoch seconds or ISO-8601 UTC (2026-11-24T16:00:00Z), up to ALERT_TIME_MAX; -1 when not. */
 static double
 time_of(const char *s)
 {
 	struct tm tm;
 	const char *end;
+	double t;
 
 	if (s[0] != '\0' && strspn(s, "0123456789.") == strlen(s))
-		return mcp_parse_seconds(s);
-	memset(&tm, 0, sizeof(tm));
-	if ((end = strptime(s, "%Y-%m-%dT%H:%M:%SZ", &tm)) == NULL || *end != '\0')
-		return -1;
-	return (double)timegm(&tm);
+		t = mcp_parse_seconds(s);
+	else {
+		memset(&tm, 0, sizeof(tm));
+		if ((end = strptime(s, "%Y-%m-%dT%H:%M:%SZ", &tm)) == NULL || *end != '\0')
+			return -1;
+		t = (double)timegm(&tm);
+	}
+	return t <= ALERT_TIME_MAX ? t : -1;
 }
 
 void
@@ -111,6 +116,10 @@ maint_add(struct mcp_store *st, const struct alert_conf *c, int argc, char **arg
 	}
 	if (optind != argc || end == -1 || reason == NULL)
 		return -1;
+	/* It is printed in records as it is: never cut, never rewritten. */
+	if (strlen(reason) > ALERT_REASON_MAX || !mcp_utf8_valid(reason, strlen(reason)))
+		errx(MCP_EXIT_USAGE, "maint add: --reason: not UTF-8 of at most %d bytes",
+		    ALERT_REASON_MAX);
 	if (end < -1)
 		end = start + (-2 - end);
 	if (end <= start)

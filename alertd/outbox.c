@@ -67,7 +67,7 @@ hex_random(char *buf, size_t nbytes)
 char *
 alert_job_new(const struct alert_conf *c, int route, const cJSON *rec)
 {
-	char id[33], *s;
+	char id[33];
 	double now = mcp_ms_round(mcp_now());
 	cJSON *o;
 
@@ -80,176 +80,7 @@ alert_job_new(const struct alert_conf *c, int route, const cJSON *rec)
 	cJSON_AddNumberToObject(o, "first", now);
 	cJSON_AddNumberToObject(o, "next", now);
 	cJSON_AddItemToObject(o, "rec", cJSON_Duplicate(rec, 1));
-	if ((s = cJSON_PrintUnformatted(o)) == NULL)
-		err(MCP_EXIT_FAIL, "cJSON");
-	cJSON_Delete(o);
-	return s;
-}
-
-/* --- payloads --------------------------------------------------------------- */
-
-static const char *
-str(const cJSON *o, const char *k)
-{
-	const char *s = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(o, k));
-
-	return s != NULL ? s : "";
-}
-
-static char *
-print(cJSON *o)
-{
-	char *s = cJSON_PrintUnformatted(o);
-
-	if (s == NULL)
-		err(MCP_EXIT_FAIL, "cJSON");
-	cJSON_Delete(o);
-	return s;
-}
-
-/* The PagerDuty Events API v2 action of an event, NULL for none. */
-static const char *
-pd_action(const char *event)
-{
-	if (strcmp(event, "trigger") == 0 || strcmp(event, "escalate") == 0 ||
-	    strcmp(event, "test") == 0)
-		return "trigger";
-	if (strcmp(event, "resolve") == 0)
-		return "resolve";
-	if (strcmp(event, "acknowledge") == 0)
-		return "acknowledge";
-	return NULL;
-}
-
-static const char *
-pd_severity(const char *sev, const char *event)
-{
-	if (strcmp(event, "test") == 0)
-		return "info";
-	if (strcmp(sev, "P1") == 0)
-		return "critical";
-	if (strcmp(sev, "P2") == 0)
-		return "error";
-	return "warning";
-}
-
-/* Drop a UTF-8 character cut short at the end of s. */
-static void
-utf8_trim(char *s)
-{
-	size_t n = strlen(s), i = n, need;
-	unsigned char c;
-
-	while (i > 0 && ((unsigned char)s[i - 1] & 0xc0) == 0x80)
-		i--;
-	if (i == 0 || (c = (unsigned char)s[i - 1]) < 0x80)
-		return;
-	need = c >= 0xf0 ? 4 : c >= 0xe0 ? 3 : 2;
-	if (n - (i - 1) < need)
-		s[i - 1] = '\0';
-}
-
-/*
- * https://developer.pagerduty.com/docs/events-api-v2/trigger-events/:
- * routing_key, event_action, dedup_key; a trigger adds the payload with
- * summary (at most 1024 characters), source and severity.
- */
-static char *
-pd_body(const struct alert_route *r, const cJSON *rec)
-{
-	const char *event = str(rec, "event"), *action = pd_action(event);
-	char summary[1025], ts[32];
-	const cJSON *at = cJSON_GetObjectItemCaseSensitive(rec, "at");
-	cJSON *o = cJSON_CreateObject(), *p;
-
-	cJSON_AddStringToObject(o, "routing_key", r->secret);
-	cJSON_AddStringToObject(o, "event_action", action);
-	cJSON_AddStringToObject(o, "dedup_key", str(rec, "dedup_key"));
-	if (strcmp(action, "trigger") == 0) {
-		snprintf(summary, sizeof(summary), "%s%s",
-		    strcmp(event, "test") == 0 ? "[TEST] " : "", str(rec, "summary"));
-		utf8_trim(summary); /* at most 1024 bytes, never half a character */
-		mcp_iso8601(cJSON_IsNumber(at) ? at->valuedouble : mcp_now(), ts, sizeof(ts));
-		p = cJSON_AddObjectToObject(o, "payload");
-		cJSON_AddStringToObject(p, "summary", summary);
-		cJSON_AddStringToObject(p, "source", str(rec, "slug"));
-		cJSON_AddStringToObject(p, "severity", pd_severity(str(rec, "severity"), event));
-		cJSON_AddStringToObject(p, "timestamp", ts);
-		if (cJSON_IsString(cJSON_GetObjectItemCaseSensitive(rec, "step")))
-			cJSON_AddStringToObject(p, "component", str(rec, "step"));
-		cJSON_AddStringToObject(p, "group", "mcp-uptime");
-		cJSON_AddStringToObject(p, "class", str(rec, "severity"));
-		cJSON_AddItemToObject(p, "custom_details", cJSON_Duplicate(rec, 1));
-		cJSON_AddStringToObject(o, "client", "mcp-uptime");
-	}
-	return print(o);
-}
-
-static cJSON *
-text_block(const char *type, const char *ttype, const char *text)
-{
-	cJSON *b = cJSON_CreateObject(), *t;
-
-	cJSON_AddStringToObject(b, "type", type);
-	t = cJSON_AddObjectToObject(b, "text");
-	cJSON_AddStringToObject(t, "type", ttype);
-	cJSON_AddStringToObject(t, "text", text);
-	return b;
-}
-
-/* Slack's mrkdwn escapes: &, < and >. */
-static void
-mrkdwn(char *buf, size_t len, const char *s)
-{
-	size_t u = 0;
-
-	for (; *s != '\0' && u + 6 < len; s++) {
-		if (*s == '&')
-			u += (size_t)snprintf(buf + u, len - u, "&amp;");
-		else if (*s == '<')
-			u += (size_t)snprintf(buf + u, len - u, "&lt;");
-		else if (*s == '>')
-			u += (size_t)snprintf(buf + u, len - u, "&gt;");
-		else
-			buf[u++] = *s;
-	}
-	buf[u] = '\0';
-}
-
-/*
- * A Slack incoming webhook message: "text" as the notification fallback,
- * Block Kit "blocks": a header, the summary, a context line with the
- * dedup key.  No thread: an incoming webhook cannot reply in one.
- */
-static char *
-slack_body(const cJSON *rec)
-{
-	const char *event = str(rec, "event");
-	char head[160], text[2400], sum[2048], ctx[600], dk[300];
-	cJSON *o = cJSON_CreateObject(), *blocks, *c, *els, *e;
-	const cJSON *step = cJSON_GetObjectItemCaseSensitive(rec, "step");
-
-	snprintf(head, sizeof(head), "%s%s %s: %s", strcmp(event, "test") == 0 ? "[TEST] " : "",
-	    str(rec, "severity"), event, str(rec, "slug"));
-	mrkdwn(sum, sizeof(sum), str(rec, "summary"));
-	snprintf(text, sizeof(text), "%s: %s", head, sum);
-	mrkdwn(dk, sizeof(dk), str(rec, "dedup_key"));
-	snprintf(ctx, sizeof(ctx), "dedup_key `%s`%s%s", dk,
-	    cJSON_IsString(step) ? " \xc2\xb7 step " : "",
-	    cJSON_IsString(step) ? step->valuestring : "");
-	cJSON_AddStringToObject(o, "text", text);
-	blocks = cJSON_AddArrayToObject(o, "blocks");
-	cJSON_AddItemToArray(blocks, text_block("header", "plain_text", head));
-	cJSON_AddItemToArray(blocks, text_block("section", "mrkdwn", sum));
-	c = cJSON_CreateObject();
-	cJSON_AddStringToObject(c, "type", "context");
-	els = cJSON_AddArrayToObject(c, "elements");
-	e = cJSON_CreateObject();
-	cJSON_AddStringToObject(e, "type", "mrkdwn");
-	cJSON_AddStringToObject(e, "text", ctx);
-	cJSON_AddItemToArray(els, e);
-	cJSON_AddItemToArray(blocks, c);
-	return print(o);
+	return alert_print(o);
 }
 
 /* --- senders ---------------------------------------------------------------- */
@@ -396,22 +227,22 @@ send_one(const struct alert_conf *c, const struct alert_route *r, const char *id
 
 	switch (r->type) {
 	case RT_PAGERDUTY:
-		if (pd_action(str(rec, "event")) == NULL)
+		if (alert_pd_action(alert_str(rec, "event")) == NULL)
 			return SENT; /* nothing PagerDuty hears of */
-		body = pd_body(r, rec);
+		body = alert_pd_body(r, rec);
 		rc = http_post(c, r->url, NULL, body, why, len);
 		explicit_bzero(body, strlen(body));
 		break;
 	case RT_SLACK:
-		body = slack_body(rec);
+		body = alert_slack_body(rec);
 		rc = http_post(c, r->url, NULL, body, why, len);
 		break;
 	case RT_WEBHOOK:
-		body = print(cJSON_Duplicate(rec, 1));
+		body = alert_print(cJSON_Duplicate(rec, 1));
 		rc = send_webhook(c, r, id, body, why, len);
 		break;
 	default:
-		body = print(cJSON_Duplicate(rec, 1));
+		body = alert_print(cJSON_Duplicate(rec, 1));
 		rc = send_command(c, r, body, why, len);
 		break;
 	}
@@ -435,6 +266,38 @@ eval(struct mcp_store *st, const char *lua, const char *key, const char *a1, con
 	return 0;
 }
 
+/* The attempts failed of a job that job_parse took (0 when it has none). */
+static int
+attempts(const cJSON *j)
+{
+	const cJSON *n = cJSON_GetObjectItemCaseSensitive(j, "n");
+
+	return cJSON_IsNumber(n) ? (int)n->valuedouble : 0;
+}
+
+/*
+ * A job as alert_job_new wrote it (owned), or NULL: its record, a count of
+ * attempts and two times, every number in range before it is used.
+ */
+static cJSON *
+job_parse(const char *job)
+{
+	const char *why;
+	cJSON *j = mcp_json_parse(job, strlen(job), &why);
+	const cJSON *n = cJSON_GetObjectItemCaseSensitive(j, "n");
+	const cJSON *first = cJSON_GetObjectItemCaseSensitive(j, "first");
+	const cJSON *next = cJSON_GetObjectItemCaseSensitive(j, "next");
+
+	if (strcmp(alert_str(cJSON_GetObjectItemCaseSensitive(j, "rec"), "type"), "alert") == 0 &&
+	    cJSON_IsString(cJSON_GetObjectItemCaseSensitive(j, "id")) && cJSON_IsNumber(n) &&
+	    n->valuedouble >= 0 && n->valuedouble <= 1e6 &&
+	    n->valuedouble == floor(n->valuedouble) && cJSON_IsNumber(first) &&
+	    cJSON_IsNumber(next))
+		return j;
+	cJSON_Delete(j);
+	return NULL;
+}
+
 /* Report and keep a delivery that will not be made; its record goes to out. */
 static int
 dead(struct mcp_store *st, const char *key, const char *job, cJSON *j, const char *route,
@@ -443,7 +306,7 @@ dead(struct mcp_store *st, const char *key, const char *job, cJSON *j, const cha
 	const char *push[] = {"RPUSH", DEAD_KEY, NULL},
 	           *trim[] = {"LTRIM", DEAD_KEY, "-1000", "-1"};
 	cJSON *rec = cJSON_GetObjectItemCaseSensitive(j, "rec"), *u;
-	const cJSON *n = cJSON_GetObjectItemCaseSensitive(j, "n");
+	int n = attempts(j);
 	char e[256], *s;
 	redisReply *r;
 	long long popped;
@@ -453,7 +316,7 @@ dead(struct mcp_store *st, const char *key, const char *job, cJSON *j, const cha
 	if (!popped)
 		return 0; /* another process took it */
 	cJSON_AddStringToObject(j, "error", why);
-	s = print(cJSON_Duplicate(j, 1));
+	s = alert_print(cJSON_Duplicate(j, 1));
 	push[2] = s;
 	r = alert_cmd(st, 3, push);
 	free(s);
@@ -463,15 +326,17 @@ dead(struct mcp_store *st, const char *key, const char *job, cJSON *j, const cha
 	if ((r = alert_cmd(st, 4, trim)) != NULL)
 		freeReplyObject(r);
 	warnx("route %s: %s %s not delivered after %d attempt%s (%s); kept in " DEAD_KEY, route,
-	    str(rec, "event"), str(rec, "dedup_key"), (int)cJSON_GetNumberValue(n) + 1,
-	    cJSON_GetNumberValue(n) == 0 ? "" : "s", why);
+	    alert_str(rec, "event"), alert_str(rec, "dedup_key"), n + 1, n == 0 ? "" : "s", why);
+	/* A job that is not one has no record to print. */
+	if (strcmp(alert_str(rec, "type"), "alert") != 0)
+		return 0;
 	u = cJSON_Duplicate(rec, 1);
 	cJSON_ReplaceItemInObjectCaseSensitive(u, "event", cJSON_CreateString("undelivered"));
 	cJSON_ReplaceItemInObjectCaseSensitive(
 	    u, "at", cJSON_CreateNumber(mcp_ms_round(mcp_now())));
-	cJSON_AddStringToObject(u, "undelivered", str(rec, "event"));
+	cJSON_AddStringToObject(u, "undelivered", alert_str(rec, "event"));
 	cJSON_AddStringToObject(u, "route", route);
-	cJSON_AddNumberToObject(u, "attempts", cJSON_GetNumberValue(n) + 1);
+	cJSON_AddNumberToObject(u, "attempts", n + 1);
 	cJSON_AddStringToObject(u, "error", why);
 	if (mcp_rec_format(out, u, e, sizeof(e)) == -1)
 		warnx("%s", e);
@@ -554,9 +419,7 @@ deliver_route(struct mcp_store *st, const struct alert_conf *c, int i, struct mc
 		if (job == NULL)
 			err(MCP_EXIT_FAIL, "strdup");
 		now = mcp_now();
-		if ((j = cJSON_Parse(job)) == NULL ||
-		    !cJSON_IsObject(cJSON_GetObjectItemCaseSensitive(j, "rec"))) {
-			cJSON_Delete(j);
+		if ((j = job_parse(job)) == NULL) {
 			j = cJSON_CreateObject();
 			cJSON_AddItemToObject(j, "rec", cJSON_CreateObject());
 			rc = dead(st, key, job, j, rt->name, "not a job of mcp-alert", out);
@@ -566,9 +429,9 @@ deliver_route(struct mcp_store *st, const struct alert_conf *c, int i, struct mc
 			free(job);
 			break;
 		} else {
-			n = (int)cJSON_GetNumberValue(cJSON_GetObjectItemCaseSensitive(j, "n"));
+			n = attempts(j);
 			first = cJSON_GetNumberValue(cJSON_GetObjectItemCaseSensitive(j, "first"));
-			switch (send_one(c, rt, str(j, "id"),
+			switch (send_one(c, rt, alert_str(j, "id"),
 			    cJSON_GetObjectItemCaseSensitive(j, "rec"), why, sizeof(why))) {
 			case SENT:
 				sent = job;
@@ -589,12 +452,13 @@ deliver_route(struct mcp_store *st, const struct alert_conf *c, int i, struct mc
 				    j, "n", cJSON_CreateNumber(n + 1));
 				cJSON_ReplaceItemInObjectCaseSensitive(
 				    j, "next", cJSON_CreateNumber(mcp_ms_round(now + delay)));
-				next = print(cJSON_Duplicate(j, 1));
+				next = alert_print(cJSON_Duplicate(j, 1));
 				rc = eval(st, head_lua, key, job, next, &res);
 				free(next);
 				warnx("route %s: %s %s: %s; attempt %d, next in %.0f s", rt->name,
-				    str(cJSON_GetObjectItemCaseSensitive(j, "rec"), "event"),
-				    str(cJSON_GetObjectItemCaseSensitive(j, "rec"), "dedup_key"),
+				    alert_str(cJSON_GetObjectItemCaseSensitive(j, "rec"), "event"),
+				    alert_str(
+				        cJSON_GetObjectItemCaseSensitive(j, "rec"), "dedup_key"),
 				    why, n + 1, delay);
 				cJSON_Delete(j);
 				free(job);

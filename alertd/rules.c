@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "alert.h"
+#include "json.h"
 #include "loop.h"
 #include "rec.h"
 #include "rules.h"
@@ -45,6 +46,7 @@ in_maint(struct ctx *x)
 int
 emit_to(struct ctx *x, struct track *t, struct alert_ev *e, unsigned long set)
 {
+	const char *bad;
 	char why[256];
 	cJSON *rec, *regions = NULL;
 	int mt, i, rc = 0;
@@ -52,7 +54,7 @@ emit_to(struct ctx *x, struct track *t, struct alert_ev *e, unsigned long set)
 	if ((mt = in_maint(x)) == -1)
 		return -1;
 	if (t != NULL && e->regions == NULL && t->regions[0] != '\0') {
-		regions = cJSON_Parse(t->regions);
+		regions = mcp_json_parse(t->regions, strlen(t->regions), &bad);
 		e->regions = cJSON_IsArray(regions) ? regions : NULL;
 	}
 	/*
@@ -320,127 +322,6 @@ track_step(struct ctx *x, struct state *s, int ti, const struct look *l, int nee
 	return timers(x, t, ti);
 }
 
-/* --- reading verdicts ----------------------------------------------------- */
-
-static int
-in_array(const cJSON *arr, const char *s)
-{
-	const cJSON *e;
-
-	cJSON_ArrayForEach(e, arr)
-	{
-		if (cJSON_IsString(e) && strcmp(e->valuestring, s) == 0)
-			return 1;
-	}
-	return 0;
-}
-
-/* "a", "a and b", "a, b and c" of the strings of arr not in skip. */
-static void
-join(char *buf, size_t len, const cJSON *arr, const cJSON *skip)
-{
-	const cJSON *e;
-	const char *w[64], *sep;
-	size_t used = 0;
-	int n = 0, i;
-
-	cJSON_ArrayForEach(e, arr)
-	{
-		if (cJSON_IsString(e) && n < 64 && !in_array(skip, e->valuestring))
-			w[n++] = e->valuestring;
-	}
-	buf[0] = '\0';
-	for (i = 0; i < n && used < len; i++) {
-		sep = i == 0 ? "" : ", ";
-		if (i > 0 && i == n - 1)
-			sep = " and ";
-		used += (size_t)snprintf(buf + used, len - used, "%s%s", sep, w[i]);
-	}
-}
-
-static int
-p1_layer(int layer)
-{
-	return layer < mcp_step_index("tools_list");
-}
-
-/* Read one verdict; 0, or -1 with a reason in err. */
-int
-classify(const cJSON *rec, struct verdict *vd, char *err, size_t errlen)
-{
-	const char *slug = cJSON_GetStringValue(cJSON_GetObjectItem(rec, "slug"));
-	const char *v = cJSON_GetStringValue(cJSON_GetObjectItem(rec, "verdict"));
-	const char *sv = cJSON_GetStringValue(cJSON_GetObjectItem(rec, "severity"));
-	const cJSON *step = cJSON_GetObjectItem(rec, "step");
-	const cJSON *failed = cJSON_GetObjectItem(rec, "failed_regions");
-	const cJSON *rep = cJSON_GetObjectItem(rec, "reporters");
-	const cJSON *lat = cJSON_GetObjectItem(rec, "latency_ms");
-	struct look *l = &vd->l;
-	char reach[512];
-	size_t u;
-	int nf;
-
-	memset(vd, 0, sizeof(*vd));
-	if (v == NULL || sv == NULL || !cJSON_IsArray(failed) || !cJSON_IsArray(rep) ||
-	    (!cJSON_IsNull(step) && !cJSON_IsString(step))) {
-		snprintf(err, errlen,
-		    "verdict record without verdict, severity, step, "
-		    "failed_regions or reporters");
-		return -1;
-	}
-	vd->error = cJSON_GetStringValue(cJSON_GetObjectItem(rec, "error"));
-	vd->host = cJSON_GetStringValue(cJSON_GetObjectItem(rec, "host"));
-	vd->latency = cJSON_IsNumber(lat) && isfinite(lat->valuedouble) && lat->valuedouble >= 0
-	    ? lat->valuedouble
-	    : -1;
-	nf = cJSON_GetArraySize(failed);
-	l->regions = failed;
-	l->step = cJSON_GetStringValue(step);
-	l->layer = l->step != NULL ? mcp_step_index(l->step) : -1;
-	if (strcmp(v, "green") == 0) {
-		l->kind = PASS;
-		return 0;
-	}
-	if (strcmp(v, "unknown") == 0) {
-		l->kind = NEUTRAL;
-		return 0;
-	}
-	l->kind = FAIL;
-	if (strcmp(v, "amber") == 0 && strcmp(sv, "divergence") == 0) {
-		l->sev = "P2", l->step = NULL, l->layer = MCP_NSTEPS;
-		l->regions = NULL;
-		snprintf(l->summary, sizeof(l->summary),
-		    "%s: " DIVERGENCE ": the regions serve different tool lists", slug);
-		return 0;
-	}
-	if (l->layer < 0 || (strcmp(v, "amber") != 0 && strcmp(v, "red") != 0)) {
-		snprintf(err, errlen, "verdict \"%s\" with step \"%s\": not known", v,
-		    l->step ? l->step : "null");
-		return -1;
-	}
-	if (strcmp(v, "amber") == 0) {
-		l->sev = "P2";
-		join(reach, sizeof(reach), rep, failed);
-		snprintf(l->summary, sizeof(l->summary), "%s: %s failing in %d region%s; ", slug,
-		    l->step, nf, plural(nf));
-		u = strlen(l->summary);
-		if (reach[0] != '\0')
-			snprintf(l->summary + u, sizeof(l->summary) - u,
-			    "reachable from %s, not from ", reach);
-		else
-			snprintf(l->summary + u, sizeof(l->summary) - u, "not reachable from ");
-		join(reach, sizeof(reach), failed, NULL);
-		strncat(l->summary, reach, sizeof(l->summary) - strlen(l->summary) - 1);
-		return 0;
-	}
-	l->outage = strcmp(sv, "outage") == 0;
-	/* Red is P1; a lone reporter failing is rated by its layer. */
-	l->sev = l->outage || nf >= 2 || p1_layer(l->layer) ? "P1" : "P2";
-	snprintf(l->summary, sizeof(l->summary), "%s: %s%s failing in %d region%s", slug,
-	    l->outage ? "outage: " : "", l->step, nf, plural(nf));
-	return 0;
-}
-
 /* The 30-day latency baseline (mean), or -1 below the sample minimum. */
 static double
 lat_baseline(const struct alert_conf *c, const struct state *s, long day)
@@ -523,7 +404,9 @@ step_state(struct ctx *x, struct state *s, const struct verdict *vd)
 		    "%s: latency %.0f ms, above %g times the 30-day baseline of %.0f ms for %d "
 		    "consecutive windows",
 		    x->slug, vd->latency, c->latency_factor, base, c->latency_windows);
-		lat_add(s, day, vd->latency);
+		/* A slow window joins at the line: one outlier cannot lift it for 30 days. */
+		lat_add(
+		    s, day, base > 0 ? fmin(vd->latency, c->latency_factor * base) : vd->latency);
 	}
 	if (track_step(x, s, T_DOWN, &down, c->fail_windows) == -1 ||
 	    track_step(x, s, T_RL, &rl, c->rate_limit_windows) == -1 ||

@@ -14,6 +14,8 @@
 #define ERR_BUCKETS 24
 
 enum { PASS, FAIL, NEUTRAL };
+/* The longest JSON array of regions: each quoted, with a comma. */
+#define REGIONS_JSON_MAX (ALERT_REGIONS_MAX * (MCP_SLUG_MAX + 3) + 3)
 #define BATCH_MAX 32 /* verdicts decided together by the filter */
 #define MAINT_LOADED 2
 enum { T_DOWN, T_RL, T_LAT, T_ERR, NTRACKS };
@@ -40,7 +42,7 @@ struct track {
 	int held;      /* its trigger was held back by maintenance */
 	double held_end;
 	char routes[ALERT_ROUTES_MAX * ALERT_NAME_MAX]; /* the routes told of it, "name,name" */
-	char regions[1024];
+	char regions[REGIONS_JSON_MAX];                 /* the failing regions, a JSON array */
 	int cnt[NLAYERS];
 };
 
@@ -70,8 +72,10 @@ struct look {
 	char summary[1024];
 };
 
-/* What one verdict says. */
+/* What one verdict says; the strings point into its record. */
 struct verdict {
+	const char *slug;
+	double window;
 	struct look l;
 	const char *error;
 	const char *host;
@@ -94,7 +98,7 @@ struct ctx {
 
 struct args {
 	const char *argv[32];
-	char val[10][4096];
+	char val[10][8192]; /* a track: its routes, its regions and some numbers */
 	char key[MCP_SLUG_MAX + 32];
 	int n, k;
 };
@@ -117,7 +121,7 @@ struct alert_ev ev_of(
     const struct track *t, int ti, const char *slug, const char *event, const char *summary);
 void dur_text(char *buf, size_t len, double secs);
 int announce(struct ctx *x, struct track *t, struct alert_ev *e, unsigned long set);
-int classify(const cJSON *rec, struct verdict *vd, char *err, size_t errlen);
+int classify(const cJSON *rec, double now, struct verdict *vd, char *err, size_t errlen);
 int step_state(struct ctx *x, struct state *s, const struct verdict *vd);
 
 #endif

@@ -63,6 +63,11 @@ track_parse(struct track *t, const char *v)
 	}
 }
 
+/* A track's value holds its routes, its regions and some numbers whole. */
+_Static_assert(sizeof(((struct args *)0)->val[0]) >=
+        sizeof(((struct track *)0)->routes) + sizeof(((struct track *)0)->regions) + 512,
+    "a track fits in its value");
+
 static void
 track_format(const struct track *t, char *buf, size_t len)
 {

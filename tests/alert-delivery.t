@@ -59,13 +59,14 @@ is "$(sort -n "$TMP/command.out.fds" | tr '\n' ' '):$(cat "$TMP/command.out.env"
 is "$(rcli --scan --pattern 'mcp:alert:outbox:*' | wc -l)" 0 "every outbox is empty"
 
 # A reminder is not for PagerDuty; the resolve threads to the same dedup_key.
+# The clock follows the windows: none may be ahead of it by more than 5 minutes.
 red p1 3 243 http >"$TMP/in"
-MCP_NOW=$((T + 60)) ma >/dev/null
+MCP_NOW=$(w 244) ma >/dev/null
 is "$(jq -r .event "$TMP/out")" "reminder" "4 hours on: a reminder"
 is "$(bodies /pd/v2/enqueue | wc -l):$(bodies /hook | jq -r .event | tail -1)" "1:reminder" \
     "it goes to the webhook, not to PagerDuty"
 green p1 244 246 >"$TMP/in"
-MCP_NOW=$((T + 120)) ma >/dev/null
+MCP_NOW=$(w 247) ma >/dev/null
 is "$(bodies /pd/v2/enqueue | tail -1 | jq -c .)" \
     "{\"routing_key\":\"$PD_KEY\",\"event_action\":\"resolve\",\"dedup_key\":\"p1:$(w 0)\"}" \
     "PagerDuty: the resolve, with the same dedup_key"
@@ -79,6 +80,35 @@ is "$(bodies /pd/v2/enqueue | tail -1 | jq -r '[.event_action, .dedup_key, .payl
     "trigger | t9:test:$T | info | [TEST] t9: test alert from mcp-alert test; nothing is failing" \
     "PagerDuty gets it marked as a test"
 is "$(bodies /hook | tail -1 | jq -r .event)" "test" "the webhook too"
+
+# --- a receiver gets only what was checked --------------------------------------
+# Regions that are not names (invalid UTF-8, a surrogate, an object) are
+# refused with their line; the command gets the record's bytes as they are.
+: >"$TMP/command.out"
+{
+	VD_FAILED='["eu-west-2",{"us-east-1":1}]' red u8 0 0 http
+	VD_FAILED=$'["eu-west-2","\xed\xa0\x80"]' red u8 1 1 http
+	VD_FAILED=$'["eu-west-2","us-east-1\xff"]' red u8 2 2 http
+	red u8 3 3 http
+} >"$TMP/in"
+MCP_NOW=$(w 4) ma >/dev/null
+is "$(sed 's/^mcp-alert: \([^ ]*\) \([^:]*\):.*/\1 \2/' "$TMP/err" | tr '\n' ' ')" \
+    "stdin:1: failed_regions[1] stdin:2: failed_regions[1] stdin:3: failed_regions[1] " \
+    "bad regions: each line refused"
+ok "$(iconv -f UTF-8 -t UTF-8 "$TMP/command.out" >/dev/null 2>&1; echo $?)" "what the command got is UTF-8"
+is "$(grep -c u8 "$TMP/command.out")" 0 "and holds no record of the refused lines"
+
+# Jobs in the outbox that mcp-alert did not write (a count of attempts past
+# an int, no record) are given up with a message, never printed as records.
+: >"$TMP/in"
+rcli rpush mcp:alert:outbox:hook '{"rec":{}}' \
+    '{"id":"x","route":"hook","n":1e300,"first":0,"next":0,"rec":{"v":1,"type":"alert"}}' >/dev/null
+is "$(ma):$(cat "$TMP/out")" "0:" "jobs that are not mcp-alert's: exit 0, no record printed"
+is "$(grep -c 'not delivered after 1 attempt (not a job of mcp-alert)' "$TMP/err"):$(rcli llen mcp:alert:outbox:hook)" \
+    "2:0" "each reported and moved out of the outbox"
+is "$(rcli lrange mcp:alert:dead 0 -1 | jq -r .error | tr '\n' ' ')" "not a job of mcp-alert not a job of mcp-alert " \
+    "into mcp:alert:dead"
+rcli del mcp:alert:dead >/dev/null
 
 # --- a receiver down for 10 minutes ----------------------------------------------
 recv_answer /hook 500
@@ -174,7 +204,7 @@ is "$(jq -r .event "$TMP/k.out")" "trigger" "killed after its trigger"
 	red k9 0 9 http
 	green k9 10 12
 } >"$TMP/in"
-ma >/dev/null
+MCP_NOW=$(w 13) ma >/dev/null
 is "$(jq -r '"\(.event) \(.dedup_key)"' "$TMP/out")" "resolve k9:$(w 0)" \
     "restarted on the whole stream: no second trigger, the same incident resolves"
 is "$(bodies /hook | jq -r '"\(.event) \(.dedup_key)"' | tr '\n' ' ')" "trigger k9:$(w 0) resolve k9:$(w 0) " \

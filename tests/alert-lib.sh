@@ -9,14 +9,15 @@ ALL="ap-southeast-1 eu-west-2 sa-east-1 us-east-1 us-west-2"
 w() { echo $((T0 + 60 * $1)); }
 
 # vd SLUG K VERDICT SEVERITY STEP|- FAILED [REPORTERS]: one verdict record;
-# $VD_EXTRA (members with a leading comma) is added at its end.
+# $VD_EXTRA (members with a leading comma) is added at its end, and
+# $VD_FAILED, when set, is the JSON text of failed_regions instead of FAILED.
 vd() {
 	local step=null div=null
 	[ "$5" = - ] || step="\"$5\""
 	[ "$4" = divergence ] && div='"cdn-cache-divergence"'
 	printf '{"v":1,"type":"verdict","slug":"%s","window":%s,"as_of":"%s","verdict":"%s","severity":"%s","step":%s,"failed_regions":%s,"reporters":%s,"missing":[],"divergence":%s,"drift":[],"p95_ms":142,"uptime_30d":99.87%s}\n' \
 	    "$1" "$(w "$2")" "$(date -u -d "@$(w "$2")" +%Y-%m-%dT%H:%M:%SZ)" "$3" "$4" "$step" \
-	    "$(jarr "$6")" "$(jarr "${7:-$ALL}")" "$div" "${VD_EXTRA:-}"
+	    "${VD_FAILED:-$(jarr "$6")}" "$(jarr "${7:-$ALL}")" "$div" "${VD_EXTRA:-}"
 }
 
 # green SLUG FIRST LAST / red SLUG FIRST LAST STEP [FAILED]: runs of windows.

@@ -56,7 +56,8 @@ is "$(ma):$(events)" "0:trigger P1 v1:$(w 0)" "red, red, then amber: the run's w
 	red v2 1 3 http
 } >"$TMP/in"
 is "$(ma):$(events)" "1:trigger P1 v2:$(w 1)" "a window far in the future: refused (exit 1), the slug not silenced"
-like "$(cat "$TMP/err")" "stdin:2: window [0-9]+ is more than a day ahead of the clock" "and reported with its line"
+is "$(cat "$TMP/err")" "mcp-alert: stdin:2: window $(w 100000000) is more than 300 s ahead of the clock" \
+    "and reported with its line"
 
 # --- cold start --------------------------------------------------------------
 VD_EXTRA=',"host":"mcp-demo.vercel.app"' red s1 0 2 http >"$TMP/in"
@@ -183,6 +184,19 @@ is "$(events)" "trigger P3 l1:latency:$(w 103)
 resolve P3 l1:latency:$(w 103)" "3 windows above 3× the baseline: one P3; 3 normal ones resolve it"
 like "$(jq -r 'select(.event == "trigger") | .summary' "$TMP/out")" \
     "^l1: latency 350 ms, above 3 times the 30-day baseline of 1[0-9][0-9] ms" "the P3 names latency and baseline"
+
+# One number cannot blind the track: 1e308 is refused, and a window at the
+# bound (an hour) joins the baseline at the line, 3 times it, not as itself.
+{
+	VD_EXTRA=',"latency_ms":100' green l2 0 99
+	VD_EXTRA=',"latency_ms":1e308' green l2 100 100
+	VD_EXTRA=',"latency_ms":3600000' green l2 101 101
+	VD_EXTRA=',"latency_ms":350' green l2 102 104
+} >"$TMP/in"
+is "$(ma -c "$TMP/lat.conf"):$(cat "$TMP/err")" \
+    "1:mcp-alert: stdin:101: latency_ms 1e+308: out of range (0 to 3600000)" \
+    "latency_ms 1e308: refused, naming the field and the line"
+is "$(events)" "trigger P3 l2:latency:$(w 101)" "an hour's latency once: the slow windows after it still alert"
 
 # --- error rate -----------------------------------------------------------------
 printf 'error_rate_min 20\nerror_rate 10\n' >"$TMP/er.conf"

@@ -134,6 +134,14 @@ is "$(cat "$TMP/out")" "$(
 is "$(ma maint end m2):$(cat "$TMP/err")" "0:" "maint end"
 is "$(ma maint end m2):$(cat "$TMP/err")" "1:mcp-alert: maint end: m2: no maintenance window" "maint end twice: exit 1"
 is "$(ma maint add m3 --reason x):$(cat "$TMP/out")" "2:" "maint add without an end: usage, exit 2"
+is "$(ma maint add m3 --start "$(printf '9%.0s' $(seq 300))" --for 1h --reason x):$(cat "$TMP/err")" \
+    "2:mcp-alert: maint add: --start $(printf '9%.0s' $(seq 300)): not a time" "a start past the year 9999: not a time"
+is "$(ma maint add m3 --for 1h --reason $'db\xff'):$(cat "$TMP/err")" \
+    "2:mcp-alert: maint add: --reason: not UTF-8 of at most 255 bytes" "a reason that is not UTF-8: refused"
+is "$(ma maint add m3 --for 1h --reason "$(head -c 256 /dev/zero | tr '\0' x)"):$(cat "$TMP/err")" \
+    "2:mcp-alert: maint add: --reason: not UTF-8 of at most 255 bytes" "a reason of 256 bytes: refused"
+is "$(MCP_NOW=1e300 ma):$(cat "$TMP/err")" "2:mcp-alert: MCP_NOW: later than 9999-12-31T23:59:59Z" \
+    "a clock past the year 9999: refused"
 
 # --- ack, test ---------------------------------------------------------------
 : >"$TMP/in"
@@ -163,7 +171,8 @@ is "$(ma -c "$TMP/alert.conf"):$(cat "$TMP/out" "$TMP/err")" "0:" "the example o
 for bad in 'foo 1' 'fail_windows 0' 'reminder_every 4x' 'route ops sms 555' 'route ops slack' 'pass_windows 1 2' \
     'notify P1 always nobody' 'notify P4 always ops' 'notify P1 weekends ops' 'escalate 5m nobody' \
     'business_hours Mon-Fri 9-18' 'business_hours Mon-Fri 09:00-18:00 Mars/Olympus' 'business_hours Xyz 09:00-18:00' \
-    'route pd pagerduty /nonexistent/key' 'latency_factor 1' 'error_rate 100' 'route ops command'; do
+    'route pd pagerduty /nonexistent/key' 'latency_factor 1' 'error_rate 100' 'route ops command' \
+    'business_hours Mon-Fri +9:00-18:00' 'business_hours Mon-Fri 09:00-18:+5' 'business_hours Mon-Fri 0x9:0-18:00'; do
 	printf 'route ops command true\n\n%s\n' "$bad" >"$TMP/alert.conf"
 	like "$(ma -c "$TMP/alert.conf"):$(cat "$TMP/out"):$(cat "$TMP/err")" \
 	    "^2::mcp-alert: $TMP/alert.conf:3: " "bad config line \"$bad\": exit 2 naming line 3, nothing run"
@@ -171,6 +180,20 @@ done
 printf 'fail_windows 3\nfoo 1\n' >"$TMP/alert.conf"
 is "$(ma -c "$TMP/alert.conf"):$(cat "$TMP/err")" "2:mcp-alert: $TMP/alert.conf:2: unknown key \"foo\"" \
     "unknown key: the message"
+printf 'business_hours Mon-Fri +9:00-18:00\n' >"$TMP/alert.conf"
+is "$(ma -c "$TMP/alert.conf"):$(cat "$TMP/err")" \
+    "2:mcp-alert: $TMP/alert.conf:1: business_hours: \"+9:00-18:00\": not HH:MM-HH:MM" \
+    "a time with a sign: not HH:MM"
+printf 'fail_windows 3\nfail_windows\0 2\n' >"$TMP/alert.conf"
+is "$(ma -c "$TMP/alert.conf"):$(cat "$TMP/err")" "2:mcp-alert: $TMP/alert.conf:2: a NUL byte" \
+    "a NUL byte: said as such, naming the line"
+{
+	printf 'fail_windows 3\n# '
+	head -c 1048576 /dev/zero | tr '\0' x
+	printf '\nfail_windows 2\n'
+} >"$TMP/alert.conf"
+is "$(ma -c "$TMP/alert.conf"):$(cat "$TMP/err")" \
+    "2:mcp-alert: $TMP/alert.conf:2: line too long (over 1048576 bytes)" "a line over 1 MiB: too long"
 
 # --- bad input ---------------------------------------------------------------
 {
@@ -181,8 +204,99 @@ is "$(ma -c "$TMP/alert.conf"):$(cat "$TMP/err")" "2:mcp-alert: $TMP/alert.conf:
 } >"$TMP/in"
 is "$(ma)" 1 "malformed verdict lines: exit 1"
 like "$(cat "$TMP/err")" "^mcp-alert: stdin:2: .*
-mcp-alert: stdin:3: not a verdict record with a slug and a window$" "each reported with its line number"
+mcp-alert: stdin:3: bad slug \"B A D\": not \\[a-z0-9._-\\]\\{1,80\\}$" "each reported with its line number"
 is "$(cat "$TMP/out")" "$(alert trigger P1 b1 0 http "eu-west-2 us-east-1" "b1: http failing in 2 regions" "$AT")" \
     "the rest processed"
+
+# --- hostile input: each line refused names itself; the slug still alerts -------
+# hostile ERROR DESC: the line in $TMP/bad is refused as "stdin:1: ERROR", and
+# the real verdicts of slug $s after it (windows 0 to 2) open an incident.
+hostile() {
+	{
+		cat "$TMP/bad"
+		red "$s" 0 2 http
+	} >"$TMP/in"
+	is "$(ma):$(cat "$TMP/err")" "1:mcp-alert: stdin:1: $1" "$2: refused, naming the line"
+	is "$(jq -r '[.event, .severity, .dedup_key] | join(" ")' "$TMP/out")" "trigger P1 $s:$(w 0)" \
+	    "$2: the slug still alerts"
+	cat "$TMP/out" >>"$TMP/hostile.out"
+}
+: >"$TMP/hostile.out"
+s=h1 && vd "$s" 2380 green ok - '' >"$TMP/bad"
+hostile "window $(w 2380) is more than 300 s ahead of the clock" "a window 23 hours ahead (it would mute the slug)"
+s=h2 && vd "$s" 0 green ok - '' | sed 's/"window":[0-9]*/"window":1e308/' >"$TMP/bad"
+hostile "window 1e+308: not a time (0 to 253402300799)" "window 1e308"
+s=h3 && vd "$s" 0 green ok - '' | sed 's/"window":[0-9]*/"window":-60/' >"$TMP/bad"
+hostile "window -60: not a time (0 to 253402300799)" "a negative window"
+s=h4 && VD_EXTRA=',"latency_ms":1e308' vd "$s" 0 green ok - '' >"$TMP/bad"
+hostile "latency_ms 1e+308: out of range (0 to 3600000)" "latency_ms 1e308"
+s=h5 && VD_EXTRA=',"latency_ms":"fast"' vd "$s" 0 green ok - '' >"$TMP/bad"
+hostile "latency_ms: not a number or null" "latency_ms a string"
+s=h6 && vd 'good\u0000x' 0 green ok - '' >"$TMP/bad"
+hostile "a string holds U+0000" "a slug good\\u0000x"
+s=h7 && vd "$s" 0 green ok - '' | sed 's/"green"/"gr\x00een"/' >"$TMP/bad"
+hostile "a NUL byte in the JSON text" "a raw NUL byte"
+s=h8 && vd 'Bad Slug!' 0 green ok - '' >"$TMP/bad"
+hostile 'bad slug "Bad Slug!": not [a-z0-9._-]{1,80}' "the slug Bad Slug!"
+s=h9 && vd 'x\u001b[2J\"' 0 green ok - '' >"$TMP/bad"
+hostile 'bad slug "x\u001b[2J\"": not [a-z0-9._-]{1,80}' "a slug with an escape sequence: named JSON-escaped"
+long=$(head -c 1000 /dev/zero | tr '\0' a)
+s=h10 && vd "$long" 0 green ok - '' >"$TMP/bad"
+hostile "bad slug \"${long:0:100}\"...: not [a-z0-9._-]{1,80}" "a 1000-byte slug: named, cut"
+s=h11 && VD_FAILED=$'["eu-west-2","us-east-1\xff"]' vd "$s" 0 red alert http '' >"$TMP/bad"
+hostile $'failed_regions[1]: bad region "us-east-1\xef\xbf\xbd": not [a-z0-9._-]{1,80}' \
+    "a region of invalid UTF-8: named with U+FFFD"
+s=h12 && VD_FAILED=$'["\xed\xa0\x80"]' vd "$s" 0 red alert http '' >"$TMP/bad"
+hostile $'failed_regions[0]: bad region "\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd": not [a-z0-9._-]{1,80}' \
+    "a region holding a surrogate as UTF-8"
+s=h13 && VD_FAILED='["\ud800"]' vd "$s" 0 red alert http '' >"$TMP/bad"
+hostile "parse error" "a region holding a lone surrogate escaped"
+s=h14 && VD_FAILED='["eu-west-2",{"us-east-1":1}]' vd "$s" 0 red alert http '' >"$TMP/bad"
+hostile "failed_regions[1]: not a string" "an object among the regions"
+s=h15 && VD_FAILED="[\"$long\"]" vd "$s" 0 red alert http '' >"$TMP/bad"
+hostile "failed_regions[0]: bad region \"${long:0:100}\"...: not [a-z0-9._-]{1,80}" "a 1 KB region"
+s=h16 && VD_FAILED=$(jarr "$(seq -f 'r%g' 65)") vd "$s" 0 red alert http '' >"$TMP/bad"
+hostile "failed_regions: 65 regions, more than 64" "65 regions"
+s=h17 && vd "$s" 0 amber regional http us-east-1 'eu-west-2 US-EAST-1' >"$TMP/bad"
+hostile 'reporters[1]: bad region "US-EAST-1": not [a-z0-9._-]{1,80}' "a bad region among the reporters"
+s=h18 && {
+	printf '{"v":1,"type":"verdict","slug":"%s","window":%s,"x":"' "$s" "$(w 0)"
+	head -c 2097152 /dev/zero | tr '\0' a
+	printf '"}\n'
+} >"$TMP/bad"
+hostile "line too long (over 1048576 bytes)" "a line of 2 MiB"
+s=h19 && printf '{"v":1,"type":"step","slug":"%s"}\n' "$s" >"$TMP/bad"
+hostile 'a "step" record, not a verdict' "a record of another type"
+ok "$(iconv -f UTF-8 -t UTF-8 "$TMP/hostile.out" >/dev/null 2>&1; echo $?)" "all that was printed is UTF-8"
+
+vd h0 1005 green ok - '' >"$TMP/in"
+is "$(ma):$(cat "$TMP/out" "$TMP/err")" "0:" "a window 5 minutes ahead of the clock: accepted"
+
+# --- the list of regions is kept whole ----------------------------------------
+# 64 regions of 80 bytes: the trigger and the resolve carry all of them.
+regions=$(for i in $(seq -w 64); do printf 'r%s-%s ' "$i" "$(head -c 76 /dev/zero | tr '\0' x)"; done)
+{
+	red g64 0 2 http "$regions"
+	green g64 3 5
+} >"$TMP/in"
+is "$(ma):$(cat "$TMP/err")" "0:" "64 regions of 80 bytes: exit 0"
+is "$(jq -r '[.event, (.regions | length), (.regions == ($r | split(" ") | map(select(. != ""))))] | join(" ")' \
+    --arg r "$regions" "$TMP/out")" "trigger 64 true
+resolve 64 true" "the trigger and the resolve list them all"
+like "$(jq -r 'select(.event == "trigger") | .summary' "$TMP/out")" "failing in 64 regions$" "as many as the summary counts"
+
+# --- stdout ----------------------------------------------------------------------
+mcp-alert -h >/dev/full 2>"$TMP/err"
+is "$?:$(cat "$TMP/err")" "1:mcp-alert: write stdout: No space left on device" "-h >/dev/full: exit 1, one message"
+red full 0 2 http >"$TMP/in"
+mcp-alert <"$TMP/in" >/dev/full 2>"$TMP/err"
+is "$?:$(cat "$TMP/err")" "1:mcp-alert: write stdout: No space left on device" \
+    "records to /dev/full: exit 1, said once"
+# The reader is gone before the verdicts come: the write finds a closed pipe.
+{
+	sleep 0.5
+	red pipe 0 2 http
+} | mcp-alert 2>"$TMP/err" | true
+is "${PIPESTATUS[1]}:$(cat "$TMP/err")" "141:" "mcp-alert | true: ends by SIGPIPE, as a filter does, without a word"
 
 done_testing

@@ -1,0 +1,292 @@
+/*
+ * classify.c - reading one verdict record for mcp-alert(1): what it says
+ * to the rules, once every value that would enter the state or a record
+ * has been checked.  A verdict that fails a check is refused whole, with
+ * a reason that names the field and the value (see LIMITS in mcp-alert(1)):
+ * mcp-aggregate never writes such a line, and none is rewritten to fit.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "alert.h"
+#include "json.h"
+#include "rules.h"
+
+/* Bytes of a bad value shown in a message. */
+#define SHOWN_MAX 100
+#define QUOTED_LEN (6 * SHOWN_MAX + 8)
+
+/*
+ * s as a JSON string for a message, so that no byte of it (a control
+ * character, invalid UTF-8) reaches the terminal or the log as it is; cut
+ * to its first SHOWN_MAX bytes, on a character boundary, and followed by
+ * "..." when longer.
+ */
+static const char *
+quoted(char *buf, size_t len, const char *s)
+{
+	struct mcp_buf b = {0};
+	char cut[SHOWN_MAX + 1];
+	size_t n = strnlen(s, SHOWN_MAX + 1);
+	int more = n > SHOWN_MAX;
+
+	if (more)
+		for (n = SHOWN_MAX; n > 0 && ((unsigned char)s[n] & 0xc0) == 0x80; n--)
+			;
+	memcpy(cut, s, n);
+	cut[n] = '\0';
+	if (mcp_json_string(&b, cut) == -1 ||
+	    snprintf(buf, len, "%s%s", b.p, more ? "..." : "") >= (int)len)
+		snprintf(buf, len, "\"?\"");
+	mcp_buf_free(&b);
+	return buf;
+}
+
+/* d as records write numbers: short (1e+308, not its 309 digits). */
+static const char *
+num_text(char *buf, size_t len, double d)
+{
+	if (mcp_json_number(d, buf, len) == -1)
+		snprintf(buf, len, "out of range");
+	return buf;
+}
+
+static int
+in_array(const cJSON *arr, const char *s)
+{
+	const cJSON *e;
+
+	cJSON_ArrayForEach(e, arr)
+	{
+		if (cJSON_IsString(e) && strcmp(e->valuestring, s) == 0)
+			return 1;
+	}
+	return 0;
+}
+
+/* "a", "a and b", "a, b and c" of the strings of arr not in skip. */
+static void
+join(char *buf, size_t len, const cJSON *arr, const cJSON *skip)
+{
+	const cJSON *e;
+	const char *w[ALERT_REGIONS_MAX], *sep;
+	size_t used = 0;
+	int n = 0, i;
+
+	cJSON_ArrayForEach(e, arr)
+	{
+		if (cJSON_IsString(e) && n < ALERT_REGIONS_MAX && !in_array(skip, e->valuestring))
+			w[n++] = e->valuestring;
+	}
+	buf[0] = '\0';
+	for (i = 0; i < n && used < len; i++) {
+		sep = i == 0 ? "" : ", ";
+		if (i > 0 && i == n - 1)
+			sep = " and ";
+		used += (size_t)snprintf(buf + used, len - used, "%s%s", sep, w[i]);
+	}
+}
+
+static int
+p1_layer(int layer)
+{
+	return layer < mcp_step_index("tools_list");
+}
+
+/*
+ * A list of regions: an array of at most ALERT_REGIONS_MAX names that
+ * follow the slug rule, as every region of the suite does.  Only such
+ * names reach the records, the deliveries and the stored state, which
+ * holds a whole list.  0, or -1 with the reason in err.
+ */
+static int
+regions_check(const cJSON *rec, const char *field, char *err, size_t errlen)
+{
+	const cJSON *a = cJSON_GetObjectItemCaseSensitive(rec, field), *e;
+	char q[QUOTED_LEN];
+	int i = 0;
+
+	if (!cJSON_IsArray(a)) {
+		snprintf(err, errlen, "verdict without %s (an array of regions)", field);
+		return -1;
+	}
+	if (cJSON_GetArraySize(a) > ALERT_REGIONS_MAX) {
+		snprintf(err, errlen, "%s: %d regions, more than %d", field, cJSON_GetArraySize(a),
+		    ALERT_REGIONS_MAX);
+		return -1;
+	}
+	cJSON_ArrayForEach(e, a)
+	{
+		if (!cJSON_IsString(e)) {
+			snprintf(err, errlen, "%s[%d]: not a string", field, i);
+			return -1;
+		}
+		if (!mcp_slug_ok(e->valuestring)) {
+			snprintf(err, errlen, "%s[%d]: bad region %s: not [a-z0-9._-]{1,80}", field,
+			    i, quoted(q, sizeof(q), e->valuestring));
+			return -1;
+		}
+		i++;
+	}
+	return 0;
+}
+
+/*
+ * The type, the slug and the window.  A window later than the clock (in
+ * milliseconds, say) would make every real verdict of its slug look
+ * decided until the clock caught up: only ALERT_WINDOW_SKEW of it is let
+ * through.
+ */
+static int
+head_check(const cJSON *rec, double now, struct verdict *vd, char *err, size_t errlen)
+{
+	const char *type = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(rec, "type"));
+	const cJSON *win = cJSON_GetObjectItemCaseSensitive(rec, "window");
+	char q[QUOTED_LEN], n[32];
+
+	if (type == NULL || strcmp(type, "verdict") != 0) {
+		snprintf(err, errlen, "a %s record, not a verdict",
+		    quoted(q, sizeof(q), type ? type : ""));
+		return -1;
+	}
+	if ((vd->slug = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(rec, "slug"))) ==
+	    NULL) {
+		snprintf(err, errlen, "verdict without a slug");
+		return -1;
+	}
+	if (!mcp_slug_ok(vd->slug)) {
+		snprintf(err, errlen, "bad slug %s: not [a-z0-9._-]{1,80}",
+		    quoted(q, sizeof(q), vd->slug));
+		return -1;
+	}
+	if (!cJSON_IsNumber(win)) {
+		snprintf(err, errlen, "verdict without a window");
+		return -1;
+	}
+	vd->window = win->valuedouble;
+	if (!(vd->window >= 0 && vd->window <= ALERT_TIME_MAX)) {
+		snprintf(err, errlen, "window %s: not a time (0 to %.0f)",
+		    num_text(n, sizeof(n), vd->window), ALERT_TIME_MAX);
+		return -1;
+	}
+	if (vd->window > now + ALERT_WINDOW_SKEW) {
+		snprintf(err, errlen, "window %s is more than %d s ahead of the clock",
+		    num_text(n, sizeof(n), vd->window), ALERT_WINDOW_SKEW);
+		return -1;
+	}
+	return 0;
+}
+
+/* latency_ms: absent or null (-1), or whole enough milliseconds a probe can take. */
+static int
+latency_check(const cJSON *rec, struct verdict *vd, char *err, size_t errlen)
+{
+	const cJSON *lat = cJSON_GetObjectItemCaseSensitive(rec, "latency_ms");
+	char n[32];
+
+	vd->latency = -1;
+	if (lat == NULL || cJSON_IsNull(lat))
+		return 0;
+	if (!cJSON_IsNumber(lat)) {
+		snprintf(err, errlen, "latency_ms: not a number or null");
+		return -1;
+	}
+	if (!(lat->valuedouble >= 0 && lat->valuedouble <= ALERT_LATENCY_MAX)) {
+		snprintf(err, errlen, "latency_ms %s: out of range (0 to %d)",
+		    num_text(n, sizeof(n), lat->valuedouble), ALERT_LATENCY_MAX);
+		return -1;
+	}
+	vd->latency = lat->valuedouble;
+	return 0;
+}
+
+/* The fields every verdict is checked for; 0, or -1 with a reason in err. */
+static int
+verdict_check(const cJSON *rec, double now, struct verdict *vd, char *err, size_t errlen)
+{
+	const cJSON *step = cJSON_GetObjectItemCaseSensitive(rec, "step");
+
+	if (head_check(rec, now, vd, err, errlen) == -1)
+		return -1;
+	if (!cJSON_IsString(cJSON_GetObjectItemCaseSensitive(rec, "verdict")) ||
+	    !cJSON_IsString(cJSON_GetObjectItemCaseSensitive(rec, "severity")) ||
+	    (!cJSON_IsNull(step) && !cJSON_IsString(step))) {
+		snprintf(err, errlen, "verdict record without verdict, severity or step");
+		return -1;
+	}
+	if (regions_check(rec, "failed_regions", err, errlen) == -1 ||
+	    regions_check(rec, "reporters", err, errlen) == -1)
+		return -1;
+	return latency_check(rec, vd, err, errlen);
+}
+
+/* Read one verdict; 0, or -1 with a reason in err. */
+int
+classify(const cJSON *rec, double now, struct verdict *vd, char *err, size_t errlen)
+{
+	const char *v = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(rec, "verdict"));
+	const char *sv = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(rec, "severity"));
+	const cJSON *step = cJSON_GetObjectItemCaseSensitive(rec, "step");
+	const cJSON *failed = cJSON_GetObjectItemCaseSensitive(rec, "failed_regions");
+	const cJSON *rep = cJSON_GetObjectItemCaseSensitive(rec, "reporters");
+	struct look *l = &vd->l;
+	char reach[1024], q1[QUOTED_LEN], q2[QUOTED_LEN];
+	const char *slug;
+	size_t u;
+	int nf;
+
+	memset(vd, 0, sizeof(*vd));
+	if (verdict_check(rec, now, vd, err, errlen) == -1)
+		return -1;
+	slug = vd->slug;
+	vd->error = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(rec, "error"));
+	vd->host = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(rec, "host"));
+	nf = cJSON_GetArraySize(failed);
+	l->regions = failed;
+	l->step = cJSON_GetStringValue(step);
+	l->layer = l->step != NULL ? mcp_step_index(l->step) : -1;
+	if (strcmp(v, "green") == 0) {
+		l->kind = PASS;
+		return 0;
+	}
+	if (strcmp(v, "unknown") == 0) {
+		l->kind = NEUTRAL;
+		return 0;
+	}
+	l->kind = FAIL;
+	if (strcmp(v, "amber") == 0 && strcmp(sv, "divergence") == 0) {
+		l->sev = "P2", l->step = NULL, l->layer = MCP_NSTEPS;
+		l->regions = NULL;
+		snprintf(l->summary, sizeof(l->summary),
+		    "%s: " DIVERGENCE ": the regions serve different tool lists", slug);
+		return 0;
+	}
+	if (l->layer < 0 || (strcmp(v, "amber") != 0 && strcmp(v, "red") != 0)) {
+		snprintf(err, errlen, "verdict %s with step %s: not known",
+		    quoted(q1, sizeof(q1), v), l->step ? quoted(q2, sizeof(q2), l->step) : "null");
+		return -1;
+	}
+	if (strcmp(v, "amber") == 0) {
+		l->sev = "P2";
+		join(reach, sizeof(reach), rep, failed);
+		snprintf(l->summary, sizeof(l->summary), "%s: %s failing in %d region%s; ", slug,
+		    l->step, nf, plural(nf));
+		u = strlen(l->summary);
+		if (reach[0] != '\0')
+			snprintf(l->summary + u, sizeof(l->summary) - u,
+			    "reachable from %s, not from ", reach);
+		else
+			snprintf(l->summary + u, sizeof(l->summary) - u, "not reachable from ");
+		join(reach, sizeof(reach), failed, NULL);
+		u = strlen(l->summary);
+		snprintf(l->summary + u, sizeof(l->summary) - u, "%s", reach);
+		return 0;
+	}
+	l->outage = strcmp(sv, "outage") == 0;
+	/* Red is P1; a lone reporter failing is rated by its layer. */
+	l->sev = l->outage || nf >= 2 || p1_layer(l->layer) ? "P1" : "P2";
+	snprintf(l->summary, sizeof(l->summary), "%s: %s%s failing in %d region%s", slug,
+	    l->outage ? "outage: " : "", l->step, nf, plural(nf));
+	return 0;
+}
