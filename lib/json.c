@@ -2,6 +2,7 @@
  * json.c - JSON text from cJSON trees: compact record output, RFC 8785
  * canonical form (JCS), the I-JSON checks and SHA-256 tags.
  */
+#include <ctype.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -773,9 +774,16 @@ scan_text(const char *s, size_t n)
 		if (str) {
 			if (s[i] == '"')
 				str = 0;
-			else if (s[i] == '\\' && i + 1 < n) {
-				if (s[++i] == 'u' && i + 4 < n && memcmp(s + i + 1, "0000", 4) == 0)
+			else if (s[i] == '\\' && i + 1 < n && s[++i] == 'u') {
+				/* cJSON reads a \u without four hex digits as U+0000. */
+				if (i + 4 >= n || !isxdigit((unsigned char)s[i + 1]) ||
+				    !isxdigit((unsigned char)s[i + 2]) ||
+				    !isxdigit((unsigned char)s[i + 3]) ||
+				    !isxdigit((unsigned char)s[i + 4]))
+					return "malformed JSON";
+				if (memcmp(s + i + 1, "0000", 4) == 0)
 					return "a string holds U+0000";
+				i += 4;
 			}
 			continue;
 		}

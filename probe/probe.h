@@ -95,6 +95,8 @@ struct probe {
 	char *hdr[MCP_HEADERS_MAX]; /* owned "Name: value" of the target's headers, wiped */
 	int nhdr;
 	char origin[600];              /* scheme://host:port of the target's URL */
+	char *url_pw;                  /* owned password of the URL's userinfo, wiped */
+	char *url_basic;               /* owned base64 of its user:password, wiped */
 	char region_hdr[128];          /* "X-Probe-Region: …" */
 	struct curl_slist *connect_to; /* owned, or NULL */
 	char host[256];

@@ -283,9 +283,9 @@ clean_tree(cJSON *v, const char *key, const char *const *secrets, int nsec)
 static void
 clean_all(struct probe *p)
 {
-	const char *secrets[6 + MCP_HEADERS_MAX] = {
-	    p->token, p->session, p->post_url, p->x.session, p->s.session, p->a.session};
-	int i, n = 6;
+	const char *secrets[8 + MCP_HEADERS_MAX] = {p->token, p->session, p->post_url, p->x.session,
+	    p->s.session, p->a.session, p->url_pw, p->url_basic};
+	int i, n = 8;
 
 	/* Header values too: a key given with -H by mistake is a secret. */
 	for (i = 0; i < p->t->nheaders; i++)

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include <openssl/crypto.h>
+#include <openssl/evp.h>
 
 #include "json.h"
 #include "mcp.h"
@@ -402,8 +403,8 @@ static int
 parse_url(struct probe *p)
 {
 	CURLU *u = curl_url();
-	char *host = NULL, *scheme = NULL, *out = NULL;
-	int rc = -1;
+	char *host = NULL, *scheme = NULL, *out = NULL, *user = NULL, *pw = NULL, *up = NULL;
+	int rc = -1, n;
 
 	if (u == NULL || curl_url_set(u, CURLUPART_URL, p->t->url, 0) != CURLUE_OK ||
 	    curl_url_get(u, CURLUPART_HOST, &host, 0) != CURLUE_OK ||
@@ -411,13 +412,37 @@ parse_url(struct probe *p)
 		goto out;
 	snprintf(p->host, sizeof(p->host), "%s", host);
 	p->https = strcmp(scheme, "https") == 0;
-	/* Userinfo is a secret: never printed. */
+	/*
+	 * Userinfo is a secret: never printed.  libcurl sends it as Basic
+	 * auth, so the password and the Basic credential are scrubbed from
+	 * a server's text like a token (report.c).
+	 */
+	if (curl_url_get(u, CURLUPART_PASSWORD, &pw, CURLU_URLDECODE) == CURLUE_OK) {
+		if (curl_url_get(u, CURLUPART_USER, &user, CURLU_URLDECODE) != CURLUE_OK)
+			user = NULL;
+		if ((p->url_pw = strdup(pw)) == NULL ||
+		    asprintf(&up, "%s:%s", user ? user : "", pw) == -1 ||
+		    (p->url_basic = malloc(4 * (strlen(up) + 2) / 3 + 1)) == NULL) {
+			up = NULL;
+			goto out;
+		}
+		n = EVP_EncodeBlock(
+		    (unsigned char *)p->url_basic, (unsigned char *)up, (int)strlen(up));
+		p->url_basic[n] = '\0';
+	}
 	curl_url_set(u, CURLUPART_USER, NULL, 0);
 	curl_url_set(u, CURLUPART_PASSWORD, NULL, 0);
 	if (curl_url_get(u, CURLUPART_URL, &out, 0) == CURLUE_OK)
 		snprintf(p->url, sizeof(p->url), "%s", out);
 	rc = 0;
 out:
+	if (up != NULL)
+		OPENSSL_cleanse(up, strlen(up));
+	if (pw != NULL)
+		OPENSSL_cleanse(pw, strlen(pw));
+	free(up);
+	curl_free(user);
+	curl_free(pw);
 	curl_free(host);
 	curl_free(scheme);
 	curl_free(out);
@@ -547,5 +572,7 @@ probe_free(struct probe *p)
 	wipe(&p->auth_hdr);
 	for (s = 0; s < p->nhdr; s++)
 		wipe(&p->hdr[s]);
+	wipe(&p->url_pw);
+	wipe(&p->url_basic);
 	cJSON_Delete(p->prm_missing);
 }

@@ -32,6 +32,7 @@ huge-32022 $H/huge-32022/mcp
 rpc-huge $H/rpc-huge/1e300/mcp
 rpc-frac $H/rpc-huge/-32000.5/mcp
 nul-desc $H/nul-desc/mcp
+bad-escape $H/bad-escape/mcp
 deep $H/deep/1001/mcp
 s-broken $H/session/broken/mcp
 s-type $H/session/type/mcp
@@ -88,6 +89,9 @@ is "$(result nul-desc '.error.code + " " + .error.message')" \
     "tools_malformed tools/list answer is not JSON-RPC (a string holds U+0000)" \
     "a tool description with \\u0000: tools_malformed, not a hash of its first part"
 like "$(result deep .error.message)" 'nested deeper than 1000 levels' "1001 levels of JSON: says too deep"
+is "$(result bad-escape '.error.code + " " + .error.message')" \
+    "tools_malformed tools/list answer is not JSON-RPC (malformed JSON)" \
+    "a \\uZZZZ escape (which cJSON reads as U+0000): malformed, not a hash of the first part"
 
 # --- 8. the whole tool list is bounded -----------------------------------------
 is "$(result many-tools '.error.code + " " + .error.message')" \
@@ -124,6 +128,12 @@ for i in $(seq 0 $((${#TOKEN} - 4))); do
 	grep -qF -- "${TOKEN:i:4}" "$TMP/echo.out" "$TMP/echo.err" && leak=$((leak + 1))
 done
 is "$leak" 0 "echo: no 4 characters of the token in any record, at any cut"
+
+# The URL's password is sent as Basic auth: echoed, raw or decoded, it is scrubbed.
+mcp-probe -r t "http://probe-user:pw-SECRET-55@127.0.0.1:${H##*:}/echo-auth/mcp" >"$TMP/pw.out" 2>&1
+like "$(jq -r 'select(.type == "result") | .error.message' "$TMP/pw.out")" ': Basic \*+ probe-user:\*+ rejected$' \
+    "echo-auth: the Basic credential and the password are starred in the server's message"
+unlike "$(cat "$TMP/pw.out")" "pw-SECRET-55|$(printf 'probe-user:pw-SECRET-55' | base64)" "echo-auth: neither is printed"
 
 # --- 12. no discovery document from another origin ----------------------------
 mcp-probe -r t "$H/xorigin/a/mcp" >"$TMP/x1.out" 2>&1
