@@ -218,6 +218,20 @@ cjson_whole(const char *s, size_t n)
 	return v;
 }
 
+/* Two trees write the same text (cJSON_Compare cannot tell duplicate members apart). */
+static void
+same_text(const cJSON *a, const cJSON *b)
+{
+	struct mcp_buf ta = {0}, tb = {0};
+	char err[128];
+
+	FUZZ_CHECK(mcp_json_write(&ta, a, err, sizeof(err)) == 0);
+	FUZZ_CHECK(mcp_json_write(&tb, b, err, sizeof(err)) == 0);
+	FUZZ_CHECK(ta.len == tb.len && memcmp(ta.p, tb.p, ta.len) == 0);
+	mcp_buf_free(&ta);
+	mcp_buf_free(&tb);
+}
+
 static void
 check_parse(const char *s, size_t n, const cJSON *v, const cJSON *ref, const char *why)
 {
@@ -232,7 +246,7 @@ check_parse(const char *s, size_t n, const cJSON *v, const cJSON *ref, const cha
 		    strcmp(why, "a number outside the range of a double") == 0 ||
 		    strcmp(why, "JSON nested deeper than 1000 levels") == 0);
 	else
-		FUZZ_CHECK(cJSON_Compare(v, ref, 1));
+		same_text(v, ref);
 }
 
 int
