@@ -14,24 +14,26 @@
  * script through the probe's own header and write callbacks, as libcurl
  * hands them on: one header line at a time, then the body in chunks of
  * pseudo-random sizes; a callback that refuses ends the transfer with
- * CURLE_WRITE_ERROR, as libcurl would.  What is not covered: libcurl's
- * own parsing (status lines, chunked coding, HTTP/2, TLS), the epoll loop
- * of run.c, and anything past 64 KiB of headers (fuzz inputs are small).
+ * CURLE_WRITE_ERROR, as libcurl would.  Not covered: libcurl's own work
+ * (status lines are only checked for their three digits; no chunked
+ * coding, HTTP/2 framing or TLS), and run.c's epoll loop.
  *
  * The script: a first line of options, then blocks, each after a line
- * "%%[x|s|a][CURLCODE][+]".  The letter names the transfer the block
+ * "%%[x|s|a][CURLCODE][+][*]".  The letter names the transfer the block
  * answers (x the request, s the HTTP+SSE stream, a an answer to a server
  * request; the default is the first in flight of x, a, s), the number
- * the result the transfer ends with (0 when absent), and '+' leaves it
- * open for a later block (a stream that goes on).  A block starts with
- * the status line and headers unless the transfer's headers are done.
- * Options: m, l or s for the modern, legacy or HTTP+SSE era (else auto),
- * h for https, u for a password in the URL, t for a bearer token, k for
- * a key header, c for a tool to call, L for a server on loopback, b for
- * a 300-byte body cap, d, n or e for no DNS time, no TCP connect or no
- * TLS handshake in the transfer times, E for an expired certificate, 2
- * for HTTP/2.  When the script ends, what is in flight is closed, and
- * the clock runs to the deadline.
+ * the result the transfer ends with (0 when absent), '+' leaves it open
+ * for a later block (a stream that goes on), and '*' sends each header
+ * field line of the block FLOOD times (past the 64 KiB cap).  A block
+ * starts with the status line and headers unless the transfer's headers
+ * are done; it holds the newline before the next "%%" line.  Options: m,
+ * l or s for the modern, legacy or HTTP+SSE era (else auto), h for https,
+ * u for a password in the URL, t for a bearer token, k for a key header,
+ * c for a tool to call, L for a server on loopback, b for a 300-byte body
+ * cap, d, n or e for no DNS time, no TCP connect or no TLS handshake in
+ * the transfer times, E for an expired certificate, 2 for HTTP/2.  When
+ * the script ends, what is in flight is closed, and the clock runs to the
+ * deadline.
  *
  * Checked: the probe ends (records written) by its deadline; it never
  * adds or removes a transfer inside a libcurl callback; every request
@@ -62,6 +64,7 @@
 #define CLOCK0 1000.0
 #define EPOCH0 1767225600.0
 #define MAX_TURNS 400
+#define FLOOD 1000 /* times a header line is sent in a block marked '*' */
 
 /* What the harness knows of one easy handle: the request, and its answer so far. */
 struct em {
@@ -571,14 +574,17 @@ status_line(const char *p, size_t n)
 	return strtol(p + i + 1, NULL, 10);
 }
 
-/* Header lines up to the end of the headers; advances *p.  0 or a CURLcode. */
+/*
+ * Header lines up to the end of the headers, each field line reps times
+ * (a flood); advances *p.  0 or a CURLcode.
+ */
 static int
-headers(struct em *e, const char **p, const char *end)
+headers(struct em *e, const char **p, const char *end, int reps)
 {
 	const char *nl;
 	size_t n;
 	long st;
-	int rc;
+	int rc, i;
 
 	while (!e->in_body && *p < end) {
 		nl = memchr(*p, '\n', (size_t)(end - *p));
@@ -591,10 +597,15 @@ headers(struct em *e, const char **p, const char *end)
 				return CURLE_UNSUPPORTED_PROTOCOL; /* libcurl refuses it */
 			e->status = st;
 			e->blank = 0;
+			i = reps - 1; /* a status line is sent once */
+		} else {
+			i = n <= 2 ? reps - 1 : 0; /* so is a blank line */
 		}
-		if ((rc = deliver(e->hfn, e->hdata, *p, n)) != 0)
-			return rc;
-		e->got += n;
+		for (; i < reps; i++) {
+			if ((rc = deliver(e->hfn, e->hdata, *p, n)) != 0)
+				return rc;
+			e->got += n;
+		}
 		if (n == 1 || (n == 2 && (*p)[0] == '\r')) {
 			e->blank = 1;
 			if (e->status >= 200)
@@ -616,13 +627,13 @@ next_rand(uint64_t *x)
 
 /* A block of the script for the transfer of e: headers, then body. */
 static int
-answer(struct em *e, const char *p, const char *end)
+answer(struct em *e, const char *p, const char *end, int reps)
 {
 	uint64_t seed = (uint64_t)(end - p) * 0x9e3779b97f4a7c15ULL + 1;
 	size_t k;
 	int rc;
 
-	if ((rc = headers(e, &p, end)) != 0)
+	if ((rc = headers(e, &p, end, reps)) != 0)
 		return rc;
 	while (p < end && !e->nobody) {
 		k = (size_t)(next_rand(&seed) % 97) + 1;
@@ -686,13 +697,16 @@ timeouts(void)
 			xfer_complete(all[i], CURLE_OPERATION_TIMEDOUT);
 }
 
-/* Nothing is in flight for the block: time runs to the probe's next timer. */
+/*
+ * Nothing is in flight for the block: time runs to the probe's next timer
+ * (a resumption, a streamed answer due), but not to its deadline.
+ */
 static void
 wait_timer(void)
 {
 	double next = timers();
 
-	if (next > h.clock && !h.p->reported) {
+	if (next > h.clock && next < h.p->deadline && !h.p->reported) {
 		h.clock = next;
 		timeouts();
 		timers();
@@ -719,7 +733,8 @@ block(const char *head, size_t hn, const char *p, const char *end)
 	if (d < head + hn && isdigit((unsigned char)*d))
 		rc = (int)strtol(d, NULL, 10) % 100;
 	/* The block's own result wins over what its bytes would end with. */
-	if ((r = answer(e, p, end)) != 0 && (rc == 0 || r == CURLE_WRITE_ERROR))
+	r = answer(e, p, end, memchr(head, '*', hn) != NULL ? FLOOD : 1);
+	if (r != 0 && (rc == 0 || r == CURLE_WRITE_ERROR))
 		rc = r;
 	if (r != 0)
 		keep = 0;
