@@ -44,8 +44,7 @@ mcp_now(void)
 	if ((s = getenv("MCP_NOW")) != NULL && *s != '\0') {
 		errno = 0;
 		t = strtod(s, &end);
-		if (errno == 0 && *end == '\0' && isfinite(t) && t >= 0 &&
-		    t < 253402300800.0) /* up to 9999-12-31: every cast of it fits */
+		if (errno == 0 && *end == '\0' && isfinite(t) && t >= 0)
 			return t;
 	}
 	clock_gettime(CLOCK_REALTIME, &ts);
