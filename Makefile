@@ -163,6 +163,7 @@ $(FUZZ_TOOLS:%=$(FB)/%.a):
 
 # The tool whose files a harness reaches into.
 $(FB)/fuzz_auth $(FB)/fuzz_reply: $(FB)/probe.a
+$(FB)/fuzz_reply: $(FB)/fuzz/reply_curl.o $(FB)/fuzz/reply_check.o
 $(FB)/fuzz_push: $(FB)/aggregate.a
 $(FB)/fuzz_conf $(FB)/fuzz_verdict: $(FB)/alertd.a
 # fuzz_reply stands in for libcurl's transfers, the run loop and the clocks.
