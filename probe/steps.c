@@ -428,6 +428,9 @@ parse_url(struct probe *p)
 		}
 		n = EVP_EncodeBlock(
 		    (unsigned char *)p->url_basic, (unsigned char *)up, (int)strlen(up));
+		/* Without its padding, which a server may drop when it echoes it. */
+		while (n > 0 && p->url_basic[n - 1] == '=')
+			n--;
 		p->url_basic[n] = '\0';
 	}
 	curl_url_set(u, CURLUPART_USER, NULL, 0);

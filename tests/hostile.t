@@ -131,7 +131,7 @@ is "$leak" 0 "echo: no 4 characters of the token in any record, at any cut"
 
 # The URL's password is sent as Basic auth: echoed, raw or decoded, it is scrubbed.
 mcp-probe -r t "http://probe-user:pw-SECRET-55@127.0.0.1:${H##*:}/echo-auth/mcp" >"$TMP/pw.out" 2>&1
-like "$(jq -r 'select(.type == "result") | .error.message' "$TMP/pw.out")" ': Basic \*+ probe-user:\*+ rejected$' \
+like "$(jq -r 'select(.type == "result") | .error.message' "$TMP/pw.out")" ': Basic \*+=* probe-user:\*+ rejected$' \
     "echo-auth: the Basic credential and the password are starred in the server's message"
 unlike "$(cat "$TMP/pw.out")" "pw-SECRET-55|$(printf 'probe-user:pw-SECRET-55' | base64)" "echo-auth: neither is printed"
 
