@@ -229,3 +229,74 @@ start_modern() {
 	MODERN=http://127.0.0.1:$(cat "$TMP/modern.port")
 	wait_http "$MODERN/health"
 }
+
+# start_fastmcp MODE [KEY [STYLE]]: a FastMCP (npm fastmcp) server
+# (tests/fixtures/fastmcp.mjs), MODE stateful or stateless, serving
+# httpStream at /mcp and HTTP+SSE at /sse.  With KEY it needs X-API-Key: KEY
+# or Authorization: Bearer KEY; STYLE is challenge (default: 401 with a
+# WWW-Authenticate Bearer challenge) or bare (401, no header, no body).
+# Sets FASTMCP, FASTMCP_STATELESS, FASTMCP_KEYED, FASTMCP_STATELESS_KEYED,
+# FASTMCP_BARE or FASTMCP_STATELESS_BARE (the base URL, no path), by MODE,
+# KEY and STYLE.
+start_fastmcp() {
+	local mode=${1:-stateful} key=${2:-} style=${3:-challenge} var=FASTMCP name
+	case $mode in
+	stateful) ;;
+	stateless) var=${var}_STATELESS ;;
+	*) diag "start_fastmcp: bad mode $mode"; return 1 ;;
+	esac
+	case $style in
+	challenge) [ -n "$key" ] && var=${var}_KEYED ;;
+	bare) var=${var}_BARE ;;
+	*) diag "start_fastmcp: bad style $style"; return 1 ;;
+	esac
+	name=$(printf '%s' "$var" | tr 'A-Z_' 'a-z-')
+	rm -f "$TMP/$name.port"
+	node "$TOP/tests/fixtures/fastmcp.mjs" --port-file "$TMP/$name.port" --mode "$mode" \
+	    ${key:+--api-key "$key" --auth-style "$style"} >"$TMP/$name.log" 2>&1 &
+	bg_pid $!
+	wait_file "$TMP/$name.port" 150 || {
+		diag "fastmcp ($mode) did not start: $(tail -3 "$TMP/$name.log")"
+		return 1
+	}
+	printf -v "$var" 'http://127.0.0.1:%s' "$(cat "$TMP/$name.port")"
+	wait_http "${!var}/health" || {
+		diag "fastmcp ($mode) does not answer: $(tail -3 "$TMP/$name.log")"
+		return 1
+	}
+}
+
+# start_mcp_proxy [KEY]: mcp-proxy (npm) in front of server-everything over
+# stdio, on a free port of 127.0.0.1: Streamable HTTP at /mcp (stateful, the
+# 2026-07-28 leg too), HTTP+SSE at /sse, GET /ping → pong.  With KEY
+# (--apiKey) every other path needs X-API-Key: KEY.  Sets MCP_PROXY, or
+# MCP_PROXY_KEYED with KEY (the base URL, no path).  SIGTERM stops mcp-proxy
+# and the server under it in about 1.5 s.
+start_mcp_proxy() {
+	local key=${1:-} var=MCP_PROXY name port pid try n
+	[ -n "$key" ] && var=MCP_PROXY_KEYED
+	name=$(printf '%s' "$var" | tr 'A-Z_' 'a-z-')
+	# mcp-proxy cannot listen on port 0 and tell which port it got: pick a
+	# free one and try again if someone took it in between.
+	for try in 1 2 3; do
+		port=$(free_port)
+		node "$TOP/tests/node_modules/mcp-proxy/dist/bin/mcp-proxy.mjs" \
+		    --host 127.0.0.1 --port "$port" ${key:+--apiKey "$key"} \
+		    --gracefulShutdownTimeout 500 -- \
+		    node "$TOP/tests/node_modules/@modelcontextprotocol/server-everything/dist/index.js" stdio \
+		    >"$TMP/$name.log" 2>&1 &
+		pid=$!
+		bg_pid "$pid"
+		printf -v "$var" 'http://127.0.0.1:%s' "$port"
+		# It listens only once the stdio server is up (2 to 3 s).
+		n=150
+		while kill -0 "$pid" 2>/dev/null && [ "$n" -gt 0 ]; do
+			curl -s -o /dev/null --max-time 1 "${!var}/ping" && return 0
+			sleep 0.1
+			n=$((n - 1))
+		done
+		grep -q EADDRINUSE "$TMP/$name.log" || break
+	done
+	diag "mcp-proxy did not start (try $try): $(tail -3 "$TMP/$name.log")"
+	return 1
+}
