@@ -9,9 +9,10 @@
  * escalation steps in rising order, business hours that start before they
  * end.  The routes chosen for P1-P3 at a few times (business hours in the
  * configured zone) are declared routes, and everything is freed
- * (LeakSanitizer).  Route files named in the input are read as secrets by
- * mcp_secret_read, which refuses any file others can read, so nothing on
- * the machine is taken as a key.
+ * (LeakSanitizer).  A key file named in the input is read by
+ * mcp_secret_read as mcp-alert would read it: only a regular file that
+ * its owner alone may read (run as root, a private key of the machine
+ * would do), held in memory and wiped, never shown.
  */
 #include <sys/mman.h>
 #include <unistd.h>
