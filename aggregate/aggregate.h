@@ -104,11 +104,18 @@ char agg_verdict_code(enum agg_verdict v);
  * key (25 h) and are read as well.
  */
 #define AGG_HASH_ID 16        /* hex digits of a tool hash that a result keeps */
-#define AGG_MS_MAX 999999999L /* a longer duration is stored as this */
+#define AGG_MS_MAX 999999999L /* the largest MS a stored value may hold */
 #define AGG_CODE_MAX 40       /* an error code is [a-z0-9_]{1,40} */
 #define AGG_HOST_MAX 255
 
-/* A duration as a result keeps it: whole ms, at most AGG_MS_MAX; -1 for none. */
+/*
+ * A duration counts as an hour at most: the longest deadline of mcp-probe
+ * (-t 3600), and the most latency_ms that mcp-alert(1) takes, so that no
+ * verdict is refused there for one slow result.
+ */
+#define AGG_LATENCY_MAX 3600000L
+
+/* A duration as a result keeps it: whole ms, at most AGG_LATENCY_MAX; -1 for none. */
 long agg_ms_whole(double ms);
 
 /* 1 when s is an error code that a result keeps: [a-z0-9_]{1,40}. */
@@ -136,6 +143,60 @@ int agg_hash_id(const char *hash, char *buf, size_t len);
  * as its id.  Pointers into s, which is modified.
  */
 int agg_result_parse(char *s, const char *region, long long window, struct agg_result *r);
+
+/*
+ * The bounds of what a probe record may bring into the store (LIMITS in
+ * mcp-aggregate(1)); check.c.  A start ahead of the clock would be the
+ * first writer of a window still to come and the latest of its region
+ * (seen, hash, host) until the clock caught up, so only a few minutes of
+ * skew between a probe host and the store's host are let through.  A
+ * start older than the 30 days that push keeps anything of a slug could
+ * change nothing but a key about to expire.
+ */
+#define AGG_SKEW 300                         /* seconds a start may be ahead of the clock */
+#define AGG_PAST (AGG_UPTIME_DAYS * AGG_DAY) /* seconds a start may be behind it */
+#define AGG_TIME_MAX 253402300799.0          /* 9999-12-31T23:59:59Z: no time is later */
+#define AGG_MS_LIMIT 86400000                /* ms of a result: no probe takes a day */
+
+/*
+ * s as a message names it: a JSON string, so that no byte of it reaches a
+ * terminal or a log as it is, cut to its first AGG_SHOWN_MAX bytes on a
+ * character boundary and followed by "..." when longer; "?" when buf is
+ * too short.  Returns buf.
+ */
+#define AGG_SHOWN_MAX 100
+#define AGG_QUOTED_MAX (6 * AGG_SHOWN_MAX + 8) /* enough for any of them */
+#define AGG_WHY_MAX (AGG_QUOTED_MAX + 200)     /* a reason, with a value shown in it */
+const char *agg_quoted(char *buf, size_t len, const char *s);
+
+/* A number as a message names it: short (1e+308), as records write numbers. */
+const char *agg_num_text(char *buf, size_t len, double d);
+
+/*
+ * The field (slug, region) of rec, a name by the slug rule, borrowed from
+ * rec into *name.  0, or -1 with the reason in err.
+ */
+int agg_name_check(const cJSON *rec, const char *field, const char **name, char *err, size_t len);
+
+/* probe_started_at of rec into *t: a time from now - AGG_PAST to now + AGG_SKEW. */
+int agg_start_check(const cJSON *rec, double now, double *t, char *err, size_t len);
+
+/* ms of rec into *ms: absent or null (-1), else from 0 to AGG_MS_LIMIT. */
+int agg_ms_check(const cJSON *rec, double *ms, char *err, size_t len);
+
+/* The state of a result as its letter: h (healthy), a (auth-walled), b (broken). */
+int agg_state_check(const cJSON *rec, char *code, char *err, size_t len);
+
+/*
+ * The step named by field ("step", "failed_step"), borrowed into *step:
+ * one of the eight when need is set, else absent or null (*step NULL).
+ */
+int agg_step_check(
+    const cJSON *rec, const char *field, int need, const char **step, char *err, size_t len);
+
+/* tool_hash: absent or null (""), or 1 to AGG_TOOL_HASH_MAX printable ASCII bytes. */
+#define AGG_TOOL_HASH_MAX 128
+int agg_hash_check(const cJSON *rec, const char **hash, char *err, size_t len);
 
 /* Key names: every per-slug key carries the slug in a {hash tag}. */
 #define AGG_KEY_SLUGS "mcp:slugs"

@@ -93,6 +93,9 @@ main(int argc, char *argv[])
 	}
 	argc -= optind, argv += optind;
 	mcp_store_url_check(o.url);
+	/* Every time of a run is bounded by the clock, which must be one. */
+	if (!(mcp_now() <= AGG_TIME_MAX))
+		errx(MCP_EXIT_USAGE, "MCP_NOW: not a time (0 to %.0f)", AGG_TIME_MAX);
 	if (strcmp(cmd, "push") == 0) {
 		if (argc != 0)
 			usage();

@@ -8,7 +8,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
-#include <math.h>
 #include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -23,13 +22,17 @@
 #include "mcp.h"
 
 #define DEFAULT_SPOOL "/var/spool/mcp-uptime/aggregate.jsonl"
-#define HASH_MAX 128
+#define HASH_MAX AGG_TOOL_HASH_MAX
 
 /*
  * KEYS: res:W seen hash drift lat:HOUR latsum latidx meta.  ARGV: region
  * value started window hash|'' bucket|'' ttl-short ttl-long hour
- * lat-prefix host|''.  Returns 1 when stored, 0 for a late duplicate of
- * (slug, region, window), which changes nothing.
+ * lat-prefix host|'' now.  Returns 1 when stored, 0 for a late duplicate
+ * of (slug, region, window), which changes nothing.
+ *
+ * Every trim is cut from the clock (now), not from the start of a result:
+ * a start is at most AGG_SKEW ahead of the clock, but no start, however
+ * wrong, may take the entries of the other regions with it.
  *
  * meta keeps the host of the latest result by start ("host_at"), so a
  * result pushed late (a slow region, the spool) does not bring back an
@@ -37,16 +40,17 @@
  *
  * latsum is the sum of the hourly latency histograms lat:X of the hours
  * [hour - 23, hour], "hour" the newest, "n" the count, "n:X" the count
- * each hour adds; latidx orders its buckets.  A newer hour subtracts and
- * deletes the hours that leave the 24; if one of them has expired, the sum
- * is built again from the hours still there.
+ * each hour adds; latidx orders its buckets.  The newest hour is the
+ * clock's, or the result's when its start is a little ahead; a newer hour
+ * subtracts and deletes the hours that leave the 24; if one of them has
+ * expired, the sum is built again from the hours still there.
  */
 static const char push_lua[] =
     "if redis.call('HSETNX', KEYS[1], ARGV[1], ARGV[2]) == 0 then return 0 end\n"
     "redis.call('EXPIRE', KEYS[1], ARGV[7])\n"
-    "local t = tonumber(ARGV[3])\n"
+    "local t, now = tonumber(ARGV[3]), tonumber(ARGV[12])\n"
     "redis.call('ZADD', KEYS[2], 'GT', t, ARGV[1])\n"
-    "redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', '(' .. (t - 172800))\n"
+    "redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', '(' .. (now - 172800))\n"
     "redis.call('EXPIRE', KEYS[2], ARGV[7])\n"
     "if ARGV[11] ~= '' then\n"
     "  local at = tonumber(redis.call('HGET', KEYS[8], 'host_at'))\n"
@@ -57,6 +61,7 @@ static const char push_lua[] =
     "end\n"
     "if ARGV[6] ~= '' then\n"
     "  local h, sum, idx, pre = tonumber(ARGV[9]), KEYS[6], KEYS[7], ARGV[10]\n"
+    "  local r = math.max(h, math.floor(now / 3600))\n"
     "  local function add(b, k)\n"
     "    k = tonumber(k)\n"
     "    local v = redis.call('HINCRBY', sum, b, k)\n"
@@ -68,9 +73,9 @@ static const char push_lua[] =
     "    end\n"
     "  end\n"
     "  local top = tonumber(redis.call('HGET', sum, 'hour'))\n"
-    "  if not top or h > top then\n"
+    "  if not top or r > top then\n"
     "    local rebuild = not top\n"
-    "    for x = (top or h) - 23, math.min(top or h, h - 24) do\n"
+    "    for x = (top or r) - 23, math.min(top or r, r - 24) do\n"
     "      if rebuild then break end\n"
     "      local n = redis.call('HGET', sum, 'n:' .. x)\n"
     "      if n then\n"
@@ -84,7 +89,7 @@ static const char push_lua[] =
     "    end\n"
     "    if rebuild then\n"
     "      redis.call('DEL', sum, idx)\n"
-    "      for x = h - 23, h do\n"
+    "      for x = r - 23, r do\n"
     "        local c, n = redis.call('HGETALL', pre .. x), 0\n"
     "        for i = 1, #c, 2 do\n"
     "          add(c[i], c[i + 1])\n"
@@ -96,8 +101,8 @@ static const char push_lua[] =
     "        end\n"
     "      end\n"
     "    end\n"
-    "    redis.call('HSET', sum, 'hour', h)\n"
-    "    top = h\n"
+    "    redis.call('HSET', sum, 'hour', r)\n"
+    "    top = r\n"
     "  end\n"
     "  if h > top - 24 then\n"
     "    redis.call('HINCRBY', KEYS[5], ARGV[6], 1)\n"
@@ -125,7 +130,7 @@ static const char push_lua[] =
     "    end\n"
     "  end\n"
     "  redis.call('EXPIRE', KEYS[3], ARGV[8])\n"
-    "  redis.call('ZREMRANGEBYSCORE', KEYS[4], '-inf', '(' .. (t - 90000))\n"
+    "  redis.call('ZREMRANGEBYSCORE', KEYS[4], '-inf', '(' .. (now - 90000))\n"
     "end\n"
     "return 1\n";
 
@@ -141,6 +146,7 @@ struct pending {
 	char host[AGG_HOST_MAX + 1]; /* the host of its URL, or "" */
 	struct mcp_buf line;         /* the record, for the spool */
 	int done;
+	char why[AGG_WHY_MAX]; /* why the record was refused */
 };
 
 struct pctx {
@@ -153,8 +159,7 @@ struct pctx {
 	struct pending *b;
 	size_t n;
 	long stored, dups, steps, spooled, replayed;
-	int failed;    /* records could be neither stored nor spooled */
-	double latest; /* the latest probe start pushed */
+	int failed; /* records could be neither stored nor spooled */
 };
 
 static const char *
@@ -165,36 +170,20 @@ str_of(const cJSON *rec, const char *k)
 	return cJSON_IsString(v) ? v->valuestring : NULL;
 }
 
-/* Fields every probe record shares; a reason, or NULL when good. */
+/*
+ * Fields every probe record shares, checked against the clock as the
+ * record is read (a push may read a stream for days); NULL when good,
+ * else the reason, written into why.
+ */
 static const char *
-check_common(const cJSON *rec, const char **slug, const char **region, double *started)
+check_common(const cJSON *rec, const char **slug, const char **region, double *started, char *why,
+    size_t len)
 {
-	const cJSON *t = cJSON_GetObjectItemCaseSensitive(rec, "probe_started_at");
-
-	if ((*slug = str_of(rec, "slug")) == NULL)
-		return "missing \"slug\"";
-	if (!mcp_slug_ok(*slug))
-		return "bad \"slug\": not [a-z0-9._-]{1,80}";
-	if ((*region = str_of(rec, "region")) == NULL)
-		return "missing \"region\"";
-	if (!mcp_slug_ok(*region))
-		return "bad \"region\": not [a-z0-9._-]{1,80}";
-	if (!cJSON_IsNumber(t) || !isfinite(t->valuedouble) || t->valuedouble < 0 ||
-	    t->valuedouble > 1e11)
-		return "missing or bad \"probe_started_at\"";
-	*started = t->valuedouble;
+	if (agg_name_check(rec, "slug", slug, why, len) == -1 ||
+	    agg_name_check(rec, "region", region, why, len) == -1 ||
+	    agg_start_check(rec, mcp_now(), started, why, len) == -1)
+		return why;
 	return NULL;
-}
-
-static int
-hash_ok(const char *h)
-{
-	size_t n;
-
-	for (n = 0; h[n] != '\0'; n++)
-		if (n == HASH_MAX || h[n] <= ' ' || h[n] > '~')
-			return 0;
-	return n > 0;
 }
 
 /*
@@ -221,7 +210,7 @@ result_value(
 			snprintf(dur, sizeof(dur), " %ld", ms);
 		k = snprintf(p->value, sizeof(p->value), "%lld %c%s%s", off, code, id, dur);
 	}
-	return k < 0 || (size_t)k >= sizeof(p->value) ? "bad \"tool_hash\"" : NULL;
+	return k < 0 || (size_t)k >= sizeof(p->value) ? "tool_hash: too long to store" : NULL;
 }
 
 /* The code of the result's "error", when it is one a result keeps; else NULL. */
@@ -234,64 +223,48 @@ error_code(const cJSON *rec)
 	return code != NULL && agg_code_ok(code) ? code : NULL;
 }
 
-/* Validate a result record into p (all but the line); a reason, or NULL. */
+/*
+ * Validate a result record into p (all but the line); a reason (in p->why,
+ * or static), or NULL.
+ */
 static const char *
 check_result(const cJSON *rec, struct pending *p)
 {
-	const cJSON *fs = cJSON_GetObjectItemCaseSensitive(rec, "failed_step");
-	const cJSON *th = cJSON_GetObjectItemCaseSensitive(rec, "tool_hash");
-	const cJSON *ms = cJSON_GetObjectItemCaseSensitive(rec, "ms");
-	const char *slug, *region, *state, *url, *why;
-	double started;
+	const char *slug, *region, *url, *step, *hash, *why;
+	double started, ms;
 	char code;
 
-	if ((why = check_common(rec, &slug, &region, &started)) != NULL)
+	if ((why = check_common(rec, &slug, &region, &started, p->why, sizeof(p->why))) != NULL)
 		return why;
-	if ((state = str_of(rec, "state")) == NULL)
-		return "missing \"state\"";
-	if (strcmp(state, "healthy") == 0)
-		code = 'h';
-	else if (strcmp(state, "auth-walled") == 0)
-		code = 'a';
-	else if (strcmp(state, "broken") == 0)
-		code = 'b';
-	else
-		return "bad \"state\": not healthy, auth-walled or broken";
-	if (code == 'b' && (!cJSON_IsString(fs) || mcp_step_index(fs->valuestring) < 0))
-		return "bad \"failed_step\": a broken result names a step of the contract";
-	if (code != 'b' && fs != NULL && !cJSON_IsNull(fs))
-		return "bad \"failed_step\": only a broken result has one";
-	if (th != NULL && !cJSON_IsNull(th) && !(cJSON_IsString(th) && hash_ok(th->valuestring)))
-		return "bad \"tool_hash\"";
-	if (ms != NULL && !cJSON_IsNull(ms) &&
-	    !(cJSON_IsNumber(ms) && isfinite(ms->valuedouble) && ms->valuedouble >= 0))
-		return "bad \"ms\"";
+	if (agg_state_check(rec, &code, p->why, sizeof(p->why)) == -1 ||
+	    agg_step_check(rec, "failed_step", code == 'b', &step, p->why, sizeof(p->why)) == -1 ||
+	    agg_hash_check(rec, &hash, p->why, sizeof(p->why)) == -1 ||
+	    agg_ms_check(rec, &ms, p->why, sizeof(p->why)) == -1)
+		return p->why;
 	snprintf(p->slug, sizeof(p->slug), "%s", slug);
 	snprintf(p->region, sizeof(p->region), "%s", region);
 	mcp_json_number(started, p->started, sizeof(p->started));
 	p->window = agg_window(started);
-	snprintf(p->hash, sizeof(p->hash), "%s", cJSON_IsString(th) ? th->valuestring : "");
+	snprintf(p->hash, sizeof(p->hash), "%s", hash);
 	p->bucket[0] = '\0';
-	if (code != 'b' && cJSON_IsNumber(ms))
-		snprintf(p->bucket, sizeof(p->bucket), "%d", agg_lat_bucket(ms->valuedouble));
+	if (code != 'b' && ms >= 0)
+		snprintf(p->bucket, sizeof(p->bucket), "%d", agg_lat_bucket(ms));
 	if ((url = str_of(rec, "url")) == NULL || agg_url_host(url, p->host, sizeof(p->host)) == -1)
 		p->host[0] = '\0';
 	if (code == 'b')
-		return result_value(p, started, code, fs->valuestring, -1, error_code(rec));
-	return result_value(
-	    p, started, code, NULL, cJSON_IsNumber(ms) ? agg_ms_whole(ms->valuedouble) : -1, NULL);
+		return result_value(p, started, code, step, -1, error_code(rec));
+	return result_value(p, started, code, NULL, agg_ms_whole(ms), NULL);
 }
 
 static const char *
-check_step(const cJSON *rec)
+check_step(const cJSON *rec, char *why, size_t len)
 {
-	const char *slug, *region, *step, *why;
+	const char *slug, *region, *step;
 	double started;
 
-	if ((why = check_common(rec, &slug, &region, &started)) != NULL)
+	if (check_common(rec, &slug, &region, &started, why, len) != NULL ||
+	    agg_step_check(rec, "step", 1, &step, why, len) == -1)
 		return why;
-	if ((step = str_of(rec, "step")) == NULL || mcp_step_index(step) < 0)
-		return "bad \"step\": not a step of the contract";
 	return NULL;
 }
 
@@ -345,7 +318,7 @@ spool_write(struct pctx *p)
 }
 
 static void
-append_push(struct pctx *p, const struct pending *q)
+append_push(struct pctx *p, const struct pending *q, long long now)
 {
 	redisContext *c = mcp_store_ctx(p->st);
 	long long hour = q->window / AGG_HOUR;
@@ -361,9 +334,9 @@ append_push(struct pctx *p, const struct pending *q)
 	agg_key(k[7], sizeof(k[7]), q->slug, "meta", -1);
 	agg_key(k[8], sizeof(k[8]), q->slug, "lat:", -1); /* the prefix of lat:HOUR */
 	redisAppendCommand(c,
-	    "EVALSHA %s 8 %s %s %s %s %s %s %s %s %s %s %s %lld %s %s %d %d %lld %s %s", p->sha,
-	    k[0], k[1], k[2], k[3], k[4], k[5], k[6], k[7], q->region, q->value, q->started,
-	    q->window, q->hash, q->bucket, AGG_TTL_SHORT, AGG_TTL_LONG, hour, k[8], q->host);
+	    "EVALSHA %s 8 %s %s %s %s %s %s %s %s %s %s %s %lld %s %s %d %d %lld %s %s %lld",
+	    p->sha, k[0], k[1], k[2], k[3], k[4], k[5], k[6], k[7], q->region, q->value, q->started,
+	    q->window, q->hash, q->bucket, AGG_TTL_SHORT, AGG_TTL_LONG, hour, k[8], q->host, now);
 	redisAppendCommand(c, "ZADD %s GT %s %s", AGG_KEY_SLUGS, q->started, q->slug);
 }
 
@@ -372,6 +345,7 @@ static int
 send_batch(struct pctx *p, char *err, size_t errlen)
 {
 	redisContext *c = mcp_store_ctx(p->st);
+	long long now = (long long)mcp_now();
 	void *v;
 	redisReply *r;
 	size_t i;
@@ -379,7 +353,7 @@ send_batch(struct pctx *p, char *err, size_t errlen)
 
 	for (i = 0; i < p->n; i++)
 		if (!p->b[i].done)
-			append_push(p, &p->b[i]);
+			append_push(p, &p->b[i], now);
 	for (i = 0; i < p->n; i++) {
 		if (p->b[i].done)
 			continue;
@@ -465,10 +439,10 @@ on_record(cJSON *rec, long lineno, void *arg)
 	struct pctx *p = arg;
 	const char *type = str_of(rec, "type"), *why;
 	struct pending *q = &p->b[p->n];
-	char err[256];
+	char err[AGG_WHY_MAX];
 
 	if (strcmp(type, "step") == 0) {
-		if ((why = check_step(rec)) != NULL) {
+		if ((why = check_step(rec, err, sizeof(err))) != NULL) {
 			warnx("%s:%ld: %s", p->name, lineno, why);
 			return 1;
 		}
@@ -476,7 +450,8 @@ on_record(cJSON *rec, long lineno, void *arg)
 		return 0;
 	}
 	if (strcmp(type, "result") != 0) {
-		warnx("%s:%ld: not a probe record (type \"%s\")", p->name, lineno, type);
+		warnx("%s:%ld: not a probe record (type %s)", p->name, lineno,
+		    agg_quoted(err, sizeof(err), type));
 		return 1;
 	}
 	mcp_buf_reset(&q->line);
@@ -490,8 +465,6 @@ on_record(cJSON *rec, long lineno, void *arg)
 		return 1;
 	}
 	q->done = 0;
-	if (strtod(q->started, NULL) > p->latest)
-		p->latest = strtod(q->started, NULL);
 	if (++p->n == AGG_BATCH || would_block(p->in))
 		flush_batch(p);
 	return 0;
@@ -534,18 +507,22 @@ replay(struct pctx *p)
 	return p->failed ? -1 : rc;
 }
 
-/* Forget slugs silent for the 30 days their history lasts. */
+/*
+ * Forget slugs silent for the 30 days their history lasts, by the clock:
+ * the starts pushed say nothing of the other slugs.
+ */
 static void
 trim_slugs(struct pctx *p)
 {
-	char cut[64], ttl[16], err[256];
+	char cut[32], ttl[16], err[256];
 	const char *argv[] = {"ZREMRANGEBYSCORE", AGG_KEY_SLUGS, "-inf", cut};
 	const char *exp[] = {"EXPIRE", AGG_KEY_SLUGS, ttl};
 	redisReply *r;
 
-	if (p->st == NULL || p->latest <= 0)
+	if (p->st == NULL)
 		return;
-	snprintf(cut, sizeof(cut), "(%.0f", p->latest - AGG_UPTIME_DAYS * (double)AGG_DAY);
+	/* The clock is at most AGG_TIME_MAX (main): both always fit. */
+	snprintf(cut, sizeof(cut), "(%lld", (long long)mcp_now() - AGG_UPTIME_DAYS * AGG_DAY);
 	snprintf(ttl, sizeof(ttl), "%d", AGG_TTL_LONG);
 	r = mcp_store_cmd(p->st, 4, argv, err, sizeof(err));
 	freeReplyObject(r);

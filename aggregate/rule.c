@@ -136,7 +136,7 @@ agg_ms_whole(double ms)
 {
 	if (!(ms >= 0))
 		return -1;
-	return ms >= AGG_MS_MAX ? AGG_MS_MAX : (long)llround(ms);
+	return ms >= AGG_LATENCY_MAX ? AGG_LATENCY_MAX : (long)llround(ms);
 }
 
 int
@@ -231,16 +231,19 @@ old_ms(const char *s)
 /*
  * The format of before: "STARTED STATE STEP HASH MS".  The hash is reduced
  * in place to the id a result is stored with now, so that the two formats
- * compare equal for one tool list during the upgrade.
+ * compare equal for one tool list during the upgrade.  The start lies in
+ * the window of the key, as push wrote it.
  */
 static int
-parse_old(char **f, const char *region, struct agg_result *r)
+parse_old(char **f, const char *region, long long window, struct agg_result *r)
 {
 	char *end;
 
 	r->region = region;
 	r->started = strtod(f[0], &end);
-	if (*end != '\0' || end == f[0] || f[1][1] != '\0' || state_of(f[1], r) == -1)
+	if (*end != '\0' || end == f[0] || !(r->started >= (double)window) ||
+	    !(r->started < (double)(window + AGG_WINDOW)) || f[1][1] != '\0' ||
+	    state_of(f[1], r) == -1)
 		return -1;
 	r->failed_step = strcmp(f[2], "-") == 0 ? -1 : mcp_step_index(f[2]);
 	if (r->state == AGG_BROKEN && r->failed_step < 0)
@@ -261,7 +264,10 @@ parse_old(char **f, const char *region, struct agg_result *r)
 	return 0;
 }
 
-/* A duration as stored now: digits, at most AGG_MS_MAX. */
+/*
+ * A duration as stored now: digits, at most AGG_MS_MAX; counted as at most
+ * AGG_LATENCY_MAX, which is all that push stores now.
+ */
 static int
 ms_parse(const char *s, long *ms)
 {
@@ -270,7 +276,11 @@ ms_parse(const char *s, long *ms)
 	if (*s < '0' || *s > '9')
 		return -1;
 	*ms = strtol(s, &end, 10);
-	return *end != '\0' || *ms > AGG_MS_MAX ? -1 : 0;
+	if (*end != '\0' || *ms > AGG_MS_MAX)
+		return -1;
+	if (*ms > AGG_LATENCY_MAX)
+		*ms = AGG_LATENCY_MAX;
+	return 0;
 }
 
 /*
@@ -321,7 +331,7 @@ agg_result_parse(char *s, const char *region, long long window, struct agg_resul
 		if ((f[n] = strtok_r(n ? NULL : s, " ", &save)) == NULL)
 			break;
 	if (n == 5)
-		return parse_old(f, region, r);
+		return parse_old(f, region, window, r);
 	if (n >= 2 && n <= 4)
 		return parse_new(f, n, region, window, r);
 	return -1;

@@ -109,7 +109,7 @@ f() { printf '"error":%s,"latency_ms":%s,"host":%s' "$(jstr "$1")" "$2" "$(jstr 
 	probe - "not a URL" -s s-nohost -r us-east-1
 } >>"$TMP/in"
 
-mcp-aggregate push <"$TMP/in" 2>"$TMP/push.err"
+push <"$TMP/in" 2>"$TMP/push.err"
 is "$?:$(cat "$TMP/push.err")" 0: "push of every scenario exits 0 and is quiet"
 is "$(rcli hget "mcp:{s-429}:res:$(w 2)" us-east-1) | $(rcli hget "mcp:{s-429}:res:$(w 2)" \
     us-west-2) | $(rcli hget "mcp:{s-odd}:res:$(w 3)" sa-east-1)" \
@@ -151,7 +151,7 @@ is "$(rcli hget "mcp:{s-host}:meta" host)" new.example.org "kept in mcp:{SLUG}:m
 ttl=$(rcli ttl "mcp:{s-host}:meta")
 ok "$((ttl > 30 * 86400 ? 0 : 1))" "with the long TTL (31 days): $ttl s"
 is "$(fields s-host 0)" "$(f - 100 new.example.org)" "in a back-fill too: the latest host"
-probe - "HTTP://Latest.Example.COM:443/" -s s-host -r sa-east-1 -t "$(w 3)" | mcp-aggregate push
+probe - "HTTP://Latest.Example.COM:443/" -s s-host -r sa-east-1 -t "$(w 3)" | push
 is "$(rcli hget "mcp:{s-host}:meta" host)" latest.example.com "a newer start moves it"
 is "$(fields s-host6 0)" "$(f - 100 ::1)" "an IPv6 literal: without brackets and port"
 is "$(fields s-nohost 0)" "$(f - 100 -)" "a URL without a host: null, the result stored"
@@ -171,7 +171,7 @@ rcli expire "$key" 90000 >/dev/null
 	probe - "$URL" -s s-prev -r ap-southeast-1 -t "$(w 2)" -m 80
 	probe - "$URL" -s s-prev -r eu-west-2 -t "$(w 2)" -m 120 -a
 	probe http_429 "$URL" -s s-prev -r sa-east-1 -t "$(w 2)" -f tools_list
-} | mcp-aggregate push
+} | push
 run_windows 1 2 s-prev
 is "$(got s-prev 1)" "$(want s-prev 1 amber regional tools_list us-east-1 \
     "ap-southeast-1 eu-west-2 us-east-1" sa-east-1 0 '[]' "$(lat 120)" 100 - null $EX)" \

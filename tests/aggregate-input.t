@@ -23,24 +23,152 @@ res=$(printf '%s\n' "$good" | tail -1)
 	echo '[1,2]'                                                  # 18 not an object
 	gen -s s-bad -r eu-west-2 | tail -1                           # 19 good
 } >"$TMP/bad.jsonl"
-mcp-aggregate push <"$TMP/bad.jsonl" >"$TMP/out" 2>"$TMP/err"
+push <"$TMP/bad.jsonl" >"$TMP/out" 2>"$TMP/err"
 is "$?" 1 "bad lines: exit status 1"
 is "$(cat "$TMP/err")" "mcp-aggregate: stdin:10: parse error
 mcp-aggregate: stdin:11: missing \"state\"
-mcp-aggregate: stdin:12: bad \"slug\": not [a-z0-9._-]{1,80}
-mcp-aggregate: stdin:13: bad \"step\": not a step of the contract
-mcp-aggregate: stdin:14: bad \"region\": not [a-z0-9._-]{1,80}
-mcp-aggregate: stdin:15: missing or bad \"probe_started_at\"
-mcp-aggregate: stdin:16: bad \"failed_step\": a broken result names a step of the contract
+mcp-aggregate: stdin:12: bad slug \"Bad Slug\": not [a-z0-9._-]{1,80}
+mcp-aggregate: stdin:13: bad step \"ping\": not a step of the contract
+mcp-aggregate: stdin:14: bad region \"EU\": not [a-z0-9._-]{1,80}
+mcp-aggregate: stdin:15: probe_started_at: not a number
+mcp-aggregate: stdin:16: bad failed_step \"ping\": a broken result names a step of the contract
 mcp-aggregate: stdin:17: not a probe record (type \"verdict\")
 mcp-aggregate: stdin:18: not a JSON object" "each bad line is reported with its line number"
 is "$(cat "$TMP/out")" "" "push prints nothing on stdout"
 is "$(rcli hkeys "mcp:{s-bad}:res:$T0" | sort | tr '\n' ' ')" "eu-west-2 us-east-1 " \
     "the good lines around them are stored"
 
+# --- limits (LIMITS in mcp-aggregate(1)) ------------------------------------
+NOW=$((T0 + 100))
+# lim FIELD VALUE [GEN ARGS]: a result of slug s-lim whose FIELD is VALUE.
+lim() {
+	local f=$1 v=$2
+	shift 2
+	gen -q -s s-lim "$@" | sed -E "s/\"$f\":(\"[^\"]*\"|[^,}]*)/\"$f\":$v/"
+}
+# pushed_at NOW [ARGS]: push with the clock at NOW, the -v summary kept.
+pushed_at() { MCP_NOW=$1 mcp-aggregate push -v "${@:2}" 2>"$TMP/err"; }
+# summary STORED STEPS BAD: the -v line of a push without duplicates or spool.
+summary() {
+	echo "mcp-aggregate: push: $1 results stored, 0 duplicates ignored, $2 step records skipped, $3 bad lines, 0 spooled, 0 replayed from the spool"
+}
+
+# One start far ahead of the clock cannot empty the slug index (it was
+# trimmed from the latest start pushed) nor be the first writer of windows
+# to come; the index is trimmed from the clock.
+{ gen -s s-keep1 -r us-east-1; gen -s s-keep2 -r eu-west-2; } | push
+lim probe_started_at $((T0 + 40 * 86400)).5 -s s-future | pushed_at "$NOW"
+is "$?:$(cat "$TMP/err")" "1:mcp-aggregate: stdin:1: probe_started_at $((T0 + 40 * 86400)).5 is more than 300 s ahead of the clock
+$(summary 0 0 1)" "a start 40 days ahead is refused, naming the line and the value"
+is "$(rcli zrange mcp:slugs 0 -1 | grep -c '^s-keep[12]$')" 2 "the other slugs stay in the index"
+is "$(rcli --scan --pattern 'mcp:{s-future}:*' | wc -l | tr -d ' ')" 0 "nothing of the refused line is stored"
+{
+	gen -q -s s-lim -r us-east-1 -t $((NOW + 300)) -o 0
+	gen -q -s s-lim -r eu-west-2 -t $((NOW + 300)) -o 0.001
+	gen -s s-lim -r us-west-2 -t $((NOW + 300)) -o 0.001 | head -1
+} | pushed_at "$NOW"
+is "$?:$(cat "$TMP/err")" "1:mcp-aggregate: stdin:2: probe_started_at $((NOW + 300)).001 is more than 300 s ahead of the clock
+mcp-aggregate: stdin:3: probe_started_at $((NOW + 300)).001 is more than 300 s ahead of the clock
+$(summary 1 0 2)" "300 s of clock skew are taken, not a millisecond more; step records alike"
+{
+	gen -q -s s-lim -r us-east-1 -t $((NOW - 30 * 86400)) -o 0
+	gen -q -s s-lim -r eu-west-2 -t $((NOW - 30 * 86400)) -o -0.5
+} | pushed_at "$NOW"
+is "$?:$(cat "$TMP/err")" "1:mcp-aggregate: stdin:2: probe_started_at $((NOW - 30 * 86400 - 1)).5 is more than 30 days behind the clock
+$(summary 1 0 1)" "a start 30 days behind the clock is taken, an older one refused"
+rcli zadd mcp:slugs $((NOW - 25 * 86400)) s-stale >/dev/null
+gen -q -s s-keep1 -r us-east-1 | pushed_at $((NOW + 10 * 86400))
+is "$?:$(rcli zscore mcp:slugs s-stale):$(rcli zscore mcp:slugs s-keep1)" "0::$((T0 + 2)).5" \
+    "the index is trimmed 30 days back from the clock, not from the starts pushed"
+# The regions seen are trimmed from the clock too: a start a little ahead
+# of it does not take the other regions with it.
+gen -q -s s-seen -r us-east-1 -t $((T0 + 150)) -o 0 | push
+gen -q -s s-seen -r eu-west-2 -t $((T0 + 2 * 86400 + 200)) | pushed_at $((T0 + 2 * 86400 + 100))
+is "$?:$(rcli zrange "mcp:{s-seen}:seen" 0 -1 | tr '\n' ' ')" "0:us-east-1 eu-west-2 " \
+    "a region seen two days before the clock stays"
+
+# Every number that enters the store is bounded, and named short.
+{
+	lim ms 1e308 -r r1
+	lim ms -1 -r r2
+	lim ms '"fast"' -r r3
+	lim ms 86400001 -r r4
+	lim probe_started_at 1e308 -r r5
+	lim probe_started_at -1 -r r6
+	lim probe_started_at 1795536000000 -r r7
+	lim probe_started_at '"soon"' -r r8
+	lim ms 86400000 -r r9
+	lim ms 7200000 -r r10
+	lim ms null -r r11
+} | pushed_at "$NOW"
+is "$?:$(cat "$TMP/err")" "1:mcp-aggregate: stdin:1: ms 1e+308: out of range (0 to 86400000)
+mcp-aggregate: stdin:2: ms -1: out of range (0 to 86400000)
+mcp-aggregate: stdin:3: ms: not a number or null
+mcp-aggregate: stdin:4: ms 86400001: out of range (0 to 86400000)
+mcp-aggregate: stdin:5: probe_started_at 1e+308: not a time (0 to 253402300799)
+mcp-aggregate: stdin:6: probe_started_at -1: not a time (0 to 253402300799)
+mcp-aggregate: stdin:7: probe_started_at 1795536000000: not a time (0 to 253402300799)
+mcp-aggregate: stdin:8: probe_started_at: not a number
+$(summary 3 0 8)" "each bad number is refused, naming the line, the field and the value in short"
+is "$(rcli hkeys "mcp:{s-lim}:res:$T0" | sort | tr '\n' ' ')" "r10 r11 r9 " "only the good ones are stored"
+is "$(rcli hget "mcp:{s-lim}:res:$T0" r9) | $(rcli hget "mcp:{s-lim}:res:$T0" r10)" \
+    "2500 h${HA:7:16} 3600000 | 2500 h${HA:7:16} 3600000" "a duration above an hour is kept as an hour"
+is "$(MCP_NOW=$((T0 + 95)) mcp-aggregate verdict s-lim | grep -o '"latency_ms":[0-9]*')" \
+    '"latency_ms":3600000' "so latency_ms is never more than mcp-alert(1) takes"
+MCP_NOW=1e300 mcp-aggregate verdict s-lim >"$TMP/out" 2>"$TMP/err"
+is "$?:$(cat "$TMP/out"):$(cat "$TMP/err")" "2::mcp-aggregate: MCP_NOW: not a time (0 to 253402300799)" \
+    "a clock past the year 9999 is a configuration error"
+
+# Names: no NUL, and a bad one is named as JSON, cut to 100 bytes.
+long=$(printf 'x%.0s' $(seq 300))
+{
+	lim slug '"good\\u0000x"'
+	lim region '"us-east-1\\u0000"'
+	printf '%s\n' "$(lim slug '"good"')" | sed 's/"good"/"go\x00od"/'
+	lim slug '"Bad Slug!"'
+	lim region '"us\\u001b[2Jeast"'
+	lim slug "\"$long\""
+	lim type '"verdict\\u0007"'
+	lim state '"up"'
+	lim tool_hash '"sha256: spaced"'
+} | pushed_at "$NOW"
+is "$?:$(cat "$TMP/err")" "1:mcp-aggregate: stdin:1: a string holds U+0000
+mcp-aggregate: stdin:2: a string holds U+0000
+mcp-aggregate: stdin:3: a NUL byte in the JSON text
+mcp-aggregate: stdin:4: bad slug \"Bad Slug!\": not [a-z0-9._-]{1,80}
+mcp-aggregate: stdin:5: bad region \"us\\u001b[2Jeast\": not [a-z0-9._-]{1,80}
+mcp-aggregate: stdin:6: bad slug \"${long:0:100}\"...: not [a-z0-9._-]{1,80}
+mcp-aggregate: stdin:7: not a probe record (type \"verdict\\u0007\")
+mcp-aggregate: stdin:8: bad state \"up\": not healthy, auth-walled or broken
+mcp-aggregate: stdin:9: bad tool_hash \"sha256: spaced\": not 1 to 128 printable ASCII characters
+$(summary 0 0 9)" "a NUL anywhere is refused; a bad name is shown escaped and cut"
+is "$(rcli --scan --pattern 'mcp:{good*' | wc -l | tr -d ' ')" 0 "no slug cut at its NUL is stored"
+
+# A line over 1 MiB is reported and skipped; the records after it are stored.
+{
+	gen -s s-long -r us-east-1
+	head -c $((2 * 1024 * 1024)) /dev/zero | tr '\0' x
+	echo
+	gen -s s-long -r eu-west-2
+} | pushed_at "$NOW"
+is "$?:$(cat "$TMP/err")" "1:mcp-aggregate: stdin:10: line too long (over 1048576 bytes)
+$(summary 2 16 1)" "a 2 MiB line: reported with its number, counted, exit 1"
+is "$(rcli hkeys "mcp:{s-long}:res:$T0" | sort | tr '\n' ' ')" "eu-west-2 us-east-1 " \
+    "the records after it are stored"
+
+# Standard output: push writes none; verdict's failures are said once.
+gen -s s-out | push >/dev/full 2>"$TMP/err"
+is "$?:$(cat "$TMP/err")" 0: "push >/dev/full: nothing to write, no error"
+{
+	sleep 0.3
+	MCP_NOW=$((T0 + 95)) mcp-aggregate verdict s-out 2>"$TMP/err"
+	echo "$?" >"$TMP/rc"
+} | true
+is "$(cat "$TMP/rc"):$(cat "$TMP/err")" 141: "verdict | true: ends by SIGPIPE, quietly"
+
 # --- first writer wins ------------------------------------------------------
-gen -s s-dup -r us-east-1 -o 5 | mcp-aggregate push
-gen -s s-dup -r us-east-1 -o 50 -f tls -m 7 | mcp-aggregate push -v 2>"$TMP/err"
+gen -s s-dup -r us-east-1 -o 5 | push
+gen -s s-dup -r us-east-1 -o 50 -f tls -m 7 | push -v 2>"$TMP/err"
 is "$?" 0 "a late duplicate is no error"
 is "$(cat "$TMP/err")" "mcp-aggregate: push: 0 results stored, 1 duplicates ignored, 8 step records skipped, 0 bad lines, 0 spooled, 0 replayed from the spool" \
     "the duplicate is counted (-v)"
@@ -48,7 +176,7 @@ is "$(rcli hget "mcp:{s-dup}:res:$T0" us-east-1)" "5000 h${HA:7:16} 100" "the fi
 is "$(MCP_NOW=$((T0 + 95)) mcp-aggregate verdict s-dup | grep -o '"verdict":"[a-z]*"')" \
     '"verdict":"green"' "the verdict is the first writer's"
 printf '%s\n' "$(gen -s s-dup2 -r us-east-1 -o 40 -f tls)" "$(gen -s s-dup2 -r us-east-1 -o 1)" |
-    mcp-aggregate push -v 2>"$TMP/err"
+    push -v 2>"$TMP/err"
 like "$(cat "$TMP/err")" ": 1 results stored, 1 duplicates ignored," \
     "first pushed wins, not earliest started"
 is "$(rcli hget "mcp:{s-dup2}:res:$T0" us-east-1 | cut -d' ' -f2,3)" "b tls" "the first pushed result stands"
@@ -108,14 +236,14 @@ if command -v node >/dev/null; then
 	is "$(cat "$TMP/err")" "mcp-aggregate: redis: ${hole#redis://}: Resource temporarily unavailable" \
 	    "with the reason"
 	start=$SECONDS
-	gen -s s-hole | mcp-aggregate push -t 0.5 -R "$hole" -S "$TMP/hole.spool" 2>/dev/null
+	gen -s s-hole | push -t 0.5 -R "$hole" -S "$TMP/hole.spool" 2>/dev/null
 	is "$?:$((SECONDS - start < 4)):$(wc -l <"$TMP/hole.spool" | tr -d ' ')" 1:1:1 \
 	    "a silent server: push spools after the timeout"
 fi
 
 # --- URLs: db, password -----------------------------------------------------
 rcli config set requirepass s3cret >/dev/null
-gen -s s-auth -r us-east-1 | mcp-aggregate push -R "unix://$REDIS_SOCK?db=3&password=s3cret"
+gen -s s-auth -r us-east-1 | push -R "unix://$REDIS_SOCK?db=3&password=s3cret"
 is "$?" 0 "push with a password and a db"
 is "$(rcli -a s3cret -n 3 --no-auth-warning hkeys "mcp:{s-auth}:res:$T0")" us-east-1 "stored in db 3"
 mcp-aggregate verdict -R "unix://$REDIS_SOCK?password=wrong" 2>"$TMP/err"
@@ -123,7 +251,7 @@ is "$?" 1 "a wrong password fails"
 like "$(cat "$TMP/err")" "^mcp-aggregate: redis: AUTH: WRONGPASS" "with Redis's reason"
 rcli -a s3cret --no-auth-warning config set requirepass '' >/dev/null
 rcli acl setuser agg on '>p@ss:w' '~*' '&*' +@all >/dev/null
-gen -s s-acl -r us-east-1 | mcp-aggregate push -R "unix://$REDIS_SOCK?user=agg&password=p%40ss%3aw"
+gen -s s-acl -r us-east-1 | push -R "unix://$REDIS_SOCK?user=agg&password=p%40ss%3aw"
 is "$?" 0 "AUTH with an ACL user and a percent-encoded password"
 is "$(rcli hkeys "mcp:{s-acl}:res:$T0")" us-east-1 "stored as that user"
 

@@ -18,6 +18,18 @@ w() { echo $((T0 + 60 * $1)); }
 # gen ARGS: gen-scenario.sh starting at T0 unless -t says otherwise.
 gen() { "$TOP/tests/gen-scenario.sh" -t "$T0" "$@"; }
 
+# push [ARGS]: mcp-aggregate push as a probe host runs it, right after the
+# probes it reads: unless MCP_NOW is set, the clock is one second past the
+# latest probe_started_at of the input (T0 for none).  push takes no start
+# ahead of its clock, nor one 30 days behind it.
+push() {
+	local latest
+	cat >"$TMP/push.in"
+	latest=$(grep -o '"probe_started_at":[0-9.]*' "$TMP/push.in" | cut -d: -f2 | sort -g | tail -1)
+	MCP_NOW=${MCP_NOW:-$(awk -v t="${latest:-$T0}" 'BEGIN { printf "%d", t + 1 }')} \
+	    mcp-aggregate push "$@" <"$TMP/push.in"
+}
+
 # run_windows FIRST LAST: one verdict pass per window, as cron would run it
 # at W + 95, the records of window K in $TMP/v.K.
 run_windows() {

@@ -75,7 +75,7 @@ wait_for 150 sentinel_knows_replica ||
 head -n $((25 * 9)) "$TMP/all" >"$TMP/part1"
 tail -n +$((25 * 9 + 1)) "$TMP/all" >"$TMP/part2"
 start_redis
-mcp-aggregate push <"$TMP/all"
+push <"$TMP/all"
 run_windows 0 9
 for i in $(seq 0 9); do mv "$TMP/v.$i" "$TMP/ref.$i"; done
 
@@ -85,7 +85,7 @@ is "$(role_of "$PM"):$(role_of "$PR")" master:slave "master and replica are up"
 
 # One push reads from a FIFO: part 1, then the master dies, then part 2.
 mkfifo "$TMP/fifo"
-mcp-aggregate push -v <"$TMP/fifo" 2>"$TMP/push.err" &
+MCP_NOW=$(($(w 9) + 3)) mcp-aggregate push -v <"$TMP/fifo" 2>"$TMP/push.err" &
 push_pid=$!
 exec 4>"$TMP/fifo"
 cat "$TMP/part1" >&4

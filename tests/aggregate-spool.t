@@ -31,7 +31,7 @@ start_aof() {
 
 # The reference: the same records, no outage.
 start_redis
-cat "$TMP/part1" "$TMP/part2" "$TMP/part3" | mcp-aggregate push -S "$TMP/ref.spool" 2>/dev/null
+cat "$TMP/part1" "$TMP/part2" "$TMP/part3" | push -S "$TMP/ref.spool" 2>/dev/null
 is "$?" 0 "reference run without an outage: stored"
 run_windows 0 9
 for i in $(seq 0 9); do mv "$TMP/v.$i" "$TMP/ref.$i"; done
@@ -40,14 +40,14 @@ for i in $(seq 0 9); do mv "$TMP/v.$i" "$TMP/ref.$i"; done
 export MCP_REDIS=unix://$AOF/redis.sock
 SPOOL=$TMP/spool/d/aggregate.jsonl
 start_aof
-mcp-aggregate push -S "$SPOOL" <"$TMP/part1"
+push -S "$SPOOL" <"$TMP/part1"
 is "$?" 0 "first push: stored"
 # kill -9, reaped with the shell's own "Killed" notice kept off stderr.
 exec 3>&2 2>/dev/null
 kill -9 "$AOF_PID"
 wait "$AOF_PID"
 exec 2>&3 3>&-
-mcp-aggregate push -S "$SPOOL" <"$TMP/part2" >"$TMP/out" 2>"$TMP/err"
+push -S "$SPOOL" <"$TMP/part2" >"$TMP/out" 2>"$TMP/err"
 is "$?" 1 "Redis down: push exits 1"
 is "$(cat "$TMP/out")" "" "and prints nothing on stdout"
 like "$(cat "$TMP/err")" "^mcp-aggregate: redis: $AOF/redis.sock: .*
@@ -55,12 +55,12 @@ mcp-aggregate: spool: $SPOOL: 30 records kept for the next push$" "and says the 
 is "$(wc -l <"$SPOOL" | tr -d ' ')" 30 "the spool holds the 30 results (directories created)"
 is "$(stat -c %a "$SPOOL")" 600 "the spool is private"
 
-gen -s s-one -r us-east-1 -t "$(w 9)" | mcp-aggregate push -S /dev/null/spool 2>"$TMP/err"
+gen -s s-one -r us-east-1 -t "$(w 9)" | push -S /dev/null/spool 2>"$TMP/err"
 is "$?" 1 "Redis down and no spool: exit 1"
 like "$(cat "$TMP/err")" "^mcp-aggregate: spool: /dev/null/spool: Not a directory" "with the reason"
 
 start_aof
-mcp-aggregate push -v -S "$SPOOL" <"$TMP/part3" 2>"$TMP/err"
+push -v -S "$SPOOL" <"$TMP/part3" 2>"$TMP/err"
 is "$?" 0 "Redis back: the next push exits 0"
 is "$(cat "$TMP/err")" "mcp-aggregate: push: 60 results stored, 1 duplicates ignored, 248 step records skipped, 0 bad lines, 0 spooled, 30 replayed from the spool" \
     "the spool is replayed first, in order, still first-writer-wins"

@@ -112,7 +112,7 @@ gen -s s-auth -r "$ALL" -n 3 -a >>"$TMP/in"
 gen -q -s s-p95k -r us-east-1 -n 1000 -m 20 -J 2999 >"$TMP/p95k"
 cat "$TMP/p95k" >>"$TMP/in"
 
-mcp-aggregate push <"$TMP/in" 2>"$TMP/push.err"
+push <"$TMP/in" 2>"$TMP/push.err"
 is "$?" 0 "push of every scenario exits 0"
 is "$(cat "$TMP/push.err")" "" "push is quiet"
 
@@ -201,15 +201,16 @@ is "$got" "$(lat "$exact")" "1,000 durations over 17 hours: p95_ms by the bucket
 ok "$(awk -v g="$got" -v e="$exact" 'BEGIN { print (g >= e && g <= e * 1.05 + 0.5 ? 0 : 1) }')" \
     "and within 5 % above the exact nearest-rank value: $got ms for $exact ms"
 
-# The histogram covers the hour of the latest passing result and the 23
+# The histogram covers the hour of the clock when a passing result was
+# last pushed (here, as on a probe host, that of its start) and the 23
 # before it: older hours leave, late results count while their hour is in.
 H0=$(w 0) H23=$(w 1380) H24=$(w 1440)
 {
 	gen -s s-roll -r us-east-1 -t "$H0" -m 5000
 	gen -s s-roll -r us-east-1 -t "$H23" -m 300
-} | mcp-aggregate push
+} | push
 is "$(p95 s-roll 1380)" "$(lat 5000)" "hours 0 and 23 count together"
-gen -s s-roll -r us-east-1 -t "$H24" -n 10 | mcp-aggregate push
+gen -s s-roll -r us-east-1 -t "$H24" -n 10 | push
 is "$(p95 s-roll 1449)" "$(lat 300)" "hour 24: hour 0 has left the 24 hours"
 is "$(redis-cli -s "$REDIS_SOCK" exists "mcp:{s-roll}:lat:$((H0 / 3600))")" 0 \
     "and its histogram is deleted"
@@ -218,7 +219,7 @@ is "$(redis-cli -s "$REDIS_SOCK" zrange "mcp:{s-roll}:latidx" 0 -1 | tr '\n' ' '
 {
 	gen -s s-roll -r eu-west-2 -t "$H0" -m 9000
 	gen -s s-roll -r eu-west-2 -t "$H23" -m 3000
-} | mcp-aggregate push
+} | push
 is "$(p95 s-roll 1449)" "$(lat 3000)" "a late result of hour 23 counts, one of hour 0 does not"
 
 # An hour that expired before it left is not subtracted: the sum is built
@@ -226,10 +227,18 @@ is "$(p95 s-roll 1449)" "$(lat 3000)" "a late result of hour 23 counts, one of h
 {
 	gen -s s-expire -r us-east-1 -t "$(w 60)" -m 5000
 	gen -s s-expire -r us-east-1 -t "$(w 120)"
-} | mcp-aggregate push
+} | push
 redis-cli -s "$REDIS_SOCK" del "mcp:{s-expire}:lat:$(($(w 60) / 3600))" >/dev/null
-gen -s s-expire -r us-east-1 -t "$(w 1500)" | mcp-aggregate push
+gen -s s-expire -r us-east-1 -t "$(w 1500)" | push
 is "$(p95 s-expire 1500)" "$P100" "an expired hour leaves the sum with it"
+
+# The 24 hours end at the clock's hour, not at the latest start pushed: a
+# result pushed a day late rolls them on, and counts for nothing.
+gen -s s-clock -r us-east-1 -t "$(w 0)" -m 5000 | push
+is "$(p95 s-clock 0)" "$(lat 5000)" "a result of hour 0 pushed at once counts"
+gen -s s-clock -r eu-west-2 -t "$(w 0)" -m 300 | MCP_NOW=$(($(w 1440) + 10)) mcp-aggregate push
+is "$?:$(p95 s-clock 1440):$(redis-cli -s "$REDIS_SOCK" exists "mcp:{s-clock}:lat:$(($(w 0) / 3600))")" \
+    0:null:0 "one of hour 0 pushed a day later: hour 0 has left the 24 hours by the clock"
 
 # Back-fill: a changed rule (here: the lookback) replayed over history.
 MCP_NOW=$(($(w 5) + 95)) mcp-aggregate verdict -L 300 s-red2 >"$TMP/bf"
@@ -274,7 +283,7 @@ done
 	gen -s s-up-red -r eu-west-2 -t "$(w 5)" -o 10 -f tools_list
 	gen -s s-up-hash -r "$FOUR_NO_EU" -n 2 -t "$(w 5)" -h "$HA"
 	gen -s s-up-div -r "$FOUR_NO_EU" -n 2 -t "$(w 5)" -h "$HB"
-} | mcp-aggregate push
+} | push
 is "$?" 0 "push into a store that holds old-format results"
 is "$(redis-cli -s "$REDIS_SOCK" hget "mcp:{s-up-div}:res:$(w 5)" us-east-1) $(redis-cli -s \
     "$REDIS_SOCK" hget "mcp:{s-up-red}:res:$(w 5)" eu-west-2)" "2500 h${HB:7:16} 100 10000 b tools_list" \

@@ -1,8 +1,9 @@
 /*
  * test_aggregate.c - unit tests for the store URLs (lib/store.c), and the
  * window maths and verdict rules of mcp-aggregate (aggregate/rule.c, which
- * is compiled in here: it is pure and belongs to the tool alone), and the
- * latency buckets behind p95_ms, in TAP.
+ * is compiled in here: it is pure and belongs to the tool alone), the
+ * latency buckets behind p95_ms, and the bounds push puts on a record
+ * (aggregate/check.c, compiled in the same way), in TAP.
  *
  * usage: test_aggregate [datadir]   (the argument is ignored)
  */
@@ -12,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../../aggregate/check.c"
 #include "../../aggregate/rule.c"
 #include "store.h"
 #include "tap.h"
@@ -311,6 +313,9 @@ test_parse(void)
 	char nbad4[] = "5 b ping", nbad5[] = "5 x", nbad6[] = "5", nbad7[] = "5 h ab";
 	char nbad8[] = "5 btools_list", nbad9[] = "5 h - x";
 	char ms1[] = "2500 h3c5e0123456789ab 146", ms2[] = "0 a 0", ms3[] = "7 h 999999999";
+	char ms4[] = "7 h 3600000", ms5[] = "7 h 3600001";
+	char obad1[] = "1795536060 h - - 100", obad2[] = "1795535999.999 h - - 100";
+	char obad3[] = "1e308 h - - 100", obad4[] = "nan h - - 100";
 	char code1[] = "10000 b tools_list http_429", code2[] = "10000 b call HTTP-429";
 	char old1[] = "1795536002.5 h - - 145.6", old2[] = "1795536002.5 a - - -";
 	char old3[] = "1795536000.5 b tools_list - 12.5";
@@ -364,8 +369,11 @@ test_parse(void)
 	    "slim value with a duration");
 	ok(agg_result_parse(ms2, "eu", W, &r) == 0 && r.state == AGG_AUTH_WALLED &&
 	        r.hash == NULL && r.ms == 0 && agg_result_parse(ms3, "eu", W, &r) == 0 &&
-	        r.ms == AGG_MS_MAX,
+	        r.ms == AGG_LATENCY_MAX,
 	    "slim value with a duration, no hash; up to the cap");
+	ok(agg_result_parse(ms4, "eu", W, &r) == 0 && r.ms == 3600000 &&
+	        agg_result_parse(ms5, "eu", W, &r) == 0 && r.ms == 3600000,
+	    "a stored duration counts as an hour at most");
 	ok(agg_result_parse(code1, "eu", W, &r) == 0 && r.state == AGG_BROKEN &&
 	        r.failed_step == TL && strcmp(r.error, "http_429") == 0 && r.ms == -1,
 	    "slim value with an error code");
@@ -376,6 +384,11 @@ test_parse(void)
 	    "old value: its duration, rounded, or none");
 	ok(agg_result_parse(old3, "eu", W, &r) == 0 && r.state == AGG_BROKEN && r.ms == -1,
 	    "old value: a broken result has no duration");
+	ok(agg_result_parse(obad1, "eu", W, &r) == -1 &&
+	        agg_result_parse(obad2, "eu", W, &r) == -1 &&
+	        agg_result_parse(obad3, "eu", W, &r) == -1 &&
+	        agg_result_parse(obad4, "eu", W, &r) == -1,
+	    "old value: a start outside the window of its key is refused");
 	ok(agg_result_parse(mbad1, "eu", W, &r) == -1 &&
 	        agg_result_parse(mbad2, "eu", W, &r) == -1 &&
 	        agg_result_parse(mbad3, "eu", W, &r) == -1 &&
@@ -404,9 +417,10 @@ test_store_form(void)
 	    "any other hash: whole, marked, never equal to an id");
 	ok(agg_hash_id(full, id, 16) == -1, "truncation is an error");
 	ok(agg_ms_whole(145.2) == 145 && agg_ms_whole(145.5) == 146 && agg_ms_whole(0) == 0 &&
-	        agg_ms_whole(1e300) == AGG_MS_MAX && agg_ms_whole(-1) == -1 &&
+	        agg_ms_whole(1e300) == AGG_LATENCY_MAX && agg_ms_whole(3600000.4) == 3600000 &&
+	        agg_ms_whole(7200000) == 3600000 && agg_ms_whole(-1) == -1 &&
 	        agg_ms_whole(NAN) == -1,
-	    "a duration: whole ms, capped");
+	    "a duration: whole ms, capped at an hour");
 	ok(agg_code_ok("http_429") && agg_code_ok("connect_refused") && agg_code_ok("x") &&
 	        agg_code_ok("a234567890123456789012345678901234567890"),
 	    "error codes: [a-z0-9_]{1,40}");
@@ -543,6 +557,125 @@ test_latency(void)
 		printf("#   first failure: %g ms\n", bad);
 }
 
+/* The reason a check gives for the record text j, or "ok". */
+static const char *
+check_of(const char *j, double now, char *err, size_t len)
+{
+	cJSON *rec = cJSON_Parse(j);
+	const char *name;
+	double t, ms;
+	int rc;
+
+	if (strstr(j, "\"slug\"") != NULL || strstr(j, "\"region\"") != NULL)
+		rc =
+		    agg_name_check(rec, strstr(j, "\"slug\"") ? "slug" : "region", &name, err, len);
+	else if (strstr(j, "\"probe_started_at\"") != NULL || strcmp(j, "{}") == 0)
+		rc = agg_start_check(rec, now, &t, err, len);
+	else
+		rc = agg_ms_check(rec, &ms, err, len);
+	cJSON_Delete(rec);
+	if (rc == 0)
+		snprintf(err, len, "ok");
+	return err;
+}
+
+static void
+test_checks(void)
+{
+	static const struct {
+		const char *rec, *want;
+	} c[] = {
+	    {"{\"probe_started_at\":1795536000.5}", "ok"},
+	    {"{\"probe_started_at\":1795536300}", "ok"},
+	    {"{\"probe_started_at\":1795536300.001}",
+	        "probe_started_at 1795536300.001 is more than 300 s ahead of the clock"},
+	    {"{\"probe_started_at\":1798128000}",
+	        "probe_started_at 1798128000 is more than 300 s ahead of the clock"},
+	    {"{\"probe_started_at\":1795536000000}",
+	        "probe_started_at 1795536000000: not a time (0 to 253402300799)"},
+	    {"{\"probe_started_at\":1792944000}", "ok"},
+	    {"{\"probe_started_at\":1792943999.9}",
+	        "probe_started_at 1792943999.9 is more than 30 days behind the clock"},
+	    {"{\"probe_started_at\":1e308}",
+	        "probe_started_at 1e+308: not a time (0 to 253402300799)"},
+	    {"{\"probe_started_at\":-1}", "probe_started_at -1: not a time (0 to 253402300799)"},
+	    {"{\"probe_started_at\":\"soon\"}", "probe_started_at: not a number"},
+	    {"{}", "missing \"probe_started_at\""},
+	    {"{\"ms\":null}", "ok"},
+	    {"{\"ms\":0}", "ok"},
+	    {"{\"ms\":86400000}", "ok"},
+	    {"{\"ms\":86400000.5}", "ms 86400000.5: out of range (0 to 86400000)"},
+	    {"{\"ms\":1e308}", "ms 1e+308: out of range (0 to 86400000)"},
+	    {"{\"ms\":-0.5}", "ms -0.5: out of range (0 to 86400000)"},
+	    {"{\"ms\":\"fast\"}", "ms: not a number or null"},
+	    {"{\"slug\":\"everything\"}", "ok"},
+	    {"{\"slug\":\"Bad Slug!\"}", "bad slug \"Bad Slug!\": not [a-z0-9._-]{1,80}"},
+	    {"{\"slug\":\"a\\u001b[31mb\\n\"}",
+	        "bad slug \"a\\u001b[31mb\\n\": not [a-z0-9._-]{1,80}"},
+	    {"{\"slug\":7}", "slug: not a string"},
+	    {"{\"region\":\"us-east-1\"}", "ok"},
+	    {"{\"region\":\"\"}", "bad region \"\": not [a-z0-9._-]{1,80}"},
+	    {"{\"region\":null}", "region: not a string"},
+	};
+	char err[AGG_WHY_MAX], q[700], want[700], big[301], code;
+	const char *step, *hash;
+	cJSON *rec;
+	size_t i;
+
+	for (i = 0; i < sizeof(c) / sizeof(c[0]); i++)
+		is_str(check_of(c[i].rec, 1795536000, err, sizeof(err)), c[i].want, c[i].rec);
+	rec = cJSON_Parse("{\"state\":\"broken\",\"failed_step\":\"tls\",\"step\":\"ping\","
+	                  "\"tool_hash\":\"sha256:ab\"}");
+	ok(agg_state_check(rec, &code, err, sizeof(err)) == 0 && code == 'b' &&
+	        agg_step_check(rec, "failed_step", 1, &step, err, sizeof(err)) == 0 &&
+	        strcmp(step, "tls") == 0 && agg_hash_check(rec, &hash, err, sizeof(err)) == 0 &&
+	        strcmp(hash, "sha256:ab") == 0,
+	    "a broken result: its state, step and hash");
+	ok(agg_step_check(rec, "failed_step", 0, &step, err, sizeof(err)) == -1, "%s", err);
+	is_str(err, "bad failed_step \"tls\": only a broken result has one",
+	    "a step where none may be is named");
+	ok(agg_step_check(rec, "step", 1, &step, err, sizeof(err)) == -1, "%s", err);
+	is_str(err, "bad step \"ping\": not a step of the contract", "an unknown step is named");
+	ok(agg_step_check(rec, "nothing", 0, &step, err, sizeof(err)) == 0 && step == NULL,
+	    "an absent step where none is needed");
+	cJSON_Delete(rec);
+	rec = cJSON_Parse("{\"state\":\"up\",\"tool_hash\":\"sha256 x\",\"failed_step\":3}");
+	ok(agg_state_check(rec, &code, err, sizeof(err)) == -1, "%s", err);
+	is_str(err, "bad state \"up\": not healthy, auth-walled or broken", "a bad state is named");
+	ok(agg_hash_check(rec, &hash, err, sizeof(err)) == -1, "%s", err);
+	is_str(err, "bad tool_hash \"sha256 x\": not 1 to 128 printable ASCII characters",
+	    "a bad hash is named");
+	ok(agg_step_check(rec, "failed_step", 1, &step, err, sizeof(err)) == -1, "%s", err);
+	is_str(err, "bad failed_step: a broken result names a step of the contract",
+	    "a step that is not a string");
+	cJSON_Delete(rec);
+	memset(big, 'a', 129);
+	big[129] = '\0';
+	rec = cJSON_CreateObject();
+	cJSON_AddStringToObject(rec, "tool_hash", big);
+	ok(agg_hash_check(rec, &hash, err, sizeof(err)) == -1, "a hash of 129 bytes is refused");
+	big[128] = '\0';
+	cJSON_ReplaceItemInObject(rec, "tool_hash", cJSON_CreateString(big));
+	ok(agg_hash_check(rec, &hash, err, sizeof(err)) == 0 && strlen(hash) == 128,
+	    "one of 128 is taken");
+	cJSON_Delete(rec);
+	memset(big, 'x', 300);
+	big[300] = '\0';
+	snprintf(want, sizeof(want), "\"%.100s\"...", big);
+	is_str(agg_quoted(q, sizeof(q), big), want, "a long value is cut to 100 bytes");
+	memcpy(big + 99, "\xc3\xa9", 2);
+	snprintf(want, sizeof(want), "\"%.99s\"...", big);
+	is_str(agg_quoted(q, sizeof(q), big), want, "never inside a character");
+	is_str(agg_quoted(q, sizeof(q), "a\xff"), "\"a\xef\xbf\xbd\"",
+	    "invalid UTF-8 is shown as U+FFFD");
+	memset(big, '\x01', 300);
+	ok(strlen(agg_quoted(q, AGG_QUOTED_MAX, big)) == 6 * AGG_SHOWN_MAX + 5 &&
+	        strncmp(q + 6 * AGG_SHOWN_MAX - 3, "0001\"...", 8) == 0,
+	    "the most a value may take is shown whole in AGG_QUOTED_MAX");
+	is_str(
+	    agg_quoted(q, 8, "abcdefgh"), "\"?\"", "a value that does not fit is a question mark");
+}
+
 int
 main(void)
 {
@@ -555,5 +688,6 @@ main(void)
 	test_host();
 	test_keys();
 	test_latency();
+	test_checks();
 	return done_testing();
 }

@@ -1,0 +1,191 @@
+/*
+ * check.c - the bounds of what a probe record may bring into the store
+ * (LIMITS in mcp-aggregate(1)), and how a refused value is named; no I/O.
+ * A value out of bounds is refused with its record, never cut or
+ * rewritten to fit: the reason names the field and the value.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "aggregate.h"
+#include "json.h"
+
+const char *
+agg_quoted(char *buf, size_t len, const char *s)
+{
+	struct mcp_buf b = {0};
+	char cut[AGG_SHOWN_MAX + 1];
+	size_t n = strnlen(s, AGG_SHOWN_MAX + 1);
+	int more = n > AGG_SHOWN_MAX, k = -1;
+
+	if (more)
+		for (n = AGG_SHOWN_MAX; n > 0 && ((unsigned char)s[n] & 0xc0) == 0x80; n--)
+			;
+	memcpy(cut, s, n);
+	cut[n] = '\0';
+	if (mcp_json_string(&b, cut) == 0)
+		k = snprintf(buf, len, "%s%s", b.p, more ? "..." : "");
+	if (k < 0 || (size_t)k >= len)
+		snprintf(buf, len, "\"?\"");
+	mcp_buf_free(&b);
+	return buf;
+}
+
+const char *
+agg_num_text(char *buf, size_t len, double d)
+{
+	if (mcp_json_number(d, buf, len) == -1)
+		snprintf(buf, len, "out of range");
+	return buf;
+}
+
+/* A field out of its rule: the reason, naming the value when a string. */
+static int
+bad(const char *field, const cJSON *v, const char *rule, char *err, size_t len)
+{
+	char q[AGG_QUOTED_MAX];
+
+	if (cJSON_IsString(v))
+		snprintf(err, len, "bad %s %s: %s", field, agg_quoted(q, sizeof(q), v->valuestring),
+		    rule);
+	else
+		snprintf(err, len, "bad %s: %s", field, rule);
+	return -1;
+}
+
+int
+agg_name_check(const cJSON *rec, const char *field, const char **name, char *err, size_t len)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(rec, field);
+
+	if (v == NULL) {
+		snprintf(err, len, "missing \"%s\"", field);
+		return -1;
+	}
+	if (!cJSON_IsString(v)) {
+		snprintf(err, len, "%s: not a string", field);
+		return -1;
+	}
+	if (!mcp_slug_ok(v->valuestring))
+		return bad(field, v, "not [a-z0-9._-]{1,80}", err, len);
+	*name = v->valuestring;
+	return 0;
+}
+
+int
+agg_start_check(const cJSON *rec, double now, double *t, char *err, size_t len)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(rec, "probe_started_at");
+	char n[32];
+
+	if (v == NULL) {
+		snprintf(err, len, "missing \"probe_started_at\"");
+		return -1;
+	}
+	if (!cJSON_IsNumber(v)) {
+		snprintf(err, len, "probe_started_at: not a number");
+		return -1;
+	}
+	*t = v->valuedouble;
+	if (!(*t >= 0 && *t <= AGG_TIME_MAX)) {
+		snprintf(err, len, "probe_started_at %s: not a time (0 to %.0f)",
+		    agg_num_text(n, sizeof(n), *t), AGG_TIME_MAX);
+		return -1;
+	}
+	if (*t > now + AGG_SKEW) {
+		snprintf(err, len, "probe_started_at %s is more than %d s ahead of the clock",
+		    agg_num_text(n, sizeof(n), *t), AGG_SKEW);
+		return -1;
+	}
+	if (*t < now - AGG_PAST) {
+		snprintf(err, len, "probe_started_at %s is more than %d days behind the clock",
+		    agg_num_text(n, sizeof(n), *t), AGG_PAST / AGG_DAY);
+		return -1;
+	}
+	return 0;
+}
+
+int
+agg_ms_check(const cJSON *rec, double *ms, char *err, size_t len)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(rec, "ms");
+	char n[32];
+
+	*ms = -1;
+	if (v == NULL || cJSON_IsNull(v))
+		return 0;
+	if (!cJSON_IsNumber(v)) {
+		snprintf(err, len, "ms: not a number or null");
+		return -1;
+	}
+	if (!(v->valuedouble >= 0 && v->valuedouble <= AGG_MS_LIMIT)) {
+		snprintf(err, len, "ms %s: out of range (0 to %d)",
+		    agg_num_text(n, sizeof(n), v->valuedouble), AGG_MS_LIMIT);
+		return -1;
+	}
+	*ms = v->valuedouble;
+	return 0;
+}
+
+int
+agg_state_check(const cJSON *rec, char *code, char *err, size_t len)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(rec, "state");
+	const char *s = cJSON_GetStringValue(v);
+
+	*code = 0;
+	if (v == NULL) {
+		snprintf(err, len, "missing \"state\"");
+		return -1;
+	}
+	if (s != NULL && strcmp(s, "healthy") == 0)
+		*code = 'h';
+	else if (s != NULL && strcmp(s, "auth-walled") == 0)
+		*code = 'a';
+	else if (s != NULL && strcmp(s, "broken") == 0)
+		*code = 'b';
+	else
+		return bad("state", v, "not healthy, auth-walled or broken", err, len);
+	return 0;
+}
+
+int
+agg_step_check(
+    const cJSON *rec, const char *field, int need, const char **step, char *err, size_t len)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(rec, field);
+	int failed = strcmp(field, "failed_step") == 0;
+
+	*step = NULL;
+	if (!need) {
+		if (v == NULL || cJSON_IsNull(v))
+			return 0;
+		return bad(field, v, "only a broken result has one", err, len);
+	}
+	if (!cJSON_IsString(v) || mcp_step_index(v->valuestring) < 0)
+		return bad(field, v,
+		    failed ? "a broken result names a step of the contract"
+		           : "not a step of the contract",
+		    err, len);
+	*step = v->valuestring;
+	return 0;
+}
+
+int
+agg_hash_check(const cJSON *rec, const char **hash, char *err, size_t len)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(rec, "tool_hash");
+	const char *h = cJSON_GetStringValue(v);
+	size_t n = 0;
+
+	*hash = "";
+	if (v == NULL || cJSON_IsNull(v))
+		return 0;
+	for (; h != NULL && h[n] != '\0'; n++)
+		if (n == AGG_TOOL_HASH_MAX || h[n] <= ' ' || h[n] > '~')
+			break;
+	if (h == NULL || n == 0 || h[n] != '\0')
+		return bad("tool_hash", v, "not 1 to 128 printable ASCII characters", err, len);
+	*hash = h;
+	return 0;
+}
