@@ -45,12 +45,13 @@ agg=$BIN/mcp-aggregate
 gen=$TOP/tests/gen-scenario.sh
 
 # The windows before the measured one fill the lookback, as in steady state.
+# push refuses starts ahead of its clock: MCP_NOW is the probe host's clock.
 last=$((T0 + 60 * (WINDOWS - 1)))
 nres=$((SLUGS * 5))
 if [ "$WINDOWS" -gt 1 ]; then
 	"$gen" -q -s bench -N "$SLUGS" -r "$REGIONS" -t "$T0" -n $((WINDOWS - 1)) >"$TMP/fill"
 	t=$(now)
-	"$agg" push <"$TMP/fill"
+	MCP_NOW=$((last + 1)) "$agg" push <"$TMP/fill"
 	s=$(secs "$t")
 	printf 'push (result records only): %d results in %s s: %s results/s\n' \
 	    $((nres * (WINDOWS - 1))) "$s" "$(calc "\"%.0f\", $nres * ($WINDOWS - 1) / $s")"
@@ -58,7 +59,7 @@ fi
 "$gen" -s bench -N "$SLUGS" -r "$REGIONS" -t "$last" >"$TMP/probe"
 lines=$(wc -l <"$TMP/probe")
 t=$(now)
-"$agg" push <"$TMP/probe"
+MCP_NOW=$((last + 1)) "$agg" push <"$TMP/probe"
 push_s=$(secs "$t")
 push_rate=$(calc "\"%.0f\", $nres / $push_s")
 printf 'push (probe output): %d results (%d lines) in %s s: %s results/s, %s lines/s\n' \
@@ -171,7 +172,8 @@ drop() {
 }
 mem0=$(used)
 day=1440
-"$gen" -q -s mem -N "$MEM_SLUGS" -r "$REGIONS" -t "$T0" -n "$day" -m 50 -J 800 | "$agg" push
+"$gen" -q -s mem -N "$MEM_SLUGS" -r "$REGIONS" -t "$T0" -n "$day" -m 50 -J 800 |
+    MCP_NOW=$((T0 + 60 * day + 1)) "$agg" push
 pushed=$(used)
 for k in $(seq 0 $((day - 1))); do
 	MCP_NOW=$((T0 + 60 * k + 95)) "$agg" verdict >/dev/null
