@@ -13,8 +13,12 @@
  * none or in [0, ALERT_LATENCY_MAX], and regions that are slugs, at most
  * ALERT_REGIONS_MAX; what the rules print is records (each line a JSON
  * object of valid UTF-8 with "v":1, a type, and regions that are slugs);
- * every delivery queued is valid UTF-8 JSON for a declared route.  The
- * clock is fixed (MCP_NOW).
+ * every delivery queued is valid UTF-8 JSON for a declared route, and so
+ * is what PagerDuty, Slack and a webhook would be sent for it
+ * (alertd/payload.c).  Not covered: what needs Redis (the state read
+ * back, the transactions, the outbox and its retries), the clock's
+ * escalation steps, and the delivery itself.  The clock is fixed
+ * (MCP_NOW).
  */
 #include "fuzz.h"
 #include "../lib/json.h"
@@ -104,9 +108,25 @@ check_out(const struct mcp_buf *out)
 	}
 }
 
+/* A body a route would be sent: valid UTF-8, and JSON; freed here. */
+static void
+check_body(char *body)
+{
+	const char *why;
+	cJSON *o;
+
+	FUZZ_CHECK(body != NULL && mcp_utf8_valid(body, strlen(body)));
+	FUZZ_CHECK((o = mcp_json_parse(body, strlen(body), &why)) != NULL);
+	cJSON_Delete(o);
+	free(body);
+}
+
+/* Each job queued, and what each type of route would be sent for it. */
 static void
 check_jobs(const struct ctx *x)
 {
+	const struct alert_route pd = {.name = "pd", .type = RT_PAGERDUTY, .secret = "pd-key"};
+	const cJSON *rec;
 	const char *why;
 	cJSON *job;
 	size_t i;
@@ -115,6 +135,12 @@ check_jobs(const struct ctx *x)
 		FUZZ_CHECK(x->jobroute[i] >= 0 && x->jobroute[i] < conf.nroutes);
 		FUZZ_CHECK(x->jobs[i] != NULL && mcp_utf8_valid(x->jobs[i], strlen(x->jobs[i])));
 		FUZZ_CHECK((job = mcp_json_parse(x->jobs[i], strlen(x->jobs[i]), &why)) != NULL);
+		rec = cJSON_GetObjectItemCaseSensitive(job, "rec");
+		FUZZ_CHECK(cJSON_IsObject(rec));
+		if (alert_pd_action(alert_str(rec, "event")) != NULL)
+			check_body(alert_pd_body(&pd, rec));
+		check_body(alert_slack_body(rec));
+		check_body(alert_print(cJSON_Duplicate(rec, 1)));
 		cJSON_Delete(job);
 	}
 }
