@@ -9,6 +9,7 @@
 #include <cJSON.h>
 
 #include "buf.h"
+#include "json.h"
 #include "mcp.h"
 #include "store.h"
 
@@ -158,19 +159,8 @@ int agg_result_parse(char *s, const char *region, long long window, struct agg_r
 #define AGG_TIME_MAX 253402300799.0          /* 9999-12-31T23:59:59Z: no time is later */
 #define AGG_MS_LIMIT 86400000                /* ms of a result: no probe takes a day */
 
-/*
- * s as a message names it: a JSON string, so that no byte of it reaches a
- * terminal or a log as it is, cut to its first AGG_SHOWN_MAX bytes on a
- * character boundary and followed by "..." when longer; "?" when buf is
- * too short.  Returns buf.
- */
-#define AGG_SHOWN_MAX 100
-#define AGG_QUOTED_MAX (6 * AGG_SHOWN_MAX + 8) /* enough for any of them */
-#define AGG_WHY_MAX (AGG_QUOTED_MAX + 200)     /* a reason, with a value shown in it */
-const char *agg_quoted(char *buf, size_t len, const char *s);
-
-/* A number as a message names it: short (1e+308), as records write numbers. */
-const char *agg_num_text(char *buf, size_t len, double d);
+/* A reason, with a value shown in it (mcp_json_quoted, mcp_json_num_text). */
+#define AGG_WHY_MAX (MCP_QUOTED_MAX + 200)
 
 /*
  * The field (slug, region) of rec, a name by the slug rule, borrowed from

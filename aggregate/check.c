@@ -10,44 +10,15 @@
 #include "aggregate.h"
 #include "json.h"
 
-const char *
-agg_quoted(char *buf, size_t len, const char *s)
-{
-	struct mcp_buf b = {0};
-	char cut[AGG_SHOWN_MAX + 1];
-	size_t n = strnlen(s, AGG_SHOWN_MAX + 1);
-	int more = n > AGG_SHOWN_MAX, k = -1;
-
-	if (more)
-		for (n = AGG_SHOWN_MAX; n > 0 && ((unsigned char)s[n] & 0xc0) == 0x80; n--)
-			;
-	memcpy(cut, s, n);
-	cut[n] = '\0';
-	if (mcp_json_string(&b, cut) == 0)
-		k = snprintf(buf, len, "%s%s", b.p, more ? "..." : "");
-	if (k < 0 || (size_t)k >= len)
-		snprintf(buf, len, "\"?\"");
-	mcp_buf_free(&b);
-	return buf;
-}
-
-const char *
-agg_num_text(char *buf, size_t len, double d)
-{
-	if (mcp_json_number(d, buf, len) == -1)
-		snprintf(buf, len, "out of range");
-	return buf;
-}
-
 /* A field out of its rule: the reason, naming the value when a string. */
 static int
 bad(const char *field, const cJSON *v, const char *rule, char *err, size_t len)
 {
-	char q[AGG_QUOTED_MAX];
+	char q[MCP_QUOTED_MAX];
 
 	if (cJSON_IsString(v))
-		snprintf(err, len, "bad %s %s: %s", field, agg_quoted(q, sizeof(q), v->valuestring),
-		    rule);
+		snprintf(err, len, "bad %s %s: %s", field,
+		    mcp_json_quoted(q, sizeof(q), v->valuestring), rule);
 	else
 		snprintf(err, len, "bad %s: %s", field, rule);
 	return -1;
@@ -89,17 +60,17 @@ agg_start_check(const cJSON *rec, double now, double *t, char *err, size_t len)
 	*t = v->valuedouble;
 	if (!(*t >= 0 && *t <= AGG_TIME_MAX)) {
 		snprintf(err, len, "probe_started_at %s: not a time (0 to %.0f)",
-		    agg_num_text(n, sizeof(n), *t), AGG_TIME_MAX);
+		    mcp_json_num_text(n, sizeof(n), *t), AGG_TIME_MAX);
 		return -1;
 	}
 	if (*t > now + AGG_SKEW) {
 		snprintf(err, len, "probe_started_at %s is more than %d s ahead of the clock",
-		    agg_num_text(n, sizeof(n), *t), AGG_SKEW);
+		    mcp_json_num_text(n, sizeof(n), *t), AGG_SKEW);
 		return -1;
 	}
 	if (*t < now - AGG_PAST) {
 		snprintf(err, len, "probe_started_at %s is more than %d days behind the clock",
-		    agg_num_text(n, sizeof(n), *t), AGG_PAST / AGG_DAY);
+		    mcp_json_num_text(n, sizeof(n), *t), AGG_PAST / AGG_DAY);
 		return -1;
 	}
 	return 0;
@@ -108,23 +79,7 @@ agg_start_check(const cJSON *rec, double now, double *t, char *err, size_t len)
 int
 agg_ms_check(const cJSON *rec, double *ms, char *err, size_t len)
 {
-	const cJSON *v = cJSON_GetObjectItemCaseSensitive(rec, "ms");
-	char n[32];
-
-	*ms = -1;
-	if (v == NULL || cJSON_IsNull(v))
-		return 0;
-	if (!cJSON_IsNumber(v)) {
-		snprintf(err, len, "ms: not a number or null");
-		return -1;
-	}
-	if (!(v->valuedouble >= 0 && v->valuedouble <= AGG_MS_LIMIT)) {
-		snprintf(err, len, "ms %s: out of range (0 to %d)",
-		    agg_num_text(n, sizeof(n), v->valuedouble), AGG_MS_LIMIT);
-		return -1;
-	}
-	*ms = v->valuedouble;
-	return 0;
+	return mcp_json_bounded(rec, "ms", AGG_MS_LIMIT, ms, err, len);
 }
 
 int

@@ -451,7 +451,7 @@ on_record(cJSON *rec, long lineno, void *arg)
 	}
 	if (strcmp(type, "result") != 0) {
 		warnx("%s:%ld: not a probe record (type %s)", p->name, lineno,
-		    agg_quoted(err, sizeof(err), type));
+		    mcp_json_quoted(err, sizeof(err), type));
 		return 1;
 	}
 	mcp_buf_reset(&q->line);

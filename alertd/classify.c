@@ -13,45 +13,6 @@
 #include "json.h"
 #include "rules.h"
 
-/* Bytes of a bad value shown in a message. */
-#define SHOWN_MAX 100
-#define QUOTED_LEN (6 * SHOWN_MAX + 8)
-
-/*
- * s as a JSON string for a message, so that no byte of it (a control
- * character, invalid UTF-8) reaches the terminal or the log as it is; cut
- * to its first SHOWN_MAX bytes, on a character boundary, and followed by
- * "..." when longer.
- */
-static const char *
-quoted(char *buf, size_t len, const char *s)
-{
-	struct mcp_buf b = {0};
-	char cut[SHOWN_MAX + 1];
-	size_t n = strnlen(s, SHOWN_MAX + 1);
-	int more = n > SHOWN_MAX;
-
-	if (more)
-		for (n = SHOWN_MAX; n > 0 && ((unsigned char)s[n] & 0xc0) == 0x80; n--)
-			;
-	memcpy(cut, s, n);
-	cut[n] = '\0';
-	if (mcp_json_string(&b, cut) == -1 ||
-	    snprintf(buf, len, "%s%s", b.p, more ? "..." : "") >= (int)len)
-		snprintf(buf, len, "\"?\"");
-	mcp_buf_free(&b);
-	return buf;
-}
-
-/* d as records write numbers: short (1e+308, not its 309 digits). */
-static const char *
-num_text(char *buf, size_t len, double d)
-{
-	if (mcp_json_number(d, buf, len) == -1)
-		snprintf(buf, len, "out of range");
-	return buf;
-}
-
 static int
 in_array(const cJSON *arr, const char *s)
 {
@@ -104,7 +65,7 @@ static int
 regions_check(const cJSON *rec, const char *field, char *err, size_t errlen)
 {
 	const cJSON *a = cJSON_GetObjectItemCaseSensitive(rec, field), *e;
-	char q[QUOTED_LEN];
+	char q[MCP_QUOTED_MAX];
 	int i = 0;
 
 	if (!cJSON_IsArray(a)) {
@@ -124,7 +85,7 @@ regions_check(const cJSON *rec, const char *field, char *err, size_t errlen)
 		}
 		if (!mcp_slug_ok(e->valuestring)) {
 			snprintf(err, errlen, "%s[%d]: bad region %s: not [a-z0-9._-]{1,80}", field,
-			    i, quoted(q, sizeof(q), e->valuestring));
+			    i, mcp_json_quoted(q, sizeof(q), e->valuestring));
 			return -1;
 		}
 		i++;
@@ -143,11 +104,11 @@ head_check(const cJSON *rec, double now, struct verdict *vd, char *err, size_t e
 {
 	const char *type = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(rec, "type"));
 	const cJSON *win = cJSON_GetObjectItemCaseSensitive(rec, "window");
-	char q[QUOTED_LEN], n[32];
+	char q[MCP_QUOTED_MAX], n[32];
 
 	if (type == NULL || strcmp(type, "verdict") != 0) {
 		snprintf(err, errlen, "a %s record, not a verdict",
-		    quoted(q, sizeof(q), type ? type : ""));
+		    mcp_json_quoted(q, sizeof(q), type ? type : ""));
 		return -1;
 	}
 	if ((vd->slug = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(rec, "slug"))) ==
@@ -157,7 +118,7 @@ head_check(const cJSON *rec, double now, struct verdict *vd, char *err, size_t e
 	}
 	if (!mcp_slug_ok(vd->slug)) {
 		snprintf(err, errlen, "bad slug %s: not [a-z0-9._-]{1,80}",
-		    quoted(q, sizeof(q), vd->slug));
+		    mcp_json_quoted(q, sizeof(q), vd->slug));
 		return -1;
 	}
 	if (!cJSON_IsNumber(win)) {
@@ -167,12 +128,12 @@ head_check(const cJSON *rec, double now, struct verdict *vd, char *err, size_t e
 	vd->window = win->valuedouble;
 	if (!(vd->window >= 0 && vd->window <= ALERT_TIME_MAX)) {
 		snprintf(err, errlen, "window %s: not a time (0 to %.0f)",
-		    num_text(n, sizeof(n), vd->window), ALERT_TIME_MAX);
+		    mcp_json_num_text(n, sizeof(n), vd->window), ALERT_TIME_MAX);
 		return -1;
 	}
 	if (vd->window > now + ALERT_WINDOW_SKEW) {
 		snprintf(err, errlen, "window %s is more than %d s ahead of the clock",
-		    num_text(n, sizeof(n), vd->window), ALERT_WINDOW_SKEW);
+		    mcp_json_num_text(n, sizeof(n), vd->window), ALERT_WINDOW_SKEW);
 		return -1;
 	}
 	return 0;
@@ -182,23 +143,7 @@ head_check(const cJSON *rec, double now, struct verdict *vd, char *err, size_t e
 static int
 latency_check(const cJSON *rec, struct verdict *vd, char *err, size_t errlen)
 {
-	const cJSON *lat = cJSON_GetObjectItemCaseSensitive(rec, "latency_ms");
-	char n[32];
-
-	vd->latency = -1;
-	if (lat == NULL || cJSON_IsNull(lat))
-		return 0;
-	if (!cJSON_IsNumber(lat)) {
-		snprintf(err, errlen, "latency_ms: not a number or null");
-		return -1;
-	}
-	if (!(lat->valuedouble >= 0 && lat->valuedouble <= ALERT_LATENCY_MAX)) {
-		snprintf(err, errlen, "latency_ms %s: out of range (0 to %d)",
-		    num_text(n, sizeof(n), lat->valuedouble), ALERT_LATENCY_MAX);
-		return -1;
-	}
-	vd->latency = lat->valuedouble;
-	return 0;
+	return mcp_json_bounded(rec, "latency_ms", ALERT_LATENCY_MAX, &vd->latency, err, errlen);
 }
 
 /* The fields every verdict is checked for; 0, or -1 with a reason in err. */
@@ -231,7 +176,7 @@ classify(const cJSON *rec, double now, struct verdict *vd, char *err, size_t err
 	const cJSON *failed = cJSON_GetObjectItemCaseSensitive(rec, "failed_regions");
 	const cJSON *rep = cJSON_GetObjectItemCaseSensitive(rec, "reporters");
 	struct look *l = &vd->l;
-	char reach[1024], q1[QUOTED_LEN], q2[QUOTED_LEN];
+	char reach[1024], q1[MCP_QUOTED_MAX], q2[MCP_QUOTED_MAX];
 	const char *slug;
 	size_t u;
 	int nf;
@@ -264,7 +209,8 @@ classify(const cJSON *rec, double now, struct verdict *vd, char *err, size_t err
 	}
 	if (l->layer < 0 || (strcmp(v, "amber") != 0 && strcmp(v, "red") != 0)) {
 		snprintf(err, errlen, "verdict %s with step %s: not known",
-		    quoted(q1, sizeof(q1), v), l->step ? quoted(q2, sizeof(q2), l->step) : "null");
+		    mcp_json_quoted(q1, sizeof(q1), v),
+		    l->step ? mcp_json_quoted(q2, sizeof(q2), l->step) : "null");
 		return -1;
 	}
 	if (strcmp(v, "amber") == 0) {

@@ -835,3 +835,55 @@ mcp_json_parse(const char *s, size_t n, const char **why)
 	}
 	return v;
 }
+
+const char *
+mcp_json_quoted(char *buf, size_t len, const char *s)
+{
+	struct mcp_buf b = {0};
+	char cut[MCP_SHOWN_MAX + 1];
+	size_t n = strnlen(s, MCP_SHOWN_MAX + 1);
+	int more = n > MCP_SHOWN_MAX, k = -1;
+
+	if (more)
+		for (n = MCP_SHOWN_MAX; n > 0 && ((unsigned char)s[n] & 0xc0) == 0x80; n--)
+			;
+	memcpy(cut, s, n);
+	cut[n] = '\0';
+	if (mcp_json_string(&b, cut) == 0)
+		k = snprintf(buf, len, "%s%s", b.p, more ? "..." : "");
+	if (k < 0 || (size_t)k >= len)
+		snprintf(buf, len, "\"?\"");
+	mcp_buf_free(&b);
+	return buf;
+}
+
+const char *
+mcp_json_num_text(char *buf, size_t len, double d)
+{
+	if (mcp_json_number(d, buf, len) == -1)
+		snprintf(buf, len, "out of range");
+	return buf;
+}
+
+int
+mcp_json_bounded(const cJSON *obj, const char *key, double max, double *out, char *err, size_t len)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, key);
+	char n[32], m[32];
+
+	*out = -1;
+	if (v == NULL || cJSON_IsNull(v))
+		return 0;
+	if (!cJSON_IsNumber(v)) {
+		snprintf(err, len, "%s: not a number or null", key);
+		return -1;
+	}
+	if (!(v->valuedouble >= 0 && v->valuedouble <= max)) {
+		snprintf(err, len, "%s %s: out of range (0 to %s)", key,
+		    mcp_json_num_text(n, sizeof(n), v->valuedouble),
+		    mcp_json_num_text(m, sizeof(m), max));
+		return -1;
+	}
+	*out = v->valuedouble;
+	return 0;
+}

@@ -56,6 +56,27 @@ cJSON *mcp_json_parse(const char *s, size_t n, const char **why);
 /* ECMAScript Number::toString of d into buf (at least 32 bytes); -1 if not finite. */
 int mcp_json_number(double d, char *buf, size_t len);
 
+/*
+ * Values named in error messages.  mcp_json_quoted: s as a JSON string,
+ * so that no byte of it (a control character, invalid UTF-8) reaches a
+ * terminal or a log as it is, cut to its first MCP_SHOWN_MAX bytes on a
+ * character boundary and followed by "..." when longer; "?" quoted when
+ * it does not fit in buf (MCP_QUOTED_MAX always does).  mcp_json_num_text:
+ * d short, as records write it (1e+308, not its 309 digits).
+ */
+#define MCP_SHOWN_MAX 100
+#define MCP_QUOTED_MAX (6 * MCP_SHOWN_MAX + 8)
+const char *mcp_json_quoted(char *buf, size_t len, const char *s);
+const char *mcp_json_num_text(char *buf, size_t len, double d);
+
+/*
+ * The member key of obj as a bounded count: absent or null (*out = -1),
+ * or a number from 0 to max.  0, or -1 with "KEY: not a number or null"
+ * or "KEY N: out of range (0 to MAX)" in err.
+ */
+int mcp_json_bounded(
+    const cJSON *obj, const char *key, double max, double *out, char *err, size_t len);
+
 /* Compare two UTF-8 strings by UTF-16 code units (<0, 0, >0). */
 int mcp_utf16_cmp(const char *a, const char *b);
 

@@ -662,18 +662,18 @@ test_checks(void)
 	memset(big, 'x', 300);
 	big[300] = '\0';
 	snprintf(want, sizeof(want), "\"%.100s\"...", big);
-	is_str(agg_quoted(q, sizeof(q), big), want, "a long value is cut to 100 bytes");
+	is_str(mcp_json_quoted(q, sizeof(q), big), want, "a long value is cut to 100 bytes");
 	memcpy(big + 99, "\xc3\xa9", 2);
 	snprintf(want, sizeof(want), "\"%.99s\"...", big);
-	is_str(agg_quoted(q, sizeof(q), big), want, "never inside a character");
-	is_str(agg_quoted(q, sizeof(q), "a\xff"), "\"a\xef\xbf\xbd\"",
+	is_str(mcp_json_quoted(q, sizeof(q), big), want, "never inside a character");
+	is_str(mcp_json_quoted(q, sizeof(q), "a\xff"), "\"a\xef\xbf\xbd\"",
 	    "invalid UTF-8 is shown as U+FFFD");
 	memset(big, '\x01', 300);
-	ok(strlen(agg_quoted(q, AGG_QUOTED_MAX, big)) == 6 * AGG_SHOWN_MAX + 5 &&
-	        strncmp(q + 6 * AGG_SHOWN_MAX - 3, "0001\"...", 8) == 0,
-	    "the most a value may take is shown whole in AGG_QUOTED_MAX");
-	is_str(
-	    agg_quoted(q, 8, "abcdefgh"), "\"?\"", "a value that does not fit is a question mark");
+	ok(strlen(mcp_json_quoted(q, MCP_QUOTED_MAX, big)) == 6 * MCP_SHOWN_MAX + 5 &&
+	        strncmp(q + 6 * MCP_SHOWN_MAX - 3, "0001\"...", 8) == 0,
+	    "the most a value may take is shown whole in MCP_QUOTED_MAX");
+	is_str(mcp_json_quoted(q, 8, "abcdefgh"), "\"?\"",
+	    "a value that does not fit is a question mark");
 }
 
 int
