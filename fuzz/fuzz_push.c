@@ -8,7 +8,8 @@
  * and the stream push believes it reads has buffered bytes, so it never
  * decides to send a batch (which, with no store, would write the spool).
  * A result taken must be fit to store: slug and region pass mcp_slug_ok,
- * the stored value reads back (agg_result_parse) with its start in its
+ * its start is at most AGG_SKEW ahead of the clock and AGG_PAST behind
+ * it, the stored value reads back (agg_result_parse) with its start in its
  * window, the start is the record's as records write numbers, the latency
  * bucket is one of the histogram's, and the spool line is one JSON object
  * that push reads back to the same stored value.  Not covered: what
@@ -18,6 +19,8 @@
 #include "fuzz.h"
 #include "../aggregate/push.c"
 #include "../lib/json.h"
+
+#define NOW 1767225600 /* 2026-01-01 00:00 UTC, MCP_NOW */
 
 static struct pctx px;
 static FILE *busy; /* a stream with unread bytes in its buffer */
@@ -30,7 +33,7 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 	(void)argc;
 	(void)argv;
 	fuzz_quiet();
-	setenv("MCP_NOW", "1767225600", 1); /* 2026-01-01 00:00 UTC */
+	setenv("MCP_NOW", "1767225600", 1);
 	if ((px.b = calloc(AGG_BATCH, sizeof(*px.b))) == NULL ||
 	    (busy = fmemopen(two, 2, "r")) == NULL || fgetc(busy) == EOF)
 		abort();
@@ -51,6 +54,8 @@ check_value(const struct pending *q, const cJSON *rec)
 	snprintf(v, sizeof(v), "%s", q->value);
 	FUZZ_CHECK(agg_result_parse(v, q->region, q->window, &r) == 0);
 	FUZZ_CHECK(r.started >= (double)q->window && r.started < (double)q->window + 60);
+	/* No start ahead of the clock by more than the skew, or a month behind it. */
+	FUZZ_CHECK(t->valuedouble <= NOW + AGG_SKEW && t->valuedouble >= NOW - AGG_PAST);
 	FUZZ_CHECK(mcp_json_number(t->valuedouble, num, sizeof(num)) == 0);
 	FUZZ_CHECK(strcmp(num, q->started) == 0);
 	FUZZ_CHECK(
