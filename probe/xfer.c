@@ -511,12 +511,13 @@ xfer_answer(
     struct probe *p, struct xfer *x, const cJSON *req, void (*done)(struct xfer *, CURLcode))
 {
 	const cJSON *m = cJSON_GetObjectItemCaseSensitive(req, "method");
+	const char *url = p->mode == MODE_SSE ? p->post_url : p->t->url;
 	char err[128];
 	cJSON *msg, *e;
 	int rc;
 
-	if (setup(p, x, p->mode == MODE_SSE ? p->post_url : p->t->url) == -1 ||
-	    (msg = cJSON_CreateObject()) == NULL)
+	/* An HTTP+SSE request asked before the endpoint is known, or after it is gone. */
+	if (url == NULL || setup(p, x, url) == -1 || (msg = cJSON_CreateObject()) == NULL)
 		return -1;
 	cJSON_AddStringToObject(msg, "jsonrpc", "2.0");
 	cJSON_AddItemToObject(
