@@ -270,6 +270,11 @@ notify_line(struct alert_conf *c, char **w, int nw, char *err, size_t errlen)
 	}
 	if (strcmp(w[1], "*") == 0)
 		n.sev = 0xe;
+	else if (w[1][0] == ',' || w[1][strlen(w[1]) - 1] == ',' || strstr(w[1], ",,") != NULL) {
+		snprintf(
+		    err, errlen, "notify: \"%s\": an empty severity (want P1, P2, P3 or *)", w[1]);
+		return -1;
+	}
 	for (p = n.sev ? NULL : strtok_r(w[1], ",", &save); p != NULL;
 	     p = strtok_r(NULL, ",", &save)) {
 		if (p[0] != 'P' || p[1] < '1' || p[1] > '3' || p[2] != '\0') {

@@ -172,7 +172,8 @@ for bad in 'foo 1' 'fail_windows 0' 'reminder_every 4x' 'route ops sms 555' 'rou
     'notify P1 always nobody' 'notify P4 always ops' 'notify P1 weekends ops' 'escalate 5m nobody' \
     'business_hours Mon-Fri 9-18' 'business_hours Mon-Fri 09:00-18:00 Mars/Olympus' 'business_hours Xyz 09:00-18:00' \
     'route pd pagerduty /nonexistent/key' 'latency_factor 1' 'error_rate 100' 'route ops command' \
-    'business_hours Mon-Fri +9:00-18:00' 'business_hours Mon-Fri 09:00-18:+5' 'business_hours Mon-Fri 0x9:0-18:00'; do
+    'business_hours Mon-Fri +9:00-18:00' 'business_hours Mon-Fri 09:00-18:+5' 'business_hours Mon-Fri 0x9:0-18:00' \
+    'notify , always ops' 'notify P1,,P2 always ops' 'notify P1, always ops'; do
 	printf 'route ops command true\n\n%s\n' "$bad" >"$TMP/alert.conf"
 	like "$(ma -c "$TMP/alert.conf"):$(cat "$TMP/out"):$(cat "$TMP/err")" \
 	    "^2::mcp-alert: $TMP/alert.conf:3: " "bad config line \"$bad\": exit 2 naming line 3, nothing run"
