@@ -340,16 +340,16 @@ append_push(struct pctx *p, const struct pending *q, long long now)
 	redisAppendCommand(c, "ZADD %s GT %s %s", AGG_KEY_SLUGS, q->started, q->slug);
 }
 
-/* One round trip for the records not yet done; -1 when the link failed. */
-static int
-send_batch(struct pctx *p, char *err, size_t errlen)
+/* One round trip for the records not yet done; any failure is worth another. */
+static enum mcp_store_status
+send_batch(struct mcp_store *st, void *arg, char *err, size_t errlen)
 {
-	redisContext *c = mcp_store_ctx(p->st);
+	struct pctx *p = arg;
 	long long now = (long long)mcp_now();
-	void *v;
+	enum mcp_store_status rc = MCP_STORE_OK;
 	redisReply *r;
 	size_t i;
-	int j, rc = 0;
+	int j;
 
 	for (i = 0; i < p->n; i++)
 		if (!p->b[i].done)
@@ -358,14 +358,11 @@ send_batch(struct pctx *p, char *err, size_t errlen)
 		if (p->b[i].done)
 			continue;
 		for (j = 0; j < 2; j++) {
-			if (redisGetReply(c, &v) != REDIS_OK) {
-				snprintf(err, errlen, "%s: %s", mcp_store_where(p->st), c->errstr);
-				return -1;
-			}
-			r = v;
+			if (mcp_store_read(st, &r, 1, err, errlen) == -1)
+				return MCP_STORE_AGAIN;
 			if (r->type == REDIS_REPLY_ERROR) {
-				snprintf(err, errlen, "%s: %s", mcp_store_where(p->st), r->str);
-				rc = -1;
+				snprintf(err, errlen, "%s: %s", mcp_store_where(st), r->str);
+				rc = MCP_STORE_AGAIN;
 			} else if (j == 0) {
 				p->b[i].done = 1;
 				if (r->type == REDIS_REPLY_INTEGER && r->integer == 1)
@@ -379,31 +376,28 @@ send_batch(struct pctx *p, char *err, size_t errlen)
 	return rc;
 }
 
-static int
-reconnect(struct pctx *p, char *err, size_t errlen)
+static void
+report(const char *why)
 {
-	if (mcp_store_reconnect(p->st, err, errlen) == -1)
-		return -1;
-	return mcp_store_script_load(p->st, push_lua, p->sha, err, errlen);
+	warnx("redis: %s", why);
 }
 
-/* Store the batch; on a lost link reconnect, and spool what is left. */
+/*
+ * Store the batch, reconnecting after each failure and after the last (the
+ * next batch starts on a fresh link); with none to be had, the spool takes
+ * what is left, this batch and all that follow.
+ */
 static void
 flush_batch(struct pctx *p)
 {
+	static const struct mcp_store_retry rp = {3, 1, report};
 	char err[512];
 	size_t i;
-	int attempt;
 
-	for (attempt = 0; p->st != NULL && attempt < 3; attempt++) {
-		if (send_batch(p, err, sizeof(err)) == 0)
-			break;
-		warnx("redis: %s", err);
-		if (reconnect(p, err, sizeof(err)) == -1) {
-			warnx("redis: %s", err);
-			mcp_store_close(p->st);
-			p->st = NULL;
-		}
+	if (p->st != NULL &&
+	    mcp_store_run(p->st, &rp, send_batch, p, err, sizeof(err)) == MCP_STORE_DOWN) {
+		mcp_store_close(p->st);
+		p->st = NULL;
 	}
 	for (i = 0; i < p->n && p->b[i].done; i++)
 		;

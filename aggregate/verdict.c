@@ -96,14 +96,6 @@ struct slugwork {
 	struct mcp_buf rec;
 };
 
-static int
-load_scripts(struct vctx *v, char *err, size_t errlen)
-{
-	if (mcp_store_script_load(v->st, stats_lua, v->stats_sha, err, errlen) == -1)
-		return -1;
-	return mcp_store_script_load(v->st, write_lua, v->write_sha, err, errlen);
-}
-
 static void
 work_clear(struct slugwork *w)
 {
@@ -140,24 +132,6 @@ append_reads(struct vctx *v, const char *slug)
 	agg_key(k[3], sizeof(k[3]), slug, "latidx", -1);
 	return redisAppendCommand(c, "EVALSHA %s 4 %s %s %s %s %lld %lld", v->stats_sha, k[0], k[1],
 	    k[2], k[3], v->window, day);
-}
-
-/* Gather the reply of every append; -1 on a connection failure. */
-static int
-collect(struct vctx *v, redisReply **r, size_t n, char *err, size_t errlen)
-{
-	redisContext *c = mcp_store_ctx(v->st);
-	void *p;
-	size_t i;
-
-	for (i = 0; i < n; i++) {
-		if (redisGetReply(c, &p) != REDIS_OK) {
-			snprintf(err, errlen, "%s: %s", mcp_store_where(v->st), c->errstr);
-			return -1;
-		}
-		r[i] = p;
-	}
-	return 0;
 }
 
 /* The results of the NWIN windows up to W, replies in that order. */
@@ -366,76 +340,77 @@ append_write(struct vctx *v, const struct slugwork *w)
 	    k[1], k[2], v->window, code, w->rec.p, w->rec.len - 1, day, AGG_TTL_LONG);
 }
 
-/* Both round trips for one batch.  -1 with err; *retry when reconnecting may help. */
-static int
-batch_once(struct vctx *v, struct slugwork *ws, size_t n, int *retry, char *err, size_t errlen)
+/* One batch of slugs, the work of a round. */
+struct batch {
+	struct vctx *v;
+	struct slugwork *ws;
+	size_t n;
+};
+
+/* Both round trips for one batch. */
+static enum mcp_store_status
+batch_once(struct mcp_store *st, void *arg, char *err, size_t errlen)
 {
+	struct batch *b = arg;
+	struct vctx *v = b->v;
+	struct slugwork *ws = b->ws;
+	enum mcp_store_status rc = MCP_STORE_OK;
 	redisReply *r;
 	size_t i;
-	int bad = 0;
 
-	*retry = 1;
-	for (i = 0; i < n; i++)
+	err[0] = '\0';
+	for (i = 0; i < b->n; i++)
+		work_clear(&ws[i]);
+	for (i = 0; i < b->n; i++)
 		append_reads(v, ws[i].slug);
-	for (i = 0; i < n; i++)
-		if (collect(v, ws[i].r, NREAD, err, errlen) == -1)
-			return -1;
-	for (i = 0; i < n; i++) {
+	for (i = 0; i < b->n; i++)
+		if (mcp_store_read(st, ws[i].r, NREAD, err, errlen) == -1)
+			return MCP_STORE_AGAIN;
+	for (i = 0; i < b->n; i++) {
 		if (ws[i].r[R_STATS]->type == REDIS_REPLY_ERROR &&
 		    strncmp(ws[i].r[R_STATS]->str, "NOSCRIPT", 8) == 0) {
 			snprintf(err, errlen, "%s", ws[i].r[R_STATS]->str);
-			return -1;
+			return MCP_STORE_AGAIN;
 		}
-		*retry = 0;
 		if (decide(v, &ws[i], err, errlen) == -1)
-			return -1;
-		*retry = 1;
+			return MCP_STORE_FAIL;
 		append_write(v, &ws[i]);
 	}
-	for (i = 0; i < n; i++) {
-		if (collect(v, &r, 1, err, errlen) == -1)
-			return -1;
+	for (i = 0; i < b->n; i++) {
+		if (mcp_store_read(st, &r, 1, err, errlen) == -1)
+			return MCP_STORE_AGAIN;
 		if (r->type == REDIS_REPLY_ERROR) {
 			snprintf(err, errlen, "%s: %s", ws[i].slug, r->str);
-			*retry =
-			    mcp_store_retryable(v->st, r) || strncmp(r->str, "NOSCRIPT", 8) == 0;
-			bad = 1;
+			rc = mcp_store_retryable(st, r) || strncmp(r->str, "NOSCRIPT", 8) == 0
+			    ? MCP_STORE_AGAIN
+			    : MCP_STORE_FAIL;
 		}
 		freeReplyObject(r);
 	}
-	if (bad)
-		return -1;
-	for (i = 0; i < n; i++)
+	if (rc != MCP_STORE_OK)
+		return rc;
+	for (i = 0; i < b->n; i++)
 		if (mcp_buf_add(&v->out, ws[i].rec.p, ws[i].rec.len) == -1) {
 			snprintf(err, errlen, "out of memory");
-			*retry = 0;
-			return -1;
+			return MCP_STORE_FAIL;
 		}
-	return 0;
+	return MCP_STORE_OK;
 }
 
 /* One batch, reconnecting (Sentinel: to the new master) on a failure. */
 static int
 batch(struct vctx *v, struct slugwork *ws, size_t n)
 {
+	static const struct mcp_store_retry rp = {3, 0, NULL};
+	struct batch b = {v, ws, n};
 	char err[512] = "";
 	size_t i;
-	int attempt, retry = 0, rc = -1;
+	int rc = 0;
 
-	for (attempt = 0; attempt < 3; attempt++) {
-		if (attempt > 0) {
-			for (i = 0; i < n; i++)
-				work_clear(&ws[i]);
-			if (mcp_store_reconnect(v->st, err, sizeof(err)) == -1 ||
-			    load_scripts(v, err, sizeof(err)) == -1)
-				break;
-		}
-		err[0] = '\0';
-		if ((rc = batch_once(v, ws, n, &retry, err, sizeof(err))) == 0 || !retry)
-			break;
-	}
-	if (rc == -1)
+	if (mcp_store_run(v->st, &rp, batch_once, &b, err, sizeof(err)) != MCP_STORE_OK) {
 		warnx("redis: %s", err);
+		rc = -1;
+	}
 	for (i = 0; i < n; i++)
 		work_clear(&ws[i]);
 	return rc;
@@ -507,7 +482,8 @@ agg_verdict(const struct agg_opts *o, char **slugs, int nslugs)
 	v.lookback = o->lookback;
 	if ((v.st = agg_connect(o)) == NULL)
 		return MCP_EXIT_FAIL;
-	if (load_scripts(&v, err, sizeof(err)) == -1) {
+	if (mcp_store_script_load(v.st, stats_lua, v.stats_sha, err, sizeof(err)) == -1 ||
+	    mcp_store_script_load(v.st, write_lua, v.write_sha, err, sizeof(err)) == -1) {
 		warnx("redis: %s", err);
 		goto out;
 	}

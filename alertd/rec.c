@@ -55,75 +55,89 @@ alert_record(const struct alert_ev *e)
 	return o;
 }
 
+static void
+report(const char *why)
+{
+	warnx("redis: %s", why);
+}
+
+struct cmd {
+	int argc;
+	const char **argv;
+	redisReply *r;
+};
+
+static enum mcp_store_status
+cmd_once(struct mcp_store *st, void *arg, char *err, size_t errlen)
+{
+	struct cmd *c = arg;
+
+	freeReplyObject(c->r);
+	c->r = mcp_store_cmd(st, c->argc, c->argv, err, errlen);
+	return mcp_store_retryable(st, c->r) ? MCP_STORE_AGAIN : MCP_STORE_OK;
+}
+
 redisReply *
 alert_cmd(struct mcp_store *st, int argc, const char **argv)
 {
-	char err[512];
-	redisReply *r;
-	int tries;
-
 	/* Every command here is idempotent: after a reconnect, send it again. */
-	for (tries = 0;; tries++) {
-		r = mcp_store_cmd(st, argc, argv, err, sizeof(err));
-		if (tries == 1 || !mcp_store_retryable(st, r))
-			break;
-		freeReplyObject(r);
-		if (mcp_store_reconnect(st, err, sizeof(err)) == -1) {
-			warnx("redis: %s", err);
-			return NULL;
-		}
+	static const struct mcp_store_retry rp = {2, 0, NULL};
+	struct cmd c = {argc, argv, NULL};
+	char err[512];
+
+	if (mcp_store_run(st, &rp, cmd_once, &c, err, sizeof(err)) == MCP_STORE_DOWN) {
+		warnx("redis: %s", err);
+		freeReplyObject(c.r);
+		return NULL;
 	}
-	if (r == NULL) {
+	if (c.r == NULL) {
 		warnx("redis: %s: %s", argv[0], err);
 		return NULL;
 	}
-	if (r->type == REDIS_REPLY_ERROR) {
-		warnx("redis: %s: %s", argv[0], r->str);
-		freeReplyObject(r);
+	if (c.r->type == REDIS_REPLY_ERROR) {
+		warnx("redis: %s: %s", argv[0], c.r->str);
+		freeReplyObject(c.r);
 		return NULL;
 	}
-	return r;
+	return c.r;
+}
+
+static enum mcp_store_status
+pipe_once(struct mcp_store *st, void *arg, char *err, size_t errlen)
+{
+	struct alert_pipe *p = arg;
+	redisContext *c = mcp_store_ctx(st);
+	int i;
+
+	for (i = 0; i < p->n; i++)
+		if (redisAppendCommandArgv(c, p->argc[i], p->argv[i], NULL) != REDIS_OK)
+			goto fail;
+	for (i = 0; i < p->n; i++)
+		if (mcp_store_read(st, &p->r[i], 1, err, errlen) == -1)
+			goto fail;
+	/* READONLY, LOADING, MASTERDOWN: a failover; the caller starts over. */
+	for (i = 0; i < p->n; i++)
+		if (p->r[i]->type == REDIS_REPLY_ERROR && mcp_store_retryable(st, p->r[i])) {
+			snprintf(err, errlen, "%s", p->r[i]->str);
+			alert_pipe_free(p);
+			return MCP_STORE_AGAIN;
+		}
+	return MCP_STORE_OK;
+fail:
+	snprintf(err, errlen, "%s", c->errstr[0] ? c->errstr : "connection failed");
+	alert_pipe_free(p);
+	return MCP_STORE_AGAIN;
 }
 
 int
 alert_pipe_run(struct mcp_store *st, struct alert_pipe *p)
 {
-	redisContext *c = mcp_store_ctx(st);
+	/* One round, and a reconnect after a failure for the caller's next. */
+	static const struct mcp_store_retry rp = {1, 1, report};
 	char err[512];
-	void *r;
-	int i;
 
 	memset(p->r, 0, sizeof(p->r));
-	/* A reconnect that failed before left no connection: try again first. */
-	if (c == NULL) {
-		if (mcp_store_reconnect(st, err, sizeof(err)) == -1) {
-			warnx("redis: %s", err);
-			return -1;
-		}
-		c = mcp_store_ctx(st);
-	}
-	for (i = 0; i < p->n; i++)
-		if (redisAppendCommandArgv(c, p->argc[i], p->argv[i], NULL) != REDIS_OK)
-			goto fail;
-	for (i = 0; i < p->n; i++) {
-		if (redisGetReply(c, &r) != REDIS_OK)
-			goto fail;
-		p->r[i] = r;
-	}
-	/* READONLY, LOADING, MASTERDOWN: a failover; the caller starts over. */
-	for (i = 0; i < p->n; i++)
-		if (p->r[i]->type == REDIS_REPLY_ERROR && mcp_store_retryable(st, p->r[i])) {
-			warnx("redis: %s", p->r[i]->str);
-			goto again;
-		}
-	return 0;
-fail:
-	warnx("redis: %s", c->errstr[0] ? c->errstr : "connection failed");
-again:
-	alert_pipe_free(p);
-	if (mcp_store_reconnect(st, err, sizeof(err)) == -1)
-		warnx("redis: %s", err);
-	return -1;
+	return mcp_store_run(st, &rp, pipe_once, p, err, sizeof(err)) == MCP_STORE_OK ? 0 : -1;
 }
 
 void

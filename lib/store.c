@@ -19,6 +19,8 @@ struct mcp_store {
 	struct mcp_store_opts opts;
 	redisContext *c;
 	char where[MCP_STORE_PATH_MAX + 16];
+	const char *lua[MCP_STORE_SCRIPTS_MAX]; /* loaded again on reconnect */
+	int nlua;
 };
 
 static int
@@ -449,14 +451,25 @@ nap(double s)
 		;
 }
 
+static int script_load(struct mcp_store *st, const char *lua, char *sha, char *err, size_t errlen);
+
 int
 mcp_store_reconnect(struct mcp_store *st, char *err, size_t errlen)
 {
 	double until = mcp_mono() + st->opts.retry;
+	char sha[41];
+	int i;
 
 	for (;;) {
-		if (connect_once(st, err, errlen) == 0)
+		if (connect_once(st, err, errlen) == 0) {
+			for (i = 0; i < st->nlua; i++)
+				if (script_load(st, st->lua[i], sha, err, errlen) == -1) {
+					redisFree(st->c);
+					st->c = NULL;
+					return -1;
+				}
 			return 0;
+		}
 		redisFree(st->c);
 		st->c = NULL;
 		if (mcp_mono() + 0.2 > until)
@@ -525,8 +538,8 @@ mcp_store_close(struct mcp_store *st)
 	free(st);
 }
 
-int
-mcp_store_script_load(struct mcp_store *st, const char *lua, char *sha, char *err, size_t errlen)
+static int
+script_load(struct mcp_store *st, const char *lua, char *sha, char *err, size_t errlen)
 {
 	const char *argv[3] = {"SCRIPT", "LOAD", lua};
 	redisReply *r;
@@ -542,5 +555,74 @@ mcp_store_script_load(struct mcp_store *st, const char *lua, char *sha, char *er
 	else
 		snprintf(err, errlen, "SCRIPT LOAD: unexpected reply");
 	freeReplyObject(r);
+	return rc;
+}
+
+int
+mcp_store_script_load(struct mcp_store *st, const char *lua, char *sha, char *err, size_t errlen)
+{
+	int i;
+
+	for (i = 0; i < st->nlua && st->lua[i] != lua; i++)
+		;
+	if (i == st->nlua) {
+		if (st->nlua == MCP_STORE_SCRIPTS_MAX) {
+			snprintf(err, errlen, "SCRIPT LOAD: more than %d scripts",
+			    MCP_STORE_SCRIPTS_MAX);
+			return -1;
+		}
+		st->lua[st->nlua++] = lua;
+	}
+	return script_load(st, lua, sha, err, errlen);
+}
+
+int
+mcp_store_read(struct mcp_store *st, redisReply **r, size_t n, char *err, size_t errlen)
+{
+	void *p;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		if (st->c == NULL) {
+			snprintf(err, errlen, "not connected");
+			return -1;
+		}
+		if (redisGetReply(st->c, &p) != REDIS_OK) {
+			set_ctx_err(err, errlen, st->where, st->c);
+			return -1;
+		}
+		r[i] = p;
+	}
+	return 0;
+}
+
+enum mcp_store_status
+mcp_store_run(struct mcp_store *st, const struct mcp_store_retry *rp, mcp_store_round_fn *round,
+    void *arg, char *err, size_t errlen)
+{
+	enum mcp_store_status rc = MCP_STORE_AGAIN;
+	int i;
+
+	for (i = 0; i < rp->rounds; i++) {
+		/* Before the first round, only a link a reconnect failed to make. */
+		if (i > 0 || st->c == NULL) {
+			if (mcp_store_reconnect(st, err, errlen) == -1) {
+				if (rp->report != NULL)
+					rp->report(err);
+				return MCP_STORE_DOWN;
+			}
+		}
+		if ((rc = round(st, arg, err, errlen)) == MCP_STORE_OK)
+			return rc;
+		if (rp->report != NULL)
+			rp->report(err);
+		if (rc != MCP_STORE_AGAIN)
+			return rc;
+	}
+	if (rp->last && mcp_store_reconnect(st, err, errlen) == -1) {
+		if (rp->report != NULL)
+			rp->report(err);
+		return MCP_STORE_DOWN;
+	}
 	return rc;
 }

@@ -76,7 +76,8 @@ struct mcp_store *mcp_store_open(
  * Drop the connection and connect again, to the master Sentinel names now,
  * trying for up to the retry time.  Every fresh connection gets AUTH,
  * SELECT and the command timeout again (hiredis forgets the timeout on
- * reconnect).  0, or -1 with err.
+ * reconnect), and the scripts of mcp_store_script_load.  0, or -1 with err
+ * (and no connection: mcp_store_ctx is NULL).
  */
 int mcp_store_reconnect(struct mcp_store *st, char *err, size_t errlen);
 
@@ -104,9 +105,63 @@ redisReply *mcp_store_cmd(
 
 /*
  * Load a Lua script (SCRIPT LOAD) and copy its SHA1 (41 bytes) into sha.
- * Call it again after every reconnect: a new master may not have it.
+ * The handle remembers lua (borrowed: it must live as long as the handle,
+ * a static string) and loads it again on every reconnect, as a new master
+ * may not have it; at most MCP_STORE_SCRIPTS_MAX scripts.  0, or -1 with err.
  */
+#define MCP_STORE_SCRIPTS_MAX 4
 int mcp_store_script_load(
     struct mcp_store *st, const char *lua, char *sha, char *err, size_t errlen);
+
+/*
+ * Read the next n replies of the commands appended to the context
+ * (redisAppendCommand on mcp_store_ctx) into r, owned by the caller.  0, or
+ * -1 with err ("where: why") when the link failed: the replies read before
+ * stay in r, the rest are untouched.
+ */
+int mcp_store_read(struct mcp_store *st, redisReply **r, size_t n, char *err, size_t errlen);
+
+/*
+ * A pipeline with reconnect and retry.  The round is the caller's: it
+ * appends its commands, reads their replies with mcp_store_read, and keeps
+ * what it needs in arg.  It must be safe to run again after a failure (free
+ * or reuse what the failed round left).  It returns MCP_STORE_OK,
+ * MCP_STORE_AGAIN when a reconnect and a new round may help (the link
+ * failed, mcp_store_retryable, NOSCRIPT), or MCP_STORE_FAIL when they
+ * cannot; a failure puts a reason in err.
+ */
+enum mcp_store_status {
+	MCP_STORE_OK = 0,
+	MCP_STORE_AGAIN = -1,
+	MCP_STORE_FAIL = -2,
+	MCP_STORE_DOWN = -3, /* mcp_store_run only: a reconnect failed */
+};
+typedef enum mcp_store_status mcp_store_round_fn(
+    struct mcp_store *st, void *arg, char *err, size_t errlen);
+
+/*
+ * The policy of a run.  rounds: rounds in all, the first counted.  last: 1
+ * to reconnect after the last failed round too, so that the next run starts
+ * on a fresh link.  report: told each failed round and reconnect as it
+ * happens (the tool prints it); NULL: the caller reads the last reason in err.
+ */
+struct mcp_store_retry {
+	int rounds;
+	int last;
+	void (*report)(const char *why);
+};
+
+/*
+ * Run round until it succeeds or rp->rounds have failed, reconnecting
+ * (Sentinel: to the master named now; the remembered scripts loaded again)
+ * after each failure it returns as MCP_STORE_AGAIN.  A handle left with no
+ * connection by an earlier failed reconnect is reconnected first.  Returns
+ * MCP_STORE_OK; MCP_STORE_AGAIN when every round failed; MCP_STORE_FAIL
+ * when the round said so; MCP_STORE_DOWN when a reconnect failed (the
+ * handle has no connection: the next run or mcp_store_reconnect tries
+ * again).  Each failure leaves its reason in err (nothing is printed).
+ */
+enum mcp_store_status mcp_store_run(struct mcp_store *st, const struct mcp_store_retry *rp,
+    mcp_store_round_fn *round, void *arg, char *err, size_t errlen);
 
 #endif
