@@ -52,6 +52,7 @@ main(int argc, char *argv[])
 {
 	struct agg_opts o = {NULL, NULL, 5, AGG_LOOKBACK, 0};
 	const char *cmd, *flags;
+	char why[600];
 	int c, i, rc;
 
 	/*
@@ -92,7 +93,8 @@ main(int argc, char *argv[])
 		}
 	}
 	argc -= optind, argv += optind;
-	mcp_store_url_check(o.url);
+	if (mcp_store_url_check(o.url, why, sizeof(why)) == -1)
+		errx(MCP_EXIT_USAGE, "%s", why);
 	/* Every time of a run is bounded by the clock, which must be one. */
 	if (!(mcp_now() <= AGG_TIME_MAX))
 		errx(MCP_EXIT_USAGE, "MCP_NOW: not a time (0 to %.0f)", AGG_TIME_MAX);

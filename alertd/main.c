@@ -50,7 +50,8 @@ connect_or_die(const char *url)
 	struct mcp_store *st;
 	char err[512];
 
-	mcp_store_url_check(url);
+	if (mcp_store_url_check(url, err, sizeof(err)) == -1)
+		errx(MCP_EXIT_USAGE, "%s", err);
 	url = mcp_store_url_choose(url);
 	if ((st = mcp_store_open(url, &so, err, sizeof(err))) == NULL)
 		errx(MCP_EXIT_FAIL, "redis: %s", err);
@@ -118,7 +119,8 @@ main(int argc, char *argv[])
 		/* The config was read and its secret files too: check the URL, stop. */
 		if (argc != 1)
 			usage(0);
-		mcp_store_url_check(url);
+		if (mcp_store_url_check(url, err, sizeof(err)) == -1)
+			errx(MCP_EXIT_USAGE, "%s", err);
 		alert_conf_free(&c);
 		return MCP_EXIT_OK;
 	}

@@ -2,7 +2,6 @@
  * store.c - the Redis client of the suite (hiredis 0.14: no TLS, RESP2).
  */
 #include <ctype.h>
-#include <err.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -253,17 +252,19 @@ mcp_store_parse_url(const char *url, struct mcp_store_url *u, char *err, size_t 
 	return -1;
 }
 
-void
-mcp_store_url_check(const char *url)
+int
+mcp_store_url_check(const char *url, char *err, size_t errlen)
 {
 	struct mcp_store_url u;
-	char err[512];
+	char why[512];
+	int rc = 0;
 
-	if (mcp_store_parse_url(mcp_store_url_choose(url), &u, err, sizeof(err)) == -1) {
-		explicit_bzero(&u, sizeof(u));
-		errx(MCP_EXIT_USAGE, "bad store URL: %s", err);
+	if (mcp_store_parse_url(mcp_store_url_choose(url), &u, why, sizeof(why)) == -1) {
+		snprintf(err, errlen, "bad store URL: %s", why);
+		rc = -1;
 	}
 	explicit_bzero(&u, sizeof(u));
+	return rc;
 }
 
 const char *

@@ -51,8 +51,11 @@ int mcp_store_parse_url(const char *url, struct mcp_store_url *u, char *err, siz
 /* The URL to use: the argument, else $MCP_REDIS, else the default.  Borrowed. */
 const char *mcp_store_url_choose(const char *arg);
 
-/* Check the URL of arg (as chosen above) before any work: exit 2 naming what is wrong. */
-void mcp_store_url_check(const char *arg);
+/*
+ * Check the URL of arg (as chosen above) before any work: 0, or -1 with
+ * "bad store URL: what is wrong" in err (the tool exits 2 with it).
+ */
+int mcp_store_url_check(const char *arg, char *err, size_t errlen);
 
 struct mcp_store_opts {
 	double timeout; /* seconds, connect and each command; 0: 5 s */
