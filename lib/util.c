@@ -2,12 +2,14 @@
  * util.c - time, names and numbers shared by the tools.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "mcp.h"
 
@@ -119,13 +121,18 @@ mcp_secret_read(const char *path, char *why, size_t len)
 	size_t n;
 	FILE *f;
 
-	if ((f = fopen(path, "r")) == NULL) {
+	int fd;
+
+	/* O_NONBLOCK: a FIFO named here must not hold the tool at its open. */
+	if ((fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)) == -1) {
 		snprintf(why, len, "%s", strerror(errno));
 		return NULL;
 	}
-	if (fstat(fileno(f), &st) == -1 || !S_ISREG(st.st_mode)) {
+	if (fstat(fd, &st) == -1 || !S_ISREG(st.st_mode) ||
+	    fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK) == -1 ||
+	    (f = fdopen(fd, "r")) == NULL) {
 		snprintf(why, len, "not a regular file");
-		fclose(f);
+		close(fd);
 		return NULL;
 	}
 	if (st.st_mode & (S_IRWXG | S_IRWXO)) {

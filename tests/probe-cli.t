@@ -31,6 +31,11 @@ chmod 644 "$TMP/token"
 usage_case "token file readable by others" -r t -T "$TMP/token" "$FIX/open/mcp"
 like "$(cat "$TMP/u.err")" 'accessible by group or others' "token file: the reason names the permission"
 chmod 600 "$TMP/token"
+mkfifo -m 600 "$TMP/fifo"
+# A FIFO must not hold the probe at its open (nobody writes to it here).
+timeout 10 mcp-probe -r t -T "$TMP/fifo" "$FIX/open/mcp" >"$TMP/u.out" 2>"$TMP/u.err"
+is "$?:$(cat "$TMP/u.err")" "2:mcp-probe: token file $TMP/fifo: not a regular file" \
+    "a FIFO as the token file: refused at once, not waited on"
 
 cat >"$TMP/bad-targets" <<EOT
 # a comment
