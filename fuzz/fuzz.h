@@ -14,6 +14,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerInitialize(int *argc, char ***argv);
@@ -54,6 +56,30 @@ fuzz_str(const uint8_t *data, size_t size)
 		memcpy(s, data, size);
 	s[size] = '\0';
 	return s;
+}
+
+/*
+ * A file a loader reads by its path, in memory (a memfd seen through
+ * /proc): fuzz_file_open once, then fuzz_file_put with each input.
+ */
+struct fuzz_file {
+	int fd;
+	char path[64];
+};
+
+static inline void
+fuzz_file_open(struct fuzz_file *f, const char *name)
+{
+	if ((f->fd = memfd_create(name, 0)) == -1)
+		abort();
+	snprintf(f->path, sizeof(f->path), "/proc/self/fd/%d", f->fd);
+}
+
+static inline void
+fuzz_file_put(const struct fuzz_file *f, const uint8_t *data, size_t size)
+{
+	if (ftruncate(f->fd, 0) == -1 || pwrite(f->fd, data, size, 0) != (ssize_t)size)
+		abort();
 }
 
 #endif

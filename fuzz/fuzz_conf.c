@@ -20,8 +20,7 @@
 #include "fuzz.h"
 #include "../alertd/alert.h"
 
-static int fd = -1;
-static char path[64];
+static struct fuzz_file input;
 
 int
 LLVMFuzzerInitialize(int *argc, char ***argv)
@@ -29,9 +28,7 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 	(void)argc;
 	(void)argv;
 	fuzz_quiet();
-	if ((fd = memfd_create("conf", 0)) == -1)
-		abort();
-	snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
+	fuzz_file_open(&input, "conf");
 	return 0;
 }
 
@@ -76,16 +73,16 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct alert_conf c;
 	char err[1024];
 
-	if (ftruncate(fd, 0) == -1 || pwrite(fd, data, size, 0) != (ssize_t)size)
-		abort();
+	fuzz_file_put(&input, data, size);
 	alert_conf_defaults(&c);
 	err[0] = '\0';
-	if (alert_conf_load(&c, path, err, sizeof(err)) == 0) {
+	if (alert_conf_load(&c, input.path, err, sizeof(err)) == 0) {
 		/* Nothing of a line may hide past a NUL byte. */
 		FUZZ_CHECK(memchr(data, '\0', size) == NULL);
 		check_conf(&c);
 	} else
-		FUZZ_CHECK(strncmp(err, path, strlen(path)) == 0 && err[strlen(path)] == ':');
+		FUZZ_CHECK(strncmp(err, input.path, strlen(input.path)) == 0 &&
+		    err[strlen(input.path)] == ':');
 	alert_conf_free(&c);
 	return 0;
 }

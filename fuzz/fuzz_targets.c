@@ -20,17 +20,14 @@
 #include "../lib/mcp.h"
 #include "../lib/targets.h"
 
-static int fd = -1;
-static char path[64];
+static struct fuzz_file input;
 
 int
 LLVMFuzzerInitialize(int *argc, char ***argv)
 {
 	(void)argc;
 	(void)argv;
-	if ((fd = memfd_create("targets", 0)) == -1)
-		abort();
-	snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
+	fuzz_file_open(&input, "targets");
 	return 0;
 }
 
@@ -139,9 +136,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		}
 	}
 	/* The loader reads the raw bytes; a NUL anywhere is an error naming its line. */
-	if (ftruncate(fd, 0) == -1 || pwrite(fd, data, size, 0) != (ssize_t)size)
-		abort();
-	r = mcp_targets_load(path, &ts, err, sizeof(err));
+	fuzz_file_put(&input, data, size);
+	r = mcp_targets_load(input.path, &ts, err, sizeof(err));
 	FUZZ_CHECK((r == 0) == all_good);
 	if (r == 0) {
 		FUZZ_CHECK(ts.n == n);
