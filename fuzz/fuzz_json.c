@@ -22,6 +22,7 @@
 #include <math.h>
 
 #include "fuzz.h"
+#include "../lib/hash.h"
 #include "../lib/json.h"
 
 /* mcp_json_parse of a buffer, or abort when text we wrote does not parse. */

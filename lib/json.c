@@ -1,6 +1,7 @@
 /*
  * json.c - JSON text from cJSON trees: compact record output, RFC 8785
- * canonical form (JCS), the I-JSON checks and SHA-256 tags.
+ * canonical form (JCS) and the I-JSON checks.  No OpenSSL here (hash.c has
+ * the hashing), so that mcp-serve links none.
  */
 #include <ctype.h>
 #include <math.h>
@@ -8,17 +9,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-/*
- * SHA256_Init and friends are deprecated in OpenSSL 3 in favour of EVP, but
- * EVP's first digest loads the providers and the configuration: 1.6 ms and
- * 2 MB that a probe of a plain-HTTP server would spend on one hash.  The
- * low-level functions run the same assembly (SHA-NI where the CPU has it).
- * An OpenSSL built without them gets EVP.
- */
-#define OPENSSL_SUPPRESS_DEPRECATED
-#include <openssl/evp.h>
-#include <openssl/sha.h>
 
 #include "json.h"
 
@@ -660,101 +650,6 @@ mcp_jcs_write(struct mcp_buf *out, const cJSON *v, char *err, size_t errlen)
 	if (mcp_ijson_check(v, err, errlen) == -1)
 		return -1;
 	return rewind_on_fail(out, mark, jcs_value(out, v, err, errlen));
-}
-
-int
-mcp_sha256_tag(const void *p, size_t len, char *out)
-{
-	static const char hex[] = "0123456789abcdef";
-	unsigned char md[SHA256_DIGEST_LENGTH];
-	size_t i;
-#ifndef OPENSSL_NO_DEPRECATED_3_0
-	SHA256_CTX c;
-
-	if (SHA256_Init(&c) != 1 || SHA256_Update(&c, p, len) != 1 || SHA256_Final(md, &c) != 1)
-		return -1;
-#else
-	unsigned int n;
-
-	if (EVP_Digest(p, len, md, &n, EVP_sha256(), NULL) != 1 || n != sizeof(md))
-		return -1;
-#endif
-	memcpy(out, "sha256:", 7);
-	for (i = 0; i < sizeof(md); i++) {
-		out[7 + 2 * i] = hex[md[i] >> 4];
-		out[7 + 2 * i + 1] = hex[md[i] & 0xf];
-	}
-	out[7 + 2 * sizeof(md)] = '\0';
-	return 0;
-}
-
-/* A tool and its place in the caller's array, for a stable sort by name. */
-struct tool_ref {
-	const cJSON *tool;
-	const char *name;
-	size_t pos;
-};
-
-static int
-tool_cmp(const void *a, const void *b)
-{
-	const struct tool_ref *ta = a, *tb = b;
-	int c;
-
-	if ((c = mcp_utf16_cmp(ta->name, tb->name)) != 0)
-		return c;
-	return ta->pos < tb->pos ? -1 : ta->pos > tb->pos;
-}
-
-/* The tools of arr sorted by name, into a new array the caller frees. */
-static struct tool_ref *
-sorted_tools(const cJSON *arr, size_t *n)
-{
-	struct tool_ref *v;
-	const cJSON *c, *name;
-	size_t i = 0;
-
-	*n = 0;
-	for (c = arr->child; c != NULL; c = c->next)
-		(*n)++;
-	if ((v = calloc(*n ? *n : 1, sizeof(*v))) == NULL)
-		return NULL;
-	for (c = arr->child; c != NULL; c = c->next, i++) {
-		name = cJSON_GetObjectItemCaseSensitive(c, "name");
-		v[i].tool = c;
-		v[i].name = cJSON_IsString(name) && name->valuestring ? name->valuestring : "";
-		v[i].pos = i;
-	}
-	qsort(v, *n, sizeof(*v), tool_cmp);
-	return v;
-}
-
-int
-mcp_tool_hash(const cJSON *tools, char *out, char *err, size_t errlen)
-{
-	struct mcp_buf b = {0};
-	struct tool_ref *v;
-	size_t n, i;
-	int rc;
-
-	if (!cJSON_IsArray(tools))
-		return fail(err, errlen, "tools is not an array");
-	if ((v = sorted_tools(tools, &n)) == NULL)
-		return fail(err, errlen, "out of memory");
-	rc = put_raw(&b, "[", err, errlen);
-	for (i = 0; i < n && rc == 0; i++) {
-		if (i > 0)
-			rc = put_raw(&b, ",", err, errlen);
-		if (rc == 0)
-			rc = mcp_jcs_write(&b, v[i].tool, err, errlen);
-	}
-	if (rc == 0)
-		rc = put_raw(&b, "]", err, errlen);
-	if (rc == 0 && mcp_sha256_tag(b.p, b.len, out) == -1)
-		rc = fail(err, errlen, "SHA-256 failed");
-	free(v);
-	mcp_buf_free(&b);
-	return rc;
 }
 
 /*

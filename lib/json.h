@@ -1,6 +1,6 @@
 /*
  * json.h - JSON text from cJSON trees: compact record output and RFC 8785
- * canonical form (JCS), plus the I-JSON checks and SHA-256 hashing.
+ * canonical form (JCS), plus the I-JSON checks (hashing is in hash.h).
  *
  * cJSON is used for parsing only; its printer is lossy (numbers) and not
  * canonical, so every byte the suite prints or hashes comes from here.
@@ -82,19 +82,5 @@ int mcp_utf16_cmp(const char *a, const char *b);
 
 /* 1 when the len bytes at s are valid UTF-8 (no surrogates, no overlongs). */
 int mcp_utf8_valid(const char *s, size_t len);
-
-/*
- * "sha256:" + lowercase hex SHA-256 of p (OpenSSL EVP) into out, which must
- * hold at least MCP_HASH_LEN bytes.  Returns 0 or -1.
- */
-#define MCP_HASH_LEN (7 + 64 + 1)
-int mcp_sha256_tag(const void *p, size_t len, char *out);
-
-/*
- * The tool hash of the contract: JCS of the tools array sorted by "name"
- * (UTF-16 order; the array is not modified), hashed as above.
- * -1 with a reason when the tools are not I-JSON.
- */
-int mcp_tool_hash(const cJSON *tools, char *out, char *err, size_t errlen);
 
 #endif

@@ -12,6 +12,7 @@
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
 
+#include "hash.h"
 #include "json.h"
 #include "mcp.h"
 #include "probe.h"
