@@ -44,9 +44,8 @@ LDLIBS = $(CURL_LIBS) $(PKG_LIBS) $(CURL_THREADS) -lm
 
 LIB_SRC = $(wildcard lib/*.c)
 LIB_OBJ = $(LIB_SRC:%.c=$(B)/%.o)
-TOOLS = mcp-probe mcp-aggregate mcp-alert
-BINS = $(B)/mcp-probe $(if $(wildcard aggregate/*.c),$(B)/mcp-aggregate) \
-       $(if $(wildcard alertd/*.c),$(B)/mcp-alert)
+TOOLS = mcp-probe mcp-aggregate mcp-alert mcp-serve
+BINS = $(B)/mcp-probe $(B)/mcp-aggregate $(B)/mcp-alert $(B)/mcp-serve
 UNIT_SRC = $(wildcard tests/unit/test_*.c)
 UNITS = $(UNIT_SRC:tests/unit/%.c=$(B)/%)
 MANS = $(wildcard man/*.[1-8])
@@ -69,6 +68,18 @@ $(B)/mcp-aggregate: $(patsubst %.c,$(B)/%.o,$(wildcard aggregate/*.c)) $(B)/libm
 
 $(B)/mcp-alert: $(patsubst %.c,$(B)/%.o,$(wildcard alertd/*.c)) $(B)/libmcp.a
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LDLIBS)
+
+# mcp-serve is exec'd once per request as a CGI program: it links only
+# hiredis, cJSON and libfcgi, the first and last statically (Debian ships
+# no libcjson.a), and only the objects of lib/ it calls: no libcurl, no
+# OpenSSL (baselines: each shared library costs every request its load).
+SERVE_LIB = $(B)/lib/store.o $(B)/lib/buf.o $(B)/lib/json.o $(B)/lib/util.o
+SERVE_LIBS = -Wl,-Bstatic -lhiredis -lfcgi -Wl,-Bdynamic $(shell $(PKG_CONFIG) --libs libcjson) -lm
+ifeq ($(SAN),1)
+SERVE_LIBS = $(shell $(PKG_CONFIG) --libs hiredis libcjson) -lfcgi -lm
+endif
+$(B)/mcp-serve: $(patsubst %.c,$(B)/%.o,$(wildcard serve/*.c)) $(SERVE_LIB)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(SERVE_LIBS)
 
 $(B)/test_%: $(B)/tests/unit/test_%.o $(B)/libmcp.a
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LDLIBS)
@@ -94,7 +105,8 @@ $(B)/floor: $(B)/tests/bench/floor.o $(B)/libmcp.a
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LDLIBS)
 
 install: $(BINS)
-	mkdir -p $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(MANDIR)/man7
+	mkdir -p $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5 \
+	    $(DESTDIR)$(MANDIR)/man7 $(DESTDIR)$(MANDIR)/man8
 	for f in $(BINS); do cp $$f $(DESTDIR)$(BINDIR)/ && chmod 755 $(DESTDIR)$(BINDIR)/$${f##*/}; done
 	for f in $(MANS); do s=$${f##*.}; cp $$f $(DESTDIR)$(MANDIR)/man$$s/ && chmod 644 $(DESTDIR)$(MANDIR)/man$$s/$${f##*/}; done
 
@@ -105,10 +117,10 @@ uninstall:
 lint:
 	mandoc -Tlint -Wwarning $(MANS)
 	shellcheck -S warning scripts/* tests/*.sh tests/*.t tests/*/*.sh .ci/run
-	clang-format --dry-run -Werror $(wildcard lib/*.[ch] probe/*.[ch] aggregate/*.[ch] alertd/*.[ch] tests/unit/*.c tests/bench/*.c)
+	clang-format --dry-run -Werror $(wildcard lib/*.[ch] probe/*.[ch] aggregate/*.[ch] alertd/*.[ch] serve/*.[ch] tests/unit/*.c tests/bench/*.c)
 
 format:
-	clang-format -i $(wildcard lib/*.[ch] probe/*.[ch] aggregate/*.[ch] alertd/*.[ch] tests/unit/*.c tests/bench/*.c)
+	clang-format -i $(wildcard lib/*.[ch] probe/*.[ch] aggregate/*.[ch] alertd/*.[ch] serve/*.[ch] tests/unit/*.c tests/bench/*.c)
 
 clean:
 	rm -rf build build-san

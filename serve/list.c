@@ -1,0 +1,627 @@
+/*
+ * list.c - the routes over several regions or slugs: the regions of one
+ * slug, the paginated list, Prometheus text and the health check.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "json.h"
+#include "mcp.h"
+#include "serve.h"
+
+#define CT_PROM "text/plain; version=0.0.4; charset=utf-8"
+/* Slugs read per round trip by /metrics and /api/status. */
+#define CHUNK 256
+
+struct region {
+	char name[MCP_SLUG_MAX + 1];
+	double seen;
+	char letter;    /* h, a, b; 0: result unreadable or gone */
+	char step[16];  /* of a broken result */
+	double ms;      /* of a passing result, -1: none */
+	char hash[160]; /* latest tool hash within 24 h, "" when none */
+	int differs;
+};
+
+static int
+region_cmp(const void *a, const void *b)
+{
+	return strcmp(((const struct region *)a)->name, ((const struct region *)b)->name);
+}
+
+static double
+parse_time(const char *s)
+{
+	char *end;
+	double t = strtod(s, &end);
+
+	return *end == '\0' && t >= 0 && t < 253402300800.0 ? t : -1;
+}
+
+/*
+ * A value of res:W (mcp-store(7)): "OFFSET hID MS", "OFFSET aID MS",
+ * "OFFSET b STEP CODE", the same without MS or CODE, or the oldest five
+ * fields "STARTED STATE STEP HASH MS".
+ */
+static void
+parse_result(const char *v, struct region *g)
+{
+	char buf[128], *tok[6], *save = NULL, *p;
+	int n = 0;
+
+	g->letter = 0;
+	g->ms = -1;
+	if (strlen(v) >= sizeof(buf))
+		return;
+	strcpy(buf, v);
+	for (p = strtok_r(buf, " ", &save); p != NULL && n < 6; p = strtok_r(NULL, " ", &save))
+		tok[n++] = p;
+	if (n < 2 || n > 5 || strchr("hab", tok[1][0]) == NULL)
+		return;
+	if (n == 5 && tok[1][1] != '\0')
+		return;
+	g->letter = tok[1][0];
+	if (g->letter == 'b') {
+		if (n >= 3 && mcp_step_index(tok[2]) >= 0)
+			snprintf(g->step, sizeof(g->step), "%s", tok[2]);
+	} else if (n == 3 || n == 5) {
+		char *end;
+		double ms = strtod(tok[n - 1], &end);
+
+		if (*end == '\0' && ms >= 0 && ms <= 999999999)
+			g->ms = round(ms);
+	}
+}
+
+/* Region → "STARTED HASH"; kept when the hash is of the last 24 hours. */
+static void
+parse_hash(const redisReply *r, double now, struct region *g)
+{
+	const char *sp;
+	char t[32];
+	double started;
+
+	g->hash[0] = '\0';
+	if (r == NULL || r->type != REDIS_REPLY_STRING || (sp = strchr(r->str, ' ')) == NULL ||
+	    (size_t)(sp - r->str) >= sizeof(t) || strlen(sp + 1) >= sizeof(g->hash))
+		return;
+	memcpy(t, r->str, sp - r->str);
+	t[sp - r->str] = '\0';
+	if ((started = parse_time(t)) < 0 || now - started > 86400)
+		return;
+	snprintf(g->hash, sizeof(g->hash), "%s", sp + 1);
+}
+
+/*
+ * A region differs when fewer regions share its hash than share the most
+ * common one, or when no two regions agree at all.
+ */
+static void
+mark_differs(struct region *g, size_t n)
+{
+	size_t i, j, most = 0, count[SERVE_REGIONS_MAX], with = 0;
+
+	for (i = 0; i < n; i++) {
+		count[i] = 0;
+		if (g[i].hash[0] == '\0')
+			continue;
+		with++;
+		for (j = 0; j < n; j++)
+			count[i] += strcmp(g[i].hash, g[j].hash) == 0;
+		if (count[i] > most)
+			most = count[i];
+	}
+	for (i = 0; i < n; i++)
+		g[i].differs =
+		    g[i].hash[0] == '\0' ? -1 : with > 1 && (count[i] < most || most == 1);
+}
+
+static int
+region_json(struct mcp_buf *b, const struct region *g, double now)
+{
+	const char *city = serve_city(g->name), *state;
+	char iso[32], ago[32];
+	int rc;
+
+	if (now - g->seen > SERVE_STALE)
+		state = "missing";
+	else if (g->letter == 'h' || g->letter == 'a')
+		state = "up";
+	else if (g->letter == 'b')
+		state = "down";
+	else
+		state = "pending";
+	if (mcp_iso8601(g->seen, iso, sizeof(iso)) == -1)
+		snprintf(iso, sizeof(iso), "1970-01-01T00:00:00Z");
+	serve_ago(now - g->seen, ago, sizeof(ago));
+	rc = mcp_buf_addf(b, "{\"region\":\"%s\",\"city\":", g->name);
+	rc |= city != NULL ? mcp_json_string(b, city) : mcp_buf_adds(b, "null");
+	rc |= mcp_buf_addf(b, ",\"state\":\"%s\",\"step\":", state);
+	rc |= strcmp(state, "down") == 0 && g->step[0] != '\0' ? mcp_buf_addf(b, "\"%s\"", g->step)
+	                                                       : mcp_buf_adds(b, "null");
+	rc |= mcp_buf_addf(
+	    b, ",\"last_probe_at\":\"%s\",\"last_probe_ago\":\"%s\",\"latency_ms\":", iso, ago);
+	rc |= g->ms >= 0 && strcmp(state, "up") == 0 ? mcp_buf_addf(b, "%.0f", g->ms)
+	                                             : mcp_buf_adds(b, "null");
+	rc |= mcp_buf_addf(b, ",\"hash_differs\":%s}",
+	    g->differs < 0   ? "null"
+	        : g->differs ? "true"
+	                     : "false");
+	return rc;
+}
+
+/* The regions of ZREVRANGE seen 0 63 WITHSCORES, valid ones only. */
+static size_t
+regions_of(const redisReply *r, struct region *g)
+{
+	size_t i, n = 0;
+
+	if (r == NULL || r->type != REDIS_REPLY_ARRAY)
+		return 0;
+	for (i = 0; i + 1 < r->elements && n < SERVE_REGIONS_MAX; i += 2) {
+		if (r->element[i]->type != REDIS_REPLY_STRING || !mcp_slug_ok(r->element[i]->str) ||
+		    r->element[i + 1]->type != REDIS_REPLY_STRING ||
+		    (g[n].seen = parse_time(r->element[i + 1]->str)) < 0)
+			continue;
+		snprintf(g[n].name, sizeof(g[n].name), "%s", r->element[i]->str);
+		n++;
+	}
+	qsort(g, n, sizeof(*g), region_cmp);
+	return n;
+}
+
+/* Round two: each region's result of the window of its last probe, and hash. */
+static int
+region_results(struct conn *c, const char *slug, struct region *g, size_t n, double now)
+{
+	static char keys[SERVE_REGIONS_MAX][128];
+	const char *args[SERVE_REGIONS_MAX * 2][3], **argv[SERVE_REGIONS_MAX * 2];
+	int argc[SERVE_REGIONS_MAX * 2];
+	redisReply *rep[SERVE_REGIONS_MAX * 2];
+	char hkey[128];
+	size_t i;
+
+	if (n == 0)
+		return 0;
+	snprintf(hkey, sizeof(hkey), "mcp:{%s}:hash", slug);
+	for (i = 0; i < n; i++) {
+		snprintf(keys[i], sizeof(keys[i]), "mcp:{%s}:res:%.0f", slug,
+		    floor(g[i].seen / 60) * 60);
+		args[2 * i][0] = args[2 * i + 1][0] = "HGET";
+		args[2 * i][1] = keys[i];
+		args[2 * i + 1][1] = hkey;
+		args[2 * i][2] = args[2 * i + 1][2] = g[i].name;
+		argv[2 * i] = args[2 * i];
+		argv[2 * i + 1] = args[2 * i + 1];
+		argc[2 * i] = argc[2 * i + 1] = 3;
+	}
+	if (serve_query(c, 2 * n, argc, argv, rep) != SR_OK)
+		return -1;
+	for (i = 0; i < n; i++) {
+		if (rep[2 * i]->type == REDIS_REPLY_STRING)
+			parse_result(rep[2 * i]->str, &g[i]);
+		parse_hash(rep[2 * i + 1], now, &g[i]);
+	}
+	serve_free_replies(rep, 2 * n);
+	mark_differs(g, n);
+	return 0;
+}
+
+void
+serve_regions(struct conn *c, const struct req *q, const char *slug, struct resp *r)
+{
+	static struct region g[SERVE_REGIONS_MAX];
+	char ks[128], kv[128];
+	const char *a0[] = {"ZREVRANGE", ks, "0", "63", "WITHSCORES"}, *a1[] = {"GET", kv},
+	           *a2[] = {"ZSCORE", "mcp:slugs", slug};
+	const char **argv[] = {a0, a1, a2};
+	int argc[] = {5, 2, 3}, rc;
+	redisReply *rep[3];
+	struct summary s;
+	size_t i, n;
+
+	memset(g, 0, sizeof(g));
+	snprintf(ks, sizeof(ks), "mcp:{%s}:seen", slug);
+	snprintf(kv, sizeof(kv), "mcp:{%s}:verdict", slug);
+	if (serve_query(c, 3, argc, argv, rep) != SR_OK) {
+		serve_unavailable(r);
+		return;
+	}
+	n = regions_of(rep[0], g);
+	serve_summary(rep[1], NULL, q->now, &s, 0);
+	i = n > 0 || s.known || rep[2]->type == REDIS_REPLY_STRING;
+	serve_free_replies(rep, 3);
+	if (!i) {
+		serve_error(r, 404, "not found", CACHE_API);
+		return;
+	}
+	if (region_results(c, slug, g, n, q->now) == -1) {
+		serve_unavailable(r);
+		return;
+	}
+	r->ctype = CT_JSON;
+	r->cache = CACHE_API;
+	rc = mcp_buf_addf(&r->body, "{\"slug\":\"%s\",\"as_of\":", slug);
+	rc |=
+	    s.as_of[0] ? mcp_buf_addf(&r->body, "\"%s\"", s.as_of) : mcp_buf_adds(&r->body, "null");
+	rc |= mcp_buf_adds(&r->body, ",\"regions\":[");
+	for (i = 0; i < n; i++)
+		rc |= (i ? mcp_buf_addc(&r->body, ',') : 0) | region_json(&r->body, &g[i], q->now);
+	if ((rc |= mcp_buf_adds(&r->body, "]}")) != 0)
+		serve_error(r, 500, "out of memory", NULL);
+}
+
+/* Decimal digits only, at most max, into *out. */
+static int
+query_num(const char *qs, const char *name, unsigned long long max, unsigned long long *out)
+{
+	char buf[24], *end;
+	int rc = serve_query_get(qs, name, buf, sizeof(buf));
+
+	if (rc <= 0)
+		return rc;
+	if (buf[0] < '0' || buf[0] > '9' || strspn(buf, "0123456789") != strlen(buf))
+		return -1;
+	*out = strtoull(buf, &end, 10);
+	return *out <= max ? 1 : -1;
+}
+
+/*
+ * The summaries of n slugs, CHUNK at a time: each is handed to fn with
+ * the verdict tree kept when keep is set (fn frees nothing; it is freed
+ * after).  -1 when the store failed.
+ */
+typedef int summary_fn(void *arg, const char *slug, const struct summary *s);
+
+static int
+each_summary(
+    struct conn *c, double now, char *const *slugs, size_t n, int keep, summary_fn *fn, void *arg)
+{
+	static char keys[CHUNK][2][128];
+	const char *args[CHUNK * 2][5], **argv[CHUNK * 2];
+	int argc[CHUNK * 2], rc = 0;
+	redisReply *rep[CHUNK * 2];
+	struct summary s;
+	size_t i, k, m;
+
+	for (i = 0; i < n && rc == 0; i += m) {
+		m = n - i < CHUNK ? n - i : CHUNK;
+		for (k = 0; k < m; k++) {
+			snprintf(keys[k][0], 128, "mcp:{%s}:verdict", slugs[i + k]);
+			snprintf(keys[k][1], 128, "mcp:{%s}:seen", slugs[i + k]);
+			args[2 * k][0] = "GET";
+			args[2 * k][1] = keys[k][0];
+			args[2 * k + 1][0] = "ZREVRANGE";
+			args[2 * k + 1][1] = keys[k][1];
+			args[2 * k + 1][2] = "0";
+			args[2 * k + 1][3] = "0";
+			args[2 * k + 1][4] = "WITHSCORES";
+			argv[2 * k] = args[2 * k];
+			argv[2 * k + 1] = args[2 * k + 1];
+			argc[2 * k] = 2;
+			argc[2 * k + 1] = 5;
+		}
+		if (serve_query(c, 2 * m, argc, argv, rep) != SR_OK)
+			return -1;
+		for (k = 0; k < m; k++) {
+			serve_summary(rep[2 * k], rep[2 * k + 1], now, &s, keep);
+			if (rc == 0)
+				rc = fn(arg, slugs[i + k], &s);
+			cJSON_Delete(s.rec);
+		}
+		serve_free_replies(rep, 2 * m);
+	}
+	return rc;
+}
+
+static int
+str_cmp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+struct page {
+	struct mcp_buf *b;
+	double now;
+	int first;
+};
+
+static int
+page_one(void *arg, const char *slug, const struct summary *s)
+{
+	struct page *p = arg;
+	int rc = mcp_buf_addf(p->b, "%s{\"slug\":\"%s\",", p->first ? "" : ",", slug);
+
+	p->first = 0;
+	return rc | serve_summary_fields(p->b, s, p->now) | mcp_buf_addc(p->b, '}');
+}
+
+void
+serve_list(struct conn *c, const struct req *q, struct resp *r)
+{
+	unsigned long long limit = SERVE_PAGE_DEFAULT, cursor = 0;
+	char cur[24], cnt[24];
+	const char *a0[] = {"ZSCAN", "mcp:slugs", cur, "COUNT", cnt}, **argv[] = {a0};
+	int argc[] = {5}, rc;
+	redisReply *rep[1], *m;
+	char *slugs[SERVE_PAGE_MAX * 2 + 256];
+	struct page p = {&r->body, q->now, 1};
+	size_t i, n = 0;
+
+	if (query_num(q->query, "limit", SERVE_PAGE_MAX, &limit) == -1 || limit == 0 ||
+	    query_num(q->query, "cursor", ~0ULL, &cursor) == -1) {
+		serve_error(r, 400, "bad query", NULL);
+		return;
+	}
+	snprintf(cur, sizeof(cur), "%llu", cursor);
+	snprintf(cnt, sizeof(cnt), "%llu", limit);
+	if (serve_query(c, 1, argc, argv, rep) != SR_OK) {
+		serve_unavailable(r);
+		return;
+	}
+	if (rep[0]->type != REDIS_REPLY_ARRAY || rep[0]->elements != 2 ||
+	    rep[0]->element[0]->type != REDIS_REPLY_STRING ||
+	    rep[0]->element[1]->type != REDIS_REPLY_ARRAY) {
+		serve_free_replies(rep, 1);
+		{
+			serve_unavailable(r);
+			return;
+		}
+	}
+	m = rep[0]->element[1];
+	/* A small set comes whole; a page never holds more than this. */
+	for (i = 0; i + 1 < m->elements && n < sizeof(slugs) / sizeof(slugs[0]); i += 2)
+		if (m->element[i]->type == REDIS_REPLY_STRING && mcp_slug_ok(m->element[i]->str))
+			slugs[n++] = m->element[i]->str;
+	qsort(slugs, n, sizeof(slugs[0]), str_cmp);
+	r->ctype = CT_JSON;
+	r->cache = CACHE_API;
+	rc = mcp_buf_adds(&r->body, "{\"slugs\":[");
+	if (rc == 0 && each_summary(c, q->now, slugs, n, 0, page_one, &p) == -1) {
+		serve_free_replies(rep, 1);
+		{
+			serve_unavailable(r);
+			return;
+		}
+	}
+	rc |= mcp_buf_adds(&r->body, "],\"next\":");
+	if (strcmp(rep[0]->element[0]->str, "0") == 0)
+		rc |= mcp_buf_adds(&r->body, "null}");
+	else
+		rc |= mcp_buf_addf(&r->body, "\"%s\"}", rep[0]->element[0]->str);
+	serve_free_replies(rep, 1);
+	if (rc != 0)
+		serve_error(r, 500, "out of memory", NULL);
+}
+
+/* Prometheus text: one buffer per family, joined at the end. */
+enum fam { F_STATE, F_UPTIME, F_P95, F_PROBE, F_VAGE, F_DIV, F_REGION, NFAM };
+
+static const char *const fam_head[NFAM] = {
+    "# HELP mcp_state The verdict: 1 up, 0.5 degraded, 0 down, -1 pending.\n"
+    "# TYPE mcp_state gauge\n",
+    "# HELP mcp_uptime_30d_ratio Windows up over windows decided in the last 30 days.\n"
+    "# TYPE mcp_uptime_30d_ratio gauge\n",
+    "# HELP mcp_p95_latency_seconds The 95th percentile of probe durations, last 24 hours, all "
+    "regions.\n# TYPE mcp_p95_latency_seconds gauge\n",
+    "# HELP mcp_last_probe_age_seconds Seconds since the newest probe of any region.\n"
+    "# TYPE mcp_last_probe_age_seconds gauge\n",
+    "# HELP mcp_verdict_age_seconds Seconds since the start of the latest verdict's window.\n"
+    "# TYPE mcp_verdict_age_seconds gauge\n",
+    "# HELP mcp_divergence 1 when regions disagree on the tool list (cdn-cache-divergence).\n"
+    "# TYPE mcp_divergence gauge\n",
+    "# HELP mcp_region_up The region's result in the latest verdict: 1 passing, 0 failing.\n"
+    "# TYPE mcp_region_up gauge\n",
+};
+
+struct prom {
+	struct mcp_buf f[NFAM];
+	double now;
+	int all; /* /metrics: the extra families */
+	size_t nslugs;
+};
+
+/* 1 when name is in the JSON array of strings arr. */
+static int
+in_array(const cJSON *arr, const char *name)
+{
+	const cJSON *e;
+
+	cJSON_ArrayForEach(
+	    e, arr) if (cJSON_IsString(e) && strcmp(e->valuestring, name) == 0) return 1;
+	return 0;
+}
+
+static int
+prom_regions(struct prom *p, const char *slug, const cJSON *rec)
+{
+	const cJSON *rep = cJSON_GetObjectItemCaseSensitive(rec, "reporters"), *e;
+	const cJSON *failed = cJSON_GetObjectItemCaseSensitive(rec, "failed_regions");
+	int rc = 0, n = 0;
+
+	cJSON_ArrayForEach(e, rep)
+	{
+		if (!cJSON_IsString(e) || !mcp_slug_ok(e->valuestring) || n++ == SERVE_REGIONS_MAX)
+			continue;
+		rc |= mcp_buf_addf(&p->f[F_REGION], "mcp_region_up{slug=\"%s\",region=\"%s\"} %d\n",
+		    slug, e->valuestring, !in_array(failed, e->valuestring));
+	}
+	return rc;
+}
+
+static int
+prom_one(void *arg, const char *slug, const struct summary *s)
+{
+	static const char *const val[] = {"-1", "1", "0.5", "0"};
+	struct prom *p = arg;
+	int rc;
+
+	p->nslugs++;
+	rc = mcp_buf_addf(&p->f[F_STATE], "mcp_state{slug=\"%s\"} %s\n", slug, val[s->state]);
+	if (s->uptime >= 0)
+		rc |= mcp_buf_addf(&p->f[F_UPTIME], "mcp_uptime_30d_ratio{slug=\"%s\"} %.6g\n",
+		    slug, s->uptime / 100);
+	if (s->p95 >= 0)
+		rc |= mcp_buf_addf(&p->f[F_P95], "mcp_p95_latency_seconds{slug=\"%s\"} %.6g\n",
+		    slug, s->p95 / 1000);
+	if (s->last_probe >= 0)
+		rc |= mcp_buf_addf(&p->f[F_PROBE], "mcp_last_probe_age_seconds{slug=\"%s\"} %.0f\n",
+		    slug, fmax(0, floor(p->now - s->last_probe)));
+	if (!p->all || !s->has_verdict)
+		return rc;
+	rc |= mcp_buf_addf(&p->f[F_VAGE], "mcp_verdict_age_seconds{slug=\"%s\"} %.0f\n", slug,
+	    fmax(0, floor(p->now - s->window)));
+	rc |= mcp_buf_addf(&p->f[F_DIV], "mcp_divergence{slug=\"%s\"} %d\n", slug, s->divergence);
+	if (!s->stale && s->rec != NULL)
+		rc |= prom_regions(p, slug, s->rec);
+	return rc;
+}
+
+static int
+prom_join(struct prom *p, struct mcp_buf *b)
+{
+	int i, rc = 0;
+
+	for (i = 0; i < NFAM; i++) {
+		if (p->f[i].len > 0)
+			rc |= mcp_buf_adds(b, fam_head[i]) | mcp_buf_add(b, p->f[i].p, p->f[i].len);
+		mcp_buf_free(&p->f[i]);
+	}
+	if (p->all)
+		rc |= mcp_buf_addf(b,
+		    "# HELP mcp_slugs Servers in the slug index.\n"
+		    "# TYPE mcp_slugs gauge\nmcp_slugs %zu\n",
+		    p->nslugs);
+	return rc;
+}
+
+static void
+prom_fail(struct prom *p, struct resp *r)
+{
+	int i;
+
+	for (i = 0; i < NFAM; i++)
+		mcp_buf_free(&p->f[i]);
+	serve_unavailable(r);
+}
+
+/* The four series of one slug: /api/embed-status-prom. */
+void
+serve_prom_one(const char *slug, const struct summary *s, double now, struct resp *r)
+{
+	struct prom p = {.now = now};
+
+	r->ctype = CT_PROM;
+	r->cache = "no-cache";
+	if ((prom_one(&p, slug, s) | prom_join(&p, &r->body)) != 0)
+		serve_error(r, 500, "out of memory", NULL);
+}
+
+/* Every slug in one scrape: /metrics. */
+void
+serve_metrics(struct conn *c, const struct req *q, struct resp *r)
+{
+	const char *a0[] = {"ZRANGE", "mcp:slugs", "0", "-1"}, **argv[] = {a0};
+	int argc[] = {4}, rc = 0;
+	struct prom p = {.now = q->now, .all = 1};
+	redisReply *rep[1];
+	char **slugs;
+	size_t i, n = 0;
+
+	if (serve_query(c, 1, argc, argv, rep) != SR_OK) {
+		serve_unavailable(r);
+		return;
+	}
+	if (rep[0]->type != REDIS_REPLY_ARRAY ||
+	    (slugs = calloc(rep[0]->elements + 1, sizeof(*slugs))) == NULL) {
+		serve_free_replies(rep, 1);
+		{
+			serve_unavailable(r);
+			return;
+		}
+	}
+	for (i = 0; i < rep[0]->elements; i++)
+		if (rep[0]->element[i]->type == REDIS_REPLY_STRING &&
+		    mcp_slug_ok(rep[0]->element[i]->str))
+			slugs[n++] = rep[0]->element[i]->str;
+	qsort(slugs, n, sizeof(*slugs), str_cmp);
+	if (n > 0 && each_summary(c, q->now, slugs, n, 1, prom_one, &p) == -1)
+		rc = -1;
+	free(slugs);
+	serve_free_replies(rep, 1);
+	if (rc == -1)
+		return prom_fail(&p, r);
+	r->ctype = CT_PROM;
+	r->cache = "no-cache";
+	if (prom_join(&p, &r->body) != 0)
+		serve_error(r, 500, "out of memory", NULL);
+}
+
+/* The newest verdict window among the slugs probed last. */
+static int
+newest_one(void *arg, const char *slug, const struct summary *s)
+{
+	double *newest = arg;
+
+	(void)slug;
+	if (s->has_verdict && s->window > *newest)
+		*newest = s->window;
+	return 0;
+}
+
+/*
+ * Whether the store answers and how old the newest verdict is, so that a
+ * watcher can tell the API broken (503 store-unreachable), the aggregator
+ * stopped (503 verdicts-stale) and all well (200) apart.
+ */
+void
+serve_health(struct conn *c, const struct req *q, struct resp *r)
+{
+	const char *a0[] = {"ZCARD", "mcp:slugs"}, *a1[] = {"ZREVRANGE", "mcp:slugs", "0", "2"};
+	const char **argv[] = {a0, a1};
+	int argc[] = {2, 4}, rc, down;
+	redisReply *rep[2], *top;
+	char *slugs[3];
+	const char *status;
+	double newest = -1;
+	long long count = 0;
+	size_t i, n = 0;
+
+	if ((down = serve_query(c, 2, argc, argv, rep) != SR_OK) == 0) {
+		count = rep[0]->type == REDIS_REPLY_INTEGER ? rep[0]->integer : 0;
+		top = rep[1];
+		for (i = 0; top->type == REDIS_REPLY_ARRAY && i < top->elements && n < 3; i++)
+			if (top->element[i]->type == REDIS_REPLY_STRING &&
+			    mcp_slug_ok(top->element[i]->str))
+				slugs[n++] = top->element[i]->str;
+		if (n > 0 && each_summary(c, q->now, slugs, n, 0, newest_one, &newest) == -1)
+			down = 1;
+		serve_free_replies(rep, 2);
+	}
+	if (down) {
+		serve_unavailable(r);
+		mcp_buf_reset(&r->body);
+		if (mcp_buf_adds(
+		        &r->body, "{\"status\":\"store-unreachable\",\"store\":\"down\"}") != 0)
+			serve_error(r, 500, "out of memory", NULL);
+		return;
+	}
+	status = newest < 0                 ? "no-verdicts"
+	    : q->now - newest > SERVE_STALE ? "verdicts-stale"
+	                                    : "ok";
+	r->status = strcmp(status, "ok") == 0 ? 200 : 503;
+	r->ctype = CT_JSON;
+	r->cache = "no-store";
+	rc = mcp_buf_addf(&r->body,
+	    "{\"status\":\"%s\",\"store\":\"ok\",\"slugs\":%lld,"
+	    "\"newest_verdict_age_s\":",
+	    status, count);
+	if (newest >= 0)
+		rc |= mcp_buf_addf(&r->body, "%.0f}", fmax(0, floor(q->now - newest)));
+	else
+		rc |= mcp_buf_adds(&r->body, "null}");
+	if (rc != 0)
+		serve_error(r, 500, "out of memory", NULL);
+}

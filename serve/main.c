@@ -1,0 +1,213 @@
+/*
+ * mcp-serve - the read side of mcp-uptime over HTTP: the status API,
+ * Prometheus text and badges, as a CGI program (RFC 3875) or, when its
+ * standard input is a listening socket, a FastCGI responder that keeps its
+ * store connection between requests.  Same routes, same bytes either way.
+ */
+#include <errno.h>
+#include <math.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <fcgiapp.h>
+
+#include "mcp.h"
+#include "serve.h"
+
+static const char *prog = "mcp-serve";
+
+/* Where a request's parameters come from: the environment, or FastCGI's. */
+struct source {
+	FCGX_ParamArray envp; /* NULL in CGI mode */
+	FCGX_Stream *err;
+};
+
+static const char *
+param(const struct source *src, const char *name)
+{
+	if (src->envp != NULL)
+		return FCGX_GetParam(name, src->envp);
+	return getenv(name);
+}
+
+static void
+log_cgi(void *arg, const char *msg)
+{
+	(void)arg;
+	fprintf(stderr, "%s: %s\n", prog, msg);
+}
+
+static void
+log_fcgi(void *arg, const char *msg)
+{
+	struct source *src = arg;
+
+	if (src->err != NULL)
+		FCGX_FPrintF(src->err, "%s: %s\n", prog, msg);
+	else
+		fprintf(stderr, "%s: %s\n", prog, msg);
+}
+
+void
+serve_log(struct conn *c, const char *fmt, ...)
+{
+	char msg[1024];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	c->log(c->logarg, msg);
+}
+
+/* MCP_NOW from the request (tests, replays), bounded; else the clock. */
+static double
+now_of(const struct source *src)
+{
+	const char *s = param(src, "MCP_NOW");
+	char *end;
+	double t;
+
+	if (s != NULL && *s != '\0') {
+		errno = 0;
+		t = strtod(s, &end);
+		if (errno == 0 && *end == '\0' && isfinite(t) && t >= 0 && t < 253402300800.0)
+			return t;
+	}
+	return mcp_now();
+}
+
+/*
+ * The route: PATH_INFO when the server sets one (already decoded), else
+ * the path of REQUEST_URI, decoded here.  0, or -1 when neither gives a
+ * path that can be routed (a NUL, a bad escape): the answer is 404.
+ */
+static int
+route_of(const struct source *src, char *out, size_t len)
+{
+	const char *pi = param(src, "PATH_INFO"), *uri;
+	size_t n;
+
+	if (pi != NULL && *pi != '\0') {
+		if (strlen(pi) >= len)
+			return -1;
+		memcpy(out, pi, strlen(pi) + 1);
+		return 0;
+	}
+	if ((uri = param(src, "REQUEST_URI")) == NULL || *uri == '\0')
+		uri = "/";
+	n = strcspn(uri, "?#");
+	return serve_decode_path(uri, n, out, len);
+}
+
+static void
+answer(struct conn *c, const struct source *src, struct resp *r)
+{
+	struct req q = {0};
+	const char *m = param(src, "REQUEST_METHOD");
+
+	q.method = m != NULL ? m : "GET";
+	q.head = strcmp(q.method, "HEAD") == 0;
+	q.query = param(src, "QUERY_STRING");
+	if (q.query == NULL)
+		q.query = "";
+	q.inm = param(src, "HTTP_IF_NONE_MATCH");
+	q.now = now_of(src);
+	if (route_of(src, q.path, sizeof(q.path)) == -1)
+		strcpy(q.path, "/\x01"); /* routes nowhere: 404 */
+	serve_request(c, &q, r);
+}
+
+/* The store URL of this request; a change (FastCGI) opens a new link. */
+static void
+pick_store(struct conn *c, const struct source *src)
+{
+	const char *u = param(src, "MCP_REDIS");
+
+	if (u == NULL || *u == '\0')
+		u = serve_conf_store();
+	u = mcp_store_url_choose(u);
+	if (c->st != NULL && strcmp(c->url, u) != 0) {
+		mcp_store_close(c->st);
+		c->st = NULL;
+	}
+	if (strlen(u) >= sizeof(c->url))
+		u = "";
+	memcpy(c->url, u, strlen(u) + 1);
+}
+
+static int
+run_cgi(struct conn *c)
+{
+	struct source src = {0};
+	struct resp r = {0};
+	int rc = MCP_EXIT_OK;
+
+	c->log = log_cgi;
+	pick_store(c, &src);
+	answer(c, &src, &r);
+	if (fwrite(r.head.p, 1, r.head.len, stdout) != r.head.len ||
+	    (r.body.len > 0 && fwrite(r.body.p, 1, r.body.len, stdout) != r.body.len) ||
+	    fflush(stdout) == EOF) {
+		fprintf(stderr, "%s: write stdout: %s\n", prog, strerror(errno));
+		rc = MCP_EXIT_FAIL;
+	}
+	serve_resp_free(&r);
+	return rc;
+}
+
+static int
+run_fcgi(struct conn *c)
+{
+	FCGX_Request rq;
+	struct source src = {0};
+
+	if (FCGX_Init() != 0 || FCGX_InitRequest(&rq, 0, 0) != 0) {
+		fprintf(stderr, "%s: FastCGI: cannot initialise\n", prog);
+		return MCP_EXIT_FAIL;
+	}
+	c->log = log_fcgi;
+	c->logarg = &src;
+	while (FCGX_Accept_r(&rq) >= 0) {
+		struct resp r = {0};
+
+		src.envp = rq.envp;
+		src.err = rq.err;
+		pick_store(c, &src);
+		answer(c, &src, &r);
+		/* A client gone away is its loss, not the responder's. */
+		if (FCGX_PutStr(r.head.p, (int)r.head.len, rq.out) >= 0 && r.body.len > 0)
+			FCGX_PutStr(r.body.p, (int)r.body.len, rq.out);
+		serve_resp_free(&r);
+		FCGX_Finish_r(&rq);
+		src.envp = NULL;
+		src.err = NULL;
+	}
+	return MCP_EXIT_OK;
+}
+
+int
+main(int argc, char *argv[])
+{
+	struct conn c = {0};
+	const char *conf;
+	char err[512];
+	int rc;
+
+	if (argc > 0 && argv[0] != NULL && strrchr(argv[0], '/') != NULL)
+		prog = strrchr(argv[0], '/') + 1;
+	else if (argc > 0 && argv[0] != NULL && *argv[0] != '\0')
+		prog = argv[0];
+	/* A client that hangs up is an error to report, not a signal to die of. */
+	signal(SIGPIPE, SIG_IGN);
+	if ((conf = getenv("MCP_SERVE_CONF")) != NULL && *conf != '\0' &&
+	    serve_conf_load(conf, err, sizeof(err)) == -1)
+		fprintf(stderr, "%s: %s\n", prog, err); /* served with the defaults */
+	rc = FCGX_IsCGI() ? run_cgi(&c) : run_fcgi(&c);
+	if (c.st != NULL)
+		mcp_store_close(c.st);
+	return rc;
+}

@@ -1,0 +1,176 @@
+/*
+ * read.c - mcp-serve's reads of the store: one pipeline per round trip,
+ * through lib/'s client (reconnect and retry), and the summary of a slug.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "json.h"
+#include "mcp.h"
+#include "serve.h"
+
+struct query {
+	size_t n;
+	int *argc;
+	const char ***argv;
+	redisReply **rep;
+};
+
+void
+serve_free_replies(redisReply **rep, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		if (rep[i] != NULL)
+			freeReplyObject(rep[i]);
+		rep[i] = NULL;
+	}
+}
+
+static enum mcp_store_status
+query_round(struct mcp_store *st, void *arg, char *err, size_t errlen)
+{
+	struct query *q = arg;
+	redisContext *ctx = mcp_store_ctx(st);
+	size_t i;
+
+	serve_free_replies(q->rep, q->n);
+	for (i = 0; i < q->n; i++)
+		if (redisAppendCommandArgv(ctx, q->argc[i], q->argv[i], NULL) != REDIS_OK) {
+			snprintf(err, errlen, "out of memory");
+			return MCP_STORE_FAIL;
+		}
+	if (mcp_store_read(st, q->rep, q->n, err, errlen) == -1)
+		return MCP_STORE_AGAIN;
+	for (i = 0; i < q->n; i++)
+		if (mcp_store_retryable(st, q->rep[i])) {
+			snprintf(err, errlen, "%s", q->rep[i]->str);
+			return MCP_STORE_AGAIN;
+		}
+	return MCP_STORE_OK;
+}
+
+/*
+ * A web request must not wait long: 2 s per command and for a connection,
+ * a Sentinel lookup included.  A link that failed is tried again once, on
+ * a fresh connection, before the answer is 503.
+ */
+enum serve_rc
+serve_query(struct conn *c, size_t n, int *argc, const char ***argv, redisReply **rep)
+{
+	static const struct mcp_store_retry rp = {2, 1, NULL};
+	struct mcp_store_opts o = {2.0, 2.0};
+	struct query q = {n, argc, argv, rep};
+	char err[512];
+
+	memset(rep, 0, n * sizeof(*rep));
+	if (c->st == NULL && (c->st = mcp_store_open(c->url, &o, err, sizeof(err))) == NULL) {
+		serve_log(c, "redis: %s", err);
+		return SR_DOWN;
+	}
+	if (mcp_store_run(c->st, &rp, query_round, &q, err, sizeof(err)) != MCP_STORE_OK) {
+		serve_log(c, "redis: %s", err);
+		serve_free_replies(rep, n);
+		return SR_DOWN;
+	}
+	return SR_OK;
+}
+
+const char *
+serve_state_name(enum serve_state s)
+{
+	static const char *const names[] = {"pending", "up", "degraded", "down"};
+
+	return names[s];
+}
+
+/* A number member within [lo, hi], else -1 (absent, null, out of range). */
+static double
+num_in(const cJSON *o, const char *key, double lo, double hi)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
+
+	if (!cJSON_IsNumber(v) || !(v->valuedouble >= lo && v->valuedouble <= hi))
+		return -1;
+	return v->valuedouble;
+}
+
+static enum serve_state
+state_of(const char *verdict)
+{
+	if (strcmp(verdict, "green") == 0)
+		return ST_UP;
+	if (strcmp(verdict, "amber") == 0)
+		return ST_DEGRADED;
+	if (strcmp(verdict, "red") == 0)
+		return ST_DOWN;
+	return ST_PENDING;
+}
+
+/* The parts of a stored verdict record the read side shows. */
+static void
+read_verdict(const redisReply *r, double now, struct summary *s, int keep)
+{
+	const cJSON *v, *div;
+	const char *why;
+	cJSON *rec;
+
+	if (r == NULL || r->type != REDIS_REPLY_STRING)
+		return;
+	s->known = 1;
+	if ((rec = mcp_json_parse(r->str, r->len, &why)) == NULL)
+		return; /* unreadable: pending, as if none */
+	v = cJSON_GetObjectItemCaseSensitive(rec, "verdict");
+	/* A window is a whole minute of the years a record can carry. */
+	s->window = num_in(rec, "window", 0, 253402300740.0);
+	if (cJSON_IsString(v) && s->window >= 0 && fmod(s->window, 60) == 0 &&
+	    mcp_iso8601(s->window, s->as_of, sizeof(s->as_of)) == 0) {
+		s->has_verdict = 1;
+		s->state = state_of(v->valuestring);
+		s->uptime = num_in(rec, "uptime_30d", 0, 100);
+		s->p95 = num_in(rec, "p95_ms", 0, 86400000);
+		div = cJSON_GetObjectItemCaseSensitive(rec, "divergence");
+		s->divergence = cJSON_IsString(div);
+		if (now - s->window > SERVE_STALE) {
+			s->stale = 1;
+			s->state = ST_PENDING;
+		}
+	} else {
+		s->window = -1;
+	}
+	if (keep)
+		s->rec = rec;
+	else
+		cJSON_Delete(rec);
+}
+
+/* The newest score of ZREVRANGE seen 0 0 WITHSCORES: the last probe. */
+static double
+last_probe(const redisReply *r)
+{
+	char *end;
+	double t;
+
+	if (r == NULL || r->type != REDIS_REPLY_ARRAY || r->elements != 2 ||
+	    r->element[1]->type != REDIS_REPLY_STRING)
+		return -1;
+	t = strtod(r->element[1]->str, &end);
+	if (*end != '\0' || !(t >= 0 && t < 253402300800.0))
+		return -1;
+	return t;
+}
+
+void
+serve_summary(
+    const redisReply *verdict, const redisReply *seen, double now, struct summary *s, int keep)
+{
+	memset(s, 0, sizeof(*s));
+	s->state = ST_PENDING;
+	s->window = s->uptime = s->p95 = -1;
+	read_verdict(verdict, now, s, keep);
+	if ((s->last_probe = last_probe(seen)) >= 0)
+		s->known = 1;
+}

@@ -1,0 +1,203 @@
+/*
+ * render.c - the bodies mcp-serve writes: the five fields, the ETag, the
+ * SVG badge and the shields.io endpoint.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "json.h"
+#include "serve.h"
+
+/* "37s", "4m", "2h", "3d": whole units, rounded down; a future time is 0s. */
+void
+serve_ago(double secs, char *buf, size_t len)
+{
+	long s = secs > 0 && secs < 1e12 ? (long)floor(secs) : 0;
+
+	if (s < 60)
+		snprintf(buf, len, "%lds", s);
+	else if (s < 3600)
+		snprintf(buf, len, "%ldm", s / 60);
+	else if (s < 86400)
+		snprintf(buf, len, "%ldh", s / 3600);
+	else
+		snprintf(buf, len, "%ldd", s / 86400);
+}
+
+/* {"state":..,"uptime_30d":..,"p95_ms":..,"last_probe_ago":..,"as_of":..} */
+int
+serve_summary_json(struct mcp_buf *b, const struct summary *s, double now)
+{
+	return mcp_buf_addc(b, '{') | serve_summary_fields(b, s, now) | mcp_buf_addc(b, '}');
+}
+
+/* The five fields without the braces, for a list of them. */
+int
+serve_summary_fields(struct mcp_buf *b, const struct summary *s, double now)
+{
+	char ago[32];
+	int rc = mcp_buf_addf(b, "\"state\":\"%s\",\"uptime_30d\":", serve_state_name(s->state));
+
+	if (s->uptime >= 0)
+		rc |= mcp_buf_addf(b, "%.2f", s->uptime);
+	else
+		rc |= mcp_buf_adds(b, "null");
+	if (s->p95 >= 0)
+		rc |= mcp_buf_addf(b, ",\"p95_ms\":%.0f", s->p95);
+	else
+		rc |= mcp_buf_adds(b, ",\"p95_ms\":null");
+	if (s->last_probe >= 0) {
+		serve_ago(now - s->last_probe, ago, sizeof(ago));
+		rc |= mcp_buf_addf(b, ",\"last_probe_ago\":\"%s\"", ago);
+	} else {
+		rc |= mcp_buf_adds(b, ",\"last_probe_ago\":null");
+	}
+	if (s->as_of[0] != '\0')
+		rc |= mcp_buf_addf(b, ",\"as_of\":\"%s\"", s->as_of);
+	else
+		rc |= mcp_buf_adds(b, ",\"as_of\":null");
+	return rc;
+}
+
+/*
+ * The verdict minute, as the contract says; a verdict shown as pending
+ * because it went stale gets a tag of its own, so that a client holding
+ * the fresh one's tag is not told with a 304 that nothing changed.
+ */
+void
+serve_etag(const struct summary *s, char *buf, size_t len)
+{
+	if (!s->has_verdict)
+		snprintf(buf, len, "\"v1-none\"");
+	else
+		snprintf(buf, len, "\"v1-%s%s\"", s->as_of, s->stale ? "-stale" : "");
+}
+
+/*
+ * Advance widths of Verdana 11px (as shields.io measures), tenths of a
+ * pixel, for the printable ASCII range; DejaVu Sans, the usual stand-in,
+ * is close.  textLength makes the viewer's font fit the box whatever it is.
+ */
+static const unsigned short width10[95] = {
+    39, 39, 46, 90, 70, 122, 80, 27, 46, 46, 70, 90, 40, 46, 40, 49, /* sp..  / */
+    70, 70, 70, 70, 70, 70, 70, 70, 70, 70, 49, 49, 90, 90, 90, 60,  /* 0..?    */
+    110, 75, 76, 77, 85, 70, 64, 85, 84, 46, 50, 77, 63, 95, 83, 87, /* @..O    */
+    67, 87, 78, 75, 68, 81, 75, 109, 75, 68, 75, 46, 49, 46, 90, 70, /* P.._    */
+    70, 67, 69, 58, 69, 67, 38, 69, 70, 30, 38, 65, 30, 107, 70, 67, /* `..o    */
+    69, 69, 47, 57, 43, 70, 65, 90, 65, 65, 58, 70, 49, 70, 90,      /* p..~    */
+};
+
+static int
+text_width(const char *s)
+{
+	int w = 0;
+
+	for (; *s != '\0'; s++)
+		w += *s >= 32 && *s < 127 ? width10[*s - 32] : 70;
+	return (w + 5) / 10;
+}
+
+static int
+xml_text(struct mcp_buf *b, const char *s)
+{
+	int rc = 0;
+
+	for (; *s != '\0' && rc == 0; s++) {
+		switch (*s) {
+		case '&':
+			rc = mcp_buf_adds(b, "&amp;");
+			break;
+		case '<':
+			rc = mcp_buf_adds(b, "&lt;");
+			break;
+		case '>':
+			rc = mcp_buf_adds(b, "&gt;");
+			break;
+		case '"':
+			rc = mcp_buf_adds(b, "&quot;");
+			break;
+		case '\'':
+			rc = mcp_buf_adds(b, "&#39;");
+			break;
+		default:
+			rc = mcp_buf_addc(b, *s);
+		}
+	}
+	return rc;
+}
+
+/* Label, then the four states: white text on each at 4.5:1 or better. */
+static const char *const light[] = {"#555", "#6e7781", "#1a7f37", "#9a6700", "#cf222e"};
+static const char *const dark[] = {"#30363d", "#6e7681", "#238636", "#9e6a03", "#da3633"};
+
+static int
+badge_style(struct mcp_buf *b, const char *theme)
+{
+	const char *const *c = theme != NULL && strcmp(theme, "dark") == 0 ? dark : light;
+	int rc = mcp_buf_addf(b,
+	    "<style>.l{fill:%s}.pending{fill:%s}.up{fill:%s}"
+	    ".degraded{fill:%s}.down{fill:%s}",
+	    c[0], c[1], c[2], c[3], c[4]);
+
+	/* No theme asked for: follow the viewer's. */
+	if (theme == NULL)
+		rc |= mcp_buf_addf(b,
+		    "@media (prefers-color-scheme:dark){.l{fill:%s}"
+		    ".pending{fill:%s}.up{fill:%s}.degraded{fill:%s}.down{fill:%s}}",
+		    dark[0], dark[1], dark[2], dark[3], dark[4]);
+	return rc | mcp_buf_adds(b, "</style>");
+}
+
+/* A flat pill, "LABEL | STATE", readable by screen readers. */
+int
+serve_badge_svg(struct mcp_buf *b, enum serve_state st, const char *label, const char *theme)
+{
+	const char *msg = serve_state_name(st);
+	int lt = text_width(label), mt = text_width(msg);
+	int lw = lt + 10, mw = mt + 10, w = lw + mw;
+	int rc;
+
+	rc = mcp_buf_addf(b,
+	    "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"20\" "
+	    "role=\"img\" aria-label=\"",
+	    w);
+	rc |= xml_text(b, label);
+	rc |= mcp_buf_addf(b, ": %s\"><title>", msg);
+	rc |= xml_text(b, label);
+	rc |= mcp_buf_addf(b, ": %s</title>", msg);
+	rc |= badge_style(b, theme);
+	rc |= mcp_buf_addf(b,
+	    "<linearGradient id=\"s\" x2=\"0\" y2=\"100%%\"><stop offset=\"0\" "
+	    "stop-color=\"#bbb\" stop-opacity=\".1\"/><stop offset=\"1\" stop-opacity=\".1\"/>"
+	    "</linearGradient><clipPath id=\"r\"><rect width=\"%d\" height=\"20\" rx=\"3\" "
+	    "fill=\"#fff\"/></clipPath><g clip-path=\"url(#r)\"><rect width=\"%d\" height=\"20\" "
+	    "class=\"l\"/><rect x=\"%d\" width=\"%d\" height=\"20\" class=\"%s\"/><rect "
+	    "width=\"%d\" "
+	    "height=\"20\" fill=\"url(#s)\"/></g>",
+	    w, lw, lw, mw, msg, w);
+	rc |= mcp_buf_addf(b,
+	    "<g fill=\"#fff\" text-anchor=\"middle\" "
+	    "font-family=\"Verdana,Geneva,DejaVu Sans,sans-serif\" font-size=\"11\" "
+	    "aria-hidden=\"true\">"
+	    "<text x=\"%.1f\" y=\"14\" textLength=\"%d\" lengthAdjust=\"spacingAndGlyphs\">",
+	    lw / 2.0, lt);
+	rc |= xml_text(b, label);
+	rc |= mcp_buf_addf(b,
+	    "</text><text x=\"%.1f\" y=\"14\" textLength=\"%d\" "
+	    "lengthAdjust=\"spacingAndGlyphs\">%s</text></g></svg>",
+	    lw + mw / 2.0, mt, msg);
+	return rc;
+}
+
+/* The shields.io endpoint schema (https://shields.io/badges/endpoint-badge). */
+int
+serve_shields_json(struct mcp_buf *b, enum serve_state st)
+{
+	static const char *const color[] = {"lightgrey", "brightgreen", "yellow", "red"};
+
+	return mcp_buf_addf(b,
+	    "{\"schemaVersion\":1,\"label\":\"mcp\",\"message\":\"%s\","
+	    "\"color\":\"%s\",%s\"cacheSeconds\":300}",
+	    serve_state_name(st), color[st], st == ST_DOWN ? "\"isError\":true," : "");
+}

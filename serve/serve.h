@@ -1,0 +1,128 @@
+/*
+ * serve.h - mcp-serve: the read side over HTTP, as a CGI program or a
+ * FastCGI responder.  See serve/SPEC.md and mcp-serve(8).
+ */
+#ifndef SERVE_H
+#define SERVE_H
+
+#include <stddef.h>
+
+#include <cJSON.h>
+#include <hiredis.h>
+
+#include "buf.h"
+#include "store.h"
+
+/* A verdict older than this (now - window) is no longer shown: pending. */
+#define SERVE_STALE 300
+/* Regions shown for one slug: the most recently seen. */
+#define SERVE_REGIONS_MAX 64
+/* /api/status: slugs per page, default and most. */
+#define SERVE_PAGE_DEFAULT 100
+#define SERVE_PAGE_MAX 1000
+/* A badge's label, bytes. */
+#define SERVE_LABEL_MAX 32
+
+#define CACHE_API "public, max-age=60, stale-while-revalidate=300"
+#define CACHE_BRIEF "public, max-age=10"
+#define CT_JSON "application/json; charset=utf-8"
+
+enum serve_state { ST_PENDING, ST_UP, ST_DEGRADED, ST_DOWN };
+
+/* The request, as the web server hands it over; strings borrowed. */
+struct req {
+	const char *method;
+	char path[1024];   /* decoded route */
+	const char *query; /* raw QUERY_STRING, "" when none */
+	const char *inm;   /* If-None-Match, or NULL */
+	int head;          /* HEAD: headers only */
+	double now;
+};
+
+/* The response, built whole before a byte is written. */
+struct resp {
+	int status;
+	const char *ctype;
+	const char *cache; /* Cache-Control, or NULL */
+	const char *allow; /* Allow, or NULL */
+	int retry_after;   /* seconds, 0 for none */
+	int cors;          /* Access-Control-Allow-Origin: * */
+	int vary;          /* Vary: Accept-Encoding */
+	char etag[160];    /* "" for none */
+	struct mcp_buf body;
+	struct mcp_buf head; /* the header block, written by serve_finish */
+};
+
+/* The store connection a process keeps (FastCGI) or opens once (CGI). */
+struct conn {
+	struct mcp_store *st; /* NULL until the first request that needs it */
+	char url[2048];       /* the URL it was opened with */
+	void (*log)(void *logarg, const char *msg);
+	void *logarg;
+};
+
+/*
+ * The verdict of one slug as the read side shows it.  state and the rest
+ * are filled by serve_summary from the replies of GET verdict and ZREVRANGE
+ * seen 0 0 WITHSCORES.
+ */
+struct summary {
+	enum serve_state state;
+	int known; /* has a verdict or a probe */
+	int has_verdict;
+	int stale;         /* pending because the verdict is old */
+	double window;     /* -1: none */
+	double uptime;     /* percent, -1: none */
+	double p95;        /* ms, -1: none */
+	double last_probe; /* epoch seconds, -1: none */
+	int divergence;
+	char as_of[32]; /* "" when none */
+	cJSON *rec;     /* the verdict record when asked to keep it: owned */
+};
+
+/* main.c */
+void serve_log(struct conn *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* route.c: answer one request into r (r->body and r->head filled). */
+void serve_request(struct conn *c, const struct req *q, struct resp *r);
+int serve_decode_path(const char *in, size_t inlen, char *out, size_t outlen);
+void serve_resp_free(struct resp *r);
+
+/* store.c (serve's reads) */
+enum serve_rc { SR_OK = 0, SR_DOWN = -1 };
+/*
+ * Run the n commands argv[i] (argc[i] words) as one pipeline, replies into
+ * rep (owned by the caller, freed with serve_free_replies).  SR_DOWN (logged)
+ * when the store does not answer.
+ */
+enum serve_rc serve_query(
+    struct conn *c, size_t n, int *argc, const char ***argv, redisReply **rep);
+void serve_free_replies(redisReply **rep, size_t n);
+void serve_summary(
+    const redisReply *verdict, const redisReply *seen, double now, struct summary *s, int keep);
+void serve_unavailable(struct resp *r);
+void serve_error(struct resp *r, int status, const char *what, const char *cache);
+int serve_query_get(const char *qs, const char *name, char *out, size_t outlen);
+
+/* list.c: the routes over several slugs or regions. */
+void serve_regions(struct conn *c, const struct req *q, const char *slug, struct resp *r);
+void serve_list(struct conn *c, const struct req *q, struct resp *r);
+void serve_metrics(struct conn *c, const struct req *q, struct resp *r);
+void serve_prom_one(const char *slug, const struct summary *s, double now, struct resp *r);
+void serve_health(struct conn *c, const struct req *q, struct resp *r);
+const char *serve_state_name(enum serve_state s);
+
+/* region.c: the city of a region code, or NULL. */
+const char *serve_city(const char *code);
+int serve_conf_load(const char *path, char *err, size_t errlen);
+const char *serve_conf_store(void);
+
+/* render.c */
+void serve_ago(double secs, char *buf, size_t len);
+int serve_summary_json(struct mcp_buf *b, const struct summary *s, double now);
+int serve_summary_fields(struct mcp_buf *b, const struct summary *s, double now);
+void serve_etag(const struct summary *s, char *buf, size_t len);
+int serve_badge_svg(struct mcp_buf *b, enum serve_state st, const char *label, const char *theme);
+int serve_shields_json(struct mcp_buf *b, enum serve_state st);
+
+#endif
