@@ -97,7 +97,7 @@ serve_query_get(const char *qs, const char *name, char *out, size_t outlen)
 static int
 etag_match(const char *inm, const char *etag)
 {
-	const char *p = inm, *end;
+	const char *p = inm, *end, *rest;
 	const char *ours = etag[0] == 'W' && etag[1] == '/' ? etag + 2 : etag;
 	size_t olen = strlen(ours);
 
@@ -111,12 +111,12 @@ etag_match(const char *inm, const char *etag)
 			return 0; /* not a list of tags: no match */
 		if ((end = strchr(p + 1, '"')) == NULL)
 			return 0;
+		rest = end + 1 + strspn(end + 1, " \t");
+		if (*rest != ',' && *rest != '\0')
+			return 0; /* junk after a tag: the header is not a list of tags */
 		if ((size_t)(end + 1 - p) == olen && memcmp(p, ours, olen) == 0)
 			return 1;
-		p = end + 1;
-		p += strspn(p, " \t");
-		if (*p != ',' && *p != '\0')
-			return 0;
+		p = rest;
 	}
 	return 0;
 }

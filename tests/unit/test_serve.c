@@ -1,0 +1,241 @@
+/*
+ * test_serve.c - unit tests for the pure pieces of mcp-serve, whose files
+ * are compiled in here: path and query decoding, the weak ETag comparison,
+ * the ages, the stored results, the summary of a verdict (stale, unknown,
+ * unreadable, out of range) and the badge's escaping, in TAP.
+ *
+ * usage: test_serve [datadir]   (the argument is ignored)
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "../../serve/list.c"
+#include "../../serve/read.c"
+#include "../../serve/region.c"
+#include "../../serve/render.c"
+#include "../../serve/route.c"
+#include "tap.h"
+
+/* serve_log is main.c's; here a log goes to the TAP output as a comment. */
+void
+serve_log(struct conn *c, const char *fmt, ...)
+{
+	va_list ap;
+
+	(void)c;
+	printf("# log: ");
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
+	printf("\n");
+}
+
+static void
+test_decode(void)
+{
+	char out[16];
+
+	ok(serve_decode_path("/a%2Fb", 6, out, sizeof(out)) == 0 && strcmp(out, "/a/b") == 0,
+	    "%%2F decodes to a slash (then no slug matches)");
+	ok(serve_decode_path("/a%00", 5, out, sizeof(out)) == -1, "%%00 is refused");
+	ok(serve_decode_path("/a%0", 4, out, sizeof(out)) == -1, "a cut escape is refused");
+	ok(serve_decode_path("/a%zz", 5, out, sizeof(out)) == -1, "a bad escape is refused");
+	ok(serve_decode_path("/a+b", 4, out, sizeof(out)) == 0 && strcmp(out, "/a+b") == 0,
+	    "a plus stays a plus in a path");
+	ok(serve_decode_path("/0123456789abcdef", 17, out, sizeof(out)) == -1,
+	    "a path longer than the buffer is refused, not cut");
+	ok(serve_query_get("a=1&label=x%20y+z&b", "label", out, sizeof(out)) == 1 &&
+	        strcmp(out, "x y z") == 0,
+	    "a query value is decoded, plus as space");
+	ok(serve_query_get("a=1&b", "b", out, sizeof(out)) == 1 && out[0] == '\0',
+	    "a key without a value is empty");
+	ok(serve_query_get("labelx=1", "label", out, sizeof(out)) == 0,
+	    "a longer key is not the key");
+	ok(serve_query_get("label=%00", "label", out, sizeof(out)) == -1,
+	    "%%00 in a query is refused");
+	ok(serve_query_get("", "label", out, sizeof(out)) == 0, "an empty query has no key");
+}
+
+static void
+test_etag(void)
+{
+	const char *tag = "\"v1-2026-11-24T16:00:00Z\"";
+
+	ok(etag_match("\"v1-2026-11-24T16:00:00Z\"", tag), "the same tag matches");
+	ok(etag_match("W/\"v1-2026-11-24T16:00:00Z\"", tag), "its weak form matches (nginx gzip)");
+	ok(etag_match("\"a\", W/\"v1-2026-11-24T16:00:00Z\"", tag), "in a list");
+	ok(etag_match("*", tag), "* matches");
+	ok(!etag_match("\"v1-2026-11-24T16:01:00Z\"", tag), "another minute does not");
+	ok(!etag_match("v1-2026-11-24T16:00:00Z", tag), "an unquoted tag does not");
+	ok(!etag_match("\"v1-2026-11-24T16:00:00Z", tag), "an unterminated tag does not");
+	ok(!etag_match("\"v1-2026-11-24T16:00:00Z\"x", tag), "a tag with junk after it does not");
+	ok(!etag_match("", tag), "an empty header does not");
+}
+
+static void
+test_ago(void)
+{
+	static const struct {
+		double s;
+		const char *want;
+	} t[] = {{0, "0s"}, {37.9, "37s"}, {59.99, "59s"}, {60, "1m"}, {3599, "59m"}, {3600, "1h"},
+	    {86399, "23h"}, {86400, "1d"}, {-5, "0s"}, {1e300, "0s"}};
+	char buf[32];
+	size_t i;
+
+	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		serve_ago(t[i].s, buf, sizeof(buf));
+		ok(strcmp(buf, t[i].want) == 0, "%g s is %s (got %s)", t[i].s, t[i].want, buf);
+	}
+}
+
+static void
+test_results(void)
+{
+	struct region g;
+
+	memset(&g, 0, sizeof(g));
+	parse_result("2500 h3c5e0123456789ab 145", &g);
+	ok(g.letter == 'h' && g.ms == 145, "a healthy result with its duration");
+	parse_result("2500 a 61", &g);
+	ok(g.letter == 'a' && g.ms == 61, "an auth-walled one");
+	memset(&g, 0, sizeof(g));
+	parse_result("10000 b tools_list http_429", &g);
+	ok(g.letter == 'b' && strcmp(g.step, "tools_list") == 0 && g.ms < 0,
+	    "a broken one, its step");
+	memset(&g, 0, sizeof(g));
+	parse_result("10000 b nosuchstep", &g);
+	ok(g.letter == 'b' && g.step[0] == '\0',
+	    "a step that is not one of the eight is not shown");
+	parse_result("2500 h3c5e0123456789ab", &g);
+	ok(g.letter == 'h' && g.ms < 0, "the slim form: no duration");
+	memset(&g, 0, sizeof(g));
+	parse_result("1795536002.5 b tools_list - 100", &g);
+	ok(g.letter == 'b' && strcmp(g.step, "tools_list") == 0, "the oldest form");
+	parse_result("1795536002.5 h - sha256:ab 100", &g);
+	ok(g.letter == 'h' && g.ms == 100, "the oldest form, passing");
+	parse_result("garbage", &g);
+	ok(g.letter == 0, "garbage is unreadable");
+	parse_result("1 x 2", &g);
+	ok(g.letter == 0, "an unknown state letter is unreadable");
+	parse_result("2500 h 1e300", &g);
+	ok(g.letter == 'h' && g.ms < 0, "a duration out of range is none");
+}
+
+static void
+test_differs(void)
+{
+	struct region g[4];
+
+	memset(g, 0, sizeof(g));
+	strcpy(g[0].hash, "A");
+	strcpy(g[1].hash, "A");
+	strcpy(g[2].hash, "B");
+	mark_differs(g, 4);
+	ok(g[0].differs == 0 && g[1].differs == 0 && g[2].differs == 1 && g[3].differs == -1,
+	    "the odd hash differs; a region without one is neither");
+	memset(g, 0, sizeof(g));
+	strcpy(g[0].hash, "A");
+	strcpy(g[1].hash, "B");
+	mark_differs(g, 2);
+	ok(g[0].differs == 1 && g[1].differs == 1, "two regions that disagree both differ");
+	memset(g, 0, sizeof(g));
+	strcpy(g[0].hash, "A");
+	mark_differs(g, 1);
+	ok(g[0].differs == 0, "one region alone does not differ");
+}
+
+static struct summary
+sum(const char *verdict, const char *seen_score, double now)
+{
+	redisReply v = {0}, s = {0}, e0 = {0}, e1 = {0}, *el[2] = {&e0, &e1};
+	struct summary out;
+
+	v.type = REDIS_REPLY_STRING;
+	v.str = (char *)verdict;
+	v.len = verdict != NULL ? strlen(verdict) : 0;
+	s.type = REDIS_REPLY_ARRAY;
+	s.elements = seen_score != NULL ? 2 : 0;
+	s.element = el;
+	e0.type = e1.type = REDIS_REPLY_STRING;
+	e0.str = (char *)"us-east-1";
+	e1.str = (char *)seen_score;
+	serve_summary(verdict != NULL ? &v : NULL, &s, now, &out, 0);
+	return out;
+}
+
+static void
+test_summary(void)
+{
+	const double w = 1795536000;
+	struct summary s;
+	char etag[64];
+
+	s = sum("{\"verdict\":\"green\",\"window\":1795536000,\"uptime_30d\":99.87,\"p95_ms\":142}",
+	    "1795536037.5", w + 100);
+	ok(s.state == ST_UP && s.uptime == 99.87 && s.p95 == 142 && s.last_probe == 1795536037.5 &&
+	        strcmp(s.as_of, "2026-11-24T16:00:00Z") == 0,
+	    "green is up, with its numbers and the as_of of its window");
+	serve_etag(&s, etag, sizeof(etag));
+	ok(strcmp(etag, "\"v1-2026-11-24T16:00:00Z\"") == 0, "the ETag of the contract");
+	s = sum("{\"verdict\":\"green\",\"window\":1795536000}", NULL, w + 301);
+	ok(s.state == ST_PENDING && s.stale, "a verdict more than 300 s old is pending");
+	serve_etag(&s, etag, sizeof(etag));
+	ok(strcmp(etag, "\"v1-2026-11-24T16:00:00Z-stale\"") == 0,
+	    "with a tag of its own, so no 304 keeps the fresh state");
+	s = sum("{\"verdict\":\"green\",\"window\":1795536000}", NULL, w + 300);
+	ok(s.state == ST_UP, "at 300 s it is still shown");
+	s = sum("{\"verdict\":\"unknown\",\"window\":1795536000}", NULL, w + 100);
+	ok(s.state == ST_PENDING && !s.stale, "unknown is pending");
+	s = sum(
+	    "{\"verdict\":\"amber\",\"window\":1795536000,\"divergence\":\"cdn-cache-divergence\"}",
+	    NULL, w + 100);
+	ok(s.state == ST_DEGRADED && s.divergence, "amber is degraded, the divergence seen");
+	s = sum("{\"verdict\":\"red\",\"window\":1795536000,\"uptime_30d\":150,\"p95_ms\":-1}",
+	    NULL, w + 100);
+	ok(s.state == ST_DOWN && s.uptime < 0 && s.p95 < 0, "numbers out of range are null");
+	s = sum("{\"verdict\":\"green\",\"window\":1795536001}", NULL, w + 100);
+	ok(s.state == ST_PENDING && !s.has_verdict, "a window that is not a minute is no verdict");
+	s = sum("{\"verdict\":\"green\",\"window\":1e300}", NULL, w + 100);
+	ok(s.state == ST_PENDING && !s.has_verdict, "nor is one past the year 9999");
+	s = sum("{\"verdict\":\"green\",", NULL, w + 100);
+	ok(s.state == ST_PENDING && s.known && !s.has_verdict, "an unreadable verdict is pending");
+	serve_etag(&s, etag, sizeof(etag));
+	ok(strcmp(etag, "\"v1-none\"") == 0, "with the tag of no verdict");
+	s = sum(NULL, "1795536037.5", w + 100);
+	ok(s.state == ST_PENDING && s.known, "probes without a verdict: pending, known");
+	s = sum(NULL, "nan", w + 100);
+	ok(!s.known && s.last_probe < 0, "a score that is not a time is none");
+}
+
+static void
+test_badge(void)
+{
+	struct mcp_buf b = {0};
+
+	ok(serve_badge_svg(&b, ST_DOWN, "<a&\"'>", "dark") == 0 && strstr(b.p, "<a&") == NULL &&
+	        strstr(b.p, "&lt;a&amp;&quot;&#39;&gt;: down") != NULL,
+	    "the label is XML-escaped in aria-label, title and text");
+	ok(strstr(b.p, "role=\"img\"") != NULL && strstr(b.p, "prefers-color-scheme") == NULL,
+	    "role=img; a theme asked for is not overridden by the viewer's");
+	mcp_buf_free(&b);
+	ok(serve_badge_svg(&b, ST_UP, "mcp", NULL) == 0 &&
+	        strstr(b.p, "prefers-color-scheme") != NULL,
+	    "no theme: the viewer's is followed");
+	ok(text_width("mcp") < text_width("mcp-uptime"), "a longer label is wider");
+	mcp_buf_free(&b);
+}
+
+int
+main(void)
+{
+	test_decode();
+	test_etag();
+	test_ago();
+	test_results();
+	test_differs();
+	test_summary();
+	test_badge();
+	return done_testing();
+}
