@@ -148,7 +148,7 @@ FUZZ_SAN = -fsanitize=address,undefined,float-cast-overflow -fno-sanitize-recove
 FUZZ_CFLAGS = -std=c11 -D_GNU_SOURCE -Ilib $(CURL_CFLAGS) $(PKG_CFLAGS) -O1 -g $(FUZZ_SAN) \
               $(filter-out -Werror,$(WARN)) -MMD -MP
 FUZZERS = $(patsubst fuzz/%.c,$(FB)/%,$(wildcard fuzz/fuzz_*.c))
-FUZZ_TOOLS = probe aggregate alertd
+FUZZ_TOOLS = probe aggregate alertd serve
 
 fuzz: $(FUZZERS) $(FB)/numgen
 
@@ -170,6 +170,7 @@ $(FB)/libmcp.a: $(LIB_SRC:%.c=$(FB)/%.o)
 $(FB)/probe.a: $(patsubst %.c,$(FB)/%.o,$(wildcard probe/*.c))
 $(FB)/aggregate.a: $(patsubst %.c,$(FB)/%.o,$(wildcard aggregate/*.c))
 $(FB)/alertd.a: $(patsubst %.c,$(FB)/%.o,$(wildcard alertd/*.c))
+$(FB)/serve.a: $(patsubst %.c,$(FB)/%.o,$(wildcard serve/*.c))
 $(FUZZ_TOOLS:%=$(FB)/%.a):
 	rm -f $@
 	$(AR) rcs $@ $^
@@ -179,6 +180,7 @@ $(FB)/fuzz_auth $(FB)/fuzz_reply: $(FB)/probe.a
 $(FB)/fuzz_reply: $(FB)/fuzz/reply_curl.o $(FB)/fuzz/reply_check.o
 $(FB)/fuzz_push: $(FB)/aggregate.a
 $(FB)/fuzz_conf $(FB)/fuzz_verdict: $(FB)/alertd.a
+$(FB)/fuzz_serve: $(FB)/serve.a
 # fuzz_reply stands in for libcurl's transfers, the run loop and the clocks.
 $(FB)/fuzz_reply: FUZZ_LDFLAGS = -Wl,--wrap=curl_easy_setopt,--wrap=curl_easy_getinfo \
     -Wl,--wrap=curl_easy_cleanup,--wrap=curl_multi_add_handle,--wrap=curl_multi_remove_handle \

@@ -55,14 +55,15 @@ query_round(struct mcp_store *st, void *arg, char *err, size_t errlen)
 
 /*
  * A web request must not wait long: 2 s per command and for a connection,
- * a Sentinel lookup included.  A link that failed is tried again once, on
- * a fresh connection, before the answer is 503.
+ * a Sentinel lookup included, and one connection attempt a request.  A
+ * link that broke since the last request is made again once; a store that
+ * is down costs each request one refused connect, then its 503.
  */
 enum serve_rc
 serve_query(struct conn *c, size_t n, int *argc, const char ***argv, redisReply **rep)
 {
-	static const struct mcp_store_retry rp = {2, 1, NULL};
-	struct mcp_store_opts o = {2.0, 2.0};
+	static const struct mcp_store_retry rp = {2, 0, NULL};
+	struct mcp_store_opts o = {2.0, 0};
 	struct query q = {n, argc, argv, rep};
 	char err[512];
 
