@@ -9,6 +9,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "../../serve/list.c"
 #include "../../serve/read.c"
@@ -227,6 +228,37 @@ test_badge(void)
 	mcp_buf_free(&b);
 }
 
+static void
+test_conf(void)
+{
+	char path[] = "/tmp/test_serve.XXXXXX", err[256];
+	FILE *f;
+	int fd;
+
+	ok(strcmp(serve_city("eu-west-2"), "London") == 0 && serve_city("xx-nowhere-1") == NULL,
+	    "the built-in table knows eu-west-2, not a made-up code");
+	if ((fd = mkstemp(path)) == -1 || (f = fdopen(fd, "w")) == NULL)
+		return;
+	fputs("# regions of our own\nstore unix:///run/r.sock\nregion eu-west-2 51.5 -0.1 "
+	      "Londres\nregion lab-1 48.8 2.3 Saint-Étienne du Rouvray\n",
+	    f);
+	fclose(f);
+	ok(serve_conf_load(path, err, sizeof(err)) == 0 &&
+	        strcmp(serve_city("eu-west-2"), "Londres") == 0 &&
+	        strcmp(serve_city("lab-1"), "Saint-Étienne du Rouvray") == 0 &&
+	        strcmp(serve_conf_store(), "unix:///run/r.sock") == 0,
+	    "the file overrides a city, adds a region and names the store");
+	f = fopen(path, "w");
+	fputs("region ok-1 1 2 Fine\nregion bad-1 91 0 North of north\n", f);
+	fclose(f);
+	ok(serve_conf_load(path, err, sizeof(err)) == -1 &&
+	        strstr(err, ":2: region: bad latitude") != NULL && serve_city("ok-1") == NULL &&
+	        serve_conf_store() == NULL,
+	    "a bad line is named by its number and nothing of the file is kept");
+	printf("# %s\n", err);
+	unlink(path);
+}
+
 int
 main(void)
 {
@@ -237,5 +269,6 @@ main(void)
 	test_differs();
 	test_summary();
 	test_badge();
+	test_conf();
 	return done_testing();
 }
