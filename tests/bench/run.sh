@@ -11,3 +11,6 @@ tests/bench/aggregate.sh "$B"
 echo
 echo "== mcp-alert"
 tests/bench/alert.sh "$B"
+echo
+echo "== mcp-serve"
+tests/bench/serve.sh "$B"

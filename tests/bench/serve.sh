@@ -1,0 +1,347 @@
+#!/usr/bin/env bash
+# serve.sh BUILD_DIR - mcp-serve behind real web servers, beside the floors of CGI and FastCGI
+# A private redis-server on a unix socket holds BENCH_SLUGS (10,000) slugs,
+# filled by the real tools: probe results of one window (2 to 5 regions a
+# slug; some slugs failing in one region, some in all) through
+# mcp-aggregate push, then mcp-aggregate verdict.  Then, with wrk
+# (-t2 -c50, BENCH_DURATION a run), each pair run BENCH_REPS (3) times
+# interleaved, floor then mcp-serve, medians printed with the raw runs:
+#   CGI behind nginx + fcgiwrap -c 4 (and lighttpd mod_cgi, unless
+#   BENCH_LIGHTTPD=0): GET /api/embed-status/SLUG, 200 and 304, beside a
+#   trivial CGI program (tests/bench/cgi_floor.c: libc only, a fixed
+#   100-byte JSON body);
+#   FastCGI behind nginx + spawn-fcgi -F 2: the same, beside a trivial
+#   libfcgi responder that does one Redis GET a request
+#   (tests/bench/fcgi_floor.c);
+# then GET /metrics over every slug (time and size, median of
+# BENCH_METRICS_RUNS curl runs), and the cost of one exec of each CGI
+# program outside any web server.  mcp-serve's clock is MCP_NOW, pinned
+# just after the verdict's window, so its answers (and ETag) stay the same
+# for the whole run.  BENCH_SERVE names another binary to measure in place
+# of BUILD_DIR/mcp-serve.  Figures only; exits non-zero when a tool is
+# missing or an answer is not what the bench expects.
+set -euo pipefail
+export LC_ALL=C
+PATH=$PATH:/usr/sbin:/sbin
+
+[ $# = 1 ] || { echo "usage: serve.sh BUILD_DIR" >&2; exit 2; }
+BIN=$(cd "$1" && pwd)
+TOP=$(cd "$(dirname "$0")/../.." && pwd)
+SERVE=${BENCH_SERVE:-$BIN/mcp-serve}
+SLUGS=${BENCH_SLUGS:-10000}
+DUR=${BENCH_DURATION:-5s}
+REPS=${BENCH_REPS:-3}
+MRUNS=${BENCH_METRICS_RUNS:-5}
+LIGHTTPD=${BENCH_LIGHTTPD:-1}
+REGIONS=us-east-1,us-west-2,eu-west-2,ap-southeast-1,sa-east-1
+SLUG=bench-00002 # a healthy slug with 4 regions
+
+missing=()
+tools=(nginx fcgiwrap spawn-fcgi wrk redis-server redis-cli curl cc pkg-config setsid)
+[ "$LIGHTTPD" = 0 ] || tools+=(lighttpd)
+for t in "${tools[@]}"; do command -v "$t" >/dev/null || missing+=("$t"); done
+[ -e /usr/include/fcgiapp.h ] || missing+=(libfcgi-dev)
+if [ ${#missing[@]} -gt 0 ]; then
+	echo "serve.sh: missing: ${missing[*]} (scripts/deps --bench installs them)" >&2
+	exit 1
+fi
+for f in "$SERVE" "$BIN/mcp-aggregate"; do
+	[ -x "$f" ] || { echo "serve.sh: $f is not built" >&2; exit 1; }
+done
+SERVE=$(cd "$(dirname "$SERVE")" && pwd)/$(basename "$SERVE")
+
+TMP=$(mktemp -d "${TMPDIR:-/tmp}/mcp-bench-serve.XXXXXX")
+# nginx's workers run as nobody when it is started as root: they must reach
+# the sockets in here.
+chmod 755 "$TMP"
+redis_pid='' nginx_pid='' lighttpd_pid='' fcgiwrap_pid=''
+cleanup() {
+	local p
+	for p in $nginx_pid $lighttpd_pid; do kill "$p" 2>/dev/null || true; done
+	# fcgiwrap's children outlive it: it leads its own process group.
+	[ -z "$fcgiwrap_pid" ] || kill -- "-$fcgiwrap_pid" 2>/dev/null || true
+	# spawn-fcgi has exited; its children are nobody's: their pids are in
+	# its pid files, the last line of each without a newline.
+	for p in $(awk 1 "$TMP"/*.pids 2>/dev/null); do kill "$p" 2>/dev/null || true; done
+	for p in $nginx_pid $lighttpd_pid $fcgiwrap_pid; do wait "$p" 2>/dev/null || true; done
+	for p in $(awk 1 "$TMP"/*.pids 2>/dev/null); do
+		for _ in $(seq 50); do kill -0 "$p" 2>/dev/null || break; sleep 0.1; done
+	done
+	[ -z "$redis_pid" ] || { kill "$redis_pid" 2>/dev/null; wait "$redis_pid" 2>/dev/null; } || true
+	rm -rf "$TMP"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+now() { date +%s.%N; }
+secs() { awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.1f", b - a }'; }
+die() { echo "serve.sh: $*" >&2; exit 1; }
+# wait_for TEST...: until TEST succeeds, 10 s at most.
+wait_for() {
+	for _ in $(seq 200); do "$@" >/dev/null 2>&1 && return 0; sleep 0.05; done
+	die "timed out waiting for: $*"
+}
+# free_port VAR: a TCP port on 127.0.0.1 that nothing listens on and that
+# was not handed out before, into VAR.
+ports=' '
+free_port() {
+	local p
+	while :; do
+		p=$((20000 + RANDOM % 20000))
+		case $ports in *" $p "*) continue ;; esac
+		if ! (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then
+			ports+="$p "
+			printf -v "$1" %s "$p"
+			return
+		fi
+	done
+}
+
+# --- the floors -----------------------------------------------------------------
+cc -O2 -o "$BIN/cgi_floor" "$TOP/tests/bench/cgi_floor.c"
+# shellcheck disable=SC2046 # pkg-config's words
+cc -O2 $(pkg-config --cflags hiredis) -o "$BIN/fcgi_floor" "$TOP/tests/bench/fcgi_floor.c" \
+    -lfcgi -lhiredis
+
+# --- the store: real probe results through mcp-aggregate --------------------------
+SOCK=$TMP/redis.sock
+redis-server --port 0 --unixsocket "$SOCK" --unixsocketperm 700 --save '' --appendonly no \
+    --dir "$TMP" --daemonize no --logfile "$TMP/redis.log" &
+redis_pid=$!
+wait_for redis-cli -s "$SOCK" ping
+export MCP_REDIS=unix://$SOCK
+# The latest window complete by the real clock (W + 95), pinned as the
+# clock of every tool from here on.
+W=$(( ($(date +%s) - 95) / 60 * 60 ))
+NOW=$((W + 100))
+gen=$TOP/tests/gen-scenario.sh
+nbad=$((SLUGS / 20))
+ngood=$((SLUGS - 2 * nbad))
+[ "$ngood" -ge 2 ] || die "BENCH_SLUGS=$SLUGS is too few"
+t0=$(now)
+{
+	# bench-N: healthy, reported by the first 2 + N % 4 regions.
+	"$gen" -q -s bench -N "$ngood" -r "$REGIONS" -t "$W" -m 50 -J 800 |
+	    awk -v regs="$REGIONS" 'BEGIN { n = split(regs, r, ","); for (i = 1; i <= n; i++) idx[r[i]] = i }
+		{ match($0, /"slug":"bench-[0-9]+"/); s = substr($0, RSTART + 14, RLENGTH - 15) + 0
+		  match($0, /"region":"[^"]*"/); g = substr($0, RSTART + 10, RLENGTH - 11)
+		  if (idx[g] <= 2 + s % 4) print }'
+	# flaky-N: one region fails tools_list (amber); down-N: every region
+	# fails initialize (red).
+	"$gen" -q -s flaky -N "$nbad" -r eu-west-2 -t "$W" -f tools_list
+	"$gen" -q -s flaky -N "$nbad" -r us-east-1,us-west-2,ap-southeast-1,sa-east-1 -t "$W" -m 50 -J 800
+	"$gen" -q -s down -N "$nbad" -r "$REGIONS" -t "$W" -f initialize
+} >"$TMP/probe"
+gen_s=$(secs "$t0")
+nres=$(wc -l <"$TMP/probe")
+t=$(now)
+MCP_NOW=$((W + 61)) "$BIN/mcp-aggregate" push <"$TMP/probe"
+push_s=$(secs "$t")
+t=$(now)
+MCP_NOW=$NOW "$BIN/mcp-aggregate" verdict >"$TMP/verdicts"
+verdict_s=$(secs "$t")
+n=$(redis-cli -s "$SOCK" zcard mcp:slugs)
+[ "$n" = "$SLUGS" ] || die "the store holds $n slugs, not $SLUGS"
+[ "$(wc -l <"$TMP/verdicts")" = "$SLUGS" ] || die "mcp-aggregate verdict decided $(wc -l <"$TMP/verdicts") slugs"
+printf 'store: %d slugs (%d results of one window, 2-5 regions a slug) in %s s: generated %s s, mcp-aggregate push %s s, verdict %s s\n' \
+    "$SLUGS" "$nres" "$(secs "$t0")" "$gen_s" "$push_s" "$verdict_s"
+
+# --- the servers ---------------------------------------------------------------------
+setsid fcgiwrap -c 4 -s "unix:$TMP/fcgiwrap.sock" 2>"$TMP/fcgiwrap.log" &
+fcgiwrap_pid=$!
+wait_for test -S "$TMP/fcgiwrap.sock"
+chmod 666 "$TMP/fcgiwrap.sock"
+spawn() { # NAME PROGRAM: 2 FastCGI processes on TMP/NAME.sock
+	MCP_NOW=$NOW spawn-fcgi -s "$TMP/$1.sock" -M 0666 -F 2 -P "$TMP/$1.pids" -- "$2" \
+	    >"$TMP/$1.spawn" 2>&1 || { cat "$TMP/$1.spawn" >&2; die "spawn-fcgi $2 failed"; }
+}
+spawn fserve "$SERVE"
+spawn ffloor "$BIN/fcgi_floor"
+
+for v in P_CS P_CF P_FS P_FF; do free_port "$v"; done
+# location BACKEND [SCRIPT]: every path to one FastCGI backend; both
+# programs of a pair get the same parameters.
+location() {
+	cat <<-EOF
+		location / {
+			include /etc/nginx/fastcgi_params;
+			fastcgi_param PATH_INFO \$uri;
+			fastcgi_param MCP_REDIS $MCP_REDIS;
+			fastcgi_param MCP_NOW $NOW;
+			${2:+fastcgi_param SCRIPT_FILENAME $2;}
+			fastcgi_pass unix:$TMP/$1.sock;
+		}
+	EOF
+}
+mkdir "$TMP/nginx"
+cat >"$TMP/nginx/nginx.conf" <<EOF
+worker_processes 2;
+pid $TMP/nginx/nginx.pid;
+error_log $TMP/nginx/error.log warn;
+events { worker_connections 1024; }
+http {
+	access_log off;
+	keepalive_requests 1000000;
+	client_body_temp_path $TMP/nginx/body;
+	fastcgi_temp_path $TMP/nginx/fastcgi;
+	proxy_temp_path $TMP/nginx/proxy;
+	uwsgi_temp_path $TMP/nginx/uwsgi;
+	scgi_temp_path $TMP/nginx/scgi;
+	server { listen 127.0.0.1:$P_CS; $(location fcgiwrap "$SERVE") }
+	server { listen 127.0.0.1:$P_CF; $(location fcgiwrap "$BIN/cgi_floor") }
+	server { listen 127.0.0.1:$P_FS; $(location fserve) }
+	server { listen 127.0.0.1:$P_FF; $(location ffloor) }
+}
+EOF
+nginx -p "$TMP/nginx/" -e "$TMP/nginx/error.log" -c "$TMP/nginx/nginx.conf" -g 'daemon off;' &
+nginx_pid=$!
+for p in $P_CS $P_CF $P_FS $P_FF; do wait_for curl -so /dev/null "http://127.0.0.1:$p/"; done
+
+if [ "$LIGHTTPD" != 0 ]; then
+	free_port P_LS
+	mkdir "$TMP/www"
+	cp "$SERVE" "$TMP/www/serve.cgi"
+	cp "$BIN/cgi_floor" "$TMP/www/floor.cgi"
+	cat >"$TMP/lighttpd.conf" <<-EOF
+		server.modules = ("mod_rewrite", "mod_setenv", "mod_cgi")
+		server.bind = "127.0.0.1"
+		server.port = $P_LS
+		server.document-root = "$TMP/www"
+		server.errorlog = "$TMP/lighttpd.log"
+		cgi.assign = (".cgi" => "")
+		setenv.add-environment = ("MCP_REDIS" => "$MCP_REDIS", "MCP_NOW" => "$NOW")
+		url.rewrite-once = ("^/(api/|metrics)(.*)\$" => "/serve.cgi/\$1\$2")
+	EOF
+	lighttpd -D -f "$TMP/lighttpd.conf" 2>"$TMP/lighttpd.out" &
+	lighttpd_pid=$!
+	wait_for curl -so /dev/null "http://127.0.0.1:$P_LS/floor.cgi"
+fi
+
+# --- what the servers answer, before any figure ---------------------------------------
+# check NAME URL STATUS [HEADER]: the answer has STATUS; its headers in TMP/NAME.h.
+check() {
+	local code
+	code=$(curl -s -D "$TMP/$1.h" -o "$TMP/$1.b" -w '%{http_code}' ${4:+-H "$4"} "$2") || code=000
+	if [ "$code" != "$3" ]; then
+		echo "serve.sh: $2: $code, not $3" >&2
+		cat "$TMP/$1.h" "$TMP/$1.b" >&2 || true
+		tail -n 5 "$TMP/fcgiwrap.log" "$TMP/nginx/error.log" >&2 || true
+		exit 1
+	fi
+}
+EMBED=/api/embed-status/$SLUG
+check cgi "http://127.0.0.1:$P_CS$EMBED" 200
+grep -q '"state":"up"' "$TMP/cgi.b" || die "$EMBED: not up: $(cat "$TMP/cgi.b")"
+ETAG=$(sed -n 's/^[Ee][Tt][Aa][Gg]: *\(.*[^\r]\)\r*$/\1/p' "$TMP/cgi.h")
+[ -n "$ETAG" ] || die "$EMBED: no ETag"
+INM="If-None-Match: $ETAG"
+check cgi304 "http://127.0.0.1:$P_CS$EMBED" 304 "$INM"
+check fcgi "http://127.0.0.1:$P_FS$EMBED" 200
+cmp -s "$TMP/cgi.b" "$TMP/fcgi.b" || die "$EMBED: CGI and FastCGI answer different bodies"
+check fcgi304 "http://127.0.0.1:$P_FS$EMBED" 304 "$INM"
+check cfloor "http://127.0.0.1:$P_CF/" 200
+check ffloor "http://127.0.0.1:$P_FF$EMBED" 200
+if [ -n "${P_LS:-}" ]; then
+	check lserve "http://127.0.0.1:$P_LS$EMBED" 200
+	cmp -s "$TMP/cgi.b" "$TMP/lserve.b" || die "$EMBED: lighttpd and nginx answer different bodies"
+	check lserve304 "http://127.0.0.1:$P_LS$EMBED" 304 "$INM"
+	check lfloor "http://127.0.0.1:$P_LS/floor.cgi" 200
+fi
+
+# --- wrk ------------------------------------------------------------------------------
+# bench NAME URL [HEADER]: one wrk run appended to TMP/NAME as
+# "req/s p50_ms p99_ms non-2xx/3xx socket-errors".
+bench() {
+	wrk -t2 -c50 -d"$DUR" --latency ${3:+-H "$3"} "$2" >"$TMP/wrk.out" 2>&1 ||
+	    { cat "$TMP/wrk.out" >&2; die "wrk $2 failed"; }
+	awk 'function ms(v) {
+		if (v ~ /us$/) return v / 1000; if (v ~ /ms$/) return v + 0; if (v ~ /s$/) return v * 1000
+		return v }
+	     /^Requests\/sec:/ { rps = $2 }
+	     $1 == "50%" { p50 = ms($2) } $1 == "99%" { p99 = ms($2) }
+	     /Non-2xx or 3xx responses:/ { bad = $NF }
+	     /Socket errors:/ { gsub(/,/, ""); err = $4 + $6 + $8 + $10 }
+	     END { printf "%.0f %.2f %.2f %d %d\n", rps, p50, p99, bad, err }' "$TMP/wrk.out" >>"$TMP/$1"
+}
+# median COLUMN FILE
+median() { sort -g -k"$1","$1" "$2" | awk -v c="$1" '{ v[NR] = $c } END { print v[int((NR + 1) / 2)] }'; }
+row() { # LABEL FILE
+	printf '  %-52s %6s %-20s %7s %7s\n' "$1" "$(median 1 "$2")" \
+	    "[$(awk '{ printf("%s%s", NR > 1 ? "/" : "", $1) }' "$2")]" "$(median 2 "$2")" "$(median 3 "$2")"
+	awk '$4 + $5 > 0 { printf "    (run %d: %d answers not 2xx/3xx, %d socket errors)\n", NR, $4, $5 }' "$2"
+}
+# pair ID TARGET FLOOR-LABEL FLOOR-URL SERVE-LABEL SERVE-URL [HEADER]: a
+# warm-up of each, then REPS runs interleaved, floor first; the table rows.
+pair() {
+	local id=$1 target=$2
+	: >"$TMP/$id.f"
+	: >"$TMP/$id.s"
+	wrk -t2 -c50 -d1s "$4" >/dev/null 2>&1 || true
+	wrk -t2 -c50 -d1s ${7:+-H "$7"} "$6" >/dev/null 2>&1 || true
+	for _ in $(seq "$REPS"); do
+		bench "$id.f" "$4"
+		bench "$id.s" "$6" "${7:-}"
+	done
+	row "$3" "$TMP/$id.f"
+	row "$5" "$TMP/$id.s"
+	awk -v s="$(median 1 "$TMP/$id.s")" -v f="$(median 1 "$TMP/$id.f")" -v t="$target" 'BEGIN {
+		r = 100 * s / f
+		printf("    mcp-serve / floor: %.0f %% (target >= %d %%: %s)\n", r, t, r >= t ? "met" : "MISSED") }'
+}
+title() { # TITLE
+	echo "$1"
+	printf '  %-52s %6s %-20s %7s %7s\n' "" "req/s" "[runs]" "p50 ms" "p99 ms"
+}
+
+# The machine may be shared: its load says how far to trust the figures.
+echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "wrk -t2 -c50 -d$DUR --latency, floor and mcp-serve interleaved, $REPS runs each, medians:"
+title "CGI, nginx + fcgiwrap -c 4:"
+pair cgi200 80 "floor: trivial CGI (libc only, 100-byte JSON)" "http://127.0.0.1:$P_CF/" \
+    "mcp-serve GET $EMBED (200)" "http://127.0.0.1:$P_CS$EMBED"
+pair cgi304 80 "floor: trivial CGI (libc only, 100-byte JSON)" "http://127.0.0.1:$P_CF/" \
+    "mcp-serve, If-None-Match matching (304)" "http://127.0.0.1:$P_CS$EMBED" "$INM"
+if [ -n "${P_LS:-}" ]; then
+	title "CGI, lighttpd mod_cgi:"
+	pair l200 80 "floor: trivial CGI (libc only, 100-byte JSON)" "http://127.0.0.1:$P_LS/floor.cgi" \
+	    "mcp-serve GET $EMBED (200)" "http://127.0.0.1:$P_LS$EMBED"
+fi
+title "FastCGI, nginx + spawn-fcgi -F 2:"
+pair fcgi200 85 "floor: libfcgi loop, one Redis GET, value as body" "http://127.0.0.1:$P_FF$EMBED" \
+    "mcp-serve GET $EMBED (200)" "http://127.0.0.1:$P_FS$EMBED"
+pair fcgi304 85 "floor: libfcgi loop, one Redis GET, value as body" "http://127.0.0.1:$P_FF$EMBED" \
+    "mcp-serve, If-None-Match matching (304)" "http://127.0.0.1:$P_FS$EMBED" "$INM"
+
+# --- /metrics ---------------------------------------------------------------------------
+# metrics LABEL URL: MRUNS fetches, the median time, the size and the series.
+metrics() {
+	: >"$TMP/m.t"
+	for _ in $(seq "$MRUNS"); do
+		curl -s -o "$TMP/m.b" -w '%{http_code} %{time_total} %{size_download}\n' "$2" >>"$TMP/m.t"
+	done
+	awk '$1 != 200 { exit 1 }' "$TMP/m.t" || die "$2: $(sort -u "$TMP/m.t" | head -3)"
+	awk -v l="$1" -v t="$(median 2 "$TMP/m.t")" -v b="$(median 3 "$TMP/m.t")" \
+	    -v s="$(grep -vc '^#' "$TMP/m.b" || true)" -v runs="$(awk '{ printf("%s%.0f", NR > 1 ? "/" : "", $2 * 1000) }' "$TMP/m.t")" '
+		BEGIN { printf "  %-34s %7.1f ms [%s]  %9d bytes  %7d series  (target < 300 ms: %s)\n",
+		    l, t * 1000, runs, b, s, t < 0.3 ? "met" : "MISSED" }'
+}
+echo "GET /metrics, $SLUGS slugs, curl, median of $MRUNS:"
+metrics "nginx + spawn-fcgi (FastCGI)" "http://127.0.0.1:$P_FS/metrics"
+metrics "nginx + fcgiwrap (CGI)" "http://127.0.0.1:$P_CS/metrics"
+[ -z "${P_LS:-}" ] || metrics "lighttpd mod_cgi" "http://127.0.0.1:$P_LS/metrics"
+
+# --- one exec, no web server -------------------------------------------------------------
+# execs PROGRAM: microseconds a run of PROGRAM as a CGI for the embed route,
+# started by this shell 300 times in a row, median of 3.
+execs() {
+	local t
+	for _ in 1 2 3; do
+		t=$(now)
+		for _ in $(seq 300); do "$1" >/dev/null; done
+		awk -v a="$t" -v b="$(now)" 'BEGIN { printf "%.0f\n", (b - a) * 1e6 / 300 }'
+	done | sort -n | sed -n 2p
+}
+export REQUEST_METHOD=GET PATH_INFO=$EMBED REQUEST_URI=$EMBED MCP_NOW=$NOW
+printf 'one CGI exec from this shell (embed route, no web server), median of 3 x 300: floor %s us, mcp-serve %s us\n' \
+    "$(execs "$BIN/cgi_floor")" "$(execs "$SERVE")"
+echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
