@@ -117,7 +117,7 @@ tx_commit(struct ctx *x, struct slot **sl, int n)
 	size_t j;
 	int i, rc = 0;
 
-	if (x->njobs + 3 * (size_t)n + 2 > ALERT_PIPE_MAX) {
+	if (x->njobs + PUB_CMDS * x->npub + 3 * (size_t)n + 2 > ALERT_PIPE_MAX) {
 		warnx("%s: %zu deliveries at once: too many", x->slug, x->njobs);
 		return -1;
 	}
@@ -142,6 +142,9 @@ tx_commit(struct ctx *x, struct slot **sl, int n)
 		push[j][0] = "RPUSH", push[j][1] = keys[j], push[j][2] = x->jobs[j];
 		p->argv[p->n] = push[j], p->argc[p->n++] = 3;
 	}
+	for (j = 0; j < x->npub; j++)
+		for (pub_bind(&x->pub[j]), i = 0; i < x->pub[j].n; i++)
+			p->argv[p->n] = x->pub[j].argv[i], p->argc[p->n++] = x->pub[j].argc[i];
 	p->argv[p->n] = exec, p->argc[p->n++] = 1;
 	if (alert_pipe_run(x->st, p) == -1) {
 		free(p);
@@ -302,7 +305,7 @@ batch_flush(struct ctx *x)
 		return rc;
 	}
 	/* Too much for one transaction, the connection, another writer: one by one. */
-	if (x->njobs + 3 * (size_t)b->n + 2 > ALERT_PIPE_MAX) {
+	if (x->njobs + PUB_CMDS * x->npub + 3 * (size_t)b->n + 2 > ALERT_PIPE_MAX) {
 		(void)simple(x, "UNWATCH", NULL);
 		return batch_alone(x, b);
 	}
@@ -354,6 +357,7 @@ ctx_free(struct ctx *x)
 	jobs_reset(x);
 	free(x->jobs);
 	free(x->jobroute);
+	free(x->pub);
 	mcp_buf_free(&x->out);
 }
 

@@ -81,6 +81,8 @@ emit_to(struct ctx *x, struct track *t, struct alert_ev *e, unsigned long set)
 	for (i = 0; rc == 0 && i < x->c->nroutes; i++)
 		if (set & (1UL << i))
 			job_add(x, i, rec);
+	if (rc == 0)
+		pub_add(x, e, rec);
 	cJSON_Delete(rec);
 	cJSON_Delete(regions);
 	return rc;

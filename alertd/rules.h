@@ -93,7 +93,29 @@ struct ctx {
 	char **jobs;        /* jobs of one decision: route index, job json */
 	int *jobroute;
 	size_t njobs;
+	struct pub *pub; /* the incidents' public record, written with the jobs */
+	size_t npub;
 	struct batch *b; /* the filter's verdicts waiting to be decided together */
+};
+
+/*
+ * What the read side shows of an incident (mcp-alert(1), "Redis keys"):
+ * the open one of each track in the hash mcp:{slug}:incident, the resolved
+ * ones in the list mcp:{slug}:incidents, newest first, ALERT_HISTORY kept.
+ */
+#define ALERT_HISTORY 50
+#define ALERT_HISTORY_LAST 49 /* LTRIM 0 49 */
+_Static_assert(ALERT_HISTORY_LAST == ALERT_HISTORY - 1, "LTRIM keeps ALERT_HISTORY");
+#define ALERT_HISTORY_TTL (90L * 86400)
+#define PUB_CMDS 4
+struct pub {
+	char key[2][MCP_SLUG_MAX + 32];
+	char field[16];
+	char ttl[24];
+	char *rec; /* owned: the alert record, one line */
+	int resolve;
+	const char *argv[PUB_CMDS][5];
+	int argc[PUB_CMDS], n;
 };
 
 struct args {
@@ -113,6 +135,8 @@ void routes_add(const struct alert_conf *c, struct track *t, unsigned long set);
 unsigned long pd_routes(const struct alert_conf *c);
 void job_add(struct ctx *x, int route, const cJSON *rec);
 void jobs_reset(struct ctx *x);
+void pub_add(struct ctx *x, const struct alert_ev *e, const cJSON *rec);
+void pub_bind(struct pub *p);
 
 /* rules.c */
 int in_maint(struct ctx *x);

@@ -170,6 +170,16 @@ state_args(const struct state *s, struct args *a)
 	arg_add(a, "ebk", "%s", ebk[0] ? ebk : "-");
 }
 
+#define STR_(x) #x
+#define STR(x) STR_(x)
+
+static void
+pub_cmd(struct pub *p, int argc, const char *a0, const char *a1, const char *a2, const char *a3)
+{
+	p->argv[p->n][0] = a0, p->argv[p->n][1] = a1, p->argv[p->n][2] = a2, p->argv[p->n][3] = a3;
+	p->argc[p->n++] = argc;
+}
+
 /* --- routes ----------------------------------------------------------------- */
 
 unsigned long
@@ -235,4 +245,58 @@ jobs_reset(struct ctx *x)
 	for (i = 0; i < x->njobs; i++)
 		free(x->jobs[i]);
 	x->njobs = 0;
+	for (i = 0; i < x->npub; i++)
+		free(x->pub[i].rec);
+	x->npub = 0;
+}
+
+/*
+ * The public record of an incident, for the status page: an opened or
+ * escalated one (trigger, escalate) is set as its track's field of
+ * mcp:{slug}:incident; a resolved one leaves it for the head of
+ * mcp:{slug}:incidents.  Written in the transaction of the state.
+ */
+void
+pub_add(struct ctx *x, const struct alert_ev *e, const cJSON *rec)
+{
+	struct mcp_buf line = {0};
+	struct pub *p;
+	char why[256];
+
+	if (strcmp(e->event, "trigger") != 0 && strcmp(e->event, "escalate") != 0 &&
+	    strcmp(e->event, "resolve") != 0)
+		return;
+	/* The bytes of the record printed, without its newline. */
+	if (mcp_rec_format(&line, rec, why, sizeof(why)) == -1)
+		errx(MCP_EXIT_FAIL, "%s", why);
+	line.p[--line.len] = '\0';
+	if ((x->pub = reallocarray(x->pub, x->npub + 1, sizeof(*x->pub))) == NULL)
+		err(MCP_EXIT_FAIL, "out of memory");
+	p = &x->pub[x->npub++];
+	memset(p, 0, sizeof(*p));
+	p->rec = line.p;
+	p->resolve = strcmp(e->event, "resolve") == 0;
+	snprintf(p->key[0], sizeof(p->key[0]), "mcp:{%s}:incident", e->slug);
+	snprintf(p->key[1], sizeof(p->key[1]), "mcp:{%s}:incidents", e->slug);
+	snprintf(p->field, sizeof(p->field), "%s", e->track != NULL ? e->track : "down");
+	snprintf(p->ttl, sizeof(p->ttl), "%ld", p->resolve ? ALERT_HISTORY_TTL : x->c->state_ttl);
+}
+
+/*
+ * The commands of p, pointing into p: made when the array of them no
+ * longer moves (just before they are sent).
+ */
+void
+pub_bind(struct pub *p)
+{
+	p->n = 0;
+	if (!p->resolve) {
+		pub_cmd(p, 4, "HSET", p->key[0], p->field, p->rec);
+		pub_cmd(p, 3, "EXPIRE", p->key[0], p->ttl, NULL);
+		return;
+	}
+	pub_cmd(p, 3, "HDEL", p->key[0], p->field, NULL);
+	pub_cmd(p, 3, "LPUSH", p->key[1], p->rec, NULL);
+	pub_cmd(p, 4, "LTRIM", p->key[1], "0", STR(ALERT_HISTORY_LAST));
+	pub_cmd(p, 3, "EXPIRE", p->key[1], p->ttl, NULL);
 }

@@ -43,6 +43,13 @@ trigger P2 rl:rate-limited:$(w 0) rate-limited" "the third window: a P1 for the 
 is "$(jq -r 'select(.path == "/hook") | .body | fromjson | .dedup_key' "$RECV_LOG" | sort | tr '\n' ' ')" \
     "down:$(w 0) rl:rate-limited:$(w 0) " "both delivered to the webhook"
 
+# The read side's copy of the open incidents (mcp-alert(1), "Redis keys").
+rc() { redis-cli -s "$REDIS_SOCK" "$@"; }
+is "$(rc hget 'mcp:{down}:incident' down | jq -r '[.event, .severity, .dedup_key] | join(" ")')" \
+    "trigger P1 down:$(w 0)" "the open incident is in mcp:{down}:incident, as its trigger record"
+is "$(rc hkeys 'mcp:{rl}:incident')" "rate-limited" "one field per track: the 429s are rate-limited"
+is "$(rc exists 'mcp:{ok}:incident' 'mcp:{ok}:incidents')" "0" "a healthy slug has neither key"
+
 : >"$TMP/alerts"
 # The lookback (3 minutes) keeps windows 3 and 4 red; 5, 6 and 7 pass.
 for k in 3 4 5 6 7; do
@@ -53,5 +60,9 @@ is "$(jq -r '[.event, .dedup_key, (.duration_s|tostring)] | join(" ")' "$TMP/ale
 resolve rl:rate-limited:$(w 0) 300" "fixed: three passing windows resolve both, with their durations"
 is "$(jq -r 'select(.path == "/hook") | .body | fromjson | .event' "$RECV_LOG" | sort | uniq -c | awk '{ print $2 "=" $1 }' | tr '\n' ' ')" \
     "resolve=2 trigger=2 " "the receiver got two triggers and two resolves, nothing else"
+is "$(rc exists 'mcp:{down}:incident')" "0" "resolved: the open incident is gone"
+is "$(rc lrange 'mcp:{down}:incidents' 0 -1 | jq -r '[.event, .dedup_key, .duration_s] | join(" ")')" \
+    "resolve down:$(w 0) 300" "and its resolve heads the slug's incident history"
+like "$(rc ttl 'mcp:{down}:incidents')" '^77[0-9]{5}$' "kept 90 days"
 
 done_testing
