@@ -137,7 +137,8 @@ struct alert_ev {
 	double duration;        /* resolve only: >= 0 */
 	const char *suppressed; /* suppressed only: the event held back */
 	const char *reason;
-	int escalation; /* escalate by the clock: the step, from 1 */
+	int escalation;    /* escalate by the clock: the step, from 1 */
+	const char *layer; /* resolve of a downtime: the root layer, or NULL */
 };
 /* The record of e as a cJSON object (owned), exits when memory runs out. */
 cJSON *alert_record(const struct alert_ev *e);

@@ -44,6 +44,8 @@ alert_record(const struct alert_ev *e)
 	cJSON_AddNumberToObject(o, "at", mcp_ms_round(mcp_now()));
 	if (e->duration >= 0)
 		cJSON_AddNumberToObject(o, "duration_s", e->duration);
+	if (e->layer != NULL)
+		cJSON_AddStringToObject(o, "layer", e->layer);
 	if (e->track != NULL)
 		cJSON_AddStringToObject(o, "kind", e->track);
 	if (e->escalation > 0)

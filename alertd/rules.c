@@ -92,7 +92,7 @@ struct alert_ev
 ev_of(const struct track *t, int ti, const char *slug, const char *event, const char *summary)
 {
 	struct alert_ev e = {event, t->sev, slug, track_kind[ti], t->start,
-	    t->step[0] ? t->step : NULL, NULL, summary, -1, NULL, NULL, 0};
+	    t->step[0] ? t->step : NULL, NULL, summary, -1, NULL, NULL, 0, NULL};
 
 	return e;
 }
@@ -151,6 +151,7 @@ resolve(struct ctx *x, struct state *s, int ti)
 	hm(b, sizeof(b), t->pstart);
 	switch (ti) {
 	case T_DOWN:
+		e.layer = layer_name(root);
 		snprintf(what, sizeof(what),
 		    "root layer: %s in %d window%s; all layers now passing.", layer_name(root),
 		    t->cnt[root], plural(t->cnt[root]));

@@ -61,8 +61,8 @@ resolve rl:rate-limited:$(w 0) 300" "fixed: three passing windows resolve both, 
 is "$(jq -r 'select(.path == "/hook") | .body | fromjson | .event' "$RECV_LOG" | sort | uniq -c | awk '{ print $2 "=" $1 }' | tr '\n' ' ')" \
     "resolve=2 trigger=2 " "the receiver got two triggers and two resolves, nothing else"
 is "$(rc exists 'mcp:{down}:incident')" "0" "resolved: the open incident is gone"
-is "$(rc lrange 'mcp:{down}:incidents' 0 -1 | jq -r '[.event, .dedup_key, .duration_s] | join(" ")')" \
-    "resolve down:$(w 0) 300" "and its resolve heads the slug's incident history"
+is "$(rc lrange 'mcp:{down}:incidents' 0 -1 | jq -r '[.event, .dedup_key, .duration_s, .layer] | join(" ")')" \
+    "resolve down:$(w 0) 300 http" "and its resolve heads the slug's incident history, with its root layer"
 like "$(rc ttl 'mcp:{down}:incidents')" '^77[0-9]{5}$' "kept 90 days"
 
 done_testing
