@@ -78,6 +78,8 @@ SERVE_LIBS = -Wl,-Bstatic -lhiredis -lfcgi -Wl,-Bdynamic $(shell $(PKG_CONFIG) -
 ifeq ($(SAN),1)
 SERVE_LIBS = $(shell $(PKG_CONFIG) --libs hiredis libcjson) -lfcgi -lm
 endif
+# The files assets.c builds in with .incbin, which -MMD does not see.
+$(B)/serve/assets.o: $(wildcard serve/assets/*)
 $(B)/mcp-serve: $(patsubst %.c,$(B)/%.o,$(wildcard serve/*.c)) $(SERVE_LIB)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(SERVE_LIBS)
 
@@ -181,6 +183,7 @@ $(FB)/fuzz_reply: $(FB)/fuzz/reply_curl.o $(FB)/fuzz/reply_check.o
 $(FB)/fuzz_push: $(FB)/aggregate.a
 $(FB)/fuzz_conf $(FB)/fuzz_verdict: $(FB)/alertd.a
 $(FB)/fuzz_serve: $(FB)/serve.a
+$(FB)/serve/assets.o: $(wildcard serve/assets/*)
 # fuzz_reply stands in for libcurl's transfers, the run loop and the clocks.
 $(FB)/fuzz_reply: FUZZ_LDFLAGS = -Wl,--wrap=curl_easy_setopt,--wrap=curl_easy_getinfo \
     -Wl,--wrap=curl_easy_cleanup,--wrap=curl_multi_add_handle,--wrap=curl_multi_remove_handle \

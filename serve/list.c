@@ -15,16 +15,6 @@
 /* Slugs read per round trip by /metrics and /api/status. */
 #define CHUNK 256
 
-struct region {
-	char name[MCP_SLUG_MAX + 1];
-	double seen;
-	char letter;    /* h, a, b; 0: result unreadable or gone */
-	char step[16];  /* of a broken result */
-	double ms;      /* of a passing result, -1: none */
-	char hash[160]; /* latest tool hash within 24 h, "" when none */
-	int differs;
-};
-
 static int
 region_cmp(const void *a, const void *b)
 {
@@ -118,6 +108,18 @@ mark_differs(struct region *g, size_t n)
 		    g[i].hash[0] == '\0' ? -1 : with > 1 && (count[i] < most || most == 1);
 }
 
+const char *
+serve_region_state(const struct region *g, double now)
+{
+	if (now - g->seen > SERVE_STALE)
+		return "missing";
+	if (g->letter == 'h' || g->letter == 'a')
+		return "up";
+	if (g->letter == 'b')
+		return "down";
+	return "pending";
+}
+
 static int
 region_json(struct mcp_buf *b, const struct region *g, double now)
 {
@@ -125,14 +127,7 @@ region_json(struct mcp_buf *b, const struct region *g, double now)
 	char iso[32], ago[32];
 	int rc;
 
-	if (now - g->seen > SERVE_STALE)
-		state = "missing";
-	else if (g->letter == 'h' || g->letter == 'a')
-		state = "up";
-	else if (g->letter == 'b')
-		state = "down";
-	else
-		state = "pending";
+	state = serve_region_state(g, now);
 	if (mcp_iso8601(g->seen, iso, sizeof(iso)) == -1)
 		snprintf(iso, sizeof(iso), "1970-01-01T00:00:00Z");
 	serve_ago(now - g->seen, ago, sizeof(ago));
@@ -153,8 +148,8 @@ region_json(struct mcp_buf *b, const struct region *g, double now)
 }
 
 /* The regions of ZREVRANGE seen 0 63 WITHSCORES, valid ones only. */
-static size_t
-regions_of(const redisReply *r, struct region *g)
+size_t
+serve_regions_of(const redisReply *r, struct region *g)
 {
 	size_t i, n = 0;
 
@@ -173,8 +168,8 @@ regions_of(const redisReply *r, struct region *g)
 }
 
 /* Round two: each region's result of the window of its last probe, and hash. */
-static int
-region_results(struct conn *c, const char *slug, struct region *g, size_t n, double now)
+int
+serve_region_results(struct conn *c, const char *slug, struct region *g, size_t n, double now)
 {
 	static char keys[SERVE_REGIONS_MAX][128];
 	const char *args[SERVE_REGIONS_MAX * 2][3], **argv[SERVE_REGIONS_MAX * 2];
@@ -229,7 +224,7 @@ serve_regions(struct conn *c, const struct req *q, const char *slug, struct resp
 		serve_unavailable(r);
 		return;
 	}
-	n = regions_of(rep[0], g);
+	n = serve_regions_of(rep[0], g);
 	serve_summary(rep[1], NULL, q->now, &s, 0);
 	i = n > 0 || s.known || rep[2]->type == REDIS_REPLY_STRING;
 	serve_free_replies(rep, 3);
@@ -237,7 +232,7 @@ serve_regions(struct conn *c, const struct req *q, const char *slug, struct resp
 		serve_error(r, 404, "not found", CACHE_API);
 		return;
 	}
-	if (region_results(c, slug, g, n, q->now) == -1) {
+	if (serve_region_results(c, slug, g, n, q->now) == -1) {
 		serve_unavailable(r);
 		return;
 	}
@@ -273,10 +268,8 @@ query_num(const char *qs, const char *name, unsigned long long max, unsigned lon
  * the verdict tree kept when keep is set (fn frees nothing; it is freed
  * after).  -1 when the store failed.
  */
-typedef int summary_fn(void *arg, const char *slug, const struct summary *s);
-
-static int
-each_summary(
+int
+serve_each_summary(
     struct conn *c, double now, char *const *slugs, size_t n, int keep, summary_fn *fn, void *arg)
 {
 	static char keys[CHUNK][2][128];
@@ -338,59 +331,77 @@ page_one(void *arg, const char *slug, const struct summary *s)
 	return rc | serve_summary_fields(p->b, s, p->now) | mcp_buf_addc(p->b, '}');
 }
 
-void
-serve_list(struct conn *c, const struct req *q, struct resp *r)
+/*
+ * One page of the slug index (?limit=, ?cursor=) by ZSCAN: 0 with *rep
+ * (owned) holding the reply, the page's slugs in slugs (pointing into it,
+ * sorted, at most SERVE_SCAN_MAX) and the next cursor in *next (NULL on the
+ * last page); -1 after r is answered with the error.
+ */
+int
+serve_scan(struct conn *c, const struct req *q, struct resp *r, redisReply **rep, char **slugs,
+    size_t *n, const char **next)
 {
 	unsigned long long limit = SERVE_PAGE_DEFAULT, cursor = 0;
 	char cur[24], cnt[24];
 	const char *a0[] = {"ZSCAN", "mcp:slugs", cur, "COUNT", cnt}, **argv[] = {a0};
-	int argc[] = {5}, rc;
-	redisReply *rep[1], *m;
-	char *slugs[SERVE_PAGE_MAX * 2 + 256];
-	struct page p = {&r->body, q->now, 1};
-	size_t i, n = 0;
+	int argc[] = {5};
+	redisReply *m;
+	size_t i;
 
+	*n = 0;
 	if (query_num(q->query, "limit", SERVE_PAGE_MAX, &limit) == -1 || limit == 0 ||
 	    query_num(q->query, "cursor", ~0ULL, &cursor) == -1) {
 		serve_error(r, 400, "bad query", NULL);
-		return;
+		return -1;
 	}
 	snprintf(cur, sizeof(cur), "%llu", cursor);
 	snprintf(cnt, sizeof(cnt), "%llu", limit);
 	if (serve_query(c, 1, argc, argv, rep) != SR_OK) {
 		serve_unavailable(r);
-		return;
+		return -1;
 	}
 	if (rep[0]->type != REDIS_REPLY_ARRAY || rep[0]->elements != 2 ||
 	    rep[0]->element[0]->type != REDIS_REPLY_STRING ||
 	    rep[0]->element[1]->type != REDIS_REPLY_ARRAY) {
 		serve_free_replies(rep, 1);
-		{
-			serve_unavailable(r);
-			return;
-		}
+		serve_unavailable(r);
+		return -1;
 	}
 	m = rep[0]->element[1];
-	/* A small set comes whole; a page never holds more than this. */
-	for (i = 0; i + 1 < m->elements && n < sizeof(slugs) / sizeof(slugs[0]); i += 2)
+	/* A small set comes whole (a listpack ignores COUNT); a page holds no more than this. */
+	for (i = 0; i + 1 < m->elements && *n < SERVE_SCAN_MAX; i += 2)
 		if (m->element[i]->type == REDIS_REPLY_STRING && mcp_slug_ok(m->element[i]->str))
-			slugs[n++] = m->element[i]->str;
-	qsort(slugs, n, sizeof(slugs[0]), str_cmp);
+			slugs[(*n)++] = m->element[i]->str;
+	qsort(slugs, *n, sizeof(slugs[0]), str_cmp);
+	*next = strcmp(rep[0]->element[0]->str, "0") == 0 ? NULL : rep[0]->element[0]->str;
+	return 0;
+}
+
+void
+serve_list(struct conn *c, const struct req *q, struct resp *r)
+{
+	static char *slugs[SERVE_SCAN_MAX];
+	struct page p = {&r->body, q->now, 1};
+	const char *next;
+	redisReply *rep[1];
+	size_t n;
+	int rc;
+
+	if (serve_scan(c, q, r, rep, slugs, &n, &next) == -1)
+		return;
 	r->ctype = CT_JSON;
 	r->cache = CACHE_API;
 	rc = mcp_buf_adds(&r->body, "{\"slugs\":[");
-	if (rc == 0 && each_summary(c, q->now, slugs, n, 0, page_one, &p) == -1) {
+	if (rc == 0 && serve_each_summary(c, q->now, slugs, n, 0, page_one, &p) == -1) {
 		serve_free_replies(rep, 1);
-		{
-			serve_unavailable(r);
-			return;
-		}
+		serve_unavailable(r);
+		return;
 	}
 	rc |= mcp_buf_adds(&r->body, "],\"next\":");
-	if (strcmp(rep[0]->element[0]->str, "0") == 0)
+	if (next == NULL)
 		rc |= mcp_buf_adds(&r->body, "null}");
 	else
-		rc |= mcp_buf_addf(&r->body, "\"%s\"}", rep[0]->element[0]->str);
+		rc |= mcp_buf_addf(&r->body, "\"%s\"}", next);
 	serve_free_replies(rep, 1);
 	if (rc != 0)
 		serve_error(r, 500, "out of memory", NULL);
@@ -547,7 +558,7 @@ serve_metrics(struct conn *c, const struct req *q, struct resp *r)
 		    mcp_slug_ok(rep[0]->element[i]->str))
 			slugs[n++] = rep[0]->element[i]->str;
 	qsort(slugs, n, sizeof(*slugs), str_cmp);
-	if (n > 0 && each_summary(c, q->now, slugs, n, 1, prom_one, &p) == -1)
+	if (n > 0 && serve_each_summary(c, q->now, slugs, n, 1, prom_one, &p) == -1)
 		rc = -1;
 	free(slugs);
 	serve_free_replies(rep, 1);
@@ -596,7 +607,7 @@ serve_health(struct conn *c, const struct req *q, struct resp *r)
 			if (top->element[i]->type == REDIS_REPLY_STRING &&
 			    mcp_slug_ok(top->element[i]->str))
 				slugs[n++] = top->element[i]->str;
-		if (n > 0 && each_summary(c, q->now, slugs, n, 0, newest_one, &newest) == -1)
+		if (n > 0 && serve_each_summary(c, q->now, slugs, n, 0, newest_one, &newest) == -1)
 			down = 1;
 		serve_free_replies(rep, 2);
 	}

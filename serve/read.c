@@ -148,14 +148,14 @@ read_verdict(const redisReply *r, double now, struct summary *s, int keep)
 		cJSON_Delete(rec);
 }
 
-/* The newest score of ZREVRANGE seen 0 0 WITHSCORES: the last probe. */
+/* The first score of ZREVRANGE seen 0 N WITHSCORES: the last probe. */
 static double
 last_probe(const redisReply *r)
 {
 	char *end;
 	double t;
 
-	if (r == NULL || r->type != REDIS_REPLY_ARRAY || r->elements != 2 ||
+	if (r == NULL || r->type != REDIS_REPLY_ARRAY || r->elements < 2 ||
 	    r->element[1]->type != REDIS_REPLY_STRING)
 		return -1;
 	t = strtod(r->element[1]->str, &end);

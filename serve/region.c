@@ -135,6 +135,22 @@ serve_city(const char *code)
 	return NULL;
 }
 
+/* Where the region is, for the map: 0, or -1 when the code is unknown. */
+int
+serve_region_where(const char *code, double *lat, double *lon)
+{
+	size_t i;
+	int j;
+
+	for (j = 0; j < nown; j++)
+		if (strcmp(own[j].code, code) == 0)
+			return *lat = own[j].lat, *lon = own[j].lon, 0;
+	for (i = 0; i < sizeof(builtin) / sizeof(builtin[0]); i++)
+		if (strcmp(builtin[i].code, code) == 0)
+			return *lat = builtin[i].lat, *lon = builtin[i].lon, 0;
+	return -1;
+}
+
 const char *
 serve_conf_store(void)
 {

@@ -186,6 +186,12 @@ finish(const struct req *q, struct resp *r)
 		rc |= mcp_buf_addf(h, "Allow: %s\r\n", r->allow);
 	if (r->retry_after > 0)
 		rc |= mcp_buf_addf(h, "Retry-After: %d\r\n", r->retry_after);
+	/* A page runs no script at all, and loads nothing from elsewhere. */
+	if (r->html)
+		rc |= mcp_buf_adds(h,
+		    "Content-Security-Policy: default-src 'none'; style-src 'self'; "
+		    "img-src 'self'; base-uri 'none'; form-action 'none'; "
+		    "frame-ancestors 'self'\r\nReferrer-Policy: same-origin\r\n");
 	rc |= mcp_buf_adds(h, "X-Content-Type-Options: nosniff\r\n\r\n");
 	if (q->head || r->status == 304)
 		mcp_buf_reset(&r->body);
@@ -309,9 +315,25 @@ slug_route(struct conn *c, const struct req *q, const char *slug, enum kind k, s
 		serve_error(r, 500, "out of memory", NULL);
 }
 
+/*
+ * A file of the release (embed.js, the page's stylesheet, the map): it
+ * changes only with a new mcp-serve, so it is cached a day and then
+ * revalidated by its ETag.
+ */
+static void
+asset(const struct asset *a, struct resp *r)
+{
+	r->ctype = a->ctype;
+	r->cache = "public, max-age=86400";
+	serve_asset_etag(a, r->etag, sizeof(r->etag));
+	if (mcp_buf_add(&r->body, a->p, a->len) != 0)
+		serve_error(r, 500, "out of memory", NULL);
+}
+
 static void
 dispatch(struct conn *c, const struct req *q, struct resp *r)
 {
+	const struct asset *a;
 	const char *p = q->path;
 	char slug[MCP_SLUG_MAX + 8];
 	int rc;
@@ -336,6 +358,14 @@ dispatch(struct conn *c, const struct req *q, struct resp *r)
 			serve_error(r, 404, "not found", CACHE_API);
 	} else if (strcmp(p, "/healthz") == 0)
 		serve_health(c, q, r);
+	else if (strcmp(p, "/status") == 0)
+		serve_index(c, q, r);
+	else if (slug_in(p, "/status/", "/feed.atom", slug, sizeof(slug)) != NULL)
+		serve_feed(c, q, slug, r);
+	else if (slug_in(p, "/status/", "", slug, sizeof(slug)) != NULL)
+		serve_page(c, q, slug, r);
+	else if ((a = serve_asset(p)) != NULL)
+		asset(a, r);
 	else
 		serve_error(r, 404, "not found", CACHE_API);
 }

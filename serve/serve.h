@@ -11,6 +11,7 @@
 #include <hiredis.h>
 
 #include "buf.h"
+#include "mcp.h"
 #include "store.h"
 
 /* A verdict older than this (now - window) is no longer shown: pending. */
@@ -48,6 +49,7 @@ struct resp {
 	int retry_after;   /* seconds, 0 for none */
 	int cors;          /* Access-Control-Allow-Origin: * */
 	int vary;          /* Vary: Accept-Encoding */
+	int html;          /* a page: its Content-Security-Policy */
 	char etag[160];    /* "" for none */
 	struct mcp_buf body;
 	struct mcp_buf head; /* the header block, written by serve_finish */
@@ -104,7 +106,26 @@ void serve_unavailable(struct resp *r);
 void serve_error(struct resp *r, int status, const char *what, const char *cache);
 int serve_query_get(const char *qs, const char *name, char *out, size_t outlen);
 
+struct region {
+	char name[MCP_SLUG_MAX + 1];
+	double seen;
+	char letter;    /* h, a, b; 0: result unreadable or gone */
+	char step[16];  /* of a broken result */
+	double ms;      /* of a passing result, -1: none */
+	char hash[160]; /* latest tool hash within 24 h, "" when none */
+	int differs;
+};
+
 /* list.c: the routes over several slugs or regions. */
+#define SERVE_SCAN_MAX (SERVE_PAGE_MAX * 2 + 256)
+typedef int summary_fn(void *arg, const char *slug, const struct summary *s);
+int serve_each_summary(
+    struct conn *c, double now, char *const *slugs, size_t n, int keep, summary_fn *fn, void *arg);
+int serve_scan(struct conn *c, const struct req *q, struct resp *r, redisReply **rep, char **slugs,
+    size_t *n, const char **next);
+size_t serve_regions_of(const redisReply *r, struct region *g);
+int serve_region_results(struct conn *c, const char *slug, struct region *g, size_t n, double now);
+const char *serve_region_state(const struct region *g, double now);
 void serve_regions(struct conn *c, const struct req *q, const char *slug, struct resp *r);
 void serve_list(struct conn *c, const struct req *q, struct resp *r);
 void serve_metrics(struct conn *c, const struct req *q, struct resp *r);
@@ -114,8 +135,23 @@ const char *serve_state_name(enum serve_state s);
 
 /* region.c: the city of a region code, or NULL. */
 const char *serve_city(const char *code);
+int serve_region_where(const char *code, double *lat, double *lon);
 int serve_conf_load(const char *path, char *err, size_t errlen);
 const char *serve_conf_store(void);
+
+/* assets.c: the files served as they are, built into the binary. */
+struct asset {
+	const char *path, *ctype;
+	const char *p;
+	size_t len;
+};
+const struct asset *serve_asset(const char *path);
+void serve_asset_etag(const struct asset *a, char *buf, size_t len);
+
+/* page.c: the HTML status pages and the Atom feed. */
+void serve_page(struct conn *c, const struct req *q, const char *slug, struct resp *r);
+void serve_index(struct conn *c, const struct req *q, struct resp *r);
+void serve_feed(struct conn *c, const struct req *q, const char *slug, struct resp *r);
 
 /* render.c */
 void serve_ago(double secs, char *buf, size_t len);

@@ -11,7 +11,9 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "../../serve/assets.c"
 #include "../../serve/list.c"
+#include "../../serve/page.c"
 #include "../../serve/read.c"
 #include "../../serve/region.c"
 #include "../../serve/render.c"

@@ -1,0 +1,741 @@
+/*
+ * page.c - the public status pages, /status and /status/SLUG, as plain
+ * HTML and CSS (no script: a page that works with JavaScript off, and a
+ * Content-Security-Policy that allows none), and the Atom feed of a slug's
+ * incidents.  What the pages never show: tool hashes, hosts, the servers'
+ * error messages, anything about credentials.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "json.h"
+#include "mcp.h"
+#include "serve.h"
+
+#define CT_HTML "text/html; charset=utf-8"
+#define CACHE_PAGE "public, max-age=60"
+#define DAYS 30
+#define HISTORY_SHOWN 10
+
+/* Text into HTML or XML: the five characters that could end it. */
+static int
+esc(struct mcp_buf *b, const char *s)
+{
+	int rc = 0;
+
+	for (; *s != '\0' && rc == 0; s++) {
+		switch (*s) {
+		case '&':
+			rc = mcp_buf_adds(b, "&amp;");
+			break;
+		case '<':
+			rc = mcp_buf_adds(b, "&lt;");
+			break;
+		case '>':
+			rc = mcp_buf_adds(b, "&gt;");
+			break;
+		case '"':
+			rc = mcp_buf_adds(b, "&quot;");
+			break;
+		case '\'':
+			rc = mcp_buf_adds(b, "&#39;");
+			break;
+		default:
+			rc = mcp_buf_addc(b, *s);
+		}
+	}
+	return rc;
+}
+
+/* What each step means, for people. */
+static const char *
+step_words(const char *step)
+{
+	static const char *const words[][2] = {
+	    {"dns", "DNS resolution"},
+	    {"connect", "the TCP connection"},
+	    {"tls", "the TLS handshake"},
+	    {"http", "the HTTP response"},
+	    {"auth", "authentication"},
+	    {"initialize", "the MCP handshake (initialize)"},
+	    {"tools_list", "listing tools (tools/list)"},
+	    {"call", "calling a tool"},
+	    {"cdn-cache-divergence", "regions seeing different tool lists"},
+	};
+	size_t i;
+
+	for (i = 0; step != NULL && i < sizeof(words) / sizeof(words[0]); i++)
+		if (strcmp(step, words[i][0]) == 0)
+			return words[i][1];
+	return "an unknown step";
+}
+
+static const char *
+state_word(enum serve_state s)
+{
+	static const char *const w[] = {"Pending", "Up", "Degraded", "Down"};
+
+	return w[s];
+}
+
+/* "2026-11-24 16:00 UTC" */
+static void
+when(double t, char *buf, size_t len)
+{
+	char iso[32];
+
+	if (mcp_iso8601(t, iso, sizeof(iso)) == -1)
+		snprintf(buf, len, "an unknown time");
+	else
+		snprintf(buf, len, "%.10s %.5s UTC", iso, iso + 11);
+}
+
+/* "3 hours 5 minutes", "42 minutes", "under a minute" */
+static void
+duration(double secs, char *buf, size_t len)
+{
+	long m = secs > 0 && secs < 1e10 ? (long)(secs / 60) : 0, h = m / 60, d = h / 24;
+
+	if (m == 0)
+		snprintf(buf, len, "under a minute");
+	else if (h == 0)
+		snprintf(buf, len, "%ld minute%s", m, m == 1 ? "" : "s");
+	else if (d == 0)
+		snprintf(buf, len, "%ld hour%s %ld min", h, h == 1 ? "" : "s", m % 60);
+	else
+		snprintf(buf, len, "%ld day%s %ld hour%s", d, d == 1 ? "" : "s", h % 24,
+		    h % 24 == 1 ? "" : "s");
+}
+
+/* "London (eu-west-2)", or the code alone. */
+static int
+region_name(struct mcp_buf *b, const char *code)
+{
+	const char *city = serve_city(code);
+	int rc = 0;
+
+	if (city != NULL)
+		rc = esc(b, city) | mcp_buf_adds(b, " (");
+	rc |= esc(b, code);
+	return city != NULL ? rc | mcp_buf_addc(b, ')') : rc;
+}
+
+/* Everything one slug's page shows, read in two round trips. */
+struct page_data {
+	struct summary s;
+	struct region g[SERVE_REGIONS_MAX];
+	size_t n;
+	int known;
+	double day_u[DAYS], day_n[DAYS];
+	long today;
+	cJSON *open[4]; /* the open incidents' records: owned */
+	int nopen;
+	cJSON *hist[HISTORY_SHOWN]; /* the last resolved: owned */
+	int nhist;
+};
+
+static void
+page_data_free(struct page_data *d)
+{
+	int i;
+
+	for (i = 0; i < d->nopen; i++)
+		cJSON_Delete(d->open[i]);
+	for (i = 0; i < d->nhist; i++)
+		cJSON_Delete(d->hist[i]);
+	cJSON_Delete(d->s.rec);
+}
+
+/* An alert record from the store, kept only when it is an object. */
+static cJSON *
+record(const redisReply *r)
+{
+	const char *why;
+	cJSON *o;
+
+	if (r->type != REDIS_REPLY_STRING || (o = mcp_json_parse(r->str, r->len, &why)) == NULL)
+		return NULL;
+	if (!cJSON_IsObject(o)) {
+		cJSON_Delete(o);
+		return NULL;
+	}
+	return o;
+}
+
+/* DAY:u and DAY:n of mcp:{SLUG}:up for the last DAYS days. */
+static void
+days_of(const redisReply *r, struct page_data *d)
+{
+	size_t i;
+	long day;
+	char kind, *end;
+	double v;
+
+	for (i = 0; r->type == REDIS_REPLY_ARRAY && i + 1 < r->elements; i += 2) {
+		if (r->element[i]->type != REDIS_REPLY_STRING ||
+		    r->element[i + 1]->type != REDIS_REPLY_STRING ||
+		    sscanf(r->element[i]->str, "%ld:%c", &day, &kind) != 2)
+			continue;
+		v = strtod(r->element[i + 1]->str, &end);
+		if (*end != '\0' || !(v >= 0 && v <= 1440) || day > d->today ||
+		    day <= d->today - DAYS)
+			continue;
+		if (kind == 'u')
+			d->day_u[day - (d->today - DAYS + 1)] = v;
+		else if (kind == 'n')
+			d->day_n[day - (d->today - DAYS + 1)] = v;
+	}
+}
+
+static int
+page_read(struct conn *c, const char *slug, double now, struct page_data *d)
+{
+	char kv[128], ks[128], ku[128], ki[128], kh[128];
+	const char *a0[] = {"GET", kv}, *a1[] = {"ZREVRANGE", ks, "0", "63", "WITHSCORES"},
+	           *a2[] = {"ZSCORE", "mcp:slugs", slug}, *a3[] = {"HGETALL", ku},
+	           *a4[] = {"HGETALL", ki}, *a5[] = {"LRANGE", kh, "0", "9"};
+	const char **argv[] = {a0, a1, a2, a3, a4, a5};
+	int argc[] = {2, 5, 3, 2, 2, 4};
+	redisReply *rep[6];
+	cJSON *o;
+	size_t i;
+
+	memset(d, 0, sizeof(*d));
+	d->today = (long)floor(now / 86400);
+	snprintf(kv, sizeof(kv), "mcp:{%s}:verdict", slug);
+	snprintf(ks, sizeof(ks), "mcp:{%s}:seen", slug);
+	snprintf(ku, sizeof(ku), "mcp:{%s}:up", slug);
+	snprintf(ki, sizeof(ki), "mcp:{%s}:incident", slug);
+	snprintf(kh, sizeof(kh), "mcp:{%s}:incidents", slug);
+	if (serve_query(c, 6, argc, argv, rep) != SR_OK)
+		return -1;
+	serve_summary(rep[0], rep[1], now, &d->s, 1);
+	d->n = serve_regions_of(rep[1], d->g);
+	d->known = d->s.known || d->n > 0 || rep[2]->type == REDIS_REPLY_STRING;
+	days_of(rep[3], d);
+	/* The downtime track first, then the others. */
+	for (i = 0; rep[4]->type == REDIS_REPLY_ARRAY && i + 1 < rep[4]->elements && d->nopen < 4;
+	     i += 2)
+		if ((o = record(rep[4]->element[i + 1])) != NULL) {
+			if (strcmp(rep[4]->element[i]->str, "down") == 0 && d->nopen > 0) {
+				d->open[d->nopen] = d->open[0];
+				d->open[0] = o;
+				d->nopen++;
+			} else {
+				d->open[d->nopen++] = o;
+			}
+		}
+	for (i = 0;
+	     rep[5]->type == REDIS_REPLY_ARRAY && i < rep[5]->elements && d->nhist < HISTORY_SHOWN;
+	     i++)
+		if ((o = record(rep[5]->element[i])) != NULL)
+			d->hist[d->nhist++] = o;
+	serve_free_replies(rep, 6);
+	if (d->known && serve_region_results(c, slug, d->g, d->n, now) == -1) {
+		page_data_free(d);
+		return -1;
+	}
+	return 0;
+}
+
+/* The head of every page: no script, one stylesheet, a refresh each minute. */
+static int
+page_head(struct mcp_buf *b, const char *title, const char *feed)
+{
+	int rc = mcp_buf_adds(b,
+	    "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+	    "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
+	    "<meta http-equiv=\"refresh\" content=\"60\"><title>");
+
+	rc |= esc(b, title) |
+	    mcp_buf_adds(b, "</title><link rel=\"stylesheet\" href=\"/status.css\">");
+	if (feed != NULL)
+		rc |= mcp_buf_adds(b,
+		          "<link rel=\"alternate\" type=\"application/atom+xml\" "
+		          "title=\"Incidents\" href=\"") |
+		    esc(b, feed) | mcp_buf_adds(b, "\">");
+	return rc | mcp_buf_adds(b, "</head><body><main>\n");
+}
+
+/* The verdict in words, with the regions that fail. */
+static int
+headline(struct mcp_buf *b, const struct page_data *d)
+{
+	const cJSON *rec = d->s.rec, *f, *e;
+	const cJSON *step = rec ? cJSON_GetObjectItemCaseSensitive(rec, "step") : NULL;
+	int rc, n = 0;
+
+	rc = mcp_buf_addf(b,
+	    "<p class=\"headline %s\" role=\"status\"><span class=\"dot\" "
+	    "aria-hidden=\"true\"></span><span>%s",
+	    serve_state_name(d->s.state), state_word(d->s.state));
+	switch (d->s.state) {
+	case ST_UP:
+		rc |= mcp_buf_adds(b, ": every region passes");
+		break;
+	case ST_PENDING:
+		rc |= mcp_buf_adds(b,
+		    d->s.stale             ? ": no fresh verdict"
+		        : d->s.has_verdict ? ": no region has reported lately"
+		                           : ": awaiting first probe");
+		break;
+	default:
+		if (d->s.divergence && !cJSON_IsString(step)) {
+			rc |= mcp_buf_adds(b, ": regions see different tool lists");
+			break;
+		}
+		rc |= mcp_buf_adds(b, ": ") |
+		    esc(b, step_words(cJSON_IsString(step) ? step->valuestring : NULL)) |
+		    mcp_buf_adds(b, " failing in ");
+		f = cJSON_GetObjectItemCaseSensitive(rec, "failed_regions");
+		cJSON_ArrayForEach(e, f)
+		{
+			if (!cJSON_IsString(e) || !mcp_slug_ok(e->valuestring) || n == 8)
+				continue;
+			rc |= (n++ ? mcp_buf_adds(b, ", ") : 0) | region_name(b, e->valuestring);
+		}
+		if (n == 0)
+			rc |= mcp_buf_adds(b, "some regions");
+	}
+	return rc | mcp_buf_adds(b, "</span></p>\n");
+}
+
+/* The four elements of an open incident: what, since when, where, how bad. */
+static int
+incident_card(struct mcp_buf *b, const cJSON *o, double now)
+{
+	static const char *const sev[][2] = {
+	    {"P1", "P1, outage: people are paged"}, {"P2", "P2, degraded"}, {"P3", "P3, warning"}};
+	const cJSON *kind = cJSON_GetObjectItemCaseSensitive(o, "kind");
+	const cJSON *step = cJSON_GetObjectItemCaseSensitive(o, "step");
+	const cJSON *s = cJSON_GetObjectItemCaseSensitive(o, "severity");
+	const cJSON *at = cJSON_GetObjectItemCaseSensitive(o, "incident_started_at");
+	const cJSON *regions = cJSON_GetObjectItemCaseSensitive(o, "regions"), *e;
+	const char *what, *severity = "unknown";
+	char t[64], iso[32], d[64];
+	size_t i;
+	int rc, n = 0;
+
+	if (cJSON_IsString(kind))
+		what = strcmp(kind->valuestring, "rate-limited") == 0 ? "rate limiting (HTTP 429)"
+		    : strcmp(kind->valuestring, "latency") == 0       ? "slow responses"
+		                                                      : "too many failing probes";
+	else
+		what = step_words(cJSON_IsString(step) ? step->valuestring : NULL);
+	for (i = 0; i < 3; i++)
+		if (cJSON_IsString(s) && strcmp(s->valuestring, sev[i][0]) == 0)
+			severity = sev[i][1];
+	rc = mcp_buf_adds(
+	         b, "<section class=\"incident\" aria-label=\"Open incident\"><h2>Incident: ") |
+	    esc(b, what) | mcp_buf_adds(b, "</h2><dl><dt>What is failing</dt><dd>") | esc(b, what) |
+	    mcp_buf_adds(b, "</dd><dt>Since</dt><dd>");
+	if (cJSON_IsNumber(at) && mcp_iso8601(at->valuedouble, iso, sizeof(iso)) == 0) {
+		when(at->valuedouble, t, sizeof(t));
+		duration(now - at->valuedouble, d, sizeof(d));
+		rc |= mcp_buf_addf(b, "<time datetime=\"%s\">%s</time> (%s)", iso, t, d);
+	} else {
+		rc |= mcp_buf_adds(b, "unknown");
+	}
+	rc |= mcp_buf_adds(b, "</dd><dt>Where</dt><dd>");
+	cJSON_ArrayForEach(e, regions)
+	{
+		if (!cJSON_IsString(e) || !mcp_slug_ok(e->valuestring) || n == SERVE_REGIONS_MAX)
+			continue;
+		rc |= (n++ ? mcp_buf_adds(b, ", ") : 0) | region_name(b, e->valuestring);
+	}
+	if (n == 0)
+		rc |= mcp_buf_adds(b, "every region that reports");
+	return rc | mcp_buf_adds(b, "</dd><dt>Severity</dt><dd>") | esc(b, severity) |
+	    mcp_buf_adds(b, "</dd></dl></section>\n");
+}
+
+/* The map (a dot a region on the world outline) and the same facts as a table. */
+static int
+regions_part(struct mcp_buf *b, const struct page_data *d, double now)
+{
+	double lat, lon;
+	char ago[32];
+	size_t i;
+	int rc;
+
+	rc = mcp_buf_adds(b,
+	    "<h2>Regions</h2>\n<svg class=\"map\" viewBox=\"0 0 360 156\" role=\"img\" "
+	    "aria-label=\"Map of the regions; the table below gives the same facts\">"
+	    "<image href=\"/world.svg\" width=\"360\" height=\"156\"/>");
+	for (i = 0; i < d->n; i++) {
+		if (serve_region_where(d->g[i].name, &lat, &lon) == -1)
+			continue;
+		rc |=
+		    mcp_buf_addf(b, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"4\" class=\"%s\"><title>",
+		        lon + 180, 90 - lat, serve_region_state(&d->g[i], now)) |
+		    region_name(b, d->g[i].name) |
+		    mcp_buf_addf(b, ": %s</title></circle>", serve_region_state(&d->g[i], now));
+	}
+	rc |= mcp_buf_adds(b,
+	    "</svg>\n<div class=\"scroll\"><table><caption class=\"sr\">The latest "
+	    "probe of each region</caption><thead><tr><th>Region</th><th>State</th>"
+	    "<th>Failing step</th><th>Last probe</th><th class=\"num\">Latency</th>"
+	    "</tr></thead><tbody>");
+	for (i = 0; i < d->n; i++) {
+		const char *st = serve_region_state(&d->g[i], now);
+
+		serve_ago(now - d->g[i].seen, ago, sizeof(ago));
+		rc |= mcp_buf_adds(b, "<tr><td>") | region_name(b, d->g[i].name) |
+		    mcp_buf_addf(b,
+		        "</td><td class=\"%s\"><span class=\"dot\" aria-hidden=\"true\">"
+		        "</span> %s</td><td>",
+		        st, st);
+		rc |= strcmp(st, "down") == 0 && d->g[i].step[0] ? esc(b, step_words(d->g[i].step))
+		                                                 : mcp_buf_adds(b, "none");
+		rc |= mcp_buf_addf(b, "</td><td>%s ago</td><td class=\"num\">", ago);
+		rc |= d->g[i].ms >= 0 && strcmp(st, "up") == 0
+		    ? mcp_buf_addf(b, "%.0f ms", d->g[i].ms)
+		    : mcp_buf_adds(b, "&ndash;");
+		rc |= mcp_buf_adds(b, "</td></tr>");
+	}
+	if (d->n == 0)
+		rc |= mcp_buf_adds(
+		    b, "<tr><td colspan=\"5\">No region has probed this server yet.</td></tr>");
+	return rc | mcp_buf_adds(b, "</tbody></table></div>\n");
+}
+
+/* 30 daily bars; a day without data is shown as such, never as up. */
+static int
+uptime_part(struct mcp_buf *b, const struct page_data *d)
+{
+	double u = 0, n = 0, pct;
+	char iso[32], first[16] = "";
+	int i, days = 0, rc;
+
+	rc = mcp_buf_adds(b,
+	    "<h2>Uptime, last 30 days</h2>\n<ol class=\"bars\" aria-label=\"Daily uptime, "
+	    "oldest first\">");
+	for (i = 0; i < DAYS; i++) {
+		mcp_iso8601((double)(d->today - DAYS + 1 + i) * 86400, iso, sizeof(iso));
+		iso[10] = '\0';
+		if (d->day_n[i] <= 0) {
+			rc |= mcp_buf_addf(b,
+			    "<li class=\"bar nodata\" title=\"%s: no data\"><span "
+			    "class=\"sr\">%s: no data</span></li>",
+			    iso, iso);
+			continue;
+		}
+		if (first[0] == '\0')
+			snprintf(first, sizeof(first), "%.10s", iso);
+		days++;
+		u += d->day_u[i], n += d->day_n[i];
+		pct = 100 * fmin(d->day_u[i], d->day_n[i]) / d->day_n[i];
+		rc |= mcp_buf_addf(b,
+		    "<li class=\"bar%s\" title=\"%s: %.2f%% (%.0f of %.0f windows up)\">"
+		    "<span class=\"sr\">%s: %.2f%%</span></li>",
+		    pct >= 99.5     ? ""
+		        : pct >= 95 ? " warn"
+		                    : " bad",
+		    iso, pct, d->day_u[i], d->day_n[i], iso, pct);
+	}
+	rc |= mcp_buf_adds(b,
+	    "</ol><div class=\"axis\" aria-hidden=\"true\"><span>30 days ago</span>"
+	    "<span>today</span></div>\n<p class=\"legend\">");
+	if (days == 0)
+		rc |= mcp_buf_adds(b, "No verdict has been recorded yet.");
+	else
+		rc |= mcp_buf_addf(b,
+		    "%.2f%% of %.0f windows over %d day%s with data; the history "
+		    "starts on %s. A striped bar is a day without data, not a day up.",
+		    100 * fmin(u, n) / n, n, days, days == 1 ? "" : "s", first);
+	return rc | mcp_buf_adds(b, "</p>\n");
+}
+
+static int
+facts_part(struct mcp_buf *b, const struct page_data *d, double now)
+{
+	char ago[32];
+	int rc =
+	    mcp_buf_adds(b, "<h2>Performance</h2>\n<div class=\"facts\"><div class=\"fact\"><b>");
+
+	rc |= d->s.p95 >= 0 ? mcp_buf_addf(b, "%.0f ms", d->s.p95) : mcp_buf_adds(b, "no data");
+	rc |= mcp_buf_adds(b,
+	    "</b><span>p95 latency, last 24 hours, all regions</span></div>"
+	    "<div class=\"fact\"><b>");
+	if (d->s.last_probe >= 0) {
+		serve_ago(now - d->s.last_probe, ago, sizeof(ago));
+		rc |= mcp_buf_addf(b, "%s ago", ago);
+	} else {
+		rc |= mcp_buf_adds(b, "never");
+	}
+	rc |= mcp_buf_adds(b, "</b><span>last probe</span></div><div class=\"fact\"><b>");
+	rc |=
+	    d->s.uptime >= 0 ? mcp_buf_addf(b, "%.2f%%", d->s.uptime) : mcp_buf_adds(b, "no data");
+	return rc | mcp_buf_adds(b, "</b><span>uptime, 30 days</span></div></div>\n");
+}
+
+static int
+history_part(struct mcp_buf *b, const struct page_data *d)
+{
+	int i, rc;
+
+	rc = mcp_buf_adds(b, "<h2>Recent incidents</h2>\n");
+	if (d->nhist == 0)
+		return rc | mcp_buf_adds(b, "<p>No resolved incident in the last 90 days.</p>\n");
+	rc |= mcp_buf_adds(b,
+	    "<div class=\"scroll\"><table><thead><tr><th>Opened</th><th>Resolved</th>"
+	    "<th>Duration</th><th>Root layer</th><th>Severity</th></tr></thead><tbody>");
+	for (i = 0; i < d->nhist; i++) {
+		const cJSON *o = d->hist[i];
+		const cJSON *at = cJSON_GetObjectItemCaseSensitive(o, "incident_started_at");
+		const cJSON *dur = cJSON_GetObjectItemCaseSensitive(o, "duration_s");
+		const cJSON *layer = cJSON_GetObjectItemCaseSensitive(o, "layer");
+		const cJSON *kind = cJSON_GetObjectItemCaseSensitive(o, "kind");
+		const cJSON *sev = cJSON_GetObjectItemCaseSensitive(o, "severity");
+		char t1[64], t2[64], dd[64];
+
+		if (!cJSON_IsNumber(at) || !cJSON_IsNumber(dur))
+			continue;
+		when(at->valuedouble, t1, sizeof(t1));
+		when(at->valuedouble + dur->valuedouble, t2, sizeof(t2));
+		duration(dur->valuedouble, dd, sizeof(dd));
+		rc |= mcp_buf_addf(b, "<tr><td>%s</td><td>%s</td><td>%s</td><td>", t1, t2, dd);
+		if (cJSON_IsString(kind))
+			rc |= esc(b,
+			    strcmp(kind->valuestring, "rate-limited") == 0  ? "rate limiting"
+			        : strcmp(kind->valuestring, "latency") == 0 ? "slow responses"
+			                                                    : "error rate");
+		else
+			rc |= esc(b, step_words(cJSON_IsString(layer) ? layer->valuestring : NULL));
+		rc |= mcp_buf_adds(b, "</td><td>");
+		rc |= cJSON_IsString(sev) && strlen(sev->valuestring) == 2 &&
+		        sev->valuestring[0] == 'P' && sev->valuestring[1] >= '1' &&
+		        sev->valuestring[1] <= '3'
+		    ? esc(b, sev->valuestring)
+		    : mcp_buf_adds(b, "&ndash;");
+		rc |= mcp_buf_adds(b, "</td></tr>");
+	}
+	return rc | mcp_buf_adds(b, "</tbody></table></div>\n");
+}
+
+static void
+html_resp(struct resp *r)
+{
+	r->ctype = CT_HTML;
+	r->cache = CACHE_PAGE;
+	r->html = 1;
+}
+
+void
+serve_page(struct conn *c, const struct req *q, const char *slug, struct resp *r)
+{
+	struct page_data *d;
+	struct mcp_buf *b = &r->body;
+	char title[160], feed[128];
+	int i, rc;
+
+	if ((d = malloc(sizeof(*d))) == NULL) {
+		serve_error(r, 500, "out of memory", NULL);
+		return;
+	}
+	if (page_read(c, slug, q->now, d) == -1) {
+		free(d);
+		serve_unavailable(r);
+		return;
+	}
+	if (!d->known) {
+		page_data_free(d);
+		free(d);
+		serve_error(r, 404, "not found", CACHE_API);
+		return;
+	}
+	html_resp(r);
+	snprintf(title, sizeof(title), "%s: %s", slug, state_word(d->s.state));
+	snprintf(feed, sizeof(feed), "/status/%s/feed.atom", slug);
+	rc = page_head(b, title, feed) |
+	    mcp_buf_adds(b, "<p class=\"sub\"><a href=\"/status\">All servers</a></p><h1>") |
+	    esc(b, slug) | mcp_buf_adds(b, "</h1>\n") | headline(b, d);
+	if (d->s.stale || (!d->s.has_verdict && d->s.last_probe >= 0))
+		rc |= d->s.has_verdict
+		    ? mcp_buf_addf(b,
+		          "<p class=\"banner\" role=\"note\">This page's data is %.0f "
+		          "minutes old: the monitor has not decided a newer window.</p>\n",
+		          floor((q->now - d->s.window) / 60))
+		    : mcp_buf_adds(b,
+		          "<p class=\"banner\" role=\"note\">Probes have arrived but no "
+		          "verdict has been decided yet.</p>\n");
+	for (i = 0; i < d->nopen; i++)
+		rc |= incident_card(b, d->open[i], q->now);
+	rc |= regions_part(b, d, q->now) | uptime_part(b, d) | facts_part(b, d, q->now) |
+	    history_part(b, d);
+	rc |= mcp_buf_adds(b, "<footer><p>");
+	if (d->s.as_of[0])
+		rc |= mcp_buf_addf(b, "Verdict of the minute %s. ", d->s.as_of);
+	rc |= mcp_buf_adds(b, "<a href=\"") | esc(b, feed) |
+	    mcp_buf_adds(b, "\">Atom feed of incidents</a> &middot; <a href=\"/api/embed-status/") |
+	    esc(b, slug) | mcp_buf_adds(b, "\">JSON</a> &middot; <a href=\"/badge/") |
+	    esc(b, slug) |
+	    mcp_buf_adds(b, ".svg\">Badge</a></p></footer>\n</main></body></html>\n");
+	page_data_free(d);
+	free(d);
+	if (rc != 0)
+		serve_error(r, 500, "out of memory", NULL);
+}
+
+struct index {
+	struct mcp_buf *b;
+	double now;
+};
+
+static int
+index_row(void *arg, const char *slug, const struct summary *s)
+{
+	struct index *x = arg;
+	char ago[32];
+	int rc;
+
+	rc = mcp_buf_addf(x->b,
+	    "<tr><td><a href=\"/status/%s\">%s</a></td><td class=\"%s\"><span "
+	    "class=\"dot\" aria-hidden=\"true\"></span> %s</td><td class=\"num\">",
+	    slug, slug, serve_state_name(s->state), state_word(s->state));
+	rc |= s->uptime >= 0 ? mcp_buf_addf(x->b, "%.2f%%", s->uptime)
+	                     : mcp_buf_adds(x->b, "&ndash;");
+	rc |= mcp_buf_adds(x->b, "</td><td>");
+	if (s->last_probe >= 0) {
+		serve_ago(x->now - s->last_probe, ago, sizeof(ago));
+		rc |= mcp_buf_addf(x->b, "%s ago", ago);
+	} else {
+		rc |= mcp_buf_adds(x->b, "never");
+	}
+	return rc | mcp_buf_adds(x->b, "</td></tr>");
+}
+
+/* /status: every slug of one page of the index, with its state. */
+void
+serve_index(struct conn *c, const struct req *q, struct resp *r)
+{
+	static char *slugs[SERVE_SCAN_MAX];
+	struct index x = {&r->body, q->now};
+	const char *next;
+	redisReply *rep[1];
+	size_t n;
+	int rc;
+
+	if (serve_scan(c, q, r, rep, slugs, &n, &next) == -1)
+		return;
+	html_resp(r);
+	rc = page_head(&r->body, "MCP servers: status", NULL) |
+	    mcp_buf_adds(&r->body,
+	        "<h1>MCP servers</h1>\n<div class=\"scroll\"><table><thead><tr>"
+	        "<th>Server</th><th>State</th><th class=\"num\">Uptime, 30 days</th>"
+	        "<th>Last probe</th></tr></thead><tbody>");
+	if (rc == 0 && serve_each_summary(c, q->now, slugs, n, 0, index_row, &x) == -1) {
+		serve_free_replies(rep, 1);
+		mcp_buf_reset(&r->body);
+		serve_unavailable(r);
+		return;
+	}
+	if (n == 0)
+		rc |= mcp_buf_adds(
+		    &r->body, "<tr><td colspan=\"4\">No server is monitored yet.</td></tr>");
+	rc |= mcp_buf_adds(&r->body, "</tbody></table></div>\n");
+	if (next != NULL)
+		rc |= mcp_buf_addf(
+		    &r->body, "<p><a href=\"/status?cursor=%s\">More servers</a></p>\n", next);
+	rc |= mcp_buf_adds(&r->body, "</main></body></html>\n");
+	serve_free_replies(rep, 1);
+	if (rc != 0)
+		serve_error(r, 500, "out of memory", NULL);
+}
+
+/* One Atom entry for an incident, opened or resolved. */
+static int
+feed_entry(struct mcp_buf *b, const char *slug, const cJSON *o, int resolved)
+{
+	const cJSON *at = cJSON_GetObjectItemCaseSensitive(o, "incident_started_at");
+	const cJSON *dur = cJSON_GetObjectItemCaseSensitive(o, "duration_s");
+	const cJSON *step = cJSON_GetObjectItemCaseSensitive(o, "step");
+	const cJSON *layer = cJSON_GetObjectItemCaseSensitive(o, "layer");
+	const cJSON *kind = cJSON_GetObjectItemCaseSensitive(o, "kind");
+	const cJSON *sev = cJSON_GetObjectItemCaseSensitive(o, "severity");
+	const char *what,
+	    *k =
+	        cJSON_IsString(kind) && mcp_slug_ok(kind->valuestring) ? kind->valuestring : "down";
+	char iso[32], t[64], d[64];
+	double upd;
+	int rc;
+
+	if (!cJSON_IsNumber(at) || mcp_iso8601(at->valuedouble, iso, sizeof(iso)) == -1 ||
+	    (resolved && !cJSON_IsNumber(dur)))
+		return 0;
+	what = cJSON_IsString(kind)
+	    ? (strcmp(kind->valuestring, "rate-limited") == 0     ? "rate limiting"
+	              : strcmp(kind->valuestring, "latency") == 0 ? "slow responses"
+	                                                          : "error rate")
+	    : step_words(cJSON_IsString(resolved ? layer : step)
+	              ? (resolved ? layer : step)->valuestring
+	              : NULL);
+	when(at->valuedouble, t, sizeof(t));
+	upd = resolved ? at->valuedouble + dur->valuedouble : at->valuedouble;
+	rc = mcp_buf_addf(b, "<entry><id>urn:mcp-uptime:%s:%s:%.0f:%s</id><title>", slug, k,
+	    at->valuedouble, resolved ? "resolved" : "opened");
+	rc |= esc(b, slug) | mcp_buf_adds(b, resolved ? ": resolved, " : ": incident, ") |
+	    esc(b, what);
+	if (resolved) {
+		duration(dur->valuedouble, d, sizeof(d));
+		rc |= mcp_buf_addf(b, " (%s)", d);
+	}
+	mcp_iso8601(upd, iso, sizeof(iso));
+	rc |= mcp_buf_addf(
+	    b, "</title><updated>%s</updated><link href=\"/status/%s\"/><summary>", iso, slug);
+	rc |= mcp_buf_adds(b, "Opened ") | esc(b, t) | mcp_buf_adds(b, "; ") | esc(b, what);
+	if (cJSON_IsString(sev) && strlen(sev->valuestring) == 2 && sev->valuestring[0] == 'P')
+		rc |= mcp_buf_adds(b, "; severity ") | esc(b, sev->valuestring);
+	if (resolved)
+		rc |= mcp_buf_addf(b, "; resolved after %s", d);
+	return rc | mcp_buf_adds(b, ".</summary></entry>\n");
+}
+
+/* /status/SLUG/feed.atom: the open incidents, then the last resolved. */
+void
+serve_feed(struct conn *c, const struct req *q, const char *slug, struct resp *r)
+{
+	struct page_data *d;
+	struct mcp_buf *b = &r->body;
+	char iso[32];
+	int i, rc;
+
+	if ((d = malloc(sizeof(*d))) == NULL) {
+		serve_error(r, 500, "out of memory", NULL);
+		return;
+	}
+	if (page_read(c, slug, q->now, d) == -1) {
+		free(d);
+		serve_unavailable(r);
+		return;
+	}
+	if (!d->known) {
+		page_data_free(d);
+		free(d);
+		serve_error(r, 404, "not found", CACHE_API);
+		return;
+	}
+	r->ctype = "application/atom+xml; charset=utf-8";
+	r->cache = CACHE_PAGE;
+	mcp_iso8601(d->s.window >= 0 ? d->s.window : floor(q->now / 60) * 60, iso, sizeof(iso));
+	rc = mcp_buf_adds(b,
+	         "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<feed "
+	         "xmlns=\"http://www.w3.org/2005/Atom\"><title>") |
+	    esc(b, slug) |
+	    mcp_buf_addf(b,
+	        ": incidents</title><id>urn:mcp-uptime:%s</id><updated>%s</updated>"
+	        "<author><name>mcp-uptime</name></author><link rel=\"alternate\" "
+	        "href=\"/status/%s\"/><link rel=\"self\" href=\"/status/%s/feed.atom\"/>\n",
+	        slug, iso, slug, slug);
+	for (i = 0; i < d->nopen; i++)
+		rc |= feed_entry(b, slug, d->open[i], 0);
+	for (i = 0; i < d->nhist; i++)
+		rc |= feed_entry(b, slug, d->hist[i], 1);
+	rc |= mcp_buf_adds(b, "</feed>\n");
+	page_data_free(d);
+	free(d);
+	if (rc != 0)
+		serve_error(r, 500, "out of memory", NULL);
+}
