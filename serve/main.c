@@ -121,12 +121,19 @@ answer(struct conn *c, const struct source *src, struct resp *r)
 	serve_request(c, &q, r);
 }
 
-/* The store URL of this request; a change (FastCGI) opens a new link. */
+/*
+ * The store URL of this request: MCP_REDIS of the request (a CGI program's
+ * environment, or a FastCGI parameter), else of the responder's own
+ * environment, else the config file's store line, else the default.  A
+ * change (FastCGI) opens a new link.
+ */
 static void
 pick_store(struct conn *c, const struct source *src)
 {
 	const char *u = param(src, "MCP_REDIS");
 
+	if (u == NULL || *u == '\0')
+		u = getenv("MCP_REDIS");
 	if (u == NULL || *u == '\0')
 		u = serve_conf_store();
 	u = mcp_store_url_choose(u);

@@ -197,9 +197,16 @@ conf_region(char *rest, char *why, size_t len)
 static int
 conf_line(char *line, char *why, size_t len)
 {
-	char *key, *rest = line;
-	size_t n = strlen(line);
+	char *key, *rest = line, *hash;
+	size_t n;
 
+	/* A comment: a line that starts with #, or # after a blank, to the end. */
+	for (hash = line; (hash = strchr(hash, '#')) != NULL; hash++)
+		if (hash == line || isspace((unsigned char)hash[-1])) {
+			*hash = '\0';
+			break;
+		}
+	n = strlen(line);
 	while (n > 0 && isspace((unsigned char)line[n - 1]))
 		line[--n] = '\0';
 	key = strtok_r(rest, " \t", &rest);

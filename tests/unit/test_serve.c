@@ -241,15 +241,17 @@ test_conf(void)
 	    "the built-in table knows eu-west-2, not a made-up code");
 	if ((fd = mkstemp(path)) == -1 || (f = fdopen(fd, "w")) == NULL)
 		return;
-	fputs("# regions of our own\nstore unix:///run/r.sock\nregion eu-west-2 51.5 -0.1 "
-	      "Londres\nregion lab-1 48.8 2.3 Saint-Étienne du Rouvray\n",
+	fputs("# regions of our own\nstore unix:///run/r.sock  # the local one\nregion eu-west-2 "
+	      "51.5 "
+	      "-0.1 Londres\t# in French\nregion lab-1 48.8 2.3 Saint-Étienne du Rouvray #2\n",
 	    f);
 	fclose(f);
 	ok(serve_conf_load(path, err, sizeof(err)) == 0 &&
 	        strcmp(serve_city("eu-west-2"), "Londres") == 0 &&
 	        strcmp(serve_city("lab-1"), "Saint-Étienne du Rouvray") == 0 &&
 	        strcmp(serve_conf_store(), "unix:///run/r.sock") == 0,
-	    "the file overrides a city, adds a region and names the store");
+	    "the file overrides a city, adds a region and names the store; a # after a blank "
+	    "starts a comment");
 	f = fopen(path, "w");
 	fputs("region ok-1 1 2 Fine\nregion bad-1 91 0 North of north\n", f);
 	fclose(f);
