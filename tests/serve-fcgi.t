@@ -1,0 +1,58 @@
+#!/usr/bin/env bash
+# serve-fcgi.t - mcp-serve as a FastCGI responder (libfcgi) started by
+# spawn-fcgi, two processes, behind nginx: the checks of serve.t on the
+# same scenario; then Redis stops under the responders (each keeps its
+# connection) and comes back: 503 while it is away, the answers of before
+# once it is back, from the same processes.
+# shellcheck source=tests/lib.sh
+source "$(dirname "$0")/lib.sh"
+# shellcheck source=tests/serve-lib.sh
+source "$TOP/tests/serve-lib.sh"
+
+[ -x "$BIN/mcp-serve" ] || skip_all "no $BIN/mcp-serve"
+export PATH="$PATH:/usr/sbin"
+for t in nginx spawn-fcgi; do
+	command -v "$t" >/dev/null || skip_all "$t is not installed"
+done
+
+start_redis
+start_fixture
+start_receiver
+fill_store
+is "$?:$(cat "$TMP/fill.err")" 0: "the pipeline fills the store: probes, pushes, verdicts and alerts, no message"
+NSLUGS=9
+start_nginx_fcgi || { ok 1 "spawn-fcgi and nginx start"; done_testing; }
+pids=$NGINX_FCGI_PIDS
+
+SUITE_GZIP=1 serve_suite nginx-fcgi "$NGINX_FCGI" "$NGINX_FCGI_LOG"
+
+alive() {
+	local p n=0
+	for p in $pids; do
+		kill -0 "$p" 2>/dev/null && n=$((n + 1))
+	done
+	echo "$n"
+}
+is "$(alive)" 2 "both responders served every request so far, still the same two processes"
+
+# Redis stops under the responders, then comes back with its data.
+redis_cmd SAVE >/dev/null
+kill "$REDIS_PID"
+wait "$REDIS_PID" 2>/dev/null
+L=nginx-fcgi store_down_checks "redis stopped"
+like "$(cat "$NGINX_FCGI_ERR" "$NGINX_FCGI_LOG")" 'mcp-serve: ' "the store's error is on the responders' stderr"
+redis_in "$TMP"
+get "$NGINX_FCGI/api/embed-status/up"
+want=$(body)
+is "$ST:$(jq -r .state "$RB")" 200:up "Redis back: the embed route answers again"
+bad=0
+for i in $(seq 1 12); do
+	get "$NGINX_FCGI/api/embed-status/up"
+	[ "$ST:$(body)" = "200:$want" ] || bad=$((bad + 1))
+	get "$NGINX_FCGI/healthz"
+	[ "$ST" = 200 ] || bad=$((bad + 1))
+done
+is "$bad" 0 "Redis back: 24 more requests over both responders, all answered as before"
+is "$(alive)" 2 "the same two responders, neither restarted"
+unlike "$(cat "$NGINX_FCGI_ERR")" 'AddressSanitizer|LeakSanitizer|runtime error' "no sanitizer report from the responders"
+done_testing
