@@ -190,6 +190,8 @@ int agg_hash_check(const cJSON *rec, const char **hash, char *err, size_t len);
 
 /* Key names: every per-slug key carries the slug in a {hash tag}. */
 #define AGG_KEY_SLUGS "mcp:slugs"
+/* The newest window decided: read by mcp-serve's /healthz. */
+#define AGG_KEY_NEWEST "mcp:verdict:newest"
 int agg_key(char *buf, size_t len, const char *slug, const char *what, long long n);
 
 struct agg_opts {

@@ -469,6 +469,53 @@ pass(struct vctx *v, char **slugs, size_t n)
 	return rc;
 }
 
+/*
+ * The newest window any pass has decided, kept in AGG_KEY_NEWEST (never
+ * moved back by a back-fill), so that the read side can tell at once how
+ * old the newest verdict is (mcp-serve's /healthz).
+ */
+static const char newest_lua[] =
+    "local v = tonumber(redis.call('GET', KEYS[1]) or '-1') or -1\n"
+    "if tonumber(ARGV[1]) > v then redis.call('SET', KEYS[1], ARGV[1]) end\n"
+    "redis.call('EXPIRE', KEYS[1], ARGV[2])\n"
+    "return 1\n";
+
+static enum mcp_store_status
+newest_once(struct mcp_store *st, void *arg, char *err, size_t errlen)
+{
+	const struct vctx *v = arg;
+	char w[32], ttl[32];
+	const char *argv[] = {"EVAL", newest_lua, "1", AGG_KEY_NEWEST, w, ttl};
+	redisReply *r;
+	enum mcp_store_status rc = MCP_STORE_OK;
+
+	snprintf(w, sizeof(w), "%lld", v->window);
+	snprintf(ttl, sizeof(ttl), "%d", (int)AGG_TTL_LONG);
+	if ((r = mcp_store_cmd(st, 6, argv, err, errlen)) == NULL)
+		return MCP_STORE_AGAIN;
+	if (mcp_store_retryable(st, r))
+		rc = MCP_STORE_AGAIN;
+	else if (r->type == REDIS_REPLY_ERROR)
+		rc = MCP_STORE_FAIL;
+	if (rc != MCP_STORE_OK)
+		snprintf(err, errlen, "%s", r->type == REDIS_REPLY_ERROR ? r->str : "bad reply");
+	freeReplyObject(r);
+	return rc;
+}
+
+static int
+mark_newest(struct vctx *v)
+{
+	static const struct mcp_store_retry rp = {3, 1, NULL};
+	char err[512];
+
+	if (mcp_store_run(v->st, &rp, newest_once, v, err, sizeof(err)) != MCP_STORE_OK) {
+		warnx("redis: %s", err);
+		return -1;
+	}
+	return 0;
+}
+
 int
 agg_verdict(const struct agg_opts *o, char **slugs, int nslugs)
 {
@@ -499,6 +546,8 @@ agg_verdict(const struct agg_opts *o, char **slugs, int nslugs)
 			list[i] = known->element[i]->str;
 	}
 	rc = pass(&v, list, n);
+	if (rc == MCP_EXIT_OK && n > 0 && mark_newest(&v) == -1)
+		rc = MCP_EXIT_FAIL;
 out:
 	if (list != slugs)
 		free(list);

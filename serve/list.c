@@ -590,26 +590,36 @@ newest_one(void *arg, const char *slug, const struct summary *s)
 void
 serve_health(struct conn *c, const struct req *q, struct resp *r)
 {
-	const char *a0[] = {"ZCARD", "mcp:slugs"}, *a1[] = {"ZREVRANGE", "mcp:slugs", "0", "2"};
-	const char **argv[] = {a0, a1};
-	int argc[] = {2, 4}, rc, down;
-	redisReply *rep[2], *top;
-	char *slugs[3];
+	const char *a0[] = {"ZCARD", "mcp:slugs"}, *a1[] = {"GET", "mcp:verdict:newest"},
+	           *a2[] = {"ZREVRANGE", "mcp:slugs", "0", "2"};
+	const char **argv[] = {a0, a1, a2};
+	int argc[] = {2, 2, 4}, rc, down;
+	redisReply *rep[3], *top;
+	char *slugs[3], *end;
 	const char *status;
 	double newest = -1;
 	long long count = 0;
 	size_t i, n = 0;
 
-	if ((down = serve_query(c, 2, argc, argv, rep) != SR_OK) == 0) {
+	if ((down = serve_query(c, 3, argc, argv, rep) != SR_OK) == 0) {
 		count = rep[0]->type == REDIS_REPLY_INTEGER ? rep[0]->integer : 0;
-		top = rep[1];
-		for (i = 0; top->type == REDIS_REPLY_ARRAY && i < top->elements && n < 3; i++)
+		/* mcp-aggregate verdict keeps the newest window it decided. */
+		if (rep[1]->type == REDIS_REPLY_STRING) {
+			newest = strtod(rep[1]->str, &end);
+			if (*end != '\0' || !(newest >= 0 && newest < 253402300800.0))
+				newest = -1;
+		}
+		/* A store written by a version before that: the slugs probed last. */
+		top = rep[2];
+		for (i = 0;
+		     newest < 0 && top->type == REDIS_REPLY_ARRAY && i < top->elements && n < 3;
+		     i++)
 			if (top->element[i]->type == REDIS_REPLY_STRING &&
 			    mcp_slug_ok(top->element[i]->str))
 				slugs[n++] = top->element[i]->str;
 		if (n > 0 && serve_each_summary(c, q->now, slugs, n, 0, newest_one, &newest) == -1)
 			down = 1;
-		serve_free_replies(rep, 2);
+		serve_free_replies(rep, 3);
 	}
 	if (down) {
 		serve_unavailable(r);
@@ -626,9 +636,8 @@ serve_health(struct conn *c, const struct req *q, struct resp *r)
 	r->ctype = CT_JSON;
 	r->cache = "no-store";
 	rc = mcp_buf_addf(&r->body,
-	    "{\"status\":\"%s\",\"store\":\"ok\",\"slugs\":%lld,"
-	    "\"newest_verdict_age_s\":",
-	    status, count);
+	    "{\"status\":\"%s\",\"store\":\"ok\",\"slugs\":%lld,\"newest_verdict_age_s\":", status,
+	    count);
 	if (newest >= 0)
 		rc |= mcp_buf_addf(&r->body, "%.0f}", fmax(0, floor(q->now - newest)));
 	else

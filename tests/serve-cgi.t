@@ -240,9 +240,9 @@ for s in new1 new2 new3; do
 	MCP_NOW=$(($(w 7) + 30)) mcp-probe -r eu-west-2 -s "$s" -t 5 "$FIX/open/mcp"
 done | MCP_NOW=$(($(w 7) + 31)) mcp-aggregate push
 cgi PATH_INFO=/healthz
-# DEVIATION (serve/list.c serve_health): only the three slugs of the newest
-# probes are looked at (ZREVRANGE mcp:slugs 0 2); none has a verdict yet,
-# so /healthz says 503 no-verdicts while every other verdict is 100 s old.
+# /healthz reads the newest window mcp-aggregate verdict decided
+# (mcp:verdict:newest), not the verdicts of the slugs probed last, which
+# have none yet.
 is "$CS:$(cb)" '200:{"status":"ok","store":"ok","slugs":13,"newest_verdict_age_s":100}' \
     "/healthz: three new slugs not yet decided: still 200 ok, newest verdict 100 s"
 

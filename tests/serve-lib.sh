@@ -810,11 +810,9 @@ suite_shields() {
 }
 
 suite_healthz() {
-	# DEVIATION in serve.t (PAGES=200, pushed after the verdicts): mcp-serve
-	# looks only at the three slugs of the newest probes (ZREVRANGE mcp:slugs
-	# 0 2), which have no verdict, and answers 503 no-verdicts here, and
-	# no-verdicts again instead of verdicts-stale an hour later.
-	# serve-cgi.t has the case on its own.
+	# In serve.t the 200 slugs of the pages are pushed after the verdicts:
+	# /healthz reads the newest window decided (mcp:verdict:newest), not
+	# their verdicts, which they do not have.  serve-cgi.t has the case alone.
 	get "$U/healthz"
 	is "$ST|$(body)|$(hdr Cache-Control)" "200|{\"status\":\"ok\",\"store\":\"ok\",\"slugs\":${NSLUGS:-9},\"newest_verdict_age_s\":100}|no-store" \
 	    "$L: /healthz: 200 ok, ${NSLUGS:-9} slugs, newest verdict 100 s, no-store"
