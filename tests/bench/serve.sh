@@ -4,22 +4,22 @@
 # filled by the real tools: probe results of one window (2 to 5 regions a
 # slug; some slugs failing in one region, some in all) through
 # mcp-aggregate push, then mcp-aggregate verdict.  Then, with wrk
-# (-t2 -c50, BENCH_DURATION a run), each pair run BENCH_REPS (3) times
+# (-t2 -c50, BENCH_DURATION 5s a run), each pair run BENCH_REPS (3) times
 # interleaved, floor then mcp-serve, medians printed with the raw runs:
-#   CGI behind nginx + fcgiwrap -c 4 (and lighttpd mod_cgi, unless
-#   BENCH_LIGHTTPD=0): GET /api/embed-status/SLUG, 200 and 304, beside a
-#   trivial CGI program (tests/bench/cgi_floor.c: libc only, a fixed
-#   100-byte JSON body);
-#   FastCGI behind nginx + spawn-fcgi -F 2: the same, beside a trivial
-#   libfcgi responder that does one Redis GET a request
+#   CGI behind nginx + fcgiwrap -c 4: GET /api/embed-status/SLUG, 200 and
+#   304, beside a trivial CGI program (tests/bench/cgi_floor.c: libc only,
+#   a fixed 100-byte JSON body); the 200 behind lighttpd mod_cgi as well,
+#   unless BENCH_LIGHTTPD=0;
+#   FastCGI behind nginx + spawn-fcgi -F 2: the 200 and the 304, beside a
+#   trivial libfcgi responder that does one Redis GET a request
 #   (tests/bench/fcgi_floor.c);
 # then GET /metrics over every slug (time and size, median of
-# BENCH_METRICS_RUNS curl runs), and the cost of one exec of each CGI
-# program outside any web server.  mcp-serve's clock is MCP_NOW, pinned
-# just after the verdict's window, so its answers (and ETag) stay the same
-# for the whole run.  BENCH_SERVE names another binary to measure in place
-# of BUILD_DIR/mcp-serve.  Figures only; exits non-zero when a tool is
-# missing or an answer is not what the bench expects.
+# BENCH_METRICS_RUNS (5) curl runs), and the cost of one exec of each CGI
+# program outside any web server (tests/bench/spawn.c).  mcp-serve's clock
+# is MCP_NOW, pinned just after the verdict's window, so its answers (and
+# ETag) stay the same for the whole run.  BENCH_SERVE names another binary
+# to measure in place of BUILD_DIR/mcp-serve.  Figures only; exits non-zero
+# when a tool is missing or an answer is not what the bench expects.
 set -euo pipefail
 export LC_ALL=C
 PATH=$PATH:/usr/sbin:/sbin
@@ -99,6 +99,7 @@ free_port() {
 
 # --- the floors -----------------------------------------------------------------
 cc -O2 -o "$BIN/cgi_floor" "$TOP/tests/bench/cgi_floor.c"
+cc -O2 -o "$BIN/spawn" "$TOP/tests/bench/spawn.c"
 # shellcheck disable=SC2046 # pkg-config's words
 cc -O2 $(pkg-config --cflags hiredis) -o "$BIN/fcgi_floor" "$TOP/tests/bench/fcgi_floor.c" \
     -lfcgi -lhiredis
@@ -286,7 +287,7 @@ pair() {
 	row "$5" "$TMP/$id.s"
 	awk -v s="$(median 1 "$TMP/$id.s")" -v f="$(median 1 "$TMP/$id.f")" -v t="$target" 'BEGIN {
 		r = 100 * s / f
-		printf("    mcp-serve / floor: %.0f %% (target >= %d %%: %s)\n", r, t, r >= t ? "met" : "MISSED") }'
+		printf("    mcp-serve / floor: %.1f %% (target >= %d %%: %s)\n", r, t, r >= t ? "met" : "MISSED") }'
 }
 title() { # TITLE
 	echo "$1"
@@ -331,17 +332,17 @@ metrics "nginx + fcgiwrap (CGI)" "http://127.0.0.1:$P_CS/metrics"
 [ -z "${P_LS:-}" ] || metrics "lighttpd mod_cgi" "http://127.0.0.1:$P_LS/metrics"
 
 # --- one exec, no web server -------------------------------------------------------------
-# execs PROGRAM: microseconds a run of PROGRAM as a CGI for the embed route,
-# started by this shell 300 times in a row, median of 3.
-execs() {
-	local t
-	for _ in 1 2 3; do
-		t=$(now)
-		for _ in $(seq 300); do "$1" >/dev/null; done
-		awk -v a="$t" -v b="$(now)" 'BEGIN { printf "%.0f\n", (b - a) * 1e6 / 300 }'
-	done | sort -n | sed -n 2p
-}
+# What a web server pays to start each program for the embed route: wall
+# and CPU microseconds a run (tests/bench/spawn.c), 200 runs in a row,
+# floor and mcp-serve interleaved, median of 5.
 export REQUEST_METHOD=GET PATH_INFO=$EMBED REQUEST_URI=$EMBED MCP_NOW=$NOW
-printf 'one CGI exec from this shell (embed route, no web server), median of 3 x 300: floor %s us, mcp-serve %s us\n' \
-    "$(execs "$BIN/cgi_floor")" "$(execs "$SERVE")"
+: >"$TMP/x.f"
+: >"$TMP/x.s"
+for _ in 1 2 3 4 5; do
+	"$BIN/spawn" 200 "$BIN/cgi_floor" >>"$TMP/x.f"
+	"$BIN/spawn" 200 "$SERVE" >>"$TMP/x.s"
+done
+printf 'one CGI exec (posix_spawn and wait, embed route, no web server), median of 5 x 200:\n'
+printf '  floor %s us wall, %s us CPU; mcp-serve %s us wall, %s us CPU\n' \
+    "$(median 1 "$TMP/x.f")" "$(median 2 "$TMP/x.f")" "$(median 1 "$TMP/x.s")" "$(median 2 "$TMP/x.s")"
 echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
