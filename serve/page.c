@@ -114,12 +114,25 @@ static int
 region_name(struct mcp_buf *b, const char *code)
 {
 	const char *city = serve_city(code);
-	int rc = 0;
+	int rc = mcp_buf_adds(b, "<span class=\"nw\">");
 
 	if (city != NULL)
-		rc = esc(b, city) | mcp_buf_adds(b, " (");
+		rc |= esc(b, city) | mcp_buf_adds(b, " (");
 	rc |= esc(b, code);
-	return city != NULL ? rc | mcp_buf_addc(b, ')') : rc;
+	if (city != NULL)
+		rc |= mcp_buf_addc(b, ')');
+	return rc | mcp_buf_adds(b, "</span>");
+}
+
+/* The same as text alone, for a title. */
+static int
+region_text(struct mcp_buf *b, const char *code)
+{
+	const char *city = serve_city(code);
+
+	if (city == NULL)
+		return esc(b, code);
+	return esc(b, city) | mcp_buf_adds(b, " (") | esc(b, code) | mcp_buf_addc(b, ')');
 }
 
 /* Everything one slug's page shows, read in two round trips. */
@@ -240,14 +253,17 @@ page_read(struct conn *c, const char *slug, double now, struct page_data *d)
 	return 0;
 }
 
-/* The head of every page: no script, one stylesheet, a refresh each minute. */
+/*
+ * The head of every page: no script, one stylesheet.  No refresh either:
+ * a page that reloads itself under its reader fails WCAG 2.2.1; the stale
+ * banner says when what is shown is old.
+ */
 static int
 page_head(struct mcp_buf *b, const char *title, const char *feed)
 {
 	int rc = mcp_buf_adds(b,
 	    "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
-	    "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
-	    "<meta http-equiv=\"refresh\" content=\"60\"><title>");
+	    "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>");
 
 	rc |= esc(b, title) |
 	    mcp_buf_adds(b, "</title><link rel=\"stylesheet\" href=\"/status.css\">");
@@ -277,9 +293,10 @@ headline(struct mcp_buf *b, const struct page_data *d)
 		break;
 	case ST_PENDING:
 		rc |= mcp_buf_adds(b,
-		    d->s.stale             ? ": no fresh verdict"
-		        : d->s.has_verdict ? ": no region has reported lately"
-		                           : ": awaiting first probe");
+		    d->s.stale                 ? ": no fresh verdict"
+		        : d->s.has_verdict     ? ": no region has reported lately"
+		        : d->s.last_probe >= 0 ? ": probes arrived, no verdict yet"
+		                               : ": awaiting first probe");
 		break;
 	default:
 		if (d->s.divergence && !cJSON_IsString(step)) {
@@ -370,8 +387,14 @@ regions_part(struct mcp_buf *b, const struct page_data *d, double now)
 		rc |=
 		    mcp_buf_addf(b, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"4\" class=\"%s\"><title>",
 		        lon + 180, 90 - lat, serve_region_state(&d->g[i], now)) |
-		    region_name(b, d->g[i].name) |
+		    region_text(b, d->g[i].name) |
 		    mcp_buf_addf(b, ": %s</title></circle>", serve_region_state(&d->g[i], now));
+		/* The city beside its dot; west of it near the right edge. */
+		rc |= mcp_buf_addf(b, "<text x=\"%.1f\" y=\"%.1f\"%s aria-hidden=\"true\">",
+		    lon + 180 + (lon > 120 ? -6 : 6), 90 - lat + 2.5,
+		    lon > 120 ? " text-anchor=\"end\"" : "");
+		rc |= esc(b, serve_city(d->g[i].name) ? serve_city(d->g[i].name) : d->g[i].name) |
+		    mcp_buf_adds(b, "</text>");
 	}
 	rc |= mcp_buf_adds(b,
 	    "</svg>\n<div class=\"scroll\"><table><caption class=\"sr\">The latest "
@@ -566,8 +589,11 @@ serve_page(struct conn *c, const struct req *q, const char *slug, struct resp *r
 	rc |= regions_part(b, d, q->now) | uptime_part(b, d) | facts_part(b, d, q->now) |
 	    history_part(b, d);
 	rc |= mcp_buf_adds(b, "<footer><p>");
-	if (d->s.as_of[0])
-		rc |= mcp_buf_addf(b, "Verdict of the minute %s. ", d->s.as_of);
+	if (d->s.has_verdict) {
+		when(d->s.window, title, sizeof(title));
+		rc |= mcp_buf_addf(b, "Verdict of the minute <time datetime=\"%s\">%s</time>. ",
+		    d->s.as_of, title);
+	}
 	rc |= mcp_buf_adds(b, "<a href=\"") | esc(b, feed) |
 	    mcp_buf_adds(b, "\">Atom feed of incidents</a> &middot; <a href=\"/api/embed-status/") |
 	    esc(b, slug) | mcp_buf_adds(b, "\">JSON</a> &middot; <a href=\"/badge/") |

@@ -21,10 +21,6 @@
 #     critical violation.
 # Screenshots of every case: $MCP_BIN/screenshots/NAME.png (docs/screenshots/
 # holds copies of two, made by hand from a run).
-# Checks named "DEVIATION:" fail because serve/ does not do yet what issue 14
-# asks (as of 40b199d): the status page's <meta http-equiv="refresh">
-# (axe: critical), no visible city labels on the map, a widget that a host
-# page's span { float: left } collapses.
 # shellcheck source=tests/lib.sh
 source "$(dirname "$0")/lib.sh"
 

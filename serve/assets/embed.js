@@ -61,35 +61,44 @@
 
 		if (document.getElementById(CSS_ID))
 			return;
+		/*
+		 * Every selector starts with the class twice (.mcpu.mcpu): more
+		 * specific than a host's "p span" or ".nav a", so the reset wins;
+		 * the widget's own rules add a class and win over the reset.
+		 */
+		var R = '.mcpu.mcpu';
 		css = [
-			'.mcpu,.mcpu *{box-sizing:border-box;margin:0;padding:0;border:0;' +
-				'font:inherit;line-height:1.35;text-decoration:none;letter-spacing:normal}',
-			'.mcpu{font:14px/1.35 system-ui,-apple-system,"Segoe UI",Roboto,"DejaVu Sans",sans-serif;' +
+			R + ',' + R + ' *{box-sizing:border-box;margin:0;padding:0;border:0;float:none;' +
+				'position:static;width:auto;height:auto;min-width:0;max-width:none;' +
+				'background:transparent;color:inherit;font:inherit;line-height:1.35;' +
+				'text-align:left;text-decoration:none;text-transform:none;text-indent:0;' +
+				'letter-spacing:normal;word-spacing:normal;white-space:normal;visibility:visible;' +
+				'opacity:1;box-shadow:none;vertical-align:baseline}',
+			R + '{font:14px/1.35 system-ui,-apple-system,"Segoe UI",Roboto,"DejaVu Sans",sans-serif;' +
 				'display:inline-block;vertical-align:middle;color:#1f2328;background:#fff;' +
-				'border:1px solid #d0d7de;border-radius:8px;text-align:left}',
-			'.mcpu-card{display:block;width:100%;max-width:420px;padding:12px 14px}',
-			'.mcpu-badge{border-radius:999px;padding:3px 10px;white-space:nowrap}',
-			'.mcpu a{color:inherit}',
-			'.mcpu-row{display:flex;align-items:center;gap:8px}',
-			'.mcpu-dot{display:inline-block;width:10px;height:10px;border-radius:50%;flex:none;' +
+				'border:1px solid #d0d7de;border-radius:8px}',
+			R + '.mcpu-card{display:block;width:100%;max-width:420px;padding:12px 14px}',
+			R + '.mcpu-badge{border-radius:999px;padding:3px 10px;white-space:nowrap}',
+			R + ' .mcpu-row{display:flex;align-items:center;gap:8px}',
+			R + ' .mcpu-dot{display:inline-block;width:10px;height:10px;border-radius:50%;flex:none;' +
 				'background:#6e7781}',
-			'.mcpu-up .mcpu-dot{background:#1a7f37}',
-			'.mcpu-degraded .mcpu-dot{background:#bf8700}',
-			'.mcpu-down .mcpu-dot{background:#cf222e}',
-			'.mcpu-slug{font-weight:600;overflow:hidden;text-overflow:ellipsis}',
-			'.mcpu-state{margin-left:auto;font-weight:600}',
-			'.mcpu-badge .mcpu-state{margin-left:4px}',
-			'.mcpu-facts{display:flex;flex-wrap:wrap;gap:4px 14px;margin-top:6px;color:#59636e;' +
+			R + '.mcpu-up .mcpu-dot{background:#1a7f37}',
+			R + '.mcpu-degraded .mcpu-dot{background:#bf8700}',
+			R + '.mcpu-down .mcpu-dot{background:#cf222e}',
+			R + ' .mcpu-slug{font-weight:600;overflow:hidden;text-overflow:ellipsis}',
+			R + ' .mcpu-state{margin-left:auto;font-weight:600}',
+			R + '.mcpu-badge .mcpu-state{margin-left:4px}',
+			R + ' .mcpu-facts{display:flex;flex-wrap:wrap;gap:4px 14px;margin-top:6px;color:#59636e;' +
 				'font-size:13px}',
-			'.mcpu-foot{display:flex;justify-content:space-between;margin-top:8px;font-size:12px;' +
+			R + ' .mcpu-foot{display:flex;justify-content:space-between;margin-top:8px;font-size:12px;' +
 				'color:#59636e}',
-			'.mcpu-foot a{text-decoration:underline}',
-			'.mcpu-dark{color:#e6edf3;background:#0d1117;border-color:#3d444d}',
-			'.mcpu-dark .mcpu-facts,.mcpu-dark .mcpu-foot{color:#9198a1}',
-			'.mcpu-dark.mcpu-up .mcpu-dot{background:#3fb950}',
-			'.mcpu-dark.mcpu-degraded .mcpu-dot{background:#d29922}',
-			'.mcpu-dark.mcpu-down .mcpu-dot{background:#f85149}',
-			'.mcpu-dark .mcpu-dot{background:#9198a1}'
+			R + ' .mcpu-foot a,' + R + ' .mcpu-invite{text-decoration:underline}',
+			R + '.mcpu-dark{color:#e6edf3;background:#0d1117;border-color:#3d444d}',
+			R + '.mcpu-dark .mcpu-facts,' + R + '.mcpu-dark .mcpu-foot{color:#9198a1}',
+			R + '.mcpu-dark.mcpu-up .mcpu-dot{background:#3fb950}',
+			R + '.mcpu-dark.mcpu-degraded .mcpu-dot{background:#d29922}',
+			R + '.mcpu-dark.mcpu-down .mcpu-dot{background:#f85149}',
+			R + '.mcpu-dark .mcpu-dot{background:#9198a1}'
 		].join('\n');
 		el = document.createElement('style');
 		el.id = CSS_ID;
@@ -168,7 +177,8 @@
 	/* No slug: a card that tells the page's author how to add one. */
 	function renderInvite(mount, opt) {
 		var root = el('div', 'mcpu mcpu-card mcpu-pending' + (opt.theme === 'dark' ? ' mcpu-dark' : ''));
-		var a = el('a', 'mcpu-link', 'Is your MCP server alive? Add data-server="your-slug" \u2192');
+		var a = el('a', 'mcpu-link mcpu-invite',
+			'Is your MCP server alive? Add data-server="your-slug" to show it\u00a0\u2192');
 
 		root.setAttribute('data-state', 'invite');
 		a.setAttribute('href', opt.base + '/status');
