@@ -77,21 +77,45 @@ mcp_slug_ok(const char *s)
 	return n > 0;
 }
 
+/*
+ * The civil date of a day count (days since 1970-01-01), by H. Hinnant's
+ * days_from_civil inverse: arithmetic only.  gmtime_r and strftime would
+ * read the time zone files on first use, a cost every CGI request of
+ * mcp-serve would pay for a UTC date.
+ */
+static void
+civil(long long z, long long *y, unsigned *m, unsigned *d)
+{
+	long long era;
+	unsigned doe, yoe, doy, mp;
+
+	z += 719468;
+	era = (z >= 0 ? z : z - 146096) / 146097;
+	doe = (unsigned)(z - era * 146097);
+	yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+	doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+	mp = (5 * doy + 2) / 153;
+	*d = doy - (153 * mp + 2) / 5 + 1;
+	*m = mp < 10 ? mp + 3 : mp - 9;
+	*y = (long long)yoe + era * 400 + (*m <= 2);
+}
+
 int
 mcp_iso8601(double t, char *buf, size_t len)
 {
-	struct tm tm;
-	time_t secs;
+	long long secs, y;
+	unsigned m, d, sod;
+	int n;
 
 	/* Years 1970 to 9999: anything else is not a time a record carries. */
 	if (!(t >= 0 && t < 253402300800.0))
 		return -1;
-	secs = (time_t)floor(t);
-	if (gmtime_r(&secs, &tm) == NULL)
-		return -1;
-	if (strftime(buf, len, "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
-		return -1;
-	return 0;
+	secs = (long long)floor(t);
+	civil(secs / 86400, &y, &m, &d);
+	sod = (unsigned)(secs % 86400);
+	n = snprintf(buf, len, "%04lld-%02u-%02uT%02u:%02u:%02uZ", y, m, d, sod / 3600,
+	    sod / 60 % 60, sod % 60);
+	return n < 0 || (size_t)n >= len ? -1 : 0;
 }
 
 double

@@ -9,6 +9,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "../../serve/assets.c"
@@ -263,6 +264,31 @@ test_conf(void)
 	unlink(path);
 }
 
+/* lib's own civil calendar against the C library's, 1970 to 9999. */
+static void
+test_iso(void)
+{
+	char a[32], b[32];
+	struct tm tm;
+	long long t;
+	int bad = 0;
+
+	for (t = 0; t < 253402300800LL && !bad; t += 86400LL * 7 + 3671) {
+		time_t tt = (time_t)t;
+
+		gmtime_r(&tt, &tm);
+		strftime(b, sizeof(b), "%Y-%m-%dT%H:%M:%SZ", &tm);
+		if (mcp_iso8601((double)t, a, sizeof(a)) == -1 || strcmp(a, b) != 0)
+			bad = printf("# %lld: %s, gmtime says %s\n", t, a, b);
+	}
+	ok(!bad, "mcp_iso8601 writes what gmtime_r and strftime write, every week to 9999");
+	ok(mcp_iso8601(951782400, a, sizeof(a)) == 0 && strcmp(a, "2000-02-29T00:00:00Z") == 0,
+	    "2000-02-29, a leap day of a century");
+	ok(mcp_iso8601(253402300800.0, a, sizeof(a)) == -1 && mcp_iso8601(-1, a, sizeof(a)) == -1 &&
+	        mcp_iso8601(0, a, 20) == -1,
+	    "past 9999, before 1970 or with no room: -1");
+}
+
 int
 main(void)
 {
@@ -274,5 +300,6 @@ main(void)
 	test_summary();
 	test_badge();
 	test_conf();
+	test_iso();
 	return done_testing();
 }
