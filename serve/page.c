@@ -19,36 +19,6 @@
 #define DAYS 30
 #define HISTORY_SHOWN 10
 
-/* Text into HTML or XML: the five characters that could end it. */
-static int
-esc(struct mcp_buf *b, const char *s)
-{
-	int rc = 0;
-
-	for (; *s != '\0' && rc == 0; s++) {
-		switch (*s) {
-		case '&':
-			rc = mcp_buf_adds(b, "&amp;");
-			break;
-		case '<':
-			rc = mcp_buf_adds(b, "&lt;");
-			break;
-		case '>':
-			rc = mcp_buf_adds(b, "&gt;");
-			break;
-		case '"':
-			rc = mcp_buf_adds(b, "&quot;");
-			break;
-		case '\'':
-			rc = mcp_buf_adds(b, "&#39;");
-			break;
-		default:
-			rc = mcp_buf_addc(b, *s);
-		}
-	}
-	return rc;
-}
-
 /* What each step means, for people. */
 static const char *
 step_words(const char *step)
@@ -117,8 +87,8 @@ region_name(struct mcp_buf *b, const char *code)
 	int rc = mcp_buf_adds(b, "<span class=\"nw\">");
 
 	if (city != NULL)
-		rc |= esc(b, city) | mcp_buf_adds(b, " (");
-	rc |= esc(b, code);
+		rc |= serve_esc(b, city) | mcp_buf_adds(b, " (");
+	rc |= serve_esc(b, code);
 	if (city != NULL)
 		rc |= mcp_buf_addc(b, ')');
 	return rc | mcp_buf_adds(b, "</span>");
@@ -131,8 +101,9 @@ region_text(struct mcp_buf *b, const char *code)
 	const char *city = serve_city(code);
 
 	if (city == NULL)
-		return esc(b, code);
-	return esc(b, city) | mcp_buf_adds(b, " (") | esc(b, code) | mcp_buf_addc(b, ')');
+		return serve_esc(b, code);
+	return serve_esc(b, city) | mcp_buf_adds(b, " (") | serve_esc(b, code) |
+	    mcp_buf_addc(b, ')');
 }
 
 /* Everything one slug's page shows, read in two round trips. */
@@ -254,6 +225,34 @@ page_read(struct conn *c, const char *slug, double now, struct page_data *d)
 }
 
 /*
+ * What a page or a feed of slug shows (owned: page_data_free and free), or
+ * NULL after r is answered: 503 when the store fails, 404 for a slug it
+ * does not know.
+ */
+static struct page_data *
+page_load(struct conn *c, const struct req *q, const char *slug, struct resp *r)
+{
+	struct page_data *d;
+
+	if ((d = malloc(sizeof(*d))) == NULL) {
+		serve_error(r, 500, "out of memory", NULL);
+		return NULL;
+	}
+	if (page_read(c, slug, q->now, d) == -1) {
+		free(d);
+		serve_unavailable(r);
+		return NULL;
+	}
+	if (!d->known) {
+		page_data_free(d);
+		free(d);
+		serve_error(r, 404, "not found", CACHE_API);
+		return NULL;
+	}
+	return d;
+}
+
+/*
  * The head of every page: no script, one stylesheet.  No refresh either:
  * a page that reloads itself under its reader fails WCAG 2.2.1; the stale
  * banner says when what is shown is old.
@@ -265,13 +264,13 @@ page_head(struct mcp_buf *b, const char *title, const char *feed)
 	    "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
 	    "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>");
 
-	rc |= esc(b, title) |
+	rc |= serve_esc(b, title) |
 	    mcp_buf_adds(b, "</title><link rel=\"stylesheet\" href=\"/status.css\">");
 	if (feed != NULL)
 		rc |= mcp_buf_adds(b,
 		          "<link rel=\"alternate\" type=\"application/atom+xml\" "
 		          "title=\"Incidents\" href=\"") |
-		    esc(b, feed) | mcp_buf_adds(b, "\">");
+		    serve_esc(b, feed) | mcp_buf_adds(b, "\">");
 	return rc | mcp_buf_adds(b, "</head><body><main>\n");
 }
 
@@ -304,7 +303,7 @@ headline(struct mcp_buf *b, const struct page_data *d)
 			break;
 		}
 		rc |= mcp_buf_adds(b, ": ") |
-		    esc(b, step_words(cJSON_IsString(step) ? step->valuestring : NULL)) |
+		    serve_esc(b, step_words(cJSON_IsString(step) ? step->valuestring : NULL)) |
 		    mcp_buf_adds(b, " failing in ");
 		f = cJSON_GetObjectItemCaseSensitive(rec, "failed_regions");
 		cJSON_ArrayForEach(e, f)
@@ -346,8 +345,8 @@ incident_card(struct mcp_buf *b, const cJSON *o, double now)
 			severity = sev[i][1];
 	rc = mcp_buf_adds(
 	         b, "<section class=\"incident\" aria-label=\"Open incident\"><h2>Incident: ") |
-	    esc(b, what) | mcp_buf_adds(b, "</h2><dl><dt>What is failing</dt><dd>") | esc(b, what) |
-	    mcp_buf_adds(b, "</dd><dt>Since</dt><dd>");
+	    serve_esc(b, what) | mcp_buf_adds(b, "</h2><dl><dt>What is failing</dt><dd>") |
+	    serve_esc(b, what) | mcp_buf_adds(b, "</dd><dt>Since</dt><dd>");
 	if (cJSON_IsNumber(at) && mcp_iso8601(at->valuedouble, iso, sizeof(iso)) == 0) {
 		when(at->valuedouble, t, sizeof(t));
 		duration(now - at->valuedouble, d, sizeof(d));
@@ -364,7 +363,7 @@ incident_card(struct mcp_buf *b, const cJSON *o, double now)
 	}
 	if (n == 0)
 		rc |= mcp_buf_adds(b, "every region that reports");
-	return rc | mcp_buf_adds(b, "</dd><dt>Severity</dt><dd>") | esc(b, severity) |
+	return rc | mcp_buf_adds(b, "</dd><dt>Severity</dt><dd>") | serve_esc(b, severity) |
 	    mcp_buf_adds(b, "</dd></dl></section>\n");
 }
 
@@ -393,7 +392,8 @@ regions_part(struct mcp_buf *b, const struct page_data *d, double now)
 		rc |= mcp_buf_addf(b, "<text x=\"%.1f\" y=\"%.1f\"%s aria-hidden=\"true\">",
 		    lon + 180 + (lon > 120 ? -6 : 6), 90 - lat + 2.5,
 		    lon > 120 ? " text-anchor=\"end\"" : "");
-		rc |= esc(b, serve_city(d->g[i].name) ? serve_city(d->g[i].name) : d->g[i].name) |
+		rc |= serve_esc(
+		          b, serve_city(d->g[i].name) ? serve_city(d->g[i].name) : d->g[i].name) |
 		    mcp_buf_adds(b, "</text>");
 	}
 	rc |= mcp_buf_adds(b,
@@ -410,8 +410,9 @@ regions_part(struct mcp_buf *b, const struct page_data *d, double now)
 		        "</td><td class=\"%s\"><span class=\"dot\" aria-hidden=\"true\">"
 		        "</span> %s</td><td>",
 		        st, st);
-		rc |= strcmp(st, "down") == 0 && d->g[i].step[0] ? esc(b, step_words(d->g[i].step))
-		                                                 : mcp_buf_adds(b, "none");
+		rc |= strcmp(st, "down") == 0 && d->g[i].step[0]
+		    ? serve_esc(b, step_words(d->g[i].step))
+		    : mcp_buf_adds(b, "none");
 		rc |= mcp_buf_addf(b, "</td><td>%s ago</td><td class=\"num\">", ago);
 		rc |= d->g[i].ms >= 0 && strcmp(st, "up") == 0
 		    ? mcp_buf_addf(b, "%.0f ms", d->g[i].ms)
@@ -521,17 +522,18 @@ history_part(struct mcp_buf *b, const struct page_data *d)
 		duration(dur->valuedouble, dd, sizeof(dd));
 		rc |= mcp_buf_addf(b, "<tr><td>%s</td><td>%s</td><td>%s</td><td>", t1, t2, dd);
 		if (cJSON_IsString(kind))
-			rc |= esc(b,
+			rc |= serve_esc(b,
 			    strcmp(kind->valuestring, "rate-limited") == 0  ? "rate limiting"
 			        : strcmp(kind->valuestring, "latency") == 0 ? "slow responses"
 			                                                    : "error rate");
 		else
-			rc |= esc(b, step_words(cJSON_IsString(layer) ? layer->valuestring : NULL));
+			rc |= serve_esc(
+			    b, step_words(cJSON_IsString(layer) ? layer->valuestring : NULL));
 		rc |= mcp_buf_adds(b, "</td><td>");
 		rc |= cJSON_IsString(sev) && strlen(sev->valuestring) == 2 &&
 		        sev->valuestring[0] == 'P' && sev->valuestring[1] >= '1' &&
 		        sev->valuestring[1] <= '3'
-		    ? esc(b, sev->valuestring)
+		    ? serve_esc(b, sev->valuestring)
 		    : mcp_buf_adds(b, "&ndash;");
 		rc |= mcp_buf_adds(b, "</td></tr>");
 	}
@@ -554,27 +556,14 @@ serve_page(struct conn *c, const struct req *q, const char *slug, struct resp *r
 	char title[160], feed[128];
 	int i, rc;
 
-	if ((d = malloc(sizeof(*d))) == NULL) {
-		serve_error(r, 500, "out of memory", NULL);
+	if ((d = page_load(c, q, slug, r)) == NULL)
 		return;
-	}
-	if (page_read(c, slug, q->now, d) == -1) {
-		free(d);
-		serve_unavailable(r);
-		return;
-	}
-	if (!d->known) {
-		page_data_free(d);
-		free(d);
-		serve_error(r, 404, "not found", CACHE_API);
-		return;
-	}
 	html_resp(r);
 	snprintf(title, sizeof(title), "%s: %s", slug, state_word(d->s.state));
 	snprintf(feed, sizeof(feed), "/status/%s/feed.atom", slug);
 	rc = page_head(b, title, feed) |
 	    mcp_buf_adds(b, "<p class=\"sub\"><a href=\"/status\">All servers</a></p><h1>") |
-	    esc(b, slug) | mcp_buf_adds(b, "</h1>\n") | headline(b, d);
+	    serve_esc(b, slug) | mcp_buf_adds(b, "</h1>\n") | headline(b, d);
 	if (d->s.stale || (!d->s.has_verdict && d->s.last_probe >= 0))
 		rc |= d->s.has_verdict
 		    ? mcp_buf_addf(b,
@@ -594,10 +583,10 @@ serve_page(struct conn *c, const struct req *q, const char *slug, struct resp *r
 		rc |= mcp_buf_addf(b, "Verdict of the minute <time datetime=\"%s\">%s</time>. ",
 		    d->s.as_of, title);
 	}
-	rc |= mcp_buf_adds(b, "<a href=\"") | esc(b, feed) |
+	rc |= mcp_buf_adds(b, "<a href=\"") | serve_esc(b, feed) |
 	    mcp_buf_adds(b, "\">Atom feed of incidents</a> &middot; <a href=\"/api/embed-status/") |
-	    esc(b, slug) | mcp_buf_adds(b, "\">JSON</a> &middot; <a href=\"/badge/") |
-	    esc(b, slug) |
+	    serve_esc(b, slug) | mcp_buf_adds(b, "\">JSON</a> &middot; <a href=\"/badge/") |
+	    serve_esc(b, slug) |
 	    mcp_buf_adds(b, ".svg\">Badge</a></p></footer>\n</main></body></html>\n");
 	page_data_free(d);
 	free(d);
@@ -702,8 +691,8 @@ feed_entry(struct mcp_buf *b, const char *slug, const cJSON *o, int resolved)
 	upd = resolved ? at->valuedouble + dur->valuedouble : at->valuedouble;
 	rc = mcp_buf_addf(b, "<entry><id>urn:mcp-uptime:%s:%s:%.0f:%s</id><title>", slug, k,
 	    at->valuedouble, resolved ? "resolved" : "opened");
-	rc |= esc(b, slug) | mcp_buf_adds(b, resolved ? ": resolved, " : ": incident, ") |
-	    esc(b, what);
+	rc |= serve_esc(b, slug) | mcp_buf_adds(b, resolved ? ": resolved, " : ": incident, ") |
+	    serve_esc(b, what);
 	if (resolved) {
 		duration(dur->valuedouble, d, sizeof(d));
 		rc |= mcp_buf_addf(b, " (%s)", d);
@@ -711,9 +700,10 @@ feed_entry(struct mcp_buf *b, const char *slug, const cJSON *o, int resolved)
 	mcp_iso8601(upd, iso, sizeof(iso));
 	rc |= mcp_buf_addf(
 	    b, "</title><updated>%s</updated><link href=\"/status/%s\"/><summary>", iso, slug);
-	rc |= mcp_buf_adds(b, "Opened ") | esc(b, t) | mcp_buf_adds(b, "; ") | esc(b, what);
+	rc |= mcp_buf_adds(b, "Opened ") | serve_esc(b, t) | mcp_buf_adds(b, "; ") |
+	    serve_esc(b, what);
 	if (cJSON_IsString(sev) && strlen(sev->valuestring) == 2 && sev->valuestring[0] == 'P')
-		rc |= mcp_buf_adds(b, "; severity ") | esc(b, sev->valuestring);
+		rc |= mcp_buf_adds(b, "; severity ") | serve_esc(b, sev->valuestring);
 	if (resolved)
 		rc |= mcp_buf_addf(b, "; resolved after %s", d);
 	return rc | mcp_buf_adds(b, ".</summary></entry>\n");
@@ -728,28 +718,15 @@ serve_feed(struct conn *c, const struct req *q, const char *slug, struct resp *r
 	char iso[32];
 	int i, rc;
 
-	if ((d = malloc(sizeof(*d))) == NULL) {
-		serve_error(r, 500, "out of memory", NULL);
+	if ((d = page_load(c, q, slug, r)) == NULL)
 		return;
-	}
-	if (page_read(c, slug, q->now, d) == -1) {
-		free(d);
-		serve_unavailable(r);
-		return;
-	}
-	if (!d->known) {
-		page_data_free(d);
-		free(d);
-		serve_error(r, 404, "not found", CACHE_API);
-		return;
-	}
 	r->ctype = "application/atom+xml; charset=utf-8";
 	r->cache = CACHE_PAGE;
 	mcp_iso8601(d->s.window >= 0 ? d->s.window : floor(q->now / 60) * 60, iso, sizeof(iso));
 	rc = mcp_buf_adds(b,
 	         "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<feed "
 	         "xmlns=\"http://www.w3.org/2005/Atom\"><title>") |
-	    esc(b, slug) |
+	    serve_esc(b, slug) |
 	    mcp_buf_addf(b,
 	        ": incidents</title><id>urn:mcp-uptime:%s</id><updated>%s</updated>"
 	        "<author><name>mcp-uptime</name></author><link rel=\"alternate\" "

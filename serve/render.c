@@ -98,8 +98,9 @@ text_width(const char *s)
 	return (w + 5) / 10;
 }
 
-static int
-xml_text(struct mcp_buf *b, const char *s)
+/* Text into HTML, SVG or XML: the five characters that could end it. */
+int
+serve_esc(struct mcp_buf *b, const char *s)
 {
 	int rc = 0;
 
@@ -162,9 +163,9 @@ serve_badge_svg(struct mcp_buf *b, enum serve_state st, const char *label, const
 	    "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"20\" "
 	    "role=\"img\" aria-label=\"",
 	    w);
-	rc |= xml_text(b, label);
+	rc |= serve_esc(b, label);
 	rc |= mcp_buf_addf(b, ": %s\"><title>", msg);
-	rc |= xml_text(b, label);
+	rc |= serve_esc(b, label);
 	rc |= mcp_buf_addf(b, ": %s</title>", msg);
 	rc |= badge_style(b, theme);
 	rc |= mcp_buf_addf(b,
@@ -182,7 +183,7 @@ serve_badge_svg(struct mcp_buf *b, enum serve_state st, const char *label, const
 	    "aria-hidden=\"true\">"
 	    "<text x=\"%.1f\" y=\"14\" textLength=\"%d\" lengthAdjust=\"spacingAndGlyphs\">",
 	    lw / 2.0, lt);
-	rc |= xml_text(b, label);
+	rc |= serve_esc(b, label);
 	rc |= mcp_buf_addf(b,
 	    "</text><text x=\"%.1f\" y=\"14\" textLength=\"%d\" "
 	    "lengthAdjust=\"spacingAndGlyphs\">%s</text></g></svg>",

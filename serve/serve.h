@@ -158,6 +158,7 @@ void serve_ago(double secs, char *buf, size_t len);
 int serve_summary_json(struct mcp_buf *b, const struct summary *s, double now);
 int serve_summary_fields(struct mcp_buf *b, const struct summary *s, double now);
 void serve_etag(const struct summary *s, char *buf, size_t len);
+int serve_esc(struct mcp_buf *b, const char *s);
 int serve_badge_svg(struct mcp_buf *b, enum serve_state st, const char *label, const char *theme);
 int serve_shields_json(struct mcp_buf *b, enum serve_state st);
 

@@ -32,7 +32,7 @@ want=$(
 	    "a1: incident open for 8 hours 2 minutes (since 16:00 UTC); root layer: http" "$AT"
 	alert resolve P1 a1 0 http "eu-west-2 us-east-1" \
 	    "a1 recovered after 9 hours 3 minutes (16:00–01:03 UTC); root layer: http in 543 windows; all layers now passing." \
-	    "$AT" ',"duration_s":32580'
+	    "$AT" ',"duration_s":32580,"layer":"http"'
 )
 is "$(ma):$(cat "$TMP/err")" "0:" "9 more hours failing, then 3 passing windows: exit 0"
 is "$(cat "$TMP/out")" "$want" "no new trigger, a reminder each 4 h, one resolve with the duration"
@@ -64,7 +64,7 @@ want=$(
 	alert trigger P1 f1 0 tls "eu-west-2 us-east-1" "f1: tls failing in 2 regions" "$AT"
 	alert resolve P1 f1 0 tls "eu-west-2 us-east-1" \
 	    "f1 recovered after 1 hour 3 minutes (16:00–17:03 UTC); root layer: tls in 33 windows; all layers now passing." \
-	    "$AT" ',"duration_s":3780'
+	    "$AT" ',"duration_s":3780,"layer":"tls"'
 )
 is "$(ma):$(cat "$TMP/err")" "0:" "flapping for an hour: exit 0"
 is "$(cat "$TMP/out")" "$want" "flapping holds one incident; alternation alone opens none"
@@ -116,7 +116,7 @@ want=$(
 	    "$AT" ',"suppressed":"trigger","maintenance":"db upgrade"'
 	alert suppressed P1 m1 5 connect "eu-west-2 us-east-1" \
 	    "m1 recovered after 20 minutes (16:05–16:25 UTC); root layer: connect in 20 windows; all layers now passing." \
-	    "$AT" ',"duration_s":1200,"suppressed":"resolve","maintenance":"db upgrade"'
+	    "$AT" ',"duration_s":1200,"layer":"connect","suppressed":"resolve","maintenance":"db upgrade"'
 )
 is "$(ma):$(cat "$TMP/err")" "0:" "a 20-minute outage inside the window: exit 0"
 is "$(cat "$TMP/out")" "$want" "only suppressed records"
