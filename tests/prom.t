@@ -18,21 +18,21 @@ ONE_FAMILIES="mcp_state mcp_uptime_30d_ratio mcp_p95_latency_seconds mcp_last_pr
 
 # --- the configuration, the rules and their unit tests ------------------------
 
-out=$("$PROMTOOL" check config "$PROM/prometheus.yml" 2>&1)
+pout=$("$PROMTOOL" check config "$PROM/prometheus.yml" 2>&1)
 rc=$?
 is "$rc" 0 "promtool check config prometheus.yml"
-like "$out" "SUCCESS: 1 rule files found" "check config found mcp-rules.yml through rule_files"
-[ "$rc" = 0 ] || diag "$out"
+like "$pout" "SUCCESS: 1 rule files found" "check config found mcp-rules.yml through rule_files"
+[ "$rc" = 0 ] || diag "$pout"
 
-out=$("$PROMTOOL" check rules "$PROM/mcp-rules.yml" 2>&1)
+pout=$("$PROMTOOL" check rules "$PROM/mcp-rules.yml" 2>&1)
 rc=$?
 is "$rc" 0 "promtool check rules mcp-rules.yml"
-[ "$rc" = 0 ] || diag "$out"
+[ "$rc" = 0 ] || diag "$pout"
 
-out=$("$PROMTOOL" test rules "$PROM/mcp-rules.test.yml" 2>&1)
+pout=$("$PROMTOOL" test rules "$PROM/mcp-rules.test.yml" 2>&1)
 rc=$?
 is "$rc" 0 "promtool test rules mcp-rules.test.yml: each alert fires when it should, and only then"
-[ "$rc" = 0 ] || printf '%s\n' "$out" | sed 's/^/# /'
+[ "$rc" = 0 ] || printf '%s\n' "$pout" | sed 's/^/# /'
 
 # Each alert of the brief is there, and tested.
 for a in McpServerDown McpServerDegraded McpServerPending McpProbesStale McpVerdictsStale McpServeScrapeFailing; do
@@ -73,10 +73,10 @@ mapfile -t exprs < <(jq -r '.. | .expr? // empty' "$GRAFANA")
 		printf '      - record: grafana:expr:%d\n        expr: %s\n' "$i" "$(jq -Rn --arg e "$e" '$e')"
 	done
 } >"$TMP/grafana-rules.yml"
-out=$("$PROMTOOL" check rules "$TMP/grafana-rules.yml" 2>&1)
+pout=$("$PROMTOOL" check rules "$TMP/grafana-rules.yml" 2>&1)
 rc=$?
 is "$rc" 0 "the dashboard's ${#exprs[@]} queries are valid PromQL"
-[ "$rc" = 0 ] || diag "$out"
+[ "$rc" = 0 ] || diag "$pout"
 
 # --- mcp-serve's real output ----------------------------------------------
 
@@ -132,15 +132,15 @@ families() { grep -v '^#' "$TMP/$1.body" | sed 's/[{ ].*//' | awk '!seen[$0]++' 
 
 # exposition NAME DESC: the checks every Prometheus answer must pass.
 exposition() {
-	local name=$1 desc=$2 out rc f missing='' order=''
+	local name=$1 desc=$2 pout rc f missing='' order=''
 	is "$(cat "$TMP/$name.rc")" "0:" "$desc: exit 0, nothing on stderr"
 	is "$(sed -n 1p "$TMP/$name.head")" "Status: 200 OK" "$desc: 200"
 	ok "$(grep -qx 'Content-Type: text/plain; version=0.0.4; charset=utf-8' "$TMP/$name.head"; echo $?)" \
 	    "$desc: Content-Type text/plain; version=0.0.4"
 	ok "$(grep -qx 'Cache-Control: no-cache' "$TMP/$name.head"; echo $?)" "$desc: Cache-Control: no-cache"
-	out=$("$PROMTOOL" check metrics <"$TMP/$name.body" 2>&1)
+	pout=$("$PROMTOOL" check metrics <"$TMP/$name.body" 2>&1)
 	rc=$?
-	is "$rc:$out" "0:" "$desc: promtool check metrics exits 0 with no lint finding"
+	is "$rc:$pout" "0:" "$desc: promtool check metrics exits 0 with no lint finding"
 	# Each family: HELP then TYPE gauge, before its first sample, once.
 	for f in $(families "$name"); do
 		awk -v f="$f" '
