@@ -212,7 +212,7 @@ serve_regions(struct conn *c, const struct req *q, const char *slug, struct resp
 	const char *a0[] = {"ZREVRANGE", ks, "0", "63", "WITHSCORES"}, *a1[] = {"GET", kv},
 	           *a2[] = {"ZSCORE", "mcp:slugs", slug};
 	const char **argv[] = {a0, a1, a2};
-	int argc[] = {5, 2, 3}, rc;
+	int argc[] = {5, 2, 3}, rc, known;
 	redisReply *rep[3];
 	struct summary s;
 	size_t i, n;
@@ -226,9 +226,9 @@ serve_regions(struct conn *c, const struct req *q, const char *slug, struct resp
 	}
 	n = serve_regions_of(rep[0], g);
 	serve_summary(rep[1], NULL, q->now, &s, 0);
-	i = n > 0 || s.known || rep[2]->type == REDIS_REPLY_STRING;
+	known = n > 0 || s.known || rep[2]->type == REDIS_REPLY_STRING;
 	serve_free_replies(rep, 3);
-	if (!i) {
+	if (!known) {
 		serve_error(r, 404, "not found", CACHE_API);
 		return;
 	}
