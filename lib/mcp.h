@@ -28,6 +28,9 @@ int mcp_step_index(const char *name);
  */
 double mcp_now(void);
 
+/* Epoch seconds written as a number (MCP_NOW, a Redis score): -1 when s is not one. */
+double mcp_time_of(const char *s);
+
 /* Monotonic seconds, for measuring durations; never affected by MCP_NOW. */
 double mcp_mono(void);
 

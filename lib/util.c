@@ -36,19 +36,26 @@ mcp_step_index(const char *name)
 }
 
 double
-mcp_now(void)
+mcp_time_of(const char *s)
 {
-	struct timespec ts;
-	const char *s;
 	char *end;
 	double t;
 
-	if ((s = getenv("MCP_NOW")) != NULL && *s != '\0') {
-		errno = 0;
-		t = strtod(s, &end);
-		if (errno == 0 && *end == '\0' && isfinite(t) && t >= 0)
-			return t;
-	}
+	if (s == NULL || *s == '\0')
+		return -1;
+	errno = 0;
+	t = strtod(s, &end);
+	return errno == 0 && *end == '\0' && isfinite(t) && t >= 0 ? t : -1;
+}
+
+double
+mcp_now(void)
+{
+	struct timespec ts;
+	double t;
+
+	if ((t = mcp_time_of(getenv("MCP_NOW"))) >= 0)
+		return t;
 	clock_gettime(CLOCK_REALTIME, &ts);
 	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
 }

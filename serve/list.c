@@ -21,15 +21,6 @@ region_cmp(const void *a, const void *b)
 	return strcmp(((const struct region *)a)->name, ((const struct region *)b)->name);
 }
 
-static double
-parse_time(const char *s)
-{
-	char *end;
-	double t = strtod(s, &end);
-
-	return *end == '\0' && t >= 0 && t < 253402300800.0 ? t : -1;
-}
-
 /*
  * A value of res:W (mcp-store(7)): "OFFSET hID MS", "OFFSET aID MS",
  * "OFFSET b STEP CODE", the same without MS or CODE, or the oldest five
@@ -79,7 +70,7 @@ parse_hash(const redisReply *r, double now, struct region *g)
 		return;
 	memcpy(t, r->str, sp - r->str);
 	t[sp - r->str] = '\0';
-	if ((started = parse_time(t)) < 0 || now - started > 86400)
+	if ((started = serve_time(t)) < 0 || now - started > 86400)
 		return;
 	snprintf(g->hash, sizeof(g->hash), "%s", sp + 1);
 }
@@ -158,7 +149,7 @@ serve_regions_of(const redisReply *r, struct region *g)
 	for (i = 0; i + 1 < r->elements && n < SERVE_REGIONS_MAX; i += 2) {
 		if (r->element[i]->type != REDIS_REPLY_STRING || !mcp_slug_ok(r->element[i]->str) ||
 		    r->element[i + 1]->type != REDIS_REPLY_STRING ||
-		    (g[n].seen = parse_time(r->element[i + 1]->str)) < 0)
+		    (g[n].seen = serve_time(r->element[i + 1]->str)) < 0)
 			continue;
 		snprintf(g[n].name, sizeof(g[n].name), "%s", r->element[i]->str);
 		n++;
@@ -570,18 +561,6 @@ serve_metrics(struct conn *c, const struct req *q, struct resp *r)
 		serve_error(r, 500, "out of memory", NULL);
 }
 
-/* The newest verdict window among the slugs probed last. */
-static int
-newest_one(void *arg, const char *slug, const struct summary *s)
-{
-	double *newest = arg;
-
-	(void)slug;
-	if (s->has_verdict && s->window > *newest)
-		*newest = s->window;
-	return 0;
-}
-
 /*
  * Whether the store answers and how old the newest verdict is, so that a
  * watcher can tell the API broken (503 store-unreachable), the aggregator
@@ -590,36 +569,20 @@ newest_one(void *arg, const char *slug, const struct summary *s)
 void
 serve_health(struct conn *c, const struct req *q, struct resp *r)
 {
-	const char *a0[] = {"ZCARD", "mcp:slugs"}, *a1[] = {"GET", "mcp:verdict:newest"},
-	           *a2[] = {"ZREVRANGE", "mcp:slugs", "0", "2"};
-	const char **argv[] = {a0, a1, a2};
-	int argc[] = {2, 2, 4}, rc, down;
-	redisReply *rep[3], *top;
-	char *slugs[3], *end;
+	const char *a0[] = {"ZCARD", "mcp:slugs"}, *a1[] = {"GET", "mcp:verdict:newest"};
+	const char **argv[] = {a0, a1};
+	int argc[] = {2, 2}, rc, down;
+	redisReply *rep[2];
 	const char *status;
 	double newest = -1;
 	long long count = 0;
-	size_t i, n = 0;
 
-	if ((down = serve_query(c, 3, argc, argv, rep) != SR_OK) == 0) {
+	/* mcp-aggregate verdict keeps the newest window it decided. */
+	if ((down = serve_query(c, 2, argc, argv, rep) != SR_OK) == 0) {
 		count = rep[0]->type == REDIS_REPLY_INTEGER ? rep[0]->integer : 0;
-		/* mcp-aggregate verdict keeps the newest window it decided. */
-		if (rep[1]->type == REDIS_REPLY_STRING) {
-			newest = strtod(rep[1]->str, &end);
-			if (*end != '\0' || !(newest >= 0 && newest < 253402300800.0))
-				newest = -1;
-		}
-		/* A store written by a version before that: the slugs probed last. */
-		top = rep[2];
-		for (i = 0;
-		     newest < 0 && top->type == REDIS_REPLY_ARRAY && i < top->elements && n < 3;
-		     i++)
-			if (top->element[i]->type == REDIS_REPLY_STRING &&
-			    mcp_slug_ok(top->element[i]->str))
-				slugs[n++] = top->element[i]->str;
-		if (n > 0 && serve_each_summary(c, q->now, slugs, n, 0, newest_one, &newest) == -1)
-			down = 1;
-		serve_free_replies(rep, 3);
+		if (rep[1]->type == REDIS_REPLY_STRING)
+			newest = serve_time(rep[1]->str);
+		serve_free_replies(rep, 2);
 	}
 	if (down) {
 		serve_unavailable(r);

@@ -5,7 +5,6 @@
  * store connection between requests.  Same routes, same bytes either way.
  */
 #include <errno.h>
-#include <math.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -63,21 +62,13 @@ serve_log(struct conn *c, const char *fmt, ...)
 	c->log(c->logarg, msg);
 }
 
-/* MCP_NOW from the request (tests, replays), bounded; else the clock. */
+/* MCP_NOW of the request (tests, replays), bounded; else mcp_now(). */
 static double
 now_of(const struct source *src)
 {
-	const char *s = param(src, "MCP_NOW");
-	char *end;
-	double t;
+	double t = serve_time(param(src, "MCP_NOW"));
 
-	if (s != NULL && *s != '\0') {
-		errno = 0;
-		t = strtod(s, &end);
-		if (errno == 0 && *end == '\0' && isfinite(t) && t >= 0 && t < 253402300800.0)
-			return t;
-	}
-	return mcp_now();
+	return t >= 0 ? t : mcp_now();
 }
 
 /*

@@ -42,6 +42,36 @@ step_words(const char *step)
 	return "an unknown step";
 }
 
+/*
+ * What an incident's alert record says fails, in words: its track when it
+ * is not downtime, else the step of member key (the step of a trigger, the
+ * root layer of a resolve).
+ */
+static const char *
+what_failed(const cJSON *o, const char *key)
+{
+	const cJSON *kind = cJSON_GetObjectItemCaseSensitive(o, "kind");
+	const cJSON *step = cJSON_GetObjectItemCaseSensitive(o, key);
+
+	if (cJSON_IsString(kind))
+		return strcmp(kind->valuestring, "rate-limited") == 0 ? "rate limiting (HTTP 429)"
+		    : strcmp(kind->valuestring, "latency") == 0       ? "slow responses"
+		                                                      : "too many failing probes";
+	return step_words(cJSON_IsString(step) ? step->valuestring : NULL);
+}
+
+/* The record's severity when it is one of P1, P2, P3, else NULL. */
+static const char *
+severity_of(const cJSON *o)
+{
+	const cJSON *s = cJSON_GetObjectItemCaseSensitive(o, "severity");
+
+	if (!cJSON_IsString(s) || strlen(s->valuestring) != 2 || s->valuestring[0] != 'P' ||
+	    s->valuestring[1] < '1' || s->valuestring[1] > '3')
+		return NULL;
+	return s->valuestring;
+}
+
 static const char *
 state_word(enum serve_state s)
 {
@@ -324,9 +354,6 @@ incident_card(struct mcp_buf *b, const cJSON *o, double now)
 {
 	static const char *const sev[][2] = {
 	    {"P1", "P1, outage: people are paged"}, {"P2", "P2, degraded"}, {"P3", "P3, warning"}};
-	const cJSON *kind = cJSON_GetObjectItemCaseSensitive(o, "kind");
-	const cJSON *step = cJSON_GetObjectItemCaseSensitive(o, "step");
-	const cJSON *s = cJSON_GetObjectItemCaseSensitive(o, "severity");
 	const cJSON *at = cJSON_GetObjectItemCaseSensitive(o, "incident_started_at");
 	const cJSON *regions = cJSON_GetObjectItemCaseSensitive(o, "regions"), *e;
 	const char *what, *severity = "unknown";
@@ -334,14 +361,9 @@ incident_card(struct mcp_buf *b, const cJSON *o, double now)
 	size_t i;
 	int rc, n = 0;
 
-	if (cJSON_IsString(kind))
-		what = strcmp(kind->valuestring, "rate-limited") == 0 ? "rate limiting (HTTP 429)"
-		    : strcmp(kind->valuestring, "latency") == 0       ? "slow responses"
-		                                                      : "too many failing probes";
-	else
-		what = step_words(cJSON_IsString(step) ? step->valuestring : NULL);
+	what = what_failed(o, "step");
 	for (i = 0; i < 3; i++)
-		if (cJSON_IsString(s) && strcmp(s->valuestring, sev[i][0]) == 0)
+		if (severity_of(o) != NULL && strcmp(severity_of(o), sev[i][0]) == 0)
 			severity = sev[i][1];
 	rc = mcp_buf_adds(
 	         b, "<section class=\"incident\" aria-label=\"Open incident\"><h2>Incident: ") |
@@ -510,9 +532,6 @@ history_part(struct mcp_buf *b, const struct page_data *d)
 		const cJSON *o = d->hist[i];
 		const cJSON *at = cJSON_GetObjectItemCaseSensitive(o, "incident_started_at");
 		const cJSON *dur = cJSON_GetObjectItemCaseSensitive(o, "duration_s");
-		const cJSON *layer = cJSON_GetObjectItemCaseSensitive(o, "layer");
-		const cJSON *kind = cJSON_GetObjectItemCaseSensitive(o, "kind");
-		const cJSON *sev = cJSON_GetObjectItemCaseSensitive(o, "severity");
 		char t1[64], t2[64], dd[64];
 
 		if (!cJSON_IsNumber(at) || !cJSON_IsNumber(dur))
@@ -521,20 +540,9 @@ history_part(struct mcp_buf *b, const struct page_data *d)
 		when(at->valuedouble + dur->valuedouble, t2, sizeof(t2));
 		duration(dur->valuedouble, dd, sizeof(dd));
 		rc |= mcp_buf_addf(b, "<tr><td>%s</td><td>%s</td><td>%s</td><td>", t1, t2, dd);
-		if (cJSON_IsString(kind))
-			rc |= serve_esc(b,
-			    strcmp(kind->valuestring, "rate-limited") == 0  ? "rate limiting"
-			        : strcmp(kind->valuestring, "latency") == 0 ? "slow responses"
-			                                                    : "error rate");
-		else
-			rc |= serve_esc(
-			    b, step_words(cJSON_IsString(layer) ? layer->valuestring : NULL));
+		rc |= serve_esc(b, what_failed(o, "layer"));
 		rc |= mcp_buf_adds(b, "</td><td>");
-		rc |= cJSON_IsString(sev) && strlen(sev->valuestring) == 2 &&
-		        sev->valuestring[0] == 'P' && sev->valuestring[1] >= '1' &&
-		        sev->valuestring[1] <= '3'
-		    ? serve_esc(b, sev->valuestring)
-		    : mcp_buf_adds(b, "&ndash;");
+		rc |= severity_of(o) ? serve_esc(b, severity_of(o)) : mcp_buf_adds(b, "&ndash;");
 		rc |= mcp_buf_adds(b, "</td></tr>");
 	}
 	return rc | mcp_buf_adds(b, "</tbody></table></div>\n");
@@ -666,10 +674,7 @@ feed_entry(struct mcp_buf *b, const char *slug, const cJSON *o, int resolved)
 {
 	const cJSON *at = cJSON_GetObjectItemCaseSensitive(o, "incident_started_at");
 	const cJSON *dur = cJSON_GetObjectItemCaseSensitive(o, "duration_s");
-	const cJSON *step = cJSON_GetObjectItemCaseSensitive(o, "step");
-	const cJSON *layer = cJSON_GetObjectItemCaseSensitive(o, "layer");
 	const cJSON *kind = cJSON_GetObjectItemCaseSensitive(o, "kind");
-	const cJSON *sev = cJSON_GetObjectItemCaseSensitive(o, "severity");
 	const char *what,
 	    *k =
 	        cJSON_IsString(kind) && mcp_slug_ok(kind->valuestring) ? kind->valuestring : "down";
@@ -680,13 +685,7 @@ feed_entry(struct mcp_buf *b, const char *slug, const cJSON *o, int resolved)
 	if (!cJSON_IsNumber(at) || mcp_iso8601(at->valuedouble, iso, sizeof(iso)) == -1 ||
 	    (resolved && !cJSON_IsNumber(dur)))
 		return 0;
-	what = cJSON_IsString(kind)
-	    ? (strcmp(kind->valuestring, "rate-limited") == 0     ? "rate limiting"
-	              : strcmp(kind->valuestring, "latency") == 0 ? "slow responses"
-	                                                          : "error rate")
-	    : step_words(cJSON_IsString(resolved ? layer : step)
-	              ? (resolved ? layer : step)->valuestring
-	              : NULL);
+	what = what_failed(o, resolved ? "layer" : "step");
 	when(at->valuedouble, t, sizeof(t));
 	upd = resolved ? at->valuedouble + dur->valuedouble : at->valuedouble;
 	rc = mcp_buf_addf(b, "<entry><id>urn:mcp-uptime:%s:%s:%.0f:%s</id><title>", slug, k,
@@ -702,8 +701,8 @@ feed_entry(struct mcp_buf *b, const char *slug, const cJSON *o, int resolved)
 	    b, "</title><updated>%s</updated><link href=\"/status/%s\"/><summary>", iso, slug);
 	rc |= mcp_buf_adds(b, "Opened ") | serve_esc(b, t) | mcp_buf_adds(b, "; ") |
 	    serve_esc(b, what);
-	if (cJSON_IsString(sev) && strlen(sev->valuestring) == 2 && sev->valuestring[0] == 'P')
-		rc |= mcp_buf_adds(b, "; severity ") | serve_esc(b, sev->valuestring);
+	if (severity_of(o) != NULL)
+		rc |= mcp_buf_addf(b, "; severity %s", severity_of(o));
 	if (resolved)
 		rc |= mcp_buf_addf(b, "; resolved after %s", d);
 	return rc | mcp_buf_adds(b, ".</summary></entry>\n");

@@ -148,20 +148,23 @@ read_verdict(const redisReply *r, double now, struct summary *s, int keep)
 		cJSON_Delete(rec);
 }
 
+/* A time from the store or a request, of the years a record carries: -1 when not. */
+double
+serve_time(const char *s)
+{
+	double t = mcp_time_of(s);
+
+	return t < 253402300800.0 ? t : -1;
+}
+
 /* The first score of ZREVRANGE seen 0 N WITHSCORES: the last probe. */
 static double
 last_probe(const redisReply *r)
 {
-	char *end;
-	double t;
-
 	if (r == NULL || r->type != REDIS_REPLY_ARRAY || r->elements < 2 ||
 	    r->element[1]->type != REDIS_REPLY_STRING)
 		return -1;
-	t = strtod(r->element[1]->str, &end);
-	if (*end != '\0' || !(t >= 0 && t < 253402300800.0))
-		return -1;
-	return t;
+	return serve_time(r->element[1]->str);
 }
 
 void

@@ -120,35 +120,47 @@ static struct own_city own[CONF_REGIONS_MAX];
 static int nown;
 static char store_url[2048];
 
-const char *
-serve_city(const char *code)
+/*
+ * The region's entry: the operator's first, then the built-in table; the
+ * operator's entries are returned as struct city pointing into own[].
+ */
+static int
+lookup(const char *code, struct city *out)
 {
 	size_t i;
 	int j;
 
 	for (j = 0; j < nown; j++)
-		if (strcmp(own[j].code, code) == 0)
-			return own[j].name;
+		if (strcmp(own[j].code, code) == 0) {
+			*out = (struct city){own[j].code, own[j].name, own[j].lat, own[j].lon};
+			return 0;
+		}
 	for (i = 0; i < sizeof(builtin) / sizeof(builtin[0]); i++)
-		if (strcmp(builtin[i].code, code) == 0)
-			return builtin[i].name;
-	return NULL;
+		if (strcmp(builtin[i].code, code) == 0) {
+			*out = builtin[i];
+			return 0;
+		}
+	return -1;
+}
+
+const char *
+serve_city(const char *code)
+{
+	struct city c;
+
+	return lookup(code, &c) == 0 ? c.name : NULL;
 }
 
 /* Where the region is, for the map: 0, or -1 when the code is unknown. */
 int
 serve_region_where(const char *code, double *lat, double *lon)
 {
-	size_t i;
-	int j;
+	struct city c;
 
-	for (j = 0; j < nown; j++)
-		if (strcmp(own[j].code, code) == 0)
-			return *lat = own[j].lat, *lon = own[j].lon, 0;
-	for (i = 0; i < sizeof(builtin) / sizeof(builtin[0]); i++)
-		if (strcmp(builtin[i].code, code) == 0)
-			return *lat = builtin[i].lat, *lon = builtin[i].lon, 0;
-	return -1;
+	if (lookup(code, &c) == -1)
+		return -1;
+	*lat = c.lat, *lon = c.lon;
+	return 0;
 }
 
 const char *

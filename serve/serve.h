@@ -132,6 +132,7 @@ void serve_metrics(struct conn *c, const struct req *q, struct resp *r);
 void serve_prom_one(const char *slug, const struct summary *s, double now, struct resp *r);
 void serve_health(struct conn *c, const struct req *q, struct resp *r);
 const char *serve_state_name(enum serve_state s);
+double serve_time(const char *s);
 
 /* region.c: the city of a region code, or NULL. */
 const char *serve_city(const char *code);

@@ -153,19 +153,8 @@ fcgi() {
 # srv NAME BODY: a server block on NAME's port.
 srv() { printf 'server {\n\tlisten 127.0.0.1:%s;\n%s\n}\n' "${PORT[$1]}" "$2"; }
 {
-	# Started as root, nginx's workers would run as nobody, who cannot
-	# reach $TMP (mode 700): they stay root.
-	[ "$(id -u)" = 0 ] && echo 'user root;'
+	nginx_head "$d"
 	cat <<-EOF
-	worker_processes 1;
-	events { worker_connections 256; }
-	http {
-		access_log $d/access.log;
-		client_body_temp_path $d/tmp/body;
-		fastcgi_temp_path $d/tmp/fastcgi;
-		proxy_temp_path $d/tmp/proxy;
-		uwsgi_temp_path $d/tmp/uwsgi;
-		scgi_temp_path $d/tmp/scgi;
 		include /etc/nginx/mime.types;
 		gzip on;
 		gzip_types application/json text/css text/javascript image/svg+xml;

@@ -151,6 +151,26 @@ start_redis() {
 	export MCP_REDIS="unix://$REDIS_SOCK"
 }
 
+# nginx_head DIR: the start of a test's nginx.conf, up to the inside of
+# "http {": its log and temporary files in DIR.  Started as root, nginx runs
+# its workers as nobody, who cannot reach $TMP (mode 700): they stay root.
+nginx_head() {
+	local d=$1
+	mkdir -p "$d/tmp"
+	[ "$(id -u)" != 0 ] || echo 'user root;'
+	cat <<-EOF
+	worker_processes 1;
+	events { worker_connections 256; }
+	http {
+		access_log $d/access.log;
+		client_body_temp_path $d/tmp/body;
+		fastcgi_temp_path $d/tmp/fastcgi;
+		proxy_temp_path $d/tmp/proxy;
+		uwsgi_temp_path $d/tmp/uwsgi;
+		scgi_temp_path $d/tmp/scgi;
+	EOF
+}
+
 # certs: the test CA and server certificates, made once per script in $TMP/certs.
 certs() {
 	[ -s "$TMP/certs/good.pem" ] || bash "$TOP/tests/fixtures/certs.sh" "$TMP/certs" >/dev/null

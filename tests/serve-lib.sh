@@ -72,22 +72,9 @@ _nginx_maps() {
 # FASTCGI_PASS as a CGI request whose PATH_INFO is the decoded path ($uri).
 _nginx_start() {
 	local name=$1 port=$2 pass=$3 prog=$4 d=$TMP/$1
-	mkdir -p "$d/tmp"
 	{
-		# Started as root, nginx runs its workers as nobody, who could not
-		# reach a socket in $TMP (mode 700): they stay root.  Not root,
-		# nginx says the line is ignored, and runs as the caller.
-		[ "$(id -u)" = 0 ] && echo 'user root;'
+		nginx_head "$d"
 		cat <<-EOF
-		worker_processes 1;
-		events { worker_connections 256; }
-		http {
-			access_log $d/access.log;
-			client_body_temp_path $d/tmp/body;
-			fastcgi_temp_path $d/tmp/fastcgi;
-			proxy_temp_path $d/tmp/proxy;
-			uwsgi_temp_path $d/tmp/uwsgi;
-			scgi_temp_path $d/tmp/scgi;
 			gzip on;
 			gzip_types application/json image/svg+xml text/plain;
 			gzip_min_length 0;
