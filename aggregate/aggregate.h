@@ -195,8 +195,9 @@ int agg_hash_check(const cJSON *rec, const char **hash, char *err, size_t len);
 int agg_key(char *buf, size_t len, const char *slug, const char *what, long long n);
 
 struct agg_opts {
-	const char *url;   /* borrowed; NULL: MCP_REDIS or the default */
-	const char *spool; /* borrowed; NULL: MCP_SPOOL or the default */
+	const char *url;    /* borrowed; NULL: MCP_REDIS or the default */
+	const char *spool;  /* borrowed; NULL: MCP_SPOOL or the default */
+	const char *region; /* push -r: the only region stdin may speak for */
 	double timeout;
 	int lookback;
 	int verbose;

@@ -18,7 +18,7 @@ static void
 usage(void)
 {
 	fprintf(stderr,
-	    "usage: %s push [-v] [-R URL] [-S FILE] [-t SECONDS]\n"
+	    "usage: %s push [-v] [-r REGION] [-R URL] [-S FILE] [-t SECONDS]\n"
 	    "       %s verdict [-L SECONDS] [-R URL] [-t SECONDS] [SLUG ...]\n",
 	    program_invocation_short_name, program_invocation_short_name);
 	exit(MCP_EXIT_USAGE);
@@ -50,7 +50,7 @@ lookback_of(const char *s)
 int
 main(int argc, char *argv[])
 {
-	struct agg_opts o = {NULL, NULL, 5, AGG_LOOKBACK, 0};
+	struct agg_opts o = {NULL, NULL, NULL, 5, AGG_LOOKBACK, 0};
 	const char *cmd, *flags;
 	char why[600];
 	int c, i, rc;
@@ -64,7 +64,7 @@ main(int argc, char *argv[])
 		usage();
 	cmd = argv[1];
 	if (strcmp(cmd, "push") == 0)
-		flags = "R:S:t:v";
+		flags = "R:r:S:t:v";
 	else if (strcmp(cmd, "verdict") == 0)
 		flags = "L:R:t:";
 	else
@@ -77,6 +77,12 @@ main(int argc, char *argv[])
 			break;
 		case 'R':
 			o.url = optarg;
+			break;
+		case 'r':
+			if (!mcp_slug_ok(optarg))
+				errx(MCP_EXIT_USAGE, "-r %s: bad region: not [a-z0-9._-]{1,80}",
+				    optarg);
+			o.region = optarg;
 			break;
 		case 'S':
 			o.spool = optarg;

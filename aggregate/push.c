@@ -153,9 +153,10 @@ struct pctx {
 	struct mcp_store *st; /* NULL: Redis is down, records go to the spool */
 	char sha[41];
 	const char *spool;
-	const char *name; /* the stream being read, for messages */
-	FILE *in;         /* the stream being read */
-	int replaying;    /* reading the spool: never re-spool */
+	const char *name;   /* the stream being read, for messages */
+	FILE *in;           /* the stream being read */
+	int replaying;      /* reading the spool: never re-spool */
+	const char *region; /* push -r: the one region stdin may speak for */
 	struct pending *b;
 	size_t n;
 	long stored, dups, steps, spooled, replayed;
@@ -427,6 +428,24 @@ would_block(FILE *f)
 	return poll(&pfd, 1, 0) == 0;
 }
 
+/*
+ * push -r: a runner speaks for its own region only, so one region's
+ * runner cannot fill another's results.  The spool was checked when it
+ * was written, and may hold the records of several regions.
+ */
+static int
+foreign(const struct pctx *p, const cJSON *rec, long lineno)
+{
+	const char *region = str_of(rec, "region");
+	char q[MCP_QUOTED_MAX];
+
+	if (p->region == NULL || p->replaying || strcmp(region, p->region) == 0)
+		return 0;
+	warnx("%s:%ld: bad region %s: not -r %s", p->name, lineno,
+	    mcp_json_quoted(q, sizeof(q), region), p->region);
+	return 1;
+}
+
 static int
 on_record(cJSON *rec, long lineno, void *arg)
 {
@@ -440,6 +459,8 @@ on_record(cJSON *rec, long lineno, void *arg)
 			warnx("%s:%ld: %s", p->name, lineno, why);
 			return 1;
 		}
+		if (foreign(p, rec, lineno))
+			return 1;
 		p->steps++;
 		return 0;
 	}
@@ -453,6 +474,8 @@ on_record(cJSON *rec, long lineno, void *arg)
 		warnx("%s:%ld: %s", p->name, lineno, why);
 		return 1;
 	}
+	if (foreign(p, rec, lineno))
+		return 1;
 	if (mcp_json_write(&q->line, rec, err, sizeof(err)) == -1 ||
 	    mcp_buf_addc(&q->line, '\n') == -1) {
 		warnx("%s:%ld: %s", p->name, lineno, err);
@@ -563,6 +586,7 @@ agg_push(const struct agg_opts *o)
 	if (p.st == NULL || replay(&p) == -1)
 		rc = MCP_EXIT_FAIL;
 	p.name = "stdin";
+	p.region = o->region;
 	p.in = stdin;
 	if (mcp_loop(stdin, "stdin", on_record, &p, &ls) == -1 || ls.bad > 0)
 		rc = MCP_EXIT_FAIL;

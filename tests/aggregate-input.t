@@ -182,7 +182,7 @@ like "$(cat "$TMP/err")" ": 1 results stored, 1 duplicates ignored," \
 is "$(rcli hget "mcp:{s-dup2}:res:$T0" us-east-1 | cut -d' ' -f2,3)" "b tls" "the first pushed result stands"
 
 # --- usage and configuration -----------------------------------------------
-usage="usage: mcp-aggregate push [-v] [-R URL] [-S FILE] [-t SECONDS]
+usage="usage: mcp-aggregate push [-v] [-r REGION] [-R URL] [-S FILE] [-t SECONDS]
        mcp-aggregate verdict [-L SECONDS] [-R URL] [-t SECONDS] [SLUG ...]"
 mcp-aggregate >"$TMP/out" 2>"$TMP/err"
 is "$?:$(cat "$TMP/out")" 2: "no subcommand: exit 2, nothing on stdout"
@@ -240,6 +240,19 @@ if command -v node >/dev/null; then
 	is "$?:$((SECONDS - start < 4)):$(wc -l <"$TMP/hole.spool" | tr -d ' ')" 1:1:1 \
 	    "a silent server: push spools after the timeout"
 fi
+
+# --- push -r: a runner speaks for its own region only ----------------------
+{
+	gen -s s-own -r eu-west-2
+	gen -s s-own -r us-east-1 | tail -1
+	gen -s s-own -r us-east-1 | head -1
+} | push -r eu-west-2 2>"$TMP/err"
+is "$?" 1 "push -r: a record of another region is an error"
+is "$(cat "$TMP/err")" 'mcp-aggregate: stdin:10: bad region "us-east-1": not -r eu-west-2
+mcp-aggregate: stdin:11: bad region "us-east-1": not -r eu-west-2' "reported with its line number, step or result"
+is "$(rcli hkeys "mcp:{s-own}:res:$T0")" eu-west-2 "only the region's own result is stored"
+mcp-aggregate push -r 'EU WEST' </dev/null 2>"$TMP/err"
+is "$?:$(cat "$TMP/err")" '2:mcp-aggregate: -r EU WEST: bad region: not [a-z0-9._-]{1,80}' "push -r checks its region"
 
 # --- URLs: db, password -----------------------------------------------------
 rcli config set requirepass s3cret >/dev/null
