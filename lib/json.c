@@ -782,3 +782,19 @@ mcp_json_bounded(const cJSON *obj, const char *key, double max, double *out, cha
 	*out = v->valuedouble;
 	return 0;
 }
+
+int
+mcp_json_time(const cJSON *obj, const char *key, double *out, char *err, size_t len)
+{
+	char n[32];
+
+	if (mcp_json_bounded(obj, key, MCP_TIME_MAX, out, err, len) == -1)
+		return -1;
+	if (*out >= 0 && *out != floor(*out)) {
+		snprintf(err, len, "%s %s: not whole seconds", key,
+		    mcp_json_num_text(n, sizeof(n), *out));
+		*out = -1;
+		return -1;
+	}
+	return 0;
+}

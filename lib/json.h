@@ -77,6 +77,16 @@ const char *mcp_json_num_text(char *buf, size_t len, double d);
 int mcp_json_bounded(
     const cJSON *obj, const char *key, double max, double *out, char *err, size_t len);
 
+/*
+ * The member key of obj as a time in whole epoch seconds (a certificate's
+ * notAfter): absent or null (*out = -1), or a whole number from 0 to
+ * MCP_TIME_MAX (9999-12-31T23:59:59Z).  0, or -1 with "KEY: not a number
+ * or null", "KEY N: out of range (0 to 253402300799)" or "KEY N: not
+ * whole seconds" in err.
+ */
+#define MCP_TIME_MAX 253402300799.0
+int mcp_json_time(const cJSON *obj, const char *key, double *out, char *err, size_t len);
+
 /* Compare two UTF-8 strings by UTF-16 code units (<0, 0, >0). */
 int mcp_utf16_cmp(const char *a, const char *b);
 

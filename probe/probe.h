@@ -146,6 +146,7 @@ struct probe {
 	size_t list_bytes; /* response bytes of the tool list so far */
 	size_t list_s0;    /* the HTTP+SSE stream's bytes when the list began */
 	char tool_hash[80];
+	double cert_not_after;   /* the leaf certificate's notAfter, epoch seconds; -1: none */
 	double step_t0;          /* mono start of the step being timed */
 	double resume_at;        /* mono time to resume a closed stream, or 0 */
 	char last_event_id[256]; /* of that stream */

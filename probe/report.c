@@ -201,6 +201,11 @@ result_record(struct rw *w, struct probe *p)
 	m_str(w, "tool_hash", listed ? p->tool_hash : NULL);
 	m_num(w, "ms", ms1((p->finished_mono - p->mono0) * 1000.0));
 	m_error(w, failed >= 0 ? &p->steps[failed] : NULL);
+	/* Only a certificate that verified: an expired one fails the tls step. */
+	if (p->cert_not_after >= 0)
+		m_num(w, "cert_expires_at", p->cert_not_after);
+	else
+		m_null(w, "cert_expires_at");
 	end(w);
 }
 

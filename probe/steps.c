@@ -495,6 +495,7 @@ probe_init(struct probe *p, const struct opts *o, struct mcp_target *t, struct r
 	p->t = t;
 	p->r = r;
 	p->next_id = 1;
+	p->cert_not_after = -1;
 	p->token = t->token;
 	p->timeout = t->timeout > 0 ? t->timeout : o->timeout;
 	p->era = era_of(p);

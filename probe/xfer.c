@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
@@ -43,7 +44,24 @@ header_value(const char *line, size_t len, const char *name)
 	return s;
 }
 
-/* The leaf certificate's days left, TLS version and cipher, once. */
+/* When the certificate expires, in epoch seconds; -1 when it cannot be read. */
+static double
+not_after(const X509 *cert)
+{
+	struct tm tm;
+	time_t t;
+
+	memset(&tm, 0, sizeof(tm));
+	if (ASN1_TIME_to_tm(X509_get0_notAfter(cert), &tm) != 1 || (t = timegm(&tm)) == -1 ||
+	    t < 0 || (double)t > MCP_TIME_MAX)
+		return -1;
+	return (double)t;
+}
+
+/*
+ * The leaf certificate's days left and expiry (for the result's
+ * cert_expires_at), TLS version and cipher, once.
+ */
 static void
 tls_info(struct xfer *x)
 {
@@ -66,6 +84,8 @@ tls_info(struct xfer *x)
 	if ((cert = SSL_get1_peer_certificate(ti->internals)) != NULL) {
 		if (ASN1_TIME_diff(&days, &secs, NULL, X509_get0_notAfter(cert)) == 1)
 			cJSON_AddNumberToObject(d, "days_left", days);
+		if ((p->cert_not_after = not_after(cert)) >= 0)
+			cJSON_AddNumberToObject(d, "not_after", p->cert_not_after);
 		X509_free(cert);
 	}
 	p->steps[S_TLS].detail = d;
