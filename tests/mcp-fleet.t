@@ -1,0 +1,196 @@
+#!/usr/bin/env bash
+# mcp-fleet.t - the orchestrator over real sshd runners: configuration, dry run,
+# streaming, deadlines (a hung sshd, a hung probe), refusals, the lock, the
+# clock preflight, and a runner that speaks for another region
+# shellcheck source=tests/lib.sh
+. "$(dirname "$0")/lib.sh"
+# shellcheck source=tests/fleet-lib.sh
+. "$TOP/tests/fleet-lib.sh"
+fleet() { "$TOP/scripts/mcp-fleet" "$@"; }
+rcli() { redis-cli -s "$REDIS_SOCK" "$@"; }
+
+command -v sshd >/dev/null || [ -x /usr/sbin/sshd ] || skip_all "no sshd (openssh-server): scripts/deps installs it"
+start_redis
+regions_up east west hang refused || skip_all "the regions' sshd did not start"
+[ "$REGIONS_NETNS" = 1 ] || diag "regions are loopback sshd ports: no namespaces here (not root)"
+node "$TOP/tests/fixtures/regional.mjs" --port-file "$TMP/origin.port" --host "$SERVER_IP" \
+    2>"$TMP/origin.log" &
+bg_pid $!
+wait_file "$TMP/origin.port" || skip_all "the MCP server did not start"
+ORIGIN=http://$SERVER_IP:$(cat "$TMP/origin.port")/mcp
+echo "weather $ORIGIN" >"$TMP/targets"
+echo "news $ORIGIN" >>"$TMP/targets"
+# The hang region's sshd accepts connections and never answers (stopped);
+# the refused region's is gone.
+kill -STOP "${SSHD_PID[hang]}"
+kill "${SSHD_PID[refused]}"
+wait "${SSHD_PID[refused]}" 2>/dev/null
+
+# --- the configuration: every bad line named, nothing run --------------------
+conf_err() {
+	printf '%s\n' "$@" >"$TMP/bad.conf"
+	local out
+	out=$(fleet -c "$TMP/bad.conf" -n 2>&1 >/dev/null)
+	echo "$out rc=$?"
+}
+is "$(conf_err 'region a host' 'deadline 0')" "mcp-fleet: $TMP/bad.conf:2: deadline: not a number of seconds (1 to 3600) rc=2" \
+    "a deadline of 0 is refused, with the file and line"
+is "$(conf_err 'region a host targets=/x;touch${IFS}/tmp/p')" \
+    "mcp-fleet: $TMP/bad.conf:1: region a: bad word: only letters, digits and ._/:=@%+,- are allowed rc=2" \
+    "a word a runner's shell would interpret is refused"
+is "$(conf_err 'region a host -- -j 4 $(id)')" \
+    "mcp-fleet: $TMP/bad.conf:1: region a: bad word: only letters, digits and ._/:=@%+,- are allowed rc=2" \
+    "so are probe flags"
+is "$(conf_err 'region a -oProxyCommand=x')" "mcp-fleet: $TMP/bad.conf:1: region a: a destination cannot start with - rc=2" \
+    "a destination that ssh would take for an option is refused"
+is "$(conf_err 'region EU host')" "mcp-fleet: $TMP/bad.conf:1: region EU: not [a-z0-9._-]{1,80} rc=2" "region names as the records'"
+is "$(conf_err 'region a host' 'region a other')" "mcp-fleet: $TMP/bad.conf:2: region a: given twice rc=2" "a region twice"
+is "$(conf_err 'region a host jobs=4')" \
+    "mcp-fleet: $TMP/bad.conf:1: region a: unknown option jobs=4 (targets=, probe=, deadline=, then -- and mcp-probe's flags) rc=2" \
+    "an unknown region option"
+is "$(conf_err '# nothing' 'store redis://x')" "mcp-fleet: $TMP/bad.conf: no region rc=2" "no region"
+is "$(conf_err 'region a host' 'colour blue')" "mcp-fleet: $TMP/bad.conf:2: unknown setting colour rc=2" "an unknown setting"
+fleet -c "$TMP/none.conf" 2>"$TMP/err"
+is "$?:$(cat "$TMP/err")" "2:mcp-fleet: $TMP/none.conf: cannot read" "a missing configuration"
+fleet -x 2>"$TMP/err"
+is "$?:$(cat "$TMP/err")" "2:usage: mcp-fleet [-nv] [-c CONF] [run | check | clock [-m SECONDS] [--local]]" "usage"
+
+# --- a run: three regions, one here, two over SSH -----------------------------
+fleet_conf "$TMP/fleet.conf" "store $MCP_REDIS" "probe $BIN/mcp-probe" "targets $TMP/targets" \
+    "region east ${REGION_DEST[east]}" "region west ${REGION_DEST[west]} -- -j 4 -t 20" "region here -"
+fleet -n -c "$TMP/fleet.conf" >"$TMP/dry" 2>&1
+is "$?:$(wc -l <"$TMP/dry")" 0:4 "--dry-run (-n): one line per region and the decision"
+like "$(grep '^west: ' "$TMP/dry")" "ssh -n -o BatchMode=yes .* ${REGION_DEST[west]} '.*exec timeout -k 1 \"\\\$d\" env $BIN/mcp-probe -r west -f $TMP/targets -j 4 -t 20' \\| mcp-aggregate push -v -r west -R $MCP_REDIS" \
+    "a region: ssh with its flags, piped into push -r REGION"
+like "$(grep '^here: ' "$TMP/dry")" "^here: timeout -k 2 50 sh -c '.*' \\| mcp-aggregate push" "a region here: no ssh"
+is "$(tail -1 "$TMP/dry")" "then: mcp-aggregate verdict -R $MCP_REDIS | mcp-alert -R $MCP_REDIS" "then verdict | alert"
+[ ! -e "$TMP/fleet-state" ]
+ok $? "a dry run runs nothing and creates nothing"
+
+now=$(date +%s)
+fleet -v -c "$TMP/fleet.conf" >"$TMP/out" 2>"$TMP/err"
+is "$?" 0 "a run of healthy regions: exit 0"
+for r in east west here; do
+	like "$(grep "^mcp-fleet: $r: " "$TMP/err")" "^mcp-fleet: $r: [0-9.]+ s, 18 records, 2 results stored$" \
+	    "-v: $r's time and records"
+done
+w=$((now / 60 * 60))
+is "$(rcli hkeys "mcp:{weather}:res:$w" | sort | tr '\n' ' ')" "east here west " "every region's result is stored"
+is "$(grep -c '^west POST' "$TMP/origin.log")" 10 "the server saw the west runner (X-Probe-Region)"
+is "$(cat "$TMP/out")" "" "no alert: nothing on standard output"
+[ -s "$TMP/fleet-state/run/verdicts.jsonl" ]
+ok $? "the run's verdicts are kept in the state directory"
+is "$(stat -c %a "$TMP/fleet-state/run")" 700 "in a directory of its own, mode 700"
+
+# --- a hung sshd and a refused one -------------------------------------------
+fleet_conf "$TMP/fleet2.conf" "store $MCP_REDIS" "probe $BIN/mcp-probe" "targets $TMP/targets" "deadline 6" \
+    "connect_timeout 30" "region east ${REGION_DEST[east]}" "region hang ${REGION_DEST[hang]}" \
+    "region refused ${REGION_DEST[refused]}"
+start=$EPOCHREALTIME
+fleet -v -c "$TMP/fleet2.conf" >/dev/null 2>"$TMP/err"
+rc=$?
+secs=$(awk -v a="$start" -v b="$EPOCHREALTIME" 'BEGIN { printf "%d", b - a }')
+is "$rc" 1 "a region cut or refused: exit 1"
+[ "$secs" -le 10 ]
+ok $? "the run ends at the 6 s deadline of the hung region (took $secs s)"
+like "$(grep 'mcp-fleet: hang: ' "$TMP/err")" "^mcp-fleet: hang: [0-9.]+ s, 0 records, 0 results stored; cut at its 6 s deadline$" \
+    "the hung region is cut at its deadline and says so"
+like "$(grep 'mcp-fleet: refused: ' "$TMP/err")" "^mcp-fleet: refused: [0-9.]+ s, 0 records, 0 results stored; ssh failed: .*Connection refused" \
+    "the refused region says why"
+like "$(grep 'mcp-fleet: east: ' "$TMP/err")" "east: [0-9.]+ s, 18 records, 0 results stored$" \
+    "the healthy region is not held back (its results were the window's already)"
+is "$(pgrep -fc "ssh .*${REGION_DEST[hang]} " || true)" 0 "no ssh to the hung region is left running"
+
+# --- a probe that hangs on the runner: cut, its partial output kept -----------
+# A server that accepts connections and never answers.
+node -e 'const s = require("net").createServer(() => {});
+s.listen(0, process.argv[1], () => require("fs").writeFileSync(process.argv[2], s.address().port + "\n"))' \
+    "$SERVER_IP" "$TMP/mute.port" &
+bg_pid $!
+wait_file "$TMP/mute.port"
+{
+	echo "fast $ORIGIN"
+	echo "lost http://$SERVER_IP:$(cat "$TMP/origin.port")/nothing-here"
+	echo "stuck http://$SERVER_IP:$(cat "$TMP/mute.port")/mcp timeout=600"
+} >"$TMP/targets-stuck"
+fleet_conf "$TMP/fleet3.conf" "store $MCP_REDIS" "probe $BIN/mcp-probe" "deadline 5" \
+    "region east ${REGION_DEST[east]} targets=$TMP/targets-stuck"
+start=$EPOCHREALTIME
+fleet -v -c "$TMP/fleet3.conf" >/dev/null 2>"$TMP/err"
+rc=$?
+secs=$(awk -v a="$start" -v b="$EPOCHREALTIME" 'BEGIN { printf "%d", b - a }')
+is "$rc" 1 "a runner whose probe hangs: exit 1"
+[ "$secs" -le 8 ]
+ok $? "cut at its 5 s deadline (took $secs s)"
+like "$(cat "$TMP/err")" "east: [0-9.]+ s, 18 records, 2 results stored; (cut at its 5 s deadline|mcp-probe exited 124)" \
+    "the records of the targets that finished are stored: nothing is lost by the cut"
+sleep 1
+is "$(pgrep -fc "mcp-probe -r east -f $TMP/targets-stuck" || true)" 0 \
+    "no mcp-probe is left running on the runner"
+
+# --- one run at a time ----------------------------------------------------------
+fleet_conf "$TMP/fleet4.conf" "store $MCP_REDIS" "probe $BIN/mcp-probe" "deadline 4" "interval 2" \
+    "region east ${REGION_DEST[east]} targets=$TMP/targets-stuck"
+fleet -c "$TMP/fleet4.conf" >/dev/null 2>"$TMP/err1" &
+first=$!
+sleep 1.5
+fleet -c "$TMP/fleet4.conf" >/dev/null 2>"$TMP/err2"
+is "$?" 1 "a run while another holds the lock: exit 1"
+like "$(cat "$TMP/err2")" "^mcp-fleet: skipped: the run of [0-9:]+ \\(pid [0-9]+\\) still holds $TMP/fleet-state/lock$" \
+    "and says which run holds it"
+wait "$first"
+like "$(cat "$TMP/err1")" "the run of [0-9:]+ took [0-9.]+ s, past the next one's start \\(2 s\\)" \
+    "a run longer than the interval says it overlapped the next"
+
+# --- a runner cannot speak for another region --------------------------------
+cat >"$TMP/forger" <<EOF
+#!/bin/sh
+# A runner whose probe claims to be another region.
+exec $BIN/mcp-probe -r east -f $TMP/targets
+EOF
+chmod 755 "$TMP/forger"
+fleet_conf "$TMP/fleet5.conf" "store $MCP_REDIS" "targets $TMP/targets" \
+    "region west ${REGION_DEST[west]} probe=$TMP/forger"
+MCP_NOW=$((now + 3600)) fleet -c "$TMP/fleet5.conf" >/dev/null 2>"$TMP/err"
+is "$?" 1 "a runner's records of another region: exit 1"
+like "$(cat "$TMP/err")" "west: .*push exited 1: mcp-aggregate: stdin:[0-9]+: bad region \"east\": not -r west" "push -r refused them"
+is "$(rcli hkeys "mcp:{weather}:res:$(((now + 3600) / 60 * 60))")" "" "nothing of them is stored"
+
+# --- the tools' clock reaches the runners ----------------------------------------
+MCP_NOW=$((now + 7200 + 30)) fleet -c "$TMP/fleet.conf" >/dev/null 2>&1
+is "$(rcli hkeys "mcp:{weather}:res:$(((now + 7230) / 60 * 60))" | sort | tr '\n' ' ')" "east here west " \
+    "MCP_NOW is the probes' clock on every runner (compressed time)"
+
+# --- check: every runner reachable and its targets readable -----------------------
+fleet -c "$TMP/fleet.conf" check >"$TMP/out" 2>&1
+is "$?:$(cat "$TMP/out")" "0:$TMP/fleet.conf: 3 regions
+east: 2 targets ok
+west: 2 targets ok
+here: 2 targets ok" "check: each runner reads its targets"
+fleet -c "$TMP/fleet2.conf" check >"$TMP/out" 2>&1
+is "$?" 1 "check: an unreachable runner fails"
+like "$(cat "$TMP/out")" "refused: .*Connection refused" "and is named"
+
+# --- clock: the preflight of a runner ---------------------------------------------
+# chronyc's answers as recorded on synchronised and drifting hosts
+# (chronyc -c tracking: the fifth field is the offset in seconds).
+mkdir -p "$TMP/chrony"
+chrony_says() {
+	printf '#!/bin/sh\necho "%s"\n' "$1" >"$TMP/chrony/chronyc"
+	chmod 755 "$TMP/chrony/chronyc"
+}
+chrony_says 'A9FEA97B,169.254.169.123,4,1795437000.1,0.000041775,-0.000009,0.000021,-4.221,0.002,0.031,0.000359,0.000062,1024.0,Normal'
+PATH=$TMP/chrony:$PATH fleet clock --local >"$TMP/out" 2>&1
+is "$?" 0 "clock --local: 41 us off: good"
+like "$(cat "$TMP/out")" ": clock: 0.000041775 s off true time \\(chrony\\)$" "and says by how much"
+chrony_says 'A9FEA97B,169.254.169.123,4,1795437000.1,-2.513000000,-0.0001,0.02,-4.2,0.002,0.031,0.0003,0.00006,1024.0,Normal'
+PATH=$TMP/chrony:$PATH fleet clock --local >"$TMP/out" 2>&1
+is "$?" 1 "2.5 s off: refused (exit 1), for ExecStartPre="
+like "$(cat "$TMP/out")" "clock: -2.513000000 s off true time \\(chrony\\), more than 1 s: windows would be wrong" "with the reason"
+PATH=$TMP/chrony:$PATH fleet clock --local -m 3 >/dev/null 2>&1
+is "$?" 0 "-m 3 allows it"
+chrony_says '00000000,,0,0.0,0.000000000,0.0,0.0,0.0,0.0,0.0,0.0,0.0,0.0,Not synchronised'
+PATH=$TMP/chrony:$PATH fleet clock --local >"$TMP/out" 2>&1
+is "$?:$(cat "$TMP/out")" "1:mcp-fleet: $(uname -n): clock: chrony is not synchronised" "an unsynchronised chrony is refused"
+
+done_testing
