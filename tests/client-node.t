@@ -1,0 +1,85 @@
+#!/usr/bin/env bash
+# client-node.t - the Node liveness client (clients/node) under node's own
+# test runner: its unit tests, and its live tests against mcp-serve behind
+# nginx and fcgiwrap over a store the real pipeline filled (304s counted
+# in nginx's access log, a state change through the pipeline, the breaker
+# on a fake clock, nginx killed mid-run).  Each test of node's is one
+# check here.
+# shellcheck source=tests/lib.sh
+source "$(dirname "$0")/lib.sh"
+# shellcheck source=tests/serve-lib.sh
+source "$TOP/tests/serve-lib.sh"
+
+command -v node >/dev/null || skip_all "node is not installed"
+major=$(node -p 'process.versions.node.split(".")[0]')
+[ "$major" -ge 20 ] || skip_all "node $major: the client needs Node 20 (global fetch, node --test)"
+live=1
+why=''
+[ -x "$BIN/mcp-serve" ] || { live=0; why="no $BIN/mcp-serve"; }
+for t in nginx fcgiwrap; do
+	command -v "$t" >/dev/null || command -v "/usr/sbin/$t" >/dev/null || { live=0; why="$t is not installed"; }
+done
+export PATH="$PATH:/usr/sbin"
+
+# window SLUG K PATH: SLUG probed from two regions against the fixture's
+# PATH in window K, pushed, and decided at its W + 95, as cron would.
+window() {
+	local slug=$1 k=$2 path=$3 r
+	for r in eu-west-2 us-east-1; do
+		printf '%s %s/%s/mcp\n' "$slug" "$FIX" "$path" >"$TMP/t.$slug.$k.$r"
+		MCP_NOW=$(($(w "$k") + 1)) mcp-probe -r "$r" -t 5 -f "$TMP/t.$slug.$k.$r"
+	done >"$TMP/p.$slug.$k" 2>>"$TMP/window.err"
+	MCP_NOW=$(($(w "$k") + 2)) mcp-aggregate push <"$TMP/p.$slug.$k" 2>>"$TMP/window.err" &&
+		MCP_NOW=$(($(w "$k") + 95)) mcp-aggregate verdict "$slug" >"$TMP/v.$slug.$k" 2>>"$TMP/window.err"
+}
+
+if [ "$live" = 1 ]; then
+	start_redis
+	start_fixture
+	start_receiver
+	fill_store
+	is "$?:$(cat "$TMP/fill.err")" 0: "the pipeline fills the store"
+	# recover: red in window 5, shown down until window 8 decides it green.
+	window recover 5 status500
+	is "$(jq -r .verdict "$TMP/v.recover.5")" red "recover: red in window 5"
+	start_nginx_cgi || { ok 1 "nginx and fcgiwrap start"; done_testing; }
+	export MCP_UPTIME_URL=$NGINX_CGI
+	export MCP_TEST_ACCESS_LOG=$TMP/nginx-cgi/access.log
+	MCP_TEST_API_PID=$(cat "$TMP/nginx-cgi/nginx.pid")
+	export MCP_TEST_API_PID
+	# node runs the flip with bash -c: the function and what it reads.
+	export -f window w
+	export T0 FIX TMP MCP_REDIS
+	export MCP_TEST_FLIP='window recover 8 open'
+else
+	diag "live tests skipped: $why"
+	unset MCP_UPTIME_URL MCP_TEST_ACCESS_LOG MCP_TEST_FLIP MCP_TEST_API_PID
+fi
+
+cd "$TOP/clients/node" || exit 1
+node --test --test-concurrency=1 --test-reporter=tap test/ >"$TMP/node.tap" 2>"$TMP/node.err"
+rc=$?
+# Node's top-level results become checks here; a failure's details follow.
+n=0
+while IFS= read -r line; do
+	if [[ $line =~ ^(not\ )?ok\ [0-9]+\ -\ (.*)$ ]]; then
+		n=$((n + 1))
+		desc=${BASH_REMATCH[2]}
+		if [ -z "${BASH_REMATCH[1]}" ]; then
+			ok 0 "node: $desc"
+			case $desc in *' # SKIP '*) diag "skipped: ${desc#* # SKIP }" ;; esac
+		else
+			ok 1 "node: $desc"
+			fail=1
+		fi
+	elif [ "${fail:-0}" = 1 ] && [[ $line =~ ^\ +(error|expected|actual|location):\ (.*)$ ]]; then
+		diag "  ${BASH_REMATCH[1]}: ${BASH_REMATCH[2]}"
+	elif [[ $line =~ ^[^\ ] ]]; then
+		fail=0
+	fi
+done <"$TMP/node.tap"
+[ -s "$TMP/node.err" ] && diag "node's stderr: $(head -c 2000 "$TMP/node.err")"
+ok "$([ "$n" -ge 17 ]; echo $?)" "node ran every test file ($n tests)"
+is "$rc" 0 "node --test exits 0"
+[ "$live" = 0 ] || is "$(cat "$TMP/window.err")" "" "the pipeline's flip: no message"
+done_testing
