@@ -188,6 +188,19 @@ int agg_step_check(
 #define AGG_TOOL_HASH_MAX 128
 int agg_hash_check(const cJSON *rec, const char **hash, char *err, size_t len);
 
+/*
+ * The certificate expiry of a verdict (cert_expires_at, cert_regions):
+ * from the values of mcp:{slug}:cert, "STARTED EXPIRY" per region (its
+ * latest TLS result), those started at or after since (24 hours before the
+ * window's end), the earliest expiry into *exp (-1 for none) and the
+ * regions that serve it, sorted, into out (room for n; borrowed from
+ * regions), their count in *nout.  A value that does not read (two
+ * numbers, the expiry whole seconds up to AGG_TIME_MAX) is skipped, and so
+ * is a region that is not a name.
+ */
+void agg_cert_pick(const char *const *regions, const char *const *values, size_t n, double since,
+    double *exp, const char **out, size_t *nout);
+
 /* Key names: every per-slug key carries the slug in a {hash tag}. */
 #define AGG_KEY_SLUGS "mcp:slugs"
 /* The newest window decided: read by mcp-serve's /healthz. */

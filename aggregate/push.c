@@ -25,10 +25,10 @@
 #define HASH_MAX AGG_TOOL_HASH_MAX
 
 /*
- * KEYS: res:W seen hash drift lat:HOUR latsum latidx meta.  ARGV: region
- * value started window hash|'' bucket|'' ttl-short ttl-long hour
- * lat-prefix host|'' now.  Returns 1 when stored, 0 for a late duplicate
- * of (slug, region, window), which changes nothing.
+ * KEYS: res:W seen hash drift lat:HOUR latsum latidx meta cert.  ARGV:
+ * region value started window hash|'' bucket|'' ttl-short ttl-long hour
+ * lat-prefix host|'' now cert-expiry|''.  Returns 1 when stored, 0 for a
+ * late duplicate of (slug, region, window), which changes nothing.
  *
  * Every trim is cut from the clock (now), not from the start of a result:
  * a start is at most AGG_SKEW ahead of the clock, but no start, however
@@ -36,7 +36,9 @@
  *
  * meta keeps the host of the latest result by start ("host_at"), so a
  * result pushed late (a slow region, the spool) does not bring back an
- * old host.
+ * old host; cert keeps each region's latest certificate expiry the same
+ * way, "STARTED EXPIRY", and forgets the regions silent for 25 hours once
+ * it holds more than 16.
  *
  * latsum is the sum of the hourly latency histograms lat:X of the hours
  * [hour - 23, hour], "hour" the newest, "n" the count, "n:X" the count
@@ -58,6 +60,21 @@ static const char push_lua[] =
     "    redis.call('HSET', KEYS[8], 'host', ARGV[11], 'host_at', ARGV[3])\n"
     "  end\n"
     "  redis.call('EXPIRE', KEYS[8], ARGV[8])\n"
+    "end\n"
+    "if ARGV[13] ~= '' then\n"
+    "  local prev = redis.call('HGET', KEYS[9], ARGV[1])\n"
+    "  local pt = prev and tonumber(string.match(prev, '^(%S+)'))\n"
+    "  if not pt or t >= pt then\n"
+    "    redis.call('HSET', KEYS[9], ARGV[1], ARGV[3] .. ' ' .. ARGV[13])\n"
+    "  end\n"
+    "  if redis.call('HLEN', KEYS[9]) > 16 then\n"
+    "    local c = redis.call('HGETALL', KEYS[9])\n"
+    "    for i = 1, #c, 2 do\n"
+    "      local at = tonumber(string.match(c[i + 1], '^(%S+)'))\n"
+    "      if not at or at < now - 90000 then redis.call('HDEL', KEYS[9], c[i]) end\n"
+    "    end\n"
+    "  end\n"
+    "  redis.call('EXPIRE', KEYS[9], ARGV[7])\n"
     "end\n"
     "if ARGV[6] ~= '' then\n"
     "  local h, sum, idx, pre = tonumber(ARGV[9]), KEYS[6], KEYS[7], ARGV[10]\n"
@@ -144,6 +161,7 @@ struct pending {
 	char hash[HASH_MAX + 1];
 	char bucket[16];             /* the latency bucket of a passing result, or "" */
 	char host[AGG_HOST_MAX + 1]; /* the host of its URL, or "" */
+	char cert[24];               /* cert_expires_at in whole seconds, or "" */
 	struct mcp_buf line;         /* the record, for the spool */
 	int done;
 	char why[AGG_WHY_MAX]; /* why the record was refused */
@@ -232,7 +250,7 @@ static const char *
 check_result(const cJSON *rec, struct pending *p)
 {
 	const char *slug, *region, *url, *step, *hash, *why;
-	double started, ms;
+	double started, ms, cert;
 	char code;
 
 	if ((why = check_common(rec, &slug, &region, &started, p->why, sizeof(p->why))) != NULL)
@@ -240,8 +258,12 @@ check_result(const cJSON *rec, struct pending *p)
 	if (agg_state_check(rec, &code, p->why, sizeof(p->why)) == -1 ||
 	    agg_step_check(rec, "failed_step", code == 'b', &step, p->why, sizeof(p->why)) == -1 ||
 	    agg_hash_check(rec, &hash, p->why, sizeof(p->why)) == -1 ||
-	    agg_ms_check(rec, &ms, p->why, sizeof(p->why)) == -1)
+	    agg_ms_check(rec, &ms, p->why, sizeof(p->why)) == -1 ||
+	    mcp_json_time(rec, "cert_expires_at", &cert, p->why, sizeof(p->why)) == -1)
 		return p->why;
+	p->cert[0] = '\0';
+	if (cert >= 0)
+		snprintf(p->cert, sizeof(p->cert), "%.0f", cert);
 	snprintf(p->slug, sizeof(p->slug), "%s", slug);
 	snprintf(p->region, sizeof(p->region), "%s", region);
 	mcp_json_number(started, p->started, sizeof(p->started));
@@ -323,7 +345,7 @@ append_push(struct pctx *p, const struct pending *q, long long now)
 {
 	redisContext *c = mcp_store_ctx(p->st);
 	long long hour = q->window / AGG_HOUR;
-	char k[9][MCP_SLUG_MAX + 64];
+	char k[10][MCP_SLUG_MAX + 64];
 
 	agg_key(k[0], sizeof(k[0]), q->slug, "res", q->window);
 	agg_key(k[1], sizeof(k[1]), q->slug, "seen", -1);
@@ -334,10 +356,12 @@ append_push(struct pctx *p, const struct pending *q, long long now)
 	agg_key(k[6], sizeof(k[6]), q->slug, "latidx", -1);
 	agg_key(k[7], sizeof(k[7]), q->slug, "meta", -1);
 	agg_key(k[8], sizeof(k[8]), q->slug, "lat:", -1); /* the prefix of lat:HOUR */
+	agg_key(k[9], sizeof(k[9]), q->slug, "cert", -1);
 	redisAppendCommand(c,
-	    "EVALSHA %s 8 %s %s %s %s %s %s %s %s %s %s %s %lld %s %s %d %d %lld %s %s %lld",
-	    p->sha, k[0], k[1], k[2], k[3], k[4], k[5], k[6], k[7], q->region, q->value, q->started,
-	    q->window, q->hash, q->bucket, AGG_TTL_SHORT, AGG_TTL_LONG, hour, k[8], q->host, now);
+	    "EVALSHA %s 9 %s %s %s %s %s %s %s %s %s %s %s %s %lld %s %s %d %d %lld %s %s %lld %s",
+	    p->sha, k[0], k[1], k[2], k[3], k[4], k[5], k[6], k[7], k[9], q->region, q->value,
+	    q->started, q->window, q->hash, q->bucket, AGG_TTL_SHORT, AGG_TTL_LONG, hour, k[8],
+	    q->host, now, q->cert);
 	redisAppendCommand(c, "ZADD %s GT %s %s", AGG_KEY_SLUGS, q->started, q->slug);
 }
 

@@ -588,3 +588,40 @@ agg_decision_free(struct agg_decision *d)
 	free(d->missing);
 	d->failed = d->reporters = d->missing = NULL;
 }
+
+/* "STARTED EXPIRY" as push stores it: 0 with both, else -1. */
+static int
+cert_value(const char *v, double *started, double *exp)
+{
+	char *end;
+
+	*started = strtod(v, &end);
+	if (end == v || *end != ' ' || !(*started >= 0 && *started <= AGG_TIME_MAX))
+		return -1;
+	v = end + 1;
+	*exp = strtod(v, &end);
+	if (end == v || *end != '\0' || !(*exp >= 0 && *exp <= AGG_TIME_MAX) || *exp != floor(*exp))
+		return -1;
+	return 0;
+}
+
+void
+agg_cert_pick(const char *const *regions, const char *const *values, size_t n, double since,
+    double *exp, const char **out, size_t *nout)
+{
+	double started, e;
+	size_t i;
+
+	*exp = -1;
+	*nout = 0;
+	for (i = 0; i < n; i++) {
+		if (!mcp_slug_ok(regions[i]) || cert_value(values[i], &started, &e) == -1 ||
+		    started < since)
+			continue;
+		if (*exp < 0 || e < *exp)
+			*exp = e, *nout = 0;
+		if (e == *exp)
+			out[(*nout)++] = regions[i];
+	}
+	qsort(out, *nout, sizeof(*out), name_cmp);
+}

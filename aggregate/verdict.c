@@ -16,12 +16,13 @@
 
 /* Windows fetched per slug: the 5 minutes that end with W. */
 #define NWIN (AGG_DIVERGENCE_SPAN / AGG_WINDOW)
-/* Replies per slug in the read round trip: windows, seen, drift, host, stats. */
+/* Replies per slug in the read round trip: windows, seen, drift, host, stats, cert. */
 #define R_SEEN NWIN
 #define R_DRIFT (NWIN + 1)
 #define R_HOST (NWIN + 2)
 #define R_STATS (NWIN + 3)
-#define NREAD (NWIN + 4)
+#define R_CERT (NWIN + 4)
+#define NREAD (NWIN + 5)
 
 /*
  * Read-only: the latency bucket of the nearest-rank 95th percentile of the
@@ -130,8 +131,10 @@ append_reads(struct vctx *v, const char *slug)
 	agg_key(k[1], sizeof(k[1]), slug, "up", -1);
 	agg_key(k[2], sizeof(k[2]), slug, "hist", day);
 	agg_key(k[3], sizeof(k[3]), slug, "latidx", -1);
-	return redisAppendCommand(c, "EVALSHA %s 4 %s %s %s %s %lld %lld", v->stats_sha, k[0], k[1],
-	    k[2], k[3], v->window, day);
+	redisAppendCommand(c, "EVALSHA %s 4 %s %s %s %s %lld %lld", v->stats_sha, k[0], k[1], k[2],
+	    k[3], v->window, day);
+	agg_key(k[0], sizeof(k[0]), slug, "cert", -1);
+	return redisAppendCommand(c, "HGETALL %s", k[0]);
 }
 
 /* The results of the NWIN windows up to W, replies in that order. */
@@ -247,6 +250,35 @@ add_stats(cJSON *o, const redisReply *s, enum agg_verdict verdict)
 		cJSON_AddNullToObject(o, "uptime_30d");
 }
 
+/*
+ * cert_expires_at and cert_regions: the earliest certificate expiry among
+ * the regions' latest TLS results of the 24 hours up to the window's end
+ * (or later: a region's latest is often of the next window already).
+ */
+static void
+add_cert(cJSON *o, const struct vctx *v, const redisReply *h)
+{
+	size_t n = h->type == REDIS_REPLY_ARRAY ? h->elements / 2 : 0, i, k = 0;
+	const char **names = calloc(n + 1, sizeof(*names)), **vals = calloc(n + 1, sizeof(*vals));
+	const char **out = calloc(n + 1, sizeof(*out));
+	double exp = -1;
+
+	if (names != NULL && vals != NULL && out != NULL) {
+		for (i = 0; i < n; i++)
+			names[i] = h->element[2 * i]->str, vals[i] = h->element[2 * i + 1]->str;
+		agg_cert_pick(
+		    names, vals, n, (double)(v->window + AGG_WINDOW - AGG_DAY), &exp, out, &k);
+	}
+	if (exp >= 0)
+		cJSON_AddNumberToObject(o, "cert_expires_at", exp);
+	else
+		cJSON_AddNullToObject(o, "cert_expires_at");
+	cJSON_AddItemToObject(o, "cert_regions", names_json(out, k));
+	free(names);
+	free(vals);
+	free(out);
+}
+
 static cJSON *
 record_of(const struct vctx *v, const struct slugwork *w, const struct agg_decision *d)
 {
@@ -286,6 +318,7 @@ record_of(const struct vctx *v, const struct slugwork *w, const struct agg_decis
 		cJSON_AddStringToObject(o, "host", w->r[R_HOST]->str);
 	else
 		cJSON_AddNullToObject(o, "host");
+	add_cert(o, v, w->r[R_CERT]);
 	return o;
 }
 

@@ -11,7 +11,8 @@
  * its start is at most AGG_SKEW ahead of the clock and AGG_PAST behind
  * it, the stored value reads back (agg_result_parse) with its start in its
  * window, the start is the record's as records write numbers, the latency
- * bucket is one of the histogram's, and the spool line is one JSON object
+ * bucket is one of the histogram's, a certificate expiry kept is whole
+ * seconds up to 9999, and the spool line is one JSON object
  * that push reads back to the same stored value.  Not covered: what
  * needs Redis (the Lua script, the batches, reconnects) and the spool
  * file itself; mcp-aggregate verdict.  The clock is fixed (MCP_NOW).
@@ -60,6 +61,10 @@ check_value(const struct pending *q, const cJSON *rec)
 	FUZZ_CHECK(strcmp(num, q->started) == 0);
 	FUZZ_CHECK(
 	    q->bucket[0] == '\0' || (atoi(q->bucket) >= 0 && atoi(q->bucket) < AGG_LAT_NBUCKET));
+	/* A certificate expiry kept is whole seconds that verdict reads back. */
+	FUZZ_CHECK(q->cert[0] == '\0' ||
+	    (strspn(q->cert, "0123456789") == strlen(q->cert) &&
+	        strtod(q->cert, NULL) <= AGG_TIME_MAX));
 }
 
 /* The spool line, read back as a replay reads it, gives the same stored value. */
@@ -77,7 +82,8 @@ check_spool_line(const struct pending *q)
 	memset(&again, 0, sizeof(again));
 	FUZZ_CHECK(check_result(rec, &again) == NULL);
 	FUZZ_CHECK(strcmp(again.value, q->value) == 0 && strcmp(again.slug, q->slug) == 0 &&
-	    strcmp(again.region, q->region) == 0 && strcmp(again.host, q->host) == 0);
+	    strcmp(again.region, q->region) == 0 && strcmp(again.host, q->host) == 0 &&
+	    strcmp(again.cert, q->cert) == 0);
 	cJSON_Delete(rec);
 }
 

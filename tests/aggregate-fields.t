@@ -28,7 +28,7 @@ probe() {
 }
 
 # fields SLUG K: the members error, latency_ms and host of SLUG's verdict of window K.
-fields() { got "$1" "$2" | sed -n 's/.*,\("error":.*\)}$/\1/p'; }
+fields() { got "$1" "$2" | sed -n 's/.*,\("error":.*\),"cert_expires_at":.*}$/\1/p'; }
 
 # f ERROR|- LATENCY HOST|-: those members as expected.
 f() { printf '"error":%s,"latency_ms":%s,"host":%s' "$(jstr "$1")" "$2" "$(jstr "$3")"; }
@@ -156,7 +156,7 @@ is "$(rcli hget "mcp:{s-host}:meta" host)" latest.example.com "a newer start mov
 is "$(fields s-host6 0)" "$(f - 100 ::1)" "an IPv6 literal: without brackets and port"
 is "$(fields s-nohost 0)" "$(f - 100 -)" "a URL without a host: null, the result stored"
 is "$(MCP_NOW=$(($(w 0) + 95)) mcp-aggregate verdict s-never | sed 's/.*,\("error"\)/\1/')" \
-    "$(f - null -)}" "a slug never pushed: all null"
+    "$(f - null -),\"cert_expires_at\":null,\"cert_regions\":[]}" "a slug never pushed: all null"
 
 # --- values of before -------------------------------------------------------
 

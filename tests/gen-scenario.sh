@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
-# gen-scenario.sh [-aq] [-f STEP] [-h HASH] [-J MAX] [-m MS] [-N SLUGS] [-n COUNT] [-o OFFSET] [-r REGION[,REGION...]] [-s SLUG] -t START - probe JSONL for tests
+# gen-scenario.sh [-aq] [-c EXPIRY] [-f STEP] [-h HASH] [-J MAX] [-m MS] [-N SLUGS] [-n COUNT] [-o OFFSET] [-r REGION[,REGION...]] [-s SLUG] -t START - probe JSONL for tests
 # Writes what mcp-probe would print (8 step records, then a result) for
 # COUNT probes per slug and region, started at START + i*60 + OFFSET.
 #   -a          the probes are auth-walled (they pass; no tool hash)
+#   -c EXPIRY   results end with "cert_expires_at":EXPIRY (null when the
+#               probe failed at tls or before); without -c they have none
 #   -f STEP     the probes fail at STEP (state broken, later steps skipped)
 #   -h HASH     tool hash (default sha256:aaaa...; null when tools_list is not reached)
 #   -J MAX      durations spread over MS..MAX ms, whole, the same for the same
@@ -13,10 +15,11 @@
 #   -q          result records only, no step records
 set -euo pipefail
 
-slug=everything regions=us-east-1 start='' count=1 offset=2.5 fail='' hash='' ms=100 jmax=0 auth=0 nslugs=0 quiet=0
-while getopts af:h:J:m:N:n:o:qr:s:t: c; do
+slug=everything regions=us-east-1 start='' count=1 offset=2.5 fail='' hash='' ms=100 jmax=0 auth=0 nslugs=0 quiet=0 cert=''
+while getopts ac:f:h:J:m:N:n:o:qr:s:t: c; do
 	case $c in
 	a) auth=1 ;;
+	c) cert=$OPTARG ;;
 	q) quiet=1 ;;
 	f) fail=$OPTARG ;;
 	h) hash=$OPTARG ;;
@@ -37,8 +40,8 @@ printf -v pad '%064d' 0
 
 awk -v slug="$slug" -v regions="$regions" -v start="$start" -v count="$count" \
     -v offset="$offset" -v fail="$fail" -v hash="$hash" -v ms="$ms" -v jmax="$jmax" -v auth="$auth" \
-    -v nslugs="$nslugs" -v quiet="$quiet" '
-function emit(s, region, t,    i, st, status, detail, errj, failed, th, state, fin, id, d) {
+    -v nslugs="$nslugs" -v quiet="$quiet" -v cert="$cert" '
+function emit(s, region, t,    i, st, status, detail, errj, failed, th, state, fin, id, d, ce) {
 	failed = 0
 	d = jmax > ms ? ms + (probe * 7919) % (jmax - ms + 1) : ms
 	id = sprintf("%08x", ++probe)
@@ -58,9 +61,10 @@ function emit(s, region, t,    i, st, status, detail, errj, failed, th, state, f
 	state = failed ? "broken" : (auth ? "auth-walled" : "healthy")
 	th = (failed && failed <= 7) || auth ? "null" : "\"" hash "\""
 	fin = t + d / 1000
-	printf "{\"v\":1,\"type\":\"result\",\"probe_id\":\"%s\",\"slug\":\"%s\",\"region\":\"%s\",\"url\":\"https://mcp.example.com/mcp\",\"probe_started_at\":%.3f,\"probe_finished_at\":%.3f,\"state\":\"%s\",\"failed_step\":%s,\"posture\":\"%s\",\"transport\":\"streamable-http\",\"era\":\"legacy\",\"protocol_version\":\"2025-11-25\",\"http_status\":200,\"tool_count\":%d,\"tool_hash\":%s,\"ms\":%s}\n", \
+	ce = cert == "" ? "" : ",\"cert_expires_at\":" (failed && failed <= 3 ? "null" : cert)
+	printf "{\"v\":1,\"type\":\"result\",\"probe_id\":\"%s\",\"slug\":\"%s\",\"region\":\"%s\",\"url\":\"https://mcp.example.com/mcp\",\"probe_started_at\":%.3f,\"probe_finished_at\":%.3f,\"state\":\"%s\",\"failed_step\":%s,\"posture\":\"%s\",\"transport\":\"streamable-http\",\"era\":\"legacy\",\"protocol_version\":\"2025-11-25\",\"http_status\":200,\"tool_count\":%d,\"tool_hash\":%s,\"ms\":%s%s}\n", \
 	    id, s, region, t, fin, state, failed ? "\"" steps[failed] "\"" : "null", \
-	    auth ? "auth-walled" : "open", th == "null" ? 0 : 13, th, d
+	    auth ? "auth-walled" : "open", th == "null" ? 0 : 13, th, d, ce
 }
 BEGIN {
 	split("dns connect tls http auth initialize tools_list call", steps, " ")

@@ -676,6 +676,35 @@ test_checks(void)
 	    "a value that does not fit is a question mark");
 }
 
+/* cert_expires_at and cert_regions from the values of mcp:{slug}:cert. */
+static void
+test_cert(void)
+{
+	const char *regions[] = {"eu-west-2", "us-east-1", "ap-southeast-1", "sa-east-1",
+	    "Bad Region", "us-west-2", "af-south-1", "me-south-1", "ca-central-1"};
+	const char *values[] = {"1795536000.5 1796400000", "1795536001 1803312000",
+	    "1795536002 1796400000", "1795449000 1790000000", "1795536000 1700000000",
+	    "1795536000 1.5", "1795536000", "x 1790000000", "1795536000 253402300800"};
+	const char *out[9];
+	double exp;
+	size_t n;
+	char got[256];
+
+	agg_cert_pick(regions, values, 9, 1795450000, &exp, out, &n);
+	snprintf(
+	    got, sizeof(got), "%.0f %zu %s %s", exp, n, n > 0 ? out[0] : "-", n > 1 ? out[1] : "-");
+	is_str(got, "1796400000 2 ap-southeast-1 eu-west-2",
+	    "cert: the earliest expiry of the regions seen since, and who serves it, sorted");
+	agg_cert_pick(regions, values, 9, 1795400000, &exp, out, &n);
+	ok(exp == 1790000000 && n == 1 && strcmp(out[0], "sa-east-1") == 0,
+	    "cert: a region seen earlier counts when since allows it");
+	agg_cert_pick(regions + 4, values + 4, 5, 0, &exp, out, &n);
+	ok(exp == -1 && n == 0,
+	    "cert: a bad region, a fraction, one number, a bad start, a time past 9999: none");
+	agg_cert_pick(regions, values, 0, 0, &exp, out, &n);
+	ok(exp == -1 && n == 0, "cert: no value: none");
+}
+
 int
 main(void)
 {
@@ -689,5 +718,6 @@ main(void)
 	test_keys();
 	test_latency();
 	test_checks();
+	test_cert();
 	return done_testing();
 }
