@@ -1,0 +1,79 @@
+#!/usr/bin/env bash
+# client-c.t - the C liveness client (clients/c/mcp_liveness.[ch], libcurl
+# and threads), built here with the suite's warnings (and ASan and UBSan
+# against a sanitizer build), against mcp-serve behind nginx and fcgiwrap
+# over a store the real pipeline filled: its JSON reader, each state, 304s
+# counted in nginx's access log, the breaker and staleness on a fake
+# clock, a state change seen by the poll thread within one poll, nginx
+# killed mid-run (fail open).
+# shellcheck source=tests/lib.sh
+source "$(dirname "$0")/lib.sh"
+# shellcheck source=tests/serve-lib.sh
+source "$TOP/tests/serve-lib.sh"
+
+CC=${CC:-cc}
+command -v "$CC" >/dev/null || skip_all "no C compiler ($CC)"
+pkg-config --exists libcurl 2>/dev/null || skip_all "libcurl's development files are not installed"
+live=1
+why=''
+[ -x "$BIN/mcp-serve" ] || { live=0; why="no $BIN/mcp-serve"; }
+for t in nginx fcgiwrap; do
+	command -v "$t" >/dev/null || command -v "/usr/sbin/$t" >/dev/null || { live=0; why="$t is not installed"; }
+done
+export PATH="$PATH:/usr/sbin"
+
+san=()
+case ${BIN##*/} in *san*) san=("-fsanitize=address,undefined" -fno-sanitize-recover=all -fno-omit-frame-pointer) ;; esac
+# shellcheck disable=SC2046 # pkg-config prints words
+"$CC" -std=c11 -D_GNU_SOURCE -O1 -g -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
+    -Wformat=2 -Wvla -Werror "${san[@]}" -o "$TMP/test_liveness" "$TOP/clients/c/test/test_liveness.c" \
+    $(pkg-config --cflags --libs libcurl) -lpthread 2>"$TMP/cc.err"
+is "$?:$(cat "$TMP/cc.err")" 0: "clients/c builds with -Wall -Wextra -Werror${san:+ and the sanitizers}"
+
+# window SLUG K PATH: SLUG probed from two regions against the fixture's
+# PATH in window K, pushed, and decided at its W + 95, as cron would.
+window() {
+	local slug=$1 k=$2 path=$3 r
+	for r in eu-west-2 us-east-1; do
+		printf '%s %s/%s/mcp\n' "$slug" "$FIX" "$path" >"$TMP/t.$slug.$k.$r"
+		MCP_NOW=$(($(w "$k") + 1)) mcp-probe -r "$r" -t 5 -f "$TMP/t.$slug.$k.$r"
+	done >"$TMP/p.$slug.$k" 2>>"$TMP/window.err"
+	MCP_NOW=$(($(w "$k") + 2)) mcp-aggregate push <"$TMP/p.$slug.$k" 2>>"$TMP/window.err" &&
+		MCP_NOW=$(($(w "$k") + 95)) mcp-aggregate verdict "$slug" >"$TMP/v.$slug.$k" 2>>"$TMP/window.err"
+}
+
+unset MCP_UPTIME_URL MCP_TEST_ACCESS_LOG MCP_TEST_FLIP MCP_TEST_API_PID
+if [ "$live" = 1 ]; then
+	start_redis
+	start_fixture
+	start_receiver
+	fill_store
+	is "$?:$(cat "$TMP/fill.err")" 0: "the pipeline fills the store"
+	window recover 5 status500
+	is "$(jq -r .verdict "$TMP/v.recover.5")" red "recover: red in window 5"
+	start_nginx_cgi || { ok 1 "nginx and fcgiwrap start"; done_testing; }
+	export MCP_UPTIME_URL=$NGINX_CGI
+	export MCP_TEST_ACCESS_LOG=$TMP/nginx-cgi/access.log
+	MCP_TEST_API_PID=$(cat "$TMP/nginx-cgi/nginx.pid")
+	export MCP_TEST_API_PID
+	export -f window w
+	export T0 FIX TMP MCP_REDIS
+	export MCP_TEST_FLIP='window recover 8 open'
+else
+	diag "live checks skipped: $why"
+fi
+
+[ -x "$TMP/test_liveness" ] || done_testing
+timeout 60 "$TMP/test_liveness" >"$TMP/c.out" 2>"$TMP/c.err"
+rc=$?
+while IFS= read -r line; do
+	case $line in
+	'ok - '*) ok 0 "c: ${line#ok - }" ;;
+	'not ok - '*) ok 1 "c: ${line#not ok - }" ;;
+	esac
+	case $line in *' # SKIP '*) diag "skipped: ${line#* # SKIP }" ;; esac
+done <"$TMP/c.out"
+is "$rc:$(head -c 2000 "$TMP/c.err")" 0: "test_liveness exits 0, nothing on stderr"
+ok "$([ "$(grep -c '^\(not \)\{0,1\}ok - ' "$TMP/c.out")" -ge 18 ]; echo $?)" "test_liveness ran its checks"
+[ "$live" = 0 ] || is "$(cat "$TMP/window.err")" "" "the pipeline's flip: no message"
+done_testing
