@@ -106,15 +106,31 @@ bench: all
 $(B)/floor: $(B)/tests/bench/floor.o $(B)/libmcp.a
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LDLIBS)
 
+# mcp-fleet(8) and mcp-guardrail(1) are scripts; the systemd units and the
+# examples (cron lines, fleet.conf) of mcp-fleet(8) name the tools in
+# /usr/local/bin, and are installed naming BINDIR.
+SCRIPT_BINS = scripts/mcp-fleet scripts/mcp-guardrail
+SYSTEMDDIR ?= $(PREFIX)/lib/systemd/system
+EXAMPLESDIR ?= $(PREFIX)/share/doc/mcp-uptime/examples
+SYSTEMD_UNITS = $(wildcard contrib/systemd/*.service contrib/systemd/*.socket contrib/systemd/*.timer)
+EXAMPLE_FILES = contrib/cron/mcp-uptime contrib/fleet.conf.example
+
 install: $(BINS)
 	mkdir -p $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5 \
-	    $(DESTDIR)$(MANDIR)/man7 $(DESTDIR)$(MANDIR)/man8
-	for f in $(BINS); do cp $$f $(DESTDIR)$(BINDIR)/ && chmod 755 $(DESTDIR)$(BINDIR)/$${f##*/}; done
+	    $(DESTDIR)$(MANDIR)/man7 $(DESTDIR)$(MANDIR)/man8 $(DESTDIR)$(SYSTEMDDIR) $(DESTDIR)$(EXAMPLESDIR)
+	for f in $(BINS) $(SCRIPT_BINS); do cp $$f $(DESTDIR)$(BINDIR)/ && chmod 755 $(DESTDIR)$(BINDIR)/$${f##*/}; done
 	for f in $(MANS); do s=$${f##*.}; cp $$f $(DESTDIR)$(MANDIR)/man$$s/ && chmod 644 $(DESTDIR)$(MANDIR)/man$$s/$${f##*/}; done
+	for f in $(SYSTEMD_UNITS); do sed 's|/usr/local/bin/|$(BINDIR)/|g' $$f >$(DESTDIR)$(SYSTEMDDIR)/$${f##*/} && \
+	    chmod 644 $(DESTDIR)$(SYSTEMDDIR)/$${f##*/}; done
+	for f in $(EXAMPLE_FILES); do sed 's|/usr/local/bin/|$(BINDIR)/|g' $$f >$(DESTDIR)$(EXAMPLESDIR)/$${f##*/} && \
+	    chmod 644 $(DESTDIR)$(EXAMPLESDIR)/$${f##*/}; done
 
 uninstall:
-	for t in $(TOOLS); do rm -f $(DESTDIR)$(BINDIR)/$$t; done
+	for t in $(TOOLS) $(notdir $(SCRIPT_BINS)); do rm -f $(DESTDIR)$(BINDIR)/$$t; done
 	for f in $(MANS); do s=$${f##*.}; rm -f $(DESTDIR)$(MANDIR)/man$$s/$${f##*/}; done
+	for f in $(notdir $(SYSTEMD_UNITS)); do rm -f $(DESTDIR)$(SYSTEMDDIR)/$$f; done
+	for f in $(notdir $(EXAMPLE_FILES)); do rm -f $(DESTDIR)$(EXAMPLESDIR)/$$f; done
+	rmdir $(DESTDIR)$(EXAMPLESDIR) $(DESTDIR)$(dir $(EXAMPLESDIR)) 2>/dev/null || true
 
 lint:
 	mandoc -Tlint -Wwarning $(MANS)

@@ -1,0 +1,152 @@
+#!/usr/bin/env bash
+# units.t - the deployment files of mcp-fleet(8): systemd units and timers that
+# systemd-analyze accepts, cron lines that parse and name real commands, the
+# example fleet.conf, mcp-fleet(8)'s SYNOPSIS, and make install/uninstall
+# shellcheck source=tests/lib.sh
+. "$(dirname "$0")/lib.sh"
+cd "$TOP" || exit 1
+fleet=$TOP/scripts/mcp-fleet
+
+units=(contrib/systemd/*.service contrib/systemd/*.socket contrib/systemd/*.timer)
+timers=(contrib/systemd/*.timer)
+# key UNIT KEY: the values of KEY= in UNIT, one a line.
+key() { sed -n "s/^$2=//p" "$1"; }
+
+# --- the units -------------------------------------------------------------
+# verify checks that every Exec*= program exists: a copy of the units names
+# the tools under test and scripts/mcp-fleet instead of /usr/local/bin.
+if command -v systemd-analyze >/dev/null; then
+	mkdir "$TMP/units"
+	for u in "${units[@]}"; do
+		sed -e "s|/usr/local/bin/mcp-fleet|$fleet|g" -e "s|/usr/local/bin/|$BIN/|g" "$u" >"$TMP/units/${u##*/}"
+	done
+	# --man=no: Documentation= is checked below, against man/, not man-db.
+	out=$(cd "$TMP/units" && systemd-analyze verify --man=no ./* 2>&1)
+	is "$?:$out" "0:" "systemd-analyze verify: ${#units[@]} units, no warning"
+	for t in "${timers[@]}"; do
+		cal=$(key "$t" OnCalendar)
+		norm=$(systemd-analyze calendar "$cal" 2>&1 | sed -n 's/^ *Normalized form: //p')
+		case $t in
+		*/mcp-decide.timer) want='*-*-* *:*:40' ;;
+		*) want='*-*-* *:*:00' ;;
+		esac
+		is "$norm" "$want" "${t##*/}: OnCalendar=$cal is $want"
+	done
+else
+	diag "systemd-analyze verify and calendar skipped: no systemd-analyze here"
+fi
+for t in "${timers[@]}"; do
+	is "$(key "$t" AccuracySec) $(key "$t" RandomizedDelaySec) $(key "$t" Persistent)" "1s 0 false" \
+	    "${t##*/}: AccuracySec=1s RandomizedDelaySec=0 Persistent=false"
+	[ -f "${t%.timer}.service" ]
+	ok $? "${t##*/}: its service is there"
+done
+for u in "${units[@]}"; do
+	for d in $(key "$u" Documentation); do
+		p=${d#man:}
+		[ -f "man/${p%(*}.$(echo "$p" | tr -dc 0-9)" ]
+		ok $? "${u##*/}: Documentation=$d is in man/"
+	done
+done
+s=contrib/systemd/mcp-probe@.service
+is "$(key "$s" ExecStartPre)" "/usr/local/bin/mcp-fleet clock --local" "a runner's clock is its preflight"
+like "$(key "$s" ExecStart)" "mcp-probe -r %i -f [^ ]+ \| [^ ]*mcp-aggregate push -r %i'$" \
+    "a runner pushes its region only, the instance name as written (%i, not %I)"
+like "$(key "$s" EnvironmentFile)" '^-/etc/mcp-uptime/runner.env$' "a runner's MCP_REDIS from runner.env"
+is "$(key contrib/systemd/mcp-fleet.service StateDirectory)" mcp-uptime/fleet "mcp-fleet's state directory"
+
+# --- the cron lines ----------------------------------------------------------
+# A job is "#" (commented out) or nothing, five time fields, a user and a
+# command; the other lines are comments, blank, or NAME=value.
+# fields_ok F LO HI: a cron time field of numbers from LO to HI.
+fields_ok() {
+	local f=$1 lo=$2 hi=$3 part n parts
+	[[ $f =~ ^[0-9*/,-]+$ ]] || return 1
+	read -ra parts <<<"${f//[,\/-]/ }"
+	for part in "${parts[@]}"; do
+		[ "$part" = '*' ] && continue
+		[[ $part =~ ^[0-9]+$ ]] || return 1
+		n=$((10#$part))
+		[ "$n" -ge "$lo" ] && [ "$n" -le "$hi" ] || return 1
+	done
+}
+cron=contrib/cron/mcp-uptime
+jobs=0
+bad=()
+users=()
+while IFS= read -r line; do
+	case $line in
+	'' | '# '* | '#') continue ;;
+	[A-Za-z_]*=*)
+		[[ $line =~ ^[A-Za-z_][A-Za-z0-9_]*= ]] || bad+=("$line")
+		continue
+		;;
+	esac
+	read -r mi ho dm mo dw user cmd <<<"${line#\#}"
+	if fields_ok "$mi" 0 59 && fields_ok "$ho" 0 23 && fields_ok "$dm" 1 31 && fields_ok "$mo" 1 12 &&
+	    fields_ok "$dw" 0 7 && [[ $user =~ ^[a-z_][a-z0-9_-]*$ ]] && [ -n "$cmd" ]; then
+		jobs=$((jobs + 1))
+		users+=("$user")
+		# Each command of the line: the first word after | ; && ||.
+		while read -r w _; do
+			case $w in
+			'') ;;
+			mcp-*) [ -x "scripts/$w" ] || [ -x "$BIN/$w" ] || bad+=("$w: not in scripts/ or $BIN") ;;
+			*) command -v "$w" >/dev/null || bad+=("$w: not found") ;;
+			esac
+		done < <(sed 's/&&\|||\|[|;]/\n/g' <<<"$cmd")
+	else
+		bad+=("$line")
+	fi
+done <"$cron"
+is "$jobs:${bad[*]}" "4:" "$cron: 4 jobs of five time fields, a user and a command, each command there"
+for u in $(printf '%s\n' "${users[@]}" | sort -u); do
+	grep -qx "User=$u" contrib/systemd/*.service
+	ok $? "$cron: the user $u is a unit's user too"
+done
+
+# --- the example configuration ------------------------------------------------
+out=$("$fleet" -n -c contrib/fleet.conf.example 2>&1)
+is "$?:$(grep -c '^[a-z0-9.-]*: timeout ' <<<"$out")" 0:5 "mcp-fleet -n accepts contrib/fleet.conf.example: five regions"
+is "$("$fleet" -n -c contrib/fleet.conf.example check 2>&1)" "contrib/fleet.conf.example: 5 regions" "and check -n"
+
+# --- mcp-fleet(8) --------------------------------------------------------------
+if command -v mandoc >/dev/null; then
+	u=$("$fleet" -h 2>&1 | sed 's/^usage: //')
+	s=$(MANWIDTH=200 mandoc -Tascii -O width=200 man/mcp-fleet.8 | col -b |
+	    sed -n '/^SYNOPSIS/,/^DESCRIPTION/p' | sed '1d;$d' | tr -s ' \n' '  ' | sed 's/^ *//;s/ *$//')
+	is "$u" "$s" "mcp-fleet: usage() matches SYNOPSIS"
+else
+	diag "mcp-fleet(8)'s SYNOPSIS skipped: no mandoc here"
+fi
+
+# --- make install and uninstall ------------------------------------------------
+# The binaries under test, never rebuilt here (-o).
+mk() { make -s B="$BIN" -o "$BIN/mcp-probe" -o "$BIN/mcp-aggregate" -o "$BIN/mcp-alert" \
+    -o "$BIN/mcp-serve" DESTDIR="$TMP/root" PREFIX=/usr "$@" >"$TMP/make.log" 2>&1; }
+files=(
+	usr/bin/mcp-probe usr/bin/mcp-aggregate usr/bin/mcp-alert usr/bin/mcp-serve
+	usr/bin/mcp-fleet usr/bin/mcp-guardrail
+	usr/share/man/man8/mcp-fleet.8 usr/share/man/man8/mcp-serve.8 usr/share/man/man7/mcp.7
+	usr/lib/systemd/system/mcp-fleet.service usr/lib/systemd/system/mcp-fleet.timer
+	usr/lib/systemd/system/mcp-probe@.service usr/lib/systemd/system/mcp-probe@.timer
+	usr/lib/systemd/system/mcp-decide.service usr/lib/systemd/system/mcp-decide.timer
+	usr/lib/systemd/system/mcp-serve.service usr/lib/systemd/system/mcp-serve.socket
+	usr/share/doc/mcp-uptime/examples/mcp-uptime usr/share/doc/mcp-uptime/examples/fleet.conf.example
+)
+mk install
+is "$?" 0 "make install DESTDIR=… PREFIX=/usr"
+missing=()
+for f in "${files[@]}"; do
+	[ -f "$TMP/root/$f" ] || missing+=("$f")
+done
+is "${missing[*]}" "" "it installs the ${#files[@]} files named"
+is "$(stat -c %a "$TMP/root/usr/bin/mcp-fleet") $(stat -c %a "$TMP/root/usr/lib/systemd/system/mcp-fleet.service")" \
+    "755 644" "scripts mode 755, units 644"
+is "$(grep -l /usr/local/bin "$TMP/root/usr/lib/systemd/system/"*)" "" "the units installed name /usr/bin, not /usr/local/bin"
+grep -q '^ExecStartPre=/usr/bin/mcp-fleet clock --local$' "$TMP/root/usr/lib/systemd/system/mcp-probe@.service"
+ok $? "as ExecStartPre=/usr/bin/mcp-fleet"
+mk uninstall
+is "$?:$(cd "$TMP/root" && find . -type f | sort)" "0:" "make uninstall removes every file it installed"
+
+done_testing
