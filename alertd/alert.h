@@ -80,6 +80,9 @@ struct alert_conf {
 	long retry_max;
 	long give_up;
 	long tick;
+	/* Expiry tracks: seconds before the expiry of each notice. */
+	long cert_p3, cert_p2;
+	long token_p3, token_p2, token_p1;
 	/* Business hours: days (bit 0 Sunday), minutes of the day, a zone. */
 	unsigned bdays;
 	int bstart, bend;
@@ -114,6 +117,11 @@ int alert_tick(struct mcp_store *st, const struct alert_conf *c);
 int alert_test(struct mcp_store *st, const struct alert_conf *c, const char *slug);
 int alert_ack(struct mcp_store *st, const struct alert_conf *c, const char *key);
 
+/* token.c: mcp-alert token [NAME=]FILE...; an exit status. */
+int alert_token(struct mcp_store *st, const struct alert_conf *c, int argc, char **argv);
+/* The arguments checked before anything runs: 0, or -1 after a message. */
+int alert_token_args(int argc, char **argv);
+
 /* maint.c */
 struct alert_maint {
 	double start, end;
@@ -139,6 +147,9 @@ struct alert_ev {
 	const char *reason;
 	int escalation;    /* escalate by the clock: the step, from 1 */
 	const char *layer; /* resolve of a downtime: the root layer, or NULL */
+	/* An expiry track: the expiry, in its dedup_key; 0: none.  A token's fingerprint. */
+	double expires;
+	const char *fingerprint;
 };
 /* The record of e as a cJSON object (owned), exits when memory runs out. */
 cJSON *alert_record(const struct alert_ev *e);

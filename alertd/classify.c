@@ -146,6 +146,23 @@ latency_check(const cJSON *rec, struct verdict *vd, char *err, size_t errlen)
 	return mcp_json_bounded(rec, "latency_ms", ALERT_LATENCY_MAX, &vd->latency, err, errlen);
 }
 
+/*
+ * cert_expires_at: absent or null (-1), or whole seconds up to ALERT_TIME_MAX;
+ * cert_regions: absent, or regions as failed_regions.
+ */
+static int
+cert_check(const cJSON *rec, struct verdict *vd, char *err, size_t errlen)
+{
+	if (mcp_json_time(rec, "cert_expires_at", &vd->cert, err, errlen) == -1)
+		return -1;
+	if (!cJSON_HasObjectItem(rec, "cert_regions"))
+		return 0;
+	if (regions_check(rec, "cert_regions", err, errlen) == -1)
+		return -1;
+	vd->cert_regions = cJSON_GetObjectItemCaseSensitive(rec, "cert_regions");
+	return 0;
+}
+
 /* The fields every verdict is checked for; 0, or -1 with a reason in err. */
 static int
 verdict_check(const cJSON *rec, double now, struct verdict *vd, char *err, size_t errlen)
@@ -163,7 +180,9 @@ verdict_check(const cJSON *rec, double now, struct verdict *vd, char *err, size_
 	if (regions_check(rec, "failed_regions", err, errlen) == -1 ||
 	    regions_check(rec, "reporters", err, errlen) == -1)
 		return -1;
-	return latency_check(rec, vd, err, errlen);
+	if (latency_check(rec, vd, err, errlen) == -1)
+		return -1;
+	return cert_check(rec, vd, err, errlen);
 }
 
 /* Read one verdict; 0, or -1 with a reason in err. */

@@ -44,6 +44,11 @@ alert_conf_defaults(struct alert_conf *c)
 	c->retry_max = 600;
 	c->give_up = 86400;
 	c->tick = 30;
+	c->cert_p3 = 14 * 86400;
+	c->cert_p2 = 3 * 86400;
+	c->token_p3 = 30 * 86400;
+	c->token_p2 = 7 * 86400;
+	c->token_p1 = 86400;
 	c->bdays = 0x3e; /* Monday to Friday */
 	c->bstart = 9 * 60;
 	c->bend = 18 * 60;
@@ -434,6 +439,11 @@ conf_line(struct alert_conf *c, char **w, int nw, char *err, size_t errlen)
 	    {"retry_max", NULL, &c->retry_max, NULL, 0, 0},
 	    {"give_up", NULL, &c->give_up, NULL, 0, 0},
 	    {"tick", NULL, &c->tick, NULL, 0, 0},
+	    {"cert_expiry_p3", NULL, &c->cert_p3, NULL, 0, 0},
+	    {"cert_expiry_p2", NULL, &c->cert_p2, NULL, 0, 0},
+	    {"token_expiry_p3", NULL, &c->token_p3, NULL, 0, 0},
+	    {"token_expiry_p2", NULL, &c->token_p2, NULL, 0, 0},
+	    {"token_expiry_p1", NULL, &c->token_p1, NULL, 0, 0},
 	    {"latency_factor", NULL, NULL, &c->latency_factor, 1, 1000},
 	    {"error_rate", NULL, NULL, &c->error_rate, 0, 100},
 	};
@@ -485,6 +495,25 @@ conf_line(struct alert_conf *c, char **w, int nw, char *err, size_t errlen)
 	return 0;
 }
 
+/* Each notice of an expiry track comes later than the one before: 0, or -1 with why. */
+static int
+tiers_check(const struct alert_conf *c, char *why, size_t len)
+{
+	const char *k[] = {"cert_expiry_p2", "cert_expiry_p3", "token_expiry_p1", "token_expiry_p2",
+	    "token_expiry_p2", "token_expiry_p3"};
+	const long v[] = {
+	    c->cert_p2, c->cert_p3, c->token_p1, c->token_p2, c->token_p2, c->token_p3};
+	size_t i;
+
+	for (i = 0; i < sizeof(v) / sizeof(v[0]); i += 2)
+		if (v[i] >= v[i + 1]) {
+			snprintf(why, len, "%s (%ld s) is not shorter than %s (%ld s)", k[i], v[i],
+			    k[i + 1], v[i + 1]);
+			return -1;
+		}
+	return 0;
+}
+
 int
 alert_conf_load(struct alert_conf *c, const char *path, char *err, size_t errlen)
 {
@@ -533,6 +562,10 @@ alert_conf_load(struct alert_conf *c, const char *path, char *err, size_t errlen
 	fclose(f);
 	if (rc == -1)
 		snprintf(err, errlen, "%s:%ld: %s", path, lineno, why);
+	else if (tiers_check(c, why, sizeof(why)) == -1) {
+		snprintf(err, errlen, "%s: %s", path, why);
+		rc = -1;
+	}
 	return rc;
 }
 

@@ -178,14 +178,12 @@ put_out(struct ctx *x)
 	return 0;
 }
 
-typedef int (*decide_fn)(struct ctx *x, struct state *s, void *arg);
-
 /*
  * Decide under WATCH, so that two mcp-alert processes on one slug never
  * both act on the same state: the loser decides again.  fn returns 1 to
  * save, 0 to leave the state as it was, -1 on error.
  */
-static int
+int
 decide(struct ctx *x, decide_fn fn, void *arg)
 {
 	static struct slot one;
@@ -351,7 +349,7 @@ on_verdict(cJSON *rec, long lineno, void *arg)
 	return 0;
 }
 
-static void
+void
 ctx_free(struct ctx *x)
 {
 	jobs_reset(x);
@@ -362,8 +360,8 @@ ctx_free(struct ctx *x)
 }
 
 /* Deliver what is due; the undelivered records go to stdout. */
-static int
-flush(struct ctx *x)
+int
+ctx_flush(struct ctx *x)
 {
 	int rc = alert_deliver(x->st, x->c, &x->out);
 
@@ -403,7 +401,7 @@ on_clock(struct ctx *x, struct state *s, void *arg)
 			snprintf(sum, sizeof(sum),
 			    "%s: P1 unacknowledged for %s; escalation step %d of %d", x->slug, d,
 			    t->steps + 1, c->nsteps);
-			e = ev_of(t, ti, x->slug, "escalate", sum);
+			e = ev_of_state(s, ti, x->slug, "escalate", sum);
 			e.escalation = t->steps + 1;
 			if (announce(x, t, &e, c->steps[t->steps].routes) == -1)
 				return -1;
@@ -435,7 +433,7 @@ alert_tick(struct mcp_store *st, const struct alert_conf *c)
 		freeReplyObject(r);
 	}
 	if (rc == 0)
-		rc = flush(&x);
+		rc = ctx_flush(&x);
 	ctx_free(&x);
 	return rc;
 }
@@ -483,7 +481,7 @@ alert_filter(struct mcp_store *st, const struct alert_conf *c)
 			    &lines, buf, (size_t)n, eof, "stdin", on_verdict, &x, &ls);
 			if (rc == 0 && batch_flush(&x) == -1)
 				rc = -1;
-			if (rc == 0 && !eof && flush(&x) == -1)
+			if (rc == 0 && !eof && ctx_flush(&x) == -1)
 				rc = -1;
 		}
 		if (rc == 0 && !eof && mcp_mono() >= next) {
@@ -521,7 +519,7 @@ alert_test(struct mcp_store *st, const struct alert_conf *c, const char *slug)
 	if (rc == 0)
 		rc = put_out(&x);
 	if (rc == 0)
-		rc = flush(&x);
+		rc = ctx_flush(&x);
 	ctx_free(&x);
 	return rc == 0 ? MCP_EXIT_OK : MCP_EXIT_FAIL;
 }
@@ -540,7 +538,8 @@ on_ack(struct ctx *x, struct state *s, void *arg)
 	char sum[256];
 	struct alert_ev e;
 
-	if (!t->open || t->start != a->start) {
+	/* An expiry track's dedup_key names the expiry, the others' the start. */
+	if (!t->open || (a->track >= T_CERT ? s->x[a->track - T_CERT].exp : t->start) != a->start) {
 		a->found = 0;
 		return 0;
 	}
@@ -549,7 +548,7 @@ on_ack(struct ctx *x, struct state *s, void *arg)
 		return 0;
 	t->ack = mcp_ms_round(mcp_now());
 	snprintf(sum, sizeof(sum), "%s: acknowledged; escalation stopped", x->slug);
-	e = ev_of(t, a->track, x->slug, "acknowledge", sum);
+	e = ev_of_state(s, a->track, x->slug, "acknowledge", sum);
 	x->window = mcp_now();
 	x->maint = 0;
 	/* PagerDuty hears of it; the other routes have nothing to stop. */
@@ -591,7 +590,7 @@ alert_ack(struct mcp_store *st, const struct alert_conf *c, const char *key)
 		rc = 1;
 	}
 	if (rc == 0)
-		rc = flush(&x);
+		rc = ctx_flush(&x);
 	ctx_free(&x);
 	return rc == 0 ? MCP_EXIT_OK : MCP_EXIT_FAIL;
 }

@@ -29,8 +29,9 @@ usage(int help)
 	    "       %s [-c CONFIG] [-R URL] maint list\n"
 	    "       %s [-c CONFIG] [-R URL] maint end SLUG\n"
 	    "       %s [-c CONFIG] [-R URL] test SLUG\n"
+	    "       %s [-c CONFIG] [-R URL] token [NAME=]FILE ...\n"
 	    "       %s [-c CONFIG] [-R URL] check\n",
-	    p, p, p, p, p, p, p);
+	    p, p, p, p, p, p, p, p);
 	if (help)
 		exit(mcp_rec_close_stdout() == -1 ? MCP_EXIT_FAIL : MCP_EXIT_OK);
 	exit(MCP_EXIT_USAGE);
@@ -72,6 +73,8 @@ run(struct mcp_store *st, const struct alert_conf *c, int argc, char **argv)
 			errx(MCP_EXIT_USAGE, "test: %s: bad slug: not [a-z0-9._-]{1,80}", argv[1]);
 		return alert_test(st, c, argv[1]);
 	}
+	if (strcmp(argv[0], "token") == 0 && argc >= 2)
+		return alert_token(st, c, argc - 1, argv + 1);
 	if (strcmp(argv[0], "maint") == 0 && argc >= 2)
 		if ((rc = alert_maint_main(st, c, argc - 1, argv + 1)) != -1)
 			return rc;
@@ -108,8 +111,13 @@ main(int argc, char *argv[])
 	}
 	argc -= optind, argv += optind;
 	if (argc > 0 && strcmp(argv[0], "ack") != 0 && strcmp(argv[0], "maint") != 0 &&
-	    strcmp(argv[0], "test") != 0 && strcmp(argv[0], "check") != 0)
+	    strcmp(argv[0], "test") != 0 && strcmp(argv[0], "check") != 0 &&
+	    strcmp(argv[0], "token") != 0)
 		usage(0);
+	if (argc > 0 && strcmp(argv[0], "token") == 0 && argc == 1)
+		usage(0);
+	if (argc > 0 && strcmp(argv[0], "token") == 0 && alert_token_args(argc - 1, argv + 1) == -1)
+		return MCP_EXIT_USAGE;
 	alert_conf_defaults(&c);
 	if (conf != NULL && alert_conf_load(&c, conf, err, sizeof(err)) == -1) {
 		alert_conf_free(&c);

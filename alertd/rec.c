@@ -22,6 +22,8 @@ alert_record(const struct alert_ev *e)
 
 	if (strcmp(e->event, "test") == 0)
 		snprintf(key, sizeof(key), "%s:test:%.0f", e->slug, e->started);
+	else if (e->track != NULL && e->expires > 0)
+		snprintf(key, sizeof(key), "%s:%s:%.0f", e->slug, e->track, e->expires);
 	else if (e->track != NULL)
 		snprintf(key, sizeof(key), "%s:%s:%.0f", e->slug, e->track, e->started);
 	else
@@ -48,6 +50,10 @@ alert_record(const struct alert_ev *e)
 		cJSON_AddStringToObject(o, "layer", e->layer);
 	if (e->track != NULL)
 		cJSON_AddStringToObject(o, "kind", e->track);
+	if (e->expires > 0)
+		cJSON_AddNumberToObject(o, "expires_at", e->expires);
+	if (e->fingerprint != NULL)
+		cJSON_AddStringToObject(o, "fingerprint", e->fingerprint);
 	if (e->escalation > 0)
 		cJSON_AddNumberToObject(o, "escalation", e->escalation);
 	if (e->suppressed != NULL) {

@@ -97,6 +97,19 @@ ev_of(const struct track *t, int ti, const char *slug, const char *event, const 
 	return e;
 }
 
+struct alert_ev
+ev_of_state(const struct state *s, int ti, const char *slug, const char *event, const char *summary)
+{
+	struct alert_ev e = ev_of(&s->t[ti], ti, slug, event, summary);
+	const struct xtrack *xs = ti >= T_CERT ? &s->x[ti - T_CERT] : NULL;
+
+	if (xs != NULL && xs->exp > 0) {
+		e.expires = xs->exp;
+		e.fingerprint = xs->fpr[0] ? xs->fpr : NULL;
+	}
+	return e;
+}
+
 void
 dur_text(char *buf, size_t len, double secs)
 {
@@ -413,7 +426,7 @@ step_state(struct ctx *x, struct state *s, const struct verdict *vd)
 	}
 	if (track_step(x, s, T_DOWN, &down, c->fail_windows) == -1 ||
 	    track_step(x, s, T_RL, &rl, c->rate_limit_windows) == -1 ||
-	    track_step(x, s, T_LAT, &lat, c->latency_windows) == -1)
+	    track_step(x, s, T_LAT, &lat, c->latency_windows) == -1 || cert_step(x, s, vd) == -1)
 		return -1;
 	/* Error rate: over the windows outside downtime incidents. */
 	if (!reporting)

@@ -18,11 +18,14 @@ enum { PASS, FAIL, NEUTRAL };
 #define REGIONS_JSON_MAX (ALERT_REGIONS_MAX * (MCP_SLUG_MAX + 3) + 3)
 #define BATCH_MAX 32 /* verdicts decided together by the filter */
 #define MAINT_LOADED 2
-enum { T_DOWN, T_RL, T_LAT, T_ERR, NTRACKS };
+enum { T_DOWN, T_RL, T_LAT, T_ERR, T_CERT, T_TOKEN, NTRACKS };
+#define NXTRACKS 2 /* the expiry tracks: T_CERT and T_TOKEN */
 
 /* The name in dedup keys and "kind", and the hash field of each track. */
 extern const char *const track_kind[NTRACKS];
 extern const char *const track_field[NTRACKS];
+/* The hash field of what an expiry track adds to its track. */
+extern const char *const xtrack_field[NXTRACKS];
 
 /* One incident track of a slug. */
 struct track {
@@ -46,11 +49,23 @@ struct track {
 	int cnt[NLAYERS];
 };
 
+/*
+ * What an expiry track (watch.c) keeps beside its track: the credential of
+ * its open incident, by its expiry (in the dedup_key), the notices given
+ * (its tier), and a token's fingerprint.
+ */
+struct xtrack {
+	double exp; /* 0: none */
+	int tier;
+	char fpr[16]; /* "" for a certificate */
+};
+
 /* One slug's state: the hash mcp:{slug}:alert. */
 struct state {
 	double last; /* the newest window decided, 0: none */
 	double seen; /* the newest window some region reported in */
 	struct track t[NTRACKS];
+	struct xtrack x[NXTRACKS]; /* of T_CERT, T_TOKEN */
 	/* Latency baseline: per day, the sum and count of latency_ms. */
 	long lday[LAT_DAYS];
 	double lsum[LAT_DAYS];
@@ -79,7 +94,9 @@ struct verdict {
 	struct look l;
 	const char *error;
 	const char *host;
-	double latency; /* -1: none */
+	double latency;            /* -1: none */
+	double cert;               /* cert_expires_at, -1: none */
+	const cJSON *cert_regions; /* NULL: none */
 };
 
 struct ctx {
@@ -120,7 +137,7 @@ struct pub {
 
 struct args {
 	const char *argv[32];
-	char val[10][8192]; /* a track: its routes, its regions and some numbers */
+	char val[14][8192]; /* a track: its routes, its regions and some numbers */
 	char key[MCP_SLUG_MAX + 32];
 	int n, k;
 };
@@ -138,11 +155,32 @@ void jobs_reset(struct ctx *x);
 void pub_add(struct ctx *x, const struct alert_ev *e, const cJSON *rec);
 void pub_bind(struct pub *p);
 
+/* filter.c: a decision on one slug under WATCH (fn returns 1 to save it), delivery. */
+typedef int (*decide_fn)(struct ctx *x, struct state *s, void *arg);
+int decide(struct ctx *x, decide_fn fn, void *arg);
+int ctx_flush(struct ctx *x);
+void ctx_free(struct ctx *x);
+
+/* watch.c: the expiry tracks. */
+struct sighting {
+	double exp;           /* the expiry seen; -1: none */
+	double now;           /* the verdict's window, or the clock */
+	const char *fpr;      /* a token's fingerprint; NULL for a certificate */
+	const cJSON *regions; /* a certificate: the regions that serve it */
+	const char *host;     /* a certificate: its server's host, or NULL */
+	int passing;          /* a certificate: the verdict is green */
+};
+int expiry_step(struct ctx *x, struct state *s, int ti, const struct sighting *o);
+int cert_step(struct ctx *x, struct state *s, const struct verdict *vd);
+
 /* rules.c */
 int in_maint(struct ctx *x);
 int emit_to(struct ctx *x, struct track *t, struct alert_ev *e, unsigned long set);
 struct alert_ev ev_of(
     const struct track *t, int ti, const char *slug, const char *event, const char *summary);
+/* ev_of, and what an expiry track adds: its expiry (the dedup_key), a token's fingerprint. */
+struct alert_ev ev_of_state(
+    const struct state *s, int ti, const char *slug, const char *event, const char *summary);
 void dur_text(char *buf, size_t len, double secs);
 int announce(struct ctx *x, struct track *t, struct alert_ev *e, unsigned long set);
 int classify(const cJSON *rec, double now, struct verdict *vd, char *err, size_t errlen);

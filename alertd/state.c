@@ -20,8 +20,10 @@
 #include "rules.h"
 
 /* The name in dedup keys and "kind", and the hash field of each track. */
-const char *const track_kind[NTRACKS] = {NULL, "rate-limited", "latency", "error-rate"};
-const char *const track_field[NTRACKS] = {"down", "rl", "slow", "erate"};
+const char *const track_kind[NTRACKS] = {
+    NULL, "rate-limited", "latency", "error-rate", "cert-expiry", "token-expiry"};
+const char *const track_field[NTRACKS] = {"down", "rl", "slow", "erate", "cert", "token"};
+const char *const xtrack_field[NXTRACKS] = {"certx", "tokenx"};
 
 const char *
 plural(int n)
@@ -83,6 +85,22 @@ track_format(const struct track *t, char *buf, size_t len)
 	    t->held_end, t->routes[0] ? t->routes : "-", cnt, t->regions[0] ? t->regions : "[]");
 }
 
+/* "EXPIRY TIER FINGERPRINT", as xtrack_format writes it; zeros when it does not read. */
+static void
+xtrack_parse(struct xtrack *x, const char *v)
+{
+	char fpr[16];
+
+	memset(x, 0, sizeof(*x));
+	if (sscanf(v, "%lf %d %15s", &x->exp, &x->tier, fpr) != 3 ||
+	    !(x->exp > 0 && x->exp <= ALERT_TIME_MAX) || x->tier < 0 || x->tier > 8 ||
+	    strspn(fpr, "-0123456789abcdef") != strlen(fpr)) {
+		memset(x, 0, sizeof(*x));
+		return;
+	}
+	snprintf(x->fpr, sizeof(x->fpr), "%s", strcmp(fpr, "-") == 0 ? "" : fpr);
+}
+
 /* The state from the reply of HGETALL mcp:{slug}:alert. */
 void
 state_parse(struct state *s, const redisReply *r)
@@ -119,10 +137,14 @@ state_parse(struct state *s, const redisReply *r)
 				s->ebk[b % ERR_BUCKETS] = b, s->etot[b % ERR_BUCKETS] = tot;
 				s->efail[b % ERR_BUCKETS] = fail;
 			}
-		} else
+		} else {
 			for (k = 0; k < NTRACKS; k++)
 				if (strcmp(f, track_field[k]) == 0)
 					track_parse(&s->t[k], v);
+			for (k = 0; k < NXTRACKS; k++)
+				if (strcmp(f, xtrack_field[k]) == 0)
+					xtrack_parse(&s->x[k], v);
+		}
 	}
 }
 
@@ -168,6 +190,9 @@ state_args(const struct state *s, struct args *a)
 			u += (size_t)snprintf(ebk + u, sizeof(ebk) - u, "%ld:%ld:%ld ", s->ebk[i],
 			    s->etot[i], s->efail[i]);
 	arg_add(a, "ebk", "%s", ebk[0] ? ebk : "-");
+	for (i = 0; i < NXTRACKS; i++)
+		arg_add(a, xtrack_field[i], "%.0f %d %s", s->x[i].exp, s->x[i].tier,
+		    s->x[i].fpr[0] ? s->x[i].fpr : "-");
 }
 
 #define STR_(x) #x
@@ -265,6 +290,9 @@ pub_add(struct ctx *x, const struct alert_ev *e, const cJSON *rec)
 
 	if (strcmp(e->event, "trigger") != 0 && strcmp(e->event, "escalate") != 0 &&
 	    strcmp(e->event, "resolve") != 0)
+		return;
+	/* An expiry to come is the operators' concern: the public pages show outages. */
+	if (e->expires > 0)
 		return;
 	/* The bytes of the record printed, without its newline. */
 	if (mcp_rec_format(&line, rec, why, sizeof(why)) == -1)

@@ -1,0 +1,209 @@
+/*
+ * test_alert.c - unit tests for the pure pieces of mcp-alert's expiry
+ * tracks (alertd/expiry.c, compiled in here: it belongs to the tool
+ * alone): the tiers a time left reaches, a JWT's exp, a sidecar's time,
+ * a token's fingerprint and times in words, in TAP.  No reason given for
+ * a token holds any part of it.
+ *
+ * usage: test_alert [datadir]   (the argument is ignored)
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "../../alertd/expiry.c"
+#include "tap.h"
+
+#define DAY 86400L
+#define T 1795536000.0 /* 2026-11-24T16:00:00Z */
+#define HDR "eyJhbGciOiJSUzI1NiIsInR5cCI6IkpXVCJ9"
+#define SIG "c2lnbmF0dXJlLXNlY3JldC1wYXJ0"
+
+static void
+test_tiers(void)
+{
+	static const struct exp_tier cert[] = {{14 * DAY, "P3"}, {3 * DAY, "P2"}};
+	static const struct exp_tier tok[] = {
+	    {30 * DAY, "P3"}, {7 * DAY, "P2"}, {DAY, "P1"}, {0, "P1"}};
+	static const struct {
+		double left;
+		int cert, tok;
+	} c[] = {
+	    {31 * DAY, 0, 0},
+	    {30 * DAY, 0, 1},
+	    {15 * DAY, 0, 1},
+	    {14 * DAY + 1, 0, 1},
+	    {14 * DAY, 1, 1},
+	    {7 * DAY, 1, 2},
+	    {3 * DAY + 1, 1, 2},
+	    {3 * DAY, 2, 2},
+	    {DAY, 2, 3},
+	    {1, 2, 3},
+	    {0, -1, 4},
+	    {-DAY, -1, 4},
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(c) / sizeof(c[0]); i++) {
+		ok(exp_tier(c[i].left, cert, 2) == c[i].cert, "cert tier at %.0f s left: %d",
+		    c[i].left, c[i].cert);
+		ok(exp_tier(c[i].left, tok, 4) == c[i].tok, "token tier at %.0f s left: %d",
+		    c[i].left, c[i].tok);
+	}
+	ok(exp_tier(-1, NULL, 0) == -1 && exp_tier(1, NULL, 0) == 0, "no tiers: none");
+}
+
+static void
+jwt_case(const char *tok, double want, const char *why_want, const char *what)
+{
+	char why[128] = "";
+	double exp = -1;
+	int rc = exp_jwt(tok, &exp, why, sizeof(why));
+
+	if (why_want == NULL) {
+		ok(rc == 0 && exp == want, "jwt: %s: %.0f", what, want);
+		if (rc != 0 || exp != want)
+			printf("#   got rc %d exp %.3f (%s)\n", rc, exp, why);
+		return;
+	}
+	ok(rc == -1 && strcmp(why, why_want) == 0, "jwt: %s: %s", what, why_want);
+	if (rc != -1 || strcmp(why, why_want) != 0)
+		printf("#   got rc %d: %s\n", rc, why);
+	ok(strstr(why, SIG) == NULL && strstr(why, "eyJ") == NULL && strchr(why, '.') == NULL,
+	    "jwt: %s: no part of the token in the reason", what);
+}
+
+static void
+test_jwt(void)
+{
+	char big[EXP_TOKEN_MAX + 64];
+
+	jwt_case(HDR ".eyJleHAiOjE3OTU1MzYwMDB9." SIG, T, NULL, "exp, unpadded");
+	jwt_case(HDR ".eyJlIjoxfQ==." SIG, 0, "a JWT without an exp claim", "padded, no exp");
+	jwt_case(
+	    HDR ".eyJleHAiOjE3OTU1MzYwMDAuNzUsInN1YiI6ImEifQ." SIG, T, NULL, "a fraction: floored");
+	jwt_case(HDR ".eyJleHAiOjE3OTU1MzYwMDB9.", T, NULL, "no signature (alg none)");
+	jwt_case(HDR ".eyJzdWIiOiJ4In0." SIG, 0, "a JWT without an exp claim", "no exp");
+	jwt_case(HDR ".eyJleHAiOiIxNzk1NTM2MDAwIn0." SIG, 0, "a JWT without an exp claim",
+	    "exp a string");
+	jwt_case(HDR ".eyJleHAiOjFlMzAwfQ." SIG, 0,
+	    "a JWT whose exp is not a time from 1970 to 9999", "exp 1e300");
+	jwt_case(HDR ".WzFd." SIG, 0, "a JWT whose payload is not a JSON object", "payload [1]");
+	jwt_case(HDR ".eyJleHAi*jE3OTU1MzYwMDB9." SIG, 0, "a JWT whose payload is not base64url",
+	    "a character out of base64url");
+	jwt_case(HDR ".eyJleHAiOjE3OTU1MzYwMDB9A." SIG, 0, "a JWT whose payload is not base64url",
+	    "a length base64 cannot have");
+	jwt_case(HDR ".eyJlIjoxfQ=." SIG, 0, "a JWT whose payload is not base64url",
+	    "padding that does not fill a quantum");
+	jwt_case(HDR ".eyJleHAiOjE3OTU1MzYwMDB." SIG, 0, "a JWT whose payload is not a JSON object",
+	    "a payload cut short");
+	jwt_case("opaque-token-0123456789", 0, "not a JWT (three parts joined by dots)",
+	    "an opaque token");
+	jwt_case(HDR ".eyJleHAiOjE3OTU1MzYwMDB9", 0, "not a JWT (three parts joined by dots)",
+	    "two parts");
+	jwt_case(HDR "..." SIG, 0, "not a JWT (three parts joined by dots)", "four parts");
+	jwt_case(HDR ".." SIG, 0, "not a JWT (three parts joined by dots)", "an empty payload");
+	jwt_case(HDR ".eyJleHAiOjE3OTU1MzYwMDB9.a.b.c", 0, "not a JWT (three parts joined by dots)",
+	    "five parts (JWE: its payload is encrypted)");
+	memset(big, 'A', sizeof(big));
+	big[0] = 'x', big[1] = '.', big[sizeof(big) - 3] = '.', big[sizeof(big) - 1] = '\0';
+	jwt_case(big, 0, "not a JWT (three parts joined by dots)", "a payload of 8 KiB and more");
+}
+
+static void
+test_time(void)
+{
+	static const struct {
+		const char *s;
+		double want;
+	} c[] = {
+	    {"1795536000", T},
+	    {"1795536000.9", T},
+	    {" 1795536000\t", T},
+	    {"2026-11-24T16:00:00Z", T},
+	    {"2026-11-24t16:00:00z", T},
+	    {"2026-11-24 16:00:00.123Z", T},
+	    {"2026-11-24T16:00Z", T},
+	    {"2026-11-24T17:00:00+01:00", T},
+	    {"2026-11-24T17:00:00+0100", T},
+	    {"2026-11-24T17:00:00+01", T},
+	    {"2026-11-24T15:30:00-00:30", T},
+	    {"2026-11-24", T - 16 * 3600},
+	    {"2024-02-29", 1709164800},
+	    {"1970-01-01T00:00:00Z", 0},
+	    {"9999-12-31T23:59:59Z", MCP_TIME_MAX},
+	    {"2026-11-24T16:00:00", -1},
+	    {"2026-11-24T16:00:00+24:00", -1},
+	    {"2026-11-24T24:00:00Z", -1},
+	    {"2026-11-24T16:60:00Z", -1},
+	    {"2026-11-24T16:00:60Z", -1},
+	    {"2026-11-24T16:00:00.Z", -1},
+	    {"2026-02-30", -1},
+	    {"2023-02-29", -1},
+	    {"2026-13-01", -1},
+	    {"1969-12-31", -1},
+	    {"1970-01-01T00:00:00+01:00", -1},
+	    {"26-11-24", -1},
+	    {"2026-11-24Z", -1},
+	    {"1e9", -1},
+	    {"1.2.3", -1},
+	    {"-5", -1},
+	    {"999999999999", -1},
+	    {"", -1},
+	    {"   ", -1},
+	    {"next tuesday", -1},
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(c) / sizeof(c[0]); i++) {
+		double got = exp_time_of(c[i].s);
+
+		ok(got == c[i].want, "time \"%s\": %.0f", c[i].s, c[i].want);
+		if (got != c[i].want)
+			printf("#   got %.3f\n", got);
+	}
+}
+
+static void
+test_words(void)
+{
+	static const struct {
+		double secs;
+		const char *want;
+	} c[] = {
+	    {14 * DAY, "14 days"},
+	    {14 * DAY - 60, "14 days"},
+	    {36 * 3600, "2 days"},
+	    {DAY, "24 hours"},
+	    {3600, "60 minutes"},
+	    {90 * 60, "2 hours"},
+	    {60, "1 minute"},
+	    {0, "0 minutes"},
+	    {-2 * DAY, "2 days"},
+	    {DAY + 12 * 3600 - 1, "36 hours"},
+	};
+	char buf[64], fpr[EXP_FPR_LEN + 1];
+	size_t i;
+
+	for (i = 0; i < sizeof(c) / sizeof(c[0]); i++) {
+		exp_left_text(buf, sizeof(buf), c[i].secs);
+		ok(strcmp(buf, c[i].want) == 0, "%.0f s in words: %s", c[i].secs, c[i].want);
+		if (strcmp(buf, c[i].want) != 0)
+			printf("#   got: %s\n", buf);
+	}
+	ok(exp_fingerprint("test-token-123", fpr, sizeof(fpr)) == 0 &&
+	        strcmp(fpr, "19b6b086eebb") == 0,
+	    "fingerprint: the first 12 hex digits of the SHA-256");
+	ok(exp_fingerprint("test-token-123", fpr, EXP_FPR_LEN) == -1,
+	    "fingerprint: -1 when the buffer is short");
+}
+
+int
+main(void)
+{
+	test_tiers();
+	test_jwt();
+	test_time();
+	test_words();
+	return done_testing();
+}
