@@ -205,11 +205,26 @@ expiry_step(struct ctx *x, struct state *s, int ti, const struct sighting *o)
 	return tier > xs->tier ? x_escalate(x, s, ti, o, tier, tiers) : 0;
 }
 
+/*
+ * The verdict's host, for a summary, when it is one mcp-aggregate writes
+ * (mcp-aggregate(1): lowercased, [a-z0-9._~%-] and ':' of an IPv6
+ * literal); else none is named.
+ */
+static const char *
+host_of(const char *h)
+{
+	size_t n = h != NULL ? strlen(h) : 0;
+
+	return n > 0 && n <= 255 && strspn(h, "abcdefghijklmnopqrstuvwxyz0123456789._~%-:") == n
+	    ? h
+	    : NULL;
+}
+
 int
 cert_step(struct ctx *x, struct state *s, const struct verdict *vd)
 {
 	struct sighting o = {
-	    vd->cert, x->window, NULL, vd->cert_regions, vd->host, vd->l.kind == PASS};
+	    vd->cert, x->window, NULL, vd->cert_regions, host_of(vd->host), vd->l.kind == PASS};
 
 	return expiry_step(x, s, T_CERT, &o);
 }

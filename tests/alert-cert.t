@@ -187,6 +187,10 @@ mcp-alert: stdin:5: cert_regions[0]: bad region \"Bad Region\": not [a-z0-9._-]{
 mcp-alert: stdin:6: verdict without cert_regions (an array of regions)" \
     "a bad certificate expiry or region: the verdict refused whole, named (exit 1)"
 is "$(events)" "trigger P2 c8:cert-expiry:$(($(w 6) + 86400))" "the verdict after them is decided"
+VD_EXTRA=",\"host\":\"Evil <b>host</b>\",\"cert_expires_at\":$(($(w 6) + 86400))" green c9 6 6 >"$TMP/in"
+run 6 >/dev/null
+is "$(jq -r .summary "$TMP/out")" "c9: the TLS certificate expires in 24 hours (2026-11-25T16:06:00Z)" \
+    "a host mcp-aggregate would not write is not named"
 
 # --- the real pipeline ---------------------------------------------------------------------------
 # Certificates of the test CA for localhost, made now: 10 days, and a renewal of 90.
