@@ -15,6 +15,13 @@
 #                      Sets REGION_DEST[NAME] (an ssh destination),
 #                      REGION_NS[NAME] (the namespace, or ""),
 #                      SSHD_PID[NAME], SSH_CONFIG (ssh -F), REGIONS_NETNS.
+#                      As root the runners log in as a user made for the
+#                      test (RUNNER_USER, shell /bin/sh, removed at the
+#                      end), not as root: root's shell start-up files are
+#                      the machine's, and may do anything (pyenv's rehash
+#                      lock once hung every session here).  $TMP is then
+#                      open to it (mode 755) for the targets files and
+#                      logs of the tests.
 # region_nft NAME RULES  Replace the region's nftables rules: RULES is the
 #                      body of the chain "output" (hook output) of table
 #                      inet mcpt in its namespace, e.g. "ip daddr
@@ -31,6 +38,8 @@ _ns_list=()
 # Namespaces are removed, and their sshd killed, whatever the test did.
 _fleet_cleanup() {
 	local ns p
+	# mcp-fleet's SSH connection masters (persist)
+	pkill -f "^ssh: $TMP/" 2>/dev/null
 	for p in "${SSHD_PID[@]}"; do
 		kill -CONT "$p" 2>/dev/null
 		kill "$p" 2>/dev/null
@@ -44,21 +53,53 @@ _fleet_cleanup() {
 	if [ "${REGIONS_NETNS:-0}" = 1 ]; then
 		ip addr del "$SERVER_IP/32" dev lo 2>/dev/null
 	fi
+	if [ -n "${RUNNER_USER:-}" ]; then
+		pkill -KILL -u "$RUNNER_USER" 2>/dev/null
+		userdel "$RUNNER_USER" 2>/dev/null
+	fi
 	cleanup
 }
 trap _fleet_cleanup EXIT
+# Killed by the runner's timeout, the test still cleans up.
+trap 'exit 143' TERM
+trap 'exit 130' INT
+
+# What a test killed harder left behind (named by its pid) goes first:
+# its addresses would shadow ours.
+_fleet_stale() {
+	local x pid
+	for x in $(ip -o link show 2>/dev/null | sed -n 's/^[0-9]*: \(mt[0-9]*v[0-9]*\)@.*/\1/p'); do
+		pid=${x#mt}
+		pid=${pid%v*}
+		kill -0 "$pid" 2>/dev/null || ip link del "$x" 2>/dev/null
+	done
+	for x in $(ip netns list 2>/dev/null | sed -n 's/^\(mcpt[0-9]*r[0-9]*\).*/\1/p'); do
+		pid=${x#mcpt}
+		pid=${pid%r*}
+		kill -0 "$pid" 2>/dev/null || ip netns del "$x" 2>/dev/null
+	done
+}
 
 _ssh_keys() {
-	local d=$TMP/ssh
+	local d=$TMP/ssh user
+	user=$(id -un)
+	if [ "$(id -u)" = 0 ]; then
+		RUNNER_USER=mcpt$$
+		useradd --system --password "*" --no-create-home --home-dir "$TMP" --shell /bin/sh "$RUNNER_USER" ||
+		    return 1
+		user=$RUNNER_USER
+		chmod 755 "$TMP"
+	fi
 	mkdir -p "$d"
-	chmod 700 "$d"
+	chmod 755 "$d"
 	ssh-keygen -q -t ed25519 -N '' -f "$d/host" -C host
 	ssh-keygen -q -t ed25519 -N '' -f "$d/id" -C fleet
 	cp "$d/id.pub" "$d/authorized_keys"
+	chmod 644 "$d/authorized_keys"
 	: >"$d/known_hosts"
 	cat >"$TMP/ssh/config" <<-EOF
 	Host *
-		User $(id -un)
+		User $user
 		IdentityFile $d/id
 		IdentitiesOnly yes
 		UserKnownHostsFile $d/known_hosts
@@ -111,7 +152,7 @@ _sshd() {
 
 regions_up() {
 	local name i=0 ns port
-	_ssh_keys
+	_ssh_keys || return 1
 	if [ -z "${REGIONS_NETNS:-}" ]; then
 		REGIONS_NETNS=0
 		if [ "$(id -u)" = 0 ] && ip netns add "${_ns_prefix}probe" 2>/dev/null; then
@@ -120,6 +161,7 @@ regions_up() {
 		fi
 	fi
 	if [ "$REGIONS_NETNS" = 1 ]; then
+		_fleet_stale
 		SERVER_IP=10.77.0.1
 		ip addr add "$SERVER_IP/32" dev lo 2>/dev/null
 	fi
@@ -182,6 +224,8 @@ fleet_conf() {
 	{
 		echo "ssh_config $SSH_CONFIG"
 		echo "state $TMP/fleet-state"
+		# Decide at once: these runs are not on a minute's start.
+		echo "decide_at 0"
 		printf '%s\n' "$@"
 	} >"$f"
 }

@@ -58,7 +58,9 @@ is() {
 like() {
 	local got=$1 re=$2
 	shift 2
-	if printf '%s' "$got" | grep -Eq -- "$re"; then
+	# A here-string, not a pipe: grep -q may stop reading early, and a
+	# writer killed by SIGPIPE would turn a match into a failure.
+	if grep -Eq -- "$re" <<<"$got"; then
 		ok 0 "$@"
 	else
 		ok 1 "$@"
@@ -70,7 +72,7 @@ like() {
 unlike() {
 	local got=$1 re=$2
 	shift 2
-	if printf '%s' "$got" | grep -Eq -- "$re"; then
+	if grep -Eq -- "$re" <<<"$got"; then
 		ok 1 "$@"
 		printf '#   got:  %s\n#   must not match: %s\n' "$got" "$re"
 	else
