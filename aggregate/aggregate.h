@@ -85,6 +85,13 @@ struct agg_decision {
 	size_t nreporters;
 	const char **missing;
 	size_t nmissing;
+	/*
+	 * The regions whose latest result in the lookback failed: a failure
+	 * that is still there, where failed holds any failure of the lookback
+	 * (mcp-alert(1) confirms on these).
+	 */
+	const char **failing_now;
+	size_t nfailing_now;
 };
 
 /* Decide a verdict (CONTRACT §3).  0, or -1 when memory ran out. */

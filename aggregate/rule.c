@@ -15,6 +15,7 @@ struct region {
 	int reports;                     /* has a result in the lookback */
 	unsigned failmask;               /* bit s: failed step s in the lookback */
 	const struct agg_result *latest; /* latest result of the divergence span */
+	int fails_now;                   /* its latest result in the lookback failed */
 };
 
 long long
@@ -387,6 +388,13 @@ pick_failing(const struct region *r, unsigned mask)
 }
 
 static int
+pick_failing_now(const struct region *r, unsigned arg)
+{
+	(void)arg;
+	return r->fails_now;
+}
+
+static int
 diverges(const struct region *rs, size_t n)
 {
 	const char *first = NULL;
@@ -439,6 +447,11 @@ tabulate(const struct agg_input *in, struct region *rs, size_t *n)
 		if (r->started >= dlo && (g->latest == NULL || r->started > g->latest->started))
 			g->latest = r;
 	}
+	/* The span is at least the lookback: a region's latest of the span is
+	 * its latest of the lookback when it reports. */
+	for (i = 0; i < *n; i++)
+		rs[i].fails_now = rs[i].reports && rs[i].latest != NULL &&
+		    rs[i].latest->started >= lo && rs[i].latest->state == AGG_BROKEN;
 }
 
 static void
@@ -559,6 +572,7 @@ agg_decide(const struct agg_input *in, struct agg_decision *d)
 		goto out;
 	classify(d, rs, n, &mask);
 	if (collect(rs, n, pick_failing, mask, &d->failed, &d->nfailed) == -1 ||
+	    collect(rs, n, pick_failing_now, 0, &d->failing_now, &d->nfailing_now) == -1 ||
 	    error_of(in, d->step, &d->error) == -1 || median_of(in, &d->latency_ms) == -1)
 		goto out;
 	if ((d->missing = calloc(in->nseen + 1, sizeof(*d->missing))) == NULL)
@@ -586,7 +600,8 @@ agg_decision_free(struct agg_decision *d)
 	free(d->failed);
 	free(d->reporters);
 	free(d->missing);
-	d->failed = d->reporters = d->missing = NULL;
+	free(d->failing_now);
+	d->failed = d->reporters = d->missing = d->failing_now = NULL;
 }
 
 /* "STARTED EXPIRY" as push stores it: 0 with both, else -1. */

@@ -319,6 +319,7 @@ record_of(const struct vctx *v, const struct slugwork *w, const struct agg_decis
 	else
 		cJSON_AddNullToObject(o, "host");
 	add_cert(o, v, w->r[R_CERT]);
+	cJSON_AddItemToObject(o, "failing_now", names_json(d->failing_now, d->nfailing_now));
 	return o;
 }
 

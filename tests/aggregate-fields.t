@@ -156,7 +156,28 @@ is "$(rcli hget "mcp:{s-host}:meta" host)" latest.example.com "a newer start mov
 is "$(fields s-host6 0)" "$(f - 100 ::1)" "an IPv6 literal: without brackets and port"
 is "$(fields s-nohost 0)" "$(f - 100 -)" "a URL without a host: null, the result stored"
 is "$(MCP_NOW=$(($(w 0) + 95)) mcp-aggregate verdict s-never | sed 's/.*,\("error"\)/\1/')" \
-    "$(f - null -),\"cert_expires_at\":null,\"cert_regions\":[]}" "a slug never pushed: all null"
+    "$(f - null -),\"cert_expires_at\":null,\"cert_regions\":[],\"failing_now\":[]}" "a slug never pushed: all null"
+
+# --- failing_now ---------------------------------------------------------------
+# eu-west-2 loses one probe (window 1) and us-east-1 fails from window 2 on:
+# failed_regions keeps a failure for the lookback, failing_now only while
+# the region's latest result fails.
+{
+	gen -s s-now -r "$ALL" -n 1
+	gen -s s-now -r "ap-southeast-1 sa-east-1 us-east-1 us-west-2" -n 1 -o 62.5
+	gen -s s-now -r eu-west-2 -f connect -o 62.5
+	gen -s s-now -r "ap-southeast-1 eu-west-2 sa-east-1 us-west-2" -n 3 -o 122.5
+	gen -s s-now -r us-east-1 -f tools_list -n 3 -o 122.5
+} | push
+run_windows 0 4 s-now >/dev/null
+for k in 0 1 2 3 4; do
+	printf '%s %s\n' "$(got s-now "$k" | jq -c .failed_regions)" "$(now_of s-now "$k")"
+done >"$TMP/now"
+is "$(cat "$TMP/now")" '[] []
+["eu-west-2"] ["eu-west-2"]
+["eu-west-2","us-east-1"] ["us-east-1"]
+["eu-west-2","us-east-1"] ["us-east-1"]
+["us-east-1"] ["us-east-1"]' "failing_now: the regions whose latest result of the lookback failed"
 
 # --- values of before -------------------------------------------------------
 

@@ -219,7 +219,7 @@ like "$(cat "$TMP/err")" "^mcp-aggregate: redis: $TMP/nothing.sock: " "and says 
 MCP_NOW=$((T0 + 95)) mcp-aggregate verdict s-dup >/dev/full 2>"$TMP/err"
 is "$?:$(cat "$TMP/err")" "1:mcp-aggregate: write stdout: No space left on device" ">/dev/full is an error"
 MCP_NOW=$((T0 + 95)) mcp-aggregate verdict s-never-seen >"$TMP/out"
-is "$(cat "$TMP/out")" "$(want s-never-seen 0 unknown stale - "" "" "" 0 '[]' null null - null -)" \
+is "$(strip_now <"$TMP/out")" "$(want s-never-seen 0 unknown stale - "" "" "" 0 '[]' null null - null -)" \
     "a named slug never seen: unknown, no p95, no uptime"
 
 # A server that accepts and never answers: the command timeout holds.

@@ -41,8 +41,13 @@ run_windows() {
 	is "$rc:$errs" "0:" "verdict passes of windows $1..$2 exit 0 and are quiet"
 }
 
-# got SLUG K: the verdict record of SLUG in window K.
-got() { grep -F "\"slug\":\"$1\"," "$TMP/v.$2"; }
+# got SLUG K: the verdict record of SLUG in window K, without its last
+# member, failing_now, which now_of reads and want leaves out.
+got() { grep -F "\"slug\":\"$1\"," "$TMP/v.$2" | strip_now; }
+strip_now() { sed 's/,"failing_now":\[[^]]*\]}$/}/'; }
+
+# now_of SLUG K: failing_now of SLUG's verdict in window K.
+now_of() { grep -F "\"slug\":\"$1\"," "$TMP/v.$2" | jq -c .failing_now; }
 
 # verdicts SLUG FIRST LAST: the first letters of the verdicts, g a r u.
 verdicts() {

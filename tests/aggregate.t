@@ -242,7 +242,7 @@ is "$?:$(p95 s-clock 1440):$(redis-cli -s "$REDIS_SOCK" exists "mcp:{s-clock}:la
 
 # Back-fill: a changed rule (here: the lookback) replayed over history.
 MCP_NOW=$(($(w 5) + 95)) mcp-aggregate verdict -L 300 s-red2 >"$TMP/bf"
-is "$(cat "$TMP/bf")" "$(want s-red2 5 red alert tools_list "eu-west-2 us-east-1" "$ALL" "" 0 '[]' $P100 \
+is "$(strip_now <"$TMP/bf")" "$(want s-red2 5 red alert tools_list "eu-west-2 us-east-1" "$ALL" "" 0 '[]' $P100 \
     66.67 - 100 $EX)" \
     "back-fill: MCP_NOW in the past recomputes that window from the stored results"
 is "$(redis-cli -s "$REDIS_SOCK" hget "mcp:{s-red2}:hist:$(($(w 5) / 86400))" "$(w 5)")" r \
