@@ -182,6 +182,12 @@ verdict_check(const cJSON *rec, double now, struct verdict *vd, char *err, size_
 		return -1;
 	if (latency_check(rec, vd, err, errlen) == -1)
 		return -1;
+	/* failing_now: absent from the verdicts of before it was added. */
+	if (cJSON_HasObjectItem(rec, "failing_now")) {
+		if (regions_check(rec, "failing_now", err, errlen) == -1)
+			return -1;
+		vd->now = cJSON_GetObjectItemCaseSensitive(rec, "failing_now");
+	}
 	return cert_check(rec, vd, err, errlen);
 }
 
@@ -207,6 +213,7 @@ classify(const cJSON *rec, double now, struct verdict *vd, char *err, size_t err
 	vd->error = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(rec, "error"));
 	vd->host = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(rec, "host"));
 	nf = cJSON_GetArraySize(failed);
+	vd->reporters = rep;
 	l->regions = failed;
 	l->step = cJSON_GetStringValue(step);
 	l->layer = l->step != NULL ? mcp_step_index(l->step) : -1;

@@ -327,7 +327,7 @@ track_step(struct ctx *x, struct state *s, int ti, const struct look *l, int nee
 		/* Before it opens, sev keeps the worst severity of the failing run. */
 		if (!t->open && (t->sev[0] == '\0' || strcmp(l->sev, t->sev) < 0))
 			snprintf(t->sev, sizeof(t->sev), "%s", l->sev);
-		if (!t->open && (t->fail >= need || l->outage))
+		if (!t->open && ((l->has_streak ? l->streak : t->fail) >= need || l->outage))
 			return trigger(x, t, ti, l, NULL);
 		if (post_maint(x, t, ti, l) == -1)
 			return -1;
@@ -366,9 +366,12 @@ lat_add(struct state *s, long day, double ms)
 	s->lcnt[k]++;
 }
 
-/* Count a window in the error rate; the rate in percent, or -1 below the minimum. */
+/*
+ * Count a window's probes in the error rate, tot of them failing fail; the
+ * rate in percent, or -1 below the minimum of probes.
+ */
 static double
-err_add(const struct alert_conf *c, struct state *s, double window, int failing)
+err_add(const struct alert_conf *c, struct state *s, double window, long tot_add, long fail_add)
 {
 	long size = c->error_rate_window / ERR_BUCKETS, b, tot = 0, fail = 0;
 	int i, k;
@@ -378,12 +381,76 @@ err_add(const struct alert_conf *c, struct state *s, double window, int failing)
 	k = (int)(b % ERR_BUCKETS);
 	if (s->ebk[k] != b)
 		s->ebk[k] = b, s->etot[k] = 0, s->efail[k] = 0;
-	s->etot[k]++;
-	s->efail[k] += failing;
+	s->etot[k] += tot_add;
+	s->efail[k] += fail_add;
 	for (i = 0; i < ERR_BUCKETS; i++)
 		if (s->ebk[i] > b - ERR_BUCKETS)
 			tot += s->etot[i], fail += s->efail[i];
 	return tot >= c->error_rate_min ? 100.0 * (double)fail / (double)tot : -1;
+}
+
+/*
+ * Downtime is confirmed on failures that are still there.  A verdict's
+ * failed_regions holds every region that failed in the lookback (3
+ * minutes), so one lost probe keeps its region failing for 3 windows: 3
+ * consecutive failing verdicts, a page.  failing_now holds the regions
+ * whose latest result failed; each region's run of such windows is kept,
+ * and an incident opens when one region has failed fail_windows windows
+ * in a row, or at once when three fail the outage's step now.  A failing
+ * verdict with no region failing now passes: the server answers every
+ * region, and a recovery is counted from its first such window.
+ */
+static int
+in_regions(const cJSON *arr, const char *name)
+{
+	const cJSON *e;
+
+	cJSON_ArrayForEach(e, arr)
+	{
+		if (cJSON_IsString(e) && strcmp(e->valuestring, name) == 0)
+			return 1;
+	}
+	return 0;
+}
+
+static void
+now_step(struct ctx *x, struct state *s, const struct verdict *vd, struct look *down)
+{
+	char name[ALERT_REGIONS_MAX][MCP_SLUG_MAX + 1];
+	int n[ALERT_REGIONS_MAX], k = 0, i, cont, best = 0, failed_now = 0;
+	const cJSON *e;
+
+	cont = s->now_w > 0 && x->window - s->now_w == 60;
+	cJSON_ArrayForEach(e, vd->now)
+	{
+		if (k == ALERT_REGIONS_MAX || !cJSON_IsString(e))
+			break;
+		snprintf(name[k], sizeof(name[0]), "%s", e->valuestring);
+		n[k] = 1;
+		for (i = 0; cont && i < s->nnow; i++)
+			if (strcmp(s->now_name[i], name[k]) == 0 && s->now_n[i] < 1000000)
+				n[k] = s->now_n[i] + 1;
+		best = n[k] > best ? n[k] : best;
+		if (vd->l.regions != NULL && in_regions(vd->l.regions, name[k]))
+			failed_now++;
+		k++;
+	}
+	memcpy(s->now_name, name, sizeof(name));
+	memcpy(s->now_n, n, sizeof(n));
+	s->nnow = k, s->now_w = x->window;
+	/* Divergence is judged on the latest results already. */
+	if (down->kind != FAIL || down->layer == MCP_NSTEPS)
+		return;
+	if (k == 0) {
+		down->kind = PASS;
+		return;
+	}
+	down->has_streak = 1, down->streak = best;
+	down->outage = down->outage && failed_now >= 3;
+	/* Red for two regions of which one has recovered: one region now. */
+	if (failed_now < 2 && cJSON_GetArraySize(vd->l.regions) >= 2 &&
+	    strcmp(down->sev, "P1") == 0)
+		down->sev = "P2";
 }
 
 int
@@ -424,6 +491,8 @@ step_state(struct ctx *x, struct state *s, const struct verdict *vd)
 		lat_add(
 		    s, day, base > 0 ? fmin(vd->latency, c->latency_factor * base) : vd->latency);
 	}
+	if (vd->now != NULL)
+		now_step(x, s, vd, &down);
 	if (track_step(x, s, T_DOWN, &down, c->fail_windows) == -1 ||
 	    track_step(x, s, T_RL, &rl, c->rate_limit_windows) == -1 ||
 	    track_step(x, s, T_LAT, &lat, c->latency_windows) == -1 || cert_step(x, s, vd) == -1)
@@ -438,11 +507,21 @@ step_state(struct ctx *x, struct state *s, const struct verdict *vd)
 	failing = down.kind == FAIL && vd->l.layer != MCP_NSTEPS;
 	memset(&er, 0, sizeof(er));
 	er.sev = "P3", er.layer = 0;
-	rate = err_add(c, s, x->window, failing);
+	/*
+	 * A window is one probe per reporting region, and the regions failing
+	 * now are its failing probes: one region's lost probe is 1 in 5 with
+	 * five regions, not a failing window.  A verdict of before
+	 * failing_now counts as one probe.
+	 */
+	if (vd->now != NULL && cJSON_GetArraySize(vd->reporters) > 0)
+		rate = err_add(c, s, x->window, cJSON_GetArraySize(vd->reporters),
+		    failing ? cJSON_GetArraySize(vd->now) : 0);
+	else
+		rate = err_add(c, s, x->window, 1, failing);
 	er.kind = rate > c->error_rate ? FAIL : PASS;
 	dur_text(span, sizeof(span), (double)c->error_rate_window);
 	snprintf(er.summary, sizeof(er.summary),
-	    "%s: %.1f%% of windows failing over the last %s (threshold %g%%)", x->slug, rate, span,
+	    "%s: %.1f%% of probes failing over the last %s (threshold %g%%)", x->slug, rate, span,
 	    c->error_rate);
 	return track_step(x, s, T_ERR, &er, 1);
 }

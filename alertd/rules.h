@@ -66,6 +66,14 @@ struct state {
 	double seen; /* the newest window some region reported in */
 	struct track t[NTRACKS];
 	struct xtrack x[NXTRACKS]; /* of T_CERT, T_TOKEN */
+	/*
+	 * Per region, the consecutive windows up to now_w in which its latest
+	 * result failed (the verdicts' failing_now): what confirms downtime.
+	 */
+	double now_w;
+	int nnow;
+	char now_name[ALERT_REGIONS_MAX][MCP_SLUG_MAX + 1];
+	int now_n[ALERT_REGIONS_MAX];
 	/* Latency baseline: per day, the sum and count of latency_ms. */
 	long lday[LAT_DAYS];
 	double lsum[LAT_DAYS];
@@ -84,6 +92,8 @@ struct look {
 	const char *step; /* NULL: none */
 	int layer;
 	const cJSON *regions;
+	int has_streak; /* 1: open on streak, not on the count of failing windows */
+	int streak;     /* the longest run of windows one region has failed in */
 	char summary[1024];
 };
 
@@ -94,8 +104,10 @@ struct verdict {
 	struct look l;
 	const char *error;
 	const char *host;
-	double latency;            /* -1: none */
-	double cert;               /* cert_expires_at, -1: none */
+	double latency;   /* -1: none */
+	double cert;      /* cert_expires_at, -1: none */
+	const cJSON *now; /* failing_now, NULL: absent (an older verdict) */
+	const cJSON *reporters;
 	const cJSON *cert_regions; /* NULL: none */
 };
 

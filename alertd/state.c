@@ -101,6 +101,27 @@ xtrack_parse(struct xtrack *x, const char *v)
 	snprintf(x->fpr, sizeof(x->fpr), "%s", strcmp(fpr, "-") == 0 ? "" : fpr);
 }
 
+/* "W name:n name:n ...": the regions failing now and for how long. */
+static void
+now_parse(struct state *s, const char *v)
+{
+	char name[MCP_SLUG_MAX + 1];
+	int n, k;
+
+	if (sscanf(v, "%lf%n", &s->now_w, &k) != 1 ||
+	    !(s->now_w >= 0 && s->now_w <= ALERT_TIME_MAX)) {
+		s->now_w = 0;
+		return;
+	}
+	for (v += k; s->nnow < ALERT_REGIONS_MAX; v += k) {
+		if (sscanf(v, " %80[a-z0-9._-]:%d%n", name, &n, &k) != 2 || !mcp_slug_ok(name) ||
+		    n < 1 || n > 1000000)
+			break;
+		snprintf(s->now_name[s->nnow], sizeof(s->now_name[0]), "%s", name);
+		s->now_n[s->nnow++] = n;
+	}
+}
+
 /* The state from the reply of HGETALL mcp:{slug}:alert. */
 void
 state_parse(struct state *s, const redisReply *r)
@@ -116,6 +137,8 @@ state_parse(struct state *s, const redisReply *r)
 			s->last = strtod(v, NULL);
 		else if (strcmp(f, "seen") == 0)
 			s->seen = strtod(v, NULL);
+		else if (strcmp(f, "now") == 0)
+			now_parse(s, v);
 		else if (strcmp(f, "lat") == 0) {
 			/* Each day back in its slot, day % LAT_DAYS, as lat_add keeps them. */
 			for (k = 0; k < LAT_DAYS; k++, v += n) {
@@ -163,6 +186,20 @@ arg_add(struct args *a, const char *name, const char *fmt, ...)
 	a->argv[a->n++] = a->val[a->k++];
 }
 
+static void
+now_format(const struct state *s, struct args *a)
+{
+	char *b = a->val[a->k];
+	size_t u, len = sizeof(a->val[0]);
+	int i;
+
+	u = (size_t)snprintf(b, len, "%.0f", s->now_w);
+	for (i = 0; i < s->nnow && u < len; i++)
+		u += (size_t)snprintf(b + u, len - u, " %s:%d", s->now_name[i], s->now_n[i]);
+	a->argv[a->n++] = "now";
+	a->argv[a->n++] = a->val[a->k++];
+}
+
 /* The HSET of s into a, whose key and values it holds. */
 void
 state_args(const struct state *s, struct args *a)
@@ -185,6 +222,7 @@ state_args(const struct state *s, struct args *a)
 			u += (size_t)snprintf(lat + u, sizeof(lat) - u, "%ld:%.0f:%ld ", s->lday[i],
 			    s->lsum[i], s->lcnt[i]);
 	arg_add(a, "lat", "%s", lat[0] ? lat : "-");
+	now_format(s, a);
 	for (i = 0, u = 0, ebk[0] = '\0'; i < ERR_BUCKETS && u < sizeof(ebk); i++)
 		if (s->etot[i] > 0)
 			u += (size_t)snprintf(ebk + u, sizeof(ebk) - u, "%ld:%ld:%ld ", s->ebk[i],

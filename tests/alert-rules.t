@@ -44,6 +44,60 @@ is "$(events)" "trigger P2 z2:rate-limited:$(w 0)
 trigger P1 z2:$(w 6)
 resolve P2 z2:rate-limited:$(w 0)" "429 is never downtime: downtime starts at the first real failure, and ends the 429 P2"
 
+# --- failing_now: downtime is confirmed on failures that are still there -------
+# now SLUG K VERDICT SEVERITY STEP FAILED NOW: a verdict with failing_now.
+now() { VD_EXTRA=",\"failing_now\":$(jarr "$7")" vd "$@"; }
+{
+	# One lost probe in eu-west-2: failing for the 3 windows of the lookback.
+	now n1 0 amber regional connect eu-west-2 eu-west-2
+	now n1 1 amber regional connect eu-west-2 ''
+	now n1 2 amber regional connect eu-west-2 ''
+	green n1 3 3
+	# One lost probe in each of three regions, in three windows in a row.
+	now n2 0 amber regional connect eu-west-2 eu-west-2
+	now n2 1 red alert connect "eu-west-2 us-east-1" us-east-1
+	now n2 2 red outage connect "eu-west-2 sa-east-1 us-east-1" sa-east-1
+	now n2 3 red alert connect "sa-east-1 us-east-1" ''
+	now n2 4 amber regional connect sa-east-1 ''
+	green n2 5 5
+} >"$TMP/in"
+is "$(ma):$(cat "$TMP/out" "$TMP/err")" "0:" \
+    "lost probes, one region at a time, even three at once in the lookback: no page"
+{
+	now n3 0 amber regional connect eu-west-2 eu-west-2
+	now n3 1 amber regional connect eu-west-2 eu-west-2
+	now n3 2 amber regional connect eu-west-2 eu-west-2
+} >"$TMP/in"
+is "$(ma):$(events)" "0:trigger P2 n3:$(w 0)" "one region failing 3 windows in a row: a P2 from its first"
+{
+	now n4 0 red outage connect "eu-west-2 sa-east-1 us-east-1" "eu-west-2 sa-east-1 us-east-1"
+} >"$TMP/in"
+is "$(ma):$(events)" "0:trigger P1 n4:$(w 0)" "three regions failing the step now: an outage, at once"
+{
+	now n5 0 red outage connect "$ALL" "$ALL"
+	now n5 1 red outage connect "$ALL" "$ALL"
+	now n5 2 red outage connect "$ALL" ''
+	now n5 3 red outage connect "$ALL" ''
+	now n5 4 red alert connect "eu-west-2 us-east-1" ''
+	green n5 5 5
+} >"$TMP/in"
+ma >/dev/null
+is "$(jq -r '"\(.event) \(.severity) \(.duration_s // "-")"' "$TMP/out" | tr '\n' ' ')" "trigger P1 - resolve P1 120 " \
+    "recovered from the first window no region fails now: 2 minutes, not the lookback's 4"
+{
+	now n6 0 amber regional tls us-east-1 us-east-1
+	now n6 1 amber regional tls us-east-1 us-east-1
+	now n6 2 amber regional tls us-east-1 us-east-1
+	now n6 3 red alert tls "eu-west-2 us-east-1" us-east-1
+	now n6 4 red alert tls "eu-west-2 us-east-1" "eu-west-2 us-east-1"
+} >"$TMP/in"
+ma >/dev/null
+is "$(events | tr '\n' ' ')" "trigger P2 n6:$(w 0) escalate P1 n6:$(w 0) " \
+    "a second region's lost probe does not make a regional P2 a P1; failing with it now does"
+VD_EXTRA=',"failing_now":["Bad Region"]' vd n7 0 amber regional connect eu-west-2 >"$TMP/in"
+is "$(ma):$(cat "$TMP/err")" '1:mcp-alert: stdin:1: failing_now[0]: bad region "Bad Region": not [a-z0-9._-]{1,80}' \
+    "failing_now is checked as every list of regions"
+
 # --- the worst of the run, a window from the future ------------------------------
 {
 	red v1 0 1 connect
@@ -208,7 +262,7 @@ printf 'error_rate_min 20\nerror_rate 10\n' >"$TMP/er.conf"
 } >"$TMP/in"
 is "$(ma -c "$TMP/er.conf"):$(events)" "0:trigger P3 r9:error-rate:$(w 19)" \
     "one window in five failing, never 3 in a row: no downtime; at 20 windows, one error-rate P3"
-like "$(jq -r .summary "$TMP/out")" '^r9: 20.0% of windows failing over the last 24 hours \(threshold 10%\)$' \
+like "$(jq -r .summary "$TMP/out")" '^r9: 20.0% of probes failing over the last 24 hours \(threshold 10%\)$' \
     "it gives the rate and the threshold"
 
 done_testing

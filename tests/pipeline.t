@@ -56,13 +56,13 @@ for k in 3 4 5 6 7; do
 	minute "$k" "ok=$FIX/open/mcp" "rl=$FIX/open/mcp" "down=$FIX/open/mcp"
 done
 is "$(jq -r '[.event, .dedup_key, (.duration_s|tostring)] | join(" ")' "$TMP/alerts" | sort)" \
-    "resolve down:$(w 0) 300
-resolve rl:rate-limited:$(w 0) 300" "fixed: three passing windows resolve both, with their durations"
+    "resolve down:$(w 0) 180
+resolve rl:rate-limited:$(w 0) 300" "fixed: three passing windows resolve both, with their durations (downtime from the first window no region fails now)"
 is "$(jq -r 'select(.path == "/hook") | .body | fromjson | .event' "$RECV_LOG" | sort | uniq -c | awk '{ print $2 "=" $1 }' | tr '\n' ' ')" \
     "resolve=2 trigger=2 " "the receiver got two triggers and two resolves, nothing else"
 is "$(rc exists 'mcp:{down}:incident')" "0" "resolved: the open incident is gone"
 is "$(rc lrange 'mcp:{down}:incidents' 0 -1 | jq -r '[.event, .dedup_key, .duration_s, .layer] | join(" ")')" \
-    "resolve down:$(w 0) 300 http" "and its resolve heads the slug's incident history, with its root layer"
+    "resolve down:$(w 0) 180 http" "and its resolve heads the slug's incident history, with its root layer"
 like "$(rc ttl 'mcp:{down}:incidents')" '^77[0-9]{5}$' "kept 90 days"
 
 done_testing
