@@ -420,6 +420,13 @@ now_step(struct ctx *x, struct state *s, const struct verdict *vd, struct look *
 	int n[ALERT_REGIONS_MAX], k = 0, i, cont, best = 0, failed_now = 0;
 	const cJSON *e;
 
+	/* A window that does not count for downtime (a 429, a cold start,
+	 * unknown) neither advances the runs nor breaks them. */
+	if (down->kind == NEUTRAL) {
+		if (s->now_w > 0 && x->window - s->now_w == 60)
+			s->now_w = x->window;
+		return;
+	}
 	cont = s->now_w > 0 && x->window - s->now_w == 60;
 	cJSON_ArrayForEach(e, vd->now)
 	{

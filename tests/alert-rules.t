@@ -94,6 +94,14 @@ is "$(jq -r '"\(.event) \(.severity) \(.duration_s // "-")"' "$TMP/out" | tr '\n
 ma >/dev/null
 is "$(events | tr '\n' ' ')" "trigger P2 n6:$(w 0) escalate P1 n6:$(w 0) " \
     "a second region's lost probe does not make a regional P2 a P1; failing with it now does"
+{
+	now n8 0 amber regional connect eu-west-2 eu-west-2
+	VD_EXTRA=',"error":"http_429","failing_now":["eu-west-2"]' vd n8 1 amber regional http eu-west-2
+	now n8 2 amber regional connect eu-west-2 eu-west-2
+} >"$TMP/in"
+is "$(ma):$(events)" "0:" "a 429 window does not advance a region's run: two real failures, no page"
+now n8 3 amber regional connect eu-west-2 eu-west-2 >"$TMP/in"
+is "$(ma):$(events)" "0:trigger P2 n8:$(w 0)" "nor break it: the third opens the incident, from the run's first window"
 VD_EXTRA=',"failing_now":["Bad Region"]' vd n7 0 amber regional connect eu-west-2 >"$TMP/in"
 is "$(ma):$(cat "$TMP/err")" '1:mcp-alert: stdin:1: failing_now[0]: bad region "Bad Region": not [a-z0-9._-]{1,80}' \
     "failing_now is checked as every list of regions"
