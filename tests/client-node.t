@@ -21,36 +21,8 @@ for t in nginx fcgiwrap; do
 done
 export PATH="$PATH:/usr/sbin"
 
-# window SLUG K PATH: SLUG probed from two regions against the fixture's
-# PATH in window K, pushed, and decided at its W + 95, as cron would.
-window() {
-	local slug=$1 k=$2 path=$3 r
-	for r in eu-west-2 us-east-1; do
-		printf '%s %s/%s/mcp\n' "$slug" "$FIX" "$path" >"$TMP/t.$slug.$k.$r"
-		MCP_NOW=$(($(w "$k") + 1)) mcp-probe -r "$r" -t 5 -f "$TMP/t.$slug.$k.$r"
-	done >"$TMP/p.$slug.$k" 2>>"$TMP/window.err"
-	MCP_NOW=$(($(w "$k") + 2)) mcp-aggregate push <"$TMP/p.$slug.$k" 2>>"$TMP/window.err" &&
-		MCP_NOW=$(($(w "$k") + 95)) mcp-aggregate verdict "$slug" >"$TMP/v.$slug.$k" 2>>"$TMP/window.err"
-}
-
 if [ "$live" = 1 ]; then
-	start_redis
-	start_fixture
-	start_receiver
-	fill_store
-	is "$?:$(cat "$TMP/fill.err")" 0: "the pipeline fills the store"
-	# recover: red in window 5, shown down until window 8 decides it green.
-	window recover 5 status500
-	is "$(jq -r .verdict "$TMP/v.recover.5")" red "recover: red in window 5"
-	start_nginx_cgi || { ok 1 "nginx and fcgiwrap start"; done_testing; }
-	export MCP_UPTIME_URL=$NGINX_CGI
-	export MCP_TEST_ACCESS_LOG=$TMP/nginx-cgi/access.log
-	MCP_TEST_API_PID=$(cat "$TMP/nginx-cgi/nginx.pid")
-	export MCP_TEST_API_PID
-	# node runs the flip with bash -c: the function and what it reads.
-	export -f window w
-	export T0 FIX TMP MCP_REDIS
-	export MCP_TEST_FLIP='window recover 8 open'
+	start_live_api
 else
 	diag "live tests skipped: $why"
 	unset MCP_UPTIME_URL MCP_TEST_ACCESS_LOG MCP_TEST_FLIP MCP_TEST_API_PID

@@ -16,45 +16,9 @@ done
 export PATH="$PATH:/usr/sbin"
 G=$TOP/scripts/mcp-guardrail
 
-# lib.sh's like and unlike pipe printf into grep -q: bash's printf writes a
-# line at a time, so grep may leave after a match on an early line, the next
-# write dies of SIGPIPE, and pipefail turns the match into a failure.  A
-# here-string leaves no writer behind.
-like() {
-	local got=$1 re=$2
-	shift 2
-	if grep -Eq -- "$re" <<<"$got"; then
-		ok 0 "$@"
-	else
-		ok 1 "$@"
-		printf '#   got:  %s\n#   want match: %s\n' "$got" "$re"
-	fi
-}
-unlike() {
-	local got=$1 re=$2
-	shift 2
-	if grep -Eq -- "$re" <<<"$got"; then
-		ok 1 "$@"
-		printf '#   got:  %s\n#   must not match: %s\n' "$got" "$re"
-	else
-		ok 0 "$@"
-	fi
-}
 unset GITHUB_ACTIONS GITHUB_STEP_SUMMARY GITHUB_OUTPUT GITLAB_CI MCP_UPTIME_URL MCP_GUARDRAIL_MODE MCP_UPTIME_TOKEN
 TS='[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z'
 TOKEN=s3cr3t-t0ken-4711abcd
-
-# window SLUG K PATH: SLUG probed from two regions against the fixture's
-# PATH in window K, pushed, and decided at its W + 95, as cron would.
-window() {
-	local slug=$1 k=$2 path=$3 r
-	for r in eu-west-2 us-east-1; do
-		printf '%s %s/%s/mcp\n' "$slug" "$FIX" "$path" >"$TMP/t.$slug.$k.$r"
-		MCP_NOW=$(($(w "$k") + 1)) mcp-probe -r "$r" -t 5 -f "$TMP/t.$slug.$k.$r"
-	done >"$TMP/p.$slug.$k" 2>>"$TMP/window.err"
-	MCP_NOW=$(($(w "$k") + 2)) mcp-aggregate push <"$TMP/p.$slug.$k" 2>>"$TMP/window.err" &&
-		MCP_NOW=$(($(w "$k") + 95)) mcp-aggregate verdict "$slug" >"$TMP/v.$slug.$k" 2>>"$TMP/window.err"
-}
 
 # guard ARGS...: run mcp-guardrail.  Sets RC, OUT, ERR and MS (its wall
 # time); every output is kept for the scan for the token at the end.
