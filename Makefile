@@ -109,7 +109,7 @@ $(B)/floor: $(B)/tests/bench/floor.o $(B)/libmcp.a
 # mcp-fleet(8) and mcp-guardrail(1) are scripts; the systemd units and the
 # examples (cron lines, fleet.conf) of mcp-fleet(8) name the tools in
 # /usr/local/bin, and are installed naming BINDIR.
-SCRIPT_BINS = scripts/mcp-fleet scripts/mcp-guardrail
+SCRIPT_BINS = scripts/mcp-fleet scripts/mcp-guardrail scripts/mcp-cred
 SYSTEMDDIR ?= $(PREFIX)/lib/systemd/system
 EXAMPLESDIR ?= $(PREFIX)/share/doc/mcp-uptime/examples
 SYSTEMD_UNITS = $(wildcard contrib/systemd/*.service contrib/systemd/*.socket contrib/systemd/*.timer)

@@ -129,7 +129,7 @@ mk() { make -s B="$BIN" -o "$BIN/mcp-probe" -o "$BIN/mcp-aggregate" -o "$BIN/mcp
     -o "$BIN/mcp-serve" DESTDIR="$TMP/root" PREFIX=/usr "$@" >"$TMP/make.log" 2>&1; }
 files=(
 	usr/bin/mcp-probe usr/bin/mcp-aggregate usr/bin/mcp-alert usr/bin/mcp-serve
-	usr/bin/mcp-fleet usr/bin/mcp-guardrail
+	usr/bin/mcp-fleet usr/bin/mcp-guardrail usr/bin/mcp-cred usr/share/man/man8/mcp-cred.8
 	usr/share/man/man8/mcp-fleet.8 usr/share/man/man8/mcp-serve.8 usr/share/man/man7/mcp.7
 	usr/lib/systemd/system/mcp-fleet.service usr/lib/systemd/system/mcp-fleet.timer
 	usr/lib/systemd/system/mcp-probe@.service usr/lib/systemd/system/mcp-probe@.timer
