@@ -46,7 +46,7 @@ is "$(conf_err 'region a -oProxyCommand=x')" "mcp-fleet: $TMP/bad.conf:1: region
 is "$(conf_err 'region EU host')" "mcp-fleet: $TMP/bad.conf:1: region EU: not [a-z0-9._-]{1,80} rc=2" "region names as the records'"
 is "$(conf_err 'region a host' 'region a other')" "mcp-fleet: $TMP/bad.conf:2: region a: given twice rc=2" "a region twice"
 is "$(conf_err 'region a host jobs=4')" \
-    "mcp-fleet: $TMP/bad.conf:1: region a: unknown option jobs=4 (targets=, probe=, deadline=, then -- and mcp-probe's flags) rc=2" \
+    "mcp-fleet: $TMP/bad.conf:1: region a: unknown option jobs=4 (targets=, probe=, deadline=, token=, then -- and mcp-probe's flags) rc=2" \
     "an unknown region option"
 is "$(conf_err '# nothing' 'store redis://x')" "mcp-fleet: $TMP/bad.conf: no region rc=2" "no region"
 is "$(conf_err 'region a host' 'colour blue')" "mcp-fleet: $TMP/bad.conf:2: unknown setting colour rc=2" "an unknown setting"
