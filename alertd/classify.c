@@ -13,7 +13,7 @@
 #include "json.h"
 #include "rules.h"
 
-static int
+int
 in_array(const cJSON *arr, const char *s)
 {
 	const cJSON *e;

@@ -400,19 +400,6 @@ err_add(const struct alert_conf *c, struct state *s, double window, long tot_add
  * verdict with no region failing now passes: the server answers every
  * region, and a recovery is counted from its first such window.
  */
-static int
-in_regions(const cJSON *arr, const char *name)
-{
-	const cJSON *e;
-
-	cJSON_ArrayForEach(e, arr)
-	{
-		if (cJSON_IsString(e) && strcmp(e->valuestring, name) == 0)
-			return 1;
-	}
-	return 0;
-}
-
 static void
 now_step(struct ctx *x, struct state *s, const struct verdict *vd, struct look *down)
 {
@@ -438,7 +425,7 @@ now_step(struct ctx *x, struct state *s, const struct verdict *vd, struct look *
 			if (strcmp(s->now_name[i], name[k]) == 0 && s->now_n[i] < 1000000)
 				n[k] = s->now_n[i] + 1;
 		best = n[k] > best ? n[k] : best;
-		if (vd->l.regions != NULL && in_regions(vd->l.regions, name[k]))
+		if (vd->l.regions != NULL && in_array(vd->l.regions, name[k]))
 			failed_now++;
 		k++;
 	}

@@ -195,6 +195,8 @@ struct alert_ev ev_of_state(
     const struct state *s, int ti, const char *slug, const char *event, const char *summary);
 void dur_text(char *buf, size_t len, double secs);
 int announce(struct ctx *x, struct track *t, struct alert_ev *e, unsigned long set);
+/* 1 when the array arr holds the string s. */
+int in_array(const cJSON *arr, const char *s);
 int classify(const cJSON *rec, double now, struct verdict *vd, char *err, size_t errlen);
 int step_state(struct ctx *x, struct state *s, const struct verdict *vd);
 
