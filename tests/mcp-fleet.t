@@ -66,6 +66,7 @@ like "$(grep '^here: ' "$TMP/dry")" "^here: timeout -k 2 50 sh -c '.*' \\| mcp-a
 is "$(tail -1 "$TMP/dry")" "then: mcp-aggregate verdict -R $MCP_REDIS | mcp-alert -R $MCP_REDIS" "then verdict | alert"
 [ ! -e "$TMP/fleet-state" ]
 ok $? "a dry run runs nothing and creates nothing"
+is "$(fleet --dry-run -c "$TMP/fleet.conf" 2>&1)" "$(cat "$TMP/dry")" "--dry-run is -n"
 
 now=$(date +%s)
 fleet -v -c "$TMP/fleet.conf" >"$TMP/out" 2>"$TMP/err"
