@@ -77,7 +77,7 @@ for r in east west here; do
 done
 # The probes start a moment after now: perhaps in the next minute's window.
 w=$((now / 60 * 60))
-is "$({ rcli hkeys "mcp:{weather}:res:$w"; rcli hkeys "mcp:{weather}:res:$((w + 60))"; } | sort | tr '\n' ' ')" \
+is "$({ rcli hkeys "mcp:{weather}:res:$w"; rcli hkeys "mcp:{weather}:res:$((w + 60))"; } | grep . | sort | tr '\n' ' ')" \
     "east here west " "every region's result is stored"
 is "$(grep -c '^west POST' "$TMP/origin.log")" 10 "the server saw the west runner (X-Probe-Region)"
 is "$(cat "$TMP/out")" "" "no alert: nothing on standard output"
