@@ -230,6 +230,8 @@ struct agg_opts {
 #define AGG_EXIT_STDOUT (-1)
 int agg_push(const struct agg_opts *o);
 int agg_verdict(const struct agg_opts *o, char **slugs, int nslugs);
+/* The stored results of slug in the windows from..to, a line each. */
+int agg_results(const struct agg_opts *o, const char *slug, long long from, long long to);
 
 /* Connect with the options' URL and timeout; NULL after printing why. */
 struct mcp_store *agg_connect(const struct agg_opts *o);

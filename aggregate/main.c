@@ -19,8 +19,10 @@ usage(void)
 {
 	fprintf(stderr,
 	    "usage: %s push [-v] [-r REGION] [-R URL] [-S FILE] [-t SECONDS]\n"
-	    "       %s verdict [-L SECONDS] [-R URL] [-t SECONDS] [SLUG ...]\n",
-	    program_invocation_short_name, program_invocation_short_name);
+	    "       %s verdict [-L SECONDS] [-R URL] [-t SECONDS] [SLUG ...]\n"
+	    "       %s results [-R URL] [-t SECONDS] SLUG [FROM [TO]]\n",
+	    program_invocation_short_name, program_invocation_short_name,
+	    program_invocation_short_name);
 	exit(MCP_EXIT_USAGE);
 }
 
@@ -47,6 +49,40 @@ lookback_of(const char *s)
 	return (int)d;
 }
 
+/* A window given on the command line: epoch seconds, down to its minute. */
+static long long
+window_arg(const char *s)
+{
+	double d = mcp_parse_seconds(s);
+
+	if (d < 0 || d > AGG_TIME_MAX)
+		errx(MCP_EXIT_USAGE, "%s: not a time (epoch seconds)", s);
+	return agg_window(d);
+}
+
+/*
+ * results SLUG [FROM [TO]]: the windows FROM to TO (FROM alone: that
+ * window; neither: the hour up to the clock's window), at most 25 hours.
+ */
+static int
+results(const struct agg_opts *o, int argc, char **argv)
+{
+	long long to = agg_window(mcp_now()), from = to - AGG_HOUR + AGG_WINDOW;
+
+	if (argc < 1 || argc > 3)
+		usage();
+	if (!mcp_slug_ok(argv[0]))
+		errx(MCP_EXIT_USAGE, "%s: bad slug: not [a-z0-9._-]{1,80}", argv[0]);
+	if (argc >= 2)
+		from = to = window_arg(argv[1]);
+	if (argc == 3)
+		to = window_arg(argv[2]);
+	if (to < from || to - from > AGG_TTL_SHORT)
+		errx(MCP_EXIT_USAGE, "%s %s: TO before FROM, or more than 25 hours after it",
+		    argv[1], argv[2]);
+	return agg_results(o, argv[0], from, to);
+}
+
 int
 main(int argc, char *argv[])
 {
@@ -67,6 +103,8 @@ main(int argc, char *argv[])
 		flags = "R:r:S:t:v";
 	else if (strcmp(cmd, "verdict") == 0)
 		flags = "L:R:t:";
+	else if (strcmp(cmd, "results") == 0)
+		flags = "R:t:";
 	else
 		usage();
 	argc--, argv++;
@@ -108,6 +146,8 @@ main(int argc, char *argv[])
 		if (argc != 0)
 			usage();
 		rc = agg_push(&o);
+	} else if (strcmp(cmd, "results") == 0) {
+		rc = results(&o, argc, argv);
 	} else {
 		for (i = 0; i < argc; i++)
 			if (!mcp_slug_ok(argv[i]))

@@ -20,15 +20,22 @@
 #include "json.h"
 #include "loop.h"
 #include "mcp.h"
+#include "reslua.h"
 
 #define DEFAULT_SPOOL "/var/spool/mcp-uptime/aggregate.jsonl"
 #define HASH_MAX AGG_TOOL_HASH_MAX
 
 /*
- * KEYS: res:W seen hash drift lat:HOUR latsum latidx meta cert.  ARGV:
- * region value started window hash|'' bucket|'' ttl-short ttl-long hour
- * lat-prefix host|'' now cert-expiry|''.  Returns 1 when stored, 0 for a
- * late duplicate of (slug, region, window), which changes nothing.
+ * KEYS: rh:HOUR seen hash drift lat:HOUR latsum latidx meta cert codes
+ * res:W.  ARGV: region value started window hash|'' bucket|'' ttl-short
+ * ttl-long hour lat-prefix host|'' now cert-expiry|'' slot.  Returns 1
+ * when stored, 0 for a late duplicate of (slug, region, window), which
+ * changes nothing.
+ *
+ * The result goes into its 16-byte slot of rh:HOUR (lib/reslua.h), the
+ * region's 960 bytes written whole the first time; a result of the same
+ * window already in the res:W of before the packed layout stands too,
+ * until those keys have expired.
  *
  * Every trim is cut from the clock (now), not from the start of a result:
  * a start is at most AGG_SKEW ahead of the clock, but no start, however
@@ -47,9 +54,16 @@
  * subtracts and deletes the hours that leave the 24; if one of them has
  * expired, the sum is built again from the hours still there.
  */
-static const char push_lua[] =
-    "if redis.call('HSETNX', KEYS[1], ARGV[1], ARGV[2]) == 0 then return 0 end\n"
+static const char push_lua[] = MCP_RES_LUA
+    "local pos = tonumber(ARGV[14]) * 16\n"
+    "local cur = redis.call('HGET', KEYS[1], ARGV[1]) or ''\n"
+    "if #cur >= pos + 16 and string.byte(cur, pos + 3) ~= 0 then return 0 end\n"
+    "if redis.call('HEXISTS', KEYS[11], ARGV[1]) == 1 then return 0 end\n"
+    "if #cur < 960 then cur = cur .. string.rep('\\0', 960 - #cur) end\n"
+    "redis.call('HSET', KEYS[1], ARGV[1], string.sub(cur, 1, pos) ..\n"
+    "  res_pack(ARGV[2], KEYS[10]) .. string.sub(cur, pos + 17))\n"
     "redis.call('EXPIRE', KEYS[1], ARGV[7])\n"
+    "if redis.call('EXISTS', KEYS[10]) == 1 then redis.call('EXPIRE', KEYS[10], ARGV[8]) end\n"
     "local t, now = tonumber(ARGV[3]), tonumber(ARGV[12])\n"
     "redis.call('ZADD', KEYS[2], 'GT', t, ARGV[1])\n"
     "redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', '(' .. (now - 172800))\n"
@@ -345,9 +359,11 @@ append_push(struct pctx *p, const struct pending *q, long long now)
 {
 	redisContext *c = mcp_store_ctx(p->st);
 	long long hour = q->window / AGG_HOUR;
-	char k[10][MCP_SLUG_MAX + 64];
+	char k[12][MCP_SLUG_MAX + 64];
 
-	agg_key(k[0], sizeof(k[0]), q->slug, "res", q->window);
+	agg_key(k[0], sizeof(k[0]), q->slug, "rh", hour);
+	agg_key(k[10], sizeof(k[10]), q->slug, "codes", -1);
+	agg_key(k[11], sizeof(k[11]), q->slug, "res", q->window);
 	agg_key(k[1], sizeof(k[1]), q->slug, "seen", -1);
 	agg_key(k[2], sizeof(k[2]), q->slug, "hash", -1);
 	agg_key(k[3], sizeof(k[3]), q->slug, "drift", -1);
@@ -358,10 +374,11 @@ append_push(struct pctx *p, const struct pending *q, long long now)
 	agg_key(k[8], sizeof(k[8]), q->slug, "lat:", -1); /* the prefix of lat:HOUR */
 	agg_key(k[9], sizeof(k[9]), q->slug, "cert", -1);
 	redisAppendCommand(c,
-	    "EVALSHA %s 9 %s %s %s %s %s %s %s %s %s %s %s %s %lld %s %s %d %d %lld %s %s %lld %s",
-	    p->sha, k[0], k[1], k[2], k[3], k[4], k[5], k[6], k[7], k[9], q->region, q->value,
-	    q->started, q->window, q->hash, q->bucket, AGG_TTL_SHORT, AGG_TTL_LONG, hour, k[8],
-	    q->host, now, q->cert);
+	    "EVALSHA %s 11 %s %s %s %s %s %s %s %s %s %s %s %s %s %s %lld %s %s %d %d %lld %s %s "
+	    "%lld %s %lld",
+	    p->sha, k[0], k[1], k[2], k[3], k[4], k[5], k[6], k[7], k[9], k[10], k[11], q->region,
+	    q->value, q->started, q->window, q->hash, q->bucket, AGG_TTL_SHORT, AGG_TTL_LONG, hour,
+	    k[8], q->host, now, q->cert, q->window % AGG_HOUR / AGG_WINDOW);
 	redisAppendCommand(c, "ZADD %s GT %s %s", AGG_KEY_SLUGS, q->started, q->slug);
 }
 

@@ -13,16 +13,46 @@
 #include "aggregate.h"
 #include "mcp.h"
 #include "rec.h"
+#include "reslua.h"
 
 /* Windows fetched per slug: the 5 minutes that end with W. */
 #define NWIN (AGG_DIVERGENCE_SPAN / AGG_WINDOW)
-/* Replies per slug in the read round trip: windows, seen, drift, host, stats, cert. */
-#define R_SEEN NWIN
-#define R_DRIFT (NWIN + 1)
-#define R_HOST (NWIN + 2)
-#define R_STATS (NWIN + 3)
-#define R_CERT (NWIN + 4)
-#define NREAD (NWIN + 5)
+/* Replies per slug in the read round trip: results, seen, drift, host, stats, cert. */
+#define R_RES 0
+#define R_SEEN 1
+#define R_DRIFT 2
+#define R_HOST 3
+#define R_STATS 4
+#define R_CERT 5
+#define NREAD 6
+
+/*
+ * Read-only: the results of the NWIN windows from ARGV[1] on, one array
+ * "region value ..." per window as HGETALL gave them from res:W, read from
+ * the slots of rh:HOUR (KEYS[1], and KEYS[2] for the windows of the next
+ * hour), then from the res:W of before (KEYS[4..]) for a region the slots
+ * lack, until those keys have expired.  KEYS[3]: codes.
+ */
+static const char read_lua[] =
+    MCP_RES_LUA "local w0 = tonumber(ARGV[1])\n"
+                "local names, hours, out = res_names(KEYS[3]), {}, {}\n"
+                "for i = 0, #KEYS - 4 do\n"
+                "  local w = w0 + 60 * i\n"
+                "  local k = KEYS[1]\n"
+                "  if math.floor(w / 3600) ~= math.floor(w0 / 3600) then k = KEYS[2] end\n"
+                "  hours[k] = hours[k] or redis.call('HGETALL', k)\n"
+                "  local h, pos, a, got = hours[k], (w % 3600) / 60 * 16, {}, {}\n"
+                "  for j = 1, #h, 2 do\n"
+                "    local t = res_text(string.sub(h[j + 1], pos + 1, pos + 16), names)\n"
+                "    if t then a[#a + 1] = h[j]; a[#a + 1] = t; got[h[j]] = true end\n"
+                "  end\n"
+                "  local o = redis.call('HGETALL', KEYS[4 + i])\n"
+                "  for j = 1, #o, 2 do\n"
+                "    if not got[o[j]] then a[#a + 1] = o[j]; a[#a + 1] = o[j + 1] end\n"
+                "  end\n"
+                "  out[#out + 1] = a\n"
+                "end\n"
+                "return out\n";
 
 /*
  * Read-only: the latency bucket of the nearest-rank 95th percentile of the
@@ -51,12 +81,18 @@ static const char stats_lua[] =
     "for i = 1, #v, 2 do\n"
     "  u = u + (tonumber(v[i]) or 0); c = c + (tonumber(v[i + 1]) or 0)\n"
     "end\n"
-    "local old = redis.call('HGET', KEYS[3], ARGV[1]) or ''\n"
+    "local pos = (tonumber(ARGV[1]) % 86400) / 60\n"
+    "local old = redis.call('GETRANGE', KEYS[3], pos, pos)\n"
+    "if old == '' or old == '\\0' then old = redis.call('HGET', KEYS[5], ARGV[1]) or '' end\n"
     "return {p95, tostring(u), tostring(c), old}\n";
 
 /*
  * Write W's verdict into the history (idempotent: the counters follow a
  * rewritten window) and as the current verdict unless a newer one is there.
+ * KEYS: verdict day:DAY up hist:DAY; the window's letter is at (W mod
+ * 86400) / 60 of day:DAY, 1,440 bytes made whole at its first write, a
+ * zero byte for a window not decided; hist:DAY, the hash of before, is
+ * read for a window day:DAY lacks until it has expired.
  */
 static const char write_lua[] =
     "local w, v, day = ARGV[1], ARGV[2], tonumber(ARGV[4])\n"
@@ -66,10 +102,16 @@ static const char write_lua[] =
     "    redis.call('HINCRBY', KEYS[3], day .. ':n', by)\n"
     "  end\n"
     "end\n"
-    "local old = redis.call('HGET', KEYS[2], w)\n"
+    "local pos = (tonumber(w) % 86400) / 60\n"
+    "local old = redis.call('GETRANGE', KEYS[2], pos, pos)\n"
+    "if old == '' or old == '\\0' then old = redis.call('HGET', KEYS[4], w) end\n"
     "if old then bump(old, -1) end\n"
     "bump(v, 1)\n"
-    "redis.call('HSET', KEYS[2], w, v)\n"
+    "if redis.call('STRLEN', KEYS[2]) ~= 1440 then\n"
+    "  local cur = redis.call('GET', KEYS[2]) or ''\n"
+    "  redis.call('SET', KEYS[2], string.sub(cur .. string.rep('\\0', 1440), 1, 1440))\n"
+    "end\n"
+    "redis.call('SETRANGE', KEYS[2], pos, v)\n"
     "redis.call('EXPIRE', KEYS[2], ARGV[5])\n"
     "redis.call('HDEL', KEYS[3], (day - 30) .. ':u', (day - 30) .. ':n',\n"
     "  (day - 31) .. ':u', (day - 31) .. ':n')\n"
@@ -83,7 +125,7 @@ static const char write_lua[] =
 
 struct vctx {
 	struct mcp_store *st;
-	char stats_sha[41], write_sha[41];
+	char read_sha[41], stats_sha[41], write_sha[41];
 	long long window;
 	int lookback;
 	struct mcp_buf out; /* records of the batch, written once stored */
@@ -114,13 +156,17 @@ append_reads(struct vctx *v, const char *slug)
 {
 	redisContext *c = mcp_store_ctx(v->st);
 	long long day = v->window / AGG_DAY;
-	char k[4][MCP_SLUG_MAX + 64];
+	long long w0 = v->window - (NWIN - 1) * AGG_WINDOW;
+	char k[5][MCP_SLUG_MAX + 64], r[NWIN][MCP_SLUG_MAX + 64];
 	int i;
 
-	for (i = NWIN - 1; i >= 0; i--) {
-		agg_key(k[0], sizeof(k[0]), slug, "res", v->window - (long long)i * AGG_WINDOW);
-		redisAppendCommand(c, "HGETALL %s", k[0]);
-	}
+	agg_key(k[0], sizeof(k[0]), slug, "rh", w0 / AGG_HOUR);
+	agg_key(k[1], sizeof(k[1]), slug, "rh", v->window / AGG_HOUR);
+	agg_key(k[2], sizeof(k[2]), slug, "codes", -1);
+	for (i = 0; i < NWIN; i++)
+		agg_key(r[i], sizeof(r[i]), slug, "res", w0 + (long long)i * AGG_WINDOW);
+	redisAppendCommand(c, "EVALSHA %s %d %s %s %s %s %s %s %s %s %lld", v->read_sha, 3 + NWIN,
+	    k[0], k[1], k[2], r[0], r[1], r[2], r[3], r[4], w0);
 	agg_key(k[0], sizeof(k[0]), slug, "seen", -1);
 	redisAppendCommand(c, "ZRANGE %s 0 -1 WITHSCORES", k[0]);
 	agg_key(k[0], sizeof(k[0]), slug, "drift", -1);
@@ -129,10 +175,11 @@ append_reads(struct vctx *v, const char *slug)
 	redisAppendCommand(c, "HGET %s host", k[0]);
 	agg_key(k[0], sizeof(k[0]), slug, "latsum", -1);
 	agg_key(k[1], sizeof(k[1]), slug, "up", -1);
-	agg_key(k[2], sizeof(k[2]), slug, "hist", day);
+	agg_key(k[2], sizeof(k[2]), slug, "day", day);
 	agg_key(k[3], sizeof(k[3]), slug, "latidx", -1);
-	redisAppendCommand(c, "EVALSHA %s 4 %s %s %s %s %lld %lld", v->stats_sha, k[0], k[1], k[2],
-	    k[3], v->window, day);
+	agg_key(k[4], sizeof(k[4]), slug, "hist", day);
+	redisAppendCommand(c, "EVALSHA %s 5 %s %s %s %s %s %lld %lld", v->stats_sha, k[0], k[1],
+	    k[2], k[3], k[4], v->window, day);
 	agg_key(k[0], sizeof(k[0]), slug, "cert", -1);
 	return redisAppendCommand(c, "HGETALL %s", k[0]);
 }
@@ -143,14 +190,18 @@ results_of(struct slugwork *w, long long window, struct agg_result **res, size_t
 {
 	size_t i, j, n = 0;
 
+	const redisReply *a = w->r[R_RES];
+
+	if (a->type != REDIS_REPLY_ARRAY || a->elements != NWIN)
+		return -1;
 	for (i = 0; i < NWIN; i++)
-		if (w->r[i]->type == REDIS_REPLY_ARRAY)
-			n += w->r[i]->elements / 2;
+		if (a->element[i]->type == REDIS_REPLY_ARRAY)
+			n += a->element[i]->elements / 2;
 	if ((*res = calloc(n + 1, sizeof(**res))) == NULL)
 		return -1;
 	*nres = 0;
 	for (i = 0; i < NWIN; i++) {
-		redisReply *h = w->r[i];
+		redisReply *h = a->element[i];
 		long long win = window - (long long)(NWIN - 1 - i) * AGG_WINDOW;
 
 		for (j = 0; h->type == REDIS_REPLY_ARRAY && j + 1 < h->elements; j += 2)
@@ -364,14 +415,15 @@ append_write(struct vctx *v, const struct slugwork *w)
 {
 	redisContext *c = mcp_store_ctx(v->st);
 	long long day = v->window / AGG_DAY;
-	char k[3][MCP_SLUG_MAX + 64], code[2] = {agg_verdict_code(w->verdict), '\0'};
+	char k[4][MCP_SLUG_MAX + 64], code[2] = {agg_verdict_code(w->verdict), '\0'};
 
 	agg_key(k[0], sizeof(k[0]), w->slug, "verdict", -1);
-	agg_key(k[1], sizeof(k[1]), w->slug, "hist", day);
+	agg_key(k[1], sizeof(k[1]), w->slug, "day", day);
 	agg_key(k[2], sizeof(k[2]), w->slug, "up", -1);
+	agg_key(k[3], sizeof(k[3]), w->slug, "hist", day);
 	/* The record without its newline. */
-	return redisAppendCommand(c, "EVALSHA %s 3 %s %s %s %lld %s %b %lld %d", v->write_sha, k[0],
-	    k[1], k[2], v->window, code, w->rec.p, w->rec.len - 1, day, AGG_TTL_LONG);
+	return redisAppendCommand(c, "EVALSHA %s 4 %s %s %s %s %lld %s %b %lld %d", v->write_sha,
+	    k[0], k[1], k[2], k[3], v->window, code, w->rec.p, w->rec.len - 1, day, AGG_TTL_LONG);
 }
 
 /* One batch of slugs, the work of a round. */
@@ -401,9 +453,11 @@ batch_once(struct mcp_store *st, void *arg, char *err, size_t errlen)
 		if (mcp_store_read(st, ws[i].r, NREAD, err, errlen) == -1)
 			return MCP_STORE_AGAIN;
 	for (i = 0; i < b->n; i++) {
-		if (ws[i].r[R_STATS]->type == REDIS_REPLY_ERROR &&
-		    strncmp(ws[i].r[R_STATS]->str, "NOSCRIPT", 8) == 0) {
-			snprintf(err, errlen, "%s", ws[i].r[R_STATS]->str);
+		const redisReply *e =
+		    ws[i].r[R_RES]->type == REDIS_REPLY_ERROR ? ws[i].r[R_RES] : ws[i].r[R_STATS];
+
+		if (e->type == REDIS_REPLY_ERROR && strncmp(e->str, "NOSCRIPT", 8) == 0) {
+			snprintf(err, errlen, "%s", e->str);
 			return MCP_STORE_AGAIN;
 		}
 		if (decide(v, &ws[i], err, errlen) == -1)
@@ -563,7 +617,8 @@ agg_verdict(const struct agg_opts *o, char **slugs, int nslugs)
 	v.lookback = o->lookback;
 	if ((v.st = agg_connect(o)) == NULL)
 		return MCP_EXIT_FAIL;
-	if (mcp_store_script_load(v.st, stats_lua, v.stats_sha, err, sizeof(err)) == -1 ||
+	if (mcp_store_script_load(v.st, read_lua, v.read_sha, err, sizeof(err)) == -1 ||
+	    mcp_store_script_load(v.st, stats_lua, v.stats_sha, err, sizeof(err)) == -1 ||
 	    mcp_store_script_load(v.st, write_lua, v.write_sha, err, sizeof(err)) == -1) {
 		warnx("redis: %s", err);
 		goto out;

@@ -76,7 +76,7 @@ mcp-aggregate: stdin:4: cert_expires_at: not a number or null
 mcp-aggregate: stdin:5: cert_expires_at 253402300800: out of range (0 to 253402300799)
 mcp-aggregate: stdin:6: cert_expires_at: not a number or null" \
     "each refused whole, the field and the value named"
-is "$(rcli hkeys "mcp:{c-bad}:res:$T0"):$(rcli hgetall "mcp:{c-bad}:cert" | tr '\n' ' ')" \
+is "$(res_regions c-bad "$T0" | sed "s/ $//"):$(rcli hgetall "mcp:{c-bad}:cert" | tr '\n' ' ')" \
     "eu-west-2:eu-west-2 $(($(w 0) + 2)).5 253402300799 " "the line after them is stored, 9999-12-31 included"
 
 done_testing

@@ -35,7 +35,7 @@ mcp-aggregate: stdin:16: bad failed_step \"ping\": a broken result names a step 
 mcp-aggregate: stdin:17: not a probe record (type \"verdict\")
 mcp-aggregate: stdin:18: not a JSON object" "each bad line is reported with its line number"
 is "$(cat "$TMP/out")" "" "push prints nothing on stdout"
-is "$(rcli hkeys "mcp:{s-bad}:res:$T0" | sort | tr '\n' ' ')" "eu-west-2 us-east-1 " \
+is "$(res_regions s-bad "$T0")" "eu-west-2 us-east-1 " \
     "the good lines around them are stored"
 
 # --- limits (LIMITS in mcp-aggregate(1)) ------------------------------------
@@ -110,8 +110,8 @@ mcp-aggregate: stdin:6: probe_started_at -1: not a time (0 to 253402300799)
 mcp-aggregate: stdin:7: probe_started_at 1795536000000: not a time (0 to 253402300799)
 mcp-aggregate: stdin:8: probe_started_at: not a number
 $(summary 3 0 8)" "each bad number is refused, naming the line, the field and the value in short"
-is "$(rcli hkeys "mcp:{s-lim}:res:$T0" | sort | tr '\n' ' ')" "r10 r11 r9 " "only the good ones are stored"
-is "$(rcli hget "mcp:{s-lim}:res:$T0" r9) | $(rcli hget "mcp:{s-lim}:res:$T0" r10)" \
+is "$(res_regions s-lim "$T0")" "r10 r11 r9 " "only the good ones are stored"
+is "$(res_val s-lim "$T0" r9) | $(res_val s-lim "$T0" r10)" \
     "2500 h${HA:7:16} 3600000 | 2500 h${HA:7:16} 3600000" "a duration above an hour is kept as an hour"
 is "$(MCP_NOW=$((T0 + 95)) mcp-aggregate verdict s-lim | grep -o '"latency_ms":[0-9]*')" \
     '"latency_ms":3600000' "so latency_ms is never more than mcp-alert(1) takes"
@@ -153,7 +153,7 @@ is "$(rcli --scan --pattern 'mcp:{good*' | wc -l | tr -d ' ')" 0 "no slug cut at
 } | pushed_at "$NOW"
 is "$?:$(cat "$TMP/err")" "1:mcp-aggregate: stdin:10: line too long (over 1048576 bytes)
 $(summary 2 16 1)" "a 2 MiB line: reported with its number, counted, exit 1"
-is "$(rcli hkeys "mcp:{s-long}:res:$T0" | sort | tr '\n' ' ')" "eu-west-2 us-east-1 " \
+is "$(res_regions s-long "$T0")" "eu-west-2 us-east-1 " \
     "the records after it are stored"
 
 # Standard output: push writes none; verdict's failures are said once.
@@ -172,21 +172,29 @@ gen -s s-dup -r us-east-1 -o 50 -f tls -m 7 | push -v 2>"$TMP/err"
 is "$?" 0 "a late duplicate is no error"
 is "$(cat "$TMP/err")" "mcp-aggregate: push: 0 results stored, 1 duplicates ignored, 8 step records skipped, 0 bad lines, 0 spooled, 0 replayed from the spool" \
     "the duplicate is counted (-v)"
-is "$(rcli hget "mcp:{s-dup}:res:$T0" us-east-1)" "5000 h${HA:7:16} 100" "the first result stands"
+is "$(res_val s-dup "$T0" us-east-1)" "5000 h${HA:7:16} 100" "the first result stands"
 is "$(MCP_NOW=$((T0 + 95)) mcp-aggregate verdict s-dup | grep -o '"verdict":"[a-z]*"')" \
     '"verdict":"green"' "the verdict is the first writer's"
 printf '%s\n' "$(gen -s s-dup2 -r us-east-1 -o 40 -f tls)" "$(gen -s s-dup2 -r us-east-1 -o 1)" |
     push -v 2>"$TMP/err"
 like "$(cat "$TMP/err")" ": 1 results stored, 1 duplicates ignored," \
     "first pushed wins, not earliest started"
-is "$(rcli hget "mcp:{s-dup2}:res:$T0" us-east-1 | cut -d' ' -f2,3)" "b tls" "the first pushed result stands"
+is "$(res_val s-dup2 "$T0" us-east-1 | cut -d' ' -f2,3)" "b tls" "the first pushed result stands"
 
 # --- usage and configuration -----------------------------------------------
 usage="usage: mcp-aggregate push [-v] [-r REGION] [-R URL] [-S FILE] [-t SECONDS]
-       mcp-aggregate verdict [-L SECONDS] [-R URL] [-t SECONDS] [SLUG ...]"
+       mcp-aggregate verdict [-L SECONDS] [-R URL] [-t SECONDS] [SLUG ...]
+       mcp-aggregate results [-R URL] [-t SECONDS] SLUG [FROM [TO]]"
 mcp-aggregate >"$TMP/out" 2>"$TMP/err"
 is "$?:$(cat "$TMP/out")" 2: "no subcommand: exit 2, nothing on stdout"
 is "$(cat "$TMP/err")" "$usage" "usage"
+mcp-aggregate results 'A B' 2>"$TMP/err"
+is "$?:$(cat "$TMP/err")" "2:mcp-aggregate: A B: bad slug: not [a-z0-9._-]{1,80}" "results checks its slug"
+mcp-aggregate results s-dup "$((T0 + 90000))" "$T0" 2>"$TMP/err"
+is "$?:$(cat "$TMP/err")" "2:mcp-aggregate: $((T0 + 90000)) $T0: TO before FROM, or more than 25 hours after it" \
+    "results refuses a range backwards"
+is "$(mcp-aggregate results s-dup "$((T0 - 60))" "$((T0 + 59))")" "$T0 us-east-1 5000 h${HA:7:16} 100" \
+    "results prints WINDOW REGION VALUE, the windows of the range"
 if command -v mandoc >/dev/null; then
 	synopsis=$(mandoc -Tascii "$TOP/man/mcp-aggregate.1" | sed 's/.\x08//g' |
 	    sed -n '/^SYNOPSIS/,/^DESCRIPTION/p' | sed '1d;$d' | tr -s ' \n' ' ')
@@ -250,7 +258,7 @@ fi
 is "$?" 1 "push -r: a record of another region is an error"
 is "$(cat "$TMP/err")" 'mcp-aggregate: stdin:10: bad region "us-east-1": not -r eu-west-2
 mcp-aggregate: stdin:11: bad region "us-east-1": not -r eu-west-2' "reported with its line number, step or result"
-is "$(rcli hkeys "mcp:{s-own}:res:$T0")" eu-west-2 "only the region's own result is stored"
+is "$(res_regions s-own "$T0" | sed "s/ $//")" eu-west-2 "only the region's own result is stored"
 mcp-aggregate push -r 'EU WEST' </dev/null 2>"$TMP/err"
 is "$?:$(cat "$TMP/err")" '2:mcp-aggregate: -r EU WEST: bad region: not [a-z0-9._-]{1,80}' "push -r checks its region"
 
@@ -258,7 +266,8 @@ is "$?:$(cat "$TMP/err")" '2:mcp-aggregate: -r EU WEST: bad region: not [a-z0-9.
 rcli config set requirepass s3cret >/dev/null
 gen -s s-auth -r us-east-1 | push -R "unix://$REDIS_SOCK?db=3&password=s3cret"
 is "$?" 0 "push with a password and a db"
-is "$(rcli -a s3cret -n 3 --no-auth-warning hkeys "mcp:{s-auth}:res:$T0")" us-east-1 "stored in db 3"
+is "$(res_regions -R "unix://$REDIS_SOCK?db=3&password=s3cret" s-auth "$T0" | sed "s/ $//")" \
+    us-east-1 "stored in db 3"
 mcp-aggregate verdict -R "unix://$REDIS_SOCK?password=wrong" 2>"$TMP/err"
 is "$?" 1 "a wrong password fails"
 like "$(cat "$TMP/err")" "^mcp-aggregate: redis: AUTH: WRONGPASS" "with Redis's reason"
@@ -266,6 +275,6 @@ rcli -a s3cret --no-auth-warning config set requirepass '' >/dev/null
 rcli acl setuser agg on '>p@ss:w' '~*' '&*' +@all >/dev/null
 gen -s s-acl -r us-east-1 | push -R "unix://$REDIS_SOCK?user=agg&password=p%40ss%3aw"
 is "$?" 0 "AUTH with an ACL user and a percent-encoded password"
-is "$(rcli hkeys "mcp:{s-acl}:res:$T0")" us-east-1 "stored as that user"
+is "$(res_regions s-acl "$T0" | sed "s/ $//")" us-east-1 "stored as that user"
 
 done_testing

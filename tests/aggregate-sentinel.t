@@ -89,9 +89,10 @@ MCP_NOW=$(($(w 9) + 3)) mcp-aggregate push -v <"$TMP/fifo" 2>"$TMP/push.err" &
 push_pid=$!
 exec 4>"$TMP/fifo"
 cat "$TMP/part1" >&4
-part1_stored() { [ "$(redis-cli -p "$PM" hlen "mcp:{s-ha}:res:$(w 4)")" = 5 ]; }
+part1_stored() { [ "$(res_regions -R "redis://127.0.0.1:$PM" s-ha "$(w 4)" | wc -w)" = 5 ]; }
 wait_for 100 part1_stored
-is "$(redis-cli -p "$PM" hlen "mcp:{s-ha}:res:$(w 4)")" 5 "part 1 reached the master while push runs"
+is "$(res_regions -R "redis://127.0.0.1:$PM" s-ha "$(w 4)" | wc -w | tr -d ' ')" 5 \
+    "part 1 reached the master while push runs"
 wait_for 50 in_sync
 exec 3>&2 2>/dev/null
 kill -9 "$PM_PID"

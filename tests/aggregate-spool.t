@@ -65,7 +65,7 @@ is "$?" 0 "Redis back: the next push exits 0"
 is "$(cat "$TMP/err")" "mcp-aggregate: push: 60 results stored, 1 duplicates ignored, 248 step records skipped, 0 bad lines, 0 spooled, 30 replayed from the spool" \
     "the spool is replayed first, in order, still first-writer-wins"
 is "$(wc -c <"$SPOOL" | tr -d ' ')" 0 "the spool is empty afterwards"
-is "$(redis-cli -s "$AOF/redis.sock" hget "mcp:{s-one}:res:$(w 4)" us-east-1 | cut -d' ' -f2,3)" "b tools_list" \
+is "$(res_val -R "unix://$AOF/redis.sock" s-one "$(w 4)" us-east-1 | cut -d' ' -f2,3)" "b tools_list" \
     "the spooled result stands over the later duplicate"
 
 run_windows 0 9

@@ -166,7 +166,7 @@ is "$(got s-cdn 50)" "$(want s-cdn 50 green ok - "" "$ALL" "" 0 "[$(drift eu-wes
 is "$(grep -ho '"drift":\[[^]]*\]' "$TMP"/v.* | grep -c region | tr -d ' ')" 2 \
     "drift is reported in the windows of the changes only"
 
-is "$(redis-cli -s "$REDIS_SOCK" hexists "mcp:{s-late}:res:$(w 0)" eu-west-2)" 1 \
+like "$(res_regions s-late "$(w 0)")" "eu-west-2 " \
     "a probe started at :00 and finished at :31 lands in the :00 window"
 is "$(got s-late 0)" "$(want s-late 0 green ok - "" "$ALL" "" 0 '[]' $P31000 100 - 100 $EX)" \
     "and counts as a reporter of that window"
@@ -245,10 +245,25 @@ MCP_NOW=$(($(w 5) + 95)) mcp-aggregate verdict -L 300 s-red2 >"$TMP/bf"
 is "$(strip_now <"$TMP/bf")" "$(want s-red2 5 red alert tools_list "eu-west-2 us-east-1" "$ALL" "" 0 '[]' $P100 \
     66.67 - 100 $EX)" \
     "back-fill: MCP_NOW in the past recomputes that window from the stored results"
-is "$(redis-cli -s "$REDIS_SOCK" hget "mcp:{s-red2}:hist:$(($(w 5) / 86400))" "$(w 5)")" r \
+is "$(hist_at s-red2 "$(w 5)")" r \
     "back-fill rewrites the history"
 like "$(redis-cli -s "$REDIS_SOCK" get "mcp:{s-red2}:verdict")" "\"window\":$(w 54)," \
     "back-fill leaves a newer current verdict alone"
+d=$(($(w 5) / 86400))
+is "$(redis-cli -s "$REDIS_SOCK" strlen "mcp:{s-red2}:day:$d") $(redis-cli -s "$REDIS_SOCK" exists \
+    "mcp:{s-red2}:hist:$d")" "1440 0" "the history of a day is one string of 1,440 letters, no hash"
+
+# A window decided by a version of before, in the hash hist:DAY, and
+# decided again now: its letter moves to day:DAY and the counters move
+# once, from the old letter to the new.
+gen -s s-mig -r "$ALL" -t "$(w 8)" | push
+redis-cli -s "$REDIS_SOCK" hset "mcp:{s-mig}:hist:$d" "$(w 8)" r >/dev/null
+redis-cli -s "$REDIS_SOCK" expire "mcp:{s-mig}:hist:$d" 90000 >/dev/null
+redis-cli -s "$REDIS_SOCK" hset "mcp:{s-mig}:up" "$d:n" 1 >/dev/null
+MCP_NOW=$(($(w 8) + 95)) mcp-aggregate verdict s-mig >"$TMP/mig"
+is "$(hist_at s-mig "$(w 8)") $(redis-cli -s "$REDIS_SOCK" hmget "mcp:{s-mig}:up" "$d:u" "$d:n" | tr '\n' ' ')" \
+    "g 1 1 " "a window of the old hist:DAY decided again: its old letter is taken back"
+like "$(cat "$TMP/mig")" '"uptime_30d":100,' "and the verdict's uptime counts it once"
 
 # A store upgraded mid-day: windows 0-4 hold results in the value format
 # of before, "STARTED STATE STEP HASH MS" with the full hash, written here
@@ -285,9 +300,12 @@ done
 	gen -s s-up-div -r "$FOUR_NO_EU" -n 2 -t "$(w 5)" -h "$HB"
 } | push
 is "$?" 0 "push into a store that holds old-format results"
-is "$(redis-cli -s "$REDIS_SOCK" hget "mcp:{s-up-div}:res:$(w 5)" us-east-1) $(redis-cli -s \
-    "$REDIS_SOCK" hget "mcp:{s-up-red}:res:$(w 5)" eu-west-2)" "2500 h${HB:7:16} 100 10000 b tools_list" \
-    "push writes the slim format: start offset in ms, state, hash id and duration, or step"
+is "$(res_val s-up-div "$(w 5)" us-east-1) $(res_val s-up-red "$(w 5)" eu-west-2)" \
+    "2500 h${HB:7:16} 100 10000 b tools_list" \
+    "push writes the packed slot: start offset in ms, state, hash id and duration, or step"
+is "$(redis-cli -s "$REDIS_SOCK" exists "mcp:{s-up-div}:res:$(w 5)") $(redis-cli -s "$REDIS_SOCK" \
+    hstrlen "mcp:{s-up-div}:rh:$(($(w 5) / 3600))" us-east-1)" "0 960" \
+    "no res:W is written; a region's hour is one string of 60 slots of 16 bytes"
 run_windows 3 6 s-up-red s-up-hash s-up-div
 is "$(got s-up-red 3)" "$(want s-up-red 3 green ok - "" "$ALL" "" 0 '[]' $P100 100 - 100 $EX)" \
     "old-format results alone: green"

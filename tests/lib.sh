@@ -153,6 +153,27 @@ start_redis() {
 	export MCP_REDIS="unix://$REDIS_SOCK"
 }
 
+# The stored results (mcp-store(7)'s packed slots, read through
+# mcp-aggregate results), of the store of $MCP_REDIS or of -R URL first.
+# res_val [-R URL] SLUG W REGION: the region's value in window W, or "".
+# res_regions [-R URL] SLUG W: the regions with a result in W, sorted, a
+# space after each (as "hkeys | sort | tr '\n' ' '" printed them).
+res_val() {
+	local o=()
+	[ "$1" != -R ] || { o=(-R "$2"); shift 2; }
+	mcp-aggregate results "${o[@]}" "$1" "$2" | awk -v r="$3" '$2 == r { sub(/^[^ ]+ [^ ]+ /, ""); print }'
+}
+res_regions() {
+	local o=()
+	[ "$1" != -R ] || { o=(-R "$2"); shift 2; }
+	mcp-aggregate results "${o[@]}" "$1" "$2" | awk '{ printf "%s ", $2 }'
+}
+# hist_at SLUG W: the history's letter of window W ("" when not decided).
+hist_at() {
+	local p=$((($2 % 86400) / 60))
+	redis-cli -s "$REDIS_SOCK" getrange "mcp:{$1}:day:$(($2 / 86400))" "$p" "$p" | tr -d '\0'
+}
+
 # nginx_head DIR: the start of a test's nginx.conf, up to the inside of
 # "http {": its log and temporary files in DIR.  Started as root, nginx runs
 # its workers as nobody, who cannot reach $TMP (mode 700): they stay root.

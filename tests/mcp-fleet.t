@@ -77,7 +77,7 @@ for r in east west here; do
 done
 # The probes start a moment after now: perhaps in the next minute's window.
 w=$((now / 60 * 60))
-is "$({ rcli hkeys "mcp:{weather}:res:$w"; rcli hkeys "mcp:{weather}:res:$((w + 60))"; } | grep . | sort | tr '\n' ' ')" \
+is "$(mcp-aggregate results weather "$w" "$((w + 60))" | awk '{ print $2 }' | sort | tr '\n' ' ')" \
     "east here west " "every region's result is stored"
 is "$(grep -c '^west POST' "$TMP/origin.log")" 10 "the server saw the west runner (X-Probe-Region)"
 is "$(cat "$TMP/out")" "" "no alert: nothing on standard output"
@@ -157,11 +157,11 @@ fleet_conf "$TMP/fleet5.conf" "store $MCP_REDIS" "targets $TMP/targets" \
 MCP_NOW=$((now + 3600)) fleet -c "$TMP/fleet5.conf" >/dev/null 2>"$TMP/err"
 is "$?" 1 "a runner's records of another region: exit 1"
 like "$(cat "$TMP/err")" "west: .*push exited 1: mcp-aggregate: stdin:[0-9]+: bad region \"east\": not -r west" "push -r refused them"
-is "$(rcli hkeys "mcp:{weather}:res:$(((now + 3600) / 60 * 60))")" "" "nothing of them is stored"
+is "$(res_regions weather "$(((now + 3600) / 60 * 60))")" "" "nothing of them is stored"
 
 # --- the tools' clock reaches the runners ----------------------------------------
 MCP_NOW=$((now + 7200 + 30)) fleet -c "$TMP/fleet.conf" >/dev/null 2>&1
-is "$(rcli hkeys "mcp:{weather}:res:$(((now + 7230) / 60 * 60))" | sort | tr '\n' ' ')" "east here west " \
+is "$(res_regions weather "$(((now + 7230) / 60 * 60))")" "east here west " \
     "MCP_NOW is the probes' clock on every runner (compressed time)"
 
 # --- check: every runner reachable and its targets readable -----------------------

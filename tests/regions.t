@@ -208,7 +208,7 @@ diag "losses in the day: $(wc -l <"$TMP/losses") of $((1440 * 5)) probes"
 	done <"$TMP/losses"
 } >"$TMP/day.jsonl"
 MCP_NOW=$((D0 + 86400)) mcp-aggregate push <"$TMP/day.jsonl"
-is "$?:$(rcli hlen "mcp:{lossy}:res:$((D0 + 600))")" 0:5 "the day is stored"
+is "$?:$(res_regions lossy "$((D0 + 600))" | wc -w | tr -d ' ')" 0:5 "the day is stored"
 seq 0 1439 | xargs -P 2 -I{} sh -c 'MCP_NOW=$(('"$D0"' + 60 * {} + 95)) mcp-aggregate verdict lossy' |
     jq -s -c 'sort_by(.window)[]' >"$TMP/day.verdicts"
 is "$(wc -l <"$TMP/day.verdicts")" 1440 "1440 verdicts"

@@ -485,9 +485,9 @@ test_keys(void)
 {
 	char k[64];
 
-	ok(agg_key(k, sizeof(k), "everything", "res", W) == 0 &&
-	        strcmp(k, "mcp:{everything}:res:1795536000") == 0,
-	    "per-window key with its hash tag");
+	ok(agg_key(k, sizeof(k), "everything", "rh", W / 3600) == 0 &&
+	        strcmp(k, "mcp:{everything}:rh:498760") == 0,
+	    "per-hour key with its hash tag");
 	ok(agg_key(k, sizeof(k), "everything", "seen", -1) == 0 &&
 	        strcmp(k, "mcp:{everything}:seen") == 0,
 	    "per-slug key");

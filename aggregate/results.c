@@ -1,0 +1,138 @@
+/*
+ * results.c - mcp-aggregate results: the stored results of one slug, window
+ * by window, in the text form of mcp-store(7), for a person or a test: the
+ * packed slots of rh:HOUR are not for reading with redis-cli.
+ */
+#include <err.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "aggregate.h"
+#include "mcp.h"
+#include "rec.h"
+#include "reslua.h"
+
+static const char window_lua[] = MCP_RES_LUA_WINDOW;
+
+/* Windows per round trip. */
+#define CHUNK 120
+
+struct rctx {
+	const char *slug;
+	long long from, n; /* the first window and how many from it */
+	char sha[41];
+	redisReply *r[CHUNK];
+};
+
+struct pair {
+	const char *region, *value;
+};
+
+static int
+pair_cmp(const void *a, const void *b)
+{
+	return strcmp(((const struct pair *)a)->region, ((const struct pair *)b)->region);
+}
+
+static void
+clear(struct rctx *x)
+{
+	int i;
+
+	for (i = 0; i < CHUNK; i++) {
+		freeReplyObject(x->r[i]);
+		x->r[i] = NULL;
+	}
+}
+
+static enum mcp_store_status
+round_once(struct mcp_store *st, void *arg, char *err, size_t errlen)
+{
+	struct rctx *x = arg;
+	redisContext *c = mcp_store_ctx(st);
+	char k[3][MCP_SLUG_MAX + 64];
+	long long i, w;
+
+	clear(x);
+	for (i = 0; i < x->n; i++) {
+		w = x->from + i * AGG_WINDOW;
+		agg_key(k[0], sizeof(k[0]), x->slug, "rh", w / AGG_HOUR);
+		agg_key(k[1], sizeof(k[1]), x->slug, "codes", -1);
+		agg_key(k[2], sizeof(k[2]), x->slug, "res", w);
+		redisAppendCommand(c, "EVALSHA %s 3 %s %s %s %lld", x->sha, k[0], k[1], k[2], w);
+	}
+	if (mcp_store_read(st, x->r, (size_t)x->n, err, errlen) == -1)
+		return MCP_STORE_AGAIN;
+	for (i = 0; i < x->n; i++)
+		if (x->r[i]->type == REDIS_REPLY_ERROR) {
+			snprintf(err, errlen, "%s", x->r[i]->str);
+			return mcp_store_retryable(st, x->r[i]) ||
+			        strncmp(x->r[i]->str, "NOSCRIPT", 8) == 0
+			    ? MCP_STORE_AGAIN
+			    : MCP_STORE_FAIL;
+		}
+	return MCP_STORE_OK;
+}
+
+/* Print one window's pairs, sorted by region. */
+static int
+print_window(long long w, const redisReply *a)
+{
+	size_t i, n = 0, m = a->type == REDIS_REPLY_ARRAY ? a->elements / 2 : 0;
+	struct pair *p = calloc(m + 1, sizeof(*p));
+	int rc = 0;
+
+	if (p == NULL)
+		err(MCP_EXIT_FAIL, NULL);
+	for (i = 0; i < m; i++) {
+		p[n].region = a->element[2 * i]->str;
+		p[n++].value = a->element[2 * i + 1]->str;
+	}
+	qsort(p, n, sizeof(*p), pair_cmp);
+	for (i = 0; i < n && rc == 0; i++)
+		if (printf("%lld %s %s\n", w, p[i].region, p[i].value) < 0)
+			rc = -1;
+	free(p);
+	return rc;
+}
+
+int
+agg_results(const struct agg_opts *o, const char *slug, long long from, long long to)
+{
+	static const struct mcp_store_retry rp = {3, 0, NULL};
+	struct rctx x;
+	struct mcp_store *st;
+	char err[512];
+	long long i;
+	int rc = 0;
+
+	memset(&x, 0, sizeof(x));
+	x.slug = slug;
+	if ((st = agg_connect(o)) == NULL)
+		return MCP_EXIT_FAIL;
+	if (mcp_store_script_load(st, window_lua, x.sha, err, sizeof(err)) == -1) {
+		warnx("redis: %s", err);
+		mcp_store_close(st);
+		return MCP_EXIT_FAIL;
+	}
+	for (x.from = from; rc == 0 && x.from <= to; x.from += CHUNK * AGG_WINDOW) {
+		x.n = (to - x.from) / AGG_WINDOW + 1;
+		if (x.n > CHUNK)
+			x.n = CHUNK;
+		if (mcp_store_run(st, &rp, round_once, &x, err, sizeof(err)) != MCP_STORE_OK) {
+			warnx("redis: %s", err);
+			rc = MCP_EXIT_FAIL;
+			break;
+		}
+		for (i = 0; i < x.n; i++)
+			if (print_window(x.from + i * AGG_WINDOW, x.r[i]) == -1) {
+				mcp_stdout_failed();
+				rc = AGG_EXIT_STDOUT;
+				break;
+			}
+	}
+	clear(&x);
+	mcp_store_close(st);
+	return rc;
+}
