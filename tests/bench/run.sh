@@ -9,6 +9,9 @@ echo
 echo "== mcp-aggregate"
 tests/bench/aggregate.sh "$B"
 echo
+echo "== the store's memory"
+tests/bench/memory.sh "$B"
+echo
 echo "== mcp-alert"
 tests/bench/alert.sh "$B"
 echo

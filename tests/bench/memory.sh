@@ -1,0 +1,118 @@
+#!/usr/bin/env bash
+# memory.sh BUILD_DIR - the store's steady state, this layout beside the one before
+# A fleet of BENCH_MEM_SLUGS slugs (default 100) x 5 regions, probed once a
+# minute: one day of results pushed through the real mcp-aggregate push
+# (durations spread over 50..800 ms, 1 % of the probes failing at
+# tools_list with a code) and decided window by window through the real
+# verdict, as cron runs them (MCP_NOW, 1,440 passes).  The month is
+# compressed: Redis's TTLs are the wall clock's, so the 29 days before are
+# the decided day's history copied under their names (COPY, the same
+# encoding and size) with their uptime counters.  That is what a store
+# holds in steady state: 30 days of history, a day of results for
+# back-fill, 24 hours of latency histograms.  Then the same through the
+# mcp-aggregate of OLD (git, default 6f284b2, the last with res:W and
+# hist:DAY), built from the repository into a temporary directory.
+# Prints used_memory, bytes per slug and per result, the share of each
+# kind of key, and both scaled to 1,000 slugs beside the 256 MB target.
+set -euo pipefail
+export LC_ALL=C
+
+[ $# = 1 ] || { echo "usage: memory.sh BUILD_DIR" >&2; exit 2; }
+BIN=$(cd "$1" && pwd)
+TOP=$(cd "$(dirname "$0")/../.." && pwd)
+SLUGS=${BENCH_MEM_SLUGS:-100}
+OLD=${BENCH_MEM_OLD:-6f284b2}
+REGIONS=us-east-1,us-west-2,eu-west-2,ap-southeast-1,sa-east-1
+T0=1795536000
+DAY=1440
+TMP=$(mktemp -d "${TMPDIR:-/tmp}/mcp-bench.XXXXXX")
+redis_pid=
+cleanup() {
+	[ -z "$redis_pid" ] || { kill "$redis_pid" 2>/dev/null; wait "$redis_pid" 2>/dev/null; }
+	rm -rf "$TMP"
+}
+trap cleanup EXIT
+calc() { awk "BEGIN { printf $1 }"; }
+
+SOCK=$TMP/redis.sock
+redis-server --port 0 --unixsocket "$SOCK" --unixsocketperm 700 --save '' --appendonly no \
+    --dir "$TMP" --daemonize no --logfile "$TMP/redis.log" &
+redis_pid=$!
+for _ in $(seq 100); do redis-cli -s "$SOCK" ping >/dev/null 2>&1 && break; sleep 0.05; done
+export MCP_REDIS=unix://$SOCK MCP_SPOOL=$TMP/spool
+rc() { redis-cli -s "$SOCK" "$@"; }
+used() { rc INFO memory | sed -n 's/^used_memory:\([0-9]*\).*/\1/p'; }
+
+# The day's probes, the same for both layouts: 99 % pass, 1 % fail.
+gen=$TOP/tests/gen-scenario.sh
+"$gen" -q -s mem -N "$SLUGS" -r "$REGIONS" -t "$T0" -n "$DAY" -m 50 -J 800 >"$TMP/ok"
+"$gen" -q -s mem -N "$SLUGS" -r "$REGIONS" -t "$T0" -n "$DAY" -m 50 -J 800 -f tools_list |
+    sed 's/,"ms":/,"error":{"code":"http_503","message":"Service Unavailable"},"ms":/' >"$TMP/bad"
+paste -d '\n' "$TMP/ok" "$TMP/bad" | awk 'NR % 2 == 1 && (NR + 1) % 200 != 0 || NR % 2 == 0 && NR % 200 == 0' >"$TMP/day"
+[ "$(grep -c '"state":"broken"' "$TMP/day")" = $((SLUGS * 5 * DAY / 100)) ] ||
+    { echo "memory.sh: the generator's records changed: not 1 % failures" >&2; exit 1; }
+
+# fill AGG HISTKEY RESKEY: one steady state through AGG; prints the figures.
+fill() {
+	local agg=$1 hist=$2 res=$3 mem0 total k d s nres=$((SLUGS * 5 * DAY)) keys b
+	rc FLUSHALL >/dev/null
+	mem0=$(used)
+	MCP_NOW=$((T0 + 60 * DAY + 1)) "$agg" push <"$TMP/day"
+	for k in $(seq 0 $((DAY - 1))); do
+		MCP_NOW=$((T0 + 60 * k + 95)) "$agg" verdict >/dev/null
+	done
+	d=$((T0 / 86400))
+	for s in $(seq -f 'mem-%05g' 1 "$SLUGS"); do
+		for k in $(seq 1 29); do
+			echo "COPY mcp:{$s}:$hist:$d mcp:{$s}:$hist:$((d - k))"
+			echo "HSET mcp:{$s}:up $((d - k)):u 1440 $((d - k)):n 1440"
+		done
+	done | rc >/dev/null
+	total=$(($(used) - mem0))
+	# Each key's own bytes (MEMORY USAGE, SAMPLES 0: every element), by
+	# kind; what used_memory holds beyond them (the key space's tables,
+	# the scripts) is the store's own, and does not grow per slug.
+	rc --scan | awk -v hist="$hist" -v res="$res" '{ k = $0; sub(/^mcp:\{[^}]*\}:/, "", k)
+	    sub(/:[0-9]+$/, "", k)
+	    if (k == res || k == "codes") k = "1 results, " res (res == "rh" ? ":HOUR + codes" : ":W") " (25 h)"
+	    else if (k == hist) k = "2 history, " hist ":DAY (30 days)"
+	    else if (k ~ /^lat/) k = "3 latencies, lat* (24 h)"
+	    else k = "4 the rest (seen, hash, verdict, up ...)"
+	    print "MEMORY USAGE " $0 " SAMPLES 0" >"'"$TMP/cmds"'"; print k }' >"$TMP/kinds"
+	rc <"$TMP/cmds" | paste -d '\t' - "$TMP/kinds" |
+	    awk -F '\t' '{ b[$2] += $1 } END { for (k in b) print k "\t" b[k] }' | sort >"$TMP/shares"
+	keys=$(awk -F '\t' '{ s += $2 } END { printf "%d", s }' "$TMP/shares")
+	line() { # NAME BYTES FIXED
+		printf '  %-40s %6s MB %5s KB per slug %4s B per result   1,000 slugs: %4s MB\n' "$1" \
+		    "$(calc "\"%.1f\", $2 / 1048576")" "$(calc "\"%.0f\", $2 / 1024 / $SLUGS")" \
+		    "$(calc "\"%.0f\", $2 / $nres")" \
+		    "$(calc "\"%.0f\", ($2 / $SLUGS * 1000 + $3) / 1048576")"
+	}
+	line 'every key' "$keys" $((total - keys))
+	while IFS=$'\t' read -r k b; do line "${k#? }" "$b" 0; done <"$TMP/shares"
+	printf '  used_memory %s MB: the keys and %s MB of the store'"'"'s own (its tables, scripts: once, not per slug)\n' \
+	    "$(calc "\"%.1f\", $total / 1048576")" "$(calc "\"%.1f\", ($total - $keys) / 1048576")"
+	echo $(((keys * 1000 / SLUGS) + total - keys)) >"$TMP/total"
+}
+
+printf 'memory, steady state: %d slugs x 5 regions, one probe a minute, 30 days of history and a day of results (%d results, %d verdict passes), scaled to 1,000 slugs; target 256 MB\n' \
+    "$SLUGS" $((SLUGS * 5 * DAY)) "$DAY"
+echo "this layout (rh:HOUR, day:DAY):"
+fill "$BIN/mcp-aggregate" day rh
+now_total=$(cat "$TMP/total")
+if git -C "$TOP" cat-file -e "$OLD^{commit}" 2>/dev/null; then
+	mkdir "$TMP/old"
+	git -C "$TOP" archive "$OLD" | tar -x -C "$TMP/old"
+	if make -C "$TMP/old" -j2 build/mcp-aggregate CURL_DIR= >"$TMP/old.log" 2>&1; then
+		echo "the layout before ($OLD: res:W, hist:DAY):"
+		fill "$TMP/old/build/mcp-aggregate" hist res
+		printf '1,000 slugs: %s MB in this layout, %s MB in the one before (%s %%); target 256 MB\n' \
+		    "$(calc "\"%.0f\", $now_total / 1048576")" "$(calc "\"%.0f\", $(cat "$TMP/total") / 1048576")" \
+		    "$(calc "\"%.1f\", 100 * $now_total / $(cat "$TMP/total")")"
+	else
+		echo "the layout before: $OLD does not build here (see make's output), not measured"
+		tail -5 "$TMP/old.log"
+	fi
+else
+	echo "the layout before: commit $OLD is not in this repository (a tarball?), not measured"
+fi
