@@ -1,14 +1,11 @@
 #!/usr/bin/env bash
-# aggregate.sh BUILD_DIR - mcp-aggregate push, verdict and memory figures beside the seed article's shell recipe
+# aggregate.sh BUILD_DIR - mcp-aggregate push and verdict figures beside the seed article's shell recipe
 # 10,000 slugs x 5 regions into a private redis-server on a unix socket:
 # results pushed per second, seconds per verdict pass (also with a full
 # day's latency histogram per slug); then the same data through the shell
-# recipe (redis-cli and jq per key) on a sample of slugs, scaled.  Last,
-# the memory of one day: 100 slugs x 5 regions x 1,440 windows pushed and
-# decided window by window through MCP_NOW, used_memory per slug and the
-# share of each kind of key.  Prints figures only.  BENCH_SLUGS,
-# BENCH_WINDOWS, BENCH_SAMPLE and BENCH_MEM_SLUGS (0: no memory figures)
-# change the sizes.
+# recipe (redis-cli and jq per key) on a sample of slugs, scaled.  The
+# store's memory is memory.sh's.  Prints figures only.  BENCH_SLUGS,
+# BENCH_WINDOWS and BENCH_SAMPLE change the sizes.
 set -euo pipefail
 export LC_ALL=C
 
@@ -18,7 +15,6 @@ TOP=$(cd "$(dirname "$0")/../.." && pwd)
 SLUGS=${BENCH_SLUGS:-10000}
 WINDOWS=${BENCH_WINDOWS:-5}
 SAMPLE=${BENCH_SAMPLE:-50}
-MEM_SLUGS=${BENCH_MEM_SLUGS:-100}
 REGIONS=us-east-1,us-west-2,eu-west-2,ap-southeast-1,sa-east-1
 T0=1795536000
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/mcp-bench.XXXXXX")
@@ -156,46 +152,3 @@ printf '  verdict (steps 4-7): %d slugs in %s s: %s s per pass over %d slugs\n' 
     "$SAMPLE" "$rverdict_s" "$rverdict_full" "$SLUGS"
 printf 'mcp-aggregate vs shell recipe: push %sx, verdict pass %sx faster\n' \
     "$(calc "\"%.0f\", $push_rate / $rstore_rate")" "$(calc "\"%.0f\", $rverdict_full / $verdict_s")"
-
-[ "$MEM_SLUGS" -gt 0 ] || exit 0
-
-# One day of a fleet of MEM_SLUGS slugs in an empty store: durations spread
-# over 50..800 ms, a verdict pass per window as cron runs it.
-rc FLUSHALL >/dev/null
-used() { rc INFO memory | sed -n 's/^used_memory:\([0-9]*\).*/\1/p'; }
-# drop PATTERN: delete the keys matching PATTERN; the bytes they held.
-drop() {
-	local before
-	before=$(used)
-	rc --scan --pattern "$1" | xargs -r -n 1000 redis-cli -s "$SOCK" DEL >/dev/null
-	echo $((before - $(used)))
-}
-mem0=$(used)
-day=1440
-"$gen" -q -s mem -N "$MEM_SLUGS" -r "$REGIONS" -t "$T0" -n "$day" -m 50 -J 800 |
-    MCP_NOW=$((T0 + 60 * day + 1)) "$agg" push
-pushed=$(used)
-for k in $(seq 0 $((day - 1))); do
-	MCP_NOW=$((T0 + 60 * k + 95)) "$agg" verdict >/dev/null
-done
-mem1=$(used)
-total=$((mem1 - mem0))
-nres=$((MEM_SLUGS * 5 * day))
-printf 'memory: one day of %d slugs x 5 regions (%d results, %d verdict passes): %s MB, %s KB per slug, %s bytes per result\n' \
-    "$MEM_SLUGS" "$nres" "$day" "$(calc "\"%.1f\", $total / 1048576")" \
-    "$(calc "\"%.0f\", $total / 1024 / $MEM_SLUGS")" "$(calc "\"%.0f\", $total / $nres")"
-printf '  of which push: %s KB per slug, %s bytes per result\n' \
-    "$(calc "\"%.0f\", ($pushed - $mem0) / 1024 / $MEM_SLUGS")" \
-    "$(calc "\"%.0f\", ($pushed - $mem0) / $nres")"
-share() { # NAME BYTES
-	printf '  %-44s %7s KB per slug  %5s bytes per result  %4s %%\n' "$1" \
-	    "$(calc "\"%.0f\", $2 / 1024 / $MEM_SLUGS")" "$(calc "\"%.0f\", $2 / $nres")" \
-	    "$(calc "\"%.1f\", 100 * $2 / $total")"
-}
-res=$(drop 'mcp:{*}:res:*')
-lat=$(drop 'mcp:{*}:lat*')
-hist=$(drop 'mcp:{*}:hist:*')
-share 'results, res:W (25 h)' "$res"
-share 'latencies, lat* (24 h)' "$lat"
-share 'verdict history, hist:DAY (one day of 30)' "$hist"
-share 'the rest (seen, hash, drift, verdict, up)' $((total - res - lat - hist))
