@@ -112,29 +112,28 @@ work_clear(struct slugwork *w)
 static int
 append_reads(struct vctx *v, const char *slug)
 {
-	redisContext *c = mcp_store_ctx(v->st);
 	long long day = v->window / AGG_DAY;
 	char k[4][MCP_SLUG_MAX + 64];
 	int i;
 
 	for (i = NWIN - 1; i >= 0; i--) {
 		agg_key(k[0], sizeof(k[0]), slug, "res", v->window - (long long)i * AGG_WINDOW);
-		redisAppendCommand(c, "HGETALL %s", k[0]);
+		mcp_store_appendf(v->st, "HGETALL %s", k[0]);
 	}
 	agg_key(k[0], sizeof(k[0]), slug, "seen", -1);
-	redisAppendCommand(c, "ZRANGE %s 0 -1 WITHSCORES", k[0]);
+	mcp_store_appendf(v->st, "ZRANGE %s 0 -1 WITHSCORES", k[0]);
 	agg_key(k[0], sizeof(k[0]), slug, "drift", -1);
-	redisAppendCommand(c, "ZRANGEBYSCORE %s %lld %lld", k[0], v->window, v->window);
+	mcp_store_appendf(v->st, "ZRANGEBYSCORE %s %lld %lld", k[0], v->window, v->window);
 	agg_key(k[0], sizeof(k[0]), slug, "meta", -1);
-	redisAppendCommand(c, "HGET %s host", k[0]);
+	mcp_store_appendf(v->st, "HGET %s host", k[0]);
 	agg_key(k[0], sizeof(k[0]), slug, "latsum", -1);
 	agg_key(k[1], sizeof(k[1]), slug, "up", -1);
 	agg_key(k[2], sizeof(k[2]), slug, "hist", day);
 	agg_key(k[3], sizeof(k[3]), slug, "latidx", -1);
-	redisAppendCommand(c, "EVALSHA %s 4 %s %s %s %s %lld %lld", v->stats_sha, k[0], k[1], k[2],
-	    k[3], v->window, day);
+	mcp_store_appendf(v->st, "EVALSHA %s 4 %s %s %s %s %lld %lld", v->stats_sha, k[0], k[1],
+	    k[2], k[3], v->window, day);
 	agg_key(k[0], sizeof(k[0]), slug, "cert", -1);
-	return redisAppendCommand(c, "HGETALL %s", k[0]);
+	return mcp_store_appendf(v->st, "HGETALL %s", k[0]);
 }
 
 /* The results of the NWIN windows up to W, replies in that order. */
@@ -362,7 +361,6 @@ out:
 static int
 append_write(struct vctx *v, const struct slugwork *w)
 {
-	redisContext *c = mcp_store_ctx(v->st);
 	long long day = v->window / AGG_DAY;
 	char k[3][MCP_SLUG_MAX + 64], code[2] = {agg_verdict_code(w->verdict), '\0'};
 
@@ -370,8 +368,8 @@ append_write(struct vctx *v, const struct slugwork *w)
 	agg_key(k[1], sizeof(k[1]), w->slug, "hist", day);
 	agg_key(k[2], sizeof(k[2]), w->slug, "up", -1);
 	/* The record without its newline. */
-	return redisAppendCommand(c, "EVALSHA %s 3 %s %s %s %lld %s %b %lld %d", v->write_sha, k[0],
-	    k[1], k[2], v->window, code, w->rec.p, w->rec.len - 1, day, AGG_TTL_LONG);
+	return mcp_store_appendf(v->st, "EVALSHA %s 3 %s %s %s %lld %s %b %lld %d", v->write_sha,
+	    k[0], k[1], k[2], v->window, code, w->rec.p, w->rec.len - 1, day, AGG_TTL_LONG);
 }
 
 /* One batch of slugs, the work of a round. */

@@ -1,8 +1,10 @@
 /*
- * store.c - the Redis client of the suite (hiredis 0.14: no TLS, RESP2).
+ * store.c - the Redis client of the suite (hiredis 0.14: no TLS, RESP2):
+ * URLs, a single server or Sentinel's master; cluster.c does the rest.
  */
 #include <ctype.h>
 #include <errno.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,15 +14,7 @@
 
 #include "mcp.h"
 #include "store.h"
-
-struct mcp_store {
-	struct mcp_store_url url;
-	struct mcp_store_opts opts;
-	redisContext *c;
-	char where[MCP_STORE_PATH_MAX + 16];
-	const char *lua[MCP_STORE_SCRIPTS_MAX]; /* loaded again on reconnect */
-	int nlua;
-};
+#include "storeint.h"
 
 static int
 hexval(int c)
@@ -182,46 +176,72 @@ parse_unix(const char *s, struct mcp_store_url *u, char *err, size_t errlen)
 	return 0;
 }
 
-/* After the scheme: [[user]:password@]hostlist[/rest]. */
+/*
+ * "host[:port][,host[:port]...]" in [s, rest) into a[], at most max.  0; -1
+ * for a bad address or too many; -2 for none, or a comma at the end.
+ */
 static int
-parse_net(const char *s, int sentinel, struct mcp_store_url *u, char *err, size_t errlen)
+parse_hosts(const char *s, const char *rest, int defport, struct mcp_store_addr *a, int max, int *n)
 {
-	const char *end = s + strlen(s), *slash, *p, *comma, *rest;
+	const char *p, *comma;
 
-	slash = strchr(s, '/');
-	if (parse_userinfo(&s, slash ? slash : end, u) == -1) {
-		snprintf(err, errlen, "bad user:password part");
-		return -1;
-	}
-	slash = strchr(s, '/');
-	rest = slash ? slash : end;
-	if (!sentinel) {
-		u->kind = MCP_STORE_TCP;
-		if (parse_addr(s, (size_t)(rest - s), 6379, &u->addr) == -1) {
-			snprintf(err, errlen, "bad host or port");
-			return -1;
-		}
-		if (*rest == '/' && rest[1] != '\0' &&
-		    parse_int(rest + 1, strlen(rest + 1), 0, 1000000, &u->db) == -1) {
-			snprintf(err, errlen, "bad database number");
-			return -1;
-		}
-		return 0;
-	}
-	u->kind = MCP_STORE_SENTINEL;
 	for (p = s; p < rest; p = comma + 1) {
 		comma = memchr(p, ',', (size_t)(rest - p));
 		if (comma == NULL)
 			comma = rest;
-		if (u->nsentinel == MCP_STORE_SENTINELS_MAX ||
-		    parse_addr(p, (size_t)(comma - p), 26379, &u->sentinel[u->nsentinel]) == -1) {
-			snprintf(err, errlen, "bad sentinel address");
+		if (*n == max || parse_addr(p, (size_t)(comma - p), defport, &a[*n]) == -1)
 			return -1;
-		}
-		u->nsentinel++;
+		(*n)++;
 	}
-	if (u->nsentinel == 0 || rest[-1] == ',' || *rest != '/' || rest[1] == '\0' ||
-	    rest[1] == '/') {
+	return *n == 0 || rest[-1] == ',' ? -2 : 0;
+}
+
+static int
+parse_tcp(const char *s, const char *rest, struct mcp_store_url *u, char *err, size_t errlen)
+{
+	u->kind = MCP_STORE_TCP;
+	if (parse_addr(s, (size_t)(rest - s), 6379, &u->addr) == -1) {
+		snprintf(err, errlen, "bad host or port");
+		return -1;
+	}
+	if (*rest == '/' && rest[1] != '\0' &&
+	    parse_int(rest + 1, strlen(rest + 1), 0, 1000000, &u->db) == -1) {
+		snprintf(err, errlen, "bad database number");
+		return -1;
+	}
+	return 0;
+}
+
+/* A cluster has database 0 only: "/" and "/0" are all the path may say. */
+static int
+parse_cluster(const char *s, const char *rest, struct mcp_store_url *u, char *err, size_t errlen)
+{
+	u->kind = MCP_STORE_CLUSTER;
+	if (parse_hosts(s, rest, 6379, u->seed, MCP_STORE_SEEDS_MAX, &u->nseed) < 0) {
+		snprintf(err, errlen, "bad node address (host:port[,host:port], at most %d)",
+		    MCP_STORE_SEEDS_MAX);
+		return -1;
+	}
+	if (*rest == '/' && rest[1] != '\0' && strcmp(rest + 1, "0") != 0) {
+		snprintf(err, errlen, "a cluster has database 0 only");
+		return -1;
+	}
+	return 0;
+}
+
+static int
+parse_sentinel(const char *s, const char *rest, struct mcp_store_url *u, char *err, size_t errlen)
+{
+	const char *p;
+	int rc;
+
+	u->kind = MCP_STORE_SENTINEL;
+	rc = parse_hosts(s, rest, 26379, u->sentinel, MCP_STORE_SENTINELS_MAX, &u->nsentinel);
+	if (rc == -1) {
+		snprintf(err, errlen, "bad sentinel address");
+		return -1;
+	}
+	if (rc == -2 || *rest != '/' || rest[1] == '\0' || rest[1] == '/') {
 		snprintf(err, errlen, "sentinel URL needs host:port[,host:port]/master-name");
 		return -1;
 	}
@@ -238,17 +258,41 @@ parse_net(const char *s, int sentinel, struct mcp_store_url *u, char *err, size_
 	return 0;
 }
 
+/* After the scheme: [[user]:password@]hostlist[/rest]. */
+static int
+parse_net(
+    const char *s, enum mcp_store_kind kind, struct mcp_store_url *u, char *err, size_t errlen)
+{
+	const char *end = s + strlen(s), *slash, *rest;
+
+	slash = strchr(s, '/');
+	if (parse_userinfo(&s, slash ? slash : end, u) == -1) {
+		snprintf(err, errlen, "bad user:password part");
+		return -1;
+	}
+	slash = strchr(s, '/');
+	rest = slash ? slash : end;
+	if (kind == MCP_STORE_TCP)
+		return parse_tcp(s, rest, u, err, errlen);
+	if (kind == MCP_STORE_CLUSTER)
+		return parse_cluster(s, rest, u, err, errlen);
+	return parse_sentinel(s, rest, u, err, errlen);
+}
+
 int
 mcp_store_parse_url(const char *url, struct mcp_store_url *u, char *err, size_t errlen)
 {
 	memset(u, 0, sizeof(*u));
 	if (strncmp(url, "redis://", 8) == 0)
-		return parse_net(url + 8, 0, u, err, errlen);
+		return parse_net(url + 8, MCP_STORE_TCP, u, err, errlen);
 	if (strncmp(url, "redis-sentinel://", 17) == 0)
-		return parse_net(url + 17, 1, u, err, errlen);
+		return parse_net(url + 17, MCP_STORE_SENTINEL, u, err, errlen);
+	if (strncmp(url, "redis-cluster://", 16) == 0)
+		return parse_net(url + 16, MCP_STORE_CLUSTER, u, err, errlen);
 	if (strncmp(url, "unix://", 7) == 0)
 		return parse_unix(url + 7, u, err, errlen);
-	snprintf(err, errlen, "unknown scheme (redis://, unix://, redis-sentinel://)");
+	snprintf(
+	    err, errlen, "unknown scheme (redis://, unix://, redis-sentinel://, redis-cluster://)");
 	return -1;
 }
 
@@ -279,8 +323,8 @@ mcp_store_url_choose(const char *arg)
 	return MCP_STORE_DEFAULT_URL;
 }
 
-static struct timeval
-tv_of(double s)
+struct timeval
+mcp_store_tv(double s)
 {
 	struct timeval tv;
 
@@ -311,6 +355,8 @@ mcp_store_cmd(struct mcp_store *st, int argc, const char **argv, char *err, size
 {
 	redisReply *r;
 
+	if (st->cl != NULL)
+		return mcp_cluster_cmd(st, argc, argv, err, errlen);
 	if (st->c == NULL) {
 		snprintf(err, errlen, "not connected");
 		return NULL;
@@ -330,14 +376,14 @@ ask_sentinel(struct mcp_store *st, const struct mcp_store_addr *s, struct mcp_st
 	redisReply *r;
 	int rc = -1;
 
-	c = redisConnectWithTimeout(s->host, s->port, tv_of(st->opts.timeout));
+	c = redisConnectWithTimeout(s->host, s->port, mcp_store_tv(st->opts.timeout));
 	if (c == NULL || c->err) {
 		snprintf(err, errlen, "sentinel %s:%d: %s", s->host, s->port,
 		    c ? c->errstr : "out of memory");
 		redisFree(c);
 		return -1;
 	}
-	redisSetTimeout(c, tv_of(st->opts.timeout));
+	redisSetTimeout(c, mcp_store_tv(st->opts.timeout));
 	r = redisCommand(c, "SENTINEL get-master-addr-by-name %s", st->url.master);
 	if (r == NULL)
 		snprintf(err, errlen, "sentinel %s:%d: %s", s->host, s->port, c->errstr);
@@ -356,27 +402,39 @@ ask_sentinel(struct mcp_store *st, const struct mcp_store_addr *s, struct mcp_st
 	return rc;
 }
 
+int
+mcp_store_auth(struct mcp_store *st, redisContext *c, const char *where, char *err, size_t errlen)
+{
+	const char *argv[3];
+	redisReply *r;
+	int argc = 0, rc;
+
+	if (!st->url.has_password)
+		return 0;
+	argv[argc++] = "AUTH";
+	if (st->url.user[0] != '\0')
+		argv[argc++] = st->url.user;
+	argv[argc++] = st->url.password;
+	if ((r = redisCommandArgv(c, argc, argv, NULL)) == NULL) {
+		set_ctx_err(err, errlen, where, c);
+		return -1;
+	}
+	rc = reply_err(r, "AUTH", err, errlen);
+	freeReplyObject(r);
+	return rc;
+}
+
 /* AUTH, SELECT, and for Sentinel URLs check that the server is a master. */
 static int
 handshake(struct mcp_store *st, char *err, size_t errlen)
 {
-	const char *argv[3];
+	const char *argv[2];
 	char db[16];
 	redisReply *r;
-	int argc = 0, rc;
+	int rc;
 
-	if (st->url.has_password) {
-		argv[argc++] = "AUTH";
-		if (st->url.user[0] != '\0')
-			argv[argc++] = st->url.user;
-		argv[argc++] = st->url.password;
-		if ((r = mcp_store_cmd(st, argc, argv, err, errlen)) == NULL)
-			return -1;
-		rc = reply_err(r, "AUTH", err, errlen);
-		freeReplyObject(r);
-		if (rc == -1)
-			return -1;
-	}
+	if (mcp_store_auth(st, st->c, st->where, err, errlen) == -1)
+		return -1;
 	if (st->url.db != 0) {
 		snprintf(db, sizeof(db), "%d", st->url.db);
 		argv[0] = "SELECT";
@@ -414,7 +472,7 @@ connect_once(struct mcp_store *st, char *err, size_t errlen)
 	st->c = NULL;
 	if (st->url.kind == MCP_STORE_UNIX) {
 		snprintf(st->where, sizeof(st->where), "%s", st->url.path);
-		st->c = redisConnectUnixWithTimeout(st->url.path, tv_of(st->opts.timeout));
+		st->c = redisConnectUnixWithTimeout(st->url.path, mcp_store_tv(st->opts.timeout));
 	} else {
 		m = st->url.addr;
 		if (st->url.kind == MCP_STORE_SENTINEL) {
@@ -425,7 +483,7 @@ connect_once(struct mcp_store *st, char *err, size_t errlen)
 				return -1;
 		}
 		snprintf(st->where, sizeof(st->where), "%s:%d", m.host, m.port);
-		st->c = redisConnectWithTimeout(m.host, m.port, tv_of(st->opts.timeout));
+		st->c = redisConnectWithTimeout(m.host, m.port, mcp_store_tv(st->opts.timeout));
 	}
 	if (st->c == NULL || st->c->err) {
 		set_ctx_err(err, errlen, st->where, st->c);
@@ -434,15 +492,15 @@ connect_once(struct mcp_store *st, char *err, size_t errlen)
 		return -1;
 	}
 	/* Bounds every command, not only the connect; lost on any reconnect. */
-	if (redisSetTimeout(st->c, tv_of(st->opts.timeout)) != REDIS_OK) {
+	if (redisSetTimeout(st->c, mcp_store_tv(st->opts.timeout)) != REDIS_OK) {
 		set_ctx_err(err, errlen, st->where, st->c);
 		return -1;
 	}
 	return handshake(st, err, errlen);
 }
 
-static void
-nap(double s)
+void
+mcp_store_nap(double s)
 {
 	struct timespec ts;
 
@@ -461,6 +519,8 @@ mcp_store_reconnect(struct mcp_store *st, char *err, size_t errlen)
 	char sha[41];
 	int i;
 
+	if (st->url.kind == MCP_STORE_CLUSTER)
+		return mcp_cluster_reconnect(st, err, errlen);
 	for (;;) {
 		if (connect_once(st, err, errlen) == 0) {
 			for (i = 0; i < st->nlua; i++)
@@ -475,7 +535,7 @@ mcp_store_reconnect(struct mcp_store *st, char *err, size_t errlen)
 		st->c = NULL;
 		if (mcp_mono() + 0.2 > until)
 			return -1;
-		nap(0.2);
+		mcp_store_nap(0.2);
 	}
 }
 
@@ -498,7 +558,9 @@ mcp_store_open(const char *url, const struct mcp_store_opts *o, char *err, size_
 	if (st->opts.timeout <= 0)
 		st->opts.timeout = 5;
 	if (st->opts.retry < 0)
-		st->opts.retry = st->url.kind == MCP_STORE_SENTINEL ? 10 : 0;
+		st->opts.retry =
+		    st->url.kind == MCP_STORE_SENTINEL || st->url.kind == MCP_STORE_CLUSTER ? 10
+		                                                                            : 0;
 	if (mcp_store_reconnect(st, err, errlen) == -1) {
 		mcp_store_close(st);
 		return NULL;
@@ -512,6 +574,45 @@ mcp_store_ctx(struct mcp_store *st)
 	return st->c;
 }
 
+int
+mcp_store_is_cluster(const struct mcp_store *st)
+{
+	return st->url.kind == MCP_STORE_CLUSTER;
+}
+
+/* Format a command for the cluster's queue, which takes it; else append it to the context. */
+int
+mcp_store_appendf(struct mcp_store *st, const char *fmt, ...)
+{
+	va_list ap;
+	char *cmd;
+	int len;
+
+	va_start(ap, fmt);
+	if (st->url.kind == MCP_STORE_CLUSTER) {
+		len = redisvFormatCommand(&cmd, fmt, ap);
+		va_end(ap);
+		return len < 0 ? -1 : mcp_cluster_queue(st, cmd, len);
+	}
+	len = st->c != NULL && redisvAppendCommand(st->c, fmt, ap) == REDIS_OK ? 0 : -1;
+	va_end(ap);
+	return len;
+}
+
+int
+mcp_store_appendv(struct mcp_store *st, int argc, const char **argv, const size_t *argvlen)
+{
+	char *cmd;
+	int len;
+
+	if (st->url.kind == MCP_STORE_CLUSTER) {
+		len = redisFormatCommandArgv(&cmd, argc, argv, argvlen);
+		return len < 0 ? -1 : mcp_cluster_queue(st, cmd, len);
+	}
+	if (st->c == NULL || redisAppendCommandArgv(st->c, argc, argv, argvlen) != REDIS_OK)
+		return -1;
+	return 0;
+}
 const char *
 mcp_store_where(const struct mcp_store *st)
 {
@@ -521,6 +622,8 @@ mcp_store_where(const struct mcp_store *st)
 int
 mcp_store_retryable(const struct mcp_store *st, const redisReply *r)
 {
+	if (st->url.kind == MCP_STORE_CLUSTER)
+		return mcp_cluster_retryable(st, r);
 	if (st->c == NULL || st->c->err != 0)
 		return 1;
 	if (r != NULL && r->type == REDIS_REPLY_ERROR)
@@ -535,19 +638,23 @@ mcp_store_close(struct mcp_store *st)
 	if (st == NULL)
 		return;
 	redisFree(st->c);
+	mcp_cluster_free(st);
 	explicit_bzero(&st->url, sizeof(st->url));
 	free(st);
 }
 
-static int
-script_load(struct mcp_store *st, const char *lua, char *sha, char *err, size_t errlen)
+int
+mcp_store_load_on(
+    redisContext *c, const char *where, const char *lua, char *sha, char *err, size_t errlen)
 {
 	const char *argv[3] = {"SCRIPT", "LOAD", lua};
 	redisReply *r;
 	int rc = -1;
 
-	if ((r = mcp_store_cmd(st, 3, argv, err, errlen)) == NULL)
+	if ((r = redisCommandArgv(c, 3, argv, NULL)) == NULL) {
+		set_ctx_err(err, errlen, where, c);
 		return -1;
+	}
 	if (r->type == REDIS_REPLY_STRING && r->len == 40) {
 		memcpy(sha, r->str, 41);
 		rc = 0;
@@ -557,6 +664,18 @@ script_load(struct mcp_store *st, const char *lua, char *sha, char *err, size_t 
 		snprintf(err, errlen, "SCRIPT LOAD: unexpected reply");
 	freeReplyObject(r);
 	return rc;
+}
+
+static int
+script_load(struct mcp_store *st, const char *lua, char *sha, char *err, size_t errlen)
+{
+	if (st->cl != NULL)
+		return mcp_cluster_script_load(st, lua, sha, err, errlen);
+	if (st->c == NULL) {
+		snprintf(err, errlen, "not connected");
+		return -1;
+	}
+	return mcp_store_load_on(st->c, st->where, lua, sha, err, errlen);
 }
 
 int
@@ -583,6 +702,8 @@ mcp_store_read(struct mcp_store *st, redisReply **r, size_t n, char *err, size_t
 	void *p;
 	size_t i;
 
+	if (st->cl != NULL)
+		return mcp_cluster_read(st, r, n, err, errlen);
 	for (i = 0; i < n; i++) {
 		if (st->c == NULL) {
 			snprintf(err, errlen, "not connected");
@@ -606,13 +727,15 @@ mcp_store_run(struct mcp_store *st, const struct mcp_store_retry *rp, mcp_store_
 
 	for (i = 0; i < rp->rounds; i++) {
 		/* Before the first round, only a link a reconnect failed to make. */
-		if (i > 0 || st->c == NULL) {
+		if (i > 0 || (st->cl != NULL ? !mcp_cluster_linked(st) : st->c == NULL)) {
 			if (mcp_store_reconnect(st, err, errlen) == -1) {
 				if (rp->report != NULL)
 					rp->report(err);
 				return MCP_STORE_DOWN;
 			}
 		}
+		if (st->cl != NULL)
+			mcp_cluster_drop(st); /* what an earlier round left unread */
 		if ((rc = round(st, arg, err, errlen)) == MCP_STORE_OK)
 			return rc;
 		if (rp->report != NULL)
@@ -626,4 +749,76 @@ mcp_store_run(struct mcp_store *st, const struct mcp_store_retry *rp, mcp_store_
 		return MCP_STORE_DOWN;
 	}
 	return rc;
+}
+
+static int
+scan_one(redisContext *c, const char *where, const char *match, char ***keys, size_t *n, char *err,
+    size_t errlen)
+{
+	char cur[32] = "0", **k;
+	const char *argv[] = {"SCAN", cur, "MATCH", match, "COUNT", "1000"};
+	redisReply *r;
+	size_t i;
+
+	do {
+		if ((r = redisCommandArgv(c, 6, argv, NULL)) == NULL) {
+			set_ctx_err(err, errlen, where, c);
+			return -1;
+		}
+		if (r->type != REDIS_REPLY_ARRAY || r->elements != 2 ||
+		    r->element[0]->type != REDIS_REPLY_STRING ||
+		    r->element[1]->type != REDIS_REPLY_ARRAY ||
+		    strlen(r->element[0]->str) >= sizeof(cur)) {
+			snprintf(err, errlen, "%s: SCAN: %s", where,
+			    r->type == REDIS_REPLY_ERROR ? r->str : "unexpected reply");
+			freeReplyObject(r);
+			return -1;
+		}
+		snprintf(cur, sizeof(cur), "%s", r->element[0]->str);
+		if ((k = reallocarray(*keys, *n + r->element[1]->elements + 1, sizeof(*k))) == NULL)
+			break;
+		*keys = k;
+		for (i = 0; i < r->element[1]->elements; i++)
+			if ((k[*n] = strdup(r->element[1]->element[i]->str)) != NULL)
+				(*n)++;
+		if (i < r->element[1]->elements)
+			break;
+		freeReplyObject(r);
+	} while (strcmp(cur, "0") != 0);
+	if (strcmp(cur, "0") == 0)
+		return 0;
+	freeReplyObject(r);
+	snprintf(err, errlen, "out of memory");
+	return -1;
+}
+
+int
+mcp_store_scan(
+    struct mcp_store *st, const char *match, char ***keys, size_t *n, char *err, size_t errlen)
+{
+	redisContext *c[MCP_STORE_NODES_MAX];
+	const char *where[MCP_STORE_NODES_MAX];
+	int i, nc = 1;
+	size_t j;
+
+	*keys = NULL, *n = 0;
+	c[0] = st->c, where[0] = st->where;
+	if (st->cl != NULL &&
+	    (nc = mcp_cluster_masters(st, c, where, MCP_STORE_NODES_MAX, err, errlen)) == -1)
+		return -1;
+	for (i = 0; i < nc; i++) {
+		if (c[i] == NULL) {
+			snprintf(err, errlen, "not connected");
+			break;
+		}
+		if (scan_one(c[i], where[i], match, keys, n, err, errlen) == -1)
+			break;
+	}
+	if (i == nc)
+		return 0;
+	for (j = 0; j < *n; j++)
+		free((*keys)[j]);
+	free(*keys);
+	*keys = NULL, *n = 0;
+	return -1;
 }
