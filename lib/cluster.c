@@ -52,6 +52,7 @@ struct mcp_cluster {
 	char why[256];               /* that failure */
 	int watch;                   /* the slot of the last WATCH; -1 */
 	int broken;                  /* a link failed since the last reconnect */
+	int refused;                 /* AUTH failed: no use trying again */
 	int up;                      /* the last reconnect succeeded */
 };
 
@@ -278,6 +279,7 @@ link_node(struct mcp_store *st, int k, char *err, size_t errlen)
 		return -1;
 	}
 	if (mcp_store_auth(st, nd->c, nd->where, err, errlen) == -1) {
+		st->cl->refused = nd->c->err == 0;
 		unlink_node(nd);
 		return -1;
 	}
@@ -755,7 +757,7 @@ mcp_cluster_reconnect(struct mcp_store *st, char *err, size_t errlen)
 		st->cl->limit = SIZE_MAX;
 	}
 	cl = st->cl;
-	cl->up = 0;
+	cl->up = cl->refused = 0;
 	mcp_cluster_drop(st);
 	for (;;) {
 		for (i = 0; i < cl->nnode; i++)
@@ -766,7 +768,7 @@ mcp_cluster_reconnect(struct mcp_store *st, char *err, size_t errlen)
 			snprintf(st->where, sizeof(st->where), "cluster");
 			return 0;
 		}
-		if (mcp_mono() + 0.2 > until)
+		if (cl->refused || mcp_mono() + 0.2 > until)
 			return -1;
 		mcp_store_nap(0.2);
 	}
