@@ -448,6 +448,8 @@ redirect_of(struct mcp_cluster *cl, const char *s, int k, int *slot)
 struct pass {
 	int remap; /* a MOVED: read the map again */
 	int wait;  /* a TRYAGAIN: wait a little */
+	/* A NOSCRIPT: load the scripts there, once its replies are all read. */
+	unsigned char load[MCP_STORE_NODES_MAX];
 };
 
 /* The reply r to c from node k: done, or where to send c again. */
@@ -455,7 +457,6 @@ static void
 settle(struct mcp_store *st, struct qcmd *c, redisReply *r, int k, struct pass *ps)
 {
 	struct mcp_cluster *cl = st->cl;
-	char why[256];
 	int to, slot;
 
 	freeReplyObject(c->r);
@@ -475,7 +476,7 @@ settle(struct mcp_store *st, struct qcmd *c, redisReply *r, int k, struct pass *
 		ps->wait = 1;
 	} else if (strncmp(r->str, "NOSCRIPT", 8) == 0 && st->nlua > 0) {
 		/* A node that never had them (a replica promoted, a reset). */
-		c->done = load_scripts(st, k, why, sizeof(why)) == -1;
+		ps->load[k] = 1;
 	} else {
 		c->done = 1;
 	}
@@ -559,6 +560,7 @@ run(struct mcp_store *st, struct qcmd *q, size_t n, size_t *ok, char *err, size_
 {
 	struct mcp_cluster *cl = st->cl;
 	struct pass ps;
+	char why[256];
 	size_t i;
 	int k, rc;
 
@@ -573,6 +575,9 @@ run(struct mcp_store *st, struct qcmd *q, size_t n, size_t *ok, char *err, size_
 		*ok = i;
 		if (rc == -1 || i == n)
 			break;
+		for (k = 0; k < cl->nnode; k++)
+			if (ps.load[k] && link_node(st, k, why, sizeof(why)) == 0)
+				(void)load_scripts(st, k, why, sizeof(why));
 		if (ps.remap)
 			(void)refresh(st, err, errlen);
 		if (ps.wait)

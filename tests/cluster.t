@@ -224,10 +224,11 @@ finish_migration() {
 	sleep 0.5
 	finish_migration
 	wait_for 50 cluster_ok "${P[@]}"
+	rc "$DST" script flush >/dev/null # and NOSCRIPT there: loaded again, sent again
 	cat "$TMP/c.6"
 } | MCP_NOW=$(($(w 6) + 1)) on cluster mcp-aggregate push -v -S "$TMP/other.spool"
 like "$(cat "$TMP/cluster.err")" "^[^ ]+ push: 68 results stored, 0 duplicates ignored, 0 step records skipped, 0 bad lines, 0 spooled, 0 replayed from the spool$" \
-    "slot $slot moved to $DST mid-push: MOVED followed inside the round, nothing spooled, no message"
+    "slot $slot moved to $DST mid-push: MOVED (and NOSCRIPT) followed inside the round, nothing spooled, no message"
 : >"$TMP/cluster.err"
 
 # --- a master killed mid-push: its replica takes over -----------------------------
