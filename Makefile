@@ -73,7 +73,7 @@ $(B)/mcp-alert: $(patsubst %.c,$(B)/%.o,$(wildcard alertd/*.c)) $(B)/libmcp.a
 # hiredis, cJSON and libfcgi, the first and last statically (Debian ships
 # no libcjson.a), and only the objects of lib/ it calls: no libcurl, no
 # OpenSSL (baselines: each shared library costs every request its load).
-SERVE_LIB = $(B)/lib/store.o $(B)/lib/buf.o $(B)/lib/json.o $(B)/lib/util.o
+SERVE_LIB = $(B)/lib/store.o $(B)/lib/storeurl.o $(B)/lib/cluster.o $(B)/lib/buf.o $(B)/lib/json.o $(B)/lib/util.o
 SERVE_LIBS = -Wl,-Bstatic -lhiredis -lfcgi -Wl,-Bdynamic $(shell $(PKG_CONFIG) --libs libcjson) -lm
 ifeq ($(SAN),1)
 SERVE_LIBS = $(shell $(PKG_CONFIG) --libs hiredis libcjson) -lfcgi -lm

@@ -357,7 +357,6 @@ spool_write(struct pctx *p)
 static void
 append_push(struct pctx *p, const struct pending *q, long long now)
 {
-	redisContext *c = mcp_store_ctx(p->st);
 	long long hour = q->window / AGG_HOUR;
 	char k[12][MCP_SLUG_MAX + 64];
 
@@ -373,13 +372,13 @@ append_push(struct pctx *p, const struct pending *q, long long now)
 	agg_key(k[7], sizeof(k[7]), q->slug, "meta", -1);
 	agg_key(k[8], sizeof(k[8]), q->slug, "lat:", -1); /* the prefix of lat:HOUR */
 	agg_key(k[9], sizeof(k[9]), q->slug, "cert", -1);
-	redisAppendCommand(c,
+	mcp_store_appendf(p->st,
 	    "EVALSHA %s 11 %s %s %s %s %s %s %s %s %s %s %s %s %s %s %lld %s %s %d %d %lld %s %s "
 	    "%lld %s %lld",
 	    p->sha, k[0], k[1], k[2], k[3], k[4], k[5], k[6], k[7], k[9], k[10], k[11], q->region,
 	    q->value, q->started, q->window, q->hash, q->bucket, AGG_TTL_SHORT, AGG_TTL_LONG, hour,
 	    k[8], q->host, now, q->cert, q->window % AGG_HOUR / AGG_WINDOW);
-	redisAppendCommand(c, "ZADD %s GT %s %s", AGG_KEY_SLUGS, q->started, q->slug);
+	mcp_store_appendf(p->st, "ZADD %s GT %s %s", AGG_KEY_SLUGS, q->started, q->slug);
 }
 
 /* One round trip for the records not yet done; any failure is worth another. */

@@ -50,17 +50,15 @@ static enum mcp_store_status
 round_once(struct mcp_store *st, void *arg, char *err, size_t errlen)
 {
 	struct rctx *x = arg;
-	redisContext *c = mcp_store_ctx(st);
-	char k[3][MCP_SLUG_MAX + 64];
+	char k[2][MCP_SLUG_MAX + 64];
 	long long i, w;
 
 	clear(x);
+	agg_key(k[1], sizeof(k[1]), x->slug, "", -1);
 	for (i = 0; i < x->n; i++) {
 		w = x->from + i * AGG_WINDOW;
 		agg_key(k[0], sizeof(k[0]), x->slug, "rh", w / AGG_HOUR);
-		agg_key(k[1], sizeof(k[1]), x->slug, "codes", -1);
-		agg_key(k[2], sizeof(k[2]), x->slug, "res", w);
-		redisAppendCommand(c, "EVALSHA %s 3 %s %s %s %lld", x->sha, k[0], k[1], k[2], w);
+		mcp_store_appendf(st, "EVALSHA %s 1 %s %lld %s", x->sha, k[0], w, k[1]);
 	}
 	if (mcp_store_read(st, x->r, (size_t)x->n, err, errlen) == -1)
 		return MCP_STORE_AGAIN;

@@ -30,13 +30,21 @@
  * Read-only: the results of the NWIN windows from ARGV[1] on, one array
  * "region value ..." per window as HGETALL gave them from res:W, read from
  * the slots of rh:HOUR (KEYS[1], and KEYS[2] for the windows of the next
- * hour), then from the res:W of before (KEYS[4..]) for a region the slots
- * lack, until those keys have expired.  KEYS[3]: codes.
+ * hour), then from the res:W of before for a region the slots lack, until
+ * those keys have expired.
+ *
+ * The keys a script only reads and that may exist nowhere (codes, res:W
+ * and hist:DAY of before) it names itself from the slug's prefix (ARGV):
+ * the same hash tag, so the same slot.  Declared, a key that exists on
+ * neither side of a slot being migrated makes Redis Cluster answer
+ * TRYAGAIN until the slot has moved; the keys a script writes are all
+ * declared.
  */
 static const char read_lua[] =
     MCP_RES_LUA "local w0 = tonumber(ARGV[1])\n"
-                "local names, hours, out = res_names(KEYS[3]), {}, {}\n"
-                "for i = 0, #KEYS - 4 do\n"
+                "local pre = ARGV[2]\n"
+                "local names, hours, out = res_names(pre .. 'codes'), {}, {}\n"
+                "for i = 0, 4 do\n"
                 "  local w = w0 + 60 * i\n"
                 "  local k = KEYS[1]\n"
                 "  if math.floor(w / 3600) ~= math.floor(w0 / 3600) then k = KEYS[2] end\n"
@@ -46,7 +54,7 @@ static const char read_lua[] =
                 "    local t = res_text(string.sub(h[j + 1], pos + 1, pos + 16), names)\n"
                 "    if t then a[#a + 1] = h[j]; a[#a + 1] = t; got[h[j]] = true end\n"
                 "  end\n"
-                "  local o = redis.call('HGETALL', KEYS[4 + i])\n"
+                "  local o = redis.call('HGETALL', pre .. 'res:' .. w)\n"
                 "  for j = 1, #o, 2 do\n"
                 "    if not got[o[j]] then a[#a + 1] = o[j]; a[#a + 1] = o[j + 1] end\n"
                 "  end\n"
@@ -83,7 +91,9 @@ static const char stats_lua[] =
     "end\n"
     "local pos = (tonumber(ARGV[1]) % 86400) / 60\n"
     "local old = redis.call('GETRANGE', KEYS[3], pos, pos)\n"
-    "if old == '' or old == '\\0' then old = redis.call('HGET', KEYS[5], ARGV[1]) or '' end\n"
+    "if old == '' or old == '\\0' then\n"
+    "  old = redis.call('HGET', ARGV[3] .. 'hist:' .. ARGV[2], ARGV[1]) or ''\n"
+    "end\n"
     "return {p95, tostring(u), tostring(c), old}\n";
 
 /*
@@ -104,7 +114,7 @@ static const char write_lua[] =
     "end\n"
     "local pos = (tonumber(w) % 86400) / 60\n"
     "local old = redis.call('GETRANGE', KEYS[2], pos, pos)\n"
-    "if old == '' or old == '\\0' then old = redis.call('HGET', KEYS[4], w) end\n"
+    "if old == '' or old == '\\0' then old = redis.call('HGET', ARGV[6] .. 'hist:' .. day, w) end\n"
     "if old then bump(old, -1) end\n"
     "bump(v, 1)\n"
     "if redis.call('STRLEN', KEYS[2]) ~= 1440 then\n"
@@ -154,34 +164,28 @@ work_clear(struct slugwork *w)
 static int
 append_reads(struct vctx *v, const char *slug)
 {
-	redisContext *c = mcp_store_ctx(v->st);
 	long long day = v->window / AGG_DAY;
 	long long w0 = v->window - (NWIN - 1) * AGG_WINDOW;
-	char k[5][MCP_SLUG_MAX + 64], r[NWIN][MCP_SLUG_MAX + 64];
-	int i;
+	char k[4][MCP_SLUG_MAX + 64], pre[MCP_SLUG_MAX + 64];
 
+	agg_key(pre, sizeof(pre), slug, "", -1);
 	agg_key(k[0], sizeof(k[0]), slug, "rh", w0 / AGG_HOUR);
 	agg_key(k[1], sizeof(k[1]), slug, "rh", v->window / AGG_HOUR);
-	agg_key(k[2], sizeof(k[2]), slug, "codes", -1);
-	for (i = 0; i < NWIN; i++)
-		agg_key(r[i], sizeof(r[i]), slug, "res", w0 + (long long)i * AGG_WINDOW);
-	redisAppendCommand(c, "EVALSHA %s %d %s %s %s %s %s %s %s %s %lld", v->read_sha, 3 + NWIN,
-	    k[0], k[1], k[2], r[0], r[1], r[2], r[3], r[4], w0);
+	mcp_store_appendf(v->st, "EVALSHA %s 2 %s %s %lld %s", v->read_sha, k[0], k[1], w0, pre);
 	agg_key(k[0], sizeof(k[0]), slug, "seen", -1);
-	redisAppendCommand(c, "ZRANGE %s 0 -1 WITHSCORES", k[0]);
+	mcp_store_appendf(v->st, "ZRANGE %s 0 -1 WITHSCORES", k[0]);
 	agg_key(k[0], sizeof(k[0]), slug, "drift", -1);
-	redisAppendCommand(c, "ZRANGEBYSCORE %s %lld %lld", k[0], v->window, v->window);
+	mcp_store_appendf(v->st, "ZRANGEBYSCORE %s %lld %lld", k[0], v->window, v->window);
 	agg_key(k[0], sizeof(k[0]), slug, "meta", -1);
-	redisAppendCommand(c, "HGET %s host", k[0]);
+	mcp_store_appendf(v->st, "HGET %s host", k[0]);
 	agg_key(k[0], sizeof(k[0]), slug, "latsum", -1);
 	agg_key(k[1], sizeof(k[1]), slug, "up", -1);
 	agg_key(k[2], sizeof(k[2]), slug, "day", day);
 	agg_key(k[3], sizeof(k[3]), slug, "latidx", -1);
-	agg_key(k[4], sizeof(k[4]), slug, "hist", day);
-	redisAppendCommand(c, "EVALSHA %s 5 %s %s %s %s %s %lld %lld", v->stats_sha, k[0], k[1],
-	    k[2], k[3], k[4], v->window, day);
+	mcp_store_appendf(v->st, "EVALSHA %s 4 %s %s %s %s %lld %lld %s", v->stats_sha, k[0], k[1],
+	    k[2], k[3], v->window, day, pre);
 	agg_key(k[0], sizeof(k[0]), slug, "cert", -1);
-	return redisAppendCommand(c, "HGETALL %s", k[0]);
+	return mcp_store_appendf(v->st, "HGETALL %s", k[0]);
 }
 
 /* The results of the NWIN windows up to W, replies in that order. */
@@ -413,17 +417,16 @@ out:
 static int
 append_write(struct vctx *v, const struct slugwork *w)
 {
-	redisContext *c = mcp_store_ctx(v->st);
 	long long day = v->window / AGG_DAY;
 	char k[4][MCP_SLUG_MAX + 64], code[2] = {agg_verdict_code(w->verdict), '\0'};
 
 	agg_key(k[0], sizeof(k[0]), w->slug, "verdict", -1);
 	agg_key(k[1], sizeof(k[1]), w->slug, "day", day);
 	agg_key(k[2], sizeof(k[2]), w->slug, "up", -1);
-	agg_key(k[3], sizeof(k[3]), w->slug, "hist", day);
+	agg_key(k[3], sizeof(k[3]), w->slug, "", -1);
 	/* The record without its newline. */
-	return redisAppendCommand(c, "EVALSHA %s 4 %s %s %s %s %lld %s %b %lld %d", v->write_sha,
-	    k[0], k[1], k[2], k[3], v->window, code, w->rec.p, w->rec.len - 1, day, AGG_TTL_LONG);
+	return mcp_store_appendf(v->st, "EVALSHA %s 3 %s %s %s %lld %s %b %lld %d %s", v->write_sha,
+	    k[0], k[1], k[2], v->window, code, w->rec.p, w->rec.len - 1, day, AGG_TTL_LONG, k[3]);
 }
 
 /* One batch of slugs, the work of a round. */

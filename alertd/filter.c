@@ -101,11 +101,42 @@ tx_read(struct ctx *x, struct slot **sl, int n, struct alert_maint *m)
 	return rc;
 }
 
+/* The commands of p sent after the transaction: 0, or -1 after a warning. */
+static int
+tx_after(struct ctx *x, struct alert_pipe *p)
+{
+	int i, rc = 0;
+
+	if (p->n == 0)
+		return 0;
+	if (alert_pipe_run(x->st, p) == -1) {
+		warnx("%s: saved, but its deliveries were not queued", x->slug);
+		return -1;
+	}
+	for (i = 0; rc == 0 && i < p->n; i++)
+		if (p->r[i]->type == REDIS_REPLY_ERROR) {
+			warnx("redis: %s: %s", p->argv[i][0], p->r[i]->str);
+			rc = -1;
+		}
+	alert_pipe_free(p);
+	return rc;
+}
+
 /*
  * Save the slots marked to save, queue the jobs, list or unlist each saved
  * slug as open: one MULTI/EXEC sent in one round trip.  1 when done, 0
  * when the WATCH saw a change, -1 on error, -2 when the connection failed
  * (start over).
+ *
+ * A transaction on a Redis Cluster holds the keys of one slot only, and
+ * the open set and the outboxes are not in the slug's ({slug}: one slot
+ * per slug, and the filter decides one slug at a time there).  So on a
+ * cluster the MULTI/EXEC saves the state and the public incident record,
+ * under the WATCH as on one server, and the SADD or SREM and the jobs
+ * follow it (p[1]), once its EXEC succeeded: a loser of the WATCH still
+ * queues nothing, but a process that dies between the two leaves the
+ * state saved and those deliveries never queued (at most once), and the
+ * open set behind until the slug is next saved.
  */
 static int
 tx_commit(struct ctx *x, struct slot **sl, int n)
@@ -113,7 +144,7 @@ tx_commit(struct ctx *x, struct slot **sl, int n)
 	static const char *multi[] = {"MULTI"}, *exec[] = {"EXEC"};
 	static char keys[ALERT_PIPE_MAX][ALERT_NAME_MAX + 32];
 	static const char *push[ALERT_PIPE_MAX][3];
-	struct alert_pipe *p;
+	struct alert_pipe *p, *late;
 	size_t j;
 	int i, rc = 0;
 
@@ -121,8 +152,9 @@ tx_commit(struct ctx *x, struct slot **sl, int n)
 		warnx("%s: %zu deliveries at once: too many", x->slug, x->njobs);
 		return -1;
 	}
-	if ((p = calloc(1, sizeof(*p))) == NULL)
+	if ((p = calloc(2, sizeof(*p))) == NULL)
 		err(MCP_EXIT_FAIL, "calloc");
+	late = mcp_store_is_cluster(x->st) ? &p[1] : p;
 	p->argv[p->n] = multi, p->argc[p->n++] = 1;
 	for (i = 0; i < n; i++) {
 		if (!sl[i]->save)
@@ -135,12 +167,12 @@ tx_commit(struct ctx *x, struct slot **sl, int n)
 		p->argv[p->n] = sl[i]->ex, p->argc[p->n++] = 3;
 		sl[i]->set[0] = any_open(&sl[i]->s) ? "SADD" : "SREM";
 		sl[i]->set[1] = ALERT_OPEN_SET, sl[i]->set[2] = sl[i]->slug;
-		p->argv[p->n] = sl[i]->set, p->argc[p->n++] = 3;
+		late->argv[late->n] = sl[i]->set, late->argc[late->n++] = 3;
 	}
 	for (j = 0; j < x->njobs; j++) {
 		alert_outbox_key(keys[j], sizeof(keys[j]), x->c, x->jobroute[j]);
 		push[j][0] = "RPUSH", push[j][1] = keys[j], push[j][2] = x->jobs[j];
-		p->argv[p->n] = push[j], p->argc[p->n++] = 3;
+		late->argv[late->n] = push[j], late->argc[late->n++] = 3;
 	}
 	for (j = 0; j < x->npub; j++)
 		for (pub_bind(&x->pub[j]), i = 0; i < x->pub[j].n; i++)
@@ -162,6 +194,8 @@ tx_commit(struct ctx *x, struct slot **sl, int n)
 	if (rc == 0)
 		rc = p->r[p->n - 1]->type == REDIS_REPLY_ARRAY;
 	alert_pipe_free(p);
+	if (rc == 1 && late != p && tx_after(x, late) == -1)
+		rc = -1;
 	free(p);
 	return rc;
 }
@@ -280,7 +314,8 @@ batch_flush(struct ctx *x)
 
 	if (b->n == 0)
 		return 0;
-	if (b->n == 1)
+	/* A cluster: one WATCH and one MULTI/EXEC hold the keys of one slug. */
+	if (b->n == 1 || mcp_store_is_cluster(x->st))
 		return batch_alone(x, b);
 	mcp_buf_reset(&x->out);
 	jobs_reset(x);

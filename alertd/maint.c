@@ -149,28 +149,36 @@ cmp_str(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
+struct scan {
+	char **keys;
+	size_t n;
+};
+
+/* The keys of the windows, by SCAN on the server or on each master of a cluster. */
+static enum mcp_store_status
+scan_once(struct mcp_store *st, void *arg, char *err, size_t errlen)
+{
+	struct scan *s = arg;
+
+	if (mcp_store_scan(st, "mcp:{*}:alert:maint", &s->keys, &s->n, err, errlen) == -1)
+		return MCP_STORE_AGAIN;
+	return MCP_STORE_OK;
+}
+
 /* The slugs with a window, sorted; owned strings in *out. */
 static int
 maint_keys(struct mcp_store *st, char ***out, size_t *n)
 {
-	char cur[32] = "0";
-	const char *argv[] = {"SCAN", cur, "MATCH", "mcp:{*}:alert:maint", "COUNT", "1000"};
-	redisReply *r;
-	size_t i;
+	static const struct mcp_store_retry rp = {2, 0, NULL};
+	struct scan s = {NULL, 0};
+	char why[512];
 
-	*out = NULL, *n = 0;
-	do {
-		if ((r = alert_cmd(st, 6, argv)) == NULL)
-			return -1;
-		snprintf(cur, sizeof(cur), "%s", r->element[0]->str);
-		for (i = 0; i < r->element[1]->elements; i++) {
-			if ((*out = realloc(*out, (*n + 1) * sizeof(**out))) == NULL)
-				err(MCP_EXIT_FAIL, "realloc");
-			(*out)[(*n)++] = strdup(r->element[1]->element[i]->str);
-		}
-		freeReplyObject(r);
-	} while (strcmp(cur, "0") != 0);
-	qsort(*out, *n, sizeof(**out), cmp_str);
+	if (mcp_store_run(st, &rp, scan_once, &s, why, sizeof(why)) != MCP_STORE_OK) {
+		warnx("redis: %s", why);
+		return -1;
+	}
+	qsort(s.keys, s.n, sizeof(*s.keys), cmp_str);
+	*out = s.keys, *n = s.n;
 	return 0;
 }
 

@@ -114,11 +114,11 @@ static enum mcp_store_status
 pipe_once(struct mcp_store *st, void *arg, char *err, size_t errlen)
 {
 	struct alert_pipe *p = arg;
-	redisContext *c = mcp_store_ctx(st);
 	int i;
 
+	snprintf(err, errlen, "out of memory");
 	for (i = 0; i < p->n; i++)
-		if (redisAppendCommandArgv(c, p->argc[i], p->argv[i], NULL) != REDIS_OK)
+		if (mcp_store_appendv(st, p->argc[i], p->argv[i], NULL) == -1)
 			goto fail;
 	for (i = 0; i < p->n; i++)
 		if (mcp_store_read(st, &p->r[i], 1, err, errlen) == -1)
@@ -132,7 +132,6 @@ pipe_once(struct mcp_store *st, void *arg, char *err, size_t errlen)
 		}
 	return MCP_STORE_OK;
 fail:
-	snprintf(err, errlen, "%s", c->errstr[0] ? c->errstr : "connection failed");
 	alert_pipe_free(p);
 	return MCP_STORE_AGAIN;
 }

@@ -82,35 +82,39 @@
 	"end\n"
 
 /*
- * A whole script: KEYS rh:HOUR codes res:W, ARGV W: the results of window
- * W, "region value ..." as HGETALL gave them from res:W, the slots first,
+ * A whole script: KEYS rh:HOUR, ARGV W PREFIX: the results of window W,
+ * "region value ..." as HGETALL gave them from res:W, the slots first,
  * then res:W for the regions they lack (a store from before the packed
- * layout, until its keys have expired).
+ * layout, until its keys have expired).  PREFIX is "mcp:{SLUG}:", from
+ * which the script names codes and res:W, keys that may exist nowhere
+ * (declared, they would make Redis Cluster answer TRYAGAIN while the slot
+ * migrates).
  */
 #define MCP_RES_LUA_WINDOW                                                                         \
 	MCP_RES_LUA                                                                                \
-	"local names, a, got = res_names(KEYS[2]), {}, {}\n"                                       \
+	"local names, a, got = res_names(ARGV[#ARGV] .. 'codes'), {}, {}\n"                        \
 	"local h, pos = redis.call('HGETALL', KEYS[1]),\n"                                         \
 	"  (tonumber(ARGV[1]) % 3600) / 60 * 16\n"                                                 \
 	"for j = 1, #h, 2 do\n"                                                                    \
 	"  local t = res_text(string.sub(h[j + 1], pos + 1, pos + 16), names)\n"                   \
 	"  if t then a[#a + 1] = h[j]; a[#a + 1] = t; got[h[j]] = true end\n"                      \
 	"end\n"                                                                                    \
-	"local o = redis.call('HGETALL', KEYS[3])\n"                                               \
+	"local o = redis.call('HGETALL', ARGV[#ARGV] .. 'res:' .. ARGV[1])\n"                      \
 	"for j = 1, #o, 2 do\n"                                                                    \
 	"  if not got[o[j]] then a[#a + 1] = o[j]; a[#a + 1] = o[j + 1] end\n"                     \
 	"end\n"                                                                                    \
 	"return a\n"
 
 /*
- * A whole script: KEYS rh:HOUR codes res:W, ARGV W REGION: the region's
- * result of window W in the text form, or nil.
+ * A whole script: KEYS rh:HOUR, ARGV W REGION PREFIX: the region's result
+ * of window W in the text form, or nil.
  */
 #define MCP_RES_LUA_REGION                                                                         \
 	MCP_RES_LUA                                                                                \
 	"local pos = (tonumber(ARGV[1]) % 3600) / 60 * 16\n"                                       \
 	"local v = redis.call('HGET', KEYS[1], ARGV[2])\n"                                         \
-	"local t = v and res_text(string.sub(v, pos + 1, pos + 16), res_names(KEYS[2]))\n"         \
-	"return t or redis.call('HGET', KEYS[3], ARGV[2])\n"
+	"local t = v and res_text(string.sub(v, pos + 1, pos + 16), res_names(ARGV[#ARGV] .. "     \
+	"'codes'))\n"                                                                              \
+	"return t or redis.call('HGET', ARGV[#ARGV] .. 'res:' .. ARGV[1], ARGV[2])\n"
 
 #endif

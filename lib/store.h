@@ -1,6 +1,7 @@
 /*
  * store.h - the Redis client of the suite: URLs, connect, AUTH, SELECT,
- * command timeouts, reconnect and Sentinel master lookup (hiredis 0.14).
+ * command timeouts, reconnect, Sentinel master lookup and Redis Cluster
+ * routing (hiredis 0.14, which knows nothing of either).
  *
  * Library code: nothing here prints or exits; failures return -1 with a
  * reason in the caller's err buffer.
@@ -14,6 +15,7 @@
 
 #define MCP_STORE_DEFAULT_URL "redis://127.0.0.1:6379"
 #define MCP_STORE_SENTINELS_MAX 8
+#define MCP_STORE_SEEDS_MAX 8
 #define MCP_STORE_HOST_MAX 256
 #define MCP_STORE_PATH_MAX 1024
 #define MCP_STORE_CRED_MAX 256
@@ -22,6 +24,7 @@ enum mcp_store_kind {
 	MCP_STORE_TCP,  /* redis://[[user]:password@]host[:port][/db] */
 	MCP_STORE_UNIX, /* unix:///path/to/redis.sock[?db=N] */
 	MCP_STORE_SENTINEL, /* redis-sentinel://[[user]:password@]host[:port][,host[:port]...]/master[/db] */
+	MCP_STORE_CLUSTER, /* redis-cluster://[[user]:password@]host[:port][,host[:port]...][/0] */
 };
 
 struct mcp_store_addr {
@@ -35,6 +38,8 @@ struct mcp_store_url {
 	char path[MCP_STORE_PATH_MAX]; /* UNIX: the socket */
 	struct mcp_store_addr sentinel[MCP_STORE_SENTINELS_MAX];
 	int nsentinel;
+	struct mcp_store_addr seed[MCP_STORE_SEEDS_MAX]; /* CLUSTER: nodes asked first */
+	int nseed;
 	char master[MCP_STORE_HOST_MAX];   /* SENTINEL: the master's name */
 	char user[MCP_STORE_CRED_MAX];     /* "" for none (AUTH password alone) */
 	char password[MCP_STORE_CRED_MAX]; /* "" for no AUTH */
@@ -60,10 +65,14 @@ int mcp_store_url_check(const char *arg, char *err, size_t errlen);
 struct mcp_store_opts {
 	double timeout; /* seconds, connect and each command; 0: 5 s */
 	double retry;   /* seconds to keep trying a reconnect; -1: the default
-	                    * (one attempt, 10 s for Sentinel URLs) */
+	                    * (one attempt, 10 s for Sentinel and cluster URLs) */
 };
 
-/* One connection to the current master.  Opaque. */
+/*
+ * One connection to the current master; for a cluster URL, one to each
+ * master, opened when first needed, and the map of the 16384 slots.
+ * Opaque.
+ */
 struct mcp_store;
 
 /*
@@ -84,8 +93,38 @@ struct mcp_store *mcp_store_open(
  */
 int mcp_store_reconnect(struct mcp_store *st, char *err, size_t errlen);
 
-/* The live hiredis context, borrowed until the next reconnect or close. */
+/*
+ * The live hiredis context, borrowed until the next reconnect or close;
+ * NULL for a cluster handle (use mcp_store_appendf and friends).
+ */
 redisContext *mcp_store_ctx(struct mcp_store *st);
+
+/* 1 for a handle on a Redis Cluster. */
+int mcp_store_is_cluster(const struct mcp_store *st);
+
+/*
+ * Queue a command (hiredis format, or argv form: argvlen NULL for C
+ * strings) for the next mcp_store_read.  A single server's handle writes
+ * it into the context's output buffer, as redisAppendCommand does; a
+ * cluster handle keeps it until the read, which routes each command to
+ * the master of its key's slot (argv[1]; EVAL and EVALSHA: the first key,
+ * if any; a command with no key: any master; MULTI to EXEC: the node of
+ * the block's keys, which must share one slot).  0, or -1 (out of memory,
+ * no connection).
+ */
+int mcp_store_appendf(struct mcp_store *st, const char *fmt, ...);
+int mcp_store_appendv(struct mcp_store *st, int argc, const char **argv, const size_t *argvlen);
+
+/* The slot of a key (CRC16-XMODEM of the key or its {hash tag}, mod 16384). */
+unsigned mcp_store_slot(const char *key, size_t len);
+
+/*
+ * Every key matching the glob match, by SCAN (on each master of a
+ * cluster): *keys is an owned array of *n owned strings, in no order.
+ * 0, or -1 with err (nothing to free then).
+ */
+int mcp_store_scan(
+    struct mcp_store *st, const char *match, char ***keys, size_t *n, char *err, size_t errlen);
 
 /* Where the handle is connected now ("host:port" or the socket path). */
 const char *mcp_store_where(const struct mcp_store *st);
@@ -93,7 +132,9 @@ const char *mcp_store_where(const struct mcp_store *st);
 /*
  * 1 when a failure should be answered by a reconnect: an I/O error or
  * closed connection on the context, or a reply error READONLY / LOADING /
- * MASTERDOWN (a failover in progress or an old master demoted).
+ * MASTERDOWN (a failover in progress or an old master demoted); for a
+ * cluster also CLUSTERDOWN, TRYAGAIN, and MOVED or ASK left after the
+ * redirections a command is allowed (the reconnect reads the slot map).
  */
 int mcp_store_retryable(const struct mcp_store *st, const redisReply *r);
 
@@ -102,25 +143,34 @@ void mcp_store_close(struct mcp_store *st);
 /*
  * Run one command (argv form) and hand back the owned reply, or NULL with
  * err.  A reply of type error is returned too; the caller inspects it.
+ * A cluster handle routes it as mcp_store_read does, apart from the queue.
  */
 redisReply *mcp_store_cmd(
     struct mcp_store *st, int argc, const char **argv, char *err, size_t errlen);
 
 /*
- * Load a Lua script (SCRIPT LOAD) and copy its SHA1 (41 bytes) into sha.
- * The handle remembers lua (borrowed: it must live as long as the handle,
- * a static string) and loads it again on every reconnect, as a new master
- * may not have it; at most MCP_STORE_SCRIPTS_MAX scripts.  0, or -1 with err.
+ * Load a Lua script (SCRIPT LOAD; on every master of a cluster) and copy
+ * its SHA1 (41 bytes) into sha.  The handle remembers lua (borrowed: it
+ * must live as long as the handle, a static string) and loads it again on
+ * every reconnect, as a new master may not have it (a cluster node that
+ * answers NOSCRIPT gets them all and the command again); at most
+ * MCP_STORE_SCRIPTS_MAX scripts.  0, or -1 with err.
  */
 #define MCP_STORE_SCRIPTS_MAX 4
 int mcp_store_script_load(
     struct mcp_store *st, const char *lua, char *sha, char *err, size_t errlen);
 
 /*
- * Read the next n replies of the commands appended to the context
- * (redisAppendCommand on mcp_store_ctx) into r, owned by the caller.  0, or
- * -1 with err ("where: why") when the link failed: the replies read before
- * stay in r, the rest are untouched.
+ * Read the next n replies of the commands queued by mcp_store_appendf and
+ * mcp_store_appendv into r, owned by the caller, in the order queued.  0,
+ * or -1 with err ("where: why") when the link failed: the replies read
+ * before stay in r, the rest are untouched.
+ *
+ * A cluster handle sends the commands queued at the first read that needs
+ * them, one pipeline per master, and follows redirections: MOVED (the map
+ * is read again, the command sent where it says), ASK (ASKING and the
+ * command sent there once, the map kept), TRYAGAIN (a short wait), at most
+ * 5 times a command, after which its error reply is what is read.
  */
 int mcp_store_read(struct mcp_store *st, redisReply **r, size_t n, char *err, size_t errlen);
 

@@ -166,37 +166,35 @@ int
 serve_region_results(struct conn *c, const char *slug, struct region *g, size_t n, double now)
 {
 	static const char lua[] = MCP_RES_LUA_REGION;
-	static char keys[SERVE_REGIONS_MAX][3][128], wins[SERVE_REGIONS_MAX][24];
-	const char *args[SERVE_REGIONS_MAX * 2][8], **argv[SERVE_REGIONS_MAX * 2];
+	static char keys[SERVE_REGIONS_MAX][1][128], wins[SERVE_REGIONS_MAX][24];
+	const char *args[SERVE_REGIONS_MAX * 2][7], **argv[SERVE_REGIONS_MAX * 2];
 	int argc[SERVE_REGIONS_MAX * 2];
 	redisReply *rep[SERVE_REGIONS_MAX * 2];
-	char hkey[128], codes[128];
+	char hkey[128], pre[128];
 	double w;
 	size_t i;
 
 	if (n == 0)
 		return 0;
 	snprintf(hkey, sizeof(hkey), "mcp:{%s}:hash", slug);
-	snprintf(codes, sizeof(codes), "mcp:{%s}:codes", slug);
+	snprintf(pre, sizeof(pre), "mcp:{%s}:", slug);
 	for (i = 0; i < n; i++) {
 		w = floor(g[i].seen / 60) * 60;
 		snprintf(keys[i][0], sizeof(keys[i][0]), "mcp:{%s}:rh:%.0f", slug, floor(w / 3600));
-		snprintf(keys[i][2], sizeof(keys[i][2]), "mcp:{%s}:res:%.0f", slug, w);
 		snprintf(wins[i], sizeof(wins[i]), "%.0f", w);
 		args[2 * i][0] = "EVAL";
 		args[2 * i][1] = lua;
-		args[2 * i][2] = "3";
+		args[2 * i][2] = "1";
 		args[2 * i][3] = keys[i][0];
-		args[2 * i][4] = codes;
-		args[2 * i][5] = keys[i][2];
-		args[2 * i][6] = wins[i];
-		args[2 * i][7] = g[i].name;
+		args[2 * i][4] = wins[i];
+		args[2 * i][5] = g[i].name;
+		args[2 * i][6] = pre;
 		args[2 * i + 1][0] = "HGET";
 		args[2 * i + 1][1] = hkey;
 		args[2 * i + 1][2] = g[i].name;
 		argv[2 * i] = args[2 * i];
 		argv[2 * i + 1] = args[2 * i + 1];
-		argc[2 * i] = 8;
+		argc[2 * i] = 7;
 		argc[2 * i + 1] = 3;
 	}
 	if (serve_query(c, 2 * n, argc, argv, rep) != SR_OK)

@@ -34,12 +34,11 @@ static enum mcp_store_status
 query_round(struct mcp_store *st, void *arg, char *err, size_t errlen)
 {
 	struct query *q = arg;
-	redisContext *ctx = mcp_store_ctx(st);
 	size_t i;
 
 	serve_free_replies(q->rep, q->n);
 	for (i = 0; i < q->n; i++)
-		if (redisAppendCommandArgv(ctx, q->argc[i], q->argv[i], NULL) != REDIS_OK) {
+		if (mcp_store_appendv(st, q->argc[i], q->argv[i], NULL) == -1) {
 			snprintf(err, errlen, "out of memory");
 			return MCP_STORE_FAIL;
 		}

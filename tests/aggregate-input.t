@@ -215,7 +215,7 @@ mcp-aggregate verdict 'Bad Slug' 2>"$TMP/err"
 is "$?:$(cat "$TMP/err")" "2:mcp-aggregate: Bad Slug: bad slug: not [a-z0-9._-]{1,80}" \
     "a slug that breaks the rule is a usage error"
 mcp-aggregate verdict -R 'http://x' 2>"$TMP/err"
-is "$?:$(cat "$TMP/err")" "2:mcp-aggregate: bad store URL: unknown scheme (redis://, unix://, redis-sentinel://)" \
+is "$?:$(cat "$TMP/err")" "2:mcp-aggregate: bad store URL: unknown scheme (redis://, unix://, redis-sentinel://, redis-cluster://)" \
     "a bad store URL is a configuration error"
 MCP_REDIS=redis://h:99999 mcp-aggregate push </dev/null 2>"$TMP/err"
 is "$?:$(cat "$TMP/err")" "2:mcp-aggregate: bad store URL: bad host or port" "MCP_REDIS is checked too"

@@ -17,3 +17,6 @@ tests/bench/alert.sh "$B"
 echo
 echo "== mcp-serve"
 tests/bench/serve.sh "$B"
+echo
+echo "== mcp-aggregate on a Redis Cluster"
+tests/bench/cluster.sh "$B"
