@@ -40,6 +40,7 @@
  * TRYAGAIN until the slot has moved; the keys a script writes are all
  * declared.
  */
+_Static_assert(NWIN == 5, "read_lua reads the windows i = 0 to 4");
 static const char read_lua[] =
     MCP_RES_LUA "local w0 = tonumber(ARGV[1])\n"
                 "local pre = ARGV[2]\n"
@@ -49,16 +50,7 @@ static const char read_lua[] =
                 "  local k = KEYS[1]\n"
                 "  if math.floor(w / 3600) ~= math.floor(w0 / 3600) then k = KEYS[2] end\n"
                 "  hours[k] = hours[k] or redis.call('HGETALL', k)\n"
-                "  local h, pos, a, got = hours[k], (w % 3600) / 60 * 16, {}, {}\n"
-                "  for j = 1, #h, 2 do\n"
-                "    local t = res_text(string.sub(h[j + 1], pos + 1, pos + 16), names)\n"
-                "    if t then a[#a + 1] = h[j]; a[#a + 1] = t; got[h[j]] = true end\n"
-                "  end\n"
-                "  local o = redis.call('HGETALL', pre .. 'res:' .. w)\n"
-                "  for j = 1, #o, 2 do\n"
-                "    if not got[o[j]] then a[#a + 1] = o[j]; a[#a + 1] = o[j + 1] end\n"
-                "  end\n"
-                "  out[#out + 1] = a\n"
+                "  out[#out + 1] = res_window(hours[k], w, pre, names)\n"
                 "end\n"
                 "return out\n";
 

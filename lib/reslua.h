@@ -21,6 +21,11 @@
  * caller has checked it.  res_text(slot, names) gives that text back (the
  * ID of kind 2 as "=~" and its 16 digits), or nil for an empty slot;
  * names maps a code's number to the code (res_names(codes) reads it).
+ * res_window(h, w, prefix, names) gives the results of window w as
+ * HGETALL gave them from res:W, "region value ...": the slots of h (the
+ * HGETALL of w's rh:HOUR) first, then the res:W of before, named from the
+ * prefix "mcp:{SLUG}:", for a region the slots lack, until those keys
+ * have expired.
  */
 #ifndef MCP_RESLUA_H
 #define MCP_RESLUA_H
@@ -79,6 +84,18 @@
 	"  local s = off .. ' ' .. letter .. id\n"                                                 \
 	"  if ms ~= 16777215 then s = s .. ' ' .. ms end\n"                                        \
 	"  return s\n"                                                                             \
+	"end\n"                                                                                    \
+	"local function res_window(h, w, pre, names)\n"                                            \
+	"  local pos, a, got = (w % 3600) / 60 * 16, {}, {}\n"                                     \
+	"  for j = 1, #h, 2 do\n"                                                                  \
+	"    local t = res_text(string.sub(h[j + 1], pos + 1, pos + 16), names)\n"                 \
+	"    if t then a[#a + 1] = h[j]; a[#a + 1] = t; got[h[j]] = true end\n"                    \
+	"  end\n"                                                                                  \
+	"  local o = redis.call('HGETALL', pre .. 'res:' .. w)\n"                                  \
+	"  for j = 1, #o, 2 do\n"                                                                  \
+	"    if not got[o[j]] then a[#a + 1] = o[j]; a[#a + 1] = o[j + 1] end\n"                   \
+	"  end\n"                                                                                  \
+	"  return a\n"                                                                             \
 	"end\n"
 
 /*
@@ -92,18 +109,9 @@
  */
 #define MCP_RES_LUA_WINDOW                                                                         \
 	MCP_RES_LUA                                                                                \
-	"local names, a, got = res_names(ARGV[#ARGV] .. 'codes'), {}, {}\n"                        \
-	"local h, pos = redis.call('HGETALL', KEYS[1]),\n"                                         \
-	"  (tonumber(ARGV[1]) % 3600) / 60 * 16\n"                                                 \
-	"for j = 1, #h, 2 do\n"                                                                    \
-	"  local t = res_text(string.sub(h[j + 1], pos + 1, pos + 16), names)\n"                   \
-	"  if t then a[#a + 1] = h[j]; a[#a + 1] = t; got[h[j]] = true end\n"                      \
-	"end\n"                                                                                    \
-	"local o = redis.call('HGETALL', ARGV[#ARGV] .. 'res:' .. ARGV[1])\n"                      \
-	"for j = 1, #o, 2 do\n"                                                                    \
-	"  if not got[o[j]] then a[#a + 1] = o[j]; a[#a + 1] = o[j + 1] end\n"                     \
-	"end\n"                                                                                    \
-	"return a\n"
+	"local pre = ARGV[#ARGV]\n"                                                                \
+	"return res_window(redis.call('HGETALL', KEYS[1]), tonumber(ARGV[1]), pre,\n"              \
+	"  res_names(pre .. 'codes'))\n"
 
 /*
  * A whole script: KEYS rh:HOUR, ARGV W REGION PREFIX: the region's result

@@ -23,11 +23,10 @@ region_cmp(const void *a, const void *b)
 }
 
 /*
- * A result in the text form of mcp-store(7) (its slot of rh:HOUR as the
- * script of lib/reslua.h gives it back, or a value of res:W): "OFFSET hID
- * MS", "OFFSET aID MS",
- * "OFFSET b STEP CODE", the same without MS or CODE, or the oldest five
- * fields "STARTED STATE STEP HASH MS".
+ * A result in the text form of mcp-store(7), its slot of rh:HOUR as the
+ * script of lib/reslua.h gives it back, or a value of res:W: "OFFSET hID
+ * MS", "OFFSET aID MS", "OFFSET b STEP CODE", the same without MS or
+ * CODE, or the oldest five fields "STARTED STATE STEP HASH MS".
  */
 static void
 parse_result(const char *v, struct region *g)
@@ -166,7 +165,7 @@ int
 serve_region_results(struct conn *c, const char *slug, struct region *g, size_t n, double now)
 {
 	static const char lua[] = MCP_RES_LUA_REGION;
-	static char keys[SERVE_REGIONS_MAX][1][128], wins[SERVE_REGIONS_MAX][24];
+	static char keys[SERVE_REGIONS_MAX][128], wins[SERVE_REGIONS_MAX][24];
 	const char *args[SERVE_REGIONS_MAX * 2][7], **argv[SERVE_REGIONS_MAX * 2];
 	int argc[SERVE_REGIONS_MAX * 2];
 	redisReply *rep[SERVE_REGIONS_MAX * 2];
@@ -180,12 +179,12 @@ serve_region_results(struct conn *c, const char *slug, struct region *g, size_t 
 	snprintf(pre, sizeof(pre), "mcp:{%s}:", slug);
 	for (i = 0; i < n; i++) {
 		w = floor(g[i].seen / 60) * 60;
-		snprintf(keys[i][0], sizeof(keys[i][0]), "mcp:{%s}:rh:%.0f", slug, floor(w / 3600));
+		snprintf(keys[i], sizeof(keys[i]), "mcp:{%s}:rh:%.0f", slug, floor(w / 3600));
 		snprintf(wins[i], sizeof(wins[i]), "%.0f", w);
 		args[2 * i][0] = "EVAL";
 		args[2 * i][1] = lua;
 		args[2 * i][2] = "1";
-		args[2 * i][3] = keys[i][0];
+		args[2 * i][3] = keys[i];
 		args[2 * i][4] = wins[i];
 		args[2 * i][5] = g[i].name;
 		args[2 * i][6] = pre;

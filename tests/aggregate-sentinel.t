@@ -20,16 +20,6 @@ start_server() { # NAME PORT ARGS...
 	SERVER_PID=$!
 	bg_pid "$SERVER_PID"
 }
-# wait_for TENTHS CMD...: until CMD succeeds.
-wait_for() {
-	local n=$1
-	shift
-	until "$@" >/dev/null 2>&1; do
-		[ "$n" -gt 0 ] || return 1
-		sleep 0.1
-		n=$((n - 1))
-	done
-}
 role_of() { redis-cli -p "$1" role 2>/dev/null | head -1; }
 replica_synced() {
 	redis-cli -p "$PR" info replication | grep -q '^master_link_status:up'

@@ -40,16 +40,6 @@ for i in 0 1 2 3 4 5; do
 	PID[${P[i]}]=$!
 	bg_pid $!
 done
-# wait_for TENTHS CMD...: until CMD succeeds.
-wait_for() {
-	local n=$1
-	shift
-	until "$@" >/dev/null 2>&1; do
-		[ "$n" -gt 0 ] || return 1
-		sleep 0.1
-		n=$((n - 1))
-	done
-}
 for p in "${P[@]}"; do
 	wait_for 50 rc "$p" ping || skip_all "redis-server on $p did not start: $(tail -2 "$TMP"/n*/log)"
 done

@@ -103,15 +103,19 @@ jarr() {
 	echo "[$s]"
 }
 
-# wait_file FILE [TENTHS]: wait until FILE exists and is non-empty.
-wait_file() {
-	local f=$1 n=${2:-100}
-	while [ ! -s "$f" ] && [ "$n" -gt 0 ]; do
+# wait_for TENTHS CMD...: until CMD succeeds (its output dropped); 1 if it never does.
+wait_for() {
+	local n=$1
+	shift
+	until "$@" >/dev/null 2>&1; do
+		[ "$n" -gt 0 ] || return 1
 		sleep 0.1
 		n=$((n - 1))
 	done
-	[ -s "$f" ]
 }
+
+# wait_file FILE [TENTHS]: wait until FILE exists and is non-empty.
+wait_file() { wait_for "${2:-100}" test -s "$1"; }
 
 # free_port: a TCP port on 127.0.0.1 that nobody listens on right now.
 free_port() {
@@ -119,31 +123,20 @@ free_port() {
 }
 
 # wait_http URL [TENTHS]: wait until URL answers anything over HTTP.
-wait_http() {
-	local url=$1 n=${2:-100}
-	while [ "$n" -gt 0 ]; do
-		curl -s -o /dev/null --max-time 1 "$url" && return 0
-		sleep 0.1
-		n=$((n - 1))
-	done
-	return 1
-}
+wait_http() { wait_for "${2:-100}" curl -s -o /dev/null --max-time 1 "$1"; }
 
 # redis_in DIR [REDIS-SERVER OPTIONS...]: a private redis-server on the
 # unix socket DIR/redis.sock, no persistence unless the options ask for it.
 # Sets REDIS_PID.
 redis_in() {
-	local dir=$1 n=100
+	local dir=$1
 	shift
 	redis-server --port 0 --unixsocket "$dir/redis.sock" --unixsocketperm 700 \
 	    --save '' --appendonly no --dir "$dir" --daemonize no \
 	    --logfile "$dir/redis.log" "$@" &
 	REDIS_PID=$!
 	bg_pid "$REDIS_PID"
-	while ! redis-cli -s "$dir/redis.sock" ping >/dev/null 2>&1 && [ "$n" -gt 0 ]; do
-		sleep 0.05
-		n=$((n - 1))
-	done
+	wait_for 50 redis-cli -s "$dir/redis.sock" ping
 }
 
 # start_redis: redis_in $TMP.  Sets REDIS_SOCK and exports MCP_REDIS.
@@ -155,19 +148,20 @@ start_redis() {
 
 # The stored results (mcp-store(7)'s packed slots, read through
 # mcp-aggregate results), of the store of $MCP_REDIS or of -R URL first.
+# res_lines [-R URL] SLUG W: the lines of mcp-aggregate results.
 # res_val [-R URL] SLUG W REGION: the region's value in window W, or "".
 # res_regions [-R URL] SLUG W: the regions with a result in W, sorted, a
 # space after each (as "hkeys | sort | tr '\n' ' '" printed them).
+res_lines() {
+	local o=()
+	[ "$1" != -R ] || { o=(-R "$2"); shift 2; }
+	mcp-aggregate results "${o[@]}" "$1" "$2"
+}
 res_val() {
-	local o=()
-	[ "$1" != -R ] || { o=(-R "$2"); shift 2; }
-	mcp-aggregate results "${o[@]}" "$1" "$2" | awk -v r="$3" '$2 == r { sub(/^[^ ]+ [^ ]+ /, ""); print }'
+	local r=${*: -1}
+	res_lines "${@:1:$#-1}" | awk -v r="$r" '$2 == r { sub(/^[^ ]+ [^ ]+ /, ""); print }'
 }
-res_regions() {
-	local o=()
-	[ "$1" != -R ] || { o=(-R "$2"); shift 2; }
-	mcp-aggregate results "${o[@]}" "$1" "$2" | awk '{ printf "%s ", $2 }'
-}
+res_regions() { res_lines "$@" | awk '{ printf "%s ", $2 }'; }
 # hist_at SLUG W: the history's letter of window W ("" when not decided).
 hist_at() {
 	local p=$((($2 % 86400) / 60))

@@ -208,23 +208,13 @@ start_lighttpd_cgi() {
 }
 
 # wait_sock PATH [TENTHS]: wait until the unix socket PATH exists.
-wait_sock() {
-	local f=$1 n=${2:-100}
-	while [ ! -S "$f" ] && [ "$n" -gt 0 ]; do
-		sleep 0.1
-		n=$((n - 1))
-	done
-	[ -S "$f" ]
-}
+wait_sock() { wait_for "${2:-100}" test -S "$1"; }
 
 # _serve_children PID: register the children PID has now (fcgiwrap's
 # workers, which outlive it).
 _serve_children() {
-	local c n=20
-	while [ -z "$(pgrep -P "$1")" ] && [ "$n" -gt 0 ]; do
-		sleep 0.1
-		n=$((n - 1))
-	done
+	local c
+	wait_for 20 pgrep -P "$1"
 	for c in $(pgrep -P "$1"); do
 		bg_pid "$c"
 	done

@@ -6,37 +6,18 @@
 # recipe (redis-cli and jq per key) on a sample of slugs, scaled.  The
 # store's memory is memory.sh's.  Prints figures only.  BENCH_SLUGS,
 # BENCH_WINDOWS and BENCH_SAMPLE change the sizes.
-set -euo pipefail
-export LC_ALL=C
-
-[ $# = 1 ] || { echo "usage: aggregate.sh BUILD_DIR" >&2; exit 2; }
-BIN=$(cd "$1" && pwd)
-TOP=$(cd "$(dirname "$0")/../.." && pwd)
+. "$(dirname "$0")/lib.sh"
 SLUGS=${BENCH_SLUGS:-10000}
 WINDOWS=${BENCH_WINDOWS:-5}
 SAMPLE=${BENCH_SAMPLE:-50}
 REGIONS=us-east-1,us-west-2,eu-west-2,ap-southeast-1,sa-east-1
 T0=1795536000
-TMP=$(mktemp -d "${TMPDIR:-/tmp}/mcp-bench.XXXXXX")
-redis_pid=
-cleanup() {
-	[ -z "$redis_pid" ] || { kill "$redis_pid" 2>/dev/null; wait "$redis_pid" 2>/dev/null; }
-	rm -rf "$TMP"
-}
-trap cleanup EXIT
 
 now() { date +%s.%N; }
 # secs START: seconds since START, 3 decimals.
 secs() { awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.3f", b - a }'; }
-# calc EXPR: awk arithmetic.
-calc() { awk "BEGIN { printf $1 }"; }
 
-SOCK=$TMP/redis.sock
-redis-server --port 0 --unixsocket "$SOCK" --unixsocketperm 700 --save '' --appendonly no \
-    --dir "$TMP" --daemonize no --logfile "$TMP/redis.log" &
-redis_pid=$!
-for _ in $(seq 100); do redis-cli -s "$SOCK" ping >/dev/null 2>&1 && break; sleep 0.05; done
-export MCP_REDIS=unix://$SOCK MCP_SPOOL=$TMP/spool
+bench_redis
 agg=$BIN/mcp-aggregate
 gen=$TOP/tests/gen-scenario.sh
 

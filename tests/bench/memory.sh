@@ -14,32 +14,14 @@
 # hist:DAY), built from the repository into a temporary directory.
 # Prints used_memory, bytes per slug and per result, the share of each
 # kind of key, and both scaled to 1,000 slugs beside the 256 MB target.
-set -euo pipefail
-export LC_ALL=C
-
-[ $# = 1 ] || { echo "usage: memory.sh BUILD_DIR" >&2; exit 2; }
-BIN=$(cd "$1" && pwd)
-TOP=$(cd "$(dirname "$0")/../.." && pwd)
+. "$(dirname "$0")/lib.sh"
 SLUGS=${BENCH_MEM_SLUGS:-100}
 OLD=${BENCH_MEM_OLD:-6f284b2}
 REGIONS=us-east-1,us-west-2,eu-west-2,ap-southeast-1,sa-east-1
 T0=1795536000
 DAY=1440
-TMP=$(mktemp -d "${TMPDIR:-/tmp}/mcp-bench.XXXXXX")
-redis_pid=
-cleanup() {
-	[ -z "$redis_pid" ] || { kill "$redis_pid" 2>/dev/null; wait "$redis_pid" 2>/dev/null; }
-	rm -rf "$TMP"
-}
-trap cleanup EXIT
-calc() { awk "BEGIN { printf $1 }"; }
 
-SOCK=$TMP/redis.sock
-redis-server --port 0 --unixsocket "$SOCK" --unixsocketperm 700 --save '' --appendonly no \
-    --dir "$TMP" --daemonize no --logfile "$TMP/redis.log" &
-redis_pid=$!
-for _ in $(seq 100); do redis-cli -s "$SOCK" ping >/dev/null 2>&1 && break; sleep 0.05; done
-export MCP_REDIS=unix://$SOCK MCP_SPOOL=$TMP/spool
+bench_redis
 rc() { redis-cli -s "$SOCK" "$@"; }
 used() { rc INFO memory | sed -n 's/^used_memory:\([0-9]*\).*/\1/p'; }
 
