@@ -14,13 +14,7 @@ source "$TOP/tests/serve-lib.sh"
 CC=${CC:-cc}
 command -v "$CC" >/dev/null || skip_all "no C compiler ($CC)"
 pkg-config --exists libcurl 2>/dev/null || skip_all "libcurl's development files are not installed"
-live=1
-why=''
-[ -x "$BIN/mcp-serve" ] || { live=0; why="no $BIN/mcp-serve"; }
-for t in nginx fcgiwrap; do
-	command -v "$t" >/dev/null || command -v "/usr/sbin/$t" >/dev/null || { live=0; why="$t is not installed"; }
-done
-export PATH="$PATH:/usr/sbin"
+live_api_ready
 
 san=()
 case ${BIN##*/} in *san*) san=("-fsanitize=address,undefined" -fno-sanitize-recover=all -fno-omit-frame-pointer) ;; esac

@@ -16,13 +16,7 @@ esac
 command -v node >/dev/null || skip_all "node is not installed"
 major=$(node -p 'process.versions.node.split(".")[0]')
 [ "$major" -ge 20 ] || skip_all "node $major: the client needs Node 20 (global fetch, node --test)"
-live=1
-why=''
-[ -x "$BIN/mcp-serve" ] || { live=0; why="no $BIN/mcp-serve"; }
-for t in nginx fcgiwrap; do
-	command -v "$t" >/dev/null || command -v "/usr/sbin/$t" >/dev/null || { live=0; why="$t is not installed"; }
-done
-export PATH="$PATH:/usr/sbin"
+live_api_ready
 
 if [ "$live" = 1 ]; then
 	start_live_api

@@ -46,18 +46,11 @@ api() { curl -s "$U/api/embed-status/$1" | jq -r ".$2"; }
 n304() { grep -c "\"GET /api/embed-status/$1 HTTP/1.1\" 304 " "$ALOG"; }
 nget() { grep -c "\"GET /api/embed-status/$1 HTTP/1.1\" " "$ALOG"; }
 
-start_redis
-start_fixture
-start_receiver
-fill_store
-is "$?:$(cat "$TMP/fill.err")" 0: "the pipeline fills the store"
 # recover: red in window 5 (both regions fail at http), still shown down at
 # SERVE_NOW (220 s old); window 8 decides it green, with a new ETag.
-window recover 5 status500
-is "$(jq -r .verdict "$TMP/v.recover.5")" red "recover: red in window 5"
-start_nginx_cgi || { ok 1 "nginx and fcgiwrap start"; done_testing; }
-U=$NGINX_CGI
-ALOG=$TMP/nginx-cgi/access.log
+start_live_api
+U=$MCP_UPTIME_URL
+ALOG=$MCP_TEST_ACCESS_LOG
 
 # ------------------------------------------------------------ each state
 export MCP_UPTIME_URL=$U

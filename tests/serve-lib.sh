@@ -902,6 +902,19 @@ window() {
 		MCP_NOW=$(($(w "$k") + 95)) mcp-aggregate verdict "$slug" >"$TMP/v.$slug.$k" 2>>"$TMP/window.err"
 }
 
+# live_api_ready: live=1 when start_live_api can run here (mcp-serve built,
+# nginx and fcgiwrap installed), else live=0 and why says what is missing.
+live_api_ready() {
+	local t
+	live=1
+	why=''
+	[ -x "$BIN/mcp-serve" ] || { live=0; why="no $BIN/mcp-serve"; }
+	for t in nginx fcgiwrap; do
+		command -v "$t" >/dev/null || command -v "/usr/sbin/$t" >/dev/null || { live=0; why="$t is not installed"; }
+	done
+	export PATH="$PATH:/usr/sbin"
+}
+
 # start_live_api: the store filled by the real pipeline, the slug
 # "recover" red in window 5, and mcp-serve behind nginx: exports
 # MCP_UPTIME_URL, MCP_TEST_ACCESS_LOG, MCP_TEST_API_PID, and
