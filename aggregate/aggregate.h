@@ -86,8 +86,8 @@ struct agg_decision {
 	const char **missing;
 	size_t nmissing;
 	/*
-	 * The regions whose latest result in the lookback failed: a failure
-	 * that is still there, where failed holds any failure of the lookback
+	 * failed_regions and failing_now, one list: the regions failing (the
+	 * verdict's step when red), each by its latest result in the lookback
 	 * (mcp-alert(1) confirms on these).
 	 */
 	const char **failing_now;

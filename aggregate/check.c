@@ -38,7 +38,7 @@ agg_name_check(const cJSON *rec, const char *field, const char **name, char *err
 		return -1;
 	}
 	if (!mcp_slug_ok(v->valuestring))
-		return bad(field, v, "not [a-z0-9._-]{1,80}", err, len);
+		return bad(field, v, "not " MCP_SLUG_RULE, err, len);
 	*name = v->valuestring;
 	return 0;
 }

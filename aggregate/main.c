@@ -72,7 +72,7 @@ results(const struct agg_opts *o, int argc, char **argv)
 	if (argc < 1 || argc > 3)
 		usage();
 	if (!mcp_slug_ok(argv[0]))
-		errx(MCP_EXIT_USAGE, "%s: bad slug: not [a-z0-9._-]{1,80}", argv[0]);
+		errx(MCP_EXIT_USAGE, "%s: bad slug: not " MCP_SLUG_RULE, argv[0]);
 	if (argc >= 2)
 		from = to = window_arg(argv[1]);
 	if (argc == 3)
@@ -118,7 +118,7 @@ main(int argc, char *argv[])
 			break;
 		case 'r':
 			if (!mcp_slug_ok(optarg))
-				errx(MCP_EXIT_USAGE, "-r %s: bad region: not [a-z0-9._-]{1,80}",
+				errx(MCP_EXIT_USAGE, "-r %s: bad region: not " MCP_SLUG_RULE,
 				    optarg);
 			o.region = optarg;
 			break;
@@ -152,7 +152,7 @@ main(int argc, char *argv[])
 		for (i = 0; i < argc; i++)
 			if (!mcp_slug_ok(argv[i]))
 				errx(
-				    MCP_EXIT_USAGE, "%s: bad slug: not [a-z0-9._-]{1,80}", argv[i]);
+				    MCP_EXIT_USAGE, "%s: bad slug: not " MCP_SLUG_RULE, argv[i]);
 		rc = agg_verdict(&o, argv, argc);
 	}
 	if (rc == AGG_EXIT_STDOUT)

@@ -13,9 +13,8 @@
 struct region {
 	const char *name;
 	int reports;                     /* has a result in the lookback */
-	unsigned failmask;               /* bit s: failed step s in the lookback */
+	unsigned failmask;               /* bit s: its latest result in the lookback failed at s */
 	const struct agg_result *latest; /* latest result of the divergence span */
-	int fails_now;                   /* its latest result in the lookback failed */
 };
 
 long long
@@ -388,13 +387,6 @@ pick_failing(const struct region *r, unsigned mask)
 }
 
 static int
-pick_failing_now(const struct region *r, unsigned arg)
-{
-	(void)arg;
-	return r->fails_now;
-}
-
-static int
 diverges(const struct region *rs, size_t n)
 {
 	const char *first = NULL;
@@ -424,7 +416,13 @@ lowest_bit(unsigned mask)
 	return -1;
 }
 
-/* Fill the region table from the results: lookback, failures, latest. */
+/*
+ * Fill the region table from the results: who reports in the lookback,
+ * each region's latest result of the divergence span, and from it the step
+ * a region fails.  A region fails by its latest result in the lookback
+ * (CONTRACT §3): an earlier failure that a later pass has followed is over,
+ * so a verdict turns green in the first window the regions pass again.
+ */
 static void
 tabulate(const struct agg_input *in, struct region *rs, size_t *n)
 {
@@ -439,19 +437,18 @@ tabulate(const struct agg_input *in, struct region *rs, size_t *n)
 		if (r->started >= hi || r->started < (lo < dlo ? lo : dlo))
 			continue;
 		g = region_of(rs, n, r->region);
-		if (r->started >= lo) {
+		if (r->started >= lo)
 			g->reports = 1;
-			if (r->state == AGG_BROKEN)
-				g->failmask |= 1u << r->failed_step;
-		}
 		if (r->started >= dlo && (g->latest == NULL || r->started > g->latest->started))
 			g->latest = r;
 	}
 	/* The span is at least the lookback: a region's latest of the span is
 	 * its latest of the lookback when it reports. */
-	for (i = 0; i < *n; i++)
-		rs[i].fails_now = rs[i].reports && rs[i].latest != NULL &&
-		    rs[i].latest->started >= lo && rs[i].latest->state == AGG_BROKEN;
+	for (i = 0; i < *n; i++) {
+		r = rs[i].latest;
+		if (rs[i].reports && r != NULL && r->started >= lo && r->state == AGG_BROKEN)
+			rs[i].failmask = 1u << r->failed_step;
+	}
 }
 
 static void
@@ -498,13 +495,13 @@ ms_cmp(const void *a, const void *b)
 }
 
 /*
- * The error code of the results that fail at step in the lookback: the
- * most frequent, on a tie the first by name; NULL when none carries one.
+ * The error code of the regions failing at step, each by its latest
+ * result: the most frequent, on a tie the first by name; NULL when none
+ * carries one.
  */
 static int
-error_of(const struct agg_input *in, int step, const char **code)
+error_of(const struct region *rs, size_t nrs, int step, const char **code)
 {
-	double hi = (double)(in->window + AGG_WINDOW), lo = hi - in->lookback;
 	const struct agg_result *r;
 	const char **v;
 	size_t i, j, n = 0, best = 0;
@@ -512,12 +509,11 @@ error_of(const struct agg_input *in, int step, const char **code)
 	*code = NULL;
 	if (step < 0)
 		return 0;
-	if ((v = calloc(in->nres + 1, sizeof(*v))) == NULL)
+	if ((v = calloc(nrs + 1, sizeof(*v))) == NULL)
 		return -1;
-	for (i = 0; i < in->nres; i++) {
-		r = &in->res[i];
-		if (r->started >= lo && r->started < hi && r->state == AGG_BROKEN &&
-		    r->failed_step == step && r->error != NULL)
+	for (i = 0; i < nrs; i++) {
+		r = rs[i].latest;
+		if ((rs[i].failmask & (1u << step)) && r->error != NULL)
 			v[n++] = r->error;
 	}
 	qsort(v, n, sizeof(*v), name_cmp);
@@ -572,8 +568,8 @@ agg_decide(const struct agg_input *in, struct agg_decision *d)
 		goto out;
 	classify(d, rs, n, &mask);
 	if (collect(rs, n, pick_failing, mask, &d->failed, &d->nfailed) == -1 ||
-	    collect(rs, n, pick_failing_now, 0, &d->failing_now, &d->nfailing_now) == -1 ||
-	    error_of(in, d->step, &d->error) == -1 || median_of(in, &d->latency_ms) == -1)
+	    collect(rs, n, pick_failing, mask, &d->failing_now, &d->nfailing_now) == -1 ||
+	    error_of(rs, n, d->step, &d->error) == -1 || median_of(in, &d->latency_ms) == -1)
 		goto out;
 	if ((d->missing = calloc(in->nseen + 1, sizeof(*d->missing))) == NULL)
 		goto out;

@@ -208,18 +208,26 @@ results_of(struct slugwork *w, long long window, struct agg_result **res, size_t
 	return 0;
 }
 
+/*
+ * The regions that may be missing: seen in the 24 hours up to W's end, and
+ * not since.  A region whose latest result is newer than W (the first
+ * minutes of a slug, a verdict decided late) is not silent: it reports in
+ * a window still to be decided.
+ */
 static int
 seen_of(const struct vctx *v, const redisReply *z, const char ***seen, size_t *n)
 {
-	double since = (double)(v->window + AGG_WINDOW - AGG_DAY);
+	double end = (double)(v->window + AGG_WINDOW), since = end - AGG_DAY, t;
 	size_t j;
 
 	*n = 0;
 	if ((*seen = calloc(z->elements / 2 + 1, sizeof(**seen))) == NULL)
 		return -1;
-	for (j = 0; j + 1 < z->elements; j += 2)
-		if (strtod(z->element[j + 1]->str, NULL) >= since)
+	for (j = 0; j + 1 < z->elements; j += 2) {
+		t = strtod(z->element[j + 1]->str, NULL);
+		if (t >= since && t < end)
 			(*seen)[(*n)++] = z->element[j]->str;
+	}
 	return 0;
 }
 
@@ -527,6 +535,48 @@ known_slugs(struct vctx *v)
 	return r;
 }
 
+/*
+ * Keep of the slugs named those the index knows (a slug with results in
+ * the 30 days): a verdict for a slug never pushed would turn the read
+ * side's 404 into a pending server for a month.  The others are named in
+ * a warning.  The count kept, or -1 after a warning.
+ */
+static long
+named_known(struct vctx *v, char **slugs, size_t n, int *unknown)
+{
+	const char **argv = calloc(n + 2, sizeof(*argv));
+	char err[512];
+	redisReply *r = NULL;
+	size_t i, k = 0;
+	long rc = -1;
+
+	if (argv == NULL) {
+		warn("verdict");
+		return -1;
+	}
+	argv[0] = "ZMSCORE", argv[1] = AGG_KEY_SLUGS;
+	for (i = 0; i < n; i++)
+		argv[i + 2] = slugs[i];
+	r = mcp_store_cmd(v->st, (int)n + 2, argv, err, sizeof(err));
+	if (r == NULL || r->type != REDIS_REPLY_ARRAY || r->elements != n) {
+		warnx("redis: %s", r ? (r->type == REDIS_REPLY_ERROR ? r->str : "bad reply") : err);
+		goto out;
+	}
+	for (i = 0; i < n; i++) {
+		if (r->element[i]->type == REDIS_REPLY_NIL) {
+			warnx("verdict: %s: no results stored for this slug", slugs[i]);
+			*unknown = 1;
+			continue;
+		}
+		slugs[k++] = slugs[i];
+	}
+	rc = (long)k;
+out:
+	freeReplyObject(r);
+	free(argv);
+	return rc;
+}
+
 static int
 pass(struct vctx *v, char **slugs, size_t n)
 {
@@ -606,7 +656,7 @@ agg_verdict(const struct agg_opts *o, char **slugs, int nslugs)
 	redisReply *known = NULL;
 	char err[512], **list = slugs;
 	size_t n = (size_t)nslugs, i;
-	int rc = MCP_EXIT_FAIL;
+	int rc = MCP_EXIT_FAIL, unknown = 0;
 
 	v.window = agg_latest_complete(mcp_now());
 	v.lookback = o->lookback;
@@ -618,7 +668,13 @@ agg_verdict(const struct agg_opts *o, char **slugs, int nslugs)
 		warnx("redis: %s", err);
 		goto out;
 	}
-	if (nslugs == 0) {
+	if (nslugs > 0) {
+		long k = named_known(&v, slugs, n, &unknown);
+
+		if (k < 0)
+			goto out;
+		n = (size_t)k;
+	} else {
 		if ((known = known_slugs(&v)) == NULL)
 			goto out;
 		n = known->elements;
@@ -631,6 +687,8 @@ agg_verdict(const struct agg_opts *o, char **slugs, int nslugs)
 	}
 	rc = pass(&v, list, n);
 	if (rc == MCP_EXIT_OK && n > 0 && mark_newest(&v) == -1)
+		rc = MCP_EXIT_FAIL;
+	if (rc == MCP_EXIT_OK && unknown)
 		rc = MCP_EXIT_FAIL;
 out:
 	if (list != slugs)

@@ -34,7 +34,11 @@ double mcp_time_of(const char *s);
 /* Monotonic seconds, for measuring durations; never affected by MCP_NOW. */
 double mcp_mono(void);
 
-/* 1 when s is a slug: [a-z0-9._-]{1,80}.  Regions follow the same rule. */
+/*
+ * 1 when s is a slug: [a-z0-9._-]{1,80} and not all dots (CONTRACT §1).
+ * Regions follow the same rule; MCP_SLUG_RULE says it in messages.
+ */
+#define MCP_SLUG_RULE "[a-z0-9._-]{1,80}, not all dots"
 int mcp_slug_ok(const char *s);
 
 /* Format epoch seconds as ISO-8601 UTC ("2026-11-22T14:03:00Z") into buf. */

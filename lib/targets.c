@@ -196,7 +196,7 @@ mcp_target_parse(const char *line, struct mcp_target *t, char *err, size_t errle
 		return 0;
 	}
 	if (!mcp_slug_ok(tok)) {
-		snprintf(err, errlen, "bad slug \"%.40s\": want [a-z0-9._-]{1,80}", tok);
+		snprintf(err, errlen, "bad slug \"%.40s\": want " MCP_SLUG_RULE, tok);
 		goto out;
 	}
 	t->slug = strdup(tok);

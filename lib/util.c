@@ -72,7 +72,7 @@ mcp_mono(void)
 int
 mcp_slug_ok(const char *s)
 {
-	size_t n;
+	size_t n, dots = 0;
 
 	for (n = 0; s[n] != '\0'; n++) {
 		if (n == MCP_SLUG_MAX)
@@ -80,8 +80,10 @@ mcp_slug_ok(const char *s)
 		if (!((s[n] >= 'a' && s[n] <= 'z') || (s[n] >= '0' && s[n] <= '9') || s[n] == '.' ||
 		        s[n] == '_' || s[n] == '-'))
 			return 0;
+		dots += s[n] == '.';
 	}
-	return n > 0;
+	/* "." and ".." name no page that a web server passes on. */
+	return n > 0 && dots < n;
 }
 
 /*

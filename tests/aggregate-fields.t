@@ -155,13 +155,17 @@ probe - "HTTP://Latest.Example.COM:443/" -s s-host -r sa-east-1 -t "$(w 3)" | pu
 is "$(rcli hget "mcp:{s-host}:meta" host)" latest.example.com "a newer start moves it"
 is "$(fields s-host6 0)" "$(f - 100 ::1)" "an IPv6 literal: without brackets and port"
 is "$(fields s-nohost 0)" "$(f - 100 -)" "a URL without a host: null, the result stored"
-is "$(MCP_NOW=$(($(w 0) + 95)) mcp-aggregate verdict s-never | sed 's/.*,\("error"\)/\1/')" \
-    "$(f - null -),\"cert_expires_at\":null,\"cert_regions\":[],\"failing_now\":[]}" "a slug never pushed: all null"
+MCP_NOW=$(($(w 0) + 95)) mcp-aggregate verdict s-never s-host >"$TMP/never" 2>"$TMP/never.err"
+is "$?:$(cat "$TMP/never.err"):$(jq -r .slug "$TMP/never")" \
+    "1:mcp-aggregate: verdict: s-never: no results stored for this slug:s-host" \
+    "a slug never pushed: named in an error, no verdict; the others decided, exit 1"
+is "$(rcli exists "mcp:{s-never}:verdict" "mcp:{s-never}:day:$(($(w 0) / 86400))")" 0 \
+    "and nothing of it is stored"
 
 # --- failing_now ---------------------------------------------------------------
 # eu-west-2 loses one probe (window 1) and us-east-1 fails from window 2 on:
-# failed_regions keeps a failure for the lookback, failing_now only while
-# the region's latest result fails.
+# a region fails by its latest result in the lookback (CONTRACT §3), so
+# eu-west-2 is over in window 2, and failed_regions and failing_now agree.
 {
 	gen -s s-now -r "$ALL" -n 1
 	gen -s s-now -r "ap-southeast-1 sa-east-1 us-east-1 us-west-2" -n 1 -o 62.5
@@ -175,9 +179,9 @@ for k in 0 1 2 3 4; do
 done >"$TMP/now"
 is "$(cat "$TMP/now")" '[] []
 ["eu-west-2"] ["eu-west-2"]
-["eu-west-2","us-east-1"] ["us-east-1"]
-["eu-west-2","us-east-1"] ["us-east-1"]
-["us-east-1"] ["us-east-1"]' "failing_now: the regions whose latest result of the lookback failed"
+["us-east-1"] ["us-east-1"]
+["us-east-1"] ["us-east-1"]
+["us-east-1"] ["us-east-1"]' "failed_regions and failing_now: the regions whose latest result of the lookback failed"
 
 # --- values of before -------------------------------------------------------
 
@@ -195,8 +199,8 @@ rcli expire "$key" 90000 >/dev/null
 } | push
 run_windows 1 2 s-prev
 is "$(got s-prev 1)" "$(want s-prev 1 amber regional tools_list us-east-1 \
-    "ap-southeast-1 eu-west-2 us-east-1" sa-east-1 0 '[]' "$(lat 120)" 100 - null $EX)" \
-    "values of before alone: read, with no code and no duration"
+    "ap-southeast-1 eu-west-2 us-east-1" "" 0 '[]' "$(lat 120)" 100 - null $EX)" \
+    "values of before alone: read, with no code and no duration (sa-east-1 reports later: not missing)"
 is "$(got s-prev 2)" "$(want s-prev 2 red alert tools_list "sa-east-1 us-east-1" \
     "ap-southeast-1 eu-west-2 sa-east-1 us-east-1" "" 0 '[]' "$(lat 120)" 50 http_429 80 $EX)" \
     "a failure of before and one of now: red, the code of the one that has one"

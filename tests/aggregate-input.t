@@ -22,18 +22,20 @@ res=$(printf '%s\n' "$good" | tail -1)
 	echo '{"v":1,"type":"verdict","slug":"s-bad"}'                # 17 not a probe record
 	echo '[1,2]'                                                  # 18 not an object
 	gen -s s-bad -r eu-west-2 | tail -1                           # 19 good
+	printf '%s\n' "${res/\"slug\":\"s-bad\"/\"slug\":\"..\"}"     # 20 all dots
 } >"$TMP/bad.jsonl"
 push <"$TMP/bad.jsonl" >"$TMP/out" 2>"$TMP/err"
 is "$?" 1 "bad lines: exit status 1"
 is "$(cat "$TMP/err")" "mcp-aggregate: stdin:10: parse error
 mcp-aggregate: stdin:11: missing \"state\"
-mcp-aggregate: stdin:12: bad slug \"Bad Slug\": not [a-z0-9._-]{1,80}
+mcp-aggregate: stdin:12: bad slug \"Bad Slug\": not [a-z0-9._-]{1,80}, not all dots
 mcp-aggregate: stdin:13: bad step \"ping\": not a step of the contract
-mcp-aggregate: stdin:14: bad region \"EU\": not [a-z0-9._-]{1,80}
+mcp-aggregate: stdin:14: bad region \"EU\": not [a-z0-9._-]{1,80}, not all dots
 mcp-aggregate: stdin:15: probe_started_at: not a number
 mcp-aggregate: stdin:16: bad failed_step \"ping\": a broken result names a step of the contract
 mcp-aggregate: stdin:17: not a probe record (type \"verdict\")
-mcp-aggregate: stdin:18: not a JSON object" "each bad line is reported with its line number"
+mcp-aggregate: stdin:18: not a JSON object
+mcp-aggregate: stdin:20: bad slug \"..\": not [a-z0-9._-]{1,80}, not all dots" "each bad line is reported with its line number"
 is "$(cat "$TMP/out")" "" "push prints nothing on stdout"
 is "$(res_regions s-bad "$T0")" "eu-west-2 us-east-1 " \
     "the good lines around them are stored"
@@ -135,9 +137,9 @@ long=$(printf 'x%.0s' $(seq 300))
 is "$?:$(cat "$TMP/err")" "1:mcp-aggregate: stdin:1: a string holds U+0000
 mcp-aggregate: stdin:2: a string holds U+0000
 mcp-aggregate: stdin:3: a NUL byte in the JSON text
-mcp-aggregate: stdin:4: bad slug \"Bad Slug!\": not [a-z0-9._-]{1,80}
-mcp-aggregate: stdin:5: bad region \"us\\u001b[2Jeast\": not [a-z0-9._-]{1,80}
-mcp-aggregate: stdin:6: bad slug \"${long:0:100}\"...: not [a-z0-9._-]{1,80}
+mcp-aggregate: stdin:4: bad slug \"Bad Slug!\": not [a-z0-9._-]{1,80}, not all dots
+mcp-aggregate: stdin:5: bad region \"us\\u001b[2Jeast\": not [a-z0-9._-]{1,80}, not all dots
+mcp-aggregate: stdin:6: bad slug \"${long:0:100}\"...: not [a-z0-9._-]{1,80}, not all dots
 mcp-aggregate: stdin:7: not a probe record (type \"verdict\\u0007\")
 mcp-aggregate: stdin:8: bad state \"up\": not healthy, auth-walled or broken
 mcp-aggregate: stdin:9: bad tool_hash \"sha256: spaced\": not 1 to 128 printable ASCII characters
@@ -189,7 +191,7 @@ mcp-aggregate >"$TMP/out" 2>"$TMP/err"
 is "$?:$(cat "$TMP/out")" 2: "no subcommand: exit 2, nothing on stdout"
 is "$(cat "$TMP/err")" "$usage" "usage"
 mcp-aggregate results 'A B' 2>"$TMP/err"
-is "$?:$(cat "$TMP/err")" "2:mcp-aggregate: A B: bad slug: not [a-z0-9._-]{1,80}" "results checks its slug"
+is "$?:$(cat "$TMP/err")" "2:mcp-aggregate: A B: bad slug: not [a-z0-9._-]{1,80}, not all dots" "results checks its slug"
 mcp-aggregate results s-dup "$((T0 + 90000))" "$T0" 2>"$TMP/err"
 is "$?:$(cat "$TMP/err")" "2:mcp-aggregate: $((T0 + 90000)) $T0: TO before FROM, or more than 25 hours after it" \
     "results refuses a range backwards"
@@ -212,7 +214,7 @@ is "$?" 2 "-L above 300"
 MCP_NOW=$((T0 + 95)) mcp-aggregate verdict -L 120 s-dup >/dev/null
 is "$?" 0 "-L 120 is allowed"
 mcp-aggregate verdict 'Bad Slug' 2>"$TMP/err"
-is "$?:$(cat "$TMP/err")" "2:mcp-aggregate: Bad Slug: bad slug: not [a-z0-9._-]{1,80}" \
+is "$?:$(cat "$TMP/err")" "2:mcp-aggregate: Bad Slug: bad slug: not [a-z0-9._-]{1,80}, not all dots" \
     "a slug that breaks the rule is a usage error"
 mcp-aggregate verdict -R 'http://x' 2>"$TMP/err"
 is "$?:$(cat "$TMP/err")" "2:mcp-aggregate: bad store URL: unknown scheme (redis://, unix://, redis-sentinel://, redis-cluster://)" \
@@ -226,9 +228,13 @@ is "$?:$(cat "$TMP/out")" 1: "Redis unreachable: verdict exits 1, nothing on std
 like "$(cat "$TMP/err")" "^mcp-aggregate: redis: $TMP/nothing.sock: " "and says why"
 MCP_NOW=$((T0 + 95)) mcp-aggregate verdict s-dup >/dev/full 2>"$TMP/err"
 is "$?:$(cat "$TMP/err")" "1:mcp-aggregate: write stdout: No space left on device" ">/dev/full is an error"
-MCP_NOW=$((T0 + 95)) mcp-aggregate verdict s-never-seen >"$TMP/out"
-is "$(strip_now <"$TMP/out")" "$(want s-never-seen 0 unknown stale - "" "" "" 0 '[]' null null - null -)" \
-    "a named slug never seen: unknown, no p95, no uptime"
+MCP_NOW=$((T0 + 95)) mcp-aggregate verdict s-never-seen >"$TMP/out" 2>"$TMP/err"
+is "$?:$(cat "$TMP/out"):$(cat "$TMP/err")" \
+    "1::mcp-aggregate: verdict: s-never-seen: no results stored for this slug" \
+    "a named slug never seen: no verdict, named in an error"
+MCP_NOW=$((T0 + 95)) mcp-aggregate verdict .. 2>"$TMP/err"
+is "$?:$(cat "$TMP/err")" "2:mcp-aggregate: ..: bad slug: not [a-z0-9._-]{1,80}, not all dots" \
+    "a slug of dots only is no slug"
 
 # A server that accepts and never answers: the command timeout holds.
 if command -v node >/dev/null; then
@@ -260,7 +266,7 @@ is "$(cat "$TMP/err")" 'mcp-aggregate: stdin:10: bad region "us-east-1": not -r 
 mcp-aggregate: stdin:11: bad region "us-east-1": not -r eu-west-2' "reported with its line number, step or result"
 is "$(res_regions s-own "$T0" | sed "s/ $//")" eu-west-2 "only the region's own result is stored"
 mcp-aggregate push -r 'EU WEST' </dev/null 2>"$TMP/err"
-is "$?:$(cat "$TMP/err")" '2:mcp-aggregate: -r EU WEST: bad region: not [a-z0-9._-]{1,80}' "push -r checks its region"
+is "$?:$(cat "$TMP/err")" '2:mcp-aggregate: -r EU WEST: bad region: not [a-z0-9._-]{1,80}, not all dots' "push -r checks its region"
 
 # --- URLs: db, password -----------------------------------------------------
 rcli config set requirepass s3cret >/dev/null

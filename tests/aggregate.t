@@ -22,15 +22,26 @@ gen -s s-green -r "$ALL" -n 5 >"$TMP/in"
 	gen -s s-isp -r eu-west-2 -n 2 -t "$(w 12)"
 } >>"$TMP/in"
 
-# Two regions fail tools_list 30 s apart, across a window boundary.
+# Two regions fail tools_list 30 s apart, across a window boundary, for
+# two probes each.
 {
 	gen -s s-red2 -r ap-southeast-1,sa-east-1,us-west-2 -n 7
 	gen -s s-red2 -r us-east-1 -n 2
-	gen -s s-red2 -r us-east-1 -n 1 -t "$(w 2)" -o 40 -f tools_list
-	gen -s s-red2 -r us-east-1 -n 4 -t "$(w 3)"
+	gen -s s-red2 -r us-east-1 -n 2 -t "$(w 2)" -o 40 -f tools_list
+	gen -s s-red2 -r us-east-1 -n 3 -t "$(w 4)"
 	gen -s s-red2 -r eu-west-2 -n 3
-	gen -s s-red2 -r eu-west-2 -n 1 -t "$(w 3)" -o 10 -f tools_list
-	gen -s s-red2 -r eu-west-2 -n 3 -t "$(w 4)"
+	gen -s s-red2 -r eu-west-2 -n 2 -t "$(w 3)" -o 10 -f tools_list
+	gen -s s-red2 -r eu-west-2 -n 2 -t "$(w 5)"
+} >>"$TMP/in"
+
+# Back-fill with another lookback: us-east-1 fails in window 2 and
+# eu-west-2 in window 3, then both fall silent.
+{
+	gen -s s-bf -r ap-southeast-1,sa-east-1,us-west-2 -n 8
+	gen -s s-bf -r us-east-1 -n 2
+	gen -s s-bf -r us-east-1 -t "$(w 2)" -f tools_list
+	gen -s s-bf -r eu-west-2 -n 3
+	gen -s s-bf -r eu-west-2 -t "$(w 3)" -f tools_list
 } >>"$TMP/in"
 
 # Three regions fail tools_list in one window.
@@ -74,11 +85,11 @@ gen -s s-green -r "$ALL" -n 5 >"$TMP/in"
 	gen -s s-late -r eu-west-2 -n 2 -o 0 -m 31000
 	gen -s s-skew -r ap-southeast-1,eu-west-2,us-west-2 -n 5
 	gen -s s-skew -r us-east-1 -n 2 -o 40
-	gen -s s-skew -r us-east-1 -n 1 -t "$(w 2)" -o 40 -f tools_list
-	gen -s s-skew -r us-east-1 -n 2 -t "$(w 3)" -o 40
+	gen -s s-skew -r us-east-1 -n 2 -t "$(w 2)" -o 40 -f tools_list
+	gen -s s-skew -r us-east-1 -n 1 -t "$(w 4)" -o 40
 	gen -s s-skew -r sa-east-1 -n 2 -o 70
-	gen -s s-skew -r sa-east-1 -n 1 -t "$(w 2)" -o 70 -f tools_list
-	gen -s s-skew -r sa-east-1 -n 2 -t "$(w 3)" -o 70
+	gen -s s-skew -r sa-east-1 -n 2 -t "$(w 2)" -o 70 -f tools_list
+	gen -s s-skew -r sa-east-1 -n 1 -t "$(w 4)" -o 70
 } >>"$TMP/in"
 
 # One region goes silent after window 4; all go silent after window 9.
@@ -127,22 +138,24 @@ for i in 0 1 2 3 4; do
 	    $P100 100 - 100 $EX)" "all regions pass: green (window $i)"
 done
 
-is "$(verdicts s-isp 0 13)" "g g a a a a a a a a a a a a" \
-    "one region failing tls for 10 windows: amber from its first failure to the lookback's end"
+is "$(verdicts s-isp 0 13)" "g g a a a a a a a a a a g g" \
+    "one region failing tls for 10 windows: amber for those 10, green from its first pass"
 is "$(got s-isp 2)" "$(want s-isp 2 amber regional tls eu-west-2 "$ALL" "" 0 '[]' \
     $P100 100 - 100 $EX)" "ISP fault: the first amber record"
-is "$(got s-isp 13)" "$(want s-isp 13 amber regional tls eu-west-2 "$ALL" "" 0 '[]' \
-    $P100 100 - 100 $EX)" "ISP fault: amber while the failure is in the lookback, never red"
+is "$(got s-isp 11)" "$(want s-isp 11 amber regional tls eu-west-2 "$ALL" "" 0 '[]' \
+    $P100 100 - 100 $EX)" "ISP fault: amber while the region fails, never red"
+is "$(got s-isp 12)" "$(want s-isp 12 green ok - "" "$ALL" "" 0 '[]' $P100 100 - 100 $EX)" \
+    "ISP fault: green in the first window the region passes again (a pass ends the failure)"
 
-is "$(verdicts s-red2 0 6)" "g g a r r a g" "two regions 30 s apart: red while both are in the lookback"
+is "$(verdicts s-red2 0 6)" "g g a r a g g" "two regions 30 s apart: red while both fail"
 is "$(got s-red2 2)" "$(want s-red2 2 amber regional tools_list us-east-1 "$ALL" "" 0 '[]' \
     $P100 100 - 100 $EX)" "the first failure alone is amber"
 is "$(got s-red2 3)" "$(want s-red2 3 red alert tools_list "eu-west-2 us-east-1" "$ALL" "" 0 '[]' \
     $P100 75 - 100 $EX)" "two regions failing tools_list: red alert"
-is "$(got s-red2 4)" "$(want s-red2 4 red alert tools_list "eu-west-2 us-east-1" "$ALL" "" 0 '[]' \
-    $P100 60 - 100 $EX)" "still red one window later"
+is "$(got s-red2 4)" "$(want s-red2 4 amber regional tools_list eu-west-2 "$ALL" "" 0 '[]' \
+    $P100 80 - 100 $EX)" "us-east-1 passes again: amber, eu-west-2 alone"
 
-is "$(verdicts s-outage 0 5)" "g g r r r g" "three regions: red for the lookback"
+is "$(verdicts s-outage 0 5)" "g g r g g g" "three regions failing one window: red for that window"
 is "$(got s-outage 2)" "$(want s-outage 2 red outage tools_list \
     "ap-southeast-1 eu-west-2 us-east-1" "$ALL" "" 0 '[]' $P100 66.67 - 100 $EX)" \
     "three regions failing: red outage"
@@ -151,7 +164,7 @@ is "$(got s-diff 2)" "$(want s-diff 2 amber regional tls "eu-west-2 us-east-1" "
     $P100 100 - 100 $EX)" "two regions failing different steps: amber"
 is "$(verdicts s-diff 0 4)" "g g a a a" "different steps never red"
 
-is "$(verdicts s-apart 0 26)" "g g a a a g g g g g g g g g g g g g g g g g a a a g g" \
+is "$(verdicts s-apart 0 26)" "g g a g g g g g g g g g g g g g g g g g g g a g g g g" \
     "the same step 20 minutes apart: two amber periods, never red"
 
 is "$(verdicts s-cdn 3 6)" "g g a a" "divergence from the first window after the deploy"
@@ -182,7 +195,7 @@ is "$(got s-silent 7)" "$(want s-silent 7 green ok - "" "$FOUR_AP_LAST" ap-south
 is "$(got s-silent 12)" "$(want s-silent 12 unknown stale - "" "" "$ALL" 0 '[]' \
     $P100 100 - null $EX)" "every region silent: unknown"
 
-is "$(verdicts s-single 0 4)" "g g r r r" "a single-region deployment that fails: red"
+is "$(verdicts s-single 0 4)" "g g r g g" "a single-region deployment that fails: red while it fails"
 is "$(got s-single 2)" "$(want s-single 2 red alert connect us-east-1 us-east-1 "" 0 '[]' \
     $P100 66.67 - null $EX)" "single region: red alert on its step"
 
@@ -240,18 +253,34 @@ gen -s s-clock -r eu-west-2 -t "$(w 0)" -m 300 | MCP_NOW=$(($(w 1440) + 10)) mcp
 is "$?:$(p95 s-clock 1440):$(redis-cli -s "$REDIS_SOCK" exists "mcp:{s-clock}:lat:$(($(w 0) / 3600))")" \
     0:null:0 "one of hour 0 pushed a day later: hour 0 has left the 24 hours by the clock"
 
+# Silent regions: a region fails by its latest result in the lookback,
+# and is missing once that has left it.
+is "$(verdicts s-bf 0 6)" "g g a r r a g" "regions that fail and fall silent: failing for the lookback"
+is "$(got s-bf 5)" "$(want s-bf 5 amber regional tools_list eu-west-2 \
+    "ap-southeast-1 eu-west-2 sa-east-1 us-west-2" us-east-1 0 '[]' $P100 66.67 - 100 $EX)" \
+    "us-east-1's failure has left the lookback: missing, not failing"
+
+# A region's first result lies in a window not yet decided: it is not
+# missing from the verdict of the window before.
+gen -s s-first -r us-east-1 -t "$(w 61)" | push
+is "$(MCP_NOW=$(($(w 60) + 95)) mcp-aggregate verdict s-first | jq -c '[.verdict, .missing]')" \
+    '["unknown",[]]' "a region that has just reported is not missing from the window before its first"
+gen -s s-first -r eu-west-2 -t "$(w 58)" | push
+is "$(MCP_NOW=$(($(w 62) + 95)) mcp-aggregate verdict s-first | jq -c '[.verdict, .missing]')" \
+    '["green",["eu-west-2"]]' "a region silent for the lookback by the clock is missing"
+
 # Back-fill: a changed rule (here: the lookback) replayed over history.
-MCP_NOW=$(($(w 5) + 95)) mcp-aggregate verdict -L 300 s-red2 >"$TMP/bf"
-is "$(strip_now <"$TMP/bf")" "$(want s-red2 5 red alert tools_list "eu-west-2 us-east-1" "$ALL" "" 0 '[]' $P100 \
-    66.67 - 100 $EX)" \
+MCP_NOW=$(($(w 5) + 95)) mcp-aggregate verdict -L 300 s-bf >"$TMP/bf"
+is "$(strip_now <"$TMP/bf")" "$(want s-bf 5 red alert tools_list "eu-west-2 us-east-1" "$ALL" "" 0 '[]' $P100 \
+    70 - 100 $EX)" \
     "back-fill: MCP_NOW in the past recomputes that window from the stored results"
-is "$(hist_at s-red2 "$(w 5)")" r \
+is "$(hist_at s-bf "$(w 5)")" r \
     "back-fill rewrites the history"
-like "$(redis-cli -s "$REDIS_SOCK" get "mcp:{s-red2}:verdict")" "\"window\":$(w 54)," \
+like "$(redis-cli -s "$REDIS_SOCK" get "mcp:{s-bf}:verdict")" "\"window\":$(w 54)," \
     "back-fill leaves a newer current verdict alone"
 d=$(($(w 5) / 86400))
-is "$(redis-cli -s "$REDIS_SOCK" strlen "mcp:{s-red2}:day:$d") $(redis-cli -s "$REDIS_SOCK" exists \
-    "mcp:{s-red2}:hist:$d")" "1440 0" "the history of a day is one string of 1,440 letters, no hash"
+is "$(redis-cli -s "$REDIS_SOCK" strlen "mcp:{s-bf}:day:$d") $(redis-cli -s "$REDIS_SOCK" exists \
+    "mcp:{s-bf}:hist:$d")" "1440 0" "the history of a day is one string of 1,440 letters, no hash"
 
 # A window decided by a version of before, in the hash hist:DAY, and
 # decided again now: its letter moves to day:DAY and the counters move
@@ -294,7 +323,8 @@ for k in 0 1 2 3 4; do
 	done
 done
 {
-	gen -s s-up-red -r "$FOUR_NO_EU" -n 2 -t "$(w 5)"
+	gen -s s-up-red -r ap-southeast-1,sa-east-1,us-west-2 -n 2 -t "$(w 5)"
+	gen -s s-up-red -r us-east-1 -t "$(w 6)"
 	gen -s s-up-red -r eu-west-2 -t "$(w 5)" -o 10 -f tools_list
 	gen -s s-up-hash -r "$FOUR_NO_EU" -n 2 -t "$(w 5)" -h "$HA"
 	gen -s s-up-div -r "$FOUR_NO_EU" -n 2 -t "$(w 5)" -h "$HB"

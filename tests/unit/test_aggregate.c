@@ -176,6 +176,24 @@ test_rules(void)
 	    R("c", W, OK, -1, "h"),
 	};
 	const struct agg_result lone[] = {R("a", W + 1, BAD, 1, NULL)};
+	/* Failures earlier in the lookback that a later pass has ended. */
+	const struct agg_result over[] = {
+	    R("a", W - 60, BAD, TL, NULL),
+	    R("a", W + 1, OK, -1, "h"),
+	    R("b", W - 30, BAD, TL, NULL),
+	    R("b", W + 5, OK, -1, "h"),
+	    R("c", W - 100, BAD, 1, NULL),
+	    R("c", W + 2, OK, -1, "h"),
+	};
+	const struct agg_result again[] = {
+	    R("a", W - 100, BAD, TL, NULL),
+	    R("a", W - 40, OK, -1, "h"),
+	    R("a", W + 1, BAD, TL, NULL),
+	    R("b", W - 90, OK, -1, "h"),
+	    R("b", W + 2, BAD, TL, NULL),
+	    R("c", W - 50, BAD, TL, NULL),
+	    R("c", W + 3, BAD, 1, NULL),
+	};
 	const struct agg_result bounds[] = {
 	    R("a", W - 120, BAD, TL, NULL),
 	    R("b", W + 60, BAD, TL, NULL),
@@ -208,6 +226,10 @@ test_rules(void)
 	    "different steps: amber, the earliest step");
 	decide_is(
 	    lone, 1, seen, 1, 180, "red alert connect a|a| 0", "a lone failing reporter: red");
+	decide_is(over, 6, NULL, 0, 180, "green ok -|a,b,c| 0",
+	    "failures that later passes ended are over: green (a region fails by its latest)");
+	decide_is(again, 7, NULL, 0, 180, "red alert tools_list a,b|a,b,c| 0",
+	    "a pass between two failures: failing by the latest; c fails connect now, not tools_list");
 	decide_is(bounds, 4, NULL, 0, 180, "amber regional tools_list a|a,c| 0",
 	    "lookback is [W + 60 - L, W + 60)");
 	decide_is(div, 5, NULL, 0, 180, "amber divergence -|a,b,d| 1",
@@ -609,12 +631,12 @@ test_checks(void)
 	    {"{\"ms\":-0.5}", "ms -0.5: out of range (0 to 86400000)"},
 	    {"{\"ms\":\"fast\"}", "ms: not a number or null"},
 	    {"{\"slug\":\"everything\"}", "ok"},
-	    {"{\"slug\":\"Bad Slug!\"}", "bad slug \"Bad Slug!\": not [a-z0-9._-]{1,80}"},
+	    {"{\"slug\":\"Bad Slug!\"}", "bad slug \"Bad Slug!\": not [a-z0-9._-]{1,80}, not all dots"},
 	    {"{\"slug\":\"a\\u001b[31mb\\n\"}",
-	        "bad slug \"a\\u001b[31mb\\n\": not [a-z0-9._-]{1,80}"},
+	        "bad slug \"a\\u001b[31mb\\n\": not [a-z0-9._-]{1,80}, not all dots"},
 	    {"{\"slug\":7}", "slug: not a string"},
 	    {"{\"region\":\"us-east-1\"}", "ok"},
-	    {"{\"region\":\"\"}", "bad region \"\": not [a-z0-9._-]{1,80}"},
+	    {"{\"region\":\"\"}", "bad region \"\": not [a-z0-9._-]{1,80}, not all dots"},
 	    {"{\"region\":null}", "region: not a string"},
 	};
 	char err[AGG_WHY_MAX], q[700], want[700], big[301], code;
