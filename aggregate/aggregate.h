@@ -115,6 +115,7 @@ char agg_verdict_code(enum agg_verdict v);
 #define AGG_MS_MAX 999999999L /* the largest MS a stored value may hold */
 #define AGG_CODE_MAX 40       /* an error code is [a-z0-9_]{1,40} */
 #define AGG_HOST_MAX 255
+#define AGG_REASON_MAX 255 /* bytes of a maintenance reason (mcp-alert maint) */
 
 /*
  * A duration counts as an hour at most: the longest deadline of mcp-probe

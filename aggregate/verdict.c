@@ -17,14 +17,20 @@
 
 /* Windows fetched per slug: the 5 minutes that end with W. */
 #define NWIN (AGG_DIVERGENCE_SPAN / AGG_WINDOW)
-/* Replies per slug in the read round trip: results, seen, drift, host, stats, cert. */
+/*
+ * Replies per slug in the read round trip: results, seen, drift, host,
+ * stats, cert, and the maintenance window of mcp-alert maint (start, end,
+ * reason), read by a command of its own so that a cluster's ASK reaches it
+ * while its slot migrates.
+ */
 #define R_RES 0
 #define R_SEEN 1
 #define R_DRIFT 2
 #define R_HOST 3
 #define R_STATS 4
 #define R_CERT 5
-#define NREAD 6
+#define R_MAINT 6
+#define NREAD 7
 
 /*
  * Read-only: the results of the NWIN windows from ARGV[1] on, one array
@@ -91,6 +97,8 @@ static const char stats_lua[] =
 /*
  * Write W's verdict into the history (idempotent: the counters follow a
  * rewritten window) and as the current verdict unless a newer one is there.
+ * A window in maintenance (m) counts in DAY:m only, neither up nor counted:
+ * uptime_30d leaves it out, the 30 daily bars show it.
  * KEYS: verdict day:DAY up hist:DAY; the window's letter is at (W mod
  * 86400) / 60 of day:DAY, 1,440 bytes made whole at its first write, a
  * zero byte for a window not decided; hist:DAY, the hash of before, is
@@ -103,6 +111,7 @@ static const char write_lua[] =
     "  if x == 'g' or x == 'a' or x == 'r' then\n"
     "    redis.call('HINCRBY', KEYS[3], day .. ':n', by)\n"
     "  end\n"
+    "  if x == 'm' then redis.call('HINCRBY', KEYS[3], day .. ':m', by) end\n"
     "end\n"
     "local pos = (tonumber(w) % 86400) / 60\n"
     "local old = redis.call('GETRANGE', KEYS[2], pos, pos)\n"
@@ -115,8 +124,8 @@ static const char write_lua[] =
     "end\n"
     "redis.call('SETRANGE', KEYS[2], pos, v)\n"
     "redis.call('EXPIRE', KEYS[2], ARGV[5])\n"
-    "redis.call('HDEL', KEYS[3], (day - 30) .. ':u', (day - 30) .. ':n',\n"
-    "  (day - 31) .. ':u', (day - 31) .. ':n')\n"
+    "redis.call('HDEL', KEYS[3], (day - 30) .. ':u', (day - 30) .. ':n', (day - 30) .. ':m',\n"
+    "  (day - 31) .. ':u', (day - 31) .. ':n', (day - 31) .. ':m')\n"
     "redis.call('EXPIRE', KEYS[3], ARGV[5])\n"
     "local cur = redis.call('GET', KEYS[1])\n"
     "local cw = cur and tonumber(string.match(cur, '\"window\":(%d+)'))\n"
@@ -138,6 +147,7 @@ struct slugwork {
 	const char *slug;
 	redisReply *r[NREAD];
 	enum agg_verdict verdict;
+	char code; /* the history's letter: the verdict's, or m in maintenance */
 	struct mcp_buf rec;
 };
 
@@ -177,7 +187,9 @@ append_reads(struct vctx *v, const char *slug)
 	mcp_store_appendf(v->st, "EVALSHA %s 4 %s %s %s %s %lld %lld %s", v->stats_sha, k[0], k[1],
 	    k[2], k[3], v->window, day, pre);
 	agg_key(k[0], sizeof(k[0]), slug, "cert", -1);
-	return mcp_store_appendf(v->st, "HGETALL %s", k[0]);
+	mcp_store_appendf(v->st, "HGETALL %s", k[0]);
+	agg_key(k[0], sizeof(k[0]), slug, "alert:maint", -1);
+	return mcp_store_appendf(v->st, "HMGET %s start end reason", k[0]);
 }
 
 /* The results of the NWIN windows up to W, replies in that order. */
@@ -266,7 +278,6 @@ drift_json(const redisReply *z)
 	return a;
 }
 
-/* Up and counted: what a history code adds to the 30-day counters. */
 static void
 tally(char code, long long by, long long *up, long long *counted)
 {
@@ -276,8 +287,9 @@ tally(char code, long long by, long long *up, long long *counted)
 		*counted += by;
 }
 
+/* Up and counted: what a history code adds to the 30-day counters (m: nothing). */
 static void
-add_stats(cJSON *o, const redisReply *s, enum agg_verdict verdict)
+add_stats(cJSON *o, const redisReply *s, char code)
 {
 	long long up, counted;
 	const char *old;
@@ -297,7 +309,7 @@ add_stats(cJSON *o, const redisReply *s, enum agg_verdict verdict)
 	old = s->element[3]->str;
 	if (old[0] != '\0')
 		tally(old[0], -1, &up, &counted);
-	tally(agg_verdict_code(verdict), 1, &up, &counted);
+	tally(code, 1, &up, &counted);
 	if (counted > 0)
 		cJSON_AddNumberToObject(
 		    o, "uptime_30d", round(10000.0 * (double)up / (double)counted) / 100);
@@ -334,6 +346,57 @@ add_cert(cJSON *o, const struct vctx *v, const redisReply *h)
 	free(out);
 }
 
+/*
+ * 1 when W lies in the slug's maintenance window (the HMGET reply)
+ * (start <= W < end, as mcp-alert suppresses), its bounds and reason
+ * filled; a window that does not read is none.  *reason is borrowed from
+ * the reply, "" for one that is not UTF-8 of AGG_REASON_MAX bytes.
+ */
+static int
+maint_of(const struct vctx *v, const redisReply *s, double *start, double *end, const char **reason)
+{
+	char *e1, *e2;
+
+	if (s->type != REDIS_REPLY_ARRAY || s->elements != 3 ||
+	    s->element[0]->type != REDIS_REPLY_STRING ||
+	    s->element[1]->type != REDIS_REPLY_STRING || s->element[2]->type != REDIS_REPLY_STRING)
+		return 0;
+	*start = strtod(s->element[0]->str, &e1);
+	*end = strtod(s->element[1]->str, &e2);
+	if (*e1 != '\0' || *e2 != '\0' || !(*start >= 0 && *start < *end && *end <= AGG_TIME_MAX))
+		return 0;
+	*reason = s->element[2]->str;
+	if (s->element[2]->len > AGG_REASON_MAX || !mcp_utf8_valid(*reason, s->element[2]->len))
+		*reason = "";
+	return *start <= (double)v->window && (double)v->window < *end;
+}
+
+static int
+in_maint(const struct vctx *v, const redisReply *s)
+{
+	double start, end;
+	const char *reason;
+
+	return maint_of(v, s, &start, &end, &reason);
+}
+
+static void
+add_maint(cJSON *o, const struct vctx *v, const redisReply *s)
+{
+	double start, end;
+	const char *reason;
+	cJSON *m;
+
+	if (!maint_of(v, s, &start, &end, &reason)) {
+		cJSON_AddNullToObject(o, "maintenance");
+		return;
+	}
+	m = cJSON_AddObjectToObject(o, "maintenance");
+	cJSON_AddNumberToObject(m, "start", start);
+	cJSON_AddNumberToObject(m, "end", end);
+	cJSON_AddStringToObject(m, "reason", reason);
+}
+
 static cJSON *
 record_of(const struct vctx *v, const struct slugwork *w, const struct agg_decision *d)
 {
@@ -360,7 +423,7 @@ record_of(const struct vctx *v, const struct slugwork *w, const struct agg_decis
 	else
 		cJSON_AddNullToObject(o, "divergence");
 	cJSON_AddItemToObject(o, "drift", drift_json(w->r[R_DRIFT]));
-	add_stats(o, w->r[R_STATS], d->verdict);
+	add_stats(o, w->r[R_STATS], w->code);
 	if (d->error != NULL)
 		cJSON_AddStringToObject(o, "error", d->error);
 	else
@@ -375,6 +438,7 @@ record_of(const struct vctx *v, const struct slugwork *w, const struct agg_decis
 		cJSON_AddNullToObject(o, "host");
 	add_cert(o, v, w->r[R_CERT]);
 	cJSON_AddItemToObject(o, "failing_now", names_json(d->failing_now, d->nfailing_now));
+	add_maint(o, v, w->r[R_MAINT]);
 	return o;
 }
 
@@ -402,6 +466,7 @@ decide(struct vctx *v, struct slugwork *w, char *err, size_t errlen)
 	if (agg_decide(&in, &d) == -1)
 		goto out;
 	w->verdict = d.verdict;
+	w->code = in_maint(v, w->r[R_MAINT]) ? 'm' : agg_verdict_code(d.verdict);
 	if ((o = record_of(v, w, &d)) != NULL)
 		rc = mcp_rec_format(&w->rec, o, err, errlen);
 	agg_decision_free(&d);
@@ -418,7 +483,7 @@ static int
 append_write(struct vctx *v, const struct slugwork *w)
 {
 	long long day = v->window / AGG_DAY;
-	char k[4][MCP_SLUG_MAX + 64], code[2] = {agg_verdict_code(w->verdict), '\0'};
+	char k[4][MCP_SLUG_MAX + 64], code[2] = {w->code, '\0'};
 
 	agg_key(k[0], sizeof(k[0]), w->slug, "verdict", -1);
 	agg_key(k[1], sizeof(k[1]), w->slug, "day", day);

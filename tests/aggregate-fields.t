@@ -205,6 +205,36 @@ is "$(got s-prev 2)" "$(want s-prev 2 red alert tools_list "sa-east-1 us-east-1"
     "ap-southeast-1 eu-west-2 sa-east-1 us-east-1" "" 0 '[]' "$(lat 120)" 50 http_429 80 $EX)" \
     "a failure of before and one of now: red, the code of the one that has one"
 
+# --- maintenance -------------------------------------------------------------
+# Two regions fail tools_list in windows 2-4; a maintenance window
+# (mcp-alert maint) covers windows 2 and 3.  The verdicts say what was
+# seen; the history keeps those two windows as maintenance (m), which
+# uptime_30d leaves out, numerator and denominator.
+{
+	gen -s s-maint -r ap-southeast-1,sa-east-1,us-west-2 -n 6
+	gen -s s-maint -r eu-west-2,us-east-1 -n 2
+	gen -s s-maint -r eu-west-2,us-east-1 -n 3 -t "$(w 2)" -f tools_list
+	gen -s s-maint -r eu-west-2,us-east-1 -t "$(w 5)"
+} | push
+MCP_NOW=$(w 1) mcp-alert -R "unix://$REDIS_SOCK" maint add s-maint --start "$(w 2)" \
+    --end "$(w 4)" --reason 'database "upgrade" <v2>'
+is "$?" 0 "a maintenance window for windows 2 and 3"
+run_windows 0 5 s-maint
+is "$(verdicts s-maint 0 5)" "g g r r r g" "the verdicts in maintenance say what the regions saw"
+hist=''
+for k in 0 1 2 3 4 5; do hist="$hist$(hist_at s-maint "$(w "$k")")"; done
+is "$hist" ggmmrg "the history keeps the windows in maintenance as m"
+is "$(got s-maint 2 | jq -c '[.maintenance, .uptime_30d]')" \
+    "[{\"start\":$(w 2),\"end\":$(w 4),\"reason\":\"database \\\"upgrade\\\" <v2>\"},100]" \
+    "a verdict in maintenance carries the window; its uptime leaves it out"
+is "$(got s-maint 4 | jq -c '[.maintenance, .uptime_30d]')" "[null,66.67]" \
+    "the first window after it: no maintenance, counted down"
+is "$(got s-maint 5 | jq -c .uptime_30d)" 75 "uptime_30d: 3 up of the 4 windows outside maintenance"
+is "$(rcli hget "mcp:{s-maint}:up" "$(($(w 0) / 86400)):m")" 2 "the day counts its windows in maintenance"
+MCP_NOW=$(($(w 2) + 95)) mcp-aggregate verdict s-maint >/dev/null
+is "$(hist_at s-maint "$(w 2)")$(rcli hget "mcp:{s-maint}:up" "$(($(w 0) / 86400)):m")" m2 \
+    "a window in maintenance decided again counts once"
+
 # Everything expires on its own.
 rcli --scan >"$TMP/keys"
 n=$(sed 's/^/TTL /' "$TMP/keys" | rcli | awk '$1 <= 0' | wc -l | tr -d ' ')

@@ -100,7 +100,7 @@ is "$(role_of "$PR")" master "Sentinel promoted the replica"
 run_windows 0 9
 same_verdicts 0 9
 is "$?" 0 "verdicts continue: the same as without the failover"
-is "$(verdicts s-ha 0 9)" "g g g g g r r r g g" "including the red period pushed after the failover"
+is "$(verdicts s-ha 0 9)" "g g g g g r g g g g" "including the red window pushed after the failover"
 is "$(redis-cli -p "$PR" get "mcp:{s-ha}:verdict" | grep -o '"window":[0-9]*')" "\"window\":$(w 9)" \
     "the current verdict is on the new master"
 

@@ -71,6 +71,6 @@ is "$(res_val -R "unix://$AOF/redis.sock" s-one "$(w 4)" us-east-1 | cut -d' ' -
 run_windows 0 9
 same_verdicts 0 9
 is "$?" 0 "verdicts identical to the run without the outage"
-is "$(verdicts s-one 0 9)" "g g g g r r r r r g" "and they saw the red period"
+is "$(verdicts s-one 0 9)" "g g g g r r r g g g" "and they saw the red period, windows 4-6"
 
 done_testing

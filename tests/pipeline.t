@@ -51,13 +51,14 @@ is "$(rc hkeys 'mcp:{rl}:incident')" "rate-limited" "one field per track: the 42
 is "$(rc exists 'mcp:{ok}:incident' 'mcp:{ok}:incidents')" "0" "a healthy slug has neither key"
 
 : >"$TMP/alerts"
-# The lookback (3 minutes) keeps windows 3 and 4 red; 5, 6 and 7 pass.
+# Fixed at window 3: the verdicts pass from window 3 on (a region fails by
+# its latest result), and three passing windows resolve both tracks.
 for k in 3 4 5 6 7; do
 	minute "$k" "ok=$FIX/open/mcp" "rl=$FIX/open/mcp" "down=$FIX/open/mcp"
 done
 is "$(jq -r '[.event, .dedup_key, (.duration_s|tostring)] | join(" ")' "$TMP/alerts" | sort)" \
     "resolve down:$(w 0) 180
-resolve rl:rate-limited:$(w 0) 300" "fixed: three passing windows resolve both, with their durations (downtime from the first window no region fails now)"
+resolve rl:rate-limited:$(w 0) 180" "fixed: three passing windows resolve both, with the outage's own duration (3 windows)"
 is "$(jq -r 'select(.path == "/hook") | .body | fromjson | .event' "$RECV_LOG" | sort | uniq -c | awk '{ print $2 "=" $1 }' | tr '\n' ' ')" \
     "resolve=2 trigger=2 " "the receiver got two triggers and two resolves, nothing else"
 is "$(rc exists 'mcp:{down}:incident')" "0" "resolved: the open incident is gone"
