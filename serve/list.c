@@ -212,26 +212,29 @@ void
 serve_regions(struct conn *c, const struct req *q, const char *slug, struct resp *r)
 {
 	static struct region g[SERVE_REGIONS_MAX];
-	char ks[128], kv[128];
+	char ks[128], kv[128], km[128];
 	const char *a0[] = {"ZREVRANGE", ks, "0", "63", "WITHSCORES"}, *a1[] = {"GET", kv},
-	           *a2[] = {"ZSCORE", "mcp:slugs", slug};
-	const char **argv[] = {a0, a1, a2};
-	int argc[] = {5, 2, 3}, rc, known;
-	redisReply *rep[3];
+	           *a2[] = {"ZSCORE", "mcp:slugs", slug},
+	           *a3[] = {"HMGET", km, "start", "end", "reason"};
+	const char **argv[] = {a0, a1, a2, a3};
+	int argc[] = {5, 2, 3, 5}, rc, known;
+	redisReply *rep[4];
 	struct summary s;
 	size_t i, n;
 
 	memset(g, 0, sizeof(g));
 	snprintf(ks, sizeof(ks), "mcp:{%s}:seen", slug);
 	snprintf(kv, sizeof(kv), "mcp:{%s}:verdict", slug);
-	if (serve_query(c, 3, argc, argv, rep) != SR_OK) {
+	serve_maint_key(km, sizeof(km), slug);
+	if (serve_query(c, 4, argc, argv, rep) != SR_OK) {
 		serve_unavailable(r);
 		return;
 	}
 	n = serve_regions_of(rep[0], g);
 	serve_summary(rep[1], NULL, q->now, &s, 0);
+	serve_maint(rep[3], q->now, &s);
 	known = n > 0 || s.known || rep[2]->type == REDIS_REPLY_STRING;
-	serve_free_replies(rep, 3);
+	serve_free_replies(rep, 4);
 	if (!known) {
 		serve_error(r, 404, "not found", CACHE_API);
 		return;
@@ -245,6 +248,7 @@ serve_regions(struct conn *c, const struct req *q, const char *slug, struct resp
 	rc = mcp_buf_addf(&r->body, "{\"slug\":\"%s\",\"as_of\":", slug);
 	rc |=
 	    s.as_of[0] ? mcp_buf_addf(&r->body, "\"%s\"", s.as_of) : mcp_buf_adds(&r->body, "null");
+	rc |= mcp_buf_addc(&r->body, ',') | serve_maint_json(&r->body, &s);
 	rc |= mcp_buf_adds(&r->body, ",\"regions\":[");
 	for (i = 0; i < n; i++)
 		rc |= (i ? mcp_buf_addc(&r->body, ',') : 0) | region_json(&r->body, &g[i], q->now);
@@ -276,39 +280,43 @@ int
 serve_each_summary(
     struct conn *c, double now, char *const *slugs, size_t n, int keep, summary_fn *fn, void *arg)
 {
-	static char keys[CHUNK][2][128];
-	const char *args[CHUNK * 2][5], **argv[CHUNK * 2];
-	int argc[CHUNK * 2], rc = 0;
-	redisReply *rep[CHUNK * 2];
+	static char keys[CHUNK][3][128];
+	static const char *args[CHUNK * 3][5];
+	const char **argv[CHUNK * 3];
+	int argc[CHUNK * 3], rc = 0;
+	static redisReply *rep[CHUNK * 3];
 	struct summary s;
 	size_t i, k, m;
 
 	for (i = 0; i < n && rc == 0; i += m) {
 		m = n - i < CHUNK ? n - i : CHUNK;
 		for (k = 0; k < m; k++) {
+			const char **a = args[3 * k];
+
 			snprintf(keys[k][0], 128, "mcp:{%s}:verdict", slugs[i + k]);
 			snprintf(keys[k][1], 128, "mcp:{%s}:seen", slugs[i + k]);
-			args[2 * k][0] = "GET";
-			args[2 * k][1] = keys[k][0];
-			args[2 * k + 1][0] = "ZREVRANGE";
-			args[2 * k + 1][1] = keys[k][1];
-			args[2 * k + 1][2] = "0";
-			args[2 * k + 1][3] = "0";
-			args[2 * k + 1][4] = "WITHSCORES";
-			argv[2 * k] = args[2 * k];
-			argv[2 * k + 1] = args[2 * k + 1];
-			argc[2 * k] = 2;
-			argc[2 * k + 1] = 5;
+			serve_maint_key(keys[k][2], 128, slugs[i + k]);
+			a[0] = "GET", a[1] = keys[k][0];
+			a = args[3 * k + 1];
+			a[0] = "ZREVRANGE", a[1] = keys[k][1], a[2] = "0", a[3] = "0",
+			a[4] = "WITHSCORES";
+			a = args[3 * k + 2];
+			a[0] = "HMGET", a[1] = keys[k][2], a[2] = "start", a[3] = "end",
+			a[4] = "reason";
+			argv[3 * k] = args[3 * k], argc[3 * k] = 2;
+			argv[3 * k + 1] = args[3 * k + 1], argc[3 * k + 1] = 5;
+			argv[3 * k + 2] = args[3 * k + 2], argc[3 * k + 2] = 5;
 		}
-		if (serve_query(c, 2 * m, argc, argv, rep) != SR_OK)
+		if (serve_query(c, 3 * m, argc, argv, rep) != SR_OK)
 			return -1;
 		for (k = 0; k < m; k++) {
-			serve_summary(rep[2 * k], rep[2 * k + 1], now, &s, keep);
+			serve_summary(rep[3 * k], rep[3 * k + 1], now, &s, keep);
+			serve_maint(rep[3 * k + 2], now, &s);
 			if (rc == 0)
 				rc = fn(arg, slugs[i + k], &s);
 			cJSON_Delete(s.rec);
 		}
-		serve_free_replies(rep, 2 * m);
+		serve_free_replies(rep, 3 * m);
 	}
 	return rc;
 }
@@ -332,7 +340,8 @@ page_one(void *arg, const char *slug, const struct summary *s)
 	int rc = mcp_buf_addf(p->b, "%s{\"slug\":\"%s\",", p->first ? "" : ",", slug);
 
 	p->first = 0;
-	return rc | serve_summary_fields(p->b, s, p->now) | mcp_buf_addc(p->b, '}');
+	return rc | serve_summary_fields(p->b, s, p->now) | mcp_buf_addc(p->b, ',') |
+	    serve_maint_json(p->b, s) | mcp_buf_addc(p->b, '}');
 }
 
 /*

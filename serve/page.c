@@ -16,7 +16,6 @@
 
 #define CT_HTML "text/html; charset=utf-8"
 #define CACHE_PAGE "public, max-age=60"
-#define DAYS 30
 #define HISTORY_SHOWN 10
 
 /* What each step means, for people. */
@@ -142,8 +141,9 @@ struct page_data {
 	struct region g[SERVE_REGIONS_MAX];
 	size_t n;
 	int known;
-	double day_u[DAYS], day_n[DAYS];
+	double day_u[SERVE_DAYS], day_n[SERVE_DAYS], day_m[SERVE_DAYS];
 	long today;
+	struct latency lat;
 	cJSON *open[4]; /* the open incidents' records: owned */
 	int nopen;
 	cJSON *hist[HISTORY_SHOWN]; /* the last resolved: owned */
@@ -178,14 +178,14 @@ record(const redisReply *r)
 	return o;
 }
 
-/* DAY:u and DAY:n of mcp:{SLUG}:up for the last DAYS days. */
+/* DAY:u, DAY:n and DAY:m of mcp:{SLUG}:up for the last SERVE_DAYS days. */
 static void
 days_of(const redisReply *r, struct page_data *d)
 {
 	size_t i;
 	long day;
 	char kind, *end;
-	double v;
+	double v, *to;
 
 	for (i = 0; r->type == REDIS_REPLY_ARRAY && i + 1 < r->elements; i += 2) {
 		if (r->element[i]->type != REDIS_REPLY_STRING ||
@@ -194,25 +194,28 @@ days_of(const redisReply *r, struct page_data *d)
 			continue;
 		v = strtod(r->element[i + 1]->str, &end);
 		if (*end != '\0' || !(v >= 0 && v <= 1440) || day > d->today ||
-		    day <= d->today - DAYS)
+		    day <= d->today - SERVE_DAYS)
 			continue;
-		if (kind == 'u')
-			d->day_u[day - (d->today - DAYS + 1)] = v;
-		else if (kind == 'n')
-			d->day_n[day - (d->today - DAYS + 1)] = v;
+		to = kind == 'u'  ? d->day_u
+		    : kind == 'n' ? d->day_n
+		    : kind == 'm' ? d->day_m
+		                  : NULL;
+		if (to != NULL)
+			to[day - (d->today - SERVE_DAYS + 1)] = v;
 	}
 }
 
 static int
 page_read(struct conn *c, const char *slug, double now, struct page_data *d)
 {
-	char kv[128], ks[128], ku[128], ki[128], kh[128];
+	char kv[128], ks[128], ku[128], ki[128], kh[128], km[128];
 	const char *a0[] = {"GET", kv}, *a1[] = {"ZREVRANGE", ks, "0", "63", "WITHSCORES"},
 	           *a2[] = {"ZSCORE", "mcp:slugs", slug}, *a3[] = {"HGETALL", ku},
-	           *a4[] = {"HGETALL", ki}, *a5[] = {"LRANGE", kh, "0", "9"};
-	const char **argv[] = {a0, a1, a2, a3, a4, a5};
-	int argc[] = {2, 5, 3, 2, 2, 4};
-	redisReply *rep[6];
+	           *a4[] = {"HGETALL", ki}, *a5[] = {"LRANGE", kh, "0", "9"},
+	           *a6[] = {"HMGET", km, "start", "end", "reason"};
+	const char **argv[] = {a0, a1, a2, a3, a4, a5, a6};
+	int argc[] = {2, 5, 3, 2, 2, 4, 5};
+	redisReply *rep[7];
 	cJSON *o;
 	size_t i;
 
@@ -223,9 +226,11 @@ page_read(struct conn *c, const char *slug, double now, struct page_data *d)
 	snprintf(ku, sizeof(ku), "mcp:{%s}:up", slug);
 	snprintf(ki, sizeof(ki), "mcp:{%s}:incident", slug);
 	snprintf(kh, sizeof(kh), "mcp:{%s}:incidents", slug);
-	if (serve_query(c, 6, argc, argv, rep) != SR_OK)
+	serve_maint_key(km, sizeof(km), slug);
+	if (serve_query(c, 7, argc, argv, rep) != SR_OK)
 		return -1;
 	serve_summary(rep[0], rep[1], now, &d->s, 1);
+	serve_maint(rep[6], now, &d->s);
 	d->n = serve_regions_of(rep[1], d->g);
 	d->known = d->s.known || d->n > 0 || rep[2]->type == REDIS_REPLY_STRING;
 	days_of(rep[3], d);
@@ -246,8 +251,10 @@ page_read(struct conn *c, const char *slug, double now, struct page_data *d)
 	     i++)
 		if ((o = record(rep[5]->element[i])) != NULL)
 			d->hist[d->nhist++] = o;
-	serve_free_replies(rep, 6);
-	if (d->known && serve_region_results(c, slug, d->g, d->n, now) == -1) {
+	serve_free_replies(rep, 7);
+	if (d->known &&
+	    (serve_region_results(c, slug, d->g, d->n, now) == -1 ||
+	        serve_latency_read(c, slug, now, &d->lat) == -1)) {
 		page_data_free(d);
 		return -1;
 	}
@@ -447,53 +454,6 @@ regions_part(struct mcp_buf *b, const struct page_data *d, double now)
 	return rc | mcp_buf_adds(b, "</tbody></table></div>\n");
 }
 
-/* 30 daily bars; a day without data is shown as such, never as up. */
-static int
-uptime_part(struct mcp_buf *b, const struct page_data *d)
-{
-	double u = 0, n = 0, pct;
-	char iso[32], first[16] = "";
-	int i, days = 0, rc;
-
-	rc = mcp_buf_adds(b,
-	    "<h2>Uptime, last 30 days</h2>\n<ol class=\"bars\" aria-label=\"Daily uptime, "
-	    "oldest first\">");
-	for (i = 0; i < DAYS; i++) {
-		mcp_iso8601((double)(d->today - DAYS + 1 + i) * 86400, iso, sizeof(iso));
-		iso[10] = '\0';
-		if (d->day_n[i] <= 0) {
-			rc |= mcp_buf_addf(b,
-			    "<li class=\"bar nodata\" title=\"%s: no data\"><span "
-			    "class=\"sr\">%s: no data</span></li>",
-			    iso, iso);
-			continue;
-		}
-		if (first[0] == '\0')
-			snprintf(first, sizeof(first), "%.10s", iso);
-		days++;
-		u += d->day_u[i], n += d->day_n[i];
-		pct = 100 * fmin(d->day_u[i], d->day_n[i]) / d->day_n[i];
-		rc |= mcp_buf_addf(b,
-		    "<li class=\"bar%s\" title=\"%s: %.2f%% (%.0f of %.0f windows up)\">"
-		    "<span class=\"sr\">%s: %.2f%%</span></li>",
-		    pct >= 99.5     ? ""
-		        : pct >= 95 ? " warn"
-		                    : " bad",
-		    iso, pct, d->day_u[i], d->day_n[i], iso, pct);
-	}
-	rc |= mcp_buf_adds(b,
-	    "</ol><div class=\"axis\" aria-hidden=\"true\"><span>30 days ago</span>"
-	    "<span>today</span></div>\n<p class=\"legend\">");
-	if (days == 0)
-		rc |= mcp_buf_adds(b, "No verdict has been recorded yet.");
-	else
-		rc |= mcp_buf_addf(b,
-		    "%.2f%% of %.0f windows over %d day%s with data; the history "
-		    "starts on %s. A striped bar is a day without data, not a day up.",
-		    100 * fmin(u, n) / n, n, days, days == 1 ? "" : "s", first);
-	return rc | mcp_buf_adds(b, "</p>\n");
-}
-
 static int
 facts_part(struct mcp_buf *b, const struct page_data *d, double now)
 {
@@ -548,6 +508,28 @@ history_part(struct mcp_buf *b, const struct page_data *d)
 	return rc | mcp_buf_adds(b, "</tbody></table></div>\n");
 }
 
+/* A maintenance window in force: what, until when; failures are not counted. */
+static int
+maint_notice(struct mcp_buf *b, const struct summary *s)
+{
+	char iso[32], t[64];
+	int rc;
+
+	if (mcp_iso8601(s->maint_end, iso, sizeof(iso)) == -1)
+		return 0;
+	when(s->maint_end, t, sizeof(t));
+	rc = mcp_buf_addf(b,
+	    "<section class=\"maint\" aria-label=\"Scheduled maintenance\"><h2>Scheduled "
+	    "maintenance</h2><p>Until <time datetime=\"%s\">%s</time>",
+	    iso, t);
+	if (s->maint_reason[0] != '\0')
+		rc |= mcp_buf_adds(b, ": ") | serve_esc(b, s->maint_reason);
+	return rc |
+	    mcp_buf_adds(b,
+	        ".</p><p>The state below is what the probes see; windows of the "
+	        "maintenance are not counted in the uptime.</p></section>\n");
+}
+
 static void
 html_resp(struct resp *r)
 {
@@ -581,10 +563,12 @@ serve_page(struct conn *c, const struct req *q, const char *slug, struct resp *r
 		    : mcp_buf_adds(b,
 		          "<p class=\"banner\" role=\"note\">Probes have arrived but no "
 		          "verdict has been decided yet.</p>\n");
+	if (d->s.maint)
+		rc |= maint_notice(b, &d->s);
 	for (i = 0; i < d->nopen; i++)
 		rc |= incident_card(b, d->open[i], q->now);
-	rc |= regions_part(b, d, q->now) | uptime_part(b, d) | facts_part(b, d, q->now) |
-	    history_part(b, d);
+	rc |= regions_part(b, d, q->now) | serve_bars(b, d->today, d->day_u, d->day_n, d->day_m) |
+	    facts_part(b, d, q->now) | serve_latency_svg(b, &d->lat) | history_part(b, d);
 	rc |= mcp_buf_adds(b, "<footer><p>");
 	if (d->s.has_verdict) {
 		when(d->s.window, title, sizeof(title));

@@ -82,7 +82,7 @@ serve_query(struct conn *c, size_t n, int *argc, const char ***argv, redisReply 
 const char *
 serve_state_name(enum serve_state s)
 {
-	static const char *const names[] = {"pending", "up", "degraded", "down"};
+	static const char *const names[] = {"pending", "up", "degraded", "down", "maintenance"};
 
 	return names[s];
 }
@@ -167,12 +167,44 @@ last_probe(const redisReply *r)
 }
 
 void
+serve_maint_key(char *buf, size_t len, const char *slug)
+{
+	snprintf(buf, len, "mcp:{%s}:alert:maint", slug);
+}
+
+/*
+ * A maintenance window is in force from start to end (mcp-alert(1) maint);
+ * one that does not read is none, and a reason that is not UTF-8 of at
+ * most SERVE_REASON_MAX bytes is not shown.
+ */
+void
+serve_maint(const redisReply *r, double now, struct summary *s)
+{
+	double start, end;
+
+	s->maint = 0;
+	s->maint_end = -1;
+	s->maint_reason[0] = '\0';
+	if (r == NULL || r->type != REDIS_REPLY_ARRAY || r->elements != 3 ||
+	    r->element[0]->type != REDIS_REPLY_STRING || r->element[1]->type != REDIS_REPLY_STRING)
+		return;
+	if ((start = serve_time(r->element[0]->str)) < 0 ||
+	    (end = serve_time(r->element[1]->str)) < 0 || !(start <= now && now < end))
+		return;
+	s->maint = 1;
+	s->maint_end = end;
+	if (r->element[2]->type == REDIS_REPLY_STRING && r->element[2]->len <= SERVE_REASON_MAX &&
+	    mcp_utf8_valid(r->element[2]->str, r->element[2]->len))
+		memcpy(s->maint_reason, r->element[2]->str, r->element[2]->len + 1);
+}
+
+void
 serve_summary(
     const redisReply *verdict, const redisReply *seen, double now, struct summary *s, int keep)
 {
 	memset(s, 0, sizeof(*s));
 	s->state = ST_PENDING;
-	s->window = s->uptime = s->p95 = -1;
+	s->window = s->uptime = s->p95 = s->maint_end = -1;
 	read_verdict(verdict, now, s, keep);
 	if ((s->last_probe = last_probe(seen)) >= 0)
 		s->known = 1;

@@ -128,9 +128,10 @@ serve_esc(struct mcp_buf *b, const char *s)
 	return rc;
 }
 
-/* Label, then the four states: white text on each at 4.5:1 or better. */
-static const char *const light[] = {"#555", "#6e7781", "#1a7f37", "#9a6700", "#cf222e"};
-static const char *const dark[] = {"#30363d", "#6e7681", "#238636", "#9e6a03", "#da3633"};
+/* Label, then the five states: white text on each at 4.5:1 or better. */
+static const char *const light[] = {"#555", "#6e7781", "#1a7f37", "#9a6700", "#cf222e", "#0969da"};
+static const char *const dark[] = {
+    "#30363d", "#6e7681", "#238636", "#9e6a03", "#da3633", "#1f6feb"};
 
 static int
 badge_style(struct mcp_buf *b, const char *theme)
@@ -138,15 +139,16 @@ badge_style(struct mcp_buf *b, const char *theme)
 	const char *const *c = theme != NULL && strcmp(theme, "dark") == 0 ? dark : light;
 	int rc = mcp_buf_addf(b,
 	    "<style>.l{fill:%s}.pending{fill:%s}.up{fill:%s}"
-	    ".degraded{fill:%s}.down{fill:%s}",
-	    c[0], c[1], c[2], c[3], c[4]);
+	    ".degraded{fill:%s}.down{fill:%s}.maintenance{fill:%s}",
+	    c[0], c[1], c[2], c[3], c[4], c[5]);
 
 	/* No theme asked for: follow the viewer's. */
 	if (theme == NULL)
 		rc |= mcp_buf_addf(b,
 		    "@media (prefers-color-scheme:dark){.l{fill:%s}"
-		    ".pending{fill:%s}.up{fill:%s}.degraded{fill:%s}.down{fill:%s}}",
-		    dark[0], dark[1], dark[2], dark[3], dark[4]);
+		    ".pending{fill:%s}.up{fill:%s}.degraded{fill:%s}.down{fill:%s}"
+		    ".maintenance{fill:%s}}",
+		    dark[0], dark[1], dark[2], dark[3], dark[4], dark[5]);
 	return rc | mcp_buf_adds(b, "</style>");
 }
 
@@ -195,10 +197,22 @@ serve_badge_svg(struct mcp_buf *b, enum serve_state st, const char *label, const
 int
 serve_shields_json(struct mcp_buf *b, enum serve_state st)
 {
-	static const char *const color[] = {"lightgrey", "brightgreen", "yellow", "red"};
+	static const char *const color[] = {"lightgrey", "brightgreen", "yellow", "red", "blue"};
 
 	return mcp_buf_addf(b,
 	    "{\"schemaVersion\":1,\"label\":\"mcp\",\"message\":\"%s\","
 	    "\"color\":\"%s\",%s\"cacheSeconds\":300}",
 	    serve_state_name(st), color[st], st == ST_DOWN ? "\"isError\":true," : "");
+}
+
+/* "maintenance":null, or {"reason":..,"until":ISO} while a window is in force. */
+int
+serve_maint_json(struct mcp_buf *b, const struct summary *s)
+{
+	char iso[32];
+
+	if (!s->maint || mcp_iso8601(s->maint_end, iso, sizeof(iso)) == -1)
+		return mcp_buf_adds(b, "\"maintenance\":null");
+	return mcp_buf_adds(b, "\"maintenance\":{\"reason\":") |
+	    mcp_json_string(b, s->maint_reason) | mcp_buf_addf(b, ",\"until\":\"%s\"}", iso);
 }

@@ -222,25 +222,28 @@ slug_in(const char *path, const char *prefix, const char *suffix, char *buf, siz
 	return mcp_slug_ok(buf) ? buf : NULL;
 }
 
-/* GET verdict, the last probe and the slug index entry: one round trip. */
+/* GET verdict, the last probe, the slug index entry, maintenance: one round trip. */
 static int
 summarise(struct conn *c, const char *slug, double now, struct summary *s, int keep)
 {
-	char kv[128], ks[128];
+	char kv[128], ks[128], km[128];
 	const char *a0[] = {"GET", kv}, *a1[] = {"ZREVRANGE", ks, "0", "0", "WITHSCORES"},
-	           *a2[] = {"ZSCORE", "mcp:slugs", slug};
-	const char **argv[] = {a0, a1, a2};
-	int argc[] = {2, 5, 3};
-	redisReply *rep[3];
+	           *a2[] = {"ZSCORE", "mcp:slugs", slug},
+	           *a3[] = {"HMGET", km, "start", "end", "reason"};
+	const char **argv[] = {a0, a1, a2, a3};
+	int argc[] = {2, 5, 3, 5};
+	redisReply *rep[4];
 
 	snprintf(kv, sizeof(kv), "mcp:{%s}:verdict", slug);
 	snprintf(ks, sizeof(ks), "mcp:{%s}:seen", slug);
-	if (serve_query(c, 3, argc, argv, rep) != SR_OK)
+	serve_maint_key(km, sizeof(km), slug);
+	if (serve_query(c, 4, argc, argv, rep) != SR_OK)
 		return -1;
 	serve_summary(rep[0], rep[1], now, s, keep);
+	serve_maint(rep[3], now, s);
 	if (rep[2]->type == REDIS_REPLY_STRING)
 		s->known = 1;
-	serve_free_replies(rep, 3);
+	serve_free_replies(rep, 4);
 	return 0;
 }
 
@@ -301,15 +304,26 @@ slug_route(struct conn *c, const struct req *q, const char *slug, enum kind k, s
 		r->etag[0] = '\0';
 		serve_prom_one(slug, &s, q->now, r);
 		return;
-	} else if (k == K_SHIELDS) {
-		r->ctype = CT_JSON;
-		rc = serve_shields_json(&r->body, s.state);
 	} else {
-		r->ctype = "image/svg+xml";
-		/* A badge cached for long would keep a stale picture on a README. */
-		if (s.state == ST_PENDING)
-			r->cache = CACHE_BRIEF;
-		rc = serve_badge_svg(&r->body, s.state, label, th);
+		/*
+		 * The badge and the shields endpoint say maintenance while a
+		 * window is in force (the five fields keep the verdict's state):
+		 * a tag of their own, as the window starts and ends mid-minute.
+		 */
+		enum serve_state shown = s.maint ? ST_MAINT : s.state;
+
+		if (s.maint && strlen(r->etag) + 6 < sizeof(r->etag))
+			memcpy(r->etag + strlen(r->etag) - 1, "-maint\"", 8);
+		if (k == K_SHIELDS) {
+			r->ctype = CT_JSON;
+			rc = serve_shields_json(&r->body, shown);
+		} else {
+			r->ctype = "image/svg+xml";
+			/* A badge cached for long would keep a stale picture on a README. */
+			if (shown == ST_PENDING)
+				r->cache = CACHE_BRIEF;
+			rc = serve_badge_svg(&r->body, shown, label, th);
+		}
 	}
 	if (rc != 0)
 		serve_error(r, 500, "out of memory", NULL);

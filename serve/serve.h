@@ -28,7 +28,13 @@
 #define CACHE_BRIEF "public, max-age=10"
 #define CT_JSON "application/json; charset=utf-8"
 
-enum serve_state { ST_PENDING, ST_UP, ST_DEGRADED, ST_DOWN };
+/*
+ * What the read side shows.  ST_MAINT is never a verdict's state: the
+ * badge and the shields endpoint show it while a maintenance window is in
+ * force; the five fields keep the verdict's.
+ */
+enum serve_state { ST_PENDING, ST_UP, ST_DEGRADED, ST_DOWN, ST_MAINT };
+#define SERVE_REASON_MAX 255 /* bytes of a maintenance reason shown */
 
 /* The request, as the web server hands it over; strings borrowed. */
 struct req {
@@ -80,6 +86,10 @@ struct summary {
 	int divergence;
 	char as_of[32]; /* "" when none */
 	cJSON *rec;     /* the verdict record when asked to keep it: owned */
+	/* A maintenance window (mcp-alert maint) in force now: its end and reason. */
+	int maint;
+	double maint_end;
+	char maint_reason[SERVE_REASON_MAX + 1];
 };
 
 /* main.c */
@@ -102,6 +112,9 @@ enum serve_rc serve_query(
 void serve_free_replies(redisReply **rep, size_t n);
 void serve_summary(
     const redisReply *verdict, const redisReply *seen, double now, struct summary *s, int keep);
+/* The key of a slug's maintenance window, and the reply of HMGET key start end reason. */
+void serve_maint_key(char *buf, size_t len, const char *slug);
+void serve_maint(const redisReply *r, double now, struct summary *s);
 void serve_unavailable(struct resp *r);
 void serve_error(struct resp *r, int status, const char *what, const char *cache);
 int serve_query_get(const char *qs, const char *name, char *out, size_t outlen);
@@ -149,6 +162,20 @@ struct asset {
 const struct asset *serve_asset(const char *path);
 void serve_asset_etag(const struct asset *a, char *buf, size_t len);
 
+/* chart.c: the status page's pictures. */
+#define SERVE_DAYS 30  /* daily bars */
+#define SERVE_HOURS 24 /* hours of the latency chart */
+struct latency {
+	long first_hour; /* epoch hours of column 0 */
+	int nreg;
+	char reg[SERVE_REGIONS_MAX][MCP_SLUG_MAX + 1]; /* sorted */
+	double p95[SERVE_REGIONS_MAX + 1]
+	          [SERVE_HOURS]; /* row 0 all regions, 1 + i region i; -1 none */
+};
+int serve_bars(struct mcp_buf *b, long today, const double *u, const double *n, const double *m);
+int serve_latency_read(struct conn *c, const char *slug, double now, struct latency *l);
+int serve_latency_svg(struct mcp_buf *b, const struct latency *l);
+
 /* page.c: the HTML status pages and the Atom feed. */
 void serve_page(struct conn *c, const struct req *q, const char *slug, struct resp *r);
 void serve_index(struct conn *c, const struct req *q, struct resp *r);
@@ -162,5 +189,6 @@ void serve_etag(const struct summary *s, char *buf, size_t len);
 int serve_esc(struct mcp_buf *b, const char *s);
 int serve_badge_svg(struct mcp_buf *b, enum serve_state st, const char *label, const char *theme);
 int serve_shields_json(struct mcp_buf *b, enum serve_state st);
+int serve_maint_json(struct mcp_buf *b, const struct summary *s);
 
 #endif

@@ -140,6 +140,10 @@ for s in plain cluster; do
 done
 is "$(diff "$TMP/plain.maint" "$TMP/cluster.maint"):$(wc -l <"$TMP/cluster.maint")" ":2" \
     "mcp-alert maint list: the windows of every master (SCAN on each), as from one server"
+# Window 5 lies in both windows now: decided again, it is kept as maintenance.
+for s in plain cluster; do verdicts "$s" 5 5; done
+same_verdicts 5 5 "window 5 decided again in maintenance: the same from both"
+is "$(grep -c '"maintenance":{"start"' "$TMP/cluster.v.5")" 2 "and both carry their maintenance window"
 
 # mcp-serve as a CGI program: the read routes.
 serve() {

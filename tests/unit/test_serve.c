@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "../../serve/assets.c"
+#include "../../serve/chart.c"
 #include "../../serve/list.c"
 #include "../../serve/page.c"
 #include "../../serve/read.c"

@@ -1,0 +1,374 @@
+/*
+ * chart.c - the pictures of the status page, drawn on the server as SVG
+ * with no script: the 30 daily uptime bars, and the latency chart (the
+ * 95th percentile of each hour of the last 24, all regions together and
+ * each region).  Each picture has its facts beside it as text.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "mcp.h"
+#include "reslua.h"
+#include "serve.h"
+
+/* The plot area of the latency chart, in viewBox units. */
+#define CW 720
+#define CH 220
+#define X0 56
+#define X1 (CW - 12)
+#define Y0 12
+#define Y1 (CH - 30)
+#define LINES_MAX 8 /* region lines drawn; the table lists every region */
+
+/* 30 daily bars; a day without data is shown as such, never as up. */
+int
+serve_bars(struct mcp_buf *b, long today, const double *u, const double *n, const double *m)
+{
+	double su = 0, sn = 0, sm = 0, pct;
+	char iso[32], first[16] = "";
+	int i, days = 0, rc;
+
+	rc = mcp_buf_adds(b,
+	    "<h2>Uptime, last 30 days</h2>\n<ol class=\"bars\" aria-label=\"Daily uptime, "
+	    "oldest first\">");
+	for (i = 0; i < SERVE_DAYS; i++) {
+		mcp_iso8601((double)(today - SERVE_DAYS + 1 + i) * 86400, iso, sizeof(iso));
+		iso[10] = '\0';
+		if (n[i] <= 0 && m[i] <= 0) {
+			rc |= mcp_buf_addf(b,
+			    "<li class=\"bar nodata\" title=\"%s: no data\"><span "
+			    "class=\"sr\">%s: no data</span></li>",
+			    iso, iso);
+			continue;
+		}
+		if (first[0] == '\0')
+			snprintf(first, sizeof(first), "%.10s", iso);
+		days++;
+		su += u[i], sn += n[i], sm += m[i];
+		if (n[i] <= 0) {
+			rc |= mcp_buf_addf(b,
+			    "<li class=\"bar maint\" title=\"%s: maintenance (%.0f windows)\">"
+			    "<span class=\"sr\">%s: maintenance</span></li>",
+			    iso, m[i], iso);
+			continue;
+		}
+		pct = 100 * fmin(u[i], n[i]) / n[i];
+		rc |= mcp_buf_addf(b,
+		    "<li class=\"bar%s\" title=\"%s: %.2f%% (%.0f of %.0f windows up",
+		    pct >= 99.5     ? ""
+		        : pct >= 95 ? " warn"
+		                    : " bad",
+		    iso, pct, u[i], n[i]);
+		if (m[i] > 0)
+			rc |= mcp_buf_addf(b, "; %.0f in maintenance, not counted", m[i]);
+		rc |= mcp_buf_addf(b, ")\"><span class=\"sr\">%s: %.2f%%%s</span></li>", iso, pct,
+		    m[i] > 0 ? ", with maintenance" : "");
+	}
+	rc |= mcp_buf_adds(b,
+	    "</ol><div class=\"axis\" aria-hidden=\"true\"><span>30 days ago</span>"
+	    "<span>today</span></div>\n<p class=\"legend\">");
+	if (days == 0)
+		rc |= mcp_buf_adds(b, "No verdict has been recorded yet.");
+	else if (sn <= 0)
+		rc |= mcp_buf_addf(b, "Every window since %s was in maintenance.", first);
+	else
+		rc |= mcp_buf_addf(b,
+		    "%.2f%% of %.0f windows over %d day%s with data; the history "
+		    "starts on %s. A striped bar is a day without data, not a day up.",
+		    100 * fmin(su, sn) / sn, sn, days, days == 1 ? "" : "s", first);
+	if (sm > 0)
+		rc |= mcp_buf_addf(b,
+		    " %.0f window%s in scheduled maintenance (blue) are left out of the uptime.",
+		    sm, sm == 1 ? "" : "s");
+	return rc | mcp_buf_adds(b, "</p>\n");
+}
+
+static int
+dbl_cmp(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return (x > y) - (x < y);
+}
+
+/* The nearest-rank 95th percentile of v[0..n), sorted in place; -1 for none. */
+static double
+p95_of(double *v, size_t n)
+{
+	size_t k;
+
+	if (n == 0)
+		return -1;
+	qsort(v, n, sizeof(*v), dbl_cmp);
+	k = (95 * n + 99) / 100;
+	return v[k - 1];
+}
+
+/* The index of region name in l, added when new and there is room; -1 when not. */
+static int
+region_ix(struct latency *l, const char *name)
+{
+	int i;
+
+	for (i = 0; i < l->nreg; i++)
+		if (strcmp(l->reg[i], name) == 0)
+			return i;
+	if (l->nreg == SERVE_REGIONS_MAX || !mcp_slug_ok(name))
+		return -1;
+	snprintf(l->reg[l->nreg], sizeof(l->reg[0]), "%s", name);
+	return l->nreg++;
+}
+
+/*
+ * One hour's HGETALL of rh:HOUR (region -> 60 slots of 16 bytes,
+ * lib/reslua.h): the durations of its passing results, per region and
+ * all together, into the hour's column h of l.
+ */
+static int
+hour_of(struct latency *l, const redisReply *r, int h)
+{
+	static double all[SERVE_REGIONS_MAX * MCP_RES_SLOTS], one[MCP_RES_SLOTS];
+	size_t i, j, na = 0, no;
+	const unsigned char *s;
+	unsigned long ms;
+	int ix;
+
+	for (i = 0; r->type == REDIS_REPLY_ARRAY && i + 1 < r->elements; i += 2) {
+		if (r->element[i]->type != REDIS_REPLY_STRING ||
+		    r->element[i + 1]->type != REDIS_REPLY_STRING ||
+		    (ix = region_ix(l, r->element[i]->str)) < 0)
+			continue;
+		s = (const unsigned char *)r->element[i + 1]->str;
+		for (j = 0, no = 0;
+		     j < MCP_RES_SLOTS && (j + 1) * MCP_RES_SLOT <= r->element[i + 1]->len;
+		     j++, s += MCP_RES_SLOT) {
+			if (s[2] != 'h' && s[2] != 'a')
+				continue;
+			ms = (unsigned long)s[5] << 16 | (unsigned long)s[6] << 8 | s[7];
+			if (ms == MCP_RES_MS_NONE)
+				continue;
+			one[no++] = (double)ms;
+			all[na++] = (double)ms;
+		}
+		l->p95[ix + 1][h] = p95_of(one, no);
+	}
+	l->p95[0][h] = p95_of(all, na);
+	return 0;
+}
+
+/* The regions by name, their rows with them (a handful: insertion sort). */
+static void
+sort_regions(struct latency *l)
+{
+	char name[MCP_SLUG_MAX + 1];
+	double row[SERVE_HOURS];
+	int i, j;
+
+	for (i = 1; i < l->nreg; i++)
+		for (j = i; j > 0 && strcmp(l->reg[j - 1], l->reg[j]) > 0; j--) {
+			memcpy(name, l->reg[j], sizeof(name));
+			memcpy(l->reg[j], l->reg[j - 1], sizeof(name));
+			memcpy(l->reg[j - 1], name, sizeof(name));
+			memcpy(row, l->p95[j + 1], sizeof(row));
+			memcpy(l->p95[j + 1], l->p95[j], sizeof(row));
+			memcpy(l->p95[j], row, sizeof(row));
+		}
+}
+
+/*
+ * The latency of the last 24 hours: the results of each hour's rh:HOUR
+ * (kept 25 hours), one pipeline.  0, or -1 when the store failed.
+ */
+int
+serve_latency_read(struct conn *c, const char *slug, double now, struct latency *l)
+{
+	static char keys[SERVE_HOURS][128];
+	const char *args[SERVE_HOURS][2], **argv[SERVE_HOURS];
+	int argc[SERVE_HOURS], h, k;
+	redisReply *rep[SERVE_HOURS];
+
+	memset(l, 0, sizeof(*l));
+	l->first_hour = (long)floor(now / 3600) - (SERVE_HOURS - 1);
+	for (h = 0; h < SERVE_HOURS; h++) {
+		snprintf(keys[h], sizeof(keys[h]), "mcp:{%s}:rh:%ld", slug, l->first_hour + h);
+		args[h][0] = "HGETALL", args[h][1] = keys[h];
+		argv[h] = args[h], argc[h] = 2;
+	}
+	if (serve_query(c, SERVE_HOURS, argc, argv, rep) != SR_OK)
+		return -1;
+	for (k = 0; k <= SERVE_REGIONS_MAX; k++)
+		for (h = 0; h < SERVE_HOURS; h++)
+			l->p95[k][h] = -1;
+	for (h = 0; h < SERVE_HOURS; h++)
+		hour_of(l, rep[h], h);
+	serve_free_replies(rep, SERVE_HOURS);
+	sort_regions(l);
+	return 0;
+}
+
+/* 1, 2 or 5 times a power of ten, at least v. */
+static double
+nice_ceil(double v)
+{
+	double p = pow(10, floor(log10(v))), m;
+
+	for (m = 1; m <= 10; m = m == 1 ? 2 : m == 2 ? 5 : 10)
+		if (m * p >= v)
+			return m * p;
+	return 10 * p;
+}
+
+static double
+x_of(int h)
+{
+	return X0 + (double)h * (X1 - X0) / (SERVE_HOURS - 1);
+}
+
+/* One series as a path, broken where an hour has no data; lone points as dots. */
+static int
+series(struct mcp_buf *b, const double *v, double top, int cls)
+{
+	int h, rc = 0, open = 0;
+	double y;
+
+	for (h = 0; h < SERVE_HOURS; h++) {
+		if (v[h] < 0) {
+			open = 0;
+			continue;
+		}
+		y = Y1 - v[h] / top * (Y1 - Y0);
+		if ((h == 0 || v[h - 1] < 0) && (h == SERVE_HOURS - 1 || v[h + 1] < 0)) {
+			rc |= mcp_buf_addf(b,
+			    "<circle class=\"s%d\" cx=\"%.1f\" cy=\"%.1f\" r=\"2.5\"/>", cls,
+			    x_of(h), y);
+			continue;
+		}
+		if (!open)
+			rc |= mcp_buf_addf(b, "<path class=\"s%d\" d=\"M", cls);
+		else
+			rc |= mcp_buf_adds(b, " L");
+		rc |= mcp_buf_addf(b, "%.1f %.1f", x_of(h), y);
+		open = 1;
+		if (h == SERVE_HOURS - 1 || v[h + 1] < 0) {
+			rc |= mcp_buf_adds(b, "\"/>");
+			open = 0;
+		}
+	}
+	return rc;
+}
+
+/* "14:00" for hour h of the chart. */
+static void
+hour_label(const struct latency *l, int h, char *buf, size_t len)
+{
+	char iso[32];
+
+	if (mcp_iso8601((double)(l->first_hour + h) * 3600, iso, sizeof(iso)) == -1)
+		snprintf(buf, len, "?");
+	else
+		snprintf(buf, len, "%.5s", iso + 11);
+}
+
+/* The same facts as the chart, as a table. */
+static int
+lat_table(struct mcp_buf *b, const struct latency *l, int nshown)
+{
+	char t[16];
+	int h, k, rc;
+
+	rc = mcp_buf_adds(b,
+	    "<details><summary>The same as a table</summary><div class=\"scroll\"><table>"
+	    "<caption class=\"sr\">p95 latency in milliseconds, by hour (UTC) and region"
+	    "</caption><thead><tr><th>Hour (UTC)</th><th class=\"num\">All regions</th>");
+	for (k = 0; k < nshown; k++)
+		rc |= mcp_buf_adds(b, "<th class=\"num\">") | serve_esc(b, l->reg[k]) |
+		    mcp_buf_adds(b, "</th>");
+	rc |= mcp_buf_adds(b, "</tr></thead><tbody>");
+	for (h = 0; h < SERVE_HOURS; h++) {
+		hour_label(l, h, t, sizeof(t));
+		rc |= mcp_buf_addf(b, "<tr><td>%s</td>", t);
+		for (k = 0; k <= nshown; k++)
+			rc |= l->p95[k][h] >= 0
+			    ? mcp_buf_addf(b, "<td class=\"num\">%.0f ms</td>", l->p95[k][h])
+			    : mcp_buf_adds(b, "<td class=\"num\">&ndash;</td>");
+		rc |= mcp_buf_adds(b, "</tr>");
+	}
+	return rc | mcp_buf_adds(b, "</tbody></table></div></details>\n");
+}
+
+/*
+ * The latency chart: an SVG of the hourly p95, all regions (bold) and up
+ * to LINES_MAX regions, a legend in words, and the table.
+ */
+int
+serve_latency_svg(struct mcp_buf *b, const struct latency *l)
+{
+	double top = 0, peak = -1;
+	int h, k, rc, n = l->nreg < LINES_MAX ? l->nreg : LINES_MAX, any = 0, peak_h = 0;
+	char t[16];
+
+	for (k = 0; k <= n; k++)
+		for (h = 0; h < SERVE_HOURS; h++)
+			if (l->p95[k][h] > top)
+				top = l->p95[k][h];
+	for (h = 0; h < SERVE_HOURS; h++)
+		if (l->p95[0][h] >= 0) {
+			any = 1;
+			if (l->p95[0][h] > peak)
+				peak = l->p95[0][h], peak_h = h;
+		}
+	rc = mcp_buf_adds(b, "<h2>Latency, last 24 hours</h2>\n");
+	if (!any)
+		return rc | mcp_buf_adds(b, "<p>No passing probe in the last 24 hours.</p>\n");
+	top = nice_ceil(top > 1 ? top : 1);
+	hour_label(l, peak_h, t, sizeof(t));
+	rc |= mcp_buf_addf(b,
+	    "<figure class=\"chart\"><svg viewBox=\"0 0 %d %d\" role=\"img\" "
+	    "aria-labelledby=\"lat-t lat-d\"><title id=\"lat-t\">p95 latency per hour, "
+	    "last 24 hours</title><desc id=\"lat-d\">The 95th percentile of the passing "
+	    "probes of each hour, all regions together and each region; the highest hour "
+	    "of all regions is %s UTC at %.0f ms. The table below gives every value.</desc>",
+	    CW, CH, t, peak);
+	for (k = 0; k <= 4; k++) {
+		double v = top * k / 4, y = Y1 - (double)k / 4 * (Y1 - Y0);
+
+		rc |= mcp_buf_addf(b,
+		    "<line class=\"grid\" x1=\"%d\" x2=\"%d\" y1=\"%.1f\" y2=\"%.1f\"/>"
+		    "<text class=\"ax\" x=\"%d\" y=\"%.1f\" text-anchor=\"end\">%.0f ms</text>",
+		    X0, X1, y, y, X0 - 6, y + 4, v);
+	}
+	for (h = 0; h < SERVE_HOURS; h += 6) {
+		hour_label(l, h, t, sizeof(t));
+		rc |= mcp_buf_addf(b,
+		    "<text class=\"ax\" x=\"%.1f\" y=\"%d\" text-anchor=\"middle\">%s</text>",
+		    x_of(h), CH - 10, t);
+	}
+	hour_label(l, SERVE_HOURS - 1, t, sizeof(t));
+	rc |= mcp_buf_addf(b,
+	    "<text class=\"ax\" x=\"%.1f\" y=\"%d\" text-anchor=\"end\">%s UTC</text>",
+	    x_of(SERVE_HOURS - 1), CH - 10, t);
+	for (k = n; k >= 1; k--)
+		rc |= series(b, l->p95[k], top, k);
+	rc |= series(b, l->p95[0], top, 0);
+	rc |= mcp_buf_adds(b,
+	    "</svg><figcaption><ul class=\"keys\"><li><span class=\"key s0\" "
+	    "aria-hidden=\"true\"></span>All regions</li>");
+	for (k = 1; k <= n; k++) {
+		const char *city = serve_city(l->reg[k - 1]);
+
+		rc |=
+		    mcp_buf_addf(b, "<li><span class=\"key s%d\" aria-hidden=\"true\"></span>", k) |
+		    serve_esc(b, city != NULL ? city : l->reg[k - 1]) |
+		    (city != NULL ? mcp_buf_adds(b, " (") | serve_esc(b, l->reg[k - 1]) |
+		                mcp_buf_addc(b, ')')
+		                  : 0) |
+		    mcp_buf_adds(b, "</li>");
+	}
+	rc |= mcp_buf_adds(b, "</ul>");
+	if (l->nreg > n)
+		rc |= mcp_buf_addf(
+		    b, "<p class=\"legend\">%d more regions are in the table.</p>", l->nreg - n);
+	return rc | mcp_buf_adds(b, "</figcaption></figure>\n") | lat_table(b, l, l->nreg);
+}
