@@ -211,6 +211,11 @@ void agg_cert_pick(const char *const *regions, const char *const *values, size_t
 
 /* Key names: every per-slug key carries the slug in a {hash tag}. */
 #define AGG_KEY_SLUGS "mcp:slugs"
+/*
+ * The same slugs, every score 0, so that mcp-serve's /api/status pages
+ * them by name (ZRANGE BYLEX): a cursor that lists each slug once.
+ */
+#define AGG_KEY_LEX "mcp:slugs:lex"
 /* The newest window decided: read by mcp-serve's /healthz. */
 #define AGG_KEY_NEWEST "mcp:verdict:newest"
 int agg_key(char *buf, size_t len, const char *slug, const char *what, long long n);

@@ -379,6 +379,7 @@ append_push(struct pctx *p, const struct pending *q, long long now)
 	    q->value, q->started, q->window, q->hash, q->bucket, AGG_TTL_SHORT, AGG_TTL_LONG, hour,
 	    k[8], q->host, now, q->cert, q->window % AGG_HOUR / AGG_WINDOW);
 	mcp_store_appendf(p->st, "ZADD %s GT %s %s", AGG_KEY_SLUGS, q->started, q->slug);
+	mcp_store_appendf(p->st, "ZADD %s 0 %s", AGG_KEY_LEX, q->slug);
 }
 
 /* One round trip for the records not yet done; any failure is worth another. */
@@ -398,7 +399,7 @@ send_batch(struct mcp_store *st, void *arg, char *err, size_t errlen)
 	for (i = 0; i < p->n; i++) {
 		if (p->b[i].done)
 			continue;
-		for (j = 0; j < 2; j++) {
+		for (j = 0; j < 3; j++) {
 			if (mcp_store_read(st, &r, 1, err, errlen) == -1)
 				return MCP_STORE_AGAIN;
 			if (r->type == REDIS_REPLY_ERROR) {
@@ -564,16 +565,34 @@ replay(struct pctx *p)
 	return p->failed ? -1 : rc;
 }
 
+/* ZREM from the name index the slugs of the reply r, a batch at a time. */
+static void
+forget_names(struct pctx *p, const redisReply *r)
+{
+	const char *argv[2 + AGG_BATCH];
+	char err[256];
+	size_t i, k;
+
+	argv[0] = "ZREM", argv[1] = AGG_KEY_LEX;
+	for (i = 0; r != NULL && r->type == REDIS_REPLY_ARRAY && i < r->elements; i += k) {
+		for (k = 0; k < AGG_BATCH && i + k < r->elements; k++)
+			argv[2 + k] = r->element[i + k]->str;
+		freeReplyObject(mcp_store_cmd(p->st, (int)k + 2, argv, err, sizeof(err)));
+	}
+}
+
 /*
  * Forget slugs silent for the 30 days their history lasts, by the clock:
- * the starts pushed say nothing of the other slugs.
+ * the starts pushed say nothing of the other slugs.  The name index
+ * forgets them first, so that it never lacks a slug the index holds.
  */
 static void
 trim_slugs(struct pctx *p)
 {
 	char cut[32], ttl[16], err[256];
+	const char *old[] = {"ZRANGEBYSCORE", AGG_KEY_SLUGS, "-inf", cut};
 	const char *argv[] = {"ZREMRANGEBYSCORE", AGG_KEY_SLUGS, "-inf", cut};
-	const char *exp[] = {"EXPIRE", AGG_KEY_SLUGS, ttl};
+	const char *exp[] = {"EXPIRE", AGG_KEY_SLUGS, ttl}, *exp2[] = {"EXPIRE", AGG_KEY_LEX, ttl};
 	redisReply *r;
 
 	if (p->st == NULL)
@@ -581,9 +600,14 @@ trim_slugs(struct pctx *p)
 	/* The clock is at most AGG_TIME_MAX (main): both always fit. */
 	snprintf(cut, sizeof(cut), "(%lld", (long long)mcp_now() - AGG_UPTIME_DAYS * AGG_DAY);
 	snprintf(ttl, sizeof(ttl), "%d", AGG_TTL_LONG);
+	r = mcp_store_cmd(p->st, 4, old, err, sizeof(err));
+	forget_names(p, r);
+	freeReplyObject(r);
 	r = mcp_store_cmd(p->st, 4, argv, err, sizeof(err));
 	freeReplyObject(r);
 	r = mcp_store_cmd(p->st, 3, exp, err, sizeof(err));
+	freeReplyObject(r);
+	r = mcp_store_cmd(p->st, 3, exp2, err, sizeof(err));
 	freeReplyObject(r);
 }
 

@@ -642,6 +642,49 @@ out:
 	return rc;
 }
 
+/*
+ * The name index holds every known slug: a store written by a push of
+ * before has none, so a pass that finds it short fills it (ZADD is
+ * idempotent).  0, or -1 after a warning.
+ */
+static int
+fill_names(struct vctx *v, char **slugs, size_t n)
+{
+	char err[512], ttl[16];
+	const char *card[] = {"ZCARD", AGG_KEY_LEX}, *exp[] = {"EXPIRE", AGG_KEY_LEX, ttl};
+	redisReply *r;
+	size_t i, k;
+	int rc = 0;
+
+	if ((r = mcp_store_cmd(v->st, 2, card, err, sizeof(err))) == NULL ||
+	    r->type != REDIS_REPLY_INTEGER) {
+		warnx("redis: %s", r ? (r->type == REDIS_REPLY_ERROR ? r->str : "bad reply") : err);
+		freeReplyObject(r);
+		return -1;
+	}
+	if ((size_t)r->integer >= n) {
+		freeReplyObject(r);
+		return 0;
+	}
+	freeReplyObject(r);
+	for (i = 0; i < n && rc == 0; i += k) {
+		const char *z[2 * AGG_BATCH + 2];
+
+		z[0] = "ZADD", z[1] = AGG_KEY_LEX;
+		for (k = 0; k < AGG_BATCH / 2 && i + k < n; k++)
+			z[2 + 2 * k] = "0", z[3 + 2 * k] = slugs[i + k];
+		r = mcp_store_cmd(v->st, (int)(2 + 2 * k), z, err, sizeof(err));
+		if (r == NULL || r->type == REDIS_REPLY_ERROR) {
+			warnx("redis: %s", r ? r->str : err);
+			rc = -1;
+		}
+		freeReplyObject(r);
+	}
+	snprintf(ttl, sizeof(ttl), "%d", (int)AGG_TTL_LONG);
+	freeReplyObject(mcp_store_cmd(v->st, 3, exp, err, sizeof(err)));
+	return rc;
+}
+
 static int
 pass(struct vctx *v, char **slugs, size_t n)
 {
@@ -750,6 +793,8 @@ agg_verdict(const struct agg_opts *o, char **slugs, int nslugs)
 		for (i = 0; i < n; i++)
 			list[i] = known->element[i]->str;
 	}
+	if (nslugs == 0 && fill_names(&v, list, n) == -1)
+		goto out;
 	rc = pass(&v, list, n);
 	if (rc == MCP_EXIT_OK && n > 0 && mark_newest(&v) == -1)
 		rc = MCP_EXIT_FAIL;

@@ -345,62 +345,71 @@ page_one(void *arg, const char *slug, const struct summary *s)
 }
 
 /*
- * One page of the slug index (?limit=, ?cursor=) by ZSCAN: 0 with *rep
- * (owned) holding the reply, the page's slugs in slugs (pointing into it,
- * sorted, at most SERVE_SCAN_MAX) and the next cursor in *next (NULL on the
- * last page); -1 after r is answered with the error.
+ * One page of the slug index (?limit=, ?cursor=): the names after the
+ * cursor in mcp:slugs:lex (every score 0, so ZRANGE BYLEX orders them by
+ * name), at most limit of them.  A page asks for one more than it shows:
+ * when that one comes, the cursor of the next page is "~" and the page's
+ * last name, so walking the pages lists every slug exactly once, and a
+ * slug added meanwhile once or not at all.  No cursor (or "0", the first
+ * cursor of before) is the first page.  0 with *rep (owned) holding the
+ * reply, the page's slugs in slugs (pointing into it) and the next cursor
+ * in next ("" on the last page, room for SERVE_CURSOR_MAX bytes); -1
+ * after r is answered with the error.
  */
 int
 serve_scan(struct conn *c, const struct req *q, struct resp *r, redisReply **rep, char **slugs,
-    size_t *n, const char **next)
+    size_t *n, char *next)
 {
-	unsigned long long limit = SERVE_PAGE_DEFAULT, cursor = 0;
-	char cur[24], cnt[24];
-	const char *a0[] = {"ZSCAN", "mcp:slugs", cur, "COUNT", cnt}, **argv[] = {a0};
-	int argc[] = {5};
+	unsigned long long limit = SERVE_PAGE_DEFAULT;
+	char cur[SERVE_CURSOR_MAX + 1], from[SERVE_CURSOR_MAX + 1], cnt[24];
+	const char *a0[] = {"ZRANGE", "mcp:slugs:lex", from, "+", "BYLEX", "LIMIT", "0", cnt},
+	           **argv[] = {a0};
+	int argc[] = {8}, rc;
 	redisReply *m;
 	size_t i;
 
 	*n = 0;
+	next[0] = '\0';
 	if (query_num(q->query, "limit", SERVE_PAGE_MAX, &limit) == -1 || limit == 0 ||
-	    query_num(q->query, "cursor", ~0ULL, &cursor) == -1) {
+	    (rc = serve_query_get(q->query, "cursor", cur, sizeof(cur))) == -1 ||
+	    (rc == 1 && strcmp(cur, "0") != 0 && (cur[0] != '~' || !mcp_slug_ok(cur + 1)))) {
 		serve_error(r, 400, "bad query", NULL);
 		return -1;
 	}
-	snprintf(cur, sizeof(cur), "%llu", cursor);
-	snprintf(cnt, sizeof(cnt), "%llu", limit);
+	if (rc == 1 && cur[0] == '~')
+		snprintf(from, sizeof(from), "(%s", cur + 1);
+	else
+		snprintf(from, sizeof(from), "-");
+	snprintf(cnt, sizeof(cnt), "%llu", limit + 1);
 	if (serve_query(c, 1, argc, argv, rep) != SR_OK) {
 		serve_unavailable(r);
 		return -1;
 	}
-	if (rep[0]->type != REDIS_REPLY_ARRAY || rep[0]->elements != 2 ||
-	    rep[0]->element[0]->type != REDIS_REPLY_STRING ||
-	    rep[0]->element[1]->type != REDIS_REPLY_ARRAY) {
+	if (rep[0]->type != REDIS_REPLY_ARRAY) {
 		serve_free_replies(rep, 1);
 		serve_unavailable(r);
 		return -1;
 	}
-	m = rep[0]->element[1];
-	/* A small set comes whole (a listpack ignores COUNT); a page holds no more than this. */
-	for (i = 0; i + 1 < m->elements && *n < SERVE_SCAN_MAX; i += 2)
+	m = rep[0];
+	for (i = 0; i < m->elements && *n < limit; i++)
 		if (m->element[i]->type == REDIS_REPLY_STRING && mcp_slug_ok(m->element[i]->str))
 			slugs[(*n)++] = m->element[i]->str;
-	qsort(slugs, *n, sizeof(slugs[0]), str_cmp);
-	*next = strcmp(rep[0]->element[0]->str, "0") == 0 ? NULL : rep[0]->element[0]->str;
+	if (m->elements > limit && i > 0)
+		snprintf(next, SERVE_CURSOR_MAX + 1, "~%s", m->element[i - 1]->str);
 	return 0;
 }
 
 void
 serve_list(struct conn *c, const struct req *q, struct resp *r)
 {
-	static char *slugs[SERVE_SCAN_MAX];
+	static char *slugs[SERVE_PAGE_MAX];
 	struct page p = {&r->body, q->now, 1};
-	const char *next;
+	char next[SERVE_CURSOR_MAX + 1];
 	redisReply *rep[1];
 	size_t n;
 	int rc;
 
-	if (serve_scan(c, q, r, rep, slugs, &n, &next) == -1)
+	if (serve_scan(c, q, r, rep, slugs, &n, next) == -1)
 		return;
 	r->ctype = CT_JSON;
 	r->cache = CACHE_API;
@@ -411,7 +420,7 @@ serve_list(struct conn *c, const struct req *q, struct resp *r)
 		return;
 	}
 	rc |= mcp_buf_adds(&r->body, "],\"next\":");
-	if (next == NULL)
+	if (next[0] == '\0')
 		rc |= mcp_buf_adds(&r->body, "null}");
 	else
 		rc |= mcp_buf_addf(&r->body, "\"%s\"}", next);

@@ -618,14 +618,14 @@ index_row(void *arg, const char *slug, const struct summary *s)
 void
 serve_index(struct conn *c, const struct req *q, struct resp *r)
 {
-	static char *slugs[SERVE_SCAN_MAX];
+	static char *slugs[SERVE_PAGE_MAX];
 	struct index x = {&r->body, q->now};
-	const char *next;
+	char next[SERVE_CURSOR_MAX + 1];
 	redisReply *rep[1];
 	size_t n;
 	int rc;
 
-	if (serve_scan(c, q, r, rep, slugs, &n, &next) == -1)
+	if (serve_scan(c, q, r, rep, slugs, &n, next) == -1)
 		return;
 	html_resp(r);
 	rc = page_head(&r->body, "MCP servers: status", NULL) |
@@ -643,7 +643,7 @@ serve_index(struct conn *c, const struct req *q, struct resp *r)
 		rc |= mcp_buf_adds(
 		    &r->body, "<tr><td colspan=\"4\">No server is monitored yet.</td></tr>");
 	rc |= mcp_buf_adds(&r->body, "</tbody></table></div>\n");
-	if (next != NULL)
+	if (next[0] != '\0')
 		rc |= mcp_buf_addf(
 		    &r->body, "<p><a href=\"/status?cursor=%s\">More servers</a></p>\n", next);
 	rc |= mcp_buf_adds(&r->body, "</main></body></html>\n");

@@ -130,12 +130,12 @@ struct region {
 };
 
 /* list.c: the routes over several slugs or regions. */
-#define SERVE_SCAN_MAX (SERVE_PAGE_MAX * 2 + 256)
+#define SERVE_CURSOR_MAX (MCP_SLUG_MAX + 1) /* "~" and a slug */
 typedef int summary_fn(void *arg, const char *slug, const struct summary *s);
 int serve_each_summary(
     struct conn *c, double now, char *const *slugs, size_t n, int keep, summary_fn *fn, void *arg);
 int serve_scan(struct conn *c, const struct req *q, struct resp *r, redisReply **rep, char **slugs,
-    size_t *n, const char **next);
+    size_t *n, char *next);
 size_t serve_regions_of(const redisReply *r, struct region *g);
 int serve_region_results(struct conn *c, const char *slug, struct region *g, size_t n, double now);
 const char *serve_region_state(const struct region *g, double now);

@@ -246,5 +246,81 @@ cgi PATH_INFO=/healthz
 is "$CS:$(cb)" '200:{"status":"ok","store":"ok","slugs":13,"newest_verdict_age_s":100}' \
     "/healthz: three new slugs not yet decided: still 200 ok, newest verdict 100 s"
 
+# ------------------------------------------------------------ maintenance
+# A window registered with mcp-alert maint: shown while in force by the
+# badge, the shields endpoint, /api/status and the regions detail; the
+# five fields of the embed route keep the verdict's state.
+MCP_NOW=$SERVE_NOW mcp-alert -R "$MCP_REDIS" maint add down --start $((SERVE_NOW - 60)) --for 1h \
+    --reason 'db "upgrade" <v2>' 2>"$TMP/maint.err"
+is "$?:$(cat "$TMP/maint.err")" 0: "a maintenance window for down, in force"
+until_iso=$(iso $((SERVE_NOW - 60 + 3600)))
+cgi PATH_INFO=/api/embed-status/down
+is "$(jq -c 'keys_unsorted' "$CB"):$(jq -r .state "$CB"):$(ch ETag)" \
+    "[\"state\",\"uptime_30d\",\"p95_ms\",\"last_probe_ago\",\"as_of\"]:down:\"v1-$W7\"" \
+    "the embed route: the five fields, the verdict's state (down), its ETag"
+cgi PATH_INFO=/badge/down.svg
+is "$CS:$(grep -o 'aria-label="[^"]*"' "$CB"):$(grep -c 'class="maintenance"' "$CB"):$(ch ETag)" \
+    "200:aria-label=\"mcp: maintenance\":1:\"v1-$W7-maint\"" "the badge: maintenance, its colour, a tag of its own"
+cgi PATH_INFO=/api/shields/down
+is "$(jq -c '[.message, .color, .isError]' "$CB")" '["maintenance","blue",null]' "shields: maintenance, blue"
+cgi PATH_INFO=/api/status
+is "$(jq -c '.slugs[] | select(.slug == "down") | .maintenance' "$CB")" \
+    "{\"reason\":\"db \\\"upgrade\\\" <v2>\",\"until\":\"$until_iso\"}" "/api/status carries the window"
+is "$(jq -c '[.slugs[] | select(.slug != "down") | .maintenance] | unique' "$CB")" '[null]' \
+    "and null for every other slug"
+cgi PATH_INFO=/api/status/down/regions
+is "$(jq -c '.maintenance.until' "$CB")" "\"$until_iso\"" "the regions detail carries it"
+cgi PATH_INFO=/status/down
+like "$(cb)" "<h2>Scheduled maintenance</h2><p>Until <time datetime=\"$until_iso\">[^<]*</time>: db &quot;upgrade&quot; &lt;v2&gt;\\.</p>" \
+    "the status page: a notice with the reason, escaped, and until when"
+MCP_NOW=$SERVE_NOW mcp-alert -R "$MCP_REDIS" maint end down
+cgi PATH_INFO=/badge/down.svg
+is "$(grep -o 'aria-label="[^"]*"' "$CB"):$(ch ETag)" "aria-label=\"mcp: down\":\"v1-$W7\"" \
+    "the window ended (maint end): the badge says down again"
+
+# ------------------------------------------------------------ pagination
+# 1,000 slugs walked with limit 1, 2 and 7 while more are pushed: every
+# slug of the walk's start once, no page over its limit, no name twice.
+"$TOP/tests/gen-scenario.sh" -q -s walk -N 1000 -r eu-west-2 -t "$(w 7)" | MCP_NOW=$(($(w 7) + 31)) mcp-aggregate push 2>/dev/null
+cgi PATH_INFO=/api/status QUERY_STRING=limit=1000
+jq -r '.slugs[].slug' "$CB" >"$TMP/all"
+cgi PATH_INFO=/api/status QUERY_STRING='limit=1000&cursor=~'"$(tail -1 "$TMP/all")"
+jq -r '.slugs[].slug' "$CB" >>"$TMP/all"
+walk() { # LIMIT: the pages, a line each: COUNT NAMES... (a page that fails: "status")
+	local q='' n=0 extra=0 page
+	while :; do
+		page=$(env -i PATH="$PATH" ASAN_OPTIONS="$ASAN_OPTIONS" UBSAN_OPTIONS="$UBSAN_OPTIONS" \
+		    REQUEST_METHOD=GET MCP_REDIS="$MCP_REDIS" MCP_NOW="$SERVE_NOW" PATH_INFO=/api/status \
+		    QUERY_STRING="limit=$1${q:+&cursor=$q}" "$BIN/mcp-serve" </dev/null |
+		    sed '1,/^\r$/d' | jq -r '"\(.slugs | length) \([.slugs[].slug] | join(" "))\t\(.next // "")"')
+		[ -n "$page" ] || { echo status; return; }
+		echo "${page%%$'\t'*}"
+		q=${page#*$'\t'}
+		n=$((n + 1))
+		# Slugs join the fleet as the walk goes on.
+		if [ $((n % 97)) = 0 ]; then
+			extra=$((extra + 1))
+			"$TOP/tests/gen-scenario.sh" -q -s "added-$1-$extra" -r eu-west-2 -t "$(w 7)" |
+			    MCP_NOW=$(($(w 7) + 31)) mcp-aggregate push 2>/dev/null
+		fi
+		[ -n "$q" ] || return
+	done
+}
+# A walk of limit 1 is 1,000 requests: the plain build walks all three,
+# the sanitizer build limit 7 (the same code, a seventh of the requests).
+limits="1 2 7"
+case $BIN in
+*-san)
+	limits=7
+	echo "# limit 1 and 2 skipped in the sanitizer build: 1,500 more requests of the same code"
+	;;
+esac
+for lim in $limits; do
+	walk "$lim" >"$TMP/walk.$lim"
+	tr ' ' '\n' <"$TMP/walk.$lim" | grep -v '^[0-9]*$' | grep -v '^$' >"$TMP/names.$lim"
+	is "$(awk -v l="$lim" '$1 > l || $1 != NF - 1' "$TMP/walk.$lim" | wc -l):$(sort "$TMP/names.$lim" | uniq -d | wc -l):$(comm -23 <(sort "$TMP/all") <(sort "$TMP/names.$lim") | wc -l)" \
+	    "0:0:0" "limit=$lim: $(wc -l <"$TMP/walk.$lim") pages, none over $lim, no slug twice, all $(wc -l <"$TMP/all") of the start listed"
+done
+
 is "$(grep -ac 'AddressSanitizer\|runtime error\|LeakSanitizer' "$TMP/cgi.all")" 0 "no sanitizer report"
 done_testing
