@@ -227,6 +227,7 @@ struct agg_opts {
 	double timeout;
 	int lookback;
 	int verbose;
+	int json; /* status -j */
 };
 
 /*
@@ -236,6 +237,8 @@ struct agg_opts {
 #define AGG_EXIT_STDOUT (-1)
 int agg_push(const struct agg_opts *o);
 int agg_verdict(const struct agg_opts *o, char **slugs, int nslugs);
+/* A line per slug (all known, or those named); exit 1 when one is not up. */
+int agg_status(const struct agg_opts *o, char **slugs, int nslugs);
 /* The stored results of slug in the windows from..to, a line each. */
 int agg_results(const struct agg_opts *o, const char *slug, long long from, long long to);
 

@@ -20,9 +20,10 @@ usage(void)
 	fprintf(stderr,
 	    "usage: %s push [-v] [-r REGION] [-R URL] [-S FILE] [-t SECONDS]\n"
 	    "       %s verdict [-L SECONDS] [-R URL] [-t SECONDS] [SLUG ...]\n"
-	    "       %s results [-R URL] [-t SECONDS] SLUG [FROM [TO]]\n",
+	    "       %s results [-R URL] [-t SECONDS] SLUG [FROM [TO]]\n"
+	    "       %s status [-j] [-R URL] [-t SECONDS] [SLUG ...]\n",
 	    program_invocation_short_name, program_invocation_short_name,
-	    program_invocation_short_name);
+	    program_invocation_short_name, program_invocation_short_name);
 	exit(MCP_EXIT_USAGE);
 }
 
@@ -105,11 +106,16 @@ main(int argc, char *argv[])
 		flags = "L:R:t:";
 	else if (strcmp(cmd, "results") == 0)
 		flags = "R:t:";
+	else if (strcmp(cmd, "status") == 0)
+		flags = "jR:t:";
 	else
 		usage();
 	argc--, argv++;
 	while ((c = getopt(argc, argv, flags)) != -1) {
 		switch (c) {
+		case 'j':
+			o.json = 1;
+			break;
 		case 'L':
 			o.lookback = lookback_of(optarg);
 			break;
@@ -152,7 +158,8 @@ main(int argc, char *argv[])
 		for (i = 0; i < argc; i++)
 			if (!mcp_slug_ok(argv[i]))
 				errx(MCP_EXIT_USAGE, "%s: bad slug: not " MCP_SLUG_RULE, argv[i]);
-		rc = agg_verdict(&o, argv, argc);
+		rc = strcmp(cmd, "status") == 0 ? agg_status(&o, argv, argc)
+		                                : agg_verdict(&o, argv, argc);
 	}
 	if (rc == AGG_EXIT_STDOUT)
 		return MCP_EXIT_FAIL;

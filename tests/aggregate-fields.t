@@ -235,6 +235,32 @@ MCP_NOW=$(($(w 2) + 95)) mcp-aggregate verdict s-maint >/dev/null
 is "$(hist_at s-maint "$(w 2)")$(rcli hget "mcp:{s-maint}:up" "$(($(w 0) / 86400)):m")" m2 \
     "a window in maintenance decided again counts once"
 
+# --- status: the operator's table ------------------------------------------
+{
+	gen -s s-st-up -r "$ALL" -n 3 -m 140
+	gen -s s-st-down -r ap-southeast-1,sa-east-1,us-west-2 -n 3
+	gen -s s-st-down -r eu-west-2,us-east-1 -n 3 -f tools_list
+} | push
+run_windows 0 2 s-st-up s-st-down
+MCP_NOW=$(($(w 2) + 100)) mcp-alert -R "unix://$REDIS_SOCK" maint add s-st-down --for 1h --reason 'fix "it"'
+MCP_NOW=$(($(w 2) + 100)) mcp-aggregate status s-st-up s-st-down >"$TMP/st" 2>"$TMP/st.err"
+is "$?:$(cat "$TMP/st.err")" 1: "status: exit 1, a slug listed is not up"
+until=$(date -u -d "@$(($(w 2) + 100 + 3600))" +%H:%M)
+is "$(cat "$TMP/st")" "SLUG       STATE        STEP        REGIONS              DIVERGENCE  MAINTENANCE    UPTIME      P95  LAST
+s-st-up    up           -           -                    -           -             100.00%    $(lat 140)ms  1m
+s-st-down  down         tools_list  eu-west-2,us-east-1  -           until $until     0.00%    $(lat 100)ms  1m" \
+    "status: a line per slug, its state, what fails where, maintenance, uptime, p95, last probe"
+MCP_NOW=$(($(w 2) + 100)) mcp-aggregate status -j s-st-down >"$TMP/st"
+is "$(jq -c '[.state, .step, .failed_regions, .maintenance.reason, .uptime_30d, .last_probe_ago]' "$TMP/st")" \
+    '["down","tools_list",["eu-west-2","us-east-1"],"fix \"it\"",0,"1m"]' "status -j: JSON lines"
+MCP_NOW=$(($(w 2) + 100)) mcp-aggregate status s-st-up >/dev/null
+is "$?" 0 "status of slugs that are up: exit 0"
+MCP_NOW=$(($(w 2) + 500)) mcp-aggregate status -j s-st-up | jq -r .state >"$TMP/st"
+is "$(cat "$TMP/st")" pending "a verdict older than 5 minutes: pending, as the read side says"
+MCP_NOW=$(($(w 2) + 100)) mcp-aggregate status s-st-up s-nothing >"$TMP/st" 2>"$TMP/st.err"
+is "$?:$(cat "$TMP/st.err"):$(wc -l <"$TMP/st")" "1:mcp-aggregate: status: s-nothing: no results stored for this slug:2" \
+    "a slug with no results: named, exit 1, the others listed"
+
 # Everything expires on its own.
 rcli --scan >"$TMP/keys"
 n=$(sed 's/^/TTL /' "$TMP/keys" | rcli | awk '$1 <= 0' | wc -l | tr -d ' ')
