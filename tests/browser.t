@@ -56,6 +56,7 @@ S_DEG=weather        # degraded: eu-west-2 fails at http (HTTP 500)
 S_DOWN=files         # down: eu-west-2 and us-east-1 fail at http; incident open
 S_PEND=new-server    # pending: probed in the last window, never decided
 S_REC=search         # up again: failed in windows 0-2, its incident resolved in 7
+S_MAINT=billing      # in maintenance from window 4: down there (eu-west-2, us-east-1), not counted
 printf 'route hook webhook %s/hook\nnotify * always hook\n' "$RECV" >"$TMP/alert.conf"
 export MCP_SPOOL=$TMP/spool.jsonl
 : >"$TMP/fill.err"
@@ -80,10 +81,17 @@ for k in 0 1 2 3 4 5 6 7; do
 			fi
 		fi
 		[ "$k" = 7 ] && [ "$r" = eu-west-2 ] && printf '%s %s/open/mcp\n' "$S_PEND" "$FIX" >>"$f"
+		if [ "$k" -ge 4 ] && [ "$r" != ap-southeast-1 ]; then
+			printf '%s %s/status500/mcp\n' "$S_MAINT" "$FIX" >>"$f"
+		else
+			printf '%s %s/open/mcp\n' "$S_MAINT" "$FIX" >>"$f"
+		fi
 		MCP_NOW=$(($(w "$k") + 1)) mcp-probe -r "$r" -t 5 -f "$f" 2>>"$TMP/fill.err"
 	done >"$TMP/probes.$k"
 	MCP_NOW=$(($(w "$k") + 2)) mcp-aggregate push <"$TMP/probes.$k" 2>>"$TMP/fill.err" || fill_rc=1
-	MCP_NOW=$(($(w "$k") + 95)) mcp-aggregate verdict "$S_UP" "$S_DEG" "$S_DOWN" "$S_REC" \
+	[ "$k" = 3 ] && MCP_NOW=$(($(w 3) + 30)) mcp-alert -R "$MCP_REDIS" maint add "$S_MAINT" \
+	    --start "$(w 4)" --for 2h --reason "Database upgrade to PostgreSQL 17" 2>>"$TMP/fill.err"
+	MCP_NOW=$(($(w "$k") + 95)) mcp-aggregate verdict "$S_UP" "$S_DEG" "$S_DOWN" "$S_REC" "$S_MAINT" \
 	    >"$TMP/verdicts.$k" 2>>"$TMP/fill.err" || fill_rc=1
 	MCP_NOW=$(($(w "$k") + 96)) mcp-alert -c "$TMP/alert.conf" <"$TMP/verdicts.$k" \
 	    >>"$TMP/alerts" 2>>"$TMP/fill.err" || fill_rc=1
@@ -91,7 +99,10 @@ done
 is "$fill_rc:$(cat "$TMP/fill.err")" 0: "the pipeline fills the store: probes, pushes, verdicts and alerts, no message"
 rc() { redis-cli -s "$REDIS_SOCK" "$@"; }
 is "$(jq -r '[.slug, .verdict, .severity] | join(" ")' "$TMP/verdicts.7" | sort | tr '\n' ',')" \
-    "$S_UP green ok,$S_DOWN red alert,$S_REC green ok,$S_DEG amber regional," "the last window's verdicts: green, red, green, amber"
+    "$S_MAINT red alert,$S_UP green ok,$S_DOWN red alert,$S_REC green ok,$S_DEG amber regional," \
+    "the last window's verdicts: red (in maintenance), green, red, green, amber"
+is "$(jq -r 'select(.slug == "'"$S_MAINT"'") | .event' "$TMP/alerts" | sort -u | tr '\n' ' ')" "suppressed " \
+    "$S_MAINT: its outage inside the maintenance window pages nobody (suppressed)"
 is "$(rc hkeys "mcp:{$S_DOWN}:incident")" down "$S_DOWN: an open downtime incident"
 is "$(rc lrange "mcp:{$S_REC}:incidents" 0 -1 | jq -r .event)" resolve "$S_REC: a resolved incident in its history"
 
@@ -276,7 +287,7 @@ SHOTS=$BIN/screenshots
 rm -rf "$SHOTS"
 mkdir -p "$SHOTS"
 started=$SECONDS
-export API FAR HOST E500 HANG NOCORS BADJSON FAKE SHOTS CHROMIUM S_UP S_DEG S_DOWN S_PEND S_REC
+export API FAR HOST E500 HANG NOCORS BADJSON FAKE SHOTS CHROMIUM S_UP S_DEG S_DOWN S_PEND S_REC S_MAINT
 export SECRETS=$TMP/secrets.json VERDICT_AT=$T7 A100
 node_rc=none
 while IFS=$'\t' read -r st name detail; do

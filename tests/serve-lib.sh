@@ -551,7 +551,7 @@ suite_regions() {
 eu-west-2 London up null false int
 us-east-1 N. Virginia up null false int" "$L: up: regions by name; ap-southeast-1 missing (probed only 8 minutes ago)"
 	is "$ST|$(no_hdrs content-length)" "200|$EMBED_HDRS" "$L: regions: the cache headers of the embed route, no ETag"
-	is "$(jq -c 'keys_unsorted | sort' "$RB")" '["as_of","regions","slug"]' "$L: regions: slug, as_of, regions"
+	is "$(jq -c 'keys_unsorted | sort' "$RB")" '["as_of","maintenance","regions","slug"]' "$L: regions: slug, as_of, regions"
 	is "$(jq -c '[.regions[] | keys_unsorted | sort] | unique' "$RB")" \
 	    '[["city","hash_differs","last_probe_ago","last_probe_at","latency_ms","region","state","step"]]' \
 	    "$L: regions: the eight fields of a region and nothing else"

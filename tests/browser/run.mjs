@@ -592,7 +592,7 @@ async function statusIndex() {
 			const a = r.querySelector('a');
 			return [a && a.textContent, a && a.href, r.cells[1].textContent.trim(), r.cells[1].className];
 		}));
-		const want = { ...WANT, [E.S_REC]: 'up' };
+		const want = { ...WANT, [E.S_REC]: 'up', [E.S_MAINT]: 'down' };
 		is(rows.map((r) => r[0]).sort(), Object.keys(want).sort(), `${L}: every slug`);
 		ok(rows.every((r) => r[1] === `${API}/status/${r[0]}` && r[2] === WORD[want[r[0]]] && r[3] === want[r[0]]),
 			`${L}: each with its state in words and a link to its page`, JSON.stringify(rows));
@@ -629,6 +629,86 @@ async function statusAxe() {
 	await p.close();
 }
 
+// An outage inside a maintenance window (mcp-alert maint): the page says
+// what the probes see and shows the notice; the badge says maintenance;
+// the windows are kept as maintenance and out of the uptime.
+async function statusMaint() {
+	const slug = E.S_MAINT;
+	for (const dark of [false, true]) {
+		const scheme = dark ? 'dark' : 'light';
+		const L = `status ${slug} in maintenance, ${scheme}`;
+		const p = await newPage({ width: 1280, height: 800, dark, js: false });
+		await p.goto(`${API}/status/${slug}`, { waitUntil: 'load' });
+		const d = await readStatus(p);
+		const m = await p.evaluate(() => {
+			const s = document.querySelector('section.maint');
+			return s && { h: s.querySelector('h2').textContent, text: s.innerText, time: s.querySelector('time').getAttribute('datetime'),
+				border: getComputedStyle(s).borderLeftColor };
+		});
+		ok(m && m.h === 'Scheduled maintenance', `${L}: a maintenance notice`, JSON.stringify(m));
+		like(m && m.text, /Until \d{4}-\d{2}-\d{2} \d{2}:\d{2} UTC: Database upgrade to PostgreSQL 17\./, `${L}: its reason and until when`);
+		like(m && m.text, /not counted in the uptime/, `${L}: says the windows are not counted`);
+		like(d.headline, HEADLINE.down, `${L}: the headline says what the probes see: down`);
+		const today = d.bars[d.bars.length - 1];
+		like(today.title, /^\d{4}-\d{2}-\d{2}: 100\.00% \(\d+ of \d+ windows up; [1-9]\d* in maintenance, not counted\)$/,
+			`${L}: today's bar: the windows before up, those of the maintenance not counted`);
+		ok(d.facts.some((f) => /^100\.00% uptime, 30 days$/.test(f)), `${L}: uptime 100 % (the outage was in maintenance)`, JSON.stringify(d.facts));
+		is(d.incidents.length, 0, `${L}: no incident card (nobody was paged)`);
+		await shot(p, `status-maintenance-1280-${scheme}`);
+		await p.close();
+	}
+	const b = await (await fetch(`${API}/badge/${slug}.svg`)).text();
+	like(b, /aria-label="mcp: maintenance"/, `badge ${slug}: maintenance`);
+	const sh = await (await fetch(`${API}/api/shields/${slug}`)).json();
+	is([sh.message, sh.color], ['maintenance', 'blue'], `shields ${slug}: maintenance, blue`);
+	const em = await (await fetch(`${API}/api/embed-status/${slug}`)).json();
+	is([Object.keys(em), em.state], [['state', 'uptime_30d', 'p95_ms', 'last_probe_ago', 'as_of'], 'down'],
+		`embed ${slug}: the five fields, the verdict's state (a CI gate still sees down)`);
+	const p = await newPage({ width: 1280, bypassCSP: true });
+	await p.goto(`${API}/status/${slug}`, { waitUntil: 'load' });
+	await axeCheck(p, `status ${slug} in maintenance (CSP bypassed for axe)`);
+	await p.close();
+}
+
+// The latency chart: p95 per hour, all regions and each, drawn on the
+// server; its facts as text beside it.
+async function statusChart() {
+	for (const dark of [false, true]) {
+		const scheme = dark ? 'dark' : 'light';
+		const L = `latency chart of ${E.S_UP}, ${scheme}`;
+		const p = await newPage({ width: 1280, height: 800, dark, js: false });
+		await p.goto(`${API}/status/${E.S_UP}`, { waitUntil: 'load' });
+		const c = await p.evaluate(() => {
+			const f = document.querySelector('figure.chart');
+			if (!f) return null;
+			const svg = f.querySelector('svg');
+			const ids = (svg.getAttribute('aria-labelledby') || '').split(' ');
+			const all = f.querySelector('path.s0, circle.s0');
+			return {
+				role: svg.getAttribute('role'),
+				named: ids.map((i) => document.getElementById(i) && document.getElementById(i).textContent),
+				series: [...f.querySelectorAll('svg path, svg circle')].map((e) => e.getAttribute('class')),
+				stroke: all && getComputedStyle(all).stroke,
+				keys: [...f.querySelectorAll('.keys li')].map((l) => l.textContent),
+				rows: document.querySelectorAll('details table tbody tr').length,
+				cells: [...document.querySelectorAll('details table tbody tr')].map((r) => [...r.cells].map((x) => x.textContent)),
+				box: f.getBoundingClientRect().height,
+			};
+		});
+		ok(c && c.role === 'img' && c.named.every((x) => x && x.length > 10), `${L}: an image with a title and a description`, JSON.stringify(c && c.named));
+		is(c && c.keys.length, 4, `${L}: a legend in words: all regions and each of the three`);
+		like(c && c.keys.join('|'), /^All regions\|.*\(ap-southeast-1\)\|.*\(eu-west-2\)\|.*\(us-east-1\)$/, `${L}: the regions by name`);
+		ok(c && ['s0', 's1', 's2', 's3'].every((k) => c.series.includes(k)), `${L}: a line (or dot) for all regions and each region`, JSON.stringify(c && c.series));
+		is(c && c.rows, 24, `${L}: the same as a table, an hour a row`);
+		const last = c ? c.cells[23] : [];
+		ok(last.length === 5 && last.slice(1).every((v) => /^\d+ ms$/.test(v)), `${L}: the last hour has a p95 for all regions and each`, JSON.stringify(last));
+		ok(c && c.box > 100, `${L}: drawn (${c && c.box} px high)`);
+		const el = await p.$('figure.chart');
+		if (el) await el.screenshot({ path: path.join(SHOTS, `latency-chart-${scheme}.png`) });
+		await p.close();
+	}
+}
+
 const t = Date.now();
 const step = async (name, f, ...a) => {
 	const t1 = Date.now();
@@ -652,5 +732,7 @@ await step('status pages', statusPages);
 await step('status stale', statusStale);
 await step('status index', statusIndex);
 await step('status axe', statusAxe);
+await step('status maintenance', statusMaint);
+await step('status chart', statusChart);
 diag(`browser cases: ${((Date.now() - t) / 1000).toFixed(1)} s`);
 await browser.close();
