@@ -28,11 +28,12 @@ minute() {
 }
 
 for k in 0 1 2; do
-	minute "$k" "ok=$FIX/open/mcp" "rl=$FIX/status429/mcp" "down=$FIX/status500/mcp"
+	minute "$k" "ok=$FIX/open/mcp" "rl=$FIX/status429/mcp" "down=$FIX/status500/mcp" "blip=$FIX/open/mcp"
 done
 is "$(cat "$TMP/push.err" "$TMP/verdict.err" "$TMP/alert.err")" "" "three minutes of probes, pushes, verdicts and alerts: no message"
 is "$(jq -r 'select(.window == '"$(w 2)"') | [.slug, .verdict, .severity, .step // "-", .error // "-", .host] | join(" ")' "$TMP/all-verdicts" | sort)" \
-    "down red alert http http_5xx 127.0.0.1
+    "blip green ok - - 127.0.0.1
+down red alert http http_5xx 127.0.0.1
 ok green ok - - 127.0.0.1
 rl red alert http http_429 127.0.0.1" "the verdicts carry the error code and the host"
 like "$(jq -r 'select(.slug == "ok" and .window == '"$(w 2)"') | .latency_ms' "$TMP/all-verdicts")" '^[0-9]+$' \
@@ -53,8 +54,11 @@ is "$(rc exists 'mcp:{ok}:incident' 'mcp:{ok}:incidents')" "0" "a healthy slug h
 : >"$TMP/alerts"
 # Fixed at window 3: the verdicts pass from window 3 on (a region fails by
 # its latest result), and three passing windows resolve both tracks.
+# blip answers 500 in both regions for one minute, window 3.
 for k in 3 4 5 6 7; do
-	minute "$k" "ok=$FIX/open/mcp" "rl=$FIX/open/mcp" "down=$FIX/open/mcp"
+	b=open
+	[ "$k" = 3 ] && b=status500
+	minute "$k" "ok=$FIX/open/mcp" "rl=$FIX/open/mcp" "down=$FIX/open/mcp" "blip=$FIX/$b/mcp"
 done
 is "$(jq -r '[.event, .dedup_key, (.duration_s|tostring)] | join(" ")' "$TMP/alerts" | sort)" \
     "resolve down:$(w 0) 180
@@ -62,6 +66,13 @@ resolve rl:rate-limited:$(w 0) 180" "fixed: three passing windows resolve both, 
 is "$(jq -r 'select(.path == "/hook") | .body | fromjson | .event' "$RECV_LOG" | sort | uniq -c | awk '{ print $2 "=" $1 }' | tr '\n' ' ')" \
     "resolve=2 trigger=2 " "the receiver got two triggers and two resolves, nothing else"
 is "$(rc exists 'mcp:{down}:incident')" "0" "resolved: the open incident is gone"
+is "$(jq -r 'select(.slug == "down") | .verdict' "$TMP/all-verdicts" | tr '\n' ' ')" \
+    "red red red green green green green green " "down: red for its three failing minutes, green from the first it answers"
+is "$(jq -r 'select(.slug == "blip") | .verdict' "$TMP/all-verdicts" | tr '\n' ' ')" \
+    "green green green red green green green green " "a one-minute blip in both regions: red for one window"
+is "$(jq -r 'select(.slug == "blip" and .window == '"$(w 7)"') | .uptime_30d' "$TMP/all-verdicts"):$(jq -r 'select(.slug == "down" and .window == '"$(w 7)"') | .uptime_30d' "$TMP/all-verdicts")" \
+    "87.5:62.5" "uptime_30d agrees: 7 of 8 windows up for the blip, 5 of 8 for three dead minutes"
+is "$(jq -r 'select(.slug == "blip") | .event' "$TMP/alerts" | sort -u)" "" "the blip pages nobody"
 is "$(rc lrange 'mcp:{down}:incidents' 0 -1 | jq -r '[.event, .dedup_key, .duration_s, .layer] | join(" ")')" \
     "resolve down:$(w 0) 180 http" "and its resolve heads the slug's incident history, with its root layer"
 like "$(rc ttl 'mcp:{down}:incidents')" '^77[0-9]{5}$' "kept 90 days"
