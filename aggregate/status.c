@@ -131,22 +131,6 @@ row_of(redisReply **rep, const char *slug, double now, struct row *w)
 		w->known = 1;
 }
 
-/* "37s", "4m", "2h", "3d", as the read side says it. */
-static void
-ago(double secs, char *buf, size_t len)
-{
-	long s = secs > 0 && secs < 1e12 ? (long)secs : 0;
-
-	if (s < 60)
-		snprintf(buf, len, "%lds", s);
-	else if (s < 3600)
-		snprintf(buf, len, "%ldm", s / 60);
-	else if (s < 86400)
-		snprintf(buf, len, "%ldh", s / 3600);
-	else
-		snprintf(buf, len, "%ldd", s / 86400);
-}
-
 static int
 print_json(const struct row *w, double now)
 {
@@ -190,7 +174,7 @@ print_json(const struct row *w, double now)
 	else
 		cJSON_AddNullToObject(o, "p95_ms");
 	if (w->last >= 0) {
-		ago(now - w->last, a, sizeof(a));
+		mcp_ago(now - w->last, a, sizeof(a));
 		cJSON_AddStringToObject(o, "last_probe_ago", a);
 	} else {
 		cJSON_AddNullToObject(o, "last_probe_ago");
@@ -221,7 +205,7 @@ print_table(const struct row *rows, size_t n, double now)
 		snprintf(up, sizeof(up), w->uptime >= 0 ? "%.2f%%" : "-", w->uptime);
 		snprintf(p95, sizeof(p95), w->p95 >= 0 ? "%.0fms" : "-", w->p95);
 		if (w->last >= 0)
-			ago(now - w->last, last, sizeof(last));
+			mcp_ago(now - w->last, last, sizeof(last));
 		else
 			snprintf(last, sizeof(last), "never");
 		if (w->maint_end >= 0 && mcp_iso8601(w->maint_end, iso, sizeof(iso)) == 0)

@@ -38,6 +38,9 @@ double mcp_mono(void);
  * 1 when s is a slug: [a-z0-9._-]{1,80} and not all dots (CONTRACT §1).
  * Regions follow the same rule; MCP_SLUG_RULE says it in messages.
  */
+/* An age as the read side says it: "37s", "4m", "2h", "3d" (a future time is 0s). */
+void mcp_ago(double secs, char *buf, size_t len);
+
 #define MCP_SLUG_RULE "[a-z0-9._-]{1,80}, not all dots"
 int mcp_slug_ok(const char *s);
 

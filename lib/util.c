@@ -191,3 +191,19 @@ mcp_secret_read(const char *path, char *why, size_t len)
 		snprintf(why, len, "%s", strerror(errno));
 	return out;
 }
+
+/* "37s", "4m", "2h", "3d": whole units, rounded down; a future time is 0s. */
+void
+mcp_ago(double secs, char *buf, size_t len)
+{
+	long s = secs > 0 && secs < 1e12 ? (long)floor(secs) : 0;
+
+	if (s < 60)
+		snprintf(buf, len, "%lds", s);
+	else if (s < 3600)
+		snprintf(buf, len, "%ldm", s / 60);
+	else if (s < 86400)
+		snprintf(buf, len, "%ldh", s / 3600);
+	else
+		snprintf(buf, len, "%ldd", s / 86400);
+}

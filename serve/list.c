@@ -123,7 +123,7 @@ region_json(struct mcp_buf *b, const struct region *g, double now)
 	state = serve_region_state(g, now);
 	if (mcp_iso8601(g->seen, iso, sizeof(iso)) == -1)
 		snprintf(iso, sizeof(iso), "1970-01-01T00:00:00Z");
-	serve_ago(now - g->seen, ago, sizeof(ago));
+	mcp_ago(now - g->seen, ago, sizeof(ago));
 	rc = mcp_buf_addf(b, "{\"region\":\"%s\",\"city\":", g->name);
 	rc |= city != NULL ? mcp_json_string(b, city) : mcp_buf_adds(b, "null");
 	rc |= mcp_buf_addf(b, ",\"state\":\"%s\",\"step\":", state);

@@ -433,7 +433,7 @@ regions_part(struct mcp_buf *b, const struct page_data *d, double now)
 	for (i = 0; i < d->n; i++) {
 		const char *st = serve_region_state(&d->g[i], now);
 
-		serve_ago(now - d->g[i].seen, ago, sizeof(ago));
+		mcp_ago(now - d->g[i].seen, ago, sizeof(ago));
 		rc |= mcp_buf_adds(b, "<tr><td>") | region_name(b, d->g[i].name) |
 		    mcp_buf_addf(b,
 		        "</td><td class=\"%s\"><span class=\"dot\" aria-hidden=\"true\">"
@@ -466,7 +466,7 @@ facts_part(struct mcp_buf *b, const struct page_data *d, double now)
 	    "</b><span>p95 latency, last 24 hours, all regions</span></div>"
 	    "<div class=\"fact\"><b>");
 	if (d->s.last_probe >= 0) {
-		serve_ago(now - d->s.last_probe, ago, sizeof(ago));
+		mcp_ago(now - d->s.last_probe, ago, sizeof(ago));
 		rc |= mcp_buf_addf(b, "%s ago", ago);
 	} else {
 		rc |= mcp_buf_adds(b, "never");
@@ -606,7 +606,7 @@ index_row(void *arg, const char *slug, const struct summary *s)
 	                     : mcp_buf_adds(x->b, "&ndash;");
 	rc |= mcp_buf_adds(x->b, "</td><td>");
 	if (s->last_probe >= 0) {
-		serve_ago(x->now - s->last_probe, ago, sizeof(ago));
+		mcp_ago(x->now - s->last_probe, ago, sizeof(ago));
 		rc |= mcp_buf_addf(x->b, "%s ago", ago);
 	} else {
 		rc |= mcp_buf_adds(x->b, "never");

@@ -9,22 +9,6 @@
 #include "json.h"
 #include "serve.h"
 
-/* "37s", "4m", "2h", "3d": whole units, rounded down; a future time is 0s. */
-void
-serve_ago(double secs, char *buf, size_t len)
-{
-	long s = secs > 0 && secs < 1e12 ? (long)floor(secs) : 0;
-
-	if (s < 60)
-		snprintf(buf, len, "%lds", s);
-	else if (s < 3600)
-		snprintf(buf, len, "%ldm", s / 60);
-	else if (s < 86400)
-		snprintf(buf, len, "%ldh", s / 3600);
-	else
-		snprintf(buf, len, "%ldd", s / 86400);
-}
-
 /* {"state":..,"uptime_30d":..,"p95_ms":..,"last_probe_ago":..,"as_of":..} */
 int
 serve_summary_json(struct mcp_buf *b, const struct summary *s, double now)
@@ -48,7 +32,7 @@ serve_summary_fields(struct mcp_buf *b, const struct summary *s, double now)
 	else
 		rc |= mcp_buf_adds(b, ",\"p95_ms\":null");
 	if (s->last_probe >= 0) {
-		serve_ago(now - s->last_probe, ago, sizeof(ago));
+		mcp_ago(now - s->last_probe, ago, sizeof(ago));
 		rc |= mcp_buf_addf(b, ",\"last_probe_ago\":\"%s\"", ago);
 	} else {
 		rc |= mcp_buf_adds(b, ",\"last_probe_ago\":null");

@@ -182,7 +182,6 @@ void serve_index(struct conn *c, const struct req *q, struct resp *r);
 void serve_feed(struct conn *c, const struct req *q, const char *slug, struct resp *r);
 
 /* render.c */
-void serve_ago(double secs, char *buf, size_t len);
 int serve_summary_json(struct mcp_buf *b, const struct summary *s, double now);
 int serve_summary_fields(struct mcp_buf *b, const struct summary *s, double now);
 void serve_etag(const struct summary *s, char *buf, size_t len);

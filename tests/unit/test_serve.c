@@ -90,7 +90,7 @@ test_ago(void)
 	size_t i;
 
 	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
-		serve_ago(t[i].s, buf, sizeof(buf));
+		mcp_ago(t[i].s, buf, sizeof(buf));
 		ok(strcmp(buf, t[i].want) == 0, "%g s is %s (got %s)", t[i].s, t[i].want, buf);
 	}
 }
