@@ -49,9 +49,18 @@ struct mcp_store_url {
 
 /*
  * Parse a store URL (forms above; percent-escapes are decoded in user and
- * password; unix:// also takes ?user=, ?password=).  0, or -1 with err.
+ * password; unix:// also takes ?user=, ?password=).  A URL without a
+ * password takes the first line of the file $MCP_REDIS_PASSWORD_FILE
+ * names, when set.  0, or -1 with err.
  */
 int mcp_store_parse_url(const char *url, struct mcp_store_url *u, char *err, size_t errlen);
+
+/*
+ * The URL of an -R argument, kept in storage of its own (until the next
+ * call), its password in arg overwritten with '*' so that ps(1) shows it
+ * for no longer than the start of the program.
+ */
+const char *mcp_store_url_arg(char *arg);
 
 /* The URL to use: the argument, else $MCP_REDIS, else the default.  Borrowed. */
 const char *mcp_store_url_choose(const char *arg);

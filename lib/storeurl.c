@@ -3,6 +3,7 @@
  * redis-cluster://; which one to use.
  */
 #include <ctype.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -272,8 +273,55 @@ parse_net(
 	return parse_sentinel(s, rest, u, err, errlen);
 }
 
-int
-mcp_store_parse_url(const char *url, struct mcp_store_url *u, char *err, size_t errlen)
+/*
+ * The password of $MCP_REDIS_PASSWORD_FILE, for a URL that gives none: the
+ * file's first line (no CR, LF or NUL in it), at most MCP_STORE_CRED_MAX - 1
+ * bytes.  0 (also when the variable is unset or the URL has a password),
+ * or -1 with err.
+ */
+static int
+password_file(struct mcp_store_url *u, char *err, size_t errlen)
+{
+	const char *f = getenv("MCP_REDIS_PASSWORD_FILE");
+	char buf[MCP_STORE_CRED_MAX + 1];
+	size_t n;
+	FILE *fp;
+
+	if (f == NULL || *f == '\0' || u->has_password)
+		return 0;
+	if ((fp = fopen(f, "re")) == NULL) {
+		snprintf(err, errlen, "MCP_REDIS_PASSWORD_FILE %s: %s", f, strerror(errno));
+		return -1;
+	}
+	n = fread(buf, 1, sizeof(buf) - 1, fp);
+	if (ferror(fp)) {
+		snprintf(err, errlen, "MCP_REDIS_PASSWORD_FILE %s: read error", f);
+		fclose(fp);
+		return -1;
+	}
+	fclose(fp);
+	buf[n] = '\0';
+	n = strcspn(buf, "\r\n");
+	if (n >= MCP_STORE_CRED_MAX || memchr(buf, '\0', n) != NULL || strlen(buf) < n) {
+		explicit_bzero(buf, sizeof(buf));
+		snprintf(err, errlen,
+		    "MCP_REDIS_PASSWORD_FILE %s: not a password (one line, at most %d bytes)", f,
+		    MCP_STORE_CRED_MAX - 1);
+		return -1;
+	}
+	if (n == 0) {
+		snprintf(err, errlen, "MCP_REDIS_PASSWORD_FILE %s: empty", f);
+		return -1;
+	}
+	memcpy(u->password, buf, n);
+	u->password[n] = '\0';
+	u->has_password = 1;
+	explicit_bzero(buf, sizeof(buf));
+	return 0;
+}
+
+static int
+parse_url(const char *url, struct mcp_store_url *u, char *err, size_t errlen)
 {
 	memset(u, 0, sizeof(*u));
 	if (strncmp(url, "redis://", 8) == 0)
@@ -287,6 +335,44 @@ mcp_store_parse_url(const char *url, struct mcp_store_url *u, char *err, size_t 
 	snprintf(
 	    err, errlen, "unknown scheme (redis://, unix://, redis-sentinel://, redis-cluster://)");
 	return -1;
+}
+
+int
+mcp_store_parse_url(const char *url, struct mcp_store_url *u, char *err, size_t errlen)
+{
+	if (parse_url(url, u, err, errlen) == -1)
+		return -1;
+	return password_file(u, err, errlen);
+}
+
+/* Overwrite [p, p+n) with '*'. */
+static void
+blank(char *p, size_t n)
+{
+	memset(p, '*', n);
+}
+
+const char *
+mcp_store_url_arg(char *arg)
+{
+	static char *kept;
+	char *p, *end, *slash, *at, *colon;
+
+	free(kept);
+	if ((kept = strdup(arg)) == NULL)
+		return arg; /* out of memory: left as it was */
+	if ((p = strstr(arg, "://")) == NULL)
+		return kept;
+	p += 3;
+	end = p + strlen(p);
+	slash = strchr(p, '/');
+	at = memchr(p, '@', (size_t)((slash ? slash : end) - p));
+	if (at != NULL && (colon = memchr(p, ':', (size_t)(at - p))) != NULL)
+		blank(colon + 1, (size_t)(at - colon - 1));
+	for (p = strchr(p, '?'); p != NULL; p = strchr(p + 1, '&'))
+		if (strncmp(p + 1, "password=", 9) == 0)
+			blank(p + 10, strcspn(p + 10, "&"));
+	return kept;
 }
 
 int

@@ -14,7 +14,11 @@
 #                      127.0.0.1 and SERVER_IP 127.0.0.1: no faults.
 #                      Sets REGION_DEST[NAME] (an ssh destination),
 #                      REGION_NS[NAME] (the namespace, or ""),
-#                      SSHD_PID[NAME], SSH_CONFIG (ssh -F), REGIONS_NETNS.
+#                      SSHD_PID[NAME], SSH_CONFIG (ssh -F), REGIONS_NETNS,
+#                      RUNNER_BIN: the directory of the mcp-probe the
+#                      runners run, a copy of $BIN's in $TMP/bin (mode
+#                      755): the checkout may be one the runners' user
+#                      cannot enter (root's home, a mktemp -d).
 #                      As root the runners log in as a user made for the
 #                      test (RUNNER_USER, shell /bin/sh, removed at the
 #                      end), not as root: root's shell start-up files are
@@ -150,9 +154,25 @@ _sshd() {
 	return 1
 }
 
+# _runner_bin: mcp-probe where the runners reach it; 1 (and why) if they
+# cannot run it there.
+_runner_bin() {
+	local out
+	RUNNER_BIN=$TMP/bin
+	mkdir -p "$RUNNER_BIN"
+	cp "$BIN/mcp-probe" "$RUNNER_BIN/mcp-probe" || return 1
+	chmod 755 "$RUNNER_BIN" "$RUNNER_BIN/mcp-probe"
+	[ -n "${RUNNER_USER:-}" ] || return 0
+	if ! out=$(su -s /bin/sh -c "$RUNNER_BIN/mcp-probe -V" "$RUNNER_USER" 2>&1 </dev/null); then
+		diag "the runners' user $RUNNER_USER cannot run $RUNNER_BIN/mcp-probe (is ${TMPDIR:-/tmp} open to it?): $out"
+		return 1
+	fi
+}
+
 regions_up() {
 	local name i=0 ns port
 	_ssh_keys || return 1
+	_runner_bin || return 1
 	if [ -z "${REGIONS_NETNS:-}" ]; then
 		REGIONS_NETNS=0
 		if [ "$(id -u)" = 0 ] && ip netns add "${_ns_prefix}probe" 2>/dev/null; then
