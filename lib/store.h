@@ -211,6 +211,7 @@ struct mcp_store_retry {
 	int rounds;
 	int last;
 	void (*report)(const char *why);
+	int timeout_ends; /* a round whose read timed out is not repeated */
 };
 
 /*
@@ -221,7 +222,10 @@ struct mcp_store_retry {
  * MCP_STORE_OK; MCP_STORE_AGAIN when every round failed; MCP_STORE_FAIL
  * when the round said so; MCP_STORE_DOWN when a reconnect failed (the
  * handle has no connection: the next run or mcp_store_reconnect tries
- * again).  Each failure leaves its reason in err (nothing is printed).
+ * again).  With rp->timeout_ends, a round whose read timed out ends the run
+ * (MCP_STORE_AGAIN, the link dropped for the next run to make): the run
+ * waits one timeout at most.  Each failure leaves its reason in err
+ * (nothing is printed).
  */
 enum mcp_store_status mcp_store_run(struct mcp_store *st, const struct mcp_store_retry *rp,
     mcp_store_round_fn *round, void *arg, char *err, size_t errlen);

@@ -212,7 +212,7 @@ else
 fi
 chmod 777 "$TMP/cred/west"
 cred -c "$TMP/two.conf" push "$TMP/tok1" >"$TMP/out.open" 2>&1
-is "$?:$(grep west "$TMP/out.open")" "1:mcp-cred: west: $TMP/cred/west: writable by others: refused" \
+is "$?:$(grep west "$TMP/out.open")" "1:mcp-cred: west: $TMP/cred/west: writable by its group or others: refused" \
     "a directory others can write is refused"
 chmod 700 "$TMP/cred/west"
 chmod 770 "$TMP/cred/west"

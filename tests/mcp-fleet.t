@@ -236,7 +236,7 @@ kill "$watcher"
 wait "$watcher" 2>/dev/null
 is "$rc7:$(cat "$TMP/err7")" "0:" "a run with the store's password in the store line"
 is "$rc8:$(cat "$TMP/err8")" "0:" "a run with store_password_file"
-is "$(MCP_REDIS="unix://$REDIS_SOCK?password=$pw" res_regions weather "$(((now + 14400) / 60 * 60))")" "west here " \
+is "$(MCP_REDIS="unix://$REDIS_SOCK?password=$pw" res_regions weather "$(((now + 14400) / 60 * 60))")" "here west " \
     "both stored their results"
 like "$(cat "$TMP/ps.log")" "mcp-aggregate push -v -r west" "the process lists were taken while push ran"
 is "$(grep -c -- "$pw" "$TMP/ps.log")" 0 "no process list holds the password"
