@@ -62,6 +62,13 @@ int mcp_store_parse_url(const char *url, struct mcp_store_url *u, char *err, siz
  */
 const char *mcp_store_url_arg(char *arg);
 
+/*
+ * url without its password (user:password@ made user@, password= left
+ * out of the query), for messages and the spool's name.  0, or -1 when
+ * out is too small.
+ */
+int mcp_store_url_public(const char *url, char *out, size_t outlen);
+
 /* The URL to use: the argument, else $MCP_REDIS, else the default.  Borrowed. */
 const char *mcp_store_url_choose(const char *arg);
 

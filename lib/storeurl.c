@@ -345,6 +345,50 @@ mcp_store_parse_url(const char *url, struct mcp_store_url *u, char *err, size_t 
 	return password_file(u, err, errlen);
 }
 
+int
+mcp_store_url_public(const char *url, char *out, size_t outlen)
+{
+	const char *p, *end, *slash, *at, *colon, *q, *amp;
+	size_t o = 0, n;
+	int first = 1;
+
+#define PUT(s, len)                                                                                \
+	do {                                                                                       \
+		if (o + (len) >= outlen)                                                           \
+			return -1;                                                                 \
+		memcpy(out + o, (s), (len));                                                       \
+		o += (len);                                                                        \
+	} while (0)
+	if (outlen == 0)
+		return -1;
+	p = strstr(url, "://");
+	p = p != NULL ? p + 3 : url;
+	PUT(url, (size_t)(p - url));
+	end = p + strcspn(p, "?");
+	slash = memchr(p, '/', (size_t)(end - p));
+	at = memchr(p, '@', (size_t)((slash ? slash : end) - p));
+	if (at != NULL && (colon = memchr(p, ':', (size_t)(at - p))) != NULL) {
+		if (colon > p) { /* "user:password@": "user@" */
+			PUT(p, (size_t)(colon - p));
+			PUT("@", 1);
+		}
+		p = at + 1;
+	}
+	PUT(p, (size_t)(end - p));
+	for (q = *end == '?' ? end + 1 : end; *q != '\0'; q = *amp == '&' ? amp + 1 : amp) {
+		amp = q + strcspn(q, "&");
+		n = (size_t)(amp - q);
+		if (n >= 9 && strncmp(q, "password=", 9) == 0)
+			continue;
+		PUT(first ? "?" : "&", 1);
+		PUT(q, n);
+		first = 0;
+	}
+#undef PUT
+	out[o] = '\0';
+	return 0;
+}
+
 /* Overwrite [p, p+n) with '*'. */
 static void
 blank(char *p, size_t n)
