@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "mcp.h"
 #include "store.h"
 
 static int
@@ -275,48 +276,35 @@ parse_net(
 
 /*
  * The password of $MCP_REDIS_PASSWORD_FILE, for a URL that gives none: the
- * file's first line (no CR, LF or NUL in it), at most MCP_STORE_CRED_MAX - 1
- * bytes.  0 (also when the variable is unset or the URL has a password),
- * or -1 with err.
+ * file's first line without the blanks around it, read as every secret
+ * file of the suite is (mcp_secret_read: a regular file, mode 600 or
+ * stricter).  0 (also when the variable is unset or the URL has a
+ * password), or -1 with err.
  */
 static int
 password_file(struct mcp_store_url *u, char *err, size_t errlen)
 {
 	const char *f = getenv("MCP_REDIS_PASSWORD_FILE");
-	char buf[MCP_STORE_CRED_MAX + 1];
+	char why[128], *pw;
 	size_t n;
-	FILE *fp;
 
 	if (f == NULL || *f == '\0' || u->has_password)
 		return 0;
-	if ((fp = fopen(f, "re")) == NULL) {
-		snprintf(err, errlen, "MCP_REDIS_PASSWORD_FILE %s: %s", f, strerror(errno));
+	if ((pw = mcp_secret_read(f, why, sizeof(why))) == NULL) {
+		snprintf(err, errlen, "MCP_REDIS_PASSWORD_FILE %s: %s", f, why);
 		return -1;
 	}
-	n = fread(buf, 1, sizeof(buf) - 1, fp);
-	if (ferror(fp)) {
-		snprintf(err, errlen, "MCP_REDIS_PASSWORD_FILE %s: read error", f);
-		fclose(fp);
-		return -1;
-	}
-	fclose(fp);
-	buf[n] = '\0';
-	n = strcspn(buf, "\r\n");
-	if (n >= MCP_STORE_CRED_MAX || memchr(buf, '\0', n) != NULL || strlen(buf) < n) {
-		explicit_bzero(buf, sizeof(buf));
-		snprintf(err, errlen,
-		    "MCP_REDIS_PASSWORD_FILE %s: not a password (one line, at most %d bytes)", f,
+	if ((n = strlen(pw)) >= MCP_STORE_CRED_MAX) {
+		snprintf(err, errlen, "MCP_REDIS_PASSWORD_FILE %s: longer than %d bytes", f,
 		    MCP_STORE_CRED_MAX - 1);
+		explicit_bzero(pw, n);
+		free(pw);
 		return -1;
 	}
-	if (n == 0) {
-		snprintf(err, errlen, "MCP_REDIS_PASSWORD_FILE %s: empty", f);
-		return -1;
-	}
-	memcpy(u->password, buf, n);
-	u->password[n] = '\0';
+	memcpy(u->password, pw, n + 1);
 	u->has_password = 1;
-	explicit_bzero(buf, sizeof(buf));
+	explicit_bzero(pw, n);
+	free(pw);
 	return 0;
 }
 

@@ -64,8 +64,14 @@ MCP_REDIS_PASSWORD_FILE=$TMP/none mcp-aggregate verdict 2>"$TMP/err"
 is "$?:$(cat "$TMP/err")" "2:mcp-aggregate: bad store URL: MCP_REDIS_PASSWORD_FILE $TMP/none: No such file or directory" \
     "a missing password file: exit 2 before any work"
 : >"$TMP/empty"
+chmod 600 "$TMP/empty"
 MCP_REDIS_PASSWORD_FILE=$TMP/empty mcp-aggregate verdict 2>"$TMP/err"
-is "$?:$(cat "$TMP/err")" "2:mcp-aggregate: bad store URL: MCP_REDIS_PASSWORD_FILE $TMP/empty: empty" "an empty one"
+is "$?:$(cat "$TMP/err")" "2:mcp-aggregate: bad store URL: MCP_REDIS_PASSWORD_FILE $TMP/empty: nothing on its first line" "an empty one"
+cp -p "$TMP/pw" "$TMP/pw-open"
+chmod 640 "$TMP/pw-open"
+MCP_REDIS_PASSWORD_FILE=$TMP/pw-open mcp-aggregate verdict 2>"$TMP/err"
+is "$?:$(cat "$TMP/err")" "2:mcp-aggregate: bad store URL: MCP_REDIS_PASSWORD_FILE $TMP/pw-open: accessible by group or others (chmod 600)" \
+    "one its group can read is refused, as every secret file of the suite"
 MCP_REDIS_PASSWORD_FILE=$TMP/pw mcp-aggregate verdict -R "unix://$REDIS_SOCK?password=wrong" 2>"$TMP/err"
 like "$?:$(cat "$TMP/err")" "^1:mcp-aggregate: redis: AUTH: WRONGPASS" "a password in the URL comes first"
 # An -R password is blanked in the process list at once: push waits on its
