@@ -28,15 +28,15 @@ is "$(ls "$TMP/inst/usr/bin" | tr '\n' ' ')" "mcp-aggregate mcp-alert mcp-cred m
 
 # One object of a build of its own, then the other libcurl: compiled again.
 if [ -s "$TOP/deps/curl/lib/libcurl.a" ]; then
-	o=$TMP/b/lib/buf.o
-	make -s -C "$TOP" B="$TMP/b" "$o" >"$TMP/out" 2>&1
+	obj=$TMP/b/lib/buf.o
+	make -s -C "$TOP" B="$TMP/b" "$obj" >"$TMP/out" 2>&1
 	is "$?:$(cat "$TMP/out")" "0:" "an object compiled for deps/curl's libcurl"
-	make -q -C "$TOP" B="$TMP/b" "$o"
+	make -q -C "$TOP" B="$TMP/b" "$obj"
 	is "$?" 0 "up to date for it"
-	make -q -C "$TOP" B="$TMP/b" CURL_DIR= "$o"
+	make -q -C "$TOP" B="$TMP/b" CURL_DIR= "$obj"
 	is "$?" 1 "not for the system's libcurl: it is compiled again"
-	make -s -C "$TOP" B="$TMP/b" CURL_DIR= "$o" >/dev/null 2>&1
-	make -q -C "$TOP" B="$TMP/b" "$o"
+	make -s -C "$TOP" B="$TMP/b" CURL_DIR= "$obj" >/dev/null 2>&1
+	make -q -C "$TOP" B="$TMP/b" "$obj"
 	is "$?" 1 "and again when the static libcurl appears"
 else
 	diag "the libcurl switch skipped: no deps/curl (build-aux/curl builds it)"
