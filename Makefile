@@ -8,15 +8,18 @@ PREFIX ?= /usr/local
 BINDIR ?= $(PREFIX)/bin
 MANDIR ?= $(PREFIX)/share/man
 PKG_CONFIG ?= pkg-config
-# libcurl: the static HTTP/HTTPS-only build that scripts/curl leaves in
+# libcurl: the static HTTP/HTTPS-only build that build-aux/curl leaves in
 # deps/curl when it is there, else the system's (make CURL_DIR= for that).
+# build-aux/ holds the build's helpers, scripts/ the tools only: a PATH
+# with scripts/ on it finds mcp-fleet and its siblings, never a "curl".
 # The static one spares every run the 30 shared libraries Debian's libcurl
 # loads, and lets lib/curlinit.c put off OpenSSL's initialisation.
 CURL_DIR ?= deps/curl
 ifneq ($(and $(CURL_DIR),$(wildcard $(CURL_DIR)/lib/libcurl.a)),)
 PKGS = libcjson hiredis openssl libnghttp2
 CURL_CFLAGS = -I$(CURL_DIR)/include -DCURL_STATICLIB -DMCP_CURL_WRAP
-CURL_LIBS = $(CURL_DIR)/lib/libcurl.a -Wl,--wrap=OPENSSL_init_ssl
+CURL_A = $(CURL_DIR)/lib/libcurl.a
+CURL_LIBS = $(CURL_A) -Wl,--wrap=OPENSSL_init_ssl
 CURL_THREADS = -lpthread
 else
 PKGS = libcurl libcjson hiredis openssl
@@ -52,7 +55,17 @@ MANS = $(wildcard man/*.[1-8])
 
 all: $(BINS) $(UNITS) $(B)/floor
 
-$(B)/%.o: %.c
+# The libcurl the objects of $(B) are compiled for: $(B)/curl.flags is
+# rewritten when it changes (the static one appeared, or CURL_DIR= was
+# given), and every object is then compiled again, never linked with the
+# other libcurl.  A newer libcurl.a (build-aux/curl run again) relinks.
+CURL_ID = $(CURL_CFLAGS) | $(CURL_LIBS)
+ifneq ($(CURL_ID),$(shell cat $(B)/curl.flags 2>/dev/null))
+$(shell mkdir -p $(B) && printf '%s\n' '$(CURL_ID)' >$(B)/curl.flags)
+endif
+LINK_DEPS = $(filter-out $(B)/curl.flags $(CURL_A),$^)
+
+$(B)/%.o: %.c $(B)/curl.flags
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
@@ -60,14 +73,14 @@ $(B)/libmcp.a: $(LIB_OBJ)
 	rm -f $@
 	$(AR) rcs $@ $(LIB_OBJ)
 
-$(B)/mcp-probe: $(patsubst %.c,$(B)/%.o,$(wildcard probe/*.c)) $(B)/libmcp.a
-	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LDLIBS)
+$(B)/mcp-probe: $(patsubst %.c,$(B)/%.o,$(wildcard probe/*.c)) $(B)/libmcp.a $(CURL_A)
+	$(CC) $(ALL_LDFLAGS) -o $@ $(LINK_DEPS) $(LDLIBS)
 
-$(B)/mcp-aggregate: $(patsubst %.c,$(B)/%.o,$(wildcard aggregate/*.c)) $(B)/libmcp.a
-	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LDLIBS)
+$(B)/mcp-aggregate: $(patsubst %.c,$(B)/%.o,$(wildcard aggregate/*.c)) $(B)/libmcp.a $(CURL_A)
+	$(CC) $(ALL_LDFLAGS) -o $@ $(LINK_DEPS) $(LDLIBS)
 
-$(B)/mcp-alert: $(patsubst %.c,$(B)/%.o,$(wildcard alertd/*.c)) $(B)/libmcp.a
-	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LDLIBS)
+$(B)/mcp-alert: $(patsubst %.c,$(B)/%.o,$(wildcard alertd/*.c)) $(B)/libmcp.a $(CURL_A)
+	$(CC) $(ALL_LDFLAGS) -o $@ $(LINK_DEPS) $(LDLIBS)
 
 # mcp-serve is exec'd once per request as a CGI program: it links only
 # hiredis, cJSON and libfcgi, the first and last statically (Debian ships
@@ -83,8 +96,8 @@ $(B)/serve/assets.o: $(wildcard serve/assets/*)
 $(B)/mcp-serve: $(patsubst %.c,$(B)/%.o,$(wildcard serve/*.c)) $(SERVE_LIB)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(SERVE_LIBS)
 
-$(B)/test_%: $(B)/tests/unit/test_%.o $(B)/libmcp.a
-	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LDLIBS)
+$(B)/test_%: $(B)/tests/unit/test_%.o $(B)/libmcp.a $(CURL_A)
+	$(CC) $(ALL_LDFLAGS) -o $@ $(LINK_DEPS) $(LDLIBS)
 
 # make test: the whole suite against the plain build, then against the
 # sanitizer build; one closing line "N passed, N failed".
@@ -103,10 +116,12 @@ bench: all
 
 # tests/bench/floor.c: the same requests as a probe, with nothing done with
 # the answers; its libcurl is the probe's, so the figures compare.
-$(B)/floor: $(B)/tests/bench/floor.o $(B)/libmcp.a
-	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LDLIBS)
+$(B)/floor: $(B)/tests/bench/floor.o $(B)/libmcp.a $(CURL_A)
+	$(CC) $(ALL_LDFLAGS) -o $@ $(LINK_DEPS) $(LDLIBS)
 
-# mcp-fleet(8) and mcp-guardrail(1) are scripts; the systemd units and the
+# mcp-fleet(8), mcp-cred(8) and mcp-guardrail(1) are scripts, and the only
+# files of scripts/ (the build's helpers are in build-aux/, never
+# installed); the systemd units and the
 # examples (cron lines, fleet.conf) of mcp-fleet(8) name the tools in
 # /usr/local/bin, and are installed naming BINDIR.
 SCRIPT_BINS = scripts/mcp-fleet scripts/mcp-guardrail scripts/mcp-cred
@@ -134,7 +149,7 @@ uninstall:
 
 lint:
 	mandoc -Tlint -Wwarning $(MANS)
-	shellcheck -S warning scripts/* tests/*.sh tests/*.t tests/*/*.sh .ci/run
+	shellcheck -S warning scripts/* build-aux/* tests/*.sh tests/*.t tests/*/*.sh .ci/run
 	clang-format --dry-run -Werror $(wildcard lib/*.[ch] probe/*.[ch] aggregate/*.[ch] alertd/*.[ch] serve/*.[ch] tests/unit/*.c tests/bench/*.c)
 
 format:

@@ -120,7 +120,7 @@ main(int argc, char *argv[])
 			o.lookback = lookback_of(optarg);
 			break;
 		case 'R':
-			o.url = optarg;
+			o.url = mcp_store_url_arg(optarg);
 			break;
 		case 'r':
 			if (!mcp_slug_ok(optarg))

@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "aggregate.h"
+#include "hash.h"
 #include "json.h"
 #include "loop.h"
 #include "mcp.h"
@@ -184,7 +185,8 @@ struct pending {
 struct pctx {
 	struct mcp_store *st; /* NULL: Redis is down, records go to the spool */
 	char sha[41];
-	const char *spool;
+	const char *spool;  /* the spool of this store (and -r region) */
+	const char *store;  /* its URL without the password, for messages */
 	const char *name;   /* the stream being read, for messages */
 	FILE *in;           /* the stream being read */
 	int replaying;      /* reading the spool: never re-spool */
@@ -471,8 +473,8 @@ would_block(FILE *f)
 
 /*
  * push -r: a runner speaks for its own region only, so one region's
- * runner cannot fill another's results.  The spool was checked when it
- * was written, and may hold the records of several regions.
+ * runner cannot fill another's results; the records replayed from the
+ * spool too (the spool of push -r is that region's own).
  */
 static int
 foreign(const struct pctx *p, const cJSON *rec, long lineno)
@@ -480,7 +482,7 @@ foreign(const struct pctx *p, const cJSON *rec, long lineno)
 	const char *region = str_of(rec, "region");
 	char q[MCP_QUOTED_MAX];
 
-	if (p->region == NULL || p->replaying || strcmp(region, p->region) == 0)
+	if (p->region == NULL || strcmp(region, p->region) == 0)
 		return 0;
 	warnx("%s:%ld: bad region %s: not -r %s", p->name, lineno,
 	    mcp_json_quoted(q, sizeof(q), region), p->region);
@@ -611,14 +613,32 @@ trim_slugs(struct pctx *p)
 	freeReplyObject(r);
 }
 
-static const char *
-spool_path(const struct agg_opts *o)
+/*
+ * The spool of this push: the base (-S, MCP_SPOOL or the default) with a
+ * key inserted before its ".jsonl" (or appended): the first 16 hex digits
+ * of the SHA-256 of the store's URL without its password, and with -r, a
+ * newline and the region.  Records spooled for one store are replayed
+ * into that store only, and those of push -r by a push -r of that region.
+ */
+static int
+spool_path(const struct agg_opts *o, const char *store, char *out, size_t outlen)
 {
-	const char *e = getenv("MCP_SPOOL");
+	const char *e = getenv("MCP_SPOOL"), *base;
+	char key[MCP_STORE_PATH_MAX + 512 + MCP_SLUG_MAX + 2], tag[MCP_HASH_LEN];
+	size_t n;
 
-	if (o->spool != NULL)
-		return o->spool;
-	return e != NULL && *e != '\0' ? e : DEFAULT_SPOOL;
+	base = o->spool != NULL ? o->spool : e != NULL && *e != '\0' ? e : DEFAULT_SPOOL;
+	snprintf(
+	    key, sizeof(key), "%s%s%s", store, o->region ? "\n" : "", o->region ? o->region : "");
+	if (mcp_sha256_tag(key, strlen(key), tag) == -1)
+		return -1;
+	n = strlen(base);
+	if (n > 6 && strcmp(base + n - 6, ".jsonl") == 0)
+		n -= 6;
+	if ((size_t)snprintf(out, outlen, "%.*s.%.16s%s", (int)n, base, tag + 7, base + n) >=
+	    outlen)
+		return -1;
+	return 0;
 }
 
 static void
@@ -634,11 +654,15 @@ agg_push(const struct agg_opts *o)
 {
 	struct pctx p = {0};
 	struct mcp_loop_stats ls = {0};
-	char why[512];
+	char why[512], store[MCP_STORE_PATH_MAX + 512], spool[PATH_MAX];
 	int rc = MCP_EXIT_OK;
 	size_t i;
 
-	p.spool = spool_path(o);
+	if (mcp_store_url_public(mcp_store_url_choose(o->url), store, sizeof(store)) == -1 ||
+	    spool_path(o, store, spool, sizeof(spool)) == -1)
+		errx(MCP_EXIT_USAGE, "spool: the path is too long");
+	p.spool = spool;
+	p.store = store;
 	if ((p.b = calloc(AGG_BATCH, sizeof(*p.b))) == NULL)
 		err(MCP_EXIT_FAIL, "push");
 	if ((p.st = agg_connect(o)) != NULL &&
@@ -647,17 +671,18 @@ agg_push(const struct agg_opts *o)
 		mcp_store_close(p.st);
 		p.st = NULL;
 	}
+	p.region = o->region;
 	if (p.st == NULL || replay(&p) == -1)
 		rc = MCP_EXIT_FAIL;
 	p.name = "stdin";
-	p.region = o->region;
 	p.in = stdin;
 	if (mcp_loop(stdin, "stdin", on_record, &p, &ls) == -1 || ls.bad > 0)
 		rc = MCP_EXIT_FAIL;
 	flush_batch(&p);
 	trim_slugs(&p);
 	if (p.spooled > 0) {
-		warnx("spool: %s: %ld records kept for the next push", p.spool, p.spooled);
+		warnx("spool: %s: %ld records for %s kept for the next push", p.spool, p.spooled,
+		    p.store);
 		rc = MCP_EXIT_FAIL;
 	}
 	if (p.failed)

@@ -529,7 +529,8 @@ alert_conf_load(struct alert_conf *c, const char *path, char *err, size_t errlen
 		return -1;
 	}
 	errno = 0;
-	while (rc == 0 && (n = getline(&line, &cap, f)) != -1) {
+	/* At most MCP_LINE_MAX + 1 bytes a line; a failed read is no end. */
+	while (rc == 0 && (n = mcp_getline(&line, &cap, f)) >= 0) {
 		lineno++;
 		/* The whole line is read: nothing of it may hide past a NUL. */
 		if (n > MCP_LINE_MAX || memchr(line, '\0', (size_t)n) != NULL) {
@@ -554,7 +555,8 @@ alert_conf_load(struct alert_conf *c, const char *path, char *err, size_t errlen
 		} else
 			rc = conf_line(c, w, nw, why, sizeof(why));
 	}
-	if (rc == 0 && ferror(f)) {
+	if (rc == 0 && n == -2) {
+		lineno++;
 		snprintf(why, sizeof(why), "%s", strerror(errno ? errno : EIO));
 		rc = -1;
 	}

@@ -103,7 +103,7 @@ main(int argc, char *argv[])
 			usage(1);
 			break;
 		case 'R':
-			url = optarg;
+			url = mcp_store_url_arg(optarg);
 			break;
 		default:
 			usage(0);

@@ -274,7 +274,7 @@ link_node(struct mcp_store *st, int k, char *err, size_t errlen)
 	unlink_node(nd);
 	nd->c = redisConnectWithTimeout(nd->a.host, nd->a.port, tv);
 	if (nd->c == NULL || nd->c->err != 0 || redisSetTimeout(nd->c, tv) != REDIS_OK) {
-		snprintf(err, errlen, "%s: %s", nd->where, nd->c ? nd->c->errstr : "out of memory");
+		mcp_store_ctx_err(err, errlen, nd->where, nd->c);
 		unlink_node(nd);
 		return -1;
 	}
@@ -323,7 +323,7 @@ read_map(struct mcp_store *st, int k, char *err, size_t errlen)
 	int j;
 
 	if ((r = redisCommand(cl->node[k].c, "CLUSTER SLOTS")) == NULL) {
-		snprintf(err, errlen, "%s: %s", cl->node[k].where, cl->node[k].c->errstr);
+		mcp_store_ctx_err(err, errlen, cl->node[k].where, cl->node[k].c);
 		unlink_node(&cl->node[k]);
 		return -1;
 	}
@@ -541,7 +541,7 @@ read_node(struct mcp_store *st, int k, struct qcmd *q, size_t n, struct pass *ps
 	}
 	return 0;
 fail:
-	snprintf(err, errlen, "%s: %s", nd->where, nd->c->errstr);
+	st->timedout = mcp_store_ctx_err(err, errlen, nd->where, nd->c);
 	snprintf(st->where, sizeof(st->where), "%s", nd->where);
 	unlink_node(nd);
 	st->cl->broken = 1;

@@ -6,7 +6,7 @@
  * 2 MB in every run, most of which probe plain HTTP and never need TLS.
  * OpenSSL 1.1 and later initialise themselves on first use (SSL_CTX_new
  * calls OPENSSL_init_ssl, which loads the configuration by default).  When
- * libcurl is linked statically (deps/curl, see scripts/curl) the Makefile
+ * libcurl is linked statically (deps/curl, see build-aux/curl) the Makefile
  * defines MCP_CURL_WRAP and links with -Wl,--wrap=OPENSSL_init_ssl, so that
  * libcurl's call lands here and is put off until that first use.
  */

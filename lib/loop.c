@@ -124,6 +124,36 @@ mcp_lines_feed(struct mcp_lines *l, const char *p, size_t n, int eof, const char
 	return 0;
 }
 
+ssize_t
+mcp_getline(char **line, size_t *cap, FILE *f)
+{
+	size_t n = 0, want;
+	char *p;
+	int c;
+
+	for (;;) {
+		if (n + 2 > *cap) {
+			want = *cap < 128 ? 128 : *cap * 2;
+			if (want > MCP_LINE_MAX + 2)
+				want = MCP_LINE_MAX + 2;
+			if ((p = realloc(*line, want)) == NULL)
+				return -2; /* errno: ENOMEM */
+			*line = p, *cap = want;
+		}
+		if ((c = getc_unlocked(f)) == EOF)
+			break;
+		(*line)[n++] = (char)c;
+		if (c == '\n' || n > MCP_LINE_MAX)
+			break;
+	}
+	if (c == EOF && ferror(f))
+		return errno == 0 ? (errno = EIO, -2) : -2;
+	if (n == 0 && c == EOF)
+		return -1;
+	(*line)[n] = '\0';
+	return (ssize_t)n;
+}
+
 void
 mcp_lines_free(struct mcp_lines *l)
 {

@@ -5,6 +5,7 @@
 #define MCP_LOOP_H
 
 #include <stdio.h>
+#include <sys/types.h>
 
 #include <cJSON.h>
 
@@ -66,5 +67,14 @@ struct mcp_lines {
 int mcp_lines_feed(struct mcp_lines *l, const char *p, size_t n, int eof, const char *name,
     mcp_loop_cb cb, void *arg, struct mcp_loop_stats *st);
 void mcp_lines_free(struct mcp_lines *l);
+
+/*
+ * One line of f into *line (grown as getline(3) grows it), its newline
+ * kept, NUL-terminated: never more than MCP_LINE_MAX + 1 bytes are read
+ * or held, so a return above MCP_LINE_MAX is a line too long (the rest of
+ * it unread).  The length; -1 at the end of the file; -2 for a read error
+ * or no memory (errno says which): never the end of the file.
+ */
+ssize_t mcp_getline(char **line, size_t *cap, FILE *f);
 
 #endif

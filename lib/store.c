@@ -26,10 +26,28 @@ mcp_store_tv(double s)
 	return tv;
 }
 
-static void
-set_ctx_err(char *err, size_t errlen, const char *what, const redisContext *c)
+int
+mcp_store_ctx_err(char *err, size_t errlen, const char *what, const redisContext *c)
 {
-	snprintf(err, errlen, "%s: %s", what, c ? c->errstr : "out of memory");
+	double secs;
+
+	if (c == NULL) {
+		snprintf(err, errlen, "%s: out of memory", what);
+		return 0;
+	}
+	/*
+	 * hiredis says a read past the timeout (SO_RCVTIMEO) with EAGAIN's
+	 * text, and a connect past it with ETIMEDOUT's: both are the timeout.
+	 */
+	if (c->err == REDIS_ERR_IO && c->timeout != NULL &&
+	    (strcmp(c->errstr, strerror(EAGAIN)) == 0 ||
+	        strcmp(c->errstr, strerror(ETIMEDOUT)) == 0)) {
+		secs = (double)c->timeout->tv_sec + (double)c->timeout->tv_usec / 1e6;
+		snprintf(err, errlen, "%s: timed out after %g s", what, secs);
+		return 1;
+	}
+	snprintf(err, errlen, "%s: %s", what, c->errstr);
+	return 0;
 }
 
 /* A reply is an error: copy its text. */
@@ -56,7 +74,7 @@ mcp_store_cmd(struct mcp_store *st, int argc, const char **argv, char *err, size
 	}
 	r = redisCommandArgv(st->c, argc, argv, NULL);
 	if (r == NULL)
-		set_ctx_err(err, errlen, st->where, st->c);
+		mcp_store_ctx_err(err, errlen, st->where, st->c);
 	return r;
 }
 
@@ -67,19 +85,20 @@ ask_sentinel(struct mcp_store *st, const struct mcp_store_addr *s, struct mcp_st
 {
 	redisContext *c;
 	redisReply *r;
+	char where[MCP_STORE_HOST_MAX + 32];
 	int rc = -1;
 
 	c = redisConnectWithTimeout(s->host, s->port, mcp_store_tv(st->opts.timeout));
+	snprintf(where, sizeof(where), "sentinel %s:%d", s->host, s->port);
 	if (c == NULL || c->err) {
-		snprintf(err, errlen, "sentinel %s:%d: %s", s->host, s->port,
-		    c ? c->errstr : "out of memory");
+		mcp_store_ctx_err(err, errlen, where, c);
 		redisFree(c);
 		return -1;
 	}
 	redisSetTimeout(c, mcp_store_tv(st->opts.timeout));
 	r = redisCommand(c, "SENTINEL get-master-addr-by-name %s", st->url.master);
 	if (r == NULL)
-		snprintf(err, errlen, "sentinel %s:%d: %s", s->host, s->port, c->errstr);
+		mcp_store_ctx_err(err, errlen, where, c);
 	else if (r->type == REDIS_REPLY_ARRAY && r->elements == 2 &&
 	    r->element[0]->type == REDIS_REPLY_STRING &&
 	    r->element[1]->type == REDIS_REPLY_STRING &&
@@ -109,7 +128,7 @@ mcp_store_auth(struct mcp_store *st, redisContext *c, const char *where, char *e
 		argv[argc++] = st->url.user;
 	argv[argc++] = st->url.password;
 	if ((r = redisCommandArgv(c, argc, argv, NULL)) == NULL) {
-		set_ctx_err(err, errlen, where, c);
+		mcp_store_ctx_err(err, errlen, where, c);
 		return -1;
 	}
 	rc = reply_err(r, "AUTH", err, errlen);
@@ -179,14 +198,14 @@ connect_once(struct mcp_store *st, char *err, size_t errlen)
 		st->c = redisConnectWithTimeout(m.host, m.port, mcp_store_tv(st->opts.timeout));
 	}
 	if (st->c == NULL || st->c->err) {
-		set_ctx_err(err, errlen, st->where, st->c);
+		mcp_store_ctx_err(err, errlen, st->where, st->c);
 		redisFree(st->c);
 		st->c = NULL;
 		return -1;
 	}
 	/* Bounds every command, not only the connect; lost on any reconnect. */
 	if (redisSetTimeout(st->c, mcp_store_tv(st->opts.timeout)) != REDIS_OK) {
-		set_ctx_err(err, errlen, st->where, st->c);
+		mcp_store_ctx_err(err, errlen, st->where, st->c);
 		return -1;
 	}
 	return handshake(st, err, errlen);
@@ -345,7 +364,7 @@ mcp_store_load_on(
 	int rc = -1;
 
 	if ((r = redisCommandArgv(c, 3, argv, NULL)) == NULL) {
-		set_ctx_err(err, errlen, where, c);
+		mcp_store_ctx_err(err, errlen, where, c);
 		return -1;
 	}
 	if (r->type == REDIS_REPLY_STRING && r->len == 40) {
@@ -403,7 +422,7 @@ mcp_store_read(struct mcp_store *st, redisReply **r, size_t n, char *err, size_t
 			return -1;
 		}
 		if (redisGetReply(st->c, &p) != REDIS_OK) {
-			set_ctx_err(err, errlen, st->where, st->c);
+			st->timedout = mcp_store_ctx_err(err, errlen, st->where, st->c);
 			return -1;
 		}
 		r[i] = p;
@@ -429,12 +448,21 @@ mcp_store_run(struct mcp_store *st, const struct mcp_store_retry *rp, mcp_store_
 		}
 		if (st->cl != NULL)
 			mcp_cluster_drop(st); /* what an earlier round left unread */
+		st->timedout = 0;
 		if ((rc = round(st, arg, err, errlen)) == MCP_STORE_OK)
 			return rc;
 		if (rp->report != NULL)
 			rp->report(err);
 		if (rc != MCP_STORE_AGAIN)
 			return rc;
+		if (rp->timeout_ends && st->timedout) {
+			/* Not waited for again now; the next run connects anew. */
+			if (st->cl == NULL) {
+				redisFree(st->c);
+				st->c = NULL;
+			}
+			return rc;
+		}
 	}
 	if (rp->last && mcp_store_reconnect(st, err, errlen) == -1) {
 		if (rp->report != NULL)
@@ -455,7 +483,7 @@ scan_one(redisContext *c, const char *where, const char *match, char ***keys, si
 
 	do {
 		if ((r = redisCommandArgv(c, 6, argv, NULL)) == NULL) {
-			set_ctx_err(err, errlen, where, c);
+			mcp_store_ctx_err(err, errlen, where, c);
 			return -1;
 		}
 		if (r->type != REDIS_REPLY_ARRAY || r->elements != 2 ||

@@ -49,9 +49,25 @@ struct mcp_store_url {
 
 /*
  * Parse a store URL (forms above; percent-escapes are decoded in user and
- * password; unix:// also takes ?user=, ?password=).  0, or -1 with err.
+ * password; unix:// also takes ?user=, ?password=).  A URL without a
+ * password takes the first line of the file $MCP_REDIS_PASSWORD_FILE
+ * names, when set.  0, or -1 with err.
  */
 int mcp_store_parse_url(const char *url, struct mcp_store_url *u, char *err, size_t errlen);
+
+/*
+ * The URL of an -R argument, kept in storage of its own (until the next
+ * call), its password in arg overwritten with '*' so that ps(1) shows it
+ * for no longer than the start of the program.
+ */
+const char *mcp_store_url_arg(char *arg);
+
+/*
+ * url without its password (user:password@ made user@, password= left
+ * out of the query), for messages and the spool's name.  0, or -1 when
+ * out is too small.
+ */
+int mcp_store_url_public(const char *url, char *out, size_t outlen);
 
 /* The URL to use: the argument, else $MCP_REDIS, else the default.  Borrowed. */
 const char *mcp_store_url_choose(const char *arg);
@@ -202,6 +218,7 @@ struct mcp_store_retry {
 	int rounds;
 	int last;
 	void (*report)(const char *why);
+	int timeout_ends; /* a round whose read timed out is not repeated */
 };
 
 /*
@@ -212,7 +229,10 @@ struct mcp_store_retry {
  * MCP_STORE_OK; MCP_STORE_AGAIN when every round failed; MCP_STORE_FAIL
  * when the round said so; MCP_STORE_DOWN when a reconnect failed (the
  * handle has no connection: the next run or mcp_store_reconnect tries
- * again).  Each failure leaves its reason in err (nothing is printed).
+ * again).  With rp->timeout_ends, a round whose read timed out ends the run
+ * (MCP_STORE_AGAIN, the link dropped for the next run to make): the run
+ * waits one timeout at most.  Each failure leaves its reason in err
+ * (nothing is printed).
  */
 enum mcp_store_status mcp_store_run(struct mcp_store *st, const struct mcp_store_retry *rp,
     mcp_store_round_fn *round, void *arg, char *err, size_t errlen);

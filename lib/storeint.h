@@ -23,10 +23,16 @@ struct mcp_store {
 	const char *lua[MCP_STORE_SCRIPTS_MAX]; /* loaded again on reconnect */
 	int nlua;
 	struct mcp_cluster *cl; /* a cluster URL: nodes, slot map, queue; owned */
+	int timedout;           /* the last read failed by the command timeout */
 };
 
 /* store.c */
 struct timeval mcp_store_tv(double s);
+/*
+ * "WHAT: why" of a failed context into err, "WHAT: timed out after N s"
+ * for a timeout: 1 for that, else 0.
+ */
+int mcp_store_ctx_err(char *err, size_t errlen, const char *what, const redisContext *c);
 void mcp_store_nap(double s);
 /* AUTH on c with the URL's credentials, if any.  0, or -1 with err. */
 int mcp_store_auth(

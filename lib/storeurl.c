@@ -3,10 +3,12 @@
  * redis-cluster://; which one to use.
  */
 #include <ctype.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "mcp.h"
 #include "store.h"
 
 static int
@@ -272,8 +274,42 @@ parse_net(
 	return parse_sentinel(s, rest, u, err, errlen);
 }
 
-int
-mcp_store_parse_url(const char *url, struct mcp_store_url *u, char *err, size_t errlen)
+/*
+ * The password of $MCP_REDIS_PASSWORD_FILE, for a URL that gives none: the
+ * file's first line without the blanks around it, read as every secret
+ * file of the suite is (mcp_secret_read: a regular file, mode 600 or
+ * stricter).  0 (also when the variable is unset or the URL has a
+ * password), or -1 with err.
+ */
+static int
+password_file(struct mcp_store_url *u, char *err, size_t errlen)
+{
+	const char *f = getenv("MCP_REDIS_PASSWORD_FILE");
+	char why[128], *pw;
+	size_t n;
+
+	if (f == NULL || *f == '\0' || u->has_password)
+		return 0;
+	if ((pw = mcp_secret_read(f, why, sizeof(why))) == NULL) {
+		snprintf(err, errlen, "MCP_REDIS_PASSWORD_FILE %s: %s", f, why);
+		return -1;
+	}
+	if ((n = strlen(pw)) >= MCP_STORE_CRED_MAX) {
+		snprintf(err, errlen, "MCP_REDIS_PASSWORD_FILE %s: longer than %d bytes", f,
+		    MCP_STORE_CRED_MAX - 1);
+		explicit_bzero(pw, n);
+		free(pw);
+		return -1;
+	}
+	memcpy(u->password, pw, n + 1);
+	u->has_password = 1;
+	explicit_bzero(pw, n);
+	free(pw);
+	return 0;
+}
+
+static int
+parse_url(const char *url, struct mcp_store_url *u, char *err, size_t errlen)
 {
 	memset(u, 0, sizeof(*u));
 	if (strncmp(url, "redis://", 8) == 0)
@@ -287,6 +323,88 @@ mcp_store_parse_url(const char *url, struct mcp_store_url *u, char *err, size_t 
 	snprintf(
 	    err, errlen, "unknown scheme (redis://, unix://, redis-sentinel://, redis-cluster://)");
 	return -1;
+}
+
+int
+mcp_store_parse_url(const char *url, struct mcp_store_url *u, char *err, size_t errlen)
+{
+	if (parse_url(url, u, err, errlen) == -1)
+		return -1;
+	return password_file(u, err, errlen);
+}
+
+int
+mcp_store_url_public(const char *url, char *out, size_t outlen)
+{
+	const char *p, *end, *slash, *at, *colon, *q, *amp;
+	size_t o = 0, n;
+	int first = 1;
+
+#define PUT(s, len)                                                                                \
+	do {                                                                                       \
+		if (o + (len) >= outlen)                                                           \
+			return -1;                                                                 \
+		memcpy(out + o, (s), (len));                                                       \
+		o += (len);                                                                        \
+	} while (0)
+	if (outlen == 0)
+		return -1;
+	p = strstr(url, "://");
+	p = p != NULL ? p + 3 : url;
+	PUT(url, (size_t)(p - url));
+	end = p + strcspn(p, "?");
+	slash = memchr(p, '/', (size_t)(end - p));
+	at = memchr(p, '@', (size_t)((slash ? slash : end) - p));
+	if (at != NULL && (colon = memchr(p, ':', (size_t)(at - p))) != NULL) {
+		if (colon > p) { /* "user:password@": "user@" */
+			PUT(p, (size_t)(colon - p));
+			PUT("@", 1);
+		}
+		p = at + 1;
+	}
+	PUT(p, (size_t)(end - p));
+	for (q = *end == '?' ? end + 1 : end; *q != '\0'; q = *amp == '&' ? amp + 1 : amp) {
+		amp = q + strcspn(q, "&");
+		n = (size_t)(amp - q);
+		if (n >= 9 && strncmp(q, "password=", 9) == 0)
+			continue;
+		PUT(first ? "?" : "&", 1);
+		PUT(q, n);
+		first = 0;
+	}
+#undef PUT
+	out[o] = '\0';
+	return 0;
+}
+
+/* Overwrite [p, p+n) with '*'. */
+static void
+blank(char *p, size_t n)
+{
+	memset(p, '*', n);
+}
+
+const char *
+mcp_store_url_arg(char *arg)
+{
+	static char *kept;
+	char *p, *end, *slash, *at, *colon;
+
+	free(kept);
+	if ((kept = strdup(arg)) == NULL)
+		return arg; /* out of memory: left as it was */
+	if ((p = strstr(arg, "://")) == NULL)
+		return kept;
+	p += 3;
+	end = p + strlen(p);
+	slash = strchr(p, '/');
+	at = memchr(p, '@', (size_t)((slash ? slash : end) - p));
+	if (at != NULL && (colon = memchr(p, ':', (size_t)(at - p))) != NULL)
+		blank(colon + 1, (size_t)(at - colon - 1));
+	for (p = strchr(p, '?'); p != NULL; p = strchr(p + 1, '&'))
+		if (strncmp(p + 1, "password=", 9) == 0)
+			blank(p + 10, strcspn(p + 10, "&"));
+	return kept;
 }
 
 int

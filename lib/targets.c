@@ -267,7 +267,9 @@ mcp_targets_load(const char *path, struct mcp_targets *ts, char *err, size_t err
 		return -1;
 	}
 	errno = 0;
-	while ((n = getline(&line, &linecap, f)) != -1) {
+	/* At most MCP_LINE_MAX + 1 bytes a line: a file of no newline is not
+	 * read whole, and a failed read (no memory included) is no end. */
+	while ((n = mcp_getline(&line, &linecap, f)) >= 0) {
 		lineno++;
 		if (n > 0 && line[n - 1] == '\n')
 			line[--n] = '\0';
@@ -294,8 +296,8 @@ mcp_targets_load(const char *path, struct mcp_targets *ts, char *err, size_t err
 		snprintf(err, errlen, "%ld: %s", lineno, why);
 		goto fail;
 	}
-	if (ferror(f)) {
-		snprintf(err, errlen, "%s", strerror(errno ? errno : EIO));
+	if (n == -2) {
+		snprintf(err, errlen, "%ld: %s", lineno + 1, strerror(errno ? errno : EIO));
 		goto fail;
 	}
 	free(line);

@@ -5,6 +5,7 @@
  * store connection between requests.  Same routes, same bytes either way.
  */
 #include <errno.h>
+#include <getopt.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -13,10 +14,17 @@
 
 #include <fcgiapp.h>
 
+#include "../probe/version.h"
 #include "mcp.h"
 #include "serve.h"
 
 static const char *prog = "mcp-serve";
+/*
+ * Why the configuration file cannot be used ("FILE:LINE: why"), or "":
+ * every request is then answered 500 and the reason logged, rather than
+ * served with a part of the file, or none of it.
+ */
+static char conf_err[512];
 
 /* Where a request's parameters come from: the environment, or FastCGI's. */
 struct source {
@@ -94,12 +102,34 @@ route_of(const struct source *src, char *out, size_t len)
 	return serve_decode_path(uri, n, out, len);
 }
 
+/* 500, a generic body: the reason is in the web server's log only. */
+static void
+misconfigured(struct conn *c, const struct source *src, struct resp *r)
+{
+	static const char body[] = "{\"error\":\"server misconfigured\"}";
+	const char *m = param(src, "REQUEST_METHOD");
+
+	serve_log(c, "%s", conf_err);
+	r->status = 500;
+	if (mcp_buf_addf(&r->head,
+	        "Status: 500 Internal Server Error\r\n"
+	        "Content-Type: application/json; charset=utf-8\r\n"
+	        "Content-Length: %zu\r\nCache-Control: no-store\r\n\r\n",
+	        sizeof(body) - 1) == 0 &&
+	    (m == NULL || strcmp(m, "HEAD") != 0))
+		mcp_buf_add(&r->body, body, sizeof(body) - 1);
+}
+
 static void
 answer(struct conn *c, const struct source *src, struct resp *r)
 {
 	struct req q = {0};
 	const char *m = param(src, "REQUEST_METHOD");
 
+	if (conf_err[0] != '\0') {
+		misconfigured(c, src, r);
+		return;
+	}
 	q.method = m != NULL ? m : "GET";
 	q.head = strcmp(q.method, "HEAD") == 0;
 	q.query = param(src, "QUERY_STRING");
@@ -187,23 +217,82 @@ run_fcgi(struct conn *c)
 	return MCP_EXIT_OK;
 }
 
+static void
+usage(FILE *to, int rc)
+{
+	fprintf(to, "usage: %s\n       %s check [-c FILE]\n       %s -h | -V\n", prog, prog, prog);
+	exit(rc);
+}
+
+/*
+ * mcp-serve -h, -V, check [-c FILE]: from a shell, never from a request
+ * (a CGI request's argv can hold words of its query: RFC 3875 4.4).
+ * check reads the file (-c, else MCP_SERVE_CONF) and the store URL it
+ * would use (MCP_REDIS, else the file's store line, else the default),
+ * as a request would: silent and 0, or the first problem and 2.
+ */
+static int
+command(int argc, char *argv[])
+{
+	static const struct option longopts[] = {{"help", no_argument, NULL, 'h'},
+	    {"version", no_argument, NULL, 'V'}, {NULL, 0, NULL, 0}};
+	const char *conf = getenv("MCP_SERVE_CONF"), *u;
+	char err[512];
+	int ch;
+
+	while ((ch = getopt_long(argc, argv, "+:hV", longopts, NULL)) != -1) {
+		switch (ch) {
+		case 'h':
+			usage(stdout, MCP_EXIT_OK);
+			break;
+		case 'V':
+			printf("%s %s\n", prog, MCP_VERSION);
+			return MCP_EXIT_OK;
+		default:
+			usage(stderr, MCP_EXIT_USAGE);
+		}
+	}
+	argc -= optind, argv += optind;
+	if (argc == 0 || strcmp(argv[0], "check") != 0)
+		usage(stderr, MCP_EXIT_USAGE);
+	optind = 1;
+	while ((ch = getopt(argc, argv, ":c:")) != -1) {
+		if (ch != 'c')
+			usage(stderr, MCP_EXIT_USAGE);
+		conf = optarg;
+	}
+	if (optind != argc)
+		usage(stderr, MCP_EXIT_USAGE);
+	if (conf != NULL && *conf != '\0' && serve_conf_load(conf, err, sizeof(err)) == -1) {
+		fprintf(stderr, "%s: %s\n", prog, err);
+		return MCP_EXIT_USAGE;
+	}
+	if ((u = getenv("MCP_REDIS")) == NULL || *u == '\0')
+		u = serve_conf_store();
+	if (mcp_store_url_check(u, err, sizeof(err)) == -1) {
+		fprintf(stderr, "%s: %s\n", prog, err);
+		return MCP_EXIT_USAGE;
+	}
+	return MCP_EXIT_OK;
+}
+
 int
 main(int argc, char *argv[])
 {
 	struct conn c = {0};
 	const char *conf;
-	char err[512];
 	int rc;
 
 	if (argc > 0 && argv[0] != NULL && strrchr(argv[0], '/') != NULL)
 		prog = strrchr(argv[0], '/') + 1;
 	else if (argc > 0 && argv[0] != NULL && *argv[0] != '\0')
 		prog = argv[0];
+	if (argc > 1 && getenv("GATEWAY_INTERFACE") == NULL)
+		return command(argc, argv);
 	/* A client that hangs up is an error to report, not a signal to die of. */
 	signal(SIGPIPE, SIG_IGN);
-	if ((conf = getenv("MCP_SERVE_CONF")) != NULL && *conf != '\0' &&
-	    serve_conf_load(conf, err, sizeof(err)) == -1)
-		fprintf(stderr, "%s: %s\n", prog, err); /* served with the defaults */
+	if ((conf = getenv("MCP_SERVE_CONF")) != NULL && *conf != '\0')
+		serve_conf_load(conf, conf_err, sizeof(conf_err));
 	rc = FCGX_IsCGI() ? run_cgi(&c) : run_fcgi(&c);
 	if (c.st != NULL)
 		mcp_store_close(c.st);

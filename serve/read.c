@@ -56,12 +56,13 @@ query_round(struct mcp_store *st, void *arg, char *err, size_t errlen)
  * A web request must not wait long: 2 s per command and for a connection,
  * a Sentinel lookup included, and one connection attempt a request.  A
  * link that broke since the last request is made again once; a store that
- * is down costs each request one refused connect, then its 503.
+ * is down costs each request one refused connect, then its 503; one that
+ * does not answer, its 2 s timeout once (not again on a new link).
  */
 enum serve_rc
 serve_query(struct conn *c, size_t n, int *argc, const char ***argv, redisReply **rep)
 {
-	static const struct mcp_store_retry rp = {2, 0, NULL};
+	static const struct mcp_store_retry rp = {2, 0, NULL, 1};
 	struct mcp_store_opts o = {2.0, 0};
 	struct query q = {n, argc, argv, rep};
 	char err[512];

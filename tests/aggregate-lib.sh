@@ -12,6 +12,18 @@ HA=sha256:${HA//0/a}
 # The host of the URL that gen-scenario.sh writes.
 EX=mcp.example.com
 
+# spool_of BASE URL [REGION]: the spool file push uses for the store URL
+# (without its password) and push -r REGION, BASE its -S: the first 16 hex
+# digits of the SHA-256 of "URL" or "URL\nREGION" before BASE's .jsonl.
+spool_of() {
+	local key
+	key=$(printf '%s%s' "$2" "${3:+$'\n'$3}" | sha256sum | cut -c1-16)
+	case $1 in
+	*.jsonl) echo "${1%.jsonl}.$key.jsonl" ;;
+	*) echo "$1.$key" ;;
+	esac
+}
+
 # w K: the start of window K.
 w() { echo $((T0 + 60 * $1)); }
 

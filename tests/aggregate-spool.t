@@ -38,29 +38,37 @@ for i in $(seq 0 9); do mv "$TMP/v.$i" "$TMP/ref.$i"; done
 
 # The run with an outage between two pushes.
 export MCP_REDIS=unix://$AOF/redis.sock
-SPOOL=$TMP/spool/d/aggregate.jsonl
+BASE=$TMP/spool/d/aggregate.jsonl
+SPOOL=$(spool_of "$BASE" "$MCP_REDIS")
 start_aof
-push -S "$SPOOL" <"$TMP/part1"
+push -S "$BASE" <"$TMP/part1"
 is "$?" 0 "first push: stored"
 # kill -9, reaped with the shell's own "Killed" notice kept off stderr.
 exec 3>&2 2>/dev/null
 kill -9 "$AOF_PID"
 wait "$AOF_PID"
 exec 2>&3 3>&-
-push -S "$SPOOL" <"$TMP/part2" >"$TMP/out" 2>"$TMP/err"
+push -S "$BASE" <"$TMP/part2" >"$TMP/out" 2>"$TMP/err"
 is "$?" 1 "Redis down: push exits 1"
 is "$(cat "$TMP/out")" "" "and prints nothing on stdout"
 like "$(cat "$TMP/err")" "^mcp-aggregate: redis: $AOF/redis.sock: .*
-mcp-aggregate: spool: $SPOOL: 30 records kept for the next push$" "and says the records were spooled"
+mcp-aggregate: spool: $SPOOL: 30 records for $MCP_REDIS kept for the next push$" \
+    "and says where the records were spooled, for which store"
 is "$(wc -l <"$SPOOL" | tr -d ' ')" 30 "the spool holds the 30 results (directories created)"
 is "$(stat -c %a "$SPOOL")" 600 "the spool is private"
 
 gen -s s-one -r us-east-1 -t "$(w 9)" | push -S /dev/null/spool 2>"$TMP/err"
 is "$?" 1 "Redis down and no spool: exit 1"
-like "$(cat "$TMP/err")" "^mcp-aggregate: spool: /dev/null/spool: Not a directory" "with the reason"
+like "$(cat "$TMP/err")" "^mcp-aggregate: spool: /dev/null/spool\\.[0-9a-f]{16}: Not a directory" "with the reason"
+
+# A push to another store that is up leaves them for their own.
+MCP_REDIS="unix://$TMP/redis.sock?db=5" push -v -S "$BASE" <"$TMP/part3" 2>"$TMP/err"
+like "$(cat "$TMP/err")" ", 0 replayed from the spool$" "a push to another store replays none of them"
+is "$(wc -l <"$SPOOL" | tr -d ' ')" 30 "they stay in their store's spool"
+is "$(res_val -R "unix://$TMP/redis.sock?db=5" s-two "$(w 4)" us-east-1)" "" "and reach no other store"
 
 start_aof
-push -v -S "$SPOOL" <"$TMP/part3" 2>"$TMP/err"
+push -v -S "$BASE" <"$TMP/part3" 2>"$TMP/err"
 is "$?" 0 "Redis back: the next push exits 0"
 is "$(cat "$TMP/err")" "mcp-aggregate: push: 60 results stored, 1 duplicates ignored, 248 step records skipped, 0 bad lines, 0 spooled, 30 replayed from the spool" \
     "the spool is replayed first, in order, still first-writer-wins"
@@ -72,5 +80,19 @@ run_windows 0 9
 same_verdicts 0 9
 is "$?" 0 "verdicts identical to the run without the outage"
 is "$(verdicts s-one 0 9)" "g g g g r r r g g g" "and they saw the red period, windows 4-6"
+
+# push -r: its own spool, and what is replayed is held to -r as well.
+EU=$(spool_of "$BASE" "$MCP_REDIS" eu-west-2)
+mkdir -p "${EU%/*}"
+gen -s s-r -r us-east-1 -t "$(w 5)" | grep '"type":"result"' >"$EU"
+gen -s s-r -r eu-west-2 -t "$(w 5)" | push -v -r eu-west-2 -S "$BASE" >/dev/null 2>"$TMP/err"
+is "$?" 1 "push -r eu-west-2 over a spool holding a us-east-1 record: exit 1"
+like "$(cat "$TMP/err")" "^mcp-aggregate: $EU:1: bad region \"us-east-1\": not -r eu-west-2" \
+    "the replayed record of another region is refused"
+is "$(res_regions s-r "$(w 5)")" "eu-west-2 " "only its own region is stored"
+# A push with no store given names the one it spooled for.
+gen -s s-d -r us-east-1 -t "$(w 5)" | MCP_REDIS="" push -S "$TMP/d.jsonl" 2>"$TMP/err" >/dev/null
+like "$(tail -1 "$TMP/err")" "^mcp-aggregate: spool: $(spool_of "$TMP/d.jsonl" redis://127.0.0.1:6379): 1 records for redis://127.0.0.1:6379 kept for the next push$" \
+    "without MCP_REDIS: the default store, named"
 
 done_testing

@@ -68,6 +68,8 @@ is "$(masters | wc -l)" 3 "six nodes, three masters (cluster_state:ok)"
 start_redis
 PLAIN=$MCP_REDIS
 CLUSTER="redis-cluster://:$PW@127.0.0.1:${P[0]},127.0.0.1:${P[1]}"
+# Its URL without the password: what names its spool, and messages say.
+CLUSTER_PUBLIC="redis-cluster://127.0.0.1:${P[0]},127.0.0.1:${P[1]}"
 start_receiver
 printf 'route hook webhook %s/plain\nnotify * always hook\n' "$RECV" >"$TMP/plain.conf"
 printf 'route hook webhook %s/cluster\nnotify * always hook\n' "$RECV" >"$TMP/cluster.conf"
@@ -194,7 +196,8 @@ gen -q -s "$A" -r eu-west-2,us-east-1 -t "$(w 6)" >"$TMP/a.6"
 on plain push <"$TMP/a.6"
 MCP_NOW=$(($(w 6) + 1)) on cluster mcp-aggregate push <"$TMP/a.6"
 like "$(cat "$TMP/cluster.err")" "redis: .*TRYAGAIN" "results of a slug in a half-moved slot: TRYAGAIN"
-like "$(cat "$TMP/cluster.err")" "spool: .*cluster.spool: 2 records kept" "kept in the spool"
+like "$(cat "$TMP/cluster.err")" "spool: $(spool_of "$TMP/cluster.spool" "$CLUSTER_PUBLIC"): 2 records for $CLUSTER_PUBLIC kept" \
+    "kept in the spool of the cluster, named without its password"
 : >"$TMP/cluster.err"
 # The rest of window 6, read by one push while the migration ends: the
 # slot's map is stale inside it, and A's last three results meet MOVED.
@@ -256,7 +259,7 @@ like "$rc_push:$(tail -1 "$TMP/cluster.err")" "^0:[^ ]+ push: [0-9]+ results sto
 like "$(head -n -1 "$TMP/cluster.err")" "redis: .*$VICTIM" "the link failure was reported"
 : >"$TMP/cluster.err"
 is "$(masters | wc -l):$(masters | grep -cx "$VICTIM")" 3:0 "three masters again, the killed one not among them"
-is "$(wc -c <"$TMP/cluster.spool")" 0 "the spool is empty"
+is "$(wc -c <"$(spool_of "$TMP/cluster.spool" "$CLUSTER_PUBLIC")")" 0 "the spool is empty"
 
 for s in plain cluster; do verdicts "$s" 6 7; done
 same_verdicts 6 7 "verdicts of windows 6 and 7, after the migration and the failover: the same as one redis-server"

@@ -5,16 +5,20 @@
 #
 # regions_up NAME...   One region per NAME.  As root (ip netns works): a
 #                      network namespace per region, joined to this one by
-#                      a veth pair, its own address 10.77.N.2, its sshd on
+#                      a veth pair, its own address 10.NET.N.2, its sshd on
 #                      port 22 there, and an nftables table of its own
 #                      (region_nft).  The servers of the tests listen on
-#                      SERVER_IP (10.77.0.1, on lo here), which every
+#                      SERVER_IP (10.NET.0.1, on lo here), which every
 #                      region reaches through its veth link.  Otherwise
 #                      (REGIONS_NETNS=0): one sshd per region on a port of
 #                      127.0.0.1 and SERVER_IP 127.0.0.1: no faults.
 #                      Sets REGION_DEST[NAME] (an ssh destination),
 #                      REGION_NS[NAME] (the namespace, or ""),
-#                      SSHD_PID[NAME], SSH_CONFIG (ssh -F), REGIONS_NETNS.
+#                      SSHD_PID[NAME], SSH_CONFIG (ssh -F), REGIONS_NETNS,
+#                      RUNNER_BIN: the directory of the mcp-probe the
+#                      runners run, a copy of $BIN's in $TMP/bin (mode
+#                      755): the checkout may be one the runners' user
+#                      cannot enter (root's home, a mktemp -d).
 #                      As root the runners log in as a user made for the
 #                      test (RUNNER_USER, shell /bin/sh, removed at the
 #                      end), not as root: root's shell start-up files are
@@ -25,13 +29,16 @@
 # region_nft NAME RULES  Replace the region's nftables rules: RULES is the
 #                      body of the chain "output" (hook output) of table
 #                      inet mcpt in its namespace, e.g. "ip daddr
-#                      10.77.0.1 drop".  "" removes them.
+#                      10.NET.0.1 drop".  "" removes them.  NET is 64 to
+#                      191, of the test's pid: two suites that run at once
+#                      on one machine do not share addresses.
 # region_exec NAME CMD...  Run CMD in the region's namespace.
 # fleet_conf FILE [SETTINGS...]  The start of an mcp-fleet configuration
 #                      using SSH_CONFIG, with SETTINGS lines after.
 
 declare -A REGION_DEST=() REGION_NS=() SSHD_PID=()
 SERVER_IP=127.0.0.1
+_net=10.$((64 + $$ % 128))
 _ns_prefix=mcpt$$
 _ns_list=()
 
@@ -150,9 +157,25 @@ _sshd() {
 	return 1
 }
 
+# _runner_bin: mcp-probe where the runners reach it; 1 (and why) if they
+# cannot run it there.
+_runner_bin() {
+	local out
+	RUNNER_BIN=$TMP/bin
+	mkdir -p "$RUNNER_BIN"
+	cp "$BIN/mcp-probe" "$RUNNER_BIN/mcp-probe" || return 1
+	chmod 755 "$RUNNER_BIN" "$RUNNER_BIN/mcp-probe"
+	[ -n "${RUNNER_USER:-}" ] || return 0
+	if ! out=$(su -s /bin/sh -c "$RUNNER_BIN/mcp-probe -V" "$RUNNER_USER" 2>&1 </dev/null); then
+		diag "the runners' user $RUNNER_USER cannot run $RUNNER_BIN/mcp-probe (is ${TMPDIR:-/tmp} open to it?): $out"
+		return 1
+	fi
+}
+
 regions_up() {
 	local name i=0 ns port
 	_ssh_keys || return 1
+	_runner_bin || return 1
 	if [ -z "${REGIONS_NETNS:-}" ]; then
 		REGIONS_NETNS=0
 		if [ "$(id -u)" = 0 ] && ip netns add "${_ns_prefix}probe" 2>/dev/null; then
@@ -162,7 +185,7 @@ regions_up() {
 	fi
 	if [ "$REGIONS_NETNS" = 1 ]; then
 		_fleet_stale
-		SERVER_IP=10.77.0.1
+		SERVER_IP=$_net.0.1
 		ip addr add "$SERVER_IP/32" dev lo 2>/dev/null
 	fi
 	for name in "$@"; do
@@ -174,14 +197,14 @@ regions_up() {
 			REGION_NS[$name]=$ns
 			ip link add "mt$$v$i" type veth peer name "mt$$p$i" || return 1
 			ip link set "mt$$p$i" netns "$ns"
-			ip addr add "10.77.$i.1/30" dev "mt$$v$i"
+			ip addr add "$_net.$i.1/30" dev "mt$$v$i"
 			ip link set "mt$$v$i" up
 			ip netns exec "$ns" ip link set lo up
-			ip netns exec "$ns" ip addr add "10.77.$i.2/30" dev "mt$$p$i"
+			ip netns exec "$ns" ip addr add "$_net.$i.2/30" dev "mt$$p$i"
 			ip netns exec "$ns" ip link set "mt$$p$i" up
-			ip netns exec "$ns" ip route add default via "10.77.$i.1"
-			_sshd "$name" "10.77.$i.2" 22 "$ns" || return 1
-			REGION_DEST[$name]=10.77.$i.2
+			ip netns exec "$ns" ip route add default via "$_net.$i.1"
+			_sshd "$name" "$_net.$i.2" 22 "$ns" || return 1
+			REGION_DEST[$name]=$_net.$i.2
 		else
 			port=$(free_port)
 			REGION_NS[$name]=

@@ -212,9 +212,31 @@ else
 fi
 chmod 777 "$TMP/cred/west"
 cred -c "$TMP/two.conf" push "$TMP/tok1" >"$TMP/out.open" 2>&1
-is "$?:$(grep west "$TMP/out.open")" "1:mcp-cred: west: $TMP/cred/west: writable by others: refused" \
+is "$?:$(grep west "$TMP/out.open")" "1:mcp-cred: west: $TMP/cred/west: writable by its group or others: refused" \
     "a directory others can write is refused"
 chmod 700 "$TMP/cred/west"
+chmod 770 "$TMP/cred/west"
+cred -c "$TMP/two.conf" push "$TMP/tok1" >"$TMP/out.group" 2>&1
+is "$?:$(grep west "$TMP/out.group")" "1:mcp-cred: west: $TMP/cred/west: writable by its group or others: refused" \
+    "a directory its group can write is refused"
+chmod 700 "$TMP/cred/west"
+is "$(conf_err 'region a host probe=sed')" \
+    "mcp-cred: $TMP/bad.conf:1: region a: probe: not mcp-probe (an absolute path to a file of that name, or mcp-probe) rc=2" \
+    "mcp-fleet's rule for the program a runner runs"
+
+# A runner's bytes reach the terminal made visible: a runner whose
+# sha256sum says something with control characters, and fails.
+mkdir -p "$TMP/loud"
+printf '#!/bin/sh\nprintf "\\033]0;title\\007\\033[2Jall regions ok\\n" >&2\nexit 1\n' >"$TMP/loud/sha256sum"
+chmod 755 "$TMP/loud/sha256sum"
+mkdir -p "$TMP/cred/here"
+cp "$TMP/tok1" "$TMP/cred/here/token"
+fleet_conf "$TMP/here.conf" "deadline 5" "region here - token=$TMP/cred/here/token"
+PATH=$TMP/loud:$PATH cred -c "$TMP/here.conf" check >"$TMP/out.loud" 2>&1
+is "$?:$(tr -cd '\000-\010\013-\037\177' <"$TMP/out.loud" | wc -c)" 1:0 \
+    "a runner's control characters do not reach the terminal"
+is "$(cat "$TMP/out.loud")" 'mcp-cred: here: ^[]0;title^G^[[2Jall regions ok' "they are shown as cat -v shows them"
+rm -rf "$TMP/cred/here"
 
 # --- the token nowhere but in the token files --------------------------------------
 like "$(cat "$TMP/ps.log")" "ssh -T -o BatchMode=yes" "the process lists were taken while ssh ran ($(grep -c '^ssh -T' "$TMP/ps.log") lines)"

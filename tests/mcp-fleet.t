@@ -50,20 +50,47 @@ is "$(conf_err 'region a host jobs=4')" \
     "an unknown region option"
 is "$(conf_err '# nothing' 'store redis://x')" "mcp-fleet: $TMP/bad.conf: no region rc=2" "no region"
 is "$(conf_err 'region a host' 'colour blue')" "mcp-fleet: $TMP/bad.conf:2: unknown setting colour rc=2" "an unknown setting"
+# Nothing in the file runs a command on a runner, or becomes an option:
+# the program is mcp-probe, no value starts with "-", the flags after --
+# are mcp-probe's, each with its value.
+notprobe="not mcp-probe (an absolute path to a file of that name, or mcp-probe)"
+notflag="not a flag of mcp-probe's run (-e ERA, -j JOBS, -m BYTES, -t SECONDS, -w SECONDS, --cacert FILE)"
+is "$(conf_err 'probe rm' 'region a host')" "mcp-fleet: $TMP/bad.conf:1: probe: $notprobe rc=2" "probe rm is refused"
+is "$(conf_err 'region a host probe=sed')" "mcp-fleet: $TMP/bad.conf:1: region a: probe: $notprobe rc=2" \
+    "probe=sed is refused"
+is "$(conf_err 'region a host probe=/tmp/x/mcp-probe.sh')" "mcp-fleet: $TMP/bad.conf:1: region a: probe: $notprobe rc=2" \
+    "a file of another name is refused"
+is "$(conf_err 'region a host probe=x=/bin/mcp-probe')" "mcp-fleet: $TMP/bad.conf:1: region a: probe: $notprobe rc=2" \
+    "so is a path env(1) would take for a variable"
+is "$(conf_err 'targets -rf' 'region a host')" "mcp-fleet: $TMP/bad.conf:1: targets: a value cannot start with - rc=2" \
+    "a value that would be an option is refused"
+is "$(conf_err 'region a host targets=--version')" \
+    "mcp-fleet: $TMP/bad.conf:1: region a: targets: a value cannot start with - rc=2" "so is targets= of one"
+is "$(conf_err 'region a host -- -j 4 /etc/passwd')" "mcp-fleet: $TMP/bad.conf:1: region a: /etc/passwd: $notflag rc=2" \
+    "a word after -- that is no flag of mcp-probe is refused"
+is "$(conf_err 'region a host -- -f /x')" "mcp-fleet: $TMP/bad.conf:1: region a: -f: $notflag rc=2" \
+    "a flag mcp-fleet sets itself is refused"
+is "$(conf_err 'region a host -- --cacert -rf')" "mcp-fleet: $TMP/bad.conf:1: region a: --cacert -rf: a value cannot start with - rc=2" \
+    "a flag's value cannot be an option"
+is "$(conf_err 'region a host -- -j x')" "mcp-fleet: $TMP/bad.conf:1: region a: -j x: not a number rc=2" "-j takes a number"
+is "$(conf_err 'region a host -- -t')" "mcp-fleet: $TMP/bad.conf:1: region a: -t needs a value rc=2" "a flag without its value"
+is "$(conf_err 'store -oops' 'region a host')" "mcp-fleet: $TMP/bad.conf:1: store: a value cannot start with - rc=2" \
+    "every setting's value"
 fleet -c "$TMP/none.conf" 2>"$TMP/err"
 is "$?:$(cat "$TMP/err")" "2:mcp-fleet: $TMP/none.conf: cannot read" "a missing configuration"
 fleet -x 2>"$TMP/err"
 is "$?:$(cat "$TMP/err")" "2:usage: mcp-fleet [-nv] [-c CONF] [run | check | clock [-m SECONDS] [--local]]" "usage"
 
 # --- a run: three regions, one here, two over SSH -----------------------------
-fleet_conf "$TMP/fleet.conf" "store $MCP_REDIS" "probe $BIN/mcp-probe" "targets $TMP/targets" \
+fleet_conf "$TMP/fleet.conf" "store $MCP_REDIS" "probe $RUNNER_BIN/mcp-probe" "targets $TMP/targets" \
     "region east ${REGION_DEST[east]}" "region west ${REGION_DEST[west]} -- -j 4 -t 20" "region here -"
 fleet -n -c "$TMP/fleet.conf" >"$TMP/dry" 2>&1
 is "$?:$(wc -l <"$TMP/dry")" 0:4 "--dry-run (-n): one line per region and the decision"
-like "$(grep '^west: ' "$TMP/dry")" "ssh -n -o BatchMode=yes .* ${REGION_DEST[west]} '.*exec timeout -k 1 \"\\\$d\" env $BIN/mcp-probe -r west -f $TMP/targets -j 4 -t 20' \\| mcp-aggregate push -v -r west -R $MCP_REDIS" \
+like "$(grep '^west: ' "$TMP/dry")" "ssh -n -o BatchMode=yes .* -- ${REGION_DEST[west]} '.*exec timeout -k 1 \"\\\$d\" env $RUNNER_BIN/mcp-probe -r west -f $TMP/targets -j 4 -t 20' \\| mcp-aggregate push -v -r west\$" \
     "a region: ssh with its flags, piped into push -r REGION"
 like "$(grep '^here: ' "$TMP/dry")" "^here: timeout -k 2 50 sh -c '.*' \\| mcp-aggregate push" "a region here: no ssh"
-is "$(tail -1 "$TMP/dry")" "then: mcp-aggregate verdict -R $MCP_REDIS | mcp-alert -R $MCP_REDIS" "then verdict | alert"
+is "$(tail -1 "$TMP/dry")" "then: mcp-aggregate verdict | mcp-alert (store $MCP_REDIS)" \
+    "then verdict | alert, the store in their environment"
 [ ! -e "$TMP/fleet-state" ]
 ok $? "a dry run runs nothing and creates nothing"
 is "$(fleet --dry-run -c "$TMP/fleet.conf" 2>&1)" "$(cat "$TMP/dry")" "--dry-run is -n"
@@ -86,7 +113,7 @@ ok $? "the run's verdicts are kept in the state directory"
 is "$(stat -c %a "$TMP/fleet-state/run")" 700 "in a directory of its own, mode 700"
 
 # --- a hung sshd and a refused one -------------------------------------------
-fleet_conf "$TMP/fleet2.conf" "store $MCP_REDIS" "probe $BIN/mcp-probe" "targets $TMP/targets" "deadline 6" \
+fleet_conf "$TMP/fleet2.conf" "store $MCP_REDIS" "probe $RUNNER_BIN/mcp-probe" "targets $TMP/targets" "deadline 6" \
     "connect_timeout 30" "region east ${REGION_DEST[east]}" "region hang ${REGION_DEST[hang]}" \
     "region refused ${REGION_DEST[refused]}"
 start=$EPOCHREALTIME
@@ -116,7 +143,7 @@ wait_file "$TMP/mute.port"
 	echo "lost http://$SERVER_IP:$(cat "$TMP/origin.port")/nothing-here"
 	echo "stuck http://$SERVER_IP:$(cat "$TMP/mute.port")/mcp timeout=600"
 } >"$TMP/targets-stuck"
-fleet_conf "$TMP/fleet3.conf" "store $MCP_REDIS" "probe $BIN/mcp-probe" "deadline 5" \
+fleet_conf "$TMP/fleet3.conf" "store $MCP_REDIS" "probe $RUNNER_BIN/mcp-probe" "deadline 5" \
     "region east ${REGION_DEST[east]} targets=$TMP/targets-stuck"
 start=$EPOCHREALTIME
 fleet -v -c "$TMP/fleet3.conf" >/dev/null 2>"$TMP/err"
@@ -132,7 +159,7 @@ is "$(pgrep -fc "mcp-probe -r east -f $TMP/targets-stuck" || true)" 0 \
     "no mcp-probe is left running on the runner"
 
 # --- one run at a time ----------------------------------------------------------
-fleet_conf "$TMP/fleet4.conf" "store $MCP_REDIS" "probe $BIN/mcp-probe" "deadline 4" "interval 2" \
+fleet_conf "$TMP/fleet4.conf" "store $MCP_REDIS" "probe $RUNNER_BIN/mcp-probe" "deadline 4" "interval 2" \
     "region east ${REGION_DEST[east]} targets=$TMP/targets-stuck"
 fleet -c "$TMP/fleet4.conf" >/dev/null 2>"$TMP/err1" &
 first=$!
@@ -146,14 +173,15 @@ like "$(cat "$TMP/err1")" "the run of [0-9:]+ took [0-9.]+ s, past the next one'
     "a run longer than the interval says it overlapped the next"
 
 # --- a runner cannot speak for another region --------------------------------
-cat >"$TMP/forger" <<EOF
+mkdir -m 755 "$TMP/forger"
+cat >"$TMP/forger/mcp-probe" <<EOF
 #!/bin/sh
 # A runner whose probe claims to be another region.
-exec $BIN/mcp-probe -r east -f $TMP/targets
+exec $RUNNER_BIN/mcp-probe -r east -f $TMP/targets
 EOF
-chmod 755 "$TMP/forger"
+chmod 755 "$TMP/forger/mcp-probe"
 fleet_conf "$TMP/fleet5.conf" "store $MCP_REDIS" "targets $TMP/targets" \
-    "region west ${REGION_DEST[west]} probe=$TMP/forger"
+    "region west ${REGION_DEST[west]} probe=$TMP/forger/mcp-probe"
 MCP_NOW=$((now + 3600)) fleet -c "$TMP/fleet5.conf" >/dev/null 2>"$TMP/err"
 is "$?" 1 "a runner's records of another region: exit 1"
 like "$(cat "$TMP/err")" "west: .*push exited 1: mcp-aggregate: stdin:[0-9]+: bad region \"east\": not -r west" "push -r refused them"
@@ -163,6 +191,56 @@ is "$(res_regions weather "$(((now + 3600) / 60 * 60))")" "" "nothing of them is
 MCP_NOW=$((now + 7200 + 30)) fleet -c "$TMP/fleet.conf" >/dev/null 2>&1
 is "$(res_regions weather "$(((now + 7230) / 60 * 60))")" "east here west " \
     "MCP_NOW is the probes' clock on every runner (compressed time)"
+
+# --- a runner's bytes reach the operator's terminal made visible -----------------
+mkdir -m 755 "$TMP/loud"
+printf '#!/bin/sh\nprintf "\\033]0;title\\007\\033[2Jall regions ok\\n" >&2\nexit 3\n' >"$TMP/loud/mcp-probe"
+chmod 755 "$TMP/loud/mcp-probe"
+fleet_conf "$TMP/fleet6.conf" "store $MCP_REDIS" "targets $TMP/targets" "probe $TMP/loud/mcp-probe" \
+    "region west ${REGION_DEST[west]}" "region here -"
+fleet -c "$TMP/fleet6.conf" >/dev/null 2>"$TMP/err"
+is "$?" 1 "runners whose probe fails: exit 1"
+is "$(tr -cd '\000-\010\013-\037\177' <"$TMP/err" | wc -c)" 0 "no control character of a runner reaches the terminal"
+like "$(grep 'west: ' "$TMP/err")" 'mcp-probe exited 3: \^\[\]0;title\^G\^\[\[2Jall regions ok$' \
+    "they are shown as cat -v shows them (over ssh)"
+like "$(grep 'here: ' "$TMP/err")" 'mcp-probe exited 3: \^\[\]0;title\^G\^\[\[2Jall regions ok$' "and here"
+fleet -c "$TMP/fleet6.conf" check >"$TMP/out" 2>&1
+is "$?:$(tr -cd '\000-\010\013-\037\177' <"$TMP/out" | wc -c)" 1:0 "check: the same"
+like "$(cat "$TMP/out")" 'west: \^\[\]0;title\^G' "made visible"
+
+# --- the store's password: never on a command line ---------------------------------
+pw=pw-$(head -c 12 /dev/urandom | od -An -tx1 | tr -d ' \n')
+printf '%s\n' "$pw" >"$TMP/store.pw"
+chmod 600 "$TMP/store.pw"
+rcli config set requirepass "$pw" >/dev/null
+fleet_conf "$TMP/fleet7.conf" "store unix://$REDIS_SOCK?password=$pw" "probe $RUNNER_BIN/mcp-probe" \
+    "targets $TMP/targets" "region west ${REGION_DEST[west]}" "region here -"
+fleet_conf "$TMP/fleet8.conf" "store unix://$REDIS_SOCK" "store_password_file $TMP/store.pw" \
+    "probe $RUNNER_BIN/mcp-probe" "targets $TMP/targets" "region west ${REGION_DEST[west]}" "region here -"
+fleet -n -c "$TMP/fleet7.conf" >"$TMP/dry7" 2>&1
+is "$(tail -1 "$TMP/dry7")" "then: mcp-aggregate verdict | mcp-alert (store unix://$REDIS_SOCK?password=***)" \
+    "a dry run shows the store without its password"
+ps_watch() {
+	while :; do
+		ps -eo args >>"$TMP/ps.log"
+		sleep 0.02
+	done
+}
+ps_watch &
+watcher=$!
+MCP_NOW=$((now + 10800)) fleet -c "$TMP/fleet7.conf" >/dev/null 2>"$TMP/err7"
+rc7=$?
+MCP_NOW=$((now + 14400)) MCP_REDIS=unix://$REDIS_SOCK fleet -c "$TMP/fleet8.conf" >/dev/null 2>"$TMP/err8"
+rc8=$?
+kill "$watcher"
+wait "$watcher" 2>/dev/null
+is "$rc7:$(cat "$TMP/err7")" "0:" "a run with the store's password in the store line"
+is "$rc8:$(cat "$TMP/err8")" "0:" "a run with store_password_file"
+is "$(MCP_REDIS="unix://$REDIS_SOCK?password=$pw" res_regions weather "$(((now + 14400) / 60 * 60))")" "here west " \
+    "both stored their results"
+like "$(cat "$TMP/ps.log")" "mcp-aggregate push -v -r west" "the process lists were taken while push ran"
+is "$(grep -c -- "$pw" "$TMP/ps.log")" 0 "no process list holds the password"
+rcli -a "$pw" --no-auth-warning config set requirepass '' >/dev/null
 
 # --- check: every runner reachable and its targets readable -----------------------
 fleet -c "$TMP/fleet.conf" check >"$TMP/out" 2>&1

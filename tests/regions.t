@@ -58,7 +58,7 @@ done
 printf 'route hook webhook %s/hook\n' "$RECV" >"$TMP/alert.conf"
 # One SSH connection per runner for the whole test (persist), as an
 # operator would run it every minute.
-conf=("store $MCP_REDIS" "alert $TMP/alert.conf" "probe $BIN/mcp-probe" "deadline 5" "persist 300")
+conf=("store $MCP_REDIS" "alert $TMP/alert.conf" "probe $RUNNER_BIN/mcp-probe" "deadline 5" "persist 300")
 for r in $REGIONS; do
 	conf+=("region $r ${REGION_DEST[$r]} targets=$TMP/targets-$r")
 done

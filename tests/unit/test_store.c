@@ -39,6 +39,42 @@ test_urls(void)
 }
 
 static void
+test_public(void)
+{
+	static const struct {
+		const char *in, *out;
+	} v[] = {
+	    {"redis://:pw@h:6379/2", "redis://h:6379/2"},
+	    {"redis://ops:p%40w@h", "redis://ops@h"},
+	    {"redis://h", "redis://h"},
+	    {"unix:///run/r.sock?db=3&password=pw", "unix:///run/r.sock?db=3"},
+	    {"unix:///run/r.sock?password=pw&db=3&user=u", "unix:///run/r.sock?db=3&user=u"},
+	    {"unix:///run/r.sock?password=pw", "unix:///run/r.sock"},
+	    {"redis-sentinel://:pw@s1,s2:26380/mymaster/1",
+	        "redis-sentinel://s1,s2:26380/mymaster/1"},
+	};
+	char out[256], arg[64];
+	const char *kept;
+	size_t i;
+
+	for (i = 0; i < sizeof(v) / sizeof(v[0]); i++)
+		ok(mcp_store_url_public(v[i].in, out, sizeof(out)) == 0 &&
+		        strcmp(out, v[i].out) == 0,
+		    "public %s: %s", v[i].in, out);
+	ok(mcp_store_url_public("redis://h:6379", out, 8) == -1, "too small: -1");
+	snprintf(arg, sizeof(arg), "unix:///s?db=1&password=hunter2&user=u");
+	kept = mcp_store_url_arg(arg);
+	ok(strcmp(kept, "unix:///s?db=1&password=hunter2&user=u") == 0 &&
+	        strcmp(arg, "unix:///s?db=1&password=*******&user=u") == 0,
+	    "-R: kept whole, the argument's password blanked (%s)", arg);
+	snprintf(arg, sizeof(arg), "redis://ops:hunter2@h/0");
+	kept = mcp_store_url_arg(arg);
+	ok(strcmp(kept, "redis://ops:hunter2@h/0") == 0 &&
+	        strcmp(arg, "redis://ops:*******@h/0") == 0,
+	    "-R: user:password@ (%s)", arg);
+}
+
+static void
 test_slots(void)
 {
 	static const struct {
@@ -74,6 +110,7 @@ main(void)
 {
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	test_urls();
+	test_public();
 	test_slots();
 	return done_testing();
 }

@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# build.t - the tools and the build's helpers kept apart: scripts/ holds
+# the tools only (none named as a command of the system), make install
+# installs the tools and nothing else, and objects compiled for one
+# libcurl are compiled again when the other is linked
+# shellcheck source=tests/lib.sh
+. "$(dirname "$0")/lib.sh"
+case $BIN in
+*-san) skip_all "the sanitizer build: the build's own checks run once, with the plain build" ;;
+esac
+SYSPATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
+
+shadows=
+for f in "$TOP"/scripts/*; do
+	n=${f##*/}
+	if PATH=$SYSPATH command -v "$n" >/dev/null 2>&1; then
+		shadows+=" $n"
+	fi
+done
+is "$shadows" "" "no file of scripts/ shadows a command of the system (scripts/ on PATH for mcp-guardrail)"
+[ -x "$TOP/build-aux/curl" ] && [ ! -e "$TOP/scripts/curl" ]
+ok $? "the libcurl build is build-aux/curl"
+
+make -s -C "$TOP" B="$BIN" DESTDIR="$TMP/inst" PREFIX=/usr install >"$TMP/out" 2>&1
+is "$?:$(cat "$TMP/out")" "0:" "make install"
+is "$(ls "$TMP/inst/usr/bin" | tr '\n' ' ')" "mcp-aggregate mcp-alert mcp-cred mcp-fleet mcp-guardrail mcp-probe mcp-serve " \
+    "it installs the tools, and no build helper"
+
+# One object of a build of its own, then the other libcurl: compiled again.
+if [ -s "$TOP/deps/curl/lib/libcurl.a" ]; then
+	obj=$TMP/b/lib/buf.o
+	make -s -C "$TOP" B="$TMP/b" "$obj" >"$TMP/out" 2>&1
+	is "$?:$(cat "$TMP/out")" "0:" "an object compiled for deps/curl's libcurl"
+	make -q -C "$TOP" B="$TMP/b" "$obj"
+	is "$?" 0 "up to date for it"
+	make -q -C "$TOP" B="$TMP/b" CURL_DIR= "$obj"
+	is "$?" 1 "not for the system's libcurl: it is compiled again"
+	make -s -C "$TOP" B="$TMP/b" CURL_DIR= "$obj" >/dev/null 2>&1
+	make -q -C "$TOP" B="$TMP/b" "$obj"
+	is "$?" 1 "and again when the static libcurl appears"
+else
+	diag "the libcurl switch skipped: no deps/curl (build-aux/curl builds it)"
+fi
+
+done_testing

@@ -1,0 +1,72 @@
+#!/usr/bin/env bash
+# serve-conf.t - mcp-serve's configuration file and command line: a bad
+# line answers 500 (the line in the log), never a part of the file;
+# mcp-serve check [-c FILE], -h and -V from a shell, never from a request
+# shellcheck source=tests/lib.sh
+. "$(dirname "$0")/lib.sh"
+
+[ -x "$BIN/mcp-serve" ] || skip_all "no $BIN/mcp-serve"
+start_redis
+# cgi [VAR=VALUE...] [-- ARGS]: one CGI request for /healthz; the answer in
+# $TMP/o, the log in $TMP/e, the exit status in CX.
+cgi() {
+	local -a vars=() args=()
+	while [ $# -gt 0 ] && [ "$1" != -- ]; do vars+=("$1"); shift; done
+	[ $# -eq 0 ] || { shift; args=("$@"); }
+	env -i PATH="$PATH" ASAN_OPTIONS="${ASAN_OPTIONS:-}" UBSAN_OPTIONS="${UBSAN_OPTIONS:-}" \
+	    GATEWAY_INTERFACE=CGI/1.1 REQUEST_METHOD=GET PATH_INFO=/healthz "${vars[@]}" \
+	    "$BIN/mcp-serve" ${args[@]+"${args[@]}"} </dev/null >"$TMP/o" 2>"$TMP/e"
+	CX=$?
+}
+status() { head -1 "$TMP/o" | tr -d '\r'; }
+
+printf 'store %s\nregion home-lab 52.52 13.40 Berlin\n' "$MCP_REDIS" >"$TMP/good.conf"
+printf 'store %s\nregion home-lab 52,52 13.40 Berlin\n' "$MCP_REDIS" >"$TMP/bad.conf"
+
+# --- a request -----------------------------------------------------------------
+cgi MCP_SERVE_CONF="$TMP/good.conf"
+like "$CX:$(tail -1 "$TMP/o")" '^0:.*"store":"ok"' "a good file: its store is used"
+cgi MCP_SERVE_CONF="$TMP/bad.conf"
+is "$CX:$(status)" "0:Status: 500 Internal Server Error" "a bad line: 500, not the defaults without the store line"
+is "$(tail -1 "$TMP/o")" '{"error":"server misconfigured"}' "a generic body"
+is "$(cat "$TMP/e")" "mcp-serve: $TMP/bad.conf:2: region: bad latitude or longitude" \
+    "the line and why in the web server's log"
+cgi MCP_SERVE_CONF="$TMP/none.conf"
+is "$(status):$(cat "$TMP/e")" "Status: 500 Internal Server Error:mcp-serve: $TMP/none.conf: No such file or directory" \
+    "a file that cannot be read: the same"
+cgi MCP_SERVE_CONF="$TMP/bad.conf" REQUEST_METHOD=HEAD
+is "$(status):$(tail -c 1 "$TMP/o" | od -An -c | tr -d ' ')" "Status: 500 Internal Server Error:\\n" "HEAD: no body"
+# An indexed query (RFC 3875 4.4) puts words in argv: a request is answered.
+cgi MCP_SERVE_CONF="$TMP/good.conf" QUERY_STRING=check -- check
+like "$CX:$(tail -1 "$TMP/o")" '^0:.*"store":"ok"' "argv words of a request are not a command"
+cgi MCP_SERVE_CONF="$TMP/good.conf" -- --help
+like "$CX:$(tail -1 "$TMP/o")" '^0:.*"store":"ok"' "nor is --help"
+
+# --- from a shell ------------------------------------------------------------------
+"$BIN/mcp-serve" --help >"$TMP/o" 2>"$TMP/e"
+is "$?:$(cat "$TMP/o"):$(cat "$TMP/e")" "0:usage: mcp-serve
+       mcp-serve check [-c FILE]
+       mcp-serve -h | -V:" "--help: the usage on stdout, exit 0 (not an HTTP 404)"
+if command -v mandoc >/dev/null; then
+	s=$(MANWIDTH=200 mandoc -Tascii -O width=200 "$TOP/man/mcp-serve.8" | col -b |
+	    sed -n '/^SYNOPSIS/,/^DESCRIPTION/p' | sed '1d;$d' | grep -v spawn-fcgi | tr -s ' \n' '  ' | sed 's/^ *//;s/ *$//')
+	is "$(sed 's/^usage: //' "$TMP/o" | tr -s ' \n' '  ' | sed 's/ *$//')" "$s" "usage() matches SYNOPSIS"
+fi
+"$BIN/mcp-serve" -h >/dev/null 2>&1
+is "$?" 0 "-h"
+is "$("$BIN/mcp-serve" -V 2>&1)" "mcp-serve $(sed -n 's/.*MCP_VERSION "\(.*\)"/\1/p' "$TOP/probe/version.h")" "-V: the version"
+"$BIN/mcp-serve" -x >/dev/null 2>"$TMP/e"
+is "$?:$(head -1 "$TMP/e")" "2:usage: mcp-serve" "a bad option: usage, exit 2"
+"$BIN/mcp-serve" check -c "$TMP/good.conf" >"$TMP/o" 2>&1
+is "$?:$(cat "$TMP/o")" "0:" "check -c FILE: a good file, silent"
+"$BIN/mcp-serve" check -c "$TMP/bad.conf" >"$TMP/o" 2>&1
+is "$?:$(cat "$TMP/o")" "2:mcp-serve: $TMP/bad.conf:2: region: bad latitude or longitude" "check: a bad line, exit 2"
+MCP_SERVE_CONF=$TMP/bad.conf "$BIN/mcp-serve" check >"$TMP/o" 2>&1
+is "$?:$(cat "$TMP/o")" "2:mcp-serve: $TMP/bad.conf:2: region: bad latitude or longitude" "check: MCP_SERVE_CONF's file"
+printf 'store bogus://x\n' >"$TMP/store.conf"
+MCP_REDIS='' "$BIN/mcp-serve" check -c "$TMP/store.conf" >"$TMP/o" 2>&1
+like "$?:$(cat "$TMP/o")" "^2:mcp-serve: bad store URL: unknown scheme" "check: the store URL it would use"
+"$BIN/mcp-serve" check -c >/dev/null 2>&1
+is "$?" 2 "check -c without a file: usage"
+
+done_testing
