@@ -135,6 +135,11 @@ struct probe {
 	double wait_until;                     /* mono time the streamed answer is due */
 	void (*next)(struct xfer *, CURLcode); /* handler of the streamed answer */
 	char proto[32];                        /* negotiated protocol version */
+	char offered[16];                      /* the legacy version initialize asked for */
+	int modern_retried;                    /* server/discover sent again after -32022 */
+	int legacy_retried;                    /* initialize sent again after -32022 */
+	cJSON *refusal;                        /* owned: the error server/discover got */
+	int no_tools;                          /* the server's capabilities declare no tools */
 	const char *posture;   /* open, auth-walled, key-walled, credentialed, NULL */
 	const char *transport; /* streamable-http, sse, NULL */
 	const char *era_found; /* modern, legacy, NULL */

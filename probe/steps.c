@@ -214,6 +214,19 @@ send_list(struct probe *p)
 {
 	cJSON *params = NULL;
 
+	if (p->pages == 0 && p->no_tools) {
+		/* Nothing to list; a configured call is still made, and answered. */
+		p->steps[S_LIST].status = ST_SKIP;
+		p->skip_reason[S_LIST] = "no_tools";
+		if (p->t->call != NULL) {
+			send_call(p);
+			return;
+		}
+		p->steps[S_CALL].status = ST_SKIP;
+		p->skip_reason[S_CALL] = "no_tools";
+		finish(p);
+		return;
+	}
 	if (p->pages == 0) {
 		p->step_t0 = mcp_mono();
 		p->list_s0 = p->s.got;
@@ -569,6 +582,7 @@ probe_free(struct probe *p)
 	cJSON_Delete(p->list_meta);
 	cJSON_Delete(p->init_detail);
 	cJSON_Delete(p->early);
+	cJSON_Delete(p->refusal);
 	curl_slist_free_all(p->connect_to);
 	free(p->challenge);
 	mcp_buf_free(&p->prm_why);
