@@ -154,12 +154,20 @@ on_prm(struct xfer *x, CURLcode rc)
 {
 	struct probe *p = x->p;
 	cJSON *detail = NULL;
-	char why[160];
+	char why[600];
+	int ok = -1;
 
 	/* The fourth place holds authorization server metadata (2025-03-26). */
-	if (rc == CURLE_OK && x->status == 200 &&
-	    (p->prm_try == 4 ? auth_as_ok(x, &detail, why, sizeof(why))
-	                     : auth_prm_ok(x, &detail, why, sizeof(why))) == 0) {
+	if (rc == CURLE_OK && x->status == 200)
+		ok = p->prm_try == 4 ? auth_as_ok(x, &detail, why, sizeof(why))
+		                     : auth_prm_ok(x, &detail, why, sizeof(why));
+	if (ok == -2) {
+		/* Metadata for another resource is never this server's (RFC 9728). */
+		step_fail(p, S_AUTH, since(p->step_t0), "auth_challenge_invalid", "%s", why);
+		finish(p);
+		return;
+	}
+	if (ok == 0) {
 		cJSON_AddStringToObject(detail, "posture", "auth-walled");
 		p->posture = "auth-walled";
 		step_pass(p, S_AUTH, since(p->step_t0), detail);
