@@ -449,6 +449,8 @@ parse_url(struct probe *p)
 	}
 	curl_url_set(u, CURLUPART_USER, NULL, 0);
 	curl_url_set(u, CURLUPART_PASSWORD, NULL, 0);
+	if (redact_query(p, u) == -1)
+		goto out;
 	if (curl_url_get(u, CURLUPART_URL, &out, 0) == CURLUE_OK)
 		snprintf(p->url, sizeof(p->url), "%s", out);
 	rc = 0;
@@ -593,5 +595,7 @@ probe_free(struct probe *p)
 		wipe(&p->hdr[s]);
 	wipe(&p->url_pw);
 	wipe(&p->url_basic);
+	for (s = 0; s < p->nqsec; s++)
+		wipe(&p->qsec[s]);
 	cJSON_Delete(p->prm_missing);
 }
