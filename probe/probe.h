@@ -248,6 +248,10 @@ double sse_timers(struct probe *p, double now);
 int report_format(struct probe *p, struct mcp_buf *out, char *err, size_t errlen);
 int probe_broken(const struct probe *p);
 
+/* params.c */
+int param_headers(const struct probe *p, const char *name, const cJSON *args,
+    struct curl_slist **hdrs, char *why, size_t len);
+
 /* redact.c */
 int redact_query(struct probe *p, CURLU *u);
 

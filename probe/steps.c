@@ -305,7 +305,9 @@ on_call(struct xfer *x, CURLcode rc)
 static void
 send_call(struct probe *p)
 {
+	struct curl_slist *check = NULL;
 	cJSON *params, *args;
+	char why[256];
 	int rc;
 
 	p->step_t0 = mcp_mono();
@@ -315,6 +317,15 @@ send_call(struct probe *p)
 		cJSON_AddStringToObject(params, "name", p->t->call);
 		args = p->t->call_args ? cJSON_Parse(p->t->call_args) : cJSON_CreateObject();
 		cJSON_AddItemToObject(params, "arguments", args);
+		/* A tool whose x-mcp-header annotations are invalid is not called (2026-07-28). */
+		if (p->mode == MODE_MODERN &&
+		    param_headers(p, p->t->call, args, &check, why, sizeof(why)) == -1) {
+			cJSON_Delete(params);
+			step_fail(p, S_CALL, 0, "call_failed", "%s", why);
+			finish(p);
+			return;
+		}
+		curl_slist_free_all(check);
 		rc = xfer_post(p, &p->x, "tools/call", params, p->next_id++, on_call);
 	} else if (p->mode == MODE_MODERN) {
 		/* Modern servers have no ping: nothing to call. */
