@@ -21,8 +21,8 @@
 /* Keywords under which an annotation is not reachable: it makes the tool invalid. */
 static const char *const unreachable[] = {"items", "prefixItems", "contains",
     "additionalProperties", "unevaluatedProperties", "unevaluatedItems", "propertyNames",
-    "patternProperties", "dependentSchemas", "oneOf", "anyOf", "allOf", "not", "if", "then",
-    "else", "$defs", "definitions", NULL};
+    "patternProperties", "dependentSchemas", "oneOf", "anyOf", "allOf", "not", "if", "then", "else",
+    "$defs", "definitions", NULL};
 
 struct decl {
 	const cJSON *path[16]; /* the property names, root first */
@@ -91,12 +91,14 @@ visit(struct scan *sc, const cJSON *node, const cJSON **path, int depth, int rea
 			snprintf(sc->why, sizeof(sc->why), "x-mcp-header that is no header name");
 			return -1;
 		}
-		if (!cJSON_IsString(type) || (strcmp(type->valuestring, "string") != 0 &&
-		                                 strcmp(type->valuestring, "integer") != 0 &&
-		                                 strcmp(type->valuestring, "boolean") != 0 &&
-		                                 strcmp(type->valuestring, "number") != 0)) {
+		if (!cJSON_IsString(type) ||
+		    (strcmp(type->valuestring, "string") != 0 &&
+		        strcmp(type->valuestring, "integer") != 0 &&
+		        strcmp(type->valuestring, "boolean") != 0 &&
+		        strcmp(type->valuestring, "number") != 0)) {
 			snprintf(sc->why, sizeof(sc->why),
-			    "x-mcp-header %.60s on a property that is no string, integer or boolean",
+			    "x-mcp-header %.60s on a property that is no string, integer or "
+			    "boolean",
 			    h->valuestring);
 			return -1;
 		}
@@ -127,11 +129,12 @@ visit(struct scan *sc, const cJSON *node, const cJSON **path, int depth, int rea
 	}
 	for (i = 0; unreachable[i] != NULL; i++) {
 		c = cJSON_GetObjectItemCaseSensitive(node, unreachable[i]);
-		if (c != NULL && visit_sub(sc, c, path, depth,
-		                     strcmp(unreachable[i], "patternProperties") == 0 ||
-		                         strcmp(unreachable[i], "dependentSchemas") == 0 ||
-		                         strcmp(unreachable[i], "$defs") == 0 ||
-		                         strcmp(unreachable[i], "definitions") == 0) == -1)
+		if (c != NULL &&
+		    visit_sub(sc, c, path, depth,
+		        strcmp(unreachable[i], "patternProperties") == 0 ||
+		            strcmp(unreachable[i], "dependentSchemas") == 0 ||
+		            strcmp(unreachable[i], "$defs") == 0 ||
+		            strcmp(unreachable[i], "definitions") == 0) == -1)
 			return -1;
 	}
 	return 0;
@@ -144,8 +147,9 @@ value_at(const cJSON *args, const struct decl *d)
 	int i;
 
 	for (i = 0; i < d->depth && args != NULL; i++)
-		args = cJSON_IsObject(args) ? cJSON_GetObjectItemCaseSensitive(args, d->path[i]->string)
-		                            : NULL;
+		args = cJSON_IsObject(args)
+		    ? cJSON_GetObjectItemCaseSensitive(args, d->path[i]->string)
+		    : NULL;
 	return args;
 }
 
@@ -206,8 +210,8 @@ tool_named(const struct probe *p, const char *name)
  * are invalid (the spec drops such a tool), or memory ran out.
  */
 int
-param_headers(const struct probe *p, const char *name, const cJSON *args,
-    struct curl_slist **hdrs, char *why, size_t len)
+param_headers(const struct probe *p, const char *name, const cJSON *args, struct curl_slist **hdrs,
+    char *why, size_t len)
 {
 	const cJSON *tool = tool_named(p, name), *path[16];
 	struct scan sc;
