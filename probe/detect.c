@@ -426,7 +426,7 @@ refused(struct probe *p, struct xfer *x, const char *offered)
 }
 
 /*
- * -32022 to server/discover (mcp-probe(1), DETECTION): a list naming the
+ * -32022 to server/discover (mcp-probe(1), Era detection): a list naming the
  * modern version earns one more try; in auto, a list naming a legacy
  * version the probe speaks, or no list at all, the legacy handshake;
  * anything else is version_unsupported.
