@@ -71,6 +71,8 @@ like "$(field listed-modern '.[8].error.message')" '^the probe offered 2026-07-2
 ecase old-legacy "$MODERN/old-legacy/mcp" 0 "healthy legacy streamable-http - -"
 is "$(field old-legacy '([.[3].detail.attempts[].request] | join(",")) + " " + .[5].detail.protocol_version')" \
     "server/discover,initialize,initialize 2025-03-26" "-32022 to initialize naming an older legacy version: initialize again with it"
+ecase no-init "$MODERN/no-init/mcp" 1 "broken legacy streamable-http initialize jsonrpc_error"
+like "$(field no-init '.[8].error.message')" '-32601' "-32601 to initialize after -32601 to server/discover stays a failure"
 ecase mismatch "$MODERN/version-mismatch/mcp" 1 "broken modern streamable-http initialize version_unsupported"
 is "$(field mismatch '[.[5].detail.offered, (.[5].detail.supported_versions | join(","))] | join(" ")')" \
     "2026-07-28 2027-01-01" "a server of a later revision only: version_unsupported, both sides in the detail"
