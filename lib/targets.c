@@ -2,6 +2,7 @@
  * targets.c - the targets file: "SLUG URL [key=value ...]" per line.
  */
 #include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -224,14 +225,62 @@ out:
 	return rc;
 }
 
-static int
+/* The line of the target that has slug already, or 0. */
+static long
 dup_slug(const struct mcp_targets *ts, const char *slug)
 {
 	size_t i;
 
 	for (i = 0; i < ts->n; i++)
 		if (strcmp(ts->v[i].slug, slug) == 0)
-			return 1;
+			return ts->v[i].lineno;
+	return 0;
+}
+
+/*
+ * The default slug of a URL (mcp-probe(1), -s): its host, a port given in
+ * it, and its path, lower-cased, every run of characters outside
+ * [a-z0-9._] made one "-", none at either end; past 80 characters, the
+ * first 71 and "-" and 8 hex digits of the FNV-1a hash of the whole.
+ */
+int
+mcp_default_slug(const char *url, char *buf, size_t len)
+{
+	char s[4096];
+	const char *h = strstr(url, "://"), *end, *at;
+	size_t n = 0, i;
+	uint32_t fnv = 2166136261u;
+	int dash = 0;
+
+	h = h ? h + 3 : url;
+	end = h + strcspn(h, "/?#");
+	if ((at = memchr(h, '@', (size_t)(end - h))) != NULL)
+		h = at + 1;
+	if (strchr(":/?#", *h) != NULL) /* no host (the NUL included) */
+		return -1;
+	end = h + strcspn(h, "?#");
+	for (; h < end && n < sizeof(s) - 1; h++) {
+		char c = *h >= 'A' && *h <= 'Z' ? (char)(*h + 'a' - 'A') : *h;
+
+		if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.' || c == '_') {
+			if (dash && n > 0)
+				s[n++] = '-';
+			s[n++] = c;
+			dash = 0;
+		} else {
+			dash = 1;
+		}
+	}
+	s[n] = '\0';
+	if (n > MCP_SLUG_MAX) {
+		for (i = 0; i < n; i++)
+			fnv = (fnv ^ (unsigned char)s[i]) * 16777619u;
+		snprintf(s + MCP_SLUG_MAX - 9, 10, "-%08x", (unsigned)fnv);
+		n = MCP_SLUG_MAX;
+	}
+	if (n == 0 || n >= len || !mcp_slug_ok(s))
+		return -1;
+	memcpy(buf, s, n + 1);
 	return 0;
 }
 
@@ -256,7 +305,7 @@ mcp_targets_load(const char *path, struct mcp_targets *ts, char *err, size_t err
 	struct mcp_target t;
 	char *line = NULL, why[256];
 	size_t linecap = 0, cap = 0;
-	long lineno = 0;
+	long lineno = 0, first;
 	ssize_t n;
 	FILE *f;
 	int r;
@@ -281,8 +330,9 @@ mcp_targets_load(const char *path, struct mcp_targets *ts, char *err, size_t err
 		}
 		if ((r = mcp_target_parse(line, &t, why, sizeof(why))) == 0)
 			continue;
-		if (r == 1 && dup_slug(ts, t.slug)) {
-			snprintf(why, sizeof(why), "slug \"%s\" given twice", t.slug);
+		if (r == 1 && (first = dup_slug(ts, t.slug)) > 0) {
+			snprintf(why, sizeof(why), "slug \"%s\" given twice, on lines %ld and %ld",
+			    t.slug, first, lineno);
 			mcp_target_free(&t);
 			r = -1;
 		}

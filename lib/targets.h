@@ -63,6 +63,12 @@ int mcp_header_add(struct mcp_target *t, const char *spec, int file, char *err, 
 /* NULL when value may be sent as a header value, else why not. */
 const char *mcp_header_value_bad(const char *value);
 
+/*
+ * The default slug of a URL given without one, into buf: its host, port
+ * and path made a slug (mcp-probe(1)).  -1 when the URL has no host.
+ */
+int mcp_default_slug(const char *url, char *buf, size_t len);
+
 void mcp_target_free(struct mcp_target *t);
 void mcp_targets_free(struct mcp_targets *ts);
 

@@ -215,7 +215,51 @@ auth_as_ok(const struct xfer *x, cJSON **detail, char *why, size_t len)
 	return 0;
 }
 
-/* The metadata answer: JSON with a non-empty authorization_servers. */
+/* The path of a URL ("/" for none), into buf; -1 when it is no URL. */
+static int
+url_path(const char *url, char *buf, size_t len)
+{
+	CURLU *u = curl_url();
+	char *path = NULL;
+	int rc = -1, n;
+
+	if (u != NULL && curl_url_set(u, CURLUPART_URL, url, 0) == CURLUE_OK &&
+	    curl_url_get(u, CURLUPART_PATH, &path, 0) == CURLUE_OK) {
+		n = snprintf(buf, len, "%s", path[0] != '\0' ? path : "/");
+		rc = n < 0 || (size_t)n >= len ? -1 : 0;
+	}
+	curl_free(path);
+	curl_url_cleanup(u);
+	return rc;
+}
+
+/*
+ * RFC 9728 section 3.3: the metadata is for the resource probed.  As the
+ * SDK client reads it: the same origin, and the probed path at or under
+ * the resource's path ("/mcp" covers "/mcp" and "/mcp/x", not "/mcpx").
+ */
+static int
+resource_matches(const char *probed, const char *resource)
+{
+	char a[600], b[600], pa[2048], pb[2048];
+	size_t n;
+
+	if (url_origin(probed, a, sizeof(a)) == -1 || url_origin(resource, b, sizeof(b)) == -1 ||
+	    strcasecmp(a, b) != 0 || url_path(probed, pa, sizeof(pa) - 1) == -1 ||
+	    url_path(resource, pb, sizeof(pb) - 1) == -1)
+		return 0;
+	if (pa[strlen(pa) - 1] != '/')
+		strcat(pa, "/");
+	if (pb[strlen(pb) - 1] != '/')
+		strcat(pb, "/");
+	n = strlen(pb);
+	return strncmp(pa, pb, n) == 0;
+}
+
+/*
+ * The metadata answer: JSON with a non-empty authorization_servers, for
+ * this resource.  -2 when it names another resource.
+ */
 int
 auth_prm_ok(const struct xfer *x, cJSON **detail, char *why, size_t len)
 {
@@ -244,6 +288,12 @@ auth_prm_ok(const struct xfer *x, cJSON **detail, char *why, size_t len)
 		cJSON_AddItemToArray(a, cJSON_CreateString(e->valuestring));
 	}
 	res = cJSON_GetObjectItemCaseSensitive(x->msg, "resource");
+	if (cJSON_IsString(res) && !resource_matches(x->p->t->url, res->valuestring)) {
+		snprintf(why, len, "the metadata names another resource (%s, not %s)",
+		    res->valuestring, x->p->url);
+		cJSON_Delete(d);
+		return -2;
+	}
 	if (cJSON_IsString(res))
 		cJSON_AddStringToObject(d, "resource", res->valuestring);
 	*detail = d;

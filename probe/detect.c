@@ -19,7 +19,8 @@ static const char *legacy_versions[] = {
     NULL,
 };
 
-static void send_initialize(struct probe *);
+static void send_initialize(struct probe *, const char *version);
+static void send_discover(struct probe *);
 
 /* Remember what detection tried, for the http step's detail. */
 static void
@@ -153,12 +154,20 @@ on_prm(struct xfer *x, CURLcode rc)
 {
 	struct probe *p = x->p;
 	cJSON *detail = NULL;
-	char why[160];
+	char why[600];
+	int ok = -1;
 
 	/* The fourth place holds authorization server metadata (2025-03-26). */
-	if (rc == CURLE_OK && x->status == 200 &&
-	    (p->prm_try == 4 ? auth_as_ok(x, &detail, why, sizeof(why))
-	                     : auth_prm_ok(x, &detail, why, sizeof(why))) == 0) {
+	if (rc == CURLE_OK && x->status == 200)
+		ok = p->prm_try == 4 ? auth_as_ok(x, &detail, why, sizeof(why))
+		                     : auth_prm_ok(x, &detail, why, sizeof(why));
+	if (ok == -2) {
+		/* Metadata for another resource is never this server's (RFC 9728). */
+		step_fail(p, S_AUTH, since(p->step_t0), "auth_challenge_invalid", "%s", why);
+		finish(p);
+		return;
+	}
+	if (ok == 0) {
 		cJSON_AddStringToObject(detail, "posture", "auth-walled");
 		p->posture = "auth-walled";
 		step_pass(p, S_AUTH, since(p->step_t0), detail);
@@ -250,18 +259,96 @@ versions(cJSON *d, const cJSON *sup)
 	}
 }
 
-static void
-fail_version(struct probe *p, const struct xfer *x)
+/* The "supported" list of a -32022 answer, or NULL. */
+static const cJSON *
+supported_of(const struct xfer *x)
 {
 	const cJSON *e = cJSON_GetObjectItemCaseSensitive(x->msg, "error");
-	const cJSON *sup = cJSON_GetObjectItemCaseSensitive(
-	    cJSON_GetObjectItemCaseSensitive(e, "data"), "supported");
-	cJSON *d = cJSON_CreateObject();
 
-	versions(d, sup);
+	return cJSON_GetObjectItemCaseSensitive(
+	    cJSON_GetObjectItemCaseSensitive(e, "data"), "supported");
+}
+
+static int
+version_known(const char *v)
+{
+	int i;
+
+	for (i = 0; legacy_versions[i] != NULL; i++)
+		if (strcmp(v, legacy_versions[i]) == 0)
+			return 1;
+	return 0;
+}
+
+static int
+lists(const cJSON *sup, const char *version)
+{
+	const cJSON *v;
+
+	cJSON_ArrayForEach(v, sup)
+	{
+		if (cJSON_IsString(v) && strcmp(v->valuestring, version) == 0)
+			return 1;
+	}
+	return 0;
+}
+
+/* The newest legacy version the probe speaks in a server's list, or NULL. */
+static const char *
+legacy_listed(const cJSON *sup)
+{
+	const char *best = NULL;
+	const cJSON *v;
+
+	cJSON_ArrayForEach(v, sup)
+	{
+		if (cJSON_IsString(v) && version_known(v->valuestring) &&
+		    (best == NULL || strcmp(v->valuestring, best) > 0))
+			best = v->valuestring;
+	}
+	return best;
+}
+
+/*
+ * The server does not speak what the probe offered: version_unsupported,
+ * naming what each side offered (the server's list as kept in the detail).
+ */
+static void
+fail_version(struct probe *p, const struct xfer *x, const char *offered)
+{
+	const cJSON *a, *v;
+	cJSON *d = cJSON_CreateObject();
+	struct mcp_buf why = {0};
+
+	versions(d, supported_of(x));
+	cJSON_AddStringToObject(d, "offered", offered);
+	a = cJSON_GetObjectItemCaseSensitive(d, "supported_versions");
+	cJSON_ArrayForEach(v, a) mcp_buf_addf(&why, "%s%s", why.len ? ", " : "", v->valuestring);
+	if (p->refusal != NULL)
+		mcp_buf_addf(&why, "%sserver/discover was refused with JSON-RPC error %d",
+		    why.len ? "; " : "", rpc_code(p->refusal));
 	p->steps[S_INIT].detail = d;
 	step_fail(p, S_INIT, p->init_ms, "version_unsupported",
-	    "the server does not support the protocol version asked for");
+	    "the probe offered %s (it speaks %s and 2024-11-05 to %s); the server %s%s", offered,
+	    MODERN_VERSION, LEGACY_VERSION,
+	    cJSON_GetArraySize(a) > 0 ? "supports " : "names no version it supports",
+	    why.p ? why.p : "");
+	mcp_buf_free(&why);
+}
+
+/*
+ * Capabilities that declare no tools (a server of resources or prompts
+ * only): the tool steps are skipped, not failed.  Capabilities that are
+ * missing altogether say nothing, and the tools are listed.
+ */
+static void
+tools_declared(struct probe *p, const cJSON *res, cJSON *d)
+{
+	const cJSON *caps = cJSON_GetObjectItemCaseSensitive(res, "capabilities");
+
+	p->no_tools = cJSON_IsObject(caps) && !cJSON_HasObjectItem(caps, "tools");
+	if (p->no_tools)
+		cJSON_AddBoolToObject(d, "tools", 0);
 }
 
 /* server/discover: the capabilities and versions of a modern server. */
@@ -287,6 +374,7 @@ discovered(struct probe *p, const cJSON *res)
 	f = cJSON_GetObjectItemCaseSensitive(res, "resultType");
 	if (cJSON_IsString(f))
 		cJSON_AddStringToObject(d, "result_type", f->valuestring);
+	tools_declared(p, res, d);
 	step_pass(p, S_INIT, p->init_ms, d);
 }
 
@@ -309,16 +397,57 @@ settled(struct probe *p, struct xfer *x, CURLcode rc, const char *what)
 	return auth_answer(p, x);
 }
 
-/* A modern server refused us with a modern error code. */
+/*
+ * The server refused the version offered, or refused us with a modern
+ * error code.  A server that lists only versions older than the modern
+ * one is of the legacy era.
+ */
 static void
-refused(struct probe *p, struct xfer *x)
+refused(struct probe *p, struct xfer *x, const char *offered)
 {
-	identified(p, x, "modern", "streamable-http");
-	if (rpc_code(x->msg) == -32022)
-		fail_version(p, x);
+	const cJSON *v;
+	int code = rpc_code(x->msg), modern = code == -32020 || code == -32021;
+
+	if (code == -32022) {
+		cJSON_ArrayForEach(v, supported_of(x))
+		{
+			if (cJSON_IsString(v) && strcmp(v->valuestring, MODERN_VERSION) >= 0)
+				modern = 1;
+		}
+	} else if (strcmp(offered, MODERN_VERSION) == 0) {
+		modern = 1;
+	}
+	identified(p, x, modern ? "modern" : "legacy", "streamable-http");
+	if (code == -32022)
+		fail_version(p, x, offered);
 	else
 		fail_rpc_error(p, S_INIT, p->init_ms, x->msg);
 	finish(p);
+}
+
+/*
+ * -32022 to server/discover (mcp-probe(1), Era detection): a list naming the
+ * modern version earns one more try; in auto, a list naming a legacy
+ * version the probe speaks, or no list at all, the legacy handshake;
+ * anything else is version_unsupported.
+ */
+static void
+modern_unsupported(struct probe *p, struct xfer *x)
+{
+	const cJSON *sup = supported_of(x);
+	const char *leg = legacy_listed(sup);
+
+	if (lists(sup, MODERN_VERSION)) {
+		if (!p->modern_retried) {
+			p->modern_retried = 1;
+			send_discover(p);
+			return;
+		}
+	} else if (p->era == ERA_AUTO && (leg != NULL || cJSON_GetArraySize(sup) == 0)) {
+		send_initialize(p, leg != NULL ? leg : LEGACY_VERSION);
+		return;
+	}
+	refused(p, x, MODERN_VERSION);
 }
 
 /*
@@ -355,18 +484,27 @@ on_discover(struct xfer *x, CURLcode rc)
 		send_list(p);
 		return;
 	}
-	if (modern_error(x)) {
-		refused(p, x);
+	if (rpc_code(x->msg) == -32022 && x->status < 500) {
+		modern_unsupported(p, x);
 		return;
 	}
 	/*
-	 * A legacy server refuses what it does not know with some 4xx; a 429
-	 * refuses any request and fails here.
+	 * Only a server/discover result or a -32022 shows a modern server.  A
+	 * legacy server, or a bridge forwarding to one, refuses what it does
+	 * not know with some 4xx, -32601 included (supergateway answers 404
+	 * -32601), or answers it with anything at all: the legacy handshake
+	 * decides.  A 429 refuses any request and fails here.
 	 */
 	if (p->era == ERA_AUTO &&
 	    ((x->status >= 400 && x->status <= 499 && x->status != 429) ||
 	        (x->status >= 200 && x->status <= 299))) {
-		send_initialize(p);
+		cJSON_Delete(p->refusal);
+		p->refusal = rpc_code(x->msg) != 0 ? cJSON_Duplicate(x->msg, 1) : NULL;
+		send_initialize(p, LEGACY_VERSION);
+		return;
+	}
+	if (modern_error(x)) {
+		refused(p, x, MODERN_VERSION);
 		return;
 	}
 	if (x->status >= 200 && x->status <= 299) {
@@ -377,17 +515,6 @@ on_discover(struct xfer *x, CURLcode rc)
 		fail_status(p, S_HTTP, http_ms(p, x), x);
 	}
 	finish(p);
-}
-
-static int
-version_known(const char *v)
-{
-	int i;
-
-	for (i = 0; legacy_versions[i] != NULL; i++)
-		if (strcmp(v, legacy_versions[i]) == 0)
-			return 1;
-	return 0;
 }
 
 static void
@@ -438,6 +565,7 @@ check_init(struct probe *p, const cJSON *res)
 			cJSON_AddStringToObject(s, "version", f->valuestring);
 	}
 	cJSON_AddBoolToObject(d, "session", p->session != NULL);
+	tools_declared(p, res, d);
 	cJSON_Delete(p->init_detail);
 	p->init_detail = d;
 	return 0;
@@ -459,6 +587,24 @@ initialize_result(struct probe *p, struct xfer *x)
 	}
 }
 
+/*
+ * -32022 to initialize: a list naming another legacy version the probe
+ * speaks earns one more try with it; anything else is version_unsupported
+ * (a modern-only server refusing the legacy handshake).
+ */
+static void
+legacy_unsupported(struct probe *p, struct xfer *x)
+{
+	const char *leg = legacy_listed(supported_of(x));
+
+	if (!p->legacy_retried && leg != NULL && strcmp(leg, p->offered) != 0) {
+		p->legacy_retried = 1;
+		send_initialize(p, leg);
+		return;
+	}
+	refused(p, x, p->offered);
+}
+
 static void
 on_initialize(struct xfer *x, CURLcode rc)
 {
@@ -466,9 +612,18 @@ on_initialize(struct xfer *x, CURLcode rc)
 
 	if (settled(p, x, rc, "initialize"))
 		return;
+	if (rpc_code(x->msg) == -32022 && x->status < 500) {
+		legacy_unsupported(p, x);
+		return;
+	}
+	if (rpc_code(x->msg) == -32601) {
+		/* initialize is every legacy server's: not knowing it fails. */
+		refused(p, x, p->offered);
+		return;
+	}
 	if (modern_error(x)) {
 		/* A modern-only server refusing the legacy handshake. */
-		refused(p, x);
+		refused(p, x, p->offered);
 		return;
 	}
 	if (p->era == ERA_AUTO && (x->status == 400 || x->status == 404 || x->status == 405)) {
@@ -509,10 +664,11 @@ init_params(const char *version)
 }
 
 static void
-send_initialize(struct probe *p)
+send_initialize(struct probe *p, const char *version)
 {
 	p->mode = MODE_LEGACY;
-	if (xfer_post(p, &p->x, "initialize", init_params(LEGACY_VERSION), p->next_id++,
+	snprintf(p->offered, sizeof(p->offered), "%s", version);
+	if (xfer_post(p, &p->x, "initialize", init_params(p->offered), p->next_id++,
 	        on_initialize) == 0) {
 		/* Each target measures its own dns, connect and tls. */
 		if (!p->net_done)
@@ -578,12 +734,26 @@ sse_failed(struct probe *p, struct xfer *s, CURLcode rc)
 	finish(p);
 }
 
+static void
+send_discover(struct probe *p)
+{
+	p->mode = MODE_MODERN;
+	if (xfer_post(p, &p->x, "server/discover", NULL, p->next_id++, on_discover) == 0) {
+		/* Each target measures its own dns, connect and tls. */
+		if (!p->net_done)
+			curl_easy_setopt(p->x.h, CURLOPT_FRESH_CONNECT, 1L);
+		return;
+	}
+	step_fail(p, p->net_done ? S_HTTP : S_DNS, 0, "transfer_failed", "cannot start a request");
+	finish(p);
+}
+
 void
 detect_start(struct probe *p)
 {
 	switch (p->era) {
 	case ERA_LEGACY:
-		send_initialize(p);
+		send_initialize(p, LEGACY_VERSION);
 		return;
 	case ERA_SSE:
 		sse_start(p);
@@ -591,11 +761,5 @@ detect_start(struct probe *p)
 	default:
 		break;
 	}
-	p->mode = MODE_MODERN;
-	if (xfer_post(p, &p->x, "server/discover", NULL, p->next_id++, on_discover) == 0) {
-		curl_easy_setopt(p->x.h, CURLOPT_FRESH_CONNECT, 1L);
-		return;
-	}
-	step_fail(p, S_DNS, 0, "transfer_failed", "cannot start a request");
-	finish(p);
+	send_discover(p);
 }

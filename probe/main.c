@@ -25,13 +25,17 @@ usage(FILE *f, int status)
 	fprintf(f,
 	    "usage: mcp-probe -r region [-a json] [-C connect-to] [-c tool] [-e era]\n"
 	    "           [-H 'name: value'] [--header-file name:path] [-m bytes] [-s slug]\n"
-	    "           [-T token-file] [-t seconds] [-w seconds] [--cacert file] url\n"
+	    "           [-T token-file] [-t seconds] [-w seconds] [--cacert file]\n"
+	    "           [--redact-param name] url\n"
 	    "       mcp-probe -r region -f targets-file [-n] [-e era] [-j jobs] [-m bytes]\n"
-	    "           [-t seconds] [-w seconds] [--cacert file]\n");
+	    "           [-t seconds] [-w seconds] [--cacert file] [--redact-param name]\n");
 	if (f == stdout && mcp_rec_close_stdout() == -1)
 		status = MCP_EXIT_FAIL;
 	exit(status);
 }
+
+/* --redact-param names, at the most. */
+#define REDACT_MAX 32
 
 static enum era
 parse_era(const char *s)
@@ -91,52 +95,29 @@ parse_size(const char *s)
 	return *end == '\0' && v <= 1024L * 1024 * 1024 ? v : -1;
 }
 
-/* The slug of a lone URL given without -s: its host, made a slug. */
-static char *
-default_slug(const char *url)
-{
-	const char *h = strstr(url, "://");
-	char *s;
-	size_t i;
-
-	h = h ? h + 3 : url;
-	if (strchr(h, '@') != NULL && strchr(h, '@') < h + strcspn(h, "/?#"))
-		h = strchr(h, '@') + 1;
-	if ((s = strndup(h, strcspn(h, ":/?#"))) == NULL)
-		err(MCP_EXIT_FAIL, "strndup");
-	for (i = 0; s[i] != '\0'; i++) {
-		if (s[i] >= 'A' && s[i] <= 'Z')
-			s[i] += 'a' - 'A';
-		else if (!strchr("abcdefghijklmnopqrstuvwxyz0123456789._-", s[i]))
-			s[i] = '-';
-	}
-	if (i > MCP_SLUG_MAX)
-		s[MCP_SLUG_MAX] = '\0';
-	if (i == 0)
-		errx(MCP_EXIT_USAGE, "%s: no host in the URL; give -s slug", url);
-	return s;
-}
-
 int
 main(int argc, char *argv[])
 {
 	static const struct option longopts[] = {
 	    {"cacert", required_argument, NULL, 'K'},
 	    {"header-file", required_argument, NULL, 'F'},
+	    {"redact-param", required_argument, NULL, 'Q'},
 	    {"help", no_argument, NULL, 'h'},
 	    {"version", no_argument, NULL, 'V'},
 	    {NULL, 0, NULL, 0},
 	};
 	struct opts o = {.timeout = 30, .req_timeout = 10, .max_body = 4 << 20, .jobs = 256};
 	struct mcp_target one = {0};
+	const char *redact[REDACT_MAX];
 	struct mcp_targets ts = {0};
 	const char *file = NULL;
-	char *dslug = NULL;
+	char dslug[MCP_SLUG_MAX + 1];
 	char errbuf[512];
 	long v;
 	int ch, rc, jobs_given = 0;
 	char *end;
 
+	o.redact = redact;
 	signal(SIGPIPE, SIG_DFL);
 	while (
 	    (ch = getopt_long(argc, argv, "a:C:c:e:f:H:hj:m:nr:s:T:t:Vw:", longopts, NULL)) != -1) {
@@ -183,6 +164,14 @@ main(int argc, char *argv[])
 			break;
 		case 'n':
 			o.check_only = 1;
+			break;
+		case 'Q':
+			if (o.nredact == REDACT_MAX || optarg[0] == '\0' ||
+			    strpbrk(optarg, "=&#") != NULL)
+				errx(MCP_EXIT_USAGE,
+				    "--redact-param %s: want a parameter name, at most %d of them",
+				    optarg, REDACT_MAX);
+			redact[o.nredact++] = optarg;
 			break;
 		case 'r':
 			o.region = optarg;
@@ -236,8 +225,12 @@ main(int argc, char *argv[])
 		ts.v = &one;
 		ts.n = 1;
 		one.url = argv[0];
-		if (one.slug == NULL)
-			one.slug = dslug = default_slug(argv[0]);
+		if (one.slug == NULL) {
+			if (mcp_default_slug(argv[0], dslug, sizeof(dslug)) == -1)
+				errx(MCP_EXIT_USAGE, "%s: no host in the URL; give -s slug",
+				    argv[0]);
+			one.slug = dslug;
+		}
 	}
 	check_targets(&ts);
 	o.jobs = fit_jobs(o.jobs, jobs_given);
@@ -259,7 +252,6 @@ main(int argc, char *argv[])
 		one.call = one.call_args = one.connect_to = one.era = NULL;
 		mcp_target_free(&one);
 	}
-	free(dslug);
 	if (mcp_rec_close_stdout() == -1)
 		rc = MCP_EXIT_FAIL;
 	return rc;

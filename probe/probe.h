@@ -33,7 +33,9 @@ struct opts {
 	size_t max_body;    /* response body cap, bytes */
 	long jobs;          /* targets in flight */
 	enum era era;
-	int check_only; /* -n: validate the targets and stop */
+	int check_only;      /* -n: validate the targets and stop */
+	const char **redact; /* --redact-param names, borrowed */
+	int nredact;
 };
 
 struct probe;
@@ -70,6 +72,9 @@ struct xfer {
 	void (*done)(struct xfer *, CURLcode);
 };
 
+/* Secret values of a URL's query kept for scrubbing, raw and decoded. */
+#define QSEC_MAX 16
+
 /* All the headers of one exchange, 1xx answers included, at the most. */
 #define HDR_MAX (64 * 1024)
 /* The whole tool list, every page together, at the most. */
@@ -94,9 +99,11 @@ struct probe {
 	char *auth_hdr;             /* owned "Authorization: Bearer …", wiped */
 	char *hdr[MCP_HEADERS_MAX]; /* owned "Name: value" of the target's headers, wiped */
 	int nhdr;
-	char origin[600];              /* scheme://host:port of the target's URL */
-	char *url_pw;                  /* owned password of the URL's userinfo, wiped */
-	char *url_basic;               /* owned base64 of its user:password, wiped */
+	char origin[600];     /* scheme://host:port of the target's URL */
+	char *url_pw;         /* owned password of the URL's userinfo, wiped */
+	char *url_basic;      /* owned base64 of its user:password, wiped */
+	char *qsec[QSEC_MAX]; /* owned secret values of the URL's query, wiped */
+	int nqsec;
 	char region_hdr[128];          /* "X-Probe-Region: …" */
 	struct curl_slist *connect_to; /* owned, or NULL */
 	char host[256];
@@ -135,6 +142,11 @@ struct probe {
 	double wait_until;                     /* mono time the streamed answer is due */
 	void (*next)(struct xfer *, CURLcode); /* handler of the streamed answer */
 	char proto[32];                        /* negotiated protocol version */
+	char offered[16];                      /* the legacy version initialize asked for */
+	int modern_retried;                    /* server/discover sent again after -32022 */
+	int legacy_retried;                    /* initialize sent again after -32022 */
+	cJSON *refusal;                        /* owned: the error server/discover got */
+	int no_tools;                          /* the server's capabilities declare no tools */
 	const char *posture;   /* open, auth-walled, key-walled, credentialed, NULL */
 	const char *transport; /* streamable-http, sse, NULL */
 	const char *era_found; /* modern, legacy, NULL */
@@ -235,6 +247,13 @@ double sse_timers(struct probe *p, double now);
 /* report.c */
 int report_format(struct probe *p, struct mcp_buf *out, char *err, size_t errlen);
 int probe_broken(const struct probe *p);
+
+/* params.c */
+int param_headers(const struct probe *p, const char *name, const cJSON *args,
+    struct curl_slist **hdrs, char *why, size_t len);
+
+/* redact.c */
+int redact_query(struct probe *p, CURLU *u);
 
 /* auth.c */
 const char *auth_param(const char *challenge, const char *name, char *buf, size_t len);

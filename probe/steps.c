@@ -214,6 +214,19 @@ send_list(struct probe *p)
 {
 	cJSON *params = NULL;
 
+	if (p->pages == 0 && p->no_tools) {
+		/* Nothing to list; a configured call is still made, and answered. */
+		p->steps[S_LIST].status = ST_SKIP;
+		p->skip_reason[S_LIST] = "no_tools";
+		if (p->t->call != NULL) {
+			send_call(p);
+			return;
+		}
+		p->steps[S_CALL].status = ST_SKIP;
+		p->skip_reason[S_CALL] = "no_tools";
+		finish(p);
+		return;
+	}
 	if (p->pages == 0) {
 		p->step_t0 = mcp_mono();
 		p->list_s0 = p->s.got;
@@ -292,7 +305,9 @@ on_call(struct xfer *x, CURLcode rc)
 static void
 send_call(struct probe *p)
 {
+	struct curl_slist *check = NULL;
 	cJSON *params, *args;
+	char why[256];
 	int rc;
 
 	p->step_t0 = mcp_mono();
@@ -302,6 +317,15 @@ send_call(struct probe *p)
 		cJSON_AddStringToObject(params, "name", p->t->call);
 		args = p->t->call_args ? cJSON_Parse(p->t->call_args) : cJSON_CreateObject();
 		cJSON_AddItemToObject(params, "arguments", args);
+		/* A tool whose x-mcp-header annotations are invalid is not called (2026-07-28). */
+		if (p->mode == MODE_MODERN &&
+		    param_headers(p, p->t->call, args, &check, why, sizeof(why)) == -1) {
+			cJSON_Delete(params);
+			step_fail(p, S_CALL, 0, "call_failed", "%s", why);
+			finish(p);
+			return;
+		}
+		curl_slist_free_all(check);
 		rc = xfer_post(p, &p->x, "tools/call", params, p->next_id++, on_call);
 	} else if (p->mode == MODE_MODERN) {
 		/* Modern servers have no ping: nothing to call. */
@@ -436,6 +460,8 @@ parse_url(struct probe *p)
 	}
 	curl_url_set(u, CURLUPART_USER, NULL, 0);
 	curl_url_set(u, CURLUPART_PASSWORD, NULL, 0);
+	if (redact_query(p, u) == -1)
+		goto out;
 	if (curl_url_get(u, CURLUPART_URL, &out, 0) == CURLUE_OK)
 		snprintf(p->url, sizeof(p->url), "%s", out);
 	rc = 0;
@@ -569,6 +595,7 @@ probe_free(struct probe *p)
 	cJSON_Delete(p->list_meta);
 	cJSON_Delete(p->init_detail);
 	cJSON_Delete(p->early);
+	cJSON_Delete(p->refusal);
 	curl_slist_free_all(p->connect_to);
 	free(p->challenge);
 	mcp_buf_free(&p->prm_why);
@@ -579,5 +606,7 @@ probe_free(struct probe *p)
 		wipe(&p->hdr[s]);
 	wipe(&p->url_pw);
 	wipe(&p->url_basic);
+	for (s = 0; s < p->nqsec; s++)
+		wipe(&p->qsec[s]);
 	cJSON_Delete(p->prm_missing);
 }

@@ -386,6 +386,7 @@ static int
 post_headers(struct probe *p, struct xfer *x, const char *method, const cJSON *params)
 {
 	const cJSON *name = cJSON_GetObjectItemCaseSensitive(params, "name");
+	char why[256];
 
 	if (add_hdr(x, "Content-Type", "application/json") == -1)
 		return -1;
@@ -398,7 +399,10 @@ post_headers(struct probe *p, struct xfer *x, const char *method, const cJSON *p
 		    add_hdr(x, "Mcp-Method", method) == -1)
 			return -1;
 		if (strcmp(method, "tools/call") == 0 && cJSON_IsString(name) &&
-		    add_safe_hdr(x, "Mcp-Name", name->valuestring) == -1)
+		    (add_safe_hdr(x, "Mcp-Name", name->valuestring) == -1 ||
+		        param_headers(p, name->valuestring,
+		            cJSON_GetObjectItemCaseSensitive(params, "arguments"), &x->hdrs, why,
+		            sizeof(why)) == -1))
 			return -1;
 		return 0;
 	}

@@ -108,6 +108,14 @@ gen -s s-green -r "$ALL" -n 5 >"$TMP/in"
 # Auth-walled everywhere: passing, with no tool hash.
 gen -s s-auth -r "$ALL" -n 3 -a >>"$TMP/in"
 
+# A server without tools (healthy, tool_hash null); from window 5 four
+# regions see a tool list, the EU one still none.
+{
+	gen -s s-notools -r "$ALL" -n 5 -h null
+	gen -s s-notools -r "$FOUR_NO_EU" -n 4 -t "$(w 5)" -h "$HA"
+	gen -s s-notools -r eu-west-2 -n 4 -t "$(w 5)" -h null
+} >>"$TMP/in"
+
 # p95 over 20 passing durations (10..200 ms); failures and late duplicates
 # do not count.
 {
@@ -201,6 +209,12 @@ is "$(got s-single 2)" "$(want s-single 2 red alert connect us-east-1 us-east-1 
 
 is "$(got s-auth 2)" "$(want s-auth 2 green ok - "" "$ALL" "" 0 '[]' $P100 100 - 100 $EX)" \
     "auth-walled results count as passing"
+is "$(verdicts s-notools 2 8)" "g g g g g g g" \
+    "a server without tools: green; null hashes beside hashed ones are no divergence"
+is "$(got s-notools 4)" "$(want s-notools 4 green ok - "" "$ALL" "" 0 '[]' $P100 100 - 100 $EX)" \
+    "a server without tools everywhere: green, no divergence, no drift"
+is "$(got s-notools 5 | jq -c '[.divergence, .drift]')" "[null,[]]" \
+    "tools appearing after null hashes: no drift entry (a null hash is no list to drift from)"
 
 # Durations of 100 ms (31 s for s-late's slow probes) fall in buckets 95
 # and 212: p95_ms reports their upper bounds 1.05^95 and 1.05^212, rounded.

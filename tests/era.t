@@ -58,6 +58,33 @@ is "$(field modern-ttl '.[6].detail | "\(.ttl_ms) \(.cache_scope)"')" "60000 pub
 ecase modern-as-sse "$MODERN/dual/mcp" 1 "broken - - http http_4xx" -e sse
 ecase legacy-as-modern "$FIX/open/mcp" 1 "broken - - http http_4xx" -e modern
 
+# --- version negotiation (-32022) and servers without tools ----------------------
+ecase retry "$MODERN/retry-32022/mcp" 0 "healthy modern streamable-http - -"
+is "$(field retry '[.[3].detail.attempts[] | "\(.request)=\(.status)/\(.rpc_error // "-")"] | join(",")')" \
+    "server/discover=400/-32022,server/discover=200/-" "-32022 naming 2026-07-28: asked once more, then modern"
+ecase listed "$MODERN/legacy-listed/mcp" 0 "healthy legacy streamable-http - -"
+is "$(field listed '.[5].detail.protocol_version')" 2025-11-25 \
+    "-32022 naming only legacy versions: the legacy handshake, with the newest of them"
+ecase listed-modern "$MODERN/legacy-listed/mcp" 1 "broken legacy streamable-http initialize version_unsupported" -e modern
+like "$(field listed-modern '.[8].error.message')" '^the probe offered 2026-07-28 .*; the server supports 2025-06-18, 2025-11-25$' \
+    "-e modern: version_unsupported names what each side offered"
+ecase old-legacy "$MODERN/old-legacy/mcp" 0 "healthy legacy streamable-http - -"
+is "$(field old-legacy '([.[3].detail.attempts[].request] | join(",")) + " " + .[5].detail.protocol_version')" \
+    "server/discover,initialize,initialize 2025-03-26" "-32022 to initialize naming an older legacy version: initialize again with it"
+ecase no-init "$MODERN/no-init/mcp" 1 "broken legacy streamable-http initialize jsonrpc_error"
+like "$(field no-init '.[8].error.message')" '-32601' "-32601 to initialize after -32601 to server/discover stays a failure"
+ecase mismatch "$MODERN/version-mismatch/mcp" 1 "broken modern streamable-http initialize version_unsupported"
+is "$(field mismatch '[.[5].detail.offered, (.[5].detail.supported_versions | join(","))] | join(" ")')" \
+    "2026-07-28 2027-01-01" "a server of a later revision only: version_unsupported, both sides in the detail"
+for e in auto legacy; do
+	ecase "no-tools-$e" "$MODERN/no-tools/mcp" 0 "healthy $([ $e = auto ] && echo modern || echo legacy) streamable-http - -" -e "$e"
+	is "$(field "no-tools-$e" '[.[6].status, .[6].detail.reason, .[7].status, .[7].detail.reason, .[8].tool_count, .[8].tool_hash] | map(tostring) | join(" ")')" \
+	    "skip no_tools skip no_tools null null" "$e: capabilities without tools: tools_list and call skipped, no tool count or hash"
+done
+ecase no-tools-call "$MODERN/no-tools/mcp" 1 "broken modern streamable-http call http_404" -c echo
+# a configured call is still made: the server's own answer (404 -32601) decides it
+# (probe.t: a server that declares tools and lists none stays tools_empty)
+
 # --- legacy fixture: detection, and HTTP+SSE edge cases ----------------------------
 ecase v1-stateless "$FIX/stateless/mcp" 0 "healthy legacy streamable-http - -"
 ecase v1-sse "$FIX/sse/sse" 0 "healthy legacy sse - -" -c echo -a '{"message":"hi"}'

@@ -3,9 +3,11 @@
 # wrote: FastMCP (npm fastmcp: httpStream stateful and stateless, its SSE
 # endpoint, an API-key wall with and without a challenge) and mcp-proxy
 # (npm: server-everything over stdio bridged to Streamable HTTP and SSE,
-# with and without --apiKey).  Each is probed without credentials (the
-# right posture, up where it should be) and with them (healthy, the tool
-# list read), in every era it speaks.
+# with and without --apiKey), supergateway (npm: a stdio server bridged to
+# Streamable HTTP, stateless and stateful, which answers server/discover
+# with 404 -32601) and a server without tools behind it.  Each is probed
+# without credentials (the right posture, up where it should be) and with
+# them (healthy, the tool list read), in every era it speaks.
 # shellcheck source=tests/lib.sh
 . "$(dirname "$0")/lib.sh"
 
@@ -18,6 +20,9 @@ start_fastmcp stateful "$KEY" || skip_all "FastMCP (keyed) did not start"
 start_fastmcp stateful "$KEY" bare || skip_all "FastMCP (bare 401) did not start"
 start_mcp_proxy || skip_all "mcp-proxy did not start"
 start_mcp_proxy "$KEY" || skip_all "mcp-proxy --apiKey did not start"
+start_supergateway stateless everything || skip_all "supergateway did not start"
+start_supergateway stateful everything || skip_all "supergateway --stateful did not start"
+start_supergateway stateless resources || skip_all "supergateway (resources-only child) did not start"
 
 # pr NAME URL [PROBE ARGS...]: probe, keep the records in $TMP/NAME.out.
 pr() {
@@ -106,6 +111,33 @@ pr mpk-t "$MCP_PROXY_KEYED/mcp" -T "$TMP/key"
 is "$(res mpk-t)" "1:broken - - - - auth_rejected" "mcp-proxy takes no bearer token: auth_rejected"
 like "$(jq -r 'select(.type == "result") | .error.message' "$TMP/mpk-t.out")" '\(Authorization: Bearer\)$' \
     "the message says the bearer token was rejected"
+
+# --- supergateway: a legacy stdio server behind a bridge that forwards server/discover --
+# It answers a method its child does not know with HTTP 404 and -32601: not
+# a modern server refusing, a legacy one (mcp-probe(1), DETECTION).
+for m in stateless stateful; do
+	v=SUPERGATEWAY_${m^^}_EVERYTHING
+	pr "sg-$m" "${!v}/mcp" -t 20
+	like "$(res "sg-$m")" '^0:healthy open legacy streamable-http [0-9]+ -$' \
+	    "supergateway $m: healthy, legacy (404 -32601 to server/discover is no modern refusal)"
+	is "$(jq -r 'select(.step == "http") | [.detail.attempts[] | "\(.request)=\(.status)/\(.rpc_error // "-")"] | join(",")' "$TMP/sg-$m.out")" \
+	    "server/discover=404/-32601,initialize=200/-" "supergateway $m: the refusal and the fallback are in the http step's detail"
+done
+is "$(hash_of sg-stateless)" "$(cd "$TOP/tests" && node tools/toolhash.mjs "$SUPERGATEWAY_STATELESS_EVERYTHING/mcp")" \
+    "supergateway: the tool hash equals the SDK client's"
+is "$(hash_of sg-stateful)" "$(hash_of sg-stateless)" "supergateway: the same hash stateful and stateless"
+pr sg-modern "$SUPERGATEWAY_STATELESS_EVERYTHING/mcp" -e modern -t 20
+is "$(res sg-modern)" "1:broken open modern streamable-http - jsonrpc_error" "supergateway with -e modern: broken (-32601, no modern server)"
+
+# --- a server without tools (resources and a prompt), behind supergateway ------------
+pr sg-res "$SUPERGATEWAY_STATELESS_RESOURCES/mcp" -t 20
+is "$(res sg-res)" "0:healthy open legacy streamable-http - -" "resources-only server: healthy, no tool count"
+is "$(jq -r 'select(.type == "step" and (.step == "tools_list" or .step == "call")) | "\(.step)=\(.status)/\(.detail.reason)"' "$TMP/sg-res.out" | tr '\n' ' ')" \
+    "tools_list=skip/no_tools call=skip/no_tools " "resources-only server: tools_list and call skipped, with the reason"
+is "$(jq -r 'select(.type == "result") | "\(.tool_count) \(.tool_hash) \(.failed_step)"' "$TMP/sg-res.out")" "null null null" \
+    "resources-only server: tool_count and tool_hash null"
+is "$(jq -r 'select(.step == "initialize") | .detail.tools' "$TMP/sg-res.out")" false \
+    "resources-only server: the initialize detail says its capabilities declare no tools"
 
 # The same fleet from a targets file, the key shared by two targets.
 cat >"$TMP/targets" <<EOT

@@ -6,7 +6,9 @@
 #   -c EXPIRY   results end with "cert_expires_at":EXPIRY (null when the
 #               probe failed at tls or before); without -c they have none
 #   -f STEP     the probes fail at STEP (state broken, later steps skipped)
-#   -h HASH     tool hash (default sha256:aaaa...; null when tools_list is not reached)
+#   -h HASH     tool hash (default sha256:aaaa...; null when tools_list is not reached);
+#               "null" for a server that declares no tools (tools_list and
+#               call skipped, no_tools)
 #   -J MAX      durations spread over MS..MAX ms, whole, the same for the same
 #               arguments (probe k of the run takes MS + 7919k mod (MAX - MS + 1))
 #   -m MS       probe duration in ms (default 100)
@@ -54,12 +56,14 @@ function emit(s, region, t,    i, st, status, detail, errj, failed, th, state, f
 			errj = "{\"code\":\"timeout\",\"message\":\"test failure\"}"
 		} else if (auth && i >= 6) {
 			status = "skip"; detail = "{\"reason\":\"auth_walled\"}"
+		} else if (hash == "null" && i >= 7) {
+			status = "skip"; detail = "{\"reason\":\"no_tools\"}"
 		}
 		if (!quiet) printf "{\"v\":1,\"type\":\"step\",\"probe_id\":\"%s\",\"slug\":\"%s\",\"region\":\"%s\",\"url\":\"https://mcp.example.com/mcp\",\"probe_started_at\":%.3f,\"seq\":%d,\"step\":\"%s\",\"status\":\"%s\",\"ms\":%s,\"detail\":%s,\"error\":%s}\n", \
 		    id, s, region, t, i, steps[i], status, d / 8, detail, errj
 	}
 	state = failed ? "broken" : (auth ? "auth-walled" : "healthy")
-	th = (failed && failed <= 7) || auth ? "null" : "\"" hash "\""
+	th = (failed && failed <= 7) || auth || hash == "null" ? "null" : "\"" hash "\""
 	fin = t + d / 1000
 	ce = cert == "" ? "" : ",\"cert_expires_at\":" (failed && failed <= 3 ? "null" : cert)
 	printf "{\"v\":1,\"type\":\"result\",\"probe_id\":\"%s\",\"slug\":\"%s\",\"region\":\"%s\",\"url\":\"https://mcp.example.com/mcp\",\"probe_started_at\":%.3f,\"probe_finished_at\":%.3f,\"state\":\"%s\",\"failed_step\":%s,\"posture\":\"%s\",\"transport\":\"streamable-http\",\"era\":\"legacy\",\"protocol_version\":\"2025-11-25\",\"http_status\":200,\"tool_count\":%d,\"tool_hash\":%s,\"ms\":%s%s}\n", \

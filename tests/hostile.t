@@ -157,4 +157,17 @@ is "$?:$(cat "$TMP/full.err")" "1:mcp-probe: write stdout: No space left on devi
 mcp-probe -r t -j 4 -f "$TMP/targets" 2>"$TMP/pipe.err" | true
 is "$(cat "$TMP/pipe.err")" "" "fleet | true: quiet (no Broken pipe)"
 
+# --- a key in the URL's query: printed as REDACTED, scrubbed from server text ---------
+mcp-probe -r t --redact-param Session "$H/echo-url/mcp?api_key=Qk4Vz8Wm2Lp&X-Amz-Signature=Rt5Yh7Ju3Ko%2Fx&session=Sn6Dx2Fq9&page=2" \
+    >"$TMP/url.out" 2>"$TMP/url.err"
+is "$(jq -r .url "$TMP/url.out" | sort -u)" \
+    "$H/echo-url/mcp?api_key=REDACTED&X-Amz-Signature=REDACTED&session=REDACTED&page=2" \
+    "query values named key, sig and by --redact-param are printed as REDACTED; others stay"
+like "$(jq -r 'select(.type == "result") | .error.message' "$TMP/url.out")" 'no tools for /echo-url/mcp\?api_key=\*+&X-Amz-Signature=\*+&session=\*+&page=2 ' \
+    "the server's echo of the query is scrubbed"
+is "$(grep -c -e Qk4Vz8Wm2Lp -e Rt5Yh7Ju3Ko -e Sn6Dx2Fq9 "$TMP/url.out" "$TMP/url.err" | awk -F: '{ n += $2 } END { print n }')" 0 \
+    "no query secret, raw or decoded, in any record or message"
+mcp-probe -r t --redact-param 'a=b' "$H/plain/mcp" >"$TMP/url2.out" 2>"$TMP/url2.err"
+is "$?:$(wc -c <"$TMP/url2.out")" "2:0" "--redact-param with a = is a usage error"
+
 done_testing

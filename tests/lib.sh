@@ -303,6 +303,41 @@ start_fastmcp() {
 	}
 }
 
+# start_supergateway MODE CHILD: supergateway 4 (npm) bridging a stdio
+# server to Streamable HTTP at /mcp, MODE stateless (a new child per
+# request) or stateful; CHILD everything (server-everything) or resources
+# (tests/fixtures/resources.mjs, no tools).  Sets SUPERGATEWAY_<MODE>_<CHILD>
+# (upper case; the base URL, no path).
+start_supergateway() {
+	local mode=$1 child=$2 var name port pid try n cmd flag=
+	[ "$mode" = stateful ] && flag=--stateful
+	var=SUPERGATEWAY_$(printf '%s_%s' "$mode" "$child" | tr 'a-z' 'A-Z')
+	name=$(printf '%s' "$var" | tr 'A-Z_' 'a-z-')
+	case $child in
+	everything) cmd="node $TOP/tests/node_modules/@modelcontextprotocol/server-everything/dist/index.js stdio" ;;
+	resources) cmd="node $TOP/tests/fixtures/resources.mjs" ;;
+	*) diag "start_supergateway: bad child $child"; return 1 ;;
+	esac
+	for try in 1 2 3; do
+		port=$(free_port)
+		node "$TOP/tests/node_modules/supergateway/dist/index.js" --stdio "$cmd" \
+		    --outputTransport streamableHttp ${flag:+"$flag"} \
+		    --port "$port" --healthEndpoint /healthz >"$TMP/$name.log" 2>&1 &
+		pid=$!
+		bg_pid "$pid"
+		printf -v "$var" 'http://127.0.0.1:%s' "$port"
+		n=150
+		while kill -0 "$pid" 2>/dev/null && [ "$n" -gt 0 ]; do
+			curl -s -o /dev/null --max-time 1 "${!var}/healthz" && return 0
+			sleep 0.1
+			n=$((n - 1))
+		done
+		grep -q EADDRINUSE "$TMP/$name.log" || break
+	done
+	diag "supergateway did not start (try $try): $(tail -3 "$TMP/$name.log")"
+	return 1
+}
+
 # start_mcp_proxy [KEY]: mcp-proxy (npm) in front of server-everything over
 # stdio, on a free port of 127.0.0.1: Streamable HTTP at /mcp (stateful, the
 # 2026-07-28 leg too), HTTP+SSE at /sse, GET /ping → pong.  With KEY

@@ -49,6 +49,20 @@ printf 'a %s/open/mcp colour=blue\n' "$FIX" >"$TMP/bad-key"
 usage_case "unknown key" -r t -f "$TMP/bad-key"
 printf 'a %s/open/mcp\na %s/json/mcp\n' "$FIX" "$FIX" >"$TMP/dup"
 usage_case "duplicate slug" -r t -f "$TMP/dup"
+printf 'a %s/open/mcp\n# two servers, one slug\n\na %s/json/mcp\n' "$FIX" "$FIX" >"$TMP/dup"
+mcp-probe -r t -n -f "$TMP/dup" >/dev/null 2>"$TMP/u.err"
+is "$?:$(cat "$TMP/u.err")" "2:mcp-probe: $TMP/dup:4: slug \"a\" given twice, on lines 1 and 4" \
+    "duplicate slug: a configuration error naming both lines"
+
+# The default slug: host, a port given, path (mcp-probe(1), -s).
+dslug() { mcp-probe -r t -t 0.2 "$1" 2>/dev/null | jq -r 'select(.type == "result") | .slug'; }
+is "$(dslug "$FIX/a/mcp") $(dslug "$FIX/b/mcp")" \
+    "127.0.0.1-${FIX##*:}-a-mcp 127.0.0.1-${FIX##*:}-b-mcp" "two servers on one host get two default slugs"
+is "$(dslug 'https://User:pw@MCP.Example.com/?api_key=x')" mcp.example.com \
+    "default slug: no userinfo, no query, lower case; no path adds nothing"
+long="https://h.example/$(printf 'segment/%.0s' $(seq 12))mcp"
+like "$(dslug "$long")" '^h\.example-segment-segment-.*-[0-9a-f]{8}$' "default slug past 80 characters: cut, and a hash of the whole"
+is "$(dslug "$long" | wc -c)" 81 "default slug past 80 characters: 80 long"
 # Nothing of a line may hide past a NUL byte, or past a length cap.
 printf 'a %s/open/mcp\0 era=sse\n' "$FIX" >"$TMP/nul"
 usage_case "a NUL byte in a targets line" -r t -f "$TMP/nul"

