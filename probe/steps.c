@@ -580,4 +580,7 @@ probe_free(struct probe *p)
 	wipe(&p->url_pw);
 	wipe(&p->url_basic);
 	cJSON_Delete(p->prm_missing);
+	wipe(&p->oauth_token);
+	cJSON_Delete(p->oauth_detail);
+	cJSON_Delete(p->oauth_prm);
 }
