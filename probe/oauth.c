@@ -831,6 +831,7 @@ scope_of(const struct probe *p, const cJSON *prm, struct mcp_buf *b)
 static void
 fail(struct probe *p, const char *code, const char *why)
 {
+	p->posture = "oauth-client";
 	step_fail(p, S_AUTH, since(p->step_t0), code, "%s", why);
 	finish(p);
 }
@@ -865,9 +866,9 @@ oauth_start(struct probe *p, const cJSON *m, int as_meta_given)
 	} else {
 		issuer = cJSON_GetStringValue(cJSON_GetArrayItem(as, 0));
 		if (issuer == NULL || url_bad(issuer) != NULL) {
-			snprintf(why, sizeof(why),
-			    "the authorization server %s: not asked (https only, but on loopback)",
-			    issuer ? issuer : "(none)");
+			snprintf(why, sizeof(why), "the authorization server %s: not asked (%s)",
+			    issuer ? issuer : "(none)",
+			    issuer ? url_bad(issuer) : "the metadata names none");
 			fail(p, "oauth_discovery_failed", why);
 			return;
 		}
