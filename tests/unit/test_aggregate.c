@@ -229,7 +229,8 @@ test_rules(void)
 	decide_is(over, 6, NULL, 0, 180, "green ok -|a,b,c| 0",
 	    "failures that later passes ended are over: green (a region fails by its latest)");
 	decide_is(again, 7, NULL, 0, 180, "red alert tools_list a,b|a,b,c| 0",
-	    "a pass between two failures: failing by the latest; c fails connect now, not tools_list");
+	    "a pass between two failures: failing by the latest; c fails connect now, not "
+	    "tools_list");
 	decide_is(bounds, 4, NULL, 0, 180, "amber regional tools_list a|a,c| 0",
 	    "lookback is [W + 60 - L, W + 60)");
 	decide_is(div, 5, NULL, 0, 180, "amber divergence -|a,b,d| 1",
@@ -631,7 +632,8 @@ test_checks(void)
 	    {"{\"ms\":-0.5}", "ms -0.5: out of range (0 to 86400000)"},
 	    {"{\"ms\":\"fast\"}", "ms: not a number or null"},
 	    {"{\"slug\":\"everything\"}", "ok"},
-	    {"{\"slug\":\"Bad Slug!\"}", "bad slug \"Bad Slug!\": not [a-z0-9._-]{1,80}, not all dots"},
+	    {"{\"slug\":\"Bad Slug!\"}",
+	        "bad slug \"Bad Slug!\": not [a-z0-9._-]{1,80}, not all dots"},
 	    {"{\"slug\":\"a\\u001b[31mb\\n\"}",
 	        "bad slug \"a\\u001b[31mb\\n\": not [a-z0-9._-]{1,80}, not all dots"},
 	    {"{\"slug\":7}", "slug: not a string"},
