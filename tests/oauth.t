@@ -28,12 +28,13 @@ chmod 700 "$W"
 	printf 'wrong-secret\n' >"$W/bad"
 ) || skip_all "openssl could not make the keys"
 SECRET=$(cat "$W/secret")
+certs
 node "$TOP/tests/fixtures/oauth-as.mjs" --port-file "$TMP/ports" --secret-file "$W/secret" \
     --client-key "$W/ec.pub,$W/rsa.pub" --workload-key "$W/wl.pub" --log "$TMP/as.log" \
-    2>"$TMP/as.err" &
+    --tls-cert "$TMP/certs/good.pem" --tls-key "$TMP/certs/good.key" 2>"$TMP/as.err" &
 bg_pid $!
 wait_file "$TMP/ports" || skip_all "oauth-as.mjs did not start: $(cat "$TMP/as.err")"
-read -r A R <"$TMP/ports"
+read -r A R T <"$TMP/ports"
 AS=http://127.0.0.1:$A
 RS=http://127.0.0.1:$R
 touch "$TMP/as.log"
@@ -106,6 +107,14 @@ is "$(last '[.grant,.auth]')" '["urn:ietf:params:oauth:grant-type:jwt-bearer","a
 probe wifc --oauth-assertion-file "$W/jwt" "${CC[@]}" "$RS/ss/mcp"
 is "$rc $(last '.client_id')" '0 "probe-client"' "with --oauth-client, the client_id goes along"
 
+probe tls "${CC[@]}" --oauth-secret-file "$W/secret" --cacert "$TMP/certs/ca.pem" "$RS/tls/mcp"
+is "$rc $(field tls '.state') $(field tls '.detail | .issuer + " " + .token_endpoint' auth)" \
+    "0 healthy https://127.0.0.1:$T https://127.0.0.1:$T/token" \
+    "an authorization server over https, verified with --cacert"
+probe tlsbad "${CC[@]}" --oauth-secret-file "$W/secret" "$RS/tls/mcp"
+like "$rc $(field tlsbad '.error.code + " " + .error.message')" '^1 oauth_discovery_failed .*(certificate|SSL)' \
+    "without the CA its certificate is refused: oauth_discovery_failed"
+
 # --- failures ----------------------------------------------------------------------
 probe badsecret "${CC[@]}" --oauth-secret-file "$W/bad" "$RS/cc/mcp"
 is "$rc $(field badsecret '.state + " " + .failed_step + " " + .error.code')" \
@@ -125,6 +134,10 @@ probe far "${CC[@]}" --oauth-secret-file "$W/secret" "$RS/far/mcp"
 is "$rc $(field far '.error.code')" "1 oauth_discovery_failed" \
     "an authorization server over plain HTTP off loopback: not asked"
 like "$(field far '.error.message')" 'plain HTTP off loopback' "the message says why"
+probe farte "${CC[@]}" --oauth-secret-file "$W/secret" "$RS/farte/mcp"
+like "$rc $(field farte '.error.code + " " + .error.message')" \
+    '^1 oauth_discovery_failed .*token_endpoint over plain HTTP off loopback' \
+    "a token endpoint over plain HTTP off loopback: not asked"
 is "$(grants)" "$g" "no token request was made"
 
 # --- caches ------------------------------------------------------------------------
