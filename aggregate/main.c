@@ -151,7 +151,8 @@ main(int argc, char *argv[])
 	} else {
 		for (i = 0; i < argc; i++)
 			if (!mcp_slug_ok(argv[i]))
-				errx(MCP_EXIT_USAGE, "%s: bad slug: not " MCP_SLUG_RULE, argv[i]);
+				errx(
+				    MCP_EXIT_USAGE, "%s: bad slug: not " MCP_SLUG_RULE, argv[i]);
 		rc = agg_verdict(&o, argv, argc);
 	}
 	if (rc == AGG_EXIT_STDOUT)
