@@ -142,6 +142,10 @@ key_walled(struct probe *p)
 		finish(p);
 		return;
 	}
+	if (oauth_wanted(p)) {
+		oauth_no_metadata(p);
+		return;
+	}
 	d = cJSON_CreateObject();
 	cJSON_AddStringToObject(d, "posture", "key-walled");
 	cJSON_AddStringToObject(d, "scheme", scheme(p->challenge, s, sizeof(s)));

@@ -161,7 +161,7 @@ fetch(struct probe *p, const char *url, const char *body, const char *basic, str
     char *why, size_t len)
 {
 	double left = p->deadline - mcp_mono();
-	struct curl_slist *h = NULL;
+	struct curl_slist *h = NULL, *l;
 	char line[64 + TOKEN_MAX];
 	CURLcode rc;
 	CURL *c;
@@ -175,6 +175,7 @@ fetch(struct probe *p, const char *url, const char *body, const char *basic, str
 	}
 	if ((r->b.p = malloc(BODY_MAX)) == NULL || (c = curl_easy_init()) == NULL) {
 		snprintf(why, len, "out of memory");
+		req_free(r);
 		return -1;
 	}
 	r->b.p[0] = '\0';
@@ -209,6 +210,8 @@ fetch(struct probe *p, const char *url, const char *body, const char *basic, str
 	rc = curl_easy_perform(c);
 	curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &r->status);
 	curl_easy_cleanup(c);
+	for (l = h; l != NULL; l = l->next)
+		OPENSSL_cleanse(l->data, strlen(l->data));
 	curl_slist_free_all(h);
 	if (r->refused)
 		snprintf(why, len, "plain HTTP to an address off loopback: not sent");
@@ -271,60 +274,66 @@ as_place(const char *issuer, int n, char *buf, size_t len)
 	return k < 0 || (size_t)k >= len ? -1 : 0;
 }
 
-/* The authorization server's metadata: asked once per run and server. */
-static const struct asm *
-as_meta(struct probe *p, const char *issuer)
+/*
+ * The authorization server's metadata: asked once per run and server (a
+ * failure is not kept: the next target asks again).  NULL with why.
+ */
+static const cJSON *
+as_meta(struct probe *p, const char *issuer, char *why, size_t len)
 {
 	const cJSON *iss, *te;
 	struct asm *a;
 	struct req r;
-	char url[2300], why[200];
+	char url[2300], w[200];
+	cJSON *m = NULL;
 	int n;
 
 	for (a = asms; a != NULL; a = a->next)
 		if (strcmp(a->url, issuer) == 0)
-			return a;
-	if ((a = calloc(1, sizeof(*a))) == NULL || (a->url = strdup(issuer)) == NULL) {
-		free(a);
+			return a->m;
+	snprintf(why, len, "no place to ask");
+	for (n = 0; as_place(issuer, n, url, sizeof(url)) == 0; n++) {
+		if (fetch(p, url, NULL, NULL, &r, w, sizeof(w)) == -1) {
+			snprintf(why, len, "%s: %s", url, w);
+			continue;
+		}
+		if (r.status != 200)
+			snprintf(why, len, "%s: HTTP %ld", url, r.status);
+		else if ((m = cJSON_Parse(r.b.p)) == NULL || !cJSON_IsObject(m))
+			snprintf(why, len, "%s: not a JSON object", url);
+		req_free(&r);
+		if (!cJSON_IsObject(m)) {
+			cJSON_Delete(m);
+			m = NULL;
+			continue;
+		}
+		iss = cJSON_GetObjectItemCaseSensitive(m, "issuer");
+		te = cJSON_GetObjectItemCaseSensitive(m, "token_endpoint");
+		if (!cJSON_IsString(iss) || !same_issuer(iss->valuestring, issuer))
+			snprintf(why, len, "%s: its issuer is not %s", url, issuer);
+		else if (!cJSON_IsString(te))
+			snprintf(why, len, "%s: no token_endpoint", url);
+		else if (url_bad(te->valuestring) != NULL)
+			snprintf(
+			    why, len, "%s: token_endpoint over %s", url, url_bad(te->valuestring));
+		else
+			break;
+		/* Metadata that is wrong is the answer: no later place is asked. */
+		cJSON_Delete(m);
 		return NULL;
 	}
+	if (m == NULL)
+		return NULL;
+	if ((a = calloc(1, sizeof(*a))) == NULL || (a->url = strdup(issuer)) == NULL) {
+		free(a);
+		cJSON_Delete(m);
+		snprintf(why, len, "out of memory");
+		return NULL;
+	}
+	a->m = m;
 	a->next = asms;
 	asms = a;
-	for (n = 0; as_place(issuer, n, url, sizeof(url)) == 0; n++) {
-		if (fetch(p, url, NULL, NULL, &r, why, sizeof(why)) == -1) {
-			snprintf(a->why, sizeof(a->why), "%s: %s", url, why);
-			if (strstr(why, "deadline") != NULL || strstr(why, "imeout") != NULL)
-				break;
-			continue;
-		}
-		if (r.status != 200 || (a->m = cJSON_Parse(r.b.p)) == NULL ||
-		    !cJSON_IsObject(a->m)) {
-			snprintf(a->why, sizeof(a->why), "%s: %s", url,
-			    r.status != 200 ? "not found" : "not a JSON object");
-			if (r.status != 200)
-				snprintf(a->why, sizeof(a->why), "%s: HTTP %ld", url, r.status);
-			cJSON_Delete(a->m);
-			a->m = NULL;
-			req_free(&r);
-			continue;
-		}
-		req_free(&r);
-		iss = cJSON_GetObjectItemCaseSensitive(a->m, "issuer");
-		te = cJSON_GetObjectItemCaseSensitive(a->m, "token_endpoint");
-		if (!cJSON_IsString(iss) || !same_issuer(iss->valuestring, issuer))
-			snprintf(a->why, sizeof(a->why), "%s: its issuer is not %s", url, issuer);
-		else if (!cJSON_IsString(te))
-			snprintf(a->why, sizeof(a->why), "%s: no token_endpoint", url);
-		else if (url_bad(te->valuestring) != NULL)
-			snprintf(a->why, sizeof(a->why), "%s: token_endpoint over %s", url,
-			    url_bad(te->valuestring));
-		else
-			return a;
-		cJSON_Delete(a->m);
-		a->m = NULL;
-		break;
-	}
-	return a;
+	return m;
 }
 
 static void
@@ -842,7 +851,7 @@ oauth_start(struct probe *p, const cJSON *m, int as_meta_given)
 	const cJSON *as = cJSON_GetObjectItemCaseSensitive(m, "authorization_servers");
 	const cJSON *res = cJSON_GetObjectItemCaseSensitive(m, "resource");
 	const cJSON *te, *am;
-	const struct asm *a = NULL;
+	char w2[2600];
 	struct mcp_buf scope = {0};
 	const char *issuer, *resource, *kind, *code, *src = "grant";
 	char key[65], why[3000];
@@ -872,17 +881,12 @@ oauth_start(struct probe *p, const cJSON *m, int as_meta_given)
 			fail(p, "oauth_discovery_failed", why);
 			return;
 		}
-		if ((a = as_meta(p, issuer)) == NULL) {
-			fail(p, "probe_error", "out of memory");
-			return;
-		}
-		if (a->m == NULL) {
-			snprintf(why, sizeof(why), "no usable authorization server metadata (%s)",
-			    a->why);
+		if ((am = as_meta(p, issuer, w2, sizeof(w2))) == NULL) {
+			snprintf(
+			    why, sizeof(why), "no usable authorization server metadata (%s)", w2);
 			fail(p, "oauth_discovery_failed", why);
 			return;
 		}
-		am = a->m;
 	}
 	te = cJSON_GetObjectItemCaseSensitive(am, "token_endpoint");
 	resource = cJSON_IsString(res) ? res->valuestring : p->url;
@@ -946,6 +950,18 @@ oauth_start(struct probe *p, const cJSON *m, int as_meta_given)
 	p->steps[S_HTTP].status = ST_PENDING;
 	p->cur = S_HTTP;
 	detect_start(p);
+}
+
+void
+oauth_no_metadata(struct probe *p)
+{
+	char why[3000];
+
+	snprintf(why, sizeof(why),
+	    "401, and no protected resource metadata anywhere to find an authorization "
+	    "server in (%s)",
+	    p->prm_why.p ? p->prm_why.p : "");
+	fail(p, "oauth_discovery_failed", why);
 }
 
 int
@@ -1062,6 +1078,10 @@ oauth_check(struct mcp_targets *ts, size_t i, const char *at)
 	        NULL)
 		errx(MCP_EXIT_USAGE, "%sOAuth assertion file %s: %s", at, t->oauth_assertion_file,
 		    why);
+	/* A targets file splits at blanks: several scopes are given with commas. */
+	for (j = 0; t->lineno > 0 && t->oauth_scope != NULL && t->oauth_scope[j] != '\0'; j++)
+		if (t->oauth_scope[j] == ',')
+			t->oauth_scope[j] = ' ';
 	if (t->oauth_key_file != NULL) {
 		if ((t->oauth_key = shared(ts, i, offsetof(struct mcp_target, oauth_key_file),
 		         offsetof(struct mcp_target, oauth_key))) == NULL &&

@@ -17,6 +17,8 @@ int oauth_wanted(const struct probe *p);
  * token and start the handshake again with it, or fail the auth step.
  */
 void oauth_start(struct probe *p, const cJSON *m, int as_meta);
+/* The 401's discovery found no metadata anywhere: no token can be got. */
+void oauth_no_metadata(struct probe *p);
 /*
  * The token was refused (401): when it came from a cache, forget it and
  * ask for a new one once.  Returns 1 when that was done.

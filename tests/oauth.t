@@ -129,6 +129,11 @@ like "$rc $(field expired '.error.code + " " + .error.message')" '^1 oauth_grant
 probe nomd "${CC[@]}" --oauth-secret-file "$W/secret" "$RS/nomd/mcp"
 is "$rc $(field nomd '.failed_step + " " + .error.code + " " + .posture')" "1 auth oauth_discovery_failed oauth-client" \
     "an authorization server without metadata: oauth_discovery_failed"
+probe static "${CC[@]}" --oauth-secret-file "$W/secret" "$RS/static/mcp"
+is "$rc $(field static '.failed_step + " " + .error.code')" "1 auth oauth_discovery_failed" \
+    "a 401 that names no metadata, none published: with OAuth credentials, oauth_discovery_failed (not key-walled)"
+probe static0 "$RS/static/mcp"
+is "$rc $(field static0 '.state + " " + .posture')" "0 auth-walled key-walled" "without them the same server is key-walled"
 g=$(grants)
 probe far "${CC[@]}" --oauth-secret-file "$W/secret" "$RS/far/mcp"
 is "$rc $(field far '.error.code')" "1 oauth_discovery_failed" \
@@ -173,7 +178,7 @@ is "$(field c6 '.detail.token_from' auth) $(($(grants) - g)) $(stat -c %a "$TMP/
 cat >"$TMP/fleet" <<EOF
 a $RS/cc/mcp oauth_client=probe-client oauth_secret_file=$W/secret
 b $RS/cc/mcp oauth_client=probe-client oauth_secret_file=$W/secret call=echo call_args={"text":"hi"}
-c $RS/ss/mcp oauth_client=probe-client oauth_key_file=$W/ec.key oauth_scope=mcp:read
+c $RS/ss/mcp oauth_client=probe-client oauth_key_file=$W/ec.key oauth_scope=mcp:read,mcp:write
 d $RS/cc/mcp oauth_assertion_file=$W/jwt
 EOF
 g=$(grants)
@@ -183,6 +188,7 @@ is "$rc $(grep -c '"type":"result".*"state":"healthy".*"posture":"oauth-client"'
 is "$(($(grants) - g))" 3 "three grants for four targets: a and b share one within the run"
 like "$(grep '"slug":"b"' "$TMP/fleet.out" | grep '"step":"auth"')" '"token_from":"run-cache"' \
     "the second takes the run's token"
+is "$(grep -c '"scope":"mcp:read mcp:audit"' "$TMP/as.log")" 1 "oauth_scope= with commas asks for the scopes"
 
 # --- configuration -----------------------------------------------------------------
 bad() {
