@@ -188,7 +188,7 @@ is "$rc $(grep -c '"type":"result".*"state":"healthy".*"posture":"oauth-client"'
 is "$(($(grants) - g))" 3 "three grants for four targets: a and b share one within the run"
 like "$(grep '"slug":"b"' "$TMP/fleet.out" | grep '"step":"auth"')" '"token_from":"run-cache"' \
     "the second takes the run's token"
-is "$(grep -c '"scope":"mcp:read mcp:audit"' "$TMP/as.log")" 1 "oauth_scope= with commas asks for the scopes"
+is "$(grep -c '"scope":"mcp:read mcp:write"' "$TMP/as.log")" 1 "oauth_scope= with commas asks for the scopes"
 
 # --- configuration -----------------------------------------------------------------
 bad() {
