@@ -160,6 +160,16 @@ set_key(struct mcp_target *t, char *kv, char *err, size_t errlen)
 		return set_str(&t->call_args, val, kv, err, errlen);
 	if (strcmp(kv, "connect_to") == 0)
 		return set_str(&t->connect_to, val, kv, err, errlen);
+	if (strcmp(kv, "oauth_client") == 0)
+		return set_str(&t->oauth_client, val, kv, err, errlen);
+	if (strcmp(kv, "oauth_scope") == 0)
+		return set_str(&t->oauth_scope, val, kv, err, errlen);
+	if (strcmp(kv, "oauth_secret_file") == 0)
+		return set_str(&t->oauth_secret_file, val, kv, err, errlen);
+	if (strcmp(kv, "oauth_key_file") == 0)
+		return set_str(&t->oauth_key_file, val, kv, err, errlen);
+	if (strcmp(kv, "oauth_assertion_file") == 0)
+		return set_str(&t->oauth_assertion_file, val, kv, err, errlen);
 	if (strcmp(kv, "era") == 0) {
 		if (strcmp(val, "auto") != 0 && strcmp(val, "modern") != 0 &&
 		    strcmp(val, "legacy") != 0 && strcmp(val, "sse") != 0) {
@@ -361,6 +371,16 @@ fail:
 }
 
 void
+mcp_wipe_free(char **s)
+{
+	if (*s != NULL) {
+		OPENSSL_cleanse(*s, strlen(*s));
+		free(*s);
+		*s = NULL;
+	}
+}
+
+void
 mcp_target_free(struct mcp_target *t)
 {
 	int i;
@@ -375,6 +395,14 @@ mcp_target_free(struct mcp_target *t)
 	free(t->call_args);
 	free(t->connect_to);
 	free(t->era);
+	free(t->oauth_client);
+	free(t->oauth_scope);
+	free(t->oauth_secret_file);
+	free(t->oauth_key_file);
+	free(t->oauth_assertion_file);
+	mcp_wipe_free(&t->oauth_secret);
+	mcp_wipe_free(&t->oauth_key);
+	mcp_wipe_free(&t->oauth_assertion);
 	for (i = 0; i < t->nheaders; i++) {
 		free(t->headers[i].name);
 		free(t->headers[i].file);

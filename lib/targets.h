@@ -29,6 +29,10 @@ struct mcp_target {
 	char *call_args;  /* owned JSON object text, or NULL */
 	char *connect_to; /* owned HOST:PORT:ADDR:PORT, or NULL */
 	char *era;        /* owned auto|modern|legacy|sse, or NULL */
+	/* OAuth machine credentials (probe/oauth.c): paths owned, contents wiped. */
+	char *oauth_client, *oauth_scope;
+	char *oauth_secret_file, *oauth_key_file, *oauth_assertion_file;
+	char *oauth_secret, *oauth_key, *oauth_assertion; /* read by the tool, or NULL */
 	struct mcp_header headers[MCP_HEADERS_MAX];
 	int nheaders;
 	double timeout; /* seconds; 0: the run's default */
@@ -69,6 +73,8 @@ const char *mcp_header_value_bad(const char *value);
  */
 int mcp_default_slug(const char *url, char *buf, size_t len);
 
+/* Wipe and free a secret string; *s becomes NULL. */
+void mcp_wipe_free(char **s);
 void mcp_target_free(struct mcp_target *t);
 void mcp_targets_free(struct mcp_targets *ts);
 

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "mcp.h"
+#include "oauth.h"
 #include "probe.h"
 
 static void
@@ -120,6 +121,7 @@ check_one(struct mcp_targets *ts, size_t i)
 	if (t->connect_to != NULL && colons < 3)
 		errx(MCP_EXIT_USAGE, "%s%s: connect_to must be HOST:PORT:ADDR:PORT", at, t->slug);
 	check_headers(ts, i);
+	oauth_check(ts, i, at);
 	if (t->token_file == NULL)
 		return;
 	/* Targets sharing a token file share one read of it. */

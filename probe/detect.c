@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "mcp.h"
+#include "oauth.h"
 #include "probe.h"
 #include "version.h"
 
@@ -57,6 +58,8 @@ http_ms(struct probe *p, struct xfer *x)
 static const char *
 posture_ok(const struct probe *p)
 {
+	if (p->oauth_token != NULL)
+		return "oauth-client";
 	return p->token != NULL || p->nhdr > 0 ? "credentialed" : "open";
 }
 
@@ -72,7 +75,8 @@ identified(struct probe *p, struct xfer *x, const char *era, const char *transpo
 	d = http_detail(p, x);
 	step_pass(p, S_HTTP, http_ms(p, x), d);
 	p->posture = posture_ok(p);
-	step_pass(p, S_AUTH, 0, NULL);
+	step_pass(p, S_AUTH, p->oauth_ms, p->oauth_detail);
+	p->oauth_detail = NULL;
 }
 
 /* Protected-resource metadata discovery for a 401 without a token. */
@@ -139,6 +143,10 @@ key_walled(struct probe *p)
 		finish(p);
 		return;
 	}
+	if (oauth_wanted(p)) {
+		oauth_no_metadata(p);
+		return;
+	}
 	d = cJSON_CreateObject();
 	cJSON_AddStringToObject(d, "posture", "key-walled");
 	cJSON_AddStringToObject(d, "scheme", scheme(p->challenge, s, sizeof(s)));
@@ -168,6 +176,11 @@ on_prm(struct xfer *x, CURLcode rc)
 		return;
 	}
 	if (ok == 0) {
+		if (oauth_wanted(p)) {
+			cJSON_Delete(detail);
+			oauth_start(p, x->msg, p->prm_try == 4);
+			return;
+		}
 		cJSON_AddStringToObject(detail, "posture", "auth-walled");
 		p->posture = "auth-walled";
 		step_pass(p, S_AUTH, since(p->step_t0), detail);
@@ -210,6 +223,8 @@ auth_answer(struct probe *p, struct xfer *x)
 		if (strcmp(p->steps[S_AUTH].code, "auth_insufficient_scope") != 0)
 			p->steps[S_AUTH].code = "auth_challenge_invalid";
 		finish(p);
+	} else if (oauth_rejected(p)) {
+		/* A cached token refused: a new one is being asked for. */
 	} else if (cred_names(p, names, sizeof(names)) > 0) {
 		step_fail(p, S_AUTH, 0, "auth_rejected",
 		    "HTTP 401: the credential was rejected (%s)", names);

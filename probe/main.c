@@ -15,6 +15,7 @@
 #include <openssl/crypto.h>
 
 #include "mcp.h"
+#include "oauth.h"
 #include "probe.h"
 #include "rec.h"
 #include "version.h"
@@ -26,9 +27,12 @@ usage(FILE *f, int status)
 	    "usage: mcp-probe -r region [-a json] [-C connect-to] [-c tool] [-e era]\n"
 	    "           [-H 'name: value'] [--header-file name:path] [-m bytes] [-s slug]\n"
 	    "           [-T token-file] [-t seconds] [-w seconds] [--cacert file]\n"
-	    "           [--redact-param name] url\n"
+	    "           [--redact-param name] [--oauth-client id] [--oauth-secret-file file]\n"
+	    "           [--oauth-key-file file] [--oauth-assertion-file file] [--oauth-scope scope]\n"
+	    "           [--oauth-cache dir] url\n"
 	    "       mcp-probe -r region -f targets-file [-n] [-e era] [-j jobs] [-m bytes]\n"
-	    "           [-t seconds] [-w seconds] [--cacert file] [--redact-param name]\n");
+	    "           [-t seconds] [-w seconds] [--cacert file] [--redact-param name]\n"
+	    "           [--oauth-cache dir]\n");
 	if (f == stdout && mcp_rec_close_stdout() == -1)
 		status = MCP_EXIT_FAIL;
 	exit(status);
@@ -103,6 +107,12 @@ main(int argc, char *argv[])
 	    {"header-file", required_argument, NULL, 'F'},
 	    {"redact-param", required_argument, NULL, 'Q'},
 	    {"help", no_argument, NULL, 'h'},
+	    {"oauth-assertion-file", required_argument, NULL, 1001},
+	    {"oauth-cache", required_argument, NULL, 1002},
+	    {"oauth-client", required_argument, NULL, 1003},
+	    {"oauth-key-file", required_argument, NULL, 1004},
+	    {"oauth-scope", required_argument, NULL, 1005},
+	    {"oauth-secret-file", required_argument, NULL, 1006},
 	    {"version", no_argument, NULL, 'V'},
 	    {NULL, 0, NULL, 0},
 	};
@@ -145,6 +155,24 @@ main(int argc, char *argv[])
 			break;
 		case 'h':
 			usage(stdout, MCP_EXIT_OK);
+			break;
+		case 1001:
+			one.oauth_assertion_file = optarg;
+			break;
+		case 1002:
+			o.oauth_cache = optarg;
+			break;
+		case 1003:
+			one.oauth_client = optarg;
+			break;
+		case 1004:
+			one.oauth_key_file = optarg;
+			break;
+		case 1005:
+			one.oauth_scope = optarg;
+			break;
+		case 1006:
+			one.oauth_secret_file = optarg;
 			break;
 		case 'j':
 			errno = 0;
@@ -214,6 +242,11 @@ main(int argc, char *argv[])
 			errx(MCP_EXIT_USAGE,
 			    "-a, -C, -c, -H, -s, -T and --header-file go in the targets file with "
 			    "-f");
+		if (one.oauth_client || one.oauth_secret_file || one.oauth_key_file ||
+		    one.oauth_assertion_file || one.oauth_scope)
+			errx(MCP_EXIT_USAGE,
+			    "the --oauth-* options of a target go in the targets "
+			    "file with -f (oauth_client= ...)");
 		if (mcp_targets_load(file, &ts, errbuf, sizeof(errbuf)) == -1)
 			errx(MCP_EXIT_USAGE, "%s:%s", file, errbuf);
 	} else {
@@ -232,6 +265,8 @@ main(int argc, char *argv[])
 			one.slug = dslug;
 		}
 	}
+	if (o.oauth_cache != NULL)
+		oauth_cache_check(o.oauth_cache);
 	check_targets(&ts);
 	o.jobs = fit_jobs(o.jobs, jobs_given);
 	if (o.check_only) {
@@ -240,6 +275,7 @@ main(int argc, char *argv[])
 	} else {
 		rc = run(&o, &ts);
 	}
+	oauth_cleanup();
 	if (file != NULL) {
 		mcp_targets_free(&ts);
 	} else {
@@ -250,6 +286,8 @@ main(int argc, char *argv[])
 		/* The rest of one is argv's; its headers are its own. */
 		one.slug = one.url = one.token_file = one.token = NULL;
 		one.call = one.call_args = one.connect_to = one.era = NULL;
+		one.oauth_client = one.oauth_scope = one.oauth_secret_file = NULL;
+		one.oauth_key_file = one.oauth_assertion_file = NULL;
 		mcp_target_free(&one);
 	}
 	if (mcp_rec_close_stdout() == -1)

@@ -33,9 +33,10 @@ struct opts {
 	size_t max_body;    /* response body cap, bytes */
 	long jobs;          /* targets in flight */
 	enum era era;
-	int check_only;      /* -n: validate the targets and stop */
-	const char **redact; /* --redact-param names, borrowed */
+	int check_only;          /* -n: validate the targets and stop */
+	const char **redact;     /* --redact-param names, borrowed */
 	int nredact;
+	const char *oauth_cache; /* --oauth-cache DIR, or NULL */
 };
 
 struct probe;
@@ -165,9 +166,16 @@ struct probe {
 	long resume_id;          /* the JSON-RPC id still awaited */
 	int resumes;             /* resumptions so far */
 	void (*resume_done)(struct xfer *, CURLcode);
-	int dirty;    /* on the runner's list of probes to look at */
-	int done;     /* the steps are decided */
-	int reported; /* the records are written; the runner frees it */
+	char *oauth_token;   /* owned, wiped: the access token got (probe/oauth.c) */
+	cJSON *oauth_detail; /* owned: the auth step's detail once authorized */
+	double oauth_ms;     /* the auth step's time: discovery and the grant */
+	int oauth_tries;     /* grants asked for this target */
+	cJSON *oauth_prm;    /* owned: the metadata the token was got along */
+	int oauth_as_meta;   /* it is the authorization server's own (2025-03-26) */
+	char oauth_key[65];  /* the token's cache key */
+	int dirty;           /* on the runner's list of probes to look at */
+	int done;            /* the steps are decided */
+	int reported;        /* the records are written; the runner frees it */
 };
 
 /* run.c */

@@ -288,9 +288,10 @@ clean_tree(cJSON *v, const char *key, const char *const *secrets, int nsec)
 static void
 clean_all(struct probe *p)
 {
-	const char *secrets[8 + MCP_HEADERS_MAX + QSEC_MAX] = {p->token, p->session, p->post_url,
-	    p->x.session, p->s.session, p->a.session, p->url_pw, p->url_basic};
-	int i, n = 8;
+	const char *secrets[11 + MCP_HEADERS_MAX + QSEC_MAX] = {p->token, p->session, p->post_url,
+	    p->x.session, p->s.session, p->a.session, p->url_pw, p->url_basic, p->t->oauth_secret,
+	    p->t->oauth_assertion, p->t->oauth_key};
+	int i, n = 11;
 
 	for (i = 0; i < p->nqsec; i++)
 		secrets[n++] = p->qsec[i];

@@ -609,4 +609,7 @@ probe_free(struct probe *p)
 	for (s = 0; s < p->nqsec; s++)
 		wipe(&p->qsec[s]);
 	cJSON_Delete(p->prm_missing);
+	wipe(&p->oauth_token);
+	cJSON_Delete(p->oauth_detail);
+	cJSON_Delete(p->oauth_prm);
 }
