@@ -33,8 +33,8 @@ struct opts {
 	size_t max_body;    /* response body cap, bytes */
 	long jobs;          /* targets in flight */
 	enum era era;
-	int check_only;          /* -n: validate the targets and stop */
-	const char **redact;     /* --redact-param names, borrowed */
+	int check_only;      /* -n: validate the targets and stop */
+	const char **redact; /* --redact-param names, borrowed */
 	int nredact;
 	const char *oauth_cache; /* --oauth-cache DIR, or NULL */
 };
