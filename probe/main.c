@@ -28,9 +28,8 @@ usage(FILE *f, int status)
 	    "           [-H 'name: value'] [--header-file name:path] [-m bytes] [-s slug]\n"
 	    "           [-T token-file] [-t seconds] [-w seconds] [--cacert file]\n"
 	    "           [--redact-param name] [--oauth-client id] [--oauth-secret-file file]\n"
-	    "           [--oauth-key-file file] [--oauth-assertion-file file] [--oauth-scope "
-	    "scope]\n"
-	    "           [--oauth-cache dir] url\n"
+	    "           [--oauth-key-file file] [--oauth-assertion-file file]\n"
+	    "           [--oauth-scope scope] [--oauth-cache dir] url\n"
 	    "       mcp-probe -r region -f targets-file [-n] [-e era] [-j jobs] [-m bytes]\n"
 	    "           [-t seconds] [-w seconds] [--cacert file] [--redact-param name]\n"
 	    "           [--oauth-cache dir]\n");
