@@ -61,6 +61,7 @@ struct alert_step {
 /* The configuration: every number of the rules, see mcp-alert.conf(5). */
 struct alert_conf {
 	int fail_windows;
+	int outage_windows; /* 0: fail_windows */
 	int pass_windows;
 	int rate_limit_windows;
 	long tools_escalate; /* seconds */

@@ -422,6 +422,7 @@ conf_line(struct alert_conf *c, char **w, int nw, char *err, size_t errlen)
 {
 	const struct key keys[] = {
 	    {"fail_windows", &c->fail_windows, NULL, NULL, 0, 0},
+	    {"outage_windows", &c->outage_windows, NULL, NULL, 0, 0},
 	    {"pass_windows", &c->pass_windows, NULL, NULL, 0, 0},
 	    {"rate_limit_windows", &c->rate_limit_windows, NULL, NULL, 0, 0},
 	    {"latency_windows", &c->latency_windows, NULL, NULL, 0, 0},
@@ -562,7 +563,11 @@ alert_conf_load(struct alert_conf *c, const char *path, char *err, size_t errlen
 	fclose(f);
 	if (rc == -1)
 		snprintf(err, errlen, "%s:%ld: %s", path, lineno, why);
-	else if (tiers_check(c, why, sizeof(why)) == -1) {
+	else if (c->outage_windows > c->fail_windows) {
+		snprintf(err, errlen, "%s: outage_windows (%d) is more than fail_windows (%d)", path,
+		    c->outage_windows, c->fail_windows);
+		rc = -1;
+	} else if (tiers_check(c, why, sizeof(why)) == -1) {
 		snprintf(err, errlen, "%s: %s", path, why);
 		rc = -1;
 	}

@@ -327,7 +327,10 @@ track_step(struct ctx *x, struct state *s, int ti, const struct look *l, int nee
 		/* Before it opens, sev keeps the worst severity of the failing run. */
 		if (!t->open && (t->sev[0] == '\0' || strcmp(l->sev, t->sev) < 0))
 			snprintf(t->sev, sizeof(t->sev), "%s", l->sev);
-		if (!t->open && ((l->has_streak ? l->streak : t->fail) >= need || l->outage))
+		/* The regions' agreement sets the severity, not the speed (outage_windows). */
+		if (l->outage && x->c->outage_windows > 0 && x->c->outage_windows < need)
+			need = x->c->outage_windows;
+		if (!t->open && (l->has_streak ? l->streak : t->fail) >= need)
 			return trigger(x, t, ti, l, NULL);
 		if (post_maint(x, t, ti, l) == -1)
 			return -1;
@@ -396,7 +399,7 @@ err_add(const struct alert_conf *c, struct state *s, double window, long tot_add
  * consecutive failing verdicts, a page.  failing_now holds the regions
  * whose latest result failed; each region's run of such windows is kept,
  * and an incident opens when one region has failed fail_windows windows
- * in a row, or at once when three fail the outage's step now.  A failing
+ * in a row (outage_windows when three fail the outage's step now).  A failing
  * verdict with no region failing now passes: the server answers every
  * region, and a recovery is counted from its first such window.
  */

@@ -69,21 +69,50 @@ is "$(ma):$(cat "$TMP/out" "$TMP/err")" "0:" \
 	now n3 2 amber regional connect eu-west-2 eu-west-2
 } >"$TMP/in"
 is "$(ma):$(events)" "0:trigger P2 n3:$(w 0)" "one region failing 3 windows in a row: a P2 from its first"
+# An outage opens at the fail_windows-th window like any downtime (issue 26):
+# the regions' agreement sets the severity, not the speed.
 {
-	now n4 0 red outage connect "eu-west-2 sa-east-1 us-east-1" "eu-west-2 sa-east-1 us-east-1"
+	# A one-minute restart seen by all five regions: failing in the lookback
+	# for 3 windows, failing now in one.
+	now b1 0 red outage connect "$ALL" "$ALL"
+	now b1 1 red outage connect "$ALL" ''
+	now b1 2 red outage connect "$ALL" ''
+	green b1 3 3
+	# Two minutes: still no page.
+	now b2 0 red outage connect "$ALL" "$ALL"
+	now b2 1 red outage connect "$ALL" "$ALL"
+	now b2 2 red outage connect "$ALL" ''
+	now b2 3 red outage connect "$ALL" ''
+	green b2 4 4
 } >"$TMP/in"
-is "$(ma):$(events)" "0:trigger P1 n4:$(w 0)" "three regions failing the step now: an outage, at once"
+is "$(ma):$(cat "$TMP/out" "$TMP/err")" "0:" "a one- and a two-minute blip in five regions: no page"
+now n4 0 red outage connect "eu-west-2 sa-east-1 us-east-1" "eu-west-2 sa-east-1 us-east-1" >"$TMP/in"
+is "$(ma):$(events)" "0:" "three regions failing the step now: an outage, not yet a page"
+now n4 1 red outage connect "eu-west-2 sa-east-1 us-east-1" "eu-west-2 sa-east-1 us-east-1" >"$TMP/in"
+is "$(ma):$(events)" "0:" "its second window: not yet"
+now n4 2 red outage connect "eu-west-2 sa-east-1 us-east-1" "eu-west-2 sa-east-1 us-east-1" >"$TMP/in"
+is "$(ma):$(events)" "0:trigger P1 n4:$(w 0)" "its third window: P1, from the first"
+printf 'outage_windows 1\n' >"$TMP/fast.conf"
+now n9 0 red outage connect "$ALL" "$ALL" >"$TMP/in"
+is "$(ma -c "$TMP/fast.conf"):$(events)" "0:trigger P1 n9:$(w 0)" "outage_windows 1: an outage pages at once"
+now n10 0 red alert connect "eu-west-2 us-east-1" "eu-west-2 us-east-1" >"$TMP/in"
+is "$(ma -c "$TMP/fast.conf"):$(events)" "0:" "outage_windows 1: two regions are no outage, no page yet"
+printf 'fail_windows 2\noutage_windows 3\n' >"$TMP/bad.conf"
+: >"$TMP/in"
+is "$(ma -c "$TMP/bad.conf"):$(cat "$TMP/err")" \
+    "2:mcp-alert: $TMP/bad.conf: outage_windows (3) is more than fail_windows (2)" "outage_windows above fail_windows: refused"
 {
 	now n5 0 red outage connect "$ALL" "$ALL"
 	now n5 1 red outage connect "$ALL" "$ALL"
-	now n5 2 red outage connect "$ALL" ''
+	now n5 2 red outage connect "$ALL" "$ALL"
 	now n5 3 red outage connect "$ALL" ''
-	now n5 4 red alert connect "eu-west-2 us-east-1" ''
-	green n5 5 5
+	now n5 4 red outage connect "$ALL" ''
+	now n5 5 red alert connect "eu-west-2 us-east-1" ''
+	green n5 6 6
 } >"$TMP/in"
 ma >/dev/null
-is "$(jq -r '"\(.event) \(.severity) \(.duration_s // "-")"' "$TMP/out" | tr '\n' ' ')" "trigger P1 - resolve P1 120 " \
-    "recovered from the first window no region fails now: 2 minutes, not the lookback's 4"
+is "$(jq -r '"\(.event) \(.severity) \(.duration_s // "-")"' "$TMP/out" | tr '\n' ' ')" "trigger P1 - resolve P1 180 " \
+    "recovered from the first window no region fails now: 3 minutes, not the lookback's 5"
 {
 	now n6 0 amber regional tls us-east-1 us-east-1
 	now n6 1 amber regional tls us-east-1 us-east-1

@@ -86,7 +86,7 @@ is "$(ma):$(cat "$TMP/out")" "0:$(alert trigger P1 u1 0 http "eu-west-2 us-east-
 	for i in $(seq 0 31); do vd t1 "$i" red alert tools_list us-east-1 us-east-1; done
 	for i in 0 1 2; do vd r1 "$i" amber regional tls us-east-1; done
 	for i in 0 1 2; do vd d1 "$i" amber divergence - ''; done
-	vd o1 0 red outage dns "ap-southeast-1 eu-west-2 us-east-1"
+	for i in 0 1 2; do vd o1 "$i" red outage dns "ap-southeast-1 eu-west-2 us-east-1"; done
 } >"$TMP/in"
 want=$(
 	alert trigger P2 t1 0 tools_list us-east-1 "t1: tools_list failing in 1 region" "$AT"
@@ -100,7 +100,7 @@ want=$(
 	    "o1: outage: dns failing in 3 regions" "$AT"
 )
 is "$(ma):$(cat "$TMP/err")" "0:" "tools_list, regional, divergence, outage: exit 0"
-is "$(cat "$TMP/out")" "$want" "P2 escalated at 30 min; regional names regions; divergence tier; outage at once"
+is "$(cat "$TMP/out")" "$want" "P2 escalated at 30 min; regional names regions; divergence tier; outage at its third window"
 
 # --- maintenance -------------------------------------------------------------
 : >"$TMP/in"
