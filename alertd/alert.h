@@ -96,6 +96,7 @@ struct alert_conf {
 	struct alert_notify notify[ALERT_RULES_MAX];
 	int nsteps;
 	struct alert_step steps[ALERT_RULES_MAX];
+	int dry_run; /* --dry-run: decide and say what would be sent, write nothing */
 };
 
 /* conf.c */
@@ -117,6 +118,16 @@ int alert_filter(struct mcp_store *st, const struct alert_conf *c);
 int alert_tick(struct mcp_store *st, const struct alert_conf *c);
 int alert_test(struct mcp_store *st, const struct alert_conf *c, const char *slug);
 int alert_ack(struct mcp_store *st, const struct alert_conf *c, const char *key);
+
+/* owner.c: the deciding configuration, see mcp-alert(1). */
+#define ALERT_OWNER_KEY "mcp:alert:owner"
+/*
+ * May a run with the configuration at path (absolute; NULL: none) decide
+ * and deliver?  0: yes (an unclaimed store is claimed by a configuration
+ * with routes); 1: refused, after a message; -1: a store error.  With
+ * claim, path becomes the deciding configuration.
+ */
+int alert_owner(struct mcp_store *st, const struct alert_conf *c, const char *path, int claim);
 
 /* token.c: mcp-alert token [NAME=]FILE...; an exit status. */
 int alert_token(struct mcp_store *st, const struct alert_conf *c, int argc, char **argv);

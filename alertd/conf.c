@@ -564,8 +564,8 @@ alert_conf_load(struct alert_conf *c, const char *path, char *err, size_t errlen
 	if (rc == -1)
 		snprintf(err, errlen, "%s:%ld: %s", path, lineno, why);
 	else if (c->outage_windows > c->fail_windows) {
-		snprintf(err, errlen, "%s: outage_windows (%d) is more than fail_windows (%d)", path,
-		    c->outage_windows, c->fail_windows);
+		snprintf(err, errlen, "%s: outage_windows (%d) is more than fail_windows (%d)",
+		    path, c->outage_windows, c->fail_windows);
 		rc = -1;
 	} else if (tiers_check(c, why, sizeof(why)) == -1) {
 		snprintf(err, errlen, "%s: %s", path, why);

@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "alert.h"
+#include "json.h"
 #include "loop.h"
 #include "rec.h"
 #include "rules.h"
@@ -42,6 +43,29 @@ any_open(const struct state *s)
 		if (s->t[i].open)
 			return 1;
 	return 0;
+}
+
+/*
+ * A dry run (--dry-run) saves nothing: the states it decided are kept
+ * here, so that a stream of windows decides as it would have, and what it
+ * would send is said on standard error.
+ */
+struct dry {
+	struct dry *next;
+	char slug[MCP_SLUG_MAX + 1];
+	struct state s;
+};
+static struct dry *dry_states;
+
+static struct dry *
+dry_find(const char *slug)
+{
+	struct dry *d;
+
+	for (d = dry_states; d != NULL; d = d->next)
+		if (strcmp(d->slug, slug) == 0)
+			return d;
+	return NULL;
 }
 
 /* One slug in a transaction: its keys, the state read, what saving it takes. */
@@ -94,6 +118,8 @@ tx_read(struct ctx *x, struct slot **sl, int n, struct alert_maint *m)
 			break;
 		}
 		state_parse(&sl[i]->s, p->r[1 + 2 * i]);
+		if (x->c->dry_run && dry_find(sl[i]->slug) != NULL)
+			sl[i]->s = dry_find(sl[i]->slug)->s;
 		(void)alert_maint_parse(p->r[2 + 2 * i], &m[i]);
 	}
 	alert_pipe_free(p);
@@ -122,6 +148,40 @@ tx_after(struct ctx *x, struct alert_pipe *p)
 	return rc;
 }
 
+/* A dry run's commit: the states kept in memory, the jobs said, nothing written. */
+static int
+dry_commit(struct ctx *x, struct slot **sl, int n)
+{
+	const char *why;
+	const cJSON *rec;
+	struct dry *d;
+	cJSON *job;
+	size_t j;
+	int i;
+
+	for (i = 0; i < n; i++) {
+		if (!sl[i]->save)
+			continue;
+		if ((d = dry_find(sl[i]->slug)) == NULL) {
+			if ((d = calloc(1, sizeof(*d))) == NULL)
+				err(MCP_EXIT_FAIL, "calloc");
+			snprintf(d->slug, sizeof(d->slug), "%s", sl[i]->slug);
+			d->next = dry_states, dry_states = d;
+		}
+		d->s = sl[i]->s;
+	}
+	for (j = 0; j < x->njobs; j++) {
+		job = mcp_json_parse(x->jobs[j], strlen(x->jobs[j]), &why);
+		rec = cJSON_GetObjectItemCaseSensitive(job, "rec");
+		fprintf(stderr, "%s: dry run: would send %s %s %s to %s\n",
+		    program_invocation_short_name, alert_str(rec, "event"),
+		    alert_str(rec, "severity"), alert_str(rec, "dedup_key"),
+		    x->c->routes[x->jobroute[j]].name);
+		cJSON_Delete(job);
+	}
+	return n > 0 ? (simple(x, "UNWATCH", NULL) == 0 ? 1 : -1) : 1;
+}
+
 /*
  * Save the slots marked to save, queue the jobs, list or unlist each saved
  * slug as open: one MULTI/EXEC sent in one round trip.  1 when done, 0
@@ -148,6 +208,8 @@ tx_commit(struct ctx *x, struct slot **sl, int n)
 	size_t j;
 	int i, rc = 0;
 
+	if (x->c->dry_run)
+		return dry_commit(x, sl, n);
 	if (x->njobs + PUB_CMDS * x->npub + 3 * (size_t)n + 2 > ALERT_PIPE_MAX) {
 		warnx("%s: %zu deliveries at once: too many", x->slug, x->njobs);
 		return -1;
@@ -398,7 +460,7 @@ ctx_free(struct ctx *x)
 int
 ctx_flush(struct ctx *x)
 {
-	int rc = alert_deliver(x->st, x->c, &x->out);
+	int rc = x->c->dry_run ? 0 : alert_deliver(x->st, x->c, &x->out);
 
 	return put_out(x) == -1 || rc == -1 ? -1 : 0;
 }

@@ -4,6 +4,8 @@
  */
 #include <err.h>
 #include <errno.h>
+#include <getopt.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -22,16 +24,17 @@ usage(int help)
 	const char *p = program_invocation_short_name;
 
 	fprintf(help ? stdout : stderr,
-	    "usage: %s [-c CONFIG] [-R URL]\n"
-	    "       %s [-c CONFIG] [-R URL] ack DEDUP_KEY\n"
+	    "usage: %s [-n] [-c CONFIG] [-R URL]\n"
+	    "       %s [-n] [-c CONFIG] [-R URL] ack DEDUP_KEY\n"
 	    "       %s [-c CONFIG] [-R URL] maint add SLUG [--start TIME] --end TIME | --for "
 	    "DURATION --reason TEXT\n"
 	    "       %s [-c CONFIG] [-R URL] maint list\n"
 	    "       %s [-c CONFIG] [-R URL] maint end SLUG\n"
-	    "       %s [-c CONFIG] [-R URL] test SLUG\n"
-	    "       %s [-c CONFIG] [-R URL] token [NAME=]FILE ...\n"
+	    "       %s [-n] [-c CONFIG] [-R URL] test SLUG\n"
+	    "       %s [-n] [-c CONFIG] [-R URL] token [NAME=]FILE ...\n"
+	    "       %s -c CONFIG [-R URL] claim\n"
 	    "       %s [-c CONFIG] [-R URL] check\n",
-	    p, p, p, p, p, p, p, p);
+	    p, p, p, p, p, p, p, p, p);
 	if (help)
 		exit(mcp_rec_close_stdout() == -1 ? MCP_EXIT_FAIL : MCP_EXIT_OK);
 	exit(MCP_EXIT_USAGE);
@@ -60,10 +63,21 @@ connect_or_die(const char *url)
 }
 
 static int
-run(struct mcp_store *st, const struct alert_conf *c, int argc, char **argv)
+run(struct mcp_store *st, const struct alert_conf *c, const char *path, int argc, char **argv)
 {
 	int rc;
 
+	if (argc > 0 && strcmp(argv[0], "claim") == 0) {
+		if (alert_owner(st, c, path, 1) == -1)
+			return MCP_EXIT_FAIL;
+		fprintf(stderr, "%s: %s decides this store from now on\n",
+		    program_invocation_short_name, path);
+		return MCP_EXIT_OK;
+	}
+	/* Deciding and delivering belong to the deciding configuration; maint does neither. */
+	if ((argc == 0 || strcmp(argv[0], "maint") != 0) && !c->dry_run &&
+	    (rc = alert_owner(st, c, path, 0)) != 0)
+		return rc == 1 ? MCP_EXIT_USAGE : MCP_EXIT_FAIL;
 	if (argc == 0)
 		return alert_filter(st, c);
 	if (strcmp(argv[0], "ack") == 0 && argc == 2)
@@ -85,7 +99,11 @@ run(struct mcp_store *st, const struct alert_conf *c, int argc, char **argv)
 int
 main(int argc, char *argv[])
 {
+	static const struct option longopts[] = {{"dry-run", no_argument, NULL, 'n'},
+	    {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0}};
 	const char *conf = NULL, *url = NULL;
+	char path[PATH_MAX];
+	int dry = 0;
 	struct alert_conf c;
 	struct mcp_store *st;
 	char err[1024];
@@ -94,8 +112,11 @@ main(int argc, char *argv[])
 	signal(SIGPIPE, SIG_IGN);
 	if (argc == 1 && nothing_to_read())
 		usage(0);
-	while ((ch = getopt(argc, argv, "+c:hR:")) != -1) {
+	while ((ch = getopt_long(argc, argv, "+c:hnR:", longopts, NULL)) != -1) {
 		switch (ch) {
+		case 'n':
+			dry = 1;
+			break;
 		case 'c':
 			conf = optarg;
 			break;
@@ -112,8 +133,12 @@ main(int argc, char *argv[])
 	argc -= optind, argv += optind;
 	if (argc > 0 && strcmp(argv[0], "ack") != 0 && strcmp(argv[0], "maint") != 0 &&
 	    strcmp(argv[0], "test") != 0 && strcmp(argv[0], "check") != 0 &&
-	    strcmp(argv[0], "token") != 0)
+	    strcmp(argv[0], "token") != 0 && strcmp(argv[0], "claim") != 0)
 		usage(0);
+	if (argc > 0 && strcmp(argv[0], "claim") == 0 && (argc != 1 || conf == NULL || dry))
+		usage(0);
+	if (argc > 0 && strcmp(argv[0], "maint") == 0 && dry)
+		errx(MCP_EXIT_USAGE, "maint: --dry-run: maint decides nothing; it is not dry-run");
 	if (argc > 0 && strcmp(argv[0], "token") == 0 && argc == 1)
 		usage(0);
 	if (argc > 0 && strcmp(argv[0], "token") == 0 && alert_token_args(argc - 1, argv + 1) == -1)
@@ -122,6 +147,12 @@ main(int argc, char *argv[])
 	if (conf != NULL && alert_conf_load(&c, conf, err, sizeof(err)) == -1) {
 		alert_conf_free(&c);
 		errx(MCP_EXIT_USAGE, "%s", err);
+	}
+	c.dry_run = dry;
+	/* The configuration is known by its absolute path (see alert_owner). */
+	if (conf != NULL && realpath(conf, path) == NULL) {
+		alert_conf_free(&c);
+		errx(MCP_EXIT_USAGE, "%s: %s", conf, strerror(errno));
 	}
 	if (argc > 0 && strcmp(argv[0], "check") == 0) {
 		/* The config was read and its secret files too: check the URL, stop. */
@@ -140,7 +171,7 @@ main(int argc, char *argv[])
 	if (mcp_curl_init() == -1)
 		errx(MCP_EXIT_FAIL, "curl_global_init");
 	st = connect_or_die(url);
-	rc = run(st, &c, argc, argv);
+	rc = run(st, &c, conf != NULL ? path : NULL, argc, argv);
 	mcp_store_close(st);
 	alert_conf_free(&c);
 	curl_global_cleanup();

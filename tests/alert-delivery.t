@@ -173,15 +173,17 @@ like "$(grep 'route hook' "$TMP/err")" "trigger g1:$(w 0) not delivered after [0
 recv_answer /hook 200
 
 # --- a hanging receiver --------------------------------------------------------
+# Each configuration with routes of its own decides a store of its own
+# (mcp-alert(1), "The deciding configuration"): here, Redis databases 1 and 2.
 printf 'route hang webhook %s/hang\ndelivery_timeout 2s\n' "$RECV" >"$TMP/hang.conf"
 recv_answer /hang hang
 red h1 0 2 http >"$TMP/in"
 s0=$(date +%s)
-mcp-alert -c "$TMP/hang.conf" <"$TMP/in" >"$TMP/out" 2>"$TMP/err"
+mcp-alert -R "$MCP_REDIS?db=1" -c "$TMP/hang.conf" <"$TMP/in" >"$TMP/out" 2>"$TMP/err"
 rc=$?
 is "$rc:$(( $(date +%s) - s0 < 8 ))" "0:1" "a receiver that never answers: given up at delivery_timeout"
 like "$(cat "$TMP/err")" "route hang: trigger h1:$(w 0): Timeout was reached; attempt 1" "a timeout, to be retried"
-is "$(rcli llen mcp:alert:outbox:hang)" 1 "the delivery waits in the outbox"
+is "$(rcli -n 1 llen mcp:alert:outbox:hang)" 1 "the delivery waits in the outbox"
 
 # --- kill -9 mid-stream ----------------------------------------------------------
 : >"$RECV_LOG"
@@ -215,14 +217,14 @@ unset MCP_NOW
 printf 'route tick webhook %s/slow\ntick 1s\nretry_base 1s\nretry_max 1s\n' "$RECV" >"$TMP/tick.conf"
 recv_answer /slow 500
 mkfifo "$TMP/fifo2"
-mcp-alert -c "$TMP/tick.conf" <"$TMP/fifo2" >"$TMP/l.out" 2>"$TMP/l.err" &
+mcp-alert -R "$MCP_REDIS?db=2" -c "$TMP/tick.conf" <"$TMP/fifo2" >"$TMP/l.out" 2>"$TMP/l.err" &
 pid=$!
 exec 8>"$TMP/fifo2"
 T0=$(($(date +%s) / 60 * 60 - 600)) red l1 0 2 http >&8 # windows of the real clock
 for _ in $(seq 100); do grep -q trigger "$TMP/l.out" && break; sleep 0.1; done
 recv_answer /slow 200
-for _ in $(seq 100); do [ "$(rcli llen mcp:alert:outbox:tick)" = 0 ] && break; sleep 0.1; done
-is "$(rcli llen mcp:alert:outbox:tick):$(jq -r 'select(.path == "/slow") | .status' "$RECV_LOG" | tail -1)" "0:200" \
+for _ in $(seq 100); do [ "$(rcli -n 2 llen mcp:alert:outbox:tick)" = 0 ] && break; sleep 0.1; done
+is "$(rcli -n 2 llen mcp:alert:outbox:tick):$(jq -r 'select(.path == "/slow") | .status' "$RECV_LOG" | tail -1)" "0:200" \
     "left running on an open pipe, it delivers once the receiver is back"
 exec 8>&-
 wait "$pid"

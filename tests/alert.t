@@ -158,7 +158,9 @@ is "$(cat "$TMP/out")" "$(printf '{"v":1,"type":"alert","event":"test","severity
 # --- config ------------------------------------------------------------------
 printf '# thresholds\nfail_windows 2\n\nreminder_every 1h # hourly\nroute ops command true\nplatforms vercel.app fly.dev\n' >"$TMP/alert.conf"
 red c1 0 1 auth >"$TMP/in"
-is "$(ma -c "$TMP/alert.conf"):$(cat "$TMP/err")" "0:" "a config file"
+# A configuration with routes decides a store of its own (mcp-alert(1), "The
+# deciding configuration"): Redis database 1.
+is "$(ma -R "$MCP_REDIS?db=1" -c "$TMP/alert.conf"):$(cat "$TMP/err")" "0:" "a config file"
 is "$(cat "$TMP/out")" "$(alert trigger P1 c1 0 auth "eu-west-2 us-east-1" "c1: auth failing in 2 regions" "$AT")" \
     "fail_windows 2: a trigger after 2 windows"
 # The example of mcp-alert.conf(5) is a good config.
@@ -167,7 +169,7 @@ mandoc -Tascii "$TOP/man/mcp-alert.conf.5" | col -b | sed -n '/^EXAMPLES/,/^SEE 
     sed "s|/etc/mcp-uptime/|$TMP/|g" >"$TMP/alert.conf"
 (umask 077 && echo 0123456789abcdef0123456789abcdef >"$TMP/pagerduty.key" && echo s3cret >"$TMP/webhook.key")
 : >"$TMP/in"
-is "$(ma -c "$TMP/alert.conf"):$(cat "$TMP/out" "$TMP/err")" "0:" "the example of mcp-alert.conf(5) is accepted"
+is "$(ma -R "$MCP_REDIS?db=2" -c "$TMP/alert.conf"):$(cat "$TMP/out" "$TMP/err")" "0:" "the example of mcp-alert.conf(5) is accepted"
 for bad in 'foo 1' 'fail_windows 0' 'reminder_every 4x' 'route ops sms 555' 'route ops slack' 'pass_windows 1 2' \
     'notify P1 always nobody' 'notify P4 always ops' 'notify P1 weekends ops' 'escalate 5m nobody' \
     'business_hours Mon-Fri 9-18' 'business_hours Mon-Fri 09:00-18:00 Mars/Olympus' 'business_hours Xyz 09:00-18:00' \
