@@ -96,6 +96,9 @@ struct alert_conf {
 	struct alert_notify notify[ALERT_RULES_MAX];
 	int nsteps;
 	struct alert_step steps[ALERT_RULES_MAX];
+	long runner_silent; /* seconds without a result for any slug that make a region silent */
+	int hb_route;       /* heartbeat ROUTE INTERVAL: the route's index, -1: none */
+	long hb_every;
 	int dry_run; /* --dry-run: decide and say what would be sent, write nothing */
 };
 

@@ -44,6 +44,8 @@ alert_conf_defaults(struct alert_conf *c)
 	c->retry_max = 600;
 	c->give_up = 86400;
 	c->tick = 30;
+	c->runner_silent = 5 * 60;
+	c->hb_route = -1;
 	c->cert_p3 = 14 * 86400;
 	c->cert_p2 = 3 * 86400;
 	c->token_p3 = 30 * 86400;
@@ -409,6 +411,35 @@ hours_line(struct alert_conf *c, char **w, int nw, char *err, size_t errlen)
 	return 0;
 }
 
+/* "heartbeat ROUTE INTERVAL": a webhook or command route, told every INTERVAL. */
+static int
+heartbeat_line(struct alert_conf *c, char **w, int nw, char *err, size_t errlen)
+{
+	int j;
+
+	if (nw != 3) {
+		snprintf(err, errlen, "heartbeat: want \"heartbeat ROUTE INTERVAL\"");
+		return -1;
+	}
+	for (j = 0; j < c->nroutes && strcmp(c->routes[j].name, w[1]) != 0; j++)
+		;
+	if (j == c->nroutes) {
+		snprintf(err, errlen, "route \"%s\": not declared (declare routes first)", w[1]);
+		return -1;
+	}
+	if (c->routes[j].type != RT_WEBHOOK && c->routes[j].type != RT_COMMAND) {
+		snprintf(
+		    err, errlen, "heartbeat: route \"%s\": not a webhook or command route", w[1]);
+		return -1;
+	}
+	if ((c->hb_every = alert_duration(w[2])) <= 0) {
+		snprintf(err, errlen, "heartbeat: not a duration (N, Ns, Nm, Nh, Nd): %s", w[2]);
+		return -1;
+	}
+	c->hb_route = j;
+	return 0;
+}
+
 struct key {
 	const char *name;
 	int *count;
@@ -440,6 +471,7 @@ conf_line(struct alert_conf *c, char **w, int nw, char *err, size_t errlen)
 	    {"retry_max", NULL, &c->retry_max, NULL, 0, 0},
 	    {"give_up", NULL, &c->give_up, NULL, 0, 0},
 	    {"tick", NULL, &c->tick, NULL, 0, 0},
+	    {"runner_silent", NULL, &c->runner_silent, NULL, 0, 0},
 	    {"cert_expiry_p3", NULL, &c->cert_p3, NULL, 0, 0},
 	    {"cert_expiry_p2", NULL, &c->cert_p2, NULL, 0, 0},
 	    {"token_expiry_p3", NULL, &c->token_p3, NULL, 0, 0},
@@ -457,6 +489,8 @@ conf_line(struct alert_conf *c, char **w, int nw, char *err, size_t errlen)
 		return notify_line(c, w, nw, err, errlen);
 	if (strcmp(w[0], "escalate") == 0)
 		return escalate_line(c, w, nw, err, errlen);
+	if (strcmp(w[0], "heartbeat") == 0)
+		return heartbeat_line(c, w, nw, err, errlen);
 	if (strcmp(w[0], "business_hours") == 0)
 		return hours_line(c, w, nw, err, errlen);
 	if (strcmp(w[0], "platforms") == 0) {

@@ -57,6 +57,9 @@ struct dry {
 };
 static struct dry *dry_states;
 
+/* What the filter's verdicts said of the regions since the watchdog last ran. */
+static struct wd wd_seen;
+
 static struct dry *
 dry_find(const char *slug)
 {
@@ -179,7 +182,7 @@ dry_commit(struct ctx *x, struct slot **sl, int n)
 		    x->c->routes[x->jobroute[j]].name);
 		cJSON_Delete(job);
 	}
-	return n > 0 ? (simple(x, "UNWATCH", NULL) == 0 ? 1 : -1) : 1;
+	return simple(x, "UNWATCH", NULL) == 0 ? 1 : -1;
 }
 
 /*
@@ -239,6 +242,8 @@ tx_commit(struct ctx *x, struct slot **sl, int n)
 	for (j = 0; j < x->npub; j++)
 		for (pub_bind(&x->pub[j]), i = 0; i < x->pub[j].n; i++)
 			p->argv[p->n] = x->pub[j].argv[i], p->argc[p->n++] = x->pub[j].argc[i];
+	for (i = 0; i < x->nx; i++)
+		p->argv[p->n] = x->xargv[i], p->argc[p->n++] = x->xargc[i];
 	p->argv[p->n] = exec, p->argc[p->n++] = 1;
 	if (alert_pipe_run(x->st, p) == -1) {
 		free(p);
@@ -272,6 +277,14 @@ put_out(struct ctx *x)
 	}
 	mcp_buf_reset(&x->out);
 	return 0;
+}
+
+int
+ctx_commit(struct ctx *x)
+{
+	int rc = tx_commit(x, NULL, 0);
+
+	return rc == 1 && put_out(x) == -1 ? -1 : rc;
 }
 
 /*
@@ -433,6 +446,8 @@ on_verdict(cJSON *rec, long lineno, void *arg)
 		cJSON_Delete(copy);
 		return 1;
 	}
+	wd_note(
+	    &wd_seen, vd.window, vd.reporters, cJSON_GetObjectItemCaseSensitive(copy, "missing"));
 	for (i = 0; i < x->b->n; i++)
 		if (strcmp(x->b->it[i].sl.slug, vd.slug) == 0 && batch_flush(x) == -1) {
 			cJSON_Delete(copy);
@@ -529,6 +544,11 @@ alert_tick(struct mcp_store *st, const struct alert_conf *c)
 		}
 		freeReplyObject(r);
 	}
+	if (rc == 0 && wd_seen.n > 0)
+		rc = alert_watchdog(&x, &wd_seen);
+	memset(&wd_seen, 0, sizeof(wd_seen));
+	if (rc == 0)
+		rc = alert_heartbeat(&x);
 	if (rc == 0)
 		rc = ctx_flush(&x);
 	ctx_free(&x);
