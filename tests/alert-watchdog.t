@@ -53,7 +53,7 @@ is "$(grep '^12 ' "$TMP/k.out" | cut -d' ' -f2- | wd /dev/stdin)" "resolve P2 eu
     "resolved in the first window it reports again"
 is "$(jq -r 'select(.kind == "runner-silent" and .event == "resolve") | "\(.summary) \(.duration_s)"' "$TMP/all.out" | head -1)" \
     "runner eu-west-2 reporting again after 7 minutes (16:05–16:12 UTC) 420" "with how long it was silent"
-is "$(wd "$TMP/at23" | grep -c -v eu-west-2:runner-silent:$(w 5))" 0 "every runner stopped 4 minutes: nothing more yet"
+is "$(wd "$TMP/at23" | grep -c -v "eu-west-2:runner-silent:$(w 5)")" 0 "every runner stopped 4 minutes: nothing more yet"
 want=$(for r in $ALL; do echo "trigger P2 $r:runner-silent:$(w 20)"; done
 	echo "trigger P1 mcp-uptime:monitoring-blind:$(w 20)")
 is "$(grep '^24 ' "$TMP/k.out" | cut -d' ' -f2- | wd /dev/stdin)" "$(echo "$want" | sort)" \
