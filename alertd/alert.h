@@ -119,7 +119,10 @@ int alert_platform(const struct alert_conf *c, const char *host);
 /* rules.c */
 int alert_filter(struct mcp_store *st, const struct alert_conf *c);
 int alert_tick(struct mcp_store *st, const struct alert_conf *c);
-int alert_test(struct mcp_store *st, const struct alert_conf *c, const char *slug);
+/* mcp-alert test [--route NAME] [--severity P] SLUG; an exit status. */
+int alert_test(struct mcp_store *st, const struct alert_conf *c, int argc, char **argv);
+/* Its arguments checked before anything runs: 0; 1 after --help; -1 after a message. */
+int alert_test_args(const struct alert_conf *c, int argc, char **argv);
 int alert_ack(struct mcp_store *st, const struct alert_conf *c, const char *key);
 
 /* owner.c: the deciding configuration, see mcp-alert(1). */
@@ -200,6 +203,8 @@ char *alert_pd_body(const struct alert_route *r, const cJSON *rec);
 char *alert_slack_body(const cJSON *rec);
 
 /* outbox.c: every delivery goes through a list per route in Redis. */
+/* rec sent to route once, now, outside the outbox: 0, or -1 with why. */
+int alert_send(const struct alert_conf *c, int route, const cJSON *rec, char *why, size_t len);
 #define ALERT_OPEN_SET "mcp:alert:open"
 /* The job of rec for route i, as stored (owned string). */
 char *alert_job_new(const struct alert_conf *c, int route, const cJSON *rec);

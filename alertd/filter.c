@@ -5,6 +5,7 @@
  */
 #include <err.h>
 #include <errno.h>
+#include <getopt.h>
 #include <math.h>
 #include <poll.h>
 #include <stdarg.h>
@@ -619,25 +620,133 @@ alert_filter(struct mcp_store *st, const struct alert_conf *c)
 
 /* --- test and ack ------------------------------------------------------------- */
 
-int
-alert_test(struct mcp_store *st, const struct alert_conf *c, const char *slug)
-{
-	struct ctx x = {st, c, slug, mcp_now(), 0, {0, 0, ""}, {0}, NULL, NULL, 0};
-	char sum[256];
-	int rc;
-	struct alert_ev e = {"test", "P1", slug, NULL, 0, NULL, NULL, sum, -1, NULL, NULL, 0};
+struct testarg {
+	const char *slug;
+	const char *sev;
+	int route; /* -1: the routes of sev now */
+};
 
+static void
+test_usage(FILE *f)
+{
+	fprintf(f,
+	    "usage: %s [-n] [-c CONFIG] [-R URL] test [--route NAME] [--severity P1|P2|P3] SLUG\n",
+	    program_invocation_short_name);
+}
+
+/* Parse test's arguments into a; 0, 1 after --help, -1 after a message. */
+static int
+test_parse(const struct alert_conf *c, int argc, char **argv, struct testarg *a)
+{
+	static const struct option lo[] = {{"route", required_argument, NULL, 'r'},
+	    {"severity", required_argument, NULL, 's'}, {"help", no_argument, NULL, 'h'},
+	    {NULL, 0, NULL, 0}};
+	const char *route = NULL;
+	int ch;
+
+	a->sev = "P1", a->route = -1;
+	optind = 1;
+	opterr = 0;
+	while ((ch = getopt_long(argc, argv, "+", lo, NULL)) != -1) {
+		switch (ch) {
+		case 'r':
+			route = optarg;
+			break;
+		case 's':
+			if (strcmp(optarg, "P1") != 0 && strcmp(optarg, "P2") != 0 &&
+			    strcmp(optarg, "P3") != 0) {
+				warnx("test: --severity %s: not P1, P2 or P3", optarg);
+				return -1;
+			}
+			a->sev = optarg;
+			break;
+		case 'h':
+			test_usage(stdout);
+			return 1;
+		default:
+			warnx("test: %s: unknown option", argv[optind - 1]);
+			test_usage(stderr);
+			return -1;
+		}
+	}
+	if (argc - optind != 1) {
+		warnx("test: want one SLUG");
+		test_usage(stderr);
+		return -1;
+	}
+	a->slug = argv[optind];
+	if (!mcp_slug_ok(a->slug)) {
+		warnx("test: %s: bad slug: not [a-z0-9._-]{1,80}", a->slug);
+		return -1;
+	}
+	if (route != NULL) {
+		for (a->route = 0; a->route < c->nroutes; a->route++)
+			if (strcmp(c->routes[a->route].name, route) == 0)
+				break;
+		if (a->route == c->nroutes) {
+			warnx("test: --route %s: no such route in the configuration", route);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+int
+alert_test_args(const struct alert_conf *c, int argc, char **argv)
+{
+	struct testarg a;
+
+	return test_parse(c, argc, argv, &a);
+}
+
+/*
+ * A test record, printed and sent now to each route, outside the outbox:
+ * a failed delivery is said and the exit status is 1, not retried for a
+ * day.  A dry run says what it would send.
+ */
+int
+alert_test(struct mcp_store *st, const struct alert_conf *c, int argc, char **argv)
+{
+	struct ctx x = {st, c, NULL, mcp_now(), 0, {0, 0, ""}, {0}, NULL, NULL, 0};
+	struct testarg a;
+	char sum[256], why[256];
+	unsigned long set;
+	cJSON *rec;
+	int rc = 0, i, sent = 0;
+	struct alert_ev e = {"test", "P1", NULL, NULL, 0, NULL, NULL, sum, -1, NULL, NULL, 0};
+
+	if (test_parse(c, argc, argv, &a) != 0)
+		return MCP_EXIT_USAGE;
+	e.slug = a.slug, e.severity = a.sev;
 	e.started = floor(x.window);
-	x.maint = 0; /* a test goes through, maintenance or not */
-	snprintf(sum, sizeof(sum), "%s: test alert from mcp-alert test; nothing is failing", slug);
-	rc = emit_to(&x, NULL, &e, alert_routes_for(c, "P1", mcp_now()));
-	if (rc == 0)
-		rc = tx_commit(&x, NULL, 0) == 1 ? 0 : -1;
-	if (rc == 0)
-		rc = put_out(&x);
-	if (rc == 0)
-		rc = ctx_flush(&x);
+	snprintf(
+	    sum, sizeof(sum), "%s: test alert from mcp-alert test; nothing is failing", a.slug);
+	set = a.route >= 0 ? 1UL << a.route : alert_routes_for(c, a.sev, mcp_now());
+	rec = alert_record(&e);
+	if (mcp_rec_format(&x.out, rec, why, sizeof(why)) == -1 || put_out(&x) == -1)
+		rc = -1;
+	for (i = 0; rc == 0 && i < c->nroutes; i++) {
+		if ((set & (1UL << i)) == 0)
+			continue;
+		if (c->dry_run) {
+			fprintf(stderr, "%s: dry run: would send test %s %s to %s\n",
+			    program_invocation_short_name, a.sev, alert_str(rec, "dedup_key"),
+			    c->routes[i].name);
+			continue;
+		}
+		if (alert_send(c, i, rec, why, sizeof(why)) == -1) {
+			warnx("test: route %s: not delivered: %s", c->routes[i].name, why);
+			rc = 1;
+		} else
+			sent++;
+	}
+	if (rc == 0 && set == 0) {
+		warnx("test: no route is told of a %s now: nothing delivered", a.sev);
+		rc = 1;
+	}
+	cJSON_Delete(rec);
 	ctx_free(&x);
+	(void)sent;
 	return rc == 0 ? MCP_EXIT_OK : MCP_EXIT_FAIL;
 }
 

@@ -30,7 +30,7 @@ usage(int help)
 	    "DURATION --reason TEXT\n"
 	    "       %s [-c CONFIG] [-R URL] maint list\n"
 	    "       %s [-c CONFIG] [-R URL] maint end SLUG\n"
-	    "       %s [-n] [-c CONFIG] [-R URL] test SLUG\n"
+	    "       %s [-n] [-c CONFIG] [-R URL] test [--route NAME] [--severity P] SLUG\n"
 	    "       %s [-n] [-c CONFIG] [-R URL] token [NAME=]FILE ...\n"
 	    "       %s -c CONFIG [-R URL] claim\n"
 	    "       %s [-c CONFIG] [-R URL] check\n",
@@ -82,11 +82,8 @@ run(struct mcp_store *st, const struct alert_conf *c, const char *path, int argc
 		return alert_filter(st, c);
 	if (strcmp(argv[0], "ack") == 0 && argc == 2)
 		return alert_ack(st, c, argv[1]);
-	if (strcmp(argv[0], "test") == 0 && argc == 2) {
-		if (!mcp_slug_ok(argv[1]))
-			errx(MCP_EXIT_USAGE, "test: %s: bad slug: not [a-z0-9._-]{1,80}", argv[1]);
-		return alert_test(st, c, argv[1]);
-	}
+	if (strcmp(argv[0], "test") == 0)
+		return alert_test(st, c, argc, argv);
 	if (strcmp(argv[0], "token") == 0 && argc >= 2)
 		return alert_token(st, c, argc - 1, argv + 1);
 	if (strcmp(argv[0], "maint") == 0 && argc >= 2)
@@ -149,6 +146,13 @@ main(int argc, char *argv[])
 		errx(MCP_EXIT_USAGE, "%s", err);
 	}
 	c.dry_run = dry;
+	/* test's arguments, --help among them, before anything connects or pages. */
+	if (argc > 0 && strcmp(argv[0], "test") == 0 &&
+	    (rc = alert_test_args(&c, argc, argv)) != 0) {
+		alert_conf_free(&c);
+		return rc == 1 ? (mcp_rec_close_stdout() == -1 ? MCP_EXIT_FAIL : MCP_EXIT_OK)
+		               : MCP_EXIT_USAGE;
+	}
 	/* The configuration is known by its absolute path (see alert_owner). */
 	if (conf != NULL && realpath(conf, path) == NULL) {
 		alert_conf_free(&c);

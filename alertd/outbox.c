@@ -250,6 +250,15 @@ send_one(const struct alert_conf *c, const struct alert_route *r, const char *id
 	return rc;
 }
 
+int
+alert_send(const struct alert_conf *c, int route, const cJSON *rec, char *why, size_t len)
+{
+	char id[33];
+
+	hex_random(id, 16);
+	return send_one(c, &c->routes[route], id, rec, why, len) == SENT ? 0 : -1;
+}
+
 /* --- the outbox ----------------------------------------------------------------- */
 
 static int

@@ -80,6 +80,24 @@ is "$(bodies /pd/v2/enqueue | tail -1 | jq -r '[.event_action, .dedup_key, .payl
     "trigger | t9:test:$T | info | [TEST] t9: test alert from mcp-alert test; nothing is failing" \
     "PagerDuty gets it marked as a test"
 is "$(bodies /hook | tail -1 | jq -r .event)" "test" "the webhook too"
+# Sent at once, outside the outbox: a failure is said and exits 1 (issue 26).
+n=$(wc -l <"$RECV_LOG")
+is "$(ma test --route hook --severity P2 t10):$(cat "$TMP/err")" "0:" "test --route hook --severity P2: exit 0"
+is "$(tail -n +$((n + 1)) "$RECV_LOG" | jq -r '.path + " " + (.body | fromjson | .severity)' | tr '\n' ' ')" "/hook P2 " \
+    "that route alone, at that severity"
+recv_answer /hook 500
+is "$(ma test --route hook t11):$(cat "$TMP/err")" "1:mcp-alert: test: route hook: not delivered: HTTP 500" \
+    "a delivery that fails: exit 1, saying which route and why"
+is "$(rcli llen mcp:alert:outbox:hook)" 0 "and nothing is left to retry for a day"
+recv_answer /hook 200
+n=$(wc -l <"$RECV_LOG")
+is "$(ma test --help):$(cat "$TMP/out")" \
+    "0:usage: mcp-alert [-n] [-c CONFIG] [-R URL] test [--route NAME] [--severity P1|P2|P3] SLUG" "test --help: its usage, exit 0"
+is "$(ma test --bogus x; cat "$TMP/err" | head -1)" "2
+mcp-alert: test: --bogus: unknown option" "test --bogus: a usage error"
+is "$(ma test --route nosuch x):$(cat "$TMP/err")" "2:mcp-alert: test: --route nosuch: no such route in the configuration" \
+    "test --route of no route: a usage error"
+is "$(wc -l <"$RECV_LOG")" "$n" "none of them paged anyone"
 
 # --- a receiver gets only what was checked --------------------------------------
 # Regions that are not names (invalid UTF-8, a surrogate, an object) are

@@ -151,7 +151,8 @@ is "$(cat "$TMP/out")" "$(alert acknowledge P1 t1 0 tools_list us-east-1 "t1: ac
 is "$(ma ack "t1:$(w 0)"):$(cat "$TMP/out" "$TMP/err")" "0:" "a second ack: exit 0, nothing new"
 is "$(ma ack "t1:$(w 1)"):$(cat "$TMP/err")" "1:mcp-alert: ack: t1:$(w 1): no open incident with this key" \
     "ack of a key not open: exit 1"
-is "$(ma test x1):$(cat "$TMP/err")" "0:" "test: exit 0"
+is "$(ma test x1):$(cat "$TMP/err")" "1:mcp-alert: test: no route is told of a P1 now: nothing delivered" \
+    "test with no route: exit 1, saying that nobody was told"
 is "$(cat "$TMP/out")" "$(printf '{"v":1,"type":"alert","event":"test","severity":"P1","slug":"x1","dedup_key":"x1:test:%s","incident_started_at":%s,"step":null,"regions":[],"summary":"x1: test alert from mcp-alert test; nothing is failing","at":%s}' "$AT" "$AT" "$AT")" \
     "test: a test P1 record"
 
