@@ -123,7 +123,10 @@ int alert_tick(struct mcp_store *st, const struct alert_conf *c);
 int alert_test(struct mcp_store *st, const struct alert_conf *c, int argc, char **argv);
 /* Its arguments checked before anything runs: 0; 1 after --help; -1 after a message. */
 int alert_test_args(const struct alert_conf *c, int argc, char **argv);
-int alert_ack(struct mcp_store *st, const struct alert_conf *c, const char *key);
+/* ack DEDUP_KEY, or ack SLUG [TRACK]: argv without "ack". */
+int alert_ack(struct mcp_store *st, const struct alert_conf *c, int argc, char **argv);
+/* incidents [-j]: the open incidents as a table or JSON lines; an exit status. */
+int alert_incidents(struct mcp_store *st, const struct alert_conf *c, int argc, char **argv);
 
 /* owner.c: the deciding configuration, see mcp-alert(1). */
 #define ALERT_OWNER_KEY "mcp:alert:owner"

@@ -764,8 +764,10 @@ on_ack(struct ctx *x, struct state *s, void *arg)
 	char sum[256];
 	struct alert_ev e;
 
-	/* An expiry track's dedup_key names the expiry, the others' the start. */
-	if (!t->open || (a->track >= T_CERT ? s->x[a->track - T_CERT].exp : t->start) != a->start) {
+	/* An expiry track's dedup_key names the expiry, the others' the start; -1: any. */
+	if (!t->open ||
+	    (a->start >= 0 &&
+	        (a->track >= T_CERT ? s->x[a->track - T_CERT].exp : t->start) != a->start)) {
 		a->found = 0;
 		return 0;
 	}
@@ -783,16 +785,58 @@ on_ack(struct ctx *x, struct state *s, void *arg)
 	return 1;
 }
 
+/* ack SLUG [TRACK]: the open incident of the slug's track (downtime by default). */
+static int
+ack_slug(struct ctx *x, const char *slug, const char *track, struct ackarg *a)
+{
+	int i;
+
+	a->track = T_DOWN, a->start = -1;
+	if (track != NULL) {
+		for (i = 0; i < NTRACKS; i++)
+			if (strcmp(track, i == T_DOWN ? "down" : track_kind[i]) == 0)
+				break;
+		if (i == NTRACKS) {
+			warnx("ack: %s: not a track (down, rate-limited, latency, error-rate, "
+			      "cert-expiry, token-expiry)",
+			    track);
+			return MCP_EXIT_USAGE;
+		}
+		a->track = i;
+	}
+	if (!mcp_slug_ok(slug)) {
+		warnx("ack: %s: bad slug: not [a-z0-9._-]{1,80}", slug);
+		return MCP_EXIT_USAGE;
+	}
+	x->slug = slug;
+	return 0;
+}
+
 int
-alert_ack(struct mcp_store *st, const struct alert_conf *c, const char *key)
+alert_ack(struct mcp_store *st, const struct alert_conf *c, int argc, char **argv)
 {
 	struct ctx x = {st, c, NULL, 0, 0, {0, 0, ""}, {0}, NULL, NULL, 0};
+	const char *key = argv[0];
 	char slug[MCP_SLUG_MAX + 1], kind[32] = "";
 	const char *colon = strchr(key, ':'), *last = strrchr(key, ':');
 	struct ackarg a = {T_DOWN, 0, 0};
 	char *end;
 	int rc, i;
 
+	/* SLUG [TRACK], or a dedup key. */
+	if (argc == 2 || colon == NULL) {
+		if ((rc = ack_slug(&x, key, argc == 2 ? argv[1] : NULL, &a)) != 0)
+			return rc;
+		if ((rc = decide(&x, on_ack, &a)) == 0 && !a.found) {
+			warnx("ack: %s: no open %s incident", key,
+			    a.track == T_DOWN ? "downtime" : track_kind[a.track]);
+			rc = 1;
+		}
+		if (rc == 0)
+			rc = ctx_flush(&x);
+		ctx_free(&x);
+		return rc == 0 ? MCP_EXIT_OK : MCP_EXIT_FAIL;
+	}
 	if (colon == NULL || colon - key > MCP_SLUG_MAX ||
 	    (a.start = strtod(last + 1, &end)) <= 0 || *end != '\0' ||
 	    last - colon - 1 >= (long)sizeof(kind)) {

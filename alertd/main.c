@@ -62,6 +62,25 @@ connect_or_die(const char *url)
 	return st;
 }
 
+/* The commands; those that decide or deliver belong to the deciding configuration. */
+struct command {
+	const char *name;
+	int decides;
+};
+static const struct command commands[] = {{"ack", 1}, {"test", 1}, {"token", 1}, {"maint", 0},
+    {"check", 0}, {"claim", 0}, {"incidents", 0}};
+
+static const struct command *
+command(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		if (strcmp(commands[i].name, name) == 0)
+			return &commands[i];
+	return NULL;
+}
+
 static int
 run(struct mcp_store *st, const struct alert_conf *c, const char *path, int argc, char **argv)
 {
@@ -74,14 +93,16 @@ run(struct mcp_store *st, const struct alert_conf *c, const char *path, int argc
 		    program_invocation_short_name, path);
 		return MCP_EXIT_OK;
 	}
-	/* Deciding and delivering belong to the deciding configuration; maint does neither. */
-	if ((argc == 0 || strcmp(argv[0], "maint") != 0) && !c->dry_run &&
+	/* Deciding and delivering belong to the deciding configuration. */
+	if ((argc == 0 || command(argv[0])->decides) && !c->dry_run &&
 	    (rc = alert_owner(st, c, path, 0)) != 0)
 		return rc == 1 ? MCP_EXIT_USAGE : MCP_EXIT_FAIL;
 	if (argc == 0)
 		return alert_filter(st, c);
-	if (strcmp(argv[0], "ack") == 0 && argc == 2)
-		return alert_ack(st, c, argv[1]);
+	if (strcmp(argv[0], "ack") == 0 && (argc == 2 || argc == 3))
+		return alert_ack(st, c, argc - 1, argv + 1);
+	if (strcmp(argv[0], "incidents") == 0)
+		return alert_incidents(st, c, argc, argv);
 	if (strcmp(argv[0], "test") == 0)
 		return alert_test(st, c, argc, argv);
 	if (strcmp(argv[0], "token") == 0 && argc >= 2)
@@ -128,14 +149,13 @@ main(int argc, char *argv[])
 		}
 	}
 	argc -= optind, argv += optind;
-	if (argc > 0 && strcmp(argv[0], "ack") != 0 && strcmp(argv[0], "maint") != 0 &&
-	    strcmp(argv[0], "test") != 0 && strcmp(argv[0], "check") != 0 &&
-	    strcmp(argv[0], "token") != 0 && strcmp(argv[0], "claim") != 0)
+	if (argc > 0 && command(argv[0]) == NULL)
 		usage(0);
 	if (argc > 0 && strcmp(argv[0], "claim") == 0 && (argc != 1 || conf == NULL || dry))
 		usage(0);
-	if (argc > 0 && strcmp(argv[0], "maint") == 0 && dry)
-		errx(MCP_EXIT_USAGE, "maint: --dry-run: maint decides nothing; it is not dry-run");
+	if (argc > 0 && !command(argv[0])->decides && dry)
+		errx(MCP_EXIT_USAGE, "%s: --dry-run: %s decides nothing; it is not dry-run",
+		    argv[0], argv[0]);
 	if (argc > 0 && strcmp(argv[0], "token") == 0 && argc == 1)
 		usage(0);
 	if (argc > 0 && strcmp(argv[0], "token") == 0 && alert_token_args(argc - 1, argv + 1) == -1)

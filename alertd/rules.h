@@ -190,6 +190,8 @@ void wd_note(struct wd *w, double window, const cJSON *reporters, const cJSON *m
 /* The regions seen merged into the store's, and decided: 0 or -1. */
 int alert_watchdog(struct ctx *x, const struct wd *seen);
 int alert_heartbeat(struct ctx *x);
+/* The watchdog's state as stored: 0 or -1. */
+int wd_load(struct mcp_store *st, struct wd *w);
 
 /* filter.c: a decision on one slug under WATCH (fn returns 1 to save it), delivery. */
 typedef int (*decide_fn)(struct ctx *x, struct state *s, void *arg);

@@ -122,6 +122,19 @@ hm(char *buf, size_t len, double t)
 	strftime(buf, len, "%H:%M", &tm);
 }
 
+int
+wd_load(struct mcp_store *st, struct wd *w)
+{
+	const char *argv[] = {"HGETALL", WD_KEY};
+	redisReply *r;
+
+	if ((r = alert_cmd(st, 2, argv)) == NULL)
+		return -1;
+	wd_parse(w, r->type == REDIS_REPLY_ARRAY ? r : NULL);
+	freeReplyObject(r);
+	return 0;
+}
+
 /* Trigger or resolve the incident t of slug (a region, or "mcp-uptime"). */
 static int
 wd_emit(struct ctx *x, struct track *t, const char *slug, const char *kind, const char *event,

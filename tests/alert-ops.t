@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# alert-ops.t - mcp-alert's commands for the operator (issue 26): incidents,
+# ack SLUG [TRACK], routes test, silences, maint's refusals and table,
+# check.  A private redis-server and the test receiver.
+source "$(dirname "$0")/lib.sh"
+source "$TOP/tests/alert-lib.sh"
+
+start_redis
+start_receiver
+AT=$(w 100)
+export MCP_NOW=$AT
+rcli() { redis-cli -s "$REDIS_SOCK" "$@"; }
+cat >"$TMP/alert.conf" <<CONF
+route pd   pagerduty $TMP/pd.key $RECV/pd/v2/enqueue
+route hook webhook   $RECV/hook
+CONF
+(umask 077 && echo R0UT1NGKEY0123456789abcdef012345 >"$TMP/pd.key")
+ma() {
+	mcp-alert -c "$TMP/alert.conf" "$@" <"$TMP/in" >"$TMP/out" 2>"$TMP/err"
+	echo $?
+}
+
+# --- incidents, ack SLUG [TRACK] -------------------------------------------------------
+{
+	red api 0 2 http
+	VD_EXTRA=',"error":"http_429"' red web 0 2 http
+	green quiet 0 2
+} >"$TMP/in"
+ma >/dev/null
+: >"$TMP/in"
+is "$(ma incidents):$(cat "$TMP/out")" "0:SLUG                     TRACK            SEV  SINCE                STEP         ACKED REGIONS
+api                      down             P1   2026-11-24T16:00:00Z http         no    eu-west-2,us-east-1
+web                      rate-limited     P2   2026-11-24T16:00:00Z http         no    eu-west-2,us-east-1" \
+    "incidents: a table of the open incidents, by slug"
+is "$(ma incidents -j):$(jq -c '[.slug, .track, .severity, .since, .step, .regions, .acked, .dedup_key]' "$TMP/out")" \
+    "0:[\"api\",\"down\",\"P1\",$(w 0),\"http\",[\"eu-west-2\",\"us-east-1\"],false,\"api:$(w 0)\"]
+[\"web\",\"rate-limited\",\"P2\",$(w 0),\"http\",[\"eu-west-2\",\"us-east-1\"],false,\"web:rate-limited:$(w 0)\"]" "incidents -j: JSON lines"
+is "$(ma ack api):$(jq -r '"\(.event) \(.dedup_key)"' "$TMP/out")" "0:acknowledge api:$(w 0)" \
+    "ack SLUG: the downtime incident, no dedup key to dig out"
+is "$(jq -r 'select(.path == "/pd/v2/enqueue") | .body | fromjson | "\(.event_action) \(.dedup_key)"' "$RECV_LOG" | tail -1)" \
+    "acknowledge api:$(w 0)" "PagerDuty told"
+is "$(ma ack web):$(cat "$TMP/err")" "1:mcp-alert: ack: web: no open downtime incident" "ack SLUG of a slug without downtime: exit 1, says so"
+is "$(ma ack web rate-limited):$(jq -r .dedup_key "$TMP/out")" "0:web:rate-limited:$(w 0)" "ack SLUG TRACK"
+is "$(ma ack web nosuch):$(cat "$TMP/err")" \
+    "2:mcp-alert: ack: nosuch: not a track (down, rate-limited, latency, error-rate, cert-expiry, token-expiry)" "ack of an unknown track: usage"
+ma incidents -j >/dev/null
+is "$(jq -r '"\(.slug) \(.acked)"' "$TMP/out" | tr '\n' ' ')" "api true web true " "incidents shows them acknowledged"
+
+done_testing
