@@ -46,4 +46,24 @@ is "$(ma ack web nosuch):$(cat "$TMP/err")" \
 ma incidents -j >/dev/null
 is "$(jq -r '"\(.slug) \(.acked)"' "$TMP/out" | tr '\n' ' ')" "api true web true " "incidents shows them acknowledged"
 
+# --- maint catches mistakes -------------------------------------------------------------
+: >"$TMP/in"
+is "$(ma maint add everythng --for 1h --reason deploy):$(cat "$TMP/err")" \
+    "2:mcp-alert: maint add: everythng: no such slug (never probed, no alert state); --force to add it anyway" \
+    "maint add of a slug never seen: refused"
+is "$(ma maint list -j):$(cat "$TMP/out")" "0:" "nothing added"
+is "$(ma maint add newbie --force --for 1h --reason launch):$(cat "$TMP/err")" "0:" "--force adds it anyway"
+is "$(ma maint add api --start "$(w 100)" --for 1h --reason deploy):$(cat "$TMP/err")" "0:" "a slug with a state: added, quietly"
+is "$(ma maint add api --start "$(w 130)" --for 30m --reason rollback):$(cat "$TMP/err")" \
+    "0:mcp-alert: maint add: api: replaces the window 2026-11-24T17:40:00Z to 2026-11-24T18:40:00Z (deploy)" \
+    "a window that replaces one still to end: said"
+is "$(ma maint add api --for 1h):$(cat "$TMP/err")" "2:mcp-alert: maint add: api: --reason TEXT is required" \
+    "a missing --reason is named, not answered with the usage"
+is "$(ma maint add api --reason x):$(cat "$TMP/err")" "2:mcp-alert: maint add: api: --end TIME or --for DURATION is required" \
+    "so is a missing end"
+is "$(ma maint list):$(cat "$TMP/out")" "0:SLUG                     START                END                  ACTIVE REASON
+api                      2026-11-24T18:10:00Z 2026-11-24T18:40:00Z no     rollback
+newbie                   2026-11-24T17:40:00Z 2026-11-24T18:40:00Z yes    launch" "maint list: a table"
+is "$(ma maint list -j):$(jq -r '"\(.slug) \(.active)"' "$TMP/out" | tr '\n' ' ')" "0:api false newbie true " "maint list -j: JSON lines"
+
 done_testing

@@ -169,7 +169,7 @@ trigger P1 s4:$(w 16)" "not idle: counts; idle 15 minutes on Lambda: the first f
 
 # --- maintenance that the outage outlasts --------------------------------------
 : >"$TMP/in"
-ma maint add m5 --start "$(w 0)" --end "$(w 30)" --reason deploy >/dev/null
+ma maint add m5 --force --start "$(w 0)" --end "$(w 30)" --reason deploy >/dev/null
 red m5 10 40 http >"$TMP/in"
 is "$(ma):$(cat "$TMP/err")" "0:" "an outage from minute 10 to 40 of a window ending at 30: exit 0"
 is "$(events)" "suppressed P1 m5:$(w 10)
@@ -180,7 +180,7 @@ is "$(jq -r 'select(.event == "trigger") | .summary' "$TMP/out")" \
 green m5 41 43 >"$TMP/in"
 is "$(ma):$(events)" "0:resolve P1 m5:$(w 10)" "its recovery is announced"
 : >"$TMP/in"
-ma maint add m6 --start "$(w 0)" --end "$(w 30)" --reason deploy >/dev/null
+ma maint add m6 --force --start "$(w 0)" --end "$(w 30)" --reason deploy >/dev/null
 {
 	red m6 10 33 http
 	green m6 34 36

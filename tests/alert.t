@@ -104,7 +104,7 @@ is "$(cat "$TMP/out")" "$want" "P2 escalated at 30 min; regional names regions; 
 
 # --- maintenance -------------------------------------------------------------
 : >"$TMP/in"
-is "$(ma maint add m1 --start "$(w 0)" --end 2026-11-24T16:30:00Z --reason 'db upgrade'):$(cat "$TMP/out" "$TMP/err")" \
+is "$(ma maint add m1 --force --start "$(w 0)" --end 2026-11-24T16:30:00Z --reason 'db upgrade'):$(cat "$TMP/out" "$TMP/err")" \
     "0:" "maint add with --start and --end"
 {
 	green m1 0 4
@@ -122,11 +122,11 @@ is "$(ma):$(cat "$TMP/err")" "0:" "a 20-minute outage inside the window: exit 0"
 is "$(cat "$TMP/out")" "$want" "only suppressed records"
 
 : >"$TMP/in"
-is "$(ma maint add m2 --start "$(w 0)" --for 24h --reason migration):$(cat "$TMP/out")" "0:" \
+is "$(ma maint add m2 --force --start "$(w 0)" --for 24h --reason migration):$(cat "$TMP/out")" "0:" \
     "a 24-hour window is accepted"
 is "$(cat "$TMP/err")" "mcp-alert: maint add: m2: a window of 86400 s is longer than 14400 s; capped at 14400 s" \
     "with a warning that it is capped at 4 hours"
-is "$(ma maint list):$(cat "$TMP/err")" "0:" "maint list"
+is "$(ma maint list -j):$(cat "$TMP/err")" "0:" "maint list -j"
 is "$(cat "$TMP/out")" "$(
 	printf '{"v":1,"type":"maint","slug":"m1","start":%s,"end":%s,"reason":"db upgrade","active":false}\n' "$(w 0)" "$(w 30)"
 	printf '{"v":1,"type":"maint","slug":"m2","start":%s,"end":%s,"reason":"migration","active":false}\n' "$(w 0)" "$(w 240)"

@@ -136,7 +136,7 @@ is "$(diff <(bodies plain) <(bodies cluster)):$(bodies cluster | wc -l)" ":$n" \
 for s in plain cluster; do
 	MCP_NOW=$(w 5) on "$s" mcp-alert maint add ok-00002 --for 2h --reason deploy >/dev/null
 	MCP_NOW=$(w 5) on "$s" mcp-alert maint add down --for 1h --reason move >/dev/null
-	MCP_NOW=$(w 5) on "$s" mcp-alert maint list >"$TMP/$s.maint"
+	MCP_NOW=$(w 5) on "$s" mcp-alert maint list -j >"$TMP/$s.maint"
 done
 is "$(diff "$TMP/plain.maint" "$TMP/cluster.maint"):$(wc -l <"$TMP/cluster.maint")" ":2" \
     "mcp-alert maint list: the windows of every master (SCAN on each), as from one server"
