@@ -149,6 +149,10 @@ struct alert_maint {
 	char reason[ALERT_REASON_MAX + 1];
 };
 void alert_maint_key(char *buf, size_t len, const char *slug);
+/* Epoch seconds or ISO-8601 UTC, up to ALERT_TIME_MAX; -1 when not. */
+double alert_time_of(const char *s);
+/* routes test [--severity P] [--at TIME] [SLUG]: argv from "routes"; an exit status. */
+int alert_routes_test(struct mcp_store *st, const struct alert_conf *c, int argc, char **argv);
 /* Fill m from the reply of HGETALL of the window's key; 1 when there is one. */
 int alert_maint_parse(const redisReply *r, struct alert_maint *m);
 int alert_maint_main(struct mcp_store *st, const struct alert_conf *c, int argc, char **argv);

@@ -40,6 +40,12 @@ time_of(const char *s)
 	return t <= ALERT_TIME_MAX ? t : -1;
 }
 
+double
+alert_time_of(const char *s)
+{
+	return time_of(s);
+}
+
 void
 alert_maint_key(char *buf, size_t len, const char *slug)
 {

@@ -66,4 +66,38 @@ api                      2026-11-24T18:10:00Z 2026-11-24T18:40:00Z no     rollba
 newbie                   2026-11-24T17:40:00Z 2026-11-24T18:40:00Z yes    launch" "maint list: a table"
 is "$(ma maint list -j):$(jq -r '"\(.slug) \(.active)"' "$TMP/out" | tr '\n' ' ')" "0:api false newbie true " "maint list -j: JSON lines"
 
+# --- routes test ------------------------------------------------------------------------
+cat >"$TMP/routing.conf" <<CONF
+route oncall    pagerduty $TMP/pd.key $RECV/pd/v2/enqueue
+route team      webhook   $RECV/team
+route sms       webhook   $RECV/sms
+route log       command   true
+business_hours  Mon-Fri 09:00-18:00 Europe/London
+notify P1       business    team
+notify P1       after-hours oncall
+notify P2       always      team log
+escalate 5m     sms
+escalate 15m    sms oncall
+CONF
+nrecv=$(wc -l <"$RECV_LOG")
+rt() { mcp-alert -c "$TMP/routing.conf" routes test "$@" 2>&1; echo "exit $?"; }
+# 2026-11-24 is a Tuesday.
+is "$(rt --severity P1 --at 2026-11-24T10:00:00Z)" "P1 at 2026-11-24T10:00:00Z: business hours (Europe/London)
+told: team
+unacknowledged after 5m: sms
+unacknowledged after 15m: oncall, sms
+exit 0" "routes test P1 in office hours: the routes told, the escalation steps"
+is "$(rt --severity P1 --at 2026-11-24T22:00:00Z)" "P1 at 2026-11-24T22:00:00Z: outside business hours (Europe/London)
+told: oncall
+then: left to PagerDuty's own escalation
+exit 0" "after hours: PagerDuty alone, left to its escalation"
+is "$(rt --severity P3 --at 2026-11-24T22:00:00Z)" "P3 at 2026-11-24T22:00:00Z: outside business hours (Europe/London)
+told: nobody
+exit 1" "a severity no route is told of: says nobody, exit 1"
+is "$(rt --severity P2 --at "$(w 135)" api | tail -2)" "api: in maintenance until 2026-11-24T18:40:00Z (rollback): held back, nobody told
+exit 0" "routes test SLUG: its maintenance window holds it back"
+is "$(rt --severity P9)" "mcp-alert: routes test: --severity P9: not P1, P2 or P3
+exit 2" "a bad severity: usage"
+is "$(wc -l <"$RECV_LOG")" "$nrecv" "routes test sent nothing"
+
 done_testing
