@@ -99,10 +99,12 @@ struct alert_conf {
 	long runner_silent; /* seconds without a result for any slug that make a region silent */
 	int hb_route;       /* heartbeat ROUTE INTERVAL: the route's index, -1: none */
 	long hb_every;
-	int dry_run; /* --dry-run: decide and say what would be sent, write nothing */
+	int inline_urls; /* slack and webhook URLs written in the configuration itself */
+	int dry_run;     /* --dry-run: decide and say what would be sent, write nothing */
 };
 
 /* conf.c */
+#define ALERT_CONF_DEFAULT "/etc/mcp-alert.conf" /* without -c or MCP_ALERT_CONF */
 void alert_conf_defaults(struct alert_conf *c);
 /* 0, or -1 with "FILE:LINE: reason" in err. */
 int alert_conf_load(struct alert_conf *c, const char *path, char *err, size_t errlen);
@@ -223,5 +225,7 @@ void alert_outbox_key(char *buf, size_t len, const struct alert_conf *c, int rou
  * store failed.
  */
 int alert_deliver(struct mcp_store *st, const struct alert_conf *c, struct mcp_buf *out);
+/* Report the outboxes of routes c does not have: 0 none, 1 some, -1 a store error. */
+int alert_outbox_orphans(struct mcp_store *st, const struct alert_conf *c);
 
 #endif

@@ -10,6 +10,7 @@
 #include <err.h>
 #include <fnmatch.h>
 #include <strings.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -160,6 +161,62 @@ http_url(const char *s)
 	return strncmp(s, "https://", 8) == 0 || strncmp(s, "http://", 7) == 0;
 }
 
+/*
+ * The URL of a Slack or webhook route: "url_file=PATH" reads it from a
+ * secret file (mode 600, as a key); else it is in the configuration,
+ * which must then be unreadable by others (see alert_conf_load).  Owned;
+ * NULL with a reason in err.
+ */
+static char *
+url_of(struct alert_conf *c, const char *name, const char *arg, char *err, size_t errlen)
+{
+	char *u;
+
+	if (strncmp(arg, "url_file=", 9) != 0) {
+		if (!http_url(arg)) {
+			snprintf(err, errlen, "route \"%s\": not an http(s) URL", name);
+			return NULL;
+		}
+		c->inline_urls++;
+		return strdup(arg);
+	}
+	if ((u = secret_of(arg + 9, err, errlen)) == NULL)
+		return NULL;
+	if (!http_url(u)) {
+		snprintf(err, errlen, "route \"%s\": %s: not an http(s) URL", name, arg + 9);
+		wipe(u);
+		return NULL;
+	}
+	return u;
+}
+
+/* A command route's program: a path that is an executable file, or a name found in PATH. */
+static int
+program_ok(const char *prog, char *err, size_t errlen)
+{
+	char buf[4096], *path = getenv("PATH"), *p, *save = NULL;
+	struct stat st;
+
+	if (strchr(prog, '/') != NULL) {
+		if (stat(prog, &st) == -1 || !S_ISREG(st.st_mode) || access(prog, X_OK) == -1) {
+			snprintf(err, errlen, "%s: %s", prog,
+			    errno == ENOENT ? "no such program" : "not an executable file");
+			return -1;
+		}
+		return 0;
+	}
+	snprintf(buf, sizeof(buf), "%s", path != NULL ? path : "/usr/bin:/bin");
+	for (p = strtok_r(buf, ":", &save); p != NULL; p = strtok_r(NULL, ":", &save)) {
+		char full[4200];
+
+		snprintf(full, sizeof(full), "%s/%s", p, prog);
+		if (stat(full, &st) == 0 && S_ISREG(st.st_mode) && access(full, X_OK) == 0)
+			return 0;
+	}
+	snprintf(err, errlen, "%s: no such program in PATH", prog);
+	return -1;
+}
+
 /* One "route NAME TYPE ARGS..." line; 0 or -1 with a reason in err. */
 static int
 route_line(struct alert_conf *c, char **w, int nw, char *err, size_t errlen)
@@ -198,11 +255,8 @@ route_line(struct alert_conf *c, char **w, int nw, char *err, size_t errlen)
 		snprintf(err, errlen, "route \"%s\": wrong number of arguments for %s", w[1], w[2]);
 		return -1;
 	}
-	/* URLs of Slack and webhooks are secrets: never repeated in messages. */
-	if ((types[i].t == RT_SLACK || types[i].t == RT_WEBHOOK) && !http_url(w[3])) {
-		snprintf(err, errlen, "route \"%s\": not an http(s) URL", w[1]);
+	if (types[i].t == RT_COMMAND && program_ok(w[3], err, errlen) == -1)
 		return -1;
-	}
 	if (types[i].t == RT_PAGERDUTY && nw == 5 && !http_url(w[4])) {
 		snprintf(err, errlen, "route \"%s\": not an http(s) URL", w[1]);
 		return -1;
@@ -221,11 +275,14 @@ route_line(struct alert_conf *c, char **w, int nw, char *err, size_t errlen)
 			return -1;
 		r->url = strdup(nw == 5 ? w[4] : "https://events.pagerduty.com/v2/enqueue");
 		break;
+	/* URLs of Slack and webhooks are secrets: never repeated in messages. */
 	case RT_SLACK:
-		r->url = strdup(w[3]);
+		if ((r->url = url_of(c, w[1], w[3], err, errlen)) == NULL)
+			return -1;
 		break;
 	case RT_WEBHOOK:
-		r->url = strdup(w[3]);
+		if ((r->url = url_of(c, w[1], w[3], err, errlen)) == NULL)
+			return -1;
 		if (nw == 5 && (r->secret = secret_of(w[4], err, errlen)) == NULL) {
 			wipe(r->url);
 			return -1;
@@ -553,6 +610,7 @@ int
 alert_conf_load(struct alert_conf *c, const char *path, char *err, size_t errlen)
 {
 	char *line = NULL, why[512], *w[80], *p;
+	struct stat fst;
 	size_t cap = 0;
 	ssize_t n;
 	long lineno = 0;
@@ -563,6 +621,8 @@ alert_conf_load(struct alert_conf *c, const char *path, char *err, size_t errlen
 		snprintf(err, errlen, "%s: %s", path, strerror(errno));
 		return -1;
 	}
+	if (fstat(fileno(f), &fst) == -1)
+		fst.st_mode = 0;
 	errno = 0;
 	while (rc == 0 && (n = getline(&line, &cap, f)) != -1) {
 		lineno++;
@@ -597,7 +657,14 @@ alert_conf_load(struct alert_conf *c, const char *path, char *err, size_t errlen
 	fclose(f);
 	if (rc == -1)
 		snprintf(err, errlen, "%s:%ld: %s", path, lineno, why);
-	else if (c->outage_windows > c->fail_windows) {
+	else if (c->inline_urls > 0 && (fst.st_mode & (S_IRWXG | S_IRWXO)) != 0) {
+		/* Whoever holds a Slack or webhook URL can post to it: a secret. */
+		snprintf(err, errlen,
+		    "%s: holds the URL of a slack or webhook route, a secret, and group or others "
+		    "can read it (chmod 600, or url_file=PATH)",
+		    path);
+		rc = -1;
+	} else if (c->outage_windows > c->fail_windows) {
 		snprintf(err, errlen, "%s: outage_windows (%d) is more than fail_windows (%d)",
 		    path, c->outage_windows, c->fail_windows);
 		rc = -1;

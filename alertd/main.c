@@ -83,6 +83,28 @@ command(const char *name)
 	return NULL;
 }
 
+/*
+ * check, once the configuration is good: the outboxes in the store of
+ * routes it no longer has, whose deliveries nobody will send.  A store
+ * that does not answer is said, and is not an error of the configuration.
+ */
+static int
+check_store(const struct alert_conf *c, const char *url)
+{
+	struct mcp_store_opts so = {2, -1};
+	struct mcp_store *st;
+	char err[512];
+	int rc;
+
+	if ((st = mcp_store_open(mcp_store_url_choose(url), &so, err, sizeof(err))) == NULL) {
+		warnx("check: the store was not checked: redis: %s", err);
+		return MCP_EXIT_OK;
+	}
+	rc = alert_outbox_orphans(st, c);
+	mcp_store_close(st);
+	return rc == 0 ? MCP_EXIT_OK : MCP_EXIT_FAIL;
+}
+
 static int
 run(struct mcp_store *st, const struct alert_conf *c, const char *path, int argc, char **argv)
 {
@@ -164,6 +186,14 @@ main(int argc, char *argv[])
 		usage(0);
 	if (argc > 0 && strcmp(argv[0], "token") == 0 && alert_token_args(argc - 1, argv + 1) == -1)
 		return MCP_EXIT_USAGE;
+	/* Without -c: $MCP_ALERT_CONF, else /etc/mcp-alert.conf when there is one. */
+	if (conf == NULL && getenv("MCP_ALERT_CONF") != NULL && *getenv("MCP_ALERT_CONF") != '\0')
+		conf = getenv("MCP_ALERT_CONF");
+	else if (conf == NULL && access(ALERT_CONF_DEFAULT, F_OK) == 0)
+		conf = ALERT_CONF_DEFAULT;
+	else if (conf == NULL && argc > 0 && strcmp(argv[0], "check") == 0)
+		errx(MCP_EXIT_USAGE, "check: no configuration to check: %s: %s (-c CONFIG)",
+		    ALERT_CONF_DEFAULT, strerror(ENOENT));
 	alert_conf_defaults(&c);
 	if (conf != NULL && alert_conf_load(&c, conf, err, sizeof(err)) == -1) {
 		alert_conf_free(&c);
@@ -188,8 +218,9 @@ main(int argc, char *argv[])
 			usage(0);
 		if (mcp_store_url_check(url, err, sizeof(err)) == -1)
 			errx(MCP_EXIT_USAGE, "%s", err);
+		rc = check_store(&c, url);
 		alert_conf_free(&c);
-		return MCP_EXIT_OK;
+		return rc;
 	}
 	/* Every time is at most ALERT_TIME_MAX, the clock's too (MCP_NOW). */
 	if (mcp_now() > ALERT_TIME_MAX) {

@@ -100,4 +100,59 @@ is "$(rt --severity P9)" "mcp-alert: routes test: --severity P9: not P1, P2 or P
 exit 2" "a bad severity: usage"
 is "$(wc -l <"$RECV_LOG")" "$nrecv" "routes test sent nothing"
 
+# --- check ---------------------------------------------------------------------------------
+# Without -c: $MCP_ALERT_CONF, else /etc/mcp-alert.conf.
+if [ ! -e /etc/mcp-alert.conf ]; then
+	is "$(mcp-alert check 2>&1):$?" \
+	    "mcp-alert: check: no configuration to check: /etc/mcp-alert.conf: No such file or directory (-c CONFIG):2" \
+	    "check without -c and no /etc/mcp-alert.conf: says so, exit 2 (it used to check nothing)"
+	is "$(mcp-alert </dev/null 2>"$TMP/e"; echo $?):$(cut -d';' -f1 "$TMP/e")" "2:mcp-alert: this store is decided by $(realpath "$TMP/alert.conf")" \
+	    "a run without any configuration is refused"
+fi
+printf 'fail_windows 3\nbogus 1\n' >"$TMP/default.conf"
+is "$(MCP_ALERT_CONF=$TMP/default.conf mcp-alert check 2>&1):$?" "mcp-alert: $TMP/default.conf:2: unknown key \"bogus\":2" \
+    "check without -c checks \$MCP_ALERT_CONF"
+is "$(MCP_ALERT_CONF=$TMP/alert.conf mcp-alert </dev/null 2>&1):$?" ":0" \
+    "a run without -c reads the default configuration: the deciding one, not refused"
+# URLs are secrets.
+printf 'route hook webhook %s/hook\n' "$RECV" >"$TMP/open.conf" && chmod 644 "$TMP/open.conf"
+is "$(mcp-alert -c "$TMP/open.conf" check 2>&1):$?" \
+    "mcp-alert: $TMP/open.conf: holds the URL of a slack or webhook route, a secret, and group or others can read it (chmod 600, or url_file=PATH):2" \
+    "a webhook URL in a configuration others can read: refused"
+echo "$RECV/viafile" >"$TMP/hook.url"
+printf 'route pd pagerduty %s/pd.key %s/pd/v2/enqueue\nroute hook webhook url_file=%s/hook.url\n' "$TMP" "$RECV" "$TMP" >"$TMP/file.conf"
+chmod 644 "$TMP/file.conf"
+is "$(mcp-alert -c "$TMP/file.conf" check 2>&1):$?" ":0" "url_file: the configuration itself may be readable"
+n=$(wc -l <"$RECV_LOG")
+mcp-alert -c "$TMP/file.conf" claim 2>/dev/null
+is "$(MCP_NOW=$AT mcp-alert -c "$TMP/file.conf" test --route hook u1 2>&1 >/dev/null):$(tail -n +$((n + 1)) "$RECV_LOG" | jq -r .path)" \
+    ":/viafile" "the URL read from url_file is the one posted to"
+mcp-alert -c "$TMP/alert.conf" claim 2>/dev/null
+chmod 644 "$TMP/hook.url"
+like "$(mcp-alert -c "$TMP/file.conf" check 2>&1):$?" "^mcp-alert: $TMP/file.conf:2: $TMP/hook.url: accessible by group or others \\(chmod 600\\):2\$" \
+    "a url_file others can read: refused"
+is "$(grep -c "$RECV" <(mcp-alert -c "$TMP/file.conf" check 2>&1; mcp-alert -c "$TMP/open.conf" check 2>&1))" 0 "no URL in any message"
+# Command routes.
+printf 'route log command %s/nosuch\n' "$TMP" >"$TMP/cmd.conf"
+is "$(mcp-alert -c "$TMP/cmd.conf" check 2>&1):$?" "mcp-alert: $TMP/cmd.conf:1: $TMP/nosuch: no such program:2" \
+    "a command route whose program is missing: an error"
+: >"$TMP/noexec" && chmod 600 "$TMP/noexec"
+printf 'route log command %s/noexec\n' "$TMP" >"$TMP/cmd.conf"
+is "$(mcp-alert -c "$TMP/cmd.conf" check 2>&1):$?" "mcp-alert: $TMP/cmd.conf:1: $TMP/noexec: not an executable file:2" \
+    "or not executable: an error"
+printf 'route log command no-such-program-anywhere\n' >"$TMP/cmd.conf"
+is "$(mcp-alert -c "$TMP/cmd.conf" check 2>&1):$?" "mcp-alert: $TMP/cmd.conf:1: no-such-program-anywhere: no such program in PATH:2" \
+    "or not in PATH: an error"
+# Outboxes of routes no longer configured.
+recv_answer /hook 500
+red orphan 0 2 http >"$TMP/in"
+ma >/dev/null
+is "$(rcli llen mcp:alert:outbox:hook)" 1 "a delivery waits in the hook outbox"
+printf 'route pd pagerduty %s/pd.key %s/pd/v2/enqueue\n' "$TMP" "$RECV" >"$TMP/nohook.conf"
+is "$(mcp-alert -c "$TMP/nohook.conf" check 2>&1):$?" \
+    "mcp-alert: check: the outbox of route \"hook\", no longer configured, holds 1 delivery that nobody will send:1" \
+    "check: an outbox of a route no longer configured is reported, exit 1"
+is "$(mcp-alert -c "$TMP/alert.conf" check 2>&1):$?" ":0" "the configuration that has the route: exit 0"
+recv_answer /hook 200
+
 done_testing

@@ -56,7 +56,7 @@ S_DEG=weather        # degraded: eu-west-2 fails at http (HTTP 500)
 S_DOWN=files         # down: eu-west-2 and us-east-1 fail at http; incident open
 S_PEND=new-server    # pending: probed in the last window, never decided
 S_REC=search         # up again: failed in windows 0-2, its incident resolved in 7
-printf 'route hook webhook %s/hook\nnotify * always hook\n' "$RECV" >"$TMP/alert.conf"
+printf 'route hook webhook %s/hook\nnotify * always hook\n' "$RECV" >"$TMP/alert.conf" && chmod 600 "$TMP/alert.conf"
 export MCP_SPOOL=$TMP/spool.jsonl
 : >"$TMP/fill.err"
 fill_rc=0

@@ -69,8 +69,8 @@ start_redis
 PLAIN=$MCP_REDIS
 CLUSTER="redis-cluster://:$PW@127.0.0.1:${P[0]},127.0.0.1:${P[1]}"
 start_receiver
-printf 'route hook webhook %s/plain\nnotify * always hook\n' "$RECV" >"$TMP/plain.conf"
-printf 'route hook webhook %s/cluster\nnotify * always hook\n' "$RECV" >"$TMP/cluster.conf"
+printf 'route hook webhook %s/plain\nnotify * always hook\n' "$RECV" >"$TMP/plain.conf" && chmod 600 "$TMP/plain.conf"
+printf 'route hook webhook %s/cluster\nnotify * always hook\n' "$RECV" >"$TMP/cluster.conf" && chmod 600 "$TMP/cluster.conf"
 
 # on NAME CMD...: CMD with the store and spool of NAME (plain or cluster),
 # stderr appended to $TMP/NAME.err.

@@ -255,7 +255,7 @@ SLUGS="up degraded down div flaky fresh stale gone bad"
 fill_store() {
 	local k targets r slugs rc=0
 	export MCP_SPOOL=$TMP/spool.jsonl
-	printf 'route hook webhook %s/hook\nnotify * always hook\n' "$RECV" >"$TMP/alert.conf"
+	printf 'route hook webhook %s/hook\nnotify * always hook\n' "$RECV" >"$TMP/alert.conf" && chmod 600 "$TMP/alert.conf"
 	: >"$TMP/fill.err"
 	for k in 0 1 2 3 4 5 6 7; do
 		targets=$TMP/targets.$k
