@@ -153,6 +153,8 @@ struct alert_maint {
 void alert_maint_key(char *buf, size_t len, const char *slug);
 /* Epoch seconds or ISO-8601 UTC, up to ALERT_TIME_MAX; -1 when not. */
 double alert_time_of(const char *s);
+/* silence add|list|expire: argv from "silence"; an exit status. */
+int alert_silence_main(struct mcp_store *st, const struct alert_conf *c, int argc, char **argv);
 /* routes test [--severity P] [--at TIME] [SLUG]: argv from "routes"; an exit status. */
 int alert_routes_test(struct mcp_store *st, const struct alert_conf *c, int argc, char **argv);
 /* Fill m from the reply of HGETALL of the window's key; 1 when there is one. */
@@ -177,6 +179,7 @@ struct alert_ev {
 	/* An expiry track: the expiry, in its dedup_key; 0: none.  A token's fingerprint. */
 	double expires;
 	const char *fingerprint;
+	long silence; /* suppressed by this silence (reason its reason); 0: none */
 };
 /* The record of e as a cJSON object (owned), exits when memory runs out. */
 cJSON *alert_record(const struct alert_ev *e);

@@ -534,6 +534,7 @@ alert_tick(struct mcp_store *st, const struct alert_conf *c)
 	size_t i;
 	int rc = 0;
 
+	alert_silences_reload(); /* a long-running filter sees new silences at each tick */
 	if (c->nsteps > 0) {
 		if ((r = alert_cmd(st, 2, argv)) == NULL)
 			return -1;
@@ -645,7 +646,7 @@ test_parse(const struct alert_conf *c, int argc, char **argv, struct testarg *a)
 	int ch;
 
 	a->sev = "P1", a->route = -1;
-	optind = 1;
+	optind = 0;
 	opterr = 0;
 	while ((ch = getopt_long(argc, argv, "+", lo, NULL)) != -1) {
 		switch (ch) {

@@ -27,6 +27,9 @@ usage(int help)
 	    "usage: %s [-n] [-c CONFIG] [-R URL]\n"
 	    "       %s [-n] [-c CONFIG] [-R URL] ack DEDUP_KEY | SLUG [TRACK]\n"
 	    "       %s [-c CONFIG] [-R URL] incidents [-j]\n"
+	    "       %s [-c CONFIG] [-R URL] silence add slug=GLOB [track=T] [region=R] "
+	    "[severity=P] --for D | --until TIME --reason TEXT\n"
+	    "       %s [-c CONFIG] [-R URL] silence list [-j] | expire ID\n"
 	    "       %s [-c CONFIG] [-R URL] routes test [--severity P] [--at TIME] [SLUG]\n"
 	    "       %s [-c CONFIG] [-R URL] maint add SLUG [--start TIME] --end TIME | --for "
 	    "DURATION --reason TEXT [--force]\n"
@@ -36,7 +39,7 @@ usage(int help)
 	    "       %s [-n] [-c CONFIG] [-R URL] token [NAME=]FILE ...\n"
 	    "       %s -c CONFIG [-R URL] claim\n"
 	    "       %s [-c CONFIG] [-R URL] check\n",
-	    p, p, p, p, p, p, p, p, p, p, p);
+	    p, p, p, p, p, p, p, p, p, p, p, p, p);
 	if (help)
 		exit(mcp_rec_close_stdout() == -1 ? MCP_EXIT_FAIL : MCP_EXIT_OK);
 	exit(MCP_EXIT_USAGE);
@@ -70,7 +73,7 @@ struct command {
 	int decides;
 };
 static const struct command commands[] = {{"ack", 1}, {"test", 1}, {"token", 1}, {"maint", 0},
-    {"check", 0}, {"claim", 0}, {"incidents", 0}, {"routes", 0}};
+    {"check", 0}, {"claim", 0}, {"incidents", 0}, {"routes", 0}, {"silence", 0}};
 
 static const struct command *
 command(const char *name)
@@ -125,6 +128,8 @@ run(struct mcp_store *st, const struct alert_conf *c, const char *path, int argc
 		return alert_filter(st, c);
 	if (strcmp(argv[0], "ack") == 0 && (argc == 2 || argc == 3))
 		return alert_ack(st, c, argc - 1, argv + 1);
+	if (strcmp(argv[0], "silence") == 0)
+		return alert_silence_main(st, c, argc, argv);
 	if (strcmp(argv[0], "routes") == 0)
 		return alert_routes_test(st, c, argc, argv);
 	if (strcmp(argv[0], "incidents") == 0)

@@ -213,6 +213,18 @@ struct sighting {
 int expiry_step(struct ctx *x, struct state *s, int ti, const struct sighting *o);
 int cert_step(struct ctx *x, struct state *s, const struct verdict *vd);
 
+/* silence.c */
+struct silence {
+	long id;
+	char slug[128];                                   /* a glob */
+	char track[32], region[MCP_SLUG_MAX + 1], sev[4]; /* "": any */
+	double start, end;
+	char reason[ALERT_REASON_MAX + 1];
+};
+/* The first silence in force at now that matches e, or NULL (loaded once, until a reload). */
+const struct silence *alert_silenced(struct mcp_store *st, const struct alert_ev *e, double now);
+void alert_silences_reload(void);
+
 /* rules.c */
 int in_maint(struct ctx *x);
 int emit_to(struct ctx *x, struct track *t, struct alert_ev *e, unsigned long set);
