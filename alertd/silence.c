@@ -88,7 +88,8 @@ alert_silenced(struct mcp_store *st, const struct alert_ev *e, double now)
 	const char *track = e->track != NULL ? e->track : "down";
 	int i;
 
-	if (!loaded && load(st) == -1)
+	/* No store (the fuzz harness of the rules): no silence. */
+	if (st == NULL || (!loaded && load(st) == -1))
 		return NULL;
 	for (i = 0; i < nsils; i++) {
 		const struct silence *s = &sils[i];
