@@ -27,19 +27,20 @@ usage(int help)
 	    "usage: %s [-n] [-c CONFIG] [-R URL]\n"
 	    "       %s [-n] [-c CONFIG] [-R URL] ack DEDUP_KEY | SLUG [TRACK]\n"
 	    "       %s [-c CONFIG] [-R URL] incidents [-j]\n"
-	    "       %s [-c CONFIG] [-R URL] silence add slug=GLOB [track=T] [region=R] "
-	    "[severity=P] --for D | --until TIME --reason TEXT\n"
-	    "       %s [-c CONFIG] [-R URL] silence list [-j] | expire ID\n"
 	    "       %s [-c CONFIG] [-R URL] routes test [--severity P] [--at TIME] [SLUG]\n"
+	    "       %s [-c CONFIG] [-R URL] silence add slug=GLOB [track=T] [region=R] "
+	    "[severity=P] --for DURATION | --until TIME --reason TEXT\n"
+	    "       %s [-c CONFIG] [-R URL] silence list [-j]\n"
+	    "       %s [-c CONFIG] [-R URL] silence expire ID\n"
 	    "       %s [-c CONFIG] [-R URL] maint add SLUG [--start TIME] --end TIME | --for "
 	    "DURATION --reason TEXT [--force]\n"
 	    "       %s [-c CONFIG] [-R URL] maint list [-j]\n"
 	    "       %s [-c CONFIG] [-R URL] maint end SLUG\n"
 	    "       %s [-n] [-c CONFIG] [-R URL] test [--route NAME] [--severity P] SLUG\n"
 	    "       %s [-n] [-c CONFIG] [-R URL] token [NAME=]FILE ...\n"
-	    "       %s -c CONFIG [-R URL] claim\n"
-	    "       %s [-c CONFIG] [-R URL] check\n",
-	    p, p, p, p, p, p, p, p, p, p, p, p, p);
+	    "       %s [-c CONFIG] [-R URL] check\n"
+	    "       %s -c CONFIG [-R URL] claim\n",
+	    p, p, p, p, p, p, p, p, p, p, p, p, p, p);
 	if (help)
 		exit(mcp_rec_close_stdout() == -1 ? MCP_EXIT_FAIL : MCP_EXIT_OK);
 	exit(MCP_EXIT_USAGE);

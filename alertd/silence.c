@@ -122,7 +122,8 @@ usage_err(const char *why)
 {
 	warnx("silence: %s", why);
 	fprintf(stderr,
-	    "usage: %s silence add slug=GLOB [track=T] [region=R] [severity=P] --for D | --until "
+	    "usage: %s silence add slug=GLOB [track=T] [region=R] [severity=P] --for DURATION | "
+	    "--until "
 	    "TIME --reason TEXT\n"
 	    "       %s silence list [-j]\n"
 	    "       %s silence expire ID\n",
