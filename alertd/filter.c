@@ -726,7 +726,8 @@ alert_test(struct mcp_store *st, const struct alert_conf *c, int argc, char **ar
 	rec = alert_record(&e);
 	if (mcp_rec_format(&x.out, rec, why, sizeof(why)) == -1 || put_out(&x) == -1)
 		rc = -1;
-	for (i = 0; rc == 0 && i < c->nroutes; i++) {
+	/* Every route is tried, a failure or not. */
+	for (i = 0; rc != -1 && i < c->nroutes; i++) {
 		if ((set & (1UL << i)) == 0)
 			continue;
 		if (c->dry_run) {

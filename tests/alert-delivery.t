@@ -89,6 +89,11 @@ recv_answer /hook 500
 is "$(ma test --route hook t11):$(cat "$TMP/err")" "1:mcp-alert: test: route hook: not delivered: HTTP 500" \
     "a delivery that fails: exit 1, saying which route and why"
 is "$(rcli llen mcp:alert:outbox:hook)" 0 "and nothing is left to retry for a day"
+n=$(wc -l <"$RECV_LOG")
+is "$(ma test t12):$(grep -c 'not delivered' "$TMP/err")" "1:1" "test to every P1 route, one failing: exit 1, that one named"
+is "$(tail -n +$((n + 1)) "$RECV_LOG" | jq -r .path | sort | tr '\n' ' ')" \
+    "$(printf '%s\n' "$SLACK_PATH" /hook /pd/v2/enqueue | sort | tr '\n' ' ')" \
+    "the other routes were still tried after the failing one"
 recv_answer /hook 200
 n=$(wc -l <"$RECV_LOG")
 is "$(ma test --help):$(cat "$TMP/out")" \
