@@ -93,7 +93,9 @@ n=$(wc -l <"$RECV_LOG")
 is "$(ma test t12):$(grep -c 'not delivered' "$TMP/err")" "1:1" "test to every P1 route, one failing: exit 1, that one named"
 is "$(tail -n +$((n + 1)) "$RECV_LOG" | jq -r .path | sort | tr '\n' ' ')" \
     "$(printf '%s\n' "$SLACK_PATH" /hook /pd/v2/enqueue | sort | tr '\n' ' ')" \
-    "the other routes were still tried after the failing one"
+    "the other routes got it"
+is "$(tail -1 "$TMP/command.out" | jq -r '"\(.event) \(.slug)"')" "test t12" \
+    "the command route too, declared after the failing one: still tried"
 recv_answer /hook 200
 n=$(wc -l <"$RECV_LOG")
 is "$(ma test --help):$(cat "$TMP/out")" \
