@@ -61,6 +61,7 @@ struct alert_step {
 /* The configuration: every number of the rules, see mcp-alert.conf(5). */
 struct alert_conf {
 	int fail_windows;
+	int outage_windows; /* 0: fail_windows */
 	int pass_windows;
 	int rate_limit_windows;
 	long tools_escalate; /* seconds */
@@ -95,9 +96,15 @@ struct alert_conf {
 	struct alert_notify notify[ALERT_RULES_MAX];
 	int nsteps;
 	struct alert_step steps[ALERT_RULES_MAX];
+	long runner_silent; /* seconds without a result for any slug that make a region silent */
+	int hb_route;       /* heartbeat ROUTE INTERVAL: the route's index, -1: none */
+	long hb_every;
+	int inline_urls; /* slack and webhook URLs written in the configuration itself */
+	int dry_run;     /* --dry-run: decide and say what would be sent, write nothing */
 };
 
 /* conf.c */
+#define ALERT_CONF_DEFAULT "/etc/mcp-alert.conf" /* without -c or MCP_ALERT_CONF */
 void alert_conf_defaults(struct alert_conf *c);
 /* 0, or -1 with "FILE:LINE: reason" in err. */
 int alert_conf_load(struct alert_conf *c, const char *path, char *err, size_t errlen);
@@ -114,8 +121,24 @@ int alert_platform(const struct alert_conf *c, const char *host);
 /* rules.c */
 int alert_filter(struct mcp_store *st, const struct alert_conf *c);
 int alert_tick(struct mcp_store *st, const struct alert_conf *c);
-int alert_test(struct mcp_store *st, const struct alert_conf *c, const char *slug);
-int alert_ack(struct mcp_store *st, const struct alert_conf *c, const char *key);
+/* mcp-alert test [--route NAME] [--severity P] SLUG; an exit status. */
+int alert_test(struct mcp_store *st, const struct alert_conf *c, int argc, char **argv);
+/* Its arguments checked before anything runs: 0; 1 after --help; -1 after a message. */
+int alert_test_args(const struct alert_conf *c, int argc, char **argv);
+/* ack DEDUP_KEY, or ack SLUG [TRACK]: argv without "ack". */
+int alert_ack(struct mcp_store *st, const struct alert_conf *c, int argc, char **argv);
+/* incidents [-j]: the open incidents as a table or JSON lines; an exit status. */
+int alert_incidents(struct mcp_store *st, const struct alert_conf *c, int argc, char **argv);
+
+/* owner.c: the deciding configuration, see mcp-alert(1). */
+#define ALERT_OWNER_KEY "mcp:alert:owner"
+/*
+ * May a run with the configuration at path (absolute; NULL: none) decide
+ * and deliver?  0: yes (an unclaimed store is claimed by a configuration
+ * with routes); 1: refused, after a message; -1: a store error.  With
+ * claim, path becomes the deciding configuration.
+ */
+int alert_owner(struct mcp_store *st, const struct alert_conf *c, const char *path, int claim);
 
 /* token.c: mcp-alert token [NAME=]FILE...; an exit status. */
 int alert_token(struct mcp_store *st, const struct alert_conf *c, int argc, char **argv);
@@ -128,6 +151,12 @@ struct alert_maint {
 	char reason[ALERT_REASON_MAX + 1];
 };
 void alert_maint_key(char *buf, size_t len, const char *slug);
+/* Epoch seconds or ISO-8601 UTC, up to ALERT_TIME_MAX; -1 when not. */
+double alert_time_of(const char *s);
+/* silence add|list|expire: argv from "silence"; an exit status. */
+int alert_silence_main(struct mcp_store *st, const struct alert_conf *c, int argc, char **argv);
+/* routes test [--severity P] [--at TIME] [SLUG]: argv from "routes"; an exit status. */
+int alert_routes_test(struct mcp_store *st, const struct alert_conf *c, int argc, char **argv);
 /* Fill m from the reply of HGETALL of the window's key; 1 when there is one. */
 int alert_maint_parse(const redisReply *r, struct alert_maint *m);
 int alert_maint_main(struct mcp_store *st, const struct alert_conf *c, int argc, char **argv);
@@ -150,6 +179,7 @@ struct alert_ev {
 	/* An expiry track: the expiry, in its dedup_key; 0: none.  A token's fingerprint. */
 	double expires;
 	const char *fingerprint;
+	long silence; /* suppressed by this silence (reason its reason); 0: none */
 };
 /* The record of e as a cJSON object (owned), exits when memory runs out. */
 cJSON *alert_record(const struct alert_ev *e);
@@ -185,6 +215,8 @@ char *alert_pd_body(const struct alert_route *r, const cJSON *rec);
 char *alert_slack_body(const cJSON *rec);
 
 /* outbox.c: every delivery goes through a list per route in Redis. */
+/* rec sent to route once, now, outside the outbox: 0, or -1 with why. */
+int alert_send(const struct alert_conf *c, int route, const cJSON *rec, char *why, size_t len);
 #define ALERT_OPEN_SET "mcp:alert:open"
 /* The job of rec for route i, as stored (owned string). */
 char *alert_job_new(const struct alert_conf *c, int route, const cJSON *rec);
@@ -196,5 +228,7 @@ void alert_outbox_key(char *buf, size_t len, const struct alert_conf *c, int rou
  * store failed.
  */
 int alert_deliver(struct mcp_store *st, const struct alert_conf *c, struct mcp_buf *out);
+/* Report the outboxes of routes c does not have: 0 none, 1 some, -1 a store error. */
+int alert_outbox_orphans(struct mcp_store *st, const struct alert_conf *c);
 
 #endif

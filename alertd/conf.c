@@ -10,6 +10,7 @@
 #include <err.h>
 #include <fnmatch.h>
 #include <strings.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -44,6 +45,8 @@ alert_conf_defaults(struct alert_conf *c)
 	c->retry_max = 600;
 	c->give_up = 86400;
 	c->tick = 30;
+	c->runner_silent = 5 * 60;
+	c->hb_route = -1;
 	c->cert_p3 = 14 * 86400;
 	c->cert_p2 = 3 * 86400;
 	c->token_p3 = 30 * 86400;
@@ -158,6 +161,62 @@ http_url(const char *s)
 	return strncmp(s, "https://", 8) == 0 || strncmp(s, "http://", 7) == 0;
 }
 
+/*
+ * The URL of a Slack or webhook route: "url_file=PATH" reads it from a
+ * secret file (mode 600, as a key); else it is in the configuration,
+ * which must then be unreadable by others (see alert_conf_load).  Owned;
+ * NULL with a reason in err.
+ */
+static char *
+url_of(struct alert_conf *c, const char *name, const char *arg, char *err, size_t errlen)
+{
+	char *u;
+
+	if (strncmp(arg, "url_file=", 9) != 0) {
+		if (!http_url(arg)) {
+			snprintf(err, errlen, "route \"%s\": not an http(s) URL", name);
+			return NULL;
+		}
+		c->inline_urls++;
+		return strdup(arg);
+	}
+	if ((u = secret_of(arg + 9, err, errlen)) == NULL)
+		return NULL;
+	if (!http_url(u)) {
+		snprintf(err, errlen, "route \"%s\": %s: not an http(s) URL", name, arg + 9);
+		wipe(u);
+		return NULL;
+	}
+	return u;
+}
+
+/* A command route's program: a path that is an executable file, or a name found in PATH. */
+static int
+program_ok(const char *prog, char *err, size_t errlen)
+{
+	char buf[4096], *path = getenv("PATH"), *p, *save = NULL;
+	struct stat st;
+
+	if (strchr(prog, '/') != NULL) {
+		if (stat(prog, &st) == -1 || !S_ISREG(st.st_mode) || access(prog, X_OK) == -1) {
+			snprintf(err, errlen, "%s: %s", prog,
+			    errno == ENOENT ? "no such program" : "not an executable file");
+			return -1;
+		}
+		return 0;
+	}
+	snprintf(buf, sizeof(buf), "%s", path != NULL ? path : "/usr/bin:/bin");
+	for (p = strtok_r(buf, ":", &save); p != NULL; p = strtok_r(NULL, ":", &save)) {
+		char full[4200];
+
+		snprintf(full, sizeof(full), "%s/%s", p, prog);
+		if (stat(full, &st) == 0 && S_ISREG(st.st_mode) && access(full, X_OK) == 0)
+			return 0;
+	}
+	snprintf(err, errlen, "%s: no such program in PATH", prog);
+	return -1;
+}
+
 /* One "route NAME TYPE ARGS..." line; 0 or -1 with a reason in err. */
 static int
 route_line(struct alert_conf *c, char **w, int nw, char *err, size_t errlen)
@@ -196,11 +255,8 @@ route_line(struct alert_conf *c, char **w, int nw, char *err, size_t errlen)
 		snprintf(err, errlen, "route \"%s\": wrong number of arguments for %s", w[1], w[2]);
 		return -1;
 	}
-	/* URLs of Slack and webhooks are secrets: never repeated in messages. */
-	if ((types[i].t == RT_SLACK || types[i].t == RT_WEBHOOK) && !http_url(w[3])) {
-		snprintf(err, errlen, "route \"%s\": not an http(s) URL", w[1]);
+	if (types[i].t == RT_COMMAND && program_ok(w[3], err, errlen) == -1)
 		return -1;
-	}
 	if (types[i].t == RT_PAGERDUTY && nw == 5 && !http_url(w[4])) {
 		snprintf(err, errlen, "route \"%s\": not an http(s) URL", w[1]);
 		return -1;
@@ -219,11 +275,14 @@ route_line(struct alert_conf *c, char **w, int nw, char *err, size_t errlen)
 			return -1;
 		r->url = strdup(nw == 5 ? w[4] : "https://events.pagerduty.com/v2/enqueue");
 		break;
+	/* URLs of Slack and webhooks are secrets: never repeated in messages. */
 	case RT_SLACK:
-		r->url = strdup(w[3]);
+		if ((r->url = url_of(c, w[1], w[3], err, errlen)) == NULL)
+			return -1;
 		break;
 	case RT_WEBHOOK:
-		r->url = strdup(w[3]);
+		if ((r->url = url_of(c, w[1], w[3], err, errlen)) == NULL)
+			return -1;
 		if (nw == 5 && (r->secret = secret_of(w[4], err, errlen)) == NULL) {
 			wipe(r->url);
 			return -1;
@@ -409,6 +468,35 @@ hours_line(struct alert_conf *c, char **w, int nw, char *err, size_t errlen)
 	return 0;
 }
 
+/* "heartbeat ROUTE INTERVAL": a webhook or command route, told every INTERVAL. */
+static int
+heartbeat_line(struct alert_conf *c, char **w, int nw, char *err, size_t errlen)
+{
+	int j;
+
+	if (nw != 3) {
+		snprintf(err, errlen, "heartbeat: want \"heartbeat ROUTE INTERVAL\"");
+		return -1;
+	}
+	for (j = 0; j < c->nroutes && strcmp(c->routes[j].name, w[1]) != 0; j++)
+		;
+	if (j == c->nroutes) {
+		snprintf(err, errlen, "route \"%s\": not declared (declare routes first)", w[1]);
+		return -1;
+	}
+	if (c->routes[j].type != RT_WEBHOOK && c->routes[j].type != RT_COMMAND) {
+		snprintf(
+		    err, errlen, "heartbeat: route \"%s\": not a webhook or command route", w[1]);
+		return -1;
+	}
+	if ((c->hb_every = alert_duration(w[2])) <= 0) {
+		snprintf(err, errlen, "heartbeat: not a duration (N, Ns, Nm, Nh, Nd): %s", w[2]);
+		return -1;
+	}
+	c->hb_route = j;
+	return 0;
+}
+
 struct key {
 	const char *name;
 	int *count;
@@ -422,6 +510,7 @@ conf_line(struct alert_conf *c, char **w, int nw, char *err, size_t errlen)
 {
 	const struct key keys[] = {
 	    {"fail_windows", &c->fail_windows, NULL, NULL, 0, 0},
+	    {"outage_windows", &c->outage_windows, NULL, NULL, 0, 0},
 	    {"pass_windows", &c->pass_windows, NULL, NULL, 0, 0},
 	    {"rate_limit_windows", &c->rate_limit_windows, NULL, NULL, 0, 0},
 	    {"latency_windows", &c->latency_windows, NULL, NULL, 0, 0},
@@ -439,6 +528,7 @@ conf_line(struct alert_conf *c, char **w, int nw, char *err, size_t errlen)
 	    {"retry_max", NULL, &c->retry_max, NULL, 0, 0},
 	    {"give_up", NULL, &c->give_up, NULL, 0, 0},
 	    {"tick", NULL, &c->tick, NULL, 0, 0},
+	    {"runner_silent", NULL, &c->runner_silent, NULL, 0, 0},
 	    {"cert_expiry_p3", NULL, &c->cert_p3, NULL, 0, 0},
 	    {"cert_expiry_p2", NULL, &c->cert_p2, NULL, 0, 0},
 	    {"token_expiry_p3", NULL, &c->token_p3, NULL, 0, 0},
@@ -456,6 +546,8 @@ conf_line(struct alert_conf *c, char **w, int nw, char *err, size_t errlen)
 		return notify_line(c, w, nw, err, errlen);
 	if (strcmp(w[0], "escalate") == 0)
 		return escalate_line(c, w, nw, err, errlen);
+	if (strcmp(w[0], "heartbeat") == 0)
+		return heartbeat_line(c, w, nw, err, errlen);
 	if (strcmp(w[0], "business_hours") == 0)
 		return hours_line(c, w, nw, err, errlen);
 	if (strcmp(w[0], "platforms") == 0) {
@@ -518,6 +610,7 @@ int
 alert_conf_load(struct alert_conf *c, const char *path, char *err, size_t errlen)
 {
 	char *line = NULL, why[512], *w[80], *p;
+	struct stat fst;
 	size_t cap = 0;
 	ssize_t n;
 	long lineno = 0;
@@ -528,6 +621,8 @@ alert_conf_load(struct alert_conf *c, const char *path, char *err, size_t errlen
 		snprintf(err, errlen, "%s: %s", path, strerror(errno));
 		return -1;
 	}
+	if (fstat(fileno(f), &fst) == -1)
+		fst.st_mode = 0;
 	errno = 0;
 	/* At most MCP_LINE_MAX + 1 bytes a line; a failed read is no end. */
 	while (rc == 0 && (n = mcp_getline(&line, &cap, f)) >= 0) {
@@ -564,7 +659,18 @@ alert_conf_load(struct alert_conf *c, const char *path, char *err, size_t errlen
 	fclose(f);
 	if (rc == -1)
 		snprintf(err, errlen, "%s:%ld: %s", path, lineno, why);
-	else if (tiers_check(c, why, sizeof(why)) == -1) {
+	else if (c->inline_urls > 0 && (fst.st_mode & (S_IRWXG | S_IRWXO)) != 0) {
+		/* Whoever holds a Slack or webhook URL can post to it: a secret. */
+		snprintf(err, errlen,
+		    "%s: holds the URL of a slack or webhook route, a secret, and group or others "
+		    "can read it (chmod 600, or url_file=PATH)",
+		    path);
+		rc = -1;
+	} else if (c->outage_windows > c->fail_windows) {
+		snprintf(err, errlen, "%s: outage_windows (%d) is more than fail_windows (%d)",
+		    path, c->outage_windows, c->fail_windows);
+		rc = -1;
+	} else if (tiers_check(c, why, sizeof(why)) == -1) {
 		snprintf(err, errlen, "%s: %s", path, why);
 		rc = -1;
 	}

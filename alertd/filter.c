@@ -5,6 +5,7 @@
  */
 #include <err.h>
 #include <errno.h>
+#include <getopt.h>
 #include <math.h>
 #include <poll.h>
 #include <stdarg.h>
@@ -15,6 +16,7 @@
 #include <unistd.h>
 
 #include "alert.h"
+#include "json.h"
 #include "loop.h"
 #include "rec.h"
 #include "rules.h"
@@ -42,6 +44,32 @@ any_open(const struct state *s)
 		if (s->t[i].open)
 			return 1;
 	return 0;
+}
+
+/*
+ * A dry run (--dry-run) saves nothing: the states it decided are kept
+ * here, so that a stream of windows decides as it would have, and what it
+ * would send is said on standard error.
+ */
+struct dry {
+	struct dry *next;
+	char slug[MCP_SLUG_MAX + 1];
+	struct state s;
+};
+static struct dry *dry_states;
+
+/* What the filter's verdicts said of the regions since the watchdog last ran. */
+static struct wd wd_seen;
+
+static struct dry *
+dry_find(const char *slug)
+{
+	struct dry *d;
+
+	for (d = dry_states; d != NULL; d = d->next)
+		if (strcmp(d->slug, slug) == 0)
+			return d;
+	return NULL;
 }
 
 /* One slug in a transaction: its keys, the state read, what saving it takes. */
@@ -94,6 +122,8 @@ tx_read(struct ctx *x, struct slot **sl, int n, struct alert_maint *m)
 			break;
 		}
 		state_parse(&sl[i]->s, p->r[1 + 2 * i]);
+		if (x->c->dry_run && dry_find(sl[i]->slug) != NULL)
+			sl[i]->s = dry_find(sl[i]->slug)->s;
 		(void)alert_maint_parse(p->r[2 + 2 * i], &m[i]);
 	}
 	alert_pipe_free(p);
@@ -122,6 +152,40 @@ tx_after(struct ctx *x, struct alert_pipe *p)
 	return rc;
 }
 
+/* A dry run's commit: the states kept in memory, the jobs said, nothing written. */
+static int
+dry_commit(struct ctx *x, struct slot **sl, int n)
+{
+	const char *why;
+	const cJSON *rec;
+	struct dry *d;
+	cJSON *job;
+	size_t j;
+	int i;
+
+	for (i = 0; i < n; i++) {
+		if (!sl[i]->save)
+			continue;
+		if ((d = dry_find(sl[i]->slug)) == NULL) {
+			if ((d = calloc(1, sizeof(*d))) == NULL)
+				err(MCP_EXIT_FAIL, "calloc");
+			snprintf(d->slug, sizeof(d->slug), "%s", sl[i]->slug);
+			d->next = dry_states, dry_states = d;
+		}
+		d->s = sl[i]->s;
+	}
+	for (j = 0; j < x->njobs; j++) {
+		job = mcp_json_parse(x->jobs[j], strlen(x->jobs[j]), &why);
+		rec = cJSON_GetObjectItemCaseSensitive(job, "rec");
+		fprintf(stderr, "%s: dry run: would send %s %s %s to %s\n",
+		    program_invocation_short_name, alert_str(rec, "event"),
+		    alert_str(rec, "severity"), alert_str(rec, "dedup_key"),
+		    x->c->routes[x->jobroute[j]].name);
+		cJSON_Delete(job);
+	}
+	return simple(x, "UNWATCH", NULL) == 0 ? 1 : -1;
+}
+
 /*
  * Save the slots marked to save, queue the jobs, list or unlist each saved
  * slug as open: one MULTI/EXEC sent in one round trip.  1 when done, 0
@@ -148,6 +212,8 @@ tx_commit(struct ctx *x, struct slot **sl, int n)
 	size_t j;
 	int i, rc = 0;
 
+	if (x->c->dry_run)
+		return dry_commit(x, sl, n);
 	if (x->njobs + PUB_CMDS * x->npub + 3 * (size_t)n + 2 > ALERT_PIPE_MAX) {
 		warnx("%s: %zu deliveries at once: too many", x->slug, x->njobs);
 		return -1;
@@ -177,6 +243,8 @@ tx_commit(struct ctx *x, struct slot **sl, int n)
 	for (j = 0; j < x->npub; j++)
 		for (pub_bind(&x->pub[j]), i = 0; i < x->pub[j].n; i++)
 			p->argv[p->n] = x->pub[j].argv[i], p->argc[p->n++] = x->pub[j].argc[i];
+	for (i = 0; i < x->nx; i++)
+		p->argv[p->n] = x->xargv[i], p->argc[p->n++] = x->xargc[i];
 	p->argv[p->n] = exec, p->argc[p->n++] = 1;
 	if (alert_pipe_run(x->st, p) == -1) {
 		free(p);
@@ -210,6 +278,14 @@ put_out(struct ctx *x)
 	}
 	mcp_buf_reset(&x->out);
 	return 0;
+}
+
+int
+ctx_commit(struct ctx *x)
+{
+	int rc = tx_commit(x, NULL, 0);
+
+	return rc == 1 && put_out(x) == -1 ? -1 : rc;
 }
 
 /*
@@ -371,6 +447,8 @@ on_verdict(cJSON *rec, long lineno, void *arg)
 		cJSON_Delete(copy);
 		return 1;
 	}
+	wd_note(
+	    &wd_seen, vd.window, vd.reporters, cJSON_GetObjectItemCaseSensitive(copy, "missing"));
 	for (i = 0; i < x->b->n; i++)
 		if (strcmp(x->b->it[i].sl.slug, vd.slug) == 0 && batch_flush(x) == -1) {
 			cJSON_Delete(copy);
@@ -398,7 +476,7 @@ ctx_free(struct ctx *x)
 int
 ctx_flush(struct ctx *x)
 {
-	int rc = alert_deliver(x->st, x->c, &x->out);
+	int rc = x->c->dry_run ? 0 : alert_deliver(x->st, x->c, &x->out);
 
 	return put_out(x) == -1 || rc == -1 ? -1 : 0;
 }
@@ -456,6 +534,7 @@ alert_tick(struct mcp_store *st, const struct alert_conf *c)
 	size_t i;
 	int rc = 0;
 
+	alert_silences_reload(); /* a long-running filter sees new silences at each tick */
 	if (c->nsteps > 0) {
 		if ((r = alert_cmd(st, 2, argv)) == NULL)
 			return -1;
@@ -467,6 +546,11 @@ alert_tick(struct mcp_store *st, const struct alert_conf *c)
 		}
 		freeReplyObject(r);
 	}
+	if (rc == 0 && wd_seen.n > 0)
+		rc = alert_watchdog(&x, &wd_seen);
+	memset(&wd_seen, 0, sizeof(wd_seen));
+	if (rc == 0)
+		rc = alert_heartbeat(&x);
 	if (rc == 0)
 		rc = ctx_flush(&x);
 	ctx_free(&x);
@@ -537,24 +621,131 @@ alert_filter(struct mcp_store *st, const struct alert_conf *c)
 
 /* --- test and ack ------------------------------------------------------------- */
 
-int
-alert_test(struct mcp_store *st, const struct alert_conf *c, const char *slug)
-{
-	struct ctx x = {st, c, slug, mcp_now(), 0, {0, 0, ""}, {0}, NULL, NULL, 0};
-	char sum[256];
-	int rc;
-	struct alert_ev e = {"test", "P1", slug, NULL, 0, NULL, NULL, sum, -1, NULL, NULL, 0};
+struct testarg {
+	const char *slug;
+	const char *sev;
+	int route; /* -1: the routes of sev now */
+};
 
+static void
+test_usage(FILE *f)
+{
+	fprintf(f,
+	    "usage: %s [-n] [-c CONFIG] [-R URL] test [--route NAME] [--severity P1|P2|P3] SLUG\n",
+	    program_invocation_short_name);
+}
+
+/* Parse test's arguments into a; 0, 1 after --help, -1 after a message. */
+static int
+test_parse(const struct alert_conf *c, int argc, char **argv, struct testarg *a)
+{
+	static const struct option lo[] = {{"route", required_argument, NULL, 'r'},
+	    {"severity", required_argument, NULL, 's'}, {"help", no_argument, NULL, 'h'},
+	    {NULL, 0, NULL, 0}};
+	const char *route = NULL;
+	int ch;
+
+	a->sev = "P1", a->route = -1;
+	optind = 0;
+	opterr = 0;
+	while ((ch = getopt_long(argc, argv, "+", lo, NULL)) != -1) {
+		switch (ch) {
+		case 'r':
+			route = optarg;
+			break;
+		case 's':
+			if (strcmp(optarg, "P1") != 0 && strcmp(optarg, "P2") != 0 &&
+			    strcmp(optarg, "P3") != 0) {
+				warnx("test: --severity %s: not P1, P2 or P3", optarg);
+				return -1;
+			}
+			a->sev = optarg;
+			break;
+		case 'h':
+			test_usage(stdout);
+			return 1;
+		default:
+			warnx("test: %s: unknown option", argv[optind - 1]);
+			test_usage(stderr);
+			return -1;
+		}
+	}
+	if (argc - optind != 1) {
+		warnx("test: want one SLUG");
+		test_usage(stderr);
+		return -1;
+	}
+	a->slug = argv[optind];
+	if (!mcp_slug_ok(a->slug)) {
+		warnx("test: %s: bad slug: not [a-z0-9._-]{1,80}", a->slug);
+		return -1;
+	}
+	if (route != NULL) {
+		for (a->route = 0; a->route < c->nroutes; a->route++)
+			if (strcmp(c->routes[a->route].name, route) == 0)
+				break;
+		if (a->route == c->nroutes) {
+			warnx("test: --route %s: no such route in the configuration", route);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+int
+alert_test_args(const struct alert_conf *c, int argc, char **argv)
+{
+	struct testarg a;
+
+	return test_parse(c, argc, argv, &a);
+}
+
+/*
+ * A test record, printed and sent now to each route, outside the outbox:
+ * a failed delivery is said and the exit status is 1, not retried for a
+ * day.  A dry run says what it would send.
+ */
+int
+alert_test(struct mcp_store *st, const struct alert_conf *c, int argc, char **argv)
+{
+	struct ctx x = {st, c, NULL, mcp_now(), 0, {0, 0, ""}, {0}, NULL, NULL, 0};
+	struct testarg a;
+	char sum[256], why[256];
+	unsigned long set;
+	cJSON *rec;
+	int rc = 0, i;
+	struct alert_ev e = {"test", "P1", NULL, NULL, 0, NULL, NULL, sum, -1, NULL, NULL, 0};
+
+	if (test_parse(c, argc, argv, &a) != 0)
+		return MCP_EXIT_USAGE;
+	e.slug = a.slug, e.severity = a.sev;
 	e.started = floor(x.window);
-	x.maint = 0; /* a test goes through, maintenance or not */
-	snprintf(sum, sizeof(sum), "%s: test alert from mcp-alert test; nothing is failing", slug);
-	rc = emit_to(&x, NULL, &e, alert_routes_for(c, "P1", mcp_now()));
-	if (rc == 0)
-		rc = tx_commit(&x, NULL, 0) == 1 ? 0 : -1;
-	if (rc == 0)
-		rc = put_out(&x);
-	if (rc == 0)
-		rc = ctx_flush(&x);
+	snprintf(
+	    sum, sizeof(sum), "%s: test alert from mcp-alert test; nothing is failing", a.slug);
+	set = a.route >= 0 ? 1UL << a.route : alert_routes_for(c, a.sev, mcp_now());
+	rec = alert_record(&e);
+	if (mcp_rec_format(&x.out, rec, why, sizeof(why)) == -1 || put_out(&x) == -1)
+		rc = -1;
+	/* Every route is tried, a failure or not. */
+	for (i = 0; rc != -1 && i < c->nroutes; i++) {
+		if ((set & (1UL << i)) == 0)
+			continue;
+		if (c->dry_run) {
+			fprintf(stderr, "%s: dry run: would send test %s %s to %s\n",
+			    program_invocation_short_name, a.sev, alert_str(rec, "dedup_key"),
+			    c->routes[i].name);
+			continue;
+		}
+		if (alert_send(c, i, rec, why, sizeof(why)) == -1) {
+			warnx("test: route %s: not delivered: %s", c->routes[i].name, why);
+			rc = 1;
+		}
+	}
+	if (rc == 0 && set == 0) {
+		warnx("test: no route is told of a %s now: nothing delivered", a.sev);
+		rc = 1;
+	}
+	cJSON_Delete(rec);
 	ctx_free(&x);
 	return rc == 0 ? MCP_EXIT_OK : MCP_EXIT_FAIL;
 }
@@ -573,8 +764,10 @@ on_ack(struct ctx *x, struct state *s, void *arg)
 	char sum[256];
 	struct alert_ev e;
 
-	/* An expiry track's dedup_key names the expiry, the others' the start. */
-	if (!t->open || (a->track >= T_CERT ? s->x[a->track - T_CERT].exp : t->start) != a->start) {
+	/* An expiry track's dedup_key names the expiry, the others' the start; -1: any. */
+	if (!t->open ||
+	    (a->start >= 0 &&
+	        (a->track >= T_CERT ? s->x[a->track - T_CERT].exp : t->start) != a->start)) {
 		a->found = 0;
 		return 0;
 	}
@@ -592,16 +785,58 @@ on_ack(struct ctx *x, struct state *s, void *arg)
 	return 1;
 }
 
+/* ack SLUG [TRACK]: the open incident of the slug's track (downtime by default). */
+static int
+ack_slug(struct ctx *x, const char *slug, const char *track, struct ackarg *a)
+{
+	int i;
+
+	a->track = T_DOWN, a->start = -1;
+	if (track != NULL) {
+		for (i = 0; i < NTRACKS; i++)
+			if (strcmp(track, i == T_DOWN ? "down" : track_kind[i]) == 0)
+				break;
+		if (i == NTRACKS) {
+			warnx("ack: %s: not a track (down, rate-limited, latency, error-rate, "
+			      "cert-expiry, token-expiry)",
+			    track);
+			return MCP_EXIT_USAGE;
+		}
+		a->track = i;
+	}
+	if (!mcp_slug_ok(slug)) {
+		warnx("ack: %s: bad slug: not [a-z0-9._-]{1,80}", slug);
+		return MCP_EXIT_USAGE;
+	}
+	x->slug = slug;
+	return 0;
+}
+
 int
-alert_ack(struct mcp_store *st, const struct alert_conf *c, const char *key)
+alert_ack(struct mcp_store *st, const struct alert_conf *c, int argc, char **argv)
 {
 	struct ctx x = {st, c, NULL, 0, 0, {0, 0, ""}, {0}, NULL, NULL, 0};
+	const char *key = argv[0];
 	char slug[MCP_SLUG_MAX + 1], kind[32] = "";
 	const char *colon = strchr(key, ':'), *last = strrchr(key, ':');
 	struct ackarg a = {T_DOWN, 0, 0};
 	char *end;
 	int rc, i;
 
+	/* SLUG [TRACK], or a dedup key. */
+	if (argc == 2 || colon == NULL) {
+		if ((rc = ack_slug(&x, key, argc == 2 ? argv[1] : NULL, &a)) != 0)
+			return rc;
+		if ((rc = decide(&x, on_ack, &a)) == 0 && !a.found) {
+			warnx("ack: %s: no open %s incident", key,
+			    a.track == T_DOWN ? "downtime" : track_kind[a.track]);
+			rc = 1;
+		}
+		if (rc == 0)
+			rc = ctx_flush(&x);
+		ctx_free(&x);
+		return rc == 0 ? MCP_EXIT_OK : MCP_EXIT_FAIL;
+	}
 	if (colon == NULL || colon - key > MCP_SLUG_MAX ||
 	    (a.start = strtod(last + 1, &end)) <= 0 || *end != '\0' ||
 	    last - colon - 1 >= (long)sizeof(kind)) {

@@ -4,6 +4,8 @@
  */
 #include <err.h>
 #include <errno.h>
+#include <getopt.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -22,16 +24,23 @@ usage(int help)
 	const char *p = program_invocation_short_name;
 
 	fprintf(help ? stdout : stderr,
-	    "usage: %s [-c CONFIG] [-R URL]\n"
-	    "       %s [-c CONFIG] [-R URL] ack DEDUP_KEY\n"
+	    "usage: %s [-n] [-c CONFIG] [-R URL]\n"
+	    "       %s [-n] [-c CONFIG] [-R URL] ack DEDUP_KEY | SLUG [TRACK]\n"
+	    "       %s [-c CONFIG] [-R URL] incidents [-j]\n"
+	    "       %s [-c CONFIG] [-R URL] routes test [--severity P] [--at TIME] [SLUG]\n"
+	    "       %s [-c CONFIG] [-R URL] silence add slug=GLOB [track=T] [region=R] "
+	    "[severity=P] --for DURATION | --until TIME --reason TEXT\n"
+	    "       %s [-c CONFIG] [-R URL] silence list [-j]\n"
+	    "       %s [-c CONFIG] [-R URL] silence expire ID\n"
 	    "       %s [-c CONFIG] [-R URL] maint add SLUG [--start TIME] --end TIME | --for "
-	    "DURATION --reason TEXT\n"
-	    "       %s [-c CONFIG] [-R URL] maint list\n"
+	    "DURATION --reason TEXT [--force]\n"
+	    "       %s [-c CONFIG] [-R URL] maint list [-j]\n"
 	    "       %s [-c CONFIG] [-R URL] maint end SLUG\n"
-	    "       %s [-c CONFIG] [-R URL] test SLUG\n"
-	    "       %s [-c CONFIG] [-R URL] token [NAME=]FILE ...\n"
-	    "       %s [-c CONFIG] [-R URL] check\n",
-	    p, p, p, p, p, p, p, p);
+	    "       %s [-n] [-c CONFIG] [-R URL] test [--route NAME] [--severity P] SLUG\n"
+	    "       %s [-n] [-c CONFIG] [-R URL] token [NAME=]FILE ...\n"
+	    "       %s [-c CONFIG] [-R URL] check\n"
+	    "       %s -c CONFIG [-R URL] claim\n",
+	    p, p, p, p, p, p, p, p, p, p, p, p, p, p);
 	if (help)
 		exit(mcp_rec_close_stdout() == -1 ? MCP_EXIT_FAIL : MCP_EXIT_OK);
 	exit(MCP_EXIT_USAGE);
@@ -59,20 +68,75 @@ connect_or_die(const char *url)
 	return st;
 }
 
+/* The commands; those that decide or deliver belong to the deciding configuration. */
+struct command {
+	const char *name;
+	int decides;
+};
+static const struct command commands[] = {{"ack", 1}, {"test", 1}, {"token", 1}, {"maint", 0},
+    {"check", 0}, {"claim", 0}, {"incidents", 0}, {"routes", 0}, {"silence", 0}};
+
+static const struct command *
+command(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		if (strcmp(commands[i].name, name) == 0)
+			return &commands[i];
+	return NULL;
+}
+
+/*
+ * check, once the configuration is good: the outboxes in the store of
+ * routes it no longer has, whose deliveries nobody will send.  A store
+ * that does not answer is said, and is not an error of the configuration.
+ */
 static int
-run(struct mcp_store *st, const struct alert_conf *c, int argc, char **argv)
+check_store(const struct alert_conf *c, const char *url)
+{
+	struct mcp_store_opts so = {2, -1};
+	struct mcp_store *st;
+	char err[512];
+	int rc;
+
+	if ((st = mcp_store_open(mcp_store_url_choose(url), &so, err, sizeof(err))) == NULL) {
+		warnx("check: the store was not checked: redis: %s", err);
+		return MCP_EXIT_OK;
+	}
+	rc = alert_outbox_orphans(st, c);
+	mcp_store_close(st);
+	return rc == 0 ? MCP_EXIT_OK : MCP_EXIT_FAIL;
+}
+
+static int
+run(struct mcp_store *st, const struct alert_conf *c, const char *path, int argc, char **argv)
 {
 	int rc;
 
+	if (argc > 0 && strcmp(argv[0], "claim") == 0) {
+		if (alert_owner(st, c, path, 1) == -1)
+			return MCP_EXIT_FAIL;
+		fprintf(stderr, "%s: %s decides this store from now on\n",
+		    program_invocation_short_name, path);
+		return MCP_EXIT_OK;
+	}
+	/* Deciding and delivering belong to the deciding configuration. */
+	if ((argc == 0 || command(argv[0])->decides) && !c->dry_run &&
+	    (rc = alert_owner(st, c, path, 0)) != 0)
+		return rc == 1 ? MCP_EXIT_USAGE : MCP_EXIT_FAIL;
 	if (argc == 0)
 		return alert_filter(st, c);
-	if (strcmp(argv[0], "ack") == 0 && argc == 2)
-		return alert_ack(st, c, argv[1]);
-	if (strcmp(argv[0], "test") == 0 && argc == 2) {
-		if (!mcp_slug_ok(argv[1]))
-			errx(MCP_EXIT_USAGE, "test: %s: bad slug: not [a-z0-9._-]{1,80}", argv[1]);
-		return alert_test(st, c, argv[1]);
-	}
+	if (strcmp(argv[0], "ack") == 0 && (argc == 2 || argc == 3))
+		return alert_ack(st, c, argc - 1, argv + 1);
+	if (strcmp(argv[0], "silence") == 0)
+		return alert_silence_main(st, c, argc, argv);
+	if (strcmp(argv[0], "routes") == 0)
+		return alert_routes_test(st, c, argc, argv);
+	if (strcmp(argv[0], "incidents") == 0)
+		return alert_incidents(st, c, argc, argv);
+	if (strcmp(argv[0], "test") == 0)
+		return alert_test(st, c, argc, argv);
 	if (strcmp(argv[0], "token") == 0 && argc >= 2)
 		return alert_token(st, c, argc - 1, argv + 1);
 	if (strcmp(argv[0], "maint") == 0 && argc >= 2)
@@ -85,7 +149,11 @@ run(struct mcp_store *st, const struct alert_conf *c, int argc, char **argv)
 int
 main(int argc, char *argv[])
 {
+	static const struct option longopts[] = {{"dry-run", no_argument, NULL, 'n'},
+	    {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0}};
 	const char *conf = NULL, *url = NULL;
+	char path[PATH_MAX];
+	int dry = 0;
 	struct alert_conf c;
 	struct mcp_store *st;
 	char err[1024];
@@ -94,8 +162,11 @@ main(int argc, char *argv[])
 	signal(SIGPIPE, SIG_IGN);
 	if (argc == 1 && nothing_to_read())
 		usage(0);
-	while ((ch = getopt(argc, argv, "+c:hR:")) != -1) {
+	while ((ch = getopt_long(argc, argv, "+c:hnR:", longopts, NULL)) != -1) {
 		switch (ch) {
+		case 'n':
+			dry = 1;
+			break;
 		case 'c':
 			conf = optarg;
 			break;
@@ -110,18 +181,42 @@ main(int argc, char *argv[])
 		}
 	}
 	argc -= optind, argv += optind;
-	if (argc > 0 && strcmp(argv[0], "ack") != 0 && strcmp(argv[0], "maint") != 0 &&
-	    strcmp(argv[0], "test") != 0 && strcmp(argv[0], "check") != 0 &&
-	    strcmp(argv[0], "token") != 0)
+	if (argc > 0 && command(argv[0]) == NULL)
 		usage(0);
+	if (argc > 0 && strcmp(argv[0], "claim") == 0 && (argc != 1 || conf == NULL || dry))
+		usage(0);
+	if (argc > 0 && !command(argv[0])->decides && dry)
+		errx(MCP_EXIT_USAGE, "%s: --dry-run: %s decides nothing; it is not dry-run",
+		    argv[0], argv[0]);
 	if (argc > 0 && strcmp(argv[0], "token") == 0 && argc == 1)
 		usage(0);
 	if (argc > 0 && strcmp(argv[0], "token") == 0 && alert_token_args(argc - 1, argv + 1) == -1)
 		return MCP_EXIT_USAGE;
+	/* Without -c: $MCP_ALERT_CONF, else /etc/mcp-alert.conf when there is one. */
+	if (conf == NULL && getenv("MCP_ALERT_CONF") != NULL && *getenv("MCP_ALERT_CONF") != '\0')
+		conf = getenv("MCP_ALERT_CONF");
+	else if (conf == NULL && access(ALERT_CONF_DEFAULT, F_OK) == 0)
+		conf = ALERT_CONF_DEFAULT;
+	else if (conf == NULL && argc > 0 && strcmp(argv[0], "check") == 0)
+		errx(MCP_EXIT_USAGE, "check: no configuration to check: %s: %s (-c CONFIG)",
+		    ALERT_CONF_DEFAULT, strerror(ENOENT));
 	alert_conf_defaults(&c);
 	if (conf != NULL && alert_conf_load(&c, conf, err, sizeof(err)) == -1) {
 		alert_conf_free(&c);
 		errx(MCP_EXIT_USAGE, "%s", err);
+	}
+	c.dry_run = dry;
+	/* test's arguments, --help among them, before anything connects or pages. */
+	if (argc > 0 && strcmp(argv[0], "test") == 0 &&
+	    (rc = alert_test_args(&c, argc, argv)) != 0) {
+		alert_conf_free(&c);
+		return rc == 1 ? (mcp_rec_close_stdout() == -1 ? MCP_EXIT_FAIL : MCP_EXIT_OK)
+		               : MCP_EXIT_USAGE;
+	}
+	/* The configuration is known by its absolute path (see alert_owner). */
+	if (conf != NULL && realpath(conf, path) == NULL) {
+		alert_conf_free(&c);
+		errx(MCP_EXIT_USAGE, "%s: %s", conf, strerror(errno));
 	}
 	if (argc > 0 && strcmp(argv[0], "check") == 0) {
 		/* The config was read and its secret files too: check the URL, stop. */
@@ -129,8 +224,9 @@ main(int argc, char *argv[])
 			usage(0);
 		if (mcp_store_url_check(url, err, sizeof(err)) == -1)
 			errx(MCP_EXIT_USAGE, "%s", err);
+		rc = check_store(&c, url);
 		alert_conf_free(&c);
-		return MCP_EXIT_OK;
+		return rc;
 	}
 	/* Every time is at most ALERT_TIME_MAX, the clock's too (MCP_NOW). */
 	if (mcp_now() > ALERT_TIME_MAX) {
@@ -140,7 +236,7 @@ main(int argc, char *argv[])
 	if (mcp_curl_init() == -1)
 		errx(MCP_EXIT_FAIL, "curl_global_init");
 	st = connect_or_die(url);
-	rc = run(st, &c, argc, argv);
+	rc = run(st, &c, conf != NULL ? path : NULL, argc, argv);
 	mcp_store_close(st);
 	alert_conf_free(&c);
 	curl_global_cleanup();

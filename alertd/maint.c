@@ -40,6 +40,12 @@ time_of(const char *s)
 	return t <= ALERT_TIME_MAX ? t : -1;
 }
 
+double
+alert_time_of(const char *s)
+{
+	return time_of(s);
+}
+
 void
 alert_maint_key(char *buf, size_t len, const char *slug)
 {
@@ -81,12 +87,49 @@ read_maint(struct mcp_store *st, const char *key, struct alert_maint *m)
 	return found;
 }
 
+/* 1 when the store knows slug (results pushed, or an alert state); 0; -1 on error. */
+static int
+slug_known(struct mcp_store *st, const char *slug)
+{
+	char key[MCP_SLUG_MAX + 32];
+	const char *zs[] = {"ZSCORE", "mcp:slugs", slug}, *ex[] = {"EXISTS", key};
+	redisReply *r;
+	int known;
+
+	if ((r = alert_cmd(st, 3, zs)) == NULL)
+		return -1;
+	known = r->type == REDIS_REPLY_STRING;
+	freeReplyObject(r);
+	if (known)
+		return 1;
+	snprintf(key, sizeof(key), "mcp:{%s}:alert", slug);
+	if ((r = alert_cmd(st, 2, ex)) == NULL)
+		return -1;
+	known = r->type == REDIS_REPLY_INTEGER && r->integer > 0;
+	freeReplyObject(r);
+	return known;
+}
+
+static void
+iso(char *buf, size_t len, double t)
+{
+	time_t tt = (time_t)t;
+	struct tm tm;
+
+	gmtime_r(&tt, &tm);
+	strftime(buf, len, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
 static int
 maint_add(struct mcp_store *st, const struct alert_conf *c, int argc, char **argv)
 {
 	static const struct option lo[] = {{"start", required_argument, NULL, 's'},
 	    {"end", required_argument, NULL, 'e'}, {"for", required_argument, NULL, 'f'},
-	    {"reason", required_argument, NULL, 'r'}, {NULL, 0, NULL, 0}};
+	    {"reason", required_argument, NULL, 'r'}, {"force", no_argument, NULL, 'F'},
+	    {NULL, 0, NULL, 0}};
+	struct alert_maint old;
+	char a[32], b[32];
+	int force = 0, known;
 	double start = mcp_now(), end = -1, now = start;
 	const char *reason = NULL, *slug;
 	char key[MCP_SLUG_MAX + 32], s[32], e[32], ttl[32];
@@ -111,11 +154,18 @@ maint_add(struct mcp_store *st, const struct alert_conf *c, int argc, char **arg
 			end = -2 - d;
 		else if (ch == 'r')
 			reason = optarg;
+		else if (ch == 'F')
+			force = 1;
 		else if (ch == '?')
 			return -1;
 	}
-	if (optind != argc || end == -1 || reason == NULL)
+	if (optind != argc)
 		return -1;
+	if (end == -1)
+		errx(MCP_EXIT_USAGE, "maint add: %s: --end TIME or --for DURATION is required",
+		    slug);
+	if (reason == NULL)
+		errx(MCP_EXIT_USAGE, "maint add: %s: --reason TEXT is required", slug);
 	/* It is printed in records as it is: never cut, never rewritten. */
 	if (strlen(reason) > ALERT_REASON_MAX || !mcp_utf8_valid(reason, strlen(reason)))
 		errx(MCP_EXIT_USAGE, "maint add: --reason: not UTF-8 of at most %d bytes",
@@ -124,12 +174,25 @@ maint_add(struct mcp_store *st, const struct alert_conf *c, int argc, char **arg
 		end = start + (-2 - end);
 	if (end <= start)
 		errx(MCP_EXIT_USAGE, "maint add: %s: the window ends before it starts", slug);
+	/* A slug never seen is most likely a typo: its window would hold back nothing. */
+	if (!force && (known = slug_known(st, slug)) != 1) {
+		if (known == -1)
+			return MCP_EXIT_FAIL;
+		errx(MCP_EXIT_USAGE,
+		    "maint add: %s: no such slug (never probed, no alert state); --force to add "
+		    "it anyway",
+		    slug);
+	}
 	if (end - start > c->maint_max) {
 		warnx("maint add: %s: a window of %.0f s is longer than %ld s; capped at %ld s",
 		    slug, end - start, c->maint_max, c->maint_max);
 		end = start + c->maint_max;
 	}
 	mkey(key, sizeof(key), slug);
+	if (read_maint(st, key, &old) == 1 && old.end > now) {
+		iso(a, sizeof(a), old.start), iso(b, sizeof(b), old.end);
+		warnx("maint add: %s: replaces the window %s to %s (%s)", slug, a, b, old.reason);
+	}
 	snprintf(s, sizeof(s), "%.0f", start);
 	snprintf(e, sizeof(e), "%.0f", end);
 	snprintf(ttl, sizeof(ttl), "%.0f", (end > now ? end - now : 0) + KEEP);
@@ -183,8 +246,9 @@ maint_keys(struct mcp_store *st, char ***out, size_t *n)
 }
 
 static int
-maint_list(struct mcp_store *st)
+maint_list(struct mcp_store *st, int json)
 {
+	char a[32], b[32];
 	struct alert_maint m;
 	char **keys, slug[MCP_SLUG_MAX + 1], err[256];
 	size_t n, i;
@@ -193,9 +257,19 @@ maint_list(struct mcp_store *st)
 
 	if (maint_keys(st, &keys, &n) == -1)
 		return MCP_EXIT_FAIL;
+	if (!json)
+		printf("%-24s %-20s %-20s %-6s %s\n", "SLUG", "START", "END", "ACTIVE", "REASON");
 	for (i = 0; i < n; i++) {
-		if (rc == MCP_EXIT_OK && read_maint(st, keys[i], &m) == 1 &&
-		    sscanf(keys[i], "mcp:{%80[a-z0-9._-]}", slug) == 1) {
+		if (rc != MCP_EXIT_OK || read_maint(st, keys[i], &m) != 1 ||
+		    sscanf(keys[i], "mcp:{%80[a-z0-9._-]}", slug) != 1) {
+			free(keys[i]);
+			continue;
+		}
+		if (!json) {
+			iso(a, sizeof(a), m.start), iso(b, sizeof(b), m.end);
+			printf("%-24s %-20s %-20s %-6s %s\n", slug, a, b,
+			    m.start <= mcp_now() && mcp_now() < m.end ? "yes" : "no", m.reason);
+		} else {
 			o = cJSON_CreateObject();
 			cJSON_AddNumberToObject(o, "v", 1);
 			cJSON_AddStringToObject(o, "type", "maint");
@@ -255,7 +329,9 @@ alert_maint_main(struct mcp_store *st, const struct alert_conf *c, int argc, cha
 	if (strcmp(argv[0], "add") == 0)
 		return maint_add(st, c, argc, argv);
 	if (strcmp(argv[0], "list") == 0 && argc == 1)
-		return maint_list(st);
+		return maint_list(st, 0);
+	if (strcmp(argv[0], "list") == 0 && argc == 2 && strcmp(argv[1], "-j") == 0)
+		return maint_list(st, 1);
 	if (strcmp(argv[0], "end") == 0 && argc == 2)
 		return maint_end(st, argv[1]);
 	return -1;

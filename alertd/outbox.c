@@ -250,6 +250,15 @@ send_one(const struct alert_conf *c, const struct alert_route *r, const char *id
 	return rc;
 }
 
+int
+alert_send(const struct alert_conf *c, int route, const cJSON *rec, char *why, size_t len)
+{
+	char id[33];
+
+	hex_random(id, 16);
+	return send_one(c, &c->routes[route], id, rec, why, len) == SENT ? 0 : -1;
+}
+
 /* --- the outbox ----------------------------------------------------------------- */
 
 static int
@@ -487,5 +496,42 @@ alert_deliver(struct mcp_store *st, const struct alert_conf *c, struct mcp_buf *
 	for (i = 0; i < c->nroutes; i++)
 		if (deliver_route(st, c, i, out) == -1)
 			rc = -1;
+	return rc;
+}
+
+int
+alert_outbox_orphans(struct mcp_store *st, const struct alert_conf *c)
+{
+	const char *llen[] = {"LLEN", NULL};
+	char **keys, err[512];
+	const char *name;
+	redisReply *r;
+	size_t n, i;
+	int j, rc = 0;
+
+	if (mcp_store_scan(st, "mcp:alert:outbox:*", &keys, &n, err, sizeof(err)) == -1) {
+		warnx("check: redis: %s", err);
+		return -1;
+	}
+	for (i = 0; i < n; i++) {
+		name = keys[i] + strlen("mcp:alert:outbox:");
+		for (j = 0; j < c->nroutes && strcmp(c->routes[j].name, name) != 0; j++)
+			;
+		llen[1] = keys[i];
+		if (j == c->nroutes && rc != -1 && (r = alert_cmd(st, 2, llen)) != NULL) {
+			if (r->type == REDIS_REPLY_INTEGER && r->integer > 0) {
+				warnx("check: the outbox of route \"%s\", no longer configured, "
+				      "holds %lld "
+				      "deliver%s that nobody will send",
+				    mcp_slug_ok(name) ? name : "?", r->integer,
+				    r->integer == 1 ? "y" : "ies");
+				rc = 1;
+			}
+			freeReplyObject(r);
+		} else if (j == c->nroutes && rc != -1)
+			rc = -1;
+		free(keys[i]);
+	}
+	free(keys);
 	return rc;
 }

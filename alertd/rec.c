@@ -58,7 +58,11 @@ alert_record(const struct alert_ev *e)
 		cJSON_AddNumberToObject(o, "escalation", e->escalation);
 	if (e->suppressed != NULL) {
 		cJSON_AddStringToObject(o, "suppressed", e->suppressed);
-		cJSON_AddStringToObject(o, "maintenance", e->reason);
+		if (e->silence > 0) {
+			cJSON_AddNumberToObject(o, "silence", (double)e->silence);
+			cJSON_AddStringToObject(o, "reason", e->reason);
+		} else
+			cJSON_AddStringToObject(o, "maintenance", e->reason);
 	}
 	return o;
 }

@@ -46,6 +46,7 @@ in_maint(struct ctx *x)
 int
 emit_to(struct ctx *x, struct track *t, struct alert_ev *e, unsigned long set)
 {
+	const struct silence *sl = NULL;
 	const char *bad;
 	char why[256];
 	cJSON *rec, *regions = NULL;
@@ -57,6 +58,10 @@ emit_to(struct ctx *x, struct track *t, struct alert_ev *e, unsigned long set)
 		regions = mcp_json_parse(t->regions, strlen(t->regions), &bad);
 		e->regions = cJSON_IsArray(regions) ? regions : NULL;
 	}
+	/* A silence holds back what it matches as maintenance does (mcp-alert(1), silence). */
+	if (mt == 0 && strcmp(e->event, "acknowledge") != 0 &&
+	    (sl = alert_silenced(x->st, e, mcp_now())) != NULL)
+		mt = 1;
 	/*
 	 * Maintenance holds back what would page; the end of an incident
 	 * already announced (its resolve, its acknowledgement) still goes
@@ -67,10 +72,11 @@ emit_to(struct ctx *x, struct track *t, struct alert_ev *e, unsigned long set)
 	            (strcmp(e->event, "resolve") == 0 || strcmp(e->event, "acknowledge") == 0))) ||
 	    (t != NULL && t->held)) {
 		if (mt == 1 && t != NULL && strcmp(e->event, "trigger") == 0)
-			t->held = 1, t->held_end = x->m.end;
+			t->held = 1, t->held_end = sl != NULL ? sl->end : x->m.end;
 		e->suppressed = e->event;
 		e->event = "suppressed";
-		e->reason = x->m.end > 0 ? x->m.reason : "";
+		e->reason = sl != NULL ? sl->reason : x->m.end > 0 ? x->m.reason : "";
+		e->silence = sl != NULL ? sl->id : 0;
 		set = 0;
 	}
 	rec = alert_record(e);
@@ -289,10 +295,16 @@ post_maint(struct ctx *x, struct track *t, int ti, const struct look *l)
 	double end;
 	int mt = 0;
 
+	struct alert_ev e = ev_of(t, ti, x->slug, "trigger", "");
+
 	if (!t->open || !t->held || (mt = in_maint(x)) != 0)
 		return mt == -1 ? -1 : 0;
 	end = x->m.end > 0 && x->m.end < t->held_end ? x->m.end : t->held_end;
 	if (x->window < end + x->c->post_maint_grace || l->kind != FAIL)
+		return 0;
+	/* A silence still in force holds it back still. */
+	e.regions = l->regions;
+	if (alert_silenced(x->st, &e, mcp_now()) != NULL)
 		return 0;
 	t->held = 0;
 	dur_text(d, sizeof(d), x->window - end);
@@ -327,7 +339,10 @@ track_step(struct ctx *x, struct state *s, int ti, const struct look *l, int nee
 		/* Before it opens, sev keeps the worst severity of the failing run. */
 		if (!t->open && (t->sev[0] == '\0' || strcmp(l->sev, t->sev) < 0))
 			snprintf(t->sev, sizeof(t->sev), "%s", l->sev);
-		if (!t->open && ((l->has_streak ? l->streak : t->fail) >= need || l->outage))
+		/* The regions' agreement sets the severity, not the speed (outage_windows). */
+		if (l->outage && x->c->outage_windows > 0 && x->c->outage_windows < need)
+			need = x->c->outage_windows;
+		if (!t->open && (l->has_streak ? l->streak : t->fail) >= need)
 			return trigger(x, t, ti, l, NULL);
 		if (post_maint(x, t, ti, l) == -1)
 			return -1;
@@ -396,7 +411,7 @@ err_add(const struct alert_conf *c, struct state *s, double window, long tot_add
  * consecutive failing verdicts, a page.  failing_now holds the regions
  * whose latest result failed; each region's run of such windows is kept,
  * and an incident opens when one region has failed fail_windows windows
- * in a row, or at once when three fail the outage's step now.  A failing
+ * in a row (outage_windows when three fail the outage's step now).  A failing
  * verdict with no region failing now passes: the server answers every
  * region, and a recovery is counted from its first such window.
  */

@@ -124,7 +124,9 @@ struct ctx {
 	size_t njobs;
 	struct pub *pub; /* the incidents' public record, written with the jobs */
 	size_t npub;
-	struct batch *b; /* the filter's verdicts waiting to be decided together */
+	struct batch *b;       /* the filter's verdicts waiting to be decided together */
+	const char **xargv[2]; /* commands of the watchdog's state, in the MULTI/EXEC */
+	int xargc[2], nx;
 };
 
 /*
@@ -167,10 +169,36 @@ void jobs_reset(struct ctx *x);
 void pub_add(struct ctx *x, const struct alert_ev *e, const cJSON *rec);
 void pub_bind(struct pub *p);
 
+/* watchdog.c: the watchdog of the probes and the heartbeat (mcp-alert(1), "Watchdog"). */
+#define WD_SILENT "runner-silent"
+#define WD_BLIND "monitoring-blind"
+struct wd_region {
+	char name[MCP_SLUG_MAX + 1];
+	double last;    /* the newest window it reported in, for any slug; 0: never */
+	double listed;  /* the newest window a verdict named it in (reporters or missing) */
+	double first;   /* the first window a verdict named it in, while it has never reported */
+	struct track t; /* its runner-silent incident */
+};
+struct wd {
+	double newest; /* the newest window of a verdict */
+	int n;
+	struct wd_region r[ALERT_REGIONS_MAX];
+	struct track blind;
+};
+/* What a verdict says of the regions, noted in w. */
+void wd_note(struct wd *w, double window, const cJSON *reporters, const cJSON *missing);
+/* The regions seen merged into the store's, and decided: 0 or -1. */
+int alert_watchdog(struct ctx *x, const struct wd *seen);
+int alert_heartbeat(struct ctx *x);
+/* The watchdog's state as stored: 0 or -1. */
+int wd_load(struct mcp_store *st, struct wd *w);
+
 /* filter.c: a decision on one slug under WATCH (fn returns 1 to save it), delivery. */
 typedef int (*decide_fn)(struct ctx *x, struct state *s, void *arg);
 int decide(struct ctx *x, decide_fn fn, void *arg);
 int ctx_flush(struct ctx *x);
+/* x's jobs, records and commands in one MULTI/EXEC, its records printed: 1; 0: WATCH failed; <0. */
+int ctx_commit(struct ctx *x);
 void ctx_free(struct ctx *x);
 
 /* watch.c: the expiry tracks. */
@@ -184,6 +212,18 @@ struct sighting {
 };
 int expiry_step(struct ctx *x, struct state *s, int ti, const struct sighting *o);
 int cert_step(struct ctx *x, struct state *s, const struct verdict *vd);
+
+/* silence.c */
+struct silence {
+	long id;
+	char slug[128];                                   /* a glob */
+	char track[32], region[MCP_SLUG_MAX + 1], sev[4]; /* "": any */
+	double start, end;
+	char reason[ALERT_REASON_MAX + 1];
+};
+/* The first silence in force at now that matches e, or NULL (loaded once, until a reload). */
+const struct silence *alert_silenced(struct mcp_store *st, const struct alert_ev *e, double now);
+void alert_silences_reload(void);
 
 /* rules.c */
 int in_maint(struct ctx *x);

@@ -593,27 +593,34 @@ serve_metrics(struct conn *c, const struct req *q, struct resp *r)
 }
 
 /*
- * Whether the store answers and how old the newest verdict is, so that a
- * watcher can tell the API broken (503 store-unreachable), the aggregator
- * stopped (503 verdicts-stale) and all well (200) apart.
+ * Whether the store answers and how old the newest verdict and the newest
+ * result are, so that a watcher can tell the API broken (503
+ * store-unreachable), the aggregator stopped (503 verdicts-stale), the
+ * probes stopped while verdicts go on, unknown (503 probes-stale), and all
+ * well (200) apart.  The newest result is the top score of mcp:slugs (each
+ * slug's newest probe_started_at).
  */
 void
 serve_health(struct conn *c, const struct req *q, struct resp *r)
 {
 	const char *a0[] = {"ZCARD", "mcp:slugs"}, *a1[] = {"GET", "mcp:verdict:newest"};
-	const char **argv[] = {a0, a1};
-	int argc[] = {2, 2}, rc, down;
-	redisReply *rep[2];
+	const char *a2[] = {"ZRANGE", "mcp:slugs", "-1", "-1", "WITHSCORES"};
+	const char **argv[] = {a0, a1, a2};
+	int argc[] = {2, 2, 5}, rc, down;
+	redisReply *rep[3];
 	const char *status;
-	double newest = -1;
+	double newest = -1, result = -1;
 	long long count = 0;
 
 	/* mcp-aggregate verdict keeps the newest window it decided. */
-	if ((down = serve_query(c, 2, argc, argv, rep) != SR_OK) == 0) {
+	if ((down = serve_query(c, 3, argc, argv, rep) != SR_OK) == 0) {
 		count = rep[0]->type == REDIS_REPLY_INTEGER ? rep[0]->integer : 0;
 		if (rep[1]->type == REDIS_REPLY_STRING)
 			newest = serve_time(rep[1]->str);
-		serve_free_replies(rep, 2);
+		if (rep[2]->type == REDIS_REPLY_ARRAY && rep[2]->elements == 2 &&
+		    rep[2]->element[1]->type == REDIS_REPLY_STRING)
+			result = serve_time(rep[2]->element[1]->str);
+		serve_free_replies(rep, 3);
 	}
 	if (down) {
 		serve_unavailable(r);
@@ -623,9 +630,10 @@ serve_health(struct conn *c, const struct req *q, struct resp *r)
 			serve_error(r, 500, "out of memory", NULL);
 		return;
 	}
-	status = newest < 0                 ? "no-verdicts"
-	    : q->now - newest > SERVE_STALE ? "verdicts-stale"
-	                                    : "ok";
+	status = newest < 0                        ? "no-verdicts"
+	    : q->now - newest > SERVE_STALE        ? "verdicts-stale"
+	    : q->now - result > SERVE_PROBES_STALE ? "probes-stale"
+	                                           : "ok";
 	r->status = strcmp(status, "ok") == 0 ? 200 : 503;
 	r->ctype = CT_JSON;
 	r->cache = "no-store";
@@ -633,9 +641,14 @@ serve_health(struct conn *c, const struct req *q, struct resp *r)
 	    "{\"status\":\"%s\",\"store\":\"ok\",\"slugs\":%lld,\"newest_verdict_age_s\":", status,
 	    count);
 	if (newest >= 0)
-		rc |= mcp_buf_addf(&r->body, "%.0f}", fmax(0, floor(q->now - newest)));
+		rc |= mcp_buf_addf(&r->body, "%.0f", fmax(0, floor(q->now - newest)));
 	else
-		rc |= mcp_buf_adds(&r->body, "null}");
+		rc |= mcp_buf_adds(&r->body, "null");
+	if (result >= 0)
+		rc |= mcp_buf_addf(
+		    &r->body, ",\"newest_result_age_s\":%.0f}", fmax(0, floor(q->now - result)));
+	else
+		rc |= mcp_buf_adds(&r->body, ",\"newest_result_age_s\":null}");
 	if (rc != 0)
 		serve_error(r, 500, "out of memory", NULL);
 }

@@ -16,6 +16,7 @@
 
 /* A verdict older than this (now - window) is no longer shown: pending. */
 #define SERVE_STALE 300
+#define SERVE_PROBES_STALE 300 /* seconds without a result before /healthz is 503 */
 /* Regions shown for one slug: the most recently seen. */
 #define SERVE_REGIONS_MAX 64
 /* /api/status: slugs per page, default and most. */

@@ -133,7 +133,7 @@ is "$(run 0):$(cat "$TMP/out")" "0:" "first seen already expired: nothing (the o
 # --- maintenance --------------------------------------------------------------------------
 k=$((6 * DAY))
 : >"$TMP/in"
-MCP_NOW=$(w $k) ma maint add c6 --start "$(w $k)" --for 1h --reason "cert rollout" >/dev/null
+MCP_NOW=$(w $k) ma maint add c6 --force --start "$(w $k)" --for 1h --reason "cert rollout" >/dev/null
 cv c6 $k "$E" >"$TMP/in"
 run $k >/dev/null
 is "$(jq -r '[.event, .suppressed, .maintenance] | join(" ")' "$TMP/out")" "suppressed trigger cert rollout" \

@@ -80,6 +80,31 @@ is "$(bodies /pd/v2/enqueue | tail -1 | jq -r '[.event_action, .dedup_key, .payl
     "trigger | t9:test:$T | info | [TEST] t9: test alert from mcp-alert test; nothing is failing" \
     "PagerDuty gets it marked as a test"
 is "$(bodies /hook | tail -1 | jq -r .event)" "test" "the webhook too"
+# Sent at once, outside the outbox: a failure is said and exits 1 (issue 26).
+n=$(wc -l <"$RECV_LOG")
+is "$(ma test --route hook --severity P2 t10):$(cat "$TMP/err")" "0:" "test --route hook --severity P2: exit 0"
+is "$(tail -n +$((n + 1)) "$RECV_LOG" | jq -r '.path + " " + (.body | fromjson | .severity)' | tr '\n' ' ')" "/hook P2 " \
+    "that route alone, at that severity"
+recv_answer /hook 500
+is "$(ma test --route hook t11):$(cat "$TMP/err")" "1:mcp-alert: test: route hook: not delivered: HTTP 500" \
+    "a delivery that fails: exit 1, saying which route and why"
+is "$(rcli llen mcp:alert:outbox:hook)" 0 "and nothing is left to retry for a day"
+n=$(wc -l <"$RECV_LOG")
+is "$(ma test t12):$(grep -c 'not delivered' "$TMP/err")" "1:1" "test to every P1 route, one failing: exit 1, that one named"
+is "$(tail -n +$((n + 1)) "$RECV_LOG" | jq -r .path | sort | tr '\n' ' ')" \
+    "$(printf '%s\n' "$SLACK_PATH" /hook /pd/v2/enqueue | sort | tr '\n' ' ')" \
+    "the other routes got it"
+is "$(tail -1 "$TMP/command.out" | jq -r '"\(.event) \(.slug)"')" "test t12" \
+    "the command route too, declared after the failing one: still tried"
+recv_answer /hook 200
+n=$(wc -l <"$RECV_LOG")
+is "$(ma test --help):$(cat "$TMP/out")" \
+    "0:usage: mcp-alert [-n] [-c CONFIG] [-R URL] test [--route NAME] [--severity P1|P2|P3] SLUG" "test --help: its usage, exit 0"
+is "$(ma test --bogus x; cat "$TMP/err" | head -1)" "2
+mcp-alert: test: --bogus: unknown option" "test --bogus: a usage error"
+is "$(ma test --route nosuch x):$(cat "$TMP/err")" "2:mcp-alert: test: --route nosuch: no such route in the configuration" \
+    "test --route of no route: a usage error"
+is "$(wc -l <"$RECV_LOG")" "$n" "none of them paged anyone"
 
 # --- a receiver gets only what was checked --------------------------------------
 # Regions that are not names (invalid UTF-8, a surrogate, an object) are
@@ -173,15 +198,17 @@ like "$(grep 'route hook' "$TMP/err")" "trigger g1:$(w 0) not delivered after [0
 recv_answer /hook 200
 
 # --- a hanging receiver --------------------------------------------------------
+# Each configuration with routes of its own decides a store of its own
+# (mcp-alert(1), "The deciding configuration"): here, Redis databases 1 and 2.
 printf 'route hang webhook %s/hang\ndelivery_timeout 2s\n' "$RECV" >"$TMP/hang.conf"
 recv_answer /hang hang
 red h1 0 2 http >"$TMP/in"
 s0=$(date +%s)
-mcp-alert -c "$TMP/hang.conf" <"$TMP/in" >"$TMP/out" 2>"$TMP/err"
+mcp-alert -R "$MCP_REDIS?db=1" -c "$TMP/hang.conf" <"$TMP/in" >"$TMP/out" 2>"$TMP/err"
 rc=$?
 is "$rc:$(( $(date +%s) - s0 < 8 ))" "0:1" "a receiver that never answers: given up at delivery_timeout"
 like "$(cat "$TMP/err")" "route hang: trigger h1:$(w 0): Timeout was reached; attempt 1" "a timeout, to be retried"
-is "$(rcli llen mcp:alert:outbox:hang)" 1 "the delivery waits in the outbox"
+is "$(rcli -n 1 llen mcp:alert:outbox:hang)" 1 "the delivery waits in the outbox"
 
 # --- kill -9 mid-stream ----------------------------------------------------------
 : >"$RECV_LOG"
@@ -215,14 +242,14 @@ unset MCP_NOW
 printf 'route tick webhook %s/slow\ntick 1s\nretry_base 1s\nretry_max 1s\n' "$RECV" >"$TMP/tick.conf"
 recv_answer /slow 500
 mkfifo "$TMP/fifo2"
-mcp-alert -c "$TMP/tick.conf" <"$TMP/fifo2" >"$TMP/l.out" 2>"$TMP/l.err" &
+mcp-alert -R "$MCP_REDIS?db=2" -c "$TMP/tick.conf" <"$TMP/fifo2" >"$TMP/l.out" 2>"$TMP/l.err" &
 pid=$!
 exec 8>"$TMP/fifo2"
 T0=$(($(date +%s) / 60 * 60 - 600)) red l1 0 2 http >&8 # windows of the real clock
 for _ in $(seq 100); do grep -q trigger "$TMP/l.out" && break; sleep 0.1; done
 recv_answer /slow 200
-for _ in $(seq 100); do [ "$(rcli llen mcp:alert:outbox:tick)" = 0 ] && break; sleep 0.1; done
-is "$(rcli llen mcp:alert:outbox:tick):$(jq -r 'select(.path == "/slow") | .status' "$RECV_LOG" | tail -1)" "0:200" \
+for _ in $(seq 100); do [ "$(rcli -n 2 llen mcp:alert:outbox:tick)" = 0 ] && break; sleep 0.1; done
+is "$(rcli -n 2 llen mcp:alert:outbox:tick):$(jq -r 'select(.path == "/slow") | .status' "$RECV_LOG" | tail -1)" "0:200" \
     "left running on an open pipe, it delivers once the receiver is back"
 exec 8>&-
 wait "$pid"

@@ -3,6 +3,9 @@
 # alert-lib.sh - verdict streams and alert records for the tests/alert*.t scripts
 # Sourced after lib.sh.  Window k starts at T0 + 60k; T0 is 2026-11-24T16:00:00Z.
 T0=1795536000
+# A configuration holding a Slack or webhook URL must be unreadable by
+# others (mcp-alert.conf(5)): the scripts' files are made mode 600.
+umask 077
 ALL="ap-southeast-1 eu-west-2 sa-east-1 us-east-1 us-west-2"
 
 # w K: the start of window K.

@@ -69,21 +69,50 @@ is "$(ma):$(cat "$TMP/out" "$TMP/err")" "0:" \
 	now n3 2 amber regional connect eu-west-2 eu-west-2
 } >"$TMP/in"
 is "$(ma):$(events)" "0:trigger P2 n3:$(w 0)" "one region failing 3 windows in a row: a P2 from its first"
+# An outage opens at the fail_windows-th window like any downtime (issue 26):
+# the regions' agreement sets the severity, not the speed.
 {
-	now n4 0 red outage connect "eu-west-2 sa-east-1 us-east-1" "eu-west-2 sa-east-1 us-east-1"
+	# A one-minute restart seen by all five regions: failing in the lookback
+	# for 3 windows, failing now in one.
+	now b1 0 red outage connect "$ALL" "$ALL"
+	now b1 1 red outage connect "$ALL" ''
+	now b1 2 red outage connect "$ALL" ''
+	green b1 3 3
+	# Two minutes: still no page.
+	now b2 0 red outage connect "$ALL" "$ALL"
+	now b2 1 red outage connect "$ALL" "$ALL"
+	now b2 2 red outage connect "$ALL" ''
+	now b2 3 red outage connect "$ALL" ''
+	green b2 4 4
 } >"$TMP/in"
-is "$(ma):$(events)" "0:trigger P1 n4:$(w 0)" "three regions failing the step now: an outage, at once"
+is "$(ma):$(cat "$TMP/out" "$TMP/err")" "0:" "a one- and a two-minute blip in five regions: no page"
+now n4 0 red outage connect "eu-west-2 sa-east-1 us-east-1" "eu-west-2 sa-east-1 us-east-1" >"$TMP/in"
+is "$(ma):$(events)" "0:" "three regions failing the step now: an outage, not yet a page"
+now n4 1 red outage connect "eu-west-2 sa-east-1 us-east-1" "eu-west-2 sa-east-1 us-east-1" >"$TMP/in"
+is "$(ma):$(events)" "0:" "its second window: not yet"
+now n4 2 red outage connect "eu-west-2 sa-east-1 us-east-1" "eu-west-2 sa-east-1 us-east-1" >"$TMP/in"
+is "$(ma):$(events)" "0:trigger P1 n4:$(w 0)" "its third window: P1, from the first"
+printf 'outage_windows 1\n' >"$TMP/fast.conf"
+now n9 0 red outage connect "$ALL" "$ALL" >"$TMP/in"
+is "$(ma -c "$TMP/fast.conf"):$(events)" "0:trigger P1 n9:$(w 0)" "outage_windows 1: an outage pages at once"
+now n10 0 red alert connect "eu-west-2 us-east-1" "eu-west-2 us-east-1" >"$TMP/in"
+is "$(ma -c "$TMP/fast.conf"):$(events)" "0:" "outage_windows 1: two regions are no outage, no page yet"
+printf 'fail_windows 2\noutage_windows 3\n' >"$TMP/bad.conf"
+: >"$TMP/in"
+is "$(ma -c "$TMP/bad.conf"):$(cat "$TMP/err")" \
+    "2:mcp-alert: $TMP/bad.conf: outage_windows (3) is more than fail_windows (2)" "outage_windows above fail_windows: refused"
 {
 	now n5 0 red outage connect "$ALL" "$ALL"
 	now n5 1 red outage connect "$ALL" "$ALL"
-	now n5 2 red outage connect "$ALL" ''
+	now n5 2 red outage connect "$ALL" "$ALL"
 	now n5 3 red outage connect "$ALL" ''
-	now n5 4 red alert connect "eu-west-2 us-east-1" ''
-	green n5 5 5
+	now n5 4 red outage connect "$ALL" ''
+	now n5 5 red alert connect "eu-west-2 us-east-1" ''
+	green n5 6 6
 } >"$TMP/in"
 ma >/dev/null
-is "$(jq -r '"\(.event) \(.severity) \(.duration_s // "-")"' "$TMP/out" | tr '\n' ' ')" "trigger P1 - resolve P1 120 " \
-    "recovered from the first window no region fails now: 2 minutes, not the lookback's 4"
+is "$(jq -r '"\(.event) \(.severity) \(.duration_s // "-")"' "$TMP/out" | tr '\n' ' ')" "trigger P1 - resolve P1 180 " \
+    "recovered from the first window no region fails now: 3 minutes, not the lookback's 5"
 {
 	now n6 0 amber regional tls us-east-1 us-east-1
 	now n6 1 amber regional tls us-east-1 us-east-1
@@ -140,7 +169,7 @@ trigger P1 s4:$(w 16)" "not idle: counts; idle 15 minutes on Lambda: the first f
 
 # --- maintenance that the outage outlasts --------------------------------------
 : >"$TMP/in"
-ma maint add m5 --start "$(w 0)" --end "$(w 30)" --reason deploy >/dev/null
+ma maint add m5 --force --start "$(w 0)" --end "$(w 30)" --reason deploy >/dev/null
 red m5 10 40 http >"$TMP/in"
 is "$(ma):$(cat "$TMP/err")" "0:" "an outage from minute 10 to 40 of a window ending at 30: exit 0"
 is "$(events)" "suppressed P1 m5:$(w 10)
@@ -151,7 +180,7 @@ is "$(jq -r 'select(.event == "trigger") | .summary' "$TMP/out")" \
 green m5 41 43 >"$TMP/in"
 is "$(ma):$(events)" "0:resolve P1 m5:$(w 10)" "its recovery is announced"
 : >"$TMP/in"
-ma maint add m6 --start "$(w 0)" --end "$(w 30)" --reason deploy >/dev/null
+ma maint add m6 --force --start "$(w 0)" --end "$(w 30)" --reason deploy >/dev/null
 {
 	red m6 10 33 http
 	green m6 34 36
@@ -162,14 +191,14 @@ suppressed P1 m6:$(w 10)" "recovered within 5 minutes of the end: only suppresse
 # An incident announced before a window starts: its resolve still goes out.
 printf 'route hook webhook %s/m7\n' "$RECV" >"$TMP/m7.conf"
 red m7 0 2 http >"$TMP/in"
-ma -c "$TMP/m7.conf" >/dev/null
+ma -R "$MCP_REDIS?db=1" -c "$TMP/m7.conf" >/dev/null
 : >"$TMP/in"
 ma maint add m7 --start "$(w 3)" --end "$(w 60)" --reason fix >/dev/null
 {
 	red m7 3 10 http
 	green m7 11 13
 } >"$TMP/in"
-is "$(ma -c "$TMP/m7.conf"):$(events)" "0:resolve P1 m7:$(w 0)" \
+is "$(ma -R "$MCP_REDIS?db=1" -c "$TMP/m7.conf"):$(events)" "0:resolve P1 m7:$(w 0)" \
     "an incident announced before the window: its resolve is not held back"
 is "$(got /m7 | tr '\n' ' ')" "trigger m7:$(w 0) resolve m7:$(w 0) " "the receiver hears it ended"
 
@@ -189,46 +218,46 @@ CONF
 (umask 077 && echo pd-routing-key-0000 >"$TMP/pd.key")
 red e1 0 2 connect >"$TMP/in"
 T=$(w 3) # Tuesday 2026-11-24 16:03 UTC, 16:03 in London: business hours
-MCP_NOW=$T ma -c "$TMP/esc.conf" >/dev/null
+MCP_NOW=$T ma -R "$MCP_REDIS?db=2" -c "$TMP/esc.conf" >/dev/null
 is "$(events)" "trigger P1 e1:$(w 0)" "a P1 in business hours"
 is "$(got /primary)" "trigger e1:$(w 0)" "goes to the primary route"
 : >"$TMP/in"
-MCP_NOW=$((T + 299)) ma -c "$TMP/esc.conf" >/dev/null
+MCP_NOW=$((T + 299)) ma -R "$MCP_REDIS?db=2" -c "$TMP/esc.conf" >/dev/null
 is "$(cat "$TMP/out")" "" "T+4:59, no verdict: nothing"
-MCP_NOW=$((T + 300)) ma -c "$TMP/esc.conf" >/dev/null
+MCP_NOW=$((T + 300)) ma -R "$MCP_REDIS?db=2" -c "$TMP/esc.conf" >/dev/null
 is "$(jq -r '[.event, .severity, .dedup_key, (.escalation|tostring), .summary] | join(" | ")' "$TMP/out")" \
     "escalate | P1 | e1:$(w 0) | 1 | e1: P1 unacknowledged for 5 minutes; escalation step 1 of 2" \
     "T+5, unacknowledged, on the clock alone: step 1"
 is "$(got /sms)" "escalate e1:$(w 0)" "to the sms route"
-MCP_NOW=$((T + 600)) ma -c "$TMP/esc.conf" >/dev/null
+MCP_NOW=$((T + 600)) ma -R "$MCP_REDIS?db=2" -c "$TMP/esc.conf" >/dev/null
 is "$(cat "$TMP/out")" "" "T+10: nothing new"
-MCP_NOW=$((T + 900)) ma -c "$TMP/esc.conf" >/dev/null
+MCP_NOW=$((T + 900)) ma -R "$MCP_REDIS?db=2" -c "$TMP/esc.conf" >/dev/null
 is "$(jq -r '.escalation' "$TMP/out"):$(got /second)" "2:escalate e1:$(w 0)" "T+15: step 2, to the secondary route"
-MCP_NOW=$((T + 3600)) ma -c "$TMP/esc.conf" >/dev/null
+MCP_NOW=$((T + 3600)) ma -R "$MCP_REDIS?db=2" -c "$TMP/esc.conf" >/dev/null
 is "$(cat "$TMP/out")" "" "no step after the last"
 green e1 3 5 >"$TMP/in"
-MCP_NOW=$((T + 3660)) ma -c "$TMP/esc.conf" >/dev/null
+MCP_NOW=$((T + 3660)) ma -R "$MCP_REDIS?db=2" -c "$TMP/esc.conf" >/dev/null
 is "$(got /primary | tail -1):$(got /sms | tail -1):$(got /second | tail -1)" \
     "resolve e1:$(w 0):resolve e1:$(w 0):resolve e1:$(w 0)" "the resolve reaches every route told of the incident"
 
 red e2 0 2 connect >"$TMP/in"
-MCP_NOW=$T ma -c "$TMP/esc.conf" >/dev/null
+MCP_NOW=$T ma -R "$MCP_REDIS?db=2" -c "$TMP/esc.conf" >/dev/null
 : >"$TMP/in"
-MCP_NOW=$((T + 120)) ma -c "$TMP/esc.conf" ack "e2:$(w 0)" >/dev/null
+MCP_NOW=$((T + 120)) ma -R "$MCP_REDIS?db=2" -c "$TMP/esc.conf" ack "e2:$(w 0)" >/dev/null
 is "$(events)" "acknowledge P1 e2:$(w 0)" "ack at T+2"
-for s in 300 900 1800; do MCP_NOW=$((T + s)) ma -c "$TMP/esc.conf" >/dev/null; done
+for s in 300 900 1800; do MCP_NOW=$((T + s)) ma -R "$MCP_REDIS?db=2" -c "$TMP/esc.conf" >/dev/null; done
 is "$(got /sms | grep -c e2):$(got /second | grep -c e2)" "0:0" "acknowledged: no escalation step"
 
 # After hours in London (20:00 UTC is 20:00 GMT): PagerDuty, which escalates alone.
 red e3 0 2 connect >"$TMP/in"
 N=$((T + 4 * 3600))
-MCP_NOW=$N ma -c "$TMP/esc.conf" >/dev/null
+MCP_NOW=$N ma -R "$MCP_REDIS?db=2" -c "$TMP/esc.conf" >/dev/null
 is "$(got /pd/v2/enqueue):$(got /primary | grep -c e3)" "trigger e3:$(w 0):0" "after hours: PagerDuty, not primary"
 : >"$TMP/in"
-MCP_NOW=$((N + 900)) ma -c "$TMP/esc.conf" >/dev/null
+MCP_NOW=$((N + 900)) ma -R "$MCP_REDIS?db=2" -c "$TMP/esc.conf" >/dev/null
 is "$(cat "$TMP/out"):$(got /sms | grep -c e3)" ":0" "routes with their own escalation get no steps"
 red e4 0 2 tools_list us-east-1 >"$TMP/in"
-MCP_NOW=$N ma -c "$TMP/esc.conf" >/dev/null
+MCP_NOW=$N ma -R "$MCP_REDIS?db=2" -c "$TMP/esc.conf" >/dev/null
 is "$(events):$(got /primary | grep e4)" "trigger P2 e4:$(w 0):trigger e4:$(w 0)" "P2 after hours: the always line"
 
 # --- latency ------------------------------------------------------------------

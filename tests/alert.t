@@ -86,7 +86,7 @@ is "$(ma):$(cat "$TMP/out")" "0:$(alert trigger P1 u1 0 http "eu-west-2 us-east-
 	for i in $(seq 0 31); do vd t1 "$i" red alert tools_list us-east-1 us-east-1; done
 	for i in 0 1 2; do vd r1 "$i" amber regional tls us-east-1; done
 	for i in 0 1 2; do vd d1 "$i" amber divergence - ''; done
-	vd o1 0 red outage dns "ap-southeast-1 eu-west-2 us-east-1"
+	for i in 0 1 2; do vd o1 "$i" red outage dns "ap-southeast-1 eu-west-2 us-east-1"; done
 } >"$TMP/in"
 want=$(
 	alert trigger P2 t1 0 tools_list us-east-1 "t1: tools_list failing in 1 region" "$AT"
@@ -100,11 +100,11 @@ want=$(
 	    "o1: outage: dns failing in 3 regions" "$AT"
 )
 is "$(ma):$(cat "$TMP/err")" "0:" "tools_list, regional, divergence, outage: exit 0"
-is "$(cat "$TMP/out")" "$want" "P2 escalated at 30 min; regional names regions; divergence tier; outage at once"
+is "$(cat "$TMP/out")" "$want" "P2 escalated at 30 min; regional names regions; divergence tier; outage at its third window"
 
 # --- maintenance -------------------------------------------------------------
 : >"$TMP/in"
-is "$(ma maint add m1 --start "$(w 0)" --end 2026-11-24T16:30:00Z --reason 'db upgrade'):$(cat "$TMP/out" "$TMP/err")" \
+is "$(ma maint add m1 --force --start "$(w 0)" --end 2026-11-24T16:30:00Z --reason 'db upgrade'):$(cat "$TMP/out" "$TMP/err")" \
     "0:" "maint add with --start and --end"
 {
 	green m1 0 4
@@ -122,11 +122,11 @@ is "$(ma):$(cat "$TMP/err")" "0:" "a 20-minute outage inside the window: exit 0"
 is "$(cat "$TMP/out")" "$want" "only suppressed records"
 
 : >"$TMP/in"
-is "$(ma maint add m2 --start "$(w 0)" --for 24h --reason migration):$(cat "$TMP/out")" "0:" \
+is "$(ma maint add m2 --force --start "$(w 0)" --for 24h --reason migration):$(cat "$TMP/out")" "0:" \
     "a 24-hour window is accepted"
 is "$(cat "$TMP/err")" "mcp-alert: maint add: m2: a window of 86400 s is longer than 14400 s; capped at 14400 s" \
     "with a warning that it is capped at 4 hours"
-is "$(ma maint list):$(cat "$TMP/err")" "0:" "maint list"
+is "$(ma maint list -j):$(cat "$TMP/err")" "0:" "maint list -j"
 is "$(cat "$TMP/out")" "$(
 	printf '{"v":1,"type":"maint","slug":"m1","start":%s,"end":%s,"reason":"db upgrade","active":false}\n' "$(w 0)" "$(w 30)"
 	printf '{"v":1,"type":"maint","slug":"m2","start":%s,"end":%s,"reason":"migration","active":false}\n' "$(w 0)" "$(w 240)"
@@ -151,23 +151,27 @@ is "$(cat "$TMP/out")" "$(alert acknowledge P1 t1 0 tools_list us-east-1 "t1: ac
 is "$(ma ack "t1:$(w 0)"):$(cat "$TMP/out" "$TMP/err")" "0:" "a second ack: exit 0, nothing new"
 is "$(ma ack "t1:$(w 1)"):$(cat "$TMP/err")" "1:mcp-alert: ack: t1:$(w 1): no open incident with this key" \
     "ack of a key not open: exit 1"
-is "$(ma test x1):$(cat "$TMP/err")" "0:" "test: exit 0"
+is "$(ma test x1):$(cat "$TMP/err")" "1:mcp-alert: test: no route is told of a P1 now: nothing delivered" \
+    "test with no route: exit 1, saying that nobody was told"
 is "$(cat "$TMP/out")" "$(printf '{"v":1,"type":"alert","event":"test","severity":"P1","slug":"x1","dedup_key":"x1:test:%s","incident_started_at":%s,"step":null,"regions":[],"summary":"x1: test alert from mcp-alert test; nothing is failing","at":%s}' "$AT" "$AT" "$AT")" \
     "test: a test P1 record"
 
 # --- config ------------------------------------------------------------------
 printf '# thresholds\nfail_windows 2\n\nreminder_every 1h # hourly\nroute ops command true\nplatforms vercel.app fly.dev\n' >"$TMP/alert.conf"
 red c1 0 1 auth >"$TMP/in"
-is "$(ma -c "$TMP/alert.conf"):$(cat "$TMP/err")" "0:" "a config file"
+# A configuration with routes decides a store of its own (mcp-alert(1), "The
+# deciding configuration"): Redis database 1.
+is "$(ma -R "$MCP_REDIS?db=1" -c "$TMP/alert.conf"):$(cat "$TMP/err")" "0:" "a config file"
 is "$(cat "$TMP/out")" "$(alert trigger P1 c1 0 auth "eu-west-2 us-east-1" "c1: auth failing in 2 regions" "$AT")" \
     "fail_windows 2: a trigger after 2 windows"
 # The example of mcp-alert.conf(5) is a good config.
 # Its secret files are made here, as the page says: mode 600.
 mandoc -Tascii "$TOP/man/mcp-alert.conf.5" | col -b | sed -n '/^EXAMPLES/,/^SEE ALSO/p' | sed '1d;$d' |
     sed "s|/etc/mcp-uptime/|$TMP/|g" >"$TMP/alert.conf"
-(umask 077 && echo 0123456789abcdef0123456789abcdef >"$TMP/pagerduty.key" && echo s3cret >"$TMP/webhook.key")
+(umask 077 && echo 0123456789abcdef0123456789abcdef >"$TMP/pagerduty.key" && echo s3cret >"$TMP/webhook.key" &&
+	echo https://hooks.slack.com/services/T0/B0/x >"$TMP/slack.url")
 : >"$TMP/in"
-is "$(ma -c "$TMP/alert.conf"):$(cat "$TMP/out" "$TMP/err")" "0:" "the example of mcp-alert.conf(5) is accepted"
+is "$(ma -R "$MCP_REDIS?db=2" -c "$TMP/alert.conf"):$(cat "$TMP/out" "$TMP/err")" "0:" "the example of mcp-alert.conf(5) is accepted"
 for bad in 'foo 1' 'fail_windows 0' 'reminder_every 4x' 'route ops sms 555' 'route ops slack' 'pass_windows 1 2' \
     'notify P1 always nobody' 'notify P4 always ops' 'notify P1 weekends ops' 'escalate 5m nobody' \
     'business_hours Mon-Fri 9-18' 'business_hours Mon-Fri 09:00-18:00 Mars/Olympus' 'business_hours Xyz 09:00-18:00' \

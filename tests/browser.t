@@ -57,7 +57,7 @@ S_DOWN=files         # down: eu-west-2 and us-east-1 fail at http; incident open
 S_PEND=new-server    # pending: probed in the last window, never decided
 S_REC=search         # up again: failed in windows 0-2, its incident resolved in 7
 S_MAINT=billing      # in maintenance from window 4: down there (eu-west-2, us-east-1), not counted
-printf 'route hook webhook %s/hook\nnotify * always hook\n' "$RECV" >"$TMP/alert.conf"
+printf 'route hook webhook %s/hook\nnotify * always hook\n' "$RECV" >"$TMP/alert.conf" && chmod 600 "$TMP/alert.conf"
 export MCP_SPOOL=$TMP/spool.jsonl
 : >"$TMP/fill.err"
 fill_rc=0

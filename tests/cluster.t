@@ -71,8 +71,8 @@ CLUSTER="redis-cluster://:$PW@127.0.0.1:${P[0]},127.0.0.1:${P[1]}"
 # Its URL without the password: what names its spool, and messages say.
 CLUSTER_PUBLIC="redis-cluster://127.0.0.1:${P[0]},127.0.0.1:${P[1]}"
 start_receiver
-printf 'route hook webhook %s/plain\nnotify * always hook\n' "$RECV" >"$TMP/plain.conf"
-printf 'route hook webhook %s/cluster\nnotify * always hook\n' "$RECV" >"$TMP/cluster.conf"
+printf 'route hook webhook %s/plain\nnotify * always hook\n' "$RECV" >"$TMP/plain.conf" && chmod 600 "$TMP/plain.conf"
+printf 'route hook webhook %s/cluster\nnotify * always hook\n' "$RECV" >"$TMP/cluster.conf" && chmod 600 "$TMP/cluster.conf"
 
 # on NAME CMD...: CMD with the store and spool of NAME (plain or cluster),
 # stderr appended to $TMP/NAME.err.
@@ -138,7 +138,7 @@ is "$(diff <(bodies plain) <(bodies cluster)):$(bodies cluster | wc -l)" ":$n" \
 for s in plain cluster; do
 	MCP_NOW=$(w 5) on "$s" mcp-alert maint add ok-00002 --for 2h --reason deploy >/dev/null
 	MCP_NOW=$(w 5) on "$s" mcp-alert maint add down --for 1h --reason move >/dev/null
-	MCP_NOW=$(w 5) on "$s" mcp-alert maint list >"$TMP/$s.maint"
+	MCP_NOW=$(w 5) on "$s" mcp-alert maint list -j >"$TMP/$s.maint"
 done
 is "$(diff "$TMP/plain.maint" "$TMP/cluster.maint"):$(wc -l <"$TMP/cluster.maint")" ":2" \
     "mcp-alert maint list: the windows of every master (SCAN on each), as from one server"

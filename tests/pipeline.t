@@ -9,7 +9,7 @@ source "$TOP/tests/alert-lib.sh"
 start_redis
 start_fixture
 start_receiver
-printf 'route hook webhook %s/hook\nnotify * always hook\n' "$RECV" >"$TMP/alert.conf"
+printf 'route hook webhook %s/hook\nnotify * always hook\n' "$RECV" >"$TMP/alert.conf" && chmod 600 "$TMP/alert.conf"
 
 # minute K URL...: probe each SLUG=URL from two regions at the start of
 # window K, push the results, decide window K's verdict, run mcp-alert.

@@ -55,7 +55,7 @@ for r in $REGIONS; do
 	targets "$r" old
 done
 
-printf 'route hook webhook %s/hook\n' "$RECV" >"$TMP/alert.conf"
+printf 'route hook webhook %s/hook\n' "$RECV" >"$TMP/alert.conf" && chmod 600 "$TMP/alert.conf"
 # One SSH connection per runner for the whole test (persist), as an
 # operator would run it every minute.
 conf=("store $MCP_REDIS" "alert $TMP/alert.conf" "probe $RUNNER_BIN/mcp-probe" "deadline 5" "persist 300")

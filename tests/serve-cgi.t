@@ -225,7 +225,8 @@ is "$(jq -r '.regions[] | select(.region == "lab-1") | .city' "$CB")" Testville 
 
 # ------------------------------------------------------------ /healthz
 cgi PATH_INFO=/healthz
-is "$CS:$(cb)" '200:{"status":"ok","store":"ok","slugs":10,"newest_verdict_age_s":100}' "/healthz: 200, 10 slugs, newest verdict 100 s"
+is "$CS:$(cb)" '200:{"status":"ok","store":"ok","slugs":10,"newest_verdict_age_s":100,"newest_result_age_s":97}' \
+    "/healthz: 200, 10 slugs, newest verdict 100 s, newest result 97 s (the late push)"
 cgi PATH_INFO=/healthz MCP_NOW=$((SERVE_NOW + 200))
 is "$CS:$(jq -r '[.status, .newest_verdict_age_s] | join(" ")' "$CB")" "200:ok 300" "/healthz, the newest verdict 300 s old: ok"
 cgi PATH_INFO=/healthz MCP_NOW=$((SERVE_NOW + 201))
@@ -243,8 +244,18 @@ cgi PATH_INFO=/healthz
 # /healthz reads the newest window mcp-aggregate verdict decided
 # (mcp:verdict:newest), not the verdicts of the slugs probed last, which
 # have none yet.
-is "$CS:$(cb)" '200:{"status":"ok","store":"ok","slugs":13,"newest_verdict_age_s":100}' \
+is "$CS:$(cb)" '200:{"status":"ok","store":"ok","slugs":13,"newest_verdict_age_s":100,"newest_result_age_s":70}' \
     "/healthz: three new slugs not yet decided: still 200 ok, newest verdict 100 s"
+# The probes stop (issue 26): verdicts go on being decided, unknown, and
+# /healthz says probes-stale once no result has come for 5 minutes.
+MCP_NOW=$(($(w 10) + 95)) mcp-aggregate verdict >/dev/null 2>&1
+cgi PATH_INFO=/healthz MCP_NOW=$(($(w 10) + 100))
+is "$CS:$(cb)" '200:{"status":"ok","store":"ok","slugs":13,"newest_verdict_age_s":100,"newest_result_age_s":250}' \
+    "/healthz: verdicts of window 10, no result for 250 s: still ok"
+MCP_NOW=$(($(w 11) + 95)) mcp-aggregate verdict >/dev/null 2>&1
+cgi PATH_INFO=/healthz MCP_NOW=$(($(w 11) + 100))
+is "$CS:$(cb)" '503:{"status":"probes-stale","store":"ok","slugs":13,"newest_verdict_age_s":100,"newest_result_age_s":310}' \
+    "/healthz: verdicts fresh, no result for 310 s: 503 probes-stale"
 
 # ------------------------------------------------------------ maintenance
 # A window registered with mcp-alert maint: shown while in force by the

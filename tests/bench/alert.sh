@@ -59,7 +59,7 @@ awk -v n="$N" -v w="$W" -v t0="$T0" 'BEGIN {
 		for (i = 0; i < n; i++)
 			printf "{\"v\":1,\"type\":\"verdict\",\"slug\":\"s%d\",\"window\":%d,\"as_of\":\"x\",\"verdict\":\"red\",\"severity\":\"alert\",\"step\":\"http\",\"failed_regions\":[\"eu-west-2\",\"us-east-1\"],\"reporters\":[\"eu-west-2\",\"us-east-1\",\"us-west-2\"],\"missing\":[],\"divergence\":null,\"drift\":[],\"p95_ms\":142,\"uptime_30d\":99.9,\"error\":\"http_5xx\",\"latency_ms\":null,\"host\":\"mcp.example.com\"}\n", i, t0 + 60 * k
 }' >"$TMP/verdicts"
-printf 'route hook webhook %s/mcp-alert\n' "$RECV" >"$TMP/alert.conf"
+printf 'route hook webhook %s/mcp-alert\n' "$RECV" >"$TMP/alert.conf" && chmod 600 "$TMP/alert.conf"
 
 echo "$N slugs failing for $W windows ($((N * W)) verdicts), one webhook notification per slug:"
 t=$(now)

@@ -1,0 +1,356 @@
+/*
+ * watchdog.c - the watchdog of the probes and the heartbeat (mcp-alert(1),
+ * "Watchdog"): a region that has reported for no slug in runner_silent
+ * raises one P2 of its own, resolved when it reports again; every region
+ * silent raises one P1, "monitoring is blind".  The regions are known
+ * from the verdicts' reporters and missing; the time is the verdicts'
+ * (the newest window decided), so a replay decides as the live run did.
+ * Its state is the hash mcp:alert:watchdog, decided under WATCH.
+ */
+#include <err.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "alert.h"
+#include "rules.h"
+
+#define WD_KEY "mcp:alert:watchdog"
+#define WD_FORGET 86400 /* a region no verdict has named for this long is forgotten */
+#define WD_FIELD_MAX (ALERT_ROUTES_MAX * ALERT_NAME_MAX + 128)
+
+static struct wd_region *
+wd_find(struct wd *w, const char *name, int add)
+{
+	int i;
+
+	for (i = 0; i < w->n; i++)
+		if (strcmp(w->r[i].name, name) == 0)
+			return &w->r[i];
+	if (!add || w->n == ALERT_REGIONS_MAX)
+		return NULL;
+	memset(&w->r[w->n], 0, sizeof(w->r[0]));
+	snprintf(w->r[w->n].name, sizeof(w->r[0].name), "%s", name);
+	return &w->r[w->n++];
+}
+
+void
+wd_note(struct wd *w, double window, const cJSON *reporters, const cJSON *missing)
+{
+	struct wd_region *r;
+	const cJSON *e;
+
+	w->newest = fmax(w->newest, window);
+	cJSON_ArrayForEach(e, reporters)
+	{
+		if (cJSON_IsString(e) && mcp_slug_ok(e->valuestring) &&
+		    (r = wd_find(w, e->valuestring, 1)) != NULL)
+			r->last = fmax(r->last, window), r->listed = fmax(r->listed, window);
+	}
+	cJSON_ArrayForEach(e, missing)
+	{
+		if (cJSON_IsString(e) && mcp_slug_ok(e->valuestring) &&
+		    (r = wd_find(w, e->valuestring, 1)) != NULL) {
+			r->listed = fmax(r->listed, window);
+			r->first = r->first > 0 ? fmin(r->first, window) : window;
+		}
+	}
+}
+
+/* "LAST LISTED FIRST OPEN START ROUTES" of a region, "OPEN START ROUTES" of blindness. */
+static void
+track_parse(struct track *t, const char *s)
+{
+	char routes[sizeof(t->routes)] = "";
+	int open = 0;
+	double start = 0;
+
+	memset(t, 0, sizeof(*t));
+	if (sscanf(s, "%d %lf %2047s", &open, &start, routes) >= 2 && open == 1) {
+		t->open = 1, t->start = start;
+		snprintf(
+		    t->routes, sizeof(t->routes), "%s", strcmp(routes, "-") == 0 ? "" : routes);
+	}
+}
+
+static void
+wd_parse(struct wd *w, const redisReply *r)
+{
+	struct wd_region *g;
+	const char *f, *v;
+	double last, listed, first;
+	int n;
+	size_t i;
+
+	memset(w, 0, sizeof(*w));
+	for (i = 0; r != NULL && i + 1 < r->elements; i += 2) {
+		f = r->element[i]->str, v = r->element[i + 1]->str;
+		if (f == NULL || v == NULL)
+			continue;
+		if (strcmp(f, "newest") == 0)
+			w->newest = strtod(v, NULL);
+		else if (strcmp(f, "blind") == 0)
+			track_parse(&w->blind, v);
+		else if (strncmp(f, "r:", 2) == 0 && mcp_slug_ok(f + 2) &&
+		    sscanf(v, "%lf %lf %lf %n", &last, &listed, &first, &n) == 3 &&
+		    (g = wd_find(w, f + 2, 1)) != NULL) {
+			g->last = last, g->listed = listed, g->first = first;
+			track_parse(&g->t, v + n);
+		}
+	}
+}
+
+static void
+unwatch(struct ctx *x)
+{
+	const char *argv[] = {"UNWATCH"};
+	redisReply *r;
+
+	if ((r = alert_cmd(x->st, 1, argv)) != NULL)
+		freeReplyObject(r);
+}
+
+static void
+hm(char *buf, size_t len, double t)
+{
+	time_t tt = (time_t)t;
+	struct tm tm;
+
+	gmtime_r(&tt, &tm);
+	strftime(buf, len, "%H:%M", &tm);
+}
+
+int
+wd_load(struct mcp_store *st, struct wd *w)
+{
+	const char *argv[] = {"HGETALL", WD_KEY};
+	redisReply *r;
+
+	if ((r = alert_cmd(st, 2, argv)) == NULL)
+		return -1;
+	wd_parse(w, r->type == REDIS_REPLY_ARRAY ? r : NULL);
+	freeReplyObject(r);
+	return 0;
+}
+
+/* Trigger or resolve the incident t of slug (a region, or "mcp-uptime"). */
+static int
+wd_emit(struct ctx *x, struct track *t, const char *slug, const char *kind, const char *event,
+    const char *sev, const cJSON *regions, const char *summary, double end)
+{
+	struct alert_ev e = {
+	    event, sev, slug, kind, t->start, NULL, regions, summary, -1, NULL, NULL, 0, NULL};
+	unsigned long set;
+
+	x->slug = slug, x->maint = 0;
+	if (strcmp(event, "resolve") == 0) {
+		e.duration = fmax(0, end - t->start);
+		set = routes_of(x->c, t->routes);
+		t->open = 0;
+		return emit_to(x, NULL, &e, set);
+	}
+	set = alert_routes_for(x->c, sev, mcp_now());
+	snprintf(t->sev, sizeof(t->sev), "%s", sev);
+	if (emit_to(x, NULL, &e, set) == -1)
+		return -1;
+	routes_add(x->c, t, set);
+	return 0;
+}
+
+/* The decisions on w, at its newest window. */
+static int
+wd_decide(struct ctx *x, struct wd *w)
+{
+	const struct alert_conf *c = x->c;
+	char sum[512], a[8], b[8], d[64];
+	cJSON *one, *all = cJSON_CreateArray();
+	struct wd_region *g;
+	double latest = 0;
+	int i, silent = 0, rc = 0;
+
+	x->window = w->newest;
+	for (i = 0; rc == 0 && i < w->n; i++) {
+		g = &w->r[i];
+		if (g->last <= 0)
+			g->last =
+			    g->first; /* named missing only: silent from when it was first named */
+		one = cJSON_CreateArray();
+		cJSON_AddItemToArray(one, cJSON_CreateString(g->name));
+		if (w->newest - g->listed >= WD_FORGET) {
+			if (g->t.open) {
+				snprintf(sum, sizeof(sum),
+				    "runner %s: no verdict has named it for a day; forgotten",
+				    g->name);
+				rc = wd_emit(x, &g->t, g->name, WD_SILENT, "resolve", "P2", one,
+				    sum, w->newest);
+			}
+			g->name[0] = '\0'; /* not saved */
+		} else if (w->newest - g->last >= (double)c->runner_silent) {
+			silent++;
+			cJSON_AddItemToArray(all, cJSON_CreateString(g->name));
+			latest = fmax(latest, g->last + 60);
+			if (!g->t.open) {
+				g->t.open = 1, g->t.start = g->last + 60;
+				hm(a, sizeof(a), g->t.start);
+				dur_text(d, sizeof(d), w->newest + 60 - g->t.start);
+				snprintf(sum, sizeof(sum),
+				    "runner %s silent since %s UTC: no result for any slug for %s",
+				    g->name, a, d);
+				rc = wd_emit(
+				    x, &g->t, g->name, WD_SILENT, "trigger", "P2", one, sum, 0);
+			}
+		} else if (g->t.open) {
+			hm(a, sizeof(a), g->t.start);
+			hm(b, sizeof(b), g->last);
+			dur_text(d, sizeof(d), g->last - g->t.start);
+			snprintf(sum, sizeof(sum),
+			    "runner %s reporting again after %s (%s\xe2\x80\x93%s UTC)", g->name, d,
+			    a, b);
+			rc = wd_emit(
+			    x, &g->t, g->name, WD_SILENT, "resolve", "P2", one, sum, g->last);
+		}
+		cJSON_Delete(one);
+	}
+	if (rc == 0 && silent > 0 && silent == w->n && !w->blind.open) {
+		w->blind.open = 1, w->blind.start = latest;
+		hm(a, sizeof(a), latest);
+		snprintf(sum, sizeof(sum),
+		    "monitoring is blind: no region has reported since %s UTC (%d region%s silent)",
+		    a, silent, plural(silent));
+		rc = wd_emit(x, &w->blind, "mcp-uptime", WD_BLIND, "trigger", "P1", all, sum, 0);
+	} else if (rc == 0 && w->blind.open && silent < w->n) {
+		snprintf(sum, sizeof(sum), "monitoring sees again: %d of %d region%s reporting",
+		    w->n - silent, w->n, plural(w->n));
+		rc = wd_emit(
+		    x, &w->blind, "mcp-uptime", WD_BLIND, "resolve", "P1", all, sum, w->newest);
+	}
+	cJSON_Delete(all);
+	return rc;
+}
+
+/* The HSET of w (and the DEL before it): the fields in vals, argv pointing into them. */
+static int
+wd_args(const struct wd *w, const char **argv, char (*vals)[WD_FIELD_MAX])
+{
+	const struct wd_region *g;
+	int i, n = 0, k = 0;
+
+	argv[n++] = "HSET", argv[n++] = WD_KEY;
+	argv[n++] = "newest";
+	snprintf(vals[k], WD_FIELD_MAX, "%.0f", w->newest);
+	argv[n++] = vals[k++];
+	argv[n++] = "blind";
+	snprintf(vals[k], WD_FIELD_MAX, "%d %.0f %s", w->blind.open, w->blind.start,
+	    w->blind.routes[0] ? w->blind.routes : "-");
+	argv[n++] = vals[k++];
+	for (i = 0; i < w->n; i++) {
+		g = &w->r[i];
+		if (g->name[0] == '\0')
+			continue;
+		snprintf(vals[k], WD_FIELD_MAX, "r:%s", g->name);
+		argv[n++] = vals[k++];
+		snprintf(vals[k], WD_FIELD_MAX, "%.0f %.0f %.0f %d %.0f %s", g->last, g->listed,
+		    g->first, g->t.open, g->t.start, g->t.routes[0] ? g->t.routes : "-");
+		argv[n++] = vals[k++];
+	}
+	return n;
+}
+
+int
+alert_watchdog(struct ctx *x, const struct wd *seen)
+{
+	static const char *del[] = {"DEL", WD_KEY};
+	const char *watch[] = {"WATCH", WD_KEY}, *get[] = {"HGETALL", WD_KEY};
+	static char vals[2 * ALERT_REGIONS_MAX + 4][WD_FIELD_MAX];
+	static const char *argv[4 * ALERT_REGIONS_MAX + 8];
+	struct alert_pipe p;
+	struct wd *w;
+	const struct wd_region *s;
+	struct wd_region *g;
+	int tries, i, rc = -1;
+
+	if ((w = calloc(1, sizeof(*w))) == NULL)
+		err(MCP_EXIT_FAIL, "calloc");
+	for (tries = 0; tries < 10; tries++) {
+		mcp_buf_reset(&x->out);
+		jobs_reset(x);
+		memset(&p, 0, sizeof(p));
+		p.argv[0] = watch, p.argc[0] = 2, p.argv[1] = get, p.argc[1] = 2, p.n = 2;
+		if (alert_pipe_run(x->st, &p) == -1)
+			break;
+		if (p.r[1]->type != REDIS_REPLY_ARRAY) {
+			warnx("redis: %s: unexpected reply", WD_KEY);
+			alert_pipe_free(&p);
+			break;
+		}
+		wd_parse(w, p.r[1]);
+		alert_pipe_free(&p);
+		w->newest = fmax(w->newest, seen->newest);
+		for (i = 0; i < seen->n; i++) {
+			s = &seen->r[i];
+			if ((g = wd_find(w, s->name, 1)) == NULL)
+				continue;
+			g->last = fmax(g->last, s->last), g->listed = fmax(g->listed, s->listed);
+			if (s->first > 0)
+				g->first = g->first > 0 ? fmin(g->first, s->first) : s->first;
+		}
+		if (w->n == 0 || wd_decide(x, w) == -1) {
+			rc = w->n == 0 ? 0 : -1;
+			unwatch(x);
+			break;
+		}
+		x->xargv[0] = del, x->xargc[0] = 2;
+		x->xargv[1] = argv, x->xargc[1] = wd_args(w, argv, vals);
+		x->nx = 2;
+		rc = ctx_commit(x);
+		x->nx = 0;
+		if (rc != 0)
+			break;
+		rc = -1;
+	}
+	free(w);
+	return rc < 0 ? -1 : 0;
+}
+
+/*
+ * The heartbeat: once every interval, whoever sets the key with its TTL
+ * first queues a heartbeat record for the heartbeat route.
+ */
+int
+alert_heartbeat(struct ctx *x)
+{
+	const struct alert_conf *c = x->c;
+	char ttl[32], now[32], sum[160], d[64];
+	const char *set[] = {"SET", "mcp:alert:heartbeat", now, "EX", ttl, "NX"};
+	struct alert_ev e = {
+	    "heartbeat", "P3", "mcp-alert", NULL, 0, NULL, NULL, sum, -1, NULL, NULL, 0, NULL};
+	redisReply *r;
+	cJSON *rec;
+	int ok, rc;
+
+	if (c->hb_route < 0 || c->dry_run)
+		return 0;
+	snprintf(ttl, sizeof(ttl), "%ld", c->hb_every);
+	snprintf(now, sizeof(now), "%.0f", mcp_now());
+	if ((r = alert_cmd(x->st, 6, set)) == NULL)
+		return -1;
+	ok = r->type == REDIS_REPLY_STATUS;
+	freeReplyObject(r);
+	if (!ok)
+		return 0;
+	e.started = floor(mcp_now());
+	if (c->hb_every < 60)
+		snprintf(d, sizeof(d), "%ld s", c->hb_every);
+	else
+		dur_text(d, sizeof(d), (double)c->hb_every);
+	snprintf(sum, sizeof(sum), "mcp-alert is running (a heartbeat every %s)", d);
+	jobs_reset(x);
+	rec = alert_record(&e);
+	job_add(x, c->hb_route, rec);
+	cJSON_Delete(rec);
+	rc = ctx_commit(x);
+	jobs_reset(x);
+	return rc == 1 ? 0 : -1;
+}
