@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <fcgiapp.h>
 
@@ -167,6 +168,29 @@ pick_store(struct conn *c, const struct source *src)
 	memcpy(c->url, u, strlen(u) + 1);
 }
 
+/*
+ * Read and drop a request body (a POST answered 405), at most 1 MiB: a
+ * CGI program that exits before its body is written makes fcgiwrap answer
+ * 502 instead of the program's answer (seen under load).  A body larger
+ * than that, or a read error, is left: the answer goes out all the same.
+ */
+static void
+drain_body(void)
+{
+	const char *cl = getenv("CONTENT_LENGTH");
+	char buf[8192], *end;
+	unsigned long left;
+	ssize_t n;
+
+	if (cl == NULL || *cl < '0' || *cl > '9')
+		return;
+	left = strtoul(cl, &end, 10);
+	if (*end != '\0' || left > 1048576)
+		return;
+	while (left > 0 && (n = read(0, buf, left < sizeof(buf) ? left : sizeof(buf))) > 0)
+		left -= (unsigned long)n;
+}
+
 static int
 run_cgi(struct conn *c)
 {
@@ -175,6 +199,7 @@ run_cgi(struct conn *c)
 	int rc = MCP_EXIT_OK;
 
 	c->log = log_cgi;
+	drain_body();
 	pick_store(c, &src);
 	answer(c, &src, &r);
 	if (fwrite(r.head.p, 1, r.head.len, stdout) != r.head.len ||

@@ -223,6 +223,38 @@ is "$(jq -r '[.regions[] | .region + "=" + (.city // "null")] | join(" ")' "$CB"
 cgi PATH_INFO=/api/status/lab/regions MCP_SERVE_CONF="$TMP/serve.conf"
 is "$(jq -r '.regions[] | select(.region == "lab-1") | .city' "$CB")" Testville "lab-1's city from the config file"
 
+# ------------------------------------------------------------ maintenance
+# A window registered with mcp-alert maint: shown while in force by the
+# badge, the shields endpoint, /api/status and the regions detail; the
+# five fields of the embed route keep the verdict's state.
+MCP_NOW=$SERVE_NOW mcp-alert -R "$MCP_REDIS" maint add down --start $((SERVE_NOW - 60)) --for 1h \
+    --reason 'db "upgrade" <v2>' 2>"$TMP/maint.err"
+is "$?:$(cat "$TMP/maint.err")" 0: "a maintenance window for down, in force"
+until_iso=$(iso $((SERVE_NOW - 60 + 3600)))
+cgi PATH_INFO=/api/embed-status/down
+is "$(jq -c 'keys_unsorted' "$CB"):$(jq -r .state "$CB"):$(ch ETag)" \
+    "[\"state\",\"uptime_30d\",\"p95_ms\",\"last_probe_ago\",\"as_of\"]:down:\"v1-$W7\"" \
+    "the embed route: the five fields, the verdict's state (down), its ETag"
+cgi PATH_INFO=/badge/down.svg
+is "$CS:$(grep -o 'aria-label="[^"]*"' "$CB"):$(grep -c 'class="maintenance"' "$CB"):$(ch ETag)" \
+    "200:aria-label=\"mcp: maintenance\":1:\"v1-$W7-maint\"" "the badge: maintenance, its colour, a tag of its own"
+cgi PATH_INFO=/api/shields/down
+is "$(jq -c '[.message, .color, .isError]' "$CB")" '["maintenance","blue",null]' "shields: maintenance, blue"
+cgi PATH_INFO=/api/status
+is "$(jq -c '.slugs[] | select(.slug == "down") | .maintenance' "$CB")" \
+    "{\"reason\":\"db \\\"upgrade\\\" <v2>\",\"until\":\"$until_iso\"}" "/api/status carries the window"
+is "$(jq -c '[.slugs[] | select(.slug != "down") | .maintenance] | unique' "$CB")" '[null]' \
+    "and null for every other slug"
+cgi PATH_INFO=/api/status/down/regions
+is "$(jq -c '.maintenance.until' "$CB")" "\"$until_iso\"" "the regions detail carries it"
+cgi PATH_INFO=/status/down
+like "$(cb)" "<h2>Scheduled maintenance</h2><p>Until <time datetime=\"$until_iso\">[^<]*</time>: db &quot;upgrade&quot; &lt;v2&gt;\\.</p>" \
+    "the status page: a notice with the reason, escaped, and until when"
+MCP_NOW=$SERVE_NOW mcp-alert -R "$MCP_REDIS" maint end down
+cgi PATH_INFO=/badge/down.svg
+is "$(grep -o 'aria-label="[^"]*"' "$CB"):$(ch ETag)" "aria-label=\"mcp: down\":\"v1-$W7\"" \
+    "the window ended (maint end): the badge says down again"
+
 # ------------------------------------------------------------ /healthz
 cgi PATH_INFO=/healthz
 is "$CS:$(cb)" '200:{"status":"ok","store":"ok","slugs":10,"newest_verdict_age_s":100,"newest_result_age_s":97}' \
@@ -256,38 +288,6 @@ MCP_NOW=$(($(w 11) + 95)) mcp-aggregate verdict >/dev/null 2>&1
 cgi PATH_INFO=/healthz MCP_NOW=$(($(w 11) + 100))
 is "$CS:$(cb)" '503:{"status":"probes-stale","store":"ok","slugs":13,"newest_verdict_age_s":100,"newest_result_age_s":310}' \
     "/healthz: verdicts fresh, no result for 310 s: 503 probes-stale"
-
-# ------------------------------------------------------------ maintenance
-# A window registered with mcp-alert maint: shown while in force by the
-# badge, the shields endpoint, /api/status and the regions detail; the
-# five fields of the embed route keep the verdict's state.
-MCP_NOW=$SERVE_NOW mcp-alert -R "$MCP_REDIS" maint add down --start $((SERVE_NOW - 60)) --for 1h \
-    --reason 'db "upgrade" <v2>' 2>"$TMP/maint.err"
-is "$?:$(cat "$TMP/maint.err")" 0: "a maintenance window for down, in force"
-until_iso=$(iso $((SERVE_NOW - 60 + 3600)))
-cgi PATH_INFO=/api/embed-status/down
-is "$(jq -c 'keys_unsorted' "$CB"):$(jq -r .state "$CB"):$(ch ETag)" \
-    "[\"state\",\"uptime_30d\",\"p95_ms\",\"last_probe_ago\",\"as_of\"]:down:\"v1-$W7\"" \
-    "the embed route: the five fields, the verdict's state (down), its ETag"
-cgi PATH_INFO=/badge/down.svg
-is "$CS:$(grep -o 'aria-label="[^"]*"' "$CB"):$(grep -c 'class="maintenance"' "$CB"):$(ch ETag)" \
-    "200:aria-label=\"mcp: maintenance\":1:\"v1-$W7-maint\"" "the badge: maintenance, its colour, a tag of its own"
-cgi PATH_INFO=/api/shields/down
-is "$(jq -c '[.message, .color, .isError]' "$CB")" '["maintenance","blue",null]' "shields: maintenance, blue"
-cgi PATH_INFO=/api/status
-is "$(jq -c '.slugs[] | select(.slug == "down") | .maintenance' "$CB")" \
-    "{\"reason\":\"db \\\"upgrade\\\" <v2>\",\"until\":\"$until_iso\"}" "/api/status carries the window"
-is "$(jq -c '[.slugs[] | select(.slug != "down") | .maintenance] | unique' "$CB")" '[null]' \
-    "and null for every other slug"
-cgi PATH_INFO=/api/status/down/regions
-is "$(jq -c '.maintenance.until' "$CB")" "\"$until_iso\"" "the regions detail carries it"
-cgi PATH_INFO=/status/down
-like "$(cb)" "<h2>Scheduled maintenance</h2><p>Until <time datetime=\"$until_iso\">[^<]*</time>: db &quot;upgrade&quot; &lt;v2&gt;\\.</p>" \
-    "the status page: a notice with the reason, escaped, and until when"
-MCP_NOW=$SERVE_NOW mcp-alert -R "$MCP_REDIS" maint end down
-cgi PATH_INFO=/badge/down.svg
-is "$(grep -o 'aria-label="[^"]*"' "$CB"):$(ch ETag)" "aria-label=\"mcp: down\":\"v1-$W7\"" \
-    "the window ended (maint end): the badge says down again"
 
 # ------------------------------------------------------------ pagination
 # 1,000 slugs walked with limit 1, 2 and 7 while more are pushed: every
