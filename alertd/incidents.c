@@ -30,16 +30,6 @@ str_cmp(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-static void
-iso(char *buf, size_t len, double t)
-{
-	time_t tt = (time_t)t;
-	struct tm tm;
-
-	gmtime_r(&tt, &tm);
-	strftime(buf, len, "%Y-%m-%dT%H:%M:%SZ", &tm);
-}
-
 /* The regions of a row, "a,b" for the table. */
 static void
 regions_text(char *buf, size_t len, const char *json)
@@ -67,7 +57,7 @@ row_print(const struct row *w, int json)
 	const char *bad;
 	cJSON *o;
 
-	iso(since, sizeof(since), w->since);
+	mcp_iso8601(w->since, since, sizeof(since));
 	if (!json) {
 		regions_text(regions, sizeof(regions), w->regions);
 		printf("%-24s %-16s %-4s %-20s %-12s %-5s %s\n", w->slug, w->track, w->sev, since,

@@ -110,16 +110,6 @@ slug_known(struct mcp_store *st, const char *slug)
 	return known;
 }
 
-static void
-iso(char *buf, size_t len, double t)
-{
-	time_t tt = (time_t)t;
-	struct tm tm;
-
-	gmtime_r(&tt, &tm);
-	strftime(buf, len, "%Y-%m-%dT%H:%M:%SZ", &tm);
-}
-
 static int
 maint_add(struct mcp_store *st, const struct alert_conf *c, int argc, char **argv)
 {
@@ -190,7 +180,7 @@ maint_add(struct mcp_store *st, const struct alert_conf *c, int argc, char **arg
 	}
 	mkey(key, sizeof(key), slug);
 	if (read_maint(st, key, &old) == 1 && old.end > now) {
-		iso(a, sizeof(a), old.start), iso(b, sizeof(b), old.end);
+		mcp_iso8601(old.start, a, sizeof(a)), mcp_iso8601(old.end, b, sizeof(b));
 		warnx("maint add: %s: replaces the window %s to %s (%s)", slug, a, b, old.reason);
 	}
 	snprintf(s, sizeof(s), "%.0f", start);
@@ -266,7 +256,7 @@ maint_list(struct mcp_store *st, int json)
 			continue;
 		}
 		if (!json) {
-			iso(a, sizeof(a), m.start), iso(b, sizeof(b), m.end);
+			mcp_iso8601(m.start, a, sizeof(a)), mcp_iso8601(m.end, b, sizeof(b));
 			printf("%-24s %-20s %-20s %-6s %s\n", slug, a, b,
 			    m.start <= mcp_now() && mcp_now() < m.end ? "yes" : "no", m.reason);
 		} else {

@@ -27,16 +27,6 @@ names(char *buf, size_t len, const struct alert_conf *c, unsigned long set)
 		snprintf(buf, len, "nobody");
 }
 
-static void
-iso(char *buf, size_t len, double t)
-{
-	time_t tt = (time_t)t;
-	struct tm tm;
-
-	gmtime_r(&tt, &tm);
-	strftime(buf, len, "%Y-%m-%dT%H:%M:%SZ", &tm);
-}
-
 int
 alert_routes_test(struct mcp_store *st, const struct alert_conf *c, int argc, char **argv)
 {
@@ -78,7 +68,7 @@ alert_routes_test(struct mcp_store *st, const struct alert_conf *c, int argc, ch
 		return MCP_EXIT_USAGE;
 	}
 	slug = argc - optind == 1 ? argv[optind] : NULL;
-	iso(when, sizeof(when), at);
+	mcp_iso8601(at, when, sizeof(when));
 	printf("%s at %s: %s hours (%s)\n", sev, when,
 	    alert_business(c, at) ? "business" : "outside business", c->bzone);
 	if (slug != NULL) {
@@ -88,7 +78,7 @@ alert_routes_test(struct mcp_store *st, const struct alert_conf *c, int argc, ch
 		i = alert_maint_parse(r, &m);
 		freeReplyObject(r);
 		if (i == 1 && m.start <= at && at < m.end) {
-			iso(end, sizeof(end), m.end);
+			mcp_iso8601(m.end, end, sizeof(end));
 			printf("%s: in maintenance until %s (%s): held back, nobody told\n", slug,
 			    end, m.reason);
 			return MCP_EXIT_OK;

@@ -130,8 +130,9 @@ dur_text(char *buf, size_t len, double secs)
 		    plural((int)(m % 60)));
 }
 
-static void
-hm(char *buf, size_t len, double t)
+/* "16:05": the UTC hour and minute of t, for summaries. */
+void
+alert_hm(char *buf, size_t len, double t)
 {
 	time_t tt = (time_t)t;
 	struct tm tm;
@@ -166,8 +167,8 @@ resolve(struct ctx *x, struct state *s, int ti)
 	int root = root_layer(t), rc;
 
 	dur_text(d, sizeof(d), t->pstart - t->start);
-	hm(a, sizeof(a), t->start);
-	hm(b, sizeof(b), t->pstart);
+	alert_hm(a, sizeof(a), t->start);
+	alert_hm(b, sizeof(b), t->pstart);
 	switch (ti) {
 	case T_DOWN:
 		e.layer = layer_name(root);
@@ -268,7 +269,7 @@ timers(struct ctx *x, struct track *t, int ti)
 	}
 	if (x->window - t->notice >= x->c->reminder_every) {
 		t->notice = x->window;
-		hm(a, sizeof(a), t->start);
+		alert_hm(a, sizeof(a), t->start);
 		dur_text(d, sizeof(d), x->window - t->start);
 		if (ti == T_DOWN)
 			snprintf(sum, sizeof(sum),

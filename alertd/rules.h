@@ -240,4 +240,7 @@ int in_array(const cJSON *arr, const char *s);
 int classify(const cJSON *rec, double now, struct verdict *vd, char *err, size_t errlen);
 int step_state(struct ctx *x, struct state *s, const struct verdict *vd);
 
+/* "16:05": the UTC hour and minute of t, for summaries. */
+void alert_hm(char *buf, size_t len, double t);
+
 #endif

@@ -107,16 +107,6 @@ alert_silenced(struct mcp_store *st, const struct alert_ev *e, double now)
 	return NULL;
 }
 
-static void
-iso(char *buf, size_t len, double t)
-{
-	time_t tt = (time_t)t;
-	struct tm tm;
-
-	gmtime_r(&tt, &tm);
-	strftime(buf, len, "%Y-%m-%dT%H:%M:%SZ", &tm);
-}
-
 static int
 usage_err(const char *why)
 {
@@ -241,7 +231,7 @@ sil_add(struct mcp_store *st, const struct alert_conf *c, int argc, char **argv)
 	if (r == NULL)
 		return MCP_EXIT_FAIL;
 	freeReplyObject(r);
-	iso(b, sizeof(b), end);
+	mcp_iso8601(end, b, sizeof(b));
 	printf("silence %ld until %s\n", s.id, b);
 	return MCP_EXIT_OK;
 }
@@ -273,7 +263,7 @@ sil_list(struct mcp_store *st, int json)
 
 		if (s->end <= now)
 			continue;
-		iso(a, sizeof(a), s->start), iso(b, sizeof(b), s->end);
+		mcp_iso8601(s->start, a, sizeof(a)), mcp_iso8601(s->end, b, sizeof(b));
 		if (!json) {
 			printf("%-4ld %-24s %-16s %-16s %-4s %-20s %s\n", s->id, s->slug,
 			    s->track[0] ? s->track : "*", s->region[0] ? s->region : "*",

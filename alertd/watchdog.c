@@ -112,16 +112,6 @@ unwatch(struct ctx *x)
 		freeReplyObject(r);
 }
 
-static void
-hm(char *buf, size_t len, double t)
-{
-	time_t tt = (time_t)t;
-	struct tm tm;
-
-	gmtime_r(&tt, &tm);
-	strftime(buf, len, "%H:%M", &tm);
-}
-
 int
 wd_load(struct mcp_store *st, struct wd *w)
 {
@@ -193,7 +183,7 @@ wd_decide(struct ctx *x, struct wd *w)
 			latest = fmax(latest, g->last + 60);
 			if (!g->t.open) {
 				g->t.open = 1, g->t.start = g->last + 60;
-				hm(a, sizeof(a), g->t.start);
+				alert_hm(a, sizeof(a), g->t.start);
 				dur_text(d, sizeof(d), w->newest + 60 - g->t.start);
 				snprintf(sum, sizeof(sum),
 				    "runner %s silent since %s UTC: no result for any slug for %s",
@@ -202,8 +192,8 @@ wd_decide(struct ctx *x, struct wd *w)
 				    x, &g->t, g->name, WD_SILENT, "trigger", "P2", one, sum, 0);
 			}
 		} else if (g->t.open) {
-			hm(a, sizeof(a), g->t.start);
-			hm(b, sizeof(b), g->last);
+			alert_hm(a, sizeof(a), g->t.start);
+			alert_hm(b, sizeof(b), g->last);
 			dur_text(d, sizeof(d), g->last - g->t.start);
 			snprintf(sum, sizeof(sum),
 			    "runner %s reporting again after %s (%s\xe2\x80\x93%s UTC)", g->name, d,
@@ -215,7 +205,7 @@ wd_decide(struct ctx *x, struct wd *w)
 	}
 	if (rc == 0 && silent > 0 && silent == w->n && !w->blind.open) {
 		w->blind.open = 1, w->blind.start = latest;
-		hm(a, sizeof(a), latest);
+		alert_hm(a, sizeof(a), latest);
 		snprintf(sum, sizeof(sum),
 		    "monitoring is blind: no region has reported since %s UTC (%d region%s silent)",
 		    a, silent, plural(silent));
