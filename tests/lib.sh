@@ -303,13 +303,40 @@ start_fastmcp() {
 	}
 }
 
+# serve_on_free_port VAR NAME HEALTH CMD...: CMD in the background with
+# @PORT@ in its words replaced by a free port of 127.0.0.1, its output in
+# $TMP/NAME.log; VAR set to http://127.0.0.1:PORT once HEALTH answers there.
+# Another picks the port first (EADDRINUSE): tried again, three times at most.
+serve_on_free_port() {
+	local var=$1 name=$2 health=$3 port pid try n a args
+	shift 3
+	for try in 1 2 3; do
+		port=$(free_port)
+		args=()
+		for a in "$@"; do args+=("${a//@PORT@/$port}"); done
+		"${args[@]}" >"$TMP/$name.log" 2>&1 &
+		pid=$!
+		bg_pid "$pid"
+		printf -v "$var" 'http://127.0.0.1:%s' "$port"
+		n=150
+		while kill -0 "$pid" 2>/dev/null && [ "$n" -gt 0 ]; do
+			curl -s -o /dev/null --max-time 1 "${!var}$health" && return 0
+			sleep 0.1
+			n=$((n - 1))
+		done
+		grep -q EADDRINUSE "$TMP/$name.log" || break
+	done
+	diag "$name did not start (try $try): $(tail -3 "$TMP/$name.log")"
+	return 1
+}
+
 # start_supergateway MODE CHILD: supergateway 4 (npm) bridging a stdio
 # server to Streamable HTTP at /mcp, MODE stateless (a new child per
 # request) or stateful; CHILD everything (server-everything) or resources
 # (tests/fixtures/resources.mjs, no tools).  Sets SUPERGATEWAY_<MODE>_<CHILD>
 # (upper case; the base URL, no path).
 start_supergateway() {
-	local mode=$1 child=$2 var name port pid try n cmd flag=
+	local mode=$1 child=$2 var name cmd flag=
 	[ "$mode" = stateful ] && flag=--stateful
 	var=SUPERGATEWAY_$(printf '%s_%s' "$mode" "$child" | tr 'a-z' 'A-Z')
 	name=$(printf '%s' "$var" | tr 'A-Z_' 'a-z-')
@@ -318,24 +345,9 @@ start_supergateway() {
 	resources) cmd="node $TOP/tests/fixtures/resources.mjs" ;;
 	*) diag "start_supergateway: bad child $child"; return 1 ;;
 	esac
-	for try in 1 2 3; do
-		port=$(free_port)
-		node "$TOP/tests/node_modules/supergateway/dist/index.js" --stdio "$cmd" \
-		    --outputTransport streamableHttp ${flag:+"$flag"} \
-		    --port "$port" --healthEndpoint /healthz >"$TMP/$name.log" 2>&1 &
-		pid=$!
-		bg_pid "$pid"
-		printf -v "$var" 'http://127.0.0.1:%s' "$port"
-		n=150
-		while kill -0 "$pid" 2>/dev/null && [ "$n" -gt 0 ]; do
-			curl -s -o /dev/null --max-time 1 "${!var}/healthz" && return 0
-			sleep 0.1
-			n=$((n - 1))
-		done
-		grep -q EADDRINUSE "$TMP/$name.log" || break
-	done
-	diag "supergateway did not start (try $try): $(tail -3 "$TMP/$name.log")"
-	return 1
+	serve_on_free_port "$var" "$name" /healthz node "$TOP/tests/node_modules/supergateway/dist/index.js" \
+	    --stdio "$cmd" --outputTransport streamableHttp ${flag:+"$flag"} \
+	    --port @PORT@ --healthEndpoint /healthz
 }
 
 # start_mcp_proxy [KEY]: mcp-proxy (npm) in front of server-everything over
@@ -345,30 +357,12 @@ start_supergateway() {
 # MCP_PROXY_KEYED with KEY (the base URL, no path).  SIGTERM stops mcp-proxy
 # and the server under it in about 1.5 s.
 start_mcp_proxy() {
-	local key=${1:-} var=MCP_PROXY name port pid try n
+	local key=${1:-} var=MCP_PROXY name
 	[ -n "$key" ] && var=MCP_PROXY_KEYED
 	name=$(printf '%s' "$var" | tr 'A-Z_' 'a-z-')
-	# mcp-proxy cannot listen on port 0 and tell which port it got: pick a
-	# free one and try again if someone took it in between.
-	for try in 1 2 3; do
-		port=$(free_port)
-		node "$TOP/tests/node_modules/mcp-proxy/dist/bin/mcp-proxy.mjs" \
-		    --host 127.0.0.1 --port "$port" ${key:+--apiKey "$key"} \
-		    --gracefulShutdownTimeout 500 -- \
-		    node "$TOP/tests/node_modules/@modelcontextprotocol/server-everything/dist/index.js" stdio \
-		    >"$TMP/$name.log" 2>&1 &
-		pid=$!
-		bg_pid "$pid"
-		printf -v "$var" 'http://127.0.0.1:%s' "$port"
-		# It listens only once the stdio server is up (2 to 3 s).
-		n=150
-		while kill -0 "$pid" 2>/dev/null && [ "$n" -gt 0 ]; do
-			curl -s -o /dev/null --max-time 1 "${!var}/ping" && return 0
-			sleep 0.1
-			n=$((n - 1))
-		done
-		grep -q EADDRINUSE "$TMP/$name.log" || break
-	done
-	diag "mcp-proxy did not start (try $try): $(tail -3 "$TMP/$name.log")"
-	return 1
+	# mcp-proxy cannot listen on port 0 and tell which port it got: a free
+	# one is picked. It listens only once the stdio server is up (2 to 3 s).
+	serve_on_free_port "$var" "$name" /ping node "$TOP/tests/node_modules/mcp-proxy/dist/bin/mcp-proxy.mjs" \
+	    --host 127.0.0.1 --port @PORT@ ${key:+--apiKey "$key"} --gracefulShutdownTimeout 500 -- \
+	    node "$TOP/tests/node_modules/@modelcontextprotocol/server-everything/dist/index.js" stdio
 }
