@@ -56,7 +56,9 @@ chmod 600 "$TMP/pw"
 rcli config set requirepass "$pw" >/dev/null
 MCP_REDIS_PASSWORD_FILE=$TMP/pw mcp-aggregate verdict >/dev/null 2>"$TMP/err"
 is "$?:$(cat "$TMP/err")" "0:" "MCP_REDIS_PASSWORD_FILE: AUTH with its first line"
-MCP_REDIS_PASSWORD_FILE=$TMP/pw mcp-alert check 2>"$TMP/err"
+: >"$TMP/empty.conf"
+chmod 600 "$TMP/empty.conf"
+MCP_REDIS_PASSWORD_FILE=$TMP/pw mcp-alert -c "$TMP/empty.conf" check 2>"$TMP/err"
 is "$?:$(cat "$TMP/err")" "0:" "mcp-alert takes it too"
 like "$(MCP_REDIS_PASSWORD_FILE=$TMP/pw REQUEST_METHOD=GET PATH_INFO=/healthz mcp-serve 2>&1 | tail -1)" '"store":"ok"' \
     "and mcp-serve"
@@ -88,7 +90,7 @@ wait "$pid"
 is "$?:$(cat "$TMP/push.err")" "0:" "push -R with a password in it works"
 is "$args" "mcp-aggregate push -r x -R unix://$REDIS_SOCK?db=2&password=$(printf '%*s' ${#pw} '' | tr ' ' '*') " \
     "and its process list shows the password as stars"
-mcp-alert -R "unix://$REDIS_SOCK?password=$pw" check 2>"$TMP/err"
+mcp-alert -c "$TMP/empty.conf" -R "unix://$REDIS_SOCK?password=$pw" check 2>"$TMP/err"
 is "$?:$(cat "$TMP/err")" "0:" "mcp-alert -R: the same"
 rcli -a "$pw" --no-auth-warning config set requirepass '' >/dev/null
 
