@@ -308,13 +308,13 @@ start_fastmcp() {
 # $TMP/NAME.log; VAR set to http://127.0.0.1:PORT once HEALTH answers there.
 # Another picks the port first (EADDRINUSE): tried again, three times at most.
 serve_on_free_port() {
-	local var=$1 name=$2 health=$3 port pid try n a args
+	local var=$1 name=$2 health=$3 port pid try n a words
 	shift 3
 	for try in 1 2 3; do
 		port=$(free_port)
-		args=()
-		for a in "$@"; do args+=("${a//@PORT@/$port}"); done
-		"${args[@]}" >"$TMP/$name.log" 2>&1 &
+		words=()
+		for a in "$@"; do words+=("${a//@PORT@/$port}"); done
+		"${words[@]}" >"$TMP/$name.log" 2>&1 &
 		pid=$!
 		bg_pid "$pid"
 		printf -v "$var" 'http://127.0.0.1:%s' "$port"
