@@ -237,6 +237,13 @@ struct agg_opts {
 #define AGG_EXIT_STDOUT (-1)
 int agg_push(const struct agg_opts *o);
 int agg_verdict(const struct agg_opts *o, char **slugs, int nslugs);
+/*
+ * The slug's maintenance window from the reply of HMGET mcp:{SLUG}:alert:maint
+ * start end reason: 1 with its bounds and reason (borrowed; "" for none), 0
+ * for none or one that does not read.  It holds T when start <= T < end.
+ */
+int agg_maint_parse(const redisReply *r, double *start, double *end, const char **reason);
+
 /* A line per slug (all known, or those named); exit 1 when one is not up. */
 int agg_status(const struct agg_opts *o, char **slugs, int nslugs);
 /* The stored results of slug in the windows from..to, a line each. */

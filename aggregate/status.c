@@ -98,19 +98,12 @@ static void
 read_maint(const redisReply *r, double now, struct row *w)
 {
 	double start, end;
-	char *e1, *e2;
+	const char *reason;
 
-	if (r->type != REDIS_REPLY_ARRAY || r->elements != 3 ||
-	    r->element[0]->type != REDIS_REPLY_STRING || r->element[1]->type != REDIS_REPLY_STRING)
-		return;
-	start = strtod(r->element[0]->str, &e1);
-	end = strtod(r->element[1]->str, &e2);
-	if (*e1 != '\0' || *e2 != '\0' || !(start <= now && now < end && end <= AGG_TIME_MAX))
+	if (!agg_maint_parse(r, &start, &end, &reason) || !(start <= now && now < end))
 		return;
 	w->maint_end = end;
-	if (r->element[2]->type == REDIS_REPLY_STRING && r->element[2]->len <= AGG_REASON_MAX &&
-	    mcp_utf8_valid(r->element[2]->str, r->element[2]->len))
-		memcpy(w->reason, r->element[2]->str, r->element[2]->len + 1);
+	snprintf(w->reason, sizeof(w->reason), "%s", reason);
 }
 
 static void

@@ -346,29 +346,32 @@ add_cert(cJSON *o, const struct vctx *v, const redisReply *h)
 	free(out);
 }
 
-/*
- * 1 when W lies in the slug's maintenance window (the HMGET reply)
- * (start <= W < end, as mcp-alert suppresses), its bounds and reason
- * filled; a window that does not read is none.  *reason is borrowed from
- * the reply, "" for one that is not UTF-8 of AGG_REASON_MAX bytes.
- */
-static int
-maint_of(const struct vctx *v, const redisReply *s, double *start, double *end, const char **reason)
+/* aggregate.h; a reason that is not UTF-8 of AGG_REASON_MAX bytes is "". */
+int
+agg_maint_parse(const redisReply *r, double *start, double *end, const char **reason)
 {
 	char *e1, *e2;
 
-	if (s->type != REDIS_REPLY_ARRAY || s->elements != 3 ||
-	    s->element[0]->type != REDIS_REPLY_STRING ||
-	    s->element[1]->type != REDIS_REPLY_STRING || s->element[2]->type != REDIS_REPLY_STRING)
+	if (r->type != REDIS_REPLY_ARRAY || r->elements != 3 ||
+	    r->element[0]->type != REDIS_REPLY_STRING || r->element[1]->type != REDIS_REPLY_STRING)
 		return 0;
-	*start = strtod(s->element[0]->str, &e1);
-	*end = strtod(s->element[1]->str, &e2);
+	*start = strtod(r->element[0]->str, &e1);
+	*end = strtod(r->element[1]->str, &e2);
 	if (*e1 != '\0' || *e2 != '\0' || !(*start >= 0 && *start < *end && *end <= AGG_TIME_MAX))
 		return 0;
-	*reason = s->element[2]->str;
-	if (s->element[2]->len > AGG_REASON_MAX || !mcp_utf8_valid(*reason, s->element[2]->len))
-		*reason = "";
-	return *start <= (double)v->window && (double)v->window < *end;
+	*reason = "";
+	if (r->element[2]->type == REDIS_REPLY_STRING && r->element[2]->len <= AGG_REASON_MAX &&
+	    mcp_utf8_valid(r->element[2]->str, r->element[2]->len))
+		*reason = r->element[2]->str;
+	return 1;
+}
+
+/* 1 when W lies in the slug's maintenance window, its bounds and reason filled. */
+static int
+maint_of(const struct vctx *v, const redisReply *s, double *start, double *end, const char **reason)
+{
+	return agg_maint_parse(s, start, end, reason) && *start <= (double)v->window &&
+	    (double)v->window < *end;
 }
 
 static int

@@ -57,6 +57,12 @@ double mcp_ms_round(double t);
  * holds the secret.
  */
 char *mcp_secret_read(const char *path, char *why, size_t len);
+/*
+ * The file of a secret opened for reading, by the rules of a token file:
+ * a regular file that neither group nor others may access.  The fd, or -1
+ * with the reason in why.
+ */
+int mcp_secret_open(const char *path, char *why, size_t len);
 
 /*
  * curl_global_init(), with OpenSSL's initialisation put off until a TLS

@@ -146,31 +146,44 @@ mcp_parse_seconds(const char *s)
 	return d;
 }
 
-char *
-mcp_secret_read(const char *path, char *why, size_t len)
+int
+mcp_secret_open(const char *path, char *why, size_t len)
 {
-	char buf[8192], *s, *e, *out;
 	struct stat st;
-	size_t n;
-	FILE *f;
-
 	int fd;
 
 	/* O_NONBLOCK: a FIFO named here must not hold the tool at its open. */
 	if ((fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)) == -1) {
 		snprintf(why, len, "%s", strerror(errno));
-		return NULL;
+		return -1;
 	}
 	if (fstat(fd, &st) == -1 || !S_ISREG(st.st_mode) ||
-	    fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK) == -1 ||
-	    (f = fdopen(fd, "r")) == NULL) {
+	    fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK) == -1) {
 		snprintf(why, len, "not a regular file");
 		close(fd);
-		return NULL;
+		return -1;
 	}
 	if (st.st_mode & (S_IRWXG | S_IRWXO)) {
 		snprintf(why, len, "accessible by group or others (chmod 600)");
-		fclose(f);
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+char *
+mcp_secret_read(const char *path, char *why, size_t len)
+{
+	char buf[8192], *s, *e, *out;
+	size_t n;
+	FILE *f;
+	int fd;
+
+	if ((fd = mcp_secret_open(path, why, len)) == -1)
+		return NULL;
+	if ((f = fdopen(fd, "r")) == NULL) {
+		snprintf(why, len, "%s", strerror(errno));
+		close(fd);
 		return NULL;
 	}
 	n = fread(buf, 1, sizeof(buf) - 1, f);

@@ -981,25 +981,12 @@ oauth_rejected(struct probe *p)
 static char *
 read_whole(const char *path, char *why, size_t len)
 {
-	struct stat st;
 	char *buf;
 	ssize_t n;
 	int fd;
 
-	if ((fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)) == -1) {
-		snprintf(why, len, "%s", strerror(errno));
+	if ((fd = mcp_secret_open(path, why, len)) == -1)
 		return NULL;
-	}
-	if (fstat(fd, &st) == -1 || !S_ISREG(st.st_mode)) {
-		snprintf(why, len, "not a regular file");
-		close(fd);
-		return NULL;
-	}
-	if (st.st_mode & (S_IRWXG | S_IRWXO)) {
-		snprintf(why, len, "accessible by group or others (chmod 600)");
-		close(fd);
-		return NULL;
-	}
 	if ((buf = calloc(1, KEY_MAX + 1)) == NULL) {
 		snprintf(why, len, "out of memory");
 		close(fd);
