@@ -308,6 +308,7 @@ target(void)
 	if (reply_opt('t'))
 		rp.t.token = strdup(TOKEN);
 	if (reply_opt('k')) {
+		rp.t.headers = calloc(MCP_HEADERS_MAX, sizeof(*rp.t.headers));
 		rp.t.headers[0].name = strdup("X-Api-Key");
 		rp.t.headers[0].value = strdup(KEY);
 		rp.t.nheaders = 1;

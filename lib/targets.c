@@ -12,6 +12,7 @@
 
 #include "mcp.h"
 #include "loop.h"
+#include "strmap.h"
 #include "targets.h"
 
 #define WS " \t\r"
@@ -126,6 +127,12 @@ mcp_header_add(struct mcp_target *t, const char *spec, int file, char *err, size
 		snprintf(err, errlen, "header %.*s: %s", (int)n, spec, bad);
 		return -1;
 	}
+	/* Most targets have none: the room is taken by the first. */
+	if (t->headers == NULL &&
+	    (t->headers = calloc(MCP_HEADERS_MAX, sizeof(*t->headers))) == NULL) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
 	h = &t->headers[t->nheaders];
 	if ((h->name = strndup(spec, n)) == NULL ||
 	    (file ? (h->file = strdup(v)) : (h->value = strdup(v))) == NULL) {
@@ -235,18 +242,6 @@ out:
 	return rc;
 }
 
-/* The line of the target that has slug already, or 0. */
-static long
-dup_slug(const struct mcp_targets *ts, const char *slug)
-{
-	size_t i;
-
-	for (i = 0; i < ts->n; i++)
-		if (strcmp(ts->v[i].slug, slug) == 0)
-			return ts->v[i].lineno;
-	return 0;
-}
-
 /*
  * The default slug of a URL (mcp-probe(1), -s): its host, a port given in
  * it, and its path, lower-cased, every run of characters outside
@@ -313,9 +308,14 @@ int
 mcp_targets_load(const char *path, struct mcp_targets *ts, char *err, size_t errlen)
 {
 	struct mcp_target t;
+	/* The slugs so far, with their lines: a fleet of 20,000 is checked
+	 * for a slug given twice in linear time, not quadratic. */
+	struct mcp_strmap slugs = {NULL, 0, 0};
+	struct mcp_strent *e = NULL;
 	char *line = NULL, why[256];
 	size_t linecap = 0, cap = 0;
-	long lineno = 0, first;
+	int added = 0;
+	long lineno = 0;
 	ssize_t n;
 	FILE *f;
 	int r;
@@ -340,16 +340,21 @@ mcp_targets_load(const char *path, struct mcp_targets *ts, char *err, size_t err
 		}
 		if ((r = mcp_target_parse(line, &t, why, sizeof(why))) == 0)
 			continue;
-		if (r == 1 && (first = dup_slug(ts, t.slug)) > 0) {
-			snprintf(why, sizeof(why), "slug \"%s\" given twice, on lines %ld and %ld",
-			    t.slug, first, lineno);
+		if (r == 1 && (e = mcp_strmap_put(&slugs, t.slug, &added)) != NULL && !added) {
+			snprintf(why, sizeof(why), "slug \"%s\" given twice, on lines %zu and %ld",
+			    t.slug, e->num, lineno);
 			mcp_target_free(&t);
 			r = -1;
 		}
 		if (r == 1) {
 			t.lineno = lineno;
-			if (add(ts, &cap, &t) == 0)
+			if (e != NULL && add(ts, &cap, &t) == 0) {
+				e->num = (size_t)lineno;
 				continue;
+			}
+			/* The key is the slug of t: gone with it. */
+			if (e != NULL)
+				e->key = NULL;
 			mcp_target_free(&t);
 			snprintf(why, sizeof(why), "out of memory");
 		}
@@ -360,10 +365,12 @@ mcp_targets_load(const char *path, struct mcp_targets *ts, char *err, size_t err
 		snprintf(err, errlen, "%ld: %s", lineno + 1, strerror(errno ? errno : EIO));
 		goto fail;
 	}
+	mcp_strmap_free(&slugs);
 	free(line);
 	fclose(f);
 	return 0;
 fail:
+	mcp_strmap_free(&slugs);
 	free(line);
 	fclose(f);
 	mcp_targets_free(ts);
@@ -410,6 +417,7 @@ mcp_target_free(struct mcp_target *t)
 			OPENSSL_cleanse(t->headers[i].value, strlen(t->headers[i].value));
 		free(t->headers[i].value);
 	}
+	free(t->headers);
 	memset(t, 0, sizeof(*t));
 }
 

@@ -33,7 +33,7 @@ struct mcp_target {
 	char *oauth_client, *oauth_scope;
 	char *oauth_secret_file, *oauth_key_file, *oauth_assertion_file;
 	char *oauth_secret, *oauth_key, *oauth_assertion; /* read by the tool, or NULL */
-	struct mcp_header headers[MCP_HEADERS_MAX];
+	struct mcp_header *headers; /* owned, room for MCP_HEADERS_MAX; NULL when none */
 	int nheaders;
 	double timeout; /* seconds; 0: the run's default */
 	long lineno;    /* line in the file, 0 for the command line */

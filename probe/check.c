@@ -11,9 +11,65 @@
 #include <strings.h>
 #include <unistd.h>
 
+#include <openssl/crypto.h>
+
 #include "mcp.h"
 #include "oauth.h"
 #include "probe.h"
+#include "strmap.h"
+
+/*
+ * The secret files of the run, each read once however many targets name
+ * it (a fleet of 20,000 sharing one token file reads it once and compares
+ * no pairs): path -> an owned copy of what read() gave, wiped when the
+ * checks end.  One map per reader, as they read a file differently.
+ */
+static struct mcp_strmap once[2];
+static char *(*readers[2])(const char *, char *, size_t);
+
+char *
+secret_once(const char *path, char *(*read)(const char *, char *, size_t), char *why, size_t len)
+{
+	struct mcp_strent *e;
+	struct mcp_strmap *m;
+	char *v;
+	int k, added;
+
+	for (k = 0; k < 2 && readers[k] != NULL && readers[k] != read; k++)
+		;
+	if (k == 2)
+		errx(MCP_EXIT_FAIL, "secret_once: more than two readers");
+	readers[k] = read;
+	m = &once[k];
+	if ((e = mcp_strmap_get(m, path)) == NULL) {
+		if ((v = read(path, why, len)) == NULL)
+			return NULL;
+		if ((e = mcp_strmap_put(m, path, &added)) == NULL || (e->ptr = strdup(v)) == NULL)
+			err(MCP_EXIT_FAIL, "out of memory");
+		return v;
+	}
+	if ((v = strdup(e->ptr)) == NULL)
+		err(MCP_EXIT_FAIL, "strdup");
+	return v;
+}
+
+static void
+secrets_forget(void)
+{
+	size_t i;
+	int k;
+
+	for (k = 0; k < 2; k++) {
+		for (i = 0; i < once[k].cap; i++)
+			if (once[k].v[i].key != NULL) {
+				char *v = (char *)once[k].v[i].ptr;
+
+				OPENSSL_cleanse(v, strlen(v));
+				free(v);
+			}
+		mcp_strmap_free(&once[k]);
+	}
+}
 
 static void
 where(const struct mcp_target *t, char *buf, size_t len)
@@ -31,7 +87,7 @@ read_token(const struct mcp_target *t)
 	char at[32], why[256], *tok;
 
 	where(t, at, sizeof(at));
-	if ((tok = mcp_secret_read(t->token_file, why, sizeof(why))) == NULL)
+	if ((tok = secret_once(t->token_file, mcp_secret_read, why, sizeof(why))) == NULL)
 		errx(MCP_EXIT_USAGE, "%stoken file %s: %s", at, t->token_file, why);
 	return tok;
 }
@@ -66,8 +122,7 @@ check_headers(struct mcp_targets *ts, size_t i)
 	struct mcp_header *h;
 	const char *bad;
 	char at[32], why[256];
-	size_t j;
-	int k, m;
+	int k;
 
 	where(t, at, sizeof(at));
 	for (k = 0; k < t->nheaders; k++) {
@@ -77,16 +132,8 @@ check_headers(struct mcp_targets *ts, size_t i)
 			    "%s%s: Authorization given twice (a token and a header)", at, t->slug);
 		if (h->file == NULL)
 			continue;
-		for (j = 0; j < i && h->value == NULL; j++)
-			for (m = 0; m < ts->v[j].nheaders; m++)
-				if (ts->v[j].headers[m].file != NULL &&
-				    strcmp(ts->v[j].headers[m].file, h->file) == 0) {
-					if ((h->value = strdup(ts->v[j].headers[m].value)) == NULL)
-						err(MCP_EXIT_FAIL, "strdup");
-					break;
-				}
 		if (h->value == NULL &&
-		    (h->value = mcp_secret_read(h->file, why, sizeof(why))) == NULL)
+		    (h->value = secret_once(h->file, mcp_secret_read, why, sizeof(why))) == NULL)
 			errx(MCP_EXIT_USAGE, "%sheader file %s: %s", at, h->file, why);
 		if ((bad = mcp_header_value_bad(h->value)) != NULL)
 			errx(MCP_EXIT_USAGE, "%sheader file %s: %s", at, h->file, bad);
@@ -100,7 +147,6 @@ check_one(struct mcp_targets *ts, size_t i)
 	const char *c;
 	char at[32];
 	cJSON *args;
-	size_t j;
 	int colons = 0, ok;
 
 	where(t, at, sizeof(at));
@@ -122,16 +168,8 @@ check_one(struct mcp_targets *ts, size_t i)
 		errx(MCP_EXIT_USAGE, "%s%s: connect_to must be HOST:PORT:ADDR:PORT", at, t->slug);
 	check_headers(ts, i);
 	oauth_check(ts, i, at);
-	if (t->token_file == NULL)
-		return;
-	/* Targets sharing a token file share one read of it. */
-	for (j = 0; j < i; j++)
-		if (ts->v[j].token != NULL && strcmp(ts->v[j].token_file, t->token_file) == 0) {
-			if ((t->token = strdup(ts->v[j].token)) == NULL)
-				err(MCP_EXIT_FAIL, "strdup");
-			return;
-		}
-	t->token = read_token(t);
+	if (t->token_file != NULL)
+		t->token = read_token(t);
 }
 
 void
@@ -141,4 +179,5 @@ check_targets(struct mcp_targets *ts)
 
 	for (i = 0; i < ts->n; i++)
 		check_one(ts, i);
+	secrets_forget();
 }

@@ -76,11 +76,17 @@ fit_jobs(long jobs, int given)
 	fit = rl.rlim_cur == RLIM_INFINITY ? jobs : ((long)rl.rlim_cur - 64) / 4;
 	if (fit < 1)
 		fit = 1;
-	if (jobs > fit && given)
+	if (jobs > fit && given == 1)
 		warnx("-j %ld: only %ld targets fit in %ld descriptors", jobs, fit,
 		    (long)rl.rlim_cur);
+	else if (jobs > fit && given == 2)
+		warnx("the fleet wants %ld targets in flight: only %ld fit in %ld descriptors", jobs,
+		    fit, (long)rl.rlim_cur);
 	return jobs > fit ? fit : jobs;
 }
+
+/* Without -j: 256 in flight, or a twentieth of the fleet when that is more. */
+#define JOBS_SHARE 20
 
 static long
 parse_size(const char *s)
@@ -268,6 +274,17 @@ main(int argc, char *argv[])
 	if (o.oauth_cache != NULL)
 		oauth_cache_check(o.oauth_cache);
 	check_targets(&ts);
+	/*
+	 * Without -j, a large fleet gets enough in flight to be done within a
+	 * minute when its probes take 3 s each on average (a legacy probe of
+	 * a server 150 ms away takes about 1.1 s): a twentieth of the fleet,
+	 * never fewer than 256.
+	 */
+	if (!jobs_given && ts.n / JOBS_SHARE >= (size_t)o.jobs) {
+		o.jobs = ts.n / JOBS_SHARE < 100000 ? (long)((ts.n + JOBS_SHARE - 1) / JOBS_SHARE)
+		                                    : 100000;
+		jobs_given = 2;
+	}
 	o.jobs = fit_jobs(o.jobs, jobs_given);
 	if (o.check_only) {
 		fprintf(stderr, "mcp-probe: %zu targets ok\n", ts.n);

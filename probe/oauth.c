@@ -1003,23 +1003,6 @@ read_whole(const char *path, char *why, size_t len)
 	return buf;
 }
 
-/* Targets sharing a file share one read of it. */
-static char *
-shared(struct mcp_targets *ts, size_t i, size_t off_file, size_t off_val)
-{
-	const char *f = *(char **)((char *)&ts->v[i] + off_file), *g;
-	size_t j;
-	char *v;
-
-	for (j = 0; j < i; j++) {
-		g = *(char **)((char *)&ts->v[j] + off_file);
-		v = *(char **)((char *)&ts->v[j] + off_val);
-		if (g != NULL && v != NULL && strcmp(f, g) == 0)
-			return strdup(v);
-	}
-	return NULL;
-}
-
 void
 oauth_check(struct mcp_targets *ts, size_t i, const char *at)
 {
@@ -1054,15 +1037,12 @@ oauth_check(struct mcp_targets *ts, size_t i, const char *at)
 		errx(MCP_EXIT_USAGE, "%s%s: a client secret or key wants the client id", at,
 		    t->slug);
 	if (t->oauth_secret_file != NULL &&
-	    (t->oauth_secret = shared(ts, i, offsetof(struct mcp_target, oauth_secret_file),
-	         offsetof(struct mcp_target, oauth_secret))) == NULL &&
-	    (t->oauth_secret = mcp_secret_read(t->oauth_secret_file, why, sizeof(why))) == NULL)
+	    (t->oauth_secret =
+	            secret_once(t->oauth_secret_file, mcp_secret_read, why, sizeof(why))) == NULL)
 		errx(MCP_EXIT_USAGE, "%sOAuth secret file %s: %s", at, t->oauth_secret_file, why);
 	if (t->oauth_assertion_file != NULL &&
-	    (t->oauth_assertion = shared(ts, i, offsetof(struct mcp_target, oauth_assertion_file),
-	         offsetof(struct mcp_target, oauth_assertion))) == NULL &&
-	    (t->oauth_assertion = mcp_secret_read(t->oauth_assertion_file, why, sizeof(why))) ==
-	        NULL)
+	    (t->oauth_assertion = secret_once(
+	         t->oauth_assertion_file, mcp_secret_read, why, sizeof(why))) == NULL)
 		errx(MCP_EXIT_USAGE, "%sOAuth assertion file %s: %s", at, t->oauth_assertion_file,
 		    why);
 	/* A targets file splits at blanks: several scopes are given with commas. */
@@ -1070,9 +1050,8 @@ oauth_check(struct mcp_targets *ts, size_t i, const char *at)
 		if (t->oauth_scope[j] == ',')
 			t->oauth_scope[j] = ' ';
 	if (t->oauth_key_file != NULL) {
-		if ((t->oauth_key = shared(ts, i, offsetof(struct mcp_target, oauth_key_file),
-		         offsetof(struct mcp_target, oauth_key))) == NULL &&
-		    (t->oauth_key = read_whole(t->oauth_key_file, why, sizeof(why))) == NULL)
+		if ((t->oauth_key = secret_once(t->oauth_key_file, read_whole, why, sizeof(why))) ==
+		    NULL)
 			errx(MCP_EXIT_USAGE, "%sOAuth key file %s: %s", at, t->oauth_key_file, why);
 		k = load_key(t->oauth_key);
 		if (k == NULL || key_alg(k) == NULL) {

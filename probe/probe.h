@@ -118,6 +118,7 @@ struct probe {
 	double finished_mono;
 	struct step_rec steps[S_NSTEPS];
 	const char *skip_reason[S_NSTEPS];
+	CURLSH *sh;    /* the target's own DNS and connection caches */
 	struct xfer x; /* the request in flight */
 	struct xfer s; /* the HTTP+SSE stream, while open */
 	struct xfer a; /* an answer to a server-to-client request */
@@ -227,6 +228,10 @@ int first_checks(struct probe *p, struct xfer *x, CURLcode rc);
 
 /* check.c */
 void check_targets(struct mcp_targets *ts);
+/* An owned copy of read(path), read once a run however many targets name
+ * path; NULL with why as read() gives it. */
+char *secret_once(
+    const char *path, char *(*read)(const char *, char *, size_t), char *why, size_t len);
 
 /* classify.c */
 void step_pass(struct probe *p, enum step s, double ms, cJSON *detail);

@@ -551,6 +551,19 @@ probe_init(struct probe *p, const struct opts *o, struct mcp_target *t, struct r
 	}
 	if (url_origin(t->url, p->origin, sizeof(p->origin)) == -1)
 		p->origin[0] = '\0';
+	/*
+	 * The target's names and connections are its own, not the run's: a
+	 * cache of the whole fleet costs a walk of all of it at the end of
+	 * every request (libcurl prunes its DNS cache that way, and evicts
+	 * from a full connection cache by a walk), which made a probe's CPU
+	 * grow with the fleet.  And a target never rides on a connection
+	 * another target opened, so every target's dns, connect and tls steps
+	 * are its own.  Its connections close when it is done (probe_free).
+	 */
+	if ((p->sh = curl_share_init()) == NULL ||
+	    curl_share_setopt(p->sh, CURLSHOPT_SHARE, CURL_LOCK_DATA_DNS) != CURLSHE_OK ||
+	    curl_share_setopt(p->sh, CURLSHOPT_SHARE, CURL_LOCK_DATA_CONNECT) != CURLSHE_OK)
+		return -1;
 	if ((p->tools = cJSON_CreateArray()) == NULL ||
 	    (p->attempts = cJSON_CreateArray()) == NULL || (p->asks = cJSON_CreateArray()) == NULL)
 		return -1;
@@ -585,6 +598,11 @@ probe_free(struct probe *p)
 	xfer_free(&p->x);
 	xfer_free(&p->s);
 	xfer_free(&p->a);
+	/* Every handle is gone, so the share is not in use: this closes the
+	 * target's connections. */
+	if (p->sh != NULL)
+		curl_share_cleanup(p->sh);
+	p->sh = NULL;
 	cJSON_Delete(p->asks);
 	for (s = 0; s < S_NSTEPS; s++) {
 		cJSON_Delete(p->steps[s].detail);

@@ -231,6 +231,7 @@ handle(struct probe *p, struct xfer *x)
 	if ((x->h = curl_easy_init()) == NULL)
 		return -1;
 	curl_easy_setopt(x->h, CURLOPT_PRIVATE, x);
+	curl_easy_setopt(x->h, CURLOPT_SHARE, p->sh);
 	curl_easy_setopt(x->h, CURLOPT_NOSIGNAL, 1L);
 	curl_easy_setopt(x->h, CURLOPT_FOLLOWLOCATION, 0L);
 	curl_easy_setopt(x->h, CURLOPT_PROTOCOLS_STR, "http,https");

@@ -9,7 +9,9 @@
  * connection, with `jobs` targets in flight (256).  Answers are framed and
  * thrown away: no JSON is parsed, nothing is hashed, no record is written.
  *
- *	curl	one libcurl multi loop over epoll, as mcp-probe drives it
+ *	curl	one libcurl multi loop over epoll, as mcp-probe drives it: each
+ *		target has its own DNS and connection caches (a share), and
+ *		its connection closes when it is done
  *	raw	non-blocking sockets and epoll, and nothing else
  *
  * Run it under tests/bench/timed: its CPU time over the number of targets
@@ -76,6 +78,7 @@ struct target {
 	size_t inlen, incap;
 	/* curl */
 	CURL *easy;
+	CURLSH *sh; /* its own DNS and connection caches, as mcp-probe's targets have */
 	struct curl_slist *hdrs[NREQ];
 	char url[320];
 };
@@ -351,6 +354,10 @@ curl_start(void)
 	t = &tg[next++];
 	active++;
 	t->easy = curl_easy_init();
+	t->sh = curl_share_init();
+	curl_share_setopt(t->sh, CURLSHOPT_SHARE, CURL_LOCK_DATA_DNS);
+	curl_share_setopt(t->sh, CURLSHOPT_SHARE, CURL_LOCK_DATA_CONNECT);
+	curl_easy_setopt(t->easy, CURLOPT_SHARE, t->sh);
 	curl_easy_setopt(t->easy, CURLOPT_URL, t->url);
 	curl_easy_setopt(t->easy, CURLOPT_NOSIGNAL, 1L);
 	curl_easy_setopt(t->easy, CURLOPT_TIMEOUT, 30L);
@@ -387,6 +394,7 @@ curl_done(CURL *e, CURLcode rc)
 		return curl_step(t);
 	failed += rc != CURLE_OK || status / 100 != 2;
 	curl_easy_cleanup(e);
+	curl_share_cleanup(t->sh); /* closes its connection */
 	for (i = 0; i < NREQ; i++)
 		curl_slist_free_all(t->hdrs[i]);
 	active--;

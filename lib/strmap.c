@@ -1,0 +1,78 @@
+/*
+ * strmap.c - a set of strings with a number and a pointer each (strmap.h).
+ */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "strmap.h"
+
+static size_t
+hash(const char *s)
+{
+	uint64_t h = 14695981039346656037u; /* FNV-1a, 64 bits */
+
+	for (; *s != '\0'; s++)
+		h = (h ^ (unsigned char)*s) * 1099511628211u;
+	return (size_t)(h ^ (h >> 32));
+}
+
+/* key's slot: its own, or the empty one it would take.  cap > 0. */
+static struct mcp_strent *
+slot(const struct mcp_strent *v, size_t cap, const char *key)
+{
+	size_t i = hash(key) & (cap - 1);
+
+	while (v[i].key != NULL && strcmp(v[i].key, key) != 0)
+		i = (i + 1) & (cap - 1);
+	return (struct mcp_strent *)&v[i];
+}
+
+struct mcp_strent *
+mcp_strmap_get(const struct mcp_strmap *m, const char *key)
+{
+	struct mcp_strent *e;
+
+	if (m->cap == 0)
+		return NULL;
+	e = slot(m->v, m->cap, key);
+	return e->key != NULL ? e : NULL;
+}
+
+struct mcp_strent *
+mcp_strmap_put(struct mcp_strmap *m, const char *key, int *added)
+{
+	struct mcp_strent *v, *e;
+	size_t cap, i;
+
+	if ((e = mcp_strmap_get(m, key)) != NULL) {
+		*added = 0;
+		return e;
+	}
+	if ((m->n + 1) * 2 > m->cap) {
+		cap = m->cap ? m->cap * 2 : 64;
+		if (cap < m->cap || (v = calloc(cap, sizeof(*v))) == NULL)
+			return NULL;
+		for (i = 0; i < m->cap; i++)
+			if (m->v[i].key != NULL)
+				*slot(v, cap, m->v[i].key) = m->v[i];
+		free(m->v);
+		m->v = v;
+		m->cap = cap;
+	}
+	e = slot(m->v, m->cap, key);
+	e->key = key;
+	e->num = 0;
+	e->ptr = NULL;
+	m->n++;
+	*added = 1;
+	return e;
+}
+
+void
+mcp_strmap_free(struct mcp_strmap *m)
+{
+	free(m->v);
+	m->v = NULL;
+	m->n = m->cap = 0;
+}
