@@ -174,6 +174,7 @@ struct probe {
 	cJSON *oauth_prm;    /* owned: the metadata the token was got along */
 	int oauth_as_meta;   /* it is the authorization server's own (2025-03-26) */
 	char oauth_key[65];  /* the token's cache key */
+	long slot;           /* its place among the runner's targets in flight */
 	int dirty;           /* on the runner's list of probes to look at */
 	int done;            /* the steps are decided */
 	int reported;        /* the records are written; the runner frees it */

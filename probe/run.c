@@ -26,7 +26,11 @@ struct runner {
 	struct probe **dirty; /* probes a callback changed, o->jobs at most */
 	size_t ndirty;
 	struct probe **live; /* owned slots, o->jobs of them */
-	size_t next;         /* next target to start */
+	long *idle;          /* the slots free, nidle of them */
+	size_t nidle;
+	struct probe **done; /* probes reported and not yet freed, ndone of them */
+	size_t ndone;
+	size_t next; /* next target to start */
 	size_t active;
 	struct mcp_buf out;
 	int broken; /* a target was broken */
@@ -60,6 +64,7 @@ runner_finish(struct runner *r, struct probe *p)
 	if (probe_broken(p))
 		r->broken = 1;
 	p->reported = 1;
+	r->done[r->ndone++] = p;
 }
 
 static void
@@ -69,18 +74,21 @@ due(struct runner *r, double t)
 		r->timer_due = t;
 }
 
+/* Free the probes reported since the last turn: the cost of a turn is
+ * what happened in it, not the number of targets in flight. */
 static void
 reap(struct runner *r)
 {
-	long i;
+	struct probe *p;
 
-	for (i = 0; i < r->o->jobs; i++)
-		if (r->live[i] != NULL && r->live[i]->reported) {
-			probe_free(r->live[i]);
-			free(r->live[i]);
-			r->live[i] = NULL;
-			r->active--;
-		}
+	while (r->ndone > 0) {
+		p = r->done[--r->ndone];
+		r->live[p->slot] = NULL;
+		r->idle[r->nidle++] = p->slot;
+		probe_free(p);
+		free(p);
+		r->active--;
+	}
 }
 
 static void
@@ -89,14 +97,14 @@ start_next(struct runner *r)
 	struct probe *p;
 	long i;
 
-	while (r->active < (size_t)r->o->jobs && r->next < r->ts->n) {
-		for (i = 0; r->live[i] != NULL; i++)
-			;
+	while (r->active < (size_t)r->o->jobs && r->next < r->ts->n && r->nidle > 0) {
+		i = r->idle[--r->nidle];
 		if ((p = malloc(sizeof(*p))) == NULL)
 			err(MCP_EXIT_FAIL, "malloc");
 		if (probe_init(p, r->o, &r->ts->v[r->next], r) == -1)
 			errx(MCP_EXIT_FAIL, "%s: out of memory", r->ts->v[r->next].slug);
 		r->next++;
+		p->slot = i;
 		r->live[i] = p;
 		r->active++;
 		probe_start(p);
@@ -299,8 +307,12 @@ run(const struct opts *o, struct mcp_targets *ts)
 		err(MCP_EXIT_FAIL, "epoll_create1");
 	if ((r.m = curl_multi_init()) == NULL ||
 	    (r.live = calloc((size_t)o->jobs, sizeof(*r.live))) == NULL ||
-	    (r.dirty = calloc((size_t)o->jobs, sizeof(*r.dirty))) == NULL)
+	    (r.dirty = calloc((size_t)o->jobs, sizeof(*r.dirty))) == NULL ||
+	    (r.done = calloc((size_t)o->jobs, sizeof(*r.done))) == NULL ||
+	    (r.idle = calloc((size_t)o->jobs, sizeof(*r.idle))) == NULL)
 		errx(MCP_EXIT_FAIL, "out of memory");
+	for (r.nidle = 0; r.nidle < (size_t)o->jobs; r.nidle++)
+		r.idle[r.nidle] = o->jobs - 1 - (long)r.nidle;
 	/* Sockets past the table (a huge descriptor limit) are watched plainly. */
 	r.nwatch =
 	    getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < 65536 ? (int)rl.rlim_cur : 65536;
@@ -334,6 +346,8 @@ run(const struct opts *o, struct mcp_targets *ts)
 		}
 	free(r.live);
 	free(r.dirty);
+	free(r.done);
+	free(r.idle);
 	mcp_buf_free(&r.out);
 	curl_multi_cleanup(r.m);
 	free(r.watch);

@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# probe.sh BUILD_DIR - mcp-probe beside the Inspector CLI, and fleets of 2,000 targets
-# Figures only, no pass or fail.  Everything runs on loopback; the servers
+# probe.sh BUILD_DIR - mcp-probe beside the Inspector CLI, fleets of 2,000 targets,
+# and fleets of 1,000 to 20,000 distinct servers beside the floors
+# Figures only, no pass or fail.  BENCH_DISTINCT_ONLY=1 runs the last part
+# alone; BENCH_DISTINCT (sizes) and BENCH_DISTINCT_JOBS (-j) shape it.  Everything runs on loopback; the servers
 # share the machine's cores with the probe, so wall times are pessimistic
 # and CPU per probe is the figure to compare.
 set -euo pipefail
@@ -36,6 +38,7 @@ timed() {
 # median of column N over stdin lines
 median() { sort -g -k"$1","$1" | awk -v c="$1" '{ v[NR] = $c } END { print v[int((NR + 1) / 2)] }'; }
 
+if [ "${BENCH_DISTINCT_ONLY:-0}" != 1 ]; then
 # --- one probe of server-everything: mcp-probe and the Inspector CLI ----------
 port=$(free_port)
 PORT=$port node tests/node_modules/@modelcontextprotocol/server-everything/dist/index.js streamableHttp \
@@ -90,7 +93,25 @@ cc -O2 -static -o "$tmp/empty" "$tmp/empty.c"
 for _ in $(seq "$runs"); do timed "$tmp/empty" >>"$tmp/e"; done
 echo "  (an empty static C program starts and ends in $(median 1 <"$tmp/e" | awk '{ printf "%.1f", $1 * 1000 }') ms here)"
 
+fi
+
 # --- fleets: 2,000 targets over three fixture servers of each kind --------------
+# fleet_row LABEL COMMAND...: three timed runs of a fleet, their medians
+# as one row.  A floor that loses a target says so (floor.c's stderr).
+fleet_row() {
+	local what=$1 w c m
+	shift
+	: >"$tmp/f"
+	for _ in 1 2 3; do
+		timed "$@" >>"$tmp/f"
+		grep -q ' failed$' "$tmp/stderr" && ! grep -q ' 0 failed$' "$tmp/stderr" &&
+		    echo "  ($what: $(cat "$tmp/stderr"))"
+	done
+	w=$(median 1 <"$tmp/f") c=$(median 2 <"$tmp/f") m=$(median 3 <"$tmp/f")
+	awk -v w="$w" -v c="$c" -v m="$m" -v n="$fleet" -v what="$what" 'BEGIN {
+		printf "  %-48s %9.2f %9.0f %14.3f %11d\n", what, w, n / w, c * 1000 / n, m }'
+}
+if [ "${BENCH_DISTINCT_ONLY:-0}" != 1 ]; then
 bash tests/fixtures/certs.sh "$tmp/certs" >/dev/null
 for i in 1 2 3; do
 	node tests/fixtures/fixture.mjs --port-file "$tmp/v1-$i" --tls-cert "$tmp/certs/good.pem" \
@@ -120,21 +141,6 @@ targets v2 http 127.0.0.1 /dual/mcp >"$tmp/modern"
 echo
 echo "fleets of $fleet targets, one mcp-probe run each (-j 256), median of 3 runs:"
 printf '  %-48s %9s %9s %14s %11s\n' "" "wall s" "probes/s" "CPU ms/probe" "max RSS kB"
-# fleet_row LABEL COMMAND...: three timed runs of a fleet, their medians
-# as one row.  A floor that loses a target says so (floor.c's stderr).
-fleet_row() {
-	local what=$1 w c m
-	shift
-	: >"$tmp/f"
-	for _ in 1 2 3; do
-		timed "$@" >>"$tmp/f"
-		grep -q ' failed$' "$tmp/stderr" && ! grep -q ' 0 failed$' "$tmp/stderr" &&
-		    echo "  ($what: $(cat "$tmp/stderr"))"
-	done
-	w=$(median 1 <"$tmp/f") c=$(median 2 <"$tmp/f") m=$(median 3 <"$tmp/f")
-	awk -v w="$w" -v c="$c" -v m="$m" -v n="$fleet" -v what="$what" 'BEGIN {
-		printf "  %-48s %9.2f %9.0f %14.3f %11d\n", what, w, n / w, c * 1000 / n, m }'
-}
 probe_f=("$probe" -r bench --cacert "$tmp/certs/ca.pem" -f)
 fleet_row "legacy Streamable HTTP, plain (5 requests)" "${probe_f[@]}" "$tmp/legacy"
 fleet_row "legacy Streamable HTTP, TLS 1.3, full handshake" "${probe_f[@]}" "$tmp/legacy-tls"
@@ -148,3 +154,73 @@ fleet_row "floor: the same requests, sockets and epoll" "$PWD/$B/floor" raw "$tm
 "$probe" -r bench --cacert "$tmp/certs/ca.pem" -f "$tmp/legacy" |
     jq -r 'select(.type == "result") | .state' | sort | uniq -c |
     awk '{ printf "  (states of the last legacy run: %s %s)\n", $1, $2 }'
+
+fi
+
+# --- fleets of distinct servers: the cost of a probe as the fleet grows -------
+# One stateless legacy server on each of N loopback addresses 127.77.X.Y
+# (tests/fixtures/many.mjs, 5,000 addresses a node process: the limit of
+# open files here is 20,000), every answer delayed 100 ms.  Each size is
+# probed by mcp-probe and by the two floors, over the same hosts, with the
+# same jobs in flight; CPU per probe is the figure that must stay flat.
+sizes=${BENCH_DISTINCT:-1000 5000 20000}
+djobs=${BENCH_DISTINCT_JOBS:-1000}
+biggest=0
+for n in $sizes; do [ "$n" -gt "$biggest" ] && biggest=$n; done
+nproc_many=$(((biggest + 4999) / 5000))
+for k in $(seq 0 $((nproc_many - 1))); do
+	count=$((biggest - k * 5000 < 5000 ? biggest - k * 5000 : 5000))
+	node tests/fixtures/many.mjs --hosts "$count" --first $((k * 5000)) --delay 100 \
+	    --port-file "$tmp/many-$k" >"$tmp/many-$k.log" 2>&1 &
+	pids+=($!)
+done
+for k in $(seq 0 $((nproc_many - 1))); do
+	for _ in $(seq 300); do [ -s "$tmp/many-$k" ] && break; sleep 0.1; done
+	[ -s "$tmp/many-$k" ] || { cat "$tmp/many-$k.log" >&2; echo "bench: many.mjs did not come up" >&2; exit 1; }
+done
+# distinct N [PATH] > file: targets on the first N addresses
+distinct() {
+	local ports=() k
+	for k in $(seq 0 $((nproc_many - 1))); do ports+=("$(cat "$tmp/many-$k")"); done
+	awk -v n="$1" -v path="${2:-/mcp}" -v p="${ports[*]}" 'BEGIN {
+		split(p, port, " ")
+		for (i = 0; i < n; i++)
+			printf "h%d http://127.77.%d.%d:%d%s\n", i, int(i / 250), i % 250 + 1,
+			    port[int(i / 5000) + 1], path
+	}'
+}
+echo
+echo "fleets of distinct servers (one a loopback address, answers 100 ms away)," \
+    "-j $djobs, median of 3 runs:"
+printf '  %-48s %9s %9s %14s %11s\n' "" "wall s" "probes/s" "CPU ms/probe" "max RSS kB"
+for n in $sizes; do
+	distinct "$n" >"$tmp/d$n"
+	fleet=$n
+	fleet_row "mcp-probe, $n hosts" "$probe" -r bench -j "$djobs" -f "$tmp/d$n"
+	cpu=$(median 2 <"$tmp/f")
+	echo "$n $cpu" >>"$tmp/curve"
+	fleet_row "floor, libcurl alone, $n hosts" "$PWD/$B/floor" curl "$tmp/d$n" "$djobs"
+	fleet_row "floor, sockets and epoll, $n hosts" "$PWD/$B/floor" raw "$tmp/d$n" "$djobs"
+done
+awk 'NR == 1 { n0 = $1; c0 = $2 / $1 } { c = $2 / $1; n = $1 }
+END { if (NR > 1) printf "  CPU per probe at %d hosts / at %d: %.2f (target <= 1.2: %s)\n",
+	n, n0, c / c0, c / c0 <= 1.2 ? "met" : "NOT met" }' "$tmp/curve"
+# Memory follows the jobs in flight: the biggest fleet again with a
+# quarter of them.
+timed "$probe" -r bench -j $((djobs / 4)) -f "$tmp/d$biggest" >"$tmp/quarter"
+read -r _ _ m <"$tmp/quarter"
+echo "  (max RSS over $biggest hosts with -j $((djobs / 4)): $m kB)"
+
+# A minute's fleet: every answer 150 ms away (a legacy probe is then about
+# 1.1 s), the default number in flight (a twentieth of the fleet), once.
+distinct "$biggest" /d150/mcp >"$tmp/minute"
+"$tmp/timed" "$tmp/minute-time" "$probe" -r bench -f "$tmp/minute" >"$tmp/minute-out" || true
+read -r w c m <"$tmp/minute-time"
+echo
+awk -v w="$w" -v c="$c" -v m="$m" -v n="$biggest" 'BEGIN {
+	printf "a minute'"'"'s fleet: %d distinct servers 150 ms away, default -j (%d in flight):\n", n,
+	    n / 20 > 256 ? n / 20 : 256
+	printf "  wall %.1f s (target <= 60 s: %s), CPU %.1f s, max RSS %d kB\n", w,
+	    w <= 60 ? "met" : "NOT met", c, m }'
+jq -r 'select(.type == "result") | .state' "$tmp/minute-out" | sort | uniq -c |
+    awk '{ printf "  (states: %s %s)\n", $1, $2 }'
