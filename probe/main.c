@@ -80,8 +80,8 @@ fit_jobs(long jobs, int given)
 		warnx("-j %ld: only %ld targets fit in %ld descriptors", jobs, fit,
 		    (long)rl.rlim_cur);
 	else if (jobs > fit && given == 2)
-		warnx("the fleet wants %ld targets in flight: only %ld fit in %ld descriptors", jobs,
-		    fit, (long)rl.rlim_cur);
+		warnx("the fleet wants %ld targets in flight: only %ld fit in %ld descriptors",
+		    jobs, fit, (long)rl.rlim_cur);
 	return jobs > fit ? fit : jobs;
 }
 
