@@ -1,13 +1,13 @@
 #!/usr/bin/env bash
 # aggregate.sh BUILD_DIR - mcp-aggregate push and verdict figures beside the seed article's shell recipe
-# 10,000 slugs x 5 regions into a private redis-server on a unix socket:
+# 20,000 slugs x 5 regions (a public registry from one runner) into a private redis-server on a unix socket:
 # results pushed per second, seconds per verdict pass (also with a full
 # day's latency histogram per slug); then the same data through the shell
 # recipe (redis-cli and jq per key) on a sample of slugs, scaled.  The
 # store's memory is memory.sh's.  Prints figures only.  BENCH_SLUGS,
 # BENCH_WINDOWS and BENCH_SAMPLE change the sizes.
 . "$(dirname "$0")/lib.sh"
-SLUGS=${BENCH_SLUGS:-10000}
+SLUGS=${BENCH_SLUGS:-20000}
 WINDOWS=${BENCH_WINDOWS:-5}
 SAMPLE=${BENCH_SAMPLE:-50}
 REGIONS=us-east-1,us-west-2,eu-west-2,ap-southeast-1,sa-east-1
@@ -57,6 +57,8 @@ time_verdicts
 verdict_s=$(printf '%s\n' "${runs[@]}" | sort -n | sed -n 2p)
 printf 'verdict: one pass over %d slugs x 5 regions (%d windows stored): %s s (median of %s)\n' \
     "$(wc -l <"$TMP/verdicts")" "$WINDOWS" "$verdict_s" "${runs[*]}"
+printf "a minute's work for %d slugs x 5 regions: push %s s + verdict %s s = %s s of the 60 s window\n" \
+    "$SLUGS" "$push_s" "$verdict_s" "$(calc "\"%.2f\", $push_s + $verdict_s")"
 
 # A day of latencies: each slug's 24-hour histogram as a day of probes
 # leaves it (7,200 results in 100 buckets, 47 ms to 6 s), then a pass.

@@ -205,6 +205,20 @@ done
 awk 'NR == 1 { n0 = $1; c0 = $2 / $1 } { c = $2 / $1; n = $1 }
 END { if (NR > 1) printf "  CPU per probe at %d hosts / at %d: %.2f (target <= 1.2: %s)\n",
 	n, n0, c / c0, c / c0 <= 1.2 ? "met" : "NOT met" }' "$tmp/curve"
+# CPU time moves by up to 20 % from run to run here (the servers share the
+# cores); instructions do not: callgrind counts them per probe, at two
+# sizes (the biggest would take minutes under valgrind).
+if command -v valgrind >/dev/null && [ "${BENCH_CALLGRIND:-1}" = 1 ]; then
+	for n in $sizes; do
+		[ "$n" -le 5000 ] || continue
+		valgrind --tool=callgrind --callgrind-out-file="$tmp/cg" "$probe" -r bench -j "$djobs" \
+		    -f "$tmp/d$n" >/dev/null 2>"$tmp/cg.err" || true
+		awk -v n="$n" '/I +refs:/ { gsub(",", "", $NF); printf "%d %.3f\n", n, $NF / n / 1e6 }' \
+		    "$tmp/cg.err" >>"$tmp/instr"
+	done
+	[ -s "$tmp/instr" ] && awk '{ s = s sprintf("%s%.2f M at %d hosts", NR > 1 ? ", " : "", $2, $1) }
+	    END { print "  instructions per probe (callgrind): " s }' "$tmp/instr"
+fi
 # Memory follows the jobs in flight: the biggest fleet again with a
 # quarter of them.
 timed "$probe" -r bench -j $((djobs / 4)) -f "$tmp/d$biggest" >"$tmp/quarter"
