@@ -1,0 +1,59 @@
+/*
+ * test_strmap.c - unit tests for lib/strmap.c, in TAP.
+ *
+ * usage: test_strmap
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "strmap.h"
+#include "tap.h"
+
+#define N 20000
+
+int
+main(void)
+{
+	static char keys[N][16];
+	struct mcp_strmap m = {NULL, 0, 0};
+	struct mcp_strent *e;
+	size_t i, found = 0, right = 0;
+	int added, all_added = 1, again = 0;
+
+	ok(mcp_strmap_get(&m, "x") == NULL, "an empty map has nothing");
+	for (i = 0; i < N; i++) {
+		snprintf(keys[i], sizeof(keys[i]), "h%zu", i);
+		e = mcp_strmap_put(&m, keys[i], &added);
+		if (e == NULL)
+			break;
+		all_added &= added;
+		e->num = i + 1;
+	}
+	ok(i == N && all_added, "%d distinct keys are each added", N);
+	ok(m.n == N && m.cap >= 2 * N && (m.cap & (m.cap - 1)) == 0,
+	    "the map holds them at most half full, in a power of two (%zu of %zu)", m.n, m.cap);
+	for (i = 0; i < N; i++) {
+		char copy[16];
+
+		/* Found by its bytes, not by its pointer. */
+		memcpy(copy, keys[i], sizeof(copy));
+		if ((e = mcp_strmap_get(&m, copy)) != NULL) {
+			found++;
+			right += e->num == i + 1 && e->key == keys[i];
+		}
+	}
+	ok(found == N && right == N, "each key is found, with its number (%zu, %zu)", found, right);
+	e = mcp_strmap_put(&m, "h17", &added);
+	again = e != NULL && !added && e->num == 18;
+	ok(again && m.n == N, "a key put again is the entry already there");
+	ok(mcp_strmap_get(&m, "h") == NULL && mcp_strmap_get(&m, "h200000") == NULL &&
+	        mcp_strmap_get(&m, "") == NULL,
+	    "keys never put are not found");
+	e = mcp_strmap_put(&m, "", &added);
+	ok(e != NULL && added && mcp_strmap_get(&m, "") == e, "the empty string is a key like any");
+	mcp_strmap_free(&m);
+	ok(m.v == NULL && m.n == 0 && m.cap == 0 && mcp_strmap_get(&m, "h1") == NULL,
+	    "a freed map is empty, and can be asked");
+	return done_testing();
+}
