@@ -56,8 +56,9 @@
 	"    if #id == 16 and string.match(id, '^%x+$') then kind = 1\n"                           \
 	"    elseif id ~= '' then kind, id = 2, string.sub(redis.sha1hex(id), 1, 16) end\n"        \
 	"    if kind > 0 then\n"                                                                   \
-	"      idb = (string.gsub(id, '..',\n"                                                     \
-	"        function(h) return string.char(tonumber(h, 16)) end))\n"                          \
+	"      local b = {}\n"                                                                     \
+	"      for i = 1, 15, 2 do b[#b + 1] = tonumber(string.sub(id, i, i + 1), 16) end\n"       \
+	"      idb = string.char(unpack(b))\n"                                                     \
 	"    end\n"                                                                                \
 	"  end\n"                                                                                  \
 	"  return struct.pack('>I2c1BBI3', tonumber(off), letter, kind, ci, ms) .. idb\n"          \
@@ -77,8 +78,7 @@
 	"  end\n"                                                                                  \
 	"  local id = ''\n"                                                                        \
 	"  if kind > 0 then\n"                                                                     \
-	"    id = (string.gsub(string.sub(slot, 9, 16), '.',\n"                                    \
-	"      function(c) return string.format('%02x', string.byte(c)) end))\n"                   \
+	"    id = string.format('%02x%02x%02x%02x%02x%02x%02x%02x', string.byte(slot, 9, 16))\n"   \
 	"    if kind == 2 then id = '=~' .. id end\n"                                              \
 	"  end\n"                                                                                  \
 	"  local s = off .. ' ' .. letter .. id\n"                                                 \
