@@ -254,6 +254,7 @@ run_fcgi(struct conn *c)
 	}
 	c->log = log_fcgi;
 	c->logarg = &src;
+	c->fcgi = 1;
 	while (FCGX_Accept_r(&rq) >= 0) {
 		struct resp r = {0};
 

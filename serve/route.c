@@ -245,7 +245,7 @@ summarise(struct conn *c, const char *slug, double now, struct summary *s, int m
 	serve_maint_key(km, sizeof(km), slug);
 	if (serve_query(c, maint ? 3 : 2, argc, argv, rep) != SR_OK)
 		return -1;
-	serve_summary(rep[0], rep[1], now, s, 0);
+	serve_summary_one(rep[0], rep[1], now, s, c->fcgi);
 	if (maint)
 		serve_maint(rep[2], now, s);
 	else

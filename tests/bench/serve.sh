@@ -383,13 +383,13 @@ xrow v "mcp-serve -V: the exec, nothing done"
 xrow 404 "mcp-serve, a path routed nowhere (404, no store)"
 xrow 200 "mcp-serve GET $EMBED (200)"
 xrow 304 "mcp-serve, If-None-Match matching (304)"
-# libs FILE: the shared libraries FILE loads, or how it is linked.
+# libs FILE: the shared libraries FILE loads (readelf), or "none".
 libs() {
 	local l
-	l=$(ldd "$1" 2>/dev/null | awk '$1 !~ /^linux-vdso|^\/lib64\/ld-linux/ { sub(/\.so.*/, "", $1); printf "%s%s", s, $1; s = " " }')
-	if [ -n "$l" ]; then echo "shared: $l"; else file -b "$1" | grep -o 'static-pie linked\|statically linked' || echo static; fi
+	l=$(readelf -dW "$1" 2>/dev/null | sed -n 's/.*Shared library: \[\(.*\)\.so.*\]/\1/p' | paste -sd' ')
+	echo "${l:-none} (${l:+ld.so, }$(file -b "$1" | grep -o 'static-pie linked\|dynamically linked\|statically linked' || echo '?'))"
 }
-printf '  mcp-serve: %s, %d relocations at start; the floor: %s\n' "$(libs "$SERVE")" \
+printf '  shared libraries: mcp-serve %s, %d relocations at start; the floor %s\n' "$(libs "$SERVE")" \
     "$(readelf -rW "$SERVE" 2>/dev/null | grep -c 'R_X86_64_' || true)" "$(libs "$BIN/cgi_floor")"
 # trips LABEL [HEADER]: the store connections, round trips (writes to the
 # store's socket) and commands of one CGI request (strace, redis INFO).
