@@ -109,11 +109,13 @@ free_port() {
 cc -O2 -o "$BIN/cgi_floor" "$TOP/tests/bench/cgi_floor.c"
 cc -O2 -o "$BIN/spawn" "$TOP/tests/bench/spawn.c"
 # The trivial CGI linked static-pie as mcp-serve is, and so with one Redis
-# GET first: the breakdown's steps (ld warns about getaddrinfo: unused).
+# GET first: the breakdown's steps (ld's warning about getaddrinfo, which
+# it does not call, is left out).
 cc -O2 -static-pie -o "$BIN/cgi_floor_static" "$TOP/tests/bench/cgi_floor.c"
 # shellcheck disable=SC2046 # pkg-config's words
 cc -O2 -static-pie -DFLOOR_REDIS $(pkg-config --cflags hiredis) -o "$BIN/cgi_floor_redis" \
-    "$TOP/tests/bench/cgi_floor.c" -lhiredis 2>/dev/null
+    "$TOP/tests/bench/cgi_floor.c" -lhiredis 2>"$TMP/cc.err" ||
+    { cat "$TMP/cc.err" >&2; die "the static-pie floor with hiredis does not build"; }
 # shellcheck disable=SC2046 # pkg-config's words
 cc -O2 $(pkg-config --cflags hiredis) -o "$BIN/fcgi_floor" "$TOP/tests/bench/fcgi_floor.c" \
     -lfcgi -lhiredis
