@@ -55,15 +55,27 @@ mcp_buf_adds(struct mcp_buf *b, const char *s)
 	return mcp_buf_add(b, s, strlen(s));
 }
 
+/*
+ * Formatted into the room the buffer has first: one pass when it fits
+ * (the usual case: a header line, a number), a second after growing it
+ * when not.
+ */
 int
 mcp_buf_addf(struct mcp_buf *b, const char *fmt, ...)
 {
+	size_t room = b->p != NULL && b->cap > b->len ? b->cap - b->len : 0;
 	va_list ap;
 	int n;
 
 	va_start(ap, fmt);
-	n = vsnprintf(NULL, 0, fmt, ap);
+	n = vsnprintf(room > 0 ? b->p + b->len : NULL, room, fmt, ap);
 	va_end(ap);
+	if (n >= 0 && (size_t)n < room && (!b->max || b->len + (size_t)n <= b->max)) {
+		b->len += (size_t)n;
+		return 0;
+	}
+	if (room > 0)
+		b->p[b->len] = '\0';
 	if (n < 0 || grow(b, b->len + (size_t)n) == -1)
 		return -1;
 	va_start(ap, fmt);

@@ -222,28 +222,42 @@ slug_in(const char *path, const char *prefix, const char *suffix, char *buf, siz
 	return mcp_slug_ok(buf) ? buf : NULL;
 }
 
-/* GET verdict, the last probe, the slug index entry, maintenance: one round trip. */
+/*
+ * GET the verdict and the last probe, and the maintenance window when the
+ * answer shows it (maint: the badge and the shields endpoint), in one
+ * round trip; a slug with neither a verdict nor a probe is looked up in
+ * the slug index in a second one (known, or 404).  The embed route and
+ * the Prometheus line send 2 commands a request, not 4.
+ */
 static int
-summarise(struct conn *c, const char *slug, double now, struct summary *s, int keep)
+summarise(struct conn *c, const char *slug, double now, struct summary *s, int maint)
 {
 	char kv[128], ks[128], km[128];
 	const char *a0[] = {"GET", kv}, *a1[] = {"ZREVRANGE", ks, "0", "0", "WITHSCORES"},
-	           *a2[] = {"ZSCORE", "mcp:slugs", slug},
-	           *a3[] = {"HMGET", km, "start", "end", "reason"};
-	const char **argv[] = {a0, a1, a2, a3};
-	int argc[] = {2, 5, 3, 5};
-	redisReply *rep[4];
+	           *a2[] = {"HMGET", km, "start", "end", "reason"},
+	           *a3[] = {"ZSCORE", "mcp:slugs", slug};
+	const char **argv[] = {a0, a1, a2}, **argv3[] = {a3};
+	int argc[] = {2, 5, 5}, argc3[] = {3};
+	redisReply *rep[3];
 
 	snprintf(kv, sizeof(kv), "mcp:{%s}:verdict", slug);
 	snprintf(ks, sizeof(ks), "mcp:{%s}:seen", slug);
 	serve_maint_key(km, sizeof(km), slug);
-	if (serve_query(c, 4, argc, argv, rep) != SR_OK)
+	if (serve_query(c, maint ? 3 : 2, argc, argv, rep) != SR_OK)
 		return -1;
-	serve_summary(rep[0], rep[1], now, s, keep);
-	serve_maint(rep[3], now, s);
-	if (rep[2]->type == REDIS_REPLY_STRING)
+	serve_summary_one(rep[0], rep[1], now, s, c->fcgi);
+	if (maint)
+		serve_maint(rep[2], now, s);
+	else
+		serve_maint(NULL, now, s);
+	serve_free_replies(rep, maint ? 3 : 2);
+	if (s->known)
+		return 0;
+	if (serve_query(c, 1, argc3, argv3, rep) != SR_OK)
+		return -1;
+	if (rep[0]->type == REDIS_REPLY_STRING)
 		s->known = 1;
-	serve_free_replies(rep, 4);
+	serve_free_replies(rep, 1);
 	return 0;
 }
 
@@ -280,7 +294,7 @@ slug_route(struct conn *c, const struct req *q, const char *slug, enum kind k, s
 		serve_error(r, 400, "bad query", NULL);
 		return;
 	}
-	if (summarise(c, slug, q->now, &s, 0) == -1) {
+	if (summarise(c, slug, q->now, &s, k == K_BADGE || k == K_SHIELDS) == -1) {
 		serve_unavailable(r);
 		if (k == K_BADGE) {
 			/* An image still: pending, never a state the store did not give. */

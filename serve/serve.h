@@ -68,6 +68,7 @@ struct conn {
 	char url[2048];       /* the URL it was opened with */
 	void (*log)(void *logarg, const char *msg);
 	void *logarg;
+	int fcgi; /* a FastCGI responder: requests after this one (read.c's cache) */
 };
 
 /*
@@ -113,6 +114,9 @@ enum serve_rc serve_query(
 void serve_free_replies(redisReply **rep, size_t n);
 void serve_summary(
     const redisReply *verdict, const redisReply *seen, double now, struct summary *s, int keep);
+/* The same for one slug, the parse of its record kept when fcgi (read.c). */
+void serve_summary_one(
+    const redisReply *verdict, const redisReply *seen, double now, struct summary *s, int fcgi);
 /* The key of a slug's maintenance window, and the reply of HMGET key start end reason. */
 void serve_maint_key(char *buf, size_t len, const char *slug);
 void serve_maint(const redisReply *r, double now, struct summary *s);

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # build.t - the tools and the build's helpers kept apart: scripts/ holds
 # the tools only (none named as a command of the system), make install
-# installs the tools and nothing else, and objects compiled for one
-# libcurl are compiled again when the other is linked
+# installs the tools and nothing else, objects compiled for one libcurl
+# are compiled again when the other is linked, and mcp-serve is linked
+# without shared libraries when deps/cjson is there
 # shellcheck source=tests/lib.sh
 . "$(dirname "$0")/lib.sh"
 case $BIN in
@@ -40,6 +41,18 @@ if [ -s "$TOP/deps/curl/lib/libcurl.a" ]; then
 	is "$?" 1 "and again when the static libcurl appears"
 else
 	diag "the libcurl switch skipped: no deps/curl (build-aux/curl builds it)"
+fi
+
+# mcp-serve, exec'd once per request: static-pie with deps/cjson (no
+# loader, no shared library), else cJSON shared (CJSON_DIR=).
+if [ -s "$TOP/deps/cjson/lib/libcjson.a" ]; then
+	is "$(readelf -lW "$BIN/mcp-serve" | grep -c 'INTERP'):$(readelf -dW "$BIN/mcp-serve" | grep -c NEEDED)" 0:0 \
+	    "mcp-serve with deps/cjson: no program interpreter, no shared library"
+	make -s -C "$TOP" B="$TMP/s" CJSON_DIR= "$TMP/s/mcp-serve" >"$TMP/out" 2>&1
+	is "$?:$(readelf -dW "$TMP/s/mcp-serve" | grep -o 'libcjson[^]]*')" "0:libcjson.so.1" \
+	    "CJSON_DIR=: cJSON shared"
+else
+	diag "mcp-serve's static link skipped: no deps/cjson (build-aux/cjson builds it)"
 fi
 
 done_testing

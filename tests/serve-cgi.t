@@ -175,6 +175,34 @@ for q in 'slug=%00up' 'slug=up%00' 'slug=UP' "slug=$(head -c 81 /dev/zero | tr '
 done
 
 # ------------------------------------------------------------ the store
+# The commands of a request (redis INFO, less the INFO itself): the embed
+# route GETs the verdict and the last probe, no more; the badge reads the
+# maintenance window too; the slug index only for a slug with neither.
+cmds() { redis-cli -s "$REDIS_SOCK" info commandstats | tr -d '\r' |
+	awk -F'[:=,]' '/^cmdstat_/ && $1 != "cmdstat_info" { sub(/^cmdstat_/, "", $1); printf "%s=%s ", $1, $3 }'; }
+# calls ARGS: cgi ARGS; CALLS: the commands it sent, by name, sorted.
+calls() {
+	local a b
+	a=$(cmds)
+	cgi "$@"
+	b=$(cmds)
+	CALLS=$(awk -v a="$a" -v b="$b" 'BEGIN { n = split(a, x, " "); for (i = 1; i <= n; i++) { split(x[i], kv, "="); c[kv[1]] = kv[2] }
+		n = split(b, x, " "); for (i = 1; i <= n; i++) { split(x[i], kv, "="); if (kv[2] - c[kv[1]] > 0) print kv[1] ":" kv[2] - c[kv[1]] } }' |
+	    sort | tr '\n' ' ')
+}
+calls PATH_INFO=/api/embed-status/up
+is "$CALLS:$CS" "get:1 zrevrange:1 :200" "embed: GET and ZREVRANGE, one round trip"
+calls PATH_INFO=/api/embed-status/up HTTP_IF_NONE_MATCH="\"v1-$W7\""
+is "$CALLS:$CS" "get:1 zrevrange:1 :304" "the 304: the same two"
+calls PATH_INFO=/badge/up.svg
+is "$CALLS:$CS" "get:1 hmget:1 zrevrange:1 :200" "the badge: and the maintenance window"
+calls PATH_INFO=/api/embed-status/nobody
+is "$CALLS:$CS" "get:1 zrevrange:1 zscore:1 :404" "a slug with neither a verdict nor a probe: the slug index too (404)"
+redis-cli -s "$REDIS_SOCK" zadd mcp:slugs 0 indexed-only >/dev/null
+calls PATH_INFO=/api/embed-status/indexed-only
+is "$CALLS:$CS:$(jq -r .state "$CB")" "get:1 zrevrange:1 zscore:1 :200:pending" "a slug in the index alone: known, pending"
+redis-cli -s "$REDIS_SOCK" zrem mcp:slugs indexed-only >/dev/null
+
 cgi PATH_INFO=/api/embed-status/up MCP_REDIS="unix://$TMP/nobody.sock"
 is "$CS:$(ch Retry-After):$(ch Cache-Control):$(cb)" '503:30:no-store:{"error":"store unavailable"}' \
     "no store: 503, Retry-After: 30, no-store"

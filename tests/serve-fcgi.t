@@ -35,6 +35,25 @@ alive() {
 }
 is "$(alive)" 2 "both responders served every request so far, still the same two processes"
 
+# A responder keeps the summary of the records it read (read.c): a record
+# that changes is read again, and the old bytes back give the old answer.
+states() { # N: the states of N embed requests, over both responders
+	local i out=()
+	for i in $(seq "$1"); do
+		get "$NGINX_FCGI/api/embed-status/up"
+		out+=("$ST:$(jq -r .state "$RB" 2>/dev/null)")
+	done
+	echo "${out[*]}"
+}
+rec=$(redis_cmd GET 'mcp:{up}:verdict')
+is "$(states 4)" "200:up 200:up 200:up 200:up" "the record as stored: up, every time"
+redis_cmd SET 'mcp:{up}:verdict' "${rec/\"verdict\":\"green\"/\"verdict\":\"red\"}" >/dev/null
+is "$(states 4)" "200:down 200:down 200:down 200:down" "the record changed to red: down at once, from both responders"
+redis_cmd SET 'mcp:{up}:verdict' "${rec%\}}" >/dev/null
+is "$(states 2)" "200:pending 200:pending" "the record unreadable: pending"
+redis_cmd SET 'mcp:{up}:verdict' "$rec" >/dev/null
+is "$(states 4)" "200:up 200:up 200:up 200:up" "the first bytes back: up again"
+
 # Redis stops under the responders, then comes back with its data.
 redis_cmd SAVE >/dev/null
 kill "$REDIS_PID"

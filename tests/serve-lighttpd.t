@@ -31,6 +31,16 @@ start_lighttpd_cgi || { ok 1 "lighttpd starts"; done_testing; }
 
 SUITE_SWITCH=1 SUITE_SWITCH_QUICK=1 serve_suite lighttpd-cgi "$LIGHTTPD_CGI" "$LIGHTTPD_CGI_LOG"
 
+# The store by host name, the request run by hand: mcp-serve linked
+# static-pie (deps/cjson) resolves it through glibc's built-in "files".
+if getent ahostsv4 localhost >/dev/null 2>&1; then
+	out=$(env -i GATEWAY_INTERFACE=CGI/1.1 REQUEST_METHOD=GET PATH_INFO=/api/embed-status/up \
+	    MCP_NOW="$SERVE_NOW" MCP_REDIS="redis://:$PASS@localhost:$port" "$BIN/mcp-serve" </dev/null 2>&1)
+	like "$out" $'^Status: 200 OK\r' "the store by host name (redis://localhost:PORT): 200 ($(file -b "$BIN/mcp-serve" | cut -d, -f1-2))"
+else
+	diag "the store by host name skipped: localhost does not resolve to an IPv4 address"
+fi
+
 kill "$REDIS_PID"
 wait "$REDIS_PID" 2>/dev/null
 L=lighttpd-cgi QUICK=1 store_down_checks "redis stopped"

@@ -384,6 +384,34 @@ test_tool_hash(void)
 	mcp_buf_free(&after);
 }
 
+/* mcp_buf_addf: in the room there is, grown when there is none, and max held. */
+static void
+test_buf_addf(void)
+{
+	struct mcp_buf b = {0}, m = {.max = 10};
+	char big[300];
+	int i, rc = 0;
+
+	memset(big, 'x', sizeof(big) - 1);
+	big[sizeof(big) - 1] = '\0';
+	for (i = 0; i < 40; i++)
+		rc |= mcp_buf_addf(&b, "%d,", i);
+	rc |= mcp_buf_addf(&b, "%s", big);
+	ok(rc == 0 && b.len == 110 + 299 && strncmp(b.p, "0,1,2,", 6) == 0 &&
+	        strcmp(b.p + 110, big) == 0 && b.p[b.len] == '\0',
+	    "addf: 40 numbers, then 299 bytes past the room: all there, NUL-terminated");
+	ok(mcp_buf_addf(&m, "%s", "12345678") == 0 && mcp_buf_addf(&m, "%s", "abc") == -1 &&
+	        m.len == 8 && strcmp(m.p, "12345678") == 0,
+	    "addf: past max fails, whether or not the room would hold it, and leaves the buffer as "
+	    "it was");
+	mcp_buf_reset(&m);
+	ok(mcp_buf_addf(&m, "%s", "0123456789") == 0 && m.len == 10 &&
+	        mcp_buf_addf(&m, "%s", "") == 0 && strcmp(m.p, "0123456789") == 0,
+	    "addf: up to max exactly");
+	mcp_buf_free(&b);
+	mcp_buf_free(&m);
+}
+
 int
 main(int argc, char *argv[])
 {
@@ -396,5 +424,6 @@ main(int argc, char *argv[])
 	test_ijson();
 	test_write();
 	test_tool_hash();
+	test_buf_addf();
 	return done_testing();
 }
