@@ -60,6 +60,46 @@ printf 'verdict: one pass over %d slugs x 5 regions (%d windows stored): %s s (m
 printf "a minute's work for %d slugs x 5 regions: push %s s + verdict %s s = %s s of the 60 s window\n" \
     "$SLUGS" "$push_s" "$verdict_s" "$(calc "\"%.2f\", $push_s + $verdict_s")"
 
+# Where a push and a verdict spend the store's time: Redis's own clock for
+# each script (SLOWLOG, everything logged) over 1,000 slugs of the same
+# window pushed again into a fresh database, beside two floors: a Lua call
+# that does nothing, and one that makes 25 commands (HINCRBY), as many as
+# the push script makes for a result.
+scripts_time() { # LABEL: the mean time of each script since the last reset,
+	# named by its number of keys (verdict.c: read 2, write 3, stats 4;
+	# push.c: 11; the floors 0 and 1)
+	redis-cli -s "$SOCK" --json slowlog get 10000000 |
+	    jq -r '.[] | select(.[3][0] == "EVALSHA") | "\(.[3][2]) \(.[2])"' |
+	    awk -v l="$1" 'BEGIN { name[0] = "a Lua call doing nothing"
+		name[1] = "a Lua call making 25 commands"; name[2] = "read (the 5 windows)"
+		name[3] = "write (the history)"; name[4] = "stats (p95, uptime)"; name[11] = "push" }
+	    { n[$1]++; s[$1] += $2 }
+	    END { for (k in n) printf "  %-18s %-32s %6d calls %7.1f us each\n", l, name[k], n[k],
+		s[k] / n[k] }' | sort
+}
+"$gen" -q -s bench -N 1000 -r "$REGIONS" -t "$T0" -n $((WINDOWS - 1)) >"$TMP/fill1k"
+"$gen" -s bench -N 1000 -r "$REGIONS" -t "$last" >"$TMP/probe1k"
+redis-cli -s "$SOCK" -n 1 flushdb >/dev/null
+MCP_REDIS="$MCP_REDIS?db=1" MCP_NOW=$((last + 1)) "$agg" push <"$TMP/fill1k"
+redis-cli -s "$SOCK" config set slowlog-log-slower-than 0 >/dev/null
+redis-cli -s "$SOCK" config set slowlog-max-len 10000000 >/dev/null
+redis-cli -s "$SOCK" slowlog reset >/dev/null
+echo "the store's time per script (Redis's clock), 1,000 slugs x 5 regions, $WINDOWS windows:"
+MCP_REDIS="$MCP_REDIS?db=1" MCP_NOW=$((last + 1)) "$agg" push <"$TMP/probe1k"
+scripts_time "push, a result:"
+redis-cli -s "$SOCK" slowlog reset >/dev/null
+MCP_REDIS="$MCP_REDIS?db=1" MCP_NOW=$((last + 95)) "$agg" verdict >/dev/null
+scripts_time "verdict, a slug:"
+nop=$(redis-cli -s "$SOCK" script load "return 1")
+cmds=$(redis-cli -s "$SOCK" script load "for i = 1, 25 do redis.call('HINCRBY', KEYS[1], 'f' .. i, 1) end return 1")
+redis-cli -s "$SOCK" slowlog reset >/dev/null
+for _ in $(seq 1000); do echo "EVALSHA $nop 0"; echo "EVALSHA $cmds 1 bench-floor"; done |
+    redis-cli -s "$SOCK" -n 2 >/dev/null
+scripts_time "floors:"
+redis-cli -s "$SOCK" config set slowlog-log-slower-than 10000 >/dev/null
+redis-cli -s "$SOCK" -n 1 flushdb >/dev/null
+redis-cli -s "$SOCK" -n 2 flushdb >/dev/null
+
 # A day of latencies: each slug's 24-hour histogram as a day of probes
 # leaves it (7,200 results in 100 buckets, 47 ms to 6 s), then a pass.
 redis-cli -s "$SOCK" eval "for s = 1, $SLUGS do
