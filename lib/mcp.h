@@ -5,6 +5,7 @@
 #define MCP_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 /* The exit status table of the whole suite; see EXIT STATUS in each page. */
 enum mcp_exit {
@@ -57,12 +58,19 @@ double mcp_ms_round(double t);
  * holds the secret.
  */
 char *mcp_secret_read(const char *path, char *why, size_t len);
+/* The 32-bit FNV-1a hash of n bytes: for tables and short names, not for trust. */
+uint32_t mcp_fnv1a(const void *p, size_t n);
 /*
  * The file of a secret opened for reading, by the rules of a token file:
  * a regular file that neither group nor others may access.  The fd, or -1
  * with the reason in why.
  */
 int mcp_secret_open(const char *path, char *why, size_t len);
+/*
+ * A whole secret file (a PEM key) of at most max bytes, by the same rules:
+ * owned (wipe it when done), or NULL with the reason in why.
+ */
+char *mcp_secret_whole(const char *path, size_t max, char *why, size_t len);
 
 /*
  * curl_global_init(), with OpenSSL's initialisation put off until a TLS

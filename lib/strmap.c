@@ -1,27 +1,17 @@
 /*
  * strmap.c - a set of strings with a number and a pointer each (strmap.h).
  */
-#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "mcp.h"
 #include "strmap.h"
-
-static size_t
-hash(const char *s)
-{
-	uint64_t h = 14695981039346656037u; /* FNV-1a, 64 bits */
-
-	for (; *s != '\0'; s++)
-		h = (h ^ (unsigned char)*s) * 1099511628211u;
-	return (size_t)(h ^ (h >> 32));
-}
 
 /* key's slot: its own, or the empty one it would take.  cap > 0. */
 static struct mcp_strent *
 slot(const struct mcp_strent *v, size_t cap, const char *key)
 {
-	size_t i = hash(key) & (cap - 1);
+	size_t i = mcp_fnv1a(key, strlen(key)) & (cap - 1);
 
 	while (v[i].key != NULL && strcmp(v[i].key, key) != 0)
 		i = (i + 1) & (cap - 1);

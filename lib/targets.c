@@ -253,8 +253,7 @@ mcp_default_slug(const char *url, char *buf, size_t len)
 {
 	char s[4096];
 	const char *h = strstr(url, "://"), *end, *at;
-	size_t n = 0, i;
-	uint32_t fnv = 2166136261u;
+	size_t n = 0;
 	int dash = 0;
 
 	h = h ? h + 3 : url;
@@ -278,9 +277,7 @@ mcp_default_slug(const char *url, char *buf, size_t len)
 	}
 	s[n] = '\0';
 	if (n > MCP_SLUG_MAX) {
-		for (i = 0; i < n; i++)
-			fnv = (fnv ^ (unsigned char)s[i]) * 16777619u;
-		snprintf(s + MCP_SLUG_MAX - 9, 10, "-%08x", (unsigned)fnv);
+		snprintf(s + MCP_SLUG_MAX - 9, 10, "-%08x", (unsigned)mcp_fnv1a(s, n));
 		n = MCP_SLUG_MAX;
 	}
 	if (n == 0 || n >= len || !mcp_slug_ok(s))
@@ -395,9 +392,7 @@ mcp_target_free(struct mcp_target *t)
 	free(t->slug);
 	free(t->url);
 	free(t->token_file);
-	if (t->token != NULL)
-		OPENSSL_cleanse(t->token, strlen(t->token));
-	free(t->token);
+	mcp_wipe_free(&t->token);
 	free(t->call);
 	free(t->call_args);
 	free(t->connect_to);
@@ -413,9 +408,7 @@ mcp_target_free(struct mcp_target *t)
 	for (i = 0; i < t->nheaders; i++) {
 		free(t->headers[i].name);
 		free(t->headers[i].file);
-		if (t->headers[i].value != NULL)
-			OPENSSL_cleanse(t->headers[i].value, strlen(t->headers[i].value));
-		free(t->headers[i].value);
+		mcp_wipe_free(&t->headers[i].value);
 	}
 	free(t->headers);
 	memset(t, 0, sizeof(*t));

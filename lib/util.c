@@ -146,6 +146,17 @@ mcp_parse_seconds(const char *s)
 	return d;
 }
 
+uint32_t
+mcp_fnv1a(const void *p, size_t n)
+{
+	const unsigned char *b = p;
+	uint32_t h = 2166136261u;
+
+	while (n-- > 0)
+		h = (h ^ *b++) * 16777619u;
+	return h;
+}
+
 int
 mcp_secret_open(const char *path, char *why, size_t len)
 {
@@ -169,6 +180,34 @@ mcp_secret_open(const char *path, char *why, size_t len)
 		return -1;
 	}
 	return fd;
+}
+
+char *
+mcp_secret_whole(const char *path, size_t max, char *why, size_t len)
+{
+	char *buf;
+	ssize_t n;
+	int fd;
+
+	if ((fd = mcp_secret_open(path, why, len)) == -1)
+		return NULL;
+	if ((buf = calloc(1, max + 1)) == NULL) {
+		snprintf(why, len, "out of memory");
+		close(fd);
+		return NULL;
+	}
+	n = read(fd, buf, max + 1);
+	close(fd);
+	if (n <= 0 || (size_t)n > max) {
+		if (n <= 0)
+			snprintf(why, len, "empty");
+		else
+			snprintf(why, len, "over %zu bytes", max);
+		explicit_bzero(buf, max + 1);
+		free(buf);
+		return NULL;
+	}
+	return buf;
 }
 
 char *

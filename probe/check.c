@@ -11,8 +11,6 @@
 #include <strings.h>
 #include <unistd.h>
 
-#include <openssl/crypto.h>
-
 #include "mcp.h"
 #include "oauth.h"
 #include "probe.h"
@@ -21,51 +19,44 @@
 /*
  * The secret files of the run, each read once however many targets name
  * it (a fleet of 20,000 sharing one token file reads it once and compares
- * no pairs): path -> an owned copy of what read() gave, wiped when the
- * checks end.  One map per reader, as they read a file differently.
+ * no pairs): path -> an owned copy, wiped when the checks end; first
+ * lines and whole files apart, as they are read differently.
  */
 static struct mcp_strmap once[2];
-static char *(*readers[2])(const char *, char *, size_t);
 
 char *
-secret_once(const char *path, char *(*read)(const char *, char *, size_t), char *why, size_t len)
+secret_once(const char *path, size_t whole, char *why, size_t len)
 {
+	struct mcp_strmap *m = &once[whole > 0];
 	struct mcp_strent *e;
-	struct mcp_strmap *m;
 	char *v;
-	int k, added;
+	int added;
 
-	for (k = 0; k < 2 && readers[k] != NULL && readers[k] != read; k++)
-		;
-	if (k == 2)
-		errx(MCP_EXIT_FAIL, "secret_once: more than two readers");
-	readers[k] = read;
-	m = &once[k];
-	if ((e = mcp_strmap_get(m, path)) == NULL) {
-		if ((v = read(path, why, len)) == NULL)
-			return NULL;
-		if ((e = mcp_strmap_put(m, path, &added)) == NULL || (e->ptr = strdup(v)) == NULL)
-			err(MCP_EXIT_FAIL, "out of memory");
+	if ((e = mcp_strmap_get(m, path)) != NULL) {
+		if ((v = strdup(e->ptr)) == NULL)
+			err(MCP_EXIT_FAIL, "strdup");
 		return v;
 	}
-	if ((v = strdup(e->ptr)) == NULL)
-		err(MCP_EXIT_FAIL, "strdup");
+	v = whole > 0 ? mcp_secret_whole(path, whole, why, len) : mcp_secret_read(path, why, len);
+	if (v == NULL)
+		return NULL;
+	if ((e = mcp_strmap_put(m, path, &added)) == NULL || (e->ptr = strdup(v)) == NULL)
+		err(MCP_EXIT_FAIL, "out of memory");
 	return v;
 }
 
 static void
 secrets_forget(void)
 {
+	char *v;
 	size_t i;
 	int k;
 
 	for (k = 0; k < 2; k++) {
 		for (i = 0; i < once[k].cap; i++)
 			if (once[k].v[i].key != NULL) {
-				char *v = (char *)once[k].v[i].ptr;
-
-				OPENSSL_cleanse(v, strlen(v));
-				free(v);
+				v = (char *)once[k].v[i].ptr;
+				mcp_wipe_free(&v);
 			}
 		mcp_strmap_free(&once[k]);
 	}
@@ -87,7 +78,7 @@ read_token(const struct mcp_target *t)
 	char at[32], why[256], *tok;
 
 	where(t, at, sizeof(at));
-	if ((tok = secret_once(t->token_file, mcp_secret_read, why, sizeof(why))) == NULL)
+	if ((tok = secret_once(t->token_file, 0, why, sizeof(why))) == NULL)
 		errx(MCP_EXIT_USAGE, "%stoken file %s: %s", at, t->token_file, why);
 	return tok;
 }
@@ -133,7 +124,7 @@ check_headers(struct mcp_targets *ts, size_t i)
 		if (h->file == NULL)
 			continue;
 		if (h->value == NULL &&
-		    (h->value = secret_once(h->file, mcp_secret_read, why, sizeof(why))) == NULL)
+		    (h->value = secret_once(h->file, 0, why, sizeof(why))) == NULL)
 			errx(MCP_EXIT_USAGE, "%sheader file %s: %s", at, h->file, why);
 		if ((bad = mcp_header_value_bad(h->value)) != NULL)
 			errx(MCP_EXIT_USAGE, "%sheader file %s: %s", at, h->file, bad);

@@ -12,8 +12,6 @@
 #include <sys/resource.h>
 #include <unistd.h>
 
-#include <openssl/crypto.h>
-
 #include "mcp.h"
 #include "oauth.h"
 #include "probe.h"
@@ -58,7 +56,9 @@ parse_era(const char *s)
 /*
  * Each target in flight holds up to four descriptors (the request, the
  * HTTP+SSE stream, an answer to a server request, a pooled connection):
- * raise the soft limit to the hard one and keep -j within it.
+ * raise the soft limit to the hard one and keep -j within it.  given: 0
+ * for the default, 1 for -j, 2 for the default sized from the fleet; the
+ * last two say so when they are lowered.
  */
 static long
 fit_jobs(long jobs, int given)
@@ -296,10 +296,7 @@ main(int argc, char *argv[])
 	if (file != NULL) {
 		mcp_targets_free(&ts);
 	} else {
-		if (one.token != NULL) {
-			OPENSSL_cleanse(one.token, strlen(one.token));
-			free(one.token);
-		}
+		mcp_wipe_free(&one.token);
 		/* The rest of one is argv's; its headers are its own. */
 		one.slug = one.url = one.token_file = one.token = NULL;
 		one.call = one.call_args = one.connect_to = one.era = NULL;

@@ -977,32 +977,6 @@ oauth_rejected(struct probe *p)
 	return 1;
 }
 
-/* A whole secret file (a PEM key) with the rules of a token file. */
-static char *
-read_whole(const char *path, char *why, size_t len)
-{
-	char *buf;
-	ssize_t n;
-	int fd;
-
-	if ((fd = mcp_secret_open(path, why, len)) == -1)
-		return NULL;
-	if ((buf = calloc(1, KEY_MAX + 1)) == NULL) {
-		snprintf(why, len, "out of memory");
-		close(fd);
-		return NULL;
-	}
-	n = read(fd, buf, KEY_MAX + 1);
-	close(fd);
-	if (n <= 0 || n > KEY_MAX) {
-		snprintf(why, len, n <= 0 ? "empty" : "over 16384 bytes");
-		OPENSSL_cleanse(buf, KEY_MAX + 1);
-		free(buf);
-		return NULL;
-	}
-	return buf;
-}
-
 void
 oauth_check(struct mcp_targets *ts, size_t i, const char *at)
 {
@@ -1037,12 +1011,11 @@ oauth_check(struct mcp_targets *ts, size_t i, const char *at)
 		errx(MCP_EXIT_USAGE, "%s%s: a client secret or key wants the client id", at,
 		    t->slug);
 	if (t->oauth_secret_file != NULL &&
-	    (t->oauth_secret =
-	            secret_once(t->oauth_secret_file, mcp_secret_read, why, sizeof(why))) == NULL)
+	    (t->oauth_secret = secret_once(t->oauth_secret_file, 0, why, sizeof(why))) == NULL)
 		errx(MCP_EXIT_USAGE, "%sOAuth secret file %s: %s", at, t->oauth_secret_file, why);
 	if (t->oauth_assertion_file != NULL &&
-	    (t->oauth_assertion = secret_once(
-	         t->oauth_assertion_file, mcp_secret_read, why, sizeof(why))) == NULL)
+	    (t->oauth_assertion = secret_once(t->oauth_assertion_file, 0, why, sizeof(why))) ==
+	        NULL)
 		errx(MCP_EXIT_USAGE, "%sOAuth assertion file %s: %s", at, t->oauth_assertion_file,
 		    why);
 	/* A targets file splits at blanks: several scopes are given with commas. */
@@ -1050,7 +1023,7 @@ oauth_check(struct mcp_targets *ts, size_t i, const char *at)
 		if (t->oauth_scope[j] == ',')
 			t->oauth_scope[j] = ' ';
 	if (t->oauth_key_file != NULL) {
-		if ((t->oauth_key = secret_once(t->oauth_key_file, read_whole, why, sizeof(why))) ==
+		if ((t->oauth_key = secret_once(t->oauth_key_file, KEY_MAX, why, sizeof(why))) ==
 		    NULL)
 			errx(MCP_EXIT_USAGE, "%sOAuth key file %s: %s", at, t->oauth_key_file, why);
 		k = load_key(t->oauth_key);

@@ -229,10 +229,12 @@ int first_checks(struct probe *p, struct xfer *x, CURLcode rc);
 
 /* check.c */
 void check_targets(struct mcp_targets *ts);
-/* An owned copy of read(path), read once a run however many targets name
- * path; NULL with why as read() gives it. */
-char *secret_once(
-    const char *path, char *(*read)(const char *, char *, size_t), char *why, size_t len);
+/*
+ * An owned copy of a secret file, read once a run however many targets
+ * name it: its first line (mcp_secret_read) when whole is 0, else all of
+ * it, at most whole bytes (mcp_secret_whole).  NULL with why.
+ */
+char *secret_once(const char *path, size_t whole, char *why, size_t len);
 
 /* classify.c */
 void step_pass(struct probe *p, enum step s, double ms, cJSON *detail);

@@ -580,16 +580,6 @@ probe_start(struct probe *p)
 	detect_start(p);
 }
 
-static void
-wipe(char **s)
-{
-	if (*s != NULL) {
-		OPENSSL_cleanse(*s, strlen(*s));
-		free(*s);
-		*s = NULL;
-	}
-}
-
 void
 probe_free(struct probe *p)
 {
@@ -617,17 +607,17 @@ probe_free(struct probe *p)
 	curl_slist_free_all(p->connect_to);
 	free(p->challenge);
 	mcp_buf_free(&p->prm_why);
-	wipe(&p->session);
-	wipe(&p->post_url);
-	wipe(&p->auth_hdr);
+	mcp_wipe_free(&p->session);
+	mcp_wipe_free(&p->post_url);
+	mcp_wipe_free(&p->auth_hdr);
 	for (s = 0; s < p->nhdr; s++)
-		wipe(&p->hdr[s]);
-	wipe(&p->url_pw);
-	wipe(&p->url_basic);
+		mcp_wipe_free(&p->hdr[s]);
+	mcp_wipe_free(&p->url_pw);
+	mcp_wipe_free(&p->url_basic);
 	for (s = 0; s < p->nqsec; s++)
-		wipe(&p->qsec[s]);
+		mcp_wipe_free(&p->qsec[s]);
 	cJSON_Delete(p->prm_missing);
-	wipe(&p->oauth_token);
+	mcp_wipe_free(&p->oauth_token);
 	cJSON_Delete(p->oauth_detail);
 	cJSON_Delete(p->oauth_prm);
 }

@@ -3,7 +3,6 @@
  * through lib/'s client (reconnect and retry), and the summary of a slug.
  */
 #include <math.h>
-#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -172,12 +171,7 @@ static struct vcache {
 static struct vcache *
 vcache_slot(const char *p, size_t n)
 {
-	uint32_t h = 2166136261u;
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		h = (h ^ (unsigned char)p[i]) * 16777619u;
-	return &vcache[h % VCACHE_SLOTS];
+	return &vcache[mcp_fnv1a(p, n) % VCACHE_SLOTS];
 }
 
 /* A time from the store or a request, of the years a record carries: -1 when not. */
@@ -231,48 +225,55 @@ serve_maint(const redisReply *r, double now, struct summary *s)
 		memcpy(s->maint_reason, r->element[2]->str, r->element[2]->len + 1);
 }
 
-void
-serve_summary(
-    const redisReply *verdict, const redisReply *seen, double now, struct summary *s, int keep)
+/* The summary of a verdict record read through the cache of vcache_slot. */
+static void
+read_cached(const redisReply *verdict, struct summary *s)
+{
+	struct vcache *e = vcache_slot(verdict->str, verdict->len);
+	char *p;
+
+	if (e->raw != NULL && e->len == verdict->len && memcmp(e->raw, verdict->str, e->len) == 0) {
+		*s = e->s;
+		return;
+	}
+	read_verdict(verdict, s, 0);
+	if ((p = malloc(verdict->len > 0 ? verdict->len : 1)) != NULL) {
+		free(e->raw);
+		e->raw = p;
+		e->len = verdict->len;
+		memcpy(e->raw, verdict->str, verdict->len);
+		e->s = *s;
+	}
+}
+
+static void
+summary_of(const redisReply *verdict, const redisReply *seen, double now, struct summary *s,
+    int keep, int cache)
 {
 	memset(s, 0, sizeof(*s));
 	s->state = ST_PENDING;
 	s->window = s->uptime = s->p95 = s->maint_end = -1;
-	if (verdict != NULL && verdict->type == REDIS_REPLY_STRING)
-		read_verdict(verdict, s, keep);
+	if (verdict != NULL && verdict->type == REDIS_REPLY_STRING) {
+		if (cache)
+			read_cached(verdict, s);
+		else
+			read_verdict(verdict, s, keep);
+	}
 	verdict_stale(s, now);
 	if ((s->last_probe = last_probe(seen)) >= 0)
 		s->known = 1;
 }
 
 void
+serve_summary(
+    const redisReply *verdict, const redisReply *seen, double now, struct summary *s, int keep)
+{
+	summary_of(verdict, seen, now, s, keep, 0);
+}
+
+void
 serve_summary_one(
     const redisReply *verdict, const redisReply *seen, double now, struct summary *s, int fcgi)
 {
-	struct vcache *e;
-	char *p;
-
-	if (!fcgi || verdict == NULL || verdict->type != REDIS_REPLY_STRING) {
-		serve_summary(verdict, seen, now, s, 0);
-		return;
-	}
-	memset(s, 0, sizeof(*s));
-	s->state = ST_PENDING;
-	s->window = s->uptime = s->p95 = s->maint_end = -1;
-	e = vcache_slot(verdict->str, verdict->len);
-	if (e->raw != NULL && e->len == verdict->len && memcmp(e->raw, verdict->str, e->len) == 0) {
-		*s = e->s;
-	} else {
-		read_verdict(verdict, s, 0);
-		if ((p = malloc(verdict->len > 0 ? verdict->len : 1)) != NULL) {
-			free(e->raw);
-			e->raw = p;
-			e->len = verdict->len;
-			memcpy(e->raw, verdict->str, verdict->len);
-			e->s = *s;
-		}
-	}
-	verdict_stale(s, now);
-	if ((s->last_probe = last_probe(seen)) >= 0)
-		s->known = 1;
+	summary_of(verdict, seen, now, s, 0, fcgi);
 }
