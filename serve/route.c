@@ -246,10 +246,7 @@ summarise(struct conn *c, const char *slug, double now, struct summary *s, int m
 	if (serve_query(c, maint ? 3 : 2, argc, argv, rep) != SR_OK)
 		return -1;
 	serve_summary_one(rep[0], rep[1], now, s, c->fcgi);
-	if (maint)
-		serve_maint(rep[2], now, s);
-	else
-		serve_maint(NULL, now, s);
+	serve_maint(maint ? rep[2] : NULL, now, s);
 	serve_free_replies(rep, maint ? 3 : 2);
 	if (s->known)
 		return 0;
