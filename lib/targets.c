@@ -169,6 +169,8 @@ set_key(struct mcp_target *t, char *kv, char *err, size_t errlen)
 		return set_str(&t->connect_to, val, kv, err, errlen);
 	if (strcmp(kv, "oauth_client") == 0)
 		return set_str(&t->oauth_client, val, kv, err, errlen);
+	if (strcmp(kv, "oauth_issuer") == 0)
+		return set_str(&t->oauth_issuer, val, kv, err, errlen);
 	if (strcmp(kv, "oauth_scope") == 0)
 		return set_str(&t->oauth_scope, val, kv, err, errlen);
 	if (strcmp(kv, "oauth_secret_file") == 0)
@@ -399,6 +401,7 @@ mcp_target_free(struct mcp_target *t)
 	free(t->era);
 	free(t->oauth_client);
 	free(t->oauth_scope);
+	free(t->oauth_issuer);
 	free(t->oauth_secret_file);
 	free(t->oauth_key_file);
 	free(t->oauth_assertion_file);

@@ -31,6 +31,7 @@ struct mcp_target {
 	char *era;        /* owned auto|modern|legacy|sse, or NULL */
 	/* OAuth machine credentials (probe/oauth.c): paths owned, contents wiped. */
 	char *oauth_client, *oauth_scope;
+	char *oauth_issuer; /* the authorization server the operator pinned */
 	char *oauth_secret_file, *oauth_key_file, *oauth_assertion_file;
 	char *oauth_secret, *oauth_key, *oauth_assertion; /* read by the tool, or NULL */
 	struct mcp_header *headers; /* owned, room for MCP_HEADERS_MAX; NULL when none */

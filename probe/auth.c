@@ -81,6 +81,41 @@ url_origin(const char *url, char *buf, size_t len)
 	return rc;
 }
 
+/*
+ * The canonical URI of the server at url (RFC 8707, the MCP spec's
+ * audience binding): scheme and host in lower case, no default port, no
+ * userinfo, query or fragment, no lone "/" for a path.  0, or -1.
+ */
+int
+url_canonical(const char *url, char *buf, size_t len)
+{
+	CURLU *u = curl_url();
+	char *scheme = NULL, *host = NULL, *port = NULL, *path = NULL;
+	int rc = -1, n;
+	size_t i;
+
+	if (u != NULL && curl_url_set(u, CURLUPART_URL, url, 0) == CURLUE_OK &&
+	    curl_url_get(u, CURLUPART_SCHEME, &scheme, 0) == CURLUE_OK &&
+	    curl_url_get(u, CURLUPART_HOST, &host, 0) == CURLUE_OK &&
+	    curl_url_get(u, CURLUPART_PATH, &path, 0) == CURLUE_OK) {
+		if (curl_url_get(u, CURLUPART_PORT, &port, CURLU_NO_DEFAULT_PORT) != CURLUE_OK)
+			port = NULL;
+		for (i = 0; scheme[i] != '\0'; i++)
+			scheme[i] = (char)tolower((unsigned char)scheme[i]);
+		for (i = 0; host[i] != '\0'; i++)
+			host[i] = (char)tolower((unsigned char)host[i]);
+		n = snprintf(buf, len, "%s://%s%s%s%s", scheme, host, port ? ":" : "",
+		    port ? port : "", strcmp(path, "/") == 0 ? "" : path);
+		rc = n < 0 || (size_t)n >= len ? -1 : 0;
+	}
+	curl_free(scheme);
+	curl_free(host);
+	curl_free(port);
+	curl_free(path);
+	curl_url_cleanup(u);
+	return rc;
+}
+
 /* 1 when the target's server was reached on a loopback address. */
 static int
 on_loopback(const struct probe *p)

@@ -27,7 +27,7 @@ usage(FILE *f, int status)
 	    "           [-T token-file] [-t seconds] [-w seconds] [--cacert file]\n"
 	    "           [--redact-param name] [--oauth-client id] [--oauth-secret-file file]\n"
 	    "           [--oauth-key-file file] [--oauth-assertion-file file]\n"
-	    "           [--oauth-scope scope] [--oauth-cache dir] url\n"
+	    "           [--oauth-issuer url] [--oauth-scope scope] [--oauth-cache dir] url\n"
 	    "       mcp-probe -r region -f targets-file [-n] [-e era] [-j jobs] [-m bytes]\n"
 	    "           [-t seconds] [-w seconds] [--cacert file] [--redact-param name]\n"
 	    "           [--oauth-cache dir]\n");
@@ -105,6 +105,184 @@ parse_size(const char *s)
 	return *end == '\0' && v <= 1024L * 1024 * 1024 ? v : -1;
 }
 
+/* What the command line gives: the run's options and the one target. */
+struct cmdline {
+	struct opts o;
+	struct mcp_target one;
+	const char *file;
+	const char *redact[REDACT_MAX];
+	int jobs_given;
+};
+
+static void
+parse_long(struct cmdline *c, int ch, char *arg)
+{
+	switch (ch) {
+	case 1001:
+		c->one.oauth_assertion_file = arg;
+		break;
+	case 1002:
+		c->o.oauth_cache = arg;
+		break;
+	case 1003:
+		c->one.oauth_client = arg;
+		break;
+	case 1004:
+		c->one.oauth_key_file = arg;
+		break;
+	case 1005:
+		c->one.oauth_scope = arg;
+		break;
+	case 1006:
+		c->one.oauth_secret_file = arg;
+		break;
+	case 1007:
+		c->one.oauth_issuer = arg;
+		break;
+	case 'Q':
+		if (c->o.nredact == REDACT_MAX || arg[0] == '\0' || strpbrk(arg, "=&#") != NULL)
+			errx(MCP_EXIT_USAGE,
+			    "--redact-param %s: want a parameter name, at most %d of them", arg,
+			    REDACT_MAX);
+		c->redact[c->o.nredact++] = arg;
+		break;
+	}
+}
+
+static void
+parse_opt(struct cmdline *c, int ch, char *arg)
+{
+	char errbuf[512], *end;
+	long v;
+
+	switch (ch) {
+	case 'a':
+		c->one.call_args = arg;
+		break;
+	case 'C':
+		c->one.connect_to = arg;
+		break;
+	case 'c':
+		c->one.call = arg;
+		break;
+	case 'e':
+		c->o.era = parse_era(arg);
+		break;
+	case 'f':
+		c->file = arg;
+		break;
+	case 'F':
+	case 'H':
+		if (mcp_header_add(&c->one, arg, ch == 'F', errbuf, sizeof(errbuf)) == -1)
+			errx(MCP_EXIT_USAGE, "%s %s", ch == 'F' ? "--header-file" : "-H", errbuf);
+		break;
+	case 'j':
+		errno = 0;
+		v = strtol(arg, &end, 10);
+		if (errno != 0 || *end != '\0' || v < 1 || v > 100000)
+			errx(MCP_EXIT_USAGE, "-j: want 1 to 100000 targets in flight");
+		c->o.jobs = v;
+		c->jobs_given = 1;
+		break;
+	case 'K':
+		c->o.cacert = arg;
+		break;
+	case 'm':
+		if ((v = parse_size(arg)) < 1024)
+			errx(MCP_EXIT_USAGE, "-m: want a size of at least 1k (e.g. 4M)");
+		c->o.max_body = (size_t)v;
+		break;
+	case 'n':
+		c->o.check_only = 1;
+		break;
+	case 'r':
+		c->o.region = arg;
+		break;
+	case 's':
+		c->one.slug = arg;
+		break;
+	case 'T':
+		c->one.token_file = arg;
+		break;
+	case 't':
+		if ((c->o.timeout = mcp_parse_seconds(arg)) <= 0 || c->o.timeout > 3600)
+			errx(MCP_EXIT_USAGE, "-t: want seconds, more than 0 and at most 3600");
+		break;
+	case 'w':
+		if ((c->o.req_timeout = mcp_parse_seconds(arg)) <= 0 || c->o.req_timeout > 3600)
+			errx(MCP_EXIT_USAGE, "-w: want seconds, more than 0 and at most 3600");
+		break;
+	default:
+		parse_long(c, ch, arg);
+	}
+}
+
+/* The targets: the file's, or the one of the command line. */
+static void
+load_targets(struct cmdline *c, int argc, char **argv, struct mcp_targets *ts, char *dslug)
+{
+	struct mcp_target *one = &c->one;
+	char errbuf[512];
+
+	if (c->file != NULL) {
+		if (one->slug || one->token_file || one->call || one->call_args ||
+		    one->connect_to || one->nheaders > 0)
+			errx(MCP_EXIT_USAGE,
+			    "-a, -C, -c, -H, -s, -T and --header-file go in the targets file with "
+			    "-f");
+		if (one->oauth_client || one->oauth_secret_file || one->oauth_key_file ||
+		    one->oauth_assertion_file || one->oauth_scope || one->oauth_issuer)
+			errx(MCP_EXIT_USAGE,
+			    "the --oauth-* options of a target go in the targets "
+			    "file with -f (oauth_client= ...)");
+		if (mcp_targets_load(c->file, ts, errbuf, sizeof(errbuf)) == -1)
+			errx(MCP_EXIT_USAGE, "%s:%s", c->file, errbuf);
+		return;
+	}
+	if (strncmp(argv[0], "http://", 7) != 0 && strncmp(argv[0], "https://", 8) != 0)
+		errx(MCP_EXIT_USAGE, "%s: the URL must start with http:// or https://", argv[0]);
+	if (one->slug != NULL && !mcp_slug_ok(one->slug))
+		errx(MCP_EXIT_USAGE, "-s %s: a slug is [a-z0-9._-]{1,80}", one->slug);
+	(void)argc;
+	ts->v = one;
+	ts->n = 1;
+	one->url = argv[0];
+	if (one->slug == NULL) {
+		if (mcp_default_slug(argv[0], dslug, MCP_SLUG_MAX + 1) == -1)
+			errx(MCP_EXIT_USAGE, "%s: no host in the URL; give -s slug", argv[0]);
+		one->slug = dslug;
+	}
+}
+
+/*
+ * Without -j, a large fleet gets enough in flight to be done within a
+ * minute when its probes take 3 s each on average (a legacy probe of a
+ * server 150 ms away takes about 1.1 s): a twentieth of the fleet, never
+ * fewer than 256.
+ */
+static void
+size_jobs(struct cmdline *c, size_t n)
+{
+	if (!c->jobs_given && n / JOBS_SHARE >= (size_t)c->o.jobs) {
+		c->o.jobs = n / JOBS_SHARE < 100000 ? (long)((n + JOBS_SHARE - 1) / JOBS_SHARE)
+		                                    : 100000;
+		c->jobs_given = 2;
+	}
+	c->o.jobs = fit_jobs(c->o.jobs, c->jobs_given);
+}
+
+/* The one target of the command line: its strings are argv's. */
+static void
+one_free(struct mcp_target *one)
+{
+	mcp_wipe_free(&one->token);
+	one->slug = one->url = one->token_file = one->token = NULL;
+	one->call = one->call_args = one->connect_to = one->era = NULL;
+	one->oauth_client = one->oauth_scope = one->oauth_secret_file = NULL;
+	one->oauth_key_file = one->oauth_assertion_file = one->oauth_issuer = NULL;
+	mcp_target_free(one);
+}
+
 int
 main(int argc, char *argv[])
 {
@@ -119,191 +297,54 @@ main(int argc, char *argv[])
 	    {"oauth-key-file", required_argument, NULL, 1004},
 	    {"oauth-scope", required_argument, NULL, 1005},
 	    {"oauth-secret-file", required_argument, NULL, 1006},
+	    {"oauth-issuer", required_argument, NULL, 1007},
 	    {"version", no_argument, NULL, 'V'},
 	    {NULL, 0, NULL, 0},
 	};
-	struct opts o = {.timeout = 30, .req_timeout = 10, .max_body = 4 << 20, .jobs = 256};
-	struct mcp_target one = {0};
-	const char *redact[REDACT_MAX];
+	static struct cmdline c = {
+	    .o = {.timeout = 30, .req_timeout = 10, .max_body = 4 << 20, .jobs = 256}};
 	struct mcp_targets ts = {0};
-	const char *file = NULL;
 	char dslug[MCP_SLUG_MAX + 1];
-	char errbuf[512];
-	long v;
-	int ch, rc, jobs_given = 0;
-	char *end;
+	int ch, rc;
 
-	o.redact = redact;
+	c.o.redact = c.redact;
 	signal(SIGPIPE, SIG_DFL);
 	while (
 	    (ch = getopt_long(argc, argv, "a:C:c:e:f:H:hj:m:nr:s:T:t:Vw:", longopts, NULL)) != -1) {
-		switch (ch) {
-		case 'a':
-			one.call_args = optarg;
-			break;
-		case 'C':
-			one.connect_to = optarg;
-			break;
-		case 'c':
-			one.call = optarg;
-			break;
-		case 'e':
-			o.era = parse_era(optarg);
-			break;
-		case 'f':
-			file = optarg;
-			break;
-		case 'F':
-		case 'H':
-			if (mcp_header_add(&one, optarg, ch == 'F', errbuf, sizeof(errbuf)) == -1)
-				errx(MCP_EXIT_USAGE, "%s %s", ch == 'F' ? "--header-file" : "-H",
-				    errbuf);
-			break;
-		case 'h':
+		if (ch == 'h')
 			usage(stdout, MCP_EXIT_OK);
-			break;
-		case 1001:
-			one.oauth_assertion_file = optarg;
-			break;
-		case 1002:
-			o.oauth_cache = optarg;
-			break;
-		case 1003:
-			one.oauth_client = optarg;
-			break;
-		case 1004:
-			one.oauth_key_file = optarg;
-			break;
-		case 1005:
-			one.oauth_scope = optarg;
-			break;
-		case 1006:
-			one.oauth_secret_file = optarg;
-			break;
-		case 'j':
-			errno = 0;
-			v = strtol(optarg, &end, 10);
-			if (errno != 0 || *end != '\0' || v < 1 || v > 100000)
-				errx(MCP_EXIT_USAGE, "-j: want 1 to 100000 targets in flight");
-			o.jobs = v;
-			jobs_given = 1;
-			break;
-		case 'K':
-			o.cacert = optarg;
-			break;
-		case 'm':
-			if ((v = parse_size(optarg)) < 1024)
-				errx(MCP_EXIT_USAGE, "-m: want a size of at least 1k (e.g. 4M)");
-			o.max_body = (size_t)v;
-			break;
-		case 'n':
-			o.check_only = 1;
-			break;
-		case 'Q':
-			if (o.nredact == REDACT_MAX || optarg[0] == '\0' ||
-			    strpbrk(optarg, "=&#") != NULL)
-				errx(MCP_EXIT_USAGE,
-				    "--redact-param %s: want a parameter name, at most %d of them",
-				    optarg, REDACT_MAX);
-			redact[o.nredact++] = optarg;
-			break;
-		case 'r':
-			o.region = optarg;
-			break;
-		case 's':
-			one.slug = optarg;
-			break;
-		case 'T':
-			one.token_file = optarg;
-			break;
-		case 't':
-			if ((o.timeout = mcp_parse_seconds(optarg)) <= 0 || o.timeout > 3600)
-				errx(MCP_EXIT_USAGE,
-				    "-t: want seconds, more than 0 and at most 3600");
-			break;
-		case 'V':
+		if (ch == 'V') {
 			printf("mcp-probe %s (%s)\n", MCP_VERSION, curl_version());
 			return mcp_rec_close_stdout() == -1 ? MCP_EXIT_FAIL : MCP_EXIT_OK;
-		case 'w':
-			if ((o.req_timeout = mcp_parse_seconds(optarg)) <= 0 ||
-			    o.req_timeout > 3600)
-				errx(MCP_EXIT_USAGE,
-				    "-w: want seconds, more than 0 and at most 3600");
-			break;
-		default:
-			usage(stderr, MCP_EXIT_USAGE);
 		}
+		if (ch == '?' || ch == ':')
+			usage(stderr, MCP_EXIT_USAGE);
+		parse_opt(&c, ch, optarg);
 	}
 	argc -= optind;
 	argv += optind;
-	if (o.region == NULL || (file == NULL) == (argc == 0) || argc > 1)
+	if (c.o.region == NULL || (c.file == NULL) == (argc == 0) || argc > 1)
 		usage(stderr, MCP_EXIT_USAGE);
-	if (!mcp_slug_ok(o.region))
-		errx(MCP_EXIT_USAGE, "-r %s: a region is [a-z0-9._-]{1,80}", o.region);
-	if (o.cacert != NULL && access(o.cacert, R_OK) == -1)
-		errx(MCP_EXIT_USAGE, "--cacert %s: %s", o.cacert, strerror(errno));
-	if (file != NULL) {
-		if (one.slug || one.token_file || one.call || one.call_args || one.connect_to ||
-		    one.nheaders > 0)
-			errx(MCP_EXIT_USAGE,
-			    "-a, -C, -c, -H, -s, -T and --header-file go in the targets file with "
-			    "-f");
-		if (one.oauth_client || one.oauth_secret_file || one.oauth_key_file ||
-		    one.oauth_assertion_file || one.oauth_scope)
-			errx(MCP_EXIT_USAGE,
-			    "the --oauth-* options of a target go in the targets "
-			    "file with -f (oauth_client= ...)");
-		if (mcp_targets_load(file, &ts, errbuf, sizeof(errbuf)) == -1)
-			errx(MCP_EXIT_USAGE, "%s:%s", file, errbuf);
-	} else {
-		if (strncmp(argv[0], "http://", 7) != 0 && strncmp(argv[0], "https://", 8) != 0)
-			errx(MCP_EXIT_USAGE, "%s: the URL must start with http:// or https://",
-			    argv[0]);
-		if (one.slug != NULL && !mcp_slug_ok(one.slug))
-			errx(MCP_EXIT_USAGE, "-s %s: a slug is [a-z0-9._-]{1,80}", one.slug);
-		ts.v = &one;
-		ts.n = 1;
-		one.url = argv[0];
-		if (one.slug == NULL) {
-			if (mcp_default_slug(argv[0], dslug, sizeof(dslug)) == -1)
-				errx(MCP_EXIT_USAGE, "%s: no host in the URL; give -s slug",
-				    argv[0]);
-			one.slug = dslug;
-		}
-	}
-	if (o.oauth_cache != NULL)
-		oauth_cache_check(o.oauth_cache);
+	if (!mcp_slug_ok(c.o.region))
+		errx(MCP_EXIT_USAGE, "-r %s: a region is [a-z0-9._-]{1,80}", c.o.region);
+	if (c.o.cacert != NULL && access(c.o.cacert, R_OK) == -1)
+		errx(MCP_EXIT_USAGE, "--cacert %s: %s", c.o.cacert, strerror(errno));
+	load_targets(&c, argc, argv, &ts, dslug);
+	if (c.o.oauth_cache != NULL)
+		oauth_cache_check(c.o.oauth_cache);
 	check_targets(&ts);
-	/*
-	 * Without -j, a large fleet gets enough in flight to be done within a
-	 * minute when its probes take 3 s each on average (a legacy probe of
-	 * a server 150 ms away takes about 1.1 s): a twentieth of the fleet,
-	 * never fewer than 256.
-	 */
-	if (!jobs_given && ts.n / JOBS_SHARE >= (size_t)o.jobs) {
-		o.jobs = ts.n / JOBS_SHARE < 100000 ? (long)((ts.n + JOBS_SHARE - 1) / JOBS_SHARE)
-		                                    : 100000;
-		jobs_given = 2;
-	}
-	o.jobs = fit_jobs(o.jobs, jobs_given);
-	if (o.check_only) {
+	size_jobs(&c, ts.n);
+	if (c.o.check_only) {
 		fprintf(stderr, "mcp-probe: %zu targets ok\n", ts.n);
 		rc = MCP_EXIT_OK;
 	} else {
-		rc = run(&o, &ts);
+		rc = run(&c.o, &ts);
 	}
 	oauth_cleanup();
-	if (file != NULL) {
+	if (c.file != NULL)
 		mcp_targets_free(&ts);
-	} else {
-		mcp_wipe_free(&one.token);
-		/* The rest of one is argv's; its headers are its own. */
-		one.slug = one.url = one.token_file = one.token = NULL;
-		one.call = one.call_args = one.connect_to = one.era = NULL;
-		one.oauth_client = one.oauth_scope = one.oauth_secret_file = NULL;
-		one.oauth_key_file = one.oauth_assertion_file = NULL;
-		mcp_target_free(&one);
-	}
+	else
+		one_free(&c.one);
 	if (mcp_rec_close_stdout() == -1)
 		rc = MCP_EXIT_FAIL;
 	return rc;

@@ -66,6 +66,8 @@ struct xfer {
 	cJSON *msg;           /* the matched JSON-RPC response (owned) */
 	const char *bad_json; /* why the reply did not parse (static), or NULL */
 	int is_sse, overflow, headers_done, tls_seen, active;
+	int refused;      /* plain HTTP off loopback: not sent (xfer_oauth) */
+	int wipe;         /* the request or its answer holds secrets */
 	double abort_at;  /* mono time: stop lingering after a match */
 	double started;   /* mono time the request was sent */
 	double tcp_at;    /* mono time TLS setup began (TCP up) */
@@ -174,6 +176,11 @@ struct probe {
 	cJSON *oauth_prm;    /* owned: the metadata the token was got along */
 	int oauth_as_meta;   /* it is the authorization server's own (2025-03-26) */
 	char oauth_key[65];  /* the token's cache key */
+	char *oauth_res;     /* owned: the resource the token is for (RFC 8707) */
+	char *oauth_scope;   /* owned: the scope asked for */
+	const char *oauth_grant;   /* static: the grant and client authentication */
+	int oauth_place;           /* which place of the issuer's metadata is asked */
+	struct mcp_buf oauth_why;  /* why each place failed */
 	long slot;           /* its place among the runner's targets in flight */
 	int dirty;           /* on the runner's list of probes to look at */
 	int done;            /* the steps are decided */
@@ -204,6 +211,8 @@ int xfer_post(struct probe *p, struct xfer *x, const char *method, cJSON *params
     void (*done)(struct xfer *, CURLcode));
 int xfer_get(struct probe *p, struct xfer *x, const char *url, const char *accept,
     void (*done)(struct xfer *, CURLcode));
+int xfer_oauth(struct probe *p, struct xfer *x, const char *url, const char *form,
+    const char *basic, size_t cap, void (*done)(struct xfer *, CURLcode));
 int xfer_delete(struct probe *p, struct xfer *x, void (*done)(struct xfer *, CURLcode));
 int xfer_resume(struct probe *p, struct xfer *x);
 int xfer_answer(
@@ -277,6 +286,7 @@ int auth_is_bearer(const char *challenge);
 int auth_prm_url(const struct probe *p, int n, char *buf, size_t len, const char **why);
 /* scheme://host:port of a URL (default port filled in), for same-origin rules. */
 int url_origin(const char *url, char *buf, size_t len);
+int url_canonical(const char *url, char *buf, size_t len);
 int auth_prm_ok(const struct xfer *x, cJSON **detail, char *why, size_t len);
 int auth_as_ok(const struct xfer *x, cJSON **detail, char *why, size_t len);
 

@@ -620,4 +620,7 @@ probe_free(struct probe *p)
 	mcp_wipe_free(&p->oauth_token);
 	cJSON_Delete(p->oauth_detail);
 	cJSON_Delete(p->oauth_prm);
+	free(p->oauth_res);
+	free(p->oauth_scope);
+	mcp_buf_free(&p->oauth_why);
 }

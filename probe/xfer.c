@@ -267,9 +267,12 @@ same_origin(const struct probe *p, const char *url)
 	    strcmp(o, p->origin) == 0;
 }
 
-/* Options of one request. */
+/*
+ * Options of one request.  foreign: to the pinned authorization server,
+ * which gets none of the target's headers or credentials.
+ */
 static int
-setup(struct probe *p, struct xfer *x, const char *url)
+setup_for(struct probe *p, struct xfer *x, const char *url, int foreign)
 {
 	double left = p->deadline - mcp_mono();
 	long ms;
@@ -294,7 +297,11 @@ setup(struct probe *p, struct xfer *x, const char *url)
 	curl_easy_setopt(x->h, CURLOPT_URL, url);
 	curl_easy_setopt(x->h, CURLOPT_TIMEOUT_MS, ms);
 	curl_easy_setopt(x->h, CURLOPT_CONNECTTIMEOUT_MS, ms);
+	curl_easy_setopt(x->h, CURLOPT_CONNECT_TO, foreign ? NULL : p->connect_to);
+	curl_easy_setopt(x->h, CURLOPT_PREREQFUNCTION, NULL);
 	x->hdrs = curl_slist_append(x->hdrs, p->region_hdr);
+	if (foreign)
+		return x->hdrs == NULL ? -1 : 0;
 	/*
 	 * The credential goes only to the server's endpoint and to the
 	 * HTTP+SSE endpoint (same origin, checked when it was named): never
@@ -308,6 +315,12 @@ setup(struct probe *p, struct xfer *x, const char *url)
 		for (i = 0; i < p->nhdr && x->hdrs != NULL; i++)
 			x->hdrs = curl_slist_append(x->hdrs, p->hdr[i]);
 	return x->hdrs == NULL ? -1 : 0;
+}
+
+static int
+setup(struct probe *p, struct xfer *x, const char *url)
+{
+	return setup_for(p, x, url, 0);
 }
 
 static int
@@ -464,6 +477,59 @@ xfer_get(struct probe *p, struct xfer *x, const char *url, const char *accept,
 	return start(x, done);
 }
 
+/* Plain HTTP to the authorization server goes only to a loopback address. */
+static int
+on_prereq(void *arg, char *ip, char *local, int port, int lport)
+{
+	struct xfer *x = arg;
+
+	(void)local, (void)port, (void)lport;
+	if (strncmp(ip, "127.", 4) == 0 || strcmp(ip, "::1") == 0 ||
+	    strncmp(ip, "::ffff:127.", 11) == 0)
+		return CURL_PREREQFUNC_OK;
+	x->refused = 1;
+	return CURL_PREREQFUNC_ABORT;
+}
+
+/*
+ * A request to the pinned authorization server (probe/oauth.c): a GET of
+ * its metadata, or a POST of form with HTTP Basic basic (or none).  The
+ * answer is capped at cap bytes.
+ */
+int
+xfer_oauth(struct probe *p, struct xfer *x, const char *url, const char *form, const char *basic,
+    size_t cap, void (*done)(struct xfer *, CURLcode))
+{
+	struct curl_slist *l;
+	char *line = NULL;
+
+	if (setup_for(p, x, url, 1) == -1 || add_hdr(x, "Accept", "application/json") == -1)
+		return -1;
+	x->resp.max = cap;
+	x->want_id = -1;
+	x->wipe = 1;
+	if (strncmp(url, "http:", 5) == 0) {
+		curl_easy_setopt(x->h, CURLOPT_PREREQFUNCTION, on_prereq);
+		curl_easy_setopt(x->h, CURLOPT_PREREQDATA, x);
+	}
+	if (basic != NULL) {
+		if (asprintf(&line, "Authorization: Basic %s", basic) == -1)
+			return -1;
+		l = curl_slist_append(x->hdrs, line);
+		mcp_wipe_free(&line);
+		if (l == NULL)
+			return -1;
+		x->hdrs = l;
+	}
+	if (form != NULL) {
+		if (mcp_buf_adds(&x->req, form) == -1)
+			return -1;
+		curl_easy_setopt(x->h, CURLOPT_POSTFIELDS, x->req.p);
+		curl_easy_setopt(x->h, CURLOPT_POSTFIELDSIZE, (long)x->req.len);
+	}
+	return start(x, done);
+}
+
 int
 xfer_delete(struct probe *p, struct xfer *x, void (*done)(struct xfer *, CURLcode))
 {
@@ -617,6 +683,11 @@ xfer_reset(struct xfer *x)
 		OPENSSL_cleanse(l->data, strlen(l->data));
 	curl_slist_free_all(x->hdrs);
 	x->hdrs = NULL;
+	/* A token request's form and answer held secrets. */
+	if (x->wipe && x->req.p != NULL)
+		OPENSSL_cleanse(x->req.p, x->req.cap);
+	if (x->wipe && x->resp.p != NULL)
+		OPENSSL_cleanse(x->resp.p, x->resp.cap);
 	mcp_buf_free(&x->req);
 	mcp_buf_free(&x->resp);
 	mcp_sse_free(&x->sse);
@@ -634,7 +705,7 @@ xfer_reset(struct xfer *x)
 	x->got = 0;
 	x->want_id = -1;
 	x->bad_json = NULL;
-	x->is_sse = x->overflow = x->headers_done = x->tls_seen = 0;
+	x->is_sse = x->overflow = x->headers_done = x->tls_seen = x->refused = x->wipe = 0;
 	x->abort_at = 0;
 	x->tcp_at = 0;
 }

@@ -69,7 +69,8 @@ rec() { grep "\"$2\"" "$TMP/$1.out" | head -1; }
 field() { jq -r "$2" <<<"$(rec "$1" "${3:-result}")"; }
 grants() { wc -l <"$TMP/as.log" | tr -d ' '; }
 last() { tail -1 "$TMP/as.log" | jq -c "$1"; }
-CC=(--oauth-client probe-client)
+CC=(--oauth-client probe-client --oauth-issuer "$AS")
+PIN=(--oauth-issuer "$AS")
 
 # --- the grants ------------------------------------------------------------------
 probe basic "${CC[@]}" --oauth-secret-file "$W/secret" "$RS/cc/mcp"
@@ -82,7 +83,7 @@ is "$(last '[.grant,.auth,.resource,.scope]')" \
     "the server saw client_credentials with HTTP Basic, resource the URL probed (RFC 8707)"
 is "$(field basic '.detail.token_endpoint' auth)" "$AS/token" "the token endpoint is the one the metadata names"
 
-probe post "${CC[@]}" --oauth-secret-file "$W/secret" "$RS/t1/mcp"
+probe post --oauth-client probe-client --oauth-issuer "$AS/t1" --oauth-secret-file "$W/secret" "$RS/t1/mcp"
 is "$rc $(field post '.state') $(field post '.detail | .grant + " " + .issuer' auth)" \
     "0 healthy client_secret_post $AS/t1" \
     "an issuer with a path, found at its OpenID place, that takes only client_secret_post"
@@ -99,7 +100,7 @@ is "$rc $(field rs256 '.state') $(last '[.auth,.alg]')" '0 healthy ["jwt","RS256
 probe scope "${CC[@]}" --oauth-secret-file "$W/secret" --oauth-scope "mcp:read mcp:audit" "$RS/cc/mcp"
 is "$rc $(last '.scope')" '0 "mcp:read mcp:audit"' "--oauth-scope comes before the challenge's scope"
 
-probe wif --oauth-assertion-file "$W/jwt" "$RS/cc/mcp"
+probe wif "${PIN[@]}" --oauth-assertion-file "$W/jwt" "$RS/cc/mcp"
 is "$rc $(field wif '.state') $(field wif '.detail.grant' auth)" "0 healthy jwt-bearer" \
     "the JWT bearer grant with an assertion from a file"
 is "$(last '[.grant,.auth]')" '["urn:ietf:params:oauth:grant-type:jwt-bearer","assertion"]' \
@@ -107,11 +108,11 @@ is "$(last '[.grant,.auth]')" '["urn:ietf:params:oauth:grant-type:jwt-bearer","a
 probe wifc --oauth-assertion-file "$W/jwt" "${CC[@]}" "$RS/ss/mcp"
 is "$rc $(last '.client_id')" '0 "probe-client"' "with --oauth-client, the client_id goes along"
 
-probe tls "${CC[@]}" --oauth-secret-file "$W/secret" --cacert "$TMP/certs/ca.pem" "$RS/tls/mcp"
+probe tls --oauth-client probe-client --oauth-issuer "https://127.0.0.1:$T" --oauth-secret-file "$W/secret" --cacert "$TMP/certs/ca.pem" "$RS/tls/mcp"
 is "$rc $(field tls '.state') $(field tls '.detail | .issuer + " " + .token_endpoint' auth)" \
     "0 healthy https://127.0.0.1:$T https://127.0.0.1:$T/token" \
     "an authorization server over https, verified with --cacert"
-probe tlsbad "${CC[@]}" --oauth-secret-file "$W/secret" "$RS/tls/mcp"
+probe tlsbad --oauth-client probe-client --oauth-issuer "https://127.0.0.1:$T" --oauth-secret-file "$W/secret" "$RS/tls/mcp"
 like "$rc $(field tlsbad '.error.code + " " + .error.message')" '^1 oauth_discovery_failed .*(certificate|SSL)' \
     "without the CA its certificate is refused: oauth_discovery_failed"
 
@@ -123,10 +124,10 @@ like "$(field badsecret '.error.message')" 'HTTP 401, invalid_client$' "the mess
 probe badscope "${CC[@]}" --oauth-secret-file "$W/secret" --oauth-scope forbidden "$RS/cc/mcp"
 like "$rc $(field badscope '.error.code + " " + .error.message')" '^1 oauth_grant_failed .*invalid_scope$' \
     "invalid_scope"
-probe expired --oauth-assertion-file "$W/expired" "$RS/cc/mcp"
+probe expired "${PIN[@]}" --oauth-assertion-file "$W/expired" "$RS/cc/mcp"
 like "$rc $(field expired '.error.code + " " + .error.message')" '^1 oauth_grant_failed .*invalid_grant$' \
     "an expired assertion: invalid_grant"
-probe nomd "${CC[@]}" --oauth-secret-file "$W/secret" "$RS/nomd/mcp"
+probe nomd --oauth-client probe-client --oauth-issuer "$AS/missing" --oauth-secret-file "$W/secret" "$RS/nomd/mcp"
 is "$rc $(field nomd '.failed_step + " " + .error.code + " " + .posture')" "1 auth oauth_discovery_failed oauth-client" \
     "an authorization server without metadata: oauth_discovery_failed"
 probe static "${CC[@]}" --oauth-secret-file "$W/secret" "$RS/static/mcp"
@@ -136,10 +137,10 @@ probe static0 "$RS/static/mcp"
 is "$rc $(field static0 '.state + " " + .posture')" "0 auth-walled key-walled" "without them the same server is key-walled"
 g=$(grants)
 probe far "${CC[@]}" --oauth-secret-file "$W/secret" "$RS/far/mcp"
-is "$rc $(field far '.error.code')" "1 oauth_discovery_failed" \
-    "an authorization server over plain HTTP off loopback: not asked"
-like "$(field far '.error.message')" 'plain HTTP off loopback' "the message says why"
-probe farte "${CC[@]}" --oauth-secret-file "$W/secret" "$RS/farte/mcp"
+is "$rc $(field far '.error.code')" "1 oauth_issuer_mismatch" \
+    "a server naming another authorization server than the pinned one: oauth_issuer_mismatch"
+like "$(field far '.error.message')" "http://192.0.2.1, not the pinned $AS" "the message names both"
+probe farte --oauth-client probe-client --oauth-issuer "$AS/farte" --oauth-secret-file "$W/secret" "$RS/farte/mcp"
 like "$rc $(field farte '.error.code + " " + .error.message')" \
     '^1 oauth_discovery_failed .*token_endpoint over plain HTTP off loopback' \
     "a token endpoint over plain HTTP off loopback: not asked"
@@ -154,14 +155,14 @@ is "$(field c1 .state) $(field c2 .state) $(field c2 '.detail.token_from' auth) 
     "healthy healthy cache 1" "across runs: the second run takes the token from the cache, one grant for both"
 f=$(ls "$TMP/cache")
 is "$(find "$TMP/cache" -type f | wc -l) $(stat -c %a "$TMP/cache/$f")" "1 600" "one cache file, its owner's alone"
-TOKEN=$(cut -d' ' -f2 "$TMP/cache/$f")
+TOKEN=$(sed -n 5p "$TMP/cache/$f")
 like "$TOKEN" '^[A-Za-z0-9_-]{20,}$' "the cache holds the token"
 curl -s -o /dev/null -X POST "$AS/revoke-all"
 g=$(grants)
 probe c3 --oauth-cache "$TMP/cache" "${CC[@]}" --oauth-secret-file "$W/secret" "$RS/cc/mcp"
 is "$rc $(field c3 .state) $(field c3 '.detail.token_from' auth) $(($(grants) - g))" "0 healthy grant 1" \
     "a cached token the server no longer takes: dropped, one new grant"
-probe c4 --oauth-cache "$TMP/cache" --oauth-client other-client --oauth-secret-file "$W/secret" "$RS/cc/mcp"
+probe c4 --oauth-cache "$TMP/cache" "${PIN[@]}" --oauth-client other-client --oauth-secret-file "$W/secret" "$RS/cc/mcp"
 is "$(field c4 .error.code)" "oauth_grant_failed" "another client is another cache entry"
 chmod 755 "$TMP/cache"
 probe c5 --oauth-cache "$TMP/cache" "${CC[@]}" --oauth-secret-file "$W/secret" "$RS/cc/mcp"
@@ -176,10 +177,10 @@ is "$(field c6 '.detail.token_from' auth) $(($(grants) - g)) $(stat -c %a "$TMP/
 
 # A fleet: targets that share a (token endpoint, client, resource, scope) share one grant.
 cat >"$TMP/fleet" <<EOF
-a $RS/cc/mcp oauth_client=probe-client oauth_secret_file=$W/secret
-b $RS/cc/mcp oauth_client=probe-client oauth_secret_file=$W/secret call=echo call_args={"text":"hi"}
-c $RS/ss/mcp oauth_client=probe-client oauth_key_file=$W/ec.key oauth_scope=mcp:read,mcp:write
-d $RS/cc/mcp oauth_assertion_file=$W/jwt
+a $RS/cc/mcp oauth_client=probe-client oauth_secret_file=$W/secret oauth_issuer=$AS
+b $RS/cc/mcp oauth_client=probe-client oauth_secret_file=$W/secret call=echo call_args={"text":"hi"} oauth_issuer=$AS
+c $RS/ss/mcp oauth_client=probe-client oauth_key_file=$W/ec.key oauth_scope=mcp:read,mcp:write oauth_issuer=$AS
+d $RS/cc/mcp oauth_assertion_file=$W/jwt oauth_issuer=$AS
 EOF
 g=$(grants)
 probe fleet -f "$TMP/fleet" -j 1
@@ -191,6 +192,7 @@ like "$(grep '"slug":"b"' "$TMP/fleet.out" | grep '"step":"auth"')" '"token_from
 is "$(grep -c '"scope":"mcp:read mcp:write"' "$TMP/as.log")" 1 "oauth_scope= with commas asks for the scopes"
 
 # --- configuration -----------------------------------------------------------------
+g=$(grants)
 bad() {
 	local desc=$1 re=$2
 	shift 2
@@ -208,6 +210,13 @@ bad "a key file that is no key" 'unencrypted PEM' "${CC[@]}" --oauth-key-file "$
 chmod 644 "$W/secret"
 bad "a secret file others may read" 'chmod 600' "${CC[@]}" --oauth-secret-file "$W/secret"
 chmod 600 "$W/secret"
+bad "OAuth credentials without --oauth-issuer" 'give --oauth-issuer URL' --oauth-client probe-client --oauth-secret-file "$W/secret"
+bad "a pinned issuer over plain HTTP off loopback" 'want https' --oauth-client probe-client --oauth-issuer http://192.0.2.1 --oauth-secret-file "$W/secret"
+bad "a pinned issuer with a query" 'no query' --oauth-client probe-client --oauth-issuer "$AS?x=1" --oauth-secret-file "$W/secret"
+printf 'a %s oauth_client=probe-client oauth_secret_file=%s\n' "$RS/cc/mcp" "$W/secret" >"$TMP/nopin"
+probe unp -f "$TMP/nopin"
+like "$rc $(cat "$TMP/unp.err")" '^2 .*give oauth_issuer=URL' "a targets file line without oauth_issuer=: exit 2, naming the key"
+is "$(grants)" "$g" "no token request was made by any refused configuration"
 probe uf -f "$TMP/fleet" --oauth-client probe-client
 is "$rc" 2 "-f with --oauth-client: exit 2 (the targets file holds them)"
 printf 'a %s oauth_secret_file=%s oauth_secret_file=%s\n' "$RS/cc/mcp" "$W/secret" "$W/secret" >"$TMP/twice"

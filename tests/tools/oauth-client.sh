@@ -27,6 +27,18 @@ if [ -n "$(get valid_jwt)" ]; then
 	get valid_jwt >"$d/jwt"
 	opts+=(--oauth-assertion-file "$d/jwt")
 fi
+# The operator pins the authorization server their credentials belong to
+# (--oauth-issuer).  The suite's listens on a port it picks at each run and
+# its context does not name it, so the operator's one-time look-up is done
+# here, before the probe and without it: the challenge's resource_metadata,
+# then the first authorization server that metadata names.
+url=${!#}
+rm_url=$(curl -s -o /dev/null -D - -X POST -H 'Content-Type: application/json' \
+    -H 'Accept: application/json, text/event-stream' \
+    -d '{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-11-25","capabilities":{},"clientInfo":{"name":"operator","version":"1"}}}' \
+    "$url" | sed -n 's/^[Ww][Ww][Ww]-[Aa]uthenticate:.*resource_metadata="\([^"]*\)".*/\1/p' | tr -d '\r')
+[ -n "$rm_url" ] && issuer=$(curl -s "$rm_url" | jq -r '.authorization_servers[0] // empty')
+[ -n "${issuer:-}" ] && opts+=(--oauth-issuer "$issuer")
 out=${OUT:-/dev/null}
 err=/dev/null
 [ "$out" = /dev/null ] || err=$out.err
