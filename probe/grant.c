@@ -27,7 +27,6 @@
 /* The longest token lifetime kept: a year (RFC 6749 leaves it open). */
 #define LIFE_MAX (366 * 86400.0)
 
-
 static void
 b64url(const unsigned char *in, size_t n, char *out)
 {
@@ -42,7 +41,6 @@ b64url(const unsigned char *in, size_t n, char *out)
 		else if (out[i] == '/')
 			out[i] = '_';
 }
-
 
 static EVP_PKEY *
 load_key(const char *pem)
@@ -292,8 +290,8 @@ grant_token(const cJSON *answer, double *life, char *why, size_t len)
  * with why.  private_key_jwt's assertion has the pinned issuer as aud.
  */
 int
-grant_form(const struct mcp_target *t, const char *kind, const char *resource,
-    const char *scope, struct mcp_buf *b, char **basic, char *why, size_t len)
+grant_form(const struct mcp_target *t, const char *kind, const char *resource, const char *scope,
+    struct mcp_buf *b, char **basic, char *why, size_t len)
 {
 	char *jwt = NULL;
 	int bad = 0;

@@ -264,8 +264,8 @@ static void
 size_jobs(struct cmdline *c, size_t n)
 {
 	if (!c->jobs_given && n / JOBS_SHARE >= (size_t)c->o.jobs) {
-		c->o.jobs = n / JOBS_SHARE < 100000 ? (long)((n + JOBS_SHARE - 1) / JOBS_SHARE)
-		                                    : 100000;
+		c->o.jobs =
+		    n / JOBS_SHARE < 100000 ? (long)((n + JOBS_SHARE - 1) / JOBS_SHARE) : 100000;
 		c->jobs_given = 2;
 	}
 	c->o.jobs = fit_jobs(c->o.jobs, c->jobs_given);

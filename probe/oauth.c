@@ -28,8 +28,7 @@
 
 static void have_meta(struct probe *p, const cJSON *am);
 
-static void
-fail(struct probe *p, const char *code, const char *fmt, ...)
+static void fail(struct probe *p, const char *code, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
 static void
@@ -163,8 +162,8 @@ on_meta(struct xfer *x, CURLcode rc)
 			snprintf(w, sizeof(w), "not a JSON object");
 		else
 			xfer_why(x, rc, w, sizeof(w));
-		mcp_buf_addf(&p->oauth_why, "%s%s: %s", p->oauth_why.len ? "; " : "",
-		    url ? url : "", w);
+		mcp_buf_addf(
+		    &p->oauth_why, "%s%s: %s", p->oauth_why.len ? "; " : "", url ? url : "", w);
 		meta_next(p);
 		return;
 	}
@@ -179,7 +178,8 @@ on_meta(struct xfer *x, CURLcode rc)
 		return;
 	}
 	if (!cJSON_IsString(te)) {
-		fail(p, "oauth_discovery_failed", "the metadata of %s names no token_endpoint", pin);
+		fail(
+		    p, "oauth_discovery_failed", "the metadata of %s names no token_endpoint", pin);
 		return;
 	}
 	if ((bad = endpoint_bad(pin, te->valuestring)) != NULL) {
@@ -273,8 +273,8 @@ on_grant(struct xfer *x, CURLcode rc)
 		    xfer_why(x, rc, w, sizeof(w)));
 	else if (x->status != 200) {
 		grant_error(x->msg, ec, sizeof(ec));
-		fail(p, "oauth_grant_failed", "the token endpoint %s refused the grant: HTTP %ld, %s",
-		    te, x->status, ec);
+		fail(p, "oauth_grant_failed",
+		    "the token endpoint %s refused the grant: HTTP %ld, %s", te, x->status, ec);
 	} else if ((tok = grant_token(x->msg, &life, w, sizeof(w))) == NULL)
 		fail(p, "oauth_grant_failed", "%s (%s)", w, te);
 	at = cJSON_GetObjectItemCaseSensitive(x->msg, "access_token");
@@ -340,7 +340,8 @@ names_of(const cJSON *as, char *buf, size_t len)
 			return;
 		}
 		if (cJSON_IsString(e) && n < len)
-			n += (size_t)snprintf(buf + n, len - n, "%s%s", n ? ", " : "", e->valuestring);
+			n += (size_t)snprintf(
+			    buf + n, len - n, "%s%s", n ? ", " : "", e->valuestring);
 		if (n >= len)
 			return;
 	}
@@ -388,7 +389,8 @@ oauth_start(struct probe *p, const cJSON *m, int as_meta_given)
 		if (!lists_pin(as, pin)) {
 			names_of(as, names, sizeof(names));
 			fail(p, "oauth_issuer_mismatch",
-			    "the protected resource metadata names the authorization servers %s, not "
+			    "the protected resource metadata names the authorization servers %s, "
+			    "not "
 			    "the pinned %s: no credential sent",
 			    names, pin);
 			return;

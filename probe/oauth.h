@@ -47,10 +47,10 @@ const cJSON *tokens_meta(const char *issuer);
 const cJSON *tokens_meta_put(const char *issuer, cJSON *m);
 void tokens_key(const char *issuer, const char *client, const char *res, const char *scope,
     const char *grant, char out[65]);
-char *tokens_get(const struct probe *p, const char *key, const char *issuer,
-    const char *resource, double *expires, const char **src);
-void tokens_put(const struct probe *p, const char *key, const char *issuer,
-    const char *resource, const char *token, double expires, int disk);
+char *tokens_get(const struct probe *p, const char *key, const char *issuer, const char *resource,
+    double *expires, const char **src);
+void tokens_put(const struct probe *p, const char *key, const char *issuer, const char *resource,
+    const char *token, double expires, int disk);
 void tokens_drop(const struct probe *p, const char *key);
 
 #endif

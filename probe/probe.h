@@ -169,22 +169,22 @@ struct probe {
 	long resume_id;          /* the JSON-RPC id still awaited */
 	int resumes;             /* resumptions so far */
 	void (*resume_done)(struct xfer *, CURLcode);
-	char *oauth_token;   /* owned, wiped: the access token got (probe/oauth.c) */
-	cJSON *oauth_detail; /* owned: the auth step's detail once authorized */
-	double oauth_ms;     /* the auth step's time: discovery and the grant */
-	int oauth_tries;     /* grants asked for this target */
-	cJSON *oauth_prm;    /* owned: the metadata the token was got along */
-	int oauth_as_meta;   /* it is the authorization server's own (2025-03-26) */
-	char oauth_key[65];  /* the token's cache key */
-	char *oauth_res;     /* owned: the resource the token is for (RFC 8707) */
-	char *oauth_scope;   /* owned: the scope asked for */
-	const char *oauth_grant;   /* static: the grant and client authentication */
-	int oauth_place;           /* which place of the issuer's metadata is asked */
-	struct mcp_buf oauth_why;  /* why each place failed */
-	long slot;           /* its place among the runner's targets in flight */
-	int dirty;           /* on the runner's list of probes to look at */
-	int done;            /* the steps are decided */
-	int reported;        /* the records are written; the runner frees it */
+	char *oauth_token;        /* owned, wiped: the access token got (probe/oauth.c) */
+	cJSON *oauth_detail;      /* owned: the auth step's detail once authorized */
+	double oauth_ms;          /* the auth step's time: discovery and the grant */
+	int oauth_tries;          /* grants asked for this target */
+	cJSON *oauth_prm;         /* owned: the metadata the token was got along */
+	int oauth_as_meta;        /* it is the authorization server's own (2025-03-26) */
+	char oauth_key[65];       /* the token's cache key */
+	char *oauth_res;          /* owned: the resource the token is for (RFC 8707) */
+	char *oauth_scope;        /* owned: the scope asked for */
+	const char *oauth_grant;  /* static: the grant and client authentication */
+	int oauth_place;          /* which place of the issuer's metadata is asked */
+	struct mcp_buf oauth_why; /* why each place failed */
+	long slot;                /* its place among the runner's targets in flight */
+	int dirty;                /* on the runner's list of probes to look at */
+	int done;                 /* the steps are decided */
+	int reported;             /* the records are written; the runner frees it */
 };
 
 /* run.c */

@@ -140,9 +140,8 @@ disk_get(const struct probe *p, const char *key, const char *issuer, const char 
 		/* Lines 4 to 0: each is cut at its newline as it is found. */
 		for (i = 4; i >= 0; i--)
 			l[i] = line_of(buf, i);
-		if (l[4] != NULL && strcmp(l[0], DISK_MAGIC) == 0 &&
-		    strcmp(l[2], issuer) == 0 && strcmp(l[3], resource) == 0 &&
-		    grant_token_ok(l[4])) {
+		if (l[4] != NULL && strcmp(l[0], DISK_MAGIC) == 0 && strcmp(l[2], issuer) == 0 &&
+		    strcmp(l[3], resource) == 0 && grant_token_ok(l[4])) {
 			*expires = strtod(l[1], &end);
 			if (end != l[1] && *end == '\0' && *expires > now &&
 			    *expires <= now + LIFE_MAX && (tok = strdup(l[4])) == NULL)
