@@ -249,3 +249,34 @@ awk -v w="$w" -v c="$c" -v m="$m" -v n="$biggest" 'BEGIN {
 	    w <= 60 ? "met" : "NOT met", c, m }'
 jq -r 'select(.type == "result") | .state' "$tmp/minute-out" | sort | uniq -c |
     awk '{ printf "  (states: %s %s)\n", $1, $2 }'
+
+# A tarpit among healthy targets (issue 33): an authorization server that
+# serves its metadata and never answers a token request
+# (tests/fixtures/thief.mjs), pinned by one OAuth target beside 1,000
+# healthy servers 150 ms away.  The token request is a transfer of the
+# run's loop like any other: only its own target waits, until the request
+# timeout (-w, 10 s).  The same run without it, then with it.
+node tests/fixtures/thief.mjs --port-file "$tmp/thief" --log /dev/null \
+    --real-as http://127.0.0.1:9 >"$tmp/thief.log" 2>&1 &
+pids+=($!)
+for _ in $(seq 300); do [ -s "$tmp/thief" ] && break; sleep 0.1; done
+read -r _ tp _ hp _ <"$tmp/thief"
+(umask 077 && echo decoy >"$tmp/decoy")
+distinct 1000 /d150/mcp >"$tmp/tar0"
+{
+	printf 'tarpit http://127.0.0.1:%s/tarpit/mcp oauth_client=c oauth_secret_file=%s oauth_issuer=http://127.0.0.1:%s timeout=5\n' \
+	    "$hp" "$tmp/decoy" "$tp"
+	cat "$tmp/tar0"
+} >"$tmp/tar1"
+"$tmp/timed" "$tmp/tar0-time" "$probe" -r bench -j 100 -f "$tmp/tar0" >"$tmp/tar0-out" || true
+"$tmp/timed" "$tmp/tar1-time" "$probe" -r bench -j 100 -f "$tmp/tar1" >"$tmp/tar1-out" || true
+read -r w0 _ <"$tmp/tar0-time"
+read -r w1 _ <"$tmp/tar1-time"
+echo
+echo "a tarpit authorization server among 1,000 healthy targets 150 ms away, -j 100:"
+awk -v a="$w0" -v b="$w1" 'BEGIN {
+	printf "  wall without it %.1f s, with it %.1f s: %.2fx (target <= 1.2x: %s)\n", a, b, b / a,
+	    b / a <= 1.2 ? "met" : "NOT met" }'
+printf '  healthy with it: %s of 1000; the tarpit'"'"'s target: %s\n' \
+    "$(grep -c '"type":"result".*"state":"healthy"' "$tmp/tar1-out")" \
+    "$(grep '"slug":"tarpit"' "$tmp/tar1-out" | jq -r 'select(.type == "result") | "\(.error.code) (\(.error.message))"' | cut -c1-100)"
