@@ -222,7 +222,7 @@ $(FUZZ_TOOLS:%=$(FB)/%.a):
 	$(AR) rcs $@ $^
 
 # The tool whose files a harness reaches into.
-$(FB)/fuzz_auth $(FB)/fuzz_reply: $(FB)/probe.a
+$(FB)/fuzz_auth $(FB)/fuzz_reply $(FB)/fuzz_grant: $(FB)/probe.a
 $(FB)/fuzz_reply: $(FB)/fuzz/reply_curl.o $(FB)/fuzz/reply_check.o
 $(FB)/fuzz_push: $(FB)/aggregate.a
 $(FB)/fuzz_conf $(FB)/fuzz_verdict: $(FB)/alertd.a
