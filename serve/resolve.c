@@ -187,7 +187,6 @@ resolve_conf_read(struct resolve_conf *rc, const char *path)
 	memset(rc, 0, sizeof(*rc));
 	rc->ndots = 1;
 	rc->wait_ms = RESOLVE_WAIT_MAX;
-	rc->hosts = HOSTS;
 	if ((f = fopen(path, "re")) != NULL) {
 		while (read_line(f, line, sizeof(line)))
 			conf_line(rc, line);
@@ -357,28 +356,33 @@ search(const struct resolve_conf *rc, const char *name, int type, struct resolve
 }
 
 /*
- * name (not numeric) for family (AF_INET, AF_INET6 or AF_UNSPEC: A, then
- * AAAA) from the hosts file of rc, the loopback names, then DNS: its
- * addresses into out (at most max) and their number into *n.  0, or an
- * EAI_ code: EAI_NONAME when no source knows it, EAI_AGAIN when DNS
- * could not tell.
+ * name (not numeric) for family from the hosts file at path, else as a
+ * loopback name: its addresses into out (at most max, at least 2), and
+ * their number; 0 when it is neither.
+ */
+int
+resolve_local(const char *path, const char *name, int family, struct resolve_addr *out, int max)
+{
+	int n;
+
+	if ((n = resolve_hosts(path, name, family, out, max)) > 0 || !is_localhost(name))
+		return n;
+	return local_addrs(family, 0, out);
+}
+
+/*
+ * name for family (AF_INET, AF_INET6, or AF_UNSPEC: A, then AAAA) from
+ * DNS: its addresses into out (at most max) and their number into *n.  0,
+ * or an EAI_ code: EAI_NONAME when DNS does not know it, EAI_AGAIN when
+ * it could not tell.
  */
 int
 resolve_name(const struct resolve_conf *rc, const char *name, int family, struct resolve_addr *out,
     int max, int *n)
 {
 	enum resolve_rc r4 = RESOLVE_NONAME, r6 = RESOLVE_NONAME;
-	struct resolve_addr lo[2];
 	int n4 = 0, n6 = 0;
 
-	if ((*n = resolve_hosts(rc->hosts, name, family, out, max)) > 0)
-		return 0;
-	if (is_localhost(name)) {
-		*n = local_addrs(family, 0, lo);
-		*n = *n < max ? *n : max;
-		memcpy(out, lo, (size_t)*n * sizeof(*out));
-		return 0;
-	}
 	if (family != AF_INET6)
 		r4 = search(rc, name, RESOLVE_TYPE_A, out, max, &n4);
 	n4 = r4 == RESOLVE_OK ? n4 : 0;
@@ -407,6 +411,9 @@ lookup(const char *node, int family, int flags, struct resolve_addr *a, int *n)
 	}
 	if (flags & AI_NUMERICHOST)
 		return EAI_NONAME;
+	/* resolv.conf is read only for DNS: localhost costs one file. */
+	if ((*n = resolve_local(HOSTS, node, family, a, RESOLVE_ADDR_MAX)) > 0)
+		return 0;
 	resolve_conf_read(&rc, RESOLV_CONF);
 	return resolve_name(&rc, node, family, a, RESOLVE_ADDR_MAX, n);
 }

@@ -58,7 +58,6 @@ struct resolve_conf {
 	int nsearch;
 	int ndots;
 	int wait_ms;
-	const char *hosts; /* the hosts file's path, borrowed */
 };
 
 /*
@@ -78,6 +77,8 @@ enum resolve_rc resolve_dns_answer(const unsigned char *m, size_t len, unsigned 
 /* resolve.c: the files, the exchange, and the order of the sources. */
 void resolve_conf_read(struct resolve_conf *rc, const char *path);
 int resolve_hosts(
+    const char *path, const char *name, int family, struct resolve_addr *out, int max);
+int resolve_local(
     const char *path, const char *name, int family, struct resolve_addr *out, int max);
 enum resolve_rc resolve_dns(const struct resolve_conf *rc, const char *name, int type,
     struct resolve_addr *out, int max, int *n);

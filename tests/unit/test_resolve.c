@@ -512,7 +512,6 @@ test_exchange(const char *dir)
 	((struct sockaddr_in *)&rc.ns[0])->sin_port = htons(port);
 	rc.ndots = 1;
 	rc.wait_ms = 300;
-	rc.hosts = hosts;
 	strcpy(rc.search[0], "a.example");
 	strcpy(rc.search[1], "b.example");
 	rc.nsearch = 2;
@@ -538,12 +537,16 @@ test_exchange(const char *dir)
 	    t);
 	ok(resolve_name(&rc, "nx.test", AF_UNSPEC, a, 16, &n) == EAI_NONAME,
 	    "name: unknown to the hosts file and to DNS");
-	ok(resolve_name(&rc, "Store.Test", AF_INET, a, 16, &n) == 0 && n == 1 && a[0].a[0] == 192 &&
+	ok(resolve_local(hosts, "Store.Test", AF_INET, a, 16) == 1 && a[0].a[0] == 192 &&
 	        a[0].a[3] == 5,
-	    "name: the hosts file before DNS");
-	ok(resolve_name(&rc, "db.localhost", AF_UNSPEC, a, 16, &n) == 0 && n == 2 &&
-	        a[0].a[0] == 127 && a[1].family == AF_INET6 && a[1].a[15] == 1,
-	    "name: a name under .localhost, never asked of DNS");
+	    "local: a name of the hosts file");
+	ok(resolve_local(hosts, "db.localhost", AF_UNSPEC, a, 16) == 2 && a[0].a[0] == 127 &&
+	        a[1].family == AF_INET6 && a[1].a[15] == 1,
+	    "local: a name under .localhost that the hosts file lacks: loopback");
+	ok(resolve_local(hosts, "localhost", AF_INET6, a, 16) == 1 && a[0].family == AF_INET6,
+	    "local: localhost, from the hosts file");
+	ok(resolve_local(hosts, "localhost.example", AF_INET, a, 16) == 0,
+	    "local: localhost.example is neither");
 	((struct sockaddr_in *)&rc.ns[0])->sin_port = htons(9); /* nothing listens */
 	kill(pid, SIGTERM);
 	waitpid(pid, NULL, 0);
