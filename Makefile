@@ -233,7 +233,7 @@ $(FB)/fuzz_auth $(FB)/fuzz_reply: $(FB)/probe.a
 $(FB)/fuzz_reply: $(FB)/fuzz/reply_curl.o $(FB)/fuzz/reply_check.o
 $(FB)/fuzz_push: $(FB)/aggregate.a
 $(FB)/fuzz_conf $(FB)/fuzz_verdict: $(FB)/alertd.a
-$(FB)/fuzz_serve: $(FB)/serve.a
+$(FB)/fuzz_serve $(FB)/fuzz_dns: $(FB)/serve.a
 $(FB)/serve/assets.o: $(wildcard serve/assets/*)
 # fuzz_reply stands in for libcurl's transfers, the run loop and the clocks.
 $(FB)/fuzz_reply: FUZZ_LDFLAGS = -Wl,--wrap=curl_easy_setopt,--wrap=curl_easy_getinfo \
