@@ -88,25 +88,32 @@ $(B)/mcp-alert: $(patsubst %.c,$(B)/%.o,$(wildcard alertd/*.c)) $(B)/libmcp.a $(
 # that build-aux/cjson builds from Debian's source in deps/cjson (Debian
 # ships no libcjson.a), it is linked static-pie: glibc, libm, hiredis,
 # libfcgi and cJSON in one file, no loader, no relocation of shared
-# libraries; host names still resolve through /etc/hosts and DNS (glibc's
-# built-in "files" and "dns"; ld warns about the other NSS modules).  Else
-# (CJSON_DIR=, or no deps/cjson) hiredis and libfcgi static, cJSON and
-# libm shared.  Only the objects of lib/ it calls: no libcurl, no OpenSSL.
-# The sanitizer build links everything shared (ASan needs the loader).
+# libraries.  glibc's getaddrinfo would still load NSS modules of the
+# glibc found at run time (ld warns so): the static link wraps
+# getaddrinfo, freeaddrinfo and gethostbyname with serve/resolve.c and
+# serve/dns.c, which read /etc/hosts and /etc/resolv.conf and ask DNS
+# themselves, so that no NSS code is linked.  Else (CJSON_DIR=, or no
+# deps/cjson) hiredis and libfcgi static, cJSON and libm shared, and
+# glibc's getaddrinfo.  Only the objects of lib/ it calls: no libcurl,
+# no OpenSSL.  The sanitizer build links everything shared (ASan needs
+# the loader).
 CJSON_DIR ?= deps/cjson
 CJSON_A = $(if $(CJSON_DIR),$(wildcard $(CJSON_DIR)/lib/libcjson.a))
 SERVE_LIB = $(B)/lib/store.o $(B)/lib/storeurl.o $(B)/lib/cluster.o $(B)/lib/buf.o $(B)/lib/json.o $(B)/lib/util.o
+SERVE_RESOLVE = serve/dns.c serve/resolve.c
 ifeq ($(SAN),1)
 SERVE_LIBS = $(shell $(PKG_CONFIG) --libs hiredis libcjson) -lfcgi -lm
 else ifneq ($(CJSON_A),)
-SERVE_LDFLAGS = -static-pie
+SERVE_LDFLAGS = -static-pie -Wl,--wrap=getaddrinfo,--wrap=freeaddrinfo,--wrap=gethostbyname
 SERVE_LIBS = -lhiredis -lfcgi $(CJSON_A) -lm
+SERVE_STATIC = $(SERVE_RESOLVE:%.c=$(B)/%.o)
 else
 SERVE_LIBS = -Wl,-Bstatic -lhiredis -lfcgi -Wl,-Bdynamic $(shell $(PKG_CONFIG) --libs libcjson) -lm
 endif
 # The files assets.c builds in with .incbin, which -MMD does not see.
 $(B)/serve/assets.o: $(wildcard serve/assets/*)
-$(B)/mcp-serve: $(patsubst %.c,$(B)/%.o,$(wildcard serve/*.c)) $(SERVE_LIB) $(CJSON_A)
+$(B)/mcp-serve: $(patsubst %.c,$(B)/%.o,$(filter-out $(SERVE_RESOLVE),$(wildcard serve/*.c))) \
+    $(SERVE_STATIC) $(SERVE_LIB) $(CJSON_A)
 	$(CC) $(ALL_LDFLAGS) $(SERVE_LDFLAGS) -o $@ $(filter-out $(CJSON_A),$^) $(SERVE_LIBS)
 
 $(B)/test_%: $(B)/tests/unit/test_%.o $(B)/libmcp.a $(CURL_A)
@@ -226,7 +233,7 @@ $(FB)/fuzz_auth $(FB)/fuzz_reply $(FB)/fuzz_grant: $(FB)/probe.a
 $(FB)/fuzz_reply: $(FB)/fuzz/reply_curl.o $(FB)/fuzz/reply_check.o
 $(FB)/fuzz_push: $(FB)/aggregate.a
 $(FB)/fuzz_conf $(FB)/fuzz_verdict: $(FB)/alertd.a
-$(FB)/fuzz_serve: $(FB)/serve.a
+$(FB)/fuzz_serve $(FB)/fuzz_dns: $(FB)/serve.a
 $(FB)/serve/assets.o: $(wildcard serve/assets/*)
 # fuzz_reply stands in for libcurl's transfers, the run loop and the clocks.
 $(FB)/fuzz_reply: FUZZ_LDFLAGS = -Wl,--wrap=curl_easy_setopt,--wrap=curl_easy_getinfo \

@@ -3,7 +3,8 @@
 # the tools only (none named as a command of the system), make install
 # installs the tools and nothing else, objects compiled for one libcurl
 # are compiled again when the other is linked, and mcp-serve is linked
-# without shared libraries when deps/cjson is there
+# without shared libraries when deps/cjson is there, quietly, and
+# without glibc's NSS
 # shellcheck source=tests/lib.sh
 . "$(dirname "$0")/lib.sh"
 case $BIN in
@@ -48,6 +49,14 @@ fi
 if [ -s "$TOP/deps/cjson/lib/libcjson.a" ]; then
 	is "$(readelf -lW "$BIN/mcp-serve" | grep -c 'INTERP'):$(readelf -dW "$BIN/mcp-serve" | grep -c NEEDED)" 0:0 \
 	    "mcp-serve with deps/cjson: no program interpreter, no shared library"
+	# A first build of it, as a newcomer's: glibc's getaddrinfo and
+	# gethostbyname are wrapped (serve/resolve.c), so ld has nothing to
+	# warn of, and no NSS code is linked for a copied binary to load.
+	make -s -C "$TOP" B="$TMP/q" "$TMP/q/mcp-serve" >"$TMP/out" 2>&1
+	is "$?:$(cat "$TMP/out")" "0:" "mcp-serve static-pie from scratch: the build prints nothing (no linker warning)"
+	nm "$TMP/q/mcp-serve" >"$TMP/nm"
+	is "$(grep -c ' T __wrap_getaddrinfo$' "$TMP/nm"):$(grep -Ec ' (getaddrinfo|gethostbyname)$| __nss_' "$TMP/nm")" \
+	    "1:0" "its getaddrinfo is serve/resolve.c's, and no NSS code is in it"
 	make -s -C "$TOP" B="$TMP/s" CJSON_DIR= "$TMP/s/mcp-serve" >"$TMP/out" 2>&1
 	is "$?:$(readelf -dW "$TMP/s/mcp-serve" | grep -o 'libcjson[^]]*')" "0:libcjson.so.1" \
 	    "CJSON_DIR=: cJSON shared"

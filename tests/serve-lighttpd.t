@@ -32,7 +32,8 @@ start_lighttpd_cgi || { ok 1 "lighttpd starts"; done_testing; }
 SUITE_SWITCH=1 SUITE_SWITCH_QUICK=1 serve_suite lighttpd-cgi "$LIGHTTPD_CGI" "$LIGHTTPD_CGI_LOG"
 
 # The store by host name, the request run by hand: mcp-serve linked
-# static-pie (deps/cjson) resolves it through glibc's built-in "files".
+# static-pie (deps/cjson) resolves it itself (serve/resolve.c; the other
+# names it knows are in tests/serve-resolve.t).
 if getent ahostsv4 localhost >/dev/null 2>&1; then
 	out=$(env -i GATEWAY_INTERFACE=CGI/1.1 REQUEST_METHOD=GET PATH_INFO=/api/embed-status/up \
 	    MCP_NOW="$SERVE_NOW" MCP_REDIS="redis://:$PASS@localhost:$port" "$BIN/mcp-serve" </dev/null 2>&1)
