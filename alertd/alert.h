@@ -118,6 +118,15 @@ int alert_business(const struct alert_conf *c, double t);
 /* 1 when host is on one of the serverless platforms. */
 int alert_platform(const struct alert_conf *c, const char *host);
 
+/* routeconf.c */
+/* One "route NAME TYPE ARGS..." line; 0 or -1 with a reason in err. */
+int alert_route_line(struct alert_conf *c, char **w, int nw, char *err, size_t errlen);
+/*
+ * A file mcp-alert runs or trusts (mcp_file_trusted), fd its open
+ * descriptor or -1: 0, or -1 with "PATH: why: refusing WHAT" in err.
+ */
+int alert_conf_trusted(const char *path, int fd, const char *what, char *err, size_t errlen);
+
 /* rules.c */
 int alert_filter(struct mcp_store *st, const struct alert_conf *c);
 int alert_tick(struct mcp_store *st, const struct alert_conf *c);
