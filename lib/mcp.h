@@ -67,6 +67,11 @@ uint32_t mcp_fnv1a(const void *p, size_t n);
  */
 int mcp_secret_open(const char *path, char *why, size_t len);
 /*
+ * The same rules for a file already open (a configuration that holds a
+ * secret): 0, or -1 with the reason in why, the words of mcp_secret_open.
+ */
+int mcp_secret_fd_ok(int fd, char *why, size_t len);
+/*
  * A whole secret file (a PEM key) of at most max bytes, by the same rules:
  * owned (wipe it when done), or NULL with the reason in why.
  */

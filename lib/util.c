@@ -159,9 +159,24 @@ mcp_fnv1a(const void *p, size_t n)
 }
 
 int
-mcp_secret_open(const char *path, char *why, size_t len)
+mcp_secret_fd_ok(int fd, char *why, size_t len)
 {
 	struct stat st;
+
+	if (fstat(fd, &st) == -1 || !S_ISREG(st.st_mode)) {
+		snprintf(why, len, "not a regular file");
+		return -1;
+	}
+	if (st.st_mode & (S_IRWXG | S_IRWXO)) {
+		snprintf(why, len, "accessible by group or others (chmod 600)");
+		return -1;
+	}
+	return 0;
+}
+
+int
+mcp_secret_open(const char *path, char *why, size_t len)
+{
 	int fd;
 
 	/* O_NONBLOCK: a FIFO named here must not hold the tool at its open. */
@@ -169,14 +184,12 @@ mcp_secret_open(const char *path, char *why, size_t len)
 		snprintf(why, len, "%s", strerror(errno));
 		return -1;
 	}
-	if (fstat(fd, &st) == -1 || !S_ISREG(st.st_mode) ||
-	    fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK) == -1) {
-		snprintf(why, len, "not a regular file");
+	if (mcp_secret_fd_ok(fd, why, len) == -1) {
 		close(fd);
 		return -1;
 	}
-	if (st.st_mode & (S_IRWXG | S_IRWXO)) {
-		snprintf(why, len, "accessible by group or others (chmod 600)");
+	if (fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK) == -1) {
+		snprintf(why, len, "%s", strerror(errno));
 		close(fd);
 		return -1;
 	}
