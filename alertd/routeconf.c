@@ -57,6 +57,17 @@ secret_of(const char *path, char *err, size_t errlen)
 	return s;
 }
 
+/* 1 when a webhook's secret is a key its deliveries can be signed with. */
+static int
+key_ok(const char *secret)
+{
+	unsigned char key[ALERT_KEY_MAX];
+	int n = alert_webhook_key(secret, key, sizeof(key));
+
+	explicit_bzero(key, sizeof(key));
+	return n > 0;
+}
+
 static int
 http_url(const char *s)
 {
@@ -188,6 +199,15 @@ alert_route_line(struct alert_conf *c, char **w, int nw, char *err, size_t errle
 			return -1;
 		if (nw == 5 && (r->secret = secret_of(w[4], err, errlen)) == NULL) {
 			wipe(r->url);
+			return -1;
+		}
+		if (r->secret != NULL && !key_ok(r->secret)) {
+			snprintf(err, errlen,
+			    "%s: not a key: whsec_ and base64, or any other text (at most %d "
+			    "bytes)",
+			    w[4], ALERT_KEY_MAX);
+			wipe(r->url);
+			wipe(r->secret);
 			return -1;
 		}
 		break;
