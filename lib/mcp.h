@@ -82,8 +82,8 @@ char *mcp_secret_whole(const char *path, size_t max, char *why, size_t len);
  * run or holds a secret: the file (fd, when not -1, else path) and every
  * directory above its real path owned by the effective user or root, and
  * none writable by group or others (but a sticky directory, as /tmp).  0,
- * or -1 with why: "owned by uid N", "writable by group or others", or
- * "directory DIR: " and one of them.
+ * or -1 with why: "owned by uid N, neither us (uid M) nor root",
+ * "writable by group or others", or "directory DIR: " and one of them.
  */
 int mcp_file_trusted(const char *path, int fd, char *why, size_t len);
 

@@ -263,7 +263,8 @@ static int
 trusted_one(const struct stat *st, uid_t uid, int dir, char *why, size_t len)
 {
 	if (st->st_uid != uid && st->st_uid != 0) {
-		snprintf(why, len, "owned by uid %lu", (unsigned long)st->st_uid);
+		snprintf(why, len, "owned by uid %lu, neither us (uid %lu) nor root",
+		    (unsigned long)st->st_uid, (unsigned long)uid);
 		return -1;
 	}
 	/* Others may add to a sticky directory, never rename what is ours in it. */

@@ -179,22 +179,22 @@ if [ "$(id -u)" = 0 ]; then
 	printf 'route log command %s/prog\n' "$TMP" >"$TMP/cmd.conf"
 	chown 65534 "$TMP/cmd.conf"
 	is "$(mcp-alert -c "$TMP/cmd.conf" check 2>&1):$?" \
-	    "mcp-alert: $TMP/cmd.conf: owned by uid 65534: refusing a configuration that names programs to run and where alerts go:2" \
+	    "mcp-alert: $TMP/cmd.conf: owned by uid 65534, neither us (uid 0) nor root: refusing a configuration that names programs to run and where alerts go:2" \
 	    "a configuration another user owns: refused"
 	chown 0 "$TMP/cmd.conf" && chown 65534 "$TMP/prog"
 	is "$(mcp-alert -c "$TMP/cmd.conf" check 2>&1):$?" \
-	    "mcp-alert: $TMP/cmd.conf:1: $TMP/prog: owned by uid 65534: refusing a program to run:2" \
+	    "mcp-alert: $TMP/cmd.conf:1: $TMP/prog: owned by uid 65534, neither us (uid 0) nor root: refusing a program to run:2" \
 	    "a program another user owns: refused"
 	chown 0 "$TMP/prog"
 	(umask 077 && echo R0UT1NGKEY0123456789abcdef012345 >"$TMP/other.key") && chown 65534 "$TMP/other.key"
 	printf 'route pd pagerduty %s/other.key\n' "$TMP" >"$TMP/key.conf"
 	is "$(mcp-alert -c "$TMP/key.conf" check 2>&1):$?" \
-	    "mcp-alert: $TMP/key.conf:1: $TMP/other.key: owned by uid 65534: refusing a secret another user could change:2" \
+	    "mcp-alert: $TMP/key.conf:1: $TMP/other.key: owned by uid 65534, neither us (uid 0) nor root: refusing a secret another user could change:2" \
 	    "a key file another user owns: refused"
 	echo "$RECV/viafile" >"$TMP/other.url" && chown 65534 "$TMP/other.url"
 	printf 'route hook webhook url_file=%s/other.url\n' "$TMP" >"$TMP/key.conf"
 	is "$(mcp-alert -c "$TMP/key.conf" check 2>&1):$?" \
-	    "mcp-alert: $TMP/key.conf:1: $TMP/other.url: owned by uid 65534: refusing a secret another user could change:2" \
+	    "mcp-alert: $TMP/key.conf:1: $TMP/other.url: owned by uid 65534, neither us (uid 0) nor root: refusing a secret another user could change:2" \
 	    "a url_file another user owns (it would say where alerts go): refused"
 else
 	diag "ownership checks skipped: chown needs root"
