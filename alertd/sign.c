@@ -19,8 +19,8 @@
 int
 alert_webhook_key(const char *secret, unsigned char *key, size_t size)
 {
-	const char *b = secret + strlen(WHSEC);
-	size_t n = strlen(b), pad = 0;
+	const char *b;
+	size_t n, pad = 0;
 	int k;
 
 	if (strncmp(secret, WHSEC, strlen(WHSEC)) != 0) {
@@ -31,6 +31,8 @@ alert_webhook_key(const char *secret, unsigned char *key, size_t size)
 		return (int)n;
 	}
 	/* EVP_DecodeBlock takes whole quantums and counts the padding as bytes. */
+	b = secret + strlen(WHSEC);
+	n = strlen(b);
 	if (n == 0 || n % 4 != 0 || n / 4 * 3 > size)
 		return -1;
 	pad = (b[n - 1] == '=') + (b[n - 2] == '=');

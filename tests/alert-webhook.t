@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # alert-webhook.t - mcp-alert's webhook deliveries signed as Standard
 # Webhooks (issue 33), checked by a receiver as one would check them
-# (tests/fixtures/receiver.mjs --verify, clients/node/webhook-verify) and
-# by openssl: every delivery verifies, a redelivery after a failed attempt
+# (tests/fixtures/receiver.mjs --verify, clients/node/webhook-verify), by
+# the C twin (clients/c/mcp_webhook) and by openssl: every delivery verifies, a redelivery after a failed attempt
 # keeps its webhook-id, a tampered body or timestamp is refused, a replay
 # is refused (its id within 5 minutes, its time after).  A private
 # redis-server; time through MCP_NOW and the receiver's /_control?now=.
@@ -66,6 +66,23 @@ is "$(cat "$TMP/b1")" "$(cat "$TMP/out")" "the body is the alert record"
 is "$(hdr 1 x-mcp-alert-id)" "${id#msg_}" "X-MCP-Alert-Id: the same id, without msg_ (deprecated)"
 is "$(hdr 1 x-mcp-alert-signature)" "sha256=$(openssl dgst -sha256 -hmac "$KEY" <"$TMP/b1" | sed 's/^.*= //')" \
     "X-MCP-Alert-Signature: the body's HMAC alone, as before (deprecated)"
+
+# The C receiver's check agrees.
+CC=${CC:-cc}
+# shellcheck disable=SC2046 # pkg-config prints words
+if command -v "$CC" >/dev/null && pkg-config --exists libcrypto 2>/dev/null &&
+    "$CC" -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -o "$TMP/webhook_check" "$TOP/clients/c/test/webhook_check.c" \
+        "$TOP/clients/c/mcp_webhook.c" $(pkg-config --cflags --libs libcrypto) 2>"$TMP/cc.err"; then
+	cw() { "$TMP/webhook_check" "$TMP/hook.key" "$(hdr "$1" webhook-id)" "${3:-$(hdr "$1" webhook-timestamp)}" \
+	    "$(hdr "$1" webhook-signature)" "$2" "$4"; }
+	is "$(cw 1 "$TMP/b1" "" "$T")" ok "clients/c: mcp_webhook verifies it"
+	sed 's/"trigger"/"resolve"/' "$TMP/b1" | tr -d '\n' >"$TMP/b1.t"
+	is "$(cw 1 "$TMP/b1.t" "" "$T")" signature "clients/c: its body changed: refused"
+	is "$(cw 1 "$TMP/b1" $((T + 1)) "$T")" signature "clients/c: its timestamp changed: refused"
+	is "$(cw 1 "$TMP/b1" "" $((T + 301)))" too-old "clients/c: more than 5 minutes later: refused"
+else
+	diag "clients/c checks skipped: no $CC or libcrypto ($(head -c 300 "$TMP/cc.err" 2>/dev/null))"
+fi
 
 # --- replays and forgeries ---------------------------------------------------------------
 is "$(replay 1):$(verdict)" "200:seen 200" "the delivery posted again: refused as taken before (answered 200, dropped)"
