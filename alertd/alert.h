@@ -118,6 +118,31 @@ int alert_business(const struct alert_conf *c, double t);
 /* 1 when host is on one of the serverless platforms. */
 int alert_platform(const struct alert_conf *c, const char *host);
 
+/* routeconf.c */
+/* One "route NAME TYPE ARGS..." line; 0 or -1 with a reason in err. */
+int alert_route_line(struct alert_conf *c, char **w, int nw, char *err, size_t errlen);
+/*
+ * A file mcp-alert runs or trusts (mcp_file_trusted), fd its open
+ * descriptor or -1: 0, or -1 with "PATH: why: refusing WHAT" in err.
+ */
+int alert_conf_trusted(const char *path, int fd, const char *what, char *err, size_t errlen);
+
+/* sign.c: Standard Webhooks signatures (mcp-alert.conf(5), SECURITY CONSIDERATIONS). */
+#define ALERT_KEY_MAX 512 /* bytes of a webhook's key */
+#define ALERT_SIG_SIZE 48 /* "v1," and the base64 of an HMAC-SHA256, with its NUL */
+/*
+ * The key of a webhook secret into key (size bytes): "whsec_" and base64
+ * is the bytes it encodes, any other secret its own bytes.  Its length,
+ * or -1 when bad base64, empty or longer than size.
+ */
+int alert_webhook_key(const char *secret, unsigned char *key, size_t size);
+/*
+ * "v1,BASE64" of HMAC-SHA256(key, "ID.TS.BODY") into out (ALERT_SIG_SIZE
+ * bytes at least).  0, or -1 when the secret is not a key.
+ */
+int alert_webhook_sign(
+    const char *secret, const char *id, long long ts, const char *body, char *out, size_t len);
+
 /* rules.c */
 int alert_filter(struct mcp_store *st, const struct alert_conf *c);
 int alert_tick(struct mcp_store *st, const struct alert_conf *c);

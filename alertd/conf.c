@@ -144,161 +144,6 @@ real_of(const char *s, double lo, double hi)
 	return d;
 }
 
-/* The secret of a route's file (mcp_secret_read); NULL with "PATH: why" in err. */
-static char *
-secret_of(const char *path, char *err, size_t errlen)
-{
-	char why[256], *s;
-
-	if ((s = mcp_secret_read(path, why, sizeof(why))) == NULL)
-		snprintf(err, errlen, "%s: %s", path, why);
-	return s;
-}
-
-static int
-http_url(const char *s)
-{
-	return strncmp(s, "https://", 8) == 0 || strncmp(s, "http://", 7) == 0;
-}
-
-/*
- * The URL of a Slack or webhook route: "url_file=PATH" reads it from a
- * secret file (mode 600, as a key); else it is in the configuration,
- * which must then be unreadable by others (see alert_conf_load).  Owned;
- * NULL with a reason in err.
- */
-static char *
-url_of(struct alert_conf *c, const char *name, const char *arg, char *err, size_t errlen)
-{
-	char *u;
-
-	if (strncmp(arg, "url_file=", 9) != 0) {
-		if (!http_url(arg)) {
-			snprintf(err, errlen, "route \"%s\": not an http(s) URL", name);
-			return NULL;
-		}
-		c->inline_urls++;
-		return strdup(arg);
-	}
-	if ((u = secret_of(arg + 9, err, errlen)) == NULL)
-		return NULL;
-	if (!http_url(u)) {
-		snprintf(err, errlen, "route \"%s\": %s: not an http(s) URL", name, arg + 9);
-		wipe(u);
-		return NULL;
-	}
-	return u;
-}
-
-/* A command route's program: a path that is an executable file, or a name found in PATH. */
-static int
-program_ok(const char *prog, char *err, size_t errlen)
-{
-	char buf[4096], *path = getenv("PATH"), *p, *save = NULL;
-	struct stat st;
-
-	if (strchr(prog, '/') != NULL) {
-		if (stat(prog, &st) == -1 || !S_ISREG(st.st_mode) || access(prog, X_OK) == -1) {
-			snprintf(err, errlen, "%s: %s", prog,
-			    errno == ENOENT ? "no such program" : "not an executable file");
-			return -1;
-		}
-		return 0;
-	}
-	snprintf(buf, sizeof(buf), "%s", path != NULL ? path : "/usr/bin:/bin");
-	for (p = strtok_r(buf, ":", &save); p != NULL; p = strtok_r(NULL, ":", &save)) {
-		char full[4200];
-
-		snprintf(full, sizeof(full), "%s/%s", p, prog);
-		if (stat(full, &st) == 0 && S_ISREG(st.st_mode) && access(full, X_OK) == 0)
-			return 0;
-	}
-	snprintf(err, errlen, "%s: no such program in PATH", prog);
-	return -1;
-}
-
-/* One "route NAME TYPE ARGS..." line; 0 or -1 with a reason in err. */
-static int
-route_line(struct alert_conf *c, char **w, int nw, char *err, size_t errlen)
-{
-	static const struct {
-		const char *type;
-		enum route_type t;
-		int min, max;
-	} types[] = {{"pagerduty", RT_PAGERDUTY, 1, 2}, {"slack", RT_SLACK, 1, 1},
-	    {"webhook", RT_WEBHOOK, 1, 2}, {"command", RT_COMMAND, 1, ALERT_ARGS_MAX - 1}};
-	struct alert_route *r;
-	size_t i;
-	int j;
-
-	if (nw < 3) {
-		snprintf(err, errlen, "route: want \"route NAME TYPE ARGS...\"");
-		return -1;
-	}
-	if (!mcp_slug_ok(w[1]) || strlen(w[1]) >= ALERT_NAME_MAX) {
-		snprintf(err, errlen, "route \"%s\": bad name", w[1]);
-		return -1;
-	}
-	for (j = 0; j < c->nroutes; j++)
-		if (strcmp(c->routes[j].name, w[1]) == 0) {
-			snprintf(err, errlen, "route \"%s\": declared twice", w[1]);
-			return -1;
-		}
-	for (i = 0; i < sizeof(types) / sizeof(types[0]); i++)
-		if (strcmp(types[i].type, w[2]) == 0)
-			break;
-	if (i == sizeof(types) / sizeof(types[0])) {
-		snprintf(err, errlen, "route \"%s\": unknown type \"%s\"", w[1], w[2]);
-		return -1;
-	}
-	if (nw - 3 < types[i].min || nw - 3 > types[i].max) {
-		snprintf(err, errlen, "route \"%s\": wrong number of arguments for %s", w[1], w[2]);
-		return -1;
-	}
-	if (types[i].t == RT_COMMAND && program_ok(w[3], err, errlen) == -1)
-		return -1;
-	if (types[i].t == RT_PAGERDUTY && nw == 5 && !http_url(w[4])) {
-		snprintf(err, errlen, "route \"%s\": not an http(s) URL", w[1]);
-		return -1;
-	}
-	if (c->nroutes == ALERT_ROUTES_MAX) {
-		snprintf(err, errlen, "more than %d routes", ALERT_ROUTES_MAX);
-		return -1;
-	}
-	r = &c->routes[c->nroutes];
-	memset(r, 0, sizeof(*r));
-	snprintf(r->name, ALERT_NAME_MAX, "%s", w[1]);
-	r->type = types[i].t;
-	switch (r->type) {
-	case RT_PAGERDUTY:
-		if ((r->secret = secret_of(w[3], err, errlen)) == NULL)
-			return -1;
-		r->url = strdup(nw == 5 ? w[4] : "https://events.pagerduty.com/v2/enqueue");
-		break;
-	/* URLs of Slack and webhooks are secrets: never repeated in messages. */
-	case RT_SLACK:
-		if ((r->url = url_of(c, w[1], w[3], err, errlen)) == NULL)
-			return -1;
-		break;
-	case RT_WEBHOOK:
-		if ((r->url = url_of(c, w[1], w[3], err, errlen)) == NULL)
-			return -1;
-		if (nw == 5 && (r->secret = secret_of(w[4], err, errlen)) == NULL) {
-			wipe(r->url);
-			return -1;
-		}
-		break;
-	case RT_COMMAND:
-		if ((r->argv = calloc((size_t)(nw - 2), sizeof(char *))) == NULL)
-			errx(MCP_EXIT_FAIL, "out of memory");
-		for (j = 3; j < nw; j++)
-			r->argv[j - 3] = strdup(w[j]);
-		break;
-	}
-	c->nroutes++;
-	return 0;
-}
-
 /* Route names into a bit set; 0 with a reason in err. */
 static unsigned long
 route_set(const struct alert_conf *c, char **w, int nw, char *err, size_t errlen)
@@ -541,7 +386,7 @@ conf_line(struct alert_conf *c, char **w, int nw, char *err, size_t errlen)
 	int j;
 
 	if (strcmp(w[0], "route") == 0)
-		return route_line(c, w, nw, err, errlen);
+		return alert_route_line(c, w, nw, err, errlen);
 	if (strcmp(w[0], "notify") == 0)
 		return notify_line(c, w, nw, err, errlen);
 	if (strcmp(w[0], "escalate") == 0)
@@ -617,8 +462,15 @@ alert_conf_load(struct alert_conf *c, const char *path, char *err, size_t errlen
 	int nw, rc = 0;
 	FILE *f;
 
-	if ((f = fopen(path, "r")) == NULL) {
+	if ((f = fopen(path, "re")) == NULL) {
 		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		return -1;
+	}
+	/* It names programs to run and where alerts go: trusted before a line is read. */
+	if (alert_conf_trusted(path, fileno(f),
+	        "a configuration that names programs to run and where alerts go", err,
+	        errlen) == -1) {
+		fclose(f);
 		return -1;
 	}
 	if (fstat(fileno(f), &fst) == -1)

@@ -57,22 +57,14 @@ alert_token_args(int argc, char **argv)
 /*
  * The token of path, as mcp-probe reads it (mcp_secret_read: the first
  * line of a regular file that group and others cannot access), owned by
- * us or by root: another user could replace it.  Owned; NULL with why.
+ * us or by root in directories only we or root can write to
+ * (mcp_file_trusted): another user could replace it.  Owned; NULL with why.
  */
 static char *
 token_read(const char *path, char *why, size_t len)
 {
-	struct stat st;
-
-	if (stat(path, &st) == -1) {
-		snprintf(why, len, "%s", strerror(errno));
+	if (mcp_file_trusted(path, -1, why, len) == -1)
 		return NULL;
-	}
-	if (st.st_uid != geteuid() && st.st_uid != 0) {
-		snprintf(why, len, "owned by uid %u, neither us (uid %u) nor root",
-		    (unsigned)st.st_uid, (unsigned)geteuid());
-		return NULL;
-	}
 	return mcp_secret_read(path, why, len);
 }
 

@@ -9,6 +9,7 @@
 #ifndef MCP_FUZZ_H
 #define MCP_FUZZ_H
 
+#include <fcntl.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -73,6 +74,40 @@ fuzz_file_open(struct fuzz_file *f, const char *name)
 	if ((f->fd = memfd_create(name, 0)) == -1)
 		abort();
 	snprintf(f->path, sizeof(f->path), "/proc/self/fd/%d", f->fd);
+}
+
+/*
+ * The same as a regular file, mode 600, in a directory of its own (mode
+ * 700, in /dev/shm when there is one, to stay in memory): for a loader that
+ * trusts a file only in directories nobody else can write to
+ * (mcp_file_trusted), which a memfd's /proc path cannot show.  Removed at
+ * exit.
+ */
+static struct fuzz_file *fuzz_private;
+
+static inline void
+fuzz_file_private_rm(void)
+{
+	char dir[64];
+
+	snprintf(dir, sizeof(dir), "%s", fuzz_private->path);
+	unlink(fuzz_private->path);
+	*strrchr(dir, '/') = '\0';
+	rmdir(dir);
+}
+
+static inline void
+fuzz_file_open_private(struct fuzz_file *f, const char *name)
+{
+	char dir[32];
+
+	snprintf(dir, sizeof(dir), "%s/fuzz.XXXXXX", access("/dev/shm", W_OK) == 0 ? "/dev/shm" : "/tmp");
+	if (mkdtemp(dir) == NULL ||
+	    snprintf(f->path, sizeof(f->path), "%s/%s", dir, name) >= (int)sizeof(f->path) ||
+	    (f->fd = open(f->path, O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600)) == -1)
+		abort();
+	fuzz_private = f;
+	atexit(fuzz_file_private_rm);
 }
 
 static inline void

@@ -1,6 +1,7 @@
 /*
  * fuzz_conf.c - mcp-alert's configuration (alertd/conf.c): the input is
- * the file alert_conf_load reads (a memfd, by its /proc path).
+ * the file alert_conf_load reads (a file of a private directory, as the
+ * configuration must be one no other user can change).
  *
  * A refused file names itself and a line, and a file with a NUL byte is
  * refused; an accepted one holds only what
@@ -28,7 +29,7 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 	(void)argc;
 	(void)argv;
 	fuzz_quiet();
-	fuzz_file_open(&input, "conf");
+	fuzz_file_open_private(&input, "conf");
 	return 0;
 }
 

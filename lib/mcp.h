@@ -67,10 +67,25 @@ uint32_t mcp_fnv1a(const void *p, size_t n);
  */
 int mcp_secret_open(const char *path, char *why, size_t len);
 /*
+ * The same rules for a file already open (a configuration that holds a
+ * secret): 0, or -1 with the reason in why, the words of mcp_secret_open.
+ */
+int mcp_secret_fd_ok(int fd, char *why, size_t len);
+/*
  * A whole secret file (a PEM key) of at most max bytes, by the same rules:
  * owned (wipe it when done), or NULL with the reason in why.
  */
 char *mcp_secret_whole(const char *path, size_t max, char *why, size_t len);
+
+/*
+ * A file trusted as ssh(1) trusts its own, for one that names programs to
+ * run or holds a secret: the file (fd, when not -1, else path) and every
+ * directory above its real path owned by the effective user or root, and
+ * none writable by group or others (but a sticky directory, as /tmp).  0,
+ * or -1 with why: "owned by uid N, neither us (uid M) nor root",
+ * "writable by group or others", or "directory DIR: " and one of them.
+ */
+int mcp_file_trusted(const char *path, int fd, char *why, size_t len);
 
 /*
  * curl_global_init(), with OpenSSL's initialisation put off until a TLS

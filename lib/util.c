@@ -3,6 +3,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -158,9 +159,24 @@ mcp_fnv1a(const void *p, size_t n)
 }
 
 int
-mcp_secret_open(const char *path, char *why, size_t len)
+mcp_secret_fd_ok(int fd, char *why, size_t len)
 {
 	struct stat st;
+
+	if (fstat(fd, &st) == -1 || !S_ISREG(st.st_mode)) {
+		snprintf(why, len, "not a regular file");
+		return -1;
+	}
+	if (st.st_mode & (S_IRWXG | S_IRWXO)) {
+		snprintf(why, len, "accessible by group or others (chmod 600)");
+		return -1;
+	}
+	return 0;
+}
+
+int
+mcp_secret_open(const char *path, char *why, size_t len)
+{
 	int fd;
 
 	/* O_NONBLOCK: a FIFO named here must not hold the tool at its open. */
@@ -168,14 +184,12 @@ mcp_secret_open(const char *path, char *why, size_t len)
 		snprintf(why, len, "%s", strerror(errno));
 		return -1;
 	}
-	if (fstat(fd, &st) == -1 || !S_ISREG(st.st_mode) ||
-	    fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK) == -1) {
-		snprintf(why, len, "not a regular file");
+	if (mcp_secret_fd_ok(fd, why, len) == -1) {
 		close(fd);
 		return -1;
 	}
-	if (st.st_mode & (S_IRWXG | S_IRWXO)) {
-		snprintf(why, len, "accessible by group or others (chmod 600)");
+	if (fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK) == -1) {
+		snprintf(why, len, "%s", strerror(errno));
 		close(fd);
 		return -1;
 	}
@@ -242,6 +256,52 @@ mcp_secret_read(const char *path, char *why, size_t len)
 	else if (out == NULL)
 		snprintf(why, len, "%s", strerror(errno));
 	return out;
+}
+
+/* One step of mcp_file_trusted: 0, or -1 with why. */
+static int
+trusted_one(const struct stat *st, uid_t uid, int dir, char *why, size_t len)
+{
+	if (st->st_uid != uid && st->st_uid != 0) {
+		snprintf(why, len, "owned by uid %lu, neither us (uid %lu) nor root",
+		    (unsigned long)st->st_uid, (unsigned long)uid);
+		return -1;
+	}
+	/* Others may add to a sticky directory, never rename what is ours in it. */
+	if ((st->st_mode & (S_IWGRP | S_IWOTH)) != 0 && !(dir && (st->st_mode & S_ISVTX))) {
+		snprintf(why, len, "writable by group or others");
+		return -1;
+	}
+	return 0;
+}
+
+int
+mcp_file_trusted(const char *path, int fd, char *why, size_t len)
+{
+	char real[PATH_MAX], w[128], *p;
+	struct stat st;
+	uid_t uid = geteuid();
+
+	if ((fd >= 0 ? fstat(fd, &st) : stat(path, &st)) == -1 || realpath(path, real) == NULL) {
+		snprintf(why, len, "%s", strerror(errno));
+		return -1;
+	}
+	if (trusted_one(&st, uid, 0, why, len) == -1)
+		return -1;
+	while ((p = strrchr(real, '/')) != NULL) {
+		p[p == real] = '\0'; /* "/" stays "/" */
+		if (stat(real, &st) == -1) {
+			snprintf(why, len, "%s: %s", real, strerror(errno));
+			return -1;
+		}
+		if (trusted_one(&st, uid, 1, w, sizeof(w)) == -1) {
+			snprintf(why, len, "directory %s: %s", real, w);
+			return -1;
+		}
+		if (p == real)
+			break;
+	}
+	return 0;
 }
 
 /* "37s", "4m", "2h", "3d": whole units, rounded down; a future time is 0s. */

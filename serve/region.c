@@ -236,7 +236,20 @@ conf_line(char *line, char *why, size_t len)
 	return snprintf(why, len, "unknown keyword"), -1;
 }
 
-/* Read the file; a bad line is an error naming its number (nothing kept). */
+/* 1 when a store URL holds a password (its public form, mcp_store_url_public, differs). */
+static int
+has_password(const char *url)
+{
+	char pub[sizeof(store_url)];
+
+	return url[0] != '\0' &&
+	    (mcp_store_url_public(url, pub, sizeof(pub)) == -1 || strcmp(pub, url) != 0);
+}
+
+/*
+ * Read the file; a bad line is an error naming its number (nothing kept),
+ * and so is a password of the store in a file group or others can read.
+ */
 int
 serve_conf_load(const char *path, char *err, size_t errlen)
 {
@@ -257,6 +270,13 @@ serve_conf_load(const char *path, char *err, size_t errlen)
 			snprintf(err, errlen, "%s:%d: %s", path, no, why);
 			rc = -1;
 		}
+	}
+	explicit_bzero(line, sizeof(line));
+	/* The store's password in it: kept as its password file would be. */
+	if (rc == 0 && has_password(store_url) &&
+	    mcp_secret_fd_ok(fileno(f), why, sizeof(why)) == -1) {
+		snprintf(err, errlen, "%s: holds the store's password: %s", path, why);
+		rc = -1;
 	}
 	fclose(f);
 	if (rc == -1) {

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # alert-delivery.t - mcp-alert's deliveries: PagerDuty Events v2, Slack,
-# webhook with HMAC, command; the outbox in Redis through a receiver that
-# is down, refuses, or hangs; kill -9 mid-stream.  A private redis-server
-# and the test receiver (tests/fixtures/receiver.mjs); time through MCP_NOW.
+# webhook (its signatures: alert-webhook.t), command; the outbox in Redis
+# through a receiver that is down, refuses, or hangs; kill -9 mid-stream.
+# A private redis-server and the test receiver (tests/fixtures/receiver.mjs);
+# time through MCP_NOW.
 source "$(dirname "$0")/lib.sh"
 source "$TOP/tests/alert-lib.sh"
 
@@ -218,7 +219,7 @@ pid=$!
 exec 7>"$TMP/fifo"
 red k9 0 2 http >&7
 # Killed once the trigger went out (a kill inside a delivery is the
-# receiver's X-MCP-Alert-Id to sort out: see mcp-alert(1)).
+# receiver's webhook-id to sort out: see mcp-alert(1)).
 for _ in $(seq 100); do
 	grep -q trigger "$TMP/k.out" && [ "$(rcli exists mcp:alert:lock:hook)$(rcli llen mcp:alert:outbox:hook)" = 00 ] && break
 	sleep 0.1

@@ -143,6 +143,63 @@ is "$(mcp-alert -c "$TMP/cmd.conf" check 2>&1):$?" "mcp-alert: $TMP/cmd.conf:1: 
 printf 'route log command no-such-program-anywhere\n' >"$TMP/cmd.conf"
 is "$(mcp-alert -c "$TMP/cmd.conf" check 2>&1):$?" "mcp-alert: $TMP/cmd.conf:1: no-such-program-anywhere: no such program in PATH:2" \
     "or not in PATH: an error"
+# Files that name programs to run, or hold secrets, are trusted as ssh(1)
+# trusts its own: owned by the user or root, written by nobody else, nor
+# is any directory above them (a sticky one, as /tmp, excepted).
+printf 'route log command true\n' >"$TMP/trust.conf"
+chmod 620 "$TMP/trust.conf"
+is "$(mcp-alert -c "$TMP/trust.conf" check 2>&1):$?" \
+    "mcp-alert: $TMP/trust.conf: writable by group or others: refusing a configuration that names programs to run and where alerts go:2" \
+    "a configuration its group can write: refused, exit 2"
+chmod 602 "$TMP/trust.conf"
+like "$(mcp-alert -c "$TMP/trust.conf" check 2>&1):$?" "writable by group or others: refusing a configuration.*:2\$" \
+    "one others can write: refused"
+chmod 644 "$TMP/trust.conf"
+mkdir -m 700 "$TMP/open" && cp "$TMP/trust.conf" "$TMP/open/a.conf" && chmod 777 "$TMP/open"
+is "$(mcp-alert -c "$TMP/open/a.conf" check 2>&1):$?" \
+    "mcp-alert: $TMP/open/a.conf: directory $TMP/open: writable by group or others: refusing a configuration that names programs to run and where alerts go:2" \
+    "in a directory others can write (they could put another in its place): refused"
+chmod 1777 "$TMP/open"
+is "$(mcp-alert -c "$TMP/open/a.conf" check 2>&1 | grep -c refusing)" 0 "a sticky directory, as /tmp: taken"
+chmod 700 "$TMP/open"
+printf '#!/bin/sh\ncat >/dev/null\n' >"$TMP/prog" && chmod 775 "$TMP/prog"
+printf 'route log command %s/prog\n' "$TMP" >"$TMP/cmd.conf"
+is "$(mcp-alert -c "$TMP/cmd.conf" check 2>&1):$?" \
+    "mcp-alert: $TMP/cmd.conf:1: $TMP/prog: writable by group or others: refusing a program to run:2" \
+    "a command route's program its group can write: refused"
+chmod 755 "$TMP/prog"
+mkdir -m 700 "$TMP/bin" && cp "$TMP/prog" "$TMP/bin/mcp-test-prog" && chmod 777 "$TMP/bin"
+printf 'route log command mcp-test-prog\n' >"$TMP/cmd.conf"
+is "$(PATH=$TMP/bin:$PATH mcp-alert -c "$TMP/cmd.conf" check 2>&1):$?" \
+    "mcp-alert: $TMP/cmd.conf:1: $TMP/bin/mcp-test-prog: directory $TMP/bin: writable by group or others: refusing a program to run:2" \
+    "one found in PATH, in a directory others can write: refused, named by the file execvp would run"
+chmod 700 "$TMP/bin"
+is "$(PATH=$TMP/bin:$PATH mcp-alert -c "$TMP/cmd.conf" check 2>&1 | grep -c refusing)" 0 "that directory mode 700: taken"
+if [ "$(id -u)" = 0 ]; then
+	printf 'route log command %s/prog\n' "$TMP" >"$TMP/cmd.conf"
+	chown 65534 "$TMP/cmd.conf"
+	is "$(mcp-alert -c "$TMP/cmd.conf" check 2>&1):$?" \
+	    "mcp-alert: $TMP/cmd.conf: owned by uid 65534, neither us (uid 0) nor root: refusing a configuration that names programs to run and where alerts go:2" \
+	    "a configuration another user owns: refused"
+	chown 0 "$TMP/cmd.conf" && chown 65534 "$TMP/prog"
+	is "$(mcp-alert -c "$TMP/cmd.conf" check 2>&1):$?" \
+	    "mcp-alert: $TMP/cmd.conf:1: $TMP/prog: owned by uid 65534, neither us (uid 0) nor root: refusing a program to run:2" \
+	    "a program another user owns: refused"
+	chown 0 "$TMP/prog"
+	(umask 077 && echo R0UT1NGKEY0123456789abcdef012345 >"$TMP/other.key") && chown 65534 "$TMP/other.key"
+	printf 'route pd pagerduty %s/other.key\n' "$TMP" >"$TMP/key.conf"
+	is "$(mcp-alert -c "$TMP/key.conf" check 2>&1):$?" \
+	    "mcp-alert: $TMP/key.conf:1: $TMP/other.key: owned by uid 65534, neither us (uid 0) nor root: refusing a secret another user could change:2" \
+	    "a key file another user owns: refused"
+	echo "$RECV/viafile" >"$TMP/other.url" && chown 65534 "$TMP/other.url"
+	printf 'route hook webhook url_file=%s/other.url\n' "$TMP" >"$TMP/key.conf"
+	is "$(mcp-alert -c "$TMP/key.conf" check 2>&1):$?" \
+	    "mcp-alert: $TMP/key.conf:1: $TMP/other.url: owned by uid 65534, neither us (uid 0) nor root: refusing a secret another user could change:2" \
+	    "a url_file another user owns (it would say where alerts go): refused"
+else
+	diag "ownership checks skipped: chown needs root"
+fi
+
 # Outboxes of routes no longer configured.
 recv_answer /hook 500
 red orphan 0 2 http >"$TMP/in"

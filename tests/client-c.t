@@ -5,7 +5,8 @@
 # over a store the real pipeline filled: its JSON reader, each state, 304s
 # counted in nginx's access log, the breaker and staleness on a fake
 # clock, a state change seen by the poll thread within one poll, nginx
-# killed mid-run (fail open).
+# killed mid-run (fail open).  And mcp_webhook, the receiver's check of
+# mcp-alert's signed webhooks (libcrypto), on deliveries of its own.
 # shellcheck source=tests/lib.sh
 source "$(dirname "$0")/lib.sh"
 # shellcheck source=tests/serve-lib.sh
@@ -44,4 +45,24 @@ done <"$TMP/c.out"
 is "$rc:$(head -c 2000 "$TMP/c.err")" 0: "test_liveness exits 0, nothing on stderr"
 ok "$([ "$(grep -c '^\(not \)\{0,1\}ok - ' "$TMP/c.out")" -ge 18 ]; echo $?)" "test_liveness ran its checks"
 [ "$live" = 0 ] || is "$(cat "$TMP/window.err")" "" "the pipeline's flip: no message"
+
+# --- mcp_webhook -----------------------------------------------------------------------
+if pkg-config --exists libcrypto 2>/dev/null; then
+	# shellcheck disable=SC2046 # pkg-config prints words
+	"$CC" -std=c11 -D_GNU_SOURCE -O1 -g -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
+	    -Wformat=2 -Wvla -Werror "${san[@]}" -o "$TMP/test_webhook" "$TOP/clients/c/test/test_webhook.c" \
+	    $(pkg-config --cflags --libs libcrypto) 2>"$TMP/cc.err"
+	is "$?:$(cat "$TMP/cc.err")" 0: "mcp_webhook builds with -Wall -Wextra -Werror${san:+ and the sanitizers}"
+	"$TMP/test_webhook" >"$TMP/w.out" 2>"$TMP/w.err"
+	rc=$?
+	while IFS= read -r line; do
+		case $line in
+		'ok - '*) ok 0 "c: webhook: ${line#ok - }" ;;
+		'not ok - '*) ok 1 "c: webhook: ${line#not ok - }" ;;
+		esac
+	done <"$TMP/w.out"
+	is "$rc:$(head -c 2000 "$TMP/w.err")" 0: "test_webhook exits 0, nothing on stderr"
+else
+	diag "mcp_webhook skipped: libcrypto's development files are not installed"
+fi
 done_testing

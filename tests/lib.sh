@@ -219,13 +219,13 @@ start_fixture() {
 	wait_http "$FIX/health"
 }
 
-# start_receiver: the HTTP receiver of the alert tests (tests/fixtures/
-# receiver.mjs).  Sets RECV (its base URL) and RECV_LOG (one JSON line per
-# request); recv_answer PATH STATUS|hang sets what a path answers.
+# start_receiver [--verify KEYFILE]: the HTTP receiver of the alert tests
+# (tests/fixtures/receiver.mjs).  Sets RECV (its base URL) and RECV_LOG (one
+# JSON line per request); recv_answer PATH STATUS|hang sets what a path answers.
 start_receiver() {
 	RECV_LOG=$TMP/receiver.log
 	: >"$RECV_LOG"
-	node "$TOP/tests/fixtures/receiver.mjs" --port-file "$TMP/recv.port" --log "$RECV_LOG" \
+	node "$TOP/tests/fixtures/receiver.mjs" --port-file "$TMP/recv.port" --log "$RECV_LOG" "$@" \
 	    2>"$TMP/receiver.err" &
 	bg_pid $!
 	wait_file "$TMP/recv.port" || {

@@ -69,4 +69,29 @@ like "$?:$(cat "$TMP/o")" "^2:mcp-serve: bad store URL: unknown scheme" "check: 
 "$BIN/mcp-serve" check -c >/dev/null 2>&1
 is "$?" 2 "check -c without a file: usage"
 
+# --- the store's password -------------------------------------------------------------
+# A file that holds it is kept as MCP_REDIS_PASSWORD_FILE would be: mode 600.
+PW=pw-$(head -c 9 /dev/urandom | od -An -tx1 | tr -d ' \n')
+printf 'store redis://:%s@127.0.0.1:1/0\n' "$PW" >"$TMP/pw.conf"
+chmod 640 "$TMP/pw.conf"
+"$BIN/mcp-serve" check -c "$TMP/pw.conf" >"$TMP/o" 2>&1
+is "$?:$(cat "$TMP/o")" "2:mcp-serve: $TMP/pw.conf: holds the store's password: accessible by group or others (chmod 600)" \
+    "check: a file its group can read that holds the store's password: refused, exit 2"
+cgi MCP_SERVE_CONF="$TMP/pw.conf"
+is "$(status):$(tail -1 "$TMP/o"):$(cat "$TMP/e")" \
+    "Status: 500 Internal Server Error:{\"error\":\"server misconfigured\"}:mcp-serve: $TMP/pw.conf: holds the store's password: accessible by group or others (chmod 600)" \
+    "a request: 500, the reason in the log"
+printf 'store unix://%s?db=0&password=%s\n' "$REDIS_SOCK" "$PW" >"$TMP/pw.conf"
+chmod 604 "$TMP/pw.conf"
+"$BIN/mcp-serve" check -c "$TMP/pw.conf" >"$TMP/o" 2>&1
+is "$?:$(cat "$TMP/o")" "2:mcp-serve: $TMP/pw.conf: holds the store's password: accessible by group or others (chmod 600)" \
+    "a password= in a unix:// URL, others can read: refused"
+is "$(grep -c -- "$PW" "$TMP/o" "$TMP/e" | grep -vc ':0$')" 0 "the password is in no message"
+chmod 600 "$TMP/pw.conf"
+"$BIN/mcp-serve" check -c "$TMP/pw.conf" >"$TMP/o" 2>&1
+is "$?:$(cat "$TMP/o")" "0:" "mode 600: taken"
+chmod 644 "$TMP/good.conf"
+"$BIN/mcp-serve" check -c "$TMP/good.conf" >"$TMP/o" 2>&1
+is "$?:$(cat "$TMP/o")" "0:" "a store without a password in a file others can read: taken"
+
 done_testing

@@ -3,7 +3,8 @@
  * tracks (alertd/expiry.c, compiled in here: it belongs to the tool
  * alone): the tiers a time left reaches, a JWT's exp, a sidecar's time,
  * a token's fingerprint and times in words, in TAP.  No reason given for
- * a token holds any part of it.
+ * a token holds any part of it.  And the Standard Webhooks signature of a
+ * delivery (alertd/sign.c), against the specification's own example.
  *
  * usage: test_alert [datadir]   (the argument is ignored)
  */
@@ -12,6 +13,7 @@
 #include <string.h>
 
 #include "../../alertd/expiry.c"
+#include "../../alertd/sign.c"
 #include "tap.h"
 
 #define DAY 86400L
@@ -198,6 +200,39 @@ test_words(void)
 	    "fingerprint: -1 when the buffer is short");
 }
 
+static void
+test_sign(void)
+{
+	/* The example of Standard Webhooks' reference libraries. */
+	static const char *const sec = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
+	static const char *const id = "msg_p5jXN8AQM9LWM0D4loKWxJek",
+	                         *body = "{\"test\": 2432232314}";
+	unsigned char key[ALERT_KEY_MAX];
+	char sig[ALERT_SIG_SIZE];
+	size_t i;
+	static const char *const bad[] = {
+	    "whsec_", "whsec_abc", "whsec_ab=c", "whsec_a===", "whsec_ab$d", "whsec_=abc", ""};
+
+	ok(alert_webhook_sign(sec, id, 1614265330, body, sig, sizeof(sig)) == 0 &&
+	        strcmp(sig, "v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE=") == 0,
+	    "sign: the example of the specification (a whsec_ key)");
+	ok(alert_webhook_sign(sec, id, 1614265331, body, sig, sizeof(sig)) == 0 &&
+	        strcmp(sig, "v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE=") != 0,
+	    "sign: another second, another signature");
+	ok(alert_webhook_sign("hmac-secret-for-tests", "msg_x", 1, "{}", sig, sizeof(sig)) == 0 &&
+	        strcmp(sig, "v1,UXepCicwr1XCaNDSnUerxaY6m4ZJIddQKjPyYs9Ioas=") == 0,
+	    "sign: another secret is its own bytes");
+	ok(alert_webhook_sign(sec, id, 1, body, sig, 40) == -1, "sign: -1 when out is short");
+	ok(alert_webhook_key("whsec_AAECAw==", key, sizeof(key)) == 4 && key[3] == 3,
+	    "key: whsec_ base64 with padding, decoded");
+	ok(alert_webhook_key("whsec_AAECAwQ=", key, sizeof(key)) == 5 && key[4] == 4,
+	    "key: one pad");
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		ok(alert_webhook_key(bad[i], key, sizeof(key)) == -1, "key: \"%s\" refused",
+		    bad[i]);
+	ok(alert_webhook_key("whsec_AAAA", key, 2) == -1, "key: longer than the buffer, refused");
+}
+
 int
 main(void)
 {
@@ -205,5 +240,6 @@ main(void)
 	test_jwt();
 	test_time();
 	test_words();
+	test_sign();
 	return done_testing();
 }
