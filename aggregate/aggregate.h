@@ -249,6 +249,22 @@ int agg_status(const struct agg_opts *o, char **slugs, int nslugs);
 /* The stored results of slug in the windows from..to, a line each. */
 int agg_results(const struct agg_opts *o, const char *slug, long long from, long long to);
 
+/*
+ * The spool of a push (spool.c): the base (-S, MCP_SPOOL or the default)
+ * with a key of the store's URL without its password (and -r's region)
+ * before its ".jsonl"; 0, or -1 when it does not fit in outlen.
+ */
+int agg_spool_path(const struct agg_opts *o, const char *store, char *out, size_t outlen);
+/*
+ * Open the spool path to append (create: its directories made, mode 700,
+ * and the file, mode 600) or to read and truncate (O_RDWR).  Neither the
+ * file nor its directory is followed through a symbolic link, and the file
+ * must be a regular file of this user's with one name, that its group and
+ * others cannot write.  The descriptor, or -1 with errno set (ENOENT: there
+ * is none) and the reason, naming path, in why.
+ */
+int agg_spool_open(const char *path, int create, char *why, size_t len);
+
 /* Connect with the options' URL and timeout; NULL after printing why. */
 struct mcp_store *agg_connect(const struct agg_opts *o);
 

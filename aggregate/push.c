@@ -6,7 +6,6 @@
  */
 #include <err.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <limits.h>
 #include <poll.h>
 #include <stdio.h>
@@ -17,13 +16,11 @@
 #include <unistd.h>
 
 #include "aggregate.h"
-#include "hash.h"
 #include "json.h"
 #include "loop.h"
 #include "mcp.h"
 #include "reslua.h"
 
-#define DEFAULT_SPOOL "/var/spool/mcp-uptime/aggregate.jsonl"
 #define HASH_MAX AGG_TOOL_HASH_MAX
 
 /*
@@ -307,35 +304,16 @@ check_step(const cJSON *rec, char *why, size_t len)
 	return NULL;
 }
 
-/* Create the directories above path, as mkdir -p. */
-static int
-mkdirs(const char *path)
-{
-	char d[PATH_MAX], *s;
-
-	if (snprintf(d, sizeof(d), "%s", path) >= (int)sizeof(d)) {
-		errno = ENAMETOOLONG;
-		return -1;
-	}
-	for (s = d + 1; (s = strchr(s, '/')) != NULL; s++) {
-		*s = '\0';
-		if (mkdir(d, 0700) == -1 && errno != EEXIST)
-			return -1;
-		*s = '/';
-	}
-	return 0;
-}
-
 /* Append the records not yet stored to the spool, under an exclusive lock. */
 static void
 spool_write(struct pctx *p)
 {
+	char why[2 * PATH_MAX];
 	size_t i, k = 0;
 	int fd, rc = 0;
 
-	if (mkdirs(p->spool) == -1 ||
-	    (fd = open(p->spool, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600)) == -1) {
-		warn("spool: %s", p->spool);
+	if ((fd = agg_spool_open(p->spool, 1, why, sizeof(why))) == -1) {
+		warnx("spool: %s", why);
 		p->failed = 1;
 		return;
 	}
@@ -530,17 +508,26 @@ on_record(cJSON *rec, long lineno, void *arg)
 	return 0;
 }
 
-/* Replay the spool, in order, before anything new; emptied when all is stored. */
+/*
+ * Replay the spool, in order, before anything new; emptied when all is
+ * stored.  A spool that is not push's own (agg_spool_open) is neither read
+ * nor emptied.
+ */
 static int
 replay(struct pctx *p)
 {
 	struct mcp_loop_stats ls;
 	struct stat sb;
+	char why[2 * PATH_MAX];
 	FILE *f;
 	int fd, rc = 0;
 
-	if ((fd = open(p->spool, O_RDWR | O_CLOEXEC)) == -1)
-		return errno == ENOENT ? 0 : (warn("spool: %s", p->spool), -1);
+	if ((fd = agg_spool_open(p->spool, 0, why, sizeof(why))) == -1) {
+		if (errno == ENOENT)
+			return 0;
+		warnx("spool: %s", why);
+		return -1;
+	}
 	flock(fd, LOCK_EX);
 	if (fstat(fd, &sb) == 0 && sb.st_size > 0) {
 		if ((f = fdopen(dup(fd), "r")) == NULL) {
@@ -613,34 +600,6 @@ trim_slugs(struct pctx *p)
 	freeReplyObject(r);
 }
 
-/*
- * The spool of this push: the base (-S, MCP_SPOOL or the default) with a
- * key inserted before its ".jsonl" (or appended): the first 16 hex digits
- * of the SHA-256 of the store's URL without its password, and with -r, a
- * newline and the region.  Records spooled for one store are replayed
- * into that store only, and those of push -r by a push -r of that region.
- */
-static int
-spool_path(const struct agg_opts *o, const char *store, char *out, size_t outlen)
-{
-	const char *e = getenv("MCP_SPOOL"), *base;
-	char key[MCP_STORE_PATH_MAX + 512 + MCP_SLUG_MAX + 2], tag[MCP_HASH_LEN];
-	size_t n;
-
-	base = o->spool != NULL ? o->spool : e != NULL && *e != '\0' ? e : DEFAULT_SPOOL;
-	snprintf(
-	    key, sizeof(key), "%s%s%s", store, o->region ? "\n" : "", o->region ? o->region : "");
-	if (mcp_sha256_tag(key, strlen(key), tag) == -1)
-		return -1;
-	n = strlen(base);
-	if (n > 6 && strcmp(base + n - 6, ".jsonl") == 0)
-		n -= 6;
-	if ((size_t)snprintf(out, outlen, "%.*s.%.16s%s", (int)n, base, tag + 7, base + n) >=
-	    outlen)
-		return -1;
-	return 0;
-}
-
 static void
 summary(const struct pctx *p, const struct mcp_loop_stats *ls)
 {
@@ -659,7 +618,7 @@ agg_push(const struct agg_opts *o)
 	size_t i;
 
 	if (mcp_store_url_public(mcp_store_url_choose(o->url), store, sizeof(store)) == -1 ||
-	    spool_path(o, store, spool, sizeof(spool)) == -1)
+	    agg_spool_path(o, store, spool, sizeof(spool)) == -1)
 		errx(MCP_EXIT_USAGE, "spool: the path is too long");
 	p.spool = spool;
 	p.store = store;

@@ -56,6 +56,7 @@ mcp-aggregate: spool: $SPOOL: 30 records for $MCP_REDIS kept for the next push$"
     "and says where the records were spooled, for which store"
 is "$(wc -l <"$SPOOL" | tr -d ' ')" 30 "the spool holds the 30 results (directories created)"
 is "$(stat -c %a "$SPOOL")" 600 "the spool is private"
+is "$(stat -c %a "$TMP/spool" "$TMP/spool/d" | tr '\n' ' ')" "700 700 " "and so are the directories push made"
 
 gen -s s-one -r us-east-1 -t "$(w 9)" | push -S /dev/null/spool 2>"$TMP/err"
 is "$?" 1 "Redis down and no spool: exit 1"
@@ -94,5 +95,81 @@ is "$(res_regions s-r "$(w 5)")" "eu-west-2 " "only its own region is stored"
 gen -s s-d -r us-east-1 -t "$(w 5)" | MCP_REDIS="" push -S "$TMP/d.jsonl" 2>"$TMP/err" >/dev/null
 like "$(tail -1 "$TMP/err")" "^mcp-aggregate: spool: $(spool_of "$TMP/d.jsonl" redis://127.0.0.1:6379): 1 records for redis://127.0.0.1:6379 kept for the next push$" \
     "without MCP_REDIS: the default store, named"
+
+
+# --- a spool that is not push's own: never followed, read or emptied ---------
+# The victim: a file of the user's that a link in place of the spool, or
+# of its directory, would have push append to, or read and then empty.
+victim=$TMP/victim.jsonl
+gen -s s-v -r us-east-1 -t "$(w 6)" | grep '"type":"result"' >"$victim"
+cp "$victim" "$TMP/victim.orig"
+unchanged() { cmp -s "$1" "$TMP/victim.orig"; }
+DOWN=unix://$TMP/down.sock
+VB=$TMP/vspool/aggregate.jsonl
+mkdir -p "$TMP/vspool"
+# spool_err URL: push a record to the store URL with its spool of base VB
+# in the way, cut after 20 s; "STATUS:the spool's message".
+gen -s s-w -r us-east-1 -t "$(w 7)" >"$TMP/w.in"
+spool_err() {
+	MCP_REDIS=$1 MCP_NOW=$(($(w 7) + 1)) timeout 20 mcp-aggregate push -S "$VB" \
+	    <"$TMP/w.in" >/dev/null 2>"$TMP/err"
+	echo "$?:$(grep ': spool: ' "$TMP/err")"
+}
+VS=$(spool_of "$VB" "$DOWN")
+ln -s "$victim" "$VS"
+is "$(spool_err "$DOWN")" "1:mcp-aggregate: spool: $VS: a symbolic link: refused" \
+    "Redis down, the spool a symbolic link: refused, exit 1"
+unchanged "$victim"
+ok $? "the file it names is unchanged, byte for byte"
+rm "$VS"
+VU=$(spool_of "$VB" "$MCP_REDIS")
+ln -s "$victim" "$VU"
+is "$(spool_err "$MCP_REDIS")" "1:mcp-aggregate: spool: $VU: a symbolic link: refused" \
+    "Redis up, the spool to replay a symbolic link: refused, exit 1"
+unchanged "$victim"
+ok $? "the file it names is neither read nor emptied"
+is "$(res_val s-v "$(w 6)" us-east-1)" "" "none of its records is stored"
+like "$(res_val s-w "$(w 7)" us-east-1)" "^[0-9]+ h" "the records of standard input are"
+rm "$VU"
+# A hard link is a second name too; a file others can write, another's.
+ln "$victim" "$VU"
+is "$(spool_err "$MCP_REDIS")" "1:mcp-aggregate: spool: $VU: 2 names (hard links): refused" "a hard link: refused"
+unchanged "$victim"
+ok $? "and the file is unchanged"
+rm "$VU"
+cp "$victim" "$VU"
+chmod 664 "$VU"
+is "$(spool_err "$MCP_REDIS")" "1:mcp-aggregate: spool: $VU: writable by its group or others (mode 664): refused" \
+    "a spool its group can write: refused"
+unchanged "$VU"
+ok $? "neither read nor emptied"
+chmod 600 "$VU"
+if [ "$(id -u)" = 0 ]; then
+	chown 65534 "$VU"
+	is "$(spool_err "$MCP_REDIS")" "1:mcp-aggregate: spool: $VU: owned by uid 65534, not by uid 0: refused" \
+	    "a spool of another user: refused"
+	unchanged "$VU"
+	ok $? "neither read nor emptied"
+else
+	diag "a spool of another user: skipped, not root (chown)"
+fi
+rm "$VU"
+mkfifo -m 600 "$VU"
+is "$(spool_err "$MCP_REDIS")" \
+    "1:mcp-aggregate: spool: $VU: not a regular file: refused" "a FIFO: refused, without waiting for a writer"
+rm "$VU"
+# The directory's final component a link: no file made or read through it.
+mkdir "$TMP/vdir"
+ln -s "$TMP/vdir" "$TMP/vlink"
+VB=$TMP/vlink/aggregate.jsonl
+is "$(spool_err "$DOWN")" "1:mcp-aggregate: spool: $(spool_of "$VB" "$DOWN"): its directory $TMP/vlink is a symbolic link: refused" \
+    "Redis down, the spool's directory a symbolic link: refused"
+is "$(ls -A "$TMP/vdir")" "" "nothing is made in the directory it names"
+VL=$(spool_of "$VB" "$MCP_REDIS")
+cp "$victim" "$TMP/vdir/${VL##*/}"
+is "$(spool_err "$MCP_REDIS")" "1:mcp-aggregate: spool: $VL: its directory $TMP/vlink is a symbolic link: refused" \
+    "Redis up: the spool behind the link is not replayed"
+unchanged "$TMP/vdir/${VL##*/}"
+ok $? "neither read nor emptied"
 
 done_testing

@@ -81,6 +81,110 @@ is "$?:$(cat "$TMP/err")" "2:mcp-fleet: $TMP/none.conf: cannot read" "a missing 
 fleet -x 2>"$TMP/err"
 is "$?:$(cat "$TMP/err")" "2:usage: mcp-fleet [-nv] [-c CONF] [run | check | clock [-m SECONDS] [--local]]" "usage"
 
+# --- the files that run commands here: trusted as ssh trusts its own ---------
+# CONF, the SSH configuration and what they name: owned by us or root,
+# writable by no one else, nor are the directories above them.
+trust_err() {
+	local out
+	out=$(fleet -n -c "$1" 2>&1 >/dev/null)
+	echo "$out rc=$?"
+}
+mkdir -m 700 "$TMP/t"
+printf 'region here -\n' >"$TMP/t/g.conf"
+chmod 664 "$TMP/t/g.conf"
+is "$(trust_err "$TMP/t/g.conf")" "mcp-fleet: $TMP/t/g.conf: writable by its group or others (mode 664): refused rc=2" \
+    "a configuration its group can write is refused"
+mkdir -m 777 "$TMP/t/open"
+printf 'region here -\n' >"$TMP/t/open/o.conf"
+is "$(trust_err "$TMP/t/open/o.conf")" \
+    "mcp-fleet: $TMP/t/open/o.conf: in $TMP/t/open, writable by its group or others (mode 777): refused rc=2" \
+    "so is one in a directory others can write"
+chmod 1777 "$TMP/t/open"
+is "$(trust_err "$TMP/t/open/o.conf")" " rc=0" "unless the directory is sticky, as /tmp"
+if [ "$(id -u)" = 0 ]; then
+	printf 'region here -\n' >"$TMP/t/n.conf"
+	chown 65534 "$TMP/t/n.conf"
+	is "$(trust_err "$TMP/t/n.conf")" "mcp-fleet: $TMP/t/n.conf: owned by uid 65534, not by root: refused rc=2" \
+	    "a configuration another user owns is refused"
+else
+	diag "a configuration of another user: skipped, not root (chown)"
+fi
+# The files it names: the SSH configuration, the keys and host keys that
+# names, the alert configuration, the store's password, and the targets and
+# probe of a region run here.
+cp "$SSH_CONFIG" "$TMP/t/ssh"
+chmod 664 "$TMP/t/ssh"
+printf 'ssh_config %s\nregion a host\n' "$TMP/t/ssh" >"$TMP/t/s.conf"
+is "$(trust_err "$TMP/t/s.conf")" \
+    "mcp-fleet: $TMP/t/s.conf:1: ssh_config $TMP/t/ssh: writable by its group or others (mode 664): refused rc=2" \
+    "an ssh_config its group can write"
+chmod 644 "$TMP/t/ssh"
+cp "$TMP/ssh/id" "$TMP/t/id"
+chmod 666 "$TMP/t/id"
+printf 'Host *\n\tIdentityFile %s\n' "$TMP/t/id" >>"$TMP/t/ssh"
+is "$(trust_err "$TMP/t/s.conf")" \
+    "mcp-fleet: $TMP/t/ssh:$(wc -l <"$TMP/t/ssh"): IdentityFile $TMP/t/id: writable by its group or others (mode 666): refused rc=2" \
+    "a key it names that others can write"
+chmod 600 "$TMP/t/id"
+for w in alert store_password_file; do
+	printf 'x\n' >"$TMP/t/$w"
+	chmod 620 "$TMP/t/$w"
+	printf 'region here -\n%s %s\n' "$w" "$TMP/t/$w" >"$TMP/t/w.conf"
+	is "$(trust_err "$TMP/t/w.conf")" \
+	    "mcp-fleet: $TMP/t/w.conf:2: $w $TMP/t/$w: writable by its group or others (mode 620): refused rc=2" "$w: the same"
+done
+printf 'weather http://x/mcp\n' >"$TMP/t/targets"
+chmod 646 "$TMP/t/targets"
+printf 'region here - targets=%s\n' "$TMP/t/targets" >"$TMP/t/w.conf"
+is "$(trust_err "$TMP/t/w.conf")" \
+    "mcp-fleet: $TMP/t/w.conf: region here: targets $TMP/t/targets: writable by its group or others (mode 646): refused rc=2" \
+    "the targets of a region run here"
+printf 'region a host targets=%s\nssh_config %s\n' "$TMP/t/targets" "$TMP/t/ssh" >"$TMP/t/w.conf"
+is "$(trust_err "$TMP/t/w.conf")" " rc=0" "not those of a runner, a file there"
+
+# An SSH configuration that would run a command here is refused, whatever
+# the case, form and block; every file it includes too.
+ssh_err() {
+	{
+		cat "$SSH_CONFIG"
+		printf '%s\n' "$@"
+	} >"$TMP/t/ssh"
+	local out
+	out=$(fleet -n -c "$TMP/t/s.conf" 2>&1 >/dev/null)
+	echo "$out rc=$?"
+}
+n=$(($(wc -l <"$SSH_CONFIG") + 1))
+runs="runs a command on this host: refused rc=2"
+is "$(ssh_err 'Host east' '  ProxyCommand nc %h %p')" "mcp-fleet: $TMP/t/ssh:$((n + 1)): ProxyCommand $runs" "ProxyCommand"
+is "$(ssh_err 'proxycommand=sh -c id')" "mcp-fleet: $TMP/t/ssh:$n: proxycommand $runs" "in lower case, as Key=value"
+is "$(ssh_err '	LocalCommand id')" "mcp-fleet: $TMP/t/ssh:$n: LocalCommand $runs" "LocalCommand"
+is "$(ssh_err 'PermitLocalCommand = yes')" \
+    "mcp-fleet: $TMP/t/ssh:$n: PermitLocalCommand yes would let LocalCommand run a command on this host: refused rc=2" \
+    "PermitLocalCommand yes"
+is "$(ssh_err 'KnownHostsCommand /usr/bin/id %H')" "mcp-fleet: $TMP/t/ssh:$n: KnownHostsCommand $runs" "KnownHostsCommand"
+is "$(ssh_err 'Match exec "true"' '  User x')" "mcp-fleet: $TMP/t/ssh:$n: Match exec $runs" "Match exec"
+is "$(ssh_err 'Match host east !EXEC "false"')" "mcp-fleet: $TMP/t/ssh:$n: Match exec $runs" "Match ... !exec"
+is "$(ssh_err 'ProxyJump $(touch${IFS}/tmp/p)')" \
+    "mcp-fleet: $TMP/t/ssh:$n: ProxyJump \$(touch\${IFS}/tmp/p): not a plain [user@]host[:port] list: refused rc=2" \
+    "a ProxyJump a shell would interpret"
+is "$(ssh_err 'ProxyJump bastion,-oProxyCommand')" \
+    "mcp-fleet: $TMP/t/ssh:$n: ProxyJump bastion,-oProxyCommand: not a plain [user@]host[:port] list: refused rc=2" \
+    "a ProxyJump hop that ssh would take for an option"
+is "$(ssh_err 'PKCS11Provider /tmp/evil.so')" \
+    "mcp-fleet: $TMP/t/ssh:$n: PKCS11Provider loads a library into ssh on this host: refused rc=2" "PKCS11Provider"
+printf 'Host *\n  ProxyCommand sh -c id\n' >"$TMP/t/inc"
+is "$(ssh_err "Include $TMP/t/i?c")" "mcp-fleet: $TMP/t/inc:2: ProxyCommand $runs" "in a file it includes (globbed)"
+chmod 664 "$TMP/t/inc"
+is "$(ssh_err "Include $TMP/t/inc")" \
+    "mcp-fleet: ssh configuration $TMP/t/inc: writable by its group or others (mode 664): refused rc=2" \
+    "an included file is trusted as the configuration"
+is "$(ssh_err 'Host east' '  ProxyJump probe@bastion:2222,[::1]:22' 'ProxyCommand none' 'PermitLocalCommand no' \
+    '# ProxyCommand sh -c id' 'Match host east' 'PermitLocalCommand no # a comment')" " rc=0" \
+    "a plain ProxyJump, none, no and comments pass"
+fleet_conf "$TMP/t/f.conf" "region west ${REGION_DEST[west]}"
+like "$(fleet -n -c "$TMP/t/f.conf")" "ssh .* -o PermitLocalCommand=no -o KnownHostsCommand=none -o ForwardAgent=no -o ForwardX11=no -o ClearAllForwardings=yes .*-- ${REGION_DEST[west]} " \
+    "ssh's own options rule out a local command and any forwarding, whatever the configuration"
+
 # --- a run: three regions, one here, two over SSH -----------------------------
 fleet_conf "$TMP/fleet.conf" "store $MCP_REDIS" "probe $RUNNER_BIN/mcp-probe" "targets $TMP/targets" \
     "region east ${REGION_DEST[east]}" "region west ${REGION_DEST[west]} -- -j 4 -t 20" "region here -"
@@ -171,6 +275,41 @@ like "$(cat "$TMP/err2")" "^mcp-fleet: skipped: the run of [0-9:]+ \\(pid [0-9]+
 wait "$first"
 like "$(cat "$TMP/err1")" "the run of [0-9:]+ took [0-9.]+ s, past the next one's start \\(2 s\\)" \
     "a run longer than the interval says it overlapped the next"
+
+# --- the state directory: never written through a link ----------------------
+# A victim: a file of ours that a link in the state directory would have
+# a run write, or a directory it would fill.
+printf 'precious\n' >"$TMP/victim"
+cp "$TMP/victim" "$TMP/victim.orig"
+for f in lock.who lock run; do
+	rm -rf "${TMP:?}/fleet-state/$f"
+	ln -s "$TMP/victim" "$TMP/fleet-state/$f"
+	fleet -c "$TMP/fleet.conf" >/dev/null 2>"$TMP/err"
+	is "$?:$(cat "$TMP/err")" "2:mcp-fleet: $TMP/fleet-state/$f: a symbolic link: refused" "$f a symbolic link: refused"
+	cmp -s "$TMP/victim" "$TMP/victim.orig"
+	ok $? "the file it names is unchanged, byte for byte"
+	rm "$TMP/fleet-state/$f"
+done
+mkdir "$TMP/elsewhere"
+ln -s "$TMP/elsewhere" "$TMP/state-link"
+fleet_conf "$TMP/fleet9.conf" "state $TMP/state-link" "probe $RUNNER_BIN/mcp-probe" "targets $TMP/targets" "region here -"
+fleet -c "$TMP/fleet9.conf" >/dev/null 2>"$TMP/err"
+is "$?:$(cat "$TMP/err")" "2:mcp-fleet: state directory $TMP/state-link: a symbolic link: refused" \
+    "a state directory that is a symbolic link: refused"
+is "$(ls -A "$TMP/elsewhere")" "" "nothing is written where it points"
+chmod 770 "$TMP/fleet-state"
+fleet -c "$TMP/fleet.conf" >/dev/null 2>"$TMP/err"
+is "$?:$(cat "$TMP/err")" "2:mcp-fleet: state directory $TMP/fleet-state: writable by its group or others (mode 770): refused" \
+    "a state directory its group can write: refused"
+chmod 700 "$TMP/fleet-state"
+fleet_conf "$TMP/fleet9.conf" "state $TMP/new/state" "store $MCP_REDIS" "probe $RUNNER_BIN/mcp-probe" \
+    "targets $TMP/targets" "region here -"
+MCP_NOW=$((now + 18000)) fleet -c "$TMP/fleet9.conf" >/dev/null 2>&1
+is "$?:$(stat -c %a "$TMP/new" "$TMP/new/state" "$TMP/new/state/run" | tr '\n' ' ')" "0:700 700 700 " \
+    "the directories it makes are mode 700"
+like "$(stat -c '%a %F' "$TMP/new/state/lock.who"):$(cat "$TMP/new/state/lock.who")" \
+    "^600 regular file:[0-9:]+ \\(pid [0-9]+\\)$" "lock.who: a regular file, mode 600"
+is "$(find "$TMP/new/state" -name '.lock.who.*' | wc -l)" 0 "no temporary file is left beside it"
 
 # --- a runner cannot speak for another region --------------------------------
 mkdir -m 755 "$TMP/forger"
