@@ -24,8 +24,18 @@ grow(struct mcp_buf *b, size_t need)
 			return -1;
 		cap *= 2;
 	}
-	if ((p = realloc(b->p, cap)) == NULL)
+	if (b->wipe) {
+		/* Moved by hand: realloc would leave the old block as it was. */
+		if ((p = malloc(cap)) == NULL)
+			return -1;
+		if (b->p != NULL) {
+			memcpy(p, b->p, b->len + 1);
+			explicit_bzero(b->p, b->cap);
+			free(b->p);
+		}
+	} else if ((p = realloc(b->p, cap)) == NULL) {
 		return -1;
+	}
 	b->p = p;
 	b->cap = cap;
 	return 0;
@@ -96,6 +106,8 @@ mcp_buf_reset(struct mcp_buf *b)
 void
 mcp_buf_free(struct mcp_buf *b)
 {
+	if (b->wipe && b->p != NULL)
+		explicit_bzero(b->p, b->cap);
 	free(b->p);
 	b->p = NULL;
 	b->len = b->cap = 0;

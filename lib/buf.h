@@ -11,6 +11,7 @@ struct mcp_buf {
 	size_t len; /* bytes used, not counting the NUL */
 	size_t cap; /* bytes allocated */
 	size_t max; /* 0: unlimited; else appends past max fail */
+	int wipe;   /* it holds secrets: every block it leaves is zeroed */
 };
 
 /* Append; -1 when the cap would be passed or memory ran out (buf unchanged). */

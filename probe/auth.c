@@ -2,6 +2,7 @@
  * auth.c - the auth posture without a token: the Bearer challenge of a 401
  * and the OAuth protected-resource metadata it leads to (RFC 9728).
  */
+#include <arpa/inet.h>
 #include <ctype.h>
 #include <string.h>
 #include <strings.h>
@@ -114,6 +115,23 @@ url_canonical(const char *url, char *buf, size_t len)
 	curl_free(path);
 	curl_url_cleanup(u);
 	return rc;
+}
+
+int
+url_loopback(const char *url)
+{
+	CURLU *u = curl_url();
+	struct in_addr a4;
+	char *host = NULL;
+	int ok = 0;
+
+	if (u != NULL && curl_url_set(u, CURLUPART_URL, url, 0) == CURLUE_OK &&
+	    curl_url_get(u, CURLUPART_HOST, &host, 0) == CURLUE_OK)
+		ok = strcasecmp(host, "localhost") == 0 || strcmp(host, "[::1]") == 0 ||
+		    (inet_pton(AF_INET, host, &a4) == 1 && (ntohl(a4.s_addr) >> 24) == 127);
+	curl_free(host);
+	curl_url_cleanup(u);
+	return ok;
 }
 
 /* 1 when the target's server was reached on a loopback address. */

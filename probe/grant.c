@@ -63,7 +63,8 @@ key_alg(EVP_PKEY *k)
 	size_t n;
 
 	if (EVP_PKEY_is_a(k, "RSA"))
-		return EVP_PKEY_get_bits(k) >= 2048 ? "RS256" : NULL;
+		return EVP_PKEY_get_bits(k) >= 2048 && EVP_PKEY_get_bits(k) <= 8192 ? "RS256"
+		                                                                    : NULL;
 	if (EVP_PKEY_is_a(k, "EC") && EVP_PKEY_get_group_name(k, g, sizeof(g), &n) == 1 &&
 	    strcmp(g, "prime256v1") == 0)
 		return "ES256";
@@ -352,13 +353,9 @@ issuer_bad(const char *issuer)
 	    curl_url_get(u, CURLUPART_FRAGMENT, &x, 0) == CURLUE_OK ||
 	    curl_url_get(u, CURLUPART_USER, &x, 0) == CURLUE_OK)
 		why = "an issuer has no query, fragment or user";
-	else if (strcmp(scheme, "https") != 0 &&
-	    !(strcmp(scheme, "http") == 0 &&
-	        (strcasecmp(host, "localhost") == 0 || strncmp(host, "127.", 4) == 0 ||
-	            strcmp(host, "[::1]") == 0)))
-		why = "want https (http only on a loopback host)";
-	else if (strncasecmp(issuer, scheme, strlen(scheme)) != 0)
-		why = "not a URL";
+	else if (strncmp(issuer, "https://", 8) != 0 &&
+	    !(strncmp(issuer, "http://", 7) == 0 && url_loopback(issuer)))
+		why = "want https (http only on a loopback host: localhost, 127.0.0.0/8, [::1])";
 	curl_free(scheme);
 	curl_free(host);
 	curl_free(x);

@@ -45,22 +45,6 @@ fail(struct probe *p, const char *code, const char *fmt, ...)
 	finish(p);
 }
 
-static int
-loopback_host(const char *url)
-{
-	CURLU *u = curl_url();
-	char *host = NULL;
-	int ok = 0;
-
-	if (u != NULL && curl_url_set(u, CURLUPART_URL, url, 0) == CURLUE_OK &&
-	    curl_url_get(u, CURLUPART_HOST, &host, 0) == CURLUE_OK)
-		ok = strcasecmp(host, "localhost") == 0 || strncmp(host, "127.", 4) == 0 ||
-		    strcmp(host, "[::1]") == 0;
-	curl_free(host);
-	curl_url_cleanup(u);
-	return ok;
-}
-
 /*
  * NULL when the pinned issuer's token endpoint may be sent credentials:
  * https, or plain HTTP on loopback when the pin itself is (the address is
@@ -73,7 +57,7 @@ endpoint_bad(const char *pin, const char *te)
 		return NULL;
 	if (strncmp(te, "http://", 7) != 0)
 		return "not an https URL";
-	if (strncmp(pin, "http://", 7) != 0 || !loopback_host(te))
+	if (strncmp(pin, "http://", 7) != 0 || !url_loopback(te))
 		return "plain HTTP off loopback";
 	return NULL;
 }
@@ -309,15 +293,15 @@ have_meta(struct probe *p, const cJSON *am)
 		use_token(p, am, tok, expires, src);
 		return;
 	}
+	form.wipe = 1;
 	if (grant_form(t, p->oauth_grant, p->oauth_res, p->oauth_scope, &form, &basic, why,
 	        sizeof(why)) == -1) {
+		mcp_buf_free(&form);
 		fail(p, "oauth_grant_failed", "%s", why);
 		return;
 	}
 	p->oauth_tries++;
 	rc = xfer_oauth(p, &p->x, te, form.p, basic, ANSWER_MAX, on_grant);
-	if (form.p != NULL)
-		OPENSSL_cleanse(form.p, form.cap);
 	mcp_buf_free(&form);
 	mcp_wipe_free(&basic);
 	if (rc == -1)
@@ -365,7 +349,7 @@ void
 oauth_start(struct probe *p, const cJSON *m, int as_meta_given)
 {
 	const char *pin = p->t->oauth_issuer;
-	const cJSON *as, *iss, *res;
+	const cJSON *as, *iss;
 	char names[1200], canon[2048];
 
 	if (m != p->oauth_prm) {
@@ -397,18 +381,18 @@ oauth_start(struct probe *p, const cJSON *m, int as_meta_given)
 		}
 	}
 	/*
-	 * The token's audience: the metadata's resource, which discovery
-	 * checked covers the target (RFC 9728 §3.3), else the target's own
-	 * canonical URI.
+	 * The token's audience is the target's own canonical URI (RFC 8707,
+	 * the MCP spec): never a wider resource its metadata may claim (a
+	 * parent path would make one token good for every server under it),
+	 * and never a form the server chose.
 	 */
-	res = as_meta_given ? NULL : cJSON_GetObjectItemCaseSensitive(m, "resource");
 	if (url_canonical(p->t->url, canon, sizeof(canon)) == -1) {
 		fail(p, "oauth_discovery_failed", "the target's URL has no canonical form");
 		return;
 	}
 	free(p->oauth_res);
 	free(p->oauth_scope);
-	p->oauth_res = strdup(cJSON_IsString(res) ? res->valuestring : canon);
+	p->oauth_res = strdup(canon);
 	p->oauth_scope = scope_of(p, m);
 	if (p->oauth_res == NULL || p->oauth_scope == NULL) {
 		fail(p, "probe_error", "out of memory");
@@ -435,8 +419,10 @@ oauth_no_metadata(struct probe *p)
 int
 oauth_rejected(struct probe *p)
 {
-	if (p->oauth_token == NULL || p->oauth_tries > 0 || p->oauth_prm == NULL)
+	if (p->oauth_token == NULL || p->oauth_tries > 0 || p->oauth_retried ||
+	    p->oauth_prm == NULL)
 		return 0;
+	p->oauth_retried = 1;
 	/* A cached token the server no longer takes: forget it, ask once. */
 	tokens_drop(p, p->oauth_key);
 	p->step_t0 = mcp_mono();

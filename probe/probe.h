@@ -67,7 +67,7 @@ struct xfer {
 	const char *bad_json; /* why the reply did not parse (static), or NULL */
 	int is_sse, overflow, headers_done, tls_seen, active;
 	int refused;      /* plain HTTP off loopback: not sent (xfer_oauth) */
-	int wipe;         /* the request or its answer holds secrets */
+	int foreign;      /* to the pinned authorization server (xfer_oauth) */
 	double abort_at;  /* mono time: stop lingering after a match */
 	double started;   /* mono time the request was sent */
 	double tcp_at;    /* mono time TLS setup began (TCP up) */
@@ -173,6 +173,7 @@ struct probe {
 	cJSON *oauth_detail;      /* owned: the auth step's detail once authorized */
 	double oauth_ms;          /* the auth step's time: discovery and the grant */
 	int oauth_tries;          /* grants asked for this target */
+	int oauth_retried;        /* a refused cached token was dropped once */
 	cJSON *oauth_prm;         /* owned: the metadata the token was got along */
 	int oauth_as_meta;        /* it is the authorization server's own (2025-03-26) */
 	char oauth_key[65];       /* the token's cache key */
@@ -287,6 +288,8 @@ int auth_prm_url(const struct probe *p, int n, char *buf, size_t len, const char
 /* scheme://host:port of a URL (default port filled in), for same-origin rules. */
 int url_origin(const char *url, char *buf, size_t len);
 int url_canonical(const char *url, char *buf, size_t len);
+/* 1 when url's host is localhost, an address of 127.0.0.0/8 or [::1]. */
+int url_loopback(const char *url);
 int auth_prm_ok(const struct xfer *x, cJSON **detail, char *why, size_t len);
 int auth_as_ok(const struct xfer *x, cJSON **detail, char *why, size_t len);
 

@@ -135,7 +135,9 @@ disk_get(const struct probe *p, const char *key, const char *issuer, const char 
 	    (fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK)) == -1)
 		return NULL;
 	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_uid == geteuid() &&
-	    (st.st_mode & 077) == 0 && (n = read(fd, buf, sizeof(buf) - 1)) > 0) {
+	    (st.st_mode & 077) == 0 && (n = read(fd, buf, sizeof(buf) - 1)) > 0 &&
+	    (size_t)n < sizeof(buf) - 1 && buf[n - 1] == '\n') {
+		/* Whole, and ended by its newline: a file cut short is no token. */
 		buf[n] = '\0';
 		/* Lines 4 to 0: each is cut at its newline as it is found. */
 		for (i = 4; i >= 0; i--)

@@ -106,7 +106,8 @@ on_header(char *b, size_t size, size_t n, void *arg)
 	struct xfer *x = arg;
 	size_t len = size * n;
 
-	if (!x->tls_seen && strncmp(x->p->t->url, "https:", 6) == 0)
+	/* The authorization server's certificate is not the target's. */
+	if (!x->tls_seen && !x->foreign && strncmp(x->p->t->url, "https:", 6) == 0)
 		tls_info(x);
 	/* Endless headers or 1xx answers would hold the probe: cut them. */
 	x->hdr_bytes += len;
@@ -125,7 +126,9 @@ on_header(char *b, size_t size, size_t n, void *arg)
 		curl_easy_getinfo(x->h, CURLINFO_RESPONSE_CODE, &x->status);
 		if (x->status >= 200)
 			x->headers_done = 1;
-		x->is_sse = x->ctype != NULL && strncasecmp(x->ctype, "text/event-stream", 17) == 0;
+		/* An authorization server's answer is read as JSON, never as a stream. */
+		x->is_sse = !x->foreign && x->ctype != NULL &&
+		    strncasecmp(x->ctype, "text/event-stream", 17) == 0;
 		return len;
 	}
 	take(&x->ctype, header_value(b, len, "content-type"));
@@ -507,8 +510,10 @@ xfer_oauth(struct probe *p, struct xfer *x, const char *url, const char *form, c
 		return -1;
 	x->resp.max = cap;
 	x->want_id = -1;
-	x->wipe = 1;
-	if (strncmp(url, "http:", 5) == 0) {
+	x->foreign = 1;
+	x->req.wipe = x->resp.wipe = 1;
+	/* Anything but https is plain HTTP, to a loopback address only. */
+	if (strncasecmp(url, "https://", 8) != 0) {
 		curl_easy_setopt(x->h, CURLOPT_PREREQFUNCTION, on_prereq);
 		curl_easy_setopt(x->h, CURLOPT_PREREQDATA, x);
 	}
@@ -683,13 +688,10 @@ xfer_reset(struct xfer *x)
 		OPENSSL_cleanse(l->data, strlen(l->data));
 	curl_slist_free_all(x->hdrs);
 	x->hdrs = NULL;
-	/* A token request's form and answer held secrets. */
-	if (x->wipe && x->req.p != NULL)
-		OPENSSL_cleanse(x->req.p, x->req.cap);
-	if (x->wipe && x->resp.p != NULL)
-		OPENSSL_cleanse(x->resp.p, x->resp.cap);
+	/* A token request's form and answer held secrets: wiped when freed. */
 	mcp_buf_free(&x->req);
 	mcp_buf_free(&x->resp);
+	x->req.wipe = x->resp.wipe = 0;
 	mcp_sse_free(&x->sse);
 	free(x->www_auth);
 	free(x->location);
@@ -705,7 +707,7 @@ xfer_reset(struct xfer *x)
 	x->got = 0;
 	x->want_id = -1;
 	x->bad_json = NULL;
-	x->is_sse = x->overflow = x->headers_done = x->tls_seen = x->refused = x->wipe = 0;
+	x->is_sse = x->overflow = x->headers_done = x->tls_seen = x->refused = x->foreign = 0;
 	x->abort_at = 0;
 	x->tcp_at = 0;
 }

@@ -131,6 +131,14 @@ is "$rc $(field planted '.detail.token_from' auth)" "0 grant" \
     "a cached token stored for another resource is not taken: a new grant"
 evil_tokens=$(jq -r 'select(.on == "H") | .headers.authorization // empty' "$TMP/thief.log" | sort -u)
 unlike "$evil_tokens" "$GOOD_TOKEN" "the planted token never reached the hostile server"
+probe parent "${SEC[@]}" --oauth-issuer "$AS" "$H/parent/mcp"
+is "$rc $(field parent '.detail.resource' auth) $(tail -1 "$TMP/as.log" | jq -r .resource)" \
+    "0 $H/parent/mcp $H/parent/mcp" \
+    "metadata claiming the whole origin as its resource: the token is still asked for the server's own URI"
+cp "$good" "$TMP/cut"
+head -c -1 "$TMP/cut" >"$good"
+probe cut "${SEC[@]}" --oauth-issuer "$AS" --oauth-cache "$TMP/cache" "$RS/cc/mcp"
+is "$rc $(field cut '.detail.token_from' auth)" "0 grant" "a cache file cut short (no final newline) is no token"
 probe steal "${SEC[@]}" --oauth-issuer "$AS" "$H/steal/mcp"
 is "$rc $(field steal .error.code)" "1 auth_challenge_invalid" \
     "metadata claiming another server's resource: refused before any grant"
