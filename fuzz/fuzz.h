@@ -101,7 +101,8 @@ fuzz_file_open_private(struct fuzz_file *f, const char *name)
 {
 	char dir[32];
 
-	snprintf(dir, sizeof(dir), "%s/fuzz.XXXXXX", access("/dev/shm", W_OK) == 0 ? "/dev/shm" : "/tmp");
+	snprintf(dir, sizeof(dir), "%s/fuzz.XXXXXX",
+	    access("/dev/shm", W_OK) == 0 ? "/dev/shm" : "/tmp");
 	if (mkdtemp(dir) == NULL ||
 	    snprintf(f->path, sizeof(f->path), "%s/%s", dir, name) >= (int)sizeof(f->path) ||
 	    (f->fd = open(f->path, O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600)) == -1)

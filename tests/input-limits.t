@@ -17,9 +17,15 @@ limited() {
 limited mcp-probe -r x -n -f /dev/zero >"$TMP/out" 2>&1
 is "$?:$(cat "$TMP/out")" "2:mcp-probe: /dev/zero:1: line too long (over 1048576 bytes)" \
     "mcp-probe -n -f /dev/zero: a line too long, exit 2 (not \"0 targets ok\")"
+# mcp-alert trusts only a configuration no one else may write (issue 33):
+# /dev/zero is refused as such; an endless line is shown with a file.
 limited mcp-alert -c /dev/zero check >"$TMP/out" 2>&1
-is "$?:$(cat "$TMP/out")" "2:mcp-alert: /dev/zero:1: line too long (over 1048576 bytes)" \
-    "mcp-alert -c /dev/zero check: the same"
+like "$?:$(cat "$TMP/out")" "^2:mcp-alert: /dev/zero: writable by group or others" \
+    "mcp-alert -c /dev/zero check: a file others may write is no configuration, exit 2"
+(umask 077 && head -c 1100000 /dev/zero | tr '\0' x >"$TMP/long")
+limited mcp-alert -c "$TMP/long" check >"$TMP/out" 2>&1
+is "$?:$(cat "$TMP/out")" "2:mcp-alert: $TMP/long:1: line too long (over 1048576 bytes)" \
+    "mcp-alert -c with a line over 1 MiB: a line too long, exit 2"
 mcp-probe -r x -n -f /proc/self/mem >"$TMP/out" 2>&1
 is "$?:$(cat "$TMP/out")" "2:mcp-probe: /proc/self/mem:1: Input/output error" "a read error is an error"
 mcp-alert -c /proc/self/mem check >"$TMP/out" 2>&1
