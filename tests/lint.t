@@ -42,8 +42,8 @@ make -s install DESTDIR="$TMP/root" PREFIX=/usr >"$TMP/install.log" 2>&1
 is "$?" 0 "make install DESTDIR=… PREFIX=/usr"
 ok "$([ -x "$TMP/root/usr/bin/mcp-probe" ] && [ -f "$TMP/root/usr/share/man/man1/mcp-probe.1" ]; echo $?)" \
     "install: binary in bin, page in man1"
-is "$(grep -h '^libdir=' "$TMP/root/usr/bin/mcp-fleet" | tr '\n' ' ')" \
-    "libdir=/usr/lib/mcp-uptime " "install: the scripts name the library's directory"
+is "$(grep -h '^libdir=' "$TMP/root/usr/bin/mcp-fleet" "$TMP/root/usr/bin/mcp-cred" | tr '\n' ' ')" \
+    "libdir=/usr/lib/mcp-uptime libdir=/usr/lib/mcp-uptime " "install: the scripts name the library's directory"
 ok "$([ -f "$TMP/root/usr/lib/mcp-uptime/trust.sh" ]; echo $?)" "install: their library in /usr/lib/mcp-uptime"
 make -s uninstall DESTDIR="$TMP/root" PREFIX=/usr >/dev/null 2>&1
 ok "$([ ! -e "$TMP/root/usr/bin/mcp-probe" ] && [ ! -e "$TMP/root/usr/lib/mcp-uptime" ]; echo $?)" \
@@ -52,8 +52,9 @@ ok "$([ ! -e "$TMP/root/usr/bin/mcp-probe" ] && [ ! -e "$TMP/root/usr/lib/mcp-up
 # library there, and refuse what it refuses.
 make -s install PREFIX="$TMP/p" >/dev/null 2>&1
 printf 'region here -\n' >"$TMP/here.conf"
-is "$("$TMP/p/bin/mcp-fleet" -n -c "$TMP/here.conf" 2>&1 >/dev/null; echo "rc=$?")" "rc=0" \
-    "the installed mcp-fleet finds its library"
+is "$("$TMP/p/bin/mcp-cred" -n -c "$TMP/here.conf" check 2>&1; echo "rc=$?")" \
+    "here: would read /etc/mcp-uptime/token on -
+rc=0" "the installed mcp-cred finds its library"
 chmod 666 "$TMP/here.conf"
 is "$("$TMP/p/bin/mcp-fleet" -n -c "$TMP/here.conf" 2>&1; echo "rc=$?")" \
     "mcp-fleet: $TMP/here.conf: writable by its group or others (mode 666): refused
