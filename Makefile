@@ -143,8 +143,13 @@ $(B)/floor: $(B)/tests/bench/floor.o $(B)/libmcp.a $(CURL_A)
 # files of scripts/ (the build's helpers are in build-aux/, never
 # installed); the systemd units and the
 # examples (cron lines, fleet.conf) of mcp-fleet(8) name the tools in
-# /usr/local/bin, and are installed naming BINDIR.
+# /usr/local/bin, and are installed naming BINDIR.  scripts/lib/ holds
+# what mcp-fleet and mcp-cred source (trust.sh): it goes to SCRIPTLIBDIR,
+# never on PATH, and the installed scripts name that directory in their
+# line "libdir=" (in the tree, lib/ beside the script).
 SCRIPT_BINS = scripts/mcp-fleet scripts/mcp-guardrail scripts/mcp-cred
+SCRIPT_LIBS = $(wildcard scripts/lib/*.sh)
+SCRIPTLIBDIR ?= $(PREFIX)/lib/mcp-uptime
 SYSTEMDDIR ?= $(PREFIX)/lib/systemd/system
 EXAMPLESDIR ?= $(PREFIX)/share/doc/mcp-uptime/examples
 SYSTEMD_UNITS = $(wildcard contrib/systemd/*.service contrib/systemd/*.socket contrib/systemd/*.timer)
@@ -152,8 +157,12 @@ EXAMPLE_FILES = contrib/cron/mcp-uptime contrib/fleet.conf.example
 
 install: $(BINS)
 	mkdir -p $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5 \
-	    $(DESTDIR)$(MANDIR)/man7 $(DESTDIR)$(MANDIR)/man8 $(DESTDIR)$(SYSTEMDDIR) $(DESTDIR)$(EXAMPLESDIR)
-	for f in $(BINS) $(SCRIPT_BINS); do cp $$f $(DESTDIR)$(BINDIR)/ && chmod 755 $(DESTDIR)$(BINDIR)/$${f##*/}; done
+	    $(DESTDIR)$(MANDIR)/man7 $(DESTDIR)$(MANDIR)/man8 $(DESTDIR)$(SYSTEMDDIR) $(DESTDIR)$(EXAMPLESDIR) \
+	    $(DESTDIR)$(SCRIPTLIBDIR)
+	for f in $(BINS); do cp $$f $(DESTDIR)$(BINDIR)/ && chmod 755 $(DESTDIR)$(BINDIR)/$${f##*/}; done
+	for f in $(SCRIPT_BINS); do sed 's|^libdir=.*|libdir=$(SCRIPTLIBDIR)|' $$f >$(DESTDIR)$(BINDIR)/$${f##*/} && \
+	    chmod 755 $(DESTDIR)$(BINDIR)/$${f##*/}; done
+	for f in $(SCRIPT_LIBS); do cp $$f $(DESTDIR)$(SCRIPTLIBDIR)/ && chmod 644 $(DESTDIR)$(SCRIPTLIBDIR)/$${f##*/}; done
 	for f in $(MANS); do s=$${f##*.}; cp $$f $(DESTDIR)$(MANDIR)/man$$s/ && chmod 644 $(DESTDIR)$(MANDIR)/man$$s/$${f##*/}; done
 	for f in $(SYSTEMD_UNITS); do sed 's|/usr/local/bin/|$(BINDIR)/|g' $$f >$(DESTDIR)$(SYSTEMDDIR)/$${f##*/} && \
 	    chmod 644 $(DESTDIR)$(SYSTEMDDIR)/$${f##*/}; done
@@ -162,6 +171,8 @@ install: $(BINS)
 
 uninstall:
 	for t in $(TOOLS) $(notdir $(SCRIPT_BINS)); do rm -f $(DESTDIR)$(BINDIR)/$$t; done
+	for f in $(notdir $(SCRIPT_LIBS)); do rm -f $(DESTDIR)$(SCRIPTLIBDIR)/$$f; done
+	rmdir $(DESTDIR)$(SCRIPTLIBDIR) 2>/dev/null || true
 	for f in $(MANS); do s=$${f##*.}; rm -f $(DESTDIR)$(MANDIR)/man$$s/$${f##*/}; done
 	for f in $(notdir $(SYSTEMD_UNITS)); do rm -f $(DESTDIR)$(SYSTEMDDIR)/$$f; done
 	for f in $(notdir $(EXAMPLE_FILES)); do rm -f $(DESTDIR)$(EXAMPLESDIR)/$$f; done
@@ -169,7 +180,7 @@ uninstall:
 
 lint:
 	mandoc -Tlint -Wwarning $(MANS)
-	shellcheck -S warning scripts/* build-aux/* tests/*.sh tests/*.t tests/*/*.sh .ci/run
+	shellcheck -S warning $(filter-out scripts/lib,$(wildcard scripts/*)) $(SCRIPT_LIBS) build-aux/* tests/*.sh tests/*.t tests/*/*.sh .ci/run
 	clang-format --dry-run -Werror $(wildcard lib/*.[ch] probe/*.[ch] aggregate/*.[ch] alertd/*.[ch] serve/*.[ch] tests/unit/*.c tests/bench/*.c)
 
 format:

@@ -17,7 +17,11 @@ else
 	ok 1 "mandoc is not installed (scripts/deps installs it)"
 fi
 
-mapfile -t scripts < <(ls scripts/* tests/*.sh tests/*.t tests/*/*.sh .ci/run 2>/dev/null)
+# scripts/lib/ is a directory: the files in it instead.
+scripts=()
+for f in scripts/* scripts/lib/*.sh tests/*.sh tests/*.t tests/*/*.sh .ci/run; do
+	[ ! -f "$f" ] || scripts+=("$f")
+done
 out=$(shellcheck -S warning "${scripts[@]}" 2>&1)
 is "$out" "" "shellcheck -S warning: ${#scripts[@]} scripts"
 
@@ -38,7 +42,22 @@ make -s install DESTDIR="$TMP/root" PREFIX=/usr >"$TMP/install.log" 2>&1
 is "$?" 0 "make install DESTDIR=… PREFIX=/usr"
 ok "$([ -x "$TMP/root/usr/bin/mcp-probe" ] && [ -f "$TMP/root/usr/share/man/man1/mcp-probe.1" ]; echo $?)" \
     "install: binary in bin, page in man1"
+is "$(grep -h '^libdir=' "$TMP/root/usr/bin/mcp-fleet" "$TMP/root/usr/bin/mcp-cred" | tr '\n' ' ')" \
+    "libdir=/usr/lib/mcp-uptime libdir=/usr/lib/mcp-uptime " "install: the scripts name the library's directory"
+ok "$([ -f "$TMP/root/usr/lib/mcp-uptime/trust.sh" ]; echo $?)" "install: their library in /usr/lib/mcp-uptime"
 make -s uninstall DESTDIR="$TMP/root" PREFIX=/usr >/dev/null 2>&1
-ok "$([ ! -e "$TMP/root/usr/bin/mcp-probe" ]; echo $?)" "uninstall removes it"
+ok "$([ ! -e "$TMP/root/usr/bin/mcp-probe" ] && [ ! -e "$TMP/root/usr/lib/mcp-uptime" ]; echo $?)" \
+    "uninstall removes them"
+# Installed under a prefix, as they are run: the scripts source their
+# library there, and refuse what it refuses.
+make -s install PREFIX="$TMP/p" >/dev/null 2>&1
+printf 'region here -\n' >"$TMP/here.conf"
+is "$("$TMP/p/bin/mcp-cred" -n -c "$TMP/here.conf" check 2>&1; echo "rc=$?")" \
+    "here: would read /etc/mcp-uptime/token on -
+rc=0" "the installed mcp-cred finds its library"
+chmod 666 "$TMP/here.conf"
+is "$("$TMP/p/bin/mcp-fleet" -n -c "$TMP/here.conf" 2>&1; echo "rc=$?")" \
+    "mcp-fleet: $TMP/here.conf: writable by its group or others (mode 666): refused
+rc=2" "the installed mcp-fleet finds it, and refuses a file others can write"
 
 done_testing

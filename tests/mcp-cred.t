@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # mcp-cred.t - the probe token to every runner over real sshd: the push (atomic,
 # mode 0600, owned by the runner's user), a hung and a refused region, check's
-# fingerprints, a rotation under a reader, the refusals, and the token in no
-# output, file or process list
+# fingerprints, a rotation under a reader, the refusals (among them the
+# files that decide where the token goes, and SSH directives that run a
+# command here), and the token in no output, file or process list
 # shellcheck source=tests/lib.sh
 . "$(dirname "$0")/lib.sh"
 # shellcheck source=tests/fleet-lib.sh
@@ -96,7 +97,72 @@ is "$(refuse ' abc')" "1 mcp-cred: $TMP/bad.tok: blanks around the token" "blank
 mkdir "$TMP/tokdir"
 is "$(cred -c "$TMP/up.conf" push "$TMP/tokdir" 2>&1; echo "rc=$?")" "mcp-cred: $TMP/tokdir: not a regular file
 rc=1" "a directory"
+mkdir -m 777 "$TMP/opentok"
+cp "$TMP/tok1" "$TMP/opentok/tok"
+is "$(cred -c "$TMP/up.conf" push "$TMP/opentok/tok" 2>&1; echo "rc=$?")" \
+    "mcp-cred: token $TMP/opentok/tok: in $TMP/opentok, writable by its group or others (mode 777): refused
+rc=1" "a token in a directory others can write: they could swap it before the push"
+rm -rf "$TMP/opentok"
 is "$(ls -A "$TMP/cred/east")" "" "nothing refused reached a runner"
+
+# --- the files that decide where the token goes: trusted as mcp-fleet trusts them
+# A spy first on PATH notes every ssh that mcp-cred starts, then runs the
+# real one: a refused file starts none, and a directive that slipped
+# through would run, and leave $TMP/pwned.
+mkdir -m 700 "$TMP/tr" "$TMP/spy"
+printf '#!/bin/sh\necho started >>%s/ssh.log\nexec %s "$@"\n' "$TMP" "$(command -v ssh)" >"$TMP/spy/ssh"
+chmod 755 "$TMP/spy/ssh"
+spy() {
+	: >"$TMP/ssh.log"
+	PATH=$TMP/spy:$PATH cred "$@"
+}
+# trust_err CONF: a push of CONF through the spy; its status, its
+# message and the number of ssh it started.
+trust_err() {
+	local out
+	out=$(spy -c "$1" push "$TMP/tok1" 2>&1)
+	echo "$? $out; ssh: $(grep -c . "$TMP/ssh.log")"
+}
+spy -c "$TMP/up.conf" check >/dev/null 2>&1
+is "$?:$(grep -c . "$TMP/ssh.log")" 0:3 "the spy sees the ssh of an accepted configuration, one per region"
+fleet_conf "$TMP/tr/g.conf" "$(region east)"
+chmod 664 "$TMP/tr/g.conf"
+is "$(trust_err "$TMP/tr/g.conf")" "2 mcp-cred: $TMP/tr/g.conf: writable by its group or others (mode 664): refused; ssh: 0" \
+    "a fleet.conf its group can write: exit 2, no ssh"
+printf 'ssh_config %s\n%s\n' "$TMP/tr/ssh" "$(region east)" >"$TMP/tr/s.conf"
+cp "$SSH_CONFIG" "$TMP/tr/ssh"
+chmod 664 "$TMP/tr/ssh"
+is "$(trust_err "$TMP/tr/s.conf")" \
+    "2 mcp-cred: $TMP/tr/s.conf:1: ssh_config $TMP/tr/ssh: writable by its group or others (mode 664): refused; ssh: 0" \
+    "an ssh_config its group can write: exit 2, no ssh"
+# ssh_with LINES...: the test's SSH configuration, then LINES, as
+# s.conf's ssh_config.
+ssh_with() {
+	{
+		cat "$SSH_CONFIG"
+		printf '%s\n' "$@"
+	} >"$TMP/tr/ssh"
+	chmod 600 "$TMP/tr/ssh"
+	trust_err "$TMP/tr/s.conf"
+}
+n=$(($(wc -l <"$SSH_CONFIG") + 1))
+runs="runs a command on this host: refused; ssh: 0"
+is "$(ssh_with 'Host *' "  ProxyCommand touch $TMP/pwned")" "2 mcp-cred: $TMP/tr/ssh:$((n + 1)): ProxyCommand $runs" \
+    "a ProxyCommand: exit 2, no ssh"
+is "$(ssh_with "LocalCommand touch $TMP/pwned")" "2 mcp-cred: $TMP/tr/ssh:$n: LocalCommand $runs" \
+    "a LocalCommand: exit 2, no ssh"
+is "$(ssh_with "Match exec \"touch $TMP/pwned\"" '  User x')" "2 mcp-cred: $TMP/tr/ssh:$n: Match exec $runs" \
+    "a Match exec: exit 2, no ssh"
+is "$(ssh_with "KnownHostsCommand=/bin/sh -c 'touch $TMP/pwned'")" "2 mcp-cred: $TMP/tr/ssh:$n: KnownHostsCommand $runs" \
+    "a KnownHostsCommand: exit 2, no ssh"
+printf 'Host *\n  ProxyCommand touch %s/pwned\n' "$TMP" >"$TMP/tr/inc"
+is "$(ssh_with "Include $TMP/tr/inc")" "2 mcp-cred: $TMP/tr/inc:2: ProxyCommand $runs" "in a file it includes too"
+[ ! -e "$TMP/pwned" ]
+ok $? "none of those commands ran"
+is "$(ssh_with 'Host jumped.example' '  ProxyJump probe@bastion:2222' 'PermitLocalCommand no')" \
+    "0 east: token $fp1 written to $TMP/cred/east/token; ssh: 1" \
+    "a plain ProxyJump (another host's) and PermitLocalCommand no pass: the push goes"
+rm -f "$TMP/cred/east/token"
 
 # --- dry run -------------------------------------------------------------------
 cred -n -c "$TMP/all.conf" push "$TMP/tok1" >"$TMP/out.dry" 2>&1
@@ -104,6 +170,9 @@ is "$?:$(wc -l <"$TMP/out.dry")" 0:5 "-n: one line per region"
 like "$(grep '^west: ' "$TMP/out.dry")" \
     "^west: token $fp1 \\(${#tok1} bytes\\) to $TMP/cred/west/token on ${REGION_DEST[west]}: timeout -k 2 3 ssh -T -o BatchMode=yes .* ${REGION_DEST[west]} SCRIPT <$TMP/tok1$" \
     "the fingerprint, the size, the path and the ssh command, the token on its stdin"
+like "$(grep '^west: ' "$TMP/out.dry")" \
+    " -o PermitLocalCommand=no -o KnownHostsCommand=none -o ForwardAgent=no -o ForwardX11=no -o ClearAllForwardings=yes -F $SSH_CONFIG " \
+    "ssh's own options rule out a local command and any forwarding, whatever the configuration"
 is "$(ls -A "$TMP/cred/east")" "" "a dry run writes nothing"
 
 # --- push: three regions reached, one hung, one refused ---------------------------
