@@ -324,8 +324,8 @@ int agg_results_from(const redisReply *a, long long window, struct agg_result **
  * the store; 0, or -1 after a warning.  agg_judgment reads the one kept:
  * 1, 0 when there is none, -1 after a warning.
  */
-int agg_judge(struct mcp_store *st, const char *read_sha, long long window, int lookback,
-    char *const *slugs, size_t n, struct agg_faults *f);
+int agg_judge(struct mcp_store *st, long long window, int lookback, char *const *slugs, size_t n,
+    struct agg_faults *f);
 int agg_judgment(struct mcp_store *st, long long window, struct agg_faults *f);
 
 /* Connect with the options' URL and timeout; NULL after printing why. */

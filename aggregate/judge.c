@@ -10,6 +10,29 @@
 #include <string.h>
 
 #include "aggregate.h"
+#include "reslua.h"
+
+/*
+ * Read-only: what the read script of verdict.c gives (five arrays, the
+ * windows from ARGV[1] on, "region value ..." each), but only the windows
+ * that reach into the lookback (those from ARGV[3] on; the others empty),
+ * and no error codes: the judgment needs each region's latest result in
+ * the lookback and its step, nothing more.
+ */
+static const char judge_lua[] =
+    MCP_RES_LUA "local w0, pre, first = tonumber(ARGV[1]), ARGV[2], tonumber(ARGV[3])\n"
+                "local hours, out = {}, {}\n"
+                "for i = 0, 4 do\n"
+                "  local w, a = w0 + 60 * i, {}\n"
+                "  if w >= first then\n"
+                "    local k = KEYS[1]\n"
+                "    if math.floor(w / 3600) ~= math.floor(w0 / 3600) then k = KEYS[2] end\n"
+                "    hours[k] = hours[k] or redis.call('HGETALL', k)\n"
+                "    a = res_window(hours[k], w, pre, {})\n"
+                "  end\n"
+                "  out[#out + 1] = a\n"
+                "end\n"
+                "return out\n";
 
 /*
  * KEYS mcp:fault:W; ARGV TTL, then REGION VALUE pairs: the judgment
@@ -23,7 +46,7 @@ static const char save_lua[] = "redis.call('DEL', KEYS[1])\n"
                                "return 1\n";
 
 struct jbatch {
-	const char *sha;
+	char sha[41];
 	long long window;
 	int lookback;
 	char *const *slugs;
@@ -54,6 +77,21 @@ count(struct jbatch *b, const redisReply *a)
 	return 0;
 }
 
+/* The windows from w0 (as verdict.c reads them); those from the first that reaches the lookback. */
+static int
+append_read(struct mcp_store *st, const struct jbatch *b, const char *slug)
+{
+	long long w0 = b->window - 4 * AGG_WINDOW;
+	long long first = agg_window((double)(b->window + AGG_WINDOW - b->lookback));
+	char k[2][MCP_SLUG_MAX + 64], pre[MCP_SLUG_MAX + 64];
+
+	agg_key(pre, sizeof(pre), slug, "", -1);
+	agg_key(k[0], sizeof(k[0]), slug, "rh", w0 / AGG_HOUR);
+	agg_key(k[1], sizeof(k[1]), slug, "rh", b->window / AGG_HOUR);
+	return mcp_store_appendf(
+	    st, "EVALSHA %s 2 %s %s %lld %s %lld", b->sha, k[0], k[1], w0, pre, first);
+}
+
 static enum mcp_store_status
 batch_once(struct mcp_store *st, void *arg, char *err, size_t errlen)
 {
@@ -64,7 +102,7 @@ batch_once(struct mcp_store *st, void *arg, char *err, size_t errlen)
 
 	*b->f = b->saved;
 	for (i = 0; i < b->n; i++)
-		agg_append_read(st, b->sha, b->window, b->slugs[i]);
+		append_read(st, b, b->slugs[i]);
 	for (i = 0; i < b->n; i++) {
 		if (mcp_store_read(st, &r, 1, err, errlen) == -1)
 			return MCP_STORE_AGAIN;
@@ -112,15 +150,19 @@ save(struct mcp_store *st, long long window, const struct agg_faults *f)
 }
 
 int
-agg_judge(struct mcp_store *st, const char *read_sha, long long window, int lookback,
-    char *const *slugs, size_t n, struct agg_faults *f)
+agg_judge(struct mcp_store *st, long long window, int lookback, char *const *slugs, size_t n,
+    struct agg_faults *f)
 {
 	static const struct mcp_store_retry rp = {3, 0, NULL, 0};
-	struct jbatch b = {read_sha, window, lookback, NULL, 0, f, {0}};
+	struct jbatch b = {"", window, lookback, NULL, 0, f, {0}};
 	char err[512] = "";
 	size_t i;
 
 	f->n = 0;
+	if (mcp_store_script_load(st, judge_lua, b.sha, err, sizeof(err)) == -1) {
+		warnx("redis: %s", err);
+		return -1;
+	}
 	for (i = 0; i < n; i += b.n) {
 		b.slugs = slugs + i;
 		b.n = n - i < AGG_BATCH ? n - i : AGG_BATCH;

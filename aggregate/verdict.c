@@ -866,7 +866,7 @@ judge(struct vctx *v, const struct agg_opts *o, char **all, size_t n)
 		for (i = 0; i < n; i++)
 			list[i] = known->element[i]->str;
 	}
-	rc = agg_judge(v->st, v->read_sha, v->window, v->lookback, list, n, &v->faults);
+	rc = agg_judge(v->st, v->window, v->lookback, list, n, &v->faults);
 	if (list != all)
 		free(list);
 	freeReplyObject(known);
