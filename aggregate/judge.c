@@ -10,29 +10,60 @@
 #include <string.h>
 
 #include "aggregate.h"
-#include "reslua.h"
 
 /*
- * Read-only: what the read script of verdict.c gives (five arrays, the
- * windows from ARGV[1] on, "region value ..." each), but only the windows
- * that reach into the lookback (those from ARGV[3] on; the others empty),
- * and no error codes: the judgment needs each region's latest result in
- * the lookback and its step, nothing more.
+ * Read-only: each region's latest result in the lookback [ARGV[3],
+ * ARGV[4]) (epoch milliseconds), of the windows from ARGV[1] on that reach
+ * into it, as "region code" pairs in the order first seen: code 0 for a
+ * pass, else the failed step, 1 to 8 in the order of mcp_steps.  The slots
+ * of rh:HOUR are read as bytes (lib/reslua.h), without the text the
+ * decision's read makes of them; a region the slots lack is read from the
+ * res:W of before, until those keys have expired.  A start equal to the
+ * latest does not replace it, as in rule.c.
  */
 static const char judge_lua[] =
-    MCP_RES_LUA "local w0, pre, first = tonumber(ARGV[1]), ARGV[2], tonumber(ARGV[3])\n"
-                "local hours, out = {}, {}\n"
-                "for i = 0, 4 do\n"
-                "  local w, a = w0 + 60 * i, {}\n"
-                "  if w >= first then\n"
-                "    local k = KEYS[1]\n"
-                "    if math.floor(w / 3600) ~= math.floor(w0 / 3600) then k = KEYS[2] end\n"
-                "    hours[k] = hours[k] or redis.call('HGETALL', k)\n"
-                "    a = res_window(hours[k], w, pre, {})\n"
-                "  end\n"
-                "  out[#out + 1] = a\n"
-                "end\n"
-                "return out\n";
+    "local STEPS = {dns = 1, connect = 2, tls = 3, http = 4, auth = 5, initialize = 6,\n"
+    "  tools_list = 7, call = 8}\n"
+    "local w0, pre, lo, hi = tonumber(ARGV[1]), ARGV[2], tonumber(ARGV[3]), tonumber(ARGV[4])\n"
+    "local hours, best, code, order = {}, {}, {}, {}\n"
+    "local function note(r, t, c)\n"
+    "  if t >= lo and t < hi and (best[r] == nil or t > best[r]) then\n"
+    "    if best[r] == nil then order[#order + 1] = r end\n"
+    "    best[r], code[r] = t, c\n"
+    "  end\n"
+    "end\n"
+    "for i = 0, 4 do\n"
+    "  local w = w0 + 60 * i\n"
+    "  if (w + 60) * 1000 > lo then\n"
+    "    local k = KEYS[1]\n"
+    "    if math.floor(w / 3600) ~= math.floor(w0 / 3600) then k = KEYS[2] end\n"
+    "    hours[k] = hours[k] or redis.call('HGETALL', k)\n"
+    "    local h, pos, got = hours[k], (w % 3600) / 60 * 16, {}\n"
+    "    for j = 1, #h, 2 do\n"
+    "      local a, b, l, kind = string.byte(h[j + 1], pos + 1, pos + 4)\n"
+    "      if l and l ~= 0 then\n"
+    "        got[h[j]] = true\n"
+    "        if l ~= 98 then note(h[j], w * 1000 + a * 256 + b, 0)\n"
+    "        elseif kind >= 1 and kind <= 8 then note(h[j], w * 1000 + a * 256 + b, kind) end\n"
+    "      end\n"
+    "    end\n"
+    "    local o = redis.call('HGETALL', pre .. 'res:' .. w)\n"
+    "    for j = 1, #o, 2 do\n"
+    "      if not got[o[j]] then\n"
+    "        local f = {}\n"
+    "        for x in string.gmatch(o[j + 1], '%S+') do f[#f + 1] = x end\n"
+    "        local t = tonumber(f[1] or '')\n"
+    "        local st, c = string.sub(f[2] or '', 1, 1), 0\n"
+    "        if t and #f == 5 then t = t * 1000 elseif t then t = w * 1000 + t end\n"
+    "        if st == 'b' then c = STEPS[f[3] or ''] end\n"
+    "        if t and c and (st == 'h' or st == 'a' or st == 'b') then note(o[j], t, c) end\n"
+    "      end\n"
+    "    end\n"
+    "  end\n"
+    "end\n"
+    "local out = {}\n"
+    "for _, r in ipairs(order) do out[#out + 1] = r; out[#out + 1] = code[r] end\n"
+    "return out\n";
 
 /*
  * KEYS mcp:fault:W; ARGV TTL, then REGION VALUE pairs: the judgment
@@ -54,42 +85,39 @@ struct jbatch {
 	struct agg_faults *f, saved; /* saved: f before the batch, for a repeated round */
 };
 
-/* Count one slug's reply of the read script. */
+/* Count one slug's reply of the script: "region code" pairs. */
 static int
 count(struct jbatch *b, const redisReply *a)
 {
-	struct agg_input in = {b->window, b->lookback, NULL, 0, NULL, 0};
-	struct agg_result *res = NULL;
-	struct agg_rstate *s;
-	size_t k;
+	struct agg_rstate s[AGG_FAULT_REGIONS];
+	size_t i, k = 0;
 
-	if (agg_results_from(a, b->window, &res, &in.nres) == -1)
+	if (a->type != REDIS_REPLY_ARRAY)
 		return -1;
-	in.res = res;
-	if ((s = calloc(in.nres + 1, sizeof(*s))) == NULL) {
-		free(res);
-		return -1;
+	for (i = 0; i + 1 < a->elements && k < AGG_FAULT_REGIONS; i += 2) {
+		if (a->element[i]->type != REDIS_REPLY_STRING ||
+		    a->element[i + 1]->type != REDIS_REPLY_INTEGER ||
+		    a->element[i + 1]->integer < 0 || a->element[i + 1]->integer > MCP_NSTEPS)
+			return -1;
+		s[k].region = a->element[i]->str;
+		s[k++].step = (int)a->element[i + 1]->integer - 1;
 	}
-	k = agg_states(&in, s);
 	agg_fault_add(b->f, s, k);
-	free(s);
-	free(res);
 	return 0;
 }
 
-/* The windows from w0 (as verdict.c reads them); those from the first that reaches the lookback. */
+/* The windows from w0 (as verdict.c reads them), the lookback in ms. */
 static int
 append_read(struct mcp_store *st, const struct jbatch *b, const char *slug)
 {
-	long long w0 = b->window - 4 * AGG_WINDOW;
-	long long first = agg_window((double)(b->window + AGG_WINDOW - b->lookback));
+	long long w0 = b->window - 4 * AGG_WINDOW, hi = (b->window + AGG_WINDOW) * 1000LL;
 	char k[2][MCP_SLUG_MAX + 64], pre[MCP_SLUG_MAX + 64];
 
 	agg_key(pre, sizeof(pre), slug, "", -1);
 	agg_key(k[0], sizeof(k[0]), slug, "rh", w0 / AGG_HOUR);
 	agg_key(k[1], sizeof(k[1]), slug, "rh", b->window / AGG_HOUR);
-	return mcp_store_appendf(
-	    st, "EVALSHA %s 2 %s %s %lld %s %lld", b->sha, k[0], k[1], w0, pre, first);
+	return mcp_store_appendf(st, "EVALSHA %s 2 %s %s %lld %s %lld %lld", b->sha, k[0], k[1], w0,
+	    pre, hi - b->lookback * 1000LL, hi);
 }
 
 static enum mcp_store_status
