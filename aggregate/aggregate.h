@@ -107,17 +107,11 @@ void agg_decision_free(struct agg_decision *d);
 #define AGG_FAULT_PERCENT 50 /* ... and at least this share of those it probed */
 #define AGG_FAULT_REGIONS 64 /* regions a judgment keeps; more are not judged */
 
-/* One region of one slug: its latest result in the lookback failed at step, or passed. */
+/* One region of one slug: its latest result in the lookback failed at step, or passed (judge.c reads it). */
 struct agg_rstate {
 	const char *region; /* borrowed from the input's results */
 	int step;           /* failed step, -1: passes */
 };
-
-/*
- * The regions reporting for the slug in the lookback and how each stands
- * by its latest result there, in out (room for in->nres); their count.
- */
-size_t agg_states(const struct agg_input *in, struct agg_rstate *out);
 
 struct agg_fault_region {
 	char name[MCP_SLUG_MAX + 1];

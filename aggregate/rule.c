@@ -590,24 +590,6 @@ out:
 	return rc;
 }
 
-size_t
-agg_states(const struct agg_input *in, struct agg_rstate *out)
-{
-	struct region *rs;
-	size_t n = 0, i, k = 0;
-
-	if ((rs = calloc(in->nres + 1, sizeof(*rs))) == NULL)
-		return 0;
-	tabulate(in, rs, &n);
-	for (i = 0; i < n; i++)
-		if (rs[i].reports) {
-			out[k].region = rs[i].name;
-			out[k++].step = lowest_bit(rs[i].failmask);
-		}
-	free(rs);
-	return k;
-}
-
 void
 agg_decision_free(struct agg_decision *d)
 {
