@@ -98,6 +98,45 @@ struct agg_decision {
 int agg_decide(const struct agg_input *in, struct agg_decision *d);
 void agg_decision_free(struct agg_decision *d);
 
+/*
+ * The probe-fault judgment (fault.c, mcp-aggregate(1) "Probe faults"): a
+ * region failing most of the slugs it probed that other regions see
+ * passing is blind in that window, and its results count for no slug.
+ */
+#define AGG_FAULT_MIN 10     /* default: at least this many slugs failed ... */
+#define AGG_FAULT_PERCENT 50 /* ... and at least this share of those it probed */
+#define AGG_FAULT_REGIONS 64 /* regions a judgment keeps; more are not judged */
+
+/* One region of one slug: its latest result in the lookback failed at step, or passed (judge.c reads it). */
+struct agg_rstate {
+	const char *region; /* borrowed from the input's results */
+	int step;           /* failed step, -1: passes */
+};
+
+struct agg_fault_region {
+	char name[MCP_SLUG_MAX + 1];
+	long probed;            /* slugs it reported for */
+	long failed;            /* of those, slugs it failed that another region passed */
+	long steps[MCP_NSTEPS]; /* those failures by step */
+	int blind;
+};
+
+struct agg_faults {
+	long min;    /* the thresholds: failed >= min ... */
+	int percent; /* ... and failed * 100 >= percent * probed; min 0: never blind */
+	size_t n;
+	struct agg_fault_region r[AGG_FAULT_REGIONS];
+};
+
+/* Count one slug's regions into f. */
+void agg_fault_add(struct agg_faults *f, const struct agg_rstate *s, size_t n);
+/* Decide which regions are blind (the blind flags). */
+void agg_fault_judge(struct agg_faults *f);
+/* The region if it is blind, else NULL. */
+const struct agg_fault_region *agg_fault_blind(const struct agg_faults *f, const char *region);
+/* The step a blind region failed most (the first on a tie), -1 for none. */
+int agg_fault_step(const struct agg_fault_region *g);
+
 /* "green", "amber", ... and the one-letter history code g/a/r/u. */
 const char *agg_verdict_name(enum agg_verdict v);
 char agg_verdict_code(enum agg_verdict v);
@@ -227,7 +266,9 @@ struct agg_opts {
 	double timeout;
 	int lookback;
 	int verbose;
-	int json; /* status -j */
+	int json;          /* status -j */
+	long fault_min;    /* verdict -F */
+	int fault_percent; /* verdict -P */
 };
 
 /*
@@ -264,6 +305,22 @@ int agg_spool_path(const struct agg_opts *o, const char *store, char *out, size_
  * is none) and the reason, naming path, in why.
  */
 int agg_spool_open(const char *path, int create, char *why, size_t len);
+
+/*
+ * verdict.c: queue the script that reads the slug's results of the windows
+ * around W (sha: its SHA-1), and parse its reply into an owned array.
+ */
+int agg_append_read(struct mcp_store *st, const char *sha, long long window, const char *slug);
+int agg_results_from(const redisReply *a, long long window, struct agg_result **res, size_t *nres);
+
+/*
+ * judge.c: the probe-fault judgment of window W over the slugs, kept in
+ * the store; 0, or -1 after a warning.  agg_judgment reads the one kept:
+ * 1, 0 when there is none, -1 after a warning.
+ */
+int agg_judge(struct mcp_store *st, long long window, int lookback, char *const *slugs, size_t n,
+    struct agg_faults *f);
+int agg_judgment(struct mcp_store *st, long long window, struct agg_faults *f);
 
 /* Connect with the options' URL and timeout; NULL after printing why. */
 struct mcp_store *agg_connect(const struct agg_opts *o);

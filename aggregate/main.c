@@ -19,7 +19,8 @@ usage(void)
 {
 	fprintf(stderr,
 	    "usage: %s push [-v] [-r REGION] [-R URL] [-S FILE] [-t SECONDS]\n"
-	    "       %s verdict [-L SECONDS] [-R URL] [-t SECONDS] [SLUG ...]\n"
+	    "       %s verdict [-F SLUGS] [-L SECONDS] [-P PERCENT] [-R URL] [-t SECONDS] "
+	    "[SLUG ...]\n"
 	    "       %s results [-R URL] [-t SECONDS] SLUG [FROM [TO]]\n"
 	    "       %s status [-j] [-R URL] [-t SECONDS] [SLUG ...]\n",
 	    program_invocation_short_name, program_invocation_short_name,
@@ -48,6 +49,18 @@ lookback_of(const char *s)
 		errx(MCP_EXIT_USAGE, "-L %s: the lookback is %d to %d seconds", s, AGG_LOOKBACK_MIN,
 		    AGG_LOOKBACK_MAX);
 	return (int)d;
+}
+
+/* A whole number from lo to hi for the probe-fault thresholds. */
+static long
+fault_arg(const char *flag, const char *s, long lo, long hi)
+{
+	char *end;
+	long v = strtol(s, &end, 10);
+
+	if (end == s || *end != '\0' || v < lo || v > hi)
+		errx(MCP_EXIT_USAGE, "%s %s: want a whole number from %ld to %ld", flag, s, lo, hi);
+	return v;
 }
 
 /* A window given on the command line: epoch seconds, down to its minute. */
@@ -87,7 +100,8 @@ results(const struct agg_opts *o, int argc, char **argv)
 int
 main(int argc, char *argv[])
 {
-	struct agg_opts o = {NULL, NULL, NULL, 5, AGG_LOOKBACK, 0};
+	struct agg_opts o = {
+	    NULL, NULL, NULL, 5, AGG_LOOKBACK, 0, 0, AGG_FAULT_MIN, AGG_FAULT_PERCENT};
 	const char *cmd, *flags;
 	char why[600];
 	int c, i, rc;
@@ -103,7 +117,7 @@ main(int argc, char *argv[])
 	if (strcmp(cmd, "push") == 0)
 		flags = "R:r:S:t:v";
 	else if (strcmp(cmd, "verdict") == 0)
-		flags = "L:R:t:";
+		flags = "F:L:P:R:t:";
 	else if (strcmp(cmd, "results") == 0)
 		flags = "R:t:";
 	else if (strcmp(cmd, "status") == 0)
@@ -116,8 +130,14 @@ main(int argc, char *argv[])
 		case 'j':
 			o.json = 1;
 			break;
+		case 'F':
+			o.fault_min = fault_arg("-F", optarg, 0, 1000000);
+			break;
 		case 'L':
 			o.lookback = lookback_of(optarg);
+			break;
+		case 'P':
+			o.fault_percent = (int)fault_arg("-P", optarg, 1, 100);
 			break;
 		case 'R':
 			o.url = mcp_store_url_arg(optarg);

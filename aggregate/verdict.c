@@ -139,7 +139,8 @@ struct vctx {
 	char read_sha[41], stats_sha[41], write_sha[41];
 	long long window;
 	int lookback;
-	struct mcp_buf out; /* records of the batch, written once stored */
+	struct mcp_buf out;       /* records of the batch, written once stored */
+	struct agg_faults faults; /* the window's probe-fault judgment */
 };
 
 /* One slug of a batch: its replies (owned) and its finished record. */
@@ -163,17 +164,27 @@ work_clear(struct slugwork *w)
 	mcp_buf_reset(&w->rec);
 }
 
+/* aggregate.h */
+int
+agg_append_read(struct mcp_store *st, const char *sha, long long window, const char *slug)
+{
+	long long w0 = window - (NWIN - 1) * AGG_WINDOW;
+	char k[2][MCP_SLUG_MAX + 64], pre[MCP_SLUG_MAX + 64];
+
+	agg_key(pre, sizeof(pre), slug, "", -1);
+	agg_key(k[0], sizeof(k[0]), slug, "rh", w0 / AGG_HOUR);
+	agg_key(k[1], sizeof(k[1]), slug, "rh", window / AGG_HOUR);
+	return mcp_store_appendf(st, "EVALSHA %s 2 %s %s %lld %s", sha, k[0], k[1], w0, pre);
+}
+
 static int
 append_reads(struct vctx *v, const char *slug)
 {
 	long long day = v->window / AGG_DAY;
-	long long w0 = v->window - (NWIN - 1) * AGG_WINDOW;
 	char k[4][MCP_SLUG_MAX + 64], pre[MCP_SLUG_MAX + 64];
 
 	agg_key(pre, sizeof(pre), slug, "", -1);
-	agg_key(k[0], sizeof(k[0]), slug, "rh", w0 / AGG_HOUR);
-	agg_key(k[1], sizeof(k[1]), slug, "rh", v->window / AGG_HOUR);
-	mcp_store_appendf(v->st, "EVALSHA %s 2 %s %s %lld %s", v->read_sha, k[0], k[1], w0, pre);
+	agg_append_read(v->st, v->read_sha, v->window, slug);
 	agg_key(k[0], sizeof(k[0]), slug, "seen", -1);
 	mcp_store_appendf(v->st, "ZRANGE %s 0 -1 WITHSCORES", k[0]);
 	agg_key(k[0], sizeof(k[0]), slug, "drift", -1);
@@ -192,13 +203,11 @@ append_reads(struct vctx *v, const char *slug)
 	return mcp_store_appendf(v->st, "HMGET %s start end reason", k[0]);
 }
 
-/* The results of the NWIN windows up to W, replies in that order. */
-static int
-results_of(struct slugwork *w, long long window, struct agg_result **res, size_t *nres)
+/* aggregate.h: the results of the NWIN windows up to W, replies in that order. */
+int
+agg_results_from(const redisReply *a, long long window, struct agg_result **res, size_t *nres)
 {
 	size_t i, j, n = 0;
-
-	const redisReply *a = w->r[R_RES];
 
 	if (a->type != REDIS_REPLY_ARRAY || a->elements != NWIN)
 		return -1;
@@ -400,6 +409,68 @@ add_maint(cJSON *o, const struct vctx *v, const redisReply *s)
 	cJSON_AddStringToObject(m, "reason", reason);
 }
 
+/*
+ * A blind region's results count for no slug: dropped before the decision,
+ * and from the regions seen, so that it is not missing either.
+ */
+static void
+unblind(
+    const struct vctx *v, struct agg_result *res, size_t *nres, const char **seen, size_t *nseen)
+{
+	size_t i, k;
+
+	if (v->faults.n == 0)
+		return;
+	for (i = k = 0; i < *nres; i++)
+		if (agg_fault_blind(&v->faults, res[i].region) == NULL)
+			res[k++] = res[i];
+	*nres = k;
+	for (i = k = 0; i < *nseen; i++)
+		if (agg_fault_blind(&v->faults, seen[i]) == NULL)
+			seen[k++] = seen[i];
+	*nseen = k;
+}
+
+/*
+ * probe_fault, the blind regions sorted by name, and when there are any,
+ * probe_fault_detail: what each failed, for mcp-alert's incident.
+ */
+static void
+add_faults(cJSON *o, const struct vctx *v)
+{
+	const struct agg_fault_region *g[AGG_FAULT_REGIONS];
+	const char *names[AGG_FAULT_REGIONS];
+	cJSON *a, *e;
+	size_t i, j, n = 0;
+	int s;
+
+	for (i = 0; i < v->faults.n; i++) {
+		if (!v->faults.r[i].blind)
+			continue;
+		for (j = n++; j > 0 && strcmp(g[j - 1]->name, v->faults.r[i].name) > 0; j--)
+			g[j] = g[j - 1];
+		g[j] = &v->faults.r[i];
+	}
+	for (i = 0; i < n; i++)
+		names[i] = g[i]->name;
+	cJSON_AddItemToObject(o, "probe_fault", names_json(names, n));
+	if (n == 0)
+		return;
+	a = cJSON_AddArrayToObject(o, "probe_fault_detail");
+	for (i = 0; a != NULL && i < n; i++) {
+		e = cJSON_CreateObject();
+		s = agg_fault_step(g[i]);
+		cJSON_AddStringToObject(e, "region", g[i]->name);
+		cJSON_AddNumberToObject(e, "failed", (double)g[i]->failed);
+		cJSON_AddNumberToObject(e, "probed", (double)g[i]->probed);
+		if (s >= 0)
+			cJSON_AddStringToObject(e, "step", mcp_steps[s]);
+		else
+			cJSON_AddNullToObject(e, "step");
+		cJSON_AddItemToArray(a, e);
+	}
+}
+
 static cJSON *
 record_of(const struct vctx *v, const struct slugwork *w, const struct agg_decision *d)
 {
@@ -442,6 +513,7 @@ record_of(const struct vctx *v, const struct slugwork *w, const struct agg_decis
 	add_cert(o, v, w->r[R_CERT]);
 	cJSON_AddItemToObject(o, "failing_now", names_json(d->failing_now, d->nfailing_now));
 	add_maint(o, v, w->r[R_MAINT]);
+	add_faults(o, v);
 	return o;
 }
 
@@ -461,9 +533,10 @@ decide(struct vctx *v, struct slugwork *w, char *err, size_t errlen)
 			snprintf(err, errlen, "%s: %s", w->slug, w->r[i]->str);
 			return -1;
 		}
-	if (results_of(w, v->window, &res, &in.nres) == -1 ||
+	if (agg_results_from(w->r[R_RES], v->window, &res, &in.nres) == -1 ||
 	    seen_of(v, w->r[R_SEEN], &seen, &in.nseen) == -1)
 		goto out;
+	unblind(v, res, &in.nres, seen, &in.nseen);
 	in.res = res;
 	in.seen = seen;
 	if (agg_decide(&in, &d) == -1)
@@ -760,6 +833,46 @@ mark_newest(struct vctx *v)
 	return 0;
 }
 
+/*
+ * The window's probe-fault judgment: a full pass (all, the known slugs)
+ * judges and keeps it; a pass over named slugs reads the one kept, or
+ * judges over every known slug when there is none.  0, or -1 after a
+ * warning.
+ */
+static int
+judge(struct vctx *v, const struct agg_opts *o, char **all, size_t n)
+{
+	redisReply *known = NULL;
+	char **list = all;
+	size_t i;
+	int rc;
+
+	v->faults.min = o->fault_min;
+	v->faults.percent = o->fault_percent;
+	v->faults.n = 0;
+	if (o->fault_min == 0)
+		return 0;
+	if (all == NULL) {
+		if ((rc = agg_judgment(v->st, v->window, &v->faults)) != 0)
+			return rc < 0 ? -1 : 0;
+		if ((known = known_slugs(v)) == NULL)
+			return -1;
+		n = known->elements;
+		if ((list = calloc(n + 1, sizeof(*list))) == NULL) {
+			warn("verdict");
+			freeReplyObject(known);
+			return -1;
+		}
+		for (i = 0; i < n; i++)
+			list[i] = known->element[i]->str;
+	}
+	rc = agg_judge(v->st, v->window, v->lookback, list, n, &v->faults);
+	if (list != all)
+		free(list);
+	freeReplyObject(known);
+	return rc;
+}
+
 int
 agg_verdict(const struct agg_opts *o, char **slugs, int nslugs)
 {
@@ -797,6 +910,8 @@ agg_verdict(const struct agg_opts *o, char **slugs, int nslugs)
 			list[i] = known->element[i]->str;
 	}
 	if (nslugs == 0 && fill_names(&v, list, n) == -1)
+		goto out;
+	if (judge(&v, o, nslugs == 0 ? list : NULL, n) == -1)
 		goto out;
 	rc = pass(&v, list, n);
 	if (rc == MCP_EXIT_OK && n > 0 && mark_newest(&v) == -1)

@@ -172,12 +172,20 @@ void pub_bind(struct pub *p);
 /* watchdog.c: the watchdog of the probes and the heartbeat (mcp-alert(1), "Watchdog"). */
 #define WD_SILENT "runner-silent"
 #define WD_BLIND "monitoring-blind"
+#define WD_FAULT "probe-fault"
 struct wd_region {
 	char name[MCP_SLUG_MAX + 1];
-	double last;    /* the newest window it reported in, for any slug; 0: never */
-	double listed;  /* the newest window a verdict named it in (reporters or missing) */
+	double last; /* the newest window it reported in, for any slug; 0: never */
+	double
+	    listed; /* the newest window a verdict named it in (reporters, missing, probe_fault) */
 	double first;   /* the first window a verdict named it in, while it has never reported */
 	struct track t; /* its runner-silent incident */
+	/* The verdicts' probe_fault: the region reports, but is blind. */
+	double fault;        /* the newest window it was blind in; 0: never */
+	double ffirst;       /* the first window of its blind run, 0: none */
+	long failed, probed; /* of the newest window it was blind in */
+	char step[16];       /* the step it failed most then, "" for none */
+	struct track pf;     /* its probe-fault incident */
 };
 struct wd {
 	double newest; /* the newest window of a verdict */
@@ -187,6 +195,8 @@ struct wd {
 };
 /* What a verdict says of the regions, noted in w. */
 void wd_note(struct wd *w, double window, const cJSON *reporters, const cJSON *missing);
+/* What a verdict's probe_fault and probe_fault_detail say, noted in w. */
+void wd_note_fault(struct wd *w, double window, const cJSON *rec);
 /* The regions seen merged into the store's, and decided: 0 or -1. */
 int alert_watchdog(struct ctx *x, const struct wd *seen);
 int alert_heartbeat(struct ctx *x);

@@ -2,7 +2,9 @@
  * watchdog.c - the watchdog of the probes and the heartbeat (mcp-alert(1),
  * "Watchdog"): a region that has reported for no slug in runner_silent
  * raises one P2 of its own, resolved when it reports again; every region
- * silent raises one P1, "monitoring is blind".  The regions are known
+ * silent raises one P1, "monitoring is blind"; a region the verdicts name
+ * in probe_fault (mcp-aggregate(1), "Probe faults") raises one P2,
+ * probe-fault, resolved in the first window it reports unblinded.  The regions are known
  * from the verdicts' reporters and missing; the time is the verdicts'
  * (the newest window decided), so a replay decides as the live run did.
  * Its state is the hash mcp:alert:watchdog, decided under WATCH.
@@ -59,6 +61,44 @@ wd_note(struct wd *w, double window, const cJSON *reporters, const cJSON *missin
 	}
 }
 
+void
+wd_note_fault(struct wd *w, double window, const cJSON *rec)
+{
+	const cJSON *pf = cJSON_GetObjectItemCaseSensitive(rec, "probe_fault");
+	const cJSON *det = cJSON_GetObjectItemCaseSensitive(rec, "probe_fault_detail"), *e, *d, *f;
+	struct wd_region *r;
+
+	cJSON_ArrayForEach(e, pf)
+	{
+		if (!cJSON_IsString(e) || !mcp_slug_ok(e->valuestring) ||
+		    (r = wd_find(w, e->valuestring, 1)) == NULL)
+			continue;
+		w->newest = fmax(w->newest, window);
+		r->listed = fmax(r->listed, window);
+		r->ffirst = r->ffirst > 0 ? fmin(r->ffirst, window) : window;
+		if (window < r->fault)
+			continue;
+		r->fault = window;
+		cJSON_ArrayForEach(d, det)
+		{
+			f = cJSON_GetObjectItemCaseSensitive(d, "region");
+			if (!cJSON_IsString(f) || strcmp(f->valuestring, r->name) != 0)
+				continue;
+			f = cJSON_GetObjectItemCaseSensitive(d, "failed");
+			r->failed =
+			    cJSON_IsNumber(f) && f->valuedouble >= 0 ? (long)f->valuedouble : 0;
+			f = cJSON_GetObjectItemCaseSensitive(d, "probed");
+			r->probed =
+			    cJSON_IsNumber(f) && f->valuedouble >= 0 ? (long)f->valuedouble : 0;
+			f = cJSON_GetObjectItemCaseSensitive(d, "step");
+			snprintf(r->step, sizeof(r->step), "%s",
+			    cJSON_IsString(f) && mcp_step_index(f->valuestring) >= 0
+			        ? f->valuestring
+			        : "");
+		}
+	}
+}
+
 /* "LAST LISTED FIRST OPEN START ROUTES" of a region, "OPEN START ROUTES" of blindness. */
 static void
 track_parse(struct track *t, const char *s)
@@ -80,7 +120,9 @@ wd_parse(struct wd *w, const redisReply *r)
 {
 	struct wd_region *g;
 	const char *f, *v;
-	double last, listed, first;
+	double last, listed, first, fault, ffirst;
+	long failed, probed;
+	char step[16];
 	int n;
 	size_t i;
 
@@ -98,6 +140,15 @@ wd_parse(struct wd *w, const redisReply *r)
 		    (g = wd_find(w, f + 2, 1)) != NULL) {
 			g->last = last, g->listed = listed, g->first = first;
 			track_parse(&g->t, v + n);
+		} else if (strncmp(f, "f:", 2) == 0 && mcp_slug_ok(f + 2) &&
+		    sscanf(v, "%lf %lf %ld %ld %15s %n", &fault, &ffirst, &failed, &probed, step,
+		        &n) == 5 &&
+		    (g = wd_find(w, f + 2, 1)) != NULL) {
+			g->fault = fault, g->ffirst = ffirst, g->failed = failed,
+			g->probed = probed;
+			snprintf(
+			    g->step, sizeof(g->step), "%s", strcmp(step, "-") == 0 ? "" : step);
+			track_parse(&g->pf, v + n);
 		}
 	}
 }
@@ -130,8 +181,9 @@ static int
 wd_emit(struct ctx *x, struct track *t, const char *slug, const char *kind, const char *event,
     const char *sev, const cJSON *regions, const char *summary, double end)
 {
-	struct alert_ev e = {
-	    event, sev, slug, kind, t->start, NULL, regions, summary, -1, NULL, NULL, 0, NULL};
+	struct alert_ev e = {event, sev, slug, kind, t->start,
+	    t->step[0] && strcmp(kind, WD_FAULT) == 0 ? t->step : NULL, regions, summary, -1, NULL,
+	    NULL, 0, NULL};
 	unsigned long set;
 
 	x->slug = slug, x->maint = 0;
@@ -149,6 +201,41 @@ wd_emit(struct ctx *x, struct track *t, const char *slug, const char *kind, cons
 	return 0;
 }
 
+/*
+ * The probe-fault incident of g: open while its newest blind window is
+ * newer than its newest window reporting, resolved at the first window it
+ * reports unblinded again.
+ */
+static int
+wd_fault(struct ctx *x, struct wd_region *g, const cJSON *one)
+{
+	char sum[512], a[8], b[8], d[64];
+	int rc = 0;
+
+	if (!g->pf.open && g->fault > 0 && g->fault > g->last) {
+		g->pf.open = 1;
+		g->pf.start = g->ffirst > g->last ? g->ffirst : g->fault;
+		snprintf(g->pf.step, sizeof(g->pf.step), "%s", g->step);
+		alert_hm(a, sizeof(a), g->pf.start);
+		snprintf(sum, sizeof(sum),
+		    "probe %s blind since %s UTC: failed %ld of %ld slug%s%s%s that other regions "
+		    "pass; its results are left out",
+		    g->name, a, g->failed, g->probed, plural((int)g->probed),
+		    g->step[0] ? " at " : "", g->step);
+		rc = wd_emit(x, &g->pf, g->name, WD_FAULT, "trigger", "P2", one, sum, 0);
+	} else if (g->pf.open && g->last > g->fault) {
+		alert_hm(a, sizeof(a), g->pf.start);
+		alert_hm(b, sizeof(b), g->last);
+		dur_text(d, sizeof(d), g->last - g->pf.start);
+		snprintf(sum, sizeof(sum), "probe %s sees again after %s (%s\xe2\x80\x93%s UTC)",
+		    g->name, d, a, b);
+		rc = wd_emit(x, &g->pf, g->name, WD_FAULT, "resolve", "P2", one, sum, g->last);
+	}
+	if (!g->pf.open && g->last >= g->fault)
+		g->ffirst = 0;
+	return rc;
+}
+
 /* The decisions on w, at its newest window. */
 static int
 wd_decide(struct ctx *x, struct wd *w)
@@ -157,7 +244,7 @@ wd_decide(struct ctx *x, struct wd *w)
 	char sum[512], a[8], b[8], d[64];
 	cJSON *one, *all = cJSON_CreateArray();
 	struct wd_region *g;
-	double latest = 0;
+	double latest = 0, heard;
 	int i, silent = 0, rc = 0;
 
 	x->window = w->newest;
@@ -166,6 +253,7 @@ wd_decide(struct ctx *x, struct wd *w)
 		if (g->last <= 0)
 			g->last =
 			    g->first; /* named missing only: silent from when it was first named */
+		heard = fmax(g->last, g->fault); /* a blind region reports all the same */
 		one = cJSON_CreateArray();
 		cJSON_AddItemToArray(one, cJSON_CreateString(g->name));
 		if (w->newest - g->listed >= WD_FORGET) {
@@ -176,13 +264,20 @@ wd_decide(struct ctx *x, struct wd *w)
 				rc = wd_emit(x, &g->t, g->name, WD_SILENT, "resolve", "P2", one,
 				    sum, w->newest);
 			}
+			if (rc == 0 && g->pf.open) {
+				snprintf(sum, sizeof(sum),
+				    "probe %s: no verdict has named it for a day; forgotten",
+				    g->name);
+				rc = wd_emit(x, &g->pf, g->name, WD_FAULT, "resolve", "P2", one,
+				    sum, w->newest);
+			}
 			g->name[0] = '\0'; /* not saved */
-		} else if (w->newest - g->last >= (double)c->runner_silent) {
+		} else if (w->newest - heard >= (double)c->runner_silent) {
 			silent++;
 			cJSON_AddItemToArray(all, cJSON_CreateString(g->name));
-			latest = fmax(latest, g->last + 60);
+			latest = fmax(latest, heard + 60);
 			if (!g->t.open) {
-				g->t.open = 1, g->t.start = g->last + 60;
+				g->t.open = 1, g->t.start = heard + 60;
 				alert_hm(a, sizeof(a), g->t.start);
 				dur_text(d, sizeof(d), w->newest + 60 - g->t.start);
 				snprintf(sum, sizeof(sum),
@@ -193,14 +288,16 @@ wd_decide(struct ctx *x, struct wd *w)
 			}
 		} else if (g->t.open) {
 			alert_hm(a, sizeof(a), g->t.start);
-			alert_hm(b, sizeof(b), g->last);
-			dur_text(d, sizeof(d), g->last - g->t.start);
+			alert_hm(b, sizeof(b), heard);
+			dur_text(d, sizeof(d), heard - g->t.start);
 			snprintf(sum, sizeof(sum),
 			    "runner %s reporting again after %s (%s\xe2\x80\x93%s UTC)", g->name, d,
 			    a, b);
-			rc = wd_emit(
-			    x, &g->t, g->name, WD_SILENT, "resolve", "P2", one, sum, g->last);
+			rc =
+			    wd_emit(x, &g->t, g->name, WD_SILENT, "resolve", "P2", one, sum, heard);
 		}
+		if (rc == 0 && g->name[0] != '\0')
+			rc = wd_fault(x, g, one);
 		cJSON_Delete(one);
 	}
 	if (rc == 0 && silent > 0 && silent == w->n && !w->blind.open) {
@@ -244,6 +341,14 @@ wd_args(const struct wd *w, const char **argv, char (*vals)[WD_FIELD_MAX])
 		snprintf(vals[k], WD_FIELD_MAX, "%.0f %.0f %.0f %d %.0f %s", g->last, g->listed,
 		    g->first, g->t.open, g->t.start, g->t.routes[0] ? g->t.routes : "-");
 		argv[n++] = vals[k++];
+		if (g->fault <= 0 && !g->pf.open)
+			continue;
+		snprintf(vals[k], WD_FIELD_MAX, "f:%s", g->name);
+		argv[n++] = vals[k++];
+		snprintf(vals[k], WD_FIELD_MAX, "%.0f %.0f %ld %ld %s %d %.0f %s", g->fault,
+		    g->ffirst, g->failed, g->probed, g->step[0] ? g->step : "-", g->pf.open,
+		    g->pf.start, g->pf.routes[0] ? g->pf.routes : "-");
+		argv[n++] = vals[k++];
 	}
 	return n;
 }
@@ -253,8 +358,8 @@ alert_watchdog(struct ctx *x, const struct wd *seen)
 {
 	static const char *del[] = {"DEL", WD_KEY};
 	const char *watch[] = {"WATCH", WD_KEY}, *get[] = {"HGETALL", WD_KEY};
-	static char vals[2 * ALERT_REGIONS_MAX + 4][WD_FIELD_MAX];
-	static const char *argv[4 * ALERT_REGIONS_MAX + 8];
+	static char vals[4 * ALERT_REGIONS_MAX + 4][WD_FIELD_MAX];
+	static const char *argv[8 * ALERT_REGIONS_MAX + 8];
 	struct alert_pipe p;
 	struct wd *w;
 	const struct wd_region *s;
@@ -285,6 +390,12 @@ alert_watchdog(struct ctx *x, const struct wd *seen)
 			g->last = fmax(g->last, s->last), g->listed = fmax(g->listed, s->listed);
 			if (s->first > 0)
 				g->first = g->first > 0 ? fmin(g->first, s->first) : s->first;
+			if (s->fault > g->fault) {
+				g->fault = s->fault, g->failed = s->failed, g->probed = s->probed;
+				snprintf(g->step, sizeof(g->step), "%s", s->step);
+			}
+			if (s->ffirst > 0)
+				g->ffirst = g->ffirst > 0 ? fmin(g->ffirst, s->ffirst) : s->ffirst;
 		}
 		if (w->n == 0 || wd_decide(x, w) == -1) {
 			rc = w->n == 0 ? 0 : -1;

@@ -101,6 +101,11 @@ mark_differs(struct region *g, size_t n)
 		    g[i].hash[0] == '\0' ? -1 : with > 1 && (count[i] < most || most == 1);
 }
 
+/*
+ * A region whose latest result failed while the verdict names it in
+ * probe_fault is a probe fault: its runner is blind, not the server down
+ * there (mcp-aggregate(1), "Probe faults").
+ */
 const char *
 serve_region_state(const struct region *g, double now)
 {
@@ -109,8 +114,25 @@ serve_region_state(const struct region *g, double now)
 	if (g->letter == 'h' || g->letter == 'a')
 		return "up";
 	if (g->letter == 'b')
-		return "down";
+		return g->fault ? "probe-fault" : "down";
 	return "pending";
+}
+
+/* Mark the regions that the verdict rec (NULL: none) names in probe_fault. */
+void
+serve_mark_faults(const cJSON *rec, struct region *g, size_t n)
+{
+	const cJSON *pf = rec ? cJSON_GetObjectItemCaseSensitive(rec, "probe_fault") : NULL, *e;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		g[i].fault = 0;
+		cJSON_ArrayForEach(e, pf)
+		{
+			if (cJSON_IsString(e) && strcmp(e->valuestring, g[i].name) == 0)
+				g[i].fault = 1;
+		}
+	}
 }
 
 static int
@@ -127,8 +149,9 @@ region_json(struct mcp_buf *b, const struct region *g, double now)
 	rc = mcp_buf_addf(b, "{\"region\":\"%s\",\"city\":", g->name);
 	rc |= city != NULL ? mcp_json_string(b, city) : mcp_buf_adds(b, "null");
 	rc |= mcp_buf_addf(b, ",\"state\":\"%s\",\"step\":", state);
-	rc |= strcmp(state, "down") == 0 && g->step[0] != '\0' ? mcp_buf_addf(b, "\"%s\"", g->step)
-	                                                       : mcp_buf_adds(b, "null");
+	rc |= g->letter == 'b' && strcmp(state, "missing") != 0 && g->step[0] != '\0'
+	    ? mcp_buf_addf(b, "\"%s\"", g->step)
+	    : mcp_buf_adds(b, "null");
 	rc |= mcp_buf_addf(
 	    b, ",\"last_probe_at\":\"%s\",\"last_probe_ago\":\"%s\",\"latency_ms\":", iso, ago);
 	rc |= g->ms >= 0 && strcmp(state, "up") == 0 ? mcp_buf_addf(b, "%.0f", g->ms)
@@ -231,10 +254,12 @@ serve_regions(struct conn *c, const struct req *q, const char *slug, struct resp
 		return;
 	}
 	n = serve_regions_of(rep[0], g);
-	serve_summary(rep[1], NULL, q->now, &s, 0);
+	serve_summary(rep[1], NULL, q->now, &s, 1);
 	serve_maint(rep[3], q->now, &s);
 	known = n > 0 || s.known || rep[2]->type == REDIS_REPLY_STRING;
 	serve_free_replies(rep, 4);
+	serve_mark_faults(s.rec, g, n);
+	cJSON_Delete(s.rec);
 	if (!known) {
 		serve_error(r, 404, "not found", CACHE_API);
 		return;

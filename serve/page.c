@@ -252,6 +252,7 @@ page_read(struct conn *c, const char *slug, double now, struct page_data *d)
 		if ((o = record(rep[5]->element[i])) != NULL)
 			d->hist[d->nhist++] = o;
 	serve_free_replies(rep, 7);
+	serve_mark_faults(d->s.rec, d->g, d->n);
 	if (d->known &&
 	    (serve_region_results(c, slug, d->g, d->n, now) == -1 ||
 	        serve_latency_read(c, slug, now, &d->lat) == -1)) {
@@ -396,6 +397,15 @@ incident_card(struct mcp_buf *b, const cJSON *o, double now)
 	    mcp_buf_adds(b, "</dd></dl></section>\n");
 }
 
+/* A region's state in words: "probe fault" is its runner blind, not the server. */
+static const char *
+state_text(const struct region *g, double now)
+{
+	const char *st = serve_region_state(g, now);
+
+	return strcmp(st, "probe-fault") == 0 ? "probe fault" : st;
+}
+
 /* The map (a dot a region on the world outline) and the same facts as a table. */
 static int
 regions_part(struct mcp_buf *b, const struct page_data *d, double now)
@@ -416,7 +426,7 @@ regions_part(struct mcp_buf *b, const struct page_data *d, double now)
 		    mcp_buf_addf(b, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"4\" class=\"%s\"><title>",
 		        lon + 180, 90 - lat, serve_region_state(&d->g[i], now)) |
 		    region_text(b, d->g[i].name) |
-		    mcp_buf_addf(b, ": %s</title></circle>", serve_region_state(&d->g[i], now));
+		    mcp_buf_addf(b, ": %s</title></circle>", state_text(&d->g[i], now));
 		/* The city beside its dot; west of it near the right edge. */
 		rc |= mcp_buf_addf(b, "<text x=\"%.1f\" y=\"%.1f\"%s aria-hidden=\"true\">",
 		    lon + 180 + (lon > 120 ? -6 : 6), 90 - lat + 2.5,
@@ -438,8 +448,8 @@ regions_part(struct mcp_buf *b, const struct page_data *d, double now)
 		    mcp_buf_addf(b,
 		        "</td><td class=\"%s\"><span class=\"dot\" aria-hidden=\"true\">"
 		        "</span> %s</td><td>",
-		        st, st);
-		rc |= strcmp(st, "down") == 0 && d->g[i].step[0]
+		        st, state_text(&d->g[i], now));
+		rc |= d->g[i].letter == 'b' && strcmp(st, "missing") != 0 && d->g[i].step[0]
 		    ? serve_esc(b, step_words(d->g[i].step))
 		    : mcp_buf_adds(b, "none");
 		rc |= mcp_buf_addf(b, "</td><td>%s ago</td><td class=\"num\">", ago);

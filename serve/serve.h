@@ -132,6 +132,7 @@ struct region {
 	double ms;      /* of a passing result, -1: none */
 	char hash[160]; /* latest tool hash within 24 h, "" when none */
 	int differs;
+	int fault; /* named in the verdict's probe_fault: its probe is blind */
 };
 
 /* list.c: the routes over several slugs or regions. */
@@ -144,6 +145,7 @@ int serve_scan(struct conn *c, const struct req *q, struct resp *r, redisReply *
 size_t serve_regions_of(const redisReply *r, struct region *g);
 int serve_region_results(struct conn *c, const char *slug, struct region *g, size_t n, double now);
 const char *serve_region_state(const struct region *g, double now);
+void serve_mark_faults(const cJSON *rec, struct region *g, size_t n);
 void serve_regions(struct conn *c, const struct req *q, const char *slug, struct resp *r);
 void serve_list(struct conn *c, const struct req *q, struct resp *r);
 void serve_metrics(struct conn *c, const struct req *q, struct resp *r);

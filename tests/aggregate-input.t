@@ -185,7 +185,7 @@ is "$(res_val s-dup2 "$T0" us-east-1 | cut -d' ' -f2,3)" "b tls" "the first push
 
 # --- usage and configuration -----------------------------------------------
 usage="usage: mcp-aggregate push [-v] [-r REGION] [-R URL] [-S FILE] [-t SECONDS]
-       mcp-aggregate verdict [-L SECONDS] [-R URL] [-t SECONDS] [SLUG ...]
+       mcp-aggregate verdict [-F SLUGS] [-L SECONDS] [-P PERCENT] [-R URL] [-t SECONDS] [SLUG ...]
        mcp-aggregate results [-R URL] [-t SECONDS] SLUG [FROM [TO]]
        mcp-aggregate status [-j] [-R URL] [-t SECONDS] [SLUG ...]"
 mcp-aggregate >"$TMP/out" 2>"$TMP/err"

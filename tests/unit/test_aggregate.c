@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "../../aggregate/check.c"
+#include "../../aggregate/fault.c"
 #include "../../aggregate/rule.c"
 #include "store.h"
 #include "tap.h"
@@ -729,6 +730,88 @@ test_cert(void)
 	ok(exp == -1 && n == 0, "cert: no value: none");
 }
 
+/* Count n slugs where the regions stand as steps[] says (-1 passes, -2 not reporting). */
+static void
+fault_slugs(struct agg_faults *f, const char *const *names, const int *steps, size_t nr, long n)
+{
+	struct agg_rstate s[8];
+	size_t i, k;
+	long j;
+
+	for (j = 0; j < n; j++) {
+		for (i = k = 0; i < nr; i++)
+			if (steps[i] != -2)
+				s[k].region = names[i], s[k++].step = steps[i];
+		agg_fault_add(f, s, k);
+	}
+}
+
+static void
+test_fault(void)
+{
+	static const char *const r5[] = {"a", "b", "c", "d", "e"};
+	static const int pass[] = {-1, -1, -1, -1, -1}, aconn[] = {1, -1, -1, -1, -1},
+	                 abconn[] = {1, 1, -1, -1, -1}, alltls[] = {2, 2, 2, 2, 2},
+	                 ctls[] = {-1, -1, 2, -1, -1}, ab[] = {1, -1, -2, -2, -2},
+	                 ba[] = {-1, 1, -2, -2, -2};
+	static struct agg_faults f;
+	const struct agg_fault_region *g;
+
+	memset(&f, 0, sizeof(f));
+	f.min = AGG_FAULT_MIN, f.percent = AGG_FAULT_PERCENT;
+	fault_slugs(&f, r5, pass, 5, 100);
+	fault_slugs(&f, r5, aconn, 5, 200);
+	agg_fault_judge(&f);
+	g = agg_fault_blind(&f, "a");
+	ok(g != NULL && g->probed == 300 && g->failed == 200 && agg_fault_step(g) == 1 &&
+	        agg_fault_blind(&f, "b") == NULL,
+	    "fault: a region failing 200 of 300 that others pass is blind, at connect");
+	memset(&f, 0, sizeof(f));
+	f.min = AGG_FAULT_MIN, f.percent = AGG_FAULT_PERCENT;
+	fault_slugs(&f, r5, alltls, 5, 300);
+	fault_slugs(&f, r5, aconn, 5, 100);
+	agg_fault_judge(&f);
+	ok(agg_fault_blind(&f, "a") == NULL && f.r[0].failed == 100,
+	    "fault: servers down everywhere count against no region: 100 of 400 is not most");
+	memset(&f, 0, sizeof(f));
+	f.min = AGG_FAULT_MIN, f.percent = AGG_FAULT_PERCENT;
+	fault_slugs(&f, r5, abconn, 5, 300);
+	fault_slugs(&f, r5, ctls, 5, 30);
+	agg_fault_judge(&f);
+	ok(agg_fault_blind(&f, "a") != NULL && agg_fault_blind(&f, "b") != NULL &&
+	        agg_fault_blind(&f, "c") == NULL,
+	    "fault: two blind regions at once; 30 of 330 failing in a third is regional");
+	memset(&f, 0, sizeof(f));
+	f.min = AGG_FAULT_MIN, f.percent = AGG_FAULT_PERCENT;
+	fault_slugs(&f, r5, aconn, 5, 9);
+	agg_fault_judge(&f);
+	ok(agg_fault_blind(&f, "a") == NULL,
+	    "fault: 9 slugs failed is fewer than the minimum of 10");
+	f.min = 0;
+	fault_slugs(&f, r5, aconn, 5, 100);
+	agg_fault_judge(&f);
+	ok(agg_fault_blind(&f, "a") == NULL, "fault: min 0 judges none blind");
+	memset(&f, 0, sizeof(f));
+	f.min = AGG_FAULT_MIN, f.percent = AGG_FAULT_PERCENT;
+	fault_slugs(&f, r5, ab, 5, 50);
+	fault_slugs(&f, r5, ba, 5, 50);
+	agg_fault_judge(&f);
+	ok(agg_fault_blind(&f, "a") == NULL && agg_fault_blind(&f, "b") == NULL,
+	    "fault: two regions failing half each, the other's passing: neither can be told blind");
+	memset(&f, 0, sizeof(f));
+	f.min = AGG_FAULT_MIN, f.percent = AGG_FAULT_PERCENT;
+	fault_slugs(&f, r5, ab, 5, 100);
+	agg_fault_judge(&f);
+	ok(agg_fault_blind(&f, "a") != NULL && agg_fault_blind(&f, "b") == NULL,
+	    "fault: two regions, one failing all that the other passes: that one is blind");
+	memset(&f, 0, sizeof(f));
+	f.min = AGG_FAULT_MIN, f.percent = AGG_FAULT_PERCENT;
+	fault_slugs(&f, r5, aconn, 1, 100);
+	agg_fault_judge(&f);
+	ok(agg_fault_blind(&f, "a") == NULL && f.r[0].failed == 0,
+	    "fault: a single region cannot be told blind");
+}
+
 int
 main(void)
 {
@@ -743,5 +826,6 @@ main(void)
 	test_latency();
 	test_checks();
 	test_cert();
+	test_fault();
 	return done_testing();
 }

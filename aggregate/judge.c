@@ -1,0 +1,251 @@
+/*
+ * judge.c - the pre-pass of a verdict run: every known slug's results of
+ * the window read once, counted per region (fault.c), the blind regions
+ * decided and kept in mcp:fault:W (mcp-store(7)), so that a pass over
+ * named slugs decides them by the same judgment as the full pass did.
+ */
+#include <err.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "aggregate.h"
+
+/*
+ * Read-only: each region's latest result in the lookback [ARGV[3],
+ * ARGV[4]) (epoch milliseconds), of the windows from ARGV[1] on that reach
+ * into it, as "region code" pairs in the order first seen: code 0 for a
+ * pass, else the failed step, 1 to 8 in the order of mcp_steps.  The slots
+ * of rh:HOUR are read as bytes (lib/reslua.h), without the text the
+ * decision's read makes of them; a region the slots lack is read from the
+ * res:W of before, until those keys have expired.  A start equal to the
+ * latest does not replace it, as in rule.c.
+ */
+static const char judge_lua[] =
+    "local STEPS = {dns = 1, connect = 2, tls = 3, http = 4, auth = 5, initialize = 6,\n"
+    "  tools_list = 7, call = 8}\n"
+    "local w0, pre, lo, hi = tonumber(ARGV[1]), ARGV[2], tonumber(ARGV[3]), tonumber(ARGV[4])\n"
+    "local hours, best, code, order = {}, {}, {}, {}\n"
+    "local function note(r, t, c)\n"
+    "  if t >= lo and t < hi and (best[r] == nil or t > best[r]) then\n"
+    "    if best[r] == nil then order[#order + 1] = r end\n"
+    "    best[r], code[r] = t, c\n"
+    "  end\n"
+    "end\n"
+    "for i = 0, 4 do\n"
+    "  local w = w0 + 60 * i\n"
+    "  if (w + 60) * 1000 > lo then\n"
+    "    local k = KEYS[1]\n"
+    "    if math.floor(w / 3600) ~= math.floor(w0 / 3600) then k = KEYS[2] end\n"
+    "    hours[k] = hours[k] or redis.call('HGETALL', k)\n"
+    "    local h, pos, got = hours[k], (w % 3600) / 60 * 16, {}\n"
+    "    for j = 1, #h, 2 do\n"
+    "      local a, b, l, kind = string.byte(h[j + 1], pos + 1, pos + 4)\n"
+    "      if l and l ~= 0 then\n"
+    "        got[h[j]] = true\n"
+    "        if l ~= 98 then note(h[j], w * 1000 + a * 256 + b, 0)\n"
+    "        elseif kind >= 1 and kind <= 8 then note(h[j], w * 1000 + a * 256 + b, kind) end\n"
+    "      end\n"
+    "    end\n"
+    "    local o = redis.call('HGETALL', pre .. 'res:' .. w)\n"
+    "    for j = 1, #o, 2 do\n"
+    "      if not got[o[j]] then\n"
+    "        local f = {}\n"
+    "        for x in string.gmatch(o[j + 1], '%S+') do f[#f + 1] = x end\n"
+    "        local t = tonumber(f[1] or '')\n"
+    "        local st, c = string.sub(f[2] or '', 1, 1), 0\n"
+    "        if t and #f == 5 then t = t * 1000 elseif t then t = w * 1000 + t end\n"
+    "        if st == 'b' then c = STEPS[f[3] or ''] end\n"
+    "        if t and c and (st == 'h' or st == 'a' or st == 'b') then note(o[j], t, c) end\n"
+    "      end\n"
+    "    end\n"
+    "  end\n"
+    "end\n"
+    "local out = {}\n"
+    "for _, r in ipairs(order) do out[#out + 1] = r; out[#out + 1] = code[r] end\n"
+    "return out\n";
+
+/*
+ * KEYS mcp:fault:W; ARGV TTL, then REGION VALUE pairs: the judgment
+ * replaced whole.
+ */
+static const char save_lua[] = "redis.call('DEL', KEYS[1])\n"
+                               "for i = 2, #ARGV, 2 do\n"
+                               "  redis.call('HSET', KEYS[1], ARGV[i], ARGV[i + 1])\n"
+                               "end\n"
+                               "if #ARGV > 1 then redis.call('EXPIRE', KEYS[1], ARGV[1]) end\n"
+                               "return 1\n";
+
+struct jbatch {
+	char sha[41];
+	long long window;
+	int lookback;
+	char *const *slugs;
+	size_t n;
+	struct agg_faults *f, saved; /* saved: f before the batch, for a repeated round */
+};
+
+/* Count one slug's reply of the script: "region code" pairs. */
+static int
+count(struct jbatch *b, const redisReply *a)
+{
+	struct agg_rstate s[AGG_FAULT_REGIONS];
+	size_t i, k = 0;
+
+	if (a->type != REDIS_REPLY_ARRAY)
+		return -1;
+	for (i = 0; i + 1 < a->elements && k < AGG_FAULT_REGIONS; i += 2) {
+		if (a->element[i]->type != REDIS_REPLY_STRING ||
+		    a->element[i + 1]->type != REDIS_REPLY_INTEGER ||
+		    a->element[i + 1]->integer < 0 || a->element[i + 1]->integer > MCP_NSTEPS)
+			return -1;
+		s[k].region = a->element[i]->str;
+		s[k++].step = (int)a->element[i + 1]->integer - 1;
+	}
+	agg_fault_add(b->f, s, k);
+	return 0;
+}
+
+/* The windows from w0 (as verdict.c reads them), the lookback in ms. */
+static int
+append_read(struct mcp_store *st, const struct jbatch *b, const char *slug)
+{
+	long long w0 = b->window - 4 * AGG_WINDOW, hi = (b->window + AGG_WINDOW) * 1000LL;
+	char k[2][MCP_SLUG_MAX + 64], pre[MCP_SLUG_MAX + 64];
+
+	agg_key(pre, sizeof(pre), slug, "", -1);
+	agg_key(k[0], sizeof(k[0]), slug, "rh", w0 / AGG_HOUR);
+	agg_key(k[1], sizeof(k[1]), slug, "rh", b->window / AGG_HOUR);
+	return mcp_store_appendf(st, "EVALSHA %s 2 %s %s %lld %s %lld %lld", b->sha, k[0], k[1], w0,
+	    pre, hi - b->lookback * 1000LL, hi);
+}
+
+static enum mcp_store_status
+batch_once(struct mcp_store *st, void *arg, char *err, size_t errlen)
+{
+	struct jbatch *b = arg;
+	enum mcp_store_status rc = MCP_STORE_OK;
+	redisReply *r;
+	size_t i;
+
+	*b->f = b->saved;
+	for (i = 0; i < b->n; i++)
+		append_read(st, b, b->slugs[i]);
+	for (i = 0; i < b->n; i++) {
+		if (mcp_store_read(st, &r, 1, err, errlen) == -1)
+			return MCP_STORE_AGAIN;
+		if (rc == MCP_STORE_OK && r->type == REDIS_REPLY_ERROR) {
+			snprintf(err, errlen, "%s: %s", b->slugs[i], r->str);
+			rc = mcp_store_retryable(st, r) || strncmp(r->str, "NOSCRIPT", 8) == 0
+			    ? MCP_STORE_AGAIN
+			    : MCP_STORE_FAIL;
+		} else if (rc == MCP_STORE_OK && count(b, r) == -1) {
+			snprintf(err, errlen, "%s: unexpected reply", b->slugs[i]);
+			rc = MCP_STORE_FAIL;
+		}
+		freeReplyObject(r);
+	}
+	return rc;
+}
+
+static int
+save(struct mcp_store *st, long long window, const struct agg_faults *f)
+{
+	static char vals[AGG_FAULT_REGIONS][96];
+	const char *argv[2 * AGG_FAULT_REGIONS + 6];
+	char key[64], ttl[16], err[512];
+	redisReply *r;
+	size_t i;
+	int n = 0, s, rc = 0;
+
+	snprintf(key, sizeof(key), "mcp:fault:%lld", window);
+	snprintf(ttl, sizeof(ttl), "%d", (int)AGG_TTL_SHORT);
+	argv[n++] = "EVAL", argv[n++] = save_lua, argv[n++] = "1", argv[n++] = key;
+	argv[n++] = ttl;
+	for (i = 0; i < f->n; i++) {
+		s = agg_fault_step(&f->r[i]);
+		snprintf(vals[i], sizeof(vals[i]), "%ld %ld %d %s", f->r[i].probed, f->r[i].failed,
+		    f->r[i].blind, s < 0 ? "-" : mcp_steps[s]);
+		argv[n++] = f->r[i].name, argv[n++] = vals[i];
+	}
+	r = mcp_store_cmd(st, n, argv, err, sizeof(err));
+	if (r == NULL || r->type == REDIS_REPLY_ERROR) {
+		warnx("redis: %s", r ? r->str : err);
+		rc = -1;
+	}
+	freeReplyObject(r);
+	return rc;
+}
+
+int
+agg_judge(struct mcp_store *st, long long window, int lookback, char *const *slugs, size_t n,
+    struct agg_faults *f)
+{
+	static const struct mcp_store_retry rp = {3, 0, NULL, 0};
+	struct jbatch b = {"", window, lookback, NULL, 0, f, {0}};
+	char err[512] = "";
+	size_t i;
+
+	f->n = 0;
+	if (mcp_store_script_load(st, judge_lua, b.sha, err, sizeof(err)) == -1) {
+		warnx("redis: %s", err);
+		return -1;
+	}
+	for (i = 0; i < n; i += b.n) {
+		b.slugs = slugs + i;
+		b.n = n - i < AGG_BATCH ? n - i : AGG_BATCH;
+		b.saved = *f;
+		if (mcp_store_run(st, &rp, batch_once, &b, err, sizeof(err)) != MCP_STORE_OK) {
+			warnx("redis: %s", err);
+			return -1;
+		}
+	}
+	agg_fault_judge(f);
+	return save(st, window, f);
+}
+
+/* "PROBED FAILED BLIND STEP" of a region, as save() keeps it. */
+static void
+load_one(struct agg_faults *f, const char *region, const char *v)
+{
+	struct agg_fault_region *g;
+	char step[16];
+	int blind, s;
+
+	if (f->n == AGG_FAULT_REGIONS || !mcp_slug_ok(region))
+		return;
+	g = &f->r[f->n];
+	memset(g, 0, sizeof(*g));
+	if (sscanf(v, "%ld %ld %d %15s", &g->probed, &g->failed, &blind, step) != 4)
+		return;
+	snprintf(g->name, sizeof(g->name), "%s", region);
+	g->blind = blind == 1;
+	if ((s = mcp_step_index(step)) >= 0)
+		g->steps[s] = g->failed;
+	f->n++;
+}
+
+int
+agg_judgment(struct mcp_store *st, long long window, struct agg_faults *f)
+{
+	char key[64], err[512];
+	const char *argv[] = {"HGETALL", key};
+	redisReply *r;
+	size_t i;
+
+	f->n = 0;
+	snprintf(key, sizeof(key), "mcp:fault:%lld", window);
+	r = mcp_store_cmd(st, 2, argv, err, sizeof(err));
+	if (r == NULL || r->type != REDIS_REPLY_ARRAY) {
+		warnx("redis: %s", r ? (r->type == REDIS_REPLY_ERROR ? r->str : "bad reply") : err);
+		freeReplyObject(r);
+		return -1;
+	}
+	for (i = 0; i + 1 < r->elements; i += 2)
+		if (r->element[i]->type == REDIS_REPLY_STRING &&
+		    r->element[i + 1]->type == REDIS_REPLY_STRING)
+			load_one(f, r->element[i]->str, r->element[i + 1]->str);
+	i = r->elements;
+	freeReplyObject(r);
+	return i > 0 ? 1 : 0;
+}
