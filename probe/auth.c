@@ -134,12 +134,12 @@ url_loopback(const char *url)
 	return ok;
 }
 
-/* 1 when the target's server was reached on a loopback address. */
-static int
-on_loopback(const struct probe *p)
+/* 1 when ip (an address as libcurl prints it) is a loopback address. */
+int
+addr_loopback(const char *ip)
 {
-	return strncmp(p->addr, "127.", 4) == 0 || strcmp(p->addr, "::1") == 0 ||
-	    strncmp(p->addr, "::ffff:127.", 11) == 0;
+	return strncmp(ip, "127.", 4) == 0 || strcmp(ip, "::1") == 0 ||
+	    strncmp(ip, "::ffff:127.", 11) == 0;
 }
 
 /*
@@ -156,7 +156,7 @@ refuse(const struct probe *p, const char *url)
 	if (url_origin(url, a, sizeof(a)) == -1 || url_origin(p->t->url, b, sizeof(b)) == -1 ||
 	    strcmp(a, b) != 0)
 		return "at another origin than the server's: not fetched";
-	if (strncmp(url, "https:", 6) != 0 && !on_loopback(p))
+	if (strncmp(url, "https:", 6) != 0 && !addr_loopback(p->addr))
 		return "over plain HTTP off loopback: not fetched";
 	return NULL;
 }

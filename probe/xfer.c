@@ -487,8 +487,7 @@ on_prereq(void *arg, char *ip, char *local, int port, int lport)
 	struct xfer *x = arg;
 
 	(void)local, (void)port, (void)lport;
-	if (strncmp(ip, "127.", 4) == 0 || strcmp(ip, "::1") == 0 ||
-	    strncmp(ip, "::ffff:127.", 11) == 0)
+	if (addr_loopback(ip))
 		return CURL_PREREQFUNC_OK;
 	x->refused = 1;
 	return CURL_PREREQFUNC_ABORT;

@@ -13,18 +13,8 @@
 . "$(dirname "$0")/lib.sh"
 
 W=$TMP/w
-mkdir -p "$W"
-chmod 700 "$W"
-(
-	umask 077
-	openssl ecparam -name prime256v1 -genkey -noout 2>/dev/null |
-	    openssl pkcs8 -topk8 -nocrypt -out "$W/ec.key"
-	openssl pkey -in "$W/ec.key" -pubout -out "$W/ec.pub"
-	openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out "$W/wl.key" 2>/dev/null
-	openssl pkey -in "$W/wl.key" -pubout -out "$W/wl.pub"
-	printf 'cs-%s\n' "$(head -c 18 /dev/urandom | od -An -tx1 | tr -d ' \n')" >"$W/secret"
-	printf 'decoy-not-the-secret\n' >"$W/decoy"
-) || skip_all "openssl could not make the keys"
+oauth_material "$W" && (umask 077 && printf 'decoy-not-the-secret\n' >"$W/decoy") ||
+    skip_all "openssl could not make the keys"
 SECRET=$(cat "$W/secret")
 node "$TOP/tests/fixtures/oauth-as.mjs" --port-file "$TMP/ports" --secret-file "$W/secret" \
     --client-key "$W/ec.pub" --workload-key "$W/wl.pub" --log "$TMP/as.log" 2>"$TMP/as.err" &

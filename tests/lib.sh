@@ -366,3 +366,25 @@ start_mcp_proxy() {
 	    --host 127.0.0.1 --port @PORT@ ${key:+--apiKey "$key"} --gracefulShutdownTimeout 500 -- \
 	    node "$TOP/tests/node_modules/@modelcontextprotocol/server-everything/dist/index.js" stdio
 }
+
+# oauth_material DIR: the OAuth tests' credentials in DIR (mode 700, every
+# file 600): ec.key/.pub (P-256), rsa.key/.pub, wl.key/.pub (the workload
+# issuer's RSA key), p384.key (a curve the probe refuses) and secret, a
+# random client secret written by builtins, never on a command line.
+oauth_material() {
+	mkdir -p "$1" && chmod 700 "$1" || return 1
+	(
+		umask 077
+		cd "$1" || exit 1
+		openssl ecparam -name prime256v1 -genkey -noout 2>/dev/null |
+		    openssl pkcs8 -topk8 -nocrypt -out ec.key
+		openssl pkey -in ec.key -pubout -out ec.pub
+		openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out rsa.key 2>/dev/null
+		openssl pkey -in rsa.key -pubout -out rsa.pub
+		openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out wl.key 2>/dev/null
+		openssl pkey -in wl.key -pubout -out wl.pub
+		openssl ecparam -name secp384r1 -genkey -noout 2>/dev/null |
+		    openssl pkcs8 -topk8 -nocrypt -out p384.key
+		printf 'cs-%s\n' "$(head -c 18 /dev/urandom | od -An -tx1 | tr -d ' \n')" >secret
+	)
+}

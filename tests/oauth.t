@@ -9,24 +9,8 @@
 . "$(dirname "$0")/lib.sh"
 
 W=$TMP/w
-mkdir -p "$W"
-chmod 700 "$W"
-(
-	umask 077
-	openssl ecparam -name prime256v1 -genkey -noout 2>/dev/null |
-	    openssl pkcs8 -topk8 -nocrypt -out "$W/ec.key"
-	openssl pkey -in "$W/ec.key" -pubout -out "$W/ec.pub"
-	openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out "$W/rsa.key" 2>/dev/null
-	openssl pkey -in "$W/rsa.key" -pubout -out "$W/rsa.pub"
-	openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out "$W/wl.key" 2>/dev/null
-	openssl pkey -in "$W/wl.key" -pubout -out "$W/wl.pub"
-	openssl ecparam -name secp384r1 -genkey -noout 2>/dev/null |
-	    openssl pkcs8 -topk8 -nocrypt -out "$W/p384.key"
-	# Written by builtins: never on a command line.
-	SECRET=cs-$(head -c 18 /dev/urandom | od -An -tx1 | tr -d ' \n')
-	printf '%s\n' "$SECRET" >"$W/secret"
-	printf 'wrong-secret\n' >"$W/bad"
-) || skip_all "openssl could not make the keys"
+oauth_material "$W" && (umask 077 && printf 'wrong-secret\n' >"$W/bad") ||
+    skip_all "openssl could not make the keys"
 SECRET=$(cat "$W/secret")
 certs
 node "$TOP/tests/fixtures/oauth-as.mjs" --port-file "$TMP/ports" --secret-file "$W/secret" \

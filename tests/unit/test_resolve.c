@@ -383,7 +383,7 @@ test_files(const char *dir)
 	f = fopen(hosts, "w");
 	fprintf(f,
 	    "# a comment store.test\n127.0.0.1\tlocalhost\n::1 localhost ip6-localhost\n"
-	    "10.9.8.7 %s store.test\n192.0.2.5  Store.Test  st0re # the store\n"
+	    "192.0.2.7 %s store.test\n192.0.2.5  Store.Test  st0re # the store\n"
 	    "2001:db8::5 store.test\nbogus store.test\n192.0.2.6 other.test\n",
 	    big);
 	fclose(f);
