@@ -393,6 +393,8 @@ conf_line(struct alert_conf *c, char **w, int nw, char *err, size_t errlen)
 		return escalate_line(c, w, nw, err, errlen);
 	if (strcmp(w[0], "heartbeat") == 0)
 		return heartbeat_line(c, w, nw, err, errlen);
+	if (strcmp(w[0], "digest") == 0)
+		return alert_digest_line(c, w, nw, err, errlen);
 	if (strcmp(w[0], "business_hours") == 0)
 		return hours_line(c, w, nw, err, errlen);
 	if (strcmp(w[0], "platforms") == 0) {
