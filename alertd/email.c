@@ -328,7 +328,7 @@ list(struct mcp_buf *t, const char *name, const cJSON *a, const char *sep)
 	{
 		if (n == ALERT_GROUP_LIST)
 			break;
-		mcp_buf_adds(t, n == 0 && name != NULL ? "" : sep);
+		mcp_buf_adds(t, n == 0 ? "" : sep);
 		line_text(t, cJSON_IsString(e) ? e->valuestring : "?");
 		n++;
 	}

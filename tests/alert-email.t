@@ -55,6 +55,10 @@ CONF
 
 # --- the configuration ---------------------------------------------------------------
 : >"$TMP/in"
+# The libcurl linked must speak SMTP: build-aux/curl builds it so since issue 34.
+if ma check >/dev/null && grep -q 'has no smtp' "$TMP/err"; then
+	skip_all "this mcp-alert's libcurl has no SMTP (run build-aux/curl again)"
+fi
 is "$(ma check):$(cat "$TMP/err")" "0:" "check: an email route is a good route"
 bad() {
 	printf 'route m email %s\n' "$1" >"$TMP/bad.conf"
@@ -161,6 +165,17 @@ like "$(grep -a '^Subject:' "$M/5.eml")" '^Subject: =\?UTF-8\?B\?' "the Subject 
 want=$(printf '[P3] %s' "$sum" | head -c 200 | iconv -f UTF-8 -t UTF-8 -c)
 is "$(val "$M" 5 Subject)" "$want" "which decode to it, cut at 200 bytes, never inside a character"
 is "$(LC_ALL=C.UTF-8 grep -c 'l.échéance' <(body "$M" 5))" 2 "the body in UTF-8: the text and the record"
+
+# A group of incidents: the first 20 members listed, and how many more.
+slugs=$(seq -f 'g%02g' 1 25 | jq -R . | jq -sc .)
+job='{"id":"2123456789abcdef0123456789abcdef","route":"mail","n":0,"first":'$T',"next":'$T',"rec":{"v":1,"type":"alert","event":"trigger","severity":"P1","slug":"grp-a","dedup_key":"grp-a:1","summary":"25 servers failing","at":'$T',"group":{"key":"grp-a","count":25,"slugs":'$slugs',"added":'$slugs',"resolved":[]}}}'
+rcli rpush mcp:alert:outbox:mail "$job" >/dev/null
+is "$(ma):$(n "$M")" "0:6" "a group's trigger: delivered"
+body "$M" 6 >"$TMP/bg"
+is "$(sed -n '/^25 incidents in the group:/,/^Added:/p' "$TMP/bg" | tr -s ' ' | tr '\n' '|')" \
+    "25 incidents in the group:| $(seq -f 'g%02g' 1 20 | tr '\n' '|' | sed 's/|/| /g')and 5 more|Added: $(seq -f 'g%02g' 1 20 | tr '\n' ',' | sed 's/,/, /g')and 5 more|" \
+    "its body lists the first 20 members and how many more, and those added"
+is "$(grep -c '^Group: *grp-a$' "$TMP/bg")" 1 "and names the group"
 
 # --- AUTH with a credentials file -------------------------------------------------------
 A=$TMP/auth
