@@ -66,33 +66,36 @@ static char *
 url_host(const char *url, char *why, size_t len)
 {
 	CURLU *u = curl_url();
-	char *scheme = NULL, *host = NULL, *part = NULL, *out = NULL;
-	int bad = 0;
+	char *scheme = NULL, *host = NULL, *user = NULL, *path = NULL, *query = NULL, *frag = NULL;
+	char *out = NULL;
 
 	if (u == NULL)
 		errx(MCP_EXIT_FAIL, "out of memory");
+	/* Each part its own pointer: curl_url_get clears what it is given. */
 	if (curl_url_set(u, CURLUPART_URL, url, CURLU_NON_SUPPORT_SCHEME) != CURLUE_OK ||
 	    curl_url_get(u, CURLUPART_SCHEME, &scheme, 0) != CURLUE_OK ||
 	    curl_url_get(u, CURLUPART_HOST, &host, 0) != CURLUE_OK ||
 	    (strcmp(scheme, "smtp") != 0 && strcmp(scheme, "smtps") != 0))
 		snprintf(why, len, "not an smtp:// or smtps:// URL");
-	else if ((bad = curl_url_get(u, CURLUPART_USER, &part, 0) == CURLUE_OK))
+	else if (curl_url_get(u, CURLUPART_USER, &user, 0) == CURLUE_OK)
 		snprintf(why, len, "a user in the URL (credentials FILE holds it)");
-	else if ((bad = curl_url_get(u, CURLUPART_PATH, &part, 0) == CURLUE_OK &&
-	                 strcmp(part, "/") != 0 && strcmp(part, "") != 0) ||
-	    (bad = curl_url_get(u, CURLUPART_QUERY, &part, 0) == CURLUE_OK) ||
-	    (bad = curl_url_get(u, CURLUPART_FRAGMENT, &part, 0) == CURLUE_OK))
+	else if ((curl_url_get(u, CURLUPART_PATH, &path, 0) == CURLUE_OK &&
+	             strcmp(path, "/") != 0 && strcmp(path, "") != 0) ||
+	    curl_url_get(u, CURLUPART_QUERY, &query, 0) == CURLUE_OK ||
+	    curl_url_get(u, CURLUPART_FRAGMENT, &frag, 0) == CURLUE_OK)
 		snprintf(why, len, "want smtp://HOST[:PORT] or smtps://HOST[:PORT], nothing after");
 	else if (!have_protocol(scheme))
 		snprintf(why, len,
 		    "this libcurl (%s) has no %s (build-aux/curl builds one that has)",
 		    curl_version_info(CURLVERSION_NOW)->version, scheme);
-	else
-		out = strdup(host);
-	(void)bad;
+	else if ((out = strdup(host)) == NULL)
+		errx(MCP_EXIT_FAIL, "out of memory");
 	curl_free(scheme);
 	curl_free(host);
-	curl_free(part);
+	curl_free(user);
+	curl_free(path);
+	curl_free(query);
+	curl_free(frag);
 	curl_url_cleanup(u);
 	return out;
 }
