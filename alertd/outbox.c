@@ -290,6 +290,11 @@ send_one(const struct alert_conf *c, const struct alert_route *r, const char *id
 		body = alert_print(cJSON_Duplicate(rec, 1));
 		rc = send_webhook(c, r, id, body, ra, why, len);
 		break;
+	case RT_EMAIL:
+		rc = alert_email_send(c, r, rec, why, len);
+		rc = rc == 0 ? SENT : rc == 1 ? RETRY : REFUSED;
+		body = NULL;
+		break;
 	default:
 		body = alert_print(cJSON_Duplicate(rec, 1));
 		rc = send_command(c, r, body, why, len);

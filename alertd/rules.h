@@ -127,6 +127,7 @@ struct ctx {
 	struct batch *b;       /* the filter's verdicts waiting to be decided together */
 	const char **xargv[2]; /* commands of the watchdog's state, in the MULTI/EXEC */
 	int xargc[2], nx;
+	unsigned char *jobdigest; /* 1: the job waits for its route's digest (digest.c) */
 };
 
 /*
