@@ -142,7 +142,8 @@ parse_long(struct cmdline *c, int ch, char *arg)
 		break;
 	case 1008:
 		if (strncmp(arg, "http://", 7) != 0 && strncmp(arg, "https://", 8) != 0)
-			errx(MCP_EXIT_USAGE, "--canary: the URL must start with http:// or https://");
+			errx(MCP_EXIT_USAGE,
+			    "--canary: the URL must start with http:// or https://");
 		c->o.canary = arg;
 		break;
 	case 'Q':

@@ -35,7 +35,7 @@ struct runner {
 	struct mcp_buf out;
 	const char *canary; /* "ok", "fail", or NULL: no --canary */
 	int broken;         /* a target was broken */
-	int failed; /* the run itself failed (stdout) */
+	int failed;         /* the run itself failed (stdout) */
 };
 
 CURLM *
