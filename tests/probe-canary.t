@@ -78,6 +78,16 @@ is "$(MCP_NOW=$((W + 95)) mcp-aggregate verdict -F 0 down-3 | jq -r '"\(.verdict
 is "$(redis-cli -s "$REDIS_SOCK" hget "mcp:fault:$W" solo)" "3 0 1 - canary" \
     "the window's judgment keeps why the region is blind"
 
+# --- mcp-alert: one probe-fault incident, which says it was the canary --------
+printf 'route hook webhook %s/hook\n' "$RECV" >"$TMP/alert.conf"
+chmod 600 "$TMP/alert.conf"
+MCP_NOW=$((W + 95)) mcp-alert -c "$TMP/alert.conf" <"$TMP/v" >"$TMP/alerts" 2>"$TMP/err"
+is "$?:$(cat "$TMP/err")" "0:" "mcp-alert over the window: exit 0, quiet"
+is "$(jq -r 'select(.kind == "probe-fault") | "\(.event) \(.severity) \(.slug) \(.summary)"' "$TMP/alerts" | sed 's/since [0-9:]* UTC/since HH:MM UTC/')" \
+    "trigger P2 solo probe solo blind since HH:MM UTC: its runner's own canary failed (3 slugs probed); its results are left out" \
+    "one P2 probe-fault incident for the region, saying its runner's own canary failed"
+is "$(jq -r 'select(.slug | startswith("down-")) | .slug' "$TMP/alerts" | wc -l)" 0 "no incident about the servers it could not reach"
+
 # --- mcp-serve: the status page names the blind region ------------------------
 serve() {
 	env -i PATH="$PATH" ASAN_OPTIONS="${ASAN_OPTIONS:-}" UBSAN_OPTIONS="${UBSAN_OPTIONS:-}" \
