@@ -175,6 +175,7 @@ struct pending {
 	char host[AGG_HOST_MAX + 1]; /* the host of its URL, or "" */
 	char cert[24];               /* cert_expires_at in whole seconds, or "" */
 	char canary;                 /* 'o', 'f' (its run's canary), or 0: none said */
+	int canary_sent;             /* this round trip writes it (the batch's first of its kind) */
 	struct mcp_buf line;         /* the record, for the spool */
 	int done;
 	char why[AGG_WHY_MAX]; /* why the record was refused */
@@ -382,7 +383,7 @@ append_push(struct pctx *p, const struct pending *q, long long now)
 	    k[8], q->host, now, q->cert, q->window % AGG_HOUR / AGG_WINDOW);
 	mcp_store_appendf(p->st, "ZADD %s GT %s %s", AGG_KEY_SLUGS, q->started, q->slug);
 	mcp_store_appendf(p->st, "ZADD %s 0 %s", AGG_KEY_LEX, q->slug);
-	if (q->canary)
+	if (q->canary_sent)
 		append_canary(p, q);
 }
 
@@ -390,7 +391,31 @@ append_push(struct pctx *p, const struct pending *q, long long now)
 static int
 replies(const struct pending *q)
 {
-	return q->canary ? 5 : 3;
+	return q->canary_sent ? 5 : 3;
+}
+
+/*
+ * Which records of the round trip write their canary: the first of each
+ * region, window and value, not all 512 of a runner's batch.
+ */
+static void
+mark_canaries(struct pctx *p)
+{
+	const struct pending *last = NULL;
+	struct pending *q;
+	size_t i;
+
+	for (i = 0; i < p->n; i++) {
+		q = &p->b[i];
+		q->canary_sent = 0;
+		if (q->done || !q->canary)
+			continue;
+		if (last != NULL && last->canary == q->canary && last->window == q->window &&
+		    strcmp(last->region, q->region) == 0)
+			continue;
+		q->canary_sent = 1;
+		last = q;
+	}
 }
 
 /* One round trip for the records not yet done; any failure is worth another. */
@@ -404,6 +429,7 @@ send_batch(struct mcp_store *st, void *arg, char *err, size_t errlen)
 	size_t i;
 	int j;
 
+	mark_canaries(p);
 	for (i = 0; i < p->n; i++)
 		if (!p->b[i].done)
 			append_push(p, &p->b[i], now);

@@ -113,4 +113,13 @@ mcp-aggregate: push: 1 results stored, 0 duplicates ignored, 0 step records skip
 is "$(res_regions hostile "$(w 0)")|$(res_regions fine "$(w 0)")|$(redis-cli -s "$REDIS_SOCK" hget "mcp:canary:$(w 0)" eu-west-2)" \
     "|eu-west-2 |ok" "nothing of the refused records is stored"
 
+# Two runners of one region in one window, one of them blind: fail stands,
+# whichever is pushed first, in one batch or in two.
+for c in ok fail ok; do gen -q -s "mix-$c" -N 3 -r us-west-2 -t "$(w 0)" | sed "s/\"v\":1,/\"v\":1,\"canary\":\"$c\",/"; done >"$TMP/mix.jsonl"
+MCP_NOW=$(($(w 0) + 30)) mcp-aggregate push <"$TMP/mix.jsonl" 2>"$TMP/err"
+gen -q -s late -r ap-south-1 -t "$(w 0)" | sed 's/"v":1,/"v":1,"canary":"fail",/' | MCP_NOW=$(($(w 0) + 30)) mcp-aggregate push 2>>"$TMP/err"
+gen -q -s late2 -r ap-south-1 -t "$(w 0)" | sed 's/"v":1,/"v":1,"canary":"ok",/' | MCP_NOW=$(($(w 0) + 30)) mcp-aggregate push 2>>"$TMP/err"
+is "$(cat "$TMP/err")|$(redis-cli -s "$REDIS_SOCK" hget "mcp:canary:$(w 0)" us-west-2)|$(redis-cli -s "$REDIS_SOCK" hget "mcp:canary:$(w 0)" ap-south-1)" \
+    "|fail|fail" "one failed canary of a region in a window stands against the ok ones, before or after it"
+
 done_testing
