@@ -141,6 +141,8 @@ parse_long(struct cmdline *c, int ch, char *arg)
 		c->one.oauth_issuer = arg;
 		break;
 	case 1008:
+		if (c->o.canary != NULL)
+			errx(MCP_EXIT_USAGE, "--canary: one canary a run");
 		if (strncmp(arg, "http://", 7) != 0 && strncmp(arg, "https://", 8) != 0)
 			errx(MCP_EXIT_USAGE,
 			    "--canary: the URL must start with http:// or https://");

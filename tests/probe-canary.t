@@ -45,6 +45,9 @@ is "$(canaries "$TMP/out")" "9 absent" "without --canary the records carry no ca
 is "$(mcp-probe -r eu-west-2 --canary "ftp://127.0.0.1/" "$FIX/open/mcp" 2>&1 >"$TMP/out"; echo "rc=$?"):$(wc -c <"$TMP/out")" \
     "mcp-probe: --canary: the URL must start with http:// or https://
 rc=2:0" "--canary with another scheme: a usage error, nothing on stdout"
+is "$(mcp-probe -r eu-west-2 --canary "$RECV/a" --canary "$RECV/b" "$FIX/open/mcp" 2>&1 >"$TMP/out"; echo "rc=$?"):$(wc -c <"$TMP/out")" \
+    "mcp-probe: --canary: one canary a run
+rc=2:0" "two --canary: a usage error, not the last one silently"
 
 # --- one region, three slugs: the canary alone makes it a probe fault ---------
 printf 'down-1 %s/mcp\ndown-2 %s/mcp\ndown-3 %s/mcp\n' "$DEAD" "$DEAD" "$DEAD" >"$TMP/down.targets"
