@@ -184,6 +184,8 @@ printf 'mailer\ns3cret pass:word\n' >"$TMP/cred"
 cat >"$TMP/auth.conf" <<CONF
 route mail email smtp://127.0.0.1:$SINK_PORT alerts@example.test oncall@example.test credentials $TMP/cred
 retry_base 30s
+# each incident alone, so that each login is a message of its own (grouping: alert-group.t)
+group_by slug
 CONF
 rcli flushall >/dev/null
 red a1 0 2 http >"$TMP/in"
