@@ -108,9 +108,9 @@ struct alert_conf {
 	/* Grouping (group.c): the labels of group_by, group_wait and group_interval. */
 	unsigned group_by; /* GROUP_* bits; GROUP_SLUG: every incident alone */
 	long group_wait, group_interval;
-	long delivery_budget; /* seconds a run spends delivering to one route */
+	long delivery_budget;  /* seconds a run spends delivering to one route */
 	const char *store_url; /* the store, for the connection of each route's deliverer */
-	int dry_run;     /* --dry-run: decide and say what would be sent, write nothing */
+	int dry_run;           /* --dry-run: decide and say what would be sent, write nothing */
 };
 
 /* The labels of group_by. */

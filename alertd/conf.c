@@ -359,7 +359,8 @@ group_by_line(struct alert_conf *c, char **w, int nw, char *err, size_t errlen)
 	int j;
 
 	if (nw < 2) {
-		snprintf(err, errlen, "group_by: want \"group_by LABEL...\" (severity kind step, or slug)");
+		snprintf(err, errlen,
+		    "group_by: want \"group_by LABEL...\" (severity kind step, or slug)");
 		return -1;
 	}
 	c->group_by = 0;
@@ -469,8 +470,10 @@ conf_line(struct alert_conf *c, char **w, int nw, char *err, size_t errlen)
 		return group_by_line(c, w, nw, err, errlen);
 	if (strcmp(w[0], "group_wait") == 0) {
 		/* 0 is a wait too: the incidents of one run go out together. */
-		if (nw != 2 || (c->group_wait = strcmp(w[1], "0") == 0 ? 0 : alert_duration(w[1])) < 0) {
-			snprintf(err, errlen, "group_wait: want one duration (0, N, Ns, Nm, Nh, Nd)");
+		if (nw != 2 ||
+		    (c->group_wait = strcmp(w[1], "0") == 0 ? 0 : alert_duration(w[1])) < 0) {
+			snprintf(
+			    err, errlen, "group_wait: want one duration (0, N, Ns, Nm, Nh, Nd)");
 			return -1;
 		}
 		return 0;

@@ -39,7 +39,7 @@
 
 enum { SENT, RETRY, REFUSED };
 
-#define HEAD_MAX 2000      /* jobs read from the head of an outbox at once */
+#define HEAD_MAX 2000        /* jobs read from the head of an outbox at once */
 #define RETRY_AFTER_MAX 3600 /* seconds of a Retry-After that are honored */
 #define PACE_NAP_MAX 5       /* seconds a route waits for its turn in a run, at most */
 
@@ -211,7 +211,8 @@ send_command(const struct alert_conf *c, const struct alert_route *r, const char
 	if ((env = calloc(i + 1, sizeof(*env))) == NULL)
 		err(MCP_EXIT_FAIL, "calloc");
 	for (i = 0; environ[i] != NULL; i++)
-		if (strncmp(environ[i], "MCP_REDIS=", 10) != 0) /* nor the store's URL and password */
+		if (strncmp(environ[i], "MCP_REDIS=", 10) !=
+		    0) /* nor the store's URL and password */
 			env[ne++] = environ[i];
 	snprintf(msg, sizeof(msg), "mcp-alert: route %s: %s: cannot run it\n", r->name, r->argv[0]);
 	if (pipe2(fd, O_CLOEXEC) == -1)
@@ -537,8 +538,8 @@ pace_sent(struct pace *p, double ra)
 /* --- one route's run ---------------------------------------------------------- */
 
 struct hjob {
-	char *s;   /* the job, as the list holds it (borrowed from the reply) */
-	cJSON *j;  /* parsed (owned); NULL: not a job of mcp-alert */
+	char *s;  /* the job, as the list holds it (borrowed from the reply) */
+	cJSON *j; /* parsed (owned); NULL: not a job of mcp-alert */
 	cJSON *rec;
 };
 
@@ -556,8 +557,8 @@ struct run {
 	struct pace pace;
 	double deadline; /* on the monotonic clock */
 	struct mcp_buf *out;
-	cJSON *metas; /* group key: what the route was told of it */
-	int stop;     /* the route waits: nothing more this run */
+	cJSON *metas;       /* group key: what the route was told of it */
+	int stop;           /* the route waits: nothing more this run */
 	const char **renew; /* EVAL renew_lua: the lock of the route, ours for one more delivery */
 };
 
@@ -692,7 +693,8 @@ meta_ok(const cJSON *m)
 		return 0;
 	for (i = 0; i < sizeof(k) / sizeof(k[0]); i++) {
 		e = cJSON_GetObjectItemCaseSensitive(m, k[i]);
-		if (!cJSON_IsNumber(e) || !(e->valuedouble >= 0 && e->valuedouble <= ALERT_TIME_MAX))
+		if (!cJSON_IsNumber(e) ||
+		    !(e->valuedouble >= 0 && e->valuedouble <= ALERT_TIME_MAX))
 			return 0;
 	}
 	cJSON_ArrayForEach(e, t) if (!cJSON_IsString(e) || !mcp_slug_ok(e->valuestring)) return 0;
@@ -735,8 +737,8 @@ told_in(const struct run *w, const char *slug)
 {
 	const cJSON *m;
 
-	cJSON_ArrayForEach(m, w->metas) if (in(cJSON_GetObjectItemCaseSensitive(m, "told"), slug))
-	    return m->string;
+	cJSON_ArrayForEach(m,
+	    w->metas) if (in(cJSON_GetObjectItemCaseSensitive(m, "told"), slug)) return m->string;
 	return NULL;
 }
 
@@ -813,8 +815,8 @@ static int
 send_group(struct run *w, struct hjob *hj, const struct unit *u)
 {
 	const struct alert_conf *c = w->c;
-	cJSON *m = cJSON_GetObjectItemCaseSensitive(w->metas, u->key), *told, *s, *added,
-	      *resolved, *rec;
+	cJSON *m = cJSON_GetObjectItemCaseSensitive(w->metas, u->key), *told, *s, *added, *resolved,
+	      *rec;
 	const char *slug, *one = NULL, **a;
 	double now = mcp_now(), first = ALERT_TIME_MAX, ra = 0;
 	struct alert_group g;
@@ -850,10 +852,9 @@ send_group(struct run *w, struct hjob *hj, const struct unit *u)
 		goto done;
 	}
 	/* (A last notice in the future is a clock set back: it holds nothing.) */
-	if (m == NULL || num(m, "sent") == 0
-	        ? now + 0.001 < first + (double)c->group_wait
-	        : cJSON_GetArraySize(s) > 0 && now < num(m, "sent") + (double)c->group_interval &&
-	              num(m, "sent") <= now + 1)
+	if (m == NULL || num(m, "sent") == 0 ? now + 0.001 < first + (double)c->group_wait
+	                                     : cJSON_GetArraySize(s) > 0 &&
+	            now < num(m, "sent") + (double)c->group_interval && num(m, "sent") <= now + 1)
 		goto done;
 	if (alone) {
 		/*
@@ -877,8 +878,10 @@ send_group(struct run *w, struct hjob *hj, const struct unit *u)
 				rc = meta_save(w, u->key, NULL);
 			else {
 				if (m == NULL)
-					m = meta_new(now), cJSON_AddItemToObject(w->metas, u->key, m);
-				cJSON_ReplaceItemInObjectCaseSensitive(m, "told", cJSON_Duplicate(s, 1));
+					m = meta_new(now),
+					cJSON_AddItemToObject(w->metas, u->key, m);
+				cJSON_ReplaceItemInObjectCaseSensitive(
+				    m, "told", cJSON_Duplicate(s, 1));
 				set_num(m, "sent", now), set_str(m, "solo", one);
 				rc = meta_save(w, u->key, m);
 			}
@@ -894,7 +897,8 @@ send_group(struct run *w, struct hjob *hj, const struct unit *u)
 		    strcmp(alert_str(rec, "slug"), alert_str(m, "solo")) == 0) {
 			if ((rc = send_job(w, &hj[u->jobs[i]], &sent)) == 0 && sent) {
 				set_str(m, "solo", "");
-				drop(cJSON_GetObjectItemCaseSensitive(m, "told"), alert_str(rec, "slug"));
+				drop(cJSON_GetObjectItemCaseSensitive(m, "told"),
+				    alert_str(rec, "slug"));
 				rc = meta_save(w, u->key, m);
 				hj[u->jobs[i]].rec = NULL; /* sent and taken */
 			}
@@ -911,8 +915,8 @@ send_group(struct run *w, struct hjob *hj, const struct unit *u)
 	snprintf(g.key, sizeof(g.key), "%s", u->key);
 	g.id = alert_str(m, "id"), g.since = num(m, "since");
 	g.slugs = s, g.added = added, g.resolved = resolved;
-	rec = alert_group_record(&g, hj[u->jobs[0]].rec != NULL ? hj[u->jobs[0]].rec
-	                                                        : hj[u->jobs[u->n - 1]].rec, now);
+	rec = alert_group_record(
+	    &g, hj[u->jobs[0]].rec != NULL ? hj[u->jobs[0]].rec : hj[u->jobs[u->n - 1]].rec, now);
 	group_msg_id(id, sizeof(id), g.id, num(m, "seq") + 1);
 	if (pace_wait(&w->pace, w->deadline) == -1) {
 		w->stop = 1;
@@ -946,8 +950,8 @@ send_group(struct run *w, struct hjob *hj, const struct unit *u)
 		pace_sent(&w->pace, 0);
 		for (i = 0; rc == 0 && i < u->n; i++)
 			if (hj[u->jobs[i]].rec != NULL)
-				rc = dead(w->st, w->key, hj[u->jobs[i]].s, hj[u->jobs[i]].j, w->rt->name,
-				    why, w->out);
+				rc = dead(w->st, w->key, hj[u->jobs[i]].s, hj[u->jobs[i]].j,
+				    w->rt->name, why, w->out);
 		break;
 	default:
 		pace_sent(&w->pace, ra);
@@ -963,7 +967,8 @@ send_group(struct run *w, struct hjob *hj, const struct unit *u)
 			break;
 		}
 		set_num(m, "n", num(m, "n") + 1);
-		set_num(m, "next", mcp_ms_round(now + (ra > 0 ? ra : backoff(c, (int)num(m, "n") - 1))));
+		set_num(m, "next",
+		    mcp_ms_round(now + (ra > 0 ? ra : backoff(c, (int)num(m, "n") - 1))));
 		warnx("route %s: group %s (%d incidents): %s; attempt %.0f, next in %.0f s",
 		    w->rt->name, u->key, cJSON_GetArraySize(s), why, num(m, "n"),
 		    num(m, "next") - now);
@@ -1057,7 +1062,8 @@ deliver_route(struct mcp_store *st, const struct alert_conf *c, int i, struct mc
 		    (u = calloc((size_t)n, sizeof(*u))) == NULL)
 			err(MCP_EXIT_FAIL, "calloc");
 		for (k = 0; k < n; k++) {
-			hj[k].s = lr->element[k]->type == REDIS_REPLY_STRING ? lr->element[k]->str : "";
+			hj[k].s =
+			    lr->element[k]->type == REDIS_REPLY_STRING ? lr->element[k]->str : "";
 			hj[k].j = job_parse(hj[k].s);
 			hj[k].rec = cJSON_GetObjectItemCaseSensitive(hj[k].j, "rec");
 		}
@@ -1077,7 +1083,8 @@ deliver_route(struct mcp_store *st, const struct alert_conf *c, int i, struct mc
 				cJSON *j = cJSON_CreateObject();
 
 				cJSON_AddItemToObject(j, "rec", cJSON_CreateObject());
-				rc = dead(st, w.key, h->s, j, rt->name, "not a job of mcp-alert", out);
+				rc = dead(
+				    st, w.key, h->s, j, rt->name, "not a job of mcp-alert", out);
 				cJSON_Delete(j);
 				done++;
 				continue;
