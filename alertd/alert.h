@@ -304,6 +304,8 @@ int alert_send(const struct alert_conf *c, int route, const cJSON *rec, char *wh
 #define ALERT_OPEN_SET "mcp:alert:open"
 /* The job of rec for route i, as stored (owned string). */
 char *alert_job_new(const struct alert_conf *c, int route, const cJSON *rec);
+/* nbytes (at most 32) random bytes as hex into buf (2 * nbytes + 1 bytes). */
+void alert_hex_random(char *buf, size_t nbytes);
 /* The key of route i's outbox. */
 void alert_outbox_key(char *buf, size_t len, const struct alert_conf *c, int route);
 /*
