@@ -97,7 +97,8 @@ struct alert_conf {
 	int nsteps;
 	struct alert_step steps[ALERT_RULES_MAX];
 	long runner_silent; /* seconds without a result for any slug that make a region silent */
-	int hb_route;       /* heartbeat ROUTE INTERVAL: the route's index, -1: none */
+	long lookback; /* mcp-aggregate's -L: a region is missing this long after its last result */
+	int hb_route;  /* heartbeat ROUTE INTERVAL: the route's index, -1: none */
 	long hb_every;
 	int inline_urls; /* slack and webhook URLs written in the configuration itself */
 	int dry_run;     /* --dry-run: decide and say what would be sent, write nothing */
