@@ -210,6 +210,15 @@ struct alert_ev {
 /* The record of e as a cJSON object (owned), exits when memory runs out. */
 cJSON *alert_record(const struct alert_ev *e);
 
+/*
+ * epoch.c: whether the store lost mcp-alert's state (mcp-store(7),
+ * "Persistence"), checked before each batch and tick: 0, or -1 when the
+ * store fails.  alert_reset_at: when a loss was seen, 0 for never; the
+ * records of incidents that began before it carry "store_reset":true.
+ */
+int alert_epoch(struct mcp_store *st, const struct alert_conf *c);
+extern double alert_reset_at;
+
 /* Store errors: report and return NULL. */
 redisReply *alert_cmd(struct mcp_store *st, int argc, const char **argv);
 
