@@ -107,6 +107,8 @@ is "$?:$(keys /nop | tr '\n' ' ')" "0:trigger r:$(w 0) trigger r:$(w 3) " "the s
 is "$(jq -r 'select(.path == "/nop") | .body | fromjson | "\(.store_reset // false) \(.summary)"' "$RECV_LOG" | tail -1)" \
     "true r: http failing in 2 regions (mcp-alert's store lost its state at 16:30 UTC: this may repeat an earlier page)" \
     "the second trigger carries store_reset, and its summary says so"
+is "$(jq -r 'select(.path == "/nop") | .body | fromjson | keys_unsorted | .[-1]' "$RECV_LOG" | tail -1)" store_reset \
+    "store_reset comes last, an addition after at (mcp(7))"
 is "$(cat "$TMP/nop.err")" \
     "mcp-alert: the store lost mcp-alert's state (its marker of 2026-11-24T16:30:00Z is gone): the incidents still open page again as new, marked store_reset" \
     "said once on stderr"
