@@ -102,7 +102,8 @@ struct alert_conf {
 	int nsteps;
 	struct alert_step steps[ALERT_RULES_MAX];
 	long runner_silent; /* seconds without a result for any slug that make a region silent */
-	int hb_route;       /* heartbeat ROUTE INTERVAL: the route's index, -1: none */
+	long lookback; /* mcp-aggregate's -L: a region is missing this long after its last result */
+	int hb_route;  /* heartbeat ROUTE INTERVAL: the route's index, -1: none */
 	long hb_every;
 	int inline_urls; /* slack and webhook URLs written in the configuration itself */
 	/* Grouping (group.c): the labels of group_by, group_wait and group_interval. */
@@ -224,6 +225,15 @@ struct alert_ev {
 };
 /* The record of e as a cJSON object (owned), exits when memory runs out. */
 cJSON *alert_record(const struct alert_ev *e);
+
+/*
+ * epoch.c: whether the store lost mcp-alert's state (mcp-store(7),
+ * "Persistence"), checked before each batch and tick: 0, or -1 when the
+ * store fails.  alert_reset_at: when a loss was seen, 0 for never; the
+ * records of incidents that began before it carry "store_reset":true.
+ */
+int alert_epoch(struct mcp_store *st, const struct alert_conf *c);
+extern double alert_reset_at;
 
 /* Store errors: report and return NULL. */
 redisReply *alert_cmd(struct mcp_store *st, int argc, const char **argv);

@@ -68,7 +68,7 @@ char *
 alert_job_new(const struct alert_conf *c, int route, const cJSON *rec)
 {
 	char id[33];
-	double now = mcp_ms_round(mcp_now());
+	double now = mcp_ms_floor(mcp_now()); /* rounded up, it is due after this run's clock */
 	cJSON *o;
 
 	alert_hex_random(id, 16);
