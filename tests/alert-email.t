@@ -14,7 +14,7 @@ for p in python3 /usr/bin/python3; do
 	command -v "$p" >/dev/null && "$p" -c 'import aiosmtpd' 2>/dev/null && PY=$p && break
 done
 [ -n "$PY" ] || skip_all "aiosmtpd is not installed (Debian: python3-aiosmtpd)"
-start_redis
+start_redis --appendonly yes
 rcli() { redis-cli -s "$REDIS_SOCK" "$@"; }
 T=$(w 3)
 export MCP_NOW=$T

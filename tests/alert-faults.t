@@ -11,7 +11,8 @@ start_receiver
 rcli() { redis-cli -s "$REDIS_SOCK" "$@"; }
 # keys PATH: "event dedup_key" of each body the receiver accepted (2xx) at PATH, in order.
 keys() { jq -r --arg p "$1" 'select(.path == $p and .status < 300) | .body | fromjson | "\(.event) \(.dedup_key)"' "$RECV_LOG"; }
-printf 'route hook webhook %s/hook\n' "$RECV" >"$TMP/alert.conf"
+# Each incident told alone: these are the mechanics of one delivery (grouping: alert-group.t).
+printf 'route hook webhook %s/hook\ngroup_by slug\n' "$RECV" >"$TMP/alert.conf"
 
 # --- a page queued by a run goes out in that run ------------------------------
 # A job is due when it is queued.  Its due time, read from the clock and
@@ -32,7 +33,7 @@ is "$(keys /hook | grep -c '^trigger ')" 10 "and each once"
 is "$(rcli llen mcp:alert:outbox:hook)" 0 "nothing left in the outbox"
 # The heartbeat, queued and delivered by the same run (its key, whose TTL
 # runs on Redis's clock, removed before each).
-printf 'route hook webhook %s/hook\nroute beat webhook %s/beat\nheartbeat beat 1m\n' "$RECV" "$RECV" >"$TMP/beat.conf"
+printf 'route hook webhook %s/hook\nroute beat webhook %s/beat\nheartbeat beat 1m\ngroup_by slug\n' "$RECV" "$RECV" >"$TMP/beat.conf"
 for i in 0 1 2; do
 	rcli -n 1 del mcp:alert:heartbeat >/dev/null
 	MCP_NOW=$(w $((i + 20))).0007 mcp-alert -R "$MCP_REDIS?db=1" -c "$TMP/beat.conf" </dev/null 2>>"$TMP/err1"
@@ -46,7 +47,7 @@ AOF=$TMP/aof
 mkdir "$AOF"
 redis_in "$AOF" --appendonly yes
 A="unix://$AOF/redis.sock"
-printf 'route hook webhook %s/aof\nretry_base 30s\n' "$RECV" >"$TMP/aof.conf"
+printf 'route hook webhook %s/aof\nretry_base 30s\ngroup_by slug\n' "$RECV" >"$TMP/aof.conf"
 # run K VERDICTS...: mcp-alert on the store URL $U at window K's run, its
 # stderr kept in $TMP/err.$U_NAME.
 run() {
@@ -84,7 +85,7 @@ NOP=$TMP/nop
 mkdir "$NOP"
 redis_in "$NOP"
 N="unix://$NOP/redis.sock"
-printf 'route hook webhook %s/nop\n' "$RECV" >"$TMP/nop.conf"
+printf 'route hook webhook %s/nop\ngroup_by slug\n' "$RECV" >"$TMP/nop.conf"
 is "$(mcp-alert -R "$N" -c "$TMP/nop.conf" check 2>&1):$?" \
     "mcp-alert: check: the store keeps no append-only file (appendonly no): a restart of Redis loses the open incidents and the queued deliveries, and pages the incidents again as new (see mcp-store(7)):0" \
     "check warns of a store without an append-only file"
@@ -140,7 +141,7 @@ is "$(jq -r 'select(.slug == "s") | "\(.event) \(.store_reset // false)"' "$TMP/
 # second of five triggers waits for its answer.  The next run delivers
 # what is left; a trigger received twice carries the same webhook-id and
 # dedup_key both times.
-printf 'route slow webhook %s/slow\ndelivery_timeout 5s\n' "$RECV" >"$TMP/slow.conf"
+printf 'route slow webhook %s/slow\ndelivery_timeout 5s\ngroup_by slug\n' "$RECV" >"$TMP/slow.conf"
 curl -sf "$RECV/_control?path=/slow&delay=3000" >/dev/null
 for i in 1 2 3 4 5; do red "k$i" 0 2 http; done >"$TMP/k.in"
 MCP_NOW=$(($(w 2) + 95)) mcp-alert -R "$MCP_REDIS?db=2" -c "$TMP/slow.conf" <"$TMP/k.in" >"$TMP/k.out" 2>"$TMP/k.err" &
