@@ -573,6 +573,15 @@ alert_tick(struct mcp_store *st, const struct alert_conf *c)
  * seconds, and at the end, run the clock and deliver.  A filter that is
  * left running (a pipe that stays open) still escalates and retries.
  */
+/* 1 when standard input has more to read at once. */
+static int
+more_input(void)
+{
+	struct pollfd p = {STDIN_FILENO, POLLIN, 0};
+
+	return poll(&p, 1, 0) == 1 && (p.revents & POLLIN);
+}
+
 int
 alert_filter(struct mcp_store *st, const struct alert_conf *c)
 {
@@ -611,7 +620,11 @@ alert_filter(struct mcp_store *st, const struct alert_conf *c)
 				    &lines, buf, (size_t)n, eof, "stdin", on_verdict, &x, &ls);
 			if (rc == 0 && batch_flush(&x) == -1)
 				rc = -1;
-			if (rc == 0 && !eof && ctx_flush(&x) == -1)
+			/*
+			 * Delivered when the input pauses, so that what one run
+			 * decides goes out together (group_by).
+			 */
+			if (rc == 0 && !eof && !more_input() && ctx_flush(&x) == -1)
 				rc = -1;
 		}
 		if (rc == 0 && !eof && mcp_mono() >= next) {

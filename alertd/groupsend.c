@@ -8,6 +8,7 @@
  */
 #include <err.h>
 #include <math.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -132,6 +133,24 @@ meta_save(struct run *w, const char *key, const cJSON *m)
 	return 0;
 }
 
+/* This process, among those that notified a group: random, made once. */
+static char proc_id[33];
+
+static void
+process_id_make(void)
+{
+	alert_hex_random(proc_id, 16);
+}
+
+static const char *
+process_id(void)
+{
+	static pthread_once_t once = PTHREAD_ONCE_INIT;
+
+	pthread_once(&once, process_id_make);
+	return proc_id;
+}
+
 static cJSON *
 meta_new(double since)
 {
@@ -159,7 +178,10 @@ set_num(cJSON *m, const char *k, double v)
 static void
 set_str(cJSON *m, const char *k, const char *v)
 {
-	cJSON_ReplaceItemInObjectCaseSensitive(m, k, cJSON_CreateString(v));
+	if (cJSON_GetObjectItemCaseSensitive(m, k) == NULL)
+		cJSON_AddStringToObject(m, k, v);
+	else
+		cJSON_ReplaceItemInObjectCaseSensitive(m, k, cJSON_CreateString(v));
 }
 
 /* The id a receiver sees for the seq'th notification of group id: the same on a repeat. */
@@ -221,11 +243,17 @@ group_send(struct run *w, struct hjob *hj, const struct unit *u)
 		w->stop = 1;
 		goto done;
 	}
-	/* (A last notice in the future is a clock set back: it holds nothing.) */
+	/*
+	 * A last notice in the future is a clock set back: it holds nothing.
+	 * Nor does one this process made less than a minute ago: the members
+	 * decided in one run go out together, however the input came in.
+	 */
 	if (m == NULL || ob_num(m, "sent") == 0 ? now + 0.001 < first + (double)c->group_wait
 	                                        : cJSON_GetArraySize(s) > 0 &&
 	            now < ob_num(m, "sent") + (double)c->group_interval &&
-	            ob_num(m, "sent") <= now + 1)
+	            ob_num(m, "sent") <= now + 1 &&
+	            !(strcmp(alert_str(m, "by"), process_id()) == 0 &&
+	                now - ob_num(m, "sent") < 60))
 		goto done;
 	if (alone) {
 		/*
@@ -237,6 +265,7 @@ group_send(struct run *w, struct hjob *hj, const struct unit *u)
 		for (i = 0; rc == 0 && !w->stop && i < u->n; i++) {
 			rec = hj[u->jobs[i]].rec;
 			if ((rc = ob_send_job(w, &hj[u->jobs[i]], &sent)) == 0 && sent) {
+				w->sends++;
 				if (strcmp(alert_str(rec, "event"), "trigger") == 0)
 					add(s, one);
 				else
@@ -254,6 +283,7 @@ group_send(struct run *w, struct hjob *hj, const struct unit *u)
 				cJSON_ReplaceItemInObjectCaseSensitive(
 				    m, "told", cJSON_Duplicate(s, 1));
 				set_num(m, "sent", now), set_str(m, "solo", one);
+				set_str(m, "by", process_id());
 				rc = meta_save(w, u->key, m);
 			}
 		}
@@ -303,6 +333,8 @@ group_send(struct run *w, struct hjob *hj, const struct unit *u)
 	case SENT:
 		pace_sent(&w->pace, 0);
 		set_num(m, "seq", ob_num(m, "seq") + 1), set_num(m, "sent", now);
+		set_str(m, "by", process_id());
+		w->sends++;
 		set_num(m, "n", 0), set_num(m, "next", 0);
 		cJSON_ReplaceItemInObjectCaseSensitive(m, "told", cJSON_Duplicate(s, 1));
 		rc = meta_save(w, u->key, cJSON_GetArraySize(s) > 0 ? m : NULL);

@@ -344,7 +344,7 @@ deliver_route(struct mcp_store *st, const struct alert_conf *c, int i, struct mc
 	const char *set[] = {"SET", lock, token, "NX", "PX", px};
 	const char *pexp[] = {"EVAL", renew_lua, "1", lock, token, px};
 	const char *range[] = {"LRANGE", NULL, "0", hi};
-	struct run w = {st, c, rt, "", "", {0}, 0, out, NULL, 0, pexp};
+	struct run w = {st, c, rt, "", "", {0}, 0, out, NULL, 0, 0, pexp};
 	struct hjob *hj;
 	struct unit *u;
 	redisReply *r, *lr;
@@ -402,7 +402,10 @@ deliver_route(struct mcp_store *st, const struct alert_conf *c, int i, struct mc
 				break;
 			}
 			if (u[k].key[0] != '\0') {
+				int sends = w.sends;
+
 				rc = group_send(&w, hj, &u[k]);
+				done += w.sends - sends;
 				continue;
 			}
 			if (h->j == NULL) {

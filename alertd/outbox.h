@@ -57,6 +57,7 @@ struct run {
 	struct mcp_buf *out;
 	cJSON *metas;       /* group key: what the route was told of it */
 	int stop;           /* the route waits: nothing more this run */
+	int sends;          /* notifications of groups made */
 	const char **renew; /* EVAL renew_lua: the lock of the route, ours for one more delivery */
 };
 

@@ -101,6 +101,18 @@ MCP_NOW=$(w 19) ma >/dev/null
 is "$(bodies /pd/v2/enqueue | jq -r '"\(.event_action) \(.dedup_key)"' | tr '\n' ' ')" \
     "trigger solo1:$(w 13) resolve solo1:$(w 13) " "and its resolve, as without grouping"
 
+# --- one run's storm, its input coming in two bursts: told in that run -------------
+printf 'route hook webhook %s/burst\n' "$RECV" >"$TMP/burst.conf"
+: >"$RECV_LOG"
+for s in $(slugs 1 30); do red "e$s" 0 2 connect; done >"$TMP/b1"
+for s in $(slugs 31 60); do red "e$s" 0 2 connect; done >"$TMP/b2"
+{ cat "$TMP/b1"; sleep 1; cat "$TMP/b2"; } | MCP_NOW=$(w 3) mcp-alert -R "$MCP_REDIS?db=6" -c "$TMP/burst.conf" >"$TMP/burst.out" 2>"$TMP/err"
+n=$(count /burst)
+is "$((n >= 1 && n <= 2)):$(jq -r 'select(.event == "trigger") | .slug' "$TMP/burst.out" | wc -l)" "1:60" \
+    "60 servers, their verdicts in two bursts a second apart: $n notification(s), not 60, and not one held for 5 minutes"
+is "$(bodies /burst | jq -r '.group.added[]' | sort | paste -sd' ')" "$(for s in $(slugs 1 60); do echo "e$s"; done | paste -sd' ')" \
+    "every one of the 60 told in that run"
+
 # --- group_by slug: every incident alone ------------------------------------------
 printf 'route hook webhook %s/hook2\ngroup_by slug\n' "$RECV" >"$TMP/slug.conf"
 : >"$RECV_LOG"
