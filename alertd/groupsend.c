@@ -18,6 +18,7 @@
 #include "alert.h"
 #include "json.h"
 #include "outbox.h"
+#include "strmap.h"
 
 static int
 in(const cJSON *a, const char *s)
@@ -49,6 +50,46 @@ add(cJSON *a, const char *s)
 {
 	if (!in(a, s))
 		cJSON_AddItemToArray(a, cJSON_CreateString(s));
+}
+
+/*
+ * What the unit u changes of a group told the members told: the members
+ * open after it (*s: those told, in order, then the new), the added and
+ * the resolved, each once.  Sets of strings, so that a storm of thousands
+ * costs its size, not its square.
+ */
+static void
+members(const cJSON *told, struct hjob *hj, const struct unit *u, cJSON **s, cJSON **added,
+    cJSON **resolved)
+{
+	struct mcp_strmap open = {0}, add = {0}, res = {0};
+	struct mcp_strent *o;
+	const cJSON *e;
+	const char *slug;
+	int i, isnew, trig;
+
+	*s = cJSON_CreateArray(), *added = cJSON_CreateArray(), *resolved = cJSON_CreateArray();
+	/* num: 1 open, 0 not; ptr: non-NULL for a member told before. */
+	cJSON_ArrayForEach(e, told) if ((o = mcp_strmap_put(&open, e->valuestring, &isnew)) != NULL)
+	    o->num = 1,
+	    o->ptr = e;
+	for (i = 0; i < u->n; i++) {
+		slug = alert_str(hj[u->jobs[i]].rec, "slug");
+		trig = strcmp(alert_str(hj[u->jobs[i]].rec, "event"), "trigger") == 0;
+		if ((o = mcp_strmap_put(&open, slug, &isnew)) == NULL ||
+		    mcp_strmap_put(trig ? &add : &res, slug, &isnew) == NULL)
+			err(MCP_EXIT_FAIL, "out of memory");
+		o->num = trig;
+		if (isnew)
+			cJSON_AddItemToArray(trig ? *added : *resolved, cJSON_CreateString(slug));
+	}
+	cJSON_ArrayForEach(e, told) if ((o = mcp_strmap_get(&open, e->valuestring)) != NULL &&
+	                                o->num == 1) o->num = 2,
+	                                cJSON_AddItemToArray(*s, cJSON_CreateString(e->valuestring));
+	cJSON_ArrayForEach(e, *added) if ((o = mcp_strmap_get(&open, e->valuestring)) != NULL &&
+	                                  o->num == 1) o->num = 2,
+	                                  cJSON_AddItemToArray(*s, cJSON_CreateString(e->valuestring));
+	mcp_strmap_free(&open), mcp_strmap_free(&add), mcp_strmap_free(&res);
 }
 
 /* A group's record as the store keeps it, or NULL when it is not one. */
@@ -104,13 +145,24 @@ group_metas_load(struct run *w)
 }
 
 const char *
-group_told_in(const struct run *w, const char *slug)
+group_told_in(struct run *w, const char *slug)
 {
-	const cJSON *m;
+	const cJSON *m, *e;
+	struct mcp_strent *o;
+	int isnew;
 
-	cJSON_ArrayForEach(m,
-	    w->metas) if (in(cJSON_GetObjectItemCaseSensitive(m, "told"), slug)) return m->string;
-	return NULL;
+	/* Made once a round: every member told, with its group. */
+	if (w->told.cap == 0)
+		cJSON_ArrayForEach(m, w->metas)
+		{
+			cJSON_ArrayForEach(e, cJSON_GetObjectItemCaseSensitive(m, "told"))
+			{
+				if ((o = mcp_strmap_put(&w->told, e->valuestring, &isnew)) == NULL)
+					err(MCP_EXIT_FAIL, "out of memory");
+				o->ptr = m->string;
+			}
+		}
+	return (o = mcp_strmap_get(&w->told, slug)) != NULL ? o->ptr : NULL;
 }
 
 /* Write what the route was told of group key (m), or forget it (m NULL). */
@@ -217,8 +269,6 @@ group_send(struct run *w, struct hjob *hj, const struct unit *u)
 	const cJSON *e;
 
 	told = m != NULL ? cJSON_GetObjectItemCaseSensitive(m, "told") : NULL;
-	s = told != NULL ? cJSON_Duplicate(told, 1) : cJSON_CreateArray();
-	added = cJSON_CreateArray(), resolved = cJSON_CreateArray();
 	for (i = 0; i < u->n; i++) {
 		rec = hj[u->jobs[i]].rec;
 		slug = alert_str(rec, "slug");
@@ -226,11 +276,8 @@ group_send(struct run *w, struct hjob *hj, const struct unit *u)
 		if (one == NULL)
 			one = slug;
 		alone = alone && strcmp(one, slug) == 0;
-		if (strcmp(alert_str(rec, "event"), "trigger") == 0)
-			add(s, slug), add(added, slug);
-		else
-			drop(s, slug), add(resolved, slug);
 	}
+	members(told, hj, u, &s, &added, &resolved);
 	cJSON_ArrayForEach(e, told) alone = alone && strcmp(e->valuestring, one) == 0;
 	alone = alone && (m == NULL || *alert_str(m, "id") == '\0');
 	/*

@@ -312,8 +312,10 @@ static int
 units_of(struct run *w, struct hjob *hj, int n, struct unit *u)
 {
 	char key[ALERT_GROUP_KEY_MAX];
+	struct mcp_strmap groups = {0};
+	struct mcp_strent *g = NULL;
 	const char *was;
-	int i, k, nu = 0;
+	int i, k, nu = 0, isnew = 1;
 
 	for (i = 0; i < n; i++) {
 		key[0] = '\0';
@@ -321,17 +323,29 @@ units_of(struct run *w, struct hjob *hj, int n, struct unit *u)
 		    strcmp(alert_str(hj[i].rec, "event"), "resolve") == 0 &&
 		    (was = group_told_in(w, alert_str(hj[i].rec, "slug"))) != NULL)
 			snprintf(key, sizeof(key), "%s", was); /* the group it was told in */
-		for (k = 0; key[0] != '\0' && k < nu && strcmp(u[k].key, key) != 0; k++)
-			;
-		if (key[0] == '\0' || k == nu) {
-			k = nu++;
+		k = nu;
+		if (key[0] != '\0') {
+			/* The map's keys are the units' own, which stay put. */
+			if ((g = mcp_strmap_get(&groups, key)) != NULL)
+				k = (int)g->num;
+		}
+		if (k == nu) {
+			nu++;
 			snprintf(u[k].key, sizeof(u[k].key), "%s", key);
 			u[k].n = 0;
-			if ((u[k].jobs = calloc((size_t)(n - i), sizeof(int))) == NULL)
-				err(MCP_EXIT_FAIL, "calloc");
+			if (key[0] != '\0' && ((g = mcp_strmap_put(&groups, u[k].key, &isnew)) == NULL))
+				err(MCP_EXIT_FAIL, "out of memory");
+			if (key[0] != '\0')
+				g->num = (size_t)k;
 		}
+		/* Grown by doubling: a unit's jobs, from one to a storm's. */
+		if ((u[k].n & (u[k].n - 1)) == 0 &&
+		    (u[k].jobs = reallocarray(u[k].jobs, u[k].n ? 2 * (size_t)u[k].n : 1,
+		         sizeof(int))) == NULL)
+			err(MCP_EXIT_FAIL, "realloc");
 		u[k].jobs[u[k].n++] = i;
 	}
+	mcp_strmap_free(&groups);
 	return nu;
 }
 
@@ -344,7 +358,7 @@ deliver_route(struct mcp_store *st, const struct alert_conf *c, int i, struct mc
 	const char *set[] = {"SET", lock, token, "NX", "PX", px};
 	const char *pexp[] = {"EVAL", renew_lua, "1", lock, token, px};
 	const char *range[] = {"LRANGE", NULL, "0", hi};
-	struct run w = {st, c, rt, "", "", {0}, 0, out, NULL, 0, 0, pexp};
+	struct run w = {st, c, rt, "", "", {0}, 0, out, NULL, 0, 0, {NULL, 0, 0}, pexp};
 	struct hjob *hj;
 	struct unit *u;
 	redisReply *r, *lr;
@@ -433,6 +447,8 @@ deliver_route(struct mcp_store *st, const struct alert_conf *c, int i, struct mc
 		freeReplyObject(lr);
 		cJSON_Delete(w.metas);
 		w.metas = NULL;
+		mcp_strmap_free(&w.told);
+		memset(&w.told, 0, sizeof(w.told));
 	} while (rc == 0 && !w.stop && full && done > 0);
 	pace_save(st, &w.pace);
 	if (eval(st, unlock_lua, lock, token, NULL, &res) == -1)

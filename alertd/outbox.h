@@ -6,10 +6,11 @@
 #define ALERT_OUTBOX_H
 
 #include "alert.h"
+#include "strmap.h"
 
 enum { SENT, RETRY, REFUSED };
 
-#define HEAD_MAX 2000        /* jobs read from the head of an outbox at once */
+#define HEAD_MAX 20000       /* jobs read from the head of an outbox at once: a storm's */
 #define RETRY_AFTER_MAX 3600 /* seconds of a Retry-After that are honored */
 #define PACE_NAP_MAX 5       /* seconds a route waits for its turn in a run, at most */
 
@@ -58,6 +59,7 @@ struct run {
 	cJSON *metas;       /* group key: what the route was told of it */
 	int stop;           /* the route waits: nothing more this run */
 	int sends;          /* notifications of groups made */
+	struct mcp_strmap told; /* of a round: each member told open, with its group's key */
 	const char **renew; /* EVAL renew_lua: the lock of the route, ours for one more delivery */
 };
 
@@ -72,7 +74,7 @@ int ob_send_job(struct run *w, struct hjob *h, int *sent);
 /* groupsend.c */
 int group_metas_load(struct run *w);
 /* The group told of slug as open, or NULL. */
-const char *group_told_in(const struct run *w, const char *slug);
+const char *group_told_in(struct run *w, const char *slug);
 /* The jobs of group u, sent as one notification (or as their own records). */
 int group_send(struct run *w, struct hjob *hj, const struct unit *u);
 
