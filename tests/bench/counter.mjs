@@ -1,0 +1,55 @@
+// counter.mjs - the receiver of tests/bench/alert-storm.sh: it counts the
+// POSTs of each path and answers at once (202 for a path ending in
+// /enqueue, as PagerDuty's Events API; 200 otherwise).  Node built-ins only.
+//
+//   node counter.mjs --port-file F
+//
+// GET /_counts answers {"PATH":{"n":N,"bytes":B,"members":M},...}: the
+// requests, their bodies' bytes and, for a JSON body, the alerts it
+// speaks of (the length of Alertmanager's "alerts", the "count" of an
+// mcp-alert group record, the record's "group" inside PagerDuty's
+// custom_details; 1 for any other body).
+import http from 'node:http';
+import fs from 'node:fs';
+
+const args = process.argv.slice(2);
+const i = args.indexOf('--port-file');
+if (i < 0 || !args[i + 1]) {
+  console.error('usage: counter.mjs --port-file F');
+  process.exit(2);
+}
+const counts = {};
+
+function members(raw) {
+  let b;
+  try { b = JSON.parse(raw); } catch { return 1; }
+  if (Array.isArray(b?.alerts)) return b.alerts.length;
+  const g = b?.group ?? b?.payload?.custom_details?.group;
+  return typeof g?.count === 'number' ? g.count : 1;
+}
+
+const server = http.createServer((req, res) => {
+  const path = new URL(req.url, 'http://x').pathname;
+  const chunks = [];
+  req.on('data', (c) => chunks.push(c));
+  req.on('end', () => {
+    if (path === '/_counts') {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify(counts) + '\n');
+      return;
+    }
+    const raw = Buffer.concat(chunks);
+    const c = counts[path] ??= { n: 0, bytes: 0, members: 0 };
+    c.n++;
+    c.bytes += raw.length;
+    c.members += members(raw.toString('utf8'));
+    const code = path.endsWith('/enqueue') ? 202 : 200;
+    res.writeHead(code, { 'content-type': 'application/json' });
+    res.end(code === 202 ? '{"status":"success","message":"Event processed"}' : 'ok');
+  });
+});
+server.keepAliveTimeout = 60000;
+server.listen(0, '127.0.0.1', () => {
+  fs.writeFileSync(args[i + 1] + '.tmp', String(server.address().port));
+  fs.renameSync(args[i + 1] + '.tmp', args[i + 1]);
+});
