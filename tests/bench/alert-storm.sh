@@ -9,10 +9,11 @@
 # receiver (tests/bench/counter.mjs), grouped by severity, kind and step
 # when the build knows group_by.  Alertmanager, the peer, gets the same
 # storm through its API v2 (firing, then endsAt), routed to the same three
-# kinds of receiver with group_by [severity, kind, step], group_wait 0s,
-# group_interval 5m (BENCH_STORM_GROUP_INTERVAL, in seconds, default 300:
-# its resolve goes out a group_interval after its first notification, so
-# the run waits that long).  Printed side by side: notifications per route
+# kinds of receiver with group_by [severity, kind, step], group_wait 0s and
+# group_interval 5m, as mcp-alert (BENCH_STORM_GROUP_WAIT and
+# BENCH_STORM_GROUP_INTERVAL, in seconds, default 0 and 300).  Alertmanager
+# runs in real time: its resolve goes out a group_interval after its first
+# notification, so the run waits that long.  Printed side by side: notifications per route
 # in the trigger and the resolve phase, the alerts they name, CPU seconds
 # and peak RSS.  Figures only.
 # shellcheck source=tests/bench/lib.sh
@@ -21,6 +22,7 @@ umask 077
 
 N=${BENCH_STORM_SLUGS:-2000}
 GI=${BENCH_STORM_GROUP_INTERVAL:-300}
+GW=${BENCH_STORM_GROUP_WAIT:-0}
 T0=1795536000
 RED=3                            # fail_windows: the third red window pages
 GREEN=$((3 + (GI + 59) / 60 + 1)) # pass_windows, then a group_interval more
@@ -88,7 +90,7 @@ echo "routing-key-of-the-bench" >"$TMP/pd.key"
 } >"$TMP/routes.conf"
 {
 	echo "group_by severity kind step"
-	echo "group_wait 0"
+	echo "group_wait ${GW}s"
 	echo "group_interval ${GI}s"
 	cat "$TMP/routes.conf"
 } >"$TMP/alert.conf"
@@ -136,7 +138,7 @@ if [ -n "$AM" ]; then
 route:
   receiver: hook
   group_by: [severity, kind, step]
-  group_wait: 0s
+  group_wait: ${GW}s
   group_interval: ${GI}s
   repeat_interval: 4h
   routes:
@@ -179,7 +181,7 @@ YML
 	t=$SECONDS
 	post "$TMP/am-fire.json"
 	am_ok=1
-	settle 60 /am/webhook 1 /am/slack 1 /am/pd/v2/enqueue 1 || am_ok=0
+	settle $((GW + 60)) /am/webhook 1 /am/slack 1 /am/pd/v2/enqueue 1 || am_ok=0
 	for r in webhook slack pd/v2/enqueue; do
 		echo "$(count "/am/$r") $(count "/am/$r" members)" >"$TMP/am.trig.$(basename "$r")"
 	done
@@ -228,7 +230,8 @@ echo "  mcp-alert: $((RED + GREEN)) runs, one a window (simulated clock), $recor
 if [ -z "$AM" ]; then
 	echo "  Alertmanager: not installed (apt-get install prometheus-alertmanager); no peer figures"
 else
-	echo "  Alertmanager: real time; the resolve waits for group_interval (${GI}s) after its first notification."
+	echo "  Alertmanager: real time; the resolve waits for group_interval (${GI}s) after its first notification;"
+	echo "  with group_wait ${GW}s its first notification names the alerts it had taken in by then."
 	[ $am_ok = 1 ] || echo "  Alertmanager: gave up waiting for a notification (see its figures)"
 	echo "  (mcp-alert confirms over windows itself and keeps each incident in Redis; Alertmanager"
 	echo "   gets alerts already confirmed, as from Prometheus's for:, and keeps them in memory.)"
