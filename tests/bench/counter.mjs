@@ -6,9 +6,10 @@
 //
 // GET /_counts answers {"PATH":{"n":N,"bytes":B,"members":M},...}: the
 // requests, their bodies' bytes and, for a JSON body, the alerts it
-// speaks of (the length of Alertmanager's "alerts", the "count" of an
-// mcp-alert group record, the record's "group" inside PagerDuty's
-// custom_details; 1 for any other body).
+// speaks of (the length of Alertmanager's "alerts"; for an mcp-alert group
+// record, or one inside PagerDuty's custom_details, the members "added"
+// and "resolved" since its last notification, else its "count"; 1 for
+// any other body).
 import http from 'node:http';
 import fs from 'node:fs';
 
@@ -25,7 +26,9 @@ function members(raw) {
   try { b = JSON.parse(raw); } catch { return 1; }
   if (Array.isArray(b?.alerts)) return b.alerts.length;
   const g = b?.group ?? b?.payload?.custom_details?.group;
-  return typeof g?.count === 'number' ? g.count : 1;
+  if (typeof g !== 'object' || g === null) return 1;
+  const changed = (g.added?.length ?? 0) + (g.resolved?.length ?? 0);
+  return changed || (typeof g.count === 'number' ? g.count : 1);
 }
 
 const server = http.createServer((req, res) => {
