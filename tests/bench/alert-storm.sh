@@ -231,7 +231,8 @@ if [ -z "$AM" ]; then
 	echo "  Alertmanager: not installed (apt-get install prometheus-alertmanager); no peer figures"
 else
 	echo "  Alertmanager: real time; the resolve waits for group_interval (${GI}s) after its first notification;"
-	echo "  with group_wait ${GW}s its first notification names the alerts it had taken in by then."
+	echo "  with group_wait ${GW}s its first notification names the alerts it had taken in by then;"
+	echo "  its CPU and RSS are over the whole run, the wait included."
 	[ $am_ok = 1 ] || echo "  Alertmanager: gave up waiting for a notification (see its figures)"
 	echo "  (mcp-alert confirms over windows itself and keeps each incident in Redis; Alertmanager"
 	echo "   gets alerts already confirmed, as from Prometheus's for:, and keeps them in memory.)"
