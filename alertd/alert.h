@@ -40,6 +40,9 @@ struct alert_route {
 	char *url;    /* owned: pagerduty, slack, webhook */
 	char *secret; /* owned, wiped at free: routing key, HMAC key; NULL: none */
 	char **argv;  /* owned: command, NULL-terminated */
+	/* "rate ROUTE N/DURATION": at most rate_n deliveries a rate_per seconds; 0: no limit. */
+	int rate_n;
+	long rate_per;
 };
 
 /* When a notify line applies. */
@@ -100,8 +103,19 @@ struct alert_conf {
 	int hb_route;       /* heartbeat ROUTE INTERVAL: the route's index, -1: none */
 	long hb_every;
 	int inline_urls; /* slack and webhook URLs written in the configuration itself */
+	/* Grouping (group.c): the labels of group_by, group_wait and group_interval. */
+	unsigned group_by; /* GROUP_* bits; GROUP_SLUG: every incident alone */
+	long group_wait, group_interval;
+	long delivery_budget; /* seconds a run spends delivering to one route */
+	const char *store_url; /* the store, for the connection of each route's deliverer */
 	int dry_run;     /* --dry-run: decide and say what would be sent, write nothing */
 };
+
+/* The labels of group_by. */
+#define GROUP_SEVERITY 0x1
+#define GROUP_KIND 0x2
+#define GROUP_STEP 0x4
+#define GROUP_SLUG 0x8
 
 /* conf.c */
 #define ALERT_CONF_DEFAULT "/etc/mcp-alert.conf" /* without -c or MCP_ALERT_CONF */
@@ -227,6 +241,20 @@ struct alert_pipe {
  */
 int alert_pipe_run(struct mcp_store *st, struct alert_pipe *p);
 void alert_pipe_free(struct alert_pipe *p);
+
+/* group.c: the notification of a group (CONTRACT.md section 4). */
+#define ALERT_GROUP_KEY_MAX 128
+#define ALERT_GROUP_NAMED 20 /* members named in a summary; all in "group" */
+struct alert_group {
+	char key[ALERT_GROUP_KEY_MAX];
+	const char *id; /* its dedup_key */
+	double since;
+	const cJSON *slugs, *added, *resolved;
+};
+/* 1 when rec is grouped (a trigger or resolve, grouping on), with its group's key. */
+int alert_group_of(const struct alert_conf *c, const cJSON *rec, char *key, size_t len);
+/* The record a route receives for g; member is one of its records.  Owned. */
+cJSON *alert_group_record(const struct alert_group *g, const cJSON *member, double now);
 
 /* payload.c: what each route type is sent. */
 /* o as one line of JSON, as records are written (always UTF-8); owned.  o is deleted. */

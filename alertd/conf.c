@@ -45,6 +45,10 @@ alert_conf_defaults(struct alert_conf *c)
 	c->retry_max = 600;
 	c->give_up = 86400;
 	c->tick = 30;
+	c->group_by = GROUP_SEVERITY | GROUP_KIND | GROUP_STEP;
+	c->group_wait = 0;
+	c->group_interval = 5 * 60;
+	c->delivery_budget = 30;
 	c->runner_silent = 5 * 60;
 	c->hb_route = -1;
 	c->cert_p3 = 14 * 86400;
@@ -342,6 +346,72 @@ heartbeat_line(struct alert_conf *c, char **w, int nw, char *err, size_t errlen)
 	return 0;
 }
 
+/* "group_by LABEL...": severity, kind, step; slug alone sends every incident alone. */
+static int
+group_by_line(struct alert_conf *c, char **w, int nw, char *err, size_t errlen)
+{
+	static const struct {
+		const char *name;
+		unsigned bit;
+	} labels[] = {{"severity", GROUP_SEVERITY}, {"kind", GROUP_KIND}, {"step", GROUP_STEP},
+	    {"slug", GROUP_SLUG}};
+	size_t i;
+	int j;
+
+	if (nw < 2) {
+		snprintf(err, errlen, "group_by: want \"group_by LABEL...\" (severity kind step, or slug)");
+		return -1;
+	}
+	c->group_by = 0;
+	for (j = 1; j < nw; j++) {
+		for (i = 0; i < sizeof(labels) / sizeof(labels[0]); i++)
+			if (strcmp(labels[i].name, w[j]) == 0)
+				break;
+		if (i == sizeof(labels) / sizeof(labels[0])) {
+			snprintf(err, errlen,
+			    "group_by: unknown label \"%s\" (severity, kind, step or slug)", w[j]);
+			return -1;
+		}
+		c->group_by |= labels[i].bit;
+	}
+	return 0;
+}
+
+/* "rate ROUTE N/DURATION", or "rate ROUTE off". */
+static int
+rate_line(struct alert_conf *c, char **w, int nw, char *err, size_t errlen)
+{
+	char *slash, *end;
+	long n, per;
+	int j;
+
+	if (nw != 3) {
+		snprintf(err, errlen, "rate: want \"rate ROUTE N/DURATION\" or \"rate ROUTE off\"");
+		return -1;
+	}
+	for (j = 0; j < c->nroutes && strcmp(c->routes[j].name, w[1]) != 0; j++)
+		;
+	if (j == c->nroutes) {
+		snprintf(err, errlen, "route \"%s\": not declared (declare routes first)", w[1]);
+		return -1;
+	}
+	if (strcmp(w[2], "off") == 0) {
+		c->routes[j].rate_n = 0, c->routes[j].rate_per = 0;
+		return 0;
+	}
+	errno = 0;
+	n = strtol(w[2], &end, 10);
+	slash = end;
+	if (errno != 0 || slash == w[2] || *slash != '/' || n < 1 || n > 100000 ||
+	    (per = alert_duration(slash + 1)) <= 0 || per > 86400) {
+		snprintf(err, errlen,
+		    "rate: not N/DURATION (N from 1 to 100000, DURATION at most 1d): %s", w[2]);
+		return -1;
+	}
+	c->routes[j].rate_n = (int)n, c->routes[j].rate_per = per;
+	return 0;
+}
+
 struct key {
 	const char *name;
 	int *count;
@@ -374,6 +444,8 @@ conf_line(struct alert_conf *c, char **w, int nw, char *err, size_t errlen)
 	    {"give_up", NULL, &c->give_up, NULL, 0, 0},
 	    {"tick", NULL, &c->tick, NULL, 0, 0},
 	    {"runner_silent", NULL, &c->runner_silent, NULL, 0, 0},
+	    {"group_interval", NULL, &c->group_interval, NULL, 0, 0},
+	    {"delivery_budget", NULL, &c->delivery_budget, NULL, 0, 0},
 	    {"cert_expiry_p3", NULL, &c->cert_p3, NULL, 0, 0},
 	    {"cert_expiry_p2", NULL, &c->cert_p2, NULL, 0, 0},
 	    {"token_expiry_p3", NULL, &c->token_p3, NULL, 0, 0},
@@ -393,6 +465,18 @@ conf_line(struct alert_conf *c, char **w, int nw, char *err, size_t errlen)
 		return escalate_line(c, w, nw, err, errlen);
 	if (strcmp(w[0], "heartbeat") == 0)
 		return heartbeat_line(c, w, nw, err, errlen);
+	if (strcmp(w[0], "group_by") == 0)
+		return group_by_line(c, w, nw, err, errlen);
+	if (strcmp(w[0], "group_wait") == 0) {
+		/* 0 is a wait too: the incidents of one run go out together. */
+		if (nw != 2 || (c->group_wait = strcmp(w[1], "0") == 0 ? 0 : alert_duration(w[1])) < 0) {
+			snprintf(err, errlen, "group_wait: want one duration (0, N, Ns, Nm, Nh, Nd)");
+			return -1;
+		}
+		return 0;
+	}
+	if (strcmp(w[0], "rate") == 0)
+		return rate_line(c, w, nw, err, errlen);
 	if (strcmp(w[0], "business_hours") == 0)
 		return hours_line(c, w, nw, err, errlen);
 	if (strcmp(w[0], "platforms") == 0) {

@@ -236,6 +236,7 @@ main(int argc, char *argv[])
 	if (mcp_curl_init() == -1)
 		errx(MCP_EXIT_FAIL, "curl_global_init");
 	st = connect_or_die(url);
+	c.store_url = mcp_store_url_choose(url);
 	rc = run(st, &c, conf != NULL ? path : NULL, argc, argv);
 	mcp_store_close(st);
 	alert_conf_free(&c);

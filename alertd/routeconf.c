@@ -183,6 +183,11 @@ alert_route_line(struct alert_conf *c, char **w, int nw, char *err, size_t errle
 	memset(r, 0, sizeof(*r));
 	snprintf(r->name, ALERT_NAME_MAX, "%s", w[1]);
 	r->type = types[i].t;
+	/* What the receivers accept: Slack about a message a second, PagerDuty 120 events a minute. */
+	if (r->type == RT_SLACK)
+		r->rate_n = 1, r->rate_per = 1;
+	else if (r->type == RT_PAGERDUTY)
+		r->rate_n = 120, r->rate_per = 60;
 	switch (r->type) {
 	case RT_PAGERDUTY:
 		if ((r->secret = secret_of(w[3], err, errlen)) == NULL)

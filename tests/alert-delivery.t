@@ -32,6 +32,8 @@ route hook  webhook   $RECV/hook $TMP/hook.key
 route log   command   $TMP/sink $TMP/command.out
 retry_base 30s
 retry_max 2m
+# Each incident told alone: the mechanics of one delivery (grouping: alert-group.t).
+group_by slug
 CONF
 
 # --- shapes, one incident through every route ---------------------------------

@@ -13,6 +13,7 @@ rcli() { redis-cli -s "$REDIS_SOCK" "$@"; }
 cat >"$TMP/alert.conf" <<CONF
 route pd   pagerduty $TMP/pd.key $RECV/pd/v2/enqueue
 route hook webhook   $RECV/hook
+group_by slug
 CONF
 (umask 077 && echo R0UT1NGKEY0123456789abcdef012345 >"$TMP/pd.key")
 ma() {

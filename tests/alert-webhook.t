@@ -24,6 +24,8 @@ route hook  webhook $RECV/hook $TMP/hook.key
 route plain webhook $RECV/plain
 notify * always hook
 retry_base 30s
+# Each incident told alone: the mechanics of one delivery (grouping: alert-group.t).
+group_by slug
 CONF
 ma() {
 	mcp-alert -c "$TMP/alert.conf" "$@" <"$TMP/in" >"$TMP/out" 2>"$TMP/err"
