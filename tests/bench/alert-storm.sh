@@ -90,7 +90,7 @@ echo "routing-key-of-the-bench" >"$TMP/pd.key"
 } >"$TMP/routes.conf"
 {
 	echo "group_by severity kind step"
-	echo "group_wait ${GW}s"
+	echo "group_wait $([ "$GW" = 0 ] && echo 0 || echo "${GW}s")"
 	echo "group_interval ${GI}s"
 	cat "$TMP/routes.conf"
 } >"$TMP/alert.conf"
