@@ -10,12 +10,15 @@
 # when the build knows group_by.  Alertmanager, the peer, gets the same
 # storm through its API v2 (firing, then endsAt), routed to the same three
 # kinds of receiver with group_by [severity, kind, step], group_wait 0s and
-# group_interval 5m, as mcp-alert (BENCH_STORM_GROUP_WAIT and
-# BENCH_STORM_GROUP_INTERVAL, in seconds, default 0 and 300).  Alertmanager
-# runs in real time: its resolve goes out a group_interval after its first
-# notification, so the run waits that long.  Printed side by side: notifications per route
-# in the trigger and the resolve phase, the alerts they name, CPU seconds
-# and peak RSS.  Figures only.
+# group_interval 5m, as mcp-alert.  It runs in real time: its resolve goes
+# out a group_interval after its first notification, so the run waits
+# that long.  Printed side by side: notifications per route in the trigger
+# and the resolve phase, the alerts they name, CPU seconds and peak RSS.
+# Figures only.
+#   BENCH_STORM_GROUP_WAIT, BENCH_STORM_GROUP_INTERVAL: in seconds, both
+#     tools' (default 0 and 300);
+#   BENCH_STORM_GROUP_BY: mcp-alert's labels (default "severity kind
+#     step"; "slug" sends every incident alone).
 # shellcheck source=tests/bench/lib.sh
 . "$(dirname "$0")/lib.sh"
 umask 077
@@ -23,6 +26,7 @@ umask 077
 N=${BENCH_STORM_SLUGS:-2000}
 GI=${BENCH_STORM_GROUP_INTERVAL:-300}
 GW=${BENCH_STORM_GROUP_WAIT:-0}
+GB=${BENCH_STORM_GROUP_BY:-severity kind step} # mcp-alert's; "slug": every incident alone
 T0=1795536000
 RED=3                            # fail_windows: the third red window pages
 GREEN=$((3 + (GI + 59) / 60 + 1)) # pass_windows, then a group_interval more
@@ -89,7 +93,7 @@ echo "routing-key-of-the-bench" >"$TMP/pd.key"
 	echo "route pd pagerduty $TMP/pd.key $RECV/ma/pd/v2/enqueue"
 } >"$TMP/routes.conf"
 {
-	echo "group_by severity kind step"
+	echo "group_by $GB"
 	echo "group_wait $([ "$GW" = 0 ] && echo 0 || echo "${GW}s")"
 	echo "group_interval ${GI}s"
 	cat "$TMP/routes.conf"
@@ -211,7 +215,11 @@ phase_n() {
 	if [ "$3" = webhook ]; then echo "$n ($m)"; else echo "$n"; fi
 }
 echo "$N slugs down everywhere (outage at tools_list, 3 of 5 regions), then recovered:"
-[ $grouped = 1 ] || echo "  (mcp-alert without grouping: this build predates group_by)"
+if [ $grouped = 0 ]; then
+	echo "  (mcp-alert without grouping: this build predates group_by)"
+else
+	echo "  (mcp-alert: group_by $GB, group_wait $GW s, group_interval $GI s; Alertmanager: group_by [severity, kind, step])"
+fi
 row "" "mcp-alert" "Alertmanager ${am_ver:-(absent)}"
 row "verdicts read / alerts posted" "$((N * (RED + GREEN)))" "$([ -n "$AM" ] && echo $((2 * N)) || echo -)"
 for r in webhook:webhook slack:slack pagerduty:pd/v2/enqueue; do
