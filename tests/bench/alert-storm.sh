@@ -202,7 +202,7 @@ fi
 
 # --- the table ---------------------------------------------------------------
 # row LABEL MCP AM
-row() { printf '  %-46s %14s %18s\n' "$1" "$2" "$3"; }
+row() { printf '  %-44s %22s %22s\n' "$1" "$2" "$3"; }
 # phase_n TOOL PHASE FILE PATH: the requests in a phase, and for the
 # webhook the alerts they named.
 phase_n() {
@@ -229,6 +229,9 @@ for r in webhook:webhook slack:slack pagerduty:pd/v2/enqueue; do
 		    "$([ -n "$AM" ] && phase_n am "${p%%:*}" "$(basename "$path")" "$path" || echo -)"
 	done
 done
+# events TOOL: the webhook's notifications by event (status).
+events() { curl -sf "$RECV/_counts" | jq -r --arg p "/$1/webhook" '.[$p].events // {} | to_entries | map("\(.value) \(.key)") | join(", ")'; }
+row "webhook notifications by event (status)" "$(events ma)" "$([ -n "$AM" ] && events am || echo -)"
 row "CPU seconds (user+sys)" "$ma_cpu" "${am_cpu:--}"
 row "  of which trigger / resolve phase" "$(cat "$TMP/trig.cpu") / $(cat "$TMP/res.cpu")" ""
 row "  redis-server, mcp-alert's store" "$(calc "\"%.2f\", $r1 - $r0")" ""

@@ -4,8 +4,10 @@
 //
 //   node counter.mjs --port-file F
 //
-// GET /_counts answers {"PATH":{"n":N,"bytes":B,"members":M},...}: the
-// requests, their bodies' bytes and, for a JSON body, the alerts it
+// GET /_counts answers {"PATH":{"n":N,"bytes":B,"members":M,"events":{...}},...}:
+// the requests, their bodies' bytes, the requests by the JSON body's
+// "event" (mcp-alert) or "status" (Alertmanager's webhook) and, for a
+// JSON body, the alerts it
 // speaks of (the length of Alertmanager's "alerts"; for an mcp-alert group
 // record, or one inside PagerDuty's custom_details, the members "added"
 // and "resolved" since its last notification, else its "count"; 1 for
@@ -21,9 +23,11 @@ if (i < 0 || !args[i + 1]) {
 }
 const counts = {};
 
-function members(raw) {
-  let b;
-  try { b = JSON.parse(raw); } catch { return 1; }
+function parse(raw) {
+  try { return JSON.parse(raw); } catch { return undefined; }
+}
+
+function members(b) {
   if (Array.isArray(b?.alerts)) return b.alerts.length;
   const g = b?.group ?? b?.payload?.custom_details?.group;
   if (typeof g !== 'object' || g === null) return 1;
@@ -42,10 +46,13 @@ const server = http.createServer((req, res) => {
       return;
     }
     const raw = Buffer.concat(chunks);
-    const c = counts[path] ??= { n: 0, bytes: 0, members: 0 };
+    const c = counts[path] ??= { n: 0, bytes: 0, members: 0, events: {} };
+    const b = parse(raw.toString('utf8'));
+    const ev = typeof b?.event === 'string' ? b.event : typeof b?.status === 'string' ? b.status : '-';
     c.n++;
     c.bytes += raw.length;
-    c.members += members(raw.toString('utf8'));
+    c.members += members(b);
+    c.events[ev] = (c.events[ev] ?? 0) + 1;
     const code = path.endsWith('/enqueue') ? 202 : 200;
     res.writeHead(code, { 'content-type': 'application/json' });
     res.end(code === 202 ? '{"status":"success","message":"Event processed"}' : 'ok');
