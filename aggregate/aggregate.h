@@ -118,6 +118,7 @@ struct agg_fault_region {
 	long probed;            /* slugs it reported for */
 	long failed;            /* of those, slugs it failed that another region passed */
 	long steps[MCP_NSTEPS]; /* those failures by step */
+	int canary; /* its runner's own canary failed: blind, its passes count for none */
 	int blind;
 };
 
@@ -130,6 +131,11 @@ struct agg_faults {
 
 /* Count one slug's regions into f. */
 void agg_fault_add(struct agg_faults *f, const struct agg_rstate *s, size_t n);
+/*
+ * Mark region as one whose runner's canary failed (before its slugs are
+ * added): blind whatever the thresholds.
+ */
+void agg_fault_canary(struct agg_faults *f, const char *region);
 /* Decide which regions are blind (the blind flags). */
 void agg_fault_judge(struct agg_faults *f);
 /* The region if it is blind, else NULL. */
@@ -220,6 +226,12 @@ int agg_start_check(const cJSON *rec, double now, double *t, char *err, size_t l
 
 /* ms of rec into *ms: absent or null (-1), else from 0 to AGG_MS_LIMIT. */
 int agg_ms_check(const cJSON *rec, double *ms, char *err, size_t len);
+
+/*
+ * canary (mcp-probe --canary) as its letter: absent (0), "ok" ('o') or
+ * "fail" ('f'); anything else is refused.
+ */
+int agg_canary_check(const cJSON *rec, char *code, char *err, size_t len);
 
 /* The state of a result as its letter: h (healthy), a (auth-walled), b (broken). */
 int agg_state_check(const cJSON *rec, char *code, char *err, size_t len);
@@ -321,6 +333,11 @@ int agg_results_from(const redisReply *a, long long window, struct agg_result **
 int agg_judge(struct mcp_store *st, long long window, int lookback, char *const *slugs, size_t n,
     struct agg_faults *f);
 int agg_judgment(struct mcp_store *st, long long window, struct agg_faults *f);
+/*
+ * Mark in f the regions whose latest canary in the lookback of W failed
+ * (mcp:canary:W, mcp-store(7)); 0, or -1 after a warning.
+ */
+int agg_canaries(struct mcp_store *st, long long window, int lookback, struct agg_faults *f);
 
 /* Connect with the options' URL and timeout; NULL after printing why. */
 struct mcp_store *agg_connect(const struct agg_opts *o);

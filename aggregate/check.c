@@ -83,6 +83,24 @@ agg_ms_check(const cJSON *rec, double *ms, char *err, size_t len)
 }
 
 int
+agg_canary_check(const cJSON *rec, char *code, char *err, size_t len)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(rec, "canary");
+	const char *s = cJSON_GetStringValue(v);
+
+	*code = 0;
+	if (v == NULL)
+		return 0;
+	if (s != NULL && strcmp(s, "ok") == 0)
+		*code = 'o';
+	else if (s != NULL && strcmp(s, "fail") == 0)
+		*code = 'f';
+	else
+		return bad("canary", v, "not ok or fail", err, len);
+	return 0;
+}
+
+int
 agg_state_check(const cJSON *rec, char *code, char *err, size_t len)
 {
 	const cJSON *v = cJSON_GetObjectItemCaseSensitive(rec, "state");

@@ -9,6 +9,11 @@
  * while some reporting region is not a candidate itself: when every
  * region fails the others' slugs (two regions splitting the fleet, say)
  * nothing tells which probe is blind, and the verdicts stand as they are.
+ *
+ * A region whose runner says its own canary failed (mcp-probe --canary)
+ * is blind whatever the thresholds, alone or with one slug: it told us
+ * so.  Its passes count against no other region, and it is no region
+ * that clears the others.
  */
 #include <stdio.h>
 #include <string.h>
@@ -31,20 +36,34 @@ find(struct agg_faults *f, const char *name)
 }
 
 void
+agg_fault_canary(struct agg_faults *f, const char *region)
+{
+	struct agg_fault_region *g = find(f, region);
+
+	if (g != NULL)
+		g->canary = 1;
+}
+
+/* A region whose canary failed passes nothing that counts against another. */
+void
 agg_fault_add(struct agg_faults *f, const struct agg_rstate *s, size_t n)
 {
-	struct agg_fault_region *g;
+	struct agg_fault_region *g[AGG_FAULT_REGIONS];
 	size_t i, passes = 0;
 
-	for (i = 0; i < n; i++)
-		passes += s[i].step < 0;
+	if (n > AGG_FAULT_REGIONS)
+		n = AGG_FAULT_REGIONS;
 	for (i = 0; i < n; i++) {
-		if ((g = find(f, s[i].region)) == NULL)
+		g[i] = find(f, s[i].region);
+		passes += s[i].step < 0 && g[i] != NULL && !g[i]->canary;
+	}
+	for (i = 0; i < n; i++) {
+		if (g[i] == NULL)
 			continue;
-		g->probed++;
+		g[i]->probed++;
 		if (s[i].step >= 0 && s[i].step < MCP_NSTEPS && passes > 0) {
-			g->failed++;
-			g->steps[s[i].step]++;
+			g[i]->failed++;
+			g[i]->steps[s[i].step]++;
 		}
 	}
 }
@@ -61,9 +80,9 @@ agg_fault_judge(struct agg_faults *f)
 	size_t i, clear = 0;
 
 	for (i = 0; i < f->n; i++)
-		clear += !candidate(f, &f->r[i]);
+		clear += !f->r[i].canary && !candidate(f, &f->r[i]);
 	for (i = 0; i < f->n; i++)
-		f->r[i].blind = clear > 0 && candidate(f, &f->r[i]);
+		f->r[i].blind = f->r[i].canary || (clear > 0 && candidate(f, &f->r[i]));
 }
 
 const struct agg_fault_region *

@@ -164,8 +164,9 @@ save(struct mcp_store *st, long long window, const struct agg_faults *f)
 	argv[n++] = ttl;
 	for (i = 0; i < f->n; i++) {
 		s = agg_fault_step(&f->r[i]);
-		snprintf(vals[i], sizeof(vals[i]), "%ld %ld %d %s", f->r[i].probed, f->r[i].failed,
-		    f->r[i].blind, s < 0 ? "-" : mcp_steps[s]);
+		snprintf(vals[i], sizeof(vals[i]), "%ld %ld %d %s%s", f->r[i].probed,
+		    f->r[i].failed, f->r[i].blind, s < 0 ? "-" : mcp_steps[s],
+		    f->r[i].canary ? " canary" : "");
 		argv[n++] = f->r[i].name, argv[n++] = vals[i];
 	}
 	r = mcp_store_cmd(st, n, argv, err, sizeof(err));
@@ -187,6 +188,8 @@ agg_judge(struct mcp_store *st, long long window, int lookback, char *const *slu
 	size_t i;
 
 	f->n = 0;
+	if (agg_canaries(st, window, lookback, f) == -1)
+		return -1;
 	if (mcp_store_script_load(st, judge_lua, b.sha, err, sizeof(err)) == -1) {
 		warnx("redis: %s", err);
 		return -1;
@@ -204,21 +207,22 @@ agg_judge(struct mcp_store *st, long long window, int lookback, char *const *slu
 	return save(st, window, f);
 }
 
-/* "PROBED FAILED BLIND STEP" of a region, as save() keeps it. */
+/* "PROBED FAILED BLIND STEP [canary]" of a region, as save() keeps it. */
 static void
 load_one(struct agg_faults *f, const char *region, const char *v)
 {
 	struct agg_fault_region *g;
-	char step[16];
+	char step[16], why[8] = "";
 	int blind, s;
 
 	if (f->n == AGG_FAULT_REGIONS || !mcp_slug_ok(region))
 		return;
 	g = &f->r[f->n];
 	memset(g, 0, sizeof(*g));
-	if (sscanf(v, "%ld %ld %d %15s", &g->probed, &g->failed, &blind, step) != 4)
+	if (sscanf(v, "%ld %ld %d %15s %7s", &g->probed, &g->failed, &blind, step, why) < 4)
 		return;
 	snprintf(g->name, sizeof(g->name), "%s", region);
+	g->canary = strcmp(why, "canary") == 0;
 	g->blind = blind == 1;
 	if ((s = mcp_step_index(step)) >= 0)
 		g->steps[s] = g->failed;
@@ -248,4 +252,59 @@ agg_judgment(struct mcp_store *st, long long window, struct agg_faults *f)
 	i = r->elements;
 	freeReplyObject(r);
 	return i > 0 ? 1 : 0;
+}
+
+/*
+ * The canaries of the windows that reach into the lookback of W, oldest
+ * first: a region's latest one decides.  mcp:canary:W holds "fail" for a
+ * region when any record of that window said so (push writes "ok" only
+ * where there is none), so one shard of a region that could not reach its
+ * canary sets the region aside.  A few small reads a verdict run,
+ * whatever the fleet's size.
+ */
+int
+agg_canaries(struct mcp_store *st, long long window, int lookback, struct agg_faults *f)
+{
+	char key[64], err[512];
+	const char *argv[] = {"HGETALL", key};
+	const char *state[AGG_FAULT_REGIONS];
+	char name[AGG_FAULT_REGIONS][MCP_SLUG_MAX + 1];
+	long long w = (window + AGG_WINDOW - lookback) / AGG_WINDOW * AGG_WINDOW;
+	redisReply *r[AGG_LOOKBACK_MAX / AGG_WINDOW + 1];
+	size_t i, j, k, nw = 0, n = 0;
+	int rc = 0;
+
+	for (; w <= window && nw < sizeof(r) / sizeof(r[0]); w += AGG_WINDOW) {
+		snprintf(key, sizeof(key), "mcp:canary:%lld", w);
+		r[nw] = mcp_store_cmd(st, 2, argv, err, sizeof(err));
+		if (r[nw] == NULL || r[nw]->type != REDIS_REPLY_ARRAY) {
+			warnx("redis: %s",
+			    r[nw] ? (r[nw]->type == REDIS_REPLY_ERROR ? r[nw]->str : "bad reply")
+			          : err);
+			freeReplyObject(r[nw]);
+			rc = -1;
+			break;
+		}
+		nw++;
+	}
+	for (i = 0; rc == 0 && i < nw; i++)
+		for (j = 0; j + 1 < r[i]->elements; j += 2) {
+			if (r[i]->element[j]->type != REDIS_REPLY_STRING ||
+			    r[i]->element[j + 1]->type != REDIS_REPLY_STRING ||
+			    !mcp_slug_ok(r[i]->element[j]->str))
+				continue;
+			for (k = 0; k < n && strcmp(name[k], r[i]->element[j]->str) != 0; k++)
+				;
+			if (k == n && n == AGG_FAULT_REGIONS)
+				continue;
+			if (k == n)
+				snprintf(name[n++], sizeof(name[0]), "%s", r[i]->element[j]->str);
+			state[k] = strcmp(r[i]->element[j + 1]->str, "fail") == 0 ? "fail" : "ok";
+		}
+	for (k = 0; rc == 0 && k < n; k++)
+		if (strcmp(state[k], "fail") == 0)
+			agg_fault_canary(f, name[k]);
+	for (i = 0; i < nw; i++)
+		freeReplyObject(r[i]);
+	return rc;
 }

@@ -174,6 +174,8 @@ struct pending {
 	char bucket[16];             /* the latency bucket of a passing result, or "" */
 	char host[AGG_HOST_MAX + 1]; /* the host of its URL, or "" */
 	char cert[24];               /* cert_expires_at in whole seconds, or "" */
+	char canary;                 /* 'o', 'f' (its run's canary), or 0: none said */
+	int canary_sent;             /* this round trip writes it (the batch's first of its kind) */
 	struct mcp_buf line;         /* the record, for the spool */
 	int done;
 	char why[AGG_WHY_MAX]; /* why the record was refused */
@@ -268,7 +270,8 @@ check_result(const cJSON *rec, struct pending *p)
 
 	if ((why = check_common(rec, &slug, &region, &started, p->why, sizeof(p->why))) != NULL)
 		return why;
-	if (agg_state_check(rec, &code, p->why, sizeof(p->why)) == -1 ||
+	if (agg_canary_check(rec, &p->canary, p->why, sizeof(p->why)) == -1 ||
+	    agg_state_check(rec, &code, p->why, sizeof(p->why)) == -1 ||
 	    agg_step_check(rec, "failed_step", code == 'b', &step, p->why, sizeof(p->why)) == -1 ||
 	    agg_hash_check(rec, &hash, p->why, sizeof(p->why)) == -1 ||
 	    agg_ms_check(rec, &ms, p->why, sizeof(p->why)) == -1 ||
@@ -297,9 +300,11 @@ check_step(const cJSON *rec, char *why, size_t len)
 {
 	const char *slug, *region, *step;
 	double started;
+	char canary;
 
 	if (check_common(rec, &slug, &region, &started, why, len) != NULL ||
-	    agg_step_check(rec, "step", 1, &step, why, len) == -1)
+	    agg_step_check(rec, "step", 1, &step, why, len) == -1 ||
+	    agg_canary_check(rec, &canary, why, len) == -1)
 		return why;
 	return NULL;
 }
@@ -334,6 +339,24 @@ spool_write(struct pctx *p)
 	p->spooled += (long)k;
 }
 
+/*
+ * The run's canary, by region and window (mcp:canary:W): "fail" wins
+ * over "ok", whichever came first, so that any runner of a region that
+ * could not reach its canary sets the region aside (judge.c).
+ */
+static void
+append_canary(struct pctx *p, const struct pending *q)
+{
+	char key[64];
+
+	snprintf(key, sizeof(key), "mcp:canary:%lld", q->window);
+	if (q->canary == 'f')
+		mcp_store_appendf(p->st, "HSET %s %s fail", key, q->region);
+	else
+		mcp_store_appendf(p->st, "HSETNX %s %s ok", key, q->region);
+	mcp_store_appendf(p->st, "EXPIRE %s %d", key, AGG_TTL_SHORT);
+}
+
 static void
 append_push(struct pctx *p, const struct pending *q, long long now)
 {
@@ -360,6 +383,39 @@ append_push(struct pctx *p, const struct pending *q, long long now)
 	    k[8], q->host, now, q->cert, q->window % AGG_HOUR / AGG_WINDOW);
 	mcp_store_appendf(p->st, "ZADD %s GT %s %s", AGG_KEY_SLUGS, q->started, q->slug);
 	mcp_store_appendf(p->st, "ZADD %s 0 %s", AGG_KEY_LEX, q->slug);
+	if (q->canary_sent)
+		append_canary(p, q);
+}
+
+/* The replies append_push asks for a record. */
+static int
+replies(const struct pending *q)
+{
+	return q->canary_sent ? 5 : 3;
+}
+
+/*
+ * Which records of the round trip write their canary: the first of each
+ * region, window and value, not all 512 of a runner's batch.
+ */
+static void
+mark_canaries(struct pctx *p)
+{
+	const struct pending *last = NULL;
+	struct pending *q;
+	size_t i;
+
+	for (i = 0; i < p->n; i++) {
+		q = &p->b[i];
+		q->canary_sent = 0;
+		if (q->done || !q->canary)
+			continue;
+		if (last != NULL && last->canary == q->canary && last->window == q->window &&
+		    strcmp(last->region, q->region) == 0)
+			continue;
+		q->canary_sent = 1;
+		last = q;
+	}
 }
 
 /* One round trip for the records not yet done; any failure is worth another. */
@@ -373,13 +429,14 @@ send_batch(struct mcp_store *st, void *arg, char *err, size_t errlen)
 	size_t i;
 	int j;
 
+	mark_canaries(p);
 	for (i = 0; i < p->n; i++)
 		if (!p->b[i].done)
 			append_push(p, &p->b[i], now);
 	for (i = 0; i < p->n; i++) {
 		if (p->b[i].done)
 			continue;
-		for (j = 0; j < 3; j++) {
+		for (j = 0; j < replies(&p->b[i]); j++) {
 			if (mcp_store_read(st, &r, 1, err, errlen) == -1)
 				return MCP_STORE_AGAIN;
 			if (r->type == REDIS_REPLY_ERROR) {

@@ -467,6 +467,9 @@ add_faults(cJSON *o, const struct vctx *v)
 			cJSON_AddStringToObject(e, "step", mcp_steps[s]);
 		else
 			cJSON_AddNullToObject(e, "step");
+		/* Its runner said so itself (mcp-probe --canary). */
+		if (g[i]->canary)
+			cJSON_AddStringToObject(e, "canary", "fail");
 		cJSON_AddItemToArray(a, e);
 	}
 }
@@ -850,8 +853,13 @@ judge(struct vctx *v, const struct agg_opts *o, char **all, size_t n)
 	v->faults.min = o->fault_min;
 	v->faults.percent = o->fault_percent;
 	v->faults.n = 0;
-	if (o->fault_min == 0)
+	if (o->fault_min == 0) {
+		/* No comparison: a runner's own canary still sets it aside. */
+		if (agg_canaries(v->st, v->window, v->lookback, &v->faults) == -1)
+			return -1;
+		agg_fault_judge(&v->faults);
 		return 0;
+	}
 	if (all == NULL) {
 		if ((rc = agg_judgment(v->st, v->window, &v->faults)) != 0)
 			return rc < 0 ? -1 : 0;

@@ -32,14 +32,16 @@
 #define ALERT_REGIONS_MAX 64          /* regions in failed_regions and in reporters */
 #define ALERT_REASON_MAX 255          /* bytes of a maintenance reason */
 
-enum route_type { RT_PAGERDUTY, RT_SLACK, RT_WEBHOOK, RT_COMMAND };
+enum route_type { RT_PAGERDUTY, RT_SLACK, RT_WEBHOOK, RT_COMMAND, RT_EMAIL };
 
 struct alert_route {
 	char name[ALERT_NAME_MAX];
 	enum route_type type;
-	char *url;    /* owned: pagerduty, slack, webhook */
-	char *secret; /* owned, wiped at free: routing key, HMAC key; NULL: none */
-	char **argv;  /* owned: command, NULL-terminated */
+	char *url; /* owned: pagerduty, slack, webhook, email (smtp:// or smtps://) */
+	char
+	    *secret; /* owned, wiped at free: routing key, HMAC key, "USER\nPASSWORD"; NULL: none */
+	char **argv; /* owned, NULL-terminated: command; email: FROM, then each TO */
+	long digest; /* "digest ROUTE INTERVAL": its P3 notices collected; 0: none */
 	/* "rate ROUTE N/DURATION": at most rate_n deliveries a rate_per seconds; 0: no limit. */
 	int rate_n;
 	long rate_per;
@@ -266,6 +268,35 @@ const char *alert_pd_action(const char *event);
 /* The bodies for route r (PagerDuty) and for Slack of the alert record rec; owned. */
 char *alert_pd_body(const struct alert_route *r, const cJSON *rec);
 char *alert_slack_body(const cJSON *rec);
+
+/* email.c: the email route (mcp-alert.conf(5), email). */
+#define ALERT_RCPT_MAX 16   /* addresses of one email route */
+#define ALERT_ADDR_MAX 254  /* bytes of an address (RFC 5321: a path of 256) */
+#define ALERT_GROUP_LIST 20 /* members of a group listed in a message */
+/* "route NAME email URL FROM TO[,TO...] [credentials FILE]": w from NAME's TYPE on. */
+int alert_email_conf(struct alert_route *r, char **w, int nw, char *err, size_t errlen);
+/*
+ * The message of rec for route r (RFC 5322, CRLF lines), owned.  Every
+ * header made of the record's text is one line whatever it holds.
+ */
+char *alert_email_message(const struct alert_route *r, const cJSON *rec);
+/* rec sent to r's server: 0 sent, 1 to retry, 2 refused for good; why says why. */
+int alert_email_send(const struct alert_conf *c, const struct alert_route *r, const cJSON *rec,
+    char *why, size_t len);
+
+/* digest.c: the P3 notices of a route with a digest, collected and sent together. */
+/* "digest ROUTE INTERVAL"; 0 or -1 with a reason in err. */
+int alert_digest_line(struct alert_conf *c, char **w, int nw, char *err, size_t errlen);
+/* 1 when rec, for route i, waits for the route's digest instead of its outbox. */
+int alert_digested(const struct alert_conf *c, int route, const cJSON *rec);
+/* The key of the list of route i's notices waiting for the digest. */
+void alert_digest_key(char *buf, size_t len, const struct alert_conf *c, int route);
+/*
+ * Queue in its outbox the digest of each route whose oldest notice has
+ * waited its interval (at once for a route that no longer has a digest).
+ * 0, or -1 when the store failed.
+ */
+int alert_digest_flush(struct mcp_store *st, const struct alert_conf *c);
 
 /* outbox.c: every delivery goes through a list per route in Redis. */
 /* rec sent to route once, now, outside the outbox: 0, or -1 with why. */

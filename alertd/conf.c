@@ -477,6 +477,8 @@ conf_line(struct alert_conf *c, char **w, int nw, char *err, size_t errlen)
 	}
 	if (strcmp(w[0], "rate") == 0)
 		return rate_line(c, w, nw, err, errlen);
+	if (strcmp(w[0], "digest") == 0)
+		return alert_digest_line(c, w, nw, err, errlen);
 	if (strcmp(w[0], "business_hours") == 0)
 		return hours_line(c, w, nw, err, errlen);
 	if (strcmp(w[0], "platforms") == 0) {

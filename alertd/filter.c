@@ -177,10 +177,10 @@ dry_commit(struct ctx *x, struct slot **sl, int n)
 	for (j = 0; j < x->njobs; j++) {
 		job = mcp_json_parse(x->jobs[j], strlen(x->jobs[j]), &why);
 		rec = cJSON_GetObjectItemCaseSensitive(job, "rec");
-		fprintf(stderr, "%s: dry run: would send %s %s %s to %s\n",
+		fprintf(stderr, "%s: dry run: would send %s %s %s to %s%s\n",
 		    program_invocation_short_name, alert_str(rec, "event"),
 		    alert_str(rec, "severity"), alert_str(rec, "dedup_key"),
-		    x->c->routes[x->jobroute[j]].name);
+		    x->c->routes[x->jobroute[j]].name, x->jobdigest[j] ? " (in its digest)" : "");
 		cJSON_Delete(job);
 	}
 	return simple(x, "UNWATCH", NULL) == 0 ? 1 : -1;
@@ -236,7 +236,10 @@ tx_commit(struct ctx *x, struct slot **sl, int n)
 		late->argv[late->n] = sl[i]->set, late->argc[late->n++] = 3;
 	}
 	for (j = 0; j < x->njobs; j++) {
-		alert_outbox_key(keys[j], sizeof(keys[j]), x->c, x->jobroute[j]);
+		if (x->jobdigest[j])
+			alert_digest_key(keys[j], sizeof(keys[j]), x->c, x->jobroute[j]);
+		else
+			alert_outbox_key(keys[j], sizeof(keys[j]), x->c, x->jobroute[j]);
 		push[j][0] = "RPUSH", push[j][1] = keys[j], push[j][2] = x->jobs[j];
 		late->argv[late->n] = push[j], late->argc[late->n++] = 3;
 	}
@@ -469,6 +472,7 @@ ctx_free(struct ctx *x)
 	jobs_reset(x);
 	free(x->jobs);
 	free(x->jobroute);
+	free(x->jobdigest);
 	free(x->pub);
 	mcp_buf_free(&x->out);
 }
@@ -552,6 +556,8 @@ alert_tick(struct mcp_store *st, const struct alert_conf *c)
 	memset(&wd_seen, 0, sizeof(wd_seen));
 	if (rc == 0)
 		rc = alert_heartbeat(&x);
+	if (rc == 0)
+		rc = alert_digest_flush(st, c);
 	if (rc == 0)
 		rc = ctx_flush(&x);
 	ctx_free(&x);

@@ -41,6 +41,7 @@ enum { SENT, RETRY, REFUSED };
 
 #define HEAD_MAX 2000      /* jobs read from the head of an outbox at once */
 #define RETRY_AFTER_MAX 3600 /* seconds of a Retry-After that are honored */
+#define PACE_NAP_MAX 5       /* seconds a route waits for its turn in a run, at most */
 
 /* Renew the lock of KEYS[1] for ARGV[2] ms if it is still ours (ARGV[1]). */
 static const char renew_lua[] = "if redis.call('GET', KEYS[1]) == ARGV[1] then return "
@@ -96,6 +97,9 @@ discard(char *p, size_t size, size_t n, void *arg)
 	return size * n;
 }
 
+/* One handle for a route's run: its connections stay open between deliveries. */
+static __thread CURL *curl_e;
+
 /*
  * POST body to url; SENT, RETRY or REFUSED with why (never the URL).  A
  * Retry-After of a 429 or 503, in seconds, goes to *ra.
@@ -104,13 +108,15 @@ static int
 http_post(const struct alert_conf *c, const char *url, struct curl_slist *h, const char *body,
     double *ra, char *why, size_t len)
 {
-	static __thread CURL *e;
+	CURL *e;
 	curl_off_t after = 0;
 	CURLcode rc;
 	long code = 0;
 
-	/* One handle for the run and route: its connections stay open between deliveries. */
-	if (e == NULL && (e = curl_easy_init()) == NULL)
+	if (curl_e == NULL && (curl_e = curl_easy_init()) == NULL)
+		errx(MCP_EXIT_FAIL, "curl_easy_init");
+	e = curl_e;
+	if (e == NULL)
 		errx(MCP_EXIT_FAIL, "curl_easy_init");
 	curl_easy_reset(e);
 	h = curl_slist_append(h, "Content-Type: application/json");
@@ -283,6 +289,11 @@ send_one(const struct alert_conf *c, const struct alert_route *r, const char *id
 	case RT_WEBHOOK:
 		body = alert_print(cJSON_Duplicate(rec, 1));
 		rc = send_webhook(c, r, id, body, ra, why, len);
+		break;
+	case RT_EMAIL:
+		rc = alert_email_send(c, r, rec, why, len);
+		rc = rc == 0 ? SENT : rc == 1 ? RETRY : REFUSED;
+		body = NULL;
 		break;
 	default:
 		body = alert_print(cJSON_Duplicate(rec, 1));
@@ -489,7 +500,11 @@ pace_save(struct mcp_store *st, const struct pace *p)
 		freeReplyObject(r);
 }
 
-/* Wait for the next delivery's turn: 0, or -1 when it comes after the deadline. */
+/*
+ * Wait for the next delivery's turn: 0, or -1 when it comes after the
+ * deadline or more than PACE_NAP_MAX seconds on (a Retry-After): the run
+ * goes on without this route, which a later run delivers.
+ */
 static int
 pace_wait(const struct pace *p, double deadline)
 {
@@ -498,7 +513,7 @@ pace_wait(const struct pace *p, double deadline)
 
 	if (wait <= 0)
 		return 0;
-	if (now + wait > deadline)
+	if (now + wait > deadline || wait > PACE_NAP_MAX)
 		return -1;
 	ts.tv_sec = (time_t)wait;
 	ts.tv_nsec = (long)((wait - (double)ts.tv_sec) * 1e9);
@@ -1115,6 +1130,8 @@ worker_main(void *arg)
 	}
 	k->rc = deliver_route(st, k->c, k->route, &k->out);
 	mcp_store_close(st);
+	curl_easy_cleanup(curl_e);
+	curl_e = NULL;
 	return NULL;
 }
 

@@ -140,7 +140,8 @@ alert_route_line(struct alert_conf *c, char **w, int nw, char *err, size_t errle
 		enum route_type t;
 		int min, max;
 	} types[] = {{"pagerduty", RT_PAGERDUTY, 1, 2}, {"slack", RT_SLACK, 1, 1},
-	    {"webhook", RT_WEBHOOK, 1, 2}, {"command", RT_COMMAND, 1, ALERT_ARGS_MAX - 1}};
+	    {"webhook", RT_WEBHOOK, 1, 2}, {"command", RT_COMMAND, 1, ALERT_ARGS_MAX - 1},
+	    {"email", RT_EMAIL, 3, 5}};
 	struct alert_route *r;
 	size_t i;
 	int j;
@@ -221,6 +222,16 @@ alert_route_line(struct alert_conf *c, char **w, int nw, char *err, size_t errle
 			errx(MCP_EXIT_FAIL, "out of memory");
 		for (j = 3; j < nw; j++)
 			r->argv[j - 3] = strdup(w[j]);
+		break;
+	case RT_EMAIL:
+		if (alert_email_conf(r, w + 3, nw - 3, err, errlen) == -1) {
+			for (j = 0; r->argv != NULL && r->argv[j] != NULL; j++)
+				free(r->argv[j]);
+			free(r->argv);
+			wipe(r->url);
+			wipe(r->secret);
+			return -1;
+		}
 		break;
 	}
 	c->nroutes++;

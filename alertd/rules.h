@@ -127,6 +127,7 @@ struct ctx {
 	struct batch *b;       /* the filter's verdicts waiting to be decided together */
 	const char **xargv[2]; /* commands of the watchdog's state, in the MULTI/EXEC */
 	int xargc[2], nx;
+	unsigned char *jobdigest; /* 1: the job waits for its route's digest (digest.c) */
 };
 
 /*
@@ -185,6 +186,7 @@ struct wd_region {
 	double ffirst;       /* the first window of its blind run, 0: none */
 	long failed, probed; /* of the newest window it was blind in */
 	char step[16];       /* the step it failed most then, "" for none */
+	int canary;          /* its runner's own canary failed then (not kept: for the trigger) */
 	struct track pf;     /* its probe-fault incident */
 };
 struct wd {

@@ -294,9 +294,11 @@ void
 job_add(struct ctx *x, int route, const cJSON *rec)
 {
 	if ((x->jobs = reallocarray(x->jobs, x->njobs + 1, sizeof(*x->jobs))) == NULL ||
-	    (x->jobroute = reallocarray(x->jobroute, x->njobs + 1, sizeof(*x->jobroute))) == NULL)
+	    (x->jobroute = reallocarray(x->jobroute, x->njobs + 1, sizeof(*x->jobroute))) == NULL ||
+	    (x->jobdigest = realloc(x->jobdigest, x->njobs + 1)) == NULL)
 		err(MCP_EXIT_FAIL, "realloc");
 	x->jobs[x->njobs] = alert_job_new(x->c, route, rec);
+	x->jobdigest[x->njobs] = (unsigned char)alert_digested(x->c, route, rec);
 	x->jobroute[x->njobs++] = route;
 }
 

@@ -95,6 +95,8 @@ wd_note_fault(struct wd *w, double window, const cJSON *rec)
 			    cJSON_IsString(f) && mcp_step_index(f->valuestring) >= 0
 			        ? f->valuestring
 			        : "");
+			f = cJSON_GetObjectItemCaseSensitive(d, "canary");
+			r->canary = cJSON_IsString(f) && strcmp(f->valuestring, "fail") == 0;
 		}
 	}
 }
@@ -217,11 +219,18 @@ wd_fault(struct ctx *x, struct wd_region *g, const cJSON *one)
 		g->pf.start = g->ffirst > g->last ? g->ffirst : g->fault;
 		snprintf(g->pf.step, sizeof(g->pf.step), "%s", g->step);
 		alert_hm(a, sizeof(a), g->pf.start);
-		snprintf(sum, sizeof(sum),
-		    "probe %s blind since %s UTC: failed %ld of %ld slug%s%s%s that other regions "
-		    "pass; its results are left out",
-		    g->name, a, g->failed, g->probed, plural((int)g->probed),
-		    g->step[0] ? " at " : "", g->step);
+		if (g->canary)
+			snprintf(sum, sizeof(sum),
+			    "probe %s blind since %s UTC: its runner's own canary failed (%ld "
+			    "slug%s "
+			    "probed); its results are left out",
+			    g->name, a, g->probed, plural((int)g->probed));
+		else
+			snprintf(sum, sizeof(sum),
+			    "probe %s blind since %s UTC: failed %ld of %ld slug%s%s%s that other "
+			    "regions pass; its results are left out",
+			    g->name, a, g->failed, g->probed, plural((int)g->probed),
+			    g->step[0] ? " at " : "", g->step);
 		rc = wd_emit(x, &g->pf, g->name, WD_FAULT, "trigger", "P2", one, sum, 0);
 	} else if (g->pf.open && g->last > g->fault) {
 		alert_hm(a, sizeof(a), g->pf.start);
@@ -392,6 +401,7 @@ alert_watchdog(struct ctx *x, const struct wd *seen)
 				g->first = g->first > 0 ? fmin(g->first, s->first) : s->first;
 			if (s->fault > g->fault) {
 				g->fault = s->fault, g->failed = s->failed, g->probed = s->probed;
+				g->canary = s->canary;
 				snprintf(g->step, sizeof(g->step), "%s", s->step);
 			}
 			if (s->ffirst > 0)

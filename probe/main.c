@@ -27,10 +27,11 @@ usage(FILE *f, int status)
 	    "           [-T token-file] [-t seconds] [-w seconds] [--cacert file]\n"
 	    "           [--redact-param name] [--oauth-client id] [--oauth-secret-file file]\n"
 	    "           [--oauth-key-file file] [--oauth-assertion-file file]\n"
-	    "           [--oauth-issuer url] [--oauth-scope scope] [--oauth-cache dir] url\n"
+	    "           [--oauth-issuer url] [--oauth-scope scope] [--oauth-cache dir]\n"
+	    "           [--canary url] url\n"
 	    "       mcp-probe -r region -f targets-file [-n] [-e era] [-j jobs] [-m bytes]\n"
 	    "           [-t seconds] [-w seconds] [--cacert file] [--redact-param name]\n"
-	    "           [--oauth-cache dir]\n");
+	    "           [--oauth-cache dir] [--canary url]\n");
 	if (f == stdout && mcp_rec_close_stdout() == -1)
 		status = MCP_EXIT_FAIL;
 	exit(status);
@@ -138,6 +139,14 @@ parse_long(struct cmdline *c, int ch, char *arg)
 		break;
 	case 1007:
 		c->one.oauth_issuer = arg;
+		break;
+	case 1008:
+		if (c->o.canary != NULL)
+			errx(MCP_EXIT_USAGE, "--canary: one canary a run");
+		if (strncmp(arg, "http://", 7) != 0 && strncmp(arg, "https://", 8) != 0)
+			errx(MCP_EXIT_USAGE,
+			    "--canary: the URL must start with http:// or https://");
+		c->o.canary = arg;
 		break;
 	case 'Q':
 		if (c->o.nredact == REDACT_MAX || arg[0] == '\0' || strpbrk(arg, "=&#") != NULL)
@@ -298,6 +307,7 @@ main(int argc, char *argv[])
 	    {"oauth-scope", required_argument, NULL, 1005},
 	    {"oauth-secret-file", required_argument, NULL, 1006},
 	    {"oauth-issuer", required_argument, NULL, 1007},
+	    {"canary", required_argument, NULL, 1008},
 	    {"version", no_argument, NULL, 'V'},
 	    {NULL, 0, NULL, 0},
 	};

@@ -37,6 +37,7 @@ struct opts {
 	const char **redact; /* --redact-param names, borrowed */
 	int nredact;
 	const char *oauth_cache; /* --oauth-cache DIR, or NULL */
+	const char *canary;      /* --canary URL, or NULL */
 };
 
 struct probe;
@@ -202,6 +203,8 @@ CURLM *runner_multi(struct runner *r);
 /* Called by a probe when it has finished (records may be written). */
 void runner_finish(struct runner *r, struct probe *p);
 void runner_poke(struct runner *r, struct probe *p);
+/* "ok" or "fail", what the run's canary found; NULL without --canary. */
+const char *runner_canary(const struct runner *r);
 /* CURLOPT_CLOSESOCKETFUNCTION of every transfer, with the runner as data. */
 int runner_closesocket(void *r, curl_socket_t s);
 /* CURLOPT_SOCKOPTFUNCTION of every transfer: marks connection sockets. */
@@ -280,6 +283,10 @@ int param_headers(const struct probe *p, const char *name, const cJSON *args,
 
 /* redact.c */
 int redact_query(struct probe *p, CURLU *u);
+int redact_params(const struct opts *o, struct probe *p, CURLU *u);
+
+/* canary.c: fetch o->canary once; "ok" or "fail" (said on stderr), static. */
+const char *canary_check(const struct opts *o);
 
 /* auth.c */
 const char *auth_param(const char *challenge, const char *name, char *buf, size_t len);

@@ -33,16 +33,20 @@ secret_name(const struct opts *o, const char *name, size_t n)
 	return hit;
 }
 
-/* Keep a redacted value, raw and decoded, for the scrubbing of server text. */
+/*
+ * Keep a redacted value, raw and decoded, for the scrubbing of server
+ * text; nothing when p is NULL (the canary keeps no server text).
+ */
 static void
 keep(struct probe *p, const char *v, size_t n)
 {
 	char *d;
 
-	if (n == 0 || p->nqsec + 2 > QSEC_MAX)
+	if (p == NULL || n == 0 || p->nqsec + 2 > QSEC_MAX)
 		return;
-	if ((p->qsec[p->nqsec] = strndup(v, n)) != NULL)
-		p->nqsec++;
+	if ((p->qsec[p->nqsec] = strndup(v, n)) == NULL)
+		return;
+	p->nqsec++;
 	d = curl_easy_unescape(NULL, v, (int)n, NULL);
 	if (d != NULL && strcmp(d, p->qsec[p->nqsec - 1]) != 0 &&
 	    (p->qsec[p->nqsec] = strdup(d)) != NULL)
@@ -53,9 +57,12 @@ keep(struct probe *p, const char *v, size_t n)
 	}
 }
 
-/* Replace the secret values of u's query; -1 when out of memory. */
+/*
+ * Replace the secret values of u's query, the names of o's --redact-param
+ * as well, keeping them in p when it is not NULL; -1 when out of memory.
+ */
 int
-redact_query(struct probe *p, CURLU *u)
+redact_params(const struct opts *o, struct probe *p, CURLU *u)
 {
 	char *q = NULL, *eq;
 	const char *f, *end;
@@ -69,7 +76,7 @@ redact_query(struct probe *p, CURLU *u)
 		eq = memchr(f, '=', (size_t)(end - f));
 		if (out.len > 0)
 			mcp_buf_addc(&out, '&');
-		if (eq != NULL && secret_name(p->o, f, (size_t)(eq - f))) {
+		if (eq != NULL && secret_name(o, f, (size_t)(eq - f))) {
 			keep(p, eq + 1, (size_t)(end - eq - 1));
 			mcp_buf_add(&out, f, (size_t)(eq + 1 - f));
 			mcp_buf_adds(&out, "REDACTED");
@@ -83,4 +90,10 @@ redact_query(struct probe *p, CURLU *u)
 	curl_free(q);
 	mcp_buf_free(&out);
 	return rc;
+}
+
+int
+redact_query(struct probe *p, CURLU *u)
+{
+	return redact_params(p->o, p, u);
 }

@@ -107,6 +107,8 @@ head(struct rw *w, const struct probe *p, const char *type)
 	m_str(w, "region", p->o->region);
 	m_str(w, "url", p->url);
 	m_num(w, "probe_started_at", p->started_at);
+	if (runner_canary(p->r) != NULL)
+		m_str(w, "canary", runner_canary(p->r));
 }
 
 static void

@@ -33,14 +33,21 @@ struct runner {
 	size_t next; /* next target to start */
 	size_t active;
 	struct mcp_buf out;
-	int broken; /* a target was broken */
-	int failed; /* the run itself failed (stdout) */
+	const char *canary; /* "ok", "fail", or NULL: no --canary */
+	int broken;         /* a target was broken */
+	int failed;         /* the run itself failed (stdout) */
 };
 
 CURLM *
 runner_multi(struct runner *r)
 {
 	return r->m;
+}
+
+const char *
+runner_canary(const struct runner *r)
+{
+	return r->canary;
 }
 
 /*
@@ -303,6 +310,9 @@ run(const struct opts *o, struct mcp_targets *ts)
 	r.ts = ts;
 	if (mcp_curl_init() == -1)
 		errx(MCP_EXIT_FAIL, "curl_global_init failed");
+	/* Before the fleet, so that every record of the run can say it. */
+	if (o->canary != NULL)
+		r.canary = canary_check(o);
 	if ((r.ep = epoll_create1(EPOLL_CLOEXEC)) == -1)
 		err(MCP_EXIT_FAIL, "epoll_create1");
 	if ((r.m = curl_multi_init()) == NULL ||

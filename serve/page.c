@@ -356,6 +356,39 @@ headline(struct mcp_buf *b, const struct page_data *d)
 	return rc | mcp_buf_adds(b, "</span></p>\n");
 }
 
+/*
+ * The regions of this server that the verdict names in probe_fault, above
+ * the state: their runners were blind (a failed canary, or most slugs
+ * failing that other regions pass), and their failures are not the
+ * server's (mcp-aggregate(1), "Probe faults").  Nothing when there are
+ * none.
+ */
+static int
+fault_banner(struct mcp_buf *b, const struct page_data *d)
+{
+	const cJSON *rep =
+	    d->s.rec ? cJSON_GetObjectItemCaseSensitive(d->s.rec, "reporters") : NULL;
+	size_t i;
+	int rc = 0, n = 0;
+
+	for (i = 0; i < d->n && n < 8; i++) {
+		if (!d->g[i].fault)
+			continue;
+		rc |= mcp_buf_adds(b,
+		          n++ ? ", " : "<p class=\"banner fault\" role=\"note\">Probe fault in ") |
+		    region_name(b, d->g[i].name);
+	}
+	if (n == 0)
+		return 0;
+	rc |= mcp_buf_adds(
+	    b, n == 1 ? ": its results are set aside; " : ": their results are set aside; ");
+	return rc |
+	    mcp_buf_adds(b,
+	        cJSON_GetArraySize(rep) > 0
+	            ? "the server is judged by the other regions.</p>\n"
+	            : "no other region reports, so the server's state is not known.</p>\n");
+}
+
 /* The four elements of an open incident: what, since when, where, how bad. */
 static int
 incident_card(struct mcp_buf *b, const cJSON *o, double now)
@@ -563,7 +596,7 @@ serve_page(struct conn *c, const struct req *q, const char *slug, struct resp *r
 	snprintf(feed, sizeof(feed), "/status/%s/feed.atom", slug);
 	rc = page_head(b, title, feed) |
 	    mcp_buf_adds(b, "<p class=\"sub\"><a href=\"/status\">All servers</a></p><h1>") |
-	    serve_esc(b, slug) | mcp_buf_adds(b, "</h1>\n") | headline(b, d);
+	    serve_esc(b, slug) | mcp_buf_adds(b, "</h1>\n") | fault_banner(b, d) | headline(b, d);
 	if (d->s.stale || (!d->s.has_verdict && d->s.last_probe >= 0))
 		rc |= d->s.has_verdict
 		    ? mcp_buf_addf(b,

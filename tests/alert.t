@@ -169,7 +169,7 @@ is "$(cat "$TMP/out")" "$(alert trigger P1 c1 0 auth "eu-west-2 us-east-1" "c1: 
 mandoc -Tascii "$TOP/man/mcp-alert.conf.5" | col -b | sed -n '/^EXAMPLES/,/^SEE ALSO/p' | sed '1d;$d' |
     sed "s|/etc/mcp-uptime/|$TMP/|g" >"$TMP/alert.conf"
 (umask 077 && echo 0123456789abcdef0123456789abcdef >"$TMP/pagerduty.key" && echo s3cret >"$TMP/webhook.key" &&
-	echo https://hooks.slack.com/services/T0/B0/x >"$TMP/slack.url")
+	echo https://hooks.slack.com/services/T0/B0/x >"$TMP/slack.url" && echo 'mailer:s3cret' >"$TMP/smtp.cred")
 : >"$TMP/in"
 is "$(ma -R "$MCP_REDIS?db=2" -c "$TMP/alert.conf"):$(cat "$TMP/out" "$TMP/err")" "0:" "the example of mcp-alert.conf(5) is accepted"
 for bad in 'foo 1' 'fail_windows 0' 'reminder_every 4x' 'route ops sms 555' 'route ops slack' 'pass_windows 1 2' \

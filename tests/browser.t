@@ -17,6 +17,7 @@
 #   - the status page of each state at 360 and 1280 px, light and dark, with
 #     JavaScript on and off; the incident card, the 30 bars, the stale
 #     banner, the CSP, no script, no host, hash or error text; /status;
+#     the probe-fault banner of a region whose runner's canary fails;
 #   - axe-core on the status pages and on the host page: no serious or
 #     critical violation.
 # Screenshots of every case: $MCP_BIN/screenshots/NAME.png (docs/screenshots/
@@ -57,6 +58,8 @@ S_DOWN=files         # down: eu-west-2 and us-east-1 fail at http; incident open
 S_PEND=new-server    # pending: probed in the last window, never decided
 S_REC=search         # up again: failed in windows 0-2, its incident resolved in 7
 S_MAINT=billing      # in maintenance from window 4: down there (eu-west-2, us-east-1), not counted
+S_FAULT=notes        # up: three regions pass; sa-east-1 fails it, blind (its runner's canary fails)
+CLOSED=$(free_port)
 printf 'route hook webhook %s/hook\nnotify * always hook\n' "$RECV" >"$TMP/alert.conf" && chmod 600 "$TMP/alert.conf"
 export MCP_SPOOL=$TMP/spool.jsonl
 : >"$TMP/fill.err"
@@ -64,7 +67,7 @@ fill_rc=0
 for k in 0 1 2 3 4 5 6 7; do
 	for r in eu-west-2 us-east-1 ap-southeast-1; do
 		f=$TMP/targets.$k.$r
-		printf '%s %s/open/mcp\n' "$S_UP" "$FIX" >"$f"
+		printf '%s %s/open/mcp\n%s %s/open/mcp\n' "$S_UP" "$FIX" "$S_FAULT" "$FIX" >"$f"
 		if [ "$r" = eu-west-2 ]; then
 			printf '%s %s/status500/mcp\n' "$S_DEG" "$FIX" >>"$f"
 		else
@@ -88,19 +91,27 @@ for k in 0 1 2 3 4 5 6 7; do
 		fi
 		MCP_NOW=$(($(w "$k") + 1)) mcp-probe -r "$r" -t 5 -f "$f" 2>>"$TMP/fill.err"
 	done >"$TMP/probes.$k"
+	# A runner that cannot reach its canary: it says so, on stderr and in every record.
+	printf '%s http://127.0.0.1:%s/mcp\n' "$S_FAULT" "$CLOSED" >"$TMP/targets.$k.sa-east-1"
+	MCP_NOW=$(($(w "$k") + 1)) mcp-probe -r sa-east-1 -t 5 -f "$TMP/targets.$k.sa-east-1" \
+	    --canary "http://127.0.0.1:$CLOSED/" >>"$TMP/probes.$k" 2>>"$TMP/canary.err"
 	MCP_NOW=$(($(w "$k") + 2)) mcp-aggregate push <"$TMP/probes.$k" 2>>"$TMP/fill.err" || fill_rc=1
 	[ "$k" = 3 ] && MCP_NOW=$(($(w 3) + 30)) mcp-alert -R "$MCP_REDIS" maint add "$S_MAINT" \
 	    --start "$(w 4)" --for 2h --reason "Database upgrade to PostgreSQL 17" 2>>"$TMP/fill.err"
-	MCP_NOW=$(($(w "$k") + 95)) mcp-aggregate verdict "$S_UP" "$S_DEG" "$S_DOWN" "$S_REC" "$S_MAINT" \
+	MCP_NOW=$(($(w "$k") + 95)) mcp-aggregate verdict "$S_UP" "$S_DEG" "$S_DOWN" "$S_REC" "$S_MAINT" "$S_FAULT" \
 	    >"$TMP/verdicts.$k" 2>>"$TMP/fill.err" || fill_rc=1
 	MCP_NOW=$(($(w "$k") + 96)) mcp-alert -c "$TMP/alert.conf" <"$TMP/verdicts.$k" \
 	    >>"$TMP/alerts" 2>>"$TMP/fill.err" || fill_rc=1
 done
 is "$fill_rc:$(cat "$TMP/fill.err")" 0: "the pipeline fills the store: probes, pushes, verdicts and alerts, no message"
+is "$(sort -u "$TMP/canary.err")" "mcp-probe: canary http://127.0.0.1:$CLOSED/ failed: connect_refused: connection refused" \
+    "sa-east-1's runner says each window that its canary failed"
 rc() { redis-cli -s "$REDIS_SOCK" "$@"; }
 is "$(jq -r '[.slug, .verdict, .severity] | join(" ")' "$TMP/verdicts.7" | sort | tr '\n' ',')" \
-    "$S_MAINT red alert,$S_UP green ok,$S_DOWN red alert,$S_REC green ok,$S_DEG amber regional," \
-    "the last window's verdicts: red (in maintenance), green, red, green, amber"
+    "$S_MAINT red alert,$S_UP green ok,$S_DOWN red alert,$S_FAULT green ok,$S_REC green ok,$S_DEG amber regional," \
+    "the last window's verdicts: red (in maintenance), green, red, green (sa-east-1 a probe fault), green, amber"
+is "$(jq -r 'select(.slug == "'"$S_FAULT"'") | .probe_fault | join(",")' "$TMP/verdicts.7")" sa-east-1 \
+    "$S_FAULT: sa-east-1 is a probe fault"
 is "$(jq -r 'select(.slug == "'"$S_MAINT"'") | .event' "$TMP/alerts" | sort -u | tr '\n' ' ')" "suppressed " \
     "$S_MAINT: its outage inside the maintenance window pages nobody (suppressed)"
 is "$(rc hkeys "mcp:{$S_DOWN}:incident")" down "$S_DOWN: an open downtime incident"
@@ -287,7 +298,7 @@ SHOTS=$BIN/screenshots
 rm -rf "$SHOTS"
 mkdir -p "$SHOTS"
 started=$SECONDS
-export API FAR HOST E500 HANG NOCORS BADJSON FAKE SHOTS CHROMIUM S_UP S_DEG S_DOWN S_PEND S_REC S_MAINT
+export API FAR HOST E500 HANG NOCORS BADJSON FAKE SHOTS CHROMIUM S_UP S_DEG S_DOWN S_PEND S_REC S_MAINT S_FAULT
 export SECRETS=$TMP/secrets.json VERDICT_AT=$T7 A100
 node_rc=none
 while IFS=$'\t' read -r st name detail; do

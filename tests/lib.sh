@@ -236,7 +236,7 @@ start_receiver() {
 	wait_http "$RECV/_control"
 }
 recv_answer() {
-	curl -sf "$RECV/_control?path=$1&status=$2" >/dev/null
+	curl -sf "$RECV/_control?path=$1&status=$2${3:+&$3}" >/dev/null
 }
 
 # start_everything MODE: the official server-everything (streamableHttp or

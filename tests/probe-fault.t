@@ -71,6 +71,13 @@ is "$(serve /api/embed-status/fleet-00001 | jq -r .state)" up "the server is up"
 serve /status/fleet-00001 >"$TMP/page.html"
 is "$(grep -o '<td class="probe-fault"><span class="dot" aria-hidden="true"></span> probe fault</td>' "$TMP/page.html" | wc -l):$(grep -c 'Up: every region passes' "$TMP/page.html")" \
     "1:1" "status page: eu-west-2 shown as probe fault, the server up"
+is "$(grep -o '<p class="banner fault".*set aside[^<]*</p>' "$TMP/page.html")" \
+    '<p class="banner fault" role="note">Probe fault in <span class="nw">London (eu-west-2)</span>: its results are set aside; the server is judged by the other regions.</p>' \
+    "status page: a banner names the blind region and says its results are set aside"
+is "$(grep -o -e 'banner fault' -e 'class="headline [a-z]*' "$TMP/page.html" | tr '\n' ' ')" \
+    'banner fault class="headline up ' "the banner comes above the headline, which stays up"
+is "$(serve /api/status | jq -r '.slugs[] | select(.slug == "fleet-00001") | .state')" up \
+    "/api/status: the server up, not degraded by the blind region"
 is "$(serve /api/status/prov-00001/regions | jq -r '.regions[] | select(.region == "us-east-1") | "\(.state) \(.step)"')" \
     "down tls" "a server failing in us-east-1 alone is down there, not a probe fault"
 is "$(push_windows 6 10)" "" "push: windows 6-10"

@@ -3,7 +3,7 @@
 // Driven by tests/browser.t, which starts the servers, writes the host pages
 // and passes their origins in the environment (API, FAR, HOST, E500, HANG,
 // NOCORS, BADJSON, FAKE), the slugs of each state (S_UP, S_DEG, S_DOWN,
-// S_PEND, S_REC), the browser (CHROMIUM), the screenshot directory (SHOTS)
+// S_PEND, S_REC, S_MAINT, S_FAULT), the browser (CHROMIUM), the screenshot directory (SHOTS)
 // and the strings no page may show (SECRETS, a JSON array).
 //
 // Output, one line a check, for browser.t to number:
@@ -592,7 +592,7 @@ async function statusIndex() {
 			const a = r.querySelector('a');
 			return [a && a.textContent, a && a.href, r.cells[1].textContent.trim(), r.cells[1].className];
 		}));
-		const want = { ...WANT, [E.S_REC]: 'up', [E.S_MAINT]: 'down' };
+		const want = { ...WANT, [E.S_REC]: 'up', [E.S_MAINT]: 'down', [E.S_FAULT]: 'up' };
 		is(rows.map((r) => r[0]).sort(), Object.keys(want).sort(), `${L}: every slug`);
 		ok(rows.every((r) => r[1] === `${API}/status/${r[0]}` && r[2] === WORD[want[r[0]]] && r[3] === want[r[0]]),
 			`${L}: each with its state in words and a link to its page`, JSON.stringify(rows));
@@ -616,7 +616,7 @@ async function axeCheck(p, what) {
 	is(bad.map((v) => v.id), [], `axe on ${what}: no serious or critical violation`);
 }
 async function statusAxe() {
-	for (const slug of [...Object.keys(WANT), E.S_REC])
+	for (const slug of [...Object.keys(WANT), E.S_REC, E.S_FAULT])
 		for (const dark of [false, true]) {
 			const p = await newPage({ width: 1280, dark, bypassCSP: true });
 			await p.goto(`${API}/status/${slug}`, { waitUntil: 'load' });
@@ -627,6 +627,35 @@ async function statusAxe() {
 	await p.goto(`${API}/status`, { waitUntil: 'load' });
 	await axeCheck(p, '/status, light (CSP bypassed for axe)');
 	await p.close();
+}
+
+// A region whose runner is blind (its canary failed, mcp-probe --canary):
+// a banner above the headline names it, the server stays up.
+async function statusFault() {
+	const slug = E.S_FAULT;
+	for (const [width, dark] of [[1280, false], [360, true]]) {
+		const scheme = dark ? 'dark' : 'light';
+		const L = `status ${slug} with a probe fault, ${width} ${scheme}`;
+		const p = await newPage({ width, height: 800, dark, js: false });
+		await p.goto(`${API}/status/${slug}`, { waitUntil: 'load' });
+		const d = await readStatus(p);
+		const b = await p.evaluate(() => {
+			const e = document.querySelector('.banner.fault'), h = document.querySelector('.headline');
+			return e && {
+				text: e.innerText, role: e.getAttribute('role'), height: e.getBoundingClientRect().height,
+				above: !!h && (e.compareDocumentPosition(h) & Node.DOCUMENT_POSITION_FOLLOWING) !== 0,
+				border: getComputedStyle(e).borderTopStyle,
+			};
+		});
+		like(b && b.text, /^Probe fault in São Paulo \(sa-east-1\): its results are set aside; the server is judged by the other regions\.$/,
+			`${L}: a banner names the blind region`);
+		ok(b && b.above && b.height > 0 && b.role === 'note' && b.border === 'dashed', `${L}: visible, above the headline, a note`, JSON.stringify(b));
+		like(d.headline, HEADLINE.up, `${L}: the headline stays up`);
+		ok(d.regions.some((r) => /sa-east-1/.test(r[0]) && r[1] === 'probe fault'), `${L}: the region's row says probe fault`, JSON.stringify(d.regions));
+		ok(d.sw <= width, `${L}: no sideways scrolling (${d.sw} px)`, `${d.sw}`);
+		await shot(p, `status-probe-fault-${width}-${scheme}`);
+		await p.close();
+	}
 }
 
 // An outage inside a maintenance window (mcp-alert maint): the page says
@@ -733,6 +762,7 @@ await step('status stale', statusStale);
 await step('status index', statusIndex);
 await step('status axe', statusAxe);
 await step('status maintenance', statusMaint);
+await step('status probe fault', statusFault);
 await step('status chart', statusChart);
 diag(`browser cases: ${((Date.now() - t) / 1000).toFixed(1)} s`);
 await browser.close();

@@ -810,6 +810,25 @@ test_fault(void)
 	agg_fault_judge(&f);
 	ok(agg_fault_blind(&f, "a") == NULL && f.r[0].failed == 0,
 	    "fault: a single region cannot be told blind");
+	memset(&f, 0, sizeof(f));
+	f.min = AGG_FAULT_MIN, f.percent = AGG_FAULT_PERCENT;
+	agg_fault_canary(&f, "a");
+	fault_slugs(&f, r5, aconn, 1, 1);
+	agg_fault_judge(&f);
+	g = agg_fault_blind(&f, "a");
+	ok(g != NULL && g->canary && g->probed == 1,
+	    "fault: a single region, one slug, whose canary failed is blind");
+	f.min = 0;
+	agg_fault_judge(&f);
+	ok(agg_fault_blind(&f, "a") != NULL, "fault: min 0 leaves a failed canary blind");
+	memset(&f, 0, sizeof(f));
+	f.min = AGG_FAULT_MIN, f.percent = AGG_FAULT_PERCENT;
+	agg_fault_canary(&f, "b");
+	fault_slugs(&f, r5, ab, 5, 100);
+	agg_fault_judge(&f);
+	ok(agg_fault_blind(&f, "b") != NULL && agg_fault_blind(&f, "a") == NULL &&
+	        f.r[1].failed == 0,
+	    "fault: the passes of a region whose canary failed count against no other");
 }
 
 int
