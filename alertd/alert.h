@@ -102,15 +102,16 @@ struct alert_conf {
 	int nsteps;
 	struct alert_step steps[ALERT_RULES_MAX];
 	long runner_silent; /* seconds without a result for any slug that make a region silent */
-	int hb_route;       /* heartbeat ROUTE INTERVAL: the route's index, -1: none */
+	long lookback; /* mcp-aggregate's -L: a region is missing this long after its last result */
+	int hb_route;  /* heartbeat ROUTE INTERVAL: the route's index, -1: none */
 	long hb_every;
 	int inline_urls; /* slack and webhook URLs written in the configuration itself */
 	/* Grouping (group.c): the labels of group_by, group_wait and group_interval. */
 	unsigned group_by; /* GROUP_* bits; GROUP_SLUG: every incident alone */
 	long group_wait, group_interval;
-	long delivery_budget; /* seconds a run spends delivering to one route */
+	long delivery_budget;  /* seconds a run spends delivering to one route */
 	const char *store_url; /* the store, for the connection of each route's deliverer */
-	int dry_run;     /* --dry-run: decide and say what would be sent, write nothing */
+	int dry_run;           /* --dry-run: decide and say what would be sent, write nothing */
 };
 
 /* The labels of group_by. */
@@ -225,6 +226,15 @@ struct alert_ev {
 /* The record of e as a cJSON object (owned), exits when memory runs out. */
 cJSON *alert_record(const struct alert_ev *e);
 
+/*
+ * epoch.c: whether the store lost mcp-alert's state (mcp-store(7),
+ * "Persistence"), checked before each batch and tick: 0, or -1 when the
+ * store fails.  alert_reset_at: when a loss was seen, 0 for never; the
+ * records of incidents that began before it carry "store_reset":true.
+ */
+int alert_epoch(struct mcp_store *st, const struct alert_conf *c);
+extern double alert_reset_at;
+
 /* Store errors: report and return NULL. */
 redisReply *alert_cmd(struct mcp_store *st, int argc, const char **argv);
 
@@ -304,6 +314,8 @@ int alert_send(const struct alert_conf *c, int route, const cJSON *rec, char *wh
 #define ALERT_OPEN_SET "mcp:alert:open"
 /* The job of rec for route i, as stored (owned string). */
 char *alert_job_new(const struct alert_conf *c, int route, const cJSON *rec);
+/* nbytes (at most 32) random bytes as hex into buf (2 * nbytes + 1 bytes). */
+void alert_hex_random(char *buf, size_t nbytes);
 /* The key of route i's outbox. */
 void alert_outbox_key(char *buf, size_t len, const struct alert_conf *c, int route);
 /*

@@ -50,6 +50,7 @@ alert_conf_defaults(struct alert_conf *c)
 	c->group_interval = 5 * 60;
 	c->delivery_budget = 30;
 	c->runner_silent = 5 * 60;
+	c->lookback = 3 * 60;
 	c->hb_route = -1;
 	c->cert_p3 = 14 * 86400;
 	c->cert_p2 = 3 * 86400;
@@ -359,7 +360,8 @@ group_by_line(struct alert_conf *c, char **w, int nw, char *err, size_t errlen)
 	int j;
 
 	if (nw < 2) {
-		snprintf(err, errlen, "group_by: want \"group_by LABEL...\" (severity kind step, or slug)");
+		snprintf(err, errlen,
+		    "group_by: want \"group_by LABEL...\" (severity kind step, or slug)");
 		return -1;
 	}
 	c->group_by = 0;
@@ -446,6 +448,7 @@ conf_line(struct alert_conf *c, char **w, int nw, char *err, size_t errlen)
 	    {"runner_silent", NULL, &c->runner_silent, NULL, 0, 0},
 	    {"group_interval", NULL, &c->group_interval, NULL, 0, 0},
 	    {"delivery_budget", NULL, &c->delivery_budget, NULL, 0, 0},
+	    {"lookback", NULL, &c->lookback, NULL, 0, 0},
 	    {"cert_expiry_p3", NULL, &c->cert_p3, NULL, 0, 0},
 	    {"cert_expiry_p2", NULL, &c->cert_p2, NULL, 0, 0},
 	    {"token_expiry_p3", NULL, &c->token_p3, NULL, 0, 0},
@@ -469,8 +472,10 @@ conf_line(struct alert_conf *c, char **w, int nw, char *err, size_t errlen)
 		return group_by_line(c, w, nw, err, errlen);
 	if (strcmp(w[0], "group_wait") == 0) {
 		/* 0 is a wait too: the incidents of one run go out together. */
-		if (nw != 2 || (c->group_wait = strcmp(w[1], "0") == 0 ? 0 : alert_duration(w[1])) < 0) {
-			snprintf(err, errlen, "group_wait: want one duration (0, N, Ns, Nm, Nh, Nd)");
+		if (nw != 2 ||
+		    (c->group_wait = strcmp(w[1], "0") == 0 ? 0 : alert_duration(w[1])) < 0) {
+			snprintf(
+			    err, errlen, "group_wait: want one duration (0, N, Ns, Nm, Nh, Nd)");
 			return -1;
 		}
 		return 0;
@@ -508,6 +513,10 @@ conf_line(struct alert_conf *c, char **w, int nw, char *err, size_t errlen)
 	}
 	if (keys[i].dur != NULL && (*keys[i].dur = alert_duration(w[1])) <= 0) {
 		snprintf(err, errlen, "%s: not a duration (N, Ns, Nm, Nh, Nd): %s", w[0], w[1]);
+		return -1;
+	}
+	if (keys[i].dur == &c->lookback && (c->lookback < 120 || c->lookback > 300)) {
+		snprintf(err, errlen, "lookback: from 2m to 5m, as mcp-aggregate -L: %s", w[1]);
 		return -1;
 	}
 	if (keys[i].real != NULL && (*keys[i].real = real_of(w[1], keys[i].lo, keys[i].hi)) < 0) {

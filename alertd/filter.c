@@ -450,8 +450,8 @@ on_verdict(cJSON *rec, long lineno, void *arg)
 		cJSON_Delete(copy);
 		return 1;
 	}
-	wd_note(
-	    &wd_seen, vd.window, vd.reporters, cJSON_GetObjectItemCaseSensitive(copy, "missing"));
+	wd_note(&wd_seen, vd.slug, vd.window, vd.reporters,
+	    cJSON_GetObjectItemCaseSensitive(copy, "missing"));
 	wd_note_fault(&wd_seen, vd.window, copy);
 	for (i = 0; i < x->b->n; i++)
 		if (strcmp(x->b->it[i].sl.slug, vd.slug) == 0 && batch_flush(x) == -1) {
@@ -540,6 +540,8 @@ alert_tick(struct mcp_store *st, const struct alert_conf *c)
 	int rc = 0;
 
 	alert_silences_reload(); /* a long-running filter sees new silences at each tick */
+	if (alert_epoch(st, c) == -1)
+		return -1;
 	if (c->nsteps > 0) {
 		if ((r = alert_cmd(st, 2, argv)) == NULL)
 			return -1;
@@ -603,8 +605,10 @@ alert_filter(struct mcp_store *st, const struct alert_conf *c)
 				break;
 			}
 			eof = n == 0;
-			rc = mcp_lines_feed(
-			    &lines, buf, (size_t)n, eof, "stdin", on_verdict, &x, &ls);
+			rc = alert_epoch(st, c);
+			if (rc == 0)
+				rc = mcp_lines_feed(
+				    &lines, buf, (size_t)n, eof, "stdin", on_verdict, &x, &ls);
 			if (rc == 0 && batch_flush(&x) == -1)
 				rc = -1;
 			if (rc == 0 && !eof && ctx_flush(&x) == -1)

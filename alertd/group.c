@@ -23,9 +23,9 @@ label(char *buf, size_t len, const char *s)
 		buf[u++] = '/';
 	for (i = 0; s[i] != '\0' && i < 32 && u + 1 < len; i++, u++)
 		buf[u] = (s[i] >= 'a' && s[i] <= 'z') || (s[i] >= 'A' && s[i] <= 'Z') ||
-		                 (s[i] >= '0' && s[i] <= '9') || s[i] == '-' || s[i] == '_'
-		             ? s[i]
-		             : '_';
+		        (s[i] >= '0' && s[i] <= '9') || s[i] == '-' || s[i] == '_'
+		    ? s[i]
+		    : '_';
 	buf[u] = '\0';
 }
 

@@ -88,9 +88,30 @@ command(const char *name)
 }
 
 /*
- * check, once the configuration is good: the outboxes in the store of
- * routes it no longer has, whose deliveries nobody will send.  A store
- * that does not answer is said, and is not an error of the configuration.
+ * A store without an append-only file forgets, when Redis restarts, what
+ * the promise of delivery rests on (mcp-store(7), "Persistence"): said,
+ * and not an error of the configuration.
+ */
+static void
+check_aof(struct mcp_store *st)
+{
+	const char *argv[] = {"INFO", "persistence"};
+	redisReply *r;
+
+	if ((r = alert_cmd(st, 2, argv)) == NULL)
+		return;
+	if (r->type == REDIS_REPLY_STRING && strstr(r->str, "aof_enabled:0") != NULL)
+		warnx("check: the store keeps no append-only file (appendonly no): a restart of "
+		      "Redis loses the open incidents and the queued deliveries, and pages the "
+		      "incidents again as new (see mcp-store(7))");
+	freeReplyObject(r);
+}
+
+/*
+ * check, once the configuration is good: the store's persistence, and the
+ * outboxes in the store of routes it no longer has, whose deliveries
+ * nobody will send.  A store that does not answer is said, and is not an
+ * error of the configuration.
  */
 static int
 check_store(const struct alert_conf *c, const char *url)
@@ -104,6 +125,7 @@ check_store(const struct alert_conf *c, const char *url)
 		warnx("check: the store was not checked: redis: %s", err);
 		return MCP_EXIT_OK;
 	}
+	check_aof(st);
 	rc = alert_outbox_orphans(st, c);
 	mcp_store_close(st);
 	return rc == 0 ? MCP_EXIT_OK : MCP_EXIT_FAIL;

@@ -3,10 +3,12 @@
  */
 #include <err.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "alert.h"
 #include "rec.h"
+#include "rules.h"
 
 static cJSON *
 regions_of(const cJSON *r)
@@ -14,11 +16,40 @@ regions_of(const cJSON *r)
 	return r != NULL ? cJSON_Duplicate(r, 1) : cJSON_CreateArray();
 }
 
+/*
+ * The summary; that of an incident that began before the store was seen
+ * to have lost its state says it may repeat a page the store forgot (1).
+ */
+static int
+summary_add(cJSON *o, const struct alert_ev *e)
+{
+	static const char more[] = " (mcp-alert's store lost its state at %s UTC: this may "
+	                           "repeat an earlier page)";
+	char hm[8], *s;
+	size_t n;
+
+	if (alert_reset_at <= 0 || e->started > alert_reset_at || strcmp(e->event, "test") == 0 ||
+	    strcmp(e->event, "heartbeat") == 0) {
+		cJSON_AddStringToObject(o, "summary", e->summary);
+		return 0;
+	}
+	alert_hm(hm, sizeof(hm), alert_reset_at);
+	n = strlen(e->summary) + sizeof(more) + sizeof(hm);
+	if ((s = malloc(n)) == NULL)
+		err(MCP_EXIT_FAIL, "malloc");
+	snprintf(s, n, "%s", e->summary);
+	snprintf(s + strlen(s), n - strlen(s), more, hm);
+	cJSON_AddStringToObject(o, "summary", s);
+	free(s);
+	return 1;
+}
+
 cJSON *
 alert_record(const struct alert_ev *e)
 {
 	char key[MCP_SLUG_MAX + 64];
 	cJSON *o;
+	int reset;
 
 	if (strcmp(e->event, "test") == 0)
 		snprintf(key, sizeof(key), "%s:test:%.0f", e->slug, e->started);
@@ -42,7 +73,7 @@ alert_record(const struct alert_ev *e)
 	else
 		cJSON_AddNullToObject(o, "step");
 	cJSON_AddItemToObject(o, "regions", regions_of(e->regions));
-	cJSON_AddStringToObject(o, "summary", e->summary);
+	reset = summary_add(o, e);
 	cJSON_AddNumberToObject(o, "at", mcp_ms_round(mcp_now()));
 	if (e->duration >= 0)
 		cJSON_AddNumberToObject(o, "duration_s", e->duration);
@@ -64,6 +95,8 @@ alert_record(const struct alert_ev *e)
 		} else
 			cJSON_AddStringToObject(o, "maintenance", e->reason);
 	}
+	if (reset)
+		cJSON_AddTrueToObject(o, "store_reset");
 	return o;
 }
 

@@ -174,12 +174,17 @@ void pub_bind(struct pub *p);
 #define WD_SILENT "runner-silent"
 #define WD_BLIND "monitoring-blind"
 #define WD_FAULT "probe-fault"
+#define WD_SLUGS 8 /* the slugs asked for a missing region's last result */
 struct wd_region {
 	char name[MCP_SLUG_MAX + 1];
 	double last; /* the newest window it reported in, for any slug; 0: never */
 	double
 	    listed; /* the newest window a verdict named it in (reporters, missing, probe_fault) */
-	double first;   /* the first window a verdict named it in, while it has never reported */
+	double first; /* the first window a verdict named it in, while it has never reported */
+	double miss;  /* the newest window a verdict named it missing in; 0: none */
+	double since; /* its last result (the store's probe_started_at); 0: not known */
+	int nslugs;   /* slugs[]: some of the slugs whose verdicts named it missing */
+	char slugs[WD_SLUGS][MCP_SLUG_MAX + 1];
 	struct track t; /* its runner-silent incident */
 	/* The verdicts' probe_fault: the region reports, but is blind. */
 	double fault;        /* the newest window it was blind in; 0: never */
@@ -195,8 +200,9 @@ struct wd {
 	struct wd_region r[ALERT_REGIONS_MAX];
 	struct track blind;
 };
-/* What a verdict says of the regions, noted in w. */
-void wd_note(struct wd *w, double window, const cJSON *reporters, const cJSON *missing);
+/* What the verdict of slug says of the regions, noted in w. */
+void wd_note(
+    struct wd *w, const char *slug, double window, const cJSON *reporters, const cJSON *missing);
 /* What a verdict's probe_fault and probe_fault_detail say, noted in w. */
 void wd_note_fault(struct wd *w, double window, const cJSON *rec);
 /* The regions seen merged into the store's, and decided: 0 or -1. */

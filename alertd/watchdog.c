@@ -7,6 +7,10 @@
  * probe-fault, resolved in the first window it reports unblinded.  The regions are known
  * from the verdicts' reporters and missing; the time is the verdicts'
  * (the newest window decided), so a replay decides as the live run did.
+ * A region's silence counts from its last result: the store's (the
+ * mcp:{SLUG}:seen of slugs that name it missing), or where the store has
+ * none that fits the verdicts, the earliest the verdicts allow (its last
+ * window reporting, plus a minute, less the lookback).
  * Its state is the hash mcp:alert:watchdog, decided under WATCH.
  */
 #include <err.h>
@@ -22,6 +26,7 @@
 #define WD_KEY "mcp:alert:watchdog"
 #define WD_FORGET 86400 /* a region no verdict has named for this long is forgotten */
 #define WD_FIELD_MAX (ALERT_ROUTES_MAX * ALERT_NAME_MAX + 128)
+#define WD_DECIDED 95 /* a window's verdict is decided this long after its start */
 
 static struct wd_region *
 wd_find(struct wd *w, const char *name, int add)
@@ -39,7 +44,7 @@ wd_find(struct wd *w, const char *name, int add)
 }
 
 void
-wd_note(struct wd *w, double window, const cJSON *reporters, const cJSON *missing)
+wd_note(struct wd *w, const char *slug, double window, const cJSON *reporters, const cJSON *missing)
 {
 	struct wd_region *r;
 	const cJSON *e;
@@ -55,8 +60,10 @@ wd_note(struct wd *w, double window, const cJSON *reporters, const cJSON *missin
 	{
 		if (cJSON_IsString(e) && mcp_slug_ok(e->valuestring) &&
 		    (r = wd_find(w, e->valuestring, 1)) != NULL) {
-			r->listed = fmax(r->listed, window);
+			r->listed = fmax(r->listed, window), r->miss = fmax(r->miss, window);
 			r->first = r->first > 0 ? fmin(r->first, window) : window;
+			if (r->nslugs < WD_SLUGS)
+				snprintf(r->slugs[r->nslugs++], sizeof(r->slugs[0]), "%s", slug);
 		}
 	}
 }
@@ -101,7 +108,10 @@ wd_note_fault(struct wd *w, double window, const cJSON *rec)
 	}
 }
 
-/* "LAST LISTED FIRST OPEN START ROUTES" of a region, "OPEN START ROUTES" of blindness. */
+/*
+ * "LAST LISTED FIRST OPEN START ROUTES [SINCE]" of a region (SINCE, its
+ * last result, absent before it was kept), "OPEN START ROUTES" of blindness.
+ */
 static void
 track_parse(struct track *t, const char *s)
 {
@@ -142,6 +152,8 @@ wd_parse(struct wd *w, const redisReply *r)
 		    (g = wd_find(w, f + 2, 1)) != NULL) {
 			g->last = last, g->listed = listed, g->first = first;
 			track_parse(&g->t, v + n);
+			if (sscanf(v + n, "%*d %*f %*s %lf", &g->since) != 1)
+				g->since = 0;
 		} else if (strncmp(f, "f:", 2) == 0 && mcp_slug_ok(f + 2) &&
 		    sscanf(v, "%lf %lf %ld %ld %15s %n", &fault, &ffirst, &failed, &probed, step,
 		        &n) == 5 &&
@@ -245,6 +257,22 @@ wd_fault(struct ctx *x, struct wd_region *g, const cJSON *one)
 	return rc;
 }
 
+/*
+ * The last result of g as far as is known: the store's, else what the
+ * verdicts tell.  A region reports in window W when it has a result in
+ * [W + 60 - lookback, W + 60): its last window reporting puts its last
+ * result at the earliest a minute less the lookback after that window's
+ * start.  One never seen reporting has had none since the lookback of the
+ * first window that named it missing began, at the latest.
+ */
+static double
+wd_quiet(const struct alert_conf *c, const struct wd_region *g, double heard)
+{
+	double q = (heard > 0 ? heard : g->first) + 60 - (double)c->lookback;
+
+	return floor(fmax(q, g->since));
+}
+
 /* The decisions on w, at its newest window. */
 static int
 wd_decide(struct ctx *x, struct wd *w)
@@ -253,16 +281,14 @@ wd_decide(struct ctx *x, struct wd *w)
 	char sum[512], a[8], b[8], d[64];
 	cJSON *one, *all = cJSON_CreateArray();
 	struct wd_region *g;
-	double latest = 0, heard;
+	double latest = 0, heard, quiet;
 	int i, silent = 0, rc = 0;
 
 	x->window = w->newest;
 	for (i = 0; rc == 0 && i < w->n; i++) {
 		g = &w->r[i];
-		if (g->last <= 0)
-			g->last =
-			    g->first; /* named missing only: silent from when it was first named */
 		heard = fmax(g->last, g->fault); /* a blind region reports all the same */
+		quiet = wd_quiet(c, g, heard);
 		one = cJSON_CreateArray();
 		cJSON_AddItemToArray(one, cJSON_CreateString(g->name));
 		if (w->newest - g->listed >= WD_FORGET) {
@@ -281,14 +307,16 @@ wd_decide(struct ctx *x, struct wd *w)
 				    sum, w->newest);
 			}
 			g->name[0] = '\0'; /* not saved */
-		} else if (w->newest - heard >= (double)c->runner_silent) {
+		} else if (heard < w->newest &&
+		    w->newest + WD_DECIDED - quiet >= (double)c->runner_silent) {
+			/* Silent as of when the newest window was decided. */
 			silent++;
 			cJSON_AddItemToArray(all, cJSON_CreateString(g->name));
-			latest = fmax(latest, heard + 60);
+			latest = fmax(latest, quiet);
 			if (!g->t.open) {
-				g->t.open = 1, g->t.start = heard + 60;
+				g->t.open = 1, g->t.start = quiet;
 				alert_hm(a, sizeof(a), g->t.start);
-				dur_text(d, sizeof(d), w->newest + 60 - g->t.start);
+				dur_text(d, sizeof(d), w->newest + WD_DECIDED - g->t.start);
 				snprintf(sum, sizeof(sum),
 				    "runner %s silent since %s UTC: no result for any slug for %s",
 				    g->name, a, d);
@@ -347,8 +375,9 @@ wd_args(const struct wd *w, const char **argv, char (*vals)[WD_FIELD_MAX])
 			continue;
 		snprintf(vals[k], WD_FIELD_MAX, "r:%s", g->name);
 		argv[n++] = vals[k++];
-		snprintf(vals[k], WD_FIELD_MAX, "%.0f %.0f %.0f %d %.0f %s", g->last, g->listed,
-		    g->first, g->t.open, g->t.start, g->t.routes[0] ? g->t.routes : "-");
+		snprintf(vals[k], WD_FIELD_MAX, "%.0f %.0f %.0f %d %.0f %s %.3f", g->last,
+		    g->listed, g->first, g->t.open, g->t.start, g->t.routes[0] ? g->t.routes : "-",
+		    g->since);
 		argv[n++] = vals[k++];
 		if (g->fault <= 0 && !g->pf.open)
 			continue;
@@ -360,6 +389,35 @@ wd_args(const struct wd *w, const char **argv, char (*vals)[WD_FIELD_MAX])
 		argv[n++] = vals[k++];
 	}
 	return n;
+}
+
+/*
+ * The last result of a region the verdicts of this run name missing, as
+ * the store has it (mcp:{SLUG}:seen, written by mcp-aggregate push): the
+ * latest over some of those slugs that fits the verdicts (before the
+ * lookback of the newest window naming it missing), 0 for none, -1 when
+ * the store fails.
+ */
+static double
+wd_last_result(struct ctx *x, const struct wd_region *s)
+{
+	char key[MCP_SLUG_MAX + 16];
+	const char *argv[] = {"ZSCORE", key, s->name};
+	double t, best = 0, bound = s->miss + 60 - (double)x->c->lookback;
+	redisReply *r;
+	int i;
+
+	if (s->miss <= fmax(s->last, s->fault))
+		return 0; /* it reports in the newest window that names it */
+	for (i = 0; i < s->nslugs; i++) {
+		snprintf(key, sizeof(key), "mcp:{%s}:seen", s->slugs[i]);
+		if ((r = alert_cmd(x->st, 3, argv)) == NULL)
+			return -1;
+		if (r->type == REDIS_REPLY_STRING && (t = mcp_time_of(r->str)) > 0 && t < bound)
+			best = fmax(best, t);
+		freeReplyObject(r);
+	}
+	return best;
 }
 
 int
@@ -374,7 +432,12 @@ alert_watchdog(struct ctx *x, const struct wd *seen)
 	const struct wd_region *s;
 	struct wd_region *g;
 	int tries, i, rc = -1;
+	double since[ALERT_REGIONS_MAX];
 
+	/* Read once, outside the transaction: mcp-aggregate writes them, not mcp-alert. */
+	for (i = 0; i < seen->n; i++)
+		if ((since[i] = wd_last_result(x, &seen->r[i])) < 0)
+			return -1;
 	if ((w = calloc(1, sizeof(*w))) == NULL)
 		err(MCP_EXIT_FAIL, "calloc");
 	for (tries = 0; tries < 10; tries++) {
@@ -397,6 +460,7 @@ alert_watchdog(struct ctx *x, const struct wd *seen)
 			if ((g = wd_find(w, s->name, 1)) == NULL)
 				continue;
 			g->last = fmax(g->last, s->last), g->listed = fmax(g->listed, s->listed);
+			g->since = fmax(g->since, since[i]);
 			if (s->first > 0)
 				g->first = g->first > 0 ? fmin(g->first, s->first) : s->first;
 			if (s->fault > g->fault) {

@@ -50,6 +50,11 @@ int mcp_iso8601(double t, char *buf, size_t len);
 
 /* Round to millisecond precision, as records carry times. */
 double mcp_ms_round(double t);
+/*
+ * Truncate to millisecond precision: a time that must not lie after the
+ * clock it was read from (a job due now is due to the run that queued it).
+ */
+double mcp_ms_floor(double t);
 
 /*
  * A secret (a bearer token, a routing key, an HMAC key): the first line of

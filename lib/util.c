@@ -135,6 +135,12 @@ mcp_ms_round(double t)
 }
 
 double
+mcp_ms_floor(double t)
+{
+	return floor(t * 1000.0) / 1000.0;
+}
+
+double
 mcp_parse_seconds(const char *s)
 {
 	char *end;

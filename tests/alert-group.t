@@ -24,7 +24,7 @@ route slack slack     $RECV/slack
 route hook  webhook   $RECV/hook
 CONF
 ma() {
-	mcp-alert -c "$TMP/alert.conf" "$@" <"$TMP/in" >"$TMP/out" 2>"$TMP/err"
+	mcp-alert -c "$TMP/alert.conf" <"$TMP/in" >"$TMP/out" 2>"$TMP/err"
 	echo $?
 }
 slugs() { for i in $(seq -w "$1" "$2"); do echo "s$i"; done; }
@@ -32,7 +32,8 @@ slugs() { for i in $(seq -w "$1" "$2"); do echo "s$i"; done; }
 # --- 40 servers fail together: one notification a route ------------------------
 : >"$TMP/in"
 for s in $(slugs 1 40); do red "$s" 0 2 tools_list "eu-west-2 sa-east-1 us-east-1" >>"$TMP/in"; done
-export MCP_NOW=$(w 3)
+MCP_NOW=$(w 3)
+export MCP_NOW
 is "$(ma):$(cat "$TMP/err")" "0:" "40 servers red on tools_list in 3 regions: exit 0, quiet"
 is "$(jq -r 'select(.event == "trigger") | .dedup_key' "$TMP/out" | wc -l)" 40 \
     "stdout: 40 triggers, one an incident"
@@ -58,7 +59,8 @@ pdg() { bodies /pd/v2/enqueue | jq -r 'select(.event_action != "acknowledge") | 
 # --- 5 more join a minute later: held to the group's interval -------------------
 : >"$TMP/in"
 for s in $(slugs 41 45); do red "$s" 1 3 tools_list "eu-west-2 sa-east-1 us-east-1" >>"$TMP/in"; done
-export MCP_NOW=$(w 4)
+MCP_NOW=$(w 4)
+export MCP_NOW
 is "$(ma):$(jq -r .event "$TMP/out" | sort | uniq -c | awk '{ print $2 "=" $1 }')" "0:trigger=5" \
     "5 more servers fail a minute later: 5 triggers on stdout"
 is "$(count /hook):$(pdg | wc -l)" "1:1" "no notification yet: the group told its route less than 5 minutes ago"
@@ -77,7 +79,8 @@ is "$(rcli llen mcp:alert:outbox:hook):$(rcli llen mcp:alert:outbox:pd)" "0:0" "
 # --- they recover: the group resolves when its last member does ---------------
 : >"$TMP/in"
 for s in $(slugs 1 45); do green "$s" 9 11 >>"$TMP/in"; done
-export MCP_NOW=$(w 12)
+MCP_NOW=$(w 12)
+export MCP_NOW
 is "$(ma):$(jq -r 'select(.event == "resolve") | .slug' "$TMP/out" | wc -l)" "0:45" "45 recoveries: 45 resolves on stdout"
 g=$(bodies /hook | tail -1)
 is "$(echo "$g" | jq -r '[.event, .dedup_key == "'"$gid"'", .group.count, (.group.resolved | length)] | join(" ")')" \

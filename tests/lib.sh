@@ -139,10 +139,11 @@ redis_in() {
 	wait_for 50 redis-cli -s "$dir/redis.sock" ping
 }
 
-# start_redis: redis_in $TMP.  Sets REDIS_SOCK and exports MCP_REDIS.
+# start_redis [REDIS-SERVER OPTIONS...]: redis_in $TMP.  Sets REDIS_SOCK
+# and exports MCP_REDIS.
 start_redis() {
 	REDIS_SOCK=$TMP/redis.sock
-	redis_in "$TMP"
+	redis_in "$TMP" "$@"
 	export MCP_REDIS="unix://$REDIS_SOCK"
 }
 

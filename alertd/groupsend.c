@@ -1,0 +1,353 @@
+/*
+ * groupsend.c - the notifications of groups (group.c): what each route
+ * was told of each open group is kept in the store, in the hash
+ * mcp:alert:groups:ROUTE, and the members' jobs wait in the outbox until
+ * the group's notification that holds them is delivered.  A group is told
+ * at once when it is new (after group_wait) and when its last member
+ * recovers, else at most once a group_interval.
+ */
+#include <err.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <openssl/evp.h>
+
+#include "alert.h"
+#include "json.h"
+#include "outbox.h"
+
+static int
+in(const cJSON *a, const char *s)
+{
+	const cJSON *e;
+
+	cJSON_ArrayForEach(e, a) if (strcmp(cJSON_GetStringValue(e), s) == 0) return 1;
+	return 0;
+}
+
+static void
+drop(cJSON *a, const char *s)
+{
+	const cJSON *e;
+	int i = 0;
+
+	cJSON_ArrayForEach(e, a)
+	{
+		if (strcmp(cJSON_GetStringValue(e), s) == 0) {
+			cJSON_DeleteItemFromArray(a, i);
+			return;
+		}
+		i++;
+	}
+}
+
+static void
+add(cJSON *a, const char *s)
+{
+	if (!in(a, s))
+		cJSON_AddItemToArray(a, cJSON_CreateString(s));
+}
+
+/* A group's record as the store keeps it, or NULL when it is not one. */
+static int
+meta_ok(const cJSON *m)
+{
+	const cJSON *t = cJSON_GetObjectItemCaseSensitive(m, "told"), *e;
+	const char *k[] = {"since", "sent", "seq", "n", "next"};
+	size_t i;
+
+	if (!cJSON_IsObject(m) || !cJSON_IsArray(t) ||
+	    !cJSON_IsString(cJSON_GetObjectItemCaseSensitive(m, "id")) ||
+	    !cJSON_IsString(cJSON_GetObjectItemCaseSensitive(m, "solo")))
+		return 0;
+	for (i = 0; i < sizeof(k) / sizeof(k[0]); i++) {
+		e = cJSON_GetObjectItemCaseSensitive(m, k[i]);
+		if (!cJSON_IsNumber(e) ||
+		    !(e->valuedouble >= 0 && e->valuedouble <= ALERT_TIME_MAX))
+			return 0;
+	}
+	cJSON_ArrayForEach(e, t) if (!cJSON_IsString(e) || !mcp_slug_ok(e->valuestring)) return 0;
+	return 1;
+}
+
+int
+group_metas_load(struct run *w)
+{
+	const char *hall[] = {"HGETALL", w->gkey};
+	const char *why;
+	redisReply *r;
+	cJSON *m;
+	size_t i;
+
+	if ((w->metas = cJSON_CreateObject()) == NULL)
+		err(MCP_EXIT_FAIL, "cJSON");
+	if ((r = alert_cmd(w->st, 2, hall)) == NULL)
+		return -1;
+	for (i = 0; r->type == REDIS_REPLY_ARRAY && i + 1 < r->elements; i += 2) {
+		if (r->element[i]->type != REDIS_REPLY_STRING ||
+		    r->element[i + 1]->type != REDIS_REPLY_STRING)
+			continue;
+		m = mcp_json_parse(r->element[i + 1]->str, r->element[i + 1]->len, &why);
+		if (!meta_ok(m) || strlen(r->element[i]->str) >= ALERT_GROUP_KEY_MAX) {
+			warnx("route %s: group %.64s: not a group's record; forgotten", w->rt->name,
+			    r->element[i]->str);
+			cJSON_Delete(m);
+			continue;
+		}
+		cJSON_AddItemToObject(w->metas, r->element[i]->str, m);
+	}
+	freeReplyObject(r);
+	return 0;
+}
+
+const char *
+group_told_in(const struct run *w, const char *slug)
+{
+	const cJSON *m;
+
+	cJSON_ArrayForEach(m,
+	    w->metas) if (in(cJSON_GetObjectItemCaseSensitive(m, "told"), slug)) return m->string;
+	return NULL;
+}
+
+/* Write what the route was told of group key (m), or forget it (m NULL). */
+static int
+meta_save(struct run *w, const char *key, const cJSON *m)
+{
+	const char *hset[] = {"HSET", w->gkey, key, NULL}, *hdel[] = {"HDEL", w->gkey, key};
+	redisReply *r;
+	char *s = NULL;
+
+	if (m != NULL) {
+		s = alert_print(cJSON_Duplicate(m, 1));
+		hset[3] = s;
+	}
+	r = m != NULL ? alert_cmd(w->st, 4, hset) : alert_cmd(w->st, 3, hdel);
+	free(s);
+	if (r == NULL)
+		return -1;
+	freeReplyObject(r);
+	return 0;
+}
+
+static cJSON *
+meta_new(double since)
+{
+	cJSON *m = cJSON_CreateObject();
+
+	cJSON_AddStringToObject(m, "id", "");
+	cJSON_AddNumberToObject(m, "since", since);
+	cJSON_AddItemToObject(m, "told", cJSON_CreateArray());
+	cJSON_AddNumberToObject(m, "sent", 0);
+	cJSON_AddNumberToObject(m, "seq", 0);
+	cJSON_AddNumberToObject(m, "n", 0);
+	cJSON_AddNumberToObject(m, "next", 0);
+	cJSON_AddStringToObject(m, "solo", "");
+	if (m == NULL)
+		err(MCP_EXIT_FAIL, "cJSON");
+	return m;
+}
+
+static void
+set_num(cJSON *m, const char *k, double v)
+{
+	cJSON_ReplaceItemInObjectCaseSensitive(m, k, cJSON_CreateNumber(v));
+}
+
+static void
+set_str(cJSON *m, const char *k, const char *v)
+{
+	cJSON_ReplaceItemInObjectCaseSensitive(m, k, cJSON_CreateString(v));
+}
+
+/* The id a receiver sees for the seq'th notification of group id: the same on a repeat. */
+static void
+group_msg_id(char *buf, size_t len, const char *id, double seq)
+{
+	unsigned char md[EVP_MAX_MD_SIZE];
+	unsigned int n = 0, i;
+	char in[256];
+
+	snprintf(in, sizeof(in), "%s#%.0f", id, seq);
+	if (EVP_Digest(in, strlen(in), md, &n, EVP_sha256(), NULL) != 1)
+		errx(MCP_EXIT_FAIL, "sha256");
+	for (i = 0; i < 16 && 2 * i + 2 < len; i++)
+		snprintf(buf + 2 * i, 3, "%02x", md[i]);
+}
+
+/*
+ * The jobs of group u: sent as the member's own records when the group
+ * never held another slug, else as one notification of the group.
+ */
+int
+group_send(struct run *w, struct hjob *hj, const struct unit *u)
+{
+	const struct alert_conf *c = w->c;
+	cJSON *m = cJSON_GetObjectItemCaseSensitive(w->metas, u->key), *told, *s, *added, *resolved,
+	      *rec;
+	const char *slug, *one = NULL, **a;
+	double now = mcp_now(), first = ALERT_TIME_MAX, ra = 0;
+	struct alert_group g;
+	char why[256], id[40];
+	int i, alone = 1, rc = 0, sent, changed = 0;
+	const cJSON *e;
+
+	told = m != NULL ? cJSON_GetObjectItemCaseSensitive(m, "told") : NULL;
+	s = told != NULL ? cJSON_Duplicate(told, 1) : cJSON_CreateArray();
+	added = cJSON_CreateArray(), resolved = cJSON_CreateArray();
+	for (i = 0; i < u->n; i++) {
+		rec = hj[u->jobs[i]].rec;
+		slug = alert_str(rec, "slug");
+		first = fmin(first, ob_num(hj[u->jobs[i]].j, "first"));
+		if (one == NULL)
+			one = slug;
+		alone = alone && strcmp(one, slug) == 0;
+		if (strcmp(alert_str(rec, "event"), "trigger") == 0)
+			add(s, slug), add(added, slug);
+		else
+			drop(s, slug), add(resolved, slug);
+	}
+	cJSON_ArrayForEach(e, told) alone = alone && strcmp(e->valuestring, one) == 0;
+	alone = alone && (m == NULL || *alert_str(m, "id") == '\0');
+	/*
+	 * A receiver's backoff holds the route, as a job alone does; a new
+	 * group's wait and the interval since the group's last notice hold
+	 * the group alone.  Times are to the millisecond, as the jobs' are.
+	 */
+	if ((m != NULL && ob_num(m, "next") > now) ||
+	    (alone && ob_num(hj[u->jobs[0]].j, "next") > now + 0.001)) {
+		w->stop = 1;
+		goto done;
+	}
+	/* (A last notice in the future is a clock set back: it holds nothing.) */
+	if (m == NULL || ob_num(m, "sent") == 0 ? now + 0.001 < first + (double)c->group_wait
+	                                        : cJSON_GetArraySize(s) > 0 &&
+	            now < ob_num(m, "sent") + (double)c->group_interval &&
+	            ob_num(m, "sent") <= now + 1)
+		goto done;
+	if (alone) {
+		/*
+		 * A group of one: the member's own records, in order, as before
+		 * grouping; what the route now knows open is what it was sent.
+		 */
+		cJSON_Delete(s);
+		s = told != NULL ? cJSON_Duplicate(told, 1) : cJSON_CreateArray();
+		for (i = 0; rc == 0 && !w->stop && i < u->n; i++) {
+			rec = hj[u->jobs[i]].rec;
+			if ((rc = ob_send_job(w, &hj[u->jobs[i]], &sent)) == 0 && sent) {
+				if (strcmp(alert_str(rec, "event"), "trigger") == 0)
+					add(s, one);
+				else
+					drop(s, one);
+				changed = 1;
+			}
+		}
+		if (rc == 0 && changed) {
+			if (cJSON_GetArraySize(s) == 0)
+				rc = meta_save(w, u->key, NULL);
+			else {
+				if (m == NULL)
+					m = meta_new(now),
+					cJSON_AddItemToObject(w->metas, u->key, m);
+				cJSON_ReplaceItemInObjectCaseSensitive(
+				    m, "told", cJSON_Duplicate(s, 1));
+				set_num(m, "sent", now), set_str(m, "solo", one);
+				rc = meta_save(w, u->key, m);
+			}
+		}
+		goto done;
+	}
+	if (m == NULL)
+		m = meta_new(now), cJSON_AddItemToObject(w->metas, u->key, m);
+	/* The slug told alone before the group grew has an incident of its own: closed alone. */
+	for (i = 0; rc == 0 && !w->stop && i < u->n; i++) {
+		rec = hj[u->jobs[i]].rec;
+		if (strcmp(alert_str(rec, "event"), "resolve") == 0 &&
+		    strcmp(alert_str(rec, "slug"), alert_str(m, "solo")) == 0) {
+			if ((rc = ob_send_job(w, &hj[u->jobs[i]], &sent)) == 0 && sent) {
+				set_str(m, "solo", "");
+				drop(cJSON_GetObjectItemCaseSensitive(m, "told"),
+				    alert_str(rec, "slug"));
+				rc = meta_save(w, u->key, m);
+				hj[u->jobs[i]].rec = NULL; /* sent and taken */
+			}
+		}
+	}
+	if (rc != 0 || w->stop)
+		goto done;
+	if (*alert_str(m, "id") == '\0') {
+		char gid[ALERT_GROUP_KEY_MAX + 48];
+
+		snprintf(gid, sizeof(gid), "group:%s:%.0f", u->key, ob_num(m, "since"));
+		set_str(m, "id", gid);
+	}
+	snprintf(g.key, sizeof(g.key), "%s", u->key);
+	g.id = alert_str(m, "id"), g.since = ob_num(m, "since");
+	g.slugs = s, g.added = added, g.resolved = resolved;
+	rec = alert_group_record(
+	    &g, hj[u->jobs[0]].rec != NULL ? hj[u->jobs[0]].rec : hj[u->jobs[u->n - 1]].rec, now);
+	group_msg_id(id, sizeof(id), g.id, ob_num(m, "seq") + 1);
+	if (pace_wait(&w->pace, w->deadline) == -1) {
+		w->stop = 1;
+		cJSON_Delete(rec);
+		goto done;
+	}
+	if (ob_locked(w) == -1) {
+		rc = -1;
+		cJSON_Delete(rec);
+		goto done;
+	}
+	switch (alert_send_one(c, w->rt, id, rec, &ra, why, sizeof(why))) {
+	case SENT:
+		pace_sent(&w->pace, 0);
+		set_num(m, "seq", ob_num(m, "seq") + 1), set_num(m, "sent", now);
+		set_num(m, "n", 0), set_num(m, "next", 0);
+		cJSON_ReplaceItemInObjectCaseSensitive(m, "told", cJSON_Duplicate(s, 1));
+		rc = meta_save(w, u->key, cJSON_GetArraySize(s) > 0 ? m : NULL);
+		if (rc == 0) {
+			if ((a = calloc((size_t)u->n, sizeof(*a))) == NULL)
+				err(MCP_EXIT_FAIL, "calloc");
+			for (i = 0; i < u->n; i++)
+				a[i] = hj[u->jobs[i]].s;
+			rc = ob_take(w->st, w->key, a, u->n);
+			free(a);
+		}
+		if (cJSON_GetArraySize(s) == 0)
+			cJSON_DeleteItemFromObjectCaseSensitive(w->metas, u->key);
+		break;
+	case REFUSED:
+		pace_sent(&w->pace, 0);
+		for (i = 0; rc == 0 && i < u->n; i++)
+			if (hj[u->jobs[i]].rec != NULL)
+				rc = ob_dead(w->st, w->key, hj[u->jobs[i]].s, hj[u->jobs[i]].j,
+				    w->rt->name, why, w->out);
+		break;
+	default:
+		pace_sent(&w->pace, ra);
+		w->stop = 1;
+		if (now - first >= (double)c->give_up) {
+			for (i = 0; rc == 0 && i < u->n; i++)
+				if (hj[u->jobs[i]].rec != NULL) {
+					/* The group's attempts were each member's. */
+					set_num(hj[u->jobs[i]].j, "n", ob_num(m, "n"));
+					rc = ob_dead(w->st, w->key, hj[u->jobs[i]].s,
+					    hj[u->jobs[i]].j, w->rt->name, why, w->out);
+				}
+			break;
+		}
+		set_num(m, "n", ob_num(m, "n") + 1);
+		set_num(m, "next",
+		    mcp_ms_round(now + (ra > 0 ? ra : ob_backoff(c, (int)ob_num(m, "n") - 1))));
+		warnx("route %s: group %s (%d incidents): %s; attempt %.0f, next in %.0f s",
+		    w->rt->name, u->key, cJSON_GetArraySize(s), why, ob_num(m, "n"),
+		    ob_num(m, "next") - now);
+		rc = meta_save(w, u->key, m);
+		break;
+	}
+	cJSON_Delete(rec);
+done:
+	cJSON_Delete(s), cJSON_Delete(added), cJSON_Delete(resolved);
+	return rc;
+}

@@ -1,0 +1,78 @@
+/*
+ * outbox.h - what the parts of delivery share (outbox.c, send.c, pace.c,
+ * groupsend.c): not for the rest of mcp-alert.
+ */
+#ifndef ALERT_OUTBOX_H
+#define ALERT_OUTBOX_H
+
+#include "alert.h"
+
+enum { SENT, RETRY, REFUSED };
+
+#define HEAD_MAX 2000        /* jobs read from the head of an outbox at once */
+#define RETRY_AFTER_MAX 3600 /* seconds of a Retry-After that are honored */
+#define PACE_NAP_MAX 5       /* seconds a route waits for its turn in a run, at most */
+
+/* send.c */
+/* rec sent to route r, with id for a webhook: SENT, RETRY or REFUSED; a Retry-After in *ra. */
+int alert_send_one(const struct alert_conf *c, const struct alert_route *r, const char *id,
+    const cJSON *rec, double *ra, char *why, size_t len);
+/* The sending thread's connections closed. */
+void alert_send_done(void);
+
+/* pace.c: GCRA, at most rate_n deliveries in any rate_per seconds. */
+struct pace {
+	double tat; /* on the monotonic clock: when the burst allowed is spent */
+	double t;   /* seconds between two deliveries; 0: no limit */
+	double tol; /* the burst: seconds tat may be ahead of now */
+	char key[ALERT_NAME_MAX + 32];
+};
+void pace_load(struct mcp_store *st, const struct alert_route *rt, struct pace *p);
+void pace_save(struct mcp_store *st, const struct pace *p);
+/* Wait for the next delivery's turn: 0, or -1 when the route must stop for this run. */
+int pace_wait(const struct pace *p, double deadline);
+/* A delivery made (ra: the Retry-After it was answered, 0 for none). */
+void pace_sent(struct pace *p, double ra);
+
+/* outbox.c: one route's run. */
+struct hjob {
+	char *s;  /* the job, as the list holds it (borrowed from the reply) */
+	cJSON *j; /* parsed (owned); NULL: not a job of mcp-alert */
+	cJSON *rec;
+};
+
+struct unit {
+	char key[ALERT_GROUP_KEY_MAX]; /* "": a job alone */
+	int *jobs, n;
+};
+
+struct run {
+	struct mcp_store *st;
+	const struct alert_conf *c;
+	const struct alert_route *rt;
+	char key[ALERT_NAME_MAX + 32];  /* the outbox */
+	char gkey[ALERT_NAME_MAX + 32]; /* the groups told: mcp:alert:groups:ROUTE */
+	struct pace pace;
+	double deadline; /* on the monotonic clock */
+	struct mcp_buf *out;
+	cJSON *metas;       /* group key: what the route was told of it */
+	int stop;           /* the route waits: nothing more this run */
+	const char **renew; /* EVAL renew_lua: the lock of the route, ours for one more delivery */
+};
+
+double ob_num(const cJSON *o, const char *k);
+double ob_backoff(const struct alert_conf *c, int n);
+int ob_take(struct mcp_store *st, const char *key, const char **a, int n);
+int ob_dead(struct mcp_store *st, const char *key, const char *job, cJSON *j, const char *route,
+    const char *why, struct mcp_buf *out);
+int ob_locked(struct run *w);
+int ob_send_job(struct run *w, struct hjob *h, int *sent);
+
+/* groupsend.c */
+int group_metas_load(struct run *w);
+/* The group told of slug as open, or NULL. */
+const char *group_told_in(const struct run *w, const char *slug);
+/* The jobs of group u, sent as one notification (or as their own records). */
+int group_send(struct run *w, struct hjob *hj, const struct unit *u);
+
+#endif
