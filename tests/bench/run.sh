@@ -15,6 +15,9 @@ echo
 echo "== mcp-alert"
 tests/bench/alert.sh "$B"
 echo
+echo "== mcp-alert in an alert storm"
+tests/bench/alert-storm.sh "$B"
+echo
 echo "== mcp-serve"
 tests/bench/serve.sh "$B"
 echo
