@@ -84,11 +84,11 @@ members(const cJSON *told, struct hjob *hj, const struct unit *u, cJSON **s, cJS
 			cJSON_AddItemToArray(trig ? *added : *resolved, cJSON_CreateString(slug));
 	}
 	cJSON_ArrayForEach(e, told) if ((o = mcp_strmap_get(&open, e->valuestring)) != NULL &&
-	                                o->num == 1) o->num = 2,
-	                                cJSON_AddItemToArray(*s, cJSON_CreateString(e->valuestring));
+	    o->num == 1) o->num = 2,
+	                 cJSON_AddItemToArray(*s, cJSON_CreateString(e->valuestring));
 	cJSON_ArrayForEach(e, *added) if ((o = mcp_strmap_get(&open, e->valuestring)) != NULL &&
-	                                  o->num == 1) o->num = 2,
-	                                  cJSON_AddItemToArray(*s, cJSON_CreateString(e->valuestring));
+	    o->num == 1) o->num = 2,
+	                 cJSON_AddItemToArray(*s, cJSON_CreateString(e->valuestring));
 	mcp_strmap_free(&open), mcp_strmap_free(&add), mcp_strmap_free(&res);
 }
 

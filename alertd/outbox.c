@@ -333,15 +333,16 @@ units_of(struct run *w, struct hjob *hj, int n, struct unit *u)
 			nu++;
 			snprintf(u[k].key, sizeof(u[k].key), "%s", key);
 			u[k].n = 0;
-			if (key[0] != '\0' && ((g = mcp_strmap_put(&groups, u[k].key, &isnew)) == NULL))
+			if (key[0] != '\0' &&
+			    ((g = mcp_strmap_put(&groups, u[k].key, &isnew)) == NULL))
 				err(MCP_EXIT_FAIL, "out of memory");
 			if (key[0] != '\0')
 				g->num = (size_t)k;
 		}
 		/* Grown by doubling: a unit's jobs, from one to a storm's. */
 		if ((u[k].n & (u[k].n - 1)) == 0 &&
-		    (u[k].jobs = reallocarray(u[k].jobs, u[k].n ? 2 * (size_t)u[k].n : 1,
-		         sizeof(int))) == NULL)
+		    (u[k].jobs = reallocarray(
+		         u[k].jobs, u[k].n ? 2 * (size_t)u[k].n : 1, sizeof(int))) == NULL)
 			err(MCP_EXIT_FAIL, "realloc");
 		u[k].jobs[u[k].n++] = i;
 	}

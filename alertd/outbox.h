@@ -56,9 +56,9 @@ struct run {
 	struct pace pace;
 	double deadline; /* on the monotonic clock */
 	struct mcp_buf *out;
-	cJSON *metas;       /* group key: what the route was told of it */
-	int stop;           /* the route waits: nothing more this run */
-	int sends;          /* notifications of groups made */
+	cJSON *metas;           /* group key: what the route was told of it */
+	int stop;               /* the route waits: nothing more this run */
+	int sends;              /* notifications of groups made */
 	struct mcp_strmap told; /* of a round: each member told open, with its group's key */
 	const char **renew; /* EVAL renew_lua: the lock of the route, ours for one more delivery */
 };
