@@ -261,6 +261,7 @@ struct alert_group {
 	char key[ALERT_GROUP_KEY_MAX];
 	const char *id; /* its dedup_key */
 	double since;
+	int seq; /* its notifications, this one counted */
 	const cJSON *slugs, *added, *resolved;
 };
 /* 1 when rec is grouped (a trigger or resolve, grouping on), with its group's key. */
@@ -291,6 +292,8 @@ int alert_email_conf(struct alert_route *r, char **w, int nw, char *err, size_t 
  */
 char *alert_email_message(const struct alert_route *r, const cJSON *rec);
 /* rec sent to r's server: 0 sent, 1 to retry, 2 refused for good; why says why. */
+/* The thread's SMTP connection closed. */
+void alert_email_done(void);
 int alert_email_send(const struct alert_conf *c, const struct alert_route *r, const cJSON *rec,
     char *why, size_t len);
 

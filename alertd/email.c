@@ -452,6 +452,7 @@ alert_email_message(const struct alert_route *r, const cJSON *rec)
 	const cJSON *at = cJSON_GetObjectItemCaseSensitive(rec, "at");
 	struct mcp_buf b = {0}, t = {0};
 	char subj[SUBJECT_MAX + 128], id[128], root[128], date[64], *s;
+	int follow;
 	double when = cJSON_IsNumber(at) && at->valuedouble > 0 && at->valuedouble <= ALERT_TIME_MAX
 	    ? at->valuedouble
 	    : mcp_now();
@@ -477,7 +478,10 @@ alert_email_message(const struct alert_route *r, const cJSON *rec)
 	hdr_text(&b, "Subject", subj);
 	/* The trigger's id from its dedup_key alone: what the rest of the thread answers. */
 	msgid(root, sizeof(root), dk, domain);
-	if (strcmp(event, "trigger") == 0 && *dk != '\0')
+	/* A group's later notices are triggers too: replies, each an id of its own. */
+	follow = cJSON_GetNumberValue(cJSON_GetObjectItemCaseSensitive(
+	             cJSON_GetObjectItemCaseSensitive(rec, "group"), "seq")) > 1;
+	if (strcmp(event, "trigger") == 0 && *dk != '\0' && !follow)
 		snprintf(id, sizeof(id), "%s", root);
 	else {
 		if (asprintf(&s, "%s\n%s\n%.3f", dk, event, when) == -1)
@@ -486,7 +490,7 @@ alert_email_message(const struct alert_route *r, const cJSON *rec)
 		free(s);
 	}
 	mcp_buf_addf(&b, "Message-ID: %s\r\n", id);
-	if (*dk != '\0' && reply(event))
+	if (*dk != '\0' && (reply(event) || follow))
 		mcp_buf_addf(&b, "In-Reply-To: %s\r\nReferences: %s\r\n", root, root);
 	mcp_buf_adds(&b,
 	    "MIME-Version: 1.0\r\n"
@@ -540,11 +544,20 @@ upload_read(char *buf, size_t size, size_t n, void *arg)
 	return k;
 }
 
+/* One handle a route's thread: routes deliver at once, and a handle is used by one thread. */
+static __thread CURL *e;
+
+void
+alert_email_done(void)
+{
+	curl_easy_cleanup(e);
+	e = NULL;
+}
+
 int
 alert_email_send(const struct alert_conf *c, const struct alert_route *r, const cJSON *rec,
     char *why, size_t len)
 {
-	static CURL *e;
 	struct curl_slist *rcpt = NULL;
 	struct upload u;
 	char addr[ALERT_ADDR_MAX + 3], *msg, *cred = NULL, *pass, *host, hw[256];

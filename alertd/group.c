@@ -119,6 +119,7 @@ alert_group_record(const struct alert_group *g, const cJSON *member, double now)
 	gr = cJSON_AddObjectToObject(o, "group");
 	cJSON_AddStringToObject(gr, "key", g->key);
 	cJSON_AddNumberToObject(gr, "count", count);
+	cJSON_AddNumberToObject(gr, "seq", g->seq);
 	cJSON_AddItemToObject(gr, "slugs", cJSON_Duplicate(g->slugs, 1));
 	cJSON_AddItemToObject(gr, "added", cJSON_Duplicate(g->added, 1));
 	cJSON_AddItemToObject(gr, "resolved", cJSON_Duplicate(g->resolved, 1));

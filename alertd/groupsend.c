@@ -102,8 +102,16 @@ meta_ok(const cJSON *m)
 
 	if (!cJSON_IsObject(m) || !cJSON_IsArray(t) ||
 	    !cJSON_IsString(cJSON_GetObjectItemCaseSensitive(m, "id")) ||
-	    !cJSON_IsString(cJSON_GetObjectItemCaseSensitive(m, "solo")))
+	    strlen(alert_str(m, "id")) > ALERT_GROUP_KEY_MAX + 48 ||
+	    !cJSON_IsString(cJSON_GetObjectItemCaseSensitive(m, "solo")) || ob_num(m, "n") > 1e6)
 		return 0;
+	/* Added later: the members with an incident of their own on the route. */
+	if (cJSON_GetObjectItemCaseSensitive(m, "own") != NULL) {
+		cJSON_ArrayForEach(
+		    e, cJSON_GetObjectItemCaseSensitive(m, "own")) if (!cJSON_IsString(e) ||
+		    !mcp_slug_ok(e->valuestring)) return 0;
+	} else
+		cJSON_AddItemToObject((cJSON *)m, "own", cJSON_CreateArray());
 	for (i = 0; i < sizeof(k) / sizeof(k[0]); i++) {
 		e = cJSON_GetObjectItemCaseSensitive(m, k[i]);
 		if (!cJSON_IsNumber(e) ||
@@ -216,6 +224,7 @@ meta_new(double since)
 	cJSON_AddNumberToObject(m, "n", 0);
 	cJSON_AddNumberToObject(m, "next", 0);
 	cJSON_AddStringToObject(m, "solo", "");
+	cJSON_AddItemToObject(m, "own", cJSON_CreateArray());
 	if (m == NULL)
 		err(MCP_EXIT_FAIL, "cJSON");
 	return m;
@@ -224,7 +233,10 @@ meta_new(double since)
 static void
 set_num(cJSON *m, const char *k, double v)
 {
-	cJSON_ReplaceItemInObjectCaseSensitive(m, k, cJSON_CreateNumber(v));
+	if (cJSON_GetObjectItemCaseSensitive(m, k) == NULL)
+		cJSON_AddNumberToObject(m, k, v);
+	else
+		cJSON_ReplaceItemInObjectCaseSensitive(m, k, cJSON_CreateNumber(v));
 }
 
 static void
@@ -236,19 +248,74 @@ set_str(cJSON *m, const char *k, const char *v)
 		cJSON_ReplaceItemInObjectCaseSensitive(m, k, cJSON_CreateString(v));
 }
 
-/* The id a receiver sees for the seq'th notification of group id: the same on a repeat. */
+/* The id a receiver sees for a notification of group g: the same on a repeat. */
 static void
-group_msg_id(char *buf, size_t len, const char *id, double seq)
+group_msg_id(char *buf, size_t len, const struct alert_group *g)
 {
 	unsigned char md[EVP_MAX_MD_SIZE];
 	unsigned int n = 0, i;
-	char in[256];
+	char *in;
+	cJSON *o = cJSON_CreateArray();
 
-	snprintf(in, sizeof(in), "%s#%.0f", id, seq);
+	/*
+	 * Of what it says: a repeat (a retry, a run after a crash) has the
+	 * same id, a notice that says more has another.
+	 */
+	cJSON_AddItemToArray(o, cJSON_CreateString(g->id));
+	cJSON_AddItemToArray(o, cJSON_Duplicate(g->slugs, 1));
+	cJSON_AddItemToArray(o, cJSON_Duplicate(g->added, 1));
+	cJSON_AddItemToArray(o, cJSON_Duplicate(g->resolved, 1));
+	in = alert_print(o);
 	if (EVP_Digest(in, strlen(in), md, &n, EVP_sha256(), NULL) != 1)
 		errx(MCP_EXIT_FAIL, "sha256");
+	free(in);
 	for (i = 0; i < 16 && 2 * i + 2 < len; i++)
 		snprintf(buf + 2 * i, 3, "%02x", md[i]);
+}
+
+/* A group's next attempt further than this is a store's fancy or a clock set back. */
+static double
+next_max(const struct alert_conf *c)
+{
+	return fmax((double)c->retry_max, RETRY_AFTER_MAX) + 60;
+}
+
+/*
+ * Who told the group last, and since when that process has been telling
+ * it: its notices within a minute of the first are one run's, held by no
+ * group_interval.
+ */
+static void
+told_by(cJSON *m, double now)
+{
+	if (strcmp(alert_str(m, "by"), process_id()) != 0 || now - ob_num(m, "burst") >= 60)
+		set_num(m, "burst", now);
+	set_str(m, "by", process_id());
+}
+
+/* The members of resolved, given up, taken out of what the route was told of the group. */
+static int
+forget(struct run *w, const char *key, cJSON *m, const cJSON *resolved)
+{
+	cJSON *t = cJSON_GetObjectItemCaseSensitive(m, "told");
+	const cJSON *e;
+
+	cJSON_ArrayForEach(e, resolved) drop(t, e->valuestring);
+	return meta_save(w, key, cJSON_GetArraySize(t) > 0 || *alert_str(m, "solo") ? m : NULL);
+}
+
+/* Route w sent slug a record of its own (an escalation): its resolve goes alone too. */
+int
+group_own(struct run *w, const char *slug)
+{
+	const char *key = group_told_in(w, slug);
+	cJSON *m = key != NULL ? cJSON_GetObjectItemCaseSensitive(w->metas, key) : NULL;
+	cJSON *own = cJSON_GetObjectItemCaseSensitive(m, "own");
+
+	if (m == NULL || own == NULL || in(own, slug))
+		return 0;
+	cJSON_AddItemToArray(own, cJSON_CreateString(slug));
+	return meta_save(w, key, m);
 }
 
 /*
@@ -285,7 +352,7 @@ group_send(struct run *w, struct hjob *hj, const struct unit *u)
 	 * group's wait and the interval since the group's last notice hold
 	 * the group alone.  Times are to the millisecond, as the jobs' are.
 	 */
-	if ((m != NULL && ob_num(m, "next") > now) ||
+	if ((m != NULL && ob_num(m, "next") > now && ob_num(m, "next") < now + next_max(c)) ||
 	    (alone && ob_num(hj[u->jobs[0]].j, "next") > now + 0.001)) {
 		w->stop = 1;
 		goto done;
@@ -300,8 +367,10 @@ group_send(struct run *w, struct hjob *hj, const struct unit *u)
 	            now < ob_num(m, "sent") + (double)c->group_interval &&
 	            ob_num(m, "sent") <= now + 1 &&
 	            !(strcmp(alert_str(m, "by"), process_id()) == 0 &&
-	                now - ob_num(m, "sent") < 60))
+	                now - ob_num(m, "burst") < 60)) {
+		w->held = 1;
 		goto done;
+	}
 	if (alone) {
 		/*
 		 * A group of one: the member's own records, in order, as before
@@ -320,33 +389,41 @@ group_send(struct run *w, struct hjob *hj, const struct unit *u)
 				changed = 1;
 			}
 		}
-		if (rc == 0 && changed) {
-			if (cJSON_GetArraySize(s) == 0)
-				rc = meta_save(w, u->key, NULL);
-			else {
+		/* Saved whatever came after: what was sent was told. */
+		if (changed && rc != -2) {
+			if (cJSON_GetArraySize(s) == 0) {
+				if (meta_save(w, u->key, NULL) == -1)
+					rc = -1;
+			} else {
 				if (m == NULL)
 					m = meta_new(now),
 					cJSON_AddItemToObject(w->metas, u->key, m);
 				cJSON_ReplaceItemInObjectCaseSensitive(
 				    m, "told", cJSON_Duplicate(s, 1));
 				set_num(m, "sent", now), set_str(m, "solo", one);
-				set_str(m, "by", process_id());
-				rc = meta_save(w, u->key, m);
+				told_by(m, now);
+				if (meta_save(w, u->key, m) == -1)
+					rc = -1;
 			}
 		}
 		goto done;
 	}
 	if (m == NULL)
 		m = meta_new(now), cJSON_AddItemToObject(w->metas, u->key, m);
-	/* The slug told alone before the group grew has an incident of its own: closed alone. */
+	/*
+	 * A member the route was told of alone (before the group grew, or by
+	 * an escalation) has an incident of its own there: closed alone too.
+	 */
 	for (i = 0; rc == 0 && !w->stop && i < u->n; i++) {
 		rec = hj[u->jobs[i]].rec;
+		slug = alert_str(rec, "slug");
 		if (strcmp(alert_str(rec, "event"), "resolve") == 0 &&
-		    strcmp(alert_str(rec, "slug"), alert_str(m, "solo")) == 0) {
+		    (strcmp(slug, alert_str(m, "solo")) == 0 ||
+		        in(cJSON_GetObjectItemCaseSensitive(m, "own"), slug))) {
 			if ((rc = ob_send_job(w, &hj[u->jobs[i]], &sent)) == 0 && sent) {
-				set_str(m, "solo", "");
-				drop(cJSON_GetObjectItemCaseSensitive(m, "told"),
-				    alert_str(rec, "slug"));
+				if (strcmp(slug, alert_str(m, "solo")) == 0)
+					set_str(m, "solo", "");
+				drop(cJSON_GetObjectItemCaseSensitive(m, "own"), slug);
 				rc = meta_save(w, u->key, m);
 				hj[u->jobs[i]].rec = NULL; /* sent and taken */
 			}
@@ -357,22 +434,36 @@ group_send(struct run *w, struct hjob *hj, const struct unit *u)
 	if (*alert_str(m, "id") == '\0') {
 		char gid[ALERT_GROUP_KEY_MAX + 48];
 
-		snprintf(gid, sizeof(gid), "group:%s:%.0f", u->key, ob_num(m, "since"));
+		/* To the millisecond: a group that reopens is another incident. */
+		snprintf(
+		    gid, sizeof(gid), "group:%s:%.0f", u->key, floor(ob_num(m, "since") * 1000));
 		set_str(m, "id", gid);
 	}
 	snprintf(g.key, sizeof(g.key), "%s", u->key);
 	g.id = alert_str(m, "id"), g.since = ob_num(m, "since");
 	g.slugs = s, g.added = added, g.resolved = resolved;
-	rec = alert_group_record(
-	    &g, hj[u->jobs[0]].rec != NULL ? hj[u->jobs[0]].rec : hj[u->jobs[u->n - 1]].rec, now);
-	group_msg_id(id, sizeof(id), g.id, ob_num(m, "seq") + 1);
+	g.seq = (int)ob_num(m, "seq") + 1;
+	for (i = 0; i < u->n && hj[u->jobs[i]].rec == NULL; i++)
+		;
+	if (i == u->n) { /* its only job was a member's own resolve, sent */
+		cJSON_ReplaceItemInObjectCaseSensitive(m, "told", cJSON_Duplicate(s, 1));
+		rc = meta_save(w, u->key, cJSON_GetArraySize(s) > 0 ? m : NULL);
+		goto done;
+	}
+	rec = alert_group_record(&g, hj[u->jobs[i]].rec, now);
+	group_msg_id(id, sizeof(id), &g);
+	if ((rc = ob_locked(w)) != 0) {
+		rc = rc < 0 ? -1 : 0;
+		cJSON_Delete(rec);
+		goto done;
+	}
 	if (pace_wait(&w->pace, w->deadline) == -1) {
 		w->stop = 1;
 		cJSON_Delete(rec);
 		goto done;
 	}
-	if (ob_locked(w) == -1) {
-		rc = -1;
+	if ((rc = ob_locked(w)) != 0) {
+		rc = rc < 0 ? -1 : 0;
 		cJSON_Delete(rec);
 		goto done;
 	}
@@ -380,7 +471,7 @@ group_send(struct run *w, struct hjob *hj, const struct unit *u)
 	case SENT:
 		pace_sent(&w->pace, 0);
 		set_num(m, "seq", ob_num(m, "seq") + 1), set_num(m, "sent", now);
-		set_str(m, "by", process_id());
+		told_by(m, now);
 		w->sends++;
 		set_num(m, "n", 0), set_num(m, "next", 0);
 		cJSON_ReplaceItemInObjectCaseSensitive(m, "told", cJSON_Duplicate(s, 1));
@@ -402,6 +493,9 @@ group_send(struct run *w, struct hjob *hj, const struct unit *u)
 			if (hj[u->jobs[i]].rec != NULL)
 				rc = ob_dead(w->st, w->key, hj[u->jobs[i]].s, hj[u->jobs[i]].j,
 				    w->rt->name, why, w->out);
+		/* Given up: the members that recovered are no longer the route's to close. */
+		if (rc == 0)
+			rc = forget(w, u->key, m, resolved);
 		break;
 	default:
 		pace_sent(&w->pace, ra);
@@ -414,6 +508,8 @@ group_send(struct run *w, struct hjob *hj, const struct unit *u)
 					rc = ob_dead(w->st, w->key, hj[u->jobs[i]].s,
 					    hj[u->jobs[i]].j, w->rt->name, why, w->out);
 				}
+			if (rc == 0)
+				rc = forget(w, u->key, m, resolved);
 			break;
 		}
 		set_num(m, "n", ob_num(m, "n") + 1);

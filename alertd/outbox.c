@@ -224,7 +224,8 @@ ob_dead(struct mcp_store *st, const char *key, const char *job, cJSON *j, const 
 
 /*
  * Before each delivery: the lock still ours, for delivery_timeout more; 0,
- * or -1 (stop) when it was lost, so that nothing goes out twice.
+ * -1 on a store error, or 1 when it was lost (the route stops for this
+ * run, so that nothing goes out twice; nothing is lost, its jobs wait).
  */
 int
 ob_locked(struct run *w)
@@ -236,7 +237,8 @@ ob_locked(struct run *w)
 	if (r->type != REDIS_REPLY_INTEGER || r->integer != 1) {
 		warnx("route %s: the lock was lost to another deliverer; stopped", w->rt->name);
 		freeReplyObject(r);
-		return -1;
+		w->stop = 1;
+		return 1;
 	}
 	freeReplyObject(r);
 	return 0;
@@ -284,14 +286,17 @@ ob_send_job(struct run *w, struct hjob *h, int *sent)
 	char why[256];
 	double ra = 0;
 	const char *a[1] = {h->s};
+	int rc;
 
 	*sent = 0;
+	if ((rc = ob_locked(w)) != 0)
+		return rc < 0 ? -1 : 0;
 	if (pace_wait(&w->pace, w->deadline) == -1) {
 		w->stop = 1;
 		return 0;
 	}
-	if (ob_locked(w) == -1)
-		return -1;
+	if ((rc = ob_locked(w)) != 0)
+		return rc < 0 ? -1 : 0;
 	switch (alert_send_one(w->c, w->rt, alert_str(h->j, "id"), h->rec, &ra, why, sizeof(why))) {
 	case SENT:
 		pace_sent(&w->pace, 0);
@@ -312,17 +317,27 @@ static int
 units_of(struct run *w, struct hjob *hj, int n, struct unit *u)
 {
 	char key[ALERT_GROUP_KEY_MAX];
-	struct mcp_strmap groups = {0};
-	struct mcp_strent *g = NULL;
+	struct mcp_strmap groups = {0}, trig = {0};
+	struct mcp_strent *g = NULL, *t;
 	const char *was;
 	int i, k, nu = 0, isnew = 1;
 
 	for (i = 0; i < n; i++) {
 		key[0] = '\0';
+		/*
+		 * A resolve goes with its trigger: to the group the route was told
+		 * it in, else to the group its trigger waits in, else alone (its
+		 * trigger was told alone, before grouping or by another group_by).
+		 */
 		if (hj[i].j != NULL && alert_group_of(w->c, hj[i].rec, key, sizeof(key)) &&
-		    strcmp(alert_str(hj[i].rec, "event"), "resolve") == 0 &&
-		    (was = group_told_in(w, alert_str(hj[i].rec, "slug"))) != NULL)
-			snprintf(key, sizeof(key), "%s", was); /* the group it was told in */
+		    strcmp(alert_str(hj[i].rec, "event"), "resolve") == 0) {
+			if ((was = group_told_in(w, alert_str(hj[i].rec, "slug"))) != NULL)
+				snprintf(key, sizeof(key), "%s", was);
+			else if ((t = mcp_strmap_get(&trig, alert_str(hj[i].rec, "slug"))) != NULL)
+				snprintf(key, sizeof(key), "%s", u[t->num].key);
+			else
+				key[0] = '\0';
+		}
 		k = nu;
 		if (key[0] != '\0') {
 			/* The map's keys are the units' own, which stay put. */
@@ -345,8 +360,15 @@ units_of(struct run *w, struct hjob *hj, int n, struct unit *u)
 		         u[k].jobs, u[k].n ? 2 * (size_t)u[k].n : 1, sizeof(int))) == NULL)
 			err(MCP_EXIT_FAIL, "realloc");
 		u[k].jobs[u[k].n++] = i;
+		if (key[0] != '\0' && strcmp(alert_str(hj[i].rec, "event"), "trigger") == 0) {
+			if ((t = mcp_strmap_put(&trig, alert_str(hj[i].rec, "slug"), &isnew)) ==
+			    NULL)
+				err(MCP_EXIT_FAIL, "out of memory");
+			t->num = (size_t)k;
+		}
 	}
 	mcp_strmap_free(&groups);
+	mcp_strmap_free(&trig);
 	return nu;
 }
 
@@ -359,16 +381,18 @@ deliver_route(struct mcp_store *st, const struct alert_conf *c, int i, struct mc
 	const char *set[] = {"SET", lock, token, "NX", "PX", px};
 	const char *pexp[] = {"EVAL", renew_lua, "1", lock, token, px};
 	const char *range[] = {"LRANGE", NULL, "0", hi};
-	struct run w = {st, c, rt, "", "", {0}, 0, out, NULL, 0, 0, {NULL, 0, 0}, pexp};
+	struct run w = {st, c, rt, "", "", {0}, 0, out, NULL, 0, 0, 0, {NULL, 0, 0}, pexp};
+	struct mcp_strmap blocked = {0};
 	struct hjob *hj;
 	struct unit *u;
 	redisReply *r, *lr;
 	long long res;
-	int n, nu, k, k2, rc = 0, done, full;
+	int n, nu, k, k2, j, isnew, rc = 0, done, full;
 
 	alert_outbox_key(w.key, sizeof(w.key), c, i);
 	snprintf(w.gkey, sizeof(w.gkey), "mcp:alert:groups:%s", rt->name);
 	snprintf(lock, sizeof(lock), "mcp:alert:lock:%s", rt->name);
+	/* Renewed before a turn's wait and before each delivery: each is shorter. */
 	snprintf(px, sizeof(px), "%ld", (c->delivery_timeout + 5) * 1000);
 	snprintf(hi, sizeof(hi), "%d", HEAD_MAX - 1);
 	range[1] = w.key;
@@ -384,8 +408,8 @@ deliver_route(struct mcp_store *st, const struct alert_conf *c, int i, struct mc
 	pace_load(st, rt, &w.pace);
 	do {
 		done = 0;
-		if (ob_locked(&w) == -1) {
-			rc = -1;
+		if ((rc = ob_locked(&w)) != 0) {
+			rc = rc < 0 ? -1 : 0;
 			break;
 		}
 		if ((lr = alert_cmd(st, 4, range)) == NULL) {
@@ -421,23 +445,38 @@ deliver_route(struct mcp_store *st, const struct alert_conf *c, int i, struct mc
 
 				rc = group_send(&w, hj, &u[k]);
 				done += w.sends - sends;
+				/* What its members queued after it waits for it. */
+				for (j = 0; w.held && j < u[k].n; j++)
+					if (hj[u[k].jobs[j]].rec != NULL &&
+					    mcp_strmap_put(&blocked,
+					        alert_str(hj[u[k].jobs[j]].rec, "slug"),
+					        &isnew) == NULL)
+						err(MCP_EXIT_FAIL, "out of memory");
+				w.held = 0;
 				continue;
 			}
 			if (h->j == NULL) {
-				cJSON *j = cJSON_CreateObject();
+				cJSON *nj = cJSON_CreateObject();
 
-				cJSON_AddItemToObject(j, "rec", cJSON_CreateObject());
+				cJSON_AddItemToObject(nj, "rec", cJSON_CreateObject());
 				rc = ob_dead(
-				    st, w.key, h->s, j, rt->name, "not a job of mcp-alert", out);
-				cJSON_Delete(j);
+				    st, w.key, h->s, nj, rt->name, "not a job of mcp-alert", out);
+				cJSON_Delete(nj);
 				done++;
 				continue;
 			}
+			if (mcp_strmap_get(&blocked, alert_str(h->rec, "slug")) != NULL)
+				continue;
 			/* A job alone keeps its place: what follows it waits for it. */
-			if (ob_num(h->j, "next") > mcp_now())
+			if (ob_num(h->j, "next") > mcp_now() &&
+			    ob_num(h->j, "next") <
+			        mcp_now() + fmax((double)c->retry_max, RETRY_AFTER_MAX) + 60)
 				break;
 			rc = ob_send_job(&w, h, &k2);
 			done++;
+			/* An escalation is a trigger of its own where a group told the rest. */
+			if (rc == 0 && k2 && strcmp(alert_str(h->rec, "event"), "escalate") == 0)
+				rc = group_own(&w, alert_str(h->rec, "slug"));
 		}
 		for (k = 0; k < n; k++)
 			cJSON_Delete(hj[k].j);
@@ -450,6 +489,7 @@ deliver_route(struct mcp_store *st, const struct alert_conf *c, int i, struct mc
 		w.metas = NULL;
 		mcp_strmap_free(&w.told);
 		memset(&w.told, 0, sizeof(w.told));
+		mcp_strmap_free(&blocked);
 	} while (rc == 0 && !w.stop && full && done > 0);
 	pace_save(st, &w.pace);
 	if (eval(st, unlock_lua, lock, token, NULL, &res) == -1)

@@ -59,6 +59,7 @@ struct run {
 	cJSON *metas;           /* group key: what the route was told of it */
 	int stop;               /* the route waits: nothing more this run */
 	int sends;              /* notifications of groups made */
+	int held;               /* the last group_send held its group back */
 	struct mcp_strmap told; /* of a round: each member told open, with its group's key */
 	const char **renew; /* EVAL renew_lua: the lock of the route, ours for one more delivery */
 };
@@ -75,6 +76,8 @@ int ob_send_job(struct run *w, struct hjob *h, int *sent);
 int group_metas_load(struct run *w);
 /* The group told of slug as open, or NULL. */
 const char *group_told_in(struct run *w, const char *slug);
+/* Route w sent slug a record of its own (an escalation): its resolve goes alone too. */
+int group_own(struct run *w, const char *slug);
 /* The jobs of group u, sent as one notification (or as their own records). */
 int group_send(struct run *w, struct hjob *hj, const struct unit *u);
 

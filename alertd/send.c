@@ -254,4 +254,5 @@ alert_send_done(void)
 {
 	curl_easy_cleanup(curl_e);
 	curl_e = NULL;
+	alert_email_done();
 }

@@ -126,6 +126,18 @@ is "$(mcp-alert -c "$TMP/bad.conf" check 2>&1; echo "rc=$?")" \
     "$(printf 'mcp-alert: %s:1: group_by: unknown label "region" (severity, kind, step or slug)\nrc=2' "$TMP/bad.conf")" \
     "group_by: an unknown label is refused, naming the file and line"
 
+# --- incidents told alone (before grouping) resolve alone -------------------------
+printf 'route hook webhook %s/was\ngroup_by slug\n' "$RECV" >"$TMP/was.conf"
+: >"$RECV_LOG"
+for s in f1 f2 f3; do red "$s" 0 2 http; done >"$TMP/in"
+MCP_NOW=$(w 3) mcp-alert -R "$MCP_REDIS?db=7" -c "$TMP/was.conf" <"$TMP/in" >/dev/null 2>&1
+printf 'route hook webhook %s/was\n' "$RECV" >"$TMP/was.conf"
+for s in f1 f2 f3; do green "$s" 3 5; done >"$TMP/in"
+MCP_NOW=$(w 6) mcp-alert -R "$MCP_REDIS?db=7" -c "$TMP/was.conf" <"$TMP/in" >/dev/null 2>&1
+is "$(bodies /was | jq -r '"\(.event) \(.dedup_key) \(has("group"))"' | tr '\n' ' ')" \
+    "trigger f1:$(w 0) false trigger f2:$(w 0) false trigger f3:$(w 0) false resolve f1:$(w 0) false resolve f2:$(w 0) false resolve f3:$(w 0) false " \
+    "3 incidents told alone, then grouping turned on: each resolves under its own dedup_key (a receiver's incident is closed by its key)"
+
 # --- pacing: Slack one a second, and routes at once --------------------------------
 cat >"$TMP/pace.conf" <<CONF
 route slack slack   $RECV/slack3
