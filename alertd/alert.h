@@ -128,6 +128,8 @@ int alert_conf_load(struct alert_conf *c, const char *path, char *err, size_t er
 void alert_conf_free(struct alert_conf *c);
 /* A duration: N, Ns, Nm, Nh or Nd; -1 when malformed. */
 long alert_duration(const char *s);
+/* The index of the route named name, or -1 with "route \"NAME\": not declared" in err. */
+int alert_route_named(const struct alert_conf *c, const char *name, char *err, size_t errlen);
 /* The routes of a new notice of severity sev at time t. */
 unsigned long alert_routes_for(const struct alert_conf *c, const char *sev, double t);
 /* 1 when t falls in the business hours. */
@@ -319,6 +321,8 @@ int alert_send(const struct alert_conf *c, int route, const cJSON *rec, char *wh
 char *alert_job_new(const struct alert_conf *c, int route, const cJSON *rec);
 /* nbytes (at most 32) random bytes as hex into buf (2 * nbytes + 1 bytes). */
 void alert_hex_random(char *buf, size_t nbytes);
+/* SET KEY TOKEN NX PX MS (set, 6 words): 1 taken, 0 held by another, -1 a store error. */
+int alert_lock(struct mcp_store *st, const char **set);
 /* The key of route i's outbox. */
 void alert_outbox_key(char *buf, size_t len, const struct alert_conf *c, int route);
 /*

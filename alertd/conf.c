@@ -318,6 +318,20 @@ hours_line(struct alert_conf *c, char **w, int nw, char *err, size_t errlen)
 	return 0;
 }
 
+int
+alert_route_named(const struct alert_conf *c, const char *name, char *err, size_t errlen)
+{
+	int j;
+
+	for (j = 0; j < c->nroutes && strcmp(c->routes[j].name, name) != 0; j++)
+		;
+	if (j == c->nroutes) {
+		snprintf(err, errlen, "route \"%s\": not declared (declare routes first)", name);
+		return -1;
+	}
+	return j;
+}
+
 /* "heartbeat ROUTE INTERVAL": a webhook or command route, told every INTERVAL. */
 static int
 heartbeat_line(struct alert_conf *c, char **w, int nw, char *err, size_t errlen)
@@ -328,12 +342,8 @@ heartbeat_line(struct alert_conf *c, char **w, int nw, char *err, size_t errlen)
 		snprintf(err, errlen, "heartbeat: want \"heartbeat ROUTE INTERVAL\"");
 		return -1;
 	}
-	for (j = 0; j < c->nroutes && strcmp(c->routes[j].name, w[1]) != 0; j++)
-		;
-	if (j == c->nroutes) {
-		snprintf(err, errlen, "route \"%s\": not declared (declare routes first)", w[1]);
+	if ((j = alert_route_named(c, w[1], err, errlen)) == -1)
 		return -1;
-	}
 	if (c->routes[j].type != RT_WEBHOOK && c->routes[j].type != RT_COMMAND) {
 		snprintf(
 		    err, errlen, "heartbeat: route \"%s\": not a webhook or command route", w[1]);
@@ -391,12 +401,8 @@ rate_line(struct alert_conf *c, char **w, int nw, char *err, size_t errlen)
 		snprintf(err, errlen, "rate: want \"rate ROUTE N/DURATION\" or \"rate ROUTE off\"");
 		return -1;
 	}
-	for (j = 0; j < c->nroutes && strcmp(c->routes[j].name, w[1]) != 0; j++)
-		;
-	if (j == c->nroutes) {
-		snprintf(err, errlen, "route \"%s\": not declared (declare routes first)", w[1]);
+	if ((j = alert_route_named(c, w[1], err, errlen)) == -1)
 		return -1;
-	}
 	if (strcmp(w[2], "off") == 0) {
 		c->routes[j].rate_n = 0, c->routes[j].rate_per = 0;
 		return 0;

@@ -13,7 +13,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/random.h>
 
 #include "alert.h"
 #include "json.h"
@@ -34,12 +33,8 @@ alert_digest_line(struct alert_conf *c, char **w, int nw, char *err, size_t errl
 		snprintf(err, errlen, "digest: want \"digest ROUTE INTERVAL\"");
 		return -1;
 	}
-	for (j = 0; j < c->nroutes && strcmp(c->routes[j].name, w[1]) != 0; j++)
-		;
-	if (j == c->nroutes) {
-		snprintf(err, errlen, "route \"%s\": not declared (declare routes first)", w[1]);
+	if ((j = alert_route_named(c, w[1], err, errlen)) == -1)
 		return -1;
-	}
 	/* PagerDuty hears of incidents, not of a digest: its P3s would be lost. */
 	if (c->routes[j].type == RT_PAGERDUTY) {
 		snprintf(
@@ -139,7 +134,6 @@ flush_route(struct mcp_store *st, const struct alert_conf *c, int i)
 {
 	char key[ALERT_NAME_MAX + 32], box[ALERT_NAME_MAX + 32], lock[ALERT_NAME_MAX + 48];
 	char token[33], from[32];
-	unsigned char rnd[16];
 	const char *set[] = {"SET", lock, token, "NX", "PX", "60000"};
 	const char *range[] = {"LRANGE", key, "0", "499"};
 	const char *multi[] = {"MULTI"}, *exec[] = {"EXEC"};
@@ -156,17 +150,11 @@ flush_route(struct mcp_store *st, const struct alert_conf *c, int i)
 	alert_digest_key(key, sizeof(key), c, i);
 	alert_outbox_key(box, sizeof(box), c, i);
 	snprintf(lock, sizeof(lock), "mcp:alert:digest-lock:%s", c->routes[i].name);
-	if (getrandom(rnd, sizeof(rnd), 0) != (ssize_t)sizeof(rnd))
-		err(MCP_EXIT_FAIL, "getrandom");
-	for (k = 0; k < sizeof(rnd); k++)
-		snprintf(token + 2 * k, 3, "%02x", rnd[k]);
+	alert_hex_random(token, 16);
 	/* One process makes a route's digest at a time: nothing in two digests. */
-	if ((r = alert_cmd(st, 6, set)) == NULL)
-		return -1;
-	k = r->type == REDIS_REPLY_STATUS;
-	freeReplyObject(r);
-	if (!k)
-		return 0;
+	if ((rc = alert_lock(st, set)) != 1)
+		return rc;
+	rc = 0;
 	if ((r = alert_cmd(st, 4, range)) == NULL) {
 		rc = -1;
 		goto unlock;

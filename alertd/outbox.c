@@ -46,6 +46,19 @@ static const char unlock_lua[] =
     "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end\n"
     "return 0\n";
 
+int
+alert_lock(struct mcp_store *st, const char **set)
+{
+	redisReply *r;
+	int k;
+
+	if ((r = alert_cmd(st, 6, set)) == NULL)
+		return -1;
+	k = r->type == REDIS_REPLY_STATUS;
+	freeReplyObject(r);
+	return k;
+}
+
 void
 alert_outbox_key(char *buf, size_t len, const struct alert_conf *c, int route)
 {
@@ -385,7 +398,7 @@ deliver_route(struct mcp_store *st, const struct alert_conf *c, int i, struct mc
 	struct mcp_strmap blocked = {0};
 	struct hjob *hj;
 	struct unit *u;
-	redisReply *r, *lr;
+	redisReply *lr;
 	long long res;
 	int n, nu, k, k2, j, isnew, rc = 0, done, full;
 
@@ -398,12 +411,8 @@ deliver_route(struct mcp_store *st, const struct alert_conf *c, int i, struct mc
 	range[1] = w.key;
 	alert_hex_random(token, 16);
 	/* One deliverer per route at a time, so that nothing goes out twice. */
-	if ((r = alert_cmd(st, 6, set)) == NULL)
-		return -1;
-	k = r->type == REDIS_REPLY_STATUS;
-	freeReplyObject(r);
-	if (!k)
-		return 0;
+	if ((k = alert_lock(st, set)) != 1)
+		return k;
 	w.deadline = mcp_mono() + (double)c->delivery_budget;
 	pace_load(st, rt, &w.pace);
 	do {

@@ -135,6 +135,8 @@ records=$(grep -c '"type":"alert"' "$TMP/alerts" || :)
 
 # --- Alertmanager ------------------------------------------------------------
 AM=$(command -v prometheus-alertmanager || command -v alertmanager || :)
+# shellcheck source=tests/bench/am.sh
+. "$(dirname "$0")/am.sh"
 am_ok=0
 if [ -n "$AM" ]; then
 	port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
@@ -160,11 +162,7 @@ receivers:
     pagerduty_configs:
       - {routing_key: routing-key-of-the-bench, url: "$RECV/am/pd/v2/enqueue", send_resolved: true}
 YML
-	"$AM" --config.file="$TMP/am.yml" --storage.path="$TMP/am" --web.listen-address="127.0.0.1:$port" \
-	    --cluster.listen-address= --log.level=warn 2>"$TMP/am.log" &
-	am=$!
-	pids+=("$am")
-	for _ in $(seq 200); do curl -sf "http://127.0.0.1:$port/-/ready" >/dev/null 2>&1 && break; sleep 0.05; done
+	am_start "$port"
 	# amjson START END: every slug's alert, from START to END (ISO-8601).
 	amjson() {
 		awk -v n="$N" -v s="$1" -v e="$2" 'BEGIN {

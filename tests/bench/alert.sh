@@ -72,6 +72,8 @@ printf '  %-22s %8s s wall  %6.2f s CPU  %7.1f MB max RSS  (%d triggers, %d noti
     "$(grep -c '"event":"trigger"' "$TMP/alerts")" "$(grep -c '"path":"/mcp-alert"' "$TMP/recv.log")"
 
 AM=$(command -v prometheus-alertmanager || command -v alertmanager || :)
+# shellcheck source=tests/bench/am.sh
+. "$(dirname "$0")/am.sh"
 if [ -z "$AM" ]; then
 	echo "  Alertmanager: not installed (apt-get install prometheus-alertmanager); no peer figures"
 	exit 0
@@ -90,11 +92,7 @@ receivers:
       - url: $RECV/alertmanager
         send_resolved: false
 YML
-"$AM" --config.file="$TMP/am.yml" --storage.path="$TMP/am" --web.listen-address="127.0.0.1:$port" \
-    --cluster.listen-address= --log.level=warn 2>"$TMP/am.log" &
-am=$!
-pids+=("$am")
-for _ in $(seq 200); do curl -sf "http://127.0.0.1:$port/-/ready" >/dev/null 2>&1 && break; sleep 0.05; done
+am_start "$port"
 for k in $(seq 0 $((W - 1))); do
 	awk -v n="$N" -v k="$k" 'BEGIN {
 		printf "["
