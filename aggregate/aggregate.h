@@ -342,4 +342,10 @@ int agg_canaries(struct mcp_store *st, long long window, int lookback, struct ag
 /* Connect with the options' URL and timeout; NULL after printing why. */
 struct mcp_store *agg_connect(const struct agg_opts *o);
 
+/* The usage message of mcp-aggregate; exits MCP_EXIT_USAGE. */
+void agg_usage(void) __attribute__((noreturn));
+
+/* registry sync and targets (regcli.c): argv[0] is the command. */
+int agg_registry_cmd(int argc, char **argv);
+
 #endif

@@ -14,15 +14,18 @@
 #include "mcp.h"
 #include "rec.h"
 
-static void
-usage(void)
+void
+agg_usage(void)
 {
 	fprintf(stderr,
 	    "usage: %s push [-v] [-r REGION] [-R URL] [-S FILE] [-t SECONDS]\n"
 	    "       %s verdict [-F SLUGS] [-L SECONDS] [-P PERCENT] [-R URL] [-t SECONDS] "
 	    "[SLUG ...]\n"
 	    "       %s results [-R URL] [-t SECONDS] SLUG [FROM [TO]]\n"
-	    "       %s status [-j] [-R URL] [-t SECONDS] [SLUG ...]\n",
+	    "       %s status [-j] [-R URL] [-t SECONDS] [SLUG ...]\n"
+	    "       %s registry sync [-R URL] [-t SECONDS] [--full] [--allow-http] [URL]\n"
+	    "       %s targets [-R URL] [-t SECONDS] [-o OVERRIDES] [--shard K/N]\n",
+	    program_invocation_short_name, program_invocation_short_name,
 	    program_invocation_short_name, program_invocation_short_name,
 	    program_invocation_short_name, program_invocation_short_name);
 	exit(MCP_EXIT_USAGE);
@@ -84,7 +87,7 @@ results(const struct agg_opts *o, int argc, char **argv)
 	long long to = agg_window(mcp_now()), from = to - AGG_HOUR + AGG_WINDOW;
 
 	if (argc < 1 || argc > 3)
-		usage();
+		agg_usage();
 	if (!mcp_slug_ok(argv[0]))
 		errx(MCP_EXIT_USAGE, "%s: bad slug: not " MCP_SLUG_RULE, argv[0]);
 	if (argc >= 2)
@@ -112,8 +115,10 @@ main(int argc, char *argv[])
 	 */
 	signal(SIGPIPE, SIG_IGN);
 	if (argc < 2)
-		usage();
+		agg_usage();
 	cmd = argv[1];
+	if (strcmp(cmd, "registry") == 0 || strcmp(cmd, "targets") == 0)
+		return agg_registry_cmd(argc - 1, argv + 1);
 	if (strcmp(cmd, "push") == 0)
 		flags = "R:r:S:t:v";
 	else if (strcmp(cmd, "verdict") == 0)
@@ -123,7 +128,7 @@ main(int argc, char *argv[])
 	else if (strcmp(cmd, "status") == 0)
 		flags = "jR:t:";
 	else
-		usage();
+		agg_usage();
 	argc--, argv++;
 	while ((c = getopt(argc, argv, flags)) != -1) {
 		switch (c) {
@@ -159,7 +164,7 @@ main(int argc, char *argv[])
 			o.verbose = 1;
 			break;
 		default:
-			usage();
+			agg_usage();
 		}
 	}
 	argc -= optind, argv += optind;
@@ -170,7 +175,7 @@ main(int argc, char *argv[])
 		errx(MCP_EXIT_USAGE, "MCP_NOW: not a time (0 to %.0f)", AGG_TIME_MAX);
 	if (strcmp(cmd, "push") == 0) {
 		if (argc != 0)
-			usage();
+			agg_usage();
 		rc = agg_push(&o);
 	} else if (strcmp(cmd, "results") == 0) {
 		rc = results(&o, argc, argv);

@@ -1,0 +1,100 @@
+/*
+ * regcli.c - the command lines of mcp-aggregate registry sync and
+ * mcp-aggregate targets.
+ */
+#include <err.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "aggregate.h"
+#include "mcp.h"
+#include "rec.h"
+#include "registry.h"
+
+enum { OPT_FULL = 256, OPT_ALLOW_HTTP, OPT_SHARD };
+
+static const struct option longs[] = {
+    {"full", no_argument, NULL, OPT_FULL},
+    {"allow-http", no_argument, NULL, OPT_ALLOW_HTTP},
+    {"shard", required_argument, NULL, OPT_SHARD},
+    {NULL, 0, NULL, 0},
+};
+
+/* --shard K/N: 1 <= K <= N <= 1000. */
+static void
+shard_arg(const char *s, struct reg_targets_opts *t)
+{
+	unsigned k, n;
+	int used = 0;
+
+	if (sscanf(s, "%3u/%4u%n", &k, &n, &used) != 2 || s[used] != '\0' || n < 1 || n > 1000 ||
+	    k < 1 || k > n)
+		errx(MCP_EXIT_USAGE, "--shard %s: want K/N, 1 <= K <= N <= 1000", s);
+	t->shard_k = k;
+	t->shard_n = n;
+}
+
+/* The registry's base URL: http or https, no blank, no query; a trailing "/" dropped. */
+static char *
+base_arg(const char *s)
+{
+	char *b;
+	size_t n;
+
+	if ((strncmp(s, "https://", 8) != 0 && strncmp(s, "http://", 7) != 0) ||
+	    strpbrk(s, " \t\r\n?#") != NULL || strlen(s) > REG_URL_MAX - 100)
+		errx(MCP_EXIT_USAGE, "%s: not a registry URL (http or https, no query)", s);
+	if ((b = strdup(s)) == NULL)
+		err(MCP_EXIT_FAIL, "strdup");
+	for (n = strlen(b); n > 0 && b[n - 1] == '/'; n--)
+		b[n - 1] = '\0';
+	return b;
+}
+
+int
+agg_registry_cmd(int argc, char **argv)
+{
+	struct agg_opts o = {NULL, NULL, NULL, 5, AGG_LOOKBACK, 0, 0, AGG_FAULT_MIN, AGG_FAULT_PERCENT};
+	struct reg_opts r = {REG_BASE, 0, 0};
+	struct reg_targets_opts t = {NULL, 0, 0};
+	int sync = strcmp(argv[0], "registry") == 0, c, rc;
+	char why[600], *base = NULL;
+
+	if (sync) {
+		if (argc < 2 || strcmp(argv[1], "sync") != 0)
+			agg_usage();
+		argc--, argv++;
+	}
+	while ((c = getopt_long(argc, argv, sync ? "R:t:" : "o:R:t:", longs, NULL)) != -1) {
+		if (c == 'R')
+			o.url = mcp_store_url_arg(optarg);
+		else if (c == 't' && (o.timeout = mcp_parse_seconds(optarg)) < 0)
+			errx(MCP_EXIT_USAGE, "-t %s: not a number of seconds", optarg);
+		else if (c == 'o' && !sync)
+			t.overrides = optarg;
+		else if (c == OPT_FULL && sync)
+			r.full = 1;
+		else if (c == OPT_ALLOW_HTTP && sync)
+			r.allow_http = 1;
+		else if (c == OPT_SHARD && !sync)
+			shard_arg(optarg, &t);
+		else if (c != 't')
+			agg_usage();
+	}
+	argc -= optind, argv += optind;
+	if (argc > (sync ? 1 : 0))
+		agg_usage();
+	if (argc == 1)
+		r.base = base = base_arg(argv[0]);
+	if (mcp_store_url_check(o.url, why, sizeof(why)) == -1)
+		errx(MCP_EXIT_USAGE, "%s", why);
+	if (!(mcp_now() <= AGG_TIME_MAX))
+		errx(MCP_EXIT_USAGE, "MCP_NOW: not a time (0 to %.0f)", AGG_TIME_MAX);
+	rc = sync ? agg_registry_sync(&o, &r) : agg_targets(&o, &t);
+	free(base);
+	if (mcp_rec_close_stdout() == -1)
+		rc = MCP_EXIT_FAIL;
+	return rc;
+}

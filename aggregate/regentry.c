@@ -1,0 +1,468 @@
+/*
+ * regentry.c - one registry entry made fields of mcp:registry:servers: its
+ * remotes' URLs filled and checked, their headers, a state and a reason,
+ * and the slug rule.  Pure: no I/O.  Every byte of an entry is hostile.
+ */
+#include <arpa/inet.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <openssl/evp.h>
+
+#include "mcp.h"
+#include "registry.h"
+#include "targets.h"
+
+#define WHY_MAX 300
+
+/* What one remote makes: the URL filled, the headers kept, a state. */
+struct remote {
+	const char *type; /* static, or NULL */
+	char url[REG_URL_MAX + 1];
+	int has_url;
+	struct mcp_buf headers; /* JSON array members */
+	int state;
+	char why[WHY_MAX];
+};
+
+static const char *const state_names[] = {"probe", "needs-configuration", "local-only", "refused"};
+
+static const char *
+str_of(const cJSON *o, const char *k)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, k);
+
+	return cJSON_IsString(v) ? v->valuestring : NULL;
+}
+
+/* 1 when every byte of s may stand in a targets file token: no blank, no control. */
+static int
+token_ok(const char *s)
+{
+	for (; *s != '\0'; s++)
+		if ((unsigned char)*s <= 0x20 || *s == 0x7f)
+			return 0;
+	return 1;
+}
+
+/*
+ * Fill the {variables} of s from vars (an object of objects with
+ * "default") into out.  0; 1 when one has no default (named in why); -1
+ * when s is malformed or too long.
+ */
+static int
+fill(const char *s, const cJSON *vars, char *out, size_t len, char *why, size_t wlen)
+{
+	const char *e, *d;
+	char var[128];
+	size_t o = 0, n;
+
+	for (; *s != '\0'; s++) {
+		if (*s == '}')
+			return -1;
+		if (*s != '{') {
+			if (o + 1 >= len)
+				return -1;
+			out[o++] = *s;
+			continue;
+		}
+		if ((e = strchr(s + 1, '}')) == NULL || (n = (size_t)(e - s - 1)) == 0 ||
+		    n >= sizeof(var) || memchr(s + 1, '{', n) != NULL)
+			return -1;
+		memcpy(var, s + 1, n);
+		var[n] = '\0';
+		d = str_of(cJSON_GetObjectItemCaseSensitive(vars, var), "default");
+		if (d == NULL || *d == '\0' || !token_ok(d) || strpbrk(d, "{}") != NULL) {
+			char q[MCP_QUOTED_MAX];
+
+			snprintf(why, wlen, "variable %s has no default", mcp_json_quoted(q, sizeof(q), var));
+			return 1;
+		}
+		if (o + strlen(d) >= len)
+			return -1;
+		memcpy(out + o, d, strlen(d));
+		o += strlen(d);
+		s = e;
+	}
+	out[o] = '\0';
+	return 0;
+}
+
+int
+reg_ip_refused(const char *host, const char **why)
+{
+	unsigned char a[16];
+	struct in_addr v4;
+	const unsigned char *p;
+
+	if (inet_pton(AF_INET6, host, a) == 1) {
+		static const unsigned char zero[12];
+
+		if (memcmp(a, zero, 16) == 0 || (memcmp(a, zero, 15) == 0 && a[15] == 1))
+			return *why = "unspecified or loopback", 1;
+		if ((a[0] & 0xfe) == 0xfc)
+			return *why = "unique local (fc00::/7)", 1;
+		if (a[0] == 0xfe && (a[1] & 0xc0) == 0x80)
+			return *why = "link-local (fe80::/10)", 1;
+		/* IPv4-mapped ::ffff:a.b.c.d and IPv4-compatible ::a.b.c.d */
+		if (memcmp(a, zero, 10) == 0 &&
+		    ((a[10] == 0xff && a[11] == 0xff) || (a[10] == 0 && a[11] == 0)))
+			p = a + 12;
+		else
+			return 0;
+	} else if (inet_aton(host, &v4) == 1) {
+		/* inet_aton: also 2130706433 and 0x7f.1, which a resolver takes too */
+		p = (const unsigned char *)&v4.s_addr;
+	} else {
+		return 0;
+	}
+	if (p[0] == 0)
+		return *why = "in 0.0.0.0/8", 1;
+	if (p[0] == 127)
+		return *why = "loopback", 1;
+	if (p[0] == 10 || (p[0] == 172 && (p[1] & 0xf0) == 16) || (p[0] == 192 && p[1] == 168))
+		return *why = "private", 1;
+	if (p[0] == 100 && (p[1] & 0xc0) == 64)
+		return *why = "shared address space (100.64.0.0/10)", 1;
+	if (p[0] == 169 && p[1] == 254)
+		return *why = "link-local (169.254.0.0/16, cloud metadata)", 1;
+	return 0;
+}
+
+/* The checks of a filled URL: scheme, no userinfo, a host, no refused literal IP. */
+static int
+url_check(const char *url, int allow_http, char *why, size_t wlen)
+{
+	const char *h, *end, *c;
+	char host[AGG_HOST_MAX + 1];
+
+	if (!token_ok(url))
+		return snprintf(why, wlen, "URL holds a blank or a control byte"), -1;
+	if (strncmp(url, "https://", 8) == 0)
+		h = url + 8;
+	else if (strncmp(url, "http://", 7) == 0 && allow_http)
+		h = url + 7;
+	else if (strncmp(url, "http://", 7) == 0)
+		return snprintf(why, wlen, "plain http URL (sync with --allow-http)"), -1;
+	else
+		return snprintf(why, wlen, "not an https URL"), -1;
+	end = h + strcspn(h, "/?#");
+	if (memchr(h, '@', (size_t)(end - h)) != NULL)
+		return snprintf(why, wlen, "URL with userinfo"), -1;
+	if (agg_url_host(url, host, sizeof(host)) == -1)
+		return snprintf(why, wlen, "URL without a valid host"), -1;
+	if (reg_ip_refused(host, &c))
+		return snprintf(why, wlen, "%s is %s", host, c), -1;
+	return 0;
+}
+
+/*
+ * The headers of a remote kept (mcp-aggregate(1)): a fixed value, or a
+ * required one's default, variables filled; a header without either is
+ * left out (a secret is never invented).  0, or 1 with the reason.
+ */
+static int
+headers_of(const cJSON *hs, struct remote *r)
+{
+	struct mcp_target t;
+	const cJSON *h;
+	const char *name, *v;
+	char val[MCP_HEADER_VALUE_MAX + 1], spec[MCP_HEADER_VALUE_MAX + 80], e[200];
+	char q[MCP_QUOTED_MAX];
+	int rc = 0, f;
+
+	memset(&t, 0, sizeof(t));
+	cJSON_ArrayForEach(h, hs)
+	{
+		if ((name = str_of(h, "name")) == NULL)
+			continue;
+		v = str_of(h, "value");
+		if (v == NULL && cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(h, "isRequired")))
+			v = str_of(h, "default");
+		if (v == NULL)
+			continue;
+		f = fill(v, cJSON_GetObjectItemCaseSensitive(h, "variables"), val, sizeof(val),
+		    r->why, sizeof(r->why));
+		if (f == 0 && (!token_ok(val) || strlen(name) > 64 ||
+		                  snprintf(spec, sizeof(spec), "%s:%s", name, val) >= (int)sizeof(spec) ||
+		                  mcp_header_add(&t, spec, 0, e, sizeof(e)) == -1))
+			f = -1;
+		if (f != 0) {
+			/* The value is never quoted: it may be a secret. */
+			if (f == -1)
+				snprintf(r->why, sizeof(r->why), "header %s: its value cannot be sent",
+				    mcp_json_quoted(q, sizeof(q), name));
+			rc = 1;
+			break;
+		}
+		if (mcp_buf_adds(&r->headers, r->headers.len ? "," : "") == -1 ||
+		    mcp_buf_adds(&r->headers, "{\"name\":") == -1 ||
+		    mcp_json_string(&r->headers, name) == -1 ||
+		    mcp_buf_adds(&r->headers, ",\"value\":") == -1 ||
+		    mcp_json_string(&r->headers, val) == -1 || mcp_buf_addc(&r->headers, '}') == -1) {
+			snprintf(r->why, sizeof(r->why), "out of memory");
+			rc = 1;
+			break;
+		}
+	}
+	mcp_target_free(&t);
+	return rc;
+}
+
+static void
+remote_of(const cJSON *rem, const struct reg_opts *o, struct remote *r)
+{
+	const char *type = str_of(rem, "type"), *url = str_of(rem, "url");
+	int f;
+
+	r->state = REG_PROBE;
+	r->type = type && strcmp(type, "streamable-http") == 0 ? "streamable-http"
+	          : type && strcmp(type, "sse") == 0          ? "sse"
+	                                                      : NULL;
+	if (!cJSON_IsObject(rem) || url == NULL) {
+		r->state = REG_REFUSED;
+		snprintf(r->why, sizeof(r->why), "remote without a url");
+		return;
+	}
+	if (r->type == NULL) {
+		r->state = REG_REFUSED;
+		snprintf(r->why, sizeof(r->why), "remote type neither streamable-http nor sse");
+		return;
+	}
+	f = fill(url, cJSON_GetObjectItemCaseSensitive(rem, "variables"), r->url, sizeof(r->url),
+	    r->why, sizeof(r->why));
+	if (f == 1) {
+		r->state = REG_NEEDS_CONF;
+		return;
+	}
+	if (f == -1) {
+		r->state = REG_REFUSED;
+		snprintf(r->why, sizeof(r->why), "URL malformed or over %d bytes", REG_URL_MAX);
+		return;
+	}
+	r->has_url = 1;
+	if (url_check(r->url, o->allow_http, r->why, sizeof(r->why)) == -1) {
+		r->state = REG_REFUSED;
+		return;
+	}
+	if (headers_of(cJSON_GetObjectItemCaseSensitive(rem, "headers"), r) == 1)
+		r->state = REG_NEEDS_CONF;
+}
+
+/* The common members of an entry's fields. */
+struct entry {
+	const char *name, *version, *status, *updated;
+	double now;
+	const char *base;
+};
+
+static int
+field_json(const struct entry *e, int index, const struct remote *r, struct mcp_buf *b)
+{
+	int rc = 0;
+
+	rc |= mcp_buf_adds(b, "{\"name\":");
+	rc |= mcp_json_string(b, e->name);
+	rc |= mcp_buf_adds(b, ",\"version\":");
+	rc |= e->version ? mcp_json_string(b, e->version) : mcp_buf_adds(b, "null");
+	rc |= index < 0 ? mcp_buf_adds(b, ",\"remote\":null") : mcp_buf_addf(b, ",\"remote\":%d", index);
+	rc |= mcp_buf_adds(b, ",\"type\":");
+	rc |= r && r->type ? mcp_json_string(b, r->type) : mcp_buf_adds(b, "null");
+	rc |= mcp_buf_adds(b, ",\"url\":");
+	rc |= r && r->has_url ? mcp_json_string(b, r->url) : mcp_buf_adds(b, "null");
+	rc |= mcp_buf_addf(b, ",\"headers\":[%s],\"status\":", r && r->headers.p ? r->headers.p : "");
+	rc |= mcp_json_string(b, e->status);
+	rc |= mcp_buf_addf(b, ",\"state\":\"%s\",\"reason\":", state_names[r ? r->state : REG_LOCAL]);
+	if (r == NULL)
+		rc |= mcp_buf_adds(b, "\"packages only: run locally, not probed from afar\"");
+	else
+		rc |= r->state == REG_PROBE ? mcp_buf_adds(b, "null") : mcp_json_string(b, r->why);
+	rc |= mcp_buf_adds(b, ",\"registry\":");
+	rc |= mcp_json_string(b, e->base);
+	rc |= mcp_buf_adds(b, ",\"updated_at\":");
+	rc |= e->updated ? mcp_json_string(b, e->updated) : mcp_buf_adds(b, "null");
+	rc |= mcp_buf_adds(b, ",\"synced_at\":");
+	rc |= mcp_json_addnum(b, mcp_ms_round(e->now));
+	rc |= mcp_buf_addc(b, '}');
+	return rc ? -1 : 0;
+}
+
+/* A string as it is stored: invalid UTF-8 made U+FFFD (owned, or NULL). */
+static char *
+clean(const char *s)
+{
+	struct mcp_buf b = {0};
+	cJSON *v;
+	const char *why;
+	char *r = NULL;
+
+	if (mcp_json_string(&b, s) == 0 && (v = mcp_json_parse(b.p, b.len, &why)) != NULL) {
+		r = strdup(v->valuestring);
+		cJSON_Delete(v);
+	}
+	mcp_buf_free(&b);
+	return r;
+}
+
+static int
+add_field(const struct entry *e, int index, const struct remote *r, struct reg_field *f)
+{
+	struct mcp_buf b = {0};
+
+	memset(f, 0, sizeof(*f));
+	f->state = r ? r->state : REG_LOCAL;
+	f->deleted = strcmp(e->status, "deleted") == 0;
+	if (field_json(e, index, r, &b) == -1 || (f->name = strdup(e->name)) == NULL ||
+	    (f->key = reg_key(e->name, index)) == NULL) {
+		mcp_buf_free(&b);
+		reg_field_free(f);
+		return -1;
+	}
+	f->json = b.p;
+	return 0;
+}
+
+static int
+entry_meta(const cJSON *entry, struct entry *e, char *err, size_t len)
+{
+	const cJSON *m = cJSON_GetObjectItemCaseSensitive(
+	    cJSON_GetObjectItemCaseSensitive(entry, "_meta"), "io.modelcontextprotocol.registry/official");
+	const char *st = str_of(m, "status");
+
+	e->status = "active";
+	if (st != NULL && strcmp(st, "deprecated") == 0)
+		e->status = "deprecated";
+	else if (st != NULL && strcmp(st, "deleted") == 0)
+		e->status = "deleted";
+	else if (st != NULL && strcmp(st, "active") != 0)
+		return snprintf(err, len, "status is not active, deprecated or deleted"), -1;
+	e->updated = str_of(m, "updatedAt");
+	if (e->updated && (strlen(e->updated) > 40 || !token_ok(e->updated)))
+		e->updated = NULL;
+	return 0;
+}
+
+int
+reg_entry_fields(const cJSON *entry, const struct reg_opts *o, double now,
+    struct reg_field **out, size_t *n, char *err, size_t len)
+{
+	const cJSON *srv = cJSON_GetObjectItemCaseSensitive(entry, "server"), *rems, *rem;
+	struct entry e = {NULL, NULL, NULL, NULL, now, o->base};
+	struct remote r;
+	char *name = NULL, *version = NULL;
+	int i = 0, nr, rc = -1;
+
+	*out = NULL;
+	*n = 0;
+	if (!cJSON_IsObject(entry) || !cJSON_IsObject(srv))
+		return snprintf(err, len, "not an object with a \"server\" object"), -1;
+	if (str_of(srv, "name") == NULL || *str_of(srv, "name") == '\0')
+		return snprintf(err, len, "server without a name"), -1;
+	if (strlen(str_of(srv, "name")) > REG_NAME_MAX)
+		return snprintf(err, len, "name over %d bytes", REG_NAME_MAX), -1;
+	rems = cJSON_GetObjectItemCaseSensitive(srv, "remotes");
+	if (rems != NULL && !cJSON_IsArray(rems) && !cJSON_IsNull(rems))
+		return snprintf(err, len, "remotes is not an array"), -1;
+	if ((nr = cJSON_GetArraySize(rems)) > REG_REMOTES_MAX)
+		return snprintf(err, len, "more than %d remotes", REG_REMOTES_MAX), -1;
+	if (entry_meta(entry, &e, err, len) == -1)
+		return -1;
+	if ((e.name = name = clean(str_of(srv, "name"))) == NULL ||
+	    (str_of(srv, "version") && (e.version = version = clean(str_of(srv, "version"))) == NULL) ||
+	    (*out = calloc(nr > 0 ? (size_t)nr : 1, sizeof(**out))) == NULL) {
+		snprintf(err, len, "out of memory");
+		goto done;
+	}
+	if (nr == 0) {
+		if (add_field(&e, -1, NULL, &(*out)[0]) == -1)
+			goto oom;
+		*n = 1;
+		rc = 0;
+		goto done;
+	}
+	cJSON_ArrayForEach(rem, rems)
+	{
+		memset(&r, 0, sizeof(r));
+		remote_of(rem, o, &r);
+		if (add_field(&e, i, &r, &(*out)[i]) == -1) {
+			mcp_buf_free(&r.headers);
+			goto oom;
+		}
+		mcp_buf_free(&r.headers);
+		*n = (size_t)++i;
+	}
+	rc = 0;
+	goto done;
+oom:
+	snprintf(err, len, "out of memory");
+done:
+	if (rc == -1 && *out != NULL) {
+		while (*n > 0)
+			reg_field_free(&(*out)[--*n]);
+		free(*out);
+		*out = NULL;
+	}
+	free(name);
+	free(version);
+	return rc;
+}
+
+char *
+reg_key(const char *name, int remote)
+{
+	char *k;
+
+	if ((remote < 0 ? asprintf(&k, "n:%s", name) : asprintf(&k, "%d:%s", remote, name)) == -1)
+		return NULL;
+	return k;
+}
+
+int
+reg_slug(const char *name, int remote, int hashed, char *buf, size_t len)
+{
+	char s[REG_NAME_MAX + 16], num[16];
+	unsigned char md[EVP_MAX_MD_SIZE];
+	unsigned mdlen;
+	size_t i, n = 0;
+	EVP_MD_CTX *x;
+	int ok;
+
+	for (i = 0; name[i] != '\0' && n < REG_NAME_MAX; i++) {
+		char c = name[i] >= 'A' && name[i] <= 'Z' ? (char)(name[i] + 'a' - 'A') : name[i];
+
+		s[n++] = c == '/' ? '.' : strchr("abcdefghijklmnopqrstuvwxyz0123456789._-", c) && c ? c : '-';
+	}
+	s[n] = '\0';
+	if (remote > 0)
+		n += (size_t)snprintf(s + n, sizeof(s) - n, "-%d", remote);
+	if (hashed) {
+		snprintf(num, sizeof(num), "%d", remote < 0 ? 0 : remote);
+		if ((x = EVP_MD_CTX_new()) == NULL)
+			return -1;
+		/* The name, its NUL, the remote: no two pairs hash the same input. */
+		ok = EVP_DigestInit_ex(x, EVP_sha256(), NULL) == 1 &&
+		     EVP_DigestUpdate(x, name, strlen(name) + 1) == 1 &&
+		     EVP_DigestUpdate(x, num, strlen(num)) == 1 && EVP_DigestFinal_ex(x, md, &mdlen) == 1;
+		EVP_MD_CTX_free(x);
+		if (!ok)
+			return -1;
+		if (n > MCP_SLUG_MAX - 9)
+			n = MCP_SLUG_MAX - 9;
+		n += (size_t)snprintf(s + n, sizeof(s) - n, "-%02x%02x%02x%02x", md[0], md[1], md[2], md[3]);
+	}
+	if (n >= len || !mcp_slug_ok(s))
+		return -1;
+	memcpy(buf, s, n + 1);
+	return 0;
+}
+
+void
+reg_field_free(struct reg_field *f)
+{
+	free(f->slug);
+	free(f->key);
+	free(f->name);
+	free(f->json);
+	memset(f, 0, sizeof(*f));
+}

@@ -1,0 +1,132 @@
+/*
+ * regfetch.c - one page of a registry's listing over HTTP, surviving the
+ * registry as it is: 429 with Retry-After (honoured up to a minute), 5xx
+ * and transport failures with backoff, a page over REG_PAGE_MAX refused.
+ */
+#include <err.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <curl/curl.h>
+
+#include "mcp.h"
+#include "regfetch.h"
+
+#define TRIES 4          /* tries of a page in all */
+#define RETRY_AFTER_MAX 60 /* seconds of a Retry-After honoured */
+
+struct sink {
+	struct mcp_buf *body;
+	int over;
+	long retry_after; /* -1: none */
+};
+
+static size_t
+on_body(char *p, size_t sz, size_t nm, void *arg)
+{
+	struct sink *s = arg;
+
+	if (mcp_buf_add(s->body, p, sz * nm) == -1) {
+		s->over = 1;
+		return 0;
+	}
+	return sz * nm;
+}
+
+static size_t
+on_header(char *p, size_t sz, size_t nm, void *arg)
+{
+	struct sink *s = arg;
+	size_t n = sz * nm;
+	char v[32];
+
+	if (n > 12 && strncasecmp(p, "retry-after:", 12) == 0 && n - 12 < sizeof(v)) {
+		memcpy(v, p + 12, n - 12);
+		v[n - 12] = '\0';
+		s->retry_after = strtol(v, NULL, 10);
+		if (s->retry_after < 0 || strspn(v, " \t0123456789\r\n") != strlen(v))
+			s->retry_after = 5; /* an HTTP-date: a short wait */
+	}
+	return n;
+}
+
+CURL *
+reg_fetch_handle(void)
+{
+	CURL *c;
+
+	if (mcp_curl_init() == -1 || (c = curl_easy_init()) == NULL)
+		return NULL;
+	curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+	curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
+	curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 0L);
+	curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT, 10L);
+	curl_easy_setopt(c, CURLOPT_TIMEOUT, 60L);
+	curl_easy_setopt(c, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)REG_PAGE_MAX);
+	curl_easy_setopt(c, CURLOPT_USERAGENT, "mcp-aggregate (mcp-uptime registry sync)");
+	curl_easy_setopt(c, CURLOPT_ACCEPT_ENCODING, "");
+	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
+	curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, on_header);
+	return c;
+}
+
+static void
+nap(double s)
+{
+	struct timespec ts = {(time_t)s, (long)((s - (time_t)s) * 1e9)};
+
+	fflush(stdout);
+	nanosleep(&ts, NULL);
+}
+
+/* One try: 0 done, 1 worth another try (wait in *wait), -1 failed (err). */
+static int
+try_once(CURL *c, struct mcp_buf *body, double *wait, char *err, size_t len)
+{
+	struct sink s = {body, 0, -1};
+	CURLcode rc;
+	long status = 0;
+
+	mcp_buf_reset(body);
+	curl_easy_setopt(c, CURLOPT_WRITEDATA, &s);
+	curl_easy_setopt(c, CURLOPT_HEADERDATA, &s);
+	rc = curl_easy_perform(c);
+	if (s.over || rc == CURLE_FILESIZE_EXCEEDED)
+		return snprintf(err, len, "page over %d MiB", REG_PAGE_MAX >> 20), -1;
+	if (rc != CURLE_OK) {
+		snprintf(err, len, "%s", curl_easy_strerror(rc));
+		return rc == CURLE_URL_MALFORMAT || rc == CURLE_UNSUPPORTED_PROTOCOL ? -1 : 1;
+	}
+	curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
+	if (status == 200)
+		return 0;
+	snprintf(err, len, "HTTP status %ld", status);
+	if (status == 429) {
+		*wait = s.retry_after < 0 ? 5 : s.retry_after > RETRY_AFTER_MAX ? RETRY_AFTER_MAX
+		                                                                 : s.retry_after;
+		return 1;
+	}
+	return status >= 500 && status <= 599 ? 1 : -1;
+}
+
+int
+reg_fetch(CURL *c, const char *url, struct mcp_buf *body, char *err, size_t len)
+{
+	double wait, backoff = 1;
+	int i, r;
+
+	curl_easy_setopt(c, CURLOPT_URL, url);
+	for (i = 1;; i++) {
+		wait = backoff;
+		if ((r = try_once(c, body, &wait, err, len)) <= 0)
+			return r;
+		if (i == TRIES)
+			break;
+		warnx("registry: %s: try %d of %d, again in %.0f s", err, i, TRIES, wait);
+		nap(wait);
+		backoff *= 2;
+	}
+	return -1;
+}

@@ -1,0 +1,23 @@
+/*
+ * regfetch.h - the pages of a registry over HTTP (regfetch.c).
+ */
+#ifndef REGFETCH_H
+#define REGFETCH_H
+
+#include <curl/curl.h>
+
+#include "buf.h"
+#include "registry.h"
+
+/* A libcurl handle set up for a crawl (owned: curl_easy_cleanup), or NULL. */
+CURL *reg_fetch_handle(void);
+
+/*
+ * GET url into body (capped at REG_PAGE_MAX), trying again on 429 (after
+ * its Retry-After, at most a minute), 5xx and transport failures (after
+ * 1, 2, 4 s), warning on stderr at each retry.  0 for a 200, or -1 with
+ * the reason in err.
+ */
+int reg_fetch(CURL *c, const char *url, struct mcp_buf *body, char *err, size_t len);
+
+#endif

@@ -1,0 +1,80 @@
+/*
+ * registry.h - mcp-aggregate registry sync and targets: the MCP Registry
+ * as the fleet (mcp-aggregate(1) "registry sync", "targets"; the keys in
+ * mcp-store(7)).
+ */
+#ifndef REGISTRY_H
+#define REGISTRY_H
+
+#include <stddef.h>
+
+#include <cJSON.h>
+
+#include "aggregate.h"
+#include "buf.h"
+
+#define REG_KEY_SERVERS "mcp:registry:servers"
+#define REG_KEY_SYNC "mcp:registry:sync"
+#define REG_BASE "https://registry.modelcontextprotocol.io"
+#define REG_PAGE_MAX (4 << 20)  /* bytes of one page */
+#define REG_PAGES_MAX 100000    /* pages of one crawl */
+#define REG_NAME_MAX 1024       /* bytes of a server name */
+#define REG_URL_MAX 2048        /* bytes of a remote's URL, variables filled */
+#define REG_REMOTES_MAX 16      /* remotes of one server */
+#define REG_FULL_EVERY AGG_DAY  /* a full pass at least this often */
+
+struct reg_opts {
+	const char *base; /* the registry's base URL, no trailing slash */
+	int full;         /* --full */
+	int allow_http;   /* --allow-http */
+};
+
+/* One field of mcp:registry:servers, as a sync builds it. */
+struct reg_field {
+	char *slug;  /* owned */
+	char *key;   /* owned: "REMOTE:NAME" ("n:NAME" for none), the slug's owner */
+	char *name;  /* owned, valid UTF-8 */
+	char *json;  /* owned: the stored value */
+	int deleted; /* status "deleted" */
+	int state;   /* one of enum reg_state */
+};
+
+enum reg_state { REG_PROBE, REG_NEEDS_CONF, REG_LOCAL, REG_REFUSED, REG_NSTATES };
+
+/*
+ * The fields of one registry entry (the "server" object and its "_meta")
+ * into *out (an owned array of *n fields without slugs, owned json).  0,
+ * or -1 with why the entry is of the wrong shape in err.
+ */
+int reg_entry_fields(const cJSON *entry, const struct reg_opts *o, double now,
+    struct reg_field **out, size_t *n, char *err, size_t len);
+
+/*
+ * The slug of remote (-1: none) of name by the rule of mcp-store(7): the
+ * plain one, or with hashed set, the one cut and given 8 hex digits of
+ * SHA-256 of the name, a NUL and the remote.  -1 when the plain one is
+ * not a slug (too long, all dots).
+ */
+int reg_slug(const char *name, int remote, int hashed, char *buf, size_t len);
+
+/* 1 when the literal IP host is in a refused range; why names the class. */
+int reg_ip_refused(const char *host, const char **why);
+
+/* The owner key of a field: "REMOTE:NAME", "n:NAME" for none (owned, or NULL). */
+char *reg_key(const char *name, int remote);
+
+void reg_field_free(struct reg_field *f);
+
+int agg_registry_sync(const struct agg_opts *ao, const struct reg_opts *o);
+
+struct reg_targets_opts {
+	const char *overrides; /* -o FILE, or NULL */
+	unsigned shard_k, shard_n; /* --shard K/N, 1-based; 0/0: every target */
+};
+
+int agg_targets(const struct agg_opts *ao, const struct reg_targets_opts *o);
+
+/* 1 when slug falls in shard k of n (1-based): first 4 bytes of SHA-256 mod n == k-1. */
+int reg_shard_of(const char *slug, unsigned k, unsigned n);
+
+#endif

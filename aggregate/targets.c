@@ -1,0 +1,259 @@
+/*
+ * targets.c - mcp-aggregate targets: the targets file of mcp-probe(1) from
+ * the registry's fields in the store, merged with the operator's file of
+ * overrides (a line for a registry slug replaces it, "!SLUG" excludes it,
+ * any other line is an extra target), cut to one shard when asked.
+ */
+#include <err.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <openssl/evp.h>
+
+#include "loop.h"
+#include "registry.h"
+#include "strmap.h"
+#include "targets.h"
+
+struct line {
+	char *slug; /* owned */
+	char *text; /* owned: the line as given, or the one made */
+	int exclude, used;
+};
+
+struct lines {
+	struct line *v;
+	size_t n, cap;
+};
+
+int
+reg_shard_of(const char *slug, unsigned k, unsigned n)
+{
+	unsigned char md[EVP_MAX_MD_SIZE];
+	unsigned len;
+	uint32_t h;
+
+	if (n == 0)
+		return 1;
+	if (EVP_Digest(slug, strlen(slug), md, &len, EVP_sha256(), NULL) != 1)
+		return 0;
+	h = (uint32_t)md[0] << 24 | (uint32_t)md[1] << 16 | (uint32_t)md[2] << 8 | md[3];
+	return h % n == k - 1;
+}
+
+static int
+lines_add(struct lines *ls, const char *slug, const char *text, int exclude)
+{
+	struct line *v;
+
+	if (ls->n == ls->cap) {
+		ls->cap = ls->cap ? ls->cap * 2 : 64;
+		if ((v = realloc(ls->v, ls->cap * sizeof(*v))) == NULL)
+			return -1;
+		ls->v = v;
+	}
+	v = &ls->v[ls->n];
+	memset(v, 0, sizeof(*v));
+	v->exclude = exclude;
+	if ((v->slug = strdup(slug)) == NULL || (v->text = strdup(text)) == NULL) {
+		free(v->slug);
+		free(v->text);
+		return -1;
+	}
+	ls->n++;
+	return 0;
+}
+
+static void
+lines_free(struct lines *ls)
+{
+	size_t i;
+
+	for (i = 0; i < ls->n; i++) {
+		free(ls->v[i].slug);
+		free(ls->v[i].text);
+	}
+	free(ls->v);
+}
+
+/* One line of the overrides file: 1 taken, 0 blank, -1 wrong (why). */
+static int
+override_line(char *s, struct lines *ls, char *why, size_t len)
+{
+	struct mcp_target t;
+	size_t n = strlen(s);
+	int r;
+
+	while (n > 0 && strchr(" \t\r", s[n - 1]) != NULL)
+		s[--n] = '\0';
+	s += strspn(s, " \t");
+	if (*s == '!') {
+		if (!mcp_slug_ok(s + 1))
+			return snprintf(why, len, "bad exclusion: want !SLUG, SLUG " MCP_SLUG_RULE), -1;
+		return lines_add(ls, s + 1, s, 1) == -1 ? snprintf(why, len, "out of memory"), -1 : 1;
+	}
+	if ((r = mcp_target_parse(s, &t, why, len)) != 1)
+		return r;
+	r = lines_add(ls, t.slug, s, 0);
+	mcp_target_free(&t);
+	return r == -1 ? snprintf(why, len, "out of memory"), -1 : 1;
+}
+
+static int
+load_overrides(const char *path, struct lines *ls, struct mcp_strmap *m)
+{
+	FILE *f = fopen(path, "r");
+	struct mcp_strent *e;
+	char *line = NULL, why[300];
+	size_t cap = 0;
+	long lineno = 0;
+	ssize_t n;
+	int r = 0, added;
+
+	if (f == NULL)
+		return warnx("%s: %s", path, strerror(errno)), -1;
+	while (r >= 0 && (n = mcp_getline(&line, &cap, f)) >= 0) {
+		lineno++;
+		if (n > 0 && line[n - 1] == '\n')
+			line[--n] = '\0';
+		if (n > MCP_LINE_MAX || memchr(line, '\0', (size_t)n) != NULL)
+			r = (snprintf(why, sizeof(why), "a NUL byte or a line too long"), -1);
+		else
+			r = override_line(line, ls, why, sizeof(why));
+		if (r == 1) {
+			if ((e = mcp_strmap_put(m, ls->v[ls->n - 1].slug, &added)) == NULL)
+				r = (snprintf(why, sizeof(why), "out of memory"), -1);
+			else if (added)
+				e->num = ls->n - 1;
+			else
+				r = (snprintf(why, sizeof(why), "slug %s given twice",
+				         ls->v[ls->n - 1].slug), -1);
+		}
+		if (r == -1)
+			warnx("%s:%ld: %s", path, lineno, why);
+	}
+	free(line);
+	fclose(f);
+	return r == -1 ? -1 : 0;
+}
+
+/* The line of one stored field, or 0 when it is not a target to print. */
+static int
+field_line(const char *slug, const char *json, size_t len, struct mcp_buf *b)
+{
+	const cJSON *st, *state, *url, *hs, *h, *hn, *hv;
+	const char *why;
+	cJSON *v;
+	int rc = 0;
+
+	mcp_buf_reset(b);
+	if (!mcp_slug_ok(slug) || (v = mcp_json_parse(json, len, &why)) == NULL)
+		return 0;
+	st = cJSON_GetObjectItemCaseSensitive(v, "status");
+	state = cJSON_GetObjectItemCaseSensitive(v, "state");
+	url = cJSON_GetObjectItemCaseSensitive(v, "url");
+	hs = cJSON_GetObjectItemCaseSensitive(v, "headers");
+	if (!cJSON_IsString(st) || strcmp(st->valuestring, "deleted") == 0 ||
+	    !cJSON_IsString(state) || strcmp(state->valuestring, "probe") != 0 ||
+	    !cJSON_IsString(url) || strpbrk(url->valuestring, " \t\r\n") != NULL)
+		goto out;
+	mcp_buf_addf(b, "%s %s guard=%s", slug, url->valuestring,
+	    strncmp(url->valuestring, "http://", 7) == 0 ? "public-http" : "public");
+	cJSON_ArrayForEach(h, hs)
+	{
+		hn = cJSON_GetObjectItemCaseSensitive(h, "name");
+		hv = cJSON_GetObjectItemCaseSensitive(h, "value");
+		/* A value that a targets file cannot hold as one token is not sent. */
+		if (!cJSON_IsString(hn) || !cJSON_IsString(hv) ||
+		    strpbrk(hn->valuestring, " \t\r\n:=#") != NULL || *hn->valuestring == '\0' ||
+		    mcp_header_value_bad(hv->valuestring) != NULL ||
+		    strpbrk(hv->valuestring, " \t\r\n") != NULL)
+			goto out;
+		mcp_buf_addf(b, " header=%s:%s", hn->valuestring, hv->valuestring);
+	}
+	rc = b->p != NULL;
+out:
+	cJSON_Delete(v);
+	return rc;
+}
+
+static int
+cmp_line(const void *a, const void *b)
+{
+	return strcmp(((const struct line *)a)->slug, ((const struct line *)b)->slug);
+}
+
+static int
+read_registry(struct mcp_store *st, struct lines *ls)
+{
+	const char *argv[] = {"HGETALL", REG_KEY_SERVERS};
+	struct mcp_buf b = {0};
+	redisReply *r;
+	char err[300];
+	size_t i;
+	int rc = 0;
+
+	if ((r = mcp_store_cmd(st, 2, argv, err, sizeof(err))) == NULL ||
+	    r->type != REDIS_REPLY_ARRAY) {
+		warnx("redis: HGETALL %s: %s", REG_KEY_SERVERS, r ? r->type == REDIS_REPLY_ERROR ? r->str : "not a hash" : err);
+		freeReplyObject(r);
+		return -1;
+	}
+	for (i = 0; rc == 0 && i + 1 < r->elements; i += 2)
+		if (field_line(r->element[i]->str, r->element[i + 1]->str, r->element[i + 1]->len, &b) &&
+		    lines_add(ls, r->element[i]->str, b.p, 0) == -1)
+			rc = -1;
+	freeReplyObject(r);
+	mcp_buf_free(&b);
+	if (rc == -1)
+		warnx("out of memory");
+	qsort(ls->v, ls->n, sizeof(*ls->v), cmp_line);
+	return rc;
+}
+
+static void
+put(const char *slug, const char *text, const struct reg_targets_opts *o)
+{
+	if (reg_shard_of(slug, o->shard_k, o->shard_n))
+		puts(text);
+}
+
+int
+agg_targets(const struct agg_opts *ao, const struct reg_targets_opts *o)
+{
+	struct lines reg = {0}, ov = {0};
+	struct mcp_strmap m = {NULL, 0, 0};
+	struct mcp_strent *e;
+	struct mcp_store *st = NULL;
+	size_t i;
+	int rc = MCP_EXIT_FAIL;
+
+	if (o->overrides != NULL && load_overrides(o->overrides, &ov, &m) == -1) {
+		rc = MCP_EXIT_USAGE;
+		goto out;
+	}
+	if ((st = agg_connect(ao)) == NULL || read_registry(st, &reg) == -1)
+		goto out;
+	for (i = 0; i < reg.n; i++) {
+		if ((e = mcp_strmap_get(&m, reg.v[i].slug)) == NULL) {
+			put(reg.v[i].slug, reg.v[i].text, o);
+			continue;
+		}
+		ov.v[e->num].used = 1;
+		if (!ov.v[e->num].exclude)
+			put(ov.v[e->num].slug, ov.v[e->num].text, o);
+	}
+	for (i = 0; i < ov.n; i++)
+		if (!ov.v[i].used && !ov.v[i].exclude)
+			put(ov.v[i].slug, ov.v[i].text, o);
+	rc = 0;
+out:
+	mcp_strmap_free(&m);
+	lines_free(&reg);
+	lines_free(&ov);
+	if (st != NULL)
+		mcp_store_close(st);
+	return rc;
+}
