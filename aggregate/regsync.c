@@ -588,7 +588,7 @@ queue_sync(struct mcp_store *st, const struct sync *s, const struct counts *c, l
 	const char *h[] = {"HSET", REG_KEY_SYNC, "base", s->o->base, "last_ok", ok, "last_full", full,
 	    "updated_since", since, "entries", ent, "skipped", sk, "servers", sv, "targets", tg};
 
-	snprintf(ok, sizeof(ok), "%.0f", s->now);
+	snprintf(ok, sizeof(ok), "%ld", (long)s->now);
 	snprintf(full, sizeof(full), "%ld", last_full);
 	next_since(s, since, sizeof(since));
 	snprintf(ent, sizeof(ent), "%ld", s->entries);
