@@ -56,7 +56,8 @@ base_arg(const char *s)
 int
 agg_registry_cmd(int argc, char **argv)
 {
-	struct agg_opts o = {NULL, NULL, NULL, 5, AGG_LOOKBACK, 0, 0, AGG_FAULT_MIN, AGG_FAULT_PERCENT};
+	struct agg_opts o = {
+	    NULL, NULL, NULL, 5, AGG_LOOKBACK, 0, 0, AGG_FAULT_MIN, AGG_FAULT_PERCENT};
 	struct reg_opts r = {REG_BASE, 0, 0};
 	struct reg_targets_opts t = {NULL, 0, 0};
 	int sync = strcmp(argv[0], "registry") == 0, c, rc;

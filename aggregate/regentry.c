@@ -76,7 +76,8 @@ fill(const char *s, const cJSON *vars, char *out, size_t len, char *why, size_t 
 		if (d == NULL || *d == '\0' || !token_ok(d) || strpbrk(d, "{}") != NULL) {
 			char q[MCP_QUOTED_MAX];
 
-			snprintf(why, wlen, "variable %s has no default", mcp_json_quoted(q, sizeof(q), var));
+			snprintf(why, wlen, "variable %s has no default",
+			    mcp_json_quoted(q, sizeof(q), var));
 			return 1;
 		}
 		if (o + strlen(d) >= len)
@@ -184,14 +185,16 @@ headers_of(const cJSON *hs, struct remote *r)
 			continue;
 		f = fill(v, cJSON_GetObjectItemCaseSensitive(h, "variables"), val, sizeof(val),
 		    r->why, sizeof(r->why));
-		if (f == 0 && (!token_ok(val) || strlen(name) > 64 ||
-		                  snprintf(spec, sizeof(spec), "%s:%s", name, val) >= (int)sizeof(spec) ||
-		                  mcp_header_add(&t, spec, 0, e, sizeof(e)) == -1))
+		if (f == 0 &&
+		    (!token_ok(val) || strlen(name) > 64 ||
+		        snprintf(spec, sizeof(spec), "%s:%s", name, val) >= (int)sizeof(spec) ||
+		        mcp_header_add(&t, spec, 0, e, sizeof(e)) == -1))
 			f = -1;
 		if (f != 0) {
 			/* The value is never quoted: it may be a secret. */
 			if (f == -1)
-				snprintf(r->why, sizeof(r->why), "header %s: its value cannot be sent",
+				snprintf(r->why, sizeof(r->why),
+				    "header %s: its value cannot be sent",
 				    mcp_json_quoted(q, sizeof(q), name));
 			rc = 1;
 			break;
@@ -200,7 +203,8 @@ headers_of(const cJSON *hs, struct remote *r)
 		    mcp_buf_adds(&r->headers, "{\"name\":") == -1 ||
 		    mcp_json_string(&r->headers, name) == -1 ||
 		    mcp_buf_adds(&r->headers, ",\"value\":") == -1 ||
-		    mcp_json_string(&r->headers, val) == -1 || mcp_buf_addc(&r->headers, '}') == -1) {
+		    mcp_json_string(&r->headers, val) == -1 ||
+		    mcp_buf_addc(&r->headers, '}') == -1) {
 			snprintf(r->why, sizeof(r->why), "out of memory");
 			rc = 1;
 			break;
@@ -218,8 +222,8 @@ remote_of(const cJSON *rem, const struct reg_opts *o, struct remote *r)
 
 	r->state = REG_PROBE;
 	r->type = type && strcmp(type, "streamable-http") == 0 ? "streamable-http"
-	          : type && strcmp(type, "sse") == 0          ? "sse"
-	                                                      : NULL;
+	    : type && strcmp(type, "sse") == 0                 ? "sse"
+	                                                       : NULL;
 	if (!cJSON_IsObject(rem) || url == NULL) {
 		r->state = REG_REFUSED;
 		snprintf(r->why, sizeof(r->why), "remote without a url");
@@ -266,14 +270,17 @@ field_json(const struct entry *e, int index, const struct remote *r, struct mcp_
 	rc |= mcp_json_string(b, e->name);
 	rc |= mcp_buf_adds(b, ",\"version\":");
 	rc |= e->version ? mcp_json_string(b, e->version) : mcp_buf_adds(b, "null");
-	rc |= index < 0 ? mcp_buf_adds(b, ",\"remote\":null") : mcp_buf_addf(b, ",\"remote\":%d", index);
+	rc |= index < 0 ? mcp_buf_adds(b, ",\"remote\":null")
+	                : mcp_buf_addf(b, ",\"remote\":%d", index);
 	rc |= mcp_buf_adds(b, ",\"type\":");
 	rc |= r && r->type ? mcp_json_string(b, r->type) : mcp_buf_adds(b, "null");
 	rc |= mcp_buf_adds(b, ",\"url\":");
 	rc |= r && r->has_url ? mcp_json_string(b, r->url) : mcp_buf_adds(b, "null");
-	rc |= mcp_buf_addf(b, ",\"headers\":[%s],\"status\":", r && r->headers.p ? r->headers.p : "");
+	rc |=
+	    mcp_buf_addf(b, ",\"headers\":[%s],\"status\":", r && r->headers.p ? r->headers.p : "");
 	rc |= mcp_json_string(b, e->status);
-	rc |= mcp_buf_addf(b, ",\"state\":\"%s\",\"reason\":", state_names[r ? r->state : REG_LOCAL]);
+	rc |=
+	    mcp_buf_addf(b, ",\"state\":\"%s\",\"reason\":", state_names[r ? r->state : REG_LOCAL]);
 	if (r == NULL)
 		rc |= mcp_buf_adds(b, "\"packages only: run locally, not probed from afar\"");
 	else
@@ -326,8 +333,9 @@ add_field(const struct entry *e, int index, const struct remote *r, struct reg_f
 static int
 entry_meta(const cJSON *entry, struct entry *e, char *err, size_t len)
 {
-	const cJSON *m = cJSON_GetObjectItemCaseSensitive(
-	    cJSON_GetObjectItemCaseSensitive(entry, "_meta"), "io.modelcontextprotocol.registry/official");
+	const cJSON *m =
+	    cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(entry, "_meta"),
+	        "io.modelcontextprotocol.registry/official");
 	const char *st = str_of(m, "status");
 
 	e->status = "active";
@@ -344,8 +352,8 @@ entry_meta(const cJSON *entry, struct entry *e, char *err, size_t len)
 }
 
 int
-reg_entry_fields(const cJSON *entry, const struct reg_opts *o, double now,
-    struct reg_field **out, size_t *n, char *err, size_t len)
+reg_entry_fields(const cJSON *entry, const struct reg_opts *o, double now, struct reg_field **out,
+    size_t *n, char *err, size_t len)
 {
 	const cJSON *srv = cJSON_GetObjectItemCaseSensitive(entry, "server"), *rems, *rem;
 	struct entry e = {NULL, NULL, NULL, NULL, now, o->base};
@@ -369,7 +377,8 @@ reg_entry_fields(const cJSON *entry, const struct reg_opts *o, double now,
 	if (entry_meta(entry, &e, err, len) == -1)
 		return -1;
 	if ((e.name = name = clean(str_of(srv, "name"))) == NULL ||
-	    (str_of(srv, "version") && (e.version = version = clean(str_of(srv, "version"))) == NULL) ||
+	    (str_of(srv, "version") &&
+	        (e.version = version = clean(str_of(srv, "version"))) == NULL) ||
 	    (*out = calloc(nr > 0 ? (size_t)nr : 1, sizeof(**out))) == NULL) {
 		snprintf(err, len, "out of memory");
 		goto done;
@@ -431,7 +440,9 @@ reg_slug(const char *name, int remote, int hashed, char *buf, size_t len)
 	for (i = 0; name[i] != '\0' && n < REG_NAME_MAX; i++) {
 		char c = name[i] >= 'A' && name[i] <= 'Z' ? (char)(name[i] + 'a' - 'A') : name[i];
 
-		s[n++] = c == '/' ? '.' : strchr("abcdefghijklmnopqrstuvwxyz0123456789._-", c) && c ? c : '-';
+		s[n++] = c == '/'                                               ? '.'
+		    : strchr("abcdefghijklmnopqrstuvwxyz0123456789._-", c) && c ? c
+		                                                                : '-';
 	}
 	s[n] = '\0';
 	if (remote > 0)
@@ -442,14 +453,16 @@ reg_slug(const char *name, int remote, int hashed, char *buf, size_t len)
 			return -1;
 		/* The name, its NUL, the remote: no two pairs hash the same input. */
 		ok = EVP_DigestInit_ex(x, EVP_sha256(), NULL) == 1 &&
-		     EVP_DigestUpdate(x, name, strlen(name) + 1) == 1 &&
-		     EVP_DigestUpdate(x, num, strlen(num)) == 1 && EVP_DigestFinal_ex(x, md, &mdlen) == 1;
+		    EVP_DigestUpdate(x, name, strlen(name) + 1) == 1 &&
+		    EVP_DigestUpdate(x, num, strlen(num)) == 1 &&
+		    EVP_DigestFinal_ex(x, md, &mdlen) == 1;
 		EVP_MD_CTX_free(x);
 		if (!ok)
 			return -1;
 		if (n > MCP_SLUG_MAX - 9)
 			n = MCP_SLUG_MAX - 9;
-		n += (size_t)snprintf(s + n, sizeof(s) - n, "-%02x%02x%02x%02x", md[0], md[1], md[2], md[3]);
+		n += (size_t)snprintf(
+		    s + n, sizeof(s) - n, "-%02x%02x%02x%02x", md[0], md[1], md[2], md[3]);
 	}
 	if (n >= len || !mcp_slug_ok(s))
 		return -1;

@@ -14,7 +14,7 @@
 #include "mcp.h"
 #include "regfetch.h"
 
-#define TRIES 4          /* tries of a page in all */
+#define TRIES 4            /* tries of a page in all */
 #define RETRY_AFTER_MAX 60 /* seconds of a Retry-After honoured */
 
 struct sink {
@@ -104,8 +104,9 @@ try_once(CURL *c, struct mcp_buf *body, double *wait, char *err, size_t len)
 		return 0;
 	snprintf(err, len, "HTTP status %ld", status);
 	if (status == 429) {
-		*wait = s.retry_after < 0 ? 5 : s.retry_after > RETRY_AFTER_MAX ? RETRY_AFTER_MAX
-		                                                                 : s.retry_after;
+		*wait = s.retry_after < 0             ? 5
+		    : s.retry_after > RETRY_AFTER_MAX ? RETRY_AFTER_MAX
+		                                      : s.retry_after;
 		return 1;
 	}
 	return status >= 500 && status <= 599 ? 1 : -1;

@@ -16,12 +16,12 @@
 #define REG_KEY_SERVERS "mcp:registry:servers"
 #define REG_KEY_SYNC "mcp:registry:sync"
 #define REG_BASE "https://registry.modelcontextprotocol.io"
-#define REG_PAGE_MAX (4 << 20)  /* bytes of one page */
-#define REG_PAGES_MAX 100000    /* pages of one crawl */
-#define REG_NAME_MAX 1024       /* bytes of a server name */
-#define REG_URL_MAX 2048        /* bytes of a remote's URL, variables filled */
-#define REG_REMOTES_MAX 16      /* remotes of one server */
-#define REG_FULL_EVERY AGG_DAY  /* a full pass at least this often */
+#define REG_PAGE_MAX (4 << 20) /* bytes of one page */
+#define REG_PAGES_MAX 100000   /* pages of one crawl */
+#define REG_NAME_MAX 1024      /* bytes of a server name */
+#define REG_URL_MAX 2048       /* bytes of a remote's URL, variables filled */
+#define REG_REMOTES_MAX 16     /* remotes of one server */
+#define REG_FULL_EVERY AGG_DAY /* a full pass at least this often */
 
 struct reg_opts {
 	const char *base; /* the registry's base URL, no trailing slash */
@@ -68,7 +68,7 @@ void reg_field_free(struct reg_field *f);
 int agg_registry_sync(const struct agg_opts *ao, const struct reg_opts *o);
 
 struct reg_targets_opts {
-	const char *overrides; /* -o FILE, or NULL */
+	const char *overrides;     /* -o FILE, or NULL */
 	unsigned shard_k, shard_n; /* --shard K/N, 1-based; 0/0: every target */
 };
 

@@ -103,7 +103,8 @@ hget(const redisReply *r, const char *k)
 	if (r == NULL || r->type != REDIS_REPLY_ARRAY)
 		return NULL;
 	for (i = 0; i + 1 < r->elements; i += 2)
-		if (r->element[i]->type == REDIS_REPLY_STRING && strcmp(r->element[i]->str, k) == 0 &&
+		if (r->element[i]->type == REDIS_REPLY_STRING &&
+		    strcmp(r->element[i]->str, k) == 0 &&
 		    r->element[i + 1]->type == REDIS_REPLY_STRING)
 			return r->element[i + 1]->str;
 	return NULL;
@@ -157,9 +158,10 @@ read_store(struct mcp_store *st, struct sync *s, char *err, size_t len)
 	    (r2 = mcp_store_cmd(st, 2, a2, err, len)) == NULL)
 		goto out;
 	if (r1->type != REDIS_REPLY_ARRAY || r2->type != REDIS_REPLY_ARRAY) {
-		snprintf(err, len, "HGETALL: %s", r1->type == REDIS_REPLY_ERROR ? r1->str
-		                                  : r2->type == REDIS_REPLY_ERROR ? r2->str
-		                                                                  : "not a hash");
+		snprintf(err, len, "HGETALL: %s",
+		    r1->type == REDIS_REPLY_ERROR       ? r1->str
+		        : r2->type == REDIS_REPLY_ERROR ? r2->str
+		                                        : "not a hash");
 		goto out;
 	}
 	s->last_full = (v = hget(r1, "last_full")) ? mcp_time_of(v) : -1;
@@ -210,7 +212,8 @@ slug_for(struct sync *s, struct reg_field *f, int remote)
 	else if (reg_slug(f->name, remote, 0, buf, sizeof(buf)) == -1 || taken(s, buf, f->key))
 		if (reg_slug(f->name, remote, 1, buf, sizeof(buf)) == -1 || taken(s, buf, f->key))
 			return 1;
-	if ((f->slug = strdup(buf)) == NULL || (t = mcp_strmap_put(&s->slugs, f->slug, &added)) == NULL)
+	if ((f->slug = strdup(buf)) == NULL ||
+	    (t = mcp_strmap_put(&s->slugs, f->slug, &added)) == NULL)
 		return -1;
 	if (added)
 		t->ptr = f->key;
@@ -239,7 +242,8 @@ take_fields(struct sync *s, struct reg_field *v, size_t n, const char *where)
 			reg_field_free(f);
 			continue;
 		}
-		if ((r = slug_for(s, f, strncmp(f->key, "n:", 2) == 0 ? -1 : (int)i)) != 0 || fields_add(&s->nw, f) == -1) {
+		if ((r = slug_for(s, f, strncmp(f->key, "n:", 2) == 0 ? -1 : (int)i)) != 0 ||
+		    fields_add(&s->nw, f) == -1) {
 			e->key = NULL; /* the key is f's, about to go */
 			if (r == 1)
 				warnx("registry: %s %s: no free slug, skipped", where,
@@ -279,7 +283,8 @@ take_entry(struct sync *s, const cJSON *entry, long index)
 	m = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(entry, "_meta"),
 	    "io.modelcontextprotocol.registry/official");
 	m = cJSON_GetObjectItemCaseSensitive(m, "updatedAt");
-	if (cJSON_IsString(m) && (t = rfc3339(m->valuestring)) > s->max_updated && t <= s->now + AGG_DAY)
+	if (cJSON_IsString(m) && (t = rfc3339(m->valuestring)) > s->max_updated &&
+	    t <= s->now + AGG_DAY)
 		s->max_updated = t;
 	rc = take_fields(s, v, n, where);
 	free(v);
@@ -314,16 +319,16 @@ take_page(struct sync *s, struct mcp_buf *body, char *next, size_t nlen, char *e
 	if ((page = mcp_json_parse(body->p, body->len, &why)) == NULL)
 		return snprintf(err, len, "page %ld: not JSON (%s): truncated?", s->pages, why), -1;
 	list = cJSON_GetObjectItemCaseSensitive(page, "servers");
-	cur = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(page, "metadata"),
-	    "nextCursor");
+	cur = cJSON_GetObjectItemCaseSensitive(
+	    cJSON_GetObjectItemCaseSensitive(page, "metadata"), "nextCursor");
 	if (!cJSON_IsArray(list) || (cur != NULL && !cJSON_IsString(cur) && !cJSON_IsNull(cur))) {
 		cJSON_Delete(page);
 		return snprintf(err, len, "page %ld: not a listing (servers, metadata.nextCursor)",
-		           s->pages), -1;
+		           s->pages),
+		       -1;
 	}
 	next[0] = '\0';
-	if (cJSON_IsString(cur) && snprintf(next, nlen, "%s", cur->valuestring) >= (int)nlen)
-	{
+	if (cJSON_IsString(cur) && snprintf(next, nlen, "%s", cur->valuestring) >= (int)nlen) {
 		snprintf(err, len, "page %ld: a cursor over %d bytes", s->pages, CURSOR_MAX);
 		rc = -1;
 	}
@@ -348,7 +353,8 @@ page_url(const struct sync *s, CURL *c, const char *cursor, char *url, size_t le
 	    (*cursor && (cur = curl_easy_escape(c, cursor, 0)) == NULL))
 		n = -1;
 	else
-		n = snprintf(url, len, "%s/v0.1/servers?limit=100&version=latest%s%s%s%s", s->o->base,
+		n = snprintf(url, len, "%s/v0.1/servers?limit=100&version=latest%s%s%s%s",
+		    s->o->base,
 		    s->full ? "" : "&include_deleted=true&updated_since=", s->full ? "" : since,
 		    *cursor ? "&cursor=" : "", *cursor ? cur : "");
 	curl_free(since);
@@ -420,7 +426,6 @@ crawl(struct sync *s, char *err, size_t len)
 	return rc;
 }
 
-
 /* json with its status made "deleted" (owned), or NULL. */
 static char *
 as_deleted(const char *json)
@@ -430,8 +435,8 @@ as_deleted(const char *json)
 	char err[100], *r = NULL;
 	cJSON *v = mcp_json_parse(json, strlen(json), &why);
 
-	if (v != NULL && cJSON_ReplaceItemInObjectCaseSensitive(v, "status",
-	                     cJSON_CreateString("deleted")) &&
+	if (v != NULL &&
+	    cJSON_ReplaceItemInObjectCaseSensitive(v, "status", cJSON_CreateString("deleted")) &&
 	    mcp_json_write(&b, v, err, sizeof(err)) == 0) {
 		r = b.p;
 		b.p = NULL;
@@ -463,7 +468,7 @@ merge(struct sync *s)
 			o->state = s->nw.v[e->num].state;
 			s->nw.v[e->num].json = NULL;
 		} else if (!o->deleted && o->key[0] != '?' &&
-		           (s->full || mcp_strmap_get(&s->names, o->name) != NULL)) {
+		    (s->full || mcp_strmap_get(&s->names, o->name) != NULL)) {
 			if ((j = as_deleted(o->json)) == NULL)
 				return -1;
 			free(o->json);
@@ -488,8 +493,8 @@ struct counts {
 static int
 state_of(const struct reg_field *f)
 {
-	static const char *const names[] = {
-	    "\"state\":\"probe\"", "\"state\":\"needs-configuration\"", "\"state\":\"local-only\"",
+	static const char *const names[] = {"\"state\":\"probe\"",
+	    "\"state\":\"needs-configuration\"", "\"state\":\"local-only\"",
 	    "\"state\":\"refused\""};
 	int i;
 
@@ -580,13 +585,14 @@ queue_servers(struct mcp_store *st, const struct sync *s, size_t *n)
 }
 
 static int
-queue_sync(struct mcp_store *st, const struct sync *s, const struct counts *c, long last_full,
-    size_t *n)
+queue_sync(
+    struct mcp_store *st, const struct sync *s, const struct counts *c, long last_full, size_t *n)
 {
 	char ok[32], full[32], since[64], ent[32], sk[32], sv[32], tg[32];
 	const char *del[] = {"DEL", REG_KEY_SYNC};
-	const char *h[] = {"HSET", REG_KEY_SYNC, "base", s->o->base, "last_ok", ok, "last_full", full,
-	    "updated_since", since, "entries", ent, "skipped", sk, "servers", sv, "targets", tg};
+	const char *h[] = {"HSET", REG_KEY_SYNC, "base", s->o->base, "last_ok", ok, "last_full",
+	    full, "updated_since", since, "entries", ent, "skipped", sk, "servers", sv, "targets",
+	    tg};
 
 	snprintf(ok, sizeof(ok), "%ld", (long)s->now);
 	snprintf(full, sizeof(full), "%ld", last_full);
@@ -605,8 +611,8 @@ queue_sync(struct mcp_store *st, const struct sync *s, const struct counts *c, l
  * next sync asks again what this one read.
  */
 static int
-write_store(struct mcp_store *st, const struct sync *s, const struct counts *c, char *err,
-    size_t len)
+write_store(
+    struct mcp_store *st, const struct sync *s, const struct counts *c, char *err, size_t len)
 {
 	const char *exec[] = {"EXEC"}, *multi[] = {"MULTI"};
 	long last_full = s->full ? (long)s->now : (long)s->last_full;
@@ -614,8 +620,8 @@ write_store(struct mcp_store *st, const struct sync *s, const struct counts *c, 
 	size_t n = 0, i, j;
 	int rc = -1, cl = mcp_store_is_cluster(st);
 
-	if (queue_servers(st, s, &n) == -1 || (cl && (append(st, 1, exec, &n) == -1 ||
-	                                                 append(st, 1, multi, &n) == -1)) ||
+	if (queue_servers(st, s, &n) == -1 ||
+	    (cl && (append(st, 1, exec, &n) == -1 || append(st, 1, multi, &n) == -1)) ||
 	    queue_sync(st, s, c, last_full, &n) == -1 || append(st, 1, exec, &n) == -1)
 		return snprintf(err, len, "out of memory"), -1;
 	if ((r = calloc(n, sizeof(*r))) == NULL)
@@ -708,7 +714,7 @@ agg_registry_sync(const struct agg_opts *ao, const struct reg_opts *o)
 		goto out;
 	}
 	s.full = o->full || s.last_full < 0 || s.now - s.last_full >= REG_FULL_EVERY ||
-	         s.since[0] == '\0' || strcmp(s.prev_base, o->base) != 0;
+	    s.since[0] == '\0' || strcmp(s.prev_base, o->base) != 0;
 	if (crawl(&s, err, sizeof(err)) == -1) {
 		warnx("registry: %s: %s; nothing changed", o->base, err);
 		goto out;

@@ -91,8 +91,10 @@ override_line(char *s, struct lines *ls, char *why, size_t len)
 	s += strspn(s, " \t");
 	if (*s == '!') {
 		if (!mcp_slug_ok(s + 1))
-			return snprintf(why, len, "bad exclusion: want !SLUG, SLUG " MCP_SLUG_RULE), -1;
-		return lines_add(ls, s + 1, s, 1) == -1 ? snprintf(why, len, "out of memory"), -1 : 1;
+			return snprintf(why, len, "bad exclusion: want !SLUG, SLUG " MCP_SLUG_RULE),
+			       -1;
+		return lines_add(ls, s + 1, s, 1) == -1 ? snprintf(why, len, "out of memory"),
+		       -1                               : 1;
 	}
 	if ((r = mcp_target_parse(s, &t, why, len)) != 1)
 		return r;
@@ -129,7 +131,8 @@ load_overrides(const char *path, struct lines *ls, struct mcp_strmap *m)
 				e->num = ls->n - 1;
 			else
 				r = (snprintf(why, sizeof(why), "slug %s given twice",
-				         ls->v[ls->n - 1].slug), -1);
+				         ls->v[ls->n - 1].slug),
+				    -1);
 		}
 		if (r == -1)
 			warnx("%s:%ld: %s", path, lineno, why);
@@ -197,12 +200,14 @@ read_registry(struct mcp_store *st, struct lines *ls)
 
 	if ((r = mcp_store_cmd(st, 2, argv, err, sizeof(err))) == NULL ||
 	    r->type != REDIS_REPLY_ARRAY) {
-		warnx("redis: HGETALL %s: %s", REG_KEY_SERVERS, r ? r->type == REDIS_REPLY_ERROR ? r->str : "not a hash" : err);
+		warnx("redis: HGETALL %s: %s", REG_KEY_SERVERS,
+		    r ? r->type == REDIS_REPLY_ERROR ? r->str : "not a hash" : err);
 		freeReplyObject(r);
 		return -1;
 	}
 	for (i = 0; rc == 0 && i + 1 < r->elements; i += 2)
-		if (field_line(r->element[i]->str, r->element[i + 1]->str, r->element[i + 1]->len, &b) &&
+		if (field_line(
+		        r->element[i]->str, r->element[i + 1]->str, r->element[i + 1]->len, &b) &&
 		    lines_add(ls, r->element[i]->str, b.p, 0) == -1)
 			rc = -1;
 	freeReplyObject(r);
