@@ -470,6 +470,21 @@ reg_slug(const char *name, int remote, int hashed, char *buf, size_t len)
 	return 0;
 }
 
+int
+reg_shard_of(const char *slug, unsigned k, unsigned n)
+{
+	unsigned char md[EVP_MAX_MD_SIZE];
+	unsigned len;
+	uint32_t h;
+
+	if (n == 0)
+		return 1;
+	if (EVP_Digest(slug, strlen(slug), md, &len, EVP_sha256(), NULL) != 1)
+		return 0;
+	h = (uint32_t)md[0] << 24 | (uint32_t)md[1] << 16 | (uint32_t)md[2] << 8 | md[3];
+	return h % n == k - 1;
+}
+
 void
 reg_field_free(struct reg_field *f)
 {

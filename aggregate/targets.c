@@ -10,8 +10,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <openssl/evp.h>
-
 #include "loop.h"
 #include "registry.h"
 #include "strmap.h"
@@ -27,21 +25,6 @@ struct lines {
 	struct line *v;
 	size_t n, cap;
 };
-
-int
-reg_shard_of(const char *slug, unsigned k, unsigned n)
-{
-	unsigned char md[EVP_MAX_MD_SIZE];
-	unsigned len;
-	uint32_t h;
-
-	if (n == 0)
-		return 1;
-	if (EVP_Digest(slug, strlen(slug), md, &len, EVP_sha256(), NULL) != 1)
-		return 0;
-	h = (uint32_t)md[0] << 24 | (uint32_t)md[1] << 16 | (uint32_t)md[2] << 8 | md[3];
-	return h % n == k - 1;
-}
 
 static int
 lines_add(struct lines *ls, const char *slug, const char *text, int exclude)

@@ -1,0 +1,355 @@
+/*
+ * regstore.c - the store's side of mcp-aggregate registry sync: the
+ * fields read back, merged with what a crawl saw, and written whole in one
+ * MULTI/EXEC, so that a failed sync changes nothing.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "regsync.h"
+
+#define HSET_BATCH 256 /* fields of one HSET */
+
+int
+reg_fields_add(struct fields *fs, struct reg_field *f)
+{
+	struct reg_field *v;
+
+	if (fs->n == fs->cap) {
+		fs->cap = fs->cap ? fs->cap * 2 : 256;
+		if ((v = realloc(fs->v, fs->cap * sizeof(*v))) == NULL)
+			return -1;
+		fs->v = v;
+	}
+	fs->v[fs->n++] = *f;
+	return 0;
+}
+
+void
+reg_fields_free(struct fields *fs)
+{
+	size_t i;
+
+	for (i = 0; i < fs->n; i++)
+		reg_field_free(&fs->v[i]);
+	free(fs->v);
+	memset(fs, 0, sizeof(*fs));
+}
+
+/* A reply's field value as a C string, or NULL. */
+static const char *
+hget(const redisReply *r, const char *k)
+{
+	size_t i;
+
+	if (r == NULL || r->type != REDIS_REPLY_ARRAY)
+		return NULL;
+	for (i = 0; i + 1 < r->elements; i += 2)
+		if (r->element[i]->type == REDIS_REPLY_STRING &&
+		    strcmp(r->element[i]->str, k) == 0 &&
+		    r->element[i + 1]->type == REDIS_REPLY_STRING)
+			return r->element[i + 1]->str;
+	return NULL;
+}
+
+/* One stored field, read back: its owner from the JSON it holds. */
+static int
+old_field(struct sync *s, const char *slug, const char *json, size_t len)
+{
+	struct reg_field f = {0};
+	const cJSON *name, *rem, *st;
+	const char *why;
+	cJSON *v = mcp_json_parse(json, len, &why);
+	int rc = -1;
+
+	name = cJSON_GetObjectItemCaseSensitive(v, "name");
+	rem = cJSON_GetObjectItemCaseSensitive(v, "remote");
+	st = cJSON_GetObjectItemCaseSensitive(v, "status");
+	f.deleted = cJSON_IsString(st) && strcmp(st->valuestring, "deleted") == 0;
+	f.state = -1;
+	if ((f.slug = strdup(slug)) == NULL || (f.json = strdup(json)) == NULL)
+		goto out;
+	if (cJSON_IsString(name) && (cJSON_IsNull(rem) || cJSON_IsNumber(rem))) {
+		f.name = strdup(name->valuestring);
+		f.key = reg_key(name->valuestring, cJSON_IsNull(rem) ? -1 : rem->valueint);
+	} else {
+		/* Unreadable: owned by no name, kept as it is. */
+		f.name = strdup("");
+		asprintf(&f.key, "?:%s", slug) == -1 ? (void)(f.key = NULL) : (void)0;
+	}
+	if (f.name == NULL || f.key == NULL || reg_fields_add(&s->old, &f) == -1)
+		goto out;
+	rc = 0;
+out:
+	cJSON_Delete(v);
+	if (rc == -1)
+		reg_field_free(&f);
+	return rc;
+}
+
+int
+reg_read_store(struct mcp_store *st, struct sync *s, char *err, size_t len)
+{
+	const char *a1[] = {"HGETALL", REG_KEY_SYNC}, *a2[] = {"HGETALL", REG_KEY_SERVERS}, *v;
+	redisReply *r1 = NULL, *r2 = NULL;
+	struct mcp_strent *e;
+	size_t i;
+	int added, rc = -1;
+
+	if ((r1 = mcp_store_cmd(st, 2, a1, err, len)) == NULL ||
+	    (r2 = mcp_store_cmd(st, 2, a2, err, len)) == NULL)
+		goto out;
+	if (r1->type != REDIS_REPLY_ARRAY || r2->type != REDIS_REPLY_ARRAY) {
+		snprintf(err, len, "HGETALL: %s",
+		    r1->type == REDIS_REPLY_ERROR       ? r1->str
+		        : r2->type == REDIS_REPLY_ERROR ? r2->str
+		                                        : "not a hash");
+		goto out;
+	}
+	s->last_full = (v = hget(r1, "last_full")) ? mcp_time_of(v) : -1;
+	snprintf(s->since, sizeof(s->since), "%s", (v = hget(r1, "updated_since")) ? v : "");
+	snprintf(s->prev_base, sizeof(s->prev_base), "%s", (v = hget(r1, "base")) ? v : "");
+	for (i = 0; i + 1 < r2->elements; i += 2)
+		if (old_field(s, r2->element[i]->str, r2->element[i + 1]->str,
+		        r2->element[i + 1]->len) == -1)
+			goto oom;
+	for (i = 0; i < s->old.n; i++) {
+		if ((e = mcp_strmap_put(&s->oldkey, s->old.v[i].key, &added)) == NULL)
+			goto oom;
+		e->num = i;
+		if ((e = mcp_strmap_put(&s->slugs, s->old.v[i].slug, &added)) == NULL)
+			goto oom;
+		e->ptr = s->old.v[i].key;
+	}
+	rc = 0;
+	goto out;
+oom:
+	snprintf(err, len, "out of memory");
+out:
+	freeReplyObject(r1);
+	freeReplyObject(r2);
+	return rc;
+}
+/* json with its status made "deleted" (owned), or NULL. */
+static char *
+as_deleted(const char *json)
+{
+	struct mcp_buf b = {0};
+	const char *why;
+	char err[100], *r = NULL;
+	cJSON *v = mcp_json_parse(json, strlen(json), &why);
+
+	if (v != NULL &&
+	    cJSON_ReplaceItemInObjectCaseSensitive(v, "status", cJSON_CreateString("deleted")) &&
+	    mcp_json_write(&b, v, err, sizeof(err)) == 0) {
+		r = b.p;
+		b.p = NULL;
+	}
+	cJSON_Delete(v);
+	mcp_buf_free(&b);
+	return r;
+}
+
+/*
+ * The store's fields after this crawl, in place in s->old (and s->nw's
+ * new slugs moved there): a field seen is replaced; one not seen is
+ * deleted by a full pass, or when its server was seen with fewer remotes.
+ */
+int
+reg_merge(struct sync *s)
+{
+	const struct mcp_strent *e;
+	struct reg_field *o;
+	char *j;
+	size_t i;
+
+	for (i = 0; i < s->old.n; i++) {
+		o = &s->old.v[i];
+		if ((e = mcp_strmap_get(&s->newkey, o->key)) != NULL) {
+			free(o->json);
+			o->json = s->nw.v[e->num].json;
+			o->deleted = s->nw.v[e->num].deleted;
+			o->state = s->nw.v[e->num].state;
+			s->nw.v[e->num].json = NULL;
+		} else if (!o->deleted && o->key[0] != '?' &&
+		    (s->full || mcp_strmap_get(&s->names, o->name) != NULL)) {
+			if ((j = as_deleted(o->json)) == NULL)
+				return -1;
+			free(o->json);
+			o->json = j;
+			o->deleted = 1;
+		}
+	}
+	for (i = 0; i < s->nw.n; i++)
+		if (s->nw.v[i].json != NULL) {
+			if (reg_fields_add(&s->old, &s->nw.v[i]) == -1)
+				return -1;
+			memset(&s->nw.v[i], 0, sizeof(s->nw.v[i]));
+		}
+	return 0;
+}
+
+/* The state of a stored field (one read back has none yet). */
+static int
+state_of(const struct reg_field *f)
+{
+	static const char *const names[] = {"\"state\":\"probe\"",
+	    "\"state\":\"needs-configuration\"", "\"state\":\"local-only\"",
+	    "\"state\":\"refused\""};
+	int i;
+
+	if (f->state >= 0)
+		return f->state;
+	for (i = 0; i < REG_NSTATES; i++)
+		if (strstr(f->json, names[i]) != NULL)
+			return i;
+	return REG_REFUSED;
+}
+
+int
+reg_count(const struct sync *s, struct counts *c)
+{
+	struct mcp_strmap names = {NULL, 0, 0};
+	const struct reg_field *f;
+	size_t i;
+	int added;
+
+	memset(c, 0, sizeof(*c));
+	for (i = 0; i < s->old.n; i++) {
+		f = &s->old.v[i];
+		if (f->deleted || f->key[0] == '?')
+			continue;
+		if (mcp_strmap_put(&names, f->name, &added) == NULL)
+			return mcp_strmap_free(&names), -1;
+		c->servers += added;
+		switch (state_of(f)) {
+		case REG_PROBE:
+			c->targets++;
+			break;
+		case REG_NEEDS_CONF:
+			c->conf++;
+			break;
+		case REG_LOCAL:
+			c->local++;
+			break;
+		default:
+			c->refused++;
+		}
+	}
+	mcp_strmap_free(&names);
+	return 0;
+}
+
+/* The updated_since of the next incremental sync. */
+static void
+next_since(const struct sync *s, char *buf, size_t len)
+{
+	if (s->max_updated >= 0)
+		mcp_iso8601(s->max_updated - 1, buf, len);
+	else if (s->since[0] != '\0')
+		snprintf(buf, len, "%s", s->since);
+	else
+		mcp_iso8601(s->now - 300, buf, len);
+}
+
+static int
+append(struct mcp_store *st, int argc, const char **argv, size_t *n)
+{
+	(*n)++;
+	return mcp_store_appendv(st, argc, argv, NULL);
+}
+
+/* MULTI; DEL; HSET ... EXEC of the servers hash. */
+static int
+queue_servers(struct mcp_store *st, const struct sync *s, size_t *n)
+{
+	const char **argv;
+	const char *multi[] = {"MULTI"}, *del[] = {"DEL", REG_KEY_SERVERS};
+	size_t i, k;
+	int rc = 0;
+
+	if ((argv = calloc(2 + 2 * HSET_BATCH, sizeof(*argv))) == NULL)
+		return -1;
+	rc |= append(st, 1, multi, n);
+	rc |= append(st, 2, del, n);
+	for (i = 0; i < s->old.n; i += k) {
+		argv[0] = "HSET", argv[1] = REG_KEY_SERVERS;
+		for (k = 0; k < HSET_BATCH && i + k < s->old.n; k++) {
+			argv[2 + 2 * k] = s->old.v[i + k].slug;
+			argv[3 + 2 * k] = s->old.v[i + k].json;
+		}
+		rc |= append(st, (int)(2 + 2 * k), argv, n);
+	}
+	free(argv);
+	return rc;
+}
+
+static int
+queue_sync(
+    struct mcp_store *st, const struct sync *s, const struct counts *c, long last_full, size_t *n)
+{
+	char ok[32], full[32], since[64], ent[32], sk[32], sv[32], tg[32];
+	const char *del[] = {"DEL", REG_KEY_SYNC};
+	const char *h[] = {"HSET", REG_KEY_SYNC, "base", s->o->base, "last_ok", ok, "last_full",
+	    full, "updated_since", since, "entries", ent, "skipped", sk, "servers", sv, "targets",
+	    tg};
+
+	snprintf(ok, sizeof(ok), "%ld", (long)s->now);
+	snprintf(full, sizeof(full), "%ld", last_full);
+	next_since(s, since, sizeof(since));
+	snprintf(ent, sizeof(ent), "%ld", s->entries);
+	snprintf(sk, sizeof(sk), "%ld", s->skipped);
+	snprintf(sv, sizeof(sv), "%ld", c->servers);
+	snprintf(tg, sizeof(tg), "%ld", c->targets);
+	return append(st, 2, del, n) | append(st, 18, h, n);
+}
+
+/*
+ * Write the whole result: one MULTI/EXEC.  On a cluster the two keys
+ * are in two slots, so two transactions, the servers first: a failure
+ * between them leaves the servers new and the sync hash old, and the
+ * next sync asks again what this one read.
+ */
+int
+reg_write_store(
+    struct mcp_store *st, const struct sync *s, const struct counts *c, char *err, size_t len)
+{
+	const char *exec[] = {"EXEC"}, *multi[] = {"MULTI"};
+	long last_full = s->full ? (long)s->now : (long)s->last_full;
+	redisReply **r;
+	size_t n = 0, i, j;
+	int rc = -1, cl = mcp_store_is_cluster(st);
+
+	if (queue_servers(st, s, &n) == -1 ||
+	    (cl && (append(st, 1, exec, &n) == -1 || append(st, 1, multi, &n) == -1)) ||
+	    queue_sync(st, s, c, last_full, &n) == -1 || append(st, 1, exec, &n) == -1)
+		return snprintf(err, len, "out of memory"), -1;
+	if ((r = calloc(n, sizeof(*r))) == NULL)
+		return snprintf(err, len, "out of memory"), -1;
+	if (mcp_store_read(st, r, n, err, len) == -1)
+		goto out;
+	for (i = 0; i < n; i++) {
+		if (r[i] == NULL || r[i]->type == REDIS_REPLY_ERROR) {
+			snprintf(err, len, "%s", r[i] ? r[i]->str : "no reply");
+			goto out;
+		}
+		if (strcmp(r[i]->type == REDIS_REPLY_STATUS ? r[i]->str : "", "QUEUED") != 0 &&
+		    r[i]->type == REDIS_REPLY_ARRAY)
+			for (j = 0; j < r[i]->elements; j++)
+				if (r[i]->element[j]->type == REDIS_REPLY_ERROR) {
+					snprintf(err, len, "%s", r[i]->element[j]->str);
+					goto out;
+				}
+		if (r[i]->type == REDIS_REPLY_NIL) {
+			snprintf(err, len, "EXEC: the transaction was aborted");
+			goto out;
+		}
+	}
+	rc = 0;
+out:
+	for (i = 0; i < n; i++)
+		freeReplyObject(r[i]);
+	free(r);
+	return rc;
+}

@@ -1,0 +1,58 @@
+/*
+ * regsync.h - what regsync.c (the crawl) and regstore.c (the store's side
+ * of a sync) share: the state of one sync.
+ */
+#ifndef REGSYNC_H
+#define REGSYNC_H
+
+#include "registry.h"
+#include "store.h"
+#include "strmap.h"
+
+struct fields {
+	struct reg_field *v;
+	size_t n, cap;
+};
+
+struct sync {
+	const struct reg_opts *o;
+	double now;
+	int full, tty;
+	struct fields old, nw;
+	struct mcp_strmap oldkey; /* key -> index in old */
+	struct mcp_strmap newkey; /* key -> index in nw */
+	struct mcp_strmap slugs;  /* slug -> owner key (ptr) */
+	struct mcp_strmap names;  /* names seen in this crawl (keys in nw) */
+	long pages, entries, skipped;
+	double max_updated; /* the latest updatedAt seen, -1 for none */
+	char since[64];     /* updated_since of the last sync, "" for none */
+	double last_full;   /* -1 for none */
+	char prev_base[REG_URL_MAX + 1];
+};
+
+struct counts {
+	long servers, targets, conf, refused, local;
+};
+
+/* Append f (moved in) to fs.  0, or -1 when memory ran out. */
+int reg_fields_add(struct fields *fs, struct reg_field *f);
+void reg_fields_free(struct fields *fs);
+
+/* The last sync's hash and the stored fields into s.  0, or -1 with err. */
+int reg_read_store(struct mcp_store *st, struct sync *s, char *err, size_t len);
+
+/*
+ * The store's fields after the crawl, in s->old: a field seen replaced, one
+ * not seen deleted by a full pass or when its server was seen with fewer
+ * remotes, new ones added.  0, or -1 when memory ran out.
+ */
+int reg_merge(struct sync *s);
+
+/* The counts of the summary over s->old.  0, or -1 when memory ran out. */
+int reg_count(const struct sync *s, struct counts *c);
+
+/* Write s->old and the sync hash in one MULTI/EXEC (two on a cluster).  0, or -1 with err. */
+int reg_write_store(
+    struct mcp_store *st, const struct sync *s, const struct counts *c, char *err, size_t len);
+
+#endif
