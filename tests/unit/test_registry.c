@@ -1,0 +1,185 @@
+/*
+ * test_registry.c - unit tests for the pure pieces of mcp-aggregate
+ * registry sync (aggregate/regentry.c, compiled in here): the slug rule,
+ * the refused address ranges, the URL variables and headers of a remote,
+ * and the shard hash of targets, in TAP.
+ *
+ * usage: test_registry [datadir]   (the argument is ignored)
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../../aggregate/regentry.c"
+#include "../../aggregate/rule.c"
+#include "tap.h"
+
+static void
+slug_is(const char *name, int remote, int hashed, const char *want)
+{
+	char buf[MCP_SLUG_MAX + 1];
+	int rc = reg_slug(name, remote, hashed, buf, sizeof(buf));
+
+	ok(want ? rc == 0 && strcmp(buf, want) == 0 : rc == -1, "slug of %s remote %d%s: %s", name,
+	    remote, hashed ? " hashed" : "", rc == 0 ? buf : "none");
+}
+
+static void
+test_slugs(void)
+{
+	char name[200], a[MCP_SLUG_MAX + 1], b[MCP_SLUG_MAX + 1];
+
+	slug_is("io.github.owner/repo", 0, 0, "io.github.owner.repo");
+	slug_is("io.github.owner/repo", 1, 0, "io.github.owner.repo-1");
+	slug_is("io.github.owner/repo", -1, 0, "io.github.owner.repo");
+	slug_is("IO.GitHub.Owner/Repo_X", 0, 0, "io.github.owner.repo_x");
+	slug_is("com.example/wea ther\x01", 0, 0, "com.example.wea-ther-");
+	slug_is("./.", 0, 0, NULL);
+	slug_is("./.", 0, 1, "...-e6dbbc60");
+	memset(name, 'a', 100);
+	name[100] = '\0';
+	slug_is(name, 0, 0, NULL);
+	ok(reg_slug(name, 0, 1, a, sizeof(a)) == 0 && strlen(a) == 80 && a[71] == '-',
+	    "a long name: cut to 71 and 9 more");
+	ok(reg_slug("io.github.a/b", 0, 1, a, sizeof(a)) == 0 &&
+	        reg_slug("io.github.a/b", 1, 1, b, sizeof(b)) == 0 && strcmp(a + 13, b + 15) != 0,
+	    "the hash depends on the remote");
+}
+
+static void
+refused_is(const char *host, const char *want)
+{
+	const char *why = NULL;
+	int r = reg_ip_refused(host, &why);
+
+	ok(want ? r == 1 && strcmp(why, want) == 0 : r == 0, "%s: %s", host, r ? why : "allowed");
+}
+
+static void
+test_ranges(void)
+{
+	refused_is("127.0.0.1", "loopback");
+	refused_is("0.1.2.3", "in 0.0.0.0/8");
+	refused_is("10.9.8.7", "private");
+	refused_is("172.16.0.1", "private");
+	refused_is("172.31.255.255", "private");
+	refused_is("172.32.0.1", NULL);
+	refused_is("192.168.1.1", "private");
+	refused_is("100.64.0.1", "shared address space (100.64.0.0/10)");
+	refused_is("100.128.0.1", NULL);
+	refused_is("169.254.169.254", "link-local (169.254.0.0/16, cloud metadata)");
+	refused_is("2130706433", "loopback");
+	refused_is("0x7f.1", "loopback");
+	refused_is("::", "unspecified or loopback");
+	refused_is("::1", "unspecified or loopback");
+	refused_is("fd00::1", "unique local (fc00::/7)");
+	refused_is("fe80::1", "link-local (fe80::/10)");
+	refused_is("::ffff:10.0.0.1", "private");
+	refused_is("::ffff:169.254.169.254", "link-local (169.254.0.0/16, cloud metadata)");
+	refused_is("::127.0.0.1", "loopback");
+	refused_is("2001:db8::1", NULL);
+	refused_is("93.184.215.14", NULL);
+	refused_is("example.com", NULL);
+}
+
+/* The one field of a server of one remote, as JSON text. */
+static cJSON *
+field_of(const char *remote)
+{
+	struct reg_opts o = {"https://r.example", 0, 0};
+	struct reg_field *v;
+	char text[4096], err[300];
+	const char *why;
+	size_t n;
+	cJSON *e, *f = NULL;
+
+	snprintf(text, sizeof(text), "{\"server\":{\"name\":\"a/b\",\"remotes\":[%s]}}", remote);
+	if ((e = mcp_json_parse(text, strlen(text), &why)) == NULL)
+		return NULL;
+	if (reg_entry_fields(e, &o, 1795536000, &v, &n, err, sizeof(err)) == 0) {
+		f = n == 1 ? mcp_json_parse(v[0].json, strlen(v[0].json), &why) : NULL;
+		while (n > 0)
+			reg_field_free(&v[--n]);
+		free(v);
+	}
+	cJSON_Delete(e);
+	return f;
+}
+
+static void
+remote_is(const char *remote, const char *state, const char *url, const char *reason)
+{
+	cJSON *f = field_of(remote);
+	const cJSON *s = cJSON_GetObjectItemCaseSensitive(f, "state"),
+	            *u = cJSON_GetObjectItemCaseSensitive(f, "url"),
+	            *r = cJSON_GetObjectItemCaseSensitive(f, "reason");
+
+	ok(cJSON_IsString(s) && strcmp(s->valuestring, state) == 0 &&
+	        (url ? cJSON_IsString(u) && strcmp(u->valuestring, url) == 0 : 1) &&
+	        (reason ? cJSON_IsString(r) && strcmp(r->valuestring, reason) == 0
+	                : cJSON_IsNull(r)),
+	    "%s: %s", remote, cJSON_IsString(r) ? r->valuestring : state);
+	cJSON_Delete(f);
+}
+
+static void
+test_remotes(void)
+{
+	remote_is("{\"type\":\"streamable-http\",\"url\":\"https://x.example/mcp\"}", "probe",
+	    "https://x.example/mcp", NULL);
+	remote_is("{\"type\":\"sse\",\"url\":\"https://{h}.example/{p}\",\"variables\":{\"h\":{"
+	          "\"default\":\"eu\"},\"p\":{\"default\":\"sse\"}}}",
+	    "probe", "https://eu.example/sse", NULL);
+	remote_is("{\"type\":\"sse\",\"url\":\"https://{h}.example/\"}", "needs-configuration",
+	    NULL, "variable \"h\" has no default");
+	remote_is("{\"type\":\"sse\",\"url\":\"https://{h}.example/\",\"variables\":{\"h\":{"
+	          "\"default\":\"a b\"}}}",
+	    "needs-configuration", NULL, "variable \"h\" has no default");
+	remote_is("{\"type\":\"sse\",\"url\":\"https://{h/\"}", "refused", NULL,
+	    "URL malformed or over 2048 bytes");
+	remote_is("{\"type\":\"sse\",\"url\":\"https://{h}/\",\"variables\":{\"h\":{\"default\":"
+	          "\"u@127.0.0.1\"}}}",
+	    "refused", NULL, "URL with userinfo");
+	remote_is("{\"type\":\"sse\",\"url\":\"https://{h}/\",\"variables\":{\"h\":{\"default\":"
+	          "\"[::1]\"}}}",
+	    "refused", NULL, "::1 is unspecified or loopback");
+	remote_is("{\"type\":\"streamable-http\",\"url\":\"https://x.example/\",\"headers\":[{"
+	          "\"name\":\"Host\",\"value\":\"evil\"}]}",
+	    "needs-configuration", NULL, "header \"Host\": its value cannot be sent");
+	remote_is("{\"type\":\"streamable-http\",\"url\":\"https://x.example/\",\"headers\":[{"
+	          "\"name\":\"X-K\",\"isSecret\":true,\"isRequired\":true}]}",
+	    "probe", NULL, NULL);
+	remote_is("{\"type\":\"stdio\",\"url\":\"https://x.example/\"}", "refused", NULL,
+	    "remote type neither streamable-http nor sse");
+}
+
+static void
+test_shards(void)
+{
+	char slug[32];
+	int i, k, in, bad = 0, count[4] = {0};
+
+	for (i = 0; i < 4000; i++) {
+		snprintf(slug, sizeof(slug), "s%d", i);
+		for (in = 0, k = 1; k <= 4; k++)
+			if (reg_shard_of(slug, (unsigned)k, 4)) {
+				in++;
+				count[k - 1]++;
+			}
+		bad += in != 1;
+	}
+	ok(bad == 0, "every slug in exactly one of 4 shards");
+	ok(count[0] > 900 && count[1] > 900 && count[2] > 900 && count[3] > 900,
+	    "the shards about even: %d %d %d %d", count[0], count[1], count[2], count[3]);
+	ok(reg_shard_of("x", 0, 0), "no --shard: every slug");
+}
+
+int
+main(void)
+{
+	test_slugs();
+	test_ranges();
+	test_remotes();
+	test_shards();
+	return done_testing();
+}
