@@ -23,3 +23,6 @@ tests/bench/serve.sh "$B"
 echo
 echo "== mcp-aggregate on a Redis Cluster"
 tests/bench/cluster.sh "$B"
+echo
+echo "== the MCP Registry: sync and targets"
+tests/bench/registry.sh "$B"
