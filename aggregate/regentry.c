@@ -14,7 +14,7 @@
 #include "registry.h"
 #include "targets.h"
 
-#define WHY_MAX 300
+#define WHY_MAX (MCP_QUOTED_MAX + 100)
 
 /* What one remote makes: the URL filled, the headers kept, a state. */
 struct remote {
@@ -96,7 +96,12 @@ reg_ip_refused(const char *host, const char **why)
 	unsigned char a[16];
 	struct in_addr v4;
 	const unsigned char *p;
+	char h[AGG_HOST_MAX + 1];
 
+	/* fe80::1%eth0: the zone is no part of the address. */
+	if (snprintf(h, sizeof(h), "%.*s", (int)strcspn(host, "%"), host) >= (int)sizeof(h))
+		return 0;
+	host = h;
 	if (inet_pton(AF_INET6, host, a) == 1) {
 		static const unsigned char zero[12];
 
@@ -159,6 +164,29 @@ url_check(const char *url, int allow_http, char *why, size_t wlen)
 }
 
 /*
+ * The header name: val added to t, the probe's own checks; 0, or -1 with
+ * why (which never holds the value: it may be a secret).
+ */
+static int
+header_check(struct mcp_target *t, const char *name, const char *val, char *why, size_t len)
+{
+	char spec[MCP_HEADER_VALUE_MAX + 80], e[200], q[MCP_QUOTED_MAX];
+
+	mcp_json_quoted(q, sizeof(q), name);
+	if (strlen(name) > 64 || strpbrk(name, ":") != NULL ||
+	    snprintf(spec, sizeof(spec), "%s:%s", name, val) >= (int)sizeof(spec))
+		return snprintf(why, len, "header %s: not a field name", q), -1;
+	if (!token_ok(val))
+		return snprintf(why, len, "header %s: a blank or control byte in its value", q), -1;
+	if (mcp_header_add(t, spec, 0, e, sizeof(e)) == -1) {
+		if (strncmp(e, "want ", 5) == 0)
+			return snprintf(why, len, "header %s: not a field name", q), -1;
+		return snprintf(why, len, "%s", e), -1;
+	}
+	return 0;
+}
+
+/*
  * The headers of a remote kept (mcp-aggregate(1)): a fixed value, or a
  * required one's default, variables filled; a header without either is
  * left out (a secret is never invented).  0, or 1 with the reason.
@@ -169,8 +197,7 @@ headers_of(const cJSON *hs, struct remote *r)
 	struct mcp_target t;
 	const cJSON *h;
 	const char *name, *v;
-	char val[MCP_HEADER_VALUE_MAX + 1], spec[MCP_HEADER_VALUE_MAX + 80], e[200];
-	char q[MCP_QUOTED_MAX];
+	char val[MCP_HEADER_VALUE_MAX + 1], q[MCP_QUOTED_MAX];
 	int rc = 0, f;
 
 	memset(&t, 0, sizeof(t));
@@ -185,27 +212,23 @@ headers_of(const cJSON *hs, struct remote *r)
 			continue;
 		f = fill(v, cJSON_GetObjectItemCaseSensitive(h, "variables"), val, sizeof(val),
 		    r->why, sizeof(r->why));
-		if (f == 0 &&
-		    (!token_ok(val) || strlen(name) > 64 ||
-		        snprintf(spec, sizeof(spec), "%s:%s", name, val) >= (int)sizeof(spec) ||
-		        mcp_header_add(&t, spec, 0, e, sizeof(e)) == -1))
+		if (f == -1)
+			snprintf(r->why, sizeof(r->why),
+			    "header %s: malformed variables or over %d bytes",
+			    mcp_json_quoted(q, sizeof(q), name), MCP_HEADER_VALUE_MAX);
+		if (f == 0 && header_check(&t, name, val, r->why, sizeof(r->why)) == -1)
 			f = -1;
-		if (f != 0) {
-			/* The value is never quoted: it may be a secret. */
-			if (f == -1)
-				snprintf(r->why, sizeof(r->why),
-				    "header %s: its value cannot be sent",
-				    mcp_json_quoted(q, sizeof(q), name));
-			rc = 1;
-			break;
-		}
-		if (mcp_buf_adds(&r->headers, r->headers.len ? "," : "") == -1 ||
-		    mcp_buf_adds(&r->headers, "{\"name\":") == -1 ||
-		    mcp_json_string(&r->headers, name) == -1 ||
-		    mcp_buf_adds(&r->headers, ",\"value\":") == -1 ||
-		    mcp_json_string(&r->headers, val) == -1 ||
-		    mcp_buf_addc(&r->headers, '}') == -1) {
+		if (f == 0 &&
+		    (mcp_buf_adds(&r->headers, r->headers.len ? "," : "") == -1 ||
+		        mcp_buf_adds(&r->headers, "{\"name\":") == -1 ||
+		        mcp_json_string(&r->headers, name) == -1 ||
+		        mcp_buf_adds(&r->headers, ",\"value\":") == -1 ||
+		        mcp_json_string(&r->headers, val) == -1 ||
+		        mcp_buf_addc(&r->headers, '}') == -1)) {
 			snprintf(r->why, sizeof(r->why), "out of memory");
+			f = -1;
+		}
+		if (f != 0) {
 			rc = 1;
 			break;
 		}
@@ -377,7 +400,7 @@ reg_entry_fields(const cJSON *entry, const struct reg_opts *o, double now, struc
 	if (entry_meta(entry, &e, err, len) == -1)
 		return -1;
 	if ((e.name = name = clean(str_of(srv, "name"))) == NULL ||
-	    (str_of(srv, "version") &&
+	    (str_of(srv, "version") && strlen(str_of(srv, "version")) <= REG_VERSION_MAX &&
 	        (e.version = version = clean(str_of(srv, "version"))) == NULL) ||
 	    (*out = calloc(nr > 0 ? (size_t)nr : 1, sizeof(**out))) == NULL) {
 		snprintf(err, len, "out of memory");

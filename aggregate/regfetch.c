@@ -13,6 +13,7 @@
 
 #include "mcp.h"
 #include "regfetch.h"
+#include "regsync.h"
 
 #define TRIES 4            /* tries of a page in all */
 #define RETRY_AFTER_MAX 60 /* seconds of a Retry-After honoured */
@@ -125,6 +126,7 @@ reg_fetch(CURL *c, const char *url, struct mcp_buf *body, char *err, size_t len)
 			return r;
 		if (i == TRIES)
 			break;
+		reg_warn_begin();
 		warnx("registry: %s: try %d of %d, again in %.0f s", err, i, TRIES, wait);
 		nap(wait);
 		backoff *= 2;

@@ -17,8 +17,10 @@
 #define REG_KEY_SYNC "mcp:registry:sync"
 #define REG_BASE "https://registry.modelcontextprotocol.io"
 #define REG_PAGE_MAX (4 << 20) /* bytes of one page */
-#define REG_PAGES_MAX 100000   /* pages of one crawl */
+#define REG_PAGES_MAX 200000   /* pages of one crawl */
+#define REG_ENTRIES_MAX 200000 /* entries of one crawl */
 #define REG_NAME_MAX 1024      /* bytes of a server name */
+#define REG_VERSION_MAX 255    /* bytes of a version kept (longer: null) */
 #define REG_URL_MAX 2048       /* bytes of a remote's URL, variables filled */
 #define REG_REMOTES_MAX 16     /* remotes of one server */
 #define REG_FULL_EVERY AGG_DAY /* a full pass at least this often */

@@ -102,8 +102,9 @@ take_fields(struct sync *s, struct reg_field *v, size_t n, const char *where)
 		    reg_fields_add(&s->nw, f) == -1) {
 			e->key = NULL; /* the key is f's, about to go */
 			if (r == 1)
-				warnx("registry: %s %s: no free slug, skipped", where,
-				    mcp_json_quoted(q, sizeof(q), f->name));
+				reg_warn_begin();
+			warnx("registry: %s %s: no free slug, skipped", where,
+			    mcp_json_quoted(q, sizeof(q), f->name));
 			reg_field_free(f);
 			if (r != 1)
 				return -1;
@@ -131,6 +132,7 @@ take_entry(struct sync *s, const cJSON *entry, long index)
 	s->entries++;
 	snprintf(where, sizeof(where), "page %ld entry %ld", s->pages, index);
 	if (reg_entry_fields(entry, s->o, s->now, &v, &n, err, sizeof(err)) == -1) {
+		reg_warn_begin();
 		warnx("registry: %s%s%s: %s, skipped", where, cJSON_IsString(nm) ? " " : "",
 		    cJSON_IsString(nm) ? mcp_json_quoted(q, sizeof(q), nm->valuestring) : "", err);
 		s->skipped++;
@@ -190,7 +192,11 @@ take_page(struct sync *s, struct mcp_buf *body, char *next, size_t nlen, char *e
 	}
 	cJSON_ArrayForEach(e, list)
 	{
-		if (rc == 0 && take_entry(s, e, i++) == -1) {
+		if (rc == 0 && s->entries >= REG_ENTRIES_MAX) {
+			snprintf(
+			    err, len, "page %ld: more than %d entries", s->pages, REG_ENTRIES_MAX);
+			rc = -1;
+		} else if (rc == 0 && take_entry(s, e, i++) == -1) {
 			snprintf(err, len, "out of memory");
 			rc = -1;
 		}
@@ -218,6 +224,17 @@ page_url(const struct sync *s, CURL *c, const char *cursor, char *url, size_t le
 	return n < 0 || (size_t)n >= len ? -1 : 0;
 }
 
+/* A progress line is on the terminal: a warning starts on a line of its own. */
+static int shown;
+
+void
+reg_warn_begin(void)
+{
+	if (shown)
+		fputc('\n', stderr);
+	shown = 0;
+}
+
 static void
 progress(const struct sync *s, int end)
 {
@@ -225,6 +242,7 @@ progress(const struct sync *s, int end)
 		return;
 	fprintf(stderr, "\r%s: registry: page %ld, %ld entries%s", program_invocation_short_name,
 	    s->pages, s->entries, end ? "\n" : "");
+	shown = !end;
 }
 
 static int
@@ -272,7 +290,8 @@ crawl(struct sync *s, char *err, size_t len)
 			break;
 		}
 	}
-	progress(s, 1);
+	if (s->pages > 0 && shown)
+		progress(s, 1);
 	for (i = 0; i < ncur; i++)
 		free(cursors[i]);
 	free(cursors);

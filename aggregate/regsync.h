@@ -55,4 +55,10 @@ int reg_count(const struct sync *s, struct counts *c);
 int reg_write_store(
     struct mcp_store *st, const struct sync *s, const struct counts *c, char *err, size_t len);
 
+/*
+ * Before a warning of the crawl: when a progress line is on the terminal,
+ * end it, so that the warning has a line of its own.
+ */
+void reg_warn_begin(void);
+
 #endif

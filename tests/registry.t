@@ -54,9 +54,9 @@ is "$(jf io.github.shape.var-default .url)" "https://acme.example.com/mcp" "a UR
 is "$(jf io.github.shape.var-none '[.state,.reason,.url]|@tsv')" \
     $'needs-configuration\tvariable "tenant" has no default\t' "a URL variable without one: needs configuration"
 is "$(jf io.github.shape.header-blank '[.state,.reason]|@tsv')" \
-    $'needs-configuration\theader "Authorization": its value cannot be sent' "a header value with a blank: needs configuration"
+    $'needs-configuration\theader "Authorization": a blank or control byte in its value' "a header value with a blank: needs configuration"
 is "$(jf io.github.shape.header-inject '[.state,.reason]|@tsv')" \
-    $'needs-configuration\theader "X-A": its value cannot be sent' "a header value with a newline cannot inject a key"
+    $'needs-configuration\theader "X-A": a blank or control byte in its value' "a header value with a newline cannot inject a key"
 is "$(jf io.github.shape.packages '[(.remote|tostring),.state]|@tsv')" $'null\tlocal-only' "packages only: local-only, remote null"
 is "$(jf io.github.shape.deprecated .status)" deprecated "deprecated servers are marked"
 is "$(jf io.github.shape.three-2 '[.remote,.url]|@tsv')" $'2\thttps://c.example.com/mcp' "a third remote: slug -2"

@@ -145,7 +145,7 @@ test_remotes(void)
 	    "refused", NULL, "::1 is unspecified or loopback");
 	remote_is("{\"type\":\"streamable-http\",\"url\":\"https://x.example/\",\"headers\":[{"
 	          "\"name\":\"Host\",\"value\":\"evil\"}]}",
-	    "needs-configuration", NULL, "header \"Host\": its value cannot be sent");
+	    "needs-configuration", NULL, "header Host: the probe sends it itself");
 	remote_is("{\"type\":\"streamable-http\",\"url\":\"https://x.example/\",\"headers\":[{"
 	          "\"name\":\"X-K\",\"isSecret\":true,\"isRequired\":true}]}",
 	    "probe", NULL, NULL);
