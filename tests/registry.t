@@ -195,6 +195,38 @@ is "$(tail -1 "$TMP/probe" | jq -r '[.slug,.state]|@tsv')" $'io.github.real.ever
 mcp-aggregate push <"$TMP/probe" 2>"$TMP/err"
 is "$?" 0 "its results pushed"
 
+# --- a Redis Cluster: the two keys in two slots -----------------------------------
+if redis-server --version | grep -Eq 'v=(7|[89])\.'; then
+	read -ra CP <<<"$(node -e 'const net = require("net"), ss = []; let k = 0;
+	    for (let i = 0; i < 6; i++) { const s = net.createServer(); ss.push(s);
+	        s.listen(0, "127.0.0.1", () => { if (++k === 6) {
+	            console.log(ss.map((x) => x.address().port).join(" ")); ss.forEach((x) => x.close()); } }); }')"
+	for i in 0 1 2; do
+		mkdir -p "$TMP/c$i"
+		redis-server --port "${CP[i]}" --cluster-port "${CP[i + 3]}" --bind 127.0.0.1 \
+		    --cluster-enabled yes --cluster-config-file "$TMP/c$i/nodes.conf" --save '' \
+		    --appendonly no --dir "$TMP/c$i" --logfile "$TMP/c$i/log" &
+		bg_pid $!
+	done
+	for i in 0 1 2; do wait_for 50 redis-cli -p "${CP[i]}" ping; done
+	redis-cli --cluster create "127.0.0.1:${CP[0]}" "127.0.0.1:${CP[1]}" "127.0.0.1:${CP[2]}" \
+	    --cluster-yes >"$TMP/create.log" 2>&1
+	cok() { for p in "${CP[@]:0:3}"; do redis-cli -p "$p" cluster info | grep -q '^cluster_state:ok' || return 1; done; }
+	if wait_for 200 cok; then
+		CL=redis-cluster://127.0.0.1:${CP[0]}
+		mcp-aggregate registry sync -R "$CL" --allow-http "$REG" 2>"$TMP/err"
+		is "$?" 0 "a cluster: sync, exit 0"
+		is "$(mcp-aggregate targets -R "$CL" | wc -l)" "$(mcp-aggregate targets | wc -l)" \
+		    "a cluster: the same targets as one server"
+		is "$(redis-cli -c -p "${CP[0]}" hget mcp:registry:sync servers)" "$(rcli hget mcp:registry:sync servers)" \
+		    "a cluster: the sync hash written too"
+	else
+		ok 0 "# SKIP the cluster did not reach cluster_state:ok"
+	fi
+else
+	diag "redis-server 7 or later is needed for the cluster part: skipped"
+fi
+
 # --- the registry dies mid-crawl --------------------------------------------------
 dump >"$TMP/before"
 fault die
