@@ -5,7 +5,7 @@ source "$(dirname "$0")/lib.sh"
 start_redis
 start_fixture || exit 1
 rcli() { redis-cli -s "$REDIS_SOCK" "$@"; }
-gen() { node "$TOP/tests/fixtures/registry-gen.mjs" --real "http://localhost:${FIX##*:}/open/mcp" "$@"; }
+gen() { node "$TOP/tests/fixtures/registry-gen.mjs" --real "http://localhost:${FIX##*:}/open/mcp,http://localhost:${FIX##*:}/sse/sse" "$@"; }
 start_registry() {
 	rm -f "$TMP/reg.port"
 	node "$TOP/tests/fixtures/registry.mjs" --fixture "$TMP/fix.json" --port-file "$TMP/reg.port" \
@@ -28,20 +28,20 @@ start_registry
 sync
 is "$?" 0 "sync: exit 0"
 is "$(tail -1 "$TMP/err")" \
-    "mcp-aggregate: registry: 3,027 servers, 3,016 targets, 3 needs configuration, 9 refused, 5 skipped" \
+    "mcp-aggregate: registry: 3,028 servers, 3,016 targets, 3 needs configuration, 10 refused, 5 skipped" \
     "sync: the summary line"
 is "$(head -n -1 "$TMP/err")" \
-    'mcp-aggregate: registry: page 1 entry 27: not an object with a "server" object, skipped
-mcp-aggregate: registry: page 1 entry 28: not an object with a "server" object, skipped
-mcp-aggregate: registry: page 1 entry 29: server without a name, skipped
-mcp-aggregate: registry: page 1 entry 30 "io.github.shape/remotes-string": remotes is not an array, skipped
-mcp-aggregate: registry: page 1 entry 31 "io.github.shape/bad-status": status is not active, deprecated or deleted, skipped' \
+    'mcp-aggregate: registry: page 1 entry 28: not an object with a "server" object, skipped
+mcp-aggregate: registry: page 1 entry 29: not an object with a "server" object, skipped
+mcp-aggregate: registry: page 1 entry 30: server without a name, skipped
+mcp-aggregate: registry: page 1 entry 31 "io.github.shape/remotes-string": remotes is not an array, skipped
+mcp-aggregate: registry: page 1 entry 32 "io.github.shape/bad-status": status is not active, deprecated or deleted, skipped' \
     "sync: each entry of the wrong shape is named by page and index, and skipped"
 grep -c 'limit=100&version=latest' "$TMP/reg.log" >"$TMP/n"
 is "$(cat "$TMP/n")" 31 "sync: every page read, 100 a page, following the cursors"
 unlike "$(cat "$TMP/reg.log")" "updated_since" "the first sync is a full pass: no updated_since"
 is "$(rcli hget mcp:registry:sync entries) $(rcli hget mcp:registry:sync skipped) $(rcli hget mcp:registry:sync servers) $(rcli hget mcp:registry:sync targets)" \
-    "3032 5 3027 3016" "mcp:registry:sync: entries, skipped, servers, targets"
+    "3033 5 3028 3016" "mcp:registry:sync: entries, skipped, servers, targets"
 is "$(rcli hget mcp:registry:sync base)" "$REG" "mcp:registry:sync: base"
 is "$(rcli hget mcp:registry:sync updated_since)" "2026-11-03T03:38:59Z" \
     "mcp:registry:sync: updated_since from the latest updatedAt"
@@ -180,18 +180,25 @@ mcp-aggregate targets --shard 4/3 >/dev/null 2>&1
 is "$?" 2 "--shard 4/3: exit 2"
 
 # --- the pipeline: targets | probe | push ---------------------------------------
-grep '^io\.github\.real\.everything ' "$TMP/t" >"$TMP/real"
-if mcp-probe -r test -f "$TMP/real" >/dev/null 2>&1 || [ "$?" != 2 ]; then
-	opts=(--guard-allow 127.0.0.0/8)
+# The registry's targets are those of the fixture, on localhost.  With an
+# mcp-probe that knows guard= and -f - (built on another branch), the
+# pipeline as a runner runs it, and the guard refusing loopback without
+# --guard-allow; without them, the targets from a file, the key left out.
+pull() { mcp-aggregate targets | grep '^io\.github\.real\.'; }
+pull >"$TMP/real"
+mcp-probe -r test -f "$TMP/real" >"$TMP/probe" 2>/dev/null
+if [ "$?" != 2 ]; then
+	is "$(jq -r 'select(.type == "step" and .step == "connect") | .error.code' "$TMP/probe" | sort -u)" \
+	    address_refused "guard=public: the probe refuses a registry target on loopback"
+	pull | mcp-probe -r test --guard-allow 127.0.0.0/8 -f - >"$TMP/probe" 2>"$TMP/perr"
 else
-	# mcp-probe without guard= yet (another branch): the key is left out.
-	diag "mcp-probe has no guard= yet: probing without it"
+	diag "mcp-probe has no guard= or -f - yet: probing a file, without guard="
 	sed -i 's/ guard=[a-z-]*//' "$TMP/real"
-	opts=()
+	mcp-probe -r test -f "$TMP/real" >"$TMP/probe" 2>"$TMP/perr"
 fi
-mcp-probe -r test "${opts[@]}" -f "$TMP/real" >"$TMP/probe" 2>"$TMP/perr"
-is "$(tail -1 "$TMP/probe" | jq -r '[.slug,.state]|@tsv')" $'io.github.real.everything\thealthy' \
-    "a registry target probed: healthy"
+is "$(jq -r 'select(.type == "result") | [.slug,.state,.transport]|@tsv' "$TMP/probe")" \
+    $'io.github.real.everything\thealthy\tstreamable-http\nio.github.real.sse\thealthy\tsse' \
+    "the registry's targets probed: healthy, over streamable-http and sse"
 mcp-aggregate push <"$TMP/probe" 2>"$TMP/err"
 is "$?" 0 "its results pushed"
 
