@@ -242,7 +242,7 @@ $(FUZZ_TOOLS:%=$(FB)/%.a):
 # The tool whose files a harness reaches into.
 $(FB)/fuzz_auth $(FB)/fuzz_reply $(FB)/fuzz_grant: $(FB)/probe.a
 $(FB)/fuzz_reply: $(FB)/fuzz/reply_curl.o $(FB)/fuzz/reply_check.o
-$(FB)/fuzz_push: $(FB)/aggregate.a
+$(FB)/fuzz_push $(FB)/fuzz_registry: $(FB)/aggregate.a
 $(FB)/fuzz_conf $(FB)/fuzz_verdict: $(FB)/alertd.a
 $(FB)/fuzz_serve $(FB)/fuzz_dns: $(FB)/serve.a
 $(FB)/serve/assets.o: $(wildcard serve/assets/*)

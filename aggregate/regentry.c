@@ -103,7 +103,7 @@ reg_ip_refused(const char *host, const char **why)
 		return 0;
 	host = h;
 	if (inet_pton(AF_INET6, host, a) == 1) {
-		static const unsigned char zero[12];
+		static const unsigned char zero[16];
 
 		if (memcmp(a, zero, 16) == 0 || (memcmp(a, zero, 15) == 0 && a[15] == 1))
 			return *why = "unspecified or loopback", 1;

@@ -1,0 +1,124 @@
+/*
+ * fuzz_registry.c - the entries of a registry page made fields of
+ * mcp:registry:servers (aggregate/regentry.c), as mcp-aggregate registry
+ * sync makes them, on any JSON text.
+ *
+ * The input is parsed as a page is; an array is a list of entries, any
+ * other value one entry.  Each entry goes through reg_entry_fields with
+ * and without --allow-http.  A field must be fit to store and to print as
+ * a target: its value is one line of JSON that reads back, with a name
+ * and a state; a field in state probe has an https URL (http only with
+ * --allow-http) without a blank, a control byte or userinfo, whose host is
+ * not a refused literal address, and headers whose values a targets file
+ * carries as one token; the hashed slug of its name follows the slug rule.
+ * Not covered: the crawl (HTTP, cursors) and the store; the slug
+ * collisions, which need the store's memory.
+ */
+#include "fuzz.h"
+#include "../aggregate/registry.h"
+#include "../lib/json.h"
+
+int
+LLVMFuzzerInitialize(int *argc, char ***argv)
+{
+	(void)argc;
+	(void)argv;
+	fuzz_quiet();
+	return 0;
+}
+
+static int
+token_ok(const char *s)
+{
+	for (; *s != '\0'; s++)
+		if ((unsigned char)*s <= 0x20 || *s == 0x7f)
+			return 0;
+	return 1;
+}
+
+static void
+check_probe(const cJSON *v, int allow_http)
+{
+	const cJSON *url = cJSON_GetObjectItemCaseSensitive(v, "url"), *h;
+	const char *u, *why, *end;
+	char host[AGG_HOST_MAX + 1];
+
+	FUZZ_CHECK(cJSON_IsString(url));
+	u = url->valuestring;
+	FUZZ_CHECK(strncmp(u, "https://", 8) == 0 || (allow_http && strncmp(u, "http://", 7) == 0));
+	FUZZ_CHECK(token_ok(u) && strlen(u) <= REG_URL_MAX);
+	u = strstr(u, "://") + 3;
+	end = u + strcspn(u, "/?#");
+	FUZZ_CHECK(memchr(u, '@', (size_t)(end - u)) == NULL);
+	FUZZ_CHECK(agg_url_host(url->valuestring, host, sizeof(host)) == 0);
+	FUZZ_CHECK(!reg_ip_refused(host, &why));
+	cJSON_ArrayForEach(h, cJSON_GetObjectItemCaseSensitive(v, "headers"))
+	{
+		const cJSON *n = cJSON_GetObjectItemCaseSensitive(h, "name"),
+		            *val = cJSON_GetObjectItemCaseSensitive(h, "value");
+
+		FUZZ_CHECK(cJSON_IsString(n) && cJSON_IsString(val));
+		FUZZ_CHECK(token_ok(n->valuestring) && token_ok(val->valuestring));
+		FUZZ_CHECK(strchr(n->valuestring, ':') == NULL);
+	}
+}
+
+static void
+check_field(const struct reg_field *f, int allow_http)
+{
+	const cJSON *name, *state, *rem;
+	const char *why;
+	char slug[MCP_SLUG_MAX + 1];
+	cJSON *v;
+
+	FUZZ_CHECK(f->json != NULL && strchr(f->json, '\n') == NULL);
+	v = mcp_json_parse(f->json, strlen(f->json), &why);
+	FUZZ_CHECK(v != NULL);
+	name = cJSON_GetObjectItemCaseSensitive(v, "name");
+	state = cJSON_GetObjectItemCaseSensitive(v, "state");
+	rem = cJSON_GetObjectItemCaseSensitive(v, "remote");
+	FUZZ_CHECK(cJSON_IsString(name) && strcmp(name->valuestring, f->name) == 0);
+	FUZZ_CHECK(cJSON_IsString(state));
+	if (strcmp(state->valuestring, "probe") == 0)
+		check_probe(v, allow_http);
+	FUZZ_CHECK(reg_slug(f->name, cJSON_IsNumber(rem) ? rem->valueint : -1, 1, slug,
+	               sizeof(slug)) == 0);
+	FUZZ_CHECK(mcp_slug_ok(slug));
+	cJSON_Delete(v);
+}
+
+static void
+one(const cJSON *entry)
+{
+	struct reg_opts o = {"https://registry.example", 0, 0};
+	struct reg_field *v;
+	char err[400];
+	size_t n, i;
+
+	for (o.allow_http = 0; o.allow_http <= 1; o.allow_http++) {
+		if (reg_entry_fields(entry, &o, 1767225600, &v, &n, err, sizeof(err)) == -1)
+			continue;
+		for (i = 0; i < n; i++) {
+			check_field(&v[i], o.allow_http);
+			reg_field_free(&v[i]);
+		}
+		free(v);
+	}
+}
+
+int
+LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	const cJSON *e;
+	const char *why;
+	cJSON *page = mcp_json_parse((const char *)data, size, &why);
+
+	if (page == NULL)
+		return 0;
+	if (cJSON_IsArray(page))
+		cJSON_ArrayForEach(e, page) one(e);
+	else
+		one(page);
+	cJSON_Delete(page);
+	return 0;
+}
