@@ -131,6 +131,7 @@ out:
 	freeReplyObject(r2);
 	return rc;
 }
+
 /* json with its status made "deleted" (owned), or NULL. */
 static char *
 as_deleted(const char *json)
@@ -334,8 +335,8 @@ reg_write_store(
 			snprintf(err, len, "%s", r[i] ? r[i]->str : "no reply");
 			goto out;
 		}
-		if (strcmp(r[i]->type == REDIS_REPLY_STATUS ? r[i]->str : "", "QUEUED") != 0 &&
-		    r[i]->type == REDIS_REPLY_ARRAY)
+		/* EXEC's array: a command that failed inside the transaction. */
+		if (r[i]->type == REDIS_REPLY_ARRAY)
 			for (j = 0; j < r[i]->elements; j++)
 				if (r[i]->element[j]->type == REDIS_REPLY_ERROR) {
 					snprintf(err, len, "%s", r[i]->element[j]->str);

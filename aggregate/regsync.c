@@ -22,17 +22,16 @@ rfc3339(const char *s)
 {
 	struct tm tm;
 	int y, mo, d, h, mi, se, n = 0, oh, om;
-	double frac = 0;
+	double frac = 0, scale;
 	const char *p;
 	time_t t;
 
 	if (sscanf(s, "%4d-%2d-%2dT%2d:%2d:%2d%n", &y, &mo, &d, &h, &mi, &se, &n) != 6 || n != 19)
 		return -1;
 	p = s + n;
-	if (*p == '.') {
-		frac = strtod(p, (char **)&p);
-		frac -= (long)frac;
-	}
+	if (*p == '.') /* a fraction of any length, its first 9 digits counted */
+		for (p++, n = 0, scale = 0.1; *p >= '0' && *p <= '9'; p++, n++, scale /= 10)
+			frac += n < 9 ? (*p - '0') * scale : 0;
 	memset(&tm, 0, sizeof(tm));
 	tm.tm_year = y - 1900, tm.tm_mon = mo - 1, tm.tm_mday = d;
 	tm.tm_hour = h, tm.tm_min = mi, tm.tm_sec = se;
@@ -101,10 +100,11 @@ take_fields(struct sync *s, struct reg_field *v, size_t n, const char *where)
 		if ((r = slug_for(s, f, strncmp(f->key, "n:", 2) == 0 ? -1 : (int)i)) != 0 ||
 		    reg_fields_add(&s->nw, f) == -1) {
 			e->key = NULL; /* the key is f's, about to go */
-			if (r == 1)
+			if (r == 1) {
 				reg_warn_begin();
-			warnx("registry: %s %s: no free slug, skipped", where,
-			    mcp_json_quoted(q, sizeof(q), f->name));
+				warnx("registry: %s %s: no free slug, skipped", where,
+				    mcp_json_quoted(q, sizeof(q), f->name));
+			}
 			reg_field_free(f);
 			if (r != 1)
 				return -1;
@@ -250,7 +250,8 @@ crawl(struct sync *s, char *err, size_t len)
 {
 	struct mcp_buf body = {NULL, 0, 0, REG_PAGE_MAX, 0};
 	struct mcp_strmap seen = {NULL, 0, 0};
-	char **cursors = NULL, cursor[CURSOR_MAX + 1] = "", url[REG_URL_MAX + CURSOR_MAX * 3 + 256];
+	char **cursors = NULL, **more, cursor[CURSOR_MAX + 1] = "",
+	     url[REG_URL_MAX + CURSOR_MAX * 3 + 256];
 	char why[300];
 	size_t ncur = 0, i;
 	CURL *c;
@@ -279,8 +280,8 @@ crawl(struct sync *s, char *err, size_t len)
 			snprintf(err, len, "more than %d pages", REG_PAGES_MAX);
 			break;
 		}
-		if ((cursors = reallocarray(cursors, ncur + 1, sizeof(*cursors))) == NULL ||
-		    (cursors[ncur] = strdup(cursor)) == NULL ||
+		if ((more = reallocarray(cursors, ncur + 1, sizeof(*cursors))) == NULL ||
+		    ((cursors = more)[ncur] = strdup(cursor)) == NULL ||
 		    mcp_strmap_put(&seen, cursors[ncur++], &added) == NULL) {
 			snprintf(err, len, "out of memory");
 			break;

@@ -26,6 +26,16 @@ struct lines {
 	size_t n, cap;
 };
 
+/* 1 when s is one token of a targets file: no blank, no control byte. */
+static int
+token_ok(const char *s)
+{
+	for (; *s != '\0'; s++)
+		if ((unsigned char)*s <= 0x20 || *s == 0x7f)
+			return 0;
+	return 1;
+}
+
 static int
 lines_add(struct lines *ls, const char *slug, const char *text, int exclude)
 {
@@ -120,49 +130,84 @@ load_overrides(const char *path, struct lines *ls, struct mcp_strmap *m)
 		if (r == -1)
 			warnx("%s:%ld: %s", path, lineno, why);
 	}
+	if (r != -1 && n == -2) {
+		warnx("%s:%ld: %s", path, lineno + 1, strerror(errno ? errno : EIO));
+		r = -1;
+	}
 	free(line);
 	fclose(f);
 	return r == -1 ? -1 : 0;
 }
 
-/* The line of one stored field, or 0 when it is not a target to print. */
+/*
+ * The line of one stored field into b: 1, or 0 when it is not a target
+ * to print (deleted, not in state probe), or -1 when the probe would not
+ * take it (why).  mcp-probe refuses a whole file for one bad line, so each
+ * line is parsed as the probe parses it before it is printed (without its
+ * guard key, which the parse of lib/targets.c may not know yet).
+ */
 static int
-field_line(const char *slug, const char *json, size_t len, struct mcp_buf *b)
+field_line(
+    const char *slug, const char *json, size_t len, struct mcp_buf *b, char *why, size_t wlen)
 {
-	const cJSON *st, *state, *url, *hs, *h, *hn, *hv;
-	const char *why;
+	const cJSON *st, *state, *url, *h, *hn, *hv;
+	struct mcp_target t;
+	const char *pe;
 	cJSON *v;
 	int rc = 0;
 
 	mcp_buf_reset(b);
-	if (!mcp_slug_ok(slug) || (v = mcp_json_parse(json, len, &why)) == NULL)
-		return 0;
+	if ((v = mcp_json_parse(json, len, &pe)) == NULL)
+		return snprintf(why, wlen, "not JSON (%s)", pe), -1;
 	st = cJSON_GetObjectItemCaseSensitive(v, "status");
 	state = cJSON_GetObjectItemCaseSensitive(v, "state");
 	url = cJSON_GetObjectItemCaseSensitive(v, "url");
-	hs = cJSON_GetObjectItemCaseSensitive(v, "headers");
 	if (!cJSON_IsString(st) || strcmp(st->valuestring, "deleted") == 0 ||
-	    !cJSON_IsString(state) || strcmp(state->valuestring, "probe") != 0 ||
-	    !cJSON_IsString(url) || strpbrk(url->valuestring, " \t\r\n") != NULL)
+	    !cJSON_IsString(state) || strcmp(state->valuestring, "probe") != 0)
 		goto out;
-	mcp_buf_addf(b, "%s %s guard=%s", slug, url->valuestring,
-	    strncmp(url->valuestring, "http://", 7) == 0 ? "public-http" : "public");
-	cJSON_ArrayForEach(h, hs)
+	rc = -1;
+	if (!cJSON_IsString(url) || !mcp_slug_ok(slug) || !token_ok(url->valuestring)) {
+		snprintf(why, wlen, "a slug or URL a targets file cannot hold");
+		goto out;
+	}
+	mcp_buf_addf(b, "%s %s", slug, url->valuestring);
+	cJSON_ArrayForEach(h, cJSON_GetObjectItemCaseSensitive(v, "headers"))
 	{
 		hn = cJSON_GetObjectItemCaseSensitive(h, "name");
 		hv = cJSON_GetObjectItemCaseSensitive(h, "value");
-		/* A value that a targets file cannot hold as one token is not sent. */
-		if (!cJSON_IsString(hn) || !cJSON_IsString(hv) ||
-		    strpbrk(hn->valuestring, " \t\r\n:=#") != NULL || *hn->valuestring == '\0' ||
-		    mcp_header_value_bad(hv->valuestring) != NULL ||
-		    strpbrk(hv->valuestring, " \t\r\n") != NULL)
+		if (!cJSON_IsString(hn) || !cJSON_IsString(hv) || !token_ok(hn->valuestring) ||
+		    strpbrk(hn->valuestring, ":=#") != NULL || !token_ok(hv->valuestring)) {
+			snprintf(why, wlen, "a header a targets file cannot hold");
 			goto out;
+		}
 		mcp_buf_addf(b, " header=%s:%s", hn->valuestring, hv->valuestring);
 	}
-	rc = b->p != NULL;
+	if (b->p == NULL) {
+		snprintf(why, wlen, "out of memory");
+		goto out;
+	}
+	if (mcp_target_parse(b->p, &t, why, wlen) != 1)
+		goto out;
+	mcp_target_free(&t);
+	rc = 1;
 out:
 	cJSON_Delete(v);
 	return rc;
+}
+
+/* The line with its guard key after the URL (owned), or NULL. */
+static char *
+guarded(const char *line)
+{
+	const char *sp = strchr(strchr(line, ' ') + 1, ' ');
+	size_t n = sp ? (size_t)(sp - line) : strlen(line);
+	char *r;
+
+	if (asprintf(&r, "%.*s guard=%s%s", (int)n, line,
+	        strncmp(strchr(line, ' ') + 1, "http://", 7) == 0 ? "public-http" : "public",
+	        sp ? sp : "") == -1)
+		return NULL;
+	return r;
 }
 
 static int
@@ -172,14 +217,14 @@ cmp_line(const void *a, const void *b)
 }
 
 static int
-read_registry(struct mcp_store *st, struct lines *ls)
+read_registry(struct mcp_store *st, struct lines *ls, int *bad)
 {
 	const char *argv[] = {"HGETALL", REG_KEY_SERVERS};
 	struct mcp_buf b = {0};
 	redisReply *r;
-	char err[300];
+	char err[300], why[300], q[MCP_QUOTED_MAX], *line = NULL;
 	size_t i;
-	int rc = 0;
+	int rc = 0, k;
 
 	if ((r = mcp_store_cmd(st, 2, argv, err, sizeof(err))) == NULL ||
 	    r->type != REDIS_REPLY_ARRAY) {
@@ -188,11 +233,21 @@ read_registry(struct mcp_store *st, struct lines *ls)
 		freeReplyObject(r);
 		return -1;
 	}
-	for (i = 0; rc == 0 && i + 1 < r->elements; i += 2)
-		if (field_line(
-		        r->element[i]->str, r->element[i + 1]->str, r->element[i + 1]->len, &b) &&
-		    lines_add(ls, r->element[i]->str, b.p, 0) == -1)
+	for (i = 0; rc != -1 && i + 1 < r->elements; i += 2) {
+		const char *slug = r->element[i]->str;
+
+		k = field_line(
+		    slug, r->element[i + 1]->str, r->element[i + 1]->len, &b, why, sizeof(why));
+		if (k == -1) {
+			warnx("%s %s: not printed: %s", REG_KEY_SERVERS,
+			    mcp_json_quoted(q, sizeof(q), slug), why);
+			*bad = 1;
+		} else if (k == 1 &&
+		    ((line = guarded(b.p)) == NULL || lines_add(ls, slug, line, 0) == -1))
 			rc = -1;
+		free(line);
+		line = NULL;
+	}
 	freeReplyObject(r);
 	mcp_buf_free(&b);
 	if (rc == -1)
@@ -216,13 +271,13 @@ agg_targets(const struct agg_opts *ao, const struct reg_targets_opts *o)
 	struct mcp_strent *e;
 	struct mcp_store *st = NULL;
 	size_t i;
-	int rc = MCP_EXIT_FAIL;
+	int rc = MCP_EXIT_FAIL, bad = 0;
 
 	if (o->overrides != NULL && load_overrides(o->overrides, &ov, &m) == -1) {
 		rc = MCP_EXIT_USAGE;
 		goto out;
 	}
-	if ((st = agg_connect(ao)) == NULL || read_registry(st, &reg) == -1)
+	if ((st = agg_connect(ao)) == NULL || read_registry(st, &reg, &bad) == -1)
 		goto out;
 	for (i = 0; i < reg.n; i++) {
 		if ((e = mcp_strmap_get(&m, reg.v[i].slug)) == NULL) {
@@ -236,7 +291,7 @@ agg_targets(const struct agg_opts *ao, const struct reg_targets_opts *o)
 	for (i = 0; i < ov.n; i++)
 		if (!ov.v[i].used && !ov.v[i].exclude)
 			put(ov.v[i].slug, ov.v[i].text, o);
-	rc = 0;
+	rc = bad ? MCP_EXIT_FAIL : 0;
 out:
 	mcp_strmap_free(&m);
 	lines_free(&reg);

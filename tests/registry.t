@@ -164,6 +164,19 @@ mcp-aggregate targets -o "$TMP/over2" >"$TMP/out" 2>"$TMP/err"
 is "$?" 2 "a bad overrides file: exit 2"
 like "$(cat "$TMP/err")" "over2:1: bad slug" "a bad overrides file: its line named"
 is "$(wc -c <"$TMP/out")" 0 "a bad overrides file: nothing on stdout"
+# A field the probe would refuse (written by hand, not by a sync): one bad
+# line would make mcp-probe refuse the whole file, so it is not printed.
+rcli hset mcp:registry:servers x.bad '{"status":"active","state":"probe","url":"https://x.example/ a=b"}' \
+    x.hdr '{"status":"active","state":"probe","url":"https://x.example/","headers":[{"name":"A=B","value":"v"}]}' \
+    x.host '{"status":"active","state":"probe","url":"https://x.example/","headers":[{"name":"Host","value":"v"}]}' >/dev/null
+mcp-aggregate targets >"$TMP/t3" 2>"$TMP/err"
+is "$?" 1 "a field the probe would refuse: exit 1"
+is "$(sort "$TMP/err")" 'mcp-aggregate: mcp:registry:servers "x.bad": not printed: a slug or URL a targets file cannot hold
+mcp-aggregate: mcp:registry:servers "x.hdr": not printed: a header a targets file cannot hold
+mcp-aggregate: mcp:registry:servers "x.host": not printed: header Host: the probe sends it itself' \
+    "a field the probe would refuse: named, with why"
+is "$(diff "$TMP/t" "$TMP/t3" && echo same)" same "a field the probe would refuse: the others printed"
+rcli hdel mcp:registry:servers x.bad x.hdr x.host >/dev/null
 sort "$TMP/t" >"$TMP/all"
 : >"$TMP/union"
 for k in 1 2 3; do
