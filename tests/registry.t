@@ -24,6 +24,15 @@ sync() { mcp-aggregate registry sync "$@" "$REG" 2>"$TMP/err"; }
 gen >"$TMP/fix.json"
 start_registry
 
+# --- the fixture serves the registry's API ---------------------------------------
+is "$(curl -s "$REG/v0.1/servers?search=shape/three" | jq -c '[.servers[].server.name, .metadata.count]')" \
+    '["io.github.shape/three",1]' "fixture: search"
+is "$(curl -s "$REG/v0.1/servers/io.github.shape%2Fheaders/versions/latest" | jq -r .server.version)" \
+    "1.6.0" "fixture: versions/latest, the name URL-encoded"
+is "$(curl -s -o /dev/null -w '%{http_code}' "$REG/v0.1/servers?limit=101")" 400 "fixture: limit at most 100"
+is "$(curl -s "$REG/v0.1/servers" | jq '.servers | length')" 30 "fixture: limit 30 by default"
+: >"$TMP/reg.log"
+
 # --- a first sync: a full pass ------------------------------------------------
 sync
 is "$?" 0 "sync: exit 0"
