@@ -95,6 +95,8 @@ agg_registry_cmd(int argc, char **argv)
 		errx(MCP_EXIT_USAGE, "MCP_NOW: not a time (0 to %.0f)", AGG_TIME_MAX);
 	rc = sync ? agg_registry_sync(&o, &r) : agg_targets(&o, &t);
 	free(base);
+	if (rc == AGG_EXIT_STDOUT)
+		return MCP_EXIT_FAIL;
 	if (mcp_rec_close_stdout() == -1)
 		rc = MCP_EXIT_FAIL;
 	return rc;

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "loop.h"
+#include "rec.h"
 #include "registry.h"
 #include "strmap.h"
 #include "targets.h"
@@ -256,11 +257,38 @@ read_registry(struct mcp_store *st, struct lines *ls, int *bad)
 	return rc;
 }
 
-static void
+/* Print the line of slug if it is in the shard: 0, or -1 when stdout failed. */
+static int
 put(const char *slug, const char *text, const struct reg_targets_opts *o)
 {
-	if (reg_shard_of(slug, o->shard_k, o->shard_n))
-		puts(text);
+	if (!reg_shard_of(slug, o->shard_k, o->shard_n))
+		return 0;
+	return fputs(text, stdout) == EOF || putchar('\n') == EOF ? -1 : 0;
+}
+
+/* The targets in order: the registry's (or their overrides), then the extra ones. */
+static int
+print_all(const struct lines *reg, struct lines *ov, const struct mcp_strmap *m,
+    const struct reg_targets_opts *o)
+{
+	const struct mcp_strent *e;
+	size_t i;
+
+	for (i = 0; i < reg->n; i++) {
+		if ((e = mcp_strmap_get(m, reg->v[i].slug)) == NULL) {
+			if (put(reg->v[i].slug, reg->v[i].text, o) == -1)
+				return -1;
+			continue;
+		}
+		ov->v[e->num].used = 1;
+		if (!ov->v[e->num].exclude && put(ov->v[e->num].slug, ov->v[e->num].text, o) == -1)
+			return -1;
+	}
+	for (i = 0; i < ov->n; i++)
+		if (!ov->v[i].used && !ov->v[i].exclude &&
+		    put(ov->v[i].slug, ov->v[i].text, o) == -1)
+			return -1;
+	return fflush(stdout) == EOF ? -1 : 0;
 }
 
 int
@@ -268,9 +296,7 @@ agg_targets(const struct agg_opts *ao, const struct reg_targets_opts *o)
 {
 	struct lines reg = {0}, ov = {0};
 	struct mcp_strmap m = {NULL, 0, 0};
-	struct mcp_strent *e;
 	struct mcp_store *st = NULL;
-	size_t i;
 	int rc = MCP_EXIT_FAIL, bad = 0;
 
 	if (o->overrides != NULL && load_overrides(o->overrides, &ov, &m) == -1) {
@@ -279,18 +305,11 @@ agg_targets(const struct agg_opts *ao, const struct reg_targets_opts *o)
 	}
 	if ((st = agg_connect(ao)) == NULL || read_registry(st, &reg, &bad) == -1)
 		goto out;
-	for (i = 0; i < reg.n; i++) {
-		if ((e = mcp_strmap_get(&m, reg.v[i].slug)) == NULL) {
-			put(reg.v[i].slug, reg.v[i].text, o);
-			continue;
-		}
-		ov.v[e->num].used = 1;
-		if (!ov.v[e->num].exclude)
-			put(ov.v[e->num].slug, ov.v[e->num].text, o);
+	if (print_all(&reg, &ov, &m, o) == -1) {
+		mcp_stdout_failed();
+		rc = AGG_EXIT_STDOUT;
+		goto out;
 	}
-	for (i = 0; i < ov.n; i++)
-		if (!ov.v[i].used && !ov.v[i].exclude)
-			put(ov.v[i].slug, ov.v[i].text, o);
 	rc = bad ? MCP_EXIT_FAIL : 0;
 out:
 	mcp_strmap_free(&m);

@@ -186,6 +186,9 @@ mcp-aggregate: mcp:registry:servers "x.host": not printed: header Host: the prob
     "a field the probe would refuse: named, with why"
 is "$(diff "$TMP/t" "$TMP/t3" && echo same)" same "a field the probe would refuse: the others printed"
 rcli hdel mcp:registry:servers x.bad x.hdr x.host >/dev/null
+mcp-aggregate targets >/dev/full 2>"$TMP/err"
+is "$?:$(cat "$TMP/err")" "1:mcp-aggregate: write stdout: No space left on device" "targets >/dev/full: said, exit 1"
+is "$(mcp-aggregate targets 2>&1 | head -1)" "$(head -1 "$TMP/t")" "targets | head -1: ends quietly"
 sort "$TMP/t" >"$TMP/all"
 : >"$TMP/union"
 for k in 1 2 3; do
