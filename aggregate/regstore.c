@@ -92,11 +92,23 @@ int
 reg_read_store(struct mcp_store *st, struct sync *s, char *err, size_t len)
 {
 	const char *a1[] = {"HGETALL", REG_KEY_SYNC}, *a2[] = {"HGETALL", REG_KEY_SERVERS}, *v;
+	const char *watch[] = {"WATCH", REG_KEY_SERVERS};
 	redisReply *r1 = NULL, *r2 = NULL;
 	struct mcp_strent *e;
 	size_t i;
 	int added, rc = -1;
 
+	/*
+	 * WATCH: a write of the hash by anyone else between this read and the
+	 * EXEC (another sync) aborts this sync's transaction, never lost.
+	 */
+	if ((r1 = mcp_store_cmd(st, 2, watch, err, len)) == NULL)
+		goto out;
+	if (r1->type == REDIS_REPLY_ERROR) {
+		snprintf(err, len, "WATCH: %s", r1->str);
+		goto out;
+	}
+	freeReplyObject(r1);
 	if ((r1 = mcp_store_cmd(st, 2, a1, err, len)) == NULL ||
 	    (r2 = mcp_store_cmd(st, 2, a2, err, len)) == NULL)
 		goto out;
@@ -343,7 +355,8 @@ reg_write_store(
 					goto out;
 				}
 		if (r[i]->type == REDIS_REPLY_NIL) {
-			snprintf(err, len, "EXEC: the transaction was aborted");
+			snprintf(err, len, "%s changed during the sync (another sync?)",
+			    REG_KEY_SERVERS);
 			goto out;
 		}
 	}

@@ -259,6 +259,20 @@ else
 	diag "redis-server 7 or later is needed for the cluster part: skipped"
 fi
 
+# --- two syncs at once: the later write never loses the other's ----------------
+fault slow
+sync --full &
+spid=$!
+sleep 1
+rcli hset mcp:registry:servers zz.meanwhile '{"name":"zz/meanwhile"}' >/dev/null
+wait "$spid"
+is "$?" 1 "the hash written during a sync: the sync fails"
+like "$(cat "$TMP/err")" "mcp:registry:servers changed during the sync \(another sync\?\); nothing changed" \
+    "the hash written during a sync: said"
+is "$(field zz.meanwhile)" '{"name":"zz/meanwhile"}' "the hash written during a sync: that write kept"
+rcli hdel mcp:registry:servers zz.meanwhile >/dev/null
+fault none
+
 # --- the registry dies mid-crawl --------------------------------------------------
 dump >"$TMP/before"
 fault die
