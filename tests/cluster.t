@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# test: alone (network namespaces, sshd or timing that a second test would disturb)
 # cluster.t - every tool over redis-cluster://, beside one plain redis-server
 # A real Redis Cluster of six nodes (three masters, a replica each, a
 # password on every node) on free ports of 127.0.0.1.  The same probe

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# test: alone (network namespaces, sshd or timing that a second test would disturb)
 # mcp-fleet.t - the orchestrator over real sshd runners: configuration, dry run,
 # streaming, deadlines (a hung sshd, a hung probe), refusals, the lock, the
 # clock preflight, and a runner that speaks for another region
