@@ -45,7 +45,7 @@ struct mcp_target {
 	int nheaders;
 	double timeout; /* seconds; 0: the run's default */
 	enum mcp_guard_kind guard;
-	long lineno;    /* line in the file, 0 for the command line */
+	long lineno; /* line in the file, 0 for the command line */
 };
 
 struct mcp_targets {

@@ -71,14 +71,16 @@ struct xfer {
 	int is_sse, overflow, headers_done, tls_seen, active;
 	int refused;      /* plain HTTP off loopback: not sent (xfer_oauth) */
 	int foreign;      /* to the pinned authorization server (xfer_oauth) */
-	int url_refused;  /* guarded target: the URL itself is refused */
-	int admitted;     /* guarded target: a socket was opened */
-	char guard_why[200]; /* guarded target: why the first address was refused, or "" */
 	double abort_at;  /* mono time: stop lingering after a match */
 	double started;   /* mono time the request was sent */
 	double tcp_at;    /* mono time TLS setup began (TCP up) */
 	mcp_sse_cb on_ev; /* event handler for event-stream replies */
 	void (*done)(struct xfer *, CURLcode);
+
+	/* A guarded target's (xfer.c): why no socket was opened, or "". */
+	char guard_why[200];
+	int url_refused; /* the URL itself is refused */
+	int admitted;    /* a socket was opened */
 };
 
 /* Secret values of a URL's query kept for scrubbing, raw and decoded. */
