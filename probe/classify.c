@@ -254,6 +254,10 @@ net_steps(struct probe *p, struct xfer *x, CURLcode rc)
 	}
 	pass_dns(p, x, dns);
 	if ((why = xfer_refused(x, rc)) != NULL) {
+		/* The address the name led to, though no socket was opened to it. */
+		d = p->steps[S_DNS].detail;
+		if (x->guard_ip[0] != '\0' && !cJSON_HasObjectItem(d, "address"))
+			cJSON_AddStringToObject(d, "address", x->guard_ip);
 		step_fail(p, S_CONNECT, total - dns, "address_refused", "%s", why);
 		return -1;
 	}

@@ -79,8 +79,9 @@ struct xfer {
 
 	/* A guarded target's (xfer.c): why no socket was opened, or "". */
 	char guard_why[200];
-	int url_refused; /* the URL itself is refused */
-	int admitted;    /* a socket was opened */
+	char guard_ip[46]; /* the first address refused, or "" */
+	int url_refused;   /* the URL itself is refused */
+	int admitted;      /* a socket was opened */
 };
 
 /* Secret values of a URL's query kept for scrubbing, raw and decoded. */

@@ -258,8 +258,10 @@ guard_socket(void *arg, curlsocktype purpose, struct curl_sockaddr *sa)
 		return CURL_SOCKET_BAD;
 	}
 	if (mcp_guard_check(&x->p->o->guard, ip, why, sizeof(why)) == -1) {
-		if (x->guard_why[0] == '\0')
+		if (x->guard_why[0] == '\0') {
 			memcpy(x->guard_why, why, sizeof(why));
+			snprintf(x->guard_ip, sizeof(x->guard_ip), "%s", ip);
+		}
 		return CURL_SOCKET_BAD;
 	}
 	if ((s = socket(sa->family, sa->socktype | SOCK_CLOEXEC, sa->protocol)) != CURL_SOCKET_BAD)
@@ -788,7 +790,7 @@ xfer_reset(struct xfer *x)
 	x->bad_json = NULL;
 	x->is_sse = x->overflow = x->headers_done = x->tls_seen = x->refused = x->foreign = 0;
 	x->url_refused = x->admitted = 0;
-	x->guard_why[0] = '\0';
+	x->guard_why[0] = x->guard_ip[0] = '\0';
 	x->abort_at = 0;
 	x->tcp_at = 0;
 }

@@ -75,6 +75,8 @@ is "$(result "$TMP/out" g-zero) $(message "$TMP/out" g-zero)" "broken connect ad
 is "$(result "$TMP/out" g-meta) $(message "$TMP/out" g-meta)" \
     "broken connect address_refused 169.254.169.254 is link-local (cloud metadata)" \
     "the cloud metadata address is refused"
+is "$(jq -r 'select(.step == "dns" and .slug == "g-meta") | .detail.address' "$TMP/out")" 169.254.169.254 \
+    "the dns step names the address refused"
 is "$(jq -r 'select(.type == "result" and .slug == "g-meta") | .ms < 1000' "$TMP/out")" true \
     "at once: no packet waits for an answer from it"
 is "$(result "$TMP/out" g-plain)" "broken connect address_refused" "http:// under guard=public is refused"
