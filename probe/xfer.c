@@ -286,7 +286,7 @@ guard_url(struct probe *p, struct xfer *x, const char *url)
 		why = "a user name or password in the URL of a guarded target";
 	if (why == NULL)
 		return;
-	/* A new connection, so that none is opened: never one already made. */
+	/* A fresh connection, which guard_socket refuses: an open one is never reused. */
 	x->url_refused = 1;
 	curl_easy_setopt(x->h, CURLOPT_FRESH_CONNECT, 1L);
 	snprintf(x->guard_why, sizeof(x->guard_why), "%s", why);
