@@ -117,9 +117,28 @@ wait_for() {
 # wait_file FILE [TENTHS]: wait until FILE exists and is non-empty.
 wait_file() { wait_for "${2:-100}" test -s "$1"; }
 
-# free_port: a TCP port on 127.0.0.1 that nobody listens on right now.
+# free_port: a TCP port on 127.0.0.1 that nobody listens on right now,
+# and that no other call of this test has given: the next of the test's
+# run of ports, from a random start, below the kernel's ephemeral range
+# (32768 and up here), so that no connection's local port takes it before
+# its server binds it.  Tests that run at once (tests/run.sh) each have
+# a range of their own (TEST_SLOT, 0 to 3: 5,000 ports from 12000 up).
 free_port() {
-	node -e 'const s=require("net").createServer();s.listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})'
+	local base=$((12000 + ${TEST_SLOT:-0} % 4 * 5000)) n p fd tries=0
+	exec {fd}>>"$TMP/.ports.lock"
+	flock "$fd"
+	n=$(cat "$TMP/.ports" 2>/dev/null || echo $((RANDOM % 4000)))
+	while :; do
+		p=$((base + n % 5000))
+		n=$((n + 1))
+		# Someone listens there: the next one.
+		(: <"/dev/tcp/127.0.0.1/$p") 2>/dev/null || break
+		tries=$((tries + 1))
+		[ "$tries" -lt 5000 ] || break
+	done
+	echo "$n" >"$TMP/.ports"
+	exec {fd}>&-
+	echo "$p"
 }
 
 # wait_http URL [TENTHS]: wait until URL answers anything over HTTP.

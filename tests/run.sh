@@ -71,7 +71,7 @@ for b in "$@"; do
 	done
 done
 
-declare -A pid_of=() start_of=()
+declare -A pid_of=() start_of=() slot_of=() slot_used=()
 running=0
 reap() { # wait for one test to end and report it
 	local p i
@@ -79,7 +79,8 @@ reap() { # wait for one test to end and report it
 	for i in "${!pid_of[@]}"; do
 		[ "$i" = "${p:-}" ] || continue
 		report "${pid_of[$i]}" $((SECONDS - ${start_of[$i]}))
-		unset "pid_of[$i]" "start_of[$i]"
+		unset "slot_used[${slot_of[$i]}]"
+		unset "pid_of[$i]" "start_of[$i]" "slot_of[$i]"
 		running=$((running - 1))
 		return
 	done
@@ -88,7 +89,8 @@ reap() { # wait for one test to end and report it
 		kill -0 "$i" 2>/dev/null && continue
 		wait "$i" 2>/dev/null
 		report "${pid_of[$i]}" $((SECONDS - ${start_of[$i]}))
-		unset "pid_of[$i]" "start_of[$i]"
+		unset "slot_used[${slot_of[$i]}]"
+		unset "pid_of[$i]" "start_of[$i]" "slot_of[$i]"
 		running=$((running - 1))
 	done
 }
@@ -97,14 +99,19 @@ for i in "${!labels[@]}"; do
 	limit=$jobs_max
 	[ "${alone[$i]}" = 1 ] && limit=1
 	while [ "$running" -ge "$limit" ]; do reap; done
+	# Each test running has a slot of its own: its range of ports (free_port).
+	slot=0
+	while [ -n "${slot_used[$slot]:-}" ]; do slot=$((slot + 1)); done
 	(
-		export MCP_BIN=$PWD/${bins[$i]}
+		export MCP_BIN=$PWD/${bins[$i]} TEST_SLOT=$slot
 		# A hung test fails; it never stalls the run.
 		eval "timeout -k 10 \"\${TEST_TIMEOUT:-600}\" ${cmds[$i]}" </dev/null >"$dir/$i.out" 2>&1
 		echo $? >"$dir/$i.rc"
 	) &
 	pid_of[$!]=$i
 	start_of[$!]=$SECONDS
+	slot_of[$!]=$slot
+	slot_used[$slot]=1
 	running=$((running + 1))
 	# One that runs alone holds the rest back until it ends.
 	if [ "${alone[$i]}" = 1 ]; then
