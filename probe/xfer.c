@@ -292,6 +292,29 @@ guard_url(struct probe *p, struct xfer *x, const char *url)
 	snprintf(x->guard_why, sizeof(x->guard_why), "%s", why);
 }
 
+/*
+ * A connection reused from the cache opens no socket: before each request
+ * the guard sees the address of the connection it goes over, wherever it
+ * came from (another target's, to a name this one shares), and refuses it
+ * as guard_socket would.
+ */
+static int
+guard_prereq(void *arg, char *ip, char *local, int port, int lport)
+{
+	struct xfer *x = arg;
+	char why[sizeof(x->guard_why)];
+
+	(void)local, (void)port, (void)lport;
+	if (mcp_guard_check(&x->p->o->guard, ip, why, sizeof(why)) == 0)
+		return CURL_PREREQFUNC_OK;
+	if (x->guard_why[0] == '\0') {
+		memcpy(x->guard_why, why, sizeof(why));
+		snprintf(x->guard_ip, sizeof(x->guard_ip), "%s", ip);
+	}
+	x->admitted = 0;
+	return CURL_PREREQFUNC_ABORT;
+}
+
 const char *
 xfer_refused(const struct xfer *x, CURLcode rc)
 {
@@ -382,8 +405,11 @@ setup_for(struct probe *p, struct xfer *x, const char *url, int foreign)
 	curl_easy_setopt(x->h, CURLOPT_CONNECTTIMEOUT_MS, ms);
 	curl_easy_setopt(x->h, CURLOPT_CONNECT_TO, foreign ? NULL : p->connect_to);
 	curl_easy_setopt(x->h, CURLOPT_PREREQFUNCTION, NULL);
-	if (p->t->guard != MCP_GUARD_NONE)
+	if (p->t->guard != MCP_GUARD_NONE) {
 		guard_url(p, x, url);
+		curl_easy_setopt(x->h, CURLOPT_PREREQFUNCTION, guard_prereq);
+		curl_easy_setopt(x->h, CURLOPT_PREREQDATA, x);
+	}
 	x->hdrs = curl_slist_append(x->hdrs, p->region_hdr);
 	if (foreign)
 		return x->hdrs == NULL ? -1 : 0;
@@ -569,6 +595,9 @@ on_prereq(void *arg, char *ip, char *local, int port, int lport)
 	struct xfer *x = arg;
 
 	(void)local, (void)port, (void)lport;
+	if (x->p->t->guard != MCP_GUARD_NONE &&
+	    guard_prereq(arg, ip, local, port, lport) != CURL_PREREQFUNC_OK)
+		return CURL_PREREQFUNC_ABORT;
 	if (mcp_addr_loopback(ip))
 		return CURL_PREREQFUNC_OK;
 	x->refused = 1;
