@@ -28,7 +28,9 @@
 static const char audit_lua[] =
     "local pre, from, to, rfrom = ARGV[1], tonumber(ARGV[2]), tonumber(ARGV[3]), "
     "tonumber(ARGV[4])\n"
+    "local stride = tonumber(ARGV[5])\n"
     "local byte, floor = string.byte, math.floor\n"
+    "local function count(s, p) return select(2, string.gsub(s, p, '')) end\n"
     "local L = {'g', 'a', 'r', 'u', 'm'}\n"
     "local out = {0, 0, 0, 0, 0}\n"
     "local d0, d1 = floor(from / 86400), floor(to / 86400)\n"
@@ -37,55 +39,78 @@ static const char audit_lua[] =
     "  if d == d0 then lo = (from % 86400) / 60 end\n"
     "  if d == d1 then hi = (to % 86400) / 60 end\n"
     "  local s = redis.call('GETRANGE', pre .. 'day:' .. d, lo, hi)\n"
-    "  if #s > 0 then\n"
-    "    for i = 1, 5 do out[i] = out[i] + select(2, string.gsub(s, L[i], '')) end\n"
-    "  end\n"
+    "  if not string.find(s, '[^g]') then out[1] = out[1] + #s\n"
+    "  else for i = 1, 5 do out[i] = out[i] + count(s, L[i]) end end\n"
+    "end\n"
+    /*
+     * A period all green (no amber, red or maintenance) has no failure
+     * to find: only its last hour is read, for healthy or auth-walled.
+     */
+    "if out[1] > 0 and out[2] + out[3] + out[5] == 0 and rfrom < to - 3540 then\n"
+    "  rfrom = to - 3540\n"
     "end\n"
     "local auth = {}\n"
     "local c = redis.call('HMGET', KEYS[1], 'auth_required', 'auth_rejected', "
     "'auth_insufficient_scope')\n"
     "for i = 1, 3 do if c[i] then auth[tonumber(c[i])] = true end end\n"
-    "local pass, fail, reg, names = {}, {}, {}, {}\n"
-    "local nh, na, nb, nauth = 0, 0, 0, 0\n"
+    "local reg, names = {}, {}\n"
+    "local nh, na, nb, nauth, nwin, nsplit = 0, 0, 0, 0, 0, 0\n"
     "local steps = {0, 0, 0, 0, 0, 0, 0, 0}\n"
     "for h = floor(rfrom / 3600), floor(to / 3600) do\n"
     "  local kv = redis.call('HGETALL', pre .. 'rh:' .. h)\n"
-    "  local base = h * 60\n"
-    "  local j0, j1 = rfrom / 60 - base, to / 60 - base\n"
+    "  local j0, j1 = rfrom / 60 - h * 60, to / 60 - h * 60\n"
     "  if j0 < 0 then j0 = 0 end\n"
     "  if j1 > 59 then j1 = 59 end\n"
+    "  j0 = j0 + (stride - (h * 60 + j0) % stride) % stride\n"
+    /* First the counts, a region at a time; the windows only when needed. */
+    "  local hp, hb, most, rs = 0, 0, 0, {}\n"
     "  for i = 1, #kv, 2 do\n"
     "    local r = reg[kv[i]]\n"
-    "    if not r then r = {0, 0, {}}; reg[kv[i]] = r; names[#names + 1] = kv[i] end\n"
-    "    local s, fl = kv[i + 1], r[3]\n"
-    "    for j = j0, j1 do\n"
-    "      local o = j * 16\n"
-    "      local st = byte(s, o + 3)\n"
-    "      if st == 98 then\n"
-    "        local w = base + j\n"
-    "        nb = nb + 1; r[2] = r[2] + 1; fl[#fl + 1] = w; fail[w] = true\n"
-    "        local sp = byte(s, o + 4)\n"
+    "    if not r then r = {0, 0, 0}; reg[kv[i]] = r; names[#names + 1] = kv[i] end\n"
+    "    local s, ch, ca, cb = kv[i + 1], 0, 0, 0\n"
+    "    for o = j0 * 16 + 3, j1 * 16 + 3, 16 * stride do\n"
+    "      local st = byte(s, o)\n"
+    "      if st == 104 then ch = ch + 1\n"
+    "      elseif st == 97 then ca = ca + 1\n"
+    "      elseif st == 98 then\n"
+    "        cb = cb + 1\n"
+    "        local sp = byte(s, o + 1)\n"
     "        if sp and sp >= 1 and sp <= 8 then steps[sp] = steps[sp] + 1 end\n"
-    "        if sp == 5 and auth[byte(s, o + 5)] then nauth = nauth + 1 end\n"
-    "      elseif st == 104 or st == 97 then\n"
-    "        if st == 104 then nh = nh + 1 else na = na + 1 end\n"
-    "        r[1] = r[1] + 1; pass[base + j] = true\n"
+    "        if sp == 5 and auth[byte(s, o + 2)] then nauth = nauth + 1 end\n"
+    "      end\n"
+    "    end\n"
+    "    nh, na, nb, hp, hb = nh + ch, na + ca, nb + cb, hp + ch + ca, hb + cb\n"
+    "    r[1], r[2] = r[1] + ch + ca, r[2] + cb\n"
+    "    if ch + ca + cb > most then most = ch + ca + cb end\n"
+    "    rs[#rs + 1] = {r, s}\n"
+    "  end\n"
+    "  if hp == 0 or hb == 0 then\n"
+    "    nwin = nwin + most\n"
+    "  else\n"
+    "    local P, F = {}, {}\n"
+    "    for _, e in ipairs(rs) do\n"
+    "      for o = j0 * 16 + 3, j1 * 16 + 3, 16 * stride do\n"
+    "        local st = byte(e[2], o)\n"
+    "        if st == 104 or st == 97 then P[o] = true elseif st == 98 then F[o] = true end\n"
+    "      end\n"
+    "    end\n"
+    "    for o = j0 * 16 + 3, j1 * 16 + 3, 16 * stride do\n"
+    "      if P[o] or F[o] then nwin = nwin + 1 end\n"
+    "      if P[o] and F[o] then nsplit = nsplit + 1 end\n"
+    "    end\n"
+    "    for _, e in ipairs(rs) do\n"
+    "      for o = j0 * 16 + 3, j1 * 16 + 3, 16 * stride do\n"
+    "        if P[o] and byte(e[2], o) == 98 then e[1][3] = e[1][3] + 1 end\n"
     "      end\n"
     "    end\n"
     "  end\n"
     "end\n"
-    "local nwin, nsplit = 0, 0\n"
-    "for w in pairs(pass) do nwin = nwin + 1 end\n"
-    "for w in pairs(fail) do\n"
-    "  if pass[w] then nsplit = nsplit + 1 else nwin = nwin + 1 end\n"
-    "end\n"
     "out[6], out[7], out[8], out[9], out[10], out[11] = nwin, nsplit, nh, na, nb, nauth\n"
     "for i = 1, 8 do out[11 + i] = steps[i] end\n"
     "for _, n in ipairs(names) do\n"
-    "  local r, sf = reg[n], 0\n"
-    "  for _, w in ipairs(r[3]) do if pass[w] then sf = sf + 1 end end\n"
+    "  local r = reg[n]\n"
     "  out[#out + 1] = n; out[#out + 1] = r[1]; out[#out + 1] = r[2]; "
-    "out[#out + 1] = sf\n"
+    "out[#out + 1] = r[3]\n"
     "end\n"
     "return out\n";
 
@@ -227,8 +252,8 @@ audit_round(struct mcp_store *st, void *arg, char *err, size_t errlen)
 		agg_key(k[1], sizeof(k[1]), slug, "codes", -1);
 		agg_key(pre, sizeof(pre), slug, "", -1);
 		mcp_store_appendf(st, "GET %s", k[0]);
-		mcp_store_appendf(st, "EVALSHA %s 1 %s %s %lld %lld %lld", x->sha, k[1], pre,
-		    x->a->from, x->a->to, rfrom);
+		mcp_store_appendf(st, "EVALSHA %s 1 %s %s %lld %lld %lld %ld", x->sha, k[1], pre,
+		    x->a->from, x->a->to, rfrom, x->a->stride);
 	}
 	if (mcp_store_read(st, x->rep, n, err, errlen) == -1)
 		return MCP_STORE_AGAIN;
@@ -505,6 +530,10 @@ agg_audit(struct agg_opts *o, int argc, char **argv)
 	a.at = at;
 	a.to = agg_latest_complete(at);
 	a.from = a.to - a.period + AGG_WINDOW;
+	/* At most AUDIT_SAMPLE windows of results, evenly spaced. */
+	a.stride = (a.period / AGG_WINDOW + AUDIT_SAMPLE - 1) / AUDIT_SAMPLE;
+	if (a.period > AGG_DAY)
+		a.stride = (AGG_DAY / AGG_WINDOW + AUDIT_SAMPLE - 1) / AUDIT_SAMPLE;
 	rc = run(o, &a, json, keep);
 	for (j = 0; j < a.n; j++)
 		free(a.s[j].slug);

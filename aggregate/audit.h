@@ -13,6 +13,7 @@
 #define AUDIT_KEY_SERVERS "mcp:registry:servers"
 #define AUDIT_KEY_AUDIT "mcp:registry:audit"
 #define AUDIT_SHARE 10        /* percent of the windows that make a server regionally degraded */
+#define AUDIT_SAMPLE 240      /* windows of results read at most: 24 h, every 6th */
 #define AUDIT_PERIOD_MAX (31 * 86400)
 #define AUDIT_REGIONS 16      /* regions an entry names; more are left out */
 #define AUDIT_NAME_MAX 256    /* bytes of a registry name kept */
@@ -69,6 +70,7 @@ struct audit {
 	double at;
 	long long from, to; /* the first and last window of the period */
 	long period;
+	long stride; /* the results of every stride-th window are read */
 	struct audit_srv *s; /* sorted by slug */
 	size_t n;
 	long count[B_NALL];
