@@ -120,7 +120,9 @@ static const char audit_lua[] =
 static void
 usage(void)
 {
-	fprintf(stderr, "usage: %s audit [-R URL] [-t SECONDS] [--json] [--period DURATION] [--save] [--at EPOCH]\n",
+	fprintf(stderr,
+	    "usage: %s audit [-R URL] [-t SECONDS] [--json] [--period DURATION] [--save] [--at "
+	    "EPOCH]\n",
 	    program_invocation_short_name);
 	exit(MCP_EXIT_USAGE);
 }
@@ -130,18 +132,16 @@ static long
 duration_arg(const char *s)
 {
 	char *end;
-	double d = strtod(s, &end), mul = 1;
+	double d = strtod(s, &end), mul = -1;
 
-	if (end == s)
-		d = -1;
-	else if (strcmp(end, "m") == 0)
+	if (end != s && (*end == '\0' || strcmp(end, "s") == 0))
+		mul = 1;
+	else if (end != s && strcmp(end, "m") == 0)
 		mul = 60;
-	else if (strcmp(end, "h") == 0)
+	else if (end != s && strcmp(end, "h") == 0)
 		mul = 3600;
-	else if (strcmp(end, "d") == 0)
+	else if (end != s && strcmp(end, "d") == 0)
 		mul = 86400;
-	else if (*end != '\0' && strcmp(end, "s") != 0)
-		d = -1;
 	d *= mul;
 	if (!(d >= AGG_WINDOW && d <= AUDIT_PERIOD_MAX) || (long)d % AGG_WINDOW != 0)
 		errx(MCP_EXIT_USAGE, "--period %s: want whole minutes from 1m to 31d", s);
@@ -176,7 +176,8 @@ int_of(const redisReply *r)
 static int
 region_cmp(const void *a, const void *b)
 {
-	return strcmp(((const struct audit_region *)a)->name, ((const struct audit_region *)b)->name);
+	return strcmp(
+	    ((const struct audit_region *)a)->name, ((const struct audit_region *)b)->name);
 }
 
 /* The script's reply into h; -1 when it is not of the script's shape. */
@@ -185,8 +186,7 @@ read_hist(const redisReply *r, struct audit_hist *h)
 {
 	size_t i;
 
-	if (r->type != REDIS_REPLY_ARRAY || r->elements < NFIXED ||
-	    (r->elements - NFIXED) % 4 != 0)
+	if (r->type != REDIS_REPLY_ARRAY || r->elements < NFIXED || (r->elements - NFIXED) % 4 != 0)
 		return -1;
 	for (i = 0; i < 5; i++)
 		h->letters[i] = int_of(r->element[i]);
@@ -261,9 +261,9 @@ audit_round(struct mcp_store *st, void *arg, char *err, size_t errlen)
 		if (x->rep[i]->type == REDIS_REPLY_ERROR) {
 			snprintf(err, errlen, "%s", x->rep[i]->str);
 			return mcp_store_retryable(st, x->rep[i]) ||
-			               strncmp(x->rep[i]->str, "NOSCRIPT", 8) == 0
-			           ? MCP_STORE_AGAIN
-			           : MCP_STORE_FAIL;
+			        strncmp(x->rep[i]->str, "NOSCRIPT", 8) == 0
+			    ? MCP_STORE_AGAIN
+			    : MCP_STORE_FAIL;
 		}
 	return MCP_STORE_OK;
 }
@@ -288,7 +288,7 @@ read_history(struct mcp_store *st, struct audit *a)
 		free(x.idx);
 		return -1;
 	}
-	if ((x.rep = calloc(AGG_BATCH * NREP, sizeof(*x.rep))) == NULL)
+	if ((x.rep = calloc((size_t)AGG_BATCH * NREP, sizeof(*x.rep))) == NULL)
 		errx(MCP_EXIT_FAIL, "audit: out of memory");
 	for (i = 0; i < x.nidx && rc == 0; i = x.hi) {
 		x.lo = i;
@@ -346,7 +346,8 @@ server_of(const redisReply *f, const redisReply *v, struct audit_srv *s)
 	name = str_of(o, "name");
 	status = str_of(o, "status");
 	state = str_of(o, "state");
-	snprintf(s->name, sizeof(s->name), "%s", name ? name : "");
+	if ((s->name = strdup(name ? name : "")) == NULL)
+		errx(MCP_EXIT_FAIL, "audit: out of memory");
 	if (status != NULL && strcmp(status, "deleted") == 0)
 		s->bucket = B_DELETED;
 	else if (state != NULL && strcmp(state, "needs-configuration") == 0)
@@ -419,11 +420,10 @@ read_previous(struct mcp_store *st, struct audit *a)
 static int
 save(struct mcp_store *st, const char *json)
 {
-	static const char lua[] =
-	    "local l = redis.call('HGET', KEYS[1], 'last')\n"
-	    "if l then redis.call('HSET', KEYS[1], 'previous', l) end\n"
-	    "redis.call('HSET', KEYS[1], 'last', ARGV[1])\n"
-	    "return 1\n";
+	static const char lua[] = "local l = redis.call('HGET', KEYS[1], 'last')\n"
+	                          "if l then redis.call('HSET', KEYS[1], 'previous', l) end\n"
+	                          "redis.call('HSET', KEYS[1], 'last', ARGV[1])\n"
+	                          "return 1\n";
 	const char *argv[] = {"EVAL", lua, "1", AUDIT_KEY_AUDIT, json};
 	char err[512];
 	redisReply *r = mcp_store_cmd(st, 5, argv, err, sizeof(err));
@@ -535,8 +535,10 @@ agg_audit(struct agg_opts *o, int argc, char **argv)
 	if (a.period > AGG_DAY)
 		a.stride = (AGG_DAY / AGG_WINDOW + AUDIT_SAMPLE - 1) / AUDIT_SAMPLE;
 	rc = run(o, &a, json, keep);
-	for (j = 0; j < a.n; j++)
+	for (j = 0; j < a.n; j++) {
 		free(a.s[j].slug);
+		free(a.s[j].name);
+	}
 	free(a.s);
 	cJSON_Delete(a.prev);
 	if (rc != AGG_EXIT_STDOUT && mcp_rec_close_stdout() == -1)

@@ -12,11 +12,10 @@
 
 #define AUDIT_KEY_SERVERS "mcp:registry:servers"
 #define AUDIT_KEY_AUDIT "mcp:registry:audit"
-#define AUDIT_SHARE 10        /* percent of the windows that make a server regionally degraded */
-#define AUDIT_SAMPLE 240      /* windows of results read at most: 24 h, every 6th */
+#define AUDIT_SHARE 10   /* percent of the windows that make a server regionally degraded */
+#define AUDIT_SAMPLE 240 /* windows of results read at most: 24 h, every 6th */
 #define AUDIT_PERIOD_MAX (31 * 86400)
-#define AUDIT_REGIONS 16      /* regions an entry names; more are left out */
-#define AUDIT_NAME_MAX 256    /* bytes of a registry name kept */
+#define AUDIT_REGIONS 16 /* regions an entry names; more are left out */
 
 enum audit_bucket {
 	B_HEALTHY,
@@ -54,13 +53,13 @@ struct audit_hist {
 	long steps[8];
 	struct audit_region reg[AUDIT_REGIONS];
 	size_t nreg;
-	int divergence; /* the latest verdict names a divergence */
+	int divergence;  /* the latest verdict names a divergence */
 	int latest_step; /* the latest verdict's step, -1 for none */
 };
 
 struct audit_srv {
 	char *slug; /* owned */
-	char name[AUDIT_NAME_MAX];
+	char *name; /* owned: its registry name, "" for none */
 	int bucket;
 	int probe; /* state "probe" and not deleted: its history is read */
 	struct audit_hist h;
@@ -70,7 +69,7 @@ struct audit {
 	double at;
 	long long from, to; /* the first and last window of the period */
 	long period;
-	long stride; /* the results of every stride-th window are read */
+	long stride;         /* the results of every stride-th window are read */
 	struct audit_srv *s; /* sorted by slug */
 	size_t n;
 	long count[B_NALL];

@@ -373,8 +373,8 @@ audit_text(const struct audit *a, const cJSON *json)
 
 	mcp_iso8601((double)a->from, from, sizeof(from));
 	mcp_iso8601((double)(a->to + AGG_WINDOW), to, sizeof(to));
-	if (printf("audit of %s to %s\n%-22s  %7s  %8s\n", from, to, "BUCKET", "COUNT",
-	        "PERCENT") < 0)
+	if (printf("audit of %s to %s\n%-22s  %7s  %8s\n", from, to, "BUCKET", "COUNT", "PERCENT") <
+	    0)
 		return -1;
 	for (b = 0; b < B_NBUCKET; b++)
 		if (printf("%-22s  %7ld  %7.2f%%\n", audit_bucket_names[b], a->count[b],

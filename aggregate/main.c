@@ -23,7 +23,8 @@ usage(void)
 	    "[SLUG ...]\n"
 	    "       %s results [-R URL] [-t SECONDS] SLUG [FROM [TO]]\n"
 	    "       %s status [-j] [-R URL] [-t SECONDS] [SLUG ...]\n"
-	    "       %s audit [-R URL] [-t SECONDS] [--json] [--period DURATION] [--save] [--at EPOCH]\n",
+	    "       %s audit [-R URL] [-t SECONDS] [--json] [--period DURATION] [--save] [--at "
+	    "EPOCH]\n",
 	    program_invocation_short_name, program_invocation_short_name,
 	    program_invocation_short_name, program_invocation_short_name,
 	    program_invocation_short_name);

@@ -12,7 +12,7 @@
 #include "serve.h"
 
 #define AUDIT_KEY "mcp:registry:audit"
-#define AUDIT_MAX (64 * 1024 * 1024) /* bytes of a saved audit served */
+#define AUDIT_MAX ((size_t)64 << 20) /* bytes of a saved audit served */
 #define AUDIT_MOVED_MAX 500          /* servers that moved listed on the page */
 
 /*
@@ -132,7 +132,8 @@ audit_buckets(struct mcp_buf *b, const cJSON *a)
 	cJSON_ArrayForEach(e, cJSON_GetObjectItemCaseSensitive(a, "buckets"))
 	{
 		rc |= mcp_buf_adds(b, "<tr><td>") | serve_esc(b, e->string ? e->string : "") |
-		    mcp_buf_addf(b, "</td><td class=\"num\">%.0f</td><td class=\"num\">%.2f%%</td></tr>",
+		    mcp_buf_addf(b,
+		        "</td><td class=\"num\">%.0f</td><td class=\"num\">%.2f%%</td></tr>",
 		        audit_num(e, "count"), audit_num(e, "percent"));
 	}
 	rc |= mcp_buf_addf(b,
@@ -159,11 +160,13 @@ audit_regional(struct mcp_buf *b, const cJSON *a)
 	{
 		rc |= mcp_buf_adds(b, "<tr>") | audit_slug_cell(b, audit_str(e, "slug")) |
 		    mcp_buf_adds(b, "<td>") | serve_esc(b, audit_str(e, "name")) |
-		    mcp_buf_addf(b, "</td><td class=\"num\">%.2f%%</td><td>", audit_num(e, "share"));
+		    mcp_buf_addf(
+		        b, "</td><td class=\"num\">%.2f%%</td><td>", audit_num(e, "share"));
 		first = 1;
 		cJSON_ArrayForEach(g, cJSON_GetObjectItemCaseSensitive(e, "regions"))
 		{
-			rc |= mcp_buf_adds(b, first ? "" : ", ") | serve_esc(b, audit_str(g, "region")) |
+			rc |= mcp_buf_adds(b, first ? "" : ", ") |
+			    serve_esc(b, audit_str(g, "region")) |
 			    mcp_buf_addf(b, " (%.2f%%)", audit_num(g, "share"));
 			first = 0;
 		}
@@ -217,8 +220,9 @@ audit_movement(struct mcp_buf *b, const cJSON *a)
 	int rc = mcp_buf_adds(b, "<section><h2>Movement</h2>\n");
 
 	if (!cJSON_IsObject(m))
-		return rc | mcp_buf_adds(b,
-		                "<p>No earlier audit was saved to compare with.</p></section>\n");
+		return rc |
+		    mcp_buf_adds(
+		        b, "<p>No earlier audit was saved to compare with.</p></section>\n");
 	rc |= mcp_buf_adds(b, "<p class=\"sub\">Since the audit of ") |
 	    serve_esc(b, audit_str(m, "previous_as_of")) | mcp_buf_adds(b, ".</p>\n");
 	if (cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(m, "table")) == 0)
@@ -241,8 +245,9 @@ static int
 audit_period(struct mcp_buf *b, const cJSON *a)
 {
 	double p = audit_num(a, "period");
-	int rc = (long long)p % 3600 == 0 ? mcp_buf_addf(b, "<p class=\"sub\">The %.0f hours", p / 3600)
-	                                  : mcp_buf_addf(b, "<p class=\"sub\">The %.0f minutes", p / 60);
+	int rc = (long long)p % 3600 == 0
+	    ? mcp_buf_addf(b, "<p class=\"sub\">The %.0f hours", p / 3600)
+	    : mcp_buf_addf(b, "<p class=\"sub\">The %.0f minutes", p / 60);
 
 	return rc | mcp_buf_adds(b, " up to ") | serve_esc(b, audit_str(a, "as_of")) |
 	    mcp_buf_adds(b, ".</p>\n");

@@ -23,7 +23,9 @@ for (const [width, dark] of [[1280, false], [360, false], [1280, true]]) {
 	await p.setViewport({ width, height: 900 });
 	await p.emulateMediaFeatures([{ name: 'prefers-color-scheme', value: dark ? 'dark' : 'light' }]);
 	p.on('pageerror', (e) => errors.push(String(e)));
-	p.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
+	// The browser's own ask for /favicon.ico (none is served) is not the page's.
+	p.on('console', (m) => m.type() === 'error' && !/\/favicon\.ico$/.test(m.location()?.url || '') &&
+		errors.push(`${m.text()} (${m.location()?.url})`));
 	p.on('dialog', (d) => { errors.push(`dialog: ${d.message()}`); d.dismiss().catch(() => {}); });
 	const resp = await p.goto(`${E.BASE}/audit`, { waitUntil: 'load' });
 	say(resp.status() === 200, `${name}: /audit answers 200`, String(resp.status()));
