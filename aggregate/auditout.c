@@ -335,10 +335,26 @@ text_regional(const cJSON *json)
 	return 0;
 }
 
+/*
+ * A registry name for a terminal: it is anyone's to publish, so a control
+ * byte (an escape sequence) is shown as '?'; cut at the buffer's end.
+ */
+static const char *
+printable(const char *s, char *buf, size_t len)
+{
+	size_t i;
+
+	for (i = 0; s[i] != '\0' && i + 1 < len; i++)
+		buf[i] = (unsigned char)s[i] < 0x20 || s[i] == 0x7f ? '?' : s[i];
+	buf[i] = '\0';
+	return buf;
+}
+
 static int
 text_movement(const cJSON *json)
 {
 	const cJSON *m = cJSON_GetObjectItemCaseSensitive(json, "movement"), *e;
+	char name[512];
 
 	if (!cJSON_IsObject(m))
 		return printf("\nMOVEMENT: no saved audit to compare with\n") < 0 ? -1 : 0;
@@ -357,8 +373,9 @@ text_movement(const cJSON *json)
 		return -1;
 	cJSON_ArrayForEach(e, cJSON_GetObjectItemCaseSensitive(m, "moved"))
 	{
-		if (printf("%-40s  %-40s  %-20s  %s\n", jstr(e, "slug"), jstr(e, "name"),
-		        jstr(e, "from"), jstr(e, "to")) < 0)
+		if (printf("%-40s  %-40s  %-20s  %s\n", jstr(e, "slug"),
+		        printable(jstr(e, "name"), name, sizeof(name)), jstr(e, "from"),
+		        jstr(e, "to")) < 0)
 			return -1;
 	}
 	return 0;

@@ -124,12 +124,16 @@ is "$(rc hexists mcp:registry:audit previous)" 0 "the first save has no previous
 } | push 2>/dev/null
 run_windows 20 39
 reg io.example.dns io.example/dns probe deleted
-reg io.example.fresh io.example/fresh needs-configuration
+# A registry name is anyone's: one with an escape sequence.
+reg io.example.fresh 'io.example/fresh\u001b[2J' needs-configuration
 AT=$(($(w 39) + 95))
 audit >"$TMP/a2.txt"
 like "$(cat "$TMP/a2.txt")" 'regionally-degraded +healthy +2' "the text movement table"
 like "$(cat "$TMP/a2.txt")" 'io.example.healthy +io.example/healthy +healthy +broken:tools_list' \
     "the text list of servers that moved"
+like "$(grep '^io.example.fresh ' "$TMP/a2.txt")" 'io.example/fresh\?\[2J +new +needs-configuration' \
+    "a control byte of a registry name is shown as ?"
+is "$(grep -c $'\e' "$TMP/a2.txt")" 0 "no escape reaches the terminal"
 audit --save --json >"$TMP/s2.json" 2>"$TMP/s2.err"
 is "$?:$(cat "$TMP/s2.err")" "0:" "the second audit exits 0"
 is "$(rc hget mcp:registry:audit previous)" "$(cat "$TMP/s1.json")" "the last audit moved to previous"
