@@ -95,4 +95,5 @@ got=$(jq -c '[.buckets.healthy.count, .buckets["auth-walled"].count, .buckets["b
 echo "audit --period 1h of $SLUGS slugs: $(audit --json --period 1h) s"
 echo "audit --save (text) of $SLUGS slugs: $(audit --save) s"
 echo "audit with the movement of $SLUGS slugs: $(audit --json) s"
+echo "the saved audit (mcp:registry:audit last): $(rc HSTRLEN mcp:registry:audit last) bytes"
 rc INFO commandstats | sed -n 's/^cmdstat_\(evalsha\|hgetall\|get\):calls=\([0-9]*\),usec=\([0-9]*\),usec_per_call=\([0-9.]*\).*/redis: \1: \2 calls, \4 us a call/p'
