@@ -148,11 +148,14 @@ duration_arg(const char *s)
 	return (long)d;
 }
 
-/* The step index of the latest verdict, its divergence, from its JSON. */
+/*
+ * The step and divergence of the latest verdict, from its JSON, when its
+ * window lies in the period (an --at of long ago has a newer one).
+ */
 static void
-read_latest(const redisReply *r, struct audit_hist *h)
+read_latest(const redisReply *r, long long from, long long to, struct audit_hist *h)
 {
-	const cJSON *step, *div;
+	const cJSON *step, *div, *win;
 	const char *why;
 	cJSON *rec;
 
@@ -161,9 +164,13 @@ read_latest(const redisReply *r, struct audit_hist *h)
 		return;
 	step = cJSON_GetObjectItemCaseSensitive(rec, "step");
 	div = cJSON_GetObjectItemCaseSensitive(rec, "divergence");
-	if (cJSON_IsString(step))
-		h->latest_step = mcp_step_index(step->valuestring);
-	h->divergence = cJSON_IsString(div);
+	win = cJSON_GetObjectItemCaseSensitive(rec, "window");
+	if (cJSON_IsNumber(win) && win->valuedouble >= (double)from &&
+	    win->valuedouble <= (double)to) {
+		if (cJSON_IsString(step))
+			h->latest_step = mcp_step_index(step->valuestring);
+		h->divergence = cJSON_IsString(div);
+	}
 	cJSON_Delete(rec);
 }
 
@@ -301,7 +308,7 @@ read_history(struct mcp_store *st, struct audit *a)
 		for (j = x.lo; j < x.hi; j++) {
 			struct audit_srv *s = &a->s[x.idx[j]];
 
-			read_latest(x.rep[(j - x.lo) * NREP], &s->h);
+			read_latest(x.rep[(j - x.lo) * NREP], a->from, a->to, &s->h);
 			if (read_hist(x.rep[(j - x.lo) * NREP + 1], &s->h) == -1) {
 				warnx("audit: %s: the store's reply has not the script's shape",
 				    s->slug);
@@ -310,6 +317,7 @@ read_history(struct mcp_store *st, struct audit *a)
 		}
 		clear(&x);
 	}
+	clear(&x); /* what a failed round left */
 	free(x.idx);
 	free(x.rep);
 	return rc;
