@@ -299,6 +299,11 @@ int agg_maint_parse(const redisReply *r, double *start, double *end, const char 
 
 /* A line per slug (all known, or those named); exit 1 when one is not up. */
 int agg_status(const struct agg_opts *o, char **slugs, int nslugs);
+/*
+ * audit.c: the registry's servers in the buckets of the audit; parses its
+ * own arguments (argv[0] is "audit") and closes stdout.
+ */
+int agg_audit(struct agg_opts *o, int argc, char **argv);
 /* The stored results of slug in the windows from..to, a line each. */
 int agg_results(const struct agg_opts *o, const char *slug, long long from, long long to);
 

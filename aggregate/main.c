@@ -22,9 +22,12 @@ usage(void)
 	    "       %s verdict [-F SLUGS] [-L SECONDS] [-P PERCENT] [-R URL] [-t SECONDS] "
 	    "[SLUG ...]\n"
 	    "       %s results [-R URL] [-t SECONDS] SLUG [FROM [TO]]\n"
-	    "       %s status [-j] [-R URL] [-t SECONDS] [SLUG ...]\n",
+	    "       %s status [-j] [-R URL] [-t SECONDS] [SLUG ...]\n"
+	    "       %s audit [-R URL] [-t SECONDS] [--json] [--period DURATION] [--save] [--at "
+	    "EPOCH]\n",
 	    program_invocation_short_name, program_invocation_short_name,
-	    program_invocation_short_name, program_invocation_short_name);
+	    program_invocation_short_name, program_invocation_short_name,
+	    program_invocation_short_name);
 	exit(MCP_EXIT_USAGE);
 }
 
@@ -114,6 +117,8 @@ main(int argc, char *argv[])
 	if (argc < 2)
 		usage();
 	cmd = argv[1];
+	if (strcmp(cmd, "audit") == 0)
+		return agg_audit(&o, argc - 1, argv + 1);
 	if (strcmp(cmd, "push") == 0)
 		flags = "R:r:S:t:v";
 	else if (strcmp(cmd, "verdict") == 0)

@@ -187,7 +187,8 @@ is "$(res_val s-dup2 "$T0" us-east-1 | cut -d' ' -f2,3)" "b tls" "the first push
 usage="usage: mcp-aggregate push [-v] [-r REGION] [-R URL] [-S FILE] [-t SECONDS]
        mcp-aggregate verdict [-F SLUGS] [-L SECONDS] [-P PERCENT] [-R URL] [-t SECONDS] [SLUG ...]
        mcp-aggregate results [-R URL] [-t SECONDS] SLUG [FROM [TO]]
-       mcp-aggregate status [-j] [-R URL] [-t SECONDS] [SLUG ...]"
+       mcp-aggregate status [-j] [-R URL] [-t SECONDS] [SLUG ...]
+       mcp-aggregate audit [-R URL] [-t SECONDS] [--json] [--period DURATION] [--save] [--at EPOCH]"
 mcp-aggregate >"$TMP/out" 2>"$TMP/err"
 is "$?:$(cat "$TMP/out")" 2: "no subcommand: exit 2, nothing on stdout"
 is "$(cat "$TMP/err")" "$usage" "usage"
