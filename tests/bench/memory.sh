@@ -16,7 +16,7 @@
 # kind of key, and both scaled to 1,000 slugs beside the 256 MB target.
 . "$(dirname "$0")/lib.sh"
 SLUGS=${BENCH_MEM_SLUGS:-100}
-OLD=${BENCH_MEM_OLD:-6f284b2}
+OLD=${BENCH_MEM_OLD:-ae5f5fd}
 REGIONS=us-east-1,us-west-2,eu-west-2,ap-southeast-1,sa-east-1
 T0=1795536000
 DAY=1440
@@ -56,7 +56,7 @@ fill() {
 	# the scripts) is the store's own, and does not grow per slug.
 	rc --scan | awk -v hist="$hist" -v res="$res" '{ k = $0; sub(/^mcp:\{[^}]*\}:/, "", k)
 	    sub(/:[0-9]+$/, "", k)
-	    if (k == res || k == "codes") k = "1 results, " res (res == "rh" ? ":HOUR + codes" : ":W") " (25 h)"
+	    if (k == res || k == "codes") k = "1 results, " res (res == "res" ? ":W" : ":HOUR + codes") " (25 h)"
 	    else if (k == hist) k = "2 history, " hist ":DAY (30 days)"
 	    else if (k ~ /^lat/) k = "3 latencies, lat* (24 h)"
 	    else k = "4 the rest (seen, hash, verdict, up ...)"
@@ -79,15 +79,15 @@ fill() {
 
 printf 'memory, steady state: %d slugs x 5 regions, one probe a minute, 30 days of history and a day of results (%d results, %d verdict passes), scaled to 1,000 slugs; target 256 MB\n' \
     "$SLUGS" $((SLUGS * 5 * DAY)) "$DAY"
-echo "this layout (rh:HOUR, day:DAY):"
-fill "$BIN/mcp-aggregate" day rh
+echo "this layout (rs:HOUR, day:DAY packed):"
+fill "$BIN/mcp-aggregate" day rs
 now_total=$(cat "$TMP/total")
 if git -C "$TOP" cat-file -e "$OLD^{commit}" 2>/dev/null; then
 	mkdir "$TMP/old"
 	git -C "$TOP" archive "$OLD" | tar -x -C "$TMP/old"
 	if make -C "$TMP/old" -j2 build/mcp-aggregate CURL_DIR= >"$TMP/old.log" 2>&1; then
-		echo "the layout before ($OLD: res:W, hist:DAY):"
-		fill "$TMP/old/build/mcp-aggregate" hist res
+		echo "the layout before ($OLD: rh:HOUR, day:DAY of 1,440 letters):"
+		fill "$TMP/old/build/mcp-aggregate" day rh
 		printf '1,000 slugs: %s MB in this layout, %s MB in the one before (%s %%); target 256 MB\n' \
 		    "$(calc "\"%.0f\", $now_total / 1048576")" "$(calc "\"%.0f\", $(cat "$TMP/total") / 1048576")" \
 		    "$(calc "\"%.1f\", 100 * $now_total / $(cat "$TMP/total")")"
