@@ -189,7 +189,7 @@ is "$(cat "$TMP/now")" '[] []
 # "OFFSET b STEP": no duration, no code), as the previous push wrote them;
 # window 2 values of now.  Verdicts read both.
 key="mcp:{s-prev}:res:$(w 1)"
-rcli hset "$key" ap-southeast-1 "2500 h${HA:7:4}" eu-west-2 "3000 a" \
+rcli hset "$key" ap-southeast-1 "2500 h${HA:7:16}" eu-west-2 "3000 a" \
     us-east-1 "10000 b tools_list" >/dev/null
 rcli expire "$key" 90000 >/dev/null
 {

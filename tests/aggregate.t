@@ -403,6 +403,17 @@ is "$(verdicts s-mixed 3 5)" "g g a" \
 like "$(got s-mixed 5)" '"failed_regions":\["us-east-1"\]' "the old runner's failure counts"
 like "$(got s-mixed 5)" '"missing":\[\]' "the old runner's region is not missing"
 
+# mcp-serve's latency chart reads both: the hour's p95 of all regions
+# and of each (eu-west-2's 120 ms in the slots of before).
+if [ -x "$BIN/mcp-serve" ]; then
+	env -i PATH="$PATH" ASAN_OPTIONS="${ASAN_OPTIONS:-}" UBSAN_OPTIONS="${UBSAN_OPTIONS:-}" \
+	    REQUEST_METHOD=GET MCP_REDIS="$MCP_REDIS" MCP_NOW=$(($(w 5) + 100)) PATH_INFO=/status/s-mixed \
+	    mcp-serve </dev/null >"$TMP/page"
+	is "$(grep -o '<tr><td>16:00</td>\(<td class="num">[^<]*</td>\)*' "$TMP/page" | grep -o '[0-9]* ms' |
+	    tr '\n' ' ')" "120 ms 100 ms 120 ms 100 ms 100 ms 100 ms " \
+	    "mcp-serve's latency table: the slots of rs:HOUR and of the rh:HOUR of before"
+fi
+
 # A day:DAY of before, 1,440 letters, is packed on its next write: the
 # letters of the other windows kept, the counters moved from the old
 # letter of the window decided again.
