@@ -81,9 +81,10 @@ static const char read_lua[] =
 	"  return b and DAYL[math.floor(b / 6 ^ (p % 3)) % 6] or ''\n"                             \
 	"end\n"                                                                                    \
 	"local function day_pack(key)\n"                                                           \
-	"  if redis.call('STRLEN', key) == 480 then return end\n"                                  \
-	"  local cur, t = redis.call('GET', key) or '', {}\n"                                      \
-	"  if #cur ~= 1440 then cur = '' end\n"                                                    \
+	"  local n = redis.call('STRLEN', key)\n"                                                  \
+	"  if n == 480 then return end\n"                                                          \
+	"  if n ~= 1440 then return redis.call('SET', key, string.rep('\\0', 480)) end\n"         \
+	"  local cur, t = redis.call('GET', key), {}\n"                                            \
 	"  for i = 0, 479 do\n"                                                                    \
 	"    local v = 0\n"                                                                        \
 	"    for d = 3, 1, -1 do v = v * 6 + (DAYD[string.sub(cur, 3 * i + d, 3 * i + d)] or 0) end\n" \
