@@ -83,11 +83,12 @@ static const char read_lua[] =
 	"local function day_pack(key)\n"                                                           \
 	"  local n = redis.call('STRLEN', key)\n"                                                  \
 	"  if n == 480 then return end\n"                                                          \
-	"  if n ~= 1440 then return redis.call('SET', key, string.rep('\\0', 480)) end\n"         \
+	"  if n ~= 1440 then return redis.call('SET', key, string.rep('\\0', 480)) end\n"          \
 	"  local cur, t = redis.call('GET', key), {}\n"                                            \
 	"  for i = 0, 479 do\n"                                                                    \
 	"    local v = 0\n"                                                                        \
-	"    for d = 3, 1, -1 do v = v * 6 + (DAYD[string.sub(cur, 3 * i + d, 3 * i + d)] or 0) end\n" \
+	"    for d = 3, 1, -1 do v = v * 6 + (DAYD[string.sub(cur, 3 * i + d, 3 * i + d)] or 0) "  \
+	"end\n"                                                                                    \
 	"    t[i + 1] = string.char(v)\n"                                                          \
 	"  end\n"                                                                                  \
 	"  redis.call('SET', key, table.concat(t))\n"                                              \
@@ -95,7 +96,7 @@ static const char read_lua[] =
 	"local function day_set(key, p, letter)\n"                                                 \
 	"  local i, f = math.floor(p / 3), 6 ^ (p % 3)\n"                                          \
 	"  local b = string.byte(redis.call('GETRANGE', key, i, i))\n"                             \
-	"  b = b - math.floor(b / f) % 6 * f + (DAYD[letter] or 0) * f\n"                         \
+	"  b = b - math.floor(b / f) % 6 * f + (DAYD[letter] or 0) * f\n"                          \
 	"  redis.call('SETRANGE', key, i, string.char(b))\n"                                       \
 	"end\n"
 
@@ -104,34 +105,34 @@ static const char read_lua[] =
  * 24-hour histogram, found from the top bucket down (a few buckets hold the
  * top 5 %), the 30 days of counters, W's old code.
  */
-static const char stats_lua[] = DAY_LUA
-    "local n = tonumber(redis.call('HGET', KEYS[1], 'n')) or 0\n"
-    "local p95, off = '', 0\n"
-    "local tail, acc = n - math.floor((95 * n + 99) / 100) + 1, 0\n"
-    "while n > 0 and p95 == '' do\n"
-    "  local bs = redis.call('ZREVRANGE', KEYS[4], off, off + 7)\n"
-    "  if #bs == 0 then break end\n"
-    "  local cs = redis.call('HMGET', KEYS[1], unpack(bs))\n"
-    "  for i = 1, #bs do\n"
-    "    acc = acc + (tonumber(cs[i]) or 0)\n"
-    "    if acc >= tail then p95 = bs[i]; break end\n"
-    "  end\n"
-    "  off = off + 8\n"
-    "end\n"
-    "local day = tonumber(ARGV[2])\n"
-    "local f = {}\n"
-    "for d = day - 29, day do f[#f + 1] = d .. ':u'; f[#f + 1] = d .. ':n' end\n"
-    "local v = redis.call('HMGET', KEYS[2], unpack(f))\n"
-    "local u, c = 0, 0\n"
-    "for i = 1, #v, 2 do\n"
-    "  u = u + (tonumber(v[i]) or 0); c = c + (tonumber(v[i + 1]) or 0)\n"
-    "end\n"
-    "local pos = (tonumber(ARGV[1]) % 86400) / 60\n"
-    "local old = day_letter(KEYS[3], pos)\n"
-    "if old == '' then\n"
-    "  old = redis.call('HGET', ARGV[3] .. 'hist:' .. ARGV[2], ARGV[1]) or ''\n"
-    "end\n"
-    "return {p95, tostring(u), tostring(c), old}\n";
+static const char stats_lua[] =
+    DAY_LUA "local n = tonumber(redis.call('HGET', KEYS[1], 'n')) or 0\n"
+            "local p95, off = '', 0\n"
+            "local tail, acc = n - math.floor((95 * n + 99) / 100) + 1, 0\n"
+            "while n > 0 and p95 == '' do\n"
+            "  local bs = redis.call('ZREVRANGE', KEYS[4], off, off + 7)\n"
+            "  if #bs == 0 then break end\n"
+            "  local cs = redis.call('HMGET', KEYS[1], unpack(bs))\n"
+            "  for i = 1, #bs do\n"
+            "    acc = acc + (tonumber(cs[i]) or 0)\n"
+            "    if acc >= tail then p95 = bs[i]; break end\n"
+            "  end\n"
+            "  off = off + 8\n"
+            "end\n"
+            "local day = tonumber(ARGV[2])\n"
+            "local f = {}\n"
+            "for d = day - 29, day do f[#f + 1] = d .. ':u'; f[#f + 1] = d .. ':n' end\n"
+            "local v = redis.call('HMGET', KEYS[2], unpack(f))\n"
+            "local u, c = 0, 0\n"
+            "for i = 1, #v, 2 do\n"
+            "  u = u + (tonumber(v[i]) or 0); c = c + (tonumber(v[i + 1]) or 0)\n"
+            "end\n"
+            "local pos = (tonumber(ARGV[1]) % 86400) / 60\n"
+            "local old = day_letter(KEYS[3], pos)\n"
+            "if old == '' then\n"
+            "  old = redis.call('HGET', ARGV[3] .. 'hist:' .. ARGV[2], ARGV[1]) or ''\n"
+            "end\n"
+            "return {p95, tostring(u), tostring(c), old}\n";
 
 /*
  * Write W's verdict into the history (idempotent: the counters follow a

@@ -50,10 +50,10 @@
 	"end\n"                                                                                    \
 	"local function res_id(id)\n"                                                              \
 	"  if id == '' then return 0 end\n"                                                        \
-	"  if not (#id >= 4 and #id <= 16 and string.match(id, '^%x+$')) then\n"                  \
+	"  if not (#id >= 4 and #id <= 16 and string.match(id, '^%x+$')) then\n"                   \
 	"    id = redis.sha1hex(id)\n"                                                             \
 	"  end\n"                                                                                  \
-	"  return math.max(tonumber(string.sub(id, 1, 4), 16), 1)\n"                              \
+	"  return math.max(tonumber(string.sub(id, 1, 4), 16), 1)\n"                               \
 	"end\n"                                                                                    \
 	"local function res_pack(v, codes)\n"                                                      \
 	"  local off, st, a, b = string.match(v, '^(%d+) (%S+) ?(%S*) ?(%S*)$')\n"                 \
@@ -105,12 +105,13 @@
 	"  local st, off = math.floor(x / 2^38), o1 * 256 + o2\n"                                  \
 	"  if st == 0 then return nil end\n"                                                       \
 	"  if st == 3 then\n"                                                                      \
-	"    local s = off .. ' b ' .. (STEPS[math.floor(x / 2^34) % 16] or '-')\n"               \
+	"    local s = off .. ' b ' .. (STEPS[math.floor(x / 2^34) % 16] or '-')\n"                \
 	"    local c = names[math.floor(x / 2^26) % 256]\n"                                        \
 	"    if c then s = s .. ' ' .. c end\n"                                                    \
 	"    return s\n"                                                                           \
 	"  end\n"                                                                                  \
-	"  local s, ms, id = off .. ' ' .. (st == 1 and 'h' or 'a'), math.floor(x / 2^16) % 4194304,\n" \
+	"  local s, ms, id = off .. ' ' .. (st == 1 and 'h' or 'a'), math.floor(x / 2^16) % "      \
+	"4194304,\n"                                                                               \
 	"    x % 65536\n"                                                                          \
 	"  if id > 0 then s = s .. string.format('%04x', id) end\n"                                \
 	"  if ms ~= 4194303 then s = s .. ' ' .. ms end\n"                                         \
