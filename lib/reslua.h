@@ -110,9 +110,8 @@
 	"    if c then s = s .. ' ' .. c end\n"                                                    \
 	"    return s\n"                                                                           \
 	"  end\n"                                                                                  \
-	"  local s, ms, id = off .. ' ' .. (st == 1 and 'h' or 'a'), math.floor(x / 2^16) % "      \
-	"4194304,\n"                                                                               \
-	"    x % 65536\n"                                                                          \
+	"  local s = off .. ' ' .. (st == 1 and 'h' or 'a')\n"                                     \
+	"  local ms, id = math.floor(x / 2^16) % 4194304, x % 65536\n"                             \
 	"  if id > 0 then s = s .. string.format('%04x', id) end\n"                                \
 	"  if ms ~= 4194303 then s = s .. ' ' .. ms end\n"                                         \
 	"  return s\n"                                                                             \
