@@ -414,6 +414,26 @@ if [ -x "$BIN/mcp-serve" ]; then
 	    "mcp-serve's latency table: the slots of rs:HOUR and of the rh:HOUR of before"
 fi
 
+# The probe-fault judgment of a full pass reads the old runner's slots
+# too: eu-west-2, still writing rh:HOUR, fails tools_list for all ten
+# slugs of a store of their own (database 3) where the upgraded regions
+# pass them: blind.
+for i in $(seq -f '%05g' 1 10); do
+	redis-cli -s "$REDIS_SOCK" -n 3 eval "
+	  local pos = (tonumber(ARGV[1]) % 3600) / 60 * 16
+	  local s = struct.pack('>I2c1BBI3', 10000, 'b', 7, 0, 16777215) .. string.rep('\\0', 8)
+	  redis.call('HSET', KEYS[1], 'eu-west-2', string.rep('\\0', pos) .. s ..
+	    string.rep('\\0', 960 - pos - 16))
+	  redis.call('EXPIRE', KEYS[1], 90000)
+	  redis.call('ZADD', 'mcp:slugs', ARGV[1] + 10, ARGV[2])
+	  return redis.call('ZADD', 'mcp:{' .. ARGV[2] .. '}:seen', ARGV[1] + 10, 'eu-west-2')" \
+	    1 "mcp:{j-$i}:rh:$(($(w 7) / 3600))" "$(w 7)" "j-$i" >/dev/null
+done
+gen -s j -N 10 -r "$FOUR_NO_EU" -t "$(w 7)" | MCP_REDIS="$MCP_REDIS?db=3" push
+MCP_REDIS="$MCP_REDIS?db=3" MCP_NOW=$(($(w 7) + 95)) mcp-aggregate verdict >"$TMP/judge"
+is "$(redis-cli -s "$REDIS_SOCK" -n 3 hget "mcp:fault:$(w 7)" eu-west-2) $(grep -c '"verdict":"green"' "$TMP/judge")" \
+    "10 10 1 tools_list 10" "the judgment counts the failures in the old runner's slots: it is blind, the slugs green"
+
 # A day:DAY of before, 1,440 letters, is packed on its next write: the
 # letters of the other windows kept, the counters moved from the old
 # letter of the window decided again.
