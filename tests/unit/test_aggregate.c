@@ -509,8 +509,8 @@ test_keys(void)
 {
 	char k[64];
 
-	ok(agg_key(k, sizeof(k), "everything", "rh", W / 3600) == 0 &&
-	        strcmp(k, "mcp:{everything}:rh:498760") == 0,
+	ok(agg_key(k, sizeof(k), "everything", "rs", W / 3600) == 0 &&
+	        strcmp(k, "mcp:{everything}:rs:498760") == 0,
 	    "per-hour key with its hash tag");
 	ok(agg_key(k, sizeof(k), "everything", "seen", -1) == 0 &&
 	        strcmp(k, "mcp:{everything}:seen") == 0,
