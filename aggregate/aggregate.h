@@ -156,7 +156,7 @@ char agg_verdict_code(enum agg_verdict v);
  * format of before, "STARTED STATE STEP HASH MS", live as long as their
  * key (25 h) and are read as well.
  */
-#define AGG_HASH_ID 16        /* hex digits of a tool hash that a result keeps */
+#define AGG_HASH_ID 4         /* hex digits of a tool hash that a result keeps */
 #define AGG_MS_MAX 999999999L /* the largest MS a stored value may hold */
 #define AGG_CODE_MAX 40       /* an error code is [a-z0-9_]{1,40} */
 #define AGG_HOST_MAX 255

@@ -182,10 +182,18 @@ res_val() {
 	res_lines "${@:1:$#-1}" | awk -v r="$r" '$2 == r { sub(/^[^ ]+ [^ ]+ /, ""); print }'
 }
 res_regions() { res_lines "$@" | awk '{ printf "%s ", $2 }'; }
-# hist_at SLUG W: the history's letter of window W ("" when not decided).
+# hist_at SLUG W: the history's letter of window W ("" when not decided):
+# day:DAY packs three windows a byte, base 6, the lowest digit first,
+# 0 for none, then g a r u m; a day of before is 1,440 letters
+# (mcp-store(7)).
 hist_at() {
-	local p=$((($2 % 86400) / 60))
-	redis-cli -s "$REDIS_SOCK" getrange "mcp:{$1}:day:$(($2 / 86400))" "$p" "$p" | tr -d '\0'
+	redis-cli -s "$REDIS_SOCK" eval "local p = tonumber(ARGV[1])
+	  if redis.call('STRLEN', KEYS[1]) == 1440 then
+	    return (string.gsub(redis.call('GETRANGE', KEYS[1], p, p), '%z', ''))
+	  end
+	  local b = string.byte(redis.call('GETRANGE', KEYS[1], math.floor(p / 3), math.floor(p / 3)))
+	  return ({'g', 'a', 'r', 'u', 'm'})[math.floor((b or 0) / 6 ^ (p % 3)) % 6] or ''" \
+	    1 "mcp:{$1}:day:$(($2 / 86400))" $((($2 % 86400) / 60))
 }
 
 # nginx_head DIR: the start of a test's nginx.conf, up to the inside of
