@@ -156,7 +156,7 @@ char agg_verdict_code(enum agg_verdict v);
  * format of before, "STARTED STATE STEP HASH MS", live as long as their
  * key (25 h) and are read as well.
  */
-#define AGG_HASH_ID 16        /* hex digits of a tool hash that a result keeps */
+#define AGG_HASH_ID 4         /* hex digits of a tool hash that a result keeps */
 #define AGG_MS_MAX 999999999L /* the largest MS a stored value may hold */
 #define AGG_CODE_MAX 40       /* an error code is [a-z0-9_]{1,40} */
 #define AGG_HOST_MAX 255
@@ -299,6 +299,11 @@ int agg_maint_parse(const redisReply *r, double *start, double *end, const char 
 
 /* A line per slug (all known, or those named); exit 1 when one is not up. */
 int agg_status(const struct agg_opts *o, char **slugs, int nslugs);
+/*
+ * audit.c: the registry's servers in the buckets of the audit; parses its
+ * own arguments (argv[0] is "audit") and closes stdout.
+ */
+int agg_audit(struct agg_opts *o, int argc, char **argv);
 /* The stored results of slug in the windows from..to, a line each. */
 int agg_results(const struct agg_opts *o, const char *slug, long long from, long long to);
 

@@ -16,9 +16,10 @@
  * ARGV[4]) (epoch milliseconds), of the windows from ARGV[1] on that reach
  * into it, as "region code" pairs in the order first seen: code 0 for a
  * pass, else the failed step, 1 to 8 in the order of mcp_steps.  The slots
- * of rh:HOUR are read as bytes (lib/reslua.h), without the text the
+ * of rs:HOUR are read as bytes (lib/reslua.h), without the text the
  * decision's read makes of them; a region the slots lack is read from the
- * res:W of before, until those keys have expired.  A start equal to the
+ * 16-byte slots of the rh:HOUR of before, then from the res:W before it,
+ * until those keys have expired (both named from the prefix ARGV[2]).  A start equal to the
  * latest does not replace it, as in rule.c.
  */
 static const char judge_lua[] =
@@ -38,10 +39,22 @@ static const char judge_lua[] =
     "    local k = KEYS[1]\n"
     "    if math.floor(w / 3600) ~= math.floor(w0 / 3600) then k = KEYS[2] end\n"
     "    hours[k] = hours[k] or redis.call('HGETALL', k)\n"
-    "    local h, pos, got = hours[k], (w % 3600) / 60 * 16, {}\n"
+    "    local h, pos, got = hours[k], (w % 3600) / 60, {}\n"
     "    for j = 1, #h, 2 do\n"
-    "      local a, b, l, kind = string.byte(h[j + 1], pos + 1, pos + 4)\n"
-    "      if l and l ~= 0 then\n"
+    "      local a, b, c = string.byte(h[j + 1], pos * 7 + 1, pos * 7 + 3)\n"
+    "      if c and c >= 64 then\n"
+    "        got[h[j]] = true\n"
+    "        local step = math.floor(c % 64 / 4)\n"
+    "        if c < 192 then note(h[j], w * 1000 + a * 256 + b, 0)\n"
+    "        elseif step >= 1 and step <= 8 then note(h[j], w * 1000 + a * 256 + b, step) end\n"
+    "      end\n"
+    "    end\n"
+    "    local hr = math.floor(w / 3600)\n"
+    "    hours[hr] = hours[hr] or redis.call('HGETALL', pre .. 'rh:' .. hr)\n"
+    "    h = hours[hr]\n"
+    "    for j = 1, #h, 2 do\n"
+    "      local a, b, l, kind = string.byte(h[j + 1], pos * 16 + 1, pos * 16 + 4)\n"
+    "      if l and l ~= 0 and not got[h[j]] then\n"
     "        got[h[j]] = true\n"
     "        if l ~= 98 then note(h[j], w * 1000 + a * 256 + b, 0)\n"
     "        elseif kind >= 1 and kind <= 8 then note(h[j], w * 1000 + a * 256 + b, kind) end\n"
@@ -114,8 +127,8 @@ append_read(struct mcp_store *st, const struct jbatch *b, const char *slug)
 	char k[2][MCP_SLUG_MAX + 64], pre[MCP_SLUG_MAX + 64];
 
 	agg_key(pre, sizeof(pre), slug, "", -1);
-	agg_key(k[0], sizeof(k[0]), slug, "rh", w0 / AGG_HOUR);
-	agg_key(k[1], sizeof(k[1]), slug, "rh", b->window / AGG_HOUR);
+	agg_key(k[0], sizeof(k[0]), slug, "rs", w0 / AGG_HOUR);
+	agg_key(k[1], sizeof(k[1]), slug, "rs", b->window / AGG_HOUR);
 	return mcp_store_appendf(st, "EVALSHA %s 2 %s %s %lld %s %lld %lld", b->sha, k[0], k[1], w0,
 	    pre, hi - b->lookback * 1000LL, hi);
 }

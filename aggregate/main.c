@@ -23,11 +23,14 @@ agg_usage(void)
 	    "[SLUG ...]\n"
 	    "       %s results [-R URL] [-t SECONDS] SLUG [FROM [TO]]\n"
 	    "       %s status [-j] [-R URL] [-t SECONDS] [SLUG ...]\n"
+	    "       %s audit [-R URL] [-t SECONDS] [--json] [--period DURATION] [--save] [--at "
+	    "EPOCH]\n"
 	    "       %s registry sync [-R URL] [-t SECONDS] [--full] [--allow-http] [URL]\n"
 	    "       %s targets [-R URL] [-t SECONDS] [-o OVERRIDES] [--shard K/N]\n",
 	    program_invocation_short_name, program_invocation_short_name,
 	    program_invocation_short_name, program_invocation_short_name,
-	    program_invocation_short_name, program_invocation_short_name);
+	    program_invocation_short_name, program_invocation_short_name,
+	    program_invocation_short_name);
 	exit(MCP_EXIT_USAGE);
 }
 
@@ -117,6 +120,8 @@ main(int argc, char *argv[])
 	if (argc < 2)
 		agg_usage();
 	cmd = argv[1];
+	if (strcmp(cmd, "audit") == 0)
+		return agg_audit(&o, argc - 1, argv + 1);
 	if (strcmp(cmd, "registry") == 0 || strcmp(cmd, "targets") == 0)
 		return agg_registry_cmd(argc - 1, argv + 1);
 	if (strcmp(cmd, "push") == 0)

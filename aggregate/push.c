@@ -24,16 +24,17 @@
 #define HASH_MAX AGG_TOOL_HASH_MAX
 
 /*
- * KEYS: rh:HOUR seen hash drift lat:HOUR latsum latidx meta cert codes
+ * KEYS: rs:HOUR seen hash drift lat:HOUR latsum latidx meta cert codes
  * res:W.  ARGV: region value started window hash|'' bucket|'' ttl-short
- * ttl-long hour lat-prefix host|'' now cert-expiry|'' slot.  Returns 1
- * when stored, 0 for a late duplicate of (slug, region, window), which
- * changes nothing.
+ * ttl-long hour lat-prefix host|'' now cert-expiry|'' slot prefix.
+ * Returns 1 when stored, 0 for a late duplicate of (slug, region,
+ * window), which changes nothing.
  *
- * The result goes into its 16-byte slot of rh:HOUR (lib/reslua.h), the
- * region's 960 bytes written whole the first time; a result of the same
- * window already in the res:W of before the packed layout stands too,
- * until those keys have expired.
+ * The result goes into its 7-byte slot of rs:HOUR (lib/reslua.h), the
+ * region's 420 bytes written whole the first time; a result of the same
+ * window already in a layout of before (the 16-byte slots of rh:HOUR, a
+ * runner not yet upgraded; res:W) stands too, until those keys have
+ * expired.  rh:HOUR is named from the prefix: it may exist nowhere.
  *
  * Every trim is cut from the clock (now), not from the start of a result:
  * a start is at most AGG_SKEW ahead of the clock, but no start, however
@@ -53,13 +54,16 @@
  * expired, the sum is built again from the hours still there.
  */
 static const char push_lua[] = MCP_RES_LUA
-    "local pos = tonumber(ARGV[14]) * 16\n"
+    "local pos = tonumber(ARGV[14]) * 7\n"
     "local cur = redis.call('HGET', KEYS[1], ARGV[1]) or ''\n"
-    "if #cur >= pos + 16 and string.byte(cur, pos + 3) ~= 0 then return 0 end\n"
+    "if #cur >= pos + 7 and string.byte(cur, pos + 3) >= 64 then return 0 end\n"
+    "local old = redis.call('HGET', ARGV[15] .. 'rh:' .. ARGV[9], ARGV[1]) or ''\n"
+    "local op = tonumber(ARGV[14]) * 16\n"
+    "if #old >= op + 16 and string.byte(old, op + 3) ~= 0 then return 0 end\n"
     "if redis.call('HEXISTS', KEYS[11], ARGV[1]) == 1 then return 0 end\n"
-    "if #cur < 960 then cur = cur .. string.rep('\\0', 960 - #cur) end\n"
+    "if #cur < 420 then cur = cur .. string.rep('\\0', 420 - #cur) end\n"
     "redis.call('HSET', KEYS[1], ARGV[1], string.sub(cur, 1, pos) ..\n"
-    "  res_pack(ARGV[2], KEYS[10]) .. string.sub(cur, pos + 17))\n"
+    "  res_pack(ARGV[2], KEYS[10]) .. string.sub(cur, pos + 8))\n"
     "redis.call('EXPIRE', KEYS[1], ARGV[7])\n"
     "if redis.call('EXISTS', KEYS[10]) == 1 then redis.call('EXPIRE', KEYS[10], ARGV[8]) end\n"
     "local t, now = tonumber(ARGV[3]), tonumber(ARGV[12])\n"
@@ -361,9 +365,10 @@ static void
 append_push(struct pctx *p, const struct pending *q, long long now)
 {
 	long long hour = q->window / AGG_HOUR;
-	char k[12][MCP_SLUG_MAX + 64];
+	char k[13][MCP_SLUG_MAX + 64];
 
-	agg_key(k[0], sizeof(k[0]), q->slug, "rh", hour);
+	agg_key(k[0], sizeof(k[0]), q->slug, "rs", hour);
+	agg_key(k[12], sizeof(k[12]), q->slug, "", -1);
 	agg_key(k[10], sizeof(k[10]), q->slug, "codes", -1);
 	agg_key(k[11], sizeof(k[11]), q->slug, "res", q->window);
 	agg_key(k[1], sizeof(k[1]), q->slug, "seen", -1);
@@ -377,10 +382,10 @@ append_push(struct pctx *p, const struct pending *q, long long now)
 	agg_key(k[9], sizeof(k[9]), q->slug, "cert", -1);
 	mcp_store_appendf(p->st,
 	    "EVALSHA %s 11 %s %s %s %s %s %s %s %s %s %s %s %s %s %s %lld %s %s %d %d %lld %s %s "
-	    "%lld %s %lld",
+	    "%lld %s %lld %s",
 	    p->sha, k[0], k[1], k[2], k[3], k[4], k[5], k[6], k[7], k[9], k[10], k[11], q->region,
 	    q->value, q->started, q->window, q->hash, q->bucket, AGG_TTL_SHORT, AGG_TTL_LONG, hour,
-	    k[8], q->host, now, q->cert, q->window % AGG_HOUR / AGG_WINDOW);
+	    k[8], q->host, now, q->cert, q->window % AGG_HOUR / AGG_WINDOW, k[12]);
 	mcp_store_appendf(p->st, "ZADD %s GT %s %s", AGG_KEY_SLUGS, q->started, q->slug);
 	mcp_store_appendf(p->st, "ZADD %s 0 %s", AGG_KEY_LEX, q->slug);
 	if (q->canary_sent)

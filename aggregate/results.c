@@ -1,7 +1,7 @@
 /*
  * results.c - mcp-aggregate results: the stored results of one slug, window
  * by window, in the text form of mcp-store(7), for a person or a test: the
- * packed slots of rh:HOUR are not for reading with redis-cli.
+ * packed slots of rs:HOUR are not for reading with redis-cli.
  */
 #include <err.h>
 #include <stdio.h>
@@ -57,7 +57,7 @@ round_once(struct mcp_store *st, void *arg, char *err, size_t errlen)
 	agg_key(k[1], sizeof(k[1]), x->slug, "", -1);
 	for (i = 0; i < x->n; i++) {
 		w = x->from + i * AGG_WINDOW;
-		agg_key(k[0], sizeof(k[0]), x->slug, "rh", w / AGG_HOUR);
+		agg_key(k[0], sizeof(k[0]), x->slug, "rs", w / AGG_HOUR);
 		mcp_store_appendf(st, "EVALSHA %s 1 %s %lld %s", x->sha, k[0], w, k[1]);
 	}
 	if (mcp_store_read(st, x->r, (size_t)x->n, err, errlen) == -1)

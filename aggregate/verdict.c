@@ -35,12 +35,12 @@
 /*
  * Read-only: the results of the NWIN windows from ARGV[1] on, one array
  * "region value ..." per window as HGETALL gave them from res:W, read from
- * the slots of rh:HOUR (KEYS[1], and KEYS[2] for the windows of the next
- * hour), then from the res:W of before for a region the slots lack, until
- * those keys have expired.
+ * the slots of rs:HOUR (KEYS[1], and KEYS[2] for the windows of the next
+ * hour), then from the rh:HOUR and res:W of before for a region the slots
+ * lack, until those keys have expired.
  *
- * The keys a script only reads and that may exist nowhere (codes, res:W
- * and hist:DAY of before) it names itself from the slug's prefix (ARGV):
+ * The keys a script only reads and that may exist nowhere (codes, rh:HOUR,
+ * res:W and hist:DAY of before) it names itself from the slug's prefix (ARGV):
  * the same hash tag, so the same slot.  Declared, a key that exists on
  * neither side of a slot being migrated makes Redis Cluster answer
  * TRYAGAIN until the slot has moved; the keys a script writes are all
@@ -61,50 +61,91 @@ static const char read_lua[] =
                 "return out\n";
 
 /*
+ * The letters of day:DAY (mcp-store(7)): 480 bytes, three windows a byte,
+ * base 6 (the window of position p in byte p / 3, its digit p mod 3 the
+ * lowest first): 0 not decided, then g a r u m.  day_letter(key, p) reads
+ * the letter of position p, '' for none, of the packed string or of the
+ * 1,440 letters of before; day_pack(key) converts those on the first
+ * write (or makes the string whole), day_set(key, p, letter) writes one.
+ */
+#define DAY_LUA                                                                                    \
+	"local DAYL, DAYD = {'g', 'a', 'r', 'u', 'm'}, {g = 1, a = 2, r = 3, u = 4, m = 5}\n"      \
+	"local function day_letter(key, p)\n"                                                      \
+	"  if redis.call('STRLEN', key) == 1440 then\n"                                            \
+	"    local c = redis.call('GETRANGE', key, p, p)\n"                                        \
+	"    if c == '\\0' then return '' end\n"                                                   \
+	"    return c\n"                                                                           \
+	"  end\n"                                                                                  \
+	"  local i = math.floor(p / 3)\n"                                                          \
+	"  local b = string.byte(redis.call('GETRANGE', key, i, i))\n"                             \
+	"  return b and DAYL[math.floor(b / 6 ^ (p % 3)) % 6] or ''\n"                             \
+	"end\n"                                                                                    \
+	"local function day_pack(key)\n"                                                           \
+	"  local n = redis.call('STRLEN', key)\n"                                                  \
+	"  if n == 480 then return end\n"                                                          \
+	"  if n ~= 1440 then return redis.call('SET', key, string.rep('\\0', 480)) end\n"          \
+	"  local cur, t = redis.call('GET', key), {}\n"                                            \
+	"  for i = 0, 479 do\n"                                                                    \
+	"    local v = 0\n"                                                                        \
+	"    for d = 3, 1, -1 do v = v * 6 + (DAYD[string.sub(cur, 3 * i + d, 3 * i + d)] or 0) "  \
+	"end\n"                                                                                    \
+	"    t[i + 1] = string.char(v)\n"                                                          \
+	"  end\n"                                                                                  \
+	"  redis.call('SET', key, table.concat(t))\n"                                              \
+	"end\n"                                                                                    \
+	"local function day_set(key, p, letter)\n"                                                 \
+	"  local i, f = math.floor(p / 3), 6 ^ (p % 3)\n"                                          \
+	"  local b = string.byte(redis.call('GETRANGE', key, i, i))\n"                             \
+	"  b = b - math.floor(b / f) % 6 * f + (DAYD[letter] or 0) * f\n"                          \
+	"  redis.call('SETRANGE', key, i, string.char(b))\n"                                       \
+	"end\n"
+
+/*
  * Read-only: the latency bucket of the nearest-rank 95th percentile of the
  * 24-hour histogram, found from the top bucket down (a few buckets hold the
  * top 5 %), the 30 days of counters, W's old code.
  */
 static const char stats_lua[] =
-    "local n = tonumber(redis.call('HGET', KEYS[1], 'n')) or 0\n"
-    "local p95, off = '', 0\n"
-    "local tail, acc = n - math.floor((95 * n + 99) / 100) + 1, 0\n"
-    "while n > 0 and p95 == '' do\n"
-    "  local bs = redis.call('ZREVRANGE', KEYS[4], off, off + 7)\n"
-    "  if #bs == 0 then break end\n"
-    "  local cs = redis.call('HMGET', KEYS[1], unpack(bs))\n"
-    "  for i = 1, #bs do\n"
-    "    acc = acc + (tonumber(cs[i]) or 0)\n"
-    "    if acc >= tail then p95 = bs[i]; break end\n"
-    "  end\n"
-    "  off = off + 8\n"
-    "end\n"
-    "local day = tonumber(ARGV[2])\n"
-    "local f = {}\n"
-    "for d = day - 29, day do f[#f + 1] = d .. ':u'; f[#f + 1] = d .. ':n' end\n"
-    "local v = redis.call('HMGET', KEYS[2], unpack(f))\n"
-    "local u, c = 0, 0\n"
-    "for i = 1, #v, 2 do\n"
-    "  u = u + (tonumber(v[i]) or 0); c = c + (tonumber(v[i + 1]) or 0)\n"
-    "end\n"
-    "local pos = (tonumber(ARGV[1]) % 86400) / 60\n"
-    "local old = redis.call('GETRANGE', KEYS[3], pos, pos)\n"
-    "if old == '' or old == '\\0' then\n"
-    "  old = redis.call('HGET', ARGV[3] .. 'hist:' .. ARGV[2], ARGV[1]) or ''\n"
-    "end\n"
-    "return {p95, tostring(u), tostring(c), old}\n";
+    DAY_LUA "local n = tonumber(redis.call('HGET', KEYS[1], 'n')) or 0\n"
+            "local p95, off = '', 0\n"
+            "local tail, acc = n - math.floor((95 * n + 99) / 100) + 1, 0\n"
+            "while n > 0 and p95 == '' do\n"
+            "  local bs = redis.call('ZREVRANGE', KEYS[4], off, off + 7)\n"
+            "  if #bs == 0 then break end\n"
+            "  local cs = redis.call('HMGET', KEYS[1], unpack(bs))\n"
+            "  for i = 1, #bs do\n"
+            "    acc = acc + (tonumber(cs[i]) or 0)\n"
+            "    if acc >= tail then p95 = bs[i]; break end\n"
+            "  end\n"
+            "  off = off + 8\n"
+            "end\n"
+            "local day = tonumber(ARGV[2])\n"
+            "local f = {}\n"
+            "for d = day - 29, day do f[#f + 1] = d .. ':u'; f[#f + 1] = d .. ':n' end\n"
+            "local v = redis.call('HMGET', KEYS[2], unpack(f))\n"
+            "local u, c = 0, 0\n"
+            "for i = 1, #v, 2 do\n"
+            "  u = u + (tonumber(v[i]) or 0); c = c + (tonumber(v[i + 1]) or 0)\n"
+            "end\n"
+            "local pos = (tonumber(ARGV[1]) % 86400) / 60\n"
+            "local old = day_letter(KEYS[3], pos)\n"
+            "if old == '' then\n"
+            "  old = redis.call('HGET', ARGV[3] .. 'hist:' .. ARGV[2], ARGV[1]) or ''\n"
+            "end\n"
+            "return {p95, tostring(u), tostring(c), old}\n";
 
 /*
  * Write W's verdict into the history (idempotent: the counters follow a
  * rewritten window) and as the current verdict unless a newer one is there.
  * A window in maintenance (m) counts in DAY:m only, neither up nor counted:
  * uptime_30d leaves it out, the 30 daily bars show it.
- * KEYS: verdict day:DAY up hist:DAY; the window's letter is at (W mod
- * 86400) / 60 of day:DAY, 1,440 bytes made whole at its first write, a
- * zero byte for a window not decided; hist:DAY, the hash of before, is
- * read for a window day:DAY lacks until it has expired.
+ * KEYS: verdict day:DAY up; ARGV[6] the prefix.  The window's letter is at
+ * position (W mod 86400) / 60 of day:DAY (DAY_LUA), 480 bytes made whole
+ * at its first write, the 1,440 letters of before packed then; hist:DAY,
+ * the hash of before, named from the prefix, is read for a window day:DAY
+ * lacks until it has expired.
  */
-static const char write_lua[] =
+static const char write_lua[] = DAY_LUA
     "local w, v, day = ARGV[1], ARGV[2], tonumber(ARGV[4])\n"
     "local function bump(x, by)\n"
     "  if x == 'g' or x == 'a' then redis.call('HINCRBY', KEYS[3], day .. ':u', by) end\n"
@@ -114,15 +155,12 @@ static const char write_lua[] =
     "  if x == 'm' then redis.call('HINCRBY', KEYS[3], day .. ':m', by) end\n"
     "end\n"
     "local pos = (tonumber(w) % 86400) / 60\n"
-    "local old = redis.call('GETRANGE', KEYS[2], pos, pos)\n"
-    "if old == '' or old == '\\0' then old = redis.call('HGET', ARGV[6] .. 'hist:' .. day, w) end\n"
+    "local old = day_letter(KEYS[2], pos)\n"
+    "if old == '' then old = redis.call('HGET', ARGV[6] .. 'hist:' .. day, w) end\n"
     "if old then bump(old, -1) end\n"
     "bump(v, 1)\n"
-    "if redis.call('STRLEN', KEYS[2]) ~= 1440 then\n"
-    "  local cur = redis.call('GET', KEYS[2]) or ''\n"
-    "  redis.call('SET', KEYS[2], string.sub(cur .. string.rep('\\0', 1440), 1, 1440))\n"
-    "end\n"
-    "redis.call('SETRANGE', KEYS[2], pos, v)\n"
+    "day_pack(KEYS[2])\n"
+    "day_set(KEYS[2], pos, v)\n"
     "redis.call('EXPIRE', KEYS[2], ARGV[5])\n"
     "redis.call('HDEL', KEYS[3], (day - 30) .. ':u', (day - 30) .. ':n', (day - 30) .. ':m',\n"
     "  (day - 31) .. ':u', (day - 31) .. ':n', (day - 31) .. ':m')\n"
@@ -172,8 +210,8 @@ agg_append_read(struct mcp_store *st, const char *sha, long long window, const c
 	char k[2][MCP_SLUG_MAX + 64], pre[MCP_SLUG_MAX + 64];
 
 	agg_key(pre, sizeof(pre), slug, "", -1);
-	agg_key(k[0], sizeof(k[0]), slug, "rh", w0 / AGG_HOUR);
-	agg_key(k[1], sizeof(k[1]), slug, "rh", window / AGG_HOUR);
+	agg_key(k[0], sizeof(k[0]), slug, "rs", w0 / AGG_HOUR);
+	agg_key(k[1], sizeof(k[1]), slug, "rs", window / AGG_HOUR);
 	return mcp_store_appendf(st, "EVALSHA %s 2 %s %s %lld %s", sha, k[0], k[1], w0, pre);
 }
 

@@ -12,7 +12,6 @@
  * RFC 2047 words when it is not ASCII.  The body is quoted-printable, so
  * that no line of it is longer than SMTP allows.
  */
-#include <arpa/inet.h>
 #include <err.h>
 #include <netinet/in.h>
 #include <stdio.h>
@@ -24,6 +23,7 @@
 #include <curl/curl.h>
 #include <openssl/evp.h>
 
+#include "addr.h"
 #include "alert.h"
 #include "json.h"
 
@@ -33,16 +33,6 @@
 enum { SENT, RETRY, REFUSED }; /* as the outbox counts them */
 
 /* --- the configuration -------------------------------------------------------- */
-
-/* 1 when host, as a URL has it, is loopback: localhost, 127.0.0.0/8, [::1]. */
-static int
-host_loopback(const char *host)
-{
-	struct in_addr a4;
-
-	return strcasecmp(host, "localhost") == 0 || strcmp(host, "[::1]") == 0 ||
-	    (inet_pton(AF_INET, host, &a4) == 1 && (ntohl(a4.s_addr) >> 24) == 127);
-}
 
 /* 1 when this libcurl speaks the protocol (deps/curl has SMTP since build-aux/curl said so). */
 static int
@@ -569,7 +559,7 @@ alert_email_send(const struct alert_conf *c, const struct alert_route *r, const 
 		snprintf(why, len, "%s", hw);
 		return RETRY;
 	}
-	loop = host_loopback(host);
+	loop = mcp_host_loopback(host);
 	free(host);
 	/* One handle for the run: a connection to the server may serve the next message. */
 	if (e == NULL && (e = curl_easy_init()) == NULL)

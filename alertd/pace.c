@@ -13,6 +13,22 @@
 #include "alert.h"
 #include "outbox.h"
 
+/* What is left of the key's life, less the second pace_save adds; huge when it has none. */
+static double
+pace_ttl(struct mcp_store *st, const char *key)
+{
+	const char *ttl[] = {"PTTL", key};
+	redisReply *r;
+	double left = HUGE_VAL;
+
+	if ((r = alert_cmd(st, 2, ttl)) == NULL)
+		return left;
+	if (r->type == REDIS_REPLY_INTEGER && r->integer >= 0)
+		left = fmax((double)r->integer / 1000.0 - 1.0, 0.0);
+	freeReplyObject(r);
+	return left;
+}
+
 void
 pace_load(struct mcp_store *st, const struct alert_route *rt, struct pace *p)
 {
@@ -30,9 +46,14 @@ pace_load(struct mcp_store *st, const struct alert_route *rt, struct pace *p)
 		return;
 	if (r->type == REDIS_REPLY_STRING) {
 		v = strtod(r->str, &end);
-		/* The store's word is believed up to an hour ahead, no more. */
+		/*
+		 * The store's word is believed up to an hour ahead, no more,
+		 * and never past the key's own expiry: that is counted in the
+		 * store's time, so a wall clock stepped back (or a run told an
+		 * earlier MCP_NOW) does not hold the route for the difference.
+		 */
 		if (*end == '\0' && isfinite(v) && v > now && v < now + RETRY_AFTER_MAX + 86400.0)
-			p->tat = mono + (v - now);
+			p->tat = mono + fmin(v - now, pace_ttl(st, p->key));
 	}
 	freeReplyObject(r);
 }

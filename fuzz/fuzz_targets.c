@@ -81,6 +81,8 @@ check_target(const struct mcp_target *t)
 	FUZZ_CHECK(t->era == NULL || strcmp(t->era, "auto") == 0 || strcmp(t->era, "modern") == 0 ||
 	    strcmp(t->era, "legacy") == 0 || strcmp(t->era, "sse") == 0);
 	FUZZ_CHECK(t->timeout >= 0 && t->timeout <= 3600);
+	FUZZ_CHECK(t->guard == MCP_GUARD_NONE || t->guard == MCP_GUARD_PUBLIC ||
+	    t->guard == MCP_GUARD_PUBLIC_HTTP);
 	FUZZ_CHECK(t->token == NULL);
 	check_headers(t);
 }

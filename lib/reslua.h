@@ -1,49 +1,66 @@
 /*
- * reslua.h - the Lua that packs and unpacks a result of mcp:{SLUG}:rh:HOUR
+ * reslua.h - the Lua that packs and unpacks a result of mcp:{SLUG}:rs:HOUR
  * (mcp-store(7)): the functions are pasted at the top of the scripts of
  * mcp-aggregate and mcp-serve that write or read results, so every tool
- * reads the same 16 bytes the same way.
+ * reads the same 7 bytes the same way.
  *
- * A key rh:HOUR is a hash: region -> 60 slots of 16 bytes, the slot of
- * window W at (W mod 3600) / 60.  A slot, big-endian:
+ * A key rs:HOUR is a hash: region -> 60 slots of 7 bytes (420), the slot
+ * of window W at 7 x ((W mod 3600) / 60).  A slot, big-endian:
  *
  *	0-1  OFFSET, ms after W (0..59999)
- *	2    state letter h, a or b; 0 for an empty slot
- *	3    b: the failed step, 1..8 in the order of mcp_steps;
- *	     h, a: the kind of ID: 0 none, 1 the 16 hex digits of a sha256:
- *	     hash, 2 the first 16 hex digits of the SHA-1 of any other ID
- *	4    b: the code's number in mcp:{SLUG}:codes, 0 for none
- *	5-7  MS, 0..16777214; 16777215 for none
- *	8-15 the ID's 8 bytes (h, a with an ID), else zero
+ *	2-6  40 bits, the top two the state: 0 an empty slot, 1 h, 2 a, 3 b;
+ *	     h, a: 22 bits MS (0..4194302, 4194303 for none), then 16 bits
+ *	     ID (0 for none; the first 4 hex digits of a sha256: hash, or of
+ *	     the SHA-1 of any other, 1 for 0000);
+ *	     b: 4 bits the failed step (1..8 in the order of mcp_steps), 8
+ *	     bits the code's number in mcp:{SLUG}:codes (0 for none), zeros
+ *
+ * The 16-byte slots of rh:HOUR, the layout before, are read for a region
+ * the 7-byte slots lack, until those keys have expired (25 hours): the
+ * same fields, the ID of 64 bits cut to its first 16 the same way.
  *
  * res_pack(value, codes) takes a value in the text form of the old res:W
  * ("OFFSET hID MS", "OFFSET b STEP CODE", ...) and the codes key; the
- * caller has checked it.  res_text(slot, names) gives that text back (the
- * ID of kind 2 as "=~" and its 16 digits), or nil for an empty slot;
- * names maps a code's number to the code (res_names(codes) reads it).
+ * caller has checked it.  res_text(slot, names) gives that text back (a
+ * slot of 7 bytes, or of 16 of before), or nil for an empty slot; names
+ * maps a code's number to the code (res_names(codes) reads it).
  * res_window(h, w, prefix, names) gives the results of window w as
  * HGETALL gave them from res:W, "region value ...": the slots of h (the
- * HGETALL of w's rh:HOUR) first, then the res:W of before, named from the
- * prefix "mcp:{SLUG}:", for a region the slots lack, until those keys
- * have expired.
+ * HGETALL of w's rs:HOUR) first, then those of the rh:HOUR of before and
+ * the res:W before it, named from the prefix "mcp:{SLUG}:", for a region
+ * the slots lack, until those keys have expired.
  */
 #ifndef MCP_RESLUA_H
 #define MCP_RESLUA_H
 
-#define MCP_RES_SLOT 16
+#define MCP_RES_SLOT 7
 #define MCP_RES_SLOTS 60
 #define MCP_RES_CODES_MAX 250
-#define MCP_RES_MS_NONE 16777215
+#define MCP_RES_MS_NONE 4194303
+#define MCP_RES_OLD_SLOT 16 /* rh:HOUR, the layout before */
+#define MCP_RES_OLD_MS_NONE 16777215
 
 #define MCP_RES_LUA                                                                                \
 	"local STEPS = {'dns', 'connect', 'tls', 'http', 'auth', 'initialize',\n"                  \
 	"  'tools_list', 'call'}\n"                                                                \
+	"local function res_be(x, n)\n"                                                            \
+	"  local b = {}\n"                                                                         \
+	"  for i = n, 1, -1 do b[i] = x % 256; x = math.floor(x / 256) end\n"                      \
+	"  return string.char(unpack(b))\n"                                                        \
+	"end\n"                                                                                    \
+	"local function res_id(id)\n"                                                              \
+	"  if id == '' then return 0 end\n"                                                        \
+	"  if not (#id >= 4 and #id <= 16 and string.match(id, '^%x+$')) then\n"                   \
+	"    id = redis.sha1hex(id)\n"                                                             \
+	"  end\n"                                                                                  \
+	"  return math.max(tonumber(string.sub(id, 1, 4), 16), 1)\n"                               \
+	"end\n"                                                                                    \
 	"local function res_pack(v, codes)\n"                                                      \
 	"  local off, st, a, b = string.match(v, '^(%d+) (%S+) ?(%S*) ?(%S*)$')\n"                 \
-	"  local letter, id = string.sub(st, 1, 1), string.sub(st, 2)\n"                           \
-	"  local kind, ci, ms, idb = 0, 0, 16777215, string.rep('\\0', 8)\n"                       \
+	"  local letter, x = string.sub(st, 1, 1), 0\n"                                            \
 	"  if letter == 'b' then\n"                                                                \
-	"    for i = 1, #STEPS do if STEPS[i] == a then kind = i end end\n"                        \
+	"    local step, ci = 0, 0\n"                                                              \
+	"    for i = 1, #STEPS do if STEPS[i] == a then step = i end end\n"                        \
 	"    if b ~= '' then\n"                                                                    \
 	"      ci = tonumber(redis.call('HGET', codes, b))\n"                                      \
 	"      if not ci then\n"                                                                   \
@@ -51,45 +68,68 @@
 	"        if ci <= 250 then redis.call('HSET', codes, b, ci) else ci = 0 end\n"             \
 	"      end\n"                                                                              \
 	"    end\n"                                                                                \
+	"    x = 3 * 2^38 + step * 2^34 + ci * 2^26\n"                                             \
 	"  else\n"                                                                                 \
-	"    if a ~= '' then ms = math.min(tonumber(a), 16777214) end\n"                           \
-	"    if #id == 16 and string.match(id, '^%x+$') then kind = 1\n"                           \
-	"    elseif id ~= '' then kind, id = 2, string.sub(redis.sha1hex(id), 1, 16) end\n"        \
-	"    if kind > 0 then\n"                                                                   \
-	"      local b = {}\n"                                                                     \
-	"      for i = 1, 15, 2 do b[#b + 1] = tonumber(string.sub(id, i, i + 1), 16) end\n"       \
-	"      idb = string.char(unpack(b))\n"                                                     \
-	"    end\n"                                                                                \
+	"    local ms = 4194303\n"                                                                 \
+	"    if a ~= '' then ms = math.min(math.floor(tonumber(a)), 4194302) end\n"                \
+	"    x = (letter == 'h' and 1 or 2) * 2^38 + ms * 2^16 + res_id(string.sub(st, 2))\n"      \
 	"  end\n"                                                                                  \
-	"  return struct.pack('>I2c1BBI3', tonumber(off), letter, kind, ci, ms) .. idb\n"          \
+	"  return res_be(tonumber(off), 2) .. res_be(x, 5)\n"                                      \
 	"end\n"                                                                                    \
 	"local function res_names(codes)\n"                                                        \
 	"  local c, names = redis.call('HGETALL', codes), {}\n"                                    \
 	"  for i = 1, #c, 2 do names[tonumber(c[i + 1])] = c[i] end\n"                             \
 	"  return names\n"                                                                         \
 	"end\n"                                                                                    \
-	"local function res_text(slot, names)\n"                                                   \
-	"  if #slot < 16 or string.byte(slot, 3) == 0 then return nil end\n"                       \
+	"local function res_text_old(slot, names)\n"                                               \
+	"  if string.byte(slot, 3) == 0 then return nil end\n"                                     \
 	"  local off, letter, kind, ci, ms = struct.unpack('>I2c1BBI3', slot)\n"                   \
 	"  if letter == 'b' then\n"                                                                \
 	"    local s = off .. ' b ' .. (STEPS[kind] or '-')\n"                                     \
 	"    if names[ci] then s = s .. ' ' .. names[ci] end\n"                                    \
 	"    return s\n"                                                                           \
 	"  end\n"                                                                                  \
-	"  local id = ''\n"                                                                        \
+	"  local s = off .. ' ' .. letter\n"                                                       \
 	"  if kind > 0 then\n"                                                                     \
-	"    id = string.format('%02x%02x%02x%02x%02x%02x%02x%02x', string.byte(slot, 9, 16))\n"   \
-	"    if kind == 2 then id = '=~' .. id end\n"                                              \
+	"    s = s .. string.format('%04x', math.max(string.byte(slot, 9) * 256 +\n"               \
+	"      string.byte(slot, 10), 1))\n"                                                       \
 	"  end\n"                                                                                  \
-	"  local s = off .. ' ' .. letter .. id\n"                                                 \
 	"  if ms ~= 16777215 then s = s .. ' ' .. ms end\n"                                        \
 	"  return s\n"                                                                             \
 	"end\n"                                                                                    \
+	"local function res_text(slot, names)\n"                                                   \
+	"  if #slot == 16 then return res_text_old(slot, names) end\n"                             \
+	"  if #slot < 7 then return nil end\n"                                                     \
+	"  local o1, o2, c1, c2, c3, c4, c5 = string.byte(slot, 1, 7)\n"                           \
+	"  local x = (((c1 * 256 + c2) * 256 + c3) * 256 + c4) * 256 + c5\n"                       \
+	"  local st, off = math.floor(x / 2^38), o1 * 256 + o2\n"                                  \
+	"  if st == 0 then return nil end\n"                                                       \
+	"  if st == 3 then\n"                                                                      \
+	"    local s = off .. ' b ' .. (STEPS[math.floor(x / 2^34) % 16] or '-')\n"                \
+	"    local c = names[math.floor(x / 2^26) % 256]\n"                                        \
+	"    if c then s = s .. ' ' .. c end\n"                                                    \
+	"    return s\n"                                                                           \
+	"  end\n"                                                                                  \
+	"  local s = off .. ' ' .. (st == 1 and 'h' or 'a')\n"                                     \
+	"  local ms, id = math.floor(x / 2^16) % 4194304, x % 65536\n"                             \
+	"  if id > 0 then s = s .. string.format('%04x', id) end\n"                                \
+	"  if ms ~= 4194303 then s = s .. ' ' .. ms end\n"                                         \
+	"  return s\n"                                                                             \
+	"end\n"                                                                                    \
+	"local RES_OLD = {}\n"                                                                     \
 	"local function res_window(h, w, pre, names)\n"                                            \
-	"  local pos, a, got = (w % 3600) / 60 * 16, {}, {}\n"                                     \
+	"  local pos, a, got = (w % 3600) / 60, {}, {}\n"                                          \
 	"  for j = 1, #h, 2 do\n"                                                                  \
-	"    local t = res_text(string.sub(h[j + 1], pos + 1, pos + 16), names)\n"                 \
+	"    local t = res_text(string.sub(h[j + 1], pos * 7 + 1, pos * 7 + 7), names)\n"          \
 	"    if t then a[#a + 1] = h[j]; a[#a + 1] = t; got[h[j]] = true end\n"                    \
+	"  end\n"                                                                                  \
+	"  local hour = math.floor(w / 3600)\n"                                                    \
+	"  RES_OLD[hour] = RES_OLD[hour] or redis.call('HGETALL', pre .. 'rh:' .. hour)\n"         \
+	"  local r = RES_OLD[hour]\n"                                                              \
+	"  for j = 1, #r, 2 do\n"                                                                  \
+	"    local t = not got[r[j]] and #r[j + 1] >= pos * 16 + 16 and\n"                         \
+	"      res_text(string.sub(r[j + 1], pos * 16 + 1, pos * 16 + 16), names)\n"               \
+	"    if t then a[#a + 1] = r[j]; a[#a + 1] = t; got[r[j]] = true end\n"                    \
 	"  end\n"                                                                                  \
 	"  local o = redis.call('HGETALL', pre .. 'res:' .. w)\n"                                  \
 	"  for j = 1, #o, 2 do\n"                                                                  \
@@ -99,13 +139,13 @@
 	"end\n"
 
 /*
- * A whole script: KEYS rh:HOUR, ARGV W PREFIX: the results of window W,
+ * A whole script: KEYS rs:HOUR, ARGV W PREFIX: the results of window W,
  * "region value ..." as HGETALL gave them from res:W, the slots first,
- * then res:W for the regions they lack (a store from before the packed
- * layout, until its keys have expired).  PREFIX is "mcp:{SLUG}:", from
- * which the script names codes and res:W, keys that may exist nowhere
- * (declared, they would make Redis Cluster answer TRYAGAIN while the slot
- * migrates).
+ * then the rh:HOUR and res:W of before for the regions they lack (a store
+ * from before, until its keys have expired).  PREFIX is "mcp:{SLUG}:",
+ * from which the script names codes, rh:HOUR and res:W, keys that may
+ * exist nowhere (declared, they would make Redis Cluster answer TRYAGAIN
+ * while the slot migrates).
  */
 #define MCP_RES_LUA_WINDOW                                                                         \
 	MCP_RES_LUA                                                                                \
@@ -114,15 +154,21 @@
 	"  res_names(pre .. 'codes'))\n"
 
 /*
- * A whole script: KEYS rh:HOUR, ARGV W REGION PREFIX: the region's result
- * of window W in the text form, or nil.
+ * A whole script: KEYS rs:HOUR, ARGV W REGION PREFIX: the region's result
+ * of window W in the text form (its slot of rs:HOUR, else of the rh:HOUR
+ * of before, else its res:W), or nil.
  */
 #define MCP_RES_LUA_REGION                                                                         \
 	MCP_RES_LUA                                                                                \
-	"local pos = (tonumber(ARGV[1]) % 3600) / 60 * 16\n"                                       \
+	"local w, pre = tonumber(ARGV[1]), ARGV[#ARGV]\n"                                          \
+	"local pos, names = (w % 3600) / 60, res_names(pre .. 'codes')\n"                          \
 	"local v = redis.call('HGET', KEYS[1], ARGV[2])\n"                                         \
-	"local t = v and res_text(string.sub(v, pos + 1, pos + 16), res_names(ARGV[#ARGV] .. "     \
-	"'codes'))\n"                                                                              \
-	"return t or redis.call('HGET', ARGV[#ARGV] .. 'res:' .. ARGV[1], ARGV[2])\n"
+	"local t = v and res_text(string.sub(v, pos * 7 + 1, pos * 7 + 7), names)\n"               \
+	"if not t then\n"                                                                          \
+	"  v = redis.call('HGET', pre .. 'rh:' .. math.floor(w / 3600), ARGV[2])\n"                \
+	"  t = v and #v >= pos * 16 + 16 and\n"                                                    \
+	"    res_text(string.sub(v, pos * 16 + 1, pos * 16 + 16), names)\n"                        \
+	"end\n"                                                                                    \
+	"return t or redis.call('HGET', pre .. 'res:' .. ARGV[1], ARGV[2])\n"
 
 #endif

@@ -187,6 +187,21 @@ set_key(struct mcp_target *t, char *kv, char *err, size_t errlen)
 		}
 		return set_str(&t->era, val, kv, err, errlen);
 	}
+	if (strcmp(kv, "guard") == 0) {
+		if (t->guard != MCP_GUARD_NONE) {
+			snprintf(err, errlen, "guard given twice");
+			return -1;
+		}
+		if (strcmp(val, "public") == 0)
+			t->guard = MCP_GUARD_PUBLIC;
+		else if (strcmp(val, "public-http") == 0)
+			t->guard = MCP_GUARD_PUBLIC_HTTP;
+		else {
+			snprintf(err, errlen, "guard must be public or public-http");
+			return -1;
+		}
+		return 0;
+	}
 	if (strcmp(kv, "timeout") == 0) {
 		if ((t->timeout = mcp_parse_seconds(val)) < 0 || t->timeout > 3600) {
 			snprintf(
@@ -320,7 +335,9 @@ mcp_targets_load(const char *path, struct mcp_targets *ts, char *err, size_t err
 	int r;
 
 	memset(ts, 0, sizeof(*ts));
-	if ((f = fopen(path, "r")) == NULL) {
+	if (strcmp(path, "-") == 0)
+		f = stdin;
+	else if ((f = fopen(path, "r")) == NULL) {
 		snprintf(err, errlen, "%s", strerror(errno));
 		return -1;
 	}
@@ -366,12 +383,14 @@ mcp_targets_load(const char *path, struct mcp_targets *ts, char *err, size_t err
 	}
 	mcp_strmap_free(&slugs);
 	free(line);
-	fclose(f);
+	if (f != stdin)
+		fclose(f);
 	return 0;
 fail:
 	mcp_strmap_free(&slugs);
 	free(line);
-	fclose(f);
+	if (f != stdin)
+		fclose(f);
 	mcp_targets_free(ts);
 	return -1;
 }

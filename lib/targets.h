@@ -17,6 +17,13 @@ struct mcp_header {
 	char *file;  /* owned path, or NULL */
 };
 
+/* guard=: where a target may connect (mcp-probe(1), THE GUARD). */
+enum mcp_guard_kind {
+	MCP_GUARD_NONE,        /* anywhere: the operator's own target */
+	MCP_GUARD_PUBLIC,      /* public addresses, https only */
+	MCP_GUARD_PUBLIC_HTTP, /* public addresses, http too */
+};
+
 #define MCP_HEADERS_MAX 16
 #define MCP_HEADER_VALUE_MAX 4096
 
@@ -37,7 +44,8 @@ struct mcp_target {
 	struct mcp_header *headers; /* owned, room for MCP_HEADERS_MAX; NULL when none */
 	int nheaders;
 	double timeout; /* seconds; 0: the run's default */
-	long lineno;    /* line in the file, 0 for the command line */
+	enum mcp_guard_kind guard;
+	long lineno; /* line in the file, 0 for the command line */
 };
 
 struct mcp_targets {
@@ -52,9 +60,9 @@ struct mcp_targets {
 int mcp_target_parse(const char *line, struct mcp_target *t, char *err, size_t errlen);
 
 /*
- * Read a whole targets file.  Returns 0, or -1 with "LINE: reason" (or the
- * open/read failure) in err; on -1 nothing is kept.  Duplicate slugs are
- * an error.
+ * Read a whole targets file, standard input when path is "-".  Returns 0,
+ * or -1 with "LINE: reason" (or the open/read failure) in err; on -1
+ * nothing is kept.  Duplicate slugs are an error.
  */
 int mcp_targets_load(const char *path, struct mcp_targets *ts, char *err, size_t errlen);
 

@@ -2,7 +2,6 @@
  * auth.c - the auth posture without a token: the Bearer challenge of a 401
  * and the OAuth protected-resource metadata it leads to (RFC 9728).
  */
-#include <arpa/inet.h>
 #include <ctype.h>
 #include <string.h>
 #include <strings.h>
@@ -121,25 +120,15 @@ int
 url_loopback(const char *url)
 {
 	CURLU *u = curl_url();
-	struct in_addr a4;
 	char *host = NULL;
 	int ok = 0;
 
 	if (u != NULL && curl_url_set(u, CURLUPART_URL, url, 0) == CURLUE_OK &&
 	    curl_url_get(u, CURLUPART_HOST, &host, 0) == CURLUE_OK)
-		ok = strcasecmp(host, "localhost") == 0 || strcmp(host, "[::1]") == 0 ||
-		    (inet_pton(AF_INET, host, &a4) == 1 && (ntohl(a4.s_addr) >> 24) == 127);
+		ok = mcp_host_loopback(host);
 	curl_free(host);
 	curl_url_cleanup(u);
 	return ok;
-}
-
-/* 1 when ip (an address as libcurl prints it) is a loopback address. */
-int
-addr_loopback(const char *ip)
-{
-	return strncmp(ip, "127.", 4) == 0 || strcmp(ip, "::1") == 0 ||
-	    strncmp(ip, "::ffff:127.", 11) == 0;
 }
 
 /*
@@ -156,7 +145,7 @@ refuse(const struct probe *p, const char *url)
 	if (url_origin(url, a, sizeof(a)) == -1 || url_origin(p->t->url, b, sizeof(b)) == -1 ||
 	    strcmp(a, b) != 0)
 		return "at another origin than the server's: not fetched";
-	if (strncmp(url, "https:", 6) != 0 && !addr_loopback(p->addr))
+	if (strncmp(url, "https:", 6) != 0 && !mcp_addr_loopback(p->addr))
 		return "over plain HTTP off loopback: not fetched";
 	return NULL;
 }

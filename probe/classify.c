@@ -69,6 +69,12 @@ cred_names(const struct probe *p, char *buf, size_t len)
 void
 fail_curl(struct probe *p, enum step s, double ms, struct xfer *x, CURLcode rc)
 {
+	const char *why;
+
+	if ((why = xfer_refused(x, rc)) != NULL) {
+		step_fail(p, s, ms, "address_refused", "%s", why);
+		return;
+	}
 	if (x->overflow) {
 		step_fail(
 		    p, s, ms, "body_too_large", "response body passed %zu bytes", p->o->max_body);
@@ -234,6 +240,7 @@ net_steps(struct probe *p, struct xfer *x, CURLcode rc)
 	double con = xfer_time(x, CURLINFO_CONNECT_TIME_T);
 	double app = xfer_time(x, CURLINFO_APPCONNECT_TIME_T);
 	double total = xfer_time(x, CURLINFO_TOTAL_TIME_T);
+	const char *why;
 	cJSON *d;
 	long oserr = 0, port = 0;
 
@@ -246,6 +253,14 @@ net_steps(struct probe *p, struct xfer *x, CURLcode rc)
 		return -1;
 	}
 	pass_dns(p, x, dns);
+	if ((why = xfer_refused(x, rc)) != NULL) {
+		/* The address the name led to, though no socket was opened to it. */
+		d = p->steps[S_DNS].detail;
+		if (x->guard_ip[0] != '\0' && !cJSON_HasObjectItem(d, "address"))
+			cJSON_AddStringToObject(d, "address", x->guard_ip);
+		step_fail(p, S_CONNECT, total - dns, "address_refused", "%s", why);
+		return -1;
+	}
 	if (con == 0 && x->tcp_at > 0)
 		con = (x->tcp_at - x->started) * 1000.0;
 	if (con == 0 && rc != CURLE_OK) {

@@ -187,6 +187,12 @@ on_prm(struct xfer *x, CURLcode rc)
 		finish(p);
 		return;
 	}
+	if (xfer_refused(x, rc) != NULL) {
+		step_fail(p, S_AUTH, since(p->step_t0), "address_refused", "%s: %s", p->prm_url,
+		    xfer_refused(x, rc));
+		finish(p);
+		return;
+	}
 	if (rc != CURLE_OK)
 		snprintf(why, sizeof(why), "%s", curl_easy_strerror(rc));
 	else if (x->status != 200)

@@ -12,6 +12,7 @@
 #include <sys/resource.h>
 #include <unistd.h>
 
+#include "addr.h"
 #include "mcp.h"
 #include "oauth.h"
 #include "probe.h"
@@ -31,7 +32,8 @@ usage(FILE *f, int status)
 	    "           [--canary url] url\n"
 	    "       mcp-probe -r region -f targets-file [-n] [-e era] [-j jobs] [-m bytes]\n"
 	    "           [-t seconds] [-w seconds] [--cacert file] [--redact-param name]\n"
-	    "           [--oauth-cache dir] [--canary url]\n");
+	    "           [--oauth-cache dir] [--canary url] [--guard-allow cidr]\n"
+	    "           [--guard-deny cidr]\n");
 	if (f == stdout && mcp_rec_close_stdout() == -1)
 		status = MCP_EXIT_FAIL;
 	exit(status);
@@ -39,6 +41,8 @@ usage(FILE *f, int status)
 
 /* --redact-param names, at the most. */
 #define REDACT_MAX 32
+/* --guard-deny and --guard-allow ranges, at the most, each. */
+#define GUARD_MAX 64
 
 static enum era
 parse_era(const char *s)
@@ -112,8 +116,22 @@ struct cmdline {
 	struct mcp_target one;
 	const char *file;
 	const char *redact[REDACT_MAX];
+	struct mcp_cidr deny[GUARD_MAX], allow[GUARD_MAX];
 	int jobs_given;
 };
+
+/* --guard-deny or --guard-allow: one more range of v, of which n so far. */
+static void
+parse_range(const char *opt, const char *arg, struct mcp_cidr *v, size_t *n)
+{
+	char why[128];
+
+	if (*n == GUARD_MAX)
+		errx(MCP_EXIT_USAGE, "%s: at most %d ranges", opt, GUARD_MAX);
+	if (mcp_cidr_parse(arg, &v[*n], why, sizeof(why)) == -1)
+		errx(MCP_EXIT_USAGE, "%s %s: %s", opt, arg, why);
+	(*n)++;
+}
 
 static void
 parse_long(struct cmdline *c, int ch, char *arg)
@@ -147,6 +165,12 @@ parse_long(struct cmdline *c, int ch, char *arg)
 			errx(MCP_EXIT_USAGE,
 			    "--canary: the URL must start with http:// or https://");
 		c->o.canary = arg;
+		break;
+	case 1009:
+		parse_range("--guard-deny", arg, c->deny, &c->o.guard.ndeny);
+		break;
+	case 1010:
+		parse_range("--guard-allow", arg, c->allow, &c->o.guard.nallow);
 		break;
 	case 'Q':
 		if (c->o.nredact == REDACT_MAX || arg[0] == '\0' || strpbrk(arg, "=&#") != NULL)
@@ -245,7 +269,8 @@ load_targets(struct cmdline *c, int argc, char **argv, struct mcp_targets *ts, c
 			    "the --oauth-* options of a target go in the targets "
 			    "file with -f (oauth_client= ...)");
 		if (mcp_targets_load(c->file, ts, errbuf, sizeof(errbuf)) == -1)
-			errx(MCP_EXIT_USAGE, "%s:%s", c->file, errbuf);
+			errx(MCP_EXIT_USAGE, "%s:%s", strcmp(c->file, "-") == 0 ? "stdin" : c->file,
+			    errbuf);
 		return;
 	}
 	if (strncmp(argv[0], "http://", 7) != 0 && strncmp(argv[0], "https://", 8) != 0)
@@ -308,6 +333,9 @@ main(int argc, char *argv[])
 	    {"oauth-secret-file", required_argument, NULL, 1006},
 	    {"oauth-issuer", required_argument, NULL, 1007},
 	    {"canary", required_argument, NULL, 1008},
+	    {"guard-deny", required_argument, NULL, 1009},
+	    {"guard-allow", required_argument, NULL, 1010},
+	    {"check", no_argument, NULL, 'n'},
 	    {"version", no_argument, NULL, 'V'},
 	    {NULL, 0, NULL, 0},
 	};
@@ -318,6 +346,8 @@ main(int argc, char *argv[])
 	int ch, rc;
 
 	c.o.redact = c.redact;
+	c.o.guard.deny = c.deny;
+	c.o.guard.allow = c.allow;
 	signal(SIGPIPE, SIG_DFL);
 	while (
 	    (ch = getopt_long(argc, argv, "a:C:c:e:f:H:hj:m:nr:s:T:t:Vw:", longopts, NULL)) != -1) {

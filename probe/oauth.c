@@ -141,6 +141,11 @@ on_meta(struct xfer *x, CURLcode rc)
 	cJSON *m;
 
 	curl_easy_getinfo(x->h, CURLINFO_EFFECTIVE_URL, &url);
+	if ((bad = xfer_refused(x, rc)) != NULL) {
+		fail(p, "address_refused", "the metadata of the authorization server %s: %s", pin,
+		    bad);
+		return;
+	}
 	if (rc != CURLE_OK || x->status != 200 || !cJSON_IsObject(x->msg)) {
 		if (rc == CURLE_OK && x->status == 200)
 			snprintf(w, sizeof(w), "not a JSON object");
@@ -252,7 +257,9 @@ on_grant(struct xfer *x, CURLcode rc)
 	double life = 0, expires = 0;
 	char *tok = NULL;
 
-	if (rc != CURLE_OK || x->refused || x->overflow)
+	if (xfer_refused(x, rc) != NULL)
+		fail(p, "address_refused", "the token endpoint %s: %s", te, xfer_refused(x, rc));
+	else if (rc != CURLE_OK || x->refused || x->overflow)
 		fail(p, "oauth_grant_failed", "the token endpoint %s: %s", te,
 		    xfer_why(x, rc, w, sizeof(w)));
 	else if (x->status != 200) {

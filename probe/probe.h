@@ -11,6 +11,7 @@
 #include <cJSON.h>
 #include <curl/curl.h>
 
+#include "addr.h"
 #include "buf.h"
 #include "sse.h"
 #include "targets.h"
@@ -38,6 +39,7 @@ struct opts {
 	int nredact;
 	const char *oauth_cache; /* --oauth-cache DIR, or NULL */
 	const char *canary;      /* --canary URL, or NULL */
+	struct mcp_guard guard;  /* --guard-deny and --guard-allow */
 };
 
 struct probe;
@@ -74,6 +76,12 @@ struct xfer {
 	double tcp_at;    /* mono time TLS setup began (TCP up) */
 	mcp_sse_cb on_ev; /* event handler for event-stream replies */
 	void (*done)(struct xfer *, CURLcode);
+
+	/* A guarded target's (xfer.c): why no socket was opened, or "". */
+	char guard_why[200];
+	char guard_ip[46]; /* the first address refused, or "" */
+	int url_refused;   /* the URL itself is refused */
+	int admitted;      /* a socket was opened */
 };
 
 /* Secret values of a URL's query kept for scrubbing, raw and decoded. */
@@ -229,6 +237,8 @@ void client_info(cJSON *parent, const char *key);
 void xfer_reset(struct xfer *x);
 void xfer_free(struct xfer *x);
 double xfer_time(struct xfer *x, CURLINFO what);
+/* Why the guard kept a failed transfer from connecting, or NULL (the guard). */
+const char *xfer_refused(const struct xfer *x, CURLcode rc);
 
 /* steps.c */
 int probe_init(struct probe *p, const struct opts *o, struct mcp_target *t, struct runner *r);
@@ -297,7 +307,6 @@ int url_origin(const char *url, char *buf, size_t len);
 int url_canonical(const char *url, char *buf, size_t len);
 /* 1 when url's host is localhost, an address of 127.0.0.0/8 or [::1]. */
 int url_loopback(const char *url);
-int addr_loopback(const char *ip);
 int auth_prm_ok(const struct xfer *x, cJSON **detail, char *why, size_t len);
 int auth_as_ok(const struct xfer *x, cJSON **detail, char *why, size_t len);
 

@@ -3,7 +3,11 @@
  * response body, event-stream replies parsed as they arrive, and the
  * JSON-RPC response matched by id.
  */
+#include <sys/socket.h>
+
+#include <arpa/inet.h>
 #include <ctype.h>
+#include <netinet/in.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -225,6 +229,101 @@ on_ssl_ctx(CURL *h, void *ctx, void *arg)
 }
 
 /*
+ * The guard of a target that may reach public addresses only: every
+ * socket libcurl opens for it is opened here, once the address is known
+ * (a name that resolves, or later resolves again, to an address of the
+ * refused set is caught at the address it would be connected to), and
+ * none is opened to such an address.  libcurl then tries the name's other
+ * addresses, if any.
+ */
+static curl_socket_t
+guard_socket(void *arg, curlsocktype purpose, struct curl_sockaddr *sa)
+{
+	struct xfer *x = arg;
+	char ip[INET6_ADDRSTRLEN], why[sizeof(x->guard_why)];
+	const void *in;
+	curl_socket_t s;
+
+	if (x->url_refused || purpose != CURLSOCKTYPE_IPCXN)
+		return CURL_SOCKET_BAD;
+	if (sa->family == AF_INET)
+		in = &((const struct sockaddr_in *)(const void *)&sa->addr)->sin_addr;
+	else if (sa->family == AF_INET6)
+		in = &((const struct sockaddr_in6 *)(const void *)&sa->addr)->sin6_addr;
+	else
+		in = NULL;
+	if (in == NULL || inet_ntop(sa->family, in, ip, sizeof(ip)) == NULL) {
+		if (x->guard_why[0] == '\0')
+			snprintf(x->guard_why, sizeof(x->guard_why), "not an IP address");
+		return CURL_SOCKET_BAD;
+	}
+	if (mcp_guard_check(&x->p->o->guard, ip, why, sizeof(why)) == -1) {
+		if (x->guard_why[0] == '\0') {
+			memcpy(x->guard_why, why, sizeof(why));
+			snprintf(x->guard_ip, sizeof(x->guard_ip), "%s", ip);
+		}
+		return CURL_SOCKET_BAD;
+	}
+	if ((s = socket(sa->family, sa->socktype | SOCK_CLOEXEC, sa->protocol)) != CURL_SOCKET_BAD)
+		x->admitted = 1;
+	return s;
+}
+
+/*
+ * What the guard says of a URL itself: https only (unless
+ * guard=public-http), no user name or password.  Sets x->url_refused and
+ * the reason, so that no socket is opened for it.
+ */
+static void
+guard_url(struct probe *p, struct xfer *x, const char *url)
+{
+	const char *h = strstr(url, "://"), *why = NULL;
+	size_t n;
+
+	if (strncasecmp(url, "https://", 8) != 0 && p->t->guard != MCP_GUARD_PUBLIC_HTTP)
+		why = "plain HTTP: a guarded target (guard=public) is probed over https only";
+	else if (h != NULL && (n = strcspn(h + 3, "/?#")) > 0 && memchr(h + 3, '@', n) != NULL)
+		why = "a user name or password in the URL of a guarded target";
+	if (why == NULL)
+		return;
+	/* A fresh connection, which guard_socket refuses: an open one is never reused. */
+	x->url_refused = 1;
+	curl_easy_setopt(x->h, CURLOPT_FRESH_CONNECT, 1L);
+	snprintf(x->guard_why, sizeof(x->guard_why), "%s", why);
+}
+
+/*
+ * A connection reused from the cache opens no socket: before each request
+ * the guard sees the address of the connection it goes over, wherever it
+ * came from (another target's, to a name this one shares), and refuses it
+ * as guard_socket would.
+ */
+static int
+guard_prereq(void *arg, char *ip, char *local, int port, int lport)
+{
+	struct xfer *x = arg;
+	char why[sizeof(x->guard_why)];
+
+	(void)local, (void)port, (void)lport;
+	if (mcp_guard_check(&x->p->o->guard, ip, why, sizeof(why)) == 0)
+		return CURL_PREREQFUNC_OK;
+	if (x->guard_why[0] == '\0') {
+		memcpy(x->guard_why, why, sizeof(why));
+		snprintf(x->guard_ip, sizeof(x->guard_ip), "%s", ip);
+	}
+	x->admitted = 0;
+	return CURL_PREREQFUNC_ABORT;
+}
+
+const char *
+xfer_refused(const struct xfer *x, CURLcode rc)
+{
+	if (rc == CURLE_OK || x->admitted || x->guard_why[0] == '\0')
+		return NULL;
+	return x->guard_why;
+}
+
+/*
  * A transfer handle with the options that never change for the probe:
  * set once, not again for every request.
  */
@@ -253,6 +352,10 @@ handle(struct probe *p, struct xfer *x)
 	curl_easy_setopt(x->h, CURLOPT_CLOSESOCKETDATA, p->r);
 	curl_easy_setopt(x->h, CURLOPT_SOCKOPTFUNCTION, runner_sockopt);
 	curl_easy_setopt(x->h, CURLOPT_SOCKOPTDATA, p->r);
+	if (p->t->guard != MCP_GUARD_NONE) {
+		curl_easy_setopt(x->h, CURLOPT_OPENSOCKETFUNCTION, guard_socket);
+		curl_easy_setopt(x->h, CURLOPT_OPENSOCKETDATA, x);
+	}
 	curl_easy_setopt(x->h, CURLOPT_HEADERFUNCTION, on_header);
 	curl_easy_setopt(x->h, CURLOPT_HEADERDATA, x);
 	curl_easy_setopt(x->h, CURLOPT_WRITEFUNCTION, on_body);
@@ -302,6 +405,11 @@ setup_for(struct probe *p, struct xfer *x, const char *url, int foreign)
 	curl_easy_setopt(x->h, CURLOPT_CONNECTTIMEOUT_MS, ms);
 	curl_easy_setopt(x->h, CURLOPT_CONNECT_TO, foreign ? NULL : p->connect_to);
 	curl_easy_setopt(x->h, CURLOPT_PREREQFUNCTION, NULL);
+	if (p->t->guard != MCP_GUARD_NONE) {
+		guard_url(p, x, url);
+		curl_easy_setopt(x->h, CURLOPT_PREREQFUNCTION, guard_prereq);
+		curl_easy_setopt(x->h, CURLOPT_PREREQDATA, x);
+	}
 	x->hdrs = curl_slist_append(x->hdrs, p->region_hdr);
 	if (foreign)
 		return x->hdrs == NULL ? -1 : 0;
@@ -487,7 +595,10 @@ on_prereq(void *arg, char *ip, char *local, int port, int lport)
 	struct xfer *x = arg;
 
 	(void)local, (void)port, (void)lport;
-	if (addr_loopback(ip))
+	if (x->p->t->guard != MCP_GUARD_NONE &&
+	    guard_prereq(arg, ip, local, port, lport) != CURL_PREREQFUNC_OK)
+		return CURL_PREREQFUNC_ABORT;
+	if (mcp_addr_loopback(ip))
 		return CURL_PREREQFUNC_OK;
 	x->refused = 1;
 	return CURL_PREREQFUNC_ABORT;
@@ -707,6 +818,8 @@ xfer_reset(struct xfer *x)
 	x->want_id = -1;
 	x->bad_json = NULL;
 	x->is_sse = x->overflow = x->headers_done = x->tls_seen = x->refused = x->foreign = 0;
+	x->url_refused = x->admitted = 0;
+	x->guard_why[0] = x->guard_ip[0] = '\0';
 	x->abort_at = 0;
 	x->tcp_at = 0;
 }

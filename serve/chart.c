@@ -122,17 +122,38 @@ region_ix(struct latency *l, const char *name)
 }
 
 /*
- * One hour's HGETALL of rh:HOUR (region -> 60 slots of 16 bytes,
- * lib/reslua.h): the durations of its passing results, per region and
- * all together, into the hour's column h of l.
+ * The duration of a slot's passing result (lib/reslua.h), in one of its
+ * two layouts: 7 bytes of rs:HOUR, or 16 of the rh:HOUR of before; -1
+ * for an empty slot, a failure, or no duration.
  */
-static int
-hour_of(struct latency *l, const redisReply *r, int h)
+static long
+slot_ms(const unsigned char *s, size_t size)
 {
-	static double all[SERVE_REGIONS_MAX * MCP_RES_SLOTS], one[MCP_RES_SLOTS];
-	size_t i, j, na = 0, no;
-	const unsigned char *s;
 	unsigned long ms;
+
+	if (size == MCP_RES_OLD_SLOT) {
+		if (s[2] != 'h' && s[2] != 'a')
+			return -1;
+		ms = (unsigned long)s[5] << 16 | (unsigned long)s[6] << 8 | s[7];
+		return ms == MCP_RES_OLD_MS_NONE ? -1 : (long)ms;
+	}
+	if (s[2] >> 6 != 1 && s[2] >> 6 != 2)
+		return -1;
+	ms = ((unsigned long)(s[2] & 0x3f) << 16 | (unsigned long)s[3] << 8 | s[4]);
+	return ms == MCP_RES_MS_NONE ? -1 : (long)ms;
+}
+
+/*
+ * The durations of one HGETALL of an hour's results (region -> 60 slots
+ * of SIZE bytes), per region into one[] and all together into all[].
+ */
+static void
+slots_of(struct latency *l, const redisReply *r, size_t size, double one[][MCP_RES_SLOTS],
+    size_t *no, int *has, double *all, size_t *na)
+{
+	const unsigned char *s;
+	size_t i, j;
+	long ms;
 	int ix;
 
 	for (i = 0; r->type == REDIS_REPLY_ARRAY && i + 1 < r->elements; i += 2) {
@@ -140,20 +161,36 @@ hour_of(struct latency *l, const redisReply *r, int h)
 		    r->element[i + 1]->type != REDIS_REPLY_STRING ||
 		    (ix = region_ix(l, r->element[i]->str)) < 0)
 			continue;
+		has[ix] = 1;
 		s = (const unsigned char *)r->element[i + 1]->str;
-		for (j = 0, no = 0;
-		     j < MCP_RES_SLOTS && (j + 1) * MCP_RES_SLOT <= r->element[i + 1]->len;
-		     j++, s += MCP_RES_SLOT) {
-			if (s[2] != 'h' && s[2] != 'a')
+		for (j = 0; j < MCP_RES_SLOTS && (j + 1) * size <= r->element[i + 1]->len;
+		     j++, s += size) {
+			if ((ms = slot_ms(s, size)) < 0 || no[ix] == MCP_RES_SLOTS)
 				continue;
-			ms = (unsigned long)s[5] << 16 | (unsigned long)s[6] << 8 | s[7];
-			if (ms == MCP_RES_MS_NONE)
-				continue;
-			one[no++] = (double)ms;
-			all[na++] = (double)ms;
+			one[ix][no[ix]++] = (double)ms;
+			all[(*na)++] = (double)ms;
 		}
-		l->p95[ix + 1][h] = p95_of(one, no);
 	}
+}
+
+/*
+ * One hour's HGETALL of rs:HOUR and of the rh:HOUR of before (a region
+ * upgraded in the hour has slots in both, never the same window twice):
+ * the durations of its passing results, per region and all together, into
+ * the hour's column h of l.
+ */
+static int
+hour_of(struct latency *l, const redisReply *rs, const redisReply *rh, int h)
+{
+	static double all[SERVE_REGIONS_MAX * MCP_RES_SLOTS], one[SERVE_REGIONS_MAX][MCP_RES_SLOTS];
+	size_t no[SERVE_REGIONS_MAX] = {0}, na = 0;
+	int has[SERVE_REGIONS_MAX] = {0}, ix;
+
+	slots_of(l, rs, MCP_RES_SLOT, one, no, has, all, &na);
+	slots_of(l, rh, MCP_RES_OLD_SLOT, one, no, has, all, &na);
+	for (ix = 0; ix < l->nreg; ix++)
+		if (has[ix])
+			l->p95[ix + 1][h] = p95_of(one[ix], no[ix]);
 	l->p95[0][h] = p95_of(all, na);
 	return 0;
 }
@@ -178,32 +215,34 @@ sort_regions(struct latency *l)
 }
 
 /*
- * The latency of the last 24 hours: the results of each hour's rh:HOUR
- * (kept 25 hours), one pipeline.  0, or -1 when the store failed.
+ * The latency of the last 24 hours: the results of each hour's rs:HOUR
+ * and rh:HOUR of before (kept 25 hours), one pipeline.  0, or -1 when the
+ * store failed.
  */
 int
 serve_latency_read(struct conn *c, const char *slug, double now, struct latency *l)
 {
-	static char keys[SERVE_HOURS][128];
-	const char *args[SERVE_HOURS][2], **argv[SERVE_HOURS];
-	int argc[SERVE_HOURS], h, k;
-	redisReply *rep[SERVE_HOURS];
+	static char keys[2 * SERVE_HOURS][128];
+	const char *args[2 * SERVE_HOURS][2], **argv[2 * SERVE_HOURS];
+	int argc[2 * SERVE_HOURS], h, k;
+	redisReply *rep[2 * SERVE_HOURS];
 
 	memset(l, 0, sizeof(*l));
 	l->first_hour = (long)floor(now / 3600) - (SERVE_HOURS - 1);
-	for (h = 0; h < SERVE_HOURS; h++) {
-		snprintf(keys[h], sizeof(keys[h]), "mcp:{%s}:rh:%ld", slug, l->first_hour + h);
+	for (h = 0; h < 2 * SERVE_HOURS; h++) {
+		snprintf(keys[h], sizeof(keys[h]), "mcp:{%s}:%s:%ld", slug,
+		    h < SERVE_HOURS ? "rs" : "rh", l->first_hour + h % SERVE_HOURS);
 		args[h][0] = "HGETALL", args[h][1] = keys[h];
 		argv[h] = args[h], argc[h] = 2;
 	}
-	if (serve_query(c, SERVE_HOURS, argc, argv, rep) != SR_OK)
+	if (serve_query(c, 2 * SERVE_HOURS, argc, argv, rep) != SR_OK)
 		return -1;
 	for (k = 0; k <= SERVE_REGIONS_MAX; k++)
 		for (h = 0; h < SERVE_HOURS; h++)
 			l->p95[k][h] = -1;
 	for (h = 0; h < SERVE_HOURS; h++)
-		hour_of(l, rep[h], h);
-	serve_free_replies(rep, SERVE_HOURS);
+		hour_of(l, rep[h], rep[SERVE_HOURS + h], h);
+	serve_free_replies(rep, 2 * SERVE_HOURS);
 	sort_regions(l);
 	return 0;
 }

@@ -23,7 +23,7 @@ region_cmp(const void *a, const void *b)
 }
 
 /*
- * A result in the text form of mcp-store(7), its slot of rh:HOUR as the
+ * A result in the text form of mcp-store(7), its slot of rs:HOUR as the
  * script of lib/reslua.h gives it back, or a value of res:W: "OFFSET hID
  * MS", "OFFSET aID MS", "OFFSET b STEP CODE", the same without MS or
  * CODE, or the oldest five fields "STARTED STATE STEP HASH MS".
@@ -202,7 +202,7 @@ serve_region_results(struct conn *c, const char *slug, struct region *g, size_t 
 	snprintf(pre, sizeof(pre), "mcp:{%s}:", slug);
 	for (i = 0; i < n; i++) {
 		w = floor(g[i].seen / 60) * 60;
-		snprintf(keys[i], sizeof(keys[i]), "mcp:{%s}:rh:%.0f", slug, floor(w / 3600));
+		snprintf(keys[i], sizeof(keys[i]), "mcp:{%s}:rs:%.0f", slug, floor(w / 3600));
 		snprintf(wins[i], sizeof(wins[i]), "%.0f", w);
 		args[2 * i][0] = "EVAL";
 		args[2 * i][1] = lua;

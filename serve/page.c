@@ -295,8 +295,8 @@ page_load(struct conn *c, const struct req *q, const char *slug, struct resp *r)
  * a page that reloads itself under its reader fails WCAG 2.2.1; the stale
  * banner says when what is shown is old.
  */
-static int
-page_head(struct mcp_buf *b, const char *title, const char *feed)
+int
+serve_page_head(struct mcp_buf *b, const char *title, const char *feed)
 {
 	int rc = mcp_buf_adds(b,
 	    "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
@@ -573,8 +573,8 @@ maint_notice(struct mcp_buf *b, const struct summary *s)
 	        "maintenance are not counted in the uptime.</p></section>\n");
 }
 
-static void
-html_resp(struct resp *r)
+void
+serve_html_resp(struct resp *r)
 {
 	r->ctype = CT_HTML;
 	r->cache = CACHE_PAGE;
@@ -591,10 +591,10 @@ serve_page(struct conn *c, const struct req *q, const char *slug, struct resp *r
 
 	if ((d = page_load(c, q, slug, r)) == NULL)
 		return;
-	html_resp(r);
+	serve_html_resp(r);
 	snprintf(title, sizeof(title), "%s: %s", slug, state_word(d->s.state));
 	snprintf(feed, sizeof(feed), "/status/%s/feed.atom", slug);
-	rc = page_head(b, title, feed) |
+	rc = serve_page_head(b, title, feed) |
 	    mcp_buf_adds(b, "<p class=\"sub\"><a href=\"/status\">All servers</a></p><h1>") |
 	    serve_esc(b, slug) | mcp_buf_adds(b, "</h1>\n") | fault_banner(b, d) | headline(b, d);
 	if (d->s.stale || (!d->s.has_verdict && d->s.last_probe >= 0))
@@ -670,8 +670,8 @@ serve_index(struct conn *c, const struct req *q, struct resp *r)
 
 	if (serve_scan(c, q, r, rep, slugs, &n, next) == -1)
 		return;
-	html_resp(r);
-	rc = page_head(&r->body, "MCP servers: status", NULL) |
+	serve_html_resp(r);
+	rc = serve_page_head(&r->body, "MCP servers: status", NULL) |
 	    mcp_buf_adds(&r->body,
 	        "<h1>MCP servers</h1>\n<div class=\"scroll\"><table><thead><tr>"
 	        "<th>Server</th><th>State</th><th class=\"num\">Uptime, 30 days</th>"

@@ -385,6 +385,10 @@ dispatch(struct conn *c, const struct req *q, struct resp *r)
 		serve_health(c, q, r);
 	else if (strcmp(p, "/status") == 0)
 		serve_index(c, q, r);
+	else if (strcmp(p, "/audit.json") == 0)
+		serve_audit_json(c, q, r);
+	else if (strcmp(p, "/audit") == 0)
+		serve_audit_page(c, q, r);
 	else if (slug_in(p, "/status/", "/feed.atom", slug, sizeof(slug)) != NULL)
 		serve_feed(c, q, slug, r);
 	else if (slug_in(p, "/status/", "", slug, sizeof(slug)) != NULL)

@@ -187,6 +187,13 @@ int serve_latency_svg(struct mcp_buf *b, const struct latency *l);
 void serve_page(struct conn *c, const struct req *q, const char *slug, struct resp *r);
 void serve_index(struct conn *c, const struct req *q, struct resp *r);
 void serve_feed(struct conn *c, const struct req *q, const char *slug, struct resp *r);
+/* The head of every page (one stylesheet, no script), and a page's response fields. */
+int serve_page_head(struct mcp_buf *b, const char *title, const char *feed);
+void serve_html_resp(struct resp *r);
+
+/* audit.c: the saved registry audit (mcp:registry:audit), as JSON and as a page. */
+void serve_audit_json(struct conn *c, const struct req *q, struct resp *r);
+void serve_audit_page(struct conn *c, const struct req *q, struct resp *r);
 
 /* render.c */
 int serve_summary_json(struct mcp_buf *b, const struct summary *s, double now);

@@ -113,11 +113,11 @@ push <"$TMP/in" 2>"$TMP/push.err"
 is "$?:$(cat "$TMP/push.err")" 0: "push of every scenario exits 0 and is quiet"
 is "$(res_val s-429 "$(w 2)" us-east-1) | $(res_val s-429 "$(w 2)" \
     us-west-2) | $(res_val s-odd "$(w 3)" sa-east-1)" \
-    "2500 b tools_list http_429 | 2500 h${HA:7:16} 100 | 2500 a 200" \
+    "2500 b tools_list http_429 | 2500 h${HA:7:4} 100 | 2500 a 200" \
     "stored: the error code of a failure, the whole ms of a passing result"
 is "$(res_val s-nocode "$(w 2)" us-east-1)" "2500 b tools_list" \
     "a code that is not [a-z0-9_]{1,40} is stored as none, the result all the same"
-is "$(res_val s-odd "$(w 3)" eu-west-2)" "59999 h${HA:7:16} 100" \
+is "$(res_val s-odd "$(w 3)" eu-west-2)" "59999 h${HA:7:4} 100" \
     "a duration is rounded to whole ms"
 
 run_windows 0 3

@@ -114,7 +114,7 @@ mcp-aggregate: stdin:8: probe_started_at: not a number
 $(summary 3 0 8)" "each bad number is refused, naming the line, the field and the value in short"
 is "$(res_regions s-lim "$T0")" "r10 r11 r9 " "only the good ones are stored"
 is "$(res_val s-lim "$T0" r9) | $(res_val s-lim "$T0" r10)" \
-    "2500 h${HA:7:16} 3600000 | 2500 h${HA:7:16} 3600000" "a duration above an hour is kept as an hour"
+    "2500 h${HA:7:4} 3600000 | 2500 h${HA:7:4} 3600000" "a duration above an hour is kept as an hour"
 is "$(MCP_NOW=$((T0 + 95)) mcp-aggregate verdict s-lim | grep -o '"latency_ms":[0-9]*')" \
     '"latency_ms":3600000' "so latency_ms is never more than mcp-alert(1) takes"
 MCP_NOW=1e300 mcp-aggregate verdict s-lim >"$TMP/out" 2>"$TMP/err"
@@ -174,7 +174,7 @@ gen -s s-dup -r us-east-1 -o 50 -f tls -m 7 | push -v 2>"$TMP/err"
 is "$?" 0 "a late duplicate is no error"
 is "$(cat "$TMP/err")" "mcp-aggregate: push: 0 results stored, 1 duplicates ignored, 8 step records skipped, 0 bad lines, 0 spooled, 0 replayed from the spool" \
     "the duplicate is counted (-v)"
-is "$(res_val s-dup "$T0" us-east-1)" "5000 h${HA:7:16} 100" "the first result stands"
+is "$(res_val s-dup "$T0" us-east-1)" "5000 h${HA:7:4} 100" "the first result stands"
 is "$(MCP_NOW=$((T0 + 95)) mcp-aggregate verdict s-dup | grep -o '"verdict":"[a-z]*"')" \
     '"verdict":"green"' "the verdict is the first writer's"
 printf '%s\n' "$(gen -s s-dup2 -r us-east-1 -o 40 -f tls)" "$(gen -s s-dup2 -r us-east-1 -o 1)" |
@@ -188,6 +188,7 @@ usage="usage: mcp-aggregate push [-v] [-r REGION] [-R URL] [-S FILE] [-t SECONDS
        mcp-aggregate verdict [-F SLUGS] [-L SECONDS] [-P PERCENT] [-R URL] [-t SECONDS] [SLUG ...]
        mcp-aggregate results [-R URL] [-t SECONDS] SLUG [FROM [TO]]
        mcp-aggregate status [-j] [-R URL] [-t SECONDS] [SLUG ...]
+       mcp-aggregate audit [-R URL] [-t SECONDS] [--json] [--period DURATION] [--save] [--at EPOCH]
        mcp-aggregate registry sync [-R URL] [-t SECONDS] [--full] [--allow-http] [URL]
        mcp-aggregate targets [-R URL] [-t SECONDS] [-o OVERRIDES] [--shard K/N]"
 mcp-aggregate >"$TMP/out" 2>"$TMP/err"
@@ -198,7 +199,7 @@ is "$?:$(cat "$TMP/err")" "2:mcp-aggregate: A B: bad slug: not [a-z0-9._-]{1,80}
 mcp-aggregate results s-dup "$((T0 + 90000))" "$T0" 2>"$TMP/err"
 is "$?:$(cat "$TMP/err")" "2:mcp-aggregate: $((T0 + 90000)) $T0: TO before FROM, or more than 25 hours after it" \
     "results refuses a range backwards"
-is "$(mcp-aggregate results s-dup "$((T0 - 60))" "$((T0 + 59))")" "$T0 us-east-1 5000 h${HA:7:16} 100" \
+is "$(mcp-aggregate results s-dup "$((T0 - 60))" "$((T0 + 59))")" "$T0 us-east-1 5000 h${HA:7:4} 100" \
     "results prints WINDOW REGION VALUE, the windows of the range"
 if command -v mandoc >/dev/null; then
 	synopsis=$(mandoc -Tascii "$TOP/man/mcp-aggregate.1" | sed 's/.\x08//g' |

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# test: alone (network namespaces, sshd or timing that a second test would disturb)
 # aggregate-sentinel.t - mcp-aggregate over redis-sentinel://, the master killed mid-run
 # A real Sentinel, master and replica on 127.0.0.1; the master is killed
 # while a push is reading its input; push and verdict follow the failover.

@@ -294,7 +294,7 @@ like "$(redis-cli -s "$REDIS_SOCK" get "mcp:{s-bf}:verdict")" "\"window\":$(w 54
     "back-fill leaves a newer current verdict alone"
 d=$(($(w 5) / 86400))
 is "$(redis-cli -s "$REDIS_SOCK" strlen "mcp:{s-bf}:day:$d") $(redis-cli -s "$REDIS_SOCK" exists \
-    "mcp:{s-bf}:hist:$d")" "1440 0" "the history of a day is one string of 1,440 letters, no hash"
+    "mcp:{s-bf}:hist:$d")" "480 0" "the history of a day is one string of 480 bytes, three windows a byte, no hash"
 
 # A window decided by a version of before, in the hash hist:DAY, and
 # decided again now: its letter moves to day:DAY and the counters move
@@ -345,11 +345,11 @@ done
 } | push
 is "$?" 0 "push into a store that holds old-format results"
 is "$(res_val s-up-div "$(w 5)" us-east-1) $(res_val s-up-red "$(w 5)" eu-west-2)" \
-    "2500 h${HB:7:16} 100 10000 b tools_list" \
+    "2500 h${HB:7:4} 100 10000 b tools_list" \
     "push writes the packed slot: start offset in ms, state, hash id and duration, or step"
 is "$(redis-cli -s "$REDIS_SOCK" exists "mcp:{s-up-div}:res:$(w 5)") $(redis-cli -s "$REDIS_SOCK" \
-    hstrlen "mcp:{s-up-div}:rh:$(($(w 5) / 3600))" us-east-1)" "0 960" \
-    "no res:W is written; a region's hour is one string of 60 slots of 16 bytes"
+    hstrlen "mcp:{s-up-div}:rs:$(($(w 5) / 3600))" us-east-1)" "0 420" \
+    "no res:W is written; a region's hour is one string of 60 slots of 7 bytes"
 run_windows 3 6 s-up-red s-up-hash s-up-div
 is "$(got s-up-red 3)" "$(want s-up-red 3 green ok - "" "$ALL" "" 0 '[]' $P100 100 - 100 $EX)" \
     "old-format results alone: green"
@@ -366,6 +366,91 @@ is "$(got s-up-div 5)" "$(want s-up-div 5 amber divergence - "" "$ALL" "" 1 \
     $P100 100 - 100 $EX)" "an old-format hash against a new one: divergence, drift with full hashes"
 is "$(redis-cli -s "$REDIS_SOCK" hget "mcp:{s-up-div}:res:$(w 4)" eu-west-2)" \
     "$(($(w 4) + 2)).5 h - $HA 100" "old-format results are read, never rewritten"
+
+# A runner not yet upgraded writes the 16-byte slots of rh:HOUR (written
+# here as its push wrote them: OFFSET, letter, step or kind of id, code,
+# MS, the 64-bit id) beside the 7-byte slots of rs:HOUR of the upgraded
+# ones.  Every reader takes both; a result stays its first writer's.
+# old_slot SLUG K REGION h|b: eu-west-2 passes (hash HA), or fails
+# tools_list, in window K, as the push of before stored it.
+old_slot() {
+	redis-cli -s "$REDIS_SOCK" eval "
+	  local pos, pre = (tonumber(ARGV[2]) % 3600) / 60 * 16, ARGV[4]
+	  local cur = redis.call('HGET', KEYS[1], ARGV[1]) or string.rep('\\0', 960)
+	  local s = struct.pack('>I2c1BBI3', 10000, 'b', 7, 0, 16777215) .. string.rep('\\0', 8)
+	  if ARGV[3] == 'h' then
+	    s = struct.pack('>I2c1BBI3', 2500, 'h', 1, 0, 120) .. string.rep('\\170', 8)
+	  end
+	  redis.call('HSET', KEYS[1], ARGV[1], string.sub(cur, 1, pos) .. s .. string.sub(cur, pos + 17))
+	  redis.call('EXPIRE', KEYS[1], 90000)
+	  redis.call('ZADD', pre .. 'seen', 'GT', ARGV[2] + 2.5, ARGV[1])
+	  return redis.call('EXPIRE', pre .. 'seen', 90000)" 1 "mcp:{$1}:rh:$(($(w "$2") / 3600))" \
+	    "$3" "$(w "$2")" "$4" "mcp:{$1}:" >/dev/null
+}
+for k in 3 4 5; do old_slot s-mixed "$k" eu-west-2 h; done
+old_slot s-mixed 5 us-east-1 b
+{
+	gen -s s-mixed -r ap-southeast-1,sa-east-1,us-west-2 -n 3 -t "$(w 3)" -h "$HA"
+	gen -s s-mixed -r us-east-1 -n 2 -t "$(w 3)" -h "$HA"
+	gen -s s-mixed -r eu-west-2 -t "$(w 4)" -f tls
+} | push >/dev/null
+is "$(res_val s-mixed "$(w 4)" eu-west-2) | $(res_val s-mixed "$(w 4)" us-west-2) | $(res_val s-mixed \
+    "$(w 5)" us-east-1)" "2500 h${HA:7:4} 120 | 2500 h${HA:7:4} 100 | 10000 b tools_list" \
+    "a slot of rh:HOUR of before is read with its id cut to 16 bits; a later push of its window is a duplicate"
+run_windows 3 5 s-mixed
+is "$(verdicts s-mixed 3 5)" "g g a" \
+    "results of an old runner and of upgraded ones decide together: one tool list, no divergence"
+like "$(got s-mixed 5)" '"failed_regions":\["us-east-1"\]' "the old runner's failure counts"
+like "$(got s-mixed 5)" '"missing":\[\]' "the old runner's region is not missing"
+
+# mcp-serve's latency chart reads both: the hour's p95 of all regions
+# and of each (eu-west-2's 120 ms in the slots of before).
+if [ -x "$BIN/mcp-serve" ]; then
+	env -i PATH="$PATH" ASAN_OPTIONS="${ASAN_OPTIONS:-}" UBSAN_OPTIONS="${UBSAN_OPTIONS:-}" \
+	    REQUEST_METHOD=GET MCP_REDIS="$MCP_REDIS" MCP_NOW=$(($(w 5) + 100)) PATH_INFO=/status/s-mixed \
+	    mcp-serve </dev/null >"$TMP/page"
+	is "$(grep -o '<tr><td>16:00</td>\(<td class="num">[^<]*</td>\)*' "$TMP/page" | grep -o '[0-9]* ms' |
+	    tr '\n' ' ')" "120 ms 100 ms 120 ms 100 ms 100 ms 100 ms " \
+	    "mcp-serve's latency table: the slots of rs:HOUR and of the rh:HOUR of before"
+fi
+
+# The probe-fault judgment of a full pass reads the old runner's slots
+# too: eu-west-2, still writing rh:HOUR, fails tools_list for all ten
+# slugs of a store of their own (database 3) where the upgraded regions
+# pass them: blind.
+for i in $(seq -f '%05g' 1 10); do
+	redis-cli -s "$REDIS_SOCK" -n 3 eval "
+	  local pos = (tonumber(ARGV[1]) % 3600) / 60 * 16
+	  local s = struct.pack('>I2c1BBI3', 10000, 'b', 7, 0, 16777215) .. string.rep('\\0', 8)
+	  redis.call('HSET', KEYS[1], 'eu-west-2', string.rep('\\0', pos) .. s ..
+	    string.rep('\\0', 960 - pos - 16))
+	  redis.call('EXPIRE', KEYS[1], 90000)
+	  redis.call('ZADD', 'mcp:slugs', ARGV[1] + 10, ARGV[2])
+	  return redis.call('ZADD', 'mcp:{' .. ARGV[2] .. '}:seen', ARGV[1] + 10, 'eu-west-2')" \
+	    1 "mcp:{j-$i}:rh:$(($(w 7) / 3600))" "$(w 7)" "j-$i" >/dev/null
+done
+gen -s j -N 10 -r "$FOUR_NO_EU" -t "$(w 7)" | MCP_REDIS="$MCP_REDIS?db=3" push
+MCP_REDIS="$MCP_REDIS?db=3" MCP_NOW=$(($(w 7) + 95)) mcp-aggregate verdict >"$TMP/judge"
+is "$(redis-cli -s "$REDIS_SOCK" -n 3 hget "mcp:fault:$(w 7)" eu-west-2) $(grep -c '"verdict":"green"' "$TMP/judge")" \
+    "10 10 1 tools_list 10" "the judgment counts the failures in the old runner's slots: it is blind, the slugs green"
+
+# A day:DAY of before, 1,440 letters, is packed on its next write: the
+# letters of the other windows kept, the counters moved from the old
+# letter of the window decided again.
+d=$(($(w 30) / 86400)) p=$((($(w 30) % 86400) / 60))
+redis-cli -s "$REDIS_SOCK" eval "local s = string.rep('\\0', 1440)
+  s = string.sub(s, 1, ARGV[1]) .. 'ram' .. string.sub(s, ARGV[1] + 4)
+  redis.call('SET', KEYS[1], s, 'EX', 90000)
+  return redis.call('HSET', KEYS[2], ARGV[2] .. ':u', 1, ARGV[2] .. ':n', 2, ARGV[2] .. ':m', 1)" \
+    2 "mcp:{s-oldday}:day:$d" "mcp:{s-oldday}:up" "$p" "$d" >/dev/null
+is "$(hist_at s-oldday "$(w 30)")$(hist_at s-oldday "$(w 31)")$(hist_at s-oldday "$(w 32)")" ram \
+    "the 1,440 letters of before are read"
+gen -s s-oldday -r "$ALL" -t "$(w 30)" | push
+MCP_NOW=$(($(w 30) + 95)) mcp-aggregate verdict s-oldday >/dev/null
+is "$(redis-cli -s "$REDIS_SOCK" strlen "mcp:{s-oldday}:day:$d") $(hist_at s-oldday "$(w 29)")$(hist_at \
+    s-oldday "$(w 30)")$(hist_at s-oldday "$(w 31)")$(hist_at s-oldday "$(w 32)") $(redis-cli -s \
+    "$REDIS_SOCK" hmget "mcp:{s-oldday}:up" "$d:u" "$d:n" "$d:m" | tr '\n' ' ')" "480 gam 2 2 1 " \
+    "decided again: packed into 480 bytes, the other letters kept, the counters moved once"
 
 # Everything expires on its own.
 redis-cli -s "$REDIS_SOCK" --scan >"$TMP/keys"

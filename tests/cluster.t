@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# test: alone (network namespaces, sshd or timing that a second test would disturb)
 # cluster.t - every tool over redis-cluster://, beside one plain redis-server
 # A real Redis Cluster of six nodes (three masters, a replica each, a
 # password on every node) on free ports of 127.0.0.1.  The same probe
@@ -121,7 +122,7 @@ for p in $(masters); do
 done
 ok "$([ "$spread" -ge 2 ] && [ "$total" = "$NSLUGS" ]; echo $?)" \
     "the slugs' keys spread over $spread masters, each verdict key on one ($total of $NSLUGS)"
-for k in 'mcp:{ok-00003}:verdict' 'mcp:{late}:rh:'"$(($(w 1) / 3600))" mcp:slugs; do
+for k in 'mcp:{ok-00003}:verdict' 'mcp:{late}:rs:'"$(($(w 1) / 3600))" mcp:slugs; do
 	is "$(rc "$(owner "$k")" exists "$k")" 1 "$k is on the master of its slot (CLUSTER KEYSLOT)"
 done
 
@@ -180,7 +181,7 @@ DST=$(masters | grep -vx "$SRC" | head -1)
 rc "$DST" cluster setslot "$slot" importing "$(rc "$SRC" cluster myid)" >/dev/null
 rc "$SRC" cluster setslot "$slot" migrating "$(rc "$DST" cluster myid)" >/dev/null
 # What the verdict pass reads and writes together moves first.
-mapfile -t moving < <(rc "$SRC" cluster getkeysinslot "$slot" 100 | grep -E ':(verdict|up|latsum|latidx|day:[0-9]+|rh:[0-9]+)$')
+mapfile -t moving < <(rc "$SRC" cluster getkeysinslot "$slot" 100 | grep -E ':(verdict|up|latsum|latidx|day:[0-9]+|rs:[0-9]+)$')
 rc "$SRC" migrate 127.0.0.1 "$DST" "" 0 5000 AUTH "$PW" KEYS "${moving[@]}" >/dev/null
 asking() { rc "$DST" info commandstats | sed -n 's/^cmdstat_asking:calls=\([0-9]*\).*/\1/p'; }
 ask0=$(asking)

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# test: alone (network namespaces, sshd or timing that a second test would disturb)
 # fleet.t - one mcp-probe run over a fleet mixing every failure mode, all at once
 # Each target gets its nine records, together; every mode gets its own
 # verdict; and dead or slow targets do not hold back the others' records.

@@ -117,9 +117,28 @@ wait_for() {
 # wait_file FILE [TENTHS]: wait until FILE exists and is non-empty.
 wait_file() { wait_for "${2:-100}" test -s "$1"; }
 
-# free_port: a TCP port on 127.0.0.1 that nobody listens on right now.
+# free_port: a TCP port on 127.0.0.1 that nobody listens on right now,
+# and that no other call of this test has given: the next of the test's
+# run of ports, from a random start, below the kernel's ephemeral range
+# (32768 and up here), so that no connection's local port takes it before
+# its server binds it.  Tests that run at once (tests/run.sh) each have
+# a range of their own (TEST_SLOT, 0 to 3: 5,000 ports from 12000 up).
 free_port() {
-	node -e 'const s=require("net").createServer();s.listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})'
+	local base=$((12000 + ${TEST_SLOT:-0} % 4 * 5000)) n p fd tries=0
+	exec {fd}>>"$TMP/.ports.lock"
+	flock "$fd"
+	n=$(cat "$TMP/.ports" 2>/dev/null || echo $((RANDOM % 4000)))
+	while :; do
+		p=$((base + n % 5000))
+		n=$((n + 1))
+		# Someone listens there: the next one.
+		(: <"/dev/tcp/127.0.0.1/$p") 2>/dev/null || break
+		tries=$((tries + 1))
+		[ "$tries" -lt 5000 ] || break
+	done
+	echo "$n" >"$TMP/.ports"
+	exec {fd}>&-
+	echo "$p"
 }
 
 # wait_http URL [TENTHS]: wait until URL answers anything over HTTP.
@@ -163,10 +182,18 @@ res_val() {
 	res_lines "${@:1:$#-1}" | awk -v r="$r" '$2 == r { sub(/^[^ ]+ [^ ]+ /, ""); print }'
 }
 res_regions() { res_lines "$@" | awk '{ printf "%s ", $2 }'; }
-# hist_at SLUG W: the history's letter of window W ("" when not decided).
+# hist_at SLUG W: the history's letter of window W ("" when not decided):
+# day:DAY packs three windows a byte, base 6, the lowest digit first,
+# 0 for none, then g a r u m; a day of before is 1,440 letters
+# (mcp-store(7)).
 hist_at() {
-	local p=$((($2 % 86400) / 60))
-	redis-cli -s "$REDIS_SOCK" getrange "mcp:{$1}:day:$(($2 / 86400))" "$p" "$p" | tr -d '\0'
+	redis-cli -s "$REDIS_SOCK" eval "local p = tonumber(ARGV[1])
+	  if redis.call('STRLEN', KEYS[1]) == 1440 then
+	    return (string.gsub(redis.call('GETRANGE', KEYS[1], p, p), '%z', ''))
+	  end
+	  local b = string.byte(redis.call('GETRANGE', KEYS[1], math.floor(p / 3), math.floor(p / 3)))
+	  return ({'g', 'a', 'r', 'u', 'm'})[math.floor((b or 0) / 6 ^ (p % 3)) % 6] or ''" \
+	    1 "mcp:{$1}:day:$(($2 / 86400))" $((($2 % 86400) / 60))
 }
 
 # nginx_head DIR: the start of a test's nginx.conf, up to the inside of

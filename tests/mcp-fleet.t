@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# test: alone (network namespaces, sshd or timing that a second test would disturb)
 # mcp-fleet.t - the orchestrator over real sshd runners: configuration, dry run,
 # streaming, deadlines (a hung sshd, a hung probe), refusals, the lock, the
 # clock preflight, and a runner that speaks for another region
@@ -54,7 +55,7 @@ is "$(conf_err 'region a host' 'colour blue')" "mcp-fleet: $TMP/bad.conf:2: unkn
 # the program is mcp-probe, no value starts with "-", the flags after --
 # are mcp-probe's, each with its value.
 notprobe="not mcp-probe (an absolute path to a file of that name, or mcp-probe)"
-notflag="not a flag of mcp-probe's run (-e ERA, -j JOBS, -m BYTES, -t SECONDS, -w SECONDS, --cacert FILE)"
+notflag="not a flag of mcp-probe's run (-e ERA, -j JOBS, -m BYTES, -t SECONDS, -w SECONDS, --cacert FILE, --guard-allow CIDR, --guard-deny CIDR)"
 is "$(conf_err 'probe rm' 'region a host')" "mcp-fleet: $TMP/bad.conf:1: probe: $notprobe rc=2" "probe rm is refused"
 is "$(conf_err 'region a host probe=sed')" "mcp-fleet: $TMP/bad.conf:1: region a: probe: $notprobe rc=2" \
     "probe=sed is refused"

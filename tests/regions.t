@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# test: alone (network namespaces, sshd or timing that a second test would disturb)
 # regions.t - five regions on one machine, through the whole chain: network
 # namespaces with their own sshd runners, real MCP servers, nftables faults,
 # mcp-fleet once per simulated minute (MCP_NOW), push, verdict, mcp-alert

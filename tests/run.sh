@@ -1,6 +1,12 @@
 #!/usr/bin/env bash
 # run.sh BUILD_DIR... - run every unit test and test script against each build
 # Prints the TAP of each, then one closing line "N passed, N failed".
+#
+# TEST_JOBS (default 2) tests run at once: most of a test's time is spent
+# waiting on servers, timeouts and clocks, not on a core.  A test whose
+# first lines hold "# test: alone" (it changes the machine's network, or
+# judges timing that a second test would disturb) runs with no other.
+# Each test keeps its own temporary directory and free ports (tests/lib.sh).
 set -uo pipefail
 export LC_ALL=C
 cd "$(dirname "$0")/.." || exit 2
@@ -8,16 +14,23 @@ cd "$(dirname "$0")/.." || exit 2
 pass=0
 fail=0
 failed_files=()
-out=$(mktemp)
-trap 'rm -f "$out"' EXIT
+jobs_max=${TEST_JOBS:-2}
+case $jobs_max in '' | *[!0-9]* | 0) jobs_max=1 ;; esac
+dir=$(mktemp -d)
+trap 'rm -rf "$dir"' EXIT
 
-run_one() {
-	local label=$1
-	shift
-	local start=$SECONDS p f rc
-	# A hung test fails; it never stalls the run.
-	timeout -k 10 "${TEST_TIMEOUT:-600}" "$@" </dev/null >"$out" 2>&1
-	rc=$?
+labels=() cmds=() bins=() alone=()
+add() { # add LABEL BUILD ALONE CMD...
+	labels+=("$1")
+	bins+=("$2")
+	alone+=("$3")
+	shift 3
+	cmds+=("$(printf '%q ' "$@")")
+}
+
+report() { # report INDEX SECONDS: count and print a finished test
+	local i=$1 secs=$2 label=${labels[$1]} out=$dir/$1.out rc p f
+	rc=$(cat "$dir/$i.rc" 2>/dev/null || echo 1)
 	[ "$rc" = 124 ] && echo "not ok - $label: killed after ${TEST_TIMEOUT:-600} s" >>"$out"
 	p=$(grep -c '^ok ' "$out")
 	f=$(grep -c '^not ok ' "$out")
@@ -31,7 +44,7 @@ run_one() {
 	pass=$((pass + p))
 	fail=$((fail + f))
 	if [ "$f" = 0 ]; then
-		printf '%-40s ok   %3d tests  %3ds%s\n' "$label" "$p" $((SECONDS - start)) \
+		printf '%-40s ok   %3d tests  %3ds%s\n' "$label" "$p" "$secs" \
 		    "$(grep -m1 '^1\.\.0 # SKIP' "$out" | sed 's/^1\.\.0 # / /')"
 		# A check left out is never silent: its reason is shown.
 		grep -i '^# .*skipped' "$out" | sed 's/^/    /'
@@ -43,9 +56,8 @@ run_one() {
 }
 
 for b in "$@"; do
-	export MCP_BIN=$PWD/$b
 	for t in "$b"/test_*; do
-		[ -x "$t" ] && run_one "$t" "$t" tests/data
+		[ -x "$t" ] && add "$t" "$b" 0 "$t" tests/data
 	done
 	for t in tests/*.t; do
 		# TESTS="a b" runs only tests/a.t and tests/b.t.
@@ -53,9 +65,61 @@ for b in "$@"; do
 		*" $(basename "$t" .t) "*) ;;
 		*) continue ;;
 		esac
-		run_one "$b: $t" bash "$t"
+		a=0
+		head -5 "$t" | grep -q '^# test: alone' && a=1
+		add "$b: $t" "$b" "$a" bash "$t"
 	done
 done
+
+declare -A pid_of=() start_of=() slot_of=() slot_used=()
+running=0
+reap() { # wait for one test to end and report it
+	local p i
+	wait -n -p p "${!pid_of[@]}" 2>/dev/null
+	for i in "${!pid_of[@]}"; do
+		[ "$i" = "${p:-}" ] || continue
+		report "${pid_of[$i]}" $((SECONDS - ${start_of[$i]}))
+		unset "slot_used[${slot_of[$i]}]"
+		unset "pid_of[$i]" "start_of[$i]" "slot_of[$i]"
+		running=$((running - 1))
+		return
+	done
+	# wait -n told no pid (an older bash): find the ended ones.
+	for i in "${!pid_of[@]}"; do
+		kill -0 "$i" 2>/dev/null && continue
+		wait "$i" 2>/dev/null
+		report "${pid_of[$i]}" $((SECONDS - ${start_of[$i]}))
+		unset "slot_used[${slot_of[$i]}]"
+		unset "pid_of[$i]" "start_of[$i]" "slot_of[$i]"
+		running=$((running - 1))
+	done
+}
+
+for i in "${!labels[@]}"; do
+	limit=$jobs_max
+	[ "${alone[$i]}" = 1 ] && limit=1
+	while [ "$running" -ge "$limit" ]; do reap; done
+	# Each test running has a slot of its own: its range of ports (free_port).
+	slot=0
+	while [ -n "${slot_used[$slot]:-}" ]; do slot=$((slot + 1)); done
+	(
+		export MCP_BIN=$PWD/${bins[$i]} TEST_SLOT=$slot
+		# A hung test fails; it never stalls the run.
+		eval "timeout -k 10 \"\${TEST_TIMEOUT:-600}\" ${cmds[$i]}" </dev/null >"$dir/$i.out" 2>&1
+		echo $? >"$dir/$i.rc"
+	) &
+	pid_of[$!]=$i
+	start_of[$!]=$SECONDS
+	slot_of[$!]=$slot
+	slot_used[$slot]=1
+	running=$((running + 1))
+	# One that runs alone holds the rest back until it ends.
+	if [ "${alone[$i]}" = 1 ]; then
+		while [ "$running" -gt 0 ]; do reap; done
+	fi
+done
+while [ "$running" -gt 0 ]; do reap; done
+
 [ "${#failed_files[@]}" = 0 ] || printf 'failed: %s\n' "${failed_files[*]}"
 echo "$pass passed, $fail failed"
 [ "$fail" = 0 ]

@@ -10,13 +10,15 @@
 # encoding and size) with their uptime counters.  That is what a store
 # holds in steady state: 30 days of history, a day of results for
 # back-fill, 24 hours of latency histograms.  Then the same through the
-# mcp-aggregate of OLD (git, default 6f284b2, the last with res:W and
-# hist:DAY), built from the repository into a temporary directory.
-# Prints used_memory, bytes per slug and per result, the share of each
-# kind of key, and both scaled to 1,000 slugs beside the 256 MB target.
+# mcp-aggregate of OLD (git, default ae5f5fd, the last with the 16-byte
+# slots of rh:HOUR and the 1,440 letters of day:DAY), built from the
+# repository into a temporary directory.  Prints used_memory, bytes per
+# slug and per result, the share of each kind of key, and the keys scaled
+# to 20,000 slugs (a registry) beside the target: at most 100 KB a slug,
+# so that 20,000 fit in 2 GB.
 . "$(dirname "$0")/lib.sh"
 SLUGS=${BENCH_MEM_SLUGS:-100}
-OLD=${BENCH_MEM_OLD:-6f284b2}
+OLD=${BENCH_MEM_OLD:-ae5f5fd}
 REGIONS=us-east-1,us-west-2,eu-west-2,ap-southeast-1,sa-east-1
 T0=1795536000
 DAY=1440
@@ -56,7 +58,7 @@ fill() {
 	# the scripts) is the store's own, and does not grow per slug.
 	rc --scan | awk -v hist="$hist" -v res="$res" '{ k = $0; sub(/^mcp:\{[^}]*\}:/, "", k)
 	    sub(/:[0-9]+$/, "", k)
-	    if (k == res || k == "codes") k = "1 results, " res (res == "rh" ? ":HOUR + codes" : ":W") " (25 h)"
+	    if (k == res || k == "codes") k = "1 results, " res (res == "res" ? ":W" : ":HOUR + codes") " (25 h)"
 	    else if (k == hist) k = "2 history, " hist ":DAY (30 days)"
 	    else if (k ~ /^lat/) k = "3 latencies, lat* (24 h)"
 	    else k = "4 the rest (seen, hash, verdict, up ...)"
@@ -65,31 +67,39 @@ fill() {
 	    awk -F '\t' '{ b[$2] += $1 } END { for (k in b) print k "\t" b[k] }' | sort >"$TMP/shares"
 	keys=$(awk -F '\t' '{ s += $2 } END { printf "%d", s }' "$TMP/shares")
 	line() { # NAME BYTES FIXED
-		printf '  %-40s %6s MB %5s KB per slug %4s B per result   1,000 slugs: %4s MB\n' "$1" \
+		printf '  %-40s %6s MB %5s KB per slug %4s B per result   20,000 slugs: %5s GB\n' "$1" \
 		    "$(calc "\"%.1f\", $2 / 1048576")" "$(calc "\"%.0f\", $2 / 1024 / $SLUGS")" \
 		    "$(calc "\"%.0f\", $2 / $nres")" \
-		    "$(calc "\"%.0f\", ($2 / $SLUGS * 1000 + $3) / 1048576")"
+		    "$(calc "\"%.2f\", ($2 / $SLUGS * 20000 + $3) / 1073741824")"
 	}
 	line 'every key' "$keys" $((total - keys))
 	while IFS=$'\t' read -r k b; do line "${k#? }" "$b" 0; done <"$TMP/shares"
 	printf '  used_memory %s MB: the keys and %s MB of the store'"'"'s own (its tables, scripts: once, not per slug)\n' \
 	    "$(calc "\"%.1f\", $total / 1048576")" "$(calc "\"%.1f\", ($total - $keys) / 1048576")"
-	echo $(((keys * 1000 / SLUGS) + total - keys)) >"$TMP/total"
+	echo $(((keys * 20000 / SLUGS) + total - keys)) >"$TMP/total"
+	echo $((keys / SLUGS)) >"$TMP/slug"
 }
 
-printf 'memory, steady state: %d slugs x 5 regions, one probe a minute, 30 days of history and a day of results (%d results, %d verdict passes), scaled to 1,000 slugs; target 256 MB\n' \
+printf 'memory, steady state: %d slugs x 5 regions, one probe a minute, 30 days of history and a day of results (%d results, %d verdict passes), scaled to 20,000 slugs; target 100 KB a slug, 2 GB\n' \
     "$SLUGS" $((SLUGS * 5 * DAY)) "$DAY"
-echo "this layout (rh:HOUR, day:DAY):"
-fill "$BIN/mcp-aggregate" day rh
-now_total=$(cat "$TMP/total")
+echo "this layout (rs:HOUR, day:DAY packed):"
+fill "$BIN/mcp-aggregate" day rs
+now_total=$(cat "$TMP/total") now_slug=$(cat "$TMP/slug")
+if [ "$now_slug" -le 102400 ]; then
+	printf 'this layout: %s KB a slug, within the 100 KB target; 20,000 slugs: %s GB\n' \
+	    "$(calc "\"%.0f\", $now_slug / 1024")" "$(calc "\"%.2f\", $now_total / 1073741824")"
+else
+	printf 'this layout: %s KB a slug, OVER the 100 KB target; 20,000 slugs: %s GB\n' \
+	    "$(calc "\"%.0f\", $now_slug / 1024")" "$(calc "\"%.2f\", $now_total / 1073741824")"
+fi
 if git -C "$TOP" cat-file -e "$OLD^{commit}" 2>/dev/null; then
 	mkdir "$TMP/old"
 	git -C "$TOP" archive "$OLD" | tar -x -C "$TMP/old"
 	if make -C "$TMP/old" -j2 build/mcp-aggregate CURL_DIR= >"$TMP/old.log" 2>&1; then
-		echo "the layout before ($OLD: res:W, hist:DAY):"
-		fill "$TMP/old/build/mcp-aggregate" hist res
-		printf '1,000 slugs: %s MB in this layout, %s MB in the one before (%s %%); target 256 MB\n' \
-		    "$(calc "\"%.0f\", $now_total / 1048576")" "$(calc "\"%.0f\", $(cat "$TMP/total") / 1048576")" \
+		echo "the layout before ($OLD: rh:HOUR, day:DAY of 1,440 letters):"
+		fill "$TMP/old/build/mcp-aggregate" day rh
+		printf '20,000 slugs: %s GB in this layout, %s GB in the one before (%s %%); target 2 GB\n' \
+		    "$(calc "\"%.2f\", $now_total / 1073741824")" "$(calc "\"%.2f\", $(cat "$TMP/total") / 1073741824")" \
 		    "$(calc "\"%.1f\", 100 * $now_total / $(cat "$TMP/total")")"
 	else
 		echo "the layout before: $OLD does not build here (see make's output), not measured"

@@ -9,6 +9,9 @@ echo
 echo "== mcp-aggregate"
 tests/bench/aggregate.sh "$B"
 echo
+echo "== mcp-aggregate audit of a registry of 20,000 servers"
+tests/bench/audit.sh "$B"
+echo
 echo "== the store's memory"
 tests/bench/memory.sh "$B"
 echo

@@ -3,7 +3,8 @@
  * window maths and verdict rules of mcp-aggregate (aggregate/rule.c, which
  * is compiled in here: it is pure and belongs to the tool alone), the
  * latency buckets behind p95_ms, and the bounds push puts on a record
- * (aggregate/check.c, compiled in the same way), in TAP.
+ * (aggregate/check.c, compiled in the same way), and the audit's bucket
+ * rules and movement (aggregate/auditout.c), in TAP.
  *
  * usage: test_aggregate [datadir]   (the argument is ignored)
  */
@@ -13,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../../aggregate/auditout.c"
 #include "../../aggregate/check.c"
 #include "../../aggregate/fault.c"
 #include "../../aggregate/rule.c"
@@ -355,7 +357,7 @@ test_parse(void)
 	        r.failed_step == -1 && strcmp(r.hash, "=sha256:ab") == 0,
 	    "old value: an odd hash is its own id");
 	ok(agg_result_parse(ok3, "eu", W, &r) == 0 && r.started == 1795536002.5 &&
-	        r.state == AGG_HEALTHY && strcmp(r.hash, "3c5e0123456789ab") == 0,
+	        r.state == AGG_HEALTHY && strcmp(r.hash, "3c5e") == 0,
 	    "old value: a sha256 hash is read as its id");
 	ok(agg_result_parse(ok4, "eu", W, &r) == 0 && r.state == AGG_BROKEN && r.failed_step == 7 &&
 	        r.hash == NULL,
@@ -433,13 +435,13 @@ test_store_form(void)
 	ok(agg_start_ms(W + 59.9996, W) == 59999 && agg_start_ms(W + 2.9996, W) == 2999 &&
 	        agg_start_ms(W + 2.9994, W) == 2999,
 	    "rounding never carries a start up to a whole second");
-	ok(agg_hash_id(full, id, sizeof(id)) == 0 && strcmp(id, "3c5e0123456789ab") == 0,
-	    "a sha256 hash: 16 hex digits");
+	ok(agg_hash_id(full, id, sizeof(id)) == 0 && strcmp(id, "3c5e") == 0,
+	    "a sha256 hash: 4 hex digits");
 	ok(agg_hash_id("sha256:ab", id, sizeof(id)) == 0 && strcmp(id, "=sha256:ab") == 0 &&
 	        agg_hash_id("3c5e0123456789ab", id, sizeof(id)) == 0 &&
 	        strcmp(id, "=3c5e0123456789ab") == 0,
 	    "any other hash: whole, marked, never equal to an id");
-	ok(agg_hash_id(full, id, 16) == -1, "truncation is an error");
+	ok(agg_hash_id(full, id, 4) == -1, "truncation is an error");
 	ok(agg_ms_whole(145.2) == 145 && agg_ms_whole(145.5) == 146 && agg_ms_whole(0) == 0 &&
 	        agg_ms_whole(1e300) == AGG_LATENCY_MAX && agg_ms_whole(3600000.4) == 3600000 &&
 	        agg_ms_whole(7200000) == 3600000 && agg_ms_whole(-1) == -1 &&
@@ -509,8 +511,8 @@ test_keys(void)
 {
 	char k[64];
 
-	ok(agg_key(k, sizeof(k), "everything", "rh", W / 3600) == 0 &&
-	        strcmp(k, "mcp:{everything}:rh:498760") == 0,
+	ok(agg_key(k, sizeof(k), "everything", "rs", W / 3600) == 0 &&
+	        strcmp(k, "mcp:{everything}:rs:498760") == 0,
 	    "per-hour key with its hash tag");
 	ok(agg_key(k, sizeof(k), "everything", "seen", -1) == 0 &&
 	        strcmp(k, "mcp:{everything}:seen") == 0,
@@ -831,6 +833,111 @@ test_fault(void)
 	    "fault: the passes of a region whose canary failed count against no other");
 }
 
+/* A history of n windows with a result, split in nsplit of them. */
+static struct audit_hist
+hist(long nwin, long nsplit, long healthy, long walled, long broken)
+{
+	struct audit_hist h;
+
+	memset(&h, 0, sizeof(h));
+	h.nwin = nwin, h.nsplit = nsplit;
+	h.healthy = healthy, h.walled = walled, h.broken = broken;
+	h.letters[0] = nwin;
+	h.latest_step = -1;
+	return h;
+}
+
+static void
+test_audit_rules(void)
+{
+	struct audit_hist h;
+
+	memset(&h, 0, sizeof(h));
+	h.latest_step = -1;
+	ok(audit_decide(&h) == B_UNPROBED, "audit: nothing in the period: unprobed");
+	h = hist(100, 10, 450, 0, 50);
+	ok(audit_decide(&h) == B_REGIONAL,
+	    "audit: split in 10%% of the windows: regionally degraded");
+	h = hist(101, 10, 450, 0, 50);
+	ok(audit_decide(&h) == B_HEALTHY, "audit: split in 9.9%%: not");
+	h = hist(100, 0, 200, 0, 300);
+	h.steps[2] = 200, h.steps[6] = 100;
+	ok(audit_decide(&h) == B_BROKEN + 2,
+	    "audit: broken in most results: the step failed most (tls)");
+	h.authfail = 150;
+	ok(audit_decide(&h) == B_AUTH, "audit: half the failures 401s at auth: auth-walled");
+	h = hist(100, 0, 250, 0, 250);
+	ok(audit_decide(&h) == B_HEALTHY,
+	    "audit: broken in half the results, not most: not broken");
+	h = hist(100, 0, 100, 101, 0);
+	ok(audit_decide(&h) == B_AUTH, "audit: most passing results walled: auth-walled");
+	h = hist(100, 0, 500, 0, 0);
+	h.divergence = 1;
+	ok(audit_decide(&h) == B_CDN, "audit: the latest verdict diverges: cdn-divergent");
+	h = hist(100, 0, 500, 0, 0);
+	h.letters[0] = 90, h.letters[1] = 10;
+	ok(audit_decide(&h) == B_CDN,
+	    "audit: amber in 10%% of the windows, no split: cdn-divergent");
+	h = hist(0, 0, 0, 0, 0);
+	h.letters[0] = 10, h.letters[2] = 11, h.latest_step = 7;
+	ok(audit_decide(&h) == B_BROKEN + 7,
+	    "audit: results gone, red in most windows: the latest step");
+	h.latest_step = -1;
+	ok(audit_decide(&h) == B_UNPROBED, "audit: results gone, no step known: unprobed");
+	ok(audit_bucket_of("broken:tools_list") == B_BROKEN + 6 && audit_bucket_of("x") == -1,
+	    "audit: bucket names");
+}
+
+static void
+test_audit_movement(void)
+{
+	static const char prev[] =
+	    "{\"as_of\":\"2026-11-24T16:00:00Z\",\"buckets\":{\"healthy\":{\"slugs\":[\"a\",\"b\"]}"
+	    ","
+	    "\"broken:dns\":{\"slugs\":[\"c\",\"Bad Slug\"]},\"nonsense\":{\"slugs\":[\"d\"]}},"
+	    "\"deleted\":{\"slugs\":[\"e\"]}}";
+	char sa[] = "a", sb[] = "b", se[] = "e", sf[] = "f", na[] = "io.x/a", nb[] = "", ne[] = "",
+	     nf[] = "io.x/f";
+	struct audit_srv s[4] = {{sa, na, B_HEALTHY, 1, {{0}}}, {sb, nb, B_BROKEN + 1, 1, {{0}}},
+	    {se, ne, B_DELETED, 0, {{0}}}, {sf, nf, B_NEEDS, 0, {{0}}}};
+	struct audit a;
+	const cJSON *pc;
+	const char *why;
+	char *t;
+	cJSON *j;
+
+	memset(&a, 0, sizeof(a));
+	a.s = s, a.n = 4, a.to = 1795536000, a.from = a.to - 86340, a.period = 86400;
+	a.count[B_HEALTHY] = a.count[B_BROKEN + 1] = a.count[B_DELETED] = a.count[B_NEEDS] = 1;
+	j = audit_json(&a);
+	ok(j != NULL && cJSON_IsNull(cJSON_GetObjectItemCaseSensitive(j, "movement")),
+	    "audit: no previous audit: movement null");
+	pc = cJSON_GetObjectItemCaseSensitive(
+	    cJSON_GetObjectItemCaseSensitive(
+	        cJSON_GetObjectItemCaseSensitive(j, "buckets"), "healthy"),
+	    "percent");
+	ok(cJSON_IsNumber(pc) && pc->valuedouble == 33.33,
+	    "audit: percent of the total (deleted left out), two decimals");
+	cJSON_Delete(j);
+	a.prev = mcp_json_parse(prev, strlen(prev), &why);
+	j = audit_json(&a);
+	t = cJSON_PrintUnformatted(cJSON_GetObjectItemCaseSensitive(j, "movement"));
+	is_str(t ? t : "(null)",
+	    "{\"previous_as_of\":\"2026-11-24T16:00:00Z\",\"table\":["
+	    "{\"from\":\"healthy\",\"to\":\"broken:connect\",\"count\":1},"
+	    "{\"from\":\"broken:dns\",\"to\":\"gone\",\"count\":1},"
+	    "{\"from\":\"new\",\"to\":\"needs-configuration\",\"count\":1}],\"moved\":["
+	    "{\"slug\":\"b\",\"name\":null,\"from\":\"healthy\",\"to\":\"broken:connect\"},"
+	    "{\"slug\":\"c\",\"name\":null,\"from\":\"broken:dns\",\"to\":\"gone\"},"
+	    "{\"slug\":\"f\",\"name\":\"io.x/"
+	    "f\",\"from\":\"new\",\"to\":\"needs-configuration\"}]}",
+	    "audit: the movement: the table and the servers, bad slugs and buckets of the previous "
+	    "left out");
+	cJSON_free(t);
+	cJSON_Delete(j);
+	cJSON_Delete(a.prev);
+}
+
 int
 main(void)
 {
@@ -846,5 +953,7 @@ main(void)
 	test_checks();
 	test_cert();
 	test_fault();
+	test_audit_rules();
+	test_audit_movement();
 	return done_testing();
 }

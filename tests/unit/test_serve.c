@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "../../serve/assets.c"
+#include "../../serve/audit.c"
 #include "../../serve/chart.c"
 #include "../../serve/list.c"
 #include "../../serve/page.c"

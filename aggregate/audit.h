@@ -1,0 +1,88 @@
+/*
+ * audit.h - mcp-aggregate audit: the registry's servers sorted into the
+ * buckets of mcp-aggregate(1) "Audit", shared by audit.c (the reads and
+ * the rules) and auditout.c (the table, the JSON and the movement).
+ */
+#ifndef AUDIT_H
+#define AUDIT_H
+
+#include <stddef.h>
+
+#include <cJSON.h>
+
+#define AUDIT_KEY_SERVERS "mcp:registry:servers"
+#define AUDIT_KEY_AUDIT "mcp:registry:audit"
+#define AUDIT_SHARE 10   /* percent of the windows that make a server regionally degraded */
+#define AUDIT_SAMPLE 240 /* windows of results read at most: 24 h, every 6th */
+#define AUDIT_PERIOD_MAX (31 * 86400)
+#define AUDIT_REGIONS 16 /* regions an entry names; more are left out */
+
+enum audit_bucket {
+	B_HEALTHY,
+	B_AUTH,
+	B_BROKEN, /* B_BROKEN + step index: broken:dns ... broken:call */
+	B_REGIONAL = B_BROKEN + 8,
+	B_CDN,
+	B_NEEDS,
+	B_LOCAL,
+	B_REFUSED,
+	B_UNPROBED,
+	B_NBUCKET,
+	B_DELETED = B_NBUCKET, /* counted apart; a pseudo-bucket of the movement */
+	B_NEW,                 /* the movement: not in the previous audit */
+	B_GONE,                /* the movement: not in this one */
+	B_NALL
+};
+
+extern const char *const audit_bucket_names[B_NALL];
+
+/* Bucket of a name, or -1. */
+int audit_bucket_of(const char *name);
+
+struct audit_region {
+	char name[64];
+	long pass, fail, split; /* windows passed, failed, failed while another passed */
+};
+
+/* What the store holds of one slug over the period (the script's reply). */
+struct audit_hist {
+	long letters[5]; /* verdict windows: g, a, r, u, m */
+	long nwin;       /* windows with a result */
+	long nsplit;     /* of those, with one region passing and another failing */
+	long healthy, walled, broken, authfail;
+	long steps[8];
+	struct audit_region reg[AUDIT_REGIONS];
+	size_t nreg;
+	int divergence;  /* the latest verdict names a divergence */
+	int latest_step; /* the latest verdict's step, -1 for none */
+};
+
+struct audit_srv {
+	char *slug; /* owned */
+	char *name; /* owned: its registry name, "" for none */
+	int bucket;
+	int probe; /* state "probe" and not deleted: its history is read */
+	struct audit_hist h;
+};
+
+struct audit {
+	double at;
+	long long from, to; /* the first and last window of the period */
+	long period;
+	long stride;         /* the results of every stride-th window are read */
+	struct audit_srv *s; /* sorted by slug */
+	size_t n;
+	long count[B_NALL];
+	cJSON *prev; /* owned: the saved audit, NULL for none */
+};
+
+/* Decide the bucket of one server whose history was read. */
+int audit_decide(const struct audit_hist *h);
+
+/* The audit as JSON (owned), movement against a->prev included. */
+cJSON *audit_json(const struct audit *a);
+
+/* The text tables to stdout: 0, or -1 when writing failed. */
+int audit_text(const struct audit *a, const cJSON *json);
+
+#endif

@@ -1,0 +1,406 @@
+/*
+ * auditout.c - the rules of the audit's buckets, its JSON, the movement
+ * against the saved audit, and the text tables.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "aggregate.h"
+#include "audit.h"
+#include "mcp.h"
+
+const char *const audit_bucket_names[B_NALL] = {"healthy", "auth-walled", "broken:dns",
+    "broken:connect", "broken:tls", "broken:http", "broken:auth", "broken:initialize",
+    "broken:tools_list", "broken:call", "regionally-degraded", "cdn-divergent",
+    "needs-configuration", "local-only", "refused", "unprobed", "deleted", "new", "gone"};
+
+int
+audit_bucket_of(const char *name)
+{
+	int b;
+
+	for (b = 0; b < B_NALL; b++)
+		if (strcmp(audit_bucket_names[b], name) == 0)
+			return b;
+	return -1;
+}
+
+static int
+most_failed(const long *steps)
+{
+	int i, m = 0;
+
+	for (i = 1; i < 8; i++)
+		if (steps[i] > steps[m])
+			m = i;
+	return m;
+}
+
+/*
+ * The rules, in order (mcp-aggregate(1) "Audit"): nothing in the period;
+ * split in at least AUDIT_SHARE% of its windows; broken in most results
+ * (auth-walled when most of those stop at auth with a 401/403 code); a
+ * divergence; walled in most passing results; else healthy.
+ */
+int
+audit_decide(const struct audit_hist *h)
+{
+	long up = h->letters[0] + h->letters[1], decided = up + h->letters[2];
+
+	if (h->nwin == 0 && decided == 0)
+		return B_UNPROBED;
+	if (h->nwin > 0 && h->nsplit * 100 >= (long)AUDIT_SHARE * h->nwin)
+		return B_REGIONAL;
+	if (h->nwin > 0 && h->broken > h->healthy + h->walled) {
+		if (h->authfail * 2 >= h->broken)
+			return B_AUTH;
+		return B_BROKEN + most_failed(h->steps);
+	}
+	/* The results have expired (an --at of long ago): the verdicts decide. */
+	if (h->nwin == 0 && h->letters[2] > up)
+		return h->latest_step >= 0 ? B_BROKEN + h->latest_step : B_UNPROBED;
+	if (h->divergence || (decided > 0 && h->letters[1] * 100 >= (long)AUDIT_SHARE * decided))
+		return B_CDN;
+	if (h->walled > h->healthy)
+		return B_AUTH;
+	return B_HEALTHY;
+}
+
+static double
+percent(long n, long of)
+{
+	return of > 0 ? round(n * 10000.0 / of) / 100 : 0;
+}
+
+static void
+add_regional(cJSON *arr, const struct audit_srv *s)
+{
+	const struct audit_hist *h = &s->h;
+	cJSON *o = cJSON_CreateObject(), *f, *ok;
+	size_t i;
+	int any = 0;
+
+	cJSON_AddStringToObject(o, "slug", s->slug);
+	cJSON_AddStringToObject(o, "name", s->name);
+	cJSON_AddNumberToObject(o, "share", percent(h->nsplit, h->nwin));
+	f = cJSON_AddArrayToObject(o, "regions");
+	ok = cJSON_AddArrayToObject(o, "healthy_from");
+	for (i = 0; i < h->nreg; i++)
+		any |= h->reg[i].split * 100 >= (long)AUDIT_SHARE * h->nwin;
+	/* The regions failing while another passed: those past the share, else any. */
+	for (i = 0; i < h->nreg; i++) {
+		const struct audit_region *g = &h->reg[i];
+		cJSON *e;
+
+		if (any ? g->split * 100 >= (long)AUDIT_SHARE * h->nwin : g->split > 0) {
+			e = cJSON_CreateObject();
+			cJSON_AddStringToObject(e, "region", g->name);
+			cJSON_AddNumberToObject(e, "share", percent(g->split, h->nwin));
+			cJSON_AddItemToArray(f, e);
+		} else if (g->pass > 0) {
+			cJSON_AddItemToArray(ok, cJSON_CreateString(g->name));
+		}
+	}
+	cJSON_AddItemToArray(arr, o);
+}
+
+struct prev {
+	const char *slug; /* borrowed from the previous audit's tree */
+	int bucket;
+};
+
+static int
+prev_cmp(const void *a, const void *b)
+{
+	return strcmp(((const struct prev *)a)->slug, ((const struct prev *)b)->slug);
+}
+
+/* The slugs of the previous audit and their buckets, sorted (owned array). */
+static struct prev *
+prev_list(const cJSON *prev, size_t *n)
+{
+	const cJSON *bs = cJSON_GetObjectItemCaseSensitive(prev, "buckets"), *b, *e;
+	const cJSON *del = cJSON_GetObjectItemCaseSensitive(prev, "deleted");
+	struct prev *p = NULL, *q;
+	size_t cap = 0;
+	int k;
+
+	*n = 0;
+	for (b = bs ? bs->child : NULL;; b = b->next) {
+		const cJSON *obj = b != NULL ? b : del;
+
+		k = b != NULL ? audit_bucket_of(b->string ? b->string : "") : B_DELETED;
+		cJSON_ArrayForEach(e, cJSON_GetObjectItemCaseSensitive(obj, "slugs"))
+		{
+			if (k < 0 || !cJSON_IsString(e) || !mcp_slug_ok(e->valuestring))
+				continue;
+			if (*n == cap) {
+				cap = cap ? cap * 2 : 256;
+				if ((q = realloc(p, cap * sizeof(*p))) == NULL) {
+					free(p);
+					return NULL;
+				}
+				p = q;
+			}
+			p[*n].slug = e->valuestring;
+			p[(*n)++].bucket = k;
+		}
+		if (b == NULL)
+			break;
+	}
+	if (*n > 0)
+		qsort(p, *n, sizeof(*p), prev_cmp);
+	return p;
+}
+
+static void
+moved(cJSON *list, long (*tab)[B_NALL], const char *slug, const char *name, int from, int to)
+{
+	cJSON *o;
+
+	if (from == to)
+		return;
+	tab[from][to]++;
+	o = cJSON_CreateObject();
+	cJSON_AddStringToObject(o, "slug", slug);
+	if (name != NULL && name[0] != '\0')
+		cJSON_AddStringToObject(o, "name", name);
+	else
+		cJSON_AddNullToObject(o, "name");
+	cJSON_AddStringToObject(o, "from", audit_bucket_names[from]);
+	cJSON_AddStringToObject(o, "to", audit_bucket_names[to]);
+	cJSON_AddItemToArray(list, o);
+}
+
+/* The movement since the previous audit: the merge of two sorted lists. */
+static cJSON *
+movement(const struct audit *a)
+{
+	static long tab[B_NALL][B_NALL];
+	cJSON *m, *t, *list, *e;
+	const cJSON *as;
+	struct prev *p;
+	size_t np, i = 0, j = 0;
+	int f, g, c;
+
+	if (a->prev == NULL)
+		return cJSON_CreateNull();
+	memset(tab, 0, sizeof(tab));
+	if ((p = prev_list(a->prev, &np)) == NULL && np > 0)
+		return NULL;
+	m = cJSON_CreateObject();
+	as = cJSON_GetObjectItemCaseSensitive(a->prev, "as_of");
+	if (cJSON_IsString(as))
+		cJSON_AddStringToObject(m, "previous_as_of", as->valuestring);
+	else
+		cJSON_AddNullToObject(m, "previous_as_of");
+	t = cJSON_AddArrayToObject(m, "table");
+	list = cJSON_AddArrayToObject(m, "moved");
+	while (i < a->n || j < np) {
+		c = i == a->n ? 1 : j == np ? -1 : strcmp(a->s[i].slug, p[j].slug);
+		if (c < 0) {
+			moved(list, tab, a->s[i].slug, a->s[i].name, B_NEW, a->s[i].bucket);
+			i++;
+		} else if (c > 0) {
+			moved(list, tab, p[j].slug, NULL, p[j].bucket, B_GONE);
+			j++;
+		} else {
+			moved(list, tab, a->s[i].slug, a->s[i].name, p[j].bucket, a->s[i].bucket);
+			i++, j++;
+		}
+	}
+	for (f = 0; f < B_NALL; f++)
+		for (g = 0; g < B_NALL; g++)
+			if (tab[f][g] > 0) {
+				e = cJSON_CreateObject();
+				cJSON_AddStringToObject(e, "from", audit_bucket_names[f]);
+				cJSON_AddStringToObject(e, "to", audit_bucket_names[g]);
+				cJSON_AddNumberToObject(e, "count", (double)tab[f][g]);
+				cJSON_AddItemToArray(t, e);
+			}
+	free(p);
+	return m;
+}
+
+static cJSON *
+bucket_json(const struct audit *a, int b, long total)
+{
+	cJSON *o = cJSON_CreateObject(), *l;
+	size_t i;
+
+	cJSON_AddNumberToObject(o, "count", (double)a->count[b]);
+	if (b != B_DELETED)
+		cJSON_AddNumberToObject(o, "percent", percent(a->count[b], total));
+	l = cJSON_AddArrayToObject(o, "slugs");
+	for (i = 0; i < a->n; i++)
+		if (a->s[i].bucket == b)
+			cJSON_AddItemToArray(l, cJSON_CreateString(a->s[i].slug));
+	return o;
+}
+
+cJSON *
+audit_json(const struct audit *a)
+{
+	cJSON *o = cJSON_CreateObject(), *bs, *reg, *mv;
+	char iso[32];
+	long total = 0;
+	size_t i;
+	int b;
+
+	for (b = 0; b < B_NBUCKET; b++)
+		total += a->count[b];
+	mcp_iso8601((double)a->to, iso, sizeof(iso));
+	cJSON_AddNumberToObject(o, "v", 1);
+	cJSON_AddStringToObject(o, "type", "audit");
+	cJSON_AddStringToObject(o, "as_of", iso);
+	cJSON_AddNumberToObject(o, "at", floor(a->at));
+	cJSON_AddNumberToObject(o, "from", (double)a->from);
+	cJSON_AddNumberToObject(o, "to", (double)a->to);
+	cJSON_AddNumberToObject(o, "period", (double)a->period);
+	cJSON_AddNumberToObject(o, "share_percent", AUDIT_SHARE);
+	cJSON_AddNumberToObject(o, "total", (double)total);
+	bs = cJSON_AddObjectToObject(o, "buckets");
+	for (b = 0; b < B_NBUCKET; b++)
+		cJSON_AddItemToObject(bs, audit_bucket_names[b], bucket_json(a, b, total));
+	cJSON_AddItemToObject(o, "deleted", bucket_json(a, B_DELETED, total));
+	reg = cJSON_AddArrayToObject(o, "regional");
+	for (i = 0; i < a->n; i++)
+		if (a->s[i].bucket == B_REGIONAL)
+			add_regional(reg, &a->s[i]);
+	if ((mv = movement(a)) == NULL) {
+		cJSON_Delete(o);
+		return NULL;
+	}
+	cJSON_AddItemToObject(o, "movement", mv);
+	return o;
+}
+
+static const char *
+jstr(const cJSON *o, const char *k)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, k);
+
+	return cJSON_IsString(v) ? v->valuestring : "-";
+}
+
+static double
+jnum(const cJSON *o, const char *k)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, k);
+
+	return cJSON_IsNumber(v) ? v->valuedouble : 0;
+}
+
+static int
+text_regional(const cJSON *json)
+{
+	const cJSON *e, *g;
+	char fail[512], ok[512];
+	size_t o;
+
+	if (cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(json, "regional")) == 0)
+		return 0;
+	if (printf("\n%-40s  %7s  %-32s  %s\n", "REGIONALLY-DEGRADED", "SHARE", "FAILING FROM",
+	        "HEALTHY FROM") < 0)
+		return -1;
+	cJSON_ArrayForEach(e, cJSON_GetObjectItemCaseSensitive(json, "regional"))
+	{
+		fail[0] = ok[0] = '\0';
+		o = 0;
+		cJSON_ArrayForEach(g, cJSON_GetObjectItemCaseSensitive(e, "regions"))
+		{
+			int k = snprintf(fail + o, sizeof(fail) - o, "%s%s (%.1f%%)", o ? "," : "",
+			    jstr(g, "region"), jnum(g, "share"));
+
+			if (k < 0 || (size_t)k >= sizeof(fail) - o)
+				break;
+			o += (size_t)k;
+		}
+		o = 0;
+		cJSON_ArrayForEach(g, cJSON_GetObjectItemCaseSensitive(e, "healthy_from"))
+		{
+			int k = snprintf(ok + o, sizeof(ok) - o, "%s%s", o ? "," : "",
+			    cJSON_IsString(g) ? g->valuestring : "-");
+
+			if (k < 0 || (size_t)k >= sizeof(ok) - o)
+				break;
+			o += (size_t)k;
+		}
+		if (printf("%-40s  %6.1f%%  %-32s  %s\n", jstr(e, "slug"), jnum(e, "share"), fail,
+		        ok[0] ? ok : "-") < 0)
+			return -1;
+	}
+	return 0;
+}
+
+/*
+ * A registry name for a terminal: it is anyone's to publish, so a control
+ * byte (an escape sequence) is shown as '?'; cut at the buffer's end.
+ */
+static const char *
+printable(const char *s, char *buf, size_t len)
+{
+	size_t i;
+
+	for (i = 0; s[i] != '\0' && i + 1 < len; i++)
+		buf[i] = (unsigned char)s[i] < 0x20 || s[i] == 0x7f ? '?' : s[i];
+	buf[i] = '\0';
+	return buf;
+}
+
+static int
+text_movement(const cJSON *json)
+{
+	const cJSON *m = cJSON_GetObjectItemCaseSensitive(json, "movement"), *e;
+	char name[512];
+
+	if (!cJSON_IsObject(m))
+		return printf("\nMOVEMENT: no saved audit to compare with\n") < 0 ? -1 : 0;
+	if (printf("\nMOVEMENT since %s\n%-22s  %-22s  %7s\n", jstr(m, "previous_as_of"), "FROM",
+	        "TO", "COUNT") < 0)
+		return -1;
+	cJSON_ArrayForEach(e, cJSON_GetObjectItemCaseSensitive(m, "table"))
+	{
+		if (printf("%-22s  %-22s  %7.0f\n", jstr(e, "from"), jstr(e, "to"),
+		        jnum(e, "count")) < 0)
+			return -1;
+	}
+	if (cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(m, "moved")) == 0)
+		return 0;
+	if (printf("\n%-40s  %-40s  %-20s  %s\n", "SLUG", "NAME", "FROM", "TO") < 0)
+		return -1;
+	cJSON_ArrayForEach(e, cJSON_GetObjectItemCaseSensitive(m, "moved"))
+	{
+		if (printf("%-40s  %-40s  %-20s  %s\n", jstr(e, "slug"),
+		        printable(jstr(e, "name"), name, sizeof(name)), jstr(e, "from"),
+		        jstr(e, "to")) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+int
+audit_text(const struct audit *a, const cJSON *json)
+{
+	long total = (long)jnum(json, "total");
+	char from[32], to[32];
+	int b;
+
+	mcp_iso8601((double)a->from, from, sizeof(from));
+	mcp_iso8601((double)(a->to + AGG_WINDOW), to, sizeof(to));
+	if (printf("audit of %s to %s\n%-22s  %7s  %8s\n", from, to, "BUCKET", "COUNT", "PERCENT") <
+	    0)
+		return -1;
+	for (b = 0; b < B_NBUCKET; b++)
+		if (printf("%-22s  %7ld  %7.2f%%\n", audit_bucket_names[b], a->count[b],
+		        percent(a->count[b], total)) < 0)
+			return -1;
+	if (printf("%-22s  %7ld  %7.2f%%\n%-22s  %7ld\n", "total", total, total ? 100.0 : 0.0,
+	        "deleted (apart)", a->count[B_DELETED]) < 0)
+		return -1;
+	if (text_regional(json) == -1 || text_movement(json) == -1)
+		return -1;
+	return fflush(stdout) == EOF ? -1 : 0;
+}

@@ -1,0 +1,251 @@
+/*
+ * addr.c - IP addresses and ranges, their classes, and the guard of the
+ * targets that may reach public addresses only.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "addr.h"
+
+static const unsigned char mapped[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
+static const unsigned char nat64[12] = {0, 0x64, 0xff, 0x9b, 0, 0, 0, 0, 0, 0, 0, 0};
+static const unsigned char zero[12];
+
+static int
+is_v4(const unsigned char *a)
+{
+	return memcmp(a, mapped, 12) == 0;
+}
+
+/* s without brackets into buf; NULL when it does not fit. */
+static const char *
+unbracket(const char *s, char *buf, size_t len)
+{
+	size_t n = strlen(s);
+
+	if (n < 2 || s[0] != '[' || s[n - 1] != ']')
+		return s;
+	if (n - 2 >= len)
+		return NULL;
+	memcpy(buf, s + 1, n - 2);
+	buf[n - 2] = '\0';
+	return buf;
+}
+
+int
+mcp_addr_parse(const char *s, unsigned char a[MCP_ADDR_LEN])
+{
+	char buf[64];
+	struct in_addr a4;
+
+	if ((s = unbracket(s, buf, sizeof(buf))) == NULL)
+		return -1;
+	if (inet_pton(AF_INET, s, &a4) == 1) {
+		memcpy(a, mapped, 12);
+		memcpy(a + 12, &a4, 4);
+		return 0;
+	}
+	return inet_pton(AF_INET6, s, a) == 1 ? 0 : -1;
+}
+
+int
+mcp_addr_unwrap(unsigned char a[MCP_ADDR_LEN])
+{
+	static const unsigned char one[4] = {0, 0, 0, 1};
+
+	if (memcmp(a, nat64, 12) == 0 ||
+	    (memcmp(a, zero, 12) == 0 && memcmp(a + 12, zero, 4) != 0 &&
+	        memcmp(a + 12, one, 4) != 0)) {
+		memcpy(a, mapped, 12);
+		return 1;
+	}
+	return 0;
+}
+
+static enum mcp_addr_class
+class_v4(const unsigned char *b)
+{
+	if (b[0] == 0)
+		return MCP_ADDR_UNSPECIFIED;
+	if (b[0] == 127)
+		return MCP_ADDR_LOOPBACK;
+	if (b[0] == 10 || (b[0] == 172 && (b[1] & 0xf0) == 16) || (b[0] == 192 && b[1] == 168))
+		return MCP_ADDR_PRIVATE;
+	if (b[0] == 169 && b[1] == 254)
+		return MCP_ADDR_METADATA;
+	if (b[0] == 100 && (b[1] & 0xc0) == 64)
+		return MCP_ADDR_CGNAT;
+	return MCP_ADDR_PUBLIC;
+}
+
+enum mcp_addr_class
+mcp_addr_class(const unsigned char a[MCP_ADDR_LEN])
+{
+	unsigned char u[MCP_ADDR_LEN];
+
+	memcpy(u, a, sizeof(u));
+	mcp_addr_unwrap(u);
+	if (is_v4(u))
+		return class_v4(u + 12);
+	if (memcmp(u, zero, 12) == 0 && u[12] == 0 && u[13] == 0 && u[14] == 0)
+		return u[15] == 0 ? MCP_ADDR_UNSPECIFIED : MCP_ADDR_LOOPBACK;
+	if ((u[0] & 0xfe) == 0xfc)
+		return MCP_ADDR_ULA;
+	if (u[0] == 0xfe && (u[1] & 0xc0) == 0x80)
+		return MCP_ADDR_LINKLOCAL;
+	return MCP_ADDR_PUBLIC;
+}
+
+const char *
+mcp_addr_class_name(enum mcp_addr_class c)
+{
+	switch (c) {
+	case MCP_ADDR_UNSPECIFIED:
+		return "unspecified";
+	case MCP_ADDR_LOOPBACK:
+		return "loopback";
+	case MCP_ADDR_PRIVATE:
+		return "private";
+	case MCP_ADDR_METADATA:
+		return "link-local (cloud metadata)";
+	case MCP_ADDR_CGNAT:
+		return "shared address space (CGNAT)";
+	case MCP_ADDR_ULA:
+		return "unique-local";
+	case MCP_ADDR_LINKLOCAL:
+		return "link-local";
+	default:
+		return "public";
+	}
+}
+
+int
+mcp_addr_loopback(const char *ip)
+{
+	unsigned char a[MCP_ADDR_LEN];
+
+	return mcp_addr_parse(ip, a) == 0 && mcp_addr_class(a) == MCP_ADDR_LOOPBACK;
+}
+
+int
+mcp_host_loopback(const char *host)
+{
+	return strcasecmp(host, "localhost") == 0 || mcp_addr_loopback(host);
+}
+
+int
+mcp_cidr_parse(const char *s, struct mcp_cidr *c, char *err, size_t errlen)
+{
+	char buf[64], *slash, *end;
+	long bits;
+	int i, max;
+
+	if (strlen(s) >= sizeof(buf)) {
+		snprintf(err, errlen, "not a CIDR range (too long)");
+		return -1;
+	}
+	memcpy(buf, s, strlen(s) + 1);
+	if ((slash = strchr(buf, '/')) != NULL)
+		*slash = '\0';
+	if (mcp_addr_parse(buf, c->a) == -1 || buf[0] == '[') {
+		snprintf(err, errlen, "not an address: want A.B.C.D/N or IPv6/N");
+		return -1;
+	}
+	max = strchr(buf, ':') == NULL ? 32 : 128;
+	bits = max;
+	if (slash != NULL) {
+		errno = 0;
+		bits = strtol(slash + 1, &end, 10);
+		if (errno != 0 || end == slash + 1 || *end != '\0' || slash[1] == '-' ||
+		    slash[1] == '+' || bits < 0 || bits > max) {
+			snprintf(err, errlen, "the prefix length must be 0 to %d", max);
+			return -1;
+		}
+	}
+	c->bits = (int)bits + (max == 32 ? 96 : 0);
+	for (i = c->bits; i < 128; i++)
+		if (c->a[i / 8] & (0x80 >> (i % 8))) {
+			snprintf(err, errlen, "bits set past the prefix length");
+			return -1;
+		}
+	return 0;
+}
+
+int
+mcp_cidr_match(const struct mcp_cidr *c, const unsigned char a[MCP_ADDR_LEN])
+{
+	unsigned char u[MCP_ADDR_LEN];
+	int whole = c->bits / 8, rest = c->bits % 8;
+
+	memcpy(u, a, sizeof(u));
+	mcp_addr_unwrap(u);
+	if (memcmp(u, c->a, (size_t)whole) != 0)
+		return 0;
+	return rest == 0 || ((u[whole] ^ c->a[whole]) & (0xff00 >> rest)) == 0;
+}
+
+/* The longest range of v that a is in: its index, or -1. */
+static int
+longest(const struct mcp_cidr *v, size_t n, const unsigned char *a)
+{
+	size_t i;
+	int k = -1;
+
+	for (i = 0; i < n; i++)
+		if (mcp_cidr_match(&v[i], a) && (k == -1 || v[i].bits > v[k].bits))
+			k = (int)i;
+	return k;
+}
+
+/* c in CIDR notation, into buf. */
+static const char *
+cidr_text(const struct mcp_cidr *c, char *buf, size_t len)
+{
+	char t[INET6_ADDRSTRLEN] = "?";
+	int v4 = is_v4(c->a) && c->bits >= 96;
+
+	if (v4)
+		inet_ntop(AF_INET, c->a + 12, t, sizeof(t));
+	else
+		inet_ntop(AF_INET6, c->a, t, sizeof(t));
+	snprintf(buf, len, "%s/%d", t, v4 ? c->bits - 96 : c->bits);
+	return buf;
+}
+
+int
+mcp_guard_check(const struct mcp_guard *g, const char *ip, char *why, size_t len)
+{
+	unsigned char a[MCP_ADDR_LEN], u[MCP_ADDR_LEN];
+	char v4[INET_ADDRSTRLEN], inner[INET_ADDRSTRLEN + 16] = "", range[INET6_ADDRSTRLEN + 8];
+	enum mcp_addr_class c;
+	int ka, kd;
+
+	if (mcp_addr_parse(ip, a) == -1) {
+		snprintf(why, len, "%s is not an IP address", ip);
+		return -1;
+	}
+	memcpy(u, a, sizeof(u));
+	/* Said when the IPv4 address inside is what the address is refused for. */
+	if ((mcp_addr_unwrap(u) || (is_v4(u) && strchr(ip, ':') != NULL)) &&
+	    inet_ntop(AF_INET, u + 12, v4, sizeof(v4)) != NULL)
+		snprintf(inner, sizeof(inner), " (IPv4 %s)", v4);
+	/* The longest range decides; a denied one beats an allowed one as long. */
+	ka = longest(g->allow, g->nallow, a);
+	kd = longest(g->deny, g->ndeny, a);
+	if (kd >= 0 && (ka == -1 || g->deny[kd].bits >= g->allow[ka].bits)) {
+		snprintf(why, len, "%.64s%s is in the denied range %s", ip, inner,
+		    cidr_text(&g->deny[kd], range, sizeof(range)));
+		return -1;
+	}
+	if (ka >= 0)
+		return 0;
+	if ((c = mcp_addr_class(a)) != MCP_ADDR_PUBLIC) {
+		snprintf(why, len, "%.64s%s is %s", ip, inner, mcp_addr_class_name(c));
+		return -1;
+	}
+	return 0;
+}

@@ -1,0 +1,280 @@
+/*
+ * audit.c - /audit.json and /audit: the registry audit that
+ * `mcp-aggregate audit --save` keeps in mcp:registry:audit (field last),
+ * as it was saved and as a page in the status pages' style.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "json.h"
+#include "mcp.h"
+#include "serve.h"
+
+#define AUDIT_KEY "mcp:registry:audit"
+#define AUDIT_MAX ((size_t)64 << 20) /* bytes of a saved audit served */
+#define AUDIT_MOVED_MAX 500          /* servers that moved listed on the page */
+
+/*
+ * The saved audit: 1 with the reply in *rep (the caller frees it), 0 when
+ * none is saved (r answered 404), -1 when the store failed (r answered).
+ */
+static int
+audit_load(struct conn *c, struct resp *r, redisReply **rep)
+{
+	const char *a0[] = {"HGET", AUDIT_KEY, "last"};
+	const char **argv[] = {a0};
+	int argc[] = {3};
+
+	if (serve_query(c, 1, argc, argv, rep) != SR_OK) {
+		serve_unavailable(r);
+		return -1;
+	}
+	if (rep[0]->type != REDIS_REPLY_STRING || rep[0]->len == 0 || rep[0]->len > AUDIT_MAX) {
+		serve_free_replies(rep, 1);
+		serve_error(r, 404, "no audit saved", CACHE_API);
+		return 0;
+	}
+	return 1;
+}
+
+/*
+ * A tag of the saved text, its FNV-1a hash as the assets' (mcp-serve
+ * links no crypto library): a new save is a new tag.
+ */
+static void
+audit_etag(const redisReply *v, const char *kind, char *buf, size_t len)
+{
+	unsigned long long h = 0xcbf29ce484222325ULL;
+	size_t i;
+
+	for (i = 0; i < v->len; i++)
+		h = (h ^ (unsigned char)v->str[i]) * 0x100000001b3ULL;
+	snprintf(buf, len, "\"%s-%016llx\"", kind, h);
+}
+
+/* The saved text parsed, or NULL after answering 500 (rep freed then). */
+static cJSON *
+audit_parse(struct conn *c, struct resp *r, redisReply **rep)
+{
+	const char *why;
+	cJSON *a;
+
+	if ((a = mcp_json_parse(rep[0]->str, rep[0]->len, &why)) != NULL && cJSON_IsObject(a))
+		return a;
+	serve_log(c, "%s last: %s", AUDIT_KEY, a == NULL ? why : "not an object");
+	cJSON_Delete(a);
+	serve_free_replies(rep, 1);
+	serve_error(r, 500, "the saved audit does not read", NULL);
+	return NULL;
+}
+
+/* 0 when the saved text is a JSON object, else -1 after answering 500. */
+static int
+audit_check(struct conn *c, struct resp *r, redisReply **rep)
+{
+	cJSON *a = audit_parse(c, r, rep);
+
+	cJSON_Delete(a);
+	return a != NULL ? 0 : -1;
+}
+
+void
+serve_audit_json(struct conn *c, const struct req *q, struct resp *r)
+{
+	redisReply *rep[1];
+
+	(void)q;
+	if (audit_load(c, r, rep) != 1 || audit_check(c, r, rep) == -1)
+		return;
+	r->ctype = CT_JSON;
+	r->cache = CACHE_API;
+	audit_etag(rep[0], "audit", r->etag, sizeof(r->etag));
+	if (mcp_buf_add(&r->body, rep[0]->str, rep[0]->len) != 0)
+		serve_error(r, 500, "out of memory", NULL);
+	serve_free_replies(rep, 1);
+}
+
+static const char *
+audit_str(const cJSON *o, const char *k)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, k);
+
+	return cJSON_IsString(v) ? v->valuestring : "";
+}
+
+static double
+audit_num(const cJSON *o, const char *k)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, k);
+
+	return cJSON_IsNumber(v) ? v->valuedouble : 0;
+}
+
+/* A slug, linked to its status page when it is one (else the text alone). */
+static int
+audit_slug_cell(struct mcp_buf *b, const char *slug)
+{
+	if (mcp_slug_ok(slug))
+		return mcp_buf_addf(b, "<td><a href=\"/status/%s\">%s</a></td>", slug, slug);
+	return mcp_buf_adds(b, "<td>") | serve_esc(b, slug) | mcp_buf_adds(b, "</td>");
+}
+
+static int
+audit_buckets(struct mcp_buf *b, const cJSON *a)
+{
+	const cJSON *e, *del = cJSON_GetObjectItemCaseSensitive(a, "deleted");
+	int rc = mcp_buf_adds(b,
+	    "<section><h2>Buckets</h2><div class=\"scroll\"><table><thead><tr>"
+	    "<th>Bucket</th><th class=\"num\">Servers</th><th class=\"num\">Share</th>"
+	    "</tr></thead><tbody>");
+
+	cJSON_ArrayForEach(e, cJSON_GetObjectItemCaseSensitive(a, "buckets"))
+	{
+		rc |= mcp_buf_adds(b, "<tr><td>") | serve_esc(b, e->string ? e->string : "") |
+		    mcp_buf_addf(b,
+		        "</td><td class=\"num\">%.0f</td><td class=\"num\">%.2f%%</td></tr>",
+		        audit_num(e, "count"), audit_num(e, "percent"));
+	}
+	rc |= mcp_buf_addf(b,
+	    "</tbody><tfoot><tr><th>Total</th><th class=\"num\">%.0f</th><th class=\"num\">100%%"
+	    "</th></tr></tfoot></table></div>\n<p class=\"sub\">Deleted from the registry, "
+	    "counted apart: %.0f.</p></section>\n",
+	    audit_num(a, "total"), audit_num(del, "count"));
+	return rc;
+}
+
+static int
+audit_regional(struct mcp_buf *b, const cJSON *a)
+{
+	const cJSON *list = cJSON_GetObjectItemCaseSensitive(a, "regional"), *e, *g;
+	int rc, first;
+
+	if (cJSON_GetArraySize(list) == 0)
+		return 0;
+	rc = mcp_buf_adds(b,
+	    "<section><h2>Regionally degraded</h2><div class=\"scroll\"><table><thead><tr>"
+	    "<th>Server</th><th>Registry name</th><th class=\"num\">Share of the period</th>"
+	    "<th>Failing from</th><th>Healthy from</th></tr></thead><tbody>");
+	cJSON_ArrayForEach(e, list)
+	{
+		rc |= mcp_buf_adds(b, "<tr>") | audit_slug_cell(b, audit_str(e, "slug")) |
+		    mcp_buf_adds(b, "<td>") | serve_esc(b, audit_str(e, "name")) |
+		    mcp_buf_addf(
+		        b, "</td><td class=\"num\">%.2f%%</td><td>", audit_num(e, "share"));
+		first = 1;
+		cJSON_ArrayForEach(g, cJSON_GetObjectItemCaseSensitive(e, "regions"))
+		{
+			rc |= mcp_buf_adds(b, first ? "" : ", ") |
+			    serve_esc(b, audit_str(g, "region")) |
+			    mcp_buf_addf(b, " (%.2f%%)", audit_num(g, "share"));
+			first = 0;
+		}
+		rc |= mcp_buf_adds(b, "</td><td>");
+		first = 1;
+		cJSON_ArrayForEach(g, cJSON_GetObjectItemCaseSensitive(e, "healthy_from"))
+		{
+			rc |= mcp_buf_adds(b, first ? "" : ", ") |
+			    serve_esc(b, cJSON_IsString(g) ? g->valuestring : "");
+			first = 0;
+		}
+		rc |= mcp_buf_adds(b, "</td></tr>");
+	}
+	return rc | mcp_buf_adds(b, "</tbody></table></div></section>\n");
+}
+
+static int
+audit_moved(struct mcp_buf *b, const cJSON *m)
+{
+	const cJSON *list = cJSON_GetObjectItemCaseSensitive(m, "moved"), *e;
+	int rc, n = 0, all = cJSON_GetArraySize(list);
+
+	if (all == 0)
+		return 0;
+	rc = mcp_buf_adds(b,
+	    "<h3>Servers that moved</h3><div class=\"scroll\"><table><thead><tr>"
+	    "<th>Server</th><th>Registry name</th><th>From</th><th>To</th></tr></thead><tbody>");
+	cJSON_ArrayForEach(e, list)
+	{
+		if (n++ == AUDIT_MOVED_MAX)
+			break;
+		rc |= mcp_buf_adds(b, "<tr>") | audit_slug_cell(b, audit_str(e, "slug")) |
+		    mcp_buf_adds(b, "<td>") | serve_esc(b, audit_str(e, "name")) |
+		    mcp_buf_adds(b, "</td><td>") | serve_esc(b, audit_str(e, "from")) |
+		    mcp_buf_adds(b, "</td><td>") | serve_esc(b, audit_str(e, "to")) |
+		    mcp_buf_adds(b, "</td></tr>");
+	}
+	rc |= mcp_buf_adds(b, "</tbody></table></div>\n");
+	if (all > AUDIT_MOVED_MAX)
+		rc |= mcp_buf_addf(b,
+		    "<p class=\"sub\">And %d more: the whole list is in "
+		    "<a href=\"/audit.json\">/audit.json</a>.</p>\n",
+		    all - AUDIT_MOVED_MAX);
+	return rc;
+}
+
+static int
+audit_movement(struct mcp_buf *b, const cJSON *a)
+{
+	const cJSON *m = cJSON_GetObjectItemCaseSensitive(a, "movement"), *e;
+	int rc = mcp_buf_adds(b, "<section><h2>Movement</h2>\n");
+
+	if (!cJSON_IsObject(m))
+		return rc |
+		    mcp_buf_adds(
+		        b, "<p>No earlier audit was saved to compare with.</p></section>\n");
+	rc |= mcp_buf_adds(b, "<p class=\"sub\">Since the audit of ") |
+	    serve_esc(b, audit_str(m, "previous_as_of")) | mcp_buf_adds(b, ".</p>\n");
+	if (cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(m, "table")) == 0)
+		return rc | mcp_buf_adds(b, "<p>No server changed bucket.</p></section>\n");
+	rc |= mcp_buf_adds(b,
+	    "<div class=\"scroll\"><table><thead><tr><th>From</th><th>To</th>"
+	    "<th class=\"num\">Servers</th></tr></thead><tbody>");
+	cJSON_ArrayForEach(e, cJSON_GetObjectItemCaseSensitive(m, "table"))
+	{
+		rc |= mcp_buf_adds(b, "<tr><td>") | serve_esc(b, audit_str(e, "from")) |
+		    mcp_buf_adds(b, "</td><td>") | serve_esc(b, audit_str(e, "to")) |
+		    mcp_buf_addf(b, "</td><td class=\"num\">%.0f</td></tr>", audit_num(e, "count"));
+	}
+	rc |= mcp_buf_adds(b, "</tbody></table></div>\n") | audit_moved(b, m);
+	return rc | mcp_buf_adds(b, "</section>\n");
+}
+
+/* "The 24 hours up to ...": the period in hours, or minutes when not whole. */
+static int
+audit_period(struct mcp_buf *b, const cJSON *a)
+{
+	double p = audit_num(a, "period");
+	int rc = (long long)p % 3600 == 0
+	    ? mcp_buf_addf(b, "<p class=\"sub\">The %.0f hours", p / 3600)
+	    : mcp_buf_addf(b, "<p class=\"sub\">The %.0f minutes", p / 60);
+
+	return rc | mcp_buf_adds(b, " up to ") | serve_esc(b, audit_str(a, "as_of")) |
+	    mcp_buf_adds(b, ".</p>\n");
+}
+
+void
+serve_audit_page(struct conn *c, const struct req *q, struct resp *r)
+{
+	struct mcp_buf *b = &r->body;
+	redisReply *rep[1];
+	cJSON *a;
+	int rc;
+
+	(void)q;
+	if (audit_load(c, r, rep) != 1 || (a = audit_parse(c, r, rep)) == NULL)
+		return;
+	serve_html_resp(r);
+	audit_etag(rep[0], "audit-page", r->etag, sizeof(r->etag));
+	serve_free_replies(rep, 1);
+	rc = serve_page_head(b, "MCP registry audit", NULL) |
+	    mcp_buf_adds(b,
+	        "<p class=\"sub\"><a href=\"/status\">All servers</a> \xc2\xb7 "
+	        "<a href=\"/audit.json\">JSON</a></p><h1>Registry audit</h1>\n") |
+	    audit_period(b, a);
+	rc |= audit_buckets(b, a) | audit_regional(b, a) | audit_movement(b, a) |
+	    mcp_buf_adds(b, "</main></body></html>\n");
+	cJSON_Delete(a);
+	if (rc != 0)
+		serve_error(r, 500, "out of memory", NULL);
+}

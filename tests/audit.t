@@ -1,0 +1,167 @@
+#!/usr/bin/env bash
+# audit.t - mcp-aggregate audit: the registry's servers in their buckets
+# Results are pushed through the real push and decided window by window by
+# the real verdict (MCP_NOW), the registry's hash written as the sync
+# writes it; then the buckets, the regional share and its regions, and the
+# movement after a --save and a change are checked.
+source "$(dirname "$0")/lib.sh"
+source "$TOP/tests/aggregate-lib.sh"
+
+start_redis
+export MCP_SPOOL=$TMP/spool MCP_REDIS=unix://$REDIS_SOCK
+rc() { redis-cli -s "$REDIS_SOCK" "$@"; }
+
+# reg SLUG NAME [STATE [STATUS [REMOTE]]]: one field of mcp:registry:servers.
+reg() {
+	local state=${3:-probe} status=${4:-active} remote=${5:-0} url='"https://mcp.example.com/mcp"' reason=null
+	[ "$state" = probe ] || reason="\"$state\""
+	[ "$state" = local-only ] && { remote=null; url=null; }
+	rc hset mcp:registry:servers "$1" \
+	    "{\"name\":\"$2\",\"version\":\"1.0.0\",\"remote\":$remote,\"type\":\"streamable-http\",\"url\":$url,\"headers\":[],\"status\":\"$status\",\"state\":\"$state\",\"reason\":$reason,\"registry\":\"https://registry.modelcontextprotocol.io\",\"updated_at\":\"2026-11-20T10:00:00Z\",\"synced_at\":$T0}" >/dev/null
+}
+
+# key401 ARGS: probes that fail at auth with a 401 (as mcp-probe reports
+# one: the step's code, and the result's error).
+key401() {
+	gen "$@" -f auth | sed -e 's/"code":"timeout"/"code":"auth_required"/' \
+	    -e '/"type":"result"/s/}$/,"error":{"code":"auth_required","message":"HTTP 401 without a credential"}}/'
+}
+
+reg io.example.healthy io.example/healthy
+reg io.example.walled io.example/walled
+reg io.example.key401 io.example/key401
+reg io.example.dns io.example/dns
+reg io.example.tls io.example/tls
+reg io.example.tools io.example/tools
+reg io.example.regional io.example/regional
+reg io.example.regional-1 io.example/regional probe active 1
+reg io.example.cdn io.example/cdn
+reg io.example.vars io.example/vars needs-configuration
+reg io.example.stdio io.example/stdio local-only
+reg io.example.inward io.example/inward refused
+reg io.example.gone io.example/gone probe deleted
+reg io.example.quiet io.example/quiet
+
+# --- 20 windows of results ---------------------------------------------------
+{
+	gen -s io.example.healthy -r "$ALL" -n 20
+	gen -s io.example.walled -r "$ALL" -n 20 -a
+	key401 -s io.example.key401 -r "$ALL" -n 20
+	gen -s io.example.dns -r "$ALL" -n 20 -f dns
+	gen -s io.example.tls -r "$ALL" -n 20 -f tls
+	gen -s io.example.tools -r "$ALL" -n 18 -f tools_list
+	gen -s io.example.tools -r "$ALL" -n 2 -t "$(w 18)"
+	# ap-southeast-1 cannot connect all along; the others pass.
+	gen -s io.example.regional -r "$FOUR_AP_LAST" -n 20
+	gen -s io.example.regional -r ap-southeast-1 -n 20 -f connect
+	# sa-east-1 fails tls in 4 windows of 20 (20%), then passes.
+	gen -s io.example.regional-1 -r ap-southeast-1,eu-west-2,us-east-1,us-west-2 -n 20
+	gen -s io.example.regional-1 -r sa-east-1 -n 4 -f tls
+	gen -s io.example.regional-1 -r sa-east-1 -n 16 -t "$(w 4)"
+	# Two regions serve another tool list all along.
+	gen -s io.example.cdn -r ap-southeast-1,eu-west-2,us-east-1 -n 20
+	gen -s io.example.cdn -r sa-east-1,us-west-2 -n 20 -h "$HB"
+	# A deleted server keeps its history; it is counted apart.
+	gen -s io.example.gone -r "$ALL" -n 20
+} >"$TMP/in"
+push <"$TMP/in" 2>"$TMP/push.err"
+is "$?:$(cat "$TMP/push.err")" "0:" "push of 20 windows exits 0 and is quiet"
+run_windows 0 19
+
+AT=$(($(w 19) + 95))
+audit() { mcp-aggregate audit --period 20m --at "$AT" "$@"; }
+audit --json >"$TMP/a1.json" 2>"$TMP/a1.err"
+is "$?:$(cat "$TMP/a1.err")" "0:" "audit --json exits 0 and is quiet"
+bucket() { jq -c --arg b "$2" '.buckets[$b] | [.count, .slugs]' "$1"; }
+is "$(bucket "$TMP/a1.json" healthy)" '[1,["io.example.healthy"]]' "healthy: all five regions pass"
+is "$(bucket "$TMP/a1.json" auth-walled)" '[2,["io.example.key401","io.example.walled"]]' \
+    "auth-walled: the probes' auth-walled results, and 401s at the auth step"
+is "$(bucket "$TMP/a1.json" broken:dns)" '[1,["io.example.dns"]]' "broken:dns"
+is "$(bucket "$TMP/a1.json" broken:tls)" '[1,["io.example.tls"]]' "broken:tls"
+is "$(bucket "$TMP/a1.json" broken:tools_list)" '[1,["io.example.tools"]]' \
+    "broken:tools_list: failing in most of the period though it passes at its end"
+is "$(bucket "$TMP/a1.json" regionally-degraded)" \
+    '[2,["io.example.regional","io.example.regional-1"]]' "regionally-degraded: both remotes"
+is "$(bucket "$TMP/a1.json" cdn-divergent)" '[1,["io.example.cdn"]]' "cdn-divergent"
+is "$(bucket "$TMP/a1.json" needs-configuration)" '[1,["io.example.vars"]]' "needs-configuration"
+is "$(bucket "$TMP/a1.json" local-only)" '[1,["io.example.stdio"]]' "local-only"
+is "$(bucket "$TMP/a1.json" refused)" '[1,["io.example.inward"]]' "refused"
+is "$(bucket "$TMP/a1.json" unprobed)" '[1,["io.example.quiet"]]' "unprobed: listed, never probed"
+is "$(jq -c '[.deleted.count, .deleted.slugs, .total]' "$TMP/a1.json")" '[1,["io.example.gone"],13]' \
+    "deleted servers are counted apart, not in the total"
+is "$(jq -c '.buckets.healthy.percent, .buckets["regionally-degraded"].percent' "$TMP/a1.json" | tr '\n' ' ')" \
+    "7.69 15.38 " "percentages of the total, two decimals"
+is "$(jq -c '.regional[0] | [.slug, .name, .share, .regions, .healthy_from]' "$TMP/a1.json")" \
+    '["io.example.regional","io.example/regional",100,[{"region":"ap-southeast-1","share":100}],["eu-west-2","sa-east-1","us-east-1","us-west-2"]]' \
+    "the regional server names the region that fails and those that pass"
+is "$(jq -c '.regional[1] | [.share, .regions]' "$TMP/a1.json")" \
+    '[20,[{"region":"sa-east-1","share":20}]]' "a share of 20% of the windows"
+is "$(jq -c '[.from, .to, .period, .share_percent, .movement]' "$TMP/a1.json")" \
+    "[$(w 0),$(w 19),1200,10,null]" "the period's windows; no movement without a saved audit"
+
+audit >"$TMP/a1.txt"
+like "$(grep '^regionally-degraded' "$TMP/a1.txt")" '^regionally-degraded +2 +15.38%$' \
+    "the text table: bucket, count, percent"
+like "$(grep '^io.example.regional ' "$TMP/a1.txt")" 'ap-southeast-1 \(100.0%\) +eu-west-2,sa-east-1' \
+    "the text names the regions"
+like "$(cat "$TMP/a1.txt")" 'MOVEMENT: no saved audit' "the text says when there is nothing to compare"
+
+# --- save, change, and the movement ------------------------------------------
+audit --save --json >"$TMP/s1.json"
+is "$(rc hget mcp:registry:audit last)" "$(cat "$TMP/s1.json")" "--save keeps the audit as printed in last"
+is "$(rc hexists mcp:registry:audit previous)" 0 "the first save has no previous"
+
+{
+	gen -s io.example.healthy -r "$ALL" -n 20 -t "$(w 20)" -f tools_list
+	gen -s io.example.regional -r "$ALL" -n 20 -t "$(w 20)"
+	gen -s io.example.regional-1 -r "$ALL" -n 20 -t "$(w 20)"
+	gen -s io.example.walled -r "$ALL" -n 20 -t "$(w 20)" -a
+	key401 -s io.example.key401 -r "$ALL" -n 20 -t "$(w 20)"
+	gen -s io.example.dns -r "$ALL" -n 20 -t "$(w 20)" -f dns
+	gen -s io.example.tls -r "$ALL" -n 20 -t "$(w 20)" -f tls
+	gen -s io.example.tools -r "$ALL" -n 20 -t "$(w 20)"
+	gen -s io.example.cdn -r "$ALL" -n 20 -t "$(w 20)"
+} | push 2>/dev/null
+run_windows 20 39
+reg io.example.dns io.example/dns probe deleted
+# A registry name is anyone's: one with an escape sequence.
+reg io.example.fresh 'io.example/fresh\u001b[2J' needs-configuration
+AT=$(($(w 39) + 95))
+audit >"$TMP/a2.txt"
+like "$(cat "$TMP/a2.txt")" 'regionally-degraded +healthy +2' "the text movement table"
+like "$(cat "$TMP/a2.txt")" 'io.example.healthy +io.example/healthy +healthy +broken:tools_list' \
+    "the text list of servers that moved"
+like "$(grep '^io.example.fresh ' "$TMP/a2.txt")" 'io.example/fresh\?\[2J +new +needs-configuration' \
+    "a control byte of a registry name is shown as ?"
+is "$(grep -c $'\e' "$TMP/a2.txt")" 0 "no escape reaches the terminal"
+audit --save --json >"$TMP/s2.json" 2>"$TMP/s2.err"
+is "$?:$(cat "$TMP/s2.err")" "0:" "the second audit exits 0"
+is "$(rc hget mcp:registry:audit previous)" "$(cat "$TMP/s1.json")" "the last audit moved to previous"
+is "$(rc hget mcp:registry:audit last)" "$(cat "$TMP/s2.json")" "the new one is last"
+is "$(jq -c '.movement.table' "$TMP/s2.json")" \
+    '[{"from":"healthy","to":"broken:tools_list","count":1},{"from":"broken:dns","to":"deleted","count":1},{"from":"broken:tools_list","to":"healthy","count":1},{"from":"regionally-degraded","to":"healthy","count":2},{"from":"cdn-divergent","to":"healthy","count":1},{"from":"new","to":"needs-configuration","count":1}]' \
+    "the bucket-to-bucket table"
+is "$(jq -c '.movement.moved[] | select(.slug == "io.example.healthy")' "$TMP/s2.json")" \
+    '{"slug":"io.example.healthy","name":"io.example/healthy","from":"healthy","to":"broken:tools_list"}' \
+    "a server that moved: slug, registry name, from, to"
+is "$(jq -r '.movement.previous_as_of' "$TMP/s2.json")" "$(jq -r .as_of "$TMP/s1.json")" \
+    "the movement names the audit it compares with"
+
+# --- usage and errors --------------------------------------------------------
+mcp-aggregate audit --period 0 >/dev/null 2>"$TMP/e"
+is "$?" 2 "a bad --period is a usage error"
+like "$(cat "$TMP/e")" '^mcp-aggregate: --period 0: ' "and says why"
+mcp-aggregate audit extra >/dev/null 2>&1
+is "$?" 2 "an operand is a usage error"
+mcp-aggregate audit >/dev/full 2>"$TMP/e"
+is "$?:$(cat "$TMP/e")" "1:mcp-aggregate: write stdout: No space left on device" "a full stdout is said"
+rc hset mcp:registry:servers 'Bad Slug' '{}' >/dev/null
+rc hset mcp:registry:servers io.example.junk 'not json' >/dev/null
+audit --json >"$TMP/a3.json" 2>"$TMP/a3.err"
+is "$?" 1 "fields that do not read: exit 1"
+is "$(wc -l <"$TMP/a3.err")" 2 "each is named once"
+is "$(jq .total "$TMP/a3.json")" 13 "the rest is audited"
+mcp-aggregate audit -R unix://"$TMP/none.sock" >/dev/null 2>"$TMP/e"
+is "$?" 1 "no store: exit 1"
+
+done_testing

@@ -1,0 +1,99 @@
+#!/usr/bin/env bash
+# audit.sh BUILD_DIR - the time of mcp-aggregate audit over a registry of BENCH_AUDIT_SLUGS (20,000)
+# The store is filled as a day of probing from five regions leaves it, by a
+# Lua script inside Redis (pushing 144 million results would take hours):
+# per slug the 25 hours of rh:HOUR (60 slots, mcp-store(7)) of five regions,
+# the verdict letters of the day and a latest verdict, and one field of
+# mcp:registry:servers as the sync writes it; a tenth more fields are
+# servers that are not probed (needs-configuration, local-only).  The mix:
+# 60 % healthy, 10 % auth-walled, and 5 % each broken at dns, tls, auth
+# (401), tools_list, regionally degraded (one region failing connect) and
+# cdn-divergent.  Then the audit over 24 hours, and over 1 hour, timed;
+# the buckets are checked against the mix.
+. "$(dirname "$0")/lib.sh"
+SLUGS=${BENCH_AUDIT_SLUGS:-20000}
+NOW=$((1795536000 + 12 * 3600 + 95))
+
+bench_redis
+rc() { redis-cli -s "$SOCK" "$@"; }
+
+fill_lua='
+local from, n, now = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3])
+local regions = {"ap-southeast-1", "eu-west-2", "sa-east-1", "us-east-1", "us-west-2"}
+local function slots(st, b3, b4)
+  return string.rep("\9\196" .. st .. string.char(b3, b4) .. "\0\0\100" .. string.rep("\170", 8), 60)
+end
+local H, A = slots("h", 1, 0), slots("a", 0, 0)
+local B = {}
+for s = 1, 8 do B[s] = slots("b", s, 1) end
+local to = math.floor((now - 95) / 60) * 60
+local h0, h1, day = math.floor((to - 86400) / 3600), math.floor(to / 3600), math.floor(to / 86400)
+for i = from, from + n - 1 do
+  local slug = string.format("io.bench.server-%05d", i)
+  local pre, kind = "mcp:{" .. slug .. "}:", i % 20
+  local res, letter, step, div = H, "g", "null", "null"
+  if kind == 12 or kind == 13 then res = A
+  elseif kind == 14 then res, letter, step = B[1], "r", "\"dns\""
+  elseif kind == 15 then res, letter, step = B[3], "r", "\"tls\""
+  elseif kind == 16 then res, letter, step = B[5], "r", "\"auth\""
+  elseif kind == 18 then res, letter, step = B[7], "r", "\"tools_list\""
+  elseif kind == 17 then letter = "a"
+  elseif kind == 19 then letter, div = "a", "\"cdn-cache-divergence\"" end
+  for h = h0, h1 do
+    local kv = {}
+    for r = 1, 5 do
+      kv[#kv + 1] = regions[r]
+      kv[#kv + 1] = (kind == 17 and r == 1) and B[2] or res
+    end
+    redis.call("HSET", pre .. "rh:" .. h, unpack(kv))
+  end
+  redis.call("HSET", pre .. "codes", "auth_required", 1)
+  redis.call("SET", pre .. "day:" .. day, string.rep(letter, 1440))
+  redis.call("SET", pre .. "day:" .. (day - 1), string.rep(letter, 1440))
+  redis.call("SET", pre .. "verdict", "{\"v\":1,\"type\":\"verdict\",\"slug\":\"" .. slug ..
+    "\",\"window\":" .. to .. ",\"step\":" .. step .. ",\"divergence\":" .. div .. "}")
+  redis.call("HSET", "mcp:registry:servers", slug, "{\"name\":\"io.bench/server-" .. i ..
+    "\",\"version\":\"1.0.0\",\"remote\":0,\"type\":\"streamable-http\",\"url\":\"https://" ..
+    i .. ".example.com/mcp\",\"headers\":[],\"status\":\"active\",\"state\":\"probe\",\"reason\":null," ..
+    "\"registry\":\"https://registry.modelcontextprotocol.io\",\"updated_at\":\"2026-11-20T10:00:00Z\",\"synced_at\":" .. now .. "}")
+  if i % 10 == 0 then
+    local st = i % 20 == 0 and "needs-configuration" or "local-only"
+    redis.call("HSET", "mcp:registry:servers", "io.bench.package-" .. i, "{\"name\":\"io.bench/package-" .. i ..
+      "\",\"version\":\"1.0.0\",\"remote\":null,\"type\":null,\"url\":null,\"headers\":[],\"status\":\"active\",\"state\":\"" ..
+      st .. "\",\"reason\":\"bench\",\"registry\":\"https://registry.modelcontextprotocol.io\",\"updated_at\":\"2026-11-20T10:00:00Z\",\"synced_at\":" .. now .. "}")
+  end
+end
+return n
+'
+t0=$(date +%s.%N)
+for ((i = 0; i < SLUGS; i += 500)); do
+	n=$((SLUGS - i < 500 ? SLUGS - i : 500))
+	rc EVAL "$fill_lua" 0 "$i" "$n" "$NOW" >/dev/null
+done
+t1=$(date +%s.%N)
+echo "filled $SLUGS slugs (25 hours x 5 regions of results each) in $(calc "\"%.1f\", $t1 - $t0") s," \
+    "used_memory $(rc INFO memory | sed -n 's/^used_memory_human:\(.*\)\r$/\1/p')"
+
+audit() {
+	local t0 t1
+	t0=$(date +%s.%N)
+	MCP_NOW=$NOW "$BIN/mcp-aggregate" audit "$@" >"$TMP/audit.json"
+	t1=$(date +%s.%N)
+	calc "\"%.2f\", $t1 - $t0"
+}
+rc CONFIG RESETSTAT >/dev/null
+echo "audit --period 24h of $SLUGS slugs: $(audit --json) s"
+rc INFO commandstats | sed -n 's/^cmdstat_\(evalsha\|hgetall\|get\):calls=\([0-9]*\),usec=\([0-9]*\),usec_per_call=\([0-9.]*\).*/redis: \1: \2 calls, \4 us a call/p'
+rc CONFIG RESETSTAT >/dev/null
+want=$((SLUGS / 20))
+got=$(jq -c '[.buckets.healthy.count, .buckets["auth-walled"].count, .buckets["broken:dns"].count,
+    .buckets["broken:tls"].count, .buckets["broken:tools_list"].count,
+    .buckets["regionally-degraded"].count, .buckets["cdn-divergent"].count,
+    .buckets["needs-configuration"].count + .buckets["local-only"].count]' "$TMP/audit.json")
+[ "$got" = "[$((want * 12)),$((want * 3)),$want,$want,$want,$want,$want,$((SLUGS / 10))]" ] ||
+    { echo "audit.sh: the buckets are not the mix: $got" >&2; exit 1; }
+echo "audit --period 1h of $SLUGS slugs: $(audit --json --period 1h) s"
+echo "audit --save (text) of $SLUGS slugs: $(audit --save) s"
+echo "audit with the movement of $SLUGS slugs: $(audit --json) s"
+echo "the saved audit (mcp:registry:audit last): $(rc HSTRLEN mcp:registry:audit last) bytes"
+rc INFO commandstats | sed -n 's/^cmdstat_\(evalsha\|hgetall\|get\):calls=\([0-9]*\),usec=\([0-9]*\),usec_per_call=\([0-9.]*\).*/redis: \1: \2 calls, \4 us a call/p'

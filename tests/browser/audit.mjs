@@ -1,0 +1,50 @@
+// audit.mjs - /audit in Debian's headless Chromium (puppeteer-core), for tests/serve-audit.t
+// The page of the saved registry audit at BASE (env) at 1280 and 360 px,
+// light and dark: it answers 200, shows its heading, the buckets and the
+// regionally degraded server with its region, runs no script, logs no
+// error (a CSP violation is one), makes the page itself no wider than the
+// screen (the tables scroll in their box), and shows a hostile registry
+// name as text.  A screenshot of each in SHOTS/audit-*.png.  Prints one
+// line per check: "ok|not ok<TAB>name<TAB>detail".
+import puppeteer from 'puppeteer-core';
+
+const E = process.env;
+const say = (ok, name, detail = '') => console.log(`${ok ? 'ok' : 'not ok'}\t${name}\t${detail}`);
+
+const browser = await puppeteer.launch({
+	executablePath: E.CHROMIUM || '/usr/lib/chromium/chromium',
+	args: ['--no-sandbox', '--disable-gpu', '--font-render-hinting=none'],
+	protocolTimeout: 60000,
+});
+for (const [width, dark] of [[1280, false], [360, false], [1280, true]]) {
+	const name = `${width} px${dark ? ', dark' : ''}`;
+	const p = await browser.newPage();
+	const errors = [];
+	await p.setViewport({ width, height: 900 });
+	await p.emulateMediaFeatures([{ name: 'prefers-color-scheme', value: dark ? 'dark' : 'light' }]);
+	p.on('pageerror', (e) => errors.push(String(e)));
+	// The browser's own ask for /favicon.ico (none is served) is not the page's.
+	p.on('console', (m) => m.type() === 'error' && !/\/favicon\.ico$/.test(m.location()?.url || '') &&
+		errors.push(`${m.text()} (${m.location()?.url})`));
+	p.on('dialog', (d) => { errors.push(`dialog: ${d.message()}`); d.dismiss().catch(() => {}); });
+	const resp = await p.goto(`${E.BASE}/audit`, { waitUntil: 'load' });
+	say(resp.status() === 200, `${name}: /audit answers 200`, String(resp.status()));
+	const got = await p.evaluate(() => ({
+		h1: document.querySelector('h1')?.textContent,
+		scripts: document.scripts.length,
+		wide: document.documentElement.scrollWidth > window.innerWidth,
+		text: document.body.innerText,
+		styled: getComputedStyle(document.querySelector('table')).borderCollapse,
+	}));
+	say(got.h1 === 'Registry audit', `${name}: the heading`, got.h1);
+	say(/regionally-degraded\s+1\s+/.test(got.text), `${name}: the buckets with counts`);
+	say(/ap-southeast-1 \(100\.00%\)/.test(got.text), `${name}: the degraded server's region and share`);
+	say(got.text.includes('<script>alert(1)</script>'), `${name}: a hostile registry name shown as text`);
+	say(got.scripts === 0, `${name}: no script in the page`, String(got.scripts));
+	say(got.styled === 'collapse', `${name}: the stylesheet applies`, got.styled);
+	say(!got.wide, `${name}: the page is no wider than the screen`);
+	say(errors.length === 0, `${name}: no error in the console`, errors.join('; '));
+	await p.screenshot({ path: `${E.SHOTS}/audit-${width}${dark ? '-dark' : ''}.png`, fullPage: true });
+	await p.close();
+}
+await browser.close();

@@ -1,0 +1,144 @@
+#!/usr/bin/env bash
+# serve-audit.t - /audit.json and /audit: the saved registry audit through
+# mcp-serve as a CGI behind nginx and fcgiwrap, over a store filled by the
+# real push and verdict (MCP_NOW) and audited by the real mcp-aggregate
+# audit --save, twice, so that the page has its movement: the JSON as
+# saved, the caching headers and ETags (304, HEAD), 404 before any save,
+# 503 for a store out of reach, 500 for a saved value that does not read,
+# every registry string escaped in the page; and the page in headless
+# Chromium (tests/browser/audit.mjs), with its screenshots.
+# shellcheck source=tests/lib.sh
+source "$(dirname "$0")/lib.sh"
+# shellcheck source=tests/serve-lib.sh
+source "$TOP/tests/serve-lib.sh"
+# shellcheck source=tests/aggregate-lib.sh
+source "$TOP/tests/aggregate-lib.sh"
+
+[ -x "$BIN/mcp-serve" ] || skip_all "no $BIN/mcp-serve"
+export PATH="$PATH:/usr/sbin"
+for t in nginx fcgiwrap; do
+	command -v "$t" >/dev/null || skip_all "$t is not installed"
+done
+
+start_redis
+export MCP_SPOOL=$TMP/spool MCP_REDIS=unix://$REDIS_SOCK
+SERVE_REDIS_DOWN=unix://$TMP/nobody.sock
+rc() { redis-cli -s "$REDIS_SOCK" "$@"; }
+
+# reg SLUG NAME-AS-JSON [STATE]: one field of mcp:registry:servers.
+reg() {
+	rc hset mcp:registry:servers "$1" \
+	    "{\"name\":$2,\"version\":\"1.0.0\",\"remote\":0,\"type\":\"streamable-http\",\"url\":\"https://mcp.example.com/mcp\",\"headers\":[],\"status\":\"active\",\"state\":\"${3:-probe}\",\"reason\":null,\"registry\":\"https://registry.modelcontextprotocol.io\",\"updated_at\":\"2026-11-20T10:00:00Z\",\"synced_at\":$T0}" >/dev/null
+}
+reg io.example.ok '"io.example/ok"'
+reg io.example.far '"io.example/<script>alert(1)</script> & \"far\""'
+reg io.example.vars '"io.example/vars"' needs-configuration
+{
+	gen -s io.example.ok -r "$ALL" -n 10
+	gen -s io.example.far -r "$FOUR_AP_LAST" -n 10
+	gen -s io.example.far -r ap-southeast-1 -n 10 -f connect
+} | push 2>/dev/null
+run_windows 0 9
+
+start_nginx_cgi || { ok 1 "nginx and fcgiwrap start"; done_testing; }
+U=$NGINX_CGI
+
+get "$U/audit.json"
+is "$ST:$(body)" '404:{"error":"no audit saved"}' "/audit.json before any save: 404"
+get "$U/audit"
+is "$ST" 404 "/audit before any save: 404"
+
+mcp-aggregate audit --period 10m --at $(($(w 9) + 95)) --save >/dev/null
+gen -s io.example.far -r "$ALL" -n 10 -t "$(w 10)" | push 2>/dev/null
+gen -s io.example.ok -r "$ALL" -n 10 -t "$(w 10)" | push 2>/dev/null
+run_windows 10 19
+reg io.example.far2 '"io.example/far2"'
+gen -s io.example.far2 -r "$FOUR_AP_LAST" -n 10 -t "$(w 10)" | push 2>/dev/null
+gen -s io.example.far2 -r ap-southeast-1 -n 10 -t "$(w 10)" -f connect | push 2>/dev/null
+run_windows 10 19 io.example.far2
+mcp-aggregate audit --period 10m --at $(($(w 19) + 95)) --save >/dev/null
+is "$(rc hexists mcp:registry:audit previous)" 1 "two audits saved"
+
+# --- /audit.json ----------------------------------------------------------
+get "$U/audit.json"
+is "$ST" 200 "/audit.json: 200"
+is "$(body)" "$(rc hget mcp:registry:audit last)" "the body is the saved audit, byte for byte"
+is "$(hdr Content-Type)" "application/json; charset=utf-8" "JSON"
+is "$(hdr Cache-Control)" "public, max-age=60, stale-while-revalidate=300" "the API's caching"
+is "$(hdr Access-Control-Allow-Origin)" "*" "CORS"
+ETAG=$(hdr ETag)
+like "$ETAG" '^"audit-[0-9a-f]{16}"$' "an ETag of the saved text"
+get -H "If-None-Match: $ETAG" "$U/audit.json"
+is "$ST:$(wc -c <"$RB")" "304:0" "If-None-Match: 304, no body"
+get -H "If-None-Match: W/$ETAG" -H 'Accept-Encoding: gzip' "$U/audit.json"
+is "$ST" 304 "a weak tag (nginx's gzip) matches too"
+len=$(rc hget mcp:registry:audit last | head -c -1 | wc -c)
+get -I "$U/audit.json"
+is "$ST:$(hdr Content-Length):$(hdr ETag)" "200:$len:$ETAG" "HEAD: the headers of GET"
+get "$U/audit.json"
+is "$(jq -c '[.regional[].slug, .movement.table]' "$RB")" \
+    '["io.example.far2",[{"from":"regionally-degraded","to":"healthy","count":1},{"from":"new","to":"regionally-degraded","count":1}]]' \
+    "the movement of the saved audit"
+
+# --- /audit ---------------------------------------------------------------
+get "$U/audit"
+is "$ST" 200 "/audit: 200"
+is "$(hdr Content-Type)" "text/html; charset=utf-8" "HTML"
+is "$(hdr Cache-Control)" "public, max-age=60" "the pages' caching"
+like "$(hdr Content-Security-Policy)" "default-src 'none'" "the pages' CSP"
+PTAG=$(hdr ETag)
+like "$PTAG" '^"audit-page-[0-9a-f]{16}"$' "an ETag of its own"
+page=$(body)
+like "$page" '<h1>Registry audit</h1>' "the heading"
+like "$page" '<tr><td>regionally-degraded</td><td class="num">1</td><td class="num">25.00%</td></tr>' \
+    "the buckets with counts and percentages"
+like "$page" '<td><a href="/status/io.example.far2">io.example.far2</a></td><td>io.example/far2</td><td class="num">100.00%</td><td>ap-southeast-1 \(100.00%\)</td><td>eu-west-2, sa-east-1, us-east-1, us-west-2</td>' \
+    "the regionally degraded server with its regions"
+like "$page" '<tr><td>regionally-degraded</td><td>healthy</td><td class="num">1</td></tr>' "the movement table"
+like "$page" '<td>io.example/&lt;script&gt;alert\(1\)&lt;/script&gt; &amp; &quot;far&quot;</td><td>regionally-degraded</td><td>healthy</td>' \
+    "a server that moved, its hostile registry name escaped"
+unlike "$page" '<script' "no script element anywhere"
+get -H "If-None-Match: $PTAG" "$U/audit"
+is "$ST" 304 "the page's ETag: 304"
+
+# --- a store out of reach, a value that does not read ---------------------
+get -H 'X-Test-Env: down' "$U/audit.json"
+is "$ST:$(hdr Retry-After)" "503:30" "/audit.json with the store out of reach: 503"
+get -H 'X-Test-Env: down' "$U/audit"
+is "$ST" 503 "/audit likewise"
+
+# --- the page in a browser ------------------------------------------------
+CHROMIUM=
+for c in /usr/lib/chromium/chromium /usr/bin/chromium; do
+	[ -x "$c" ] && CHROMIUM=$c && break
+done
+if [ -n "$CHROMIUM" ] && [ -d "$TOP/tests/node_modules/puppeteer-core" ]; then
+	SHOTS=$BIN/screenshots
+	mkdir -p "$SHOTS"
+	export CHROMIUM SHOTS BASE=$U
+	node_rc=none
+	while IFS=$'\t' read -r st name detail; do
+		case $st in
+		ok) ok 0 "browser: $name" ;;
+		'not ok')
+			ok 1 "browser: $name"
+			[ -z "$detail" ] || printf '#   %s\n' "$detail"
+			;;
+		exit) node_rc=$name ;;
+		esac
+	done < <(cd "$TOP/tests" && node browser/audit.mjs 2>"$TMP/node.err"; printf 'exit\t%s\n' "$?")
+	is "$node_rc" 0 "browser/audit.mjs ran to its end"
+	[ "$node_rc" = 0 ] || diag "$(tail -5 "$TMP/node.err")"
+	ok "$([ -s "$SHOTS/audit-1280.png" ] && [ -s "$SHOTS/audit-360.png" ]; echo $?)" \
+	    "screenshots in $SHOTS/audit-*.png"
+else
+	diag "no chromium or puppeteer-core: the browser checks are skipped"
+fi
+
+rc hset mcp:registry:audit last '{"v":1,' >/dev/null
+get "$U/audit.json"
+is "$ST" 500 "a saved value that does not read: 500, not served as JSON"
+get "$U/audit"
+is "$ST" 500 "nor as a page"
+like "$(cat "$NGINX_CGI_LOG")" 'mcp-serve: mcp:registry:audit last: ' "and mcp-serve says why"
+done_testing

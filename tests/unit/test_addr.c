@@ -1,0 +1,202 @@
+/*
+ * test_addr.c - unit tests for lib/addr.c, in TAP: address classes, CIDR
+ * ranges, the IPv4 forms hidden in IPv6 addresses, and the guard.
+ *
+ * usage: test_addr
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "addr.h"
+#include "tap.h"
+
+static const struct {
+	const char *ip;
+	enum mcp_addr_class c;
+} classes[] = {
+    {"0.0.0.0", MCP_ADDR_UNSPECIFIED},
+    {"0.255.1.2", MCP_ADDR_UNSPECIFIED},
+    {"127.0.0.1", MCP_ADDR_LOOPBACK},
+    {"127.255.255.254", MCP_ADDR_LOOPBACK},
+    {"10.0.0.1", MCP_ADDR_PRIVATE},
+    {"10.255.255.255", MCP_ADDR_PRIVATE},
+    {"172.16.0.1", MCP_ADDR_PRIVATE},
+    {"172.31.255.255", MCP_ADDR_PRIVATE},
+    {"172.15.255.255", MCP_ADDR_PUBLIC},
+    {"172.32.0.0", MCP_ADDR_PUBLIC},
+    {"192.168.1.1", MCP_ADDR_PRIVATE},
+    {"192.169.0.1", MCP_ADDR_PUBLIC},
+    {"169.254.169.254", MCP_ADDR_METADATA},
+    {"100.64.0.1", MCP_ADDR_CGNAT},
+    {"100.127.255.255", MCP_ADDR_CGNAT},
+    {"100.63.255.255", MCP_ADDR_PUBLIC},
+    {"100.128.0.0", MCP_ADDR_PUBLIC},
+    {"8.8.8.8", MCP_ADDR_PUBLIC},
+    {"192.0.2.1", MCP_ADDR_PUBLIC},
+    {"::", MCP_ADDR_UNSPECIFIED},
+    {"::1", MCP_ADDR_LOOPBACK},
+    {"[::1]", MCP_ADDR_LOOPBACK},
+    {"fc00::1", MCP_ADDR_ULA},
+    {"fd12:3456::1", MCP_ADDR_ULA},
+    {"fe80::1", MCP_ADDR_LINKLOCAL},
+    {"febf::1", MCP_ADDR_LINKLOCAL},
+    {"fec0::1", MCP_ADDR_PUBLIC},
+    {"2001:db8::1", MCP_ADDR_PUBLIC},
+    {"2606:4700::1111", MCP_ADDR_PUBLIC},
+    /* IPv4 inside IPv6: mapped, compatible, NAT64. */
+    {"::ffff:127.0.0.1", MCP_ADDR_LOOPBACK},
+    {"::ffff:7f00:1", MCP_ADDR_LOOPBACK},
+    {"::ffff:169.254.169.254", MCP_ADDR_METADATA},
+    {"::ffff:10.1.2.3", MCP_ADDR_PRIVATE},
+    {"::ffff:0.0.0.0", MCP_ADDR_UNSPECIFIED},
+    {"::ffff:8.8.8.8", MCP_ADDR_PUBLIC},
+    {"::127.0.0.1", MCP_ADDR_LOOPBACK},
+    {"::10.0.0.1", MCP_ADDR_PRIVATE},
+    {"::8.8.8.8", MCP_ADDR_PUBLIC},
+    {"64:ff9b::192.168.0.1", MCP_ADDR_PRIVATE},
+    {"64:ff9b::a9fe:a9fe", MCP_ADDR_METADATA},
+    {"64:ff9b::8.8.8.8", MCP_ADDR_PUBLIC},
+};
+
+static void
+test_classes(void)
+{
+	unsigned char a[MCP_ADDR_LEN];
+	size_t i;
+	int r;
+
+	for (i = 0; i < sizeof(classes) / sizeof(classes[0]); i++) {
+		r = mcp_addr_parse(classes[i].ip, a);
+		ok(r == 0 && mcp_addr_class(a) == classes[i].c, "%s is %s", classes[i].ip,
+		    mcp_addr_class_name(classes[i].c));
+	}
+	ok(mcp_addr_parse("010.0.0.1", a) == -1 && mcp_addr_parse("10.1", a) == -1 &&
+	        mcp_addr_parse("0x7f.1", a) == -1 && mcp_addr_parse("localhost", a) == -1 &&
+	        mcp_addr_parse("", a) == -1 && mcp_addr_parse("[", a) == -1,
+	    "octal, short, hex forms and names are no address");
+	ok(mcp_addr_loopback("127.0.0.1") && mcp_addr_loopback("::ffff:127.9.9.9") &&
+	        mcp_addr_loopback("::1") && !mcp_addr_loopback("10.0.0.1") &&
+	        !mcp_addr_loopback("::2") && !mcp_addr_loopback("nonsense"),
+	    "mcp_addr_loopback");
+	ok(mcp_host_loopback("localhost") && mcp_host_loopback("LocalHost") &&
+	        mcp_host_loopback("[::1]") && mcp_host_loopback("127.1.2.3") &&
+	        !mcp_host_loopback("localhost.example") && !mcp_host_loopback("[::2]"),
+	    "mcp_host_loopback");
+}
+
+static void
+test_cidr(void)
+{
+	struct mcp_cidr c;
+	unsigned char a[MCP_ADDR_LEN];
+	char err[128];
+
+	ok(mcp_cidr_parse("10.0.0.0/8", &c, err, sizeof(err)) == 0 && c.bits == 104,
+	    "10.0.0.0/8 parses (as /104 of the mapped form)");
+	mcp_addr_parse("10.200.1.1", a);
+	ok(mcp_cidr_match(&c, a), "10.200.1.1 is in 10.0.0.0/8");
+	mcp_addr_parse("::ffff:10.200.1.1", a);
+	ok(mcp_cidr_match(&c, a), "so is ::ffff:10.200.1.1");
+	mcp_addr_parse("64:ff9b::10.200.1.1", a);
+	ok(mcp_cidr_match(&c, a), "and 64:ff9b::10.200.1.1");
+	mcp_addr_parse("11.0.0.1", a);
+	ok(!mcp_cidr_match(&c, a), "11.0.0.1 is not");
+	ok(mcp_cidr_parse("203.0.113.7", &c, err, sizeof(err)) == 0 && c.bits == 128,
+	    "an address alone is one address");
+	ok(mcp_cidr_parse("198.18.0.0/15", &c, err, sizeof(err)) == 0, "198.18.0.0/15 parses");
+	mcp_addr_parse("198.19.255.255", a);
+	ok(mcp_cidr_match(&c, a), "a /15 matches on a bit inside a byte");
+	mcp_addr_parse("198.20.0.0", a);
+	ok(!mcp_cidr_match(&c, a), "and not past it");
+	ok(mcp_cidr_parse("2001:db8::/32", &c, err, sizeof(err)) == 0 && c.bits == 32,
+	    "2001:db8::/32 parses");
+	mcp_addr_parse("2001:db8:ffff::1", a);
+	ok(mcp_cidr_match(&c, a), "2001:db8:ffff::1 is in it");
+	ok(mcp_cidr_parse("0.0.0.0/0", &c, err, sizeof(err)) == 0, "0.0.0.0/0 parses");
+	mcp_addr_parse("2001:db8::1", a);
+	ok(!mcp_cidr_match(&c, a), "every IPv4 address is not every IPv6 one");
+	ok(mcp_cidr_parse("::/0", &c, err, sizeof(err)) == 0, "::/0 parses");
+	mcp_addr_parse("8.8.8.8", a);
+	ok(mcp_cidr_match(&c, a), "::/0 is every address, IPv4 too");
+	ok(mcp_cidr_parse("10.0.0.1/8", &c, err, sizeof(err)) == -1 &&
+	        strstr(err, "past the prefix") != NULL,
+	    "bits past the prefix: %s", err);
+	ok(mcp_cidr_parse("10.0.0.0/33", &c, err, sizeof(err)) == -1 &&
+	        strstr(err, "0 to 32") != NULL,
+	    "an IPv4 prefix over 32: %s", err);
+	ok(mcp_cidr_parse("::/129", &c, err, sizeof(err)) == -1 &&
+	        mcp_cidr_parse("10.0.0.0/", &c, err, sizeof(err)) == -1 &&
+	        mcp_cidr_parse("10.0.0.0/-1", &c, err, sizeof(err)) == -1 &&
+	        mcp_cidr_parse("10.0.0.0/8x", &c, err, sizeof(err)) == -1 &&
+	        mcp_cidr_parse("10.0.0.0/+8", &c, err, sizeof(err)) == -1 &&
+	        mcp_cidr_parse("example.com/8", &c, err, sizeof(err)) == -1 &&
+	        mcp_cidr_parse("[::1]/128", &c, err, sizeof(err)) == -1,
+	    "malformed ranges are refused");
+}
+
+static void
+test_guard(void)
+{
+	struct mcp_cidr deny[3], allow[3];
+	struct mcp_guard none = {NULL, NULL, 0, 0};
+	struct mcp_guard g = {deny, allow, 3, 3};
+	char err[128], why[160];
+
+	mcp_cidr_parse("203.0.113.0/24", &deny[0], err, sizeof(err));
+	mcp_cidr_parse("2001:db8:bad::/48", &deny[1], err, sizeof(err));
+	mcp_cidr_parse("127.0.0.0/8", &allow[0], err, sizeof(err));
+	mcp_cidr_parse("10.1.0.0/16", &allow[1], err, sizeof(err));
+	mcp_cidr_parse("127.0.0.2", &deny[2], err, sizeof(err));
+	mcp_cidr_parse("203.0.113.5", &allow[2], err, sizeof(err));
+	ok(mcp_guard_check(&none, "8.8.8.8", why, sizeof(why)) == 0, "a public address passes");
+	ok(mcp_guard_check(&none, "127.0.0.1", why, sizeof(why)) == -1 &&
+	        strcmp(why, "127.0.0.1 is loopback") == 0,
+	    "127.0.0.1 is refused: %s", why);
+	ok(mcp_guard_check(&none, "::ffff:127.0.0.1", why, sizeof(why)) == -1 &&
+	        strcmp(why, "::ffff:127.0.0.1 (IPv4 127.0.0.1) is loopback") == 0,
+	    "so is ::ffff:127.0.0.1: %s", why);
+	ok(mcp_guard_check(&none, "169.254.169.254", why, sizeof(why)) == -1 &&
+	        strstr(why, "cloud metadata") != NULL,
+	    "169.254.169.254: %s", why);
+	ok(mcp_guard_check(&none, "64:ff9b::a9fe:a9fe", why, sizeof(why)) == -1 &&
+	        strstr(why, "(IPv4 169.254.169.254)") != NULL,
+	    "its NAT64 form: %s", why);
+	ok(mcp_guard_check(&none, "fd00:ec2::254", why, sizeof(why)) == -1 &&
+	        strstr(why, "unique-local") != NULL,
+	    "fd00:ec2::254: %s", why);
+	ok(mcp_guard_check(&none, "nonsense", why, sizeof(why)) == -1,
+	    "what is not an address is refused: %s", why);
+	ok(mcp_guard_check(&g, "127.0.0.1", why, sizeof(why)) == 0 &&
+	        mcp_guard_check(&g, "::ffff:127.0.0.1", why, sizeof(why)) == 0,
+	    "an allowed range passes, in both forms");
+	ok(mcp_guard_check(&g, "10.1.2.3", why, sizeof(why)) == 0 &&
+	        mcp_guard_check(&g, "10.2.0.1", why, sizeof(why)) == -1,
+	    "only the allowed part of a private range passes: %s", why);
+	ok(mcp_guard_check(&g, "::1", why, sizeof(why)) == -1, "127.0.0.0/8 allowed is not ::1: %s",
+	    why);
+	ok(mcp_guard_check(&g, "203.0.113.9", why, sizeof(why)) == -1 &&
+	        strcmp(why, "203.0.113.9 is in the denied range 203.0.113.0/24") == 0,
+	    "a denied range is refused: %s", why);
+	ok(mcp_guard_check(&g, "2001:db8:bad:1::1", why, sizeof(why)) == -1 &&
+	        strstr(why, "2001:db8:bad::/48") != NULL,
+	    "an IPv6 denied range: %s", why);
+	ok(mcp_guard_check(&g, "2001:db8:bae::1", why, sizeof(why)) == 0, "next to it passes");
+	ok(mcp_guard_check(&g, "127.0.0.2", why, sizeof(why)) == -1 &&
+	        strcmp(why, "127.0.0.2 is in the denied range 127.0.0.2/32") == 0,
+	    "a denied range inside an allowed one is refused: %s", why);
+	ok(mcp_guard_check(&g, "203.0.113.5", why, sizeof(why)) == 0 &&
+	        mcp_guard_check(&g, "203.0.113.6", why, sizeof(why)) == -1,
+	    "an allowed range inside a denied one passes");
+	mcp_cidr_parse("10.1.0.0/16", &deny[0], err, sizeof(err));
+	ok(mcp_guard_check(&g, "10.1.0.1", why, sizeof(why)) == -1 && strstr(why, "denied") != NULL,
+	    "a range both allowed and denied is denied: %s", why);
+}
+
+int
+main(void)
+{
+	test_classes();
+	test_cidr();
+	test_guard();
+	return done_testing();
+}
