@@ -144,8 +144,7 @@ load_overrides(const char *path, struct lines *ls, struct mcp_strmap *m)
  * The line of one stored field into b: 1, or 0 when it is not a target
  * to print (deleted, not in state probe), or -1 when the probe would not
  * take it (why).  mcp-probe refuses a whole file for one bad line, so each
- * line is parsed as the probe parses it before it is printed (without its
- * guard key, which the parse of lib/targets.c may not know yet).
+ * line is parsed as the probe parses it before it is printed.
  */
 static int
 field_line(
@@ -171,7 +170,8 @@ field_line(
 		snprintf(why, wlen, "a slug or URL a targets file cannot hold");
 		goto out;
 	}
-	mcp_buf_addf(b, "%s %s", slug, url->valuestring);
+	mcp_buf_addf(b, "%s %s guard=%s", slug, url->valuestring,
+	    strncmp(url->valuestring, "http://", 7) == 0 ? "public-http" : "public");
 	cJSON_ArrayForEach(h, cJSON_GetObjectItemCaseSensitive(v, "headers"))
 	{
 		hn = cJSON_GetObjectItemCaseSensitive(h, "name");
@@ -189,26 +189,11 @@ field_line(
 	}
 	if (mcp_target_parse(b->p, &t, why, wlen) != 1)
 		goto out;
+	rc = t.guard != MCP_GUARD_NONE ? 1 : (snprintf(why, wlen, "no guard"), -1);
 	mcp_target_free(&t);
-	rc = 1;
 out:
 	cJSON_Delete(v);
 	return rc;
-}
-
-/* The line with its guard key after the URL (owned), or NULL. */
-static char *
-guarded(const char *line)
-{
-	const char *sp = strchr(strchr(line, ' ') + 1, ' ');
-	size_t n = sp ? (size_t)(sp - line) : strlen(line);
-	char *r;
-
-	if (asprintf(&r, "%.*s guard=%s%s", (int)n, line,
-	        strncmp(strchr(line, ' ') + 1, "http://", 7) == 0 ? "public-http" : "public",
-	        sp ? sp : "") == -1)
-		return NULL;
-	return r;
 }
 
 static int
@@ -223,7 +208,7 @@ read_registry(struct mcp_store *st, struct lines *ls, int *bad)
 	const char *argv[] = {"HGETALL", REG_KEY_SERVERS};
 	struct mcp_buf b = {0};
 	redisReply *r;
-	char err[300], why[300], q[MCP_QUOTED_MAX], *line = NULL;
+	char err[300], why[300], q[MCP_QUOTED_MAX];
 	size_t i;
 	int rc = 0, k;
 
@@ -243,11 +228,8 @@ read_registry(struct mcp_store *st, struct lines *ls, int *bad)
 			warnx("%s %s: not printed: %s", REG_KEY_SERVERS,
 			    mcp_json_quoted(q, sizeof(q), slug), why);
 			*bad = 1;
-		} else if (k == 1 &&
-		    ((line = guarded(b.p)) == NULL || lines_add(ls, slug, line, 0) == -1))
+		} else if (k == 1 && lines_add(ls, slug, b.p, 0) == -1)
 			rc = -1;
-		free(line);
-		line = NULL;
 	}
 	freeReplyObject(r);
 	mcp_buf_free(&b);

@@ -205,27 +205,27 @@ mcp-aggregate targets --shard 4/3 >/dev/null 2>&1
 is "$?" 2 "--shard 4/3: exit 2"
 
 # --- the pipeline: targets | probe | push ---------------------------------------
-# The registry's targets are those of the fixture, on localhost.  With an
-# mcp-probe that knows guard= and -f - (built on another branch), the
-# pipeline as a runner runs it, and the guard refusing loopback without
-# --guard-allow; without them, the targets from a file, the key left out.
+# The registry's targets are those of the fixture, on localhost: the guard
+# refuses them (loopback), unless the runner allows 127.0.0.0/8, as the
+# test suite's runner does; then the pipeline as a runner runs it.
 pull() { mcp-aggregate targets | grep '^io\.github\.real\.'; }
-pull >"$TMP/real"
-mcp-probe -r test -f "$TMP/real" >"$TMP/probe" 2>/dev/null
-if [ "$?" != 2 ]; then
-	is "$(jq -r 'select(.type == "step" and .step == "connect") | .error.code' "$TMP/probe" | sort -u)" \
-	    address_refused "guard=public: the probe refuses a registry target on loopback"
-	pull | mcp-probe -r test --guard-allow 127.0.0.0/8 -f - >"$TMP/probe" 2>"$TMP/perr"
-else
-	diag "mcp-probe has no guard= or -f - yet: probing a file, without guard="
-	sed -i 's/ guard=[a-z-]*//' "$TMP/real"
-	mcp-probe -r test -f "$TMP/real" >"$TMP/probe" 2>"$TMP/perr"
-fi
+pull | mcp-probe -r test -f - >"$TMP/probe" 2>/dev/null
+is "$?" 1 "guard=public: the probe fails the registry's targets on loopback"
+is "$(jq -r 'select(.type == "step" and .step == "connect") | .error.code' "$TMP/probe" | sort -u)" \
+    address_refused "guard=public: the connect step refused, address_refused"
+pull | mcp-probe -r test --guard-allow 127.0.0.0/8 -f - >"$TMP/probe" 2>"$TMP/perr"
 is "$(jq -r 'select(.type == "result") | [.slug,.state,.transport]|@tsv' "$TMP/probe")" \
     $'io.github.real.everything\thealthy\tstreamable-http\nio.github.real.sse\thealthy\tsse' \
     "the registry's targets probed: healthy, over streamable-http and sse"
 mcp-aggregate push <"$TMP/probe" 2>"$TMP/err"
 is "$?" 0 "its results pushed"
+
+# --- the audit reads what the sync wrote ------------------------------------------
+mcp-aggregate audit --json >"$TMP/audit" 2>"$TMP/err"
+is "$(cat "$TMP/err")" "" "audit: every field the sync wrote reads"
+is "$(jq -r '[.buckets["needs-configuration"].count, .buckets["local-only"].count, .deleted.count] | @tsv' "$TMP/audit")" \
+    "$(rcli hvals mcp:registry:servers | jq -rs '[([.[] | select(.status != "deleted" and .state == "needs-configuration")] | length), ([.[] | select(.status != "deleted" and .state == "local-only")] | length), ([.[] | select(.status == "deleted")] | length)] | @tsv')" \
+    "audit: its needs-configuration, local-only and deleted buckets are the sync's"
 
 # --- a Redis Cluster: the two keys in two slots -----------------------------------
 if redis-server --version | grep -Eq 'v=(7|[89])\.'; then
