@@ -2,7 +2,7 @@
 # audit.sh BUILD_DIR - the time of mcp-aggregate audit over a registry of BENCH_AUDIT_SLUGS (20,000)
 # The store is filled as a day of probing from five regions leaves it, by a
 # Lua script inside Redis (pushing 144 million results would take hours):
-# per slug the 25 hours of rh:HOUR (60 slots, mcp-store(7)) of five regions,
+# per slug the 25 hours of rs:HOUR (60 slots of 7 bytes, mcp-store(7)) of five regions,
 # the verdict letters of the day and a latest verdict, and one field of
 # mcp:registry:servers as the sync writes it; a tenth more fields are
 # servers that are not probed (needs-configuration, local-only).  The mix:
@@ -20,12 +20,16 @@ rc() { redis-cli -s "$SOCK" "$@"; }
 fill_lua='
 local from, n, now = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3])
 local regions = {"ap-southeast-1", "eu-west-2", "sa-east-1", "us-east-1", "us-west-2"}
-local function slots(st, b3, b4)
-  return string.rep("\9\196" .. st .. string.char(b3, b4) .. "\0\0\100" .. string.rep("\170", 8), 60)
+local function be5(x)
+  local b = {}
+  for i = 5, 1, -1 do b[i] = x % 256; x = math.floor(x / 256) end
+  return string.char(unpack(b))
 end
-local H, A = slots("h", 1, 0), slots("a", 0, 0)
+local function slots(x) return string.rep("\9\196" .. be5(x), 60) end
+local H, A = slots(2^38 + 100 * 2^16 + 43690), slots(2 * 2^38 + 100 * 2^16)
 local B = {}
-for s = 1, 8 do B[s] = slots("b", s, 1) end
+for s = 1, 8 do B[s] = slots(3 * 2^38 + s * 2^34 + 2^26) end
+local DAYC = {g = 1, a = 2, r = 3}
 local to = math.floor((now - 95) / 60) * 60
 local h0, h1, day = math.floor((to - 86400) / 3600), math.floor(to / 3600), math.floor(to / 86400)
 for i = from, from + n - 1 do
@@ -45,11 +49,12 @@ for i = from, from + n - 1 do
       kv[#kv + 1] = regions[r]
       kv[#kv + 1] = (kind == 17 and r == 1) and B[2] or res
     end
-    redis.call("HSET", pre .. "rh:" .. h, unpack(kv))
+    redis.call("HSET", pre .. "rs:" .. h, unpack(kv))
   end
   redis.call("HSET", pre .. "codes", "auth_required", 1)
-  redis.call("SET", pre .. "day:" .. day, string.rep(letter, 1440))
-  redis.call("SET", pre .. "day:" .. (day - 1), string.rep(letter, 1440))
+  local packed = string.rep(string.char(43 * DAYC[letter]), 480)
+  redis.call("SET", pre .. "day:" .. day, packed)
+  redis.call("SET", pre .. "day:" .. (day - 1), packed)
   redis.call("SET", pre .. "verdict", "{\"v\":1,\"type\":\"verdict\",\"slug\":\"" .. slug ..
     "\",\"window\":" .. to .. ",\"step\":" .. step .. ",\"divergence\":" .. div .. "}")
   redis.call("HSET", "mcp:registry:servers", slug, "{\"name\":\"io.bench/server-" .. i ..
