@@ -327,6 +327,47 @@ is "$?" 1 "a runner's records of another region: exit 1"
 like "$(cat "$TMP/err")" "west: .*push exited 1: mcp-aggregate: stdin:[0-9]+: bad region \"east\": not -r west" "push -r refused them"
 is "$(res_regions weather "$(((now + 3600) / 60 * 60))")" "" "nothing of them is stored"
 
+# --- targets store: the targets pulled from the store, handed to each runner ------
+# The registry's servers as mcp-aggregate registry sync leaves them
+# (mcp-store(7) mcp:registry:servers), the operator's overrides beside.
+regfield() { # regfield SLUG NAME URL
+	printf '{"name":"%s","version":"1.0.0","remote":0,"type":"streamable-http","url":"%s","headers":[],"status":"active","state":"probe","reason":null,"registry":"https://registry.example","updated_at":"2026-11-20T10:00:00Z","synced_at":1795536000}' "$2" "$3"
+}
+rcli hset mcp:registry:servers io.example.weather "$(regfield io.example.weather io.example/weather "$ORIGIN")" \
+    io.example.news "$(regfield io.example.news io.example/news "$ORIGIN")" \
+    io.example.gone "$(regfield io.example.gone io.example/gone "$ORIGIN")" >/dev/null
+printf '%s\n' "io.example.news $ORIGIN" '!io.example.gone' "own $ORIGIN" >"$TMP/over"
+fleet_conf "$TMP/fleet10.conf" "store $MCP_REDIS" "probe $RUNNER_BIN/mcp-probe" "targets store" \
+    "overrides $TMP/over" "region east ${REGION_DEST[east]}" \
+    "region here - -- --guard-allow ${SERVER_IP%.*}.0/24"
+fleet -n -c "$TMP/fleet10.conf" >"$TMP/dry" 2>&1
+like "$(grep '^east: mcp-aggregate' "$TMP/dry")" "^east: mcp-aggregate targets -o $TMP/over >RUN/targets, its standard input$" \
+    "dry run: the targets from the store, into the runner's standard input"
+like "$(grep '^east: timeout' "$TMP/dry")" "ssh -n .*mcp-probe -r east -f -' \\|" "its probe reads them there (-f -)"
+fleet -c "$TMP/fleet10.conf" check >"$TMP/out" 2>&1
+is "$?:$(cat "$TMP/out")" "0:$TMP/fleet10.conf: 2 regions
+east: 3 targets ok
+here: 3 targets ok" "check: the runners read the store's targets"
+MCP_NOW=$((now + 21600)) fleet -v -c "$TMP/fleet10.conf" >/dev/null 2>"$TMP/err"
+is "$?" 0 "a run on the store's targets: exit 0"
+w10=$(((now + 21600) / 60 * 60))
+is "$(res_regions own "$w10")" "east here " "the operator's extra target probed from every region"
+is "$(res_val io.example.news "$w10" east | awk '{ print $2 }' | cut -c1)" "h" \
+    "an override replaces the registry's line: the operator's own, unguarded"
+is "$(res_regions io.example.gone "$w10")" "" "an excluded slug is not probed"
+like "$(res_val io.example.weather "$w10" east)" "^[0-9]+ b connect address_refused$" \
+    "the registry's target is guarded on the runner: its private address refused"
+like "$(res_val io.example.weather "$w10" here)" "^[0-9]+ h" "and probed where the region allows the range (--guard-allow)"
+is "$(cut -d' ' -f1 "$TMP/fleet-state/run/targets" | tr '\n' ' ')" "io.example.news io.example.weather own " \
+    "the list, made once a run on this host, is kept in the run's directory"
+fleet_conf "$TMP/fleet11.conf" "store unix://$TMP/no-such.sock" "probe $RUNNER_BIN/mcp-probe" "targets store" \
+    "region east ${REGION_DEST[east]}" "region here -"
+MCP_NOW=$((now + 25200)) fleet -c "$TMP/fleet11.conf" >/dev/null 2>"$TMP/err"
+is "$?" 1 "the store down: exit 1"
+is "$(grep -c 'not run: the targets from the store could not be had' "$TMP/err")" 2 \
+    "each region that takes them says it was not run"
+like "$(cat "$TMP/err")" "the targets from the store: " "and why"
+
 # --- the tools' clock reaches the runners ----------------------------------------
 MCP_NOW=$((now + 7200 + 30)) fleet -c "$TMP/fleet.conf" >/dev/null 2>&1
 is "$(res_regions weather "$(((now + 7230) / 60 * 60))")" "east here west " \
