@@ -29,3 +29,6 @@ tests/bench/cluster.sh "$B"
 echo
 echo "== the MCP Registry: sync and targets"
 tests/bench/registry.sh "$B"
+echo
+echo "== a registry's whole minute on one machine"
+tests/bench/minute.sh "$B"
