@@ -56,10 +56,17 @@ int
 mcp_addr_unwrap(unsigned char a[MCP_ADDR_LEN])
 {
 	static const unsigned char one[4] = {0, 0, 0, 1};
+	static const unsigned char siit[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff, 0, 0};
 
-	if (memcmp(a, nat64, 12) == 0 ||
+	if (memcmp(a, nat64, 12) == 0 || memcmp(a, siit, 12) == 0 ||
 	    (memcmp(a, zero, 12) == 0 && memcmp(a + 12, zero, 4) != 0 &&
 	        memcmp(a + 12, one, 4) != 0)) {
+		memcpy(a, mapped, 12);
+		return 1;
+	}
+	/* 6to4, 2002:AABB:CCDD::/48: the IPv4 address A.B.C.D is where it goes. */
+	if (a[0] == 0x20 && a[1] == 0x02) {
+		memmove(a + 12, a + 2, 4);
 		memcpy(a, mapped, 12);
 		return 1;
 	}
@@ -75,10 +82,15 @@ class_v4(const unsigned char *b)
 		return MCP_ADDR_LOOPBACK;
 	if (b[0] == 10 || (b[0] == 172 && (b[1] & 0xf0) == 16) || (b[0] == 192 && b[1] == 168))
 		return MCP_ADDR_PRIVATE;
-	if (b[0] == 169 && b[1] == 254)
+	/* Azure's WireServer (168.63.129.16) answers its VMs as the metadata service does. */
+	if ((b[0] == 169 && b[1] == 254) ||
+	    (b[0] == 168 && b[1] == 63 && b[2] == 129 && b[3] == 16))
 		return MCP_ADDR_METADATA;
 	if (b[0] == 100 && (b[1] & 0xc0) == 64)
 		return MCP_ADDR_CGNAT;
+	if (b[0] >= 224 || (b[0] == 192 && b[1] == 0 && b[2] == 0) ||
+	    (b[0] == 198 && (b[1] & 0xfe) == 18))
+		return MCP_ADDR_RESERVED;
 	return MCP_ADDR_PUBLIC;
 }
 
@@ -97,6 +109,11 @@ mcp_addr_class(const unsigned char a[MCP_ADDR_LEN])
 		return MCP_ADDR_ULA;
 	if (u[0] == 0xfe && (u[1] & 0xc0) == 0x80)
 		return MCP_ADDR_LINKLOCAL;
+	if (u[0] == 0xff)
+		return MCP_ADDR_RESERVED;
+	if ((u[0] == 0x20 && u[1] == 0x01 && u[2] == 0 && u[3] == 0) ||
+	    (u[0] == 0 && u[1] == 0x64 && u[2] == 0xff && u[3] == 0x9b && u[4] == 0 && u[5] == 1))
+		return MCP_ADDR_TUNNEL;
 	return MCP_ADDR_PUBLIC;
 }
 
@@ -118,6 +135,10 @@ mcp_addr_class_name(enum mcp_addr_class c)
 		return "unique-local";
 	case MCP_ADDR_LINKLOCAL:
 		return "link-local";
+	case MCP_ADDR_RESERVED:
+		return "reserved (multicast, benchmarking, protocol or future use)";
+	case MCP_ADDR_TUNNEL:
+		return "a tunnel to addresses unseen (Teredo, NAT64 local-use)";
 	default:
 		return "public";
 	}

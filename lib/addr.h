@@ -23,6 +23,8 @@ enum mcp_addr_class {
 	MCP_ADDR_CGNAT,       /* 100.64.0.0/10: shared address space */
 	MCP_ADDR_ULA,         /* fc00::/7: unique-local */
 	MCP_ADDR_LINKLOCAL,   /* fe80::/10 */
+	MCP_ADDR_RESERVED,    /* 192.0.0.0/24, 198.18.0.0/15, 224.0.0.0/3, ff00::/8 */
+	MCP_ADDR_TUNNEL,      /* Teredo 2001::/32, NAT64 local-use 64:ff9b:1::/48 */
 };
 
 /* A range: the address and its prefix length in the 16-byte form (IPv4 + 96). */

@@ -355,6 +355,11 @@ handle(struct probe *p, struct xfer *x)
 	if (p->t->guard != MCP_GUARD_NONE) {
 		curl_easy_setopt(x->h, CURLOPT_OPENSOCKETFUNCTION, guard_socket);
 		curl_easy_setopt(x->h, CURLOPT_OPENSOCKETDATA, x);
+		/*
+		 * No proxy of the environment: one would resolve and connect
+		 * to the server's names itself, where the guard sees nothing.
+		 */
+		curl_easy_setopt(x->h, CURLOPT_PROXY, "");
 	}
 	curl_easy_setopt(x->h, CURLOPT_HEADERFUNCTION, on_header);
 	curl_easy_setopt(x->h, CURLOPT_HEADERDATA, x);

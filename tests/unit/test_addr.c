@@ -56,6 +56,29 @@ static const struct {
     {"64:ff9b::192.168.0.1", MCP_ADDR_PRIVATE},
     {"64:ff9b::a9fe:a9fe", MCP_ADDR_METADATA},
     {"64:ff9b::8.8.8.8", MCP_ADDR_PUBLIC},
+    /* SIIT (::ffff:0:0/96) and 6to4 (2002::/16) carry one too. */
+    {"::ffff:0:7f00:1", MCP_ADDR_LOOPBACK},
+    {"::ffff:0:a00:1", MCP_ADDR_PRIVATE},
+    {"2002:a9fe:a9fe::1", MCP_ADDR_METADATA},
+    {"2002:7f00:1::", MCP_ADDR_LOOPBACK},
+    {"2002:c0a8:101::1", MCP_ADDR_PRIVATE},
+    {"2002:808:808::1", MCP_ADDR_PUBLIC},
+    /* Tunnels whose far end no prefix shows, reserved ranges, Azure's WireServer. */
+    {"2001::1", MCP_ADDR_TUNNEL},
+    {"2001:0:4136:e378:8000:63bf:3fff:fdd2", MCP_ADDR_TUNNEL},
+    {"64:ff9b:1::a00:1", MCP_ADDR_TUNNEL},
+    {"ff02::1", MCP_ADDR_RESERVED},
+    {"224.0.0.1", MCP_ADDR_RESERVED},
+    {"239.255.255.250", MCP_ADDR_RESERVED},
+    {"240.0.0.1", MCP_ADDR_RESERVED},
+    {"255.255.255.255", MCP_ADDR_RESERVED},
+    {"192.0.0.170", MCP_ADDR_RESERVED},
+    {"198.18.0.1", MCP_ADDR_RESERVED},
+    {"198.19.255.255", MCP_ADDR_RESERVED},
+    {"198.20.0.1", MCP_ADDR_PUBLIC},
+    {"223.255.255.255", MCP_ADDR_PUBLIC},
+    {"168.63.129.16", MCP_ADDR_METADATA},
+    {"168.63.129.17", MCP_ADDR_PUBLIC},
 };
 
 static void
