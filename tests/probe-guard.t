@@ -149,7 +149,7 @@ fi
 # A proxy would resolve and connect to the server's names itself, where the
 # guard sees nothing; the operator's own targets keep using it.
 printf 'own %s/open/mcp\ng-http %s/open/mcp guard=public-http\n' "$FIX" "$FIX" |
-    http_proxy=http://127.0.0.1:9 HTTPS_PROXY=http://127.0.0.1:9 ALL_PROXY=socks5h://127.0.0.1:9 NO_PROXY= \
+    http_proxy=http://127.0.0.1:9 HTTPS_PROXY=http://127.0.0.1:9 ALL_PROXY=socks5h://127.0.0.1:9 NO_PROXY='' \
     mcp-probe -r t -t 10 --guard-allow 127.0.0.0/8 -f - >"$TMP/proxy" 2>"$TMP/err"
 is "$(result "$TMP/proxy" g-http)" "healthy null null" "a guarded target goes to its server, not to the proxy of the environment"
 is "$(result "$TMP/proxy" own | cut -d' ' -f1,2)" "broken connect" "the operator's target still goes through it (here a dead one)"
