@@ -15,14 +15,14 @@
 #define AUDIT_SHARE 10   /* percent of the windows that make a server regionally degraded */
 #define AUDIT_SAMPLE 240 /* windows of results read at most: 24 h, every 6th */
 #define AUDIT_PERIOD_MAX (31 * 86400)
-#define AUDIT_REGIONS 16 /* regions an entry names; more are left out */
+#define AUDIT_REGIONS 16    /* regions an entry names; more are left out */
 #define AUDIT_LIST_MAX 1000 /* entries of the saved regional and moved lists */
 #define AUDIT_NAME_MAX 128  /* bytes of a registry name in the saved audit */
 
 enum audit_bucket {
 	B_HEALTHY,
 	B_AUTH,
-	B_BROKEN, /* B_BROKEN + step index: broken:dns ... broken:call */
+	B_BROKEN,                        /* B_BROKEN + step index: broken:dns ... broken:call */
 	B_BROKEN_UNKNOWN = B_BROKEN + 8, /* red by its letters, the step not known */
 	B_REGIONAL,
 	B_CDN,

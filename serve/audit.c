@@ -13,7 +13,7 @@
 
 #define AUDIT_KEY "mcp:registry:audit"
 #define AUDIT_MAX ((size_t)8 << 20) /* bytes of a saved audit served */
-#define AUDIT_MOVED_MAX 500          /* servers that moved listed on the page */
+#define AUDIT_MOVED_MAX 500         /* servers that moved listed on the page */
 
 /*
  * The saved audit: 1 with the reply in *rep (the caller frees it), 0 when
@@ -166,9 +166,9 @@ static int
 audit_regional(struct mcp_buf *b, const cJSON *a)
 {
 	const cJSON *list = cJSON_GetObjectItemCaseSensitive(a, "regional"), *e, *g;
-	double all = audit_num(cJSON_GetObjectItemCaseSensitive(
-	                           cJSON_GetObjectItemCaseSensitive(a, "buckets"), "regionally-degraded"),
-	    "count");
+	const cJSON *bs = cJSON_GetObjectItemCaseSensitive(a, "buckets");
+	double all =
+	    audit_num(cJSON_GetObjectItemCaseSensitive(bs, "regionally-degraded"), "count");
 	int rc, first;
 
 	if (cJSON_GetArraySize(list) == 0)
@@ -228,9 +228,8 @@ audit_moved(struct mcp_buf *b, const cJSON *m)
 			break;
 		rc |= mcp_buf_adds(b, "<tr>") | audit_slug_cell(b, audit_str(e, "slug")) |
 		    audit_name_cell(b, audit_str(e, "name")) | mcp_buf_adds(b, "<td>") |
-		    serve_esc(b, audit_str(e, "from")) |
-		    mcp_buf_adds(b, "</td><td>") | serve_esc(b, audit_str(e, "to")) |
-		    mcp_buf_adds(b, "</td></tr>");
+		    serve_esc(b, audit_str(e, "from")) | mcp_buf_adds(b, "</td><td>") |
+		    serve_esc(b, audit_str(e, "to")) | mcp_buf_adds(b, "</td></tr>");
 	}
 	rc |= mcp_buf_adds(b, "</tbody></table></div>\n");
 	n = listed < AUDIT_MOVED_MAX ? listed : AUDIT_MOVED_MAX;

@@ -157,7 +157,7 @@ reg io.example.amberonly io.example/amberonly
 reg io.example.amberok io.example/amberok
 reg io.example.redonly io.example/redonly
 reg io.a.bidi 'io.example/\u009b31m\u202eevil\u2066' needs-configuration
-# letters SLUG LETTER WINDOW...: the verdict letters of those windows, set
+# letters SLUG LETTER N...: the verdict letters of windows N (w N), set
 # in the packed day string of mcp-store(7) (3 a byte in base 6: g 1, a 2, r 3).
 letters_lua='
 local s = redis.call("GET", KEYS[1]) or string.rep("\0", 480)
@@ -172,25 +172,25 @@ end
 redis.call("SET", KEYS[1], s)
 '
 letters() {
-	local slug=$1 l=$2
+	local slug=$1 l=$2 i ws=()
 	shift 2
-	rc EVAL "$letters_lua" 1 "mcp:{$slug}:day:$(($1 / 86400))" "$l" "$@" >/dev/null
+	for i; do ws+=("$(w "$i")"); done
+	rc EVAL "$letters_lua" 1 "mcp:{$slug}:day:$((ws[0] / 86400))" "$l" "${ws[@]}" >/dev/null
 }
-wins() { local i; for ((i = $1; i <= $2; i++)); do w "$i"; done; }
 {
 	# Every region fails in 3 windows of 20, those the letters call amber.
 	gen -s io.example.amberfail -r "$ALL" -n 3 -t "$(w 40)" -f tls
 	gen -s io.example.amberfail -r "$ALL" -n 17 -t "$(w 43)"
 	gen -s io.example.amberok -r "$ALL" -n 20 -t "$(w 40)"
 } | push 2>/dev/null
-letters io.example.amberfail g $(wins 43 59)
-letters io.example.amberfail a $(wins 40 42)
-letters io.example.amberok g $(wins 43 59)
-letters io.example.amberok a $(wins 40 42)
+letters io.example.amberfail g {43..59}
+letters io.example.amberfail a {40..42}
+letters io.example.amberok g {43..59}
+letters io.example.amberok a {40..42}
 # Letters alone, the results expired: 1 window in 7 amber; red all along.
-letters io.example.amberonly g $(wins 40 59)
-letters io.example.amberonly a "$(w 40)" "$(w 47)" "$(w 54)"
-letters io.example.redonly r $(wins 40 59)
+letters io.example.amberonly g {40..59}
+letters io.example.amberonly a 40 47 54
+letters io.example.redonly r {40..59}
 # 1,500 new servers with names of 300 bytes.
 long=$(printf '\\u00e9%.0s' $(seq 150))
 for ((i = 0; i < 1500; i++)); do

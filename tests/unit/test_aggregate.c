@@ -956,12 +956,17 @@ test_audit_names(void)
 	char buf[64], *c, big[301];
 	size_t i;
 
-	is_str(printable("io.x/\xc2\x9b" "31m\xe2\x80\xae" "evil\xe2\x81\xa6", buf, sizeof(buf)),
+	is_str(printable("io.x/\xc2\x9b"
+	                 "31m\xe2\x80\xae"
+	                 "evil\xe2\x81\xa6",
+	           buf, sizeof(buf)),
 	    "io.x/?31m?evil?", "audit: a C1 CSI, an override and an isolate shown as ?");
 	is_str(printable("a\x1b[2J\x7f\xd8\x9c\xe2\x80\x8e\xe2\x80\x8f\xe2\x80\xaa\xe2\x81\xa9z",
 	           buf, sizeof(buf)),
 	    "a?[2J??????z", "audit: C0, DEL, U+061C, the marks, embeddings and isolates: ?");
-	is_str(printable("\xff\x9b" "caf\xc3\xa9 \xe6\x97\xa5", buf, sizeof(buf)),
+	is_str(printable("\xff\x9b"
+	                 "caf\xc3\xa9 \xe6\x97\xa5",
+	           buf, sizeof(buf)),
 	    "??caf\xc3\xa9 \xe6\x97\xa5", "audit: bytes that are not UTF-8 are ?; the rest kept");
 	is_str(printable("ab\xe6\x97\xa5", buf, 5), "ab", "audit: cut at a character");
 	for (i = 0; i < sizeof(big) - 1; i++)
@@ -1001,16 +1006,19 @@ test_audit_caps(void)
 	a.s = s, a.n = N + 1, a.to = 1795536000, a.from = a.to - 86340, a.period = 86400;
 	a.prev = cJSON_Parse("{\"buckets\":{\"healthy\":{\"slugs\":[\"s02200\"]}}}");
 	j = audit_json(&a);
-	mv = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(j, "movement"), "moved");
+	mv = cJSON_GetObjectItemCaseSensitive(
+	    cJSON_GetObjectItemCaseSensitive(j, "movement"), "moved");
 	cJSON_ArrayForEach(e, mv)
 	{
 		const cJSON *sl = cJSON_GetObjectItemCaseSensitive(e, "slug");
 
 		found |= strcmp(sl->valuestring, "s02200") == 0;
-		between += strcmp(cJSON_GetObjectItemCaseSensitive(e, "from")->valuestring, "new") != 0;
+		between +=
+		    strcmp(cJSON_GetObjectItemCaseSensitive(e, "from")->valuestring, "new") != 0;
 	}
 	ok(cJSON_GetArraySize(mv) == AUDIT_LIST_MAX && found && between == 1,
-	    "audit: %d servers moved listed, the one between two buckets among them", AUDIT_LIST_MAX);
+	    "audit: %d servers moved listed, the one between two buckets among them",
+	    AUDIT_LIST_MAX);
 	ok(cJSON_GetNumberValue(cJSON_GetObjectItemCaseSensitive(
 	       cJSON_GetObjectItemCaseSensitive(j, "movement"), "moved_count")) == N + 1,
 	    "audit: moved_count counts them all");
@@ -1020,8 +1028,9 @@ test_audit_caps(void)
 	{
 		found &= cJSON_GetNumberValue(cJSON_GetObjectItemCaseSensitive(e, "share")) >= 9;
 		if (e->next != NULL)
-			found &= strcmp(cJSON_GetObjectItemCaseSensitive(e, "slug")->valuestring,
-			             cJSON_GetObjectItemCaseSensitive(e->next, "slug")->valuestring) < 0;
+			found &=
+			    strcmp(cJSON_GetObjectItemCaseSensitive(e, "slug")->valuestring,
+			        cJSON_GetObjectItemCaseSensitive(e->next, "slug")->valuestring) < 0;
 	}
 	ok(cJSON_GetArraySize(mv) == AUDIT_LIST_MAX && found,
 	    "audit: %d regional servers listed, the largest shares, in slug order", AUDIT_LIST_MAX);
