@@ -25,7 +25,10 @@
  * reply: the verdict letters g a r u m, the windows with a result, those
  * split (a region passing, another failing), the results healthy,
  * auth-walled, broken and broken at auth with a 401/403 code, the broken
- * ones by step (8), then name, passed, failed, split-failed per region.
+ * ones by step (8), the windows whose results were read that are decided
+ * and those of them amber with no region failing (a divergence: an amber
+ * where a region fails, or with no results read, is none), then name,
+ * passed, failed, split-failed per region.
  */
 static const char audit_lua[] =
     "local pre, from, to, rfrom = ARGV[1], tonumber(ARGV[2]), tonumber(ARGV[3]), "
@@ -45,12 +48,13 @@ static const char audit_lua[] =
     "    end\n"
     "  end\n"
     "end\n"
-    "local d0, d1 = floor(from / 86400), floor(to / 86400)\n"
+    "local d0, d1, days = floor(from / 86400), floor(to / 86400), {}\n"
     "for d = d0, d1 do\n"
     "  local lo, hi = 0, 1439\n"
     "  if d == d0 then lo = (from % 86400) / 60 end\n"
     "  if d == d1 then hi = (to % 86400) / 60 end\n"
     "  local s = redis.call('GET', pre .. 'day:' .. d) or ''\n"
+    "  days[d] = s\n"
     "  if #s == 1440 then\n"
     "    local t = sub(s, lo + 1, hi + 1)\n"
     "    if not string.find(t, '[^g]') then out[1] = out[1] + #t\n"
@@ -70,6 +74,16 @@ static const char audit_lua[] =
     "    end\n"
     "  end\n"
     "end\n"
+    "local function letter(m)\n"
+    "  local s, i = days[floor(m / 1440)] or '', m % 1440\n"
+    "  if #s == 480 then return floor(byte(s, floor(i / 3) + 1) / 6 ^ (i % 3)) % 6 end\n"
+    "  if #s == 1440 then\n"
+    "    local ch = sub(s, i + 1, i + 1)\n"
+    "    for k = 1, 5 do if ch == L[k] then return k end end\n"
+    "  end\n"
+    "  return 0\n"
+    "end\n"
+    "local amb = out[2] > 0\n"
     "if out[1] > 0 and out[2] + out[3] + out[5] == 0 and rfrom < to - 3540 then\n"
     "  rfrom = to - 3540\n"
     "end\n"
@@ -92,7 +106,7 @@ static const char audit_lua[] =
     "  return 0\n"
     "end\n"
     "local reg, names = {}, {}\n"
-    "local nh, na, nb, nauth, nwin, nsplit = 0, 0, 0, 0, 0, 0\n"
+    "local nh, na, nb, nauth, nwin, nsplit, ndec, namb = 0, 0, 0, 0, 0, 0, 0, 0\n"
     "local steps = {0, 0, 0, 0, 0, 0, 0, 0}\n"
     "for h = floor(rfrom / 3600), floor(to / 3600) do\n"
     "  local j0, j1 = rfrom / 60 - h * 60, to / 60 - h * 60\n"
@@ -126,9 +140,9 @@ static const char audit_lua[] =
     "    if ch + ca + cb > most then most = ch + ca + cb end\n"
     "    rs[#rs + 1] = {r, s, sz}\n"
     "  end\n"
-    "  if hp == 0 or hb == 0 then\n"
-    "    nwin = nwin + most\n"
-    "  else\n"
+    "  local split = hp > 0 and hb > 0\n"
+    "  if not split then nwin = nwin + most end\n"
+    "  if split or (amb and hp + hb > 0) then\n"
     "    local P, F = {}, {}\n"
     "    for _, e in ipairs(rs) do\n"
     "      for j = j0, j1, stride do\n"
@@ -137,25 +151,33 @@ static const char audit_lua[] =
     "      end\n"
     "    end\n"
     "    for j = j0, j1, stride do\n"
-    "      if P[j] or F[j] then nwin = nwin + 1 end\n"
+    "      if split and (P[j] or F[j]) then nwin = nwin + 1 end\n"
     "      if P[j] and F[j] then nsplit = nsplit + 1 end\n"
+    "      if amb and (P[j] or F[j]) then\n"
+    "        local l = letter(h * 60 + j)\n"
+    "        if l >= 1 and l <= 3 then ndec = ndec + 1 end\n"
+    "        if l == 2 and not F[j] then namb = namb + 1 end\n"
+    "      end\n"
     "    end\n"
-    "    for _, e in ipairs(rs) do\n"
-    "      for j = j0, j1, stride do\n"
-    "        if P[j] and slot(e[2], e[3], j) == 3 then e[1][3] = e[1][3] + 1 end\n"
+    "    if split then\n"
+    "      for _, e in ipairs(rs) do\n"
+    "        for j = j0, j1, stride do\n"
+    "          if P[j] and slot(e[2], e[3], j) == 3 then e[1][3] = e[1][3] + 1 end\n"
+    "        end\n"
     "      end\n"
     "    end\n"
     "  end\n"
     "end\n"
     "out[6], out[7], out[8], out[9], out[10], out[11] = nwin, nsplit, nh, na, nb, nauth\n"
     "for i = 1, 8 do out[11 + i] = steps[i] end\n"
+    "out[20], out[21] = ndec, namb\n"
     "for _, n in ipairs(names) do\n"
     "  local r = reg[n]\n"
     "  out[#out + 1] = n; out[#out + 1] = r[1]; out[#out + 1] = r[2]; out[#out + 1] = r[3]\n"
     "end\n"
     "return out\n";
 
-#define NFIXED 19 /* the numbers before the regions in the script's reply */
+#define NFIXED 21 /* the numbers before the regions in the script's reply */
 #define NREP 2    /* replies a slug: the latest verdict and the script's */
 
 static void
@@ -246,6 +268,8 @@ read_hist(const redisReply *r, struct audit_hist *h)
 	h->authfail = int_of(r->element[10]);
 	for (i = 0; i < 8; i++)
 		h->steps[i] = int_of(r->element[11 + i]);
+	h->rdecided = int_of(r->element[19]);
+	h->ramber = int_of(r->element[20]);
 	for (i = NFIXED; i < r->elements && h->nreg < AUDIT_REGIONS; i += 4) {
 		struct audit_region *g = &h->reg[h->nreg];
 
@@ -395,7 +419,7 @@ server_of(const redisReply *f, const redisReply *v, struct audit_srv *s)
 	name = str_of(o, "name");
 	status = str_of(o, "status");
 	state = str_of(o, "state");
-	if ((s->name = strdup(name ? name : "")) == NULL)
+	if ((s->name = audit_name_cut(name ? name : "")) == NULL)
 		errx(MCP_EXIT_FAIL, "audit: out of memory");
 	if (status != NULL && strcmp(status, "deleted") == 0)
 		s->bucket = B_DELETED;

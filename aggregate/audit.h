@@ -15,13 +15,16 @@
 #define AUDIT_SHARE 10   /* percent of the windows that make a server regionally degraded */
 #define AUDIT_SAMPLE 240 /* windows of results read at most: 24 h, every 6th */
 #define AUDIT_PERIOD_MAX (31 * 86400)
-#define AUDIT_REGIONS 16 /* regions an entry names; more are left out */
+#define AUDIT_REGIONS 16    /* regions an entry names; more are left out */
+#define AUDIT_LIST_MAX 1000 /* entries of the saved regional and moved lists */
+#define AUDIT_NAME_MAX 128  /* bytes of a registry name in the saved audit */
 
 enum audit_bucket {
 	B_HEALTHY,
 	B_AUTH,
-	B_BROKEN, /* B_BROKEN + step index: broken:dns ... broken:call */
-	B_REGIONAL = B_BROKEN + 8,
+	B_BROKEN,                        /* B_BROKEN + step index: broken:dns ... broken:call */
+	B_BROKEN_UNKNOWN = B_BROKEN + 8, /* red by its letters, the step not known */
+	B_REGIONAL,
 	B_CDN,
 	B_NEEDS,
 	B_LOCAL,
@@ -51,6 +54,8 @@ struct audit_hist {
 	long nsplit;     /* of those, with one region passing and another failing */
 	long healthy, walled, broken, authfail;
 	long steps[8];
+	long rdecided; /* windows whose results were read, decided (g, a, r) */
+	long ramber;   /* of those, amber with no region failing */
 	struct audit_region reg[AUDIT_REGIONS];
 	size_t nreg;
 	int divergence;  /* the latest verdict names a divergence */
@@ -78,6 +83,12 @@ struct audit {
 
 /* Decide the bucket of one server whose history was read. */
 int audit_decide(const struct audit_hist *h);
+
+/*
+ * A registry name as the saved audit keeps it (owned): at most
+ * AUDIT_NAME_MAX bytes, cut at a character with an ellipsis.
+ */
+char *audit_name_cut(const char *name);
 
 /* The audit as JSON (owned), movement against a->prev included. */
 cJSON *audit_json(const struct audit *a);

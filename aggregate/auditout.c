@@ -13,7 +13,7 @@
 
 const char *const audit_bucket_names[B_NALL] = {"healthy", "auth-walled", "broken:dns",
     "broken:connect", "broken:tls", "broken:http", "broken:auth", "broken:initialize",
-    "broken:tools_list", "broken:call", "regionally-degraded", "cdn-divergent",
+    "broken:tools_list", "broken:call", "broken:unknown", "regionally-degraded", "cdn-divergent",
     "needs-configuration", "local-only", "refused", "unprobed", "deleted", "new", "gone"};
 
 int
@@ -42,7 +42,9 @@ most_failed(const long *steps)
  * The rules, in order (mcp-aggregate(1) "Audit"): nothing in the period;
  * split in at least AUDIT_SHARE% of its windows; broken in most results
  * (auth-walled when most of those stop at auth with a 401/403 code); a
- * divergence; walled in most passing results; else healthy.
+ * divergence (an amber counts where the results read show no region
+ * failing: one where a region fails is that region's outage); walled in
+ * most passing results; else healthy.
  */
 int
 audit_decide(const struct audit_hist *h)
@@ -60,12 +62,32 @@ audit_decide(const struct audit_hist *h)
 	}
 	/* The results have expired (an --at of long ago): the verdicts decide. */
 	if (h->nwin == 0 && h->letters[2] > up)
-		return h->latest_step >= 0 ? B_BROKEN + h->latest_step : B_UNPROBED;
-	if (h->divergence || (decided > 0 && h->letters[1] * 100 >= (long)AUDIT_SHARE * decided))
+		return h->latest_step >= 0 ? B_BROKEN + h->latest_step : B_BROKEN_UNKNOWN;
+	if (h->divergence ||
+	    (h->rdecided > 0 && h->ramber * 100 >= (long)AUDIT_SHARE * h->rdecided))
 		return B_CDN;
 	if (h->walled > h->healthy)
 		return B_AUTH;
 	return B_HEALTHY;
+}
+
+char *
+audit_name_cut(const char *name)
+{
+	static const char ell[] = "\xe2\x80\xa6";
+	size_t cut = strlen(name);
+	char *s;
+
+	if (cut <= AUDIT_NAME_MAX)
+		return strdup(name);
+	cut = AUDIT_NAME_MAX - (sizeof(ell) - 1);
+	while (cut > 0 && ((unsigned char)name[cut] & 0xc0) == 0x80)
+		cut--;
+	if ((s = malloc(cut + sizeof(ell))) == NULL)
+		return NULL;
+	memcpy(s, name, cut);
+	memcpy(s + cut, ell, sizeof(ell));
+	return s;
 }
 
 static double
@@ -104,6 +126,55 @@ add_regional(cJSON *arr, const struct audit_srv *s)
 		}
 	}
 	cJSON_AddItemToArray(arr, o);
+}
+
+/* By share of the windows split, larger first, then by slug (pointers into a->s). */
+static int
+share_cmp(const void *a, const void *b)
+{
+	const struct audit_srv *x = *(const struct audit_srv *const *)a;
+	const struct audit_srv *y = *(const struct audit_srv *const *)b;
+	double l = (double)x->h.nsplit * (double)y->h.nwin,
+	       r = (double)y->h.nsplit * (double)x->h.nwin;
+
+	return l > r ? -1 : l < r ? 1 : strcmp(x->slug, y->slug);
+}
+
+/* a->s is sorted by slug: so are pointers into it by address. */
+static int
+ptr_cmp(const void *a, const void *b)
+{
+	const struct audit_srv *x = *(const struct audit_srv *const *)a;
+	const struct audit_srv *y = *(const struct audit_srv *const *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/*
+ * The regionally degraded servers in slug order, AUDIT_LIST_MAX at most:
+ * those of the largest shares (the bucket's count has them all); -1 when
+ * memory ran out.
+ */
+static int
+regional_list(cJSON *arr, const struct audit *a)
+{
+	const struct audit_srv **p;
+	size_t i, n = 0;
+
+	if ((p = calloc(a->n + 1, sizeof(*p))) == NULL)
+		return -1;
+	for (i = 0; i < a->n; i++)
+		if (a->s[i].bucket == B_REGIONAL)
+			p[n++] = &a->s[i];
+	if (n > AUDIT_LIST_MAX) {
+		qsort(p, n, sizeof(*p), share_cmp);
+		n = AUDIT_LIST_MAX;
+		qsort(p, n, sizeof(*p), ptr_cmp);
+	}
+	for (i = 0; i < n; i++)
+		add_regional(arr, p[i]);
+	free(p);
+	return 0;
 }
 
 struct prev {
@@ -155,23 +226,58 @@ prev_list(const cJSON *prev, size_t *n)
 	return p;
 }
 
-static void
-moved(cJSON *list, long (*tab)[B_NALL], const char *slug, const char *name, int from, int to)
-{
-	cJSON *o;
+struct move {
+	const char *slug, *name; /* borrowed from the audit or the previous one */
+	int from, to;
+};
 
+static void
+moved(struct move *mv, size_t *n, const char *slug, const char *name, int from, int to)
+{
 	if (from == to)
 		return;
-	tab[from][to]++;
-	o = cJSON_CreateObject();
-	cJSON_AddStringToObject(o, "slug", slug);
-	if (name != NULL && name[0] != '\0')
-		cJSON_AddStringToObject(o, "name", name);
-	else
-		cJSON_AddNullToObject(o, "name");
-	cJSON_AddStringToObject(o, "from", audit_bucket_names[from]);
-	cJSON_AddStringToObject(o, "to", audit_bucket_names[to]);
-	cJSON_AddItemToArray(list, o);
+	mv[*n].slug = slug, mv[*n].name = name;
+	mv[*n].from = from, mv[(*n)++].to = to;
+}
+
+/* Between two buckets of the audits: neither new, gone nor deleted. */
+static int
+between(const struct move *m)
+{
+	return m->from < B_NBUCKET && m->to < B_NBUCKET;
+}
+
+/*
+ * The servers that moved, in slug order, AUDIT_LIST_MAX at most: those
+ * that changed between two buckets first, then the new, gone and deleted
+ * ones (a registry that grows by thousands must not hide a server that
+ * broke).
+ */
+static void
+moved_list(cJSON *list, const struct move *mv, size_t n)
+{
+	size_t i, k[2] = {AUDIT_LIST_MAX, 0};
+	cJSON *o;
+
+	for (i = 0; i < n && k[1] < AUDIT_LIST_MAX; i++)
+		k[1] += between(&mv[i]);
+	k[0] = AUDIT_LIST_MAX - k[1]; /* k[0] for the others, k[1] for those between */
+	for (i = 0; i < n; i++) {
+		size_t *left = &k[between(&mv[i])];
+
+		if (*left == 0)
+			continue;
+		(*left)--;
+		o = cJSON_CreateObject();
+		cJSON_AddStringToObject(o, "slug", mv[i].slug);
+		if (mv[i].name != NULL && mv[i].name[0] != '\0')
+			cJSON_AddStringToObject(o, "name", mv[i].name);
+		else
+			cJSON_AddNullToObject(o, "name");
+		cJSON_AddStringToObject(o, "from", audit_bucket_names[mv[i].from]);
+		cJSON_AddStringToObject(o, "to", audit_bucket_names[mv[i].to]);
+		cJSON_AddItemToArray(list, o);
+	}
 }
 
 /* The movement since the previous audit: the merge of two sorted lists. */
@@ -179,10 +285,11 @@ static cJSON *
 movement(const struct audit *a)
 {
 	static long tab[B_NALL][B_NALL];
-	cJSON *m, *t, *list, *e;
+	cJSON *m, *t, *e;
 	const cJSON *as;
 	struct prev *p;
-	size_t np, i = 0, j = 0;
+	struct move *mv;
+	size_t np, nmv = 0, i = 0, j = 0;
 	int f, g, c;
 
 	if (a->prev == NULL)
@@ -190,6 +297,10 @@ movement(const struct audit *a)
 	memset(tab, 0, sizeof(tab));
 	if ((p = prev_list(a->prev, &np)) == NULL && np > 0)
 		return NULL;
+	if ((mv = calloc(a->n + np + 1, sizeof(*mv))) == NULL) {
+		free(p);
+		return NULL;
+	}
 	m = cJSON_CreateObject();
 	as = cJSON_GetObjectItemCaseSensitive(a->prev, "as_of");
 	if (cJSON_IsString(as))
@@ -197,20 +308,23 @@ movement(const struct audit *a)
 	else
 		cJSON_AddNullToObject(m, "previous_as_of");
 	t = cJSON_AddArrayToObject(m, "table");
-	list = cJSON_AddArrayToObject(m, "moved");
 	while (i < a->n || j < np) {
 		c = i == a->n ? 1 : j == np ? -1 : strcmp(a->s[i].slug, p[j].slug);
 		if (c < 0) {
-			moved(list, tab, a->s[i].slug, a->s[i].name, B_NEW, a->s[i].bucket);
+			moved(mv, &nmv, a->s[i].slug, a->s[i].name, B_NEW, a->s[i].bucket);
 			i++;
 		} else if (c > 0) {
-			moved(list, tab, p[j].slug, NULL, p[j].bucket, B_GONE);
+			moved(mv, &nmv, p[j].slug, NULL, p[j].bucket, B_GONE);
 			j++;
 		} else {
-			moved(list, tab, a->s[i].slug, a->s[i].name, p[j].bucket, a->s[i].bucket);
+			moved(mv, &nmv, a->s[i].slug, a->s[i].name, p[j].bucket, a->s[i].bucket);
 			i++, j++;
 		}
 	}
+	for (i = 0; i < nmv; i++)
+		tab[mv[i].from][mv[i].to]++;
+	moved_list(cJSON_AddArrayToObject(m, "moved"), mv, nmv);
+	cJSON_AddNumberToObject(m, "moved_count", (double)nmv);
 	for (f = 0; f < B_NALL; f++)
 		for (g = 0; g < B_NALL; g++)
 			if (tab[f][g] > 0) {
@@ -220,6 +334,7 @@ movement(const struct audit *a)
 				cJSON_AddNumberToObject(e, "count", (double)tab[f][g]);
 				cJSON_AddItemToArray(t, e);
 			}
+	free(mv);
 	free(p);
 	return m;
 }
@@ -246,7 +361,6 @@ audit_json(const struct audit *a)
 	cJSON *o = cJSON_CreateObject(), *bs, *reg, *mv;
 	char iso[32];
 	long total = 0;
-	size_t i;
 	int b;
 
 	for (b = 0; b < B_NBUCKET; b++)
@@ -266,10 +380,7 @@ audit_json(const struct audit *a)
 		cJSON_AddItemToObject(bs, audit_bucket_names[b], bucket_json(a, b, total));
 	cJSON_AddItemToObject(o, "deleted", bucket_json(a, B_DELETED, total));
 	reg = cJSON_AddArrayToObject(o, "regional");
-	for (i = 0; i < a->n; i++)
-		if (a->s[i].bucket == B_REGIONAL)
-			add_regional(reg, &a->s[i]);
-	if ((mv = movement(a)) == NULL) {
+	if (regional_list(reg, a) == -1 || (mv = movement(a)) == NULL) {
 		cJSON_Delete(o);
 		return NULL;
 	}
@@ -294,13 +405,14 @@ jnum(const cJSON *o, const char *k)
 }
 
 static int
-text_regional(const cJSON *json)
+text_regional(const cJSON *json, long count)
 {
 	const cJSON *e, *g;
 	char fail[512], ok[512];
+	long listed = cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(json, "regional"));
 	size_t o;
 
-	if (cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(json, "regional")) == 0)
+	if (listed == 0)
 		return 0;
 	if (printf("\n%-40s  %7s  %-32s  %s\n", "REGIONALLY-DEGRADED", "SHARE", "FAILING FROM",
 	        "HEALTHY FROM") < 0)
@@ -332,21 +444,48 @@ text_regional(const cJSON *json)
 		        ok[0] ? ok : "-") < 0)
 			return -1;
 	}
+	if (count > listed && printf("(%ld more, of smaller shares)\n", count - listed) < 0)
+		return -1;
 	return 0;
 }
 
 /*
- * A registry name for a terminal: it is anyone's to publish, so a control
- * byte (an escape sequence) is shown as '?'; cut at the buffer's end.
+ * 1 for a character a terminal must not get from a registry name: a
+ * control (C0, DEL, C1: U+009B is a CSI) or a bidi mark, embedding,
+ * override or isolate, which would reorder what follows it.
+ */
+static int
+unsafe(unsigned long c)
+{
+	return c < 0x20 || (c >= 0x7f && c <= 0x9f) || c == 0x61c || c == 0x200e || c == 0x200f ||
+	    (c >= 0x202a && c <= 0x202e) || (c >= 0x2066 && c <= 0x2069);
+}
+
+/*
+ * A registry name for a terminal: it is anyone's to publish, so each such
+ * character, and each byte that is not UTF-8, is shown as '?'; cut at a
+ * character at the buffer's end.
  */
 static const char *
 printable(const char *s, char *buf, size_t len)
 {
-	size_t i;
+	size_t i = 0, o = 0, n, all = strlen(s);
+	unsigned long c;
 
-	for (i = 0; s[i] != '\0' && i + 1 < len; i++)
-		buf[i] = (unsigned char)s[i] < 0x20 || s[i] == 0x7f ? '?' : s[i];
-	buf[i] = '\0';
+	while (i < all) {
+		if ((n = mcp_utf8_decode(s + i, all - i, &c)) == 0 || unsafe(c)) {
+			if (o + 1 >= len)
+				break;
+			buf[o++] = '?';
+			i += n ? n : 1;
+			continue;
+		}
+		if (o + n >= len)
+			break;
+		memcpy(buf + o, s + i, n);
+		o += n, i += n;
+	}
+	buf[o] = '\0';
 	return buf;
 }
 
@@ -355,6 +494,7 @@ text_movement(const cJSON *json)
 {
 	const cJSON *m = cJSON_GetObjectItemCaseSensitive(json, "movement"), *e;
 	char name[512];
+	int listed;
 
 	if (!cJSON_IsObject(m))
 		return printf("\nMOVEMENT: no saved audit to compare with\n") < 0 ? -1 : 0;
@@ -378,6 +518,11 @@ text_movement(const cJSON *json)
 		        jstr(e, "to")) < 0)
 			return -1;
 	}
+	listed = cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(m, "moved"));
+	if (jnum(m, "moved_count") > listed &&
+	    printf("(%.0f more moved: the table counts them all)\n",
+	        jnum(m, "moved_count") - listed) < 0)
+		return -1;
 	return 0;
 }
 
@@ -400,7 +545,7 @@ audit_text(const struct audit *a, const cJSON *json)
 	if (printf("%-22s  %7ld  %7.2f%%\n%-22s  %7ld\n", "total", total, total ? 100.0 : 0.0,
 	        "deleted (apart)", a->count[B_DELETED]) < 0)
 		return -1;
-	if (text_regional(json) == -1 || text_movement(json) == -1)
+	if (text_regional(json, a->count[B_REGIONAL]) == -1 || text_movement(json) == -1)
 		return -1;
 	return fflush(stdout) == EOF ? -1 : 0;
 }

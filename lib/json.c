@@ -91,6 +91,12 @@ mcp_utf8_valid(const char *s, size_t len)
 	return 1;
 }
 
+size_t
+mcp_utf8_decode(const char *s, size_t n, unsigned long *cp)
+{
+	return n > 0 ? utf8_decode((const unsigned char *)s, n, cp) : 0;
+}
+
 /* Walks a UTF-8 string as UTF-16 code units. */
 struct u16iter {
 	const unsigned char *s;

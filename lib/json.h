@@ -93,4 +93,10 @@ int mcp_utf16_cmp(const char *a, const char *b);
 /* 1 when the len bytes at s are valid UTF-8 (no surrogates, no overlongs). */
 int mcp_utf8_valid(const char *s, size_t len);
 
+/*
+ * The length (1-4) of the UTF-8 character that starts the n bytes at s,
+ * its code point in *cp; 0 when they start none (as mcp_utf8_valid).
+ */
+size_t mcp_utf8_decode(const char *s, size_t n, unsigned long *cp);
+
 #endif

@@ -12,12 +12,14 @@
 #include "serve.h"
 
 #define AUDIT_KEY "mcp:registry:audit"
-#define AUDIT_MAX ((size_t)64 << 20) /* bytes of a saved audit served */
-#define AUDIT_MOVED_MAX 500          /* servers that moved listed on the page */
+#define AUDIT_MAX ((size_t)8 << 20) /* bytes of a saved audit served */
+#define AUDIT_MOVED_MAX 500         /* servers that moved listed on the page */
 
 /*
  * The saved audit: 1 with the reply in *rep (the caller frees it), 0 when
- * none is saved (r answered 404), -1 when the store failed (r answered).
+ * none is saved (r answered 404), -1 when the store failed or the audit
+ * is past AUDIT_MAX (r answered).  mcp-aggregate's caps keep an audit to
+ * some 35 bytes a server and 0.5 MB: past 8 MB it is not one of its.
  */
 static int
 audit_load(struct conn *c, struct resp *r, redisReply **rep)
@@ -30,7 +32,13 @@ audit_load(struct conn *c, struct resp *r, redisReply **rep)
 		serve_unavailable(r);
 		return -1;
 	}
-	if (rep[0]->type != REDIS_REPLY_STRING || rep[0]->len == 0 || rep[0]->len > AUDIT_MAX) {
+	if (rep[0]->type == REDIS_REPLY_STRING && rep[0]->len > AUDIT_MAX) {
+		serve_log(c, "%s last: %zu bytes, past %zu", AUDIT_KEY, rep[0]->len, AUDIT_MAX);
+		serve_free_replies(rep, 1);
+		serve_error(r, 500, "the saved audit is too large", NULL);
+		return -1;
+	}
+	if (rep[0]->type != REDIS_REPLY_STRING || rep[0]->len == 0) {
 		serve_free_replies(rep, 1);
 		serve_error(r, 404, "no audit saved", CACHE_API);
 		return 0;
@@ -111,6 +119,16 @@ audit_num(const cJSON *o, const char *k)
 	return cJSON_IsNumber(v) ? v->valuedouble : 0;
 }
 
+/*
+ * A registry name, anyone's to publish: escaped, and isolated so that its
+ * bidi controls cannot reorder the cells around it.
+ */
+static int
+audit_name_cell(struct mcp_buf *b, const char *name)
+{
+	return mcp_buf_adds(b, "<td><bdi>") | serve_esc(b, name) | mcp_buf_adds(b, "</bdi></td>");
+}
+
 /* A slug, linked to its status page when it is one (else the text alone). */
 static int
 audit_slug_cell(struct mcp_buf *b, const char *slug)
@@ -148,6 +166,9 @@ static int
 audit_regional(struct mcp_buf *b, const cJSON *a)
 {
 	const cJSON *list = cJSON_GetObjectItemCaseSensitive(a, "regional"), *e, *g;
+	const cJSON *bs = cJSON_GetObjectItemCaseSensitive(a, "buckets");
+	double all =
+	    audit_num(cJSON_GetObjectItemCaseSensitive(bs, "regionally-degraded"), "count");
 	int rc, first;
 
 	if (cJSON_GetArraySize(list) == 0)
@@ -159,9 +180,8 @@ audit_regional(struct mcp_buf *b, const cJSON *a)
 	cJSON_ArrayForEach(e, list)
 	{
 		rc |= mcp_buf_adds(b, "<tr>") | audit_slug_cell(b, audit_str(e, "slug")) |
-		    mcp_buf_adds(b, "<td>") | serve_esc(b, audit_str(e, "name")) |
-		    mcp_buf_addf(
-		        b, "</td><td class=\"num\">%.2f%%</td><td>", audit_num(e, "share"));
+		    audit_name_cell(b, audit_str(e, "name")) |
+		    mcp_buf_addf(b, "<td class=\"num\">%.2f%%</td><td>", audit_num(e, "share"));
 		first = 1;
 		cJSON_ArrayForEach(g, cJSON_GetObjectItemCaseSensitive(e, "regions"))
 		{
@@ -180,17 +200,25 @@ audit_regional(struct mcp_buf *b, const cJSON *a)
 		}
 		rc |= mcp_buf_adds(b, "</td></tr>");
 	}
-	return rc | mcp_buf_adds(b, "</tbody></table></div></section>\n");
+	rc |= mcp_buf_adds(b, "</tbody></table></div>\n");
+	if (all > cJSON_GetArraySize(list))
+		rc |= mcp_buf_addf(b,
+		    "<p class=\"sub\">And %.0f more, of smaller shares (the audit lists %d).</p>\n",
+		    all - cJSON_GetArraySize(list), cJSON_GetArraySize(list));
+	return rc | mcp_buf_adds(b, "</section>\n");
 }
 
 static int
 audit_moved(struct mcp_buf *b, const cJSON *m)
 {
 	const cJSON *list = cJSON_GetObjectItemCaseSensitive(m, "moved"), *e;
-	int rc, n = 0, all = cJSON_GetArraySize(list);
+	int rc, n = 0, listed = cJSON_GetArraySize(list);
+	double all = audit_num(m, "moved_count");
 
-	if (all == 0)
+	if (listed == 0)
 		return 0;
+	if (all < listed)
+		all = listed; /* an audit saved before moved_count */
 	rc = mcp_buf_adds(b,
 	    "<h3>Servers that moved</h3><div class=\"scroll\"><table><thead><tr>"
 	    "<th>Server</th><th>Registry name</th><th>From</th><th>To</th></tr></thead><tbody>");
@@ -199,17 +227,18 @@ audit_moved(struct mcp_buf *b, const cJSON *m)
 		if (n++ == AUDIT_MOVED_MAX)
 			break;
 		rc |= mcp_buf_adds(b, "<tr>") | audit_slug_cell(b, audit_str(e, "slug")) |
-		    mcp_buf_adds(b, "<td>") | serve_esc(b, audit_str(e, "name")) |
-		    mcp_buf_adds(b, "</td><td>") | serve_esc(b, audit_str(e, "from")) |
-		    mcp_buf_adds(b, "</td><td>") | serve_esc(b, audit_str(e, "to")) |
-		    mcp_buf_adds(b, "</td></tr>");
+		    audit_name_cell(b, audit_str(e, "name")) | mcp_buf_adds(b, "<td>") |
+		    serve_esc(b, audit_str(e, "from")) | mcp_buf_adds(b, "</td><td>") |
+		    serve_esc(b, audit_str(e, "to")) | mcp_buf_adds(b, "</td></tr>");
 	}
 	rc |= mcp_buf_adds(b, "</tbody></table></div>\n");
-	if (all > AUDIT_MOVED_MAX)
+	n = listed < AUDIT_MOVED_MAX ? listed : AUDIT_MOVED_MAX;
+	if (all > n)
 		rc |= mcp_buf_addf(b,
-		    "<p class=\"sub\">And %d more: the whole list is in "
-		    "<a href=\"/audit.json\">/audit.json</a>.</p>\n",
-		    all - AUDIT_MOVED_MAX);
+		    "<p class=\"sub\">And %.0f more, counted in the table above; "
+		    "<a href=\"/audit.json\">/audit.json</a> lists %d in all, those that changed "
+		    "between two buckets first.</p>\n",
+		    all - n, listed);
 	return rc;
 }
 

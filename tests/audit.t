@@ -147,6 +147,96 @@ is "$(jq -c '.movement.moved[] | select(.slug == "io.example.healthy")' "$TMP/s2
 is "$(jq -r '.movement.previous_as_of' "$TMP/s2.json")" "$(jq -r .as_of "$TMP/s1.json")" \
     "the movement names the audit it compares with"
 
+# --- ambers, red without a step, names a terminal must not get, a flood ------
+# The registry anew: the saved audit's servers are gone but for one that
+# changes bucket between two of them (io.example.healthy, now refused).
+rc del mcp:registry:servers >/dev/null
+reg io.example.healthy io.example/healthy refused
+reg io.example.amberfail io.example/amberfail
+reg io.example.amberonly io.example/amberonly
+reg io.example.amberok io.example/amberok
+reg io.example.redonly io.example/redonly
+reg io.example.oldfail io.example/oldfail
+reg io.example.oldok io.example/oldok
+reg io.a.bidi 'io.example/\u009b31m\u202eevil\u2066' needs-configuration
+# letters SLUG LETTER N...: the verdict letters of windows N (w N), set
+# in the packed day string of mcp-store(7) (3 a byte in base 6: g 1, a 2, r 3).
+letters_lua='
+local s = redis.call("GET", KEYS[1]) or string.rep("\0", 480)
+local dg = ({g = 1, a = 2, r = 3})[ARGV[1]]
+for i = 2, #ARGV do
+  local m = (tonumber(ARGV[i]) % 86400) / 60
+  local b, q = math.floor(m / 3) + 1, m % 3
+  local v = s:byte(b)
+  v = v + (dg - math.floor(v / 6 ^ q) % 6) * 6 ^ q
+  s = s:sub(1, b - 1) .. string.char(v) .. s:sub(b + 1)
+end
+redis.call("SET", KEYS[1], s)
+'
+letters() {
+	local slug=$1 l=$2 i ws=()
+	shift 2
+	for i; do ws+=("$(w "$i")"); done
+	rc EVAL "$letters_lua" 1 "mcp:{$slug}:day:$((ws[0] / 86400))" "$l" "${ws[@]}" >/dev/null
+}
+# old SLUG: a runner of before's day of 1,440 letters, green but for
+# windows 40 to 42, amber.
+old() {
+	local lo=$((($(w 40) - T0 / 86400 * 86400) / 60))
+	rc set "mcp:{$1}:day:$((T0 / 86400))" \
+	    "$(head -c "$lo" /dev/zero | tr '\0' g)aaa$(head -c $((1437 - lo)) /dev/zero | tr '\0' g)" >/dev/null
+}
+old io.example.oldfail
+old io.example.oldok
+{
+	gen -s io.example.oldfail -r "$ALL" -n 3 -t "$(w 40)" -f tls
+	gen -s io.example.oldfail -r "$ALL" -n 17 -t "$(w 43)"
+	gen -s io.example.oldok -r "$ALL" -n 20 -t "$(w 40)"
+	# Every region fails in 3 windows of 20, those the letters call amber.
+	gen -s io.example.amberfail -r "$ALL" -n 3 -t "$(w 40)" -f tls
+	gen -s io.example.amberfail -r "$ALL" -n 17 -t "$(w 43)"
+	gen -s io.example.amberok -r "$ALL" -n 20 -t "$(w 40)"
+} | push 2>/dev/null
+letters io.example.amberfail g {43..59}
+letters io.example.amberfail a {40..42}
+letters io.example.amberok g {43..59}
+letters io.example.amberok a {40..42}
+# Letters alone, the results expired: 1 window in 7 amber; red all along.
+letters io.example.amberonly g {40..59}
+letters io.example.amberonly a 40 47 54
+letters io.example.redonly r {40..59}
+# 1,500 new servers with names of 300 bytes.
+long=$(printf '\\u00e9%.0s' $(seq 150))
+for ((i = 0; i < 1500; i++)); do
+	printf "HSET mcp:registry:servers io.a.flood-%04d '{\"name\":\"io.a/%s\",\"status\":\"active\",\"state\":\"needs-configuration\"}'\n" "$i" "$long"
+done | rc >/dev/null
+AT=$(($(w 59) + 95))
+audit --json >"$TMP/a4.json" 2>"$TMP/a4.err"
+is "$?:$(cat "$TMP/a4.err")" "0:" "the audit of the flood exits 0 and is quiet"
+is "$(bucket "$TMP/a4.json" cdn-divergent)" '[2,["io.example.amberok","io.example.oldok"]]' \
+    "cdn-divergent: ambers where every region's results pass (packed days, and 1,440 letters)"
+is "$(jq -c '[.buckets.healthy.slugs, .buckets.unprobed.count]' "$TMP/a4.json")" \
+    '[["io.example.amberfail","io.example.amberonly","io.example.oldfail"],0]' \
+    "ambers where a region fails, or with no results read, are no divergence"
+is "$(bucket "$TMP/a4.json" broken:unknown)" '[1,["io.example.redonly"]]' \
+    "red all along, no result and no verdict: broken:unknown, not unprobed"
+is "$(jq -c '.movement | [(.moved | length), .moved_count]' "$TMP/a4.json")" '[1000,1522]' \
+    "the saved list of servers that moved: 1,000 of 1,522"
+is "$(jq -c '[.movement.moved[] | select(.from != "new" and .to != "gone")]' "$TMP/a4.json")" \
+    '[{"slug":"io.example.healthy","name":"io.example/healthy","from":"broken:tools_list","to":"refused"}]' \
+    "a server that changed between two buckets is listed before the new ones"
+is "$(jq '[.movement.moved[].name // "" | utf8bytelength] | max' "$TMP/a4.json")" 128 \
+    "a registry name is kept to 128 bytes"
+like "$(jq -r '.movement.moved[] | select(.slug == "io.a.flood-0000") | .name' "$TMP/a4.json")" \
+    '^io\.a/(é)+…$' "cut at a character, an ellipsis after"
+size=$(wc -c <"$TMP/a4.json")
+ok "$([ "$size" -lt 250000 ]; echo $?)" "1,508 servers, 1,522 moved: $size bytes, under 250,000"
+audit >"$TMP/a4.txt"
+like "$(grep '^io.a.bidi ' "$TMP/a4.txt")" 'io.example/\?31m\?evil\? +new +needs-configuration' \
+    "a C1 control, a bidi override and an isolate of a registry name are shown as ?"
+is "$(grep -c $'\xc2\x9b\|\xe2\x80\xae\|\xe2\x81\xa6' "$TMP/a4.txt")" 0 "none reaches the terminal"
+like "$(tail -1 "$TMP/a4.txt")" '^\(522 more moved: the table counts them all\)$' "the text says how many more moved"
+
 # --- usage and errors --------------------------------------------------------
 mcp-aggregate audit --period 0 >/dev/null 2>"$TMP/e"
 is "$?" 2 "a bad --period is a usage error"
@@ -155,12 +245,13 @@ mcp-aggregate audit extra >/dev/null 2>&1
 is "$?" 2 "an operand is a usage error"
 mcp-aggregate audit >/dev/full 2>"$TMP/e"
 is "$?:$(cat "$TMP/e")" "1:mcp-aggregate: write stdout: No space left on device" "a full stdout is said"
+reg io.example.healthy io.example/healthy
 rc hset mcp:registry:servers 'Bad Slug' '{}' >/dev/null
 rc hset mcp:registry:servers io.example.junk 'not json' >/dev/null
 audit --json >"$TMP/a3.json" 2>"$TMP/a3.err"
 is "$?" 1 "fields that do not read: exit 1"
 is "$(wc -l <"$TMP/a3.err")" 2 "each is named once"
-is "$(jq .total "$TMP/a3.json")" 13 "the rest is audited"
+is "$(jq .total "$TMP/a3.json")" 1508 "the rest is audited"
 mcp-aggregate audit -R unix://"$TMP/none.sock" >/dev/null 2>"$TMP/e"
 is "$?" 1 "no store: exit 1"
 

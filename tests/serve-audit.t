@@ -92,11 +92,11 @@ page=$(body)
 like "$page" '<h1>Registry audit</h1>' "the heading"
 like "$page" '<tr><td>regionally-degraded</td><td class="num">1</td><td class="num">25.00%</td></tr>' \
     "the buckets with counts and percentages"
-like "$page" '<td><a href="/status/io.example.far2">io.example.far2</a></td><td>io.example/far2</td><td class="num">100.00%</td><td>ap-southeast-1 \(100.00%\)</td><td>eu-west-2, sa-east-1, us-east-1, us-west-2</td>' \
+like "$page" '<td><a href="/status/io.example.far2">io.example.far2</a></td><td><bdi>io.example/far2</bdi></td><td class="num">100.00%</td><td>ap-southeast-1 \(100.00%\)</td><td>eu-west-2, sa-east-1, us-east-1, us-west-2</td>' \
     "the regionally degraded server with its regions"
 like "$page" '<tr><td>regionally-degraded</td><td>healthy</td><td class="num">1</td></tr>' "the movement table"
-like "$page" '<td>io.example/&lt;script&gt;alert\(1\)&lt;/script&gt; &amp; &quot;far&quot;</td><td>regionally-degraded</td><td>healthy</td>' \
-    "a server that moved, its hostile registry name escaped"
+like "$page" '<td><bdi>io.example/&lt;script&gt;alert\(1\)&lt;/script&gt; &amp; &quot;far&quot;</bdi></td><td>regionally-degraded</td><td>healthy</td>' \
+    "a server that moved, its hostile registry name escaped and isolated (bdi)"
 unlike "$page" '<script' "no script element anywhere"
 get -H "If-None-Match: $PTAG" "$U/audit"
 is "$ST" 304 "the page's ETag: 304"
@@ -134,6 +134,28 @@ if [ -n "$CHROMIUM" ] && [ -d "$TOP/tests/node_modules/puppeteer-core" ]; then
 else
 	diag "no chromium or puppeteer-core: the browser checks are skipped"
 fi
+
+# --- a saved audit whose lists were cut, one too large ---------------------
+rc hset mcp:registry:audit last '{"v":1,"type":"audit","as_of":"2026-11-24T16:19:00Z","period":600,"total":1,"buckets":{"regionally-degraded":{"count":1500,"percent":100,"slugs":[]}},"deleted":{"count":0,"slugs":[]},"regional":[{"slug":"io.example.far","name":"io.example/\u202efar","share":50,"regions":[],"healthy_from":[]}],"movement":{"previous_as_of":"2026-11-23T16:19:00Z","table":[{"from":"new","to":"regionally-degraded","count":2500}],"moved":[{"slug":"io.example.far","name":"io.example/\u202efar","from":"new","to":"regionally-degraded"}],"moved_count":2500}}' >/dev/null
+get "$U/audit"
+page=$(body)
+is "$ST" 200 "a saved audit whose lists were cut: 200"
+like "$page" $'<td><bdi>io.example/\xe2\x80\xaefar</bdi></td><td class="num">50.00%</td>' \
+    "a bidi override of a registry name is isolated in its cell"
+like "$page" '<p class="sub">And 1499 more, of smaller shares \(the audit lists 1\).</p>' \
+    "the regional servers the audit leaves out are counted"
+like "$page" '<p class="sub">And 2499 more, counted in the table above; <a href="/audit.json">/audit.json</a> lists 1 in all' \
+    "so are the servers that moved"
+{
+	printf '{"v":1,"pad":"'
+	head -c $((8 * 1048576)) /dev/zero | tr '\0' x
+	printf '"}'
+} | rc -x hset mcp:registry:audit last >/dev/null
+get "$U/audit.json"
+is "$ST" 500 "a saved audit past 8 MB is not served"
+get "$U/audit"
+is "$ST" 500 "nor its page"
+like "$(cat "$NGINX_CGI_LOG")" 'mcp-serve: mcp:registry:audit last: 8388624 bytes, past 8388608' "and mcp-serve says why"
 
 rc hset mcp:registry:audit last '{"v":1,' >/dev/null
 get "$U/audit.json"

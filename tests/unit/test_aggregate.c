@@ -875,16 +875,28 @@ test_audit_rules(void)
 	h.divergence = 1;
 	ok(audit_decide(&h) == B_CDN, "audit: the latest verdict diverges: cdn-divergent");
 	h = hist(100, 0, 500, 0, 0);
-	h.letters[0] = 90, h.letters[1] = 10;
+	h.letters[0] = 90, h.letters[1] = 10, h.rdecided = 100, h.ramber = 10;
 	ok(audit_decide(&h) == B_CDN,
-	    "audit: amber in 10%% of the windows, no split: cdn-divergent");
+	    "audit: amber in 10%% of the windows read, no region failing: cdn-divergent");
+	h.ramber = 9;
+	ok(audit_decide(&h) == B_HEALTHY,
+	    "audit: amber in 10%% of the windows, a region failing in one of them: not");
+	h = hist(0, 0, 0, 0, 0);
+	h.letters[0] = 6, h.letters[1] = 1;
+	ok(audit_decide(&h) == B_HEALTHY,
+	    "audit: amber in 1 window of 7, no results: no divergence called");
 	h = hist(0, 0, 0, 0, 0);
 	h.letters[0] = 10, h.letters[2] = 11, h.latest_step = 7;
 	ok(audit_decide(&h) == B_BROKEN + 7,
 	    "audit: results gone, red in most windows: the latest step");
 	h.latest_step = -1;
-	ok(audit_decide(&h) == B_UNPROBED, "audit: results gone, no step known: unprobed");
-	ok(audit_bucket_of("broken:tools_list") == B_BROKEN + 6 && audit_bucket_of("x") == -1,
+	ok(audit_decide(&h) == B_BROKEN_UNKNOWN,
+	    "audit: results gone, red in most windows, no step known: broken:unknown");
+	h.letters[2] = 0, h.letters[4] = 10;
+	ok(audit_decide(&h) == B_HEALTHY, "audit: results gone, green and missing: not broken");
+	ok(audit_bucket_of("broken:tools_list") == B_BROKEN + 6 &&
+	        audit_bucket_of("broken:unknown") == B_BROKEN_UNKNOWN &&
+	        audit_bucket_of("regionally-degraded") == B_REGIONAL && audit_bucket_of("x") == -1,
 	    "audit: bucket names");
 }
 
@@ -930,10 +942,98 @@ test_audit_movement(void)
 	    "{\"slug\":\"b\",\"name\":null,\"from\":\"healthy\",\"to\":\"broken:connect\"},"
 	    "{\"slug\":\"c\",\"name\":null,\"from\":\"broken:dns\",\"to\":\"gone\"},"
 	    "{\"slug\":\"f\",\"name\":\"io.x/"
-	    "f\",\"from\":\"new\",\"to\":\"needs-configuration\"}]}",
+	    "f\",\"from\":\"new\",\"to\":\"needs-configuration\"}],\"moved_count\":3}",
 	    "audit: the movement: the table and the servers, bad slugs and buckets of the previous "
 	    "left out");
 	cJSON_free(t);
+	cJSON_Delete(j);
+	cJSON_Delete(a.prev);
+}
+
+static void
+test_audit_names(void)
+{
+	char buf[64], *c, big[301];
+	size_t i;
+
+	is_str(printable("io.x/\xc2\x9b"
+	                 "31m\xe2\x80\xae"
+	                 "evil\xe2\x81\xa6",
+	           buf, sizeof(buf)),
+	    "io.x/?31m?evil?", "audit: a C1 CSI, an override and an isolate shown as ?");
+	is_str(printable("a\x1b[2J\x7f\xd8\x9c\xe2\x80\x8e\xe2\x80\x8f\xe2\x80\xaa\xe2\x81\xa9z",
+	           buf, sizeof(buf)),
+	    "a?[2J??????z", "audit: C0, DEL, U+061C, the marks, embeddings and isolates: ?");
+	is_str(printable("\xff\x9b"
+	                 "caf\xc3\xa9 \xe6\x97\xa5",
+	           buf, sizeof(buf)),
+	    "??caf\xc3\xa9 \xe6\x97\xa5", "audit: bytes that are not UTF-8 are ?; the rest kept");
+	is_str(printable("ab\xe6\x97\xa5", buf, 5), "ab", "audit: cut at a character");
+	for (i = 0; i < sizeof(big) - 1; i++)
+		big[i] = i % 2 ? '\xa9' : '\xc3';
+	big[sizeof(big) - 1] = '\0';
+	c = audit_name_cut(big);
+	ok(c != NULL && strlen(c) <= AUDIT_NAME_MAX && mcp_utf8_valid(c, strlen(c)) &&
+	        strcmp(c + strlen(c) - 3, "\xe2\x80\xa6") == 0,
+	    "audit: a long name cut to %d bytes at a character, an ellipsis after", AUDIT_NAME_MAX);
+	free(c);
+	c = audit_name_cut("io.x/short");
+	is_str(c ? c : "(null)", "io.x/short", "audit: a short name kept");
+	free(c);
+}
+
+/* More servers moved than the list holds: those between two buckets first. */
+static void
+test_audit_caps(void)
+{
+	enum { N = 2 * AUDIT_LIST_MAX + 200 };
+	static struct audit_srv s[N + 1];
+	static char slugs[N + 1][16];
+	const cJSON *mv, *e;
+	struct audit a;
+	cJSON *j;
+	size_t i;
+	int found = 0, between = 0;
+
+	memset(&a, 0, sizeof(a));
+	for (i = 0; i <= N; i++) {
+		snprintf(slugs[i], sizeof(slugs[i]), "s%05zu", i);
+		s[i].slug = slugs[i], s[i].name = slugs[i];
+		s[i].bucket = i == N ? B_BROKEN : i % 2 ? B_REGIONAL : B_NEEDS;
+		s[i].h.nwin = 100, s[i].h.nsplit = (long)(i % 100);
+		a.count[s[i].bucket]++;
+	}
+	a.s = s, a.n = N + 1, a.to = 1795536000, a.from = a.to - 86340, a.period = 86400;
+	a.prev = cJSON_Parse("{\"buckets\":{\"healthy\":{\"slugs\":[\"s02200\"]}}}");
+	j = audit_json(&a);
+	mv = cJSON_GetObjectItemCaseSensitive(
+	    cJSON_GetObjectItemCaseSensitive(j, "movement"), "moved");
+	cJSON_ArrayForEach(e, mv)
+	{
+		const cJSON *sl = cJSON_GetObjectItemCaseSensitive(e, "slug");
+
+		found |= strcmp(sl->valuestring, "s02200") == 0;
+		between +=
+		    strcmp(cJSON_GetObjectItemCaseSensitive(e, "from")->valuestring, "new") != 0;
+	}
+	ok(cJSON_GetArraySize(mv) == AUDIT_LIST_MAX && found && between == 1,
+	    "audit: %d servers moved listed, the one between two buckets among them",
+	    AUDIT_LIST_MAX);
+	ok(cJSON_GetNumberValue(cJSON_GetObjectItemCaseSensitive(
+	       cJSON_GetObjectItemCaseSensitive(j, "movement"), "moved_count")) == N + 1,
+	    "audit: moved_count counts them all");
+	mv = cJSON_GetObjectItemCaseSensitive(j, "regional");
+	found = 1;
+	cJSON_ArrayForEach(e, mv)
+	{
+		found &= cJSON_GetNumberValue(cJSON_GetObjectItemCaseSensitive(e, "share")) >= 9;
+		if (e->next != NULL)
+			found &=
+			    strcmp(cJSON_GetObjectItemCaseSensitive(e, "slug")->valuestring,
+			        cJSON_GetObjectItemCaseSensitive(e->next, "slug")->valuestring) < 0;
+	}
+	ok(cJSON_GetArraySize(mv) == AUDIT_LIST_MAX && found,
+	    "audit: %d regional servers listed, the largest shares, in slug order", AUDIT_LIST_MAX);
 	cJSON_Delete(j);
 	cJSON_Delete(a.prev);
 }
@@ -955,5 +1055,7 @@ main(void)
 	test_fault();
 	test_audit_rules();
 	test_audit_movement();
+	test_audit_names();
+	test_audit_caps();
 	return done_testing();
 }
