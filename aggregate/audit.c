@@ -13,6 +13,7 @@
 
 #include "aggregate.h"
 #include "audit.h"
+#include "json.h"
 #include "mcp.h"
 #include "rec.h"
 
@@ -388,14 +389,6 @@ read_history(struct mcp_store *st, struct audit *a)
 	return rc;
 }
 
-static const char *
-str_of(const cJSON *o, const char *k)
-{
-	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, k);
-
-	return cJSON_IsString(v) ? v->valuestring : NULL;
-}
-
 /* One field of mcp:registry:servers into s; -1 for one that does not read. */
 static int
 server_of(const redisReply *f, const redisReply *v, struct audit_srv *s)
@@ -416,9 +409,9 @@ server_of(const redisReply *f, const redisReply *v, struct audit_srv *s)
 	memset(s, 0, sizeof(*s));
 	if ((s->slug = strdup(f->str)) == NULL)
 		errx(MCP_EXIT_FAIL, "audit: out of memory");
-	name = str_of(o, "name");
-	status = str_of(o, "status");
-	state = str_of(o, "state");
+	name = mcp_json_str(o, "name", NULL);
+	status = mcp_json_str(o, "status", NULL);
+	state = mcp_json_str(o, "state", NULL);
 	if ((s->name = audit_name_cut(name ? name : "")) == NULL)
 		errx(MCP_EXIT_FAIL, "audit: out of memory");
 	if (status != NULL && strcmp(status, "deleted") == 0)

@@ -9,6 +9,7 @@
 
 #include "aggregate.h"
 #include "audit.h"
+#include "json.h"
 #include "mcp.h"
 
 const char *const audit_bucket_names[B_NALL] = {"healthy", "auth-walled", "broken:dns",
@@ -388,22 +389,6 @@ audit_json(const struct audit *a)
 	return o;
 }
 
-static const char *
-jstr(const cJSON *o, const char *k)
-{
-	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, k);
-
-	return cJSON_IsString(v) ? v->valuestring : "-";
-}
-
-static double
-jnum(const cJSON *o, const char *k)
-{
-	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, k);
-
-	return cJSON_IsNumber(v) ? v->valuedouble : 0;
-}
-
 static int
 text_regional(const cJSON *json, long count)
 {
@@ -424,7 +409,7 @@ text_regional(const cJSON *json, long count)
 		cJSON_ArrayForEach(g, cJSON_GetObjectItemCaseSensitive(e, "regions"))
 		{
 			int k = snprintf(fail + o, sizeof(fail) - o, "%s%s (%.1f%%)", o ? "," : "",
-			    jstr(g, "region"), jnum(g, "share"));
+			    mcp_json_str(g, "region", "-"), mcp_json_num(g, "share"));
 
 			if (k < 0 || (size_t)k >= sizeof(fail) - o)
 				break;
@@ -440,8 +425,8 @@ text_regional(const cJSON *json, long count)
 				break;
 			o += (size_t)k;
 		}
-		if (printf("%-40s  %6.1f%%  %-32s  %s\n", jstr(e, "slug"), jnum(e, "share"), fail,
-		        ok[0] ? ok : "-") < 0)
+		if (printf("%-40s  %6.1f%%  %-32s  %s\n", mcp_json_str(e, "slug", "-"),
+		        mcp_json_num(e, "share"), fail, ok[0] ? ok : "-") < 0)
 			return -1;
 	}
 	if (count > listed && printf("(%ld more, of smaller shares)\n", count - listed) < 0)
@@ -498,13 +483,13 @@ text_movement(const cJSON *json)
 
 	if (!cJSON_IsObject(m))
 		return printf("\nMOVEMENT: no saved audit to compare with\n") < 0 ? -1 : 0;
-	if (printf("\nMOVEMENT since %s\n%-22s  %-22s  %7s\n", jstr(m, "previous_as_of"), "FROM",
-	        "TO", "COUNT") < 0)
+	if (printf("\nMOVEMENT since %s\n%-22s  %-22s  %7s\n",
+	        mcp_json_str(m, "previous_as_of", "-"), "FROM", "TO", "COUNT") < 0)
 		return -1;
 	cJSON_ArrayForEach(e, cJSON_GetObjectItemCaseSensitive(m, "table"))
 	{
-		if (printf("%-22s  %-22s  %7.0f\n", jstr(e, "from"), jstr(e, "to"),
-		        jnum(e, "count")) < 0)
+		if (printf("%-22s  %-22s  %7.0f\n", mcp_json_str(e, "from", "-"),
+		        mcp_json_str(e, "to", "-"), mcp_json_num(e, "count")) < 0)
 			return -1;
 	}
 	if (cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(m, "moved")) == 0)
@@ -513,15 +498,15 @@ text_movement(const cJSON *json)
 		return -1;
 	cJSON_ArrayForEach(e, cJSON_GetObjectItemCaseSensitive(m, "moved"))
 	{
-		if (printf("%-40s  %-40s  %-20s  %s\n", jstr(e, "slug"),
-		        printable(jstr(e, "name"), name, sizeof(name)), jstr(e, "from"),
-		        jstr(e, "to")) < 0)
+		if (printf("%-40s  %-40s  %-20s  %s\n", mcp_json_str(e, "slug", "-"),
+		        printable(mcp_json_str(e, "name", "-"), name, sizeof(name)),
+		        mcp_json_str(e, "from", "-"), mcp_json_str(e, "to", "-")) < 0)
 			return -1;
 	}
 	listed = cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(m, "moved"));
-	if (jnum(m, "moved_count") > listed &&
+	if (mcp_json_num(m, "moved_count") > listed &&
 	    printf("(%.0f more moved: the table counts them all)\n",
-	        jnum(m, "moved_count") - listed) < 0)
+	        mcp_json_num(m, "moved_count") - listed) < 0)
 		return -1;
 	return 0;
 }
@@ -529,7 +514,7 @@ text_movement(const cJSON *json)
 int
 audit_text(const struct audit *a, const cJSON *json)
 {
-	long total = (long)jnum(json, "total");
+	long total = (long)mcp_json_num(json, "total");
 	char from[32], to[32];
 	int b;
 

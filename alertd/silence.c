@@ -24,22 +24,6 @@
 static struct silence sils[SIL_MAX];
 static int nsils, loaded;
 
-static const char *
-jstr(const cJSON *o, const char *k)
-{
-	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, k);
-
-	return cJSON_IsString(v) ? v->valuestring : "";
-}
-
-static double
-jnum(const cJSON *o, const char *k)
-{
-	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, k);
-
-	return cJSON_IsNumber(v) ? v->valuedouble : 0;
-}
-
 /* Every silence in the store, expired or not; 0 or -1. */
 static int
 load(struct mcp_store *st)
@@ -62,13 +46,13 @@ load(struct mcp_store *st)
 			continue;
 		s = &sils[nsils++];
 		memset(s, 0, sizeof(*s));
-		s->id = (long)jnum(o, "id");
-		snprintf(s->slug, sizeof(s->slug), "%s", jstr(o, "slug"));
-		snprintf(s->track, sizeof(s->track), "%s", jstr(o, "track"));
-		snprintf(s->region, sizeof(s->region), "%s", jstr(o, "region"));
-		snprintf(s->sev, sizeof(s->sev), "%s", jstr(o, "severity"));
-		snprintf(s->reason, sizeof(s->reason), "%s", jstr(o, "reason"));
-		s->start = jnum(o, "start"), s->end = jnum(o, "end");
+		s->id = (long)mcp_json_num(o, "id");
+		snprintf(s->slug, sizeof(s->slug), "%s", mcp_json_str(o, "slug", ""));
+		snprintf(s->track, sizeof(s->track), "%s", mcp_json_str(o, "track", ""));
+		snprintf(s->region, sizeof(s->region), "%s", mcp_json_str(o, "region", ""));
+		snprintf(s->sev, sizeof(s->sev), "%s", mcp_json_str(o, "severity", ""));
+		snprintf(s->reason, sizeof(s->reason), "%s", mcp_json_str(o, "reason", ""));
+		s->start = mcp_json_num(o, "start"), s->end = mcp_json_num(o, "end");
 		cJSON_Delete(o);
 	}
 	freeReplyObject(r);

@@ -804,3 +804,19 @@ mcp_json_time(const cJSON *obj, const char *key, double *out, char *err, size_t 
 	}
 	return 0;
 }
+
+const char *
+mcp_json_str(const cJSON *o, const char *k, const char *dflt)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, k);
+
+	return cJSON_IsString(v) ? v->valuestring : dflt;
+}
+
+double
+mcp_json_num(const cJSON *o, const char *k)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, k);
+
+	return cJSON_IsNumber(v) ? v->valuedouble : 0;
+}

@@ -88,6 +88,10 @@ int mcp_json_bounded(
 int mcp_json_time(const cJSON *obj, const char *key, double *out, char *err, size_t len);
 
 /* Compare two UTF-8 strings by UTF-16 code units (<0, 0, >0). */
+/* Member k of object o: its string, else dflt; its number, else 0. */
+const char *mcp_json_str(const cJSON *o, const char *k, const char *dflt);
+double mcp_json_num(const cJSON *o, const char *k);
+
 int mcp_utf16_cmp(const char *a, const char *b);
 
 /* 1 when the len bytes at s are valid UTF-8 (no surrogates, no overlongs). */

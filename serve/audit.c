@@ -103,22 +103,6 @@ serve_audit_json(struct conn *c, const struct req *q, struct resp *r)
 	serve_free_replies(rep, 1);
 }
 
-static const char *
-audit_str(const cJSON *o, const char *k)
-{
-	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, k);
-
-	return cJSON_IsString(v) ? v->valuestring : "";
-}
-
-static double
-audit_num(const cJSON *o, const char *k)
-{
-	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, k);
-
-	return cJSON_IsNumber(v) ? v->valuedouble : 0;
-}
-
 /*
  * A registry name, anyone's to publish: escaped, and isolated so that its
  * bidi controls cannot reorder the cells around it.
@@ -152,13 +136,13 @@ audit_buckets(struct mcp_buf *b, const cJSON *a)
 		rc |= mcp_buf_adds(b, "<tr><td>") | serve_esc(b, e->string ? e->string : "") |
 		    mcp_buf_addf(b,
 		        "</td><td class=\"num\">%.0f</td><td class=\"num\">%.2f%%</td></tr>",
-		        audit_num(e, "count"), audit_num(e, "percent"));
+		        mcp_json_num(e, "count"), mcp_json_num(e, "percent"));
 	}
 	rc |= mcp_buf_addf(b,
 	    "</tbody><tfoot><tr><th>Total</th><th class=\"num\">%.0f</th><th class=\"num\">100%%"
 	    "</th></tr></tfoot></table></div>\n<p class=\"sub\">Deleted from the registry, "
 	    "counted apart: %.0f.</p></section>\n",
-	    audit_num(a, "total"), audit_num(del, "count"));
+	    mcp_json_num(a, "total"), mcp_json_num(del, "count"));
 	return rc;
 }
 
@@ -168,7 +152,7 @@ audit_regional(struct mcp_buf *b, const cJSON *a)
 	const cJSON *list = cJSON_GetObjectItemCaseSensitive(a, "regional"), *e, *g;
 	const cJSON *bs = cJSON_GetObjectItemCaseSensitive(a, "buckets");
 	double all =
-	    audit_num(cJSON_GetObjectItemCaseSensitive(bs, "regionally-degraded"), "count");
+	    mcp_json_num(cJSON_GetObjectItemCaseSensitive(bs, "regionally-degraded"), "count");
 	int rc, first;
 
 	if (cJSON_GetArraySize(list) == 0)
@@ -179,15 +163,15 @@ audit_regional(struct mcp_buf *b, const cJSON *a)
 	    "<th>Failing from</th><th>Healthy from</th></tr></thead><tbody>");
 	cJSON_ArrayForEach(e, list)
 	{
-		rc |= mcp_buf_adds(b, "<tr>") | audit_slug_cell(b, audit_str(e, "slug")) |
-		    audit_name_cell(b, audit_str(e, "name")) |
-		    mcp_buf_addf(b, "<td class=\"num\">%.2f%%</td><td>", audit_num(e, "share"));
+		rc |= mcp_buf_adds(b, "<tr>") | audit_slug_cell(b, mcp_json_str(e, "slug", "")) |
+		    audit_name_cell(b, mcp_json_str(e, "name", "")) |
+		    mcp_buf_addf(b, "<td class=\"num\">%.2f%%</td><td>", mcp_json_num(e, "share"));
 		first = 1;
 		cJSON_ArrayForEach(g, cJSON_GetObjectItemCaseSensitive(e, "regions"))
 		{
 			rc |= mcp_buf_adds(b, first ? "" : ", ") |
-			    serve_esc(b, audit_str(g, "region")) |
-			    mcp_buf_addf(b, " (%.2f%%)", audit_num(g, "share"));
+			    serve_esc(b, mcp_json_str(g, "region", "")) |
+			    mcp_buf_addf(b, " (%.2f%%)", mcp_json_num(g, "share"));
 			first = 0;
 		}
 		rc |= mcp_buf_adds(b, "</td><td>");
@@ -213,7 +197,7 @@ audit_moved(struct mcp_buf *b, const cJSON *m)
 {
 	const cJSON *list = cJSON_GetObjectItemCaseSensitive(m, "moved"), *e;
 	int rc, n = 0, listed = cJSON_GetArraySize(list);
-	double all = audit_num(m, "moved_count");
+	double all = mcp_json_num(m, "moved_count");
 
 	if (listed == 0)
 		return 0;
@@ -226,10 +210,10 @@ audit_moved(struct mcp_buf *b, const cJSON *m)
 	{
 		if (n++ == AUDIT_MOVED_MAX)
 			break;
-		rc |= mcp_buf_adds(b, "<tr>") | audit_slug_cell(b, audit_str(e, "slug")) |
-		    audit_name_cell(b, audit_str(e, "name")) | mcp_buf_adds(b, "<td>") |
-		    serve_esc(b, audit_str(e, "from")) | mcp_buf_adds(b, "</td><td>") |
-		    serve_esc(b, audit_str(e, "to")) | mcp_buf_adds(b, "</td></tr>");
+		rc |= mcp_buf_adds(b, "<tr>") | audit_slug_cell(b, mcp_json_str(e, "slug", "")) |
+		    audit_name_cell(b, mcp_json_str(e, "name", "")) | mcp_buf_adds(b, "<td>") |
+		    serve_esc(b, mcp_json_str(e, "from", "")) | mcp_buf_adds(b, "</td><td>") |
+		    serve_esc(b, mcp_json_str(e, "to", "")) | mcp_buf_adds(b, "</td></tr>");
 	}
 	rc |= mcp_buf_adds(b, "</tbody></table></div>\n");
 	n = listed < AUDIT_MOVED_MAX ? listed : AUDIT_MOVED_MAX;
@@ -253,7 +237,7 @@ audit_movement(struct mcp_buf *b, const cJSON *a)
 		    mcp_buf_adds(
 		        b, "<p>No earlier audit was saved to compare with.</p></section>\n");
 	rc |= mcp_buf_adds(b, "<p class=\"sub\">Since the audit of ") |
-	    serve_esc(b, audit_str(m, "previous_as_of")) | mcp_buf_adds(b, ".</p>\n");
+	    serve_esc(b, mcp_json_str(m, "previous_as_of", "")) | mcp_buf_adds(b, ".</p>\n");
 	if (cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(m, "table")) == 0)
 		return rc | mcp_buf_adds(b, "<p>No server changed bucket.</p></section>\n");
 	rc |= mcp_buf_adds(b,
@@ -261,9 +245,10 @@ audit_movement(struct mcp_buf *b, const cJSON *a)
 	    "<th class=\"num\">Servers</th></tr></thead><tbody>");
 	cJSON_ArrayForEach(e, cJSON_GetObjectItemCaseSensitive(m, "table"))
 	{
-		rc |= mcp_buf_adds(b, "<tr><td>") | serve_esc(b, audit_str(e, "from")) |
-		    mcp_buf_adds(b, "</td><td>") | serve_esc(b, audit_str(e, "to")) |
-		    mcp_buf_addf(b, "</td><td class=\"num\">%.0f</td></tr>", audit_num(e, "count"));
+		rc |= mcp_buf_adds(b, "<tr><td>") | serve_esc(b, mcp_json_str(e, "from", "")) |
+		    mcp_buf_adds(b, "</td><td>") | serve_esc(b, mcp_json_str(e, "to", "")) |
+		    mcp_buf_addf(
+		        b, "</td><td class=\"num\">%.0f</td></tr>", mcp_json_num(e, "count"));
 	}
 	rc |= mcp_buf_adds(b, "</tbody></table></div>\n") | audit_moved(b, m);
 	return rc | mcp_buf_adds(b, "</section>\n");
@@ -273,12 +258,12 @@ audit_movement(struct mcp_buf *b, const cJSON *a)
 static int
 audit_period(struct mcp_buf *b, const cJSON *a)
 {
-	double p = audit_num(a, "period");
+	double p = mcp_json_num(a, "period");
 	int rc = (long long)p % 3600 == 0
 	    ? mcp_buf_addf(b, "<p class=\"sub\">The %.0f hours", p / 3600)
 	    : mcp_buf_addf(b, "<p class=\"sub\">The %.0f minutes", p / 60);
 
-	return rc | mcp_buf_adds(b, " up to ") | serve_esc(b, audit_str(a, "as_of")) |
+	return rc | mcp_buf_adds(b, " up to ") | serve_esc(b, mcp_json_str(a, "as_of", "")) |
 	    mcp_buf_adds(b, ".</p>\n");
 }
 
