@@ -37,20 +37,20 @@ is "$(curl -s "$REG/v0.1/servers" | jq '.servers | length')" 30 "fixture: limit 
 sync
 is "$?" 0 "sync: exit 0"
 is "$(tail -1 "$TMP/err")" \
-    "mcp-aggregate: registry: 3,028 servers, 3,016 targets, 3 needs configuration, 10 refused, 5 skipped" \
+    "mcp-aggregate: registry: 3,034 servers, 3,016 targets, 4 needs configuration, 15 refused, 5 skipped" \
     "sync: the summary line"
 is "$(head -n -1 "$TMP/err")" \
-    'mcp-aggregate: registry: page 1 entry 28: not an object with a "server" object, skipped
-mcp-aggregate: registry: page 1 entry 29: not an object with a "server" object, skipped
-mcp-aggregate: registry: page 1 entry 30: server without a name, skipped
-mcp-aggregate: registry: page 1 entry 31 "io.github.shape/remotes-string": remotes is not an array, skipped
-mcp-aggregate: registry: page 1 entry 32 "io.github.shape/bad-status": status is not active, deprecated or deleted, skipped' \
+    'mcp-aggregate: registry: page 1 entry 34: not an object with a "server" object, skipped
+mcp-aggregate: registry: page 1 entry 35: not an object with a "server" object, skipped
+mcp-aggregate: registry: page 1 entry 36: server without a name, skipped
+mcp-aggregate: registry: page 1 entry 37 "io.github.shape/remotes-string": remotes is not an array, skipped
+mcp-aggregate: registry: page 1 entry 38 "io.github.shape/bad-status": status is not active, deprecated or deleted, skipped' \
     "sync: each entry of the wrong shape is named by page and index, and skipped"
 grep -c 'limit=100&version=latest' "$TMP/reg.log" >"$TMP/n"
 is "$(cat "$TMP/n")" 31 "sync: every page read, 100 a page, following the cursors"
 unlike "$(cat "$TMP/reg.log")" "updated_since" "the first sync is a full pass: no updated_since"
 is "$(rcli hget mcp:registry:sync entries) $(rcli hget mcp:registry:sync skipped) $(rcli hget mcp:registry:sync servers) $(rcli hget mcp:registry:sync targets)" \
-    "3033 5 3028 3016" "mcp:registry:sync: entries, skipped, servers, targets"
+    "3039 5 3034 3016" "mcp:registry:sync: entries, skipped, servers, targets"
 is "$(rcli hget mcp:registry:sync base)" "$REG" "mcp:registry:sync: base"
 is "$(rcli hget mcp:registry:sync updated_since)" "2026-11-03T03:38:59Z" \
     "mcp:registry:sync: updated_since from the latest updatedAt"
@@ -66,6 +66,8 @@ is "$(jf io.github.shape.header-blank '[.state,.reason]|@tsv')" \
     $'needs-configuration\theader "Authorization": a blank or control byte in its value' "a header value with a blank: needs configuration"
 is "$(jf io.github.shape.header-inject '[.state,.reason]|@tsv')" \
     $'needs-configuration\theader "X-A": a blank or control byte in its value' "a header value with a newline cannot inject a key"
+is "$(jf io.github.hostile.hash-header '[.state,.reason]|@tsv')" \
+    $'needs-configuration\theader "X#A": not a field name' "a header name with '#' (a targets line cannot hold it): needs configuration"
 is "$(jf io.github.shape.packages '[(.remote|tostring),.state]|@tsv')" $'null\tlocal-only' "packages only: local-only, remote null"
 is "$(jf io.github.shape.deprecated .status)" deprecated "deprecated servers are marked"
 is "$(jf io.github.shape.three-2 '[.remote,.url]|@tsv')" $'2\thttps://c.example.com/mcp' "a third remote: slug -2"
@@ -74,7 +76,10 @@ for s in "hostile.http:plain http URL (sync with --allow-http)" \
     "hostile.userinfo:URL with userinfo" "hostile.loopback:127.0.0.1 is loopback" \
     "hostile.metadata:plain http URL (sync with --allow-http)" "hostile.mapped:::ffff:10.0.0.1 is private" \
     "hostile.decimal:2130706433 is loopback" "hostile.ftp:not an https URL" \
-    "hostile.type:remote type neither streamable-http nor sse"; do
+    "hostile.type:remote type neither streamable-http nor sse" \
+    "hostile.port:a URL libcurl does not parse" "hostile.nul-host:a URL libcurl does not parse" \
+    "hostile.escaped:%31%32%37.0.0.1 is loopback" "hostile.nat64:64:ff9b::7f00:1 is loopback" \
+    "hostile.dot:127.0.0.1. is loopback"; do
 	is "$(jf "io.github.${s%%:*}" '[.state,.reason]|@tsv')" $'refused\t'"${s#*:}" "refused: ${s%%:*}"
 done
 is "$(rcli hkeys mcp:registry:servers | grep -c '^io\.github\.collide\.')" 4 "names that collide after slugging: 4 slugs"
@@ -119,6 +124,8 @@ unlike "$(cut -d' ' -f1 "$TMP/t")" '^io\.github\.owner(5\.server-5|7\.server-7)$
 is "$(wc -l <"$TMP/t")" "$(rcli hvals mcp:registry:servers | jq -s '[.[]|select(.state=="probe" and .status!="deleted")]|length')" \
     "targets: one line per probeable field"
 is "$(grep -c $'[\x01-\x08\x0b-\x1f]' "$TMP/t")" 0 "targets: no control byte in any line"
+mcp-probe -r test -n -f - <"$TMP/t" >/dev/null 2>"$TMP/perr"
+like "$?:$(cat "$TMP/perr")" '^0:mcp-probe: [0-9]+ targets ok$' "targets: mcp-probe takes the whole list (no URL it cannot parse, no header it refuses)"
 
 # --- a failed sync changes nothing ----------------------------------------------
 dump >"$TMP/before"
@@ -177,15 +184,23 @@ is "$(wc -c <"$TMP/out")" 0 "a bad overrides file: nothing on stdout"
 # line would make mcp-probe refuse the whole file, so it is not printed.
 rcli hset mcp:registry:servers x.bad '{"status":"active","state":"probe","url":"https://x.example/ a=b"}' \
     x.hdr '{"status":"active","state":"probe","url":"https://x.example/","headers":[{"name":"A=B","value":"v"}]}' \
-    x.host '{"status":"active","state":"probe","url":"https://x.example/","headers":[{"name":"Host","value":"v"}]}' >/dev/null
+    x.hash '{"status":"active","state":"probe","url":"https://x.example/","headers":[{"name":"X#A","value":"1"}]}' \
+    x.host '{"status":"active","state":"probe","url":"https://x.example/","headers":[{"name":"Host","value":"v"}]}' \
+    x.port '{"status":"active","state":"probe","url":"https://example.com:99999/mcp"}' \
+    x.nul '{"status":"active","state":"probe","url":"https://ex%00ample.com/mcp"}' >/dev/null
 mcp-aggregate targets >"$TMP/t3" 2>"$TMP/err"
-is "$?" 1 "a field the probe would refuse: exit 1"
+is "$?" 0 "a field the probe would refuse: skipped, exit 0 (the fleet keeps its list)"
 is "$(sort "$TMP/err")" 'mcp-aggregate: mcp:registry:servers "x.bad": not printed: a slug or URL a targets file cannot hold
+mcp-aggregate: mcp:registry:servers "x.hash": not printed: a header a targets file cannot hold
 mcp-aggregate: mcp:registry:servers "x.hdr": not printed: a header a targets file cannot hold
-mcp-aggregate: mcp:registry:servers "x.host": not printed: header Host: the probe sends it itself' \
+mcp-aggregate: mcp:registry:servers "x.host": not printed: header Host: the probe sends it itself
+mcp-aggregate: mcp:registry:servers "x.nul": not printed: a URL libcurl does not parse
+mcp-aggregate: mcp:registry:servers "x.port": not printed: a URL libcurl does not parse' \
     "a field the probe would refuse: named, with why"
 is "$(diff "$TMP/t" "$TMP/t3" && echo same)" same "a field the probe would refuse: the others printed"
-rcli hdel mcp:registry:servers x.bad x.hdr x.host >/dev/null
+mcp-probe -r test -n -f - <"$TMP/t3" >/dev/null 2>"$TMP/perr"
+like "$?:$(cat "$TMP/perr")" '^0:mcp-probe: [0-9]+ targets ok$' "a field the probe would refuse: mcp-probe takes what is printed"
+rcli hdel mcp:registry:servers x.bad x.hdr x.hash x.host x.port x.nul >/dev/null
 mcp-aggregate targets >/dev/full 2>"$TMP/err"
 is "$?:$(cat "$TMP/err")" "1:mcp-aggregate: write stdout: No space left on device" "targets >/dev/full: said, exit 1"
 is "$(mcp-aggregate targets 2>&1 | head -1)" "$(head -1 "$TMP/t")" "targets | head -1: ends quietly"
