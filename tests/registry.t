@@ -52,8 +52,8 @@ unlike "$(cat "$TMP/reg.log")" "updated_since" "the first sync is a full pass: n
 is "$(rcli hget mcp:registry:sync entries) $(rcli hget mcp:registry:sync skipped) $(rcli hget mcp:registry:sync servers) $(rcli hget mcp:registry:sync targets)" \
     "3039 5 3034 3016" "mcp:registry:sync: entries, skipped, servers, targets"
 is "$(rcli hget mcp:registry:sync base)" "$REG" "mcp:registry:sync: base"
-is "$(rcli hget mcp:registry:sync updated_since)" "2026-11-03T03:38:59Z" \
-    "mcp:registry:sync: updated_since from the latest updatedAt"
+is "$(rcli hget mcp:registry:sync updated_since)" "2026-11-03T03:38:00Z" \
+    "mcp:registry:sync: updated_since from the latest updatedAt, less a minute"
 
 # --- the fields -----------------------------------------------------------------
 is "$(field io.github.shape.headers)" \
@@ -102,7 +102,7 @@ rcli hkeys mcp:registry:servers | sort >"$TMP/slugs1"
 : >"$TMP/reg.log"
 sync
 is "$?" 0 "second sync: exit 0"
-like "$(head -1 "$TMP/reg.log")" 'include_deleted=true&updated_since=2026-11-03T03%3A38%3A59Z' \
+like "$(head -1 "$TMP/reg.log")" 'include_deleted=true&updated_since=2026-11-03T03%3A38%3A00Z' \
     "the second sync is incremental: updated_since of the last, deleted included"
 rcli hkeys mcp:registry:servers | sort >"$TMP/slugs2"
 is "$(diff "$TMP/slugs1" "$TMP/slugs2" && echo same)" same "slugs are stable across syncs"
@@ -149,7 +149,42 @@ fault 500
 sync --full
 is "$?" 0 "a 500 is survived"
 like "$(cat "$TMP/err")" "HTTP status 500: try 1 of 4, again in 1 s" "500: a backoff"
+
+# --- an empty listing never deletes the fleet ---------------------------------------
+dump >"$TMP/before"
+fault empty
+sync --full
+is "$?" 1 "an empty listing: exit 1"
+like "$(cat "$TMP/err")" "would delete ([0-9],[0-9]{3}) of \1 servers \(over 20 %\): an empty or cut listing\?; nothing changed \(--force to accept\)" \
+    "an empty listing: said"
+dump >"$TMP/after"
+is "$(diff "$TMP/before" "$TMP/after" && echo same)" same "an empty listing: the store is unchanged"
+sync --full --force
+is "$?" 0 "an empty listing, --force: exit 0"
+is "$(jf io.github.shape.sse .status)" deleted "an empty listing, --force: the servers are deleted"
 fault none
+sync --full
+is "$?:$(jf io.github.shape.sse .status)" 0:active "a full pass after it brings them back"
+
+# --- a deadline on the whole sync -------------------------------------------------
+dump >"$TMP/before"
+fault throttle
+t0=$(date +%s)
+sync --full --deadline 5
+is "$?" 1 "429 with Retry-After: 60 past --deadline 5: exit 1"
+[ $(($(date +%s) - t0)) -lt 5 ]
+ok "$?" "429 with Retry-After: 60 past --deadline 5: at once, without the wait"
+like "$(cat "$TMP/err")" "page 1: HTTP status 429: a wait of 60 s would pass the deadline \(--deadline 5\); nothing changed" \
+    "429 past the deadline: said"
+fault slow
+sync --full --deadline 1
+is "$?" 1 "a page late past --deadline 1: exit 1"
+like "$(tail -1 "$TMP/err")" "page 2: .*deadline \(--deadline 1\); nothing changed" "a page late past the deadline: said"
+dump >"$TMP/after"
+is "$(diff "$TMP/before" "$TMP/after" && echo same)" same "past the deadline: the store is unchanged"
+fault none
+mcp-aggregate registry sync --deadline 0 "$REG" >/dev/null 2>&1
+is "$?" 2 "--deadline 0: exit 2"
 
 # --- targets: --allow-http, overrides, exclusions, shards ------------------------
 sync --full --allow-http
@@ -287,6 +322,40 @@ like "$(cat "$TMP/err")" "mcp:registry:servers changed during the sync \(another
 is "$(field zz.meanwhile)" '{"name":"zz/meanwhile"}' "the hash written during a sync: that write kept"
 rcli hdel mcp:registry:servers zz.meanwhile >/dev/null
 fault none
+
+# --- a change made during a crawl is asked for again ---------------------------------
+# Page 1 is read, then io.github.shape/sse (page 1) and a server of page 4
+# change, that one a few seconds later: the next incremental sync still
+# asks for the first change.
+fault slow
+sync --full &
+spid=$!
+sleep 1
+jq -c --arg a "$(date -u +%FT%TZ)" --arg b "$(date -u -d '+5 sec' +%FT%TZ)" '
+    def name: try .server.name catch null;
+    def upd($t): ._meta["io.modelcontextprotocol.registry/official"].updatedAt = $t;
+    .entries |= map(if name == "io.github.shape/sse" then (.server.remotes[0].url = "https://sse2.example.com/sse" | upd($a))
+        elif name == "io.github.owner39/server-330" then upd($b) else . end)' "$TMP/fix.json" >"$TMP/fix2.json"
+mv "$TMP/fix2.json" "$TMP/fix.json"
+wait "$spid"
+is "$?" 0 "a change during a crawl: the crawl ends"
+fault none
+sync
+is "$?:$(jf io.github.shape.sse .url)" "0:https://sse2.example.com/sse" \
+    "a change on a page already read, while a later page changed later: the next incremental sync sees it"
+# An entry from the near future is refused: it would blind incremental syncs.
+jq -c --arg f "$(date -u -d '+1 hour' +%FT%TZ)" '.entries += [{server: {name: "io.github.future/soon",
+    remotes: [{type: "streamable-http", url: "https://soon.example.com/mcp"}]},
+    _meta: {"io.modelcontextprotocol.registry/official": {status: "active", updatedAt: $f}}}]' \
+    "$TMP/fix.json" >"$TMP/fix2.json"
+mv "$TMP/fix2.json" "$TMP/fix.json"
+sync
+is "$?" 0 "an updatedAt in the future: exit 0"
+like "$(cat "$TMP/err")" '"io.github.future/soon": updatedAt "[0-9T:-]+Z" is in the future, skipped' \
+    "an updatedAt in the future: skipped, said"
+is "$(field io.github.future.soon)" "" "an updatedAt in the future: not stored"
+[[ "$(rcli hget mcp:registry:sync updated_since)" < "$(date -u +%FT%TZ)" ]]
+ok "$?" "an updatedAt in the future: updated_since stays in the past"
 
 # --- the registry dies mid-crawl --------------------------------------------------
 dump >"$TMP/before"
