@@ -374,6 +374,49 @@ clean(const char *s)
 	return r;
 }
 
+/*
+ * The name as it is stored: cleaned, then cut to REG_NAME_KEPT bytes at a
+ * character's start (each invalid byte grows to 3 as U+FFFD: the cap on
+ * the name as listed does not bound it).  Owned, or NULL.
+ */
+static char *
+kept_name(const char *s)
+{
+	char *r = clean(s);
+	size_t n;
+
+	if (r != NULL && (n = strlen(r)) > REG_NAME_KEPT) {
+		for (n = REG_NAME_KEPT; n > 0 && ((unsigned char)r[n] & 0xc0) == 0x80; n--)
+			;
+		r[n] = '\0';
+	}
+	return r;
+}
+
+/*
+ * 1 when r is a remote kept already (seen: the URL, a newline and the
+ * headers of each); else 0, and r added to seen when it has a URL.  -1
+ * when memory ran out.
+ */
+static int
+duplicate(char **seen, size_t *nseen, const struct remote *r)
+{
+	char *k;
+	size_t i;
+
+	if (!r->has_url)
+		return 0;
+	if (asprintf(&k, "%s\n%s", r->url, r->headers.p ? r->headers.p : "") == -1)
+		return -1;
+	for (i = 0; i < *nseen; i++)
+		if (strcmp(seen[i], k) == 0)
+			return free(k), 1;
+	if (*nseen == REG_REMOTES_MAX)
+		return free(k), 0;
+	seen[(*nseen)++] = k;
+	return 0;
+}
+
 static int
 add_field(const struct entry *e, int index, const struct remote *r, struct reg_field *f)
 {
@@ -420,8 +463,9 @@ reg_entry_fields(const cJSON *entry, const struct reg_opts *o, double now, struc
 	const cJSON *srv = cJSON_GetObjectItemCaseSensitive(entry, "server"), *rems, *rem;
 	struct entry e = {NULL, NULL, NULL, NULL, now, o->base};
 	struct remote r;
-	char *name = NULL, *version = NULL;
-	int i = 0, nr, rc = -1;
+	char *name = NULL, *version = NULL, *seen[REG_REMOTES_MAX];
+	size_t nseen = 0;
+	int i = 0, nr, rc = -1, d;
 
 	*out = NULL;
 	*n = 0;
@@ -434,11 +478,11 @@ reg_entry_fields(const cJSON *entry, const struct reg_opts *o, double now, struc
 	rems = cJSON_GetObjectItemCaseSensitive(srv, "remotes");
 	if (rems != NULL && !cJSON_IsArray(rems) && !cJSON_IsNull(rems))
 		return snprintf(err, len, "remotes is not an array"), -1;
-	if ((nr = cJSON_GetArraySize(rems)) > REG_REMOTES_MAX)
-		return snprintf(err, len, "more than %d remotes", REG_REMOTES_MAX), -1;
+	if ((nr = cJSON_GetArraySize(rems)) > REG_REMOTES_LISTED)
+		return snprintf(err, len, "more than %d remotes", REG_REMOTES_LISTED), -1;
 	if (entry_meta(entry, &e, err, len) == -1)
 		return -1;
-	if ((e.name = name = clean(str_of(srv, "name"))) == NULL ||
+	if ((e.name = name = kept_name(str_of(srv, "name"))) == NULL ||
 	    (str_of(srv, "version") && strlen(str_of(srv, "version")) <= REG_VERSION_MAX &&
 	        (e.version = version = clean(str_of(srv, "version"))) == NULL) ||
 	    (*out = calloc(nr > 0 ? (size_t)nr : 1, sizeof(**out))) == NULL) {
@@ -456,12 +500,25 @@ reg_entry_fields(const cJSON *entry, const struct reg_opts *o, double now, struc
 	{
 		memset(&r, 0, sizeof(r));
 		remote_of(rem, o, &r);
-		if (add_field(&e, i, &r, &(*out)[i]) == -1) {
+		if ((d = duplicate(seen, &nseen, &r)) != 0) {
+			mcp_buf_free(&r.headers);
+			if (d == -1)
+				goto oom;
+			i++;
+			continue;
+		}
+		if (*n == REG_REMOTES_MAX) {
+			mcp_buf_free(&r.headers);
+			snprintf(err, len, "more than %d distinct remotes", REG_REMOTES_MAX);
+			goto done;
+		}
+		if (add_field(&e, i, &r, &(*out)[*n]) == -1) {
 			mcp_buf_free(&r.headers);
 			goto oom;
 		}
 		mcp_buf_free(&r.headers);
-		*n = (size_t)++i;
+		i++;
+		++*n;
 	}
 	rc = 0;
 	goto done;
@@ -474,6 +531,8 @@ done:
 		free(*out);
 		*out = NULL;
 	}
+	while (nseen > 0)
+		free(seen[--nseen]);
 	free(name);
 	free(version);
 	return rc;

@@ -22,7 +22,9 @@
 #define REG_NAME_MAX 1024      /* bytes of a server name */
 #define REG_VERSION_MAX 255    /* bytes of a version kept (longer: null) */
 #define REG_URL_MAX 2048       /* bytes of a remote's URL, variables filled */
-#define REG_REMOTES_MAX 16     /* remotes of one server */
+#define REG_NAME_KEPT 256      /* bytes of a name stored, cut at a character */
+#define REG_REMOTES_MAX 4      /* distinct remotes of one server */
+#define REG_REMOTES_LISTED 64  /* remotes of one server, duplicates included */
 #define REG_FULL_EVERY AGG_DAY /* a full pass at least this often */
 
 #define REG_GONE_MIN 5      /* servers a full pass may delete whatever the share */

@@ -97,7 +97,8 @@ take_fields(struct sync *s, struct reg_field *v, size_t n, const char *where)
 			reg_field_free(f);
 			continue;
 		}
-		if ((r = slug_for(s, f, strncmp(f->key, "n:", 2) == 0 ? -1 : (int)i)) != 0 ||
+		/* The remote's index is the key's: a duplicate remote left a gap. */
+		if ((r = slug_for(s, f, strncmp(f->key, "n:", 2) == 0 ? -1 : atoi(f->key))) != 0 ||
 		    reg_fields_add(&s->nw, f) == -1) {
 			e->key = NULL; /* the key is f's, about to go */
 			if (r == 1) {

@@ -366,6 +366,42 @@ like "$(cat "$TMP/err")" "page 3: Could.*connect.*; nothing changed" "the regist
 dump >"$TMP/after"
 is "$(diff "$TMP/before" "$TMP/after" && echo same)" same "the registry killed mid-crawl: the store is unchanged"
 
+# --- a flood: names grown by U+FFFD, duplicate remotes, the targets grown ------------
+# 140 raw 0xFF bytes (each stored as U+FFFD, 3 bytes) and 16 copies of one remote.
+start_registry # the one before died at page 3
+xff=$(printf '__XFF__%.0s' $(seq 140))
+jq -c --arg n "io.github.flood/$xff" '.entries += [
+    {server: {name: $n, remotes: [range(16) | {type: "streamable-http", url: "https://flood.example.com/mcp"}]}},
+    {server: {name: "io.github.flood/five", remotes: [range(5) | {type: "streamable-http", url: "https://f\(.).example.com/mcp"}]}},
+    {server: {name: "io.github.flood/dups", remotes: [{type: "streamable-http", url: "https://d.example.com/mcp"},
+        {type: "sse", url: "https://d.example.com/mcp"}, {type: "streamable-http", url: "https://d2.example.com/mcp"}]}}]' \
+    "$TMP/fix.json" >"$TMP/fix2.json"
+mv "$TMP/fix2.json" "$TMP/fix.json"
+sync --full
+is "$?" 0 "a flood: exit 0"
+rcli hvals mcp:registry:servers | jq -r 'select(.name | startswith("io.github.flood/\ufffd")) | .name' >"$TMP/flood"
+is "$(wc -l <"$TMP/flood")" 1 "16 copies of one remote: one field"
+is "$(head -1 "$TMP/flood" | tr -d '\n' | wc -c)" 256 "a name grown by U+FFFD: cut to 256 bytes, at a character"
+is "$(head -1 "$TMP/flood" | iconv -f UTF-8 -t UTF-8 >/dev/null && echo valid)" valid "a name cut: still UTF-8"
+like "$(cat "$TMP/err")" '"io.github.flood/five": more than 4 distinct remotes, skipped' "5 distinct remotes: skipped, said"
+is "$(rcli hkeys mcp:registry:servers | grep '^io\.github\.flood\.dups' | sort | tr '\n' ' ')" \
+    "io.github.flood.dups io.github.flood.dups-2 " "the same URL and headers twice: one field; the next keeps its index"
+rcli del mcp:registry:servers mcp:registry:sync >/dev/null
+gen --count 100 >"$TMP/fix.json"
+sync
+is "$?" 0 "a small registry: exit 0"
+small=$(rcli hget mcp:registry:sync targets)
+gen >"$TMP/fix.json"
+dump >"$TMP/before"
+sync --full
+is "$?" 1 "the targets grown past twice and 1,000 more: exit 1"
+like "$(cat "$TMP/err")" "the targets would grow from $small to 3,016 \(over twice and 1,000 more\): a flood\?; nothing changed \(--force to accept\)" \
+    "the targets grown too much: said"
+dump >"$TMP/after"
+is "$(diff "$TMP/before" "$TMP/after" && echo same)" same "the targets grown too much: the store is unchanged"
+sync --full --force
+is "$?:$(rcli hget mcp:registry:sync targets)" 0:3016 "the targets grown, --force: written"
+
 # --- usage ----------------------------------------------------------------------
 mcp-aggregate registry sync ftp://x >/dev/null 2>&1
 is "$?" 2 "a registry URL that is not http(s): exit 2"
