@@ -121,8 +121,8 @@ try_once(CURL *c, struct mcp_buf *body, double *wait, double *date, char *err, s
 }
 
 int
-reg_fetch(CURL *c, const char *url, double deadline, struct mcp_buf *body, double *date,
-    char *err, size_t len)
+reg_fetch(CURL *c, const char *url, double deadline, struct mcp_buf *body, double *date, char *err,
+    size_t len)
 {
 	double wait, backoff = 1, left;
 	int i, r;
@@ -132,7 +132,8 @@ reg_fetch(CURL *c, const char *url, double deadline, struct mcp_buf *body, doubl
 		/* A try never outlasts the deadline: libcurl's own limit is cut to it. */
 		if ((left = deadline - mcp_mono()) <= 0)
 			return snprintf(err, len, "past the deadline"), -1;
-		curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, (long)(left < 60 ? left * 1000 + 1 : 60000));
+		curl_easy_setopt(
+		    c, CURLOPT_TIMEOUT_MS, (long)(left < 60 ? left * 1000 + 1 : 60000));
 		wait = backoff;
 		if ((r = try_once(c, body, &wait, date, err, len)) <= 0)
 			return r;
@@ -141,7 +142,8 @@ reg_fetch(CURL *c, const char *url, double deadline, struct mcp_buf *body, doubl
 		if (mcp_mono() + wait >= deadline) {
 			size_t n = strlen(err);
 
-			snprintf(err + n, len - n, ": a wait of %.0f s would pass the deadline", wait);
+			snprintf(
+			    err + n, len - n, ": a wait of %.0f s would pass the deadline", wait);
 			return -1;
 		}
 		reg_warn_begin();

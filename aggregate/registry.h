@@ -27,11 +27,11 @@
 #define REG_REMOTES_LISTED 64  /* remotes of one server, duplicates included */
 #define REG_FULL_EVERY AGG_DAY /* a full pass at least this often */
 
-#define REG_GONE_MIN 5      /* servers a full pass may delete whatever the share */
-#define REG_GONE_SHARE 20   /* per cent of the servers a full pass may delete */
-#define REG_DEADLINE 480    /* seconds of a sync by default (the unit allows 600) */
-#define REG_SKEW 300        /* seconds an updatedAt may be ahead of our clock */
-#define REG_SINCE_SLACK 60  /* seconds the next updated_since goes back */
+#define REG_GONE_MIN 5     /* servers a full pass may delete whatever the share */
+#define REG_GONE_SHARE 20  /* per cent of the servers a full pass may delete */
+#define REG_DEADLINE 480   /* seconds of a sync by default (the unit allows 600) */
+#define REG_SKEW 300       /* seconds an updatedAt may be ahead of our clock */
+#define REG_SINCE_SLACK 60 /* seconds the next updated_since goes back */
 
 struct reg_opts {
 	const char *base; /* the registry's base URL, no trailing slash */

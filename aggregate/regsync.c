@@ -276,8 +276,8 @@ crawl(struct sync *s, char *err, size_t len)
 	for (;;) {
 		s->pages++;
 		if (mcp_mono() >= s->deadline) {
-			snprintf(err, len, "page %ld: past the deadline (--deadline %.0f)", s->pages,
-			    s->o->deadline);
+			snprintf(err, len, "page %ld: past the deadline (--deadline %.0f)",
+			    s->pages, s->o->deadline);
 			break;
 		}
 		if (page_url(s, c, cursor, url, sizeof(url)) == -1) {
@@ -364,8 +364,8 @@ summary(const struct sync *s, const struct counts *c)
  * A first sync (no servers yet) is bounded by the caps of a crawl alone.
  */
 static int
-too_much(const struct sync *s, const struct counts *prev, const struct counts *c, char *err,
-    size_t len)
+too_much(
+    const struct sync *s, const struct counts *prev, const struct counts *c, char *err, size_t len)
 {
 	char a[32], b[32];
 
@@ -380,7 +380,8 @@ too_much(const struct sync *s, const struct counts *prev, const struct counts *c
 		return snprintf(err, len,
 		           "the targets would grow from %s to %s (over twice and 1,000 more): a "
 		           "flood?",
-		           thousands(prev->targets, a, sizeof(a)), thousands(c->targets, b, sizeof(b))),
+		           thousands(prev->targets, a, sizeof(a)),
+		           thousands(c->targets, b, sizeof(b))),
 		       1;
 	return 0;
 }

@@ -25,7 +25,7 @@ struct sync {
 	struct mcp_strmap slugs;  /* slug -> owner key (ptr) */
 	struct mcp_strmap names;  /* names seen in this crawl (keys in nw) */
 	long pages, entries, skipped;
-	long gone; /* servers a full pass found gone from the listing */
+	long gone;          /* servers a full pass found gone from the listing */
 	double max_updated; /* the latest updatedAt seen, -1 for none */
 	double start;       /* when the crawl began, by the registry's clock if earlier */
 	char since[64];     /* updated_since of the last sync, "" for none */
