@@ -116,7 +116,9 @@ $(B)/mcp-serve: $(patsubst %.c,$(B)/%.o,$(filter-out $(SERVE_RESOLVE),$(wildcard
     $(SERVE_STATIC) $(SERVE_LIB) $(CJSON_A)
 	$(CC) $(ALL_LDFLAGS) $(SERVE_LDFLAGS) -o $@ $(filter-out $(CJSON_A),$^) $(SERVE_LIBS)
 
-$(B)/test_%: $(B)/tests/unit/test_%.o $(B)/libmcp.a $(CURL_A)
+# curlinit.o ahead of the archive: a unit test that reaches libcurl
+# through libmcp.a (test_registry) needs its wrap of OpenSSL's start.
+$(B)/test_%: $(B)/tests/unit/test_%.o $(B)/lib/curlinit.o $(B)/libmcp.a $(CURL_A)
 	$(CC) $(ALL_LDFLAGS) -o $@ $(LINK_DEPS) $(LDLIBS)
 
 # make test: the whole suite against the plain build, then against the

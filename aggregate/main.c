@@ -25,7 +25,8 @@ agg_usage(void)
 	    "       %s status [-j] [-R URL] [-t SECONDS] [SLUG ...]\n"
 	    "       %s audit [-R URL] [-t SECONDS] [--json] [--period DURATION] [--save] [--at "
 	    "EPOCH]\n"
-	    "       %s registry sync [-R URL] [-t SECONDS] [--full] [--allow-http] [URL]\n"
+	    "       %s registry sync [-R URL] [-t SECONDS] [--full] [--allow-http] [--force] "
+	    "[--deadline SECONDS] [URL]\n"
 	    "       %s targets [-R URL] [-t SECONDS] [-o OVERRIDES] [--shard K/N]\n",
 	    program_invocation_short_name, program_invocation_short_name,
 	    program_invocation_short_name, program_invocation_short_name,

@@ -13,12 +13,14 @@
 #include "rec.h"
 #include "registry.h"
 
-enum { OPT_FULL = 256, OPT_ALLOW_HTTP, OPT_SHARD };
+enum { OPT_FULL = 256, OPT_ALLOW_HTTP, OPT_SHARD, OPT_FORCE, OPT_DEADLINE };
 
 static const struct option longs[] = {
     {"full", no_argument, NULL, OPT_FULL},
     {"allow-http", no_argument, NULL, OPT_ALLOW_HTTP},
     {"shard", required_argument, NULL, OPT_SHARD},
+    {"force", no_argument, NULL, OPT_FORCE},
+    {"deadline", required_argument, NULL, OPT_DEADLINE},
     {NULL, 0, NULL, 0},
 };
 
@@ -34,6 +36,17 @@ shard_arg(const char *s, struct reg_targets_opts *t)
 		errx(MCP_EXIT_USAGE, "--shard %s: want K/N, 1 <= K <= N <= 1000", s);
 	t->shard_k = k;
 	t->shard_n = n;
+}
+
+/* --deadline SECONDS: more than 0, at most a day. */
+static double
+deadline_arg(const char *s)
+{
+	double d = mcp_parse_seconds(s);
+
+	if (!(d > 0 && d <= AGG_DAY))
+		errx(MCP_EXIT_USAGE, "--deadline %s: want seconds, more than 0, at most a day", s);
+	return d;
 }
 
 /* The registry's base URL: http or https, no blank, no query; a trailing "/" dropped. */
@@ -58,7 +71,7 @@ agg_registry_cmd(int argc, char **argv)
 {
 	struct agg_opts o = {
 	    NULL, NULL, NULL, 5, AGG_LOOKBACK, 0, 0, AGG_FAULT_MIN, AGG_FAULT_PERCENT};
-	struct reg_opts r = {REG_BASE, 0, 0};
+	struct reg_opts r = {REG_BASE, 0, 0, 0, REG_DEADLINE};
 	struct reg_targets_opts t = {NULL, 0, 0};
 	int sync = strcmp(argv[0], "registry") == 0, c, rc;
 	char why[600], *base = NULL;
@@ -79,6 +92,10 @@ agg_registry_cmd(int argc, char **argv)
 			r.full = 1;
 		else if (c == OPT_ALLOW_HTTP && sync)
 			r.allow_http = 1;
+		else if (c == OPT_FORCE && sync)
+			r.force = 1;
+		else if (c == OPT_DEADLINE && sync)
+			r.deadline = deadline_arg(optarg);
 		else if (c == OPT_SHARD && !sync)
 			shard_arg(optarg, &t);
 		else if (c != 't')

@@ -10,6 +10,7 @@
 
 #include <openssl/evp.h>
 
+#include "addr.h"
 #include "mcp.h"
 #include "registry.h"
 #include "targets.h"
@@ -90,50 +91,84 @@ fill(const char *s, const cJSON *vars, char *out, size_t len, char *why, size_t 
 	return 0;
 }
 
+/*
+ * The host as a resolver reads it, into h: percent-escapes decoded, the
+ * zone (fe80::1%eth0) and a trailing dot (127.0.0.1.) dropped.  -1 when
+ * it does not fit.
+ */
+static int
+host_plain(const char *host, char *h, size_t len)
+{
+	size_t o = 0;
+	unsigned x;
+
+	for (; *host != '\0'; host++) {
+		if (o + 1 >= len)
+			return -1;
+		if (*host == '%' && sscanf(host + 1, "%2x", &x) == 1 &&
+		    strspn(host + 1, "0123456789abcdefABCDEF") >= 2) {
+			h[o++] = (char)x;
+			host += 2;
+		} else if (*host == '%') {
+			break; /* a zone */
+		} else {
+			h[o++] = *host;
+		}
+	}
+	if (o > 0 && h[o - 1] == '.')
+		o--;
+	h[o] = '\0';
+	return 0;
+}
+
+/* Why an address of class c is refused, in the words of the sync's reasons. */
+static const char *
+class_why(enum mcp_addr_class c, int v4)
+{
+	switch (c) {
+	case MCP_ADDR_UNSPECIFIED:
+		return v4 ? "in 0.0.0.0/8" : "unspecified or loopback";
+	case MCP_ADDR_LOOPBACK:
+		return v4 ? "loopback" : "unspecified or loopback";
+	case MCP_ADDR_PRIVATE:
+		return "private";
+	case MCP_ADDR_METADATA:
+		return "link-local (169.254.0.0/16, cloud metadata)";
+	case MCP_ADDR_CGNAT:
+		return "shared address space (100.64.0.0/10)";
+	case MCP_ADDR_ULA:
+		return "unique local (fc00::/7)";
+	case MCP_ADDR_LINKLOCAL:
+		return "link-local (fe80::/10)";
+	default:
+		return mcp_addr_class_name(c);
+	}
+}
+
 int
 reg_ip_refused(const char *host, const char **why)
 {
-	unsigned char a[16];
+	static const unsigned char mapped[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
+	unsigned char a[MCP_ADDR_LEN], u[MCP_ADDR_LEN];
 	struct in_addr v4;
-	const unsigned char *p;
+	enum mcp_addr_class c;
 	char h[AGG_HOST_MAX + 1];
 
-	/* fe80::1%eth0: the zone is no part of the address. */
-	if (snprintf(h, sizeof(h), "%.*s", (int)strcspn(host, "%"), host) >= (int)sizeof(h))
+	if (host_plain(host, h, sizeof(h)) == -1)
 		return 0;
-	host = h;
-	if (inet_pton(AF_INET6, host, a) == 1) {
-		static const unsigned char zero[16];
-
-		if (memcmp(a, zero, 16) == 0 || (memcmp(a, zero, 15) == 0 && a[15] == 1))
-			return *why = "unspecified or loopback", 1;
-		if ((a[0] & 0xfe) == 0xfc)
-			return *why = "unique local (fc00::/7)", 1;
-		if (a[0] == 0xfe && (a[1] & 0xc0) == 0x80)
-			return *why = "link-local (fe80::/10)", 1;
-		/* IPv4-mapped ::ffff:a.b.c.d and IPv4-compatible ::a.b.c.d */
-		if (memcmp(a, zero, 10) == 0 &&
-		    ((a[10] == 0xff && a[11] == 0xff) || (a[10] == 0 && a[11] == 0)))
-			p = a + 12;
-		else
-			return 0;
-	} else if (inet_aton(host, &v4) == 1) {
+	if (inet_pton(AF_INET6, h, a) != 1) {
 		/* inet_aton: also 2130706433 and 0x7f.1, which a resolver takes too */
-		p = (const unsigned char *)&v4.s_addr;
-	} else {
-		return 0;
+		if (inet_aton(h, &v4) != 1)
+			return 0;
+		memcpy(a, mapped, 12);
+		memcpy(a + 12, &v4.s_addr, 4);
 	}
-	if (p[0] == 0)
-		return *why = "in 0.0.0.0/8", 1;
-	if (p[0] == 127)
-		return *why = "loopback", 1;
-	if (p[0] == 10 || (p[0] == 172 && (p[1] & 0xf0) == 16) || (p[0] == 192 && p[1] == 168))
-		return *why = "private", 1;
-	if (p[0] == 100 && (p[1] & 0xc0) == 64)
-		return *why = "shared address space (100.64.0.0/10)", 1;
-	if (p[0] == 169 && p[1] == 254)
-		return *why = "link-local (169.254.0.0/16, cloud metadata)", 1;
-	return 0;
+	if ((c = mcp_addr_class(a)) == MCP_ADDR_PUBLIC)
+		return 0;
+	memcpy(u, a, sizeof(u));
+	mcp_addr_unwrap(u);
+	*why = class_why(c, memcmp(u, mapped, 12) == 0);
+	return 1;
 }
 
 /* The checks of a filled URL: scheme, no userinfo, a host, no refused literal IP. */
@@ -160,6 +195,9 @@ url_check(const char *url, int allow_http, char *why, size_t wlen)
 		return snprintf(why, wlen, "URL without a valid host"), -1;
 	if (reg_ip_refused(host, &c))
 		return snprintf(why, wlen, "%s is %s", host, c), -1;
+	/* mcp-probe refuses a whole targets file for one URL it cannot parse. */
+	if (mcp_target_check_url(url) == -1)
+		return snprintf(why, wlen, "a URL libcurl does not parse"), -1;
 	return 0;
 }
 
@@ -173,7 +211,8 @@ header_check(struct mcp_target *t, const char *name, const char *val, char *why,
 	char spec[MCP_HEADER_VALUE_MAX + 80], e[200], q[MCP_QUOTED_MAX];
 
 	mcp_json_quoted(q, sizeof(q), name);
-	if (strlen(name) > 64 || strpbrk(name, ":") != NULL ||
+	/* '#', '=' and ':' would cut the header=Name:value of a targets line. */
+	if (strlen(name) > 64 || !token_ok(name) || strpbrk(name, ":=#") != NULL ||
 	    snprintf(spec, sizeof(spec), "%s:%s", name, val) >= (int)sizeof(spec))
 		return snprintf(why, len, "header %s: not a field name", q), -1;
 	if (!token_ok(val))
@@ -335,6 +374,49 @@ clean(const char *s)
 	return r;
 }
 
+/*
+ * The name as it is stored: cleaned, then cut to REG_NAME_KEPT bytes at a
+ * character's start (each invalid byte grows to 3 as U+FFFD: the cap on
+ * the name as listed does not bound it).  Owned, or NULL.
+ */
+static char *
+kept_name(const char *s)
+{
+	char *r = clean(s);
+	size_t n;
+
+	if (r != NULL && (n = strlen(r)) > REG_NAME_KEPT) {
+		for (n = REG_NAME_KEPT; n > 0 && ((unsigned char)r[n] & 0xc0) == 0x80; n--)
+			;
+		r[n] = '\0';
+	}
+	return r;
+}
+
+/*
+ * 1 when r is a remote kept already (seen: the URL, a newline and the
+ * headers of each); else 0, and r added to seen when it has a URL.  -1
+ * when memory ran out.
+ */
+static int
+duplicate(char **seen, size_t *nseen, const struct remote *r)
+{
+	char *k;
+	size_t i;
+
+	if (!r->has_url)
+		return 0;
+	if (asprintf(&k, "%s\n%s", r->url, r->headers.p ? r->headers.p : "") == -1)
+		return -1;
+	for (i = 0; i < *nseen; i++)
+		if (strcmp(seen[i], k) == 0)
+			return free(k), 1;
+	if (*nseen == REG_REMOTES_MAX)
+		return free(k), 0;
+	seen[(*nseen)++] = k;
+	return 0;
+}
+
 static int
 add_field(const struct entry *e, int index, const struct remote *r, struct reg_field *f)
 {
@@ -381,8 +463,9 @@ reg_entry_fields(const cJSON *entry, const struct reg_opts *o, double now, struc
 	const cJSON *srv = cJSON_GetObjectItemCaseSensitive(entry, "server"), *rems, *rem;
 	struct entry e = {NULL, NULL, NULL, NULL, now, o->base};
 	struct remote r;
-	char *name = NULL, *version = NULL;
-	int i = 0, nr, rc = -1;
+	char *name = NULL, *version = NULL, *seen[REG_REMOTES_MAX];
+	size_t nseen = 0;
+	int i = 0, nr, rc = -1, d;
 
 	*out = NULL;
 	*n = 0;
@@ -395,11 +478,11 @@ reg_entry_fields(const cJSON *entry, const struct reg_opts *o, double now, struc
 	rems = cJSON_GetObjectItemCaseSensitive(srv, "remotes");
 	if (rems != NULL && !cJSON_IsArray(rems) && !cJSON_IsNull(rems))
 		return snprintf(err, len, "remotes is not an array"), -1;
-	if ((nr = cJSON_GetArraySize(rems)) > REG_REMOTES_MAX)
-		return snprintf(err, len, "more than %d remotes", REG_REMOTES_MAX), -1;
+	if ((nr = cJSON_GetArraySize(rems)) > REG_REMOTES_LISTED)
+		return snprintf(err, len, "more than %d remotes", REG_REMOTES_LISTED), -1;
 	if (entry_meta(entry, &e, err, len) == -1)
 		return -1;
-	if ((e.name = name = clean(str_of(srv, "name"))) == NULL ||
+	if ((e.name = name = kept_name(str_of(srv, "name"))) == NULL ||
 	    (str_of(srv, "version") && strlen(str_of(srv, "version")) <= REG_VERSION_MAX &&
 	        (e.version = version = clean(str_of(srv, "version"))) == NULL) ||
 	    (*out = calloc(nr > 0 ? (size_t)nr : 1, sizeof(**out))) == NULL) {
@@ -417,12 +500,25 @@ reg_entry_fields(const cJSON *entry, const struct reg_opts *o, double now, struc
 	{
 		memset(&r, 0, sizeof(r));
 		remote_of(rem, o, &r);
-		if (add_field(&e, i, &r, &(*out)[i]) == -1) {
+		if ((d = duplicate(seen, &nseen, &r)) != 0) {
+			mcp_buf_free(&r.headers);
+			if (d == -1)
+				goto oom;
+			i++;
+			continue;
+		}
+		if (*n == REG_REMOTES_MAX) {
+			mcp_buf_free(&r.headers);
+			snprintf(err, len, "more than %d distinct remotes", REG_REMOTES_MAX);
+			goto done;
+		}
+		if (add_field(&e, i, &r, &(*out)[*n]) == -1) {
 			mcp_buf_free(&r.headers);
 			goto oom;
 		}
 		mcp_buf_free(&r.headers);
-		*n = (size_t)++i;
+		i++;
+		++*n;
 	}
 	rc = 0;
 	goto done;
@@ -435,6 +531,8 @@ done:
 		free(*out);
 		*out = NULL;
 	}
+	while (nseen > 0)
+		free(seen[--nseen]);
 	free(name);
 	free(version);
 	return rc;

@@ -22,6 +22,7 @@ struct sink {
 	struct mcp_buf *body;
 	int over;
 	long retry_after; /* -1: none */
+	double date;      /* the Date header, epoch seconds; -1: none */
 };
 
 static size_t
@@ -43,6 +44,12 @@ on_header(char *p, size_t sz, size_t nm, void *arg)
 	size_t n = sz * nm;
 	char v[32];
 
+	if (n > 5 && strncasecmp(p, "date:", 5) == 0 && n - 5 < sizeof(v)) {
+		memcpy(v, p + 5, n - 5);
+		v[n - 5] = '\0';
+		v[strcspn(v, "\r\n")] = '\0';
+		s->date = (double)curl_getdate(v, NULL);
+	}
 	if (n > 12 && strncasecmp(p, "retry-after:", 12) == 0 && n - 12 < sizeof(v)) {
 		memcpy(v, p + 12, n - 12);
 		v[n - 12] = '\0';
@@ -64,7 +71,6 @@ reg_fetch_handle(void)
 	curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
 	curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 0L);
 	curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT, 10L);
-	curl_easy_setopt(c, CURLOPT_TIMEOUT, 60L);
 	curl_easy_setopt(c, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)REG_PAGE_MAX);
 	curl_easy_setopt(c, CURLOPT_USERAGENT, "mcp-aggregate (mcp-uptime registry sync)");
 	curl_easy_setopt(c, CURLOPT_ACCEPT_ENCODING, "");
@@ -84,9 +90,9 @@ nap(double s)
 
 /* One try: 0 done, 1 worth another try (wait in *wait), -1 failed (err). */
 static int
-try_once(CURL *c, struct mcp_buf *body, double *wait, char *err, size_t len)
+try_once(CURL *c, struct mcp_buf *body, double *wait, double *date, char *err, size_t len)
 {
-	struct sink s = {body, 0, -1};
+	struct sink s = {body, 0, -1, -1};
 	CURLcode rc;
 	long status = 0;
 
@@ -101,6 +107,7 @@ try_once(CURL *c, struct mcp_buf *body, double *wait, char *err, size_t len)
 		return rc == CURLE_URL_MALFORMAT || rc == CURLE_UNSUPPORTED_PROTOCOL ? -1 : 1;
 	}
 	curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
+	*date = s.date;
 	if (status == 200)
 		return 0;
 	snprintf(err, len, "HTTP status %ld", status);
@@ -114,18 +121,31 @@ try_once(CURL *c, struct mcp_buf *body, double *wait, char *err, size_t len)
 }
 
 int
-reg_fetch(CURL *c, const char *url, struct mcp_buf *body, char *err, size_t len)
+reg_fetch(CURL *c, const char *url, double deadline, struct mcp_buf *body, double *date, char *err,
+    size_t len)
 {
-	double wait, backoff = 1;
+	double wait, backoff = 1, left;
 	int i, r;
 
 	curl_easy_setopt(c, CURLOPT_URL, url);
 	for (i = 1;; i++) {
+		/* A try never outlasts the deadline: libcurl's own limit is cut to it. */
+		if ((left = deadline - mcp_mono()) <= 0)
+			return snprintf(err, len, "past the deadline"), -1;
+		curl_easy_setopt(
+		    c, CURLOPT_TIMEOUT_MS, (long)(left < 60 ? left * 1000 + 1 : 60000));
 		wait = backoff;
-		if ((r = try_once(c, body, &wait, err, len)) <= 0)
+		if ((r = try_once(c, body, &wait, date, err, len)) <= 0)
 			return r;
 		if (i == TRIES)
 			break;
+		if (mcp_mono() + wait >= deadline) {
+			size_t n = strlen(err);
+
+			snprintf(
+			    err + n, len - n, ": a wait of %.0f s would pass the deadline", wait);
+			return -1;
+		}
 		reg_warn_begin();
 		warnx("registry: %s: try %d of %d, again in %.0f s", err, i, TRIES, wait);
 		nap(wait);

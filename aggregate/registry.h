@@ -17,18 +17,28 @@
 #define REG_KEY_SYNC "mcp:registry:sync"
 #define REG_BASE "https://registry.modelcontextprotocol.io"
 #define REG_PAGE_MAX (4 << 20) /* bytes of one page */
-#define REG_PAGES_MAX 200000   /* pages of one crawl */
+#define REG_PAGES_MAX 100000   /* pages of one crawl */
 #define REG_ENTRIES_MAX 200000 /* entries of one crawl */
 #define REG_NAME_MAX 1024      /* bytes of a server name */
 #define REG_VERSION_MAX 255    /* bytes of a version kept (longer: null) */
 #define REG_URL_MAX 2048       /* bytes of a remote's URL, variables filled */
-#define REG_REMOTES_MAX 16     /* remotes of one server */
+#define REG_NAME_KEPT 256      /* bytes of a name stored, cut at a character */
+#define REG_REMOTES_MAX 4      /* distinct remotes of one server */
+#define REG_REMOTES_LISTED 64  /* remotes of one server, duplicates included */
 #define REG_FULL_EVERY AGG_DAY /* a full pass at least this often */
+
+#define REG_GONE_MIN 5     /* servers a full pass may delete whatever the share */
+#define REG_GONE_SHARE 20  /* per cent of the servers a full pass may delete */
+#define REG_DEADLINE 480   /* seconds of a sync by default (the unit allows 600) */
+#define REG_SKEW 300       /* seconds an updatedAt may be ahead of our clock */
+#define REG_SINCE_SLACK 60 /* seconds the next updated_since goes back */
 
 struct reg_opts {
 	const char *base; /* the registry's base URL, no trailing slash */
 	int full;         /* --full */
 	int allow_http;   /* --allow-http */
+	int force;        /* --force: past the guards of deletions and growth */
+	double deadline;  /* --deadline: seconds the whole sync may take */
 };
 
 /* One field of mcp:registry:servers, as a sync builds it. */

@@ -172,10 +172,12 @@ as_deleted(const char *json)
 int
 reg_merge(struct sync *s)
 {
+	struct mcp_strmap gone = {NULL, 0, 0};
 	const struct mcp_strent *e;
 	struct reg_field *o;
 	char *j;
 	size_t i;
+	int added;
 
 	for (i = 0; i < s->old.n; i++) {
 		o = &s->old.v[i];
@@ -187,13 +189,19 @@ reg_merge(struct sync *s)
 			s->nw.v[e->num].json = NULL;
 		} else if (!o->deleted && o->key[0] != '?' &&
 		    (s->full || mcp_strmap_get(&s->names, o->name) != NULL)) {
+			/* A server gone from a full listing: counted once, by name. */
+			if (mcp_strmap_get(&s->names, o->name) == NULL &&
+			    mcp_strmap_put(&gone, o->name, &added) == NULL)
+				return mcp_strmap_free(&gone), -1;
 			if ((j = as_deleted(o->json)) == NULL)
-				return -1;
+				return mcp_strmap_free(&gone), -1;
 			free(o->json);
 			o->json = j;
 			o->deleted = 1;
 		}
 	}
+	s->gone = (long)gone.n;
+	mcp_strmap_free(&gone);
 	for (i = 0; i < s->nw.n; i++)
 		if (s->nw.v[i].json != NULL) {
 			if (reg_fields_add(&s->old, &s->nw.v[i]) == -1)
@@ -254,16 +262,20 @@ reg_count(const struct sync *s, struct counts *c)
 	return 0;
 }
 
-/* The updated_since of the next incremental sync. */
+/*
+ * The updated_since of the next incremental sync: the latest updatedAt
+ * seen, but never past the start of the crawl (an entry changed on a page
+ * already read, while a later page shows a later change, is asked for
+ * again), less some slack for the registry's clocks.
+ */
 static void
 next_since(const struct sync *s, char *buf, size_t len)
 {
-	if (s->max_updated >= 0)
-		mcp_iso8601(s->max_updated - 1, buf, len);
-	else if (s->since[0] != '\0')
-		snprintf(buf, len, "%s", s->since);
-	else
-		mcp_iso8601(s->now - 300, buf, len);
+	double t = s->start;
+
+	if (s->max_updated >= 0 && s->max_updated < t)
+		t = s->max_updated;
+	mcp_iso8601(t - REG_SINCE_SLACK, buf, len);
 }
 
 static int

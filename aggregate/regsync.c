@@ -97,7 +97,8 @@ take_fields(struct sync *s, struct reg_field *v, size_t n, const char *where)
 			reg_field_free(f);
 			continue;
 		}
-		if ((r = slug_for(s, f, strncmp(f->key, "n:", 2) == 0 ? -1 : (int)i)) != 0 ||
+		/* The remote's index is the key's: a duplicate remote left a gap. */
+		if ((r = slug_for(s, f, strncmp(f->key, "n:", 2) == 0 ? -1 : atoi(f->key))) != 0 ||
 		    reg_fields_add(&s->nw, f) == -1) {
 			e->key = NULL; /* the key is f's, about to go */
 			if (r == 1) {
@@ -122,7 +123,7 @@ take_entry(struct sync *s, const cJSON *entry, long index)
 {
 	const cJSON *m;
 	struct reg_field *v;
-	char err[400], where[64], q[MCP_QUOTED_MAX];
+	char err[400], where[64], q[MCP_QUOTED_MAX], qt[MCP_QUOTED_MAX];
 	const cJSON *nm = cJSON_GetObjectItemCaseSensitive(
 	    cJSON_GetObjectItemCaseSensitive(entry, "server"), "name");
 	double t;
@@ -141,8 +142,20 @@ take_entry(struct sync *s, const cJSON *entry, long index)
 	m = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(entry, "_meta"),
 	    "io.modelcontextprotocol.registry/official");
 	m = cJSON_GetObjectItemCaseSensitive(m, "updatedAt");
-	if (cJSON_IsString(m) && (t = rfc3339(m->valuestring)) > s->max_updated &&
-	    t <= s->now + AGG_DAY)
+	t = cJSON_IsString(m) ? rfc3339(m->valuestring) : -1;
+	/* One entry from the future would make the next updated_since skip everything. */
+	if (t > s->now + REG_SKEW) {
+		reg_warn_begin();
+		warnx("registry: %s %s: updatedAt %s is in the future, skipped", where,
+		    mcp_json_quoted(q, sizeof(q), n > 0 ? v[0].name : ""),
+		    mcp_json_quoted(qt, sizeof(qt), m->valuestring));
+		s->skipped++;
+		while (n > 0)
+			reg_field_free(&v[--n]);
+		free(v);
+		return 0;
+	}
+	if (t > s->max_updated)
 		s->max_updated = t;
 	rc = take_fields(s, v, n, where);
 	free(v);
@@ -254,6 +267,7 @@ crawl(struct sync *s, char *err, size_t len)
 	     url[REG_URL_MAX + CURSOR_MAX * 3 + 256];
 	char why[300];
 	size_t ncur = 0, i;
+	double date;
 	CURL *c;
 	int added, rc = -1;
 
@@ -261,14 +275,25 @@ crawl(struct sync *s, char *err, size_t len)
 		return snprintf(err, len, "libcurl: cannot start"), -1;
 	for (;;) {
 		s->pages++;
+		if (mcp_mono() >= s->deadline) {
+			snprintf(err, len, "page %ld: past the deadline (--deadline %.0f)",
+			    s->pages, s->o->deadline);
+			break;
+		}
 		if (page_url(s, c, cursor, url, sizeof(url)) == -1) {
 			snprintf(err, len, "page %ld: URL too long", s->pages);
 			break;
 		}
-		if (reg_fetch(c, url, &body, why, sizeof(why)) == -1) {
+		if (reg_fetch(c, url, s->deadline, &body, &date, why, sizeof(why)) == -1) {
 			snprintf(err, len, "page %ld: %s", s->pages, why);
+			if (strstr(why, "deadline") != NULL)
+				snprintf(err + strlen(err), len - strlen(err), " (--deadline %.0f)",
+				    s->o->deadline);
 			break;
 		}
+		/* The crawl began by the registry's clock, or by ours if that is earlier. */
+		if (s->pages == 1 && date > 0 && date < s->start)
+			s->start = date;
 		if (take_page(s, &body, cursor, sizeof(cursor), err, len) == -1)
 			break;
 		progress(s, 0);
@@ -331,6 +356,36 @@ summary(const struct sync *s, const struct counts *c)
 	    thousands(c->refused, e, sizeof(e)), thousands(s->skipped, f, sizeof(f)));
 }
 
+/*
+ * 1 when the sync changes too much to be believed (why in err): a full
+ * pass deleting more than REG_GONE_SHARE per cent of the servers (and more
+ * than REG_GONE_MIN), as an empty or cut listing would; or the targets
+ * grown past twice the previous plus 1,000, as a flood of entries would.
+ * A first sync (no servers yet) is bounded by the caps of a crawl alone.
+ */
+static int
+too_much(
+    const struct sync *s, const struct counts *prev, const struct counts *c, char *err, size_t len)
+{
+	char a[32], b[32];
+
+	if (s->gone > REG_GONE_MIN && s->gone * 100 > prev->servers * REG_GONE_SHARE)
+		return snprintf(err, len,
+		           "the full pass would delete %s of %s servers (over %d %%): an empty or "
+		           "cut listing?",
+		           thousands(s->gone, a, sizeof(a)), thousands(prev->servers, b, sizeof(b)),
+		           REG_GONE_SHARE),
+		       1;
+	if (prev->servers > 0 && c->targets > 2 * prev->targets + 1000)
+		return snprintf(err, len,
+		           "the targets would grow from %s to %s (over twice and 1,000 more): a "
+		           "flood?",
+		           thousands(prev->targets, a, sizeof(a)),
+		           thousands(c->targets, b, sizeof(b))),
+		       1;
+	return 0;
+}
+
 static void
 sync_free(struct sync *s)
 {
@@ -346,7 +401,7 @@ int
 agg_registry_sync(const struct agg_opts *ao, const struct reg_opts *o)
 {
 	struct sync s;
-	struct counts c;
+	struct counts c, prev;
 	struct mcp_store *st;
 	char err[600];
 	int rc = MCP_EXIT_FAIL;
@@ -354,6 +409,8 @@ agg_registry_sync(const struct agg_opts *ao, const struct reg_opts *o)
 	memset(&s, 0, sizeof(s));
 	s.o = o;
 	s.now = mcp_now();
+	s.deadline = mcp_mono() + o->deadline;
+	s.start = s.now;
 	s.max_updated = -1;
 	s.tty = isatty(2);
 	if ((st = agg_connect(ao)) == NULL)
@@ -368,8 +425,12 @@ agg_registry_sync(const struct agg_opts *ao, const struct reg_opts *o)
 		warnx("registry: %s: %s; nothing changed", o->base, err);
 		goto out;
 	}
-	if (reg_merge(&s) == -1 || reg_count(&s, &c) == -1) {
+	if (reg_count(&s, &prev) == -1 || reg_merge(&s) == -1 || reg_count(&s, &c) == -1) {
 		warnx("registry: out of memory; nothing changed");
+		goto out;
+	}
+	if (!o->force && too_much(&s, &prev, &c, err, sizeof(err))) {
+		warnx("registry: %s: %s; nothing changed (--force to accept)", o->base, err);
 		goto out;
 	}
 	if (reg_write_store(st, &s, &c, err, sizeof(err)) == -1) {

@@ -17,6 +17,7 @@ struct fields {
 struct sync {
 	const struct reg_opts *o;
 	double now;
+	double deadline; /* mcp_mono() seconds the sync must end by */
 	int full, tty;
 	struct fields old, nw;
 	struct mcp_strmap oldkey; /* key -> index in old */
@@ -24,7 +25,9 @@ struct sync {
 	struct mcp_strmap slugs;  /* slug -> owner key (ptr) */
 	struct mcp_strmap names;  /* names seen in this crawl (keys in nw) */
 	long pages, entries, skipped;
+	long gone;          /* servers a full pass found gone from the listing */
 	double max_updated; /* the latest updatedAt seen, -1 for none */
+	double start;       /* when the crawl began, by the registry's clock if earlier */
 	char since[64];     /* updated_since of the last sync, "" for none */
 	double last_full;   /* -1 for none */
 	char prev_base[REG_URL_MAX + 1];
@@ -44,7 +47,8 @@ int reg_read_store(struct mcp_store *st, struct sync *s, char *err, size_t len);
 /*
  * The store's fields after the crawl, in s->old: a field seen replaced, one
  * not seen deleted by a full pass or when its server was seen with fewer
- * remotes, new ones added.  0, or -1 when memory ran out.
+ * remotes, new ones added; s->gone the servers a full pass deleted.  0,
+ * or -1 when memory ran out.
  */
 int reg_merge(struct sync *s);
 

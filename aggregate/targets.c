@@ -170,6 +170,10 @@ field_line(
 		snprintf(why, wlen, "a slug or URL a targets file cannot hold");
 		goto out;
 	}
+	if (mcp_target_check_url(url->valuestring) == -1) {
+		snprintf(why, wlen, "a URL libcurl does not parse");
+		goto out;
+	}
 	mcp_buf_addf(b, "%s %s guard=%s", slug, url->valuestring,
 	    strncmp(url->valuestring, "http://", 7) == 0 ? "public-http" : "public");
 	cJSON_ArrayForEach(h, cJSON_GetObjectItemCaseSensitive(v, "headers"))
@@ -203,7 +207,7 @@ cmp_line(const void *a, const void *b)
 }
 
 static int
-read_registry(struct mcp_store *st, struct lines *ls, int *bad)
+read_registry(struct mcp_store *st, struct lines *ls)
 {
 	const char *argv[] = {"HGETALL", REG_KEY_SERVERS};
 	struct mcp_buf b = {0};
@@ -227,7 +231,6 @@ read_registry(struct mcp_store *st, struct lines *ls, int *bad)
 		if (k == -1) {
 			warnx("%s %s: not printed: %s", REG_KEY_SERVERS,
 			    mcp_json_quoted(q, sizeof(q), slug), why);
-			*bad = 1;
 		} else if (k == 1 && lines_add(ls, slug, b.p, 0) == -1)
 			rc = -1;
 	}
@@ -279,20 +282,21 @@ agg_targets(const struct agg_opts *ao, const struct reg_targets_opts *o)
 	struct lines reg = {0}, ov = {0};
 	struct mcp_strmap m = {NULL, 0, 0};
 	struct mcp_store *st = NULL;
-	int rc = MCP_EXIT_FAIL, bad = 0;
+	int rc = MCP_EXIT_FAIL;
 
 	if (o->overrides != NULL && load_overrides(o->overrides, &ov, &m) == -1) {
 		rc = MCP_EXIT_USAGE;
 		goto out;
 	}
-	if ((st = agg_connect(ao)) == NULL || read_registry(st, &reg, &bad) == -1)
+	if ((st = agg_connect(ao)) == NULL || read_registry(st, &reg) == -1)
 		goto out;
 	if (print_all(&reg, &ov, &m, o) == -1) {
 		mcp_stdout_failed();
 		rc = AGG_EXIT_STDOUT;
 		goto out;
 	}
-	rc = bad ? MCP_EXIT_FAIL : 0;
+	/* A bad field was named and skipped: the fleet still gets its list. */
+	rc = 0;
 out:
 	mcp_strmap_free(&m);
 	lines_free(&reg);

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include <curl/curl.h>
 #include <openssl/crypto.h>
 
 #include "mcp.h"
@@ -66,6 +67,23 @@ name_ok(const char *s, size_t n)
 		        (s[i] >= '0' && s[i] <= '9') || strchr("!#$%&'*+-.^_`|~", s[i]) != NULL))
 			return 0;
 	return 1;
+}
+
+int
+mcp_target_check_url(const char *url)
+{
+	CURLU *u = curl_url();
+	char *scheme = NULL, *host = NULL;
+	int ok;
+
+	ok = u != NULL && curl_url_set(u, CURLUPART_URL, url, 0) == CURLUE_OK &&
+	    curl_url_get(u, CURLUPART_SCHEME, &scheme, 0) == CURLUE_OK &&
+	    curl_url_get(u, CURLUPART_HOST, &host, 0) == CURLUE_OK &&
+	    (strcmp(scheme, "http") == 0 || strcmp(scheme, "https") == 0);
+	curl_free(scheme);
+	curl_free(host);
+	curl_url_cleanup(u);
+	return ok ? 0 : -1;
 }
 
 const char *

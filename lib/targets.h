@@ -73,6 +73,12 @@ int mcp_targets_load(const char *path, struct mcp_targets *ts, char *err, size_t
  */
 int mcp_header_add(struct mcp_target *t, const char *spec, int file, char *err, size_t errlen);
 
+/*
+ * 0 when libcurl parses url as an http:// or https:// URL with a host
+ * (what mcp-probe(1) asks of a target before it runs any), else -1.
+ */
+int mcp_target_check_url(const char *url);
+
 /* NULL when value may be sent as a header value, else why not. */
 const char *mcp_header_value_bad(const char *value);
 

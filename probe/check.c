@@ -86,19 +86,10 @@ read_token(const struct mcp_target *t)
 static void
 check_url(const struct mcp_target *t)
 {
-	CURLU *u = curl_url();
-	char *scheme = NULL, *host = NULL, at[32];
-	int ok;
+	char at[32];
 
 	where(t, at, sizeof(at));
-	ok = u != NULL && curl_url_set(u, CURLUPART_URL, t->url, 0) == CURLUE_OK &&
-	    curl_url_get(u, CURLUPART_SCHEME, &scheme, 0) == CURLUE_OK &&
-	    curl_url_get(u, CURLUPART_HOST, &host, 0) == CURLUE_OK &&
-	    (strcmp(scheme, "http") == 0 || strcmp(scheme, "https") == 0);
-	curl_free(scheme);
-	curl_free(host);
-	curl_url_cleanup(u);
-	if (!ok)
+	if (mcp_target_check_url(t->url) == -1)
 		errx(MCP_EXIT_USAGE, "%s%s: not an http:// or https:// URL", at, t->slug);
 }
 

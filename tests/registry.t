@@ -37,23 +37,23 @@ is "$(curl -s "$REG/v0.1/servers" | jq '.servers | length')" 30 "fixture: limit 
 sync
 is "$?" 0 "sync: exit 0"
 is "$(tail -1 "$TMP/err")" \
-    "mcp-aggregate: registry: 3,028 servers, 3,016 targets, 3 needs configuration, 10 refused, 5 skipped" \
+    "mcp-aggregate: registry: 3,034 servers, 3,016 targets, 4 needs configuration, 15 refused, 5 skipped" \
     "sync: the summary line"
 is "$(head -n -1 "$TMP/err")" \
-    'mcp-aggregate: registry: page 1 entry 28: not an object with a "server" object, skipped
-mcp-aggregate: registry: page 1 entry 29: not an object with a "server" object, skipped
-mcp-aggregate: registry: page 1 entry 30: server without a name, skipped
-mcp-aggregate: registry: page 1 entry 31 "io.github.shape/remotes-string": remotes is not an array, skipped
-mcp-aggregate: registry: page 1 entry 32 "io.github.shape/bad-status": status is not active, deprecated or deleted, skipped' \
+    'mcp-aggregate: registry: page 1 entry 34: not an object with a "server" object, skipped
+mcp-aggregate: registry: page 1 entry 35: not an object with a "server" object, skipped
+mcp-aggregate: registry: page 1 entry 36: server without a name, skipped
+mcp-aggregate: registry: page 1 entry 37 "io.github.shape/remotes-string": remotes is not an array, skipped
+mcp-aggregate: registry: page 1 entry 38 "io.github.shape/bad-status": status is not active, deprecated or deleted, skipped' \
     "sync: each entry of the wrong shape is named by page and index, and skipped"
 grep -c 'limit=100&version=latest' "$TMP/reg.log" >"$TMP/n"
 is "$(cat "$TMP/n")" 31 "sync: every page read, 100 a page, following the cursors"
 unlike "$(cat "$TMP/reg.log")" "updated_since" "the first sync is a full pass: no updated_since"
 is "$(rcli hget mcp:registry:sync entries) $(rcli hget mcp:registry:sync skipped) $(rcli hget mcp:registry:sync servers) $(rcli hget mcp:registry:sync targets)" \
-    "3033 5 3028 3016" "mcp:registry:sync: entries, skipped, servers, targets"
+    "3039 5 3034 3016" "mcp:registry:sync: entries, skipped, servers, targets"
 is "$(rcli hget mcp:registry:sync base)" "$REG" "mcp:registry:sync: base"
-is "$(rcli hget mcp:registry:sync updated_since)" "2026-11-03T03:38:59Z" \
-    "mcp:registry:sync: updated_since from the latest updatedAt"
+is "$(rcli hget mcp:registry:sync updated_since)" "2026-11-03T03:38:00Z" \
+    "mcp:registry:sync: updated_since from the latest updatedAt, less a minute"
 
 # --- the fields -----------------------------------------------------------------
 is "$(field io.github.shape.headers)" \
@@ -66,6 +66,8 @@ is "$(jf io.github.shape.header-blank '[.state,.reason]|@tsv')" \
     $'needs-configuration\theader "Authorization": a blank or control byte in its value' "a header value with a blank: needs configuration"
 is "$(jf io.github.shape.header-inject '[.state,.reason]|@tsv')" \
     $'needs-configuration\theader "X-A": a blank or control byte in its value' "a header value with a newline cannot inject a key"
+is "$(jf io.github.hostile.hash-header '[.state,.reason]|@tsv')" \
+    $'needs-configuration\theader "X#A": not a field name' "a header name with '#' (a targets line cannot hold it): needs configuration"
 is "$(jf io.github.shape.packages '[(.remote|tostring),.state]|@tsv')" $'null\tlocal-only' "packages only: local-only, remote null"
 is "$(jf io.github.shape.deprecated .status)" deprecated "deprecated servers are marked"
 is "$(jf io.github.shape.three-2 '[.remote,.url]|@tsv')" $'2\thttps://c.example.com/mcp' "a third remote: slug -2"
@@ -74,7 +76,10 @@ for s in "hostile.http:plain http URL (sync with --allow-http)" \
     "hostile.userinfo:URL with userinfo" "hostile.loopback:127.0.0.1 is loopback" \
     "hostile.metadata:plain http URL (sync with --allow-http)" "hostile.mapped:::ffff:10.0.0.1 is private" \
     "hostile.decimal:2130706433 is loopback" "hostile.ftp:not an https URL" \
-    "hostile.type:remote type neither streamable-http nor sse"; do
+    "hostile.type:remote type neither streamable-http nor sse" \
+    "hostile.port:a URL libcurl does not parse" "hostile.nul-host:a URL libcurl does not parse" \
+    "hostile.escaped:%31%32%37.0.0.1 is loopback" "hostile.nat64:64:ff9b::7f00:1 is loopback" \
+    "hostile.dot:127.0.0.1. is loopback"; do
 	is "$(jf "io.github.${s%%:*}" '[.state,.reason]|@tsv')" $'refused\t'"${s#*:}" "refused: ${s%%:*}"
 done
 is "$(rcli hkeys mcp:registry:servers | grep -c '^io\.github\.collide\.')" 4 "names that collide after slugging: 4 slugs"
@@ -97,7 +102,7 @@ rcli hkeys mcp:registry:servers | sort >"$TMP/slugs1"
 : >"$TMP/reg.log"
 sync
 is "$?" 0 "second sync: exit 0"
-like "$(head -1 "$TMP/reg.log")" 'include_deleted=true&updated_since=2026-11-03T03%3A38%3A59Z' \
+like "$(head -1 "$TMP/reg.log")" 'include_deleted=true&updated_since=2026-11-03T03%3A38%3A00Z' \
     "the second sync is incremental: updated_since of the last, deleted included"
 rcli hkeys mcp:registry:servers | sort >"$TMP/slugs2"
 is "$(diff "$TMP/slugs1" "$TMP/slugs2" && echo same)" same "slugs are stable across syncs"
@@ -119,6 +124,8 @@ unlike "$(cut -d' ' -f1 "$TMP/t")" '^io\.github\.owner(5\.server-5|7\.server-7)$
 is "$(wc -l <"$TMP/t")" "$(rcli hvals mcp:registry:servers | jq -s '[.[]|select(.state=="probe" and .status!="deleted")]|length')" \
     "targets: one line per probeable field"
 is "$(grep -c $'[\x01-\x08\x0b-\x1f]' "$TMP/t")" 0 "targets: no control byte in any line"
+mcp-probe -r test -n -f - <"$TMP/t" >/dev/null 2>"$TMP/perr"
+like "$?:$(cat "$TMP/perr")" '^0:mcp-probe: [0-9]+ targets ok$' "targets: mcp-probe takes the whole list (no URL it cannot parse, no header it refuses)"
 
 # --- a failed sync changes nothing ----------------------------------------------
 dump >"$TMP/before"
@@ -142,7 +149,42 @@ fault 500
 sync --full
 is "$?" 0 "a 500 is survived"
 like "$(cat "$TMP/err")" "HTTP status 500: try 1 of 4, again in 1 s" "500: a backoff"
+
+# --- an empty listing never deletes the fleet ---------------------------------------
+dump >"$TMP/before"
+fault empty
+sync --full
+is "$?" 1 "an empty listing: exit 1"
+like "$(cat "$TMP/err")" "would delete ([0-9],[0-9]{3}) of \1 servers \(over 20 %\): an empty or cut listing\?; nothing changed \(--force to accept\)" \
+    "an empty listing: said"
+dump >"$TMP/after"
+is "$(diff "$TMP/before" "$TMP/after" && echo same)" same "an empty listing: the store is unchanged"
+sync --full --force
+is "$?" 0 "an empty listing, --force: exit 0"
+is "$(jf io.github.shape.sse .status)" deleted "an empty listing, --force: the servers are deleted"
 fault none
+sync --full
+is "$?:$(jf io.github.shape.sse .status)" 0:active "a full pass after it brings them back"
+
+# --- a deadline on the whole sync -------------------------------------------------
+dump >"$TMP/before"
+fault throttle
+t0=$(date +%s)
+sync --full --deadline 5
+is "$?" 1 "429 with Retry-After: 60 past --deadline 5: exit 1"
+[ $(($(date +%s) - t0)) -lt 5 ]
+ok "$?" "429 with Retry-After: 60 past --deadline 5: at once, without the wait"
+like "$(cat "$TMP/err")" "page 1: HTTP status 429: a wait of 60 s would pass the deadline \(--deadline 5\); nothing changed" \
+    "429 past the deadline: said"
+fault slow
+sync --full --deadline 1
+is "$?" 1 "a page late past --deadline 1: exit 1"
+like "$(tail -1 "$TMP/err")" "page 2: .*deadline \(--deadline 1\); nothing changed" "a page late past the deadline: said"
+dump >"$TMP/after"
+is "$(diff "$TMP/before" "$TMP/after" && echo same)" same "past the deadline: the store is unchanged"
+fault none
+mcp-aggregate registry sync --deadline 0 "$REG" >/dev/null 2>&1
+is "$?" 2 "--deadline 0: exit 2"
 
 # --- targets: --allow-http, overrides, exclusions, shards ------------------------
 sync --full --allow-http
@@ -177,15 +219,23 @@ is "$(wc -c <"$TMP/out")" 0 "a bad overrides file: nothing on stdout"
 # line would make mcp-probe refuse the whole file, so it is not printed.
 rcli hset mcp:registry:servers x.bad '{"status":"active","state":"probe","url":"https://x.example/ a=b"}' \
     x.hdr '{"status":"active","state":"probe","url":"https://x.example/","headers":[{"name":"A=B","value":"v"}]}' \
-    x.host '{"status":"active","state":"probe","url":"https://x.example/","headers":[{"name":"Host","value":"v"}]}' >/dev/null
+    x.hash '{"status":"active","state":"probe","url":"https://x.example/","headers":[{"name":"X#A","value":"1"}]}' \
+    x.host '{"status":"active","state":"probe","url":"https://x.example/","headers":[{"name":"Host","value":"v"}]}' \
+    x.port '{"status":"active","state":"probe","url":"https://example.com:99999/mcp"}' \
+    x.nul '{"status":"active","state":"probe","url":"https://ex%00ample.com/mcp"}' >/dev/null
 mcp-aggregate targets >"$TMP/t3" 2>"$TMP/err"
-is "$?" 1 "a field the probe would refuse: exit 1"
+is "$?" 0 "a field the probe would refuse: skipped, exit 0 (the fleet keeps its list)"
 is "$(sort "$TMP/err")" 'mcp-aggregate: mcp:registry:servers "x.bad": not printed: a slug or URL a targets file cannot hold
+mcp-aggregate: mcp:registry:servers "x.hash": not printed: a header a targets file cannot hold
 mcp-aggregate: mcp:registry:servers "x.hdr": not printed: a header a targets file cannot hold
-mcp-aggregate: mcp:registry:servers "x.host": not printed: header Host: the probe sends it itself' \
+mcp-aggregate: mcp:registry:servers "x.host": not printed: header Host: the probe sends it itself
+mcp-aggregate: mcp:registry:servers "x.nul": not printed: a URL libcurl does not parse
+mcp-aggregate: mcp:registry:servers "x.port": not printed: a URL libcurl does not parse' \
     "a field the probe would refuse: named, with why"
 is "$(diff "$TMP/t" "$TMP/t3" && echo same)" same "a field the probe would refuse: the others printed"
-rcli hdel mcp:registry:servers x.bad x.hdr x.host >/dev/null
+mcp-probe -r test -n -f - <"$TMP/t3" >/dev/null 2>"$TMP/perr"
+like "$?:$(cat "$TMP/perr")" '^0:mcp-probe: [0-9]+ targets ok$' "a field the probe would refuse: mcp-probe takes what is printed"
+rcli hdel mcp:registry:servers x.bad x.hdr x.hash x.host x.port x.nul >/dev/null
 mcp-aggregate targets >/dev/full 2>"$TMP/err"
 is "$?:$(cat "$TMP/err")" "1:mcp-aggregate: write stdout: No space left on device" "targets >/dev/full: said, exit 1"
 is "$(mcp-aggregate targets 2>&1 | head -1)" "$(head -1 "$TMP/t")" "targets | head -1: ends quietly"
@@ -273,6 +323,40 @@ is "$(field zz.meanwhile)" '{"name":"zz/meanwhile"}' "the hash written during a 
 rcli hdel mcp:registry:servers zz.meanwhile >/dev/null
 fault none
 
+# --- a change made during a crawl is asked for again ---------------------------------
+# Page 1 is read, then io.github.shape/sse (page 1) and a server of page 4
+# change, that one a few seconds later: the next incremental sync still
+# asks for the first change.
+fault slow
+sync --full &
+spid=$!
+sleep 1
+jq -c --arg a "$(date -u +%FT%TZ)" --arg b "$(date -u -d '+5 sec' +%FT%TZ)" '
+    def name: try .server.name catch null;
+    def upd($t): ._meta["io.modelcontextprotocol.registry/official"].updatedAt = $t;
+    .entries |= map(if name == "io.github.shape/sse" then (.server.remotes[0].url = "https://sse2.example.com/sse" | upd($a))
+        elif name == "io.github.owner39/server-330" then upd($b) else . end)' "$TMP/fix.json" >"$TMP/fix2.json"
+mv "$TMP/fix2.json" "$TMP/fix.json"
+wait "$spid"
+is "$?" 0 "a change during a crawl: the crawl ends"
+fault none
+sync
+is "$?:$(jf io.github.shape.sse .url)" "0:https://sse2.example.com/sse" \
+    "a change on a page already read, while a later page changed later: the next incremental sync sees it"
+# An entry from the near future is refused: it would blind incremental syncs.
+jq -c --arg f "$(date -u -d '+1 hour' +%FT%TZ)" '.entries += [{server: {name: "io.github.future/soon",
+    remotes: [{type: "streamable-http", url: "https://soon.example.com/mcp"}]},
+    _meta: {"io.modelcontextprotocol.registry/official": {status: "active", updatedAt: $f}}}]' \
+    "$TMP/fix.json" >"$TMP/fix2.json"
+mv "$TMP/fix2.json" "$TMP/fix.json"
+sync
+is "$?" 0 "an updatedAt in the future: exit 0"
+like "$(cat "$TMP/err")" '"io.github.future/soon": updatedAt "[0-9T:-]+Z" is in the future, skipped' \
+    "an updatedAt in the future: skipped, said"
+is "$(field io.github.future.soon)" "" "an updatedAt in the future: not stored"
+[[ "$(rcli hget mcp:registry:sync updated_since)" < "$(date -u +%FT%TZ)" ]]
+ok "$?" "an updatedAt in the future: updated_since stays in the past"
+
 # --- the registry dies mid-crawl --------------------------------------------------
 dump >"$TMP/before"
 fault die
@@ -281,6 +365,42 @@ is "$?" 1 "the registry killed mid-crawl: exit 1"
 like "$(cat "$TMP/err")" "page 3: Could.*connect.*; nothing changed" "the registry killed mid-crawl: said"
 dump >"$TMP/after"
 is "$(diff "$TMP/before" "$TMP/after" && echo same)" same "the registry killed mid-crawl: the store is unchanged"
+
+# --- a flood: names grown by U+FFFD, duplicate remotes, the targets grown ------------
+# 140 raw 0xFF bytes (each stored as U+FFFD, 3 bytes) and 16 copies of one remote.
+start_registry # the one before died at page 3
+xff=$(printf '__XFF__%.0s' $(seq 140))
+jq -c --arg n "io.github.flood/$xff" '.entries += [
+    {server: {name: $n, remotes: [range(16) | {type: "streamable-http", url: "https://flood.example.com/mcp"}]}},
+    {server: {name: "io.github.flood/five", remotes: [range(5) | {type: "streamable-http", url: "https://f\(.).example.com/mcp"}]}},
+    {server: {name: "io.github.flood/dups", remotes: [{type: "streamable-http", url: "https://d.example.com/mcp"},
+        {type: "sse", url: "https://d.example.com/mcp"}, {type: "streamable-http", url: "https://d2.example.com/mcp"}]}}]' \
+    "$TMP/fix.json" >"$TMP/fix2.json"
+mv "$TMP/fix2.json" "$TMP/fix.json"
+sync --full
+is "$?" 0 "a flood: exit 0"
+rcli hvals mcp:registry:servers | jq -r 'select(.name | startswith("io.github.flood/\ufffd")) | .name' >"$TMP/flood"
+is "$(wc -l <"$TMP/flood")" 1 "16 copies of one remote: one field"
+is "$(head -1 "$TMP/flood" | tr -d '\n' | wc -c)" 256 "a name grown by U+FFFD: cut to 256 bytes, at a character"
+is "$(head -1 "$TMP/flood" | iconv -f UTF-8 -t UTF-8 >/dev/null && echo valid)" valid "a name cut: still UTF-8"
+like "$(cat "$TMP/err")" '"io.github.flood/five": more than 4 distinct remotes, skipped' "5 distinct remotes: skipped, said"
+is "$(rcli hkeys mcp:registry:servers | grep '^io\.github\.flood\.dups' | sort | tr '\n' ' ')" \
+    "io.github.flood.dups io.github.flood.dups-2 " "the same URL and headers twice: one field; the next keeps its index"
+rcli del mcp:registry:servers mcp:registry:sync >/dev/null
+gen --count 100 >"$TMP/fix.json"
+sync
+is "$?" 0 "a small registry: exit 0"
+small=$(rcli hget mcp:registry:sync targets)
+gen >"$TMP/fix.json"
+dump >"$TMP/before"
+sync --full
+is "$?" 1 "the targets grown past twice and 1,000 more: exit 1"
+like "$(cat "$TMP/err")" "the targets would grow from $small to 3,016 \(over twice and 1,000 more\): a flood\?; nothing changed \(--force to accept\)" \
+    "the targets grown too much: said"
+dump >"$TMP/after"
+is "$(diff "$TMP/before" "$TMP/after" && echo same)" same "the targets grown too much: the store is unchanged"
+sync --full --force
+is "$?:$(rcli hget mcp:registry:sync targets)" 0:3016 "the targets grown, --force: written"
 
 # --- usage ----------------------------------------------------------------------
 mcp-aggregate registry sync ftp://x >/dev/null 2>&1

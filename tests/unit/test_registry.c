@@ -78,6 +78,13 @@ test_ranges(void)
 	refused_is("::ffff:169.254.169.254", "link-local (169.254.0.0/16, cloud metadata)");
 	refused_is("::127.0.0.1", "loopback");
 	refused_is("2001:db8::1", NULL);
+	/* As libcurl and the resolver read them (review finding 13). */
+	refused_is("%31%32%37.0.0.1", "loopback");
+	refused_is("127.0.0.1.", "loopback");
+	refused_is("64:ff9b::7f00:1", "loopback");
+	refused_is("%31%30.0.0.1.", "private");
+	refused_is("240.0.0.1", "reserved (multicast, benchmarking, protocol or future use)");
+	refused_is("example.com.", NULL);
 	refused_is("93.184.215.14", NULL);
 	refused_is("example.com", NULL);
 }
