@@ -143,19 +143,18 @@ take_entry(struct sync *s, const cJSON *entry, long index)
 	    "io.modelcontextprotocol.registry/official");
 	m = cJSON_GetObjectItemCaseSensitive(m, "updatedAt");
 	t = cJSON_IsString(m) ? rfc3339(m->valuestring) : -1;
-	/* One entry from the future would make the next updated_since skip everything. */
+	/*
+	 * One entry from the future would make the next updated_since skip
+	 * everything: it is taken (a full pass sees it, and does not delete
+	 * it), but its time is not believed for the next sync's.
+	 */
 	if (t > s->now + REG_SKEW) {
 		reg_warn_begin();
-		warnx("registry: %s %s: updatedAt %s is in the future, skipped", where,
-		    mcp_json_quoted(q, sizeof(q), n > 0 ? v[0].name : ""),
+		warnx(
+		    "registry: %s %s: updatedAt %s is in the future: taken, its time not believed",
+		    where, mcp_json_quoted(q, sizeof(q), n > 0 ? v[0].name : ""),
 		    mcp_json_quoted(qt, sizeof(qt), m->valuestring));
-		s->skipped++;
-		while (n > 0)
-			reg_field_free(&v[--n]);
-		free(v);
-		return 0;
-	}
-	if (t > s->max_updated)
+	} else if (t > s->max_updated)
 		s->max_updated = t;
 	rc = take_fields(s, v, n, where);
 	free(v);

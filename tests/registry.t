@@ -343,7 +343,7 @@ fault none
 sync
 is "$?:$(jf io.github.shape.sse .url)" "0:https://sse2.example.com/sse" \
     "a change on a page already read, while a later page changed later: the next incremental sync sees it"
-# An entry from the near future is refused: it would blind incremental syncs.
+# An entry from the near future is taken, its time not believed: it would blind incremental syncs.
 jq -c --arg f "$(date -u -d '+1 hour' +%FT%TZ)" '.entries += [{server: {name: "io.github.future/soon",
     remotes: [{type: "streamable-http", url: "https://soon.example.com/mcp"}]},
     _meta: {"io.modelcontextprotocol.registry/official": {status: "active", updatedAt: $f}}}]' \
@@ -351,9 +351,10 @@ jq -c --arg f "$(date -u -d '+1 hour' +%FT%TZ)" '.entries += [{server: {name: "i
 mv "$TMP/fix2.json" "$TMP/fix.json"
 sync
 is "$?" 0 "an updatedAt in the future: exit 0"
-like "$(cat "$TMP/err")" '"io.github.future/soon": updatedAt "[0-9T:-]+Z" is in the future, skipped' \
-    "an updatedAt in the future: skipped, said"
-is "$(field io.github.future.soon)" "" "an updatedAt in the future: not stored"
+like "$(cat "$TMP/err")" '"io.github.future/soon": updatedAt "[0-9T:-]+Z" is in the future: taken, its time not believed' \
+    "an updatedAt in the future: said"
+is "$(jf io.github.future.soon .url)" "https://soon.example.com/mcp" \
+    "an updatedAt in the future: stored (a registry's clock ahead of ours deletes nothing)"
 [[ "$(rcli hget mcp:registry:sync updated_since)" < "$(date -u +%FT%TZ)" ]]
 ok "$?" "an updatedAt in the future: updated_since stays in the past"
 
