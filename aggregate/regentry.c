@@ -11,6 +11,7 @@
 #include <openssl/evp.h>
 
 #include "addr.h"
+#include "json.h"
 #include "mcp.h"
 #include "registry.h"
 #include "targets.h"
@@ -28,24 +29,6 @@ struct remote {
 };
 
 static const char *const state_names[] = {"probe", "needs-configuration", "local-only", "refused"};
-
-static const char *
-str_of(const cJSON *o, const char *k)
-{
-	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, k);
-
-	return cJSON_IsString(v) ? v->valuestring : NULL;
-}
-
-/* 1 when every byte of s may stand in a targets file token: no blank, no control. */
-static int
-token_ok(const char *s)
-{
-	for (; *s != '\0'; s++)
-		if ((unsigned char)*s <= 0x20 || *s == 0x7f)
-			return 0;
-	return 1;
-}
 
 /*
  * Fill the {variables} of s from vars (an object of objects with
@@ -73,8 +56,9 @@ fill(const char *s, const cJSON *vars, char *out, size_t len, char *why, size_t 
 			return -1;
 		memcpy(var, s + 1, n);
 		var[n] = '\0';
-		d = str_of(cJSON_GetObjectItemCaseSensitive(vars, var), "default");
-		if (d == NULL || *d == '\0' || !token_ok(d) || strpbrk(d, "{}") != NULL) {
+		d = mcp_json_str(cJSON_GetObjectItemCaseSensitive(vars, var), "default", NULL);
+		if (d == NULL || *d == '\0' || !mcp_target_token_ok(d) ||
+		    strpbrk(d, "{}") != NULL) {
 			char q[MCP_QUOTED_MAX];
 
 			snprintf(why, wlen, "variable %s has no default",
@@ -178,7 +162,7 @@ url_check(const char *url, int allow_http, char *why, size_t wlen)
 	const char *h, *end, *c;
 	char host[AGG_HOST_MAX + 1];
 
-	if (!token_ok(url))
+	if (!mcp_target_token_ok(url))
 		return snprintf(why, wlen, "URL holds a blank or a control byte"), -1;
 	if (strncmp(url, "https://", 8) == 0)
 		h = url + 8;
@@ -212,10 +196,10 @@ header_check(struct mcp_target *t, const char *name, const char *val, char *why,
 
 	mcp_json_quoted(q, sizeof(q), name);
 	/* '#', '=' and ':' would cut the header=Name:value of a targets line. */
-	if (strlen(name) > 64 || !token_ok(name) || strpbrk(name, ":=#") != NULL ||
+	if (strlen(name) > 64 || !mcp_target_token_ok(name) || strpbrk(name, ":=#") != NULL ||
 	    snprintf(spec, sizeof(spec), "%s:%s", name, val) >= (int)sizeof(spec))
 		return snprintf(why, len, "header %s: not a field name", q), -1;
-	if (!token_ok(val))
+	if (!mcp_target_token_ok(val))
 		return snprintf(why, len, "header %s: a blank or control byte in its value", q), -1;
 	if (mcp_header_add(t, spec, 0, e, sizeof(e)) == -1) {
 		if (strncmp(e, "want ", 5) == 0)
@@ -242,11 +226,11 @@ headers_of(const cJSON *hs, struct remote *r)
 	memset(&t, 0, sizeof(t));
 	cJSON_ArrayForEach(h, hs)
 	{
-		if ((name = str_of(h, "name")) == NULL)
+		if ((name = mcp_json_str(h, "name", NULL)) == NULL)
 			continue;
-		v = str_of(h, "value");
+		v = mcp_json_str(h, "value", NULL);
 		if (v == NULL && cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(h, "isRequired")))
-			v = str_of(h, "default");
+			v = mcp_json_str(h, "default", NULL);
 		if (v == NULL)
 			continue;
 		f = fill(v, cJSON_GetObjectItemCaseSensitive(h, "variables"), val, sizeof(val),
@@ -279,7 +263,7 @@ headers_of(const cJSON *hs, struct remote *r)
 static void
 remote_of(const cJSON *rem, const struct reg_opts *o, struct remote *r)
 {
-	const char *type = str_of(rem, "type"), *url = str_of(rem, "url");
+	const char *type = mcp_json_str(rem, "type", NULL), *url = mcp_json_str(rem, "url", NULL);
 	int f;
 
 	r->state = REG_PROBE;
@@ -441,7 +425,7 @@ entry_meta(const cJSON *entry, struct entry *e, char *err, size_t len)
 	const cJSON *m =
 	    cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(entry, "_meta"),
 	        "io.modelcontextprotocol.registry/official");
-	const char *st = str_of(m, "status");
+	const char *st = mcp_json_str(m, "status", NULL);
 
 	e->status = "active";
 	if (st != NULL && strcmp(st, "deprecated") == 0)
@@ -450,8 +434,8 @@ entry_meta(const cJSON *entry, struct entry *e, char *err, size_t len)
 		e->status = "deleted";
 	else if (st != NULL && strcmp(st, "active") != 0)
 		return snprintf(err, len, "status is not active, deprecated or deleted"), -1;
-	e->updated = str_of(m, "updatedAt");
-	if (e->updated && (strlen(e->updated) > 40 || !token_ok(e->updated)))
+	e->updated = mcp_json_str(m, "updatedAt", NULL);
+	if (e->updated && (strlen(e->updated) > 40 || !mcp_target_token_ok(e->updated)))
 		e->updated = NULL;
 	return 0;
 }
@@ -471,9 +455,9 @@ reg_entry_fields(const cJSON *entry, const struct reg_opts *o, double now, struc
 	*n = 0;
 	if (!cJSON_IsObject(entry) || !cJSON_IsObject(srv))
 		return snprintf(err, len, "not an object with a \"server\" object"), -1;
-	if (str_of(srv, "name") == NULL || *str_of(srv, "name") == '\0')
+	if (mcp_json_str(srv, "name", NULL) == NULL || *mcp_json_str(srv, "name", NULL) == '\0')
 		return snprintf(err, len, "server without a name"), -1;
-	if (strlen(str_of(srv, "name")) > REG_NAME_MAX)
+	if (strlen(mcp_json_str(srv, "name", NULL)) > REG_NAME_MAX)
 		return snprintf(err, len, "name over %d bytes", REG_NAME_MAX), -1;
 	rems = cJSON_GetObjectItemCaseSensitive(srv, "remotes");
 	if (rems != NULL && !cJSON_IsArray(rems) && !cJSON_IsNull(rems))
@@ -482,9 +466,10 @@ reg_entry_fields(const cJSON *entry, const struct reg_opts *o, double now, struc
 		return snprintf(err, len, "more than %d remotes", REG_REMOTES_LISTED), -1;
 	if (entry_meta(entry, &e, err, len) == -1)
 		return -1;
-	if ((e.name = name = kept_name(str_of(srv, "name"))) == NULL ||
-	    (str_of(srv, "version") && strlen(str_of(srv, "version")) <= REG_VERSION_MAX &&
-	        (e.version = version = clean(str_of(srv, "version"))) == NULL) ||
+	if ((e.name = name = kept_name(mcp_json_str(srv, "name", NULL))) == NULL ||
+	    (mcp_json_str(srv, "version", NULL) &&
+	        strlen(mcp_json_str(srv, "version", NULL)) <= REG_VERSION_MAX &&
+	        (e.version = version = clean(mcp_json_str(srv, "version", NULL))) == NULL) ||
 	    (*out = calloc(nr > 0 ? (size_t)nr : 1, sizeof(**out))) == NULL) {
 		snprintf(err, len, "out of memory");
 		goto done;

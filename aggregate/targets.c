@@ -27,16 +27,6 @@ struct lines {
 	size_t n, cap;
 };
 
-/* 1 when s is one token of a targets file: no blank, no control byte. */
-static int
-token_ok(const char *s)
-{
-	for (; *s != '\0'; s++)
-		if ((unsigned char)*s <= 0x20 || *s == 0x7f)
-			return 0;
-	return 1;
-}
-
 static int
 lines_add(struct lines *ls, const char *slug, const char *text, int exclude)
 {
@@ -166,7 +156,7 @@ field_line(
 	    !cJSON_IsString(state) || strcmp(state->valuestring, "probe") != 0)
 		goto out;
 	rc = -1;
-	if (!cJSON_IsString(url) || !mcp_slug_ok(slug) || !token_ok(url->valuestring)) {
+	if (!cJSON_IsString(url) || !mcp_slug_ok(slug) || !mcp_target_token_ok(url->valuestring)) {
 		snprintf(why, wlen, "a slug or URL a targets file cannot hold");
 		goto out;
 	}
@@ -180,8 +170,10 @@ field_line(
 	{
 		hn = cJSON_GetObjectItemCaseSensitive(h, "name");
 		hv = cJSON_GetObjectItemCaseSensitive(h, "value");
-		if (!cJSON_IsString(hn) || !cJSON_IsString(hv) || !token_ok(hn->valuestring) ||
-		    strpbrk(hn->valuestring, ":=#") != NULL || !token_ok(hv->valuestring)) {
+		if (!cJSON_IsString(hn) || !cJSON_IsString(hv) ||
+		    !mcp_target_token_ok(hn->valuestring) ||
+		    strpbrk(hn->valuestring, ":=#") != NULL ||
+		    !mcp_target_token_ok(hv->valuestring)) {
 			snprintf(why, wlen, "a header a targets file cannot hold");
 			goto out;
 		}

@@ -17,6 +17,7 @@
 #include "fuzz.h"
 #include "../aggregate/registry.h"
 #include "../lib/json.h"
+#include "../lib/targets.h"
 
 int
 LLVMFuzzerInitialize(int *argc, char ***argv)
@@ -25,15 +26,6 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 	(void)argv;
 	fuzz_quiet();
 	return 0;
-}
-
-static int
-token_ok(const char *s)
-{
-	for (; *s != '\0'; s++)
-		if ((unsigned char)*s <= 0x20 || *s == 0x7f)
-			return 0;
-	return 1;
 }
 
 static void
@@ -46,7 +38,7 @@ check_probe(const cJSON *v, int allow_http)
 	FUZZ_CHECK(cJSON_IsString(url));
 	u = url->valuestring;
 	FUZZ_CHECK(strncmp(u, "https://", 8) == 0 || (allow_http && strncmp(u, "http://", 7) == 0));
-	FUZZ_CHECK(token_ok(u) && strlen(u) <= REG_URL_MAX);
+	FUZZ_CHECK(mcp_target_token_ok(u) && strlen(u) <= REG_URL_MAX);
 	u = strstr(u, "://") + 3;
 	end = u + strcspn(u, "/?#");
 	FUZZ_CHECK(memchr(u, '@', (size_t)(end - u)) == NULL);
@@ -58,7 +50,8 @@ check_probe(const cJSON *v, int allow_http)
 		            *val = cJSON_GetObjectItemCaseSensitive(h, "value");
 
 		FUZZ_CHECK(cJSON_IsString(n) && cJSON_IsString(val));
-		FUZZ_CHECK(token_ok(n->valuestring) && token_ok(val->valuestring));
+		FUZZ_CHECK(
+		    mcp_target_token_ok(n->valuestring) && mcp_target_token_ok(val->valuestring));
 		FUZZ_CHECK(strchr(n->valuestring, ':') == NULL);
 	}
 }

@@ -464,3 +464,12 @@ mcp_targets_free(struct mcp_targets *ts)
 	free(ts->v);
 	memset(ts, 0, sizeof(*ts));
 }
+
+int
+mcp_target_token_ok(const char *s)
+{
+	for (; *s != '\0'; s++)
+		if ((unsigned char)*s <= 0x20 || *s == 0x7f)
+			return 0;
+	return 1;
+}

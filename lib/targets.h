@@ -57,6 +57,9 @@ struct mcp_targets {
  * Parse one line (without its newline) into t.  Returns 1 for a target,
  * 0 for a blank or comment line, -1 with a reason in err.
  */
+/* 1 when s may stand as one token of a targets file: no blank, no control byte. */
+int mcp_target_token_ok(const char *s);
+
 int mcp_target_parse(const char *line, struct mcp_target *t, char *err, size_t errlen);
 
 /*
