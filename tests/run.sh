@@ -66,7 +66,7 @@ for b in "$@"; do
 		*) continue ;;
 		esac
 		a=0
-		head -5 "$t" | grep -q '^# test: alone' && a=1
+		[ -z "$(head -5 "$t" | grep '^# test: alone')" ] || a=1
 		add "$b: $t" "$b" "$a" bash "$t"
 	done
 done
