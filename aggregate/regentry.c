@@ -105,35 +105,11 @@ host_plain(const char *host, char *h, size_t len)
 	return 0;
 }
 
-/* Why an address of class c is refused, in the words of the sync's reasons. */
-static const char *
-class_why(enum mcp_addr_class c, int v4)
-{
-	switch (c) {
-	case MCP_ADDR_UNSPECIFIED:
-		return v4 ? "in 0.0.0.0/8" : "unspecified or loopback";
-	case MCP_ADDR_LOOPBACK:
-		return v4 ? "loopback" : "unspecified or loopback";
-	case MCP_ADDR_PRIVATE:
-		return "private";
-	case MCP_ADDR_METADATA:
-		return "link-local (169.254.0.0/16, cloud metadata)";
-	case MCP_ADDR_CGNAT:
-		return "shared address space (100.64.0.0/10)";
-	case MCP_ADDR_ULA:
-		return "unique local (fc00::/7)";
-	case MCP_ADDR_LINKLOCAL:
-		return "link-local (fe80::/10)";
-	default:
-		return mcp_addr_class_name(c);
-	}
-}
-
 int
 reg_ip_refused(const char *host, const char **why)
 {
 	static const unsigned char mapped[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
-	unsigned char a[MCP_ADDR_LEN], u[MCP_ADDR_LEN];
+	unsigned char a[MCP_ADDR_LEN];
 	struct in_addr v4;
 	enum mcp_addr_class c;
 	char h[AGG_HOST_MAX + 1];
@@ -149,9 +125,8 @@ reg_ip_refused(const char *host, const char **why)
 	}
 	if ((c = mcp_addr_class(a)) == MCP_ADDR_PUBLIC)
 		return 0;
-	memcpy(u, a, sizeof(u));
-	mcp_addr_unwrap(u);
-	*why = class_why(c, memcmp(u, mapped, 12) == 0);
+	/* In the probe's words (lib/addr.c), which refuses the same at connect. */
+	*why = mcp_addr_class_name(c);
 	return 1;
 }
 

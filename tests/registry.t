@@ -189,7 +189,7 @@ is "$?" 2 "--deadline 0: exit 2"
 # --- targets: --allow-http, overrides, exclusions, shards ------------------------
 sync --full --allow-http
 is "$?" 0 "sync --allow-http: exit 0"
-is "$(jf io.github.hostile.metadata '[.state,.reason]|@tsv')" $'refused\t169.254.169.254 is link-local (169.254.0.0/16, cloud metadata)' \
+is "$(jf io.github.hostile.metadata '[.state,.reason]|@tsv')" $'refused\t169.254.169.254 is link-local (cloud metadata)' \
     "--allow-http: the metadata address is still refused"
 mcp-aggregate targets >"$TMP/t"
 is "$(grep '^io\.github\.real\.everything ' "$TMP/t")" \
