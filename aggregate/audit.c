@@ -16,6 +16,7 @@
 #include "json.h"
 #include "mcp.h"
 #include "rec.h"
+#include "reslua.h"
 
 /*
  * The history of one slug over the period: KEYS[1] its codes, ARGV the
@@ -31,7 +32,7 @@
  * where a region fails, or with no results read, is none), then name,
  * passed, failed, split-failed per region.
  */
-static const char audit_lua[] =
+static const char audit_lua[] = MCP_RES_LUA
     "local pre, from, to, rfrom = ARGV[1], tonumber(ARGV[2]), tonumber(ARGV[3]), "
     "tonumber(ARGV[4])\n"
     "local stride = tonumber(ARGV[5])\n"
@@ -92,20 +93,6 @@ static const char audit_lua[] =
     "local c = redis.call('HMGET', KEYS[1], 'auth_required', 'auth_rejected', "
     "'auth_insufficient_scope')\n"
     "for i = 1, 3 do if c[i] then auth[tonumber(c[i])] = true end end\n"
-    "local function slot(s, sz, j)\n"
-    "  if sz == 7 then\n"
-    "    local c1, c2 = byte(s, j * 7 + 3, j * 7 + 4)\n"
-    "    if not c1 then return 0 end\n"
-    "    local st = floor(c1 / 64)\n"
-    "    if st == 3 then return 3, floor(c1 / 4) % 16, (c1 % 4) * 64 + floor((c2 or 0) / 4) end\n"
-    "    return st\n"
-    "  end\n"
-    "  local o = j * 16 + 3\n"
-    "  local ch = byte(s, o)\n"
-    "  if ch == 104 then return 1 elseif ch == 97 then return 2\n"
-    "  elseif ch == 98 then return 3, byte(s, o + 1), byte(s, o + 2) end\n"
-    "  return 0\n"
-    "end\n"
     "local reg, names = {}, {}\n"
     "local nh, na, nb, nauth, nwin, nsplit, ndec, namb = 0, 0, 0, 0, 0, 0, 0, 0\n"
     "local steps = {0, 0, 0, 0, 0, 0, 0, 0}\n"
@@ -127,7 +114,7 @@ static const char audit_lua[] =
     "    if not r then r = {0, 0, 0}; reg[row[1]] = r; names[#names + 1] = row[1] end\n"
     "    local s, sz, ch, ca, cb = row[2], row[3], 0, 0, 0\n"
     "    for j = j0, j1, stride do\n"
-    "      local st, sp, ci = slot(s, sz, j)\n"
+    "      local st, sp, ci = res_state(s, sz, j)\n"
     "      if st == 1 then ch = ch + 1\n"
     "      elseif st == 2 then ca = ca + 1\n"
     "      elseif st == 3 then\n"
@@ -147,7 +134,7 @@ static const char audit_lua[] =
     "    local P, F = {}, {}\n"
     "    for _, e in ipairs(rs) do\n"
     "      for j = j0, j1, stride do\n"
-    "        local st = slot(e[2], e[3], j)\n"
+    "        local st = res_state(e[2], e[3], j)\n"
     "        if st == 1 or st == 2 then P[j] = true elseif st == 3 then F[j] = true end\n"
     "      end\n"
     "    end\n"
@@ -163,7 +150,7 @@ static const char audit_lua[] =
     "    if split then\n"
     "      for _, e in ipairs(rs) do\n"
     "        for j = j0, j1, stride do\n"
-    "          if P[j] and slot(e[2], e[3], j) == 3 then e[1][3] = e[1][3] + 1 end\n"
+    "          if P[j] and res_state(e[2], e[3], j) == 3 then e[1][3] = e[1][3] + 1 end\n"
     "        end\n"
     "      end\n"
     "    end\n"

@@ -24,6 +24,9 @@
  * caller has checked it.  res_text(slot, names) gives that text back (a
  * slot of 7 bytes, or of 16 of before), or nil for an empty slot; names
  * maps a code's number to the code (res_names(codes) reads it).
+ * res_state(s, size, j) reads slot j of a region's string s (slots of size
+ * 7, or 16 of before) without making its text: 0 empty, 1 h, 2 a, 3 b,
+ * then for b the failed step and the code's number.
  * res_window(h, w, prefix, names) gives the results of window w as
  * HGETALL gave them from res:W, "region value ...": the slots of h (the
  * HGETALL of w's rs:HOUR) first, then those of the rh:HOUR of before and
@@ -115,6 +118,22 @@
 	"  if id > 0 then s = s .. string.format('%04x', id) end\n"                                \
 	"  if ms ~= 4194303 then s = s .. ' ' .. ms end\n"                                         \
 	"  return s\n"                                                                             \
+	"end\n"                                                                                    \
+	"local function res_state(s, sz, j)\n"                                                     \
+	"  if sz == 7 then\n"                                                                      \
+	"    local c1, c2 = string.byte(s, j * 7 + 3, j * 7 + 4)\n"                                \
+	"    if not c1 then return 0 end\n"                                                        \
+	"    local st = math.floor(c1 / 64)\n"                                                     \
+	"    if st == 3 then\n"                                                                    \
+	"      return 3, math.floor(c1 / 4) % 16, (c1 % 4) * 64 + math.floor((c2 or 0) / 4)\n"     \
+	"    end\n"                                                                                \
+	"    return st\n"                                                                          \
+	"  end\n"                                                                                  \
+	"  local o = j * 16 + 3\n"                                                                 \
+	"  local ch = string.byte(s, o)\n"                                                         \
+	"  if ch == 104 then return 1 elseif ch == 97 then return 2\n"                             \
+	"  elseif ch == 98 then return 3, string.byte(s, o + 1), string.byte(s, o + 2) end\n"      \
+	"  return 0\n"                                                                             \
 	"end\n"                                                                                    \
 	"local RES_OLD = {}\n"                                                                     \
 	"local function res_window(h, w, pre, names)\n"                                            \
