@@ -74,25 +74,12 @@ done
 declare -A pid_of=() start_of=() slot_of=() slot_used=()
 running=0
 reap() { # wait for one test to end and report it
-	local p i
+	local p=
 	wait -n -p p "${!pid_of[@]}" 2>/dev/null
-	for i in "${!pid_of[@]}"; do
-		[ "$i" = "${p:-}" ] || continue
-		report "${pid_of[$i]}" $((SECONDS - ${start_of[$i]}))
-		unset "slot_used[${slot_of[$i]}]"
-		unset "pid_of[$i]" "start_of[$i]" "slot_of[$i]"
-		running=$((running - 1))
-		return
-	done
-	# wait -n told no pid (an older bash): find the ended ones.
-	for i in "${!pid_of[@]}"; do
-		kill -0 "$i" 2>/dev/null && continue
-		wait "$i" 2>/dev/null
-		report "${pid_of[$i]}" $((SECONDS - ${start_of[$i]}))
-		unset "slot_used[${slot_of[$i]}]"
-		unset "pid_of[$i]" "start_of[$i]" "slot_of[$i]"
-		running=$((running - 1))
-	done
+	[ -n "$p" ] && [ -n "${pid_of[$p]+x}" ] || return 0
+	report "${pid_of[$p]}" $((SECONDS - ${start_of[$p]}))
+	unset "slot_used[${slot_of[$p]}]" "pid_of[$p]" "start_of[$p]" "slot_of[$p]"
+	running=$((running - 1))
 }
 
 for i in "${!labels[@]}"; do
