@@ -76,7 +76,8 @@ $(B)/libmcp.a: $(LIB_OBJ)
 $(B)/mcp-probe: $(patsubst %.c,$(B)/%.o,$(wildcard probe/*.c)) $(B)/libmcp.a $(CURL_A)
 	$(CC) $(ALL_LDFLAGS) -o $@ $(LINK_DEPS) $(LDLIBS)
 
-$(B)/mcp-aggregate: $(patsubst %.c,$(B)/%.o,$(wildcard aggregate/*.c)) $(B)/libmcp.a $(CURL_A)
+# registry/ is mcp-aggregate's room for the registry (sync, targets, audit).
+$(B)/mcp-aggregate: $(patsubst %.c,$(B)/%.o,$(wildcard aggregate/*.c registry/*.c)) $(B)/libmcp.a $(CURL_A)
 	$(CC) $(ALL_LDFLAGS) -o $@ $(LINK_DEPS) $(LDLIBS)
 
 $(B)/mcp-alert: $(patsubst %.c,$(B)/%.o,$(wildcard alertd/*.c)) $(B)/libmcp.a $(CURL_A)
@@ -183,10 +184,10 @@ uninstall:
 lint:
 	mandoc -Tlint -Wwarning $(MANS)
 	shellcheck -S warning $(filter-out scripts/lib,$(wildcard scripts/*)) $(SCRIPT_LIBS) build-aux/* tests/*.sh tests/*.t tests/*/*.sh .ci/run
-	clang-format --dry-run -Werror $(wildcard lib/*.[ch] probe/*.[ch] aggregate/*.[ch] alertd/*.[ch] serve/*.[ch] tests/unit/*.c tests/bench/*.c)
+	clang-format --dry-run -Werror $(wildcard lib/*.[ch] probe/*.[ch] aggregate/*.[ch] registry/*.[ch] alertd/*.[ch] serve/*.[ch] tests/unit/*.c tests/bench/*.c)
 
 format:
-	clang-format -i $(wildcard lib/*.[ch] probe/*.[ch] aggregate/*.[ch] alertd/*.[ch] serve/*.[ch] tests/unit/*.c tests/bench/*.c)
+	clang-format -i $(wildcard lib/*.[ch] probe/*.[ch] aggregate/*.[ch] registry/*.[ch] alertd/*.[ch] serve/*.[ch] tests/unit/*.c tests/bench/*.c)
 
 clean:
 	rm -rf build build-san
@@ -234,7 +235,7 @@ $(FB)/libmcp.a: $(LIB_SRC:%.c=$(FB)/%.o)
 
 # One archive per tool: a harness takes from it what it does not define.
 $(FB)/probe.a: $(patsubst %.c,$(FB)/%.o,$(wildcard probe/*.c))
-$(FB)/aggregate.a: $(patsubst %.c,$(FB)/%.o,$(wildcard aggregate/*.c))
+$(FB)/aggregate.a: $(patsubst %.c,$(FB)/%.o,$(wildcard aggregate/*.c registry/*.c))
 $(FB)/alertd.a: $(patsubst %.c,$(FB)/%.o,$(wildcard alertd/*.c))
 $(FB)/serve.a: $(patsubst %.c,$(FB)/%.o,$(wildcard serve/*.c))
 $(FUZZ_TOOLS:%=$(FB)/%.a):

@@ -282,6 +282,11 @@ struct agg_opts {
 	long fault_min;    /* verdict -F */
 	int fault_percent; /* verdict -P */
 };
+/* The options before any flag. */
+#define AGG_OPTS_INIT                                                                              \
+	{                                                                                          \
+		NULL, NULL, NULL, 5, AGG_LOOKBACK, 0, 0, AGG_FAULT_MIN, AGG_FAULT_PERCENT          \
+	}
 
 /*
  * The subcommands; each returns an exit status, or AGG_EXIT_STDOUT when
@@ -299,11 +304,6 @@ int agg_maint_parse(const redisReply *r, double *start, double *end, const char 
 
 /* A line per slug (all known, or those named); exit 1 when one is not up. */
 int agg_status(const struct agg_opts *o, char **slugs, int nslugs);
-/*
- * audit.c: the registry's servers in the buckets of the audit; parses its
- * own arguments (argv[0] is "audit") and closes stdout.
- */
-int agg_audit(struct agg_opts *o, int argc, char **argv);
 /* The stored results of slug in the windows from..to, a line each. */
 int agg_results(const struct agg_opts *o, const char *slug, long long from, long long to);
 
@@ -344,13 +344,14 @@ int agg_judgment(struct mcp_store *st, long long window, struct agg_faults *f);
  */
 int agg_canaries(struct mcp_store *st, long long window, int lookback, struct agg_faults *f);
 
+/*
+ * common.c: what every subcommand shares, push and verdict as the
+ * registry's room (registry/).
+ */
 /* Connect with the options' URL and timeout; NULL after printing why. */
 struct mcp_store *agg_connect(const struct agg_opts *o);
 
 /* The usage message of mcp-aggregate; exits MCP_EXIT_USAGE. */
 void agg_usage(void) __attribute__((noreturn));
-
-/* registry sync and targets (regcli.c): argv[0] is the command. */
-int agg_registry_cmd(int argc, char **argv);
 
 #endif

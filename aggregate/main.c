@@ -11,41 +11,9 @@
 #include <unistd.h>
 
 #include "aggregate.h"
+#include "../registry/registry.h"
 #include "mcp.h"
 #include "rec.h"
-
-void
-agg_usage(void)
-{
-	fprintf(stderr,
-	    "usage: %s push [-v] [-r REGION] [-R URL] [-S FILE] [-t SECONDS]\n"
-	    "       %s verdict [-F SLUGS] [-L SECONDS] [-P PERCENT] [-R URL] [-t SECONDS] "
-	    "[SLUG ...]\n"
-	    "       %s results [-R URL] [-t SECONDS] SLUG [FROM [TO]]\n"
-	    "       %s status [-j] [-R URL] [-t SECONDS] [SLUG ...]\n"
-	    "       %s audit [-R URL] [-t SECONDS] [--json] [--period DURATION] [--save] [--at "
-	    "EPOCH]\n"
-	    "       %s registry sync [-R URL] [-t SECONDS] [--full] [--allow-http] [--force] "
-	    "[--deadline SECONDS] [URL]\n"
-	    "       %s targets [-R URL] [-t SECONDS] [-o OVERRIDES] [--shard K/N]\n",
-	    program_invocation_short_name, program_invocation_short_name,
-	    program_invocation_short_name, program_invocation_short_name,
-	    program_invocation_short_name, program_invocation_short_name,
-	    program_invocation_short_name);
-	exit(MCP_EXIT_USAGE);
-}
-
-struct mcp_store *
-agg_connect(const struct agg_opts *o)
-{
-	struct mcp_store_opts so = {o->timeout, -1};
-	struct mcp_store *st;
-	char err[512];
-
-	if ((st = mcp_store_open(mcp_store_url_choose(o->url), &so, err, sizeof(err))) == NULL)
-		warnx("redis: %s", err);
-	return st;
-}
 
 static int
 lookback_of(const char *s)
@@ -107,8 +75,7 @@ results(const struct agg_opts *o, int argc, char **argv)
 int
 main(int argc, char *argv[])
 {
-	struct agg_opts o = {
-	    NULL, NULL, NULL, 5, AGG_LOOKBACK, 0, 0, AGG_FAULT_MIN, AGG_FAULT_PERCENT};
+	struct agg_opts o = AGG_OPTS_INIT;
 	const char *cmd, *flags;
 	char why[600];
 	int c, i, rc;
@@ -121,10 +88,8 @@ main(int argc, char *argv[])
 	if (argc < 2)
 		agg_usage();
 	cmd = argv[1];
-	if (strcmp(cmd, "audit") == 0)
-		return agg_audit(&o, argc - 1, argv + 1);
-	if (strcmp(cmd, "registry") == 0 || strcmp(cmd, "targets") == 0)
-		return agg_registry_cmd(argc - 1, argv + 1);
+	if (reg_command(cmd))
+		return reg_main(argc - 1, argv + 1);
 	if (strcmp(cmd, "push") == 0)
 		flags = "R:r:S:t:v";
 	else if (strcmp(cmd, "verdict") == 0)

@@ -1,6 +1,6 @@
 /*
  * fuzz_registry.c - the entries of a registry page made fields of
- * mcp:registry:servers (aggregate/regentry.c), as mcp-aggregate registry
+ * mcp:registry:servers (registry/entry.c), as mcp-aggregate registry
  * sync makes them, on any JSON text.
  *
  * The input is parsed as a page is; an array is a list of entries, any
@@ -15,7 +15,7 @@
  * collisions, which need the store's memory.
  */
 #include "fuzz.h"
-#include "../aggregate/registry.h"
+#include "../registry/reg.h"
 #include "../lib/json.h"
 #include "../lib/targets.h"
 

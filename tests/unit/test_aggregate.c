@@ -4,7 +4,7 @@
  * is compiled in here: it is pure and belongs to the tool alone), the
  * latency buckets behind p95_ms, and the bounds push puts on a record
  * (aggregate/check.c, compiled in the same way), and the audit's bucket
- * rules and movement (aggregate/auditout.c), in TAP.
+ * rules and movement (registry/auditout.c), in TAP.
  *
  * usage: test_aggregate [datadir]   (the argument is ignored)
  */
@@ -14,7 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../../aggregate/auditout.c"
+#include "../../registry/auditout.c"
 #include "../../aggregate/check.c"
 #include "../../aggregate/fault.c"
 #include "../../aggregate/rule.c"

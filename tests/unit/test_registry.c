@@ -1,6 +1,6 @@
 /*
  * test_registry.c - unit tests for the pure pieces of mcp-aggregate
- * registry sync (aggregate/regentry.c, compiled in here): the slug rule,
+ * registry sync (registry/entry.c, compiled in here): the slug rule,
  * the refused address ranges, the URL variables and headers of a remote,
  * and the shard hash of targets, in TAP.
  *
@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../../aggregate/regentry.c"
+#include "../../registry/entry.c"
 #include "../../aggregate/rule.c"
 #include "tap.h"
 

@@ -1,11 +1,11 @@
 /*
- * regsync.h - what regsync.c (the crawl) and regstore.c (the store's side
+ * sync.h - what sync.c (the crawl) and store.c (the store's side
  * of a sync) share: the state of one sync.
  */
-#ifndef REGSYNC_H
-#define REGSYNC_H
+#ifndef REG_SYNC_H
+#define REG_SYNC_H
 
-#include "registry.h"
+#include "reg.h"
 #include "store.h"
 #include "strmap.h"
 

@@ -1,16 +1,17 @@
 /*
- * registry.h - mcp-aggregate registry sync and targets: the MCP Registry
+ * reg.h - what the files of the registry's room share: the MCP Registry
  * as the fleet (mcp-aggregate(1) "registry sync", "targets"; the keys in
- * mcp-store(7)).
+ * mcp-store(7)).  Only registry/ includes it: the rest of mcp-aggregate
+ * comes in through registry.h.
  */
-#ifndef REGISTRY_H
-#define REGISTRY_H
+#ifndef REG_H
+#define REG_H
 
 #include <stddef.h>
 
 #include <cJSON.h>
 
-#include "aggregate.h"
+#include "../aggregate/aggregate.h"
 #include "buf.h"
 
 #define REG_KEY_SERVERS "mcp:registry:servers"
@@ -77,14 +78,14 @@ char *reg_key(const char *name, int remote);
 
 void reg_field_free(struct reg_field *f);
 
-int agg_registry_sync(const struct agg_opts *ao, const struct reg_opts *o);
+int reg_sync(const struct agg_opts *ao, const struct reg_opts *o);
 
 struct reg_targets_opts {
 	const char *overrides;     /* -o FILE, or NULL */
 	unsigned shard_k, shard_n; /* --shard K/N, 1-based; 0/0: every target */
 };
 
-int agg_targets(const struct agg_opts *ao, const struct reg_targets_opts *o);
+int reg_targets(const struct agg_opts *ao, const struct reg_targets_opts *o);
 
 /* 1 when slug falls in shard k of n (1-based): first 4 bytes of SHA-256 mod n == k-1. */
 int reg_shard_of(const char *slug, unsigned k, unsigned n);

@@ -1,5 +1,5 @@
 /*
- * regsync.c - mcp-aggregate registry sync: crawl a registry's listing into
+ * sync.c - mcp-aggregate registry sync: crawl a registry's listing into
  * mcp:registry:servers.  Everything is staged in memory and written in one
  * MULTI/EXEC at the end, so that a failed crawl changes nothing.
  */
@@ -11,8 +11,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "regfetch.h"
-#include "regsync.h"
+#include "fetch.h"
+#include "sync.h"
 
 #define CURSOR_MAX 1024
 
@@ -397,7 +397,7 @@ sync_free(struct sync *s)
 }
 
 int
-agg_registry_sync(const struct agg_opts *ao, const struct reg_opts *o)
+reg_sync(const struct agg_opts *ao, const struct reg_opts *o)
 {
 	struct sync s;
 	struct counts c, prev;

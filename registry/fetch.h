@@ -1,13 +1,13 @@
 /*
- * regfetch.h - the pages of a registry over HTTP (regfetch.c).
+ * fetch.h - the pages of a registry over HTTP (fetch.c).
  */
-#ifndef REGFETCH_H
-#define REGFETCH_H
+#ifndef REG_FETCH_H
+#define REG_FETCH_H
 
 #include <curl/curl.h>
 
 #include "buf.h"
-#include "registry.h"
+#include "reg.h"
 
 /* A libcurl handle set up for a crawl (owned: curl_easy_cleanup), or NULL. */
 CURL *reg_fetch_handle(void);

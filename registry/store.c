@@ -1,5 +1,5 @@
 /*
- * regstore.c - the store's side of mcp-aggregate registry sync: the
+ * store.c - the store's side of mcp-aggregate registry sync: the
  * fields read back, merged with what a crawl saw, and written whole in one
  * MULTI/EXEC, so that a failed sync changes nothing.
  */
@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "regsync.h"
+#include "sync.h"
 
 #define HSET_BATCH 256 /* fields of one HSET */
 

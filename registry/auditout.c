@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "aggregate.h"
+#include "../aggregate/aggregate.h"
 #include "audit.h"
 #include "json.h"
 #include "mcp.h"

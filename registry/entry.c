@@ -1,5 +1,5 @@
 /*
- * regentry.c - one registry entry made fields of mcp:registry:servers: its
+ * entry.c - one registry entry made fields of mcp:registry:servers: its
  * remotes' URLs filled and checked, their headers, a state and a reason,
  * and the slug rule.  Pure: no I/O.  Every byte of an entry is hostile.
  */
@@ -13,7 +13,7 @@
 #include "addr.h"
 #include "json.h"
 #include "mcp.h"
-#include "registry.h"
+#include "reg.h"
 #include "targets.h"
 
 #define WHY_MAX (MCP_QUOTED_MAX + 100)

@@ -12,7 +12,7 @@
 
 #include "loop.h"
 #include "rec.h"
-#include "registry.h"
+#include "reg.h"
 #include "strmap.h"
 #include "targets.h"
 
@@ -269,7 +269,7 @@ print_all(const struct lines *reg, struct lines *ov, const struct mcp_strmap *m,
 }
 
 int
-agg_targets(const struct agg_opts *ao, const struct reg_targets_opts *o)
+reg_targets(const struct agg_opts *ao, const struct reg_targets_opts *o)
 {
 	struct lines reg = {0}, ov = {0};
 	struct mcp_strmap m = {NULL, 0, 0};

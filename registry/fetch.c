@@ -1,5 +1,5 @@
 /*
- * regfetch.c - one page of a registry's listing over HTTP, surviving the
+ * fetch.c - one page of a registry's listing over HTTP, surviving the
  * registry as it is: 429 with Retry-After (honoured up to a minute), 5xx
  * and transport failures with backoff, a page over REG_PAGE_MAX refused.
  */
@@ -12,8 +12,8 @@
 #include <curl/curl.h>
 
 #include "mcp.h"
-#include "regfetch.h"
-#include "regsync.h"
+#include "fetch.h"
+#include "sync.h"
 
 #define TRIES 4            /* tries of a page in all */
 #define RETRY_AFTER_MAX 60 /* seconds of a Retry-After honoured */

@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "aggregate.h"
+#include "../aggregate/aggregate.h"
 #include "audit.h"
 #include "json.h"
 #include "mcp.h"
@@ -537,7 +537,7 @@ static const struct option longopts[] = {
 };
 
 int
-agg_audit(struct agg_opts *o, int argc, char **argv)
+reg_audit(struct agg_opts *o, int argc, char **argv)
 {
 	struct audit a;
 	double at = mcp_now();

@@ -96,4 +96,11 @@ cJSON *audit_json(const struct audit *a);
 /* The text tables to stdout: 0, or -1 when writing failed. */
 int audit_text(const struct audit *a, const cJSON *json);
 
+/*
+ * audit.c: the registry's servers in the buckets of the audit; parses its
+ * own arguments (argv[0] is "audit") and closes stdout.
+ */
+struct agg_opts;
+int reg_audit(struct agg_opts *o, int argc, char **argv);
+
 #endif

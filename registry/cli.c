@@ -1,6 +1,6 @@
 /*
- * regcli.c - the command lines of mcp-aggregate registry sync and
- * mcp-aggregate targets.
+ * cli.c - the room's way in (registry.h): the command lines of
+ * mcp-aggregate registry sync and mcp-aggregate targets, and audit's.
  */
 #include <err.h>
 #include <getopt.h>
@@ -8,9 +8,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "aggregate.h"
+#include "../aggregate/aggregate.h"
 #include "mcp.h"
 #include "rec.h"
+#include "audit.h"
+#include "reg.h"
 #include "registry.h"
 
 enum { OPT_FULL = 256, OPT_ALLOW_HTTP, OPT_SHARD, OPT_FORCE, OPT_DEADLINE };
@@ -66,11 +68,10 @@ base_arg(const char *s)
 	return b;
 }
 
-int
-agg_registry_cmd(int argc, char **argv)
+static int
+sync_or_targets(int argc, char **argv)
 {
-	struct agg_opts o = {
-	    NULL, NULL, NULL, 5, AGG_LOOKBACK, 0, 0, AGG_FAULT_MIN, AGG_FAULT_PERCENT};
+	struct agg_opts o = AGG_OPTS_INIT;
 	struct reg_opts r = {REG_BASE, 0, 0, 0, REG_DEADLINE};
 	struct reg_targets_opts t = {NULL, 0, 0};
 	int sync = strcmp(argv[0], "registry") == 0, c, rc;
@@ -110,11 +111,28 @@ agg_registry_cmd(int argc, char **argv)
 		errx(MCP_EXIT_USAGE, "%s", why);
 	if (!(mcp_now() <= AGG_TIME_MAX))
 		errx(MCP_EXIT_USAGE, "MCP_NOW: not a time (0 to %.0f)", AGG_TIME_MAX);
-	rc = sync ? agg_registry_sync(&o, &r) : agg_targets(&o, &t);
+	rc = sync ? reg_sync(&o, &r) : reg_targets(&o, &t);
 	free(base);
 	if (rc == AGG_EXIT_STDOUT)
 		return MCP_EXIT_FAIL;
 	if (mcp_rec_close_stdout() == -1)
 		rc = MCP_EXIT_FAIL;
 	return rc;
+}
+
+int
+reg_command(const char *cmd)
+{
+	return strcmp(cmd, "registry") == 0 || strcmp(cmd, "targets") == 0 ||
+	    strcmp(cmd, "audit") == 0;
+}
+
+int
+reg_main(int argc, char **argv)
+{
+	struct agg_opts o = AGG_OPTS_INIT;
+
+	if (strcmp(argv[0], "audit") == 0)
+		return reg_audit(&o, argc, argv);
+	return sync_or_targets(argc, argv);
 }
