@@ -91,6 +91,13 @@ for i in "${!labels[@]}"; do
 	while [ -n "${slot_used[$slot]:-}" ]; do slot=$((slot + 1)); done
 	(
 		export MCP_BIN=$PWD/${bins[$i]} TEST_SLOT=$slot
+		# One that runs alone also holds the machine's lock: two checkouts
+		# tested on one machine never run two of them at once (network
+		# namespaces, sshd and nftables are the machine's, not the run's).
+		if [ "${alone[$i]}" = 1 ]; then
+			exec {lock}>>"${TMPDIR:-/tmp}/mcp-uptime-alone.lock"
+			flock "$lock"
+		fi
 		# A hung test fails; it never stalls the run.
 		eval "timeout -k 10 \"\${TEST_TIMEOUT:-600}\" ${cmds[$i]}" </dev/null >"$dir/$i.out" 2>&1
 		echo $? >"$dir/$i.rc"
