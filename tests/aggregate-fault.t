@@ -130,5 +130,7 @@ is "$(ev 0 3 | grep ' evil-' | cut -d' ' -f1-3,6 | sort | uniq -c | sed 's/^ *//
 is "$(ev 0 3 | grep -c ' good-')" 0 "nothing about the healthy servers"
 is "$(ev 4 7)" "4 trigger P2 probe-fault sa-east-1 sa-east-1" \
     "the blind runner: exactly one P2 probe-fault incident, none per server"
+is "$(MCP_NOW=$(($(w 7) + 95)) mcp-alert -c "$TMP/alert.conf" incidents | grep -c -e probe-fault -e good-)" 1 \
+    "open: the one probe-fault incident, no healthy server's"
 
 done_testing
