@@ -100,12 +100,15 @@ void agg_decision_free(struct agg_decision *d);
 
 /*
  * The probe-fault judgment (fault.c, mcp-aggregate(1) "Probe faults"): a
- * region failing most of the slugs it probed that other regions see
- * passing is blind in that window, and its results count for no slug.
+ * region failing the slugs that other regions see passing, more than
+ * three times as many as it passes itself, is blind in that window, and
+ * its results count for no slug.
  */
-#define AGG_FAULT_MIN 10     /* default: at least this many slugs failed ... */
-#define AGG_FAULT_PERCENT 50 /* ... and at least this share of those it probed */
-#define AGG_FAULT_REGIONS 64 /* regions a judgment keeps; more are not judged */
+#define AGG_FAULT_MIN 10         /* default: at least this many slugs failed ... */
+#define AGG_FAULT_PERCENT 75     /* ... and more than this share of them and its passes */
+#define AGG_FAULT_PERCENT_MIN 50 /* -P: below, a set of slugs smaller than ... */
+#define AGG_FAULT_PERCENT_MAX 99 /* ... what a region passes would blind it */
+#define AGG_FAULT_REGIONS 64     /* regions a judgment keeps; more are not judged */
 
 /* One region of one slug: its latest result in the lookback failed at step, or passed (judge.c reads it). */
 struct agg_rstate {
@@ -116,6 +119,7 @@ struct agg_rstate {
 struct agg_fault_region {
 	char name[MCP_SLUG_MAX + 1];
 	long probed;            /* slugs it reported for */
+	long passed;            /* of those, slugs it passed */
 	long failed;            /* of those, slugs it failed that another region passed */
 	long steps[MCP_NSTEPS]; /* those failures by step */
 	int canary; /* its runner's own canary failed: blind, its passes count for none */
@@ -124,7 +128,7 @@ struct agg_fault_region {
 
 struct agg_faults {
 	long min;    /* the thresholds: failed >= min ... */
-	int percent; /* ... and failed * 100 >= percent * probed; min 0: never blind */
+	int percent; /* ... and failed * 100 > percent * (failed + passed); min 0: never blind */
 	size_t n;
 	struct agg_fault_region r[AGG_FAULT_REGIONS];
 };
@@ -140,6 +144,13 @@ void agg_fault_canary(struct agg_faults *f, const char *region);
 void agg_fault_judge(struct agg_faults *f);
 /* The region if it is blind, else NULL. */
 const struct agg_fault_region *agg_fault_blind(const struct agg_faults *f, const char *region);
+/*
+ * A blind region's results count for no slug: drop them from a slug's
+ * results before the decision, and the region from those seen, so that it
+ * is not missing either.
+ */
+void agg_fault_drop(const struct agg_faults *f, struct agg_result *res, size_t *nres,
+    const char **seen, size_t *nseen);
 /* The step a blind region failed most (the first on a tie), -1 for none. */
 int agg_fault_step(const struct agg_fault_region *g);
 

@@ -4,11 +4,18 @@
  * no I/O.
  *
  * A region's failure counts against it only where another region passed
- * the same slug: a server down everywhere says nothing about any probe.
- * A region is blind when those failures reach both thresholds, and only
- * while some reporting region is not a candidate itself: when every
- * region fails the others' slugs (two regions splitting the fleet, say)
- * nothing tells which probe is blind, and the verdicts stand as they are.
+ * the same slug (a server down everywhere says nothing about any probe),
+ * its pass for it.  A region is a candidate when those failures are at
+ * least min slugs and more than percent of them and its passes together:
+ * by default more than three failures for each pass.  A blind runner
+ * passes nothing that others pass; a publisher's entries that fail only
+ * the regions they choose must outnumber three times what such a region
+ * passes, so that a set as large as the rest of the fleet blinds no region
+ * that passes half of that rest (mcp-aggregate(1) has the bound).
+ * Candidates are blind only while some reporting region is not a
+ * candidate itself: when every region fails the others' slugs (two
+ * regions splitting the fleet, say) nothing tells which probe is blind,
+ * and the verdicts stand as they are.
  *
  * A region whose runner says its own canary failed (mcp-probe --canary)
  * is blind whatever the thresholds, alone or with one slug: it told us
@@ -61,6 +68,7 @@ agg_fault_add(struct agg_faults *f, const struct agg_rstate *s, size_t n)
 		if (g[i] == NULL)
 			continue;
 		g[i]->probed++;
+		g[i]->passed += s[i].step < 0;
 		if (s[i].step >= 0 && s[i].step < MCP_NSTEPS && passes > 0) {
 			g[i]->failed++;
 			g[i]->steps[s[i].step]++;
@@ -71,7 +79,8 @@ agg_fault_add(struct agg_faults *f, const struct agg_rstate *s, size_t n)
 static int
 candidate(const struct agg_faults *f, const struct agg_fault_region *g)
 {
-	return f->min > 0 && g->failed >= f->min && g->failed * 100 >= (long)f->percent * g->probed;
+	return f->min > 0 && g->failed >= f->min &&
+	    g->failed * 100 > (long)f->percent * (g->failed + g->passed);
 }
 
 void
@@ -94,6 +103,24 @@ agg_fault_blind(const struct agg_faults *f, const char *region)
 		if (f->r[i].blind && strcmp(f->r[i].name, region) == 0)
 			return &f->r[i];
 	return NULL;
+}
+
+void
+agg_fault_drop(const struct agg_faults *f, struct agg_result *res, size_t *nres, const char **seen,
+    size_t *nseen)
+{
+	size_t i, k;
+
+	if (f->n == 0)
+		return;
+	for (i = k = 0; i < *nres; i++)
+		if (agg_fault_blind(f, res[i].region) == NULL)
+			res[k++] = res[i];
+	*nres = k;
+	for (i = k = 0; i < *nseen; i++)
+		if (agg_fault_blind(f, seen[i]) == NULL)
+			seen[k++] = seen[i];
+	*nseen = k;
 }
 
 int

@@ -113,7 +113,8 @@ main(int argc, char *argv[])
 			o.lookback = lookback_of(optarg);
 			break;
 		case 'P':
-			o.fault_percent = (int)fault_arg("-P", optarg, 1, 100);
+			o.fault_percent = (int)fault_arg(
+			    "-P", optarg, AGG_FAULT_PERCENT_MIN, AGG_FAULT_PERCENT_MAX);
 			break;
 		case 'R':
 			o.url = mcp_store_url_arg(optarg);

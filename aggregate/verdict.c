@@ -448,28 +448,6 @@ add_maint(cJSON *o, const struct vctx *v, const redisReply *s)
 }
 
 /*
- * A blind region's results count for no slug: dropped before the decision,
- * and from the regions seen, so that it is not missing either.
- */
-static void
-unblind(
-    const struct vctx *v, struct agg_result *res, size_t *nres, const char **seen, size_t *nseen)
-{
-	size_t i, k;
-
-	if (v->faults.n == 0)
-		return;
-	for (i = k = 0; i < *nres; i++)
-		if (agg_fault_blind(&v->faults, res[i].region) == NULL)
-			res[k++] = res[i];
-	*nres = k;
-	for (i = k = 0; i < *nseen; i++)
-		if (agg_fault_blind(&v->faults, seen[i]) == NULL)
-			seen[k++] = seen[i];
-	*nseen = k;
-}
-
-/*
  * probe_fault, the blind regions sorted by name, and when there are any,
  * probe_fault_detail: what each failed, for mcp-alert's incident.
  */
@@ -577,7 +555,7 @@ decide(struct vctx *v, struct slugwork *w, char *err, size_t errlen)
 	if (agg_results_from(w->r[R_RES], v->window, &res, &in.nres) == -1 ||
 	    seen_of(v, w->r[R_SEEN], &seen, &in.nseen) == -1)
 		goto out;
-	unblind(v, res, &in.nres, seen, &in.nseen);
+	agg_fault_drop(&v->faults, res, &in.nres, seen, &in.nseen);
 	in.res = res;
 	in.seen = seen;
 	if (agg_decide(&in, &d) == -1)

@@ -155,12 +155,15 @@ is "$(MCP_NOW=$(($(w 4) + 95)) mcp-aggregate verdict -F 0 fleet-00007 | jq -r '"
     "amber regional eu-west-2 []" "-F 0: no judgment, eu-west-2's failures count as before"
 is "$(MCP_NOW=$(($(w 4) + 95)) mcp-aggregate verdict -F 331 | grep -c '"probe_fault":\[\]')" 330 \
     "-F 331: more slugs than eu-west-2 failed, no probe fault"
-is "$(MCP_NOW=$(($(w 3) + 95)) mcp-aggregate verdict -P 9 | jq -r .probe_fault[] | sort | uniq -c | sed 's/^ *//')" \
-    "330 eu-west-2
-330 us-east-1" "-P 9: us-east-1's 30 of 330 (9 %) reach it too"
-is "$(mcp-aggregate verdict -P 0 2>&1; echo "rc=$?")" \
-    "mcp-aggregate: -P 0: want a whole number from 1 to 100
-rc=2" "-P outside 1..100: a usage error"
+is "$(MCP_NOW=$(($(w 3) + 95)) mcp-aggregate verdict -P 99 | jq -r .probe_fault[] | sort | uniq -c | sed 's/^ *//')" \
+    "330 eu-west-2" "-P 99: eu-west-2 failed 330 and passed none, more than 99 %"
+is "$(MCP_NOW=$(($(w 3) + 95)) mcp-aggregate verdict -P 50 | jq -r .probe_fault[] | sort | uniq -c | sed 's/^ *//')" \
+    "330 eu-west-2" "-P 50: us-east-1's 30 failures beside 300 passes are not more than half"
+for p in 49 100 0 75x; do
+	is "$(mcp-aggregate verdict -P "$p" 2>&1; echo "rc=$?")" \
+	    "mcp-aggregate: -P $p: want a whole number from 50 to 99
+rc=2" "-P $p: outside 50..99, a usage error"
+done
 MCP_NOW=$(($(w 3) + 95)) mcp-aggregate verdict >/dev/null
 
 done_testing

@@ -764,17 +764,29 @@ test_fault(void)
 	fault_slugs(&f, r5, pass, 5, 100);
 	fault_slugs(&f, r5, aconn, 5, 200);
 	agg_fault_judge(&f);
+	ok(agg_fault_blind(&f, "a") == NULL && f.r[0].failed == 200 && f.r[0].passed == 100,
+	    "fault: a region failing 200 of 300 that others pass, two in three, is not blind");
+	fault_slugs(&f, r5, aconn, 5, 101);
+	agg_fault_judge(&f);
 	g = agg_fault_blind(&f, "a");
-	ok(g != NULL && g->probed == 300 && g->failed == 200 && agg_fault_step(g) == 1 &&
+	ok(g != NULL && g->probed == 401 && g->failed == 301 && agg_fault_step(g) == 1 &&
 	        agg_fault_blind(&f, "b") == NULL,
-	    "fault: a region failing 200 of 300 that others pass is blind, at connect");
+	    "fault: failing 301, more than three times the 100 it passes: blind, at connect");
 	memset(&f, 0, sizeof(f));
 	f.min = AGG_FAULT_MIN, f.percent = AGG_FAULT_PERCENT;
 	fault_slugs(&f, r5, alltls, 5, 300);
-	fault_slugs(&f, r5, aconn, 5, 100);
+	fault_slugs(&f, r5, aconn, 5, 30);
+	fault_slugs(&f, r5, pass, 5, 10);
 	agg_fault_judge(&f);
-	ok(agg_fault_blind(&f, "a") == NULL && f.r[0].failed == 100,
-	    "fault: servers down everywhere count against no region: 100 of 400 is not most");
+	ok(agg_fault_blind(&f, "a") == NULL && f.r[0].failed == 30 && f.r[0].passed == 10 &&
+	        f.r[0].probed == 340,
+	    "fault: servers down everywhere count neither way: 30 failed, 10 passed is not more "
+	    "than 75 %%");
+	fault_slugs(&f, r5, aconn, 5, 1);
+	agg_fault_judge(&f);
+	ok(agg_fault_blind(&f, "a") != NULL,
+	    "fault: 31 failed, 10 passed is: a runner failing all but a few of what others see, "
+	    "however many servers are down everywhere");
 	memset(&f, 0, sizeof(f));
 	f.min = AGG_FAULT_MIN, f.percent = AGG_FAULT_PERCENT;
 	fault_slugs(&f, r5, abconn, 5, 300);
@@ -831,6 +843,119 @@ test_fault(void)
 	ok(agg_fault_blind(&f, "b") != NULL && agg_fault_blind(&f, "a") == NULL &&
 	        f.r[1].failed == 0,
 	    "fault: the passes of a region whose canary failed count against no other");
+}
+
+/*
+ * A fleet of four regions: h hostile entries failing only a (at http) and
+ * b (at tools_list), rest - 1 servers passing everywhere, and a victim
+ * really down from a and b (connect).  The judgment at percent, and the
+ * victim's verdict with the blind regions' results dropped, as
+ * "blind=REGIONS verdict severity step failed_regions".
+ */
+static void
+hostile_is(long h, long rest, int percent, const char *want, const char *what)
+{
+	static const char *const r4[] = {"a", "b", "c", "d"};
+	static const int evil[] = {3, TL, -1, -1}, good[] = {-1, -1, -1, -1},
+	                 down[] = {1, 1, -1, -1};
+	static struct agg_faults f;
+	struct agg_result victim[] = {
+	    R("a", W + 1, BAD, 1, NULL),
+	    R("b", W + 2, BAD, 1, NULL),
+	    R("c", W + 3, OK, -1, "h"),
+	    R("d", W + 4, OK, -1, "h"),
+	};
+	const char *seen[] = {"a", "b", "c", "d"};
+	size_t nres = 4, nseen = 4, i, o;
+	struct agg_input in = {W, 180, victim, 0, seen, 0};
+	struct agg_decision d;
+	char got[256];
+
+	memset(&f, 0, sizeof(f));
+	f.min = AGG_FAULT_MIN, f.percent = percent;
+	fault_slugs(&f, r4, evil, 4, h);
+	fault_slugs(&f, r4, good, 4, rest - 1);
+	fault_slugs(&f, r4, down, 4, 1);
+	agg_fault_judge(&f);
+	o = (size_t)snprintf(got, sizeof(got), "blind=");
+	for (i = 0; i < 4; i++)
+		if (agg_fault_blind(&f, r4[i]) != NULL)
+			o += (size_t)snprintf(got + o, sizeof(got) - o, "%s", r4[i]);
+	agg_fault_drop(&f, victim, &nres, seen, &nseen);
+	in.nres = nres, in.nseen = nseen;
+	if (agg_decide(&in, &d) == -1) {
+		ok(0, "%s: out of memory", what);
+		return;
+	}
+	o += (size_t)snprintf(got + o, sizeof(got) - o, " %s %s %s", agg_verdict_name(d.verdict),
+	    d.severity, d.step >= 0 ? mcp_steps[d.step] : "-");
+	for (i = 0; i < d.nfailed; i++)
+		o += (size_t)snprintf(got + o, sizeof(got) - o, "%s%s", i ? "," : " ", d.failed[i]);
+	is_str(got, want, what);
+	agg_decision_free(&d);
+}
+
+/* Issue 39: no set of entries failing chosen regions blinds them for everyone. */
+static void
+test_fault_hostile(void)
+{
+	hostile_is(12, 12, AGG_FAULT_PERCENT, "blind= red alert connect a,b",
+	    "hostile: a set as large as the rest (12 and 12), a victim down from its two "
+	    "regions: red, both regions failing, none blind");
+	hostile_is(11, 12, AGG_FAULT_PERCENT, "blind= red alert connect a,b",
+	    "hostile: one fewer than the rest: the same");
+	hostile_is(1000, 1000, AGG_FAULT_PERCENT, "blind= red alert connect a,b",
+	    "hostile: 1000 and 1000: the same, whatever the size");
+	hostile_is(32, 12, AGG_FAULT_PERCENT, "blind= red alert connect a,b",
+	    "hostile: the limit: 32 and the victim are 33 failures, three times the 11 passes, not "
+	    "more");
+	hostile_is(33, 12, AGG_FAULT_PERCENT, "blind=ab green ok -",
+	    "hostile: one more (34 failures, more than three times 11 passes) blinds a and b: the "
+	    "documented limit");
+	hostile_is(12, 12, 50, "blind=ab green ok -",
+	    "hostile: at -P 50, a set as large as the rest and one real outage blind the two "
+	    "regions: why 75 is the default");
+	hostile_is(10, 12, 50, "blind= red alert connect a,b",
+	    "hostile: at -P 50, two fewer do not (11 failures, 11 passes: not more than half)");
+	hostile_is(12, 12, 99, "blind= red alert connect a,b", "hostile: -P 99: none blind");
+}
+
+/* A truly blind runner among the same fleet: blind, and one region only. */
+static void
+test_fault_blind(void)
+{
+	static const char *const r4[] = {"a", "b", "c", "d"};
+	static const int evil[] = {3, TL, -1, 1}, good[] = {-1, -1, -1, 1}, down[] = {1, 1, -1, 1};
+	static struct agg_faults f;
+	const struct agg_fault_region *g;
+
+	memset(&f, 0, sizeof(f));
+	f.min = AGG_FAULT_MIN, f.percent = AGG_FAULT_PERCENT;
+	fault_slugs(&f, r4, evil, 4, 12);
+	fault_slugs(&f, r4, good, 4, 11);
+	fault_slugs(&f, r4, down, 4, 1);
+	agg_fault_judge(&f);
+	g = agg_fault_blind(&f, "d");
+	ok(g != NULL && g->failed == 24 && g->passed == 0 && agg_fault_step(g) == 1 &&
+	        agg_fault_blind(&f, "a") == NULL && agg_fault_blind(&f, "b") == NULL &&
+	        agg_fault_blind(&f, "c") == NULL,
+	    "fault: d fails every slug at connect that others pass, beside the hostile set: d "
+	    "blind, no other");
+	memset(&f, 0, sizeof(f));
+	f.min = AGG_FAULT_MIN, f.percent = AGG_FAULT_PERCENT;
+	fault_slugs(&f, r4, good, 4, 76);
+	fault_slugs(&f, r4, (const int[]){-1, -1, -1, -1}, 4, 24);
+	agg_fault_judge(&f);
+	ok(agg_fault_blind(&f, "d") != NULL && f.r[3].failed == 76 && f.r[3].passed == 24,
+	    "fault: a partly blind runner, 76 of 100 failed: blind");
+	memset(&f, 0, sizeof(f));
+	f.min = AGG_FAULT_MIN, f.percent = AGG_FAULT_PERCENT;
+	fault_slugs(&f, r4, good, 4, 75);
+	fault_slugs(&f, r4, (const int[]){-1, -1, -1, -1}, 4, 25);
+	agg_fault_judge(&f);
+	ok(agg_fault_blind(&f, "d") == NULL,
+	    "fault: 75 of 100 failed is not more than 75 %%: its failures count, each server "
+	    "amber there");
 }
 
 /* A history of n windows with a result, split in nsplit of them. */
@@ -1053,6 +1178,8 @@ main(void)
 	test_checks();
 	test_cert();
 	test_fault();
+	test_fault_hostile();
+	test_fault_blind();
 	test_audit_rules();
 	test_audit_movement();
 	test_audit_names();
