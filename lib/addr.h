@@ -65,19 +65,35 @@ int mcp_host_loopback(const char *host);
  */
 int mcp_cidr_parse(const char *s, struct mcp_cidr *c, char *err, size_t errlen);
 
-/* 1 when a, unwrapped, is in c. */
+/* 1 when a, as it is (not unwrapped), is in c. */
 int mcp_cidr_match(const struct mcp_cidr *c, const unsigned char a[MCP_ADDR_LEN]);
 
 /*
+ * A site's NAT64 prefix (RFC 6052 section 2.2): an IPv6 range of length
+ * 32, 40, 48, 56, 64 or 96, in CIDR notation.  Returns 0, or -1 with a
+ * reason in err.
+ */
+int mcp_nat64_parse(const char *s, struct mcp_cidr *c, char *err, size_t errlen);
+
+/*
  * What a guarded target may connect to: any public address, but those in
- * deny; none of the classes above, but those in allow.  When an address
- * is in ranges of both, the longest decides, deny when they are as long.
- * The arrays are borrowed.
+ * deny; none of the classes above, but those
+ * in allow.  A range matches an address as connected or as unwrapped (the
+ * IPv4 address it carries); when an address is in ranges of both lists,
+ * the longest decides, deny when they are as long.  An address in one of
+ * the nat64 prefixes carries an IPv4 address where RFC 6052 puts it, and
+ * is judged as that address.  The arrays are borrowed.
  */
 struct mcp_guard {
-	const struct mcp_cidr *deny, *allow;
-	size_t ndeny, nallow;
+	const struct mcp_cidr *deny, *allow, *nat64;
+	size_t ndeny, nallow, nnat64;
 };
+
+/*
+ * The IPv4 address a carries as g sees it, in place: by g's NAT64
+ * prefixes first, else as mcp_addr_unwrap.  Returns 1 when a changed.
+ */
+int mcp_guard_unwrap(const struct mcp_guard *g, unsigned char a[MCP_ADDR_LEN]);
 
 /*
  * 0 when a guarded target may connect to ip (an address in text), else -1

@@ -39,7 +39,7 @@ struct opts {
 	int nredact;
 	const char *oauth_cache; /* --oauth-cache DIR, or NULL */
 	const char *canary;      /* --canary URL, or NULL */
-	struct mcp_guard guard;  /* --guard-deny and --guard-allow */
+	struct mcp_guard guard;  /* --guard-deny, --guard-allow, --guard-nat64 */
 };
 
 struct probe;

@@ -77,6 +77,10 @@ is "$(conf_err 'region a -oProxyCommand=x')" "mcp-cred: $TMP/bad.conf:1: region 
 is "$(conf_err 'region a host' 'deadline 0')" "mcp-cred: $TMP/bad.conf:2: deadline: not a number of seconds (1 to 3600) rc=2" \
     "mcp-fleet's settings, checked as it checks them"
 is "$(conf_err 'store redis://x')" "mcp-cred: $TMP/bad.conf: no region rc=2" "no region"
+is "$(conf_err 'region a host -- --guard-allow 10.0.0.0/8 --guard-deny 10.9.0.0/16 --guard-nat64 2001:db8:64::/96')" \
+    " rc=0" "the guard's flags after --, as mcp-fleet takes them"
+is "$(conf_err 'region a host -- --guard-nat64 -x')" \
+    "mcp-cred: $TMP/bad.conf:1: region a: --guard-nat64 -x: not an address range (CIDR) rc=2" "… each with a range"
 "$TOP/scripts/mcp-fleet" -n -c "$TMP/all.conf" >/dev/null 2>"$TMP/out.fleet"
 is "$?:$(cat "$TMP/out.fleet")" "0:" "mcp-fleet accepts the same file, token= and all"
 

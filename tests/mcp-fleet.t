@@ -55,7 +55,7 @@ is "$(conf_err 'region a host' 'colour blue')" "mcp-fleet: $TMP/bad.conf:2: unkn
 # the program is mcp-probe, no value starts with "-", the flags after --
 # are mcp-probe's, each with its value.
 notprobe="not mcp-probe (an absolute path to a file of that name, or mcp-probe)"
-notflag="not a flag of mcp-probe's run (-e ERA, -j JOBS, -m BYTES, -t SECONDS, -w SECONDS, --cacert FILE, --guard-allow CIDR, --guard-deny CIDR)"
+notflag="not a flag of mcp-probe's run (-e ERA, -j JOBS, -m BYTES, -t SECONDS, -w SECONDS, --cacert FILE, --guard-allow CIDR, --guard-deny CIDR, --guard-nat64 PREFIX)"
 is "$(conf_err 'probe rm' 'region a host')" "mcp-fleet: $TMP/bad.conf:1: probe: $notprobe rc=2" "probe rm is refused"
 is "$(conf_err 'region a host probe=sed')" "mcp-fleet: $TMP/bad.conf:1: region a: probe: $notprobe rc=2" \
     "probe=sed is refused"
@@ -75,6 +75,9 @@ is "$(conf_err 'region a host -- --cacert -rf')" "mcp-fleet: $TMP/bad.conf:1: re
     "a flag's value cannot be an option"
 is "$(conf_err 'region a host -- -j x')" "mcp-fleet: $TMP/bad.conf:1: region a: -j x: not a number rc=2" "-j takes a number"
 is "$(conf_err 'region a host -- -t')" "mcp-fleet: $TMP/bad.conf:1: region a: -t needs a value rc=2" "a flag without its value"
+is "$(conf_err 'region a host -- --guard-nat64 64:ff9b:1::')" \
+    "mcp-fleet: $TMP/bad.conf:1: region a: --guard-nat64 64:ff9b:1::: not an address range (CIDR) rc=2" \
+    "--guard-nat64 takes a prefix"
 is "$(conf_err 'store -oops' 'region a host')" "mcp-fleet: $TMP/bad.conf:1: store: a value cannot start with - rc=2" \
     "every setting's value"
 fleet -c "$TMP/none.conf" 2>"$TMP/err"
@@ -339,7 +342,7 @@ rcli hset mcp:registry:servers io.example.weather "$(regfield io.example.weather
 printf '%s\n' "io.example.news $ORIGIN" '!io.example.gone' "own $ORIGIN" >"$TMP/over"
 fleet_conf "$TMP/fleet10.conf" "store $MCP_REDIS" "probe $RUNNER_BIN/mcp-probe" "targets store" \
     "overrides $TMP/over" "region east ${REGION_DEST[east]}" \
-    "region here - -- --guard-allow ${SERVER_IP%.*}.0/24"
+    "region here - -- --guard-allow ${SERVER_IP%.*}.0/24 --guard-nat64 2001:db8:64::/96"
 fleet -n -c "$TMP/fleet10.conf" >"$TMP/dry" 2>&1
 like "$(grep '^east: mcp-aggregate' "$TMP/dry")" "^east: mcp-aggregate targets -o $TMP/over >RUN/targets, its standard input$" \
     "dry run: the targets from the store, into the runner's standard input"
