@@ -139,6 +139,8 @@ mcp_addr_class_name(enum mcp_addr_class c)
 		return "reserved (multicast, benchmarking, protocol or future use)";
 	case MCP_ADDR_TUNNEL:
 		return "a tunnel to addresses unseen (Teredo, NAT64 local-use)";
+	case MCP_ADDR_OWN:
+		return "an address of this runner";
 	default:
 		return "public";
 	}
@@ -281,6 +283,30 @@ cidr_text(const struct mcp_cidr *c, char *buf, size_t len)
 	return buf;
 }
 
+/*
+ * Whether a, or u (a unwrapped), is an address of this host, as g's own
+ * says: 0 when neither is, else -1 with the reason, after shown, in why.
+ */
+static int
+own_check(const struct mcp_guard *g, const unsigned char *a, const unsigned char *u,
+    const char *shown, char *why, size_t len)
+{
+	int r;
+
+	if (g->own == NULL)
+		return 0;
+	if ((r = g->own(g->own_arg, a)) == 0 && memcmp(a, u, MCP_ADDR_LEN) != 0)
+		r = g->own(g->own_arg, u);
+	if (r == 0)
+		return 0;
+	if (r == 1)
+		snprintf(why, len, "%s is %s", shown, mcp_addr_class_name(MCP_ADDR_OWN));
+	else
+		snprintf(why, len, "%s: cannot tell whether it is an address of this runner: %s",
+		    shown, strerror(errno));
+	return -1;
+}
+
 int
 mcp_guard_check(const struct mcp_guard *g, const char *ip, char *why, size_t len)
 {
@@ -314,5 +340,5 @@ mcp_guard_check(const struct mcp_guard *g, const char *ip, char *why, size_t len
 		snprintf(why, len, "%s is %s", shown, mcp_addr_class_name(c));
 		return -1;
 	}
-	return 0;
+	return own_check(g, a, u, shown, why, len);
 }

@@ -117,6 +117,7 @@ struct cmdline {
 	const char *file;
 	const char *redact[REDACT_MAX];
 	struct mcp_cidr deny[GUARD_MAX], allow[GUARD_MAX], nat64[GUARD_MAX];
+	struct own own;
 	int jobs_given;
 };
 
@@ -356,6 +357,9 @@ main(int argc, char *argv[])
 	c.o.guard.deny = c.deny;
 	c.o.guard.allow = c.allow;
 	c.o.guard.nat64 = c.nat64;
+	c.own.fd = -1;
+	c.o.guard.own = own_addr;
+	c.o.guard.own_arg = &c.own;
 	signal(SIGPIPE, SIG_DFL);
 	while (
 	    (ch = getopt_long(argc, argv, "a:C:c:e:f:H:hj:m:nr:s:T:t:Vw:", longopts, NULL)) != -1) {
@@ -389,6 +393,7 @@ main(int argc, char *argv[])
 		rc = run(&c.o, &ts);
 	}
 	oauth_cleanup();
+	own_close(&c.own);
 	if (c.file != NULL)
 		mcp_targets_free(&ts);
 	else

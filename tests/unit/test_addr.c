@@ -1,11 +1,12 @@
 /*
  * test_addr.c - unit tests for lib/addr.c, in TAP: address classes, CIDR
  * ranges, the IPv4 forms hidden in IPv6 addresses, and the guard: its
- * ranges on the address as connected and as unwrapped, and a site's NAT64
- * prefixes.
+ * ranges on the address as connected and as unwrapped, a site's NAT64
+ * prefixes, and the question of the runner's own addresses.
  *
  * usage: test_addr
  */
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -326,6 +327,55 @@ test_nat64(void)
 	    "an IPv4 range, an address without a length, bits past the prefix: refused");
 }
 
+/* The runner's own addresses: what own answers, asked of public addresses only. */
+static int asked;
+
+static int
+own_of(void *arg, const unsigned char a[MCP_ADDR_LEN])
+{
+	unsigned char mine[MCP_ADDR_LEN];
+
+	asked++;
+	if (arg != NULL) {
+		errno = ENOBUFS;
+		return -1;
+	}
+	mcp_addr_parse("198.51.100.7", mine);
+	return memcmp(a, mine, sizeof(mine)) == 0;
+}
+
+static void
+test_own(void)
+{
+	struct mcp_cidr allow[1];
+	struct mcp_guard g = {.own = own_of, .allow = allow, .nallow = 1};
+	struct mcp_guard broken = {.own = own_of, .own_arg = &broken};
+	char err[128], why[200];
+
+	mcp_cidr_parse("127.0.0.0/8", &allow[0], err, sizeof(err));
+	ok(mcp_guard_check(&g, "198.51.100.7", why, sizeof(why)) == -1 &&
+	        strcmp(why, "198.51.100.7 is an address of this runner") == 0,
+	    "an address of the runner's: %s", why);
+	ok(mcp_guard_check(&g, "::ffff:198.51.100.7", why, sizeof(why)) == -1 &&
+	        mcp_guard_check(&g, "64:ff9b::c633:6407", why, sizeof(why)) == -1 &&
+	        strcmp(why,
+	            "64:ff9b::c633:6407 (IPv4 198.51.100.7) is an address of this runner") == 0,
+	    "its IPv4-mapped and NAT64 forms too: %s", why);
+	ok(mcp_guard_check(&g, "198.51.100.8", why, sizeof(why)) == 0, "its neighbour is not");
+	asked = 0;
+	ok(mcp_guard_check(&g, "10.0.0.1", why, sizeof(why)) == -1 &&
+	        mcp_guard_check(&g, "127.0.0.1", why, sizeof(why)) == 0 && asked == 0,
+	    "own is asked of public addresses only: a class refuses first, a range allows first");
+	mcp_cidr_parse("198.51.100.0/24", &allow[0], err, sizeof(err));
+	ok(mcp_guard_check(&g, "198.51.100.7", why, sizeof(why)) == 0,
+	    "--guard-allow exempts the runner's own address too");
+	ok(mcp_guard_check(&broken, "8.8.8.8", why, sizeof(why)) == -1 &&
+	        strcmp(why,
+	            "8.8.8.8: cannot tell whether it is an address of this runner: No "
+	            "buffer space available") == 0,
+	    "own cannot tell: refused: %s", why);
+}
+
 int
 main(void)
 {
@@ -334,5 +384,6 @@ main(void)
 	test_guard();
 	test_transition();
 	test_nat64();
+	test_own();
 	return done_testing();
 }
