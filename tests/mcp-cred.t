@@ -140,6 +140,13 @@ chmod 664 "$TMP/tr/ssh"
 is "$(trust_err "$TMP/tr/s.conf")" \
     "2 mcp-cred: $TMP/tr/s.conf:1: ssh_config $TMP/tr/ssh: writable by its group or others (mode 664): refused; ssh: 0" \
     "an ssh_config its group can write: exit 2, no ssh"
+chmod 600 "$TMP/tr/ssh"
+mkdir -m 777 "$TMP/tr/drop"
+ln -s "$TMP/tr/ssh" "$TMP/tr/drop/ssh"
+printf 'ssh_config %s\n%s\n' "$TMP/tr/drop/ssh" "$(region east)" >"$TMP/tr/l.conf"
+is "$(trust_err "$TMP/tr/l.conf")" \
+    "2 mcp-cred: $TMP/tr/l.conf:1: ssh_config $TMP/tr/drop/ssh: in $TMP/tr/drop, writable by its group or others (mode 777): refused; ssh: 0" \
+    "one named through a link in a directory others can write: exit 2, no ssh"
 # ssh_with LINES...: the test's SSH configuration, then LINES, as
 # s.conf's ssh_config.
 ssh_with() {

@@ -123,6 +123,38 @@ is "$(trust_err "$TMP/t/s.conf")" \
     "mcp-fleet: $TMP/t/s.conf:1: ssh_config $TMP/t/ssh: writable by its group or others (mode 664): refused rc=2" \
     "an ssh_config its group can write"
 chmod 644 "$TMP/t/ssh"
+# The path as named: a link to the good file from a directory others can
+# write, or a directory of the path that is such a link, could be pointed
+# elsewhere once the file is checked.
+mkdir -m 777 "$TMP/t/drop"
+ln -s "$TMP/t/ssh" "$TMP/t/drop/ssh"
+printf 'ssh_config %s\nregion a host\n' "$TMP/t/drop/ssh" >"$TMP/t/l.conf"
+is "$(trust_err "$TMP/t/l.conf")" \
+    "mcp-fleet: $TMP/t/l.conf:1: ssh_config $TMP/t/drop/ssh: in $TMP/t/drop, writable by its group or others (mode 777): refused rc=2" \
+    "an ssh_config named through a link in a directory others can write"
+ln -s "$TMP/t" "$TMP/t/drop/dir"
+printf 'ssh_config %s\nregion a host\n' "$TMP/t/drop/dir/ssh" >"$TMP/t/l.conf"
+is "$(trust_err "$TMP/t/l.conf")" \
+    "mcp-fleet: $TMP/t/l.conf:1: ssh_config $TMP/t/drop/dir/ssh: in $TMP/t/drop, writable by its group or others (mode 777): refused rc=2" \
+    "one whose path goes through such a directory (a link to a good one)"
+(cd "$TMP/t" && printf 'ssh_config drop/../ssh\nregion a host\n' >r.conf && trust_err r.conf) >"$TMP/t/r.out"
+is "$(cat "$TMP/t/r.out")" \
+    "mcp-fleet: r.conf:1: ssh_config drop/../ssh: in $TMP/t/drop, writable by its group or others (mode 777): refused rc=2" \
+    "a relative path, from the working directory, through it"
+ln -s "$TMP/t/ssh" "$TMP/t/good-link"
+printf 'ssh_config %s\nregion a host\n' "$TMP/t/good-link" >"$TMP/t/l.conf"
+is "$(trust_err "$TMP/t/l.conf")" " rc=0" "a link of ours in a directory of ours to it is followed"
+if [ "$(id -u)" = 0 ]; then
+	mkdir -m 1777 "$TMP/t/sticky"
+	ln -s "$TMP/t/ssh" "$TMP/t/sticky/ssh"
+	chown -h 65534 "$TMP/t/sticky/ssh"
+	printf 'ssh_config %s\nregion a host\n' "$TMP/t/sticky/ssh" >"$TMP/t/l.conf"
+	is "$(trust_err "$TMP/t/l.conf")" \
+	    "mcp-fleet: $TMP/t/l.conf:1: ssh_config $TMP/t/sticky/ssh: through the link $TMP/t/sticky/ssh, owned by uid 65534, not by root: refused rc=2" \
+	    "a link another user owns in a sticky directory (which they may replace)"
+else
+	diag "a link of another user's: skipped, not root (chown -h)"
+fi
 cp "$TMP/ssh/id" "$TMP/t/id"
 chmod 666 "$TMP/t/id"
 printf 'Host *\n\tIdentityFile %s\n' "$TMP/t/id" >>"$TMP/t/ssh"
