@@ -98,9 +98,14 @@ answer(struct own *o)
 			if (h->nlmsg_type != NLMSG_ERROR)
 				continue;
 			e = NLMSG_DATA(h);
-			/* No route (unreachable, prohibited, a blackhole): no address here. */
+			if (e->error == 0)
+				continue;
+			/*
+			 * No route (unreachable, prohibited, a blackhole, a family
+			 * the kernel lacks): no address of this host.
+			 */
 			if (e->error == -ENETUNREACH || e->error == -EHOSTUNREACH ||
-			    e->error == -EACCES || e->error == -EINVAL)
+			    e->error == -EACCES || e->error == -EINVAL || e->error == -EAFNOSUPPORT)
 				return 0;
 			errno = e->error < 0 ? -e->error : EPROTO;
 			return -1;
