@@ -139,6 +139,8 @@ mcp_addr_class_name(enum mcp_addr_class c)
 		return "reserved (multicast, benchmarking, protocol or future use)";
 	case MCP_ADDR_TUNNEL:
 		return "a tunnel to addresses unseen (Teredo, NAT64 local-use)";
+	case MCP_ADDR_OWN:
+		return "an address of this runner";
 	default:
 		return "public";
 	}
@@ -199,25 +201,69 @@ mcp_cidr_parse(const char *s, struct mcp_cidr *c, char *err, size_t errlen)
 int
 mcp_cidr_match(const struct mcp_cidr *c, const unsigned char a[MCP_ADDR_LEN])
 {
-	unsigned char u[MCP_ADDR_LEN];
 	int whole = c->bits / 8, rest = c->bits % 8;
 
-	memcpy(u, a, sizeof(u));
-	mcp_addr_unwrap(u);
-	if (memcmp(u, c->a, (size_t)whole) != 0)
+	if (memcmp(a, c->a, (size_t)whole) != 0)
 		return 0;
-	return rest == 0 || ((u[whole] ^ c->a[whole]) & (0xff00 >> rest)) == 0;
+	return rest == 0 || ((a[whole] ^ c->a[whole]) & (0xff00 >> rest)) == 0;
 }
 
-/* The longest range of v that a is in: its index, or -1. */
+int
+mcp_nat64_parse(const char *s, struct mcp_cidr *c, char *err, size_t errlen)
+{
+	if (mcp_cidr_parse(s, c, err, errlen) == -1)
+		return -1;
+	if (strchr(s, ':') == NULL || strchr(s, '/') == NULL) {
+		snprintf(err, errlen, "not a NAT64 prefix: want IPv6/N");
+		return -1;
+	}
+	switch (c->bits) {
+	case 32:
+	case 40:
+	case 48:
+	case 56:
+	case 64:
+	case 96:
+		return 0;
+	}
+	snprintf(err, errlen, "a NAT64 prefix is 32, 40, 48, 56, 64 or 96 bits long (RFC 6052)");
+	return -1;
+}
+
+int
+mcp_guard_unwrap(const struct mcp_guard *g, unsigned char a[MCP_ADDR_LEN])
+{
+	unsigned char v4[4];
+	size_t i;
+	int j, k;
+
+	/* An IPv4 address is never read as a NAT64 one, whatever the prefix. */
+	for (i = 0; i < g->nnat64 && !is_v4(a); i++) {
+		if (!mcp_cidr_match(&g->nat64[i], a))
+			continue;
+		/* The 32 bits after the prefix, but bits 64 to 71 (RFC 6052 section 2.2). */
+		for (j = 0, k = g->nat64[i].bits / 8; j < 4; j++, k++) {
+			if (k == 8)
+				k++;
+			v4[j] = a[k];
+		}
+		memcpy(a, mapped, 12);
+		memcpy(a + 12, v4, 4);
+		return 1;
+	}
+	return mcp_addr_unwrap(a);
+}
+
+/* The longest range of v that a or u (a unwrapped) is in: its index, or -1. */
 static int
-longest(const struct mcp_cidr *v, size_t n, const unsigned char *a)
+longest(const struct mcp_cidr *v, size_t n, const unsigned char *a, const unsigned char *u)
 {
 	size_t i;
 	int k = -1;
 
 	for (i = 0; i < n; i++)
-		if (mcp_cidr_match(&v[i], a) && (k == -1 || v[i].bits > v[k].bits))
+		if ((mcp_cidr_match(&v[i], a) || mcp_cidr_match(&v[i], u)) &&
+		    (k == -1 || v[i].bits > v[k].bits))
 			k = (int)i;
 	return k;
 }
@@ -237,11 +283,35 @@ cidr_text(const struct mcp_cidr *c, char *buf, size_t len)
 	return buf;
 }
 
+/*
+ * Whether a, or u (a unwrapped), is an address of this host, as g's own
+ * says: 0 when neither is, else -1 with the reason, after shown, in why.
+ */
+static int
+own_check(const struct mcp_guard *g, const unsigned char *a, const unsigned char *u,
+    const char *shown, char *why, size_t len)
+{
+	int r;
+
+	if (g->own == NULL)
+		return 0;
+	if ((r = g->own(g->own_arg, a)) == 0 && memcmp(a, u, MCP_ADDR_LEN) != 0)
+		r = g->own(g->own_arg, u);
+	if (r == 0)
+		return 0;
+	if (r == 1)
+		snprintf(why, len, "%s is %s", shown, mcp_addr_class_name(MCP_ADDR_OWN));
+	else
+		snprintf(why, len, "%s: cannot tell whether it is an address of this runner: %s",
+		    shown, strerror(errno));
+	return -1;
+}
+
 int
 mcp_guard_check(const struct mcp_guard *g, const char *ip, char *why, size_t len)
 {
 	unsigned char a[MCP_ADDR_LEN], u[MCP_ADDR_LEN];
-	char v4[INET_ADDRSTRLEN], inner[INET_ADDRSTRLEN + 16] = "", range[INET6_ADDRSTRLEN + 8];
+	char v4[INET_ADDRSTRLEN], shown[64 + INET_ADDRSTRLEN + 16], range[INET6_ADDRSTRLEN + 8];
 	enum mcp_addr_class c;
 	int ka, kd;
 
@@ -250,23 +320,25 @@ mcp_guard_check(const struct mcp_guard *g, const char *ip, char *why, size_t len
 		return -1;
 	}
 	memcpy(u, a, sizeof(u));
-	/* Said when the IPv4 address inside is what the address is refused for. */
-	if ((mcp_addr_unwrap(u) || (is_v4(u) && strchr(ip, ':') != NULL)) &&
+	/* Said when the IPv4 address inside is what the address is judged by. */
+	if ((mcp_guard_unwrap(g, u) || (is_v4(u) && strchr(ip, ':') != NULL)) &&
 	    inet_ntop(AF_INET, u + 12, v4, sizeof(v4)) != NULL)
-		snprintf(inner, sizeof(inner), " (IPv4 %s)", v4);
+		snprintf(shown, sizeof(shown), "%.64s (IPv4 %s)", ip, v4);
+	else
+		snprintf(shown, sizeof(shown), "%.64s", ip);
 	/* The longest range decides; a denied one beats an allowed one as long. */
-	ka = longest(g->allow, g->nallow, a);
-	kd = longest(g->deny, g->ndeny, a);
+	ka = longest(g->allow, g->nallow, a, u);
+	kd = longest(g->deny, g->ndeny, a, u);
 	if (kd >= 0 && (ka == -1 || g->deny[kd].bits >= g->allow[ka].bits)) {
-		snprintf(why, len, "%.64s%s is in the denied range %s", ip, inner,
+		snprintf(why, len, "%s is in the denied range %s", shown,
 		    cidr_text(&g->deny[kd], range, sizeof(range)));
 		return -1;
 	}
 	if (ka >= 0)
 		return 0;
-	if ((c = mcp_addr_class(a)) != MCP_ADDR_PUBLIC) {
-		snprintf(why, len, "%.64s%s is %s", ip, inner, mcp_addr_class_name(c));
+	if ((c = mcp_addr_class(u)) != MCP_ADDR_PUBLIC) {
+		snprintf(why, len, "%s is %s", shown, mcp_addr_class_name(c));
 		return -1;
 	}
-	return 0;
+	return own_check(g, a, u, shown, why, len);
 }

@@ -33,7 +33,7 @@ usage(FILE *f, int status)
 	    "       mcp-probe -r region -f targets-file [-n] [-e era] [-j jobs] [-m bytes]\n"
 	    "           [-t seconds] [-w seconds] [--cacert file] [--redact-param name]\n"
 	    "           [--oauth-cache dir] [--canary url] [--guard-allow cidr]\n"
-	    "           [--guard-deny cidr]\n");
+	    "           [--guard-deny cidr] [--guard-nat64 prefix]\n");
 	if (f == stdout && mcp_rec_close_stdout() == -1)
 		status = MCP_EXIT_FAIL;
 	exit(status);
@@ -41,7 +41,7 @@ usage(FILE *f, int status)
 
 /* --redact-param names, at the most. */
 #define REDACT_MAX 32
-/* --guard-deny and --guard-allow ranges, at the most, each. */
+/* --guard-deny, --guard-allow and --guard-nat64 ranges, at the most, each. */
 #define GUARD_MAX 64
 
 static enum era
@@ -116,19 +116,23 @@ struct cmdline {
 	struct mcp_target one;
 	const char *file;
 	const char *redact[REDACT_MAX];
-	struct mcp_cidr deny[GUARD_MAX], allow[GUARD_MAX];
+	struct mcp_cidr deny[GUARD_MAX], allow[GUARD_MAX], nat64[GUARD_MAX];
+	struct own own;
 	int jobs_given;
 };
 
-/* --guard-deny or --guard-allow: one more range of v, of which n so far. */
+/* The parser of a range: mcp_cidr_parse, or mcp_nat64_parse. */
+typedef int range_parser(const char *, struct mcp_cidr *, char *, size_t);
+
+/* --guard-deny, --guard-allow or --guard-nat64: one more range of v, of which n so far. */
 static void
-parse_range(const char *opt, const char *arg, struct mcp_cidr *v, size_t *n)
+parse_range(const char *opt, range_parser *parse, const char *arg, struct mcp_cidr *v, size_t *n)
 {
 	char why[128];
 
 	if (*n == GUARD_MAX)
 		errx(MCP_EXIT_USAGE, "%s: at most %d ranges", opt, GUARD_MAX);
-	if (mcp_cidr_parse(arg, &v[*n], why, sizeof(why)) == -1)
+	if (parse(arg, &v[*n], why, sizeof(why)) == -1)
 		errx(MCP_EXIT_USAGE, "%s %s: %s", opt, arg, why);
 	(*n)++;
 }
@@ -167,10 +171,13 @@ parse_long(struct cmdline *c, int ch, char *arg)
 		c->o.canary = arg;
 		break;
 	case 1009:
-		parse_range("--guard-deny", arg, c->deny, &c->o.guard.ndeny);
+		parse_range("--guard-deny", mcp_cidr_parse, arg, c->deny, &c->o.guard.ndeny);
 		break;
 	case 1010:
-		parse_range("--guard-allow", arg, c->allow, &c->o.guard.nallow);
+		parse_range("--guard-allow", mcp_cidr_parse, arg, c->allow, &c->o.guard.nallow);
+		break;
+	case 1011:
+		parse_range("--guard-nat64", mcp_nat64_parse, arg, c->nat64, &c->o.guard.nnat64);
 		break;
 	case 'Q':
 		if (c->o.nredact == REDACT_MAX || arg[0] == '\0' || strpbrk(arg, "=&#") != NULL)
@@ -335,6 +342,7 @@ main(int argc, char *argv[])
 	    {"canary", required_argument, NULL, 1008},
 	    {"guard-deny", required_argument, NULL, 1009},
 	    {"guard-allow", required_argument, NULL, 1010},
+	    {"guard-nat64", required_argument, NULL, 1011},
 	    {"check", no_argument, NULL, 'n'},
 	    {"version", no_argument, NULL, 'V'},
 	    {NULL, 0, NULL, 0},
@@ -348,6 +356,10 @@ main(int argc, char *argv[])
 	c.o.redact = c.redact;
 	c.o.guard.deny = c.deny;
 	c.o.guard.allow = c.allow;
+	c.o.guard.nat64 = c.nat64;
+	c.own.fd = -1;
+	c.o.guard.own = own_addr;
+	c.o.guard.own_arg = &c.own;
 	signal(SIGPIPE, SIG_DFL);
 	while (
 	    (ch = getopt_long(argc, argv, "a:C:c:e:f:H:hj:m:nr:s:T:t:Vw:", longopts, NULL)) != -1) {
@@ -381,6 +393,7 @@ main(int argc, char *argv[])
 		rc = run(&c.o, &ts);
 	}
 	oauth_cleanup();
+	own_close(&c.own);
 	if (c.file != NULL)
 		mcp_targets_free(&ts);
 	else

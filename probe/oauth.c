@@ -1,8 +1,9 @@
 /*
  * oauth.c - OAuth machine credentials, the flow.  After a 401 whose
  * discovery found the protected resource metadata (or, for 2025-03-26
- * servers, authorization server metadata at the origin), the probe checks
- * that the server names the authorization server the operator pinned
+ * servers, authorization server metadata at the origin, which must name
+ * that origin as its issuer: RFC 8414 §3.3), the probe checks that the
+ * server names the authorization server the operator pinned
  * (--oauth-issuer), reads the pinned issuer's own metadata (RFC 8414, then
  * OpenID configuration) and requires its issuer to be the pin byte for
  * byte (RFC 8414 §3.3), asks that metadata's token endpoint for a token
@@ -315,6 +316,21 @@ have_meta(struct probe *p, const cJSON *am)
 		fail(p, "transfer_failed", "cannot start a request");
 }
 
+/*
+ * 1 when url is where issuer's metadata is (RFC 8414 §3.1, the first
+ * place): the metadata fetched there may name that issuer only (§3.3).
+ * Scheme and host are compared in any case, a default port as none.
+ */
+static int
+issuer_at(const char *issuer, const char *url)
+{
+	char place[2300], a[2300], b[2300];
+
+	return meta_place(issuer, 0, place, sizeof(place)) == 0 &&
+	    url_canonical(place, a, sizeof(a)) == 0 && url_canonical(url, b, sizeof(b)) == 0 &&
+	    strcmp(a, b) == 0;
+}
+
 /* The authorization servers the metadata names, for a message. */
 static void
 names_of(const cJSON *as, char *buf, size_t len)
@@ -366,8 +382,18 @@ oauth_start(struct probe *p, const cJSON *m, int as_meta_given)
 		m = p->oauth_prm;
 	}
 	if (as_meta_given) {
-		/* 2025-03-26: the origin's metadata must be the pinned server's. */
+		/*
+		 * 2025-03-26: the origin's metadata must be its own (RFC 8414
+		 * §3.3), and the origin the pinned server.
+		 */
 		iss = cJSON_GetObjectItemCaseSensitive(m, "issuer");
+		if (cJSON_IsString(iss) && !issuer_at(iss->valuestring, p->prm_url)) {
+			fail(p, "oauth_issuer_mismatch",
+			    "the authorization server metadata at %s names the issuer %s, not the "
+			    "one it was fetched for (RFC 8414 section 3.3): no credential sent",
+			    p->prm_url, iss->valuestring);
+			return;
+		}
 		if (!cJSON_IsString(iss) || strcmp(iss->valuestring, pin) != 0) {
 			fail(p, "oauth_issuer_mismatch",
 			    "the authorization server metadata at %s names the issuer %s, not the "

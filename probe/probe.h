@@ -39,7 +39,7 @@ struct opts {
 	int nredact;
 	const char *oauth_cache; /* --oauth-cache DIR, or NULL */
 	const char *canary;      /* --canary URL, or NULL */
-	struct mcp_guard guard;  /* --guard-deny and --guard-allow */
+	struct mcp_guard guard;  /* --guard-deny, --guard-allow, --guard-nat64, own.c */
 };
 
 struct probe;
@@ -217,6 +217,15 @@ const char *runner_canary(const struct runner *r);
 int runner_closesocket(void *r, curl_socket_t s);
 /* CURLOPT_SOCKOPTFUNCTION of every transfer: marks connection sockets. */
 int runner_sockopt(void *r, curl_socket_t s, curlsocktype purpose);
+
+/* own.c: the guard's own (lib/addr.h): whether an address is this runner's. */
+struct own {
+	int fd; /* the netlink socket the kernel is asked on, or -1 */
+	unsigned seq;
+};
+/* 1 when the kernel routes a to this host, 0 when not, -1 (errno) when it cannot tell. */
+int own_addr(void *arg, const unsigned char a[MCP_ADDR_LEN]);
+void own_close(struct own *o);
 
 /* xfer.c */
 int xfer_post(struct probe *p, struct xfer *x, const char *method, cJSON *params, long id,

@@ -3,7 +3,8 @@
 # (tests/fixtures/thief.mjs) beside a real authorization server
 # (tests/fixtures/oauth-as.mjs): a server naming a thief's authorization
 # server, a 2025-03-26 origin claiming the real issuer with a thief's token
-# endpoint, one claiming to be its own issuer, a pinned server whose
+# endpoint (RFC 8414 3.3: refused, nothing asked or sent), one claiming to
+# be its own issuer (unpinned and pinned), a pinned server whose
 # metadata claims another issuer, a tarpit that never answers a token
 # request, a token lifetime of 1e308, a token of another target's resource
 # planted in the cache.  The thief logs every byte it is sent and replays
@@ -74,16 +75,33 @@ is "$rc $(field both '.state + " " + .posture') $(field both '.detail | .issuer 
 is "$(($(grants) - g)) $(on T)" "1 0" "one grant at the real server, nothing to the thief"
 
 # --- 2. 2025-03-26 origins ------------------------------------------------------------
+# RFC 8414 section 3.3: metadata fetched from the origin's well-known place
+# is the origin's, and may name no other issuer; one that claims the
+# pinned issuer is refused, and the pinned server is never asked for a
+# token for it.
+g=$(grants)
 probe claim "${KEY[@]}" --oauth-issuer "$AS" "http://127.0.0.1:$OP/mcp"
-is "$rc $(field claim .state) $(field claim '.detail.token_endpoint' auth)" "0 healthy $AS/token" \
-    "an origin claiming the real issuer with a thief's token endpoint: the pinned issuer's own endpoint is used"
-is "$(tail -1 "$TMP/as.log" | jq -r '.auth + " " + .resource')" "jwt http://127.0.0.1:$OP/mcp" \
-    "the assertion went to the real server, for the origin's canonical URI"
-is "$(on T)" 0 "the thief's token endpoint got nothing"
+is "$rc $(field claim '.state + " " + .failed_step + " " + .error.code')" "1 broken auth oauth_issuer_mismatch" \
+    "an origin whose own metadata claims the pinned issuer: broken at auth, oauth_issuer_mismatch"
+is "$(field claim .error.message)" \
+    "the authorization server metadata at http://127.0.0.1:$OP/.well-known/oauth-authorization-server names the issuer $AS, not the one it was fetched for (RFC 8414 section 3.3): no credential sent" \
+    "the message names the place and the issuer it claims"
+is "$(($(grants) - g))" 0 "no token request reached the pinned server"
+is "$(jq -r 'select(.on == "O") | .headers.authorization // empty' "$TMP/thief.log" | wc -l | tr -d ' ') $(on T)" "0 0" \
+    "the origin was sent no token, the thief's token endpoint nothing"
+probe claims "${SEC[@]}" --oauth-issuer "$AS" "http://127.0.0.1:$OP/mcp"
+is "$rc $(field claims .error.code) $(($(grants) - g))" "1 oauth_issuer_mismatch 0" \
+    "with a client secret: the same, nothing asked"
 probe self "${KEY[@]}" --oauth-issuer "$AS" "http://127.0.0.1:$SP/mcp"
 is "$rc $(field self .error.code)" "1 oauth_issuer_mismatch" "an origin whose metadata names itself: oauth_issuer_mismatch"
 like "$(field self .error.message)" "names the issuer http://127.0.0.1:$SP, not the pinned $AS" "naming both"
 is "$(posts S)" 0 "nothing was posted to its token endpoint"
+# The honest 2025-03-26 server, its own authorization server, pinned as
+# such (on purpose: a decoy secret): its metadata names its origin.
+probe selfpin --oauth-client probe-client --oauth-secret-file "$W/decoy" --oauth-issuer "http://127.0.0.1:$SP" \
+    "http://127.0.0.1:$SP/mcp"
+is "$rc $(field selfpin .state) $(field selfpin '.detail.token_endpoint' auth)" "0 healthy http://127.0.0.1:$SP/token" \
+    "an origin whose metadata names itself, pinned: healthy, its own token endpoint asked"
 
 # --- a pinned server whose metadata claims another issuer (RFC 8414 3.3) -------------
 probe wrong "${SEC[@]}" --oauth-issuer "$WRONG" "$RS/cc/mcp"
@@ -175,7 +193,7 @@ unlike "$all" "$(cut -c1-60 "$W/jwt")" "the workload assertion never did"
 unlike "$all" 'client_assertion' "no client assertion was sent to any of them"
 unlike "$all" "$(sed -n 2p "$W/ec.key")" "nor any of the key"
 is "$(jq -r 'select(.method == "POST" and (.path | test("token"))) | .on' "$TMP/thief.log" | sort | uniq -c | awk '{print $2 $1}' | tr '\n' ' ')" \
-    "P1 T1 " "token requests reached only the two servers pinned on purpose, once each, with the decoy"
+    "P1 S1 T1 " "token requests reached only the three servers pinned on purpose, once each, with the decoy"
 outs=$(cat "$TMP"/*.out "$TMP"/*.err)
 unlike "$outs" "$SECRET" "no output names the secret"
 unlike "$outs" "$GOOD_TOKEN" "nor a token"

@@ -77,6 +77,10 @@ is "$(conf_err 'region a -oProxyCommand=x')" "mcp-cred: $TMP/bad.conf:1: region 
 is "$(conf_err 'region a host' 'deadline 0')" "mcp-cred: $TMP/bad.conf:2: deadline: not a number of seconds (1 to 3600) rc=2" \
     "mcp-fleet's settings, checked as it checks them"
 is "$(conf_err 'store redis://x')" "mcp-cred: $TMP/bad.conf: no region rc=2" "no region"
+is "$(conf_err 'region a host -- --guard-allow 10.0.0.0/8 --guard-deny 10.9.0.0/16 --guard-nat64 2001:db8:64::/96')" \
+    " rc=0" "the guard's flags after --, as mcp-fleet takes them"
+is "$(conf_err 'region a host -- --guard-nat64 -x')" \
+    "mcp-cred: $TMP/bad.conf:1: region a: --guard-nat64 -x: not an address range (CIDR) rc=2" "… each with a range"
 "$TOP/scripts/mcp-fleet" -n -c "$TMP/all.conf" >/dev/null 2>"$TMP/out.fleet"
 is "$?:$(cat "$TMP/out.fleet")" "0:" "mcp-fleet accepts the same file, token= and all"
 
@@ -136,6 +140,13 @@ chmod 664 "$TMP/tr/ssh"
 is "$(trust_err "$TMP/tr/s.conf")" \
     "2 mcp-cred: $TMP/tr/s.conf:1: ssh_config $TMP/tr/ssh: writable by its group or others (mode 664): refused; ssh: 0" \
     "an ssh_config its group can write: exit 2, no ssh"
+chmod 600 "$TMP/tr/ssh"
+mkdir -m 777 "$TMP/tr/drop"
+ln -s "$TMP/tr/ssh" "$TMP/tr/drop/ssh"
+printf 'ssh_config %s\n%s\n' "$TMP/tr/drop/ssh" "$(region east)" >"$TMP/tr/l.conf"
+is "$(trust_err "$TMP/tr/l.conf")" \
+    "2 mcp-cred: $TMP/tr/l.conf:1: ssh_config $TMP/tr/drop/ssh: in $TMP/tr/drop, writable by its group or others (mode 777): refused; ssh: 0" \
+    "one named through a link in a directory others can write: exit 2, no ssh"
 # ssh_with LINES...: the test's SSH configuration, then LINES, as
 # s.conf's ssh_config.
 ssh_with() {

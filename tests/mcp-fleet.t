@@ -55,7 +55,7 @@ is "$(conf_err 'region a host' 'colour blue')" "mcp-fleet: $TMP/bad.conf:2: unkn
 # the program is mcp-probe, no value starts with "-", the flags after --
 # are mcp-probe's, each with its value.
 notprobe="not mcp-probe (an absolute path to a file of that name, or mcp-probe)"
-notflag="not a flag of mcp-probe's run (-e ERA, -j JOBS, -m BYTES, -t SECONDS, -w SECONDS, --cacert FILE, --guard-allow CIDR, --guard-deny CIDR)"
+notflag="not a flag of mcp-probe's run (-e ERA, -j JOBS, -m BYTES, -t SECONDS, -w SECONDS, --cacert FILE, --guard-allow CIDR, --guard-deny CIDR, --guard-nat64 PREFIX)"
 is "$(conf_err 'probe rm' 'region a host')" "mcp-fleet: $TMP/bad.conf:1: probe: $notprobe rc=2" "probe rm is refused"
 is "$(conf_err 'region a host probe=sed')" "mcp-fleet: $TMP/bad.conf:1: region a: probe: $notprobe rc=2" \
     "probe=sed is refused"
@@ -75,6 +75,9 @@ is "$(conf_err 'region a host -- --cacert -rf')" "mcp-fleet: $TMP/bad.conf:1: re
     "a flag's value cannot be an option"
 is "$(conf_err 'region a host -- -j x')" "mcp-fleet: $TMP/bad.conf:1: region a: -j x: not a number rc=2" "-j takes a number"
 is "$(conf_err 'region a host -- -t')" "mcp-fleet: $TMP/bad.conf:1: region a: -t needs a value rc=2" "a flag without its value"
+is "$(conf_err 'region a host -- --guard-nat64 64:ff9b:1::')" \
+    "mcp-fleet: $TMP/bad.conf:1: region a: --guard-nat64 64:ff9b:1::: not an address range (CIDR) rc=2" \
+    "--guard-nat64 takes a prefix"
 is "$(conf_err 'store -oops' 'region a host')" "mcp-fleet: $TMP/bad.conf:1: store: a value cannot start with - rc=2" \
     "every setting's value"
 fleet -c "$TMP/none.conf" 2>"$TMP/err"
@@ -120,6 +123,38 @@ is "$(trust_err "$TMP/t/s.conf")" \
     "mcp-fleet: $TMP/t/s.conf:1: ssh_config $TMP/t/ssh: writable by its group or others (mode 664): refused rc=2" \
     "an ssh_config its group can write"
 chmod 644 "$TMP/t/ssh"
+# The path as named: a link to the good file from a directory others can
+# write, or a directory of the path that is such a link, could be pointed
+# elsewhere once the file is checked.
+mkdir -m 777 "$TMP/t/drop"
+ln -s "$TMP/t/ssh" "$TMP/t/drop/ssh"
+printf 'ssh_config %s\nregion a host\n' "$TMP/t/drop/ssh" >"$TMP/t/l.conf"
+is "$(trust_err "$TMP/t/l.conf")" \
+    "mcp-fleet: $TMP/t/l.conf:1: ssh_config $TMP/t/drop/ssh: in $TMP/t/drop, writable by its group or others (mode 777): refused rc=2" \
+    "an ssh_config named through a link in a directory others can write"
+ln -s "$TMP/t" "$TMP/t/drop/dir"
+printf 'ssh_config %s\nregion a host\n' "$TMP/t/drop/dir/ssh" >"$TMP/t/l.conf"
+is "$(trust_err "$TMP/t/l.conf")" \
+    "mcp-fleet: $TMP/t/l.conf:1: ssh_config $TMP/t/drop/dir/ssh: in $TMP/t/drop, writable by its group or others (mode 777): refused rc=2" \
+    "one whose path goes through such a directory (a link to a good one)"
+(cd "$TMP/t" && printf 'ssh_config drop/../ssh\nregion a host\n' >r.conf && trust_err r.conf) >"$TMP/t/r.out"
+is "$(cat "$TMP/t/r.out")" \
+    "mcp-fleet: r.conf:1: ssh_config drop/../ssh: in $TMP/t/drop, writable by its group or others (mode 777): refused rc=2" \
+    "a relative path, from the working directory, through it"
+ln -s "$TMP/t/ssh" "$TMP/t/good-link"
+printf 'ssh_config %s\nregion a host\n' "$TMP/t/good-link" >"$TMP/t/l.conf"
+is "$(trust_err "$TMP/t/l.conf")" " rc=0" "a link of ours in a directory of ours to it is followed"
+if [ "$(id -u)" = 0 ]; then
+	mkdir -m 1777 "$TMP/t/sticky"
+	ln -s "$TMP/t/ssh" "$TMP/t/sticky/ssh"
+	chown -h 65534 "$TMP/t/sticky/ssh"
+	printf 'ssh_config %s\nregion a host\n' "$TMP/t/sticky/ssh" >"$TMP/t/l.conf"
+	is "$(trust_err "$TMP/t/l.conf")" \
+	    "mcp-fleet: $TMP/t/l.conf:1: ssh_config $TMP/t/sticky/ssh: through the link $TMP/t/sticky/ssh, owned by uid 65534, not by root: refused rc=2" \
+	    "a link another user owns in a sticky directory (which they may replace)"
+else
+	diag "a link of another user's: skipped, not root (chown -h)"
+fi
 cp "$TMP/ssh/id" "$TMP/t/id"
 chmod 666 "$TMP/t/id"
 printf 'Host *\n\tIdentityFile %s\n' "$TMP/t/id" >>"$TMP/t/ssh"
@@ -339,7 +374,7 @@ rcli hset mcp:registry:servers io.example.weather "$(regfield io.example.weather
 printf '%s\n' "io.example.news $ORIGIN" '!io.example.gone' "own $ORIGIN" >"$TMP/over"
 fleet_conf "$TMP/fleet10.conf" "store $MCP_REDIS" "probe $RUNNER_BIN/mcp-probe" "targets store" \
     "overrides $TMP/over" "region east ${REGION_DEST[east]}" \
-    "region here - -- --guard-allow ${SERVER_IP%.*}.0/24"
+    "region here - -- --guard-allow ${SERVER_IP%.*}.0/24 --guard-nat64 2001:db8:64::/96"
 fleet -n -c "$TMP/fleet10.conf" >"$TMP/dry" 2>&1
 like "$(grep '^east: mcp-aggregate' "$TMP/dry")" "^east: mcp-aggregate targets -o $TMP/over >RUN/targets, its standard input$" \
     "dry run: the targets from the store, into the runner's standard input"

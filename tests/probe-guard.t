@@ -3,7 +3,9 @@
 # issue 35): a guarded target connects to public addresses only, checked
 # on the address actually connected to (a name, a connect_to pin, the
 # IPv4-mapped and -compatible forms, the metadata address), https only
-# unless guard=public-http, no userinfo; --guard-allow and --guard-deny;
+# unless guard=public-http, no userinfo; --guard-allow, --guard-deny and
+# --guard-nat64's usage (probe-guard-net.t has their matching and the
+# runner's own addresses, in network namespaces);
 # the HTTP+SSE stream and the OAuth requests guarded too; and -f - (the
 # targets from standard input, --check -f - too).  Real components: the
 # SDK fixture server (plain and TLS), the OAuth authorization server
@@ -184,5 +186,18 @@ EOF
 is "$(mcp-probe -r t --guard-allow 10.0.0.0/8x -f "$TMP/fleet" 2>&1; echo "rc=$?")" \
     "mcp-probe: --guard-allow 10.0.0.0/8x: the prefix length must be 0 to 32
 rc=2" "--guard-allow with a bad prefix: a usage error"
+while IFS='|' read -r r why; do
+	is "$(mcp-probe -r t --guard-nat64 "$r" -f "$TMP/fleet" 2>&1 >"$TMP/u"; echo "rc=$?"):$(wc -c <"$TMP/u")" \
+	    "mcp-probe: --guard-nat64 $r: $why
+rc=2:0" "--guard-nat64 $r: a usage error"
+done <<'EOF'
+2001:db8::/33|a NAT64 prefix is 32, 40, 48, 56, 64 or 96 bits long (RFC 6052)
+10.0.0.0/8|not a NAT64 prefix: want IPv6/N
+2001:db8::|not a NAT64 prefix: want IPv6/N
+2001:db8::1/96|bits set past the prefix length
+EOF
+is "$(mcp-probe -r t --guard-nat64 2001:db8:64::/96 --guard-nat64 64:ff9b:1::/48 -n -f "$TMP/fleet" 2>&1; echo "rc=$?")" \
+    "mcp-probe: 11 targets ok
+rc=0" "--guard-nat64 of RFC 6052's lengths are taken, repeated"
 
 done_testing

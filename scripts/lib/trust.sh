@@ -27,9 +27,13 @@
 # its own.  Each, and every directory above it, is owned by this user or
 # root and writable by no one else; a directory with the sticky bit (/tmp)
 # may be writable by all, as no one else can rename a file of ours there.
+# The directories are those of the path as named, and of every symbolic
+# link met on the way as the kernel follows it, each link owned by this
+# user or root too: whoever can write where a link is, or own a link in a
+# sticky directory, can point it elsewhere once the file is checked.
 # A file that is missing is left to the program that reads it.  The files
-# are gathered, then checked together: one realpath(1) and one stat(1)
-# for all, as a run starts every minute.
+# are gathered, then checked together: one stat(1) for all (and a
+# readlink(1) a link), as a run starts every minute.
 me=$EUID
 tr_files=()
 tr_what=()
@@ -60,44 +64,94 @@ trusted() {
 	tr_what+=("${2:+$2 }")
 }
 
+# tr_walk FILE: the path the kernel takes to FILE as named (from $PWD
+# when relative), each symbolic link on it followed: into tr_w the
+# directories it passes through from / on, each link it meets and, last,
+# the file it reaches; their kinds (d, l, f) into tr_k.  1 when it does not
+# lead to a file (a missing part, more than 40 links).
+tr_walk() {
+	local rest=$1 cur=/ c p t links=0
+	tr_w=(/)
+	tr_k=(d)
+	[[ $rest == /* ]] || rest=$PWD/$rest
+	while :; do
+		rest=${rest#"${rest%%[!/]*}"}
+		[ -n "$rest" ] || break
+		c=${rest%%/*}
+		rest=${rest:${#c}}
+		case $c in
+		.) continue ;;
+		..)
+			cur=${cur%/*}
+			cur=${cur:-/}
+			continue
+			;;
+		esac
+		p=${cur%/}/$c
+		if [ -L "$p" ]; then
+			links=$((links + 1))
+			[ "$links" -le 40 ] && t=$(readlink -- "$p") || return 1
+			tr_w+=("$p")
+			tr_k+=(l)
+			[[ $t != /* ]] || cur=/
+			rest=$t$rest
+			continue
+		fi
+		[ -e "$p" ] || return 1
+		cur=$p
+		tr_w+=("$p")
+		tr_k+=(d)
+	done
+	if [ "${tr_w[-1]}" = "$cur" ]; then
+		tr_k[-1]=f
+	else
+		tr_w+=("$cur")
+		tr_k+=(f)
+	fi
+}
+
 # trusted_all [STATUS]: refuse the first file gathered by trusted that is
-# not safe, or that is under a directory that is not, exit STATUS (2).
+# not safe, that is under a directory that is not, or that is reached
+# through a link that is not, exit STATUS (2).  Each file's path is
+# checked from the file back to /.
 # shellcheck disable=SC2120 # mcp-fleet passes no STATUS, mcp-cred does
 trusted_all() {
-	local i d uid mode name at tr_status=${1:-2}
-	local -a real paths=()
+	local i j d uid mode at tr_status=${1:-2}
+	local -a paths=() w=() k=() first=() tr_w tr_k
 	local -A t_uid=() t_mode=()
 	[ ${#tr_files[@]} -gt 0 ] || return 0
-	mapfile -t real < <(realpath -e -- "${tr_files[@]}" || echo)
-	[ ${#real[@]} = ${#tr_files[@]} ] || refuse "${tr_files[*]}: cannot all be resolved"
-	for d in "${real[@]}"; do
-		while [ -z "${t_uid[$d]+x}" ]; do
+	for i in "${!tr_files[@]}"; do
+		tr_walk "${tr_files[i]}" || refuse "${tr_what[i]}${tr_files[i]}: cannot be resolved"
+		first+=(${#w[@]})
+		w+=("${tr_w[@]}")
+		k+=("${tr_k[@]}")
+		for d in "${tr_w[@]}"; do
+			[ -n "${t_uid[$d]+x}" ] || paths+=("$d")
 			t_uid[$d]=
-			paths+=("$d")
-			[ "$d" != / ] || break
-			d=${d%/*}
-			d=${d:-/}
 		done
 	done
-	while read -r uid mode name; do
-		t_uid[$name]=$uid
-		t_mode[$name]=$mode
+	first+=(${#w[@]})
+	while read -r uid mode d; do
+		t_uid[$d]=$uid
+		t_mode[$d]=$mode
 	done < <(stat -c '%u %a %n' -- "${paths[@]}")
-	for i in "${!real[@]}"; do
-		d=${real[i]}
-		at="${tr_what[i]}${tr_files[i]}:"
-		while :; do
+	for i in "${!tr_files[@]}"; do
+		for ((j = first[i + 1] - 1; j >= first[i]; j--)); do
+			d=${w[j]}
 			uid=${t_uid[$d]:-}
 			mode=${t_mode[$d]:-}
-			[ -n "$uid" ] || refuse "$at $d: cannot be read"
+			case ${k[j]} in
+			f) at="${tr_what[i]}${tr_files[i]}:" ;;
+			d) at="${tr_what[i]}${tr_files[i]}: in $d," ;;
+			l) at="${tr_what[i]}${tr_files[i]}: through the link $d," ;;
+			esac
+			[ -n "$uid" ] || refuse "${tr_what[i]}${tr_files[i]}: $d: cannot be read"
 			[ "$uid" = "$me" ] || [ "$uid" = 0 ] || refuse "$at owned by uid $uid, not by $(owners)"
-			if ((8#$mode & 8#022)) && { [ "$d" = "${real[i]}" ] || ! ((8#$mode & 8#1000)); }; then
+			# A link's own mode means nothing; a sticky directory keeps
+			# others from renaming what is ours in it.
+			if [ "${k[j]}" != l ] && ((8#$mode & 8#022)) && { [ "${k[j]}" = f ] || ! ((8#$mode & 8#1000)); }; then
 				refuse "$at writable by its group or others (mode $mode)"
 			fi
-			[ "$d" != / ] || break
-			d=${d%/*}
-			d=${d:-/}
-			at="${tr_what[i]}${tr_files[i]}: in $d,"
 		done
 	done
 	tr_files=()
