@@ -1,6 +1,6 @@
 /*
  * test_registry.c - unit tests for the pure pieces of mcp-aggregate
- * registry sync (registry/entry.c, compiled in here): the slug rule,
+ * registry sync (registry/entry.c and remote.c, compiled in here): the slug rule,
  * the refused address ranges, the URL variables and headers of a remote,
  * and the shard hash of targets, in TAP.
  *
@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "../../registry/entry.c"
+#include "../../registry/remote.c"
 #include "../../aggregate/rule.c"
 #include "tap.h"
 
