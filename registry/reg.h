@@ -35,11 +35,12 @@
 #define REG_SINCE_SLACK 60 /* seconds the next updated_since goes back */
 
 struct reg_opts {
-	const char *base; /* the registry's base URL, no trailing slash */
-	int full;         /* --full */
-	int allow_http;   /* --allow-http */
-	int force;        /* --force: past the guards of deletions and growth */
-	double deadline;  /* --deadline: seconds the whole sync may take */
+	const char *base;   /* the registry's base URL, no trailing slash */
+	int full;           /* --full */
+	int allow_http;     /* --allow-http */
+	int force;          /* --force: past the guards of deletions and growth */
+	double deadline;    /* --deadline: seconds the whole sync may take */
+	const char *cacert; /* --cacert: the CA file of an https registry, or NULL */
 };
 
 /* One field of mcp:registry:servers, as a sync builds it. */

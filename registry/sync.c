@@ -270,7 +270,7 @@ crawl(struct sync *s, char *err, size_t len)
 	CURL *c;
 	int added, rc = -1;
 
-	if ((c = reg_fetch_handle()) == NULL)
+	if ((c = reg_fetch_handle(s->o->cacert)) == NULL)
 		return snprintf(err, len, "libcurl: cannot start"), -1;
 	for (;;) {
 		s->pages++;

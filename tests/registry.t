@@ -29,7 +29,7 @@ is "$(curl -s "$REG/v0.1/servers?search=shape/three" | jq -c '[.servers[].server
     '["io.github.shape/three",1]' "fixture: search"
 is "$(curl -s "$REG/v0.1/servers/io.github.shape%2Fheaders/versions/latest" | jq -r .server.version)" \
     "1.6.0" "fixture: versions/latest, the name URL-encoded"
-is "$(curl -s -o /dev/null -w '%{http_code}' "$REG/v0.1/servers?limit=101")" 400 "fixture: limit at most 100"
+is "$(curl -s -o /dev/null -w '%{http_code}' "$REG/v0.1/servers?limit=101")" 422 "fixture: limit at most 100 (422, as the registry answers)"
 is "$(curl -s "$REG/v0.1/servers" | jq '.servers | length')" 30 "fixture: limit 30 by default"
 : >"$TMP/reg.log"
 
@@ -402,6 +402,41 @@ dump >"$TMP/after"
 is "$(diff "$TMP/before" "$TMP/after" && echo same)" same "the targets grown too much: the store is unchanged"
 sync --full --force
 is "$?:$(rcli hget mcp:registry:sync targets)" 0:3016 "the targets grown, --force: written"
+
+# --- redirects: followed within the origin over https, any other named (issue 39, item 12) ---
+certs
+printf '{"servers":[{"server":{"name":"io.github.static/one","version":"1.0.0","remotes":[{"type":"streamable-http","url":"https://one.example.com/mcp"}]},"_meta":{"io.modelcontextprotocol.registry/official":{"status":"active","updatedAt":"2026-11-01T00:00:00Z","isLatest":true}}}]}\n' \
+    >"$TMP/index.json"
+for m in tls plain; do
+	tls=()
+	[ $m = plain ] || tls=(--tls-cert "$TMP/certs/good.pem" --tls-key "$TMP/certs/good.key")
+	rm -f "$TMP/s-$m.port"
+	node "$TOP/tests/fixtures/registry.mjs" --static "$TMP/index.json" --port-file "$TMP/s-$m.port" \
+	    --log "$TMP/s-$m.log" "${tls[@]}" 2>"$TMP/s-$m.err" &
+	bg_pid $!
+	wait_file "$TMP/s-$m.port" || diag "static registry did not start: $(cat "$TMP/s-$m.err")"
+done
+SREG=https://localhost:$(cat "$TMP/s-tls.port")
+ssync() { mcp-aggregate registry sync -R "unix://$REDIS_SOCK?db=2" --cacert "$TMP/certs/ca.pem" "$@" 2>"$TMP/err"; }
+ssync "$SREG"
+is "$?" 0 "a static sub-registry over https: exit 0"
+is "$(cut -d'?' -f1 "$TMP/s-tls.log" | tr '\n' ' ')" "/v0.1/servers /v0.1/servers/ " \
+    "a static sub-registry: its 301 to /v0.1/servers/ followed, in its origin"
+is "$(mcp-aggregate targets -R "unix://$REDIS_SOCK?db=2")" "io.github.static.one https://one.example.com/mcp guard=public" \
+    "a static sub-registry: its server a target"
+curl -sk "$SREG/_fault?mode=redirect-other" >/dev/null
+ssync --full "$SREG"
+is "$?" 1 "a 301 to another origin: exit 1"
+is "$(cat "$TMP/err")" "mcp-aggregate: registry: $SREG: page 1: HTTP status 301 to \"https://registry.invalid/v0.1/servers/\": another origin, not followed; nothing changed" \
+    "a 301 to another origin: named, not followed"
+curl -sk "$SREG/_fault?mode=redirect-http" >/dev/null
+ssync --full "$SREG"
+is "$?:$(cat "$TMP/err")" "1:mcp-aggregate: registry: $SREG: page 1: HTTP status 301 to \"http://${SREG#https://}/v0.1/servers/\": not https, not followed; nothing changed" \
+    "a 301 to http: named, not followed"
+ssync --full "http://127.0.0.1:$(cat "$TMP/s-plain.port")"
+is "$?:$(cat "$TMP/err")" "1:mcp-aggregate: registry: http://127.0.0.1:$(cat "$TMP/s-plain.port"): page 1: HTTP status 301 to \"http://127.0.0.1:$(cat "$TMP/s-plain.port")/v0.1/servers/?limit=100&version=latest\": not https, not followed; nothing changed" \
+    "a static sub-registry over http: its 301 not followed, named"
+is "$(rcli -n 2 hlen mcp:registry:servers)" 1 "the redirects refused: the store as it was"
 
 # --- usage ----------------------------------------------------------------------
 mcp-aggregate registry sync ftp://x >/dev/null 2>&1
