@@ -62,8 +62,10 @@ base_arg(const char *s)
 	size_t n;
 
 	if ((strncmp(s, "https://", 8) != 0 && strncmp(s, "http://", 7) != 0) ||
-	    strpbrk(s, " \t\r\n?#") != NULL || strlen(s) > REG_URL_MAX - 100)
-		errx(MCP_EXIT_USAGE, "%s: not a registry URL (http or https, no query)", s);
+	    strpbrk(s, " \t\r\n?#") != NULL || strlen(s) > REG_BASE_MAX)
+		errx(MCP_EXIT_USAGE,
+		    "%s: not a registry URL (http or https, no query, at most %d bytes)", s,
+		    REG_BASE_MAX);
 	if ((b = strdup(s)) == NULL)
 		err(MCP_EXIT_FAIL, "strdup");
 	for (n = strlen(b); n > 0 && b[n - 1] == '/'; n--)

@@ -1,7 +1,7 @@
 /*
  * entry.c - one registry entry made fields of mcp:registry:servers: its
- * remotes (remote.c), each a field, and the slug rule.  Pure: no I/O.
- * Every byte of an entry is hostile.
+ * remotes (remote.c) within the bounds of a server, each a field, and the
+ * slug rule.  Pure: no I/O.  Every byte of an entry is hostile.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -23,6 +23,10 @@ struct entry {
 	const char *base;
 };
 
+/* Room for the counts that end a field (finish). */
+#define TAIL_MAX 80
+
+/* A field's value without its end: the counts of its server follow (finish). */
 static int
 field_json(const struct entry *e, int index, const struct reg_remote *r, struct mcp_buf *b)
 {
@@ -53,7 +57,6 @@ field_json(const struct entry *e, int index, const struct reg_remote *r, struct 
 	rc |= e->updated ? mcp_json_string(b, e->updated) : mcp_buf_adds(b, "null");
 	rc |= mcp_buf_adds(b, ",\"synced_at\":");
 	rc |= mcp_json_addnum(b, mcp_ms_round(e->now));
-	rc |= mcp_buf_addc(b, '}');
 	return rc ? -1 : 0;
 }
 
@@ -94,45 +97,122 @@ kept_name(const char *s)
 }
 
 /*
- * 1 when r is a remote kept already (seen: the URL, a newline and the
- * headers of each); else 0, and r added to seen when it has a URL.  -1
- * when memory ran out.
+ * The state, URL and headers of r, which tell a duplicate (owned, or
+ * NULL): a remote that needs configuration never hides one that does not.
  */
-static int
-duplicate(char **seen, size_t *nseen, const struct reg_remote *r)
+static char *
+same_key(const struct reg_remote *r)
 {
 	char *k;
-	size_t i;
 
-	if (!r->has_url)
-		return 0;
-	if (asprintf(&k, "%s\n%s", r->url, r->headers.p ? r->headers.p : "") == -1)
-		return -1;
-	for (i = 0; i < *nseen; i++)
-		if (strcmp(seen[i], k) == 0)
-			return free(k), 1;
-	if (*nseen == REG_REMOTES_MAX)
-		return free(k), 0;
-	seen[(*nseen)++] = k;
-	return 0;
+	return asprintf(&k, "%d\n%s\n%s", r->state, r->url, r->headers.p ? r->headers.p : "") == -1
+	    ? NULL
+	    : k;
 }
 
+/*
+ * The field of remote index (-1: none) into f, its value without its
+ * end.  A value that would pass REG_FIELD_MAX is made a refused one
+ * without its URL and headers, which the bounds on a name, a version and
+ * a base keep under it.  0, or -1 when memory ran out.
+ */
 static int
 add_field(const struct entry *e, int index, const struct reg_remote *r, struct reg_field *f)
 {
 	struct mcp_buf b = {0};
+	struct reg_remote small;
 
 	memset(f, 0, sizeof(*f));
+	if (field_json(e, index, r, &b) == -1)
+		goto oom;
+	if (r != NULL && b.len + TAIL_MAX > REG_FIELD_MAX) {
+		memset(&small, 0, sizeof(small));
+		small.type = r->type;
+		small.state = REG_REFUSED;
+		snprintf(small.why, sizeof(small.why), "URL and headers over %d bytes stored",
+		    REG_FIELD_MAX);
+		r = &small;
+		mcp_buf_reset(&b);
+		if (field_json(e, index, r, &b) == -1)
+			goto oom;
+	}
 	f->state = r ? r->state : REG_LOCAL;
 	f->deleted = strcmp(e->status, "deleted") == 0;
-	if (field_json(e, index, r, &b) == -1 || (f->name = strdup(e->name)) == NULL ||
-	    (f->key = reg_key(e->name, index)) == NULL) {
-		mcp_buf_free(&b);
-		reg_field_free(f);
-		return -1;
-	}
+	if ((f->name = strdup(e->name)) == NULL || (f->key = reg_key(e->name, index)) == NULL)
+		goto oom;
 	f->json = b.p;
 	return 0;
+oom:
+	mcp_buf_free(&b);
+	reg_field_free(f);
+	return -1;
+}
+
+/* The end of a field: what became of its server's remotes.  0, or -1. */
+static int
+finish(struct reg_field *f, const struct reg_remotes *c)
+{
+	char *j;
+
+	if (asprintf(&j, "%s,\"dropped\":%ld,\"duplicates\":%ld}", f->json, c->dropped,
+	        c->duplicates) == -1)
+		return -1;
+	free(f->json);
+	f->json = j;
+	return 0;
+}
+
+/*
+ * The remotes of rems made fields in out (room for REG_REMOTES_MAX):
+ * a duplicate left out, and every distinct one past REG_REMOTES_MAX or
+ * REG_SERVER_MAX bytes, each counted in c.  0, or -1 when memory ran out.
+ */
+static int
+remotes(const struct entry *e, const cJSON *rems, const struct reg_opts *o, struct reg_field *out,
+    size_t *n, struct reg_remotes *c)
+{
+	const cJSON *rem;
+	struct reg_remote r;
+	char *seen[REG_REMOTES_MAX], *k = NULL;
+	size_t nseen = 0, bytes = 0, j;
+	int i = 0, rc = -1;
+
+	memset(&r, 0, sizeof(r));
+	cJSON_ArrayForEach(rem, rems)
+	{
+		memset(&r, 0, sizeof(r));
+		reg_remote_of(rem, o, &r);
+		c->listed++;
+		if (r.has_url && (k = same_key(&r)) == NULL)
+			goto out;
+		for (j = 0; k != NULL && j < nseen && strcmp(seen[j], k) != 0; j++)
+			;
+		if (k != NULL && j < nseen)
+			c->duplicates++;
+		else if (*n == REG_REMOTES_MAX)
+			c->dropped++;
+		else if (add_field(e, i, &r, &out[*n]) == -1)
+			goto out;
+		else if (bytes + strlen(out[*n].json) + TAIL_MAX > REG_SERVER_MAX) {
+			reg_field_free(&out[*n]);
+			c->dropped++;
+		} else {
+			bytes += strlen(out[(*n)++].json) + TAIL_MAX;
+			if (k != NULL)
+				seen[nseen++] = k, k = NULL;
+		}
+		free(k);
+		k = NULL;
+		mcp_buf_free(&r.headers);
+		i++;
+	}
+	rc = 0;
+out:
+	free(k);
+	mcp_buf_free(&r.headers);
+	while (nseen > 0)
+		free(seen[--nseen]);
+	return rc;
 }
 
 static int
@@ -158,17 +238,18 @@ entry_meta(const cJSON *entry, struct entry *e, char *err, size_t len)
 
 int
 reg_entry_fields(const cJSON *entry, const struct reg_opts *o, double now, struct reg_field **out,
-    size_t *n, char *err, size_t len)
+    size_t *n, struct reg_remotes *c, char *err, size_t len)
 {
-	const cJSON *srv = cJSON_GetObjectItemCaseSensitive(entry, "server"), *rems, *rem;
+	const cJSON *srv = cJSON_GetObjectItemCaseSensitive(entry, "server"), *rems;
 	struct entry e = {NULL, NULL, NULL, NULL, now, o->base};
-	struct reg_remote r;
-	char *name = NULL, *version = NULL, *seen[REG_REMOTES_MAX];
-	size_t nseen = 0;
-	int i = 0, nr, rc = -1, d;
+	const char *v;
+	char *name = NULL, *version = NULL;
+	size_t i;
+	int rc = -1;
 
 	*out = NULL;
 	*n = 0;
+	memset(c, 0, sizeof(*c));
 	if (!cJSON_IsObject(entry) || !cJSON_IsObject(srv))
 		return snprintf(err, len, "not an object with a \"server\" object"), -1;
 	if (mcp_json_str(srv, "name", NULL) == NULL || *mcp_json_str(srv, "name", NULL) == '\0')
@@ -178,62 +259,31 @@ reg_entry_fields(const cJSON *entry, const struct reg_opts *o, double now, struc
 	rems = cJSON_GetObjectItemCaseSensitive(srv, "remotes");
 	if (rems != NULL && !cJSON_IsArray(rems) && !cJSON_IsNull(rems))
 		return snprintf(err, len, "remotes is not an array"), -1;
-	if ((nr = cJSON_GetArraySize(rems)) > REG_REMOTES_LISTED)
-		return snprintf(err, len, "more than %d remotes", REG_REMOTES_LISTED), -1;
 	if (entry_meta(entry, &e, err, len) == -1)
 		return -1;
+	v = mcp_json_str(srv, "version", NULL);
 	if ((e.name = name = kept_name(mcp_json_str(srv, "name", NULL))) == NULL ||
-	    (mcp_json_str(srv, "version", NULL) &&
-	        strlen(mcp_json_str(srv, "version", NULL)) <= REG_VERSION_MAX &&
-	        (e.version = version = clean(mcp_json_str(srv, "version", NULL))) == NULL) ||
-	    (*out = calloc(nr > 0 ? (size_t)nr : 1, sizeof(**out))) == NULL) {
-		snprintf(err, len, "out of memory");
+	    (v && strlen(v) <= REG_VERSION_MAX && (e.version = version = clean(v)) == NULL) ||
+	    (*out = calloc(REG_REMOTES_MAX, sizeof(**out))) == NULL)
 		goto done;
-	}
-	if (nr == 0) {
+	if (cJSON_GetArraySize(rems) == 0) {
 		if (add_field(&e, -1, NULL, &(*out)[0]) == -1)
-			goto oom;
-		*n = 1;
-		rc = 0;
-		goto done;
-	}
-	cJSON_ArrayForEach(rem, rems)
-	{
-		memset(&r, 0, sizeof(r));
-		reg_remote_of(rem, o, &r);
-		if ((d = duplicate(seen, &nseen, &r)) != 0) {
-			mcp_buf_free(&r.headers);
-			if (d == -1)
-				goto oom;
-			i++;
-			continue;
-		}
-		if (*n == REG_REMOTES_MAX) {
-			mcp_buf_free(&r.headers);
-			snprintf(err, len, "more than %d distinct remotes", REG_REMOTES_MAX);
 			goto done;
-		}
-		if (add_field(&e, i, &r, &(*out)[*n]) == -1) {
-			mcp_buf_free(&r.headers);
-			goto oom;
-		}
-		mcp_buf_free(&r.headers);
-		i++;
-		++*n;
-	}
+		*n = 1;
+	} else if (remotes(&e, rems, o, *out, n, c) == -1)
+		goto done;
+	for (i = 0; i < *n; i++)
+		if (finish(&(*out)[i], c) == -1)
+			goto done;
 	rc = 0;
-	goto done;
-oom:
-	snprintf(err, len, "out of memory");
 done:
-	if (rc == -1 && *out != NULL) {
+	if (rc == -1) {
+		snprintf(err, len, "out of memory");
 		while (*n > 0)
 			reg_field_free(&(*out)[--*n]);
 		free(*out);
 		*out = NULL;
 	}
-	while (nseen > 0)
-		free(seen[--nseen]);
 	free(name);
 	free(version);
 	return rc;

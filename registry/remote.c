@@ -114,6 +114,16 @@ reg_ip_refused(const char *host, const char **why)
 	return 1;
 }
 
+/* 1 when s is ASCII only. */
+static int
+ascii(const char *s)
+{
+	for (; *s != '\0'; s++)
+		if ((unsigned char)*s >= 0x80)
+			return 0;
+	return 1;
+}
+
 /* The checks of a filled URL: scheme, no userinfo, a host, no refused literal IP. */
 static int
 url_check(const char *url, int allow_http, char *why, size_t wlen)
@@ -123,6 +133,11 @@ url_check(const char *url, int allow_http, char *why, size_t wlen)
 
 	if (!mcp_target_token_ok(url))
 		return snprintf(why, wlen, "URL holds a blank or a control byte"), -1;
+	/* As stored, a byte of invalid UTF-8 would become U+FFFD: not the URL checked. */
+	if (!ascii(url))
+		return snprintf(
+		           why, wlen, "URL holds a byte outside ASCII (a host goes as punycode)"),
+		       -1;
 	if (strncmp(url, "https://", 8) == 0)
 		h = url + 8;
 	else if (strncmp(url, "http://", 7) == 0 && allow_http)
@@ -151,15 +166,18 @@ url_check(const char *url, int allow_http, char *why, size_t wlen)
 static int
 header_check(struct mcp_target *t, const char *name, const char *val, char *why, size_t len)
 {
-	char spec[MCP_HEADER_VALUE_MAX + 80], e[200], q[MCP_QUOTED_MAX];
+	char spec[REG_HEADER_NAME_MAX + REG_HEADER_VALUE_MAX + 80], e[200], q[MCP_QUOTED_MAX];
 
 	mcp_json_quoted(q, sizeof(q), name);
 	/* '#', '=' and ':' would cut the header=Name:value of a targets line. */
-	if (strlen(name) > 64 || !mcp_target_token_ok(name) || strpbrk(name, ":=#") != NULL ||
+	if (strlen(name) > REG_HEADER_NAME_MAX || !mcp_target_token_ok(name) ||
+	    strpbrk(name, ":=#") != NULL ||
 	    snprintf(spec, sizeof(spec), "%s:%s", name, val) >= (int)sizeof(spec))
 		return snprintf(why, len, "header %s: not a field name", q), -1;
 	if (!mcp_target_token_ok(val))
 		return snprintf(why, len, "header %s: a blank or control byte in its value", q), -1;
+	if (!ascii(val))
+		return snprintf(why, len, "header %s: a byte outside ASCII in its value", q), -1;
 	if (mcp_header_add(t, spec, 0, e, sizeof(e)) == -1) {
 		if (strncmp(e, "want ", 5) == 0)
 			return snprintf(why, len, "header %s: not a field name", q), -1;
@@ -169,35 +187,58 @@ header_check(struct mcp_target *t, const char *name, const char *val, char *why,
 }
 
 /*
+ * The value of header h into val (why when it has none): its fixed value,
+ * or a required one's default, variables filled.  0; 1 when it has none;
+ * -1 when it is malformed or too long.
+ */
+static int
+header_value(const cJSON *h, int required, char *val, size_t len, char *why, size_t wlen)
+{
+	const char *v = mcp_json_str(h, "value", NULL);
+	char q[MCP_QUOTED_MAX], var[MCP_QUOTED_MAX + 40];
+
+	mcp_json_quoted(q, sizeof(q), mcp_json_str(h, "name", ""));
+	if (v == NULL && required)
+		v = mcp_json_str(h, "default", NULL);
+	if (v == NULL)
+		return snprintf(why, wlen, "header %s is required and has no value", q), 1;
+	switch (
+	    fill(v, cJSON_GetObjectItemCaseSensitive(h, "variables"), val, len, var, sizeof(var))) {
+	case 0:
+		return 0;
+	case 1:
+		snprintf(why, wlen, "header %s is required: %s", q, var);
+		return 1;
+	default:
+		snprintf(why, wlen, "header %s: malformed variables or over %d bytes", q,
+		    REG_HEADER_VALUE_MAX);
+		return -1;
+	}
+}
+
+/*
  * The headers of a remote kept (mcp-aggregate(1)): a fixed value, or a
- * required one's default, variables filled; a header without either is
- * left out (a secret is never invented).  0, or 1 with the reason.
+ * required one's default, variables filled.  A required header that has
+ * none, or whose value the probe would not send, makes the remote
+ * needs-configuration: 1, the reason in r->why (a secret is never
+ * invented).  An optional one that cannot be sent is left out.  0.
  */
 static int
 headers_of(const cJSON *hs, struct reg_remote *r)
 {
 	struct mcp_target t;
 	const cJSON *h;
-	const char *name, *v;
-	char val[MCP_HEADER_VALUE_MAX + 1], q[MCP_QUOTED_MAX];
-	int rc = 0, f;
+	const char *name;
+	char val[REG_HEADER_VALUE_MAX + 1];
+	int rc = 0, f, required;
 
 	memset(&t, 0, sizeof(t));
 	cJSON_ArrayForEach(h, hs)
 	{
 		if ((name = mcp_json_str(h, "name", NULL)) == NULL)
 			continue;
-		v = mcp_json_str(h, "value", NULL);
-		if (v == NULL && cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(h, "isRequired")))
-			v = mcp_json_str(h, "default", NULL);
-		if (v == NULL)
-			continue;
-		f = fill(v, cJSON_GetObjectItemCaseSensitive(h, "variables"), val, sizeof(val),
-		    r->why, sizeof(r->why));
-		if (f == -1)
-			snprintf(r->why, sizeof(r->why),
-			    "header %s: malformed variables or over %d bytes",
-			    mcp_json_quoted(q, sizeof(q), name), MCP_HEADER_VALUE_MAX);
+		required = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(h, "isRequired"));
+		f = header_value(h, required, val, sizeof(val), r->why, sizeof(r->why));
 		if (f == 0 && header_check(&t, name, val, r->why, sizeof(r->why)) == -1)
 			f = -1;
 		if (f == 0 &&
@@ -209,8 +250,9 @@ headers_of(const cJSON *hs, struct reg_remote *r)
 		        mcp_buf_addc(&r->headers, '}') == -1)) {
 			snprintf(r->why, sizeof(r->why), "out of memory");
 			f = -1;
+			required = 1;
 		}
-		if (f != 0) {
+		if (f != 0 && required) {
 			rc = 1;
 			break;
 		}
@@ -223,6 +265,7 @@ void
 reg_remote_of(const cJSON *rem, const struct reg_opts *o, struct reg_remote *r)
 {
 	const char *type = mcp_json_str(rem, "type", NULL), *url = mcp_json_str(rem, "url", NULL);
+	const cJSON *hs;
 	int f;
 
 	r->state = REG_PROBE;
@@ -255,6 +298,10 @@ reg_remote_of(const cJSON *rem, const struct reg_opts *o, struct reg_remote *r)
 		r->state = REG_REFUSED;
 		return;
 	}
-	if (headers_of(cJSON_GetObjectItemCaseSensitive(rem, "headers"), r) == 1)
+	hs = cJSON_GetObjectItemCaseSensitive(rem, "headers");
+	if (cJSON_GetArraySize(hs) > REG_HEADERS_LISTED) {
+		r->state = REG_REFUSED;
+		snprintf(r->why, sizeof(r->why), "more than %d headers", REG_HEADERS_LISTED);
+	} else if (headers_of(hs, r) == 1)
 		r->state = REG_NEEDS_CONF;
 }

@@ -9,7 +9,7 @@
 #include "json.h"
 #include "reg.h"
 
-#define REG_WHY_MAX (MCP_QUOTED_MAX + 100)
+#define REG_WHY_MAX (2 * MCP_QUOTED_MAX + 100)
 
 /* What one remote makes: the URL filled, the headers kept, a state. */
 struct reg_remote {
