@@ -22,7 +22,7 @@ agg_usage(void)
 	    "       %s audit [-R URL] [-t SECONDS] [--json] [--period DURATION] [--save] [--at "
 	    "EPOCH]\n"
 	    "       %s registry sync [-R URL] [-t SECONDS] [--full] [--allow-http] [--force] "
-	    "[--deadline SECONDS] [URL]\n"
+	    "[--deadline SECONDS] [--cacert FILE] [URL]\n"
 	    "       %s targets [-R URL] [-t SECONDS] [-o OVERRIDES] [--shard K/N]\n",
 	    program_invocation_short_name, program_invocation_short_name,
 	    program_invocation_short_name, program_invocation_short_name,

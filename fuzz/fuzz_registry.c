@@ -11,6 +11,9 @@
  * --allow-http) without a blank, a control byte or userinfo, whose host is
  * not a refused literal address, and headers whose values a targets file
  * carries as one token; the hashed slug of its name follows the slug rule.
+ * The bounds hold: a value is at most REG_FIELD_MAX bytes, a server's at
+ * most REG_SERVER_MAX in all, REG_REMOTES_MAX fields at most, and the
+ * remotes listed are those kept, dropped and duplicates.
  * Not covered: the crawl (HTTP, cursors) and the store; the slug
  * collisions, which need the store's memory.
  */
@@ -65,6 +68,7 @@ check_field(const struct reg_field *f, int allow_http)
 	cJSON *v;
 
 	FUZZ_CHECK(f->json != NULL && strchr(f->json, '\n') == NULL);
+	FUZZ_CHECK(strlen(f->json) <= REG_FIELD_MAX);
 	v = mcp_json_parse(f->json, strlen(f->json), &why);
 	FUZZ_CHECK(v != NULL);
 	name = cJSON_GetObjectItemCaseSensitive(v, "name");
@@ -83,18 +87,23 @@ check_field(const struct reg_field *f, int allow_http)
 static void
 one(const cJSON *entry)
 {
-	struct reg_opts o = {"https://registry.example", 0, 0};
+	struct reg_opts o = {"https://registry.example", 0, 0, 0, 0, NULL};
+	struct reg_remotes c;
 	struct reg_field *v;
 	char err[400];
-	size_t n, i;
+	size_t n, i, bytes;
 
 	for (o.allow_http = 0; o.allow_http <= 1; o.allow_http++) {
-		if (reg_entry_fields(entry, &o, 1767225600, &v, &n, err, sizeof(err)) == -1)
+		if (reg_entry_fields(entry, &o, 1767225600, &v, &n, &c, err, sizeof(err)) == -1)
 			continue;
-		for (i = 0; i < n; i++) {
+		FUZZ_CHECK(n >= 1 && n <= REG_REMOTES_MAX);
+		FUZZ_CHECK(c.listed == 0 || c.listed == (long)n + c.dropped + c.duplicates);
+		for (i = 0, bytes = 0; i < n; i++) {
 			check_field(&v[i], o.allow_http);
+			bytes += strlen(v[i].json);
 			reg_field_free(&v[i]);
 		}
+		FUZZ_CHECK(bytes <= REG_SERVER_MAX);
 		free(v);
 	}
 }

@@ -3,10 +3,12 @@
  * mcp-aggregate registry sync and mcp-aggregate targets, and audit's.
  */
 #include <err.h>
+#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "../aggregate/aggregate.h"
 #include "mcp.h"
@@ -15,7 +17,7 @@
 #include "reg.h"
 #include "registry.h"
 
-enum { OPT_FULL = 256, OPT_ALLOW_HTTP, OPT_SHARD, OPT_FORCE, OPT_DEADLINE };
+enum { OPT_FULL = 256, OPT_ALLOW_HTTP, OPT_SHARD, OPT_FORCE, OPT_DEADLINE, OPT_CACERT };
 
 static const struct option longs[] = {
     {"full", no_argument, NULL, OPT_FULL},
@@ -23,6 +25,7 @@ static const struct option longs[] = {
     {"shard", required_argument, NULL, OPT_SHARD},
     {"force", no_argument, NULL, OPT_FORCE},
     {"deadline", required_argument, NULL, OPT_DEADLINE},
+    {"cacert", required_argument, NULL, OPT_CACERT},
     {NULL, 0, NULL, 0},
 };
 
@@ -59,8 +62,10 @@ base_arg(const char *s)
 	size_t n;
 
 	if ((strncmp(s, "https://", 8) != 0 && strncmp(s, "http://", 7) != 0) ||
-	    strpbrk(s, " \t\r\n?#") != NULL || strlen(s) > REG_URL_MAX - 100)
-		errx(MCP_EXIT_USAGE, "%s: not a registry URL (http or https, no query)", s);
+	    strpbrk(s, " \t\r\n?#") != NULL || strlen(s) > REG_BASE_MAX)
+		errx(MCP_EXIT_USAGE,
+		    "%s: not a registry URL (http or https, no query, at most %d bytes)", s,
+		    REG_BASE_MAX);
 	if ((b = strdup(s)) == NULL)
 		err(MCP_EXIT_FAIL, "strdup");
 	for (n = strlen(b); n > 0 && b[n - 1] == '/'; n--)
@@ -72,7 +77,7 @@ static int
 sync_or_targets(int argc, char **argv)
 {
 	struct agg_opts o = AGG_OPTS_INIT;
-	struct reg_opts r = {REG_BASE, 0, 0, 0, REG_DEADLINE};
+	struct reg_opts r = {REG_BASE, 0, 0, 0, REG_DEADLINE, NULL};
 	struct reg_targets_opts t = {NULL, 0, 0};
 	int sync = strcmp(argv[0], "registry") == 0, c, rc;
 	char why[600], *base = NULL;
@@ -97,6 +102,10 @@ sync_or_targets(int argc, char **argv)
 			r.force = 1;
 		else if (c == OPT_DEADLINE && sync)
 			r.deadline = deadline_arg(optarg);
+		else if (c == OPT_CACERT && sync && access(optarg, R_OK) == -1)
+			errx(MCP_EXIT_USAGE, "--cacert %s: %s", optarg, strerror(errno));
+		else if (c == OPT_CACERT && sync)
+			r.cacert = optarg;
 		else if (c == OPT_SHARD && !sync)
 			shard_arg(optarg, &t);
 		else if (c != 't')

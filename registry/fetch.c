@@ -1,7 +1,9 @@
 /*
  * fetch.c - one page of a registry's listing over HTTP, surviving the
  * registry as it is: 429 with Retry-After (honoured up to a minute), 5xx
- * and transport failures with backoff, a page over REG_PAGE_MAX refused.
+ * and transport failures with backoff, a page over REG_PAGE_MAX refused,
+ * a redirect followed within the same origin over https (a static
+ * sub-registry's /v0.1/servers/), any other named and refused.
  */
 #include <err.h>
 #include <stdio.h>
@@ -16,6 +18,8 @@
 #include "sync.h"
 
 #define TRIES 4            /* tries of a page in all */
+#define REDIRECTS_MAX 5    /* redirects of a page followed */
+#define URL_MAX 8192       /* bytes of a URL a redirect names */
 #define RETRY_AFTER_MAX 60 /* seconds of a Retry-After honoured */
 
 struct sink {
@@ -61,7 +65,7 @@ on_header(char *p, size_t sz, size_t nm, void *arg)
 }
 
 CURL *
-reg_fetch_handle(void)
+reg_fetch_handle(const char *cacert)
 {
 	CURL *c;
 
@@ -76,6 +80,8 @@ reg_fetch_handle(void)
 	curl_easy_setopt(c, CURLOPT_ACCEPT_ENCODING, "");
 	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
 	curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, on_header);
+	if (cacert != NULL)
+		curl_easy_setopt(c, CURLOPT_CAINFO, cacert);
 	return c;
 }
 
@@ -88,13 +94,67 @@ nap(double s)
 	nanosleep(&ts, NULL);
 }
 
-/* One try: 0 done, 1 worth another try (wait in *wait), -1 failed (err). */
+/* The scheme, host and port of url into u (curl_url_cleanup), or NULL. */
+static CURLU *
+origin(const char *url, char **scheme, char **host, char **port)
+{
+	CURLU *u = curl_url();
+
+	*scheme = *host = *port = NULL;
+	if (u == NULL || curl_url_set(u, CURLUPART_URL, url, 0) != CURLUE_OK ||
+	    curl_url_get(u, CURLUPART_SCHEME, scheme, 0) != CURLUE_OK ||
+	    curl_url_get(u, CURLUPART_HOST, host, 0) != CURLUE_OK ||
+	    curl_url_get(u, CURLUPART_PORT, port, CURLU_DEFAULT_PORT) != CURLUE_OK) {
+		curl_free(*scheme);
+		curl_free(*host);
+		curl_url_cleanup(u);
+		return NULL;
+	}
+	return u;
+}
+
+/*
+ * A redirect from url to loc: 0 to follow it (within the origin of url,
+ * over https), else -1 with why, loc named.
+ */
 static int
-try_once(CURL *c, struct mcp_buf *body, double *wait, double *date, char *err, size_t len)
+redirect_ok(const char *url, const char *loc, char *err, size_t len)
+{
+	char *s1, *h1, *p1, *s2 = NULL, *h2 = NULL, *p2 = NULL, q[MCP_QUOTED_MAX];
+	CURLU *a = origin(url, &s1, &h1, &p1), *b = NULL;
+	const char *why = NULL;
+	size_t n = strlen(err);
+
+	if (a == NULL || (b = origin(loc, &s2, &h2, &p2)) == NULL)
+		why = "not a URL";
+	else if (strcasecmp(s2, "https") != 0)
+		why = "not https";
+	else if (strcasecmp(s1, s2) != 0 || strcasecmp(h1, h2) != 0 || strcmp(p1, p2) != 0)
+		why = "another origin";
+	else if (strlen(loc) >= URL_MAX)
+		why = "too long";
+	if (why != NULL)
+		snprintf(err + n, len - n, " to %s: %s, not followed",
+		    mcp_json_quoted(q, sizeof(q), loc), why);
+	if (a != NULL)
+		curl_free(s1), curl_free(h1), curl_free(p1), curl_url_cleanup(a);
+	if (b != NULL)
+		curl_free(s2), curl_free(h2), curl_free(p2), curl_url_cleanup(b);
+	return why == NULL ? 0 : -1;
+}
+
+/*
+ * One try: 0 done, 1 worth another try (wait in *wait), 2 a redirect to
+ * follow (to loc), -1 failed (err).
+ */
+static int
+try_once(CURL *c, struct mcp_buf *body, double *wait, double *date, char *loc, size_t loclen,
+    char *err, size_t len)
 {
 	struct sink s = {body, 0, -1, -1};
 	CURLcode rc;
 	long status = 0;
+	char *to = NULL, *from = NULL;
 
 	mcp_buf_reset(body);
 	curl_easy_setopt(c, CURLOPT_WRITEDATA, &s);
@@ -117,6 +177,16 @@ try_once(CURL *c, struct mcp_buf *body, double *wait, double *date, char *err, s
 		                                      : s.retry_after;
 		return 1;
 	}
+	if (status >= 300 && status <= 399) {
+		curl_easy_getinfo(c, CURLINFO_EFFECTIVE_URL, &from);
+		curl_easy_getinfo(c, CURLINFO_REDIRECT_URL, &to);
+		if (to == NULL || from == NULL)
+			return snprintf(err, len, "HTTP status %ld without a Location", status), -1;
+		if (redirect_ok(from, to, err, len) == -1)
+			return -1;
+		snprintf(loc, loclen, "%s", to);
+		return 2;
+	}
 	return status >= 500 && status <= 599 ? 1 : -1;
 }
 
@@ -125,7 +195,8 @@ reg_fetch(CURL *c, const char *url, double deadline, struct mcp_buf *body, doubl
     size_t len)
 {
 	double wait, backoff = 1, left;
-	int i, r;
+	char loc[URL_MAX];
+	int i, r, hops = 0;
 
 	curl_easy_setopt(c, CURLOPT_URL, url);
 	for (i = 1;; i++) {
@@ -135,8 +206,15 @@ reg_fetch(CURL *c, const char *url, double deadline, struct mcp_buf *body, doubl
 		curl_easy_setopt(
 		    c, CURLOPT_TIMEOUT_MS, (long)(left < 60 ? left * 1000 + 1 : 60000));
 		wait = backoff;
-		if ((r = try_once(c, body, &wait, date, err, len)) <= 0)
+		if ((r = try_once(c, body, &wait, date, loc, sizeof(loc), err, len)) <= 0)
 			return r;
+		if (r == 2 && ++hops > REDIRECTS_MAX)
+			return snprintf(err, len, "more than %d redirects", REDIRECTS_MAX), -1;
+		if (r == 2) { /* not a try: the same page, elsewhere in its origin */
+			curl_easy_setopt(c, CURLOPT_URL, loc);
+			i--;
+			continue;
+		}
 		if (i == TRIES)
 			break;
 		if (mcp_mono() + wait >= deadline) {

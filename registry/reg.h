@@ -20,13 +20,26 @@
 #define REG_PAGE_MAX (4 << 20) /* bytes of one page */
 #define REG_PAGES_MAX 100000   /* pages of one crawl */
 #define REG_ENTRIES_MAX 200000 /* entries of one crawl */
-#define REG_NAME_MAX 1024      /* bytes of a server name */
-#define REG_VERSION_MAX 255    /* bytes of a version kept (longer: null) */
-#define REG_URL_MAX 2048       /* bytes of a remote's URL, variables filled */
-#define REG_NAME_KEPT 256      /* bytes of a name stored, cut at a character */
-#define REG_REMOTES_MAX 4      /* distinct remotes of one server */
-#define REG_REMOTES_LISTED 64  /* remotes of one server, duplicates included */
-#define REG_FULL_EVERY AGG_DAY /* a full pass at least this often */
+#define REG_BASE_MAX 256       /* bytes of the registry's base URL (the operator's) */
+
+/*
+ * The bounds of what one entry may bring into the store, each from the
+ * largest of the real registry (2025-12-18: 1,108 servers, 621 remotes)
+ * with a margin (mcp-aggregate(1) "registry sync", LIMITS).
+ */
+#define REG_NAME_MAX 1024         /* bytes of a server name listed (longer: skipped) */
+#define REG_NAME_KEPT 256         /* bytes of a name stored, cut at a character (real: 75) */
+#define REG_VERSION_MAX 64        /* bytes of a version kept, longer: null (real: 24) */
+#define REG_URL_MAX 512           /* bytes of a remote's URL, variables filled (real: 80) */
+#define REG_HEADERS_LISTED 32     /* headers listed by one remote, more: refused (real: 9) */
+#define REG_HEADER_NAME_MAX 64    /* bytes of a header's name (real: 20) */
+#define REG_HEADER_VALUE_MAX 256  /* bytes of a header's value, variables filled (real: 27) */
+#define REG_REMOTES_MAX 64        /* distinct remotes kept of one server (real: 30) */
+#define REG_FIELD_MAX 4096        /* bytes of one stored value (real: 502) */
+#define REG_SERVER_MAX (64 << 10) /* bytes of one server's stored values (real: 9,690) */
+#define REG_STORE_MAX (32 << 20)  /* bytes of mcp:registry:servers (real: 465,615) */
+#define REG_GROW_MIN (1 << 20)    /* bytes the store may grow past twice without --force */
+#define REG_FULL_EVERY AGG_DAY    /* a full pass at least this often */
 
 #define REG_GONE_MIN 5     /* servers a full pass may delete whatever the share */
 #define REG_GONE_SHARE 20  /* per cent of the servers a full pass may delete */
@@ -35,11 +48,12 @@
 #define REG_SINCE_SLACK 60 /* seconds the next updated_since goes back */
 
 struct reg_opts {
-	const char *base; /* the registry's base URL, no trailing slash */
-	int full;         /* --full */
-	int allow_http;   /* --allow-http */
-	int force;        /* --force: past the guards of deletions and growth */
-	double deadline;  /* --deadline: seconds the whole sync may take */
+	const char *base;   /* the registry's base URL, no trailing slash */
+	int full;           /* --full */
+	int allow_http;     /* --allow-http */
+	int force;          /* --force: past the guards of deletions and growth */
+	double deadline;    /* --deadline: seconds the whole sync may take */
+	const char *cacert; /* --cacert: the CA file of an https registry, or NULL */
 };
 
 /* One field of mcp:registry:servers, as a sync builds it. */
@@ -54,13 +68,21 @@ struct reg_field {
 
 enum reg_state { REG_PROBE, REG_NEEDS_CONF, REG_LOCAL, REG_REFUSED, REG_NSTATES };
 
+/* What became of the remotes one entry lists. */
+struct reg_remotes {
+	long listed;     /* remotes listed */
+	long dropped;    /* left out: past REG_REMOTES_MAX or REG_SERVER_MAX */
+	long duplicates; /* left out: the URL and headers of one kept already */
+};
+
 /*
  * The fields of one registry entry (the "server" object and its "_meta")
- * into *out (an owned array of *n fields without slugs, owned json).  0,
- * or -1 with why the entry is of the wrong shape in err.
+ * into *out (an owned array of *n fields without slugs, owned json), what
+ * became of its remotes in *rc.  0, or -1 with why the entry is of the
+ * wrong shape in err.
  */
 int reg_entry_fields(const cJSON *entry, const struct reg_opts *o, double now,
-    struct reg_field **out, size_t *n, char *err, size_t len);
+    struct reg_field **out, size_t *n, struct reg_remotes *rc, char *err, size_t len);
 
 /*
  * The slug of remote (-1: none) of name by the rule of mcp-store(7): the
@@ -77,6 +99,9 @@ int reg_ip_refused(const char *host, const char **why);
 char *reg_key(const char *name, int remote);
 
 void reg_field_free(struct reg_field *f);
+
+/* n with a comma every three digits, into buf (guard.c); buf. */
+const char *reg_thousands(long n, char *buf, size_t len);
 
 int reg_sync(const struct agg_opts *ao, const struct reg_opts *o);
 

@@ -211,9 +211,8 @@ reg_merge(struct sync *s)
 	return 0;
 }
 
-/* The state of a stored field (one read back has none yet). */
-static int
-state_of(const struct reg_field *f)
+int
+reg_state_of(const struct reg_field *f)
 {
 	static const char *const names[] = {"\"state\":\"probe\"",
 	    "\"state\":\"needs-configuration\"", "\"state\":\"local-only\"",
@@ -228,23 +227,48 @@ state_of(const struct reg_field *f)
 	return REG_REFUSED;
 }
 
+/*
+ * The counts a field's value ends with (entry.c): what became of its
+ * server's remotes.  0 for a value written before them.
+ */
+static void
+tail_counts(const char *json, long *dropped, long *dups)
+{
+	const char *p, *last = NULL;
+
+	*dropped = *dups = 0;
+	for (p = json; (p = strstr(p, ",\"dropped\":")) != NULL; p++)
+		last = p;
+	if (last == NULL ||
+	    sscanf(last, ",\"dropped\":%ld,\"duplicates\":%ld}", dropped, dups) != 2 ||
+	    *dropped < 0 || *dups < 0)
+		*dropped = *dups = 0;
+}
+
 int
 reg_count(const struct sync *s, struct counts *c)
 {
 	struct mcp_strmap names = {NULL, 0, 0};
 	const struct reg_field *f;
+	long d, u;
 	size_t i;
-	int added;
+	int added, st;
 
 	memset(c, 0, sizeof(*c));
 	for (i = 0; i < s->old.n; i++) {
 		f = &s->old.v[i];
+		c->bytes += (f->slug ? strlen(f->slug) : 0) + strlen(f->json);
 		if (f->deleted || f->key[0] == '?')
 			continue;
 		if (mcp_strmap_put(&names, f->name, &added) == NULL)
 			return mcp_strmap_free(&names), -1;
 		c->servers += added;
-		switch (state_of(f)) {
+		if (added) { /* the same in each field of a server: counted once */
+			tail_counts(f->json, &d, &u);
+			c->dropped += d;
+			c->duplicates += u;
+		}
+		switch (st = reg_state_of(f)) {
 		case REG_PROBE:
 			c->targets++;
 			break;
@@ -257,7 +281,9 @@ reg_count(const struct sync *s, struct counts *c)
 		default:
 			c->refused++;
 		}
+		c->remotes += st != REG_LOCAL;
 	}
+	c->remotes += c->dropped + c->duplicates;
 	mcp_strmap_free(&names);
 	return 0;
 }
@@ -314,11 +340,12 @@ static int
 queue_sync(
     struct mcp_store *st, const struct sync *s, const struct counts *c, long last_full, size_t *n)
 {
-	char ok[32], full[32], since[64], ent[32], sk[32], sv[32], tg[32];
+	char ok[32], full[32], since[64], ent[32], sk[32], sv[32], tg[32], rm[32], dr[32], du[32],
+	    by[32];
 	const char *del[] = {"DEL", REG_KEY_SYNC};
 	const char *h[] = {"HSET", REG_KEY_SYNC, "base", s->o->base, "last_ok", ok, "last_full",
 	    full, "updated_since", since, "entries", ent, "skipped", sk, "servers", sv, "targets",
-	    tg};
+	    tg, "remotes", rm, "remotes_dropped", dr, "remotes_duplicate", du, "bytes", by};
 
 	snprintf(ok, sizeof(ok), "%ld", (long)s->now);
 	snprintf(full, sizeof(full), "%ld", last_full);
@@ -327,7 +354,11 @@ queue_sync(
 	snprintf(sk, sizeof(sk), "%ld", s->skipped);
 	snprintf(sv, sizeof(sv), "%ld", c->servers);
 	snprintf(tg, sizeof(tg), "%ld", c->targets);
-	return append(st, 2, del, n) | append(st, 18, h, n);
+	snprintf(rm, sizeof(rm), "%ld", c->remotes);
+	snprintf(dr, sizeof(dr), "%ld", c->dropped);
+	snprintf(du, sizeof(du), "%ld", c->duplicates);
+	snprintf(by, sizeof(by), "%zu", c->bytes);
+	return append(st, 2, del, n) | append(st, (int)(sizeof(h) / sizeof(h[0])), h, n);
 }
 
 /*

@@ -118,26 +118,58 @@ take_fields(struct sync *s, struct reg_field *v, size_t n, const char *where)
 	return 0;
 }
 
+/* The bytes of the fields one entry made, counted against REG_STORE_MAX: -1 past it (err). */
 static int
-take_entry(struct sync *s, const cJSON *entry, long index)
+staged(struct sync *s, const struct reg_field *v, size_t n, char *err, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		s->staged += MCP_SLUG_MAX + strlen(v[i].json);
+	if (s->staged <= REG_STORE_MAX)
+		return 0;
+	snprintf(err, len, "page %ld: the fields of this crawl pass %d MiB: a flood?", s->pages,
+	    REG_STORE_MAX >> 20);
+	return -1;
+}
+
+/* One entry taken: 0, or -1 with err (memory ran out, the crawl's bytes passed). */
+static int
+take_entry(struct sync *s, const cJSON *entry, long index, char *err, size_t len)
 {
 	const cJSON *m;
 	struct reg_field *v;
-	char err[400], where[64], q[MCP_QUOTED_MAX], qt[MCP_QUOTED_MAX];
+	struct reg_remotes c;
+	char why[400], where[64], q[MCP_QUOTED_MAX], qt[MCP_QUOTED_MAX];
 	const cJSON *nm = cJSON_GetObjectItemCaseSensitive(
 	    cJSON_GetObjectItemCaseSensitive(entry, "server"), "name");
+	const char *shown =
+	    cJSON_IsString(nm) ? mcp_json_quoted(q, sizeof(q), nm->valuestring) : "";
 	double t;
 	size_t n;
 	int rc;
 
 	s->entries++;
 	snprintf(where, sizeof(where), "page %ld entry %ld", s->pages, index);
-	if (reg_entry_fields(entry, s->o, s->now, &v, &n, err, sizeof(err)) == -1) {
+	if (reg_entry_fields(entry, s->o, s->now, &v, &n, &c, why, sizeof(why)) == -1) {
 		reg_warn_begin();
-		warnx("registry: %s%s%s: %s, skipped", where, cJSON_IsString(nm) ? " " : "",
-		    cJSON_IsString(nm) ? mcp_json_quoted(q, sizeof(q), nm->valuestring) : "", err);
+		warnx("registry: %s%s%s: %s, skipped", where, *shown ? " " : "", shown, why);
 		s->skipped++;
-		return strcmp(err, "out of memory") == 0 ? -1 : 0;
+		if (strcmp(why, "out of memory") != 0)
+			return 0;
+		return snprintf(err, len, "out of memory"), -1;
+	}
+	if (c.dropped > 0) {
+		reg_warn_begin();
+		warnx(
+		    "registry: %s %s: %ld of its %ld remotes dropped (over %d distinct or %d KiB)",
+		    where, shown, c.dropped, c.listed, REG_REMOTES_MAX, REG_SERVER_MAX >> 10);
+	}
+	if (staged(s, v, n, err, len) == -1) {
+		while (n > 0)
+			reg_field_free(&v[--n]);
+		free(v);
+		return -1;
 	}
 	m = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(entry, "_meta"),
 	    "io.modelcontextprotocol.registry/official");
@@ -156,7 +188,8 @@ take_entry(struct sync *s, const cJSON *entry, long index)
 		    mcp_json_quoted(qt, sizeof(qt), m->valuestring));
 	} else if (t > s->max_updated)
 		s->max_updated = t;
-	rc = take_fields(s, v, n, where);
+	if ((rc = take_fields(s, v, n, where)) == -1)
+		snprintf(err, len, "out of memory");
 	free(v);
 	return rc;
 }
@@ -208,10 +241,8 @@ take_page(struct sync *s, struct mcp_buf *body, char *next, size_t nlen, char *e
 			snprintf(
 			    err, len, "page %ld: more than %d entries", s->pages, REG_ENTRIES_MAX);
 			rc = -1;
-		} else if (rc == 0 && take_entry(s, e, i++) == -1) {
-			snprintf(err, len, "out of memory");
+		} else if (rc == 0 && take_entry(s, e, i++, err, len) == -1)
 			rc = -1;
-		}
 	}
 	cJSON_Delete(page);
 	return rc;
@@ -263,14 +294,14 @@ crawl(struct sync *s, char *err, size_t len)
 	struct mcp_buf body = {NULL, 0, 0, REG_PAGE_MAX, 0};
 	struct mcp_strmap seen = {NULL, 0, 0};
 	char **cursors = NULL, **more, cursor[CURSOR_MAX + 1] = "",
-	     url[REG_URL_MAX + CURSOR_MAX * 3 + 256];
+	     url[REG_BASE_MAX + CURSOR_MAX * 3 + 256];
 	char why[300];
 	size_t ncur = 0, i;
 	double date;
 	CURL *c;
 	int added, rc = -1;
 
-	if ((c = reg_fetch_handle()) == NULL)
+	if ((c = reg_fetch_handle(s->o->cacert)) == NULL)
 		return snprintf(err, len, "libcurl: cannot start"), -1;
 	for (;;) {
 		s->pages++;
@@ -326,63 +357,28 @@ crawl(struct sync *s, char *err, size_t len)
 	return rc;
 }
 
-/* n with a comma every three digits, as the summary prints it. */
-static const char *
-thousands(long n, char *buf, size_t len)
-{
-	char d[32];
-	size_t i, o = 0, k = (size_t)snprintf(d, sizeof(d), "%ld", n);
-
-	for (i = 0; i < k && o + 2 < len; i++) {
-		if (i > 0 && (k - i) % 3 == 0)
-			buf[o++] = ',';
-		buf[o++] = d[i];
-	}
-	buf[o] = '\0';
-	return buf;
-}
-
+/*
+ * The line that ends a sync: what the store holds, and what the remotes
+ * listed became (targets, needs configuration, refused, dropped and
+ * duplicates add up to the remotes).
+ */
 static void
 summary(const struct sync *s, const struct counts *c)
 {
-	char a[32], b[32], d[32], e[32], f[32];
+	char a[9][32];
 
 	fprintf(stderr,
-	    "%s: registry: %s servers, %s targets, %s needs configuration, %s refused, "
-	    "%s skipped\n",
-	    program_invocation_short_name, thousands(c->servers, a, sizeof(a)),
-	    thousands(c->targets, b, sizeof(b)), thousands(c->conf, d, sizeof(d)),
-	    thousands(c->refused, e, sizeof(e)), thousands(s->skipped, f, sizeof(f)));
-}
-
-/*
- * 1 when the sync changes too much to be believed (why in err): a full
- * pass deleting more than REG_GONE_SHARE per cent of the servers (and more
- * than REG_GONE_MIN), as an empty or cut listing would; or the targets
- * grown past twice the previous plus 1,000, as a flood of entries would.
- * A first sync (no servers yet) is bounded by the caps of a crawl alone.
- */
-static int
-too_much(
-    const struct sync *s, const struct counts *prev, const struct counts *c, char *err, size_t len)
-{
-	char a[32], b[32];
-
-	if (s->gone > REG_GONE_MIN && s->gone * 100 > prev->servers * REG_GONE_SHARE)
-		return snprintf(err, len,
-		           "the full pass would delete %s of %s servers (over %d %%): an empty or "
-		           "cut listing?",
-		           thousands(s->gone, a, sizeof(a)), thousands(prev->servers, b, sizeof(b)),
-		           REG_GONE_SHARE),
-		       1;
-	if (prev->servers > 0 && c->targets > 2 * prev->targets + 1000)
-		return snprintf(err, len,
-		           "the targets would grow from %s to %s (over twice and 1,000 more): a "
-		           "flood?",
-		           thousands(prev->targets, a, sizeof(a)),
-		           thousands(c->targets, b, sizeof(b))),
-		       1;
-	return 0;
+	    "%s: registry: %s servers, %s remotes: %s targets, %s needs configuration, %s "
+	    "refused, %s dropped, %s duplicates; %s local-only; %s entries skipped\n",
+	    program_invocation_short_name, reg_thousands(c->servers, a[0], sizeof(a[0])),
+	    reg_thousands(c->remotes, a[1], sizeof(a[1])),
+	    reg_thousands(c->targets, a[2], sizeof(a[2])),
+	    reg_thousands(c->conf, a[3], sizeof(a[3])),
+	    reg_thousands(c->refused, a[4], sizeof(a[4])),
+	    reg_thousands(c->dropped, a[5], sizeof(a[5])),
+	    reg_thousands(c->duplicates, a[6], sizeof(a[6])),
+	    reg_thousands(c->local, a[7], sizeof(a[7])),
+	    reg_thousands(s->skipped, a[8], sizeof(a[8])));
 }
 
 static void
@@ -401,8 +397,9 @@ reg_sync(const struct agg_opts *ao, const struct reg_opts *o)
 {
 	struct sync s;
 	struct counts c, prev;
+	struct reg_probed was = {{NULL, 0, 0}, NULL, 0};
 	struct mcp_store *st;
-	char err[600];
+	char err[1000];
 	int rc = MCP_EXIT_FAIL;
 
 	memset(&s, 0, sizeof(s));
@@ -424,11 +421,16 @@ reg_sync(const struct agg_opts *ao, const struct reg_opts *o)
 		warnx("registry: %s: %s; nothing changed", o->base, err);
 		goto out;
 	}
-	if (reg_count(&s, &prev) == -1 || reg_merge(&s) == -1 || reg_count(&s, &c) == -1) {
+	if (reg_count(&s, &prev) == -1 || reg_probed_begin(&s, &was) == -1 || reg_merge(&s) == -1 ||
+	    reg_count(&s, &c) == -1) {
 		warnx("registry: out of memory; nothing changed");
 		goto out;
 	}
-	if (!o->force && too_much(&s, &prev, &c, err, sizeof(err))) {
+	if (reg_too_big(&c, err, sizeof(err))) {
+		warnx("registry: %s: %s; nothing changed", o->base, err);
+		goto out;
+	}
+	if (!o->force && reg_too_much(&s, &was, &prev, &c, err, sizeof(err))) {
 		warnx("registry: %s: %s; nothing changed (--force to accept)", o->base, err);
 		goto out;
 	}
@@ -439,6 +441,7 @@ reg_sync(const struct agg_opts *ao, const struct reg_opts *o)
 	summary(&s, &c);
 	rc = 0;
 out:
+	reg_probed_free(&was);
 	sync_free(&s);
 	mcp_store_close(st);
 	return rc;

@@ -25,16 +25,31 @@ struct sync {
 	struct mcp_strmap slugs;  /* slug -> owner key (ptr) */
 	struct mcp_strmap names;  /* names seen in this crawl (keys in nw) */
 	long pages, entries, skipped;
+	size_t staged;      /* bytes of the fields this crawl made */
 	long gone;          /* servers a full pass found gone from the listing */
 	double max_updated; /* the latest updatedAt seen, -1 for none */
 	double start;       /* when the crawl began, by the registry's clock if earlier */
 	char since[64];     /* updated_since of the last sync, "" for none */
 	double last_full;   /* -1 for none */
-	char prev_base[REG_URL_MAX + 1];
+	char prev_base[REG_BASE_MAX + 1];
 };
 
+/*
+ * The counts of the summary, over the store: the servers and their fields
+ * not deleted by state, what became of their remotes (the sum of each
+ * server's fields' "dropped" and "duplicates"), and the bytes of the hash.
+ */
 struct counts {
 	long servers, targets, conf, refused, local;
+	long remotes, dropped, duplicates;
+	size_t bytes;
+};
+
+/* The slugs probed before a sync (guard.c): copies, owned. */
+struct reg_probed {
+	struct mcp_strmap set;
+	char **slugs;
+	size_t n;
 };
 
 /* Append f (moved in) to fs.  0, or -1 when memory ran out. */
@@ -54,6 +69,25 @@ int reg_merge(struct sync *s);
 
 /* The counts of the summary over s->old.  0, or -1 when memory ran out. */
 int reg_count(const struct sync *s, struct counts *c);
+
+/* The state of a stored field (one read back is read from its JSON). */
+int reg_state_of(const struct reg_field *f);
+
+/* The slugs of s->old probed now, into p (reg_probed_free).  0, or -1. */
+int reg_probed_begin(const struct sync *s, struct reg_probed *p);
+void reg_probed_free(struct reg_probed *p);
+
+/*
+ * 1 when the merged s changes too much to be believed without --force
+ * (why in err): a full pass deleting more than REG_GONE_SHARE per cent of
+ * the servers; the targets of p no longer probed, by whatever path, past
+ * that share; the targets or the bytes of the hash grown past twice.
+ */
+int reg_too_much(const struct sync *s, const struct reg_probed *p, const struct counts *prev,
+    const struct counts *c, char *err, size_t len);
+
+/* 1 when the hash would pass REG_STORE_MAX bytes (why in err): refused even with --force. */
+int reg_too_big(const struct counts *c, char *err, size_t len);
 
 /* Write s->old and the sync hash in one MULTI/EXEC (two on a cluster).  0, or -1 with err. */
 int reg_write_store(

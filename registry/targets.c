@@ -204,8 +204,9 @@ read_registry(struct mcp_store *st, struct lines *ls)
 	const char *argv[] = {"HGETALL", REG_KEY_SERVERS};
 	struct mcp_buf b = {0};
 	redisReply *r;
-	char err[300], why[300], q[MCP_QUOTED_MAX];
-	size_t i;
+	char err[300], why[300], q[MCP_QUOTED_MAX], a[32];
+	size_t i, bytes = 0;
+	long over = 0;
 	int rc = 0, k;
 
 	if ((r = mcp_store_cmd(st, 2, argv, err, sizeof(err))) == NULL ||
@@ -231,6 +232,17 @@ read_registry(struct mcp_store *st, struct lines *ls)
 	if (rc == -1)
 		warnx("out of memory");
 	qsort(ls->v, ls->n, sizeof(*ls->v), cmp_line);
+	/* A hash no sync writes (REG_STORE_MAX): the output stays bounded all the same. */
+	for (i = 0; i < ls->n && (bytes += strlen(ls->v[i].text) + 1) <= REG_STORE_MAX; i++)
+		;
+	if ((over = (long)(ls->n - i)) > 0)
+		warnx("%s: the %s targets past %d MiB, by slug, not printed", REG_KEY_SERVERS,
+		    reg_thousands(over, a, sizeof(a)), REG_STORE_MAX >> 20);
+	while (ls->n > i) {
+		ls->n--;
+		free(ls->v[ls->n].slug);
+		free(ls->v[ls->n].text);
+	}
 	return rc;
 }
 

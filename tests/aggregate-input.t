@@ -189,7 +189,7 @@ usage="usage: mcp-aggregate push [-v] [-r REGION] [-R URL] [-S FILE] [-t SECONDS
        mcp-aggregate results [-R URL] [-t SECONDS] SLUG [FROM [TO]]
        mcp-aggregate status [-j] [-R URL] [-t SECONDS] [SLUG ...]
        mcp-aggregate audit [-R URL] [-t SECONDS] [--json] [--period DURATION] [--save] [--at EPOCH]
-       mcp-aggregate registry sync [-R URL] [-t SECONDS] [--full] [--allow-http] [--force] [--deadline SECONDS] [URL]
+       mcp-aggregate registry sync [-R URL] [-t SECONDS] [--full] [--allow-http] [--force] [--deadline SECONDS] [--cacert FILE] [URL]
        mcp-aggregate targets [-R URL] [-t SECONDS] [-o OVERRIDES] [--shard K/N]"
 mcp-aggregate >"$TMP/out" 2>"$TMP/err"
 is "$?:$(cat "$TMP/out")" 2: "no subcommand: exit 2, nothing on stdout"

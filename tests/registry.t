@@ -29,7 +29,7 @@ is "$(curl -s "$REG/v0.1/servers?search=shape/three" | jq -c '[.servers[].server
     '["io.github.shape/three",1]' "fixture: search"
 is "$(curl -s "$REG/v0.1/servers/io.github.shape%2Fheaders/versions/latest" | jq -r .server.version)" \
     "1.6.0" "fixture: versions/latest, the name URL-encoded"
-is "$(curl -s -o /dev/null -w '%{http_code}' "$REG/v0.1/servers?limit=101")" 400 "fixture: limit at most 100"
+is "$(curl -s -o /dev/null -w '%{http_code}' "$REG/v0.1/servers?limit=101")" 422 "fixture: limit at most 100 (422, as the registry answers)"
 is "$(curl -s "$REG/v0.1/servers" | jq '.servers | length')" 30 "fixture: limit 30 by default"
 : >"$TMP/reg.log"
 
@@ -37,7 +37,7 @@ is "$(curl -s "$REG/v0.1/servers" | jq '.servers | length')" 30 "fixture: limit 
 sync
 is "$?" 0 "sync: exit 0"
 is "$(tail -1 "$TMP/err")" \
-    "mcp-aggregate: registry: 3,034 servers, 3,016 targets, 4 needs configuration, 15 refused, 5 skipped" \
+    "mcp-aggregate: registry: 3,038 servers, 3,068 remotes: 3,047 targets, 6 needs configuration, 15 refused, 0 dropped, 0 duplicates; 301 local-only; 5 entries skipped" \
     "sync: the summary line"
 is "$(head -n -1 "$TMP/err")" \
     'mcp-aggregate: registry: page 1 entry 34: not an object with a "server" object, skipped
@@ -50,15 +50,15 @@ grep -c 'limit=100&version=latest' "$TMP/reg.log" >"$TMP/n"
 is "$(cat "$TMP/n")" 31 "sync: every page read, 100 a page, following the cursors"
 unlike "$(cat "$TMP/reg.log")" "updated_since" "the first sync is a full pass: no updated_since"
 is "$(rcli hget mcp:registry:sync entries) $(rcli hget mcp:registry:sync skipped) $(rcli hget mcp:registry:sync servers) $(rcli hget mcp:registry:sync targets)" \
-    "3039 5 3034 3016" "mcp:registry:sync: entries, skipped, servers, targets"
+    "3043 5 3038 3047" "mcp:registry:sync: entries, skipped, servers, targets"
 is "$(rcli hget mcp:registry:sync base)" "$REG" "mcp:registry:sync: base"
 is "$(rcli hget mcp:registry:sync updated_since)" "2026-11-03T03:38:00Z" \
     "mcp:registry:sync: updated_since from the latest updatedAt, less a minute"
 
 # --- the fields -----------------------------------------------------------------
 is "$(field io.github.shape.headers)" \
-    "{\"name\":\"io.github.shape/headers\",\"version\":\"1.6.0\",\"remote\":0,\"type\":\"streamable-http\",\"url\":\"https://h.example.com/mcp\",\"headers\":[{\"name\":\"X-Fixed\",\"value\":\"fixed-1\"},{\"name\":\"X-Default\",\"value\":\"dflt-2\"},{\"name\":\"X-Region\",\"value\":\"r-eu\"}],\"status\":\"active\",\"state\":\"probe\",\"reason\":null,\"registry\":\"$REG\",\"updated_at\":\"2026-11-01T00:06:00Z\",\"synced_at\":$(rcli hget mcp:registry:sync last_ok).$(jf io.github.shape.headers .synced_at | cut -d. -f2)}" \
-    "headers: fixed value, required default, variable filled; the secret and optional ones left out"
+    "{\"name\":\"io.github.shape/headers\",\"version\":\"1.6.0\",\"remote\":0,\"type\":\"streamable-http\",\"url\":\"https://h.example.com/mcp\",\"headers\":[{\"name\":\"X-Fixed\",\"value\":\"fixed-1\"},{\"name\":\"X-Default\",\"value\":\"dflt-2\"},{\"name\":\"X-Region\",\"value\":\"r-eu\"}],\"status\":\"active\",\"state\":\"probe\",\"reason\":null,\"registry\":\"$REG\",\"updated_at\":\"2026-11-01T00:06:00Z\",\"synced_at\":$(rcli hget mcp:registry:sync last_ok).$(jf io.github.shape.headers .synced_at | cut -d. -f2),\"dropped\":0,\"duplicates\":0}" \
+    "headers: fixed value, required default, variable filled; the optional ones (a secret among them) left out"
 is "$(jf io.github.shape.var-default .url)" "https://acme.example.com/mcp" "a URL variable with a default is filled"
 is "$(jf io.github.shape.var-none '[.state,.reason,.url]|@tsv')" \
     $'needs-configuration\tvariable "tenant" has no default\t' "a URL variable without one: needs configuration"
@@ -368,12 +368,14 @@ dump >"$TMP/after"
 is "$(diff "$TMP/before" "$TMP/after" && echo same)" same "the registry killed mid-crawl: the store is unchanged"
 
 # --- a flood: names grown by U+FFFD, duplicate remotes, the targets grown ------------
-# 140 raw 0xFF bytes (each stored as U+FFFD, 3 bytes) and 16 copies of one remote.
+# 140 raw 0xFF bytes (each stored as U+FFFD, 3 bytes), 16 copies of one remote,
+# and 70 distinct remotes (a server keeps 64).
 start_registry # the one before died at page 3
 xff=$(printf '__XFF__%.0s' $(seq 140))
 jq -c --arg n "io.github.flood/$xff" '.entries += [
     {server: {name: $n, remotes: [range(16) | {type: "streamable-http", url: "https://flood.example.com/mcp"}]}},
     {server: {name: "io.github.flood/five", remotes: [range(5) | {type: "streamable-http", url: "https://f\(.).example.com/mcp"}]}},
+    {server: {name: "io.github.flood/seventy", remotes: [range(70) | {type: "sse", url: "https://s\(.).example.com/sse"}]}},
     {server: {name: "io.github.flood/dups", remotes: [{type: "streamable-http", url: "https://d.example.com/mcp"},
         {type: "sse", url: "https://d.example.com/mcp"}, {type: "streamable-http", url: "https://d2.example.com/mcp"}]}}]' \
     "$TMP/fix.json" >"$TMP/fix2.json"
@@ -384,7 +386,14 @@ rcli hvals mcp:registry:servers | jq -r 'select(.name | startswith("io.github.fl
 is "$(wc -l <"$TMP/flood")" 1 "16 copies of one remote: one field"
 is "$(head -1 "$TMP/flood" | tr -d '\n' | wc -c)" 256 "a name grown by U+FFFD: cut to 256 bytes, at a character"
 is "$(head -1 "$TMP/flood" | iconv -f UTF-8 -t UTF-8 >/dev/null && echo valid)" valid "a name cut: still UTF-8"
-like "$(cat "$TMP/err")" '"io.github.flood/five": more than 4 distinct remotes, skipped' "5 distinct remotes: skipped, said"
+is "$(rcli hkeys mcp:registry:servers | grep -c '^io\.github\.flood\.five')" 5 "5 distinct remotes: each kept"
+is "$(rcli hvals mcp:registry:servers | jq -s '[.[] | select(.name == "io.github.flood/seventy")] | [length, ([.[].remote] | max), .[0].dropped] | @text')" \
+    '"[64,63,6]"' "70 distinct remotes: the first 64 kept, each field saying 6 dropped"
+like "$(cat "$TMP/err")" '"io.github.flood/seventy": 6 of its 70 remotes dropped \(over 64 distinct or 64 KiB\)' \
+    "70 distinct remotes: the ones dropped said"
+is "$(rcli hget mcp:registry:sync remotes_dropped) $(rcli hget mcp:registry:sync remotes_duplicate)" "6 16" \
+    "mcp:registry:sync: the remotes dropped (6) and the duplicates (15 copies, one sse twin) counted"
+like "$(tail -1 "$TMP/err")" ' 6 dropped, 16 duplicates; ' "the summary: the remotes dropped and the duplicates"
 is "$(rcli hkeys mcp:registry:servers | grep '^io\.github\.flood\.dups' | sort | tr '\n' ' ')" \
     "io.github.flood.dups io.github.flood.dups-2 " "the same URL and headers twice: one field; the next keeps its index"
 rcli del mcp:registry:servers mcp:registry:sync >/dev/null
@@ -396,12 +405,136 @@ gen >"$TMP/fix.json"
 dump >"$TMP/before"
 sync --full
 is "$?" 1 "the targets grown past twice and 1,000 more: exit 1"
-like "$(cat "$TMP/err")" "the targets would grow from $small to 3,016 \(over twice and 1,000 more\): a flood\?; nothing changed \(--force to accept\)" \
+like "$(cat "$TMP/err")" "the targets would grow from $small to 3,047 \(over twice and 1,000 more\): a flood\?; nothing changed \(--force to accept\)" \
     "the targets grown too much: said"
 dump >"$TMP/after"
 is "$(diff "$TMP/before" "$TMP/after" && echo same)" same "the targets grown too much: the store is unchanged"
 sync --full --force
-is "$?:$(rcli hget mcp:registry:sync targets)" 0:3016 "the targets grown, --force: written"
+is "$?:$(rcli hget mcp:registry:sync targets)" 0:3047 "the targets grown, --force: written"
+
+# --- a listing that stops probing the fleet, by any path (issue 39, item 3) -----------
+# Every entry changed now, so that an incremental sync sees it: marked deleted,
+# its remotes stripped, its URLs made http (refused), a required secret added
+# (needs configuration).  Each would stop probing every target: refused whole.
+cp "$TMP/fix.json" "$TMP/fix.plain"
+each() { # each FILTER: FILTER applied to every entry of the plain fixture, updated now
+	jq -c --arg now "$(date -u +%FT%TZ)" "def f: $1;"'
+	    .entries |= map(if type == "object" and (.server | type) == "object" and (._meta | type) == "object"
+	        then (f | ._meta["io.modelcontextprotocol.registry/official"].updatedAt = $now) else . end)' \
+	    "$TMP/fix.plain" >"$TMP/fix2.json"
+	mv "$TMP/fix2.json" "$TMP/fix.json"
+}
+rem='.server.remotes'
+for p in "deleted:._meta[\"io.modelcontextprotocol.registry/official\"].status = \"deleted\":marked deleted by the registry" \
+    "stripped:$rem = [] | .server.packages = [{registryType: \"npm\", identifier: \"x\"}]:remotes no longer listed by their server" \
+    "refused:$rem |= (. // [] | map(.url |= sub(\"^https://\"; \"http://\"))):refused now" \
+    "secret:$rem |= (. // [] | map(.headers = [{name: \"X-Key\", isRequired: true, isSecret: true}])):needing configuration now"; do
+	name=${p%%:*} rest=${p#*:}
+	why=${rest##*:} filter=${rest%:*}
+	dump >"$TMP/before"
+	each "$filter"
+	sync
+	is "$?" 1 "every target $name: exit 1"
+	like "$(cat "$TMP/err")" "the sync would stop probing ([0-9],[0-9]{3}) of 3,047 targets \(over 20 %\): \1 $why: a hostile or cut listing\?; nothing changed \(--force to accept\)" \
+	    "every target $name: refused, how many and why said"
+	dump >"$TMP/after"
+	is "$(diff "$TMP/before" "$TMP/after" && echo same)" same "every target $name: the store is unchanged"
+done
+sync --force
+is "$?:$(rcli hget mcp:registry:sync targets)" 0:0 "every target needing a secret, --force: written, no target left"
+cp "$TMP/fix.plain" "$TMP/fix.json"
+sync --full
+is "$?" 1 "the fleet back at once: the growth guard asks for --force"
+sync --full --force
+is "$?:$(rcli hget mcp:registry:sync targets)" 0:3047 "the fleet back, --force"
+# A few lost, under the guard's share: taken.
+jq -c --arg now "$(date -u +%FT%TZ)" '.entries |= map(if (try .server.name catch "") | test("^io\\.github\\.owner1/")
+    then (.server.remotes = [] | ._meta["io.modelcontextprotocol.registry/official"].updatedAt = $now) else . end)' \
+    "$TMP/fix.plain" >"$TMP/fix.json"
+sync
+is "$?" 0 "the remotes of one owner stripped (under 20 % of the targets): taken"
+is "$(jf io.github.owner1.server-1 .status)" "deleted" "one owner stripped: the fields of its remotes deleted"
+cp "$TMP/fix.plain" "$TMP/fix.json"
+sync --full
+is "$?" 0 "and back"
+
+# --- a flood of bytes (issue 39, item 4) -------------------------------------------------
+# Every remote given 11 required headers of 250 bytes: the targets the same,
+# each field near its bound, the hash past twice its bytes.
+bytes0=$(rcli hget mcp:registry:sync bytes)
+jq -c '.entries |= map(if (try .server.remotes catch null) | type == "array" then
+    .server.remotes |= map(.headers = [range(11) | {name: "X-F\(.)", value: ("v" * 250), isRequired: true}])
+    else . end)' "$TMP/fix.plain" >"$TMP/fix.json"
+dump >"$TMP/before"
+sync --full
+is "$?" 1 "the bytes grown past twice and 1 MiB more: exit 1"
+like "$(cat "$TMP/err")" "the store would grow from $(sed ':a;s/\B[0-9]\{3\}\>/,&/;ta' <<<"$bytes0") to [0-9,]+ bytes \(over twice and 1 MiB more\): a flood\?; nothing changed \(--force to accept\)" \
+    "the bytes grown too much: said"
+dump >"$TMP/after"
+is "$(diff "$TMP/before" "$TMP/after" && echo same)" same "the bytes grown too much: the store is unchanged"
+cp "$TMP/fix.plain" "$TMP/fix.json"
+# A first sync is not guarded, but bounded: the fields of a crawl pass 32 MiB, and it fails.
+node "$TOP/tests/fixtures/registry-gen.mjs" --flood-fit 560 >"$TMP/flood.json"
+rm -f "$TMP/flood.port"
+node "$TOP/tests/fixtures/registry.mjs" --fixture "$TMP/flood.json" --port-file "$TMP/flood.port" --page 60 \
+    2>"$TMP/flood.err" &
+bg_pid $!
+wait_file "$TMP/flood.port" || diag "flood registry did not start: $(cat "$TMP/flood.err")"
+mcp-aggregate registry sync -R "unix://$REDIS_SOCK?db=1" "http://127.0.0.1:$(cat "$TMP/flood.port")" 2>"$TMP/err"
+is "$?" 1 "a flood of 560 servers of 16 remotes near 4 KB: exit 1"
+like "$(tail -1 "$TMP/err")" "page [0-9]+: the fields of this crawl pass 32 MiB: a flood\?; nothing changed" \
+    "a flood of 560 servers: the crawl stopped at 32 MiB, said"
+is "$(rcli -n 1 dbsize)" 0 "a flood of 560 servers: nothing written"
+is "$(grep -c 'dropped (over 64 distinct or 64 KiB)' "$TMP/err")" 0 "a flood of 560 servers: each server within its bounds"
+
+# --- a full last page: its nextCursor, then an empty page (issue 39, item 13) ----------------
+# 201 entries, one of them deleted (left out of a full pass): 200 listed.
+jq -c '.entries |= .[:201]' "$TMP/fix.plain" >"$TMP/fix.json"
+is "$(curl -s "$REG/v0.1/servers?limit=100&cursor=$(curl -s "$REG/v0.1/servers?limit=100" | jq -r .metadata.nextCursor)" |
+    jq -c '[(.servers | length), (.metadata.nextCursor | type)]')" '[100,"string"]' \
+    "fixture: a full last page has a nextCursor, as the registry's"
+rcli del mcp:registry:servers mcp:registry:sync >/dev/null
+: >"$TMP/reg.log"
+sync
+is "$?" 0 "200 entries, 100 a page: exit 0"
+is "$(grep -c 'limit=100&version=latest' "$TMP/reg.log")" 3 "200 entries: two full pages, then the empty one their cursor names"
+is "$(rcli hget mcp:registry:sync entries)" 200 "200 entries: every one read"
+cp "$TMP/fix.plain" "$TMP/fix.json"
+
+# --- redirects: followed within the origin over https, any other named (issue 39, item 12) ---
+certs
+printf '{"servers":[{"server":{"name":"io.github.static/one","version":"1.0.0","remotes":[{"type":"streamable-http","url":"https://one.example.com/mcp"}]},"_meta":{"io.modelcontextprotocol.registry/official":{"status":"active","updatedAt":"2026-11-01T00:00:00Z","isLatest":true}}}]}\n' \
+    >"$TMP/index.json"
+for m in tls plain; do
+	tls=()
+	[ $m = plain ] || tls=(--tls-cert "$TMP/certs/good.pem" --tls-key "$TMP/certs/good.key")
+	rm -f "$TMP/s-$m.port"
+	node "$TOP/tests/fixtures/registry.mjs" --static "$TMP/index.json" --port-file "$TMP/s-$m.port" \
+	    --log "$TMP/s-$m.log" "${tls[@]}" 2>"$TMP/s-$m.err" &
+	bg_pid $!
+	wait_file "$TMP/s-$m.port" || diag "static registry did not start: $(cat "$TMP/s-$m.err")"
+done
+SREG=https://localhost:$(cat "$TMP/s-tls.port")
+ssync() { mcp-aggregate registry sync -R "unix://$REDIS_SOCK?db=2" --cacert "$TMP/certs/ca.pem" "$@" 2>"$TMP/err"; }
+ssync "$SREG"
+is "$?" 0 "a static sub-registry over https: exit 0"
+is "$(cut -d'?' -f1 "$TMP/s-tls.log" | tr '\n' ' ')" "/v0.1/servers /v0.1/servers/ " \
+    "a static sub-registry: its 301 to /v0.1/servers/ followed, in its origin"
+is "$(mcp-aggregate targets -R "unix://$REDIS_SOCK?db=2")" "io.github.static.one https://one.example.com/mcp guard=public" \
+    "a static sub-registry: its server a target"
+curl -sk "$SREG/_fault?mode=redirect-other" >/dev/null
+ssync --full "$SREG"
+is "$?" 1 "a 301 to another origin: exit 1"
+is "$(cat "$TMP/err")" "mcp-aggregate: registry: $SREG: page 1: HTTP status 301 to \"https://registry.invalid/v0.1/servers/\": another origin, not followed; nothing changed" \
+    "a 301 to another origin: named, not followed"
+curl -sk "$SREG/_fault?mode=redirect-http" >/dev/null
+ssync --full "$SREG"
+is "$?:$(cat "$TMP/err")" "1:mcp-aggregate: registry: $SREG: page 1: HTTP status 301 to \"http://${SREG#https://}/v0.1/servers/\": not https, not followed; nothing changed" \
+    "a 301 to http: named, not followed"
+ssync --full "http://127.0.0.1:$(cat "$TMP/s-plain.port")"
+is "$?:$(cat "$TMP/err")" "1:mcp-aggregate: registry: http://127.0.0.1:$(cat "$TMP/s-plain.port"): page 1: HTTP status 301 to \"http://127.0.0.1:$(cat "$TMP/s-plain.port")/v0.1/servers/?limit=100&version=latest\": not https, not followed; nothing changed" \
+    "a static sub-registry over http: its 301 not followed, named"
+is "$(rcli -n 2 hlen mcp:registry:servers)" 1 "the redirects refused: the store as it was"
 
 # --- usage ----------------------------------------------------------------------
 mcp-aggregate registry sync ftp://x >/dev/null 2>&1

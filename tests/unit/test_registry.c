@@ -1,8 +1,9 @@
 /*
  * test_registry.c - unit tests for the pure pieces of mcp-aggregate
- * registry sync (registry/entry.c, compiled in here): the slug rule,
- * the refused address ranges, the URL variables and headers of a remote,
- * and the shard hash of targets, in TAP.
+ * registry sync (registry/entry.c and remote.c, compiled in here): the
+ * slug rule, the refused address ranges, the URL variables and headers
+ * of a remote, the bounds of an entry, and the shard hash of targets, in
+ * TAP.
  *
  * usage: test_registry [datadir]   (the argument is ignored)
  */
@@ -11,6 +12,7 @@
 #include <string.h>
 
 #include "../../registry/entry.c"
+#include "../../registry/remote.c"
 #include "../../aggregate/rule.c"
 #include "tap.h"
 
@@ -89,27 +91,49 @@ test_ranges(void)
 	refused_is("example.com", NULL);
 }
 
+/* The fields of a server, its remotes given as JSON text (owned: fields_free). */
+static struct reg_field *
+fields_of(const char *remotes, size_t *n, struct reg_remotes *c)
+{
+	struct reg_opts o = {"https://r.example", 0, 0, 0, 0, NULL};
+	struct reg_field *v = NULL;
+	char *text, err[300];
+	const char *why;
+	cJSON *e;
+
+	*n = 0;
+	if (asprintf(&text, "{\"server\":{\"name\":\"a/b\",\"remotes\":[%s]}}", remotes) == -1)
+		return NULL;
+	if ((e = mcp_json_parse(text, strlen(text), &why)) != NULL &&
+	    reg_entry_fields(e, &o, 1795536000, &v, n, c, err, sizeof(err)) == -1)
+		v = NULL;
+	cJSON_Delete(e);
+	free(text);
+	return v;
+}
+
+static void
+fields_free(struct reg_field *v, size_t n)
+{
+	while (n > 0)
+		reg_field_free(&v[--n]);
+	free(v);
+}
+
 /* The one field of a server of one remote, as JSON text. */
 static cJSON *
 field_of(const char *remote)
 {
-	struct reg_opts o = {"https://r.example", 0, 0};
+	struct reg_remotes c;
 	struct reg_field *v;
-	char text[4096], err[300];
 	const char *why;
 	size_t n;
-	cJSON *e, *f = NULL;
+	cJSON *f = NULL;
 
-	snprintf(text, sizeof(text), "{\"server\":{\"name\":\"a/b\",\"remotes\":[%s]}}", remote);
-	if ((e = mcp_json_parse(text, strlen(text), &why)) == NULL)
-		return NULL;
-	if (reg_entry_fields(e, &o, 1795536000, &v, &n, err, sizeof(err)) == 0) {
+	if ((v = fields_of(remote, &n, &c)) != NULL) {
 		f = n == 1 ? mcp_json_parse(v[0].json, strlen(v[0].json), &why) : NULL;
-		while (n > 0)
-			reg_field_free(&v[--n]);
-		free(v);
+		fields_free(v, n);
 	}
-	cJSON_Delete(e);
 	return f;
 }
 
@@ -143,7 +167,7 @@ test_remotes(void)
 	          "\"default\":\"a b\"}}}",
 	    "needs-configuration", NULL, "variable \"h\" has no default");
 	remote_is("{\"type\":\"sse\",\"url\":\"https://{h/\"}", "refused", NULL,
-	    "URL malformed or over 2048 bytes");
+	    "URL malformed or over 512 bytes");
 	remote_is("{\"type\":\"sse\",\"url\":\"https://{h}/\",\"variables\":{\"h\":{\"default\":"
 	          "\"u@127.0.0.1\"}}}",
 	    "refused", NULL, "URL with userinfo");
@@ -151,13 +175,160 @@ test_remotes(void)
 	          "\"[::1]\"}}}",
 	    "refused", NULL, "::1 is loopback");
 	remote_is("{\"type\":\"streamable-http\",\"url\":\"https://x.example/\",\"headers\":[{"
-	          "\"name\":\"Host\",\"value\":\"evil\"}]}",
+	          "\"name\":\"Host\",\"value\":\"evil\",\"isRequired\":true}]}",
 	    "needs-configuration", NULL, "header Host: the probe sends it itself");
-	remote_is("{\"type\":\"streamable-http\",\"url\":\"https://x.example/\",\"headers\":[{"
-	          "\"name\":\"X-K\",\"isSecret\":true,\"isRequired\":true}]}",
-	    "probe", NULL, NULL);
 	remote_is("{\"type\":\"stdio\",\"url\":\"https://x.example/\"}", "refused", NULL,
 	    "remote type neither streamable-http nor sse");
+	/* Stored, invalid UTF-8 would become U+FFFD: the URL probed would not be the one checked. */
+	remote_is("{\"type\":\"sse\",\"url\":\"https://b\u00fccher.example/\"}", "refused", NULL,
+	    "URL holds a byte outside ASCII (a host goes as punycode)");
+	remote_is("{\"type\":\"sse\",\"url\":\"https://x.example/\",\"headers\":[{\"name\":\"X-A\","
+	          "\"value\":\"\u00e9\",\"isRequired\":true}]}",
+	    "needs-configuration", NULL, "header \"X-A\": a byte outside ASCII in its value");
+}
+
+/* The headers kept of the one field of remote, as JSON text ("" when none). */
+static void
+headers_are(const char *remote, const char *state, const char *headers, const char *reason)
+{
+	cJSON *f = field_of(remote);
+	const cJSON *s = cJSON_GetObjectItemCaseSensitive(f, "state"),
+	            *h = cJSON_GetObjectItemCaseSensitive(f, "headers"),
+	            *r = cJSON_GetObjectItemCaseSensitive(f, "reason");
+	char *t = h ? cJSON_PrintUnformatted(h) : NULL;
+
+	ok(cJSON_IsString(s) && strcmp(s->valuestring, state) == 0 && t &&
+	        strcmp(t, headers) == 0 &&
+	        (reason ? cJSON_IsString(r) && strcmp(r->valuestring, reason) == 0
+	                : cJSON_IsNull(r)),
+	    "%s: %s %s %s", remote, cJSON_IsString(s) ? s->valuestring : "?", t ? t : "?",
+	    cJSON_IsString(r) ? r->valuestring : "");
+	free(t);
+	cJSON_Delete(f);
+}
+
+#define REM(h) "{\"type\":\"streamable-http\",\"url\":\"https://x.example/\",\"headers\":[" h "]}"
+
+/* Issue 39, item 10: a required header without a value waits for the operator; an optional one is left out. */
+static void
+test_headers(void)
+{
+	headers_are(REM("{\"name\":\"X-K\",\"isSecret\":true,\"isRequired\":true}"),
+	    "needs-configuration", "[]", "header \"X-K\" is required and has no value");
+	headers_are(REM("{\"name\":\"X-Org\",\"isRequired\":true}"), "needs-configuration", "[]",
+	    "header \"X-Org\" is required and has no value");
+	headers_are(REM("{\"name\":\"X-K\",\"isSecret\":true}"), "probe", "[]", NULL);
+	headers_are(REM("{\"name\":\"Authorization\",\"value\":\"Bearer {smithery_api_key}\"}"),
+	    "probe", "[]", NULL);
+	headers_are(REM("{\"name\":\"Authorization\",\"value\":\"Bearer {k}\",\"isRequired\":"
+	                "true,\"isSecret\":true}"),
+	    "needs-configuration", "[]",
+	    "header \"Authorization\" is required: variable \"k\" has no default");
+	/* Infobip's: the header optional, its variable required: left out. */
+	headers_are(REM("{\"name\":\"Authorization\",\"value\":\"App {K}\",\"variables\":{\"K\":{"
+	                "\"isRequired\":true,\"isSecret\":true}}}"),
+	    "probe", "[]", NULL);
+	headers_are(
+	    REM("{\"name\":\"Host\",\"value\":\"evil\"},{\"name\":\"X-A\",\"value\":\"a b\"},"
+	        "{\"name\":\"X-T\",\"value\":\"t-{v}\",\"variables\":{\"v\":{\"default\":"
+	        "\"1\"}}}"),
+	    "probe", "[{\"name\":\"X-T\",\"value\":\"t-1\"}]", NULL);
+	headers_are(REM("{\"name\":\"X-D\",\"default\":\"d\",\"isRequired\":true},{\"name\":"
+	                "\"X-O\",\"default\":\"o\"}"),
+	    "probe", "[{\"name\":\"X-D\",\"value\":\"d\"}]", NULL);
+}
+
+/* A string of n bytes of c (owned by the caller). */
+static char *
+bytes_of(int c, size_t n)
+{
+	char *s = malloc(n + 1);
+
+	if (s != NULL) {
+		memset(s, c, n);
+		s[n] = '\0';
+	}
+	return s;
+}
+
+/* Issue 39, items 4 and 9: each field bounded, the remotes kept up to a bound, the rest counted. */
+static void
+test_bounds(void)
+{
+	struct mcp_buf b = {0};
+	struct reg_remotes c;
+	struct reg_field *v;
+	char *val = bytes_of('v', REG_HEADER_VALUE_MAX + 1), *big = bytes_of('u', REG_URL_MAX);
+	size_t n, i, most = 0;
+	int k;
+
+	for (k = 0; k < 70; k++)
+		mcp_buf_addf(&b, "%s{\"type\":\"sse\",\"url\":\"https://h%d.example/\"}",
+		    k ? "," : "", k % 35);
+	v = fields_of(b.p, &n, &c);
+	ok(v && n == 35 && c.listed == 70 && c.duplicates == 35 && c.dropped == 0,
+	    "70 remotes, 35 of them twice: 35 kept, 35 duplicates (%zu %ld %ld)", n, c.duplicates,
+	    c.dropped);
+	ok(v && strstr(v[0].json, ",\"dropped\":0,\"duplicates\":35}") != NULL,
+	    "each field ends with what became of its server's remotes");
+	fields_free(v, n);
+	mcp_buf_reset(&b);
+	for (k = 0; k < 100; k++)
+		mcp_buf_addf(
+		    &b, "%s{\"type\":\"sse\",\"url\":\"https://h%d.example/\"}", k ? "," : "", k);
+	v = fields_of(b.p, &n, &c);
+	ok(v && n == REG_REMOTES_MAX && c.dropped == 100 - REG_REMOTES_MAX && c.duplicates == 0,
+	    "100 distinct remotes: %d kept, the rest dropped and counted (%zu, %ld)",
+	    REG_REMOTES_MAX, n, c.dropped);
+	fields_free(v, n);
+	mcp_buf_reset(&b);
+	mcp_buf_addf(&b, "{\"type\":\"sse\",\"url\":\"https://x.example/\",\"headers\":[");
+	for (k = 0; k < 16 && val; k++)
+		mcp_buf_addf(&b, "%s{\"name\":\"X-%d\",\"value\":\"%.*s\",\"isRequired\":true}",
+		    k ? "," : "", k, REG_HEADER_VALUE_MAX, val);
+	mcp_buf_adds(&b, "]}");
+	v = fields_of(b.p, &n, &c);
+	for (i = 0; v && i < n; i++)
+		most = strlen(v[i].json) > most ? strlen(v[i].json) : most;
+	ok(v && n == 1 && most <= REG_FIELD_MAX && v[0].state == REG_REFUSED &&
+	        strstr(v[0].json, "\"url\":null,\"headers\":[]") != NULL,
+	    "16 headers of %d bytes: a field over %d bytes is refused, without them (%zu)",
+	    REG_HEADER_VALUE_MAX, REG_FIELD_MAX, most);
+	fields_free(v, n);
+	mcp_buf_reset(&b);
+	for (k = 0; k < 30 && val; k++) {
+		mcp_buf_addf(&b,
+		    "%s{\"type\":\"sse\",\"url\":\"https://h%d.example/%.*s\",\"headers\":[",
+		    k ? "," : "", k, 100, big);
+		for (i = 0; i < 12; i++)
+			mcp_buf_addf(&b, "%s{\"name\":\"X-%zu\",\"value\":\"%.*s\"}", i ? "," : "",
+			    i, REG_HEADER_VALUE_MAX - 6, val);
+		mcp_buf_adds(&b, "]}");
+	}
+	v = fields_of(b.p, &n, &c);
+	for (i = 0, most = 0; v && i < n; i++)
+		most += strlen(v[i].json);
+	ok(v && n > 10 && n < 30 && c.dropped == (long)(30 - n) && most <= REG_SERVER_MAX,
+	    "30 remotes of 12 long headers: kept up to %d bytes, the rest dropped (%zu kept, %zu "
+	    "bytes)",
+	    REG_SERVER_MAX, n, most);
+	fields_free(v, n);
+	mcp_buf_reset(&b);
+	mcp_buf_addf(&b, "{\"type\":\"sse\",\"url\":\"https://x.example/\",\"headers\":[");
+	for (k = 0; k <= REG_HEADERS_LISTED; k++)
+		mcp_buf_addf(&b, "%s{\"name\":\"X-%d\"}", k ? "," : "", k);
+	mcp_buf_adds(&b, "]}");
+	remote_is(b.p, "refused", NULL, "more than 32 headers");
+	mcp_buf_reset(&b);
+	mcp_buf_addf(&b,
+	    "{\"type\":\"sse\",\"url\":\"https://x.example/\",\"headers\":[{\"name\":"
+	    "\"X-V\",\"value\":\"%s\",\"isRequired\":true}]}",
+	    val ? val : "");
+	remote_is(b.p, "needs-configuration", NULL,
+	    "header \"X-V\": malformed variables or over 256 bytes");
+	mcp_buf_free(&b);
+	free(val);
+	free(big);
 }
 
 static void
@@ -187,6 +358,8 @@ main(void)
 	test_slugs();
 	test_ranges();
 	test_remotes();
+	test_headers();
+	test_bounds();
 	test_shards();
 	return done_testing();
 }
