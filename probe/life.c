@@ -1,11 +1,14 @@
 /*
  * life.c - the probe of one target from start to records: made, started,
- * its timers looked at, finished, reported, freed.  The steps themselves
- * are in detect.c (era detection and the handshake), ssetrans.c (the
- * HTTP+SSE transport) and steps.c (tools_list and call).
+ * its timers looked at, ended early (by the run's schedule, sched.c) or
+ * finished, reported, freed.  The steps themselves are in detect.c (era
+ * detection and the handshake), ssetrans.c (the HTTP+SSE transport) and
+ * steps.c (tools_list and call).
  */
 #include <sys/random.h>
 
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -77,6 +80,35 @@ on_delete(struct xfer *x, CURLcode rc)
 	runner_finish(x->p->r, x->p);
 }
 
+static void note(struct probe *, const char *, ...) __attribute__((format(printf, 2, 3)));
+static void fail_pending(struct probe *, const char *, ...) __attribute__((format(printf, 2, 3)));
+
+/* More of why the failed step failed: "message; more". */
+static void
+note(struct probe *p, const char *fmt, ...)
+{
+	struct step_rec *f = NULL;
+	char *more, *m;
+	va_list ap;
+	int s;
+
+	for (s = 0; s < S_NSTEPS; s++)
+		if (p->steps[s].status == ST_FAIL)
+			f = &p->steps[s];
+	if (f == NULL)
+		return;
+	va_start(ap, fmt);
+	s = vasprintf(&more, fmt, ap);
+	va_end(ap);
+	if (s == -1)
+		return;
+	if (asprintf(&m, "%s; %s", f->msg ? f->msg : "", more) != -1) {
+		free(f->msg);
+		f->msg = m;
+	}
+	free(more);
+}
+
 /* The steps are decided: fill in the skips, end the session, report. */
 void
 finish(struct probe *p)
@@ -102,9 +134,35 @@ finish(struct probe *p)
 		xfer_free(&p->x);
 	if (p->a.active)
 		xfer_free(&p->a);
-	if (p->mode == MODE_LEGACY && p->session != NULL && xfer_delete(p, &p->x, on_delete) == 0)
+	if (p->cut_why != NULL)
+		note(p, "%s", p->cut_why);
+	/* libcurl rounds its timeouts down to the millisecond: a hair early. */
+	if (p->cut_at > 0 && p->finished_mono >= p->cut_at - 0.01)
+		note(p, "its deadline cut to %.1f s to end within the run's (-d %g)",
+		    p->cut_at - p->mono0, p->o->run_secs);
+	/* At the run's end, there is no time to close the session. */
+	if (p->mode == MODE_LEGACY && p->session != NULL && !runner_ending(p->r) &&
+	    xfer_delete(p, &p->x, on_delete) == 0)
 		return;
 	runner_finish(p->r, p);
+}
+
+/* The first step not yet decided fails with a timeout. */
+static void
+fail_pending(struct probe *p, const char *fmt, ...)
+{
+	char msg[300];
+	va_list ap;
+	int s;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	for (s = 0; s < S_NSTEPS; s++)
+		if (p->steps[s].status == ST_PENDING) {
+			step_fail(p, s, since(p->mono0), "timeout", "%s", msg);
+			return;
+		}
 }
 
 /*
@@ -116,7 +174,6 @@ double
 probe_timers(struct probe *p, double now)
 {
 	double next = sse_timers(p, now);
-	int s;
 
 	if (p->done)
 		return next;
@@ -142,14 +199,32 @@ probe_timers(struct probe *p, double now)
 	}
 	if (now < p->deadline + BACKSTOP)
 		return next == 0 || p->deadline + BACKSTOP < next ? p->deadline + BACKSTOP : next;
-	for (s = 0; s < S_NSTEPS; s++)
-		if (p->steps[s].status == ST_PENDING) {
-			step_fail(p, s, since(p->mono0), "timeout", "deadline of %.0f s passed",
-			    p->timeout);
-			break;
-		}
+	fail_pending(p, "deadline of %.0f s passed", p->timeout);
 	finish(p);
 	return 0;
+}
+
+/*
+ * End p now: the request in flight ends as libcurl's own timeout would
+ * end it, so that the step it serves fails as it would have at the
+ * deadline (connect_timeout, timeout); if that leaves p going, the first
+ * step not decided times out.  why is added to the failure's message.
+ */
+void
+probe_cut(struct probe *p, const char *why)
+{
+	if (p->done)
+		return;
+	/* Borrowed while it lasts: finish() adds it before the records are written. */
+	p->cut_why = why;
+	if (p->x.active)
+		xfer_complete(&p->x, CURLE_OPERATION_TIMEDOUT);
+	if (!p->done) {
+		p->cut_why = NULL;
+		fail_pending(p, "%s", why);
+		finish(p);
+	}
+	p->cut_why = NULL;
 }
 
 static int
@@ -301,8 +376,15 @@ probe_init(struct probe *p, const struct opts *o, struct mcp_target *t, struct r
 void
 probe_start(struct probe *p)
 {
+	double cut = runner_cutoff(p->r);
+
 	p->mono0 = mcp_mono();
 	p->deadline = p->mono0 + p->timeout;
+	/* Every target ends within the run's deadline, its own cut to fit. */
+	if (cut > 0 && p->deadline > cut) {
+		p->deadline = p->cut_at = cut;
+		p->timeout = cut - p->mono0;
+	}
 	p->started_at = mcp_ms_round(mcp_now());
 	p->cur = S_HTTP;
 	detect_start(p);
