@@ -284,6 +284,21 @@ runner_closesocket(void *r, curl_socket_t s)
 	return close(s);
 }
 
+/* A fuzzed run has no deadline of its own (-d): no target's is cut. */
+double
+runner_cutoff(const struct runner *r)
+{
+	(void)r;
+	return 0;
+}
+
+int
+runner_ending(const struct runner *r)
+{
+	(void)r;
+	return 0;
+}
+
 /* No canary in a fuzzed run: its records carry none. */
 const char *
 runner_canary(const struct runner *r)

@@ -23,17 +23,17 @@ static void
 usage(FILE *f, int status)
 {
 	fprintf(f,
-	    "usage: mcp-probe -r region [-a json] [-C connect-to] [-c tool] [-e era]\n"
-	    "           [-H 'name: value'] [--header-file name:path] [-m bytes] [-s slug]\n"
-	    "           [-T token-file] [-t seconds] [-w seconds] [--cacert file]\n"
+	    "usage: mcp-probe -r region [-a json] [-C connect-to] [-c tool] [-d seconds]\n"
+	    "           [-e era] [-H 'name: value'] [--header-file name:path] [-m bytes]\n"
+	    "           [-s slug] [-T token-file] [-t seconds] [-w seconds] [--cacert file]\n"
 	    "           [--redact-param name] [--oauth-client id] [--oauth-secret-file file]\n"
 	    "           [--oauth-key-file file] [--oauth-assertion-file file]\n"
 	    "           [--oauth-issuer url] [--oauth-scope scope] [--oauth-cache dir]\n"
 	    "           [--canary url] url\n"
-	    "       mcp-probe -r region -f targets-file [-n] [-e era] [-j jobs] [-m bytes]\n"
-	    "           [-t seconds] [-w seconds] [--cacert file] [--redact-param name]\n"
-	    "           [--oauth-cache dir] [--canary url] [--guard-allow cidr]\n"
-	    "           [--guard-deny cidr] [--guard-nat64 prefix]\n");
+	    "       mcp-probe -r region -f targets-file [-n] [-d seconds] [-e era] [-j jobs]\n"
+	    "           [-m bytes] [-t seconds] [-w seconds] [--cacert file]\n"
+	    "           [--redact-param name] [--oauth-cache dir] [--canary url]\n"
+	    "           [--guard-allow cidr] [--guard-deny cidr] [--guard-nat64 prefix]\n");
 	if (f == stdout && mcp_rec_close_stdout() == -1)
 		status = MCP_EXIT_FAIL;
 	exit(status);
@@ -205,6 +205,10 @@ parse_opt(struct cmdline *c, int ch, char *arg)
 	case 'c':
 		c->one.call = arg;
 		break;
+	case 'd':
+		if ((c->o.run_secs = mcp_parse_seconds(arg)) <= 0 || c->o.run_secs > 3600)
+			errx(MCP_EXIT_USAGE, "-d: want seconds, more than 0 and at most 3600");
+		break;
 	case 'e':
 		c->o.era = parse_era(arg);
 		break;
@@ -344,6 +348,7 @@ main(int argc, char *argv[])
 	    {"guard-allow", required_argument, NULL, 1010},
 	    {"guard-nat64", required_argument, NULL, 1011},
 	    {"check", no_argument, NULL, 'n'},
+	    {"deadline", required_argument, NULL, 'd'},
 	    {"version", no_argument, NULL, 'V'},
 	    {NULL, 0, NULL, 0},
 	};
@@ -351,6 +356,7 @@ main(int argc, char *argv[])
 	    .o = {.timeout = 30, .req_timeout = 10, .max_body = 4 << 20, .jobs = 256}};
 	struct mcp_targets ts = {0};
 	char dslug[MCP_SLUG_MAX + 1];
+	double t0 = mcp_mono();
 	int ch, rc;
 
 	c.o.redact = c.redact;
@@ -361,8 +367,8 @@ main(int argc, char *argv[])
 	c.o.guard.own = own_addr;
 	c.o.guard.own_arg = &c.own;
 	signal(SIGPIPE, SIG_DFL);
-	while (
-	    (ch = getopt_long(argc, argv, "a:C:c:e:f:H:hj:m:nr:s:T:t:Vw:", longopts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, "a:C:c:d:e:f:H:hj:m:nr:s:T:t:Vw:", longopts, NULL)) !=
+	    -1) {
 		if (ch == 'h')
 			usage(stdout, MCP_EXIT_OK);
 		if (ch == 'V') {
@@ -379,6 +385,9 @@ main(int argc, char *argv[])
 		usage(stderr, MCP_EXIT_USAGE);
 	if (!mcp_slug_ok(c.o.region))
 		errx(MCP_EXIT_USAGE, "-r %s: a region is [a-z0-9._-]{1,80}", c.o.region);
+	/* -d counts from here: reading and checking the targets spend it too. */
+	if (c.o.run_secs > 0)
+		c.o.run_end = t0 + c.o.run_secs;
 	if (c.o.cacert != NULL && access(c.o.cacert, R_OK) == -1)
 		errx(MCP_EXIT_USAGE, "--cacert %s: %s", c.o.cacert, strerror(errno));
 	load_targets(&c, argc, argv, &ts, dslug);

@@ -6,6 +6,8 @@
 #ifndef PROBE_H
 #define PROBE_H
 
+#include <sys/queue.h>
+
 #include <stdio.h>
 
 #include <cJSON.h>
@@ -32,7 +34,9 @@ struct opts {
 	double timeout;     /* total deadline per target, seconds */
 	double req_timeout; /* per request, seconds */
 	size_t max_body;    /* response body cap, bytes */
-	long jobs;          /* targets in flight */
+	long jobs;          /* targets in flight that count (run.c: slow ones do not) */
+	double run_end;     /* -d: mono time the run must be over, or 0 */
+	double run_secs;    /* -d as given, for messages */
 	enum era era;
 	int check_only;      /* -n: validate the targets and stop */
 	const char **redact; /* --redact-param names, borrowed */
@@ -191,7 +195,12 @@ struct probe {
 	const char *oauth_grant;  /* static: the grant and client authentication */
 	int oauth_place;          /* which place of the issuer's metadata is asked */
 	struct mcp_buf oauth_why; /* why each place failed */
-	long slot;                /* its place among the runner's targets in flight */
+	long slot;                /* its place among the runner's targets in flight, or -1 */
+	TAILQ_ENTRY(probe) q;     /* the runner's young or slow targets, in start order */
+	int slow;                 /* in flight long enough not to count against -j */
+	int nsock;                /* its sockets open (runner_sockopt, runner_closesocket) */
+	double cut_at;            /* mono time its deadline was cut to, or 0 (the run's end) */
+	const char *cut_why;      /* why it is being ended early (borrowed, probe_cut) */
 	int dirty;                /* on the runner's list of probes to look at */
 	int done;                 /* the steps are decided */
 	int reported;             /* the records are written; the runner frees it */
@@ -213,10 +222,15 @@ void runner_finish(struct runner *r, struct probe *p);
 void runner_poke(struct runner *r, struct probe *p);
 /* "ok" or "fail", what the run's canary found; NULL without --canary. */
 const char *runner_canary(const struct runner *r);
-/* CURLOPT_CLOSESOCKETFUNCTION of every transfer, with the runner as data. */
-int runner_closesocket(void *r, curl_socket_t s);
-/* CURLOPT_SOCKOPTFUNCTION of every transfer: marks connection sockets. */
-int runner_sockopt(void *r, curl_socket_t s, curlsocktype purpose);
+/* CURLOPT_CLOSESOCKETFUNCTION of every transfer, with its probe as data. */
+int runner_closesocket(void *p, curl_socket_t s);
+/* CURLOPT_SOCKOPTFUNCTION of every transfer, with its probe as data: marks
+ * connection sockets, and counts them. */
+int runner_sockopt(void *p, curl_socket_t s, curlsocktype purpose);
+/* The mono time by which every target must be done (the run's -d), or 0. */
+double runner_cutoff(const struct runner *r);
+/* 1 once that time has passed: what is left is ended, no session closed. */
+int runner_ending(const struct runner *r);
 
 /* own.c: the guard's own (lib/addr.h): whether an address is this runner's. */
 struct own {
@@ -253,6 +267,8 @@ const char *xfer_refused(const struct xfer *x, CURLcode rc);
 int probe_init(struct probe *p, const struct opts *o, struct mcp_target *t, struct runner *r);
 void probe_start(struct probe *p);
 double probe_timers(struct probe *p, double now);
+/* End p before its own deadline: a timeout, why added to its message. */
+void probe_cut(struct probe *p, const char *why);
 void probe_free(struct probe *p);
 void finish(struct probe *p);
 void send_list(struct probe *p);

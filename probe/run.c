@@ -4,6 +4,7 @@
  */
 #include <err.h>
 #include <errno.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
@@ -13,30 +14,7 @@
 #include "mcp.h"
 #include "probe.h"
 #include "rec.h"
-
-struct runner {
-	const struct opts *o;
-	struct mcp_targets *ts;
-	CURLM *m;
-	int ep;               /* epoll: libcurl tells which sockets to watch */
-	unsigned char *watch; /* by socket: what epoll watches (W_*) */
-	int nwatch;
-	double curl_due;      /* mono time libcurl wants its timeout, or 0 */
-	double timer_due;     /* mono time some probe timer may be due */
-	struct probe **dirty; /* probes a callback changed, o->jobs at most */
-	size_t ndirty;
-	struct probe **live; /* owned slots, o->jobs of them */
-	long *idle;          /* the slots free, nidle of them */
-	size_t nidle;
-	struct probe **done; /* probes reported and not yet freed, ndone of them */
-	size_t ndone;
-	size_t next; /* next target to start */
-	size_t active;
-	struct mcp_buf out;
-	const char *canary; /* "ok", "fail", or NULL: no --canary */
-	int broken;         /* a target was broken */
-	int failed;         /* the run itself failed (stdout) */
-};
+#include "runner.h"
 
 CURLM *
 runner_multi(struct runner *r)
@@ -52,13 +30,17 @@ runner_canary(const struct runner *r)
 
 /*
  * Write the finished probe's records.  The probe itself is freed later,
- * by reap(), once no handler of it is on the stack.
+ * by reap(), once no handler of it is on the stack; one that never started
+ * (no slot) by its caller, sched.c.
  */
 void
 runner_finish(struct runner *r, struct probe *p)
 {
 	char err[256];
 
+	/* The run's end reports a target whose DELETE its completion may follow. */
+	if (p->reported)
+		return;
 	mcp_buf_reset(&r->out);
 	/* A target whose records cannot be written is said, and the run goes on. */
 	if (report_format(p, &r->out, err, sizeof(err)) == -1) {
@@ -71,11 +53,13 @@ runner_finish(struct runner *r, struct probe *p)
 	if (probe_broken(p))
 		r->broken = 1;
 	p->reported = 1;
-	r->done[r->ndone++] = p;
+	sched_done(r, p);
+	if (p->slot >= 0)
+		r->done[r->ndone++] = p;
 }
 
-static void
-due(struct runner *r, double t)
+void
+runner_due(struct runner *r, double t)
 {
 	if (t > 0 && (r->timer_due == 0 || t < r->timer_due))
 		r->timer_due = t;
@@ -93,30 +77,11 @@ reap(struct runner *r)
 		r->live[p->slot] = NULL;
 		r->idle[r->nidle++] = p->slot;
 		probe_free(p);
+		/* Closed without a word to runner_closesocket, if any were. */
+		if (p->slow)
+			r->slow_fds -= p->nsock;
 		free(p);
 		r->active--;
-	}
-}
-
-static void
-start_next(struct runner *r)
-{
-	struct probe *p;
-	long i;
-
-	while (r->active < (size_t)r->o->jobs && r->next < r->ts->n && r->nidle > 0) {
-		i = r->idle[--r->nidle];
-		if ((p = malloc(sizeof(*p))) == NULL)
-			err(MCP_EXIT_FAIL, "malloc");
-		if (probe_init(p, r->o, &r->ts->v[r->next], r) == -1)
-			errx(MCP_EXIT_FAIL, "%s: out of memory", r->ts->v[r->next].slug);
-		r->next++;
-		p->slot = i;
-		r->live[i] = p;
-		r->active++;
-		probe_start(p);
-		/* The backstop of this target's deadline, whatever else it waits for. */
-		due(r, p->deadline + BACKSTOP);
 	}
 }
 
@@ -153,27 +118,33 @@ runner_poke(struct runner *r, struct probe *p)
 /*
  * The probes' own timers: the poked ones every turn, all of them only
  * when the soonest known timer is due, so a turn costs O(events), not
- * O(targets in flight).
+ * O(targets in flight).  Then the schedule of the run (sched.c).
  */
 static void
 timers(struct runner *r)
 {
 	double now = mcp_mono();
+	struct probe *p, *n;
 	size_t i;
-	long j;
+	int k;
 
+	/* Its own time: reaching it is no reason to look at every target. */
+	r->sched_due = sched_turn(r, now);
 	for (i = 0; i < r->ndirty; i++) {
 		r->dirty[i]->dirty = 0;
 		if (!r->dirty[i]->reported)
-			due(r, probe_timers(r->dirty[i], now));
+			runner_due(r, probe_timers(r->dirty[i], now));
 	}
 	r->ndirty = 0;
 	if (r->timer_due == 0 || now < r->timer_due)
 		return;
 	r->timer_due = 0;
-	for (j = 0; j < r->o->jobs; j++)
-		if (r->live[j] != NULL && !r->live[j]->reported)
-			due(r, probe_timers(r->live[j], now));
+	/* The targets in flight are on the two queues; one reported leaves its own. */
+	for (k = 0; k < 2; k++)
+		for (p = TAILQ_FIRST(k ? &r->slow : &r->young); p != NULL; p = n) {
+			n = TAILQ_NEXT(p, q);
+			runner_due(r, probe_timers(p, now));
+		}
 }
 
 /*
@@ -198,23 +169,38 @@ enum {
 	W_CONN = 16,  /* a connection: its close is seen */
 };
 
+/*
+ * Every socket libcurl opens for a target comes through here, and its
+ * close through runner_closesocket, with the target as data (a
+ * connection keeps the data of the handle that opened it): so each target
+ * knows the descriptors it holds, and the run those of its slow targets
+ * (sched.c).
+ */
 int
 runner_sockopt(void *arg, curl_socket_t s, curlsocktype purpose)
 {
-	struct runner *r = arg;
+	struct probe *p = arg;
+	struct runner *r = p->r;
 
 	if (purpose == CURLSOCKTYPE_IPCXN && s >= 0 && s < r->nwatch)
 		r->watch[s] = W_CONN;
+	p->nsock++;
+	if (p->slow)
+		r->slow_fds++;
 	return CURL_SOCKOPT_OK;
 }
 
 int
 runner_closesocket(void *arg, curl_socket_t s)
 {
-	struct runner *r = arg;
+	struct probe *p = arg;
+	struct runner *r = p->r;
 
 	if (s >= 0 && s < r->nwatch)
 		r->watch[s] = 0;
+	p->nsock--;
+	if (p->slow)
+		r->slow_fds--;
 	return close(s);
 }
 
@@ -280,9 +266,12 @@ turn(struct runner *r)
 		wake = r->curl_due;
 	if (r->timer_due > 0 && r->timer_due < wake)
 		wake = r->timer_due;
+	if (r->sched_due > 0 && r->sched_due < wake)
+		wake = r->sched_due;
 	/* An overdue timer must not become a negative timeout: that waits forever. */
 	ms = r->ndirty > 0 || wake <= now ? 0 : (int)((wake - now) * 1000) + 1;
-	n = epoll_wait(r->ep, evs, 64, ms);
+	/* SIGTERM comes only here (EINTR): the next turn ends the run. */
+	n = epoll_pwait(r->ep, evs, 64, ms, &r->waitmask);
 	for (i = 0; i < n; i++) {
 		if (evs[i].data.fd < r->nwatch && (r->watch[evs[i].data.fd] & W_PARKED)) {
 			unwatch(r, evs[i].data.fd);
@@ -299,6 +288,37 @@ turn(struct runner *r)
 	}
 }
 
+static volatile sig_atomic_t stopped;
+
+static void
+on_term(int sig)
+{
+	(void)sig;
+	stopped = 1;
+}
+
+/*
+ * SIGTERM (timeout(1), systemd, mcp-fleet(8)'s cut) ends the run as its
+ * deadline would: every target gets its records before the exit.  It is
+ * blocked but in the loop's wait, so that it cannot slip in between the
+ * look at the flag and the wait, and leave the loop asleep.
+ */
+static void
+catch_term(struct runner *r)
+{
+	struct sigaction sa = {0};
+	sigset_t term;
+
+	sa.sa_handler = on_term;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGTERM, &sa, NULL);
+	sigemptyset(&term);
+	sigaddset(&term, SIGTERM);
+	sigprocmask(SIG_BLOCK, &term, &r->waitmask);
+	sigdelset(&r->waitmask, SIGTERM);
+	r->stop = &stopped;
+}
+
 int
 run(const struct opts *o, struct mcp_targets *ts)
 {
@@ -308,6 +328,8 @@ run(const struct opts *o, struct mcp_targets *ts)
 
 	r.o = o;
 	r.ts = ts;
+	catch_term(&r);
+	sched_init(&r);
 	if (mcp_curl_init() == -1)
 		errx(MCP_EXIT_FAIL, "curl_global_init failed");
 	/* Before the fleet, so that every record of the run can say it. */
@@ -316,13 +338,13 @@ run(const struct opts *o, struct mcp_targets *ts)
 	if ((r.ep = epoll_create1(EPOLL_CLOEXEC)) == -1)
 		err(MCP_EXIT_FAIL, "epoll_create1");
 	if ((r.m = curl_multi_init()) == NULL ||
-	    (r.live = calloc((size_t)o->jobs, sizeof(*r.live))) == NULL ||
-	    (r.dirty = calloc((size_t)o->jobs, sizeof(*r.dirty))) == NULL ||
-	    (r.done = calloc((size_t)o->jobs, sizeof(*r.done))) == NULL ||
-	    (r.idle = calloc((size_t)o->jobs, sizeof(*r.idle))) == NULL)
+	    (r.live = calloc((size_t)r.cap, sizeof(*r.live))) == NULL ||
+	    (r.dirty = calloc((size_t)r.cap, sizeof(*r.dirty))) == NULL ||
+	    (r.done = calloc((size_t)r.cap, sizeof(*r.done))) == NULL ||
+	    (r.idle = calloc((size_t)r.cap, sizeof(*r.idle))) == NULL)
 		errx(MCP_EXIT_FAIL, "out of memory");
-	for (r.nidle = 0; r.nidle < (size_t)o->jobs; r.nidle++)
-		r.idle[r.nidle] = o->jobs - 1 - (long)r.nidle;
+	for (r.nidle = 0; r.nidle < (size_t)r.cap; r.nidle++)
+		r.idle[r.nidle] = r.cap - 1 - (long)r.nidle;
 	/* Sockets past the table (a huge descriptor limit) are watched plainly. */
 	r.nwatch =
 	    getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < 65536 ? (int)rl.rlim_cur : 65536;
@@ -338,7 +360,7 @@ run(const struct opts *o, struct mcp_targets *ts)
 		timers(&r);
 		drain(&r);
 		reap(&r);
-		start_next(&r);
+		sched_start(&r);
 		if (r.active == 0 && r.next >= ts->n)
 			break;
 		/* Records reach the next tool before we block. */
@@ -349,7 +371,8 @@ run(const struct opts *o, struct mcp_targets *ts)
 		}
 		turn(&r);
 	}
-	for (size_t i = 0; i < (size_t)o->jobs; i++)
+	sched_summary(&r);
+	for (size_t i = 0; i < (size_t)r.cap; i++)
 		if (r.live[i] != NULL) {
 			probe_free(r.live[i]);
 			free(r.live[i]);

@@ -349,9 +349,9 @@ handle(struct probe *p, struct xfer *x)
 	if (p->connect_to != NULL)
 		curl_easy_setopt(x->h, CURLOPT_CONNECT_TO, p->connect_to);
 	curl_easy_setopt(x->h, CURLOPT_CLOSESOCKETFUNCTION, runner_closesocket);
-	curl_easy_setopt(x->h, CURLOPT_CLOSESOCKETDATA, p->r);
+	curl_easy_setopt(x->h, CURLOPT_CLOSESOCKETDATA, p);
 	curl_easy_setopt(x->h, CURLOPT_SOCKOPTFUNCTION, runner_sockopt);
-	curl_easy_setopt(x->h, CURLOPT_SOCKOPTDATA, p->r);
+	curl_easy_setopt(x->h, CURLOPT_SOCKOPTDATA, p);
 	if (p->t->guard != MCP_GUARD_NONE) {
 		curl_easy_setopt(x->h, CURLOPT_OPENSOCKETFUNCTION, guard_socket);
 		curl_easy_setopt(x->h, CURLOPT_OPENSOCKETDATA, x);

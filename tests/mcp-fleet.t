@@ -226,8 +226,8 @@ fleet_conf "$TMP/fleet.conf" "store $MCP_REDIS" "probe $RUNNER_BIN/mcp-probe" "t
     "region east ${REGION_DEST[east]}" "region west ${REGION_DEST[west]} -- -j 4 -t 20" "region here -"
 fleet -n -c "$TMP/fleet.conf" >"$TMP/dry" 2>&1
 is "$?:$(wc -l <"$TMP/dry")" 0:4 "--dry-run (-n): one line per region and the decision"
-like "$(grep '^west: ' "$TMP/dry")" "ssh -n -o BatchMode=yes .* -- ${REGION_DEST[west]} '.*exec timeout -k 1 \"\\\$d\" env $RUNNER_BIN/mcp-probe -r west -f $TMP/targets -j 4 -t 20' \\| mcp-aggregate push -v -r west\$" \
-    "a region: ssh with its flags, piped into push -r REGION"
+like "$(grep '^west: ' "$TMP/dry")" "ssh -n -o BatchMode=yes .* -- ${REGION_DEST[west]} '.*exec timeout -k 1 \"\\\$d\" env $RUNNER_BIN/mcp-probe -r west -f $TMP/targets -d \"\\\$\\(\\(d - 1\\)\\)\\.5\" -j 4 -t 20' \\| mcp-aggregate push -v -r west\$" \
+    "a region: ssh with its flags, the probe's own deadline half a second before its timeout, piped into push -r REGION"
 like "$(grep '^here: ' "$TMP/dry")" "^here: timeout -k 2 50 sh -c '.*' \\| mcp-aggregate push" "a region here: no ssh"
 is "$(tail -1 "$TMP/dry")" "then: mcp-aggregate verdict | mcp-alert (store $MCP_REDIS)" \
     "then verdict | alert, the store in their environment"
@@ -271,7 +271,7 @@ like "$(grep 'mcp-fleet: east: ' "$TMP/err")" "east: [0-9.]+ s, 18 records, [02]
     "the healthy region is not held back (its results stored, or the window's already)"
 is "$(pgrep -fc "ssh .*${REGION_DEST[hang]} " || true)" 0 "no ssh to the hung region is left running"
 
-# --- a probe that hangs on the runner: cut, its partial output kept -----------
+# --- a target that hangs: the probe's own deadline ends it, every record kept ---
 # A server that accepts connections and never answers.
 node -e 'const s = require("net").createServer(() => {});
 s.listen(0, process.argv[1], () => require("fs").writeFileSync(process.argv[2], s.address().port + "\n"))' \
@@ -283,23 +283,51 @@ wait_file "$TMP/mute.port"
 	echo "lost http://$SERVER_IP:$(cat "$TMP/origin.port")/nothing-here"
 	echo "stuck http://$SERVER_IP:$(cat "$TMP/mute.port")/mcp timeout=600"
 } >"$TMP/targets-stuck"
+# stuck_result T: the stuck target's results stored in the window of T and the next.
+stuck_result() { mcp-aggregate results stuck $(($1 / 60 * 60)) $(($1 / 60 * 60 + 60)); }
 fleet_conf "$TMP/fleet3.conf" "store $MCP_REDIS" "probe $RUNNER_BIN/mcp-probe" "deadline 5" \
     "region east ${REGION_DEST[east]} targets=$TMP/targets-stuck"
-start=$EPOCHREALTIME
-fleet -v -c "$TMP/fleet3.conf" >/dev/null 2>"$TMP/err"
-rc=$?
-secs=$(awk -v a="$start" -v b="$EPOCHREALTIME" 'BEGIN { printf "%d", b - a }')
-is "$rc" 1 "a runner whose probe hangs: exit 1"
-[ "$secs" -le 8 ]
-ok $? "cut at its 5 s deadline (took $secs s)"
-like "$(cat "$TMP/err")" "east: [0-9.]+ s, 18 records, 2 results stored; (cut at its 5 s deadline|mcp-probe exited 124)" \
-    "the records of the targets that finished are stored: nothing is lost by the cut"
+start=$(($(date +%s) + 1800))
+MCP_NOW=$start fleet -v -c "$TMP/fleet3.conf" >/dev/null 2>"$TMP/err"
+is "$?" 0 "a runner whose target hangs: a good run (exit 0), not a cut"
+like "$(cat "$TMP/err")" "east: [0-9.]+ s, 27 records, 3 results stored$" \
+    "the records of every target are stored, the hung one's too"
+like "$(stuck_result "$start")" " east [0-9]+ b http timeout$" \
+    "the hung target is a timeout: its deadline (timeout=600) cut to the run's (-d)"
+sleep 1
+is "$(pgrep -fc "mcp-probe -r east -f $TMP/targets-stuck" || true)" 0 \
+    "no mcp-probe is left running on the runner"
+
+# --- a probe cut at the deadline: SIGTERM ends its run, nothing is lost ---------
+# A probe that knows no -d (one of before): the runner's timeout(1) cuts
+# it, and its SIGTERM ends the run as -d would.
+mkdir -m 755 "$TMP/nod"
+cat >"$TMP/nod/mcp-probe" <<EOF
+#!/usr/bin/env bash
+# mcp-probe without -d: the rest of its command line, to the real one.
+a=()
+while [ \$# -gt 0 ]; do
+	[ "\$1" != -d ] || { shift 2; continue; }
+	a+=("\$1")
+	shift
+done
+exec $RUNNER_BIN/mcp-probe "\${a[@]}"
+EOF
+chmod 755 "$TMP/nod/mcp-probe"
+fleet_conf "$TMP/fleet3b.conf" "store $MCP_REDIS" "probe $TMP/nod/mcp-probe" "deadline 5" \
+    "region east ${REGION_DEST[east]} targets=$TMP/targets-stuck"
+start=$(($(date +%s) + 3600))
+MCP_NOW=$start fleet -v -c "$TMP/fleet3b.conf" >/dev/null 2>"$TMP/err"
+is "$?" 1 "a runner whose probe is cut at its deadline: exit 1"
+like "$(cat "$TMP/err")" "east: [0-9.]+ s, 27 records, 3 results stored; cut at its 5 s deadline$" \
+    "the cut loses nothing: every target's records are stored, the hung one's too"
+like "$(stuck_result "$start")" " east [0-9]+ b http timeout$" "the hung target is a timeout"
 sleep 1
 is "$(pgrep -fc "mcp-probe -r east -f $TMP/targets-stuck" || true)" 0 \
     "no mcp-probe is left running on the runner"
 
 # --- one run at a time ----------------------------------------------------------
-fleet_conf "$TMP/fleet4.conf" "store $MCP_REDIS" "probe $RUNNER_BIN/mcp-probe" "deadline 4" "interval 2" \
+fleet_conf "$TMP/fleet4.conf" "store $MCP_REDIS" "probe $RUNNER_BIN/mcp-probe" "deadline 6" "interval 2" \
     "region east ${REGION_DEST[east]} targets=$TMP/targets-stuck"
 fleet -c "$TMP/fleet4.conf" >/dev/null 2>"$TMP/err1" &
 first=$!
@@ -378,7 +406,7 @@ fleet_conf "$TMP/fleet10.conf" "store $MCP_REDIS" "probe $RUNNER_BIN/mcp-probe" 
 fleet -n -c "$TMP/fleet10.conf" >"$TMP/dry" 2>&1
 like "$(grep '^east: mcp-aggregate' "$TMP/dry")" "^east: mcp-aggregate targets -o $TMP/over >RUN/targets, its standard input$" \
     "dry run: the targets from the store, into the runner's standard input"
-like "$(grep '^east: timeout' "$TMP/dry")" "ssh -n .*mcp-probe -r east -f -' \\|" "its probe reads them there (-f -)"
+like "$(grep '^east: timeout' "$TMP/dry")" "ssh -n .*mcp-probe -r east -f - -d \"[^\"]*\"' \\|" "its probe reads them there (-f -)"
 fleet -c "$TMP/fleet10.conf" check >"$TMP/out" 2>&1
 is "$?:$(cat "$TMP/out")" "0:$TMP/fleet10.conf: 2 regions
 east: 3 targets ok

@@ -56,7 +56,7 @@ for u in "${units[@]}"; do
 done
 s=contrib/systemd/mcp-probe@.service
 is "$(key "$s" ExecStartPre)" "/usr/local/bin/mcp-fleet clock --local" "a runner's clock is its preflight"
-like "$(key "$s" ExecStart)" "mcp-probe -r %i -f [^ ]+ \| [^ ]*mcp-aggregate push -r %i'$" \
+like "$(key "$s" ExecStart)" "mcp-probe -r %i -f [^ ]+ -d [0-9]+ \| [^ ]*mcp-aggregate push -r %i'$" \
     "a runner pushes its region only, the instance name as written (%i, not %I)"
 like "$(key "$s" EnvironmentFile)" '^-/etc/mcp-uptime/runner.env$' "a runner's MCP_REDIS from runner.env"
 is "$(key contrib/systemd/mcp-fleet.service StateDirectory)" mcp-uptime/fleet "mcp-fleet's state directory"

@@ -32,3 +32,6 @@ tests/bench/registry.sh "$B"
 echo
 echo "== a registry's whole minute on one machine"
 tests/bench/minute.sh "$B"
+echo
+echo "== a minute's run with tarpits in the fleet"
+tests/bench/starve.sh "$B"

@@ -1,0 +1,301 @@
+/*
+ * sched.c - which targets are in flight, in what order, and when the run
+ * ends.  A server that takes a connection and never answers must not hold
+ * a place another target needs, and however many of them a fleet holds,
+ * the run ends by its deadline with a result for every target.
+ *
+ * The order is a random permutation of the targets, drawn anew for each
+ * run: neither the file's order nor the names decide who goes first, so a
+ * publisher gains nothing by naming his servers to sort first.
+ *
+ * -j bounds the young targets.  A target in flight for SLOW_AFTER seconds
+ * is slow: it no longer counts against -j, since waiting costs a socket,
+ * not a core.  The slow targets have bounds of their own: slow_max of
+ * them (SLOW_SHARE times -j), and the descriptors left once every young
+ * place has four.  Past either bound, the slow target in flight longest
+ * is ended as a timeout to make room.  The age alone decides: a server
+ * that trickles a byte now and then is as slow as a silent one.
+ *
+ * -d bounds the run.  Every target's deadline is cut to end CUT_SLACK
+ * before the run's; a target is started only with MIN_RUN seconds left
+ * before that, and those there is no time for are reported at once (a
+ * timeout at dns, "not started"); WRAP before the run's end whatever is
+ * left is ended, its records written.  SIGTERM ends the run the same way,
+ * at once.
+ */
+#include <err.h>
+#include <stdlib.h>
+#include <sys/resource.h>
+
+#include "mcp.h"
+#include "probe.h"
+#include "runner.h"
+
+#define SLOW_AFTER 2.0
+#define SLOW_SHARE 4
+#define CUT_SLACK 1.0
+#define MIN_RUN 1.0
+#define WRAP 0.5
+/* libcurl rounds a timeout down to the millisecond: it may end one early. */
+#define CUT_EPS 0.01
+/* Descriptors a young target may hold: request, stream, answer, token. */
+#define FDS_YOUNG 4
+/* Descriptors kept for everything else: stdio, epoll, the resolver. */
+#define FDS_SPARE 64
+
+/* A new random order of the targets: Fisher and Yates. */
+static void
+shuffle(struct mcp_targets *ts)
+{
+	struct mcp_target t;
+	size_t i, j;
+
+	for (i = ts->n; i > 1; i--) {
+		j = arc4random_uniform((uint32_t)i);
+		t = ts->v[i - 1];
+		ts->v[i - 1] = ts->v[j];
+		ts->v[j] = t;
+	}
+}
+
+void
+sched_init(struct runner *r)
+{
+	struct rlimit rl;
+
+	shuffle(r->ts);
+	TAILQ_INIT(&r->young);
+	TAILQ_INIT(&r->slow);
+	r->slow_max = SLOW_SHARE * r->o->jobs;
+	r->cap = r->o->jobs + r->slow_max;
+	/* main() raised the soft limit as far as the hard one allows. */
+	if (getrlimit(RLIMIT_NOFILE, &rl) == -1 || rl.rlim_cur == RLIM_INFINITY ||
+	    rl.rlim_cur > (rlim_t)r->cap * 16)
+		r->fd_room = r->cap * 16;
+	else
+		r->fd_room = (long)rl.rlim_cur - FDS_SPARE;
+	r->end = r->o->run_end;
+}
+
+double
+runner_cutoff(const struct runner *r)
+{
+	return r->end > 0 ? r->end - CUT_SLACK : 0;
+}
+
+int
+runner_ending(const struct runner *r)
+{
+	return r->ending;
+}
+
+/* A target there is no time for: its records say so, and it is freed. */
+static void
+not_started(struct runner *r, struct mcp_target *t, const char *why)
+{
+	struct probe *p;
+
+	if ((p = malloc(sizeof(*p))) == NULL)
+		err(MCP_EXIT_FAIL, "malloc");
+	if (probe_init(p, r->o, t, r) == -1)
+		errx(MCP_EXIT_FAIL, "%s: out of memory", t->slug);
+	p->slot = -1;
+	p->mono0 = p->deadline = mcp_mono();
+	p->started_at = mcp_ms_round(mcp_now());
+	step_fail(p, S_DNS, 0, "timeout", "not started: %s", why);
+	finish(p);
+	probe_free(p);
+	free(p);
+	r->nunstarted++;
+}
+
+void
+sched_done(struct runner *r, struct probe *p)
+{
+	if (p->slot < 0 || p->q.tqe_prev == NULL)
+		return;
+	if (r->over || (p->cut_at > 0 && p->finished_mono >= p->cut_at - CUT_EPS))
+		r->ncut++;
+	if (p->slow) {
+		TAILQ_REMOVE(&r->slow, p, q);
+		r->nslow--;
+	} else {
+		TAILQ_REMOVE(&r->young, p, q);
+		r->nyoung--;
+	}
+	p->q.tqe_prev = NULL;
+}
+
+/* The reason a target is ended or not started: the run's deadline, or SIGTERM. */
+static const char *
+why_end(const struct runner *r, char *buf, size_t len)
+{
+	int n;
+
+	if (r->stop != NULL && *r->stop)
+		return "the run was ended (SIGTERM)";
+	n = snprintf(buf, len, "the run's deadline (-d %g) came first", r->o->run_secs);
+	return n < 0 || (size_t)n >= len ? "the run's deadline came first" : buf;
+}
+
+/*
+ * End the slow target in flight longest, to make room: room says for
+ * what.  fds counts down the descriptors that frees (once reaped).  0
+ * when there is none to end.
+ */
+static int
+evict(struct runner *r, long *fds, const char *room)
+{
+	struct probe *p;
+	char why[200];
+	int n;
+
+	if ((p = TAILQ_FIRST(&r->slow)) == NULL)
+		return 0;
+	n = snprintf(
+	    why, sizeof(why), "ended after %.1f s to make room: %s", mcp_mono() - p->mono0, room);
+	*fds -= p->nsock;
+	r->nevicted++;
+	probe_cut(p, n < 0 || (size_t)n >= sizeof(why) ? "ended early to make room" : why);
+	/* Reported, its DELETE not waited for: out of the queue (sched_done). */
+	runner_finish(r, p);
+	return 1;
+}
+
+/* A young target in flight long enough: slow from now on. */
+static void
+demote(struct runner *r, struct probe *p)
+{
+	long fds = r->slow_fds;
+	char room[100];
+
+	TAILQ_REMOVE(&r->young, p, q);
+	r->nyoung--;
+	p->slow = 1;
+	r->slow_fds += p->nsock;
+	TAILQ_INSERT_TAIL(&r->slow, p, q);
+	r->nslow++;
+	if (r->nslow <= r->slow_max)
+		return;
+	snprintf(room, sizeof(room), "%ld targets slow at once at the most (%d times -j)",
+	    r->slow_max, SLOW_SHARE);
+	while (r->nslow > r->slow_max && evict(r, &fds, room))
+		;
+}
+
+/* Time is up: every target in flight ends, and every other one is reported. */
+static void
+end_all(struct runner *r)
+{
+	char buf[96];
+	const char *why = why_end(r, buf, sizeof(buf));
+	struct probe *p;
+	long i;
+
+	r->ending = r->over = 1;
+	for (i = 0; i < r->cap; i++) {
+		if ((p = r->live[i]) == NULL || p->reported)
+			continue;
+		probe_cut(p, why);
+		/* Its DELETE, if any, is not waited for. */
+		runner_finish(r, p);
+	}
+	while (r->next < r->ts->n)
+		not_started(r, &r->ts->v[r->next++], why);
+}
+
+/* The young places hold FDS_YOUNG each, the slow targets what they hold. */
+static int
+fits(const struct runner *r, long fds)
+{
+	return fds + FDS_YOUNG * (r->nyoung + 1) <= r->fd_room;
+}
+
+void
+sched_start(struct runner *r)
+{
+	char buf[96];
+	struct probe *p;
+	double cut = runner_cutoff(r);
+	long i, fds = r->slow_fds;
+	char room[120];
+	int evicted;
+
+	if (r->ending || (cut > 0 && cut - mcp_mono() < MIN_RUN)) {
+		while (r->next < r->ts->n)
+			not_started(r, &r->ts->v[r->next++], why_end(r, buf, sizeof(buf)));
+		return;
+	}
+	while (r->next < r->ts->n && r->nyoung < r->o->jobs && r->nidle > 0) {
+		if (!fits(r, fds)) {
+			snprintf(room, sizeof(room),
+			    "the slow targets held %ld of the %ld descriptors, and -j %ld "
+			    "keeps %d a place",
+			    r->slow_fds, r->fd_room, r->o->jobs, FDS_YOUNG);
+			/* What the evicted hold is freed when they are reaped: next turn. */
+			for (evicted = 0; !fits(r, fds) && evict(r, &fds, room); evicted++)
+				;
+			if (evicted > 0)
+				r->sched_due = mcp_mono();
+			return;
+		}
+		i = r->idle[--r->nidle];
+		if ((p = malloc(sizeof(*p))) == NULL)
+			err(MCP_EXIT_FAIL, "malloc");
+		if (probe_init(p, r->o, &r->ts->v[r->next], r) == -1)
+			errx(MCP_EXIT_FAIL, "%s: out of memory", r->ts->v[r->next].slug);
+		r->next++;
+		p->slot = i;
+		r->live[i] = p;
+		r->active++;
+		TAILQ_INSERT_TAIL(&r->young, p, q);
+		r->nyoung++;
+		probe_start(p);
+		/* The backstop of this target's deadline, whatever else it waits for. */
+		runner_due(r, p->deadline + BACKSTOP);
+	}
+}
+
+double
+sched_turn(struct runner *r, double now)
+{
+	struct probe *p;
+	double next = 0;
+
+	if ((r->stop != NULL && *r->stop) || (r->end > 0 && now >= r->end - WRAP)) {
+		if (r->next < r->ts->n || r->active > 0)
+			end_all(r);
+		return 0;
+	}
+	if (r->end > 0) {
+		r->ending = now >= runner_cutoff(r);
+		next = r->ending ? r->end - WRAP : runner_cutoff(r);
+		/* Then those left are not started: their records are due at once. */
+		if (r->next < r->ts->n && now < runner_cutoff(r) - MIN_RUN)
+			next = runner_cutoff(r) - MIN_RUN;
+	}
+	/* Oldest first: each one demoted leaves the head to the next. */
+	while ((p = TAILQ_FIRST(&r->young)) != NULL) {
+		if (p->mono0 + SLOW_AFTER > now) {
+			if (next == 0 || p->mono0 + SLOW_AFTER < next)
+				next = p->mono0 + SLOW_AFTER;
+			break;
+		}
+		demote(r, p);
+	}
+	return next;
+}
+
+void
+sched_summary(const struct runner *r)
+{
+	char buf[96];
+
+	if (r->ncut > 0 || r->nunstarted > 0)
+		warnx("%s: %zu targets ended unfinished, %zu not started",
+		    why_end(r, buf, sizeof(buf)), r->ncut, r->nunstarted);
+	if (r->nevicted > 0)
+		warnx(
+		    "%zu slow targets ended early to make room for others (their records say why)",
+		    r->nevicted);
+}
