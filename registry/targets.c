@@ -22,8 +22,9 @@ struct line {
 	char *slug; /* owned */
 	char *text; /* owned: the line as given, or the one made */
 	int exclude, used;
-	int marked; /* it says origin=registry already */
-	int theirs; /* an override of a slug of the registry's */
+	int marked;  /* it says origin=registry already */
+	int theirs;  /* an override of a slug of the registry's */
+	long lineno; /* of an override */
 };
 
 struct lines {
@@ -115,6 +116,7 @@ load_overrides(const char *path, struct lines *ls, struct mcp_strmap *m)
 		else
 			r = override_line(line, ls, why, sizeof(why));
 		if (r == 1) {
+			ls->v[ls->n - 1].lineno = lineno;
 			if ((e = mcp_strmap_put(m, ls->v[ls->n - 1].slug, &added)) == NULL)
 				r = (snprintf(why, sizeof(why), "out of memory"), -1);
 			else if (added)
@@ -313,8 +315,8 @@ marks_ok(const struct lines *ov, const char *path)
 
 	for (i = 0; i < ov->n; i++)
 		if (ov->v[i].marked && !ov->v[i].theirs) {
-			warnx("%s: %s: origin=registry, but the registry has no such slug", path,
-			    ov->v[i].slug);
+			warnx("%s:%ld: origin=registry, but the registry has no slug %s", path,
+			    ov->v[i].lineno, ov->v[i].slug);
 			rc = -1;
 		}
 	return rc;
