@@ -217,7 +217,7 @@ page_read(struct conn *c, const char *slug, double now, struct page_data *d)
 	int argc[] = {2, 5, 3, 2, 2, 4, 5, 3};
 	redisReply *rep[8];
 	cJSON *o;
-	size_t i;
+	size_t i, alias;
 
 	memset(d, 0, sizeof(*d));
 	d->today = (long)floor(now / 86400);
@@ -227,12 +227,12 @@ page_read(struct conn *c, const char *slug, double now, struct page_data *d)
 	snprintf(ki, sizeof(ki), "mcp:{%s}:incident", slug);
 	snprintf(kh, sizeof(kh), "mcp:{%s}:incidents", slug);
 	serve_maint_key(km, sizeof(km), slug);
-	serve_alias_cmd(a7, slug);
-	if (serve_query(c, 8, argc, argv, rep) != SR_OK)
+	alias = serve_alias_cmd(a7, slug);
+	if (serve_query(c, 7 + alias, argc, argv, rep) != SR_OK)
 		return -1;
 	serve_summary(rep[0], rep[1], now, &d->s, 1);
 	serve_maint(rep[6], now, &d->s);
-	serve_moved_of(rep[7], &d->s);
+	serve_moved_of(alias ? rep[7] : NULL, &d->s);
 	d->n = serve_regions_of(rep[1], d->g);
 	d->known = d->s.known || d->n > 0 || rep[2]->type == REDIS_REPLY_STRING;
 	days_of(rep[3], d);
@@ -253,7 +253,7 @@ page_read(struct conn *c, const char *slug, double now, struct page_data *d)
 	     i++)
 		if ((o = record(rep[5]->element[i])) != NULL)
 			d->hist[d->nhist++] = o;
-	serve_free_replies(rep, 8);
+	serve_free_replies(rep, 7 + alias);
 	serve_mark_faults(d->s.rec, d->g, d->n);
 	if (d->known && d->s.moved[0] == '\0' &&
 	    (serve_region_results(c, slug, d->g, d->n, now) == -1 ||

@@ -156,12 +156,17 @@ serve_error(struct resp *r, int status, const char *what, const char *cache)
 		r->status = 500;
 }
 
-void
+int
 serve_alias_cmd(const char **argv, const char *slug)
 {
+	size_t n = strlen(slug);
+
+	if (n < 10 || slug[n - 9] != '-' || strspn(slug + n - 8, "0123456789abcdef") != 8)
+		return 0;
 	argv[0] = "HGET";
 	argv[1] = MCP_KEY_ALIASES;
 	argv[2] = slug;
+	return 1;
 }
 
 void
@@ -290,21 +295,21 @@ summarise(struct conn *c, const char *slug, double now, struct summary *s, int m
 	const char *a0[] = {"GET", kv}, *a1[] = {"ZREVRANGE", ks, "0", "0", "WITHSCORES"},
 	           *a2[] = {"HMGET", km, "start", "end", "reason"}, *al[3],
 	           *a3[] = {"ZSCORE", "mcp:slugs", slug};
-	const char **argv[] = {a0, a1, al, a2}, **argv3[] = {a3};
-	int argc[] = {2, 5, 3, 5}, argc3[] = {3};
+	const char **argv[] = {a0, a1, maint ? a2 : al, al}, **argv3[] = {a3};
+	int argc[] = {2, 5, maint ? 5 : 3, 3}, argc3[] = {3};
 	redisReply *rep[4];
-	size_t n = maint ? 4 : 3;
+	size_t n = maint ? 3 : 2;
+	int alias = serve_alias_cmd(al, slug);
 
 	snprintf(kv, sizeof(kv), "mcp:{%s}:verdict", slug);
 	snprintf(ks, sizeof(ks), "mcp:{%s}:seen", slug);
 	serve_maint_key(km, sizeof(km), slug);
-	serve_alias_cmd(al, slug);
-	if (serve_query(c, n, argc, argv, rep) != SR_OK)
+	if (serve_query(c, n + alias, argc, argv, rep) != SR_OK)
 		return -1;
 	serve_summary_one(rep[0], rep[1], now, s, c->fcgi);
-	serve_maint(maint ? rep[3] : NULL, now, s);
-	serve_moved_of(rep[2], s);
-	serve_free_replies(rep, n);
+	serve_maint(maint ? rep[2] : NULL, now, s);
+	serve_moved_of(alias ? rep[n] : NULL, s);
+	serve_free_replies(rep, n + alias);
 	if (s->moved[0] != '\0')
 		return 0;
 	if (s->known)

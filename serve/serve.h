@@ -125,10 +125,12 @@ void serve_maint_key(char *buf, size_t len, const char *slug);
 void serve_maint(const redisReply *r, double now, struct summary *s);
 void serve_unavailable(struct resp *r);
 /*
- * The alias of a slug: the words of HGET MCP_KEY_ALIASES SLUG (argv[0..2])
- * for a pipeline, and its reply read into s->moved.
+ * The alias of a slug: 1 when slug may be one the registry moved (only a
+ * hashed slug ever is: "-" and 8 hex digits at its end), and then the
+ * words of HGET MCP_KEY_ALIASES SLUG (argv[0..2]) for a pipeline; its
+ * reply, or NULL when none was asked, read into s->moved.
  */
-void serve_alias_cmd(const char **argv, const char *slug);
+int serve_alias_cmd(const char **argv, const char *slug);
 void serve_moved_of(const redisReply *r, struct summary *s);
 /*
  * 301 to the same route of the slug to: suffix is what follows the slug
