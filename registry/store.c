@@ -3,6 +3,7 @@
  * fields read back, merged with what a crawl saw, and written whole in one
  * MULTI/EXEC, so that a failed sync changes nothing.
  */
+#include <err.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -364,6 +365,36 @@ queue_sync(
 }
 
 /*
+ * The slugs moved leave the slug index, mcp:slugs then mcp:slugs:lex (a
+ * verdict pass refills the second when it is the shorter): a redirect is
+ * listed no more, and no verdict is decided for it.  A failure is said;
+ * the next sync does it again.
+ */
+static void
+forget_moved(struct mcp_store *st, const struct sync *s)
+{
+	const char *keys[] = {AGG_KEY_SLUGS, AGG_KEY_LEX}, **argv;
+	redisReply *r;
+	char err[300];
+	size_t i, k;
+	int j;
+
+	if (s->naliases == 0 || (argv = calloc(2 + HSET_BATCH, sizeof(*argv))) == NULL)
+		return;
+	for (j = 0; j < 2; j++)
+		for (i = 0; i < s->naliases; i += k) {
+			argv[0] = "ZREM", argv[1] = keys[j];
+			for (k = 0; k < HSET_BATCH && i + k < s->naliases; k++)
+				argv[2 + k] = s->aliases[i + k].from;
+			r = mcp_store_cmd(st, (int)(2 + k), argv, err, sizeof(err));
+			if (r == NULL || r->type == REDIS_REPLY_ERROR)
+				warnx("redis: ZREM %s: %s", keys[j], r ? r->str : err);
+			freeReplyObject(r);
+		}
+	free(argv);
+}
+
+/*
  * Write the whole result: one MULTI/EXEC.  On a cluster the two keys
  * are in two slots, so two transactions, the servers first: a failure
  * between them leaves the servers new and the sync hash old, and the
@@ -406,6 +437,7 @@ reg_write_store(
 		}
 	}
 	rc = 0;
+	forget_moved(st, s);
 out:
 	for (i = 0; i < n; i++)
 		freeReplyObject(r[i]);

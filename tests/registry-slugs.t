@@ -195,6 +195,7 @@ is "$(rcli hkeys mcp:registry:servers | sort | tr '\n' ' ')" "$(tr '\n' ' ' <"$T
 is "$(rcli hget mcp:registry:servers $P | jq -r '[.remote, .status, .state, .url] | @tsv')" $'0\tactive\tprobe\t'"$OK_URL" \
     "the old store: the remote's field under the plain slug"
 is "$(rcli hgetall 'mcp:registry:aliases:{mcp:registry:servers}' | tr '\n' ' ')" "$H $P " "the old slug kept as an alias"
+is "$(rcli zscore mcp:slugs "$H")|$(rcli zscore mcp:slugs:lex "$H")" "|" "the old slug leaves the slug index: listed no more, decided no more"
 registry 2
 is "$RX:$(cut -d' ' -f1 "$TMP/t.2" | sort | tr '\n' ' ')" "0:$P io.github.other.x " "targets never prints the alias"
 is "$(verdict 2 "$P")" green "the new slug probed: green"
@@ -208,6 +209,9 @@ MCP_NOW=$(($(w 2) + 30)) mcp-aggregate push <"$TMP/reg.1" 2>"$TMP/err"
 is "$?:$(cat "$TMP/err")" 0: "push: the registry's results for the old slug taken"
 jq -c 'del(.origin)' "$TMP/reg.1" | MCP_NOW=$(($(w 2) + 30)) mcp-aggregate push 2>"$TMP/err"
 like "$?:$(head -1 "$TMP/err")" "^1:.*slug \"$H\" is the registry's" "push: another's result for the old slug refused"
+sync
+is "$?:$(rcli zscore mcp:slugs "$H")|$(rcli zscore mcp:slugs:lex "$H")" "0:|" \
+    "a sync takes the old slug out of the index again (a runner of before pushed it)"
 
 # The old slug answers 301 from mcp-serve behind nginx.
 live_api_ready
@@ -244,6 +248,8 @@ if [ "$live" = 1 ]; then
 	is "$ST|$(grep -o '<h1>[^<]*</h1>' "$RB")" "200|<h1>$P</h1>" "mcp-serve: followed, the new slug's page"
 	get "$U/api/embed-status/$P"
 	is "$ST|$(hdr Location)" "200|" "mcp-serve: the new slug answers itself"
+	get "$U/api/status"
+	is "$ST|$(jq -r '[.slugs[].slug] | join(" ")' "$RB")" "200|$P io.github.other.x" "mcp-serve: /api/status lists the new slug, not the old"
 else
 	diag "nginx or fcgiwrap missing ($why): the 301s of mcp-serve skipped"
 fi
