@@ -207,11 +207,13 @@ cmp_line(const void *a, const void *b)
 }
 
 /*
- * The overrides (m: slug -> index in ov) of the registry's slugs marked
- * theirs; one of a slug the sync moved is named, with where it moved.
+ * The overrides (m: slug -> index in ov, of the file path) of the
+ * registry's slugs marked theirs; one of a slug the sync moved is named,
+ * with where it moved.
  */
 static void
-mark_theirs(struct mcp_store *st, const redisReply *r, struct lines *ov, const struct mcp_strmap *m)
+mark_theirs(struct mcp_store *st, const redisReply *r, struct lines *ov, const struct mcp_strmap *m,
+    const char *path)
 {
 	const char *argv[] = {"HGETALL", REG_KEY_ALIASES};
 	const struct mcp_strent *e;
@@ -228,15 +230,17 @@ mark_theirs(struct mcp_store *st, const redisReply *r, struct lines *ov, const s
 		if ((e = mcp_strmap_get(m, a->element[i]->str)) != NULL &&
 		    a->element[i + 1]->type == REDIS_REPLY_STRING) {
 			ov->v[e->num].theirs = 1;
-			warnx("%s: the registry's slug moved to %s: its results land under the "
-			      "old one, which leads to the new one; write %s",
-			    ov->v[e->num].slug, a->element[i + 1]->str, a->element[i + 1]->str);
+			warnx("%s:%ld: %s moved to %s: write %s (results under the old slug are "
+			      "shown by none of its routes, which lead to the new one)",
+			    path, ov->v[e->num].lineno, ov->v[e->num].slug, a->element[i + 1]->str,
+			    a->element[i + 1]->str);
 		}
 	freeReplyObject(a);
 }
 
 static int
-read_registry(struct mcp_store *st, struct lines *ls, struct lines *ov, const struct mcp_strmap *m)
+read_registry(struct mcp_store *st, struct lines *ls, struct lines *ov, const struct mcp_strmap *m,
+    const char *path)
 {
 	const char *argv[] = {"HGETALL", REG_KEY_SERVERS};
 	struct mcp_buf b = {0};
@@ -263,7 +267,7 @@ read_registry(struct mcp_store *st, struct lines *ls, struct lines *ov, const st
 		} else if (k == 1 && lines_add(ls, slug, b.p, 0) == -1)
 			rc = -1;
 	}
-	mark_theirs(st, r, ov, m);
+	mark_theirs(st, r, ov, m, path);
 	freeReplyObject(r);
 	mcp_buf_free(&b);
 	if (rc == -1)
@@ -361,7 +365,7 @@ reg_targets(const struct agg_opts *ao, const struct reg_targets_opts *o)
 		rc = MCP_EXIT_USAGE;
 		goto out;
 	}
-	if ((st = agg_connect(ao)) == NULL || read_registry(st, &reg, &ov, &m) == -1)
+	if ((st = agg_connect(ao)) == NULL || read_registry(st, &reg, &ov, &m, o->overrides) == -1)
 		goto out;
 	if (o->overrides != NULL && marks_ok(&ov, o->overrides) == -1) {
 		rc = MCP_EXIT_USAGE;

@@ -202,6 +202,11 @@ is "$(verdict 2 "$P")" green "the new slug probed: green"
 sync
 is "$?:$(grep -c moved "$TMP/sync.err"):$(rcli hget 'mcp:registry:aliases:{mcp:registry:servers}' "$H")" "0:0:$P" \
     "the next sync: nothing more to move, the alias kept"
+printf '%s %s token_file=/etc/mcp/t\n' "$H" "$OK_URL" >"$TMP/over3"
+mcp-aggregate targets -o "$TMP/over3" >"$TMP/out" 2>"$TMP/err"
+is "$?:$(cat "$TMP/err")" "0:mcp-aggregate: $TMP/over3:1: $H moved to $P: write $P (results under the old slug are shown by none of its routes, which lead to the new one)" \
+    "targets: an override of the old slug is named, with the slug to write"
+is "$(grep "^$H " "$TMP/out")" "$H $OK_URL token_file=/etc/mcp/t origin=registry" "and printed as the registry's"
 mcp-aggregate audit --json >"$TMP/audit" 2>"$TMP/err"
 is "$(jq -r .deleted.count "$TMP/audit")" 0 "the old store: the audit counts nothing deleted"
 # A runner's targets of before: results for the old slug, the registry's, still taken.
