@@ -12,6 +12,7 @@
 #include "json.h"
 #include "mcp.h"
 #include "store.h"
+#include "strmap.h"
 
 #define AGG_WINDOW 60    /* seconds per window */
 #define AGG_GRACE 35     /* probe deadline: W is complete at W + 60 + 35 */
@@ -244,6 +245,12 @@ int agg_ms_check(const cJSON *rec, double *ms, char *err, size_t len);
  */
 int agg_canary_check(const cJSON *rec, char *code, char *err, size_t len);
 
+/*
+ * origin (mcp-probe's origin=registry): absent (0) or "registry" (1) into
+ * *reg; anything else is refused.
+ */
+int agg_origin_check(const cJSON *rec, int *reg, char *err, size_t len);
+
 /* The state of a result as its letter: h (healthy), a (auth-walled), b (broken). */
 int agg_state_check(const cJSON *rec, char *code, char *err, size_t len);
 
@@ -305,6 +312,28 @@ struct agg_opts {
  */
 #define AGG_EXIT_STDOUT (-1)
 int agg_push(const struct agg_opts *o);
+
+/*
+ * origin.c: the registry's slugs as push reads them (its fields and the
+ * slugs it moved, mcp-store(7)), to say whose slug a result may land under.
+ */
+#define AGG_ORIGIN_EVERY 60 /* seconds before push reads them again */
+struct agg_origin {
+	struct mcp_strmap slugs; /* keys in pool */
+	char *pool;              /* owned */
+	double at;               /* mcp_mono() of the last read, 0 for none */
+	int read;                /* the store answered once: the set is known */
+};
+/* Read the slugs into o: 0, or -1 with err (o as it was when the store did not answer). */
+int agg_origin_load(struct mcp_store *st, struct agg_origin *o, char *err, size_t len);
+/*
+ * NULL when the result for slug (from the registry's targets when reg)
+ * may be stored, else why not, written into why.  Nothing is refused
+ * before the set is known (the spool keeps it; its replay is checked).
+ */
+const char *agg_origin_refused(
+    const struct agg_origin *o, const char *slug, int reg, char *why, size_t len);
+void agg_origin_free(struct agg_origin *o);
 int agg_verdict(const struct agg_opts *o, char **slugs, int nslugs);
 /*
  * The slug's maintenance window from the reply of HMGET mcp:{SLUG}:alert:maint

@@ -101,6 +101,21 @@ agg_canary_check(const cJSON *rec, char *code, char *err, size_t len)
 }
 
 int
+agg_origin_check(const cJSON *rec, int *reg, char *err, size_t len)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(rec, "origin");
+	const char *s = cJSON_GetStringValue(v);
+
+	*reg = 0;
+	if (v == NULL)
+		return 0;
+	if (s == NULL || strcmp(s, "registry") != 0)
+		return bad("origin", v, "not registry", err, len);
+	*reg = 1;
+	return 0;
+}
+
+int
 agg_state_check(const cJSON *rec, char *code, char *err, size_t len)
 {
 	const cJSON *v = cJSON_GetObjectItemCaseSensitive(rec, "state");

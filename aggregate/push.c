@@ -179,6 +179,7 @@ struct pending {
 	char host[AGG_HOST_MAX + 1]; /* the host of its URL, or "" */
 	char cert[24];               /* cert_expires_at in whole seconds, or "" */
 	char canary;                 /* 'o', 'f' (its run's canary), or 0: none said */
+	int from_registry;           /* "origin":"registry": a registry target's */
 	int canary_sent;             /* this round trip writes it (the batch's first of its kind) */
 	struct mcp_buf line;         /* the record, for the spool */
 	int done;
@@ -194,6 +195,7 @@ struct pctx {
 	FILE *in;           /* the stream being read */
 	int replaying;      /* reading the spool: never re-spool */
 	const char *region; /* push -r: the one region stdin may speak for */
+	struct agg_origin origin;
 	struct pending *b;
 	size_t n;
 	long stored, dups, steps, spooled, replayed;
@@ -275,6 +277,7 @@ check_result(const cJSON *rec, struct pending *p)
 	if ((why = check_common(rec, &slug, &region, &started, p->why, sizeof(p->why))) != NULL)
 		return why;
 	if (agg_canary_check(rec, &p->canary, p->why, sizeof(p->why)) == -1 ||
+	    agg_origin_check(rec, &p->from_registry, p->why, sizeof(p->why)) == -1 ||
 	    agg_state_check(rec, &code, p->why, sizeof(p->why)) == -1 ||
 	    agg_step_check(rec, "failed_step", code == 'b', &step, p->why, sizeof(p->why)) == -1 ||
 	    agg_hash_check(rec, &hash, p->why, sizeof(p->why)) == -1 ||
@@ -305,10 +308,12 @@ check_step(const cJSON *rec, char *why, size_t len)
 	const char *slug, *region, *step;
 	double started;
 	char canary;
+	int reg;
 
 	if (check_common(rec, &slug, &region, &started, why, len) != NULL ||
 	    agg_step_check(rec, "step", 1, &step, why, len) == -1 ||
-	    agg_canary_check(rec, &canary, why, len) == -1)
+	    agg_canary_check(rec, &canary, why, len) == -1 ||
+	    agg_origin_check(rec, &reg, why, len) == -1)
 		return why;
 	return NULL;
 }
@@ -529,6 +534,25 @@ foreign(const struct pctx *p, const cJSON *rec, long lineno)
 	return 1;
 }
 
+/*
+ * A result under a slug that is not its origin's: the registry's slugs
+ * take only the registry's targets' results, and those only the
+ * registry's slugs (origin.c).  The slugs are read again every minute.
+ */
+static int
+not_its_slug(struct pctx *p, const struct pending *q, long lineno)
+{
+	char why[AGG_WHY_MAX + 300];
+
+	if (p->st != NULL && (p->origin.at == 0 || mcp_mono() - p->origin.at >= AGG_ORIGIN_EVERY) &&
+	    agg_origin_load(p->st, &p->origin, why, sizeof(why)) == -1)
+		warnx("redis: %s", why);
+	if (agg_origin_refused(&p->origin, q->slug, q->from_registry, why, sizeof(why)) == NULL)
+		return 0;
+	warnx("%s:%ld: %s", p->name, lineno, why);
+	return 1;
+}
+
 static int
 on_record(cJSON *rec, long lineno, void *arg)
 {
@@ -557,7 +581,7 @@ on_record(cJSON *rec, long lineno, void *arg)
 		warnx("%s:%ld: %s", p->name, lineno, why);
 		return 1;
 	}
-	if (foreign(p, rec, lineno))
+	if (foreign(p, rec, lineno) || not_its_slug(p, q, lineno))
 		return 1;
 	if (mcp_json_write(&q->line, rec, err, sizeof(err)) == -1 ||
 	    mcp_buf_addc(&q->line, '\n') == -1) {
@@ -710,6 +734,7 @@ agg_push(const struct agg_opts *o)
 		rc = MCP_EXIT_FAIL;
 	if (o->verbose)
 		summary(&p, &ls);
+	agg_origin_free(&p.origin);
 	for (i = 0; i < AGG_BATCH; i++)
 		mcp_buf_free(&p.b[i].line);
 	free(p.b);

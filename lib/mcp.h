@@ -16,6 +16,16 @@ enum mcp_exit {
 
 #define MCP_SLUG_MAX 80
 
+/*
+ * The registry's slugs (mcp-store(7)): its fields, written by
+ * mcp-aggregate registry sync; the slugs it moved, old -> new, in the
+ * slot of the fields on a Redis Cluster (the hash tag), so that one
+ * transaction writes both.  Read by push (whose slugs are whose) and by
+ * mcp-serve (an old slug's 301).
+ */
+#define MCP_KEY_REGISTRY "mcp:registry:servers"
+#define MCP_KEY_ALIASES "mcp:registry:aliases:{mcp:registry:servers}"
+
 /* The eight steps of the probe, in order (CONTRACT §2). */
 #define MCP_NSTEPS 8
 extern const char *const mcp_steps[MCP_NSTEPS];

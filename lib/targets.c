@@ -220,6 +220,19 @@ set_key(struct mcp_target *t, char *kv, char *err, size_t errlen)
 		}
 		return 0;
 	}
+	/* Fixed values only: the records say it, and push reads it (mcp-probe(1)). */
+	if (strcmp(kv, "origin") == 0) {
+		if (t->from_registry) {
+			snprintf(err, errlen, "origin given twice");
+			return -1;
+		}
+		if (strcmp(val, "registry") != 0) {
+			snprintf(err, errlen, "origin must be registry");
+			return -1;
+		}
+		t->from_registry = 1;
+		return 0;
+	}
 	if (strcmp(kv, "timeout") == 0) {
 		if ((t->timeout = mcp_parse_seconds(val)) < 0 || t->timeout > 3600) {
 			snprintf(

@@ -45,7 +45,8 @@ struct mcp_target {
 	int nheaders;
 	double timeout; /* seconds; 0: the run's default */
 	enum mcp_guard_kind guard;
-	long lineno; /* line in the file, 0 for the command line */
+	int from_registry; /* origin=registry: a line of mcp-aggregate targets */
+	long lineno;       /* line in the file, 0 for the command line */
 };
 
 struct mcp_targets {

@@ -109,6 +109,8 @@ head(struct rw *w, const struct probe *p, const char *type)
 	m_num(w, "probe_started_at", p->started_at);
 	if (runner_canary(p->r) != NULL)
 		m_str(w, "canary", runner_canary(p->r));
+	if (p->t->from_registry)
+		m_str(w, "origin", "registry");
 }
 
 static void

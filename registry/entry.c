@@ -256,6 +256,8 @@ reg_entry_fields(const cJSON *entry, const struct reg_opts *o, double now, struc
 		return snprintf(err, len, "server without a name"), -1;
 	if (strlen(mcp_json_str(srv, "name", NULL)) > REG_NAME_MAX)
 		return snprintf(err, len, "name over %d bytes", REG_NAME_MAX), -1;
+	if (!reg_name_ok(mcp_json_str(srv, "name", NULL)))
+		return snprintf(err, len, "name is not NAMESPACE/NAME (one slash)"), -1;
 	rems = cJSON_GetObjectItemCaseSensitive(srv, "remotes");
 	if (rems != NULL && !cJSON_IsArray(rems) && !cJSON_IsNull(rems))
 		return snprintf(err, len, "remotes is not an array"), -1;
@@ -289,14 +291,27 @@ done:
 	return rc;
 }
 
+/*
+ * A server's remote 0 and its field of no remote (packages only) are one
+ * owner: a server that gains its first remote, or loses its last, keeps
+ * its field and its slug.
+ */
 char *
 reg_key(const char *name, int remote)
 {
 	char *k;
 
-	if ((remote < 0 ? asprintf(&k, "n:%s", name) : asprintf(&k, "%d:%s", remote, name)) == -1)
+	if (asprintf(&k, "%d:%s", remote < 0 ? 0 : remote, name) == -1)
 		return NULL;
 	return k;
+}
+
+int
+reg_name_ok(const char *name)
+{
+	const char *sl = strchr(name, '/');
+
+	return sl != NULL && sl != name && sl[1] != '\0' && strchr(sl + 1, '/') == NULL;
 }
 
 int

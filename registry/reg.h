@@ -13,9 +13,11 @@
 
 #include "../aggregate/aggregate.h"
 #include "buf.h"
+#include "strmap.h"
 
 #define REG_KEY_SERVERS "mcp:registry:servers"
 #define REG_KEY_SYNC "mcp:registry:sync"
+#define REG_KEY_ALIASES MCP_KEY_ALIASES /* slugs moved, old -> new */
 #define REG_BASE "https://registry.modelcontextprotocol.io"
 #define REG_PAGE_MAX (4 << 20) /* bytes of one page */
 #define REG_PAGES_MAX 100000   /* pages of one crawl */
@@ -59,7 +61,7 @@ struct reg_opts {
 /* One field of mcp:registry:servers, as a sync builds it. */
 struct reg_field {
 	char *slug;  /* owned */
-	char *key;   /* owned: "REMOTE:NAME" ("n:NAME" for none), the slug's owner */
+	char *key;   /* owned: "REMOTE:NAME" ("0:NAME" for none too), the slug's owner */
 	char *name;  /* owned, valid UTF-8 */
 	char *json;  /* owned: the stored value */
 	int deleted; /* status "deleted" */
@@ -95,8 +97,39 @@ int reg_slug(const char *name, int remote, int hashed, char *buf, size_t len);
 /* 1 when the literal IP host is in a refused range; why names the class. */
 int reg_ip_refused(const char *host, const char **why);
 
-/* The owner key of a field: "REMOTE:NAME", "n:NAME" for none (owned, or NULL). */
+/*
+ * The owner key of a field: "REMOTE:NAME", "0:NAME" for none too (owned,
+ * or NULL).  A slug, once given, stays with its owner.
+ */
 char *reg_key(const char *name, int remote);
+
+/*
+ * 1 when name is NAMESPACE/NAME, one slash with something on each side
+ * (the registry's schema): a registry slug then always holds the "." of
+ * the slash, and a name such as "billing" cannot stand as an operator's
+ * own target does.
+ */
+int reg_name_ok(const char *name);
+
+/*
+ * Give slugs to the n fields v (new to the store, slugs NULL; v is
+ * sorted): those given already (given: slug -> owner key) and others'
+ * (others: the operator's, or NULL) are taken; of the fields that want
+ * one free slug, the bytewise-smallest (name, remote) takes it, whatever
+ * the order they came in.  First the plain slugs, then the hashed ones;
+ * a field left without one keeps slug NULL.  Each slug given is added to
+ * given.  0, or -1 when memory ran out.
+ */
+int reg_give_slugs(
+    struct reg_field **v, size_t n, struct mcp_strmap *given, const struct mcp_strmap *others);
+
+/*
+ * Of two slugs a and b given to one owner (name's remote 0 and its field
+ * of no remote, before they shared an owner), the one it keeps: 0 for a,
+ * 1 for b.  The plain one, else the hashed one (the slugs the rule gives
+ * now), else the bytewise-smaller.
+ */
+int reg_twin_keeps(const char *name, const char *a, const char *b);
 
 void reg_field_free(struct reg_field *f);
 

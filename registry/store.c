@@ -3,6 +3,7 @@
  * fields read back, merged with what a crawl saw, and written whole in one
  * MULTI/EXEC, so that a failed sync changes nothing.
  */
+#include <err.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -88,59 +89,69 @@ out:
 	return rc;
 }
 
+/* The replies of reg_read_store, of the keys named: arrays, or -1 with err. */
+static int
+arrays(redisReply **r, const char *const *keys, size_t n, char *err, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (r[i]->type != REDIS_REPLY_ARRAY)
+			return snprintf(err, len, "%s: %s", keys[i],
+			           r[i]->type == REDIS_REPLY_ERROR ? r[i]->str : "not a hash"),
+			       -1;
+	return 0;
+}
+
 int
 reg_read_store(struct mcp_store *st, struct sync *s, char *err, size_t len)
 {
-	const char *a1[] = {"HGETALL", REG_KEY_SYNC}, *a2[] = {"HGETALL", REG_KEY_SERVERS}, *v;
-	const char *watch[] = {"WATCH", REG_KEY_SERVERS};
-	redisReply *r1 = NULL, *r2 = NULL;
-	struct mcp_strent *e;
+	const char *a1[] = {"HGETALL", REG_KEY_SYNC}, *a2[] = {"HGETALL", REG_KEY_SERVERS},
+	           *a3[] = {"HGETALL", REG_KEY_ALIASES},
+	           *a4[] = {"ZRANGE", AGG_KEY_SLUGS, "0", "-1"};
+	const char *watch[] = {"WATCH", REG_KEY_SERVERS}, *v;
+	const char *const keys[] = {REG_KEY_SYNC, REG_KEY_SERVERS, REG_KEY_ALIASES, AGG_KEY_SLUGS};
+	redisReply *r[4] = {NULL, NULL, NULL, NULL};
 	size_t i;
-	int added, rc = -1;
+	int rc = -1;
 
 	/*
 	 * WATCH: a write of the hash by anyone else between this read and the
 	 * EXEC (another sync) aborts this sync's transaction, never lost.
 	 */
-	if ((r1 = mcp_store_cmd(st, 2, watch, err, len)) == NULL)
+	if ((r[0] = mcp_store_cmd(st, 2, watch, err, len)) == NULL)
 		goto out;
-	if (r1->type == REDIS_REPLY_ERROR) {
-		snprintf(err, len, "WATCH: %s", r1->str);
-		goto out;
-	}
-	freeReplyObject(r1);
-	if ((r1 = mcp_store_cmd(st, 2, a1, err, len)) == NULL ||
-	    (r2 = mcp_store_cmd(st, 2, a2, err, len)) == NULL)
-		goto out;
-	if (r1->type != REDIS_REPLY_ARRAY || r2->type != REDIS_REPLY_ARRAY) {
-		snprintf(err, len, "HGETALL: %s",
-		    r1->type == REDIS_REPLY_ERROR       ? r1->str
-		        : r2->type == REDIS_REPLY_ERROR ? r2->str
-		                                        : "not a hash");
+	if (r[0]->type == REDIS_REPLY_ERROR) {
+		snprintf(err, len, "WATCH: %s", r[0]->str);
 		goto out;
 	}
-	s->last_full = (v = hget(r1, "last_full")) ? mcp_time_of(v) : -1;
-	snprintf(s->since, sizeof(s->since), "%s", (v = hget(r1, "updated_since")) ? v : "");
-	snprintf(s->prev_base, sizeof(s->prev_base), "%s", (v = hget(r1, "base")) ? v : "");
-	for (i = 0; i + 1 < r2->elements; i += 2)
-		if (old_field(s, r2->element[i]->str, r2->element[i + 1]->str,
-		        r2->element[i + 1]->len) == -1)
+	freeReplyObject(r[0]);
+	if ((r[0] = mcp_store_cmd(st, 2, a1, err, len)) == NULL ||
+	    (r[1] = mcp_store_cmd(st, 2, a2, err, len)) == NULL ||
+	    (r[2] = mcp_store_cmd(st, 2, a3, err, len)) == NULL ||
+	    (r[3] = mcp_store_cmd(st, 4, a4, err, len)) == NULL)
+		goto out;
+	if (arrays(r, keys, 4, err, len) == -1)
+		goto out;
+	s->last_full = (v = hget(r[0], "last_full")) ? mcp_time_of(v) : -1;
+	snprintf(s->since, sizeof(s->since), "%s", (v = hget(r[0], "updated_since")) ? v : "");
+	snprintf(s->prev_base, sizeof(s->prev_base), "%s", (v = hget(r[0], "base")) ? v : "");
+	for (i = 0; i + 1 < r[1]->elements; i += 2)
+		if (old_field(s, r[1]->element[i]->str, r[1]->element[i + 1]->str,
+		        r[1]->element[i + 1]->len) == -1)
 			goto oom;
-	for (i = 0; i < s->old.n; i++) {
-		if ((e = mcp_strmap_put(&s->oldkey, s->old.v[i].key, &added)) == NULL)
-			goto oom;
-		e->num = i;
-		if ((e = mcp_strmap_put(&s->slugs, s->old.v[i].slug, &added)) == NULL)
-			goto oom;
-		e->ptr = s->old.v[i].key;
-	}
+	if (reg_owners(s, r[2], r[3]) == -1)
+		goto oom;
+	/* The operator's slugs are keys of r[3]: kept with them. */
+	s->others_r = r[3];
+	r[3] = NULL;
 	rc = 0;
 	goto out;
 oom:
 	snprintf(err, len, "out of memory");
 out:
-	freeReplyObject(r1);
-	freeReplyObject(r2);
+	for (i = 0; i < 4; i++)
+		freeReplyObject(r[i]);
 	return rc;
 }
 
@@ -178,6 +189,9 @@ reg_merge(struct sync *s)
 	char *j;
 	size_t i;
 	int added;
+
+	if (reg_give_new(s) == -1)
+		return -1;
 
 	for (i = 0; i < s->old.n; i++) {
 		o = &s->old.v[i];
@@ -311,7 +325,26 @@ append(struct mcp_store *st, int argc, const char **argv, size_t *n)
 	return mcp_store_appendv(st, argc, argv, NULL);
 }
 
-/* MULTI; DEL; HSET ... EXEC of the servers hash. */
+/* DEL and HSET of the aliases (argv: room for a batch), in the servers' transaction. */
+static int
+queue_aliases(struct mcp_store *st, const struct sync *s, const char **argv, size_t *n)
+{
+	const char *del[] = {"DEL", REG_KEY_ALIASES};
+	size_t i, k;
+	int rc = append(st, 2, del, n);
+
+	for (i = 0; i < s->naliases; i += k) {
+		argv[0] = "HSET", argv[1] = REG_KEY_ALIASES;
+		for (k = 0; k < HSET_BATCH && i + k < s->naliases; k++) {
+			argv[2 + 2 * k] = s->aliases[i + k].from;
+			argv[3 + 2 * k] = s->aliases[i + k].to;
+		}
+		rc |= append(st, (int)(2 + 2 * k), argv, n);
+	}
+	return rc;
+}
+
+/* MULTI; DEL; HSET ... of the servers hash and the aliases (EXEC: the caller's). */
 static int
 queue_servers(struct mcp_store *st, const struct sync *s, size_t *n)
 {
@@ -332,6 +365,7 @@ queue_servers(struct mcp_store *st, const struct sync *s, size_t *n)
 		}
 		rc |= append(st, (int)(2 + 2 * k), argv, n);
 	}
+	rc |= queue_aliases(st, s, argv, n);
 	free(argv);
 	return rc;
 }
@@ -359,6 +393,36 @@ queue_sync(
 	snprintf(du, sizeof(du), "%ld", c->duplicates);
 	snprintf(by, sizeof(by), "%zu", c->bytes);
 	return append(st, 2, del, n) | append(st, (int)(sizeof(h) / sizeof(h[0])), h, n);
+}
+
+/*
+ * The slugs moved leave the slug index, mcp:slugs then mcp:slugs:lex (a
+ * verdict pass refills the second when it is the shorter): a redirect is
+ * listed no more, and no verdict is decided for it.  A failure is said;
+ * the next sync does it again.
+ */
+static void
+forget_moved(struct mcp_store *st, const struct sync *s)
+{
+	const char *keys[] = {AGG_KEY_SLUGS, AGG_KEY_LEX}, **argv;
+	redisReply *r;
+	char err[300];
+	size_t i, k;
+	int j;
+
+	if (s->naliases == 0 || (argv = calloc(2 + HSET_BATCH, sizeof(*argv))) == NULL)
+		return;
+	for (j = 0; j < 2; j++)
+		for (i = 0; i < s->naliases; i += k) {
+			argv[0] = "ZREM", argv[1] = keys[j];
+			for (k = 0; k < HSET_BATCH && i + k < s->naliases; k++)
+				argv[2 + k] = s->aliases[i + k].from;
+			r = mcp_store_cmd(st, (int)(2 + k), argv, err, sizeof(err));
+			if (r == NULL || r->type == REDIS_REPLY_ERROR)
+				warnx("redis: ZREM %s: %s", keys[j], r ? r->str : err);
+			freeReplyObject(r);
+		}
+	free(argv);
 }
 
 /*
@@ -404,6 +468,7 @@ reg_write_store(
 		}
 	}
 	rc = 0;
+	forget_moved(st, s);
 out:
 	for (i = 0; i < n; i++)
 		freeReplyObject(r[i]);

@@ -44,44 +44,16 @@ rfc3339(const char *s)
 	return -1;
 }
 
-/* 1 when slug is owned by another key than key. */
+/*
+ * The fields of one entry into s->nw, by owner.  Their slugs are given
+ * after the crawl (reg_merge), when every server that wants one is known.
+ */
 static int
-taken(const struct sync *s, const char *slug, const char *key)
-{
-	const struct mcp_strent *e = mcp_strmap_get(&s->slugs, slug);
-
-	return e != NULL && strcmp(e->ptr, key) != 0;
-}
-
-/* The slug of f: the one it had, else the plain one, else the hashed one. */
-static int
-slug_for(struct sync *s, struct reg_field *f, int remote)
-{
-	const struct mcp_strent *e = mcp_strmap_get(&s->oldkey, f->key);
-	struct mcp_strent *t;
-	char buf[MCP_SLUG_MAX + 1];
-	int added;
-
-	if (e != NULL)
-		snprintf(buf, sizeof(buf), "%s", s->old.v[e->num].slug);
-	else if (reg_slug(f->name, remote, 0, buf, sizeof(buf)) == -1 || taken(s, buf, f->key))
-		if (reg_slug(f->name, remote, 1, buf, sizeof(buf)) == -1 || taken(s, buf, f->key))
-			return 1;
-	if ((f->slug = strdup(buf)) == NULL ||
-	    (t = mcp_strmap_put(&s->slugs, f->slug, &added)) == NULL)
-		return -1;
-	if (added)
-		t->ptr = f->key;
-	return 0;
-}
-
-static int
-take_fields(struct sync *s, struct reg_field *v, size_t n, const char *where)
+take_fields(struct sync *s, struct reg_field *v, size_t n)
 {
 	struct mcp_strent *e;
-	char q[MCP_QUOTED_MAX];
 	size_t i;
-	int added, r;
+	int added;
 
 	for (i = 0; i < n; i++) {
 		struct reg_field *f = &v[i];
@@ -97,19 +69,10 @@ take_fields(struct sync *s, struct reg_field *v, size_t n, const char *where)
 			reg_field_free(f);
 			continue;
 		}
-		/* The remote's index is the key's: a duplicate remote left a gap. */
-		if ((r = slug_for(s, f, strncmp(f->key, "n:", 2) == 0 ? -1 : atoi(f->key))) != 0 ||
-		    reg_fields_add(&s->nw, f) == -1) {
+		if (reg_fields_add(&s->nw, f) == -1) {
 			e->key = NULL; /* the key is f's, about to go */
-			if (r == 1) {
-				reg_warn_begin();
-				warnx("registry: %s %s: no free slug, skipped", where,
-				    mcp_json_quoted(q, sizeof(q), f->name));
-			}
 			reg_field_free(f);
-			if (r != 1)
-				return -1;
-			continue;
+			return -1;
 		}
 		e->num = s->nw.n - 1;
 		if (mcp_strmap_put(&s->names, s->nw.v[e->num].name, &added) == NULL)
@@ -188,7 +151,7 @@ take_entry(struct sync *s, const cJSON *entry, long index, char *err, size_t len
 		    mcp_json_quoted(qt, sizeof(qt), m->valuestring));
 	} else if (t > s->max_updated)
 		s->max_updated = t;
-	if ((rc = take_fields(s, v, n, where)) == -1)
+	if ((rc = take_fields(s, v, n)) == -1)
 		snprintf(err, len, "out of memory");
 	free(v);
 	return rc;
@@ -388,6 +351,7 @@ sync_free(struct sync *s)
 	mcp_strmap_free(&s->newkey);
 	mcp_strmap_free(&s->slugs);
 	mcp_strmap_free(&s->names);
+	reg_store_free(s);
 	reg_fields_free(&s->nw);
 	reg_fields_free(&s->old);
 }

@@ -22,8 +22,12 @@ struct sync {
 	struct fields old, nw;
 	struct mcp_strmap oldkey; /* key -> index in old */
 	struct mcp_strmap newkey; /* key -> index in nw */
-	struct mcp_strmap slugs;  /* slug -> owner key (ptr) */
-	struct mcp_strmap names;  /* names seen in this crawl (keys in nw) */
+	struct mcp_strmap slugs;  /* slug -> owner key (ptr): fields' and aliases' */
+	struct mcp_strmap others; /* the operator's slugs: mcp:slugs, not the registry's */
+	redisReply *others_r;     /* owned: the keys of others */
+	struct alias *aliases;    /* owned */
+	size_t naliases;
+	struct mcp_strmap names; /* names seen in this crawl (keys in nw) */
 	long pages, entries, skipped;
 	size_t staged;      /* bytes of the fields this crawl made */
 	long gone;          /* servers a full pass found gone from the listing */
@@ -32,6 +36,11 @@ struct sync {
 	char since[64];     /* updated_since of the last sync, "" for none */
 	double last_full;   /* -1 for none */
 	char prev_base[REG_BASE_MAX + 1];
+};
+
+/* A slug the sync moved (mcp:registry:aliases), and where to: both owned. */
+struct alias {
+	char *from, *to;
 };
 
 /*
@@ -56,14 +65,37 @@ struct reg_probed {
 int reg_fields_add(struct fields *fs, struct reg_field *f);
 void reg_fields_free(struct fields *fs);
 
-/* The last sync's hash and the stored fields into s.  0, or -1 with err. */
+/*
+ * The last sync's hash, the stored fields, the slugs moved and the
+ * operator's slugs into s; two fields of one owner (a store of before)
+ * made one, the other slug an alias.  0, or -1 with err.
+ */
 int reg_read_store(struct mcp_store *st, struct sync *s, char *err, size_t len);
+
+/*
+ * owners.c: the slugs' owners, once the fields are read into s->old
+ * (aliases: HGETALL of mcp:registry:aliases; slugs: ZRANGE of mcp:slugs):
+ * two fields of one owner made one (the other slug an alias), the maps
+ * s->oldkey, s->slugs and s->others.  0, or -1 when memory ran out.
+ */
+int reg_owners(struct sync *s, const redisReply *aliases, const redisReply *slugs);
+
+/*
+ * The slugs of the fields of s->nw new to the store (reg_give_slugs);
+ * one left without a free slug is named, counted in s->skipped, and
+ * dropped (its json NULL).  0, or -1 when memory ran out.
+ */
+int reg_give_new(struct sync *s);
+
+/* What reg_read_store keeps beside the fields: the aliases, the operator's slugs. */
+void reg_store_free(struct sync *s);
 
 /*
  * The store's fields after the crawl, in s->old: a field seen replaced, one
  * not seen deleted by a full pass or when its server was seen with fewer
- * remotes, new ones added; s->gone the servers a full pass deleted.  0,
- * or -1 when memory ran out.
+ * remotes, new ones added with the slugs of reg_give_slugs (one left
+ * without a free slug named, counted in s->skipped, and dropped); s->gone
+ * the servers a full pass deleted.  0, or -1 when memory ran out.
  */
 int reg_merge(struct sync *s);
 

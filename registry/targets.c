@@ -2,7 +2,9 @@
  * targets.c - mcp-aggregate targets: the targets file of mcp-probe(1) from
  * the registry's fields in the store, merged with the operator's file of
  * overrides (a line for a registry slug replaces it, "!SLUG" excludes it,
- * any other line is an extra target), cut to one shard when asked.
+ * any other line is an extra target), cut to one shard when asked.  The
+ * registry's lines, and those that replace one, say origin=registry: push
+ * takes a registry slug's results from them only (mcp-aggregate(1)).
  */
 #include <err.h>
 #include <errno.h>
@@ -20,6 +22,9 @@ struct line {
 	char *slug; /* owned */
 	char *text; /* owned: the line as given, or the one made */
 	int exclude, used;
+	int marked;  /* it says origin=registry already */
+	int theirs;  /* an override of a slug of the registry's */
+	long lineno; /* of an override */
 };
 
 struct lines {
@@ -83,6 +88,8 @@ override_line(char *s, struct lines *ls, char *why, size_t len)
 	if ((r = mcp_target_parse(s, &t, why, len)) != 1)
 		return r;
 	r = lines_add(ls, t.slug, s, 0);
+	if (r == 0)
+		ls->v[ls->n - 1].marked = t.from_registry;
 	mcp_target_free(&t);
 	return r == -1 ? snprintf(why, len, "out of memory"), -1 : 1;
 }
@@ -109,6 +116,7 @@ load_overrides(const char *path, struct lines *ls, struct mcp_strmap *m)
 		else
 			r = override_line(line, ls, why, sizeof(why));
 		if (r == 1) {
+			ls->v[ls->n - 1].lineno = lineno;
 			if ((e = mcp_strmap_put(m, ls->v[ls->n - 1].slug, &added)) == NULL)
 				r = (snprintf(why, sizeof(why), "out of memory"), -1);
 			else if (added)
@@ -164,7 +172,7 @@ field_line(
 		snprintf(why, wlen, "a URL libcurl does not parse");
 		goto out;
 	}
-	mcp_buf_addf(b, "%s %s guard=%s", slug, url->valuestring,
+	mcp_buf_addf(b, "%s %s guard=%s origin=registry", slug, url->valuestring,
 	    strncmp(url->valuestring, "http://", 7) == 0 ? "public-http" : "public");
 	cJSON_ArrayForEach(h, cJSON_GetObjectItemCaseSensitive(v, "headers"))
 	{
@@ -198,8 +206,41 @@ cmp_line(const void *a, const void *b)
 	return strcmp(((const struct line *)a)->slug, ((const struct line *)b)->slug);
 }
 
+/*
+ * The overrides (m: slug -> index in ov, of the file path) of the
+ * registry's slugs marked theirs; one of a slug the sync moved is named,
+ * with where it moved.
+ */
+static void
+mark_theirs(struct mcp_store *st, const redisReply *r, struct lines *ov, const struct mcp_strmap *m,
+    const char *path)
+{
+	const char *argv[] = {"HGETALL", REG_KEY_ALIASES};
+	const struct mcp_strent *e;
+	redisReply *a;
+	char err[300];
+	size_t i;
+
+	for (i = 0; i + 1 < r->elements; i += 2)
+		if ((e = mcp_strmap_get(m, r->element[i]->str)) != NULL)
+			ov->v[e->num].theirs = 1;
+	if (m->n == 0 || (a = mcp_store_cmd(st, 2, argv, err, sizeof(err))) == NULL)
+		return;
+	for (i = 0; a->type == REDIS_REPLY_ARRAY && i + 1 < a->elements; i += 2)
+		if ((e = mcp_strmap_get(m, a->element[i]->str)) != NULL &&
+		    a->element[i + 1]->type == REDIS_REPLY_STRING) {
+			ov->v[e->num].theirs = 1;
+			warnx("%s:%ld: %s moved to %s: write %s (results under the old slug are "
+			      "shown by none of its routes, which lead to the new one)",
+			    path, ov->v[e->num].lineno, ov->v[e->num].slug, a->element[i + 1]->str,
+			    a->element[i + 1]->str);
+		}
+	freeReplyObject(a);
+}
+
 static int
-read_registry(struct mcp_store *st, struct lines *ls)
+read_registry(struct mcp_store *st, struct lines *ls, struct lines *ov, const struct mcp_strmap *m,
+    const char *path)
 {
 	const char *argv[] = {"HGETALL", REG_KEY_SERVERS};
 	struct mcp_buf b = {0};
@@ -227,6 +268,7 @@ read_registry(struct mcp_store *st, struct lines *ls)
 		} else if (k == 1 && lines_add(ls, slug, b.p, 0) == -1)
 			rc = -1;
 	}
+	mark_theirs(st, r, ov, m, path);
 	freeReplyObject(r);
 	mcp_buf_free(&b);
 	if (rc == -1)
@@ -255,6 +297,47 @@ put(const char *slug, const char *text, const struct reg_targets_opts *o)
 	return fputs(text, stdout) == EOF || putchar('\n') == EOF ? -1 : 0;
 }
 
+/*
+ * An override of a registry target, printed with origin=registry (before
+ * its comment, which a '#' at the start of a word begins).
+ */
+static int
+put_marked(const struct line *l, const struct reg_targets_opts *o)
+{
+	const char *c = l->text;
+	int n;
+
+	if (l->marked || !reg_shard_of(l->slug, o->shard_k, o->shard_n))
+		return put(l->slug, l->text, o);
+	while ((c = strchr(c, '#')) != NULL && c != l->text && strchr(" \t", c[-1]) == NULL)
+		c++;
+	n = c ? (int)(c - l->text) : (int)strlen(l->text);
+	while (n > 0 && strchr(" \t", l->text[n - 1]) != NULL)
+		n--;
+	if (printf("%.*s origin=registry%s%s\n", n, l->text, c ? " " : "", c ? c : "") < 0)
+		return -1;
+	return 0;
+}
+
+/*
+ * 0, or -1 when an override says origin=registry of a slug not the
+ * registry's (named): push would refuse its results.
+ */
+static int
+marks_ok(const struct lines *ov, const char *path)
+{
+	size_t i;
+	int rc = 0;
+
+	for (i = 0; i < ov->n; i++)
+		if (ov->v[i].marked && !ov->v[i].theirs) {
+			warnx("%s:%ld: origin=registry, but the registry has no slug %s", path,
+			    ov->v[i].lineno, ov->v[i].slug);
+			rc = -1;
+		}
+	return rc;
+}
+
 /* The targets in order: the registry's (or their overrides), then the extra ones. */
 static int
 print_all(const struct lines *reg, struct lines *ov, const struct mcp_strmap *m,
@@ -270,12 +353,14 @@ print_all(const struct lines *reg, struct lines *ov, const struct mcp_strmap *m,
 			continue;
 		}
 		ov->v[e->num].used = 1;
-		if (!ov->v[e->num].exclude && put(ov->v[e->num].slug, ov->v[e->num].text, o) == -1)
+		if (!ov->v[e->num].exclude && put_marked(&ov->v[e->num], o) == -1)
 			return -1;
 	}
+	/* Extra targets, and overrides of registry slugs it prints no line for. */
 	for (i = 0; i < ov->n; i++)
 		if (!ov->v[i].used && !ov->v[i].exclude &&
-		    put(ov->v[i].slug, ov->v[i].text, o) == -1)
+		    (ov->v[i].theirs ? put_marked(&ov->v[i], o)
+		                     : put(ov->v[i].slug, ov->v[i].text, o)) == -1)
 			return -1;
 	return fflush(stdout) == EOF ? -1 : 0;
 }
@@ -292,8 +377,12 @@ reg_targets(const struct agg_opts *ao, const struct reg_targets_opts *o)
 		rc = MCP_EXIT_USAGE;
 		goto out;
 	}
-	if ((st = agg_connect(ao)) == NULL || read_registry(st, &reg) == -1)
+	if ((st = agg_connect(ao)) == NULL || read_registry(st, &reg, &ov, &m, o->overrides) == -1)
 		goto out;
+	if (o->overrides != NULL && marks_ok(&ov, o->overrides) == -1) {
+		rc = MCP_EXIT_USAGE;
+		goto out;
+	}
 	if (print_all(&reg, &ov, &m, o) == -1) {
 		mcp_stdout_failed();
 		rc = AGG_EXIT_STDOUT;

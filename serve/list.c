@@ -238,10 +238,10 @@ serve_regions(struct conn *c, const struct req *q, const char *slug, struct resp
 	char ks[128], kv[128], km[128];
 	const char *a0[] = {"ZREVRANGE", ks, "0", "63", "WITHSCORES"}, *a1[] = {"GET", kv},
 	           *a2[] = {"ZSCORE", "mcp:slugs", slug},
-	           *a3[] = {"HMGET", km, "start", "end", "reason"};
-	const char **argv[] = {a0, a1, a2, a3};
-	int argc[] = {5, 2, 3, 5}, rc, known;
-	redisReply *rep[4];
+	           *a3[] = {"HMGET", km, "start", "end", "reason"}, *a4[3];
+	const char **argv[] = {a0, a1, a2, a3, a4};
+	int argc[] = {5, 2, 3, 5, 3}, rc, known, alias;
+	redisReply *rep[5];
 	struct summary s;
 	size_t i, n;
 
@@ -249,17 +249,23 @@ serve_regions(struct conn *c, const struct req *q, const char *slug, struct resp
 	snprintf(ks, sizeof(ks), "mcp:{%s}:seen", slug);
 	snprintf(kv, sizeof(kv), "mcp:{%s}:verdict", slug);
 	serve_maint_key(km, sizeof(km), slug);
-	if (serve_query(c, 4, argc, argv, rep) != SR_OK) {
+	alias = serve_alias_cmd(a4, slug);
+	if (serve_query(c, 4 + alias, argc, argv, rep) != SR_OK) {
 		serve_unavailable(r);
 		return;
 	}
 	n = serve_regions_of(rep[0], g);
 	serve_summary(rep[1], NULL, q->now, &s, 1);
 	serve_maint(rep[3], q->now, &s);
+	serve_moved_of(alias ? rep[4] : NULL, &s);
 	known = n > 0 || s.known || rep[2]->type == REDIS_REPLY_STRING;
-	serve_free_replies(rep, 4);
+	serve_free_replies(rep, 4 + alias);
 	serve_mark_faults(s.rec, g, n);
 	cJSON_Delete(s.rec);
+	if (s.moved[0] != '\0') {
+		serve_moved(r, q, "/regions", s.moved);
+		return;
+	}
 	if (!known) {
 		serve_error(r, 404, "not found", CACHE_API);
 		return;

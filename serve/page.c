@@ -212,12 +212,12 @@ page_read(struct conn *c, const char *slug, double now, struct page_data *d)
 	const char *a0[] = {"GET", kv}, *a1[] = {"ZREVRANGE", ks, "0", "63", "WITHSCORES"},
 	           *a2[] = {"ZSCORE", "mcp:slugs", slug}, *a3[] = {"HGETALL", ku},
 	           *a4[] = {"HGETALL", ki}, *a5[] = {"LRANGE", kh, "0", "9"},
-	           *a6[] = {"HMGET", km, "start", "end", "reason"};
-	const char **argv[] = {a0, a1, a2, a3, a4, a5, a6};
-	int argc[] = {2, 5, 3, 2, 2, 4, 5};
-	redisReply *rep[7];
+	           *a6[] = {"HMGET", km, "start", "end", "reason"}, *a7[3];
+	const char **argv[] = {a0, a1, a2, a3, a4, a5, a6, a7};
+	int argc[] = {2, 5, 3, 2, 2, 4, 5, 3};
+	redisReply *rep[8];
 	cJSON *o;
-	size_t i;
+	size_t i, alias;
 
 	memset(d, 0, sizeof(*d));
 	d->today = (long)floor(now / 86400);
@@ -227,10 +227,12 @@ page_read(struct conn *c, const char *slug, double now, struct page_data *d)
 	snprintf(ki, sizeof(ki), "mcp:{%s}:incident", slug);
 	snprintf(kh, sizeof(kh), "mcp:{%s}:incidents", slug);
 	serve_maint_key(km, sizeof(km), slug);
-	if (serve_query(c, 7, argc, argv, rep) != SR_OK)
+	alias = serve_alias_cmd(a7, slug);
+	if (serve_query(c, 7 + alias, argc, argv, rep) != SR_OK)
 		return -1;
 	serve_summary(rep[0], rep[1], now, &d->s, 1);
 	serve_maint(rep[6], now, &d->s);
+	serve_moved_of(alias ? rep[7] : NULL, &d->s);
 	d->n = serve_regions_of(rep[1], d->g);
 	d->known = d->s.known || d->n > 0 || rep[2]->type == REDIS_REPLY_STRING;
 	days_of(rep[3], d);
@@ -251,9 +253,9 @@ page_read(struct conn *c, const char *slug, double now, struct page_data *d)
 	     i++)
 		if ((o = record(rep[5]->element[i])) != NULL)
 			d->hist[d->nhist++] = o;
-	serve_free_replies(rep, 7);
+	serve_free_replies(rep, 7 + alias);
 	serve_mark_faults(d->s.rec, d->g, d->n);
-	if (d->known &&
+	if (d->known && d->s.moved[0] == '\0' &&
 	    (serve_region_results(c, slug, d->g, d->n, now) == -1 ||
 	        serve_latency_read(c, slug, now, &d->lat) == -1)) {
 		page_data_free(d);
@@ -264,11 +266,12 @@ page_read(struct conn *c, const char *slug, double now, struct page_data *d)
 
 /*
  * What a page or a feed of slug shows (owned: page_data_free and free), or
- * NULL after r is answered: 503 when the store fails, 404 for a slug it
- * does not know.
+ * NULL after r is answered: 503 when the store fails, 301 for a slug the
+ * registry moved (to the same route, suffix after the slug), 404 for a
+ * slug it does not know.
  */
 static struct page_data *
-page_load(struct conn *c, const struct req *q, const char *slug, struct resp *r)
+page_load(struct conn *c, const struct req *q, const char *slug, const char *suffix, struct resp *r)
 {
 	struct page_data *d;
 
@@ -281,10 +284,13 @@ page_load(struct conn *c, const struct req *q, const char *slug, struct resp *r)
 		serve_unavailable(r);
 		return NULL;
 	}
-	if (!d->known) {
+	if (d->s.moved[0] != '\0' || !d->known) {
+		if (d->s.moved[0] != '\0')
+			serve_moved(r, q, suffix, d->s.moved);
+		else
+			serve_error(r, 404, "not found", CACHE_API);
 		page_data_free(d);
 		free(d);
-		serve_error(r, 404, "not found", CACHE_API);
 		return NULL;
 	}
 	return d;
@@ -589,7 +595,7 @@ serve_page(struct conn *c, const struct req *q, const char *slug, struct resp *r
 	char title[160], feed[128];
 	int i, rc;
 
-	if ((d = page_load(c, q, slug, r)) == NULL)
+	if ((d = page_load(c, q, slug, "", r)) == NULL)
 		return;
 	serve_html_resp(r);
 	snprintf(title, sizeof(title), "%s: %s", slug, state_word(d->s.state));
@@ -744,7 +750,7 @@ serve_feed(struct conn *c, const struct req *q, const char *slug, struct resp *r
 	char iso[32];
 	int i, rc;
 
-	if ((d = page_load(c, q, slug, r)) == NULL)
+	if ((d = page_load(c, q, slug, "/feed.atom", r)) == NULL)
 		return;
 	r->ctype = "application/atom+xml; charset=utf-8";
 	r->cache = CACHE_PAGE;

@@ -127,6 +127,8 @@ reason(int status)
 	switch (status) {
 	case 200:
 		return "OK";
+	case 301:
+		return "Moved Permanently";
 	case 304:
 		return "Not Modified";
 	case 400:
@@ -152,6 +154,61 @@ serve_error(struct resp *r, int status, const char *what, const char *cache)
 	r->etag[0] = '\0';
 	if (mcp_buf_addf(&r->body, "{\"error\":\"%s\"}", what) != 0)
 		r->status = 500;
+}
+
+int
+serve_alias_cmd(const char **argv, const char *slug)
+{
+	size_t n = strlen(slug);
+
+	if (n < 10 || slug[n - 9] != '-' || strspn(slug + n - 8, "0123456789abcdef") != 8)
+		return 0;
+	argv[0] = "HGET";
+	argv[1] = MCP_KEY_ALIASES;
+	argv[2] = slug;
+	return 1;
+}
+
+void
+serve_moved_of(const redisReply *r, struct summary *s)
+{
+	s->moved[0] = '\0';
+	if (r != NULL && r->type == REDIS_REPLY_STRING && mcp_slug_ok(r->str))
+		snprintf(s->moved, sizeof(s->moved), "%s", r->str);
+}
+
+/*
+ * A reference relative to the path, so that it holds under whatever
+ * prefix the web server mounts mcp-serve at: a "../" for each "/" of
+ * the suffix, the new slug, the suffix; the query kept when it is
+ * printable ASCII and short (a badge's label and theme).
+ */
+void
+serve_moved(struct resp *r, const struct req *q, const char *suffix, const char *to)
+{
+	const char *p;
+	size_t n = 0, qn = strlen(q->query);
+	int keep = suffix != NULL && qn > 0 && qn <= 512, k;
+
+	for (p = q->query; keep && *p != '\0'; p++)
+		keep = *p > 0x20 && *p < 0x7f;
+	if (suffix == NULL)
+		k = snprintf(r->location, sizeof(r->location), "embed-status-prom?slug=%s", to);
+	else {
+		for (p = suffix; (p = strchr(p, '/')) != NULL; p++)
+			n += 3;
+		k = snprintf(r->location, sizeof(r->location), "%.*s%s%s%s%s", (int)n,
+		    "../../../../", to, suffix, keep ? "?" : "", keep ? q->query : "");
+	}
+	if (k < 0 || (size_t)k >= sizeof(r->location) || n > 12) {
+		r->location[0] = '\0';
+		serve_error(r, 500, "a redirect too long", NULL);
+		return;
+	}
+	serve_error(r, 301, "moved", CACHE_API);
+	mcp_buf_reset(&r->body);
+	if (mcp_buf_addf(&r->body, "{\"moved_to\":\"%s\"}", to) != 0)
+		serve_error(r, 500, "out of memory", NULL);
 }
 
 void
@@ -184,6 +241,8 @@ finish(const struct req *q, struct resp *r)
 	rc |= mcp_buf_adds(h, "Vary: Accept-Encoding\r\nAccess-Control-Allow-Origin: *\r\n");
 	if (r->allow != NULL)
 		rc |= mcp_buf_addf(h, "Allow: %s\r\n", r->allow);
+	if (r->location[0] != '\0')
+		rc |= mcp_buf_addf(h, "Location: %s\r\n", r->location);
 	if (r->retry_after > 0)
 		rc |= mcp_buf_addf(h, "Retry-After: %d\r\n", r->retry_after);
 	/* A page runs no script at all, and loads nothing from elsewhere. */
@@ -234,20 +293,25 @@ summarise(struct conn *c, const char *slug, double now, struct summary *s, int m
 {
 	char kv[128], ks[128], km[128];
 	const char *a0[] = {"GET", kv}, *a1[] = {"ZREVRANGE", ks, "0", "0", "WITHSCORES"},
-	           *a2[] = {"HMGET", km, "start", "end", "reason"},
+	           *a2[] = {"HMGET", km, "start", "end", "reason"}, *al[3],
 	           *a3[] = {"ZSCORE", "mcp:slugs", slug};
-	const char **argv[] = {a0, a1, a2}, **argv3[] = {a3};
-	int argc[] = {2, 5, 5}, argc3[] = {3};
-	redisReply *rep[3];
+	const char **argv[] = {a0, a1, maint ? a2 : al, al}, **argv3[] = {a3};
+	int argc[] = {2, 5, maint ? 5 : 3, 3}, argc3[] = {3};
+	redisReply *rep[4];
+	size_t n = maint ? 3 : 2;
+	int alias = serve_alias_cmd(al, slug);
 
 	snprintf(kv, sizeof(kv), "mcp:{%s}:verdict", slug);
 	snprintf(ks, sizeof(ks), "mcp:{%s}:seen", slug);
 	serve_maint_key(km, sizeof(km), slug);
-	if (serve_query(c, maint ? 3 : 2, argc, argv, rep) != SR_OK)
+	if (serve_query(c, n + alias, argc, argv, rep) != SR_OK)
 		return -1;
 	serve_summary_one(rep[0], rep[1], now, s, c->fcgi);
 	serve_maint(maint ? rep[2] : NULL, now, s);
-	serve_free_replies(rep, maint ? 3 : 2);
+	serve_moved_of(alias ? rep[n] : NULL, s);
+	serve_free_replies(rep, n + alias);
+	if (s->moved[0] != '\0')
+		return 0;
 	if (s->known)
 		return 0;
 	if (serve_query(c, 1, argc3, argv3, rep) != SR_OK)
@@ -300,6 +364,10 @@ slug_route(struct conn *c, const struct req *q, const char *slug, enum kind k, s
 			if (serve_badge_svg(&r->body, ST_PENDING, label, th) != 0)
 				serve_error(r, 503, "store unavailable", "no-store");
 		}
+		return;
+	}
+	if (s.moved[0] != '\0') {
+		serve_moved(r, q, k == K_BADGE ? ".svg" : k == K_PROM ? NULL : "", s.moved);
 		return;
 	}
 	if (!s.known) {

@@ -51,13 +51,14 @@ struct req {
 struct resp {
 	int status;
 	const char *ctype;
-	const char *cache; /* Cache-Control, or NULL */
-	const char *allow; /* Allow, or NULL */
-	int retry_after;   /* seconds, 0 for none */
-	int cors;          /* Access-Control-Allow-Origin: * */
-	int vary;          /* Vary: Accept-Encoding */
-	int html;          /* a page: its Content-Security-Policy */
-	char etag[160];    /* "" for none */
+	const char *cache;   /* Cache-Control, or NULL */
+	const char *allow;   /* Allow, or NULL */
+	int retry_after;     /* seconds, 0 for none */
+	int cors;            /* Access-Control-Allow-Origin: * */
+	int vary;            /* Vary: Accept-Encoding */
+	int html;            /* a page: its Content-Security-Policy */
+	char etag[160];      /* "" for none */
+	char location[1200]; /* a 301's Location, "" for none */
 	struct mcp_buf body;
 	struct mcp_buf head; /* the header block, written by serve_finish */
 };
@@ -92,6 +93,8 @@ struct summary {
 	int maint;
 	double maint_end;
 	char maint_reason[SERVE_REASON_MAX + 1];
+	/* The slug the registry moved this one to (mcp:registry:aliases), or "". */
+	char moved[MCP_SLUG_MAX + 1];
 };
 
 /* main.c */
@@ -121,6 +124,20 @@ void serve_summary_one(
 void serve_maint_key(char *buf, size_t len, const char *slug);
 void serve_maint(const redisReply *r, double now, struct summary *s);
 void serve_unavailable(struct resp *r);
+/*
+ * The alias of a slug: 1 when slug may be one the registry moved (only a
+ * hashed slug ever is: "-" and 8 hex digits at its end), and then the
+ * words of HGET MCP_KEY_ALIASES SLUG (argv[0..2]) for a pipeline; its
+ * reply, or NULL when none was asked, read into s->moved.
+ */
+int serve_alias_cmd(const char **argv, const char *slug);
+void serve_moved_of(const redisReply *r, struct summary *s);
+/*
+ * 301 to the same route of the slug to: suffix is what follows the slug
+ * in the path ("", ".svg", "/regions"), NULL for the ?slug= of the
+ * Prometheus line.
+ */
+void serve_moved(struct resp *r, const struct req *q, const char *suffix, const char *to);
 void serve_error(struct resp *r, int status, const char *what, const char *cache);
 int serve_query_get(const char *qs, const char *name, char *out, size_t outlen);
 

@@ -42,6 +42,16 @@ push() {
 	    mcp-aggregate push "$@" <"$TMP/push.in"
 }
 
+# registry_marks: the probe records of standard input, those of the
+# store's registry slugs (mcp:registry:servers, written by hand) marked
+# "origin":"registry" as "mcp-aggregate targets | mcp-probe" marks them,
+# for push, which takes a registry slug's results from those only.
+registry_marks() {
+	local slugs
+	slugs=$(redis-cli -s "$REDIS_SOCK" hkeys mcp:registry:servers | jq -Rsc 'split("\n") | map(select(. != "") | {(.): true}) | add // {}')
+	jq -c --argjson reg "$slugs" 'if $reg[.slug] then .origin = "registry" else . end'
+}
+
 # run_windows FIRST LAST: one verdict pass per window, as cron would run it
 # at W + 95, the records of window K in $TMP/v.K.
 run_windows() {

@@ -64,7 +64,7 @@ reg io.example.quiet io.example/quiet
 	# A deleted server keeps its history; it is counted apart.
 	gen -s io.example.gone -r "$ALL" -n 20
 } >"$TMP/in"
-push <"$TMP/in" 2>"$TMP/push.err"
+registry_marks <"$TMP/in" | push 2>"$TMP/push.err"
 is "$?:$(cat "$TMP/push.err")" "0:" "push of 20 windows exits 0 and is quiet"
 run_windows 0 19
 
@@ -121,7 +121,7 @@ is "$(rc hexists mcp:registry:audit previous)" 0 "the first save has no previous
 	gen -s io.example.tls -r "$ALL" -n 20 -t "$(w 20)" -f tls
 	gen -s io.example.tools -r "$ALL" -n 20 -t "$(w 20)"
 	gen -s io.example.cdn -r "$ALL" -n 20 -t "$(w 20)"
-} | push 2>/dev/null
+} | registry_marks | push 2>/dev/null
 run_windows 20 39
 reg io.example.dns io.example/dns probe deleted
 # A registry name is anyone's: one with an escape sequence.
@@ -196,7 +196,7 @@ old io.example.oldok
 	gen -s io.example.amberfail -r "$ALL" -n 3 -t "$(w 40)" -f tls
 	gen -s io.example.amberfail -r "$ALL" -n 17 -t "$(w 43)"
 	gen -s io.example.amberok -r "$ALL" -n 20 -t "$(w 40)"
-} | push 2>/dev/null
+} | registry_marks | push 2>/dev/null
 letters io.example.amberfail g {43..59}
 letters io.example.amberfail a {40..42}
 letters io.example.amberok g {43..59}

@@ -193,10 +193,10 @@ is "$(jf io.github.hostile.metadata '[.state,.reason]|@tsv')" $'refused\t169.254
     "--allow-http: the metadata address is still refused"
 mcp-aggregate targets >"$TMP/t"
 is "$(grep '^io\.github\.real\.everything ' "$TMP/t")" \
-    "io.github.real.everything http://localhost:${FIX##*:}/open/mcp guard=public-http" "an http target: guard=public-http"
+    "io.github.real.everything http://localhost:${FIX##*:}/open/mcp guard=public-http origin=registry" "an http target: guard=public-http"
 is "$(grep '^io\.github\.shape\.headers ' "$TMP/t")" \
-    "io.github.shape.headers https://h.example.com/mcp guard=public header=X-Fixed:fixed-1 header=X-Default:dflt-2 header=X-Region:r-eu" \
-    "a registry target: guard=public and its headers"
+    "io.github.shape.headers https://h.example.com/mcp guard=public origin=registry header=X-Fixed:fixed-1 header=X-Default:dflt-2 header=X-Region:r-eu" \
+    "a registry target: guard=public, origin=registry and its headers"
 cat >"$TMP/over" <<EOF
 # the operator's own
 io.github.shape.headers https://h.example.com/mcp token_file=/etc/mcp/h.token
@@ -206,7 +206,8 @@ EOF
 mcp-aggregate targets -o "$TMP/over" >"$TMP/t2"
 is "$?" 0 "targets -o: exit 0"
 is "$(grep '^io\.github\.shape\.headers ' "$TMP/t2")" \
-    "io.github.shape.headers https://h.example.com/mcp token_file=/etc/mcp/h.token" "an override replaces the registry's target"
+    "io.github.shape.headers https://h.example.com/mcp token_file=/etc/mcp/h.token origin=registry" \
+    "an override replaces the registry's target, origin=registry added"
 is "$(grep -c '^io\.github\.shape\.sse ' "$TMP/t2")" 0 "!SLUG excludes one"
 is "$(tail -1 "$TMP/t2")" "mine https://mine.example.org/mcp timeout=10" "an extra target is printed as it is"
 is "$(($(wc -l <"$TMP/t") - $(wc -l <"$TMP/t2")))" 0 "one excluded, one extra"

@@ -37,7 +37,7 @@ reg io.example.vars '"io.example/vars"' needs-configuration
 	gen -s io.example.ok -r "$ALL" -n 10
 	gen -s io.example.far -r "$FOUR_AP_LAST" -n 10
 	gen -s io.example.far -r ap-southeast-1 -n 10 -f connect
-} | push 2>/dev/null
+} | registry_marks | push 2>/dev/null
 run_windows 0 9
 
 start_nginx_cgi || { ok 1 "nginx and fcgiwrap start"; done_testing; }
@@ -49,12 +49,12 @@ get "$U/audit"
 is "$ST" 404 "/audit before any save: 404"
 
 mcp-aggregate audit --period 10m --at $(($(w 9) + 95)) --save >/dev/null
-gen -s io.example.far -r "$ALL" -n 10 -t "$(w 10)" | push 2>/dev/null
-gen -s io.example.ok -r "$ALL" -n 10 -t "$(w 10)" | push 2>/dev/null
+gen -s io.example.far -r "$ALL" -n 10 -t "$(w 10)" | registry_marks | push 2>/dev/null
+gen -s io.example.ok -r "$ALL" -n 10 -t "$(w 10)" | registry_marks | push 2>/dev/null
 run_windows 10 19
 reg io.example.far2 '"io.example/far2"'
-gen -s io.example.far2 -r "$FOUR_AP_LAST" -n 10 -t "$(w 10)" | push 2>/dev/null
-gen -s io.example.far2 -r ap-southeast-1 -n 10 -t "$(w 10)" -f connect | push 2>/dev/null
+gen -s io.example.far2 -r "$FOUR_AP_LAST" -n 10 -t "$(w 10)" | registry_marks | push 2>/dev/null
+gen -s io.example.far2 -r ap-southeast-1 -n 10 -t "$(w 10)" -f connect | registry_marks | push 2>/dev/null
 run_windows 10 19 io.example.far2
 mcp-aggregate audit --period 10m --at $(($(w 19) + 95)) --save >/dev/null
 is "$(rc hexists mcp:registry:audit previous)" 1 "two audits saved"

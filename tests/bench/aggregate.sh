@@ -5,11 +5,15 @@
 # day's latency histogram per slug); then the same data through the shell
 # recipe (redis-cli and jq per key) on a sample of slugs, scaled.  The
 # store's memory is memory.sh's.  Prints figures only.  BENCH_SLUGS,
-# BENCH_WINDOWS and BENCH_SAMPLE change the sizes.
+# BENCH_WINDOWS and BENCH_SAMPLE change the sizes.  BENCH_REGISTRY=1 makes
+# the slugs a registry's (fields of mcp:registry:servers, as a sync writes
+# them, and records that say "origin":"registry"), which push reads
+# before its first result.
 . "$(dirname "$0")/lib.sh"
 SLUGS=${BENCH_SLUGS:-20000}
 WINDOWS=${BENCH_WINDOWS:-5}
 SAMPLE=${BENCH_SAMPLE:-50}
+REGISTRY=${BENCH_REGISTRY:-0}
 REGIONS=us-east-1,us-west-2,eu-west-2,ap-southeast-1,sa-east-1
 T0=1795536000
 
@@ -20,20 +24,33 @@ secs() { awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.3f", b - a }'; }
 bench_redis
 agg=$BIN/mcp-aggregate
 gen=$TOP/tests/gen-scenario.sh
+mark() { cat; }
+if [ "$REGISTRY" = 1 ]; then
+	redis-cli -s "$SOCK" eval "for s = 1, $SLUGS do
+	  local n = string.format('%05d', s)
+	  redis.call('HSET', 'mcp:registry:servers', 'bench-' .. n, '{\"name\":\"io.bench/server-' .. n ..
+	    '\",\"version\":\"1.0.0\",\"remote\":0,\"type\":\"streamable-http\",\"url\":' ..
+	    '\"https://s' .. n .. '.bench.example/mcp\",\"headers\":[],\"status\":\"active\",' ..
+	    '\"state\":\"probe\",\"reason\":null,\"registry\":\"https://registry.example\",' ..
+	    '\"updated_at\":\"2026-11-20T10:00:00Z\",\"synced_at\":1795536000}')
+	end" 0 >/dev/null
+	echo "registry: the $SLUGS slugs are fields of mcp:registry:servers, their records origin registry"
+	mark() { sed 's/}$/,"origin":"registry"}/'; }
+fi
 
 # The windows before the measured one fill the lookback, as in steady state.
 # push refuses starts ahead of its clock: MCP_NOW is the probe host's clock.
 last=$((T0 + 60 * (WINDOWS - 1)))
 nres=$((SLUGS * 5))
 if [ "$WINDOWS" -gt 1 ]; then
-	"$gen" -q -s bench -N "$SLUGS" -r "$REGIONS" -t "$T0" -n $((WINDOWS - 1)) >"$TMP/fill"
+	"$gen" -q -s bench -N "$SLUGS" -r "$REGIONS" -t "$T0" -n $((WINDOWS - 1)) | mark >"$TMP/fill"
 	t=$(now)
 	MCP_NOW=$((last + 1)) "$agg" push <"$TMP/fill"
 	s=$(secs "$t")
 	printf 'push (result records only): %d results in %s s: %s results/s\n' \
 	    $((nres * (WINDOWS - 1))) "$s" "$(calc "\"%.0f\", $nres * ($WINDOWS - 1) / $s")"
 fi
-"$gen" -s bench -N "$SLUGS" -r "$REGIONS" -t "$last" >"$TMP/probe"
+"$gen" -s bench -N "$SLUGS" -r "$REGIONS" -t "$last" | mark >"$TMP/probe"
 lines=$(wc -l <"$TMP/probe")
 t=$(now)
 MCP_NOW=$((last + 1)) "$agg" push <"$TMP/probe"
@@ -41,6 +58,17 @@ push_s=$(secs "$t")
 push_rate=$(calc "\"%.0f\", $nres / $push_s")
 printf 'push (probe output): %d results (%d lines) in %s s: %s results/s, %s lines/s\n' \
     "$nres" "$lines" "$push_s" "$push_rate" "$(calc "\"%.0f\", $lines / $push_s")"
+
+# A push of one result, start to end: what a push costs before its first
+# record (its connection, its script, the registry's slugs read).
+grep -m1 '"type":"result"' "$TMP/probe" >"$TMP/one"
+runs=()
+for _ in $(seq 11); do
+	t=$(now)
+	MCP_NOW=$((last + 1)) "$agg" push <"$TMP/one"
+	runs+=("$(secs "$t")")
+done
+printf 'push of one result: %s s (median of 11)\n' "$(printf '%s\n' "${runs[@]}" | sort -n | sed -n 6p)"
 
 # time_verdicts: three verdict passes as of the last window; sets runs.
 time_verdicts() {

@@ -1,9 +1,9 @@
 /*
  * test_registry.c - unit tests for the pure pieces of mcp-aggregate
- * registry sync (registry/entry.c and remote.c, compiled in here): the
- * slug rule, the refused address ranges, the URL variables and headers
- * of a remote, the bounds of an entry, and the shard hash of targets, in
- * TAP.
+ * registry sync (registry/entry.c, remote.c and slugs.c, compiled in
+ * here): the slug rule and who gets a contested slug, the names taken,
+ * the refused address ranges, the URL variables and headers of a remote,
+ * the bounds of an entry, and the shard hash of targets, in TAP.
  *
  * usage: test_registry [datadir]   (the argument is ignored)
  */
@@ -13,6 +13,7 @@
 
 #include "../../registry/entry.c"
 #include "../../registry/remote.c"
+#include "../../registry/slugs.c"
 #include "../../aggregate/rule.c"
 #include "tap.h"
 
@@ -46,6 +47,138 @@ test_slugs(void)
 	ok(reg_slug("io.github.a/b", 0, 1, a, sizeof(a)) == 0 &&
 	        reg_slug("io.github.a/b", 1, 1, b, sizeof(b)) == 0 && strcmp(a + 13, b + 15) != 0,
 	    "the hash depends on the remote");
+}
+
+static void
+test_names(void)
+{
+	char *a = reg_key("io.github.a/b", -1), *b = reg_key("io.github.a/b", 0);
+
+	ok(reg_name_ok("io.github.a/b") && reg_name_ok("com.acme/billing") && reg_name_ok("a/b"),
+	    "NAMESPACE/NAME is a name");
+	ok(!reg_name_ok("billing") && !reg_name_ok("/billing") && !reg_name_ok("acme/") &&
+	        !reg_name_ok("a/b/c") && !reg_name_ok("") && !reg_name_ok("/"),
+	    "no slash, an empty side or two slashes: not a name");
+	ok(a != NULL && b != NULL && strcmp(a, b) == 0,
+	    "packages only and remote 0: one owner (%s)", a ? a : "none");
+	free(a);
+	free(b);
+}
+
+/*
+ * The slugs reg_give_slugs gives to the claims "NAME REMOTE" of spec
+ * (separated by '|'), in that order, with the slugs given (taken) and the
+ * operator's (others, "" for none) space-separated: the slugs in the
+ * order of spec, "-" for none.
+ */
+static char *
+claims(const char *spec, const char *taken, const char *others)
+{
+	static char out[1024];
+	struct reg_field f[8], *v[8];
+	struct mcp_strmap given = {NULL, 0, 0}, oth = {NULL, 0, 0};
+	char sp[512], tk[512], ot[512], *save, *w, *sp2;
+	size_t n = 0, i;
+	int added;
+
+	memset(f, 0, sizeof(f));
+	snprintf(sp, sizeof(sp), "%s", spec);
+	snprintf(tk, sizeof(tk), "%s", taken);
+	snprintf(ot, sizeof(ot), "%s", others);
+	for (w = strtok_r(sp, "|", &save); w != NULL && n < 8; w = strtok_r(NULL, "|", &save)) {
+		sp2 = strrchr(w, ' ');
+		*sp2 = '\0';
+		f[n].name = strdup(w);
+		f[n].key = reg_key(w, atoi(sp2 + 1));
+		v[n] = &f[n];
+		n++;
+	}
+	for (w = strtok_r(tk, " ", &save); w != NULL; w = strtok_r(NULL, " ", &save))
+		mcp_strmap_put(&given, w, &added)->ptr = "?";
+	for (w = strtok_r(ot, " ", &save); w != NULL; w = strtok_r(NULL, " ", &save))
+		mcp_strmap_put(&oth, w, &added);
+	out[0] = '\0';
+	if (reg_give_slugs(v, n, &given, &oth) == -1)
+		snprintf(out, sizeof(out), "out of memory");
+	for (i = 0; i < n; i++) {
+		snprintf(out + strlen(out), sizeof(out) - strlen(out), "%s%s", i ? " " : "",
+		    f[i].slug ? f[i].slug : "-");
+		reg_field_free(&f[i]);
+	}
+	mcp_strmap_free(&given);
+	mcp_strmap_free(&oth);
+	return out;
+}
+
+static void
+claims_are(const char *spec, const char *taken, const char *others, const char *want)
+{
+	const char *got = claims(spec, taken, others);
+
+	ok(strcmp(got, want) == 0, "%s%s%s%s%s: %s", spec, *taken ? ", taken " : "", taken,
+	    *others ? ", the operator's " : "", others, got);
+}
+
+static void
+test_claims(void)
+{
+	char h1[MCP_SLUG_MAX + 1], h2[MCP_SLUG_MAX + 1], h3[MCP_SLUG_MAX + 1], a[400], b[400];
+
+	reg_slug("io.github.collide/same", 0, 1, h1, sizeof(h1));
+	snprintf(a, sizeof(a), "io.github.collide.same %s", h1);
+	snprintf(b, sizeof(b), "%s io.github.collide.same", h1);
+	/* Case variants, in both orders: the bytewise-smaller name (upper case) wins. */
+	claims_are("io.github.Collide/Same 0|io.github.collide/same 0", "", "", a);
+	claims_are("io.github.collide/same 0|io.github.Collide/Same 0", "", "", b);
+	/* x/y-1 remote 0 and x/y remote 1 want x.y-1: x/y is the smaller name. */
+	reg_slug("x/y-1", 0, 1, h2, sizeof(h2));
+	snprintf(a, sizeof(a), "%s x.y x.y-1", h2);
+	claims_are("x/y-1 0|x/y 0|x/y 1", "", "", a);
+	snprintf(a, sizeof(a), "x.y-1 x.y %s", h2);
+	claims_are("x/y 1|x/y 0|x/y-1 0", "", "", a);
+	/* a.b/c and a/b.c: the same plain slug. */
+	reg_slug("a/b.c", 0, 1, h3, sizeof(h3));
+	snprintf(a, sizeof(a), "a.b.c %s", h3);
+	claims_are("a.b/c 0|a/b.c 0", "", "", a);
+	/* A slug given in this store stays with its owner, whoever is smaller. */
+	reg_slug("io.github.Collide/Same", 0, 1, h3, sizeof(h3));
+	claims_are("io.github.Collide/Same 0", "io.github.collide.same", "", h3);
+	/* An operator's slug is never given to a registry server. */
+	reg_slug("com.acme/billing", 0, 1, h3, sizeof(h3));
+	claims_are("com.acme/billing 0", "", "com.acme.billing", h3);
+	snprintf(a, sizeof(a), "com.acme.billing %s", h3);
+	claims_are("com.acme/billing 0", "", a, "-");
+	/*
+	 * A hashed slug never takes another's plain one, in either order:
+	 * io.github.collide/same-1ea3ee83 wants the hashed slug of
+	 * io.github.collide/same, which is left without one.
+	 */
+	snprintf(a, sizeof(a), "io.github.Collide/Same 0|io.github.collide/same 0|%s 0", h1);
+	*strrchr(a, '.') = '/';
+	snprintf(b, sizeof(b), "io.github.collide.same - %s", h1);
+	claims_are(a, "", "", b);
+	snprintf(a, sizeof(a), "%s 0|io.github.collide/same 0|io.github.Collide/Same 0", h1);
+	*strrchr(a, '|') = '\0';
+	*strrchr(a, '|') = '\0';
+	*strrchr(a, '.') = '/';
+	strcat(a, "|io.github.collide/same 0|io.github.Collide/Same 0");
+	snprintf(b, sizeof(b), "%s - io.github.collide.same", h1);
+	claims_are(a, "", "", b);
+}
+
+static void
+test_twins(void)
+{
+	char p[MCP_SLUG_MAX + 1], h[MCP_SLUG_MAX + 1];
+
+	reg_slug("io.github.github/github-mcp-server", 0, 0, p, sizeof(p));
+	reg_slug("io.github.github/github-mcp-server", 0, 1, h, sizeof(h));
+	ok(reg_twin_keeps("io.github.github/github-mcp-server", h, p) == 1 &&
+	        reg_twin_keeps("io.github.github/github-mcp-server", p, h) == 0,
+	    "twins: the plain slug kept (%s over %s)", p, h);
+	ok(reg_twin_keeps("io.github.github/github-mcp-server", "x", h) == 1 &&
+	        reg_twin_keeps("io.github.github/github-mcp-server", "b", "a") == 1,
+	    "twins: else the hashed one, else the smaller");
 }
 
 static void
@@ -356,6 +489,9 @@ int
 main(void)
 {
 	test_slugs();
+	test_names();
+	test_claims();
+	test_twins();
 	test_ranges();
 	test_remotes();
 	test_headers();
