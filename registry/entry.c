@@ -3,6 +3,7 @@
  * remotes (remote.c) within the bounds of a server, each a field, and the
  * slug rule.  Pure: no I/O.  Every byte of an entry is hostile.
  */
+#include <arpa/inet.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -236,6 +237,59 @@ entry_meta(const cJSON *entry, struct entry *e, char *err, size_t len)
 	return 0;
 }
 
+/*
+ * The registry's own namespace, for a name listed without one: the host
+ * of its base URL, its labels in reverse order as the registry's names
+ * are written (lukas-ertl.github.io: io.github.lukas-ertl), a literal
+ * address as it is.  0, or -1 when it does not fit.
+ */
+static int
+base_namespace(const char *base, char *buf, size_t len)
+{
+	char host[AGG_HOST_MAX + 1], *dot;
+	struct in6_addr a6;
+	struct in_addr a4;
+	size_t o = 0, n;
+
+	if (agg_url_host(base, host, sizeof(host)) == -1 || strlen(host) >= len)
+		return -1;
+	if (inet_pton(AF_INET, host, &a4) == 1 || inet_pton(AF_INET6, host, &a6) == 1)
+		return snprintf(buf, len, "%s", host), 0;
+	while (host[0] != '\0') {
+		dot = strrchr(host, '.');
+		n = strlen(dot ? dot + 1 : host);
+		memcpy(buf + o, dot ? dot + 1 : host, n);
+		o += n;
+		if (dot == NULL)
+			break;
+		*dot = '\0';
+		buf[o++] = '.';
+	}
+	buf[o] = '\0';
+	return 0;
+}
+
+/*
+ * The name as the store keeps it (owned, or NULL): cleaned and cut
+ * (kept_name); a name listed without a namespace, as a static
+ * sub-registry's may be, given the registry's own (base_namespace), so
+ * that no registry slug is ever a bare word an operator's target may be.
+ */
+static char *
+name_of(const char *listed, const char *base)
+{
+	char ns[AGG_HOST_MAX + 1], *full, *r;
+
+	if (strchr(listed, '/') != NULL)
+		return kept_name(listed);
+	if (base_namespace(base, ns, sizeof(ns)) == -1 ||
+	    asprintf(&full, "%s/%s", ns, listed) == -1)
+		return NULL;
+	r = kept_name(full);
+	free(full);
+	return r;
+}
+
 int
 reg_entry_fields(const cJSON *entry, const struct reg_opts *o, double now, struct reg_field **out,
     size_t *n, struct reg_remotes *c, char *err, size_t len)
@@ -256,15 +310,16 @@ reg_entry_fields(const cJSON *entry, const struct reg_opts *o, double now, struc
 		return snprintf(err, len, "server without a name"), -1;
 	if (strlen(mcp_json_str(srv, "name", NULL)) > REG_NAME_MAX)
 		return snprintf(err, len, "name over %d bytes", REG_NAME_MAX), -1;
-	if (!reg_name_ok(mcp_json_str(srv, "name", NULL)))
-		return snprintf(err, len, "name is not NAMESPACE/NAME (one slash)"), -1;
+	if (strchr(mcp_json_str(srv, "name", NULL), '/') != NULL &&
+	    !reg_name_ok(mcp_json_str(srv, "name", NULL)))
+		return snprintf(err, len, "name is not NAMESPACE/NAME (one slash, both sides)"), -1;
 	rems = cJSON_GetObjectItemCaseSensitive(srv, "remotes");
 	if (rems != NULL && !cJSON_IsArray(rems) && !cJSON_IsNull(rems))
 		return snprintf(err, len, "remotes is not an array"), -1;
 	if (entry_meta(entry, &e, err, len) == -1)
 		return -1;
 	v = mcp_json_str(srv, "version", NULL);
-	if ((e.name = name = kept_name(mcp_json_str(srv, "name", NULL))) == NULL ||
+	if ((e.name = name = name_of(mcp_json_str(srv, "name", NULL), o->base)) == NULL ||
 	    (v && strlen(v) <= REG_VERSION_MAX && (e.version = version = clean(v)) == NULL) ||
 	    (*out = calloc(REG_REMOTES_MAX, sizeof(**out))) == NULL)
 		goto done;

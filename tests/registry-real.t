@@ -143,7 +143,7 @@ is "$(rcli hvals mcp:registry:servers | jq -s '[.[] | select(.reason // "" | tes
 bearer() { jq -r '.[].server.remotes // [] | .[] | select(any(.headers[]?; .isRequired != true and
     (.value // "" | test("^Bearer [{]")))) | .url' "$TMP/new.json"; }
 is "$(bearer | wc -l)" 110 "110 remotes with an optional Bearer {variable} header"
-is "$(bearer | sort -u | while read -r u; do grep -c " $u guard=public\$" "$TMP/t"; done | grep -cx 1)" \
+is "$(bearer | sort -u | while read -r u; do grep -c " $u guard=public origin=registry\$" "$TMP/t"; done | grep -cx 1)" \
     "$(bearer | sort -u | wc -l)" "the optional header left out: each such URL a target, without a header"
 is "$(grep -c '[{}]' "$TMP/t")" 0 "no {variable} reaches a targets line"
 unprobed=$(rcli hvals mcp:registry:servers | jq -s '[.[] | select(.status != "deleted" and .remote != null and .state != "probe")] | length')
@@ -159,7 +159,7 @@ printf 'k3y\n' >"$TMP/key"
 chmod 600 "$TMP/key"
 printf '%s %s header_file=X-API-Key:%s\n' "$slug" "$url" "$TMP/key" >"$TMP/over"
 mcp-aggregate targets -o "$TMP/over" >"$TMP/t2"
-is "$(grep "^$slug " "$TMP/t2")" "$slug $url header_file=X-API-Key:$TMP/key" \
+is "$(grep "^$slug " "$TMP/t2")" "$slug $url header_file=X-API-Key:$TMP/key origin=registry" \
     "an override giving the secret makes the slug a target"
 is "$(($(wc -l <"$TMP/t2") - $(wc -l <"$TMP/t")))" 1 "the override adds that one target"
 mcp-probe -r test -n -f - <"$TMP/t2" >/dev/null 2>"$TMP/perr"
@@ -177,7 +177,13 @@ is "$(tail -1 "$TMP/err")" \
     "a static sub-registry: the summary"
 is "$(cut -d'?' -f1 "$TMP/sub.log" | tr '\n' ' ')" "/v0.1/servers /v0.1/servers/ " \
     "a static sub-registry: its 301 to /v0.1/servers/ followed, within its origin"
+# Its names have no namespace (github-mcp-server): each is given the
+# registry's own, its host's labels reversed (localhost here), so that no
+# registry slug is a bare word.
 is "$(rcli hvals mcp:registry:servers | jq -r '[.name, .url] | @tsv' | sort)" \
-    "$(jq -r '.servers[].server | [.name, .remotes[0].url] | @tsv' "$SUB" | sort)" "a static sub-registry: its servers stored"
+    "$(jq -r '.servers[].server | ["localhost/" + .name, .remotes[0].url] | @tsv' "$SUB" | sort)" \
+    "a static sub-registry: its servers stored, each bare name in the registry's namespace"
+is "$(rcli hkeys mcp:registry:servers | sort | tr '\n' ' ')" "localhost.github-mcp-server localhost.msdocs-mcp-server " \
+    "a static sub-registry: no slug a bare word"
 
 done_testing

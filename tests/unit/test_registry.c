@@ -49,6 +49,16 @@ test_slugs(void)
 	    "the hash depends on the remote");
 }
 
+/* name_of: a bare name in the registry's own namespace. */
+static void
+name_is(const char *listed, const char *base, const char *want)
+{
+	char *n = name_of(listed, base);
+
+	ok(n != NULL && strcmp(n, want) == 0, "name %s of %s: %s", listed, base, n ? n : "(null)");
+	free(n);
+}
+
 static void
 test_names(void)
 {
@@ -59,6 +69,11 @@ test_names(void)
 	ok(!reg_name_ok("billing") && !reg_name_ok("/billing") && !reg_name_ok("acme/") &&
 	        !reg_name_ok("a/b/c") && !reg_name_ok("") && !reg_name_ok("/"),
 	    "no slash, an empty side or two slashes: not a name");
+	name_is("github-mcp-server", "https://lukas-ertl.github.io/mcp-allowlist",
+	    "io.github.lukas-ertl/github-mcp-server");
+	name_is("billing", "http://127.0.0.1:8080", "127.0.0.1/billing");
+	name_is("billing", "https://registry.example", "example.registry/billing");
+	name_is("io.github.a/b", "https://lukas-ertl.github.io", "io.github.a/b");
 	ok(a != NULL && b != NULL && strcmp(a, b) == 0,
 	    "packages only and remote 0: one owner (%s)", a ? a : "none");
 	free(a);
