@@ -12,8 +12,7 @@
 
 #define AUDIT_KEY_SERVERS "mcp:registry:servers"
 #define AUDIT_KEY_AUDIT "mcp:registry:audit"
-#define AUDIT_SHARE 10   /* percent of the windows that make a server regionally degraded */
-#define AUDIT_SAMPLE 240 /* windows of results read at most: 24 h, every 6th */
+#define AUDIT_SHARE 10 /* percent of the windows that make a server regionally degraded */
 #define AUDIT_PERIOD_MAX (31 * 86400)
 #define AUDIT_REGIONS 16    /* regions an entry names; more are left out */
 #define AUDIT_LIST_MAX 1000 /* entries of the saved regional and moved lists */
@@ -74,12 +73,18 @@ struct audit {
 	double at;
 	long long from, to; /* the first and last window of the period */
 	long period;
-	long stride;         /* the results of every stride-th window are read */
 	struct audit_srv *s; /* sorted by slug */
 	size_t n;
 	long count[B_NALL];
 	cJSON *prev; /* owned: the saved audit, NULL for none */
 };
+
+/*
+ * audithist.c: the history of every server to probe (a->s[i].probe) into
+ * a->s[i].h, AGG_BATCH slugs a round trip; 0, or -1 after a warning.
+ */
+struct mcp_store;
+int audit_read_history(struct mcp_store *st, struct audit *a);
 
 /* Decide the bucket of one server whose history was read. */
 int audit_decide(const struct audit_hist *h);

@@ -255,4 +255,39 @@ is "$(jq .total "$TMP/a3.json")" 1508 "the rest is audited"
 mcp-aggregate audit -R unix://"$TMP/none.sock" >/dev/null 2>"$TMP/e"
 is "$?" 1 "no store: exit 1"
 
+# --- a fleet an hour old, its windows off any grid ---------------------------
+# The default period of 24 hours over a registry whose history is an hour
+# or less: a runner every sixth minute from window 61 (61, 67 ... 115:
+# none a multiple of 6), and one that started five minutes ago (windows
+# 115 to 119).  Every window that holds a result is read.
+rc del mcp:registry:servers >/dev/null
+for s in ok walled far; do
+	reg "io.young.$s" "io.young/$s"
+	reg "io.new.$s" "io.new/$s"
+done
+{
+	for k in $(seq 61 6 115); do
+		gen -s io.young.ok -r "$ALL" -t "$(w "$k")"
+		gen -s io.young.walled -r "$ALL" -t "$(w "$k")" -a
+		gen -s io.young.far -r "$FOUR_AP_LAST" -t "$(w "$k")"
+		gen -s io.young.far -r ap-southeast-1 -t "$(w "$k")" -f connect
+	done
+	gen -s io.new.ok -r "$ALL" -t "$(w 115)" -n 5
+	gen -s io.new.walled -r "$ALL" -t "$(w 115)" -n 5 -a
+	gen -s io.new.far -r "$FOUR_AP_LAST" -t "$(w 115)" -n 5
+	gen -s io.new.far -r ap-southeast-1 -t "$(w 115)" -n 5 -f connect
+} | push 2>/dev/null
+run_windows 60 119
+mcp-aggregate audit --json --at $(($(w 119) + 95)) >"$TMP/y.json" 2>"$TMP/y.err"
+is "$?:$(cat "$TMP/y.err")" "0:" "the audit of a young fleet exits 0 and is quiet"
+is "$(jq -c '[.period, .buckets.healthy.slugs]' "$TMP/y.json")" '[86400,["io.new.ok","io.young.ok"]]' \
+    "24 hours: healthy, the servers that are"
+is "$(bucket "$TMP/y.json" auth-walled)" '[2,["io.new.walled","io.young.walled"]]' \
+    "auth-walled from ten windows every sixth minute, and from five"
+is "$(bucket "$TMP/y.json" regionally-degraded)" '[2,["io.new.far","io.young.far"]]' \
+    "regionally-degraded likewise"
+is "$(jq -c '[.regional[] | [.slug, .share, .regions]]' "$TMP/y.json")" \
+    '[["io.new.far",100,[{"region":"ap-southeast-1","share":100}]],["io.young.far",100,[{"region":"ap-southeast-1","share":100}]]]' \
+    "the share is of the windows with a result"
+
 done_testing
