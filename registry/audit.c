@@ -48,11 +48,29 @@ duration_arg(const char *s)
 	return (long)d;
 }
 
+/* The state of a field not probed, as its bucket; -1 for one to probe. */
+static int
+state_bucket(const char *status, const char *state)
+{
+	if (status != NULL && strcmp(status, "deleted") == 0)
+		return B_DELETED;
+	if (state == NULL)
+		return -1;
+	if (strcmp(state, "needs-configuration") == 0)
+		return B_NEEDS;
+	if (strcmp(state, "local-only") == 0)
+		return B_LOCAL;
+	if (strcmp(state, "refused") == 0)
+		return B_REFUSED;
+	return -1;
+}
+
 /* One field of mcp:registry:servers into s; -1 for one that does not read. */
 static int
-server_of(const redisReply *f, const redisReply *v, struct audit_srv *s)
+remote_of(const redisReply *f, const redisReply *v, struct audit_rem *s)
 {
-	const char *why, *name, *status, *state;
+	const char *why, *name, *state;
+	const cJSON *ix;
 	cJSON *o;
 
 	if (f->type != REDIS_REPLY_STRING || v->type != REDIS_REPLY_STRING ||
@@ -66,36 +84,31 @@ server_of(const redisReply *f, const redisReply *v, struct audit_srv *s)
 		return -1;
 	}
 	memset(s, 0, sizeof(*s));
-	if ((s->slug = strdup(f->str)) == NULL)
-		errx(MCP_EXIT_FAIL, "audit: out of memory");
-	name = mcp_json_str(o, "name", NULL);
-	status = mcp_json_str(o, "status", NULL);
+	name = mcp_json_str(o, "name", "");
 	state = mcp_json_str(o, "state", NULL);
-	if ((s->name = audit_name_cut(name ? name : "")) == NULL)
+	ix = cJSON_GetObjectItemCaseSensitive(o, "remote");
+	s->index = cJSON_IsNumber(ix) && ix->valuedouble >= 0 && ix->valuedouble <= 1e6
+	    ? (long)ix->valuedouble
+	    : -1;
+	s->remote = state == NULL || strcmp(state, "local-only") != 0;
+	if ((s->slug = strdup(f->str)) == NULL || (s->name = audit_name_cut(name)) == NULL ||
+	    (name[0] != '\0' && (s->key = strdup(name)) == NULL))
 		errx(MCP_EXIT_FAIL, "audit: out of memory");
-	if (status != NULL && strcmp(status, "deleted") == 0)
-		s->bucket = B_DELETED;
-	else if (state != NULL && strcmp(state, "needs-configuration") == 0)
-		s->bucket = B_NEEDS;
-	else if (state != NULL && strcmp(state, "local-only") == 0)
-		s->bucket = B_LOCAL;
-	else if (state != NULL && strcmp(state, "refused") == 0)
-		s->bucket = B_REFUSED;
-	else
+	if ((s->bucket = state_bucket(mcp_json_str(o, "status", NULL), state)) == -1)
 		s->probe = 1;
 	cJSON_Delete(o);
 	return 0;
 }
 
 static int
-srv_cmp(const void *a, const void *b)
+rem_cmp(const void *a, const void *b)
 {
-	return strcmp(((const struct audit_srv *)a)->slug, ((const struct audit_srv *)b)->slug);
+	return strcmp(((const struct audit_rem *)a)->slug, ((const struct audit_rem *)b)->slug);
 }
 
 /* Every field of mcp:registry:servers, sorted by slug; -1 after a warning. */
 static int
-read_servers(struct mcp_store *st, struct audit *a, int *bad)
+read_remotes(struct mcp_store *st, struct audit *a, int *bad)
 {
 	const char *argv[] = {"HGETALL", AUDIT_KEY_SERVERS};
 	char err[512];
@@ -108,15 +121,49 @@ read_servers(struct mcp_store *st, struct audit *a, int *bad)
 		freeReplyObject(r);
 		return -1;
 	}
-	if ((a->s = calloc(r->elements / 2 + 1, sizeof(*a->s))) == NULL)
+	if ((a->r = calloc(r->elements / 2 + 1, sizeof(*a->r))) == NULL)
 		errx(MCP_EXIT_FAIL, "audit: out of memory");
 	for (i = 0; i + 1 < r->elements; i += 2)
-		if (server_of(r->element[i], r->element[i + 1], &a->s[a->n]) == 0)
-			a->n++;
+		if (remote_of(r->element[i], r->element[i + 1], &a->r[a->nr]) == 0)
+			a->nr++;
 		else
 			*bad = 1;
 	freeReplyObject(r);
-	qsort(a->s, a->n, sizeof(*a->s), srv_cmp);
+	qsort(a->r, a->nr, sizeof(*a->r), rem_cmp);
+	return 0;
+}
+
+/* A count of mcp:registry:sync: a number from 0 to 10^12, else 0. */
+static long long
+sync_count(const redisReply *v)
+{
+	char *end;
+	long long n;
+
+	if (v->type != REDIS_REPLY_STRING)
+		return 0;
+	n = strtoll(v->str, &end, 10);
+	return end != v->str && *end == '\0' && n >= 0 && n <= 1000000000000LL ? n : 0;
+}
+
+/* What the last sync left out (mcp-store(7)): 0 for a field it did not write. */
+static int
+read_sync(struct mcp_store *st, struct audit *a)
+{
+	const char *argv[] = {"HMGET", AUDIT_KEY_SYNC, "skipped", "remotes_dropped"};
+	char err[512];
+	redisReply *r;
+
+	if ((r = mcp_store_cmd(st, 4, argv, err, sizeof(err))) == NULL ||
+	    r->type != REDIS_REPLY_ARRAY || r->elements != 2) {
+		warnx("redis: %s: %s", AUDIT_KEY_SYNC,
+		    r ? (r->type == REDIS_REPLY_ERROR ? r->str : "bad reply") : err);
+		freeReplyObject(r);
+		return -1;
+	}
+	a->skipped = sync_count(r->element[0]);
+	a->dropped = sync_count(r->element[1]);
+	freeReplyObject(r);
 	return 0;
 }
 
@@ -173,17 +220,16 @@ run(const struct agg_opts *o, struct audit *a, int json, int keep)
 
 	if ((st = agg_connect(o)) == NULL)
 		return MCP_EXIT_FAIL;
-	if (read_previous(st, a) == -1 || read_servers(st, a, &bad) == -1 ||
-	    audit_read_history(st, a) == -1) {
+	if (read_previous(st, a) == -1 || read_sync(st, a) == -1 ||
+	    read_remotes(st, a, &bad) == -1 || audit_read_history(st, a) == -1) {
 		rc = MCP_EXIT_FAIL;
 		goto out;
 	}
-	for (i = 0; i < a->n; i++) {
-		if (a->s[i].probe)
-			a->s[i].bucket = audit_decide(&a->s[i].h);
-		a->count[a->s[i].bucket]++;
-	}
-	if ((out = audit_json(a)) == NULL || (text = cJSON_PrintUnformatted(out)) == NULL)
+	for (i = 0; i < a->nr; i++)
+		if (a->r[i].probe)
+			a->r[i].bucket = audit_decide(&a->r[i].h);
+	if (audit_group(a) == -1 || (out = audit_json(a)) == NULL ||
+	    (text = cJSON_PrintUnformatted(out)) == NULL)
 		errx(MCP_EXIT_FAIL, "audit: out of memory");
 	if (keep && save(st, text) == -1)
 		rc = MCP_EXIT_FAIL;
@@ -256,11 +302,13 @@ reg_audit(struct agg_opts *o, int argc, char **argv)
 	a.to = agg_latest_complete(at);
 	a.from = a.to - a.period + AGG_WINDOW;
 	rc = run(o, &a, json, keep);
-	for (j = 0; j < a.n; j++) {
-		free(a.s[j].slug);
-		free(a.s[j].name);
+	for (j = 0; j < a.nr; j++) {
+		free(a.r[j].slug);
+		free(a.r[j].name);
+		free(a.r[j].key);
 	}
-	free(a.s);
+	free(a.r);
+	free(a.srv);
 	cJSON_Delete(a.prev);
 	if (rc != AGG_EXIT_STDOUT && mcp_rec_close_stdout() == -1)
 		rc = MCP_EXIT_FAIL;

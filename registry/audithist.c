@@ -344,7 +344,7 @@ read_hist(const redisReply *r, struct audit_hist *h)
 struct actx {
 	struct audit *a;
 	char sha[41];
-	size_t *idx, nidx; /* the servers probed, indexes into a->s */
+	size_t *idx, nidx; /* the remotes probed, indexes into a->r */
 	size_t lo, hi;     /* those of this round, indexes into idx */
 	redisReply **rep;
 };
@@ -373,7 +373,7 @@ audit_round(struct mcp_store *st, void *arg, char *err, size_t errlen)
 	if (rfrom < x->a->to - AGG_DAY + AGG_WINDOW)
 		rfrom = x->a->to - AGG_DAY + AGG_WINDOW;
 	for (i = x->lo; i < x->hi; i++) {
-		const char *slug = x->a->s[x->idx[i]].slug;
+		const char *slug = x->a->r[x->idx[i]].slug;
 
 		agg_key(k[0], sizeof(k[0]), slug, "verdict", -1);
 		agg_key(k[1], sizeof(k[1]), slug, "codes", -1);
@@ -404,10 +404,10 @@ audit_read_history(struct mcp_store *st, struct audit *a)
 	size_t i, j;
 	int rc = 0;
 
-	if ((x.idx = calloc(a->n + 1, sizeof(*x.idx))) == NULL)
+	if ((x.idx = calloc(a->nr + 1, sizeof(*x.idx))) == NULL)
 		errx(MCP_EXIT_FAIL, "audit: out of memory");
-	for (i = 0; i < a->n; i++)
-		if (a->s[i].probe)
+	for (i = 0; i < a->nr; i++)
+		if (a->r[i].probe)
 			x.idx[x.nidx++] = i;
 	if (mcp_store_script_load(st, audit_lua, x.sha, err, sizeof(err)) == -1) {
 		warnx("redis: %s", err);
@@ -425,7 +425,7 @@ audit_read_history(struct mcp_store *st, struct audit *a)
 			break;
 		}
 		for (j = x.lo; j < x.hi; j++) {
-			struct audit_srv *s = &a->s[x.idx[j]];
+			struct audit_rem *s = &a->r[x.idx[j]];
 
 			read_latest(x.rep[(j - x.lo) * NREP], a->from, a->to, &s->h);
 			if (read_hist(x.rep[(j - x.lo) * NREP + 1], &s->h) == -1) {
