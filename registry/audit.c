@@ -1,8 +1,9 @@
 /*
- * audit.c - mcp-aggregate audit: every server of mcp:registry:servers, its
- * verdict history and per-region results over the period read in one
- * script call a slug (pipelined), sorted into the buckets of
- * mcp-aggregate(1) "Audit"; --save keeps it in mcp:registry:audit.
+ * audit.c - mcp-aggregate audit: the reads (every field of
+ * mcp:registry:servers, a remote, its history by audithist.c; what the
+ * last sync left out; the saved audit), the remotes and then the servers
+ * sorted into the buckets of mcp-aggregate(1) "audit" (auditrule.c), the
+ * output (auditout.c); --save keeps it in mcp:registry:audit.
  */
 #include <err.h>
 #include <errno.h>

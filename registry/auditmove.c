@@ -118,24 +118,10 @@ move_cmp(const void *a, const void *b)
 	return strcmp(((const struct move *)a)->slug, ((const struct move *)b)->slug);
 }
 
-/* The remote of a slug in a->r (sorted by slug), or NULL. */
-static const struct audit_rem *
-remote_find(const struct audit *a, const char *slug)
+static int
+slug_rem_cmp(const void *key, const void *elt)
 {
-	size_t lo = 0, hi = a->nr;
-
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		int c = strcmp(a->r[mid].slug, slug);
-
-		if (c == 0)
-			return &a->r[mid];
-		if (c < 0)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return NULL;
+	return strcmp(key, ((const struct audit_rem *)elt)->slug);
 }
 
 /*
@@ -154,7 +140,8 @@ moves(const struct audit *a, struct prev *p, size_t np, int *was, struct move *m
 	for (i = 0; i < a->nsrv; i++)
 		was[i] = B_NEW;
 	for (j = 0; j < np; j++) {
-		if ((r = remote_find(a, p[j].slug)) != NULL) {
+		/* The remote of the slug in a->r (sorted by slug), if any. */
+		if ((r = bsearch(p[j].slug, a->r, a->nr, sizeof(*a->r), slug_rem_cmp)) != NULL) {
 			if (was[r->srv] == B_NEW ||
 			    audit_rank(p[j].bucket) < audit_rank(was[r->srv]))
 				was[r->srv] = p[j].bucket;

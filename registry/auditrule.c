@@ -121,24 +121,20 @@ server_cmp(const void *a, const void *b)
 	    ((const struct audit_server *)a)->slug, ((const struct audit_server *)b)->slug);
 }
 
-/* A remote's server: its slug found among the servers sorted by slug. */
-static size_t
-server_find(const struct audit *a, const char *slug)
+static int
+slug_server_cmp(const void *key, const void *elt)
 {
-	size_t lo = 0, hi = a->nsrv;
+	return strcmp(key, ((const struct audit_server *)elt)->slug);
+}
 
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		int c = strcmp(a->srv[mid].slug, slug);
+/* The index in a->srv (sorted by slug) of the server of a slug that is one. */
+static size_t
+server_index(const struct audit *a, const char *slug)
+{
+	const struct audit_server *s =
+	    bsearch(slug, a->srv, a->nsrv, sizeof(*a->srv), slug_server_cmp);
 
-		if (c == 0)
-			return mid;
-		if (c < 0)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return a->nsrv;
+	return (size_t)(s - a->srv);
 }
 
 /* 1 when two remotes (in the order of group_cmp) are of one server. */
@@ -178,7 +174,7 @@ audit_group(struct audit *a)
 	}
 	qsort(a->srv, a->nsrv, sizeof(*a->srv), server_cmp);
 	for (i = 0; i < a->nr; i++) {
-		a->r[i].srv = server_find(a, own[i]);
+		a->r[i].srv = server_index(a, own[i]);
 		if (a->r[i].remote)
 			a->rcount[a->r[i].bucket]++;
 	}
