@@ -60,7 +60,7 @@ struct audit_hist {
 	long nsplit;     /* of those, with one region passing and another failing */
 	long healthy, walled, broken, authfail;
 	long steps[8];
-	long rdecided; /* windows whose results were read, decided (g, a, r) */
+	long rdecided; /* windows with a result, decided (g, a, r) */
 	long ramber;   /* of those, amber with no region failing */
 	struct audit_region reg[AUDIT_REGIONS];
 	size_t nreg;
@@ -83,7 +83,7 @@ struct audit_rem {
 
 /* A registry server: the fields of one name (each unnamed one alone). */
 struct audit_server {
-	const char *slug; /* borrowed from a->r: its remote of the lowest index */
+	const char *slug; /* borrowed from a->r: its first remote not deleted, by index */
 	const char *name; /* borrowed likewise */
 	int bucket;       /* the first of its remotes' buckets by audit_rank */
 };
@@ -130,12 +130,12 @@ int audit_group(struct audit *a);
 cJSON *audit_movement(const struct audit *a);
 
 /*
- * A registry name as the saved audit keeps it (owned): at most
- * AUDIT_NAME_MAX bytes, cut at a character with an ellipsis.
+ * auditout.c: a registry name as the saved audit keeps it (owned): at
+ * most AUDIT_NAME_MAX bytes, cut at a character with an ellipsis.
  */
 char *audit_name_cut(const char *name);
 
-/* auditout.c: the audit as JSON (owned), movement against a->prev included. */
+/* The audit as JSON (owned), movement against a->prev included. */
 cJSON *audit_json(const struct audit *a);
 
 /* The text tables to stdout: 0, or -1 when writing failed. */
