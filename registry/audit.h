@@ -1,7 +1,13 @@
 /*
  * audit.h - mcp-aggregate audit: the registry's servers sorted into the
- * buckets of mcp-aggregate(1) "Audit", shared by audit.c (the reads and
- * the rules) and auditout.c (the table, the JSON and the movement).
+ * buckets of mcp-aggregate(1) "Audit", shared by audit.c (the reads),
+ * audithist.c (the history of a remote), auditrule.c (the rules: a
+ * remote's bucket, a server's from its remotes), auditmove.c (the
+ * movement) and auditout.c (the JSON and the text).
+ *
+ * A field of mcp:registry:servers is a remote of a registry server (or
+ * the one field of a server with packages only); the remotes of one
+ * registry name are one server.
  */
 #ifndef AUDIT_H
 #define AUDIT_H
@@ -12,11 +18,11 @@
 
 #define AUDIT_KEY_SERVERS "mcp:registry:servers"
 #define AUDIT_KEY_AUDIT "mcp:registry:audit"
-#define AUDIT_SHARE 10   /* percent of the windows that make a server regionally degraded */
-#define AUDIT_SAMPLE 240 /* windows of results read at most: 24 h, every 6th */
+#define AUDIT_KEY_SYNC "mcp:registry:sync"
+#define AUDIT_SHARE 10 /* percent of the windows that make a server regionally degraded */
 #define AUDIT_PERIOD_MAX (31 * 86400)
 #define AUDIT_REGIONS 16    /* regions an entry names; more are left out */
-#define AUDIT_LIST_MAX 1000 /* entries of the saved regional and moved lists */
+#define AUDIT_LIST_MAX 1000 /* entries of the saved regional, apart and moved lists */
 #define AUDIT_NAME_MAX 128  /* bytes of a registry name in the saved audit */
 
 enum audit_bucket {
@@ -54,7 +60,7 @@ struct audit_hist {
 	long nsplit;     /* of those, with one region passing and another failing */
 	long healthy, walled, broken, authfail;
 	long steps[8];
-	long rdecided; /* windows whose results were read, decided (g, a, r) */
+	long rdecided; /* windows with a result, decided (g, a, r) */
 	long ramber;   /* of those, amber with no region failing */
 	struct audit_region reg[AUDIT_REGIONS];
 	size_t nreg;
@@ -62,31 +68,70 @@ struct audit_hist {
 	int latest_step; /* the latest verdict's step, -1 for none */
 };
 
-struct audit_srv {
+/* One field of mcp:registry:servers: a remote, or a server's packages. */
+struct audit_rem {
 	char *slug; /* owned */
-	char *name; /* owned: its registry name, "" for none */
+	char *name; /* owned: its registry name cut (audit_name_cut), "" for none */
+	char *key;  /* owned: the full name its server is grouped by, NULL for none */
+	long index; /* its index in the registry's list of remotes, -1 for none */
 	int bucket;
-	int probe; /* state "probe" and not deleted: its history is read */
+	int probe;  /* state "probe" and not deleted: its history is read */
+	int remote; /* 1 for a remote, 0 for the field of a server with packages only */
+	size_t srv; /* its server: an index into a->srv */
 	struct audit_hist h;
+};
+
+/* A registry server: the fields of one name (each unnamed one alone). */
+struct audit_server {
+	const char *slug; /* borrowed from a->r: its first remote not deleted, by index */
+	const char *name; /* borrowed likewise */
+	int bucket;       /* the first of its remotes' buckets by audit_rank */
 };
 
 struct audit {
 	double at;
 	long long from, to; /* the first and last window of the period */
 	long period;
-	long stride;         /* the results of every stride-th window are read */
-	struct audit_srv *s; /* sorted by slug */
-	size_t n;
-	long count[B_NALL];
-	cJSON *prev; /* owned: the saved audit, NULL for none */
+	struct audit_rem *r; /* sorted by slug */
+	size_t nr;
+	struct audit_server *srv; /* sorted by slug */
+	size_t nsrv;
+	long count[B_NALL];         /* servers a bucket */
+	long rcount[B_NALL];        /* remotes a bucket, each by its own */
+	long long skipped, dropped; /* mcp:registry:sync: skipped, remotes_dropped */
+	cJSON *prev;                /* owned: the saved audit, NULL for none */
 };
 
-/* Decide the bucket of one server whose history was read. */
+/*
+ * audithist.c: the history of every remote to probe (a->r[i].probe) into
+ * a->r[i].h, AGG_BATCH slugs a round trip; 0, or -1 after a warning.
+ */
+struct mcp_store;
+int audit_read_history(struct mcp_store *st, struct audit *a);
+
+/* auditrule.c: the bucket of one remote whose history was read. */
 int audit_decide(const struct audit_hist *h);
 
 /*
- * A registry name as the saved audit keeps it (owned): at most
- * AUDIT_NAME_MAX bytes, cut at a character with an ellipsis.
+ * The rank of a bucket in a server's rule, lower first: healthy,
+ * auth-walled, regionally-degraded, cdn-divergent, broken:call back to
+ * broken:dns, broken:unknown, unprobed, needs-configuration, refused,
+ * local-only, deleted.
+ */
+int audit_rank(int bucket);
+
+/*
+ * Group the remotes a->r into servers: a->srv (owned), each remote's srv,
+ * and the counts of both; -1 when memory ran out.
+ */
+int audit_group(struct audit *a);
+
+/* auditmove.c: the movement since a->prev (owned), or NULL when memory ran out. */
+cJSON *audit_movement(const struct audit *a);
+
+/*
+ * auditout.c: a registry name as the saved audit keeps it (owned): at
+ * most AUDIT_NAME_MAX bytes, cut at a character with an ellipsis.
  */
 char *audit_name_cut(const char *name);
 

@@ -1,6 +1,8 @@
 /*
- * auditout.c - the rules of the audit's buckets, its JSON, the movement
- * against the saved audit, and the text tables.
+ * auditout.c - the audit as JSON (the saved audit's format,
+ * mcp-aggregate(1) "audit") and as text tables: the buckets of the
+ * servers and of the remotes, the regionally degraded remotes, the
+ * remotes apart from their server, and the movement.
  */
 #include <math.h>
 #include <stdio.h>
@@ -11,66 +13,6 @@
 #include "audit.h"
 #include "json.h"
 #include "mcp.h"
-
-const char *const audit_bucket_names[B_NALL] = {"healthy", "auth-walled", "broken:dns",
-    "broken:connect", "broken:tls", "broken:http", "broken:auth", "broken:initialize",
-    "broken:tools_list", "broken:call", "broken:unknown", "regionally-degraded", "cdn-divergent",
-    "needs-configuration", "local-only", "refused", "unprobed", "deleted", "new", "gone"};
-
-int
-audit_bucket_of(const char *name)
-{
-	int b;
-
-	for (b = 0; b < B_NALL; b++)
-		if (strcmp(audit_bucket_names[b], name) == 0)
-			return b;
-	return -1;
-}
-
-static int
-most_failed(const long *steps)
-{
-	int i, m = 0;
-
-	for (i = 1; i < 8; i++)
-		if (steps[i] > steps[m])
-			m = i;
-	return m;
-}
-
-/*
- * The rules, in order (mcp-aggregate(1) "Audit"): nothing in the period;
- * split in at least AUDIT_SHARE% of its windows; broken in most results
- * (auth-walled when most of those stop at auth with a 401/403 code); a
- * divergence (an amber counts where the results read show no region
- * failing: one where a region fails is that region's outage); walled in
- * most passing results; else healthy.
- */
-int
-audit_decide(const struct audit_hist *h)
-{
-	long up = h->letters[0] + h->letters[1], decided = up + h->letters[2];
-
-	if (h->nwin == 0 && decided == 0)
-		return B_UNPROBED;
-	if (h->nwin > 0 && h->nsplit * 100 >= (long)AUDIT_SHARE * h->nwin)
-		return B_REGIONAL;
-	if (h->nwin > 0 && h->broken > h->healthy + h->walled) {
-		if (h->authfail * 2 >= h->broken)
-			return B_AUTH;
-		return B_BROKEN + most_failed(h->steps);
-	}
-	/* The results have expired (an --at of long ago): the verdicts decide. */
-	if (h->nwin == 0 && h->letters[2] > up)
-		return h->latest_step >= 0 ? B_BROKEN + h->latest_step : B_BROKEN_UNKNOWN;
-	if (h->divergence ||
-	    (h->rdecided > 0 && h->ramber * 100 >= (long)AUDIT_SHARE * h->rdecided))
-		return B_CDN;
-	if (h->walled > h->healthy)
-		return B_AUTH;
-	return B_HEALTHY;
-}
 
 char *
 audit_name_cut(const char *name)
@@ -98,7 +40,7 @@ percent(long n, long of)
 }
 
 static void
-add_regional(cJSON *arr, const struct audit_srv *s)
+add_regional(cJSON *arr, const struct audit_rem *s)
 {
 	const struct audit_hist *h = &s->h;
 	cJSON *o = cJSON_CreateObject(), *f, *ok;
@@ -129,44 +71,44 @@ add_regional(cJSON *arr, const struct audit_srv *s)
 	cJSON_AddItemToArray(arr, o);
 }
 
-/* By share of the windows split, larger first, then by slug (pointers into a->s). */
+/* By share of the windows split, larger first, then by slug (pointers into a->r). */
 static int
 share_cmp(const void *a, const void *b)
 {
-	const struct audit_srv *x = *(const struct audit_srv *const *)a;
-	const struct audit_srv *y = *(const struct audit_srv *const *)b;
+	const struct audit_rem *x = *(const struct audit_rem *const *)a;
+	const struct audit_rem *y = *(const struct audit_rem *const *)b;
 	double l = (double)x->h.nsplit * (double)y->h.nwin,
 	       r = (double)y->h.nsplit * (double)x->h.nwin;
 
 	return l > r ? -1 : l < r ? 1 : strcmp(x->slug, y->slug);
 }
 
-/* a->s is sorted by slug: so are pointers into it by address. */
+/* a->r is sorted by slug: so are pointers into it by address. */
 static int
 ptr_cmp(const void *a, const void *b)
 {
-	const struct audit_srv *x = *(const struct audit_srv *const *)a;
-	const struct audit_srv *y = *(const struct audit_srv *const *)b;
+	const struct audit_rem *x = *(const struct audit_rem *const *)a;
+	const struct audit_rem *y = *(const struct audit_rem *const *)b;
 
 	return x < y ? -1 : x > y;
 }
 
 /*
- * The regionally degraded servers in slug order, AUDIT_LIST_MAX at most:
- * those of the largest shares (the bucket's count has them all); -1 when
- * memory ran out.
+ * The regionally degraded remotes in slug order, AUDIT_LIST_MAX at most:
+ * those of the largest shares (the bucket's remotes has them all); -1
+ * when memory ran out.
  */
 static int
 regional_list(cJSON *arr, const struct audit *a)
 {
-	const struct audit_srv **p;
+	const struct audit_rem **p;
 	size_t i, n = 0;
 
-	if ((p = calloc(a->n + 1, sizeof(*p))) == NULL)
+	if ((p = calloc(a->nr + 1, sizeof(*p))) == NULL)
 		return -1;
-	for (i = 0; i < a->n; i++)
-		if (a->s[i].bucket == B_REGIONAL)
-			p[n++] = &a->s[i];
+	for (i = 0; i < a->nr; i++)
+		if (a->r[i].bucket == B_REGIONAL)
+			p[n++] = &a->r[i];
 	if (n > AUDIT_LIST_MAX) {
 		qsort(p, n, sizeof(*p), share_cmp);
 		n = AUDIT_LIST_MAX;
@@ -178,168 +120,39 @@ regional_list(cJSON *arr, const struct audit *a)
 	return 0;
 }
 
-struct prev {
-	const char *slug; /* borrowed from the previous audit's tree */
-	int bucket;
-};
-
+/* A remote in a bucket of its own, not its server's (a deleted one is counted apart). */
 static int
-prev_cmp(const void *a, const void *b)
+apart(const struct audit *a, const struct audit_rem *r)
 {
-	return strcmp(((const struct prev *)a)->slug, ((const struct prev *)b)->slug);
+	return r->remote && r->bucket != B_DELETED && r->bucket != a->srv[r->srv].bucket;
 }
 
-/* The slugs of the previous audit and their buckets, sorted (owned array). */
-static struct prev *
-prev_list(const cJSON *prev, size_t *n)
-{
-	const cJSON *bs = cJSON_GetObjectItemCaseSensitive(prev, "buckets"), *b, *e;
-	const cJSON *del = cJSON_GetObjectItemCaseSensitive(prev, "deleted");
-	struct prev *p = NULL, *q;
-	size_t cap = 0;
-	int k;
-
-	*n = 0;
-	for (b = bs ? bs->child : NULL;; b = b->next) {
-		const cJSON *obj = b != NULL ? b : del;
-
-		k = b != NULL ? audit_bucket_of(b->string ? b->string : "") : B_DELETED;
-		cJSON_ArrayForEach(e, cJSON_GetObjectItemCaseSensitive(obj, "slugs"))
-		{
-			if (k < 0 || !cJSON_IsString(e) || !mcp_slug_ok(e->valuestring))
-				continue;
-			if (*n == cap) {
-				cap = cap ? cap * 2 : 256;
-				if ((q = realloc(p, cap * sizeof(*p))) == NULL) {
-					free(p);
-					return NULL;
-				}
-				p = q;
-			}
-			p[*n].slug = e->valuestring;
-			p[(*n)++].bucket = k;
-		}
-		if (b == NULL)
-			break;
-	}
-	if (*n > 0)
-		qsort(p, *n, sizeof(*p), prev_cmp);
-	return p;
-}
-
-struct move {
-	const char *slug, *name; /* borrowed from the audit or the previous one */
-	int from, to;
-};
-
+/* The remotes apart from their server, in slug order, AUDIT_LIST_MAX at most. */
 static void
-moved(struct move *mv, size_t *n, const char *slug, const char *name, int from, int to)
+apart_list(cJSON *o, const struct audit *a)
 {
-	if (from == to)
-		return;
-	mv[*n].slug = slug, mv[*n].name = name;
-	mv[*n].from = from, mv[(*n)++].to = to;
-}
+	cJSON *l = cJSON_AddArrayToObject(o, "apart"), *e;
+	size_t i;
+	long n = 0;
 
-/* Between two buckets of the audits: neither new, gone nor deleted. */
-static int
-between(const struct move *m)
-{
-	return m->from < B_NBUCKET && m->to < B_NBUCKET;
-}
+	for (i = 0; i < a->nr; i++) {
+		const struct audit_rem *r = &a->r[i];
 
-/*
- * The servers that moved, in slug order, AUDIT_LIST_MAX at most: those
- * that changed between two buckets first, then the new, gone and deleted
- * ones (a registry that grows by thousands must not hide a server that
- * broke).
- */
-static void
-moved_list(cJSON *list, const struct move *mv, size_t n)
-{
-	size_t i, k[2] = {AUDIT_LIST_MAX, 0};
-	cJSON *o;
-
-	for (i = 0; i < n && k[1] < AUDIT_LIST_MAX; i++)
-		k[1] += between(&mv[i]);
-	k[0] = AUDIT_LIST_MAX - k[1]; /* k[0] for the others, k[1] for those between */
-	for (i = 0; i < n; i++) {
-		size_t *left = &k[between(&mv[i])];
-
-		if (*left == 0)
+		if (!apart(a, r) || n++ >= AUDIT_LIST_MAX)
 			continue;
-		(*left)--;
-		o = cJSON_CreateObject();
-		cJSON_AddStringToObject(o, "slug", mv[i].slug);
-		if (mv[i].name != NULL && mv[i].name[0] != '\0')
-			cJSON_AddStringToObject(o, "name", mv[i].name);
-		else
-			cJSON_AddNullToObject(o, "name");
-		cJSON_AddStringToObject(o, "from", audit_bucket_names[mv[i].from]);
-		cJSON_AddStringToObject(o, "to", audit_bucket_names[mv[i].to]);
-		cJSON_AddItemToArray(list, o);
+		e = cJSON_CreateObject();
+		cJSON_AddStringToObject(e, "slug", r->slug);
+		cJSON_AddStringToObject(e, "name", r->name);
+		cJSON_AddStringToObject(e, "bucket", audit_bucket_names[r->bucket]);
+		cJSON_AddStringToObject(e, "server", a->srv[r->srv].slug);
+		cJSON_AddStringToObject(
+		    e, "server_bucket", audit_bucket_names[a->srv[r->srv].bucket]);
+		cJSON_AddItemToArray(l, e);
 	}
+	cJSON_AddNumberToObject(o, "apart_count", (double)n);
 }
 
-/* The movement since the previous audit: the merge of two sorted lists. */
-static cJSON *
-movement(const struct audit *a)
-{
-	static long tab[B_NALL][B_NALL];
-	cJSON *m, *t, *e;
-	const cJSON *as;
-	struct prev *p;
-	struct move *mv;
-	size_t np, nmv = 0, i = 0, j = 0;
-	int f, g, c;
-
-	if (a->prev == NULL)
-		return cJSON_CreateNull();
-	memset(tab, 0, sizeof(tab));
-	if ((p = prev_list(a->prev, &np)) == NULL && np > 0)
-		return NULL;
-	if ((mv = calloc(a->n + np + 1, sizeof(*mv))) == NULL) {
-		free(p);
-		return NULL;
-	}
-	m = cJSON_CreateObject();
-	as = cJSON_GetObjectItemCaseSensitive(a->prev, "as_of");
-	if (cJSON_IsString(as))
-		cJSON_AddStringToObject(m, "previous_as_of", as->valuestring);
-	else
-		cJSON_AddNullToObject(m, "previous_as_of");
-	t = cJSON_AddArrayToObject(m, "table");
-	while (i < a->n || j < np) {
-		c = i == a->n ? 1 : j == np ? -1 : strcmp(a->s[i].slug, p[j].slug);
-		if (c < 0) {
-			moved(mv, &nmv, a->s[i].slug, a->s[i].name, B_NEW, a->s[i].bucket);
-			i++;
-		} else if (c > 0) {
-			moved(mv, &nmv, p[j].slug, NULL, p[j].bucket, B_GONE);
-			j++;
-		} else {
-			moved(mv, &nmv, a->s[i].slug, a->s[i].name, p[j].bucket, a->s[i].bucket);
-			i++, j++;
-		}
-	}
-	for (i = 0; i < nmv; i++)
-		tab[mv[i].from][mv[i].to]++;
-	moved_list(cJSON_AddArrayToObject(m, "moved"), mv, nmv);
-	cJSON_AddNumberToObject(m, "moved_count", (double)nmv);
-	for (f = 0; f < B_NALL; f++)
-		for (g = 0; g < B_NALL; g++)
-			if (tab[f][g] > 0) {
-				e = cJSON_CreateObject();
-				cJSON_AddStringToObject(e, "from", audit_bucket_names[f]);
-				cJSON_AddStringToObject(e, "to", audit_bucket_names[g]);
-				cJSON_AddNumberToObject(e, "count", (double)tab[f][g]);
-				cJSON_AddItemToArray(t, e);
-			}
-	free(mv);
-	free(p);
-	return m;
-}
-
+/* A bucket: its servers (count, percent of the total, slugs) and its remotes. */
 static cJSON *
 bucket_json(const struct audit *a, int b, long total)
 {
@@ -349,23 +162,24 @@ bucket_json(const struct audit *a, int b, long total)
 	cJSON_AddNumberToObject(o, "count", (double)a->count[b]);
 	if (b != B_DELETED)
 		cJSON_AddNumberToObject(o, "percent", percent(a->count[b], total));
+	cJSON_AddNumberToObject(o, "remotes", (double)a->rcount[b]);
 	l = cJSON_AddArrayToObject(o, "slugs");
-	for (i = 0; i < a->n; i++)
-		if (a->s[i].bucket == b)
-			cJSON_AddItemToArray(l, cJSON_CreateString(a->s[i].slug));
+	for (i = 0; i < a->nsrv; i++)
+		if (a->srv[i].bucket == b)
+			cJSON_AddItemToArray(l, cJSON_CreateString(a->srv[i].slug));
 	return o;
 }
 
 cJSON *
 audit_json(const struct audit *a)
 {
-	cJSON *o = cJSON_CreateObject(), *bs, *reg, *mv;
+	cJSON *o = cJSON_CreateObject(), *bs, *reg, *mv, *sy;
 	char iso[32];
-	long total = 0;
+	long total = 0, remotes = 0;
 	int b;
 
 	for (b = 0; b < B_NBUCKET; b++)
-		total += a->count[b];
+		total += a->count[b], remotes += a->rcount[b];
 	mcp_iso8601((double)a->to, iso, sizeof(iso));
 	cJSON_AddNumberToObject(o, "v", 1);
 	cJSON_AddStringToObject(o, "type", "audit");
@@ -376,12 +190,18 @@ audit_json(const struct audit *a)
 	cJSON_AddNumberToObject(o, "period", (double)a->period);
 	cJSON_AddNumberToObject(o, "share_percent", AUDIT_SHARE);
 	cJSON_AddNumberToObject(o, "total", (double)total);
+	cJSON_AddNumberToObject(o, "servers", (double)total);
+	cJSON_AddNumberToObject(o, "remotes", (double)remotes);
 	bs = cJSON_AddObjectToObject(o, "buckets");
 	for (b = 0; b < B_NBUCKET; b++)
 		cJSON_AddItemToObject(bs, audit_bucket_names[b], bucket_json(a, b, total));
 	cJSON_AddItemToObject(o, "deleted", bucket_json(a, B_DELETED, total));
+	sy = cJSON_AddObjectToObject(o, "sync");
+	cJSON_AddNumberToObject(sy, "skipped", (double)a->skipped);
+	cJSON_AddNumberToObject(sy, "remotes_dropped", (double)a->dropped);
 	reg = cJSON_AddArrayToObject(o, "regional");
-	if (regional_list(reg, a) == -1 || (mv = movement(a)) == NULL) {
+	apart_list(o, a);
+	if (regional_list(reg, a) == -1 || (mv = audit_movement(a)) == NULL) {
 		cJSON_Delete(o);
 		return NULL;
 	}
@@ -399,8 +219,8 @@ text_regional(const cJSON *json, long count)
 
 	if (listed == 0)
 		return 0;
-	if (printf("\n%-40s  %7s  %-32s  %s\n", "REGIONALLY-DEGRADED", "SHARE", "FAILING FROM",
-	        "HEALTHY FROM") < 0)
+	if (printf("\n%-40s  %7s  %-32s  %s\n", "REGIONALLY-DEGRADED REMOTE", "SHARE",
+	        "FAILING FROM", "HEALTHY FROM") < 0)
 		return -1;
 	cJSON_ArrayForEach(e, cJSON_GetObjectItemCaseSensitive(json, "regional"))
 	{
@@ -511,26 +331,70 @@ text_movement(const cJSON *json)
 	return 0;
 }
 
+/* The remotes whose bucket is not their server's. */
+static int
+text_apart(const cJSON *json)
+{
+	const cJSON *e, *l = cJSON_GetObjectItemCaseSensitive(json, "apart");
+	long listed = cJSON_GetArraySize(l);
+
+	if (listed == 0)
+		return 0;
+	if (printf("\n%-40s  %-20s  %s\n", "REMOTE APART FROM ITS SERVER", "BUCKET",
+	        "SERVER (ITS BUCKET)") < 0)
+		return -1;
+	cJSON_ArrayForEach(e, l)
+	{
+		if (printf("%-40s  %-20s  %s (%s)\n", mcp_json_str(e, "slug", "-"),
+		        mcp_json_str(e, "bucket", "-"), mcp_json_str(e, "server", "-"),
+		        mcp_json_str(e, "server_bucket", "-")) < 0)
+			return -1;
+	}
+	if (mcp_json_num(json, "apart_count") > listed &&
+	    printf("(%.0f more)\n", mcp_json_num(json, "apart_count") - listed) < 0)
+		return -1;
+	return 0;
+}
+
+/*
+ * The buckets: servers, their percentage, and remotes (each in its own
+ * bucket); then what the last sync left out.
+ */
+static int
+text_buckets(const struct audit *a, long total, long remotes)
+{
+	int b;
+
+	if (printf("%-22s  %7s  %8s  %7s\n", "BUCKET", "SERVERS", "PERCENT", "REMOTES") < 0)
+		return -1;
+	for (b = 0; b < B_NBUCKET; b++)
+		if (printf("%-22s  %7ld  %7.2f%%  %7ld\n", audit_bucket_names[b], a->count[b],
+		        percent(a->count[b], total), a->rcount[b]) < 0)
+			return -1;
+	if (printf("%-22s  %7ld  %7.2f%%  %7ld\n%-22s  %7ld  %8s  %7ld\n", "total", total,
+	        total ? 100.0 : 0.0, remotes, "deleted (apart)", a->count[B_DELETED], "",
+	        a->rcount[B_DELETED]) < 0)
+		return -1;
+	return printf("\nA server takes the bucket of its best remote.\n"
+	              "The last registry sync skipped %lld entries and dropped %lld remotes.\n",
+	           a->skipped, a->dropped) < 0
+	    ? -1
+	    : 0;
+}
+
 int
 audit_text(const struct audit *a, const cJSON *json)
 {
-	long total = (long)mcp_json_num(json, "total");
+	long total = (long)mcp_json_num(json, "servers"),
+	     remotes = (long)mcp_json_num(json, "remotes");
 	char from[32], to[32];
-	int b;
 
 	mcp_iso8601((double)a->from, from, sizeof(from));
 	mcp_iso8601((double)(a->to + AGG_WINDOW), to, sizeof(to));
-	if (printf("audit of %s to %s\n%-22s  %7s  %8s\n", from, to, "BUCKET", "COUNT", "PERCENT") <
-	    0)
-		return -1;
-	for (b = 0; b < B_NBUCKET; b++)
-		if (printf("%-22s  %7ld  %7.2f%%\n", audit_bucket_names[b], a->count[b],
-		        percent(a->count[b], total)) < 0)
-			return -1;
-	if (printf("%-22s  %7ld  %7.2f%%\n%-22s  %7ld\n", "total", total, total ? 100.0 : 0.0,
-	        "deleted (apart)", a->count[B_DELETED]) < 0)
-		return -1;
-	if (text_regional(json, a->count[B_REGIONAL]) == -1 || text_movement(json) == -1)
+	if (printf("audit of %s to %s: %ld servers, %ld remotes\n", from, to, total, remotes) < 0 ||
+	    text_buckets(a, total, remotes) == -1 ||
+	    text_regional(json, a->rcount[B_REGIONAL]) == -1 || text_apart(json) == -1 ||
+	    text_movement(json) == -1)
 		return -1;
 	return fflush(stdout) == EOF ? -1 : 0;
 }

@@ -122,28 +122,64 @@ audit_slug_cell(struct mcp_buf *b, const char *slug)
 	return mcp_buf_adds(b, "<td>") | serve_esc(b, slug) | mcp_buf_adds(b, "</td>");
 }
 
+/* What the last sync left out, when the audit says. */
+static int
+audit_sync(struct mcp_buf *b, const cJSON *a)
+{
+	const cJSON *sy = cJSON_GetObjectItemCaseSensitive(a, "sync");
+
+	if (!cJSON_IsObject(sy))
+		return 0;
+	return mcp_buf_addf(b,
+	    "<p class=\"sub\">The last registry sync skipped %.0f entries and dropped %.0f "
+	    "remotes.</p>\n",
+	    mcp_json_num(sy, "skipped"), mcp_json_num(sy, "remotes_dropped"));
+}
+
+/*
+ * The buckets: servers, share and remotes (an audit saved before servers
+ * has no remotes: its counts are of remotes, the column left out).
+ */
 static int
 audit_buckets(struct mcp_buf *b, const cJSON *a)
 {
 	const cJSON *e, *del = cJSON_GetObjectItemCaseSensitive(a, "deleted");
-	int rc = mcp_buf_adds(b,
-	    "<section><h2>Buckets</h2><div class=\"scroll\"><table><thead><tr>"
-	    "<th>Bucket</th><th class=\"num\">Servers</th><th class=\"num\">Share</th>"
-	    "</tr></thead><tbody>");
+	int rem = cJSON_IsNumber(cJSON_GetObjectItemCaseSensitive(a, "remotes")), rc;
 
+	rc = mcp_buf_adds(b, "<section><h2>Buckets</h2>");
+	if (rem)
+		rc |= mcp_buf_addf(b,
+		    "<p class=\"sub\">%.0f servers with %.0f remotes: a server takes the bucket of "
+		    "its best remote.</p>\n",
+		    mcp_json_num(a, "servers"), mcp_json_num(a, "remotes"));
+	rc |= mcp_buf_adds(b,
+	          "<div class=\"scroll\"><table><thead><tr><th>Bucket</th>"
+	          "<th class=\"num\">Servers</th><th class=\"num\">Share</th>") |
+	    mcp_buf_adds(b, rem ? "<th class=\"num\">Remotes</th>" : "") |
+	    mcp_buf_adds(b, "</tr></thead><tbody>");
 	cJSON_ArrayForEach(e, cJSON_GetObjectItemCaseSensitive(a, "buckets"))
 	{
 		rc |= mcp_buf_adds(b, "<tr><td>") | serve_esc(b, e->string ? e->string : "") |
-		    mcp_buf_addf(b,
-		        "</td><td class=\"num\">%.0f</td><td class=\"num\">%.2f%%</td></tr>",
+		    mcp_buf_addf(b, "</td><td class=\"num\">%.0f</td><td class=\"num\">%.2f%%</td>",
 		        mcp_json_num(e, "count"), mcp_json_num(e, "percent"));
+		if (rem)
+			rc |= mcp_buf_addf(
+			    b, "<td class=\"num\">%.0f</td>", mcp_json_num(e, "remotes"));
+		rc |= mcp_buf_adds(b, "</tr>");
 	}
 	rc |= mcp_buf_addf(b,
 	    "</tbody><tfoot><tr><th>Total</th><th class=\"num\">%.0f</th><th class=\"num\">100%%"
-	    "</th></tr></tfoot></table></div>\n<p class=\"sub\">Deleted from the registry, "
-	    "counted apart: %.0f.</p></section>\n",
-	    mcp_json_num(a, "total"), mcp_json_num(del, "count"));
-	return rc;
+	    "</th>",
+	    mcp_json_num(a, "total"));
+	if (rem)
+		rc |= mcp_buf_addf(b, "<th class=\"num\">%.0f</th>", mcp_json_num(a, "remotes"));
+	rc |= mcp_buf_addf(b,
+	    "</tr></tfoot></table></div>\n<p class=\"sub\">Deleted from the registry, counted "
+	    "apart: %.0f",
+	    mcp_json_num(del, "count"));
+	if (rem)
+		rc |= mcp_buf_addf(b, " servers, %.0f remotes", mcp_json_num(del, "remotes"));
+	return rc | mcp_buf_adds(b, ".</p>\n") | audit_sync(b, a) | mcp_buf_adds(b, "</section>\n");
 }
 
 static int
@@ -151,15 +187,15 @@ audit_regional(struct mcp_buf *b, const cJSON *a)
 {
 	const cJSON *list = cJSON_GetObjectItemCaseSensitive(a, "regional"), *e, *g;
 	const cJSON *bs = cJSON_GetObjectItemCaseSensitive(a, "buckets");
-	double all =
-	    mcp_json_num(cJSON_GetObjectItemCaseSensitive(bs, "regionally-degraded"), "count");
-	int rc, first;
+	const cJSON *rb = cJSON_GetObjectItemCaseSensitive(bs, "regionally-degraded");
+	int rc, first, rem = cJSON_IsNumber(cJSON_GetObjectItemCaseSensitive(rb, "remotes"));
+	double all = mcp_json_num(rb, rem ? "remotes" : "count");
 
 	if (cJSON_GetArraySize(list) == 0)
 		return 0;
 	rc = mcp_buf_adds(b,
 	    "<section><h2>Regionally degraded</h2><div class=\"scroll\"><table><thead><tr>"
-	    "<th>Server</th><th>Registry name</th><th class=\"num\">Share of the period</th>"
+	    "<th>Remote</th><th>Registry name</th><th class=\"num\">Share of the period</th>"
 	    "<th>Failing from</th><th>Healthy from</th></tr></thead><tbody>");
 	cJSON_ArrayForEach(e, list)
 	{
@@ -189,6 +225,36 @@ audit_regional(struct mcp_buf *b, const cJSON *a)
 		rc |= mcp_buf_addf(b,
 		    "<p class=\"sub\">And %.0f more, of smaller shares (the audit lists %d).</p>\n",
 		    all - cJSON_GetArraySize(list), cJSON_GetArraySize(list));
+	return rc | mcp_buf_adds(b, "</section>\n");
+}
+
+/* The remotes whose bucket is not their server's. */
+static int
+audit_apart(struct mcp_buf *b, const cJSON *a)
+{
+	const cJSON *list = cJSON_GetObjectItemCaseSensitive(a, "apart"), *e;
+	int rc, listed = cJSON_GetArraySize(list);
+	double all = mcp_json_num(a, "apart_count");
+
+	if (listed == 0)
+		return 0;
+	rc = mcp_buf_adds(b,
+	    "<section><h2>Remotes apart from their server</h2><div class=\"scroll\"><table>"
+	    "<thead><tr><th>Remote</th><th>Registry name</th><th>Bucket</th><th>Server</th>"
+	    "<th>Its bucket</th></tr></thead><tbody>");
+	cJSON_ArrayForEach(e, list)
+	{
+		rc |= mcp_buf_adds(b, "<tr>") | audit_slug_cell(b, mcp_json_str(e, "slug", "")) |
+		    audit_name_cell(b, mcp_json_str(e, "name", "")) | mcp_buf_adds(b, "<td>") |
+		    serve_esc(b, mcp_json_str(e, "bucket", "")) | mcp_buf_adds(b, "</td>") |
+		    audit_slug_cell(b, mcp_json_str(e, "server", "")) | mcp_buf_adds(b, "<td>") |
+		    serve_esc(b, mcp_json_str(e, "server_bucket", "")) |
+		    mcp_buf_adds(b, "</td></tr>");
+	}
+	rc |= mcp_buf_adds(b, "</tbody></table></div>\n");
+	if (all > listed)
+		rc |= mcp_buf_addf(b, "<p class=\"sub\">And %.0f more (the audit lists %d).</p>\n",
+		    all - listed, listed);
 	return rc | mcp_buf_adds(b, "</section>\n");
 }
 
@@ -286,8 +352,8 @@ serve_audit_page(struct conn *c, const struct req *q, struct resp *r)
 	        "<p class=\"sub\"><a href=\"/status\">All servers</a> \xc2\xb7 "
 	        "<a href=\"/audit.json\">JSON</a></p><h1>Registry audit</h1>\n") |
 	    audit_period(b, a);
-	rc |= audit_buckets(b, a) | audit_regional(b, a) | audit_movement(b, a) |
-	    mcp_buf_adds(b, "</main></body></html>\n");
+	rc |= audit_buckets(b, a) | audit_regional(b, a) | audit_apart(b, a) |
+	    audit_movement(b, a) | mcp_buf_adds(b, "</main></body></html>\n");
 	cJSON_Delete(a);
 	if (rc != 0)
 		serve_error(r, 500, "out of memory", NULL);

@@ -274,9 +274,12 @@ is "$?" 0 "its results pushed"
 # --- the audit reads what the sync wrote ------------------------------------------
 mcp-aggregate audit --json >"$TMP/audit" 2>"$TMP/err"
 is "$(cat "$TMP/err")" "" "audit: every field the sync wrote reads"
-is "$(jq -r '[.buckets["needs-configuration"].count, .buckets["local-only"].count, .deleted.count] | @tsv' "$TMP/audit")" \
-    "$(rcli hvals mcp:registry:servers | jq -rs '[([.[] | select(.status != "deleted" and .state == "needs-configuration")] | length), ([.[] | select(.status != "deleted" and .state == "local-only")] | length), ([.[] | select(.status == "deleted")] | length)] | @tsv')" \
-    "audit: its needs-configuration, local-only and deleted buckets are the sync's"
+is "$(jq -r '[.buckets["needs-configuration"].remotes, .buckets["local-only"].count, .deleted.remotes] | @tsv' "$TMP/audit")" \
+    "$(rcli hvals mcp:registry:servers | jq -rs '[([.[] | select(.status != "deleted" and .state == "needs-configuration")] | length), ([.[] | select(.status != "deleted" and .state == "local-only") | .name] | unique | length), ([.[] | select(.status == "deleted" and .state != "local-only")] | length)] | @tsv')" \
+    "audit: its remotes needing configuration and deleted, and its servers with packages only, are the sync's"
+is "$(jq -r '[.servers, .remotes] | @tsv' "$TMP/audit")" \
+    "$(rcli hvals mcp:registry:servers | jq -rs '[([.[] | select(.status != "deleted") | .name] | unique | length), ([.[] | select(.status != "deleted" and .state != "local-only")] | length)] | @tsv')" \
+    "audit: its servers are the sync's names, its remotes the sync's remotes"
 
 # --- a Redis Cluster: the two keys in two slots -----------------------------------
 if redis-server --version | grep -Eq 'v=(7|[89])\.'; then

@@ -5,8 +5,10 @@
 # audit --save, twice, so that the page has its movement: the JSON as
 # saved, the caching headers and ETags (304, HEAD), 404 before any save,
 # 503 for a store out of reach, 500 for a saved value that does not read,
-# every registry string escaped in the page; and the page in headless
-# Chromium (tests/browser/audit.mjs), with its screenshots.
+# every registry string escaped in the page, its servers and remotes and
+# what the last sync left out, an audit saved before servers read as it
+# was; and the page in headless Chromium (tests/browser/audit.mjs), with
+# its screenshots.
 # shellcheck source=tests/lib.sh
 source "$(dirname "$0")/lib.sh"
 # shellcheck source=tests/serve-lib.sh
@@ -25,16 +27,19 @@ export MCP_SPOOL=$TMP/spool MCP_REDIS=unix://$REDIS_SOCK
 SERVE_REDIS_DOWN=unix://$TMP/nobody.sock
 rc() { redis-cli -s "$REDIS_SOCK" "$@"; }
 
-# reg SLUG NAME-AS-JSON [STATE]: one field of mcp:registry:servers.
+# reg SLUG NAME-AS-JSON [STATE [REMOTE]]: one field of mcp:registry:servers.
 reg() {
 	rc hset mcp:registry:servers "$1" \
-	    "{\"name\":$2,\"version\":\"1.0.0\",\"remote\":0,\"type\":\"streamable-http\",\"url\":\"https://mcp.example.com/mcp\",\"headers\":[],\"status\":\"active\",\"state\":\"${3:-probe}\",\"reason\":null,\"registry\":\"https://registry.modelcontextprotocol.io\",\"updated_at\":\"2026-11-20T10:00:00Z\",\"synced_at\":$T0}" >/dev/null
+	    "{\"name\":$2,\"version\":\"1.0.0\",\"remote\":${4:-0},\"type\":\"streamable-http\",\"url\":\"https://mcp.example.com/mcp\",\"headers\":[],\"status\":\"active\",\"state\":\"${3:-probe}\",\"reason\":null,\"registry\":\"https://registry.modelcontextprotocol.io\",\"updated_at\":\"2026-11-20T10:00:00Z\",\"synced_at\":$T0}" >/dev/null
 }
 reg io.example.ok '"io.example/ok"'
 reg io.example.far '"io.example/<script>alert(1)</script> & \"far\""'
 reg io.example.vars '"io.example/vars"' needs-configuration
+# A second remote of io.example/ok, broken: the server stays healthy.
+reg io.example.ok-1 '"io.example/ok"' probe 1
 {
 	gen -s io.example.ok -r "$ALL" -n 10
+	gen -s io.example.ok-1 -r "$ALL" -n 10 -f dns
 	gen -s io.example.far -r "$FOUR_AP_LAST" -n 10
 	gen -s io.example.far -r ap-southeast-1 -n 10 -f connect
 } | registry_marks | push 2>/dev/null
@@ -51,11 +56,13 @@ is "$ST" 404 "/audit before any save: 404"
 mcp-aggregate audit --period 10m --at $(($(w 9) + 95)) --save >/dev/null
 gen -s io.example.far -r "$ALL" -n 10 -t "$(w 10)" | registry_marks | push 2>/dev/null
 gen -s io.example.ok -r "$ALL" -n 10 -t "$(w 10)" | registry_marks | push 2>/dev/null
+gen -s io.example.ok-1 -r "$ALL" -n 10 -t "$(w 10)" -f dns | registry_marks | push 2>/dev/null
 run_windows 10 19
 reg io.example.far2 '"io.example/far2"'
 gen -s io.example.far2 -r "$FOUR_AP_LAST" -n 10 -t "$(w 10)" | registry_marks | push 2>/dev/null
 gen -s io.example.far2 -r ap-southeast-1 -n 10 -t "$(w 10)" -f connect | registry_marks | push 2>/dev/null
 run_windows 10 19 io.example.far2
+rc hset mcp:registry:sync skipped 3 remotes_dropped 1 >/dev/null
 mcp-aggregate audit --period 10m --at $(($(w 19) + 95)) --save >/dev/null
 is "$(rc hexists mcp:registry:audit previous)" 1 "two audits saved"
 
@@ -90,8 +97,16 @@ PTAG=$(hdr ETag)
 like "$PTAG" '^"audit-page-[0-9a-f]{16}"$' "an ETag of its own"
 page=$(body)
 like "$page" '<h1>Registry audit</h1>' "the heading"
-like "$page" '<tr><td>regionally-degraded</td><td class="num">1</td><td class="num">25.00%</td></tr>' \
-    "the buckets with counts and percentages"
+like "$page" '<tr><td>regionally-degraded</td><td class="num">1</td><td class="num">25.00%</td><td class="num">1</td></tr>' \
+    "the buckets with servers, percentages and remotes"
+like "$page" '<p class="sub">4 servers with 5 remotes: a server takes the bucket of its best remote.</p>' \
+    "the servers and the remotes, and the rule"
+like "$page" '<th>Total</th><th class="num">4</th><th class="num">100%</th><th class="num">5</th>' \
+    "the totals of both"
+like "$page" '<p class="sub">The last registry sync skipped 3 entries and dropped 1 remotes.</p>' \
+    "what the last sync left out"
+like "$page" '<tr><td><a href="/status/io.example.ok-1">io.example.ok-1</a></td><td><bdi>io.example/ok</bdi></td><td>broken:dns</td><td><a href="/status/io.example.ok">io.example.ok</a></td><td>healthy</td></tr>' \
+    "a remote apart from its server, both linked"
 like "$page" '<td><a href="/status/io.example.far2">io.example.far2</a></td><td><bdi>io.example/far2</bdi></td><td class="num">100.00%</td><td>ap-southeast-1 \(100.00%\)</td><td>eu-west-2, sa-east-1, us-east-1, us-west-2</td>' \
     "the regionally degraded server with its regions"
 like "$page" '<tr><td>regionally-degraded</td><td>healthy</td><td class="num">1</td></tr>' "the movement table"
@@ -142,6 +157,7 @@ page=$(body)
 is "$ST" 200 "a saved audit whose lists were cut: 200"
 like "$page" $'<td><bdi>io.example/\xe2\x80\xaefar</bdi></td><td class="num">50.00%</td>' \
     "a bidi override of a registry name is isolated in its cell"
+unlike "$page" 'Remotes' "an audit saved before servers: no column of remotes"
 like "$page" '<p class="sub">And 1499 more, of smaller shares \(the audit lists 1\).</p>' \
     "the regional servers the audit leaves out are counted"
 like "$page" '<p class="sub">And 2499 more, counted in the table above; <a href="/audit.json">/audit.json</a> lists 1 in all' \

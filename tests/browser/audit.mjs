@@ -3,8 +3,8 @@
 // light and dark: it answers 200, shows its heading, the buckets and the
 // regionally degraded server with its region, runs no script, logs no
 // error (a CSP violation is one), makes the page itself no wider than the
-// screen (the tables scroll in their box), and shows a hostile registry
-// name as text.  A screenshot of each in SHOTS/audit-*.png.  Prints one
+// screen (the tables scroll in their box), shows a hostile registry
+// name as text, and says servers and remotes.  A screenshot of each in SHOTS/audit-*.png.  Prints one
 // line per check: "ok|not ok<TAB>name<TAB>detail".
 import puppeteer from 'puppeteer-core';
 
@@ -38,7 +38,9 @@ for (const [width, dark] of [[1280, false], [360, false], [1280, true]]) {
 	}));
 	say(got.h1 === 'Registry audit', `${name}: the heading`, got.h1);
 	say(/regionally-degraded\s+1\s+/.test(got.text), `${name}: the buckets with counts`);
-	say(/ap-southeast-1 \(100\.00%\)/.test(got.text), `${name}: the degraded server's region and share`);
+	say(/ap-southeast-1 \(100\.00%\)/.test(got.text), `${name}: the degraded remote's region and share`);
+	say(/4 servers with 5 remotes/.test(got.text), `${name}: the servers and the remotes`);
+	say(got.text.includes('Remotes apart from their server'), `${name}: the remotes apart from their server`);
 	say(got.text.includes('<script>alert(1)</script>'), `${name}: a hostile registry name shown as text`);
 	say(got.scripts === 0, `${name}: no script in the page`, String(got.scripts));
 	say(got.styled === 'collapse', `${name}: the stylesheet applies`, got.styled);

@@ -4,7 +4,8 @@
  * is compiled in here: it is pure and belongs to the tool alone), the
  * latency buckets behind p95_ms, and the bounds push puts on a record
  * (aggregate/check.c, compiled in the same way), and the audit's bucket
- * rules and movement (registry/auditout.c), in TAP.
+ * rules, a server's from its remotes, the movement and the JSON
+ * (registry/auditrule.c, auditmove.c, auditout.c), in TAP.
  *
  * usage: test_aggregate [datadir]   (the argument is ignored)
  */
@@ -14,7 +15,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../../registry/auditmove.c"
 #include "../../registry/auditout.c"
+#include "../../registry/auditrule.c"
 #include "../../aggregate/check.c"
 #include "../../aggregate/fault.c"
 #include "../../aggregate/rule.c"
@@ -1025,6 +1028,18 @@ test_audit_rules(void)
 	    "audit: bucket names");
 }
 
+/* A field of the registry for the audit's tests: its name is its server's. */
+static struct audit_rem
+rem(char *slug, char *name, long index, int bucket)
+{
+	struct audit_rem r;
+
+	memset(&r, 0, sizeof(r));
+	r.slug = slug, r.name = name, r.key = name[0] != '\0' ? name : NULL;
+	r.index = index, r.bucket = bucket, r.remote = bucket != B_LOCAL;
+	return r;
+}
+
 static void
 test_audit_movement(void)
 {
@@ -1035,17 +1050,20 @@ test_audit_movement(void)
 	    "\"deleted\":{\"slugs\":[\"e\"]}}";
 	char sa[] = "a", sb[] = "b", se[] = "e", sf[] = "f", na[] = "io.x/a", nb[] = "", ne[] = "",
 	     nf[] = "io.x/f";
-	struct audit_srv s[4] = {{sa, na, B_HEALTHY, 1, {{0}}}, {sb, nb, B_BROKEN + 1, 1, {{0}}},
-	    {se, ne, B_DELETED, 0, {{0}}}, {sf, nf, B_NEEDS, 0, {{0}}}};
+	struct audit_rem s[4];
 	struct audit a;
 	const cJSON *pc;
 	const char *why;
 	char *t;
 	cJSON *j;
 
+	s[0] = rem(sa, na, 0, B_HEALTHY), s[1] = rem(sb, nb, 0, B_BROKEN + 1);
+	s[2] = rem(se, ne, 0, B_DELETED), s[3] = rem(sf, nf, 0, B_NEEDS);
 	memset(&a, 0, sizeof(a));
-	a.s = s, a.n = 4, a.to = 1795536000, a.from = a.to - 86340, a.period = 86400;
-	a.count[B_HEALTHY] = a.count[B_BROKEN + 1] = a.count[B_DELETED] = a.count[B_NEEDS] = 1;
+	a.r = s, a.nr = 4, a.to = 1795536000, a.from = a.to - 86340, a.period = 86400;
+	ok(audit_group(&a) == 0 && a.nsrv == 4 && a.count[B_HEALTHY] == 1 &&
+	        a.count[B_DELETED] == 1,
+	    "audit: four fields, four servers (an unnamed field is a server alone)");
 	j = audit_json(&a);
 	ok(j != NULL && cJSON_IsNull(cJSON_GetObjectItemCaseSensitive(j, "movement")),
 	    "audit: no previous audit: movement null");
@@ -1073,6 +1091,99 @@ test_audit_movement(void)
 	cJSON_free(t);
 	cJSON_Delete(j);
 	cJSON_Delete(a.prev);
+	free(a.srv);
+}
+
+/* The JSON of one server or remote of a list, printed (owned). */
+static char *
+item(const cJSON *j, const char *list, int i)
+{
+	return cJSON_PrintUnformatted(
+	    cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(j, list), i));
+}
+
+/* The servers of the registry's names: a server takes its best remote's bucket. */
+static void
+test_audit_servers(void)
+{
+	static const char prev[] =
+	    "{\"buckets\":{\"healthy\":{\"slugs\":[\"s-1\",\"zz\"]},\"broken:dns\":{\"slugs\":["
+	    "\"s\"]},\"broken:tls\":{\"slugs\":[\"t-1\",\"t-2\"]}},\"deleted\":{\"slugs\":[\"u\","
+	    "\"u-1\"]}}";
+	char s0[] = "s", s1[] = "s-1", s2[] = "s-2", t0[] = "t", t1[] = "t-1", t2[] = "t-2",
+	     u0[] = "u", u1[] = "u-1", v[] = "v", w[] = "w", pk[] = "p", ns[] = "io.x/s",
+	     nt[] = "io.x/t", nu[] = "io.x/u", np[] = "io.x/p", none[] = "";
+	struct audit_rem r[11];
+	struct audit a;
+	const char *why;
+	char *t;
+	cJSON *j;
+
+	ok(audit_rank(B_HEALTHY) < audit_rank(B_AUTH) &&
+	        audit_rank(B_AUTH) < audit_rank(B_REGIONAL) &&
+	        audit_rank(B_REGIONAL) < audit_rank(B_CDN) &&
+	        audit_rank(B_CDN) < audit_rank(B_BROKEN + 7) &&
+	        audit_rank(B_BROKEN + 7) < audit_rank(B_BROKEN) &&
+	        audit_rank(B_BROKEN) < audit_rank(B_BROKEN_UNKNOWN) &&
+	        audit_rank(B_BROKEN_UNKNOWN) < audit_rank(B_UNPROBED) &&
+	        audit_rank(B_UNPROBED) < audit_rank(B_NEEDS) &&
+	        audit_rank(B_NEEDS) < audit_rank(B_REFUSED) &&
+	        audit_rank(B_REFUSED) < audit_rank(B_LOCAL) &&
+	        audit_rank(B_LOCAL) < audit_rank(B_DELETED),
+	    "audit: the rank of the buckets in a server's rule");
+	/* In slug order, as read. */
+	r[0] = rem(pk, np, -1, B_LOCAL);
+	r[1] = rem(s0, ns, 0, B_BROKEN);
+	r[2] = rem(s1, ns, 1, B_HEALTHY);
+	r[3] = rem(s2, ns, 2, B_DELETED);
+	r[4] = rem(t0, nt, 0, B_DELETED);
+	r[5] = rem(t1, nt, 1, B_BROKEN + 2);
+	r[6] = rem(t2, nt, 2, B_BROKEN + 6);
+	r[7] = rem(u0, nu, 0, B_DELETED);
+	r[8] = rem(u1, nu, 1, B_DELETED);
+	r[9] = rem(v, none, 0, B_UNPROBED);
+	r[10] = rem(w, none, 0, B_UNPROBED);
+	memset(&a, 0, sizeof(a));
+	a.r = r, a.nr = 11, a.to = 1795536000, a.from = a.to - 86340, a.period = 86400;
+	ok(audit_group(&a) == 0 && a.nsrv == 6, "audit: 11 fields, 6 servers");
+	ok(strcmp(a.srv[1].slug, "s") == 0 && a.srv[1].bucket == B_HEALTHY && a.r[0].srv == 0 &&
+	        a.r[3].srv == 1,
+	    "audit: a broken remote and a healthy one: healthy; the slug of remote 0");
+	ok(strcmp(a.srv[2].slug, "t-1") == 0 && a.srv[2].bucket == B_BROKEN + 6,
+	    "audit: two broken remotes: the one that got further; the slug of the first not "
+	    "deleted");
+	ok(strcmp(a.srv[3].slug, "u") == 0 && a.srv[3].bucket == B_DELETED,
+	    "audit: every remote deleted: the server is deleted");
+	ok(a.count[B_HEALTHY] == 1 && a.count[B_BROKEN + 6] == 1 && a.count[B_UNPROBED] == 2 &&
+	        a.count[B_LOCAL] == 1 && a.count[B_DELETED] == 1,
+	    "audit: the servers of each bucket");
+	ok(a.rcount[B_HEALTHY] == 1 && a.rcount[B_BROKEN] == 1 && a.rcount[B_BROKEN + 2] == 1 &&
+	        a.rcount[B_BROKEN + 6] == 1 && a.rcount[B_LOCAL] == 0 && a.rcount[B_DELETED] == 4,
+	    "audit: the remotes of each bucket, each by its own (packages only: no remote)");
+	a.prev = mcp_json_parse(prev, strlen(prev), &why);
+	j = audit_json(&a);
+	ok(cJSON_GetNumberValue(cJSON_GetObjectItemCaseSensitive(j, "servers")) == 5 &&
+	        cJSON_GetNumberValue(cJSON_GetObjectItemCaseSensitive(j, "remotes")) == 6 &&
+	        cJSON_GetNumberValue(cJSON_GetObjectItemCaseSensitive(j, "apart_count")) == 2,
+	    "audit: 5 servers, 6 remotes, not deleted; 2 remotes apart");
+	t = item(j, "apart", 0);
+	is_str(t ? t : "(null)",
+	    "{\"slug\":\"s\",\"name\":\"io.x/s\",\"bucket\":\"broken:dns\",\"server\":\"s\","
+	    "\"server_bucket\":\"healthy\"}",
+	    "audit: a remote apart from its server");
+	cJSON_free(t);
+	t = cJSON_PrintUnformatted(cJSON_GetObjectItemCaseSensitive(
+	    cJSON_GetObjectItemCaseSensitive(j, "movement"), "table"));
+	is_str(t ? t : "(null)",
+	    "[{\"from\":\"healthy\",\"to\":\"gone\",\"count\":1},"
+	    "{\"from\":\"broken:tls\",\"to\":\"broken:tools_list\",\"count\":1},"
+	    "{\"from\":\"new\",\"to\":\"local-only\",\"count\":1},"
+	    "{\"from\":\"new\",\"to\":\"unprobed\",\"count\":2}]",
+	    "audit: against an audit saved per remote: each slug counts for its server now");
+	cJSON_free(t);
+	cJSON_Delete(j);
+	cJSON_Delete(a.prev);
+	free(a.srv);
 }
 
 static void
@@ -1107,29 +1218,33 @@ test_audit_names(void)
 	free(c);
 }
 
-/* More servers moved than the list holds: those between two buckets first. */
+/*
+ * More servers moved than the list holds: those between two buckets
+ * first; more regional remotes and remotes apart than theirs hold.
+ */
 static void
 test_audit_caps(void)
 {
 	enum { N = 2 * AUDIT_LIST_MAX + 200 };
-	static struct audit_srv s[N + 1];
-	static char slugs[N + 1][16];
+	static struct audit_rem s[N + 1];
+	static char slugs[N + 1][16], names[N + 1][16];
 	const cJSON *mv, *e;
 	struct audit a;
 	cJSON *j;
 	size_t i;
 	int found = 0, between = 0;
 
+	/* Servers of two remotes, one regional, one to configure; the last alone, broken. */
 	memset(&a, 0, sizeof(a));
 	for (i = 0; i <= N; i++) {
 		snprintf(slugs[i], sizeof(slugs[i]), "s%05zu", i);
-		s[i].slug = slugs[i], s[i].name = slugs[i];
-		s[i].bucket = i == N ? B_BROKEN : i % 2 ? B_REGIONAL : B_NEEDS;
+		snprintf(names[i], sizeof(names[i]), "n%05zu", i / 2);
+		s[i] = rem(slugs[i], names[i], 0, i == N ? B_BROKEN : i % 2 ? B_REGIONAL : B_NEEDS);
 		s[i].h.nwin = 100, s[i].h.nsplit = (long)(i % 100);
-		a.count[s[i].bucket]++;
 	}
-	a.s = s, a.n = N + 1, a.to = 1795536000, a.from = a.to - 86340, a.period = 86400;
+	a.r = s, a.nr = N + 1, a.to = 1795536000, a.from = a.to - 86340, a.period = 86400;
 	a.prev = cJSON_Parse("{\"buckets\":{\"healthy\":{\"slugs\":[\"s02200\"]}}}");
+	ok(audit_group(&a) == 0 && a.nsrv == N / 2 + 1, "audit: %d servers", N / 2 + 1);
 	j = audit_json(&a);
 	mv = cJSON_GetObjectItemCaseSensitive(
 	    cJSON_GetObjectItemCaseSensitive(j, "movement"), "moved");
@@ -1145,7 +1260,7 @@ test_audit_caps(void)
 	    "audit: %d servers moved listed, the one between two buckets among them",
 	    AUDIT_LIST_MAX);
 	ok(cJSON_GetNumberValue(cJSON_GetObjectItemCaseSensitive(
-	       cJSON_GetObjectItemCaseSensitive(j, "movement"), "moved_count")) == N + 1,
+	       cJSON_GetObjectItemCaseSensitive(j, "movement"), "moved_count")) == N / 2 + 1,
 	    "audit: moved_count counts them all");
 	mv = cJSON_GetObjectItemCaseSensitive(j, "regional");
 	found = 1;
@@ -1158,9 +1273,13 @@ test_audit_caps(void)
 			        cJSON_GetObjectItemCaseSensitive(e->next, "slug")->valuestring) < 0;
 	}
 	ok(cJSON_GetArraySize(mv) == AUDIT_LIST_MAX && found,
-	    "audit: %d regional servers listed, the largest shares, in slug order", AUDIT_LIST_MAX);
+	    "audit: %d regional remotes listed, the largest shares, in slug order", AUDIT_LIST_MAX);
+	ok(cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(j, "apart")) == AUDIT_LIST_MAX &&
+	        cJSON_GetNumberValue(cJSON_GetObjectItemCaseSensitive(j, "apart_count")) == N / 2,
+	    "audit: %d remotes apart listed, apart_count counts them all", AUDIT_LIST_MAX);
 	cJSON_Delete(j);
 	cJSON_Delete(a.prev);
+	free(a.srv);
 }
 
 int
@@ -1182,6 +1301,7 @@ main(void)
 	test_fault_blind();
 	test_audit_rules();
 	test_audit_movement();
+	test_audit_servers();
 	test_audit_names();
 	test_audit_caps();
 	return done_testing();

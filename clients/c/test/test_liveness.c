@@ -9,6 +9,7 @@
 #include "../mcp_liveness.c"
 
 #include <signal.h>
+#include <stddef.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -53,6 +54,38 @@ n304(const char *slug)
 		n += strstr(line, want) != NULL;
 	if (f != NULL)
 		fclose(f);
+	return n;
+}
+
+/*
+ * Wait until the count at OFF in SLUG's stats (all slugs' for NULL)
+ * reaches WANT, 30 s at most (a loaded machine is slow, not wrong); the
+ * stats in *s.  1 when it did.
+ */
+static int
+wait_count(struct mcp_live *l, const char *slug, size_t off, long want, struct mcp_live_stats *s)
+{
+	for (int i = 0; i < 3000; i++) {
+		mcp_live_stats(l, slug, s);
+		if (*(const long *)(const void *)((const char *)s + off) >= want)
+			return 1;
+		usleep(10000);
+	}
+	return 0;
+}
+
+/*
+ * The 304s nginx logged for SLUG since BEFORE, once there are WANT: nginx
+ * writes its line after the answer, so the client can look before it is
+ * there (10 s at most).
+ */
+static int
+wait_304(const char *slug, int before, int want)
+{
+	int n = 0;
+
+	for (int i = 0; i < 1000 && (n = n304(slug) - before) < want; i++)
+		usleep(10000);
 	return n;
 }
 
@@ -181,9 +214,10 @@ main(void)
 	for (int i = 0; i < 3; i++)
 		mcp_live_poll(l);
 	mcp_live_stats(l, "down", &s);
+	n = wait_304("down", before, 3);
 	snprintf(cmd, sizeof(cmd), "three more polls: three 304s (%ld), nginx's log agrees (%d)",
-	    s.not_modified, n304("down") - before);
-	check(s.not_modified == 3 && n304("down") - before == 3, cmd);
+	    s.not_modified, n);
+	check(s.not_modified == 3 && n == 3, cmd);
 	mcp_live_free(l);
 
 	/* Stale, and the breaker, on a fake clock. */
@@ -222,28 +256,31 @@ main(void)
 	    "breaker: the trial passed, closed");
 	mcp_live_free(l);
 
-	/* A change seen within one poll of the thread. */
+	/*
+	 * A change seen by the poll thread at its first request after the
+	 * verdict.  The verdict lands between two polls, not during one: the
+	 * thread is stopped (the poll in flight ends first), and started
+	 * again with a period longer than the test, so that the request
+	 * looked at is its first one after the verdict, and the only one.
+	 */
 	l = live(base, 0, 300);
 	mcp_live_watch(l, "recover");
 	mcp_live_start(l);
-	for (n = 0; n < 100; n++) {
-		mcp_live_stats(l, "recover", &s);
-		if (s.not_modified >= 2)
-			break;
-		usleep(50000);
-	}
-	check(s.not_modified >= 2 && mcp_live_state(l, "recover") == MCP_LIVE_DOWN,
-	    "thread: down, two 304s");
+	n = wait_count(l, "recover", offsetof(struct mcp_live_stats, not_modified), 2, &s);
+	check(n && mcp_live_state(l, "recover") == MCP_LIVE_DOWN, "thread: down, two 304s");
+	mcp_live_stop(l);
 	check(run_bash(flip) == 0, "the pipeline decides recover green");
 	mcp_live_stats(l, "recover", &s);
 	before = (int)s.requests;
-	for (n = 0; n < 100 && mcp_live_state(l, "recover") != MCP_LIVE_UP; n++)
-		usleep(10000);
-	mcp_live_stats(l, "recover", &s);
+	pthread_mutex_lock(&l->mu);
+	l->poll_ms = 600000;
+	pthread_mutex_unlock(&l->mu);
+	mcp_live_start(l);
+	wait_count(l, "recover", offsetof(struct mcp_live_stats, requests), before + 1L, &s);
 	snprintf(cmd, sizeof(cmd),
-	    "thread: up by the first request after the verdict (request %ld; %d before)",
+	    "thread: up by its first request after the verdict (request %ld; %d before)",
 	    s.requests, before);
-	check(mcp_live_state(l, "recover") == MCP_LIVE_UP && s.requests <= before + 1, cmd);
+	check(mcp_live_state(l, "recover") == MCP_LIVE_UP && s.requests == before + 1, cmd);
 	mcp_live_stop(l);
 	mcp_live_free(l);
 
@@ -255,13 +292,8 @@ main(void)
 	mcp_live_poll(l);
 	kill(atoi(pid), SIGTERM);
 	mcp_live_start(l);
-	for (n = 0; n < 100; n++) {
-		mcp_live_stats(l, NULL, &s);
-		if (s.failures >= 4)
-			break;
-		usleep(50000);
-	}
-	check(s.failures >= 4, "API killed: the polls fail");
+	check(wait_count(l, NULL, offsetof(struct mcp_live_stats, failures), 4, &s),
+	    "API killed: the polls fail");
 	check(mcp_live_state(l, "up") == MCP_LIVE_UP &&
 	        mcp_live_state(l, "down") == MCP_LIVE_DOWN && !mcp_live_allow(l, "down"),
 	    "API killed: the last states stand");
