@@ -165,6 +165,38 @@ is "$(($(wc -l <"$TMP/t2") - $(wc -l <"$TMP/t")))" 1 "the override adds that one
 mcp-probe -r test -n -f - <"$TMP/t2" >/dev/null 2>"$TMP/perr"
 like "$?:$(cat "$TMP/perr")" '^0:mcp-probe: 433 targets ok$' "the list with the override: mcp-probe takes it"
 
+# --- slugs: the same in a store with history as in a fresh one (issue 39, item 11) ----
+# The registry as it was when each server first published: every server's
+# first version made its latest (10 servers of 2025-12-18 listed packages
+# only then and remotes later; com.glean/mcp gained its remote between the
+# two snapshots).  A store that synced that, then 2025-12-11, then
+# 2025-12-18 (a full pass), gives each name and remote the slug a fresh
+# store gives: the slug depends on them alone, not on what came first.
+slugmap() { rcli hgetall mcp:registry:servers | paste - - | jq -R -r 'split("\t") |
+    (.[1] | fromjson) as $v | select($v.status != "deleted") | [.[0], $v.name, ($v.remote | tostring)] | @tsv' | sort; }
+slugmap >"$TMP/slugs.fresh"
+entries "$NEW" | jq -c 'group_by(.server.name) | map(sort_by(._meta["io.modelcontextprotocol.registry/official"].publishedAt) |
+    to_entries | map(.value._meta["io.modelcontextprotocol.registry/official"].isLatest = (.key == 0) | .value)) | flatten' |
+    gzip >"$TMP/first.json.gz"
+gained=$(entries "$NEW" | jq '[group_by(.server.name)[] | select((map((.server.remotes // []) | length > 0) | any) and
+    (map((.server.remotes // []) | length == 0) | any))] | length')
+is "$gained" 10 "2025-12-18: 10 servers listed packages only in one version and remotes in another"
+rcli flushall >/dev/null
+cp "$TMP/first.json.gz" "$TMP/snap.json.gz"
+sync "$REG"
+is "$?" 0 "each server's first version: exit 0"
+cp "$OLD" "$TMP/snap.json.gz"
+sync "$REG"
+is "$?" 0 "then 2025-12-11, incremental: exit 0"
+cp "$NEW" "$TMP/snap.json.gz"
+sync --full "$REG"
+is "$?:$(grep -c ' moved to ' "$TMP/err")" 0:0 "then 2025-12-18, a full pass: exit 0, no slug to move"
+slugmap >"$TMP/slugs.history"
+is "$(diff "$TMP/slugs.history" "$TMP/slugs.fresh" && echo same)" same \
+    "every name and remote has the slug a fresh store gives it, whatever the store saw first"
+is "$(awk -F'\t' '$1 ~ /-[0-9a-f]{8}$/' "$TMP/slugs.fresh" | wc -l) $(wc -l <"$TMP/slugs.fresh")" "0 1207" \
+    "the real registry's 1,207 fields: no slug a hashed one"
+
 # --- a static sub-registry: a 301 to its trailing slash, over https ------------------------
 certs
 start_registry sub --static "$SUB" --tls-cert "$TMP/certs/good.pem" --tls-key "$TMP/certs/good.key"
