@@ -130,17 +130,24 @@
 	"local function hist_regions(key, month, a, first, ttl)\n" \
 	"  local off, tag, size = (month % HIST_MONTHS) * HIST_MREC, month % 65535 + 1,\n" \
 	"    HIST_MONTHS * HIST_MREC\n" \
-	"  for i = first, #a - 1, 2 do\n" \
-	"    local s = redis.call('HGET', key, a[i])\n" \
-	"    if s or redis.call('HLEN', key) < HIST_REGIONS then\n" \
+	"  local names, out, room = {}, {}, nil\n" \
+	"  for i = first, #a - 1, 2 do names[#names + 1] = a[i] end\n" \
+	"  local cur = redis.call('HMGET', key, unpack(names))\n" \
+	"  for j = 1, #names do\n" \
+	"    local s = cur[j]\n" \
+	"    if not s and not room then room = HIST_REGIONS - redis.call('HLEN', key) end\n" \
+	"    if s or room > 0 then\n" \
+	"      if not s then room = room - 1 end\n" \
 	"      if not s or #s ~= size then s = string.rep('\\0', size) end\n" \
 	"      local t, p, f = struct.unpack('>I2I2I2', string.sub(s, off + 1, off + HIST_MREC))\n" \
 	"      if t ~= tag then p, f = 0, 0 end\n" \
-	"      if a[i + 1] == 'p' then p = p + 1 else f = f + 1 end\n" \
-	"      redis.call('HSET', key, a[i], string.sub(s, 1, off) .. struct.pack('>I2I2I2', tag, p, f) ..\n" \
-	"        string.sub(s, off + HIST_MREC + 1))\n" \
+	"      if a[first + 2 * j - 1] == 'p' then p = p + 1 else f = f + 1 end\n" \
+	"      out[#out + 1] = names[j]\n" \
+	"      out[#out + 1] = string.sub(s, 1, off) .. struct.pack('>I2I2I2', tag, p, f) ..\n" \
+	"        string.sub(s, off + HIST_MREC + 1)\n" \
 	"    end\n" \
 	"  end\n" \
+	"  if #out > 0 then redis.call('HSET', key, unpack(out)) end\n" \
 	"  redis.call('EXPIRE', key, ttl)\n" \
 	"end\n"
 /* clang-format on */

@@ -180,6 +180,9 @@ decide 14 480 509 weather
 } | push
 decide 30 1420 1439 files
 decide 31 0 29 files
+# many, Oct 25 01:40: 17 regions report.
+probes many 24 100 1 "$(seq -f 'r%02g' 1 17 | paste -sd, -)" | push
+decide 24 100 100 many
 is "$(grep -v '^mcp-alert: maint add: weather' "$TMP/fill.err")" "" "the store filled by push, verdict and mcp-alert maint, no message"
 diag "the store filled in $((SECONDS - started)) s"
 
@@ -198,6 +201,14 @@ is "$(rc hget 'mcp:{everything}:red' $((D0 + 19)))" "840-844:5 848-849:2" "red, 
 is "$(rc hkeys 'mcp:{weather}:red')" "" "weather: red inside maintenance is no incident"
 is "$(rc hlen 'mcp:{everything}:rgn'):$(rc hstrlen 'mcp:{everything}:rgn' eu-west-2)" "3:84" \
     "rgn: three regions, 14 months of 6 bytes each"
+is "$(rc hlen 'mcp:{many}:rgn'):$(rc hexists 'mcp:{many}:rgn' r16):$(rc hexists 'mcp:{many}:rgn' r17)" "16:1:0" \
+    "rgn: 16 regions at most, the 17th not counted"
+# A window decided again (a back-fill, a second pass) counts nothing twice.
+snap() { rc getrange 'mcp:{everything}:tally' $((($1 % 400) * 12)) $((($1 % 400) * 12 + 11)) | od -An -tx1; rc hgetall 'mcp:{everything}:rgn' | od -An -tx1 | md5sum; rc hget 'mcp:{everything}:red' "$1"; }
+before=$(snap $((D0 + 2)))
+decide 2 600 601 everything
+decide 2 622 622 everything
+is "$(snap $((D0 + 2)))" "$before" "Oct 3 decided again (red, red, green): the tally, red and rgn unchanged"
 
 # ------------------------------------------------------------ the reports
 R() { MCP_NOW=$NOW1 mcp-aggregate report "$@"; }
