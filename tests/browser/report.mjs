@@ -8,7 +8,7 @@
 // everything?days=90 at both widths: 90 bars, none wider than the screen.
 // axe-core on both (the CSP bypassed for it alone): no serious or
 // critical violation.  Screenshots in SHOTS/report-*.png and
-// SHOTS/status-90-*.png, the PDF in SHOTS/report.pdf.  Prints one line per
+// SHOTS/status-90-*.png (the bars alone in status-90-bars-*.png), the PDF in SHOTS/report.pdf.  Prints one line per
 // check: "ok|not ok<TAB>name<TAB>detail".
 import fs from 'node:fs';
 import axe from 'axe-core';
@@ -118,6 +118,13 @@ for (const width of [1280, 360]) {
 	say(!got.wide, `${name}: no wider than the screen`);
 	say(errors.length === 0, `${name}: no error in the console`, errors.join('; '));
 	await p.screenshot({ path: `${E.SHOTS}/status-90-${width}.png`, fullPage: width === 360 });
+	// The bars alone, heading to legend, for the documentation.
+	const clip = await p.evaluate(() => {
+		const h = [...document.querySelectorAll('h2')].find((e) => /^Uptime/.test(e.textContent));
+		const a = h.getBoundingClientRect(), z = document.querySelector('p.legend').getBoundingClientRect();
+		return { x: a.x - 8, y: a.y + window.scrollY - 8, width: a.width + 16, height: z.bottom - a.top + 16 };
+	});
+	await p.screenshot({ path: `${E.SHOTS}/status-90-bars-${width}.png`, clip });
 	await p.close();
 }
 await axeCheck(REPORT, 'the report page');
