@@ -97,6 +97,12 @@
 	"  redis.call('EXPIRE', key, ttl)\n" \
 	"  return t ~= tag, c[3]\n" \
 	"end\n" \
+	"local function hist_keep(keys, ttl)\n" \
+	"  for _, k in ipairs(keys) do\n" \
+	"    redis.call('HSETNX', k, 'V', 1)\n" \
+	"    redis.call('EXPIRE', k, ttl)\n" \
+	"  end\n" \
+	"end\n" \
 	"local function hist_red(key, dkey, day, ttl)\n" \
 	"  local s, out, cs, ce, cn, merged = redis.call('GET', dkey) or '', {}, -1, -1, 0, false\n" \
 	"  for i = 1, #s do\n" \
@@ -123,7 +129,8 @@
 	"    redis.call('HDEL', key, day)\n" \
 	"  end\n" \
 	"  for _, f in ipairs(redis.call('HKEYS', key)) do\n" \
-	"    if (tonumber(f) or 0) <= day - HIST_DAYS then redis.call('HDEL', key, f) end\n" \
+	"    local d = tonumber(f)\n" \
+	"    if d and d <= day - HIST_DAYS then redis.call('HDEL', key, f) end\n" \
 	"  end\n" \
 	"  redis.call('EXPIRE', key, ttl)\n" \
 	"end\n" \
@@ -135,7 +142,9 @@
 	"  local cur = redis.call('HMGET', key, unpack(names))\n" \
 	"  for j = 1, #names do\n" \
 	"    local s = cur[j]\n" \
-	"    if not s and not room then room = HIST_REGIONS - redis.call('HLEN', key) end\n" \
+	"    if not s and not room then\n" \
+	"      room = HIST_REGIONS - redis.call('HLEN', key) + redis.call('HEXISTS', key, 'V')\n" \
+	"    end\n" \
 	"    if s or room > 0 then\n" \
 	"      if not s then room = room - 1 end\n" \
 	"      if not s or #s ~= size then s = string.rep('\\0', size) end\n" \
@@ -227,6 +236,7 @@
 	    "redis.call('EXPIRE', KEYS[3], ARGV[5])\n"                                             \
 	    "local ttl = tonumber(ARGV[8])\n"                                                      \
 	    "local new, reds = hist_tally(KEYS[4], KEYS[2], day, old, v, ttl)\n"                   \
+	    "if new then hist_keep({KEYS[5], KEYS[6]}, ttl) end\n"                                 \
 	    "if (old == 'r') ~= (v == 'r') or (new and reds > 0) then hist_red(KEYS[5], KEYS[2], " \
 	    "day, ttl) end\n"                                                                      \
 	    "if not old and v ~= 'm' and #ARGV > 8 then hist_regions(KEYS[6], tonumber(ARGV[7]), " \

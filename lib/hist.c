@@ -284,7 +284,8 @@ count_regions(struct mcp_report *r, const struct mcp_hist_in *in)
 	long m, pass, fail, tp, tf;
 	size_t i;
 
-	for (i = 0; i + 1 < in->nrgn && i / 2 < MCP_HIST_REGIONS; i += 2) {
+	/* The regions, and the field V that keeps the key (not a region). */
+	for (i = 0; i + 1 < in->nrgn && i / 2 <= MCP_HIST_REGIONS; i += 2) {
 		if (!mcp_slug_ok(in->rgn[i]))
 			continue;
 		tp = tf = 0;

@@ -20,6 +20,8 @@
  * rgn     hash: REGION -> 14 records of 6 bytes, the month MONTH at
  *         6 x (MONTH mod 14): TAG = (MONTH mod 65535) + 1, the windows the
  *         region's own probe passed, those it failed.
+ * Both hold a field V (1), neither a day nor a region, so that they exist
+ * from a slug's first verdict on, as the script that declares them needs.
  */
 #ifndef MCP_HIST_H
 #define MCP_HIST_H
