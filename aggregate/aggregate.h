@@ -344,6 +344,11 @@ int agg_maint_parse(const redisReply *r, double *start, double *end, const char 
 
 /* A line per slug (all known, or those named); exit 1 when one is not up. */
 int agg_status(const struct agg_opts *o, char **slugs, int nslugs);
+/*
+ * report (report.c): argv[0] is "report", its flags and slugs after it;
+ * parses them, closes stdout, and returns the exit status.
+ */
+int agg_report(int argc, char **argv);
 /* The stored results of slug in the windows from..to, a line each. */
 int agg_results(const struct agg_opts *o, const char *slug, long long from, long long to);
 
@@ -390,6 +395,13 @@ int agg_canaries(struct mcp_store *st, long long window, int lookback, struct ag
  */
 /* Connect with the options' URL and timeout; NULL after printing why. */
 struct mcp_store *agg_connect(const struct agg_opts *o);
+
+/*
+ * The slugs of the index (the name index, else the slug index of a store
+ * of before), sorted: owned strings in *out (free each, then the array),
+ * *n of them.  0, or -1 after a warning.
+ */
+int agg_all_slugs(struct mcp_store *st, char ***out, size_t *n);
 
 /* The usage message of mcp-aggregate; exits MCP_EXIT_USAGE. */
 void agg_usage(void) __attribute__((noreturn));

@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "aggregate.h"
 #include "mcp.h"
@@ -19,6 +20,8 @@ agg_usage(void)
 	    "[SLUG ...]\n"
 	    "       %s results [-R URL] [-t SECONDS] SLUG [FROM [TO]]\n"
 	    "       %s status [-j] [-R URL] [-t SECONDS] [SLUG ...]\n"
+	    "       %s report [-R URL] [-t SECONDS] [--json | --csv] [--month YYYY-MM | --from "
+	    "YYYY-MM [--to YYYY-MM]] [SLUG ...]\n"
 	    "       %s audit [-R URL] [-t SECONDS] [--json] [--period DURATION] [--save] [--at "
 	    "EPOCH]\n"
 	    "       %s registry sync [-R URL] [-t SECONDS] [--full] [--allow-http] [--force] "
@@ -27,7 +30,7 @@ agg_usage(void)
 	    program_invocation_short_name, program_invocation_short_name,
 	    program_invocation_short_name, program_invocation_short_name,
 	    program_invocation_short_name, program_invocation_short_name,
-	    program_invocation_short_name);
+	    program_invocation_short_name, program_invocation_short_name);
 	exit(MCP_EXIT_USAGE);
 }
 
@@ -41,4 +44,42 @@ agg_connect(const struct agg_opts *o)
 	if ((st = mcp_store_open(mcp_store_url_choose(o->url), &so, err, sizeof(err))) == NULL)
 		warnx("redis: %s", err);
 	return st;
+}
+
+static int
+str_cmp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* aggregate.h */
+int
+agg_all_slugs(struct mcp_store *st, char ***out, size_t *n)
+{
+	const char *argv[] = {"ZRANGE", AGG_KEY_LEX, "-", "+", "BYLEX"};
+	const char *alt[] = {"ZRANGE", AGG_KEY_SLUGS, "0", "-1"};
+	char err[512];
+	redisReply *r;
+	size_t i;
+
+	/* The name index is sorted; a store of before has only the slug index. */
+	r = mcp_store_cmd(st, 5, argv, err, sizeof(err));
+	if (r != NULL && r->type == REDIS_REPLY_ARRAY && r->elements == 0) {
+		freeReplyObject(r);
+		r = mcp_store_cmd(st, 4, alt, err, sizeof(err));
+	}
+	if (r == NULL || r->type != REDIS_REPLY_ARRAY) {
+		warnx("redis: %s", r ? (r->type == REDIS_REPLY_ERROR ? r->str : "bad reply") : err);
+		freeReplyObject(r);
+		return -1;
+	}
+	*n = 0;
+	if ((*out = calloc(r->elements + 1, sizeof(**out))) == NULL)
+		errx(MCP_EXIT_FAIL, "out of memory");
+	for (i = 0; i < r->elements; i++)
+		if (mcp_slug_ok(r->element[i]->str) && ((*out)[*n] = strdup(r->element[i]->str)))
+			(*n)++;
+	freeReplyObject(r);
+	qsort(*out, *n, sizeof(**out), str_cmp);
+	return 0;
 }

@@ -90,6 +90,8 @@ main(int argc, char *argv[])
 	cmd = argv[1];
 	if (reg_command(cmd))
 		return reg_main(argc - 1, argv + 1);
+	if (strcmp(cmd, "report") == 0)
+		return agg_report(argc - 1, argv + 1);
 	if (strcmp(cmd, "push") == 0)
 		flags = "R:r:S:t:v";
 	else if (strcmp(cmd, "verdict") == 0)

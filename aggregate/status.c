@@ -250,44 +250,6 @@ status_once(struct mcp_store *st, void *arg, char *err, size_t errlen)
 	return MCP_STORE_OK;
 }
 
-static int
-str_cmp(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-/* The slugs of the index, sorted: owned strings in *out. */
-static int
-all_slugs(struct mcp_store *st, char ***out, size_t *n)
-{
-	const char *argv[] = {"ZRANGE", AGG_KEY_LEX, "-", "+", "BYLEX"};
-	const char *alt[] = {"ZRANGE", AGG_KEY_SLUGS, "0", "-1"};
-	char err[512];
-	redisReply *r;
-	size_t i;
-
-	/* The name index is sorted; a store of before has only the slug index. */
-	r = mcp_store_cmd(st, 5, argv, err, sizeof(err));
-	if (r != NULL && r->type == REDIS_REPLY_ARRAY && r->elements == 0) {
-		freeReplyObject(r);
-		r = mcp_store_cmd(st, 4, alt, err, sizeof(err));
-	}
-	if (r == NULL || r->type != REDIS_REPLY_ARRAY) {
-		warnx("redis: %s", r ? (r->type == REDIS_REPLY_ERROR ? r->str : "bad reply") : err);
-		freeReplyObject(r);
-		return -1;
-	}
-	*n = 0;
-	if ((*out = calloc(r->elements + 1, sizeof(**out))) == NULL)
-		errx(MCP_EXIT_FAIL, "status: out of memory");
-	for (i = 0; i < r->elements; i++)
-		if (mcp_slug_ok(r->element[i]->str) && ((*out)[*n] = strdup(r->element[i]->str)))
-			(*n)++;
-	freeReplyObject(r);
-	qsort(*out, *n, sizeof(**out), str_cmp);
-	return 0;
-}
-
 int
 agg_status(const struct agg_opts *o, char **slugs, int nslugs)
 {
@@ -303,7 +265,7 @@ agg_status(const struct agg_opts *o, char **slugs, int nslugs)
 	if ((st = agg_connect(o)) == NULL)
 		return MCP_EXIT_FAIL;
 	if (nslugs == 0) {
-		if (all_slugs(st, &own, &x.n) == -1) {
+		if (agg_all_slugs(st, &own, &x.n) == -1) {
 			mcp_store_close(st);
 			return MCP_EXIT_FAIL;
 		}

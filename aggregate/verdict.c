@@ -11,6 +11,8 @@
 #include <string.h>
 
 #include "aggregate.h"
+#include "hist.h"
+#include "histlua.h"
 #include "mcp.h"
 #include "rec.h"
 #include "reslua.h"
@@ -60,117 +62,9 @@ static const char read_lua[] =
                 "end\n"
                 "return out\n";
 
-/*
- * The letters of day:DAY (mcp-store(7)): 480 bytes, three windows a byte,
- * base 6 (the window of position p in byte p / 3, its digit p mod 3 the
- * lowest first): 0 not decided, then g a r u m.  day_letter(key, p) reads
- * the letter of position p, '' for none, of the packed string or of the
- * 1,440 letters of before; day_pack(key) converts those on the first
- * write (or makes the string whole), day_set(key, p, letter) writes one.
- */
-#define DAY_LUA                                                                                    \
-	"local DAYL, DAYD = {'g', 'a', 'r', 'u', 'm'}, {g = 1, a = 2, r = 3, u = 4, m = 5}\n"      \
-	"local function day_letter(key, p)\n"                                                      \
-	"  if redis.call('STRLEN', key) == 1440 then\n"                                            \
-	"    local c = redis.call('GETRANGE', key, p, p)\n"                                        \
-	"    if c == '\\0' then return '' end\n"                                                   \
-	"    return c\n"                                                                           \
-	"  end\n"                                                                                  \
-	"  local i = math.floor(p / 3)\n"                                                          \
-	"  local b = string.byte(redis.call('GETRANGE', key, i, i))\n"                             \
-	"  return b and DAYL[math.floor(b / 6 ^ (p % 3)) % 6] or ''\n"                             \
-	"end\n"                                                                                    \
-	"local function day_pack(key)\n"                                                           \
-	"  local n = redis.call('STRLEN', key)\n"                                                  \
-	"  if n == 480 then return end\n"                                                          \
-	"  if n ~= 1440 then return redis.call('SET', key, string.rep('\\0', 480)) end\n"          \
-	"  local cur, t = redis.call('GET', key), {}\n"                                            \
-	"  for i = 0, 479 do\n"                                                                    \
-	"    local v = 0\n"                                                                        \
-	"    for d = 3, 1, -1 do v = v * 6 + (DAYD[string.sub(cur, 3 * i + d, 3 * i + d)] or 0) "  \
-	"end\n"                                                                                    \
-	"    t[i + 1] = string.char(v)\n"                                                          \
-	"  end\n"                                                                                  \
-	"  redis.call('SET', key, table.concat(t))\n"                                              \
-	"end\n"                                                                                    \
-	"local function day_set(key, p, letter)\n"                                                 \
-	"  local i, f = math.floor(p / 3), 6 ^ (p % 3)\n"                                          \
-	"  local b = string.byte(redis.call('GETRANGE', key, i, i))\n"                             \
-	"  b = b - math.floor(b / f) % 6 * f + (DAYD[letter] or 0) * f\n"                          \
-	"  redis.call('SETRANGE', key, i, string.char(b))\n"                                       \
-	"end\n"
-
-/*
- * Read-only: the latency bucket of the nearest-rank 95th percentile of the
- * 24-hour histogram, found from the top bucket down (a few buckets hold the
- * top 5 %), the 30 days of counters, W's old code.
- */
-static const char stats_lua[] =
-    DAY_LUA "local n = tonumber(redis.call('HGET', KEYS[1], 'n')) or 0\n"
-            "local p95, off = '', 0\n"
-            "local tail, acc = n - math.floor((95 * n + 99) / 100) + 1, 0\n"
-            "while n > 0 and p95 == '' do\n"
-            "  local bs = redis.call('ZREVRANGE', KEYS[4], off, off + 7)\n"
-            "  if #bs == 0 then break end\n"
-            "  local cs = redis.call('HMGET', KEYS[1], unpack(bs))\n"
-            "  for i = 1, #bs do\n"
-            "    acc = acc + (tonumber(cs[i]) or 0)\n"
-            "    if acc >= tail then p95 = bs[i]; break end\n"
-            "  end\n"
-            "  off = off + 8\n"
-            "end\n"
-            "local day = tonumber(ARGV[2])\n"
-            "local f = {}\n"
-            "for d = day - 29, day do f[#f + 1] = d .. ':u'; f[#f + 1] = d .. ':n' end\n"
-            "local v = redis.call('HMGET', KEYS[2], unpack(f))\n"
-            "local u, c = 0, 0\n"
-            "for i = 1, #v, 2 do\n"
-            "  u = u + (tonumber(v[i]) or 0); c = c + (tonumber(v[i + 1]) or 0)\n"
-            "end\n"
-            "local pos = (tonumber(ARGV[1]) % 86400) / 60\n"
-            "local old = day_letter(KEYS[3], pos)\n"
-            "if old == '' then\n"
-            "  old = redis.call('HGET', ARGV[3] .. 'hist:' .. ARGV[2], ARGV[1]) or ''\n"
-            "end\n"
-            "return {p95, tostring(u), tostring(c), old}\n";
-
-/*
- * Write W's verdict into the history (idempotent: the counters follow a
- * rewritten window) and as the current verdict unless a newer one is there.
- * A window in maintenance (m) counts in DAY:m only, neither up nor counted:
- * uptime_30d leaves it out, the 30 daily bars show it.
- * KEYS: verdict day:DAY up; ARGV[6] the prefix.  The window's letter is at
- * position (W mod 86400) / 60 of day:DAY (DAY_LUA), 480 bytes made whole
- * at its first write, the 1,440 letters of before packed then; hist:DAY,
- * the hash of before, named from the prefix, is read for a window day:DAY
- * lacks until it has expired.
- */
-static const char write_lua[] = DAY_LUA
-    "local w, v, day = ARGV[1], ARGV[2], tonumber(ARGV[4])\n"
-    "local function bump(x, by)\n"
-    "  if x == 'g' or x == 'a' then redis.call('HINCRBY', KEYS[3], day .. ':u', by) end\n"
-    "  if x == 'g' or x == 'a' or x == 'r' then\n"
-    "    redis.call('HINCRBY', KEYS[3], day .. ':n', by)\n"
-    "  end\n"
-    "  if x == 'm' then redis.call('HINCRBY', KEYS[3], day .. ':m', by) end\n"
-    "end\n"
-    "local pos = (tonumber(w) % 86400) / 60\n"
-    "local old = day_letter(KEYS[2], pos)\n"
-    "if old == '' then old = redis.call('HGET', ARGV[6] .. 'hist:' .. day, w) end\n"
-    "if old then bump(old, -1) end\n"
-    "bump(v, 1)\n"
-    "day_pack(KEYS[2])\n"
-    "day_set(KEYS[2], pos, v)\n"
-    "redis.call('EXPIRE', KEYS[2], ARGV[5])\n"
-    "redis.call('HDEL', KEYS[3], (day - 30) .. ':u', (day - 30) .. ':n', (day - 30) .. ':m',\n"
-    "  (day - 31) .. ':u', (day - 31) .. ':n', (day - 31) .. ':m')\n"
-    "redis.call('EXPIRE', KEYS[3], ARGV[5])\n"
-    "local cur = redis.call('GET', KEYS[1])\n"
-    "local cw = cur and tonumber(string.match(cur, '\"window\":(%d+)'))\n"
-    "if not cw or cw <= tonumber(w) then\n"
-    "  redis.call('SET', KEYS[1], ARGV[3], 'EX', ARGV[5])\n"
-    "end\n"
-    "return 1\n";
+/* The scripts of the history: histlua.h. */
+static const char stats_lua[] = AGG_STATS_LUA;
+static const char write_lua[] = AGG_WRITE_LUA;
 
 struct vctx {
 	struct mcp_store *st;
@@ -188,6 +82,10 @@ struct slugwork {
 	enum agg_verdict verdict;
 	char code; /* the history's letter: the verdict's, or m in maintenance */
 	struct mcp_buf rec;
+	/* The regions' own results of W (rgn): borrowed from r[R_RES]; p or f. */
+	const char *own[AGG_FAULT_REGIONS];
+	char own_ok[AGG_FAULT_REGIONS];
+	size_t nown;
 };
 
 static void
@@ -200,6 +98,7 @@ work_clear(struct slugwork *w)
 		w->r[i] = NULL;
 	}
 	mcp_buf_reset(&w->rec);
+	w->nown = 0;
 }
 
 /* aggregate.h */
@@ -536,6 +435,23 @@ record_of(const struct vctx *v, const struct slugwork *w, const struct agg_decis
 	return o;
 }
 
+/*
+ * Each region's own result of W, the one it started in the window, once
+ * the blind regions' are dropped: what rgn counts (mcp-store(7)).
+ */
+static void
+own_results(const struct vctx *v, struct slugwork *w, const struct agg_result *res, size_t n)
+{
+	size_t i;
+
+	w->nown = 0;
+	for (i = 0; i < n && w->nown < AGG_FAULT_REGIONS; i++)
+		if (agg_window(res[i].started) == v->window) {
+			w->own[w->nown] = res[i].region;
+			w->own_ok[w->nown++] = res[i].state == AGG_BROKEN ? 'f' : 'p';
+		}
+}
+
 /* Decide one slug from its replies and format its record into w->rec. */
 static int
 decide(struct vctx *v, struct slugwork *w, char *err, size_t errlen)
@@ -556,6 +472,7 @@ decide(struct vctx *v, struct slugwork *w, char *err, size_t errlen)
 	    seen_of(v, w->r[R_SEEN], &seen, &in.nseen) == -1)
 		goto out;
 	agg_fault_drop(&v->faults, res, &in.nres, seen, &in.nseen);
+	own_results(v, w, res, in.nres);
 	in.res = res;
 	in.seen = seen;
 	if (agg_decide(&in, &d) == -1)
@@ -574,19 +491,43 @@ out:
 	return rc;
 }
 
+/*
+ * The write script (histlua.h): KEYS verdict day:DAY up tally red rgn;
+ * ARGV W, its letter, the record without its newline, DAY, the TTLs, the
+ * prefix, the month, then each region's own result of W.
+ */
 static int
 append_write(struct vctx *v, const struct slugwork *w)
 {
 	long long day = v->window / AGG_DAY;
-	char k[4][MCP_SLUG_MAX + 64], code[2] = {w->code, '\0'};
+	const char *argv[17 + 2 * AGG_FAULT_REGIONS];
+	size_t len[17 + 2 * AGG_FAULT_REGIONS], i;
+	char k[7][MCP_SLUG_MAX + 64], code[2] = {w->code, '\0'}, win[24], d[24], m[24];
+	char ttl[16], ttl_long[16];
+	static const char *const what[] = {"verdict", "day", "up", "tally", "red", "rgn"};
+	int n = 0;
 
-	agg_key(k[0], sizeof(k[0]), w->slug, "verdict", -1);
-	agg_key(k[1], sizeof(k[1]), w->slug, "day", day);
-	agg_key(k[2], sizeof(k[2]), w->slug, "up", -1);
-	agg_key(k[3], sizeof(k[3]), w->slug, "", -1);
-	/* The record without its newline. */
-	return mcp_store_appendf(v->st, "EVALSHA %s 3 %s %s %s %lld %s %b %lld %d %s", v->write_sha,
-	    k[0], k[1], k[2], v->window, code, w->rec.p, w->rec.len - 1, day, AGG_TTL_LONG, k[3]);
+	argv[n++] = "EVALSHA", argv[n++] = v->write_sha, argv[n++] = "6";
+	for (i = 0; i < 6; i++) {
+		agg_key(k[i], sizeof(k[i]), w->slug, what[i], i == 1 ? day : -1);
+		argv[n++] = k[i];
+	}
+	agg_key(k[6], sizeof(k[6]), w->slug, "", -1);
+	snprintf(win, sizeof(win), "%lld", v->window);
+	snprintf(d, sizeof(d), "%lld", day);
+	snprintf(m, sizeof(m), "%ld", mcp_hist_month((long)day));
+	snprintf(ttl, sizeof(ttl), "%d", (int)AGG_TTL_LONG);
+	snprintf(ttl_long, sizeof(ttl_long), "%d", (int)MCP_HIST_TTL);
+	argv[n++] = win, argv[n++] = code, argv[n++] = w->rec.p, argv[n++] = d, argv[n++] = ttl;
+	argv[n++] = k[6], argv[n++] = m, argv[n++] = ttl_long;
+	for (i = 0; i < w->nown; i++) {
+		argv[n++] = w->own[i];
+		argv[n++] = w->own_ok[i] == 'p' ? "p" : "f";
+	}
+	for (i = 0; i < (size_t)n; i++)
+		len[i] = strlen(argv[i]);
+	len[11] = w->rec.len - 1;
+	return mcp_store_appendv(v->st, n, argv, len);
 }
 
 /* One batch of slugs, the work of a round. */

@@ -58,6 +58,14 @@ int mcp_slug_ok(const char *s);
 /* Format epoch seconds as ISO-8601 UTC ("2026-11-22T14:03:00Z") into buf. */
 int mcp_iso8601(double t, char *buf, size_t len);
 
+/*
+ * The civil date (year, month 1-12, day 1-31) of a day count, days since
+ * 1970-01-01, and the day count of a civil date (the proleptic Gregorian
+ * calendar, UTC): arithmetic only, no time zone files.
+ */
+void mcp_civil(long long day, long long *y, unsigned *m, unsigned *d);
+long long mcp_days_from_civil(long long y, unsigned m, unsigned d);
+
 /* Round to millisecond precision, as records carry times. */
 double mcp_ms_round(double t);
 /*

@@ -93,8 +93,8 @@ mcp_slug_ok(const char *s)
  * read the time zone files on first use, a cost every CGI request of
  * mcp-serve would pay for a UTC date.
  */
-static void
-civil(long long z, long long *y, unsigned *m, unsigned *d)
+void
+mcp_civil(long long z, long long *y, unsigned *m, unsigned *d)
 {
 	long long era;
 	unsigned doe, yoe, doy, mp;
@@ -110,6 +110,21 @@ civil(long long z, long long *y, unsigned *m, unsigned *d)
 	*y = (long long)yoe + era * 400 + (*m <= 2);
 }
 
+/* mcp.h: Hinnant's days_from_civil, for years 0 to 9999. */
+long long
+mcp_days_from_civil(long long y, unsigned m, unsigned d)
+{
+	long long era;
+	unsigned yoe, doy, doe;
+
+	y -= m <= 2;
+	era = (y >= 0 ? y : y - 399) / 400;
+	yoe = (unsigned)(y - era * 400);
+	doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
+	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+	return era * 146097 + (long long)doe - 719468;
+}
+
 int
 mcp_iso8601(double t, char *buf, size_t len)
 {
@@ -121,7 +136,7 @@ mcp_iso8601(double t, char *buf, size_t len)
 	if (!(t >= 0 && t < 253402300800.0))
 		return -1;
 	secs = (long long)floor(t);
-	civil(secs / 86400, &y, &m, &d);
+	mcp_civil(secs / 86400, &y, &m, &d);
 	sod = (unsigned)(secs % 86400);
 	n = snprintf(buf, len, "%04lld-%02u-%02uT%02u:%02u:%02uZ", y, m, d, sod / 3600,
 	    sod / 60 % 60, sod % 60);

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "mcp.h"
+#include "hist.h"
 #include "reslua.h"
 #include "serve.h"
 
@@ -22,20 +23,69 @@
 #define Y1 (CH - 30)
 #define LINES_MAX 8 /* region lines drawn; the table lists every region */
 
-/* 30 daily bars; a day without data is shown as such, never as up. */
-int
-serve_bars(struct mcp_buf *b, long today, const double *u, const double *n, const double *m)
+/*
+ * The days first to first + n - 1 as the bars draw them: the up, counted
+ * and maintenance windows of each (0, 0, 0: no data), from the record of
+ * the tally (400 days), else from the counters of up (30 days) for a day
+ * the tally has none of (a store written before it).
+ */
+void
+serve_days(const redisReply *up, const redisReply *tally, long first, int n, double *u, double *c,
+    double *m)
 {
+	long day, k[MCP_H_NKIND];
+	char kind, *end;
+	double v, *to;
+	size_t i;
+	int d;
+
+	for (d = 0; d < n; d++)
+		u[d] = c[d] = m[d] = 0;
+	for (i = 0; up->type == REDIS_REPLY_ARRAY && i + 1 < up->elements; i += 2) {
+		if (up->element[i]->type != REDIS_REPLY_STRING ||
+		    up->element[i + 1]->type != REDIS_REPLY_STRING ||
+		    sscanf(up->element[i]->str, "%ld:%c", &day, &kind) != 2 || day < first ||
+		    day >= first + n)
+			continue;
+		v = strtod(up->element[i + 1]->str, &end);
+		if (*end != '\0' || !(v >= 0 && v <= MCP_HIST_WINDOWS))
+			continue;
+		to = kind == 'u' ? u : kind == 'n' ? c : kind == 'm' ? m : NULL;
+		if (to != NULL)
+			to[day - first] = v;
+	}
+	for (d = 0; tally->type == REDIS_REPLY_STRING && d < n; d++)
+		if (mcp_hist_day((const unsigned char *)tally->str, tally->len, first + d, k)) {
+			u[d] = (double)(k[MCP_H_GREEN] + k[MCP_H_AMBER]);
+			c[d] = u[d] + (double)k[MCP_H_RED];
+			m[d] = (double)k[MCP_H_MAINT];
+		}
+}
+
+/* The daily bars; a day without data is shown as such, never as up. */
+int
+serve_bars(struct mcp_buf *b, const struct bars *x)
+{
+	const double *u = x->u, *n = x->c, *m = x->m;
 	double su = 0, sn = 0, sm = 0, pct;
 	char iso[32], first[16] = "";
 	int i, days = 0, rc;
 
-	rc = mcp_buf_adds(b,
-	    "<h2>Uptime, last 30 days</h2>\n<ol class=\"bars\" aria-label=\"Daily uptime, "
-	    "oldest first\">");
-	for (i = 0; i < SERVE_DAYS; i++) {
-		mcp_iso8601((double)(today - SERVE_DAYS + 1 + i) * 86400, iso, sizeof(iso));
+	rc = mcp_buf_adds(b, "<h2>") | serve_esc(b, x->heading) | mcp_buf_adds(b, "</h2>\n");
+	if (x->nav != NULL)
+		rc |= mcp_buf_adds(b, x->nav);
+	rc |= mcp_buf_addf(b, "<ol class=\"bars%s\" aria-label=\"Daily uptime, oldest first\">",
+	    x->n > 31 ? " many" : "");
+	for (i = 0; i < x->n; i++) {
+		mcp_iso8601((double)(x->first + i) * 86400, iso, sizeof(iso));
 		iso[10] = '\0';
+		if (x->first + i > x->last) {
+			rc |= mcp_buf_addf(b,
+			    "<li class=\"bar future\" title=\"%s: to come\"><span "
+			    "class=\"sr\">%s: to come</span></li>",
+			    iso, iso);
+			continue;
+		}
 		if (n[i] <= 0 && m[i] <= 0) {
 			rc |= mcp_buf_addf(b,
 			    "<li class=\"bar nodata\" title=\"%s: no data\"><span "
@@ -66,18 +116,18 @@ serve_bars(struct mcp_buf *b, long today, const double *u, const double *n, cons
 		rc |= mcp_buf_addf(b, ")\"><span class=\"sr\">%s: %.2f%%%s</span></li>", iso, pct,
 		    m[i] > 0 ? ", with maintenance" : "");
 	}
-	rc |= mcp_buf_adds(b,
-	    "</ol><div class=\"axis\" aria-hidden=\"true\"><span>30 days ago</span>"
-	    "<span>today</span></div>\n<p class=\"legend\">");
+	rc |= mcp_buf_adds(b, "</ol><div class=\"axis\" aria-hidden=\"true\"><span>") |
+	    serve_esc(b, x->left) | mcp_buf_adds(b, "</span><span>") | serve_esc(b, x->right) |
+	    mcp_buf_adds(b, "</span></div>\n<p class=\"legend\">");
 	if (days == 0)
 		rc |= mcp_buf_adds(b, "No verdict has been recorded yet.");
 	else if (sn <= 0)
 		rc |= mcp_buf_addf(b, "Every window since %s was in maintenance.", first);
 	else
 		rc |= mcp_buf_addf(b,
-		    "%.2f%% of %.0f windows over %d day%s with data; the history "
-		    "starts on %s. A striped bar is a day without data, not a day up.",
-		    100 * fmin(su, sn) / sn, sn, days, days == 1 ? "" : "s", first);
+		    "%.2f%% of %.0f windows over %d day%s with data; %s %s. A striped bar is a "
+		    "day without data, not a day up.",
+		    100 * fmin(su, sn) / sn, sn, days, days == 1 ? "" : "s", x->since, first);
 	if (sm > 0)
 		rc |= mcp_buf_addf(b,
 		    " %.0f window%s in scheduled maintenance (blue) are left out of the uptime.",

@@ -79,69 +79,14 @@ state_word(enum serve_state s)
 	return w[s];
 }
 
-/* "2026-11-24 16:00 UTC" */
-static void
-when(double t, char *buf, size_t len)
-{
-	char iso[32];
-
-	if (mcp_iso8601(t, iso, sizeof(iso)) == -1)
-		snprintf(buf, len, "an unknown time");
-	else
-		snprintf(buf, len, "%.10s %.5s UTC", iso, iso + 11);
-}
-
-/* "3 hours 5 minutes", "42 minutes", "under a minute" */
-static void
-duration(double secs, char *buf, size_t len)
-{
-	long m = secs > 0 && secs < 1e10 ? (long)(secs / 60) : 0, h = m / 60, d = h / 24;
-
-	if (m == 0)
-		snprintf(buf, len, "under a minute");
-	else if (h == 0)
-		snprintf(buf, len, "%ld minute%s", m, m == 1 ? "" : "s");
-	else if (d == 0)
-		snprintf(buf, len, "%ld hour%s %ld min", h, h == 1 ? "" : "s", m % 60);
-	else
-		snprintf(buf, len, "%ld day%s %ld hour%s", d, d == 1 ? "" : "s", h % 24,
-		    h % 24 == 1 ? "" : "s");
-}
-
-/* "London (eu-west-2)", or the code alone. */
-static int
-region_name(struct mcp_buf *b, const char *code)
-{
-	const char *city = serve_city(code);
-	int rc = mcp_buf_adds(b, "<span class=\"nw\">");
-
-	if (city != NULL)
-		rc |= serve_esc(b, city) | mcp_buf_adds(b, " (");
-	rc |= serve_esc(b, code);
-	if (city != NULL)
-		rc |= mcp_buf_addc(b, ')');
-	return rc | mcp_buf_adds(b, "</span>");
-}
-
-/* The same as text alone, for a title. */
-static int
-region_text(struct mcp_buf *b, const char *code)
-{
-	const char *city = serve_city(code);
-
-	if (city == NULL)
-		return serve_esc(b, code);
-	return serve_esc(b, city) | mcp_buf_adds(b, " (") | serve_esc(b, code) |
-	    mcp_buf_addc(b, ')');
-}
-
 /* Everything one slug's page shows, read in two round trips. */
 struct page_data {
 	struct summary s;
 	struct region g[SERVE_REGIONS_MAX];
 	size_t n;
 	int known;
-	double day_u[SERVE_DAYS], day_n[SERVE_DAYS], day_m[SERVE_DAYS];
+	int days; /* bars shown: SERVE_DAYS, or SERVE_DAYS_MAX */
+	double day_u[SERVE_DAYS_MAX], day_n[SERVE_DAYS_MAX], day_m[SERVE_DAYS_MAX];
 	long today;
 	struct latency lat;
 	cJSON *open[4]; /* the open incidents' records: owned */
@@ -178,64 +123,39 @@ record(const redisReply *r)
 	return o;
 }
 
-/* DAY:u, DAY:n and DAY:m of mcp:{SLUG}:up for the last SERVE_DAYS days. */
-static void
-days_of(const redisReply *r, struct page_data *d)
-{
-	size_t i;
-	long day;
-	char kind, *end;
-	double v, *to;
-
-	for (i = 0; r->type == REDIS_REPLY_ARRAY && i + 1 < r->elements; i += 2) {
-		if (r->element[i]->type != REDIS_REPLY_STRING ||
-		    r->element[i + 1]->type != REDIS_REPLY_STRING ||
-		    sscanf(r->element[i]->str, "%ld:%c", &day, &kind) != 2)
-			continue;
-		v = strtod(r->element[i + 1]->str, &end);
-		if (*end != '\0' || !(v >= 0 && v <= 1440) || day > d->today ||
-		    day <= d->today - SERVE_DAYS)
-			continue;
-		to = kind == 'u'  ? d->day_u
-		    : kind == 'n' ? d->day_n
-		    : kind == 'm' ? d->day_m
-		                  : NULL;
-		if (to != NULL)
-			to[day - (d->today - SERVE_DAYS + 1)] = v;
-	}
-}
-
 static int
 page_read(struct conn *c, const char *slug, double now, struct page_data *d)
 {
-	char kv[128], ks[128], ku[128], ki[128], kh[128], km[128];
+	char kv[128], ks[128], ku[128], ki[128], kh[128], km[128], kt[128];
 	const char *a0[] = {"GET", kv}, *a1[] = {"ZREVRANGE", ks, "0", "63", "WITHSCORES"},
 	           *a2[] = {"ZSCORE", "mcp:slugs", slug}, *a3[] = {"HGETALL", ku},
 	           *a4[] = {"HGETALL", ki}, *a5[] = {"LRANGE", kh, "0", "9"},
-	           *a6[] = {"HMGET", km, "start", "end", "reason"}, *a7[3];
-	const char **argv[] = {a0, a1, a2, a3, a4, a5, a6, a7};
-	int argc[] = {2, 5, 3, 2, 2, 4, 5, 3};
-	redisReply *rep[8];
+	           *a6[] = {"HMGET", km, "start", "end", "reason"}, *a7[] = {"GET", kt}, *a8[3];
+	const char **argv[] = {a0, a1, a2, a3, a4, a5, a6, a7, a8};
+	int argc[] = {2, 5, 3, 2, 2, 4, 5, 2, 3}, days = d->days;
+	redisReply *rep[9];
 	cJSON *o;
 	size_t i, alias;
 
 	memset(d, 0, sizeof(*d));
+	d->days = days;
 	d->today = (long)floor(now / 86400);
+	snprintf(kt, sizeof(kt), "mcp:{%s}:tally", slug);
 	snprintf(kv, sizeof(kv), "mcp:{%s}:verdict", slug);
 	snprintf(ks, sizeof(ks), "mcp:{%s}:seen", slug);
 	snprintf(ku, sizeof(ku), "mcp:{%s}:up", slug);
 	snprintf(ki, sizeof(ki), "mcp:{%s}:incident", slug);
 	snprintf(kh, sizeof(kh), "mcp:{%s}:incidents", slug);
 	serve_maint_key(km, sizeof(km), slug);
-	alias = serve_alias_cmd(a7, slug);
-	if (serve_query(c, 7 + alias, argc, argv, rep) != SR_OK)
+	alias = serve_alias_cmd(a8, slug);
+	if (serve_query(c, 8 + alias, argc, argv, rep) != SR_OK)
 		return -1;
 	serve_summary(rep[0], rep[1], now, &d->s, 1);
 	serve_maint(rep[6], now, &d->s);
-	serve_moved_of(alias ? rep[7] : NULL, &d->s);
+	serve_moved_of(alias ? rep[8] : NULL, &d->s);
 	d->n = serve_regions_of(rep[1], d->g);
 	d->known = d->s.known || d->n > 0 || rep[2]->type == REDIS_REPLY_STRING;
-	days_of(rep[3], d);
+	serve_days(rep[3], rep[7], d->today - d->days + 1, d->days, d->day_u, d->day_n, d->day_m);
 	/* The downtime track first, then the others. */
 	for (i = 0; rep[4]->type == REDIS_REPLY_ARRAY && i + 1 < rep[4]->elements && d->nopen < 4;
 	     i += 2)
@@ -253,7 +173,7 @@ page_read(struct conn *c, const char *slug, double now, struct page_data *d)
 	     i++)
 		if ((o = record(rep[5]->element[i])) != NULL)
 			d->hist[d->nhist++] = o;
-	serve_free_replies(rep, 7 + alias);
+	serve_free_replies(rep, 8 + alias);
 	serve_mark_faults(d->s.rec, d->g, d->n);
 	if (d->known && d->s.moved[0] == '\0' &&
 	    (serve_region_results(c, slug, d->g, d->n, now) == -1 ||
@@ -271,7 +191,8 @@ page_read(struct conn *c, const char *slug, double now, struct page_data *d)
  * slug it does not know.
  */
 static struct page_data *
-page_load(struct conn *c, const struct req *q, const char *slug, const char *suffix, struct resp *r)
+page_load(struct conn *c, const struct req *q, const char *slug, const char *suffix, int days,
+    struct resp *r)
 {
 	struct page_data *d;
 
@@ -279,6 +200,7 @@ page_load(struct conn *c, const struct req *q, const char *slug, const char *suf
 		serve_error(r, 500, "out of memory", NULL);
 		return NULL;
 	}
+	d->days = days;
 	if (page_read(c, slug, q->now, d) == -1) {
 		free(d);
 		serve_unavailable(r);
@@ -354,7 +276,8 @@ headline(struct mcp_buf *b, const struct page_data *d)
 		{
 			if (!cJSON_IsString(e) || !mcp_slug_ok(e->valuestring) || n == 8)
 				continue;
-			rc |= (n++ ? mcp_buf_adds(b, ", ") : 0) | region_name(b, e->valuestring);
+			rc |= (n++ ? mcp_buf_adds(b, ", ") : 0) |
+			    serve_region_name(b, e->valuestring);
 		}
 		if (n == 0)
 			rc |= mcp_buf_adds(b, "some regions");
@@ -382,7 +305,7 @@ fault_banner(struct mcp_buf *b, const struct page_data *d)
 			continue;
 		rc |= mcp_buf_adds(b,
 		          n++ ? ", " : "<p class=\"banner fault\" role=\"note\">Probe fault in ") |
-		    region_name(b, d->g[i].name);
+		    serve_region_name(b, d->g[i].name);
 	}
 	if (n == 0)
 		return 0;
@@ -417,8 +340,8 @@ incident_card(struct mcp_buf *b, const cJSON *o, double now)
 	    serve_esc(b, what) | mcp_buf_adds(b, "</h2><dl><dt>What is failing</dt><dd>") |
 	    serve_esc(b, what) | mcp_buf_adds(b, "</dd><dt>Since</dt><dd>");
 	if (cJSON_IsNumber(at) && mcp_iso8601(at->valuedouble, iso, sizeof(iso)) == 0) {
-		when(at->valuedouble, t, sizeof(t));
-		duration(now - at->valuedouble, d, sizeof(d));
+		serve_when(at->valuedouble, t, sizeof(t));
+		serve_duration(now - at->valuedouble, d, sizeof(d));
 		rc |= mcp_buf_addf(b, "<time datetime=\"%s\">%s</time> (%s)", iso, t, d);
 	} else {
 		rc |= mcp_buf_adds(b, "unknown");
@@ -428,7 +351,7 @@ incident_card(struct mcp_buf *b, const cJSON *o, double now)
 	{
 		if (!cJSON_IsString(e) || !mcp_slug_ok(e->valuestring) || n == SERVE_REGIONS_MAX)
 			continue;
-		rc |= (n++ ? mcp_buf_adds(b, ", ") : 0) | region_name(b, e->valuestring);
+		rc |= (n++ ? mcp_buf_adds(b, ", ") : 0) | serve_region_name(b, e->valuestring);
 	}
 	if (n == 0)
 		rc |= mcp_buf_adds(b, "every region that reports");
@@ -464,7 +387,7 @@ regions_part(struct mcp_buf *b, const struct page_data *d, double now)
 		rc |=
 		    mcp_buf_addf(b, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"4\" class=\"%s\"><title>",
 		        lon + 180, 90 - lat, serve_region_state(&d->g[i], now)) |
-		    region_text(b, d->g[i].name) |
+		    serve_region_text(b, d->g[i].name) |
 		    mcp_buf_addf(b, ": %s</title></circle>", state_text(&d->g[i], now));
 		/* The city beside its dot; west of it near the right edge. */
 		rc |= mcp_buf_addf(b, "<text x=\"%.1f\" y=\"%.1f\"%s aria-hidden=\"true\">",
@@ -483,7 +406,7 @@ regions_part(struct mcp_buf *b, const struct page_data *d, double now)
 		const char *st = serve_region_state(&d->g[i], now);
 
 		mcp_ago(now - d->g[i].seen, ago, sizeof(ago));
-		rc |= mcp_buf_adds(b, "<tr><td>") | region_name(b, d->g[i].name) |
+		rc |= mcp_buf_adds(b, "<tr><td>") | serve_region_name(b, d->g[i].name) |
 		    mcp_buf_addf(b,
 		        "</td><td class=\"%s\"><span class=\"dot\" aria-hidden=\"true\">"
 		        "</span> %s</td><td>",
@@ -545,9 +468,9 @@ history_part(struct mcp_buf *b, const struct page_data *d)
 
 		if (!cJSON_IsNumber(at) || !cJSON_IsNumber(dur))
 			continue;
-		when(at->valuedouble, t1, sizeof(t1));
-		when(at->valuedouble + dur->valuedouble, t2, sizeof(t2));
-		duration(dur->valuedouble, dd, sizeof(dd));
+		serve_when(at->valuedouble, t1, sizeof(t1));
+		serve_when(at->valuedouble + dur->valuedouble, t2, sizeof(t2));
+		serve_duration(dur->valuedouble, dd, sizeof(dd));
 		rc |= mcp_buf_addf(b, "<tr><td>%s</td><td>%s</td><td>%s</td><td>", t1, t2, dd);
 		rc |= serve_esc(b, what_failed(o, "layer"));
 		rc |= mcp_buf_adds(b, "</td><td>");
@@ -566,7 +489,7 @@ maint_notice(struct mcp_buf *b, const struct summary *s)
 
 	if (mcp_iso8601(s->maint_end, iso, sizeof(iso)) == -1)
 		return 0;
-	when(s->maint_end, t, sizeof(t));
+	serve_when(s->maint_end, t, sizeof(t));
 	rc = mcp_buf_addf(b,
 	    "<section class=\"maint\" aria-label=\"Scheduled maintenance\"><h2>Scheduled "
 	    "maintenance</h2><p>Until <time datetime=\"%s\">%s</time>",
@@ -587,15 +510,57 @@ serve_html_resp(struct resp *r)
 	r->html = 1;
 }
 
+/* ?days=30 or ?days=90, the bars shown (SERVE_DAYS without); -1 for anything else. */
+static int
+days_query(const char *qs)
+{
+	char v[8];
+	int rc = serve_query_get(qs, "days", v, sizeof(v));
+
+	if (rc == 0)
+		return SERVE_DAYS;
+	if (rc == 1 && strcmp(v, "30") == 0)
+		return 30;
+	if (rc == 1 && strcmp(v, "90") == 0)
+		return SERVE_DAYS_MAX;
+	return -1;
+}
+
+/* The daily bars, with the links to the other length and to the monthly reports. */
+static int
+bars_part(struct mcp_buf *b, const struct page_data *d, const char *slug)
+{
+	char heading[64], left[32], nav[512];
+	struct bars x = {d->today - d->days + 1, d->days, d->day_u, d->day_n, d->day_m, heading,
+	    nav, left, "today", "the history starts on", d->today};
+	int n;
+
+	snprintf(heading, sizeof(heading), "Uptime, last %d days", d->days);
+	snprintf(left, sizeof(left), "%d days ago", d->days);
+	n = snprintf(nav, sizeof(nav),
+	    "<p class=\"sub\">Show <a href=\"/status/%s?days=30\"%s>30 days</a> &middot; "
+	    "<a href=\"/status/%s?days=90\"%s>90 days</a> &middot; <a href=\"/report/%s\">"
+	    "Monthly reports</a></p>\n",
+	    slug, d->days == 30 ? " aria-current=\"page\"" : "", slug,
+	    d->days == 90 ? " aria-current=\"page\"" : "", slug);
+	if (n < 0 || (size_t)n >= sizeof(nav))
+		return -1;
+	return serve_bars(b, &x);
+}
+
 void
 serve_page(struct conn *c, const struct req *q, const char *slug, struct resp *r)
 {
 	struct page_data *d;
 	struct mcp_buf *b = &r->body;
 	char title[160], feed[128];
-	int i, rc;
+	int i, rc, days = days_query(q->query);
 
-	if ((d = page_load(c, q, slug, "", r)) == NULL)
+	if (days == -1) {
+		serve_error(r, 400, "bad query", NULL);
+		return;
+	}
+	if ((d = page_load(c, q, slug, "", days, r)) == NULL)
 		return;
 	serve_html_resp(r);
 	snprintf(title, sizeof(title), "%s: %s", slug, state_word(d->s.state));
@@ -616,11 +581,11 @@ serve_page(struct conn *c, const struct req *q, const char *slug, struct resp *r
 		rc |= maint_notice(b, &d->s);
 	for (i = 0; i < d->nopen; i++)
 		rc |= incident_card(b, d->open[i], q->now);
-	rc |= regions_part(b, d, q->now) | serve_bars(b, d->today, d->day_u, d->day_n, d->day_m) |
-	    facts_part(b, d, q->now) | serve_latency_svg(b, &d->lat) | history_part(b, d);
+	rc |= regions_part(b, d, q->now) | bars_part(b, d, slug) | facts_part(b, d, q->now) |
+	    serve_latency_svg(b, &d->lat) | history_part(b, d);
 	rc |= mcp_buf_adds(b, "<footer><p>");
 	if (d->s.has_verdict) {
-		when(d->s.window, title, sizeof(title));
+		serve_when(d->s.window, title, sizeof(title));
 		rc |= mcp_buf_addf(b, "Verdict of the minute <time datetime=\"%s\">%s</time>. ",
 		    d->s.as_of, title);
 	}
@@ -719,14 +684,14 @@ feed_entry(struct mcp_buf *b, const char *slug, const cJSON *o, int resolved)
 	    (resolved && !cJSON_IsNumber(dur)))
 		return 0;
 	what = what_failed(o, resolved ? "layer" : "step");
-	when(at->valuedouble, t, sizeof(t));
+	serve_when(at->valuedouble, t, sizeof(t));
 	upd = resolved ? at->valuedouble + dur->valuedouble : at->valuedouble;
 	rc = mcp_buf_addf(b, "<entry><id>urn:mcp-uptime:%s:%s:%.0f:%s</id><title>", slug, k,
 	    at->valuedouble, resolved ? "resolved" : "opened");
 	rc |= serve_esc(b, slug) | mcp_buf_adds(b, resolved ? ": resolved, " : ": incident, ") |
 	    serve_esc(b, what);
 	if (resolved) {
-		duration(dur->valuedouble, d, sizeof(d));
+		serve_duration(dur->valuedouble, d, sizeof(d));
 		rc |= mcp_buf_addf(b, " (%s)", d);
 	}
 	mcp_iso8601(upd, iso, sizeof(iso));
@@ -750,7 +715,7 @@ serve_feed(struct conn *c, const struct req *q, const char *slug, struct resp *r
 	char iso[32];
 	int i, rc;
 
-	if ((d = page_load(c, q, slug, "/feed.atom", r)) == NULL)
+	if ((d = page_load(c, q, slug, "/feed.atom", SERVE_DAYS, r)) == NULL)
 		return;
 	r->ctype = "application/atom+xml; charset=utf-8";
 	r->cache = CACHE_PAGE;

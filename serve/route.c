@@ -461,6 +461,8 @@ dispatch(struct conn *c, const struct req *q, struct resp *r)
 		serve_feed(c, q, slug, r);
 	else if (slug_in(p, "/status/", "", slug, sizeof(slug)) != NULL)
 		serve_page(c, q, slug, r);
+	else if (slug_in(p, "/report/", "", slug, sizeof(slug)) != NULL)
+		serve_report(c, q, slug, r);
 	else if ((a = serve_asset(p)) != NULL)
 		asset(a, r);
 	else

@@ -187,8 +187,9 @@ const struct asset *serve_asset(const char *path);
 void serve_asset_etag(const struct asset *a, char *buf, size_t len);
 
 /* chart.c: the status page's pictures. */
-#define SERVE_DAYS 30  /* daily bars */
-#define SERVE_HOURS 24 /* hours of the latency chart */
+#define SERVE_DAYS 30     /* daily bars, by default */
+#define SERVE_DAYS_MAX 90 /* daily bars, ?days=90 */
+#define SERVE_HOURS 24    /* hours of the latency chart */
 struct latency {
 	long first_hour; /* epoch hours of column 0 */
 	int nreg;
@@ -196,9 +197,31 @@ struct latency {
 	double p95[SERVE_REGIONS_MAX + 1]
 	          [SERVE_HOURS]; /* row 0 all regions, 1 + i region i; -1 none */
 };
-int serve_bars(struct mcp_buf *b, long today, const double *u, const double *n, const double *m);
+/* The daily bars: n days from first, each day's up, counted and maintenance windows. */
+struct bars {
+	long first;
+	int n;
+	const double *u, *c, *m;
+	const char *heading;      /* "Uptime, last 30 days" */
+	const char *nav;          /* HTML between the heading and the bars, or NULL */
+	const char *left, *right; /* the axis's two ends */
+	const char *since;        /* "the history starts on": the first day with data */
+	long last;                /* the days after it are to come (a month's report) */
+};
+int serve_bars(struct mcp_buf *b, const struct bars *x);
+void serve_days(const redisReply *up, const redisReply *tally, long first, int n, double *u,
+    double *c, double *m);
 int serve_latency_read(struct conn *c, const char *slug, double now, struct latency *l);
 int serve_latency_svg(struct mcp_buf *b, const struct latency *l);
+
+/*
+ * words.c: "2026-11-24 16:00 UTC"; "3 hours 5 min", "42 minutes"; a
+ * region as "London (eu-west-2)" in a span that does not wrap, or as text.
+ */
+void serve_when(double t, char *buf, size_t len);
+void serve_duration(double secs, char *buf, size_t len);
+int serve_region_name(struct mcp_buf *b, const char *code);
+int serve_region_text(struct mcp_buf *b, const char *code);
 
 /* page.c: the HTML status pages and the Atom feed. */
 void serve_page(struct conn *c, const struct req *q, const char *slug, struct resp *r);
@@ -207,6 +230,9 @@ void serve_feed(struct conn *c, const struct req *q, const char *slug, struct re
 /* The head of every page (one stylesheet, no script), and a page's response fields. */
 int serve_page_head(struct mcp_buf *b, const char *title, const char *feed);
 void serve_html_resp(struct resp *r);
+
+/* report.c: a month's report of one slug, the page (?month=YYYY-MM). */
+void serve_report(struct conn *c, const struct req *q, const char *slug, struct resp *r);
 
 /* audit.c: the saved registry audit (mcp:registry:audit), as JSON and as a page. */
 void serve_audit_json(struct conn *c, const struct req *q, struct resp *r);

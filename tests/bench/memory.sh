@@ -9,7 +9,12 @@
 # the decided day's history copied under their names (COPY, the same
 # encoding and size) with their uptime counters.  That is what a store
 # holds in steady state: 30 days of history, a day of results for
-# back-fill, 24 hours of latency histograms.  Then the same through the
+# back-fill, 24 hours of latency histograms.  The long history (tally,
+# red, rgn: 400 days) is written whole from its first day (the tally's
+# 400 records, each region's 14 months), so a day of it is its steady
+# state, but for red, a field a day with incidents: its cost is measured
+# apart, for a slug with an incident every one of the 400 days, and with
+# 24 (the most a day keeps).  Then the same through the
 # mcp-aggregate of OLD (git, default ae5f5fd, the last with the 16-byte
 # slots of rh:HOUR and the 1,440 letters of day:DAY), built from the
 # repository into a temporary directory.  Prints used_memory, bytes per
@@ -60,8 +65,9 @@ fill() {
 	    sub(/:[0-9]+$/, "", k)
 	    if (k == res || k == "codes") k = "1 results, " res (res == "res" ? ":W" : ":HOUR + codes") " (25 h)"
 	    else if (k == hist) k = "2 history, " hist ":DAY (30 days)"
-	    else if (k ~ /^lat/) k = "3 latencies, lat* (24 h)"
-	    else k = "4 the rest (seen, hash, verdict, up ...)"
+	    else if (k == "tally" || k == "red" || k == "rgn") k = "3 long history, tally red rgn (400 days)"
+	    else if (k ~ /^lat/) k = "4 latencies, lat* (24 h)"
+	    else k = "5 the rest (seen, hash, verdict, up ...)"
 	    print "MEMORY USAGE " $0 " SAMPLES 0" >"'"$TMP/cmds"'"; print k }' >"$TMP/kinds"
 	rc <"$TMP/cmds" | paste -d '\t' - "$TMP/kinds" |
 	    awk -F '\t' '{ b[$2] += $1 } END { for (k in b) print k "\t" b[k] }' | sort >"$TMP/shares"
@@ -92,6 +98,16 @@ else
 	printf 'this layout: %s KB a slug, OVER the 100 KB target; 20,000 slugs: %s GB\n' \
 	    "$(calc "\"%.0f\", $now_slug / 1024")" "$(calc "\"%.2f\", $now_total / 1073741824")"
 fi
+# red at its worst: a field for each of the 400 days, one incident a
+# day, then 24 (a value past 64 bytes: Redis keeps the hash as a table).
+d=$((T0 / 86400))
+for n in 1 24; do
+	v=$(for k in $(seq 0 $((n - 1))); do printf '%d-%d:%d ' $((k * 50)) $((k * 50 + 20)) 21; done | sed 's/ $//')
+	for k in $(seq 0 399); do printf 'HSET mcp:{worst}:red %d "%s"\n' $((d - k)) "$v"; done | rc >/dev/null
+	printf 'red, %2d incident%s every day of the 400: %s KB a slug\n' "$n" "$([ "$n" = 1 ] && echo ' ' || echo s)" \
+	    "$(calc "\"%.1f\", $(rc MEMORY USAGE 'mcp:{worst}:red' SAMPLES 0) / 1024")"
+	rc DEL 'mcp:{worst}:red' >/dev/null
+done
 if git -C "$TOP" cat-file -e "$OLD^{commit}" 2>/dev/null; then
 	mkdir "$TMP/old"
 	git -C "$TOP" archive "$OLD" | tar -x -C "$TMP/old"

@@ -20,7 +20,9 @@
 #include "../../serve/read.c"
 #include "../../serve/region.c"
 #include "../../serve/render.c"
+#include "../../serve/report.c"
 #include "../../serve/route.c"
+#include "../../serve/words.c"
 #include "tap.h"
 
 /* serve_log is main.c's; here a log goes to the TAP output as a comment. */

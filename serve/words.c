@@ -1,0 +1,64 @@
+/*
+ * words.c - what the pages of mcp-serve say the same way: times, lengths
+ * of time and regions, for people.
+ */
+#include <stdio.h>
+
+#include "mcp.h"
+#include "serve.h"
+
+/* "2026-11-24 16:00 UTC" */
+void
+serve_when(double t, char *buf, size_t len)
+{
+	char iso[32];
+
+	if (mcp_iso8601(t, iso, sizeof(iso)) == -1)
+		snprintf(buf, len, "an unknown time");
+	else
+		snprintf(buf, len, "%.10s %.5s UTC", iso, iso + 11);
+}
+
+/* "3 hours 5 minutes", "42 minutes", "under a minute" */
+void
+serve_duration(double secs, char *buf, size_t len)
+{
+	long m = secs > 0 && secs < 1e10 ? (long)(secs / 60) : 0, h = m / 60, d = h / 24;
+
+	if (m == 0)
+		snprintf(buf, len, "under a minute");
+	else if (h == 0)
+		snprintf(buf, len, "%ld minute%s", m, m == 1 ? "" : "s");
+	else if (d == 0)
+		snprintf(buf, len, "%ld hour%s %ld min", h, h == 1 ? "" : "s", m % 60);
+	else
+		snprintf(buf, len, "%ld day%s %ld hour%s", d, d == 1 ? "" : "s", h % 24,
+		    h % 24 == 1 ? "" : "s");
+}
+
+/* "London (eu-west-2)", or the code alone. */
+int
+serve_region_name(struct mcp_buf *b, const char *code)
+{
+	const char *city = serve_city(code);
+	int rc = mcp_buf_adds(b, "<span class=\"nw\">");
+
+	if (city != NULL)
+		rc |= serve_esc(b, city) | mcp_buf_adds(b, " (");
+	rc |= serve_esc(b, code);
+	if (city != NULL)
+		rc |= mcp_buf_addc(b, ')');
+	return rc | mcp_buf_adds(b, "</span>");
+}
+
+/* The same as text alone, for a title. */
+int
+serve_region_text(struct mcp_buf *b, const char *code)
+{
+	const char *city = serve_city(code);
+
+	if (city == NULL)
+		return serve_esc(b, code);
+	return serve_esc(b, city) | mcp_buf_adds(b, " (") | serve_esc(b, code) |
+	    mcp_buf_addc(b, ')');
+}
