@@ -16,6 +16,7 @@
 #include "expiry.h"
 #include "hash.h"
 #include "json.h"
+#include "mcp.h"
 
 int
 exp_tier(double left, const struct exp_tier *t, int n)
@@ -127,21 +128,6 @@ exp_jwt(const char *tok, double *exp, char *why, size_t len)
 	return rc;
 }
 
-/* Days from 1970-01-01 to the civil date (H. Hinnant's days_from_civil). */
-static long long
-days_of(long long y, unsigned m, unsigned d)
-{
-	long long era;
-	unsigned yoe, doy, doe;
-
-	y -= m <= 2;
-	era = (y >= 0 ? y : y - 399) / 400;
-	yoe = (unsigned)(y - era * 400);
-	doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
-	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-	return era * 146097 + (long long)doe - 719468;
-}
-
 /* n digits at *s as a number, s moved past them; -1 when they are not digits. */
 static int
 digits(const char **s, int n)
@@ -221,7 +207,7 @@ iso_of(const char *s)
 		return -1;
 	if (*s != '\0' && clock_of(s, &sod, &off) == -1)
 		return -1;
-	t = (double)(days_of(y, (unsigned)mo, (unsigned)d) * 86400 + sod - off);
+	t = (double)(mcp_days_from_civil(y, (unsigned)mo, (unsigned)d) * 86400 + sod - off);
 	return t >= 0 && t <= MCP_TIME_MAX ? t : -1;
 }
 
