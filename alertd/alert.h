@@ -293,11 +293,36 @@ int alert_email_conf(struct alert_route *r, char **w, int nw, char *err, size_t 
  * header made of the record's text is one line whatever it holds.
  */
 char *alert_email_message(const struct alert_route *r, const cJSON *rec);
-/* rec sent to r's server: 0 sent, 1 to retry, 2 refused for good; why says why. */
 /* The thread's SMTP connection closed. */
 void alert_email_done(void);
+/* rec sent to r's server: 0 sent, 1 to retry, 2 refused for good; why says why. */
 int alert_email_send(const struct alert_conf *c, const struct alert_route *r, const cJSON *rec,
     char *why, size_t len);
+/*
+ * The message msg sent through r's server, from r's sender to each address
+ * of rcpt (NULL-terminated): 0 sent, 1 to retry, 2 refused for good, as
+ * alert_email_send.  The one SMTP client of mcp-alert: alerts and the
+ * subscribers' notices alike.
+ */
+int alert_smtp_send(const struct alert_conf *c, const struct alert_route *r,
+    const char *const *rcpt, const char *msg, char *why, size_t len);
+
+/* mailtext.c: the pieces of every message. */
+#define ALERT_SUBJECT_MAX 200 /* bytes of a header made of text */
+/* Cut s to at most max bytes, never inside a UTF-8 character: the length. */
+size_t alert_utf8_cut(const char *s, size_t max);
+/*
+ * "NAME: TEXT" as one header line: control characters are spaces, the
+ * text is cut at ALERT_SUBJECT_MAX bytes, and text that is not ASCII is
+ * RFC 2047 encoded words, folded.
+ */
+void alert_mail_header(struct mcp_buf *b, const char *name, const char *s);
+/* "<mcp-alert.HEX@DOMAIN>": HEX the first 16 bytes of SHA-256 of s. */
+void alert_mail_msgid(char *buf, size_t len, const char *s, const char *domain);
+/* The text of s on one line: control characters are spaces. */
+void alert_mail_line(struct mcp_buf *t, const char *s);
+/* Quoted-printable of text (lines ending in LF) into b, with CRLF. */
+void alert_mail_qp(struct mcp_buf *b, const char *text);
 
 /* digest.c: the P3 notices of a route with a digest, collected and sent together. */
 /* "digest ROUTE INTERVAL"; 0 or -1 with a reason in err. */
