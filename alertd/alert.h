@@ -109,7 +109,12 @@ struct alert_conf {
 	/* Grouping (group.c): the labels of group_by, group_wait and group_interval. */
 	unsigned group_by; /* GROUP_* bits; GROUP_SLUG: every incident alone */
 	long group_wait, group_interval;
-	long delivery_budget;  /* seconds a run spends delivering to one route */
+	long delivery_budget; /* seconds a run spends delivering to one route */
+	/* The status page's side (page.h; mcp-alert.conf(5), "Subscribers"). */
+	char *page_url; /* owned: status_page URL, no trailing slash; NULL: none */
+	int page_mail;  /* subscriber_mail ROUTE: the route's index, -1: none */
+	int npage_inc;
+	char *page_inc[ALERT_PLATFORMS_MAX]; /* subscriber_incidents GLOB...: owned */
 	const char *store_url; /* the store, for the connection of each route's deliverer */
 	int dry_run;           /* --dry-run: decide and say what would be sent, write nothing */
 };
@@ -204,6 +209,28 @@ int alert_routes_test(struct mcp_store *st, const struct alert_conf *c, int argc
 /* Fill m from the reply of HGETALL of the window's key; 1 when there is one. */
 int alert_maint_parse(const redisReply *r, struct alert_maint *m);
 int alert_maint_main(struct mcp_store *st, const struct alert_conf *c, int argc, char **argv);
+/* 1 when the store knows slug (results pushed, or an alert state); 0; -1 on error. */
+int alert_slug_known(struct mcp_store *st, const char *slug);
+
+/* The status page's side: posts, subscribers, notices (notice.h; mcp-alert(1), "Posts"). */
+/* post new|update|resolve|list|show: argv from "post"; an exit status. */
+int alert_post_main(struct mcp_store *st, const struct alert_conf *c, int argc, char **argv);
+/* subscribers add|list|remove: argv from "subscribers"; an exit status. */
+int alert_subs_main(struct mcp_store *st, const struct alert_conf *c, int argc, char **argv);
+/* status_page, subscriber_mail, subscriber_incidents: 0 or -1 with a reason in err. */
+int alert_page_conf_line(struct alert_conf *c, char **w, int nw, char *err, size_t errlen);
+void alert_page_conf_free(struct alert_conf *c);
+/* 1 when slug's automatic incidents reach its subscribers (subscriber_incidents). */
+int alert_page_incidents(const struct alert_conf *c, const char *slug);
+/*
+ * A run's work for the page: the subscription requests made confirmation
+ * messages, maintenance windows told, notices fanned out to their
+ * subscribers, and the subscribers' outboxes delivered.  Given-up
+ * deliveries are reported.  0, or -1 when the store failed.
+ */
+int alert_page_run(struct mcp_store *st, const struct alert_conf *c, struct mcp_buf *out);
+/* A maintenance window of slug added or ended: told at the next run. */
+int alert_page_maint_changed(struct mcp_store *st, const char *slug);
 
 /* rec.c: the alert record. */
 struct alert_ev {
