@@ -135,7 +135,7 @@ request_parse(const char *s, char **pending, cJSON **rec, char *token)
 
 	a = cJSON_GetObjectItemCaseSensitive(r, "a");
 	sl = cJSON_GetObjectItemCaseSensitive(r, "s");
-	if (!cJSON_IsString(a) || !page_addr_ok(a->valuestring) || !cJSON_IsArray(sl) ||
+	if (!cJSON_IsString(a) || !mcp_page_addr_ok(a->valuestring) || !cJSON_IsArray(sl) ||
 	    cJSON_GetArraySize(sl) > PAGE_SUB_SLUGS_MAX) {
 		cJSON_Delete(r);
 		return -1;

@@ -24,15 +24,6 @@ int post_state(const char *s);
 int post_text(char *s, size_t max, int lines, char *why, size_t len);
 /* 1 when s is a post's id: a decimal number from 1, at most 12 digits. */
 int post_id_ok(const char *s);
-/*
- * 1 when a is an address a reader may subscribe: LOCAL@DOMAIN, lower
- * case printable ASCII of at most ALERT_ADDR_MAX bytes, a local part of at
- * most 64 without the characters that quote, comment, route or list, a
- * domain of dotted labels.  mcp-serve checks the same (serve/subscribe.c).
- */
-int page_addr_ok(const char *a);
-/* 1 when s is a subscriber's id: e (email), w (webhook) or k (Slack), and 16 hex digits. */
-int page_id_ok(const char *s);
 /* 1 when s looks like a dedup_key: SLUG:START or SLUG:KIND:START. */
 int post_incident_ok(const char *s);
 /*

@@ -442,7 +442,7 @@ subs_remove(struct mcp_store *st, const char *id)
 	redisReply *r;
 	int gone;
 
-	if (!page_id_ok(id))
+	if (!mcp_page_id_ok(id))
 		errx(MCP_EXIT_USAGE, "subscribers remove: %s: not a subscriber's id", id);
 	snprintf(key, sizeof(key), PAGE_SUB "%s", id);
 	if ((r = alert_cmd(st, 5, ev)) == NULL)

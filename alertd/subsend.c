@@ -73,7 +73,7 @@ job_parse(const char *s)
 	    (cJSON_IsString(cJSON_GetObjectItemCaseSensitive(j, "notice")) ||
 	        cJSON_IsObject(cJSON_GetObjectItemCaseSensitive(j, "rec"))) &&
 	    (!cJSON_IsString(cJSON_GetObjectItemCaseSensitive(j, "sub")) ||
-	        page_id_ok(alert_str(j, "sub"))) &&
+	        mcp_page_id_ok(alert_str(j, "sub"))) &&
 	    n >= 0 && n <= 1e6 && n == floor(n) && f >= 0 && f <= ALERT_TIME_MAX && x >= 0 &&
 	    x <= ALERT_TIME_MAX)
 		return j;
@@ -251,7 +251,7 @@ mail_job(struct box *b, const char *s, cJSON *j)
 	int e, rc;
 
 	if (rec != NULL) {
-		if (!page_addr_ok(alert_str(rec, "to")) ||
+		if (!mcp_page_addr_ok(alert_str(rec, "to")) ||
 		    strlen(alert_str(rec, "token")) != PAGE_TOKEN_HEX)
 			return job_dead(b, s, j, "not a confirmation of mcp-alert");
 		rcpt[0] = alert_str(rec, "to");
@@ -260,7 +260,7 @@ mail_job(struct box *b, const char *s, cJSON *j)
 		/* Unsubscribed since, or its notice gone: nothing to send, and it is done. */
 		if ((f = sub_fields(b, sub, "addr", "unsub", "slugs", &e)) == NULL ||
 		    strcmp(page_reply_str(f->element[0]), "email") != 0 ||
-		    !page_addr_ok(page_reply_str(f->element[1])) ||
+		    !mcp_page_addr_ok(page_reply_str(f->element[1])) ||
 		    strlen(page_reply_str(f->element[2])) != PAGE_TOKEN_HEX ||
 		    strspn(page_reply_str(f->element[2]), "0123456789abcdef") != PAGE_TOKEN_HEX ||
 		    (n = notice_of(b, j)) == NULL) {
@@ -464,7 +464,7 @@ page_deliver(struct mcp_store *st, const struct alert_conf *c, struct mcp_buf *o
 	if (m->integer > 0 && c->page_mail >= 0 && c->page_url != NULL)
 		box_init(&boxes[n++], c, NULL);
 	for (i = 0; i < r->elements; i++)
-		if (page_id_ok(page_reply_str(r->element[i])))
+		if (mcp_page_id_ok(page_reply_str(r->element[i])))
 			box_init(&boxes[n++], c, page_reply_str(r->element[i]));
 	for (i = 0; c->store_url == NULL && i < n; i++) {
 		boxes[i].st = st;

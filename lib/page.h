@@ -55,4 +55,16 @@
 #define PAGE_NOTICES_MAX 1000   /* notices waiting for their fan-out */
 #define PAGE_NOTICE_TTL 1209600 /* seconds a notice is kept for its deliveries: 14 days */
 
+#define PAGE_ADDR_MAX 254 /* bytes of an address (RFC 5321: a path of 256) */
+
+/*
+ * 1 when a is an address a reader may subscribe: LOCAL@DOMAIN, lower-case
+ * printable ASCII of at most PAGE_ADDR_MAX bytes, a local part of at most
+ * 64 without the characters that quote, comment, route or list, a domain
+ * of dotted labels of letters, digits and hyphens.
+ */
+int mcp_page_addr_ok(const char *a);
+/* 1 when s is a subscriber's id: e (email), w (webhook) or k (Slack), and 16 hex digits. */
+int mcp_page_id_ok(const char *s);
+
 #endif

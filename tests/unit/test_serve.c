@@ -16,11 +16,16 @@
 #include "../../serve/audit.c"
 #include "../../serve/chart.c"
 #include "../../serve/list.c"
+#include "../../serve/notices.c"
 #include "../../serve/page.c"
+#include "../../serve/posts.c"
+#include "../../serve/posttext.c"
 #include "../../serve/read.c"
 #include "../../serve/region.c"
 #include "../../serve/render.c"
 #include "../../serve/route.c"
+#include "../../serve/subpage.c"
+#include "../../serve/subscribe.c"
 #include "tap.h"
 
 /* serve_log is main.c's; here a log goes to the TAP output as a comment. */
