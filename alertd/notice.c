@@ -213,19 +213,20 @@ notice_mail(const struct alert_conf *c, const struct alert_route *r, const char 
 	const char *ev = alert_str(n, "event");
 	char id[128], root[128], key[256];
 	struct mcp_buf b = {0}, t = {0}, s = {0};
+	int start, thread;
 
 	subject(&s, n);
 	head(&b, r, to, mcp_json_num(n, "at"), s.p);
 	/* The same message on every attempt: a receiver can drop a second copy. */
 	snprintf(key, sizeof(key), "%s\n%s", alert_str(n, "id"), sub);
 	alert_mail_msgid(id, sizeof(id), key, domain);
-	mcp_buf_addf(&b, "Message-ID: %s\r\n", id);
-	/* Each post, each window, a thread: its first notice is the root. */
-	if (thread_of(key, sizeof(key), n, sub)) {
+	/* Each post, each window, a thread: its first notice is the root, the rest answer it. */
+	start = strcmp(ev, "post") == 0 || strcmp(ev, "maintenance-scheduled") == 0;
+	if ((thread = thread_of(key, sizeof(key), n, sub)))
 		alert_mail_msgid(root, sizeof(root), key, domain);
-		if (strcmp(ev, "post") != 0 && strcmp(ev, "maintenance-scheduled") != 0)
-			mcp_buf_addf(&b, "In-Reply-To: %s\r\nReferences: %s\r\n", root, root);
-	}
+	mcp_buf_addf(&b, "Message-ID: %s\r\n", thread && start ? root : id);
+	if (thread && !start)
+		mcp_buf_addf(&b, "In-Reply-To: %s\r\nReferences: %s\r\n", root, root);
 	mcp_buf_adds(&b, mime);
 	/* RFC 2369 and RFC 8058: the reader's mail program unsubscribes with one POST. */
 	mcp_buf_addf(&b,

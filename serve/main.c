@@ -181,6 +181,7 @@ post_params(const struct source *src, struct req *q, char *body)
 	q->referer = param(src, "HTTP_REFERER");
 	q->fetch_site = param(src, "HTTP_SEC_FETCH_SITE");
 	q->host = param(src, "HTTP_HOST");
+	q->port = param(src, "SERVER_PORT");
 	q->remote = param(src, "REMOTE_ADDR");
 	if (strcmp(q->method, "POST") == 0 && read_body(src, q->clen, body) == 0) {
 		q->body = body;

@@ -54,7 +54,7 @@ struct req {
 	const char *body;
 	size_t body_len;
 	long clen;
-	const char *ctype, *origin, *referer, *fetch_site, *host, *remote;
+	const char *ctype, *origin, *referer, *fetch_site, *host, *port, *remote;
 };
 
 /* The response, built whole before a byte is written. */

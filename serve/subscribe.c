@@ -147,16 +147,49 @@ client_of(const char *remote, char *buf, size_t len)
 }
 
 /*
+ * HOST[:PORT] of an authority into host and *port (dflt when it names
+ * none): 0, or -1 when it is not one (an IPv6 literal keeps its brackets).
+ */
+static int
+authority(const char *a, size_t n, char *host, size_t len, long *port, long dflt)
+{
+	const char *colon = NULL, *end = a + n;
+	char *e;
+
+	if (n == 0 || n >= len)
+		return -1;
+	if (a[0] == '[') {
+		const char *rb = memchr(a, ']', n);
+
+		if (rb == NULL)
+			return -1;
+		colon = rb + 1 < end && rb[1] == ':' ? rb + 1 : NULL;
+	} else
+		colon = memchr(a, ':', n);
+	*port = dflt;
+	if (colon != NULL) {
+		*port = strtol(colon + 1, &e, 10);
+		if (e != end || colon + 1 == end || *port <= 0 || *port > 65535)
+			return -1;
+		end = colon;
+	}
+	snprintf(host, len, "%.*s", (int)(end - a), a);
+	return 0;
+}
+
+/*
  * The form was posted from this site (CSRF): its Origin, else its
  * Referer's origin, is one the configuration names (origin lines), or,
- * when it names none, has the request's own Host.  A browser sends
+ * when it names none, has the request's own host (HTTP_HOST) and port
+ * (HTTP_HOST's, else the server's own, SERVER_PORT).  A browser sends
  * Origin with every POST; a request without either is refused.
  */
 static int
 same_origin(const struct req *q)
 {
 	const char *o = q->origin, *auth;
-	char ref[512];
+	char ref[512], oh[256], hh[256];
+	long op, hp, dflt;
 	size_t n;
 
 	if (q->fetch_site != NULL && strcmp(q->fetch_site, "cross-site") == 0)
@@ -174,12 +207,17 @@ same_origin(const struct req *q)
 	if (serve_conf_origins() > 0)
 		return serve_conf_origin(o);
 	if (strncmp(o, "https://", 8) == 0)
-		auth = o + 8;
+		auth = o + 8, dflt = 443;
 	else if (strncmp(o, "http://", 7) == 0)
-		auth = o + 7;
+		auth = o + 7, dflt = 80;
 	else
 		return 0;
-	return q->host != NULL && *q->host != '\0' && strcasecmp(auth, q->host) == 0;
+	if (q->host == NULL ||
+	    authority(auth, strlen(auth), oh, sizeof(oh), &op, dflt) == -1 ||
+	    authority(q->host, strlen(q->host), hh, sizeof(hh), &hp,
+	        q->port != NULL ? strtol(q->port, NULL, 10) : dflt) == -1)
+		return 0;
+	return strcasecmp(oh, hh) == 0 && op == hp;
 }
 
 /* The body a form route takes: 0, or the status it is refused with. */
