@@ -630,6 +630,10 @@ alert_conf_load(struct alert_conf *c, const char *path, char *err, size_t errlen
 	} else if (tiers_check(c, why, sizeof(why)) == -1) {
 		snprintf(err, errlen, "%s: %s", path, why);
 		rc = -1;
+	} else if (c->page_mail >= 0 && c->page_url == NULL) {
+		/* Its messages link to the page: confirmation, unsubscription. */
+		snprintf(err, errlen, "%s: subscriber_mail without status_page", path);
+		rc = -1;
 	}
 	return rc;
 }

@@ -264,7 +264,7 @@ fan_one(struct mcp_store *st, const struct alert_conf *c, const char *nid)
 	for (i = 0; subs != NULL && i < subs->elements; i++) {
 		const char *id = page_reply_str(subs->element[i]);
 
-		if (id[0] == 'e' && c->page_mail >= 0)
+		if (id[0] == 'e' && c->page_mail >= 0 && c->page_url != NULL)
 			jobs[k++] = job_text(id, nid, NULL), nmail++;
 	}
 	for (i = 0; subs != NULL && i < subs->elements; i++) {
@@ -438,12 +438,33 @@ page_maint(struct mcp_store *st, const struct alert_conf *c)
 	return rc == -1 ? -1 : 0;
 }
 
+/*
+ * Say to mcp-serve whether the page takes subscriptions by email: while
+ * this configuration can mail them (status_page and subscriber_mail), and
+ * for a day after its last run, so that a page whose mcp-alert has stopped
+ * stops taking them (and no request waits for nobody).
+ */
+static int
+page_open(struct mcp_store *st, const struct alert_conf *c)
+{
+	const char *set[] = {"SET", PAGE_OPEN, c->page_url, "EX", PAGE_STR(PAGE_OPEN_TTL)};
+	const char *del[] = {"DEL", PAGE_OPEN};
+	redisReply *r;
+	int mail = c->page_url != NULL && c->page_mail >= 0;
+
+	if ((r = alert_cmd(st, mail ? 5 : 2, mail ? set : del)) == NULL)
+		return -1;
+	freeReplyObject(r);
+	return 0;
+}
+
 int
 alert_page_run(struct mcp_store *st, const struct alert_conf *c, struct mcp_buf *out)
 {
 	if (c->dry_run)
 		return 0;
-	if (page_drain(st, c) == -1 || page_maint(st, c) == -1 || page_fanout(st, c) == -1)
+	if (page_open(st, c) == -1 || page_drain(st, c) == -1 || page_maint(st, c) == -1 ||
+	    page_fanout(st, c) == -1)
 		return -1;
 	return page_deliver(st, c, out);
 }

@@ -34,6 +34,8 @@
 #define PAGE_DEAD PAGE_K "dead"               /* list: deliveries given up, without addresses */
 #define PAGE_MAINT_TOLD PAGE_K "maint:told"   /* hash: SLUG -> the phase told of its window */
 #define PAGE_MAINT_DUE PAGE_K "maint:due"     /* zset: SLUG -> when its window next changes */
+#define PAGE_OPEN PAGE_K "open" /* the page's URL while mcp-alert can mail subscribers */
+#define PAGE_OPEN_TTL 86400     /* seconds it lasts after mcp-alert's last run */
 
 /* A post (mcp-alert(1), "Posts"). */
 #define PAGE_TITLE_MAX 200      /* bytes of a title */

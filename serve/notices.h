@@ -38,6 +38,8 @@ int serve_posts_past_html(struct mcp_buf *b, const struct posts *p);
 int serve_posts_feed(struct mcp_buf *b, const struct posts *p);
 /* The JSON of the posts and windows: {"posts":[...],"maintenance":[...]}. */
 int serve_posts_json(struct mcp_buf *b, const struct posts *p, double now);
+/* The subscription form of the page, when mcp-alert takes subscriptions (PAGE_OPEN). */
+int serve_posts_form(struct mcp_buf *b, const struct posts *p);
 /* A server's: 1 when the slug is in the index or has posts. */
 int serve_posts_known(const struct posts *p);
 /* The routes of posts and subscriptions: 1 when path is one (r answered), else 0. */

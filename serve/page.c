@@ -622,7 +622,7 @@ serve_page(struct conn *c, const struct req *q, const char *slug, struct resp *r
 		rc |= incident_card(b, d->open[i], q->now);
 	rc |= regions_part(b, d, q->now) | serve_bars(b, d->today, d->day_u, d->day_n, d->day_m) |
 	    facts_part(b, d, q->now) | serve_latency_svg(b, &d->lat) | history_part(b, d);
-	rc |= serve_posts_past_html(b, ps) | serve_subscribe_form(b, slug);
+	rc |= serve_posts_past_html(b, ps) | serve_posts_form(b, ps);
 	serve_posts_free(ps);
 	rc |= mcp_buf_adds(b, "<footer><p>");
 	if (d->s.has_verdict) {
@@ -711,7 +711,7 @@ serve_index(struct conn *c, const struct req *q, struct resp *r)
 	if (next[0] != '\0')
 		rc |= mcp_buf_addf(
 		    &r->body, "<p><a href=\"/status?cursor=%s\">More servers</a></p>\n", next);
-	rc |= serve_posts_past_html(&r->body, ps) | serve_subscribe_form(&r->body, NULL) |
+	rc |= serve_posts_past_html(&r->body, ps) | serve_posts_form(&r->body, ps) |
 	    mcp_buf_adds(&r->body,
 	        "<footer><p><a href=\"/feed.atom\">Atom feed of reports and "
 	        "maintenance</a> &middot; <a href=\"/api/posts\">JSON</a>"

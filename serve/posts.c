@@ -26,6 +26,7 @@ struct win {
 struct posts {
 	char slug[MCP_SLUG_MAX + 1]; /* "": the page of every server */
 	int known;                   /* a server's page: the slug is in the index */
+	int open;                    /* subscriptions by email are taken (PAGE_OPEN) */
 	cJSON *post[MAX_READ];       /* checked: open first, then resolved, newest first */
 	int n;
 	struct win win[WINDOWS_SHOWN];
@@ -232,11 +233,11 @@ serve_posts_load(struct conn *c, const char *slug, double now)
 	           *a2[] = {"ZREVRANGE", PAGE_POSTS_WHOLE, "0", "19"},
 	           *a3[] = {"HMGET", km, "start", "end", "reason"},
 	           *a4[] = {"ZSCORE", "mcp:slugs", slug},
-	           *f2[] = {"ZRANGE", PAGE_MAINT_DUE, "0", "49"};
-	const char **argv[] = {a0, a1, a2, a3, a4}, **fargv[] = {a0, a1, f2};
-	int argc[] = {4, 4, 4, 5, 3}, fargc[] = {4, 4, 4};
+	           *f2[] = {"ZRANGE", PAGE_MAINT_DUE, "0", "49"}, *op[] = {"EXISTS", PAGE_OPEN};
+	const char **argv[] = {a0, a1, a2, a3, a4, op}, **fargv[] = {a0, a1, f2, op};
+	int argc[] = {4, 4, 4, 5, 3, 2}, fargc[] = {4, 4, 4, 2};
 	const char *ids[MAX_READ];
-	redisReply *rep[5];
+	redisReply *rep[6];
 	struct posts *p;
 	int nid, rc;
 
@@ -250,18 +251,20 @@ serve_posts_load(struct conn *c, const char *slug, double now)
 		snprintf(k1, sizeof(k1), "%s", PAGE_POSTS);
 	if (slug != NULL)
 		serve_maint_key(km, sizeof(km), slug);
-	if (serve_query(c, slug != NULL ? 5 : 3, slug != NULL ? argc : fargc,
+	if (serve_query(c, slug != NULL ? 6 : 4, slug != NULL ? argc : fargc,
 	        slug != NULL ? argv : fargv, rep) != SR_OK) {
 		free(p);
 		return NULL;
 	}
 	nid = ids_of(rep, slug != NULL ? 3 : 2, ids);
+	p->open = rep[slug != NULL ? 5 : 3]->type == REDIS_REPLY_INTEGER &&
+	    rep[slug != NULL ? 5 : 3]->integer == 1;
 	if (slug != NULL) {
 		win_add(p, slug, rep[3], now);
 		p->known = rep[4]->type == REDIS_REPLY_STRING;
 	}
 	rc = posts_read(c, p, ids, nid, slug == NULL ? rep[2] : NULL, now);
-	serve_free_replies(rep, slug != NULL ? 5 : 3);
+	serve_free_replies(rep, slug != NULL ? 6 : 4);
 	if (rc == -1) {
 		serve_posts_free(p);
 		return NULL;
@@ -441,6 +444,12 @@ int
 serve_posts_known(const struct posts *p)
 {
 	return p->known || p->n > 0;
+}
+
+int
+serve_posts_form(struct mcp_buf *b, const struct posts *p)
+{
+	return p->open ? serve_subscribe_form(b, p->slug[0] != '\0' ? p->slug : NULL) : 0;
 }
 
 /* A post as JSON: the members of mcp-alert's, each text bounded. */

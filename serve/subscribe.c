@@ -24,8 +24,12 @@
 #define STR(x) STR_(x)
 #define HOUR "3600"
 
-/* KEYS: the client's count, the address's mark, the requests, every client's count. */
+/*
+ * KEYS: the client's count, the address's mark, the requests, every
+ * client's count, the page's mark that mcp-alert mails subscribers.
+ */
 static const char subscribe_lua[] =
+    "if redis.call('EXISTS', KEYS[5]) == 0 then return {-4, 3600} end\n"
     "local n = redis.call('INCR', KEYS[1])\n"
     "if n == 1 then redis.call('EXPIRE', KEYS[1], " HOUR ") end\n"
     "if n > " STR(
@@ -212,8 +216,7 @@ same_origin(const struct req *q)
 		auth = o + 7, dflt = 80;
 	else
 		return 0;
-	if (q->host == NULL ||
-	    authority(auth, strlen(auth), oh, sizeof(oh), &op, dflt) == -1 ||
+	if (q->host == NULL || authority(auth, strlen(auth), oh, sizeof(oh), &op, dflt) == -1 ||
 	    authority(q->host, strlen(q->host), hh, sizeof(hh), &hp,
 	        q->port != NULL ? strtol(q->port, NULL, 10) : dflt) == -1)
 		return 0;
@@ -321,13 +324,17 @@ run_script(struct conn *c, int argc, const char **argv, long long *arg, char *st
 	return code;
 }
 
-/* Too many from this client (429, Retry-After), or the store or the queue full (503). */
+/*
+ * Too many from this client (-1: 429, Retry-After), too many at all or the
+ * page not taking subscriptions (-2, -4: 503).
+ */
 static void
 refused(struct resp *r, int code, long long ttl)
 {
 	serve_sub_page(r, SP_BAD, NULL, 0, NULL, NULL,
-	    code == -1 ? "Too many requests from your network: try again later."
-	               : "Too many requests at the moment: try again later.");
+	    code == -1       ? "Too many requests from your network: try again later."
+	        : code == -4 ? "This page takes no subscriptions by email at the moment."
+	                     : "Too many requests at the moment: try again later.");
 	r->status = code == -1 ? 429 : 503;
 	r->retry_after = ttl > 0 && ttl <= 86400 ? (int)ttl : 60;
 }
@@ -382,7 +389,7 @@ sub_post(struct conn *c, const struct req *q, struct resp *r)
 {
 	char client[64], kc[128], ka[128], ah[MCP_SHA256_HEX], why[160] = "", *json;
 	const char *argv[] = {
-	    "EVAL", subscribe_lua, "4", kc, ka, PAGE_REQUESTS, PAGE_LIMIT "all", NULL};
+	    "EVAL", subscribe_lua, "5", kc, ka, PAGE_REQUESTS, PAGE_LIMIT "all", PAGE_OPEN, NULL};
 	struct form f = {0};
 	long long ttl = 0;
 	int code, i;
@@ -421,8 +428,8 @@ sub_post(struct conn *c, const struct req *q, struct resp *r)
 		serve_error(r, 500, "out of memory", NULL);
 		return;
 	}
-	argv[7] = json;
-	code = run_script(c, 8, argv, &ttl, NULL, 0);
+	argv[8] = json;
+	code = run_script(c, 9, argv, &ttl, NULL, 0);
 	explicit_bzero(json, strlen(json));
 	free(json);
 	explicit_bzero(f.email, sizeof(f.email));

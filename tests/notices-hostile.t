@@ -28,6 +28,8 @@ subscriber_mail mail
 CONF
 NOW=$(w 2)
 ma() { MCP_NOW=$NOW mcp-alert -c "$TMP/alert.conf" "$@"; }
+ma </dev/null
+is "$?" 0 "mcp-alert runs: the page takes subscriptions"
 # sub BASE CLIENT ADDRESS FIELDS...: the form, from the page's origin, as client CLIENT.
 sub() {
 	local u=$1 cl=$2 a=$3

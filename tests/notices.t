@@ -54,6 +54,15 @@ sub() {
 	shift 2
 	req -H "Origin: $u" -H "X-Forwarded-For: ${CLIENT:-192.0.2.10}" --data-urlencode "email=$a" "$@" "$u/subscribe"
 }
+req "$PAGE_CGI/status/weather"
+unlike "$(cat "$RB")" 'action="/subscribe"' "before mcp-alert has run with subscriber_mail: no form on the page"
+sub "$PAGE_CGI" early@example.test -d slug=weather
+is "$ST:$(rc llen 'mcp:{page}:requests')" "503:0" "and a request is refused (503), not queued for nobody"
+is "$(run):$(cat "$TMP/run.err")" "0:" "mcp-alert runs: the page takes subscriptions"
+is "$(rc ttl 'mcp:{page}:open' | awk '{ print ($1 > 86000) }')" 1 "for a day after this run"
+req "$PAGE_CGI/status/weather"
+like "$(cat "$RB")" '<form method="post" action="/subscribe"><input type="hidden" name="slug" value="weather">' \
+    "the page has its form"
 sub "$PAGE_CGI" reader1@example.test -d slug=weather
 is "$ST:$(rhdr Cache-Control)" "200:no-store" "POST /subscribe through nginx and fcgiwrap: 200, no-store"
 like "$(cat "$RB")" '<h1>Check your inbox</h1>' "the page says to check the inbox"
