@@ -58,9 +58,9 @@ post_usage(void)
 
 	fprintf(stderr,
 	    "usage: %s [-c CONFIG] [-R URL] post new --slug SLUG ... | --all --title TEXT "
-	    "[--state STATE] --text TEXT|- [--incident KEY|none] [--force]\n"
-	    "       %s [-c CONFIG] [-R URL] post update ID [--state STATE] --text TEXT|-\n"
-	    "       %s [-c CONFIG] [-R URL] post resolve ID [--text TEXT|-]\n"
+	    "[--state STATE] --text TEXT | - [--incident KEY | none] [--force]\n"
+	    "       %s [-c CONFIG] [-R URL] post update ID [--state STATE] --text TEXT | -\n"
+	    "       %s [-c CONFIG] [-R URL] post resolve ID [--text TEXT | -]\n"
 	    "       %s [-c CONFIG] [-R URL] post list [-j] [--all]\n"
 	    "       %s [-c CONFIG] [-R URL] post show ID\n",
 	    p, p, p, p, p);

@@ -172,9 +172,9 @@ subs_usage(void)
 	const char *p = program_invocation_short_name;
 
 	fprintf(stderr,
-	    "usage: %s [-c CONFIG] [-R URL] subscribers add webhook URL|url_file=PATH "
+	    "usage: %s [-c CONFIG] [-R URL] subscribers add webhook URL | url_file=PATH "
 	    "[--secret-file FILE] --slug SLUG ... | --all [--name NAME]\n"
-	    "       %s [-c CONFIG] [-R URL] subscribers add slack URL|url_file=PATH --slug SLUG "
+	    "       %s [-c CONFIG] [-R URL] subscribers add slack URL | url_file=PATH --slug SLUG "
 	    "... | --all [--name NAME]\n"
 	    "       %s [-c CONFIG] [-R URL] subscribers list [-j]\n"
 	    "       %s [-c CONFIG] [-R URL] subscribers remove ID\n",
