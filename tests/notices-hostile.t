@@ -266,5 +266,26 @@ done
 is "$codes" "503@501 " "many clients and addresses: 500 taken in an hour, then 503"
 is "$(rhdr Retry-After | awk '{ print ($1 > 0 && $1 <= 3600) }')" 1 "with Retry-After"
 is "$(rc llen 'mcp:{page}:requests')" "$((500 - taken + 1))" "every request taken waits for mcp-alert, no more"
+# --- the Redis user mcp-serve(8) documents is enough ----------------------------------
+acl=$(mandoc -Tascii "$TOP/man/mcp-serve.8" | col -b | sed -n '/ACL SETUSER/,/^ *$/p' | tr -d '\\\n' | tr -s ' ')
+like "$acl" 'ACL SETUSER mcp-serve on >PASSWORD' "mcp-serve(8) gives the ACL of its Redis user"
+# shellcheck disable=SC2086 # the words of the documented command
+rc ${acl//>PASSWORD/>pw-$$} >/dev/null
+is "$(rc acl getuser mcp-serve | head -2 | tail -1)" on "the user made as documented"
+U="unix://$REDIS_SOCK?user=mcp-serve&password=pw-$$"
+rc del 'mcp:{page}:limit:all' >/dev/null # the flood's hour
+acgi() {
+	env -i GATEWAY_INTERFACE=CGI/1.1 MCP_REDIS="$U" REQUEST_METHOD="$1" PATH_INFO="$2" QUERY_STRING="${3:-}" \
+	    CONTENT_LENGTH="${#4}" CONTENT_TYPE=application/x-www-form-urlencoded HTTP_ORIGIN=http://h \
+	    HTTP_HOST=h REMOTE_ADDR=192.0.2.77 ASAN_OPTIONS="$ASAN_OPTIONS" UBSAN_OPTIONS="$UBSAN_OPTIONS" \
+	    "$BIN/mcp-serve" <<<"$4" 2>>"$TMP/acl.err" | head -1 | tr -d '\r'
+}
+is "$(acgi GET /status/weather '' '')" "Status: 200 OK" "as that user: a status page with its posts"
+is "$(acgi GET /api/posts '' '')" "Status: 200 OK" "/api/posts"
+is "$(acgi POST /subscribe '' 'email=acl%40example.test&slug=weather')" "Status: 200 OK" "a subscription"
+is "$(rc llen 'mcp:{page}:requests' | awk '{ print ($1 > 0) }')" 1 "queued by the scripts the user may run"
+is "$(acgi POST /subscribe/confirm '' "t=$(printf '%040d' 7)")" "Status: 410 Gone" "a confirmation"
+is "$(acgi POST /unsubscribe "s=$sid&t=$(printf '%040d' 7)" 'List-Unsubscribe=One-Click')" "Status: 200 OK" "an unsubscription"
+is "$(grep -c NOPERM "$TMP/acl.err")" 0 "no command refused to it"
 unlike "$(cat "$PAGE_LOG" "$PAGE_FCGI_ERR")" 'AddressSanitizer|runtime error' "no sanitizer report"
 done_testing
