@@ -381,7 +381,8 @@ maint_one(struct mcp_store *st, const char *slug)
 	alert_maint_key(key, sizeof(key), slug);
 	if ((r = alert_cmd(st, 2, hg)) == NULL)
 		return -1;
-	found = alert_maint_parse(r, &m) && m.end > 0;
+	/* A window cut to nothing before it began (maint end) is over: told as ended. */
+	found = alert_maint_parse(r, &m) && m.end > m.start;
 	freeReplyObject(r);
 	if ((r = alert_cmd(st, 3, ht)) == NULL)
 		return -1;

@@ -222,6 +222,14 @@ NOW=$(($(w 127) + 5))
 is "$(run)" 0 "its end: the run"
 like "$(mval "$M" "$(mto "$M" reader2@example.test | tail -1)" Subject)" '^Maintenance ended: weather' "ended: told"
 is "$(rc zcard 'mcp:{page}:maint:due'):$(rc hlen 'mcp:{page}:maint:told')" "0:0" "nothing more to tell of it"
+MCP_NOW=$NOW mcp-alert -c "$TMP/alert.conf" maint add files --start "$(w 200)" --for 30m --reason 'Moving racks' 2>/dev/null
+is "$(run)" 0 "another window for later, on files"
+like "$(mval "$M" "$(mto "$M" reader2@example.test | tail -1)" Subject)" '^Maintenance scheduled: files' "announced"
+MCP_NOW=$NOW mcp-alert -c "$TMP/alert.conf" maint end files
+is "$(run)" 0 "maint end before it began: the run"
+like "$(mval "$M" "$(mto "$M" reader2@example.test | tail -1)" Subject)" '^Maintenance ended: files' "told as ended (called off)"
+req -H "X-MCP-Now: $NOW" "$PAGE_CGI/status/files"
+unlike "$(cat "$RB")" 'Maintenance scheduled' "and the page no longer shows it"
 
 # --- the automatic incidents of a page opted in ---------------------------------------
 NOW=$(($(w 130)))
