@@ -197,6 +197,16 @@ is "$known:$ST" "200:200" "a subscribed address and another: both 200"
 cmp -s "$RB" "$TMP/known.b"
 ok $? "byte for byte the same page"
 
+# A hostile post by mail: its title one header line whatever it holds, its text plain.
+ma post new --slug weather --title "$title" --text "$text" >/dev/null
+ma </dev/null
+h=$(mto "$M" known@example.test | tail -1)
+is "$(mval "$M" "$h" Subject)" "[weather] $title: Investigating" "Subject: the title as written, decoded (RFC 2047)"
+is "$(grep -ac '^Subject:' "$M/$h.eml"):$(sed '/^\r$/q' "$M/$h.eml" | grep -acv '^[A-Za-z-]*: \|^ ')" "1:1" \
+    "one Subject, and every header line a header or its folding (the blank line aside)"
+like "$(mhdr "$M" "$h" Content-Type)" 'text/plain; charset="?utf-8' "the body is plain text"
+like "$(mbody "$M" "$h")" '<img src=x onerror=alert\(1\)>' "where the text is what its author wrote"
+
 # --- tokens: expired, used, forged, malformed -----------------------------------------
 conf() { req -H "X-Forwarded-For: 198.51.100.30" -d "t=$1" "$PAGE_CGI/subscribe/confirm"; }
 rc del 'mcp:{page}:requests' >/dev/null
