@@ -58,6 +58,7 @@ struct box {
 	const char *renew[6];
 	char lock[128], token[33], px[32];
 	int stop, fails;
+	long removed;           /* jobs taken off the outbox in this run */
 	struct mcp_strmap held; /* mail: the subscribers whose next job waits */
 };
 
@@ -95,6 +96,16 @@ eval2(struct mcp_store *st, const char *lua, const char *key, const char *a1, co
 	return v;
 }
 
+/* A job done (sent, or with nothing left to send) off its outbox: 0, or -1. */
+static int
+job_remove(struct box *b, const char *s)
+{
+	if (eval2(b->st, set_lua, b->key, s, "") == -1)
+		return -1;
+	b->removed++;
+	return 0;
+}
+
 /*
  * A job given up: off its outbox, and into mcp:{page}:dead without what
  * it must not keep (an address, a token): its ids, its attempts, why.
@@ -109,7 +120,7 @@ job_dead(struct box *b, const char *s, const cJSON *j, const char *why)
 	redisReply *r;
 	char *line;
 
-	if (eval2(b->st, set_lua, b->key, s, "") == -1)
+	if (job_remove(b, s) == -1)
 		return -1;
 	cJSON_AddStringToObject(d, "id", alert_str(j, "id"));
 	cJSON_AddStringToObject(d, "sub", *alert_str(j, "sub") ? alert_str(j, "sub") : "-");
@@ -221,7 +232,7 @@ outcome(struct box *b, const char *s, cJSON *j, int rc, double ra, const char *w
 	pace_sent(&b->pace, rc == RETRY ? ra : 0);
 	if (rc == SENT) {
 		b->fails = 0;
-		return eval2(b->st, set_lua, b->key, s, "") == -1 ? -1 : 0;
+		return job_remove(b, s);
 	}
 	if (rc == REFUSED)
 		return job_dead(b, s, j, why);
@@ -266,7 +277,7 @@ mail_job(struct box *b, const char *s, cJSON *j)
 		    (n = notice_of(b, j)) == NULL) {
 			if (f != NULL)
 				freeReplyObject(f);
-			return e ? -1 : eval2(b->st, set_lua, b->key, s, "") == -1 ? -1 : 0;
+			return e ? -1 : job_remove(b, s);
 		}
 		rcpt[0] = page_reply_str(f->element[1]);
 		snprintf(unsub, sizeof(unsub), "%s/unsubscribe?s=%s&t=%s", b->c->page_url, sub,
@@ -306,7 +317,7 @@ hook_job(struct box *b, const char *s, cJSON *j)
 	}
 	if ((n = notice_of(b, j)) == NULL) {
 		freeReplyObject(f);
-		return eval2(b->st, set_lua, b->key, s, "") == -1 ? -1 : 0;
+		return job_remove(b, s);
 	}
 	b->rt.type = strcmp(page_reply_str(f->element[0]), "slack") == 0 ? RT_SLACK : RT_WEBHOOK;
 	b->rt.url = f->element[1]->str != NULL ? f->element[1]->str : "";
@@ -321,9 +332,9 @@ hook_job(struct box *b, const char *s, cJSON *j)
 	return rc == -1 ? -1 : 0;
 }
 
-/* The jobs at the head of one outbox, in order, until it must wait. */
+/* The jobs of one read of the head of an outbox, in order, until it must wait. */
 static int
-box_jobs(struct box *b)
+box_batch(struct box *b, int *full)
 {
 	const char *range[] = {"LRANGE", b->key, "0", PAGE_STR(HEAD_JOBS)};
 	redisReply *lr;
@@ -333,12 +344,15 @@ box_jobs(struct box *b)
 
 	if ((lr = alert_cmd(b->st, 4, range)) == NULL)
 		return -1;
+	*full = lr->elements == HEAD_JOBS + 1;
 	for (i = 0; i < lr->elements && rc == 0 && !b->stop; i++) {
 		const char *s = page_reply_str(lr->element[i]);
 		const char *who;
 
-		if (mcp_mono() >= b->deadline)
+		if (mcp_mono() >= b->deadline) {
+			b->stop = 1;
 			break;
+		}
 		if ((j = job_parse(s)) == NULL) {
 			cJSON *none = cJSON_CreateObject();
 
@@ -366,6 +380,20 @@ box_jobs(struct box *b)
 		cJSON_Delete(j);
 	}
 	freeReplyObject(lr);
+	return rc;
+}
+
+/* An outbox's jobs, a read at a time, while a read takes some off and time is left. */
+static int
+box_jobs(struct box *b)
+{
+	long before;
+	int rc, full;
+
+	do {
+		before = b->removed;
+		rc = box_batch(b, &full);
+	} while (rc == 0 && !b->stop && full && b->removed > before);
 	return rc;
 }
 
