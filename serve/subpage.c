@@ -125,7 +125,7 @@ body_of(struct mcp_buf *b, enum sub_page k, const char *const *slugs, int n, con
 		    "works once, for 24 hours. <a href=\"/subscribe\">Subscribe "
 		    "again</a> if you still want the notices.</p>\n");
 	case SP_UNSUB:
-		/* The query was checked: s=e and hex, t=hex. */
+		/* Made of the checked id and token: s=e and hex, t=hex. */
 		return mcp_buf_addf(b,
 		    "<h1>Unsubscribe</h1>\n<form method=\"post\" action=\"/unsubscribe?%s\">"
 		    "<input type=\"hidden\" name=\"List-Unsubscribe\" value=\"One-Click\">"

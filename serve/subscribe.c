@@ -250,11 +250,14 @@ struct form {
 	char t[PAGE_TOKEN_HEX + 2];
 };
 
-/* Each k=v of a form body (or a query) into f; a field malformed or too long sets bad. */
+/*
+ * Each k=v of a form body (or a query) into f: a field of ours malformed,
+ * or longer than it may be, sets bad; any other field is passed over.
+ */
 static void
 form_parse(const char *s, size_t len, struct form *f)
 {
-	char key[16], val[PAGE_ADDR_MAX + 2];
+	char key[16], val[SUB_BODY_MAX + 1];
 	const char *p = s, *end = s + len, *amp, *eq;
 
 	while (p < end) {
@@ -262,8 +265,14 @@ form_parse(const char *s, size_t len, struct form *f)
 		amp = amp != NULL ? amp : end;
 		eq = memchr(p, '=', (size_t)(amp - p));
 		if (eq == NULL || serve_decode_form(p, (size_t)(eq - p), key, sizeof(key)) == -1 ||
-		    serve_decode_form(eq + 1, (size_t)(amp - eq - 1), val, sizeof(val)) == -1)
-			f->bad |= eq != NULL;
+		    (strcmp(key, "email") != 0 && strcmp(key, "all") != 0 &&
+		        strcmp(key, "t") != 0 && strcmp(key, "slug") != 0 &&
+		        strcmp(key, "slugs") != 0))
+			; /* not a field of ours */
+		else if (serve_decode_form(eq + 1, (size_t)(amp - eq - 1), val, sizeof(val)) == -1)
+			f->bad = 1;
+		else if (strcmp(key, "email") == 0 && strlen(val) > PAGE_ADDR_MAX)
+			f->bad = 1;
 		else if (strcmp(key, "email") == 0)
 			snprintf(f->email, sizeof(f->email), "%s", val);
 		else if (strcmp(key, "all") == 0)
@@ -564,8 +573,12 @@ serve_subscription(struct conn *c, const struct req *q, struct resp *r, int rout
 		else
 			serve_sub_page(r, SP_EXPIRED, NULL, 0, NULL, NULL, NULL);
 	} else {
-		if (unsub_query(q->query, id, sizeof(id), t, sizeof(t)) == 0)
-			serve_sub_page(r, SP_UNSUB, NULL, 0, NULL, q->query, NULL);
+		char query[PAGE_ID_HEX + PAGE_TOKEN_HEX + 16];
+
+		/* The button posts to the link as checked, never to the query as sent. */
+		if (unsub_query(q->query, id, sizeof(id), t, sizeof(t)) == 0 &&
+		    (size_t)snprintf(query, sizeof(query), "s=%s&t=%s", id, t) < sizeof(query))
+			serve_sub_page(r, SP_UNSUB, NULL, 0, NULL, query, NULL);
 		else {
 			serve_sub_page(
 			    r, SP_BAD, NULL, 0, NULL, NULL, "This unsubscribe link is not whole.");

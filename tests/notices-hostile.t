@@ -172,6 +172,11 @@ for a in 'a@b' 'no-at.example.test' '"q"@example.test' 'a@example.test,b@example
 	sub "$PAGE_CGI" 198.51.100.10 "$a" -d all=1
 	is "$ST" 400 "address $(printf %q "$a"): 400"
 done
+long="$(printf 'a%.0s' $(seq 60))@$(printf 'b%.0s' $(seq 60)).$(printf 'c%.0s' $(seq 60)).$(printf 'd%.0s' $(seq 60)).test"
+sub "$PAGE_CGI" 198.51.100.10 "${long}x$(printf 'e%.0s' $(seq 40))" -d all=1
+is "$ST" 400 "an address past 254 bytes whose first 254 would be one: 400, never cut to fit"
+sub "$PAGE_CGI" 198.51.100.12 fields@example.test -d all=1 -d 'an_unknown_field_of_any_length=1'
+is "$ST" 200 "a field that is not the form's: passed over"
 sub "$PAGE_CGI" 198.51.100.11 ok@example.test -d slug=nosuch
 is "$ST:$(grep -o 'No server is named nosuch here' "$RB")" "400:No server is named nosuch here" "an unknown server: 400, said"
 sub "$PAGE_CGI" 198.51.100.11 ok@example.test -d slug=WEATHER
@@ -233,6 +238,9 @@ for q in "s=$sid&t=$(printf '%040d' 1)" "s=e0000000000000000&t=$(printf '%040d' 
 	like "$ST:$(grep -c 'You are unsubscribed' "$RB")" '^(200:1|400:0)$' "unsubscribe ?$q: the usual page (or 400 when not whole)"
 done
 is "$(rc exists "mcp:{page}:sub:$sid")" 1 "and the subscriber is still there"
+req "$PAGE_CGI/unsubscribe?s=$sid&t=$(printf '%040d' 1)&x=%22%3E%3Cscript%3Ealert(1)%3C/script%3E"
+is "$ST:$(grep -o '<form[^>]*>' "$RB")" "200:<form method=\"post\" action=\"/unsubscribe?s=$sid&t=$(printf '%040d' 1)\">" \
+    "the unsubscribe page's form posts to the link as checked, not to the query as sent"
 
 # --- floods -----------------------------------------------------------------------------
 rc del 'mcp:{page}:requests' >/dev/null
