@@ -229,8 +229,8 @@ int alert_page_incidents(const struct alert_conf *c, const char *slug);
  * deliveries are reported.  0, or -1 when the store failed.
  */
 int alert_page_run(struct mcp_store *st, const struct alert_conf *c, struct mcp_buf *out);
-/* A maintenance window of slug added or ended: told at the next run. */
-int alert_page_maint_changed(struct mcp_store *st, const char *slug);
+/* A maintenance window of slug, ending at end, added or ended: told at the next run. */
+int alert_page_maint_changed(struct mcp_store *st, const char *slug, double end);
 
 /* rec.c: the alert record. */
 struct alert_ev {

@@ -22,6 +22,15 @@
 #define FANOUT_MAX 50 /* notices fanned out in one run */
 #define MAINT_MAX 100 /* windows looked at in one run */
 
+/*
+ * The keys of the windows' moments last as long as a window they name may
+ * need telling: past its end by the week its own key is kept, and a day.
+ */
+#define MAINT_KEEP (8 * 86400)
+#define KEEP_LUA(k, a)                                                                             \
+	"if redis.call('TTL', KEYS[" k "]) < tonumber(ARGV[" a "]) then\n"                         \
+	"  redis.call('EXPIRE', KEYS[" k "], ARGV[" a "]) end\n"
+
 /* KEYS: requests, the pending key, the mail outbox.  ARGV: the request, pending, job. */
 static const char drain_lua[] =
     "if redis.call('LINDEX', KEYS[1], 0) ~= ARGV[1] then return 0 end\n"
@@ -51,16 +60,17 @@ static const char fan_lua[] =
 /*
  * KEYS: the phases told, the windows due, the notice's key, notices.
  * ARGV: the slug, the phase told as read ("" none), as it is now ("":
- * none), when it is next due ("": not), the notice ("": none), its id.
+ * none), when it is next due ("": not), the notice ("": none), its id,
+ * the seconds the two keys must last at least.
  */
 static const char maint_lua[] =
     "if (redis.call('HGET', KEYS[1], ARGV[1]) or '') ~= ARGV[2] then return 0 end\n"
     "if ARGV[3] == '' then redis.call('HDEL', KEYS[1], ARGV[1])\n"
     "else redis.call('HSET', KEYS[1], ARGV[1], ARGV[3]) end\n"
     "if ARGV[4] == '' then redis.call('ZREM', KEYS[2], ARGV[1])\n"
-    "else redis.call('ZADD', KEYS[2], ARGV[4], ARGV[1]) end\n"
-    "if ARGV[5] ~= '' then\n" NOTICE_LUA("3", "4", "5", "6") "end\n"
-                                                             "return 1\n";
+    "else redis.call('ZADD', KEYS[2], ARGV[4], ARGV[1]) end\n" KEEP_LUA("1", "7")
+        KEEP_LUA("2", "7") "if ARGV[5] ~= '' then\n" NOTICE_LUA("3", "4", "5", "6") "end\n"
+                                                                                    "return 1\n";
 
 /* A job of the page's outboxes, as subsend.c reads it; owned. */
 static char *
@@ -312,13 +322,17 @@ page_fanout(struct mcp_store *st, const struct alert_conf *c)
 
 /* --- maintenance windows ------------------------------------------------------------- */
 
+static const char changed_lua[] = "redis.call('ZADD', KEYS[1], 0, ARGV[1])\n" KEEP_LUA("1", "2");
+
 int
-alert_page_maint_changed(struct mcp_store *st, const char *slug)
+alert_page_maint_changed(struct mcp_store *st, const char *slug, double end)
 {
-	const char *argv[] = {"ZADD", PAGE_MAINT_DUE, "0", slug};
+	char keep[32];
+	const char *argv[] = {"EVAL", changed_lua, "1", PAGE_MAINT_DUE, slug, keep};
 	redisReply *r;
 
-	if ((r = alert_cmd(st, 4, argv)) == NULL)
+	snprintf(keep, sizeof(keep), "%.0f", fmax(end - mcp_now(), 0) + MAINT_KEEP);
+	if ((r = alert_cmd(st, 6, argv)) == NULL)
 		return -1;
 	freeReplyObject(r);
 	return 0;
@@ -367,8 +381,9 @@ maint_one(struct mcp_store *st, const char *slug)
 {
 	char key[MCP_SLUG_MAX + 32], keep[96], told[96] = "", nkey[80], nid[40], due[32];
 	const char *hg[] = {"HGETALL", key}, *ht[] = {"HGET", PAGE_MAINT_TOLD, slug};
+	char last[32];
 	const char *argv[] = {"EVAL", maint_lua, "4", PAGE_MAINT_TOLD, PAGE_MAINT_DUE, nkey,
-	    PAGE_NOTICES, slug, told, keep, due, NULL, nid};
+	    PAGE_NOTICES, slug, told, keep, due, NULL, nid, last};
 	const char *ev;
 	struct alert_maint m;
 	redisReply *r;
@@ -413,7 +428,8 @@ maint_one(struct mcp_store *st, const char *slug)
 	}
 	snprintf(nkey, sizeof(nkey), PAGE_NOTICE "%s", nid);
 	argv[11] = json != NULL ? json : "";
-	v = script(st, 13, argv);
+	snprintf(last, sizeof(last), "%.0f", fmax((found ? m.end : 0) - mcp_now(), 0) + MAINT_KEEP);
+	v = script(st, 14, argv);
 	free(json);
 	return (int)v;
 }

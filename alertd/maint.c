@@ -193,7 +193,7 @@ maint_add(struct mcp_store *st, const struct alert_conf *c, int argc, char **arg
 		return MCP_EXIT_FAIL;
 	freeReplyObject(r);
 	/* Its subscribers are told at the next run: announced, started, ended. */
-	return alert_page_maint_changed(st, slug) == -1 ? MCP_EXIT_FAIL : MCP_EXIT_OK;
+	return alert_page_maint_changed(st, slug, end) == -1 ? MCP_EXIT_FAIL : MCP_EXIT_OK;
 }
 
 static int
@@ -309,7 +309,7 @@ maint_end(struct mcp_store *st, const char *slug)
 	if ((r = alert_cmd(st, m.end > now ? 4 : 2, m.end > now ? cut : del)) == NULL)
 		return MCP_EXIT_FAIL;
 	freeReplyObject(r);
-	return alert_page_maint_changed(st, slug) == -1 ? MCP_EXIT_FAIL : MCP_EXIT_OK;
+	return alert_page_maint_changed(st, slug, now) == -1 ? MCP_EXIT_FAIL : MCP_EXIT_OK;
 }
 
 /* argv[0] is "add", "list" or "end"; -1 for a usage error. */
