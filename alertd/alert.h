@@ -109,7 +109,12 @@ struct alert_conf {
 	/* Grouping (group.c): the labels of group_by, group_wait and group_interval. */
 	unsigned group_by; /* GROUP_* bits; GROUP_SLUG: every incident alone */
 	long group_wait, group_interval;
-	long delivery_budget;  /* seconds a run spends delivering to one route */
+	long delivery_budget; /* seconds a run spends delivering to one route */
+	/* The status page's side (page.h; mcp-alert.conf(5), "Subscribers"). */
+	char *page_url; /* owned: status_page URL, no trailing slash; NULL: none */
+	int page_mail;  /* subscriber_mail ROUTE: the route's index, -1: none */
+	int npage_inc;
+	char *page_inc[ALERT_PLATFORMS_MAX]; /* subscriber_incidents GLOB...: owned */
 	const char *store_url; /* the store, for the connection of each route's deliverer */
 	int dry_run;           /* --dry-run: decide and say what would be sent, write nothing */
 };
@@ -204,6 +209,28 @@ int alert_routes_test(struct mcp_store *st, const struct alert_conf *c, int argc
 /* Fill m from the reply of HGETALL of the window's key; 1 when there is one. */
 int alert_maint_parse(const redisReply *r, struct alert_maint *m);
 int alert_maint_main(struct mcp_store *st, const struct alert_conf *c, int argc, char **argv);
+/* 1 when the store knows slug (results pushed, or an alert state); 0; -1 on error. */
+int alert_slug_known(struct mcp_store *st, const char *slug);
+
+/* The status page's side: posts, subscribers, notices (notice.h; mcp-alert(1), "Posts"). */
+/* post new|update|resolve|list|show: argv from "post"; an exit status. */
+int alert_post_main(struct mcp_store *st, const struct alert_conf *c, int argc, char **argv);
+/* subscribers add|list|remove: argv from "subscribers"; an exit status. */
+int alert_subs_main(struct mcp_store *st, const struct alert_conf *c, int argc, char **argv);
+/* status_page, subscriber_mail, subscriber_incidents: 0 or -1 with a reason in err. */
+int alert_page_conf_line(struct alert_conf *c, char **w, int nw, char *err, size_t errlen);
+void alert_page_conf_free(struct alert_conf *c);
+/* 1 when slug's automatic incidents reach its subscribers (subscriber_incidents). */
+int alert_page_incidents(const struct alert_conf *c, const char *slug);
+/*
+ * A run's work for the page: the subscription requests made confirmation
+ * messages, maintenance windows told, notices fanned out to their
+ * subscribers, and the subscribers' outboxes delivered.  Given-up
+ * deliveries are reported.  0, or -1 when the store failed.
+ */
+int alert_page_run(struct mcp_store *st, const struct alert_conf *c, struct mcp_buf *out);
+/* A maintenance window of slug, ending at end, added or ended: told at the next run. */
+int alert_page_maint_changed(struct mcp_store *st, const char *slug, double end);
 
 /* rec.c: the alert record. */
 struct alert_ev {
@@ -293,11 +320,36 @@ int alert_email_conf(struct alert_route *r, char **w, int nw, char *err, size_t 
  * header made of the record's text is one line whatever it holds.
  */
 char *alert_email_message(const struct alert_route *r, const cJSON *rec);
-/* rec sent to r's server: 0 sent, 1 to retry, 2 refused for good; why says why. */
 /* The thread's SMTP connection closed. */
 void alert_email_done(void);
+/* rec sent to r's server: 0 sent, 1 to retry, 2 refused for good; why says why. */
 int alert_email_send(const struct alert_conf *c, const struct alert_route *r, const cJSON *rec,
     char *why, size_t len);
+/*
+ * The message msg sent through r's server, from r's sender to each address
+ * of rcpt (NULL-terminated): 0 sent, 1 to retry, 2 refused for good, as
+ * alert_email_send.  The one SMTP client of mcp-alert: alerts and the
+ * subscribers' notices alike.
+ */
+int alert_smtp_send(const struct alert_conf *c, const struct alert_route *r,
+    const char *const *rcpt, const char *msg, char *why, size_t len);
+
+/* mailtext.c: the pieces of every message. */
+#define ALERT_SUBJECT_MAX 200 /* bytes of a header made of text */
+/* Cut s to at most max bytes, never inside a UTF-8 character: the length. */
+size_t alert_utf8_cut(const char *s, size_t max);
+/*
+ * "NAME: TEXT" as one header line: control characters are spaces, the
+ * text is cut at ALERT_SUBJECT_MAX bytes, and text that is not ASCII is
+ * RFC 2047 encoded words, folded.
+ */
+void alert_mail_header(struct mcp_buf *b, const char *name, const char *s);
+/* "<mcp-alert.HEX@DOMAIN>": HEX the first 16 bytes of SHA-256 of s. */
+void alert_mail_msgid(char *buf, size_t len, const char *s, const char *domain);
+/* The text of s on one line: control characters are spaces. */
+void alert_mail_line(struct mcp_buf *t, const char *s);
+/* Quoted-printable of text (lines ending in LF) into b, with CRLF. */
+void alert_mail_qp(struct mcp_buf *b, const char *text);
 
 /* digest.c: the P3 notices of a route with a digest, collected and sent together. */
 /* "digest ROUTE INTERVAL"; 0 or -1 with a reason in err. */

@@ -52,6 +52,7 @@ alert_conf_defaults(struct alert_conf *c)
 	c->runner_silent = 5 * 60;
 	c->lookback = 3 * 60;
 	c->hb_route = -1;
+	c->page_mail = -1;
 	c->cert_p3 = 14 * 86400;
 	c->cert_p2 = 3 * 86400;
 	c->token_p3 = 30 * 86400;
@@ -89,6 +90,7 @@ alert_conf_free(struct alert_conf *c)
 	int i, j;
 
 	platforms_free(c);
+	alert_page_conf_free(c);
 	for (i = 0; i < c->nroutes; i++) {
 		wipe(c->routes[i].url);
 		wipe(c->routes[i].secret);
@@ -492,6 +494,8 @@ conf_line(struct alert_conf *c, char **w, int nw, char *err, size_t errlen)
 		return alert_digest_line(c, w, nw, err, errlen);
 	if (strcmp(w[0], "business_hours") == 0)
 		return hours_line(c, w, nw, err, errlen);
+	if (strcmp(w[0], "status_page") == 0 || strncmp(w[0], "subscriber_", 11) == 0)
+		return alert_page_conf_line(c, w, nw, err, errlen);
 	if (strcmp(w[0], "platforms") == 0) {
 		platforms_free(c);
 		if (nw - 1 > ALERT_PLATFORMS_MAX) {
@@ -625,6 +629,10 @@ alert_conf_load(struct alert_conf *c, const char *path, char *err, size_t errlen
 		rc = -1;
 	} else if (tiers_check(c, why, sizeof(why)) == -1) {
 		snprintf(err, errlen, "%s: %s", path, why);
+		rc = -1;
+	} else if (c->page_mail >= 0 && c->page_url == NULL) {
+		/* Its messages link to the page: confirmation, unsubscription. */
+		snprintf(err, errlen, "%s: subscriber_mail without status_page", path);
 		rc = -1;
 	}
 	return rc;

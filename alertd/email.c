@@ -21,14 +21,12 @@
 #include <time.h>
 
 #include <curl/curl.h>
-#include <openssl/evp.h>
 
 #include "addr.h"
 #include "alert.h"
 #include "json.h"
 
-#define SUBJECT_MAX 200 /* bytes of the record's text in a header */
-#define CRED_MAX 4096   /* bytes of a credentials file */
+#define CRED_MAX 4096 /* bytes of a credentials file */
 
 enum { SENT, RETRY, REFUSED }; /* as the outbox counts them */
 
@@ -216,83 +214,13 @@ alert_email_conf(struct alert_route *r, char **w, int nw, char *err, size_t errl
 
 /* --- the message ---------------------------------------------------------------- */
 
-/* Cut s to at most max bytes, never inside a UTF-8 character. */
-static size_t
-utf8_cut(const char *s, size_t max)
-{
-	size_t n = strlen(s);
-
-	if (n <= max)
-		return n;
-	while (max > 0 && ((unsigned char)s[max] & 0xc0) == 0x80)
-		max--;
-	return max;
-}
-
-/*
- * "NAME: TEXT" as one header line: control characters are spaces, the text
- * is cut at SUBJECT_MAX bytes, and text that is not ASCII is RFC 2047
- * encoded words (base64 of whole UTF-8 characters), folded.
- */
-static void
-hdr_text(struct mcp_buf *b, const char *name, const char *s)
-{
-	char t[SUBJECT_MAX + 1];
-	unsigned char w[64];
-	size_t n = utf8_cut(s, SUBJECT_MAX), i, k;
-	int ascii = 1;
-
-	for (i = 0; i < n; i++) {
-		t[i] = (unsigned char)s[i] < ' ' || s[i] == 0x7f ? ' ' : s[i];
-		ascii &= (unsigned char)s[i] < 0x80;
-	}
-	t[n] = '\0';
-	if (ascii) {
-		mcp_buf_addf(b, "%s: %s\r\n", name, t);
-		return;
-	}
-	mcp_buf_addf(b, "%s:", name);
-	for (i = 0; i < n; i = k) {
-		/* 45 bytes at most: 60 base64 digits, a word of 72 characters. */
-		k = i + 45 < n ? i + 45 : n;
-		while (k < n && k > i + 1 && ((unsigned char)t[k] & 0xc0) == 0x80)
-			k--;
-		EVP_EncodeBlock(w, (const unsigned char *)t + i, (int)(k - i));
-		mcp_buf_addf(b, "%s=?UTF-8?B?%s?=", i == 0 ? " " : "\r\n ", (char *)w);
-	}
-	mcp_buf_adds(b, "\r\n");
-}
-
-/* "<mcp-alert.HEX@DOMAIN>": HEX the first 16 bytes of SHA-256 of s. */
-static void
-msgid(char *buf, size_t len, const char *s, const char *domain)
-{
-	unsigned char md[EVP_MAX_MD_SIZE];
-	unsigned int n = 0, i;
-	char hex[33];
-
-	if (EVP_Digest(s, strlen(s), md, &n, EVP_sha256(), NULL) != 1)
-		errx(MCP_EXIT_FAIL, "SHA-256");
-	for (i = 0; i < 16; i++)
-		snprintf(hex + 2 * i, 3, "%02x", md[i]);
-	snprintf(buf, len, "<mcp-alert.%s@%s>", hex, domain);
-}
-
-/* The text of s on one line: control characters are spaces. */
-static void
-line_text(struct mcp_buf *t, const char *s)
-{
-	for (; *s != '\0'; s++)
-		mcp_buf_addc(t, (unsigned char)*s < ' ' || *s == 0x7f ? ' ' : *s);
-}
-
 static void
 field(struct mcp_buf *t, const char *name, const char *v)
 {
 	if (*v == '\0')
 		return;
 	mcp_buf_addf(t, "%-10s ", name);
-	line_text(t, v);
+	alert_mail_line(t, v);
 	mcp_buf_addc(t, '\n');
 }
 
@@ -322,7 +250,7 @@ list(struct mcp_buf *t, const char *name, const cJSON *a, const char *sep)
 		if (n == ALERT_GROUP_LIST)
 			break;
 		mcp_buf_adds(t, n == 0 ? "" : sep);
-		line_text(t, cJSON_IsString(e) ? e->valuestring : "?");
+		alert_mail_line(t, cJSON_IsString(e) ? e->valuestring : "?");
 		n++;
 	}
 	if (all > n)
@@ -336,7 +264,7 @@ text_of(struct mcp_buf *t, const cJSON *rec)
 	const cJSON *g = cJSON_GetObjectItemCaseSensitive(rec, "group"), *a, *d;
 	char ev[64];
 
-	line_text(t, alert_str(rec, "summary"));
+	alert_mail_line(t, alert_str(rec, "summary"));
 	mcp_buf_adds(t, "\n\n");
 	snprintf(ev, sizeof(ev), "%.8s %.40s", alert_str(rec, "severity"), alert_str(rec, "event"));
 	field(t, "Event:", ev);
@@ -371,7 +299,7 @@ digest_text(struct mcp_buf *t, const cJSON *rec)
 	const cJSON *e;
 	char ts[32];
 
-	line_text(t, alert_str(rec, "summary"));
+	alert_mail_line(t, alert_str(rec, "summary"));
 	mcp_buf_adds(t, "\n");
 	cJSON_ArrayForEach(e, cJSON_GetObjectItemCaseSensitive(rec, "alerts"))
 	{
@@ -382,48 +310,11 @@ digest_text(struct mcp_buf *t, const cJSON *rec)
 			mcp_iso8601(at->valuedouble, ts, sizeof(ts));
 		mcp_buf_addf(
 		    t, "\n%s [%.8s %.40s] ", ts, alert_str(e, "severity"), alert_str(e, "event"));
-		line_text(t, alert_str(e, "summary"));
+		alert_mail_line(t, alert_str(e, "summary"));
 		mcp_buf_adds(t, "\n    ");
-		line_text(t, alert_str(e, "dedup_key"));
+		alert_mail_line(t, alert_str(e, "dedup_key"));
 		mcp_buf_addc(t, '\n');
 	}
-}
-
-/*
- * Quoted-printable (RFC 2045 6.7) of text, whose lines end in LF, into b
- * with CRLF: lines of at most 76 characters, a leading dot encoded too so
- * that no line of the body can end the DATA.
- */
-static void
-qp(struct mcp_buf *b, const char *text)
-{
-	const unsigned char *s = (const unsigned char *)text;
-	char enc[4];
-	size_t col = 0, k;
-
-	for (; *s != '\0'; s++) {
-		if (*s == '\n') {
-			mcp_buf_adds(b, "\r\n");
-			col = 0;
-			continue;
-		}
-		if ((*s >= 33 && *s <= 126 && *s != '=' && !(*s == '.' && col == 0)) ||
-		    ((*s == ' ' || *s == '\t') && s[1] != '\n' && s[1] != '\0'))
-			enc[0] = (char)*s, enc[1] = '\0';
-		else
-			snprintf(enc, sizeof(enc), "=%02X", *s);
-		k = strlen(enc);
-		if (col + k > 75) {
-			mcp_buf_adds(b, "=\r\n");
-			col = 0;
-			if (enc[0] == '.')
-				snprintf(enc, sizeof(enc), "=2E"), k = 3;
-		}
-		mcp_buf_adds(b, enc);
-		col += k;
-	}
-	if (col > 0)
-		mcp_buf_adds(b, "\r\n");
 }
 
 /* Events that answer the incident's trigger. */
@@ -441,7 +332,7 @@ alert_email_message(const struct alert_route *r, const cJSON *rec)
 	const char *domain = strchr(r->argv[0], '@') + 1;
 	const cJSON *at = cJSON_GetObjectItemCaseSensitive(rec, "at");
 	struct mcp_buf b = {0}, t = {0};
-	char subj[SUBJECT_MAX + 128], id[128], root[128], date[64], *s;
+	char subj[ALERT_SUBJECT_MAX + 128], id[128], root[128], date[64], *s;
 	int follow;
 	double when = cJSON_IsNumber(at) && at->valuedouble > 0 && at->valuedouble <= ALERT_TIME_MAX
 	    ? at->valuedouble
@@ -465,9 +356,9 @@ alert_email_message(const struct alert_route *r, const cJSON *rec)
 	else
 		snprintf(subj, sizeof(subj), "[%.8s %.40s] %s", alert_str(rec, "severity"), event,
 		    alert_str(rec, "summary"));
-	hdr_text(&b, "Subject", subj);
+	alert_mail_header(&b, "Subject", subj);
 	/* The trigger's id from its dedup_key alone: what the rest of the thread answers. */
-	msgid(root, sizeof(root), dk, domain);
+	alert_mail_msgid(root, sizeof(root), dk, domain);
 	/* A group's later notices are triggers too: replies, each an id of its own. */
 	follow = cJSON_GetNumberValue(cJSON_GetObjectItemCaseSensitive(
 	             cJSON_GetObjectItemCaseSensitive(rec, "group"), "seq")) > 1;
@@ -476,7 +367,7 @@ alert_email_message(const struct alert_route *r, const cJSON *rec)
 	else {
 		if (asprintf(&s, "%s\n%s\n%.3f", dk, event, when) == -1)
 			errx(MCP_EXIT_FAIL, "out of memory");
-		msgid(id, sizeof(id), s, domain);
+		alert_mail_msgid(id, sizeof(id), s, domain);
 		free(s);
 	}
 	mcp_buf_addf(&b, "Message-ID: %s\r\n", id);
@@ -487,7 +378,7 @@ alert_email_message(const struct alert_route *r, const cJSON *rec)
 	    "Content-Type: text/plain; charset=utf-8\r\n"
 	    "Content-Transfer-Encoding: quoted-printable\r\n"
 	    "Auto-Submitted: auto-generated\r\n");
-	hdr_text(&b, "X-MCP-Alert-Dedup-Key", dk);
+	alert_mail_header(&b, "X-MCP-Alert-Dedup-Key", dk);
 	mcp_buf_adds(&b, "\r\n");
 	if (strcmp(event, "digest") == 0)
 		digest_text(&t, rec);
@@ -509,7 +400,7 @@ alert_email_message(const struct alert_route *r, const cJSON *rec)
 		mcp_buf_addf(&t, ":\n%s\n", s);
 		free(s);
 	}
-	qp(&b, t.p);
+	alert_mail_qp(&b, t.p);
 	mcp_buf_free(&t);
 	if (b.p == NULL)
 		errx(MCP_EXIT_FAIL, "out of memory");
@@ -545,12 +436,12 @@ alert_email_done(void)
 }
 
 int
-alert_email_send(const struct alert_conf *c, const struct alert_route *r, const cJSON *rec,
-    char *why, size_t len)
+alert_smtp_send(const struct alert_conf *c, const struct alert_route *r, const char *const *rcpt,
+    const char *msg, char *why, size_t len)
 {
-	struct curl_slist *rcpt = NULL;
+	struct curl_slist *to = NULL;
 	struct upload u;
-	char addr[ALERT_ADDR_MAX + 3], *msg, *cred = NULL, *pass, *host, hw[256];
+	char addr[ALERT_ADDR_MAX + 3], *cred = NULL, *pass, *host, hw[256];
 	long code = 0;
 	CURLcode rc;
 	int i, loop;
@@ -565,11 +456,10 @@ alert_email_send(const struct alert_conf *c, const struct alert_route *r, const 
 	if (e == NULL && (e = curl_easy_init()) == NULL)
 		errx(MCP_EXIT_FAIL, "curl_easy_init");
 	curl_easy_reset(e);
-	msg = alert_email_message(r, rec);
 	u = (struct upload){msg, strlen(msg), 0};
-	for (i = 1; r->argv[i] != NULL; i++) {
-		snprintf(addr, sizeof(addr), "<%s>", r->argv[i]);
-		rcpt = curl_slist_append(rcpt, addr);
+	for (i = 0; rcpt[i] != NULL; i++) {
+		snprintf(addr, sizeof(addr), "<%s>", rcpt[i]);
+		to = curl_slist_append(to, addr);
 	}
 	snprintf(addr, sizeof(addr), "<%s>", r->argv[0]);
 	curl_easy_setopt(e, CURLOPT_URL, r->url);
@@ -579,7 +469,7 @@ alert_email_send(const struct alert_conf *c, const struct alert_route *r, const 
 		curl_easy_setopt(
 		    e, CURLOPT_USE_SSL, loop ? (long)CURLUSESSL_NONE : (long)CURLUSESSL_ALL);
 	curl_easy_setopt(e, CURLOPT_MAIL_FROM, addr);
-	curl_easy_setopt(e, CURLOPT_MAIL_RCPT, rcpt);
+	curl_easy_setopt(e, CURLOPT_MAIL_RCPT, to);
 	curl_easy_setopt(e, CURLOPT_UPLOAD, 1L);
 	curl_easy_setopt(e, CURLOPT_READFUNCTION, upload_read);
 	curl_easy_setopt(e, CURLOPT_READDATA, &u);
@@ -601,8 +491,7 @@ alert_email_send(const struct alert_conf *c, const struct alert_route *r, const 
 		explicit_bzero(pass, strlen(pass));
 		wipe(cred);
 	}
-	curl_slist_free_all(rcpt);
-	free(msg);
+	curl_slist_free_all(to);
 	if (rc == CURLE_OK)
 		return SENT;
 	if (code > 0)
@@ -614,4 +503,15 @@ alert_email_send(const struct alert_conf *c, const struct alert_route *r, const 
 	 * credentials are the operator's to fix, and the message waits.
 	 */
 	return code >= 500 && code < 600 && rc != CURLE_LOGIN_DENIED ? REFUSED : RETRY;
+}
+
+int
+alert_email_send(const struct alert_conf *c, const struct alert_route *r, const cJSON *rec,
+    char *why, size_t len)
+{
+	char *msg = alert_email_message(r, rec);
+	int rc = alert_smtp_send(c, r, (const char *const *)r->argv + 1, msg, why, len);
+
+	free(msg);
+	return rc;
 }

@@ -243,9 +243,13 @@ tx_commit(struct ctx *x, struct slot **sl, int n)
 		push[j][0] = "RPUSH", push[j][1] = keys[j], push[j][2] = x->jobs[j];
 		late->argv[late->n] = push[j], late->argc[late->n++] = 3;
 	}
-	for (j = 0; j < x->npub; j++)
+	for (j = 0; j < x->npub; j++) {
 		for (pub_bind(&x->pub[j]), i = 0; i < x->pub[j].n; i++)
 			p->argv[p->n] = x->pub[j].argv[i], p->argc[p->n++] = x->pub[j].argc[i];
+		/* Its subscribers' notice: in the page's slot, after the EXEC on a cluster. */
+		if (x->pub[j].note != NULL)
+			late->argv[late->n] = x->pub[j].nargv, late->argc[late->n++] = 7;
+	}
 	for (i = 0; i < x->nx; i++)
 		p->argv[p->n] = x->xargv[i], p->argc[p->n++] = x->xargc[i];
 	p->argv[p->n] = exec, p->argc[p->n++] = 1;
@@ -562,6 +566,8 @@ alert_tick(struct mcp_store *st, const struct alert_conf *c)
 		rc = alert_digest_flush(st, c);
 	if (rc == 0)
 		rc = ctx_flush(&x);
+	if (rc == 0)
+		rc = alert_page_run(st, c, &x.out);
 	ctx_free(&x);
 	return rc;
 }

@@ -36,11 +36,21 @@ usage(int help)
 	    "DURATION --reason TEXT [--force]\n"
 	    "       %s [-c CONFIG] [-R URL] maint list [-j]\n"
 	    "       %s [-c CONFIG] [-R URL] maint end SLUG\n"
+	    "       %s [-c CONFIG] [-R URL] post new --slug SLUG ... | --all --title TEXT "
+	    "[--state STATE] --text TEXT | - [--incident KEY | none] [--force]\n"
+	    "       %s [-c CONFIG] [-R URL] post update ID [--state STATE] --text TEXT | -\n"
+	    "       %s [-c CONFIG] [-R URL] post resolve ID [--text TEXT | -]\n"
+	    "       %s [-c CONFIG] [-R URL] post list [-j] [--all]\n"
+	    "       %s [-c CONFIG] [-R URL] post show ID\n"
+	    "       %s [-c CONFIG] [-R URL] subscribers add webhook | slack URL | url_file=PATH "
+	    "[--secret-file FILE] --slug SLUG ... | --all [--name NAME]\n"
+	    "       %s [-c CONFIG] [-R URL] subscribers list [-j]\n"
+	    "       %s [-c CONFIG] [-R URL] subscribers remove ID\n"
 	    "       %s [-n] [-c CONFIG] [-R URL] test [--route NAME] [--severity P] SLUG\n"
 	    "       %s [-n] [-c CONFIG] [-R URL] token [NAME=]FILE ...\n"
 	    "       %s [-c CONFIG] [-R URL] check\n"
 	    "       %s -c CONFIG [-R URL] claim\n",
-	    p, p, p, p, p, p, p, p, p, p, p, p, p, p);
+	    p, p, p, p, p, p, p, p, p, p, p, p, p, p, p, p, p, p, p, p, p, p);
 	if (help)
 		exit(mcp_rec_close_stdout() == -1 ? MCP_EXIT_FAIL : MCP_EXIT_OK);
 	exit(MCP_EXIT_USAGE);
@@ -74,7 +84,8 @@ struct command {
 	int decides;
 };
 static const struct command commands[] = {{"ack", 1}, {"test", 1}, {"token", 1}, {"maint", 0},
-    {"check", 0}, {"claim", 0}, {"incidents", 0}, {"routes", 0}, {"silence", 0}};
+    {"check", 0}, {"claim", 0}, {"incidents", 0}, {"routes", 0}, {"silence", 0}, {"post", 0},
+    {"subscribers", 0}};
 
 static const struct command *
 command(const char *name)
@@ -161,6 +172,10 @@ run(struct mcp_store *st, const struct alert_conf *c, const char *path, int argc
 		return alert_test(st, c, argc, argv);
 	if (strcmp(argv[0], "token") == 0 && argc >= 2)
 		return alert_token(st, c, argc - 1, argv + 1);
+	if (strcmp(argv[0], "post") == 0)
+		return alert_post_main(st, c, argc, argv);
+	if (strcmp(argv[0], "subscribers") == 0)
+		return alert_subs_main(st, c, argc, argv);
 	if (strcmp(argv[0], "maint") == 0 && argc >= 2)
 		if ((rc = alert_maint_main(st, c, argc - 1, argv + 1)) != -1)
 			return rc;

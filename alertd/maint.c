@@ -87,9 +87,8 @@ read_maint(struct mcp_store *st, const char *key, struct alert_maint *m)
 	return found;
 }
 
-/* 1 when the store knows slug (results pushed, or an alert state); 0; -1 on error. */
-static int
-slug_known(struct mcp_store *st, const char *slug)
+int
+alert_slug_known(struct mcp_store *st, const char *slug)
 {
 	char key[MCP_SLUG_MAX + 32];
 	const char *zs[] = {"ZSCORE", "mcp:slugs", slug}, *ex[] = {"EXISTS", key};
@@ -165,7 +164,7 @@ maint_add(struct mcp_store *st, const struct alert_conf *c, int argc, char **arg
 	if (end <= start)
 		errx(MCP_EXIT_USAGE, "maint add: %s: the window ends before it starts", slug);
 	/* A slug never seen is most likely a typo: its window would hold back nothing. */
-	if (!force && (known = slug_known(st, slug)) != 1) {
+	if (!force && (known = alert_slug_known(st, slug)) != 1) {
 		if (known == -1)
 			return MCP_EXIT_FAIL;
 		errx(MCP_EXIT_USAGE,
@@ -193,7 +192,8 @@ maint_add(struct mcp_store *st, const struct alert_conf *c, int argc, char **arg
 	if ((r = alert_cmd(st, 3, ex)) == NULL)
 		return MCP_EXIT_FAIL;
 	freeReplyObject(r);
-	return MCP_EXIT_OK;
+	/* Its subscribers are told at the next run: announced, started, ended. */
+	return alert_page_maint_changed(st, slug, end) == -1 ? MCP_EXIT_FAIL : MCP_EXIT_OK;
 }
 
 static int
@@ -309,7 +309,7 @@ maint_end(struct mcp_store *st, const char *slug)
 	if ((r = alert_cmd(st, m.end > now ? 4 : 2, m.end > now ? cut : del)) == NULL)
 		return MCP_EXIT_FAIL;
 	freeReplyObject(r);
-	return MCP_EXIT_OK;
+	return alert_page_maint_changed(st, slug, now) == -1 ? MCP_EXIT_FAIL : MCP_EXIT_OK;
 }
 
 /* argv[0] is "add", "list" or "end"; -1 for a usage error. */

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "alert.h"
+#include "notice.h"
 #include "json.h"
 
 /*
@@ -153,6 +154,10 @@ char *
 alert_slack_body(const cJSON *rec)
 {
 	const char *event = alert_str(rec, "event");
+
+	/* A subscriber's notice (notice.c) is not an alert. */
+	if (strcmp(alert_str(rec, "type"), "notice") == 0)
+		return notice_slack(rec);
 	char head[160], text[2400], sum[2048], ctx[600], dk[300];
 	cJSON *o = cJSON_CreateObject(), *blocks, *c, *els, *e;
 	const cJSON *step = cJSON_GetObjectItemCaseSensitive(rec, "step");

@@ -139,7 +139,7 @@ struct ctx {
 #define ALERT_HISTORY_LAST 49 /* LTRIM 0 49 */
 _Static_assert(ALERT_HISTORY_LAST == ALERT_HISTORY - 1, "LTRIM keeps ALERT_HISTORY");
 #define ALERT_HISTORY_TTL (90L * 86400)
-#define PUB_CMDS 4
+#define PUB_CMDS 5 /* its own four, and the notice of its subscribers */
 struct pub {
 	char key[2][MCP_SLUG_MAX + 32];
 	char field[16];
@@ -148,6 +148,10 @@ struct pub {
 	int resolve;
 	const char *argv[PUB_CMDS][5];
 	int argc[PUB_CMDS], n;
+	/* subscriber_incidents: the notice of the slug's subscribers (owned), or NULL. */
+	char *note;
+	char nkey[80], nid[40];
+	const char *nargv[7];
 };
 
 struct args {

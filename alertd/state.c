@@ -16,6 +16,7 @@
 
 #include "alert.h"
 #include "loop.h"
+#include "notice.h"
 #include "rec.h"
 #include "rules.h"
 
@@ -310,9 +311,33 @@ jobs_reset(struct ctx *x)
 	for (i = 0; i < x->njobs; i++)
 		free(x->jobs[i]);
 	x->njobs = 0;
-	for (i = 0; i < x->npub; i++)
+	for (i = 0; i < x->npub; i++) {
 		free(x->pub[i].rec);
+		free(x->pub[i].note);
+	}
 	x->npub = 0;
+}
+
+/*
+ * The notice of an incident opened or resolved, for the subscribers of its
+ * slug (subscriber_incidents in mcp-alert.conf(5)): its summary is the
+ * title.  Owned; its id into nid.
+ */
+static char *
+pub_note(const struct alert_ev *e, const cJSON *rec, char *nid, size_t len)
+{
+	int opened = strcmp(e->event, "trigger") == 0;
+	cJSON *n = notice_new(opened ? "incident-opened" : "incident-resolved", mcp_now());
+
+	cJSON_AddStringToObject(n, "title", e->summary);
+	cJSON_AddStringToObject(n, "text",
+	    opened ? "The probes see this server failing; "
+	             "this notice was sent without a person."
+	           : "The probes see this server working again.");
+	cJSON_AddBoolToObject(n, "all", 0);
+	cJSON_AddItemToObject(n, "slugs", cJSON_CreateStringArray(&e->slug, 1));
+	cJSON_AddStringToObject(n, "incident", alert_str(rec, "dedup_key"));
+	return notice_text(n, nid, len);
 }
 
 /*
@@ -353,6 +378,8 @@ pub_add(struct ctx *x, const struct alert_ev *e, const cJSON *rec)
 	snprintf(p->key[1], sizeof(p->key[1]), "mcp:{%s}:incidents", e->slug);
 	snprintf(p->field, sizeof(p->field), "%s", e->track != NULL ? e->track : "down");
 	snprintf(p->ttl, sizeof(p->ttl), "%ld", p->resolve ? ALERT_HISTORY_TTL : x->c->state_ttl);
+	if (strcmp(e->event, "escalate") != 0 && alert_page_incidents(x->c, e->slug))
+		p->note = pub_note(e, rec, p->nid, sizeof(p->nid));
 }
 
 /*
@@ -362,6 +389,11 @@ pub_add(struct ctx *x, const struct alert_ev *e, const cJSON *rec)
 void
 pub_bind(struct pub *p)
 {
+	static const char note_lua[] = NOTICE_LUA("1", "2", "1", "2");
+
+	snprintf(p->nkey, sizeof(p->nkey), PAGE_NOTICE "%s", p->nid);
+	p->nargv[0] = "EVAL", p->nargv[1] = note_lua, p->nargv[2] = "2", p->nargv[3] = p->nkey;
+	p->nargv[4] = PAGE_NOTICES, p->nargv[5] = p->note, p->nargv[6] = p->nid;
 	p->n = 0;
 	if (!p->resolve) {
 		pub_cmd(p, 4, "HSET", p->key[0], p->field, p->rec);

@@ -20,6 +20,7 @@
 
 #include "../probe/version.h"
 #include "mcp.h"
+#include "notices.h"
 #include "serve.h"
 
 static const char *prog = "mcp-serve";
@@ -34,6 +35,7 @@ static char conf_err[512];
 struct source {
 	FCGX_ParamArray envp; /* NULL in CGI mode */
 	FCGX_Stream *err;
+	FCGX_Stream *in; /* the body, FastCGI; NULL: standard input */
 };
 
 static const char *
@@ -124,9 +126,73 @@ misconfigured(struct conn *c, const struct source *src, struct resp *r)
 		mcp_buf_add(&r->body, body, sizeof(body) - 1);
 }
 
+/* CONTENT_LENGTH: the bytes of the body declared, or -1 when none or malformed. */
+static long
+content_length(const struct source *src)
+{
+	const char *cl = param(src, "CONTENT_LENGTH");
+	char *end;
+	long n;
+
+	if (cl == NULL || *cl < '0' || *cl > '9')
+		return -1;
+	errno = 0;
+	n = strtol(cl, &end, 10);
+	return *end != '\0' || errno != 0 ? -1 : n;
+}
+
+/*
+ * The body of a POST whose declared length is at most SUB_BODY_MAX, read
+ * whole into buf and NUL-terminated: 0, or -1 (cut short, or not read:
+ * a longer body is refused on its length, before a byte of it is read).
+ */
+static int
+read_body(const struct source *src, long clen, char *buf)
+{
+	long n = 0;
+	ssize_t k;
+	int g;
+
+	if (clen < 0 || clen > SUB_BODY_MAX)
+		return -1;
+	while (n < clen) {
+		if (src->in != NULL) {
+			if ((g = FCGX_GetStr(buf + n, (int)(clen - n), src->in)) <= 0)
+				break;
+			n += g;
+		} else if ((k = read(0, buf + n, (size_t)(clen - n))) > 0)
+			n += k;
+		else if (k == -1 && errno == EINTR)
+			continue;
+		else
+			break;
+	}
+	buf[n] = '\0';
+	return n == clen ? 0 : -1;
+}
+
+/* The request's headers that the subscription routes check, and its body. */
+static void
+post_params(const struct source *src, struct req *q, char *body)
+{
+	q->clen = content_length(src);
+	q->ctype = param(src, "CONTENT_TYPE");
+	q->origin = param(src, "HTTP_ORIGIN");
+	q->referer = param(src, "HTTP_REFERER");
+	q->fetch_site = param(src, "HTTP_SEC_FETCH_SITE");
+	q->host = param(src, "HTTP_HOST");
+	q->port = param(src, "SERVER_PORT");
+	q->remote = param(src, "REMOTE_ADDR");
+	if (strcmp(q->method, "POST") == 0 && read_body(src, q->clen, body) == 0) {
+		q->body = body;
+		q->body_len = (size_t)q->clen;
+	}
+}
+
 static void
 answer(struct conn *c, const struct source *src, struct resp *r)
 {
+	static char body[SUB_BODY_MAX + 1];
 	struct req q = {0};
 	const char *m = param(src, "REQUEST_METHOD");
 
@@ -143,7 +209,9 @@ answer(struct conn *c, const struct source *src, struct resp *r)
 	q.now = now_of(src);
 	if (route_of(src, q.path, sizeof(q.path)) == -1)
 		strcpy(q.path, "/\x01"); /* routes nowhere: 404 */
+	post_params(src, &q, body);
 	serve_request(c, &q, r);
+	explicit_bzero(body, sizeof(body));
 }
 
 /*
@@ -228,10 +296,14 @@ run_cgi(struct conn *c)
 {
 	struct source src = {0};
 	struct resp r = {0};
-	int rc = MCP_EXIT_OK;
+	const char *m = getenv("REQUEST_METHOD");
+	int rc = MCP_EXIT_OK, post = m != NULL && strcmp(m, "POST") == 0;
+	long clen = content_length(&src);
 
 	c->log = log_cgi;
-	drain_body();
+	/* A POST's body is the answer's to read; a body too long is drained after it. */
+	if (!post)
+		drain_body();
 	pick_store(c, &src);
 	answer(c, &src, &r);
 	if (write_out(&r) == -1) {
@@ -239,6 +311,10 @@ run_cgi(struct conn *c)
 		rc = MCP_EXIT_FAIL;
 	}
 	serve_resp_free(&r);
+	if (post && clen > SUB_BODY_MAX) {
+		close(1);
+		drain_body();
+	}
 	return rc;
 }
 
@@ -260,6 +336,7 @@ run_fcgi(struct conn *c)
 
 		src.envp = rq.envp;
 		src.err = rq.err;
+		src.in = rq.in;
 		pick_store(c, &src);
 		answer(c, &src, &r);
 		/* A client gone away is its loss, not the responder's. */

@@ -12,6 +12,7 @@
 
 #include "json.h"
 #include "mcp.h"
+#include "notices.h"
 #include "serve.h"
 
 #define CT_HTML "text/html; charset=utf-8"
@@ -554,6 +555,7 @@ serve_page(struct conn *c, const struct req *q, const char *slug, struct resp *r
 	struct page_data *d;
 	struct mcp_buf *b = &r->body;
 	char title[160], feed[128];
+	struct posts *ps;
 	int i, rc, days = days_query(q->query);
 
 	if (days == -1) {
@@ -562,6 +564,12 @@ serve_page(struct conn *c, const struct req *q, const char *slug, struct resp *r
 	}
 	if ((d = page_load(c, q, slug, "", days, r)) == NULL)
 		return;
+	if ((ps = serve_posts_load(c, slug, q->now)) == NULL) {
+		page_data_free(d);
+		free(d);
+		serve_unavailable(r);
+		return;
+	}
 	serve_html_resp(r);
 	snprintf(title, sizeof(title), "%s: %s", slug, state_word(d->s.state));
 	snprintf(feed, sizeof(feed), "/status/%s/feed.atom", slug);
@@ -579,10 +587,14 @@ serve_page(struct conn *c, const struct req *q, const char *slug, struct resp *r
 		          "verdict has been decided yet.</p>\n");
 	if (d->s.maint)
 		rc |= maint_notice(b, &d->s);
+	/* The operator's word first: maintenance to come, open reports (posts.c). */
+	rc |= serve_posts_open_html(b, ps, q->now);
 	for (i = 0; i < d->nopen; i++)
 		rc |= incident_card(b, d->open[i], q->now);
 	rc |= regions_part(b, d, q->now) | bars_part(b, d, slug) | facts_part(b, d, q->now) |
 	    serve_latency_svg(b, &d->lat) | history_part(b, d);
+	rc |= serve_posts_past_html(b, ps) | serve_posts_form(b, ps);
+	serve_posts_free(ps);
 	rc |= mcp_buf_adds(b, "<footer><p>");
 	if (d->s.has_verdict) {
 		serve_when(d->s.window, title, sizeof(title));
@@ -639,16 +651,26 @@ serve_index(struct conn *c, const struct req *q, struct resp *r)
 	size_t n;
 	int rc;
 
+	struct posts *ps;
+
 	if (serve_scan(c, q, r, rep, slugs, &n, next) == -1)
 		return;
+	if ((ps = serve_posts_load(c, NULL, q->now)) == NULL) {
+		serve_free_replies(rep, 1);
+		serve_unavailable(r);
+		return;
+	}
 	serve_html_resp(r);
-	rc = serve_page_head(&r->body, "MCP servers: status", NULL) |
+	rc = serve_page_head(&r->body, "MCP servers: status", "/feed.atom") |
+	    mcp_buf_adds(&r->body, "<h1>MCP servers</h1>\n") |
+	    serve_posts_open_html(&r->body, ps, q->now) |
 	    mcp_buf_adds(&r->body,
-	        "<h1>MCP servers</h1>\n<div class=\"scroll\"><table><thead><tr>"
+	        "<div class=\"scroll\"><table><thead><tr>"
 	        "<th>Server</th><th>State</th><th class=\"num\">Uptime, 30 days</th>"
 	        "<th>Last probe</th></tr></thead><tbody>");
 	if (rc == 0 && serve_each_summary(c, q->now, slugs, n, 0, index_row, &x) == -1) {
 		serve_free_replies(rep, 1);
+		serve_posts_free(ps);
 		mcp_buf_reset(&r->body);
 		serve_unavailable(r);
 		return;
@@ -660,6 +682,12 @@ serve_index(struct conn *c, const struct req *q, struct resp *r)
 	if (next[0] != '\0')
 		rc |= mcp_buf_addf(
 		    &r->body, "<p><a href=\"/status?cursor=%s\">More servers</a></p>\n", next);
+	rc |= serve_posts_past_html(&r->body, ps) | serve_posts_form(&r->body, ps) |
+	    mcp_buf_adds(&r->body,
+	        "<footer><p><a href=\"/feed.atom\">Atom feed of reports and "
+	        "maintenance</a> &middot; <a href=\"/api/posts\">JSON</a>"
+	        "</p></footer>\n");
+	serve_posts_free(ps);
 	rc |= mcp_buf_adds(&r->body, "</main></body></html>\n");
 	serve_free_replies(rep, 1);
 	if (rc != 0)
@@ -715,8 +743,16 @@ serve_feed(struct conn *c, const struct req *q, const char *slug, struct resp *r
 	char iso[32];
 	int i, rc;
 
+	struct posts *ps;
+
 	if ((d = page_load(c, q, slug, "/feed.atom", SERVE_DAYS, r)) == NULL)
 		return;
+	if ((ps = serve_posts_load(c, slug, q->now)) == NULL) {
+		page_data_free(d);
+		free(d);
+		serve_unavailable(r);
+		return;
+	}
 	r->ctype = "application/atom+xml; charset=utf-8";
 	r->cache = CACHE_PAGE;
 	mcp_iso8601(d->s.window >= 0 ? d->s.window : floor(q->now / 60) * 60, iso, sizeof(iso));
@@ -733,7 +769,8 @@ serve_feed(struct conn *c, const struct req *q, const char *slug, struct resp *r
 		rc |= feed_entry(b, slug, d->open[i], 0);
 	for (i = 0; i < d->nhist; i++)
 		rc |= feed_entry(b, slug, d->hist[i], 1);
-	rc |= mcp_buf_adds(b, "</feed>\n");
+	rc |= serve_posts_feed(b, ps) | mcp_buf_adds(b, "</feed>\n");
+	serve_posts_free(ps);
 	page_data_free(d);
 	free(d);
 	if (rc != 0)

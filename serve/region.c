@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "json.h"
 #include "mcp.h"
@@ -169,6 +170,45 @@ serve_conf_store(void)
 	return store_url[0] != '\0' ? store_url : NULL;
 }
 
+/* The origins a subscription form may be posted from (origin lines). */
+#define ORIGINS_MAX 8
+static char origins[ORIGINS_MAX][256];
+static int norigins;
+
+int
+serve_conf_origins(void)
+{
+	return norigins;
+}
+
+int
+serve_conf_origin(const char *o)
+{
+	int i;
+
+	for (i = 0; i < norigins; i++)
+		if (strcasecmp(origins[i], o) == 0)
+			return 1;
+	return 0;
+}
+
+/* "origin http(s)://HOST[:PORT]": a scheme and an authority, nothing after. */
+static int
+conf_origin(const char *rest, char *why, size_t len)
+{
+	const char *a = strncmp(rest, "https://", 8) == 0 ? rest + 8
+	    : strncmp(rest, "http://", 7) == 0            ? rest + 7
+	                                                  : NULL;
+
+	if (a == NULL || *a == '\0' || strcspn(a, "/?# \t") != strlen(a) ||
+	    strlen(rest) >= sizeof(origins[0]))
+		return snprintf(why, len, "origin: want http(s)://HOST[:PORT], nothing after"), -1;
+	if (norigins == ORIGINS_MAX)
+		return snprintf(why, len, "origin: more than %d", ORIGINS_MAX), -1;
+	snprintf(origins[norigins++], sizeof(origins[0]), "%s", rest);
+	return 0;
+}
+
 /* "region CODE LAT LON City name": the name is UTF-8 without controls. */
 static int
 conf_region(char *rest, char *why, size_t len)
@@ -227,6 +267,8 @@ conf_line(char *line, char *why, size_t len)
 	rest += strspn(rest, " \t");
 	if (strcmp(key, "region") == 0)
 		return conf_region(rest, why, len);
+	if (strcmp(key, "origin") == 0)
+		return conf_origin(rest, why, len);
 	if (strcmp(key, "store") == 0) {
 		if (*rest == '\0' || strlen(rest) >= sizeof(store_url))
 			return snprintf(why, len, "store: want one URL"), -1;
@@ -281,6 +323,7 @@ serve_conf_load(const char *path, char *err, size_t errlen)
 	fclose(f);
 	if (rc == -1) {
 		nown = 0;
+		norigins = 0;
 		store_url[0] = '\0';
 	}
 	return rc;

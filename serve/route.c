@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "mcp.h"
+#include "notices.h"
 #include "serve.h"
 
 void
@@ -62,6 +63,12 @@ int
 serve_decode_path(const char *in, size_t inlen, char *out, size_t outlen)
 {
 	return decode(in, inlen, out, outlen, 0);
+}
+
+int
+serve_decode_form(const char *in, size_t inlen, char *out, size_t outlen)
+{
+	return decode(in, inlen, out, outlen, 1);
 }
 
 /*
@@ -133,10 +140,22 @@ reason(int status)
 		return "Not Modified";
 	case 400:
 		return "Bad Request";
+	case 403:
+		return "Forbidden";
 	case 404:
 		return "Not Found";
 	case 405:
 		return "Method Not Allowed";
+	case 410:
+		return "Gone";
+	case 411:
+		return "Length Required";
+	case 413:
+		return "Content Too Large";
+	case 415:
+		return "Unsupported Media Type";
+	case 429:
+		return "Too Many Requests";
 	case 503:
 		return "Service Unavailable";
 	default:
@@ -249,7 +268,7 @@ finish(const struct req *q, struct resp *r)
 	if (r->html)
 		rc |= mcp_buf_adds(h,
 		    "Content-Security-Policy: default-src 'none'; style-src 'self'; "
-		    "img-src 'self'; base-uri 'none'; form-action 'none'; "
+		    "img-src 'self'; base-uri 'none'; form-action 'self'; "
 		    "frame-ancestors 'self'\r\nReferrer-Policy: same-origin\r\n");
 	rc |= mcp_buf_adds(h, "X-Content-Type-Options: nosniff\r\n\r\n");
 	if (q->head || r->status == 304)
@@ -474,7 +493,10 @@ serve_request(struct conn *c, const struct req *q, struct resp *r)
 {
 	memset(r, 0, sizeof(*r));
 	r->status = 200;
-	if (strcmp(q->method, "GET") != 0 && !q->head) {
+	/* Posts and subscriptions (notices.h): POST among their methods. */
+	if (serve_notice_route(c, q, r))
+		;
+	else if (strcmp(q->method, "GET") != 0 && !q->head) {
 		serve_error(r, 405, "method not allowed", NULL);
 		r->allow = "GET, HEAD";
 	} else {

@@ -45,6 +45,16 @@ struct req {
 	const char *inm;   /* If-None-Match, or NULL */
 	int head;          /* HEAD: headers only */
 	double now;
+	/*
+	 * A POST (the subscription routes, serve/notices.h): the body, read
+	 * only when its declared length is at most SUB_BODY_MAX (else NULL),
+	 * NUL-terminated; clen its CONTENT_LENGTH, -1 when none or malformed;
+	 * and the headers those routes check.  NULL when absent.
+	 */
+	const char *body;
+	size_t body_len;
+	long clen;
+	const char *ctype, *origin, *referer, *fetch_site, *host, *port, *remote;
 };
 
 /* The response, built whole before a byte is written. */
@@ -103,6 +113,8 @@ void serve_log(struct conn *c, const char *fmt, ...) __attribute__((format(print
 /* route.c: answer one request into r (r->body and r->head filled). */
 void serve_request(struct conn *c, const struct req *q, struct resp *r);
 int serve_decode_path(const char *in, size_t inlen, char *out, size_t outlen);
+/* The same for a form's field: a plus sign is a space. */
+int serve_decode_form(const char *in, size_t inlen, char *out, size_t outlen);
 void serve_resp_free(struct resp *r);
 
 /* store.c (serve's reads) */
@@ -176,6 +188,9 @@ const char *serve_city(const char *code);
 int serve_region_where(const char *code, double *lat, double *lon);
 int serve_conf_load(const char *path, char *err, size_t errlen);
 const char *serve_conf_store(void);
+/* The origin lines (the subscription form's own origins): how many; 1 when o is one. */
+int serve_conf_origins(void);
+int serve_conf_origin(const char *o);
 
 /* assets.c: the files served as they are, built into the binary. */
 struct asset {

@@ -5,6 +5,8 @@
  * a token's fingerprint and times in words, in TAP.  No reason given for
  * a token holds any part of it.  And the Standard Webhooks signature of a
  * delivery (alertd/sign.c), against the specification's own example.
+ * And the text of a post (alertd/posttext.c), the addresses a reader may
+ * subscribe (lib/page.c) and the link of a notice.
  *
  * usage: test_alert [datadir]   (the argument is ignored)
  */
@@ -13,6 +15,7 @@
 #include <string.h>
 
 #include "../../alertd/expiry.c"
+#include "../../alertd/posttext.c"
 #include "../../alertd/sign.c"
 #include "tap.h"
 
@@ -233,6 +236,117 @@ test_sign(void)
 	ok(alert_webhook_key("whsec_AAAA", key, 2) == -1, "key: longer than the buffer, refused");
 }
 
+static void
+test_post(void)
+{
+	static const struct {
+		const char *in;
+		int lines, ok;
+		const char *out;
+	} t[] = {
+	    {"  Fine\r\nthen\r\n\t", 1, 0, "Fine\nthen"},
+	    {"a\nb", 0, -1, NULL},
+	    {"a\rb", 1, -1, NULL},
+	    {"\x01", 1, -1, NULL},
+	    {"a\xc2\x9b"
+	     "b",
+	        1, -1, NULL}, /* C1: CSI */
+	    {"a\x7f", 1, -1, NULL},
+	    {"\xff", 1, -1, NULL},
+	    {"\xe2\x80\xae"
+	     "bidi \xe2\x81\xa6ok",
+	        1, 0,
+	        "\xe2\x80\xae"
+	        "bidi \xe2\x81\xa6ok"},
+	    {"<script>&amp;", 0, 0, "<script>&amp;"},
+	    {" \r\n ", 1, -1, NULL},
+	};
+	char buf[64], why[128], big[PAGE_TEXT_MAX + 2];
+	size_t i;
+
+	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		snprintf(buf, sizeof(buf), "%s", t[i].in);
+		ok(post_text(buf, 200, t[i].lines, why, sizeof(why)) == t[i].ok &&
+		        (t[i].out == NULL || strcmp(buf, t[i].out) == 0),
+		    "post text %zu: %s", i, t[i].ok == 0 ? "taken as it should be" : why);
+	}
+	memset(big, 'x', PAGE_TEXT_MAX);
+	big[PAGE_TEXT_MAX] = '\0';
+	ok(post_text(big, PAGE_TEXT_MAX, 1, why, sizeof(why)) == 0, "a text of %d bytes: taken",
+	    PAGE_TEXT_MAX);
+	big[PAGE_TEXT_MAX] = 'x', big[PAGE_TEXT_MAX + 1] = '\0';
+	ok(post_text(big, PAGE_TEXT_MAX, 1, why, sizeof(why)) == -1 &&
+	        strstr(why, "2001 bytes") != NULL,
+	    "one more byte: refused (%s)", why);
+	ok(post_state("monitoring") == 2 && post_state("Resolved") == -1 && post_state("") == -1,
+	    "the four states, by their exact names");
+	ok(post_id_ok("1") && post_id_ok("999999999999") && !post_id_ok("0") && !post_id_ok("01") &&
+	        !post_id_ok("1234567890123") && !post_id_ok("1a") && !post_id_ok(""),
+	    "a post's id: 1 to 12 digits, no leading zero");
+	ok(post_incident_ok("files:1795536000") && post_incident_ok("a.b:latency:1795536000") &&
+	        !post_incident_ok("files") && !post_incident_ok("Files:1") &&
+	        !post_incident_ok("f:x<y:1") && !post_incident_ok("f:1x"),
+	    "a dedup_key: SLUG:START or SLUG:KIND:START");
+}
+
+static void
+test_addr(void)
+{
+	static const char *const good[] = {
+	    "a@example.test", "first.last+tag@sub.example.test", "x_y-z@a-b.c"};
+	static const char *const bad[] = {"", "a", "a@b", "@example.test", "a@", "A@example.test",
+	    "a@Example.test", "a@@example.test", "a@b@example.test", "\"q\"@example.test",
+	    "a b@example.test", "a@example.test.", "a@-example.test", "a@example-.test",
+	    "a@exa_mple.test", "a@ex..test", "a<b@example.test", "a,b@example.test",
+	    "a@example.test\r\nBcc: x@evil.test", "a\xc3\xa9@example.test"};
+	char local[80], longdom[300];
+	size_t i;
+	int n = 0;
+
+	for (i = 0; i < sizeof(good) / sizeof(good[0]); i++)
+		n += mcp_page_addr_ok(good[i]);
+	ok(n == (int)(sizeof(good) / sizeof(good[0])), "addresses a reader may subscribe: taken");
+	for (i = 0, n = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		if (mcp_page_addr_ok(bad[i]))
+			printf("# taken: %s\n", bad[i]), n++;
+	ok(n == 0, "%zu that are not (or not lower case): refused", sizeof(bad) / sizeof(bad[0]));
+	memset(local, 'a', 65);
+	snprintf(local + 65, sizeof(local) - 65, "@example.test");
+	ok(!mcp_page_addr_ok(local), "a local part of 65 bytes: refused");
+	memset(longdom, 'a', 240);
+	snprintf(longdom + 240, sizeof(longdom) - 240, "@example.test");
+	ok(!mcp_page_addr_ok(longdom), "an address of %zu bytes: refused", strlen(longdom));
+	ok(mcp_page_id_ok("e0123456789abcdef") && mcp_page_id_ok("k0123456789abcdef") &&
+	        !mcp_page_id_ok("x0123456789abcdef") && !mcp_page_id_ok("e0123456789ABCDEF") &&
+	        !mcp_page_id_ok("e0123"),
+	    "a subscriber's id: e, w or k, and 16 hex digits");
+}
+
+static void
+test_link(void)
+{
+	char buf[256];
+	const char *why;
+	const char *jn = "{\"post\":\"7\",\"slugs\":[\"weather\"]}",
+	           *jm = "{\"post\":\"7\",\"slugs\":[\"a\",\"b\"]}", *jw = "{\"slugs\":[\"../x\"]}";
+	cJSON *n = mcp_json_parse(jn, strlen(jn), &why), *m = mcp_json_parse(jm, strlen(jm), &why),
+	      *w = mcp_json_parse(jw, strlen(jw), &why);
+
+	notice_link(buf, sizeof(buf), "https://s.test", n);
+	ok(strcmp(buf, "https://s.test/status/weather#post-7") == 0, "a post about one server: %s",
+	    buf);
+	notice_link(buf, sizeof(buf), "https://s.test", m);
+	ok(strcmp(buf, "https://s.test/status#post-7") == 0,
+	    "about two: the page of every server: %s", buf);
+	notice_link(buf, sizeof(buf), "https://s.test", w);
+	ok(strcmp(buf, "https://s.test/status") == 0, "a slug that is not one is no path: %s", buf);
+	notice_link(buf, sizeof(buf), NULL, n);
+	ok(buf[0] == '\0', "no status_page: no link");
+	cJSON_Delete(n);
+	cJSON_Delete(m);
+	cJSON_Delete(w);
+}
+
 int
 main(void)
 {
@@ -241,5 +355,8 @@ main(void)
 	test_time();
 	test_words();
 	test_sign();
+	test_post();
+	test_addr();
+	test_link();
 	return done_testing();
 }

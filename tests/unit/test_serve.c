@@ -2,7 +2,8 @@
  * test_serve.c - unit tests for the pure pieces of mcp-serve, whose files
  * are compiled in here: path and query decoding, the weak ETag comparison,
  * the ages, the stored results, the summary of a verdict (stale, unknown,
- * unreadable, out of range) and the badge's escaping, in TAP.
+ * unreadable, out of range), the badge's escaping and a post's text, in
+ * TAP.
  *
  * usage: test_serve [datadir]   (the argument is ignored)
  */
@@ -16,13 +17,18 @@
 #include "../../serve/audit.c"
 #include "../../serve/chart.c"
 #include "../../serve/list.c"
+#include "../../serve/notices.c"
 #include "../../serve/page.c"
+#include "../../serve/posts.c"
+#include "../../serve/posttext.c"
 #include "../../serve/read.c"
 #include "../../serve/region.c"
 #include "../../serve/render.c"
 #include "../../serve/report.c"
 #include "../../serve/route.c"
 #include "../../serve/words.c"
+#include "../../serve/subpage.c"
+#include "../../serve/subscribe.c"
 #include "tap.h"
 
 /* serve_log is main.c's; here a log goes to the TAP output as a comment. */
@@ -293,6 +299,54 @@ test_iso(void)
 	    "past 9999, before 1970 or with no room: -1");
 }
 
+/* A post's text as HTML and as XML: escaped, linked, bounded, mended. */
+static void
+test_post_text(void)
+{
+	static const struct {
+		const char *in;
+		size_t max;
+		int links;
+		const char *want;
+	} t[] = {
+	    {"<b>&\"'", 100, 1, "&lt;b&gt;&amp;&quot;&#39;"},
+	    {"a\nb", 100, 1, "a<br>b"},
+	    {"a\nb", 100, 0, "a\nb"},
+	    {"a\x01\x7f\xc2\x9b\xff"
+	     "b",
+	        100, 0,
+	        "a\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd"
+	        "b"},
+	    {"see https://x.test/a?b=1&c=2.", 100, 1,
+	        "see <a href=\"https://x.test/a?b=1&amp;c=2\" rel=\"nofollow noopener noreferrer "
+	        "ugc\">https://x.test/a?b=1&amp;c=2</a>."},
+	    {"(https://x.test/p)", 100, 1,
+	        "(<a href=\"https://x.test/p\" rel=\"nofollow noopener noreferrer ugc\">"
+	        "https://x.test/p</a>)"},
+	    {"https://x.test/\"onmouseover=1", 100, 1,
+	        "<a href=\"https://x.test/\" rel=\"nofollow noopener noreferrer ugc\">"
+	        "https://x.test/</a>&quot;onmouseover=1"},
+	    {"javascript:alert(1) xhttps://x.test https://", 100, 1,
+	        "javascript:alert(1) xhttps://x.test https://"},
+	    {"https://x.test", 100, 0, "https://x.test"},
+	    {"\xc3\xa9\xc3\xa9", 3, 0, "\xc3\xa9"},
+	};
+	struct mcp_buf b = {0};
+	size_t i;
+
+	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		int rc;
+
+		mcp_buf_reset(&b);
+		rc = serve_post_text(&b, t[i].in, t[i].max, t[i].links);
+		ok(rc == 0 && b.p != NULL && strcmp(b.p, t[i].want) == 0,
+		    "post text %zu, %s: as it should be", i, t[i].links ? "HTML" : "XML");
+		if (b.p == NULL || strcmp(b.p, t[i].want) != 0)
+			printf("#   got: %s\n", b.p ? b.p : "(none)");
+	}
+	mcp_buf_free(&b);
+}
+
 int
 main(void)
 {
@@ -305,5 +359,6 @@ main(void)
 	test_badge();
 	test_conf();
 	test_iso();
+	test_post_text();
 	return done_testing();
 }
