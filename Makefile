@@ -77,8 +77,16 @@ $(B)/mcp-probe: $(patsubst %.c,$(B)/%.o,$(wildcard probe/*.c)) $(B)/libmcp.a $(C
 	$(CC) $(ALL_LDFLAGS) -o $@ $(LINK_DEPS) $(LDLIBS)
 
 # registry/ is mcp-aggregate's room for the registry (sync, targets, audit).
+# The ingest (aggregate/door.c) is a FastCGI responder too: libfcgi linked
+# static, as mcp-serve's, so that a runner, which runs push and never the
+# ingest, needs no libfcgi; zlib for the gzip of the ingest's bodies.
+ifeq ($(SAN),1)
+AGG_LIBS = -lfcgi -lz
+else
+AGG_LIBS = -Wl,-Bstatic -lfcgi -Wl,-Bdynamic -lz
+endif
 $(B)/mcp-aggregate: $(patsubst %.c,$(B)/%.o,$(wildcard aggregate/*.c registry/*.c)) $(B)/libmcp.a $(CURL_A)
-	$(CC) $(ALL_LDFLAGS) -o $@ $(LINK_DEPS) $(LDLIBS)
+	$(CC) $(ALL_LDFLAGS) -o $@ $(LINK_DEPS) $(AGG_LIBS) $(LDLIBS)
 
 $(B)/mcp-alert: $(patsubst %.c,$(B)/%.o,$(wildcard alertd/*.c)) $(B)/libmcp.a $(CURL_A)
 	$(CC) $(ALL_LDFLAGS) -o $@ $(LINK_DEPS) $(LDLIBS)
@@ -118,6 +126,8 @@ $(B)/mcp-serve: $(patsubst %.c,$(B)/%.o,$(filter-out $(SERVE_RESOLVE),$(wildcard
     $(SERVE_STATIC) $(SERVE_LIB) $(CJSON_A)
 	$(CC) $(ALL_LDFLAGS) $(SERVE_LDFLAGS) -o $@ $(filter-out $(CJSON_A),$^) $(SERVE_LIBS)
 
+# test_ingest compiles in the ingest's gzip (zlib).
+$(B)/test_ingest: LDLIBS += -lz
 # curlinit.o ahead of the archive: a unit test that reaches libcurl
 # through libmcp.a (test_registry) needs its wrap of OpenSSL's start.
 $(B)/test_%: $(B)/tests/unit/test_%.o $(B)/lib/curlinit.o $(B)/libmcp.a $(CURL_A)
@@ -246,7 +256,8 @@ $(FUZZ_TOOLS:%=$(FB)/%.a):
 # The tool whose files a harness reaches into.
 $(FB)/fuzz_auth $(FB)/fuzz_reply $(FB)/fuzz_grant: $(FB)/probe.a
 $(FB)/fuzz_reply: $(FB)/fuzz/reply_curl.o $(FB)/fuzz/reply_check.o
-$(FB)/fuzz_push $(FB)/fuzz_registry: $(FB)/aggregate.a
+$(FB)/fuzz_push $(FB)/fuzz_registry $(FB)/fuzz_ingest: $(FB)/aggregate.a
+$(FB)/fuzz_ingest: LDLIBS += -lz
 $(FB)/fuzz_conf $(FB)/fuzz_verdict: $(FB)/alertd.a
 $(FB)/fuzz_serve $(FB)/fuzz_dns: $(FB)/serve.a
 $(FB)/serve/assets.o: $(wildcard serve/assets/*)

@@ -299,11 +299,15 @@ struct agg_opts {
 	int json;          /* status -j */
 	long fault_min;    /* verdict -F */
 	int fault_percent; /* verdict -P */
+	/* push --to: the ingest's URL, the token's file, a private CA; borrowed or NULL. */
+	const char *to, *token_file, *cacert;
+	double linger; /* push --to --linger: seconds after stdin's end; < 0: the default */
 };
 /* The options before any flag. */
 #define AGG_OPTS_INIT                                                                              \
 	{                                                                                          \
-		NULL, NULL, NULL, 5, AGG_LOOKBACK, 0, 0, AGG_FAULT_MIN, AGG_FAULT_PERCENT          \
+		NULL, NULL, NULL, 5, AGG_LOOKBACK, 0, 0, AGG_FAULT_MIN, AGG_FAULT_PERCENT, NULL,   \
+		    NULL, NULL, -1                                                                 \
 	}
 
 /*
@@ -334,6 +338,42 @@ int agg_origin_load(struct mcp_store *st, struct agg_origin *o, char *err, size_
 const char *agg_origin_refused(
     const struct agg_origin *o, const char *slug, int reg, char *why, size_t len);
 void agg_origin_free(struct agg_origin *o);
+/* push --to (relay.c): the records to the ingest over HTTPS. */
+int agg_relay(const struct agg_opts *o);
+/* targets --from URL (pull.c): the ingest's targets, the last ones when it is down. */
+int agg_targets_from(const struct agg_opts *o, const char *url);
+
+/*
+ * The store side of push for lines of another's (push.c, for the ingest):
+ * each line's fate is told to a callback instead of stderr and the spool.
+ * A line is stored, a duplicate of its (slug, region, window), a step
+ * record checked (nothing of it is stored), refused for good (why), or
+ * left for later (the store did not answer: send it again).
+ */
+enum agg_fate { AGG_STORED, AGG_DUPLICATE, AGG_CHECKED, AGG_REFUSED, AGG_LATER };
+typedef void agg_fate_fn(void *arg, long lineno, enum agg_fate f, const char *why);
+struct agg_push;
+/*
+ * Push's context on st (borrowed: the caller's, never closed here) for
+ * records of region only (rlabel names it in a refusal: "the token's
+ * region "); NULL with err (the script could not be loaded, no memory).
+ */
+struct agg_push *agg_push_open(struct mcp_store *st, const char *region, const char *rlabel,
+    agg_fate_fn *fate, void *arg, char *err, size_t len);
+/* One record of line lineno (borrowed): refused or checked now, stored at a flush. */
+void agg_push_record(struct agg_push *a, cJSON *rec, long lineno);
+/* Store what is queued: every queued line's fate is told before it returns. */
+void agg_push_flush(struct agg_push *a);
+/* 1 while the store answers; 0 once a flush found it down (the rest is left for later). */
+int agg_push_up(const struct agg_push *a);
+/* Forget the slugs silent for 30 days, as each push does at its end. */
+void agg_push_trim(struct agg_push *a);
+void agg_push_close(struct agg_push *a);
+/*
+ * Check rec as push would take it, for records of region only (NULL: any):
+ * 'r' a result, 's' a step record, 0 refused with the reason in why.
+ */
+int agg_push_check(const cJSON *rec, const char *region, const char *rlabel, char *why, size_t len);
 int agg_verdict(const struct agg_opts *o, char **slugs, int nslugs);
 /*
  * The slug's maintenance window from the reply of HMGET mcp:{SLUG}:alert:maint
@@ -388,6 +428,42 @@ int agg_judgment(struct mcp_store *st, long long window, struct agg_faults *f);
  * (mcp:canary:W, mcp-store(7)); 0, or -1 after a warning.
  */
 int agg_canaries(struct mcp_store *st, long long window, int lookback, struct agg_faults *f);
+
+/*
+ * token.c: the ingest's tokens (mcp-aggregate(1) "token", mcp-store(7)):
+ * "ID.SECRET", 8 hexadecimal digits and 43 of base64url; the store keeps
+ * "REGION ID" -> "sha256:HEX CREATED" in AGG_KEY_TOKENS, and the time of
+ * its last use in AGG_KEY_USED; at most AGG_TOKENS_MAX a region.
+ */
+#define AGG_KEY_TOKENS "mcp:ingest:tokens"
+#define AGG_KEY_USED "mcp:ingest:used"
+#define AGG_TOKENS_MAX 2
+#define AGG_TOKEN_LEN 52
+/* token add REGION | list [REGION] | revoke REGION ID: an exit status. */
+int agg_token(const struct agg_opts *o, int argc, char **argv);
+/* 0 when tok has the form of a token (its id into id, 9 bytes), else -1. */
+int agg_token_parse(const char *tok, char *id);
+/*
+ * 0 when tok is one of region's tokens (its id into id), compared by its
+ * SHA-256 in constant time; -1 when it is not; -2 when the store failed
+ * (err).  The token is never copied anywhere but into the hash.
+ */
+int agg_token_check(
+    struct mcp_store *st, const char *region, const char *tok, char *id, char *err, size_t len);
+
+/*
+ * door.c, ingest.c: the ingest, a CGI program or a FastCGI responder
+ * (mcp-aggregate(1) "ingest"); overrides: -o, or NULL.  An exit status.
+ */
+int agg_ingest(const struct agg_opts *o, const char *overrides);
+
+/*
+ * gz.c: inflate the gzip stream in into out, at most max bytes: 0; 1 when
+ * it holds more (why); -1 when it is not one gzip stream (why).  agg_gzip
+ * compresses in into out (gzip, level 1): 0, or -1 (no memory).
+ */
+int agg_gunzip(const char *in, size_t n, struct mcp_buf *out, size_t max, char *why, size_t len);
+int agg_gzip(const char *in, size_t n, struct mcp_buf *out);
 
 /*
  * common.c: what every subcommand shares, push and verdict as the

@@ -16,6 +16,8 @@ agg_usage(void)
 {
 	fprintf(stderr,
 	    "usage: %s push [-v] [-r REGION] [-R URL] [-S FILE] [-t SECONDS]\n"
+	    "       %s push [-v] [-r REGION] [-S FILE] [-t SECONDS] --to URL --token-file FILE "
+	    "[--cacert FILE] [--linger SECONDS]\n"
 	    "       %s verdict [-F SLUGS] [-L SECONDS] [-P PERCENT] [-R URL] [-t SECONDS] "
 	    "[SLUG ...]\n"
 	    "       %s results [-R URL] [-t SECONDS] SLUG [FROM [TO]]\n"
@@ -26,7 +28,13 @@ agg_usage(void)
 	    "EPOCH]\n"
 	    "       %s registry sync [-R URL] [-t SECONDS] [--full] [--allow-http] [--force] "
 	    "[--deadline SECONDS] [--cacert FILE] [URL]\n"
-	    "       %s targets [-R URL] [-t SECONDS] [-o OVERRIDES] [--shard K/N]\n",
+	    "       %s targets [-R URL] [-t SECONDS] [-o OVERRIDES] [--shard K/N]\n"
+	    "       %s targets [-S FILE] [-t SECONDS] [--shard K/N] --from URL --token-file FILE "
+	    "[--cacert FILE]\n"
+	    "       %s token [-R URL] [-t SECONDS] add REGION | list [REGION] | revoke REGION ID\n"
+	    "       %s ingest [-o OVERRIDES] [-R URL] [-t SECONDS]\n",
+	    program_invocation_short_name, program_invocation_short_name,
+	    program_invocation_short_name, program_invocation_short_name,
 	    program_invocation_short_name, program_invocation_short_name,
 	    program_invocation_short_name, program_invocation_short_name,
 	    program_invocation_short_name, program_invocation_short_name,

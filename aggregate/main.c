@@ -4,6 +4,7 @@
  */
 #include <err.h>
 #include <errno.h>
+#include <getopt.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -72,19 +73,37 @@ results(const struct agg_opts *o, int argc, char **argv)
 	return agg_results(o, argv[0], from, to);
 }
 
+enum { OPT_TO = 256, OPT_TOKEN_FILE, OPT_CACERT, OPT_LINGER };
+
+/* push's long options (the ingest's): every other subcommand has none. */
+static const struct option push_longs[] = {
+    {"to", required_argument, NULL, OPT_TO},
+    {"token-file", required_argument, NULL, OPT_TOKEN_FILE},
+    {"cacert", required_argument, NULL, OPT_CACERT},
+    {"linger", required_argument, NULL, OPT_LINGER},
+    {NULL, 0, NULL, 0},
+};
+static const struct option no_longs[] = {{NULL, 0, NULL, 0}};
+
 int
 main(int argc, char *argv[])
 {
 	struct agg_opts o = AGG_OPTS_INIT;
-	const char *cmd, *flags;
+	const char *cmd, *flags, *overrides = NULL;
 	char why[600];
-	int c, i, rc;
+	int c, i, rc, t_given = 0;
 
 	/*
 	 * A dead Redis must be an error to handle (reconnect, spool), not a
 	 * SIGPIPE; a closed stdout still ends the tool as SIGPIPE would.
 	 */
 	signal(SIGPIPE, SIG_IGN);
+	/*
+	 * Run by a web server (RFC 3875): the ingest, whatever the arguments,
+	 * which a CGI request may fill with words of its query.
+	 */
+	if (getenv("GATEWAY_INTERFACE") != NULL)
+		return agg_ingest(&o, NULL);
 	if (argc < 2)
 		agg_usage();
 	cmd = argv[1];
@@ -100,11 +119,32 @@ main(int argc, char *argv[])
 		flags = "R:t:";
 	else if (strcmp(cmd, "status") == 0)
 		flags = "jR:t:";
+	else if (strcmp(cmd, "token") == 0)
+		flags = "R:t:";
+	else if (strcmp(cmd, "ingest") == 0)
+		flags = "o:R:t:";
 	else
 		agg_usage();
 	argc--, argv++;
-	while ((c = getopt(argc, argv, flags)) != -1) {
+	while ((c = getopt_long(argc, argv, flags, strcmp(cmd, "push") == 0 ? push_longs : no_longs,
+	            NULL)) != -1) {
 		switch (c) {
+		case OPT_TO:
+			o.to = optarg;
+			break;
+		case OPT_TOKEN_FILE:
+			o.token_file = optarg;
+			break;
+		case OPT_CACERT:
+			if (access(optarg, R_OK) == -1)
+				errx(MCP_EXIT_USAGE, "--cacert %s: %s", optarg, strerror(errno));
+			o.cacert = optarg;
+			break;
+		case OPT_LINGER:
+			o.linger = strcmp(optarg, "0") == 0 ? 0 : mcp_parse_seconds(optarg);
+			if (!(o.linger >= 0 && o.linger <= 600))
+				errx(MCP_EXIT_USAGE, "--linger %s: want 0 to 600 seconds", optarg);
+			break;
 		case 'j':
 			o.json = 1;
 			break;
@@ -113,6 +153,9 @@ main(int argc, char *argv[])
 			break;
 		case 'L':
 			o.lookback = lookback_of(optarg);
+			break;
+		case 'o':
+			overrides = optarg;
 			break;
 		case 'P':
 			o.fault_percent = (int)fault_arg(
@@ -133,6 +176,7 @@ main(int argc, char *argv[])
 		case 't':
 			if ((o.timeout = mcp_parse_seconds(optarg)) < 0)
 				errx(MCP_EXIT_USAGE, "-t %s: not a number of seconds", optarg);
+			t_given = 1;
 			break;
 		case 'v':
 			o.verbose = 1;
@@ -148,11 +192,20 @@ main(int argc, char *argv[])
 	if (!(mcp_now() <= AGG_TIME_MAX))
 		errx(MCP_EXIT_USAGE, "MCP_NOW: not a time (0 to %.0f)", AGG_TIME_MAX);
 	if (strcmp(cmd, "push") == 0) {
-		if (argc != 0)
+		if (argc != 0 ||
+		    ((o.token_file != NULL || o.cacert != NULL || o.linger >= 0) && o.to == NULL))
 			agg_usage();
-		rc = agg_push(&o);
+		if (o.to != NULL && !t_given)
+			o.timeout = 30; /* a request's answer, which stores its batch */
+		rc = o.to != NULL ? agg_relay(&o) : agg_push(&o);
 	} else if (strcmp(cmd, "results") == 0) {
 		rc = results(&o, argc, argv);
+	} else if (strcmp(cmd, "token") == 0) {
+		rc = agg_token(&o, argc, argv);
+	} else if (strcmp(cmd, "ingest") == 0) {
+		if (argc != 0)
+			agg_usage();
+		return agg_ingest(&o, overrides);
 	} else {
 		for (i = 0; i < argc; i++)
 			if (!mcp_slug_ok(argv[i]))

@@ -182,6 +182,7 @@ struct pending {
 	int from_registry;           /* "origin":"registry": a registry target's */
 	int canary_sent;             /* this round trip writes it (the batch's first of its kind) */
 	struct mcp_buf line;         /* the record, for the spool */
+	long lineno;                 /* its line, for the ingest's answer */
 	int done;
 	char why[AGG_WHY_MAX]; /* why the record was refused */
 };
@@ -200,6 +201,18 @@ struct pctx {
 	size_t n;
 	long stored, dups, steps, spooled, replayed;
 	int failed; /* records could be neither stored nor spooled */
+	/*
+	 * The ingest (agg_push_open): the fate of each line goes to fate,
+	 * nothing to stderr or to a spool, and the store is the ingest's.
+	 */
+	agg_fate_fn *fate;
+	void *fate_arg;
+	const char *rlabel; /* what the region is called in a refusal: "-r " */
+};
+
+/* What push_open hands out: push's own context. */
+struct agg_push {
+	struct pctx p;
 };
 
 static const char *
@@ -437,7 +450,7 @@ send_batch(struct mcp_store *st, void *arg, char *err, size_t errlen)
 	enum mcp_store_status rc = MCP_STORE_OK;
 	redisReply *r;
 	size_t i;
-	int j;
+	int j, stored;
 
 	mark_canaries(p);
 	for (i = 0; i < p->n; i++)
@@ -454,10 +467,14 @@ send_batch(struct mcp_store *st, void *arg, char *err, size_t errlen)
 				rc = MCP_STORE_AGAIN;
 			} else if (j == 0) {
 				p->b[i].done = 1;
-				if (r->type == REDIS_REPLY_INTEGER && r->integer == 1)
+				stored = r->type == REDIS_REPLY_INTEGER && r->integer == 1;
+				if (stored)
 					p->stored++, p->replayed += p->replaying;
 				else
 					p->dups++;
+				if (p->fate != NULL)
+					p->fate(p->fate_arg, p->b[i].lineno,
+					    stored ? AGG_STORED : AGG_DUPLICATE, NULL);
 			}
 			freeReplyObject(r);
 		}
@@ -469,6 +486,17 @@ static void
 report(const char *why)
 {
 	warnx("redis: %s", why);
+}
+
+/* The ingest's records not stored: the runner sends them again. */
+static void
+later(struct pctx *p)
+{
+	size_t i;
+
+	for (i = 0; i < p->n; i++)
+		if (!p->b[i].done)
+			p->fate(p->fate_arg, p->b[i].lineno, AGG_LATER, "store unavailable");
 }
 
 /*
@@ -485,13 +513,16 @@ flush_batch(struct pctx *p)
 
 	if (p->st != NULL &&
 	    mcp_store_run(p->st, &rp, send_batch, p, err, sizeof(err)) == MCP_STORE_DOWN) {
-		mcp_store_close(p->st);
+		if (p->fate == NULL)
+			mcp_store_close(p->st);
 		p->st = NULL;
 	}
 	for (i = 0; i < p->n && p->b[i].done; i++)
 		;
 	if (i < p->n) {
-		if (p->replaying)
+		if (p->fate != NULL)
+			later(p);
+		else if (p->replaying)
 			p->failed = 1; /* still in the spool file, as it was */
 		else
 			spool_write(p);
@@ -519,19 +550,58 @@ would_block(FILE *f)
 /*
  * push -r: a runner speaks for its own region only, so one region's
  * runner cannot fill another's results; the records replayed from the
- * spool too (the spool of push -r is that region's own).
+ * spool too (the spool of push -r is that region's own).  NULL, or the
+ * reason in why.
  */
-static int
-foreign(const struct pctx *p, const cJSON *rec, long lineno)
+static const char *
+foreign(const struct pctx *p, const cJSON *rec, char *why, size_t len)
 {
 	const char *region = str_of(rec, "region");
 	char q[MCP_QUOTED_MAX];
 
 	if (p->region == NULL || strcmp(region, p->region) == 0)
+		return NULL;
+	snprintf(why, len, "bad region %s: not %s%s", mcp_json_quoted(q, sizeof(q), region),
+	    p->rlabel != NULL ? p->rlabel : "-r ", p->region);
+	return why;
+}
+
+/*
+ * Check rec as push takes it, a result's fields into q: 'r' for a result
+ * to store, 's' for a step record (checked; nothing of it is stored), 0
+ * when it is refused, the reason in why.
+ */
+static int
+take(const struct pctx *p, const cJSON *rec, struct pending *q, char *why, size_t len)
+{
+	const char *type = str_of(rec, "type"), *w;
+	char t[MCP_QUOTED_MAX];
+
+	if (strcmp(type, "step") == 0) {
+		if (check_step(rec, why, len) != NULL || foreign(p, rec, why, len) != NULL)
+			return 0;
+		return 's';
+	}
+	if (strcmp(type, "result") != 0) {
+		snprintf(
+		    why, len, "not a probe record (type %s)", mcp_json_quoted(t, sizeof(t), type));
 		return 0;
-	warnx("%s:%ld: bad region %s: not -r %s", p->name, lineno,
-	    mcp_json_quoted(q, sizeof(q), region), p->region);
-	return 1;
+	}
+	if ((w = check_result(rec, q)) != NULL) {
+		snprintf(why, len, "%s", w);
+		return 0;
+	}
+	return foreign(p, rec, why, len) != NULL ? 0 : 'r';
+}
+
+/* A line push does not take: said on stderr, or in the ingest's answer. */
+static void
+refuse(struct pctx *p, long lineno, const char *why)
+{
+	if (p->fate != NULL)
+		p->fate(p->fate_arg, lineno, AGG_REFUSED, why);
+	else
+		warnx("%s:%ld: %s", p->name, lineno, why);
 }
 
 /*
@@ -540,56 +610,49 @@ foreign(const struct pctx *p, const cJSON *rec, long lineno)
  * registry's slugs (origin.c).  The slugs are read again every minute.
  */
 static int
-not_its_slug(struct pctx *p, const struct pending *q, long lineno)
+not_its_slug(struct pctx *p, const struct pending *q, char *why, size_t len)
 {
-	char why[AGG_WHY_MAX + 300];
+	char err[AGG_WHY_MAX + 300];
 
 	if (p->st != NULL && (p->origin.at == 0 || mcp_mono() - p->origin.at >= AGG_ORIGIN_EVERY) &&
-	    agg_origin_load(p->st, &p->origin, why, sizeof(why)) == -1)
-		warnx("redis: %s", why);
-	if (agg_origin_refused(&p->origin, q->slug, q->from_registry, why, sizeof(why)) == NULL)
-		return 0;
-	warnx("%s:%ld: %s", p->name, lineno, why);
-	return 1;
+	    agg_origin_load(p->st, &p->origin, err, sizeof(err)) == -1)
+		warnx("redis: %s", err);
+	return agg_origin_refused(&p->origin, q->slug, q->from_registry, why, len) != NULL;
 }
 
 static int
 on_record(cJSON *rec, long lineno, void *arg)
 {
 	struct pctx *p = arg;
-	const char *type = str_of(rec, "type"), *why;
 	struct pending *q = &p->b[p->n];
-	char err[AGG_WHY_MAX];
+	char why[AGG_WHY_MAX + 300]; /* the origin's refusal says what to do */
+	int k;
 
-	if (strcmp(type, "step") == 0) {
-		if ((why = check_step(rec, err, sizeof(err))) != NULL) {
-			warnx("%s:%ld: %s", p->name, lineno, why);
-			return 1;
-		}
-		if (foreign(p, rec, lineno))
-			return 1;
+	mcp_buf_reset(&q->line);
+	if ((k = take(p, rec, q, why, sizeof(why))) == 0) {
+		refuse(p, lineno, why);
+		return 1;
+	}
+	if (k == 's') {
 		p->steps++;
+		if (p->fate != NULL)
+			p->fate(p->fate_arg, lineno, AGG_CHECKED, NULL);
 		return 0;
 	}
-	if (strcmp(type, "result") != 0) {
-		warnx("%s:%ld: not a probe record (type %s)", p->name, lineno,
-		    mcp_json_quoted(err, sizeof(err), type));
+	if (not_its_slug(p, q, why, sizeof(why))) {
+		refuse(p, lineno, why);
 		return 1;
 	}
-	mcp_buf_reset(&q->line);
-	if ((why = check_result(rec, q)) != NULL) {
-		warnx("%s:%ld: %s", p->name, lineno, why);
+	/* The ingest keeps no spool: its records are not written again. */
+	if (p->fate == NULL &&
+	    (mcp_json_write(&q->line, rec, why, sizeof(why)) == -1 ||
+	        mcp_buf_addc(&q->line, '\n') == -1)) {
+		refuse(p, lineno, why);
 		return 1;
 	}
-	if (foreign(p, rec, lineno) || not_its_slug(p, q, lineno))
-		return 1;
-	if (mcp_json_write(&q->line, rec, err, sizeof(err)) == -1 ||
-	    mcp_buf_addc(&q->line, '\n') == -1) {
-		warnx("%s:%ld: %s", p->name, lineno, err);
-		return 1;
-	}
+	q->lineno = lineno;
 	q->done = 0;
-	if (++p->n == AGG_BATCH || would_block(p->in))
+	if (++p->n == AGG_BATCH || (p->in != NULL && would_block(p->in)))
 		flush_batch(p);
 	return 0;
 }
@@ -740,4 +803,86 @@ agg_push(const struct agg_opts *o)
 	free(p.b);
 	mcp_store_close(p.st);
 	return rc;
+}
+
+/*
+ * The store side of push for the ingest (ingest.c): lines of its own,
+ * each one's fate told to fate, on the ingest's connection.
+ */
+struct agg_push *
+agg_push_open(struct mcp_store *st, const char *region, const char *rlabel, agg_fate_fn *fate,
+    void *arg, char *err, size_t len)
+{
+	struct agg_push *a;
+
+	if ((a = calloc(1, sizeof(*a))) == NULL ||
+	    (a->p.b = calloc(AGG_BATCH, sizeof(*a->p.b))) == NULL) {
+		free(a);
+		snprintf(err, len, "out of memory");
+		return NULL;
+	}
+	if (mcp_store_script_load(st, push_lua, a->p.sha, err, len) == -1) {
+		free(a->p.b);
+		free(a);
+		return NULL;
+	}
+	a->p.st = st;
+	a->p.region = region;
+	a->p.rlabel = rlabel;
+	a->p.fate = fate;
+	a->p.fate_arg = arg;
+	return a;
+}
+
+/* One record of line lineno: its fate now (refused, checked) or at the flush. */
+void
+agg_push_record(struct agg_push *a, cJSON *rec, long lineno)
+{
+	on_record(rec, lineno, &a->p);
+}
+
+void
+agg_push_flush(struct agg_push *a)
+{
+	flush_batch(&a->p);
+}
+
+/* 1 while the store answers. */
+int
+agg_push_up(const struct agg_push *a)
+{
+	return a->p.st != NULL;
+}
+
+void
+agg_push_trim(struct agg_push *a)
+{
+	trim_slugs(&a->p);
+}
+
+void
+agg_push_close(struct agg_push *a)
+{
+	size_t i;
+
+	if (a == NULL)
+		return;
+	for (i = 0; i < AGG_BATCH; i++)
+		mcp_buf_free(&a->p.b[i].line);
+	free(a->p.b);
+	free(a);
+}
+
+int
+agg_push_check(const cJSON *rec, const char *region, const char *rlabel, char *why, size_t len)
+{
+	struct pctx p = {0};
+	struct pending q;
+	int k;
+
+	p.region = region;
+	p.rlabel = rlabel;
+	memset(&q, 0, sizeof(q));
+	k = take(&p, rec, &q, why, len);
+	return k;
 }

@@ -39,6 +39,25 @@ blank(const char *s, size_t n)
 }
 
 int
+mcp_loop_parse(char *line, size_t n, cJSON **rec, const char **why)
+{
+	*rec = NULL;
+	*why = NULL;
+	if (n > 0 && line[n - 1] == '\n')
+		line[--n] = '\0';
+	if (blank(line, n))
+		return 0;
+	*rec = mcp_json_parse(line, n, why);
+	if (*rec == NULL && strcmp(*why, "malformed JSON") == 0)
+		*why = "parse error";
+	if (*rec != NULL && (*why = not_record(*rec)) != NULL) {
+		cJSON_Delete(*rec);
+		*rec = NULL;
+	}
+	return *rec != NULL ? 1 : -1;
+}
+
+int
 mcp_loop_line(char *line, size_t n, const char *name, long lineno, mcp_loop_cb cb, void *arg,
     struct mcp_loop_stats *st)
 {
@@ -46,19 +65,11 @@ mcp_loop_line(char *line, size_t n, const char *name, long lineno, mcp_loop_cb c
 	cJSON *rec;
 	int r;
 
-	if (n > 0 && line[n - 1] == '\n')
-		line[--n] = '\0';
-	if (blank(line, n))
+	if ((r = mcp_loop_parse(line, n, &rec, &why)) == 0)
 		return 0;
-	rec = mcp_json_parse(line, n, &why);
-	if (rec == NULL && strcmp(why, "malformed JSON") == 0)
-		why = "parse error";
-	if (rec != NULL)
-		why = not_record(rec);
-	if (why != NULL) {
+	if (r == -1) {
 		warnx("%s:%ld: %s", name, lineno, why);
 		st->bad++;
-		cJSON_Delete(rec);
 		return 0;
 	}
 	r = cb(rec, lineno, arg);

@@ -43,6 +43,14 @@ struct mcp_loop_stats {
 int mcp_loop(FILE *f, const char *name, mcp_loop_cb cb, void *arg, struct mcp_loop_stats *st);
 
 /*
+ * Parse one line (line[n] writable and NUL; a final newline is dropped)
+ * as mcp_loop does, without reporting: 1 with the record in *rec (owned:
+ * delete it), 0 for a blank line, -1 when it is not a record (*why, a
+ * static text: "parse error", "not a JSON object", ...).
+ */
+int mcp_loop_parse(char *line, size_t n, cJSON **rec, const char **why);
+
+/*
  * One line of a stream (line[n] must be writable and NUL; a final newline
  * is dropped): what mcp_loop does with each, for readers of their own.
  * Counts good and bad records in st, not lines.  0, or -1 when the

@@ -17,7 +17,16 @@
 #include "reg.h"
 #include "registry.h"
 
-enum { OPT_FULL = 256, OPT_ALLOW_HTTP, OPT_SHARD, OPT_FORCE, OPT_DEADLINE, OPT_CACERT };
+enum {
+	OPT_FULL = 256,
+	OPT_ALLOW_HTTP,
+	OPT_SHARD,
+	OPT_FORCE,
+	OPT_DEADLINE,
+	OPT_CACERT,
+	OPT_FROM,
+	OPT_TOKEN_FILE
+};
 
 static const struct option longs[] = {
     {"full", no_argument, NULL, OPT_FULL},
@@ -26,6 +35,8 @@ static const struct option longs[] = {
     {"force", no_argument, NULL, OPT_FORCE},
     {"deadline", required_argument, NULL, OPT_DEADLINE},
     {"cacert", required_argument, NULL, OPT_CACERT},
+    {"from", required_argument, NULL, OPT_FROM},
+    {"token-file", required_argument, NULL, OPT_TOKEN_FILE},
     {NULL, 0, NULL, 0},
 };
 
@@ -73,25 +84,46 @@ base_arg(const char *s)
 	return b;
 }
 
+/* targets --from URL: the ingest's list, with ?shard=K/N when asked. */
+static int
+targets_from(struct agg_opts *o, const char *from, const struct reg_targets_opts *t, int t_given)
+{
+	char url[4096];
+
+	if (!t_given)
+		o->timeout = 30;
+	if (t->shard_n == 0)
+		return agg_targets_from(o, from);
+	if (strchr(from, '?') != NULL ||
+	    (size_t)snprintf(url, sizeof(url), "%s?shard=%u/%u", from, t->shard_k, t->shard_n) >=
+	        sizeof(url))
+		errx(MCP_EXIT_USAGE, "--from %s: a URL without a query, of at most 4000 bytes",
+		    from);
+	return agg_targets_from(o, url);
+}
+
 static int
 sync_or_targets(int argc, char **argv)
 {
 	struct agg_opts o = AGG_OPTS_INIT;
 	struct reg_opts r = {REG_BASE, 0, 0, 0, REG_DEADLINE, NULL};
 	struct reg_targets_opts t = {NULL, 0, 0};
-	int sync = strcmp(argv[0], "registry") == 0, c, rc;
+	int sync = strcmp(argv[0], "registry") == 0, c, rc, t_given = 0;
 	char why[600], *base = NULL;
+	const char *from = NULL;
 
 	if (sync) {
 		if (argc < 2 || strcmp(argv[1], "sync") != 0)
 			agg_usage();
 		argc--, argv++;
 	}
-	while ((c = getopt_long(argc, argv, sync ? "R:t:" : "o:R:t:", longs, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, sync ? "R:t:" : "o:R:S:t:", longs, NULL)) != -1) {
 		if (c == 'R')
 			o.url = mcp_store_url_arg(optarg);
 		else if (c == 't' && (o.timeout = mcp_parse_seconds(optarg)) < 0)
 			errx(MCP_EXIT_USAGE, "-t %s: not a number of seconds", optarg);
+		else if (c == 't')
+			t_given = 1;
 		else if (c == 'o' && !sync)
 			t.overrides = optarg;
 		else if (c == OPT_FULL && sync)
@@ -102,10 +134,16 @@ sync_or_targets(int argc, char **argv)
 			r.force = 1;
 		else if (c == OPT_DEADLINE && sync)
 			r.deadline = deadline_arg(optarg);
-		else if (c == OPT_CACERT && sync && access(optarg, R_OK) == -1)
+		else if (c == OPT_CACERT && access(optarg, R_OK) == -1)
 			errx(MCP_EXIT_USAGE, "--cacert %s: %s", optarg, strerror(errno));
-		else if (c == OPT_CACERT && sync)
-			r.cacert = optarg;
+		else if (c == OPT_CACERT)
+			r.cacert = o.cacert = optarg;
+		else if (c == OPT_FROM && !sync)
+			from = optarg;
+		else if (c == OPT_TOKEN_FILE && !sync)
+			o.token_file = optarg;
+		else if (c == 'S' && !sync)
+			o.spool = optarg;
 		else if (c == OPT_SHARD && !sync)
 			shard_arg(optarg, &t);
 		else if (c != 't')
@@ -120,7 +158,12 @@ sync_or_targets(int argc, char **argv)
 		errx(MCP_EXIT_USAGE, "%s", why);
 	if (!(mcp_now() <= AGG_TIME_MAX))
 		errx(MCP_EXIT_USAGE, "MCP_NOW: not a time (0 to %.0f)", AGG_TIME_MAX);
-	rc = sync ? reg_sync(&o, &r) : reg_targets(&o, &t);
+	if (!sync && (from != NULL ? t.overrides != NULL : o.token_file != NULL || o.spool != NULL))
+		agg_usage();
+	if (from != NULL)
+		rc = targets_from(&o, from, &t, t_given);
+	else
+		rc = sync ? reg_sync(&o, &r) : reg_targets(&o, &t);
 	free(base);
 	if (rc == AGG_EXIT_STDOUT)
 		return MCP_EXIT_FAIL;

@@ -15,6 +15,7 @@
 #include "loop.h"
 #include "rec.h"
 #include "reg.h"
+#include "registry.h"
 #include "strmap.h"
 #include "targets.h"
 
@@ -273,7 +274,8 @@ read_registry(struct mcp_store *st, struct lines *ls, struct lines *ov, const st
 	mcp_buf_free(&b);
 	if (rc == -1)
 		warnx("out of memory");
-	qsort(ls->v, ls->n, sizeof(*ls->v), cmp_line);
+	if (ls->n > 1) /* an empty registry has no array to sort */
+		qsort(ls->v, ls->n, sizeof(*ls->v), cmp_line);
 	/* A hash no sync writes (REG_STORE_MAX): the output stays bounded all the same. */
 	for (i = 0; i < ls->n && (bytes += strlen(ls->v[i].text) + 1) <= REG_STORE_MAX; i++)
 		;
@@ -288,13 +290,13 @@ read_registry(struct mcp_store *st, struct lines *ls, struct lines *ov, const st
 	return rc;
 }
 
-/* Print the line of slug if it is in the shard: 0, or -1 when stdout failed. */
+/* Print the line of slug if it is in the shard: 0, or -1 when out failed. */
 static int
-put(const char *slug, const char *text, const struct reg_targets_opts *o)
+put(const char *slug, const char *text, const struct reg_targets_opts *o, FILE *out)
 {
 	if (!reg_shard_of(slug, o->shard_k, o->shard_n))
 		return 0;
-	return fputs(text, stdout) == EOF || putchar('\n') == EOF ? -1 : 0;
+	return fputs(text, out) == EOF || putc('\n', out) == EOF ? -1 : 0;
 }
 
 /*
@@ -302,19 +304,19 @@ put(const char *slug, const char *text, const struct reg_targets_opts *o)
  * its comment, which a '#' at the start of a word begins).
  */
 static int
-put_marked(const struct line *l, const struct reg_targets_opts *o)
+put_marked(const struct line *l, const struct reg_targets_opts *o, FILE *out)
 {
 	const char *c = l->text;
 	int n;
 
 	if (l->marked || !reg_shard_of(l->slug, o->shard_k, o->shard_n))
-		return put(l->slug, l->text, o);
+		return put(l->slug, l->text, o, out);
 	while ((c = strchr(c, '#')) != NULL && c != l->text && strchr(" \t", c[-1]) == NULL)
 		c++;
 	n = c ? (int)(c - l->text) : (int)strlen(l->text);
 	while (n > 0 && strchr(" \t", l->text[n - 1]) != NULL)
 		n--;
-	if (printf("%.*s origin=registry%s%s\n", n, l->text, c ? " " : "", c ? c : "") < 0)
+	if (fprintf(out, "%.*s origin=registry%s%s\n", n, l->text, c ? " " : "", c ? c : "") < 0)
 		return -1;
 	return 0;
 }
@@ -341,60 +343,144 @@ marks_ok(const struct lines *ov, const char *path)
 /* The targets in order: the registry's (or their overrides), then the extra ones. */
 static int
 print_all(const struct lines *reg, struct lines *ov, const struct mcp_strmap *m,
-    const struct reg_targets_opts *o)
+    const struct reg_targets_opts *o, FILE *out)
 {
 	const struct mcp_strent *e;
 	size_t i;
 
 	for (i = 0; i < reg->n; i++) {
 		if ((e = mcp_strmap_get(m, reg->v[i].slug)) == NULL) {
-			if (put(reg->v[i].slug, reg->v[i].text, o) == -1)
+			if (put(reg->v[i].slug, reg->v[i].text, o, out) == -1)
 				return -1;
 			continue;
 		}
 		ov->v[e->num].used = 1;
-		if (!ov->v[e->num].exclude && put_marked(&ov->v[e->num], o) == -1)
+		if (!ov->v[e->num].exclude && put_marked(&ov->v[e->num], o, out) == -1)
 			return -1;
 	}
 	/* Extra targets, and overrides of registry slugs it prints no line for. */
 	for (i = 0; i < ov->n; i++)
 		if (!ov->v[i].used && !ov->v[i].exclude &&
-		    (ov->v[i].theirs ? put_marked(&ov->v[i], o)
-		                     : put(ov->v[i].slug, ov->v[i].text, o)) == -1)
+		    (ov->v[i].theirs ? put_marked(&ov->v[i], o, out)
+		                     : put(ov->v[i].slug, ov->v[i].text, o, out)) == -1)
 			return -1;
-	return fflush(stdout) == EOF ? -1 : 0;
+	return fflush(out) == EOF ? -1 : 0;
+}
+
+/*
+ * The targets of o from st into out: 0; -1 when the store failed, -2 when
+ * the overrides file is bad (a line, or origin=registry of a slug not the
+ * registry's), -3 when out failed (each said on stderr but the last).
+ */
+static int
+targets_write(struct mcp_store *st, const struct reg_targets_opts *o, FILE *out)
+{
+	struct lines reg = {0}, ov = {0};
+	struct mcp_strmap m = {NULL, 0, 0};
+	int rc = 0;
+
+	if (o->overrides != NULL && load_overrides(o->overrides, &ov, &m) == -1)
+		rc = -2;
+	else if (read_registry(st, &reg, &ov, &m, o->overrides) == -1)
+		rc = -1;
+	else if (o->overrides != NULL && marks_ok(&ov, o->overrides) == -1)
+		rc = -2;
+	else if (print_all(&reg, &ov, &m, o, out) == -1)
+		rc = -3;
+	mcp_strmap_free(&m);
+	lines_free(&reg);
+	lines_free(&ov);
+	return rc;
 }
 
 int
 reg_targets(const struct agg_opts *ao, const struct reg_targets_opts *o)
 {
-	struct lines reg = {0}, ov = {0};
+	struct mcp_store *st;
+	struct lines ov = {0};
 	struct mcp_strmap m = {NULL, 0, 0};
-	struct mcp_store *st = NULL;
-	int rc = MCP_EXIT_FAIL;
+	int rc;
 
-	if (o->overrides != NULL && load_overrides(o->overrides, &ov, &m) == -1) {
-		rc = MCP_EXIT_USAGE;
-		goto out;
+	/* A bad overrides file is a usage error, before the store is asked. */
+	if (o->overrides != NULL) {
+		rc = load_overrides(o->overrides, &ov, &m);
+		mcp_strmap_free(&m);
+		lines_free(&ov);
+		if (rc == -1)
+			return MCP_EXIT_USAGE;
 	}
-	if ((st = agg_connect(ao)) == NULL || read_registry(st, &reg, &ov, &m, o->overrides) == -1)
-		goto out;
-	if (o->overrides != NULL && marks_ok(&ov, o->overrides) == -1) {
-		rc = MCP_EXIT_USAGE;
-		goto out;
-	}
-	if (print_all(&reg, &ov, &m, o) == -1) {
+	if ((st = agg_connect(ao)) == NULL)
+		return MCP_EXIT_FAIL;
+	rc = targets_write(st, o, stdout);
+	mcp_store_close(st);
+	if (rc == -3) {
 		mcp_stdout_failed();
-		rc = AGG_EXIT_STDOUT;
-		goto out;
+		return AGG_EXIT_STDOUT;
 	}
 	/* A bad field was named and skipped: the fleet still gets its list. */
-	rc = 0;
-out:
+	return rc == 0 ? 0 : rc == -2 ? MCP_EXIT_USAGE : MCP_EXIT_FAIL;
+}
+
+int
+reg_targets_to(struct mcp_store *st, const char *overrides, unsigned k, unsigned n, FILE *out,
+    char *err, size_t len)
+{
+	struct reg_targets_opts o = {overrides, k, n};
+	int rc = targets_write(st, &o, out);
+
+	if (rc != 0)
+		snprintf(err, len, "%s",
+		    rc == -1       ? "the registry could not be read (said above)"
+		        : rc == -2 ? "the overrides file is bad (said above)"
+		                   : "out of memory");
+	return rc;
+}
+
+int
+reg_in_registry(
+    struct mcp_store *st, const char *const *slugs, size_t n, int *known, char *err, size_t len)
+{
+	redisReply *r;
+	size_t i;
+	int rc = 0;
+
+	for (i = 0; i < n; i++)
+		if (mcp_store_appendf(st, "HEXISTS %s %s", REG_KEY_SERVERS, slugs[i]) == -1)
+			return snprintf(err, len, "out of memory"), -1;
+	for (i = 0; i < n; i++) {
+		if (mcp_store_read(st, &r, 1, err, len) == -1)
+			return -1;
+		if (r->type == REDIS_REPLY_ERROR) {
+			snprintf(err, len, "HEXISTS %s: %s", REG_KEY_SERVERS, r->str);
+			rc = -1;
+		}
+		known[i] = r->type == REDIS_REPLY_INTEGER && r->integer == 1;
+		freeReplyObject(r);
+	}
+	return rc;
+}
+
+int
+reg_override_slugs(const char *path, char ***slugs, size_t *n)
+{
+	struct lines ov = {0};
+	struct mcp_strmap m = {NULL, 0, 0};
+	size_t i;
+	int rc = 0;
+
+	*slugs = NULL;
+	*n = 0;
+	if (load_overrides(path, &ov, &m) == -1)
+		rc = -1;
+	else if (ov.n > 0 && (*slugs = calloc(ov.n, sizeof(**slugs))) == NULL)
+		rc = -1;
+	for (i = 0; rc == 0 && i < ov.n; i++) {
+		if (ov.v[i].exclude)
+			continue;
+		(*slugs)[(*n)++] = ov.v[i].slug;
+		ov.v[i].slug = NULL;
+	}
 	mcp_strmap_free(&m);
-	lines_free(&reg);
 	lines_free(&ov);
-	if (st != NULL)
-		mcp_store_close(st);
 	return rc;
 }

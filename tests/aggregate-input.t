@@ -185,13 +185,17 @@ is "$(res_val s-dup2 "$T0" us-east-1 | cut -d' ' -f2,3)" "b tls" "the first push
 
 # --- usage and configuration -----------------------------------------------
 usage="usage: mcp-aggregate push [-v] [-r REGION] [-R URL] [-S FILE] [-t SECONDS]
+       mcp-aggregate push [-v] [-r REGION] [-S FILE] [-t SECONDS] --to URL --token-file FILE [--cacert FILE] [--linger SECONDS]
        mcp-aggregate verdict [-F SLUGS] [-L SECONDS] [-P PERCENT] [-R URL] [-t SECONDS] [SLUG ...]
        mcp-aggregate results [-R URL] [-t SECONDS] SLUG [FROM [TO]]
        mcp-aggregate status [-j] [-R URL] [-t SECONDS] [SLUG ...]
        mcp-aggregate report [-R URL] [-t SECONDS] [--json | --csv] [--month YYYY-MM | --from YYYY-MM [--to YYYY-MM]] [SLUG ...]
        mcp-aggregate audit [-R URL] [-t SECONDS] [--json] [--period DURATION] [--save] [--at EPOCH]
        mcp-aggregate registry sync [-R URL] [-t SECONDS] [--full] [--allow-http] [--force] [--deadline SECONDS] [--cacert FILE] [URL]
-       mcp-aggregate targets [-R URL] [-t SECONDS] [-o OVERRIDES] [--shard K/N]"
+       mcp-aggregate targets [-R URL] [-t SECONDS] [-o OVERRIDES] [--shard K/N]
+       mcp-aggregate targets [-S FILE] [-t SECONDS] [--shard K/N] --from URL --token-file FILE [--cacert FILE]
+       mcp-aggregate token [-R URL] [-t SECONDS] add REGION | list [REGION] | revoke REGION ID
+       mcp-aggregate ingest [-o OVERRIDES] [-R URL] [-t SECONDS]"
 mcp-aggregate >"$TMP/out" 2>"$TMP/err"
 is "$?:$(cat "$TMP/out")" 2: "no subcommand: exit 2, nothing on stdout"
 is "$(cat "$TMP/err")" "$usage" "usage"

@@ -59,6 +59,11 @@ is "$(key "$s" ExecStartPre)" "/usr/local/bin/mcp-fleet clock --local" "a runner
 like "$(key "$s" ExecStart)" "mcp-probe -r %i -f [^ ]+ -d [0-9]+ \| [^ ]*mcp-aggregate push -r %i'$" \
     "a runner pushes its region only, the instance name as written (%i, not %I)"
 like "$(key "$s" EnvironmentFile)" '^-/etc/mcp-uptime/runner.env$' "a runner's MCP_REDIS from runner.env"
+s=contrib/systemd/mcp-runner@.service
+like "$(key "$s" ExecStart)" "mcp-probe -r %i -f - \| [^ ]*mcp-aggregate push --to \"\\\$MCP_INGEST/ingest/%i\" --token-file \"\\\$CREDENTIALS_DIRECTORY/token\"'\$" \
+    "a runner that only dials out sends its region's records to the ingest of its region, the token a credential"
+is "$(key "$s" LoadCredential)" "token:/etc/mcp-uptime/token" "...its token file handed over by systemd"
+is "$(key contrib/systemd/mcp-ingest.service ExecStart)" "/usr/local/bin/mcp-aggregate ingest" "the ingest: a FastCGI responder on mcp-ingest.socket"
 is "$(key contrib/systemd/mcp-fleet.service StateDirectory)" mcp-uptime/fleet "mcp-fleet's state directory"
 
 # --- the cron lines ----------------------------------------------------------
@@ -105,7 +110,7 @@ while IFS= read -r line; do
 		bad+=("$line")
 	fi
 done <"$cron"
-is "$jobs:${bad[*]}" "6:" "$cron: 6 jobs of five time fields, a user and a command, each command there"
+is "$jobs:${bad[*]}" "7:" "$cron: 7 jobs of five time fields, a user and a command, each command there"
 for u in $(printf '%s\n' "${users[@]}" | sort -u); do
 	grep -qx "User=$u" contrib/systemd/*.service
 	ok $? "$cron: the user $u is a unit's user too"

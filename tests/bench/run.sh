@@ -9,6 +9,9 @@ echo
 echo "== mcp-aggregate"
 tests/bench/aggregate.sh "$B"
 echo
+echo "== the ingest beside push: 20,000 results a minute from 5 regions"
+tests/bench/ingest.sh "$B"
+echo
 echo "== mcp-aggregate audit of a registry of 20,000 servers"
 tests/bench/audit.sh "$B"
 echo

@@ -1,0 +1,62 @@
+/*
+ * relay.h - push --to (relay.c) and its spool slots (slot.c), and the
+ * runner's HTTPS client (send.c).
+ */
+#ifndef RELAY_H
+#define RELAY_H
+
+#include <limits.h>
+#include <sys/types.h>
+
+#include "aggregate.h"
+
+#define RELAY_SLOTS 8 /* runs of push --to that share a spool at once, each a slot */
+
+/*
+ * A spool slot, held by one run (flock): the records it read and those
+ * of the runs before it that were not answered for good, in order.
+ */
+struct slot {
+	char path[PATH_MAX];
+	int fd;    /* locked */
+	off_t end; /* bytes of the file */
+};
+
+/*
+ * Take a slot of the spool base: the first of base, base.1 ... that no
+ * other run holds (base itself, waited for, when all are held), with the
+ * records of every other slot no run holds moved into it.  0, or -1 with
+ * why.
+ */
+int slot_take(const char *base, struct slot *s, char *why, size_t len);
+/* Append n bytes (whole lines): 0, or -1 and errno. */
+int slot_append(struct slot *s, const char *p, size_t n);
+/*
+ * The whole lines from off, at most lines of them and about max bytes
+ * (one line at least), into b; their count in *m.  0, or -1 and errno.
+ */
+int slot_read(const struct slot *s, off_t off, size_t max, long lines, struct mcp_buf *b, long *m);
+/*
+ * The end of a run: the records before sent leave the slot (all of them:
+ * emptied; some: the others written to a file that replaces it).  The
+ * lines kept in *kept.  0, or -1 with why (the slot kept whole).
+ */
+int slot_finish(struct slot *s, off_t sent, long *kept, char *why, size_t len);
+void slot_close(struct slot *s);
+
+/* send.c: one HTTPS connection to the ingest, with the token of a file. */
+struct agg_http;
+/* The token read by the rules of a token file (mode 600); NULL with why. */
+struct agg_http *agg_http_open(
+    const char *token_file, const char *cacert, double timeout, char *err, size_t len);
+/*
+ * POST the gzip body gz (GET when NULL) to url: the HTTP status, or -1
+ * when no answer came (err).
+ */
+long agg_http_do(
+    struct agg_http *c, const char *url, const struct mcp_buf *gz, char *err, size_t len);
+const struct mcp_buf *agg_http_body(const struct agg_http *c);
+long agg_http_retry_after(const struct agg_http *c);
+void agg_http_close(struct agg_http *c);
+
+#endif
