@@ -60,8 +60,8 @@ like "$(key "$s" ExecStart)" "mcp-probe -r %i -f [^ ]+ -d [0-9]+ \| [^ ]*mcp-agg
     "a runner pushes its region only, the instance name as written (%i, not %I)"
 like "$(key "$s" EnvironmentFile)" '^-/etc/mcp-uptime/runner.env$' "a runner's MCP_REDIS from runner.env"
 s=contrib/systemd/mcp-runner@.service
-like "$(key "$s" ExecStart)" "mcp-probe -r %i -f - \| [^ ]*mcp-aggregate push --to \"\\\$MCP_INGEST/ingest/%i\" --token-file \"\\\$CREDENTIALS_DIRECTORY/token\"'\$" \
-    "a runner that only dials out sends its region's records to the ingest of its region, the token a credential"
+like "$(key "$s" ExecStart)" "mcp-probe -r %i -f - -d [0-9]+ \| [^ ]*mcp-aggregate push --to \"\\\$MCP_INGEST/ingest/%i\" --token-file \"\\\$CREDENTIALS_DIRECTORY/token\"'\$" \
+    "a runner that only dials out ends its run in time (-d) and sends its region's records to the ingest of its region, the token a credential"
 is "$(key "$s" LoadCredential)" "token:/etc/mcp-uptime/token" "...its token file handed over by systemd"
 is "$(key contrib/systemd/mcp-ingest.service ExecStart)" "/usr/local/bin/mcp-aggregate ingest" "the ingest: a FastCGI responder on mcp-ingest.socket"
 is "$(key contrib/systemd/mcp-fleet.service StateDirectory)" mcp-uptime/fleet "mcp-fleet's state directory"
