@@ -226,6 +226,8 @@ int agg_result_parse(char *s, const char *region, long long window, struct agg_r
 
 /* A reason, with a value shown in it (mcp_json_quoted, mcp_json_num_text). */
 #define AGG_WHY_MAX (MCP_QUOTED_MAX + 200)
+/* Bytes of a line the ingest takes (push --to sends none longer): a probe's record is a few hundred. */
+#define AGG_WIRE_LINE_MAX (64 << 10)
 
 /*
  * The field (slug, region) of rec, a name by the slug rule, borrowed from

@@ -97,20 +97,26 @@ static size_t
 parse_chunk(char **p, char *end, cJSON **rec, struct fates *fs, struct agg_push *a)
 {
 	const char *why;
-	size_t k;
+	size_t k, bytes;
 	char *nl;
 	size_t n;
 
-	for (k = 0; k < CHUNK && *p < end; k++) {
+	/*
+	 * A chunk ends at CHUNK lines or ING_CHUNK_BYTES of them: what a
+	 * chunk holds parsed at once (a parsed line takes some 40 times its
+	 * bytes) is bounded whatever the lines are made of.
+	 */
+	for (k = 0, bytes = 0; k < CHUNK && *p < end && bytes < ING_CHUNK_BYTES; k++) {
 		nl = memchr(*p, '\n', (size_t)(end - *p));
 		n = nl != NULL ? (size_t)(nl - *p) : (size_t)(end - *p);
 		rec[k] = NULL;
 		fs->f[k] = -1;
-		if (n > MCP_LINE_MAX) {
+		if (n > ING_LINE_MAX) {
 			fs->f[k] = AGG_REFUSED;
 			snprintf(fs->why[k], sizeof(fs->why[k]), "line too long (over %d bytes)",
-			    MCP_LINE_MAX);
+			    ING_LINE_MAX);
 		} else {
+			bytes += n;
 			(*p)[n] = '\0';
 			if (mcp_loop_parse(*p, n, &rec[k], &why) == -1)
 				on_fate(fs, fs->first + (long)k, AGG_REFUSED, why);
@@ -141,7 +147,7 @@ vet_chunk(struct ing_conn *c, const char *overrides, cJSON **rec, size_t k, stru
 	int rc = ing_known(c, overrides, rec, k, known, err, sizeof(err));
 
 	if (rc == -1)
-		ing_log(c, "redis: %s", err);
+		ing_log(c, "%s%s", strncmp(err, "the ingest's", 12) == 0 ? "" : "redis: ", err);
 	for (i = 0; i < k; i++) {
 		if (rec[i] == NULL || known[i] == -1)
 			continue;
@@ -149,12 +155,22 @@ vet_chunk(struct ing_conn *c, const char *overrides, cJSON **rec, size_t k, stru
 		v = cJSON_GetObjectItemCaseSensitive(rec[i], "probe_started_at");
 		if (rc == -1) {
 			fs->f[i] = AGG_LATER;
-			snprintf(why, AGG_WHY_MAX, "store unavailable");
+			snprintf(why, AGG_WHY_MAX, "%s",
+			    strncmp(err, "the ingest's", 12) == 0
+			        ? "the ingest's targets are misconfigured (its log says why)"
+			        : "store unavailable");
+		} else if (known[i] == 2) {
+			fs->f[i] = AGG_LATER;
+			snprintf(why, AGG_WHY_MAX,
+			    "slug not among the fleet's targets as read %d s ago at most: send it "
+			    "again",
+			    ING_KNOWN_FRESH);
 		} else if (known[i] == 0) {
 			fs->f[i] = AGG_REFUSED;
 			snprintf(why, AGG_WHY_MAX,
-			    "bad slug %s: not a target of the fleet (in none of the slug index, "
-			    "the registry and the ingest's overrides file)",
+			    "bad slug %s: not a target of the fleet (none of those GET /targets "
+			    "serves: the registry's probed servers and the ingest's overrides "
+			    "file)",
 			    mcp_json_quoted(q, sizeof(q),
 			        cJSON_GetStringValue(
 			            cJSON_GetObjectItemCaseSensitive(rec[i], "slug"))));
@@ -173,9 +189,13 @@ vet_chunk(struct ing_conn *c, const char *overrides, cJSON **rec, size_t k, stru
 	}
 }
 
-/* Every line refused for one reason (the runner's clock). */
+/*
+ * Every line answered later for one reason (the runner's clock): nothing
+ * of it stored, and nothing lost, for either clock may be the wrong one;
+ * the runner keeps the lines in its spool until the two agree.
+ */
 static void
-refuse_all(char *p, char *end, const char *why, struct ing_resp *r, struct fates *fs)
+later_all(char *p, char *end, const char *why, struct ing_resp *r, struct fates *fs)
 {
 	long lineno = 0;
 	char *nl;
@@ -185,8 +205,8 @@ refuse_all(char *p, char *end, const char *why, struct ing_resp *r, struct fates
 		lineno++;
 		if (strspn(p, " \t\r") >= (size_t)((nl != NULL ? nl : end) - p))
 			continue;
-		fs->count[AGG_REFUSED]++;
-		mcp_buf_addf(&r->body, "{\"line\":%ld,\"status\":\"refused\",\"reason\":", lineno);
+		fs->count[AGG_LATER]++;
+		mcp_buf_addf(&r->body, "{\"line\":%ld,\"status\":\"later\",\"reason\":", lineno);
 		mcp_json_string(&r->body, why);
 		mcp_buf_adds(&r->body, "}\n");
 	}
@@ -267,7 +287,7 @@ ing_answer(struct ing_conn *c, const char *overrides, const char *region, char *
 	r->status = 200;
 	r->ctype = "application/jsonl; charset=utf-8";
 	if (p != NULL && clock_why != NULL)
-		refuse_all(p, p + n, clock_why, r, fs);
+		later_all(p, p + n, clock_why, r, fs);
 	else if (p != NULL)
 		store_lines(c, overrides, region, p, p + n, fs, r);
 	if (r->status == 200 &&

@@ -45,8 +45,11 @@ cgi_read(char *buf, size_t n, double end)
 			errno = ETIMEDOUT;
 			return -1;
 		}
-		if (poll(&pfd, 1, (int)(left * 1000) + 1) == -1 && errno != EINTR)
+		if ((k = poll(&pfd, 1, (int)(left * 1000) + 1)) == -1 && errno != EINTR)
 			return -1;
+		/* Nothing yet: the deadline is checked again, never a read that blocks. */
+		if (k <= 0)
+			continue;
 		if ((k = read(0, buf, n)) >= 0 || (errno != EAGAIN && errno != EINTR))
 			return k;
 	}

@@ -279,6 +279,8 @@ count_lines(const char *p, size_t n)
 	return k;
 }
 
+_Static_assert(ING_PLAIN_MAX / ING_RATE_BYTES <= ING_RATE_MIN, "a body at its bound fits the rate");
+
 /* The bound of a region's lines a minute: MCP_INGEST_RATE, or ING_RATE. */
 static long
 rate_limit(const struct ing_src *s)
@@ -311,13 +313,20 @@ ingest(struct ing_conn *c, struct ing_src *s, const char *region, struct ing_res
 		ing_fail(r, 413, "%ld lines: at most %d a body", lines, ING_LINES_MAX);
 		goto out;
 	}
-	k = rate(c, region, lines, lim);
+	/*
+	 * A body is charged its lines, or its bytes in ING_RATE_BYTES when
+	 * that is more: a few lines of a megabyte each cost what they weigh.
+	 */
+	k = rate(c, region,
+	    (long)plain.len / ING_RATE_BYTES > lines ? (long)plain.len / ING_RATE_BYTES : lines,
+	    lim);
 	if (k == 0)
 		ing_answer(
 		    c, ov, region, plain.p, plain.len, lines, clock_off(s, why, sizeof(why)), r);
 out:
 	if (k == 1)
-		ing_fail(r, 429, "%s sent more than %ld lines this minute", region, lim);
+		ing_fail(r, 429, "%s sent more than %ld lines (of %d bytes at most) this minute",
+		    region, lim, ING_RATE_BYTES);
 	else if (k == -1)
 		ing_fail(r, 503, "store unavailable"), ing_drop_store(c);
 	if (k != 0)
@@ -458,5 +467,4 @@ ing_conn_free(struct ing_conn *c)
 {
 	ing_drop_store(c);
 	ing_known_free(&c->known);
-	ing_overrides_free(&c->ov);
 }

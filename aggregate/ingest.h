@@ -11,15 +11,19 @@
 #include "aggregate.h"
 #include "strmap.h"
 
-#define ING_BODY_MAX (8 << 20)     /* bytes of a body as sent */
-#define ING_PLAIN_MAX (32 << 20)   /* bytes of a body once inflated */
-#define ING_LINES_MAX 100000       /* lines of a body */
-#define ING_RATE 200000            /* lines a region may send a minute, by default */
+#define ING_BODY_MAX (8 << 20)   /* bytes of a body as sent */
+#define ING_PLAIN_MAX (32 << 20) /* bytes of a body once inflated */
+#define ING_LINES_MAX 100000     /* lines of a body */
+#define ING_LINE_MAX AGG_WIRE_LINE_MAX
+#define ING_CHUNK_BYTES (1 << 20) /* bytes of lines parsed at once, about */
+#define ING_RATE_BYTES 512        /* a line of the rate is this many bytes of a body, or one line */
+#define ING_RATE 200000           /* lines a region may send a minute, by default */
 #define ING_RATE_MIN ING_LINES_MAX /* a body at its bound always fits */
 #define ING_RATE_MAX 100000000
 #define ING_CLOCK 60        /* seconds a runner's clock may differ from the ingest's */
 #define ING_READ_SECONDS 30 /* a CGI program's whole body, at most */
-#define ING_KNOWN_TTL 300   /* seconds a slug found known is taken as known */
+#define ING_KNOWN_TTL 60    /* seconds the fleet's targets are kept, at most */
+#define ING_KNOWN_FRESH 5   /* seconds before a slug not in them has them made again */
 
 /* Where a request comes from: the environment (CGI) or FastCGI's records. */
 struct ing_src;
@@ -34,26 +38,15 @@ const char *ing_param(const struct ing_src *s, const char *name);
  */
 int ing_body(struct ing_src *s, struct mcp_buf *b, size_t max, char *why, size_t len);
 
-/* The slugs found known, for ING_KNOWN_TTL: owned keys. */
+/* The fleet's targets (known.c): each slug, and the host of its URL (ptr). */
 struct ing_known {
-	struct mcp_strmap m;
-	char **keys;
-	size_t n, cap;
-	double born;
-};
-
-/*
- * The target slugs of the overrides file, read again when the file is
- * another or has changed (its inode, size or time).
- */
-struct ing_overrides {
-	char *path; /* owned */
-	unsigned long long dev, ino, size;
-	long long mtime_ns;
-	struct mcp_strmap m;
-	char **slugs; /* owned */
-	size_t n;
-	int bad; /* the file could not be read: none known from it */
+	struct mcp_strmap m; /* keys in text, hosts in hosts */
+	char *text;          /* owned: the targets as GET /targets serves them */
+	size_t len;
+	char *hosts; /* owned */
+	char *path;  /* owned: the overrides file it was made with, or NULL */
+	double born; /* monotonic time it was made */
+	int ok;
 };
 
 /* What lives from one request to the next (a FastCGI responder's). */
@@ -64,7 +57,6 @@ struct ing_conn {
 	char url[2048];        /* the URL st was opened with */
 	char rate_sha[41];
 	struct ing_known known;
-	struct ing_overrides ov;
 	int fcgi;
 	/* The log of the request (door.c): FastCGI's stderr stream; NULL: stderr. */
 	void (*log)(void *logarg, const char *line);
@@ -108,13 +100,14 @@ const char *ing_reason(int status);
 void ing_conn_free(struct ing_conn *c);
 
 /*
- * known.c: for each record of rec[0..n) that is a result of a slug the
- * fleet does not know (not in the slug index, the registry or the
- * overrides file), known[i] = 0; else 1.  -1 when the store failed (err).
+ * known.c: for each record of rec[0..n): -1 when it is not a result, 0
+ * when its slug is none of the fleet's targets (GET /targets), 1 when it
+ * is, its "url" then left out when it names another host than its
+ * target's; 2 when it is not in a set made seconds before this request
+ * (answer later).  -1 when the store failed or the overrides file is bad (err).
  */
 int ing_known(struct ing_conn *c, const char *overrides, cJSON *const *rec, size_t n, int *known,
     char *err, size_t len);
 void ing_known_free(struct ing_known *k);
-void ing_overrides_free(struct ing_overrides *o);
 
 #endif

@@ -1,101 +1,106 @@
 /*
- * known.c - the slugs the fleet knows, for the ingest: one in the slug
- * index (pushed before), a field of the registry's servers, or a target
- * of the ingest's overrides file.  A token can then write results of its
- * region for the fleet's servers only: one stolen cannot make slugs of
- * its own, which every reader would list and whose single-region red
- * verdicts would page.
+ * known.c - the slugs the fleet knows, for the ingest: exactly those its
+ * targets are, as GET /targets serves them (the registry's servers that
+ * are probed, not deleted, with the overrides file's lines, less its
+ * !SLUG).  A token can then write results of its region for the
+ * fleet's servers only: not a slug of its own, not a server deleted or
+ * waiting for configuration, not one the operator took out (each of
+ * which no other region probes, so that one region's red would page).
  *
- * A FastCGI responder remembers the slugs it found known for
- * ING_KNOWN_TTL seconds (and no more than 100,000 of them), so that a
- * batch of known slugs costs the store nothing.
+ * Each slug keeps the host of its target's URL: a result whose "url"
+ * names another host is stored without it, so that one region's token
+ * cannot set the host every verdict and alert shows (push keeps the
+ * host of the latest result, whichever region sent it).
+ *
+ * A responder keeps the set it made; a slug not in it has the set made
+ * again, once in ING_KNOWN_FRESH seconds at most (a server the sync just
+ * added is found; a flood of unknown slugs costs a set a few seconds),
+ * and every ING_KNOWN_TTL seconds in any case (a server removed is
+ * refused).  A slug refused is refused by a set made for its request;
+ * one missing from a set made seconds before is answered later, so that
+ * a server added in those seconds loses no result.
  */
-#include <sys/stat.h>
-
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "../registry/registry.h"
 #include "ingest.h"
 
-#define KNOWN_MAX 100000
-
 void
 ing_known_free(struct ing_known *k)
 {
-	size_t i;
-
-	for (i = 0; i < k->n; i++)
-		free(k->keys[i]);
-	free(k->keys);
 	mcp_strmap_free(&k->m);
+	free(k->text);
+	free(k->hosts);
+	free(k->path);
 	memset(k, 0, sizeof(*k));
 }
 
-void
-ing_overrides_free(struct ing_overrides *o)
+/*
+ * The set from the targets' text: each line's slug (cut in place) and
+ * the host of its URL (into the pool).  0, or -1 out of memory.
+ */
+static int
+index_text(struct ing_known *k)
 {
-	size_t i;
-
-	for (i = 0; i < o->n; i++)
-		free(o->slugs[i]);
-	free(o->slugs);
-	free(o->path);
-	mcp_strmap_free(&o->m);
-	memset(o, 0, sizeof(*o));
-}
-
-/* The overrides file's target slugs, read again only when it changed. */
-static const struct ing_overrides *
-overrides_of(struct ing_overrides *o, const char *path)
-{
-	struct stat sb;
-	long long ns;
-	size_t i;
+	char *p = k->text, *e = k->text + k->len, *nl, *sp, *url;
+	size_t at = 0;
+	struct mcp_strent *x;
 	int added;
 
-	if (path == NULL || stat(path, &sb) == -1) {
-		ing_overrides_free(o);
-		return NULL;
+	if ((k->hosts = malloc(k->len + 1)) == NULL)
+		return -1;
+	for (; p < e; p = nl + 1) {
+		if ((nl = memchr(p, '\n', (size_t)(e - p))) == NULL)
+			nl = e;
+		*nl = '\0';
+		if ((sp = strchr(p, ' ')) == NULL)
+			continue;
+		*sp = '\0';
+		url = sp + 1;
+		url[strcspn(url, " ")] = '\0';
+		if ((x = mcp_strmap_put(&k->m, p, &added)) == NULL)
+			return -1;
+		/* A host is no longer than its URL: the pool, the text's size, holds every one. */
+		if (agg_url_host(url, k->hosts + at, k->len + 1 - at) == -1)
+			k->hosts[at] = '\0';
+		x->ptr = k->hosts + at;
+		at += strlen(k->hosts + at) + 1;
 	}
-	ns = (long long)sb.st_mtim.tv_sec * 1000000000LL + sb.st_mtim.tv_nsec;
-	if (o->path != NULL && strcmp(o->path, path) == 0 &&
-	    o->dev == (unsigned long long)sb.st_dev && o->ino == (unsigned long long)sb.st_ino &&
-	    o->size == (unsigned long long)sb.st_size && o->mtime_ns == ns)
-		return o;
-	ing_overrides_free(o);
-	o->path = strdup(path);
-	o->dev = (unsigned long long)sb.st_dev;
-	o->ino = (unsigned long long)sb.st_ino;
-	o->size = (unsigned long long)sb.st_size;
-	o->mtime_ns = ns;
-	if (o->path == NULL || reg_override_slugs(path, &o->slugs, &o->n) == -1)
-		o->bad = 1;
-	for (i = 0; !o->bad && i < o->n; i++)
-		if (mcp_strmap_put(&o->m, o->slugs[i], &added) == NULL)
-			o->bad = 1;
-	return o;
+	return 0;
 }
 
-static void
-remember(struct ing_known *k, const char *slug)
+/* The set made again from the targets: 0, or -1 (err) with no set. */
+static int
+load(struct ing_conn *c, const char *overrides, char *err, size_t len)
 {
-	char *s, **v;
-	int added;
+	struct ing_known *k = &c->known;
+	FILE *f;
+	int rc;
 
-	if (k->n == k->cap) {
-		k->cap = k->cap ? k->cap * 2 : 256;
-		if ((v = realloc(k->keys, k->cap * sizeof(*v))) == NULL)
-			return;
-		k->keys = v;
+	ing_known_free(k);
+	k->born = mcp_mono();
+	if (overrides != NULL && (k->path = strdup(overrides)) == NULL)
+		return snprintf(err, len, "out of memory"), -1;
+	if ((f = open_memstream(&k->text, &k->len)) == NULL)
+		return snprintf(err, len, "out of memory"), -1;
+	rc = reg_targets_to(c->st, overrides, 0, 0, f, err, len);
+	if (fclose(f) != 0 && rc == 0)
+		rc = -3;
+	if (rc == -2)
+		snprintf(err, len, "the ingest's targets: the overrides file %s is bad",
+		    overrides != NULL ? overrides : "");
+	else if (rc == -3)
+		snprintf(err, len, "out of memory");
+	if (rc == 0 && k->text != NULL && index_text(k) == -1)
+		rc = -3, snprintf(err, len, "out of memory");
+	if (rc != 0) {
+		ing_known_free(k);
+		return -1;
 	}
-	if ((s = strdup(slug)) == NULL)
-		return;
-	if (mcp_strmap_put(&k->m, s, &added) == NULL || !added) {
-		free(s);
-		return;
-	}
-	k->keys[k->n++] = s;
+	k->ok = 1;
+	return 0;
 }
 
 /* The slug of a result record that push would take the slug of, or NULL. */
@@ -113,84 +118,63 @@ result_slug(const cJSON *rec)
 	return slug;
 }
 
-/*
- * Ask the slug index for the slugs of ask (distinct), known[] of each
- * record of theirs set to 1 when it has them.  0, or -1 (err).
- */
-static int
-in_index(struct mcp_store *st, const char **ask, size_t na, int *found, char *err, size_t len)
+/* The result's "url" left out when its host is not its target's. */
+static void
+same_host(cJSON *rec, const char *host)
 {
-	redisReply *r;
-	size_t i;
-	int rc = 0;
+	const char *url = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(rec, "url"));
+	char h[AGG_HOST_MAX + 1];
 
-	for (i = 0; i < na; i++)
-		if (mcp_store_appendf(st, "ZSCORE %s %s", AGG_KEY_SLUGS, ask[i]) == -1)
-			return snprintf(err, len, "out of memory"), -1;
-	for (i = 0; i < na; i++) {
-		if (mcp_store_read(st, &r, 1, err, len) == -1)
-			return -1;
-		if (r->type == REDIS_REPLY_ERROR) {
-			snprintf(err, len, "ZSCORE %s: %s", AGG_KEY_SLUGS, r->str);
-			rc = -1;
-		}
-		found[i] = r->type == REDIS_REPLY_STRING;
-		freeReplyObject(r);
-	}
-	return rc;
-}
-
-static int
-in_overrides(struct ing_conn *c, const char *path, const char *slug)
-{
-	const struct ing_overrides *o = overrides_of(&c->ov, path);
-
-	return o != NULL && !o->bad && mcp_strmap_get(&o->m, slug) != NULL;
+	if (url == NULL)
+		return;
+	if (host == NULL || *host == '\0' || agg_url_host(url, h, sizeof(h)) == -1 ||
+	    strcmp(h, host) != 0)
+		cJSON_DeleteItemFromObjectCaseSensitive(rec, "url");
 }
 
 int
 ing_known(struct ing_conn *c, const char *overrides, cJSON *const *rec, size_t n, int *known,
     char *err, size_t len)
 {
-	const char *ask[AGG_BATCH], *slug;
-	int found[AGG_BATCH], rest[AGG_BATCH];
-	struct mcp_strmap seen = {NULL, 0, 0};
-	struct mcp_strent *e;
-	double now = mcp_now();
-	size_t i, na = 0, nr;
-	int added, rc = 0;
+	struct ing_known *k = &c->known;
+	const struct mcp_strent *x;
+	const char *slug;
+	double now = mcp_mono();
+	size_t i;
+	int again = 0;
 
-	if (now - c->known.born > ING_KNOWN_TTL || now < c->known.born || c->known.n > KNOWN_MAX) {
-		ing_known_free(&c->known);
-		c->known.born = now;
+	if (overrides != NULL && *overrides == '\0')
+		overrides = NULL;
+	if (!k->ok || now - k->born >= ING_KNOWN_TTL || now < k->born ||
+	    (overrides == NULL) != (k->path == NULL) ||
+	    (overrides != NULL && strcmp(overrides, k->path) != 0)) {
+		if (load(c, overrides, err, len) == -1)
+			return -1;
+		again = 1;
 	}
-	for (i = 0; i < n; i++) {
-		known[i] = (slug = result_slug(rec[i])) == NULL ? -1 : 1;
-		if (slug == NULL || mcp_strmap_get(&c->known.m, slug) != NULL)
-			continue;
-		known[i] = 0;
-		if ((e = mcp_strmap_put(&seen, slug, &added)) == NULL) {
-			mcp_strmap_free(&seen);
-			return snprintf(err, len, "out of memory"), -1;
+	for (;;) {
+		int miss = 0;
+
+		for (i = 0; i < n; i++) {
+			if ((slug = result_slug(rec[i])) == NULL) {
+				known[i] = -1;
+				continue;
+			}
+			x = mcp_strmap_get(&k->m, slug);
+			known[i] = x != NULL;
+			miss |= x == NULL;
 		}
-		if (added && na < AGG_BATCH)
-			ask[na++] = slug;
-	}
-	if (na > 0 && (rc = in_index(c->st, ask, na, found, err, len)) == 0) {
-		for (i = nr = 0; i < na; i++)
-			if (found[i])
-				remember(&c->known, ask[i]);
-			else
-				ask[nr++] = ask[i];
-		if (nr > 0 && (rc = reg_in_registry(c->st, ask, nr, rest, err, len)) == 0)
-			for (i = 0; i < nr; i++)
-				if (rest[i] || in_overrides(c, overrides, ask[i]))
-					remember(&c->known, ask[i]);
+		/* A slug not in the set: the set made again, if it is not fresh. */
+		if (!miss || again || mcp_mono() - k->born < ING_KNOWN_FRESH)
+			break;
+		if (load(c, overrides, err, len) == -1)
+			return -1;
+		again = 1;
 	}
 	for (i = 0; i < n; i++)
-		if (known[i] == 0 && (slug = result_slug(rec[i])) != NULL &&
-		    mcp_strmap_get(&c->known.m, slug) != NULL)
-			known[i] = 1;
-	mcp_strmap_free(&seen);
-	return rc;
+		if (known[i] == 1 && (x = mcp_strmap_get(&k->m, result_slug(rec[i]))) != NULL)
+			same_host(rec[i], x->ptr);
+		else if (known[i] == 0 && !again)
+			known[i] = 2; /* the set is seconds old: not a verdict, ask again */
+	return 0;
 }

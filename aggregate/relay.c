@@ -62,6 +62,7 @@ struct relay {
 	size_t norg, corg;
 	long stored, dups, refused, steps, replayed, kept;
 	int failed;
+	char later[AGG_WHY_MAX]; /* the last reason of a line the ingest will take later */
 };
 
 static double
@@ -97,12 +98,22 @@ write_out(struct relay *r)
 	mcp_buf_reset(&r->out);
 }
 
+/* The buffer back to its first n bytes. */
+static void
+cut(struct mcp_buf *b, size_t n)
+{
+	b->len = n;
+	if (b->p != NULL)
+		b->p[n] = '\0';
+}
+
 static int
 on_record(cJSON *rec, long lineno, void *arg)
 {
 	struct relay *r = arg;
 	char why[AGG_WHY_MAX];
 	struct origin *v;
+	size_t at;
 	int k = agg_push_check(rec, r->region, "-r ", why, sizeof(why));
 
 	if (k == 0) {
@@ -121,9 +132,19 @@ on_record(cJSON *rec, long lineno, void *arg)
 	}
 	r->org[r->norg].off = r->s.end + (off_t)r->out.len;
 	r->org[r->norg++].line = lineno;
+	at = r->out.len;
 	if (mcp_json_write(&r->out, rec, why, sizeof(why)) == -1 ||
 	    mcp_buf_addc(&r->out, '\n') == -1) {
 		warnx("stdin:%ld: %s", lineno, why);
+		cut(&r->out, at);
+		r->norg--;
+		return 1;
+	}
+	if (r->out.len - at > AGG_WIRE_LINE_MAX) {
+		/* The ingest refuses it: it never enters the spool. */
+		warnx("stdin:%ld: a record of %zu bytes as sent: at most %d", lineno,
+		    r->out.len - at - 1, AGG_WIRE_LINE_MAX);
+		cut(&r->out, at);
 		r->norg--;
 		return 1;
 	}
@@ -211,7 +232,7 @@ final(signed char f)
  * a refused one is said.
  */
 static void
-settle(struct relay *r, const char *p, long m, const struct mcp_buf *ans)
+settle(struct relay *r, const char *p, const char *end, long m, const struct mcp_buf *ans)
 {
 	signed char *fate = malloc((size_t)m);
 	char **why = calloc((size_t)m, sizeof(*why)), where[PATH_MAX + 32], q[MCP_QUOTED_MAX];
@@ -224,7 +245,9 @@ settle(struct relay *r, const char *p, long m, const struct mcp_buf *ans)
 	memset(fate, -1, (size_t)m);
 	done = read_answer(ans, fate, why, m);
 	for (i = 0; i < m && final(fate[i]); i++, p = nl + 1) {
-		nl = strchr(p, '\n');
+		/* The body's own end: a line holding a NUL is still one line. */
+		if ((nl = memchr(p, '\n', (size_t)(end - p))) == NULL)
+			break;
 		if (fate[i] == AGG_REFUSED) {
 			/* The ingest's words, as JSON: a host may be hostile too. */
 			warnx("%s: %s: refused: %s", r->o->to,
@@ -246,6 +269,12 @@ settle(struct relay *r, const char *p, long m, const struct mcp_buf *ans)
 		if (!done)
 			warnx("%s: an answer cut short: %ld of %ld lines to send again", r->o->to,
 			    m - i, m);
+		else if (fate[i] == AGG_LATER && why[i] != NULL && strcmp(why[i], r->later) != 0) {
+			/* Kept, not lost; its reason said once a run (the runner's clock, the store). */
+			snprintf(r->later, sizeof(r->later), "%s", why[i]);
+			warnx("%s: %ld of %ld lines to send again: %s", r->o->to, m - i, m,
+			    mcp_json_quoted(q, sizeof(q), why[i]));
+		}
 		backoff(r, 0);
 	} else {
 		r->tries = 0;
@@ -293,6 +322,22 @@ send_one(struct relay *r)
 		r->failed = r->down = 1;
 		return;
 	}
+	if (m == 0 && r->s.end > r->sent) {
+		/*
+		 * A line longer than any batch (a spool written by hand, or torn
+		 * and mended): no ingest takes it, and it must not hold the rest.
+		 */
+		off_t e = slot_line_end(&r->s, r->sent);
+
+		warnx("spool: %s:%ld: a line of %lld bytes, more than the ingest takes: dropped",
+		    r->s.path, r->sent_line + 1, (long long)(e - r->sent));
+		if (r->sent >= r->old_end && r->unsent > 0)
+			r->unsent--;
+		r->sent = e;
+		r->sent_line++;
+		r->refused++;
+		goto out;
+	}
 	if (m == 0 || agg_gzip(body.p, body.len, &gz) == -1) {
 		if (m > 0)
 			warnx("gzip: out of memory");
@@ -301,7 +346,7 @@ send_one(struct relay *r)
 	}
 	status = agg_http_do(r->http, r->o->to, &gz, err, sizeof(err));
 	if (status == 200)
-		settle(r, body.p, m, agg_http_body(r->http));
+		settle(r, body.p, body.p + body.len, m, agg_http_body(r->http));
 	else if (status == -1 || status == 408 || status == 429 || status >= 500) {
 		if (r->tries == 0)
 			warnx("%s: %s: trying again", r->o->to,

@@ -29,6 +29,8 @@ struct slot {
  * why.
  */
 int slot_take(const char *base, struct slot *s, char *why, size_t len);
+/* The end of the line at off (past its newline), or the slot's end. */
+off_t slot_line_end(const struct slot *s, off_t off);
 /* Append n bytes (whole lines): 0, or -1 and errno. */
 int slot_append(struct slot *s, const char *p, size_t n);
 /*

@@ -189,6 +189,18 @@ slot_read(const struct slot *s, off_t off, size_t max, long lines, struct mcp_bu
 	return 0;
 }
 
+off_t
+slot_line_end(const struct slot *s, off_t off)
+{
+	char buf[65536], *nl;
+	ssize_t n;
+
+	for (; off < s->end && (n = pread(s->fd, buf, sizeof(buf), off)) > 0; off += n)
+		if ((nl = memchr(buf, '\n', (size_t)n)) != NULL)
+			return off + (nl - buf) + 1;
+	return s->end;
+}
+
 static long
 count_lines(const char *p, size_t n)
 {

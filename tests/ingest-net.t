@@ -101,7 +101,7 @@ GONE=$(free_port) # nobody listens there: broken at connect, from everywhere
 {
 	printf 'calm http://%s:%s/mcp timeout=5\n' "$HOST" "$(cat "$TMP/calm.port")"
 	printf 'gone http://%s:%s/mcp timeout=5\n' "$HOST" "$GONE"
-	awk 'BEGIN { for (i = 1; i <= 6000; i++) printf "big-%05d https://big.example/mcp\n", i }'
+	awk 'BEGIN { for (i = 1; i <= 6000; i++) printf "big-%05d https://mcp.example.com/mcp\n", i }'
 } >"$INGEST_OVERRIDES"
 start_ingest fcgi "$HOST" || skip_all "the door did not start"
 DOOR=${INGEST##*:}
@@ -176,7 +176,7 @@ AUTH=$TMP/auth.stolen post us-east-1 "$TMP/forged-eu"
 is "$(jq -r 'select(.status == "refused") | .line' "$RB" | wc -l)" 1 \
     "eu-west-2's records sent to us-east-1's door with its token: refused"
 "$TOP/tests/gen-scenario.sh" -q -s evil -r us-east-1 -t $((W - 120)) -f tools_list >"$TMP/evil"
-AUTH=$TMP/auth.stolen post us-east-1 "$TMP/evil"
+AUTH=$TMP/auth.stolen post_final us-east-1 "$TMP/evil"
 like "$(jq -r 'select(.line == 1) | .reason' "$RB")" 'not a target of the fleet' "a slug of its own making: refused"
 is "$(rcli zscore mcp:slugs evil)" "" "...no slug made"
 "$TOP/tests/gen-scenario.sh" -q -s calm -r us-east-1 -t $((W - 120)) -f tools_list >"$TMP/forged-us"
@@ -188,6 +188,32 @@ wait $p1
 MCP_NOW=$((W - 120 + 95)) mcp-aggregate verdict calm >"$TMP/v2"
 is "$(jq -r '.verdict + " " + .severity + " " + (.failed_regions | join(","))' "$TMP/v2")" \
     "amber regional us-east-1" "calm: amber, one region failing: no page for one region's forged results"
+
+# ------------------------------------------------------------ a flood without a token
+# Anyone who knows a region's name (every verdict names its reporters)
+# floods /ingest/eu-west-2 with no token, from another machine: nginx's
+# zone counts the flood against its own address, and eu-west-2's runner
+# is answered all the same.
+for _ in $(seq 100); do
+	printf 'url = "%s/ingest/eu-west-2"\noutput = "/dev/null"\n' "$INGEST"
+done >"$TMP/flood.cfg"
+# 100 requests at a time, 20 at once, until the runner has been answered.
+in_ns us-east-1 bash -c 'until [ -e "$1.stop" ]; do
+	curl -s -Z --parallel-max 20 --cacert "$2" -X POST --data x -w "%{http_code}\n" -K "$1.cfg" 2>/dev/null
+done' - "$TMP/flood" "$INGEST_CA" >"$TMP/flood" &
+pf=$!
+wait_for 600 bash -c "[ \$(grep -c 429 '$TMP/flood') -ge 20 ]"
+printf 'Authorization: Bearer %s\n' "$(cat "$TMP/runner-eu-west-2/token")" >"$TMP/auth.eu-west-2"
+chmod 600 "$TMP/auth.eu-west-2"
+"$TOP/tests/gen-scenario.sh" -q -s calm -r eu-west-2 -t $((W - 1200)) >"$TMP/calm-eu"
+fl=$(in_ns eu-west-2 curl -s -o "$TMP/flood.answer" -w '%{http_code}' --cacert "$INGEST_CA" \
+    -H @"$TMP/auth.eu-west-2" --data-binary @"$TMP/calm-eu" "$INGEST/ingest/eu-west-2")
+touch "$TMP/flood.stop"
+wait $pf
+is "$fl:$(jq -r 'select(.line == 1) | .status' "$TMP/flood.answer")" 200:stored \
+    "a tokenless flood of /ingest/eu-west-2 from another address: eu-west-2's runner stored all the same"
+ok "$([ "$(grep -c 429 "$TMP/flood")" -ge 20 ] && echo 0 || echo 1)" \
+    "...while the flood went on, held to its own address ($(grep -c 429 "$TMP/flood") of $(wc -l <"$TMP/flood") answered 429)"
 
 # ------------------------------------------------------------ ten minutes down
 # The host is down for minutes 13 to 4 before now: every runner runs its

@@ -114,14 +114,32 @@ is "$(diff "$TMP/dump2" "$TMP/dump3" | head -5)" "" "...the store unchanged"
 # as mcp-aggregate targets | mcp-probe marks them: push takes a registry
 # slug's results from no one else).
 gen eu-west-2 "$W" 2 -q zz | jq -c 'if .slug == "zz-00002" then .origin = "registry" else . end' >"$TMP/bz"
-post eu-west-2 "$TMP/bz"
+post_final eu-west-2 "$TMP/bz"
 like "$(jq -r 'select(.line == 1) | .status + ": " + .reason' "$RB")" \
     '^refused: bad slug "zz-00001": not a target of the fleet' "a slug the fleet does not know: refused"
 rcli zscore mcp:slugs zz-00001 >"$TMP/zs"
 is "$(cat "$TMP/zs")" "" "...and not in the slug index"
-rcli hset mcp:registry:servers zz-00002 '{"status":"active","state":"probe","url":"https://z.example/mcp"}' >/dev/null
-post eu-west-2 "$TMP/bz"
-is "$(answers "$RB" | tr '\n' ' ')" "1 refused 2 stored " "a slug of the registry is known: stored"
+rcli hset mcp:registry:servers zz-00002 '{"status":"active","state":"probe","url":"https://mcp.example.com/mcp"}' >/dev/null
+post_final eu-west-2 "$TMP/bz"
+is "$(answers "$RB" | tr '\n' ' ')" "1 refused 2 stored " "a slug the registry just added is known: stored"
+# A registry server that is not probed (deleted, waiting for a secret) or
+# one the operator took out (!SLUG) is no target: a token cannot make it
+# red from its region alone, where no other region probes it.
+gen eu-west-2 "$W" 3 -q zy | jq -c '.origin = "registry"' >"$TMP/by"
+rcli hset mcp:registry:servers zy-00001 '{"status":"deleted","state":"probe","url":"https://mcp.example.com/mcp"}' \
+    zy-00002 '{"status":"active","state":"needs-configuration","url":"https://mcp.example.com/mcp"}' \
+    zy-00003 '{"status":"active","state":"probe","url":"https://mcp.example.com/mcp"}' >/dev/null
+echo '!zy-00003' >>"$INGEST_OVERRIDES"
+post_final eu-west-2 "$TMP/by"
+is "$(answers "$RB" | tr '\n' ' ')" "1 refused 2 refused 3 refused " \
+    "a registry server deleted, one needing configuration, one the overrides take out: refused"
+is "$(rcli zscore mcp:slugs zy-00001)$(rcli zscore mcp:slugs zy-00002)$(rcli zscore mcp:slugs zy-00003)" "" "...none of them in the slug index"
+# The host every verdict shows is the target's: a result naming another
+# is stored without it.
+gen eu-west-2 $((W - 60)) 2 -q zz | jq -c 'if .slug == "zz-00002" then .origin = "registry" | .url = "https://phish.example/mcp" | .probe_started_at += 250 else empty end' >"$TMP/phish"
+post_final eu-west-2 "$TMP/phish"
+is "$(answers "$RB" | tr '\n' ' ')" "1 stored " "a result whose url names another host: stored"
+is "$(rcli hget 'mcp:{zz-00002}:meta' host)" mcp.example.com "...and the host shown is still the target's"
 
 # ------------------------------------------------------------ the clock
 gen eu-west-2 $((W + 600)) 1 -q >"$TMP/ahead"
@@ -134,7 +152,7 @@ like "$(jq -r 'select(.line == 1) | .status + ": " + .reason' "$RB")" \
     '^refused: probe_started_at [0-9.]+ is more than 25 hours behind the ingest.s clock$' "a start 26 hours old: refused over the ingest"
 gen eu-west-2 $((W - 120)) 2 -q >"$TMP/skew"
 post eu-west-2 "$TMP/skew" -H "X-Runner-Clock: $((NOW - 600))"
-is "$(count refused "$RB")" 2 "a runner whose clock is 10 minutes behind: every line refused"
+is "$(count later "$RB"):$(count stored "$RB")" 2:0 "a runner whose clock is 10 minutes behind: every line later (kept by the runner), none stored"
 like "$(jq -r 'select(.line == 1) | .reason' "$RB")" "^the runner's clock is 6[0-9][0-9] s behind the ingest's \\(at most 60 s\\): fix its NTP$" \
     "...and told why"
 
@@ -161,6 +179,13 @@ like "$(head -1 "$TMP/cgi413")" '^Status: 413' "the ingest alone, told of 100 MB
 awk 'BEGIN { for (i = 0; i <= 100000; i++) print "" }' >"$TMP/lines"
 post eu-west-2 "$TMP/lines"
 is "$ST:$(jq -r .error "$RB")" "413:100001 lines: at most 100000 a body" "a body of 100,001 lines: 413"
+# A line is at most 64 KiB (a probe's record is a few hundred bytes): one
+# longer is refused unparsed, so that a few huge lines cannot hold the
+# ingest (a parsed line takes some 40 times its bytes).
+{ gen eu-west-2 $((W - 480)) 1 -q; awk 'BEGIN { printf "{\"v\":1,\"type\":\"result\",\"x\":["; for (i = 0; i < 40000; i++) printf "1,"; print "1]}" }'; } >"$TMP/long"
+post eu-west-2 "$TMP/long"
+is "$ST:$(answers "$RB" | tr '\n' ' ')$(jq -r 'select(.line == 2) | .reason' "$RB")" \
+    "200:1 stored 2 refused line too long (over 65536 bytes)" "a line of 80 KB: refused unparsed, the others stored"
 
 # ------------------------------------------------------------ the rate
 # 200,000 lines a region a minute: two bodies of 100,000 fit, a third not.
@@ -173,10 +198,22 @@ s2=$ST
 post ap-southeast-1 "$TMP/l100k" -D "$TMP/h429"
 is "$s1:$s2:$ST" 200:200:429 "ap-southeast-1: two bodies of 100,000 lines, then 429"
 like "$(tr -d '\r' <"$TMP/h429" | grep -i '^retry-after:')" '^Retry-After: [0-9]+$' "...with Retry-After"
-like "$(jq -r .error "$RB")" 'ap-southeast-1 sent more than 200000 lines this minute' "...and why"
+like "$(jq -r .error "$RB")" 'ap-southeast-1 sent more than 200000 lines \(of 512 bytes at most\) this minute' "...and why"
 gen us-east-1 "$W" >"$TMP/bu"
 post us-east-1 "$TMP/bu"
 is "$ST:$(count stored "$RB")" 200:20 "us-east-1 meanwhile: stored, its own rate"
+# A body is charged its bytes too (a line for each 512): four bodies of
+# 500 lines of 65,000 bytes (32 MB each once inflated) pass the region's
+# 200,000 a minute, where their 2,000 lines would not.
+token sa-east-1 && auth_header sa-east-1
+yes "$(head -c 65000 /dev/zero | tr '\0' x)" | head -500 | gzip -c >"$TMP/heavy.gz"
+[ "$(date +%S | sed 's/^0//')" -lt 50 ] || sleep $((61 - $(date +%S | sed 's/^0//')))
+heavy=
+for i in 1 2 3 4; do
+	post sa-east-1 "$TMP/heavy.gz" -H 'Content-Encoding: gzip'
+	heavy="$heavy$ST "
+done
+is "$heavy" "200 200 200 429 " "sa-east-1: three bodies of 32 MB fit the minute (63,477 each), a fourth is 429"
 
 # ------------------------------------------------------------ slow clients
 # Four clients send a body a byte a second (more than the 2 responders);
@@ -284,12 +321,46 @@ mcp-aggregate push -v --to "$INGEST/ingest/eu-west-2" --token-file "$TMP/tok.eu-
     --cacert "$INGEST_CA" </dev/null 2>"$TMP/push.err"
 like "$(tail -1 "$TMP/push.err")" 'push: 20 results stored, .* 20 replayed from the spool$' "the next run sends both slots"
 is "$(cat "$TMP"/spool/aggregate.*.jsonl | wc -c)" 0 "...and empties them"
+for f in "$TMP"/spool/aggregate.*.jsonl; do
+	case $f in "$spool" | *.1.jsonl) ;; *) eu=$f ;; esac
+done
+pto() { mcp-aggregate push -v --to "$INGEST/ingest/eu-west-2" --token-file "$TMP/tok.eu-west-2" --cacert "$INGEST_CA" "$@"; }
+
+# A spool mended after a crash may hold NUL bytes: the line holding them
+# is one line, refused by the ingest, and the rest sent.
+gen eu-west-2 $((W - 540)) 3 -q >"$TMP/n3"
+{ head -1 "$TMP/n3"; printf '{"v":1,\0\0\0\0\n'; tail -2 "$TMP/n3"; } >"$eu"
+pto </dev/null 2>"$TMP/nul.err"
+rc=$?
+is "$rc:$(wc -c <"$eu")" 1:0 "a spool line holding NUL bytes: exit 1 (one refused), no crash, the spool emptied"
+like "$(tail -1 "$TMP/nul.err")" 'push: 3 results stored, 0 duplicates ignored, .* 1 refused by the ingest' "...the three others stored"
+# A line longer than any batch (a spool written by hand) is dropped and
+# said, never sent forever.
+gen eu-west-2 $((W - 600)) 1 -q >"$TMP/n1"
+{ head -c 3145728 /dev/zero | tr '\0' x; echo; cat "$TMP/n1"; } >"$eu"
+timeout 60 bash -c "$(declare -f pto); INGEST=$INGEST TMP=$TMP INGEST_CA=$INGEST_CA pto --linger 5" </dev/null 2>"$TMP/long.err"
+rc=$?
+is "$rc:$(wc -c <"$eu")" 1:0 "a spool line of 3 MiB: exit 1 at once (not a run spinning), the spool emptied"
+like "$(cat "$TMP/long.err")" "spool: $eu:1: a line of 3145729 bytes, more than the ingest takes: dropped" "...the line named, dropped"
+like "$(tail -1 "$TMP/long.err")" 'push: 1 results stored' "...the record after it stored"
+# A record longer than the ingest takes never enters the spool.
+jq -c '.padding = ("x" * 70000)' "$TMP/n1" | pto 2>"$TMP/big.err"
+is "$?:$(wc -c <"$eu")" 1:0 "a record of 70 KB from stdin: exit 1, nothing spooled"
+like "$(head -1 "$TMP/big.err")" '^mcp-aggregate: stdin:1: a record of 7[0-9]{4} bytes as sent: at most 65536$' "...why, with its line"
+# The runner's clock 10 minutes off: the ingest answers later, and the
+# runner keeps the records until the clocks agree.
+gen eu-west-2 $((W - 1200)) 2 -q >"$TMP/sk"
+MCP_NOW=$((NOW - 600)) pto --linger 2 <"$TMP/sk" 2>"$TMP/sk.err"
+is "$?:$(wc -l <"$eu")" 1:2 "a runner whose clock is 600 s behind: exit 1, its 2 results kept in the spool"
+like "$(cat "$TMP/sk.err")" "2 of 2 lines to send again: \"the runner's clock is 6[0-9]{2} s behind the ingest's \(at most 60 s\): fix its NTP\"" "...told why"
+pto </dev/null 2>"$TMP/sk.err"
+like "$?:$(tail -1 "$TMP/sk.err")" '^0:.*push: 2 results stored, .* 2 replayed from the spool$' "...the clock right again: the next run stores them"
 
 # ------------------------------------------------------------ killed mid-batch
 # 20,000 results in one body; the host killed while it stores them, then
 # the body sent again (its answer lost): the store is what one push of
 # the same records makes, every counter once.
-awk 'BEGIN { for (i = 1; i <= 20000; i++) printf "kill-%05d https://k.example/mcp\nkil2-%05d https://k.example/mcp\n", i, i }' >>"$INGEST_OVERRIDES"
+awk 'BEGIN { for (i = 1; i <= 20000; i++) printf "kill-%05d https://mcp.example.com/mcp\nkil2-%05d https://mcp.example.com/mcp\n", i, i }' >>"$INGEST_OVERRIDES"
 gen eu-west-2 $((W - 60)) 20000 -q kill >"$TMP/k"
 gzip -c "$TMP/k" >"$TMP/k.gz"
 MCP_REDIS="unix://$REDIS_SOCK?db=1" MCP_SPOOL=$TMP/ref.jsonl mcp-aggregate push <"$TMP/k"
