@@ -101,7 +101,7 @@ static int
 head(const struct ing_resp *r, struct mcp_buf *h)
 {
 	int rc = mcp_buf_addf(h, "Status: %d %s\r\nContent-Type: %s\r\nContent-Length: %zu\r\n",
-	    r->status, ing_reason(r->status), r->ctype, r->body.len);
+	    r->status, mcp_http_reason(r->status), r->ctype, r->body.len);
 
 	rc |= mcp_buf_adds(h, "Cache-Control: no-store\r\nX-Content-Type-Options: nosniff\r\n");
 	if (r->allow != NULL)
@@ -252,20 +252,6 @@ run_fcgi(struct ing_conn *c)
 	return MCP_EXIT_OK;
 }
 
-/*
- * A FastCGI responder's standard input is a listening socket, which has
- * no peer (FCGX_IsCGI's test, as mcp-serve's).
- */
-static int
-is_fcgi(void)
-{
-	struct sockaddr_storage sa;
-	socklen_t len = sizeof(sa);
-
-	errno = 0;
-	return getpeername(0, (struct sockaddr *)&sa, &len) != 0 && errno == ENOTCONN;
-}
-
 int
 agg_ingest(const struct agg_opts *o, const char *overrides)
 {
@@ -274,7 +260,7 @@ agg_ingest(const struct agg_opts *o, const char *overrides)
 
 	c.o = o;
 	c.overrides = overrides;
-	rc = is_fcgi() ? run_fcgi(&c) : run_cgi(&c);
+	rc = mcp_stdin_is_fcgi() ? run_fcgi(&c) : run_cgi(&c);
 	ing_conn_free(&c);
 	return rc;
 }

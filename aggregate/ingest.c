@@ -39,35 +39,6 @@ static const char rate_lua[] =
     "redis.call('EXPIRE', KEYS[1], 120)\n"
     "return v + tonumber(ARGV[1])\n";
 
-const char *
-ing_reason(int status)
-{
-	switch (status) {
-	case 200:
-		return "OK";
-	case 400:
-		return "Bad Request";
-	case 401:
-		return "Unauthorized";
-	case 404:
-		return "Not Found";
-	case 405:
-		return "Method Not Allowed";
-	case 408:
-		return "Request Timeout";
-	case 413:
-		return "Content Too Large";
-	case 415:
-		return "Unsupported Media Type";
-	case 429:
-		return "Too Many Requests";
-	case 503:
-		return "Service Unavailable";
-	default:
-		return "Internal Server Error";
-	}
-}
-
 void
 ing_log(const struct ing_conn *c, const char *fmt, ...)
 {

@@ -95,8 +95,6 @@ void ing_drop_store(struct ing_conn *c);
 
 /* ingest.c: answer one request into r. */
 void ing_request(struct ing_conn *c, struct ing_src *s, struct ing_resp *r);
-/* The status line's words of a status. */
-const char *ing_reason(int status);
 void ing_conn_free(struct ing_conn *c);
 
 /*

@@ -30,6 +30,14 @@ enum mcp_exit {
 #define MCP_NSTEPS 8
 extern const char *const mcp_steps[MCP_NSTEPS];
 
+/* The words of an HTTP status line (RFC 9110), for the CGI "Status:" header. */
+const char *mcp_http_reason(int status);
+/*
+ * 1 when standard input is a listening socket, which has no peer: a
+ * FastCGI responder's (FCGX_IsCGI's test, without FCGX_Init).
+ */
+int mcp_stdin_is_fcgi(void);
+
 /* The index of a step name in mcp_steps, or -1. */
 int mcp_step_index(const char *name);
 

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -339,4 +340,53 @@ mcp_ago(double secs, char *buf, size_t len)
 		snprintf(buf, len, "%ldh", s / 3600);
 	else
 		snprintf(buf, len, "%ldd", s / 86400);
+}
+
+const char *
+mcp_http_reason(int status)
+{
+	switch (status) {
+	case 200:
+		return "OK";
+	case 301:
+		return "Moved Permanently";
+	case 304:
+		return "Not Modified";
+	case 400:
+		return "Bad Request";
+	case 401:
+		return "Unauthorized";
+	case 403:
+		return "Forbidden";
+	case 404:
+		return "Not Found";
+	case 405:
+		return "Method Not Allowed";
+	case 408:
+		return "Request Timeout";
+	case 410:
+		return "Gone";
+	case 411:
+		return "Length Required";
+	case 413:
+		return "Content Too Large";
+	case 415:
+		return "Unsupported Media Type";
+	case 429:
+		return "Too Many Requests";
+	case 503:
+		return "Service Unavailable";
+	default:
+		return "Internal Server Error";
+	}
+}
+
+int
+mcp_stdin_is_fcgi(void)
+{
+	struct sockaddr_storage sa;
+	socklen_t len = sizeof(sa);
+
+	errno = 0;
+	return getpeername(0, (struct sockaddr *)&sa, &len) != 0 && errno == ENOTCONN;
 }

@@ -350,21 +350,6 @@ run_fcgi(struct conn *c)
 	return MCP_EXIT_OK;
 }
 
-/*
- * A FastCGI responder's standard input is a listening socket, which has
- * no peer: FCGX_IsCGI's test, without FCGX_Init, whose signal handlers a
- * CGI program does not need (a CGI request pays 7 system calls fewer).
- */
-static int
-is_fcgi(void)
-{
-	struct sockaddr_storage sa;
-	socklen_t len = sizeof(sa);
-
-	errno = 0;
-	return getpeername(0, (struct sockaddr *)&sa, &len) != 0 && errno == ENOTCONN;
-}
-
 static void
 usage(FILE *to, int rc)
 {
@@ -441,7 +426,7 @@ main(int argc, char *argv[])
 	signal(SIGPIPE, SIG_IGN);
 	if ((conf = getenv("MCP_SERVE_CONF")) != NULL && *conf != '\0')
 		serve_conf_load(conf, conf_err, sizeof(conf_err));
-	rc = is_fcgi() ? run_fcgi(&c) : run_cgi(&c);
+	rc = mcp_stdin_is_fcgi() ? run_fcgi(&c) : run_cgi(&c);
 	if (c.st != NULL)
 		mcp_store_close(c.st);
 	return rc;

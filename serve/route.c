@@ -128,41 +128,6 @@ etag_match(const char *inm, const char *etag)
 	return 0;
 }
 
-static const char *
-reason(int status)
-{
-	switch (status) {
-	case 200:
-		return "OK";
-	case 301:
-		return "Moved Permanently";
-	case 304:
-		return "Not Modified";
-	case 400:
-		return "Bad Request";
-	case 403:
-		return "Forbidden";
-	case 404:
-		return "Not Found";
-	case 405:
-		return "Method Not Allowed";
-	case 410:
-		return "Gone";
-	case 411:
-		return "Length Required";
-	case 413:
-		return "Content Too Large";
-	case 415:
-		return "Unsupported Media Type";
-	case 429:
-		return "Too Many Requests";
-	case 503:
-		return "Service Unavailable";
-	default:
-		return "Internal Server Error";
-	}
-}
-
 void
 serve_error(struct resp *r, int status, const char *what, const char *cache)
 {
@@ -249,7 +214,7 @@ finish(const struct req *q, struct resp *r)
 		r->status = 304;
 		mcp_buf_reset(&r->body);
 	}
-	rc = mcp_buf_addf(h, "Status: %d %s\r\n", r->status, reason(r->status));
+	rc = mcp_buf_addf(h, "Status: %d %s\r\n", r->status, mcp_http_reason(r->status));
 	if (r->status != 304)
 		rc |= mcp_buf_addf(
 		    h, "Content-Type: %s\r\nContent-Length: %zu\r\n", r->ctype, r->body.len);

@@ -176,6 +176,17 @@ like "$(cat "$INGEST_LOG")" 'client intended to send too large body: 100000000 b
 GATEWAY_INTERFACE=CGI/1.1 REQUEST_METHOD=POST PATH_INFO=/ingest/eu-west-2 CONTENT_LENGTH=100000000 \
     HTTP_AUTHORIZATION="Bearer $tok_a" timeout 10 mcp-aggregate </dev/zero >"$TMP/cgi413" 2>&1
 like "$(head -1 "$TMP/cgi413")" '^Status: 413' "the ingest alone, told of 100 MB: 413 without reading a byte of it"
+# A CGI program reads its body within 30 seconds in all, whatever the
+# client does: one that sends 6 bytes of 100 and then nothing is answered
+# 408 at that deadline (a web server that streams bodies to CGI programs
+# hands the ingest such a client), never held while the client lingers.
+start=$SECONDS
+GATEWAY_INTERFACE=CGI/1.1 REQUEST_METHOD=POST PATH_INFO=/ingest/eu-west-2 CONTENT_LENGTH=100 \
+    HTTP_AUTHORIZATION="Bearer $tok_a" timeout 80 mcp-aggregate \
+    < <(printf '{"v":1'; exec timeout 90 sleep 90) >"$TMP/cgi408" 2>&1
+took=$((SECONDS - start))
+is "$(grep -m1 "^Status:" "$TMP/cgi408" | tr -d '\r')" "Status: 408 Request Timeout" "a CGI body of 6 bytes of 100, then silence: 408"
+ok "$([ "$took" -ge 29 ] && [ "$took" -le 45 ] && echo 0 || echo 1)" "...at its 30 s deadline (${took} s), not held while the client lingers"
 awk 'BEGIN { for (i = 0; i <= 100000; i++) print "" }' >"$TMP/lines"
 post eu-west-2 "$TMP/lines"
 is "$ST:$(jq -r .error "$RB")" "413:100001 lines: at most 100000 a body" "a body of 100,001 lines: 413"
