@@ -129,30 +129,6 @@ request_clock(const struct ing_src *s)
 }
 
 static int
-write_all(int fd, const struct mcp_buf *h, const struct mcp_buf *b)
-{
-	struct iovec iov[2] = {{h->p, h->len}, {b->p, b->len}};
-	struct iovec *v = iov;
-	int n = b->len > 0 ? 2 : 1;
-	ssize_t w;
-
-	while (n > 0) {
-		if ((w = writev(fd, v, n)) == -1) {
-			if (errno == EINTR)
-				continue;
-			return -1;
-		}
-		for (; n > 0 && (size_t)w >= v->iov_len; v++, n--)
-			w -= (ssize_t)v->iov_len;
-		if (n > 0) {
-			v->iov_base = (char *)v->iov_base + w;
-			v->iov_len -= (size_t)w;
-		}
-	}
-	return 0;
-}
-
-static int
 is_head(const struct ing_src *s)
 {
 	const char *m = ing_param(s, "REQUEST_METHOD");
@@ -194,7 +170,7 @@ run_cgi(struct ing_conn *c)
 	}
 	if (is_head(&src))
 		r.body.len = 0;
-	if (h.len == 0 || write_all(1, &h, &r.body) == -1) {
+	if (h.len == 0 || mcp_write_two(1, h.p, h.len, r.body.p, r.body.len) == -1) {
 		fprintf(stderr, "%s: write stdout: %s\n", program_invocation_short_name,
 		    strerror(errno));
 		rc = MCP_EXIT_FAIL;

@@ -37,6 +37,12 @@ const char *mcp_http_reason(int status);
  * FastCGI responder's (FCGX_IsCGI's test, without FCGX_Init).
  */
 int mcp_stdin_is_fcgi(void);
+/*
+ * The n1 bytes at p1 then the n2 at p2 to fd in as few writev(2) as it
+ * takes, not through stdio: 0, or -1 and errno.  A CGI answer's head and
+ * body.
+ */
+int mcp_write_two(int fd, const void *p1, size_t n1, const void *p2, size_t n2);
 
 /* The index of a step name in mcp_steps, or -1. */
 int mcp_step_index(const char *name);

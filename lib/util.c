@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/uio.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -389,4 +390,28 @@ mcp_stdin_is_fcgi(void)
 
 	errno = 0;
 	return getpeername(0, (struct sockaddr *)&sa, &len) != 0 && errno == ENOTCONN;
+}
+
+int
+mcp_write_two(int fd, const void *p1, size_t n1, const void *p2, size_t n2)
+{
+	struct iovec iov[2] = {{(void *)p1, n1}, {(void *)p2, n2}};
+	struct iovec *v = iov;
+	int n = n2 > 0 ? 2 : 1;
+	ssize_t w;
+
+	while (n > 0) {
+		if ((w = writev(fd, v, n)) == -1) {
+			if (errno == EINTR)
+				continue;
+			return -1;
+		}
+		for (; n > 0 && (size_t)w >= v->iov_len; v++, n--)
+			w -= (ssize_t)v->iov_len;
+		if (n > 0) {
+			v->iov_base = (char *)v->iov_base + w;
+			v->iov_len -= (size_t)w;
+		}
+	}
+	return 0;
 }

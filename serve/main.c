@@ -270,25 +270,7 @@ drain_body(void)
 static int
 write_out(const struct resp *r)
 {
-	struct iovec iov[2] = {{r->head.p, r->head.len}, {r->body.p, r->body.len}};
-	struct iovec *v = iov;
-	int n = r->body.len > 0 ? 2 : 1;
-	ssize_t w;
-
-	while (n > 0) {
-		if ((w = writev(1, v, n)) == -1) {
-			if (errno == EINTR)
-				continue;
-			return -1;
-		}
-		for (; n > 0 && (size_t)w >= v->iov_len; v++, n--)
-			w -= (ssize_t)v->iov_len;
-		if (n > 0) {
-			v->iov_base = (char *)v->iov_base + w;
-			v->iov_len -= (size_t)w;
-		}
-	}
-	return 0;
+	return mcp_write_two(1, r->head.p, r->head.len, r->body.p, r->body.len);
 }
 
 static int
