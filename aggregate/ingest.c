@@ -273,7 +273,7 @@ ingest(struct ing_conn *c, struct ing_src *s, const char *region, struct ing_res
 {
 	struct mcp_buf raw = {0}, plain = {0};
 	const char *ov = c->overrides != NULL ? c->overrides : setting(s, "MCP_INGEST_OVERRIDES");
-	long lines, lim = rate_limit(s);
+	long lines, charge, lim = rate_limit(s);
 	char why[256];
 	int k;
 
@@ -288,9 +288,9 @@ ingest(struct ing_conn *c, struct ing_src *s, const char *region, struct ing_res
 	 * A body is charged its lines, or its bytes in ING_RATE_BYTES when
 	 * that is more: a few lines of a megabyte each cost what they weigh.
 	 */
-	k = rate(c, region,
-	    (long)plain.len / ING_RATE_BYTES > lines ? (long)plain.len / ING_RATE_BYTES : lines,
-	    lim);
+	if ((charge = (long)(plain.len / ING_RATE_BYTES)) < lines)
+		charge = lines;
+	k = rate(c, region, charge, lim);
 	if (k == 0)
 		ing_answer(
 		    c, ov, region, plain.p, plain.len, lines, clock_off(s, why, sizeof(why)), r);

@@ -132,16 +132,31 @@ same_host(cJSON *rec, const char *host)
 		cJSON_DeleteItemFromObjectCaseSensitive(rec, "url");
 }
 
+/* known[i] for each record of the set as it is (-1, 0 or 1): the count of 0s. */
+static size_t
+lookup(const struct ing_known *k, cJSON *const *rec, size_t n, int *known)
+{
+	const char *slug;
+	size_t i, miss = 0;
+
+	for (i = 0; i < n; i++) {
+		if ((slug = result_slug(rec[i])) == NULL)
+			known[i] = -1;
+		else if ((known[i] = mcp_strmap_get(&k->m, slug) != NULL) == 0)
+			miss++;
+	}
+	return miss;
+}
+
 int
 ing_known(struct ing_conn *c, const char *overrides, cJSON *const *rec, size_t n, int *known,
     char *err, size_t len)
 {
 	struct ing_known *k = &c->known;
 	const struct mcp_strent *x;
-	const char *slug;
 	double now = mcp_mono();
 	size_t i;
-	int again = 0;
+	int made = 0; /* the set was made for this request */
 
 	if (overrides != NULL && *overrides == '\0')
 		overrides = NULL;
@@ -150,31 +165,19 @@ ing_known(struct ing_conn *c, const char *overrides, cJSON *const *rec, size_t n
 	    (overrides != NULL && strcmp(overrides, k->path) != 0)) {
 		if (load(c, overrides, err, len) == -1)
 			return -1;
-		again = 1;
+		made = 1;
 	}
-	for (;;) {
-		int miss = 0;
-
-		for (i = 0; i < n; i++) {
-			if ((slug = result_slug(rec[i])) == NULL) {
-				known[i] = -1;
-				continue;
-			}
-			x = mcp_strmap_get(&k->m, slug);
-			known[i] = x != NULL;
-			miss |= x == NULL;
-		}
-		/* A slug not in the set: the set made again, if it is not fresh. */
-		if (!miss || again || mcp_mono() - k->born < ING_KNOWN_FRESH)
-			break;
+	/* A slug not in the set: the set made again, if it is not fresh. */
+	if (lookup(k, rec, n, known) > 0 && !made && now - k->born >= ING_KNOWN_FRESH) {
 		if (load(c, overrides, err, len) == -1)
 			return -1;
-		again = 1;
+		made = 1;
+		lookup(k, rec, n, known);
 	}
 	for (i = 0; i < n; i++)
 		if (known[i] == 1 && (x = mcp_strmap_get(&k->m, result_slug(rec[i]))) != NULL)
 			same_host(rec[i], x->ptr);
-		else if (known[i] == 0 && !again)
+		else if (known[i] == 0 && !made)
 			known[i] = 2; /* the set is seconds old: not a verdict, ask again */
 	return 0;
 }
