@@ -119,7 +119,9 @@ finish(struct probe *p)
 	if (p->done)
 		return;
 	p->done = 1;
-	p->finished_mono = mcp_mono();
+	/* A target not started ends where it began: it took no time. */
+	if (p->finished_mono == 0)
+		p->finished_mono = mcp_mono();
 	if (p->posture != NULL &&
 	    (strcmp(p->posture, "auth-walled") == 0 || strcmp(p->posture, "key-walled") == 0))
 		reason = "auth_walled";

@@ -100,7 +100,7 @@ not_started(struct runner *r, struct mcp_target *t, const char *why)
 	if (probe_init(p, r->o, t, r) == -1)
 		errx(MCP_EXIT_FAIL, "%s: out of memory", t->slug);
 	p->slot = -1;
-	p->mono0 = p->deadline = mcp_mono();
+	p->mono0 = p->deadline = p->finished_mono = mcp_mono();
 	p->started_at = mcp_ms_round(mcp_now());
 	step_fail(p, S_DNS, 0, "timeout", "not started: %s", why);
 	finish(p);
