@@ -119,7 +119,7 @@ finish(struct probe *p)
 	if (p->done)
 		return;
 	p->done = 1;
-	/* A target not started ends where it began: it took no time. */
+	/* An end fixed before (a target not started: its start) is kept. */
 	if (p->finished_mono == 0)
 		p->finished_mono = mcp_mono();
 	if (p->posture != NULL &&

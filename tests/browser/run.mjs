@@ -678,19 +678,16 @@ async function statusMaint() {
 		like(m && m.text, /Until \d{4}-\d{2}-\d{2} \d{2}:\d{2} UTC: Database upgrade to PostgreSQL 17\./, `${L}: its reason and until when`);
 		like(m && m.text, /not counted in the uptime/, `${L}: says the windows are not counted`);
 		like(d.headline, HEADLINE.down, `${L}: the headline says what the probes see: down`);
-		// Windows 0 to 3 up, 4 to 7 in maintenance (VERDICT_AT is window 7):
-		// their bars are those of their UTC days, one day or, run just after
-		// midnight, two.
+		// Windows 0 to 3 up, 4 to 7 in maintenance (VERDICT_AT is window 7),
+		// each in the bar of its UTC day: one bar, or two when midnight
+		// falls between windows 3 and 4.
 		const day = (k) => new Date((Number(E.VERDICT_AT) - 60 * (7 - k)) * 1000).toISOString().slice(0, 10);
-		const bar = (k) => d.bars.find((b) => b.title.startsWith(`${day(k)}: `)) || { title: `no bar of ${day(k)}` };
-		if (day(3) === day(4)) {
-			like(bar(4).title, /^\d{4}-\d{2}-\d{2}: 100\.00% \(\d+ of \d+ windows up; [1-9]\d* in maintenance, not counted\)$/,
-				`${L}: today's bar: the windows before up, those of the maintenance not counted`);
-		} else {
-			like(`${bar(3).title} | ${bar(4).title}`,
-				/^\d{4}-\d{2}-\d{2}: 100\.00% \([1-9]\d* of \d+ windows up\) \| \d{4}-\d{2}-\d{2}: (maintenance \([1-9]\d* windows\)|100\.00% \(\d+ of \d+ windows up; [1-9]\d* in maintenance, not counted\))$/,
-				`${L}: the bars across midnight: the windows before up, those of the maintenance not counted`);
-		}
+		const bar = (k) => (d.bars.find((b) => b.title.startsWith(`${day(k)}: `)) || { title: `no bar of ${day(k)}` }).title;
+		const want = day(3) === day(4)
+			? /^\d{4}-\d{2}-\d{2}: 100\.00% \(\d+ of \d+ windows up; [1-9]\d* in maintenance, not counted\)$/
+			: /^\d{4}-\d{2}-\d{2}: 100\.00% \([1-9]\d* of \d+ windows up\) \| \d{4}-\d{2}-\d{2}: maintenance \([1-9]\d* windows\)$/;
+		like(day(3) === day(4) ? bar(4) : `${bar(3)} | ${bar(4)}`, want,
+			`${L}: the maintenance's bar: the windows before up, those of the maintenance not counted`);
 		ok(d.facts.some((f) => /^100\.00% uptime, 30 days$/.test(f)), `${L}: uptime 100 % (the outage was in maintenance)`, JSON.stringify(d.facts));
 		is(d.incidents.length, 0, `${L}: no incident card (nobody was paged)`);
 		await shot(p, `status-maintenance-1280-${scheme}`);
