@@ -107,8 +107,7 @@ disagrees(const struct agg_rstate *s, struct agg_fault_region *const *g, size_t 
 	double e;
 	int d = 0;
 
-	if (s[i].step < 0 && s[i].hash != 0 && (h = others_hash(s, g, n, i)) != 0 &&
-	    h != s[i].hash)
+	if (s[i].step < 0 && s[i].hash != 0 && (h = others_hash(s, g, n, i)) != 0 && h != s[i].hash)
 		d |= 1;
 	if (s[i].cert >= 0 && (e = others_cert(s, g, n, i)) >= 0 && s[i].cert + AGG_CERT_FAR < e)
 		d |= 2;

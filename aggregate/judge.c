@@ -18,7 +18,7 @@
  * pass, else the failed step, 1 to 8 in the order of mcp_steps; id a
  * pass's tool-list id (the slot's 16 bits, 0 for none); cert the expiry of
  * the region's latest certificate (mcp:{SLUG}:cert) started at or after
- * ARGV[5], or -1.  The slots
+ * ARGV[5] (epoch seconds), or -1: one of no time (past 9999) is none.  The slots
  * of rs:HOUR are read as bytes (lib/reslua.h), without the text the
  * decision's read makes of them; a region the slots lack is read from the
  * 16-byte slots of the rh:HOUR of before, then from the res:W before it,
@@ -56,11 +56,13 @@ static const char judge_lua[] =
     "    hours[hr] = hours[hr] or redis.call('HGETALL', pre .. 'rh:' .. hr)\n"
     "    h = hours[hr]\n"
     "    for j = 1, #h, 2 do\n"
-    "      local a, b, l, kind, _, _, _, _, i1, i2 = string.byte(h[j + 1], pos * 16 + 1, pos * 16 + 10)\n"
+    "      local so = pos * 16\n"
+    "      local a, b, l, kind, _, _, _, _, i1, i2 = string.byte(h[j + 1], so + 1, so + 10)\n"
     "      if l and l ~= 0 and not got[h[j]] then\n"
     "        got[h[j]] = true\n"
     "        if l ~= 98 then\n"
-    "          note(h[j], w * 1000 + a * 256 + b, 0, kind > 0 and math.max((i1 or 0) * 256 + (i2 or 0), 1) or 0)\n"
+    "          local id = kind > 0 and math.max((i1 or 0) * 256 + (i2 or 0), 1) or 0\n"
+    "          note(h[j], w * 1000 + a * 256 + b, 0, id)\n"
     "        elseif kind >= 1 and kind <= 8 then note(h[j], w * 1000 + a * 256 + b, kind) end\n"
     "      end\n"
     "    end\n"
@@ -83,10 +85,14 @@ static const char judge_lua[] =
     "local out, cert, ce = {}, {}, redis.call('HGETALL', pre .. 'cert')\n"
     "for j = 1, #ce, 2 do\n"
     "  local st, ex = string.match(ce[j + 1], '^(%S+) (%d+)$')\n"
-    "  if st and tonumber(st) and tonumber(st) >= tonumber(ARGV[5]) then cert[ce[j]] = tonumber(ex) end\n"
+    "  ex = tonumber(ex or '')\n"
+    "  if tonumber(st or '') and tonumber(st) >= tonumber(ARGV[5]) and ex <= 253402300799 then\n"
+    "    cert[ce[j]] = ex\n"
+    "  end\n"
     "end\n"
     "for _, r in ipairs(order) do\n"
-    "  out[#out + 1] = r; out[#out + 1] = code[r]; out[#out + 1] = hid[r]; out[#out + 1] = cert[r] or -1\n"
+    "  out[#out + 1] = r; out[#out + 1] = code[r]\n"
+    "  out[#out + 1] = hid[r]; out[#out + 1] = cert[r] or -1\n"
     "end\n"
     "return out\n";
 
@@ -151,8 +157,8 @@ append_read(struct mcp_store *st, const struct jbatch *b, const char *slug)
 	agg_key(pre, sizeof(pre), slug, "", -1);
 	agg_key(k[0], sizeof(k[0]), slug, "rs", w0 / AGG_HOUR);
 	agg_key(k[1], sizeof(k[1]), slug, "rs", b->window / AGG_HOUR);
-	return mcp_store_appendf(st, "EVALSHA %s 2 %s %s %lld %s %lld %lld %lld", b->sha, k[0], k[1],
-	    w0, pre, hi - b->lookback * 1000LL, hi, b->window + AGG_WINDOW - AGG_DAY);
+	return mcp_store_appendf(st, "EVALSHA %s 2 %s %s %lld %s %lld %lld %lld", b->sha, k[0],
+	    k[1], w0, pre, hi - b->lookback * 1000LL, hi, b->window + AGG_WINDOW - AGG_DAY);
 }
 
 static enum mcp_store_status
@@ -276,6 +282,11 @@ load_one(struct agg_faults *f, const char *region, const char *v)
 		g->hash = strtol(p + 6, NULL, 10);
 	if ((p = strstr(v + n, " cert=")) != NULL)
 		g->cert = strtol(p + 6, NULL, 10);
+	/* Parts of failed, as save() wrote them. */
+	if (g->hash < 0 || g->hash > g->failed)
+		g->hash = 0;
+	if (g->cert < 0 || g->cert > g->failed)
+		g->cert = 0;
 	g->blind = blind == 1;
 	if ((s = mcp_step_index(step)) >= 0)
 		g->steps[s] = g->failed;

@@ -283,7 +283,8 @@ add_cert(cJSON *o, const struct vctx *v, const redisReply *h, size_t nreporters)
 	    c.early_exp != NULL) {
 		for (i = 0; i < n; i++)
 			if (agg_fault_blind(&v->faults, h->element[2 * i]->str) == NULL)
-				names[k] = h->element[2 * i]->str, vals[k++] = h->element[2 * i + 1]->str;
+				names[k] = h->element[2 * i]->str,
+				vals[k++] = h->element[2 * i + 1]->str;
 		agg_cert_pick(names, vals, k, (double)(v->window + AGG_WINDOW - AGG_DAY),
 		    nreporters >= 2, &c);
 	}

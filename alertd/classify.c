@@ -156,7 +156,7 @@ regional_check(const cJSON *rec, struct verdict *vd, char *err, size_t errlen)
 {
 	const cJSON *a = cJSON_GetObjectItemCaseSensitive(rec, "cert_regional"), *e, *r;
 	char q[MCP_QUOTED_MAX], why[256];
-	double t = 0;
+	double t;
 	int i = 0;
 
 	vd->cert_early = -1;
@@ -176,9 +176,12 @@ regional_check(const cJSON *rec, struct verdict *vd, char *err, size_t errlen)
 			                      : "(not a string)");
 			return -1;
 		}
-		if (mcp_json_time(e, "expires_at", &t, why, sizeof(why)) == -1 || t < 0) {
-			snprintf(err, errlen, "cert_regional[%d]: %s", i,
-			    t < 0 ? "expires_at: not a number" : why);
+		if (mcp_json_time(e, "expires_at", &t, why, sizeof(why)) == -1) {
+			snprintf(err, errlen, "cert_regional[%d]: %s", i, why);
+			return -1;
+		}
+		if (t < 0) {
+			snprintf(err, errlen, "cert_regional[%d]: without expires_at", i);
 			return -1;
 		}
 		if (vd->cert_early < 0 || t < vd->cert_early)

@@ -108,7 +108,7 @@ struct verdict {
 	double cert;      /* cert_expires_at, -1: none */
 	const cJSON *now; /* failing_now, NULL: absent (an older verdict) */
 	const cJSON *reporters;
-	const cJSON *cert_regions; /* NULL: none */
+	const cJSON *cert_regions;  /* NULL: none */
 	const cJSON *cert_regional; /* {region, expires_at} of one region alone; NULL: none */
 	double cert_early;          /* the earliest of cert_regional, -1: none */
 };

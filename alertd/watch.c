@@ -235,8 +235,9 @@ early_regions(const cJSON *regional, double exp)
 	cJSON_ArrayForEach(e, regional)
 	{
 		if (cJSON_GetNumberValue(cJSON_GetObjectItemCaseSensitive(e, "expires_at")) == exp)
-			cJSON_AddItemToArray(a, cJSON_CreateString(cJSON_GetStringValue(
-			                            cJSON_GetObjectItemCaseSensitive(e, "region"))));
+			cJSON_AddItemToArray(a,
+			    cJSON_CreateString(cJSON_GetStringValue(
+			        cJSON_GetObjectItemCaseSensitive(e, "region"))));
 	}
 	return a;
 }

@@ -730,7 +730,8 @@ test_cert(void)
 	    "cert: two regions or more reporting, and two seeing the earliest: that one");
 	agg_cert_pick(regions, values, 9, 1795400000, 0, &c);
 	ok(c.exp == 1790000000 && c.nat == 1 && strcmp(at[0], "sa-east-1") == 0 && c.nearly == 0,
-	    "cert: a region seen earlier counts when since allows it; one region reporting: its own");
+	    "cert: a region seen earlier counts when since allows it; one region reporting: its "
+	    "own");
 	agg_cert_pick(regions, values, 9, 1795400000, 1, &c);
 	ok(c.exp == 1796400000 && c.nat == 2 && c.nearly == 1 &&
 	        strcmp(early[0], "sa-east-1") == 0 && early_exp[0] == 1790000000,
@@ -738,7 +739,8 @@ test_cert(void)
 	    "earlier one regional");
 	agg_cert_pick(regions + 3, values + 3, 1, 1795400000, 1, &c);
 	ok(c.exp == -1 && c.nat == 0 && c.nearly == 1,
-	    "cert: two or more reporting and one region alone showing one: none, that one regional");
+	    "cert: two or more reporting and one region alone showing one: none, that one "
+	    "regional");
 	agg_cert_pick(regions + 4, values + 4, 5, 0, 0, &c);
 	ok(c.exp == -1 && c.nat == 0 && c.nearly == 0,
 	    "cert: a bad region, a fraction, one number, a bad start, a time past 9999: none");
@@ -980,8 +982,8 @@ test_fault_blind(void)
  * none) and certificate expiry cert[i] (-1: none).
  */
 static void
-word_slugs(struct agg_faults *f, const char *const *names, const unsigned *hash,
-    const double *cert, size_t nr, long n)
+word_slugs(struct agg_faults *f, const char *const *names, const unsigned *hash, const double *cert,
+    size_t nr, long n)
 {
 	struct agg_rstate s[8];
 	size_t i;
