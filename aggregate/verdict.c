@@ -267,11 +267,12 @@ add_stats(cJSON *o, const redisReply *s, char code)
  * cert_expires_at, cert_regions and cert_regional from the regions' latest
  * TLS results of the 24 hours up to the window's end (or later: a region's
  * latest is often of the next window already), a blind region's left out:
- * the expiry two regions see when two or more report (rule.c), and each
- * region alone with an earlier one.
+ * the expiry two regions see when two or more regions report or are
+ * missing (rule.c: a region silent for now still makes the deployment one
+ * of several), and each region alone with an earlier one.
  */
 static void
-add_cert(cJSON *o, const struct vctx *v, const redisReply *h, size_t nreporters)
+add_cert(cJSON *o, const struct vctx *v, const redisReply *h, size_t nregions)
 {
 	size_t n = h->type == REDIS_REPLY_ARRAY ? h->elements / 2 : 0, i, k = 0;
 	const char **names = calloc(n + 1, sizeof(*names)), **vals = calloc(n + 1, sizeof(*vals));
@@ -286,7 +287,7 @@ add_cert(cJSON *o, const struct vctx *v, const redisReply *h, size_t nreporters)
 				names[k] = h->element[2 * i]->str,
 				vals[k++] = h->element[2 * i + 1]->str;
 		agg_cert_pick(names, vals, k, (double)(v->window + AGG_WINDOW - AGG_DAY),
-		    nreporters >= 2, &c);
+		    nregions >= 2, &c);
 	}
 	if (c.exp >= 0)
 		cJSON_AddNumberToObject(o, "cert_expires_at", c.exp);
@@ -448,7 +449,7 @@ record_of(const struct vctx *v, const struct slugwork *w, const struct agg_decis
 		cJSON_AddStringToObject(o, "host", w->r[R_HOST]->str);
 	else
 		cJSON_AddNullToObject(o, "host");
-	add_cert(o, v, w->r[R_CERT], d->nreporters);
+	add_cert(o, v, w->r[R_CERT], d->nreporters + d->nmissing);
 	cJSON_AddItemToObject(o, "divergent_regions", names_json(d->divergent, d->ndivergent));
 	cJSON_AddItemToObject(o, "failing_now", names_json(d->failing_now, d->nfailing_now));
 	add_maint(o, v, w->r[R_MAINT]);
