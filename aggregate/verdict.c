@@ -286,8 +286,8 @@ add_cert(cJSON *o, const struct vctx *v, const redisReply *h, size_t nregions)
 			if (agg_fault_blind(&v->faults, h->element[2 * i]->str) == NULL)
 				names[k] = h->element[2 * i]->str,
 				vals[k++] = h->element[2 * i + 1]->str;
-		agg_cert_pick(names, vals, k, (double)(v->window + AGG_WINDOW - AGG_DAY),
-		    nregions >= 2, &c);
+		agg_cert_pick(
+		    names, vals, k, (double)(v->window + AGG_WINDOW - AGG_DAY), nregions >= 2, &c);
 	}
 	if (c.exp >= 0)
 		cJSON_AddNumberToObject(o, "cert_expires_at", c.exp);
