@@ -246,7 +246,8 @@ early_regions(const cJSON *regional, double exp)
  * The expiry two regions see pages (cert_expires_at); one that a region
  * alone sees earlier (cert_regional) is a regional fact, told at most at
  * the first tier (P3), and only while the other does not reach a higher
- * one.
+ * one.  One already passed is left to that region's failing handshakes
+ * (amber there): it ends no incident of the server's own.
  */
 int
 cert_step(struct ctx *x, struct state *s, const struct verdict *vd)
@@ -257,7 +258,7 @@ cert_step(struct ctx *x, struct state *s, const struct verdict *vd)
 	int n = tiers_of(x->c, T_CERT, tiers), rc;
 	cJSON *early = NULL;
 
-	if (vd->cert_early >= 0 && (vd->cert < 0 || vd->cert_early < vd->cert) &&
+	if (vd->cert_early > x->window && (vd->cert < 0 || vd->cert_early < vd->cert) &&
 	    (vd->cert < 0 || exp_tier(vd->cert - x->window, tiers, n) <= 1)) {
 		early = early_regions(vd->cert_regional, vd->cert_early);
 		o.exp = vd->cert_early, o.regions = early, o.cap = 1;

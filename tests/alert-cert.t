@@ -198,6 +198,14 @@ for i in 0 1 2; do cr r1 $((k + i)) "$E" sa-east-1 $((SOON - 3600)); done >"$TMP
 run $((k + 2)) >/dev/null
 is "$(events)" "resolve P3 r1:cert-expiry:$((SOON - 3600))
 trigger P2 r1:cert-expiry:$E" "the expiry two regions see reaching 3 days pages P2, whatever one region says"
+k=$((6 * DAY))
+{
+	cv r3 "$k" "$E"
+	cr r3 $((k + 1)) "$E" sa-east-1 $(($(w $k) - 60))
+} >"$TMP/in"
+run $((k + 1)) >/dev/null
+is "$(events)" "trigger P3 r3:cert-expiry:$E" \
+    "a region keeping a certificate already expired (its handshakes fail there): the server's own incident holds"
 
 # --- what a verdict may bring -------------------------------------------------------------------
 {
