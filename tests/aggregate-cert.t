@@ -22,7 +22,10 @@ gen -s c-cdn -r "$FOUR_NO_EU" -c "$NEW" | push
 gen -s c-cdn -r eu-west-2 -c "$OLD" | push
 gen -s c-none -r "$ALL" | push
 gen -s c-http -r "$ALL" -c null | push
+gen -s c-one -r eu-west-2 -c "$OLD" | push
 run_windows 0 0
+is "$(cert c-one 0):$(got c-one 0 | jq -c .cert_regional)" "[$OLD,[\"eu-west-2\"]]:[]" \
+    "a deployment of one region: its own certificate is the server's, as before"
 is "$(cert c-same 0)" "[$E,$(jarr "$ALL")]" "every region the same certificate: its expiry, every region"
 is "$(cert c-cdn 0)" "[$NEW,$(jarr "$FOUR_NO_EU")]" \
     "an edge still serving an old certificate in one region: the expiry two regions see, and where"
