@@ -93,6 +93,12 @@ struct agg_decision {
 	 */
 	const char **failing_now;
 	size_t nfailing_now;
+	/*
+	 * divergent_regions: when the hashes differ, the passing regions whose
+	 * latest hash is not the one most of them carry (all of them on a tie).
+	 */
+	const char **divergent;
+	size_t ndivergent;
 };
 
 /* Decide a verdict (CONTRACT §3).  0, or -1 when memory ran out. */
@@ -111,18 +117,33 @@ void agg_decision_free(struct agg_decision *d);
 #define AGG_FAULT_PERCENT_MAX 99 /* ... what a region passes would blind it */
 #define AGG_FAULT_REGIONS 64     /* regions a judgment keeps; more are not judged */
 
-/* One region of one slug: its latest result in the lookback failed at step, or passed (judge.c reads it). */
+/*
+ * A certificate expiry more than this earlier than every other region's
+ * for the same slug disagrees with them (fault.c).
+ */
+#define AGG_CERT_FAR AGG_DAY
+
+/*
+ * One region of one slug: its latest result in the lookback failed at
+ * step, or passed with a tool-list id, and the expiry of its latest
+ * certificate (judge.c reads them).
+ */
 struct agg_rstate {
 	const char *region; /* borrowed from the input's results */
 	int step;           /* failed step, -1: passes */
+	unsigned hash;      /* a pass's tool-list id (rs:HOUR's 16 bits), 0: none */
+	double cert;        /* its certificate's expiry, -1: none */
 };
 
 struct agg_fault_region {
 	char name[MCP_SLUG_MAX + 1];
 	long probed;            /* slugs it reported for */
 	long passed;            /* of those, slugs it passed */
-	long failed;            /* of those, slugs it failed that another region passed */
+	long failed;            /* of those, slugs counted against it: failures another
+	                           region passed, and the disagreements below */
 	long steps[MCP_NSTEPS]; /* those failures by step */
+	long hash;              /* passes whose tool hash differs from what the others agree on */
+	long cert;              /* certificate expiries far earlier than the others' */
 	int canary; /* its runner's own canary failed: blind, its passes count for none */
 	int blind;
 };
@@ -268,17 +289,29 @@ int agg_step_check(
 int agg_hash_check(const cJSON *rec, const char **hash, char *err, size_t len);
 
 /*
- * The certificate expiry of a verdict (cert_expires_at, cert_regions):
- * from the values of mcp:{slug}:cert, "STARTED EXPIRY" per region (its
- * latest TLS result), those started at or after since (24 hours before the
- * window's end), the earliest expiry into *exp (-1 for none) and the
- * regions that serve it, sorted, into out (room for n; borrowed from
- * regions), their count in *nout.  A value that does not read (two
+ * The certificate expiry of a verdict (cert_expires_at, cert_regions,
+ * cert_regional): from the values of mcp:{slug}:cert, "STARTED EXPIRY" per
+ * region (its latest TLS result), those started at or after since (24
+ * hours before the window's end).  With two nonzero (two or more regions
+ * report for the slug), exp is the expiry at least two regions see: the
+ * second earliest of the regions' (-1 when only one region shows one);
+ * else the earliest.  at: the regions whose expiry it is; early and
+ * early_exp: each region alone with an earlier one (a regional fact), by
+ * expiry then name.  The arrays are the caller's, room for n each; the
+ * names are borrowed from regions.  A value that does not read (two
  * numbers, the expiry whole seconds up to AGG_TIME_MAX) is skipped, and so
  * is a region that is not a name.
  */
+struct agg_cert {
+	double exp; /* -1: none */
+	const char **at;
+	size_t nat;
+	const char **early;
+	double *early_exp;
+	size_t nearly;
+};
 void agg_cert_pick(const char *const *regions, const char *const *values, size_t n, double since,
-    double *exp, const char **out, size_t *nout);
+    int two, struct agg_cert *c);
 
 /* Key names: every per-slug key carries the slug in a {hash tag}. */
 #define AGG_KEY_SLUGS "mcp:slugs"

@@ -12,6 +12,14 @@
  * the regions they choose must outnumber three times what such a region
  * passes, so that a set as large as the rest of the fleet blinds no region
  * that passes half of that rest (mcp-aggregate(1) has the bound).
+ * A region's word on the other fields counts the same way: a pass whose
+ * tool hash differs from the one the other regions agree on, or a
+ * certificate expiry more than AGG_CERT_FAR earlier than every other
+ * region's for the slug, counts against it as a failure would (and not
+ * for it as a pass), so that one region's token reporting another tool
+ * list or a certificate about to expire for the whole fleet is set aside
+ * as a blind runner is, by the same thresholds and the same bound.
+ *
  * Candidates are blind only while some reporting region is not a
  * candidate itself: when every region fails the others' slugs (two
  * regions splitting the fleet, say) nothing tells which probe is blind,
@@ -51,12 +59,68 @@ agg_fault_canary(struct agg_faults *f, const char *region)
 		g->canary = 1;
 }
 
+/*
+ * The tool-list id that the regions other than i agree on (each passing
+ * with one, none blind by its canary), or 0 when they carry none or
+ * differ among themselves.
+ */
+static unsigned
+others_hash(const struct agg_rstate *s, struct agg_fault_region *const *g, size_t n, size_t i)
+{
+	unsigned h = 0;
+	size_t j;
+
+	for (j = 0; j < n; j++) {
+		if (j == i || g[j] == NULL || g[j]->canary || s[j].step >= 0 || s[j].hash == 0)
+			continue;
+		if (h != 0 && s[j].hash != h)
+			return 0;
+		h = s[j].hash;
+	}
+	return h;
+}
+
+/* The earliest certificate expiry of the regions other than i, or -1. */
+static double
+others_cert(const struct agg_rstate *s, struct agg_fault_region *const *g, size_t n, size_t i)
+{
+	double e = -1;
+	size_t j;
+
+	for (j = 0; j < n; j++)
+		if (j != i && g[j] != NULL && !g[j]->canary && s[j].cert >= 0 &&
+		    (e < 0 || s[j].cert < e))
+			e = s[j].cert;
+	return e;
+}
+
+/*
+ * What region i of a slug reports that the others contradict: a tool
+ * hash of a pass that differs from the one they agree on, a certificate
+ * expiry far earlier than each of theirs.  Bit 0 the hash, bit 1 the
+ * certificate.
+ */
+static int
+disagrees(const struct agg_rstate *s, struct agg_fault_region *const *g, size_t n, size_t i)
+{
+	unsigned h;
+	double e;
+	int d = 0;
+
+	if (s[i].step < 0 && s[i].hash != 0 && (h = others_hash(s, g, n, i)) != 0 && h != s[i].hash)
+		d |= 1;
+	if (s[i].cert >= 0 && (e = others_cert(s, g, n, i)) >= 0 && s[i].cert + AGG_CERT_FAR < e)
+		d |= 2;
+	return d;
+}
+
 /* A region whose canary failed passes nothing that counts against another. */
 void
 agg_fault_add(struct agg_faults *f, const struct agg_rstate *s, size_t n)
 {
 	struct agg_fault_region *g[AGG_FAULT_REGIONS];
 	size_t i, passes = 0;
+	int fails, d;
 
 	if (n > AGG_FAULT_REGIONS)
 		n = AGG_FAULT_REGIONS;
@@ -68,11 +132,14 @@ agg_fault_add(struct agg_faults *f, const struct agg_rstate *s, size_t n)
 		if (g[i] == NULL)
 			continue;
 		g[i]->probed++;
-		g[i]->passed += s[i].step < 0;
-		if (s[i].step >= 0 && s[i].step < MCP_NSTEPS && passes > 0) {
-			g[i]->failed++;
+		fails = s[i].step >= 0 && s[i].step < MCP_NSTEPS && passes > 0;
+		d = disagrees(s, g, n, i);
+		g[i]->passed += s[i].step < 0 && d == 0;
+		g[i]->failed += fails || d != 0;
+		g[i]->hash += d & 1;
+		g[i]->cert += (d & 2) != 0;
+		if (fails)
 			g[i]->steps[s[i].step]++;
-		}
 	}
 }
 

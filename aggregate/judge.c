@@ -14,8 +14,11 @@
 /*
  * Read-only: each region's latest result in the lookback [ARGV[3],
  * ARGV[4]) (epoch milliseconds), of the windows from ARGV[1] on that reach
- * into it, as "region code" pairs in the order first seen: code 0 for a
- * pass, else the failed step, 1 to 8 in the order of mcp_steps.  The slots
+ * into it, as "region code id cert" in the order first seen: code 0 for a
+ * pass, else the failed step, 1 to 8 in the order of mcp_steps; id a
+ * pass's tool-list id (the slot's 16 bits, 0 for none); cert the expiry of
+ * the region's latest certificate (mcp:{SLUG}:cert) started at or after
+ * ARGV[5] (epoch seconds), or -1: one of no time (past 9999) is none.  The slots
  * of rs:HOUR are read as bytes (lib/reslua.h), without the text the
  * decision's read makes of them; a region the slots lack is read from the
  * 16-byte slots of the rh:HOUR of before, then from the res:W before it,
@@ -26,11 +29,11 @@ static const char judge_lua[] =
     "local STEPS = {dns = 1, connect = 2, tls = 3, http = 4, auth = 5, initialize = 6,\n"
     "  tools_list = 7, call = 8}\n"
     "local w0, pre, lo, hi = tonumber(ARGV[1]), ARGV[2], tonumber(ARGV[3]), tonumber(ARGV[4])\n"
-    "local hours, best, code, order = {}, {}, {}, {}\n"
-    "local function note(r, t, c)\n"
+    "local hours, best, code, order, hid = {}, {}, {}, {}, {}\n"
+    "local function note(r, t, c, id)\n"
     "  if t >= lo and t < hi and (best[r] == nil or t > best[r]) then\n"
     "    if best[r] == nil then order[#order + 1] = r end\n"
-    "    best[r], code[r] = t, c\n"
+    "    best[r], code[r], hid[r] = t, c, id or 0\n"
     "  end\n"
     "end\n"
     "for i = 0, 4 do\n"
@@ -41,11 +44,11 @@ static const char judge_lua[] =
     "    hours[k] = hours[k] or redis.call('HGETALL', k)\n"
     "    local h, pos, got = hours[k], (w % 3600) / 60, {}\n"
     "    for j = 1, #h, 2 do\n"
-    "      local a, b, c = string.byte(h[j + 1], pos * 7 + 1, pos * 7 + 3)\n"
+    "      local a, b, c, _, _, i1, i2 = string.byte(h[j + 1], pos * 7 + 1, pos * 7 + 7)\n"
     "      if c and c >= 64 then\n"
     "        got[h[j]] = true\n"
     "        local step = math.floor(c % 64 / 4)\n"
-    "        if c < 192 then note(h[j], w * 1000 + a * 256 + b, 0)\n"
+    "        if c < 192 then note(h[j], w * 1000 + a * 256 + b, 0, (i1 or 0) * 256 + (i2 or 0))\n"
     "        elseif step >= 1 and step <= 8 then note(h[j], w * 1000 + a * 256 + b, step) end\n"
     "      end\n"
     "    end\n"
@@ -53,10 +56,13 @@ static const char judge_lua[] =
     "    hours[hr] = hours[hr] or redis.call('HGETALL', pre .. 'rh:' .. hr)\n"
     "    h = hours[hr]\n"
     "    for j = 1, #h, 2 do\n"
-    "      local a, b, l, kind = string.byte(h[j + 1], pos * 16 + 1, pos * 16 + 4)\n"
+    "      local so = pos * 16\n"
+    "      local a, b, l, kind, _, _, _, _, i1, i2 = string.byte(h[j + 1], so + 1, so + 10)\n"
     "      if l and l ~= 0 and not got[h[j]] then\n"
     "        got[h[j]] = true\n"
-    "        if l ~= 98 then note(h[j], w * 1000 + a * 256 + b, 0)\n"
+    "        if l ~= 98 then\n"
+    "          local id = kind > 0 and math.max((i1 or 0) * 256 + (i2 or 0), 1) or 0\n"
+    "          note(h[j], w * 1000 + a * 256 + b, 0, id)\n"
     "        elseif kind >= 1 and kind <= 8 then note(h[j], w * 1000 + a * 256 + b, kind) end\n"
     "      end\n"
     "    end\n"
@@ -69,13 +75,25 @@ static const char judge_lua[] =
     "        local st, c = string.sub(f[2] or '', 1, 1), 0\n"
     "        if t and #f == 5 then t = t * 1000 elseif t then t = w * 1000 + t end\n"
     "        if st == 'b' then c = STEPS[f[3] or ''] end\n"
-    "        if t and c and (st == 'h' or st == 'a' or st == 'b') then note(o[j], t, c) end\n"
+    "        local id = tonumber(string.match(f[2] or '', '^[ha](%x%x%x%x)') or '', 16)\n"
+    "        if #f == 5 or id == nil then id = 0 end\n"
+    "        if t and c and (st == 'h' or st == 'a' or st == 'b') then note(o[j], t, c, id) end\n"
     "      end\n"
     "    end\n"
     "  end\n"
     "end\n"
-    "local out = {}\n"
-    "for _, r in ipairs(order) do out[#out + 1] = r; out[#out + 1] = code[r] end\n"
+    "local out, cert, ce = {}, {}, redis.call('HGETALL', pre .. 'cert')\n"
+    "for j = 1, #ce, 2 do\n"
+    "  local st, ex = string.match(ce[j + 1], '^(%S+) (%d+)$')\n"
+    "  ex = tonumber(ex or '')\n"
+    "  if tonumber(st or '') and tonumber(st) >= tonumber(ARGV[5]) and ex <= 253402300799 then\n"
+    "    cert[ce[j]] = ex\n"
+    "  end\n"
+    "end\n"
+    "for _, r in ipairs(order) do\n"
+    "  out[#out + 1] = r; out[#out + 1] = code[r]\n"
+    "  out[#out + 1] = hid[r]; out[#out + 1] = cert[r] or -1\n"
+    "end\n"
     "return out\n";
 
 /*
@@ -98,7 +116,14 @@ struct jbatch {
 	struct agg_faults *f, saved; /* saved: f before the batch, for a repeated round */
 };
 
-/* Count one slug's reply of the script: "region code" pairs. */
+/* An integer of a reply, from lo to hi. */
+static int
+int_in(const redisReply *r, long long lo, long long hi)
+{
+	return r->type == REDIS_REPLY_INTEGER && r->integer >= lo && r->integer <= hi;
+}
+
+/* Count one slug's reply of the script: "region code id cert" each. */
 static int
 count(struct jbatch *b, const redisReply *a)
 {
@@ -107,13 +132,16 @@ count(struct jbatch *b, const redisReply *a)
 
 	if (a->type != REDIS_REPLY_ARRAY)
 		return -1;
-	for (i = 0; i + 1 < a->elements && k < AGG_FAULT_REGIONS; i += 2) {
+	for (i = 0; i + 3 < a->elements && k < AGG_FAULT_REGIONS; i += 4) {
 		if (a->element[i]->type != REDIS_REPLY_STRING ||
-		    a->element[i + 1]->type != REDIS_REPLY_INTEGER ||
-		    a->element[i + 1]->integer < 0 || a->element[i + 1]->integer > MCP_NSTEPS)
+		    !int_in(a->element[i + 1], 0, MCP_NSTEPS) ||
+		    !int_in(a->element[i + 2], 0, 65535) ||
+		    !int_in(a->element[i + 3], -1, (long long)AGG_TIME_MAX))
 			return -1;
 		s[k].region = a->element[i]->str;
-		s[k++].step = (int)a->element[i + 1]->integer - 1;
+		s[k].step = (int)a->element[i + 1]->integer - 1;
+		s[k].hash = (unsigned)a->element[i + 2]->integer;
+		s[k++].cert = (double)a->element[i + 3]->integer;
 	}
 	agg_fault_add(b->f, s, k);
 	return 0;
@@ -129,8 +157,8 @@ append_read(struct mcp_store *st, const struct jbatch *b, const char *slug)
 	agg_key(pre, sizeof(pre), slug, "", -1);
 	agg_key(k[0], sizeof(k[0]), slug, "rs", w0 / AGG_HOUR);
 	agg_key(k[1], sizeof(k[1]), slug, "rs", b->window / AGG_HOUR);
-	return mcp_store_appendf(st, "EVALSHA %s 2 %s %s %lld %s %lld %lld", b->sha, k[0], k[1], w0,
-	    pre, hi - b->lookback * 1000LL, hi);
+	return mcp_store_appendf(st, "EVALSHA %s 2 %s %s %lld %s %lld %lld %lld", b->sha, k[0],
+	    k[1], w0, pre, hi - b->lookback * 1000LL, hi, b->window + AGG_WINDOW - AGG_DAY);
 }
 
 static enum mcp_store_status
@@ -161,10 +189,22 @@ batch_once(struct mcp_store *st, void *arg, char *err, size_t errlen)
 	return rc;
 }
 
+/* " hash=N" and " cert=N" after a region's value, for the counts that are not 0. */
+static void
+disagreed(char *buf, size_t len, const struct agg_fault_region *g)
+{
+	size_t n = strlen(buf);
+
+	if (g->hash > 0 && n < len)
+		n += (size_t)snprintf(buf + n, len - n, " hash=%ld", g->hash);
+	if (g->cert > 0 && n < len)
+		snprintf(buf + n, len - n, " cert=%ld", g->cert);
+}
+
 static int
 save(struct mcp_store *st, long long window, const struct agg_faults *f)
 {
-	static char vals[AGG_FAULT_REGIONS][96];
+	static char vals[AGG_FAULT_REGIONS][128];
 	const char *argv[2 * AGG_FAULT_REGIONS + 6];
 	char key[64], ttl[16], err[512];
 	redisReply *r;
@@ -180,6 +220,7 @@ save(struct mcp_store *st, long long window, const struct agg_faults *f)
 		snprintf(vals[i], sizeof(vals[i]), "%ld %ld %d %s%s", f->r[i].probed,
 		    f->r[i].failed, f->r[i].blind, s < 0 ? "-" : mcp_steps[s],
 		    f->r[i].canary ? " canary" : "");
+		disagreed(vals[i], sizeof(vals[i]), &f->r[i]);
 		argv[n++] = f->r[i].name, argv[n++] = vals[i];
 	}
 	r = mcp_store_cmd(st, n, argv, err, sizeof(err));
@@ -220,22 +261,32 @@ agg_judge(struct mcp_store *st, long long window, int lookback, char *const *slu
 	return save(st, window, f);
 }
 
-/* "PROBED FAILED BLIND STEP [canary]" of a region, as save() keeps it. */
+/* "PROBED FAILED BLIND STEP [canary] [hash=N] [cert=N]" of a region, as save() keeps it. */
 static void
 load_one(struct agg_faults *f, const char *region, const char *v)
 {
 	struct agg_fault_region *g;
-	char step[16], why[8] = "";
-	int blind, s;
+	char step[16];
+	const char *p;
+	int blind, s, n;
 
 	if (f->n == AGG_FAULT_REGIONS || !mcp_slug_ok(region))
 		return;
 	g = &f->r[f->n];
 	memset(g, 0, sizeof(*g));
-	if (sscanf(v, "%ld %ld %d %15s %7s", &g->probed, &g->failed, &blind, step, why) < 4)
+	if (sscanf(v, "%ld %ld %d %15s%n", &g->probed, &g->failed, &blind, step, &n) < 4)
 		return;
 	snprintf(g->name, sizeof(g->name), "%s", region);
-	g->canary = strcmp(why, "canary") == 0;
+	g->canary = strncmp(v + n, " canary", 7) == 0;
+	if ((p = strstr(v + n, " hash=")) != NULL)
+		g->hash = strtol(p + 6, NULL, 10);
+	if ((p = strstr(v + n, " cert=")) != NULL)
+		g->cert = strtol(p + 6, NULL, 10);
+	/* Parts of failed, as save() wrote them. */
+	if (g->hash < 0 || g->hash > g->failed)
+		g->hash = 0;
+	if (g->cert < 0 || g->cert > g->failed)
+		g->cert = 0;
 	g->blind = blind == 1;
 	if ((s = mcp_step_index(step)) >= 0)
 		g->steps[s] = g->failed;

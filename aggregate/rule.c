@@ -405,6 +405,50 @@ diverges(const struct region *rs, size_t n)
 	return 0;
 }
 
+/* The regions carrying the hash h, among the passing ones. */
+static size_t
+carrying(const struct region *rs, size_t n, const char *h)
+{
+	size_t i, k = 0;
+
+	for (i = 0; i < n; i++)
+		k += rs[i].latest != NULL && rs[i].latest->state != AGG_BROKEN &&
+		    rs[i].latest->hash != NULL && strcmp(rs[i].latest->hash, h) == 0;
+	return k;
+}
+
+/*
+ * The passing regions whose latest hash is not the one most carry, sorted
+ * (every region with a hash when two or more hashes tie for most).
+ */
+static int
+divergent(const struct region *rs, size_t n, struct agg_decision *d)
+{
+	const char *best = NULL, *h;
+	size_t i, k, most = 0, ties = 0;
+
+	d->ndivergent = 0;
+	if ((d->divergent = calloc(n + 1, sizeof(*d->divergent))) == NULL)
+		return -1;
+	if (!d->divergence)
+		return 0;
+	for (i = 0; i < n; i++) {
+		if (rs[i].latest == NULL || rs[i].latest->state == AGG_BROKEN ||
+		    (h = rs[i].latest->hash) == NULL || (best != NULL && strcmp(h, best) == 0))
+			continue;
+		if ((k = carrying(rs, n, h)) > most)
+			most = k, best = h, ties = 0;
+		else if (k == most)
+			ties++;
+	}
+	for (i = 0; i < n; i++)
+		if (rs[i].latest != NULL && rs[i].latest->state != AGG_BROKEN &&
+		    (h = rs[i].latest->hash) != NULL && (ties > 0 || strcmp(h, best) != 0))
+			d->divergent[d->ndivergent++] = rs[i].name;
+	qsort(d->divergent, d->ndivergent, sizeof(*d->divergent), name_cmp);
+	return 0;
+}
+
 static int
 lowest_bit(unsigned mask)
 {
@@ -569,7 +613,8 @@ agg_decide(const struct agg_input *in, struct agg_decision *d)
 	classify(d, rs, n, &mask);
 	if (collect(rs, n, pick_failing, mask, &d->failed, &d->nfailed) == -1 ||
 	    collect(rs, n, pick_failing, mask, &d->failing_now, &d->nfailing_now) == -1 ||
-	    error_of(rs, n, d->step, &d->error) == -1 || median_of(in, &d->latency_ms) == -1)
+	    error_of(rs, n, d->step, &d->error) == -1 || median_of(in, &d->latency_ms) == -1 ||
+	    divergent(rs, n, d) == -1)
 		goto out;
 	if ((d->missing = calloc(in->nseen + 1, sizeof(*d->missing))) == NULL)
 		goto out;
@@ -597,7 +642,8 @@ agg_decision_free(struct agg_decision *d)
 	free(d->reporters);
 	free(d->missing);
 	free(d->failing_now);
-	d->failed = d->reporters = d->missing = d->failing_now = NULL;
+	free(d->divergent);
+	d->failed = d->reporters = d->missing = d->failing_now = d->divergent = NULL;
 }
 
 /* "STARTED EXPIRY" as push stores it: 0 with both, else -1. */
@@ -616,23 +662,52 @@ cert_value(const char *v, double *started, double *exp)
 	return 0;
 }
 
+/* One region's expiry, for sorting: by expiry, then by name. */
+struct cert_seen {
+	const char *region;
+	double exp;
+};
+
+static int
+seen_cmp(const void *a, const void *b)
+{
+	const struct cert_seen *x = a, *y = b;
+
+	if (x->exp != y->exp)
+		return x->exp < y->exp ? -1 : 1;
+	return strcmp(x->region, y->region);
+}
+
+/*
+ * The expiry that pages must be one at least two regions see: the second
+ * earliest of the regions' (the earliest when only one region reports);
+ * a region alone with an earlier one is a regional fact (CONTRACT §3 and
+ * mcp-aggregate(1)).
+ */
 void
 agg_cert_pick(const char *const *regions, const char *const *values, size_t n, double since,
-    double *exp, const char **out, size_t *nout)
+    int two, struct agg_cert *c)
 {
+	struct cert_seen *v = calloc(n + 1, sizeof(*v));
 	double started, e;
-	size_t i;
+	size_t i, k = 0;
 
-	*exp = -1;
-	*nout = 0;
-	for (i = 0; i < n; i++) {
-		if (!mcp_slug_ok(regions[i]) || cert_value(values[i], &started, &e) == -1 ||
-		    started < since)
-			continue;
-		if (*exp < 0 || e < *exp)
-			*exp = e, *nout = 0;
-		if (e == *exp)
-			out[(*nout)++] = regions[i];
+	c->exp = -1;
+	c->nat = c->nearly = 0;
+	if (v == NULL)
+		return;
+	for (i = 0; i < n; i++)
+		if (mcp_slug_ok(regions[i]) && cert_value(values[i], &started, &e) == 0 &&
+		    started >= since)
+			v[k].region = regions[i], v[k++].exp = e;
+	qsort(v, k, sizeof(*v), seen_cmp);
+	if (k > 0)
+		c->exp = two ? (k > 1 ? v[1].exp : -1) : v[0].exp;
+	for (i = 0; i < k; i++) {
+		if (c->exp >= 0 && v[i].exp == c->exp)
+			c->at[c->nat++] = v[i].region;
+		else if (c->exp < 0 || v[i].exp < c->exp)
+			c->early[c->nearly] = v[i].region, c->early_exp[c->nearly++] = v[i].exp;
 	}
-	qsort(out, *nout, sizeof(*out), name_cmp);
+	free(v);
 }

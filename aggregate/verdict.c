@@ -264,32 +264,48 @@ add_stats(cJSON *o, const redisReply *s, char code)
 }
 
 /*
- * cert_expires_at and cert_regions: the earliest certificate expiry among
- * the regions' latest TLS results of the 24 hours up to the window's end
- * (or later: a region's latest is often of the next window already).
+ * cert_expires_at, cert_regions and cert_regional from the regions' latest
+ * TLS results of the 24 hours up to the window's end (or later: a region's
+ * latest is often of the next window already), a blind region's left out:
+ * the expiry two regions see when two or more regions report or are
+ * missing (rule.c: a region silent for now still makes the deployment one
+ * of several), and each region alone with an earlier one.
  */
 static void
-add_cert(cJSON *o, const struct vctx *v, const redisReply *h)
+add_cert(cJSON *o, const struct vctx *v, const redisReply *h, size_t nregions)
 {
 	size_t n = h->type == REDIS_REPLY_ARRAY ? h->elements / 2 : 0, i, k = 0;
 	const char **names = calloc(n + 1, sizeof(*names)), **vals = calloc(n + 1, sizeof(*vals));
-	const char **out = calloc(n + 1, sizeof(*out));
-	double exp = -1;
+	struct agg_cert c = {-1, calloc(n + 1, sizeof(char *)), 0, calloc(n + 1, sizeof(char *)),
+	    calloc(n + 1, sizeof(double)), 0};
+	cJSON *a, *e;
 
-	if (names != NULL && vals != NULL && out != NULL) {
+	if (names != NULL && vals != NULL && c.at != NULL && c.early != NULL &&
+	    c.early_exp != NULL) {
 		for (i = 0; i < n; i++)
-			names[i] = h->element[2 * i]->str, vals[i] = h->element[2 * i + 1]->str;
+			if (agg_fault_blind(&v->faults, h->element[2 * i]->str) == NULL)
+				names[k] = h->element[2 * i]->str,
+				vals[k++] = h->element[2 * i + 1]->str;
 		agg_cert_pick(
-		    names, vals, n, (double)(v->window + AGG_WINDOW - AGG_DAY), &exp, out, &k);
+		    names, vals, k, (double)(v->window + AGG_WINDOW - AGG_DAY), nregions >= 2, &c);
 	}
-	if (exp >= 0)
-		cJSON_AddNumberToObject(o, "cert_expires_at", exp);
+	if (c.exp >= 0)
+		cJSON_AddNumberToObject(o, "cert_expires_at", c.exp);
 	else
 		cJSON_AddNullToObject(o, "cert_expires_at");
-	cJSON_AddItemToObject(o, "cert_regions", names_json(out, k));
+	cJSON_AddItemToObject(o, "cert_regions", names_json(c.at, c.nat));
+	a = cJSON_AddArrayToObject(o, "cert_regional");
+	for (i = 0; a != NULL && i < c.nearly; i++) {
+		e = cJSON_CreateObject();
+		cJSON_AddStringToObject(e, "region", c.early[i]);
+		cJSON_AddNumberToObject(e, "expires_at", c.early_exp[i]);
+		cJSON_AddItemToArray(a, e);
+	}
 	free(names);
 	free(vals);
-	free(out);
+	free(c.at);
+	free(c.early);
+	free(c.early_exp);
 }
 
 /* aggregate.h; a reason that is not UTF-8 of AGG_REASON_MAX bytes is "". */
@@ -385,6 +401,11 @@ add_faults(cJSON *o, const struct vctx *v)
 		/* Its runner said so itself (mcp-probe --canary). */
 		if (g[i]->canary)
 			cJSON_AddStringToObject(e, "canary", "fail");
+		/* Of failed, what disagreed with the other regions (fault.c). */
+		if (g[i]->hash > 0)
+			cJSON_AddNumberToObject(e, "hash", (double)g[i]->hash);
+		if (g[i]->cert > 0)
+			cJSON_AddNumberToObject(e, "cert", (double)g[i]->cert);
 		cJSON_AddItemToArray(a, e);
 	}
 }
@@ -428,7 +449,8 @@ record_of(const struct vctx *v, const struct slugwork *w, const struct agg_decis
 		cJSON_AddStringToObject(o, "host", w->r[R_HOST]->str);
 	else
 		cJSON_AddNullToObject(o, "host");
-	add_cert(o, v, w->r[R_CERT]);
+	add_cert(o, v, w->r[R_CERT], d->nreporters + d->nmissing);
+	cJSON_AddItemToObject(o, "divergent_regions", names_json(d->divergent, d->ndivergent));
 	cJSON_AddItemToObject(o, "failing_now", names_json(d->failing_now, d->nfailing_now));
 	add_maint(o, v, w->r[R_MAINT]);
 	add_faults(o, v);

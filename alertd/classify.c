@@ -147,13 +147,61 @@ latency_check(const cJSON *rec, struct verdict *vd, char *err, size_t errlen)
 }
 
 /*
+ * cert_regional: absent, or an array of at most ALERT_REGIONS_MAX
+ * {"region", "expires_at"}, a region and a time as cert_expires_at; the
+ * earliest of them into vd->cert_early.
+ */
+static int
+regional_check(const cJSON *rec, struct verdict *vd, char *err, size_t errlen)
+{
+	const cJSON *a = cJSON_GetObjectItemCaseSensitive(rec, "cert_regional"), *e, *r;
+	char q[MCP_QUOTED_MAX], why[256];
+	double t;
+	int i = 0;
+
+	vd->cert_early = -1;
+	if (a == NULL)
+		return 0;
+	if (!cJSON_IsArray(a) || cJSON_GetArraySize(a) > ALERT_REGIONS_MAX) {
+		snprintf(err, errlen, "cert_regional: not an array of at most %d regions",
+		    ALERT_REGIONS_MAX);
+		return -1;
+	}
+	cJSON_ArrayForEach(e, a)
+	{
+		r = cJSON_GetObjectItemCaseSensitive(e, "region");
+		if (!cJSON_IsString(r) || !mcp_slug_ok(r->valuestring)) {
+			snprintf(err, errlen, "cert_regional[%d]: bad region %s", i,
+			    cJSON_IsString(r) ? mcp_json_quoted(q, sizeof(q), r->valuestring)
+			                      : "(not a string)");
+			return -1;
+		}
+		if (mcp_json_time(e, "expires_at", &t, why, sizeof(why)) == -1) {
+			snprintf(err, errlen, "cert_regional[%d]: %s", i, why);
+			return -1;
+		}
+		if (t < 0) {
+			snprintf(err, errlen, "cert_regional[%d]: without expires_at", i);
+			return -1;
+		}
+		if (vd->cert_early < 0 || t < vd->cert_early)
+			vd->cert_early = t;
+		i++;
+	}
+	vd->cert_regional = a;
+	return 0;
+}
+
+/*
  * cert_expires_at: absent or null (-1), or whole seconds up to ALERT_TIME_MAX;
- * cert_regions: absent, or regions as failed_regions.
+ * cert_regions: absent, or regions as failed_regions; cert_regional as
+ * regional_check() reads it.
  */
 static int
 cert_check(const cJSON *rec, struct verdict *vd, char *err, size_t errlen)
 {
-	if (mcp_json_time(rec, "cert_expires_at", &vd->cert, err, errlen) == -1)
+	if (mcp_json_time(rec, "cert_expires_at", &vd->cert, err, errlen) == -1 ||
+	    regional_check(rec, vd, err, errlen) == -1)
 		return -1;
 	if (!cJSON_HasObjectItem(rec, "cert_regions"))
 		return 0;

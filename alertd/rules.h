@@ -108,7 +108,9 @@ struct verdict {
 	double cert;      /* cert_expires_at, -1: none */
 	const cJSON *now; /* failing_now, NULL: absent (an older verdict) */
 	const cJSON *reporters;
-	const cJSON *cert_regions; /* NULL: none */
+	const cJSON *cert_regions;  /* NULL: none */
+	const cJSON *cert_regional; /* {region, expires_at} of one region alone; NULL: none */
+	double cert_early;          /* the earliest of cert_regional, -1: none */
 };
 
 struct ctx {
@@ -231,6 +233,7 @@ struct sighting {
 	const cJSON *regions; /* a certificate: the regions that serve it */
 	const char *host;     /* a certificate: its server's host, or NULL */
 	int passing;          /* a certificate: the verdict is green */
+	int cap;              /* the highest tier it may reach, 0: any */
 };
 int expiry_step(struct ctx *x, struct state *s, int ti, const struct sighting *o);
 int cert_step(struct ctx *x, struct state *s, const struct verdict *vd);

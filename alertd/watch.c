@@ -200,6 +200,8 @@ expiry_step(struct ctx *x, struct state *s, int ti, const struct sighting *o)
 			return -1;
 	}
 	tier = exp_tier(o->exp - o->now, tiers, n);
+	if (o->cap > 0 && tier > o->cap)
+		tier = o->cap;
 	if (!t->open)
 		return tier > 0 ? x_trigger(x, s, ti, o, tier, tiers) : 0;
 	return tier > xs->tier ? x_escalate(x, s, ti, o, tier, tiers) : 0;
@@ -220,11 +222,48 @@ host_of(const char *h)
 	    : NULL;
 }
 
+/*
+ * The regions of cert_regional whose expiry is exp, into a new array
+ * (owned), or NULL.
+ */
+static cJSON *
+early_regions(const cJSON *regional, double exp)
+{
+	cJSON *a = cJSON_CreateArray();
+	const cJSON *e;
+
+	cJSON_ArrayForEach(e, regional)
+	{
+		if (cJSON_GetNumberValue(cJSON_GetObjectItemCaseSensitive(e, "expires_at")) == exp)
+			cJSON_AddItemToArray(a,
+			    cJSON_CreateString(cJSON_GetStringValue(
+			        cJSON_GetObjectItemCaseSensitive(e, "region"))));
+	}
+	return a;
+}
+
+/*
+ * The expiry two regions see pages (cert_expires_at); one that a region
+ * alone sees earlier (cert_regional) is a regional fact, told at most at
+ * the first tier (P3), and only while the other does not reach a higher
+ * one.  One already passed is left to that region's failing handshakes
+ * (amber there): it ends no incident of the server's own.
+ */
 int
 cert_step(struct ctx *x, struct state *s, const struct verdict *vd)
 {
 	struct sighting o = {
 	    vd->cert, x->window, NULL, vd->cert_regions, host_of(vd->host), vd->l.kind == PASS};
+	struct exp_tier tiers[EXP_TIERS_MAX];
+	int n = tiers_of(x->c, T_CERT, tiers), rc;
+	cJSON *early = NULL;
 
-	return expiry_step(x, s, T_CERT, &o);
+	if (vd->cert_early > x->window && (vd->cert < 0 || vd->cert_early < vd->cert) &&
+	    (vd->cert < 0 || exp_tier(vd->cert - x->window, tiers, n) <= 1)) {
+		early = early_regions(vd->cert_regional, vd->cert_early);
+		o.exp = vd->cert_early, o.regions = early, o.cap = 1;
+	}
+	rc = expiry_step(x, s, T_CERT, &o);
+	cJSON_Delete(early);
+	return rc;
 }

@@ -13,6 +13,7 @@ OLD=$((E - 5 * 86400))
 NEW=$((E + 80 * 86400))
 
 # cert SLUG K: cert_expires_at and cert_regions of SLUG's verdict of window K.
+# (Since issue 45 the expiry that pages is one at least two regions see.)
 cert() { got "$1" "$2" | jq -c '[.cert_expires_at, .cert_regions]'; }
 
 # --- the earliest of the regions' latest ------------------------------------------
@@ -21,10 +22,15 @@ gen -s c-cdn -r "$FOUR_NO_EU" -c "$NEW" | push
 gen -s c-cdn -r eu-west-2 -c "$OLD" | push
 gen -s c-none -r "$ALL" | push
 gen -s c-http -r "$ALL" -c null | push
+gen -s c-one -r eu-west-2 -c "$OLD" | push
 run_windows 0 0
+is "$(cert c-one 0):$(got c-one 0 | jq -c .cert_regional)" "[$OLD,[\"eu-west-2\"]]:[]" \
+    "a deployment of one region: its own certificate is the server's, as before"
 is "$(cert c-same 0)" "[$E,$(jarr "$ALL")]" "every region the same certificate: its expiry, every region"
-is "$(cert c-cdn 0)" "[$OLD,[\"eu-west-2\"]]" \
-    "an edge still serving an old certificate in one region: the earliest, and where"
+is "$(cert c-cdn 0)" "[$NEW,$(jarr "$FOUR_NO_EU")]" \
+    "an edge still serving an old certificate in one region: the expiry two regions see, and where"
+is "$(got c-cdn 0 | jq -c .cert_regional)" "[{\"region\":\"eu-west-2\",\"expires_at\":$OLD}]" \
+    "and the edge's earlier one shown as that region's own (cert_regional)"
 is "$(cert c-none 0)" "[null,[]]" "results without cert_expires_at (an older probe): null, []"
 is "$(cert c-http 0)" "[null,[]]" "cert_expires_at null (http://): null, []"
 is "$(rcli exists "mcp:{c-none}:cert" "mcp:{c-http}:cert")" 0 "and no key is written for them"
@@ -40,8 +46,9 @@ is "$(rcli hget "mcp:{c-cdn}:cert" eu-west-2)" "$(($(w 1) + 2)).5 $NEW" "stored 
 gen -s c-cdn -r us-east-1 -f tls -c "$OLD" -t "$(w 2)" | push
 gen -s c-cdn -r us-west-2 -f tools_list -c "$E" -t "$(w 2)" | push
 run_windows 2 2
-is "$(cert c-cdn 2)" "[$E,[\"us-west-2\"]]" \
-    "a handshake that fails keeps the region's last certificate; a later step's failure brings its own"
+is "$(cert c-cdn 2):$(got c-cdn 2 | jq -c '[.cert_regional[] | [.region, .expires_at]]')" \
+    "[$NEW,$(jarr "ap-southeast-1 eu-west-2 sa-east-1 us-east-1")]:[[\"us-west-2\",$E]]" \
+    "a handshake that fails keeps the region's last certificate; a later step's failure brings its own (one region's: regional)"
 
 # --- 24 hours -------------------------------------------------------------------------
 gen -s c-day -r eu-west-2 -c "$OLD" | push

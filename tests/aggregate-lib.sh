@@ -87,16 +87,17 @@ drift() { printf '{"region":"%s","from":"%s","to":"%s"}' "$1" "$2" "$3"; }
 jstr() { if [ "$1" = - ]; then echo null; else echo "\"$1\""; fi; }
 
 # want SLUG K VERDICT SEVERITY STEP|- FAILED REPORTERS MISSING DIVERGENCE(0|1) DRIFT P95 UPTIME
-#      ERROR|- LATENCY HOST|-  (no certificate: cert_expires_at null, cert_regions [])
+#      ERROR|- LATENCY HOST|- [DIVERGENT]  (no certificate: cert_expires_at null,
+#      cert_regions [], cert_regional []; DIVERGENT the regions of divergent_regions)
 want() {
 	local win div
 	win=$(w "$2")
 	div=null
 	[ "$9" = 0 ] || div='"cdn-cache-divergence"'
-	printf '{"v":1,"type":"verdict","slug":"%s","window":%s,"as_of":"%s","verdict":"%s","severity":"%s","step":%s,"failed_regions":%s,"reporters":%s,"missing":%s,"divergence":%s,"drift":%s,"p95_ms":%s,"uptime_30d":%s,"error":%s,"latency_ms":%s,"host":%s,"cert_expires_at":null,"cert_regions":[]}\n' \
+	printf '{"v":1,"type":"verdict","slug":"%s","window":%s,"as_of":"%s","verdict":"%s","severity":"%s","step":%s,"failed_regions":%s,"reporters":%s,"missing":%s,"divergence":%s,"drift":%s,"p95_ms":%s,"uptime_30d":%s,"error":%s,"latency_ms":%s,"host":%s,"cert_expires_at":null,"cert_regions":[],"cert_regional":[],"divergent_regions":%s}\n' \
 	    "$1" "$win" "$(date -u -d "@$win" +%Y-%m-%dT%H:%M:%SZ)" "$3" "$4" "$(jstr "$5")" \
 	    "$(jarr "$6")" "$(jarr "$7")" "$(jarr "$8")" "$div" "${10}" "${11}" "${12}" \
-	    "$(jstr "${13}")" "${14}" "$(jstr "${15}")"
+	    "$(jstr "${13}")" "${14}" "$(jstr "${15}")" "$(jarr "${16:-}")"
 }
 
 # lat MS: the p95_ms that a duration of MS reports, by the rule of

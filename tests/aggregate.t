@@ -178,9 +178,9 @@ is "$(verdicts s-apart 0 26)" "g g a g g g g g g g g g g g g g g g g g g g a g g
 is "$(verdicts s-cdn 3 6)" "g g a a" "divergence from the first window after the deploy"
 is "$(got s-cdn 5)" "$(want s-cdn 5 amber divergence - "" "$ALL" "" 1 \
     "[$(drift ap-southeast-1 "$HA" "$HB"),$(drift sa-east-1 "$HA" "$HB"),$(drift us-east-1 "$HA" "$HB"),$(drift us-west-2 "$HA" "$HB")]" \
-    $P100 100 - 100 $EX)" "deploy window: cdn-cache-divergence and a drift entry per updated region"
-is "$(got s-cdn 30)" "$(want s-cdn 30 amber divergence - "" "$ALL" "" 1 '[]' $P100 100 - 100 $EX)" \
-    "the EU edge still serves the old list"
+    $P100 100 - 100 $EX eu-west-2)" "deploy window: cdn-cache-divergence, a drift entry per updated region, the edge that differs named"
+is "$(got s-cdn 30)" "$(want s-cdn 30 amber divergence - "" "$ALL" "" 1 '[]' $P100 100 - 100 $EX eu-west-2)" \
+    "the EU edge still serves the old list, named"
 is "$(verdicts s-cdn 5 49 | tr ' ' '\n' | sort -u | tr '\n' ' ')" "a " "45 minutes of divergence"
 is "$(got s-cdn 50)" "$(want s-cdn 50 green ok - "" "$ALL" "" 0 "[$(drift eu-west-2 "$HA" "$HB")]" \
     $P100 100 - 100 $EX)" "the edge catches up: green, with its own drift entry"
@@ -363,7 +363,7 @@ is "$(got s-up-hash 5)" "$(want s-up-hash 5 green ok - "" "$ALL" "" 0 '[]' $P100
     "the region still on its old-format result reports"
 is "$(got s-up-div 5)" "$(want s-up-div 5 amber divergence - "" "$ALL" "" 1 \
     "[$(drift ap-southeast-1 "$HA" "$HB"),$(drift sa-east-1 "$HA" "$HB"),$(drift us-east-1 "$HA" "$HB"),$(drift us-west-2 "$HA" "$HB")]" \
-    $P100 100 - 100 $EX)" "an old-format hash against a new one: divergence, drift with full hashes"
+    $P100 100 - 100 $EX eu-west-2)" "an old-format hash against a new one: divergence, drift with full hashes"
 is "$(redis-cli -s "$REDIS_SOCK" hget "mcp:{s-up-div}:res:$(w 4)" eu-west-2)" \
     "$(($(w 4) + 2)).5 h - $HA 100" "old-format results are read, never rewritten"
 

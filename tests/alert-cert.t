@@ -169,6 +169,44 @@ mcp-alert: $TMP/bad.conf: token_expiry_p1 (604800 s) is not shorter than token_e
 mcp-alert: $TMP/bad.conf:1: cert_expiry_p3: not a duration (N, Ns, Nm, Nh, Nd): 0|2" \
     "tiers out of order, or not a duration: a configuration error"
 
+# --- one region alone (issue 45) -----------------------------------------------------------------
+# cr SLUG K FLEET|null REGION EXPIRY: a green verdict whose certificate
+# expires at FLEET (in eu-west-2 and us-east-1), REGION alone seeing one
+# that expires at EXPIRY (cert_regional).
+cr() {
+	VD_EXTRA=",\"host\":\"mcp.example.com\",\"cert_expires_at\":$3,\"cert_regions\":$(jarr "eu-west-2 us-east-1"),\"cert_regional\":[{\"region\":\"$4\",\"expires_at\":$5}]" \
+	    vd "$1" "$2" green ok - ''
+}
+k=$((6 * DAY))
+SOON=$(($(w $k) + 86400))
+{
+	cr r1 "$k" "$E" sa-east-1 "$SOON"
+	cr r1 $((k + 1)) "$E" sa-east-1 "$SOON"
+	cr r1 $((k + 2)) "$E" sa-east-1 $((SOON - 3600))
+	cr r2 "$k" null ap-southeast-1 "$SOON"
+} >"$TMP/in"
+run $((k + 2)) >/dev/null
+is "$(events)" "trigger P3 r1:cert-expiry:$SOON
+resolve P3 r1:cert-expiry:$SOON
+trigger P3 r1:cert-expiry:$((SOON - 3600))
+trigger P3 r2:cert-expiry:$SOON" \
+    "one region alone seeing a certificate expire in a day: a P3 for it, never the P2; the server's own expiry (14 days) waits its tier"
+is "$(jq -c 'select(.event == "trigger") | .regions' "$TMP/out" | sort -u | tr '\n' ' ')" '["ap-southeast-1"] ["sa-east-1"] ' \
+    "each names the one region"
+k=$((17 * DAY))
+for i in 0 1 2; do cr r1 $((k + i)) "$E" sa-east-1 $((SOON - 3600)); done >"$TMP/in"
+run $((k + 2)) >/dev/null
+is "$(events)" "resolve P3 r1:cert-expiry:$((SOON - 3600))
+trigger P2 r1:cert-expiry:$E" "the expiry two regions see reaching 3 days pages P2, whatever one region says"
+k=$((6 * DAY))
+{
+	cv r3 "$k" "$E"
+	cr r3 $((k + 1)) "$E" sa-east-1 $(($(w $k) - 60))
+} >"$TMP/in"
+run $((k + 1)) >/dev/null
+is "$(events)" "trigger P3 r3:cert-expiry:$E" \
+    "a region keeping a certificate already expired (its handshakes fail there): the server's own incident holds"
+
 # --- what a verdict may bring -------------------------------------------------------------------
 {
 	VD_EXTRA=',"cert_expires_at":1e308' green c8 0 0
@@ -177,6 +215,10 @@ mcp-alert: $TMP/bad.conf:1: cert_expiry_p3: not a duration (N, Ns, Nm, Nh, Nd): 
 	VD_EXTRA=',"cert_expires_at":253402300800' green c8 3 3
 	VD_EXTRA=',"cert_expires_at":1796400000,"cert_regions":["Bad Region"]' green c8 4 4
 	VD_EXTRA=',"cert_expires_at":1796400000,"cert_regions":"eu-west-2"' green c8 5 5
+	VD_EXTRA=',"cert_regional":{}' green c8 6 6
+	VD_EXTRA=',"cert_regional":[{"region":"Bad Region","expires_at":1796400000}]' green c8 6 6
+	VD_EXTRA=',"cert_regional":[{"region":"eu-west-2","expires_at":1e308}]' green c8 6 6
+	VD_EXTRA=',"cert_regional":[{"region":"eu-west-2"}]' green c8 6 6
 	VD_EXTRA=",\"cert_expires_at\":$(($(w 6) + 86400)),\"cert_regions\":[]" green c8 6 6
 } >"$TMP/in"
 is "$(run 6):$(cat "$TMP/err")" "1:mcp-alert: stdin:1: cert_expires_at 1e+308: out of range (0 to 253402300799)
@@ -184,7 +226,11 @@ mcp-alert: stdin:2: cert_expires_at 1796400000.5: not whole seconds
 mcp-alert: stdin:3: cert_expires_at: not a number or null
 mcp-alert: stdin:4: cert_expires_at 253402300800: out of range (0 to 253402300799)
 mcp-alert: stdin:5: cert_regions[0]: bad region \"Bad Region\": not [a-z0-9._-]{1,80}
-mcp-alert: stdin:6: verdict without cert_regions (an array of regions)" \
+mcp-alert: stdin:6: verdict without cert_regions (an array of regions)
+mcp-alert: stdin:7: cert_regional: not an array of at most 64 regions
+mcp-alert: stdin:8: cert_regional[0]: bad region \"Bad Region\"
+mcp-alert: stdin:9: cert_regional[0]: expires_at 1e+308: out of range (0 to 253402300799)
+mcp-alert: stdin:10: cert_regional[0]: without expires_at" \
     "a bad certificate expiry or region: the verdict refused whole, named (exit 1)"
 is "$(events)" "trigger P2 c8:cert-expiry:$(($(w 6) + 86400))" "the verdict after them is decided"
 VD_EXTRA=",\"host\":\"Evil <b>host</b>\",\"cert_expires_at\":$(($(w 6) + 86400))" green c9 6 6 >"$TMP/in"
@@ -273,8 +319,9 @@ k=$((8 * DAY))
 minute $k "eu-west-2 p1 $SOON" "us-east-1 p1 $SOON"
 is "$(events)" "escalate P2 p1:cert-expiry:$D10" "8 days on (MCP_NOW): 2 days left, escalated to P2"
 minute $((k + 1)) "eu-west-2 p1 $SOON" "us-east-1 p1 $RENEWED"
-is "$(jq -c 'select(.slug == "p1") | [.cert_expires_at, .cert_regions]' "$TMP/v.$((k + 1))"):$(cat "$TMP/out")" \
-    "[$D10,[\"eu-west-2\"]]:" "one region renewed, one still serving the old one: the old one counts, nothing"
+is "$(jq -c 'select(.slug == "p1") | [.cert_expires_at, .cert_regions, .cert_regional]' "$TMP/v.$((k + 1))"):$(cat "$TMP/out")" \
+    "[$D90,[\"us-east-1\"],[{\"region\":\"eu-west-2\",\"expires_at\":$D10}]]:" \
+    "one region renewed, one still serving the old one: the old one is that region's, the incident holds, nothing"
 minute $((k + 2)) "eu-west-2 p1 $RENEWED"
 minute $((k + 3))
 is "$(cat "$TMP/out")" "" "both renewed, 2 windows: not yet"

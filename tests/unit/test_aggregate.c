@@ -715,24 +715,37 @@ test_cert(void)
 	const char *values[] = {"1795536000.5 1796400000", "1795536001 1803312000",
 	    "1795536002 1796400000", "1795449000 1790000000", "1795536000 1700000000",
 	    "1795536000 1.5", "1795536000", "x 1790000000", "1795536000 253402300800"};
-	const char *out[9];
-	double exp;
-	size_t n;
+	const char *at[9], *early[9];
+	double early_exp[9];
+	struct agg_cert c = {0, at, 0, early, early_exp, 0};
 	char got[256];
 
-	agg_cert_pick(regions, values, 9, 1795450000, &exp, out, &n);
-	snprintf(
-	    got, sizeof(got), "%.0f %zu %s %s", exp, n, n > 0 ? out[0] : "-", n > 1 ? out[1] : "-");
-	is_str(got, "1796400000 2 ap-southeast-1 eu-west-2",
+	agg_cert_pick(regions, values, 9, 1795450000, 0, &c);
+	snprintf(got, sizeof(got), "%.0f %zu %s %s %zu", c.exp, c.nat, c.nat > 0 ? at[0] : "-",
+	    c.nat > 1 ? at[1] : "-", c.nearly);
+	is_str(got, "1796400000 2 ap-southeast-1 eu-west-2 0",
 	    "cert: the earliest expiry of the regions seen since, and who serves it, sorted");
-	agg_cert_pick(regions, values, 9, 1795400000, &exp, out, &n);
-	ok(exp == 1790000000 && n == 1 && strcmp(out[0], "sa-east-1") == 0,
-	    "cert: a region seen earlier counts when since allows it");
-	agg_cert_pick(regions + 4, values + 4, 5, 0, &exp, out, &n);
-	ok(exp == -1 && n == 0,
+	agg_cert_pick(regions, values, 9, 1795450000, 1, &c);
+	ok(c.exp == 1796400000 && c.nat == 2 && c.nearly == 0,
+	    "cert: two regions or more reporting, and two seeing the earliest: that one");
+	agg_cert_pick(regions, values, 9, 1795400000, 0, &c);
+	ok(c.exp == 1790000000 && c.nat == 1 && strcmp(at[0], "sa-east-1") == 0 && c.nearly == 0,
+	    "cert: a region seen earlier counts when since allows it; one region reporting: its "
+	    "own");
+	agg_cert_pick(regions, values, 9, 1795400000, 1, &c);
+	ok(c.exp == 1796400000 && c.nat == 2 && c.nearly == 1 &&
+	        strcmp(early[0], "sa-east-1") == 0 && early_exp[0] == 1790000000,
+	    "cert: two or more reporting, one region alone earlier: the second earliest, the "
+	    "earlier one regional");
+	agg_cert_pick(regions + 3, values + 3, 1, 1795400000, 1, &c);
+	ok(c.exp == -1 && c.nat == 0 && c.nearly == 1,
+	    "cert: two or more reporting and one region alone showing one: none, that one "
+	    "regional");
+	agg_cert_pick(regions + 4, values + 4, 5, 0, 0, &c);
+	ok(c.exp == -1 && c.nat == 0 && c.nearly == 0,
 	    "cert: a bad region, a fraction, one number, a bad start, a time past 9999: none");
-	agg_cert_pick(regions, values, 0, 0, &exp, out, &n);
-	ok(exp == -1 && n == 0, "cert: no value: none");
+	agg_cert_pick(regions, values, 0, 0, 0, &c);
+	ok(c.exp == -1 && c.nat == 0, "cert: no value: none");
 }
 
 /* Count n slugs where the regions stand as steps[] says (-1 passes, -2 not reporting). */
@@ -745,8 +758,11 @@ fault_slugs(struct agg_faults *f, const char *const *names, const int *steps, si
 
 	for (j = 0; j < n; j++) {
 		for (i = k = 0; i < nr; i++)
-			if (steps[i] != -2)
+			if (steps[i] != -2) {
+				memset(&s[k], 0, sizeof(s[k]));
+				s[k].cert = -1;
 				s[k].region = names[i], s[k++].step = steps[i];
+			}
 		agg_fault_add(f, s, k);
 	}
 }
@@ -959,6 +975,75 @@ test_fault_blind(void)
 	ok(agg_fault_blind(&f, "d") == NULL,
 	    "fault: 75 of 100 failed is not more than 75 %%: its failures count, each server "
 	    "amber there");
+}
+
+/*
+ * Count n slugs where every region passes with tool-list id hash[i] (0:
+ * none) and certificate expiry cert[i] (-1: none).
+ */
+static void
+word_slugs(struct agg_faults *f, const char *const *names, const unsigned *hash, const double *cert,
+    size_t nr, long n)
+{
+	struct agg_rstate s[8];
+	size_t i;
+	long j;
+
+	for (j = 0; j < n; j++) {
+		for (i = 0; i < nr; i++)
+			s[i] = (struct agg_rstate){names[i], -1, hash[i], cert[i]};
+		agg_fault_add(f, s, nr);
+	}
+}
+
+/* Issue 45: one region's word against the others' on other fields than failures. */
+static void
+test_fault_word(void)
+{
+	static const char *const r4[] = {"a", "b", "c", "d"};
+	static const unsigned same[] = {1, 1, 1, 1}, dh[] = {1, 1, 1, 2}, split[] = {1, 1, 2, 2};
+	static const double c60[] = {60e5, 60e5, 60e5, 60e5}, dsoon[] = {60e5, 60e5, 60e5, 1e5},
+	                    dnear[] = {60e5, 60e5, 60e5, 60e5 - 86400};
+	static struct agg_faults f;
+	const struct agg_fault_region *g;
+
+	memset(&f, 0, sizeof(f));
+	f.min = AGG_FAULT_MIN, f.percent = AGG_FAULT_PERCENT;
+	word_slugs(&f, r4, dh, c60, 4, 300);
+	agg_fault_judge(&f);
+	g = agg_fault_blind(&f, "d");
+	ok(g != NULL && g->failed == 300 && g->hash == 300 && g->passed == 0 &&
+	        agg_fault_step(g) == -1 && agg_fault_blind(&f, "a") == NULL,
+	    "fault: d passing every slug with a tool hash the others agree against: blind");
+	memset(&f, 0, sizeof(f));
+	f.min = AGG_FAULT_MIN, f.percent = AGG_FAULT_PERCENT;
+	word_slugs(&f, r4, same, dsoon, 4, 300);
+	agg_fault_judge(&f);
+	g = agg_fault_blind(&f, "d");
+	ok(g != NULL && g->failed == 300 && g->cert == 300 && g->hash == 0 &&
+	        agg_fault_blind(&f, "c") == NULL,
+	    "fault: d passing every slug with a certificate far earlier than the others': blind");
+	memset(&f, 0, sizeof(f));
+	f.min = AGG_FAULT_MIN, f.percent = AGG_FAULT_PERCENT;
+	word_slugs(&f, r4, same, dnear, 4, 300);
+	word_slugs(&f, r4, split, c60, 4, 300);
+	agg_fault_judge(&f);
+	ok(agg_fault_blind(&f, "d") == NULL && f.r[3].failed == 0 && f.r[3].passed == 600,
+	    "fault: a day earlier is not far; hashes the others do not agree on count neither way");
+	memset(&f, 0, sizeof(f));
+	f.min = AGG_FAULT_MIN, f.percent = AGG_FAULT_PERCENT;
+	word_slugs(&f, r4, same, c60, 4, 299);
+	word_slugs(&f, r4, dh, dsoon, 4, 1);
+	agg_fault_judge(&f);
+	ok(agg_fault_blind(&f, "d") == NULL && f.r[3].failed == 1 && f.r[3].hash == 1 &&
+	        f.r[3].cert == 1,
+	    "fault: one stale edge in one region for one slug: counted, not blind");
+	memset(&f, 0, sizeof(f));
+	f.min = AGG_FAULT_MIN, f.percent = AGG_FAULT_PERCENT;
+	word_slugs(&f, r4 + 2, dh + 2, dsoon + 2, 2, 300);
+	agg_fault_judge(&f);
+	ok(agg_fault_blind(&f, "c") == NULL && agg_fault_blind(&f, "d") == NULL,
+	    "fault: two regions differing on every hash: nothing tells which is blind");
 }
 
 /* A history of n windows with a result, split in nsplit of them. */
@@ -1299,6 +1384,7 @@ main(void)
 	test_fault();
 	test_fault_hostile();
 	test_fault_blind();
+	test_fault_word();
 	test_audit_rules();
 	test_audit_movement();
 	test_audit_servers();
