@@ -253,8 +253,20 @@ int agg_canary_check(const cJSON *rec, char *code, char *err, size_t len);
  */
 int agg_origin_check(const cJSON *rec, int *reg, char *err, size_t len);
 
-/* The state of a result as its letter: h (healthy), a (auth-walled), b (broken). */
+/*
+ * The state of a result as its letter: h (healthy), a (auth-walled), b
+ * (broken), u (unjudged: the runner could not judge it, CONTRACT §2).
+ */
 int agg_state_check(const cJSON *rec, char *code, char *err, size_t len);
+
+/*
+ * An unjudged result's reason, error.code, as its number into *n: 1
+ * not_started, 2 evicted, 3 run_ended; anything else is refused.
+ * agg_unjudged_name gives the name of a number back (NULL for none).
+ */
+#define AGG_UJ_CODES 3
+int agg_unjudged_check(const cJSON *rec, int *n, char *err, size_t len);
+const char *agg_unjudged_name(int n);
 
 /*
  * The step named by field ("step", "failed_step"), borrowed into *step:

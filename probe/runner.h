@@ -51,8 +51,11 @@ struct runner {
 	sigset_t waitmask;                 /* the signals let in while the loop waits */
 	int ending;                        /* the cutoff has passed */
 	int over;                          /* the run's end: what is left is ended */
-	size_t ncut, nunstarted, nevicted; /* for the run's last word */
+	size_t nuj[3];                     /* targets unjudged, by UJ_* (the run's last word) */
 };
+
+/* Why a target was unjudged (life.c): the index of runner's nuj. */
+enum { UJ_NOT_STARTED, UJ_EVICTED, UJ_RUN_ENDED };
 
 /* run.c: look at the timers again by mono time t. */
 void runner_due(struct runner *r, double t);
@@ -67,5 +70,7 @@ double sched_turn(struct runner *r, double now);
 void sched_done(struct runner *r, struct probe *p);
 /* The run's last word on standard error, if it cut anything short. */
 void sched_summary(const struct runner *r);
+/* The targets the run could not judge. */
+size_t sched_unjudged(const struct runner *r);
 
 #endif
