@@ -124,7 +124,19 @@ trigger P2 us-east-1 us-east-1" "the watchdog opens one runner-short P2 for each
 like "$(jq -r 'select(.kind == "runner-short" and .slug == "eu-west-2") | .summary' "$TMP/a.1")" \
     "^runner eu-west-2 short since [0-9:]+ UTC: $uj_eu of $((N + 1)) results unjudged \([0-9]+ not started, 0 ended to make room, [0-9]+ ended by the run's end\): too few jobs \(-j\) or too short a deadline \(-d\) for its targets; its unjudged results are left out$" \
     "its summary names the figures and what to raise"
-is "$(jq -r 'select(.slug | startswith("server-")) | .slug' "$TMP/a.0" "$TMP/a.1" | wc -l)" 0 \
+is "$(MCP_NOW=$(($(w 1) + 95)) mcp-alert -c "$TMP/alert.conf" incidents | awk '$2 == "runner-short" { print $1 }' | tr '\n' ' ')" \
+    "eu-west-2 us-east-1 " "mcp-alert incidents lists them"
+
+# --- window 2: room again: the runners judge their fleet, the incidents resolve ---
+run 2 -j 32
+is "$(vd 2)" "$N green ok f=" "window 2: every working server green"
+MCP_NOW=$(($(w 2) + 95)) mcp-alert -c "$TMP/alert.conf" <"$TMP/v.2" >"$TMP/a.2" 2>>"$TMP/alert.err"
+is "$(jq -r 'select(.kind == "runner-short") | "\(.event) \(.slug)"' "$TMP/a.2" | sort)" \
+    "resolve eu-west-2
+resolve us-east-1" "each runner-short incident resolves in the first window the region is not short"
+like "$(jq -r 'select(.kind == "runner-short" and .slug == "us-east-1") | .summary' "$TMP/a.2")" \
+    "^runner us-east-1 judges its targets again after " "saying so"
+is "$(jq -r 'select(.slug | startswith("server-")) | .slug' "$TMP/a.0" "$TMP/a.1" "$TMP/a.2" | wc -l)" 0 \
     "nothing about the working servers"
 
 done_testing
