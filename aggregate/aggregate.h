@@ -178,6 +178,11 @@ struct agg_shorts {
 int agg_shorts_read(struct mcp_store *st, long long window, struct agg_shorts *s);
 /* runner_short of a verdict record, when there are any: the short regions, sorted, with their figures. */
 void agg_shorts_add(cJSON *o, const struct agg_shorts *s);
+/*
+ * status: the regions of window, a line each, on stdout after the slugs'
+ * table, when one has unjudged results there; 0, or -1 when stdout fails.
+ */
+int agg_shorts_table(const struct agg_shorts *s, long long window);
 
 /* "green", "amber", ... and the one-letter history code g/a/r/u. */
 const char *agg_verdict_name(enum agg_verdict v);

@@ -125,3 +125,32 @@ agg_shorts_add(cJSON *o, const struct agg_shorts *s)
 	for (i = 0; i < n; i++)
 		cJSON_AddItemToArray(a, region_json(g[i]));
 }
+
+int
+agg_shorts_table(const struct agg_shorts *s, long long window)
+{
+	char asof[32];
+	size_t i;
+	int any = 0, k;
+
+	for (i = 0; i < s->n; i++)
+		any |= s->r[i].unjudged > 0;
+	if (!any)
+		return 0;
+	mcp_iso8601((double)window, asof, sizeof(asof));
+	if (printf("\nUNJUDGED in the window of %s (mcp-probe could not judge them: not "
+	           "reporting, never failing)\n%-24s  %7s  %8s  %11s  %7s  %9s  %s\n",
+	        asof, "REGION", "RESULTS", "UNJUDGED", "NOT_STARTED", "EVICTED", "RUN_ENDED",
+	        "SHORT") < 0)
+		return -1;
+	for (i = 0; i < s->n; i++) {
+		const struct agg_short_region *g = &s->r[i];
+
+		k = printf("%-24s  %7ld  %8ld  %11ld  %7ld  %9ld  %s\n", g->name, g->results,
+		    g->unjudged, g->uj[1], g->uj[2], g->uj[3],
+		    g->is_short ? "short: too few jobs or too short a deadline" : "-");
+		if (k < 0)
+			return -1;
+	}
+	return 0;
+}

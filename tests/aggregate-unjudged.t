@@ -93,6 +93,12 @@ is "$(redis-cli -s "$REDIS_SOCK" hget "mcp:runs:$(w 1)" eu-west-2:n)" $((N + 1))
 is "$(redis-cli -s "$REDIS_SOCK" hmget "mcp:runs:$(w 1)" eu-west-2:not_started eu-west-2:run_ended | awk '{ s += $1 } END { print s }')" \
     "$uj_eu" "and its unjudged ones by reason"
 
+# mcp-aggregate status: the slugs, then the runners of the window.
+MCP_NOW=$(($(w 1) + 95)) mcp-aggregate status >"$TMP/status" 2>&1
+is "$(grep -c '^server-.* up ' "$TMP/status")" "$N" "status: every working server up"
+like "$(grep '^eu-west-2 ' "$TMP/status")" "^eu-west-2 +$((N + 1)) +$uj_eu +[0-9]+ +0 +[0-9]+ +short: too few jobs or too short a deadline$" \
+    "status shows each region's results and unjudged ones of the window, by reason, and that it is short"
+
 # A second run of the same window, with room: its real results take the
 # slots the unjudged ones left empty (the first writer of a slot wins).
 slug=$(jq -r 'select(.type == "result" and .state == "unjudged") | .slug' "$TMP/p.1.eu-west-2" | head -1)
