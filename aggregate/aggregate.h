@@ -25,8 +25,8 @@
 #define AGG_TTL_SHORT (AGG_DAY + AGG_HOUR) /* results, latencies, drift, seen: 25 h */
 #define AGG_TTL_LONG (31 * AGG_DAY)        /* tool hashes, verdicts, history: 31 days */
 #define AGG_UPTIME_DAYS 30
-#define AGG_BATCH 512 /* records or slugs per pipeline round trip */
-#define AGG_UJ_CODES 3  /* the reasons of an unjudged result: not_started, evicted, run_ended */
+#define AGG_BATCH 512  /* records or slugs per pipeline round trip */
+#define AGG_UJ_CODES 3 /* the reasons of an unjudged result: not_started, evicted, run_ended */
 
 /* The window of a probe start time: floor(t / 60) * 60. */
 long long agg_window(double t);
@@ -165,9 +165,9 @@ int agg_fault_step(const struct agg_fault_region *g);
 #define AGG_SHORT_PERCENT 10
 struct agg_short_region {
 	char name[MCP_SLUG_MAX + 1];
-	long results;                /* its results stored for the window, unjudged ones too */
-	long uj[AGG_UJ_CODES + 1];   /* its unjudged ones by reason (1 to AGG_UJ_CODES) */
-	long unjudged;               /* their sum */
+	long results;              /* its results stored for the window, unjudged ones too */
+	long uj[AGG_UJ_CODES + 1]; /* its unjudged ones by reason (1 to AGG_UJ_CODES) */
+	long unjudged;             /* their sum */
 	int is_short;
 };
 struct agg_shorts {

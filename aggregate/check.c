@@ -160,8 +160,8 @@ agg_unjudged_check(const cJSON *rec, int *n, char *err, size_t len)
 			*n = i;
 			return 0;
 		}
-	return bad("error.code", v, "an unjudged result says not_started, evicted or run_ended",
-	    err, len);
+	return bad(
+	    "error.code", v, "an unjudged result says not_started, evicted or run_ended", err, len);
 }
 
 int

@@ -400,8 +400,8 @@ append_unjudged(struct pctx *p, const struct pending *q)
 	char k[MCP_SLUG_MAX + 64];
 
 	agg_key(k, sizeof(k), q->slug, "uj", q->window / AGG_HOUR);
-	mcp_store_appendf(p->st, "HSETNX %s %s:%lld %d", k, q->region,
-	    q->window % AGG_HOUR / AGG_WINDOW, q->uj);
+	mcp_store_appendf(
+	    p->st, "HSETNX %s %s:%lld %d", k, q->region, q->window % AGG_HOUR / AGG_WINDOW, q->uj);
 	mcp_store_appendf(p->st, "EXPIRE %s %d", k, AGG_TTL_SHORT);
 }
 

@@ -199,12 +199,12 @@ struct wd_region {
 	int canary;          /* its runner's own canary failed then (not kept: for the trigger) */
 	struct track pf;     /* its probe-fault incident */
 	/* The verdicts' runner_short: the region reports, but could not judge much. */
-	double shortw;         /* the newest window it was short in; 0: never */
-	double sfirst;         /* the first window of its short run, 0: none */
-	double sok;            /* the newest window it reported in, not short */
-	long s_results, s_uj;  /* of the newest window it was short in: results, unjudged */
-	long s_why[3];         /* those by reason: not started, ended to make room, by the run's end */
-	struct track sh;       /* its runner-short incident */
+	double shortw;        /* the newest window it was short in; 0: never */
+	double sfirst;        /* the first window of its short run, 0: none */
+	double sok;           /* the newest window it reported in, not short */
+	long s_results, s_uj; /* of the newest window it was short in: results, unjudged */
+	long s_why[3];   /* those by reason: not started, ended to make room, by the run's end */
+	struct track sh; /* its runner-short incident */
 };
 struct wd {
 	double newest; /* the newest window of a verdict */

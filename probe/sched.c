@@ -162,8 +162,8 @@ evict(struct runner *r, long *fds, const char *room)
 	n = snprintf(
 	    why, sizeof(why), "ended after %.1f s to make room: %s", mcp_mono() - p->mono0, room);
 	*fds -= p->nsock;
-	probe_cut(p, "evicted",
-	    n < 0 || (size_t)n >= sizeof(why) ? "ended early to make room" : why);
+	probe_cut(
+	    p, "evicted", n < 0 || (size_t)n >= sizeof(why) ? "ended early to make room" : why);
 	/* Reported, its DELETE not waited for: out of the queue (sched_done). */
 	runner_finish(r, p);
 	return 1;
