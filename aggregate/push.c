@@ -841,9 +841,14 @@ trim_slugs(struct pctx *p)
 static void
 summary(const struct pctx *p, const struct mcp_loop_stats *ls)
 {
+	char uj[64] = "";
+
+	/* Only when there are any: a run that judged all is said as before. */
+	if (p->unjudged > 0)
+		snprintf(uj, sizeof(uj), "; %ld of the results unjudged", p->unjudged);
 	warnx("push: %ld results stored, %ld duplicates ignored, %ld step records skipped, "
-	      "%ld bad lines, %ld spooled, %ld replayed from the spool",
-	    p->stored, p->dups, p->steps, ls->bad, p->spooled, p->replayed);
+	      "%ld bad lines, %ld spooled, %ld replayed from the spool%s",
+	    p->stored, p->dups, p->steps, ls->bad, p->spooled, p->replayed, uj);
 }
 
 int

@@ -78,6 +78,9 @@ for r in $REGIONS; do
 	    "$r: and says the runner is short, and why"
 done
 is "$(cat "$TMP/push.err" "$TMP/verdict.err")" "" "push and verdict: quiet, the unjudged results taken"
+MCP_NOW=$(($(w 1) + 30)) mcp-aggregate push -v -r eu-west-2 <"$TMP/p.1.eu-west-2" 2>"$TMP/push.again"
+like "$(cat "$TMP/push.again")" "push: 0 results stored, $((N + 1)) duplicates ignored, " \
+    "pushed again: every result, unjudged ones too, a duplicate: the first writer of its window stands"
 is "$(vd 1)" "$N green ok f=" \
     "window 1: every working server still green: an unjudged result is its region not reporting, never a failure"
 is "$(jq -r 'select(.slug == "down") | "\(.verdict) \(.failed_regions | join(","))"' "$TMP/v.1")" \
