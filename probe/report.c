@@ -341,6 +341,8 @@ salvage(struct probe *p, const char *why)
 	}
 	cJSON_Delete(p->attempts);
 	p->attempts = NULL;
+	/* Not the run's limit: the probe's own failure, and said as one. */
+	p->unjudged = NULL;
 	if (!failed)
 		step_fail(p, S_HTTP, p->steps[S_HTTP].ms, "probe_error",
 		    "the records of this target could not be written: %s", why);

@@ -86,6 +86,18 @@ is "$(vd 1)" "$N green ok f=" \
 is "$(jq -r 'select(.slug == "down") | "\(.verdict) \(.failed_regions | join(","))"' "$TMP/v.1")" \
     "red eu-west-2,us-east-1" "the server down in both regions is still red"
 
+# A record that breaks the rule of the state is refused, and named.
+rec=$(jq -c 'select(.type == "result" and .state == "unjudged")' "$TMP/p.1.eu-west-2" | head -1)
+{
+	jq -c '.error.code = "tired"' <<<"$rec"
+	jq -c '.failed_step = "dns"' <<<"$rec"
+	jq -c 'del(.error)' <<<"$rec"
+} | MCP_NOW=$(($(w 1) + 30)) mcp-aggregate push -r eu-west-2 >/dev/null 2>"$TMP/bad.err"
+is "$?:$(cat "$TMP/bad.err")" '1:mcp-aggregate: stdin:1: bad error.code "tired": an unjudged result says not_started, evicted or run_ended
+mcp-aggregate: stdin:2: bad failed_step "dns": only a broken result has one
+mcp-aggregate: stdin:3: bad error.code: an unjudged result says not_started, evicted or run_ended' \
+    "an unjudged result without its reason, or naming a failed step, is refused (exit 1)"
+
 # The store: unjudged results kept apart, the runs' counts by region and window.
 uj_eu=$(jq -r 'select(.type == "result" and .state == "unjudged") | .slug' "$TMP/p.1.eu-west-2" | wc -l)
 h=$(($(w 1) / 3600))
