@@ -318,17 +318,22 @@ advice(const struct runner *r, char *buf, size_t len)
 		    SLOW_SHARE, r->o->jobs);
 		o += n > 0 && (size_t)n < len - o ? (size_t)n : 0;
 	}
-	if (term)
+	if (term) {
 		snprintf(buf + o, len - o, "; SIGTERM came first: give the run the time it needs");
-	else if (r->nuj[UJ_RUN_ENDED] > 0 && r->o->run_secs < t + CUT_SLACK + MIN_RUN)
+		return;
+	}
+	if (r->nuj[UJ_NOT_STARTED] > 0 ||
+	    (r->nuj[UJ_RUN_ENDED] > 0 && r->o->run_secs >= t + CUT_SLACK + MIN_RUN)) {
+		n = snprintf(buf + o, len - o,
+		    "; too many targets for -j %ld in the run's %g s: raise -j or -d", r->o->jobs,
+		    r->o->run_secs);
+		o += n > 0 && (size_t)n < len - o ? (size_t)n : 0;
+	}
+	if (r->nuj[UJ_RUN_ENDED] > 0 && r->o->run_secs < t + CUT_SLACK + MIN_RUN)
 		snprintf(buf + o, len - o,
 		    "; -d %g leaves less than the targets' timeout (%g s) and %g s: raise -d or "
 		    "lower -t",
 		    r->o->run_secs, t, CUT_SLACK + MIN_RUN);
-	else if (r->nuj[UJ_NOT_STARTED] + r->nuj[UJ_RUN_ENDED] > 0)
-		snprintf(buf + o, len - o,
-		    "; too many targets for -j %ld in the run's %g s: raise -j or -d", r->o->jobs,
-		    r->o->run_secs);
 }
 
 void

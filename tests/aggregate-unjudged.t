@@ -74,7 +74,7 @@ for r in $REGIONS; do
 	    "null true" "$r: unjudged results name no failed step, and say why"
 	like "$(sed -n 1p "$TMP/e.1.$r")" "^mcp-probe: $uj of $((N + 1)) targets unjudged, the runner's limit and not the servers' failure: [0-9]+ not started, 0 ended to make room, [0-9]+ ended by the run's end \(the run's deadline \(-d 4\) came first\)$" \
 	    "$r: the run counts them on stderr"
-	like "$(sed -n 2p "$TMP/e.1.$r")" "^mcp-probe: the runner is short: [0-9]+ % of its $((N + 1)) targets unjudged \(more than 10 %\); -d 4 leaves less than the targets' timeout \(30 s\) and 2 s: raise -d or lower -t$" \
+	like "$(sed -n 2p "$TMP/e.1.$r")" "^mcp-probe: the runner is short: [0-9]+ % of its $((N + 1)) targets unjudged \(more than 10 %\); too many targets for -j 2 in the run's 4 s: raise -j or -d; -d 4 leaves less than the targets' timeout \(30 s\) and 2 s: raise -d or lower -t$" \
 	    "$r: and says the runner is short, and why"
 done
 is "$(cat "$TMP/push.err" "$TMP/verdict.err")" "" "push and verdict: quiet, the unjudged results taken"

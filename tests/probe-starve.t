@@ -122,7 +122,7 @@ like "$(jq -r 'select(.type == "result" and .error.code == "run_ended") | .error
     "the tarpit in flight: ended by the run's end (run_ended), its message says its deadline was cut"
 like "$(sed -n 1p "$TMP/err")" "^mcp-probe: [6-8] of 8 targets unjudged, the runner's limit and not the servers' failure: [5-7] not started, 0 ended to make room, 1 ended by the run's end \(the run's deadline \(-d 3\) came first\)$" \
     "the run counts the unjudged by reason"
-like "$(sed -n 2p "$TMP/err")" "^mcp-probe: the runner is short: [0-9]+ % of its 8 targets unjudged \(more than 10 %\); -d 3 leaves less than the targets' timeout \(30 s\) and 2 s: raise -d or lower -t$" \
+like "$(sed -n 2p "$TMP/err")" "^mcp-probe: the runner is short: [0-9]+ % of its 8 targets unjudged \(more than 10 %\); too many targets for -j 1 in the run's 3 s: raise -j or -d; -d 3 leaves less than the targets' timeout \(30 s\) and 2 s: raise -d or lower -t$" \
     "and says the runner is short, and why, with the figures"
 
 # --- SIGTERM: the run ends at once, every target with its records -----------------
