@@ -25,7 +25,8 @@
 #define AGG_TTL_SHORT (AGG_DAY + AGG_HOUR) /* results, latencies, drift, seen: 25 h */
 #define AGG_TTL_LONG (31 * AGG_DAY)        /* tool hashes, verdicts, history: 31 days */
 #define AGG_UPTIME_DAYS 30
-#define AGG_BATCH 512 /* records or slugs per pipeline round trip */
+#define AGG_BATCH 512  /* records or slugs per pipeline round trip */
+#define AGG_UJ_CODES 3 /* the reasons of an unjudged result: not_started, evicted, run_ended */
 
 /* The window of a probe start time: floor(t / 60) * 60. */
 long long agg_window(double t);
@@ -176,6 +177,34 @@ void agg_fault_drop(const struct agg_faults *f, struct agg_result *res, size_t *
 /* The step a blind region failed most (the first on a tie), -1 for none. */
 int agg_fault_step(const struct agg_fault_region *g);
 
+/*
+ * The short runners of a window (short.c, mcp-aggregate(1) "Unjudged
+ * results"): a region whose unjudged results of the window are at least
+ * AGG_SHORT_MIN and more than AGG_SHORT_PERCENT of its results there.
+ */
+#define AGG_SHORT_MIN 5
+#define AGG_SHORT_PERCENT 10
+struct agg_short_region {
+	char name[MCP_SLUG_MAX + 1];
+	long results;              /* its results stored for the window, unjudged ones too */
+	long uj[AGG_UJ_CODES + 1]; /* its unjudged ones by reason (1 to AGG_UJ_CODES) */
+	long unjudged;             /* their sum */
+	int is_short;
+};
+struct agg_shorts {
+	size_t n;
+	struct agg_short_region r[AGG_FAULT_REGIONS];
+};
+/* Read push's counts of window (mcp:runs:W) into s, decided; 0, or -1 after a warning. */
+int agg_shorts_read(struct mcp_store *st, long long window, struct agg_shorts *s);
+/* runner_short of a verdict record, when there are any: the short regions, sorted, with their figures. */
+void agg_shorts_add(cJSON *o, const struct agg_shorts *s);
+/*
+ * status: the regions of window, a line each, on stdout after the slugs'
+ * table, when one has unjudged results there; 0, or -1 when stdout fails.
+ */
+int agg_shorts_table(const struct agg_shorts *s, long long window);
+
 /* "green", "amber", ... and the one-letter history code g/a/r/u. */
 const char *agg_verdict_name(enum agg_verdict v);
 char agg_verdict_code(enum agg_verdict v);
@@ -274,8 +303,19 @@ int agg_canary_check(const cJSON *rec, char *code, char *err, size_t len);
  */
 int agg_origin_check(const cJSON *rec, int *reg, char *err, size_t len);
 
-/* The state of a result as its letter: h (healthy), a (auth-walled), b (broken). */
+/*
+ * The state of a result as its letter: h (healthy), a (auth-walled), b
+ * (broken), u (unjudged: the runner could not judge it, CONTRACT §2).
+ */
 int agg_state_check(const cJSON *rec, char *code, char *err, size_t len);
+
+/*
+ * An unjudged result's reason, error.code, as its number into *n: 1
+ * not_started, 2 evicted, 3 run_ended; anything else is refused.
+ * agg_unjudged_name gives the name of a number back (NULL for none).
+ */
+int agg_unjudged_check(const cJSON *rec, int *n, char *err, size_t len);
+const char *agg_unjudged_name(int n);
 
 /*
  * The step named by field ("step", "failed_step"), borrowed into *step:

@@ -132,9 +132,36 @@ agg_state_check(const cJSON *rec, char *code, char *err, size_t len)
 		*code = 'a';
 	else if (s != NULL && strcmp(s, "broken") == 0)
 		*code = 'b';
+	else if (s != NULL && strcmp(s, "unjudged") == 0)
+		*code = 'u';
 	else
-		return bad("state", v, "not healthy, auth-walled or broken", err, len);
+		return bad("state", v, "not healthy, auth-walled, broken or unjudged", err, len);
 	return 0;
+}
+
+/* The reasons of an unjudged result, in the order of their numbers (1 to 3). */
+static const char *const uj_codes[] = {"not_started", "evicted", "run_ended"};
+
+const char *
+agg_unjudged_name(int n)
+{
+	return n >= 1 && n <= AGG_UJ_CODES ? uj_codes[n - 1] : NULL;
+}
+
+int
+agg_unjudged_check(const cJSON *rec, int *n, char *err, size_t len)
+{
+	const cJSON *e = cJSON_GetObjectItemCaseSensitive(rec, "error");
+	const cJSON *v = cJSON_IsObject(e) ? cJSON_GetObjectItemCaseSensitive(e, "code") : NULL;
+	int i;
+
+	for (i = 1; cJSON_IsString(v) && i <= AGG_UJ_CODES; i++)
+		if (strcmp(v->valuestring, uj_codes[i - 1]) == 0) {
+			*n = i;
+			return 0;
+		}
+	return bad(
+	    "error.code", v, "an unjudged result says not_started, evicted or run_ended", err, len);
 }
 
 int

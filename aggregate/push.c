@@ -180,6 +180,9 @@ struct pending {
 	char cert[24];               /* cert_expires_at in whole seconds, or "" */
 	char canary;                 /* 'o', 'f' (its run's canary), or 0: none said */
 	int from_registry;           /* "origin":"registry": a registry target's */
+	int uj;                      /* unjudged: its reason, 1 to AGG_UJ_CODES; 0: judged */
+	int stored;                  /* the store took it: first of its (slug, region, window) */
+	int counted;                 /* in mcp:runs:W (count_runs) */
 	int canary_sent;             /* this round trip writes it (the batch's first of its kind) */
 	struct mcp_buf line;         /* the record, for the spool */
 	long lineno;                 /* its line, for the ingest's answer */
@@ -208,6 +211,7 @@ struct pctx {
 	agg_fate_fn *fate;
 	void *fate_arg;
 	const char *rlabel; /* what the region is called in a refusal: "-r " */
+	long unjudged;      /* of stored: unjudged results */
 };
 
 /* What push_open hands out: push's own context. */
@@ -289,9 +293,11 @@ check_result(const cJSON *rec, struct pending *p)
 
 	if ((why = check_common(rec, &slug, &region, &started, p->why, sizeof(p->why))) != NULL)
 		return why;
+	p->uj = 0;
 	if (agg_canary_check(rec, &p->canary, p->why, sizeof(p->why)) == -1 ||
 	    agg_origin_check(rec, &p->from_registry, p->why, sizeof(p->why)) == -1 ||
 	    agg_state_check(rec, &code, p->why, sizeof(p->why)) == -1 ||
+	    (code == 'u' && agg_unjudged_check(rec, &p->uj, p->why, sizeof(p->why)) == -1) ||
 	    agg_step_check(rec, "failed_step", code == 'b', &step, p->why, sizeof(p->why)) == -1 ||
 	    agg_hash_check(rec, &hash, p->why, sizeof(p->why)) == -1 ||
 	    agg_ms_check(rec, &ms, p->why, sizeof(p->why)) == -1 ||
@@ -310,6 +316,8 @@ check_result(const cJSON *rec, struct pending *p)
 		snprintf(p->bucket, sizeof(p->bucket), "%d", agg_lat_bucket(ms));
 	if ((url = str_of(rec, "url")) == NULL || agg_url_host(url, p->host, sizeof(p->host)) == -1)
 		p->host[0] = '\0';
+	if (code == 'u')
+		return NULL;
 	if (code == 'b')
 		return result_value(p, started, code, step, -1, error_code(rec));
 	return result_value(p, started, code, NULL, agg_ms_whole(ms), NULL);
@@ -379,12 +387,45 @@ append_canary(struct pctx *p, const struct pending *q)
 	mcp_store_appendf(p->st, "EXPIRE %s %d", key, AGG_TTL_SHORT);
 }
 
+/*
+ * An unjudged result (CONTRACT §2) is kept out of the slots the verdict
+ * reads, so that its region does not report the slug in that window and
+ * a real result of the same window, pushed later, still takes the slot:
+ * mcp:{SLUG}:uj:HOUR holds "REGION MINUTE" -> its reason's number, the
+ * first writer's.  The reply of HSETNX says stored (1) or a duplicate.
+ */
+static void
+append_unjudged(struct pctx *p, const struct pending *q)
+{
+	char k[MCP_SLUG_MAX + 64];
+
+	agg_key(k, sizeof(k), q->slug, "uj", q->window / AGG_HOUR);
+	mcp_store_appendf(
+	    p->st, "HSETNX %s %s:%lld %d", k, q->region, q->window % AGG_HOUR / AGG_WINDOW, q->uj);
+	mcp_store_appendf(p->st, "EXPIRE %s %d", k, AGG_TTL_SHORT);
+}
+
+/* What every result adds: its slug known, its run's canary. */
+static void
+append_tail(struct pctx *p, const struct pending *q)
+{
+	mcp_store_appendf(p->st, "ZADD %s GT %s %s", AGG_KEY_SLUGS, q->started, q->slug);
+	mcp_store_appendf(p->st, "ZADD %s 0 %s", AGG_KEY_LEX, q->slug);
+	if (q->canary_sent)
+		append_canary(p, q);
+}
+
 static void
 append_push(struct pctx *p, const struct pending *q, long long now)
 {
 	long long hour = q->window / AGG_HOUR;
 	char k[13][MCP_SLUG_MAX + 64];
 
+	if (q->uj) {
+		append_unjudged(p, q);
+		append_tail(p, q);
+		return;
+	}
 	agg_key(k[0], sizeof(k[0]), q->slug, "rs", hour);
 	agg_key(k[12], sizeof(k[12]), q->slug, "", -1);
 	agg_key(k[10], sizeof(k[10]), q->slug, "codes", -1);
@@ -404,17 +445,14 @@ append_push(struct pctx *p, const struct pending *q, long long now)
 	    p->sha, k[0], k[1], k[2], k[3], k[4], k[5], k[6], k[7], k[9], k[10], k[11], q->region,
 	    q->value, q->started, q->window, q->hash, q->bucket, AGG_TTL_SHORT, AGG_TTL_LONG, hour,
 	    k[8], q->host, now, q->cert, q->window % AGG_HOUR / AGG_WINDOW, k[12]);
-	mcp_store_appendf(p->st, "ZADD %s GT %s %s", AGG_KEY_SLUGS, q->started, q->slug);
-	mcp_store_appendf(p->st, "ZADD %s 0 %s", AGG_KEY_LEX, q->slug);
-	if (q->canary_sent)
-		append_canary(p, q);
+	append_tail(p, q);
 }
 
 /* The replies append_push asks for a record. */
 static int
 replies(const struct pending *q)
 {
-	return q->canary_sent ? 5 : 3;
+	return (q->uj ? 4 : 3) + (q->canary_sent ? 2 : 0);
 }
 
 /*
@@ -439,6 +477,53 @@ mark_canaries(struct pctx *p)
 		q->canary_sent = 1;
 		last = q;
 	}
+}
+
+/*
+ * The results each region's runs brought to each window, and how many the
+ * runner could not judge, by reason: mcp:runs:W holds "REGION:n" (results
+ * stored) and "REGION:REASON" (unjudged ones), what the verdict judges a
+ * short runner by (short.c).  Counted once, when stored; a count lost with
+ * the link is not asked again.
+ */
+static void
+count_runs(struct mcp_store *st, struct pctx *p)
+{
+	struct {
+		const char *region;
+		long long w;
+		long n, uj[AGG_UJ_CODES + 1];
+	} g[AGG_BATCH];
+	char key[64], err[256];
+	size_t i, j, k, ng = 0, nr = 0;
+	redisReply *r;
+
+	for (i = 0; i < p->n; i++) {
+		struct pending *q = &p->b[i];
+
+		if (!q->done || !q->stored || q->counted)
+			continue;
+		q->counted = 1;
+		for (j = 0; j < ng && (g[j].w != q->window || strcmp(g[j].region, q->region)); j++)
+			;
+		if (j == ng) {
+			memset(&g[ng], 0, sizeof(g[0]));
+			g[ng].region = q->region, g[ng++].w = q->window;
+		}
+		g[j].n++, g[j].uj[q->uj]++;
+	}
+	for (j = 0; j < ng; j++) {
+		snprintf(key, sizeof(key), "mcp:runs:%lld", g[j].w);
+		mcp_store_appendf(st, "HINCRBY %s %s:n %ld", key, g[j].region, g[j].n), nr++;
+		for (k = 1; k <= AGG_UJ_CODES; k++)
+			if (g[j].uj[k] > 0)
+				mcp_store_appendf(st, "HINCRBY %s %s:%s %ld", key, g[j].region,
+				    agg_unjudged_name((int)k), g[j].uj[k]),
+				    nr++;
+		mcp_store_appendf(st, "EXPIRE %s %d", key, AGG_TTL_SHORT), nr++;
+	}
+	for (i = 0; i < nr && mcp_store_read(st, &r, 1, err, sizeof(err)) == 0; i++)
+		freeReplyObject(r);
 }
 
 /* One round trip for the records not yet done; any failure is worth another. */
@@ -468,8 +553,10 @@ send_batch(struct mcp_store *st, void *arg, char *err, size_t errlen)
 			} else if (j == 0) {
 				p->b[i].done = 1;
 				stored = r->type == REDIS_REPLY_INTEGER && r->integer == 1;
+				p->b[i].stored = stored;
 				if (stored)
-					p->stored++, p->replayed += p->replaying;
+					p->stored++, p->replayed += p->replaying,
+					    p->unjudged += p->b[i].uj != 0;
 				else
 					p->dups++;
 				if (p->fate != NULL)
@@ -479,6 +566,7 @@ send_batch(struct mcp_store *st, void *arg, char *err, size_t errlen)
 			freeReplyObject(r);
 		}
 	}
+	count_runs(st, p);
 	return rc;
 }
 
@@ -652,6 +740,7 @@ on_record(cJSON *rec, long lineno, void *arg)
 	}
 	q->lineno = lineno;
 	q->done = 0;
+	q->stored = q->counted = 0;
 	if (++p->n == AGG_BATCH || (p->in != NULL && would_block(p->in)))
 		flush_batch(p);
 	return 0;
@@ -752,9 +841,14 @@ trim_slugs(struct pctx *p)
 static void
 summary(const struct pctx *p, const struct mcp_loop_stats *ls)
 {
+	char uj[64] = "";
+
+	/* Only when there are any: a run that judged all is said as before. */
+	if (p->unjudged > 0)
+		snprintf(uj, sizeof(uj), "; %ld of the results unjudged", p->unjudged);
 	warnx("push: %ld results stored, %ld duplicates ignored, %ld step records skipped, "
-	      "%ld bad lines, %ld spooled, %ld replayed from the spool",
-	    p->stored, p->dups, p->steps, ls->bad, p->spooled, p->replayed);
+	      "%ld bad lines, %ld spooled, %ld replayed from the spool%s",
+	    p->stored, p->dups, p->steps, ls->bad, p->spooled, p->replayed, uj);
 }
 
 int

@@ -250,6 +250,22 @@ status_once(struct mcp_store *st, void *arg, char *err, size_t errlen)
 	return MCP_STORE_OK;
 }
 
+/*
+ * The table's last word: the runners of the latest complete window, when
+ * one of them could not judge some of its targets (short.c); a store that
+ * does not answer leaves it out, after a warning.  -1 when stdout fails.
+ */
+static int
+runners(struct mcp_store *st, double now)
+{
+	static struct agg_shorts s;
+	long long w = agg_latest_complete(now);
+
+	if (agg_shorts_read(st, w, &s) == -1)
+		return 0;
+	return agg_shorts_table(&s, w);
+}
+
 int
 agg_status(const struct agg_opts *o, char **slugs, int nslugs)
 {
@@ -295,7 +311,7 @@ agg_status(const struct agg_opts *o, char **slugs, int nslugs)
 		if (o->json && print_json(&rows[i], now) == -1)
 			break;
 	if ((o->json && i < k) || (!o->json && k > 0 && print_table(rows, k, now) == -1) ||
-	    fflush(stdout) == EOF) {
+	    (!o->json && runners(st, now) == -1) || fflush(stdout) == EOF) {
 		mcp_stdout_failed();
 		rc = AGG_EXIT_STDOUT;
 	}

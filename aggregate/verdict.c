@@ -73,6 +73,7 @@ struct vctx {
 	int lookback;
 	struct mcp_buf out;       /* records of the batch, written once stored */
 	struct agg_faults faults; /* the window's probe-fault judgment */
+	struct agg_shorts shorts; /* the window's short runners (short.c) */
 };
 
 /* One slug of a batch: its replies (owned) and its finished record. */
@@ -454,6 +455,7 @@ record_of(const struct vctx *v, const struct slugwork *w, const struct agg_decis
 	cJSON_AddItemToObject(o, "failing_now", names_json(d->failing_now, d->nfailing_now));
 	add_maint(o, v, w->r[R_MAINT]);
 	add_faults(o, v);
+	agg_shorts_add(o, &v->shorts);
 	return o;
 }
 
@@ -898,7 +900,8 @@ agg_verdict(const struct agg_opts *o, char **slugs, int nslugs)
 	}
 	if (nslugs == 0 && fill_names(&v, list, n) == -1)
 		goto out;
-	if (judge(&v, o, nslugs == 0 ? list : NULL, n) == -1)
+	if (judge(&v, o, nslugs == 0 ? list : NULL, n) == -1 ||
+	    agg_shorts_read(v.st, v.window, &v.shorts) == -1)
 		goto out;
 	rc = pass(&v, list, n);
 	if (rc == MCP_EXIT_OK && n > 0 && mark_newest(&v) == -1)

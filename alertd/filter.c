@@ -457,6 +457,7 @@ on_verdict(cJSON *rec, long lineno, void *arg)
 	wd_note(&wd_seen, vd.slug, vd.window, vd.reporters,
 	    cJSON_GetObjectItemCaseSensitive(copy, "missing"));
 	wd_note_fault(&wd_seen, vd.window, copy);
+	wd_note_short(&wd_seen, vd.window, copy);
 	for (i = 0; i < x->b->n; i++)
 		if (strcmp(x->b->it[i].sl.slug, vd.slug) == 0 && batch_flush(x) == -1) {
 			cJSON_Delete(copy);

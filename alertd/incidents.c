@@ -121,18 +121,25 @@ wd_rows(const struct wd *d, int json)
 	struct row w;
 	int i;
 
-	/* i from -1 (the blindness) over the regions twice: runner-silent, then probe-fault. */
-	for (i = -1; i < 2 * d->n; i++) {
+	/*
+	 * i from -1 (the blindness) over the regions three times:
+	 * runner-silent, probe-fault, then runner-short.
+	 */
+	for (i = -1; i < 3 * d->n; i++) {
 		const struct track *t = i < 0 ? &d->blind
 		    : i < d->n                ? &d->r[i].t
-		                              : &d->r[i - d->n].pf;
+		    : i < 2 * d->n            ? &d->r[i - d->n].pf
+		                              : &d->r[i - 2 * d->n].sh;
 		const char *slug = i < 0 ? "mcp-uptime" : d->r[i % d->n].name;
 
 		if (!t->open)
 			continue;
 		memset(&w, 0, sizeof(w));
 		snprintf(w.slug, sizeof(w.slug), "%s", slug);
-		w.track = i < 0 ? WD_BLIND : i < d->n ? WD_SILENT : WD_FAULT;
+		w.track = i < 0    ? WD_BLIND
+		    : i < d->n     ? WD_SILENT
+		    : i < 2 * d->n ? WD_FAULT
+		                   : WD_SHORT;
 		snprintf(w.sev, sizeof(w.sev), "%s", i < 0 ? "P1" : "P2");
 		w.since = t->start;
 		if (i >= 0)

@@ -180,6 +180,7 @@ void pub_bind(struct pub *p);
 #define WD_SILENT "runner-silent"
 #define WD_BLIND "monitoring-blind"
 #define WD_FAULT "probe-fault"
+#define WD_SHORT "runner-short"
 #define WD_SLUGS 8 /* the slugs asked for a missing region's last result */
 struct wd_region {
 	char name[MCP_SLUG_MAX + 1];
@@ -199,6 +200,13 @@ struct wd_region {
 	char step[16];       /* the step it failed most then, "" for none */
 	int canary;          /* its runner's own canary failed then (not kept: for the trigger) */
 	struct track pf;     /* its probe-fault incident */
+	/* The verdicts' runner_short: the region reports, but could not judge much. */
+	double shortw;        /* the newest window it was short in; 0: never */
+	double sfirst;        /* the first window of its short run, 0: none */
+	double sok;           /* the newest window it reported in, not short */
+	long s_results, s_uj; /* of the newest window it was short in: results, unjudged */
+	long s_why[3];   /* those by reason: not started, ended to make room, by the run's end */
+	struct track sh; /* its runner-short incident */
 };
 struct wd {
 	double newest; /* the newest window of a verdict */
@@ -211,6 +219,22 @@ void wd_note(
     struct wd *w, const char *slug, double window, const cJSON *reporters, const cJSON *missing);
 /* What a verdict's probe_fault and probe_fault_detail say, noted in w. */
 void wd_note_fault(struct wd *w, double window, const cJSON *rec);
+/* The region named, added when add is set and there is room; NULL else. */
+struct wd_region *wd_find(struct wd *w, const char *name, int add);
+/* "OPEN START ROUTES" of an incident as the watchdog keeps it, into t. */
+void wd_track_parse(struct track *t, const char *s);
+/* Trigger or resolve the incident t of slug (a region, or "mcp-uptime"). */
+int wd_emit(struct ctx *x, struct track *t, const char *slug, const char *kind, const char *event,
+    const char *sev, const cJSON *regions, const char *summary, double end);
+/* short.c: the runner-short incidents (mcp-alert(1), "Watchdog"). */
+void wd_note_short(struct wd *w, double window, const cJSON *rec);
+int wd_short(struct ctx *x, struct wd_region *g, const cJSON *one);
+/* The stored field "s:REGION" of g: 1 when parsed, 0 when v is not one. */
+int wd_short_parse(struct wd_region *g, const char *v);
+/* Its value, into buf; 0 when g has none to keep. */
+int wd_short_value(const struct wd_region *g, char *buf, size_t len);
+/* What seen says of g's shortness merged into g. */
+void wd_short_merge(struct wd_region *g, const struct wd_region *seen);
 /* The regions seen merged into the store's, and decided: 0 or -1. */
 int alert_watchdog(struct ctx *x, const struct wd *seen);
 int alert_heartbeat(struct ctx *x);

@@ -114,7 +114,8 @@ track_ok(const char *t)
 	for (i = 0; i < NTRACKS; i++)
 		if (strcmp(t, i == T_DOWN ? "down" : track_kind[i]) == 0)
 			return 1;
-	return strcmp(t, WD_SILENT) == 0 || strcmp(t, WD_BLIND) == 0 || strcmp(t, WD_FAULT) == 0;
+	return strcmp(t, WD_SILENT) == 0 || strcmp(t, WD_BLIND) == 0 || strcmp(t, WD_FAULT) == 0 ||
+	    strcmp(t, WD_SHORT) == 0;
 }
 
 static int

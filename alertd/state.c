@@ -362,7 +362,7 @@ pub_add(struct ctx *x, const struct alert_ev *e, const cJSON *rec)
 	/* So is the watchdog of the probes: its slug is a region, or mcp-uptime. */
 	if (e->track != NULL &&
 	    (strcmp(e->track, WD_SILENT) == 0 || strcmp(e->track, WD_BLIND) == 0 ||
-	        strcmp(e->track, WD_FAULT) == 0))
+	        strcmp(e->track, WD_FAULT) == 0 || strcmp(e->track, WD_SHORT) == 0))
 		return;
 	/* The bytes of the record printed, without its newline. */
 	if (mcp_rec_format(&line, rec, why, sizeof(why)) == -1)

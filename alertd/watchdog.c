@@ -4,7 +4,9 @@
  * raises one P2 of its own, resolved when it reports again; every region
  * silent raises one P1, "monitoring is blind"; a region the verdicts name
  * in probe_fault (mcp-aggregate(1), "Probe faults") raises one P2,
- * probe-fault, resolved in the first window it reports unblinded.  The regions are known
+ * probe-fault, resolved in the first window it reports unblinded; a region
+ * the verdicts name in runner_short raises one P2, runner-short (short.c),
+ * resolved in the first window it reports, not short.  The regions are known
  * from the verdicts' reporters and missing; the time is the verdicts'
  * (the newest window decided), so a replay decides as the live run did.
  * A region's silence counts from its last result: the store's (the
@@ -28,7 +30,7 @@
 #define WD_FIELD_MAX (ALERT_ROUTES_MAX * ALERT_NAME_MAX + 128)
 #define WD_DECIDED 95 /* a window's verdict is decided this long after its start */
 
-static struct wd_region *
+struct wd_region *
 wd_find(struct wd *w, const char *name, int add)
 {
 	int i;
@@ -112,8 +114,8 @@ wd_note_fault(struct wd *w, double window, const cJSON *rec)
  * "LAST LISTED FIRST OPEN START ROUTES [SINCE]" of a region (SINCE, its
  * last result, absent before it was kept), "OPEN START ROUTES" of blindness.
  */
-static void
-track_parse(struct track *t, const char *s)
+void
+wd_track_parse(struct track *t, const char *s)
 {
 	char routes[sizeof(t->routes)] = "";
 	int open = 0;
@@ -146,12 +148,12 @@ wd_parse(struct wd *w, const redisReply *r)
 		if (strcmp(f, "newest") == 0)
 			w->newest = strtod(v, NULL);
 		else if (strcmp(f, "blind") == 0)
-			track_parse(&w->blind, v);
+			wd_track_parse(&w->blind, v);
 		else if (strncmp(f, "r:", 2) == 0 && mcp_slug_ok(f + 2) &&
 		    sscanf(v, "%lf %lf %lf %n", &last, &listed, &first, &n) == 3 &&
 		    (g = wd_find(w, f + 2, 1)) != NULL) {
 			g->last = last, g->listed = listed, g->first = first;
-			track_parse(&g->t, v + n);
+			wd_track_parse(&g->t, v + n);
 			if (sscanf(v + n, "%*d %*f %*s %lf", &g->since) != 1)
 				g->since = 0;
 		} else if (strncmp(f, "f:", 2) == 0 && mcp_slug_ok(f + 2) &&
@@ -162,8 +164,10 @@ wd_parse(struct wd *w, const redisReply *r)
 			g->probed = probed;
 			snprintf(
 			    g->step, sizeof(g->step), "%s", strcmp(step, "-") == 0 ? "" : step);
-			track_parse(&g->pf, v + n);
-		}
+			wd_track_parse(&g->pf, v + n);
+		} else if (strncmp(f, "s:", 2) == 0 && mcp_slug_ok(f + 2) &&
+		    (g = wd_find(w, f + 2, 1)) != NULL)
+			wd_short_parse(g, v);
 	}
 }
 
@@ -191,7 +195,7 @@ wd_load(struct mcp_store *st, struct wd *w)
 }
 
 /* Trigger or resolve the incident t of slug (a region, or "mcp-uptime"). */
-static int
+int
 wd_emit(struct ctx *x, struct track *t, const char *slug, const char *kind, const char *event,
     const char *sev, const cJSON *regions, const char *summary, double end)
 {
@@ -306,6 +310,13 @@ wd_decide(struct ctx *x, struct wd *w)
 				rc = wd_emit(x, &g->pf, g->name, WD_FAULT, "resolve", "P2", one,
 				    sum, w->newest);
 			}
+			if (rc == 0 && g->sh.open) {
+				snprintf(sum, sizeof(sum),
+				    "runner %s: no verdict has named it for a day; forgotten",
+				    g->name);
+				rc = wd_emit(x, &g->sh, g->name, WD_SHORT, "resolve", "P2", one,
+				    sum, w->newest);
+			}
 			g->name[0] = '\0'; /* not saved */
 		} else if (heard < w->newest &&
 		    w->newest + WD_DECIDED - quiet >= (double)c->runner_silent) {
@@ -335,6 +346,8 @@ wd_decide(struct ctx *x, struct wd *w)
 		}
 		if (rc == 0 && g->name[0] != '\0')
 			rc = wd_fault(x, g, one);
+		if (rc == 0 && g->name[0] != '\0')
+			rc = wd_short(x, g, one);
 		cJSON_Delete(one);
 	}
 	if (rc == 0 && silent > 0 && silent == w->n && !w->blind.open) {
@@ -379,6 +392,11 @@ wd_args(const struct wd *w, const char **argv, char (*vals)[WD_FIELD_MAX])
 		    g->listed, g->first, g->t.open, g->t.start, g->t.routes[0] ? g->t.routes : "-",
 		    g->since);
 		argv[n++] = vals[k++];
+		if (wd_short_value(g, vals[k + 1], WD_FIELD_MAX)) {
+			snprintf(vals[k], WD_FIELD_MAX, "s:%s", g->name);
+			argv[n++] = vals[k++];
+			argv[n++] = vals[k++];
+		}
 		if (g->fault <= 0 && !g->pf.open)
 			continue;
 		snprintf(vals[k], WD_FIELD_MAX, "f:%s", g->name);
@@ -425,7 +443,7 @@ alert_watchdog(struct ctx *x, const struct wd *seen)
 {
 	static const char *del[] = {"DEL", WD_KEY};
 	const char *watch[] = {"WATCH", WD_KEY}, *get[] = {"HGETALL", WD_KEY};
-	static char vals[4 * ALERT_REGIONS_MAX + 4][WD_FIELD_MAX];
+	static char vals[6 * ALERT_REGIONS_MAX + 4][WD_FIELD_MAX];
 	static const char *argv[8 * ALERT_REGIONS_MAX + 8];
 	struct alert_pipe p;
 	struct wd *w;
@@ -470,6 +488,7 @@ alert_watchdog(struct ctx *x, const struct wd *seen)
 			}
 			if (s->ffirst > 0)
 				g->ffirst = g->ffirst > 0 ? fmin(g->ffirst, s->ffirst) : s->ffirst;
+			wd_short_merge(g, s);
 		}
 		if (w->n == 0 || wd_decide(x, w) == -1) {
 			rc = w->n == 0 ? 0 : -1;

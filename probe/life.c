@@ -109,11 +109,63 @@ note(struct probe *p, const char *fmt, ...)
 	free(more);
 }
 
+/* libcurl rounds its timeouts down to the millisecond: a hair early. */
+#define CUT_EPS 0.01
+/*
+ * A target granted its own timeout less at most this had its whole
+ * timeout: the run's deadline counts from the program's start, so a cut
+ * that coincides with a target's own timeout leaves it the few
+ * milliseconds between the two short, and those decide nothing.
+ */
+#define WHOLE_EPS 0.1
+
+/*
+ * Why the run could not judge p, or NULL when p is judged: it failed, and
+ * the run ended it (not started, ended to make room, ended by the run's
+ * end) or its deadline cut to end within the run's was what it reached,
+ * before its own timeout (-t, timeout=) ran out.  A target that had its
+ * whole timeout and did not answer is a timeout, a tarpit a failure.
+ */
+static const char *
+unjudged_code(const struct probe *p)
+{
+	const char *code = p->cut_code;
+	double own = p->t->timeout > 0 ? p->t->timeout : p->o->timeout;
+
+	if (code == NULL && p->cut_at > 0 && p->finished_mono >= p->cut_at - CUT_EPS)
+		code = "run_ended";
+	if (code == NULL || !probe_broken(p) || p->finished_mono - p->mono0 >= own - WHOLE_EPS)
+		return NULL;
+	return code;
+}
+
+/*
+ * p is unjudged (code): the step that failed for the run's sake is
+ * skipped like the rest, its message the result's.
+ */
+static void
+unjudge(struct probe *p, const char *code)
+{
+	int s;
+
+	p->unjudged = code;
+	for (s = 0; s < S_NSTEPS; s++) {
+		if (p->steps[s].status != ST_FAIL)
+			continue;
+		free(p->uj_msg);
+		p->uj_msg = p->steps[s].msg;
+		p->steps[s].msg = NULL;
+		p->steps[s].code = NULL;
+		p->steps[s].status = ST_SKIP;
+		p->skip_reason[s] = "unjudged";
+	}
+}
+
 /* The steps are decided: fill in the skips, end the session, report. */
 void
 finish(struct probe *p)
 {
-	const char *reason = "after_failure";
+	const char *reason = "after_failure", *uj;
 	int s;
 
 	if (p->done)
@@ -125,6 +177,8 @@ finish(struct probe *p)
 	if (p->posture != NULL &&
 	    (strcmp(p->posture, "auth-walled") == 0 || strcmp(p->posture, "key-walled") == 0))
 		reason = "auth_walled";
+	if ((uj = unjudged_code(p)) != NULL)
+		reason = "unjudged";
 	for (s = 0; s < S_NSTEPS; s++) {
 		if (p->steps[s].status != ST_PENDING)
 			continue;
@@ -138,10 +192,11 @@ finish(struct probe *p)
 		xfer_free(&p->a);
 	if (p->cut_why != NULL)
 		note(p, "%s", p->cut_why);
-	/* libcurl rounds its timeouts down to the millisecond: a hair early. */
-	if (p->cut_at > 0 && p->finished_mono >= p->cut_at - 0.01)
+	if (p->cut_at > 0 && p->finished_mono >= p->cut_at - CUT_EPS)
 		note(p, "its deadline cut to %.1f s to end within the run's (-d %g)",
 		    p->cut_at - p->mono0, p->o->run_secs);
+	if (uj != NULL)
+		unjudge(p, uj);
 	/* At the run's end, there is no time to close the session. */
 	if (p->mode == MODE_LEGACY && p->session != NULL && !runner_ending(p->r) &&
 	    xfer_delete(p, &p->x, on_delete) == 0)
@@ -210,15 +265,17 @@ probe_timers(struct probe *p, double now)
  * End p now: the request in flight ends as libcurl's own timeout would
  * end it, so that the step it serves fails as it would have at the
  * deadline (connect_timeout, timeout); if that leaves p going, the first
- * step not decided times out.  why is added to the failure's message.
+ * step not decided times out.  why is added to the failure's message;
+ * code says for finish() what ended it, should p be unjudged.
  */
 void
-probe_cut(struct probe *p, const char *why)
+probe_cut(struct probe *p, const char *code, const char *why)
 {
 	if (p->done)
 		return;
 	/* Borrowed while it lasts: finish() adds it before the records are written. */
 	p->cut_why = why;
+	p->cut_code = code;
 	if (p->x.active)
 		xfer_complete(&p->x, CURLE_OPERATION_TIMEDOUT);
 	if (!p->done) {
@@ -382,9 +439,14 @@ probe_start(struct probe *p)
 
 	p->mono0 = mcp_mono();
 	p->deadline = p->mono0 + p->timeout;
-	/* Every target ends within the run's deadline, its own cut to fit. */
+	/*
+	 * Every target ends within the run's deadline, its own cut to fit:
+	 * a cut of less than libcurl's rounding leaves it its whole timeout.
+	 */
 	if (cut > 0 && p->deadline > cut) {
-		p->deadline = p->cut_at = cut;
+		if (p->deadline - cut > CUT_EPS)
+			p->cut_at = cut;
+		p->deadline = cut;
 		p->timeout = cut - p->mono0;
 	}
 	p->started_at = mcp_ms_round(mcp_now());
@@ -419,6 +481,7 @@ probe_free(struct probe *p)
 	curl_slist_free_all(p->connect_to);
 	free(p->challenge);
 	mcp_buf_free(&p->prm_why);
+	free(p->uj_msg);
 	mcp_wipe_free(&p->session);
 	mcp_wipe_free(&p->post_url);
 	mcp_wipe_free(&p->auth_hdr);

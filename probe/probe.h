@@ -201,6 +201,9 @@ struct probe {
 	int nsock;                /* its sockets open (runner_sockopt, runner_closesocket) */
 	double cut_at;            /* mono time its deadline was cut to, or 0 (the run's end) */
 	const char *cut_why;      /* why it is being ended early (borrowed, probe_cut) */
+	const char *cut_code;     /* the run ends it early: not_started, evicted, run_ended */
+	const char *unjudged;     /* static: why the run could not judge it (finish), or NULL */
+	char *uj_msg;             /* owned: what it was doing when the run ended it, or NULL */
 	int dirty;                /* on the runner's list of probes to look at */
 	int done;                 /* the steps are decided */
 	int reported;             /* the records are written; the runner frees it */
@@ -267,8 +270,12 @@ const char *xfer_refused(const struct xfer *x, CURLcode rc);
 int probe_init(struct probe *p, const struct opts *o, struct mcp_target *t, struct runner *r);
 void probe_start(struct probe *p);
 double probe_timers(struct probe *p, double now);
-/* End p before its own deadline: a timeout, why added to its message. */
-void probe_cut(struct probe *p, const char *why);
+/*
+ * End p before its own deadline, for the run's sake: code is evicted or
+ * run_ended, why its message.  A target that had its whole timeout is a
+ * timeout all the same (finish).
+ */
+void probe_cut(struct probe *p, const char *code, const char *why);
 void probe_free(struct probe *p);
 void finish(struct probe *p);
 void send_list(struct probe *p);

@@ -81,20 +81,30 @@ m_tree(struct rw *w, const char *k, const cJSON *v)
 		bad(w, err);
 }
 
+/* The error member: {"code":…,"message":…}, or null for no code. */
 static void
-m_error(struct rw *w, const struct step_rec *s)
+m_error_of(struct rw *w, const char *code, const char *msg)
 {
 	struct rw e = {w->b, 0, 0, ""};
 
-	if (s == NULL || s->status != ST_FAIL) {
+	if (code == NULL) {
 		m_null(w, "error");
 		return;
 	}
 	key(w, "error");
-	m_str(&e, "code", s->code);
-	m_str(&e, "message", s->msg);
+	m_str(&e, "code", code);
+	m_str(&e, "message", msg);
 	if (e.bad || mcp_buf_addc(w->b, '}') == -1)
 		bad(w, e.bad ? e.why : "out of memory");
+}
+
+static void
+m_error(struct rw *w, const struct step_rec *s)
+{
+	if (s == NULL || s->status != ST_FAIL)
+		m_null(w, "error");
+	else
+		m_error_of(w, s->code, s->msg);
 }
 
 static void
@@ -183,6 +193,8 @@ result_record(struct rw *w, struct probe *p)
 			failed = i;
 	if (failed >= 0)
 		state = "broken";
+	else if (p->unjudged != NULL)
+		state = "unjudged";
 	else if (p->posture != NULL &&
 	    (strcmp(p->posture, "auth-walled") == 0 || strcmp(p->posture, "key-walled") == 0))
 		state = "auth-walled";
@@ -204,7 +216,10 @@ result_record(struct rw *w, struct probe *p)
 		m_null(w, "tool_count");
 	m_str(w, "tool_hash", listed ? p->tool_hash : NULL);
 	m_num(w, "ms", ms1((p->finished_mono - p->mono0) * 1000.0));
-	m_error(w, failed >= 0 ? &p->steps[failed] : NULL);
+	if (p->unjudged != NULL && failed < 0)
+		m_error_of(w, p->unjudged, p->uj_msg);
+	else
+		m_error(w, failed >= 0 ? &p->steps[failed] : NULL);
 	/* Only a certificate that verified: an expired one fails the tls step. */
 	if (p->cert_not_after >= 0)
 		m_num(w, "cert_expires_at", p->cert_not_after);
@@ -303,6 +318,7 @@ clean_all(struct probe *p)
 	for (i = 0; i < p->t->nheaders; i++)
 		secrets[n++] = p->t->headers[i].value;
 
+	clean(p->uj_msg, secrets, n);
 	for (i = 0; i < S_NSTEPS; i++) {
 		clean(p->steps[i].msg, secrets, n);
 		clean_tree(p->steps[i].detail, NULL, secrets, n);
@@ -325,6 +341,8 @@ salvage(struct probe *p, const char *why)
 	}
 	cJSON_Delete(p->attempts);
 	p->attempts = NULL;
+	/* Not the run's limit: the probe's own failure, and said as one. */
+	p->unjudged = NULL;
 	if (!failed)
 		step_fail(p, S_HTTP, p->steps[S_HTTP].ms, "probe_error",
 		    "the records of this target could not be written: %s", why);

@@ -386,6 +386,7 @@ run(const struct opts *o, struct mcp_targets *ts)
 	free(r.watch);
 	close(r.ep);
 	curl_global_cleanup();
-	rc = r.failed ? MCP_EXIT_FAIL : r.broken ? MCP_EXIT_FAIL : MCP_EXIT_OK;
+	/* A target the run could not judge is a runtime failure as a broken one is. */
+	rc = r.failed || r.broken || sched_unjudged(&r) > 0 ? MCP_EXIT_FAIL : MCP_EXIT_OK;
 	return rc;
 }

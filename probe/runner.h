@@ -38,21 +38,24 @@ struct runner {
 	int failed;         /* the run itself failed (stdout) */
 
 	/* sched.c */
-	long cap;                          /* slots: o->jobs young and slow_max slow */
-	long slow_max;                     /* slow targets at the most */
-	long fd_room;                      /* descriptors the targets may hold together */
-	long slow_fds;                     /* the sockets the slow targets hold */
-	struct probeq young;               /* targets that count against -j, oldest first */
-	struct probeq slow;                /* targets that no longer do, oldest first */
-	long nyoung, nslow;                /* their numbers */
-	double end;                        /* mono time the run is over (-d), or 0 */
-	double sched_due;                  /* mono time sched_turn wants a look, or 0 */
-	volatile sig_atomic_t *stop;       /* set by SIGTERM: end the run now */
-	sigset_t waitmask;                 /* the signals let in while the loop waits */
-	int ending;                        /* the cutoff has passed */
-	int over;                          /* the run's end: what is left is ended */
-	size_t ncut, nunstarted, nevicted; /* for the run's last word */
+	long cap;                    /* slots: o->jobs young and slow_max slow */
+	long slow_max;               /* slow targets at the most */
+	long fd_room;                /* descriptors the targets may hold together */
+	long slow_fds;               /* the sockets the slow targets hold */
+	struct probeq young;         /* targets that count against -j, oldest first */
+	struct probeq slow;          /* targets that no longer do, oldest first */
+	long nyoung, nslow;          /* their numbers */
+	double end;                  /* mono time the run is over (-d), or 0 */
+	double sched_due;            /* mono time sched_turn wants a look, or 0 */
+	volatile sig_atomic_t *stop; /* set by SIGTERM: end the run now */
+	sigset_t waitmask;           /* the signals let in while the loop waits */
+	int ending;                  /* the cutoff has passed */
+	int over;                    /* the run's end: what is left is ended */
+	size_t nuj[3];               /* targets unjudged, by UJ_* (the run's last word) */
 };
+
+/* Why a target was unjudged (life.c): the index of runner's nuj. */
+enum { UJ_NOT_STARTED, UJ_EVICTED, UJ_RUN_ENDED };
 
 /* run.c: look at the timers again by mono time t. */
 void runner_due(struct runner *r, double t);
@@ -67,5 +70,7 @@ double sched_turn(struct runner *r, double now);
 void sched_done(struct runner *r, struct probe *p);
 /* The run's last word on standard error, if it cut anything short. */
 void sched_summary(const struct runner *r);
+/* The targets the run could not judge. */
+size_t sched_unjudged(const struct runner *r);
 
 #endif

@@ -13,18 +13,23 @@
  * not a core.  The slow targets have bounds of their own: slow_max of
  * them (SLOW_SHARE times -j), and the descriptors left once every young
  * place has four.  Past either bound, the slow target in flight longest
- * is ended as a timeout to make room.  The age alone decides: a server
- * that trickles a byte now and then is as slow as a silent one.
+ * is ended to make room.  The age alone decides: a server that trickles
+ * a byte now and then is as slow as a silent one.
  *
  * -d bounds the run.  Every target's deadline is cut to end CUT_SLACK
  * before the run's; a target is started only with MIN_RUN seconds left
- * before that, and those there is no time for are reported at once (a
- * timeout at dns, "not started"); WRAP before the run's end whatever is
- * left is ended, its records written.  SIGTERM ends the run the same way,
- * at once.
+ * before that, and those there is no time for are reported at once ("not
+ * started"); WRAP before the run's end whatever is left is ended, its
+ * records written.  SIGTERM ends the run the same way, at once.
+ *
+ * What the run ends before a target's own timeout ran out (not started,
+ * ended to make room, cut by the run's end) is the runner's limit, not the
+ * server's failure: the target is unjudged (life.c), and the run's last
+ * word counts them and, when they are many, says the runner is short.
  */
 #include <err.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/resource.h>
 
 #include "mcp.h"
@@ -36,8 +41,8 @@
 #define CUT_SLACK 1.0
 #define MIN_RUN 1.0
 #define WRAP 0.5
-/* libcurl rounds a timeout down to the millisecond: it may end one early. */
-#define CUT_EPS 0.01
+/* More than this share of the targets unjudged: the runner is short. */
+#define SHORT_PERCENT 10
 /* Descriptors a young target may hold: request, stream, answer, token. */
 #define FDS_YOUNG 4
 /* Descriptors kept for everything else: stdio, epoll, the resolver. */
@@ -102,20 +107,22 @@ not_started(struct runner *r, struct mcp_target *t, const char *why)
 	p->slot = -1;
 	p->mono0 = p->deadline = p->finished_mono = mcp_mono();
 	p->started_at = mcp_ms_round(mcp_now());
+	p->cut_code = "not_started";
 	step_fail(p, S_DNS, 0, "timeout", "not started: %s", why);
 	finish(p);
 	probe_free(p);
 	free(p);
-	r->nunstarted++;
 }
 
 void
 sched_done(struct runner *r, struct probe *p)
 {
+	if (p->unjudged != NULL)
+		r->nuj[strcmp(p->unjudged, "not_started") == 0 ? UJ_NOT_STARTED
+		        : strcmp(p->unjudged, "evicted") == 0  ? UJ_EVICTED
+		                                               : UJ_RUN_ENDED]++;
 	if (p->slot < 0 || p->q.tqe_prev == NULL)
 		return;
-	if (r->over || (p->cut_at > 0 && p->finished_mono >= p->cut_at - CUT_EPS))
-		r->ncut++;
 	if (p->slow) {
 		TAILQ_REMOVE(&r->slow, p, q);
 		r->nslow--;
@@ -155,8 +162,8 @@ evict(struct runner *r, long *fds, const char *room)
 	n = snprintf(
 	    why, sizeof(why), "ended after %.1f s to make room: %s", mcp_mono() - p->mono0, room);
 	*fds -= p->nsock;
-	r->nevicted++;
-	probe_cut(p, n < 0 || (size_t)n >= sizeof(why) ? "ended early to make room" : why);
+	probe_cut(
+	    p, "evicted", n < 0 || (size_t)n >= sizeof(why) ? "ended early to make room" : why);
 	/* Reported, its DELETE not waited for: out of the queue (sched_done). */
 	runner_finish(r, p);
 	return 1;
@@ -196,7 +203,7 @@ end_all(struct runner *r)
 	for (i = 0; i < r->cap; i++) {
 		if ((p = r->live[i]) == NULL || p->reported)
 			continue;
-		probe_cut(p, why);
+		probe_cut(p, "run_ended", why);
 		/* Its DELETE, if any, is not waited for. */
 		runner_finish(r, p);
 	}
@@ -286,16 +293,65 @@ sched_turn(struct runner *r, double now)
 	return next;
 }
 
+size_t
+sched_unjudged(const struct runner *r)
+{
+	return r->nuj[UJ_NOT_STARTED] + r->nuj[UJ_EVICTED] + r->nuj[UJ_RUN_ENDED];
+}
+
+/* What would have judged them: the advice of a short runner, into buf. */
+static void
+advice(const struct runner *r, char *buf, size_t len)
+{
+	double t = r->o->timeout;
+	size_t i, o = 0;
+	int n, term = r->stop != NULL && *r->stop;
+
+	buf[0] = '\0';
+	for (i = 0; i < r->ts->n; i++)
+		if (r->ts->v[i].timeout > t)
+			t = r->ts->v[i].timeout;
+	if (r->nuj[UJ_EVICTED] > 0) {
+		n = snprintf(buf + o, len - o,
+		    "; slow targets crowded out the others (at most %d times -j %ld of them, and "
+		    "the descriptors): raise -j",
+		    SLOW_SHARE, r->o->jobs);
+		o += n > 0 && (size_t)n < len - o ? (size_t)n : 0;
+	}
+	if (term) {
+		snprintf(buf + o, len - o, "; SIGTERM came first: give the run the time it needs");
+		return;
+	}
+	if (r->nuj[UJ_NOT_STARTED] > 0 ||
+	    (r->nuj[UJ_RUN_ENDED] > 0 && r->o->run_secs >= t + CUT_SLACK + MIN_RUN)) {
+		n = snprintf(buf + o, len - o,
+		    "; too many targets for -j %ld in the run's %g s: raise -j or -d", r->o->jobs,
+		    r->o->run_secs);
+		o += n > 0 && (size_t)n < len - o ? (size_t)n : 0;
+	}
+	if (r->nuj[UJ_RUN_ENDED] > 0 && r->o->run_secs < t + CUT_SLACK + MIN_RUN)
+		snprintf(buf + o, len - o,
+		    "; -d %g leaves less than the targets' timeout (%g s) and %g s: raise -d or "
+		    "lower -t",
+		    r->o->run_secs, t, CUT_SLACK + MIN_RUN);
+}
+
 void
 sched_summary(const struct runner *r)
 {
-	char buf[96];
+	char buf[96], more[400];
+	size_t n = sched_unjudged(r), all = r->ts->n;
 
-	if (r->ncut > 0 || r->nunstarted > 0)
-		warnx("%s: %zu targets ended unfinished, %zu not started",
-		    why_end(r, buf, sizeof(buf)), r->ncut, r->nunstarted);
-	if (r->nevicted > 0)
-		warnx(
-		    "%zu slow targets ended early to make room for others (their records say why)",
-		    r->nevicted);
+	if (n == 0)
+		return;
+	warnx("%zu of %zu targets unjudged, the runner's limit and not the servers' failure: "
+	      "%zu not started, %zu ended to make room, %zu ended by the run's end (%s)",
+	    n, all, r->nuj[UJ_NOT_STARTED], r->nuj[UJ_EVICTED], r->nuj[UJ_RUN_ENDED],
+	    r->nuj[UJ_NOT_STARTED] + r->nuj[UJ_RUN_ENDED] > 0 ? why_end(r, buf, sizeof(buf))
+	                                                      : "none cut by the run's end");
+	if (n * 100 <= all * SHORT_PERCENT)
+		return;
+	advice(r, more, sizeof(more));
+	warnx("the runner is short: %zu %% of its %zu targets unjudged (more than %d %%)%s",
+	    n * 100 / all, all, SHORT_PERCENT, more);
 }

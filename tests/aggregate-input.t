@@ -141,7 +141,7 @@ mcp-aggregate: stdin:4: bad slug \"Bad Slug!\": not [a-z0-9._-]{1,80}, not all d
 mcp-aggregate: stdin:5: bad region \"us\\u001b[2Jeast\": not [a-z0-9._-]{1,80}, not all dots
 mcp-aggregate: stdin:6: bad slug \"${long:0:100}\"...: not [a-z0-9._-]{1,80}, not all dots
 mcp-aggregate: stdin:7: not a probe record (type \"verdict\\u0007\")
-mcp-aggregate: stdin:8: bad state \"up\": not healthy, auth-walled or broken
+mcp-aggregate: stdin:8: bad state \"up\": not healthy, auth-walled, broken or unjudged
 mcp-aggregate: stdin:9: bad tool_hash \"sha256: spaced\": not 1 to 128 printable ASCII characters
 $(summary 0 0 9)" "a NUL anywhere is refused; a bad name is shown escaped and cut"
 is "$(rcli --scan --pattern 'mcp:{good*' | wc -l | tr -d ' ')" 0 "no slug cut at its NUL is stored"

@@ -456,7 +456,7 @@ is "$(redis-cli -s "$REDIS_SOCK" strlen "mcp:{s-oldday}:day:$d") $(hist_at s-old
 redis-cli -s "$REDIS_SOCK" --scan >"$TMP/keys"
 n=$(sed 's/^/TTL /' "$TMP/keys" | redis-cli -s "$REDIS_SOCK" | awk '$1 <= 0' | wc -l | tr -d ' ')
 is "$n" 0 "every key has a TTL"
-is "$(grep -v -e '^mcp:{[a-z0-9._-]*}:' -e '^mcp:fault:[0-9]*$' "$TMP/keys" | sort | tr '\n' ' ')" "mcp:slugs mcp:slugs:lex mcp:verdict:newest " \
-    "every key but the slug and name indexes, the newest window decided and the windows' probe-fault judgments carries its slug as a hash tag"
+is "$(grep -v -e '^mcp:{[a-z0-9._-]*}:' -e '^mcp:fault:[0-9]*$' -e '^mcp:runs:[0-9]*$' "$TMP/keys" | sort | tr '\n' ' ')" "mcp:slugs mcp:slugs:lex mcp:verdict:newest " \
+    "every key but the slug and name indexes, the newest window decided and the windows' probe-fault judgments and runs' counts carries its slug as a hash tag"
 
 done_testing

@@ -2,9 +2,11 @@
 # probe-starve.t - tarpits in the fleet: servers that take the connection and never answer
 # (silent, after the TLS handshake, or trickling a byte a second), named to
 # sort first and many more than -j, beside working servers: every working
-# server healthy, every tarpit a classified timeout, the run over by its
-# deadline (-d) with a result for every target; SIGTERM as a deadline; the
-# bounds of the slow targets
+# server healthy, every tarpit that had its whole timeout a classified
+# timeout, the run over by its deadline (-d) with a result for every
+# target; what the run could not judge (not started, ended to make room,
+# cut by -d or SIGTERM) unjudged, never broken, and counted; the bounds of
+# the slow targets
 # shellcheck source=tests/lib.sh
 . "$(dirname "$0")/lib.sh"
 
@@ -42,7 +44,9 @@ done
 
 # --- the attack: tarpits named to sort first, four times -j -----------------------
 # 24 tarpits, listed first and named to sort first, and 16 working servers
-# of four kinds.  -w 60: nothing but the deadline ends a tarpit's request.
+# of four kinds.  -w 60: nothing but the deadline ends a tarpit's request;
+# -t 8: every tarpit starts early enough to have its whole timeout (the
+# run's 25 s cuts only those started after 16 s), so each is a failure.
 # Before the run had a schedule of its own, the first six tarpits held the six places
 # (-j 6) for a minute each and no working server started in the run's 25 s.
 {
@@ -58,7 +62,7 @@ done
 		esac
 	done
 } >"$TMP/fleet"
-probe -j 6 -w 60 -d 25 -f "$TMP/fleet" >"$TMP/out" 2>"$TMP/err"
+probe -j 6 -w 60 -t 8 -d 25 -f "$TMP/fleet" >"$TMP/out" 2>"$TMP/err"
 is "$?" 1 "tarpits in the fleet: exit 1 (targets broken)"
 is "$(jq -r 'select(.type == "result") | .slug' "$TMP/out" | sort | tr '\n' ' ')" \
     "$(cut -d' ' -f1 "$TMP/fleet" | sort | tr '\n' ' ')" "a result for every target"
@@ -72,16 +76,23 @@ is "$(jq -r 'select(.step == "tls" and (.slug | startswith("ab-"))) | .status' "
     "its handshake passed"
 is "$(results "$TMP/out" | grep '^ac-' | cut -d' ' -f2- | sort -u)" "broken http timeout" \
     "every trickling tarpit: a timeout at http, however many bytes it sent"
-is "$(jq -r 'select(.type == "result" and (.slug | startswith("a"))) | .error.message' "$TMP/out" |
-    grep -Evc "; its deadline cut to [0-9.]+ s to end within the run's \(-d 25\)$")" 0 \
-    "every tarpit's deadline (-t 30) was cut to end within the run's, and its message says so"
+is "$(jq -r 'select(.type == "result" and (.slug | startswith("a"))) | .ms >= 7900' "$TMP/out" | sort -u)" true \
+    "every tarpit had its whole timeout (-t 8): a tarpit is a failure, not the runner's limit"
 is "$(jq -s '(map(select(.type == "result")) | (map(.probe_finished_at) | max) - (map(.probe_started_at) | min)) <= 25' "$TMP/out")" \
     true "every target finished within the run's 25 s, by the probe's own clock"
 is "$(jq -rs 'map(select(.type == "result")) | (map(select(.slug | startswith("zz"))) | map(.probe_started_at) | min) <
     (map(select(.slug | startswith("a"))) | map(.probe_started_at) | max)' "$TMP/out")" true \
     "the order is the run's own: working servers started before the last tarpit (not the file's order, nor the names')"
-is "$(cat "$TMP/err")" "mcp-probe: the run's deadline (-d 25) came first: 24 targets ended unfinished, 0 not started" \
-    "the run says it cut the tarpits short, and started every target"
+is "$(cat "$TMP/err")" "" "nothing unjudged: the run judged every target, nothing to say"
+
+# --- the boundary: a deadline cut by -d to end where the target's own would ----
+# -t 5 -d 6: the run's cut (a second before its end) comes where the
+# tarpit's own timeout does, less the milliseconds the run took to start it.
+echo "aa-silent-1 $SILENT" >"$TMP/edge"
+probe -w 60 -t 5 -d 6 -f "$TMP/edge" >"$TMP/out" 2>"$TMP/err"
+is "$?:$(results "$TMP/out")" "1:aa-silent-1 broken http timeout" \
+    "a tarpit whose cut deadline coincided with its own timeout is a timeout (exit 1)"
+is "$(cat "$TMP/err")" "" "and nothing unjudged"
 
 # --- a run too short for its fleet: the targets not started say so ------------------
 {
@@ -94,13 +105,25 @@ is "$?" 1 "-d 3 with one place and six tarpits: exit 1"
 is "$(jq -r 'select(.type == "result") | .slug' "$TMP/out" | wc -l):$(whole "$TMP/out")" 8:0 \
     "still a result, and nine records, for every target"
 notstarted=$(jq -r 'select(.type == "result" and .error.message == "not started: the run'\''s deadline (-d 3) came first")
-    | "\(.failed_step) \(.error.code) \(.ms)"' "$TMP/out")
+    | "\(.state) \(.failed_step) \(.error.code) \(.ms)"' "$TMP/out")
 like "$(wc -l <<<"$notstarted")" '^[5-7]$' "those there was no time for: not started (a tarpit held the one place)"
-is "$(sort -u <<<"$notstarted")" "dns timeout 0" "each a timeout at dns that took no time"
-is "$(results "$TMP/out" | awk '$2 != "healthy" && $4 != "timeout"' | wc -l)" 0 \
-    "every other target healthy or a timeout"
-like "$(cat "$TMP/err")" "^mcp-probe: the run's deadline \(-d 3\) came first: [0-9]+ targets ended unfinished, [5-7] not started$" \
-    "the run says how many it cut short"
+is "$(sort -u <<<"$notstarted")" "unjudged null not_started 0" "each unjudged, not_started, no step failed, no time taken"
+is "$(jq -r 'select(.type == "step" and .status == "fail") | .slug' "$TMP/out" | grep -c '^aa-')" 0 \
+    "a tarpit not started or ended by the run has no step that failed"
+is "$(jq -r 'select(.type == "step" and .status == "pass" and (.slug | startswith("aa-"))) | .step' "$TMP/out" |
+    sort | tr '\n' ' ')" "connect dns " "the steps done keep their status (the tarpit in flight: dns, connect)"
+is "$(jq -r 'select(.type == "step" and .status == "skip" and (.slug | startswith("aa-"))) | .detail.reason' "$TMP/out" |
+    sort | uniq -c | awk '{ print $2 }' | tr '\n' ' ')" "plain_http unjudged " \
+    "skipped as unjudged (tls: plain http)"
+is "$(results "$TMP/out" | awk '$2 != "healthy" && $2 != "unjudged"' | wc -l)" 0 \
+    "every other target healthy or unjudged: not one broken"
+like "$(jq -r 'select(.type == "result" and .error.code == "run_ended") | .error.message' "$TMP/out")" \
+    "; its deadline cut to [0-9.]+ s to end within the run's \(-d 3\)$" \
+    "the tarpit in flight: ended by the run's end (run_ended), its message says its deadline was cut"
+like "$(sed -n 1p "$TMP/err")" "^mcp-probe: [6-8] of 8 targets unjudged, the runner's limit and not the servers' failure: [5-7] not started, 0 ended to make room, 1 ended by the run's end \(the run's deadline \(-d 3\) came first\)$" \
+    "the run counts the unjudged by reason"
+like "$(sed -n 2p "$TMP/err")" "^mcp-probe: the runner is short: [0-9]+ % of its 8 targets unjudged \(more than 10 %\); too many targets for -j 1 in the run's 3 s: raise -j or -d; -d 3 leaves less than the targets' timeout \(30 s\) and 2 s: raise -d or lower -t$" \
+    "and says the runner is short, and why, with the figures"
 
 # --- SIGTERM: the run ends at once, every target with its records -----------------
 {
@@ -114,12 +137,14 @@ pid=$!
 wait_for 300 test -s "$TMP/pit-silent.log"
 kill -TERM "$pid"
 wait "$pid"
-is "$?" 1 "SIGTERM: the run ends as a deadline would end it (exit 1, targets broken), not killed"
+is "$?" 1 "SIGTERM: the run ends as a deadline would end it (exit 1, targets unjudged), not killed"
 is "$(jq -r 'select(.type == "result") | .slug' "$TMP/out" | wc -l):$(whole "$TMP/out")" 10:0 \
     "a result, and nine records, for every target"
 like "$(jq -r 'select(.type == "result" and (.slug | startswith("aa"))) | .error.message' "$TMP/out" | sort -u)" \
     "the run was ended \(SIGTERM\)" "a tarpit in flight or not started: its record says the run was ended"
-like "$(cat "$TMP/err")" "^mcp-probe: the run was ended \(SIGTERM\): [0-9]+ targets ended unfinished, [0-9]+ not started$" \
+is "$(results "$TMP/out" | grep '^aa-' | cut -d' ' -f2-3 | sort -u)" "unjudged null" \
+    "every tarpit unjudged: the run ended, not the server"
+like "$(cat "$TMP/err")" "^mcp-probe: [0-9]+ of 10 targets unjudged, .*\(the run was ended \(SIGTERM\)\)"$'\n'"mcp-probe: the runner is short: .*; SIGTERM came first: give the run the time it needs$" \
     "and the run says so"
 
 # --- the slow targets' own bounds -----------------------------------------------
@@ -133,8 +158,14 @@ like "$(jq -r 'select(.type == "result") | .error.message' "$TMP/out" | grep -c 
 like "$(jq -r 'select(.type == "result") | .error.message' "$TMP/out" | grep 'to make room' | head -1)" \
     '^no complete answer in time \([0-9]+ ms\); ended after 1[0-9][.][0-9] s to make room: 4 targets slow at once at the most \(4 times -j\)$' \
     "a timeout at the step it was in, with the reason"
-like "$(cat "$TMP/err")" "mcp-probe: [12] slow targets ended early to make room" \
+is "$(jq -r 'select(.type == "result" and (.error.message | test("to make room"))) | "\(.state) \(.failed_step) \(.error.code)"' "$TMP/out" | sort -u)" \
+    "unjudged null evicted" "unjudged, evicted: its timeout had not run out"
+is "$(jq -r 'select(.type == "step" and .step == "http") | "\(.status) \(.detail.reason)"' "$TMP/out" | sort -u)" \
+    "skip unjudged" "the step it was in: skipped as unjudged, not failed"
+like "$(cat "$TMP/err")" "mcp-probe: 6 of 6 targets unjudged, .*: 0 not started, [12] ended to make room, " \
     "the run says how many"
+like "$(cat "$TMP/err")" "the runner is short: .*; slow targets crowded out the others \(at most 4 times -j 1 of them, and the descriptors\): raise -j" \
+    "and that -j is too small for them"
 
 # And the descriptors: at 100, the young places (-j 8) keep four each, 32
 # of the 36 the targets may hold, and the slow tarpits make do with the rest.
@@ -148,7 +179,7 @@ like "$(cat "$TMP/err")" "mcp-probe: [12] slow targets ended early to make room"
 )
 is "$?:$(whole "$TMP/out")" 1:0 "100 descriptors, 16 tarpits and -j 8: exit 1, nine records each"
 is "$(results "$TMP/out" | grep -c '^zz-work-.* healthy null null$')" 8 "every working server is healthy"
-like "$(cat "$TMP/err")" "mcp-probe: [0-9]+ slow targets ended early to make room" \
+like "$(cat "$TMP/err")" "mcp-probe: [0-9]+ of 24 targets unjudged, .*: 0 not started, [1-9][0-9]* ended to make room" \
     "slow tarpits were ended to leave the young places their descriptors"
 
 done_testing

@@ -64,14 +64,15 @@ run() {
 	jq -r 'select(.type == "result") | "\(.slug[0:3]) \(.state) \(.probe_finished_at)"' "$TMP/out" |
 	    awk -v t0="$t0" -v w="$wall" -v l="$label" -v cpu="$cpu" -v m="$m" '
 		{ n++; if ($1 == "ser" && $2 == "healthy") h++; if ($1 == "aaa" && $2 == "broken") b++
+		  if ($2 == "unjudged") u++; if ($1 == "ser" && $2 == "broken") wb++
 		  if ($1 == "ser" && $2 == "healthy" && $3 - t0 <= 48.5) in_time++
 		  if ($3 > last) last = $3; if ($1 == "ser" && $3 > lastw) lastw = $3 }
-		END { printf "  %-34s %6.1f %6.1f %6.1f %6.1f %7d %7d %7d %5d %7d\n", l, lastw - t0, last - t0,
-		    w, cpu, n, h, in_time, b, m }'
+		END { printf "  %-34s %6.1f %6.1f %6.1f %6.1f %7d %7d %7d %5d %8d %6d %7d\n", l, lastw - t0,
+		    last - t0, w, cpu, n, h, in_time, b, u, wb, m }'
 	sed 's/^/    (/; s/$/)/' "$TMP/err" | head -3
 }
 echo "a minute's run with tarpits: $N distinct servers 150 ms away, $T of them tarpits named to sort first, default -j:"
-printf '  %-34s %6s %6s %6s %6s %7s %7s %7s %5s %7s\n' "" work last exit CPU results healthy "by 48.5" pits "RSS kB"
+printf '  %-34s %6s %6s %6s %6s %7s %7s %7s %5s %8s %6s %7s\n' "" work last exit CPU results healthy "by 48.5" pits unjudged wbroke "RSS kB"
 run "mcp-probe -d 48.5, all $N" "$BIN/mcp-probe" "$TMP/all" -d 48.5
 run "floor: the $W working alone" "$BIN/mcp-probe" "$TMP/working" -d 48.5
 if [ -n "${BENCH_STARVE_BEFORE:-}" ]; then
@@ -80,4 +81,6 @@ fi
 echo "  (seconds from the start: work, to the last working server's result; last, to the last result"
 echo "  (probe_finished_at); exit, to the process's end.  healthy: of the $W working; by 48.5: of them,"
 echo "  those whose result came within 48.5 s, before a region deadline of 50 s cuts; pits: tarpits"
-echo "  broken, of $T; RSS: the peak)"
+echo "  broken, of $T; unjudged: the results the run could not judge (not started, ended to make room,"
+echo "  cut by -d), the runner's limit; wbroke: working servers broken (none, unless the machine fails"
+echo "  them); RSS: the peak)"

@@ -671,7 +671,8 @@ test_checks(void)
 	cJSON_Delete(rec);
 	rec = cJSON_Parse("{\"state\":\"up\",\"tool_hash\":\"sha256 x\",\"failed_step\":3}");
 	ok(agg_state_check(rec, &code, err, sizeof(err)) == -1, "%s", err);
-	is_str(err, "bad state \"up\": not healthy, auth-walled or broken", "a bad state is named");
+	is_str(err, "bad state \"up\": not healthy, auth-walled, broken or unjudged",
+	    "a bad state is named");
 	ok(agg_hash_check(rec, &hash, err, sizeof(err)) == -1, "%s", err);
 	is_str(err, "bad tool_hash \"sha256 x\": not 1 to 128 printable ASCII characters",
 	    "a bad hash is named");
