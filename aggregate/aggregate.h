@@ -398,10 +398,9 @@ int agg_push(const struct agg_opts *o);
  */
 #define AGG_ORIGIN_EVERY 60 /* seconds before push reads them again */
 struct agg_origin {
-	struct mcp_strmap slugs; /* keys in pool */
-	char *pool;              /* owned */
-	double at;               /* mcp_mono() of the last read, 0 for none */
-	int read;                /* the store answered once: the set is known */
+	struct mcp_strmap slugs;
+	double at; /* mcp_mono() of the last read, 0 for none */
+	int read;  /* the store answered once: the set is known */
 };
 /* Read the slugs into o: 0, or -1 with err (o as it was when the store did not answer). */
 int agg_origin_load(struct mcp_store *st, struct agg_origin *o, char *err, size_t len);

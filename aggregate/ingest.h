@@ -40,7 +40,7 @@ int ing_body(struct ing_src *s, struct mcp_buf *b, size_t max, char *why, size_t
 
 /* The fleet's targets (known.c): each slug, and the host of its URL (ptr). */
 struct ing_known {
-	struct mcp_strmap m; /* keys in text, hosts in hosts */
+	struct mcp_strmap m; /* hosts in hosts */
 	char *text;          /* owned: the targets as GET /targets serves them */
 	size_t len;
 	char *hosts; /* owned */

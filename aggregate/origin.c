@@ -14,31 +14,18 @@
 #include "aggregate.h"
 #include "json.h"
 
-/* The slugs of the two replies into a pool of their own: 0, or -1 when memory ran out. */
+/* The slugs of the two replies into the set (its own copies): 0, or -1 when memory ran out. */
 static int
 keep(struct agg_origin *o, redisReply *const *r, size_t nr)
 {
-	size_t i, k, need = 0, at = 0;
+	size_t i, k;
 	int added;
 
 	for (k = 0; k < nr; k++)
 		for (i = 0; i < r[k]->elements; i++)
-			if (r[k]->element[i]->type == REDIS_REPLY_STRING)
-				need += r[k]->element[i]->len + 1;
-	if ((o->pool = malloc(need + 1)) == NULL)
-		return -1;
-	for (k = 0; k < nr; k++)
-		for (i = 0; i < r[k]->elements; i++) {
-			const redisReply *e = r[k]->element[i];
-
-			if (e->type != REDIS_REPLY_STRING)
-				continue;
-			memcpy(o->pool + at, e->str, e->len);
-			o->pool[at + e->len] = '\0';
-			if (mcp_strmap_put(&o->slugs, o->pool + at, &added) == NULL)
+			if (r[k]->element[i]->type == REDIS_REPLY_STRING &&
+			    mcp_strmap_put(&o->slugs, r[k]->element[i]->str, &added) == NULL)
 				return -1;
-			at += e->len + 1;
-		}
 	return 0;
 }
 
@@ -46,8 +33,6 @@ void
 agg_origin_free(struct agg_origin *o)
 {
 	mcp_strmap_free(&o->slugs);
-	free(o->pool);
-	o->pool = NULL;
 }
 
 int

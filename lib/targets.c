@@ -399,9 +399,6 @@ mcp_targets_load(const char *path, struct mcp_targets *ts, char *err, size_t err
 				e->num = (size_t)lineno;
 				continue;
 			}
-			/* The key is the slug of t: gone with it. */
-			if (e != NULL)
-				e->key = NULL;
 			mcp_target_free(&t);
 			snprintf(why, sizeof(why), "out of memory");
 		}

@@ -95,7 +95,13 @@ remote_of(const redisReply *f, const redisReply *v, struct audit_rem *s)
 	if ((s->slug = strdup(f->str)) == NULL || (s->name = audit_name_cut(name)) == NULL ||
 	    (name[0] != '\0' && (s->key = strdup(name)) == NULL))
 		errx(MCP_EXIT_FAIL, "audit: out of memory");
-	if ((s->bucket = state_bucket(mcp_json_str(o, "status", NULL), state)) == -1)
+	/*
+	 * A remote that needs configuration is a target once the operator's
+	 * overrides give it: its history is read, and it is filed by its
+	 * results when it has any.
+	 */
+	if ((s->bucket = state_bucket(mcp_json_str(o, "status", NULL), state)) == -1 ||
+	    s->bucket == B_NEEDS)
 		s->probe = 1;
 	cJSON_Delete(o);
 	return 0;
@@ -227,8 +233,12 @@ run(const struct agg_opts *o, struct audit *a, int json, int keep)
 		goto out;
 	}
 	for (i = 0; i < a->nr; i++)
-		if (a->r[i].probe)
-			a->r[i].bucket = audit_decide(&a->r[i].h);
+		if (a->r[i].probe) {
+			int d = audit_decide(&a->r[i].h);
+
+			if (a->r[i].bucket != B_NEEDS || d != B_UNPROBED)
+				a->r[i].bucket = d;
+		}
 	if (audit_group(a) == -1 || (out = audit_json(a)) == NULL ||
 	    (text = cJSON_PrintUnformatted(out)) == NULL)
 		errx(MCP_EXIT_FAIL, "audit: out of memory");

@@ -75,7 +75,7 @@ struct audit_rem {
 	char *key;  /* owned: the full name its server is grouped by, NULL for none */
 	long index; /* its index in the registry's list of remotes, -1 for none */
 	int bucket;
-	int probe;  /* state "probe" and not deleted: its history is read */
+	int probe;  /* state "probe" or "needs-configuration", not deleted: its history is read */
 	int remote; /* 1 for a remote, 0 for the field of a server with packages only */
 	size_t srv; /* its server: an index into a->srv */
 	struct audit_hist h;

@@ -152,9 +152,41 @@ apart_list(cJSON *o, const struct audit *a)
 	cJSON_AddNumberToObject(o, "apart_count", (double)n);
 }
 
-/* A bucket: its servers (count, percent of the total, slugs) and its remotes. */
+/*
+ * Each server as a member of its bucket: its slug, its registry name and
+ * the slugs of all its fields, so that the slug of a second remote leads
+ * back to its server and name; NULL when memory ran out.  Owned: those of
+ * more than one field go into their bucket's "members" (a server of one
+ * field is its remote's slug), the rest are deleted.
+ */
+static cJSON **
+members(const struct audit *a)
+{
+	cJSON **m = calloc(a->nsrv + 1, sizeof(*m));
+	size_t i;
+
+	if (m == NULL)
+		return NULL;
+	for (i = 0; i < a->nsrv; i++) {
+		if ((m[i] = cJSON_CreateObject()) == NULL) {
+			while (i > 0)
+				cJSON_Delete(m[--i]);
+			free(m);
+			return NULL;
+		}
+		cJSON_AddStringToObject(m[i], "slug", a->srv[i].slug);
+		cJSON_AddStringToObject(m[i], "name", a->srv[i].name);
+		cJSON_AddArrayToObject(m[i], "slugs");
+	}
+	for (i = 0; i < a->nr; i++)
+		cJSON_AddItemToArray(cJSON_GetObjectItemCaseSensitive(m[a->r[i].srv], "slugs"),
+		    cJSON_CreateString(a->r[i].slug));
+	return m;
+}
+
+/* A bucket: its servers (count, percent of the total, slugs, members) and its remotes. */
 static cJSON *
-bucket_json(const struct audit *a, int b, long total)
+bucket_json(const struct audit *a, int b, long total, cJSON **m)
 {
 	cJSON *o = cJSON_CreateObject(), *l;
 	size_t i;
@@ -167,17 +199,29 @@ bucket_json(const struct audit *a, int b, long total)
 	for (i = 0; i < a->nsrv; i++)
 		if (a->srv[i].bucket == b)
 			cJSON_AddItemToArray(l, cJSON_CreateString(a->srv[i].slug));
+	l = cJSON_AddArrayToObject(o, "members");
+	for (i = 0; i < a->nsrv; i++)
+		if (a->srv[i].bucket == b &&
+		    cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(m[i], "slugs")) > 1) {
+			cJSON_AddItemToArray(l, m[i]);
+			m[i] = NULL;
+		}
 	return o;
 }
 
 cJSON *
 audit_json(const struct audit *a)
 {
-	cJSON *o = cJSON_CreateObject(), *bs, *reg, *mv, *sy;
+	cJSON *o = cJSON_CreateObject(), *bs, *reg, *mv, *sy, **m;
 	char iso[32];
 	long total = 0, remotes = 0;
+	size_t i;
 	int b;
 
+	if (o == NULL || (m = members(a)) == NULL) {
+		cJSON_Delete(o);
+		return NULL;
+	}
 	for (b = 0; b < B_NBUCKET; b++)
 		total += a->count[b], remotes += a->rcount[b];
 	mcp_iso8601((double)a->to, iso, sizeof(iso));
@@ -194,8 +238,11 @@ audit_json(const struct audit *a)
 	cJSON_AddNumberToObject(o, "remotes", (double)remotes);
 	bs = cJSON_AddObjectToObject(o, "buckets");
 	for (b = 0; b < B_NBUCKET; b++)
-		cJSON_AddItemToObject(bs, audit_bucket_names[b], bucket_json(a, b, total));
-	cJSON_AddItemToObject(o, "deleted", bucket_json(a, B_DELETED, total));
+		cJSON_AddItemToObject(bs, audit_bucket_names[b], bucket_json(a, b, total, m));
+	cJSON_AddItemToObject(o, "deleted", bucket_json(a, B_DELETED, total, m));
+	for (i = 0; i < a->nsrv; i++)
+		cJSON_Delete(m[i]);
+	free(m);
 	sy = cJSON_AddObjectToObject(o, "sync");
 	cJSON_AddNumberToObject(sy, "skipped", (double)a->skipped);
 	cJSON_AddNumberToObject(sy, "remotes_dropped", (double)a->dropped);

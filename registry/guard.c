@@ -52,15 +52,12 @@ reg_probed_begin(const struct sync *s, struct reg_probed *p)
 	int added;
 
 	memset(p, 0, sizeof(*p));
-	if ((p->slugs = calloc(s->old.n + 1, sizeof(*p->slugs))) == NULL)
-		return -1;
 	for (i = 0; i < s->old.n; i++) {
 		if (!probed(&s->old.v[i]))
 			continue;
-		/* A copy: the map outlives nothing it points into. */
-		if ((p->slugs[p->n] = strdup(s->old.v[i].slug)) == NULL ||
-		    mcp_strmap_put(&p->set, p->slugs[p->n++], &added) == NULL)
+		if (mcp_strmap_put(&p->set, s->old.v[i].slug, &added) == NULL)
 			return -1;
+		p->n++;
 	}
 	return 0;
 }
@@ -68,9 +65,6 @@ reg_probed_begin(const struct sync *s, struct reg_probed *p)
 void
 reg_probed_free(struct reg_probed *p)
 {
-	while (p->n > 0)
-		free(p->slugs[--p->n]);
-	free(p->slugs);
 	mcp_strmap_free(&p->set);
 	memset(p, 0, sizeof(*p));
 }

@@ -70,7 +70,6 @@ take_fields(struct sync *s, struct reg_field *v, size_t n)
 			continue;
 		}
 		if (reg_fields_add(&s->nw, f) == -1) {
-			e->key = NULL; /* the key is f's, about to go */
 			reg_field_free(f);
 			return -1;
 		}
@@ -361,7 +360,7 @@ reg_sync(const struct agg_opts *ao, const struct reg_opts *o)
 {
 	struct sync s;
 	struct counts c, prev;
-	struct reg_probed was = {{NULL, 0, 0}, NULL, 0};
+	struct reg_probed was = {{0}, 0};
 	struct mcp_store *st;
 	char err[1000];
 	int rc = MCP_EXIT_FAIL;

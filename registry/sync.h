@@ -27,7 +27,7 @@ struct sync {
 	redisReply *others_r;     /* owned: the keys of others */
 	struct alias *aliases;    /* owned */
 	size_t naliases;
-	struct mcp_strmap names; /* names seen in this crawl (keys in nw) */
+	struct mcp_strmap names; /* names seen in this crawl */
 	long pages, entries, skipped;
 	size_t staged;      /* bytes of the fields this crawl made */
 	long gone;          /* servers a full pass found gone from the listing */
@@ -54,11 +54,10 @@ struct counts {
 	size_t bytes;
 };
 
-/* The slugs probed before a sync (guard.c): copies, owned. */
+/* The slugs probed before a sync (guard.c): the map's own copies. */
 struct reg_probed {
 	struct mcp_strmap set;
-	char **slugs;
-	size_t n;
+	size_t n; /* the fields probed */
 };
 
 /* Append f (moved in) to fs.  0, or -1 when memory ran out. */

@@ -48,7 +48,9 @@ int serve_notice_route(struct conn *c, const struct req *q, struct resp *r);
 /* posttext.c: text a post's author wrote, as HTML or as XML text. */
 /*
  * s, at most max bytes of it, escaped: no byte of it is markup; invalid
- * UTF-8 and control characters (C0 but LF, DEL, C1) become U+FFFD.  As
+ * UTF-8, control characters (C0 but LF, DEL, C1), U+FFFE, U+FFFF and the
+ * other noncharacters become U+FFFD (XML 1.0 excludes some, HTML warns of
+ * all).  As
  * HTML (links 0: XML text), LF is <br> and each http(s) URL a link.
  */
 int serve_post_text(struct mcp_buf *b, const char *s, size_t max, int links);

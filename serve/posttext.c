@@ -2,7 +2,7 @@
  * posttext.c - the text of a post, which its author wrote and the store
  * holds (both read as hostile), as HTML or as XML text: every byte
  * escaped, never markup; UTF-8 kept and anything else (invalid bytes,
- * control characters) replaced; lines kept; and in HTML each http or
+ * control characters, what XML 1.0 excludes, noncharacters) replaced; lines kept; and in HTML each http or
  * https URL made a link.  The caller isolates it (<bdi>), so that its
  * bidi controls reorder nothing around it.
  */
@@ -12,7 +12,6 @@
 #include "notices.h"
 
 #define URL_MAX 2000
-#define REPLACEMENT "\xef\xbf\xbd"
 
 /* The bytes a URL in text may hold: printable ASCII but blanks, quotes and <>\^`{|}. */
 static size_t
@@ -53,8 +52,9 @@ url_at(const char *s, size_t n, int after_word)
 static int
 esc_char(struct mcp_buf *b, const char *s, size_t k, unsigned long cp, int links)
 {
-	if (k == 0 || (cp < 0x20 && cp != '\n') || (cp >= 0x7f && cp < 0xa0))
-		return mcp_buf_adds(b, REPLACEMENT);
+	/* Tab and CR too: a post's lines end in LF alone. */
+	if (k == 0 || (cp < 0x20 && cp != '\n') || !serve_text_char(cp))
+		return mcp_buf_adds(b, SERVE_REPLACEMENT);
 	switch (cp) {
 	case '&':
 		return mcp_buf_adds(b, "&amp;");

@@ -82,13 +82,39 @@ text_width(const char *s)
 	return (w + 5) / 10;
 }
 
-/* Text into HTML, SVG or XML: the five characters that could end it. */
+int
+serve_text_char(unsigned long cp)
+{
+	if (cp < 0x20)
+		return cp == '\t' || cp == '\n' || cp == '\r';
+	if (cp >= 0x7f && cp < 0xa0)
+		return 0;
+	/* Surrogates, and the noncharacters: U+FDD0..U+FDEF and the last two of each plane. */
+	if ((cp >= 0xd800 && cp < 0xe000) || (cp >= 0xfdd0 && cp <= 0xfdef) ||
+	    (cp & 0xfffe) == 0xfffe)
+		return 0;
+	return cp <= 0x10ffff;
+}
+
+/* The five characters that could end text, escaped; what is not text, U+FFFD. */
 int
 serve_esc(struct mcp_buf *b, const char *s)
 {
+	size_t n = strlen(s), k;
+	unsigned long cp;
 	int rc = 0;
 
-	for (; *s != '\0' && rc == 0; s++) {
+	for (; n > 0 && rc == 0; s += k, n -= k) {
+		k = 1;
+		if ((unsigned char)*s >= 0x80 || !serve_text_char((unsigned char)*s)) {
+			k = mcp_utf8_decode(s, n, &cp);
+			if (k == 0 || !serve_text_char(cp)) {
+				rc = mcp_buf_adds(b, SERVE_REPLACEMENT);
+				k = k == 0 ? 1 : k;
+			} else
+				rc = mcp_buf_add(b, s, k);
+			continue;
+		}
 		switch (*s) {
 		case '&':
 			rc = mcp_buf_adds(b, "&amp;");

@@ -257,7 +257,16 @@ void serve_audit_page(struct conn *c, const struct req *q, struct resp *r);
 int serve_summary_json(struct mcp_buf *b, const struct summary *s, double now);
 int serve_summary_fields(struct mcp_buf *b, const struct summary *s, double now);
 void serve_etag(const struct summary *s, char *buf, size_t len);
+/*
+ * Text into HTML, SVG or XML: markup never, and every page and feed
+ * well-formed whatever s holds: what XML 1.0 excludes (C0 controls but
+ * tab, LF and CR; U+FFFE, U+FFFF; surrogates and invalid UTF-8), DEL, C1
+ * and the noncharacters become U+FFFD (SERVE_REPLACEMENT).
+ */
 int serve_esc(struct mcp_buf *b, const char *s);
+/* 1 when code point cp may stand in text as itself (serve_esc's rule, tab, LF and CR in). */
+int serve_text_char(unsigned long cp);
+#define SERVE_REPLACEMENT "\xef\xbf\xbd"
 int serve_badge_svg(struct mcp_buf *b, enum serve_state st, const char *label, const char *theme);
 int serve_shields_json(struct mcp_buf *b, enum serve_state st);
 int serve_maint_json(struct mcp_buf *b, const struct summary *s);

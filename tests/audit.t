@@ -317,12 +317,22 @@ for s in ok walled far; do
 	reg "io.young.$s" "io.young/$s"
 	reg "io.new.$s" "io.new/$s"
 done
+# A remote whose required key the operator's overrides give: probed, and
+# filed by its results; another with no results stays needs-configuration.
+reg io.young.keyed io.young/keyed needs-configuration
+reg io.young.vars io.young/vars needs-configuration
+# A server of two remotes: the second's slug leads back to it.
+reg io.young.two io.young/two probe active 0
+reg io.young.two-1 io.young/two probe active 1
 {
 	for k in $(seq 61 6 115); do
 		gen -s io.young.ok -r "$ALL" -t "$(w "$k")"
 		gen -s io.young.walled -r "$ALL" -t "$(w "$k")" -a
 		gen -s io.young.far -r "$FOUR_AP_LAST" -t "$(w "$k")"
 		gen -s io.young.far -r ap-southeast-1 -t "$(w "$k")" -f connect
+		gen -s io.young.keyed -r "$ALL" -t "$(w "$k")"
+		gen -s io.young.two -r "$ALL" -t "$(w "$k")"
+		gen -s io.young.two-1 -r "$ALL" -t "$(w "$k")"
 	done
 	gen -s io.new.ok -r "$ALL" -t "$(w 115)" -n 5
 	gen -s io.new.walled -r "$ALL" -t "$(w 115)" -n 5 -a
@@ -332,8 +342,16 @@ done
 run_windows 60 119
 mcp-aggregate audit --json --at $(($(w 119) + 95)) >"$TMP/y.json" 2>"$TMP/y.err"
 is "$?:$(cat "$TMP/y.err")" "0:" "the audit of a young fleet exits 0 and is quiet"
-is "$(jq -c '[.period, .buckets.healthy.slugs]' "$TMP/y.json")" '[86400,["io.new.ok","io.young.ok"]]' \
-    "24 hours: healthy, the servers that are"
+is "$(jq -c '[.period, .buckets.healthy.slugs]' "$TMP/y.json")" \
+    '[86400,["io.new.ok","io.young.keyed","io.young.ok","io.young.two"]]' \
+    "24 hours: healthy, the servers that are, one whose key the overrides give among them"
+is "$(bucket "$TMP/y.json" needs-configuration)" '[1,["io.young.vars"]]' \
+    "needs-configuration: the remote with no result"
+is "$(jq -c '.buckets.healthy.members' "$TMP/y.json")" \
+    '[{"slug":"io.young.two","name":"io.young/two","slugs":["io.young.two","io.young.two-1"]}]' \
+    "a server of two remotes: the slugs of both, its name (one of one remote is its slug)"
+is "$(jq -c '[.buckets[].members[].slugs[]] | index("io.young.two-1") != null' "$TMP/y.json")" true \
+    "the second remote's slug is found in the JSON"
 is "$(bucket "$TMP/y.json" auth-walled)" '[2,["io.new.walled","io.young.walled"]]' \
     "auth-walled from ten windows every sixth minute, and from five"
 is "$(bucket "$TMP/y.json" regionally-degraded)" '[2,["io.new.far","io.young.far"]]' \

@@ -306,5 +306,48 @@ is "$(rc llen 'mcp:{page}:requests' | awk '{ print ($1 > 0) }')" 1 "queued by th
 is "$(acgi POST /subscribe/confirm '' "t=$(printf '%040d' 7)")" "Status: 410 Gone" "a confirmation"
 is "$(acgi POST /unsubscribe "s=$sid&t=$(printf '%040d' 7)" 'List-Unsubscribe=One-Click')" "Status: 200 OK" "an unsubscription"
 is "$(grep -c NOPERM "$TMP/acl.err")" 0 "no command refused to it"
+# --- a post of every character XML 1.0 excludes: every feed and page still well-formed --
+# mcp-alert takes the noncharacters (U+FFFE, U+FFFF, U+FDD0, U+10FFFF) in
+# a title and a text; the store may hold the rest: every C0 control, DEL,
+# C1, a lone surrogate, invalid UTF-8.
+nonchars=$(printf '\357\277\276 \357\277\277 \357\267\220 \364\217\277\277')
+ma post new --slug weather --title "odd $nonchars end" --text "$nonchars"$'\nline' >"$TMP/x.json"
+is "$?:$(jq -r .title "$TMP/x.json")" "0:odd $nonchars end" "a post of U+FFFE, U+FFFF and other noncharacters: taken as written"
+ctl=$(jq -nr '[range(1; 32), 127, 128, 159] | implode | @json' | sed 's/^"//; s/"$//')
+rc set 'mcp:{page}:post:90' "{\"v\":1,\"type\":\"post\",\"id\":\"90\",\"title\":\"ctl $ctl $(printf '\355\240\200 \377 \357\277\276') end\",\"state\":\"monitoring\",\"all\":true,\"slugs\":[],\"created\":5,\"updated\":6,\"incident\":null,\"updates\":[{\"at\":5,\"state\":\"monitoring\",\"text\":\"t $ctl $(printf '\355\277\277\357\277\277')\"}]}" >/dev/null
+rc zadd 'mcp:{page}:posts:open' 6 90 >/dev/null
+rc zadd 'mcp:{page}:posts' 6 90 >/dev/null
+# xmlchars FILE: what in FILE is not XML 1.0 text (invalid UTF-8, an excluded character, a noncharacter).
+xmlchars() {
+	python3 - "$1" <<'PY'
+import sys
+b = open(sys.argv[1], "rb").read()
+try:
+    t = b.decode("utf-8")
+except UnicodeDecodeError as e:
+    sys.exit(print("not UTF-8 at byte %d" % e.start))
+for c in t:
+    o = ord(c)
+    if (o < 0x20 and c not in "\t\n\r") or 0x7f <= o < 0xa0 or 0xfdd0 <= o <= 0xfdef or o & 0xfffe == 0xfffe:
+        sys.exit(print("U+%04X" % o))
+PY
+}
+for u in "$PAGE_CGI/feed.atom" "$PAGE_FCGI/status/weather/feed.atom"; do
+	req "$u"
+	is "$ST" 200 "$u: 200"
+	like "$(cat "$RB")" "odd $(printf '\357\277\275') $(printf '\357\277\275') $(printf '\357\277\275') $(printf '\357\277\275') end" \
+	    "$u: each noncharacter of the title is U+FFFD"
+	xmllint --noout "$RB" 2>"$TMP/xml.err"
+	is "$?:$(head -c 200 "$TMP/xml.err")" "0:" "$u: well-formed to xmllint"
+	is "$(python3 -c 'import sys, xml.etree.ElementTree as E; E.parse(sys.argv[1])' "$RB" 2>&1 | tail -1)" "" \
+	    "$u: well-formed to python's expat"
+	is "$(xmlchars "$RB")" "" "$u: no character XML excludes, no noncharacter"
+done
+for u in "$PAGE_FCGI/status/weather" "$PAGE_CGI/report/weather" "$PAGE_CGI/status"; do
+	req "$u"
+	is "$ST:$(xmlchars "$RB")" "200:" "$u: no character XML excludes, no noncharacter"
+done
+like "$(cat "$RB")" "ctl $(printf '\357\277\275')" "the stored post is shown, mended"
+
 unlike "$(cat "$PAGE_LOG" "$PAGE_FCGI_ERR")" 'AddressSanitizer|runtime error' "no sanitizer report"
 done_testing

@@ -269,6 +269,22 @@ post new --slug weather --title 'One more' --text 'Text.' >/dev/null
 is "$(run):$(mto "$M" reader1@example.test | wc -l)" "0:$n1" "a post after: nothing to reader1"
 like "$(mval "$M" "$(mto "$M" reader2@example.test | tail -1)" Subject)" 'One more' "reader2 still gets it"
 
+# --- the relay down: a reader's second notice waits behind the first -------------------
+# The first fails and holds the reader back by its subscriber id; the second,
+# compared with it, must find the map's own copy, not the first job's freed
+# JSON (a heap use-after-free under ASan, issue 45).
+kill "$SINK_PID" && wait "$SINK_PID" 2>/dev/null
+NOW=$(w 142)
+n2=$(mto "$M" reader2@example.test | wc -l)
+post new --slug files --title 'Held one' --text 'First.' >"$TMP/h.json"
+post update "$(jq -r .id "$TMP/h.json")" --text 'Held two.' >/dev/null
+is "$(run)" 0 "the SMTP server down, a reader with two notices: exit 0"
+unlike "$(cat "$TMP/run.err")" 'AddressSanitizer|runtime error' "the second, held back, read no freed memory"
+start_sink "$M" "$SINK_PORT"
+NOW=$(($(w 142) + 45))
+is "$(run):$(($(mto "$M" reader2@example.test | wc -l) - n2))" "0:2" "back, and due: both sent"
+like "$(mval "$M" "$(mto "$M" reader2@example.test | tail -2 | head -1)" Subject)" 'Held one' "in their order"
+
 # --- the embed route is still the contract's five fields ---------------------------------
 req "$PAGE_CGI/api/embed-status/weather"
 is "$(jq -c 'keys' "$RB")" '["as_of","last_probe_ago","p95_ms","state","uptime_30d"]' "the embed JSON: exactly its five fields"

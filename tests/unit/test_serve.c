@@ -330,6 +330,10 @@ test_post_text(void)
 	        "javascript:alert(1) xhttps://x.test https://"},
 	    {"https://x.test", 100, 0, "https://x.test"},
 	    {"\xc3\xa9\xc3\xa9", 3, 0, "\xc3\xa9"},
+	    /* U+FFFE, U+FFFF, U+FDD0, U+1FFFF, tab, CR: never in a feed. */
+	    {"a\xef\xbf\xbe\xef\xbf\xbf\xef\xb7\x90\xf0\x9f\xbf\xbf\t\rb", 100, 0,
+	        "a\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd"
+	        "b"},
 	};
 	struct mcp_buf b = {0};
 	size_t i;
@@ -347,6 +351,61 @@ test_post_text(void)
 	mcp_buf_free(&b);
 }
 
+/* 1 when s is UTF-8 of XML 1.0's Chars only (tab, LF, CR, U+0020..U+D7FF, U+E000..U+FFFD, U+10000 up). */
+static int
+xml_chars(const char *s)
+{
+	size_t n = strlen(s), k;
+	unsigned long cp;
+
+	for (; n > 0; s += k, n -= k) {
+		if ((k = mcp_utf8_decode(s, n, &cp)) == 0)
+			return 0;
+		if (cp < 0x20 ? cp != '\t' && cp != '\n' && cp != '\r'
+		              : (cp >= 0xd800 && cp < 0xe000) || cp == 0xfffe || cp == 0xffff)
+			return 0;
+	}
+	return 1;
+}
+
+/* Every code point, and the bytes no code point is, through serve_esc: well-formed XML text. */
+static void
+test_esc_xml(void)
+{
+	struct mcp_buf b = {0};
+	unsigned long cp, bad = 0, kept = 0;
+	unsigned char u[8];
+	int rc = 0;
+
+	for (cp = 1; cp <= 0x10ffff; cp++) {
+		/* Surrogates encoded as if they were characters: bytes a decoder refuses. */
+		if (cp < 0x80)
+			u[0] = (unsigned char)cp, u[1] = 0;
+		else if (cp < 0x800)
+			u[0] = 0xc0 | cp >> 6, u[1] = 0x80 | (cp & 0x3f), u[2] = 0;
+		else if (cp < 0x10000)
+			u[0] = 0xe0 | cp >> 12, u[1] = 0x80 | (cp >> 6 & 0x3f),
+			u[2] = 0x80 | (cp & 0x3f), u[3] = 0;
+		else
+			u[0] = 0xf0 | cp >> 18, u[1] = 0x80 | (cp >> 12 & 0x3f),
+			u[2] = 0x80 | (cp >> 6 & 0x3f), u[3] = 0x80 | (cp & 0x3f), u[4] = 0;
+		mcp_buf_reset(&b);
+		rc |= serve_esc(&b, (const char *)u);
+		bad += b.p == NULL || !xml_chars(b.p);
+		kept += b.p != NULL && strcmp(b.p, (const char *)u) == 0;
+	}
+	ok(rc == 0 && bad == 0,
+	    "serve_esc: every code point and surrogate comes out XML 1.0 text (%lu not)", bad);
+	ok(kept == 0x10ffff - 0x800 - 66 - 28 - 33 - 5,
+	    "and every other character kept as itself, but the five of markup (%lu)", kept);
+	mcp_buf_reset(&b);
+	rc = serve_esc(&b, "a\x01\t\n\r\xef\xbf\xbe<\xff\xef\xbf\xbd");
+	ok(rc == 0 && b.p != NULL &&
+	        strcmp(b.p, "a\xef\xbf\xbd\t\n\r\xef\xbf\xbd&lt;\xef\xbf\xbd\xef\xbf\xbd") == 0,
+	    "serve_esc: C0, U+FFFE and a stray byte replaced; tab, LF, CR and U+FFFD kept");
+	mcp_buf_free(&b);
+}
+
 int
 main(void)
 {
@@ -360,5 +419,6 @@ main(void)
 	test_conf();
 	test_iso();
 	test_post_text();
+	test_esc_xml();
 	return done_testing();
 }

@@ -12,6 +12,41 @@
 
 #define N 20000
 
+/*
+ * The map keeps its own copy of each key: a key whose memory is freed or
+ * written over after the put (a job's JSON deleted, a reused buffer) is
+ * still found by its bytes, and others are still told apart from it.
+ */
+static void
+owned(struct mcp_strmap *m)
+{
+	char buf[64], *gone, *big;
+	struct mcp_strent *e;
+	size_t len = 100000;
+	int added, both;
+
+	if ((gone = strdup("held@example.org")) == NULL || (big = malloc(len + 1)) == NULL)
+		exit(1);
+	e = mcp_strmap_put(m, gone, &added);
+	both = e != NULL && added && e->key != gone;
+	free(gone);
+	snprintf(buf, sizeof(buf), "%s", "reused");
+	e = mcp_strmap_put(m, buf, &added);
+	both = both && e != NULL && added;
+	snprintf(buf, sizeof(buf), "%s", "written over");
+	both = mcp_strmap_get(m, "held@example.org") != NULL && both;
+	ok(both && mcp_strmap_get(m, "reused") != NULL && mcp_strmap_get(m, "written over") == NULL,
+	    "a key freed or written over after its put is still found by its bytes");
+	memset(big, 'k', len);
+	big[len] = '\0';
+	e = mcp_strmap_put(m, big, &added);
+	big[0] = 'x';
+	ok(e != NULL && added && strlen(e->key) == len && e->key[0] == 'k' &&
+	        mcp_strmap_get(m, big) == NULL,
+	    "a key longer than any block of keys is copied whole");
+	free(big);
+}
+
 int
 main(void)
 {
@@ -40,7 +75,7 @@ main(void)
 		memcpy(copy, keys[i], sizeof(copy));
 		if ((e = mcp_strmap_get(&m, copy)) != NULL) {
 			found++;
-			right += e->num == i + 1 && e->key == keys[i];
+			right += e->num == i + 1 && strcmp(e->key, keys[i]) == 0;
 		}
 	}
 	ok(found == N && right == N, "each key is found, with its number (%zu, %zu)", found, right);
@@ -52,6 +87,7 @@ main(void)
 	    "keys never put are not found");
 	e = mcp_strmap_put(&m, "", &added);
 	ok(e != NULL && added && mcp_strmap_get(&m, "") == e, "the empty string is a key like any");
+	owned(&m);
 	mcp_strmap_free(&m);
 	ok(m.v == NULL && m.n == 0 && m.cap == 0 && mcp_strmap_get(&m, "h1") == NULL,
 	    "a freed map is empty, and can be asked");
