@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "aggregate.h"
+#include "audit.h"
 #include "json.h"
 #include "loop.h"
 #include "mcp.h"
@@ -26,9 +27,11 @@
 /*
  * KEYS: rs:HOUR seen hash drift lat:HOUR latsum latidx meta cert codes
  * res:W.  ARGV: region value started window hash|'' bucket|'' ttl-short
- * ttl-long hour lat-prefix host|'' now cert-expiry|'' slot prefix.
- * Returns 1 when stored, 0 for a late duplicate of (slug, region,
- * window), which changes nothing.
+ * ttl-long hour lat-prefix host|'' now cert-expiry|'' slot prefix
+ * token-id|'' slug.  Returns 1 when stored, 0 for a late duplicate of
+ * (slug, region, window), which changes nothing, and 2 for another result
+ * of a window already stored, which changes nothing either but is counted
+ * and kept in the audit (audit.h).
  *
  * The result goes into its 7-byte slot of rs:HOUR (lib/reslua.h), the
  * region's 420 bytes written whole the first time; a result of the same
@@ -53,10 +56,10 @@
  * subtracts and deletes the hours that leave the 24; if one of them has
  * expired, the sum is built again from the hours still there.
  */
-static const char push_lua[] = MCP_RES_LUA
+static const char push_lua[] = MCP_RES_LUA AGG_AUDIT_LUA
     "local pos = tonumber(ARGV[14]) * 7\n"
     "local cur = redis.call('HGET', KEYS[1], ARGV[1]) or ''\n"
-    "if #cur >= pos + 7 and string.byte(cur, pos + 3) >= 64 then return 0 end\n"
+    "if #cur >= pos + 7 and string.byte(cur, pos + 3) >= 64 then return push_again(cur, pos) end\n"
     "local old = redis.call('HGET', ARGV[15] .. 'rh:' .. ARGV[9], ARGV[1]) or ''\n"
     "local op = tonumber(ARGV[14]) * 16\n"
     "if #old >= op + 16 and string.byte(old, op + 3) ~= 0 then return 0 end\n"
@@ -65,6 +68,7 @@ static const char push_lua[] = MCP_RES_LUA
     "redis.call('HSET', KEYS[1], ARGV[1], string.sub(cur, 1, pos) ..\n"
     "  res_pack(ARGV[2], KEYS[10]) .. string.sub(cur, pos + 8))\n"
     "redis.call('EXPIRE', KEYS[1], ARGV[7])\n"
+    "push_wrote()\n"
     "if redis.call('EXISTS', KEYS[10]) == 1 then redis.call('EXPIRE', KEYS[10], ARGV[8]) end\n"
     "local t, now = tonumber(ARGV[3]), tonumber(ARGV[12])\n"
     "redis.call('ZADD', KEYS[2], 'GT', t, ARGV[1])\n"
@@ -208,6 +212,11 @@ struct pctx {
 	agg_fate_fn *fate;
 	void *fate_arg;
 	const char *rlabel; /* what the region is called in a refusal: "-r " */
+	const char *token;  /* the ingest's token's ID, or NULL: what it writes is kept */
+	long conflicts;     /* results of a window another result of holds */
+	long future;        /* results refused for a window not begun */
+	long future_new;    /* of them, not yet counted in the store, all of future_region */
+	char future_region[MCP_SLUG_MAX + 1];
 };
 
 /* What push_open hands out: push's own context. */
@@ -400,10 +409,11 @@ append_push(struct pctx *p, const struct pending *q, long long now)
 	agg_key(k[9], sizeof(k[9]), q->slug, "cert", -1);
 	mcp_store_appendf(p->st,
 	    "EVALSHA %s 11 %s %s %s %s %s %s %s %s %s %s %s %s %s %s %lld %s %s %d %d %lld %s %s "
-	    "%lld %s %lld %s",
+	    "%lld %s %lld %s %s %s",
 	    p->sha, k[0], k[1], k[2], k[3], k[4], k[5], k[6], k[7], k[9], k[10], k[11], q->region,
 	    q->value, q->started, q->window, q->hash, q->bucket, AGG_TTL_SHORT, AGG_TTL_LONG, hour,
-	    k[8], q->host, now, q->cert, q->window % AGG_HOUR / AGG_WINDOW, k[12]);
+	    k[8], q->host, now, q->cert, q->window % AGG_HOUR / AGG_WINDOW, k[12],
+	    p->token != NULL ? p->token : "", q->slug);
 	mcp_store_appendf(p->st, "ZADD %s GT %s %s", AGG_KEY_SLUGS, q->started, q->slug);
 	mcp_store_appendf(p->st, "ZADD %s 0 %s", AGG_KEY_LEX, q->slug);
 	if (q->canary_sent)
@@ -441,6 +451,29 @@ mark_canaries(struct pctx *p)
 	}
 }
 
+/*
+ * A second, different result of a window already stored: kept out (the
+ * first writer wins), counted and kept in the audit by the script
+ * (audit.h), and said, never dropped in silence.
+ */
+static void
+conflict(struct pctx *p, const struct pending *q)
+{
+	char iso[32], why[AGG_WHY_MAX];
+
+	p->conflicts++;
+	if (mcp_iso8601((double)q->window, iso, sizeof(iso)) == -1)
+		snprintf(iso, sizeof(iso), "%lld", q->window);
+	snprintf(why, sizeof(why),
+	    "conflict: %s of %s already has another result for the window %s: this one is "
+	    "kept out (the first writer wins), counted and audited (mcp-aggregate status)",
+	    q->region, q->slug, iso);
+	if (p->fate != NULL)
+		p->fate(p->fate_arg, q->lineno, AGG_CONFLICT, why);
+	else
+		warnx("%s:%ld: %s", p->name, q->lineno, why);
+}
+
 /* One round trip for the records not yet done; any failure is worth another. */
 static enum mcp_store_status
 send_batch(struct mcp_store *st, void *arg, char *err, size_t errlen)
@@ -470,9 +503,12 @@ send_batch(struct mcp_store *st, void *arg, char *err, size_t errlen)
 				stored = r->type == REDIS_REPLY_INTEGER && r->integer == 1;
 				if (stored)
 					p->stored++, p->replayed += p->replaying;
+				else if (r->type == REDIS_REPLY_INTEGER && r->integer == 2)
+					conflict(p, &p->b[i]);
 				else
 					p->dups++;
-				if (p->fate != NULL)
+				if (p->fate != NULL &&
+				    !(r->type == REDIS_REPLY_INTEGER && r->integer == 2))
 					p->fate(p->fate_arg, p->b[i].lineno,
 					    stored ? AGG_STORED : AGG_DUPLICATE, NULL);
 			}
@@ -499,6 +535,15 @@ later(struct pctx *p)
 			p->fate(p->fate_arg, p->b[i].lineno, AGG_LATER, "store unavailable");
 }
 
+/* The results refused for a window not begun, counted in the store (audit.c). */
+static void
+future_flush(struct pctx *p)
+{
+	if (p->st != NULL && p->future_new > 0)
+		agg_audit_future(p->st, p->future_region, p->future_new);
+	p->future_new = 0;
+}
+
 /*
  * Store the batch, reconnecting after each failure and after the last (the
  * next batch starts on a fresh link); with none to be had, the spool takes
@@ -511,6 +556,7 @@ flush_batch(struct pctx *p)
 	char err[512];
 	size_t i;
 
+	future_flush(p);
 	if (p->st != NULL &&
 	    mcp_store_run(p->st, &rp, send_batch, p, err, sizeof(err)) == MCP_STORE_DOWN) {
 		if (p->fate == NULL)
@@ -620,6 +666,33 @@ not_its_slug(struct pctx *p, const struct pending *q, char *why, size_t len)
 	return agg_origin_refused(&p->origin, q->slug, q->from_registry, why, len) != NULL;
 }
 
+/*
+ * A result of a window not begun on this host's clock (MCP_NOW when
+ * set): refused and counted.  Were it stored, its token would be the
+ * first writer of a window still to come, and the runner that probes it
+ * would be kept out.
+ */
+static int
+not_begun(struct pctx *p, const struct pending *q, char *why, size_t len)
+{
+	char iso[32];
+
+	if ((double)q->window <= mcp_now())
+		return 0;
+	if (mcp_iso8601((double)q->window, iso, sizeof(iso)) == -1)
+		snprintf(iso, sizeof(iso), "%lld", q->window);
+	snprintf(why, len,
+	    "probe_started_at %s: its window %s has not begun on this host's clock: a result "
+	    "is of a window under way or past",
+	    q->started, iso);
+	if (p->future_new > 0 && strcmp(p->future_region, q->region) != 0)
+		future_flush(p);
+	snprintf(p->future_region, sizeof(p->future_region), "%s", q->region);
+	p->future_new++;
+	p->future++;
+	return 1;
+}
+
 static int
 on_record(cJSON *rec, long lineno, void *arg)
 {
@@ -639,7 +712,7 @@ on_record(cJSON *rec, long lineno, void *arg)
 			p->fate(p->fate_arg, lineno, AGG_CHECKED, NULL);
 		return 0;
 	}
-	if (not_its_slug(p, q, why, sizeof(why))) {
+	if (not_its_slug(p, q, why, sizeof(why)) || not_begun(p, q, why, sizeof(why))) {
 		refuse(p, lineno, why);
 		return 1;
 	}
@@ -757,6 +830,20 @@ summary(const struct pctx *p, const struct mcp_loop_stats *ls)
 	    p->stored, p->dups, p->steps, ls->bad, p->spooled, p->replayed);
 }
 
+/* The results kept out of a window, said at the end: 1 when there were any. */
+static int
+audit_summary(const struct pctx *p)
+{
+	if (p->conflicts > 0)
+		warnx("push: %ld results conflicted with another of their window, kept out and "
+		      "counted (mcp-aggregate status)",
+		    p->conflicts);
+	if (p->future > 0)
+		warnx("push: %ld results refused for a window not begun on this host's clock",
+		    p->future);
+	return p->conflicts > 0;
+}
+
 int
 agg_push(const struct agg_opts *o)
 {
@@ -793,7 +880,7 @@ agg_push(const struct agg_opts *o)
 		    p.store);
 		rc = MCP_EXIT_FAIL;
 	}
-	if (p.failed)
+	if (p.failed || audit_summary(&p) != 0)
 		rc = MCP_EXIT_FAIL;
 	if (o->verbose)
 		summary(&p, &ls);
@@ -845,6 +932,13 @@ void
 agg_push_flush(struct agg_push *a)
 {
 	flush_batch(&a->p);
+}
+
+/* What the ingest stores is kept as written by token id (borrowed, 9 bytes): audit.h. */
+void
+agg_push_token(struct agg_push *a, const char *id)
+{
+	a->p.token = id;
 }
 
 /* 1 while the store answers. */
