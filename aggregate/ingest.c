@@ -252,28 +252,17 @@ count_lines(const char *p, size_t n)
 }
 
 /*
- * The count of the fleet's targets: the responder's own set while it is
- * fresh, else the store's copy (ING_FLEET_KEY, one GET: a CGI program
- * refusing a flood makes no set), else a set made now, its count kept in
- * the store for ING_KNOWN_TTL seconds.  -1 when none can be had.
+ * The count of the fleet's targets from a set made for this request, or
+ * by this responder seconds ago (the set the lines are vetted with), kept
+ * in the store for ING_KNOWN_TTL seconds; -1 when none can be made.
  */
 static long
-fleet(struct ing_conn *c, const char *ov)
+fleet_fresh(struct ing_conn *c, const char *ov)
 {
-	const char *g[] = {"GET", ING_FLEET_KEY};
 	char err[512], num[24], ttl[16];
 	const char *set[] = {"SET", ING_FLEET_KEY, num, "EX", ttl};
-	redisReply *r;
-	long n = -1;
+	long n;
 
-	if (c->known.ok && mcp_mono() - c->known.born < ING_KNOWN_TTL)
-		return (long)c->known.m.n;
-	if ((r = mcp_store_cmd(c->st, 2, g, err, sizeof(err))) != NULL &&
-	    r->type == REDIS_REPLY_STRING)
-		n = strtol(r->str, NULL, 10);
-	freeReplyObject(r);
-	if (n >= 0)
-		return n;
 	if ((n = ing_known_count(c, ov, err, sizeof(err))) == -1) {
 		ing_log(c, "%s", err);
 		return -1;
@@ -285,13 +274,37 @@ fleet(struct ing_conn *c, const char *ov)
 }
 
 /*
+ * The count of the fleet's targets, cheaply, for a request refused before
+ * its body is read: the responder's set while it is fresh, else the
+ * store's copy (one GET: a CGI program refusing a flood makes no set),
+ * else a set made now.
+ */
+static long
+fleet(struct ing_conn *c, const char *ov)
+{
+	const char *g[] = {"GET", ING_FLEET_KEY};
+	char err[512];
+	redisReply *r;
+	long n = -1;
+
+	if (c->known.ok && mcp_mono() - c->known.born < ING_KNOWN_TTL)
+		return (long)c->known.m.n;
+	if ((r = mcp_store_cmd(c->st, 2, g, err, sizeof(err))) != NULL &&
+	    r->type == REDIS_REPLY_STRING)
+		n = strtol(r->str, NULL, 10);
+	freeReplyObject(r);
+	return n >= 0 ? n : fleet_fresh(c, ov);
+}
+
+/*
  * The bound of a region's lines a minute (mcp-aggregate(1) "ingest"):
  * MCP_INGEST_RATE N, N lines (ING_RATE_MIN to ING_RATE_MAX); Kx (1 to
  * ING_RATE_TIMES_MAX), or unset, K (ING_RATE_TIMES) times the fleet's
- * targets plus ING_RATE_FLOOR.  The fleet's targets unknown: the floor.
+ * targets plus ING_RATE_FLOOR: fresh, from the set the lines are vetted
+ * with, else as fleet() has it.  The fleet's targets unknown: the floor.
  */
 static long
-rate_limit(struct ing_conn *c, const struct ing_src *s, const char *ov)
+rate_limit(struct ing_conn *c, const struct ing_src *s, const char *ov, int fresh)
 {
 	const char *v = setting(s, "MCP_INGEST_RATE");
 	long n = -1, times = ING_RATE_TIMES, f;
@@ -303,12 +316,12 @@ rate_limit(struct ing_conn *c, const struct ing_src *s, const char *ov)
 		times = n;
 	else if (v != NULL && *end == '\0' && n >= ING_RATE_MIN && n <= ING_RATE_MAX)
 		return n;
-	else if (v != NULL)
+	else if (v != NULL && fresh)
 		ing_log(c,
-		    "MCP_INGEST_RATE %s: want N (%d to %d lines a minute) or Kx (1x to "
-		    "%dx the fleet's targets): %dx taken",
+		    "MCP_INGEST_RATE %s: want N (%d to %d lines a minute) or Kx (1x to %dx the "
+		    "fleet's targets): %dx taken",
 		    v, ING_RATE_MIN, ING_RATE_MAX, ING_RATE_TIMES_MAX, ING_RATE_TIMES);
-	if ((f = fleet(c, ov)) < 0)
+	if ((f = fresh ? fleet_fresh(c, ov) : fleet(c, ov)) < 0)
 		return ING_RATE_FLOOR;
 	return f > (ING_RATE_MAX - ING_RATE_FLOOR) / times ? ING_RATE_MAX
 	                                                   : f * times + ING_RATE_FLOOR;
@@ -319,7 +332,7 @@ ingest(struct ing_conn *c, struct ing_src *s, const char *region, struct ing_res
 {
 	struct mcp_buf raw = {0}, plain = {0};
 	const char *ov = c->overrides != NULL ? c->overrides : setting(s, "MCP_INGEST_OVERRIDES");
-	long lines, charge, lim = rate_limit(c, s, ov);
+	long lines, charge, lim = rate_limit(c, s, ov, 0);
 	char why[256];
 	int k;
 
@@ -336,6 +349,7 @@ ingest(struct ing_conn *c, struct ing_src *s, const char *region, struct ing_res
 	 */
 	if ((charge = (long)(plain.len / ING_RATE_BYTES)) < lines)
 		charge = lines;
+	lim = rate_limit(c, s, ov, 1);
 	if (charge > lim) {
 		ing_fail(r, 413, "a body of %ld lines of the rate: %s takes %ld a minute", charge,
 		    region, lim);

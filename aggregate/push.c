@@ -465,13 +465,13 @@ conflict(struct pctx *p, const struct pending *q)
 	if (mcp_iso8601((double)q->window, iso, sizeof(iso)) == -1)
 		snprintf(iso, sizeof(iso), "%lld", q->window);
 	snprintf(why, sizeof(why),
-	    "conflict: %s of %s already has another result for the window %s: this one is "
-	    "kept out (the first writer wins), counted and audited (mcp-aggregate status)",
+	    "%s of %s already has another result for the window %s: this one is kept out (the "
+	    "first writer wins), counted and audited (mcp-aggregate status)",
 	    q->region, q->slug, iso);
 	if (p->fate != NULL)
 		p->fate(p->fate_arg, q->lineno, AGG_CONFLICT, why);
 	else
-		warnx("%s:%ld: %s", p->name, q->lineno, why);
+		warnx("%s:%ld: conflict: %s", p->name, q->lineno, why);
 }
 
 /* One round trip for the records not yet done; any failure is worth another. */
@@ -830,8 +830,12 @@ summary(const struct pctx *p, const struct mcp_loop_stats *ls)
 	    p->stored, p->dups, p->steps, ls->bad, p->spooled, p->replayed);
 }
 
-/* The results kept out of a window, said at the end: 1 when there were any. */
-static int
+/*
+ * The results kept out of a window, said at the end.  A conflict is no
+ * error of the input (the first writer wins); a window not begun is, and
+ * its line was counted bad.
+ */
+static void
 audit_summary(const struct pctx *p)
 {
 	if (p->conflicts > 0)
@@ -841,7 +845,6 @@ audit_summary(const struct pctx *p)
 	if (p->future > 0)
 		warnx("push: %ld results refused for a window not begun on this host's clock",
 		    p->future);
-	return p->conflicts > 0;
 }
 
 int
@@ -880,8 +883,9 @@ agg_push(const struct agg_opts *o)
 		    p.store);
 		rc = MCP_EXIT_FAIL;
 	}
-	if (p.failed || audit_summary(&p) != 0)
+	if (p.failed)
 		rc = MCP_EXIT_FAIL;
+	audit_summary(&p);
 	if (o->verbose)
 		summary(&p, &ls);
 	agg_origin_free(&p.origin);
