@@ -11,34 +11,59 @@
 #include "mcp.h"
 
 /*
- * Take back what token ARGV[2] of region ARGV[1] wrote in window ARGV[3]:
- * each slot that still holds what it wrote is emptied, or given the first
- * contested result of another writer of the region (ARGV[4...]), which
- * the first writer kept out.  The count of slots taken back.
+ * Take back what token ARGV[2] (8 hex digits) of region ARGV[1] wrote in
+ * the slots ARGV[3] to ARGV[4] of the hour of KEYS[1] (rs:HOUR; KEYS[2]
+ * its rw:HOUR): each result that token wrote is emptied, or given the
+ * first result of another writer of the region (ARGV[7...]) that was kept
+ * out of its window (mcp:{SLUG}:contest:W, W from ARGV[5], the hour's
+ * start, and ARGV[6], the slug's prefix).  The count of slots taken back.
  */
 static const char take_lua[] =
-    "local w = tonumber(ARGV[3])\n"
-    "local k = 'mcp:wrote:' .. ARGV[1] .. ':' .. ARGV[2] .. ':' .. ARGV[3]\n"
-    "local pos, hour = (w % 3600) / 60 * 7, math.floor(w / 3600)\n"
-    "local h, n = redis.call('HGETALL', k), 0\n"
-    "for i = 1, #h, 2 do\n"
-    "  local rs = 'mcp:{' .. h[i] .. '}:rs:' .. hour\n"
-    "  local cur = redis.call('HGET', rs, ARGV[1])\n"
-    "  if cur and string.sub(cur, pos + 1, pos + 7) == h[i + 1] then\n"
+    "local rs = redis.call('HGET', KEYS[1], ARGV[1])\n"
+    "local rw = redis.call('HGET', KEYS[2], ARGV[1])\n"
+    "if not rs or not rw then return 0 end\n"
+    "local id, n = string.char(tonumber(string.sub(ARGV[2], 1, 2), 16),\n"
+    "  tonumber(string.sub(ARGV[2], 3, 4), 16), tonumber(string.sub(ARGV[2], 5, 6), 16),\n"
+    "  tonumber(string.sub(ARGV[2], 7, 8), 16)), 0\n"
+    "for j = tonumber(ARGV[3]), tonumber(ARGV[4]) do\n"
+    "  if string.sub(rw, j * 4 + 1, j * 4 + 4) == id and #rs >= j * 7 + 7 then\n"
     "    local put = string.rep('\\0', 7)\n"
-    "    for j = 4, #ARGV do\n"
-    "      local c = redis.call('HGET', 'mcp:contest:' .. ARGV[3],\n"
-    "        h[i] .. ' ' .. ARGV[1] .. ' ' .. ARGV[j])\n"
+    "    local ck = ARGV[6] .. 'contest:' .. (tonumber(ARGV[5]) + j * 60)\n"
+    "    for k = 7, #ARGV do\n"
+    "      local c = redis.call('HGET', ck, ARGV[1] .. ' ' .. ARGV[k])\n"
     "      if c and #c == 7 then put = c break end\n"
     "    end\n"
-    "    redis.call('HSET', rs, ARGV[1], string.sub(cur, 1, pos) .. put .. string.sub(cur, pos + "
-    "8))\n"
+    "    rs = string.sub(rs, 1, j * 7) .. put .. string.sub(rs, j * 7 + 8)\n"
+    "    rw = string.sub(rw, 1, j * 4) .. string.rep('\\0', 4) .. string.sub(rw, j * 4 + 5)\n"
     "    n = n + 1\n"
     "  end\n"
     "end\n"
-    "redis.call('DEL', k)\n"
-    "redis.call('ZREM', 'mcp:wrote:' .. ARGV[1] .. ':' .. ARGV[2], ARGV[3])\n"
+    "if n > 0 then\n"
+    "  redis.call('HSET', KEYS[1], ARGV[1], rs)\n"
+    "  redis.call('HSET', KEYS[2], ARGV[1], rw)\n"
+    "end\n"
     "return n\n";
+
+/* A conflict into the audit trail and the day's count: KEYS[1] list, KEYS[2] count. */
+static const char conflict_lua[] = "redis.call('LPUSH', KEYS[1], ARGV[1])\n"
+                                   "redis.call('LTRIM', KEYS[1], 0, tonumber(ARGV[4]) - 1)\n"
+                                   "redis.call('EXPIRE', KEYS[1], ARGV[3])\n"
+                                   "redis.call('HINCRBY', KEYS[2], 'conflict ' .. ARGV[2], 1)\n"
+                                   "redis.call('EXPIRE', KEYS[2], ARGV[3])\n"
+                                   "return 1\n";
+
+void
+agg_audit_conflict(struct mcp_store *st, const char *slug, const char *region, long long window,
+    const char *writer)
+{
+	long long now = (long long)mcp_now();
+	char entry[2 * MCP_SLUG_MAX + 80];
+
+	snprintf(entry, sizeof(entry), "%lld %s %s %lld %s", now, slug, region, window,
+	    writer != NULL ? writer : "-");
+	mcp_store_appendf(st, "EVAL %s 2 %s %s%lld %s %s %d %d", conflict_lua, AGG_KEY_AUDIT,
+	    AGG_KEY_AUDIT_COUNT, now / AGG_DAY, entry, region, AGG_AUDIT_TTL, AGG_AUDIT_MAX);
+}
 
 void
 agg_audit_future(struct mcp_store *st, const char *region, long n)
@@ -147,58 +172,95 @@ others(struct mcp_store *st, const char *region, const char *id, char **argv, in
 	return n;
 }
 
-/* The windows token id of region wrote after the newest decided (GET mcp:verdict:newest). */
-static redisReply *
-undecided(struct mcp_store *st, const char *region, const char *id, char *err, size_t len)
+/* The first window not yet decided: the one after mcp:verdict:newest; -1 (err). */
+static long long
+undecided(struct mcp_store *st, char *err, size_t len)
 {
 	const char *g[] = {"GET", AGG_KEY_NEWEST};
-	char z[MCP_SLUG_MAX + 40], from[32];
-	const char *a[] = {"ZRANGEBYSCORE", z, from, "+inf"};
 	redisReply *r = mcp_store_cmd(st, 2, g, err, len);
+	long long w = 0;
 
 	if (r == NULL)
-		return NULL;
-	snprintf(from, sizeof(from), "(%lld",
-	    r->type == REDIS_REPLY_STRING ? strtoll(r->str, NULL, 10) : -1LL);
+		return -1;
+	if (r->type == REDIS_REPLY_STRING)
+		w = strtoll(r->str, NULL, 10) + AGG_WINDOW;
 	freeReplyObject(r);
-	snprintf(z, sizeof(z), "mcp:wrote:%s:%s", region, id);
-	return mcp_store_cmd(st, 4, a, err, len);
+	return w;
+}
+
+/* What a take back works on: the region, the token, the other writers, an hour's slots. */
+struct take {
+	const char *region, *id;
+	char **who;
+	int nwho;
+	long long hour;
+	int from, to; /* slots of the hour */
+	long total;
+};
+
+/* Take back the slots of one hour of the slugs s[0..n), one round trip. */
+static int
+take_slugs(struct mcp_store *st, struct take *t, char **s, size_t n, char *err, size_t len)
+{
+	char k[2][MCP_SLUG_MAX + 64], pre[MCP_SLUG_MAX + 16], a[4][24];
+	const char *argv[12 + AGG_TOKENS_MAX + 2] = {
+	    "EVAL", take_lua, "2", k[0], k[1], t->region, t->id, a[0], a[1], a[2], pre};
+	redisReply *r;
+	size_t i;
+	int j, rc = 0;
+
+	snprintf(a[0], sizeof(a[0]), "%d", t->from);
+	snprintf(a[1], sizeof(a[1]), "%d", t->to);
+	snprintf(a[2], sizeof(a[2]), "%lld", t->hour * AGG_HOUR);
+	for (j = 0; j < t->nwho; j++)
+		argv[11 + j] = t->who[j];
+	for (i = 0; i < n; i++) {
+		agg_key(k[0], sizeof(k[0]), s[i], "rs", t->hour);
+		agg_key(k[1], sizeof(k[1]), s[i], "rw", t->hour);
+		agg_key(pre, sizeof(pre), s[i], "", -1);
+		mcp_store_appendv(st, 11 + t->nwho, argv, NULL);
+	}
+	for (i = 0; i < n; i++) {
+		if (mcp_store_read(st, &r, 1, err, len) == -1)
+			return -1;
+		if (r->type == REDIS_REPLY_INTEGER)
+			t->total += r->integer;
+		else if (r->type == REDIS_REPLY_ERROR && rc == 0)
+			snprintf(err, len, "take back: %s", r->str), rc = -1;
+		freeReplyObject(r);
+	}
+	return rc;
 }
 
 long
 agg_audit_take_back(struct mcp_store *st, const char *region, const char *id, char *err, size_t len)
 {
-	char *who[AGG_TOKENS_MAX + 2] = {NULL};
-	const char *argv[6 + AGG_TOKENS_MAX + 2] = {"EVAL", take_lua, "0", region, id};
-	redisReply *w, *r;
-	long total = 0;
-	size_t i;
-	int k, nw;
+	char *who[AGG_TOKENS_MAX + 2] = {NULL}, **slugs = NULL;
+	struct take t = {region, id, who, 0, 0, 0, 0, 0};
+	long long w0, w1 = agg_window(mcp_now());
+	size_t n = 0, i, k;
+	int rc = 0, j;
 
-	if ((nw = others(st, region, id, who, AGG_TOKENS_MAX + 2, err, len)) == -1)
+	if ((w0 = undecided(st, err, len)) == -1 ||
+	    (t.nwho = others(st, region, id, who, AGG_TOKENS_MAX + 2, err, len)) == -1)
 		return -1;
-	for (k = 0; k < nw; k++)
-		argv[6 + k] = who[k];
-	if ((w = undecided(st, region, id, err, len)) == NULL)
-		total = -1;
-	for (i = 0; w != NULL && w->type == REDIS_REPLY_ARRAY && i < w->elements; i++) {
-		argv[5] = w->element[i]->str;
-		if ((r = mcp_store_cmd(st, 6 + nw, argv, err, len)) == NULL) {
-			total = -1;
-			break;
+	/* The results of 25 hours at most are kept: no older window is undecided. */
+	if (w0 < w1 - AGG_TTL_SHORT)
+		w0 = w1 - AGG_TTL_SHORT;
+	if (agg_all_slugs(st, &slugs, &n) == -1)
+		rc = -1, snprintf(err, len, "the slug index could not be read");
+	for (t.hour = w0 / AGG_HOUR; rc == 0 && t.hour <= w1 / AGG_HOUR; t.hour++) {
+		t.from = t.hour == w0 / AGG_HOUR ? (int)(w0 % AGG_HOUR / AGG_WINDOW) : 0;
+		t.to = t.hour == w1 / AGG_HOUR ? (int)(w1 % AGG_HOUR / AGG_WINDOW) : 59;
+		for (i = 0; rc == 0 && i < n; i += k) {
+			k = n - i < AGG_BATCH ? n - i : AGG_BATCH;
+			rc = take_slugs(st, &t, slugs + i, k, err, len);
 		}
-		if (r->type == REDIS_REPLY_INTEGER)
-			total += r->integer;
-		else if (r->type == REDIS_REPLY_ERROR) {
-			snprintf(err, len, "take back: %s", r->str);
-			total = -1;
-		}
-		freeReplyObject(r);
-		if (total == -1)
-			break;
 	}
-	freeReplyObject(w);
-	for (k = 0; k < nw; k++)
-		free(who[k]);
-	return total;
+	for (i = 0; i < n; i++)
+		free(slugs[i]);
+	free(slugs);
+	for (j = 0; j < t.nwho; j++)
+		free(who[j]);
+	return rc == 0 ? t.total : -1;
 }

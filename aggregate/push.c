@@ -28,7 +28,7 @@
  * KEYS: rs:HOUR seen hash drift lat:HOUR latsum latidx meta cert codes
  * res:W.  ARGV: region value started window hash|'' bucket|'' ttl-short
  * ttl-long hour lat-prefix host|'' now cert-expiry|'' slot prefix
- * token-id|'' slug.  Returns 1 when stored, 0 for a late duplicate of
+ * token-id|''.  Returns 1 when stored, 0 for a late duplicate of
  * (slug, region, window), which changes nothing, and 2 for another result
  * of a window already stored, which changes nothing either but is counted
  * and kept in the audit (audit.h).
@@ -188,6 +188,7 @@ struct pending {
 	struct mcp_buf line;         /* the record, for the spool */
 	long lineno;                 /* its line, for the ingest's answer */
 	int done;
+	int conflicted;        /* kept out of its window: its audit to write */
 	char why[AGG_WHY_MAX]; /* why the record was refused */
 };
 
@@ -409,11 +410,11 @@ append_push(struct pctx *p, const struct pending *q, long long now)
 	agg_key(k[9], sizeof(k[9]), q->slug, "cert", -1);
 	mcp_store_appendf(p->st,
 	    "EVALSHA %s 11 %s %s %s %s %s %s %s %s %s %s %s %s %s %s %lld %s %s %d %d %lld %s %s "
-	    "%lld %s %lld %s %s %s",
+	    "%lld %s %lld %s %s",
 	    p->sha, k[0], k[1], k[2], k[3], k[4], k[5], k[6], k[7], k[9], k[10], k[11], q->region,
 	    q->value, q->started, q->window, q->hash, q->bucket, AGG_TTL_SHORT, AGG_TTL_LONG, hour,
 	    k[8], q->host, now, q->cert, q->window % AGG_HOUR / AGG_WINDOW, k[12],
-	    p->token != NULL ? p->token : "", q->slug);
+	    p->token != NULL ? p->token : "");
 	mcp_store_appendf(p->st, "ZADD %s GT %s %s", AGG_KEY_SLUGS, q->started, q->slug);
 	mcp_store_appendf(p->st, "ZADD %s 0 %s", AGG_KEY_LEX, q->slug);
 	if (q->canary_sent)
@@ -457,11 +458,12 @@ mark_canaries(struct pctx *p)
  * (audit.h), and said, never dropped in silence.
  */
 static void
-conflict(struct pctx *p, const struct pending *q)
+conflict(struct pctx *p, struct pending *q)
 {
 	char iso[32], why[AGG_WHY_MAX];
 
 	p->conflicts++;
+	q->conflicted = 1;
 	if (mcp_iso8601((double)q->window, iso, sizeof(iso)) == -1)
 		snprintf(iso, sizeof(iso), "%lld", q->window);
 	snprintf(why, sizeof(why),
@@ -544,6 +546,26 @@ future_flush(struct pctx *p)
 	p->future_new = 0;
 }
 
+/* The batch's conflicts into the audit trail, in one round trip (audit.c). */
+static void
+conflicts_flush(struct pctx *p)
+{
+	char err[256];
+	redisReply *r;
+	size_t i, n = 0;
+
+	for (i = 0; i < p->n; i++)
+		if (p->b[i].conflicted && p->st != NULL) {
+			agg_audit_conflict(
+			    p->st, p->b[i].slug, p->b[i].region, p->b[i].window, p->token);
+			n++;
+		}
+	for (i = 0; i < p->n; i++)
+		p->b[i].conflicted = 0;
+	for (; n > 0 && mcp_store_read(p->st, &r, 1, err, sizeof(err)) == 0; n--)
+		freeReplyObject(r);
+}
+
 /*
  * Store the batch, reconnecting after each failure and after the last (the
  * next batch starts on a fresh link); with none to be had, the spool takes
@@ -563,6 +585,7 @@ flush_batch(struct pctx *p)
 			mcp_store_close(p->st);
 		p->st = NULL;
 	}
+	conflicts_flush(p);
 	for (i = 0; i < p->n && p->b[i].done; i++)
 		;
 	if (i < p->n) {

@@ -77,8 +77,8 @@ is "$?:$(cat "$TMP/err")" "1:mcp-aggregate: stdin:2: probe_started_at $((T0 + 12
 mcp-aggregate: stdin:3: probe_started_at $((NOW + 300)).001 is more than 300 s ahead of the clock
 mcp-aggregate: push: 1 results refused for a window not begun on this host's clock
 $(summary 1 0 2)" "a start ahead of the clock is taken in the window under way, not in the next; step records 300 s ahead"
-is "$(rcli hget mcp:audit:count:$((NOW / 86400)) "future eu-west-2")" 1 \
-    "...the result of a window not begun is counted (mcp:audit:count:DAY)"
+is "$(rcli hget "mcp:{audit}:count:$((NOW / 86400))" "future eu-west-2")" 1 \
+    "...the result of a window not begun is counted (mcp:{audit}:count:DAY)"
 {
 	gen -q -s s-lim -r us-east-1 -t $((NOW - 30 * 86400)) -o 0
 	gen -q -s s-lim -r eu-west-2 -t $((NOW - 30 * 86400)) -o -0.5
@@ -185,7 +185,7 @@ is "$?:$(cat "$TMP/err")" "0:mcp-aggregate: stdin:9: conflict: us-east-1 of s-du
 mcp-aggregate: push: 1 results conflicted with another of their window, kept out and counted (mcp-aggregate status)
 mcp-aggregate: push: 0 results stored, 0 duplicates ignored, 8 step records skipped, 0 bad lines, 0 spooled, 0 replayed from the spool" \
     "another result of the window is a conflict: said, no error"
-like "$(rcli lrange mcp:audit:conflict 0 0)" " s-dup us-east-1 $T0 -\$" \
+like "$(rcli lrange "mcp:{audit}:conflict" 0 0)" " s-dup us-east-1 $T0 -\$" \
     "...kept in the audit: the slug, region, window and writer (push)"
 is "$(res_val s-dup "$T0" us-east-1)" "5000 h${HA:7:4} 100" "the first result stands"
 is "$(MCP_NOW=$((T0 + 95)) mcp-aggregate verdict s-dup | grep -o '"verdict":"[a-z]*"')" \

@@ -59,8 +59,8 @@ like "$(reason 1 "$RB")" "^later: its window begins in 30 s on the ingest's cloc
     "...the window that begins in 30 s: later, why"
 like "$(reason 301 "$RB")" "^refused: probe_started_at [0-9.]+: its window [0-9T:-]+Z has not begun on this host's clock" \
     "...a window further ahead: refused, why"
-is "$(rcli hget "mcp:audit:count:$((INGEST_NOW / 86400))" "future eu-west-2")" 900 \
-    "...the 900 refused are counted (mcp:audit:count:DAY)"
+is "$(rcli hget "mcp:{audit}:count:$((INGEST_NOW / 86400))" "future eu-west-2")" 900 \
+    "...the 900 refused are counted (mcp:{audit}:count:DAY)"
 is "$(rcli --scan --pattern 'mcp:{fl-*}:rs:*' | wc -l | tr -d ' ')" 0 "...nothing of them in the store"
 
 # The clock at T + 210: the runner's results of T + 60 and T + 120 are
@@ -91,9 +91,9 @@ like "$(tail -1 "$RB")" '"conflict":300}$' "...counted in the answer's last line
 mcp-aggregate status fl-00007 >/dev/null 2>"$TMP/status.err"
 like "$(cat "$TMP/status.err")" "status: eu-west-2: 300 results kept out as conflicts .*, 900 refused for a window not begun" \
     "mcp-aggregate status shows the conflicts and the windows not begun"
-is "$(rcli llen mcp:audit:conflict):$(rcli ttl mcp:audit:conflict | awk '{print ($1 > 0)}')" 300:1 \
+is "$(rcli llen "mcp:{audit}:conflict"):$(rcli ttl "mcp:{audit}:conflict" | awk '{print ($1 > 0)}')" 300:1 \
     "the audit trail holds each, and expires"
-like "$(rcli lrange mcp:audit:conflict 0 -1 | grep -F -e " fl-00007 ")" "^[0-9]+ fl-00007 eu-west-2 $((T + 180)) $id_r\$" \
+like "$(rcli lrange "mcp:{audit}:conflict" 0 -1 | grep -F -e " fl-00007 ")" "^[0-9]+ fl-00007 eu-west-2 $((T + 180)) $id_r\$" \
     "...NOW SLUG REGION WINDOW and the writer kept out (the runner's token)"
 { gen us-east-1 "$T"; gen us-east-1 $((T + 180)); } >"$TMP/us"
 post us-east-1 "$TMP/us"
@@ -119,7 +119,8 @@ is "$(mcp-aggregate results fl-00007 "$T" | awk '{print $2, substr($4, 1, 1)}' |
 MCP_NOW=$((T + 275)) mcp-aggregate verdict >"$TMP/v180" 2>/dev/null
 is "$(jq -r .verdict "$TMP/v180" | sort | uniq -c | awk '{print $2, $1}' | tr '\n' ' ')" "green 300 " \
     "the verdict of T + 180 decides from the real results: 300 green"
-is "$(rcli exists "mcp:wrote:eu-west-2:$id_s:$((T + 180))")" 0 "...and what the token wrote is forgotten"
+is "$(rcli ttl "mcp:{fl-00007}:rw:$(((T + 180) / 3600))" | awk '{print ($1 > 0)}')" 1 \
+    "...which token wrote each result is kept beside it, and expires"
 
 # ------------------------------------------------------------ the bound
 # sa-east-1's token sends 30,000 results at once, in 15 bodies of 2,000.
