@@ -237,7 +237,7 @@ agg_audit_take_back(struct mcp_store *st, const char *region, const char *id, ch
 {
 	char *who[AGG_TOKENS_MAX + 2] = {NULL}, **slugs = NULL;
 	struct take t = {region, id, who, 0, 0, 0, 0, 0};
-	long long w0, w1 = agg_window(mcp_now());
+	long long w0, w1 = agg_window(mcp_now() + AGG_SKEW);
 	size_t n = 0, i, k;
 	int rc = 0, j;
 
