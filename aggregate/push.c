@@ -30,8 +30,9 @@
  * ttl-long hour lat-prefix host|'' now cert-expiry|'' slot prefix
  * token-id|''.  Returns 1 when stored, 0 for a late duplicate of
  * (slug, region, window), which changes nothing, and 2 for another result
- * of a window already stored, which changes nothing either but is counted
- * and kept in the audit (audit.h).
+ * of a window already stored, which changes nothing either but is kept
+ * among the window's contested results (audit.h).  With a token's ID, the
+ * token that wrote a result stored is kept beside it (audit.h).
  *
  * The result goes into its 7-byte slot of rs:HOUR (lib/reslua.h), the
  * region's 420 bytes written whole the first time; a result of the same
@@ -454,8 +455,9 @@ mark_canaries(struct pctx *p)
 
 /*
  * A second, different result of a window already stored: kept out (the
- * first writer wins), counted and kept in the audit by the script
- * (audit.h), and said, never dropped in silence.
+ * first writer wins) and kept among the window's contested results by the
+ * script, its audit written after the batch (conflicts_flush), and said:
+ * never dropped in silence.
  */
 static void
 conflict(struct pctx *p, struct pending *q)
@@ -500,17 +502,17 @@ send_batch(struct mcp_store *st, void *arg, char *err, size_t errlen)
 			if (r->type == REDIS_REPLY_ERROR) {
 				snprintf(err, errlen, "%s: %s", mcp_store_where(st), r->str);
 				rc = MCP_STORE_AGAIN;
+			} else if (j == 0 && r->type == REDIS_REPLY_INTEGER && r->integer == 2) {
+				p->b[i].done = 1;
+				conflict(p, &p->b[i]);
 			} else if (j == 0) {
 				p->b[i].done = 1;
 				stored = r->type == REDIS_REPLY_INTEGER && r->integer == 1;
 				if (stored)
 					p->stored++, p->replayed += p->replaying;
-				else if (r->type == REDIS_REPLY_INTEGER && r->integer == 2)
-					conflict(p, &p->b[i]);
 				else
 					p->dups++;
-				if (p->fate != NULL &&
-				    !(r->type == REDIS_REPLY_INTEGER && r->integer == 2))
+				if (p->fate != NULL)
 					p->fate(p->fate_arg, p->b[i].lineno,
 					    stored ? AGG_STORED : AGG_DUPLICATE, NULL);
 			}

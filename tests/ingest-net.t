@@ -261,7 +261,8 @@ restart_ingest
 wait $pb
 is "$?" 0 "the host killed under a runner's batch ($mid of 6,000 stored), then back: the runner ends well"
 bigdump() {
-	redis-cli -s "$REDIS_SOCK" --no-auth-warning -a "store-password-$$" -n "$1" --no-raw eval "$_dump_lua" 0 'mcp:{big-*' mcp:ingest:
+	redis-cli -s "$REDIS_SOCK" --no-auth-warning -a "store-password-$$" -n "$1" --no-raw eval "$_dump_lua" 0 'mcp:{big-*' mcp:ingest: |
+	    sed 's/^ *[0-9]*) //' | grep -v '}:rw:' # which token wrote each: the ingest's alone
 }
 bigdump 0 >"$TMP/big0"
 bigdump 1 >"$TMP/big1"
