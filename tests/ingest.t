@@ -189,7 +189,9 @@ GATEWAY_INTERFACE=CGI/1.1 REQUEST_METHOD=POST PATH_INFO=/ingest/eu-west-2 CONTEN
     < <(printf '{"v":1'; exec timeout 90 sleep 90) >"$TMP/cgi408" 2>&1
 took=$((SECONDS - start))
 is "$(grep -m1 "^Status:" "$TMP/cgi408" | tr -d '\r')" "Status: 408 Request Timeout" "a CGI body of 6 bytes of 100, then silence: 408"
-ok "$([ "$took" -ge 29 ] && [ "$took" -le 45 ] && echo 0 || echo 1)" "...at its 30 s deadline (${took} s), not held while the client lingers"
+# The events, not a band: not before the deadline, and before the client
+# has gone (90 s; timeout 80 s), however busy the machine.
+ok "$([ "$took" -ge 29 ] && [ "$took" -lt 80 ] && echo 0 || echo 1)" "...at its 30 s deadline (${took} s), not held while the client lingers"
 awk 'BEGIN { for (i = 0; i <= 100000; i++) print "" }' >"$TMP/lines"
 post eu-west-2 "$TMP/lines"
 is "$ST:$(jq -r .error "$RB")" "413:100001 lines: at most 100000 a body" "a body of 100,001 lines: 413"
@@ -257,11 +259,11 @@ start=$EPOCHREALTIME
 post eu-west-2 "$TMP/b3"
 took=$(awk -v a="$start" -v b="$EPOCHREALTIME" 'BEGIN { printf "%.1f", b - a }')
 is "$ST:$(count stored "$RB")" 200:20 "four clients at a byte a second: a runner's batch stored all the same"
-ok "$(awk -v t="$took" 'BEGIN { print (t < 5) ? 0 : 1 }')" "...in ${took} s (less than 5)"
+ok "$(awk -v t="$took" 'BEGIN { print (t < 30) ? 0 : 1 }')" "...in ${took} s, while the slow clients still send (40 s)"
 is "$(cat "$TMP"/slow.* | tr -d '\n')" "" "...while the slow clients are still sending"
 wait_for 200 grep -q '"POST /ingest/eu-west-2 HTTP/1.1" 408 ' "$INGEST_ACCESS"
 took=$((SECONDS - stall_at))
-ok "$([ "$took" -lt 15 ] && echo 0 || echo 1)" "a client silent after one byte: cut off by nginx with 408 in ${took} s (client_body_timeout 5 s), not held for 30 s"
+ok "$([ "$took" -lt 28 ] && echo 0 || echo 1)" "a client silent after one byte: cut off by nginx with 408 in ${took} s (client_body_timeout 5 s), not held for its 30 s"
 
 # ------------------------------------------------------------ the targets
 get_t() {
