@@ -133,9 +133,12 @@ ingest_clock $((T + 600))
 gen sa-east-1 $((T - 5400)) -n 100 | split -l 2000 - "$TMP/flood."
 codes=
 for f in "$TMP"/flood.*; do
+	t0=$EPOCHREALTIME
 	post sa-east-1 "$f" -D "$f.h"
 	codes="$codes$ST "
+	echo "$ST $(awk -v a="$t0" -v b="$EPOCHREALTIME" 'BEGIN { printf "%.3f", b - a }')" >>"$TMP/flood.times"
 done
+diag "a body of 2,000 taken in $(awk '$1 == 200 { print $2 }' "$TMP/flood.times") s; the 14 refused (429) in $(awk '$1 == 429 { n++; s += $2 } END { printf "%.3f s each on average", s / n }' "$TMP/flood.times")"
 is "$codes" "200 $(printf '429 %.0s' $(seq 14))" "30,000 results from one token: one body of 2,000 taken, then 429 (2,648 a minute)"
 like "$(tr -d '\r' <"$TMP/flood.ab.h" | grep -i '^retry-after:')" '^Retry-After: [0-9]+$' "...with Retry-After"
 like "$(jq -r .error "$RB")" '^sa-east-1 sent more than 2648 lines' "...and why"
