@@ -71,7 +71,7 @@
 void agg_audit_conflict(struct mcp_store *st, const char *slug, const char *region,
     long long window, const char *writer);
 
-/* Count n results of region refused for a window not begun (mcp:audit:count:DAY). */
+/* Count n results of region refused for a window not begun (mcp:{audit}:count:DAY). */
 void agg_audit_future(struct mcp_store *st, const char *region, long n);
 
 /*
