@@ -265,7 +265,8 @@ int agg_result_parse(char *s, const char *region, long long window, struct agg_r
  * mcp-aggregate(1)); check.c.  A start ahead of the clock would be the
  * first writer of a window still to come and the latest of its region
  * (seen, hash, host) until the clock caught up, so only a few minutes of
- * skew between a probe host and the store's host are let through.  A
+ * skew between a probe host and the store's host are let through, and a
+ * result's window must have begun (push.c, audit.h).  A
  * start older than the 30 days that push keeps anything of a slug could
  * change nothing but a key about to expire.
  */
@@ -377,6 +378,7 @@ struct agg_opts {
 	/* push --to: the ingest's URL, the token's file, a private CA; borrowed or NULL. */
 	const char *to, *token_file, *cacert;
 	double linger; /* push --to --linger: seconds after stdin's end; < 0: the default */
+	int take_back; /* token revoke --take-back */
 };
 /* The options before any flag. */
 #define AGG_OPTS_INIT                                                                              \
@@ -421,10 +423,12 @@ int agg_targets_from(const struct agg_opts *o, const char *url);
  * The store side of push for lines of another's (push.c, for the ingest):
  * each line's fate is told to a callback instead of stderr and the spool.
  * A line is stored, a duplicate of its (slug, region, window), a step
- * record checked (nothing of it is stored), refused for good (why), or
- * left for later (the store did not answer: send it again).
+ * record checked (nothing of it is stored), refused for good (why),
+ * left for later (the store did not answer: send it again), or kept out
+ * as a conflict: another result of its window is stored (why; counted and
+ * audited, audit.h).
  */
-enum agg_fate { AGG_STORED, AGG_DUPLICATE, AGG_CHECKED, AGG_REFUSED, AGG_LATER };
+enum agg_fate { AGG_STORED, AGG_DUPLICATE, AGG_CHECKED, AGG_REFUSED, AGG_LATER, AGG_CONFLICT };
 typedef void agg_fate_fn(void *arg, long lineno, enum agg_fate f, const char *why);
 struct agg_push;
 /*
@@ -434,6 +438,8 @@ struct agg_push;
  */
 struct agg_push *agg_push_open(struct mcp_store *st, const char *region, const char *rlabel,
     agg_fate_fn *fate, void *arg, char *err, size_t len);
+/* What is stored is kept as written by the token of that ID (borrowed; audit.h). */
+void agg_push_token(struct agg_push *a, const char *id);
 /* One record of line lineno (borrowed): refused or checked now, stored at a flush. */
 void agg_push_record(struct agg_push *a, cJSON *rec, long lineno);
 /* Store what is queued: every queued line's fate is told before it returns. */

@@ -24,10 +24,11 @@ struct fates {
 	long first;                   /* the line of entry 0 */
 	signed char f[CHUNK];         /* enum agg_fate, or -1: a blank line */
 	char why[CHUNK][AGG_WHY_MAX]; /* of a refused or later line */
-	long count[AGG_LATER + 1];    /* of the whole body */
+	long count[AGG_CONFLICT + 1]; /* of the whole body */
 };
 
-static const char *const fate_name[] = {"stored", "duplicate", "checked", "refused", "later"};
+static const char *const fate_name[] = {
+    "stored", "duplicate", "checked", "refused", "later", "conflict"};
 
 static void
 on_fate(void *arg, long lineno, enum agg_fate f, const char *why)
@@ -69,7 +70,7 @@ emit(struct fates *fs, size_t k, struct mcp_buf *b)
 			continue;
 		fs->count[fs->f[i]]++;
 		rc |= put_line(b, fs->first + (long)i, fate_name[fs->f[i]]);
-		if (fs->f[i] == AGG_REFUSED || fs->f[i] == AGG_LATER) {
+		if (fs->f[i] == AGG_REFUSED || fs->f[i] == AGG_LATER || fs->f[i] == AGG_CONFLICT) {
 			rc |= mcp_buf_adds(b, ",\"reason\":");
 			rc |= mcp_json_string(b, fs->why[i]);
 		}
@@ -132,6 +133,26 @@ parse_chunk(char **p, char *end, cJSON **rec, struct fates *fs, struct agg_push 
 }
 
 /*
+ * A start whose window begins within ING_CLOCK seconds of the ingest's
+ * clock: answered later (the reason into why), for the runner's clock may
+ * be that much ahead; push refuses a window further ahead (audit.h).
+ */
+static int
+soon(const cJSON *v, double now, char *why)
+{
+	double w;
+
+	if (!cJSON_IsNumber(v) || !(v->valuedouble >= 0 && v->valuedouble <= AGG_TIME_MAX))
+		return 0;
+	w = (double)agg_window(v->valuedouble);
+	if (!(w > now && w <= now + ING_CLOCK))
+		return 0;
+	snprintf(why, AGG_WHY_MAX,
+	    "its window begins in %.0f s on the ingest's clock: send it again then", w - now);
+	return 1;
+}
+
+/*
  * What the ingest refuses beyond push: a result of a slug the fleet does
  * not know, or started more than 25 hours before the ingest's clock.
  * The fate of a record refused here is told, and the record dropped.
@@ -174,6 +195,8 @@ vet_chunk(struct ing_conn *c, const char *overrides, cJSON **rec, size_t k, stru
 			    mcp_json_quoted(q, sizeof(q),
 			        cJSON_GetStringValue(
 			            cJSON_GetObjectItemCaseSensitive(rec[i], "slug"))));
+		} else if (soon(v, now, why)) {
+			fs->f[i] = AGG_LATER;
 		} else if (cJSON_IsNumber(v) && v->valuedouble >= 0 &&
 		    v->valuedouble < now - AGG_TTL_SHORT) {
 			fs->f[i] = AGG_REFUSED;
@@ -251,6 +274,7 @@ store_lines(struct ing_conn *c, const char *overrides, const char *region, char 
 		r->retry_after = 30;
 		return;
 	}
+	agg_push_token(a, c->token_id);
 	while (p < end) {
 		fs->first = lineno + 1;
 		k = parse_chunk(&p, end, rec, fs, a);
@@ -293,9 +317,9 @@ ing_answer(struct ing_conn *c, const char *overrides, const char *region, char *
 	if (r->status == 200 &&
 	    mcp_buf_addf(&r->body,
 	        "{\"done\":true,\"lines\":%ld,\"stored\":%ld,\"duplicate\":%ld,\"checked\":%ld,"
-	        "\"refused\":%ld,\"later\":%ld}\n",
+	        "\"refused\":%ld,\"later\":%ld,\"conflict\":%ld}\n",
 	        lines, fs->count[AGG_STORED], fs->count[AGG_DUPLICATE], fs->count[AGG_CHECKED],
-	        fs->count[AGG_REFUSED], fs->count[AGG_LATER]) != 0)
+	        fs->count[AGG_REFUSED], fs->count[AGG_LATER], fs->count[AGG_CONFLICT]) != 0)
 		ing_fail(r, 500, "out of memory");
 	free(fs);
 }

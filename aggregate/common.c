@@ -31,7 +31,8 @@ agg_usage(void)
 	    "       %s targets [-R URL] [-t SECONDS] [-o OVERRIDES] [--shard K/N]\n"
 	    "       %s targets [-S FILE] [-t SECONDS] [--shard K/N] --from URL --token-file FILE "
 	    "[--cacert FILE]\n"
-	    "       %s token [-R URL] [-t SECONDS] add REGION | list [REGION] | revoke REGION ID\n"
+	    "       %s token [-R URL] [-t SECONDS] add REGION | list [REGION] | revoke "
+	    "[--take-back] REGION ID\n"
 	    "       %s ingest [-o OVERRIDES] [-R URL] [-t SECONDS]\n",
 	    program_invocation_short_name, program_invocation_short_name,
 	    program_invocation_short_name, program_invocation_short_name,

@@ -167,6 +167,7 @@ auth(struct ing_conn *c, const struct ing_src *s, const char *region, struct ing
 		r->challenge = 1;
 		return -1;
 	}
+	snprintf(c->token_id, sizeof(c->token_id), "%s", id);
 	snprintf(field, sizeof(field), "%s %s", region, id);
 	snprintf(now, sizeof(now), "%.3f", mcp_now());
 	freeReplyObject(mcp_store_cmd(c->st, 4, argv, err, sizeof(err)));
@@ -250,22 +251,80 @@ count_lines(const char *p, size_t n)
 	return k;
 }
 
-_Static_assert(ING_PLAIN_MAX / ING_RATE_BYTES <= ING_RATE_MIN, "a body at its bound fits the rate");
-
-/* The bound of a region's lines a minute: MCP_INGEST_RATE, or ING_RATE. */
+/*
+ * The count of the fleet's targets from a set made for this request, or
+ * by this responder seconds ago (the set the lines are vetted with), kept
+ * in the store for ING_KNOWN_TTL seconds; -1 when none can be made.
+ */
 static long
-rate_limit(const struct ing_src *s)
+fleet_fresh(struct ing_conn *c, const char *ov)
 {
-	const char *v = setting(s, "MCP_INGEST_RATE");
-	char *end;
+	char err[512], num[24], ttl[16];
+	const char *set[] = {"SET", ING_FLEET_KEY, num, "EX", ttl};
 	long n;
 
-	if (v == NULL)
-		return ING_RATE;
-	n = strtol(v, &end, 10);
-	if (*end != '\0' || n < ING_RATE_MIN || n > ING_RATE_MAX)
-		return ING_RATE;
+	if ((n = ing_known_count(c, ov, err, sizeof(err))) == -1) {
+		ing_log(c, "%s", err);
+		return -1;
+	}
+	snprintf(num, sizeof(num), "%ld", n);
+	snprintf(ttl, sizeof(ttl), "%d", ING_KNOWN_TTL);
+	freeReplyObject(mcp_store_cmd(c->st, 5, set, err, sizeof(err)));
 	return n;
+}
+
+/*
+ * The count of the fleet's targets, cheaply, for a request refused before
+ * its body is read: the responder's set while it is fresh, else the
+ * store's copy (one GET: a CGI program refusing a flood makes no set),
+ * else a set made now.
+ */
+static long
+fleet(struct ing_conn *c, const char *ov)
+{
+	const char *g[] = {"GET", ING_FLEET_KEY};
+	char err[512];
+	redisReply *r;
+	long n = -1;
+
+	if (c->known.ok && mcp_mono() - c->known.born < ING_KNOWN_TTL)
+		return (long)c->known.m.n;
+	if ((r = mcp_store_cmd(c->st, 2, g, err, sizeof(err))) != NULL &&
+	    r->type == REDIS_REPLY_STRING)
+		n = strtol(r->str, NULL, 10);
+	freeReplyObject(r);
+	return n >= 0 ? n : fleet_fresh(c, ov);
+}
+
+/*
+ * The bound of a region's lines a minute (mcp-aggregate(1) "ingest"):
+ * MCP_INGEST_RATE N, N lines (ING_RATE_MIN to ING_RATE_MAX); Kx (1 to
+ * ING_RATE_TIMES_MAX), or unset, K (ING_RATE_TIMES) times the fleet's
+ * targets plus ING_RATE_FLOOR: fresh, from the set the lines are vetted
+ * with, else as fleet() has it.  The fleet's targets unknown: the floor.
+ */
+static long
+rate_limit(struct ing_conn *c, const struct ing_src *s, const char *ov, int fresh)
+{
+	const char *v = setting(s, "MCP_INGEST_RATE");
+	long n = -1, times = ING_RATE_TIMES, f;
+	char *end = NULL;
+
+	if (v != NULL)
+		n = strtol(v, &end, 10);
+	if (v != NULL && strcmp(end, "x") == 0 && n >= 1 && n <= ING_RATE_TIMES_MAX)
+		times = n;
+	else if (v != NULL && *end == '\0' && n >= ING_RATE_MIN && n <= ING_RATE_MAX)
+		return n;
+	else if (v != NULL && fresh)
+		ing_log(c,
+		    "MCP_INGEST_RATE %s: want N (%d to %d lines a minute) or Kx (1x to %dx the "
+		    "fleet's targets): %dx taken",
+		    v, ING_RATE_MIN, ING_RATE_MAX, ING_RATE_TIMES_MAX, ING_RATE_TIMES);
+	if ((f = fresh ? fleet_fresh(c, ov) : fleet(c, ov)) < 0)
+		return ING_RATE_FLOOR;
+	return f > (ING_RATE_MAX - ING_RATE_FLOOR) / times ? ING_RATE_MAX
+	                                                   : f * times + ING_RATE_FLOOR;
 }
 
 static void
@@ -273,7 +332,7 @@ ingest(struct ing_conn *c, struct ing_src *s, const char *region, struct ing_res
 {
 	struct mcp_buf raw = {0}, plain = {0};
 	const char *ov = c->overrides != NULL ? c->overrides : setting(s, "MCP_INGEST_OVERRIDES");
-	long lines, charge, lim = rate_limit(s);
+	long lines, charge, lim = rate_limit(c, s, ov, 0);
 	char why[256];
 	int k;
 
@@ -290,6 +349,12 @@ ingest(struct ing_conn *c, struct ing_src *s, const char *region, struct ing_res
 	 */
 	if ((charge = (long)(plain.len / ING_RATE_BYTES)) < lines)
 		charge = lines;
+	lim = rate_limit(c, s, ov, 1);
+	if (charge > lim) {
+		ing_fail(r, 413, "a body of %ld lines of the rate: %s takes %ld a minute", charge,
+		    region, lim);
+		goto out;
+	}
 	k = rate(c, region, charge, lim);
 	if (k == 0)
 		ing_answer(

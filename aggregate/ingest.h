@@ -17,13 +17,23 @@
 #define ING_LINE_MAX AGG_WIRE_LINE_MAX
 #define ING_CHUNK_BYTES (1 << 20) /* bytes of lines parsed at once, about */
 #define ING_RATE_BYTES 512        /* a line of the rate is this many bytes of a body, or one line */
-#define ING_RATE 200000           /* lines a region may send a minute, by default */
-#define ING_RATE_MIN ING_LINES_MAX /* a body at its bound always fits */
+/*
+ * The bound of a region's lines a minute follows the fleet: ING_RATE_TIMES
+ * times its targets (each a result a window of AGG_WINDOW seconds), plus
+ * ING_RATE_FLOOR, which holds a request of push --to at its bounds (2,000
+ * results, 1 MiB: 2,048 lines of the rate), so that a small fleet's runner
+ * is never refused a whole batch.
+ */
+#define ING_RATE_TIMES 2
+#define ING_RATE_TIMES_MAX 100
+#define ING_RATE_FLOOR 2048
+#define ING_RATE_MIN ING_RATE_FLOOR /* MCP_INGEST_RATE N, at least */
 #define ING_RATE_MAX 100000000
-#define ING_CLOCK 60        /* seconds a runner's clock may differ from the ingest's */
-#define ING_READ_SECONDS 30 /* a CGI program's whole body, at most */
-#define ING_KNOWN_TTL 60    /* seconds the fleet's targets are kept, at most */
-#define ING_KNOWN_FRESH 5   /* seconds before a slug not in them has them made again */
+#define ING_FLEET_KEY "mcp:ingest:fleet" /* the count of targets, kept ING_KNOWN_TTL s */
+#define ING_CLOCK 60                     /* seconds a runner's clock may differ from the ingest's */
+#define ING_READ_SECONDS 30              /* a CGI program's whole body, at most */
+#define ING_KNOWN_TTL 60                 /* seconds the fleet's targets are kept, at most */
+#define ING_KNOWN_FRESH 5                /* seconds before a slug not in them has them made again */
 
 /* Where a request comes from: the environment (CGI) or FastCGI's records. */
 struct ing_src;
@@ -56,6 +66,7 @@ struct ing_conn {
 	struct mcp_store *st;  /* NULL until a request needs it */
 	char url[2048];        /* the URL st was opened with */
 	char rate_sha[41];
+	char token_id[16]; /* the ID of the request's token, once checked */
 	struct ing_known known;
 	int fcgi;
 	/* The log of the request (door.c): FastCGI's stderr stream; NULL: stderr. */
@@ -107,5 +118,7 @@ void ing_conn_free(struct ing_conn *c);
 int ing_known(struct ing_conn *c, const char *overrides, cJSON *const *rec, size_t n, int *known,
     char *err, size_t len);
 void ing_known_free(struct ing_known *k);
+/* known.c: the count of the fleet's targets (GET /targets), or -1 (err). */
+long ing_known_count(struct ing_conn *c, const char *overrides, char *err, size_t len);
 
 #endif

@@ -148,6 +148,14 @@ lookup(const struct ing_known *k, cJSON *const *rec, size_t n, int *known)
 	return miss;
 }
 
+long
+ing_known_count(struct ing_conn *c, const char *overrides, char *err, size_t len)
+{
+	if (ing_known(c, overrides, NULL, 0, NULL, err, len) == -1)
+		return -1;
+	return (long)c->known.m.n;
+}
+
 int
 ing_known(struct ing_conn *c, const char *overrides, cJSON *const *rec, size_t n, int *known,
     char *err, size_t len)

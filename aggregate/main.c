@@ -73,7 +73,7 @@ results(const struct agg_opts *o, int argc, char **argv)
 	return agg_results(o, argv[0], from, to);
 }
 
-enum { OPT_TO = 256, OPT_TOKEN_FILE, OPT_CACERT, OPT_LINGER };
+enum { OPT_TO = 256, OPT_TOKEN_FILE, OPT_CACERT, OPT_LINGER, OPT_TAKE_BACK };
 
 /* push's long options (the ingest's): every other subcommand has none. */
 static const struct option push_longs[] = {
@@ -83,7 +83,20 @@ static const struct option push_longs[] = {
     {"linger", required_argument, NULL, OPT_LINGER},
     {NULL, 0, NULL, 0},
 };
+/* token's: revoke --take-back. */
+static const struct option token_longs[] = {
+    {"take-back", no_argument, NULL, OPT_TAKE_BACK},
+    {NULL, 0, NULL, 0},
+};
 static const struct option no_longs[] = {{NULL, 0, NULL, 0}};
+
+static const struct option *
+longs_of(const char *cmd)
+{
+	if (strcmp(cmd, "push") == 0)
+		return push_longs;
+	return strcmp(cmd, "token") == 0 ? token_longs : no_longs;
+}
 
 int
 main(int argc, char *argv[])
@@ -126,14 +139,16 @@ main(int argc, char *argv[])
 	else
 		agg_usage();
 	argc--, argv++;
-	while ((c = getopt_long(argc, argv, flags, strcmp(cmd, "push") == 0 ? push_longs : no_longs,
-	            NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, flags, longs_of(cmd), NULL)) != -1) {
 		switch (c) {
 		case OPT_TO:
 			o.to = optarg;
 			break;
 		case OPT_TOKEN_FILE:
 			o.token_file = optarg;
+			break;
+		case OPT_TAKE_BACK:
+			o.take_back = 1;
 			break;
 		case OPT_CACERT:
 			if (access(optarg, R_OK) == -1)

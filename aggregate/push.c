@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "aggregate.h"
+#include "audit.h"
 #include "json.h"
 #include "loop.h"
 #include "mcp.h"
@@ -26,9 +27,12 @@
 /*
  * KEYS: rs:HOUR seen hash drift lat:HOUR latsum latidx meta cert codes
  * res:W.  ARGV: region value started window hash|'' bucket|'' ttl-short
- * ttl-long hour lat-prefix host|'' now cert-expiry|'' slot prefix.
- * Returns 1 when stored, 0 for a late duplicate of (slug, region,
- * window), which changes nothing.
+ * ttl-long hour lat-prefix host|'' now cert-expiry|'' slot prefix
+ * token-id|''.  Returns 1 when stored, 0 for a late duplicate of
+ * (slug, region, window), which changes nothing, and 2 for another result
+ * of a window already stored, which changes nothing either but is kept
+ * among the window's contested results (audit.h).  With a token's ID, the
+ * token that wrote a result stored is kept beside it (audit.h).
  *
  * The result goes into its 7-byte slot of rs:HOUR (lib/reslua.h), the
  * region's 420 bytes written whole the first time; a result of the same
@@ -53,10 +57,10 @@
  * subtracts and deletes the hours that leave the 24; if one of them has
  * expired, the sum is built again from the hours still there.
  */
-static const char push_lua[] = MCP_RES_LUA
+static const char push_lua[] = MCP_RES_LUA AGG_AUDIT_LUA
     "local pos = tonumber(ARGV[14]) * 7\n"
     "local cur = redis.call('HGET', KEYS[1], ARGV[1]) or ''\n"
-    "if #cur >= pos + 7 and string.byte(cur, pos + 3) >= 64 then return 0 end\n"
+    "if #cur >= pos + 7 and string.byte(cur, pos + 3) >= 64 then return push_again(cur, pos) end\n"
     "local old = redis.call('HGET', ARGV[15] .. 'rh:' .. ARGV[9], ARGV[1]) or ''\n"
     "local op = tonumber(ARGV[14]) * 16\n"
     "if #old >= op + 16 and string.byte(old, op + 3) ~= 0 then return 0 end\n"
@@ -65,6 +69,7 @@ static const char push_lua[] = MCP_RES_LUA
     "redis.call('HSET', KEYS[1], ARGV[1], string.sub(cur, 1, pos) ..\n"
     "  res_pack(ARGV[2], KEYS[10]) .. string.sub(cur, pos + 8))\n"
     "redis.call('EXPIRE', KEYS[1], ARGV[7])\n"
+    "push_wrote()\n"
     "if redis.call('EXISTS', KEYS[10]) == 1 then redis.call('EXPIRE', KEYS[10], ARGV[8]) end\n"
     "local t, now = tonumber(ARGV[3]), tonumber(ARGV[12])\n"
     "redis.call('ZADD', KEYS[2], 'GT', t, ARGV[1])\n"
@@ -187,6 +192,7 @@ struct pending {
 	struct mcp_buf line;         /* the record, for the spool */
 	long lineno;                 /* its line, for the ingest's answer */
 	int done;
+	int conflicted;        /* kept out of its window: its audit to write */
 	char why[AGG_WHY_MAX]; /* why the record was refused */
 };
 
@@ -212,6 +218,11 @@ struct pctx {
 	void *fate_arg;
 	const char *rlabel; /* what the region is called in a refusal: "-r " */
 	long unjudged;      /* of stored: unjudged results */
+	const char *token;  /* the ingest's token's ID, or NULL: what it writes is kept */
+	long conflicts;     /* results of a window another result of holds */
+	long future;        /* results refused for a window not begun */
+	long future_new;    /* of them, not yet counted in the store, all of future_region */
+	char future_region[MCP_SLUG_MAX + 1];
 };
 
 /* What push_open hands out: push's own context. */
@@ -441,10 +452,11 @@ append_push(struct pctx *p, const struct pending *q, long long now)
 	agg_key(k[9], sizeof(k[9]), q->slug, "cert", -1);
 	mcp_store_appendf(p->st,
 	    "EVALSHA %s 11 %s %s %s %s %s %s %s %s %s %s %s %s %s %s %lld %s %s %d %d %lld %s %s "
-	    "%lld %s %lld %s",
+	    "%lld %s %lld %s %s",
 	    p->sha, k[0], k[1], k[2], k[3], k[4], k[5], k[6], k[7], k[9], k[10], k[11], q->region,
 	    q->value, q->started, q->window, q->hash, q->bucket, AGG_TTL_SHORT, AGG_TTL_LONG, hour,
-	    k[8], q->host, now, q->cert, q->window % AGG_HOUR / AGG_WINDOW, k[12]);
+	    k[8], q->host, now, q->cert, q->window % AGG_HOUR / AGG_WINDOW, k[12],
+	    p->token != NULL ? p->token : "");
 	append_tail(p, q);
 }
 
@@ -526,6 +538,31 @@ count_runs(struct mcp_store *st, struct pctx *p)
 		freeReplyObject(r);
 }
 
+/*
+ * A second, different result of a window already stored: kept out (the
+ * first writer wins) and kept among the window's contested results by the
+ * script, its audit written after the batch (conflicts_flush), and said:
+ * never dropped in silence.
+ */
+static void
+conflict(struct pctx *p, struct pending *q)
+{
+	char iso[32], why[AGG_WHY_MAX];
+
+	p->conflicts++;
+	q->conflicted = 1;
+	if (mcp_iso8601((double)q->window, iso, sizeof(iso)) == -1)
+		snprintf(iso, sizeof(iso), "%lld", q->window);
+	snprintf(why, sizeof(why),
+	    "%s of %s already has another result for the window %s: this one is kept out (the "
+	    "first writer wins), counted and audited (mcp-aggregate status)",
+	    q->region, q->slug, iso);
+	if (p->fate != NULL)
+		p->fate(p->fate_arg, q->lineno, AGG_CONFLICT, why);
+	else
+		warnx("%s:%ld: conflict: %s", p->name, q->lineno, why);
+}
+
 /* One round trip for the records not yet done; any failure is worth another. */
 static enum mcp_store_status
 send_batch(struct mcp_store *st, void *arg, char *err, size_t errlen)
@@ -550,6 +587,9 @@ send_batch(struct mcp_store *st, void *arg, char *err, size_t errlen)
 			if (r->type == REDIS_REPLY_ERROR) {
 				snprintf(err, errlen, "%s: %s", mcp_store_where(st), r->str);
 				rc = MCP_STORE_AGAIN;
+			} else if (j == 0 && r->type == REDIS_REPLY_INTEGER && r->integer == 2) {
+				p->b[i].done = 1;
+				conflict(p, &p->b[i]);
 			} else if (j == 0) {
 				p->b[i].done = 1;
 				stored = r->type == REDIS_REPLY_INTEGER && r->integer == 1;
@@ -587,6 +627,35 @@ later(struct pctx *p)
 			p->fate(p->fate_arg, p->b[i].lineno, AGG_LATER, "store unavailable");
 }
 
+/* The results refused for a window not begun, counted in the store (audit.c). */
+static void
+future_flush(struct pctx *p)
+{
+	if (p->st != NULL && p->future_new > 0)
+		agg_audit_future(p->st, p->future_region, p->future_new);
+	p->future_new = 0;
+}
+
+/* The batch's conflicts into the audit trail, in one round trip (audit.c). */
+static void
+conflicts_flush(struct pctx *p)
+{
+	char err[256];
+	redisReply *r;
+	size_t i, n = 0;
+
+	for (i = 0; i < p->n; i++)
+		if (p->b[i].conflicted && p->st != NULL) {
+			agg_audit_conflict(
+			    p->st, p->b[i].slug, p->b[i].region, p->b[i].window, p->token);
+			n++;
+		}
+	for (i = 0; i < p->n; i++)
+		p->b[i].conflicted = 0;
+	for (; n > 0 && mcp_store_read(p->st, &r, 1, err, sizeof(err)) == 0; n--)
+		freeReplyObject(r);
+}
+
 /*
  * Store the batch, reconnecting after each failure and after the last (the
  * next batch starts on a fresh link); with none to be had, the spool takes
@@ -599,12 +668,14 @@ flush_batch(struct pctx *p)
 	char err[512];
 	size_t i;
 
+	future_flush(p);
 	if (p->st != NULL &&
 	    mcp_store_run(p->st, &rp, send_batch, p, err, sizeof(err)) == MCP_STORE_DOWN) {
 		if (p->fate == NULL)
 			mcp_store_close(p->st);
 		p->st = NULL;
 	}
+	conflicts_flush(p);
 	for (i = 0; i < p->n && p->b[i].done; i++)
 		;
 	if (i < p->n) {
@@ -708,6 +779,33 @@ not_its_slug(struct pctx *p, const struct pending *q, char *why, size_t len)
 	return agg_origin_refused(&p->origin, q->slug, q->from_registry, why, len) != NULL;
 }
 
+/*
+ * A result of a window not begun on this host's clock (MCP_NOW when
+ * set): refused and counted.  Were it stored, its token would be the
+ * first writer of a window still to come, and the runner that probes it
+ * would be kept out.
+ */
+static int
+not_begun(struct pctx *p, const struct pending *q, char *why, size_t len)
+{
+	char iso[32];
+
+	if ((double)q->window <= mcp_now())
+		return 0;
+	if (mcp_iso8601((double)q->window, iso, sizeof(iso)) == -1)
+		snprintf(iso, sizeof(iso), "%lld", q->window);
+	snprintf(why, len,
+	    "probe_started_at %s: its window %s has not begun on this host's clock: a result "
+	    "is of a window under way or past",
+	    q->started, iso);
+	if (p->future_new > 0 && strcmp(p->future_region, q->region) != 0)
+		future_flush(p);
+	snprintf(p->future_region, sizeof(p->future_region), "%s", q->region);
+	p->future_new++;
+	p->future++;
+	return 1;
+}
+
 static int
 on_record(cJSON *rec, long lineno, void *arg)
 {
@@ -727,7 +825,7 @@ on_record(cJSON *rec, long lineno, void *arg)
 			p->fate(p->fate_arg, lineno, AGG_CHECKED, NULL);
 		return 0;
 	}
-	if (not_its_slug(p, q, why, sizeof(why))) {
+	if (not_its_slug(p, q, why, sizeof(why)) || not_begun(p, q, why, sizeof(why))) {
 		refuse(p, lineno, why);
 		return 1;
 	}
@@ -851,6 +949,23 @@ summary(const struct pctx *p, const struct mcp_loop_stats *ls)
 	    p->stored, p->dups, p->steps, ls->bad, p->spooled, p->replayed, uj);
 }
 
+/*
+ * The results kept out of a window, said at the end.  A conflict is no
+ * error of the input (the first writer wins); a window not begun is, and
+ * its line was counted bad.
+ */
+static void
+audit_summary(const struct pctx *p)
+{
+	if (p->conflicts > 0)
+		warnx("push: %ld results conflicted with another of their window, kept out and "
+		      "counted (mcp-aggregate status)",
+		    p->conflicts);
+	if (p->future > 0)
+		warnx("push: %ld results refused for a window not begun on this host's clock",
+		    p->future);
+}
+
 int
 agg_push(const struct agg_opts *o)
 {
@@ -889,6 +1004,7 @@ agg_push(const struct agg_opts *o)
 	}
 	if (p.failed)
 		rc = MCP_EXIT_FAIL;
+	audit_summary(&p);
 	if (o->verbose)
 		summary(&p, &ls);
 	agg_origin_free(&p.origin);
@@ -939,6 +1055,13 @@ void
 agg_push_flush(struct agg_push *a)
 {
 	flush_batch(&a->p);
+}
+
+/* What the ingest stores is kept as written by token id (borrowed, 9 bytes): audit.h. */
+void
+agg_push_token(struct agg_push *a, const char *id)
+{
+	a->p.token = id;
 }
 
 /* 1 while the store answers. */

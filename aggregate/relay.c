@@ -6,7 +6,8 @@
  * Each record is checked as push checks it; a step record is checked and
  * left there (nothing of it is stored).  A result record is written to the
  * spool before it is sent, and leaves the spool only when the ingest's
- * answer says, for its line, stored, duplicate, or refused for good: a
+ * answer says, for its line, stored, duplicate, refused for good, or
+ * kept out as a conflict with another result of its window (said): a
  * run killed at any point leaves every record it read that was not so
  * answered in the spool, and the next run sends them first.  A result
  * sent twice (its answer lost) is a duplicate of its (slug, region,
@@ -193,7 +194,8 @@ backoff(struct relay *r, long retry_after)
 static int
 read_answer(const struct mcp_buf *b, signed char *fate, char **why, long m)
 {
-	static const char *const names[] = {"stored", "duplicate", "checked", "refused", "later"};
+	static const char *const names[] = {
+	    "stored", "duplicate", "checked", "refused", "later", "conflict"};
 	const char *p = b->p, *e = b->p + b->len, *nl, *st;
 	const cJSON *ln;
 	cJSON *v;
@@ -207,10 +209,10 @@ read_answer(const struct mcp_buf *b, signed char *fate, char **why, long m)
 		st = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(v, "status"));
 		if (cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(v, "done")))
 			done = 1;
-		for (f = 0; st != NULL && f < 5 && strcmp(st, names[f]) != 0; f++)
+		for (f = 0; st != NULL && f < 6 && strcmp(st, names[f]) != 0; f++)
 			;
 		if (cJSON_IsNumber(ln) && ln->valuedouble >= 1 && ln->valuedouble <= (double)m &&
-		    st != NULL && f < 5) {
+		    st != NULL && f < 6) {
 			fate[(long)ln->valuedouble - 1] = (signed char)f;
 			free(why[(long)ln->valuedouble - 1]);
 			why[(long)ln->valuedouble - 1] = strdup(mcp_json_str(v, "reason", ""));
@@ -223,7 +225,8 @@ read_answer(const struct mcp_buf *b, signed char *fate, char **why, long m)
 static int
 final(signed char f)
 {
-	return f == AGG_STORED || f == AGG_DUPLICATE || f == AGG_CHECKED || f == AGG_REFUSED;
+	return f == AGG_STORED || f == AGG_DUPLICATE || f == AGG_CHECKED || f == AGG_REFUSED ||
+	    f == AGG_CONFLICT;
 }
 
 /*
@@ -248,10 +251,11 @@ settle(struct relay *r, const char *p, const char *end, long m, const struct mcp
 		/* The body's own end: a line holding a NUL is still one line. */
 		if ((nl = memchr(p, '\n', (size_t)(end - p))) == NULL)
 			break;
-		if (fate[i] == AGG_REFUSED) {
+		if (fate[i] == AGG_REFUSED || fate[i] == AGG_CONFLICT) {
 			/* The ingest's words, as JSON: a host may be hostile too. */
-			warnx("%s: %s: refused: %s", r->o->to,
+			warnx("%s: %s: %s: %s", r->o->to,
 			    origin_of(r, r->sent, r->sent_line + 1, where, sizeof(where)),
+			    fate[i] == AGG_CONFLICT ? "kept out" : "refused",
 			    mcp_json_quoted(q, sizeof(q), why[i] != NULL ? why[i] : ""));
 			r->refused++;
 		} else if (fate[i] == AGG_STORED) {

@@ -18,6 +18,7 @@
 #include <openssl/rand.h>
 
 #include "aggregate.h"
+#include "audit.h"
 #include "hash.h"
 #include "mcp.h"
 #include "rec.h"
@@ -229,8 +230,26 @@ token_list(struct mcp_store *st, const char *region)
 	return rc;
 }
 
+/*
+ * --take-back: what the token wrote for the windows not yet decided is
+ * deleted (audit.c), after the token is revoked, so that it writes no more.
+ */
 static int
-token_revoke(struct mcp_store *st, const char *region, const char *id)
+take_back(struct mcp_store *st, const char *region, const char *id)
+{
+	char err[512];
+	long n = agg_audit_take_back(st, region, id, err, sizeof(err));
+
+	if (n == -1) {
+		warnx("token: take back: redis: %s", err);
+		return MCP_EXIT_FAIL;
+	}
+	warnx("token %s of %s: %ld results of windows not yet decided taken back", id, region, n);
+	return MCP_EXIT_OK;
+}
+
+static int
+token_revoke(struct mcp_store *st, const char *region, const char *id, int back)
 {
 	char field[MCP_SLUG_MAX + ID_LEN + 2];
 	const char *a1[] = {"HDEL", AGG_KEY_TOKENS, field}, *a2[] = {"HDEL", AGG_KEY_USED, field};
@@ -248,6 +267,8 @@ token_revoke(struct mcp_store *st, const char *region, const char *id)
 	}
 	freeReplyObject(r);
 	freeReplyObject(cmd(st, 3, a2));
+	if (back && take_back(st, region, id) != MCP_EXIT_OK)
+		rc = MCP_EXIT_FAIL;
 	return rc;
 }
 
@@ -260,7 +281,7 @@ agg_token(const struct agg_opts *o, int argc, char **argv)
 	if (argc < 1)
 		agg_usage();
 	n = strcmp(argv[0], "add") == 0 ? 2 : strcmp(argv[0], "revoke") == 0 ? 3 : 0;
-	if (strcmp(argv[0], "list") == 0 ? argc > 2 : argc != n)
+	if ((strcmp(argv[0], "list") == 0 ? argc > 2 : argc != n) || (o->take_back && n != 3))
 		agg_usage();
 	if (argc >= 2 && !mcp_slug_ok(argv[1]))
 		errx(MCP_EXIT_USAGE, "%s: bad region: not " MCP_SLUG_RULE, argv[1]);
@@ -272,7 +293,7 @@ agg_token(const struct agg_opts *o, int argc, char **argv)
 	if (n == 2)
 		rc = token_add(st, argv[1]);
 	else if (n == 3)
-		rc = token_revoke(st, argv[1], argv[2]);
+		rc = token_revoke(st, argv[1], argv[2], o->take_back);
 	else
 		rc = token_list(st, argc == 2 ? argv[1] : NULL);
 	mcp_store_close(st);

@@ -64,14 +64,21 @@ is "$?:$(cat "$TMP/err")" "1:mcp-aggregate: stdin:1: probe_started_at $((T0 + 40
 $(summary 0 0 1)" "a start 40 days ahead is refused, naming the line and the value"
 is "$(rcli zrange mcp:slugs 0 -1 | grep -c '^s-keep[12]$')" 2 "the other slugs stay in the index"
 is "$(rcli --scan --pattern 'mcp:{s-future}:*' | wc -l | tr -d ' ')" 0 "nothing of the refused line is stored"
+# A start ahead of the clock is taken in the window under way (it ends at
+# T0 + 120), never in one that has not begun: its first writer would be
+# whoever wrote before the runner that probes it.  A step record (nothing
+# of it stored) may be 300 s ahead, not a millisecond more.
 {
-	gen -q -s s-lim -r us-east-1 -t $((NOW + 300)) -o 0
-	gen -q -s s-lim -r eu-west-2 -t $((NOW + 300)) -o 0.001
+	gen -q -s s-lim -r us-east-1 -t $((T0 + 120)) -o -0.001
+	gen -q -s s-lim -r eu-west-2 -t $((T0 + 120)) -o 0
 	gen -s s-lim -r us-west-2 -t $((NOW + 300)) -o 0.001 | head -1
 } | pushed_at "$NOW"
-is "$?:$(cat "$TMP/err")" "1:mcp-aggregate: stdin:2: probe_started_at $((NOW + 300)).001 is more than 300 s ahead of the clock
+is "$?:$(cat "$TMP/err")" "1:mcp-aggregate: stdin:2: probe_started_at $((T0 + 120)): its window 2026-11-24T16:02:00Z has not begun on this host's clock: a result is of a window under way or past
 mcp-aggregate: stdin:3: probe_started_at $((NOW + 300)).001 is more than 300 s ahead of the clock
-$(summary 1 0 2)" "300 s of clock skew are taken, not a millisecond more; step records alike"
+mcp-aggregate: push: 1 results refused for a window not begun on this host's clock
+$(summary 1 0 2)" "a start ahead of the clock is taken in the window under way, not in the next; step records 300 s ahead"
+is "$(rcli hget "mcp:{audit}:count:$((NOW / 86400))" "future eu-west-2")" 1 \
+    "...the result of a window not begun is counted (mcp:{audit}:count:DAY)"
 {
 	gen -q -s s-lim -r us-east-1 -t $((NOW - 30 * 86400)) -o 0
 	gen -q -s s-lim -r eu-west-2 -t $((NOW - 30 * 86400)) -o -0.5
@@ -85,7 +92,7 @@ is "$?:$(rcli zscore mcp:slugs s-stale):$(rcli zscore mcp:slugs s-keep1)" "0::$(
 # The regions seen are trimmed from the clock too: a start a little ahead
 # of it does not take the other regions with it.
 gen -q -s s-seen -r us-east-1 -t $((T0 + 150)) -o 0 | push
-gen -q -s s-seen -r eu-west-2 -t $((T0 + 2 * 86400 + 200)) | pushed_at $((T0 + 2 * 86400 + 100))
+gen -q -s s-seen -r eu-west-2 -t $((T0 + 2 * 86400 + 110)) | pushed_at $((T0 + 2 * 86400 + 100))
 is "$?:$(rcli zrange "mcp:{s-seen}:seen" 0 -1 | tr '\n' ' ')" "0:us-east-1 eu-west-2 " \
     "a region seen two days before the clock stays"
 
@@ -170,17 +177,24 @@ is "$(cat "$TMP/rc"):$(cat "$TMP/err")" 141: "verdict | true: ends by SIGPIPE, q
 
 # --- first writer wins ------------------------------------------------------
 gen -s s-dup -r us-east-1 -o 5 | push
+gen -s s-dup -r us-east-1 -o 5 | push -v 2>"$TMP/err"
+is "$?:$(cat "$TMP/err")" "0:mcp-aggregate: push: 0 results stored, 1 duplicates ignored, 8 step records skipped, 0 bad lines, 0 spooled, 0 replayed from the spool" \
+    "the same result again (a retry) is a duplicate, no error, counted (-v)"
 gen -s s-dup -r us-east-1 -o 50 -f tls -m 7 | push -v 2>"$TMP/err"
-is "$?" 0 "a late duplicate is no error"
-is "$(cat "$TMP/err")" "mcp-aggregate: push: 0 results stored, 1 duplicates ignored, 8 step records skipped, 0 bad lines, 0 spooled, 0 replayed from the spool" \
-    "the duplicate is counted (-v)"
+is "$?:$(cat "$TMP/err")" "0:mcp-aggregate: stdin:9: conflict: us-east-1 of s-dup already has another result for the window 2026-11-24T16:00:00Z: this one is kept out (the first writer wins), counted and audited (mcp-aggregate status)
+mcp-aggregate: push: 1 results conflicted with another of their window, kept out and counted (mcp-aggregate status)
+mcp-aggregate: push: 0 results stored, 0 duplicates ignored, 8 step records skipped, 0 bad lines, 0 spooled, 0 replayed from the spool" \
+    "another result of the window is a conflict: said, no error"
+like "$(rcli lrange "mcp:{audit}:conflict" 0 0)" " s-dup us-east-1 $T0 -\$" \
+    "...kept in the audit: the slug, region, window and writer (push)"
 is "$(res_val s-dup "$T0" us-east-1)" "5000 h${HA:7:4} 100" "the first result stands"
 is "$(MCP_NOW=$((T0 + 95)) mcp-aggregate verdict s-dup | grep -o '"verdict":"[a-z]*"')" \
     '"verdict":"green"' "the verdict is the first writer's"
 printf '%s\n' "$(gen -s s-dup2 -r us-east-1 -o 40 -f tls)" "$(gen -s s-dup2 -r us-east-1 -o 1)" |
     push -v 2>"$TMP/err"
-like "$(cat "$TMP/err")" ": 1 results stored, 1 duplicates ignored," \
+like "$(cat "$TMP/err")" ": 1 results stored, 0 duplicates ignored," \
     "first pushed wins, not earliest started"
+like "$(cat "$TMP/err")" "stdin:18: conflict: us-east-1 of s-dup2 " "...the second is a conflict"
 is "$(res_val s-dup2 "$T0" us-east-1 | cut -d' ' -f2,3)" "b tls" "the first pushed result stands"
 
 # --- usage and configuration -----------------------------------------------
@@ -194,7 +208,7 @@ usage="usage: mcp-aggregate push [-v] [-r REGION] [-R URL] [-S FILE] [-t SECONDS
        mcp-aggregate registry sync [-R URL] [-t SECONDS] [--full] [--allow-http] [--force] [--deadline SECONDS] [--cacert FILE] [URL]
        mcp-aggregate targets [-R URL] [-t SECONDS] [-o OVERRIDES] [--shard K/N]
        mcp-aggregate targets [-S FILE] [-t SECONDS] [--shard K/N] --from URL --token-file FILE [--cacert FILE]
-       mcp-aggregate token [-R URL] [-t SECONDS] add REGION | list [REGION] | revoke REGION ID
+       mcp-aggregate token [-R URL] [-t SECONDS] add REGION | list [REGION] | revoke [--take-back] REGION ID
        mcp-aggregate ingest [-o OVERRIDES] [-R URL] [-t SECONDS]"
 mcp-aggregate >"$TMP/out" 2>"$TMP/err"
 is "$?:$(cat "$TMP/out")" 2: "no subcommand: exit 2, nothing on stdout"

@@ -272,6 +272,33 @@ is "$(diff "$TMP/plain.alerts" "$TMP/cluster.alerts"):$(diff <(bodies plain) <(b
 same_routes 7
 is "$(cat "$TMP/plain.err" "$TMP/cluster.err")" "" "no message from any of them"
 
+# --- a window written by the runner that probed it -------------------------------
+# The ingest as a CGI program over the cluster: a stolen token writes the
+# window first, the runner's results are kept out and audited (in the
+# {audit} slot), and the token revoked with --take-back gives the window
+# back to them.  Every key a result's script touches is in its slug's slot.
+printf 'au-%05d https://mcp.example.com/mcp\n' 1 2 3 >"$TMP/au.targets"
+ingest_cgi() { # ingest_cgi REGION TOKEN FILE: the body of the ingest's answer
+	GATEWAY_INTERFACE=CGI/1.1 REQUEST_METHOD=POST PATH_INFO="/ingest/$1" \
+	    CONTENT_LENGTH=$(wc -c <"$3") HTTP_AUTHORIZATION="Bearer $2" \
+	    MCP_INGEST_OVERRIDES=$TMP/au.targets MCP_NOW=$(($(w 20) + 30)) MCP_REDIS=$CLUSTER \
+	    mcp-aggregate <"$3" 2>>"$TMP/cluster.err" | sed '1,/^\r$/d'
+}
+tok_s=$(on cluster mcp-aggregate token add eu-west-2)
+tok_r=$(on cluster mcp-aggregate token add eu-west-2)
+gen -q -s au -N 3 -r eu-west-2 -t "$(w 20)" -f tls >"$TMP/au.forged"
+gen -q -s au -N 3 -r eu-west-2 -t "$(w 20)" >"$TMP/au.real"
+is "$(ingest_cgi eu-west-2 "$tok_s" "$TMP/au.forged" | tail -1 | jq -c '[.stored, .conflict]')" "[3,0]" \
+    "the ingest over the cluster: the stolen token's 3 results stored first"
+is "$(ingest_cgi eu-west-2 "$tok_r" "$TMP/au.real" | tail -1 | jq -c '[.stored, .conflict]')" "[0,3]" \
+    "...the runner's 3 kept out as conflicts"
+is "$(REDISCLI_AUTH=$PW redis-cli -c -p "${P[0]}" llen 'mcp:{audit}:conflict')" 3 "...audited in the {audit} slot"
+MCP_NOW=$(($(w 20) + 30)) on cluster mcp-aggregate token revoke --take-back eu-west-2 "${tok_s%%.*}"
+like "$?:$(tail -1 "$TMP/cluster.err")" "^0:.*token ${tok_s%%.*} of eu-west-2: 3 results of windows not yet decided taken back" \
+    "token revoke --take-back over the cluster: 3 taken back"
+is "$(for i in 1 2 3; do on cluster mcp-aggregate results "au-0000$i" "$(w 20)"; done | awk '{print $2, substr($4, 1, 1)}' | tr '\n' ' ')" \
+    "eu-west-2 h eu-west-2 h eu-west-2 h " "...the window holds the runner's results"
+
 # --- the password ------------------------------------------------------------------
 MCP_NOW=$(($(w 7) + 95)) mcp-aggregate verdict -R "redis-cluster://:not-$PW@127.0.0.1:${P[0]}" \
     >/dev/null 2>"$TMP/wrong.err"

@@ -12,7 +12,10 @@
 #                      INGEST_ERR (the ingest's stderr), INGEST_DIR.  The
 #                      ingest takes MCP_REDIS as it is, its overrides file
 #                      is $INGEST_OVERRIDES (made empty if absent), and
-#                      MCP_INGEST_RATE is passed when set.
+#                      MCP_INGEST_RATE is passed when set, and
+#                      INGEST_NOW as the ingest's clock (MCP_NOW).
+# ingest_clock T       the ingest's clock set to T (INGEST_NOW when it
+#                      started) and the door started again.
 # stop_ingest          nginx and the ingest killed (SIGKILL: the host dies).
 # restart_ingest       the same again, on the same address and port.
 # token REGION         a token of REGION, in $TMP/tok.REGION (mode 600).
@@ -58,6 +61,7 @@ _ingest_conf() {
 				fastcgi_param MCP_REDIS "$MCP_REDIS";
 				fastcgi_param MCP_INGEST_OVERRIDES "$INGEST_OVERRIDES";
 				${MCP_INGEST_RATE:+fastcgi_param MCP_INGEST_RATE "$MCP_INGEST_RATE";}
+				${INGEST_NOW:+fastcgi_param MCP_NOW "$INGEST_NOW";}
 				fastcgi_param ASAN_OPTIONS "${ASAN_OPTIONS:-}";
 				fastcgi_param UBSAN_OPTIONS "${UBSAN_OPTIONS:-}";
 				fastcgi_pass $pass;
@@ -159,6 +163,12 @@ stop_ingest() {
 restart_ingest() {
 	stop_ingest
 	_ingest_up
+}
+
+ingest_clock() {
+	sed -i "s/fastcgi_param MCP_NOW [^;]*;/fastcgi_param MCP_NOW $1;/" "$INGEST_DIR/nginx.conf"
+	INGEST_NOW=$1
+	restart_ingest
 }
 
 token() {

@@ -261,7 +261,8 @@ restart_ingest
 wait $pb
 is "$?" 0 "the host killed under a runner's batch ($mid of 6,000 stored), then back: the runner ends well"
 bigdump() {
-	redis-cli -s "$REDIS_SOCK" --no-auth-warning -a "store-password-$$" -n "$1" --no-raw eval "$_dump_lua" 0 'mcp:{big-*' mcp:ingest:
+	redis-cli -s "$REDIS_SOCK" --no-auth-warning -a "store-password-$$" -n "$1" --no-raw eval "$_dump_lua" 0 'mcp:{big-*' mcp:ingest: |
+	    sed 's/^ *[0-9]*) //' | grep -v '}:rw:' # which token wrote each: the ingest's alone
 }
 bigdump 0 >"$TMP/big0"
 bigdump 1 >"$TMP/big1"
@@ -269,10 +270,12 @@ is "$(wc -l <"$TMP/big0"):$(diff "$TMP/big1" "$TMP/big0" | head -3)" "$(wc -l <"
     "every result stored once, as one local push of them: no counter twice"
 
 # ------------------------------------------------------------ secrets
-secrets=$(cat "$TMP"/tok.* | cut -d. -f2 | paste -sd'|')
+# Each secret a fixed string of its own (-e): one may begin with "-".
+secrets=()
+while read -r s; do secrets+=(-e "$s"); done < <(cat "$TMP"/tok.* | cut -d. -f2)
 # (The door's nginx.conf names the store, password and all: it is the
 # deciding host's.)
-is "$(grep -rlE "$secrets|store-password" "$TMP" --exclude='tok.*' --exclude='auth.*' --exclude=token \
+is "$(grep -rlF "${secrets[@]}" -e store-password "$TMP" --exclude='tok.*' --exclude='auth.*' --exclude=token \
     --exclude=stolen --exclude=nginx.conf 2>/dev/null)" "" "no token and no store password in any log, spool or output"
 # A failure says what the door said.
 [ "$_failed" = 0 ] || diag "the ingest's stderr: $(tail -20 "$INGEST_ERR") nginx: $(grep -v '\[info\]\|\[notice\]' "$INGEST_LOG" | tail -5)"

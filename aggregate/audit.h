@@ -1,0 +1,92 @@
+/*
+ * audit.h - "a window is written by the runner that probed it"
+ * (mcp-aggregate(1) "push", mcp-store(7) "AUDIT"): what push refuses for
+ * a window not begun and what it keeps out as a second, different result
+ * of a window already stored is counted and kept in bounded keys, and
+ * which token wrote each result of the ingest is kept beside it, so that
+ * revoking the token can take back what it wrote for windows not yet
+ * decided.
+ *
+ *	mcp:{audit}:conflict      list, newest first, AGG_AUDIT_MAX entries,
+ *	                          "NOW SLUG REGION WINDOW WRITER"
+ *	mcp:{audit}:count:DAY     hash, "conflict REGION" and "future REGION"
+ *	                          -> a count of the UTC day DAY (epoch / 86400)
+ *	mcp:{SLUG}:rw:HOUR        hash, REGION -> 60 slots of 4 bytes: the ID
+ *	                          of the token that wrote the result of each
+ *	                          window of rs:HOUR, zeros for push on the host
+ *	mcp:{SLUG}:contest:W      hash, "REGION WRITER" -> the 7 bytes of the
+ *	                          first result of each writer kept out of W
+ *
+ * WRITER is a token's ID, or "-" for push on the deciding host.  The
+ * audit's keys expire in AGG_AUDIT_TTL, the others with the results (25
+ * h); the slug's keys carry its hash tag, as every key a result's script
+ * writes must on a cluster.
+ */
+#ifndef AUDIT_H
+#define AUDIT_H
+
+#include "aggregate.h"
+
+#define AGG_AUDIT_MAX 1000          /* entries of mcp:{audit}:conflict */
+#define AGG_AUDIT_TTL (8 * AGG_DAY) /* seconds the audit's keys are kept */
+#define AGG_KEY_AUDIT "mcp:{audit}:conflict"
+#define AGG_KEY_AUDIT_COUNT "mcp:{audit}:count:"
+
+/*
+ * Lua for push.c's script (ARGV as push's: [1] region, [2] value, [4]
+ * window, [7] ttl-short, [9] hour, [14] slot, [15] the slug's prefix,
+ * [16] the token's ID or '').  push_again(cur, pos): a result of the
+ * window is in the slot at pos: 0 when it is this one (a retry), else 2,
+ * kept among the window's contested results.  push_wrote(): the token
+ * that wrote it, after a result is stored.
+ */
+#define AGG_AUDIT_LUA                                                                              \
+	"local function push_again(cur, pos)\n"                                                    \
+	"  local mine = res_pack(ARGV[2], KEYS[10])\n"                                             \
+	"  if string.sub(cur, pos + 1, pos + 7) == mine then return 0 end\n"                       \
+	"  local ck = ARGV[15] .. 'contest:' .. ARGV[4]\n"                                         \
+	"  redis.call('HSETNX', ck, ARGV[1] .. ' ' .. (ARGV[16] ~= '' and ARGV[16] or '-'), "      \
+	"mine)\n"                                                                                  \
+	"  redis.call('EXPIRE', ck, ARGV[7])\n"                                                    \
+	"  return 2\n"                                                                             \
+	"end\n"                                                                                    \
+	"local function push_wrote()\n"                                                            \
+	"  if ARGV[16] == '' then return end\n"                                                    \
+	"  local k, at = ARGV[15] .. 'rw:' .. ARGV[9], tonumber(ARGV[14]) * 4\n"                   \
+	"  local cur = redis.call('HGET', k, ARGV[1]) or ''\n"                                     \
+	"  if #cur < 240 then cur = cur .. string.rep('\\0', 240 - #cur) end\n"                    \
+	"  local id = string.char(tonumber(string.sub(ARGV[16], 1, 2), 16),\n"                     \
+	"    tonumber(string.sub(ARGV[16], 3, 4), 16), tonumber(string.sub(ARGV[16], 5, 6), "      \
+	"16),\n"                                                                                   \
+	"    tonumber(string.sub(ARGV[16], 7, 8), 16))\n"                                          \
+	"  redis.call('HSET', k, ARGV[1], string.sub(cur, 1, at) .. id .. string.sub(cur, at + "   \
+	"5))\n"                                                                                    \
+	"  redis.call('EXPIRE', k, ARGV[7])\n"                                                     \
+	"end\n"
+
+/*
+ * Queue on st the audit of a conflict (a script of the two {audit} keys):
+ * one reply to read.  writer: a token's ID, or NULL for push.
+ */
+void agg_audit_conflict(struct mcp_store *st, const char *slug, const char *region,
+    long long window, const char *writer);
+
+/* Count n results of region refused for a window not begun (mcp:{audit}:count:DAY). */
+void agg_audit_future(struct mcp_store *st, const char *region, long n);
+
+/*
+ * status: the counts of today and yesterday (UTC), a line on stderr for
+ * each region that has any; 0, or -1 when the store failed (err).
+ */
+int agg_audit_show(struct mcp_store *st, char *err, size_t len);
+
+/*
+ * token revoke --take-back: what token ID of region wrote for the
+ * windows after the newest decided is deleted, and a contested result of
+ * another writer of the region put in its place.  The count of results
+ * taken back, or -1 (err).
+ */
+long agg_audit_take_back(
+    struct mcp_store *st, const char *region, const char *id, char *err, size_t len);
+
+#endif
