@@ -4,8 +4,10 @@
  * one confirmation message), its confirmation (POST /subscribe/confirm)
  * and its end (POST /unsubscribe, RFC 8058 one-click).  Each checks its
  * body's declared length before reading a byte of it, counts its client
- * (REMOTE_ADDR; an IPv6 client by its /64), and answers a request for an
- * address the same whether or not it is subscribed.  The GET of each is a
+ * (REMOTE_ADDR; an IPv6 client by its /64) and, for a request, its network
+ * (an IPv4 /24, an IPv6 /48), and answers a request for an address the
+ * same whether or not it is subscribed.  A request names the address by
+ * its hash; the address is kept in its record (mcp:{page}:ask:HASH) alone.  The GET of each is a
  * page with a button: a link followed by a mail scanner changes nothing.
  */
 #include <arpa/inet.h>
