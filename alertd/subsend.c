@@ -411,10 +411,11 @@ mail_job(struct box *b, const char *s, cJSON *j)
 		msg = notice_mail(b->c, &b->rt, rcpt[0], sub, unsub, n);
 	}
 	rc = turn(b) ? -2 : alert_smtp_send(b->c, &b->rt, rcpt, msg, why, sizeof(why));
-	if (rc != -2 && outcome(b, s, j, rc, 0, why) == -1)
-		rc = -1;
+	/* A confirmation not sent takes its token back: its retry makes another. */
 	if (rec != NULL && rc != SENT)
 		confirm_unmint(b, rec, th);
+	if (rc != -2 && outcome(b, s, j, rc, 0, why) == -1)
+		rc = -1;
 	if (rc == RETRY)
 		hold(b, rec != NULL ? alert_str(rec, "ask") : sub);
 	explicit_bzero(msg, strlen(msg));

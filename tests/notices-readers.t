@@ -55,7 +55,7 @@ flood() {
 	done
 }
 # token ADDRESS: the token of the newest confirmation sent to it.
-token() { mbody "$M" "$(mto "$M" "$1" | tail -1)" | grep -o 't=[0-9a-f]\{40\}' | tail -1 | cut -c3-; }
+token() { mbody "$M" "$(mto "$M" "$1" | tail -1)" 2>/dev/null | grep -o 't=[0-9a-f]\{40\}' | tail -1 | cut -c3-; }
 # until_mail ADDRESS: mcp-alert run until a message reaches it (five runs at most).
 until_mail() {
 	local i
