@@ -24,6 +24,9 @@
 #define POSTS_SHOWN 20        /* posts read for a page: the open ones, then the newest */
 #define WINDOWS_SHOWN 50      /* maintenance windows on the page of every server */
 
+/* The Lua scripts of the subscription routes (sublua.c): their KEYS and ARGV are said there. */
+extern const char serve_subscribe_lua[], serve_confirm_lua[], serve_unsub_lua[];
+
 /* What a page shows of posts and maintenance: serve_posts_load, serve_posts_free. */
 struct posts;
 /*
