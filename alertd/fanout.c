@@ -1,8 +1,9 @@
 /*
  * fanout.c - the page's queues turned into deliveries, at each run of
  * mcp-alert: the subscription requests that mcp-serve queued become
- * confirmation messages in the subscribers' mail outbox (the token is made
- * here, and only its hash is kept); the maintenance windows that changed
+ * confirmation jobs in the subscribers' mail outbox (naming the address by
+ * its hash: subsend.c reads it, and makes the token, when it sends the
+ * message); the maintenance windows that changed
  * are told; and each notice becomes one job for each subscriber of its
  * slugs.  Every step takes the head of its queue with a script that first
  * checks it is still the head: two runs at once never both take it, so
@@ -31,15 +32,16 @@
 	"if redis.call('TTL', KEYS[" k "]) < tonumber(ARGV[" a "]) then\n"                         \
 	"  redis.call('EXPIRE', KEYS[" k "], ARGV[" a "]) end\n"
 
-/* KEYS: requests, the pending key, the mail outbox.  ARGV: the request, pending, job. */
-static const char drain_lua[] =
-    "if redis.call('LINDEX', KEYS[1], 0) ~= ARGV[1] then return 0 end\n"
-    "redis.call('LPOP', KEYS[1])\n"
-    "if ARGV[2] ~= '' then\n"
-    "  redis.call('SET', KEYS[2], ARGV[2], 'EX', " PAGE_STR(
-        PAGE_PENDING_TTL) ")\n"
-                          "  redis.call('RPUSH', KEYS[3], ARGV[3]) end\n"
-                          "return 1\n";
+/*
+ * KEYS: requests, the mail outbox.  ARGV: the request, the job ("": none),
+ * the address's record: a request whose address unsubscribed since, or
+ * whose record expired, is dropped.
+ */
+static const char drain_lua[] = "if redis.call('LINDEX', KEYS[1], 0) ~= ARGV[1] then return 0 end\n"
+                                "redis.call('LPOP', KEYS[1])\n"
+                                "if ARGV[2] ~= '' and redis.call('EXISTS', ARGV[3]) == 1 then\n"
+                                "  redis.call('RPUSH', KEYS[2], ARGV[2]) end\n"
+                                "return 1\n";
 
 /*
  * KEYS: notices, the mail outbox, the set of outboxes.  ARGV: the notice's
@@ -131,57 +133,43 @@ script(struct mcp_store *st, int argc, const char **argv)
 
 /*
  * A request as mcp-serve queues it, checked again (the store is shared):
- * {"a":ADDRESS,"s":[SLUG...],"all":BOOL,"at":TIME}.  The pending record
- * and the confirmation's record, or -1.
+ * {"h":SHA-256 OF THE ADDRESS,"s":[SLUG...],"all":BOOL,"at":TIME}.  Its
+ * confirmation job (owned; no address, no token) and the key of the
+ * address's record, or NULL.
  */
-static int
-request_parse(const char *s, char **pending, cJSON **rec, char *token)
+static char *
+request_job(const char *s, char *ask, size_t len)
 {
-	char ah[MCP_SHA256_HEX];
-	const cJSON *a, *sl, *e;
+	const cJSON *h, *sl, *e;
 	const char *why;
-	cJSON *r = mcp_json_parse(s, strlen(s), &why), *p;
+	cJSON *r = mcp_json_parse(s, strlen(s), &why), *o = NULL;
 	int n = 0;
 
-	a = cJSON_GetObjectItemCaseSensitive(r, "a");
+	h = cJSON_GetObjectItemCaseSensitive(r, "h");
 	sl = cJSON_GetObjectItemCaseSensitive(r, "s");
-	if (!cJSON_IsString(a) || !mcp_page_addr_ok(a->valuestring) || !cJSON_IsArray(sl) ||
-	    cJSON_GetArraySize(sl) > PAGE_SUB_SLUGS_MAX) {
-		cJSON_Delete(r);
-		return -1;
+	if (cJSON_IsString(h) && strlen(h->valuestring) == MCP_SHA256_HEX - 1 &&
+	    strspn(h->valuestring, "0123456789abcdef") == MCP_SHA256_HEX - 1 && cJSON_IsArray(sl) &&
+	    cJSON_GetArraySize(sl) <= PAGE_SUB_SLUGS_MAX) {
+		cJSON_ArrayForEach(e, sl) n += cJSON_IsString(e) && mcp_slug_ok(e->valuestring);
+		if (n == cJSON_GetArraySize(sl) &&
+		    (n > 0 || cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(r, "all")))) {
+			o = cJSON_CreateObject();
+			cJSON_AddStringToObject(o, "ask", h->valuestring);
+			cJSON_AddItemToObject(o, "s", cJSON_Duplicate(sl, 1));
+			cJSON_AddBoolToObject(
+			    o, "all", cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(r, "all")));
+			snprintf(ask, len, PAGE_ASK "%s", h->valuestring);
+		}
 	}
-	cJSON_ArrayForEach(e, sl) n += cJSON_IsString(e) && mcp_slug_ok(e->valuestring);
-	if (n != cJSON_GetArraySize(sl) ||
-	    (n == 0 && !cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(r, "all")))) {
-		cJSON_Delete(r);
-		return -1;
-	}
-	alert_hex_random(token, PAGE_TOKEN_HEX / 2);
-	mcp_sha256_hex(a->valuestring, strlen(a->valuestring), ah);
-	p = cJSON_CreateObject();
-	cJSON_AddStringToObject(p, "a", a->valuestring);
-	cJSON_AddStringToObject(p, "h", ah);
-	cJSON_AddItemToObject(p, "s", cJSON_Duplicate(sl, 1));
-	cJSON_AddBoolToObject(p, "all", cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(r, "all")));
-	cJSON_AddNumberToObject(p, "at", mcp_ms_round(mcp_now()));
-	*rec = notice_new("confirm", mcp_now());
-	cJSON_AddStringToObject(*rec, "to", a->valuestring);
-	cJSON_AddStringToObject(*rec, "token", token);
-	cJSON_AddBoolToObject(
-	    *rec, "all", cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(r, "all")));
-	cJSON_AddItemToObject(*rec, "slugs", cJSON_Duplicate(sl, 1));
-	*pending = alert_print(p);
 	cJSON_Delete(r);
-	return 0;
+	return o != NULL ? job_text(NULL, NULL, o) : NULL;
 }
 
 int
 page_drain(struct mcp_store *st, const struct alert_conf *c)
 {
-	char token[PAGE_TOKEN_HEX + 1], th[MCP_SHA256_HEX], key[128], *req, *pending, *job;
-	const char *argv[] = {
-	    "EVAL", drain_lua, "3", PAGE_REQUESTS, key, PAGE_MAILBOX, NULL, NULL, NULL};
-	cJSON *rec;
+	char ask[128], *req, *job;
+	const char *argv[] = {"EVAL", drain_lua, "2", PAGE_REQUESTS, PAGE_MAILBOX, NULL, NULL, ask};
 	int i, none;
 
 	/* Without a mail route or a page to link to, requests wait (mcp-serve bounds them). */
@@ -190,23 +178,13 @@ page_drain(struct mcp_store *st, const struct alert_conf *c)
 	for (i = 0; i < DRAIN_MAX; i++) {
 		if ((req = head_of(st, PAGE_REQUESTS, &none)) == NULL)
 			return none ? 0 : -1;
-		pending = job = NULL;
-		if (request_parse(req, &pending, &rec, token) == -1) {
+		snprintf(ask, sizeof(ask), PAGE_ASK "-");
+		if ((job = request_job(req, ask, sizeof(ask))) == NULL)
 			warnx("subscription request: malformed: dropped");
-			snprintf(key, sizeof(key), PAGE_PENDING "-");
-		} else {
-			mcp_sha256_hex(token, strlen(token), th);
-			snprintf(key, sizeof(key), PAGE_PENDING "%s", th);
-			job = job_text(NULL, NULL, rec);
-		}
-		argv[6] = req, argv[7] = pending ? pending : "", argv[8] = job ? job : "";
-		if (script(st, 9, argv) == -1)
+		argv[5] = req, argv[6] = job ? job : "";
+		if (script(st, 8, argv) == -1)
 			i = DRAIN_MAX + 1;
-		explicit_bzero(token, sizeof(token));
-		if (job != NULL)
-			explicit_bzero(job, strlen(job));
 		free(req);
-		free(pending);
 		free(job);
 	}
 	return i > DRAIN_MAX ? -1 : 0;

@@ -141,9 +141,15 @@ static const char add_lua[] = "if redis.call('SCARD', KEYS[3]) >= " PAGE_STR(
 
 /*
  * KEYS[1]: the subscriber; ARGV[1] its id.  Every trace of it: its sets,
- * its address's key (when it is its own), its outbox.
+ * its address's key (when it is its own), what its address asked (the
+ * record, its confirmations' tokens, its requests), its jobs, its outbox,
+ * as an unsubscription removes them (mcp-serve(8)).
  */
+/* clang-format off */
 static const char remove_lua[] =
+    "local function purge(key, needle)\n"
+    "  for _, j in ipairs(redis.call('LRANGE', key, 0, -1)) do\n"
+    "    if string.find(j, needle, 1, true) then redis.call('LREM', key, 0, j) end end end\n"
     "local k = KEYS[1]\n"
     "local slugs = redis.call('HGET', k, 'slugs')\n"
     "if not slugs then return 0 end\n"
@@ -151,13 +157,23 @@ static const char remove_lua[] =
     "else for s in string.gmatch(slugs, '%S+') do\n"
     "  redis.call('SREM', '" PAGE_SUBS_SLUG "' .. s, ARGV[1]) end end\n"
     "local ah = redis.call('HGET', k, 'ah')\n"
-    "if ah and redis.call('GET', '" PAGE_ADDR "' .. ah) == ARGV[1] then\n"
-    "  redis.call('DEL', '" PAGE_ADDR "' .. ah) end\n"
+    "if ah then\n"
+    "  if redis.call('GET', '" PAGE_ADDR "' .. ah) == ARGV[1] then\n"
+    "    redis.call('DEL', '" PAGE_ADDR "' .. ah) end\n"
+    "  local ask = '" PAGE_ASK "' .. ah\n"
+    "  for t in string.gmatch(redis.call('HGET', ask, 'p') or '', '%S+') do\n"
+    "    redis.call('DEL', '" PAGE_PENDING "' .. t) end\n"
+    "  redis.call('DEL', ask)\n"
+    "  purge('" PAGE_REQUESTS "', '\"h\":\"' .. ah .. '\"')\n"
+    "  purge('" PAGE_MAILBOX "', '\"ask\":\"' .. ah .. '\"')\n"
+    "end\n"
+    "purge('" PAGE_MAILBOX "', '\"sub\":\"' .. ARGV[1] .. '\"')\n"
     "redis.call('SREM', '" PAGE_SUBS "', ARGV[1])\n"
     "redis.call('SREM', '" PAGE_HOOKS "', ARGV[1])\n"
     "redis.call('SREM', '" PAGE_OUTBOXES "', ARGV[1])\n"
     "redis.call('DEL', '" PAGE_OUTBOX "' .. ARGV[1], k)\n"
     "return 1\n";
+/* clang-format on */
 
 struct subarg {
 	const char *kind, *url, *secret_file;

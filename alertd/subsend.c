@@ -6,8 +6,11 @@
  * address's messages, sent through subscriber_mail's server by
  * alert_smtp_send: a job names its subscriber, whose address is read at
  * the time of sending (an address unsubscribed since gets nothing, and no
- * job holds it); one address's retry holds back only that address's later
- * jobs.  A webhook or Slack subscriber has an outbox of its own, sent by
+ * job holds it); a confirmation's job names the address by its hash, and
+ * its token is made as its message is sent (only the token's hash is
+ * kept, and a message not sent takes its token back): nothing the store
+ * holds confirms anybody.  One address's retry holds back only that
+ * address's later jobs.  A webhook or Slack subscriber has an outbox of its own, sent by
  * alert_send_one: a Standard Webhooks signature with its key, or Slack's
  * body.
  */
@@ -22,6 +25,7 @@
 #include "json.h"
 #include "notice.h"
 #include "outbox.h"
+#include "sha256.h"
 
 #define DEAD_KEEP "-1000"
 #define RETRY_STOP 3  /* failures in a row that stop the mail outbox for the run */
@@ -45,6 +49,36 @@ static const char set_lua[] = "local i = redis.call('LPOS', KEYS[1], ARGV[1])\n"
 static const char idle_lua[] =
     "if redis.call('LLEN', KEYS[1]) == 0 then redis.call('SREM', KEYS[2], ARGV[1]) return 1 end\n"
     "return 0\n";
+
+/* clang-format off */
+/*
+ * KEYS: the address's record, the token's pending key.  ARGV: the token's
+ * hash, the pending request.  1: the token confirms, as long as the record
+ * lasts, which keeps the hashes of its last PAGE_ASK_TOKENS tokens (an
+ * unsubscription deletes them); 0: the record is gone (unsubscribed).
+ */
+static const char mint_lua[] =
+    "if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end\n"
+    "redis.call('SET', KEYS[2], ARGV[2], 'EX', " PAGE_STR(PAGE_PENDING_TTL) ")\n"
+    "local l = {}\n"
+    "for t in string.gmatch(redis.call('HGET', KEYS[1], 'p') or '', '%S+') do l[#l + 1] = t end\n"
+    "l[#l + 1] = ARGV[1]\n"
+    "while #l > " PAGE_STR(PAGE_ASK_TOKENS) " do\n"
+    "  redis.call('DEL', '" PAGE_PENDING "' .. table.remove(l, 1)) end\n"
+    "redis.call('HSET', KEYS[1], 'p', table.concat(l, ' '))\n"
+    "if redis.call('TTL', KEYS[1]) < " PAGE_STR(PAGE_PENDING_TTL) " then\n"
+    "  redis.call('EXPIRE', KEYS[1], " PAGE_STR(PAGE_PENDING_TTL) ") end\n"
+    "return 1\n";
+/* The same keys and token: taken back, its message not sent. */
+static const char unmint_lua[] =
+    "redis.call('DEL', KEYS[2])\n"
+    "local l = {}\n"
+    "for t in string.gmatch(redis.call('HGET', KEYS[1], 'p') or '', '%S+') do\n"
+    "  if t ~= ARGV[1] then l[#l + 1] = t end end\n"
+    "if redis.call('EXISTS', KEYS[1]) == 1 then\n"
+    "  redis.call('HSET', KEYS[1], 'p', table.concat(l, ' ')) end\n"
+    "return 1\n";
+/* clang-format on */
 
 struct box {
 	struct mcp_store *st;
@@ -251,22 +285,114 @@ hold(struct box *b, const char *who)
 		err(MCP_EXIT_FAIL, "out of memory");
 }
 
+/* A confirmation's keys: the address's record and the token's pending key; -1 when not one. */
+static int
+confirm_keys(const cJSON *rec, const char *th, char *ask, size_t alen, char *pk, size_t plen)
+{
+	const char *ah = alert_str(rec, "ask");
+
+	if (strlen(ah) != MCP_SHA256_HEX - 1 ||
+	    strspn(ah, "0123456789abcdef") != MCP_SHA256_HEX - 1)
+		return -1;
+	snprintf(ask, alen, PAGE_ASK "%s", ah);
+	snprintf(pk, plen, PAGE_PENDING "%s", th);
+	return 0;
+}
+
+/* A script of the confirmations run: its integer, or -1. */
+static long long
+confirm_eval(struct box *b, int argc, const char **argv)
+{
+	redisReply *r;
+	long long v;
+
+	if ((r = alert_cmd(b->st, argc, argv)) == NULL)
+		return -1;
+	v = r->type == REDIS_REPLY_INTEGER ? r->integer : -1;
+	freeReplyObject(r);
+	return v;
+}
+
+/*
+ * The message of a confirmation's job (owned), its address in to: the
+ * address read from its record, a token made for it and its hash (th)
+ * stored.  NULL when the address unsubscribed since or its record expired
+ * (*gone), or the store failed.
+ */
+static char *
+confirm_mail(struct box *b, const cJSON *rec, char *to, size_t tolen, char *th, int *gone)
+{
+	char ask[128], pk[128], token[PAGE_TOKEN_HEX + 1], *pending, *msg;
+	const char *get[] = {"HGET", ask, "a"},
+	           *mint[] = {"EVAL", mint_lua, "2", ask, pk, th, NULL};
+	redisReply *r;
+	cJSON *p, *m;
+	long long v;
+
+	*gone = 1;
+	alert_hex_random(token, PAGE_TOKEN_HEX / 2);
+	mcp_sha256_hex(token, strlen(token), th);
+	if (confirm_keys(rec, th, ask, sizeof(ask), pk, sizeof(pk)) == -1)
+		return NULL;
+	if ((r = alert_cmd(b->st, 3, get)) == NULL) {
+		*gone = 0;
+		return NULL;
+	}
+	snprintf(to, tolen, "%s", r->type == REDIS_REPLY_STRING ? r->str : "");
+	freeReplyObject(r);
+	if (!mcp_page_addr_ok(to))
+		return NULL;
+	p = cJSON_CreateObject();
+	cJSON_AddStringToObject(p, "h", alert_str(rec, "ask"));
+	cJSON_AddItemToObject(
+	    p, "s", cJSON_Duplicate(cJSON_GetObjectItemCaseSensitive(rec, "s"), 1));
+	cJSON_AddBoolToObject(p, "all", cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(rec, "all")));
+	cJSON_AddNumberToObject(p, "at", mcp_ms_round(mcp_now()));
+	mint[6] = pending = alert_print(p);
+	v = confirm_eval(b, 7, mint);
+	free(pending);
+	if (v == -1)
+		*gone = 0;
+	if (v != 1)
+		return NULL;
+	m = notice_new("confirm", mcp_now());
+	cJSON_AddStringToObject(m, "to", to);
+	cJSON_AddStringToObject(m, "token", token);
+	cJSON_AddBoolToObject(m, "all", cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(rec, "all")));
+	cJSON_AddItemToObject(
+	    m, "slugs", cJSON_Duplicate(cJSON_GetObjectItemCaseSensitive(rec, "s"), 1));
+	msg = notice_confirm_mail(b->c, &b->rt, m);
+	explicit_bzero(token, sizeof(token));
+	cJSON_Delete(m);
+	return msg;
+}
+
+/* A confirmation's token taken back: its message was not sent. */
+static void
+confirm_unmint(struct box *b, const cJSON *rec, const char *th)
+{
+	char ask[128], pk[128];
+	const char *argv[] = {"EVAL", unmint_lua, "2", ask, pk, th};
+
+	if (confirm_keys(rec, th, ask, sizeof(ask), pk, sizeof(pk)) == 0)
+		(void)confirm_eval(b, 6, argv);
+}
+
 static int
 mail_job(struct box *b, const char *s, cJSON *j)
 {
 	const cJSON *rec = cJSON_GetObjectItemCaseSensitive(j, "rec");
 	const char *rcpt[2] = {NULL, NULL}, *sub = alert_str(j, "sub");
-	char unsub[512], why[256], *msg = NULL;
+	char unsub[512], why[256], to[PAGE_ADDR_MAX + 1], th[MCP_SHA256_HEX], *msg = NULL;
 	redisReply *f = NULL;
 	cJSON *n = NULL;
 	int e, rc;
 
 	if (rec != NULL) {
-		if (!mcp_page_addr_ok(alert_str(rec, "to")) ||
-		    strlen(alert_str(rec, "token")) != PAGE_TOKEN_HEX)
-			return job_dead(b, s, j, "not a confirmation of mcp-alert");
-		rcpt[0] = alert_str(rec, "to");
-		msg = notice_confirm_mail(b->c, &b->rt, rec);
+		/* Its address unsubscribed since, or its record expired: done. */
+		if ((msg = confirm_mail(b, rec, to, sizeof(to), th, &e)) == NULL)
+			return e ? job_remove(b, s) : -1;
+		rcpt[0] = to;
 	} else {
 		/* Unsubscribed since, or its notice gone: nothing to send, and it is done. */
 		if ((f = sub_fields(b, sub, "addr", "unsub", "slugs", &e)) == NULL ||
@@ -285,10 +411,13 @@ mail_job(struct box *b, const char *s, cJSON *j)
 		msg = notice_mail(b->c, &b->rt, rcpt[0], sub, unsub, n);
 	}
 	rc = turn(b) ? -2 : alert_smtp_send(b->c, &b->rt, rcpt, msg, why, sizeof(why));
+	/* A confirmation not sent takes its token back: its retry makes another. */
+	if (rec != NULL && rc != SENT)
+		confirm_unmint(b, rec, th);
 	if (rc != -2 && outcome(b, s, j, rc, 0, why) == -1)
 		rc = -1;
 	if (rc == RETRY)
-		hold(b, rec != NULL ? rcpt[0] : sub);
+		hold(b, rec != NULL ? alert_str(rec, "ask") : sub);
 	explicit_bzero(msg, strlen(msg));
 	free(msg);
 	cJSON_Delete(n);
@@ -362,7 +491,7 @@ box_batch(struct box *b, int *full)
 		}
 		who = *alert_str(j, "sub")
 		    ? alert_str(j, "sub")
-		    : alert_str(cJSON_GetObjectItemCaseSensitive(j, "rec"), "to");
+		    : alert_str(cJSON_GetObjectItemCaseSensitive(j, "rec"), "ask");
 		if (b->sub == NULL && mcp_strmap_get(&b->held, who) != NULL) {
 			cJSON_Delete(j);
 			continue;

@@ -19,21 +19,22 @@
 #define PAGE_POSTS_SLUG PAGE_K "posts:slug:"  /* + SLUG: zset, the posts about SLUG */
 #define PAGE_NOTICE PAGE_K "notice:"          /* + ID: a notice, JSON */
 #define PAGE_NOTICES PAGE_K "notices"         /* list: the ids of notices to fan out */
-#define PAGE_REQUESTS PAGE_K "requests"       /* list: subscription requests, JSON */
-#define PAGE_PENDING PAGE_K "pending:"        /* + SHA-256 of a token: JSON */
-#define PAGE_SUB PAGE_K "sub:"                /* + ID: a subscriber, a hash */
-#define PAGE_SUBS PAGE_K "subs"               /* set: every subscriber */
-#define PAGE_SUBS_WHOLE PAGE_K "subs:whole"   /* set: the subscribers of every slug */
-#define PAGE_HOOKS PAGE_K "hooks"             /* set: the webhook and Slack subscribers */
-#define PAGE_SUBS_SLUG PAGE_K "subs:slug:"    /* + SLUG: set */
-#define PAGE_ADDR PAGE_K "addr:"              /* + SHA-256 of an address: its subscriber */
-#define PAGE_LIMIT PAGE_K "limit:"            /* + client:P, token:P, addr:H, all */
-#define PAGE_MAILBOX PAGE_K "outbox:mail"     /* list: the mail to subscribers */
-#define PAGE_OUTBOX PAGE_K "outbox:"          /* + ID: a webhook or Slack subscriber's */
-#define PAGE_OUTBOXES PAGE_K "outboxes"       /* set: the subscribers with an outbox */
-#define PAGE_DEAD PAGE_K "dead"               /* list: deliveries given up, without addresses */
-#define PAGE_MAINT_TOLD PAGE_K "maint:told"   /* hash: SLUG -> the phase told of its window */
-#define PAGE_MAINT_DUE PAGE_K "maint:due"     /* zset: SLUG -> when its window next changes */
+#define PAGE_REQUESTS PAGE_K "requests"       /* list: subscription requests, JSON, no address */
+#define PAGE_ASK PAGE_K "ask:"              /* + SHA-256 of an address: a hash, the address asked */
+#define PAGE_PENDING PAGE_K "pending:"      /* + SHA-256 of a token: JSON, no address */
+#define PAGE_SUB PAGE_K "sub:"              /* + ID: a subscriber, a hash */
+#define PAGE_SUBS PAGE_K "subs"             /* set: every subscriber */
+#define PAGE_SUBS_WHOLE PAGE_K "subs:whole" /* set: the subscribers of every slug */
+#define PAGE_HOOKS PAGE_K "hooks"           /* set: the webhook and Slack subscribers */
+#define PAGE_SUBS_SLUG PAGE_K "subs:slug:"  /* + SLUG: set */
+#define PAGE_ADDR PAGE_K "addr:"            /* + SHA-256 of an address: its subscriber */
+#define PAGE_LIMIT PAGE_K "limit:"          /* + client:P, net:N, token:P, all */
+#define PAGE_MAILBOX PAGE_K "outbox:mail"   /* list: the mail to subscribers */
+#define PAGE_OUTBOX PAGE_K "outbox:"        /* + ID: a webhook or Slack subscriber's */
+#define PAGE_OUTBOXES PAGE_K "outboxes"     /* set: the subscribers with an outbox */
+#define PAGE_DEAD PAGE_K "dead"             /* list: deliveries given up, without addresses */
+#define PAGE_MAINT_TOLD PAGE_K "maint:told" /* hash: SLUG -> the phase told of its window */
+#define PAGE_MAINT_DUE PAGE_K "maint:due"   /* zset: SLUG -> when its window next changes */
 #define PAGE_OPEN PAGE_K "open" /* the page's URL while mcp-alert can mail subscribers */
 #define PAGE_OPEN_TTL 86400     /* seconds it lasts after mcp-alert's last run */
 
@@ -54,6 +55,7 @@
 #define PAGE_ID_HEX 16          /* a subscriber's id: a letter and 64 random bits */
 #define PAGE_PENDING_TTL 86400  /* seconds a confirmation link lasts */
 #define PAGE_REQUESTS_MAX 1000  /* requests waiting for mcp-alert */
+#define PAGE_ASK_TOKENS 8       /* confirmation tokens of an address alive at once */
 #define PAGE_NOTICES_MAX 1000   /* notices waiting for their fan-out */
 #define PAGE_NOTICE_TTL 1209600 /* seconds a notice is kept for its deliveries: 14 days */
 

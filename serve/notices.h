@@ -13,12 +13,19 @@
 
 /* The bounds of the subscription routes (mcp-serve(8), "Subscriptions"). */
 #define SUB_BODY_MAX 4096     /* bytes of a POST body read; more is 413, unread */
-#define SUB_CLIENT_MAX 10     /* subscription requests of one client an hour */
+#define SUB_CLIENT_MAX 10     /* subscription requests of one client (IPv4, IPv6 /64) an hour */
+#define SUB_NET_MAX 30        /* of one network (IPv4 /24, IPv6 /48) an hour */
+#define SUB_NET_FREE 2        /* of one network an hour that the page's budget never refuses */
+#define SUB_ALL_MAX 100       /* the page's budget: requests an hour past a network's free ones */
 #define SUB_TOKEN_MAX 600     /* confirmations and unsubscriptions of one client an hour */
-#define SUB_ADDR_WINDOW 86400 /* one confirmation message to an address in this many seconds */
-#define SUB_ALL_MAX 500       /* subscription requests taken an hour, every client together */
+#define SUB_ADDR_WINDOW 86400 /* the window of the two bounds of one address: */
+#define SUB_ADDR_MAILS 3      /* confirmation messages to an address, */
+                              /* and one of them asked from one network */
 #define POSTS_SHOWN 20        /* posts read for a page: the open ones, then the newest */
 #define WINDOWS_SHOWN 50      /* maintenance windows on the page of every server */
+
+/* The Lua scripts of the subscription routes (sublua.c): their KEYS and ARGV are said there. */
+extern const char serve_subscribe_lua[], serve_confirm_lua[], serve_unsub_lua[];
 
 /* What a page shows of posts and maintenance: serve_posts_load, serve_posts_free. */
 struct posts;

@@ -103,8 +103,8 @@ body_of(struct mcp_buf *b, enum sub_page k, const char *const *slugs, int n, con
 		    slugs_html(b, slugs, n) |
 		    mcp_buf_adds(b,
 		        ". Its link lasts 24 hours; nothing more is sent unless you "
-		        "open it. An address gets one such message a day at "
-		        "most.</p>\n");
+		        "open it. An address gets three such messages a day at "
+		        "most: if one came today, its link works too.</p>\n");
 	case SP_CONFIRM:
 		/* The token is [0-9a-f]: nothing to escape. */
 		return mcp_buf_addf(b,

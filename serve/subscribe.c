@@ -4,8 +4,10 @@
  * one confirmation message), its confirmation (POST /subscribe/confirm)
  * and its end (POST /unsubscribe, RFC 8058 one-click).  Each checks its
  * body's declared length before reading a byte of it, counts its client
- * (REMOTE_ADDR; an IPv6 client by its /64), and answers a request for an
- * address the same whether or not it is subscribed.  The GET of each is a
+ * (REMOTE_ADDR; an IPv6 client by its /64) and, for a request, its network
+ * (an IPv4 /24, an IPv6 /48), and answers a request for an address the
+ * same whether or not it is subscribed.  A request names the address by
+ * its hash; the address is kept in its record (mcp:{page}:ask:HASH) alone.  The GET of each is a
  * page with a button: a link followed by a mail scanner changes nothing.
  */
 #include <arpa/inet.h>
@@ -20,134 +22,36 @@
 #include "notices.h"
 #include "sha256.h"
 
-#define STR_(x) #x
-#define STR(x) STR_(x)
-#define HOUR "3600"
-
-/*
- * KEYS: the client's count, the address's mark, the requests, every
- * client's count, the page's mark that mcp-alert mails subscribers.
- */
-static const char subscribe_lua[] =
-    "if redis.call('EXISTS', KEYS[5]) == 0 then return {-4, 3600} end\n"
-    "local n = redis.call('INCR', KEYS[1])\n"
-    "if n == 1 then redis.call('EXPIRE', KEYS[1], " HOUR ") end\n"
-    "if n > " STR(
-        SUB_CLIENT_MAX) " then return {-1, redis.call('TTL', KEYS[1])} end\n"
-                        "if redis.call('LLEN', KEYS[3]) >= " STR(
-                            PAGE_REQUESTS_MAX) " then return {-2, 60} end\n"
-                                               "local a = redis.call('INCR', KEYS[4])\n"
-                                               "if a == 1 then redis.call('EXPIRE', KEYS[4], " HOUR
-                                               ") end\n"
-                                               "if a > " STR(
-                                                   SUB_ALL_MAX) " then return {-2, "
-                                                                "redis.call('TTL', KEYS[4])} end\n"
-                                                                "if redis.call('SET', KEYS[2], "
-                                                                "'1', 'NX', 'EX', " STR(
-                                                                    SUB_ADDR_WINDOW) ") then\n"
-                                                                                     "  "
-                                                                                     "redis.call('"
-                                                                                     "RPUSH', "
-                                                                                     "KEYS[3], "
-                                                                                     "ARGV[1]) "
-                                                                                     "return {1, "
-                                                                                     "0} end\n"
-                                                                                     "return {0, "
-                                                                                     "0}\n";
-
-#define TOKEN_LIMIT                                                                                \
-	"local n = redis.call('INCR', KEYS[1])\n"                                                  \
-	"if n == 1 then redis.call('EXPIRE', KEYS[1], " HOUR ") end\n"                             \
-	"if n > " STR(SUB_TOKEN_MAX) " then return {-1, redis.call('TTL', KEYS[1])} end\n"
-
-/*
- * KEYS: the client's count, the pending request.  ARGV: a new subscriber's
- * id, its unsubscribe token, the time.  The request taken (once), the
- * address's subscriber made or found, the slugs added (every one: '*').
- */
-static const char confirm_lua[] = TOKEN_LIMIT
-    "local p = redis.call('GET', KEYS[2])\n"
-    "if not p then return {0} end\n"
-    "redis.call('DEL', KEYS[2])\n"
-    "local ok, r = pcall(cjson.decode, p)\n"
-    "if not ok or type(r) ~= 'table' or type(r.a) ~= 'string' or\n"
-    "    type(r.h) ~= 'string' then return {0} end\n"
-    "local id = redis.call('GET', '" PAGE_ADDR "' .. r.h)\n"
-    "if id and redis.call('EXISTS', '" PAGE_SUB "' .. id) == 0 then id = nil end\n"
-    "if not id then\n"
-    "  if redis.call('SCARD', '" PAGE_SUBS "') >= " STR(
-        PAGE_SUBS_MAX) " then return {-2} end\n"
-                       "  id = ARGV[1]\n"
-                       "  redis.call('HSET', '" PAGE_SUB "' .. id, 'kind', 'email', 'addr', r.a,\n"
-                       "      'ah', r.h, 'unsub', ARGV[2], 'since', ARGV[3], 'slugs', '')\n"
-                       "  redis.call('SET', '" PAGE_ADDR "' .. r.h, id)\n"
-                       "  redis.call('SADD', '" PAGE_SUBS "', id)\n"
-                       "end\n"
-                       "local k = '" PAGE_SUB "' .. id\n"
-                       "local cur = redis.call('HGET', k, 'slugs') or ''\n"
-                       "if cur == '*' then return {1, '*'} end\n"
-                       "if r.all == true then\n"
-                       "  for s in string.gmatch(cur, '%S+') do redis.call('SREM', '" PAGE_SUBS_SLUG
-                       "' .. s, id) end\n"
-                       "  redis.call('HSET', k, 'slugs', '*')\n"
-                       "  redis.call('SADD', '" PAGE_SUBS_WHOLE "', id)\n"
-                       "  return {1, '*'}\n"
-                       "end\n"
-                       "local have, list = {}, {}\n"
-                       "for s in string.gmatch(cur, '%S+') do have[s] = true list[#list + 1] = s "
-                       "end\n"
-                       "if type(r.s) == 'table' then for _, s in ipairs(r.s) do\n"
-                       "  if type(s) == 'string' and not have[s] and #list < " STR(
-                           PAGE_SUB_SLUGS_MAX) " and\n"
-                                               "      string.match(s, '^[a-z0-9._-]+$') then\n"
-                                               "    have[s] = true list[#list + 1] = s\n"
-                                               "    redis.call('SADD', '" PAGE_SUBS_SLUG
-                                               "' .. s, id) end end end\n"
-                                               "local j = table.concat(list, ' ')\n"
-                                               "redis.call('HSET', k, 'slugs', j)\n"
-                                               "return {1, j}\n";
-
-/* KEYS: the client's count, the subscriber.  ARGV: its id, the token.  Every trace of it. */
-static const char unsub_lua[] =
-    TOKEN_LIMIT "local k = KEYS[2]\n"
-                "if redis.call('HGET', k, 'kind') ~= 'email' or\n"
-                "    redis.call('HGET', k, 'unsub') ~= ARGV[2] then return {0} end\n"
-                "local slugs = redis.call('HGET', k, 'slugs') or ''\n"
-                "if slugs == '*' then redis.call('SREM', '" PAGE_SUBS_WHOLE "', ARGV[1])\n"
-                "else for s in string.gmatch(slugs, '%S+') do\n"
-                "  redis.call('SREM', '" PAGE_SUBS_SLUG "' .. s, ARGV[1]) end end\n"
-                "local ah = redis.call('HGET', k, 'ah')\n"
-                "if ah and redis.call('GET', '" PAGE_ADDR "' .. ah) == ARGV[1] then\n"
-                "  redis.call('DEL', '" PAGE_ADDR "' .. ah) end\n"
-                "redis.call('SREM', '" PAGE_SUBS "', ARGV[1])\n"
-                "redis.call('DEL', k)\n"
-                "return {1}\n";
-
 /* --- the request ---------------------------------------------------------------- */
 
-/* The client, as the limits count it: an IPv4 address, an IPv6 /64, else "unknown". */
+/*
+ * The client and its network, as the limits count them: an IPv4 address
+ * and its /24, an IPv6 /64 and its /48 (an IPv4 address mapped into IPv6
+ * is that address), else "unknown" for both.
+ */
 static void
-client_of(const char *remote, char *buf, size_t len)
+client_of(const char *remote, char *buf, size_t len, char *net, size_t netlen)
 {
 	unsigned char a[16];
 	size_t i, u;
 
 	if (remote != NULL && inet_pton(AF_INET, remote, a) == 1) {
-		snprintf(buf, len, "%u.%u.%u.%u", a[0], a[1], a[2], a[3]);
-		return;
-	}
-	if (remote == NULL || inet_pton(AF_INET6, remote, a) != 1) {
+		memmove(a + 12, a, 4);
+		memcpy(a, "\0\0\0\0\0\0\0\0\0\0\xff\xff", 12);
+	} else if (remote == NULL || inet_pton(AF_INET6, remote, a) != 1) {
 		snprintf(buf, len, "unknown");
+		snprintf(net, netlen, "unknown");
 		return;
 	}
-	/* An IPv4 address mapped into IPv6 is that address. */
 	if (memcmp(a, "\0\0\0\0\0\0\0\0\0\0\xff\xff", 12) == 0) {
 		snprintf(buf, len, "%u.%u.%u.%u", a[12], a[13], a[14], a[15]);
+		snprintf(net, netlen, "%u.%u.%u.0/24", a[12], a[13], a[14]);
 		return;
 	}
 	u = (size_t)snprintf(buf, len, "v6:");
 	for (i = 0; i < 8 && u + 3 <= len; i++)
 		u += (size_t)snprintf(buf + u, len - u, "%02x", a[i]);
+	snprintf(net, netlen, "%.15s/48", buf);
 }
 
 /*
@@ -373,15 +277,17 @@ slugs_known(struct conn *c, const struct form *f, char *why, size_t len)
 	return ok;
 }
 
-/* The request as mcp-alert drains it (fanout.c); owned. */
+/*
+ * The request as mcp-alert drains it (fanout.c), naming the address by its
+ * hash ah (the address is kept in its record alone); owned.
+ */
 static char *
-request_json(const struct form *f, double now)
+request_json(const struct form *f, const char *ah, double now)
 {
 	struct mcp_buf b = {0};
 	int i, rc;
 
-	rc = mcp_buf_adds(&b, "{\"a\":") | mcp_json_string(&b, f->email) |
-	    mcp_buf_adds(&b, ",\"s\":[");
+	rc = mcp_buf_addf(&b, "{\"h\":\"%s\",\"s\":[", ah);
 	for (i = 0; i < f->nslugs; i++)
 		rc |= mcp_buf_addf(&b, "%s\"%s\"", i ? "," : "", f->slugs[i]);
 	rc |= mcp_buf_addf(&b, "],\"all\":%s,\"at\":", f->all ? "true" : "false") |
@@ -393,15 +299,38 @@ request_json(const struct form *f, double now)
 	return b.p;
 }
 
+/* The form's fields checked: 1, 0 (the reason in why), -1 when the store failed. */
+static int
+sub_form(struct conn *c, const struct req *q, struct form *f, char *why, size_t len)
+{
+	int i;
+
+	form_parse(q->body, q->body_len, f);
+	for (i = 0; f->email[i] != '\0'; i++)
+		f->email[i] = (char)tolower((unsigned char)f->email[i]);
+	if (f->bad || !mcp_page_addr_ok(f->email))
+		snprintf(why, len, "%s",
+		    f->bad ? "The form is malformed."
+		           : "That is not an email address we can take.");
+	else if (f->nslugs == 0 && !f->all)
+		snprintf(why, len, "Choose a server, or every server.");
+	else if (slugs_known(c, f, why, len) == -1)
+		return -1;
+	if (f->all)
+		f->nslugs = 0;
+	return why[0] == '\0';
+}
+
 static void
 sub_post(struct conn *c, const struct req *q, struct resp *r)
 {
-	char client[64], kc[128], ka[128], ah[MCP_SHA256_HEX], why[160] = "", *json;
-	const char *argv[] = {
-	    "EVAL", subscribe_lua, "5", kc, ka, PAGE_REQUESTS, PAGE_LIMIT "all", PAGE_OPEN, NULL};
+	char client[64], net[64], kc[128], kn[128], ka[128], ah[MCP_SHA256_HEX], now[32],
+	    why[160] = "", *json;
+	const char *argv[] = {"EVAL", serve_subscribe_lua, "6", kc, kn, ka, PAGE_REQUESTS,
+	    PAGE_LIMIT "all", PAGE_OPEN, NULL, NULL, now, net};
 	struct form f = {0};
 	long long ttl = 0;
-	int code, i;
+	int code;
 
 	if ((code = form_check(q)) != 0 || (!same_origin(q) && (code = 403))) {
 		serve_sub_page(r, SP_BAD, NULL, 0, NULL, NULL,
@@ -410,36 +339,29 @@ sub_post(struct conn *c, const struct req *q, struct resp *r)
 		r->status = code;
 		return;
 	}
-	form_parse(q->body, q->body_len, &f);
-	for (i = 0; f.email[i] != '\0'; i++)
-		f.email[i] = (char)tolower((unsigned char)f.email[i]);
-	if (f.bad || !mcp_page_addr_ok(f.email))
-		snprintf(why, sizeof(why), "%s",
-		    f.bad ? "The form is malformed." : "That is not an email address we can take.");
-	else if (f.nslugs == 0 && !f.all)
-		snprintf(why, sizeof(why), "Choose a server, or every server.");
-	else if ((code = slugs_known(c, &f, why, sizeof(why))) == -1) {
-		serve_unavailable(r);
-		return;
-	}
-	if (why[0] != '\0') {
+	if ((code = sub_form(c, q, &f, why, sizeof(why))) != 1) {
+		explicit_bzero(f.email, sizeof(f.email));
+		if (code == -1) {
+			serve_unavailable(r);
+			return;
+		}
 		serve_sub_page(r, SP_BAD, NULL, 0, NULL, NULL, why);
 		r->status = 400;
 		return;
 	}
-	if (f.all)
-		f.nslugs = 0;
-	client_of(q->remote, client, sizeof(client));
+	client_of(q->remote, client, sizeof(client), net, sizeof(net));
 	mcp_sha256_hex(f.email, strlen(f.email), ah);
 	snprintf(kc, sizeof(kc), PAGE_LIMIT "client:%s", client);
-	snprintf(ka, sizeof(ka), PAGE_LIMIT "addr:%s", ah);
-	if ((json = request_json(&f, q->now)) == NULL) {
+	snprintf(kn, sizeof(kn), PAGE_LIMIT "net:%s", net);
+	snprintf(ka, sizeof(ka), PAGE_ASK "%s", ah);
+	snprintf(now, sizeof(now), "%.3f", q->now);
+	if ((json = request_json(&f, ah, q->now)) == NULL) {
+		explicit_bzero(f.email, sizeof(f.email));
 		serve_error(r, 500, "out of memory", NULL);
 		return;
 	}
-	argv[8] = json;
-	code = run_script(c, 9, argv, &ttl, NULL, 0);
-	explicit_bzero(json, strlen(json));
+	argv[9] = json, argv[10] = f.email;
+	code = run_script(c, 13, argv, &ttl, NULL, 0);
 	free(json);
 	explicit_bzero(f.email, sizeof(f.email));
 	if (code == -3)
@@ -447,16 +369,16 @@ sub_post(struct conn *c, const struct req *q, struct resp *r)
 	else if (code < 0)
 		refused(r, code, ttl);
 	else
-		/* Queued or not (an address told already in the last 24 hours): the same answer. */
+		/* Queued or not (an address asked for enough in its day): the same answer. */
 		serve_sub_page(r, SP_SENT, f.slugp, f.all ? -1 : f.nslugs, NULL, NULL, NULL);
 }
 
 static void
 confirm_post(struct conn *c, const struct req *q, struct resp *r)
 {
-	char client[64], kc[128], kp[128], th[MCP_SHA256_HEX], id[PAGE_ID_HEX + 2],
+	char client[64], net[64], kc[128], kp[128], th[MCP_SHA256_HEX], id[PAGE_ID_HEX + 2],
 	    unsub[PAGE_TOKEN_HEX + 1], now[32], slugs[PAGE_SUB_SLUGS_MAX * (MCP_SLUG_MAX + 1) + 2];
-	const char *argv[] = {"EVAL", confirm_lua, "2", kc, kp, id, unsub, now};
+	const char *argv[] = {"EVAL", serve_confirm_lua, "2", kc, kp, id, unsub, now};
 	const char *list[PAGE_SUB_SLUGS_MAX];
 	unsigned char raw[PAGE_TOKEN_HEX / 2 + PAGE_ID_HEX / 2];
 	struct form f = {0};
@@ -486,7 +408,7 @@ confirm_post(struct conn *c, const struct req *q, struct resp *r)
 		snprintf(unsub + 2 * i, 3, "%02x", raw[PAGE_ID_HEX / 2 + i]);
 	explicit_bzero(raw, sizeof(raw));
 	snprintf(now, sizeof(now), "%.3f", q->now);
-	client_of(q->remote, client, sizeof(client));
+	client_of(q->remote, client, sizeof(client), net, sizeof(net));
 	snprintf(kc, sizeof(kc), PAGE_LIMIT "token:%s", client);
 	mcp_sha256_hex(f.t, strlen(f.t), th);
 	snprintf(kp, sizeof(kp), PAGE_PENDING "%s", th);
@@ -521,8 +443,8 @@ unsub_query(const char *qs, char *id, size_t idlen, char *t, size_t tlen)
 static void
 unsub_post(struct conn *c, const struct req *q, struct resp *r)
 {
-	char client[64], kc[128], ks[128], id[PAGE_ID_HEX + 3], t[PAGE_TOKEN_HEX + 2];
-	const char *argv[] = {"EVAL", unsub_lua, "2", kc, ks, id, t};
+	char client[64], net[64], kc[128], ks[128], id[PAGE_ID_HEX + 3], t[PAGE_TOKEN_HEX + 2];
+	const char *argv[] = {"EVAL", serve_unsub_lua, "2", kc, ks, id, t};
 	long long ttl = 0;
 	int code = 0;
 
@@ -533,7 +455,7 @@ unsub_post(struct conn *c, const struct req *q, struct resp *r)
 		return;
 	}
 	if (unsub_query(q->query, id, sizeof(id), t, sizeof(t)) == 0) {
-		client_of(q->remote, client, sizeof(client));
+		client_of(q->remote, client, sizeof(client), net, sizeof(net));
 		snprintf(kc, sizeof(kc), PAGE_LIMIT "token:%s", client);
 		snprintf(ks, sizeof(ks), PAGE_SUB "%s", id);
 		code = run_script(c, 7, argv, &ttl, NULL, 0);

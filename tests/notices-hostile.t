@@ -194,7 +194,7 @@ is "$(MCP_NOW=$NOW mcp-alert -c "$TMP/alert.conf" </dev/null; echo $?)" 0 "mcp-a
 tok=$(mbody "$M" "$(mto "$M" known@example.test | tail -1)" | grep -o 't=[0-9a-f]\{40\}' | cut -c3-)
 req -d "t=$tok" "$PAGE_FCGI/subscribe/confirm"
 is "$ST" 200 "known@example.test is subscribed"
-rc del "mcp:{page}:limit:addr:$(printf known@example.test | sha256sum | cut -c1-64)" >/dev/null
+rc del "mcp:{page}:ask:$(printf known@example.test | sha256sum | cut -c1-64)" >/dev/null
 sub "$PAGE_CGI" 198.51.100.21 known@example.test -d slug=weather
 cp "$RB" "$TMP/known.b"
 known=$ST
@@ -269,22 +269,28 @@ rc del 'mcp:{page}:requests' >/dev/null
 for c in 203.0.113.40 203.0.113.41 203.0.113.42; do
 	sub "$PAGE_CGI" "$c" same@example.test -d all=1
 done
-is "$ST:$(rc llen 'mcp:{page}:requests')" "200:1" "one address from three clients: one request (one message a day)"
-# Across many addresses and many clients: every client together, 500 an hour.
+is "$ST:$(rc llen 'mcp:{page}:requests')" "200:1" "one address from three clients of one /24: one request (one message an address a network a day)"
+# Across many addresses and many networks: the page's 100 an hour, past which only a
+# network's first 2 of its hour are taken.
 taken=$(rc get 'mcp:{page}:limit:all')
+queued=$(rc llen 'mcp:{page}:requests')
 codes=''
 n=0
 for c in $(seq 1 60); do
 	for i in $(seq 10); do
-		[ $((taken + n)) -ge 501 ] && break 2
+		[ $((taken + n)) -ge 100 ] && break 2
 		sub "$PAGE_FCGI" "10.9.$c.1" "many$c-$i@example.test" -d all=1
 		n=$((n + 1))
 		[ "$ST" = 200 ] || codes="$codes$ST@$((taken + n)) "
 	done
 done
-is "$codes" "503@501 " "many clients and addresses: 500 taken in an hour, then 503"
+is "$codes" "" "many clients and addresses: 100 taken in an hour"
+sub "$PAGE_FCGI" 10.9.1.2 over@example.test -d all=1
+is "$ST" 503 "then a network past its first 2 of the hour: 503"
 is "$(rhdr Retry-After | awk '{ print ($1 > 0 && $1 <= 3600) }')" 1 "with Retry-After"
-is "$(rc llen 'mcp:{page}:requests')" "$((500 - taken + 1))" "every request taken waits for mcp-alert, no more"
+sub "$PAGE_FCGI" 10.10.1.1 newnet@example.test -d all=1
+is "$ST" 200 "a network new in the hour: still taken"
+is "$(rc llen 'mcp:{page}:requests')" "$((queued + n + 1))" "every request taken waits for mcp-alert, no more"
 # --- the Redis user mcp-serve(8) documents is enough ----------------------------------
 acl=$(mandoc -Tascii "$TOP/man/mcp-serve.8" | col -b | sed -n '/ACL SETUSER/,/^ *$/p' | tr -d '\\\n' | tr -s ' ')
 like "$acl" 'ACL SETUSER mcp-serve on >PASSWORD' "mcp-serve(8) gives the ACL of its Redis user"

@@ -28,6 +28,7 @@
 #include "../../serve/route.c"
 #include "../../serve/words.c"
 #include "../../serve/subpage.c"
+#include "../../serve/sublua.c"
 #include "../../serve/subscribe.c"
 #include "tap.h"
 
