@@ -558,6 +558,8 @@ struct mcp_store *agg_connect(const struct agg_opts *o);
  * *n of them.  0, or -1 after a warning.
  */
 int agg_all_slugs(struct mcp_store *st, char ***out, size_t *n);
+long agg_hash_each(struct mcp_store *st, const char *key,
+    void (*fn)(void *arg, const char *field, const char *value), void *arg);
 
 /* The usage message of mcp-aggregate; exits MCP_EXIT_USAGE. */
 void agg_usage(void) __attribute__((noreturn));

@@ -55,6 +55,37 @@ agg_connect(const struct agg_opts *o)
 	return st;
 }
 
+/*
+ * Each field of the hash at key handed to fn with its value (both
+ * borrowed, valid during the call); fields or values not strings are
+ * passed over.  The number of elements read (0: no such key), or -1 when
+ * the store failed, said on stderr.
+ */
+long
+agg_hash_each(struct mcp_store *st, const char *key,
+    void (*fn)(void *arg, const char *field, const char *value), void *arg)
+{
+	const char *argv[] = {"HGETALL", key};
+	char err[512];
+	redisReply *r;
+	size_t i;
+	long n;
+
+	r = mcp_store_cmd(st, 2, argv, err, sizeof(err));
+	if (r == NULL || r->type != REDIS_REPLY_ARRAY) {
+		warnx("redis: %s", r ? (r->type == REDIS_REPLY_ERROR ? r->str : "bad reply") : err);
+		freeReplyObject(r);
+		return -1;
+	}
+	for (i = 0; i + 1 < r->elements; i += 2)
+		if (r->element[i]->type == REDIS_REPLY_STRING &&
+		    r->element[i + 1]->type == REDIS_REPLY_STRING)
+			fn(arg, r->element[i]->str, r->element[i + 1]->str);
+	n = (long)r->elements;
+	freeReplyObject(r);
+	return n;
+}
+
 static int
 str_cmp(const void *a, const void *b)
 {

@@ -263,8 +263,9 @@ agg_judge(struct mcp_store *st, long long window, int lookback, char *const *slu
 
 /* "PROBED FAILED BLIND STEP [canary] [hash=N] [cert=N]" of a region, as save() keeps it. */
 static void
-load_one(struct agg_faults *f, const char *region, const char *v)
+load_one(void *arg, const char *region, const char *v)
 {
+	struct agg_faults *f = arg;
 	struct agg_fault_region *g;
 	char step[16];
 	const char *p;
@@ -296,26 +297,14 @@ load_one(struct agg_faults *f, const char *region, const char *v)
 int
 agg_judgment(struct mcp_store *st, long long window, struct agg_faults *f)
 {
-	char key[64], err[512];
-	const char *argv[] = {"HGETALL", key};
-	redisReply *r;
-	size_t i;
+	char key[64];
+	long n;
 
 	f->n = 0;
 	snprintf(key, sizeof(key), "mcp:fault:%lld", window);
-	r = mcp_store_cmd(st, 2, argv, err, sizeof(err));
-	if (r == NULL || r->type != REDIS_REPLY_ARRAY) {
-		warnx("redis: %s", r ? (r->type == REDIS_REPLY_ERROR ? r->str : "bad reply") : err);
-		freeReplyObject(r);
+	if ((n = agg_hash_each(st, key, load_one, f)) == -1)
 		return -1;
-	}
-	for (i = 0; i + 1 < r->elements; i += 2)
-		if (r->element[i]->type == REDIS_REPLY_STRING &&
-		    r->element[i + 1]->type == REDIS_REPLY_STRING)
-			load_one(f, r->element[i]->str, r->element[i + 1]->str);
-	i = r->elements;
-	freeReplyObject(r);
-	return i > 0 ? 1 : 0;
+	return n > 0 ? 1 : 0;
 }
 
 /*

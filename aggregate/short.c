@@ -18,8 +18,9 @@
 
 /* Count the field "REGION:WHAT" = v into s. */
 static void
-add_field(struct agg_shorts *s, const char *f, const char *v)
+add_field(void *arg, const char *f, const char *v)
 {
+	struct agg_shorts *s = arg;
 	const char *c = strrchr(f, ':');
 	char name[MCP_SLUG_MAX + 1];
 	struct agg_short_region *g;
@@ -29,6 +30,9 @@ add_field(struct agg_shorts *s, const char *f, const char *v)
 
 	if (c == NULL || (len = (size_t)(c - f)) == 0 || len > MCP_SLUG_MAX || n < 0)
 		return;
+	/* A count no runner makes: bounded, so that the shares below cannot overflow. */
+	if (n > 1000000000L)
+		n = 1000000000L;
 	memcpy(name, f, len);
 	name[len] = '\0';
 	if (!mcp_slug_ok(name))
@@ -67,24 +71,13 @@ judge_short(struct agg_short_region *g)
 int
 agg_shorts_read(struct mcp_store *st, long long window, struct agg_shorts *s)
 {
-	char key[64], err[512];
-	const char *argv[] = {"HGETALL", key};
-	redisReply *r;
+	char key[64];
 	size_t i;
 
 	s->n = 0;
 	snprintf(key, sizeof(key), "mcp:runs:%lld", window);
-	r = mcp_store_cmd(st, 2, argv, err, sizeof(err));
-	if (r == NULL || r->type != REDIS_REPLY_ARRAY) {
-		warnx("redis: %s", r ? (r->type == REDIS_REPLY_ERROR ? r->str : "bad reply") : err);
-		freeReplyObject(r);
+	if (agg_hash_each(st, key, add_field, s) == -1)
 		return -1;
-	}
-	for (i = 0; i + 1 < r->elements; i += 2)
-		if (r->element[i]->type == REDIS_REPLY_STRING &&
-		    r->element[i + 1]->type == REDIS_REPLY_STRING)
-			add_field(s, r->element[i]->str, r->element[i + 1]->str);
-	freeReplyObject(r);
 	for (i = 0; i < s->n; i++)
 		judge_short(&s->r[i]);
 	return 0;

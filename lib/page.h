@@ -59,6 +59,38 @@
 #define PAGE_NOTICES_MAX 1000   /* notices waiting for their fan-out */
 #define PAGE_NOTICE_TTL 1209600 /* seconds a notice is kept for its deliveries: 14 days */
 
+/*
+ * Lua, for a script with the subscriber's key in k, its slugs in slugs and
+ * its id in ARGV[1]: every trace of it that mcp-alert's removal and
+ * mcp-serve's unsubscription both take away (mcp-serve(8)): its sets, its
+ * address's key when it is its own, what its address asked (the record,
+ * its confirmations' tokens, its requests) and its jobs in the mail
+ * outbox (read whole: it is bounded by the subscribers' count times the
+ * notices of a run).  Each script then removes what is its own.
+ */
+/* clang-format off */
+#define PAGE_FORGET_LUA \
+    "local function purge(key, needle)\n" \
+    "  for _, j in ipairs(redis.call('LRANGE', key, 0, -1)) do\n" \
+    "    if string.find(j, needle, 1, true) then redis.call('LREM', key, 0, j) end end end\n" \
+    "if slugs == '*' then redis.call('SREM', '" PAGE_SUBS_WHOLE "', ARGV[1])\n" \
+    "else for s in string.gmatch(slugs, '%S+') do\n" \
+    "  redis.call('SREM', '" PAGE_SUBS_SLUG "' .. s, ARGV[1]) end end\n" \
+    "local ah = redis.call('HGET', k, 'ah')\n" \
+    "if ah then\n" \
+    "  if redis.call('GET', '" PAGE_ADDR "' .. ah) == ARGV[1] then\n" \
+    "    redis.call('DEL', '" PAGE_ADDR "' .. ah) end\n" \
+    "  local ask = '" PAGE_ASK "' .. ah\n" \
+    "  for t in string.gmatch(redis.call('HGET', ask, 'p') or '', '%S+') do\n" \
+    "    redis.call('DEL', '" PAGE_PENDING "' .. t) end\n" \
+    "  redis.call('DEL', ask)\n" \
+    "  purge('" PAGE_REQUESTS "', '\"h\":\"' .. ah .. '\"')\n" \
+    "  purge('" PAGE_MAILBOX "', '\"ask\":\"' .. ah .. '\"')\n" \
+    "end\n" \
+    "purge('" PAGE_MAILBOX "', '\"sub\":\"' .. ARGV[1] .. '\"')\n" \
+    "redis.call('SREM', '" PAGE_SUBS "', ARGV[1])\n"
+/* clang-format on */
+
 #define PAGE_ADDR_MAX 254 /* bytes of an address (RFC 5321: a path of 256) */
 
 /*

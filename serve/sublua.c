@@ -115,29 +115,11 @@ const char serve_confirm_lua[] = TOKEN_LIMIT
  * times the notices of a run).
  */
 const char serve_unsub_lua[] = TOKEN_LIMIT
-    "local function purge(key, needle)\n"
-    "  for _, j in ipairs(redis.call('LRANGE', key, 0, -1)) do\n"
-    "    if string.find(j, needle, 1, true) then redis.call('LREM', key, 0, j) end end end\n"
     "local k = KEYS[2]\n"
     "if redis.call('HGET', k, 'kind') ~= 'email' or\n"
     "    redis.call('HGET', k, 'unsub') ~= ARGV[2] then return {0} end\n"
     "local slugs = redis.call('HGET', k, 'slugs') or ''\n"
-    "if slugs == '*' then redis.call('SREM', '" PAGE_SUBS_WHOLE "', ARGV[1])\n"
-    "else for s in string.gmatch(slugs, '%S+') do\n"
-    "  redis.call('SREM', '" PAGE_SUBS_SLUG "' .. s, ARGV[1]) end end\n"
-    "local ah = redis.call('HGET', k, 'ah')\n"
-    "if ah then\n"
-    "  if redis.call('GET', '" PAGE_ADDR "' .. ah) == ARGV[1] then\n"
-    "    redis.call('DEL', '" PAGE_ADDR "' .. ah) end\n"
-    "  local ask = '" PAGE_ASK "' .. ah\n"
-    "  for t in string.gmatch(redis.call('HGET', ask, 'p') or '', '%S+') do\n"
-    "    redis.call('DEL', '" PAGE_PENDING "' .. t) end\n"
-    "  redis.call('DEL', ask)\n"
-    "  purge('" PAGE_REQUESTS "', '\"h\":\"' .. ah .. '\"')\n"
-    "  purge('" PAGE_MAILBOX "', '\"ask\":\"' .. ah .. '\"')\n"
-    "end\n"
-    "purge('" PAGE_MAILBOX "', '\"sub\":\"' .. ARGV[1] .. '\"')\n"
-    "redis.call('SREM', '" PAGE_SUBS "', ARGV[1])\n"
+    PAGE_FORGET_LUA
     "redis.call('DEL', k)\n"
     "return {1}\n";
 /* clang-format on */
