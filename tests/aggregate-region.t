@@ -122,6 +122,11 @@ ev() {
 }
 is "$(ev 0 15 | grep -c ' f-')" 0 "nothing about any of the $N servers: no certificate page, no divergence page"
 is "$(ev 4 15)" "trigger P2 probe-fault sa-east-1" "the stolen token: exactly one probe-fault incident, for its region"
+# What the operator reads: the region disagreed with the others, it failed
+# nothing; a stale CDN edge of that region over most of the fleet reads the same.
+is "$(jq -r 'select(.kind == "probe-fault") | .summary' "$TMP/a.4" | sed 's/since [0-9:]* UTC/since HH:MM UTC/')" \
+    "probe sa-east-1 blind since HH:MM UTC: disagrees with the other regions on $N of $((N + 3)) slugs ($N a certificate expiring a day or more before theirs), as a CDN edge of its region or its token in other hands would; its results are left out" \
+    "its incident says what it disagreed on, not that it failed them"
 is "$(ev 0 15 | grep -v -e ' f-' -e probe-fault | sort)" "trigger P2 cert-expiry c-two
 trigger P2 null d-stale
 trigger P3 cert-expiry c-edge" \
