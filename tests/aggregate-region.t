@@ -134,4 +134,37 @@ trigger P3 cert-expiry c-edge" \
 is "$(jq -c 'select(.slug == "c-edge") | [.regions, .expires_at]' "$TMP/a.0")" "[[\"eu-west-2\"],$SOON]" \
     "the edge's P3 names its region and its expiry"
 
+# --- two regions only: the token reports a certificate LATER than the honest region's ----
+# With one other region there is no majority: one region against one cannot
+# tell which is right, so neither is set aside for what it reports passing
+# (else the token, reporting certificates far later than the honest
+# region's, makes the honest one the "early" one, sets it aside, and is
+# left alone to decide every server: its failures page as red).
+redis-cli -s "$REDIS_SOCK" flushall >/dev/null
+N2=40
+LATER=$((T0 + 5 * 365 * 86400))
+two() {
+	local k=$1 t
+	t=$(w "$k")
+	{
+		gen -q -s f -N "$N2" -r eu-west-2 -c "$E" -t "$t"
+		if [ "$2" = fail ]; then
+			gen -q -s f -N 10 -r sa-east-1 -f connect -t "$t"
+			gen -q -s f -N "$N2" -r sa-east-1 -c "$LATER" -t "$t" | tail -n +11
+		else
+			gen -q -s f -N "$N2" -r sa-east-1 -c "$LATER" -t "$t"
+		fi
+	} | push 2>>"$TMP/push2.err" || echo "push $k: $?" >>"$TMP/push2.err"
+	MCP_NOW=$((t + 95)) mcp-aggregate verdict >"$TMP/v.$k" 2>>"$TMP/push2.err" || echo "verdict $k: $?" >>"$TMP/push2.err"
+}
+: >"$TMP/push2.err"
+two 20 ok
+two 21 fail
+is "$(cat "$TMP/push2.err")" "" "two regions, two windows: quiet"
+is "$(jq -r '.probe_fault | join(",")' "$TMP/v.20" "$TMP/v.21" | sort -u)" "" \
+    "two regions: the honest one is not set aside for a certificate earlier than the token's"
+is "$(jq -r '"\(.verdict) \(.severity)"' "$TMP/v.21" | sort | uniq -c | sed 's/^ *//')" "10 amber regional
+30 green ok" \
+    "the token failing 10 servers: amber there, never red"
+
 done_testing
