@@ -335,7 +335,8 @@ wd_decide(struct ctx *x, struct wd *w)
 	x->window = w->newest;
 	for (i = 0; rc == 0 && i < w->n; i++) {
 		g = &w->r[i];
-		heard = fmax(g->last, g->fault); /* a blind region reports all the same */
+		/* A blind region reports all the same, and so does a short one. */
+		heard = fmax(fmax(g->last, g->fault), g->shortw);
 		quiet = wd_quiet(c, g, heard);
 		one = cJSON_CreateArray();
 		cJSON_AddItemToArray(one, cJSON_CreateString(g->name));
@@ -469,7 +470,7 @@ wd_last_result(struct ctx *x, const struct wd_region *s)
 	redisReply *r;
 	int i;
 
-	if (s->miss <= fmax(s->last, s->fault))
+	if (s->miss <= fmax(fmax(s->last, s->fault), s->shortw))
 		return 0; /* it reports in the newest window that names it */
 	for (i = 0; i < s->nslugs; i++) {
 		snprintf(key, sizeof(key), "mcp:{%s}:seen", s->slugs[i]);

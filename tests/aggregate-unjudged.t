@@ -160,4 +160,24 @@ like "$(jq -r 'select(.kind == "runner-short" and .slug == "us-east-1") | .summa
 is "$(jq -r 'select(.slug | startswith("server-")) | .slug' "$TMP/a.0" "$TMP/a.1" "$TMP/a.2" | wc -l)" 0 \
     "nothing about the working servers"
 
+# --- windows 3-10: eu-west-2 runs every window but judges nothing ------------------
+# A runner that pushes every minute and can judge none of its targets is
+# short, one runner-short incident: not also "silent" (no result for any
+# slug), which sends the operator after a runner that is running.
+for k in 3 4 5 6 7 8 9 10; do
+	for r in $REGIONS; do
+		jq -c --argjson d $((60 * (k - 2))) --arg r "$r" 'select(.type == "result") |
+		    .probe_started_at += $d |
+		    if $r == "eu-west-2" then .state = "unjudged" | .failed_step = null | .tool_hash = null |
+		        .cert_expires_at = null | .error = {code: "not_started", message: "not started"} else . end' \
+		    "$TMP/p.2.$r" | MCP_NOW=$(($(w "$k") + 30)) mcp-aggregate push -r "$r" 2>>"$TMP/push.err"
+	done
+	MCP_NOW=$(($(w "$k") + 95)) mcp-aggregate verdict >"$TMP/v.$k" 2>>"$TMP/verdict.err"
+	MCP_NOW=$(($(w "$k") + 95)) mcp-alert -c "$TMP/alert.conf" <"$TMP/v.$k" >"$TMP/a.$k" 2>>"$TMP/alert.err"
+done
+is "$(cat "$TMP/push.err" "$TMP/verdict.err" "$TMP/alert.err")" "" "windows 3-10, eu-west-2 judging nothing: quiet"
+is "$(for k in 3 4 5 6 7 8 9 10; do jq -r 'select(.slug | startswith("server-") | not) | "\(.event) \(.severity) \(.kind) \(.slug)"' "$TMP/a.$k"; done)" \
+    "trigger P2 runner-short eu-west-2" \
+    "a runner that judges nothing in eight windows: one runner-short incident, not runner-silent as well"
+
 done_testing
