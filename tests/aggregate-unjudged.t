@@ -108,6 +108,16 @@ is "$(redis-cli -s "$REDIS_SOCK" hget "mcp:runs:$(w 1)" eu-west-2:n)" $((N + 1))
 is "$(redis-cli -s "$REDIS_SOCK" hmget "mcp:runs:$(w 1)" eu-west-2:not_started eu-west-2:run_ended | awk '{ s += $1 } END { print s }')" \
     "$uj_eu" "and its unjudged ones by reason"
 
+# An unjudged result for a window its region has judged already is a
+# duplicate, as any second result of the window: answered so, counted nowhere.
+jq -c 'select(.type == "result" and .state == "healthy") | .state = "unjudged" | .failed_step = null |
+    .tool_hash = null | .error = {code: "evicted", message: "ended to make room"}' "$TMP/p.1.eu-west-2" | head -1 |
+    MCP_NOW=$(($(w 1) + 30)) mcp-aggregate push -v -r eu-west-2 2>"$TMP/push.late"
+like "$(cat "$TMP/push.late")" "push: 0 results stored, 1 duplicates ignored, " \
+    "an unjudged result after its region's real one of the window: a duplicate"
+is "$(redis-cli -s "$REDIS_SOCK" hmget "mcp:runs:$(w 1)" eu-west-2:n eu-west-2:evicted | tr '\n' ' ')" "$((N + 1))  " \
+    "and not counted among the region's results or its unjudged ones"
+
 # mcp-aggregate status: the slugs, then the runners of the window.
 MCP_NOW=$(($(w 1) + 95)) mcp-aggregate status >"$TMP/status" 2>&1
 is "$(grep -c '^server-.* up ' "$TMP/status")" "$N" "status: every working server up"
