@@ -13,10 +13,10 @@
  * passes, so that a set as large as the rest of the fleet blinds no region
  * that passes half of that rest (mcp-aggregate(1) has the bound).
  * A region's word on the other fields counts the same way: a pass whose
- * tool hash differs from the one the other regions agree on, or a
- * certificate expiry more than AGG_CERT_FAR earlier than every other
- * region's for the slug, counts against it as a failure would (and not
- * for it as a pass), so that one region's token reporting another tool
+ * tool hash differs from the one the other regions (two at least) agree
+ * on, or a certificate expiry more than AGG_CERT_FAR earlier than every
+ * other region's (two at least) for the slug, counts against it as a
+ * failure would (and not for it as a pass), so that one region's token reporting another tool
  * list or a certificate about to expire for the whole fleet is set aside
  * as a blind runner is, by the same thresholds and the same bound.
  *
@@ -61,37 +61,45 @@ agg_fault_canary(struct agg_faults *f, const char *region)
 
 /*
  * The tool-list id that the regions other than i agree on (each passing
- * with one, none blind by its canary), or 0 when they carry none or
- * differ among themselves.
+ * with one, none blind by its canary), or 0 when they carry none, differ
+ * among themselves, or are one region: one region's word against one is
+ * no majority, and nothing tells which is right.
  */
 static unsigned
 others_hash(const struct agg_rstate *s, struct agg_fault_region *const *g, size_t n, size_t i)
 {
 	unsigned h = 0;
-	size_t j;
+	size_t j, k = 0;
 
 	for (j = 0; j < n; j++) {
 		if (j == i || g[j] == NULL || g[j]->canary || s[j].step >= 0 || s[j].hash == 0)
 			continue;
 		if (h != 0 && s[j].hash != h)
 			return 0;
-		h = s[j].hash;
+		h = s[j].hash, k++;
 	}
-	return h;
+	return k >= 2 ? h : 0;
 }
 
-/* The earliest certificate expiry of the regions other than i, or -1. */
+/*
+ * The earliest certificate expiry of the regions other than i, or -1,
+ * also when they are one region (as others_hash: else a token reporting
+ * certificates far later than the only other region's would make that
+ * region the one far earlier, and set it aside).
+ */
 static double
 others_cert(const struct agg_rstate *s, struct agg_fault_region *const *g, size_t n, size_t i)
 {
 	double e = -1;
-	size_t j;
+	size_t j, k = 0;
 
 	for (j = 0; j < n; j++)
-		if (j != i && g[j] != NULL && !g[j]->canary && s[j].cert >= 0 &&
-		    (e < 0 || s[j].cert < e))
-			e = s[j].cert;
-	return e;
+		if (j != i && g[j] != NULL && !g[j]->canary && s[j].cert >= 0) {
+			k++;
+			if (e < 0 || s[j].cert < e)
+				e = s[j].cert;
+		}
+	return k >= 2 ? e : -1;
 }
 
 /*

@@ -172,6 +172,23 @@ static const char push_lua[] = MCP_RES_LUA AGG_AUDIT_LUA
     "end\n"
     "return 1\n";
 
+/*
+ * An unjudged result (append_unjudged).  KEYS: rs:HOUR uj:HOUR res:W.
+ * ARGV: region reason minute ttl-short prefix hour.  Returns 1 when
+ * stored, 0 when its region has a result of the window already, judged
+ * (in any layout, as push_lua reads them) or not: a duplicate.
+ */
+static const char uj_lua[] =
+    "local pos = tonumber(ARGV[3])\n"
+    "local cur = redis.call('HGET', KEYS[1], ARGV[1]) or ''\n"
+    "if #cur >= pos * 7 + 7 and string.byte(cur, pos * 7 + 3) >= 64 then return 0 end\n"
+    "local old = redis.call('HGET', ARGV[5] .. 'rh:' .. ARGV[6], ARGV[1]) or ''\n"
+    "if #old >= pos * 16 + 16 and string.byte(old, pos * 16 + 3) ~= 0 then return 0 end\n"
+    "if redis.call('HEXISTS', KEYS[3], ARGV[1]) == 1 then return 0 end\n"
+    "local r = redis.call('HSETNX', KEYS[2], ARGV[1] .. ':' .. ARGV[3], ARGV[2])\n"
+    "redis.call('EXPIRE', KEYS[2], ARGV[4])\n"
+    "return r\n";
+
 /* One validated result record waiting for its round trip. */
 struct pending {
 	char slug[MCP_SLUG_MAX + 1];
@@ -199,6 +216,7 @@ struct pending {
 struct pctx {
 	struct mcp_store *st; /* NULL: Redis is down, records go to the spool */
 	char sha[41];
+	char uj_sha[41];    /* uj_lua's */
 	const char *spool;  /* the spool of this store (and -r region) */
 	const char *store;  /* its URL without the password, for messages */
 	const char *name;   /* the stream being read, for messages */
@@ -403,17 +421,23 @@ append_canary(struct pctx *p, const struct pending *q)
  * reads, so that its region does not report the slug in that window and
  * a real result of the same window, pushed later, still takes the slot:
  * mcp:{SLUG}:uj:HOUR holds "REGION MINUTE" -> its reason's number, the
- * first writer's.  The reply of HSETNX says stored (1) or a duplicate.
+ * first writer's.  One for a window its region has a result of already
+ * is a duplicate too (uj_lua), counted nowhere.  The reply says stored (1)
+ * or a duplicate.
  */
 static void
 append_unjudged(struct pctx *p, const struct pending *q)
 {
-	char k[MCP_SLUG_MAX + 64];
+	long long hour = q->window / AGG_HOUR;
+	char k[3][MCP_SLUG_MAX + 64], pre[MCP_SLUG_MAX + 64];
 
-	agg_key(k, sizeof(k), q->slug, "uj", q->window / AGG_HOUR);
-	mcp_store_appendf(
-	    p->st, "HSETNX %s %s:%lld %d", k, q->region, q->window % AGG_HOUR / AGG_WINDOW, q->uj);
-	mcp_store_appendf(p->st, "EXPIRE %s %d", k, AGG_TTL_SHORT);
+	agg_key(k[0], sizeof(k[0]), q->slug, "rs", hour);
+	agg_key(k[1], sizeof(k[1]), q->slug, "uj", hour);
+	agg_key(k[2], sizeof(k[2]), q->slug, "res", q->window);
+	agg_key(pre, sizeof(pre), q->slug, "", -1);
+	mcp_store_appendf(p->st, "EVALSHA %s 3 %s %s %s %s %d %lld %d %s %lld", p->uj_sha, k[0],
+	    k[1], k[2], q->region, q->uj, q->window % AGG_HOUR / AGG_WINDOW, AGG_TTL_SHORT, pre,
+	    hour);
 }
 
 /* What every result adds: its slug known, its run's canary. */
@@ -464,7 +488,7 @@ append_push(struct pctx *p, const struct pending *q, long long now)
 static int
 replies(const struct pending *q)
 {
-	return (q->uj ? 4 : 3) + (q->canary_sent ? 2 : 0);
+	return 3 + (q->canary_sent ? 2 : 0);
 }
 
 /*
@@ -983,7 +1007,8 @@ agg_push(const struct agg_opts *o)
 	if ((p.b = calloc(AGG_BATCH, sizeof(*p.b))) == NULL)
 		err(MCP_EXIT_FAIL, "push");
 	if ((p.st = agg_connect(o)) != NULL &&
-	    mcp_store_script_load(p.st, push_lua, p.sha, why, sizeof(why)) == -1) {
+	    (mcp_store_script_load(p.st, push_lua, p.sha, why, sizeof(why)) == -1 ||
+	        mcp_store_script_load(p.st, uj_lua, p.uj_sha, why, sizeof(why)) == -1)) {
 		warnx("redis: %s", why);
 		mcp_store_close(p.st);
 		p.st = NULL;
@@ -1031,7 +1056,8 @@ agg_push_open(struct mcp_store *st, const char *region, const char *rlabel, agg_
 		snprintf(err, len, "out of memory");
 		return NULL;
 	}
-	if (mcp_store_script_load(st, push_lua, a->p.sha, err, len) == -1) {
+	if (mcp_store_script_load(st, push_lua, a->p.sha, err, len) == -1 ||
+	    mcp_store_script_load(st, uj_lua, a->p.uj_sha, err, len) == -1) {
 		free(a->p.b);
 		free(a);
 		return NULL;

@@ -199,6 +199,8 @@ struct wd_region {
 	long failed, probed; /* of the newest window it was blind in */
 	char step[16];       /* the step it failed most then, "" for none */
 	int canary;          /* its runner's own canary failed then (not kept: for the trigger) */
+	long hash, cert;     /* of failed, its tool hashes and certificates the others
+	                        contradicted then (not kept: for the trigger) */
 	struct track pf;     /* its probe-fault incident */
 	/* The verdicts' runner_short: the region reports, but could not judge much. */
 	double shortw;        /* the newest window it was short in; 0: never */

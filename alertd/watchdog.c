@@ -70,6 +70,17 @@ wd_note(struct wd *w, const char *slug, double window, const cJSON *reporters, c
 	}
 }
 
+/* A count of probe_fault_detail entry d that is a part of failed, else 0. */
+static long
+part_of(const cJSON *d, const char *k, long failed)
+{
+	const cJSON *f = cJSON_GetObjectItemCaseSensitive(d, k);
+
+	return cJSON_IsNumber(f) && f->valuedouble >= 0 && f->valuedouble <= (double)failed
+	    ? (long)f->valuedouble
+	    : 0;
+}
+
 void
 wd_note_fault(struct wd *w, double window, const cJSON *rec)
 {
@@ -106,6 +117,8 @@ wd_note_fault(struct wd *w, double window, const cJSON *rec)
 			        : "");
 			f = cJSON_GetObjectItemCaseSensitive(d, "canary");
 			r->canary = cJSON_IsString(f) && strcmp(f->valuestring, "fail") == 0;
+			r->hash = part_of(d, "hash", r->failed);
+			r->cert = part_of(d, "cert", r->failed);
 		}
 	}
 }
@@ -220,6 +233,35 @@ wd_emit(struct ctx *x, struct track *t, const char *slug, const char *kind, cons
 }
 
 /*
+ * The summary of a region set aside for what it reported passing: tool
+ * hashes or certificates the other regions contradict (mcp-aggregate(1),
+ * "Probe faults").  It failed none of those: a stale CDN edge of its
+ * region reads as this, and so does its token in other hands.
+ */
+static void
+disagree_text(char *sum, size_t len, const struct wd_region *g, const char *since)
+{
+	char what[160] = "";
+	long rest = g->failed - g->hash - g->cert;
+	size_t n = 0;
+
+	if (g->hash > 0)
+		n += (size_t)snprintf(what + n, sizeof(what) - n, "%ld another tool list", g->hash);
+	if (g->cert > 0 && n < sizeof(what))
+		n += (size_t)snprintf(what + n, sizeof(what) - n,
+		    "%s%ld a certificate expiring a day or more before theirs", n ? ", " : "",
+		    g->cert);
+	if (rest > 0 && n < sizeof(what))
+		snprintf(what + n, sizeof(what) - n, "%s%ld failed%s%s", n ? ", " : "", rest,
+		    g->step[0] ? " at " : "", g->step);
+	snprintf(sum, len,
+	    "probe %s blind since %s UTC: disagrees with the other regions on %ld of %ld slug%s "
+	    "(%s), as a CDN edge of its region or its token in other hands would; its results "
+	    "are left out",
+	    g->name, since, g->failed, g->probed, plural((int)g->probed), what);
+}
+
+/*
  * The probe-fault incident of g: open while its newest blind window is
  * newer than its newest window reporting, resolved at the first window it
  * reports unblinded again.
@@ -241,6 +283,8 @@ wd_fault(struct ctx *x, struct wd_region *g, const cJSON *one)
 			    "slug%s "
 			    "probed); its results are left out",
 			    g->name, a, g->probed, plural((int)g->probed));
+		else if (g->hash > 0 || g->cert > 0)
+			disagree_text(sum, sizeof(sum), g, a);
 		else
 			snprintf(sum, sizeof(sum),
 			    "probe %s blind since %s UTC: failed %ld of %ld slug%s%s%s that other "
@@ -291,7 +335,8 @@ wd_decide(struct ctx *x, struct wd *w)
 	x->window = w->newest;
 	for (i = 0; rc == 0 && i < w->n; i++) {
 		g = &w->r[i];
-		heard = fmax(g->last, g->fault); /* a blind region reports all the same */
+		/* A blind region reports all the same, and so does a short one. */
+		heard = fmax(fmax(g->last, g->fault), g->shortw);
 		quiet = wd_quiet(c, g, heard);
 		one = cJSON_CreateArray();
 		cJSON_AddItemToArray(one, cJSON_CreateString(g->name));
@@ -425,7 +470,7 @@ wd_last_result(struct ctx *x, const struct wd_region *s)
 	redisReply *r;
 	int i;
 
-	if (s->miss <= fmax(s->last, s->fault))
+	if (s->miss <= fmax(fmax(s->last, s->fault), s->shortw))
 		return 0; /* it reports in the newest window that names it */
 	for (i = 0; i < s->nslugs; i++) {
 		snprintf(key, sizeof(key), "mcp:{%s}:seen", s->slugs[i]);
@@ -483,7 +528,7 @@ alert_watchdog(struct ctx *x, const struct wd *seen)
 				g->first = g->first > 0 ? fmin(g->first, s->first) : s->first;
 			if (s->fault > g->fault) {
 				g->fault = s->fault, g->failed = s->failed, g->probed = s->probed;
-				g->canary = s->canary;
+				g->canary = s->canary, g->hash = s->hash, g->cert = s->cert;
 				snprintf(g->step, sizeof(g->step), "%s", s->step);
 			}
 			if (s->ffirst > 0)

@@ -122,11 +122,49 @@ ev() {
 }
 is "$(ev 0 15 | grep -c ' f-')" 0 "nothing about any of the $N servers: no certificate page, no divergence page"
 is "$(ev 4 15)" "trigger P2 probe-fault sa-east-1" "the stolen token: exactly one probe-fault incident, for its region"
+# What the operator reads: the region disagreed with the others, it failed
+# nothing; a stale CDN edge of that region over most of the fleet reads the same.
+is "$(jq -r 'select(.kind == "probe-fault") | .summary' "$TMP/a.4" | sed 's/since [0-9:]* UTC/since HH:MM UTC/')" \
+    "probe sa-east-1 blind since HH:MM UTC: disagrees with the other regions on $N of $((N + 3)) slugs ($N a certificate expiring a day or more before theirs), as a CDN edge of its region or its token in other hands would; its results are left out" \
+    "its incident says what it disagreed on, not that it failed them"
 is "$(ev 0 15 | grep -v -e ' f-' -e probe-fault | sort)" "trigger P2 cert-expiry c-two
 trigger P2 null d-stale
 trigger P3 cert-expiry c-edge" \
     "the controls: two regions' expiring certificate pages P2; one edge's is a P3, never the P2; the stale edge's divergence P2 as before"
 is "$(jq -c 'select(.slug == "c-edge") | [.regions, .expires_at]' "$TMP/a.0")" "[[\"eu-west-2\"],$SOON]" \
     "the edge's P3 names its region and its expiry"
+
+# --- two regions only: the token reports a certificate LATER than the honest region's ----
+# With one other region there is no majority: one region against one cannot
+# tell which is right, so neither is set aside for what it reports passing
+# (else the token, reporting certificates far later than the honest
+# region's, makes the honest one the "early" one, sets it aside, and is
+# left alone to decide every server: its failures page as red).
+redis-cli -s "$REDIS_SOCK" flushall >/dev/null
+N2=40
+LATER=$((T0 + 5 * 365 * 86400))
+two() {
+	local k=$1 t
+	t=$(w "$k")
+	{
+		gen -q -s f -N "$N2" -r eu-west-2 -c "$E" -t "$t"
+		if [ "$2" = fail ]; then
+			gen -q -s f -N 10 -r sa-east-1 -f connect -t "$t"
+			gen -q -s f -N "$N2" -r sa-east-1 -c "$LATER" -t "$t" | tail -n +11
+		else
+			gen -q -s f -N "$N2" -r sa-east-1 -c "$LATER" -t "$t"
+		fi
+	} | push 2>>"$TMP/push2.err" || echo "push $k: $?" >>"$TMP/push2.err"
+	MCP_NOW=$((t + 95)) mcp-aggregate verdict >"$TMP/v.$k" 2>>"$TMP/push2.err" || echo "verdict $k: $?" >>"$TMP/push2.err"
+}
+: >"$TMP/push2.err"
+two 20 ok
+two 21 fail
+is "$(cat "$TMP/push2.err")" "" "two regions, two windows: quiet"
+is "$(jq -r '.probe_fault | join(",")' "$TMP/v.20" "$TMP/v.21" | sort -u)" "" \
+    "two regions: the honest one is not set aside for a certificate earlier than the token's"
+is "$(jq -r '"\(.verdict) \(.severity)"' "$TMP/v.21" | sort | uniq -c | sed 's/^ *//')" "10 amber regional
+30 green ok" \
+    "the token failing 10 servers: amber there, never red"
 
 done_testing

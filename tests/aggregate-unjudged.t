@@ -108,6 +108,16 @@ is "$(redis-cli -s "$REDIS_SOCK" hget "mcp:runs:$(w 1)" eu-west-2:n)" $((N + 1))
 is "$(redis-cli -s "$REDIS_SOCK" hmget "mcp:runs:$(w 1)" eu-west-2:not_started eu-west-2:run_ended | awk '{ s += $1 } END { print s }')" \
     "$uj_eu" "and its unjudged ones by reason"
 
+# An unjudged result for a window its region has judged already is a
+# duplicate, as any second result of the window: answered so, counted nowhere.
+jq -c 'select(.type == "result" and .state == "healthy") | .state = "unjudged" | .failed_step = null |
+    .tool_hash = null | .error = {code: "evicted", message: "ended to make room"}' "$TMP/p.1.eu-west-2" | head -1 |
+    MCP_NOW=$(($(w 1) + 30)) mcp-aggregate push -v -r eu-west-2 2>"$TMP/push.late"
+like "$(cat "$TMP/push.late")" "push: 0 results stored, 1 duplicates ignored, " \
+    "an unjudged result after its region's real one of the window: a duplicate"
+is "$(redis-cli -s "$REDIS_SOCK" hmget "mcp:runs:$(w 1)" eu-west-2:n eu-west-2:evicted | tr '\n' ' ')" "$((N + 1))  " \
+    "and not counted among the region's results or its unjudged ones"
+
 # mcp-aggregate status: the slugs, then the runners of the window.
 MCP_NOW=$(($(w 1) + 95)) mcp-aggregate status >"$TMP/status" 2>&1
 is "$(grep -c '^server-.* up ' "$TMP/status")" "$N" "status: every working server up"
@@ -159,5 +169,25 @@ like "$(jq -r 'select(.kind == "runner-short" and .slug == "us-east-1") | .summa
     "^runner us-east-1 judges its targets again after " "saying so"
 is "$(jq -r 'select(.slug | startswith("server-")) | .slug' "$TMP/a.0" "$TMP/a.1" "$TMP/a.2" | wc -l)" 0 \
     "nothing about the working servers"
+
+# --- windows 3-10: eu-west-2 runs every window but judges nothing ------------------
+# A runner that pushes every minute and can judge none of its targets is
+# short, one runner-short incident: not also "silent" (no result for any
+# slug), which sends the operator after a runner that is running.
+for k in 3 4 5 6 7 8 9 10; do
+	for r in $REGIONS; do
+		jq -c --argjson d $((60 * (k - 2))) --arg r "$r" 'select(.type == "result") |
+		    .probe_started_at += $d |
+		    if $r == "eu-west-2" then .state = "unjudged" | .failed_step = null | .tool_hash = null |
+		        .cert_expires_at = null | .error = {code: "not_started", message: "not started"} else . end' \
+		    "$TMP/p.2.$r" | MCP_NOW=$(($(w "$k") + 30)) mcp-aggregate push -r "$r" 2>>"$TMP/push.err"
+	done
+	MCP_NOW=$(($(w "$k") + 95)) mcp-aggregate verdict >"$TMP/v.$k" 2>>"$TMP/verdict.err"
+	MCP_NOW=$(($(w "$k") + 95)) mcp-alert -c "$TMP/alert.conf" <"$TMP/v.$k" >"$TMP/a.$k" 2>>"$TMP/alert.err"
+done
+is "$(cat "$TMP/push.err" "$TMP/verdict.err" "$TMP/alert.err")" "" "windows 3-10, eu-west-2 judging nothing: quiet"
+is "$(for k in 3 4 5 6 7 8 9 10; do jq -r 'select(.slug | startswith("server-") | not) | "\(.event) \(.severity) \(.kind) \(.slug)"' "$TMP/a.$k"; done)" \
+    "trigger P2 runner-short eu-west-2" \
+    "a runner that judges nothing in eight windows: one runner-short incident, not runner-silent as well"
 
 done_testing

@@ -1045,6 +1045,13 @@ test_fault_word(void)
 	agg_fault_judge(&f);
 	ok(agg_fault_blind(&f, "c") == NULL && agg_fault_blind(&f, "d") == NULL,
 	    "fault: two regions differing on every hash: nothing tells which is blind");
+	memset(&f, 0, sizeof(f));
+	f.min = AGG_FAULT_MIN, f.percent = AGG_FAULT_PERCENT;
+	word_slugs(&f, r4 + 2, same + 2, dsoon + 2, 2, 300);
+	agg_fault_judge(&f);
+	ok(agg_fault_blind(&f, "c") == NULL && agg_fault_blind(&f, "d") == NULL &&
+	        f.r[0].failed == 0 && f.r[1].failed == 0,
+	    "fault: two regions, one's certificates far earlier: one against one, neither counted");
 }
 
 /* A history of n windows with a result, split in nsplit of them. */
