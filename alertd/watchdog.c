@@ -70,15 +70,27 @@ wd_note(struct wd *w, const char *slug, double window, const cJSON *reporters, c
 	}
 }
 
+/*
+ * The count k of probe_fault_detail entry d, a whole number of slugs no
+ * fleet reaches past: else 0, so that no record's number overflows a long.
+ */
+static long
+count_of(const cJSON *d, const char *k)
+{
+	const cJSON *f = cJSON_GetObjectItemCaseSensitive(d, k);
+
+	return cJSON_IsNumber(f) && f->valuedouble >= 0 && f->valuedouble <= 1e9
+	    ? (long)f->valuedouble
+	    : 0;
+}
+
 /* A count of probe_fault_detail entry d that is a part of failed, else 0. */
 static long
 part_of(const cJSON *d, const char *k, long failed)
 {
-	const cJSON *f = cJSON_GetObjectItemCaseSensitive(d, k);
+	long n = count_of(d, k);
 
-	return cJSON_IsNumber(f) && f->valuedouble >= 0 && f->valuedouble <= (double)failed
-	    ? (long)f->valuedouble
-	    : 0;
+	return n <= failed ? n : 0;
 }
 
 void
@@ -104,12 +116,8 @@ wd_note_fault(struct wd *w, double window, const cJSON *rec)
 			f = cJSON_GetObjectItemCaseSensitive(d, "region");
 			if (!cJSON_IsString(f) || strcmp(f->valuestring, r->name) != 0)
 				continue;
-			f = cJSON_GetObjectItemCaseSensitive(d, "failed");
-			r->failed =
-			    cJSON_IsNumber(f) && f->valuedouble >= 0 ? (long)f->valuedouble : 0;
-			f = cJSON_GetObjectItemCaseSensitive(d, "probed");
-			r->probed =
-			    cJSON_IsNumber(f) && f->valuedouble >= 0 ? (long)f->valuedouble : 0;
+			r->failed = count_of(d, "failed");
+			r->probed = count_of(d, "probed");
 			f = cJSON_GetObjectItemCaseSensitive(d, "step");
 			snprintf(r->step, sizeof(r->step), "%s",
 			    cJSON_IsString(f) && mcp_step_index(f->valuestring) >= 0
