@@ -146,10 +146,10 @@ is "$(mcp-alert -c "$TMP/alert.conf" silence add slug='*' track=probe-fault --fo
 # aborted on the cast of 1e300 before).
 head -1 "$TMP/v.3" | jq -c '.probe_fault = ["xx-test-1"] |
     .probe_fault_detail = [{region: "xx-test-1", failed: 1e300, probed: 1e300, step: "connect", hash: 1e300}]' >"$TMP/huge"
-out=$(MCP_NOW=$(($(w 3) + 95)) mcp-alert -c "$TMP/alert.conf" <"$TMP/huge" 2>&1)
-is "$?:$(jq -r 'select(.kind == "probe-fault") | "\(.event) \(.slug)"' <<<"$out" 2>/dev/null)" "0:trigger xx-test-1" \
+said=$(MCP_NOW=$(($(w 3) + 95)) mcp-alert -c "$TMP/alert.conf" <"$TMP/huge" 2>&1)
+is "$?:$(jq -r 'select(.kind == "probe-fault") | "\(.event) \(.slug)"' <<<"$said" 2>/dev/null)" "0:trigger xx-test-1" \
     "a probe_fault_detail of absurd counts: the incident opens all the same, mcp-alert exits 0"
-unlike "$out" '1e\+?300|[0-9]{12,}' "and no absurd number reaches its summary"
+unlike "$said" '1e\+?300|[0-9]{12,}' "and no absurd number reaches its summary"
 
 # A pass over named slugs decides by the full pass's judgment, or judges
 # over every known slug when none is kept.
