@@ -165,4 +165,27 @@ ingest_clock $((T + 660))
 pto sa-east-1 $((T + 660)) </dev/null 2>"$TMP/sa.err"
 like "$?:$(tail -1 "$TMP/sa.err")" '^0:.*push: 300 results stored, .* 300 replayed from the spool$' \
     "...the next minute: all 300 stored, none lost"
+# ------------------------------------------------------------ a region's word
+# Through the ingest, a stolen token of a fourth region, ap-south-1,
+# reports every server passing with a certificate that expires tomorrow
+# and another tool list.  The three honest regions see a certificate of 90
+# days and one list.  What the token sends is its region's word: the
+# region is set aside as a probe fault, and no server's verdict takes its
+# certificate or its list (before, every one of the 300 took tomorrow's
+# expiry, which pages P2, and was amber cdn-cache-divergence).
+W=$((T + 720))
+ingest_clock $((W + 30))
+token ap-south-1 && auth_header ap-south-1
+for r in us-east-1 eu-west-2 sa-east-1; do
+	gen "$r" "$W" -c $((W + 90 * 86400)) >"$TMP/word.$r"
+	post "$r" "$TMP/word.$r"
+	is "$ST:$(count stored "$RB")" 200:300 "$r's runner: its 300 results of the window, a certificate of 90 days"
+done
+gen ap-south-1 "$W" -c $((W + 86400)) -h "sha256:$(printf 'b%.0s' $(seq 64))" >"$TMP/word.forged"
+post ap-south-1 "$TMP/word.forged"
+is "$ST:$(count stored "$RB")" 200:300 "the stolen token of ap-south-1: its 300 results stored, its region's word"
+MCP_NOW=$((W + 95)) mcp-aggregate verdict >"$TMP/vword" 2>"$TMP/vword.err"
+is "$(jq -r '"\(.verdict) \(.probe_fault | join(",")) \(.divergence) \(.cert_expires_at == '$((W + 90 * 86400))')"' "$TMP/vword" | sort | uniq -c | awk '{$1 = $1} 1')" \
+    "300 green ap-south-1 null true" \
+    "every server green, ap-south-1 a probe fault, no divergence, the certificate the honest regions see"
 done_testing
