@@ -1,7 +1,9 @@
 /*
  * results.c - mcp-aggregate results: the stored results of one slug, window
  * by window, in the text form of mcp-store(7), for a person or a test: the
- * packed slots of rs:HOUR are not for reading with redis-cli.
+ * packed slots of rs:HOUR are not for reading with redis-cli.  A region's
+ * unjudged result of a window (uj:HOUR, which the verdict never reads) is
+ * shown as "unjudged REASON".
  */
 #include <err.h>
 #include <stdio.h>
@@ -23,16 +25,21 @@ struct rctx {
 	long long from, n; /* the first window and how many from it */
 	char sha[41];
 	redisReply *r[CHUNK];
+	redisReply *uj[CHUNK]; /* the hour's unjudged results, of each window */
 };
 
 struct pair {
 	const char *region, *value;
+	int rlen; /* the region is its first rlen bytes */
 };
 
 static int
 pair_cmp(const void *a, const void *b)
 {
-	return strcmp(((const struct pair *)a)->region, ((const struct pair *)b)->region);
+	const struct pair *x = a, *y = b;
+	int c = strncmp(x->region, y->region, (size_t)(x->rlen < y->rlen ? x->rlen : y->rlen));
+
+	return c != 0 ? c : x->rlen - y->rlen;
 }
 
 static void
@@ -42,7 +49,8 @@ clear(struct rctx *x)
 
 	for (i = 0; i < CHUNK; i++) {
 		freeReplyObject(x->r[i]);
-		x->r[i] = NULL;
+		freeReplyObject(x->uj[i]);
+		x->r[i] = x->uj[i] = NULL;
 	}
 }
 
@@ -50,7 +58,7 @@ static enum mcp_store_status
 round_once(struct mcp_store *st, void *arg, char *err, size_t errlen)
 {
 	struct rctx *x = arg;
-	char k[2][MCP_SLUG_MAX + 64];
+	char k[3][MCP_SLUG_MAX + 64];
 	long long i, w;
 
 	clear(x);
@@ -58,10 +66,14 @@ round_once(struct mcp_store *st, void *arg, char *err, size_t errlen)
 	for (i = 0; i < x->n; i++) {
 		w = x->from + i * AGG_WINDOW;
 		agg_key(k[0], sizeof(k[0]), x->slug, "rs", w / AGG_HOUR);
+		agg_key(k[2], sizeof(k[2]), x->slug, "uj", w / AGG_HOUR);
 		mcp_store_appendf(st, "EVALSHA %s 1 %s %lld %s", x->sha, k[0], w, k[1]);
+		mcp_store_appendf(st, "HGETALL %s", k[2]);
 	}
-	if (mcp_store_read(st, x->r, (size_t)x->n, err, errlen) == -1)
-		return MCP_STORE_AGAIN;
+	for (i = 0; i < x->n; i++)
+		if (mcp_store_read(st, &x->r[i], 1, err, errlen) == -1 ||
+		    mcp_store_read(st, &x->uj[i], 1, err, errlen) == -1)
+			return MCP_STORE_AGAIN;
 	for (i = 0; i < x->n; i++)
 		if (x->r[i]->type == REDIS_REPLY_ERROR) {
 			snprintf(err, errlen, "%s", x->r[i]->str);
@@ -73,23 +85,68 @@ round_once(struct mcp_store *st, void *arg, char *err, size_t errlen)
 	return MCP_STORE_OK;
 }
 
-/* Print one window's pairs, sorted by region. */
+/* 1 when p[0] to p[n - 1] hold the region of len bytes at r. */
 static int
-print_window(long long w, const redisReply *a)
+has_region(const struct pair *p, size_t n, const char *r, int len)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (p[i].rlen == len && strncmp(p[i].region, r, (size_t)len) == 0)
+			return 1;
+	return 0;
+}
+
+/*
+ * The unjudged results of window w among u's "REGION:MINUTE" -> reason
+ * into p from n on, but for a region whose real result of the window
+ * took its slot since (the verdict reads that one); the new n.
+ */
+static size_t
+add_unjudged(struct pair *p, size_t n, long long w, const redisReply *u)
+{
+	static const char *const text[] = {
+	    NULL, "unjudged not_started", "unjudged evicted", "unjudged run_ended"};
+	long long minute = w % AGG_HOUR / AGG_WINDOW;
+	const char *f, *c;
+	char *end;
+	long v;
+	size_t i;
+
+	for (i = 0; u != NULL && u->type == REDIS_REPLY_ARRAY && i + 1 < u->elements; i += 2) {
+		f = u->element[i]->str, c = f != NULL ? strrchr(f, ':') : NULL;
+		if (c == NULL || u->element[i + 1]->str == NULL ||
+		    strtoll(c + 1, &end, 10) != minute || *end != '\0')
+			continue;
+		v = strtol(u->element[i + 1]->str, &end, 10);
+		if (*end != '\0' || v < 1 || v > AGG_UJ_CODES || has_region(p, n, f, (int)(c - f)))
+			continue;
+		p[n].region = f, p[n].rlen = (int)(c - f);
+		p[n++].value = text[v];
+	}
+	return n;
+}
+
+/* Print one window's pairs, and its unjudged results, sorted by region. */
+static int
+print_window(long long w, const redisReply *a, const redisReply *u)
 {
 	size_t i, n = 0, m = a->type == REDIS_REPLY_ARRAY ? a->elements / 2 : 0;
-	struct pair *p = calloc(m + 1, sizeof(*p));
+	size_t mu = u != NULL && u->type == REDIS_REPLY_ARRAY ? u->elements / 2 : 0;
+	struct pair *p = calloc(m + mu + 1, sizeof(*p));
 	int rc = 0;
 
 	if (p == NULL)
 		err(MCP_EXIT_FAIL, NULL);
 	for (i = 0; i < m; i++) {
 		p[n].region = a->element[2 * i]->str;
+		p[n].rlen = (int)strlen(p[n].region);
 		p[n++].value = a->element[2 * i + 1]->str;
 	}
+	n = add_unjudged(p, n, w, u);
 	qsort(p, n, sizeof(*p), pair_cmp);
 	for (i = 0; i < n && rc == 0; i++)
-		if (printf("%lld %s %s\n", w, p[i].region, p[i].value) < 0)
+		if (printf("%lld %.*s %s\n", w, p[i].rlen, p[i].region, p[i].value) < 0)
 			rc = -1;
 	free(p);
 	return rc;
@@ -124,7 +181,7 @@ agg_results(const struct agg_opts *o, const char *slug, long long from, long lon
 			break;
 		}
 		for (i = 0; i < x.n; i++)
-			if (print_window(x.from + i * AGG_WINDOW, x.r[i]) == -1) {
+			if (print_window(x.from + i * AGG_WINDOW, x.r[i], x.uj[i]) == -1) {
 				mcp_stdout_failed();
 				rc = AGG_EXIT_STDOUT;
 				break;
