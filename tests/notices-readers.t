@@ -42,17 +42,23 @@ sub() {
 	shift 2
 	req -H "Origin: $PAGE_FCGI" -H "X-Forwarded-For: $cl" --data-urlencode "email=$a" "$@" "$PAGE_FCGI/subscribe"
 }
-# flood NAME CLIENT...: ten requests from each client, each for another address; the codes counted.
+# flood NAME CLIENT...: ten requests from each client, each for another
+# address, one after another as sub() sends them, in one curl (a config of
+# a request each, joined by "next": one process, one connection); the
+# codes in $TMP/flood.NAME, a line each.
 flood() {
 	local n=$1 c i
 	shift
-	: >"$TMP/flood.$n"
 	for c in "$@"; do
 		for i in $(seq 10); do
-			sub "$c" "flood-$n-${c//:/}-$i@example.test" -d all=1
-			echo "$ST" >>"$TMP/flood.$n"
+			printf 'url = "%s/subscribe"\nheader = "Origin: %s"\nheader = "X-Forwarded-For: %s"\n' \
+			    "$PAGE_FCGI" "$PAGE_FCGI" "$c"
+			printf 'data-urlencode = "email=flood-%s-%s-%s@example.test"\ndata = "all=1"\n' \
+			    "$n" "${c//:/}" "$i"
+			printf 'output = "/dev/null"\nwrite-out = "%%{http_code}\\n"\nnext\n'
 		done
-	done
+	done >"$TMP/flood.$n.conf"
+	curl -sS -m 600 -K "$TMP/flood.$n.conf" >"$TMP/flood.$n" 2>"$TMP/flood.$n.err"
 }
 # token ADDRESS: the token of the newest confirmation sent to it.
 token() { mbody "$M" "$(mto "$M" "$1" | tail -1)" 2>/dev/null | grep -o 't=[0-9a-f]\{40\}' | tail -1 | cut -c3-; }
