@@ -132,6 +132,9 @@ pump(struct otlp_sender *s, struct ctx *c, const struct opts *o)
 		}
 	}
 	mcp_lines_free(&l);
+	/* The reader of stdout has all of it: it need not wait for the collector. */
+	if (rc == 1 && mcp_rec_close_stdout() == -1)
+		rc = -1;
 	if (st.bad > 0)
 		c->bad = 1;
 	end = mcp_mono() + o->linger;
@@ -155,7 +158,7 @@ report(const struct otlp_stats *st, const struct otlp_queue *q, long evicted, lo
 	long dt = q->dropped_traces + st->refused_traces + unsent_t + evicted;
 	long ds = q->dropped_spans + st->refused_spans + unsent_s;
 
-	if (st->failures == 0 && dt == 0)
+	if (st->failures == 0 && dt == 0 && (q->fd == -1 || q->frames == 0))
 		return 0;
 	warnx("traces: %ld sent (%ld spans), %ld spooled, %ld dropped (%ld spans; %ld past the "
 	      "spool's bound, %ld refused, %ld unsent, %ld never ended)%s%s",
@@ -386,7 +389,8 @@ main(int argc, char **argv)
 				errx(MCP_EXIT_USAGE, "-t %s: want seconds, up to 3600", optarg);
 			break;
 		case 'w':
-			if ((o.linger = mcp_parse_seconds(optarg)) < 0 || o.linger > 3600)
+			o.linger = strcmp(optarg, "0") == 0 ? 0 : mcp_parse_seconds(optarg);
+			if (o.linger < 0 || o.linger > 3600)
 				errx(MCP_EXIT_USAGE, "-w %s: want seconds, up to 3600", optarg);
 			break;
 		case 'h':

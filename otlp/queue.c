@@ -18,6 +18,9 @@
 
 #include "otlp.h"
 
+/* A frame's length and span count: its bytes in the spool count against the bound. */
+#define FRAME_HEAD 8
+
 static void
 put32(unsigned char *p, uint32_t v)
 {
@@ -41,7 +44,7 @@ drop_head(struct otlp_queue *q)
 	q->head = f->next;
 	if (q->head == NULL)
 		q->tail = NULL;
-	q->bytes -= f->len;
+	q->bytes -= f->len + FRAME_HEAD;
 	q->frames--;
 	free(f);
 }
@@ -51,12 +54,12 @@ otlp_queue_push(struct otlp_queue *q, const void *p, size_t n, uint32_t spans)
 {
 	struct otlp_frame *f;
 
-	if (n > q->max || (f = malloc(sizeof(*f) + n)) == NULL) {
+	if (n + FRAME_HEAD > q->max || (f = malloc(sizeof(*f) + n)) == NULL) {
 		q->dropped_spans += spans;
 		q->dropped_traces++;
 		return -1;
 	}
-	while (q->head != NULL && q->bytes + n > q->max) {
+	while (q->head != NULL && q->bytes + n + FRAME_HEAD > q->max) {
 		q->dropped_spans += q->head->spans;
 		q->dropped_traces++;
 		drop_head(q);
@@ -70,7 +73,7 @@ otlp_queue_push(struct otlp_queue *q, const void *p, size_t n, uint32_t spans)
 	else
 		q->head = f;
 	q->tail = f;
-	q->bytes += n;
+	q->bytes += n + FRAME_HEAD;
 	q->frames++;
 	return 0;
 }
@@ -91,9 +94,9 @@ spool_read(struct otlp_queue *q, char *why, size_t len)
 	ssize_t r;
 
 	for (;;) {
-		if ((r = read(q->fd, h, 8)) == 0)
+		if ((r = read(q->fd, h, FRAME_HEAD)) == 0)
 			break;
-		if (r != 8)
+		if (r != FRAME_HEAD)
 			goto torn;
 		n = get32(h);
 		if (n == 0 || n > q->max || (p = malloc(n)) == NULL ||
@@ -171,7 +174,7 @@ otlp_queue_close(struct otlp_queue *q, char *why, size_t len)
 		for (f = q->head; rc == 0 && f != NULL; f = f->next) {
 			put32(h, (uint32_t)f->len);
 			put32(h + 4, f->spans);
-			if (write_all(q->fd, h, 8) == -1 || write_all(q->fd, f->data, f->len) == -1)
+			if (write_all(q->fd, h, FRAME_HEAD) == -1 || write_all(q->fd, f->data, f->len) == -1)
 				rc = -1;
 		}
 		if (rc == -1)

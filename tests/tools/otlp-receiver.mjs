@@ -6,7 +6,7 @@
 //
 // Each POST /v1/traces is gunzipped (Content-Encoding: gzip) and decoded
 // as an ExportTraceServiceRequest; one JSON line per request goes to L:
-//   {"n":1,"status":200,"headers":{...},"error":null,"spans":[...]}
+//   {"n":1,"t":MS,"status":"200","headers":{...},"error":null,"spans":[...]}
 // where each span is flattened: traceId, spanId, parentSpanId (hex),
 // name, kind (SPAN_KIND_CLIENT ...), start and end (nanoseconds, as
 // strings), status {code, message}, attrs {key: value}, and the
@@ -75,7 +75,7 @@ const server = http.createServer((req, res) => {
   const chunks = [];
   req.on('data', (c) => chunks.push(c));
   req.on('end', () => {
-    const line = { n: ++n, status: answer, path: url.pathname, headers: req.headers, error: null, spans: [] };
+    const line = { n: ++n, t: Date.now(), status: answer, path: url.pathname, headers: req.headers, error: null, spans: [] };
     let body = Buffer.concat(chunks);
     try {
       if (req.headers['content-encoding'] === 'gzip') body = zlib.gunzipSync(body);
