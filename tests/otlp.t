@@ -87,8 +87,8 @@ is "$(jq -r 'select(.type == "result") | .probe_id' "$TMP/probe.jsonl" | sort | 
 is "$(spans 'select(.parentSpanId == "") | "\(.name) \(.kind)"' | sort | tr '\n' '|')" \
     "probe cred SPAN_KIND_INTERNAL|probe down SPAN_KIND_INTERNAL|probe ev SPAN_KIND_INTERNAL|probe modern SPAN_KIND_INTERNAL|probe noinit SPAN_KIND_INTERNAL|probe pinged SPAN_KIND_INTERNAL|probe toolerr SPAN_KIND_INTERNAL|probe walled SPAN_KIND_INTERNAL|" \
     "one root a trace"
-is "$(jq -rs '[.[] | select(.parentSpanId == "") | {key: .traceId, value: .spanId}] | from_entries as $r
-    | [.[] | select(.parentSpanId != "") | .traceId as $t | select(.parentSpanId != $r[$t] or .kind != "SPAN_KIND_CLIENT")] | length' <<<"$S")" 0 \
+is "$(jq -rs '. as $all | ([.[] | select(.parentSpanId == "") | {key: .traceId, value: .spanId}] | from_entries) as $r
+    | [$all[] | select(.parentSpanId != "") | .traceId as $t | select(.parentSpanId != $r[$t] or .kind != "SPAN_KIND_CLIENT")] | length' <<<"$S")" 0 \
     "every step span a CLIENT child of its probe's root"
 ID=$(jq -r 'select(.type == "result" and .slug == "ev") | .probe_id' "$TMP/probe.jsonl")
 is "$(spans "select(.traceId == \"$ID\" and .name == \"connect\") | .spanId")" \
