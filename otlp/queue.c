@@ -174,7 +174,8 @@ otlp_queue_close(struct otlp_queue *q, char *why, size_t len)
 		for (f = q->head; rc == 0 && f != NULL; f = f->next) {
 			put32(h, (uint32_t)f->len);
 			put32(h + 4, f->spans);
-			if (write_all(q->fd, h, FRAME_HEAD) == -1 || write_all(q->fd, f->data, f->len) == -1)
+			if (write_all(q->fd, h, FRAME_HEAD) == -1 ||
+			    write_all(q->fd, f->data, f->len) == -1)
 				rc = -1;
 		}
 		if (rc == -1)

@@ -55,7 +55,7 @@ is "$(jq -r 'select(.type == "result") | "\(.slug) \(.state)"' "$TMP/probe.jsonl
 printf 'x-otlp-key=k%%3Dsecret\n' >"$TMP/otlp.headers" && chmod 600 "$TMP/otlp.headers"
 run_otlp() {
 	OTEL_EXPORTER_OTLP_ENDPOINT=$OTLP/ OTEL_RESOURCE_ATTRIBUTES='deployment.environment=test,team=a%2Cb' \
-	    mcp-otlp --header-file "$TMP/otlp.headers" "$@"
+	    mcp-otlp --header-file "$TMP/otlp.headers"
 }
 run_otlp <"$TMP/probe.jsonl" >"$TMP/out.jsonl" 2>"$TMP/otlp-run.err"
 is "$?" 0 "mcp-otlp: exit 0"
