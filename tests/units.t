@@ -110,7 +110,7 @@ while IFS= read -r line; do
 		bad+=("$line")
 	fi
 done <"$cron"
-is "$jobs:${bad[*]}" "7:" "$cron: 7 jobs of five time fields, a user and a command, each command there"
+is "$jobs:${bad[*]}" "8:" "$cron: 8 jobs of five time fields, a user and a command, each command there"
 for u in $(printf '%s\n' "${users[@]}" | sort -u); do
 	grep -qx "User=$u" contrib/systemd/*.service
 	ok $? "$cron: the user $u is a unit's user too"
