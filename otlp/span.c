@@ -7,6 +7,7 @@
  * concatenations are requests too: repeated fields merge on the wire.
  * Pure: no I/O.
  */
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -277,8 +278,9 @@ attr_server(struct mcp_buf *a, const struct probe_ctx *c)
 }
 
 /*
- * The JSON-RPC code of a jsonrpc_error step: the probe writes its message
- * as "JSON-RPC error CODE: ...".  0 when there is none.
+ * The JSON-RPC code of a jsonrpc_error step, for records of a probe older
+ * than detail.rpc_code: its message reads "JSON-RPC error CODE: ...".  0
+ * when there is none.
  */
 static long
 rpc_code(const char *msg)
@@ -293,7 +295,10 @@ rpc_code(const char *msg)
 	return *end == ':' ? v : 0;
 }
 
-/* The tool of a failed call: the probe writes "tool NAME returned isError: ...". */
+/*
+ * The tool of a failed call, for records of a probe older than the
+ * failed call's detail.tool: "tool NAME returned isError: ...".
+ */
 static int
 tool_of_message(const char *msg, char *name, size_t len)
 {
@@ -358,7 +363,10 @@ step_attrs(struct mcp_buf *a, const struct probe_ctx *c, const char *step, const
 	const cJSON *d = cJSON_GetObjectItemCaseSensitive(rec, "detail");
 	const cJSON *e = cJSON_GetObjectItemCaseSensitive(rec, "error");
 	const char *code = jstr(e, "code"), *msg = jstr(e, "message");
-	long rpc = rpc_code(msg);
+	const cJSON *rc = cJSON_GetObjectItemCaseSensitive(d, "rpc_code");
+	long rpc = cJSON_IsNumber(rc) && rc->valuedouble >= INT_MIN && rc->valuedouble <= INT_MAX
+	    ? (long)rc->valuedouble
+	    : rpc_code(msg);
 	char num[32];
 
 	if (pb_kv_str(a, F_ATTR, "mcp_uptime.step", step) == -1 || attr_server(a, c) == -1)

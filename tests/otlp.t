@@ -50,6 +50,8 @@ probe() { MCP_NOW=$((T + 1)) mcp-probe -r eu-west-2 -t 10 "$@"; }
 is "$(jq -r 'select(.type == "result") | "\(.slug) \(.state)"' "$TMP/probe.jsonl" | tr '\n' ' ')" \
     "ev healthy modern healthy pinged healthy down broken walled auth-walled cred healthy toolerr broken noinit broken " \
     "eight probes of real servers, each in the state it is there for"
+is "$(jq -r 'select(.step == "call" and .status == "fail") | .detail.tool' "$TMP/probe.jsonl"):$(jq -r 'select(.step == "initialize" and .status == "fail") | "\(.detail.rpc_code) \(.error.message | capture("JSON-RPC error (?<c>-?[0-9]+):").c)"' "$TMP/probe.jsonl")" \
+    "fail:-32601 -32601" "the probe's records: a failed call names its tool, a JSON-RPC error its code (detail.tool, detail.rpc_code)"
 
 # The collector's key from a file only its owner reads; the resource's own attributes.
 printf 'x-otlp-key=k%%3Dsecret\n' >"$TMP/otlp.headers" && chmod 600 "$TMP/otlp.headers"
@@ -163,6 +165,7 @@ rm -f "$TMP/spool"
 # Hanging: the records reach the push at once; the push ends at stdin's end,
 # not at the collector's; mcp-otlp gives up after -w.
 answer hang
+n0=$(requests)
 mkfifo "$TMP/in" "$TMP/mid"
 mcp-otlp -s "$TMP/spool" -t 60 -w 3 <"$TMP/in" >"$TMP/mid" 2>"$TMP/err" &
 otlp_pid=$!
@@ -172,8 +175,8 @@ push_pid=$!
 exec {w}>"$TMP/in"
 head -9 "$TMP/probe.jsonl" >&$w
 ok "$(wait_for 100 grep -q '"type":"result"' "$TMP/pushed"; echo $?)" "collector hanging: the first probe's records passed on at once"
+ok "$(wait_for 100 test "$(requests)" -gt "$n0"; echo $?)" "its trace sent while stdin is still open"
 tail -n +10 "$TMP/probe.jsonl" >&$w
-wait_for 100 test "$(requests)" -gt 3
 exec {w}>&-
 wait "$push_pid"
 is "$?" 0 "the push ended with its stdin"
