@@ -7,6 +7,7 @@
 #include <fcntl.h>
 #include <getopt.h>
 #include <limits.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -46,6 +47,16 @@ struct ctx {
 	long evicted;
 	int bad;
 };
+
+/* SIGTERM or SIGINT: stop reading and sending, and keep the queue in the spool. */
+static volatile sig_atomic_t stopping;
+
+static void
+on_stop(int sig)
+{
+	(void)sig;
+	stopping = 1;
+}
 
 #define ATTRS_MAX 64
 #define PROBES_MAX 4096
@@ -125,7 +136,7 @@ pump(struct otlp_sender *s, struct ctx *c, const struct opts *o)
 	int rc = 0, left;
 
 	fcntl(STDIN_FILENO, F_SETFL, fcntl(STDIN_FILENO, F_GETFL) | O_NONBLOCK);
-	while ((rc = pass(&l, c, &st)) == 0) {
+	while (!stopping && (rc = pass(&l, c, &st)) == 0) {
 		if (otlp_sender_step(s, STDIN_FILENO, 1000, why, sizeof(why)) == -1) {
 			warnx("%s", why);
 			break;
@@ -138,7 +149,7 @@ pump(struct otlp_sender *s, struct ctx *c, const struct opts *o)
 	if (st.bad > 0)
 		c->bad = 1;
 	end = mcp_mono() + o->linger;
-	while (rc == 1 && otlp_sender_busy(s) && mcp_mono() < end) {
+	while (rc == 1 && !stopping && otlp_sender_busy(s) && mcp_mono() < end) {
 		left = (int)((end - mcp_mono()) * 1000) + 1;
 		if (otlp_sender_wait(s) * 1000 >= left)
 			break;
@@ -403,6 +414,8 @@ main(int argc, char **argv)
 	if (optind != argc)
 		usage(stderr, MCP_EXIT_USAGE);
 	srand((unsigned)time(NULL) ^ (unsigned)getpid());
+	signal(SIGTERM, on_stop);
+	signal(SIGINT, on_stop);
 	rc = run(&o);
 	otlp_headers_free(o.headers);
 	return rc;

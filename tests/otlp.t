@@ -33,6 +33,8 @@ start_otlp() {
 }
 answer() { curl -sf "$OTLP/_control?status=$1${2:+&retry_after=$2}" >/dev/null; }
 requests() { wc -l <"$OTLP_LOG"; }
+# past N: the receiver has had more than N requests (for wait_for: counted at each try).
+past() { [ "$(requests)" -gt "$1" ]; }
 start_otlp || skip_all "OTLP receiver did not start"
 
 T=$(($(date +%s) / 60 * 60 - 600))
@@ -175,7 +177,7 @@ push_pid=$!
 exec {w}>"$TMP/in"
 head -9 "$TMP/probe.jsonl" >&$w
 ok "$(wait_for 100 grep -q '"type":"result"' "$TMP/pushed"; echo $?)" "collector hanging: the first probe's records passed on at once"
-ok "$(wait_for 100 test "$(requests)" -gt "$n0"; echo $?)" "its trace sent while stdin is still open"
+ok "$(wait_for 100 past "$n0"; echo $?)" "its trace sent while stdin is still open"
 tail -n +10 "$TMP/probe.jsonl" >&$w
 exec {w}>&-
 wait "$push_pid"
@@ -187,13 +189,29 @@ is "$?" 0 "mcp-otlp ended after -w"
 like "$(cat "$TMP/err")" "[1-9][0-9]* spooled, 0 dropped" "what was in flight spooled"
 rm -f "$TMP/spool"
 
+# SIGTERM (a runner's deadline) while the collector hangs: the traces go to the spool.
+n0=$(requests)
+mcp-otlp -s "$TMP/spool" -t 60 -w 60 <"$TMP/in" >/dev/null 2>"$TMP/err" &
+otlp_pid=$!
+bg_pid $otlp_pid
+exec {w}>"$TMP/in"
+cat "$TMP/probe.jsonl" >&$w
+ok "$(wait_for 100 past "$n0"; echo $?)" "SIGTERM: the trace in flight first"
+kill -TERM "$otlp_pid"
+wait "$otlp_pid"
+is "$?" 0 "SIGTERM: mcp-otlp ends at once, exit 0"
+exec {w}>&-
+like "$(cat "$TMP/err")" "0 sent .* $NTRACE spooled, 0 dropped" "every trace spooled"
+ok "$([ -s "$TMP/spool" ]; echo $?)" "in the spool file"
+rm -f "$TMP/spool"
+
 # 429 with Retry-After: 1 s: the next attempt comes no sooner.
 answer 429 1
 n0=$(requests)
 mcp-otlp -w 30 <"$TMP/probe.jsonl" >/dev/null 2>"$TMP/err" &
 pid=$!
 bg_pid $pid
-wait_for 100 test "$(requests)" -gt "$n0"
+ok "$(wait_for 100 past "$n0"; echo $?)" "429: the first attempt"
 answer 200
 wait "$pid"
 is "$?:$(cat "$TMP/err")" "0:mcp-otlp: traces: $NTRACE sent ($(jq '.spans | length' <<<"$L") spans), 0 spooled, 0 dropped (0 spans; 0 past the spool's bound, 0 refused, 0 unsent, 0 never ended): last error: HTTP 429" \
@@ -215,7 +233,7 @@ n0=$(requests)
 mcp-otlp -w 30 <"$TMP/probe.jsonl" >/dev/null 2>"$TMP/err" &
 pid=$!
 bg_pid $pid
-wait_for 100 test "$(requests)" -gt "$n0"
+ok "$(wait_for 100 past "$n0"; echo $?)" "503: the first attempt"
 answer 200
 wait "$pid"
 is "$?" 0 "503: retried"
