@@ -1,7 +1,9 @@
 /*
  * otlp.h - mcp-otlp's rooms: the protobuf writer (pb.c), the traces a
- * probe's records make (span.c), the queue and its spool (queue.c) and
- * the sender (send.c).  main.c reads the pipe and passes it on.
+ * probe's records make (span.c) and their names and attributes (attr.c),
+ * the queue and its spool (queue.c) and the sender (send.c); conf.c
+ * (otlpconf.h) reads the configuration.  main.c reads the pipe and passes
+ * it on.
  */
 #ifndef OTLP_H
 #define OTLP_H
@@ -52,6 +54,25 @@ int otlp_traces_add(struct otlp_traces *t, const cJSON *rec, const struct otlp_r
     struct mcp_buf *out, int *nspans, long *evicted, char *why, size_t len);
 /* The id of a span (8 bytes): SHA-256 of probe_id, "/", name; its first 8. */
 void otlp_span_id(const char *probe_id, const char *name, unsigned char id[8]);
+
+/* --- attr.c: the attributes of a probe's spans.  What every span of a probe shares. */
+struct otlp_probe {
+	const cJSON *res;
+	unsigned char trace[16], root[8];
+	char host[256];
+	long port;
+	const char *scheme, *era, *version;
+	uint64_t t0;
+};
+
+#define F_ATTR 9 /* Span.attributes (Resource.attributes is 1) */
+/* A step's span name into name, and its MCP method (NULL for the others). */
+void otlp_step_name(const struct otlp_probe *c, const char *step, const cJSON *rec, char *name,
+    size_t len, const char **method);
+/* The KeyValues of a step's span (name as otlp_step_name made it), and of the root. */
+int otlp_step_attrs(struct mcp_buf *a, const struct otlp_probe *c, const char *step,
+    const cJSON *rec, const char *method, const char *name);
+int otlp_root_attrs(struct mcp_buf *a, const struct otlp_probe *c, const char *err);
 
 /* --- queue.c: traces waiting to be sent, bounded in bytes, spooled. */
 struct otlp_frame {

@@ -20,6 +20,8 @@
 
 /* A frame's length and span count: its bytes in the spool count against the bound. */
 #define FRAME_HEAD 8
+/* No frame is longer than the largest -m: a longer length is a torn file. */
+#define SPOOL_FRAME_MAX (1UL << 30)
 
 static void
 put32(unsigned char *p, uint32_t v)
@@ -99,7 +101,7 @@ spool_read(struct otlp_queue *q, char *why, size_t len)
 		if (r != FRAME_HEAD)
 			goto torn;
 		n = get32(h);
-		if (n == 0 || n > q->max || (p = malloc(n)) == NULL ||
+		if (n == 0 || n > SPOOL_FRAME_MAX || (p = malloc(n)) == NULL ||
 		    read(q->fd, p, n) != (ssize_t)n)
 			goto torn;
 		otlp_queue_push(q, p, n, get32(h + 4));

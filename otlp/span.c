@@ -32,7 +32,6 @@ struct otlp_traces {
 /* Where a span's fields are (trace.proto), and its kinds and status codes. */
 enum { SPAN_KIND_INTERNAL = 1, SPAN_KIND_CLIENT = 3 };
 enum { STATUS_UNSET = 0, STATUS_OK = 1, STATUS_ERROR = 2 };
-#define F_ATTR 9 /* Span.attributes, Resource.attributes is 1 */
 
 struct otlp_traces *
 otlp_traces_new(size_t max_probes)
@@ -182,18 +181,8 @@ trace_id(const char *id, unsigned char out[16])
 	memcpy(out, d, 16);
 }
 
-/* What every span of a probe shares. */
-struct probe_ctx {
-	const cJSON *res;
-	unsigned char trace[16], root[8];
-	char host[256];
-	long port;
-	const char *scheme, *era, *version;
-	uint64_t t0;
-};
-
 static void
-url_parts(struct probe_ctx *c, const char *url)
+url_parts(struct otlp_probe *c, const char *url)
 {
 	CURLU *u = curl_url();
 	char *h = NULL, *p = NULL;
@@ -230,7 +219,7 @@ struct span {
 };
 
 static int
-span_encode(struct mcp_buf *out, const struct probe_ctx *c, const struct span *s)
+span_encode(struct mcp_buf *out, const struct otlp_probe *c, const struct span *s)
 {
 	struct mcp_buf b = {0}, st = {0};
 	int rc = -1;
@@ -254,174 +243,9 @@ out:
 	return rc;
 }
 
-/* An attribute from a string member of o, when it has one. */
-static int
-attr_from(struct mcp_buf *a, const char *key, const cJSON *o, const char *member)
-{
-	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, member);
-
-	if (cJSON_IsString(v))
-		return pb_kv_str(a, F_ATTR, key, v->valuestring);
-	if (cJSON_IsNumber(v) && v->valuedouble >= -1e15 && v->valuedouble <= 1e15)
-		return pb_kv_int(a, F_ATTR, key, (long long)v->valuedouble);
-	return 0;
-}
-
-static int
-attr_server(struct mcp_buf *a, const struct probe_ctx *c)
-{
-	if (c->host[0] != '\0' && pb_kv_str(a, F_ATTR, "server.address", c->host) == -1)
-		return -1;
-	if (c->port > 0 && pb_kv_int(a, F_ATTR, "server.port", c->port) == -1)
-		return -1;
-	return 0;
-}
-
-/*
- * The JSON-RPC code of a jsonrpc_error step, for records of a probe older
- * than detail.rpc_code: its message reads "JSON-RPC error CODE: ...".  0
- * when there is none.
- */
-static long
-rpc_code(const char *msg)
-{
-	const char *pre = "JSON-RPC error ";
-	char *end;
-	long v;
-
-	if (msg == NULL || strncmp(msg, pre, strlen(pre)) != 0)
-		return 0;
-	v = strtol(msg + strlen(pre), &end, 10);
-	return *end == ':' ? v : 0;
-}
-
-/*
- * The tool of a failed call, for records of a probe older than the
- * failed call's detail.tool: "tool NAME returned isError: ...".
- */
-static int
-tool_of_message(const char *msg, char *name, size_t len)
-{
-	const char *p, *q;
-
-	if (msg == NULL || strncmp(msg, "tool ", 5) != 0 ||
-	    (q = strstr(msg, " returned isError")) == NULL)
-		return 0;
-	p = msg + 5;
-	if (q <= p || (size_t)(q - p) >= len)
-		return 0;
-	memcpy(name, p, (size_t)(q - p));
-	name[q - p] = '\0';
-	return 1;
-}
-
-/* The name and method of an MCP step; method NULL for the others. */
-static void
-step_name(const struct probe_ctx *c, const char *step, const cJSON *rec, char *name, size_t len,
-    const char **method)
-{
-	const cJSON *d = cJSON_GetObjectItemCaseSensitive(rec, "detail");
-	const cJSON *e = cJSON_GetObjectItemCaseSensitive(rec, "error");
-	const char *tool = jstr(d, "tool"), *m = jstr(d, "method");
-	char t[128];
-
-	*method = NULL;
-	if (strcmp(step, "dns") == 0) {
-		snprintf(name, len, "dns lookup");
-	} else if (strcmp(step, "tls") == 0) {
-		snprintf(name, len, "tls handshake");
-	} else if (strcmp(step, "http") == 0) {
-		snprintf(name, len, "POST");
-	} else if (strcmp(step, "initialize") == 0) {
-		*method = c->era != NULL && strcmp(c->era, "modern") == 0 ? "server/discover"
-		                                                          : "initialize";
-		snprintf(name, len, "%s", *method);
-	} else if (strcmp(step, "tools_list") == 0) {
-		*method = "tools/list";
-		snprintf(name, len, "%s", *method);
-	} else if (strcmp(step, "call") == 0) {
-		if (m != NULL && strcmp(m, "ping") == 0) {
-			*method = "ping";
-			snprintf(name, len, "ping");
-			return;
-		}
-		*method = "tools/call";
-		if (tool == NULL && tool_of_message(jstr(e, "message"), t, sizeof(t)))
-			tool = t;
-		if (tool != NULL && snprintf(name, len, "tools/call %s", tool) < (int)len)
-			return;
-		snprintf(name, len, "tools/call");
-	} else {
-		snprintf(name, len, "%s", step);
-	}
-}
-
-static int
-step_attrs(struct mcp_buf *a, const struct probe_ctx *c, const char *step, const cJSON *rec,
-    const char *method, const char *name)
-{
-	const cJSON *d = cJSON_GetObjectItemCaseSensitive(rec, "detail");
-	const cJSON *e = cJSON_GetObjectItemCaseSensitive(rec, "error");
-	const char *code = jstr(e, "code"), *msg = jstr(e, "message");
-	const cJSON *rc = cJSON_GetObjectItemCaseSensitive(d, "rpc_code");
-	long rpc = cJSON_IsNumber(rc) && rc->valuedouble >= INT_MIN && rc->valuedouble <= INT_MAX
-	    ? (long)rc->valuedouble
-	    : rpc_code(msg);
-	char num[32];
-
-	if (pb_kv_str(a, F_ATTR, "mcp_uptime.step", step) == -1 || attr_server(a, c) == -1)
-		return -1;
-	if (method != NULL) {
-		if (pb_kv_str(a, F_ATTR, "mcp.method.name", method) == -1 ||
-		    (c->version != NULL &&
-		        pb_kv_str(a, F_ATTR, "mcp.protocol.version", c->version) == -1) ||
-		    pb_kv_str(a, F_ATTR, "network.transport", "tcp") == -1 ||
-		    pb_kv_str(a, F_ATTR, "network.protocol.name", "http") == -1)
-			return -1;
-		if (strcmp(method, "tools/call") == 0 && strlen(name) > 11 &&
-		    (pb_kv_str(a, F_ATTR, "gen_ai.tool.name", name + 11) == -1 ||
-		        pb_kv_str(a, F_ATTR, "gen_ai.operation.name", "execute_tool") == -1))
-			return -1;
-	} else if (strcmp(step, "connect") == 0) {
-		if (pb_kv_str(a, F_ATTR, "network.transport", "tcp") == -1 ||
-		    attr_from(a, "network.peer.address", d, "address") == -1)
-			return -1;
-	} else if (strcmp(step, "dns") == 0) {
-		if ((c->host[0] != '\0' &&
-		        pb_kv_str(a, F_ATTR, "dns.question.name", c->host) == -1) ||
-		    attr_from(a, "mcp_uptime.pinned", d, "pinned") == -1)
-			return -1;
-	} else if (strcmp(step, "http") == 0) {
-		if (pb_kv_str(a, F_ATTR, "http.request.method", "POST") == -1 ||
-		    (c->scheme != NULL && pb_kv_str(a, F_ATTR, "url.scheme", c->scheme) == -1) ||
-		    pb_kv_str(a, F_ATTR, "network.protocol.name", "http") == -1 ||
-		    attr_from(a, "network.protocol.version", d, "http_version") == -1 ||
-		    attr_from(a, "http.response.status_code", c->res, "http_status") == -1)
-			return -1;
-	} else if (strcmp(step, "auth") == 0) {
-		if (attr_from(a, "mcp_uptime.posture", d, "posture") == -1)
-			return -1;
-	}
-	if (code == NULL)
-		return 0;
-	if (pb_kv_str(a, F_ATTR, "mcp_uptime.error_code", code) == -1)
-		return -1;
-	if (rpc != 0) {
-		snprintf(num, sizeof(num), "%ld", rpc);
-		return pb_kv_str(a, F_ATTR, "error.type", num) == -1 ||
-		        pb_kv_str(a, F_ATTR, "rpc.response.status_code", num) == -1
-		    ? -1
-		    : 0;
-	}
-	if (strcmp(code, "call_failed") == 0 && msg != NULL &&
-	    strstr(msg, " returned isError") != NULL)
-		return pb_kv_str(a, F_ATTR, "error.type", "tool_error");
-	return pb_kv_str(a, F_ATTR, "error.type", code);
-}
-
 /* The child span of one step that ran; *t advances by its ms. */
 static int
-step_span(struct mcp_buf *out, const struct probe_ctx *c, const cJSON *rec, double *t, int *n)
+step_span(struct mcp_buf *out, const struct otlp_probe *c, const cJSON *rec, double *t, int *n)
 {
 	const char *step = jstr(rec, "step"), *status = jstr(rec, "status"), *method;
 	const cJSON *ms = cJSON_GetObjectItemCaseSensitive(rec, "ms");
@@ -436,7 +260,7 @@ step_span(struct mcp_buf *out, const struct probe_ctx *c, const cJSON *rec, doub
 
 	if (step == NULL || status == NULL || strcmp(status, "skip") == 0)
 		return 0;
-	step_name(c, step, rec, name, sizeof(name), &method);
+	otlp_step_name(c, step, rec, name, sizeof(name), &method);
 	otlp_span_id(jstr(rec, "probe_id"), step, id);
 	s.id = id;
 	s.parent = c->root;
@@ -449,7 +273,7 @@ step_span(struct mcp_buf *out, const struct probe_ctx *c, const cJSON *rec, doub
 		s.status = STATUS_ERROR;
 		s.message = jstr(e, "code");
 	}
-	rc = step_attrs(&s.attrs, c, step, rec, method, name);
+	rc = otlp_step_attrs(&s.attrs, c, step, rec, method, name);
 	if (rc == 0)
 		rc = span_encode(out, c, &s);
 	mcp_buf_free(&s.attrs);
@@ -471,27 +295,7 @@ probe_error(const cJSON *res, const struct slot *sl)
 }
 
 static int
-root_attrs(struct mcp_buf *a, const struct probe_ctx *c, const char *err)
-{
-	static const char *const m[][2] = {{"mcp_uptime.slug", "slug"},
-	    {"mcp_uptime.probe_id", "probe_id"}, {"mcp_uptime.state", "state"},
-	    {"mcp_uptime.failed_step", "failed_step"}, {"mcp_uptime.region", "region"},
-	    {"mcp_uptime.transport", "transport"}, {"mcp_uptime.era", "era"},
-	    {"mcp.protocol.version", "protocol_version"}, {"mcp_uptime.posture", "posture"},
-	    {"http.response.status_code", "http_status"}, {"mcp_uptime.tool_count", "tool_count"},
-	    {"mcp_uptime.tool_hash", "tool_hash"}};
-	size_t i;
-
-	for (i = 0; i < sizeof(m) / sizeof(m[0]); i++)
-		if (attr_from(a, m[i][0], c->res, m[i][1]) == -1)
-			return -1;
-	if (attr_server(a, c) == -1)
-		return -1;
-	return err == NULL ? 0 : pb_kv_str(a, F_ATTR, "error.type", err);
-}
-
-static int
-root_span(struct mcp_buf *out, const struct probe_ctx *c, const struct slot *sl, double end)
+root_span(struct mcp_buf *out, const struct otlp_probe *c, const struct slot *sl, double end)
 {
 	const char *state = jstr(c->res, "state"), *slug = jstr(c->res, "slug");
 	const char *err = probe_error(c->res, sl);
@@ -512,7 +316,7 @@ root_span(struct mcp_buf *out, const struct probe_ctx *c, const struct slot *sl,
 	    (strcmp(state, "healthy") == 0 || strcmp(state, "auth-walled") == 0)) {
 		s.status = STATUS_OK;
 	}
-	rc = root_attrs(&s.attrs, c, err);
+	rc = otlp_root_attrs(&s.attrs, c, err);
 	if (rc == 0)
 		rc = span_encode(out, c, &s);
 	mcp_buf_free(&s.attrs);
@@ -543,7 +347,7 @@ out:
 }
 
 static int
-spans_of(struct mcp_buf *out, struct probe_ctx *c, const struct slot *sl, int *n)
+spans_of(struct mcp_buf *out, struct otlp_probe *c, const struct slot *sl, int *n)
 {
 	const cJSON *fin = cJSON_GetObjectItemCaseSensitive(c->res, "probe_finished_at");
 	const cJSON *ms = cJSON_GetObjectItemCaseSensitive(c->res, "ms");
@@ -581,7 +385,7 @@ trace(
     struct mcp_buf *out, const cJSON *res, const struct slot *sl, const struct otlp_res *r, int *n)
 {
 	const cJSON *st = cJSON_GetObjectItemCaseSensitive(res, "probe_started_at");
-	struct probe_ctx c = {.res = res};
+	struct otlp_probe c = {.res = res};
 	struct mcp_buf ss = {0}, rs = {0};
 	int rc = -1;
 
