@@ -128,6 +128,13 @@ is "$(grep -cF -e "$FIXTURE_TOKEN" "$OTLP_LOG" "$TMP/otlp-run.err" "$TMP/out.jso
     "the probe's bearer token is nowhere in what the collector got, nor on stderr"
 is "$(grep -c 'mcp.session.id\|mcp-session-id' "$OTLP_LOG")" 0 "no session id"
 
+# OTEL_SERVICE_NAME and -H.
+OTEL_SERVICE_NAME=probes-eu OTEL_EXPORTER_OTLP_HEADERS='x-env=e' \
+    mcp-otlp -e "$OTLP/v1/traces" -H 'x-flag: f' <"$TMP/probe.jsonl" >/dev/null 2>"$TMP/err"
+is "$?:$(cat "$TMP/err")" "0:" "-e, -H, OTEL_SERVICE_NAME, OTEL_EXPORTER_OTLP_HEADERS"
+is "$(tail -1 "$OTLP_LOG" | jq -r '[.headers["x-env"], .headers["x-flag"], (.spans | map(.resource["service.name"]) | unique[])] | join(" ")')" \
+    "e f probes-eu" "the headers of the variable and of -H; the service's name"
+
 # A header file others may read is refused: the records still pass on.
 chmod 644 "$TMP/otlp.headers"
 out=$(run_otlp <"$TMP/probe.jsonl" 2>"$TMP/err")
@@ -135,7 +142,7 @@ is "$?" 2 "a header file readable by others: exit 2"
 like "$(cat "$TMP/err")" "^mcp-otlp: headers: .*(group|others)" "and says why"
 is "$(printf '%s\n' "$out" | wc -l)" "$(wc -l <"$TMP/probe.jsonl")" "the records passed on all the same"
 chmod 600 "$TMP/otlp.headers"
-is "$(requests)" 1 "nothing sent"
+is "$(requests)" 2 "nothing sent"
 
 # --- the collector down, hanging, 429, 503, 400 -----------------------------
 export OTEL_EXPORTER_OTLP_TRACES_ENDPOINT=$OTLP/v1/traces
