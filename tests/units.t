@@ -134,9 +134,9 @@ fi
 # --- make install and uninstall ------------------------------------------------
 # The binaries under test, never rebuilt here (-o).
 mk() { make -s B="$BIN" -o "$BIN/mcp-probe" -o "$BIN/mcp-aggregate" -o "$BIN/mcp-alert" \
-    -o "$BIN/mcp-serve" DESTDIR="$TMP/root" PREFIX=/usr "$@" >"$TMP/make.log" 2>&1; }
+    -o "$BIN/mcp-serve" -o "$BIN/mcp-otlp" DESTDIR="$TMP/root" PREFIX=/usr "$@" >"$TMP/make.log" 2>&1; }
 files=(
-	usr/bin/mcp-probe usr/bin/mcp-aggregate usr/bin/mcp-alert usr/bin/mcp-serve
+	usr/bin/mcp-probe usr/bin/mcp-aggregate usr/bin/mcp-alert usr/bin/mcp-serve usr/bin/mcp-otlp usr/share/man/man1/mcp-otlp.1
 	usr/bin/mcp-fleet usr/bin/mcp-guardrail usr/bin/mcp-cred usr/share/man/man8/mcp-cred.8
 	usr/share/man/man8/mcp-fleet.8 usr/share/man/man8/mcp-serve.8 usr/share/man/man7/mcp.7
 	usr/lib/systemd/system/mcp-fleet.service usr/lib/systemd/system/mcp-fleet.timer
