@@ -310,7 +310,7 @@ send_all(const struct opts *o, struct otlp_conf *conf, const struct otlp_res *re
 static int
 run(const struct opts *o)
 {
-	struct otlp_conf conf = {.timeout = o->timeout, .batch = 1 << 20, .cacert = o->cacert};
+	struct otlp_conf conf = {.timeout = o->timeout, .batch = 4 << 20, .cacert = o->cacert};
 	struct otlp_res res = {0};
 	char why[512], host[256];
 	char *url = otlp_endpoint(o->endpoint);
@@ -364,7 +364,7 @@ main(int argc, char **argv)
 	static const struct option longopts[] = {{"header-file", required_argument, NULL, 'F'},
 	    {"cacert", required_argument, NULL, 'A'}, {"help", no_argument, NULL, 'h'},
 	    {NULL, 0, NULL, 0}};
-	struct opts o = {.max = 8 << 20, .timeout = env_timeout(), .linger = 5};
+	struct opts o = {.max = 32 << 20, .timeout = env_timeout(), .linger = 5};
 	char *end;
 	unsigned long long m;
 	int ch, rc;
