@@ -47,8 +47,8 @@ LDLIBS = $(CURL_LIBS) $(PKG_LIBS) $(CURL_THREADS) -lm
 
 LIB_SRC = $(wildcard lib/*.c)
 LIB_OBJ = $(LIB_SRC:%.c=$(B)/%.o)
-TOOLS = mcp-probe mcp-aggregate mcp-alert mcp-serve
-BINS = $(B)/mcp-probe $(B)/mcp-aggregate $(B)/mcp-alert $(B)/mcp-serve
+TOOLS = mcp-probe mcp-aggregate mcp-alert mcp-serve mcp-otlp
+BINS = $(B)/mcp-probe $(B)/mcp-aggregate $(B)/mcp-alert $(B)/mcp-serve $(B)/mcp-otlp
 UNIT_SRC = $(wildcard tests/unit/test_*.c)
 UNITS = $(UNIT_SRC:tests/unit/%.c=$(B)/%)
 MANS = $(wildcard man/*.[1-8])
@@ -87,6 +87,10 @@ AGG_LIBS = -Wl,-Bstatic -lfcgi -Wl,-Bdynamic -lz
 endif
 $(B)/mcp-aggregate: $(patsubst %.c,$(B)/%.o,$(wildcard aggregate/*.c registry/*.c)) $(B)/libmcp.a $(CURL_A)
 	$(CC) $(ALL_LDFLAGS) -o $@ $(LINK_DEPS) $(AGG_LIBS) $(LDLIBS)
+
+# mcp-otlp: zlib for the gzip of its requests.
+$(B)/mcp-otlp: $(patsubst %.c,$(B)/%.o,$(wildcard otlp/*.c)) $(B)/libmcp.a $(CURL_A)
+	$(CC) $(ALL_LDFLAGS) -o $@ $(LINK_DEPS) -lz $(LDLIBS)
 
 $(B)/mcp-alert: $(patsubst %.c,$(B)/%.o,$(wildcard alertd/*.c)) $(B)/libmcp.a $(CURL_A)
 	$(CC) $(ALL_LDFLAGS) -o $@ $(LINK_DEPS) $(LDLIBS)
@@ -195,10 +199,10 @@ uninstall:
 lint:
 	mandoc -Tlint -Wwarning $(MANS)
 	shellcheck -S warning $(filter-out scripts/lib,$(wildcard scripts/*)) $(SCRIPT_LIBS) build-aux/* tests/*.sh tests/*.t tests/*/*.sh .ci/run
-	clang-format --dry-run -Werror $(wildcard lib/*.[ch] probe/*.[ch] aggregate/*.[ch] registry/*.[ch] alertd/*.[ch] serve/*.[ch] tests/unit/*.c tests/bench/*.c)
+	clang-format --dry-run -Werror $(wildcard lib/*.[ch] probe/*.[ch] aggregate/*.[ch] registry/*.[ch] alertd/*.[ch] serve/*.[ch] otlp/*.[ch] tests/unit/*.c tests/bench/*.c)
 
 format:
-	clang-format -i $(wildcard lib/*.[ch] probe/*.[ch] aggregate/*.[ch] registry/*.[ch] alertd/*.[ch] serve/*.[ch] tests/unit/*.c tests/bench/*.c)
+	clang-format -i $(wildcard lib/*.[ch] probe/*.[ch] aggregate/*.[ch] registry/*.[ch] alertd/*.[ch] serve/*.[ch] otlp/*.[ch] tests/unit/*.c tests/bench/*.c)
 
 clean:
 	rm -rf build build-san

@@ -169,10 +169,15 @@ fail_rpc_error(struct probe *p, enum step s, double ms, const cJSON *msg)
 
 	if (e == NULL)
 		return 0;
-	if (rpc_code(msg) != 0)
+	if (rpc_code(msg) != 0) {
 		step_fail(p, s, ms, "jsonrpc_error", "JSON-RPC error %d: %s", rpc_code(msg),
 		    cJSON_IsString(m) ? m->valuestring : "(no message)");
-	else
+		/* The code alone, for readers that name it (mcp-otlp's error.type). */
+		if (p->steps[s].detail == NULL)
+			p->steps[s].detail = cJSON_CreateObject();
+		cJSON_DeleteItemFromObjectCaseSensitive(p->steps[s].detail, "rpc_code");
+		cJSON_AddNumberToObject(p->steps[s].detail, "rpc_code", rpc_code(msg));
+	} else
 		step_fail(p, s, ms, "jsonrpc_error", "JSON-RPC error without an integer code: %s",
 		    cJSON_IsString(m) ? m->valuestring : "(no message)");
 	return 1;

@@ -148,6 +148,14 @@ detail(struct probe *p, int i)
 	if (i == S_AUTH && s->status == ST_PASS && p->posture != NULL &&
 	    !cJSON_HasObjectItem(s->detail, "posture"))
 		cJSON_AddStringToObject(s->detail, "posture", p->posture);
+	/* What a failed call called: the tool, or ping (none configured). */
+	if (i == S_CALL && s->status == ST_FAIL && !cJSON_HasObjectItem(s->detail, "tool") &&
+	    !cJSON_HasObjectItem(s->detail, "method")) {
+		if (p->t->call != NULL)
+			cJSON_AddStringToObject(s->detail, "tool", p->t->call);
+		else
+			cJSON_AddStringToObject(s->detail, "method", "ping");
+	}
 	/* What era detection tried before the transport was known. */
 	if (i == S_HTTP && cJSON_GetArraySize(p->attempts) > 1) {
 		cJSON_AddItemToObject(s->detail, "attempts", p->attempts);

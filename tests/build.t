@@ -25,7 +25,7 @@ ok $? "the libcurl build is build-aux/curl"
 
 make -s -C "$TOP" B="$BIN" DESTDIR="$TMP/inst" PREFIX=/usr install >"$TMP/out" 2>&1
 is "$?:$(cat "$TMP/out")" "0:" "make install"
-is "$(ls "$TMP/inst/usr/bin" | tr '\n' ' ')" "mcp-aggregate mcp-alert mcp-cred mcp-fleet mcp-guardrail mcp-probe mcp-serve " \
+is "$(ls "$TMP/inst/usr/bin" | tr '\n' ' ')" "mcp-aggregate mcp-alert mcp-cred mcp-fleet mcp-guardrail mcp-otlp mcp-probe mcp-serve " \
     "it installs the tools, and no build helper"
 
 # One object of a build of its own, then the other libcurl: compiled again.

@@ -25,12 +25,12 @@ done
 out=$(shellcheck -S warning "${scripts[@]}" 2>&1)
 is "$out" "" "shellcheck -S warning: ${#scripts[@]} scripts"
 
-mapfile -t csrc < <(ls lib/*.[ch] probe/*.[ch] aggregate/*.[ch] registry/*.[ch] alertd/*.[ch] tests/unit/*.c tests/bench/*.c 2>/dev/null)
+mapfile -t csrc < <(ls lib/*.[ch] probe/*.[ch] aggregate/*.[ch] registry/*.[ch] alertd/*.[ch] otlp/*.[ch] tests/unit/*.c tests/bench/*.c 2>/dev/null)
 out=$(clang-format --dry-run -Werror "${csrc[@]}" 2>&1 | grep -c 'error:')
 is "$out" 0 "clang-format: ${#csrc[@]} C files formatted"
 
 # Each tool's usage() is its SYNOPSIS: compare the words.
-for tool in mcp-probe mcp-aggregate mcp-alert; do
+for tool in mcp-probe mcp-aggregate mcp-alert mcp-otlp; do
 	[ -e "man/$tool.1" ] && [ -x "$BIN/$tool" ] || continue
 	u=$("$BIN/$tool" -h 2>&1 </dev/null | sed 's/^usage: //' | tr -s ' \n' '  ')
 	s=$(MANWIDTH=200 mandoc -Tascii -O width=200 "man/$tool.1" | col -bx |

@@ -110,7 +110,7 @@ while IFS= read -r line; do
 		bad+=("$line")
 	fi
 done <"$cron"
-is "$jobs:${bad[*]}" "7:" "$cron: 7 jobs of five time fields, a user and a command, each command there"
+is "$jobs:${bad[*]}" "8:" "$cron: 8 jobs of five time fields, a user and a command, each command there"
 for u in $(printf '%s\n' "${users[@]}" | sort -u); do
 	grep -qx "User=$u" contrib/systemd/*.service
 	ok $? "$cron: the user $u is a unit's user too"
@@ -134,9 +134,9 @@ fi
 # --- make install and uninstall ------------------------------------------------
 # The binaries under test, never rebuilt here (-o).
 mk() { make -s B="$BIN" -o "$BIN/mcp-probe" -o "$BIN/mcp-aggregate" -o "$BIN/mcp-alert" \
-    -o "$BIN/mcp-serve" DESTDIR="$TMP/root" PREFIX=/usr "$@" >"$TMP/make.log" 2>&1; }
+    -o "$BIN/mcp-serve" -o "$BIN/mcp-otlp" DESTDIR="$TMP/root" PREFIX=/usr "$@" >"$TMP/make.log" 2>&1; }
 files=(
-	usr/bin/mcp-probe usr/bin/mcp-aggregate usr/bin/mcp-alert usr/bin/mcp-serve
+	usr/bin/mcp-probe usr/bin/mcp-aggregate usr/bin/mcp-alert usr/bin/mcp-serve usr/bin/mcp-otlp usr/share/man/man1/mcp-otlp.1
 	usr/bin/mcp-fleet usr/bin/mcp-guardrail usr/bin/mcp-cred usr/share/man/man8/mcp-cred.8
 	usr/share/man/man8/mcp-fleet.8 usr/share/man/man8/mcp-serve.8 usr/share/man/man7/mcp.7
 	usr/lib/systemd/system/mcp-fleet.service usr/lib/systemd/system/mcp-fleet.timer
