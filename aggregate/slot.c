@@ -67,23 +67,6 @@ slot_lock(const char *path, int wait, int create, char *why, size_t len)
 	return -2;
 }
 
-static int
-write_all(int fd, const char *p, size_t n)
-{
-	ssize_t w;
-
-	while (n > 0) {
-		if ((w = write(fd, p, n)) == -1) {
-			if (errno == EINTR)
-				continue;
-			return -1;
-		}
-		p += w;
-		n -= (size_t)w;
-	}
-	return 0;
-}
-
 /* End the file at a line: a run killed mid-write may have left half a line. */
 static int
 whole_lines(int fd, off_t *end)
@@ -93,7 +76,7 @@ whole_lines(int fd, off_t *end)
 	if ((*end = lseek(fd, 0, SEEK_END)) == -1)
 		return -1;
 	if (*end > 0 && pread(fd, &c, 1, *end - 1) == 1 && c != '\n') {
-		if (write_all(fd, "\n", 1) == -1)
+		if (mcp_write_all(fd, "\n", 1) == -1)
 			return -1;
 		(*end)++;
 	}
@@ -109,7 +92,7 @@ adopt(struct slot *s, int from)
 	ssize_t n;
 
 	while ((n = pread(from, buf, sizeof(buf), off)) > 0) {
-		if (write_all(s->fd, buf, (size_t)n) == -1)
+		if (mcp_write_all(s->fd, buf, (size_t)n) == -1)
 			return -1;
 		off += n;
 	}
@@ -157,7 +140,7 @@ slot_take(const char *base, struct slot *s, char *why, size_t len)
 int
 slot_append(struct slot *s, const char *p, size_t n)
 {
-	if (write_all(s->fd, p, n) == -1)
+	if (mcp_write_all(s->fd, p, n) == -1)
 		return -1;
 	s->end += (off_t)n;
 	return 0;
@@ -228,7 +211,7 @@ rewrite(struct slot *s, off_t sent, long *kept)
 	*kept = 0;
 	while (rc == 0 && off < s->end && (n = pread(s->fd, buf, sizeof(buf), off)) > 0) {
 		*kept += count_lines(buf, (size_t)n);
-		rc = write_all(fd, buf, (size_t)n);
+		rc = mcp_write_all(fd, buf, (size_t)n);
 		off += n;
 	}
 	if (rc == -1 || off < s->end || fsync(fd) == -1 || rename(tmp, s->path) == -1) {

@@ -43,6 +43,8 @@ int mcp_stdin_is_fcgi(void);
  * body.
  */
 int mcp_write_two(int fd, const void *p1, size_t n1, const void *p2, size_t n2);
+/* All n bytes of p to fd, again after EINTR or a short write: 0, or -1 with errno. */
+int mcp_write_all(int fd, const void *p, size_t n);
 
 /* The index of a step name in mcp_steps, or -1. */
 int mcp_step_index(const char *name);

@@ -415,3 +415,9 @@ mcp_write_two(int fd, const void *p1, size_t n1, const void *p2, size_t n2)
 	}
 	return 0;
 }
+
+int
+mcp_write_all(int fd, const void *p, size_t n)
+{
+	return mcp_write_two(fd, p, n, NULL, 0);
+}

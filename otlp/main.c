@@ -80,23 +80,6 @@ on_record(cJSON *rec, long lineno, void *arg)
 	return 0;
 }
 
-static int
-write_all(int fd, const char *p, size_t n)
-{
-	ssize_t w;
-
-	while (n > 0) {
-		if ((w = write(fd, p, n)) == -1) {
-			if (errno == EINTR)
-				continue;
-			return -1;
-		}
-		p += w;
-		n -= (size_t)w;
-	}
-	return 0;
-}
-
 /*
  * Whatever stdin holds now, to stdout at once and to the record loop.
  * 1 at the end of stdin, 0 when it would block, -1 when a stream failed.
@@ -117,7 +100,7 @@ pass(struct mcp_lines *l, struct ctx *c, struct mcp_loop_stats *st)
 			warn("read stdin");
 			return -1;
 		}
-		if (n > 0 && write_all(STDOUT_FILENO, buf, (size_t)n) == -1)
+		if (n > 0 && mcp_write_all(STDOUT_FILENO, buf, (size_t)n) == -1)
 			return mcp_stdout_failed();
 		mcp_lines_feed(l, buf, (size_t)n, n == 0, "stdin", on_record, c, st);
 		if (n == 0)
@@ -246,7 +229,7 @@ pass_only(void)
 	ssize_t n;
 
 	while ((n = read(STDIN_FILENO, buf, sizeof(buf))) > 0 || (n == -1 && errno == EINTR))
-		if (n > 0 && write_all(STDOUT_FILENO, buf, (size_t)n) == -1) {
+		if (n > 0 && mcp_write_all(STDOUT_FILENO, buf, (size_t)n) == -1) {
 			mcp_stdout_failed();
 			return;
 		}

@@ -16,6 +16,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "mcp.h"
 #include "otlp.h"
 
 /* A frame's length and span count: its bytes in the spool count against the bound. */
@@ -145,24 +146,6 @@ fail:
 	return -1;
 }
 
-static int
-write_all(int fd, const void *p, size_t n)
-{
-	const char *c = p;
-	ssize_t w;
-
-	while (n > 0) {
-		if ((w = write(fd, c, n)) == -1) {
-			if (errno == EINTR)
-				continue;
-			return -1;
-		}
-		c += w;
-		n -= (size_t)w;
-	}
-	return 0;
-}
-
 int
 otlp_queue_close(struct otlp_queue *q, char *why, size_t len)
 {
@@ -176,8 +159,7 @@ otlp_queue_close(struct otlp_queue *q, char *why, size_t len)
 		for (f = q->head; rc == 0 && f != NULL; f = f->next) {
 			put32(h, (uint32_t)f->len);
 			put32(h + 4, f->spans);
-			if (write_all(q->fd, h, FRAME_HEAD) == -1 ||
-			    write_all(q->fd, f->data, f->len) == -1)
+			if (mcp_write_two(q->fd, h, FRAME_HEAD, f->data, f->len) == -1)
 				rc = -1;
 		}
 		if (rc == -1)
