@@ -143,25 +143,26 @@ pass(struct mcp_lines *l, struct ctx *c, struct mcp_loop_stats *st)
 }
 
 /*
- * The two senders (either may be NULL) moved on: the traces' waits for fd
- * up to ms, the metrics' with it.  Each has its own libcurl multi, so
- * while both have work the wait is cut to STEP_SHARED ms.
+ * The two senders (either may be NULL) moved on.  One, the lead, waits
+ * for fd (or for its own transfer) up to ms; they have a libcurl multi
+ * each, so while the other has work too the wait is cut to STEP_SHARED
+ * ms and the other is moved on without waiting.
  */
 #define STEP_SHARED 50
 
 static int
 step(struct otlp_sender *s[2], int fd, int ms, char *why, size_t len)
 {
-	int rc = 0, i, first = s[0] != NULL ? 0 : 1, both = s[0] && s[1] && otlp_sender_busy(s[1]);
+	int lead = s[0] != NULL && (fd >= 0 || otlp_sender_busy(s[0]) || s[1] == NULL) ? 0 : 1;
+	struct otlp_sender *other = s[1 - lead];
 
-	for (i = first; i < 2 && rc != -1; i++)
-		if (s[i] != NULL)
-			rc = otlp_sender_step(s[i], i == first ? fd : -1,
-			    i != first                     ? 0
-			        : both && ms > STEP_SHARED ? STEP_SHARED
-			                                   : ms,
-			    why, len);
-	return rc;
+	if (other != NULL && otlp_sender_busy(other)) {
+		if (ms > STEP_SHARED)
+			ms = STEP_SHARED;
+		if (otlp_sender_step(other, -1, 0, why, len) == -1)
+			return -1;
+	}
+	return otlp_sender_step(s[lead], fd, ms, why, len);
 }
 
 static int
@@ -170,17 +171,20 @@ busy(struct otlp_sender *s[2])
 	return (s[0] != NULL && otlp_sender_busy(s[0])) || (s[1] != NULL && otlp_sender_busy(s[1]));
 }
 
-/* Seconds before either sender may try again: the least of the busy ones. */
+/* Seconds before either busy sender may try again: the lesser wait. */
 static double
 wait_of(struct otlp_sender *s[2])
 {
 	double w = -1, v;
 	int i;
 
-	for (i = 0; i < 2; i++)
-		if (s[i] != NULL && otlp_sender_busy(s[i]) &&
-		    (w < 0 || (v = otlp_sender_wait(s[i])) < w))
-			w = otlp_sender_wait(s[i]);
+	for (i = 0; i < 2; i++) {
+		if (s[i] == NULL || !otlp_sender_busy(s[i]))
+			continue;
+		v = otlp_sender_wait(s[i]);
+		if (w < 0 || v < w)
+			w = v;
+	}
 	return w < 0 ? 0 : w;
 }
 

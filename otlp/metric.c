@@ -386,7 +386,7 @@ out:
 /* A monotonic Sum of the series of l (as_int). */
 static int
 sum(struct mcp_buf *out, const struct otlp_metrics *m, const struct list *l, uint64_t now,
-    const char *name, const char *desc, int *n)
+    const char *name, const char *desc, const char *unit, int *n)
 {
 	struct mcp_buf d = {0}, p = {0};
 	const struct series *s;
@@ -402,7 +402,7 @@ sum(struct mcp_buf *out, const struct otlp_metrics *m, const struct list *l, uin
 	if (pb_uint(&d, 2, m->cumulative ? TEMP_CUMULATIVE : TEMP_DELTA) == -1 ||
 	    pb_uint(&d, 3, 1) == -1)
 		goto out;
-	rc = metric(out, name, desc, "{result}", 7, &d);
+	rc = metric(out, name, desc, unit, 7, &d);
 out:
 	mcp_buf_free(&d);
 	mcp_buf_free(&p);
@@ -441,10 +441,10 @@ metrics_of(struct mcp_buf *sm, const struct otlp_metrics *m, uint64_t now, int *
 		rc = histogram(sm, m, now, n);
 	if (rc == 0 && m->results.head != NULL)
 		rc = sum(sm, m, &m->results, now, "mcp_uptime.probe.results",
-		    "Probe results, by state.", n);
+		    "Probe results, by state.", "{result}", n);
 	if (rc == 0 && m->changes.head != NULL)
 		rc = sum(sm, m, &m->changes, now, "mcp_uptime.tools.changes",
-		    "Same-region tool-list changes (the verdicts' drift entries).", n);
+		    "Same-region tool-list changes (the verdicts' drift entries).", "{change}", n);
 	if (rc == 0)
 		rc = gauge(sm, &m->state, "mcp_uptime.probe.state",
 		    "1 for the state of the probe's result, 0 for the others.", "1");

@@ -115,6 +115,11 @@ L=$(tail -n +$((n0 + 1)) "$OTLP_LOG" | jq -c 'select(.path == "/v1/metrics")')
 is "$(jq -r '.points[] | select(.name == "mcp_uptime.verdict" and .value == 1) | "\(.type) \(.attrs["mcp_uptime.slug"]) \(.attrs["mcp_uptime.state"])"' <<<"$L" | tr '\n' '|')" \
     "gauge ev up|gauge down down|gauge walled up|" "mcp_uptime.verdict: 1 for each verdict's state (up, degraded, down, pending)"
 is "$(jq '[.points[] | select(.name == "mcp_uptime.verdict")] | length' <<<"$L")" 12 "a point for each of the four states"
+# A verdict with drift (a region's tool list changed in its window), as mcp-aggregate writes it.
+jq -c 'select(.slug == "ev") | .drift = [{"region": "eu-west-2", "from": "sha256:aa", "to": "sha256:bb"}]' "$TMP/v.jsonl" |
+	mcp-otlp --no-traces >/dev/null 2>"$TMP/err"
+is "$(tail -1 "$OTLP_LOG" | jq -r '.points[] | select(.name == "mcp_uptime.tools.changes") | "\(.type) \(.monotonic) \(.unit) \(.attrs["mcp_uptime.slug"]) \(.attrs["mcp_uptime.region"]) \(.value)"')" \
+    "sum true {change} ev eu-west-2 1" "mcp_uptime.tools.changes: a drift entry counted, by slug and region"
 
 # Off: OTEL_METRICS_EXPORTER=none, --no-metrics; the cumulative preference.
 n0=$(wc -l <"$OTLP_LOG")
