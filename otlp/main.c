@@ -51,6 +51,7 @@ struct ctx {
 	struct otlp_metrics *metrics;
 	const struct otlp_res *res;
 	struct mcp_buf frame;
+	double every;       /* seconds between two exports of the metrics */
 	double next_export; /* monotonic */
 	long evicted;
 	int bad;
@@ -68,8 +69,6 @@ on_stop(int sig)
 
 #define ATTRS_MAX 64
 #define PROBES_MAX 4096
-/* Seconds between two exports of the metrics while stdin lasts. */
-#define EXPORT_EVERY 60
 
 /* The metrics of the interval to their queue; a new interval begins. */
 static void
@@ -77,7 +76,7 @@ export_metrics(struct ctx *c)
 {
 	int n;
 
-	c->next_export = mcp_mono() + EXPORT_EVERY;
+	c->next_export = mcp_mono() + c->every;
 	if (c->metrics == NULL)
 		return;
 	mcp_buf_reset(&c->frame);
@@ -199,7 +198,7 @@ pump(struct otlp_sender *s[2], struct ctx *c, const struct opts *o)
 	int rc = 0, left;
 
 	fcntl(STDIN_FILENO, F_SETFL, fcntl(STDIN_FILENO, F_GETFL) | O_NONBLOCK);
-	c->next_export = mcp_mono() + EXPORT_EVERY;
+	c->next_export = mcp_mono() + c->every;
 	while (!stopping && (rc = pass(&l, c, &st)) == 0) {
 		if (mcp_mono() >= c->next_export)
 			export_metrics(c);
@@ -342,6 +341,18 @@ headers_of(const struct opts *o, const char *var, struct curl_slist **h, char *w
 	return 0;
 }
 
+/* OTEL_METRIC_EXPORT_INTERVAL, milliseconds, in seconds; 60 when unset or out of bounds. */
+static double
+env_interval(void)
+{
+	const char *v = getenv("OTEL_METRIC_EXPORT_INTERVAL");
+	double ms;
+
+	if (v == NULL || (ms = mcp_parse_seconds(v)) < 1000 || ms > 86400e3)
+		return 60;
+	return ms / 1000;
+}
+
 /* Start one signal's queue and sender: 0, or -1 for no memory. */
 static int
 start(const char *spool, const struct opts *o, struct otlp_queue *q, struct otlp_conf *conf,
@@ -385,7 +396,7 @@ send_all(const struct opts *o, struct otlp_conf conf[2], const struct otlp_res *
 	struct otlp_queue q[2];
 	struct otlp_traces *t = otlp_traces_new(PROBES_MAX);
 	struct otlp_sender *s[2] = {NULL, NULL};
-	struct ctx c = {.res = res, .traces = t};
+	struct ctx c = {.res = res, .traces = t, .every = env_interval()};
 	char *mspool = NULL;
 	int fail = 0;
 

@@ -134,6 +134,22 @@ is "$(jq -r '[.path, (.points | map(.temporality // empty) | unique | join(","))
     "/other/metrics AGGREGATION_TEMPORALITY_CUMULATIVE" \
     "OTEL_TRACES_EXPORTER=none; OTEL_EXPORTER_OTLP_METRICS_ENDPOINT; the cumulative temporality asked for"
 
+# A pipe that stays open: an export every OTEL_METRIC_EXPORT_INTERVAL while stdin lasts.
+mkfifo "$TMP/in"
+n0=$(wc -l <"$OTLP_LOG")
+OTEL_METRIC_EXPORT_INTERVAL=1000 mcp-otlp --no-traces <"$TMP/in" >/dev/null 2>"$TMP/err" &
+pid=$!
+bg_pid $pid
+exec {w}>"$TMP/in"
+cat "$TMP/probe.jsonl" >&$w
+metrics_past() { [ "$(tail -n +$((n0 + 1)) "$OTLP_LOG" | grep -c '"path":"/v1/metrics"')" -gt 0 ]; }
+ok "$(wait_for 100 metrics_past; echo $?)" "OTEL_METRIC_EXPORT_INTERVAL=1000: an export while stdin is still open"
+is "$(tail -n +$((n0 + 1)) "$OTLP_LOG" | head -1 | jq '[.points[] | select(.name == "mcp_uptime.probe.state" and .value == 1)] | length')" \
+    "$NRES" "with every result read so far"
+exec {w}>&-
+wait "$pid"
+is "$?:$(cat "$TMP/err")" "0:" "then the end of stdin: exit 0"
+
 # The collector down: the metrics spooled beside the traces, sent by the next run.
 dead=$(free_port)
 OTEL_EXPORTER_OTLP_ENDPOINT=http://127.0.0.1:$dead mcp-otlp -s "$TMP/spool" -w 0 <"$TMP/probe.jsonl" >/dev/null 2>"$TMP/err"
