@@ -172,17 +172,32 @@ otlp_step_attrs(struct mcp_buf *a, const struct otlp_probe *c, const char *step,
 		return 0;
 	if (pb_kv_str(a, F_ATTR, "mcp_uptime.error_code", code) == -1)
 		return -1;
+	if (pb_kv_str(a, F_ATTR, "error.type", otlp_error_type(rec, num, sizeof(num))) == -1)
+		return -1;
+	return rpc != 0 ? pb_kv_str(a, F_ATTR, "rpc.response.status_code", num) : 0;
+}
+
+const char *
+otlp_error_type(const cJSON *rec, char *num, size_t len)
+{
+	const cJSON *d = cJSON_GetObjectItemCaseSensitive(rec, "detail");
+	const cJSON *e = cJSON_GetObjectItemCaseSensitive(rec, "error");
+	const char *code = jstr(e, "code"), *msg = jstr(e, "message");
+	const cJSON *rc = cJSON_GetObjectItemCaseSensitive(d, "rpc_code");
+	long rpc = cJSON_IsNumber(rc) && rc->valuedouble >= INT_MIN && rc->valuedouble <= INT_MAX
+	    ? (long)rc->valuedouble
+	    : rpc_code(msg);
+
+	if (code == NULL)
+		return NULL;
 	if (rpc != 0) {
-		snprintf(num, sizeof(num), "%ld", rpc);
-		return pb_kv_str(a, F_ATTR, "error.type", num) == -1 ||
-		        pb_kv_str(a, F_ATTR, "rpc.response.status_code", num) == -1
-		    ? -1
-		    : 0;
+		snprintf(num, len, "%ld", rpc);
+		return num;
 	}
 	if (strcmp(code, "call_failed") == 0 && msg != NULL &&
 	    strstr(msg, " returned isError") != NULL)
-		return pb_kv_str(a, F_ATTR, "error.type", "tool_error");
-	return pb_kv_str(a, F_ATTR, "error.type", code);
+		return "tool_error";
+	return code;
 }
 
 int

@@ -151,15 +151,20 @@ otlp_headers_free(struct curl_slist *list)
 	curl_slist_free_all(list);
 }
 
-/* The traces endpoint: the flag, the per-signal variable, or the base + /v1/traces. */
+/*
+ * A signal's endpoint: the flag, OTEL_EXPORTER_OTLP_<SIGNAL>_ENDPOINT, or
+ * OTEL_EXPORTER_OTLP_ENDPOINT + path ("/v1/traces", "/v1/metrics").
+ */
 char *
-otlp_endpoint(const char *flag)
+otlp_endpoint(const char *flag, const char *signal, const char *path)
 {
-	const char *t = getenv("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT");
-	const char *b = getenv("OTEL_EXPORTER_OTLP_ENDPOINT");
+	char var[64];
+	const char *t, *b = getenv("OTEL_EXPORTER_OTLP_ENDPOINT");
 	char *u;
 	size_t n;
 
+	snprintf(var, sizeof(var), "OTEL_EXPORTER_OTLP_%s_ENDPOINT", signal);
+	t = getenv(var);
 	if (flag != NULL && *flag != '\0')
 		return strdup(flag);
 	if (t != NULL && *t != '\0')
@@ -169,9 +174,9 @@ otlp_endpoint(const char *flag)
 	n = strlen(b);
 	while (n > 0 && b[n - 1] == '/')
 		n--;
-	if ((u = malloc(n + sizeof("/v1/traces"))) == NULL)
+	if ((u = malloc(n + strlen(path) + 1)) == NULL)
 		return NULL;
 	memcpy(u, b, n);
-	memcpy(u + n, "/v1/traces", sizeof("/v1/traces"));
+	memcpy(u + n, path, strlen(path) + 1);
 	return u;
 }

@@ -1,7 +1,8 @@
 /*
  * otlp.h - mcp-otlp's rooms: the protobuf writer (pb.c), the traces a
  * probe's records make (span.c) and their names and attributes (attr.c),
- * the queue and its spool (queue.c) and the sender (send.c); conf.c
+ * the metrics of an export interval (metric.c), the queue and its spool
+ * (queue.c) and the sender (send.c); conf.c
  * (otlpconf.h) reads the configuration.  main.c reads the pipe and passes
  * it on.
  */
@@ -38,9 +39,14 @@ struct otlp_res {
 	size_t nattrs;
 };
 
-struct otlp_traces; /* the probes whose result has not come yet */
+struct otlp_traces;  /* the probes whose result has not come yet */
+struct otlp_metrics; /* metric.c */
 
 struct otlp_traces *otlp_traces_new(size_t max_probes);
+/* Each MCP step of the traces made from now on into m's histogram too. */
+void otlp_traces_observe(struct otlp_traces *t, struct otlp_metrics *m);
+/* Resource{attributes} as field 1 of out: service.name, host.name, the region (or NULL), the user's. */
+int otlp_resource(struct mcp_buf *out, const struct otlp_res *r, const char *region);
 void otlp_traces_free(struct otlp_traces *t);
 /*
  * One record of the pipe.  A step is kept (a copy) until the result of
@@ -63,6 +69,7 @@ struct otlp_probe {
 	long port;
 	const char *scheme, *era, *version;
 	uint64_t t0;
+	struct otlp_metrics *metrics; /* or NULL */
 };
 
 #define F_ATTR 9 /* Span.attributes (Resource.attributes is 1) */
@@ -73,6 +80,28 @@ void otlp_step_name(const struct otlp_probe *c, const char *step, const cJSON *r
 int otlp_step_attrs(struct mcp_buf *a, const struct otlp_probe *c, const char *step,
     const cJSON *rec, const char *method, const char *name);
 int otlp_root_attrs(struct mcp_buf *a, const struct otlp_probe *c, const char *err);
+/* A step's error.type by the conventions (the JSON-RPC code in num, tool_error, the code), or NULL. */
+const char *otlp_error_type(const cJSON *rec, char *num, size_t len);
+
+/* --- metric.c: the records of an export interval as one ExportMetricsServiceRequest. */
+struct otlp_metrics *otlp_metrics_new(int cumulative, double now);
+void otlp_metrics_free(struct otlp_metrics *m);
+/* An MCP operation that ran (span.c): its method, error.type or NULL, seconds. */
+int otlp_metrics_op(struct otlp_metrics *m, const struct otlp_probe *c, const char *method,
+    const char *etype, double seconds);
+/* A result or a verdict record (others are ignored); now for a verdict's points. */
+int otlp_metrics_rec(struct otlp_metrics *m, const cJSON *rec, double now);
+/* 1 when the gauges' points pass their bound: export now. */
+int otlp_metrics_due(const struct otlp_metrics *m);
+/* Series refused past the bound. */
+long otlp_metrics_dropped(const struct otlp_metrics *m);
+/*
+ * The interval's metrics appended to out, *npoints data points; 1, or 0
+ * when there was nothing, -1 for no memory.  A new interval starts
+ * (DELTA), or the sums go on (CUMULATIVE).
+ */
+int otlp_metrics_export(struct otlp_metrics *m, const struct otlp_res *res, double now,
+    struct mcp_buf *out, int *npoints);
 
 /* --- queue.c: traces waiting to be sent, bounded in bytes, spooled. */
 struct otlp_frame {
@@ -102,7 +131,8 @@ int otlp_queue_close(struct otlp_queue *q, char *why, size_t len);
 
 /* --- send.c: OTLP/HTTP requests, one at a time, by libcurl's multi. */
 struct otlp_conf {
-	const char *url;            /* borrowed: the traces endpoint */
+	const char *url;            /* borrowed: the endpoint */
+	const char *what;           /* "traces" or "metrics", for messages */
 	struct curl_slist *headers; /* owned by the caller */
 	double timeout;             /* seconds for one request */
 	size_t batch;               /* bytes of traces in one request, at most */

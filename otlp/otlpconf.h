@@ -17,7 +17,7 @@ int otlp_headers_env(struct curl_slist **list, const char *env, char *why, size_
 int otlp_headers_file(struct curl_slist **list, const char *path, char *why, size_t len);
 /* Wipes each header (a key may be among them) and frees the list. */
 void otlp_headers_free(struct curl_slist *list);
-/* Owned, or NULL when nothing names one. */
-char *otlp_endpoint(const char *flag);
+/* Owned, or NULL when nothing names one; signal "TRACES", path "/v1/traces". */
+char *otlp_endpoint(const char *flag, const char *signal, const char *path);
 
 #endif

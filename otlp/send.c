@@ -250,8 +250,8 @@ finish(struct otlp_sender *s, CURLcode rc)
 		backoff(s);
 		return;
 	} else {
-		snprintf(
-		    s->st.last_error, sizeof(s->st.last_error), "HTTP %ld: traces refused", st);
+		snprintf(s->st.last_error, sizeof(s->st.last_error), "HTTP %ld: %s refused", st,
+		    s->c->what);
 		taken(s, &s->st.refused_spans, &s->st.refused_traces);
 		s->st.failures++;
 	}

@@ -27,6 +27,7 @@ struct slot {
 struct otlp_traces {
 	struct slot *head; /* oldest first */
 	size_t n, max;
+	struct otlp_metrics *metrics; /* or NULL */
 };
 
 /* Where a span's fields are (trace.proto), and its kinds and status codes. */
@@ -41,6 +42,12 @@ otlp_traces_new(size_t max_probes)
 	if (t != NULL)
 		t->max = max_probes;
 	return t;
+}
+
+void
+otlp_traces_observe(struct otlp_traces *t, struct otlp_metrics *m)
+{
+	t->metrics = m;
 }
 
 static void
@@ -251,7 +258,7 @@ step_span(struct mcp_buf *out, const struct otlp_probe *c, const cJSON *rec, dou
 	const cJSON *ms = cJSON_GetObjectItemCaseSensitive(rec, "ms");
 	const cJSON *e = cJSON_GetObjectItemCaseSensitive(rec, "error");
 	unsigned char id[8];
-	char name[160];
+	char name[160], num[32];
 	struct span s = {0};
 	double d = cJSON_IsNumber(ms) && ms->valuedouble > 0 && ms->valuedouble < 1e7
 	    ? ms->valuedouble / 1e3
@@ -276,6 +283,9 @@ step_span(struct mcp_buf *out, const struct otlp_probe *c, const cJSON *rec, dou
 	rc = otlp_step_attrs(&s.attrs, c, step, rec, method, name);
 	if (rc == 0)
 		rc = span_encode(out, c, &s);
+	if (rc == 0 && method != NULL)
+		rc = otlp_metrics_op(
+		    c->metrics, c, method, otlp_error_type(rec, num, sizeof(num)), d);
 	mcp_buf_free(&s.attrs);
 	(*n)++;
 	return rc;
@@ -323,9 +333,8 @@ root_span(struct mcp_buf *out, const struct otlp_probe *c, const struct slot *sl
 	return rc;
 }
 
-/* Resource{attributes}: service.name, host.name, the region, then the user's. */
-static int
-resource(struct mcp_buf *out, const struct otlp_res *r, const char *region)
+int
+otlp_resource(struct mcp_buf *out, const struct otlp_res *r, const char *region)
 {
 	struct mcp_buf a = {0};
 	size_t i;
@@ -381,11 +390,11 @@ scope(struct mcp_buf *out)
 }
 
 static int
-trace(
-    struct mcp_buf *out, const cJSON *res, const struct slot *sl, const struct otlp_res *r, int *n)
+trace(struct mcp_buf *out, const cJSON *res, const struct slot *sl, const struct otlp_res *r,
+    struct otlp_metrics *m, int *n)
 {
 	const cJSON *st = cJSON_GetObjectItemCaseSensitive(res, "probe_started_at");
-	struct otlp_probe c = {.res = res};
+	struct otlp_probe c = {.res = res, .metrics = m};
 	struct mcp_buf ss = {0}, rs = {0};
 	int rc = -1;
 
@@ -399,7 +408,7 @@ trace(
 	c.t0 = nanos(st->valuedouble);
 	if (scope(&ss) == -1)
 		goto out;
-	if (spans_of(&ss, &c, sl, n) == -1 || resource(&rs, r, jstr(res, "region")) == -1 ||
+	if (spans_of(&ss, &c, sl, n) == -1 || otlp_resource(&rs, r, jstr(res, "region")) == -1 ||
 	    pb_bytes(&rs, 2, ss.p, ss.len) == -1)
 		goto out;
 	rc = pb_bytes(out, 1, rs.p, rs.len);
@@ -436,7 +445,7 @@ otlp_traces_add(struct otlp_traces *t, const cJSON *rec, const struct otlp_res *
 		return -1;
 	}
 	sl = slot_take(t, id);
-	rc = trace(out, rec, sl, res, nspans);
+	rc = trace(out, rec, sl, res, t->metrics, nspans);
 	if (sl != NULL)
 		slot_free(sl);
 	if (rc == -1) {

@@ -9,6 +9,8 @@ source "$(dirname "$0")/lib.sh"
 [ -e "$TOP/tests/node_modules/@opentelemetry/otlp-transformer/build/src/generated/root.js" ] ||
 	skip_all "@opentelemetry/otlp-transformer is not installed (npm ci in tests/)"
 start_redis
+# The metrics are tests/otlp-metrics.t's: here, by their variable, the traces alone.
+export OTEL_METRICS_EXPORTER=none
 # The probe's bearer token: random, and starting with "-".
 FIXTURE_TOKEN=-tok$RANDOM$RANDOM$RANDOM
 export FIXTURE_TOKEN
