@@ -120,6 +120,8 @@ awk '/^\.It Li [a-z_.]+ Pq / {
 	if (t == "gauge" && u == "1") n = n "_ratio"
 	if (t == "histogram") print n "_bucket\n" n "_sum\n" n "_count"; else print n
 }' man/mcp-otlp.1 | sort -u >"$TMP/otlp-names"
+is "$(sed -n '/^\.Bd -literal/,/^\.Ed/p' man/mcp-otlp.1 | grep -oE '^mcp_[a-z_]+' | sort | tr '\n' ' ')" \
+    "$(grep -vE '_(sum|count)$' "$TMP/otlp-names" | sort | tr '\n' ' ')" "mcp-otlp(1) lists those Prometheus names"
 missing=''
 for m in $(sed -n 's/^\.It Li \([a-z_.]*\) Pq .*/\1/p' man/mcp-otlp.1); do
 	grep -qF -e "\"$m\"" otlp/metric.c || missing="$missing $m"
