@@ -45,25 +45,109 @@ done
 jq empty "$GRAFANA" 2>"$TMP/jq.err"
 is "$?:$(cat "$TMP/jq.err")" "0:" "mcp-uptime.json is valid JSON"
 is "$(jq -r '.schemaVersion >= 36' "$GRAFANA")" true "schemaVersion 36 or later"
-is "$(jq -c '[.templating.list[] | select(.type == "datasource") | .query]' "$GRAFANA")" '["prometheus"]' \
-    "a Prometheus data source variable"
+is "$(jq -c '[.templating.list[] | select(.type == "datasource") | "\(.name)=\(.query)"]' "$GRAFANA")" \
+    '["datasource=prometheus","metrics=prometheus","tempo=tempo"]' \
+    "data source variables: Prometheus (mcp-serve), Prometheus (OTLP metrics), Tempo"
 is "$(jq -r '.templating.list[] | select(.name == "slug") | .definition' "$GRAFANA")" \
     "label_values(mcp_state, slug)" "slug variable from label_values(mcp_state, slug)"
-is "$(jq -r '[.panels[] | .datasource.uid, (.targets[].datasource.uid)] | unique | join(" ")' "$GRAFANA")" \
-    '${datasource}' "every panel and query uses the data source variable"
+# A panel and each of its queries name one data source, by its variable.
+is "$(jq -r '[.panels[] | select(.type != "row") | .datasource as $d | "\($d.type):\($d.uid)",
+    (.targets[] | select(.datasource != $d) | "mismatch:\(.datasource.uid)")] | unique | join(" ")' "$GRAFANA")" \
+    'prometheus:${datasource} prometheus:${metrics} tempo:${tempo}' "every panel and query uses a data source variable"
 is "$(jq -c '[.panels[] | select(.type == "state-timeline" and .targets[0].expr == "mcp_state{slug=~\"$slug\"}")
     | .fieldConfig.defaults.mappings[0].options | to_entries[] | [.key, .value.text]]' "$GRAFANA")" \
     '[["1","up"],["0.5","degraded"],["0","down"],["-1","pending"]]' "state timeline maps 1 0.5 0 -1 to up degraded down pending"
-is "$(jq -r '[.panels[] | select(.targets[]?.expr | test("mcp_uptime_30d_ratio")) | .fieldConfig.defaults.unit,
+is "$(jq -r '[.panels[] | select(.targets[]? | .expr // "" | test("mcp_uptime_30d_ratio")) | .fieldConfig.defaults.unit,
     (.fieldConfig.overrides[] | select(.matcher.options == "Value #B") | .properties[] | select(.id == "unit") | .value)]
     | map(select(. != null)) | unique | join(" ")' "$GRAFANA")" "percentunit" "30-day uptime shown as a percentage"
 for m in mcp_p95_latency_seconds mcp_last_probe_age_seconds mcp_region_up; do
-	ok "$(jq -e --arg m "$m" '[.panels[].targets[]?.expr | select(test($m))] | length > 0' "$GRAFANA" >/dev/null; echo $?)" \
+	ok "$(jq -e --arg m "$m" '[.panels[].targets[]? | .expr // "" | select(test($m))] | length > 0' "$GRAFANA" >/dev/null; echo $?)" \
 	    "a panel shows $m"
 done
 
+# The Tempo panels: TraceQL, never PromQL; the others PromQL.
+is "$(jq '[.panels[] | select(.datasource.type == "tempo") | .targets[]
+    | select(.queryType != "traceql" or (.query | type) != "string" or has("expr"))] | length' "$GRAFANA")" 0 \
+    "every Tempo query is TraceQL (queryType traceql, a query, no expr)"
+is "$(jq '[.panels[] | select(.datasource.type == "prometheus") | .targets[] | select((.expr | type) != "string")] | length' "$GRAFANA")" 0 \
+    "every Prometheus query has an expr"
+jq -r '.panels[] | select(.datasource.type == "tempo") | .targets[].query' "$GRAFANA" >"$TMP/traceql"
+ok "$([ "$(wc -l <"$TMP/traceql")" -ge 5 ]; echo $?)" "at least five TraceQL queries"
+
+# The TraceQL queries name only what mcp-otlp emits: span attributes from
+# otlp/attr.c, resource attributes from otlp_resource() in otlp/span.c,
+# mcp.method.name values from attr.c, service.name through $service,
+# whose default is mcp-otlp's.
+grep -hv '#include' otlp/attr.c | grep -oE '"[a-z_]+(\.[a-z_]+)+"' | tr -d '"' | sort -u >"$TMP/span-keys"
+sed -n '/^otlp_resource(/,/^}/p' otlp/span.c | grep -oE '"[a-z_]+(\.[a-z_]+)+"' | tr -d '"' | sort -u >"$TMP/resource-keys"
+sed -n '/\*method = /,/;/p' otlp/attr.c | grep -oE '"[a-z/]+"' | tr -d '"' | sort -u >"$TMP/methods"
+ok "$(grep -qx mcp.method.name "$TMP/span-keys" && grep -qx cloud.region "$TMP/resource-keys" && grep -qx tools/call "$TMP/methods"; echo $?)" \
+    "otlp/ sources give the span and resource attribute keys and the methods"
+unknown=''
+for a in $(grep -oE '\b(span|resource)\.[a-z_]+(\.[a-z_]+)*' "$TMP/traceql" | sort -u); do
+	case $a in
+	span.*) grep -qxF -e "${a#span.}" "$TMP/span-keys" || unknown="$unknown $a" ;;
+	resource.*) grep -qxF -e "${a#resource.}" "$TMP/resource-keys" || unknown="$unknown $a" ;;
+	esac
+done
+is "$unknown" "" "TraceQL names only attributes mcp-otlp emits: $(grep -oE '\b(span|resource)\.[a-z_]+(\.[a-z_]+)*' "$TMP/traceql" | sort -u | tr '\n' ' ')"
+unknown=''
+for m in $(grep -oE 'span\.mcp\.method\.name (=|!=) "[^"]*"' "$TMP/traceql" | sed 's/.*"\(.*\)"/\1/' | sort -u); do
+	grep -qxF -e "$m" "$TMP/methods" || unknown="$unknown $m"
+done
+is "$unknown" "" "TraceQL compares mcp.method.name only to methods mcp-otlp writes"
+is "$(grep -vc 'resource\.service\.name = "\$service"' "$TMP/traceql")" 0 "every TraceQL query selects resource.service.name = \$service"
+is "$(jq -r '.templating.list[] | select(.name == "service") | .query' "$GRAFANA")" "$(sed -n 's/.*r->service = strdup("\(.*\)");/\1/p' otlp/main.c)" \
+    "\$service defaults to mcp-otlp's service.name"
+ok "$(grep -q 'span\.mcp_uptime\.slug =~ "\$slug" && status = error } | count_over_time() by (span\.mcp_uptime\.slug, resource\.cloud\.region)' "$TMP/traceql"; echo $?)" \
+    "failed probes counted by slug and region"
+ok "$(grep -q 'span\.mcp\.method\.name = "tools/call" && duration >= \$slow' "$TMP/traceql"; echo $?)" "the slow tools/call spans"
+is "$(jq -r '[.panels[] | select(.type == "table" and .datasource.type == "tempo") | .targets[].tableType] | sort | join(" ")' "$GRAFANA")" \
+    "spans traces" "a table of spans and a list of traces (their trace IDs link to the trace)"
+
+# The OTLP metrics' panels select mcp-otlp's metrics under the names a
+# Prometheus backend gives them (Prometheus's OTLP receiver, the Collector's
+# prometheus exporter: dots to underscores; the unit a suffix unless the
+# name has it, s seconds, d days, {...} none; _total for a monotonic sum,
+# _ratio for a gauge of unit 1; _bucket, _sum, _count for a histogram),
+# derived from mcp-otlp(1)'s Metrics; the labels are their attributes,
+# from otlp/metric.c, likewise translated.
+awk '/^\.It Li [a-z_.]+ Pq / {
+	n = $3; gsub(/\./, "_", n); t = $5; u = $NF
+	s = u == "s" ? "seconds" : u == "d" ? "days" : ""
+	if (s != "" && ("_" n "_") !~ ("_" s "_")) n = n "_" s
+	if ($0 ~ /monotonic/) n = n "_total"
+	if (t == "gauge" && u == "1") n = n "_ratio"
+	if (t == "histogram") print n "_bucket\n" n "_sum\n" n "_count"; else print n
+}' man/mcp-otlp.1 | sort -u >"$TMP/otlp-names"
+is "$(sed -n '/^\.Bd -literal/,/^\.Ed/p' man/mcp-otlp.1 | grep -oE '^mcp_[a-z_]+' | sort | tr '\n' ' ')" \
+    "$(grep -vE '_(sum|count)$' "$TMP/otlp-names" | sort | tr '\n' ' ')" "mcp-otlp(1) lists those Prometheus names"
+missing=''
+for m in $(sed -n 's/^\.It Li \([a-z_.]*\) Pq .*/\1/p' man/mcp-otlp.1); do
+	grep -qF -e "\"$m\"" otlp/metric.c || missing="$missing $m"
+done
+is "$missing:$(wc -l <"$TMP/otlp-names")" ":9" "mcp-otlp(1)'s seven metrics are otlp/metric.c's, nine Prometheus names"
+grep -hv '#include' otlp/metric.c | grep -vE '\b(metric|sum|gauge)[(]' | grep -oE '"[a-z_]+(\.[a-z_]+)+"' |
+    tr -d '"' | tr . _ | sort -u >"$TMP/otlp-labels"
+echo le >>"$TMP/otlp-labels"
+jq -r '.panels[] | select(.datasource.uid == "${metrics}") | .targets[].expr' "$GRAFANA" >"$TMP/otlp-exprs"
+ok "$([ "$(wc -l <"$TMP/otlp-exprs")" -ge 6 ]; echo $?)" "at least six queries of the OTLP metrics"
+for m in mcp_client_operation_duration_seconds_bucket mcp_uptime_probe_state_ratio mcp_uptime_verdict_ratio mcp_uptime_tls_cert_days_left; do
+	ok "$(grep -q "\b$m\b" "$TMP/otlp-exprs"; echo $?)" "an OTLP panel shows $m"
+done
+ok "$(grep -q 'by (error_type)' "$TMP/otlp-exprs" && grep -q 'by (le, mcp_method_name)' "$TMP/otlp-exprs"; echo $?)" \
+    "p95 by mcp_method_name and errors by error_type"
+unknown=''
+for l in $( { grep -oE '[a-z_]+[[:space:]]*(=|!=|=~|!~)[[:space:]]*"' "$TMP/otlp-exprs" | grep -oE '^[a-z_]+'
+	grep -oE '\b(by|without|on|ignoring)[[:space:]]*[(][^)]*[)]' "$TMP/otlp-exprs" | sed 's/^[a-z]*[[:space:]]*//' | grep -oE '[a-z_]+'; } | sort -u); do
+	grep -qxF -e "$l" "$TMP/otlp-labels" || unknown="$unknown $l"
+done
+is "$unknown" "" "the OTLP panels' labels are mcp-otlp's metric attributes, translated"
+
 # Every query parses: as recording rules, with the variables filled in.
-mapfile -t exprs < <(jq -r '.. | .expr? // empty' "$GRAFANA")
+mapfile -t exprs < <(jq -r '.panels[] | select(.datasource.type == "prometheus") | .targets[].expr' "$GRAFANA" |
+    sed 's/\$__rate_interval/5m/g')
+is "${#exprs[@]}" "$(jq '[.. | .expr? // empty] | length' "$GRAFANA")" "every expr of the dashboard is a Prometheus panel's"
 {
 	echo 'groups:'
 	echo '  - name: grafana'
@@ -219,7 +303,7 @@ names() {
 emitted=" $(families metrics) up "
 for src in "$PROM/mcp-rules.yml" "$GRAFANA"; do
 	if [ "$src" = "$GRAFANA" ]; then
-		used=$( { jq -r '.. | .expr? // empty' "$GRAFANA" | names
+		used=$( { jq -r '.panels[] | select(.datasource.uid == "${datasource}") | .targets[].expr' "$GRAFANA" | names
 			jq -r '.. | .definition? // empty' "$GRAFANA" | grep -oE '\bmcp_[a-z0-9_]+'; } | sort -u)
 	else
 		used=$(sed -n 's/^ *expr: *//p' "$src" | names)
@@ -230,6 +314,12 @@ for src in "$PROM/mcp-rules.yml" "$GRAFANA"; do
 	done
 	is "$unknown" "" "$src: selects only metric names mcp-serve emits: $(echo $used)"
 done
+used=$(sed 's/\$__rate_interval/5m/g' "$TMP/otlp-exprs" | names)
+unknown=''
+for m in $used; do
+	grep -qxF -e "$m" "$TMP/otlp-names" || unknown="$unknown $m"
+done
+is "$unknown" "" "$GRAFANA: the OTLP panels select only mcp-otlp's metrics, translated: $(echo $used)"
 grep -oE '\bmcp_[a-z0-9_]+' "$PROM/mcp-rules.yml" | sort -u >"$TMP/rules-names"
 ok "$(grep -qx mcp_verdict_age_seconds "$TMP/rules-names" && grep -qx mcp_last_probe_age_seconds "$TMP/rules-names"; echo $?)" \
     "mcp-rules.yml watches the age of probes and of verdicts"
