@@ -233,6 +233,14 @@ set_key(struct mcp_target *t, char *kv, char *err, size_t errlen)
 		t->from_registry = 1;
 		return 0;
 	}
+	if (strcmp(kv, "traceparent") == 0) {
+		if (strcmp(val, "1") != 0 && strcmp(val, "0") != 0) {
+			snprintf(err, errlen, "traceparent must be 0 or 1");
+			return -1;
+		}
+		t->traceparent = val[0] == '1';
+		return 0;
+	}
 	if (strcmp(kv, "timeout") == 0) {
 		if ((t->timeout = mcp_parse_seconds(val)) < 0 || t->timeout > 3600) {
 			snprintf(

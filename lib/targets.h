@@ -46,6 +46,7 @@ struct mcp_target {
 	double timeout; /* seconds; 0: the run's default */
 	enum mcp_guard_kind guard;
 	int from_registry; /* origin=registry: a line of mcp-aggregate targets */
+	int traceparent;   /* traceparent=1: the probe sends its trace context */
 	long lineno;       /* line in the file, 0 for the command line */
 };
 

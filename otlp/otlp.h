@@ -58,8 +58,6 @@ void otlp_traces_free(struct otlp_traces *t);
  */
 int otlp_traces_add(struct otlp_traces *t, const cJSON *rec, const struct otlp_res *res,
     struct mcp_buf *out, int *nspans, long *evicted, char *why, size_t len);
-/* The id of a span (8 bytes): SHA-256 of probe_id, "/", name; its first 8. */
-void otlp_span_id(const char *probe_id, const char *name, unsigned char id[8]);
 
 /* --- attr.c: the attributes of a probe's spans.  What every span of a probe shares. */
 struct otlp_probe {

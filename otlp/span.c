@@ -16,7 +16,7 @@
 
 #include "mcp.h"
 #include "otlp.h"
-#include "sha256.h"
+#include "trace.h"
 
 struct slot {
 	struct slot *next;
@@ -144,50 +144,6 @@ keep_step(struct otlp_traces *t, const cJSON *rec, const char *id, long *evicted
 	return 0;
 }
 
-void
-otlp_span_id(const char *probe_id, const char *name, unsigned char id[8])
-{
-	unsigned char d[MCP_SHA256_SIZE];
-	char in[256];
-	int n = snprintf(in, sizeof(in), "%s/%s", probe_id, name);
-
-	mcp_sha256(in, n < 0 ? 0 : (size_t)n < sizeof(in) ? (size_t)n : sizeof(in) - 1, d);
-	memcpy(id, d, 8);
-}
-
-static int
-hexval(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
-/* The probe_id as 16 bytes when it is 32 hex digits, else its SHA-256's first 16. */
-static void
-trace_id(const char *id, unsigned char out[16])
-{
-	unsigned char d[MCP_SHA256_SIZE];
-	int i, hi, lo, zero = 1;
-
-	for (i = 0; strlen(id) == 32 && i < 16; i++) {
-		hi = hexval((unsigned char)id[2 * i]);
-		lo = hexval((unsigned char)id[2 * i + 1]);
-		if (hi < 0 || lo < 0)
-			break;
-		out[i] = (unsigned char)(hi << 4 | lo);
-		zero &= out[i] == 0;
-	}
-	if (i == 16 && !zero)
-		return;
-	mcp_sha256(id, strlen(id), d);
-	memcpy(out, d, 16);
-}
-
 static void
 url_parts(struct otlp_probe *c, const char *url)
 {
@@ -268,7 +224,7 @@ step_span(struct mcp_buf *out, const struct otlp_probe *c, const cJSON *rec, dou
 	if (step == NULL || status == NULL || strcmp(status, "skip") == 0)
 		return 0;
 	otlp_step_name(c, step, rec, name, sizeof(name), &method);
-	otlp_span_id(jstr(rec, "probe_id"), step, id);
+	mcp_span_id(jstr(rec, "probe_id"), step, id);
 	s.id = id;
 	s.parent = c->root;
 	s.name = name;
@@ -398,8 +354,8 @@ trace(struct mcp_buf *out, const cJSON *res, const struct slot *sl, const struct
 	struct mcp_buf ss = {0}, rs = {0};
 	int rc = -1;
 
-	trace_id(jstr(res, "probe_id"), c.trace);
-	otlp_span_id(jstr(res, "probe_id"), "probe", c.root);
+	mcp_trace_id(jstr(res, "probe_id"), c.trace);
+	mcp_span_id(jstr(res, "probe_id"), "probe", c.root);
 	url_parts(&c, jstr(res, "url"));
 	c.scheme = jstr(res, "url") != NULL && strncmp(jstr(res, "url"), "https:", 6) == 0 ? "https"
 	                                                                                   : "http";

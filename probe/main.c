@@ -29,11 +29,12 @@ usage(FILE *f, int status)
 	    "           [--redact-param name] [--oauth-client id] [--oauth-secret-file file]\n"
 	    "           [--oauth-key-file file] [--oauth-assertion-file file]\n"
 	    "           [--oauth-issuer url] [--oauth-scope scope] [--oauth-cache dir]\n"
-	    "           [--canary url] url\n"
+	    "           [--canary url] [--traceparent] url\n"
 	    "       mcp-probe -r region -f targets-file [-n] [-d seconds] [-e era] [-j jobs]\n"
 	    "           [-m bytes] [-t seconds] [-w seconds] [--cacert file]\n"
 	    "           [--redact-param name] [--oauth-cache dir] [--canary url]\n"
-	    "           [--guard-allow cidr] [--guard-deny cidr] [--guard-nat64 prefix]\n");
+	    "           [--guard-allow cidr] [--guard-deny cidr] [--guard-nat64 prefix]\n"
+	    "           [--traceparent]\n");
 	if (f == stdout && mcp_rec_close_stdout() == -1)
 		status = MCP_EXIT_FAIL;
 	exit(status);
@@ -178,6 +179,9 @@ parse_long(struct cmdline *c, int ch, char *arg)
 		break;
 	case 1011:
 		parse_range("--guard-nat64", mcp_nat64_parse, arg, c->nat64, &c->o.guard.nnat64);
+		break;
+	case 1012:
+		c->o.traceparent = 1;
 		break;
 	case 'Q':
 		if (c->o.nredact == REDACT_MAX || arg[0] == '\0' || strpbrk(arg, "=&#") != NULL)
@@ -347,6 +351,7 @@ main(int argc, char *argv[])
 	    {"guard-deny", required_argument, NULL, 1009},
 	    {"guard-allow", required_argument, NULL, 1010},
 	    {"guard-nat64", required_argument, NULL, 1011},
+	    {"traceparent", no_argument, NULL, 1012},
 	    {"check", no_argument, NULL, 'n'},
 	    {"deadline", required_argument, NULL, 'd'},
 	    {"version", no_argument, NULL, 'V'},

@@ -44,6 +44,7 @@ struct opts {
 	const char *oauth_cache; /* --oauth-cache DIR, or NULL */
 	const char *canary;      /* --canary URL, or NULL */
 	struct mcp_guard guard;  /* --guard-deny, --guard-allow, --guard-nat64, own.c */
+	int traceparent;         /* --traceparent: every target sends its trace (xfer.c) */
 };
 
 struct probe;

@@ -21,6 +21,7 @@
 #include "json.h"
 #include "mcp.h"
 #include "probe.h"
+#include "trace.h"
 #include "version.h"
 
 /* How long a stream may stay open after it carried our response. */
@@ -512,13 +513,54 @@ modern_params(cJSON *params)
 	return params;
 }
 
+/* The step whose span a request of method belongs to (mcp-otlp(1)), or NULL. */
+static const char *
+method_step(const char *method)
+{
+	if (strcmp(method, "initialize") == 0 || strcmp(method, "server/discover") == 0 ||
+	    strcmp(method, "notifications/initialized") == 0)
+		return "initialize";
+	if (strcmp(method, "tools/list") == 0)
+		return "tools_list";
+	if (strcmp(method, "tools/call") == 0 || strcmp(method, "ping") == 0)
+		return "call";
+	return NULL;
+}
+
+/*
+ * --traceparent, traceparent=1: the W3C traceparent of the step's span
+ * (lib/trace.h) in params._meta, unprefixed as OpenTelemetry's MCP
+ * conventions carry it, and in the traceparent header.  Off, nothing.
+ */
+static cJSON *
+trace_params(struct probe *p, const char *method, cJSON *params, char *tp)
+{
+	const char *step = method_step(method);
+	cJSON *meta;
+
+	tp[0] = '\0';
+	if ((!p->o->traceparent && !p->t->traceparent) || step == NULL)
+		return params;
+	mcp_traceparent(p->id, step, tp);
+	if (params == NULL)
+		params = cJSON_CreateObject();
+	meta = cJSON_GetObjectItemCaseSensitive(params, "_meta");
+	if (!cJSON_IsObject(meta))
+		meta = cJSON_AddObjectToObject(params, "_meta");
+	cJSON_AddStringToObject(meta, "traceparent", tp);
+	return params;
+}
+
 static int
-post_headers(struct probe *p, struct xfer *x, const char *method, const cJSON *params)
+post_headers(
+    struct probe *p, struct xfer *x, const char *method, const cJSON *params, const char *tp)
 {
 	const cJSON *name = cJSON_GetObjectItemCaseSensitive(params, "name");
 	char why[256];
 
 	if (add_hdr(x, "Content-Type", "application/json") == -1)
+		return -1;
+	if (tp[0] != '\0' && add_hdr(x, "traceparent", tp) == -1)
 		return -1;
 	if (p->mode == MODE_SSE)
 		return 0;
@@ -547,12 +589,13 @@ int
 xfer_post(struct probe *p, struct xfer *x, const char *method, cJSON *params, long id,
     void (*done)(struct xfer *, CURLcode))
 {
-	char err[128];
+	char err[128], tp[MCP_TRACEPARENT_SIZE];
 	cJSON *msg;
 	int rc;
 
 	if (p->mode == MODE_MODERN)
 		params = modern_params(params);
+	params = trace_params(p, method, params, tp);
 	if (setup(p, x, p->mode == MODE_SSE ? p->post_url : p->t->url) == -1 ||
 	    (msg = cJSON_CreateObject()) == NULL) {
 		cJSON_Delete(params);
@@ -566,7 +609,7 @@ xfer_post(struct probe *p, struct xfer *x, const char *method, cJSON *params, lo
 		cJSON_AddItemToObject(msg, "params", params);
 	rc = mcp_json_write(&x->req, msg, err, sizeof(err));
 	if (rc == 0)
-		rc = post_headers(p, x, method, params);
+		rc = post_headers(p, x, method, params, tp);
 	cJSON_Delete(msg);
 	if (rc == -1)
 		return -1;
@@ -742,7 +785,7 @@ xfer_answer(
 	}
 	rc = mcp_json_write(&x->req, msg, err, sizeof(err));
 	cJSON_Delete(msg);
-	if (rc == -1 || post_headers(p, x, "", NULL) == -1)
+	if (rc == -1 || post_headers(p, x, "", NULL, "") == -1)
 		return -1;
 	x->want_id = -1;
 	curl_easy_setopt(x->h, CURLOPT_POSTFIELDS, x->req.p);
