@@ -6,9 +6,10 @@
 # verdict of mcp-aggregate, piped through mcp-otlp; the conventions'
 # mcp.client.operation.duration and the suite's own metrics.
 source "$(dirname "$0")/lib.sh"
+# shellcheck source=tests/otlp-lib.sh
+source "$TOP/tests/otlp-lib.sh"
 
-[ -e "$TOP/tests/node_modules/@opentelemetry/otlp-transformer/build/src/generated/root.js" ] ||
-	skip_all "@opentelemetry/otlp-transformer is not installed (npm ci in tests/)"
+otlp_ready
 start_redis
 FIXTURE_TOKEN=-tok$RANDOM$RANDOM$RANDOM
 export FIXTURE_TOKEN
@@ -17,30 +18,10 @@ start_everything streamableHttp || skip_all "server-everything did not start"
 start_modern || skip_all "modern fixture did not start"
 printf '%s\n' "$FIXTURE_TOKEN" >"$TMP/token" && chmod 600 "$TMP/token"
 
-OTLP_LOG=$TMP/otlp.log
-: >"$OTLP_LOG"
-node "$TOP/tests/tools/otlp-receiver.mjs" --port-file "$TMP/otlp.port" --log "$OTLP_LOG" 2>"$TMP/otlp.err" &
-bg_pid $!
-wait_file "$TMP/otlp.port" || skip_all "receiver did not start: $(cat "$TMP/otlp.err")"
-OTLP=http://127.0.0.1:$(cat "$TMP/otlp.port")
-wait_http "$OTLP/_control" || skip_all "receiver did not answer"
+start_otlp || skip_all "OTLP receiver did not start"
 export OTEL_EXPORTER_OTLP_ENDPOINT=$OTLP
 
-T=$(($(date +%s) / 60 * 60 - 600))
-probe() { MCP_NOW=$((T + 1)) mcp-probe -r eu-west-2 -t 10 "$@"; }
-{
-	probe -s ev -c echo -a '{"message":"hi"}' "$EVERYTHING/mcp"
-	probe -s modern -c echo -a '{"text":"hi"}' "$MODERN/dual/mcp"
-	probe -s pinged "$FIX/open/mcp"
-	probe -s down "$FIX/status500/mcp"
-	probe -s walled "$FIX/auth/mcp"
-	probe -s cred -T "$TMP/token" "$FIX/auth/mcp"
-	probe -s toolerr -c fail "$FIX/open/mcp"
-	probe -s noinit "$MODERN/no-init/mcp"
-} >"$TMP/probe.jsonl" 2>"$TMP/probe.err"
-is "$(jq -r 'select(.type == "result") | "\(.slug) \(.state)"' "$TMP/probe.jsonl" | tr '\n' ' ')" \
-    "ev healthy modern healthy pinged healthy down broken walled auth-walled cred healthy toolerr broken noinit broken " \
-    "eight probes of real servers, each in the state it is there for"
+probe_eight "$TMP/probe.jsonl"
 NRES=$(grep -c '"type":"result"' "$TMP/probe.jsonl")
 
 mcp-otlp <"$TMP/probe.jsonl" >"$TMP/out.jsonl" 2>"$TMP/err"

@@ -11,6 +11,8 @@
 # nothing is sent: the server's spans are roots of traces of their own, and
 # the requests are those of today.
 source "$(dirname "$0")/lib.sh"
+# shellcheck source=tests/otlp-lib.sh
+source "$TOP/tests/otlp-lib.sh"
 
 for m in otlp-transformer/build/src/generated/root.js sdk-trace-node exporter-trace-otlp-proto; do
 	[ -e "$TOP/tests/node_modules/@opentelemetry/$m" ] ||
@@ -18,13 +20,7 @@ for m in otlp-transformer/build/src/generated/root.js sdk-trace-node exporter-tr
 done
 export OTEL_METRICS_EXPORTER=none
 
-OTLP_LOG=$TMP/otlp.log
-: >"$OTLP_LOG"
-node "$TOP/tests/tools/otlp-receiver.mjs" --port-file "$TMP/otlp.port" --log "$OTLP_LOG" 2>"$TMP/otlp.err" &
-bg_pid $!
-wait_file "$TMP/otlp.port" || skip_all "OTLP receiver did not start: $(cat "$TMP/otlp.err")"
-OTLP=http://127.0.0.1:$(cat "$TMP/otlp.port")
-wait_http "$OTLP/_control" || skip_all "OTLP receiver does not answer"
+start_otlp || skip_all "OTLP receiver did not start"
 
 FLOG=$TMP/fixture.log
 : >"$FLOG"

@@ -5,9 +5,10 @@
 # fixture's failing and auth-walled servers, piped through mcp-otlp; then
 # the collector down, hanging, answering 429, 503 and 400.
 source "$(dirname "$0")/lib.sh"
+# shellcheck source=tests/otlp-lib.sh
+source "$TOP/tests/otlp-lib.sh"
 
-[ -e "$TOP/tests/node_modules/@opentelemetry/otlp-transformer/build/src/generated/root.js" ] ||
-	skip_all "@opentelemetry/otlp-transformer is not installed (npm ci in tests/)"
+otlp_ready
 start_redis
 # The metrics are tests/otlp-metrics.t's: here, by their variable, the traces alone.
 export OTEL_METRICS_EXPORTER=none
@@ -19,41 +20,13 @@ start_everything streamableHttp || skip_all "server-everything did not start"
 start_modern || skip_all "modern fixture did not start"
 printf '%s\n' "$FIXTURE_TOKEN" >"$TMP/token" && chmod 600 "$TMP/token"
 
-# start_otlp: the receiver; OTLP is its base URL, OTLP_LOG one line a request.
-start_otlp() {
-	OTLP_LOG=$TMP/otlp.log
-	: >"$OTLP_LOG"
-	node "$TOP/tests/tools/otlp-receiver.mjs" --port-file "$TMP/otlp.port" --log "$OTLP_LOG" \
-	    2>"$TMP/otlp.err" &
-	bg_pid $!
-	wait_file "$TMP/otlp.port" || {
-		diag "receiver did not start: $(cat "$TMP/otlp.err")"
-		return 1
-	}
-	OTLP=http://127.0.0.1:$(cat "$TMP/otlp.port")
-	wait_http "$OTLP/_control"
-}
 answer() { curl -sf "$OTLP/_control?status=$1${2:+&retry_after=$2}" >/dev/null; }
 requests() { wc -l <"$OTLP_LOG"; }
 # past N: the receiver has had more than N requests (for wait_for: counted at each try).
 past() { [ "$(requests)" -gt "$1" ]; }
 start_otlp || skip_all "OTLP receiver did not start"
 
-T=$(($(date +%s) / 60 * 60 - 600))
-probe() { MCP_NOW=$((T + 1)) mcp-probe -r eu-west-2 -t 10 "$@"; }
-{
-	probe -s ev -c echo -a '{"message":"hi"}' "$EVERYTHING/mcp"
-	probe -s modern -c echo -a '{"text":"hi"}' "$MODERN/dual/mcp"
-	probe -s pinged "$FIX/open/mcp"
-	probe -s down "$FIX/status500/mcp"
-	probe -s walled "$FIX/auth/mcp"
-	probe -s cred -T "$TMP/token" "$FIX/auth/mcp"
-	probe -s toolerr -c fail "$FIX/open/mcp"
-	probe -s noinit "$MODERN/no-init/mcp"
-} >"$TMP/probe.jsonl" 2>"$TMP/probe.err"
-is "$(jq -r 'select(.type == "result") | "\(.slug) \(.state)"' "$TMP/probe.jsonl" | tr '\n' ' ')" \
-    "ev healthy modern healthy pinged healthy down broken walled auth-walled cred healthy toolerr broken noinit broken " \
-    "eight probes of real servers, each in the state it is there for"
+probe_eight "$TMP/probe.jsonl"
 is "$(jq -r 'select(.step == "call" and .status == "fail") | .detail.tool' "$TMP/probe.jsonl"):$(jq -r 'select(.step == "initialize" and .status == "fail") | "\(.detail.rpc_code) \(.error.message | capture("JSON-RPC error (?<c>-?[0-9]+):").c)"' "$TMP/probe.jsonl")" \
     "fail:-32601 -32601" "the probe's records: a failed call names its tool, a JSON-RPC error its code (detail.tool, detail.rpc_code)"
 
