@@ -38,3 +38,6 @@ tests/bench/minute.sh "$B"
 echo
 echo "== a minute's run with tarpits in the fleet"
 tests/bench/starve.sh "$B"
+echo
+echo "== mcp-otlp"
+tests/bench/otlp.sh "$B"
