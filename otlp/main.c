@@ -513,7 +513,7 @@ main(int argc, char **argv)
 	    {"no-metrics", no_argument, NULL, 'N'}, {"no-traces", no_argument, NULL, 'n'},
 	    {NULL, 0, NULL, 0}};
 	const char *tp = getenv("OTEL_EXPORTER_OTLP_METRICS_TEMPORALITY_PREFERENCE");
-	struct opts o = {.max = 32 << 20,
+	struct opts o = {.max = 64 << 20,
 	    .timeout = env_timeout(),
 	    .linger = 5,
 	    .traces = 1,

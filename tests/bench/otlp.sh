@@ -14,7 +14,7 @@
 # nothing is dropped) and OTLPTraceExporter, its concurrencyLimit raised
 # to the minute's batches (at its default, 30, forceFlush loses the
 # batches past the 30th: that run is shown too, untimed, as is mcp-otlp's
-# at its default -m, 32 MiB, which the minute's traces, read at once, pass).  Each is timed by
+# at its default -m, 64 MiB, which holds the minute's traces read at once).  Each is timed by
 # tests/bench/timed.c: wall, CPU (user + system) and peak RSS of its own
 # process; the receiver runs on the same cores.  BENCH_OTLP_PROBES sets
 # the size (20000).  Exits 1 when a receiver's count is not what was sent.
@@ -54,7 +54,7 @@ count >"$TMP/c-otlp"
 otlp_note="exit $rc"
 [ -s "$TMP/otlp.err" ] && otlp_note="exit $rc: $(head -c 300 "$TMP/otlp.err")"
 reset
-# Again at the default -m (32 MiB), untimed: the records come faster than
+# Again at the default -m (64 MiB), untimed: the records come faster than
 # they can be sent, and the queue holds what waits.
 "$BIN/mcp-otlp" -e "$sink/v1/traces" --no-metrics -w 600 <"$TMP/records" >/dev/null 2>"$TMP/otlp32.err" || true
 count >"$TMP/c-otlp32"
@@ -94,7 +94,7 @@ awk -v a="$(cut -d' ' -f2 "$TMP/t-otlp")" -v b="$(cut -d' ' -f2 "$TMP/t-sdk")" \
 echo "  (bytes sent, gzipped: mcp-otlp $(jq -r .bytes "$TMP/c-otlp"), SDK $(jq -r .bytes "$TMP/c-sdk");" \
     "unzipped $(jq -r .raw "$TMP/c-otlp") and $(jq -r .raw "$TMP/c-sdk"))"
 echo "  (mcp-otlp $otlp_note; the SDK $sdk_note)"
-echo "  (mcp-otlp at its default -m, 32 MiB: $(jq -r .roots "$TMP/c-otlp32") of $results probes' traces arrived;" \
+echo "  (mcp-otlp at its default -m, 64 MiB: $(jq -r .roots "$TMP/c-otlp32") of $results probes' traces arrived;" \
     "$(head -c 200 "$TMP/otlp32.err"))"
 echo "  (the SDK at its default concurrencyLimit, 30: $(jq -r .spans "$TMP/c-sdk30") of $want spans arrived;" \
     "$(tail -n 1 "$TMP/sdk30.err" | head -c 200))"
