@@ -38,7 +38,7 @@ answer(const uint8_t *data, size_t size)
 	memset(fate, -1, sizeof(fate));
 	read_answer(&b, fate, why, LINES);
 	for (i = 0; i < LINES; i++) {
-		FUZZ_CHECK(fate[i] >= -1 && fate[i] <= AGG_LATER);
+		FUZZ_CHECK(fate[i] >= -1 && fate[i] <= AGG_CONFLICT);
 		FUZZ_CHECK(fate[i] != -1 || why[i] == NULL);
 		free(why[i]);
 	}
