@@ -122,17 +122,28 @@ otlp_step_name(const struct otlp_probe *c, const char *step, const cJSON *rec, c
 	}
 }
 
+/*
+ * A step record's JSON-RPC error code: its detail.rpc_code, else the one
+ * its error message names (records of before); 0 for none.
+ */
+static long
+step_rpc(const cJSON *rec)
+{
+	const cJSON *d = cJSON_GetObjectItemCaseSensitive(rec, "detail");
+	const cJSON *rc = cJSON_GetObjectItemCaseSensitive(d, "rpc_code");
+
+	if (cJSON_IsNumber(rc) && rc->valuedouble >= INT_MIN && rc->valuedouble <= INT_MAX)
+		return (long)rc->valuedouble;
+	return rpc_code(jstr(cJSON_GetObjectItemCaseSensitive(rec, "error"), "message"));
+}
+
 int
 otlp_step_attrs(struct mcp_buf *a, const struct otlp_probe *c, const char *step, const cJSON *rec,
     const char *method, const char *name)
 {
 	const cJSON *d = cJSON_GetObjectItemCaseSensitive(rec, "detail");
-	const cJSON *e = cJSON_GetObjectItemCaseSensitive(rec, "error");
-	const char *code = jstr(e, "code"), *msg = jstr(e, "message");
-	const cJSON *rc = cJSON_GetObjectItemCaseSensitive(d, "rpc_code");
-	long rpc = cJSON_IsNumber(rc) && rc->valuedouble >= INT_MIN && rc->valuedouble <= INT_MAX
-	    ? (long)rc->valuedouble
-	    : rpc_code(msg);
+	const char *code = jstr(cJSON_GetObjectItemCaseSensitive(rec, "error"), "code");
+	long rpc = step_rpc(rec);
 	char num[32];
 
 	if (pb_kv_str(a, F_ATTR, "mcp_uptime.step", step) == -1 || attr_server(a, c) == -1)
@@ -180,13 +191,9 @@ otlp_step_attrs(struct mcp_buf *a, const struct otlp_probe *c, const char *step,
 const char *
 otlp_error_type(const cJSON *rec, char *num, size_t len)
 {
-	const cJSON *d = cJSON_GetObjectItemCaseSensitive(rec, "detail");
 	const cJSON *e = cJSON_GetObjectItemCaseSensitive(rec, "error");
 	const char *code = jstr(e, "code"), *msg = jstr(e, "message");
-	const cJSON *rc = cJSON_GetObjectItemCaseSensitive(d, "rpc_code");
-	long rpc = cJSON_IsNumber(rc) && rc->valuedouble >= INT_MIN && rc->valuedouble <= INT_MAX
-	    ? (long)rc->valuedouble
-	    : rpc_code(msg);
+	long rpc = step_rpc(rec);
 
 	if (code == NULL)
 		return NULL;
