@@ -1,0 +1,104 @@
+/*
+ * tooldiff.h - what changed between two lists a server served: its tools
+ * (tools/list), its resources (resources/list) or its prompts
+ * (prompts/list), each change classed as agents feel it.
+ *
+ * A list is the array the probe hashed (the canonical content push keeps,
+ * mcp-store(7)); two lists are compared item by item by key (a tool's and a
+ * prompt's "name", a resource's "uri").  Every text a change holds comes
+ * from a server and is hostile: it is cut to a bound (whole UTF-8
+ * characters) and never trusted to be printable; whoever prints it escapes
+ * it (JSON, HTML, a mail's text).
+ */
+#ifndef MCP_TOOLDIFF_H
+#define MCP_TOOLDIFF_H
+
+#include <stddef.h>
+
+#include <cJSON.h>
+
+#include "buf.h"
+
+/* The three kinds of list. */
+enum mcp_list_kind { MCP_LIST_TOOLS, MCP_LIST_RESOURCES, MCP_LIST_PROMPTS };
+
+/* How a change is felt, worst first: the order is the severity. */
+enum mcp_change_class { MCP_CH_BREAKING, MCP_CH_REVIEW, MCP_CH_COMPATIBLE, MCP_CH_NCLASS };
+
+/* Bounds of what a change keeps of a server's text. */
+#define MCP_CH_NAME_MAX 64   /* a tool's name, or a resource's URI, cut */
+#define MCP_CH_PATH_MAX 128  /* a property's path in the schema: "filter.tags[]" */
+#define MCP_CH_VALUE_MAX 96  /* a before or after value: a type, an enum value, a hint */
+#define MCP_CH_MAX 10000     /* changes kept in one diff; more are counted in "more" */
+
+/*
+ * One change.  kind is a stable word (mcp-aggregate(1) lists them):
+ *   tool_added tool_removed tool_renamed (inferred: same input schema)
+ *   property_added_required property_added_optional property_removed
+ *   property_type_changed property_narrowed enum_value_removed
+ *   enum_value_added required_added required_removed
+ *   output_schema_added output_schema_removed output_schema_changed
+ *   description_changed title_changed annotation_changed
+ *   resource_added resource_removed resource_changed
+ *   prompt_added prompt_removed prompt_renamed prompt_argument_added_required
+ *   prompt_argument_added_optional prompt_argument_removed
+ *   prompt_argument_required_added
+ * security: 1 for an annotation turned unsafe (readOnlyHint true to
+ * false or absent, destructiveHint false or absent to true, openWorldHint
+ * false to true), and for a description changed (what the model reads and
+ * obeys: the "rug pull").
+ */
+struct mcp_change {
+	enum mcp_change_class cls;
+	const char *kind;               /* static */
+	char item[MCP_CH_NAME_MAX + 1]; /* the tool, prompt or resource */
+	char to[MCP_CH_NAME_MAX + 1];   /* the new name of a rename, else "" */
+	char path[MCP_CH_PATH_MAX + 1]; /* the property or annotation, else "" */
+	char before[MCP_CH_VALUE_MAX + 1];
+	char after[MCP_CH_VALUE_MAX + 1];
+	int inferred; /* a rename, told from an identical schema, not said by the server */
+	int security;
+};
+
+struct mcp_diff {
+	enum mcp_list_kind kind;
+	struct mcp_change *v;
+	size_t n, cap;
+	size_t more;               /* changes past MCP_CH_MAX, counted only */
+	size_t count[MCP_CH_NCLASS]; /* of all changes, more included */
+	size_t security;           /* changes with security set */
+};
+
+/*
+ * Compare the list from with the list to (arrays as hashed; NULL or not an
+ * array is an empty list).  0, or -1 with a reason (out of memory).
+ * Items without their key (a tool without a string name) are skipped.
+ */
+int mcp_diff_lists(enum mcp_list_kind kind, const cJSON *from, const cJSON *to, struct mcp_diff *d,
+    char *err, size_t errlen);
+void mcp_diff_free(struct mcp_diff *d);
+
+/* The worst class of d, or MCP_CH_NCLASS when nothing changed. */
+enum mcp_change_class mcp_diff_worst(const struct mcp_diff *d);
+const char *mcp_change_class_name(enum mcp_change_class c); /* "breaking", "review", "compatible" */
+
+/*
+ * The summary a verdict, an alert and a page carry, at most max_items
+ * changes (worst first), max_bytes of JSON in all:
+ *   {"class":"breaking","breaking":true,"counts":{"breaking":1,"review":0,
+ *    "compatible":0},"security":0,"items":[{"class":"breaking",
+ *    "kind":"tool_renamed","tool":"get_data","to":"fetch_data",
+ *    "inferred":true}],"more":0,"text":"get_data renamed fetch_data
+ *    (inferred: same input schema)"}
+ * ("tool" is "prompt" or "resource" for those lists).  "text" is one line
+ * in words, cut at 240 bytes.  NULL on out of memory.
+ */
+cJSON *mcp_diff_summary(const struct mcp_diff *d, size_t max_items, size_t max_bytes);
+
+/* Every change as JSON (for mcp-aggregate tools --diff --json). */
+cJSON *mcp_diff_json(const struct mcp_diff *d);
+
+/* Every change as text, one line each, for a person: 0 or -1. */
+int mcp_diff_text(const struct mcp_diff *d, struct mcp_buf *out);
+
+#endif
