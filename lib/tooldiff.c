@@ -118,6 +118,12 @@ same(struct ctx *c, const cJSON *a, const cJSON *b)
 {
 	if (canon(c, a, &c->a) == -1 || canon(c, b, &c->b) == -1)
 		return 1;
+	/*
+	 * Unwritable (nested past the writers' 1,000 levels, which no parsed
+	 * list is): compared as trees.
+	 */
+	if (strcmp(c->a.p, "?") == 0 || strcmp(c->b.p, "?") == 0)
+		return a != NULL && b != NULL && cJSON_Compare(a, b, 1);
 	return c->a.len == c->b.len && memcmp(c->a.p, c->b.p, c->a.len) == 0;
 }
 
@@ -868,11 +874,14 @@ diff_schema(struct ctx *c, const char *path, const cJSON *a, const cJSON *b, int
 
 	if (depth > MAX_DEPTH || !cJSON_IsObject(a) || !cJSON_IsObject(b)) {
 		/* Too deep to walk, or a boolean schema: compared whole. */
-		if (!same(c, a, b)) {
+		if (same(c, a, b))
+			return;
+		before[0] = after[0] = '\0'; /* past MAX_DEPTH, the text would be a run of braces */
+		if (depth <= MAX_DEPTH) {
 			vtext(c, before, sizeof(before), a);
 			vtext(c, after, sizeof(after), b);
-			emit_ev(c, EV_OTHER, path, before, after);
 		}
+		emit_ev(c, EV_OTHER, path, before, after);
 		return;
 	}
 	if (ents_of(c, a, NULL, &sa) == -1)
@@ -1220,8 +1229,8 @@ infer_renames(struct ctx *c, struct lone *rm, size_t nr, struct lone *ad, size_t
 {
 	size_t i;
 
-	if (c->d->kind == MCP_LIST_RESOURCES)
-		return;
+	if (c->d->kind == MCP_LIST_RESOURCES || nr == 0 || na == 0)
+		return; /* and qsort is never given a NULL array */
 	for (i = 0; i < nr; i++)
 		lone_hash(c, &rm[i]);
 	for (i = 0; i < na; i++)
@@ -1501,6 +1510,15 @@ put_description(struct mcp_buf *b, enum mcp_list_kind kind, const struct mcp_cha
 	return mcp_buf_adds(b, " changed");
 }
 
+static int
+put_title(struct mcp_buf *b, enum mcp_list_kind kind, const struct mcp_change *ch)
+{
+	if (mcp_buf_adds(b, "title of ") == -1 || put_subject(b, kind, ch) == -1 ||
+	    mcp_buf_adds(b, " changed") == -1)
+		return -1;
+	return put_values(b, ch);
+}
+
 /* The words of one change, appended to b. */
 static int
 put_words(struct mcp_buf *b, enum mcp_list_kind kind, const struct mcp_change *ch)
@@ -1530,6 +1548,9 @@ put_words(struct mcp_buf *b, enum mcp_list_kind kind, const struct mcp_change *c
 		return put_enum(b, kind, ch);
 	if (strcmp(ch->kind, "output_schema_changed") == 0)
 		return put_output(b, ch);
+	if (strcmp(ch->kind, "title_changed") == 0 && ch->path[0] != '\0' &&
+	    strcmp(ch->path, "annotations.title") != 0)
+		return put_title(b, kind, ch);
 	if (strcmp(ch->kind, "description_changed") == 0 ||
 	    (strcmp(ch->kind, "resource_changed") == 0 && strcmp(ch->path, "description") == 0))
 		return put_description(b, kind, ch);
