@@ -397,9 +397,11 @@ expect_compile(struct mcp_target *t, char *err, size_t len)
 	struct mcp_expect *e;
 	struct x_cond *c;
 	char why[256];
-	int i;
+	int i, more = 0;
 
-	if (t->nexpect == 0 && t->more_call[0] == NULL && t->more_args[0] == NULL &&
+	for (i = 0; i < MCP_CALLS_MAX - 1; i++)
+		more |= t->more_call[i] != NULL || t->more_args[i] != NULL;
+	if (t->nexpect == 0 && !more &&
 	    (t->call_args == NULL || strstr(t->call_args, "{{call") == NULL))
 		return 0;
 	if ((e = calloc(1, sizeof(*e))) == NULL) {
@@ -766,6 +768,12 @@ expect_refs(cJSON *args, const struct x_seen *s, char *why, size_t len)
 		if (cJSON_IsString(c) && strstr(c->valuestring, "{{call") != NULL) {
 			if ((n = replaced(c->valuestring, s, why, len)) == NULL)
 				return -1;
+			/* The new value takes the member's name (c's own, not its value's). */
+			if (!(n->type & cJSON_StringIsConst))
+				cJSON_free(n->string);
+			n->type &= ~cJSON_StringIsConst;
+			n->string = c->string;
+			c->string = NULL;
 			cJSON_ReplaceItemViaPointer(args, c, n);
 		} else if (expect_refs(c, s, why, len) == -1) {
 			return -1;
