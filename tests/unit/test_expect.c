@@ -1,6 +1,6 @@
 /*
  * test_expect.c - unit tests for mcp-probe's conditions and references
- * (probe/expect.c, compiled in here: it is pure and belongs to the tool
+ * (probe/expect.c and judge.c, compiled in here: pure, and the tool's
  * alone), in TAP: conditions read and refused, judged against a seen
  * answer, references replaced; and some thousands of conditions drawn at
  * random from the grammar's pieces, each read and judged without harm,
@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "../../probe/expect.c"
+#include "../../probe/judge.c"
 #include "tap.h"
 
 /* A target with one call (two with chain) and the conditions given. */
