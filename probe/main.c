@@ -186,9 +186,9 @@ parse_long(struct cmdline *c, int ch, char *arg)
 	case 1012:
 		c->o.traceparent = 1;
 		break;
-	case 1013:
+	case 1015:
 	case 'x':
-		if (mcp_expect_add(&c->one, arg, ch == 1013, errbuf, sizeof(errbuf)) == -1)
+		if (mcp_expect_add(&c->one, arg, ch == 1015, errbuf, sizeof(errbuf)) == -1)
 			errx(
 			    MCP_EXIT_USAGE, "%s: %s", ch == 'x' ? "-x" : "--expect-secret", errbuf);
 		break;
@@ -362,7 +362,7 @@ main(int argc, char *argv[])
 	    {"guard-nat64", required_argument, NULL, 1011},
 	    {"traceparent", no_argument, NULL, 1012},
 	    {"expect", required_argument, NULL, 'x'},
-	    {"expect-secret", required_argument, NULL, 1013},
+	    {"expect-secret", required_argument, NULL, 1015},
 	    {"check", no_argument, NULL, 'n'},
 	    {"deadline", required_argument, NULL, 'd'},
 	    {"version", no_argument, NULL, 'V'},
