@@ -294,31 +294,29 @@ tch_items_html(struct mcp_buf *b, const cJSON *ch)
 	return rc | mcp_buf_adds(b, "</ul>");
 }
 
-/* "sha256:3f9a01b2", the first 8 hex digits: enough to tell lists apart. */
-static int
-tch_short_hash(struct mcp_buf *b, const char *h)
-{
-	return mcp_buf_addf(b, "<code>%.15s</code>", h != NULL ? h : "?");
-}
-
-/* The regions the verdict says serve another list than most, and what differs. */
+/*
+ * The regions the verdict says serve another list than most, and what
+ * their list lacks of the others' (the pages show no hash: the JSON does).
+ */
 static int
 tch_divergence_html(struct mcp_buf *b, const cJSON *rec)
 {
-	const cJSON *td = cJSON_GetObjectItemCaseSensitive(rec, "tools_divergence"), *e;
+	const cJSON *td = cJSON_GetObjectItemCaseSensitive(rec, "tools_divergence"), *e, *r;
 	int rc = 0, n = 0;
 
 	cJSON_ArrayForEach(e, td)
 	{
-		if (n == TCH_DIV || !cJSON_IsObject(e))
+		if (n == TCH_DIV || !cJSON_IsObject(e) || tch_hash(e, "hash") == NULL)
 			continue;
+		r = cJSON_GetObjectItemCaseSensitive(e, "regions");
 		rc |= mcp_buf_adds(b,
 		          n++ ? "<p class=\"banner tools\" role=\"note\">"
 		              : "<p class=\"banner tools\" role=\"note\">Regions disagree: ") |
-		    tch_regions_html(b, cJSON_GetObjectItemCaseSensitive(e, "regions")) |
-		    mcp_buf_adds(b, " serve") | tch_short_hash(b, tch_hash(e, "hash")) |
-		    mcp_buf_adds(b, "; the other regions serve ") |
-		    tch_short_hash(b, tch_hash(e, "majority")) | mcp_buf_adds(b, ".</p>") |
+		    tch_regions_html(b, r) |
+		    mcp_buf_adds(b, cJSON_GetArraySize(r) == 1 ? " serves" : " serve") |
+		    mcp_buf_adds(b,
+		        " another tool list than the other regions; from its list to "
+		        "theirs:</p>") |
 		    tch_items_html(b, cJSON_GetObjectItemCaseSensitive(e, "change"));
 	}
 	return rc;

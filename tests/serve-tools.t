@@ -115,8 +115,9 @@ get "$U/status/weather"
 page=$(body)
 is "$ST" 200 "/status/weather: 200"
 like "$page" '<h2>Tool changes</h2>' "the section"
-like "$page" '<p class="banner tools" role="note">Regions disagree: <span[^>]*>London \(eu-west-2\)</span> serve<code>sha256:aaaaaaaa</code>; the other regions serve <code>sha256:bbbbbbbb</code>.</p>' \
-    "which regions serve which list"
+like "$page" '<p class="banner tools" role="note">Regions disagree: <span[^>]*>London \(eu-west-2\)</span> serves another tool list than the other regions; from its list to theirs:</p><ul class="items"><li><bdi>renamed get_data to fetch_data' \
+    "which regions serve which list, and what differs"
+unlike "$page" 'sha256' "no hash on the page (the JSON has them)"
 like "$page" '<time datetime="2026-11-24T16:02:00Z">2026-11-24 16:02 UTC</time></td><td>.*Singapore \(ap-southeast-1\).*</td><td><span class="cls breaking">breaking</span></td><td><ul class="items"><li><bdi>renamed get_data to fetch_data \(inferred: same schema\): breaking for agents that call get_data</bdi> <span class="cls breaking">breaking</span></li></ul>' \
     "the rename: its time, regions, class and words"
 like "$page" '<li><bdi>changed the description of get_data \(what the model reads\)</bdi> <span class="cls review">review</span></li><li><bdi>added get_alerts</bdi> <span class="cls compatible">compatible</span></li>' \

@@ -49,7 +49,7 @@ for (const [width, dark] of [[1280, false], [360, false], [1280, true]]) {
 	say(got.text.includes('renamed get_data to fetch_data (inferred: same schema): breaking for agents that call get_data'),
 		`${name}: the rename in words`);
 	say(got.badge === 'breaking' && got.colour !== got.plain, `${name}: a breaking badge, in its colour`, `${got.badge} ${got.colour}`);
-	say(/Regions disagree: London \(eu-west-2\)\s*serve\s*sha256:aaaaaaaa/.test(got.text),
+	say(/Regions disagree: London \(eu-west-2\) serves another tool list than the other regions/.test(got.text),
 		`${name}: the region that serves the old list`, got.text.match(/Regions disagree[^\n]*/)?.[0]);
 	say(got.scripts === 0, `${name}: no script in the page`, String(got.scripts));
 	say(!got.wide, `${name}: the page is no wider than the screen`);
