@@ -114,6 +114,18 @@ is "$(ma):$(jq -r '"\(.event) \(.summary)"' "$TMP/out")" \
     '0:trigger seam: cdn-cache-divergence: eu-west-2 and sa-east-1 still serve the old forecast; the other regions made "units" required on forecast: breaking for agents that do not send it' \
     "a divergence with no drift in sight: its own incident, in words"
 
+# A change not known (the lists were not kept): said so, never paged nor noted.
+UNK='[{"regions":["us-east-1"],"hash":"'$A'","majority":"'$B'","change":null,"change_unknown":"not_kept"}]'
+UNKD=$(jq -c '[.[] | {region:., from:"'$A'", to:"'$B'", kind:"tools", change:null, change_unknown:"not_kept"}]' <<<"$FOUR")
+{
+	tv blind 00 amber divergence "$UNKD" "$UNK"
+	for m in 01 02; do tv blind "$m" amber divergence '[]' "$UNK"; done
+} >"$TMP/in"
+: >"$RECV_LOG"
+is "$(ma):$(jq -r '"\(.event) \(.kind // "down") \(.summary)"' "$TMP/out")" \
+    '0:trigger down blind: cdn-cache-divergence: us-east-1 serves another tool list than the other regions (what changed is not known: not_kept)' \
+    "a change not known: the divergence says so and why; the drift pages nobody"
+
 # --- compatible and review: notes, never PagerDuty ------------------------------
 ADD=$(summ compatible '{"class":"compatible","kind":"tool_added","tool":"get_alerts"}')
 DESC=$(summ review '{"class":"review","kind":"description_changed","tool":"get_data","security":true}')
