@@ -178,4 +178,17 @@ is "$(bodies /hook | jq -r .summary)" "$sum" "webhook: the record, as JSON (esca
 is "$(jq -c . "$TMP/command.out" >/dev/null && echo json)" json "command: valid JSON"
 is "$(LC_ALL=C.UTF-8 jq -r .summary "$TMP/command.out" | iconv -f UTF-8 -t UTF-8 >/dev/null && echo utf8)" utf8 \
     "valid UTF-8 (a name cut between whole characters)"
+
+# --- grouped as everything else ---------------------------------------------------
+# A library upgrade renames a tool on 30 servers at once: one notification
+# for the group (the default group_by), each server its own incident.
+redis-cli -s "$REDIS_SOCK" del mcp:alert:owner >/dev/null
+printf 'route hook webhook %s/grp\n' "$RECV" >"$TMP/group.conf"
+for i in $(seq -w 1 30); do tv "fleet$i" 20 green ok "$(drift "$ALL5" "$A" "$B" "$RENAME")" null; done >"$TMP/in"
+: >"$RECV_LOG"
+mcp-alert -c "$TMP/group.conf" <"$TMP/in" >"$TMP/out" 2>"$TMP/err"
+is "$(jq -r 'select(.event == "trigger") | .kind' "$TMP/out" | sort | uniq -c | tr -s ' '):$(cat "$TMP/err")" \
+    " 30 tools-changed:" "30 servers, 30 tools-changed incidents"
+is "$(bodies /grp | jq -r '"\(.event) \(.group.key) \(.group.count)"')" "trigger P2/tools-changed/- 30" \
+    "one notification for their group"
 done_testing
