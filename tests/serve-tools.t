@@ -46,7 +46,9 @@ FOUR='["ap-southeast-1","sa-east-1","us-east-1","us-west-2"]'
 jq -c --argjson c "$RENAME" --arg h "$HA" --arg m "$HB" \
     '. + {tools_divergence:[{regions:["eu-west-2"],hash:$h,majority:$m,change:$c}]}' "$TMP/v.5" |
     head -c -1 | rc -x set 'mcp:{weather}:verdict' >/dev/null
-# The history: an older change to review, then the rename (newest first when read).
+# The history: an older change to review, then the rename (newest first when
+# read), in place of what the verdict wrote of it (the scenario keeps no list).
+rc del 'mcp:{weather}:tch' >/dev/null
 rc zadd 'mcp:{weather}:tch' "$(w -600)" \
     "$(jq -nc --argjson c "$DESC" --argjson at "$(w -600)" --arg t "$HA" \
         '{at:$at,last:($at+120),kind:"tools",from:"sha256:9999999999999999999999999999999999999999999999999999999999999999",to:$t,regions:["ap-southeast-1","eu-west-2","sa-east-1","us-east-1","us-west-2"],change:$c}')" \
@@ -98,7 +100,7 @@ if command -v node >/dev/null; then
 		MCP_NOW=$(($(w "$k") + 95)) mcp-aggregate verdict story >>"$TMP/story.v" 2>>"$TMP/story.err"
 	done
 	# The verdict of before issue 46 (i46-store not merged yet) carries no change.
-	jq -e 'select(.window == '"$(w -58)"') | .tools_divergence' "$TMP/story.v" >/dev/null 2>&1 && story=1
+	jq -se 'map(select(.window == '"$(w -58)"'))[0].tools_divergence | length > 0' "$TMP/story.v" >/dev/null 2>&1 && story=1
 fi
 if [ "$story" = 1 ]; then
 	printf 'route log command %s\n' "$(command -v true)" >"$TMP/story.conf"
