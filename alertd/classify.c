@@ -251,6 +251,31 @@ tools_read(const cJSON *rec, struct verdict *vd)
 	}
 }
 
+/*
+ * 1 when every list the regions disagree on is known and only a compatible
+ * change from the majority's (a tool added at the origin, an edge not yet
+ * serving it): agents that call what they called before do not break, so
+ * it is not worth a page at night (P3); a breaking, review or unknown
+ * change still is (P2).
+ */
+static int
+divergence_compatible(const struct verdict *vd)
+{
+	const cJSON *e, *c;
+	const char *cls;
+	int n = 0;
+
+	cJSON_ArrayForEach(e, vd->tdiv)
+	{
+		c = cJSON_GetObjectItemCaseSensitive(e, "change");
+		cls = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(c, "class"));
+		if (cls == NULL || strcmp(cls, "compatible") != 0)
+			return 0;
+		n++;
+	}
+	return n > 0;
+}
+
 /* The divergence in words: who serves what, and whether it breaks agents. */
 static void
 divergence_words(const struct verdict *vd, char *buf, size_t len)
@@ -335,7 +360,8 @@ classify(const cJSON *rec, double now, struct verdict *vd, char *err, size_t err
 	}
 	l->kind = FAIL;
 	if (strcmp(v, "amber") == 0 && strcmp(sv, "divergence") == 0) {
-		l->sev = "P2", l->step = NULL, l->layer = MCP_NSTEPS;
+		l->sev = divergence_compatible(vd) ? "P3" : "P2";
+		l->step = NULL, l->layer = MCP_NSTEPS;
 		l->regions = NULL;
 		vd->divergence = 1;
 		divergence_words(vd, l->summary, sizeof(l->summary));

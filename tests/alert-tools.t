@@ -155,6 +155,17 @@ is "$(bodies /hook | jq -r .event | tr '\n' ' '):$(wc -l <"$TMP/command.out")" "
 is "$(grep -c . < <(bodies /dig)):$(redis-cli -s "$REDIS_SOCK" llen mcp:alert:digest:dig)" "0:3" \
     "a route with a digest: the notes wait for it"
 
+# A divergence whose change is only compatible (a tool added at the origin,
+# an edge not yet serving it): agents calling what they called before do
+# not break, so it is P3 (its routes, never the night's page); a breaking
+# one is P2 (seam, above).
+{
+	for m in 00 01 02; do tv plus "$m" amber divergence '[]' "$(tdiv '["eu-west-2"]' "$A" "$B" "$ADD")"; done
+} >"$TMP/in"
+: >"$RECV_LOG"
+is "$(ma):$(jq -r '"\(.event) \(.severity)"' "$TMP/out")" "0:trigger P3" \
+    "a compatible divergence: a P3 incident, not a P2 page"
+
 # --- hostile names ---------------------------------------------------------------
 BIG=$(head -c 10240 /dev/zero | tr '\0' 'x')
 EVIL=$(jq -nc --arg big "$BIG" '{class:"breaking",breaking:true,counts:{breaking:2,review:0,compatible:0},security:0,
