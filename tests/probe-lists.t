@@ -77,6 +77,13 @@ is "$(result fastmcp '[.resource_hash, .prompt_hash] | map(. // "-") | join(" ")
 is "$(list fastmcp | jq -c '[has("resources"), has("prompts"), has("resources_error")]')" '[false,false,false]' \
     "FastMCP: nothing asked for, nothing said"
 
+# The same lists over HTTP+SSE: the same hashes.
+start_everything sse || skip_all "server-everything (sse) did not start"
+pr ev-sse "$EVERYTHING/sse"
+is "$(result ev-sse '[.transport, .tool_hash, .resource_hash, .prompt_hash] | join(" ")')" \
+    "sse $(result everything '[.tool_hash, .resource_hash, .prompt_hash] | join(" ")')" \
+    "everything over HTTP+SSE: the same tool, resource and prompt hashes"
+
 # A server of resources and a prompt, no tools: skipped as before, its lists read.
 start_supergateway stateless resources || skip_all "supergateway (resources-only child) did not start"
 pr res "$SUPERGATEWAY_STATELESS_RESOURCES/mcp" -t 20
