@@ -96,7 +96,7 @@ is "$(list res | jq -c .prompts | rehash name)" "$(result res .prompt_hash)" "re
 
 # --- the Server Card (--card, card=) ----------------------------------------------
 node "$TOP/tests/fixtures/card.mjs" --port-file "$TMP/card.port" --log "$TMP/card.log" \
-    --resources broken 2>"$TMP/card.err" &
+    --resources broken --description 'Echoes its message (desc-Secret-8812)' 2>"$TMP/card.err" &
 bg_pid $!
 wait_file "$TMP/card.port" || skip_all "card fixture did not start: $(cat "$TMP/card.err")"
 CARD=http://127.0.0.1:$(cat "$TMP/card.port")
@@ -111,6 +111,12 @@ is "$(cat "$TMP/broken.rc") $(result broken .state) $(list broken | jq -c '[.res
 is "$(result broken '[.resource_hash, .card] | map(. // "-") | join(" ")')" "- -" \
     "resources refused: no resource_hash; without --card no card member"
 is "$(grep -c server-card "$TMP/card.log")" 0 "without --card no card is asked for"
+
+# A list that holds a secret of the probe's is not carried, nor scrubbed.
+pr echoed "$CARD/mcp" -H 'X-API-Key: desc-Secret-8812'
+is "$(list echoed | jq -c '[.tools_omitted, has("tools"), (.tool_hash == "'"$(result broken .tool_hash)"'")]')" \
+    '["secret",false,true]' "a header's value in a tool's description: tools_omitted secret, the hash kept"
+unlike "$(cat "$TMP/echoed.out")" 'desc-Secret-8812' "  and the value is nowhere in the records"
 
 # card MODE AT [PROBE ARGS...]: the fixture's card set, a probe with --card as
 # $TMP/card-MODE-AT.out; prints exit, state, card, the place found (its path)
