@@ -245,8 +245,8 @@ judge(struct probe *p, const struct xfer *x)
 
 /*
  * 1 when an answer is a card to judge: a 2xx answer that says it is JSON
- * or looks like it.  A page of HTML (a site that answers every path) is
- * no card.
+ * (too long to read or not), or that looks like it.  A page of HTML (a
+ * site that answers every path) is no card.
  */
 static int
 is_card(const struct xfer *x)
@@ -254,13 +254,33 @@ is_card(const struct xfer *x)
 	const char *ct = x->ctype ? x->ctype : "";
 	size_t i = 0;
 
-	if (x->status < 200 || x->status > 299 || x->resp.len == 0)
+	if (x->status < 200 || x->status > 299)
 		return 0;
 	if (strstr(ct, "json") != NULL)
 		return 1;
+	if (x->overflow || strstr(ct, "html") != NULL)
+		return 0;
 	while (i < x->resp.len && strchr(" \t\r\n", x->resp.p[i]) != NULL)
 		i++;
-	return i < x->resp.len && x->resp.p[i] == '{' && strstr(ct, "html") == NULL;
+	return i < x->resp.len && x->resp.p[i] == '{';
+}
+
+/* A card at the place asked: judged, and the probe finished. */
+static void
+found(struct probe *p, const struct xfer *x)
+{
+	/* What the places before it failed of is no problem of the card. */
+	cJSON_Delete(p->card_problems);
+	p->card_problems = NULL;
+	snprintf(p->card_url, sizeof(p->card_url), "%s", p->card_try_url);
+	if (x->overflow) {
+		p->card = "invalid";
+		problem(p, "the card passed %d bytes", CARD_MAX);
+	} else {
+		judge(p, x);
+	}
+	p->card_state = CARD_DONE;
+	finish(p);
 }
 
 static void card_next(struct probe *p);
@@ -276,20 +296,12 @@ on_card(struct xfer *x, CURLcode rc)
 		finish(p);
 		return;
 	}
-	if (rc == CURLE_OK && is_card(x)) {
-		/* What the places before it failed of is no problem of the card. */
-		cJSON_Delete(p->card_problems);
-		p->card_problems = NULL;
-		snprintf(p->card_url, sizeof(p->card_url), "%s", x->p->card_try_url);
-		judge(p, x);
-		p->card_state = CARD_DONE;
-		finish(p);
+	if ((rc == CURLE_OK || x->overflow) && is_card(x)) {
+		found(p, x);
 		return;
 	}
 	if (rc == CURLE_OK || x->overflow) {
 		p->card_answered = 1;
-		if (x->overflow)
-			problem(p, "%s: the body passed %d bytes", p->card_try_url, CARD_MAX);
 	} else {
 		why = xfer_refused(x, rc);
 		problem(p, "%s: %s", p->card_try_url, why ? why : curl_easy_strerror(rc));

@@ -139,6 +139,7 @@ is "$(card incomplete url)" "0 healthy invalid /mcp/server-card no version (a st
     "the current shape without version nor remotes: invalid, each missing member said"
 is "$(card inconsistent url)" '0 healthy inconsistent /mcp/server-card version "9.9.9" is not the server'"'"'s own "2.1.0"; supportedProtocolVersions lacks 2025-11-25, the version the server negotiated; no remote is the probed URL' \
     "another version, no negotiated protocol, a remote elsewhere: inconsistent, each said"
+is "$(card big url)" "0 healthy invalid /mcp/server-card the card passed 65536 bytes" "a card past 64 KiB: invalid, not read"
 is "$(card none url)" "0 healthy absent - " "404 at every place: absent"
 like "$(card hang url -t 3 -w 1)" '^0 healthy - - .*server-card: ' "no answer at any place: still healthy, card null, why said"
 is "$(jq -r 'select(.path | test("server-card|well-known")) | "\(.authorization) \(.key)"' "$TMP/card.log" | sort -u)" "null null" \
