@@ -84,6 +84,13 @@ is "$(result ev-sse '[.transport, .tool_hash, .resource_hash, .prompt_hash] | jo
     "sse $(result everything '[.tool_hash, .resource_hash, .prompt_hash] | join(" ")')" \
     "everything over HTTP+SSE: the same tool, resource and prompt hashes"
 
+# The modern era (mcp-proxy in front of server-everything): the same lists.
+start_mcp_proxy || skip_all "mcp-proxy did not start"
+pr mp "$MCP_PROXY/mcp"
+is "$(result mp '[.era, .resource_hash, .prompt_hash] | join(" ")')" \
+    "modern $(result everything '[.resource_hash, .prompt_hash] | join(" ")')" \
+    "server-everything behind mcp-proxy, modern era: the same resource and prompt hashes"
+
 # A server of resources and a prompt, no tools: skipped as before, its lists read.
 start_supergateway stateless resources || skip_all "supergateway (resources-only child) did not start"
 pr res "$SUPERGATEWAY_STATELESS_RESOURCES/mcp" -t 20
@@ -142,6 +149,13 @@ is "$(card inconsistent url)" '0 healthy inconsistent /mcp/server-card version "
 is "$(card big url)" "0 healthy invalid /mcp/server-card the card passed 65536 bytes" "a card past 64 KiB: invalid, not read"
 is "$(card none url)" "0 healthy absent - " "404 at every place: absent"
 like "$(card hang url -t 3 -w 1)" '^0 healthy - - .*server-card: ' "no answer at any place: still healthy, card null, why said"
+# Pinned (-C): the card is asked for where the target's requests go.
+curl -sf "$CARD/_control?mode=new&at=url" >/dev/null
+port=${CARD##*:}
+pr pinned "http://card.invalid:$port/mcp" --card -C "card.invalid:$port:127.0.0.1:$port"
+is "$(result pinned '[.state, .card, .card_url, (.card_problems | join("; "))] | join(" ")')" \
+    "healthy inconsistent http://card.invalid:$port/mcp/server-card no remote is the probed URL" \
+    "pinned with -C: the card read through the pin (its remote is not the probed URL)"
 is "$(jq -r 'select(.path | test("server-card|well-known")) | "\(.authorization) \(.key)"' "$TMP/card.log" | sort -u)" "null null" \
     "no token nor header of the target reaches a card place"
 is "$(jq -r 'select(.path == "/mcp" and .authorization != null) | .authorization' "$TMP/card.log" | sort -u)" "Bearer card-Token-5521-secret" \
