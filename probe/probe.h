@@ -14,6 +14,7 @@
 #include <curl/curl.h>
 
 #include "addr.h"
+#include "hash.h"
 #include "buf.h"
 #include "expect.h"
 #include "sse.h"
@@ -24,6 +25,7 @@ enum status { ST_PENDING, ST_PASS, ST_FAIL, ST_SKIP };
 enum era { ERA_AUTO, ERA_MODERN, ERA_LEGACY, ERA_SSE };
 /* How the probe's requests are sent once the transport is known. */
 enum mode { MODE_MODERN, MODE_LEGACY, MODE_SSE };
+enum card_state { CARD_NO, CARD_RUNNING, CARD_DONE };
 
 #define MODERN_VERSION "2026-07-28"
 #define LEGACY_VERSION "2025-11-25"
@@ -46,6 +48,8 @@ struct opts {
 	const char *canary;      /* --canary URL, or NULL */
 	struct mcp_guard guard;  /* --guard-deny, --guard-allow, --guard-nat64, own.c */
 	int traceparent;         /* --traceparent: every target sends its trace (xfer.c) */
+	size_t list_max;         /* --list-max: lists printed up to this size, 0 never */
+	int card;                /* --card: every target's Server Card looked for (card.c) */
 };
 
 struct probe;
@@ -97,6 +101,19 @@ struct xfer {
 #define HDR_MAX (64 * 1024)
 /* The whole tool list, every page together, at the most. */
 #define TOOLS_MAX 10000
+
+/* The lists a probe reads, page by page (steps.c, lists.c). */
+enum list_k { LK_TOOLS, LK_RESOURCES, LK_PROMPTS, LK_N };
+struct list_kind {
+	const char *method; /* "tools/list" */
+	const char *member; /* "tools": the result's array, and its name in records */
+	const char *key;    /* "name": the member the list is sorted by to be hashed */
+	const char *one;    /* "tool", in messages */
+};
+extern const struct list_kind list_kinds[LK_N];
+/* --list-max: a list's canonical JSON in records, at the most (default). */
+#define LIST_MAX_DEFAULT 65536
+#define LIST_MAX_MAX (256 * 1024)
 
 struct step_rec {
 	enum status status;
@@ -177,8 +194,26 @@ struct probe {
 	size_t list_bytes; /* response bytes of the tool list so far */
 	size_t list_s0;    /* the HTTP+SSE stream's bytes when the list began */
 	char tool_hash[80];
-	double cert_not_after; /* the leaf certificate's notAfter, epoch seconds; -1: none */
-	double step_t0;        /* mono start of the step being timed */
+	int declares[LK_N];                 /* the capabilities name the list (detect.c) */
+	enum list_k lk;                     /* the list being read (lists.c) */
+	cJSON *litems;                      /* owned: its items so far */
+	char lhash[LK_N][MCP_HASH_LEN];     /* the hashes of those read whole, or "" */
+	cJSON *lists;                       /* owned: what they add to the tools_list detail */
+	void (*lists_then)(struct probe *); /* what follows once they are read */
+	double req_cap;                     /* a request's seconds at most, or 0 (lists.c) */
+	enum card_state card_state;         /* its Server Card (card.c) */
+	int card_try;                       /* the place being asked */
+	int card_answered;                  /* a place answered over HTTP */
+	const char *card;                   /* static posture, or NULL: not known */
+	char card_url[2048];                /* where the card was found, or "" */
+	char card_try_url[2048];            /* the place being asked */
+	cJSON *card_problems;               /* owned array of strings (whole), or NULL */
+	double cert_not_after;   /* the leaf certificate's notAfter, epoch seconds; -1: none */
+	double step_t0;          /* mono start of the step being timed */
+	double resume_at;        /* mono time to resume a closed stream, or 0 */
+	char last_event_id[256]; /* of that stream */
+	long resume_id;          /* the JSON-RPC id still awaited */
+	int resumes;             /* resumptions so far */
 	/* The call step's calls, call then call2 to call4 (probe/chain.c). */
 	int call_i;                     /* the call in flight, 0 to MCP_CALLS_MAX - 1 */
 	double call_t0;                 /* mono start of it */
@@ -186,10 +221,6 @@ struct probe {
 	cJSON *call_res[MCP_CALLS_MAX]; /* owned results kept for them, or NULL */
 	cJSON *calls;                   /* owned detail: each call's tool and ms, or NULL */
 	int expected;                   /* bit s: the conditions on step s were judged */
-	double resume_at;               /* mono time to resume a closed stream, or 0 */
-	char last_event_id[256];        /* of that stream */
-	long resume_id;                 /* the JSON-RPC id still awaited */
-	int resumes;                    /* resumptions so far */
 	void (*resume_done)(struct xfer *, CURLcode);
 	char *oauth_token;        /* owned, wiped: the access token got (probe/oauth.c) */
 	cJSON *oauth_detail;      /* owned: the auth step's detail once authorized */
@@ -260,6 +291,8 @@ int xfer_get(struct probe *p, struct xfer *x, const char *url, const char *accep
     void (*done)(struct xfer *, CURLcode));
 int xfer_oauth(struct probe *p, struct xfer *x, const char *url, const char *form,
     const char *basic, size_t cap, void (*done)(struct xfer *, CURLcode));
+int xfer_card(struct probe *p, struct xfer *x, const char *url, size_t cap,
+    void (*done)(struct xfer *, CURLcode));
 int xfer_delete(struct probe *p, struct xfer *x, void (*done)(struct xfer *, CURLcode));
 int xfer_resume(struct probe *p, struct xfer *x);
 int xfer_answer(
@@ -289,6 +322,8 @@ void probe_free(struct probe *p);
 void finish(struct probe *p);
 void send_list(struct probe *p);
 double since(double t0);
+int list_content(struct probe *p, cJSON *d, const cJSON *items, const struct list_kind *k,
+    char *hash, char *why, size_t len);
 int first_checks(struct probe *p, struct xfer *x, CURLcode rc);
 
 /* chain.c: the conditions on a probe's steps, and its chained calls. */
@@ -305,6 +340,29 @@ void call_answered(struct probe *p, cJSON *res);
 /* The call step's detail gains its calls, when there are several. */
 void call_detail(struct probe *p);
 void calls_free(struct probe *p);
+/*
+ * One page of a list of kind k into items: 1 when another page follows, 0
+ * at the end, -1 with a code ("too_large", "malformed") and why (steps.c).
+ */
+int list_page(struct probe *p, const struct xfer *x, const cJSON *res, const struct list_kind *k,
+    cJSON *items, const char **code, char *why, size_t len);
+
+/*
+ * lists.c: the resources and prompts the server's capabilities declare,
+ * read (a failure is said in the step's detail, never failing it), then
+ * then(p) called.
+ */
+void lists_start(struct probe *p, void (*then)(struct probe *));
+
+/*
+ * card.c: the Server Card posture, once the steps are decided (finish):
+ * card_wanted when it is to be looked for now; card_start, which calls
+ * finish again when done; card_stop when the probe must end first.
+ */
+#define CARD_PROBLEMS 4
+int card_wanted(const struct probe *p);
+void card_start(struct probe *p);
+void card_stop(struct probe *p);
 
 /* check.c */
 void check_targets(struct mcp_targets *ts);
