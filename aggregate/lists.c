@@ -112,6 +112,21 @@ agg_list_canon(
 	return rc;
 }
 
+int
+agg_list_carried(const cJSON *rec)
+{
+	const cJSON *d = cJSON_GetObjectItemCaseSensitive(rec, "detail");
+	const char *step = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(rec, "step"));
+	int k;
+
+	if (step == NULL || strcmp(step, "tools_list") != 0 || !cJSON_IsObject(d))
+		return 0;
+	for (k = 0; k < AGG_LIST_KINDS; k++)
+		if (cJSON_IsArray(cJSON_GetObjectItemCaseSensitive(d, words[k])))
+			return 1;
+	return 0;
+}
+
 const char *
 agg_list_hex(const char *hash)
 {

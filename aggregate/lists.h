@@ -60,6 +60,9 @@ cJSON *agg_list_parse(
  */
 cJSON *agg_list_change(enum mcp_list_kind k, const cJSON *from, const cJSON *to);
 
+/* 1 when rec is a tools_list step that carries a list (detail.tools, ...). */
+int agg_list_carried(const cJSON *rec);
+
 /* The Lua that push's script and the store's put share (push.c). */
 extern const char agg_lists_put_lua[];
 
