@@ -475,6 +475,8 @@ probe_free(struct probe *p)
 	cJSON_Delete(p->tools);
 	cJSON_Delete(p->attempts);
 	cJSON_Delete(p->list_meta);
+	cJSON_Delete(p->litems);
+	cJSON_Delete(p->lists);
 	cJSON_Delete(p->init_detail);
 	cJSON_Delete(p->early);
 	cJSON_Delete(p->refusal);

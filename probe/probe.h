@@ -14,6 +14,7 @@
 #include <curl/curl.h>
 
 #include "addr.h"
+#include "hash.h"
 #include "buf.h"
 #include "sse.h"
 #include "targets.h"
@@ -45,6 +46,7 @@ struct opts {
 	const char *canary;      /* --canary URL, or NULL */
 	struct mcp_guard guard;  /* --guard-deny, --guard-allow, --guard-nat64, own.c */
 	int traceparent;         /* --traceparent: every target sends its trace (xfer.c) */
+	size_t list_max;         /* --list-max: lists printed up to this size, 0 never */
 };
 
 struct probe;
@@ -96,6 +98,19 @@ struct xfer {
 #define HDR_MAX (64 * 1024)
 /* The whole tool list, every page together, at the most. */
 #define TOOLS_MAX 10000
+
+/* The lists a probe reads, page by page (steps.c, lists.c). */
+enum list_k { LK_TOOLS, LK_RESOURCES, LK_PROMPTS, LK_N };
+struct list_kind {
+	const char *method; /* "tools/list" */
+	const char *member; /* "tools": the result's array, and its name in records */
+	const char *key;    /* "name": the member the list is sorted by to be hashed */
+	const char *one;    /* "tool", in messages */
+};
+extern const struct list_kind list_kinds[LK_N];
+/* --list-max: a list's canonical JSON in records, at the most (default). */
+#define LIST_MAX_DEFAULT 65536
+#define LIST_MAX_MAX (256 * 1024)
 
 struct step_rec {
 	enum status status;
@@ -176,6 +191,12 @@ struct probe {
 	size_t list_bytes; /* response bytes of the tool list so far */
 	size_t list_s0;    /* the HTTP+SSE stream's bytes when the list began */
 	char tool_hash[80];
+	int declares[LK_N];                 /* the capabilities name the list (detect.c) */
+	enum list_k lk;                     /* the list being read (lists.c) */
+	cJSON *litems;                      /* owned: its items so far */
+	char lhash[LK_N][MCP_HASH_LEN];     /* the hashes of those read whole, or "" */
+	cJSON *lists;                       /* owned: what they add to the tools_list detail */
+	void (*lists_then)(struct probe *); /* what follows once they are read */
 	double cert_not_after;   /* the leaf certificate's notAfter, epoch seconds; -1: none */
 	double step_t0;          /* mono start of the step being timed */
 	double resume_at;        /* mono time to resume a closed stream, or 0 */
@@ -281,7 +302,23 @@ void probe_free(struct probe *p);
 void finish(struct probe *p);
 void send_list(struct probe *p);
 double since(double t0);
+int list_content(struct probe *p, cJSON *d, const cJSON *items, const struct list_kind *k,
+    char *hash, char *why, size_t len);
 int first_checks(struct probe *p, struct xfer *x, CURLcode rc);
+
+/*
+ * One page of a list of kind k into items: 1 when another page follows, 0
+ * at the end, -1 with a code ("too_large", "malformed") and why (steps.c).
+ */
+int list_page(struct probe *p, const struct xfer *x, const cJSON *res, const struct list_kind *k,
+    cJSON *items, const char **code, char *why, size_t len);
+
+/*
+ * lists.c: the resources and prompts the server's capabilities declare,
+ * read (a failure is said in the step's detail, never failing it), then
+ * then(p) called.
+ */
+void lists_start(struct probe *p, void (*then)(struct probe *));
 
 /* check.c */
 void check_targets(struct mcp_targets *ts);
