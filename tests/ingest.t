@@ -319,11 +319,12 @@ like "$(mcp-aggregate targets --from "$INGEST/targets/us-east-1" --token-file "$
 stop_ingest
 runner us-east-1 9 --linger 1 2>"$TMP/push.err"
 is "$?" 1 "push --to with the deciding host down: exit 1"
-like "$(cat "$TMP/push.err")" "spool: $TMP/spool/aggregate\\.[0-9a-f]{16}\\.jsonl: 2 records for $INGEST/ingest/us-east-1 kept for the next push" \
-    "...the 2 results kept in the spool"
+# The 2 results and fx-open's tools_list step, which carries its tool list.
+like "$(cat "$TMP/push.err")" "spool: $TMP/spool/aggregate\\.[0-9a-f]{16}\\.jsonl: 3 records for $INGEST/ingest/us-east-1 kept for the next push" \
+    "...the 2 results and the step with its tool list kept in the spool"
 like "$(cat "$TMP/runner.err")" 'targets: the list of the last run' "targets --from with the host down: the last list"
 spool=$(ls "$TMP"/spool/aggregate.*.jsonl)
-is "$(wc -l <"$spool")" 2 "the spool holds them"
+is "$(wc -l <"$spool")" 3 "the spool holds them"
 restart_ingest
 runner us-east-1 8 2>"$TMP/push.err"
 is "$?:$(wc -c <"$spool")" 0:0 "the next run: exit 0, the spool emptied"
