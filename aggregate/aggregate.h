@@ -277,8 +277,13 @@ int agg_result_parse(char *s, const char *region, long long window, struct agg_r
 
 /* A reason, with a value shown in it (mcp_json_quoted, mcp_json_num_text). */
 #define AGG_WHY_MAX (MCP_QUOTED_MAX + 200)
-/* Bytes of a line the ingest takes (push --to sends none longer): a probe's record is a few hundred. */
-#define AGG_WIRE_LINE_MAX (64 << 10)
+/*
+ * Bytes of a line the ingest takes (push --to sends none longer): a
+ * probe's result is a few hundred, a tools_list step with the lists it
+ * read (64 KiB each by default, mcp-probe --list-max) up to a few hundred
+ * KiB: the bound of a line push reads, MCP_LINE_MAX.
+ */
+#define AGG_WIRE_LINE_MAX (1 << 20)
 
 /*
  * The field (slug, region) of rec, a name by the slug rule, borrowed from
@@ -469,6 +474,11 @@ int agg_status(const struct agg_opts *o, char **slugs, int nslugs);
  * parses them, closes stdout, and returns the exit status.
  */
 int agg_report(int argc, char **argv);
+/*
+ * tools (tools.c): argv[0] is "tools", its flags and arguments after it;
+ * the exit status.
+ */
+int agg_tools(int argc, char **argv);
 /* The stored results of slug in the windows from..to, a line each. */
 int agg_results(const struct agg_opts *o, const char *slug, long long from, long long to);
 

@@ -18,11 +18,11 @@
 #include "aggregate.h"
 #include "audit.h"
 #include "json.h"
+#include "lists.h"
+#include "push.h"
 #include "loop.h"
 #include "mcp.h"
 #include "reslua.h"
-
-#define HASH_MAX AGG_TOOL_HASH_MAX
 
 /*
  * KEYS: rs:HOUR seen hash drift lat:HOUR latsum latidx meta cert codes
@@ -57,7 +57,67 @@
  * subtracts and deletes the hours that leave the 24; if one of them has
  * expired, the sum is built again from the hours still there.
  */
-static const char push_lua[] = MCP_RES_LUA AGG_AUDIT_LUA
+/*
+ * The lists of a result (lists.h), after it is stored (1) or found a
+ * duplicate (0), never for a conflict.  KEYS[12] lsi, KEYS[13] lhash;
+ * ARGV[17] now ('' when the result names no list), ARGV[18..20] the hex
+ * of its tool, resource and prompt hashes ('' for none), ARGV[21..22] its
+ * resource and prompt hashes whole.  A list the store holds has its
+ * member scored now (once a minute) and its key's TTL renewed (once an
+ * hour); a list it lacks sets its bit (1 tools, 2 resources, 4 prompts)
+ * in what is added to the reply, times 8, and push sends its text, when
+ * it has it, in a second round trip (agg_lists_put_lua).  A stored
+ * result's resource and prompt hashes are kept by region as the tool
+ * hash is (lhash "r:REGION", "p:REGION"), a change of them a drift
+ * member with a fifth field, r or p.
+ */
+#define PUSH_LISTS_LUA                                                                             \
+	"local function push_latest(k, h)\n"                                                       \
+	"  if h == '' then return end\n"                                                           \
+	"  local f, t = k .. ':' .. ARGV[1], tonumber(ARGV[3])\n"                                  \
+	"  local prev = redis.call('HGET', KEYS[13], f)\n"                                         \
+	"  local pt, ph\n"                                                                         \
+	"  if prev then\n"                                                                         \
+	"    local sp = string.find(prev, ' ', 1, true)\n"                                         \
+	"    pt, ph = tonumber(string.sub(prev, 1, sp - 1)), string.sub(prev, sp + 1)\n"           \
+	"  end\n"                                                                                  \
+	"  if not pt or t > pt then\n"                                                             \
+	"    redis.call('HSET', KEYS[13], f, ARGV[3] .. ' ' .. h)\n"                               \
+	"    if ph and ph ~= h then\n"                                                             \
+	"      redis.call('ZADD', KEYS[4], ARGV[4],\n"                                             \
+	"        ARGV[4] .. ' ' .. ARGV[1] .. ' ' .. ph .. ' ' .. h .. ' ' .. k)\n"                \
+	"      redis.call('EXPIRE', KEYS[4], ARGV[7])\n"                                           \
+	"    end\n"                                                                                \
+	"  end\n"                                                                                  \
+	"  redis.call('EXPIRE', KEYS[13], ARGV[8])\n"                                              \
+	"end\n"                                                                                    \
+	"local function push_lists(stored)\n"                                                      \
+	"  local lsi, now, miss = KEYS[12], tonumber(ARGV[17]), 0\n"                               \
+	"  for i, k in ipairs({'t', 'r', 'p'}) do\n"                                               \
+	"    local hex = ARGV[17 + i]\n"                                                           \
+	"    if hex ~= '' then\n"                                                                  \
+	"      local m = k .. ':' .. hex\n"                                                        \
+	"      local s = tonumber(redis.call('ZSCORE', lsi, m))\n"                                 \
+	"      if not s then\n"                                                                    \
+	"        miss = miss + 2 ^ (i - 1)\n"                                                      \
+	"      elseif now - s >= 60 then\n"                                                        \
+	"        redis.call('ZADD', lsi, 'GT', now, m)\n"                                          \
+	"        if math.floor(now / 3600) ~= math.floor(s / 3600) then\n"                         \
+	"          redis.call('EXPIRE', ARGV[15] .. 'ls:' .. hex, ARGV[8])\n"                      \
+	"          redis.call('EXPIRE', lsi, ARGV[8])\n"                                           \
+	"        end\n"                                                                            \
+	"      end\n"                                                                              \
+	"    end\n"                                                                                \
+	"  end\n"                                                                                  \
+	"  if stored then\n"                                                                       \
+	"    push_latest('r', ARGV[21])\n"                                                         \
+	"    push_latest('p', ARGV[22])\n"                                                         \
+	"  end\n"                                                                                  \
+	"  return miss * 8\n"                                                                      \
+	"end\n"
+
+static const char push_lua[] = MCP_RES_LUA AGG_AUDIT_LUA PUSH_LISTS_LUA
+    "local function push_result()\n"
     "local pos = tonumber(ARGV[14]) * 7\n"
     "local cur = redis.call('HGET', KEYS[1], ARGV[1]) or ''\n"
     "if #cur >= pos + 7 and string.byte(cur, pos + 3) >= 64 then return push_again(cur, pos) end\n"
@@ -170,7 +230,11 @@ static const char push_lua[] = MCP_RES_LUA AGG_AUDIT_LUA
     "  redis.call('EXPIRE', KEYS[3], ARGV[8])\n"
     "  redis.call('ZREMRANGEBYSCORE', KEYS[4], '-inf', '(' .. (now - 90000))\n"
     "end\n"
-    "return 1\n";
+    "return 1\n"
+    "end\n"
+    "local rc = push_result()\n"
+    "if rc ~= 2 and ARGV[17] ~= '' then rc = rc + push_lists(rc == 1) end\n"
+    "return rc\n";
 
 /*
  * An unjudged result (append_unjudged).  KEYS: rs:HOUR uj:HOUR res:W.
@@ -188,60 +252,6 @@ static const char uj_lua[] =
     "local r = redis.call('HSETNX', KEYS[2], ARGV[1] .. ':' .. ARGV[3], ARGV[2])\n"
     "redis.call('EXPIRE', KEYS[2], ARGV[4])\n"
     "return r\n";
-
-/* One validated result record waiting for its round trip. */
-struct pending {
-	char slug[MCP_SLUG_MAX + 1];
-	char region[MCP_SLUG_MAX + 1];
-	char started[32];
-	long long window;
-	char value[32 + HASH_MAX];
-	char hash[HASH_MAX + 1];
-	char bucket[16];             /* the latency bucket of a passing result, or "" */
-	char host[AGG_HOST_MAX + 1]; /* the host of its URL, or "" */
-	char cert[24];               /* cert_expires_at in whole seconds, or "" */
-	char canary;                 /* 'o', 'f' (its run's canary), or 0: none said */
-	int from_registry;           /* "origin":"registry": a registry target's */
-	int uj;                      /* unjudged: its reason, 1 to AGG_UJ_CODES; 0: judged */
-	int stored;                  /* the store took it: first of its (slug, region, window) */
-	int counted;                 /* in mcp:runs:W (count_runs) */
-	int canary_sent;             /* this round trip writes it (the batch's first of its kind) */
-	struct mcp_buf line;         /* the record, for the spool */
-	long lineno;                 /* its line, for the ingest's answer */
-	int done;
-	int conflicted;        /* kept out of its window: its audit to write */
-	char why[AGG_WHY_MAX]; /* why the record was refused */
-};
-
-struct pctx {
-	struct mcp_store *st; /* NULL: Redis is down, records go to the spool */
-	char sha[41];
-	char uj_sha[41];    /* uj_lua's */
-	const char *spool;  /* the spool of this store (and -r region) */
-	const char *store;  /* its URL without the password, for messages */
-	const char *name;   /* the stream being read, for messages */
-	FILE *in;           /* the stream being read */
-	int replaying;      /* reading the spool: never re-spool */
-	const char *region; /* push -r: the one region stdin may speak for */
-	struct agg_origin origin;
-	struct pending *b;
-	size_t n;
-	long stored, dups, steps, spooled, replayed;
-	int failed; /* records could be neither stored nor spooled */
-	/*
-	 * The ingest (agg_push_open): the fate of each line goes to fate,
-	 * nothing to stderr or to a spool, and the store is the ingest's.
-	 */
-	agg_fate_fn *fate;
-	void *fate_arg;
-	const char *rlabel; /* what the region is called in a refusal: "-r " */
-	long unjudged;      /* of stored: unjudged results */
-	const char *token;  /* the ingest's token's ID, or NULL: what it writes is kept */
-	long conflicts;     /* results of a window another result of holds */
-	long future;        /* results refused for a window not begun */
-	long future_new;    /* of them, not yet counted in the store, all of future_region */
-	char future_region[MCP_SLUG_MAX + 1];
-};
 
 /* What push_open hands out: push's own context. */
 struct agg_push {
@@ -454,7 +464,9 @@ static void
 append_push(struct pctx *p, const struct pending *q, long long now)
 {
 	long long hour = q->window / AGG_HOUR;
-	char k[13][MCP_SLUG_MAX + 64];
+	char k[15][MCP_SLUG_MAX + 64], lnow[24];
+	const char *hex[AGG_LIST_KINDS];
+	int i;
 
 	if (q->uj) {
 		append_unjudged(p, q);
@@ -474,13 +486,21 @@ append_push(struct pctx *p, const struct pending *q, long long now)
 	agg_key(k[7], sizeof(k[7]), q->slug, "meta", -1);
 	agg_key(k[8], sizeof(k[8]), q->slug, "lat:", -1); /* the prefix of lat:HOUR */
 	agg_key(k[9], sizeof(k[9]), q->slug, "cert", -1);
+	agg_key(k[13], sizeof(k[13]), q->slug, "lsi", -1);
+	agg_key(k[14], sizeof(k[14]), q->slug, "lhash", -1);
+	snprintf(lnow, sizeof(lnow), "%lld", now);
+	for (i = 0; i < AGG_LIST_KINDS; i++)
+		if ((hex[i] = agg_list_hex(q->lh[i])) == NULL)
+			hex[i] = "";
 	mcp_store_appendf(p->st,
-	    "EVALSHA %s 11 %s %s %s %s %s %s %s %s %s %s %s %s %s %s %lld %s %s %d %d %lld %s %s "
-	    "%lld %s %lld %s %s",
-	    p->sha, k[0], k[1], k[2], k[3], k[4], k[5], k[6], k[7], k[9], k[10], k[11], q->region,
-	    q->value, q->started, q->window, q->hash, q->bucket, AGG_TTL_SHORT, AGG_TTL_LONG, hour,
-	    k[8], q->host, now, q->cert, q->window % AGG_HOUR / AGG_WINDOW, k[12],
-	    p->token != NULL ? p->token : "");
+	    "EVALSHA %s 13 %s %s %s %s %s %s %s %s %s %s %s %s %s %s %s %s %lld %s %s %d %d %lld "
+	    "%s "
+	    "%s %lld %s %lld %s %s %s %s %s %s %s %s",
+	    p->sha, k[0], k[1], k[2], k[3], k[4], k[5], k[6], k[7], k[9], k[10], k[11], k[13],
+	    k[14], q->region, q->value, q->started, q->window, q->hash, q->bucket, AGG_TTL_SHORT,
+	    AGG_TTL_LONG, hour, k[8], q->host, now, q->cert, q->window % AGG_HOUR / AGG_WINDOW,
+	    k[12], p->token != NULL ? p->token : "", *hex[0] || *hex[1] || *hex[2] ? lnow : "",
+	    hex[0], hex[1], hex[2], q->lh[1], q->lh[2]);
 	append_tail(p, q);
 }
 
@@ -616,7 +636,10 @@ send_batch(struct mcp_store *st, void *arg, char *err, size_t errlen)
 				conflict(p, &p->b[i]);
 			} else if (j == 0) {
 				p->b[i].done = 1;
-				stored = r->type == REDIS_REPLY_INTEGER && r->integer == 1;
+				/* The lists the store lacks ride on the reply (PUSH_LISTS_LUA). */
+				if (r->type == REDIS_REPLY_INTEGER)
+					p->b[i].lmiss = (int)(r->integer >> 3) & 7;
+				stored = r->type == REDIS_REPLY_INTEGER && (r->integer & 7) == 1;
 				p->b[i].stored = stored;
 				if (stored)
 					p->stored++, p->replayed += p->replaying,
@@ -631,6 +654,7 @@ send_batch(struct mcp_store *st, void *arg, char *err, size_t errlen)
 		}
 	}
 	count_runs(st, p);
+	push_lists_put(st, p);
 	return rc;
 }
 
@@ -685,8 +709,8 @@ conflicts_flush(struct pctx *p)
  * next batch starts on a fresh link); with none to be had, the spool takes
  * what is left, this batch and all that follow.
  */
-static void
-flush_batch(struct pctx *p)
+void
+push_flush_batch(struct pctx *p)
 {
 	static const struct mcp_store_retry rp = {3, 1, report};
 	char err[512];
@@ -710,6 +734,7 @@ flush_batch(struct pctx *p)
 		else
 			spool_write(p);
 	}
+	push_lists_release(p);
 	for (i = 0; i < p->n; i++)
 		mcp_buf_reset(&p->b[i].line);
 	p->n = 0;
@@ -844,6 +869,10 @@ on_record(cJSON *rec, long lineno, void *arg)
 		return 1;
 	}
 	if (k == 's') {
+		if (push_lists_step(p, rec, why, sizeof(why)) == -1) {
+			refuse(p, lineno, why);
+			return 1;
+		}
 		p->steps++;
 		if (p->fate != NULL)
 			p->fate(p->fate_arg, lineno, AGG_CHECKED, NULL);
@@ -860,11 +889,12 @@ on_record(cJSON *rec, long lineno, void *arg)
 		refuse(p, lineno, why);
 		return 1;
 	}
+	push_lists_claim(p, q, rec, lineno);
 	q->lineno = lineno;
 	q->done = 0;
 	q->stored = q->counted = 0;
 	if (++p->n == AGG_BATCH || (p->in != NULL && would_block(p->in)))
-		flush_batch(p);
+		push_flush_batch(p);
 	return 0;
 }
 
@@ -900,7 +930,7 @@ replay(struct pctx *p)
 		p->replaying = 1;
 		if (mcp_loop(f, p->spool, on_record, p, &ls) == -1)
 			rc = -1;
-		flush_batch(p);
+		push_flush_batch(p);
 		fclose(f);
 		if (ls.bad > 0)
 			rc = -1;
@@ -963,11 +993,14 @@ trim_slugs(struct pctx *p)
 static void
 summary(const struct pctx *p, const struct mcp_loop_stats *ls)
 {
-	char uj[64] = "";
+	char uj[160] = "";
 
 	/* Only when there are any: a run that judged all is said as before. */
 	if (p->unjudged > 0)
 		snprintf(uj, sizeof(uj), "; %ld of the results unjudged", p->unjudged);
+	if (p->lists_put > 0 || p->lists_unmatched > 0)
+		snprintf(uj + strlen(uj), sizeof(uj) - strlen(uj),
+		    "; %ld lists stored, %ld not their result's", p->lists_put, p->lists_unmatched);
 	warnx("push: %ld results stored, %ld duplicates ignored, %ld step records skipped, "
 	      "%ld bad lines, %ld spooled, %ld replayed from the spool%s",
 	    p->stored, p->dups, p->steps, ls->bad, p->spooled, p->replayed, uj);
@@ -1008,7 +1041,9 @@ agg_push(const struct agg_opts *o)
 		err(MCP_EXIT_FAIL, "push");
 	if ((p.st = agg_connect(o)) != NULL &&
 	    (mcp_store_script_load(p.st, push_lua, p.sha, why, sizeof(why)) == -1 ||
-	        mcp_store_script_load(p.st, uj_lua, p.uj_sha, why, sizeof(why)) == -1)) {
+	        mcp_store_script_load(p.st, uj_lua, p.uj_sha, why, sizeof(why)) == -1 ||
+	        mcp_store_script_load(p.st, agg_lists_put_lua, p.put_sha, why, sizeof(why)) ==
+	            -1)) {
 		warnx("redis: %s", why);
 		mcp_store_close(p.st);
 		p.st = NULL;
@@ -1020,7 +1055,7 @@ agg_push(const struct agg_opts *o)
 	p.in = stdin;
 	if (mcp_loop(stdin, "stdin", on_record, &p, &ls) == -1 || ls.bad > 0)
 		rc = MCP_EXIT_FAIL;
-	flush_batch(&p);
+	push_flush_batch(&p);
 	trim_slugs(&p);
 	if (p.spooled > 0) {
 		warnx("spool: %s: %ld records for %s kept for the next push", p.spool, p.spooled,
@@ -1033,6 +1068,7 @@ agg_push(const struct agg_opts *o)
 	if (o->verbose)
 		summary(&p, &ls);
 	agg_origin_free(&p.origin);
+	push_lists_free(&p);
 	for (i = 0; i < AGG_BATCH; i++)
 		mcp_buf_free(&p.b[i].line);
 	free(p.b);
@@ -1057,7 +1093,8 @@ agg_push_open(struct mcp_store *st, const char *region, const char *rlabel, agg_
 		return NULL;
 	}
 	if (mcp_store_script_load(st, push_lua, a->p.sha, err, len) == -1 ||
-	    mcp_store_script_load(st, uj_lua, a->p.uj_sha, err, len) == -1) {
+	    mcp_store_script_load(st, uj_lua, a->p.uj_sha, err, len) == -1 ||
+	    mcp_store_script_load(st, agg_lists_put_lua, a->p.put_sha, err, len) == -1) {
 		free(a->p.b);
 		free(a);
 		return NULL;
@@ -1080,7 +1117,7 @@ agg_push_record(struct agg_push *a, cJSON *rec, long lineno)
 void
 agg_push_flush(struct agg_push *a)
 {
-	flush_batch(&a->p);
+	push_flush_batch(&a->p);
 }
 
 /* What the ingest stores is kept as written by token id (borrowed, 9 bytes): audit.h. */
@@ -1110,6 +1147,7 @@ agg_push_close(struct agg_push *a)
 
 	if (a == NULL)
 		return;
+	push_lists_free(&a->p);
 	for (i = 0; i < AGG_BATCH; i++)
 		mcp_buf_free(&a->p.b[i].line);
 	free(a->p.b);
