@@ -55,7 +55,7 @@ is "$(conf_err 'region a host' 'colour blue')" "mcp-fleet: $TMP/bad.conf:2: unkn
 # the program is mcp-probe, no value starts with "-", the flags after --
 # are mcp-probe's, each with its value.
 notprobe="not mcp-probe (an absolute path to a file of that name, or mcp-probe)"
-notflag="not a flag of mcp-probe's run (-e ERA, -j JOBS, -m BYTES, -t SECONDS, -w SECONDS, --cacert FILE, --guard-allow CIDR, --guard-deny CIDR, --guard-nat64 PREFIX)"
+notflag="not a flag of mcp-probe's run (-e ERA, -j JOBS, -m BYTES, -t SECONDS, -w SECONDS, --list-max BYTES, --cacert FILE, --guard-allow CIDR, --guard-deny CIDR, --guard-nat64 PREFIX)"
 is "$(conf_err 'probe rm' 'region a host')" "mcp-fleet: $TMP/bad.conf:1: probe: $notprobe rc=2" "probe rm is refused"
 is "$(conf_err 'region a host probe=sed')" "mcp-fleet: $TMP/bad.conf:1: region a: probe: $notprobe rc=2" \
     "probe=sed is refused"
@@ -75,6 +75,9 @@ is "$(conf_err 'region a host -- --cacert -rf')" "mcp-fleet: $TMP/bad.conf:1: re
     "a flag's value cannot be an option"
 is "$(conf_err 'region a host -- -j x')" "mcp-fleet: $TMP/bad.conf:1: region a: -j x: not a number rc=2" "-j takes a number"
 is "$(conf_err 'region a host -- -t')" "mcp-fleet: $TMP/bad.conf:1: region a: -t needs a value rc=2" "a flag without its value"
+is "$(conf_err 'region a host -- --list-max 64m')" \
+    "mcp-fleet: $TMP/bad.conf:1: region a: --list-max 64m: not a size (a number, or k) rc=2" \
+    "--list-max takes a size"
 is "$(conf_err 'region a host -- --guard-nat64 64:ff9b:1::')" \
     "mcp-fleet: $TMP/bad.conf:1: region a: --guard-nat64 64:ff9b:1::: not an address range (CIDR) rc=2" \
     "--guard-nat64 takes a prefix"
