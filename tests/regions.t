@@ -177,9 +177,14 @@ is "$(v weather 3 '[.drift[].region]')" '["ap-southeast-1","sa-east-1","us-east-
 is "$(vs weather 4 47 .divergence)" '"cdn-cache-divergence" ' "weather: divergent for the 45 minutes"
 is "$(v weather 48 '[.verdict, .divergence, [.drift[].region]]')" '["green",null,["eu-west-2"]]' \
     "weather: the edge catches up: green, and eu-west-2's own drift"
-is "$(alerts weather)" "trigger P2,resolve P2," "weather: one divergence incident (P2), resolved"
-is "$(jq -r 'select(.slug == "weather" and .event == "resolve") | .layer' "$TMP/alerts")" cdn-cache-divergence \
-    "weather: its root layer is cdn-cache-divergence"
+is "$(alerts weather)" "trigger P2,resolve P2," "weather: one incident (P2), resolved"
+# The rename is breaking, so the incident is the change of the tools
+# (tools-changed, issue 46), the stale edge's divergence its story.
+is "$(jq -r 'select(.slug == "weather") | .kind' "$TMP/alerts" | sort -u)" tools-changed \
+    "weather: the incident is the change of its tools"
+like "$(jq -r 'select(.slug == "weather" and .event == "trigger") | .summary' "$TMP/alerts")" \
+    'eu-west-2 still serves get_data; the other regions renamed it fetch_data: breaking' \
+    "weather: the page says who serves what, in words"
 
 # --- the hung runner ----------------------------------------------------------------
 for k in 15 16 17 18 19; do
