@@ -277,8 +277,13 @@ int agg_result_parse(char *s, const char *region, long long window, struct agg_r
 
 /* A reason, with a value shown in it (mcp_json_quoted, mcp_json_num_text). */
 #define AGG_WHY_MAX (MCP_QUOTED_MAX + 200)
-/* Bytes of a line the ingest takes (push --to sends none longer): a probe's record is a few hundred. */
-#define AGG_WIRE_LINE_MAX (64 << 10)
+/*
+ * Bytes of a line the ingest takes (push --to sends none longer): a
+ * probe's result is a few hundred, a tools_list step with the lists it
+ * read (64 KiB each by default, mcp-probe --list-max) up to a few hundred
+ * KiB: the bound of a line push reads, MCP_LINE_MAX.
+ */
+#define AGG_WIRE_LINE_MAX (1 << 20)
 
 /*
  * The field (slug, region) of rec, a name by the slug rule, borrowed from

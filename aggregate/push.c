@@ -18,6 +18,7 @@
 #include "aggregate.h"
 #include "audit.h"
 #include "json.h"
+#include "lists.h"
 #include "loop.h"
 #include "mcp.h"
 #include "reslua.h"
@@ -57,7 +58,67 @@
  * subtracts and deletes the hours that leave the 24; if one of them has
  * expired, the sum is built again from the hours still there.
  */
-static const char push_lua[] = MCP_RES_LUA AGG_AUDIT_LUA
+/*
+ * The lists of a result (lists.h), after it is stored (1) or found a
+ * duplicate (0), never for a conflict.  KEYS[12] lsi, KEYS[13] lhash;
+ * ARGV[17] now ('' when the result names no list), ARGV[18..20] the hex
+ * of its tool, resource and prompt hashes ('' for none), ARGV[21..22] its
+ * resource and prompt hashes whole.  A list the store holds has its
+ * member scored now (once a minute) and its key's TTL renewed (once an
+ * hour); a list it lacks sets its bit (1 tools, 2 resources, 4 prompts)
+ * in what is added to the reply, times 8, and push sends its text, when
+ * it has it, in a second round trip (agg_lists_put_lua).  A stored
+ * result's resource and prompt hashes are kept by region as the tool
+ * hash is (lhash "r:REGION", "p:REGION"), a change of them a drift
+ * member with a fifth field, r or p.
+ */
+#define PUSH_LISTS_LUA                                                                             \
+	"local function push_latest(k, h)\n"                                                       \
+	"  if h == '' then return end\n"                                                           \
+	"  local f, t = k .. ':' .. ARGV[1], tonumber(ARGV[3])\n"                                  \
+	"  local prev = redis.call('HGET', KEYS[13], f)\n"                                         \
+	"  local pt, ph\n"                                                                         \
+	"  if prev then\n"                                                                         \
+	"    local sp = string.find(prev, ' ', 1, true)\n"                                         \
+	"    pt, ph = tonumber(string.sub(prev, 1, sp - 1)), string.sub(prev, sp + 1)\n"           \
+	"  end\n"                                                                                  \
+	"  if not pt or t > pt then\n"                                                             \
+	"    redis.call('HSET', KEYS[13], f, ARGV[3] .. ' ' .. h)\n"                               \
+	"    if ph and ph ~= h then\n"                                                             \
+	"      redis.call('ZADD', KEYS[4], ARGV[4],\n"                                             \
+	"        ARGV[4] .. ' ' .. ARGV[1] .. ' ' .. ph .. ' ' .. h .. ' ' .. k)\n"                \
+	"      redis.call('EXPIRE', KEYS[4], ARGV[7])\n"                                           \
+	"    end\n"                                                                                \
+	"  end\n"                                                                                  \
+	"  redis.call('EXPIRE', KEYS[13], ARGV[8])\n"                                              \
+	"end\n"                                                                                    \
+	"local function push_lists(stored)\n"                                                      \
+	"  local lsi, now, miss = KEYS[12], tonumber(ARGV[17]), 0\n"                               \
+	"  for i, k in ipairs({'t', 'r', 'p'}) do\n"                                               \
+	"    local hex = ARGV[17 + i]\n"                                                           \
+	"    if hex ~= '' then\n"                                                                  \
+	"      local m = k .. ':' .. hex\n"                                                        \
+	"      local s = tonumber(redis.call('ZSCORE', lsi, m))\n"                                 \
+	"      if not s then\n"                                                                    \
+	"        miss = miss + 2 ^ (i - 1)\n"                                                      \
+	"      elseif now - s >= 60 then\n"                                                        \
+	"        redis.call('ZADD', lsi, 'GT', now, m)\n"                                          \
+	"        if math.floor(now / 3600) ~= math.floor(s / 3600) then\n"                         \
+	"          redis.call('EXPIRE', ARGV[15] .. 'ls:' .. hex, ARGV[8])\n"                      \
+	"          redis.call('EXPIRE', lsi, ARGV[8])\n"                                           \
+	"        end\n"                                                                            \
+	"      end\n"                                                                              \
+	"    end\n"                                                                                \
+	"  end\n"                                                                                  \
+	"  if stored then\n"                                                                       \
+	"    push_latest('r', ARGV[21])\n"                                                         \
+	"    push_latest('p', ARGV[22])\n"                                                         \
+	"  end\n"                                                                                  \
+	"  return miss * 8\n"                                                                      \
+	"end\n"
+
+static const char push_lua[] = MCP_RES_LUA AGG_AUDIT_LUA PUSH_LISTS_LUA
+    "local function push_result()\n"
     "local pos = tonumber(ARGV[14]) * 7\n"
     "local cur = redis.call('HGET', KEYS[1], ARGV[1]) or ''\n"
     "if #cur >= pos + 7 and string.byte(cur, pos + 3) >= 64 then return push_again(cur, pos) end\n"
@@ -170,7 +231,11 @@ static const char push_lua[] = MCP_RES_LUA AGG_AUDIT_LUA
     "  redis.call('EXPIRE', KEYS[3], ARGV[8])\n"
     "  redis.call('ZREMRANGEBYSCORE', KEYS[4], '-inf', '(' .. (now - 90000))\n"
     "end\n"
-    "return 1\n";
+    "return 1\n"
+    "end\n"
+    "local rc = push_result()\n"
+    "if rc ~= 2 and ARGV[17] ~= '' then rc = rc + push_lists(rc == 1) end\n"
+    "return rc\n";
 
 /*
  * An unjudged result (append_unjudged).  KEYS: rs:HOUR uj:HOUR res:W.
@@ -211,6 +276,22 @@ struct pending {
 	int done;
 	int conflicted;        /* kept out of its window: its audit to write */
 	char why[AGG_WHY_MAX]; /* why the record was refused */
+	/* Its tool, resource and prompt hashes when "sha256:" ones, else "". */
+	char lh[AGG_LIST_KINDS][HASH_MAX + 1];
+	/* The text of each from its probe's tools_list step, checked against lh; empty: none. */
+	struct mcp_buf lt[AGG_LIST_KINDS];
+	int lmiss; /* the lists the store lacks (bit per kind), from the script's reply */
+};
+
+/* A list of a tools_list step, waiting for its probe's result. */
+struct lwait {
+	char id[64]; /* probe_id */
+	char slug[MCP_SLUG_MAX + 1];
+	char region[MCP_SLUG_MAX + 1];
+	int kind;
+	char hash[MCP_HASH_LEN];
+	struct mcp_buf text; /* owned */
+	unsigned long seq;   /* 0: free */
 };
 
 struct pctx {
@@ -241,6 +322,12 @@ struct pctx {
 	long future;        /* results refused for a window not begun */
 	long future_new;    /* of them, not yet counted in the store, all of future_region */
 	char future_region[MCP_SLUG_MAX + 1];
+	/* The lists (lists.h): waiting for their results, and their bytes held. */
+	char put_sha[41];
+	struct lwait wait[AGG_LIST_WAIT];
+	unsigned long wseq;
+	size_t held;
+	long lists_put, lists_unmatched, lists_absent;
 };
 
 /* What push_open hands out: push's own context. */
@@ -454,7 +541,9 @@ static void
 append_push(struct pctx *p, const struct pending *q, long long now)
 {
 	long long hour = q->window / AGG_HOUR;
-	char k[13][MCP_SLUG_MAX + 64];
+	char k[15][MCP_SLUG_MAX + 64], lnow[24];
+	const char *hex[AGG_LIST_KINDS];
+	int i;
 
 	if (q->uj) {
 		append_unjudged(p, q);
@@ -474,13 +563,21 @@ append_push(struct pctx *p, const struct pending *q, long long now)
 	agg_key(k[7], sizeof(k[7]), q->slug, "meta", -1);
 	agg_key(k[8], sizeof(k[8]), q->slug, "lat:", -1); /* the prefix of lat:HOUR */
 	agg_key(k[9], sizeof(k[9]), q->slug, "cert", -1);
+	agg_key(k[13], sizeof(k[13]), q->slug, "lsi", -1);
+	agg_key(k[14], sizeof(k[14]), q->slug, "lhash", -1);
+	snprintf(lnow, sizeof(lnow), "%lld", now);
+	for (i = 0; i < AGG_LIST_KINDS; i++)
+		if ((hex[i] = agg_list_hex(q->lh[i])) == NULL)
+			hex[i] = "";
 	mcp_store_appendf(p->st,
-	    "EVALSHA %s 11 %s %s %s %s %s %s %s %s %s %s %s %s %s %s %lld %s %s %d %d %lld %s %s "
-	    "%lld %s %lld %s %s",
-	    p->sha, k[0], k[1], k[2], k[3], k[4], k[5], k[6], k[7], k[9], k[10], k[11], q->region,
-	    q->value, q->started, q->window, q->hash, q->bucket, AGG_TTL_SHORT, AGG_TTL_LONG, hour,
-	    k[8], q->host, now, q->cert, q->window % AGG_HOUR / AGG_WINDOW, k[12],
-	    p->token != NULL ? p->token : "");
+	    "EVALSHA %s 13 %s %s %s %s %s %s %s %s %s %s %s %s %s %s %s %s %lld %s %s %d %d %lld "
+	    "%s "
+	    "%s %lld %s %lld %s %s %s %s %s %s %s %s",
+	    p->sha, k[0], k[1], k[2], k[3], k[4], k[5], k[6], k[7], k[9], k[10], k[11], k[13],
+	    k[14], q->region, q->value, q->started, q->window, q->hash, q->bucket, AGG_TTL_SHORT,
+	    AGG_TTL_LONG, hour, k[8], q->host, now, q->cert, q->window % AGG_HOUR / AGG_WINDOW,
+	    k[12], p->token != NULL ? p->token : "", *hex[0] || *hex[1] || *hex[2] ? lnow : "",
+	    hex[0], hex[1], hex[2], q->lh[1], q->lh[2]);
 	append_tail(p, q);
 }
 
@@ -587,6 +684,230 @@ conflict(struct pctx *p, struct pending *q)
 		warnx("%s:%ld: conflict: %s", p->name, q->lineno, why);
 }
 
+/* A waiting list let go: its bytes are no longer held. */
+static void
+wait_drop(struct pctx *p, struct lwait *w)
+{
+	p->held -= w->text.len;
+	mcp_buf_free(&w->text);
+	w->seq = 0;
+}
+
+/* A free place for a waiting list: the oldest one's when all are taken. */
+static struct lwait *
+wait_slot(struct pctx *p)
+{
+	struct lwait *old = &p->wait[0];
+	size_t i;
+
+	for (i = 0; i < AGG_LIST_WAIT; i++) {
+		if (p->wait[i].seq == 0)
+			return &p->wait[i];
+		if (p->wait[i].seq < old->seq)
+			old = &p->wait[i];
+	}
+	wait_drop(p, old);
+	return old;
+}
+
+static void flush_batch(struct pctx *p);
+
+/*
+ * Room for n more bytes of lists under AGG_LIST_HELD: the batch goes out
+ * first (its results' lists with it), then the oldest waiting lists go.
+ */
+static void
+make_room(struct pctx *p, size_t n)
+{
+	size_t i;
+
+	if (p->held + n > AGG_LIST_HELD && p->n > 0)
+		flush_batch(p);
+	while (p->held + n > AGG_LIST_HELD) {
+		for (i = 0; i < AGG_LIST_WAIT && p->wait[i].seq == 0; i++)
+			;
+		if (i == AGG_LIST_WAIT)
+			return;
+		wait_drop(p, wait_slot(p));
+	}
+}
+
+/*
+ * The lists of a tools_list step (detail.tools, resources, prompts), in
+ * their canonical text, wait for the result of their probe (same
+ * probe_id, slug and region): 0, or -1 when the step is refused (why): a
+ * list that is not I-JSON, or longer than AGG_LIST_BYTES.
+ */
+static int
+lists_step(struct pctx *p, const cJSON *rec, char *why, size_t len)
+{
+	const cJSON *d = cJSON_GetObjectItemCaseSensitive(rec, "detail"), *a;
+	const char *id = str_of(rec, "probe_id"), *step = str_of(rec, "step");
+	struct mcp_buf t = {0};
+	char h[MCP_HASH_LEN], err[128];
+	struct lwait *w;
+	int k;
+
+	if (step == NULL || strcmp(step, "tools_list") != 0 || !cJSON_IsObject(d) || id == NULL ||
+	    strlen(id) >= sizeof(w->id))
+		return 0;
+	for (k = 0; k < AGG_LIST_KINDS; k++) {
+		a = cJSON_GetObjectItemCaseSensitive(d, agg_list_word(k));
+		if (!cJSON_IsArray(a))
+			continue;
+		if (agg_list_canon(k, a, &t, h, err, sizeof(err)) == -1 || t.len > AGG_LIST_BYTES) {
+			if (t.len > AGG_LIST_BYTES)
+				snprintf(why, len,
+				    "detail.%s: a list of %zu bytes (canonical JSON): push keeps "
+				    "lists of at most %d bytes",
+				    agg_list_word(k), t.len, AGG_LIST_BYTES);
+			else
+				snprintf(why, len, "detail.%s: %s", agg_list_word(k), err);
+			mcp_buf_free(&t);
+			return -1;
+		}
+		make_room(p, t.len);
+		w = wait_slot(p);
+		snprintf(w->id, sizeof(w->id), "%s", id);
+		snprintf(w->slug, sizeof(w->slug), "%s", str_of(rec, "slug"));
+		snprintf(w->region, sizeof(w->region), "%s", str_of(rec, "region"));
+		snprintf(w->hash, sizeof(w->hash), "%s", h);
+		w->kind = k;
+		w->text = t;
+		memset(&t, 0, sizeof(t));
+		p->held += w->text.len;
+		w->seq = ++p->wseq;
+	}
+	return 0;
+}
+
+/*
+ * The result q (rec) takes its probe's waiting lists when each hashes to
+ * the hash the result carries; one that does not is let go, and said.
+ */
+static void
+lists_claim(struct pctx *p, struct pending *q, const cJSON *rec, long lineno)
+{
+	static const char *const field[] = {"tool_hash", "resource_hash", "prompt_hash"};
+	const char *id = str_of(rec, "probe_id"), *h;
+	struct lwait *w;
+	size_t i;
+	int k;
+
+	q->lmiss = 0;
+	for (k = 0; k < AGG_LIST_KINDS; k++) {
+		p->held -= q->lt[k].len; /* a refused record's, in this place before */
+		mcp_buf_free(&q->lt[k]);
+		h = str_of(rec, field[k]);
+		snprintf(q->lh[k], sizeof(q->lh[k]), "%s", agg_list_hex(h) != NULL ? h : "");
+	}
+	for (i = 0; id != NULL && i < AGG_LIST_WAIT; i++) {
+		w = &p->wait[i];
+		if (w->seq == 0 || strcmp(w->id, id) != 0 || strcmp(w->slug, q->slug) != 0 ||
+		    strcmp(w->region, q->region) != 0)
+			continue;
+		k = w->kind;
+		if (strcmp(w->hash, q->lh[k]) == 0 && q->lt[k].len == 0) {
+			q->lt[k] = w->text; /* its bytes still held, by q now */
+			memset(&w->text, 0, sizeof(w->text));
+			w->seq = 0;
+			continue;
+		}
+		p->lists_unmatched++;
+		if (p->fate == NULL)
+			warnx("%s:%ld: the %s of its tools_list step hash to %s, not to the "
+			      "result's %s: not kept",
+			    p->name, lineno, agg_list_word(k), w->hash,
+			    q->lh[k][0] != '\0' ? q->lh[k] : "(none)");
+		wait_drop(p, w);
+	}
+}
+
+/* Every list push holds let go, at its end. */
+static void
+lists_free(struct pctx *p)
+{
+	size_t i;
+
+	for (i = 0; i < AGG_LIST_WAIT; i++)
+		if (p->wait[i].seq != 0)
+			wait_drop(p, &p->wait[i]);
+	for (i = 0; i < AGG_BATCH; i++) {
+		int k;
+
+		for (k = 0; k < AGG_LIST_KINDS; k++)
+			mcp_buf_free(&p->b[i].lt[k]);
+	}
+}
+
+/* The lists of the batch let go once it is sent. */
+static void
+lists_release(struct pctx *p)
+{
+	size_t i;
+	int k;
+
+	for (i = 0; i < p->n; i++)
+		for (k = 0; k < AGG_LIST_KINDS; k++) {
+			p->held -= p->b[i].lt[k].len;
+			mcp_buf_free(&p->b[i].lt[k]);
+		}
+}
+
+/*
+ * The second round trip of a batch: the text of each list the store
+ * lacks, for a result stored or a duplicate (agg_lists_put_lua).  A list
+ * the store lacks whose text push does not have (the probe left it out)
+ * is counted; the next probe brings it.
+ */
+static void
+lists_put(struct mcp_store *st, struct pctx *p)
+{
+	char lsi[MCP_SLUG_MAX + 64], key[MCP_SLUG_MAX + 160], pre[MCP_SLUG_MAX + 64], m[80];
+	char now[24], ttl[16], maxn[16], maxb[16], err[256];
+	const char *argv[12];
+	size_t len[12], i, n = 0;
+	redisReply *r;
+	int k, j;
+
+	snprintf(now, sizeof(now), "%lld", (long long)mcp_now());
+	snprintf(ttl, sizeof(ttl), "%d", AGG_TTL_LONG);
+	snprintf(maxn, sizeof(maxn), "%d", AGG_LIST_SLUG_MAX);
+	snprintf(maxb, sizeof(maxb), "%d", AGG_LIST_SLUG_BYTES);
+	for (i = 0; i < p->n; i++) {
+		struct pending *q = &p->b[i];
+
+		for (k = 0; k < AGG_LIST_KINDS; k++) {
+			if (!(q->lmiss & (1 << k)))
+				continue;
+			if (q->lt[k].len == 0) {
+				p->lists_absent++;
+				continue;
+			}
+			agg_key(lsi, sizeof(lsi), q->slug, "lsi", -1);
+			agg_key(pre, sizeof(pre), q->slug, "", -1);
+			snprintf(key, sizeof(key), "%sls:%s", pre, agg_list_hex(q->lh[k]));
+			snprintf(m, sizeof(m), "%c:%s", agg_list_letter(k), agg_list_hex(q->lh[k]));
+			argv[0] = "EVALSHA", argv[1] = p->put_sha, argv[2] = "2", argv[3] = lsi;
+			argv[4] = key, argv[5] = m, argv[6] = now, argv[7] = q->lt[k].p;
+			argv[8] = ttl, argv[9] = pre, argv[10] = maxn, argv[11] = maxb;
+			for (j = 0; j < 12; j++)
+				len[j] = strlen(argv[j]);
+			len[7] = q->lt[k].len;
+			mcp_store_appendv(st, 12, argv, len);
+			q->lmiss &= ~(1 << k);
+			n++;
+		}
+	}
+	for (; n > 0 && mcp_store_read(st, &r, 1, err, sizeof(err)) == 0; n--) {
+		if (r->type == REDIS_REPLY_ERROR)
+			warnx("redis: lists: %s", r->str);
+		else
+			p->lists_put++;
+		freeReplyObject(r);
+	}
+}
+
 /* One round trip for the records not yet done; any failure is worth another. */
 static enum mcp_store_status
 send_batch(struct mcp_store *st, void *arg, char *err, size_t errlen)
@@ -616,7 +937,10 @@ send_batch(struct mcp_store *st, void *arg, char *err, size_t errlen)
 				conflict(p, &p->b[i]);
 			} else if (j == 0) {
 				p->b[i].done = 1;
-				stored = r->type == REDIS_REPLY_INTEGER && r->integer == 1;
+				/* The lists the store lacks ride on the reply (PUSH_LISTS_LUA). */
+				if (r->type == REDIS_REPLY_INTEGER)
+					p->b[i].lmiss = (int)(r->integer >> 3) & 7;
+				stored = r->type == REDIS_REPLY_INTEGER && (r->integer & 7) == 1;
 				p->b[i].stored = stored;
 				if (stored)
 					p->stored++, p->replayed += p->replaying,
@@ -631,6 +955,7 @@ send_batch(struct mcp_store *st, void *arg, char *err, size_t errlen)
 		}
 	}
 	count_runs(st, p);
+	lists_put(st, p);
 	return rc;
 }
 
@@ -710,6 +1035,7 @@ flush_batch(struct pctx *p)
 		else
 			spool_write(p);
 	}
+	lists_release(p);
 	for (i = 0; i < p->n; i++)
 		mcp_buf_reset(&p->b[i].line);
 	p->n = 0;
@@ -844,6 +1170,10 @@ on_record(cJSON *rec, long lineno, void *arg)
 		return 1;
 	}
 	if (k == 's') {
+		if (lists_step(p, rec, why, sizeof(why)) == -1) {
+			refuse(p, lineno, why);
+			return 1;
+		}
 		p->steps++;
 		if (p->fate != NULL)
 			p->fate(p->fate_arg, lineno, AGG_CHECKED, NULL);
@@ -860,6 +1190,7 @@ on_record(cJSON *rec, long lineno, void *arg)
 		refuse(p, lineno, why);
 		return 1;
 	}
+	lists_claim(p, q, rec, lineno);
 	q->lineno = lineno;
 	q->done = 0;
 	q->stored = q->counted = 0;
@@ -963,11 +1294,14 @@ trim_slugs(struct pctx *p)
 static void
 summary(const struct pctx *p, const struct mcp_loop_stats *ls)
 {
-	char uj[64] = "";
+	char uj[160] = "";
 
 	/* Only when there are any: a run that judged all is said as before. */
 	if (p->unjudged > 0)
 		snprintf(uj, sizeof(uj), "; %ld of the results unjudged", p->unjudged);
+	if (p->lists_put > 0 || p->lists_unmatched > 0)
+		snprintf(uj + strlen(uj), sizeof(uj) - strlen(uj),
+		    "; %ld lists stored, %ld not their result's", p->lists_put, p->lists_unmatched);
 	warnx("push: %ld results stored, %ld duplicates ignored, %ld step records skipped, "
 	      "%ld bad lines, %ld spooled, %ld replayed from the spool%s",
 	    p->stored, p->dups, p->steps, ls->bad, p->spooled, p->replayed, uj);
@@ -1008,7 +1342,9 @@ agg_push(const struct agg_opts *o)
 		err(MCP_EXIT_FAIL, "push");
 	if ((p.st = agg_connect(o)) != NULL &&
 	    (mcp_store_script_load(p.st, push_lua, p.sha, why, sizeof(why)) == -1 ||
-	        mcp_store_script_load(p.st, uj_lua, p.uj_sha, why, sizeof(why)) == -1)) {
+	        mcp_store_script_load(p.st, uj_lua, p.uj_sha, why, sizeof(why)) == -1 ||
+	        mcp_store_script_load(p.st, agg_lists_put_lua, p.put_sha, why, sizeof(why)) ==
+	            -1)) {
 		warnx("redis: %s", why);
 		mcp_store_close(p.st);
 		p.st = NULL;
@@ -1033,6 +1369,7 @@ agg_push(const struct agg_opts *o)
 	if (o->verbose)
 		summary(&p, &ls);
 	agg_origin_free(&p.origin);
+	lists_free(&p);
 	for (i = 0; i < AGG_BATCH; i++)
 		mcp_buf_free(&p.b[i].line);
 	free(p.b);
@@ -1057,7 +1394,8 @@ agg_push_open(struct mcp_store *st, const char *region, const char *rlabel, agg_
 		return NULL;
 	}
 	if (mcp_store_script_load(st, push_lua, a->p.sha, err, len) == -1 ||
-	    mcp_store_script_load(st, uj_lua, a->p.uj_sha, err, len) == -1) {
+	    mcp_store_script_load(st, uj_lua, a->p.uj_sha, err, len) == -1 ||
+	    mcp_store_script_load(st, agg_lists_put_lua, a->p.put_sha, err, len) == -1) {
 		free(a->p.b);
 		free(a);
 		return NULL;
@@ -1110,6 +1448,7 @@ agg_push_close(struct agg_push *a)
 
 	if (a == NULL)
 		return;
+	lists_free(&a->p);
 	for (i = 0; i < AGG_BATCH; i++)
 		mcp_buf_free(&a->p.b[i].line);
 	free(a->p.b);

@@ -4,7 +4,9 @@
  * region and nothing else: no store password, no tunnel, no SSH.
  *
  * Each record is checked as push checks it; a step record is checked and
- * left there (nothing of it is stored).  A result record is written to the
+ * left there (nothing of it is stored), but for a tools_list step that
+ * carries the lists the probe read, sent with the results for push to
+ * keep them (lists.h).  A result record is written to the
  * spool before it is sent, and leaves the spool only when the ingest's
  * answer says, for its line, stored, duplicate, refused for good, or
  * kept out as a conflict with another result of its window (said): a
@@ -29,6 +31,7 @@
 #include <unistd.h>
 
 #include "aggregate.h"
+#include "lists.h"
 #include "loop.h"
 #include "relay.h"
 
@@ -121,9 +124,11 @@ on_record(cJSON *rec, long lineno, void *arg)
 		warnx("stdin:%ld: %s", lineno, why);
 		return 1;
 	}
+	/* A step is sent only for the lists it carries (push keeps them, lists.h). */
 	if (k == 's') {
 		r->steps++;
-		return 0;
+		if (!agg_list_carried(rec))
+			return 0;
 	}
 	if (r->norg == r->corg) {
 		r->corg = r->corg ? r->corg * 2 : 1024;
@@ -261,7 +266,7 @@ settle(struct relay *r, const char *p, const char *end, long m, const struct mcp
 		} else if (fate[i] == AGG_STORED) {
 			r->stored++;
 			r->replayed += r->sent < r->old_end;
-		} else {
+		} else if (fate[i] != AGG_CHECKED) {
 			r->dups++;
 		}
 		if (r->sent >= r->old_end)

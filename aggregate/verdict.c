@@ -16,6 +16,7 @@
 #include "mcp.h"
 #include "rec.h"
 #include "reslua.h"
+#include "vlists.h"
 
 /* Windows fetched per slug: the 5 minutes that end with W. */
 #define NWIN (AGG_DIVERGENCE_SPAN / AGG_WINDOW)
@@ -69,6 +70,7 @@ static const char write_lua[] = AGG_WRITE_LUA;
 struct vctx {
 	struct mcp_store *st;
 	char read_sha[41], stats_sha[41], write_sha[41];
+	char lists_sha[41], hist_sha[41]; /* vlists.c's */
 	long long window;
 	int lookback;
 	struct mcp_buf out;       /* records of the batch, written once stored */
@@ -87,6 +89,15 @@ struct slugwork {
 	const char *own[AGG_FAULT_REGIONS];
 	char own_ok[AGG_FAULT_REGIONS];
 	size_t nown;
+	/* Its decision, and the results and regions it borrows from (owned). */
+	struct agg_decision d;
+	int decided;
+	struct agg_result *res;
+	const char **seen;
+	/* Its lists, read only for drift or divergence (vlists.c): lr owned. */
+	redisReply *lr;
+	struct agg_lcache lc;
+	int hist; /* the history's write is queued after the verdict's */
 };
 
 static void
@@ -100,6 +111,17 @@ work_clear(struct slugwork *w)
 	}
 	mcp_buf_reset(&w->rec);
 	w->nown = 0;
+	if (w->decided)
+		agg_decision_free(&w->d);
+	w->decided = 0;
+	free(w->res);
+	free(w->seen);
+	w->res = NULL;
+	w->seen = NULL;
+	agg_lcache_free(&w->lc);
+	freeReplyObject(w->lr);
+	w->lr = NULL;
+	w->hist = 0;
 }
 
 /* aggregate.h */
@@ -198,30 +220,6 @@ names_json(const char **v, size_t n)
 
 	for (i = 0; a != NULL && i < n; i++)
 		cJSON_AddItemToArray(a, cJSON_CreateString(v[i]));
-	return a;
-}
-
-static cJSON *
-drift_json(const redisReply *z)
-{
-	cJSON *a = cJSON_CreateArray(), *o;
-	char *f[4], *save = NULL, *s;
-	size_t i;
-	int k;
-
-	for (i = 0; a != NULL && i < z->elements; i++) {
-		s = z->element[i]->str;
-		for (k = 0; k < 4; k++)
-			if ((f[k] = strtok_r(k ? NULL : s, " ", &save)) == NULL)
-				break;
-		if (k < 4)
-			continue;
-		o = cJSON_CreateObject();
-		cJSON_AddStringToObject(o, "region", f[1]);
-		cJSON_AddStringToObject(o, "from", f[2]);
-		cJSON_AddStringToObject(o, "to", f[3]);
-		cJSON_AddItemToArray(a, o);
-	}
 	return a;
 }
 
@@ -412,7 +410,7 @@ add_faults(cJSON *o, const struct vctx *v)
 }
 
 static cJSON *
-record_of(const struct vctx *v, const struct slugwork *w, const struct agg_decision *d)
+record_of(const struct vctx *v, struct slugwork *w, const struct agg_decision *d)
 {
 	char asof[32];
 	cJSON *o = cJSON_CreateObject();
@@ -436,7 +434,8 @@ record_of(const struct vctx *v, const struct slugwork *w, const struct agg_decis
 		cJSON_AddStringToObject(o, "divergence", "cdn-cache-divergence");
 	else
 		cJSON_AddNullToObject(o, "divergence");
-	cJSON_AddItemToObject(o, "drift", drift_json(w->r[R_DRIFT]));
+	cJSON_AddItemToObject(
+	    o, "drift", agg_drift_json(w->r[R_DRIFT], w->lr != NULL ? &w->lc : NULL));
 	add_stats(o, w->r[R_STATS], w->code);
 	if (d->error != NULL)
 		cJSON_AddStringToObject(o, "error", d->error);
@@ -452,6 +451,7 @@ record_of(const struct vctx *v, const struct slugwork *w, const struct agg_decis
 		cJSON_AddNullToObject(o, "host");
 	add_cert(o, v, w->r[R_CERT], d->nreporters + d->nmissing);
 	cJSON_AddItemToObject(o, "divergent_regions", names_json(d->divergent, d->ndivergent));
+	agg_tools_divergence(o, &w->lc, d);
 	cJSON_AddItemToObject(o, "failing_now", names_json(d->failing_now, d->nfailing_now));
 	add_maint(o, v, w->r[R_MAINT]);
 	add_faults(o, v);
@@ -476,43 +476,85 @@ own_results(const struct vctx *v, struct slugwork *w, const struct agg_result *r
 		}
 }
 
-/* Decide one slug from its replies and format its record into w->rec. */
+/* Decide one slug from its replies into w->d: 0, or -1 (err). */
 static int
 decide(struct vctx *v, struct slugwork *w, char *err, size_t errlen)
 {
 	struct agg_input in = {v->window, v->lookback, NULL, 0, NULL, 0};
-	struct agg_result *res = NULL;
-	const char **seen = NULL;
-	struct agg_decision d;
-	cJSON *o = NULL;
-	int i, rc = -1;
+	int i;
 
 	for (i = 0; i < NREAD; i++)
 		if (w->r[i]->type == REDIS_REPLY_ERROR) {
 			snprintf(err, errlen, "%s: %s", w->slug, w->r[i]->str);
 			return -1;
 		}
-	if (agg_results_from(w->r[R_RES], v->window, &res, &in.nres) == -1 ||
-	    seen_of(v, w->r[R_SEEN], &seen, &in.nseen) == -1)
-		goto out;
-	agg_fault_drop(&v->faults, res, &in.nres, seen, &in.nseen);
-	own_results(v, w, res, in.nres);
-	in.res = res;
-	in.seen = seen;
-	if (agg_decide(&in, &d) == -1)
-		goto out;
-	w->verdict = d.verdict;
-	w->code = in_maint(v, w->r[R_MAINT]) ? 'm' : agg_verdict_code(d.verdict);
-	if ((o = record_of(v, w, &d)) != NULL)
+	if (agg_results_from(w->r[R_RES], v->window, &w->res, &in.nres) == -1 ||
+	    seen_of(v, w->r[R_SEEN], &w->seen, &in.nseen) == -1) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	agg_fault_drop(&v->faults, w->res, &in.nres, w->seen, &in.nseen);
+	own_results(v, w, w->res, in.nres);
+	in.res = w->res;
+	in.seen = w->seen;
+	if (agg_decide(&in, &w->d) == -1) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	w->decided = 1;
+	w->verdict = w->d.verdict;
+	w->code = in_maint(v, w->r[R_MAINT]) ? 'm' : agg_verdict_code(w->d.verdict);
+	return 0;
+}
+
+/*
+ * Format the slug's record into w->rec, and queue the history's write of
+ * its drift (before the verdict's: w->hist).
+ */
+static int
+finish(struct vctx *v, struct slugwork *w, char *err, size_t errlen)
+{
+	cJSON *o;
+	int rc = -1;
+
+	err[0] = '\0';
+	if ((o = record_of(v, w, &w->d)) != NULL &&
+	    agg_history_append(v->st, v->hist_sha, w->slug, &w->lc,
+	        cJSON_GetObjectItemCaseSensitive(o, "drift"), v->window, &w->hist) == 0)
 		rc = mcp_rec_format(&w->rec, o, err, errlen);
-	agg_decision_free(&d);
-out:
 	if (rc == -1 && err[0] == '\0')
 		snprintf(err, errlen, "out of memory");
 	cJSON_Delete(o);
-	free(res);
-	free(seen);
 	return rc;
+}
+
+/*
+ * The lists of the slugs whose window has drift or divergence, in a round
+ * trip of their own: none for a batch of green slugs whose lists did not
+ * change.  A slug whose read failed says change_unknown "not_read".
+ */
+static enum mcp_store_status
+read_lists(struct vctx *v, struct slugwork *ws, size_t n, char *err, size_t errlen)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (agg_vlists_need(ws[i].r[R_DRIFT], ws[i].d.divergence))
+			agg_vlists_append(
+			    v->st, v->lists_sha, ws[i].slug, ws[i].r[R_DRIFT], ws[i].d.divergence);
+	for (i = 0; i < n; i++) {
+		if (!agg_vlists_need(ws[i].r[R_DRIFT], ws[i].d.divergence))
+			continue;
+		if (mcp_store_read(v->st, &ws[i].lr, 1, err, errlen) == -1)
+			return MCP_STORE_AGAIN;
+		if (ws[i].lr->type == REDIS_REPLY_ERROR &&
+		    strncmp(ws[i].lr->str, "NOSCRIPT", 8) == 0) {
+			snprintf(err, errlen, "%s", ws[i].lr->str);
+			return MCP_STORE_AGAIN;
+		}
+		agg_lcache_load(&ws[i].lc, ws[i].lr);
+	}
+	return MCP_STORE_OK;
 }
 
 /*
@@ -571,6 +613,7 @@ batch_once(struct mcp_store *st, void *arg, char *err, size_t errlen)
 	enum mcp_store_status rc = MCP_STORE_OK;
 	redisReply *r;
 	size_t i;
+	int j;
 
 	err[0] = '\0';
 	for (i = 0; i < b->n; i++)
@@ -590,18 +633,27 @@ batch_once(struct mcp_store *st, void *arg, char *err, size_t errlen)
 		}
 		if (decide(v, &ws[i], err, errlen) == -1)
 			return MCP_STORE_FAIL;
+	}
+	if ((rc = read_lists(v, ws, b->n, err, errlen)) != MCP_STORE_OK)
+		return rc;
+	for (i = 0; i < b->n; i++) {
+		if (finish(v, &ws[i], err, errlen) == -1)
+			return MCP_STORE_FAIL;
 		append_write(v, &ws[i]);
 	}
 	for (i = 0; i < b->n; i++) {
-		if (mcp_store_read(st, &r, 1, err, errlen) == -1)
-			return MCP_STORE_AGAIN;
-		if (r->type == REDIS_REPLY_ERROR) {
-			snprintf(err, errlen, "%s: %s", ws[i].slug, r->str);
-			rc = mcp_store_retryable(st, r) || strncmp(r->str, "NOSCRIPT", 8) == 0
-			    ? MCP_STORE_AGAIN
-			    : MCP_STORE_FAIL;
+		for (j = 0; j < 1 + ws[i].hist; j++) {
+			if (mcp_store_read(st, &r, 1, err, errlen) == -1)
+				return MCP_STORE_AGAIN;
+			if (r->type == REDIS_REPLY_ERROR) {
+				snprintf(err, errlen, "%s: %s", ws[i].slug, r->str);
+				rc = mcp_store_retryable(st, r) ||
+				        strncmp(r->str, "NOSCRIPT", 8) == 0
+				    ? MCP_STORE_AGAIN
+				    : MCP_STORE_FAIL;
+			}
+			freeReplyObject(r);
 		}
-		freeReplyObject(r);
 	}
 	if (rc != MCP_STORE_OK)
 		return rc;
@@ -877,7 +929,9 @@ agg_verdict(const struct agg_opts *o, char **slugs, int nslugs)
 		return MCP_EXIT_FAIL;
 	if (mcp_store_script_load(v.st, read_lua, v.read_sha, err, sizeof(err)) == -1 ||
 	    mcp_store_script_load(v.st, stats_lua, v.stats_sha, err, sizeof(err)) == -1 ||
-	    mcp_store_script_load(v.st, write_lua, v.write_sha, err, sizeof(err)) == -1) {
+	    mcp_store_script_load(v.st, write_lua, v.write_sha, err, sizeof(err)) == -1 ||
+	    mcp_store_script_load(v.st, agg_vlists_lua, v.lists_sha, err, sizeof(err)) == -1 ||
+	    mcp_store_script_load(v.st, agg_vhist_lua, v.hist_sha, err, sizeof(err)) == -1) {
 		warnx("redis: %s", err);
 		goto out;
 	}

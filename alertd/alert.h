@@ -251,6 +251,9 @@ struct alert_ev {
 	double expires;
 	const char *fingerprint;
 	long silence; /* suppressed by this silence (reason its reason); 0: none */
+	/* A change of the tool list (tools.c): the list it leads to, its class; NULL: none. */
+	const char *tool_hash;
+	const char *change_class;
 };
 /* The record of e as a cJSON object (owned), exits when memory runs out. */
 cJSON *alert_record(const struct alert_ev *e);

@@ -27,8 +27,8 @@ in_array(const cJSON *arr, const char *s)
 }
 
 /* "a", "a and b", "a, b and c" of the strings of arr not in skip. */
-static void
-join(char *buf, size_t len, const cJSON *arr, const cJSON *skip)
+void
+regions_join(char *buf, size_t len, const cJSON *arr, const cJSON *skip)
 {
 	const cJSON *e;
 	const char *w[ALERT_REGIONS_MAX], *sep;
@@ -211,6 +211,65 @@ cert_check(const cJSON *rec, struct verdict *vd, char *err, size_t errlen)
 	return 0;
 }
 
+/* 1 when a is an array of at most ALERT_REGIONS_MAX region names. */
+static int
+regions_ok(const cJSON *a)
+{
+	const cJSON *e;
+
+	if (!cJSON_IsArray(a) || cJSON_GetArraySize(a) > ALERT_REGIONS_MAX)
+		return 0;
+	cJSON_ArrayForEach(e, a)
+	{
+		if (!cJSON_IsString(e) || !mcp_slug_ok(e->valuestring))
+			return 0;
+	}
+	return 1;
+}
+
+/*
+ * drift and tools_divergence, the tool lists' changes (issue 46).  They
+ * only add words and the tools-changed track: a verdict whose are not as
+ * mcp-aggregate writes them is read without them, never refused (its
+ * downtime counts more than its words).  Each name in them is cut and
+ * cleaned where it is said (toolwords.c).
+ */
+static void
+tools_read(const cJSON *rec, struct verdict *vd)
+{
+	const cJSON *d = cJSON_GetObjectItemCaseSensitive(rec, "drift");
+	const cJSON *t = cJSON_GetObjectItemCaseSensitive(rec, "tools_divergence"), *e;
+
+	vd->drift = cJSON_IsArray(d) ? d : NULL;
+	vd->tdiv = cJSON_IsArray(t) && cJSON_GetArraySize(t) <= ALERT_REGIONS_MAX ? t : NULL;
+	cJSON_ArrayForEach(e, vd->tdiv)
+	{
+		if (!regions_ok(cJSON_GetObjectItemCaseSensitive(e, "regions"))) {
+			vd->tdiv = NULL;
+			break;
+		}
+	}
+}
+
+/* The divergence in words: who serves what, and whether it breaks agents. */
+static void
+divergence_words(const struct verdict *vd, char *buf, size_t len)
+{
+	const cJSON *e = cJSON_GetArrayItem(vd->tdiv, 0);
+	char who[512], words[880];
+	int n = cJSON_GetArraySize(vd->tdiv);
+
+	if (e == NULL) {
+		snprintf(buf, len, "%s: " DIVERGENCE ": the regions serve different tool lists",
+		    vd->slug);
+		return;
+	}
+	regions_join(who, sizeof(who), cJSON_GetObjectItemCaseSensitive(e, "regions"), NULL);
+	tool_div_words(words, sizeof(words), who, cJSON_GetObjectItemCaseSensitive(e, "change"));
+	snprintf(buf, len, "%s: " DIVERGENCE ": %s%s", vd->slug, words,
+	    n > 1 ? " (and other regions serve other lists)" : "");
+}
+
 /* The fields every verdict is checked for; 0, or -1 with a reason in err. */
 static int
 verdict_check(const cJSON *rec, double now, struct verdict *vd, char *err, size_t errlen)
@@ -262,6 +321,7 @@ classify(const cJSON *rec, double now, struct verdict *vd, char *err, size_t err
 	vd->host = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(rec, "host"));
 	nf = cJSON_GetArraySize(failed);
 	vd->reporters = rep;
+	tools_read(rec, vd);
 	l->regions = failed;
 	l->step = cJSON_GetStringValue(step);
 	l->layer = l->step != NULL ? mcp_step_index(l->step) : -1;
@@ -277,8 +337,8 @@ classify(const cJSON *rec, double now, struct verdict *vd, char *err, size_t err
 	if (strcmp(v, "amber") == 0 && strcmp(sv, "divergence") == 0) {
 		l->sev = "P2", l->step = NULL, l->layer = MCP_NSTEPS;
 		l->regions = NULL;
-		snprintf(l->summary, sizeof(l->summary),
-		    "%s: " DIVERGENCE ": the regions serve different tool lists", slug);
+		vd->divergence = 1;
+		divergence_words(vd, l->summary, sizeof(l->summary));
 		return 0;
 	}
 	if (l->layer < 0 || (strcmp(v, "amber") != 0 && strcmp(v, "red") != 0)) {
@@ -289,7 +349,7 @@ classify(const cJSON *rec, double now, struct verdict *vd, char *err, size_t err
 	}
 	if (strcmp(v, "amber") == 0) {
 		l->sev = "P2";
-		join(reach, sizeof(reach), rep, failed);
+		regions_join(reach, sizeof(reach), rep, failed);
 		snprintf(l->summary, sizeof(l->summary), "%s: %s failing in %d region%s; ", slug,
 		    l->step, nf, plural(nf));
 		u = strlen(l->summary);
@@ -298,7 +358,7 @@ classify(const cJSON *rec, double now, struct verdict *vd, char *err, size_t err
 			    "reachable from %s, not from ", reach);
 		else
 			snprintf(l->summary + u, sizeof(l->summary) - u, "not reachable from ");
-		join(reach, sizeof(reach), failed, NULL);
+		regions_join(reach, sizeof(reach), failed, NULL);
 		u = strlen(l->summary);
 		snprintf(l->summary + u, sizeof(l->summary) - u, "%s", reach);
 		return 0;

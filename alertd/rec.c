@@ -85,6 +85,10 @@ alert_record(const struct alert_ev *e)
 		cJSON_AddNumberToObject(o, "expires_at", e->expires);
 	if (e->fingerprint != NULL)
 		cJSON_AddStringToObject(o, "fingerprint", e->fingerprint);
+	if (e->tool_hash != NULL && e->tool_hash[0] != '\0')
+		cJSON_AddStringToObject(o, "tool_hash", e->tool_hash);
+	if (e->change_class != NULL)
+		cJSON_AddStringToObject(o, "change_class", e->change_class);
 	if (e->escalation > 0)
 		cJSON_AddNumberToObject(o, "escalation", e->escalation);
 	if (e->suppressed != NULL) {

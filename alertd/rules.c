@@ -162,7 +162,7 @@ static int
 resolve(struct ctx *x, struct state *s, int ti)
 {
 	struct track *t = &s->t[ti];
-	char sum[1024], d[64], a[8], b[8], what[160];
+	char sum[1024] = "", d[64], a[8], b[8], what[160];
 	struct alert_ev e = ev_of(t, ti, x->slug, "resolve", sum);
 	int root = root_layer(t), rc;
 
@@ -249,8 +249,8 @@ escalate(struct ctx *x, struct track *t, int ti, const char *why)
 }
 
 /* The rules of the verdicts' time: escalation of a P2 at the tools layers, reminders. */
-static int
-timers(struct ctx *x, struct track *t, int ti)
+int
+track_timers(struct ctx *x, struct track *t, int ti)
 {
 	char sum[1024], d[64], a[8];
 	struct alert_ev e;
@@ -351,7 +351,7 @@ track_step(struct ctx *x, struct state *s, int ti, const struct look *l, int nee
 			if (escalate(x, t, ti, l->summary) == -1)
 				return -1;
 	}
-	return timers(x, t, ti);
+	return track_timers(x, t, ti);
 }
 
 /* The 30-day latency baseline (mean), or -1 below the sample minimum. */
@@ -501,6 +501,11 @@ step_state(struct ctx *x, struct state *s, const struct verdict *vd)
 		lat_add(
 		    s, day, base > 0 ? fmin(vd->latency, c->latency_factor * base) : vd->latency);
 	}
+	/* A change of the tool list first: its divergence may be its incident's story. */
+	if (tools_step(x, s, vd) == -1)
+		return -1;
+	if (down.kind == FAIL && down.layer == MCP_NSTEPS && tools_told(s, vd))
+		down.kind = NEUTRAL;
 	if (vd->now != NULL)
 		now_step(x, s, vd, &down);
 	if (track_step(x, s, T_DOWN, &down, c->fail_windows) == -1 ||

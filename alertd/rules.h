@@ -18,8 +18,11 @@ enum { PASS, FAIL, NEUTRAL };
 #define REGIONS_JSON_MAX (ALERT_REGIONS_MAX * (MCP_SLUG_MAX + 3) + 3)
 #define BATCH_MAX 32 /* verdicts decided together by the filter */
 #define MAINT_LOADED 2
-enum { T_DOWN, T_RL, T_LAT, T_ERR, T_CERT, T_TOKEN, NTRACKS };
-#define NXTRACKS 2 /* the expiry tracks: T_CERT and T_TOKEN */
+/* The expiry tracks come last: s->x[ti - T_CERT] is theirs. */
+enum { T_DOWN, T_RL, T_LAT, T_ERR, T_TOOLS, T_CERT, T_TOKEN, NTRACKS };
+#define NXTRACKS 2       /* the expiry tracks: T_CERT and T_TOKEN */
+#define TOOLS_NOTED 4    /* the lists a note was sent of, remembered (tools.c) */
+#define TOOL_HASH_MAX 80 /* "sha256:" and 64 hex digits, with room */
 
 /* The name in dedup keys and "kind", and the hash field of each track. */
 extern const char *const track_kind[NTRACKS];
@@ -82,6 +85,12 @@ struct state {
 	long ebk[ERR_BUCKETS];
 	long etot[ERR_BUCKETS];
 	long efail[ERR_BUCKETS];
+	/*
+	 * The tools-changed track (tools.c): the list its open incident is
+	 * about, and the last lists a note told of ("" for none).
+	 */
+	char tch[TOOL_HASH_MAX];
+	char tnoted[TOOLS_NOTED][TOOL_HASH_MAX];
 };
 
 /* What one verdict says to one track. */
@@ -111,6 +120,9 @@ struct verdict {
 	const cJSON *cert_regions;  /* NULL: none */
 	const cJSON *cert_regional; /* {region, expires_at} of one region alone; NULL: none */
 	double cert_early;          /* the earliest of cert_regional, -1: none */
+	const cJSON *drift;         /* the tool-hash changes of the window (an array), or NULL */
+	const cJSON *tdiv;          /* tools_divergence (an array), or NULL */
+	int divergence;             /* the verdict is a divergence */
 };
 
 struct ctx {
@@ -157,8 +169,8 @@ struct pub {
 };
 
 struct args {
-	const char *argv[32];
-	char val[14][8192]; /* a track: its routes, its regions and some numbers */
+	const char *argv[40];
+	char val[16][8192]; /* a track: its routes, its regions and some numbers */
 	char key[MCP_SLUG_MAX + 32];
 	int n, k;
 };
@@ -293,5 +305,30 @@ int step_state(struct ctx *x, struct state *s, const struct verdict *vd);
 
 /* "16:05": the UTC hour and minute of t, for summaries. */
 void alert_hm(char *buf, size_t len, double t);
+/* The rules of the verdicts' time of an open track: escalation, reminders. */
+int track_timers(struct ctx *x, struct track *t, int ti);
+
+/* toolwords.c: a change of a tool list in words (a server's names cleaned and cut). */
+#define ALERT_TOOL_NAME 64 /* bytes of a server's name said in a summary */
+/* s as one line of at most ALERT_TOOL_NAME bytes and an ellipsis, whole characters. */
+void tool_name_clean(char *buf, size_t len, const char *s);
+/* "R still serves X; the other regions renamed it Y: breaking for agents that call X". */
+void tool_div_words(char *buf, size_t len, const char *regions, const cJSON *change);
+/* "the tool list changed in R: renamed X to Y: breaking for agents that call X". */
+void tool_drift_words(char *buf, size_t len, const char *regions, const cJSON *change);
+/* A change's class ("breaking", "review", "compatible"), or NULL when it has none. */
+const char *tool_class(const cJSON *change);
+
+/* tools.c: the tools-changed track and the notes of a compatible or review change. */
+#define TOOLS_KIND "tools-changed"
+#define TOOLS_NOTE "tools-note"
+int tools_step(struct ctx *x, struct state *s, const struct verdict *vd);
+/* 1 when the divergence of vd is the open tools-changed incident's, told by it. */
+int tools_told(const struct state *s, const struct verdict *vd);
+/* The state's "toolsx" field: parsed, formatted. */
+void tools_parse(struct state *s, const char *v);
+void tools_format(const struct state *s, char *buf, size_t len);
+/* "a", "a and b", "a, b and c" of the strings of arr not in skip. */
+void regions_join(char *buf, size_t len, const cJSON *arr, const cJSON *skip);
 
 #endif

@@ -22,8 +22,8 @@
 
 /* The name in dedup keys and "kind", and the hash field of each track. */
 const char *const track_kind[NTRACKS] = {
-    NULL, "rate-limited", "latency", "error-rate", "cert-expiry", "token-expiry"};
-const char *const track_field[NTRACKS] = {"down", "rl", "slow", "erate", "cert", "token"};
+    NULL, "rate-limited", "latency", "error-rate", TOOLS_KIND, "cert-expiry", "token-expiry"};
+const char *const track_field[NTRACKS] = {"down", "rl", "slow", "erate", "tools", "cert", "token"};
 const char *const xtrack_field[NXTRACKS] = {"certx", "tokenx"};
 
 const char *
@@ -161,6 +161,8 @@ state_parse(struct state *s, const redisReply *r)
 				s->ebk[b % ERR_BUCKETS] = b, s->etot[b % ERR_BUCKETS] = tot;
 				s->efail[b % ERR_BUCKETS] = fail;
 			}
+		} else if (strcmp(f, "toolsx") == 0) {
+			tools_parse(s, v);
 		} else {
 			for (k = 0; k < NTRACKS; k++)
 				if (strcmp(f, track_field[k]) == 0)
@@ -232,6 +234,9 @@ state_args(const struct state *s, struct args *a)
 	for (i = 0; i < NXTRACKS; i++)
 		arg_add(a, xtrack_field[i], "%.0f %d %s", s->x[i].exp, s->x[i].tier,
 		    s->x[i].fpr[0] ? s->x[i].fpr : "-");
+	a->argv[a->n++] = "toolsx";
+	tools_format(s, a->val[a->k], sizeof(a->val[0]));
+	a->argv[a->n++] = a->val[a->k++];
 }
 
 #define STR_(x) #x

@@ -61,30 +61,30 @@ mcp_sha256_tag(const void *p, size_t len, char *out)
 	return 0;
 }
 
-/* A tool and its place in the caller's array, for a stable sort by name. */
-struct tool_ref {
-	const cJSON *tool;
-	const char *name;
+/* An item and its place in the caller's array, for a stable sort by key. */
+struct item_ref {
+	const cJSON *item;
+	const char *key;
 	size_t pos;
 };
 
 static int
-tool_cmp(const void *a, const void *b)
+item_cmp(const void *a, const void *b)
 {
-	const struct tool_ref *ta = a, *tb = b;
+	const struct item_ref *ta = a, *tb = b;
 	int c;
 
-	if ((c = mcp_utf16_cmp(ta->name, tb->name)) != 0)
+	if ((c = mcp_utf16_cmp(ta->key, tb->key)) != 0)
 		return c;
 	return ta->pos < tb->pos ? -1 : ta->pos > tb->pos;
 }
 
-/* The tools of arr sorted by name, into a new array the caller frees. */
-static struct tool_ref *
-sorted_tools(const cJSON *arr, size_t *n)
+/* The items of arr sorted by member key, into a new array the caller frees. */
+static struct item_ref *
+sorted_items(const cJSON *arr, const char *key, size_t *n)
 {
-	struct tool_ref *v;
-	const cJSON *c, *name;
+	struct item_ref *v;
+	const cJSON *c, *k;
 	size_t i = 0;
 
 	*n = 0;
@@ -93,39 +93,59 @@ sorted_tools(const cJSON *arr, size_t *n)
 	if ((v = calloc(*n ? *n : 1, sizeof(*v))) == NULL)
 		return NULL;
 	for (c = arr->child; c != NULL; c = c->next, i++) {
-		name = cJSON_GetObjectItemCaseSensitive(c, "name");
-		v[i].tool = c;
-		v[i].name = cJSON_IsString(name) && name->valuestring ? name->valuestring : "";
+		k = cJSON_GetObjectItemCaseSensitive(c, key);
+		v[i].item = c;
+		v[i].key = cJSON_IsString(k) && k->valuestring ? k->valuestring : "";
 		v[i].pos = i;
 	}
-	qsort(v, *n, sizeof(*v), tool_cmp);
+	qsort(v, *n, sizeof(*v), item_cmp);
 	return v;
+}
+
+int
+mcp_list_jcs(const cJSON *arr, const char *key, struct mcp_buf *out, char *err, size_t errlen)
+{
+	struct item_ref *v;
+	size_t n, i, mark = out->len;
+	int rc;
+
+	if (!cJSON_IsArray(arr))
+		return fail(err, errlen, "the list is not an array");
+	if ((v = sorted_items(arr, key, &n)) == NULL)
+		return fail(err, errlen, "out of memory");
+	rc = put(out, "[", err, errlen);
+	for (i = 0; i < n && rc == 0; i++) {
+		if (i > 0)
+			rc = put(out, ",", err, errlen);
+		if (rc == 0)
+			rc = mcp_jcs_write(out, v[i].item, err, errlen);
+	}
+	if (rc == 0)
+		rc = put(out, "]", err, errlen);
+	free(v);
+	if (rc == -1 && out->p != NULL) {
+		out->len = mark;
+		out->p[mark] = '\0';
+	}
+	return rc;
+}
+
+int
+mcp_list_hash(const cJSON *arr, const char *key, char *out, char *err, size_t errlen)
+{
+	struct mcp_buf b = {0};
+	int rc = mcp_list_jcs(arr, key, &b, err, errlen);
+
+	if (rc == 0 && mcp_sha256_tag(b.p ? b.p : "", b.len, out) == -1)
+		rc = fail(err, errlen, "SHA-256 failed");
+	mcp_buf_free(&b);
+	return rc;
 }
 
 int
 mcp_tool_hash(const cJSON *tools, char *out, char *err, size_t errlen)
 {
-	struct mcp_buf b = {0};
-	struct tool_ref *v;
-	size_t n, i;
-	int rc;
-
 	if (!cJSON_IsArray(tools))
 		return fail(err, errlen, "tools is not an array");
-	if ((v = sorted_tools(tools, &n)) == NULL)
-		return fail(err, errlen, "out of memory");
-	rc = put(&b, "[", err, errlen);
-	for (i = 0; i < n && rc == 0; i++) {
-		if (i > 0)
-			rc = put(&b, ",", err, errlen);
-		if (rc == 0)
-			rc = mcp_jcs_write(&b, v[i].tool, err, errlen);
-	}
-	if (rc == 0)
-		rc = put(&b, "]", err, errlen);
-	if (rc == 0 && mcp_sha256_tag(b.p, b.len, out) == -1)
-		rc = fail(err, errlen, "SHA-256 failed");
-	free(v);
-	mcp_buf_free(&b);
-	return rc;
+	return mcp_list_hash(tools, "name", out, err, errlen);
 }

@@ -26,10 +26,10 @@ enum mcp_list_kind { MCP_LIST_TOOLS, MCP_LIST_RESOURCES, MCP_LIST_PROMPTS };
 enum mcp_change_class { MCP_CH_BREAKING, MCP_CH_REVIEW, MCP_CH_COMPATIBLE, MCP_CH_NCLASS };
 
 /* Bounds of what a change keeps of a server's text. */
-#define MCP_CH_NAME_MAX 64   /* a tool's name, or a resource's URI, cut */
-#define MCP_CH_PATH_MAX 128  /* a property's path in the schema: "filter.tags[]" */
-#define MCP_CH_VALUE_MAX 96  /* a before or after value: a type, an enum value, a hint */
-#define MCP_CH_MAX 10000     /* changes kept in one diff; more are counted in "more" */
+#define MCP_CH_NAME_MAX 64  /* a tool's name, or a resource's URI, cut */
+#define MCP_CH_PATH_MAX 128 /* a property's path in the schema: "filter.tags[]" */
+#define MCP_CH_VALUE_MAX 96 /* a before or after value: a type, an enum value, a hint */
+#define MCP_CH_MAX 10000    /* changes kept in one diff; more are counted in "more" */
 
 /*
  * One change.  kind is a stable word (mcp-aggregate(1) lists them):
@@ -64,9 +64,9 @@ struct mcp_diff {
 	enum mcp_list_kind kind;
 	struct mcp_change *v;
 	size_t n, cap;
-	size_t more;               /* changes past MCP_CH_MAX, counted only */
+	size_t more;                 /* changes past MCP_CH_MAX, counted only */
 	size_t count[MCP_CH_NCLASS]; /* of all changes, more included */
-	size_t security;           /* changes with security set */
+	size_t security;             /* changes with security set */
 };
 
 /*

@@ -29,12 +29,12 @@ usage(FILE *f, int status)
 	    "           [--redact-param name] [--oauth-client id] [--oauth-secret-file file]\n"
 	    "           [--oauth-key-file file] [--oauth-assertion-file file]\n"
 	    "           [--oauth-issuer url] [--oauth-scope scope] [--oauth-cache dir]\n"
-	    "           [--canary url] [--traceparent] url\n"
+	    "           [--canary url] [--traceparent] [--list-max bytes] url\n"
 	    "       mcp-probe -r region -f targets-file [-n] [-d seconds] [-e era] [-j jobs]\n"
 	    "           [-m bytes] [-t seconds] [-w seconds] [--cacert file]\n"
 	    "           [--redact-param name] [--oauth-cache dir] [--canary url]\n"
 	    "           [--guard-allow cidr] [--guard-deny cidr] [--guard-nat64 prefix]\n"
-	    "           [--traceparent]\n");
+	    "           [--traceparent] [--list-max bytes]\n");
 	if (f == stdout && mcp_rec_close_stdout() == -1)
 		status = MCP_EXIT_FAIL;
 	exit(status);
@@ -182,6 +182,11 @@ parse_long(struct cmdline *c, int ch, char *arg)
 		break;
 	case 1012:
 		c->o.traceparent = 1;
+		break;
+	case 1013:
+		c->o.list_max = strcmp(arg, "0") == 0 ? 0 : (size_t)parse_size(arg);
+		if (c->o.list_max == (size_t)-1 || c->o.list_max > LIST_MAX_MAX)
+			errx(MCP_EXIT_USAGE, "--list-max: want 0 or a size of at most 256k");
 		break;
 	case 'Q':
 		if (c->o.nredact == REDACT_MAX || arg[0] == '\0' || strpbrk(arg, "=&#") != NULL)
@@ -352,13 +357,17 @@ main(int argc, char *argv[])
 	    {"guard-allow", required_argument, NULL, 1010},
 	    {"guard-nat64", required_argument, NULL, 1011},
 	    {"traceparent", no_argument, NULL, 1012},
+	    {"list-max", required_argument, NULL, 1013},
 	    {"check", no_argument, NULL, 'n'},
 	    {"deadline", required_argument, NULL, 'd'},
 	    {"version", no_argument, NULL, 'V'},
 	    {NULL, 0, NULL, 0},
 	};
-	static struct cmdline c = {
-	    .o = {.timeout = 30, .req_timeout = 10, .max_body = 4 << 20, .jobs = 256}};
+	static struct cmdline c = {.o = {.timeout = 30,
+	                               .req_timeout = 10,
+	                               .max_body = 4 << 20,
+	                               .jobs = 256,
+	                               .list_max = LIST_MAX_DEFAULT}};
 	struct mcp_targets ts = {0};
 	char dslug[MCP_SLUG_MAX + 1];
 	double t0 = mcp_mono();

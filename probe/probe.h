@@ -14,6 +14,7 @@
 #include <curl/curl.h>
 
 #include "addr.h"
+#include "hash.h"
 #include "buf.h"
 #include "sse.h"
 #include "targets.h"
@@ -45,6 +46,7 @@ struct opts {
 	const char *canary;      /* --canary URL, or NULL */
 	struct mcp_guard guard;  /* --guard-deny, --guard-allow, --guard-nat64, own.c */
 	int traceparent;         /* --traceparent: every target sends its trace (xfer.c) */
+	size_t list_max;         /* --list-max: lists printed up to this size, 0 never */
 };
 
 struct probe;
@@ -96,6 +98,19 @@ struct xfer {
 #define HDR_MAX (64 * 1024)
 /* The whole tool list, every page together, at the most. */
 #define TOOLS_MAX 10000
+
+/* The lists a probe reads, page by page (steps.c, lists.c). */
+enum list_k { LK_TOOLS, LK_RESOURCES, LK_PROMPTS, LK_N };
+struct list_kind {
+	const char *method; /* "tools/list" */
+	const char *member; /* "tools": the result's array, and its name in records */
+	const char *key;    /* "name": the member the list is sorted by to be hashed */
+	const char *one;    /* "tool", in messages */
+};
+extern const struct list_kind list_kinds[LK_N];
+/* --list-max: a list's canonical JSON in records, at the most (default). */
+#define LIST_MAX_DEFAULT 65536
+#define LIST_MAX_MAX (256 * 1024)
 
 struct step_rec {
 	enum status status;
@@ -281,6 +296,8 @@ void probe_free(struct probe *p);
 void finish(struct probe *p);
 void send_list(struct probe *p);
 double since(double t0);
+int list_content(struct probe *p, cJSON *d, const cJSON *items, const struct list_kind *k,
+    char *hash, char *why, size_t len);
 int first_checks(struct probe *p, struct xfer *x, CURLcode rc);
 
 /* check.c */

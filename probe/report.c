@@ -311,6 +311,34 @@ clean_tree(cJSON *v, const char *key, const char *const *secrets, int nsec)
 		clean_tree(c, cJSON_IsObject(v) ? c->string : key, secrets, nsec);
 }
 
+/*
+ * A list printed whole (list_content) is the very bytes its hash is of:
+ * never scrubbed nor cut, which would break the hash, but dropped, with the
+ * reason, when a secret is in it.
+ */
+static void
+clean_lists(cJSON *d, const char *const *secrets, int nsec)
+{
+	char name[32];
+	cJSON *c, *next;
+	int i;
+
+	for (c = d != NULL ? d->child : NULL; c != NULL; c = next) {
+		next = c->next;
+		if (!cJSON_IsRaw(c) || c->string == NULL || strlen(c->string) > 16)
+			continue;
+		for (i = 0; i < nsec; i++)
+			if (secrets[i] != NULL && strlen(secrets[i]) >= SECRET_MIN &&
+			    strstr(c->valuestring, secrets[i]) != NULL)
+				break;
+		if (i == nsec)
+			continue;
+		snprintf(name, sizeof(name), "%s_omitted", c->string);
+		cJSON_DeleteItemFromObjectCaseSensitive(d, c->string);
+		cJSON_AddStringToObject(d, name, "secret");
+	}
+}
+
 /* Every secret the probe holds, the session ids of unfinished exchanges too. */
 static void
 clean_all(struct probe *p)
@@ -331,6 +359,7 @@ clean_all(struct probe *p)
 		clean(p->steps[i].msg, secrets, n);
 		clean_tree(p->steps[i].detail, NULL, secrets, n);
 	}
+	clean_lists(p->steps[S_LIST].detail, secrets, n);
 }
 
 /*

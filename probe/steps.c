@@ -16,6 +16,50 @@
 
 static void send_call(struct probe *);
 
+const struct list_kind list_kinds[LK_N] = {
+    {"tools/list", "tools", "name", "tool"},
+    {"resources/list", "resources", "uri", "resource"},
+    {"prompts/list", "prompts", "name", "prompt"},
+};
+
+/*
+ * The hash of a whole list into hash, and into d the list itself as it was
+ * hashed (its JCS bytes, sorted by the kind's key), when those bytes are
+ * within --list-max; over it, only their size.  -1 with why when the list
+ * is not I-JSON.
+ */
+int
+list_content(struct probe *p, cJSON *d, const cJSON *items, const struct list_kind *k, char *hash,
+    char *why, size_t len)
+{
+	struct mcp_buf b = {0};
+	char name[32];
+	cJSON *raw;
+	int rc = -1;
+
+	if (mcp_list_jcs(items, k->key, &b, why, len) == -1)
+		goto out;
+	if (mcp_sha256_tag(b.p, b.len, hash) == -1) {
+		snprintf(why, len, "SHA-256 failed");
+		goto out;
+	}
+	rc = 0;
+	if (p->o->list_max == 0)
+		goto out;
+	if (b.len > p->o->list_max) {
+		snprintf(name, sizeof(name), "%s_omitted", k->member);
+		cJSON_AddStringToObject(d, name, "too_large");
+		snprintf(name, sizeof(name), "%s_bytes", k->member);
+		cJSON_AddNumberToObject(d, name, (double)b.len);
+	} else if ((raw = cJSON_CreateRaw(b.p)) != NULL) {
+		/* Written as it is (mcp_json_write): the very bytes hashed. */
+		cJSON_AddItemToObject(d, k->member, raw);
+	}
+out:
+	mcp_buf_free(&b);
+	return rc;
+}
+
 /* Check the collected tools; the hash is over all of them. */
 static void
 check_tools(struct probe *p)
@@ -46,13 +90,15 @@ check_tools(struct probe *p)
 		}
 		i++;
 	}
-	if (mcp_tool_hash(p->tools, p->tool_hash, why, sizeof(why)) == -1) {
+	d = p->list_meta ? p->list_meta : cJSON_CreateObject();
+	p->list_meta = NULL;
+	if (list_content(p, d, p->tools, &list_kinds[LK_TOOLS], p->tool_hash, why, sizeof(why)) ==
+	    -1) {
+		cJSON_Delete(d);
 		step_fail(p, S_LIST, ms, "tools_malformed", "tool list is not I-JSON: %s", why);
 		p->tool_hash[0] = '\0';
 		return;
 	}
-	d = p->list_meta ? p->list_meta : cJSON_CreateObject();
-	p->list_meta = NULL;
 	cJSON_AddNumberToObject(d, "pages", p->pages);
 	cJSON_AddNumberToObject(d, "tool_count", i);
 	cJSON_AddStringToObject(d, "tool_hash", p->tool_hash);

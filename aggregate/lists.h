@@ -1,0 +1,69 @@
+/*
+ * lists.h - the lists a server serves (tools, resources, prompts) kept as
+ * content, not only as their hash (mcp-store(7) "Lists"): push keeps each
+ * distinct list once by its hash, the verdict and the tools command read
+ * them back and diff them (lib/tooldiff.h).
+ *
+ * A list is the canonical text the probe hashed: the array sorted by its
+ * key ("name", or "uri" for resources), JCS; its hash is "sha256:" and the
+ * SHA-256 of that text, so a list read back is checked against its key.
+ */
+#ifndef AGG_LISTS_H
+#define AGG_LISTS_H
+
+#include <stddef.h>
+
+#include <cJSON.h>
+
+#include "buf.h"
+#include "hash.h"
+#include "tooldiff.h"
+
+#define AGG_LIST_KINDS 3
+#define AGG_LIST_BYTES (256 << 10)    /* bytes of one list kept; a longer one is refused */
+#define AGG_LIST_SLUG_MAX 16          /* lists kept a slug, the oldest seen evicted */
+#define AGG_LIST_SLUG_BYTES (1 << 20) /* bytes of lists kept a slug */
+#define AGG_LIST_HELD (32 << 20)      /* bytes push holds for a batch before it sends it */
+#define AGG_LIST_WAIT 128             /* lists waiting for their probe's result, at most */
+#define AGG_HISTORY_MAX 100           /* entries of the change history, mcp:{SLUG}:tch */
+#define AGG_SUMMARY_ITEMS 8           /* items of a change's summary in a verdict */
+#define AGG_SUMMARY_BYTES 2048        /* bytes of a change's summary in a verdict */
+
+/* The kind's letter in mcp:{SLUG}:lsi ('t', 'r', 'p'), its word, its detail field. */
+char agg_list_letter(enum mcp_list_kind k);
+const char *agg_list_word(enum mcp_list_kind k); /* "tools", "resources", "prompts" */
+/* The kind of a letter or a word; -1 for none. */
+int agg_list_kind(const char *s);
+
+/*
+ * The canonical text of the list arr (an array) into out, its hash into
+ * hash (MCP_HASH_LEN bytes): 0, or -1 with a reason (not an array, not
+ * I-JSON, out of memory).
+ */
+int agg_list_canon(
+    enum mcp_list_kind k, const cJSON *arr, struct mcp_buf *out, char *hash, char *err, size_t len);
+
+/* The 64 hex digits of a "sha256:" hash, or NULL when it is not one. */
+const char *agg_list_hex(const char *hash);
+
+/*
+ * Read lists from the store: the text of mcp:{SLUG}:ls:HEX parsed, NULL
+ * when it is not there or does not hash to hash (why, a word:
+ * "not_kept", "bad_content").  The tree is owned.
+ */
+cJSON *agg_list_parse(
+    enum mcp_list_kind k, const char *hash, const char *text, size_t n, const char **why);
+
+/*
+ * The summary of the change from one list to another (mcp_diff_summary
+ * bounded for a verdict), or NULL (out of memory).
+ */
+cJSON *agg_list_change(enum mcp_list_kind k, const cJSON *from, const cJSON *to);
+
+/* 1 when rec is a tools_list step that carries a list (detail.tools, ...). */
+int agg_list_carried(const cJSON *rec);
+
+/* The Lua that push's script and the store's put share (push.c). */
+extern const char agg_lists_put_lua[];
+
+#endif

@@ -1,0 +1,479 @@
+/*
+ * vlists.c - what the verdict says of a slug's lists: each drift entry's
+ * change, tools_divergence, and the change history mcp:{SLUG}:tch
+ * (mcp-aggregate(1) "verdict", mcp-store(7) "Lists").  Read with one
+ * more command in a round trip of its own, and only for a slug whose
+ * window has drift or divergence: a green slug whose lists did not change
+ * costs nothing more.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "aggregate.h"
+#include "lists.h"
+#include "vlists.h"
+
+/*
+ * Read-only.  KEYS: hash lsi tch.  ARGV: prefix, 1 when the regions'
+ * tool hashes are wanted (divergence), 1 when the history is (drift),
+ * then the hashes wanted.  Returns {HGETALL hash or {}, {HASH, TEXT or
+ * '' ...} (at most 64 lists), ZRANGE tch WITHSCORES or {}}.
+ */
+const char agg_vlists_lua[] =
+    "local hv, hist, want, seen, texts = {}, {}, {}, {}, {}\n"
+    "if ARGV[2] == '1' then hv = redis.call('HGETALL', KEYS[1]) end\n"
+    "if ARGV[3] == '1' then hist = redis.call('ZRANGE', KEYS[3], 0, -1, 'WITHSCORES') end\n"
+    "for i = 4, #ARGV do want[#want + 1] = ARGV[i] end\n"
+    "for i = 2, #hv, 2 do\n"
+    "  local h = string.match(hv[i], ' (%S+)$')\n"
+    "  if h then want[#want + 1] = h end\n"
+    "end\n"
+    "for _, h in ipairs(want) do\n"
+    "  local hex = string.match(h, '^sha256:(%x+)$')\n"
+    "  if hex and not seen[h] and #texts < 128 then\n"
+    "    seen[h] = true\n"
+    "    texts[#texts + 1] = h\n"
+    "    texts[#texts + 1] = redis.call('GET', ARGV[1] .. 'ls:' .. hex) or ''\n"
+    "  end\n"
+    "end\n"
+    "return {hv, texts, hist}\n";
+
+/*
+ * The history's write.  KEYS: tch.  ARGV: ttl max cut, then triples: the
+ * member it replaces ('' for none), the score, the member.  Trimmed to
+ * the max newest and to the members after cut.
+ */
+const char agg_vhist_lua[] = "for i = 4, #ARGV, 3 do\n"
+                             "  if ARGV[i] ~= '' then redis.call('ZREM', KEYS[1], ARGV[i]) end\n"
+                             "  redis.call('ZADD', KEYS[1], ARGV[i + 1], ARGV[i + 2])\n"
+                             "end\n"
+                             "redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', '(' .. ARGV[3])\n"
+                             "redis.call('ZREMRANGEBYRANK', KEYS[1], 0, -(tonumber(ARGV[2]) + 1))\n"
+                             "redis.call('EXPIRE', KEYS[1], ARGV[1])\n"
+                             "return 1\n";
+
+/* A drift member "W REGION FROM TO [KIND]": its fields, pointers into a copy. */
+struct dmember {
+	char buf[512];
+	const char *region, *from, *to;
+	int kind;
+};
+
+static int
+dmember_parse(const redisReply *e, struct dmember *m)
+{
+	char *f[5], *save = NULL;
+	int k;
+
+	if (e->type != REDIS_REPLY_STRING || e->len >= sizeof(m->buf))
+		return -1;
+	memcpy(m->buf, e->str, e->len + 1);
+	for (k = 0; k < 5; k++)
+		if ((f[k] = strtok_r(k ? NULL : m->buf, " ", &save)) == NULL)
+			break;
+	if (k < 4)
+		return -1;
+	m->region = f[1], m->from = f[2], m->to = f[3];
+	m->kind = k == 5 ? agg_list_kind(f[4]) : MCP_LIST_TOOLS;
+	return m->kind < 0 ? -1 : 0;
+}
+
+int
+agg_vlists_need(const redisReply *drift, int divergence)
+{
+	return divergence || (drift->type == REDIS_REPLY_ARRAY && drift->elements > 0);
+}
+
+int
+agg_vlists_append(struct mcp_store *st, const char *sha, const char *slug, const redisReply *drift,
+    int divergence)
+{
+	const char *argv[8 + 2 * 64];
+	size_t len[8 + 2 * 64];
+	char k[3][MCP_SLUG_MAX + 64], pre[MCP_SLUG_MAX + 64];
+	struct dmember m[64];
+	size_t i, n = 0, j;
+	int c = 0;
+
+	agg_key(k[0], sizeof(k[0]), slug, "hash", -1);
+	agg_key(k[1], sizeof(k[1]), slug, "lsi", -1);
+	agg_key(k[2], sizeof(k[2]), slug, "tch", -1);
+	agg_key(pre, sizeof(pre), slug, "", -1);
+	argv[n++] = "EVALSHA", argv[n++] = sha, argv[n++] = "3";
+	argv[n++] = k[0], argv[n++] = k[1], argv[n++] = k[2], argv[n++] = pre;
+	argv[n++] = divergence ? "1" : "0";
+	argv[n++] = drift->elements > 0 ? "1" : "0";
+	for (i = 0; drift->type == REDIS_REPLY_ARRAY && i < drift->elements && c < 64; i++)
+		if (dmember_parse(drift->element[i], &m[c]) == 0) {
+			argv[n++] = m[c].from, argv[n++] = m[c].to;
+			c++;
+		}
+	for (j = 0; j < n; j++)
+		len[j] = strlen(argv[j]);
+	return mcp_store_appendv(st, (int)n, argv, len);
+}
+
+void
+agg_lcache_load(struct agg_lcache *c, const redisReply *r)
+{
+	const redisReply *t;
+	size_t i;
+
+	memset(c, 0, sizeof(*c));
+	c->read = 1;
+	if (r == NULL || r->type != REDIS_REPLY_ARRAY || r->elements != 3) {
+		c->read = 0;
+		return;
+	}
+	c->hv = r->element[0];
+	c->tch = r->element[2];
+	t = r->element[1];
+	for (i = 0; t->type == REDIS_REPLY_ARRAY && i + 1 < t->elements && c->n < AGG_LCACHE_MAX;
+	     i += 2) {
+		c->e[c->n].hash = t->element[i]->str;
+		c->e[c->n].text = t->element[i + 1]->str;
+		c->e[c->n].len = t->element[i + 1]->len;
+		c->e[c->n].parsed = 0;
+		c->n++;
+	}
+}
+
+void
+agg_lcache_free(struct agg_lcache *c)
+{
+	size_t i;
+
+	for (i = 0; i < c->n; i++)
+		cJSON_Delete(c->e[i].list);
+	memset(c, 0, sizeof(*c));
+}
+
+/* The list of hash (borrowed, parsed once), or NULL with the reason. */
+static const cJSON *
+list_of(struct agg_lcache *c, enum mcp_list_kind k, const char *hash, const char **why)
+{
+	size_t i;
+
+	*why = c->read ? "not_kept" : "not_read";
+	if (agg_list_hex(hash) == NULL) {
+		*why = "not_sha256";
+		return NULL;
+	}
+	for (i = 0; i < c->n; i++) {
+		if (strcmp(c->e[i].hash, hash) != 0)
+			continue;
+		if (!c->e[i].parsed) {
+			c->e[i].parsed = 1;
+			c->e[i].list = agg_list_parse(
+			    k, hash, c->e[i].len ? c->e[i].text : NULL, c->e[i].len, &c->e[i].why);
+		}
+		if (c->e[i].list == NULL)
+			*why = c->e[i].why;
+		return c->e[i].list;
+	}
+	return NULL;
+}
+
+/* "change" (the summary) or null and "change_unknown" into o. */
+static void
+add_change(cJSON *o, struct agg_lcache *c, enum mcp_list_kind k, const char *from, const char *to)
+{
+	const char *wf, *wt;
+	const cJSON *a = list_of(c, k, from, &wf), *b = list_of(c, k, to, &wt);
+	cJSON *s = a != NULL && b != NULL ? agg_list_change(k, a, b) : NULL;
+
+	if (s != NULL) {
+		cJSON_AddItemToObject(o, "change", s);
+		return;
+	}
+	cJSON_AddNullToObject(o, "change");
+	cJSON_AddStringToObject(o, "change_unknown",
+	    a == NULL       ? wf
+	        : b == NULL ? wt
+	                    : "out_of_memory");
+}
+
+cJSON *
+agg_drift_json(const redisReply *z, struct agg_lcache *c)
+{
+	cJSON *a = cJSON_CreateArray(), *o;
+	struct dmember m;
+	size_t i;
+
+	for (i = 0; a != NULL && z->type == REDIS_REPLY_ARRAY && i < z->elements; i++) {
+		if (dmember_parse(z->element[i], &m) == -1)
+			continue;
+		o = cJSON_CreateObject();
+		cJSON_AddStringToObject(o, "region", m.region);
+		cJSON_AddStringToObject(o, "from", m.from);
+		cJSON_AddStringToObject(o, "to", m.to);
+		cJSON_AddStringToObject(o, "kind", agg_list_word(m.kind));
+		if (c != NULL)
+			add_change(o, c, m.kind, m.from, m.to);
+		cJSON_AddItemToArray(a, o);
+	}
+	return a;
+}
+
+/* The regions' latest tool hashes from hash's HGETALL: "STARTED HASH". */
+struct rhash {
+	const char *region;
+	char hash[AGG_TOOL_HASH_MAX + 1];
+	double at;
+};
+
+static size_t
+region_hashes(const redisReply *hv, struct rhash *v, size_t max)
+{
+	const char *s, *sp;
+	size_t i, n = 0;
+
+	for (i = 0; hv != NULL && hv->type == REDIS_REPLY_ARRAY && i + 1 < hv->elements && n < max;
+	     i += 2) {
+		s = hv->element[i + 1]->str;
+		if ((sp = strchr(s, ' ')) == NULL || strlen(sp + 1) > AGG_TOOL_HASH_MAX)
+			continue;
+		v[n].region = hv->element[i]->str;
+		v[n].at = strtod(s, NULL);
+		snprintf(v[n].hash, sizeof(v[n].hash), "%s", sp + 1);
+		n++;
+	}
+	return n;
+}
+
+static const struct rhash *
+find_region(const struct rhash *v, size_t n, const char *region)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (strcmp(v[i].region, region) == 0)
+			return &v[i];
+	return NULL;
+}
+
+static int
+in_names(const char **v, size_t n, const char *s)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (strcmp(v[i], s) == 0)
+			return 1;
+	return 0;
+}
+
+/*
+ * The majority: the hash most of the passing regions serve (the reporters
+ * not failing now), on a tie the one seen latest.
+ */
+static const char *
+majority(const struct rhash *v, size_t n, const struct agg_decision *d)
+{
+	const char *best = NULL;
+	double best_at = -1;
+	size_t i, j, k, most = 0;
+
+	for (i = 0; i < n; i++) {
+		if (!in_names(d->reporters, d->nreporters, v[i].region) ||
+		    in_names(d->failing_now, d->nfailing_now, v[i].region))
+			continue;
+		for (j = 0, k = 0; j < n; j++)
+			k += strcmp(v[j].hash, v[i].hash) == 0 &&
+			    in_names(d->reporters, d->nreporters, v[j].region) &&
+			    !in_names(d->failing_now, d->nfailing_now, v[j].region);
+		if (k > most || (k == most && v[i].at > best_at))
+			most = k, best = v[i].hash, best_at = v[i].at;
+	}
+	return best;
+}
+
+void
+agg_tools_divergence(cJSON *o, struct agg_lcache *c, const struct agg_decision *d)
+{
+	struct rhash v[AGG_FAULT_REGIONS];
+	const struct rhash *r;
+	const char *maj;
+	size_t n, i, j;
+	char done[AGG_FAULT_REGIONS] = {0};
+	cJSON *a, *e, *names;
+
+	if (!d->divergence)
+		return;
+	a = cJSON_AddArrayToObject(o, "tools_divergence");
+	n = region_hashes(c->hv, v, AGG_FAULT_REGIONS);
+	if (a == NULL || (maj = majority(v, n, d)) == NULL)
+		return;
+	for (i = 0; i < d->ndivergent; i++) {
+		if (done[i] || (r = find_region(v, n, d->divergent[i])) == NULL ||
+		    strcmp(r->hash, maj) == 0)
+			continue;
+		e = cJSON_CreateObject();
+		names = cJSON_AddArrayToObject(e, "regions");
+		for (j = i; j < d->ndivergent; j++) {
+			const struct rhash *x = find_region(v, n, d->divergent[j]);
+
+			if (!done[j] && x != NULL && strcmp(x->hash, r->hash) == 0) {
+				done[j] = 1;
+				cJSON_AddItemToArray(names, cJSON_CreateString(d->divergent[j]));
+			}
+		}
+		cJSON_AddStringToObject(e, "hash", r->hash);
+		cJSON_AddStringToObject(e, "majority", maj);
+		add_change(e, c, MCP_LIST_TOOLS, r->hash, maj);
+		cJSON_AddItemToArray(a, e);
+	}
+}
+
+/* The string k of o, or "". */
+static const char *
+sv(const cJSON *o, const char *k)
+{
+	const char *s = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(o, k));
+
+	return s != NULL ? s : "";
+}
+
+/* The history's member of (kind, from, to) in c->tch, and its score, or NULL. */
+static const redisReply *
+hist_find(
+    const struct agg_lcache *c, const char *kind, const char *from, const char *to, cJSON **old)
+{
+	const redisReply *t = c->tch;
+	size_t i;
+	cJSON *o;
+
+	for (i = 0; t != NULL && t->type == REDIS_REPLY_ARRAY && i + 1 < t->elements; i += 2) {
+		if ((o = cJSON_ParseWithLength(t->element[i]->str, t->element[i]->len)) == NULL)
+			continue;
+		if (strcmp(sv(o, "kind"), kind) == 0 && strcmp(sv(o, "from"), from) == 0 &&
+		    strcmp(sv(o, "to"), to) == 0) {
+			*old = o;
+			return t->element[i];
+		}
+		cJSON_Delete(o);
+	}
+	*old = NULL;
+	return NULL;
+}
+
+/* The regions of the old entry (at most AGG_FAULT_REGIONS) added to names, once each. */
+static void
+merge_regions(cJSON *names, const cJSON *old)
+{
+	const cJSON *r, *x;
+	int have;
+
+	cJSON_ArrayForEach(r, cJSON_GetObjectItem(old, "regions"))
+	{
+		if (!cJSON_IsString(r) || cJSON_GetArraySize(names) >= AGG_FAULT_REGIONS)
+			continue;
+		have = 0;
+		cJSON_ArrayForEach(x, names) have |= strcmp(x->valuestring, r->valuestring) == 0;
+		if (!have)
+			cJSON_AddItemToArray(names, cJSON_CreateString(r->valuestring));
+	}
+}
+
+/* One history entry of the drift entries of (kind, from, to) from index i on. */
+static cJSON *
+hist_entry(const cJSON *drift, const cJSON *first, long long window, const cJSON *old)
+{
+	const char *kind = cJSON_GetStringValue(cJSON_GetObjectItem(first, "kind"));
+	const char *from = cJSON_GetStringValue(cJSON_GetObjectItem(first, "from"));
+	const char *to = cJSON_GetStringValue(cJSON_GetObjectItem(first, "to"));
+	const cJSON *e, *at = old != NULL ? cJSON_GetObjectItem(old, "at") : NULL;
+	const cJSON *ch = cJSON_GetObjectItem(first, "change");
+	cJSON *o = cJSON_CreateObject(), *names;
+
+	cJSON_AddNumberToObject(o, "at", cJSON_IsNumber(at) ? at->valuedouble : (double)window);
+	cJSON_AddNumberToObject(o, "last", (double)window);
+	cJSON_AddStringToObject(o, "kind", kind);
+	cJSON_AddStringToObject(o, "from", from);
+	cJSON_AddStringToObject(o, "to", to);
+	names = cJSON_AddArrayToObject(o, "regions");
+	cJSON_ArrayForEach(e, drift)
+	{
+		if (strcmp(cJSON_GetStringValue(cJSON_GetObjectItem(e, "kind")), kind) == 0 &&
+		    strcmp(cJSON_GetStringValue(cJSON_GetObjectItem(e, "from")), from) == 0 &&
+		    strcmp(cJSON_GetStringValue(cJSON_GetObjectItem(e, "to")), to) == 0)
+			cJSON_AddItemToArray(names,
+			    cJSON_CreateString(
+			        cJSON_GetStringValue(cJSON_GetObjectItem(e, "region"))));
+	}
+	if (old != NULL)
+		merge_regions(names, old);
+	/* A change unknown now may have been known before: the one known is kept. */
+	if (cJSON_IsObject(ch))
+		cJSON_AddItemToObject(o, "change", cJSON_Duplicate(ch, 1));
+	else if (old != NULL && cJSON_IsObject(cJSON_GetObjectItem(old, "change")))
+		cJSON_AddItemToObject(
+		    o, "change", cJSON_Duplicate(cJSON_GetObjectItem(old, "change"), 1));
+	else
+		cJSON_AddNullToObject(o, "change");
+	return o;
+}
+
+int
+agg_history_append(struct mcp_store *st, const char *sha, const char *slug,
+    const struct agg_lcache *c, const cJSON *drift, long long window, int *queued)
+{
+	const char *argv[6 + 3 * 64];
+	size_t len[6 + 3 * 64];
+	char *own[2 * 64], key[MCP_SLUG_MAX + 64], ttl[16], max[16], cut[24], score[64][24];
+	const cJSON *e, *f;
+	const redisReply *om;
+	cJSON *old, *ent;
+	size_t n = 0, no = 0, i, ne = 0;
+	int rc = 0, dup;
+
+	*queued = 0;
+	if (cJSON_GetArraySize(drift) == 0)
+		return 0;
+	agg_key(key, sizeof(key), slug, "tch", -1);
+	snprintf(ttl, sizeof(ttl), "%d", AGG_TTL_LONG);
+	snprintf(max, sizeof(max), "%d", AGG_HISTORY_MAX);
+	snprintf(cut, sizeof(cut), "%lld", window - AGG_TTL_LONG);
+	argv[n++] = "EVALSHA", argv[n++] = sha, argv[n++] = "1", argv[n++] = key;
+	argv[n++] = ttl, argv[n++] = max, argv[n++] = cut;
+	cJSON_ArrayForEach(e, drift)
+	{
+		/* The first entry of each (kind, from, to) makes its history entry. */
+		dup = 0;
+		for (f = drift->child; f != e; f = f->next)
+			dup |= strcmp(cJSON_GetObjectItem(f, "kind")->valuestring,
+			           cJSON_GetObjectItem(e, "kind")->valuestring) == 0 &&
+			    strcmp(cJSON_GetObjectItem(f, "from")->valuestring,
+			        cJSON_GetObjectItem(e, "from")->valuestring) == 0 &&
+			    strcmp(cJSON_GetObjectItem(f, "to")->valuestring,
+			        cJSON_GetObjectItem(e, "to")->valuestring) == 0;
+		if (dup || ne == 64)
+			continue;
+		om = hist_find(c, cJSON_GetObjectItem(e, "kind")->valuestring,
+		    cJSON_GetObjectItem(e, "from")->valuestring,
+		    cJSON_GetObjectItem(e, "to")->valuestring, &old);
+		ent = hist_entry(drift, e, window, old);
+		own[no] = cJSON_PrintUnformatted(ent);
+		snprintf(score[ne], sizeof(score[ne]), "%.0f",
+		    cJSON_GetObjectItem(ent, "at")->valuedouble);
+		cJSON_Delete(ent);
+		cJSON_Delete(old);
+		if (own[no] == NULL) {
+			rc = -1;
+			break;
+		}
+		argv[n] = om != NULL ? om->str : "", len[n++] = om != NULL ? om->len : 0;
+		argv[n] = score[ne], len[n++] = strlen(score[ne]);
+		argv[n] = own[no], len[n++] = strlen(own[no]);
+		no++, ne++;
+	}
+	for (i = 0; i < 7; i++)
+		len[i] = strlen(argv[i]);
+	if (rc == 0 && ne > 0) {
+		rc = mcp_store_appendv(st, (int)n, argv, len);
+		*queued = rc == 0;
+	}
+	for (i = 0; i < no; i++)
+		cJSON_free(own[i]);
+	return rc;
+}

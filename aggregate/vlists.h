@@ -1,0 +1,53 @@
+/*
+ * vlists.h - the verdict's reading of a slug's lists (vlists.c): the
+ * changes of drift entries, tools_divergence, the change history.
+ */
+#ifndef AGG_VLISTS_H
+#define AGG_VLISTS_H
+
+#include <cJSON.h>
+
+#include "aggregate.h"
+
+extern const char agg_vlists_lua[];
+extern const char agg_vhist_lua[];
+
+/* The lists read for a slug: borrowed from the reply of agg_vlists_lua. */
+#define AGG_LCACHE_MAX 64
+struct agg_lcache {
+	int read;              /* the round trip was made and answered */
+	const redisReply *hv;  /* HGETALL hash: region -> "STARTED HASH" */
+	const redisReply *tch; /* the history, member and score */
+	size_t n;
+	struct {
+		const char *hash, *text; /* text "": not kept */
+		size_t len;
+		int parsed;
+		cJSON *list;     /* owned, once parsed; NULL: why */
+		const char *why; /* static */
+	} e[AGG_LCACHE_MAX];
+};
+
+/* 1 when the slug's window wants its lists read: drift, or divergence. */
+int agg_vlists_need(const redisReply *drift, int divergence);
+/* Queue the read (one command) of the lists drift and divergence name. */
+int agg_vlists_append(struct mcp_store *st, const char *sha, const char *slug,
+    const redisReply *drift, int divergence);
+void agg_lcache_load(struct agg_lcache *c, const redisReply *r);
+void agg_lcache_free(struct agg_lcache *c);
+
+/*
+ * The drift entries of the reply z ("W REGION FROM TO [KIND]"), each
+ * with its kind and, with c, its change or change_unknown.
+ */
+cJSON *agg_drift_json(const redisReply *z, struct agg_lcache *c);
+/* tools_divergence into o when d says divergence. */
+void agg_tools_divergence(cJSON *o, struct agg_lcache *c, const struct agg_decision *d);
+/*
+ * Queue the history's write for the drift entries (agg_drift_json's):
+ * *queued 1 when a command was queued.  0, or -1 (no memory).
+ */
+int agg_history_append(struct mcp_store *st, const char *sha, const char *slug,
+    const struct agg_lcache *c, const cJSON *drift, long long window, int *queued);
+
+#endif
