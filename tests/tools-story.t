@@ -20,11 +20,13 @@
 #   files    resources only; 14:02 a resource added
 #   nasty    v1; 14:02 a list made to break a diff, a message and a page,
 #            eu-west-2 still v1
-#   huge     20,000 tools (tools_too_large)
-#   big      5,000 tools, a list too large to print; 14:02 5,001
-#   churn    a new list at every request (about 40 KiB each)
-#   fat      the same, 120 KiB each (kept only when the probe prints lists
-#            that large: --list-max)
+#   huge     20,000 tools (tools_too_large), 14:02 and 14:03 only
+#   big      5,000 tools, a list too large to print; 14:02 5,001 (14:01
+#            and 14:02 only)
+#   churn    a new list at every request (about 40 KiB each), 14:00 to
+#            14:04: 20 lists
+#   fat      the same, 120 KiB each (kept because the probe is told to
+#            print lists that large: --list-max)
 # Screenshots: $MCP_BIN/screenshots-tools/ (not screenshots/, which
 # browser.t empties).
 # shellcheck source=tests/lib.sh
@@ -56,17 +58,31 @@ node "$TOP/tests/fixtures/toolshift.mjs" --port-file "$TMP/ts.port" --state "$TM
 bg_pid $!
 wait_file "$TMP/ts.port" 150 || skip_all "toolshift.mjs did not start: $(cat "$TMP/ts.err")"
 TS=http://127.0.0.1:$(cat "$TMP/ts.port")
-printf 'route hook webhook %s/hook\nnotify * always hook\n' "$RECV" >"$TMP/alert.conf" && chmod 600 "$TMP/alert.conf"
+# Every page to PagerDuty, Slack and a webhook, every note (P3) to the
+# webhook alone; each incident told alone (group_by slug): the fleet's
+# hostile servers page in the same windows as the story, and a group's
+# message names its members, not their changes.
+SLACK_PATH=/services/T000/B000/XXXXSLACKSECRETXXXX
+echo R0UT1NGKEY0123456789abcdef012345 >"$TMP/pd.key"
+cat >"$TMP/alert.conf" <<CONF
+route pd pagerduty $TMP/pd.key $RECV/pd/v2/enqueue
+route slack slack $RECV$SLACK_PATH
+route hook webhook $RECV/hook
+notify P1,P2 always pd slack hook
+notify P3 always hook
+group_by slug
+CONF
+chmod 600 "$TMP/alert.conf" "$TMP/pd.key"
 
 # What the branches of issue 46 add, asked of the binaries themselves, so
 # that the story runs (and says what it misses) before all of them land.
 printf 'x http://127.0.0.1:9/mcp call=t expect=[CALL].text~=^ok\n' >"$TMP/check.targets"
 EXPECT=1
-mcp-probe -n -f "$TMP/check.targets" 2>/dev/null || EXPECT=0
+mcp-probe -r x -n -f "$TMP/check.targets" 2>/dev/null || EXPECT=0
 printf 'x http://127.0.0.1:9/mcp\n' >"$TMP/check.targets"
 PROBE_OPTS=(-t 5)
 LISTS=1
-if mcp-probe -n --list-max 204800 -f "$TMP/check.targets" 2>/dev/null; then
+if mcp-probe -r x -n --list-max 204800 -f "$TMP/check.targets" 2>/dev/null; then
 	PROBE_OPTS+=(--list-max 204800)
 else
 	LISTS=0
@@ -100,10 +116,12 @@ state() {
 	mv "$TMP/state.new" "$TMP/state"
 }
 
-# targets K: the fleet's targets file of window K (the same for every region).
+# targets K: the fleet's targets file of window K (the same for every
+# region).  The hostile servers are probed in a few windows only: what
+# they test is done by then (huge's 3 MB answer is the run's longest).
 targets() {
-	local n=5000
-	[ "$1" -lt 2 ] || n=5001
+	local k=$1 n=5000
+	[ "$k" -lt 2 ] || n=5001
 	{
 		echo "weather $TS/d/weather/mcp"
 		if [ "$EXPECT" = 1 ]; then
@@ -113,10 +131,12 @@ targets() {
 		fi
 		echo "files $TS/d/files/mcp"
 		echo "nasty $TS/d/nasty/mcp"
-		echo "huge $TS/v/huge/mcp"
-		echo "big $TS/v/huge/mcp?n=$n"
-		echo "churn $TS/v/churn/mcp?kb=40"
-		echo "fat $TS/v/churn/mcp?kb=120"
+		case $k in 2 | 3) echo "huge $TS/v/huge/mcp" ;; esac
+		case $k in 1 | 2) echo "big $TS/v/huge/mcp?n=$n" ;; esac
+		if [ "$k" -le 4 ]; then
+			echo "churn $TS/v/churn/mcp?kb=40"
+			echo "fat $TS/v/churn/mcp?kb=120"
+		fi
 	} >"$TMP/targets"
 }
 
@@ -193,7 +213,7 @@ is "$(step files 2 us-east-1 tools_list '[.detail.resources[].uri] | sort | @tex
     '"[\"weather://radar\",\"weather://readme\",\"weather://stations\"]"' "files: its resources listed"
 is "$(res huge 2 us-east-1 '[.state, .failed_step, .error.code]')" '["broken","tools_list","tools_too_large"]' \
     "huge: 20,000 tools are tools_too_large"
-is "$(step big 2 us-east-1 tools_list '[.detail.count, .detail.tools_omitted, (.detail.tools_bytes > 204800)]')" \
+is "$(step big 2 us-east-1 tools_list '[.detail.tool_count, .detail.tools_omitted, (.detail.tools_bytes > 204800)]')" \
     '[5001,"too_large",true]' "big: 5,001 tools hashed, the list too large to print"
 like "$(res big 2 us-east-1 .tool_hash)" '^"sha256:' "big: its hash still in the result"
 
@@ -214,7 +234,7 @@ is "$(v weather 2 '[.tools_divergence[0].change | .class, .items[0].kind, .items
     '["breaking","tool_renamed","get_data","fetch_data"]' "and the change from its list to the majority's"
 is "$(v weather 2 '(.tools_divergence[0].majority == .drift[0].to)')" true "the majority is the origin's new list"
 is "$(v weather 46 '[.verdict, .divergent_regions]')" '["amber",["eu-west-2"]]' "14:46: still divergent"
-is "$(v weather 47 '[.verdict, .divergence, [.drift[].region], .drift[0].change.items[0].kind, .tools_divergence]')" \
+is "$(v weather 47 '[.verdict, .divergence, [.drift[].region], .drift[0].change.items[0].kind, (.tools_divergence // [])]')" \
     '["green",null,["eu-west-2"],"tool_renamed",[]]' "14:47: eu-west-2 catches up: green, its own drift the same rename"
 is "$(v weather 50 '[.verdict, ([.drift[].change.class] | unique), ([.drift[].change.items[] | [.kind, .tool, .path]] | unique)]')" \
     '["green",["breaking"],[["property_added_required","fetch_data","units"]]]' \
@@ -267,12 +287,19 @@ ak() {
 		jq -c --arg s "$1" "select(.slug == \$s) | ${4:-[.event, .severity, .kind]}" "$TMP/a.$k"
 	done
 }
-# hook SLUG: the bodies the receiver got for SLUG.
+# hook SLUG: the bodies the webhook got for SLUG.  pd KEY: PagerDuty's
+# events of one dedup_key.  slack: Slack's texts, all of them.
 hook() { jq -c --arg s "$1" 'select(.path == "/hook") | .body | fromjson | select(.slug == $s)' "$RECV_LOG"; }
+pd() { jq -c --arg k "$1" 'select(.path == "/pd/v2/enqueue") | .body | fromjson | select(.dedup_key == $k) | .event_action' "$RECV_LOG"; }
+slack() { jq -r --arg p "$SLACK_PATH" 'select(.path == $p) | .body' "$RECV_LOG"; }
 pages=$(ak weather 2 46 'select(.event == "trigger") | .dedup_key' | sort -u)
+key=$(jq -r . <<<"$pages" | head -1)
 is "$(grep -c . <<<"$pages")" 1 "weather's deploy: one page, not one a region and one more for the divergence"
-is "$(hook weather | jq -r 'select(.event == "trigger") | .dedup_key' | grep -cxF "$(jq -r . <<<"$pages" | head -1)")" 1 \
-    "the receiver got it once"
+is "$(ak weather 2 46 'select(.event == "trigger") | [.severity, .kind]' | sort -u)" '["P2","tools-changed"]' \
+    "a P2, tools-changed"
+is "$(hook weather | jq -r --arg k "$key" 'select(.dedup_key == $k) | .event' | tr '\n' ' ')" "trigger resolve " \
+    "the webhook got its trigger and its resolve, once each"
+is "$(pd "$key" | tr '\n' ' ')" '"trigger" "resolve" ' "and PagerDuty the same"
 trig=$(ak weather 2 46 'select(.event == "trigger") | .summary' | jq -r . | head -1)
 diag "the page: $trig"
 like "$trig" 'eu-west-2' "the page names eu-west-2"
@@ -280,14 +307,18 @@ like "$trig" 'get_data' "the page names the old tool"
 like "$trig" 'fetch_data' "and its new name"
 like "$trig" 'breaking' "and that it is breaking"
 like "$trig" 'eu-west-2 still serves get_data' "in words: eu-west-2 still serves get_data"
-is "$(ak weather 47 49 "select(.event == \"resolve\" and .dedup_key == $(head -1 <<<"$pages")) | [.incident_started_at, .duration_s]")" \
-    "[$(w 2),2700]" "resolved, the outage 45 minutes long (14:02 to 14:47), not longer"
+is "$(ak weather 47 47 "select(.event == \"resolve\" and .dedup_key == \"$key\") | [.incident_started_at, .duration_s]")" \
+    "[$(w 2),2700]" "resolved at 14:47, the outage 45 minutes long (14:02 to 14:47), not longer"
 is "$(ak weather 50 50 'select(.event == "trigger") | [.severity, .kind]')" '["P2","tools-changed"]' \
     "14:50: a required property added pages (P2, tools-changed)"
 like "$(ak weather 50 50 'select(.event == "trigger") | .summary')" 'units' "naming the property"
 is "$(ak weather 51 52 'select(.event == "trigger") | .event')" "" "14:51 and 14:52 (review only) page nobody"
-like "$(ak weather 51 52 '[.event, .kind, .summary] | @text' | tr '\n' ' ')" 'alerts.*delete_file' \
-    "they are noted: the description of alerts, the annotation of delete_file"
+like "$(ak weather 51 52 'select(.event == "note") | .summary' | tr '\n' ' ')" 'description of alerts.*destructiveHint.*delete_file' \
+    "they are noted (P3): the description of alerts, destructiveHint of delete_file"
+notes=$(ak weather 51 52 'select(.event == "note") | .dedup_key' | jq -r .)
+is "$(for n in $notes; do pd "$n"; done)" "" "a note never reaches PagerDuty"
+is "$(for n in $notes; do hook weather | jq -r --arg k "$n" 'select(.dedup_key == $k) | .severity'; done | tr '\n' ' ')" "P3 P3 " \
+    "the webhook gets the notes"
 is "$(ak wrong 0 52 'select(.event == "trigger") | [.severity, .step]')" '["P1","call"]' "wrong: paged (P1), at call"
 like "$(ak wrong 0 52 'select(.event == "trigger") | .summary')" 'expect|answer|condition' "saying a condition failed"
 
@@ -300,7 +331,9 @@ is "$(jq -r 'select(.slug == "nasty" or .slug == "churn" or .slug == "fat") | .s
 is "$(jq -r 'select(.slug == "nasty") | .summary // ""' "$TMP/alerts" | LC_ALL=C grep -c $'[\x01-\x1f\x7f]')" 0 \
     "nasty's summaries hold no control character (no newline, no escape)"
 unlike "$(jq -r 'select(.slug == "nasty") | .summary // ""' "$TMP/alerts")" 'A{1024}' "nor its 10 KiB name whole"
-is "$(hook nasty | jq -r 'select(.event == "trigger") | .slug' | sort -u)" nasty "nasty: its divergence pages like any"
+is "$(hook nasty | jq -r 'select(.event == "trigger") | .kind' | sort -u)" tools-changed "nasty: its divergence pages like any"
+like "$(slack | grep -F nasty)" '&lt;script&gt;window' "Slack: nasty's names escaped"
+is "$(slack | grep -F nasty | grep -c '<script')" 0 "Slack: no raw markup from a server"
 
 # ------------------------------------------------------------ the store
 # lists SLUG: "COUNT BYTES MEMORY KEYS" of SLUG's kept lists: the index's
@@ -362,7 +395,7 @@ curl -s -o "$TMP/page.nasty" "$P/status/nasty"
 ok "$((1 - $(has "$TMP/page.nasty" '<script>window|<img src=x|<iframe srcdoc|<svg onload|<b onmouseover')))" \
     "/status/nasty: no server text unescaped"
 ok "$(has "$TMP/page.nasty" '&lt;script&gt;window')" "/status/nasty: the hostile names shown, escaped"
-ok "$((1 - $(has "$TMP/page.nasty" 'an unknown step')))" "/status/nasty: the open divergence said in words, not as an unknown step"
+like "$(grep -o 'Incident: [^<]*' "$TMP/page.nasty")" '[Tt]ool' "/status/nasty: its open incident said as a change of its tools"
 is "$(LC_ALL=C grep -c $'\x1b' "$TMP/page.nasty")" 0 "/status/nasty: no escape byte"
 
 if [ -n "$CHROMIUM" ]; then
