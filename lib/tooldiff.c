@@ -999,7 +999,10 @@ diff_argument(struct ctx *c, const char *name, const cJSON *a, const cJSON *b)
 	const cJSON *da = cJSON_GetObjectItemCaseSensitive(a, "description");
 	const cJSON *db = cJSON_GetObjectItemCaseSensitive(b, "description");
 
-	/* An argument is a small object: looking members up is bounded by what the list allows. */
+	/*
+	 * Three members looked up: linear in the argument's size, each
+	 * argument once.
+	 */
 	if (!ra && rb)
 		emit(c, MCP_CH_BREAKING, "prompt_argument_required_added", NULL, name, NULL, NULL,
 		    0, 0);
@@ -1009,6 +1012,13 @@ diff_argument(struct ctx *c, const char *name, const cJSON *a, const cJSON *b)
 		vtext(c, before, sizeof(before), da);
 		vtext(c, after, sizeof(after), db);
 		emit(c, MCP_CH_REVIEW, "description_changed", NULL, name, before, after, 0, 1);
+	}
+	da = cJSON_GetObjectItemCaseSensitive(a, "title");
+	db = cJSON_GetObjectItemCaseSensitive(b, "title");
+	if (!same(c, da, db)) {
+		vtext(c, before, sizeof(before), da);
+		vtext(c, after, sizeof(after), db);
+		emit(c, MCP_CH_COMPATIBLE, "title_changed", NULL, name, before, after, 0, 0);
 	}
 }
 
@@ -1671,20 +1681,20 @@ mcp_diff_json(const struct mcp_diff *d)
 
 /* ---- the summary ------------------------------------------------------------------------- */
 
-static const struct mcp_diff *order_d; /* qsort's comparator has no context */
-
-/* Worst first: by class, the security changes first in a class, then as found. */
-static int
-worst_cmp(const void *x, const void *y)
+/*
+ * ix: the changes worst first, by class, the security ones first in a
+ * class, else as found (six passes: a stable sort in linear time).
+ */
+static void
+worst_first(const struct mcp_diff *d, size_t *ix)
 {
-	const struct mcp_change *a = &order_d->v[*(const size_t *)x];
-	const struct mcp_change *b = &order_d->v[*(const size_t *)y];
+	size_t i, k = 0;
+	int rank;
 
-	if (a->cls != b->cls)
-		return a->cls < b->cls ? -1 : 1;
-	if (a->security != b->security)
-		return a->security ? -1 : 1;
-	return a < b ? -1 : a > b;
+	for (rank = 0; rank < 2 * MCP_CH_NCLASS; rank++)
+		for (i = 0; i < d->n; i++)
+			if ((int)d->v[i].cls * 2 + !d->v[i].security == rank)
+				ix[k++] = i;
 }
 
 /* The one line: the worst change in words, then "and N more"; cut at TEXT_MAX bytes. */
@@ -1770,16 +1780,12 @@ cJSON *
 mcp_diff_summary(const struct mcp_diff *d, size_t max_items, size_t max_bytes)
 {
 	char text[TEXT_MAX + 1];
-	size_t *ix = NULL, i, k, len, limit = TEXT_MAX, over;
+	size_t *ix = NULL, k, len, limit = TEXT_MAX, over;
 	cJSON *s = NULL;
 
 	if (d->n > 0 && (ix = calloc(d->n, sizeof(*ix))) == NULL)
 		return NULL;
-	for (i = 0; i < d->n; i++)
-		ix[i] = i;
-	order_d = d;
-	if (d->n > 0)
-		qsort(ix, d->n, sizeof(*ix), worst_cmp);
+	worst_first(d, ix);
 	k = d->n < max_items ? d->n : max_items;
 	for (;;) {
 		if (summary_text(d, ix, limit, text, sizeof(text)) == -1 ||

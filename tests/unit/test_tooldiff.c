@@ -382,6 +382,50 @@ test_output(void)
 }
 
 static void
+test_order(void)
+{
+	const char *js;
+	cJSON *j;
+	struct mcp_buf b = {0};
+	char err[64];
+
+	run(MCP_LIST_TOOLS,
+	    "[{\"name\":\"a\",\"title\":\"A\",\"inputSchema\":{}},{\"name\":\"b\",\"description\":"
+	    "\"B\","
+	    "\"inputSchema\":{\"properties\":{\"x\":{}}}},{\"name\":\"c\",\"annotations\":{\"x\":1}"
+	    "}]",
+	    "[{\"name\":\"a\",\"title\":\"A2\",\"inputSchema\":{}},{\"name\":\"b\",\"description\":"
+	    "\"B2\","
+	    "\"inputSchema\":{\"properties\":{}}},{\"name\":\"c\",\"annotations\":{\"x\":2}}]");
+	js = summary(2, 2048);
+	ok(d.n == 4 &&
+	        strstr(js, "\"items\":[{\"class\":\"breaking\",\"kind\":\"property_removed\"") !=
+	            NULL &&
+	        strstr(js, "},{\"class\":\"review\",\"kind\":\"description_changed\"") != NULL &&
+	        strstr(js, "\"more\":2,") != NULL &&
+	        strstr(js, "\"text\":\"b: property \\\"x\\\" removed and 3 more\"") != NULL,
+	    "the summary: the worst first, the security change first among the reviews, 2 more: %s",
+	    js);
+	j = mcp_diff_json(&d);
+	ok(j != NULL && cJSON_GetArraySize(j) == 4 &&
+	        mcp_json_write(&b, j, err, sizeof(err)) == 0 &&
+	        strcmp(b.p,
+	            "[{\"class\":\"compatible\",\"kind\":\"title_changed\",\"tool\":\"a\","
+	            "\"before\":\"A\","
+	            "\"after\":\"A2\"},{\"class\":\"review\",\"kind\":\"description_changed\","
+	            "\"tool\":\"b\","
+	            "\"before\":\"B\",\"after\":\"B2\",\"security\":true},{\"class\":\"breaking\","
+	            "\"kind\":"
+	            "\"property_removed\",\"tool\":\"b\",\"path\":\"x\"},{\"class\":\"review\","
+	            "\"kind\":"
+	            "\"annotation_changed\",\"tool\":\"c\",\"path\":\"x\",\"before\":\"1\","
+	            "\"after\":\"2\"}]") == 0,
+	    "every change as JSON, as found");
+	cJSON_Delete(j);
+	mcp_buf_free(&b);
+}
+
+static void
 test_text_members(void)
 {
 	const char *a = "[{\"name\":\"s\",\"title\":\"Search\",\"description\":\"Searches.\","
@@ -533,6 +577,17 @@ test_prompts(void)
 	    "[{\"name\":\"p\",\"arguments\":[{\"name\":\"a\"}]}]");
 	ok(only("prompt_argument_removed", "b", MCP_CH_BREAKING), "an argument removed: breaking");
 	ok(strstr(summary(8, 2048), "\"prompt\":\"p\"") != NULL, "the summary names a \"prompt\"");
+	run(MCP_LIST_PROMPTS,
+	    "[{\"name\":\"p\",\"arguments\":[{\"name\":\"a\",\"title\":\"A\",\"description\":\"x\"}"
+	    "]}]",
+	    "[{\"name\":\"p\",\"arguments\":[{\"name\":\"a\",\"title\":\"B\",\"description\":\"y\"}"
+	    "]}]");
+	ok(d.n == 2 && find("title_changed", "a")->cls == MCP_CH_COMPATIBLE &&
+	        find("description_changed", "a")->security &&
+	        strcmp(lines(),
+	            "review    p: description of argument \"a\" changed (security)\n"
+	            "compatible p: title of argument \"a\" changed: A to B\n") == 0,
+	    "an argument's description (review, security) and title (compatible): %s", shown());
 }
 
 static double
@@ -781,6 +836,7 @@ main(void)
 	test_enum();
 	test_nested();
 	test_output();
+	test_order();
 	test_text_members();
 	test_annotations();
 	test_resources();
