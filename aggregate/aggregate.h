@@ -474,6 +474,11 @@ int agg_status(const struct agg_opts *o, char **slugs, int nslugs);
  * parses them, closes stdout, and returns the exit status.
  */
 int agg_report(int argc, char **argv);
+/*
+ * tools (tools.c): argv[0] is "tools", its flags and arguments after it;
+ * the exit status.
+ */
+int agg_tools(int argc, char **argv);
 /* The stored results of slug in the windows from..to, a line each. */
 int agg_results(const struct agg_opts *o, const char *slug, long long from, long long to);
 

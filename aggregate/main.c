@@ -124,6 +124,8 @@ main(int argc, char *argv[])
 		return reg_main(argc - 1, argv + 1);
 	if (strcmp(cmd, "report") == 0)
 		return agg_report(argc - 1, argv + 1);
+	if (strcmp(cmd, "tools") == 0)
+		return agg_tools(argc - 1, argv + 1);
 	if (strcmp(cmd, "push") == 0)
 		flags = "R:r:S:t:v";
 	else if (strcmp(cmd, "verdict") == 0)
