@@ -829,7 +829,7 @@ ack_slug(struct ctx *x, const char *slug, const char *track, struct ackarg *a)
 				break;
 		if (i == NTRACKS) {
 			warnx("ack: %s: not a track (down, rate-limited, latency, error-rate, "
-			      "cert-expiry, token-expiry)",
+			      "tools-changed, cert-expiry, token-expiry)",
 			    track);
 			return MCP_EXIT_USAGE;
 		}

@@ -156,11 +156,15 @@ region_json(struct mcp_buf *b, const struct region *g, double now)
 	    b, ",\"last_probe_at\":\"%s\",\"last_probe_ago\":\"%s\",\"latency_ms\":", iso, ago);
 	rc |= g->ms >= 0 && strcmp(state, "up") == 0 ? mcp_buf_addf(b, "%.0f", g->ms)
 	                                             : mcp_buf_adds(b, "null");
-	rc |= mcp_buf_addf(b, ",\"hash_differs\":%s}",
+	rc |= mcp_buf_addf(b, ",\"hash_differs\":%s,\"tool_hash\":",
 	    g->differs < 0   ? "null"
 	        : g->differs ? "true"
 	                     : "false");
-	return rc;
+	/* The list it serves (issue 46): /api/status/SLUG/tools says what differs. */
+	rc |= g->hash[0] != '\0' && strspn(g->hash, "sha256:0123456789abcdef") == strlen(g->hash)
+	    ? mcp_json_string(b, g->hash)
+	    : mcp_buf_adds(b, "null");
+	return rc | mcp_buf_addc(b, '}');
 }
 
 /* The regions of ZREVRANGE seen 0 63 WITHSCORES, valid ones only. */

@@ -53,6 +53,8 @@ what_failed(const cJSON *o, const char *key)
 	const cJSON *kind = cJSON_GetObjectItemCaseSensitive(o, "kind");
 	const cJSON *step = cJSON_GetObjectItemCaseSensitive(o, key);
 
+	if (cJSON_IsString(kind) && strcmp(kind->valuestring, "tools-changed") == 0)
+		return "a breaking change of the tool list";
 	if (cJSON_IsString(kind))
 		return strcmp(kind->valuestring, "rate-limited") == 0 ? "rate limiting (HTTP 429)"
 		    : strcmp(kind->valuestring, "latency") == 0       ? "slow responses"
@@ -94,6 +96,7 @@ struct page_data {
 	int nopen;
 	cJSON *hist[HISTORY_SHOWN]; /* the last resolved: owned */
 	int nhist;
+	cJSON *tch; /* the tool lists' changes, newest first (tools.c): owned */
 };
 
 static void
@@ -105,6 +108,7 @@ page_data_free(struct page_data *d)
 		cJSON_Delete(d->open[i]);
 	for (i = 0; i < d->nhist; i++)
 		cJSON_Delete(d->hist[i]);
+	cJSON_Delete(d->tch);
 	cJSON_Delete(d->s.rec);
 }
 
@@ -127,14 +131,15 @@ record(const redisReply *r)
 static int
 page_read(struct conn *c, const char *slug, double now, struct page_data *d)
 {
-	char kv[128], ks[128], ku[128], ki[128], kh[128], km[128], kt[128];
+	char kv[128], ks[128], ku[128], ki[128], kh[128], km[128], kt[128], kc[128], last[8];
 	const char *a0[] = {"GET", kv}, *a1[] = {"ZREVRANGE", ks, "0", "63", "WITHSCORES"},
 	           *a2[] = {"ZSCORE", "mcp:slugs", slug}, *a3[] = {"HGETALL", ku},
 	           *a4[] = {"HGETALL", ki}, *a5[] = {"LRANGE", kh, "0", "9"},
-	           *a6[] = {"HMGET", km, "start", "end", "reason"}, *a7[] = {"GET", kt}, *a8[3];
-	const char **argv[] = {a0, a1, a2, a3, a4, a5, a6, a7, a8};
-	int argc[] = {2, 5, 3, 2, 2, 4, 5, 2, 3}, days = d->days;
-	redisReply *rep[9];
+	           *a6[] = {"HMGET", km, "start", "end", "reason"}, *a7[] = {"GET", kt},
+	           *a8[] = {"ZREVRANGE", kc, "0", last}, *a9[3];
+	const char **argv[] = {a0, a1, a2, a3, a4, a5, a6, a7, a8, a9};
+	int argc[] = {2, 5, 3, 2, 2, 4, 5, 2, 4, 3}, days = d->days;
+	redisReply *rep[10];
 	cJSON *o;
 	size_t i, alias;
 
@@ -142,18 +147,21 @@ page_read(struct conn *c, const char *slug, double now, struct page_data *d)
 	d->days = days;
 	d->today = (long)floor(now / 86400);
 	snprintf(kt, sizeof(kt), "mcp:{%s}:tally", slug);
+	snprintf(kc, sizeof(kc), "mcp:{%s}:tch", slug);
+	snprintf(last, sizeof(last), "%d", SERVE_TOOLS_SHOWN - 1);
 	snprintf(kv, sizeof(kv), "mcp:{%s}:verdict", slug);
 	snprintf(ks, sizeof(ks), "mcp:{%s}:seen", slug);
 	snprintf(ku, sizeof(ku), "mcp:{%s}:up", slug);
 	snprintf(ki, sizeof(ki), "mcp:{%s}:incident", slug);
 	snprintf(kh, sizeof(kh), "mcp:{%s}:incidents", slug);
 	serve_maint_key(km, sizeof(km), slug);
-	alias = serve_alias_cmd(a8, slug);
-	if (serve_query(c, 8 + alias, argc, argv, rep) != SR_OK)
+	alias = serve_alias_cmd(a9, slug);
+	if (serve_query(c, 9 + alias, argc, argv, rep) != SR_OK)
 		return -1;
 	serve_summary(rep[0], rep[1], now, &d->s, 1);
 	serve_maint(rep[6], now, &d->s);
-	serve_moved_of(alias ? rep[8] : NULL, &d->s);
+	serve_moved_of(alias ? rep[9] : NULL, &d->s);
+	d->tch = serve_tools_history(rep[8]);
 	d->n = serve_regions_of(rep[1], d->g);
 	d->known = d->s.known || d->n > 0 || rep[2]->type == REDIS_REPLY_STRING;
 	serve_days(rep[3], rep[7], d->today - d->days + 1, d->days, d->day_u, d->day_n, d->day_m);
@@ -174,7 +182,7 @@ page_read(struct conn *c, const char *slug, double now, struct page_data *d)
 	     i++)
 		if ((o = record(rep[5]->element[i])) != NULL)
 			d->hist[d->nhist++] = o;
-	serve_free_replies(rep, 8 + alias);
+	serve_free_replies(rep, 9 + alias);
 	serve_mark_faults(d->s.rec, d->g, d->n);
 	if (d->known && d->s.moved[0] == '\0' &&
 	    (serve_region_results(c, slug, d->g, d->n, now) == -1 ||
@@ -592,7 +600,8 @@ serve_page(struct conn *c, const struct req *q, const char *slug, struct resp *r
 	for (i = 0; i < d->nopen; i++)
 		rc |= incident_card(b, d->open[i], q->now);
 	rc |= regions_part(b, d, q->now) | bars_part(b, d, slug) | facts_part(b, d, q->now) |
-	    serve_latency_svg(b, &d->lat) | history_part(b, d);
+	    serve_latency_svg(b, &d->lat) | history_part(b, d) |
+	    serve_tools_html(b, d->tch, d->s.rec);
 	rc |= serve_posts_past_html(b, ps) | serve_posts_form(b, ps);
 	serve_posts_free(ps);
 	rc |= mcp_buf_adds(b, "<footer><p>");
@@ -769,6 +778,7 @@ serve_feed(struct conn *c, const struct req *q, const char *slug, struct resp *r
 		rc |= feed_entry(b, slug, d->open[i], 0);
 	for (i = 0; i < d->nhist; i++)
 		rc |= feed_entry(b, slug, d->hist[i], 1);
+	rc |= serve_tools_feed(b, slug, d->tch);
 	rc |= serve_posts_feed(b, ps) | mcp_buf_adds(b, "</feed>\n");
 	serve_posts_free(ps);
 	page_data_free(d);

@@ -246,6 +246,18 @@ void serve_feed(struct conn *c, const struct req *q, const char *slug, struct re
 int serve_page_head(struct mcp_buf *b, const char *title, const char *feed);
 void serve_html_resp(struct resp *r);
 
+/* tools.c: the changes of the tool lists (issue 46; mcp:{SLUG}:tch, tools_divergence). */
+#define SERVE_TOOLS_SHOWN 20       /* changes on a page and in a feed */
+#define SERVE_TOOLS_HIST_LAST "99" /* ZREVRANGE tch 0 99: the history the store keeps */
+/* The members of ZREVRANGE mcp:{SLUG}:tch, checked: an array (owned), NULL out of memory. */
+cJSON *serve_tools_history(const redisReply *r);
+/* The page's "Tool changes": the history, and the regions rec says disagree. */
+int serve_tools_html(struct mcp_buf *b, const cJSON *hist, const cJSON *rec);
+/* An Atom entry a change. */
+int serve_tools_feed(struct mcp_buf *b, const char *slug, const cJSON *hist);
+/* GET /api/status/SLUG/tools */
+void serve_tools(struct conn *c, const struct req *q, const char *slug, struct resp *r);
+
 /* report.c: a month's report of one slug, the page (?month=YYYY-MM). */
 void serve_report(struct conn *c, const struct req *q, const char *slug, struct resp *r);
 

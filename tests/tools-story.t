@@ -413,8 +413,8 @@ if [ -n "$CHROMIUM" ]; then
 		*) printf '# %s\n' "$name" ;;
 		esac
 	done < <(cd "$TOP/tests" && PAGE=$P SHOTS=$SHOTS CHROMIUM=$CHROMIUM \
-	    node browser/tools.mjs 2>"$TMP/node.err"; printf 'exit\t%s\n' "$?")
-	is "$node_rc" 0 "browser/tools.mjs ran to its end"
+	    node browser/story.mjs 2>"$TMP/node.err"; printf 'exit\t%s\n' "$?")
+	is "$node_rc" 0 "browser/story.mjs ran to its end"
 	[ "$node_rc" = 0 ] || diag "$(tail -20 "$TMP/node.err")"
 	diag "screenshots in $SHOTS"
 else

@@ -27,6 +27,7 @@
 #include "../../serve/report.c"
 #include "../../serve/route.c"
 #include "../../serve/words.c"
+#include "../../serve/tools.c"
 #include "../../serve/subpage.c"
 #include "../../serve/sublua.c"
 #include "../../serve/subscribe.c"

@@ -1,0 +1,535 @@
+/*
+ * tools.c - the changes of a server's tool lists on the read side (issue
+ * 46): the status page's "Tool changes", its feed's entries, and
+ * /api/status/SLUG/tools.  The history is mcp:{SLUG}:tch (mcp-store(7)),
+ * written by mcp-aggregate's verdict; the lists regions disagree on, the
+ * verdict's tools_divergence.  Every name in a change is a server's text:
+ * cut to TCH_NAME bytes of whole characters here, escaped where it is
+ * written (serve_esc, mcp_json_write).
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "json.h"
+#include "mcp.h"
+#include "serve.h"
+
+#define TCH_NAME 64        /* bytes of a name said */
+#define TCH_ENTRY_MAX 8192 /* bytes of a history member read; a longer one is not shown */
+#define TCH_ITEMS 8        /* items of a change said */
+#define TCH_DIV 4          /* groups of diverging regions said */
+
+/* A hash as shown: "sha256:" and hex, at most 80 bytes; else NULL. */
+static const char *
+tch_hash(const cJSON *o, const char *k)
+{
+	const char *h = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(o, k));
+
+	if (h == NULL || h[0] == '\0' || strlen(h) > 80 ||
+	    strspn(h, "sha256:0123456789abcdef") != strlen(h))
+		return NULL;
+	return h;
+}
+
+/* A time member within the years a record carries, else -1. */
+static double
+tch_time(const cJSON *o, const char *k)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, k);
+
+	if (!cJSON_IsNumber(v) || !(v->valuedouble >= 0 && v->valuedouble < 253402300800.0))
+		return -1;
+	return floor(v->valuedouble);
+}
+
+/* The regions of a, valid names only, at most SERVE_REGIONS_MAX (owned). */
+static cJSON *
+tch_regions(const cJSON *a)
+{
+	cJSON *out = cJSON_CreateArray();
+	const cJSON *e;
+	int n = 0;
+
+	cJSON_ArrayForEach(e, a)
+	{
+		if (out != NULL && n < SERVE_REGIONS_MAX && cJSON_IsString(e) &&
+		    mcp_slug_ok(e->valuestring)) {
+			cJSON_AddItemToArray(out, cJSON_CreateString(e->valuestring));
+			n++;
+		}
+	}
+	return out;
+}
+
+/*
+ * One member of mcp:{SLUG}:tch as the read side shows it, or NULL when it
+ * is not one: {at, last, kind, from, to, regions, change}, every value
+ * checked, the change an object or null (owned).
+ */
+static cJSON *
+tch_entry(const redisReply *r)
+{
+	const char *why, *kind;
+	const cJSON *ch;
+	cJSON *in, *o = NULL;
+	double at, last;
+
+	if (r->type != REDIS_REPLY_STRING || r->len > TCH_ENTRY_MAX ||
+	    (in = mcp_json_parse(r->str, r->len, &why)) == NULL)
+		return NULL;
+	kind = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(in, "kind"));
+	ch = cJSON_GetObjectItemCaseSensitive(in, "change");
+	at = tch_time(in, "at"), last = tch_time(in, "last");
+	if (cJSON_IsObject(in) && at >= 0 && kind != NULL &&
+	    (strcmp(kind, "tools") == 0 || strcmp(kind, "resources") == 0 ||
+	        strcmp(kind, "prompts") == 0) &&
+	    tch_hash(in, "to") != NULL && (cJSON_IsObject(ch) || ch == NULL || cJSON_IsNull(ch)) &&
+	    (o = cJSON_CreateObject()) != NULL) {
+		cJSON_AddNumberToObject(o, "at", at);
+		cJSON_AddNumberToObject(o, "last", last >= at ? last : at);
+		cJSON_AddStringToObject(o, "kind", kind);
+		if (tch_hash(in, "from") != NULL)
+			cJSON_AddStringToObject(o, "from", tch_hash(in, "from"));
+		else
+			cJSON_AddNullToObject(o, "from");
+		cJSON_AddStringToObject(o, "to", tch_hash(in, "to"));
+		cJSON_AddItemToObject(
+		    o, "regions", tch_regions(cJSON_GetObjectItemCaseSensitive(in, "regions")));
+		cJSON_AddItemToObject(
+		    o, "change", cJSON_IsObject(ch) ? cJSON_Duplicate(ch, 1) : cJSON_CreateNull());
+	}
+	cJSON_Delete(in);
+	return o;
+}
+
+cJSON *
+serve_tools_history(const redisReply *r)
+{
+	cJSON *a = cJSON_CreateArray(), *o;
+	size_t i;
+
+	for (i = 0; a != NULL && r != NULL && r->type == REDIS_REPLY_ARRAY && i < r->elements; i++)
+		if ((o = tch_entry(r->element[i])) != NULL)
+			cJSON_AddItemToArray(a, o);
+	return a;
+}
+
+/* --- words ------------------------------------------------------------------ */
+
+/* s cut to TCH_NAME bytes of whole characters, "…" after a cut (buf: TCH_NAME + 4). */
+static void
+tch_cut(char *buf, size_t len, const char *s)
+{
+	size_t u = 0, n;
+	unsigned long cp;
+
+	s = s != NULL ? s : "";
+	while (*s != '\0') {
+		n = mcp_utf8_decode(s, strlen(s), &cp);
+		n = n == 0 ? 1 : n;
+		if (u + n > TCH_NAME || u + n + 4 > len) {
+			snprintf(buf + u, len - u, "\xe2\x80\xa6");
+			return;
+		}
+		memcpy(buf + u, s, n);
+		u += n, s += n;
+	}
+	buf[u] = '\0';
+}
+
+static void
+tch_field(char *buf, size_t len, const cJSON *it, const char *k)
+{
+	tch_cut(buf, len, cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(it, k)));
+}
+
+static int
+tch_is(const char *kind, const char *a)
+{
+	return strcmp(kind, a) == 0;
+}
+
+/* What was done to a property or an argument; 0 when kind is not of those. */
+static int
+tch_part_text(char *buf, size_t len, const char *kind, const char *n, const cJSON *it)
+{
+	char p[TCH_NAME + 4], b[TCH_NAME + 4], a[TCH_NAME + 4];
+
+	tch_field(p, sizeof(p), it, "path");
+	tch_field(b, sizeof(b), it, "before");
+	tch_field(a, sizeof(a), it, "after");
+	if (strstr(kind, "added_required") != NULL || strstr(kind, "required_added") != NULL)
+		snprintf(buf, len,
+		    "made \"%s\" required on %s: breaking for agents that do not send it", p, n);
+	else if (strstr(kind, "added_optional") != NULL)
+		snprintf(buf, len, "added the optional \"%s\" to %s", p, n);
+	else if (tch_is(kind, "property_removed") || tch_is(kind, "prompt_argument_removed"))
+		snprintf(
+		    buf, len, "removed \"%s\" from %s: breaking for agents that send it", p, n);
+	else if (tch_is(kind, "property_type_changed"))
+		snprintf(buf, len, "changed the type of \"%s\" on %s (%s to %s)", p, n, b, a);
+	else if (tch_is(kind, "property_narrowed"))
+		snprintf(buf, len, "narrowed \"%s\" on %s (%s to %s)", p, n, b, a);
+	else if (tch_is(kind, "enum_value_removed") || tch_is(kind, "enum_value_added"))
+		snprintf(buf, len, "%s \"%s\" %s the values of \"%s\" on %s",
+		    tch_is(kind, "enum_value_added") ? "added" : "removed", b[0] ? b : a,
+		    tch_is(kind, "enum_value_added") ? "to" : "from", p, n);
+	else if (tch_is(kind, "required_removed"))
+		snprintf(buf, len, "made \"%s\" optional on %s", p, n);
+	else if (tch_is(kind, "annotation_changed"))
+		snprintf(buf, len, "%s %s %s for %s", strcmp(a, "true") == 0 ? "turned" : "changed",
+		    p[0] ? p : "an annotation",
+		    strcmp(a, "true") == 0        ? "on"
+		        : strcmp(a, "false") == 0 ? "off"
+		                                  : "",
+		    n);
+	else
+		return 0;
+	return 1;
+}
+
+/* One change of a history entry in words ("renamed get_data to fetch_data"). */
+static void
+tch_item_text(char *buf, size_t len, const cJSON *it)
+{
+	const char *kind = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(it, "kind"));
+	char n[TCH_NAME + 4], to[TCH_NAME + 4];
+	const char *key = cJSON_IsString(cJSON_GetObjectItemCaseSensitive(it, "prompt")) ? "prompt"
+	    : cJSON_IsString(cJSON_GetObjectItemCaseSensitive(it, "resource")) ? "resource"
+	                                                                       : "tool";
+
+	kind = kind != NULL ? kind : "";
+	tch_field(n, sizeof(n), it, key);
+	tch_field(to, sizeof(to), it, "to");
+	if (strstr(kind, "_renamed") != NULL)
+		snprintf(buf, len, "renamed %s to %s%s: breaking for agents that call %s", n, to,
+		    cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(it, "inferred"))
+		        ? " (inferred: same schema)"
+		        : "",
+		    n);
+	else if (tch_is(kind, "tool_removed") || tch_is(kind, "prompt_removed") ||
+	    tch_is(kind, "resource_removed"))
+		snprintf(buf, len, "removed %s: breaking for agents that call it", n);
+	else if (tch_is(kind, "tool_added") || tch_is(kind, "prompt_added") ||
+	    tch_is(kind, "resource_added"))
+		snprintf(buf, len, "added %s", n);
+	else if (tch_part_text(buf, len, kind, n, it))
+		return;
+	else if (tch_is(kind, "description_changed"))
+		snprintf(buf, len, "changed the description of %s (what the model reads)", n);
+	else if (strncmp(kind, "output_schema_", 14) == 0)
+		snprintf(buf, len, "%s the output schema of %s",
+		    tch_is(kind, "output_schema_added")         ? "added"
+		        : tch_is(kind, "output_schema_removed") ? "removed"
+		                                                : "changed",
+		    n);
+	else if (tch_is(kind, "title_changed"))
+		snprintf(buf, len, "changed the title of %s", n);
+	else
+		snprintf(buf, len, "changed %s", n);
+}
+
+/* A class as shown, or NULL when c is not one. */
+static const char *
+tch_class(const cJSON *o)
+{
+	const char *c = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(o, "class"));
+
+	if (c != NULL &&
+	    (strcmp(c, "breaking") == 0 || strcmp(c, "review") == 0 ||
+	        strcmp(c, "compatible") == 0))
+		return c;
+	return NULL;
+}
+
+static int
+tch_regions_html(struct mcp_buf *b, const cJSON *a)
+{
+	const cJSON *e;
+	int rc = 0, n = 0;
+
+	cJSON_ArrayForEach(e, a)
+	{
+		if (cJSON_IsString(e) && mcp_slug_ok(e->valuestring))
+			rc |= (n++ ? mcp_buf_adds(b, ", ") : 0) |
+			    serve_region_name(b, e->valuestring);
+	}
+	return n == 0 ? rc | mcp_buf_adds(b, "no region named") : rc;
+}
+
+/* The items of a change, each with its class, as a list; "more" counted. */
+static int
+tch_items_html(struct mcp_buf *b, const cJSON *ch)
+{
+	const cJSON *items = cJSON_GetObjectItemCaseSensitive(ch, "items"), *it;
+	const cJSON *more = cJSON_GetObjectItemCaseSensitive(ch, "more");
+	char text[512];
+	int rc = mcp_buf_adds(b, "<ul class=\"items\">"), n = 0, left = 0;
+
+	if (!cJSON_IsObject(ch))
+		return rc |
+		    mcp_buf_adds(b,
+		        "<li>What changed is not known: the lists were not "
+		        "kept.</li></ul>");
+	cJSON_ArrayForEach(it, items)
+	{
+		if (n == TCH_ITEMS) {
+			left++;
+			continue;
+		}
+		tch_item_text(text, sizeof(text), it);
+		rc |= mcp_buf_adds(b, "<li><bdi>") | serve_esc(b, text) | mcp_buf_adds(b, "</bdi>");
+		if (tch_class(it) != NULL)
+			rc |= mcp_buf_addf(
+			    b, " <span class=\"cls %s\">%s</span>", tch_class(it), tch_class(it));
+		rc |= mcp_buf_adds(b, "</li>");
+		n++;
+	}
+	if (cJSON_IsNumber(more) && more->valuedouble >= 1 && more->valuedouble < 1e9)
+		left += (int)more->valuedouble;
+	if (left > 0)
+		rc |= mcp_buf_addf(b, "<li>and %d more</li>", left);
+	return rc | mcp_buf_adds(b, "</ul>");
+}
+
+/*
+ * The regions the verdict says serve another list than most, and what
+ * their list lacks of the others' (the pages show no hash: the JSON does).
+ */
+static int
+tch_divergence_html(struct mcp_buf *b, const cJSON *rec)
+{
+	const cJSON *td = cJSON_GetObjectItemCaseSensitive(rec, "tools_divergence"), *e, *r;
+	int rc = 0, n = 0;
+
+	cJSON_ArrayForEach(e, td)
+	{
+		if (n == TCH_DIV || !cJSON_IsObject(e) || tch_hash(e, "hash") == NULL)
+			continue;
+		r = cJSON_GetObjectItemCaseSensitive(e, "regions");
+		rc |= mcp_buf_adds(b,
+		          n++ ? "<p class=\"banner tools\" role=\"note\">"
+		              : "<p class=\"banner tools\" role=\"note\">Regions disagree: ") |
+		    tch_regions_html(b, r) |
+		    mcp_buf_adds(b, cJSON_GetArraySize(r) == 1 ? " serves" : " serve") |
+		    mcp_buf_adds(b,
+		        " another tool list than the other regions; from its list to "
+		        "theirs:</p>") |
+		    tch_items_html(b, cJSON_GetObjectItemCaseSensitive(e, "change"));
+	}
+	return rc;
+}
+
+int
+serve_tools_html(struct mcp_buf *b, const cJSON *hist, const cJSON *rec)
+{
+	const cJSON *e, *ch;
+	char t[64], iso[32];
+	int rc, n = 0;
+
+	rc = mcp_buf_adds(b, "<h2>Tool changes</h2>\n") | tch_divergence_html(b, rec);
+	if (cJSON_GetArraySize(hist) == 0)
+		return rc |
+		    mcp_buf_adds(b, "<p>No change of the tool list in the last 31 days.</p>\n");
+	rc |= mcp_buf_adds(b,
+	    "<div class=\"scroll\"><table class=\"changes\"><thead><tr><th>When</th>"
+	    "<th>Regions</th><th>Class</th><th>What changed</th></tr></thead><tbody>");
+	cJSON_ArrayForEach(e, hist)
+	{
+		const char *cls;
+
+		if (n++ == SERVE_TOOLS_SHOWN)
+			break;
+		ch = cJSON_GetObjectItemCaseSensitive(e, "change");
+		cls = tch_class(ch);
+		serve_when(tch_time(e, "at"), t, sizeof(t));
+		mcp_iso8601(tch_time(e, "at"), iso, sizeof(iso));
+		rc |= mcp_buf_addf(b, "<tr><td><time datetime=\"%s\">%s</time>", iso, t);
+		if (strcmp(
+		        cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(e, "kind")), "tools"))
+			rc |= mcp_buf_addf(b, " (%s)",
+			    cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(e, "kind")));
+		rc |= mcp_buf_adds(b, "</td><td>") |
+		    tch_regions_html(b, cJSON_GetObjectItemCaseSensitive(e, "regions")) |
+		    mcp_buf_adds(b, "</td><td>");
+		rc |= cls != NULL ? mcp_buf_addf(b, "<span class=\"cls %s\">%s</span>", cls, cls)
+		                  : mcp_buf_adds(b, "unknown");
+		rc |= mcp_buf_adds(b, "</td><td>") | tch_items_html(b, ch) |
+		    mcp_buf_adds(b, "</td></tr>");
+	}
+	return rc | mcp_buf_adds(b, "</tbody></table></div>\n");
+}
+
+int
+serve_tools_feed(struct mcp_buf *b, const char *slug, const cJSON *hist)
+{
+	const cJSON *e, *ch, *it;
+	char iso[32], text[512];
+	const char *cls;
+	int rc = 0, n = 0, k;
+
+	cJSON_ArrayForEach(e, hist)
+	{
+		if (n++ == SERVE_TOOLS_SHOWN)
+			break;
+		ch = cJSON_GetObjectItemCaseSensitive(e, "change");
+		cls = tch_class(ch) != NULL ? tch_class(ch) : "unknown";
+		mcp_iso8601(tch_time(e, "at"), iso, sizeof(iso));
+		it = cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(ch, "items"), 0);
+		if (it != NULL)
+			tch_item_text(text, sizeof(text), it);
+		else
+			snprintf(text, sizeof(text), "what changed is not known");
+		rc |= mcp_buf_addf(b, "<entry><id>urn:mcp-uptime:%s:%s:%.0f:%.80s</id><title>",
+		    slug, cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(e, "kind")),
+		    tch_time(e, "at"), tch_hash(e, "to"));
+		rc |= serve_esc(b, slug) | mcp_buf_addf(b, ": tool list changed (%s): ", cls) |
+		    serve_esc(b, text);
+		rc |= mcp_buf_addf(b,
+		    "</title><updated>%s</updated><link href=\"/status/%s\"/><summary>", iso, slug);
+		rc |= mcp_buf_adds(b, "In ");
+		k = 0;
+		cJSON_ArrayForEach(it, cJSON_GetObjectItemCaseSensitive(e, "regions"))
+		{
+			rc |= (k++ ? mcp_buf_adds(b, ", ") : 0) | serve_esc(b, it->valuestring);
+		}
+		rc |= mcp_buf_adds(b, ": ") | serve_esc(b, text) |
+		    mcp_buf_adds(b, ".</summary></entry>\n");
+	}
+	return rc;
+}
+
+/* --- /api/status/SLUG/tools ------------------------------------------------- */
+
+static int
+tch_json_of(struct mcp_buf *b, const cJSON *v)
+{
+	char why[128];
+
+	return mcp_json_write(b, v, why, sizeof(why)) == -1 ? -1 : 0;
+}
+
+/* A history entry as the route writes it: its times as ISO 8601. */
+static int
+tch_entry_json(struct mcp_buf *b, const cJSON *e)
+{
+	char at[32], last[32];
+	cJSON *o = cJSON_Duplicate(e, 1);
+	int rc;
+
+	if (o == NULL || mcp_iso8601(tch_time(e, "at"), at, sizeof(at)) == -1 ||
+	    mcp_iso8601(tch_time(e, "last"), last, sizeof(last)) == -1) {
+		cJSON_Delete(o);
+		return -1;
+	}
+	cJSON_ReplaceItemInObjectCaseSensitive(o, "at", cJSON_CreateString(at));
+	cJSON_ReplaceItemInObjectCaseSensitive(o, "last", cJSON_CreateString(last));
+	rc = tch_json_of(b, o);
+	cJSON_Delete(o);
+	return rc;
+}
+
+/* The verdict's tools_divergence, each entry's values checked. */
+static int
+tch_divergence_json(struct mcp_buf *b, const cJSON *rec)
+{
+	const cJSON *td = cJSON_GetObjectItemCaseSensitive(rec, "tools_divergence"), *e, *ch;
+	int rc = mcp_buf_addc(b, '['), n = 0;
+	cJSON *o;
+
+	cJSON_ArrayForEach(e, td)
+	{
+		if (n == SERVE_REGIONS_MAX || !cJSON_IsObject(e) || tch_hash(e, "hash") == NULL)
+			continue;
+		if ((o = cJSON_CreateObject()) == NULL)
+			return -1;
+		ch = cJSON_GetObjectItemCaseSensitive(e, "change");
+		cJSON_AddItemToObject(
+		    o, "regions", tch_regions(cJSON_GetObjectItemCaseSensitive(e, "regions")));
+		cJSON_AddStringToObject(o, "hash", tch_hash(e, "hash"));
+		if (tch_hash(e, "majority") != NULL)
+			cJSON_AddStringToObject(o, "majority", tch_hash(e, "majority"));
+		else
+			cJSON_AddNullToObject(o, "majority");
+		cJSON_AddItemToObject(
+		    o, "change", cJSON_IsObject(ch) ? cJSON_Duplicate(ch, 1) : cJSON_CreateNull());
+		rc |= (n++ ? mcp_buf_addc(b, ',') : 0) | tch_json_of(b, o);
+		cJSON_Delete(o);
+	}
+	return rc | mcp_buf_addc(b, ']');
+}
+
+static int
+tch_tools_json(struct mcp_buf *b, const char *slug, const struct summary *s, const struct region *g,
+    size_t n, const cJSON *hist)
+{
+	const cJSON *e;
+	size_t i;
+	int rc, k = 0;
+
+	rc = mcp_buf_addf(b, "{\"slug\":\"%s\",\"as_of\":", slug);
+	rc |= s->as_of[0] ? mcp_buf_addf(b, "\"%s\"", s->as_of) : mcp_buf_adds(b, "null");
+	rc |= mcp_buf_adds(b, ",\"regions\":[");
+	for (i = 0; i < n; i++) {
+		rc |= mcp_buf_addf(b, "%s{\"region\":\"%s\",\"hash\":", i ? "," : "", g[i].name);
+		rc |=
+		    g[i].hash[0] != '\0' ? mcp_json_string(b, g[i].hash) : mcp_buf_adds(b, "null");
+		rc |= mcp_buf_addc(b, '}');
+	}
+	rc |= mcp_buf_adds(b, "],\"divergence\":") | tch_divergence_json(b, s->rec) |
+	    mcp_buf_adds(b, ",\"history\":[");
+	cJSON_ArrayForEach(e, hist)
+	{
+		rc |= (k++ ? mcp_buf_addc(b, ',') : 0) | tch_entry_json(b, e);
+	}
+	return rc | mcp_buf_adds(b, "]}");
+}
+
+void
+serve_tools(struct conn *c, const struct req *q, const char *slug, struct resp *r)
+{
+	static struct region g[SERVE_REGIONS_MAX];
+	char ks[128], kv[128], kt[128];
+	const char *a0[] = {"ZREVRANGE", ks, "0", "63", "WITHSCORES"}, *a1[] = {"GET", kv},
+	           *a2[] = {"ZSCORE", "mcp:slugs", slug},
+	           *a3[] = {"ZREVRANGE", kt, "0", SERVE_TOOLS_HIST_LAST}, *a4[3];
+	const char **argv[] = {a0, a1, a2, a3, a4};
+	int argc[] = {5, 2, 3, 4, 3}, known, alias;
+	redisReply *rep[5];
+	struct summary s;
+	cJSON *hist;
+	size_t n;
+
+	memset(g, 0, sizeof(g));
+	snprintf(ks, sizeof(ks), "mcp:{%s}:seen", slug);
+	snprintf(kv, sizeof(kv), "mcp:{%s}:verdict", slug);
+	snprintf(kt, sizeof(kt), "mcp:{%s}:tch", slug);
+	alias = serve_alias_cmd(a4, slug);
+	if (serve_query(c, 4 + alias, argc, argv, rep) != SR_OK) {
+		serve_unavailable(r);
+		return;
+	}
+	n = serve_regions_of(rep[0], g);
+	serve_summary(rep[1], NULL, q->now, &s, 1);
+	serve_moved_of(alias ? rep[4] : NULL, &s);
+	known = n > 0 || s.known || rep[2]->type == REDIS_REPLY_STRING;
+	hist = serve_tools_history(rep[3]);
+	serve_free_replies(rep, 4 + alias);
+	if (s.moved[0] != '\0' || !known) {
+		if (s.moved[0] != '\0')
+			serve_moved(r, q, "/tools", s.moved);
+		else
+			serve_error(r, 404, "not found", CACHE_API);
+	} else if (serve_region_results(c, slug, g, n, q->now) == -1) {
+		serve_unavailable(r);
+	} else {
+		r->ctype = CT_JSON;
+		r->cache = CACHE_API;
+		if (hist == NULL || tch_tools_json(&r->body, slug, &s, g, n, hist) != 0)
+			serve_error(r, 500, "out of memory", NULL);
+	}
+	cJSON_Delete(s.rec);
+	cJSON_Delete(hist);
+}
