@@ -163,10 +163,47 @@ mcp_header_add(struct mcp_target *t, const char *spec, int file, char *err, size
 	return 0;
 }
 
+int
+mcp_expect_add(struct mcp_target *t, const char *cond, int secret, char *err, size_t errlen)
+{
+	struct mcp_cond_text *c;
+
+	if (*cond == '\0' || strlen(cond) > MCP_EXPECT_TEXT_MAX || t->nexpect == MCP_EXPECT_MAX) {
+		snprintf(err, errlen, "%s: %s", secret ? "expect_secret" : "expect",
+		    *cond == '\0'                      ? "an empty condition"
+		        : t->nexpect == MCP_EXPECT_MAX ? "more than 16 conditions"
+		                                       : "a condition over 512 bytes");
+		return -1;
+	}
+	/* Most targets have none: the room is taken by the first. */
+	if (t->expect == NULL && (t->expect = calloc(MCP_EXPECT_MAX, sizeof(*t->expect))) == NULL) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	c = &t->expect[t->nexpect];
+	if ((c->text = strdup(cond)) == NULL) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	c->secret = secret;
+	t->nexpect++;
+	return 0;
+}
+
+/* call2 to call4 and their _args: n, 2 to 4, or 0 for another key. */
+static int
+more_call_key(const char *k, int args)
+{
+	if (strncmp(k, "call", 4) != 0 || k[4] < '2' || k[4] > '0' + MCP_CALLS_MAX)
+		return 0;
+	return strcmp(k + 5, args ? "_args" : "") == 0 ? k[4] - '0' : 0;
+}
+
 static int
 set_key(struct mcp_target *t, char *kv, char *err, size_t errlen)
 {
 	char *val;
+	int n;
 
 	if ((val = strchr(kv, '=')) == NULL) {
 		snprintf(err, errlen, "expected key=value, got \"%.40s\"", kv);
@@ -183,6 +220,13 @@ set_key(struct mcp_target *t, char *kv, char *err, size_t errlen)
 		return set_str(&t->call, val, kv, err, errlen);
 	if (strcmp(kv, "call_args") == 0)
 		return set_str(&t->call_args, val, kv, err, errlen);
+	/* Repeatable, unlike the other keys: each is one more condition. */
+	if (strcmp(kv, "expect") == 0 || strcmp(kv, "expect_secret") == 0)
+		return mcp_expect_add(t, val, kv[6] == '_', err, errlen);
+	if ((n = more_call_key(kv, 0)) > 0)
+		return set_str(&t->more_call[n - 2], val, kv, err, errlen);
+	if ((n = more_call_key(kv, 1)) > 0)
+		return set_str(&t->more_args[n - 2], val, kv, err, errlen);
 	if (strcmp(kv, "connect_to") == 0)
 		return set_str(&t->connect_to, val, kv, err, errlen);
 	if (strcmp(kv, "oauth_client") == 0)
@@ -469,6 +513,16 @@ mcp_target_free(struct mcp_target *t)
 		mcp_wipe_free(&t->headers[i].value);
 	}
 	free(t->headers);
+	for (i = 0; i < t->nexpect; i++)
+		if (t->expect[i].secret)
+			mcp_wipe_free(&t->expect[i].text);
+		else
+			free(t->expect[i].text);
+	free(t->expect);
+	for (i = 0; i < MCP_CALLS_MAX - 1; i++) {
+		free(t->more_call[i]);
+		free(t->more_args[i]);
+	}
 	memset(t, 0, sizeof(*t));
 }
 

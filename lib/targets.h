@@ -27,6 +27,25 @@ enum mcp_guard_kind {
 #define MCP_HEADERS_MAX 16
 #define MCP_HEADER_VALUE_MAX 4096
 
+/*
+ * Conditions on a target's steps, expect= and expect_secret=
+ * (mcp-probe(1), ASSERTIONS): at most MCP_EXPECT_MAX in all, each at most
+ * MCP_EXPECT_TEXT_MAX bytes.  Their meaning is the tool's: the file only
+ * keeps their text.
+ */
+#define MCP_EXPECT_MAX 16
+#define MCP_EXPECT_TEXT_MAX 512
+struct mcp_cond_text {
+	char *text; /* owned; wiped on free when secret */
+	int secret; /* expect_secret: its right-hand value is never printed */
+};
+
+/* The calls of a target's call step: call, then call2 to call4. */
+#define MCP_CALLS_MAX 4
+
+/* A tool's own form of a target's conditions (mcp-probe: probe/expect.c). */
+struct mcp_expect;
+
 struct mcp_target {
 	char *slug;       /* owned */
 	char *url;        /* owned */
@@ -43,6 +62,13 @@ struct mcp_target {
 	char *oauth_secret, *oauth_key, *oauth_assertion; /* read by the tool, or NULL */
 	struct mcp_header *headers; /* owned, room for MCP_HEADERS_MAX; NULL when none */
 	int nheaders;
+	struct mcp_cond_text *expect; /* owned, room for MCP_EXPECT_MAX; NULL when none */
+	int nexpect;
+	char *more_call[MCP_CALLS_MAX - 1]; /* owned tool names of call2 to call4, or NULL */
+	char *more_args[MCP_CALLS_MAX - 1]; /* owned JSON object texts of call2_args..., or NULL */
+	/* Compiled from expect by the tool that reads them, and freed by it
+	 * before mcp_target_free (which leaves it alone), or NULL. */
+	struct mcp_expect *compiled;
 	double timeout; /* seconds; 0: the run's default */
 	enum mcp_guard_kind guard;
 	int from_registry; /* origin=registry: a line of mcp-aggregate targets */
@@ -83,6 +109,14 @@ int mcp_header_add(struct mcp_target *t, const char *spec, int file, char *err, 
  * (what mcp-probe(1) asks of a target before it runs any), else -1.
  */
 int mcp_target_check_url(const char *url);
+
+/*
+ * Add the condition cond (expect=, or expect_secret= when secret) to t.
+ * Returns 0, or -1 with a reason in err: an empty condition, one past
+ * MCP_EXPECT_TEXT_MAX bytes or past MCP_EXPECT_MAX in all.  The reason
+ * never quotes the condition: a secret one must not be printed.
+ */
+int mcp_expect_add(struct mcp_target *t, const char *cond, int secret, char *err, size_t errlen);
 
 /* NULL when value may be sent as a header value, else why not. */
 const char *mcp_header_value_bad(const char *value);

@@ -127,7 +127,7 @@ check_one(struct mcp_targets *ts, size_t i)
 {
 	struct mcp_target *t = &ts->v[i];
 	const char *c;
-	char at[32];
+	char at[32], why[400];
 	cJSON *args;
 	int colons = 0, ok;
 
@@ -148,10 +148,22 @@ check_one(struct mcp_targets *ts, size_t i)
 		colons += *c == ':';
 	if (t->connect_to != NULL && colons < 3)
 		errx(MCP_EXIT_USAGE, "%s%s: connect_to must be HOST:PORT:ADDR:PORT", at, t->slug);
+	if (expect_compile(t, why, sizeof(why)) == -1)
+		errx(MCP_EXIT_USAGE, "%s%s: %s", at, t->slug, why);
 	check_headers(ts, i);
 	oauth_check(ts, i, at);
 	if (t->token_file != NULL)
 		t->token = read_token(t);
+}
+
+/* The conditions compiled by check_targets, freed before the targets are. */
+void
+check_free(struct mcp_targets *ts)
+{
+	size_t i;
+
+	for (i = 0; i < ts->n; i++)
+		expect_free(&ts->v[i]);
 }
 
 void

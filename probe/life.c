@@ -473,6 +473,7 @@ probe_free(struct probe *p)
 		free(p->steps[s].msg);
 	}
 	cJSON_Delete(p->tools);
+	calls_free(p);
 	cJSON_Delete(p->attempts);
 	cJSON_Delete(p->list_meta);
 	cJSON_Delete(p->init_detail);

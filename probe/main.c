@@ -25,7 +25,8 @@ usage(FILE *f, int status)
 	fprintf(f,
 	    "usage: mcp-probe -r region [-a json] [-C connect-to] [-c tool] [-d seconds]\n"
 	    "           [-e era] [-H 'name: value'] [--header-file name:path] [-m bytes]\n"
-	    "           [-s slug] [-T token-file] [-t seconds] [-w seconds] [--cacert file]\n"
+	    "           [-s slug] [-T token-file] [-t seconds] [-w seconds] [-x condition]\n"
+	    "           [--expect-secret condition] [--cacert file]\n"
 	    "           [--redact-param name] [--oauth-client id] [--oauth-secret-file file]\n"
 	    "           [--oauth-key-file file] [--oauth-assertion-file file]\n"
 	    "           [--oauth-issuer url] [--oauth-scope scope] [--oauth-cache dir]\n"
@@ -141,6 +142,8 @@ parse_range(const char *opt, range_parser *parse, const char *arg, struct mcp_ci
 static void
 parse_long(struct cmdline *c, int ch, char *arg)
 {
+	char errbuf[512];
+
 	switch (ch) {
 	case 1001:
 		c->one.oauth_assertion_file = arg;
@@ -187,6 +190,12 @@ parse_long(struct cmdline *c, int ch, char *arg)
 		c->o.list_max = strcmp(arg, "0") == 0 ? 0 : (size_t)parse_size(arg);
 		if (c->o.list_max == (size_t)-1 || c->o.list_max > LIST_MAX_MAX)
 			errx(MCP_EXIT_USAGE, "--list-max: want 0 or a size of at most 256k");
+		break;
+	case 1014:
+	case 'x':
+		if (mcp_expect_add(&c->one, arg, ch == 1014, errbuf, sizeof(errbuf)) == -1)
+			errx(
+			    MCP_EXIT_USAGE, "%s: %s", ch == 'x' ? "-x" : "--expect-secret", errbuf);
 		break;
 	case 'Q':
 		if (c->o.nredact == REDACT_MAX || arg[0] == '\0' || strpbrk(arg, "=&#") != NULL)
@@ -279,10 +288,10 @@ load_targets(struct cmdline *c, int argc, char **argv, struct mcp_targets *ts, c
 
 	if (c->file != NULL) {
 		if (one->slug || one->token_file || one->call || one->call_args ||
-		    one->connect_to || one->nheaders > 0)
+		    one->connect_to || one->nheaders > 0 || one->nexpect > 0)
 			errx(MCP_EXIT_USAGE,
-			    "-a, -C, -c, -H, -s, -T and --header-file go in the targets file with "
-			    "-f");
+			    "-a, -C, -c, -H, -s, -T, -x, --expect-secret and --header-file go in "
+			    "the targets file with -f");
 		if (one->oauth_client || one->oauth_secret_file || one->oauth_key_file ||
 		    one->oauth_assertion_file || one->oauth_scope || one->oauth_issuer)
 			errx(MCP_EXIT_USAGE,
@@ -358,6 +367,8 @@ main(int argc, char *argv[])
 	    {"guard-nat64", required_argument, NULL, 1011},
 	    {"traceparent", no_argument, NULL, 1012},
 	    {"list-max", required_argument, NULL, 1013},
+	    {"expect", required_argument, NULL, 'x'},
+	    {"expect-secret", required_argument, NULL, 1014},
 	    {"check", no_argument, NULL, 'n'},
 	    {"deadline", required_argument, NULL, 'd'},
 	    {"version", no_argument, NULL, 'V'},
@@ -381,8 +392,8 @@ main(int argc, char *argv[])
 	c.o.guard.own = own_addr;
 	c.o.guard.own_arg = &c.own;
 	signal(SIGPIPE, SIG_DFL);
-	while ((ch = getopt_long(argc, argv, "a:C:c:d:e:f:H:hj:m:nr:s:T:t:Vw:", longopts, NULL)) !=
-	    -1) {
+	while ((ch = getopt_long(
+	            argc, argv, "a:C:c:d:e:f:H:hj:m:nr:s:T:t:Vw:x:", longopts, NULL)) != -1) {
 		if (ch == 'h')
 			usage(stdout, MCP_EXIT_OK);
 		if (ch == 'V') {
@@ -417,6 +428,7 @@ main(int argc, char *argv[])
 	}
 	oauth_cleanup();
 	own_close(&c.own);
+	check_free(&ts);
 	if (c.file != NULL)
 		mcp_targets_free(&ts);
 	else

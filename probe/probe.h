@@ -16,6 +16,7 @@
 #include "addr.h"
 #include "hash.h"
 #include "buf.h"
+#include "expect.h"
 #include "sse.h"
 #include "targets.h"
 
@@ -191,12 +192,19 @@ struct probe {
 	size_t list_bytes; /* response bytes of the tool list so far */
 	size_t list_s0;    /* the HTTP+SSE stream's bytes when the list began */
 	char tool_hash[80];
-	double cert_not_after;   /* the leaf certificate's notAfter, epoch seconds; -1: none */
-	double step_t0;          /* mono start of the step being timed */
-	double resume_at;        /* mono time to resume a closed stream, or 0 */
-	char last_event_id[256]; /* of that stream */
-	long resume_id;          /* the JSON-RPC id still awaited */
-	int resumes;             /* resumptions so far */
+	double cert_not_after; /* the leaf certificate's notAfter, epoch seconds; -1: none */
+	double step_t0;        /* mono start of the step being timed */
+	/* The call step's calls, call then call2 to call4 (probe/chain.c). */
+	int call_i;                     /* the call in flight, 0 to MCP_CALLS_MAX - 1 */
+	double call_t0;                 /* mono start of it */
+	struct x_seen seen;             /* what the conditions and references read */
+	cJSON *call_res[MCP_CALLS_MAX]; /* owned results kept for them, or NULL */
+	cJSON *calls;                   /* owned detail: each call's tool and ms, or NULL */
+	int expected;                   /* bit s: the conditions on step s were judged */
+	double resume_at;               /* mono time to resume a closed stream, or 0 */
+	char last_event_id[256];        /* of that stream */
+	long resume_id;                 /* the JSON-RPC id still awaited */
+	int resumes;                    /* resumptions so far */
 	void (*resume_done)(struct xfer *, CURLcode);
 	char *oauth_token;        /* owned, wiped: the access token got (probe/oauth.c) */
 	cJSON *oauth_detail;      /* owned: the auth step's detail once authorized */
@@ -300,8 +308,24 @@ int list_content(struct probe *p, cJSON *d, const cJSON *items, const struct lis
     char *hash, char *why, size_t len);
 int first_checks(struct probe *p, struct xfer *x, CURLcode rc);
 
+/* chain.c: the conditions on a probe's steps, and its chained calls. */
+/* Judge the conditions on step s once it passed; -1 when one failed it (then finish). */
+int expect_step(struct probe *p, enum step s);
+int call_count(const struct probe *p);
+const char *call_tool(const struct probe *p, int i);
+/* 1 when a condition judges call i's isError, which then fails nothing alone. */
+int call_judged(const struct probe *p, int i);
+/* The arguments of the call in flight, references replaced (owned); NULL with why. */
+cJSON *call_args(struct probe *p, char *why, size_t len);
+/* The call in flight answered res (detached from its message, owned by p now). */
+void call_answered(struct probe *p, cJSON *res);
+/* The call step's detail gains its calls, when there are several. */
+void call_detail(struct probe *p);
+void calls_free(struct probe *p);
+
 /* check.c */
 void check_targets(struct mcp_targets *ts);
+void check_free(struct mcp_targets *ts);
 /*
  * An owned copy of a secret file, read once a run however many targets
  * name it: its first line (mcp_secret_read) when whole is 0, else all of

@@ -343,9 +343,9 @@ clean_lists(cJSON *d, const char *const *secrets, int nsec)
 static void
 clean_all(struct probe *p)
 {
-	const char *secrets[11 + MCP_HEADERS_MAX + QSEC_MAX] = {p->token, p->session, p->post_url,
-	    p->x.session, p->s.session, p->a.session, p->url_pw, p->url_basic, p->t->oauth_secret,
-	    p->t->oauth_assertion, p->t->oauth_key};
+	const char *secrets[11 + MCP_HEADERS_MAX + QSEC_MAX + MCP_EXPECT_MAX] = {p->token,
+	    p->session, p->post_url, p->x.session, p->s.session, p->a.session, p->url_pw,
+	    p->url_basic, p->t->oauth_secret, p->t->oauth_assertion, p->t->oauth_key};
 	int i, n = 11;
 
 	for (i = 0; i < p->nqsec; i++)
@@ -353,6 +353,10 @@ clean_all(struct probe *p)
 	/* Header values too: a key given with -H by mistake is a secret. */
 	for (i = 0; i < p->t->nheaders; i++)
 		secrets[n++] = p->t->headers[i].value;
+	/* And what an expect_secret condition compares with (expect.c). */
+	for (i = 0; p->t->compiled != NULL && i < p->t->compiled->n; i++)
+		if (p->t->compiled->c[i].secret)
+			secrets[n++] = p->t->compiled->c[i].right;
 
 	clean(p->uj_msg, secrets, n);
 	for (i = 0; i < S_NSTEPS; i++) {

@@ -15,6 +15,7 @@
 #define MAX_PAGES 100
 
 static void send_call(struct probe *);
+static void send_one(struct probe *);
 
 const struct list_kind list_kinds[LK_N] = {
     {"tools/list", "tools", "name", "tool"},
@@ -200,6 +201,11 @@ send_list(struct probe *p)
 {
 	cJSON *params = NULL;
 
+	/* The conditions on the protocol, once initialize passed. */
+	if (p->pages == 0 && expect_step(p, S_INIT) == -1) {
+		finish(p);
+		return;
+	}
 	if (p->pages == 0 && p->no_tools) {
 		/* Nothing to list; a configured call is still made, and answered. */
 		p->steps[S_LIST].status = ST_SKIP;
@@ -208,8 +214,10 @@ send_list(struct probe *p)
 			send_call(p);
 			return;
 		}
-		p->steps[S_CALL].status = ST_SKIP;
-		p->skip_reason[S_CALL] = "no_tools";
+		if (expect_step(p, S_LIST) == 0) {
+			p->steps[S_CALL].status = ST_SKIP;
+			p->skip_reason[S_CALL] = "no_tools";
+		}
 		finish(p);
 		return;
 	}
@@ -243,28 +251,45 @@ first_text(const cJSON *res)
 	return "(no text)";
 }
 
-static void
-call_result(struct probe *p, const cJSON *res, double ms)
+/*
+ * The answer of the call in flight: the step fails, or passes once the
+ * last call is answered and the conditions on the calls hold.  Returns 1
+ * when another call was sent.
+ */
+static int
+call_result(struct probe *p, struct xfer *x, double ms)
 {
+	const cJSON *res = cJSON_GetObjectItemCaseSensitive(x->msg, "result");
 	const cJSON *rt = cJSON_GetObjectItemCaseSensitive(res, "resultType");
+	const char *tool = call_tool(p, p->call_i);
 	cJSON *d;
 
 	if (!cJSON_IsObject(res)) {
 		step_fail(p, S_CALL, ms, "call_failed", "answer has no result object");
-	} else if (cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(res, "isError"))) {
-		step_fail(p, S_CALL, ms, "call_failed", "tool %s returned isError: %s", p->t->call,
+	} else if (cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(res, "isError")) &&
+	    !call_judged(p, p->call_i)) {
+		step_fail(p, S_CALL, ms, "call_failed", "tool %s returned isError: %s", tool,
 		    first_text(res));
 	} else if (cJSON_IsString(rt) && strcmp(rt->valuestring, "complete") != 0) {
 		step_fail(p, S_CALL, ms, "call_failed", "tool %s answered resultType %s",
-		    p->t->call ? p->t->call : "", rt->valuestring);
-	} else {
+		    tool ? tool : "", rt->valuestring);
+	} else if (tool == NULL) {
 		d = cJSON_CreateObject();
-		if (p->t->call != NULL)
-			cJSON_AddStringToObject(d, "tool", p->t->call);
-		else
-			cJSON_AddStringToObject(d, "method", "ping");
+		cJSON_AddStringToObject(d, "method", "ping");
 		step_pass(p, S_CALL, ms, d);
+	} else {
+		call_answered(p, cJSON_DetachItemFromObjectCaseSensitive(x->msg, "result"));
+		if (++p->call_i < call_count(p)) {
+			send_one(p);
+			return 1;
+		}
+		p->call_i--;
+		d = cJSON_CreateObject();
+		cJSON_AddStringToObject(d, "tool", p->t->call);
+		step_pass(p, S_CALL, ms, d);
+		expect_step(p, S_CALL);
 	}
+	return 0;
 }
 
 static void
@@ -282,47 +307,66 @@ on_call(struct xfer *x, CURLcode rc)
 		step_fail(p, S_CALL, ms, "call_failed", "answer is not JSON-RPC%s%s%s",
 		    x->bad_json ? " (" : "", x->bad_json ? x->bad_json : "",
 		    x->bad_json ? ")" : "");
-	} else if (!fail_rpc_error(p, S_CALL, ms, x->msg)) {
-		call_result(p, cJSON_GetObjectItemCaseSensitive(x->msg, "result"), ms);
+	} else if (!fail_rpc_error(p, S_CALL, ms, x->msg) && call_result(p, x, ms) == 1) {
+		return;
 	}
+	call_detail(p);
+	finish(p);
+}
+
+/* The call in flight: call, or call2 to call4 after the one before. */
+static void
+send_one(struct probe *p)
+{
+	struct curl_slist *check = NULL;
+	const char *tool = call_tool(p, p->call_i);
+	cJSON *params, *args;
+	char why[256];
+
+	p->call_t0 = mcp_mono();
+	if ((args = call_args(p, why, sizeof(why))) == NULL) {
+		step_fail(p, S_CALL, since(p->step_t0), "expect_failed", "call%d (%s): %s",
+		    p->call_i + 1, tool, why);
+		goto fail;
+	}
+	params = cJSON_CreateObject();
+	cJSON_AddStringToObject(params, "name", tool);
+	cJSON_AddItemToObject(params, "arguments", args);
+	/* A tool whose x-mcp-header annotations are invalid is not called (2026-07-28). */
+	if (p->mode == MODE_MODERN &&
+	    param_headers(p, tool, args, &check, why, sizeof(why)) == -1) {
+		cJSON_Delete(params);
+		step_fail(p, S_CALL, since(p->step_t0), "call_failed", "%s", why);
+		goto fail;
+	}
+	curl_slist_free_all(check);
+	if (xfer_post(p, &p->x, "tools/call", params, p->next_id++, on_call) == 0)
+		return;
+	step_fail(p, S_CALL, since(p->step_t0), "transfer_failed", "cannot start a request");
+fail:
+	call_detail(p);
 	finish(p);
 }
 
 static void
 send_call(struct probe *p)
 {
-	struct curl_slist *check = NULL;
-	cJSON *params, *args;
-	char why[256];
-	int rc;
-
+	/* The conditions on the tools, before anything is called. */
+	if (expect_step(p, S_LIST) == -1) {
+		finish(p);
+		return;
+	}
 	p->step_t0 = mcp_mono();
 	p->cur = S_CALL;
+	p->call_i = 0;
 	if (p->t->call != NULL) {
-		params = cJSON_CreateObject();
-		cJSON_AddStringToObject(params, "name", p->t->call);
-		args = p->t->call_args ? cJSON_Parse(p->t->call_args) : cJSON_CreateObject();
-		cJSON_AddItemToObject(params, "arguments", args);
-		/* A tool whose x-mcp-header annotations are invalid is not called (2026-07-28). */
-		if (p->mode == MODE_MODERN &&
-		    param_headers(p, p->t->call, args, &check, why, sizeof(why)) == -1) {
-			cJSON_Delete(params);
-			step_fail(p, S_CALL, 0, "call_failed", "%s", why);
-			finish(p);
-			return;
-		}
-		curl_slist_free_all(check);
-		rc = xfer_post(p, &p->x, "tools/call", params, p->next_id++, on_call);
+		send_one(p);
 	} else if (p->mode == MODE_MODERN) {
 		/* Modern servers have no ping: nothing to call. */
 		p->steps[S_CALL].status = ST_SKIP;
 		p->skip_reason[S_CALL] = "not_configured";
 		finish(p);
-		return;
-	} else {
-		rc = xfer_post(p, &p->x, "ping", NULL, p->next_id++, on_call);
-	}
-	if (rc == -1) {
+	} else if (xfer_post(p, &p->x, "ping", NULL, p->next_id++, on_call) == -1) {
 		step_fail(p, S_CALL, 0, "transfer_failed", "cannot start a request");
 		finish(p);
 	}
