@@ -281,6 +281,7 @@ struct pending {
 	/* The text of each from its probe's tools_list step, checked against lh; empty: none. */
 	struct mcp_buf lt[AGG_LIST_KINDS];
 	int lmiss; /* the lists the store lacks (bit per kind), from the script's reply */
+	int lsent; /* of them, the lists whose text this batch sends */
 };
 
 /* A list of a tools_list step, waiting for its probe's result. */
@@ -794,7 +795,7 @@ lists_claim(struct pctx *p, struct pending *q, const cJSON *rec, long lineno)
 	size_t i;
 	int k;
 
-	q->lmiss = 0;
+	q->lmiss = q->lsent = 0;
 	for (k = 0; k < AGG_LIST_KINDS; k++) {
 		p->held -= q->lt[k].len; /* a refused record's, in this place before */
 		mcp_buf_free(&q->lt[k]);
@@ -854,6 +855,19 @@ lists_release(struct pctx *p)
 		}
 }
 
+/* 1 when a result before i in the batch sends the same list of its slug. */
+static int
+sent_before(const struct pctx *p, size_t i, int k)
+{
+	size_t j;
+
+	for (j = 0; j < i; j++)
+		if ((p->b[j].lsent & (1 << k)) && strcmp(p->b[j].lh[k], p->b[i].lh[k]) == 0 &&
+		    strcmp(p->b[j].slug, p->b[i].slug) == 0)
+			return 1;
+	return 0;
+}
+
 /*
  * The second round trip of a batch: the text of each list the store
  * lacks, for a result stored or a duplicate (agg_lists_put_lua).  A list
@@ -884,6 +898,8 @@ lists_put(struct mcp_store *st, struct pctx *p)
 				p->lists_absent++;
 				continue;
 			}
+			if (sent_before(p, i, k))
+				continue;
 			agg_key(lsi, sizeof(lsi), q->slug, "lsi", -1);
 			agg_key(pre, sizeof(pre), q->slug, "", -1);
 			snprintf(key, sizeof(key), "%sls:%s", pre, agg_list_hex(q->lh[k]));
@@ -896,6 +912,7 @@ lists_put(struct mcp_store *st, struct pctx *p)
 			len[7] = q->lt[k].len;
 			mcp_store_appendv(st, 12, argv, len);
 			q->lmiss &= ~(1 << k);
+			q->lsent |= 1 << k;
 			n++;
 		}
 	}

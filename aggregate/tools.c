@@ -274,6 +274,11 @@ resolve(struct tctx *t, const char *a, int *kind)
 				return NULL; /* ambiguous */
 			hit = z->element[i]->str;
 		}
+	if (hit == NULL && n == 64) {
+		/* A hash whole names a list even when it is not kept: fetch says why. */
+		snprintf(out[which], sizeof(out[which]), "sha256:%s", p);
+		return out[which];
+	}
 	if (hit == NULL)
 		return NULL;
 	*kind = agg_list_kind((char[]){hit[0], '\0'});

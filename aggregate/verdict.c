@@ -93,6 +93,7 @@ struct slugwork {
 	struct agg_decision d;
 	int decided;
 	struct agg_result *res;
+	size_t nres; /* after the blind regions' are dropped */
 	const char **seen;
 	/* Its lists, read only for drift or divergence (vlists.c): lr owned. */
 	redisReply *lr;
@@ -451,7 +452,7 @@ record_of(const struct vctx *v, struct slugwork *w, const struct agg_decision *d
 		cJSON_AddNullToObject(o, "host");
 	add_cert(o, v, w->r[R_CERT], d->nreporters + d->nmissing);
 	cJSON_AddItemToObject(o, "divergent_regions", names_json(d->divergent, d->ndivergent));
-	agg_tools_divergence(o, &w->lc, d);
+	agg_tools_divergence(o, &w->lc, d, w->res, w->nres, v->window, w->r[R_DRIFT]);
 	cJSON_AddItemToObject(o, "failing_now", names_json(d->failing_now, d->nfailing_now));
 	add_maint(o, v, w->r[R_MAINT]);
 	add_faults(o, v);
@@ -495,6 +496,7 @@ decide(struct vctx *v, struct slugwork *w, char *err, size_t errlen)
 	}
 	agg_fault_drop(&v->faults, w->res, &in.nres, w->seen, &in.nseen);
 	own_results(v, w, w->res, in.nres);
+	w->nres = in.nres;
 	in.res = w->res;
 	in.seen = w->seen;
 	if (agg_decide(&in, &w->d) == -1) {

@@ -17,7 +17,8 @@
  * Read-only.  KEYS: hash lsi tch.  ARGV: prefix, 1 when the regions'
  * tool hashes are wanted (divergence), 1 when the history is (drift),
  * then the hashes wanted.  Returns {HGETALL hash or {}, {HASH, TEXT or
- * '' ...} (at most 64 lists), ZRANGE tch WITHSCORES or {}}.
+ * '' ...} (at most 64 lists), ZRANGE tch WITHSCORES or {}, the members
+ * of lsi newest first or {}}.
  */
 const char agg_vlists_lua[] =
     "local hv, hist, want, seen, texts = {}, {}, {}, {}, {}\n"
@@ -36,7 +37,9 @@ const char agg_vlists_lua[] =
     "    texts[#texts + 1] = redis.call('GET', ARGV[1] .. 'ls:' .. hex) or ''\n"
     "  end\n"
     "end\n"
-    "return {hv, texts, hist}\n";
+    "local ls = {}\n"
+    "if ARGV[2] == '1' then ls = redis.call('ZREVRANGE', KEYS[2], 0, -1) end\n"
+    "return {hv, texts, hist, ls}\n";
 
 /*
  * The history's write.  KEYS: tch.  ARGV: ttl max cut, then triples: the
@@ -102,7 +105,7 @@ agg_vlists_append(struct mcp_store *st, const char *sha, const char *slug, const
 	argv[n++] = "EVALSHA", argv[n++] = sha, argv[n++] = "3";
 	argv[n++] = k[0], argv[n++] = k[1], argv[n++] = k[2], argv[n++] = pre;
 	argv[n++] = divergence ? "1" : "0";
-	argv[n++] = drift->elements > 0 ? "1" : "0";
+	argv[n++] = "1"; /* the history: its changes name the hashes of divergence too */
 	for (i = 0; drift->type == REDIS_REPLY_ARRAY && i < drift->elements && c < 64; i++)
 		if (dmember_parse(drift->element[i], &m[c]) == 0) {
 			argv[n++] = m[c].from, argv[n++] = m[c].to;
@@ -121,12 +124,13 @@ agg_lcache_load(struct agg_lcache *c, const redisReply *r)
 
 	memset(c, 0, sizeof(*c));
 	c->read = 1;
-	if (r == NULL || r->type != REDIS_REPLY_ARRAY || r->elements != 3) {
+	if (r == NULL || r->type != REDIS_REPLY_ARRAY || r->elements != 4) {
 		c->read = 0;
 		return;
 	}
 	c->hv = r->element[0];
 	c->tch = r->element[2];
+	c->lsi = r->element[3];
 	t = r->element[1];
 	for (i = 0; t->type == REDIS_REPLY_ARRAY && i + 1 < t->elements && c->n < AGG_LCACHE_MAX;
 	     i += 2) {
@@ -215,40 +219,90 @@ agg_drift_json(const redisReply *z, struct agg_lcache *c)
 	return a;
 }
 
-/* The regions' latest tool hashes from hash's HGETALL: "STARTED HASH". */
-struct rhash {
+/* A passing region's latest result of the divergence span. */
+struct rlatest {
 	const char *region;
-	char hash[AGG_TOOL_HASH_MAX + 1];
+	const char *id; /* its hash id (agg_result_parse) */
 	double at;
+	const char *hash; /* the full hash told from it, or NULL */
 };
 
-static size_t
-region_hashes(const redisReply *hv, struct rhash *v, size_t max)
+/* 1 when the full hash h has the id (4 hex digits, or "=" and a hash whole). */
+static int
+id_of(const char *h, size_t n, const char *id)
 {
-	const char *s, *sp;
-	size_t i, n = 0;
+	size_t k = strlen(id);
 
-	for (i = 0; hv != NULL && hv->type == REDIS_REPLY_ARRAY && i + 1 < hv->elements && n < max;
-	     i += 2) {
-		s = hv->element[i + 1]->str;
-		if ((sp = strchr(s, ' ')) == NULL || strlen(sp + 1) > AGG_TOOL_HASH_MAX)
-			continue;
-		v[n].region = hv->element[i]->str;
-		v[n].at = strtod(s, NULL);
-		snprintf(v[n].hash, sizeof(v[n].hash), "%s", sp + 1);
-		n++;
-	}
-	return n;
+	if (id[0] == '=')
+		return n == k - 1 && strncmp(h, id + 1, n) == 0;
+	return n >= 7 + k && strncmp(h, "sha256:", 7) == 0 && strncmp(h + 7, id, k) == 0;
 }
 
-static const struct rhash *
-find_region(const struct rhash *v, size_t n, const char *region)
+/*
+ * The full hash of id: first the region's latest in the hash key, then
+ * the drift of the window, the lists kept (newest first), the history's
+ * changes (newest first).  Borrowed from the replies; NULL when none
+ * names it.
+ */
+static const char *
+full_hash(const struct agg_lcache *c, const redisReply *drift, const char *region, const char *id)
 {
-	size_t i;
+	static char buf[2][AGG_TOOL_HASH_MAX + 8];
+	static int which;
+	const redisReply *r;
+	const char *s, *sp, *f;
+	size_t i, n;
+	int k, round;
 
-	for (i = 0; i < n; i++)
-		if (strcmp(v[i].region, region) == 0)
-			return &v[i];
+	which ^= 1;
+	for (round = 0; round < 2; round++)
+		for (i = 0; c->hv != NULL && i + 1 < c->hv->elements; i += 2) {
+			s = c->hv->element[i + 1]->str;
+			if ((round == 0) == (strcmp(c->hv->element[i]->str, region) == 0) &&
+			    (sp = strchr(s, ' ')) != NULL && id_of(sp + 1, strlen(sp + 1), id))
+				return sp + 1;
+		}
+	for (i = 0; drift->type == REDIS_REPLY_ARRAY && i < drift->elements; i++) {
+		struct dmember m;
+
+		if (dmember_parse(drift->element[i], &m) == 0 && m.kind == MCP_LIST_TOOLS) {
+			f = id_of(m.to, strlen(m.to), id)       ? m.to
+			    : id_of(m.from, strlen(m.from), id) ? m.from
+			                                        : NULL;
+			if (f != NULL) {
+				snprintf(buf[which], sizeof(buf[which]), "%s", f);
+				return buf[which];
+			}
+		}
+	}
+	for (i = 0; (r = c->lsi) != NULL && i < r->elements; i++)
+		if (r->element[i]->str[0] == 't' && r->element[i]->len == 66 && id[0] != '=' &&
+		    strncmp(r->element[i]->str + 2, id, strlen(id)) == 0) {
+			snprintf(
+			    buf[which], sizeof(buf[which]), "sha256:%s", r->element[i]->str + 2);
+			return buf[which];
+		}
+	for (n = c->tch != NULL ? c->tch->elements : 0; n >= 2; n -= 2) {
+		cJSON *e =
+		    cJSON_ParseWithLength(c->tch->element[n - 2]->str, c->tch->element[n - 2]->len);
+		static const char *const fk[] = {"to", "from"};
+
+		for (k = 0; e != NULL && k < 2; k++) {
+			f = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(e, fk[k]));
+			if (f != NULL && strlen(f) <= AGG_TOOL_HASH_MAX &&
+			    id_of(f, strlen(f), id) &&
+			    strcmp(cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(e, "kind"))
+			            ? cJSON_GetStringValue(
+			                  cJSON_GetObjectItemCaseSensitive(e, "kind"))
+			            : "",
+			        "tools") == 0) {
+				snprintf(buf[which], sizeof(buf[which]), "%s", f);
+				cJSON_Delete(e);
+				return buf[which];
+			}
+		}
+		cJSON_Delete(e);
+	}
 	return NULL;
 }
 
@@ -263,37 +317,56 @@ in_names(const char **v, size_t n, const char *s)
 	return 0;
 }
 
-/*
- * The majority: the hash most of the passing regions serve (the reporters
- * not failing now), on a tie the one seen latest.
- */
-static const char *
-majority(const struct rhash *v, size_t n, const struct agg_decision *d)
+/* The passing regions' latest results of the span, as rule.c reads them. */
+static size_t
+latest_of(
+    const struct agg_result *res, size_t nres, long long window, struct rlatest *v, size_t max)
 {
-	const char *best = NULL;
-	double best_at = -1;
+	double hi = (double)(window + AGG_WINDOW), lo = hi - AGG_DIVERGENCE_SPAN;
+	size_t i, j, n = 0;
+
+	for (i = 0; i < nres; i++) {
+		if (res[i].started >= hi || res[i].started < lo)
+			continue;
+		for (j = 0; j < n && strcmp(v[j].region, res[i].region) != 0; j++)
+			;
+		if (j == n && n == max)
+			continue;
+		if (j == n)
+			v[n++] = (struct rlatest){res[i].region, NULL, -1, NULL};
+		if (res[i].started > v[j].at) {
+			v[j].at = res[i].started;
+			v[j].id = res[i].state == AGG_BROKEN ? NULL : res[i].hash;
+		}
+	}
+	return n;
+}
+
+/* The id most passing regions carry; a tie: the one seen latest. */
+static const struct rlatest *
+majority(const struct rlatest *v, size_t n)
+{
+	const struct rlatest *best = NULL;
 	size_t i, j, k, most = 0;
 
 	for (i = 0; i < n; i++) {
-		if (!in_names(d->reporters, d->nreporters, v[i].region) ||
-		    in_names(d->failing_now, d->nfailing_now, v[i].region))
+		if (v[i].id == NULL)
 			continue;
 		for (j = 0, k = 0; j < n; j++)
-			k += strcmp(v[j].hash, v[i].hash) == 0 &&
-			    in_names(d->reporters, d->nreporters, v[j].region) &&
-			    !in_names(d->failing_now, d->nfailing_now, v[j].region);
-		if (k > most || (k == most && v[i].at > best_at))
-			most = k, best = v[i].hash, best_at = v[i].at;
+			k += v[j].id != NULL && strcmp(v[j].id, v[i].id) == 0;
+		if (k > most || (k == most && v[i].at > best->at))
+			most = k, best = &v[i];
 	}
 	return best;
 }
 
 void
-agg_tools_divergence(cJSON *o, struct agg_lcache *c, const struct agg_decision *d)
+agg_tools_divergence(cJSON *o, struct agg_lcache *c, const struct agg_decision *d,
+    const struct agg_result *res, size_t nres, long long window, const redisReply *drift)
 {
-	struct rhash v[AGG_FAULT_REGIONS];
-	const struct rhash *r;
-	const char *maj;
+	struct rlatest v[AGG_FAULT_REGIONS];
+	const struct rlatest *maj;
+	const char *mh, *h;
 	size_t n, i, j;
 	char done[AGG_FAULT_REGIONS] = {0};
 	cJSON *a, *e, *names;
@@ -301,26 +374,27 @@ agg_tools_divergence(cJSON *o, struct agg_lcache *c, const struct agg_decision *
 	if (!d->divergence)
 		return;
 	a = cJSON_AddArrayToObject(o, "tools_divergence");
-	n = region_hashes(c->hv, v, AGG_FAULT_REGIONS);
-	if (a == NULL || (maj = majority(v, n, d)) == NULL)
+	n = latest_of(res, nres, window, v, AGG_FAULT_REGIONS);
+	if (a == NULL || (maj = majority(v, n)) == NULL ||
+	    (mh = full_hash(c, drift, maj->region, maj->id)) == NULL)
 		return;
-	for (i = 0; i < d->ndivergent; i++) {
-		if (done[i] || (r = find_region(v, n, d->divergent[i])) == NULL ||
-		    strcmp(r->hash, maj) == 0)
+	for (i = 0; i < n; i++)
+		if (v[i].id != NULL && strcmp(v[i].id, maj->id) != 0 &&
+		    in_names(d->divergent, d->ndivergent, v[i].region))
+			v[i].hash = full_hash(c, drift, v[i].region, v[i].id);
+	for (i = 0; i < n; i++) {
+		if (done[i] || (h = v[i].hash) == NULL)
 			continue;
 		e = cJSON_CreateObject();
 		names = cJSON_AddArrayToObject(e, "regions");
-		for (j = i; j < d->ndivergent; j++) {
-			const struct rhash *x = find_region(v, n, d->divergent[j]);
-
-			if (!done[j] && x != NULL && strcmp(x->hash, r->hash) == 0) {
+		for (j = i; j < n; j++)
+			if (!done[j] && v[j].hash != NULL && strcmp(v[j].hash, h) == 0) {
 				done[j] = 1;
-				cJSON_AddItemToArray(names, cJSON_CreateString(d->divergent[j]));
+				cJSON_AddItemToArray(names, cJSON_CreateString(v[j].region));
 			}
-		}
-		cJSON_AddStringToObject(e, "hash", r->hash);
-		cJSON_AddStringToObject(e, "majority", maj);
-		add_change(e, c, MCP_LIST_TOOLS, r->hash, maj);
+		cJSON_AddStringToObject(e, "hash", h);
+		cJSON_AddStringToObject(e, "majority", mh);
+		add_change(e, c, MCP_LIST_TOOLS, h, mh);
 		cJSON_AddItemToArray(a, e);
 	}
 }

@@ -18,6 +18,7 @@ struct agg_lcache {
 	int read;              /* the round trip was made and answered */
 	const redisReply *hv;  /* HGETALL hash: region -> "STARTED HASH" */
 	const redisReply *tch; /* the history, member and score */
+	const redisReply *lsi; /* the lists kept, KIND:HEX, newest first */
 	size_t n;
 	struct {
 		const char *hash, *text; /* text "": not kept */
@@ -41,8 +42,15 @@ void agg_lcache_free(struct agg_lcache *c);
  * with its kind and, with c, its change or change_unknown.
  */
 cJSON *agg_drift_json(const redisReply *z, struct agg_lcache *c);
-/* tools_divergence into o when d says divergence. */
-void agg_tools_divergence(cJSON *o, struct agg_lcache *c, const struct agg_decision *d);
+/*
+ * tools_divergence into o when d says divergence: from the regions'
+ * latest results of the divergence span up to window (res, the blind
+ * regions' dropped), their 16-bit ids told as full hashes by the hashes
+ * the store names (the regions' latest, drift, the lists kept, the
+ * history).
+ */
+void agg_tools_divergence(cJSON *o, struct agg_lcache *c, const struct agg_decision *d,
+    const struct agg_result *res, size_t nres, long long window, const redisReply *drift);
 /*
  * Queue the history's write for the drift entries (agg_drift_json's):
  * *queued 1 when a command was queued.  0, or -1 (no memory).

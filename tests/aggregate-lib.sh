@@ -80,8 +80,9 @@ verdicts() {
 	echo "${out[*]}"
 }
 
-# drift REGION FROM TO: one drift entry.
-drift() { printf '{"region":"%s","from":"%s","to":"%s"}' "$1" "$2" "$3"; }
+# drift REGION FROM TO: one drift entry, of a tool list not kept (the
+# scenarios print none).
+drift() { printf '{"region":"%s","from":"%s","to":"%s","kind":"tools","change":null,"change_unknown":"not_kept"}' "$1" "$2" "$3"; }
 
 # jstr S: S as a JSON string, or null for -.
 jstr() { if [ "$1" = - ]; then echo null; else echo "\"$1\""; fi; }
@@ -90,14 +91,19 @@ jstr() { if [ "$1" = - ]; then echo null; else echo "\"$1\""; fi; }
 #      ERROR|- LATENCY HOST|- [DIVERGENT]  (no certificate: cert_expires_at null,
 #      cert_regions [], cert_regional []; DIVERGENT the regions of divergent_regions)
 want() {
-	local win div
+	local win div tdiv
 	win=$(w "$2")
 	div=null
 	[ "$9" = 0 ] || div='"cdn-cache-divergence"'
-	printf '{"v":1,"type":"verdict","slug":"%s","window":%s,"as_of":"%s","verdict":"%s","severity":"%s","step":%s,"failed_regions":%s,"reporters":%s,"missing":%s,"divergence":%s,"drift":%s,"p95_ms":%s,"uptime_30d":%s,"error":%s,"latency_ms":%s,"host":%s,"cert_expires_at":null,"cert_regions":[],"cert_regional":[],"divergent_regions":%s}\n' \
+	# With divergence, tools_divergence: the divergent regions serve HA, the
+	# others HB, and no list is kept (the scenarios print none).
+	tdiv=''
+	[ "$9" = 0 ] || tdiv=$(printf ',"tools_divergence":[{"regions":%s,"hash":"%s","majority":"%s","change":null,"change_unknown":"not_kept"}]' \
+	    "$(jarr "${16:-}")" "$HA" "$HB")
+	printf '{"v":1,"type":"verdict","slug":"%s","window":%s,"as_of":"%s","verdict":"%s","severity":"%s","step":%s,"failed_regions":%s,"reporters":%s,"missing":%s,"divergence":%s,"drift":%s,"p95_ms":%s,"uptime_30d":%s,"error":%s,"latency_ms":%s,"host":%s,"cert_expires_at":null,"cert_regions":[],"cert_regional":[],"divergent_regions":%s%s}\n' \
 	    "$1" "$win" "$(date -u -d "@$win" +%Y-%m-%dT%H:%M:%SZ)" "$3" "$4" "$(jstr "$5")" \
 	    "$(jarr "$6")" "$(jarr "$7")" "$(jarr "$8")" "$div" "${10}" "${11}" "${12}" \
-	    "$(jstr "${13}")" "${14}" "$(jstr "${15}")" "$(jarr "${16:-}")"
+	    "$(jstr "${13}")" "${14}" "$(jstr "${15}")" "$(jarr "${16:-}")" "$tdiv"
 }
 
 # lat MS: the p95_ms that a duration of MS reports, by the rule of
