@@ -33,7 +33,7 @@ notify P3 always pd slack hook log dig
 group_by slug
 CONF
 ma() {
-	mcp-alert -c "$TMP/alert.conf" "$@" <"$TMP/in" >"$TMP/out" 2>"$TMP/err"
+	mcp-alert -c "$TMP/alert.conf" <"$TMP/in" >"$TMP/out" 2>"$TMP/err"
 	echo $?
 }
 bodies() { jq -c --arg p "$1" 'select(.path == $p) | .body | fromjson' "$RECV_LOG"; }

@@ -206,4 +206,13 @@ is "$? $(cat "$TMP/bad-twice.err")" "2 mcp-probe: $TMP/bad-twice:1: call2 given 
 mcp-probe -r test -f "$TMP/ops.targets" -x '[PROTOCOL]!=x' >/dev/null 2>"$TMP/bad-f.err"
 is "$?" 2 "-x with -f: a usage error"
 
+# --- the store keeps the code, as any other ------------------------------------------
+if start_redis; then
+	mcp-aggregate push <"$TMP/wrong.out" 2>"$TMP/push.err"
+	is "$? $(mcp-aggregate results wrong | awk '{ print $2, $4, $5, $6 }')" "0 test b call expect_failed" \
+	    "push: a failed condition is stored with its step and code"
+else
+	ok 1 "redis-server did not start"
+fi
+
 done_testing
