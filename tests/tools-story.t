@@ -389,6 +389,15 @@ ok "$(has "$TMP/page.nasty" '&lt;script&gt;window')" "/status/nasty: the hostile
 like "$(grep -o 'Incident: [^<]*' "$TMP/page.nasty")" '[Tt]ool' "/status/nasty: its open incident said as a change of its tools"
 is "$(LC_ALL=C grep -c $'\x1b' "$TMP/page.nasty")" 0 "/status/nasty: no escape byte"
 
+# The churning servers' pages and API: every change listed stays bounded.
+for sl in churn fat nasty; do
+	code=$(curl -s -o "$TMP/page.$sl" -w '%{http_code} %{size_download}' "$P/status/$sl")
+	ok "$([ "${code% *}" = 200 ] && [ "${code#* }" -le 262144 ] && echo 0 || echo 1)" "/status/$sl: 200, at most 256 KiB ($code)"
+	code=$(curl -s -o "$TMP/api.$sl" -w '%{http_code} %{size_download}' "$P/api/status/$sl/tools")
+	ok "$([ "${code% *}" = 200 ] && [ "${code#* }" -le 262144 ] && jq -e . "$TMP/api.$sl" >/dev/null 2>&1 && echo 0 || echo 1)" \
+	    "/api/status/$sl/tools: 200, JSON, at most 256 KiB ($code)"
+done
+
 if [ -n "$CHROMIUM" ]; then
 	SHOTS=$BIN/screenshots-tools
 	mkdir -p "$SHOTS"
