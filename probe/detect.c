@@ -359,7 +359,8 @@ fail_version(struct probe *p, const struct xfer *x, const char *offered)
 
 /*
  * Capabilities that declare no tools (a server of resources or prompts
- * only): the tool steps are skipped, not failed.  Capabilities that are
+ * only): the tool steps are skipped, not failed; the resources and prompts
+ * they declare are listed (lists.c).  Capabilities that are
  * missing altogether say nothing, and the tools are listed.
  */
 static void
@@ -368,6 +369,10 @@ tools_declared(struct probe *p, const cJSON *res, cJSON *d)
 	const cJSON *caps = cJSON_GetObjectItemCaseSensitive(res, "capabilities");
 
 	p->no_tools = cJSON_IsObject(caps) && !cJSON_HasObjectItem(caps, "tools");
+	/* Only what is declared is asked for: other servers see no more requests. */
+	p->declares[LK_RESOURCES] =
+	    cJSON_IsObject(cJSON_GetObjectItemCaseSensitive(caps, "resources"));
+	p->declares[LK_PROMPTS] = cJSON_IsObject(cJSON_GetObjectItemCaseSensitive(caps, "prompts"));
 	if (p->no_tools)
 		cJSON_AddBoolToObject(d, "tools", 0);
 }

@@ -476,6 +476,8 @@ probe_free(struct probe *p)
 	calls_free(p);
 	cJSON_Delete(p->attempts);
 	cJSON_Delete(p->list_meta);
+	cJSON_Delete(p->litems);
+	cJSON_Delete(p->lists);
 	cJSON_Delete(p->init_detail);
 	cJSON_Delete(p->early);
 	cJSON_Delete(p->refusal);

@@ -192,6 +192,12 @@ struct probe {
 	size_t list_bytes; /* response bytes of the tool list so far */
 	size_t list_s0;    /* the HTTP+SSE stream's bytes when the list began */
 	char tool_hash[80];
+	int declares[LK_N];                 /* the capabilities name the list (detect.c) */
+	enum list_k lk;                     /* the list being read (lists.c) */
+	cJSON *litems;                      /* owned: its items so far */
+	char lhash[LK_N][MCP_HASH_LEN];     /* the hashes of those read whole, or "" */
+	cJSON *lists;                       /* owned: what they add to the tools_list detail */
+	void (*lists_then)(struct probe *); /* what follows once they are read */
 	double cert_not_after; /* the leaf certificate's notAfter, epoch seconds; -1: none */
 	double step_t0;        /* mono start of the step being timed */
 	/* The call step's calls, call then call2 to call4 (probe/chain.c). */
@@ -322,6 +328,20 @@ void call_answered(struct probe *p, cJSON *res);
 /* The call step's detail gains its calls, when there are several. */
 void call_detail(struct probe *p);
 void calls_free(struct probe *p);
+
+/*
+ * One page of a list of kind k into items: 1 when another page follows, 0
+ * at the end, -1 with a code ("too_large", "malformed") and why (steps.c).
+ */
+int list_page(struct probe *p, const struct xfer *x, const cJSON *res, const struct list_kind *k,
+    cJSON *items, const char **code, char *why, size_t len);
+
+/*
+ * lists.c: the resources and prompts the server's capabilities declare,
+ * read (a failure is said in the step's detail, never failing it), then
+ * then(p) called.
+ */
+void lists_start(struct probe *p, void (*then)(struct probe *));
 
 /* check.c */
 void check_targets(struct mcp_targets *ts);

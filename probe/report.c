@@ -130,6 +130,16 @@ end(struct rw *w)
 		bad(w, "out of memory");
 }
 
+/* The resources and prompts read (lists.c) join the tools_list detail. */
+static void
+lists_into(struct probe *p, cJSON *d)
+{
+	cJSON *c;
+
+	while (d != NULL && p->lists != NULL && (c = p->lists->child) != NULL)
+		cJSON_AddItemToObject(d, c->string, cJSON_DetachItemViaPointer(p->lists, c));
+}
+
 /* The detail of a step; the probe is done, so its trees are finished here. */
 static cJSON *
 detail(struct probe *p, int i)
@@ -143,8 +153,12 @@ detail(struct probe *p, int i)
 		s->detail = cJSON_CreateObject();
 		cJSON_AddStringToObject(
 		    s->detail, "reason", p->skip_reason[i] ? p->skip_reason[i] : "after_failure");
+		if (i == S_LIST)
+			lists_into(p, s->detail);
 		return s->detail;
 	}
+	if (i == S_LIST)
+		lists_into(p, s->detail);
 	if (i == S_AUTH && s->status == ST_PASS && p->posture != NULL &&
 	    !cJSON_HasObjectItem(s->detail, "posture"))
 		cJSON_AddStringToObject(s->detail, "posture", p->posture);
@@ -223,6 +237,8 @@ result_record(struct rw *w, struct probe *p)
 	else
 		m_null(w, "tool_count");
 	m_str(w, "tool_hash", listed ? p->tool_hash : NULL);
+	m_str(w, "resource_hash", p->lhash[LK_RESOURCES]);
+	m_str(w, "prompt_hash", p->lhash[LK_PROMPTS]);
 	m_num(w, "ms", ms1((p->finished_mono - p->mono0) * 1000.0));
 	if (p->unjudged != NULL && failed < 0)
 		m_error_of(w, p->unjudged, p->uj_msg);
@@ -248,7 +264,8 @@ result_record(struct rw *w, struct probe *p)
 
 /* Detail members whose values come from the probe's own vocabulary. */
 static const char *const own_keys[] = {"posture", "transport", "http_version", "reason", "request",
-    "protocol_version", "tool_hash", "address", "pinned", "method", "tool"};
+    "protocol_version", "tool_hash", "resource_hash", "prompt_hash", "address", "pinned", "method",
+    "tool"};
 
 static int
 own_key(const char *k)
@@ -363,7 +380,9 @@ clean_all(struct probe *p)
 		clean(p->steps[i].msg, secrets, n);
 		clean_tree(p->steps[i].detail, NULL, secrets, n);
 	}
+	clean_tree(p->lists, NULL, secrets, n);
 	clean_lists(p->steps[S_LIST].detail, secrets, n);
+	clean_lists(p->lists, secrets, n);
 }
 
 /*
@@ -382,6 +401,8 @@ salvage(struct probe *p, const char *why)
 	}
 	cJSON_Delete(p->attempts);
 	p->attempts = NULL;
+	cJSON_Delete(p->lists);
+	p->lists = NULL;
 	/* Not the run's limit: the probe's own failure, and said as one. */
 	p->unjudged = NULL;
 	if (!failed)

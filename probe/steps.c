@@ -16,6 +16,7 @@
 
 static void send_call(struct probe *);
 static void send_one(struct probe *);
+static void tools_done(struct probe *);
 
 const struct list_kind list_kinds[LK_N] = {
     {"tools/list", "tools", "name", "tool"},
@@ -124,37 +125,46 @@ list_meta(struct probe *p, const cJSON *res)
 		cJSON_AddStringToObject(p->list_meta, "cache_scope", scope->valuestring);
 }
 
-/* One page of tools: collect it; 1 when another page follows. */
-static int
-list_page(struct probe *p, const struct xfer *x, const cJSON *res, double ms)
+/*
+ * One page of a list of kind k: its items added to items; 1 when another
+ * page follows, 0 at the end, -1 with a code (too_large, malformed) and why.
+ */
+int
+list_page(struct probe *p, const struct xfer *x, const cJSON *res, const struct list_kind *k,
+    cJSON *items, const char **code, char *why, size_t len)
 {
-	const cJSON *tools = cJSON_GetObjectItemCaseSensitive(res, "tools");
+	const cJSON *arr = cJSON_GetObjectItemCaseSensitive(res, k->member);
 	const cJSON *next = cJSON_GetObjectItemCaseSensitive(res, "nextCursor");
 	const cJSON *t;
 
-	if (!cJSON_IsArray(tools)) {
-		step_fail(p, S_LIST, ms, "tools_malformed", "result has no tools array");
+	*code = "malformed";
+	if (!cJSON_IsArray(arr)) {
+		snprintf(why, len, "result has no %s array", k->member);
 		return -1;
 	}
 	p->pages++;
-	list_meta(p, res);
 	/* The whole list is bounded, not only each page: a target's memory is. */
 	if (p->mode == MODE_SSE) /* the answers came on the stream */
 		p->list_bytes = p->s.got - p->list_s0;
 	else
 		p->list_bytes += x->got;
 	if (p->list_bytes > p->o->max_body ||
-	    cJSON_GetArraySize(p->tools) + cJSON_GetArraySize(tools) > TOOLS_MAX) {
-		step_fail(p, S_LIST, ms, "tools_too_large", "the tool list passed %s at page %d",
-		    p->list_bytes > p->o->max_body ? "the -m size" : "10000 tools", p->pages);
+	    cJSON_GetArraySize(items) + cJSON_GetArraySize(arr) > TOOLS_MAX) {
+		*code = "too_large";
+		if (p->list_bytes > p->o->max_body)
+			snprintf(why, len, "the %s list passed the -m size at page %d", k->one,
+			    p->pages);
+		else
+			snprintf(why, len, "the %s list passed 10000 %ss at page %d", k->one,
+			    k->one, p->pages);
 		return -1;
 	}
-	cJSON_ArrayForEach(t, tools) cJSON_AddItemToArray(p->tools, cJSON_Duplicate(t, 1));
+	cJSON_ArrayForEach(t, arr) cJSON_AddItemToArray(items, cJSON_Duplicate(t, 1));
 	if (!cJSON_IsString(next) || next->valuestring[0] == '\0')
 		return 0;
 	if (p->pages >= MAX_PAGES || strcmp(next->valuestring, p->cursor) == 0 ||
 	    strlen(next->valuestring) >= sizeof(p->cursor)) {
-		step_fail(p, S_LIST, ms, "tools_malformed",
+		snprintf(why, len,
 		    "pagination does not end (%d pages, or a repeated or oversized cursor)",
 		    p->pages);
 		return -1;
@@ -163,12 +173,40 @@ list_page(struct probe *p, const struct xfer *x, const cJSON *res, double ms)
 	return 1;
 }
 
+/* Another page of tools asked for, or the tools judged. */
+static void
+tools_page(struct probe *p, const struct xfer *x, double ms)
+{
+	const cJSON *res = cJSON_GetObjectItemCaseSensitive(x->msg, "result");
+	const char *code;
+	char why[200];
+	int more;
+
+	if (cJSON_IsObject(res))
+		list_meta(p, res);
+	more = list_page(p, x, res, &list_kinds[LK_TOOLS], p->tools, &code, why, sizeof(why));
+	if (more == 1) {
+		send_list(p);
+		return;
+	}
+	if (more == 0)
+		check_tools(p);
+	else
+		step_fail(p, S_LIST, ms,
+		    strcmp(code, "too_large") == 0 ? "tools_too_large" : "tools_malformed", "%s",
+		    why);
+	if (p->steps[S_LIST].status == ST_PASS) {
+		lists_start(p, tools_done);
+		return;
+	}
+	finish(p);
+}
+
 static void
 on_list(struct xfer *x, CURLcode rc)
 {
 	struct probe *p = x->p;
 	double ms = since(p->step_t0);
-	int more;
 
 	if (!answered(x, rc)) {
 		fail_curl(p, S_LIST, ms, x, rc);
@@ -180,20 +218,30 @@ on_list(struct xfer *x, CURLcode rc)
 		    "tools/list answer is not JSON-RPC%s%s%s", x->bad_json ? " (" : "",
 		    x->bad_json ? x->bad_json : "", x->bad_json ? ")" : "");
 	} else if (!fail_rpc_error(p, S_LIST, ms, x->msg)) {
-		more = list_page(p, x, cJSON_GetObjectItemCaseSensitive(x->msg, "result"), ms);
-		if (more == 1) {
-			send_list(p);
-			return;
-		}
-		if (more == 0) {
-			check_tools(p);
-			if (p->steps[S_LIST].status == ST_PASS) {
-				send_call(p);
-				return;
-			}
-		}
+		tools_page(p, x, ms);
+		return;
 	}
 	finish(p);
+}
+
+/*
+ * The tools are listed (or there are none to list), and the other lists
+ * read: a configured call is made, and answered; without one, a server of
+ * no tools has nothing to call.
+ */
+static void
+tools_done(struct probe *p)
+{
+	if (p->no_tools && p->t->call == NULL) {
+		/* The conditions on the (empty) list still hold or fail it. */
+		if (expect_step(p, S_LIST) == 0) {
+			p->steps[S_CALL].status = ST_SKIP;
+			p->skip_reason[S_CALL] = "no_tools";
+		}
+		finish(p);
+		return;
+	}
+	send_call(p);
 }
 
 void
@@ -207,18 +255,10 @@ send_list(struct probe *p)
 		return;
 	}
 	if (p->pages == 0 && p->no_tools) {
-		/* Nothing to list; a configured call is still made, and answered. */
+		/* Nothing to list; resources and prompts may still be. */
 		p->steps[S_LIST].status = ST_SKIP;
 		p->skip_reason[S_LIST] = "no_tools";
-		if (p->t->call != NULL) {
-			send_call(p);
-			return;
-		}
-		if (expect_step(p, S_LIST) == 0) {
-			p->steps[S_CALL].status = ST_SKIP;
-			p->skip_reason[S_CALL] = "no_tools";
-		}
-		finish(p);
+		lists_start(p, tools_done);
 		return;
 	}
 	if (p->pages == 0) {

@@ -58,6 +58,35 @@ is "$(list small | jq -c '[.tools_omitted, (.tools_bytes > 100), has("tools")]')
 is "$(list small | jq -r .tool_hash)" "$(result everything .tool_hash)" "--list-max 100: the hash all the same"
 pr none "$EVERYTHING/mcp" --list-max 0
 is "$(list none | jq -c '[has("tools"), has("tools_omitted")]')" '[false,false]' "--list-max 0: no list at all"
+# --- resources and prompts, as the capabilities declare them --------------------
+for k in resource:uri prompt:name; do
+	n=${k%%:*} key=${k#*:}
+	h=$(result everything ".${n}_hash")
+	like "$h" '^sha256:[0-9a-f]{64}$' "everything declares ${n}s: the result's ${n}_hash"
+	is "$(list everything | jq -r ".${n}_hash")" "$h" "everything: the step's ${n}_hash is the result's"
+	is "$(list everything | jq -c ".${n}s" | rehash "$key")" "$h" \
+	    "everything: detail.${n}s hashed again, sorted by $key, is the ${n}_hash"
+	is "$(list everything | jq ".${n}s | length")" "$(list everything | jq ".${n}_count")" \
+	    "everything: ${n}_count ${n}s"
+done
+like "$(list everything | jq -r .resource_count)" '^[1-9][0-9]*$' "everything: its resources counted"
+is "$(list small | jq -c '[.resources_omitted, .prompts_omitted, (.resource_hash == "'"$(result everything .resource_hash)"'")]')" \
+    '["too_large","too_large",true]' "--list-max 100: resources and prompts omitted too, hashed all the same"
+is "$(result fastmcp '[.resource_hash, .prompt_hash] | map(. // "-") | join(" ")')" "- -" \
+    "FastMCP declares neither: no resource_hash nor prompt_hash"
+is "$(list fastmcp | jq -c '[has("resources"), has("prompts"), has("resources_error")]')" '[false,false,false]' \
+    "FastMCP: nothing asked for, nothing said"
+
+# A server of resources and a prompt, no tools: skipped as before, its lists read.
+start_supergateway stateless resources || skip_all "supergateway (resources-only child) did not start"
+pr res "$SUPERGATEWAY_STATELESS_RESOURCES/mcp" -t 20
+is "$(cat "$TMP/res.rc") $(result res '[.state, (.tool_hash // "-"), (.failed_step // "-")] | join(" ")')" "0 healthy - -" \
+    "resources-only: healthy, no tool hash, as before"
+is "$(list res | jq -c '[.reason, .resource_count, .prompt_count, .resources[0].uri, .prompts[0].name]')" \
+    '["no_tools",1,1,"file:///readme.txt","greet"]' "resources-only: tools_list skipped (no_tools), its resource and prompt carried"
+is "$(list res | jq -c .resources | rehash uri)" "$(result res .resource_hash)" "resources-only: the resource_hash is of detail.resources"
+is "$(list res | jq -c .prompts | rehash name)" "$(result res .prompt_hash)" "resources-only: the prompt_hash is of detail.prompts"
+
 mcp-probe -r t --list-max 300k "$EVERYTHING/mcp" >/dev/null 2>"$TMP/big.err"
 is "$?" 2 "--list-max over 256k: a usage error"
 
