@@ -247,17 +247,32 @@ static const struct {
     [EV_MINOR] = {"schema_changed", MCP_CH_COMPATIBLE, MCP_CH_COMPATIBLE},
 };
 
-/* A change of a schema: in an output schema, every one is output_schema_changed. */
+/*
+ * A change of a schema: in an output schema, every one is
+ * output_schema_changed, and one that holds no values says in them what
+ * happened to the property ("present" to "absent").
+ */
 static void
 emit_ev(struct ctx *c, enum ev e, const char *path, const char *before, const char *after)
 {
+	static const char *said[EV_N][2] = {
+	    [EV_ADDED_REQ] = {ABSENT, "required"},
+	    [EV_ADDED_OPT] = {ABSENT, "optional"},
+	    [EV_REMOVED] = {"present", ABSENT},
+	    [EV_REQUIRED_ADDED] = {"optional", "required"},
+	    [EV_REQUIRED_REMOVED] = {"required", "optional"},
+	};
 	int sec = e == EV_DESCRIPTION;
 
-	if (c->mode == IN)
+	if (c->mode == IN) {
 		emit(c, ev_class[e].in, ev_class[e].kind, NULL, path, before, after, 0, sec);
-	else
-		emit(
-		    c, ev_class[e].out, "output_schema_changed", NULL, path, before, after, 0, sec);
+		return;
+	}
+	if (before == NULL && after == NULL) {
+		before = said[e][0];
+		after = said[e][1];
+	}
+	emit(c, ev_class[e].out, "output_schema_changed", NULL, path, before, after, 0, sec);
 }
 
 /* ---- sorted members ----------------------------------------------------------- */

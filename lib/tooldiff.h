@@ -43,10 +43,15 @@ enum mcp_change_class { MCP_CH_BREAKING, MCP_CH_REVIEW, MCP_CH_COMPATIBLE, MCP_C
  *   prompt_added prompt_removed prompt_renamed prompt_argument_added_required
  *   prompt_argument_added_optional prompt_argument_removed
  *   prompt_argument_required_added
- * security: 1 for an annotation turned unsafe (readOnlyHint true to
- * false or absent, destructiveHint false or absent to true, openWorldHint
- * false to true), and for a description changed (what the model reads and
- * obeys: the "rug pull").
+ * and, for what the words above do not cover: property_widened (an input
+ * accepting more: a bound loosened, a pattern dropped; compatible),
+ * schema_changed (a keyword not read, anyOf, $ref, format..., or a schema
+ * past 32 levels; review, compatible for default and examples), and
+ * field_changed (another member of a tool or prompt, icons, _meta; review).
+ * security: 1 for an annotation turned unsafe, absent read as the MCP
+ * default (readOnlyHint true to false or absent, destructiveHint false to
+ * true or absent, openWorldHint false to true or absent), and for a
+ * description changed (what the model reads and obeys: the "rug pull").
  */
 struct mcp_change {
 	enum mcp_change_class cls;
@@ -72,7 +77,9 @@ struct mcp_diff {
 /*
  * Compare the list from with the list to (arrays as hashed; NULL or not an
  * array is an empty list).  0, or -1 with a reason (out of memory).
- * Items without their key (a tool without a string name) are skipped.
+ * Items without their key (a tool without a string name) are skipped; of
+ * two items of one key the first counts.  d is filled from scratch (free
+ * a diff before using it again); free it with mcp_diff_free either way.
  */
 int mcp_diff_lists(enum mcp_list_kind kind, const cJSON *from, const cJSON *to, struct mcp_diff *d,
     char *err, size_t errlen);
@@ -91,11 +98,18 @@ const char *mcp_change_class_name(enum mcp_change_class c); /* "breaking", "revi
  *    "inferred":true}],"more":0,"text":"get_data renamed fetch_data
  *    (inferred: same input schema)"}
  * ("tool" is "prompt" or "resource" for those lists).  "text" is one line
- * in words, cut at 240 bytes.  NULL on out of memory.
+ * in words, cut at 240 bytes.  With no change, "class" is "none" and
+ * "text" "no change found".  Items are dropped until the JSON fits
+ * max_bytes (counted in "more"); below about 200 bytes it may not.
+ * NULL on out of memory.
  */
 cJSON *mcp_diff_summary(const struct mcp_diff *d, size_t max_items, size_t max_bytes);
 
-/* Every change as JSON (for mcp-aggregate tools --diff --json). */
+/*
+ * Every change as JSON (for mcp-aggregate tools --diff --json): an array
+ * of {"class","kind","tool"|"prompt"|"resource","to"?,"path"?,"before"?,
+ * "after"?,"inferred"?:true,"security"?:true}, the texts valid UTF-8.
+ */
 cJSON *mcp_diff_json(const struct mcp_diff *d);
 
 /* Every change as text, one line each, for a person: 0 or -1. */

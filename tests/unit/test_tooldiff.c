@@ -364,6 +364,9 @@ test_output(void)
 	        "}"));
 	ok(only("output_schema_changed", "u", MCP_CH_BREAKING),
 	    "an output property removed: breaking");
+	ok(strcmp(lines(),
+	       "breaking  w: output schema property \"u\" changed: present to absent\n") == 0,
+	    "its line: %s", shown());
 	run(MCP_LIST_TOOLS, tool("w", "", "", o1),
 	    tool("w", "", "",
 	        "\"outputSchema\":{\"type\":\"object\",\"properties\":{\"t\":{\"type\":\"string\"},"
