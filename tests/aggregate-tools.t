@@ -74,14 +74,14 @@ is "$(jq -c '.tools_divergence' <<<"$v" | jq -c '[.[] | [.regions, .hash, .major
     "tools_divergence: c serves the old list; the change from it to the majority's is the rename"
 ok "$([ "$(jq -c '.drift[0].change' <<<"$v" | wc -c)" -le 2048 ] && echo 0 || echo 1)" "a change's summary is at most 2 KiB"
 
-out=$(mcp-aggregate tools weather --diff)
+txt=$(mcp-aggregate tools weather --diff)
 is "$?" 0 "tools --diff: exit 0"
-like "$out" 'get_data renamed fetch_data' "tools --diff: the stale region's list against the majority's, get_data renamed fetch_data"
+like "$txt" 'get_data renamed fetch_data' "tools --diff: the stale region's list against the majority's, get_data renamed fetch_data"
 jq -e '.diff' <<<"$(mcp-aggregate tools --json --diff weather c a)" >/dev/null
 is "$?" 0 "tools --diff c a --json parses, with the whole diff"
-out=$(mcp-aggregate tools weather)
-like "$out" 'c +tools +sha256:[0-9a-f]+ +2: alerts get_data' "tools: c's list by name"
-like "$out" 'a +tools +sha256:[0-9a-f]+ +2: alerts fetch_data' "tools: a's list by name"
+txt=$(mcp-aggregate tools weather)
+like "$txt" 'c +tools +sha256:[0-9a-f]+ +2: alerts get_data' "tools: c's list by name"
+like "$txt" 'a +tools +sha256:[0-9a-f]+ +2: alerts fetch_data' "tools: a's list by name"
 is "$(mcp-aggregate tools --json weather | jq -c '[.agree, ([.regions[] | select(.region == "c") | .names] | .[0])]')" \
     '[false,["alerts","get_data"]]' "tools --json: the regions disagree, c serves alerts and get_data"
 
@@ -164,9 +164,9 @@ is "$(jq -r '.drift[0].change.items[0].tool' <<<"$v")" "$(jq -r '.[0].name' "$TM
     "a name with a newline, HTML and ANSI passes through the verdict's JSON intact"
 is "$(mcp-aggregate tools --json hostile | jq -r '.regions[] | select(.region == "b") | .names[0]')" \
     "$(jq -r '.[0].name' "$TMP/h1.json")" "and through tools --json"
-out=$(mcp-aggregate tools hostile)
-like "$out" 'get_data\\x0a<script>alert\(1\)</script>\\x1b\[31mred' "tools' text shows its control bytes as \\xNN"
-is "$(printf '%s' "$out" | tr -d '\n' | grep -c $'\x1b')" 0 "and no raw escape reaches the terminal"
+txt=$(mcp-aggregate tools hostile)
+like "$txt" 'get_data\\x0a<script>alert\(1\)</script>\\x1b\[31mred' "tools' text shows its control bytes as \\xNN"
+is "$(printf '%s' "$txt" | tr -d '\n' | grep -c $'\x1b')" 0 "and no raw escape reaches the terminal"
 
 # ------------------------------------------------------------ the ingest
 export PATH="$PATH:/usr/sbin"

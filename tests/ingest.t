@@ -195,13 +195,14 @@ ok "$([ "$took" -ge 29 ] && [ "$took" -lt 80 ] && echo 0 || echo 1)" "...at its 
 awk 'BEGIN { for (i = 0; i <= 100000; i++) print "" }' >"$TMP/lines"
 post eu-west-2 "$TMP/lines"
 is "$ST:$(jq -r .error "$RB")" "413:100001 lines: at most 100000 a body" "a body of 100,001 lines: 413"
-# A line is at most 64 KiB (a probe's record is a few hundred bytes): one
-# longer is refused unparsed, so that a few huge lines cannot hold the
-# ingest (a parsed line takes some 40 times its bytes).
-{ gen eu-west-2 $((W - 480)) 1 -q; awk 'BEGIN { printf "{\"v\":1,\"type\":\"result\",\"x\":["; for (i = 0; i < 40000; i++) printf "1,"; print "1]}" }'; } >"$TMP/long"
+# A line is at most 1 MiB (a probe's result is a few hundred bytes, a
+# tools_list step with its lists a few hundred KiB): one longer is refused
+# unparsed, so that a few huge lines cannot hold the ingest (a parsed line
+# takes some 40 times its bytes).
+{ gen eu-west-2 $((W - 480)) 1 -q; awk 'BEGIN { printf "{\"v\":1,\"type\":\"result\",\"x\":["; for (i = 0; i < 550000; i++) printf "1,"; print "1]}" }'; } >"$TMP/long"
 post eu-west-2 "$TMP/long"
 is "$ST:$(answers "$RB" | tr '\n' ' ')$(jq -r 'select(.line == 2) | .reason' "$RB")" \
-    "200:1 stored 2 refused line too long (over 65536 bytes)" "a line of 80 KB: refused unparsed, the others stored"
+    "200:1 stored 2 refused line too long (over 1048576 bytes)" "a line of 1.1 MB: refused unparsed, the others stored"
 
 # ------------------------------------------------------------ the rate
 # A region's bound follows the fleet: twice its targets a minute (a result
@@ -368,9 +369,9 @@ is "$rc:$(wc -c <"$eu")" 1:0 "a spool line of 3 MiB: exit 1 at once (not a run s
 like "$(cat "$TMP/long.err")" "spool: $eu:1: a line of 3145729 bytes, more than the ingest takes: dropped" "...the line named, dropped"
 like "$(tail -1 "$TMP/long.err")" 'push: 1 results stored' "...the record after it stored"
 # A record longer than the ingest takes never enters the spool.
-jq -c '.padding = ("x" * 70000)' "$TMP/n1" | pto 2>"$TMP/big.err"
-is "$?:$(wc -c <"$eu")" 1:0 "a record of 70 KB from stdin: exit 1, nothing spooled"
-like "$(head -1 "$TMP/big.err")" '^mcp-aggregate: stdin:1: a record of 7[0-9]{4} bytes as sent: at most 65536$' "...why, with its line"
+jq -c '.padding = ("x" * 1100000)' "$TMP/n1" | pto 2>"$TMP/big.err"
+is "$?:$(wc -c <"$eu")" 1:0 "a record of 1.1 MB from stdin: exit 1, nothing spooled"
+like "$(head -1 "$TMP/big.err")" '^mcp-aggregate: stdin:1: line too long \(over 1048576 bytes\)$' "...why, with its line"
 # The runner's clock 10 minutes off: the ingest answers later, and the
 # runner keeps the records until the clocks agree.
 gen eu-west-2 $((W - 1200)) 2 -q >"$TMP/sk"

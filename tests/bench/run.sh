@@ -9,6 +9,9 @@ echo
 echo "== mcp-aggregate"
 tests/bench/aggregate.sh "$B"
 echo
+echo "== the tool lists kept beside the hashes alone"
+tests/bench/lists.sh "$B"
+echo
 echo "== the ingest beside push: 20,000 results a minute from 5 regions"
 tests/bench/ingest.sh "$B"
 echo
