@@ -265,7 +265,7 @@ divergence_words(const struct verdict *vd, char *buf, size_t len)
 		return;
 	}
 	regions_join(who, sizeof(who), cJSON_GetObjectItemCaseSensitive(e, "regions"), NULL);
-	tool_div_words(words, sizeof(words), who, cJSON_GetObjectItemCaseSensitive(e, "change"));
+	tool_div_words(words, sizeof(words), who, e);
 	snprintf(buf, len, "%s: " DIVERGENCE ": %s%s", vd->slug, words,
 	    n > 1 ? " (and other regions serve other lists)" : "");
 }

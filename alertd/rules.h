@@ -312,10 +312,14 @@ int track_timers(struct ctx *x, struct track *t, int ti);
 #define ALERT_TOOL_NAME 64 /* bytes of a server's name said in a summary */
 /* s as one line of at most ALERT_TOOL_NAME bytes and an ellipsis, whole characters. */
 void tool_name_clean(char *buf, size_t len, const char *s);
-/* "R still serves X; the other regions renamed it Y: breaking for agents that call X". */
-void tool_div_words(char *buf, size_t len, const char *regions, const cJSON *change);
-/* "the tool list changed in R: renamed X to Y: breaking for agents that call X". */
-void tool_drift_words(char *buf, size_t len, const char *regions, const cJSON *change);
+/*
+ * The change of e, a tools_divergence entry: "R still serves X; the other
+ * regions renamed it Y: breaking for agents that call X"; a drift entry:
+ * "the tool list changed in R: renamed X to Y: breaking for agents that
+ * call X".  A change not known says why (change_unknown).
+ */
+void tool_div_words(char *buf, size_t len, const char *regions, const cJSON *e);
+void tool_drift_words(char *buf, size_t len, const char *regions, const cJSON *e);
 /* A change's class ("breaking", "review", "compatible"), or NULL when it has none. */
 const char *tool_class(const cJSON *change);
 

@@ -111,12 +111,10 @@ summary_of(char *buf, size_t len, const struct verdict *vd, const cJSON *e, cons
 	if (dv != NULL) {
 		regions_join(
 		    who, sizeof(who), cJSON_GetObjectItemCaseSensitive(dv, "regions"), NULL);
-		tool_div_words(
-		    words, sizeof(words), who, cJSON_GetObjectItemCaseSensitive(dv, "change"));
+		tool_div_words(words, sizeof(words), who, dv);
 	} else {
 		regions_join(who, sizeof(who), regions, NULL);
-		tool_drift_words(
-		    words, sizeof(words), who, cJSON_GetObjectItemCaseSensitive(e, "change"));
+		tool_drift_words(words, sizeof(words), who, e);
 	}
 	snprintf(buf, len, "%s: %s", vd->slug, words);
 }

@@ -254,17 +254,27 @@ change_words(struct words *w, const cJSON *change, int div, char *more, size_t m
 	return 0;
 }
 
-void
-tool_div_words(char *buf, size_t len, const char *regions, const cJSON *change)
+/* Why the change of entry e is not known: "not known: not_kept". */
+static void
+unknown_words(char *buf, size_t len, const cJSON *e)
 {
+	char why[ALERT_TOOL_NAME + 8];
+
+	field(why, sizeof(why), e, "change_unknown");
+	snprintf(buf, len, "what changed is not known%s%s", why[0] ? ": " : "", why);
+}
+
+void
+tool_div_words(char *buf, size_t len, const char *regions, const cJSON *e)
+{
+	const cJSON *change = cJSON_GetObjectItemCaseSensitive(e, "change");
+	char more[96], unk[128];
 	struct words w;
-	char more[96];
 
 	if (change_words(&w, change, 1, more, sizeof(more)) == -1) {
-		snprintf(buf, len,
-		    "%s serve%s another tool list than the other regions (what changed is not "
-		    "known)",
-		    regions, strstr(regions, " and ") != NULL ? "" : "s");
+		unknown_words(unk, sizeof(unk), e);
+		snprintf(buf, len, "%s serve%s another tool list than the other regions (%s)",
+		    regions, strstr(regions, " and ") != NULL ? "" : "s", unk);
 		return;
 	}
 	snprintf(buf, len, "%s still serve%s %s; the other regions %s: %s%s", regions,
@@ -273,14 +283,15 @@ tool_div_words(char *buf, size_t len, const char *regions, const cJSON *change)
 }
 
 void
-tool_drift_words(char *buf, size_t len, const char *regions, const cJSON *change)
+tool_drift_words(char *buf, size_t len, const char *regions, const cJSON *e)
 {
+	const cJSON *change = cJSON_GetObjectItemCaseSensitive(e, "change");
+	char more[96], unk[128];
 	struct words w;
-	char more[96];
 
 	if (change_words(&w, change, 0, more, sizeof(more)) == -1) {
-		snprintf(
-		    buf, len, "the tool list changed in %s (what changed is not known)", regions);
+		unknown_words(unk, sizeof(unk), e);
+		snprintf(buf, len, "the tool list changed in %s (%s)", regions, unk);
 		return;
 	}
 	snprintf(buf, len, "the tool list changed in %s: %s: %s%s", regions, w.did, w.impact, more);

@@ -261,18 +261,20 @@ tch_regions_html(struct mcp_buf *b, const cJSON *a)
 
 /* The items of a change, each with its class, as a list; "more" counted. */
 static int
-tch_items_html(struct mcp_buf *b, const cJSON *ch)
+tch_items_html(struct mcp_buf *b, const cJSON *ch, const cJSON *e)
 {
 	const cJSON *items = cJSON_GetObjectItemCaseSensitive(ch, "items"), *it;
 	const cJSON *more = cJSON_GetObjectItemCaseSensitive(ch, "more");
 	char text[512];
 	int rc = mcp_buf_adds(b, "<ul class=\"items\">"), n = 0, left = 0;
 
-	if (!cJSON_IsObject(ch))
-		return rc |
-		    mcp_buf_adds(b,
-		        "<li>What changed is not known: the lists were not "
-		        "kept.</li></ul>");
+	if (!cJSON_IsObject(ch)) {
+		tch_field(text, sizeof(text), e, "change_unknown");
+		rc |= mcp_buf_adds(b, "<li>What changed is not known");
+		if (text[0] != '\0')
+			rc |= mcp_buf_adds(b, " (") | serve_esc(b, text) | mcp_buf_adds(b, ")");
+		return rc | mcp_buf_adds(b, ": the lists were not kept.</li></ul>");
+	}
 	cJSON_ArrayForEach(it, items)
 	{
 		if (n == TCH_ITEMS) {
@@ -317,7 +319,7 @@ tch_divergence_html(struct mcp_buf *b, const cJSON *rec)
 		    mcp_buf_adds(b,
 		        " another tool list than the other regions; from its list to "
 		        "theirs:</p>") |
-		    tch_items_html(b, cJSON_GetObjectItemCaseSensitive(e, "change"));
+		    tch_items_html(b, cJSON_GetObjectItemCaseSensitive(e, "change"), e);
 	}
 	return rc;
 }
@@ -356,7 +358,7 @@ serve_tools_html(struct mcp_buf *b, const cJSON *hist, const cJSON *rec)
 		    mcp_buf_adds(b, "</td><td>");
 		rc |= cls != NULL ? mcp_buf_addf(b, "<span class=\"cls %s\">%s</span>", cls, cls)
 		                  : mcp_buf_adds(b, "unknown");
-		rc |= mcp_buf_adds(b, "</td><td>") | tch_items_html(b, ch) |
+		rc |= mcp_buf_adds(b, "</td><td>") | tch_items_html(b, ch, e) |
 		    mcp_buf_adds(b, "</td></tr>");
 	}
 	return rc | mcp_buf_adds(b, "</tbody></table></div>\n");
@@ -437,6 +439,7 @@ tch_divergence_json(struct mcp_buf *b, const cJSON *rec)
 {
 	const cJSON *td = cJSON_GetObjectItemCaseSensitive(rec, "tools_divergence"), *e, *ch;
 	int rc = mcp_buf_addc(b, '['), n = 0;
+	const char *why;
 	cJSON *o;
 
 	cJSON_ArrayForEach(e, td)
@@ -455,6 +458,11 @@ tch_divergence_json(struct mcp_buf *b, const cJSON *rec)
 			cJSON_AddNullToObject(o, "majority");
 		cJSON_AddItemToObject(
 		    o, "change", cJSON_IsObject(ch) ? cJSON_Duplicate(ch, 1) : cJSON_CreateNull());
+		/* Why it is not known: a word of mcp-aggregate's ("not_kept"). */
+		why = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(e, "change_unknown"));
+		if (!cJSON_IsObject(ch) && why != NULL && strlen(why) <= 32 &&
+		    strspn(why, "abcdefghijklmnopqrstuvwxyz_") == strlen(why))
+			cJSON_AddStringToObject(o, "change_unknown", why);
 		rc |= (n++ ? mcp_buf_addc(b, ',') : 0) | tch_json_of(b, o);
 		cJSON_Delete(o);
 	}

@@ -114,6 +114,18 @@ is "$(ma):$(jq -r '"\(.event) \(.summary)"' "$TMP/out")" \
     '0:trigger seam: cdn-cache-divergence: eu-west-2 and sa-east-1 still serve the old forecast; the other regions made "units" required on forecast: breaking for agents that do not send it' \
     "a divergence with no drift in sight: its own incident, in words"
 
+# A change not known (the lists were not kept): said so, never paged nor noted.
+UNK='[{"regions":["us-east-1"],"hash":"'$A'","majority":"'$B'","change":null,"change_unknown":"not_kept"}]'
+UNKD=$(jq -c '[.[] | {region:., from:"'$A'", to:"'$B'", kind:"tools", change:null, change_unknown:"not_kept"}]' <<<"$FOUR")
+{
+	tv blind 00 amber divergence "$UNKD" "$UNK"
+	for m in 01 02; do tv blind "$m" amber divergence '[]' "$UNK"; done
+} >"$TMP/in"
+: >"$RECV_LOG"
+is "$(ma):$(jq -r '"\(.event) \(.kind // "down") \(.summary)"' "$TMP/out")" \
+    '0:trigger down blind: cdn-cache-divergence: us-east-1 serves another tool list than the other regions (what changed is not known: not_kept)' \
+    "a change not known: the divergence says so and why; the drift pages nobody"
+
 # --- compatible and review: notes, never PagerDuty ------------------------------
 ADD=$(summ compatible '{"class":"compatible","kind":"tool_added","tool":"get_alerts"}')
 DESC=$(summ review '{"class":"review","kind":"description_changed","tool":"get_data","security":true}')
@@ -166,4 +178,17 @@ is "$(bodies /hook | jq -r .summary)" "$sum" "webhook: the record, as JSON (esca
 is "$(jq -c . "$TMP/command.out" >/dev/null && echo json)" json "command: valid JSON"
 is "$(LC_ALL=C.UTF-8 jq -r .summary "$TMP/command.out" | iconv -f UTF-8 -t UTF-8 >/dev/null && echo utf8)" utf8 \
     "valid UTF-8 (a name cut between whole characters)"
+
+# --- grouped as everything else ---------------------------------------------------
+# A library upgrade renames a tool on 30 servers at once: one notification
+# for the group (the default group_by), each server its own incident.
+redis-cli -s "$REDIS_SOCK" del mcp:alert:owner >/dev/null
+printf 'route hook webhook %s/grp\n' "$RECV" >"$TMP/group.conf"
+for i in $(seq -w 1 30); do tv "fleet$i" 20 green ok "$(drift "$ALL5" "$A" "$B" "$RENAME")" null; done >"$TMP/in"
+: >"$RECV_LOG"
+mcp-alert -c "$TMP/group.conf" <"$TMP/in" >"$TMP/out" 2>"$TMP/err"
+is "$(jq -r 'select(.event == "trigger") | .kind' "$TMP/out" | sort | uniq -c | tr -s ' '):$(cat "$TMP/err")" \
+    " 30 tools-changed:" "30 servers, 30 tools-changed incidents"
+is "$(bodies /grp | jq -r '"\(.event) \(.group.key) \(.group.count)"')" "trigger P2/tools-changed/- 30" \
+    "one notification for their group"
 done_testing

@@ -68,6 +68,11 @@ rc zadd 'mcp:{evil}:tch' "$(w 3)" "$(jq -nc --argjson c "$EVILC" --argjson at "$
     "$(w 4)" 'not json' "$(w 4)" '{"at":1,"kind":"tools","to":"sha256:<script>"}' \
     "$(w 4)" "$(jq -nc --arg h "$HUGE" --arg t "$HB" '{at:1,kind:"tools",to:$t,change:{class:"breaking",items:[{tool:$h}]}}')" >/dev/null
 
+# A divergence whose lists were not kept: said so, and why.
+rc zadd mcp:slugs 0 blind >/dev/null
+jq -c --arg h "$HA" --arg m "$HB" '.slug = "blind" | . + {tools_divergence:[{regions:["eu-west-2"],hash:$h,majority:$m,change:null,change_unknown:"not_kept"}]}' "$TMP/v.5" |
+    head -c -1 | rc -x set 'mcp:{blind}:verdict' >/dev/null
+
 start_nginx_cgi || { ok 1 "nginx and fcgiwrap start"; done_testing; }
 U=$NGINX_CGI
 
@@ -102,6 +107,13 @@ is "$ST:$(jq -r '.history | length' "$RB")" "200:1" "a hostile history: the memb
 is "$(jq -r '.history[0].change.items[0].tool' "$RB")" "$(jq -r '.items[0].tool' <<<"$EVILC")" \
     "a hostile name as JSON: quotes, controls and U+FFFF escaped or kept as text, the same string read back"
 is "$(jq -c '.history[0].regions' "$RB")" '["eu-west-2"]' "a region that is not one left out"
+
+get "$U/api/status/blind/tools"
+is "$(jq -c '.divergence' "$RB")" "[{\"regions\":[\"eu-west-2\"],\"hash\":\"$HA\",\"majority\":\"$HB\",\"change\":null,\"change_unknown\":\"not_kept\"}]" \
+    "a divergence whose lists were not kept: change null, and why"
+get "$U/status/blind"
+like "$(body)" 'serves another tool list than the other regions; from its list to theirs:</p><ul class="items"><li>What changed is not known \(not_kept\): the lists were not kept.</li></ul>' \
+    "the page says so"
 
 # --- /api/status/SLUG/regions gains tool_hash -----------------------------
 get "$U/api/status/weather/regions"
