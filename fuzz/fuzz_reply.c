@@ -31,7 +31,9 @@
  * are done; it holds the newline before the next "%%" line.  Options: m,
  * l or s for the modern, legacy or HTTP+SSE era (else auto), h for https,
  * u for a password in the URL, t for a bearer token, k for a key header,
- * c for a tool to call, L for a server on loopback, b for a 300-byte body
+ * c for a tool to call (with x, then a second call whose arguments refer
+ * to the first's answer, and conditions on every step, one of them an
+ * expect_secret), L for a server on loopback, b for a 300-byte body
  * cap, d, n or e for no DNS time, no TCP connect or no TLS handshake in
  * the transfer times, E for an expired certificate, 2 for HTTP/2.  When
  * the script ends, what is in flight is closed, and the clock runs to the
@@ -46,8 +48,8 @@
  * skipped, and a result whose state, failed step, posture, transport,
  * era, status, tool count and hash are of their kind; the token, the key
  * and the URL's password (plain, or as the Basic credential libcurl
- * sends) appear nowhere in them, and no session id the probe holds
- * appears in an error message.
+ * sends) and an expect_secret's right-hand side appear nowhere in them,
+ * and no session id the probe holds appears in an error message.
  */
 #include <ctype.h>
 
@@ -317,6 +319,22 @@ target(void)
 		rp.t.call = strdup("echo");
 		rp.t.call_args = strdup("{\"message\":\"hi\"}");
 	}
+	if (reply_opt('c') && reply_opt('x')) {
+		static const char *const conds[] = {"[CALL1].structured.results[0].id~=^d",
+		    "len([TOOLS])>=1", "[PROTOCOL]>=2025-03-26", "has([TOOLS].echo)==true",
+		    "len([CALL].content)>0", "[CALL].ms<1000"};
+		char err[300];
+		size_t i;
+
+		rp.t.more_call[0] = strdup("echo");
+		rp.t.more_args[0] = strdup("{\"message\":\"{{call1.structured.results[0].id}}\","
+		                           "\"t\":\"x{{call1.text}}\"}");
+		for (i = 0; i < sizeof(conds) / sizeof(conds[0]); i++)
+			FUZZ_CHECK(mcp_expect_add(&rp.t, conds[i], 0, err, sizeof(err)) == 0);
+		FUZZ_CHECK(
+		    mcp_expect_add(&rp.t, "[CALL].text!~" EXPECT_SECRET, 1, err, sizeof(err)) == 0);
+		FUZZ_CHECK(expect_compile(&rp.t, err, sizeof(err)) == 0);
+	}
 }
 
 int
@@ -368,6 +386,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	wind_down();
 	probe_free(rp.p);
 	free(rp.p);
+	expect_free(&rp.t);
 	mcp_target_free(&rp.t);
 	mcp_buf_free(&rp.out);
 	free(s);

@@ -71,6 +71,8 @@ check_headers(const struct mcp_target *t)
 static void
 check_target(const struct mcp_target *t)
 {
+	int i;
+
 	FUZZ_CHECK(t->slug != NULL && mcp_slug_ok(t->slug));
 	FUZZ_CHECK(t->url != NULL &&
 	    (strncmp(t->url, "http://", 7) == 0 || strncmp(t->url, "https://", 8) == 0));
@@ -84,6 +86,11 @@ check_target(const struct mcp_target *t)
 	FUZZ_CHECK(t->guard == MCP_GUARD_NONE || t->guard == MCP_GUARD_PUBLIC ||
 	    t->guard == MCP_GUARD_PUBLIC_HTTP);
 	FUZZ_CHECK(t->token == NULL);
+	FUZZ_CHECK(t->nexpect >= 0 && t->nexpect <= MCP_EXPECT_MAX);
+	for (i = 0; i < t->nexpect; i++)
+		FUZZ_CHECK(t->expect[i].text[0] != '\0' &&
+		    strlen(t->expect[i].text) <= MCP_EXPECT_TEXT_MAX);
+	FUZZ_CHECK(t->compiled == NULL);
 	check_headers(t);
 }
 

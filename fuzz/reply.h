@@ -16,7 +16,8 @@
 #define TOKEN "Tk-fuzz-SECRET-0123456789"
 #define KEY "Key-fuzz-SECRET-9876"
 #define PASSWORD "pw-SECRET-55"
-#define BASIC "dXNlcjpwdy1TRUNSRVQtNTU" /* base64 of user:PASSWORD, as libcurl sends it */
+#define EXPECT_SECRET "Ex-fuzz-SECRET-77" /* an expect_secret's right-hand side */
+#define BASIC "dXNlcjpwdy1TRUNSRVQtNTU"   /* base64 of user:PASSWORD, as libcurl sends it */
 /* The harness's clocks start here (mono) and at 2026-01-01 (epoch). */
 #define CLOCK0 1000.0
 #define EPOCH0 1767225600.0

@@ -137,6 +137,7 @@ reply_check_records(const char *s, size_t n)
 	/* The secrets this target has (a server may well say the others). */
 	FUZZ_CHECK(!reply_opt('t') || strstr(s, TOKEN) == NULL);
 	FUZZ_CHECK(!reply_opt('k') || strstr(s, KEY) == NULL);
+	FUZZ_CHECK(!reply_opt('x') || strstr(s, EXPECT_SECRET) == NULL);
 	FUZZ_CHECK(!reply_opt('u') || (strstr(s, PASSWORD) == NULL && strstr(s, BASIC) == NULL));
 	for (i = 0; i < S_NSTEPS + 1; i++, s = nl + 1) {
 		FUZZ_CHECK((nl = memchr(s, '\n', n)) != NULL);

@@ -1,8 +1,8 @@
 /*
  * expect.h - conditions on a probe's steps and references between its
  * calls (mcp-probe(1), ASSERTIONS): parsed and checked once, when the
- * targets are, and judged against what a probe saw.  Pure: no I/O, no
- * probe; probe/chain.c applies them to a probe.
+ * targets are (expect.c), and judged against what a probe saw (judge.c).
+ * Pure: no I/O, no probe; probe/chain.c applies them to a probe.
  */
 #ifndef EXPECT_H
 #define EXPECT_H
@@ -63,6 +63,18 @@ struct x_seen {
  */
 int expect_compile(struct mcp_target *t, char *err, size_t len);
 void expect_free(struct mcp_target *t);
+
+/*
+ * The next segment of a path: ".name" (its name in *name, *len bytes) or
+ * "[index]" (*index).  Returns the bytes it takes, 0 at the end, -1 when
+ * the path is malformed.
+ */
+int x_segment(const char *path, const char **name, size_t *len, long *index);
+/*
+ * The first segment of a [CALL] path, .structured, .text, .content, .ms
+ * or .is_error: 0 to 4, *rest after it; -1 for none.
+ */
+int x_call_root(const char *path, const char **rest);
 
 /*
  * Judge the conditions of e about subj against what was seen.  Returns

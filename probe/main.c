@@ -191,9 +191,9 @@ parse_long(struct cmdline *c, int ch, char *arg)
 		if (c->o.list_max == (size_t)-1 || c->o.list_max > LIST_MAX_MAX)
 			errx(MCP_EXIT_USAGE, "--list-max: want 0 or a size of at most 256k");
 		break;
-	case 1014:
+	case 1015:
 	case 'x':
-		if (mcp_expect_add(&c->one, arg, ch == 1014, errbuf, sizeof(errbuf)) == -1)
+		if (mcp_expect_add(&c->one, arg, ch == 1015, errbuf, sizeof(errbuf)) == -1)
 			errx(
 			    MCP_EXIT_USAGE, "%s: %s", ch == 'x' ? "-x" : "--expect-secret", errbuf);
 		break;
@@ -368,7 +368,7 @@ main(int argc, char *argv[])
 	    {"traceparent", no_argument, NULL, 1012},
 	    {"list-max", required_argument, NULL, 1013},
 	    {"expect", required_argument, NULL, 'x'},
-	    {"expect-secret", required_argument, NULL, 1014},
+	    {"expect-secret", required_argument, NULL, 1015},
 	    {"check", no_argument, NULL, 'n'},
 	    {"deadline", required_argument, NULL, 'd'},
 	    {"version", no_argument, NULL, 'V'},

@@ -104,6 +104,14 @@ is "$(steps tools | cut -d' ' -f7-) $(field tools '.[7].detail.reason')" "tools_
 is "$(field tools '.[8].error.message')" 'condition has([TOOLS].get_data)==true failed: got "false"' \
     "[TOOLS]: the message"
 pcase tools-len "$W/right/mcp" 1 "broken tools_list expect_failed" -x 'len([TOOLS])<6'
+# A server that declares no tools has an empty list to hold the conditions.
+pcase notools "$W/notools/mcp" 0 "healthy - -" -x 'len([TOOLS])==0' -x 'has([TOOLS].fetch)==false'
+is "$(field notools '[.[6].status, .[6].detail.reason, .[7].detail.reason] | join(" ")')" "skip no_tools no_tools" \
+    "notools: conditions that hold leave the steps skipped"
+pcase notools-lost "$W/notools/mcp" 1 "broken tools_list expect_failed" -x 'len([TOOLS])>=1'
+is "$(field notools-lost '[.[6].status, .[7].status, .[7].detail.reason, .[8].error.message] | join(" ")')" \
+    'fail skip after_failure condition len([TOOLS])>=1 failed: got "0"' \
+    "notools: a server that lost its tools fails tools_list"
 
 # --- the observed value is cut at 80 bytes, on a character ----------------------
 pcase essay "$W/right/mcp" 1 "broken call expect_failed" -c essay -x '[CALL].text==x'
