@@ -164,6 +164,7 @@ for k in $WINDOWS; do
 		echo "exit $?" >>"$TMP/diff.3"
 		tools_at 3 weather --diff --json >"$TMP/diff.3.json" 2>"$TMP/diff.3.err"
 		tools_at 3 nasty --diff >"$TMP/nasty-diff.3" 2>&1
+		tools_at 3 files >"$TMP/files.3" 2>&1
 		;;
 	esac
 done
@@ -192,7 +193,7 @@ is "$(step weather 2 us-east-1 tools_list '[.detail.tools[].name] | sort')" '["a
 is "$(step weather 2 eu-west-2 tools_list '[.detail.tools[].name] | sort')" '["alerts","delete_file","get_data"]' \
     "and get_data at eu-west-2's edge"
 like "$(res weather 2 us-east-1 .prompt_hash)" '^"sha256:[0-9a-f]{64}"$' "weather's prompts are read and hashed"
-like "$(res files 2 us-east-1 '[.state, .tool_hash, .resource_hash] | @text')" '^"\["healthy",null,"sha256:[0-9a-f]{64}"\]"$' \
+like "$(res files 2 us-east-1 '[.state, .tool_hash, .resource_hash]')" '^\["healthy",null,"sha256:[0-9a-f]{64}"\]$' \
     "files (resources only): healthy, no tool hash, its resources hashed"
 is "$(step files 2 us-east-1 tools_list .detail.reason)" '"no_tools"' "files: tools_list skipped as ever (no_tools)"
 is "$(step files 2 us-east-1 tools_list '[.detail.resources[].uri] | sort | @text')" \
@@ -258,6 +259,7 @@ is "$(jq -c '[.. | objects | select(.kind? == "tool_renamed") | [.tool, .to, .cl
 like "$(head -c 1500 "$TMP/nasty-diff.3")" 'renamed' "tools nasty --diff: the hostile rename read as one"
 is "$(LC_ALL=C grep -c $'[\x01-\x08\x0b-\x1f\x7f]' "$TMP/nasty-diff.3")" 0 "tools nasty --diff: no control character reaches the terminal"
 ok "$([ "$(wc -c <"$TMP/nasty-diff.3")" -le 8192 ] && echo 0 || echo 1)" "tools nasty --diff: bounded ($(wc -c <"$TMP/nasty-diff.3") bytes)"
+like "$(head -c 1500 "$TMP/files.3" | tr '\n' ' ')" 'resources.*weather://radar' "tools files: a resources-only server's resources by region"
 tools_at 53 weather --history >"$TMP/history" 2>&1
 like "$(head -c 3000 "$TMP/history" | tr "\n" " ")" 'fetch_data.*units|units.*fetch_data' "tools --history: v3's property among the changes"
 tools_at 53 nosuch --diff >/dev/null 2>&1
