@@ -164,7 +164,8 @@ for k in $WINDOWS; do
 		echo "exit $?" >>"$TMP/diff.3"
 		tools_at 3 weather --diff --json >"$TMP/diff.3.json" 2>"$TMP/diff.3.err"
 		tools_at 3 nasty --diff >"$TMP/nasty-diff.3" 2>&1
-		tools_at 3 files >"$TMP/files.3" 2>&1
+		tools_at 3 files >"$TMP/files.3" 2>"$TMP/files.3.err"
+		echo "exit $?" >>"$TMP/files.3"
 		;;
 	esac
 done
@@ -260,6 +261,7 @@ like "$(head -c 1500 "$TMP/nasty-diff.3")" 'renamed' "tools nasty --diff: the ho
 is "$(LC_ALL=C grep -c $'[\x01-\x08\x0b-\x1f\x7f]' "$TMP/nasty-diff.3")" 0 "tools nasty --diff: no control character reaches the terminal"
 ok "$([ "$(wc -c <"$TMP/nasty-diff.3")" -le 8192 ] && echo 0 || echo 1)" "tools nasty --diff: bounded ($(wc -c <"$TMP/nasty-diff.3") bytes)"
 like "$(head -c 1500 "$TMP/files.3" | tr '\n' ' ')" 'resources.*weather://radar' "tools files: a resources-only server's resources by region"
+is "$(tail -1 "$TMP/files.3"):$(cat "$TMP/files.3.err")" "exit 0:" "tools files: its lists shown, exit 0, no complaint of its missing tools"
 tools_at 53 weather --history >"$TMP/history" 2>&1
 like "$(head -c 3000 "$TMP/history" | tr "\n" " ")" 'fetch_data.*units|units.*fetch_data' "tools --history: v3's property among the changes"
 tools_at 53 nosuch --diff >/dev/null 2>&1
