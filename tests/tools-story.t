@@ -17,7 +17,7 @@
 #            14:53 the same again
 #   wrong    v2; 14:02 us-east-1, 14:03 us-west-2 too, answer "Error:
 #            upstream timeout" as text (isError false), with an expect=
-#            condition on the call's text
+#            condition on the call's text; right again from 14:45
 #   files    resources only; 14:02 a resource added
 #   nasty    v1; 14:02 a list made to break a diff, a message and a page,
 #            eu-west-2 still v1
@@ -28,8 +28,8 @@
 #            14:04: 20 lists
 #   fat      the same, 120 KiB each (kept because the probe is told to
 #            print lists that large: --list-max)
-# Screenshots: $MCP_BIN/screenshots-tools/ (not screenshots/, which
-# browser.t empties).
+# The browser cases are tests/browser/story.mjs; its screenshots are in
+# $MCP_BIN/screenshots-tools/ (not screenshots/, which browser.t empties).
 # shellcheck source=tests/lib.sh
 source "$(dirname "$0")/lib.sh"
 # shellcheck source=tests/serve-lib.sh
