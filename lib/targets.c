@@ -285,6 +285,14 @@ set_key(struct mcp_target *t, char *kv, char *err, size_t errlen)
 		t->traceparent = val[0] == '1';
 		return 0;
 	}
+	if (strcmp(kv, "card") == 0) {
+		if (strcmp(val, "1") != 0 && strcmp(val, "0") != 0) {
+			snprintf(err, errlen, "card must be 0 or 1");
+			return -1;
+		}
+		t->card = val[0] == '1' ? MCP_CARD_ON : MCP_CARD_OFF;
+		return 0;
+	}
 	if (strcmp(kv, "timeout") == 0) {
 		if ((t->timeout = mcp_parse_seconds(val)) < 0 || t->timeout > 3600) {
 			snprintf(

@@ -24,6 +24,10 @@ enum mcp_guard_kind {
 	MCP_GUARD_PUBLIC_HTTP, /* public addresses, http too */
 };
 
+/* card=1 and card=0 (mcp-probe(1)): the Server Card looked for or not. */
+#define MCP_CARD_ON 1
+#define MCP_CARD_OFF 2
+
 #define MCP_HEADERS_MAX 16
 #define MCP_HEADER_VALUE_MAX 4096
 
@@ -73,6 +77,7 @@ struct mcp_target {
 	enum mcp_guard_kind guard;
 	int from_registry; /* origin=registry: a line of mcp-aggregate targets */
 	int traceparent;   /* traceparent=1: the probe sends its trace context */
+	int card;          /* card=: MCP_CARD_ON, MCP_CARD_OFF, or 0: the run's --card */
 	long lineno;       /* line in the file, 0 for the command line */
 };
 

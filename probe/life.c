@@ -170,10 +170,16 @@ finish(struct probe *p)
 
 	if (p->done)
 		return;
-	p->done = 1;
 	/* An end fixed before (a target not started: its start) is kept. */
 	if (p->finished_mono == 0)
 		p->finished_mono = mcp_mono();
+	/* The Server Card is read after the steps, and timed with none of them. */
+	if (card_wanted(p)) {
+		card_start(p);
+		return;
+	}
+	card_stop(p);
+	p->done = 1;
 	if (p->posture != NULL &&
 	    (strcmp(p->posture, "auth-walled") == 0 || strcmp(p->posture, "key-walled") == 0))
 		reason = "auth_walled";
@@ -478,6 +484,7 @@ probe_free(struct probe *p)
 	cJSON_Delete(p->list_meta);
 	cJSON_Delete(p->litems);
 	cJSON_Delete(p->lists);
+	cJSON_Delete(p->card_problems);
 	cJSON_Delete(p->init_detail);
 	cJSON_Delete(p->early);
 	cJSON_Delete(p->refusal);

@@ -30,12 +30,13 @@ usage(FILE *f, int status)
 	    "           [--redact-param name] [--oauth-client id] [--oauth-secret-file file]\n"
 	    "           [--oauth-key-file file] [--oauth-assertion-file file]\n"
 	    "           [--oauth-issuer url] [--oauth-scope scope] [--oauth-cache dir]\n"
-	    "           [--canary url] [--traceparent] [--list-max bytes] url\n"
+	    "           [--canary url] [--traceparent] [--list-max bytes] [--card]\n"
+	    "           url\n"
 	    "       mcp-probe -r region -f targets-file [-n] [-d seconds] [-e era] [-j jobs]\n"
 	    "           [-m bytes] [-t seconds] [-w seconds] [--cacert file]\n"
 	    "           [--redact-param name] [--oauth-cache dir] [--canary url]\n"
 	    "           [--guard-allow cidr] [--guard-deny cidr] [--guard-nat64 prefix]\n"
-	    "           [--traceparent] [--list-max bytes]\n");
+	    "           [--traceparent] [--list-max bytes] [--card]\n");
 	if (f == stdout && mcp_rec_close_stdout() == -1)
 		status = MCP_EXIT_FAIL;
 	exit(status);
@@ -185,6 +186,9 @@ parse_long(struct cmdline *c, int ch, char *arg)
 		break;
 	case 1012:
 		c->o.traceparent = 1;
+		break;
+	case 1014:
+		c->o.card = 1;
 		break;
 	case 1013:
 		c->o.list_max = strcmp(arg, "0") == 0 ? 0 : (size_t)parse_size(arg);
@@ -367,6 +371,7 @@ main(int argc, char *argv[])
 	    {"guard-nat64", required_argument, NULL, 1011},
 	    {"traceparent", no_argument, NULL, 1012},
 	    {"list-max", required_argument, NULL, 1013},
+	    {"card", no_argument, NULL, 1014},
 	    {"expect", required_argument, NULL, 'x'},
 	    {"expect-secret", required_argument, NULL, 1015},
 	    {"check", no_argument, NULL, 'n'},

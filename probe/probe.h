@@ -25,6 +25,7 @@ enum status { ST_PENDING, ST_PASS, ST_FAIL, ST_SKIP };
 enum era { ERA_AUTO, ERA_MODERN, ERA_LEGACY, ERA_SSE };
 /* How the probe's requests are sent once the transport is known. */
 enum mode { MODE_MODERN, MODE_LEGACY, MODE_SSE };
+enum card_state { CARD_NO, CARD_RUNNING, CARD_DONE };
 
 #define MODERN_VERSION "2026-07-28"
 #define LEGACY_VERSION "2025-11-25"
@@ -48,6 +49,7 @@ struct opts {
 	struct mcp_guard guard;  /* --guard-deny, --guard-allow, --guard-nat64, own.c */
 	int traceparent;         /* --traceparent: every target sends its trace (xfer.c) */
 	size_t list_max;         /* --list-max: lists printed up to this size, 0 never */
+	int card;                /* --card: every target's Server Card looked for (card.c) */
 };
 
 struct probe;
@@ -198,6 +200,13 @@ struct probe {
 	char lhash[LK_N][MCP_HASH_LEN];     /* the hashes of those read whole, or "" */
 	cJSON *lists;                       /* owned: what they add to the tools_list detail */
 	void (*lists_then)(struct probe *); /* what follows once they are read */
+	enum card_state card_state;         /* its Server Card (card.c) */
+	int card_try;                       /* the place being asked */
+	int card_answered;                  /* a place answered over HTTP */
+	const char *card;                   /* static posture, or NULL: not known */
+	char card_url[2048];                /* where the card was found, or "" */
+	char card_try_url[2048];            /* the place being asked */
+	cJSON *card_problems;               /* owned array of strings (whole), or NULL */
 	double cert_not_after; /* the leaf certificate's notAfter, epoch seconds; -1: none */
 	double step_t0;        /* mono start of the step being timed */
 	/* The call step's calls, call then call2 to call4 (probe/chain.c). */
@@ -281,6 +290,8 @@ int xfer_get(struct probe *p, struct xfer *x, const char *url, const char *accep
     void (*done)(struct xfer *, CURLcode));
 int xfer_oauth(struct probe *p, struct xfer *x, const char *url, const char *form,
     const char *basic, size_t cap, void (*done)(struct xfer *, CURLcode));
+int xfer_card(struct probe *p, struct xfer *x, const char *url, size_t cap,
+    void (*done)(struct xfer *, CURLcode));
 int xfer_delete(struct probe *p, struct xfer *x, void (*done)(struct xfer *, CURLcode));
 int xfer_resume(struct probe *p, struct xfer *x);
 int xfer_answer(
@@ -342,6 +353,16 @@ int list_page(struct probe *p, const struct xfer *x, const cJSON *res, const str
  * then(p) called.
  */
 void lists_start(struct probe *p, void (*then)(struct probe *));
+
+/*
+ * card.c: the Server Card posture, once the steps are decided (finish):
+ * card_wanted when it is to be looked for now; card_start, which calls
+ * finish again when done; card_stop when the probe must end first.
+ */
+#define CARD_PROBLEMS 4
+int card_wanted(const struct probe *p);
+void card_start(struct probe *p);
+void card_stop(struct probe *p);
 
 /* check.c */
 void check_targets(struct mcp_targets *ts);

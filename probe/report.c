@@ -204,6 +204,18 @@ probe_broken(const struct probe *p)
 	return 0;
 }
 
+/* The Server Card posture (card.c): null when it was not read. */
+static void
+card_members(struct rw *w, const struct probe *p)
+{
+	m_str(w, "card", p->card);
+	m_str(w, "card_url", p->card != NULL ? p->card_url : NULL);
+	if (p->card_problems != NULL && cJSON_GetArraySize(p->card_problems) > 0)
+		m_tree(w, "card_problems", p->card_problems);
+	else
+		m_null(w, "card_problems");
+}
+
 static void
 result_record(struct rw *w, struct probe *p)
 {
@@ -244,6 +256,8 @@ result_record(struct rw *w, struct probe *p)
 		m_error_of(w, p->unjudged, p->uj_msg);
 	else
 		m_error(w, failed >= 0 ? &p->steps[failed] : NULL);
+	if (p->t->card == MCP_CARD_ON || (p->o->card && p->t->card != MCP_CARD_OFF))
+		card_members(w, p);
 	/* Only a certificate that verified: an expired one fails the tls step. */
 	if (p->cert_not_after >= 0)
 		m_num(w, "cert_expires_at", p->cert_not_after);
@@ -261,6 +275,8 @@ result_record(struct rw *w, struct probe *p)
  * touched: a server that picks its session id cannot rewrite them.
  */
 #define TEXT_MAX 256
+/* A problem of a Server Card, at the most. */
+#define CARD_PROBLEM_MAX 200
 
 /* Detail members whose values come from the probe's own vocabulary. */
 static const char *const own_keys[] = {"posture", "transport", "http_version", "reason", "request",
@@ -364,6 +380,7 @@ clean_all(struct probe *p)
 	    p->session, p->post_url, p->x.session, p->s.session, p->a.session, p->url_pw,
 	    p->url_basic, p->t->oauth_secret, p->t->oauth_assertion, p->t->oauth_key};
 	int i, n = 11;
+	cJSON *c;
 
 	for (i = 0; i < p->nqsec; i++)
 		secrets[n++] = p->qsec[i];
@@ -381,6 +398,10 @@ clean_all(struct probe *p)
 		clean_tree(p->steps[i].detail, NULL, secrets, n);
 	}
 	clean_tree(p->lists, NULL, secrets, n);
+	for (c = p->card_problems ? p->card_problems->child : NULL; c != NULL; c = c->next) {
+		scrub(c->valuestring, secrets, n);
+		cut(c->valuestring, CARD_PROBLEM_MAX);
+	}
 	clean_lists(p->steps[S_LIST].detail, secrets, n);
 	clean_lists(p->lists, secrets, n);
 }

@@ -379,12 +379,16 @@ same_origin(const struct probe *p, const char *url)
 	    strcmp(o, p->origin) == 0;
 }
 
-/*
- * Options of one request.  foreign: to the pinned authorization server,
- * which gets none of the target's headers or credentials.
- */
+/* Whom a request is for (setup_for). */
+enum dest {
+	D_TARGET,  /* the target: its credential and headers where they belong */
+	D_FOREIGN, /* the pinned authorization server: none of them, no connect_to */
+	D_BARE,    /* a Server Card at the target's origin: connect_to, none of them */
+};
+
+/* Options of one request to dest. */
 static int
-setup_for(struct probe *p, struct xfer *x, const char *url, int foreign)
+setup_for(struct probe *p, struct xfer *x, const char *url, enum dest dest)
 {
 	double left = p->deadline - mcp_mono();
 	long ms;
@@ -409,7 +413,7 @@ setup_for(struct probe *p, struct xfer *x, const char *url, int foreign)
 	curl_easy_setopt(x->h, CURLOPT_URL, url);
 	curl_easy_setopt(x->h, CURLOPT_TIMEOUT_MS, ms);
 	curl_easy_setopt(x->h, CURLOPT_CONNECTTIMEOUT_MS, ms);
-	curl_easy_setopt(x->h, CURLOPT_CONNECT_TO, foreign ? NULL : p->connect_to);
+	curl_easy_setopt(x->h, CURLOPT_CONNECT_TO, dest == D_FOREIGN ? NULL : p->connect_to);
 	curl_easy_setopt(x->h, CURLOPT_PREREQFUNCTION, NULL);
 	if (p->t->guard != MCP_GUARD_NONE) {
 		guard_url(p, x, url);
@@ -417,7 +421,7 @@ setup_for(struct probe *p, struct xfer *x, const char *url, int foreign)
 		curl_easy_setopt(x->h, CURLOPT_PREREQDATA, x);
 	}
 	x->hdrs = curl_slist_append(x->hdrs, p->region_hdr);
-	if (foreign)
+	if (dest != D_TARGET)
 		return x->hdrs == NULL ? -1 : 0;
 	/*
 	 * The credential goes only to the server's endpoint and to the
@@ -437,7 +441,7 @@ setup_for(struct probe *p, struct xfer *x, const char *url, int foreign)
 static int
 setup(struct probe *p, struct xfer *x, const char *url)
 {
-	return setup_for(p, x, url, 0);
+	return setup_for(p, x, url, D_TARGET);
 }
 
 static int
@@ -636,6 +640,23 @@ xfer_get(struct probe *p, struct xfer *x, const char *url, const char *accept,
 	return start(x, done);
 }
 
+/*
+ * A GET of a Server Card (card.c): to the target's address (connect_to,
+ * the guard) but with none of its credentials nor headers, the answer
+ * capped at cap bytes.
+ */
+int
+xfer_card(struct probe *p, struct xfer *x, const char *url, size_t cap,
+    void (*done)(struct xfer *, CURLcode))
+{
+	if (setup_for(p, x, url, D_BARE) == -1 ||
+	    add_hdr(x, "Accept", "application/mcp-server-card+json, application/json") == -1)
+		return -1;
+	x->resp.max = cap;
+	x->want_id = -1;
+	return start(x, done);
+}
+
 /* Plain HTTP to the authorization server goes only to a loopback address. */
 static int
 on_prereq(void *arg, char *ip, char *local, int port, int lport)
@@ -664,7 +685,7 @@ xfer_oauth(struct probe *p, struct xfer *x, const char *url, const char *form, c
 	struct curl_slist *l;
 	char *line = NULL;
 
-	if (setup_for(p, x, url, 1) == -1 || add_hdr(x, "Accept", "application/json") == -1)
+	if (setup_for(p, x, url, D_FOREIGN) == -1 || add_hdr(x, "Accept", "application/json") == -1)
 		return -1;
 	x->resp.max = cap;
 	x->want_id = -1;

@@ -77,6 +77,20 @@ is "$(result fastmcp '[.resource_hash, .prompt_hash] | map(. // "-") | join(" ")
 is "$(list fastmcp | jq -c '[has("resources"), has("prompts"), has("resources_error")]')" '[false,false,false]' \
     "FastMCP: nothing asked for, nothing said"
 
+# The same lists over HTTP+SSE: the same hashes.
+start_everything sse || skip_all "server-everything (sse) did not start"
+pr ev-sse "$EVERYTHING/sse"
+is "$(result ev-sse '[.transport, .tool_hash, .resource_hash, .prompt_hash] | join(" ")')" \
+    "sse $(result everything '[.tool_hash, .resource_hash, .prompt_hash] | join(" ")')" \
+    "everything over HTTP+SSE: the same tool, resource and prompt hashes"
+
+# The modern era (mcp-proxy in front of server-everything): the same lists.
+start_mcp_proxy || skip_all "mcp-proxy did not start"
+pr mp "$MCP_PROXY/mcp"
+is "$(result mp '[.era, .resource_hash, .prompt_hash] | join(" ")')" \
+    "modern $(result everything '[.resource_hash, .prompt_hash] | join(" ")')" \
+    "server-everything behind mcp-proxy, modern era: the same resource and prompt hashes"
+
 # A server of resources and a prompt, no tools: skipped as before, its lists read.
 start_supergateway stateless resources || skip_all "supergateway (resources-only child) did not start"
 pr res "$SUPERGATEWAY_STATELESS_RESOURCES/mcp" -t 20
@@ -86,6 +100,81 @@ is "$(list res | jq -c '[.reason, .resource_count, .prompt_count, .resources[0].
     '["no_tools",1,1,"file:///readme.txt","greet"]' "resources-only: tools_list skipped (no_tools), its resource and prompt carried"
 is "$(list res | jq -c .resources | rehash uri)" "$(result res .resource_hash)" "resources-only: the resource_hash is of detail.resources"
 is "$(list res | jq -c .prompts | rehash name)" "$(result res .prompt_hash)" "resources-only: the prompt_hash is of detail.prompts"
+
+# --- the Server Card (--card, card=) ----------------------------------------------
+node "$TOP/tests/fixtures/card.mjs" --port-file "$TMP/card.port" --log "$TMP/card.log" \
+    --resources broken --description 'Echoes its message (desc-Secret-8812)' 2>"$TMP/card.err" &
+bg_pid $!
+wait_file "$TMP/card.port" || skip_all "card fixture did not start: $(cat "$TMP/card.err")"
+CARD=http://127.0.0.1:$(cat "$TMP/card.port")
+wait_http "$CARD/health"
+printf 'card-Token-5521-secret\n' >"$TMP/token"
+chmod 600 "$TMP/token"
+
+# A server whose resources/list fails: said, the step and the target unharmed.
+pr broken "$CARD/mcp"
+is "$(cat "$TMP/broken.rc") $(result broken .state) $(list broken | jq -c '[.resources_error.code, .tool_count]')" \
+    '0 healthy ["jsonrpc_error",1]' "resources/list refused: resources_error, the step passes"
+is "$(result broken '[.resource_hash, .card] | map(. // "-") | join(" ")')" "- -" \
+    "resources refused: no resource_hash; without --card no card member"
+is "$(grep -c server-card "$TMP/card.log")" 0 "without --card no card is asked for"
+
+# A list that holds a secret of the probe's is not carried, nor scrubbed.
+pr echoed "$CARD/mcp" -H 'X-API-Key: desc-Secret-8812'
+is "$(list echoed | jq -c '[.tools_omitted, has("tools"), (.tool_hash == "'"$(result broken .tool_hash)"'")]')" \
+    '["secret",false,true]' "a header's value in a tool's description: tools_omitted secret, the hash kept"
+unlike "$(cat "$TMP/echoed.out")" 'desc-Secret-8812' "  and the value is nowhere in the records"
+
+# card MODE AT [PROBE ARGS...]: the fixture's card set, a probe with --card as
+# $TMP/card-MODE-AT.out; prints exit, state, card, the place found (its path)
+# and the problems.
+card() {
+	local mode=$1 at=$2 name=card-$1-$2
+	shift 2
+	curl -sf "$CARD/_control?mode=$mode&at=$at" >/dev/null || echo "control failed"
+	pr "$name" "$CARD/mcp" --card -T "$TMP/token" -H 'X-API-Key: card-Key-7734-secret' "$@"
+	printf '%s %s' "$(cat "$TMP/$name.rc")" "$(result "$name" \
+	    '[.state, (.card // "-"), (.card_url // "-" | sub("^http://[^/]*"; "")), (.card_problems // [] | join("; "))] | join(" ")')"
+}
+is "$(card new url)" "0 healthy present /mcp/server-card " "the current shape at <url>/server-card: present"
+is "$(card templated url)" "0 healthy present /mcp/server-card " "a templated remote URL matches the probed one: present"
+is "$(card new mcpjson)" "0 healthy present /.well-known/mcp.json " "the third place, after two 404s: present"
+is "$(card old wk)" "0 healthy present /.well-known/mcp/server-card.json " \
+    "the shape in the wild at /.well-known/mcp/server-card.json: present"
+like "$(card badjson url)" '^0 healthy invalid /mcp/server-card not a JSON object' "JSON that does not parse: invalid"
+is "$(card incomplete url)" "0 healthy invalid /mcp/server-card no version (a string); no remotes (an array of {type, url})" \
+    "the current shape without version nor remotes: invalid, each missing member said"
+is "$(card inconsistent url)" '0 healthy inconsistent /mcp/server-card version "9.9.9" is not the server'"'"'s own "2.1.0"; supportedProtocolVersions lacks 2025-11-25, the version the server negotiated; no remote is the probed URL' \
+    "another version, no negotiated protocol, a remote elsewhere: inconsistent, each said"
+is "$(card big url)" "0 healthy invalid /mcp/server-card the card passed 65536 bytes" "a card past 64 KiB: invalid, not read"
+is "$(card none url)" "0 healthy absent - " "404 at every place: absent"
+like "$(card hang url -t 3 -w 1)" '^0 healthy - - .*server-card: ' "no answer at any place: still healthy, card null, why said"
+# Pinned (-C): the card is asked for where the target's requests go.
+curl -sf "$CARD/_control?mode=new&at=url" >/dev/null
+port=${CARD##*:}
+pr pinned "http://card.invalid:$port/mcp" --card -C "card.invalid:$port:127.0.0.1:$port"
+is "$(result pinned '[.state, .card, .card_url, (.card_problems | join("; "))] | join(" ")')" \
+    "healthy inconsistent http://card.invalid:$port/mcp/server-card no remote is the probed URL" \
+    "pinned with -C: the card read through the pin (its remote is not the probed URL)"
+is "$(jq -r 'select(.path | test("server-card|well-known")) | "\(.authorization) \(.key)"' "$TMP/card.log" | sort -u)" "null null" \
+    "no token nor header of the target reaches a card place"
+is "$(jq -r 'select(.path == "/mcp" and .authorization != null) | .authorization' "$TMP/card.log" | sort -u)" "Bearer card-Token-5521-secret" \
+    "(the token went to the endpoint)"
+unlike "$(cat "$TMP"/card-*.out)" 'card-(Token-5521|Key-7734)' "no secret in any record"
+
+# Target keys: card=1 asks for it, card=0 turns the run's --card off.
+curl -sf "$CARD/_control?mode=new&at=url" >/dev/null
+printf 'on %s card=1\noff %s card=0\nplain %s\n' "$CARD/mcp" "$CARD/mcp" "$CARD/mcp" >"$TMP/targets"
+mcp-probe -r t -f "$TMP/targets" >"$TMP/keys.out" 2>"$TMP/keys.err"
+is "$(jq -r 'select(.type == "result") | "\(.slug)=\(.card // "-")"' "$TMP/keys.out" | sort | tr '\n' ' ')" \
+    "off=- on=present plain=- " "card=1 alone reads the card"
+mcp-probe -r t --card -f "$TMP/targets" >"$TMP/keys2.out" 2>"$TMP/keys2.err"
+is "$(jq -r 'select(.type == "result") | "\(.slug)=\(.card // "-")"' "$TMP/keys2.out" | sort | tr '\n' ' ')" \
+    "off=- on=present plain=present " "--card reads every card but card=0's"
+printf 'x %s card=yes\n' "$CARD/mcp" >"$TMP/bad-targets"
+mcp-probe -r t -n -f "$TMP/bad-targets" >/dev/null 2>"$TMP/bad.err"
+is "$?" 2 "card=yes: a usage error"
+like "$(cat "$TMP/bad.err")" 'card must be 0 or 1' "  that says what card= takes"
 
 mcp-probe -r t --list-max 300k "$EVERYTHING/mcp" >/dev/null 2>"$TMP/big.err"
 is "$?" 2 "--list-max over 256k: a usage error"

@@ -384,6 +384,33 @@ test_tool_hash(void)
 	mcp_buf_free(&after);
 }
 
+/* mcp_list_jcs and mcp_list_hash: any list, sorted by the key asked for. */
+static void
+test_list_hash(void)
+{
+	static const char sorted[] = "[{\"name\":\"z\",\"uri\":\"file:///a\"},"
+	                             "{\"name\":\"a\",\"uri\":\"file:///b\"}]";
+	struct mcp_buf b = {.p = NULL};
+	char tag[MCP_HASH_LEN], want[MCP_HASH_LEN], err[128];
+	cJSON *v = parse("[{\"uri\":\"file:///b\",\"name\":\"a\"},"
+	                 "{\"uri\":\"file:///a\",\"name\":\"z\"}]");
+	cJSON *dup = parse("[{\"uri\":\"x\",\"uri\":\"y\"}]");
+
+	ok(v != NULL && mcp_list_jcs(v, "uri", &b, err, sizeof(err)) == 0 &&
+	        strcmp(b.p, sorted) == 0,
+	    "mcp_list_jcs: the JCS form of the list sorted by uri");
+	ok(mcp_sha256_tag(sorted, strlen(sorted), want) == 0 &&
+	        mcp_list_hash(v, "uri", tag, err, sizeof(err)) == 0 && strcmp(tag, want) == 0,
+	    "mcp_list_hash: the tag of those bytes");
+	b.len = 0;
+	ok(mcp_buf_adds(&b, "kept") == 0 && dup != NULL &&
+	        mcp_list_jcs(dup, "uri", &b, err, sizeof(err)) == -1 && strcmp(b.p, "kept") == 0,
+	    "mcp_list_jcs: a list that is not I-JSON fails, the buffer as it was");
+	cJSON_Delete(v);
+	cJSON_Delete(dup);
+	mcp_buf_free(&b);
+}
+
 /* mcp_buf_addf: in the room there is, grown when there is none, and max held. */
 static void
 test_buf_addf(void)
@@ -424,6 +451,7 @@ main(int argc, char *argv[])
 	test_ijson();
 	test_write();
 	test_tool_hash();
+	test_list_hash();
 	test_buf_addf();
 	return done_testing();
 }
