@@ -382,7 +382,9 @@ expect_compile(struct mcp_target *t, char *err, size_t len)
 	if (t->nexpect == 0 && !more &&
 	    (t->call_args == NULL || strstr(t->call_args, "{{call") == NULL))
 		return 0;
-	if ((e = calloc(1, sizeof(*e))) == NULL) {
+	if ((e = calloc(1, sizeof(*e))) == NULL ||
+	    (e->c = calloc(t->nexpect > 0 ? (size_t)t->nexpect : 1, sizeof(*e->c))) == NULL) {
+		free(e);
 		snprintf(err, len, "out of memory");
 		return -1;
 	}
@@ -424,6 +426,7 @@ expect_free(struct mcp_target *t)
 		if (e->c[i].has_re)
 			regfree(&e->c[i].re);
 	}
+	free(e->c);
 	free(e);
 	t->compiled = NULL;
 }

@@ -38,8 +38,9 @@ struct x_cond {
 	int has_re;
 };
 
+/* A target's: its memory follows its conditions, a fleet of 20,000 has many. */
 struct mcp_expect {
-	struct x_cond c[MCP_EXPECT_MAX];
+	struct x_cond *c; /* owned, n of them */
 	int n;
 	int ncalls;     /* calls configured: 0 (ping or none) to MCP_CALLS_MAX */
 	unsigned keep;  /* bit i: call i's result is read by a condition or a reference */
