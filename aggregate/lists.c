@@ -35,24 +35,6 @@ agg_list_kind(const char *s)
 	return -1;
 }
 
-/* An item and its place in the array, for a stable sort by key. */
-struct item {
-	const cJSON *v;
-	const char *key;
-	size_t pos;
-};
-
-static int
-item_cmp(const void *a, const void *b)
-{
-	const struct item *x = a, *y = b;
-	int c;
-
-	if ((c = mcp_utf16_cmp(x->key, y->key)) != 0)
-		return c;
-	return x->pos < y->pos ? -1 : x->pos > y->pos;
-}
-
 static int
 fail(char *err, size_t len, const char *why)
 {
@@ -60,56 +42,19 @@ fail(char *err, size_t len, const char *why)
 	return -1;
 }
 
-/* The items of arr sorted as the probe sorts them before hashing. */
-static struct item *
-sorted(enum mcp_list_kind k, const cJSON *arr, size_t *n)
-{
-	const char *key = k == MCP_LIST_RESOURCES ? "uri" : "name";
-	const cJSON *c, *name;
-	struct item *v;
-	size_t i = 0;
-
-	*n = (size_t)cJSON_GetArraySize(arr);
-	if ((v = calloc(*n ? *n : 1, sizeof(*v))) == NULL)
-		return NULL;
-	for (c = arr->child; c != NULL && i < *n; c = c->next, i++) {
-		name = cJSON_GetObjectItemCaseSensitive(c, key);
-		v[i].v = c;
-		v[i].key = cJSON_IsString(name) && name->valuestring ? name->valuestring : "";
-		v[i].pos = i;
-	}
-	*n = i;
-	qsort(v, *n, sizeof(*v), item_cmp);
-	return v;
-}
-
 int
 agg_list_canon(
     enum mcp_list_kind k, const cJSON *arr, struct mcp_buf *out, char *hash, char *err, size_t len)
 {
-	struct item *v;
-	size_t n, i;
-	int rc = 0;
-
 	if (!cJSON_IsArray(arr))
 		return fail(err, len, "not an array");
-	if ((v = sorted(k, arr, &n)) == NULL)
-		return fail(err, len, "out of memory");
+	/* The probe's own canonical form (lib/hash.c), so the hashes agree. */
 	mcp_buf_reset(out);
-	if (mcp_buf_addc(out, '[') == -1)
-		rc = fail(err, len, "out of memory");
-	for (i = 0; i < n && rc == 0; i++) {
-		if (i > 0 && mcp_buf_addc(out, ',') == -1)
-			rc = fail(err, len, "out of memory");
-		if (rc == 0)
-			rc = mcp_jcs_write(out, v[i].v, err, len);
-	}
-	if (rc == 0 && mcp_buf_addc(out, ']') == -1)
-		rc = fail(err, len, "out of memory");
-	if (rc == 0 && mcp_sha256_tag(out->p, out->len, hash) == -1)
-		rc = fail(err, len, "SHA-256 failed");
-	free(v);
-	return rc;
+	if (mcp_list_jcs(arr, k == MCP_LIST_RESOURCES ? "uri" : "name", out, err, len) == -1)
+		return -1;
+	if (mcp_sha256_tag(out->p, out->len, hash) == -1)
+		return fail(err, len, "SHA-256 failed");
+	return 0;
 }
 
 int

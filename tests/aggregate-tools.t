@@ -202,7 +202,8 @@ serve() {
 if [ -d "$TOP/tests/node_modules/@modelcontextprotocol/sdk" ] && serve origin v2 && serve edge v1; then
 	url() { echo "http://127.0.0.1:$(cat "$TMP/$1.port")/mcp"; }
 	probe() { MCP_NOW=$(($(w "$2") + 1)) mcp-probe -r "$1" -s real "$(url "$3")" 2>/dev/null; }
-	if probe a 10 origin | jq -e 'select(.step == "tools_list") | .detail.tools' >/dev/null; then
+	probe a 10 origin >"$TMP/real.probe"
+	if jq -se 'map(select(.step == "tools_list") | .detail.tools) | .[0]' "$TMP/real.probe" >/dev/null; then
 		# Window 10, before the deploy: every region sees v1 (the edge).
 		# Windows 11 and 12: a and b the origin's v2, c still the edge's v1.
 		{ probe a 10 edge; probe b 10 edge; probe c 10 edge; } | push
@@ -216,6 +217,7 @@ if [ -d "$TOP/tests/node_modules/@modelcontextprotocol/sdk" ] && serve origin v2
 		like "$(mcp-aggregate tools real --diff)" 'get_data renamed fetch_data' "tools --diff over the real probe's lists"
 	else
 		diag "this mcp-probe prints no lists (detail.tools): the real probe's case waits for it"
+		diag "$(head -c 600 "$TMP/real.probe")"
 	fi
 else
 	diag "no node modules or the SDK servers did not start: the real probe's case is skipped"
