@@ -46,7 +46,9 @@ FOUR='["ap-southeast-1","sa-east-1","us-east-1","us-west-2"]'
 jq -c --argjson c "$RENAME" --arg h "$HA" --arg m "$HB" \
     '. + {tools_divergence:[{regions:["eu-west-2"],hash:$h,majority:$m,change:$c}]}' "$TMP/v.5" |
     head -c -1 | rc -x set 'mcp:{weather}:verdict' >/dev/null
-# The history: an older change to review, then the rename (newest first when read).
+# The history: an older change to review, then the rename (newest first when
+# read), in place of what the verdict wrote of it (the scenario keeps no list).
+rc del 'mcp:{weather}:tch' >/dev/null
 rc zadd 'mcp:{weather}:tch' "$(w -600)" \
     "$(jq -nc --argjson c "$DESC" --argjson at "$(w -600)" --arg t "$HA" \
         '{at:$at,last:($at+120),kind:"tools",from:"sha256:9999999999999999999999999999999999999999999999999999999999999999",to:$t,regions:["ap-southeast-1","eu-west-2","sa-east-1","us-east-1","us-west-2"],change:$c}')" \
@@ -62,16 +64,55 @@ HUGE=$(head -c 10240 /dev/zero | tr '\0' 'y')
 EVILC=$(jq -nc --arg big "$BIG" '{class:"breaking",breaking:true,counts:{breaking:2,review:0,compatible:0},security:0,
   items:[{class:"breaking",kind:"tool_renamed",tool:"<script>alert(1)</script>\"q\u0027\uffff\n",to:$big,inferred:true},
          {class:"breaking",kind:"property_added_required",tool:"a&b",path:"</td><img src=x>"}],more:3,text:"-"}')
-rc zadd mcp:slugs 0 evil >/dev/null
+rc zadd mcp:slugs "$(w 4)" evil >/dev/null
 rc zadd 'mcp:{evil}:tch' "$(w 3)" "$(jq -nc --argjson c "$EVILC" --argjson at "$(w 3)" --arg f "$HA" --arg t "$HB" \
     '{at:$at,last:$at,kind:"tools",from:$f,to:$t,regions:["eu-west-2","<b>x</b>"],change:$c}')" \
     "$(w 4)" 'not json' "$(w 4)" '{"at":1,"kind":"tools","to":"sha256:<script>"}' \
     "$(w 4)" "$(jq -nc --arg h "$HUGE" --arg t "$HB" '{at:1,kind:"tools",to:$t,change:{class:"breaking",items:[{tool:$h}]}}')" >/dev/null
 
 # A divergence whose lists were not kept: said so, and why.
-rc zadd mcp:slugs 0 blind >/dev/null
+rc zadd mcp:slugs "$(w 4)" blind >/dev/null
 jq -c --arg h "$HA" --arg m "$HB" '.slug = "blind" | . + {tools_divergence:[{regions:["eu-west-2"],hash:$h,majority:$m,change:null,change_unknown:"not_kept"}]}' "$TMP/v.5" |
     head -c -1 | rc -x set 'mcp:{blind}:verdict' >/dev/null
+
+# The seeds' story from the probe records: each tools_list step carries its
+# list (detail.tools), push keeps it, the verdict diffs it (drift[].change,
+# tools_divergence, mcp:{story}:tch).  15:02, get_data renamed fetch_data
+# in four regions; eu-west-2's edge serves the old list until 15:47.
+LA='[{"name":"forecast","description":"The forecast","inputSchema":{"type":"object","properties":{"city":{"type":"string"}}}},{"name":"get_data","description":"Get the data","inputSchema":{"type":"object","properties":{"q":{"type":"string"}},"required":["q"]}}]'
+LB=${LA/\"get_data\"/\"fetch_data\"}
+# lhash LIST: its tool hash, JCS of the list sorted by name (mcp_tool_hash).
+lhash() {
+	node -e 'const c = (v) => Array.isArray(v) ? "[" + v.map(c).join(",") + "]" : v && typeof v === "object" ?
+	    "{" + Object.keys(v).sort().map((k) => JSON.stringify(k) + ":" + c(v[k])).join(",") + "}" : JSON.stringify(v);
+	  const l = JSON.parse(process.argv[1]).sort((a, b) => (a.name < b.name ? -1 : 1));
+	  console.log("sha256:" + require("crypto").createHash("sha256").update(c(l)).digest("hex"))' "$1"
+}
+story=0
+if command -v node >/dev/null; then
+	SA=$(lhash "$LA") SB=$(lhash "$LB")
+	for k in $(seq -60 -11); do
+		for r in $ALL; do
+			if [ "$k" -ge -58 ] && { [ "$r" != eu-west-2 ] || [ "$k" -ge -13 ]; }; then h=$SB l=$LB; else h=$SA l=$LA; fi
+			gen -s story -r "$r" -n 1 -h "$h" -t "$(w "$k")" |
+			    jq -c --argjson l "$l" 'if .type == "step" and .step == "tools_list" then .detail.tools = $l else . end'
+		done | MCP_NOW=$(($(w "$k") + 3)) mcp-aggregate push 2>>"$TMP/story.err"
+		MCP_NOW=$(($(w "$k") + 95)) mcp-aggregate verdict story >>"$TMP/story.v" 2>>"$TMP/story.err"
+	done
+	# The verdict of before issue 46 (i46-store not merged yet) carries no change.
+	jq -se 'map(select(.window == '"$(w -58)"'))[0].tools_divergence | length > 0' "$TMP/story.v" >/dev/null 2>&1 && story=1
+fi
+if [ "$story" = 1 ]; then
+	printf 'route log command %s\n' "$(command -v true)" >"$TMP/story.conf"
+	MCP_NOW=$(w -10) mcp-alert -R "$MCP_REDIS" -c "$TMP/story.conf" <"$TMP/story.v" >"$TMP/story.a" 2>>"$TMP/story.err"
+	is "$(cat "$TMP/story.err")" "" "the story through push, verdict and mcp-alert: no message"
+	is "$(jq -r '"\(.event) \(.kind) \(.summary)"' "$TMP/story.a")" \
+	    "trigger tools-changed story: eu-west-2 still serves get_data; the other regions renamed it fetch_data: breaking for agents that call get_data
+resolve tools-changed story: tools-changed ended after 45 minutes (15:02–15:47 UTC); every region serves one tool list again." \
+	    "from the probe records: one page in words at 15:02, one resolve at 15:47"
+else
+	diag "the verdict carries no tools_divergence yet (i46-store): the story from the probe records is skipped"
+fi
 
 start_nginx_cgi || { ok 1 "nginx and fcgiwrap start"; done_testing; }
 U=$NGINX_CGI
@@ -114,6 +155,16 @@ is "$(jq -c '.divergence' "$RB")" "[{\"regions\":[\"eu-west-2\"],\"hash\":\"$HA\
 get "$U/status/blind"
 like "$(body)" 'serves another tool list than the other regions; from its list to theirs:</p><ul class="items"><li>What changed is not known \(not_kept\): the lists were not kept.</li></ul>' \
     "the page says so"
+
+if [ "$story" = 1 ]; then
+	get "$U/api/status/story/tools"
+	is "$(jq -c '[.history[] | [.at, .last, .change.class, .change.items[0].kind, .change.items[0].tool, .change.items[0].to]]' "$RB")" \
+	    '[["2026-11-24T15:02:00Z","2026-11-24T15:47:00Z","breaking","tool_renamed","get_data","fetch_data"]]' \
+	    "from the probe records: the history the verdict wrote, as the route gives it"
+	get "$U/status/story"
+	like "$(body)" '<td><span class="cls breaking">breaking</span></td><td><ul class="items"><li><bdi>renamed get_data to fetch_data \(inferred: same schema\): breaking for agents that call get_data</bdi>' \
+	    "from the probe records: the page says it"
+fi
 
 # --- /api/status/SLUG/regions gains tool_hash -----------------------------
 get "$U/api/status/weather/regions"
