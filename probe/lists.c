@@ -118,6 +118,13 @@ send_page(struct probe *p)
 	cJSON *params = NULL;
 
 	p->cur = S_LIST;
+	/*
+	 * Half the time left at the most: a list that never comes leaves the
+	 * call its chance, and the target its verdict.
+	 */
+	p->req_cap = (p->deadline - mcp_mono()) / 2;
+	if (p->req_cap < 0.001)
+		p->req_cap = 0.001;
 	if (p->cursor[0] != '\0') {
 		params = cJSON_CreateObject();
 		cJSON_AddStringToObject(params, "cursor", p->cursor);
@@ -135,6 +142,7 @@ next_list(struct probe *p)
 	while (++p->lk < LK_N && !p->declares[p->lk])
 		;
 	if (p->lk >= LK_N) {
+		p->req_cap = 0;
 		p->lists_then(p);
 		return;
 	}

@@ -200,6 +200,7 @@ struct probe {
 	char lhash[LK_N][MCP_HASH_LEN];     /* the hashes of those read whole, or "" */
 	cJSON *lists;                       /* owned: what they add to the tools_list detail */
 	void (*lists_then)(struct probe *); /* what follows once they are read */
+	double req_cap;                     /* a request's seconds at most, or 0 (lists.c) */
 	enum card_state card_state;         /* its Server Card (card.c) */
 	int card_try;                       /* the place being asked */
 	int card_answered;                  /* a place answered over HTTP */

@@ -127,6 +127,8 @@ sse_post_done(struct xfer *x, CURLcode rc)
 	}
 	p->waiting = 1;
 	left = p->deadline - mcp_mono();
+	if (p->req_cap > 0 && left > p->req_cap)
+		left = p->req_cap;
 	p->wait_until = mcp_mono() + (left < p->o->req_timeout ? left : p->o->req_timeout);
 	/* The run loop must learn the new wait: it times only what it was told. */
 	runner_poke(p->r, p);

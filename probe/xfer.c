@@ -403,6 +403,8 @@ setup_for(struct probe *p, struct xfer *x, const char *url, enum dest dest)
 	x->on_ev = on_event;
 	if (left > p->o->req_timeout)
 		left = p->o->req_timeout;
+	if (p->req_cap > 0 && left > p->req_cap)
+		left = p->req_cap;
 	ms = left > 0.001 ? (long)(left * 1000) : 1;
 	/* What a previous request on this handle may have set. */
 	curl_easy_setopt(x->h, CURLOPT_FRESH_CONNECT, 0L);

@@ -118,6 +118,12 @@ is "$(cat "$TMP/broken.rc") $(result broken .state) $(list broken | jq -c '[.res
 is "$(result broken '[.resource_hash, .card] | map(. // "-") | join(" ")')" "- -" \
     "resources refused: no resource_hash; without --card no card member"
 is "$(grep -c server-card "$TMP/card.log")" 0 "without --card no card is asked for"
+# A resources/list never answered takes half the time left, not the call's.
+curl -sf "$CARD/_control?mode=new&at=url&resources=hang" >/dev/null
+pr hang "$CARD/mcp" -t 4
+is "$(cat "$TMP/hang.rc") $(result hang .state) $(list hang | jq -r .resources_error.code)" "0 healthy timeout" \
+    "resources/list never answered: a timeout said, the call made all the same, healthy"
+curl -sf "$CARD/_control?mode=new&at=url&resources=broken" >/dev/null
 
 # A list that holds a secret of the probe's is not carried, nor scrubbed.
 pr echoed "$CARD/mcp" -H 'X-API-Key: desc-Secret-8812'
