@@ -169,6 +169,37 @@ region_entry(struct tctx *t, cJSON *arr, enum mcp_list_kind k, const char *regio
 	cJSON_AddItemToArray(arr, o);
 }
 
+static int
+entry_cmp(const void *a, const void *b)
+{
+	const cJSON *x = *(cJSON *const *)a, *y = *(cJSON *const *)b;
+	int c = strcmp(cJSON_GetObjectItem(x, "region")->valuestring,
+	    cJSON_GetObjectItem(y, "region")->valuestring);
+
+	return c != 0 ? c
+	              : agg_list_kind(cJSON_GetObjectItem(x, "kind")->valuestring) -
+	        agg_list_kind(cJSON_GetObjectItem(y, "kind")->valuestring);
+}
+
+/* The entries by region, then kind: HGETALL's order is the hash's own. */
+static void
+sort_regions(cJSON *arr)
+{
+	size_t n = (size_t)cJSON_GetArraySize(arr), i;
+	cJSON **v = calloc(n + 1, sizeof(*v)), *e;
+
+	if (v == NULL)
+		return;
+	for (i = 0; i < n; i++)
+		v[i] = cJSON_DetachItemFromArray(arr, 0);
+	qsort(v, n, sizeof(*v), entry_cmp);
+	for (i = 0; i < n; i++) {
+		e = v[i];
+		cJSON_AddItemToArray(arr, e);
+	}
+	free(v);
+}
+
 static void
 text_current(const cJSON *o)
 {
@@ -228,6 +259,7 @@ current(struct tctx *t)
 		if ((k = agg_list_kind((char[]){lh->element[i]->str[0], '\0'})) > 0 &&
 		    lh->element[i]->str[1] == ':')
 			region_entry(t, arr, k, lh->element[i]->str + 2, lh->element[i + 1]->str);
+	sort_regions(arr);
 	cJSON_AddBoolToObject(o, "agree", agree);
 	cJSON_AddItemToObject(o, "regions", arr);
 	cJSON_ArrayForEach(e, arr) if (!cJSON_IsNumber(cJSON_GetObjectItem(e, "count"))) rc =

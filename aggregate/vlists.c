@@ -492,8 +492,8 @@ int
 agg_history_append(struct mcp_store *st, const char *sha, const char *slug,
     const struct agg_lcache *c, const cJSON *drift, long long window, int *queued)
 {
-	const char *argv[6 + 3 * 64];
-	size_t len[6 + 3 * 64];
+	const char *argv[7 + 3 * 64];
+	size_t len[7 + 3 * 64];
 	char *own[2 * 64], key[MCP_SLUG_MAX + 64], ttl[16], max[16], cut[24], score[64][24];
 	const cJSON *e, *f;
 	const redisReply *om;
@@ -502,7 +502,8 @@ agg_history_append(struct mcp_store *st, const char *sha, const char *slug,
 	int rc = 0, dup;
 
 	*queued = 0;
-	if (cJSON_GetArraySize(drift) == 0)
+	/* Unread, the history's entries could not be found to be merged: none written. */
+	if (cJSON_GetArraySize(drift) == 0 || !c->read)
 		return 0;
 	agg_key(key, sizeof(key), slug, "tch", -1);
 	snprintf(ttl, sizeof(ttl), "%d", AGG_TTL_LONG);

@@ -104,6 +104,29 @@ is "$?:$(cat "$TMP/err")" "1:mcp-aggregate: weather: nosuch: no region, hash or 
 mcp-aggregate tools >/dev/null 2>&1
 is "$?" 2 "tools without a slug: usage, exit 2"
 
+# ------------------------------------------------------------ resources
+# A server's resources, kept and told like its tools: a resource added.
+# rres REGION T LIST: a step with the tools of v2 and the resources LIST, and its result.
+rres() {
+	local rh
+	jq -cS 'sort_by(.uri)' "$3" | tr -d '\n' >"$TMP/rcanon"
+	rh=sha256:$(sha256sum <"$TMP/rcanon" | cut -c1-64)
+	rec docs "$1" "$2" "$TMP/v2.json" |
+	    jq -c --arg rh "$rh" --slurpfile l "$TMP/rcanon" \
+	        'if .type == "step" then .detail.resources = $l[0] | .detail.resource_hash = $rh else .resource_hash = $rh end'
+}
+echo '[{"uri":"file:///readme","name":"readme"}]' >"$TMP/r1.json"
+echo '[{"uri":"file:///readme","name":"readme"},{"uri":"file:///changes","name":"changes"}]' >"$TMP/r2.json"
+{ rres a "$(w 0)" "$TMP/r1.json"; rres b "$(w 0)" "$TMP/r1.json"; } | push
+{ rres a "$(w 1)" "$TMP/r2.json"; rres b "$(w 1)" "$TMP/r1.json"; } | push
+is "$(rcli zrange 'mcp:{docs}:lsi' 0 -1 | cut -c1-2 | sort | tr '\n' ' ')" "r: r: t: " \
+    "resources kept beside the tools, members r:HEX"
+v=$(verdict_of docs 1)
+is "$(jq -c '[.drift[] | [.region, .kind, .change.items[0].kind, .change.class]]' <<<"$v")" \
+    '[["a","resources","resource_added","compatible"]]' "a resource added: a drift entry of kind resources, compatible"
+like "$(mcp-aggregate tools docs)" 'a +resources +sha256:[0-9a-f]+ +2: file:///changes file:///readme' \
+    "tools: a region's resources by URI"
+
 # ------------------------------------------------------------ not kept
 # A list whose text does not hash to the result's tool hash is not kept.
 { rec lie a "$(w 0)" "$TMP/v1.json" "$H2"; } | push 2>"$TMP/lie.err"
