@@ -78,6 +78,35 @@ chmod 600 "$TMP/alert.conf" "$TMP/pd.key"
 # Lists up to 200 KiB printed (fat's are 120 KiB): push keeps at most 256.
 PROBE_OPTS=(-t 5 --list-max 200k)
 
+# mcp-serve behind nginx, started now to be read at 14:46 (in the
+# outage) and at the end: its clock is 100 s into 14:53, or into 14:46 for
+# a request with X-Test-Env: far (tests/serve-lib.sh).
+# shellcheck disable=SC2034 # read by the launcher of serve-lib.sh
+SERVE_NOW=$(($(w 53) + 100)) SERVE_NOW_FAR=$(($(w 46) + 100))
+start_nginx_fcgi || skip_all "nginx and mcp-serve did not start"
+P=$NGINX_FCGI
+SHOTS=$BIN/screenshots-tools
+mkdir -p "$SHOTS"
+# browse PHASE: the browser cases of tests/browser/story.mjs, numbered here.
+browse() {
+	local st name detail node_rc=none
+	[ -n "$CHROMIUM" ] || { diag "chromium is not installed: the browser checks of $1 skipped"; return; }
+	while IFS=$'\t' read -r st name detail; do
+		case $st in
+		ok) ok 0 "$name" ;;
+		'not ok')
+			ok 1 "$name"
+			[ -z "$detail" ] || printf '#   %s\n' "$detail"
+			;;
+		exit) node_rc=$name ;;
+		*) printf '# %s\n' "$name" ;;
+		esac
+	done < <(cd "$TOP/tests" && PHASE=$1 PAGE=$P SHOTS=$SHOTS CHROMIUM=$CHROMIUM \
+	    node browser/story.mjs 2>"$TMP/node.err"; printf 'exit\t%s\n' "$?")
+	is "$node_rc" 0 "browser/story.mjs $1 ran to its end"
+	[ "$node_rc" = 0 ] || diag "$(tail -20 "$TMP/node.err")"
+}
+
 # state K: the versions each deployment serves in window K, written
 # through a rename (the fixture reads the file at every request).
 state() {
@@ -166,6 +195,10 @@ for k in $WINDOWS; do
 		tools_at 3 nasty --diff >"$TMP/nasty-diff.3" 2>&1
 		tools_at 3 files >"$TMP/files.3" 2>"$TMP/files.3.err"
 		echo "exit $?" >>"$TMP/files.3"
+		;;
+	46)
+		curl -s -H 'X-Test-Env: far' -o "$TMP/api.46.json" "$P/api/status/weather/tools"
+		browse outage
 		;;
 	esac
 done
@@ -368,10 +401,6 @@ is "$(rc --scan --pattern 'mcp:{*}:ls:*' | wc -l)" "$(for s in weather wrong fil
     "every list key is indexed"
 
 # ------------------------------------------------------------ the page
-# shellcheck disable=SC2034 # read by the launcher of serve-lib.sh
-SERVE_NOW=$(($(w 53) + 100))
-start_nginx_fcgi || { ok 1 "nginx and mcp-serve start"; done_testing; }
-P=$NGINX_FCGI
 curl -s -o "$TMP/page.weather" -w '%{http_code}' "$P/status/weather" >"$TMP/page.code"
 is "$(cat "$TMP/page.code")" 200 "/status/weather: 200"
 # has FILE ERE: 0 when FILE holds a match (said without printing FILE).
@@ -381,6 +410,9 @@ ok "$(has "$TMP/page.weather" 'units')" "and the required property of 14:50"
 curl -s -o "$TMP/api.json" "$P/api/status/weather/tools"
 is "$(jq -c '[.. | objects | select(.kind? == "tool_renamed") | [.tool, .to]] | unique' "$TMP/api.json" 2>/dev/null)" \
     '[["get_data","fetch_data"]]' "/api/status/weather/tools: the change history, as JSON"
+is "$(jq -c '[.divergence[] | [.regions, .change.items[0].kind, .change.items[0].tool, .change.items[0].to]]' "$TMP/api.46.json" 2>/dev/null)" \
+    '[[["eu-west-2"],"tool_renamed","get_data","fetch_data"]]' "/api/status/weather/tools at 14:46: eu-west-2 diverges, by the rename"
+is "$(jq -c '.divergence' "$TMP/api.json" 2>/dev/null)" '[]' "and at 14:53 the regions agree"
 curl -s -o "$TMP/regions.json" "$P/api/status/weather/regions"
 is "$(jq -c '[.regions[] | .tool_hash // .hash | tostring | test("^sha256:[0-9a-f]{64}$")] | unique' "$TMP/regions.json" 2>/dev/null)" '[true]' \
     "/api/status/weather/regions: each region's tool hash"
@@ -402,28 +434,8 @@ for sl in churn fat nasty; do
 	    "/api/status/$sl/tools: 200, JSON, at most 256 KiB ($code)"
 done
 
-if [ -n "$CHROMIUM" ]; then
-	SHOTS=$BIN/screenshots-tools
-	mkdir -p "$SHOTS"
-	node_rc=none
-	while IFS=$'\t' read -r st name detail; do
-		case $st in
-		ok) ok 0 "$name" ;;
-		'not ok')
-			ok 1 "$name"
-			[ -z "$detail" ] || printf '#   %s\n' "$detail"
-			;;
-		exit) node_rc=$name ;;
-		*) printf '# %s\n' "$name" ;;
-		esac
-	done < <(cd "$TOP/tests" && PAGE=$P SHOTS=$SHOTS CHROMIUM=$CHROMIUM \
-	    node browser/story.mjs 2>"$TMP/node.err"; printf 'exit\t%s\n' "$?")
-	is "$node_rc" 0 "browser/story.mjs ran to its end"
-	[ "$node_rc" = 0 ] || diag "$(tail -20 "$TMP/node.err")"
-	diag "screenshots in $SHOTS"
-else
-	diag "chromium is not installed: the browser checks skipped"
-fi
+browse end
+diag "screenshots in $SHOTS"
 unlike "$(cat "$NGINX_FCGI_LOG" "$NGINX_FCGI_ERR")" 'AddressSanitizer|LeakSanitizer|runtime error' "no sanitizer report from mcp-serve"
 unlike "$(cat "$TMP/probe.err" "$TMP/push.err" "$TMP/verdict.err" "$TMP/alert.err")" 'AddressSanitizer|LeakSanitizer|runtime error' \
     "no sanitizer report from the pipeline"

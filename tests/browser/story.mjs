@@ -5,7 +5,9 @@
 // a description, an annotation) and nasty (tool names and descriptions
 // made of <script>, onerror= attributes, quotes, newlines, ANSI escapes,
 // U+2028 and a 10 KiB name; every script it plants sets window.__pwned).
-// Environment: PAGE (the FastCGI origin), CHROMIUM, SHOTS.
+// PHASE=outage: weather at 14:46 only, eu-west-2 still serving get_data
+// (the request carries X-Test-Env: far, the clock of that minute).
+// Environment: PAGE (the FastCGI origin), CHROMIUM, SHOTS, PHASE.
 //
 // Output, one line a check, for tools-story.t to number:
 //   ok<TAB>NAME  |  not ok<TAB>NAME<TAB>DETAIL  |  #<TAB>DIAGNOSTIC
@@ -30,6 +32,7 @@ async function open(slug, width) {
 	const p = await browser.newPage();
 	await p.setViewport({ width, height: 900 });
 	await p.setBypassCSP(true);
+	if (E.PHASE === 'outage') await p.setExtraHTTPHeaders({ 'X-Test-Env': 'far' });
 	p.dialogs = [];
 	p.errors = [];
 	p.on('dialog', (d) => (p.dialogs.push(d.message()), d.dismiss()));
@@ -53,6 +56,29 @@ const planted = (p) =>
 			width: document.documentElement.scrollWidth,
 		};
 	});
+
+// The operator's view in the worst minute: who serves what, in words.
+async function outage() {
+	for (const width of [1280, 360]) {
+		const [p, res] = await open('weather', width);
+		const L = `14:46, /status/weather at ${width} px`;
+		is(res.status(), 200, `${L}: 200`);
+		const d = await planted(p);
+		like(d.text, /Degraded/, `${L}: degraded`);
+		like(d.text, /eu-west-2[^\n]*serves another tool list/, `${L}: says eu-west-2 serves another tool list`);
+		like(d.text, /renamed get_data to fetch_data/, `${L}: the rename in words`);
+		like(d.text, /breaking/, `${L}: breaking`);
+		like(d.text, /Since\s+\S+ 14:02 UTC \(45 minutes\)/, `${L}: the open incident since 14:02`);
+		ok(d.width <= width + 1, `${L}: nothing wider than the screen`, `${d.width} px`);
+		await p.screenshot({ path: path.join(E.SHOTS, `status-weather-outage-${width}.png`), fullPage: true });
+		await p.close();
+	}
+}
+if (E.PHASE === 'outage') {
+	await outage();
+	await browser.close();
+	process.exit(0);
+}
 
 for (const width of [1280, 360]) {
 	const [p, res] = await open('weather', width);
