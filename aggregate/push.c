@@ -19,11 +19,10 @@
 #include "audit.h"
 #include "json.h"
 #include "lists.h"
+#include "push.h"
 #include "loop.h"
 #include "mcp.h"
 #include "reslua.h"
-
-#define HASH_MAX AGG_TOOL_HASH_MAX
 
 /*
  * KEYS: rs:HOUR seen hash drift lat:HOUR latsum latidx meta cert codes
@@ -253,83 +252,6 @@ static const char uj_lua[] =
     "local r = redis.call('HSETNX', KEYS[2], ARGV[1] .. ':' .. ARGV[3], ARGV[2])\n"
     "redis.call('EXPIRE', KEYS[2], ARGV[4])\n"
     "return r\n";
-
-/* One validated result record waiting for its round trip. */
-struct pending {
-	char slug[MCP_SLUG_MAX + 1];
-	char region[MCP_SLUG_MAX + 1];
-	char started[32];
-	long long window;
-	char value[32 + HASH_MAX];
-	char hash[HASH_MAX + 1];
-	char bucket[16];             /* the latency bucket of a passing result, or "" */
-	char host[AGG_HOST_MAX + 1]; /* the host of its URL, or "" */
-	char cert[24];               /* cert_expires_at in whole seconds, or "" */
-	char canary;                 /* 'o', 'f' (its run's canary), or 0: none said */
-	int from_registry;           /* "origin":"registry": a registry target's */
-	int uj;                      /* unjudged: its reason, 1 to AGG_UJ_CODES; 0: judged */
-	int stored;                  /* the store took it: first of its (slug, region, window) */
-	int counted;                 /* in mcp:runs:W (count_runs) */
-	int canary_sent;             /* this round trip writes it (the batch's first of its kind) */
-	struct mcp_buf line;         /* the record, for the spool */
-	long lineno;                 /* its line, for the ingest's answer */
-	int done;
-	int conflicted;        /* kept out of its window: its audit to write */
-	char why[AGG_WHY_MAX]; /* why the record was refused */
-	/* Its tool, resource and prompt hashes when "sha256:" ones, else "". */
-	char lh[AGG_LIST_KINDS][HASH_MAX + 1];
-	/* The text of each from its probe's tools_list step, checked against lh; empty: none. */
-	struct mcp_buf lt[AGG_LIST_KINDS];
-	int lmiss; /* the lists the store lacks (bit per kind), from the script's reply */
-	int lsent; /* of them, the lists whose text this batch sends */
-};
-
-/* A list of a tools_list step, waiting for its probe's result. */
-struct lwait {
-	char id[64]; /* probe_id */
-	char slug[MCP_SLUG_MAX + 1];
-	char region[MCP_SLUG_MAX + 1];
-	int kind;
-	char hash[MCP_HASH_LEN];
-	struct mcp_buf text; /* owned */
-	unsigned long seq;   /* 0: free */
-};
-
-struct pctx {
-	struct mcp_store *st; /* NULL: Redis is down, records go to the spool */
-	char sha[41];
-	char uj_sha[41];    /* uj_lua's */
-	const char *spool;  /* the spool of this store (and -r region) */
-	const char *store;  /* its URL without the password, for messages */
-	const char *name;   /* the stream being read, for messages */
-	FILE *in;           /* the stream being read */
-	int replaying;      /* reading the spool: never re-spool */
-	const char *region; /* push -r: the one region stdin may speak for */
-	struct agg_origin origin;
-	struct pending *b;
-	size_t n;
-	long stored, dups, steps, spooled, replayed;
-	int failed; /* records could be neither stored nor spooled */
-	/*
-	 * The ingest (agg_push_open): the fate of each line goes to fate,
-	 * nothing to stderr or to a spool, and the store is the ingest's.
-	 */
-	agg_fate_fn *fate;
-	void *fate_arg;
-	const char *rlabel; /* what the region is called in a refusal: "-r " */
-	long unjudged;      /* of stored: unjudged results */
-	const char *token;  /* the ingest's token's ID, or NULL: what it writes is kept */
-	long conflicts;     /* results of a window another result of holds */
-	long future;        /* results refused for a window not begun */
-	long future_new;    /* of them, not yet counted in the store, all of future_region */
-	char future_region[MCP_SLUG_MAX + 1];
-	/* The lists (lists.h): waiting for their results, and their bytes held. */
-	char put_sha[41];
-	struct lwait wait[AGG_LIST_WAIT];
-	unsigned long wseq;
-	size_t held;
-	long lists_put, lists_unmatched, lists_absent;
-};
 
 /* What push_open hands out: push's own context. */
 struct agg_push {
@@ -685,246 +607,6 @@ conflict(struct pctx *p, struct pending *q)
 		warnx("%s:%ld: conflict: %s", p->name, q->lineno, why);
 }
 
-/* A waiting list let go: its bytes are no longer held. */
-static void
-wait_drop(struct pctx *p, struct lwait *w)
-{
-	p->held -= w->text.len;
-	mcp_buf_free(&w->text);
-	w->seq = 0;
-}
-
-/* A free place for a waiting list: the oldest one's when all are taken. */
-static struct lwait *
-wait_slot(struct pctx *p)
-{
-	struct lwait *old = &p->wait[0];
-	size_t i;
-
-	for (i = 0; i < AGG_LIST_WAIT; i++) {
-		if (p->wait[i].seq == 0)
-			return &p->wait[i];
-		if (p->wait[i].seq < old->seq)
-			old = &p->wait[i];
-	}
-	wait_drop(p, old);
-	return old;
-}
-
-static void flush_batch(struct pctx *p);
-
-/*
- * Room for n more bytes of lists under AGG_LIST_HELD: the batch goes out
- * first (its results' lists with it), then the oldest waiting lists go.
- */
-static void
-make_room(struct pctx *p, size_t n)
-{
-	size_t i;
-
-	if (p->held + n > AGG_LIST_HELD && p->n > 0)
-		flush_batch(p);
-	while (p->held + n > AGG_LIST_HELD) {
-		for (i = 0; i < AGG_LIST_WAIT && p->wait[i].seq == 0; i++)
-			;
-		if (i == AGG_LIST_WAIT)
-			return;
-		wait_drop(p, wait_slot(p));
-	}
-}
-
-/*
- * The lists of a tools_list step (detail.tools, resources, prompts), in
- * their canonical text, wait for the result of their probe (same
- * probe_id, slug and region): 0, or -1 when the step is refused (why): a
- * list that is not I-JSON, or longer than AGG_LIST_BYTES.
- */
-static int
-lists_step(struct pctx *p, const cJSON *rec, char *why, size_t len)
-{
-	const cJSON *d = cJSON_GetObjectItemCaseSensitive(rec, "detail"), *a;
-	const char *id = str_of(rec, "probe_id"), *step = str_of(rec, "step");
-	struct mcp_buf t = {0};
-	char h[MCP_HASH_LEN], err[128];
-	struct lwait *w;
-	int k;
-
-	if (step == NULL || strcmp(step, "tools_list") != 0 || !cJSON_IsObject(d) || id == NULL ||
-	    strlen(id) >= sizeof(w->id))
-		return 0;
-	for (k = 0; k < AGG_LIST_KINDS; k++) {
-		a = cJSON_GetObjectItemCaseSensitive(d, agg_list_word(k));
-		if (!cJSON_IsArray(a))
-			continue;
-		if (agg_list_canon(k, a, &t, h, err, sizeof(err)) == -1 || t.len > AGG_LIST_BYTES) {
-			if (t.len > AGG_LIST_BYTES)
-				snprintf(why, len,
-				    "detail.%s: a list of %zu bytes (canonical JSON): push keeps "
-				    "lists of at most %d bytes",
-				    agg_list_word(k), t.len, AGG_LIST_BYTES);
-			else
-				snprintf(why, len, "detail.%s: %s", agg_list_word(k), err);
-			mcp_buf_free(&t);
-			return -1;
-		}
-		make_room(p, t.len);
-		w = wait_slot(p);
-		snprintf(w->id, sizeof(w->id), "%s", id);
-		snprintf(w->slug, sizeof(w->slug), "%s", str_of(rec, "slug"));
-		snprintf(w->region, sizeof(w->region), "%s", str_of(rec, "region"));
-		snprintf(w->hash, sizeof(w->hash), "%s", h);
-		w->kind = k;
-		w->text = t;
-		memset(&t, 0, sizeof(t));
-		p->held += w->text.len;
-		w->seq = ++p->wseq;
-	}
-	return 0;
-}
-
-/*
- * The result q (rec) takes its probe's waiting lists when each hashes to
- * the hash the result carries; one that does not is let go, and said.
- */
-static void
-lists_claim(struct pctx *p, struct pending *q, const cJSON *rec, long lineno)
-{
-	static const char *const field[] = {"tool_hash", "resource_hash", "prompt_hash"};
-	const char *id = str_of(rec, "probe_id"), *h;
-	struct lwait *w;
-	size_t i;
-	int k;
-
-	q->lmiss = q->lsent = 0;
-	for (k = 0; k < AGG_LIST_KINDS; k++) {
-		p->held -= q->lt[k].len; /* a refused record's, in this place before */
-		mcp_buf_free(&q->lt[k]);
-		h = str_of(rec, field[k]);
-		snprintf(q->lh[k], sizeof(q->lh[k]), "%s", agg_list_hex(h) != NULL ? h : "");
-	}
-	for (i = 0; id != NULL && i < AGG_LIST_WAIT; i++) {
-		w = &p->wait[i];
-		if (w->seq == 0 || strcmp(w->id, id) != 0 || strcmp(w->slug, q->slug) != 0 ||
-		    strcmp(w->region, q->region) != 0)
-			continue;
-		k = w->kind;
-		if (strcmp(w->hash, q->lh[k]) == 0 && q->lt[k].len == 0) {
-			q->lt[k] = w->text; /* its bytes still held, by q now */
-			memset(&w->text, 0, sizeof(w->text));
-			w->seq = 0;
-			continue;
-		}
-		p->lists_unmatched++;
-		if (p->fate == NULL)
-			warnx("%s:%ld: the %s of its tools_list step hash to %s, not to the "
-			      "result's %s: not kept",
-			    p->name, lineno, agg_list_word(k), w->hash,
-			    q->lh[k][0] != '\0' ? q->lh[k] : "(none)");
-		wait_drop(p, w);
-	}
-}
-
-/* Every list push holds let go, at its end. */
-static void
-lists_free(struct pctx *p)
-{
-	size_t i;
-
-	for (i = 0; i < AGG_LIST_WAIT; i++)
-		if (p->wait[i].seq != 0)
-			wait_drop(p, &p->wait[i]);
-	for (i = 0; i < AGG_BATCH; i++) {
-		int k;
-
-		for (k = 0; k < AGG_LIST_KINDS; k++)
-			mcp_buf_free(&p->b[i].lt[k]);
-	}
-}
-
-/* The lists of the batch let go once it is sent. */
-static void
-lists_release(struct pctx *p)
-{
-	size_t i;
-	int k;
-
-	for (i = 0; i < p->n; i++)
-		for (k = 0; k < AGG_LIST_KINDS; k++) {
-			p->held -= p->b[i].lt[k].len;
-			mcp_buf_free(&p->b[i].lt[k]);
-		}
-}
-
-/* 1 when a result before i in the batch sends the same list of its slug. */
-static int
-sent_before(const struct pctx *p, size_t i, int k)
-{
-	size_t j;
-
-	for (j = 0; j < i; j++)
-		if ((p->b[j].lsent & (1 << k)) && strcmp(p->b[j].lh[k], p->b[i].lh[k]) == 0 &&
-		    strcmp(p->b[j].slug, p->b[i].slug) == 0)
-			return 1;
-	return 0;
-}
-
-/*
- * The second round trip of a batch: the text of each list the store
- * lacks, for a result stored or a duplicate (agg_lists_put_lua).  A list
- * the store lacks whose text push does not have (the probe left it out)
- * is counted; the next probe brings it.
- */
-static void
-lists_put(struct mcp_store *st, struct pctx *p)
-{
-	char lsi[MCP_SLUG_MAX + 64], key[MCP_SLUG_MAX + 160], pre[MCP_SLUG_MAX + 64], m[80];
-	char now[24], ttl[16], maxn[16], maxb[16], err[256];
-	const char *argv[12];
-	size_t len[12], i, n = 0;
-	redisReply *r;
-	int k, j;
-
-	snprintf(now, sizeof(now), "%lld", (long long)mcp_now());
-	snprintf(ttl, sizeof(ttl), "%d", AGG_TTL_LONG);
-	snprintf(maxn, sizeof(maxn), "%d", AGG_LIST_SLUG_MAX);
-	snprintf(maxb, sizeof(maxb), "%d", AGG_LIST_SLUG_BYTES);
-	for (i = 0; i < p->n; i++) {
-		struct pending *q = &p->b[i];
-
-		for (k = 0; k < AGG_LIST_KINDS; k++) {
-			if (!(q->lmiss & (1 << k)))
-				continue;
-			if (q->lt[k].len == 0) {
-				p->lists_absent++;
-				continue;
-			}
-			if (sent_before(p, i, k))
-				continue;
-			agg_key(lsi, sizeof(lsi), q->slug, "lsi", -1);
-			agg_key(pre, sizeof(pre), q->slug, "", -1);
-			snprintf(key, sizeof(key), "%sls:%s", pre, agg_list_hex(q->lh[k]));
-			snprintf(m, sizeof(m), "%c:%s", agg_list_letter(k), agg_list_hex(q->lh[k]));
-			argv[0] = "EVALSHA", argv[1] = p->put_sha, argv[2] = "2", argv[3] = lsi;
-			argv[4] = key, argv[5] = m, argv[6] = now, argv[7] = q->lt[k].p;
-			argv[8] = ttl, argv[9] = pre, argv[10] = maxn, argv[11] = maxb;
-			for (j = 0; j < 12; j++)
-				len[j] = strlen(argv[j]);
-			len[7] = q->lt[k].len;
-			mcp_store_appendv(st, 12, argv, len);
-			q->lmiss &= ~(1 << k);
-			q->lsent |= 1 << k;
-			n++;
-		}
-	}
-	for (; n > 0 && mcp_store_read(st, &r, 1, err, sizeof(err)) == 0; n--) {
-		if (r->type == REDIS_REPLY_ERROR)
-			warnx("redis: lists: %s", r->str);
-		else
-			p->lists_put++;
-		freeReplyObject(r);
-	}
-}
-
 /* One round trip for the records not yet done; any failure is worth another. */
 static enum mcp_store_status
 send_batch(struct mcp_store *st, void *arg, char *err, size_t errlen)
@@ -972,7 +654,7 @@ send_batch(struct mcp_store *st, void *arg, char *err, size_t errlen)
 		}
 	}
 	count_runs(st, p);
-	lists_put(st, p);
+	push_lists_put(st, p);
 	return rc;
 }
 
@@ -1027,8 +709,8 @@ conflicts_flush(struct pctx *p)
  * next batch starts on a fresh link); with none to be had, the spool takes
  * what is left, this batch and all that follow.
  */
-static void
-flush_batch(struct pctx *p)
+void
+push_flush_batch(struct pctx *p)
 {
 	static const struct mcp_store_retry rp = {3, 1, report};
 	char err[512];
@@ -1052,7 +734,7 @@ flush_batch(struct pctx *p)
 		else
 			spool_write(p);
 	}
-	lists_release(p);
+	push_lists_release(p);
 	for (i = 0; i < p->n; i++)
 		mcp_buf_reset(&p->b[i].line);
 	p->n = 0;
@@ -1187,7 +869,7 @@ on_record(cJSON *rec, long lineno, void *arg)
 		return 1;
 	}
 	if (k == 's') {
-		if (lists_step(p, rec, why, sizeof(why)) == -1) {
+		if (push_lists_step(p, rec, why, sizeof(why)) == -1) {
 			refuse(p, lineno, why);
 			return 1;
 		}
@@ -1207,12 +889,12 @@ on_record(cJSON *rec, long lineno, void *arg)
 		refuse(p, lineno, why);
 		return 1;
 	}
-	lists_claim(p, q, rec, lineno);
+	push_lists_claim(p, q, rec, lineno);
 	q->lineno = lineno;
 	q->done = 0;
 	q->stored = q->counted = 0;
 	if (++p->n == AGG_BATCH || (p->in != NULL && would_block(p->in)))
-		flush_batch(p);
+		push_flush_batch(p);
 	return 0;
 }
 
@@ -1248,7 +930,7 @@ replay(struct pctx *p)
 		p->replaying = 1;
 		if (mcp_loop(f, p->spool, on_record, p, &ls) == -1)
 			rc = -1;
-		flush_batch(p);
+		push_flush_batch(p);
 		fclose(f);
 		if (ls.bad > 0)
 			rc = -1;
@@ -1373,7 +1055,7 @@ agg_push(const struct agg_opts *o)
 	p.in = stdin;
 	if (mcp_loop(stdin, "stdin", on_record, &p, &ls) == -1 || ls.bad > 0)
 		rc = MCP_EXIT_FAIL;
-	flush_batch(&p);
+	push_flush_batch(&p);
 	trim_slugs(&p);
 	if (p.spooled > 0) {
 		warnx("spool: %s: %ld records for %s kept for the next push", p.spool, p.spooled,
@@ -1386,7 +1068,7 @@ agg_push(const struct agg_opts *o)
 	if (o->verbose)
 		summary(&p, &ls);
 	agg_origin_free(&p.origin);
-	lists_free(&p);
+	push_lists_free(&p);
 	for (i = 0; i < AGG_BATCH; i++)
 		mcp_buf_free(&p.b[i].line);
 	free(p.b);
@@ -1435,7 +1117,7 @@ agg_push_record(struct agg_push *a, cJSON *rec, long lineno)
 void
 agg_push_flush(struct agg_push *a)
 {
-	flush_batch(&a->p);
+	push_flush_batch(&a->p);
 }
 
 /* What the ingest stores is kept as written by token id (borrowed, 9 bytes): audit.h. */
@@ -1465,7 +1147,7 @@ agg_push_close(struct agg_push *a)
 
 	if (a == NULL)
 		return;
-	lists_free(&a->p);
+	push_lists_free(&a->p);
 	for (i = 0; i < AGG_BATCH; i++)
 		mcp_buf_free(&a->p.b[i].line);
 	free(a->p.b);

@@ -1,0 +1,101 @@
+/*
+ * push.h - what push.c and pushlists.c share: a result waiting for its
+ * round trip, a list waiting for its result, push's context.  Private to
+ * push; the ingest sees struct agg_push only through aggregate.h.
+ */
+#ifndef AGG_PUSH_H
+#define AGG_PUSH_H
+
+#include "aggregate.h"
+#include "lists.h"
+
+#define HASH_MAX AGG_TOOL_HASH_MAX
+
+/* One validated result record waiting for its round trip. */
+struct pending {
+	char slug[MCP_SLUG_MAX + 1];
+	char region[MCP_SLUG_MAX + 1];
+	char started[32];
+	long long window;
+	char value[32 + HASH_MAX];
+	char hash[HASH_MAX + 1];
+	char bucket[16];             /* the latency bucket of a passing result, or "" */
+	char host[AGG_HOST_MAX + 1]; /* the host of its URL, or "" */
+	char cert[24];               /* cert_expires_at in whole seconds, or "" */
+	char canary;                 /* 'o', 'f' (its run's canary), or 0: none said */
+	int from_registry;           /* "origin":"registry": a registry target's */
+	int uj;                      /* unjudged: its reason, 1 to AGG_UJ_CODES; 0: judged */
+	int stored;                  /* the store took it: first of its (slug, region, window) */
+	int counted;                 /* in mcp:runs:W (count_runs) */
+	int canary_sent;             /* this round trip writes it (the batch's first of its kind) */
+	struct mcp_buf line;         /* the record, for the spool */
+	long lineno;                 /* its line, for the ingest's answer */
+	int done;
+	int conflicted;        /* kept out of its window: its audit to write */
+	char why[AGG_WHY_MAX]; /* why the record was refused */
+	/* Its tool, resource and prompt hashes when "sha256:" ones, else "". */
+	char lh[AGG_LIST_KINDS][HASH_MAX + 1];
+	/* The text of each from its probe's tools_list step, checked against lh; empty: none. */
+	struct mcp_buf lt[AGG_LIST_KINDS];
+	int lmiss; /* the lists the store lacks (bit per kind), from the script's reply */
+	int lsent; /* of them, the lists whose text this batch sends */
+};
+
+/* A list of a tools_list step, waiting for its probe's result. */
+struct lwait {
+	char id[64]; /* probe_id */
+	char slug[MCP_SLUG_MAX + 1];
+	char region[MCP_SLUG_MAX + 1];
+	int kind;
+	char hash[MCP_HASH_LEN];
+	struct mcp_buf text; /* owned */
+	unsigned long seq;   /* 0: free */
+};
+
+struct pctx {
+	struct mcp_store *st; /* NULL: Redis is down, records go to the spool */
+	char sha[41];
+	char uj_sha[41];    /* uj_lua's */
+	const char *spool;  /* the spool of this store (and -r region) */
+	const char *store;  /* its URL without the password, for messages */
+	const char *name;   /* the stream being read, for messages */
+	FILE *in;           /* the stream being read */
+	int replaying;      /* reading the spool: never re-spool */
+	const char *region; /* push -r: the one region stdin may speak for */
+	struct agg_origin origin;
+	struct pending *b;
+	size_t n;
+	long stored, dups, steps, spooled, replayed;
+	int failed; /* records could be neither stored nor spooled */
+	/*
+	 * The ingest (agg_push_open): the fate of each line goes to fate,
+	 * nothing to stderr or to a spool, and the store is the ingest's.
+	 */
+	agg_fate_fn *fate;
+	void *fate_arg;
+	const char *rlabel; /* what the region is called in a refusal: "-r " */
+	long unjudged;      /* of stored: unjudged results */
+	const char *token;  /* the ingest's token's ID, or NULL: what it writes is kept */
+	long conflicts;     /* results of a window another result of holds */
+	long future;        /* results refused for a window not begun */
+	long future_new;    /* of them, not yet counted in the store, all of future_region */
+	char future_region[MCP_SLUG_MAX + 1];
+	/* The lists (lists.h): waiting for their results, and their bytes held. */
+	char put_sha[41];
+	struct lwait wait[AGG_LIST_WAIT];
+	unsigned long wseq;
+	size_t held;
+	long lists_put, lists_unmatched, lists_absent;
+};
+
+/* Store the batch (push.c): the spool, or the ingest's fates, take what is left. */
+void push_flush_batch(struct pctx *p);
+
+/* pushlists.c */
+int push_lists_step(struct pctx *p, const cJSON *rec, char *why, size_t len);
+void push_lists_claim(struct pctx *p, struct pending *q, const cJSON *rec, long lineno);
+void push_lists_release(struct pctx *p);
+void push_lists_put(struct mcp_store *st, struct pctx *p);
+void push_lists_free(struct pctx *p);
+
+#endif

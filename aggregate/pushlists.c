@@ -1,0 +1,258 @@
+/*
+ * pushlists.c - push's side of the lists (lists.h): the lists of a
+ * tools_list step wait for their probe's result, which takes them when
+ * they hash to what it carries; a batch sends the text of the lists the
+ * store lacks in a second round trip.  Bounded: AGG_LIST_WAIT waiting,
+ * AGG_LIST_HELD bytes held in all.
+ */
+#include <err.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "push.h"
+
+/* The string k of rec (checked before), or NULL. */
+static const char *
+sv(const cJSON *rec, const char *k)
+{
+	return cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(rec, k));
+}
+
+/* A waiting list let go: its bytes are no longer held. */
+static void
+wait_drop(struct pctx *p, struct lwait *w)
+{
+	p->held -= w->text.len;
+	mcp_buf_free(&w->text);
+	w->seq = 0;
+}
+
+/* A free place for a waiting list: the oldest one's when all are taken. */
+static struct lwait *
+wait_slot(struct pctx *p)
+{
+	struct lwait *old = &p->wait[0];
+	size_t i;
+
+	for (i = 0; i < AGG_LIST_WAIT; i++) {
+		if (p->wait[i].seq == 0)
+			return &p->wait[i];
+		if (p->wait[i].seq < old->seq)
+			old = &p->wait[i];
+	}
+	wait_drop(p, old);
+	return old;
+}
+
+/*
+ * Room for n more bytes of lists under AGG_LIST_HELD: the batch goes out
+ * first (its results' lists with it), then the oldest waiting lists go.
+ */
+static void
+make_room(struct pctx *p, size_t n)
+{
+	size_t i;
+
+	if (p->held + n > AGG_LIST_HELD && p->n > 0)
+		push_flush_batch(p);
+	while (p->held + n > AGG_LIST_HELD) {
+		for (i = 0; i < AGG_LIST_WAIT && p->wait[i].seq == 0; i++)
+			;
+		if (i == AGG_LIST_WAIT)
+			return;
+		wait_drop(p, wait_slot(p));
+	}
+}
+
+/*
+ * The lists of a tools_list step (detail.tools, resources, prompts), in
+ * their canonical text, wait for the result of their probe (same
+ * probe_id, slug and region): 0, or -1 when the step is refused (why): a
+ * list that is not I-JSON, or longer than AGG_LIST_BYTES.
+ */
+int
+push_lists_step(struct pctx *p, const cJSON *rec, char *why, size_t len)
+{
+	const cJSON *d = cJSON_GetObjectItemCaseSensitive(rec, "detail"), *a;
+	const char *id = sv(rec, "probe_id"), *step = sv(rec, "step");
+	struct mcp_buf t = {0};
+	char h[MCP_HASH_LEN], err[128];
+	struct lwait *w;
+	int k;
+
+	if (step == NULL || strcmp(step, "tools_list") != 0 || !cJSON_IsObject(d) || id == NULL ||
+	    strlen(id) >= sizeof(w->id))
+		return 0;
+	for (k = 0; k < AGG_LIST_KINDS; k++) {
+		a = cJSON_GetObjectItemCaseSensitive(d, agg_list_word(k));
+		if (!cJSON_IsArray(a))
+			continue;
+		if (agg_list_canon(k, a, &t, h, err, sizeof(err)) == -1 || t.len > AGG_LIST_BYTES) {
+			if (t.len > AGG_LIST_BYTES)
+				snprintf(why, len,
+				    "detail.%s: a list of %zu bytes (canonical JSON): push keeps "
+				    "lists of at most %d bytes",
+				    agg_list_word(k), t.len, AGG_LIST_BYTES);
+			else
+				snprintf(why, len, "detail.%s: %s", agg_list_word(k), err);
+			mcp_buf_free(&t);
+			return -1;
+		}
+		make_room(p, t.len);
+		w = wait_slot(p);
+		snprintf(w->id, sizeof(w->id), "%s", id);
+		snprintf(w->slug, sizeof(w->slug), "%s", sv(rec, "slug"));
+		snprintf(w->region, sizeof(w->region), "%s", sv(rec, "region"));
+		snprintf(w->hash, sizeof(w->hash), "%s", h);
+		w->kind = k;
+		w->text = t;
+		memset(&t, 0, sizeof(t));
+		p->held += w->text.len;
+		w->seq = ++p->wseq;
+	}
+	return 0;
+}
+
+/*
+ * The result q (rec) takes its probe's waiting lists when each hashes to
+ * the hash the result carries; one that does not is let go, and said.
+ */
+void
+push_lists_claim(struct pctx *p, struct pending *q, const cJSON *rec, long lineno)
+{
+	static const char *const field[] = {"tool_hash", "resource_hash", "prompt_hash"};
+	const char *id = sv(rec, "probe_id"), *h;
+	struct lwait *w;
+	size_t i;
+	int k;
+
+	q->lmiss = q->lsent = 0;
+	for (k = 0; k < AGG_LIST_KINDS; k++) {
+		p->held -= q->lt[k].len; /* a refused record's, in this place before */
+		mcp_buf_free(&q->lt[k]);
+		h = sv(rec, field[k]);
+		snprintf(q->lh[k], sizeof(q->lh[k]), "%s", agg_list_hex(h) != NULL ? h : "");
+	}
+	for (i = 0; id != NULL && i < AGG_LIST_WAIT; i++) {
+		w = &p->wait[i];
+		if (w->seq == 0 || strcmp(w->id, id) != 0 || strcmp(w->slug, q->slug) != 0 ||
+		    strcmp(w->region, q->region) != 0)
+			continue;
+		k = w->kind;
+		if (strcmp(w->hash, q->lh[k]) == 0 && q->lt[k].len == 0) {
+			q->lt[k] = w->text; /* its bytes still held, by q now */
+			memset(&w->text, 0, sizeof(w->text));
+			w->seq = 0;
+			continue;
+		}
+		p->lists_unmatched++;
+		if (p->fate == NULL)
+			warnx("%s:%ld: the %s of its tools_list step hash to %s, not to the "
+			      "result's %s: not kept",
+			    p->name, lineno, agg_list_word(k), w->hash,
+			    q->lh[k][0] != '\0' ? q->lh[k] : "(none)");
+		wait_drop(p, w);
+	}
+}
+
+/* Every list push holds let go, at its end. */
+void
+push_lists_free(struct pctx *p)
+{
+	size_t i;
+
+	for (i = 0; i < AGG_LIST_WAIT; i++)
+		if (p->wait[i].seq != 0)
+			wait_drop(p, &p->wait[i]);
+	for (i = 0; i < AGG_BATCH; i++) {
+		int k;
+
+		for (k = 0; k < AGG_LIST_KINDS; k++)
+			mcp_buf_free(&p->b[i].lt[k]);
+	}
+}
+
+/* The lists of the batch let go once it is sent. */
+void
+push_lists_release(struct pctx *p)
+{
+	size_t i;
+	int k;
+
+	for (i = 0; i < p->n; i++)
+		for (k = 0; k < AGG_LIST_KINDS; k++) {
+			p->held -= p->b[i].lt[k].len;
+			mcp_buf_free(&p->b[i].lt[k]);
+		}
+}
+
+/* 1 when a result before i in the batch sends the same list of its slug. */
+static int
+sent_before(const struct pctx *p, size_t i, int k)
+{
+	size_t j;
+
+	for (j = 0; j < i; j++)
+		if ((p->b[j].lsent & (1 << k)) && strcmp(p->b[j].lh[k], p->b[i].lh[k]) == 0 &&
+		    strcmp(p->b[j].slug, p->b[i].slug) == 0)
+			return 1;
+	return 0;
+}
+
+/*
+ * The second round trip of a batch: the text of each list the store
+ * lacks, for a result stored or a duplicate (agg_lists_put_lua).  A list
+ * the store lacks whose text push does not have (the probe left it out)
+ * is counted; the next probe brings it.
+ */
+void
+push_lists_put(struct mcp_store *st, struct pctx *p)
+{
+	char lsi[MCP_SLUG_MAX + 64], key[MCP_SLUG_MAX + 160], pre[MCP_SLUG_MAX + 64], m[80];
+	char now[24], ttl[16], maxn[16], maxb[16], err[256];
+	const char *argv[12];
+	size_t len[12], i, n = 0;
+	redisReply *r;
+	int k, j;
+
+	snprintf(now, sizeof(now), "%lld", (long long)mcp_now());
+	snprintf(ttl, sizeof(ttl), "%d", AGG_TTL_LONG);
+	snprintf(maxn, sizeof(maxn), "%d", AGG_LIST_SLUG_MAX);
+	snprintf(maxb, sizeof(maxb), "%d", AGG_LIST_SLUG_BYTES);
+	for (i = 0; i < p->n; i++) {
+		struct pending *q = &p->b[i];
+
+		for (k = 0; k < AGG_LIST_KINDS; k++) {
+			if (!(q->lmiss & (1 << k)))
+				continue;
+			if (q->lt[k].len == 0) {
+				p->lists_absent++;
+				continue;
+			}
+			if (sent_before(p, i, k))
+				continue;
+			agg_key(lsi, sizeof(lsi), q->slug, "lsi", -1);
+			agg_key(pre, sizeof(pre), q->slug, "", -1);
+			snprintf(key, sizeof(key), "%sls:%s", pre, agg_list_hex(q->lh[k]));
+			snprintf(m, sizeof(m), "%c:%s", agg_list_letter(k), agg_list_hex(q->lh[k]));
+			argv[0] = "EVALSHA", argv[1] = p->put_sha, argv[2] = "2", argv[3] = lsi;
+			argv[4] = key, argv[5] = m, argv[6] = now, argv[7] = q->lt[k].p;
+			argv[8] = ttl, argv[9] = pre, argv[10] = maxn, argv[11] = maxb;
+			for (j = 0; j < 12; j++)
+				len[j] = strlen(argv[j]);
+			len[7] = q->lt[k].len;
+			mcp_store_appendv(st, 12, argv, len);
+			q->lmiss &= ~(1 << k);
+			q->lsent |= 1 << k;
+			n++;
+		}
+	}
+	for (; n > 0 && mcp_store_read(st, &r, 1, err, sizeof(err)) == 0; n--) {
+		if (r->type == REDIS_REPLY_ERROR)
+			warnx("redis: lists: %s", r->str);
+		else
+			p->lists_put++;
+		freeReplyObject(r);
+	}
+}
