@@ -206,8 +206,10 @@ text_current(const cJSON *o)
 	const cJSON *e, *n;
 	int i;
 
+	/* A server of resources only (no tools declared) has no tool list. */
 	printf("%s: %s\n", cJSON_GetStringValue(cJSON_GetObjectItem(o, "slug")),
-	    cJSON_IsTrue(cJSON_GetObjectItem(o, "agree"))
+	    !cJSON_IsTrue(cJSON_GetObjectItem(o, "tools")) ? "no region serves a tool list"
+	        : cJSON_IsTrue(cJSON_GetObjectItem(o, "agree"))
 	        ? "every region serves one tool list"
 	        : "the regions serve different tool lists");
 	cJSON_ArrayForEach(e, cJSON_GetObjectItem(o, "regions"))
@@ -264,8 +266,11 @@ current(struct tctx *t)
 	cJSON_AddItemToObject(o, "regions", arr);
 	cJSON_ArrayForEach(e, arr) if (!cJSON_IsNumber(cJSON_GetObjectItem(e, "count"))) rc =
 	    MCP_EXIT_FAIL;
-	if (h->elements == 0) {
-		warnx("%s: no tool list known (no result with a tool_hash in 31 days)", t->slug);
+	cJSON_AddBoolToObject(o, "tools", h->elements > 0);
+	if (h->elements == 0 && lh->elements == 0) {
+		warnx("%s: no list known (no result with a tool, resource or prompt hash in 31 "
+		      "days)",
+		    t->slug);
 		rc = MCP_EXIT_FAIL;
 	} else if (rc != MCP_EXIT_OK) {
 		warnx("%s: a region's list is not kept: its names are not known", t->slug);

@@ -311,15 +311,17 @@ tch_divergence_html(struct mcp_buf *b, const cJSON *rec)
 		if (n == TCH_DIV || !cJSON_IsObject(e) || tch_hash(e, "hash") == NULL)
 			continue;
 		r = cJSON_GetObjectItemCaseSensitive(e, "regions");
+		/* One box holds the words and the list of what differs. */
 		rc |= mcp_buf_adds(b,
-		          n++ ? "<p class=\"banner tools\" role=\"note\">"
-		              : "<p class=\"banner tools\" role=\"note\">Regions disagree: ") |
+		          n++ ? "<div class=\"banner tools\" role=\"note\"><p>"
+		              : "<div class=\"banner tools\" role=\"note\"><p>Regions disagree: ") |
 		    tch_regions_html(b, r) |
 		    mcp_buf_adds(b, cJSON_GetArraySize(r) == 1 ? " serves" : " serve") |
 		    mcp_buf_adds(b,
 		        " another tool list than the other regions; from its list to "
 		        "theirs:</p>") |
-		    tch_items_html(b, cJSON_GetObjectItemCaseSensitive(e, "change"), e);
+		    tch_items_html(b, cJSON_GetObjectItemCaseSensitive(e, "change"), e) |
+		    mcp_buf_adds(b, "</div>");
 	}
 	return rc;
 }

@@ -178,7 +178,7 @@ get "$U/status/weather"
 page=$(body)
 is "$ST" 200 "/status/weather: 200"
 like "$page" '<h2>Tool changes</h2>' "the section"
-like "$page" '<p class="banner tools" role="note">Regions disagree: <span[^>]*>London \(eu-west-2\)</span> serves another tool list than the other regions; from its list to theirs:</p><ul class="items"><li><bdi>renamed get_data to fetch_data' \
+like "$page" '<div class="banner tools" role="note"><p>Regions disagree: <span[^>]*>London \(eu-west-2\)</span> serves another tool list than the other regions; from its list to theirs:</p><ul class="items"><li><bdi>renamed get_data to fetch_data' \
     "which regions serve which list, and what differs"
 unlike "$page" 'sha256' "no hash on the page (the JSON has them)"
 like "$page" '<time datetime="2026-11-24T16:02:00Z">2026-11-24 16:02 UTC</time></td><td>.*Singapore \(ap-southeast-1\).*</td><td><span class="cls breaking">breaking</span></td><td><ul class="items"><li><bdi>renamed get_data to fetch_data \(inferred: same schema\): breaking for agents that call get_data</bdi> <span class="cls breaking">breaking</span></li></ul>' \
