@@ -3,6 +3,32 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 B=${1:-build}
+
+# Today's figures beside the new ones, in the same run: the build before
+# issue 48 (BENCH_BEFORE_REV), made once from the repository into
+# build-before/ (kept between runs; it needs git and this checkout's
+# history), its binaries given to each script as BENCH_BEFORE.  Set
+# BENCH_BEFORE to a directory of binaries to use those, or to the empty
+# string to measure this build alone.
+BEFORE_REV=${BENCH_BEFORE_REV:-075d3aa}
+if [ -z "${BENCH_BEFORE+set}" ]; then
+	BENCH_BEFORE=
+	if git rev-parse -q --verify "$BEFORE_REV^{commit}" >/dev/null 2>&1; then
+		src=build-before/src-$BEFORE_REV
+		if [ ! -x "$src/build/mcp-aggregate" ]; then
+			rm -rf "$src" && mkdir -p "$src"
+			git archive "$BEFORE_REV" | tar -x -C "$src"
+			ln -s "$PWD/deps" "$src/deps"
+			echo "== building $BEFORE_REV, the build before, into $src (once)"
+			make -C "$src" -j2 all >"$src.log" 2>&1 ||
+			    { echo "run.sh: the build of $BEFORE_REV failed: $src.log" >&2; exit 1; }
+		fi
+		BENCH_BEFORE=$PWD/$src/build
+	else
+		echo "== $BEFORE_REV is not in this checkout's history: no figures of the build before"
+	fi
+fi
+export BENCH_BEFORE
 echo "== mcp-probe"
 tests/bench/probe.sh "$B"
 echo
