@@ -361,6 +361,48 @@ ents_get(const struct ents *s, const char *k)
 }
 
 /* The strings of the array v (required), sorted, once each; borrowed. */
+/* What a walk of two objects' members calls for each name: a, b NULL when absent. */
+struct walk {
+	struct ctx *c;
+	const char *path;
+	const struct ents *sa, *sb; /* the members of both, sorted, for a look at a neighbour */
+	int depth;
+};
+typedef void member_fn(const struct walk *w, const char *name, const cJSON *a, const cJSON *b);
+
+/*
+ * The members of the objects a and b merged by name, each given to fn once
+ * (a name on one side only with NULL for the other), in the order of the
+ * names; stops when memory runs out.
+ */
+static void
+walk_members(
+    struct ctx *c, const cJSON *a, const cJSON *b, const char *path, int depth, member_fn *fn)
+{
+	struct ents sa, sb;
+	struct walk w = {c, path, &sa, &sb, depth};
+	size_t i = 0, j = 0;
+	int r;
+
+	if (ents_of(c, a, NULL, &sa) == -1)
+		return;
+	if (ents_of(c, b, NULL, &sb) == -1) {
+		free(sa.e);
+		return;
+	}
+	while (!c->oom && (i < sa.n || j < sb.n)) {
+		r = i == sa.n ? 1 : j == sb.n ? -1 : strcmp(sa.e[i].key, sb.e[j].key);
+		if (r < 0)
+			fn(&w, sa.e[i].key, sa.e[i].v, NULL), i++;
+		else if (r > 0)
+			fn(&w, sb.e[j].key, NULL, sb.e[j].v), j++;
+		else
+			fn(&w, sa.e[i].key, sa.e[i].v, sb.e[j].v), i++, j++;
+	}
+	free(sa.e);
+	free(sb.e);
+}
+
 static int
 strs_of(struct ctx *c, const cJSON *v, struct ents *s)
 {
@@ -879,13 +921,17 @@ diff_keyword(struct ctx *c, const char *path, const char *name, const cJSON *va,
 }
 
 /* Two schemas at path: every keyword of either, merged by name. */
+/* One keyword of two schemas walked together. */
+static void
+schema_member(const struct walk *w, const char *name, const cJSON *a, const cJSON *b)
+{
+	diff_keyword(w->c, w->path, name, a, b, w->sa, w->sb, w->depth);
+}
+
 static void
 diff_schema(struct ctx *c, const char *path, const cJSON *a, const cJSON *b, int depth)
 {
 	char before[MCP_CH_VALUE_MAX + 1], after[MCP_CH_VALUE_MAX + 1];
-	struct ents sa, sb;
-	size_t i = 0, j = 0;
-	int r;
 
 	if (depth > MAX_DEPTH || !cJSON_IsObject(a) || !cJSON_IsObject(b)) {
 		/* Too deep to walk, or a boolean schema: compared whole. */
@@ -899,27 +945,7 @@ diff_schema(struct ctx *c, const char *path, const cJSON *a, const cJSON *b, int
 		emit_ev(c, EV_OTHER, path, before, after);
 		return;
 	}
-	if (ents_of(c, a, NULL, &sa) == -1)
-		return;
-	if (ents_of(c, b, NULL, &sb) == -1) {
-		free(sa.e);
-		return;
-	}
-	while (!c->oom && (i < sa.n || j < sb.n)) {
-		r = i == sa.n ? 1 : j == sb.n ? -1 : strcmp(sa.e[i].key, sb.e[j].key);
-		if (r < 0) {
-			diff_keyword(c, path, sa.e[i].key, sa.e[i].v, NULL, &sa, &sb, depth);
-			i++;
-		} else if (r > 0) {
-			diff_keyword(c, path, sb.e[j].key, NULL, sb.e[j].v, &sa, &sb, depth);
-			j++;
-		} else {
-			diff_keyword(c, path, sa.e[i].key, sa.e[i].v, sb.e[j].v, &sa, &sb, depth);
-			i++, j++;
-		}
-	}
-	free(sa.e);
-	free(sb.e);
+	walk_members(c, a, b, path, depth, schema_member);
 }
 
 /* ---- annotations ------------------------------------------------------------------ */
@@ -1146,33 +1172,20 @@ diff_field(struct ctx *c, const char *name, const cJSON *a, const cJSON *b)
 		diff_member(c, name, a, b);
 }
 
+/* One member of two items walked together. */
+static void
+item_member(const struct walk *w, const char *name, const cJSON *a, const cJSON *b)
+{
+	diff_field(w->c, name, a, b);
+}
+
 /* Two items of one key (or a rename): every member of either, merged by name. */
 static void
 diff_item(struct ctx *c, const cJSON *a, const cJSON *b)
 {
-	struct ents sa, sb;
-	size_t i = 0, j = 0;
-	int r;
-
 	if (same(c, a, b))
 		return;
-	if (ents_of(c, a, NULL, &sa) == -1)
-		return;
-	if (ents_of(c, b, NULL, &sb) == -1) {
-		free(sa.e);
-		return;
-	}
-	while (!c->oom && (i < sa.n || j < sb.n)) {
-		r = i == sa.n ? 1 : j == sb.n ? -1 : strcmp(sa.e[i].key, sb.e[j].key);
-		if (r < 0)
-			diff_field(c, sa.e[i].key, sa.e[i].v, NULL), i++;
-		else if (r > 0)
-			diff_field(c, sb.e[j].key, NULL, sb.e[j].v), j++;
-		else
-			diff_field(c, sa.e[i].key, sa.e[i].v, sb.e[j].v), i++, j++;
-	}
-	free(sa.e);
-	free(sb.e);
+	walk_members(c, a, b, "", 0, item_member);
 }
 
 /* ---- renames ------------------------------------------------------------------------ */
