@@ -19,12 +19,12 @@
 # 075d3aa) built into a temporary directory.  Prints each kind of key's
 # bytes a slug and a result, scaled to 2,500, 20,000 and 100,000 slugs,
 # beside the target (32 KB a slug; 20,000 under 700 MB); the tool lists
-# (ls:HEX, lsi) apart.  Then Redis's own time (INFO commandstats) of the
-# folding, a slug-hour: the passes that fold against the next ones.
+# (ls:HEX, lsi) apart, and Redis's own time in the fold script, a
+# slug-hour (the slow log of the passes that fold, every command logged).
 . "$(dirname "$0")/lib.sh"
 SLUGS=${BENCH_MEM_SLUGS:-100}
 OLD=${BENCH_MEM_OLD:-075d3aa}
-REGIONS=us-east-1,us-west-2,eu-west-2,ap-southeast-1,sa-east-1
+REGIONS='us-east-1,us-west-2,eu-west-2,ap-southeast-1,sa-east-1'
 T0=1795536000
 DAY=1440
 TARGET=32768
@@ -32,8 +32,13 @@ TARGET=32768
 bench_redis
 rc() { redis-cli -s "$SOCK" "$@"; }
 used() { rc INFO memory | sed -n 's/^used_memory:\([0-9]*\).*/\1/p'; }
-# usec: Redis's own time in every command since the last CONFIG RESETSTAT.
-usec() { rc INFO commandstats | sed -n 's/.*usec=\([0-9]*\),.*/\1/p' | awk '{ s += $1 } END { print s + 0 }'; }
+# folds: the calls of the fold script (EVALSHA of 47 keys) in the slow
+# log, which logs every command while the threshold is 0: their count and
+# Redis's own time in them (us), "N US".
+folds() {
+	rc SLOWLOG GET -1 | awk '$0 == "EVALSHA" { e = 1; d = p3; next } e == 1 { e = 2; next }
+	    e == 2 { if ($0 == "47") { n++; s += d } e = 0 } { p3 = p2; p2 = p1; p1 = $0 } END { print n + 0, s + 0 }'
+}
 
 # The day's probes, the same for both layouts: 99 % pass, 1 % fail.
 gen=$TOP/tests/gen-scenario.sh
@@ -47,17 +52,24 @@ paste -d '\n' "$TMP/ok" "$TMP/bad" | awk 'NR % 2 == 1 && (NR + 1) % 200 != 0 || 
 # fill AGG LABEL: one steady state through AGG; prints the figures, and
 # leaves the bytes a slug (tool lists apart) in $TMP/slug.LABEL.
 fill() {
-	local agg=$1 label=$2 mem0 total k d s nres=$((SLUGS * 5 * DAY)) keys lists t0 cpu fold=0 nofold=0 nf=0 u
+	local agg=$1 label=$2 mem0 total k d s nres=$((SLUGS * 5 * DAY)) keys lists t0 cpu fold=0 nf=0 u us
 	rc FLUSHALL >/dev/null
 	mem0=$(used)
+	# shellcheck disable=SC2154 # redis_pid: lib.sh's redis-server
 	t0=$(awk '{ print $14 + $15 }' "/proc/$redis_pid/stat")
 	MCP_NOW=$((T0 + 60 * DAY + 1)) "$agg" push <"$TMP/day"
 	for k in $(seq 0 $((DAY - 1))); do
 		# The pass of window k - 1: that of an hour's first window folds.
-		if [ $((k % 60)) = 1 ] || [ $((k % 60)) = 2 ]; then rc CONFIG RESETSTAT >/dev/null; fi
+		if [ $((k % 60)) = 1 ] && [ "$k" -gt 120 ]; then
+			rc CONFIG SET slowlog-log-slower-than 0 slowlog-max-len 100000 >/dev/null
+			rc SLOWLOG RESET >/dev/null
+		fi
 		MCP_NOW=$((T0 + 60 * k + 95)) "$agg" verdict >/dev/null
-		if [ $((k % 60)) = 1 ] && [ "$k" -gt 120 ]; then u=$(usec); fold=$((fold + u)); nf=$((nf + 1)); fi
-		if [ $((k % 60)) = 2 ] && [ "$k" -gt 120 ]; then u=$(usec); nofold=$((nofold + u)); fi
+		if [ $((k % 60)) = 1 ] && [ "$k" -gt 120 ]; then
+			read -r u us < <(folds)
+			nf=$((nf + u)) fold=$((fold + us))
+			rc CONFIG SET slowlog-log-slower-than 10000 slowlog-max-len 128 >/dev/null
+		fi
 	done
 	cpu=$(awk -v t0="$t0" '{ printf "%.1f", ($14 + $15 - t0) / 100 }' "/proc/$redis_pid/stat")
 	d=$((T0 / 86400))
@@ -96,9 +108,8 @@ fill() {
 	printf '  used_memory %s MB: the keys and %s MB of the store'"'"'s own (its tables, scripts: once, not per slug); Redis CPU (user+sys) for the day: %s s\n' \
 	    "$(calc "\"%.1f\", $total / 1048576")" "$(calc "\"%.1f\", ($total - $keys - $lists) / 1048576")" "$cpu"
 	if [ "$nf" -gt 0 ]; then
-		printf '  folding: Redis %s us a slug-hour (the %d passes of an hour'"'"'s first window, %s us a slug, against the next ones, %s us a slug: INFO commandstats)\n' \
-		    "$(calc "\"%.1f\", ($fold - $nofold) / $nf / $SLUGS")" "$nf" \
-		    "$(calc "\"%.1f\", $fold / $nf / $SLUGS")" "$(calc "\"%.1f\", $nofold / $nf / $SLUGS")"
+		printf '  folding: Redis %s us a slug-hour (%d folds, %d us in all, in the slow log: Redis'"'"'s own clock); 100,000 slugs: %s s of Redis an hour\n' \
+		    "$(calc "\"%.1f\", $fold / $nf")" "$nf" "$fold" "$(calc "\"%.1f\", $fold / $nf * 100000 / 1e6")"
 	fi
 	echo $((keys / SLUGS)) >"$TMP/slug.$label"
 	echo $((keys * 20000 / SLUGS + total - keys - lists)) >"$TMP/total.$label"
