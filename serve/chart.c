@@ -268,7 +268,7 @@ fold_of(struct latency *l, const redisReply *v, const char *names, double one[][
 {
 	const unsigned char *p = (const unsigned char *)v->str, *end = p + v->len;
 	char name[MCP_SLUG_MAX + 1];
-	long ap, ac, nr, r, c, pv, got, i;
+	long ap, ac, nr, r, c, pv, got, run, i;
 	int ix;
 
 	if (v->len < 1 || *p++ != 1 || (ap = fold_num(&p, end)) < 0 ||
@@ -284,9 +284,12 @@ fold_of(struct latency *l, const redisReply *v, const char *names, double one[][
 			name[0] = '\0';
 		if ((c = fold_num(&p, end)) < 0 || (pv = fold_num(&p, end)) < 0)
 			return;
-		for (got = 0; got < MCP_RES_SLOTS && p < end;
-		     got += *p % 64 + 1, p += *p >= 64 ? 3 : 1)
-			;
+		for (got = 0; got < MCP_RES_SLOTS; got += run) {
+			if (p >= end || end - p < (*p >= 64 ? 3 : 1))
+				return;
+			run = *p % 64 + 1;
+			p += *p >= 64 ? 3 : 1;
+		}
 		if (name[0] == '\0' || (ix = region_ix(l, name)) < 0)
 			continue;
 		has[ix] = 1;

@@ -97,6 +97,17 @@ is "$(rc eval "local c, n = redis.call('HGETALL', KEYS[1]), 0
   for i = 1, #c, 2 do if tonumber(c[i]) then n = n + c[i + 1] end end return n" 1 'mcp:{f}:latsum')" \
     "$((n1 + n2 + 1))" "latsum's buckets add up to its count"
 
+# A fold that is not one (a store is hostile): read as no result, the
+# page drawn, the verdict decided.
+rc hset 'mcp:{f}:rf' "$((H0 + 1))" $'\x01\x85\xff' R '  x' >/dev/null
+env -i PATH="$PATH" ASAN_OPTIONS="${ASAN_OPTIONS:-}" UBSAN_OPTIONS="${UBSAN_OPTIONS:-}" \
+    REQUEST_METHOD=GET MCP_REDIS="$MCP_REDIS" MCP_NOW=$(($(w 180) + 100)) PATH_INFO=/status/f \
+    mcp-serve </dev/null >"$TMP/bad.page"
+is "$?:$(grep -c '<tr><td>17:00</td><td class="num">&ndash;</td>' "$TMP/bad.page"):$(mcp-aggregate results f "$(w 60)" "$(w 119)" | wc -l)" \
+    "0:1:0" "a fold cut short: no result of its hour, the page and results still answer"
+MCP_NOW=$(($(w 70) + 95)) mcp-aggregate verdict f >"$TMP/bad.v"
+is "$?:$(jq -r .verdict "$TMP/bad.v")" "0:unknown" "a verdict of its hour: unknown, no result read"
+
 # A store written by the build before: its raw hours folded by this
 # build's verdict, and read as before.
 before=${MCP_TEST_BEFORE:-/work/before/build}
