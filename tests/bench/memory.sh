@@ -36,8 +36,8 @@ used() { rc INFO memory | sed -n 's/^used_memory:\([0-9]*\).*/\1/p'; }
 # log, which logs every command while the threshold is 0: their count and
 # Redis's own time in them (us), "N US".
 folds() {
-	rc SLOWLOG GET -1 | awk '$0 == "EVALSHA" { e = 1; d = p3; next } e == 1 { e = 2; next }
-	    e == 2 { if ($0 == "47") { n++; s += d } e = 0 } { p3 = p2; p2 = p1; p1 = $0 } END { print n + 0, s + 0 }'
+	rc SLOWLOG GET -1 | awk '$0 == "EVALSHA" { e = 1; d = p1; next } e == 1 { e = 2; next }
+	    e == 2 { if ($0 == "47") { n++; s += d } e = 0 } { p1 = $0 } END { print n + 0, s + 0 }'
 }
 
 # The day's probes, the same for both layouts: 99 % pass, 1 % fail.
@@ -59,13 +59,13 @@ fill() {
 	t0=$(awk '{ print $14 + $15 }' "/proc/$redis_pid/stat")
 	MCP_NOW=$((T0 + 60 * DAY + 1)) "$agg" push <"$TMP/day"
 	for k in $(seq 0 $((DAY - 1))); do
-		# The pass of window k - 1: that of an hour's first window folds.
-		if [ $((k % 60)) = 1 ] && [ "$k" -gt 120 ]; then
+		# The pass of window k (at k + 95 s): that of an hour's first window folds.
+		if [ $((k % 60)) = 0 ] && [ "$k" -ge 120 ]; then
 			rc CONFIG SET slowlog-log-slower-than 0 slowlog-max-len 100000 >/dev/null
 			rc SLOWLOG RESET >/dev/null
 		fi
 		MCP_NOW=$((T0 + 60 * k + 95)) "$agg" verdict >/dev/null
-		if [ $((k % 60)) = 1 ] && [ "$k" -gt 120 ]; then
+		if [ $((k % 60)) = 0 ] && [ "$k" -ge 120 ]; then
 			read -r u us < <(folds)
 			nf=$((nf + u)) fold=$((fold + us))
 			rc CONFIG SET slowlog-log-slower-than 10000 slowlog-max-len 128 >/dev/null
