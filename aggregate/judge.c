@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "aggregate.h"
+#include "reslua.h"
 
 /*
  * Read-only: each region's latest result in the lookback [ARGV[3],
@@ -20,12 +21,13 @@
  * the region's latest certificate (mcp:{SLUG}:cert) started at or after
  * ARGV[5] (epoch seconds), or -1: one of no time (past 9999) is none.  The slots
  * of rs:HOUR are read as bytes (lib/reslua.h), without the text the
- * decision's read makes of them; a region the slots lack is read from the
+ * decision's read makes of them, a folded hour's (rf) where they are
+ * empty, started at the window's start as the verdict takes them; a region the slots lack is read from the
  * 16-byte slots of the rh:HOUR of before, then from the res:W before it,
  * until those keys have expired (both named from the prefix ARGV[2]).  A start equal to the
  * latest does not replace it, as in rule.c.
  */
-static const char judge_lua[] =
+static const char judge_lua[] = MCP_RES_FOLD_LUA
     "local STEPS = {dns = 1, connect = 2, tls = 3, http = 4, auth = 5, initialize = 6,\n"
     "  tools_list = 7, call = 8}\n"
     "local w0, pre, lo, hi = tonumber(ARGV[1]), ARGV[2], tonumber(ARGV[3]), tonumber(ARGV[4])\n"
@@ -41,10 +43,11 @@ static const char judge_lua[] =
     "  if (w + 60) * 1000 > lo then\n"
     "    local k = KEYS[1]\n"
     "    if math.floor(w / 3600) ~= math.floor(w0 / 3600) then k = KEYS[2] end\n"
-    "    hours[k] = hours[k] or redis.call('HGETALL', k)\n"
+    "    hours[k] = hours[k] or res_hour(redis.call('HGETALL', k), pre, math.floor(w / 3600))\n"
     "    local h, pos, got = hours[k], (w % 3600) / 60, {}\n"
     "    for j = 1, #h, 2 do\n"
     "      local a, b, c, _, _, i1, i2 = string.byte(h[j + 1], pos * 7 + 1, pos * 7 + 7)\n"
+    "      if a == 255 and b == 255 then a, b = 0, 0 end\n"
     "      if c and c >= 64 then\n"
     "        got[h[j]] = true\n"
     "        local step = math.floor(c % 64 / 4)\n"

@@ -55,7 +55,11 @@
  * each hour adds; latidx orders its buckets.  The newest hour is the
  * clock's, or the result's when its start is a little ahead; a newer hour
  * subtracts and deletes the hours that leave the 24; if one of them has
- * expired, the sum is built again from the hours still there.
+ * expired, the sum is built again from the hours still there.  An hour
+ * older than the clock's and the one before may be folded (mcp:{SLUG}:rf,
+ * fold.c): its histogram is read from the fold beside what lat:X still
+ * holds (a late result), and a result of a window the fold holds for its
+ * region is a duplicate, as in rs:HOUR.
  */
 /*
  * The lists of a result (lists.h), after it is stored (1) or found a
@@ -121,6 +125,12 @@ static const char push_lua[] = MCP_RES_LUA AGG_AUDIT_LUA PUSH_LISTS_LUA
     "local pos = tonumber(ARGV[14]) * 7\n"
     "local cur = redis.call('HGET', KEYS[1], ARGV[1]) or ''\n"
     "if #cur >= pos + 7 and string.byte(cur, pos + 3) >= 64 then return push_again(cur, pos) end\n"
+    "if tonumber(ARGV[9]) < math.floor(tonumber(ARGV[12]) / 3600) - 1 then\n"
+    "  local f = res_hour({}, ARGV[15], ARGV[9])\n"
+    "  for j = 1, #f, 2 do\n"
+    "    if f[j] == ARGV[1] and string.byte(f[j + 1], pos + 3) >= 64 then return 0 end\n"
+    "  end\n"
+    "end\n"
     "local old = redis.call('HGET', ARGV[15] .. 'rh:' .. ARGV[9], ARGV[1]) or ''\n"
     "local op = tonumber(ARGV[14]) * 16\n"
     "if #old >= op + 16 and string.byte(old, op + 3) ~= 0 then return 0 end\n"
@@ -170,6 +180,14 @@ static const char push_lua[] = MCP_RES_LUA AGG_AUDIT_LUA PUSH_LISTS_LUA
     "      redis.call('ZADD', idx, b, b)\n"
     "    end\n"
     "  end\n"
+    "  local function lat_of(x)\n"
+    "    local c = redis.call('HGETALL', pre .. x)\n"
+    "    local f = x < math.floor(now / 3600) - 1 and redis.call('HGET', ARGV[15] .. 'rf', x)\n"
+    "    local _, i = false, nil\n"
+    "    if f then _, i = res_unfold(f, {}) end\n"
+    "    for _, v in ipairs(i and res_fold_lat(f, i) or {}) do c[#c + 1] = v end\n"
+    "    return c\n"
+    "  end\n"
     "  local top = tonumber(redis.call('HGET', sum, 'hour'))\n"
     "  if not top or r > top then\n"
     "    local rebuild = not top\n"
@@ -177,7 +195,7 @@ static const char push_lua[] = MCP_RES_LUA AGG_AUDIT_LUA PUSH_LISTS_LUA
     "      if rebuild then break end\n"
     "      local n = redis.call('HGET', sum, 'n:' .. x)\n"
     "      if n then\n"
-    "        local c = redis.call('HGETALL', pre .. x)\n"
+    "        local c = lat_of(x)\n"
     "        if #c == 0 then rebuild = true end\n"
     "        for i = 1, #c, 2 do add(c[i], -c[i + 1]) end\n"
     "        redis.call('HINCRBY', sum, 'n', -n)\n"
@@ -188,7 +206,7 @@ static const char push_lua[] = MCP_RES_LUA AGG_AUDIT_LUA PUSH_LISTS_LUA
     "    if rebuild then\n"
     "      redis.call('DEL', sum, idx)\n"
     "      for x = r - 23, r do\n"
-    "        local c, n = redis.call('HGETALL', pre .. x), 0\n"
+    "        local c, n = lat_of(x), 0\n"
     "        for i = 1, #c, 2 do\n"
     "          add(c[i], c[i + 1])\n"
     "          n = n + c[i + 1]\n"

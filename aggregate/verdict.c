@@ -39,7 +39,8 @@
  * Read-only: the results of the NWIN windows from ARGV[1] on, one array
  * "region value ..." per window as HGETALL gave them from res:W, read from
  * the slots of rs:HOUR (KEYS[1], and KEYS[2] for the windows of the next
- * hour), then from the rh:HOUR and res:W of before for a region the slots
+ * hour), a folded hour's slots (mcp:{SLUG}:rf) where the raw ones are
+ * empty, then from the rh:HOUR and res:W of before for a region the slots
  * lack, until those keys have expired.
  *
  * The keys a script only reads and that may exist nowhere (codes, rh:HOUR,
@@ -58,7 +59,8 @@ static const char read_lua[] =
                 "  local w = w0 + 60 * i\n"
                 "  local k = KEYS[1]\n"
                 "  if math.floor(w / 3600) ~= math.floor(w0 / 3600) then k = KEYS[2] end\n"
-                "  hours[k] = hours[k] or redis.call('HGETALL', k)\n"
+                "  hours[k] = hours[k] or res_hour(redis.call('HGETALL', k), pre,\n"
+                "    math.floor(w / 3600))\n"
                 "  out[#out + 1] = res_window(hours[k], w, pre, names)\n"
                 "end\n"
                 "return out\n";
@@ -960,6 +962,10 @@ agg_verdict(const struct agg_opts *o, char **slugs, int nslugs)
 	    agg_shorts_read(v.st, v.window, &v.shorts) == -1)
 		goto out;
 	rc = pass(&v, list, n);
+	/* Once a slug-hour, at its first window: the hours past the lookback folded. */
+	if (rc == MCP_EXIT_OK && v.window % AGG_HOUR == 0 &&
+	    agg_fold(v.st, list, n, v.window / AGG_HOUR) == -1)
+		rc = MCP_EXIT_FAIL;
 	if (rc == MCP_EXIT_OK && n > 0 && mark_newest(&v) == -1)
 		rc = MCP_EXIT_FAIL;
 	if (rc == MCP_EXIT_OK && unknown)

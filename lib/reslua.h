@@ -43,9 +43,110 @@
 #define MCP_RES_OLD_SLOT 16 /* rh:HOUR, the layout before */
 #define MCP_RES_OLD_MS_NONE 16777215
 
+#define MCP_RES_FOLD_LUA                                                                           \
+	"local RES_NONE, RES_R = string.rep('\\0', 7), nil\n"                                      \
+	"local function res_v(s, i)\n"                                                             \
+	"  local n, m, b = 0, 1, 0\n"                                                              \
+	"  repeat\n"                                                                               \
+	"    b = string.byte(s, i)\n"                                                              \
+	"    if not b or m > 2^28 then return nil end\n"                                           \
+	"    n, m, i = n + b % 128 * m, m * 128, i + 1\n"                                          \
+	"  until b < 128\n"                                                                        \
+	"  return n, i\n"                                                                          \
+	"end\n"                                                                                    \
+	"local function res_rnames(pre)\n"                                                         \
+	"  if not RES_R then\n"                                                                    \
+	"    RES_R = {}\n"                                                                         \
+	"    local r = redis.call('HGET', pre .. 'rf', 'R') or ''\n"                               \
+	"    for n in string.gmatch(r, '%S+') do RES_R[#RES_R + 1] = n end\n"                      \
+	"  end\n"                                                                                  \
+	"  return RES_R\n"                                                                         \
+	"end\n"                                                                                    \
+	"local function res_unfold(v, rn)\n"                                                       \
+	"  if string.byte(v, 1) ~= 1 then return nil end\n"                                        \
+	"  local ap, ac, nr, i\n"                                                                  \
+	"  ap, i = res_v(v, 2)\n"                                                                  \
+	"  if i then ac, i = res_v(v, i) end\n"                                                    \
+	"  if i then nr, i = res_v(v, i) end\n"                                                    \
+	"  if not i or nr > 255 then return nil end\n"                                             \
+	"  local regs = {}\n"                                                                      \
+	"  for r = 1, nr do\n"                                                                     \
+	"    local k, name, c, p = string.byte(v, i), nil, nil, nil\n"                             \
+	"    if not k then return nil end\n"                                                       \
+	"    if k >= 128 then\n"                                                                   \
+	"      name, i = string.sub(v, i + 1, i + k - 128), i + 1 + k - 128\n"                     \
+	"    else\n"                                                                               \
+	"      name, i = rn[k + 1], i + 1\n"                                                       \
+	"    end\n"                                                                                \
+	"    c, i = res_v(v, i)\n"                                                                 \
+	"    if i then p, i = res_v(v, i) end\n"                                                   \
+	"    if not i then return nil end\n"                                                       \
+	"    local t, got = {}, 0\n"                                                               \
+	"    while got < 60 do\n"                                                                  \
+	"      local hd = string.byte(v, i)\n"                                                     \
+	"      if not hd then return nil end\n"                                                    \
+	"      local st, n, slot = math.floor(hd / 64), math.min(hd % 64 + 1, 60 - got), "         \
+	"RES_NONE\n"                                                                               \
+	"      if st > 0 then\n"                                                                   \
+	"        local x1, x2 = string.byte(v, i + 1, i + 2)\n"                                    \
+	"        if not x2 then return nil end\n"                                                  \
+	"        if st == 3 then\n"                                                                \
+	"          slot = string.char(255, 255, 192 + x1 % 16 * 4 + math.floor(x2 / 64), x2 % 64 " \
+	"* 4, 0, 0, 0)\n"                                                                          \
+	"        else\n"                                                                           \
+	"          slot = string.char(255, 255, st * 64 + 63, 255, 255, x1, x2)\n"                 \
+	"        end\n"                                                                            \
+	"        i = i + 2\n"                                                                      \
+	"      end\n"                                                                              \
+	"      t[#t + 1] = string.rep(slot, n)\n"                                                  \
+	"      got, i = got + n, i + 1\n"                                                          \
+	"    end\n"                                                                                \
+	"    if name then regs[#regs + 1] = {name, table.concat(t), c, p} end\n"                   \
+	"  end\n"                                                                                  \
+	"  return regs, i, ap, ac\n"                                                               \
+	"end\n"                                                                                    \
+	"local function res_fold_lat(v, i)\n"                                                      \
+	"  local b0, n, out = nil, nil, {}\n"                                                      \
+	"  b0, i = res_v(v, i)\n"                                                                  \
+	"  if i then n, i = res_v(v, i) end\n"                                                     \
+	"  if not i or b0 + n > 512 then return out end\n"                                         \
+	"  for b = b0, b0 + n - 1 do\n"                                                            \
+	"    local c\n"                                                                            \
+	"    c, i = res_v(v, i)\n"                                                                 \
+	"    if not c then return out end\n"                                                       \
+	"    if c > 0 then out[#out + 1] = tostring(b); out[#out + 1] = c end\n"                   \
+	"  end\n"                                                                                  \
+	"  return out\n"                                                                           \
+	"end\n"                                                                                    \
+	"local function res_merge(raw, f)\n"                                                       \
+	"  if #raw < 420 then raw = raw .. string.rep('\\0', 420 - #raw) end\n"                    \
+	"  local t = {}\n"                                                                         \
+	"  for j = 0, 59 do\n"                                                                     \
+	"    t[j + 1] = string.sub(string.byte(raw, j * 7 + 3) >= 64 and raw or f, j * 7 + 1, j "  \
+	"* 7 + 7)\n"                                                                               \
+	"  end\n"                                                                                  \
+	"  return table.concat(t)\n"                                                               \
+	"end\n"                                                                                    \
+	"local function res_hour(kv, pre, hour)\n"                                                 \
+	"  local f = redis.call('HGET', pre .. 'rf', hour)\n"                                      \
+	"  local regs = f and res_unfold(f, res_rnames(pre))\n"                                    \
+	"  if not regs then return kv end\n"                                                       \
+	"  local out, at = {}, {}\n"                                                               \
+	"  for j = 1, #kv, 2 do\n"                                                                 \
+	"    out[j], out[j + 1], at[kv[j]] = kv[j], kv[j + 1], j + 1\n"                            \
+	"  end\n"                                                                                  \
+	"  for _, r in ipairs(regs) do\n"                                                          \
+	"    local j = at[r[1]]\n"                                                                 \
+	"    if j then out[j] = res_merge(out[j], r[2])\n"                                         \
+	"    else out[#out + 1] = r[1]; out[#out + 1] = r[2] end\n"                                \
+	"  end\n"                                                                                  \
+	"  return out\n"                                                                           \
+	"end\n"
+
 #define MCP_RES_LUA                                                                                \
 	"local STEPS = {'dns', 'connect', 'tls', 'http', 'auth', 'initialize',\n"                  \
 	"  'tools_list', 'call'}\n"                                                                \
+	"local RES_FOLD_OFF = '0'\n"                                                               \
 	"local function res_be(x, n)\n"                                                            \
 	"  local b = {}\n"                                                                         \
 	"  for i = n, 1, -1 do b[i] = x % 256; x = math.floor(x / 256) end\n"                      \
@@ -107,6 +208,7 @@
 	"  local x = (((c1 * 256 + c2) * 256 + c3) * 256 + c4) * 256 + c5\n"                       \
 	"  local st, off = math.floor(x / 2^38), o1 * 256 + o2\n"                                  \
 	"  if st == 0 then return nil end\n"                                                       \
+	"  if off == 65535 then off = RES_FOLD_OFF end\n"                                          \
 	"  if st == 3 then\n"                                                                      \
 	"    local s = off .. ' b ' .. (STEPS[math.floor(x / 2^34) % 16] or '-')\n"                \
 	"    local c = names[math.floor(x / 2^26) % 256]\n"                                        \
@@ -134,8 +236,7 @@
 	"  if ch == 104 then return 1 elseif ch == 97 then return 2\n"                             \
 	"  elseif ch == 98 then return 3, string.byte(s, o + 1), string.byte(s, o + 2) end\n"      \
 	"  return 0\n"                                                                             \
-	"end\n"                                                                                    \
-	"local RES_OLD = {}\n"                                                                     \
+	"end\n" MCP_RES_FOLD_LUA "local RES_OLD = {}\n"                                            \
 	"local function res_window(h, w, pre, names)\n"                                            \
 	"  local pos, a, got = (w % 3600) / 60, {}, {}\n"                                          \
 	"  for j = 1, #h, 2 do\n"                                                                  \
@@ -168,9 +269,10 @@
  */
 #define MCP_RES_LUA_WINDOW                                                                         \
 	MCP_RES_LUA                                                                                \
-	"local pre = ARGV[#ARGV]\n"                                                                \
-	"return res_window(redis.call('HGETALL', KEYS[1]), tonumber(ARGV[1]), pre,\n"              \
-	"  res_names(pre .. 'codes'))\n"
+	"local pre, w = ARGV[#ARGV], tonumber(ARGV[1])\n"                                          \
+	"RES_FOLD_OFF = '-'\n"                                                                     \
+	"return res_window(res_hour(redis.call('HGETALL', KEYS[1]), pre, math.floor(w / 3600)),\n" \
+	"  w, pre, res_names(pre .. 'codes'))\n"
 
 /*
  * A whole script: KEYS rs:HOUR, ARGV W REGION PREFIX: the region's result
@@ -183,6 +285,13 @@
 	"local pos, names = (w % 3600) / 60, res_names(pre .. 'codes')\n"                          \
 	"local v = redis.call('HGET', KEYS[1], ARGV[2])\n"                                         \
 	"local t = v and res_text(string.sub(v, pos * 7 + 1, pos * 7 + 7), names)\n"               \
+	"if not t then\n"                                                                          \
+	"  local f = res_hour({}, pre, math.floor(w / 3600))\n"                                    \
+	"  for j = 1, #f, 2 do\n"                                                                  \
+	"    if f[j] == ARGV[2] then t = res_text(string.sub(f[j + 1], pos * 7 + 1, pos * 7 + "    \
+	"7), names) end\n"                                                                         \
+	"  end\n"                                                                                  \
+	"end\n"                                                                                    \
 	"if not t then\n"                                                                          \
 	"  v = redis.call('HGET', pre .. 'rh:' .. math.floor(w / 3600), ARGV[2])\n"                \
 	"  t = v and #v >= pos * 16 + 16 and\n"                                                    \

@@ -18,8 +18,8 @@
 /*
  * The history of one slug over the period: KEYS[1] its codes, ARGV the
  * slug's key prefix (day:DAY, packed or of before, and the 7-byte slots of
- * rs:HOUR, else a runner of before's 16-byte ones of rh:HOUR, are named
- * from it: mcp-store(7)), the first and last window of the period and the
+ * rs:HOUR or of a folded hour's rf, else a runner of before's 16-byte ones
+ * of rh:HOUR, are named from it: mcp-store(7)), the first and last window of the period and the
  * first window whose results are read (results live 25 hours).
  *
  * Every slot of those hours is read, wherever the windows with results
@@ -208,7 +208,7 @@ static const char audit_lua[] = MCP_RES_LUA
     "end\n"
     "local function hour(h, j0, j1)\n"
     "  local n, rs, seen = j1 - j0 + 1, {}, {}\n"
-    "  local kv = redis.call('HGETALL', pre .. 'rs:' .. h)\n"
+    "  local kv = res_hour(redis.call('HGETALL', pre .. 'rs:' .. h), pre, h)\n"
     "  for i = 1, #kv, 2 do row(kv[i], kv[i + 1], j0, j1, n, rs); seen[kv[i]] = true end\n"
     "  kv = redis.call('HGETALL', pre .. 'rh:' .. h)\n"
     "  for i = 1, #kv, 2 do\n"

@@ -223,6 +223,83 @@ slots_of(struct latency *l, const redisReply *r, size_t size, double one[][MCP_R
 	}
 }
 
+/* A varint of a fold (aggregate/fold.c) at *p, before end; -1 when cut short. */
+static long
+fold_num(const unsigned char **p, const unsigned char *end)
+{
+	unsigned long n = 0;
+	int sh;
+
+	for (sh = 0; *p < end && sh <= 28; sh += 7) {
+		unsigned char b = *(*p)++;
+
+		n |= (unsigned long)(b & 0x7f) << sh;
+		if (b < 128)
+			return (long)n;
+	}
+	return -1;
+}
+
+/* Word k of the names of a fold ("R": names and spaces) into buf; -1 when none. */
+static int
+fold_name(const char *names, long k, char *buf, size_t len)
+{
+	const char *w = names;
+	size_t n;
+
+	while (w != NULL && *w != '\0') {
+		n = strcspn(w, " ");
+		if (k-- == 0)
+			return n > 0 && n < len ? snprintf(buf, len, "%.*s", (int)n, w), 0 : -1;
+		w += n + (w[n] == ' ');
+	}
+	return -1;
+}
+
+/*
+ * A folded hour (mcp:{SLUG}:rf, its layout in aggregate/fold.c): each
+ * region's p95 stands for its count of durations, and the p95 of all the
+ * regions for theirs, so that an hour read only from its fold draws what
+ * its raw slots drew, and a late result's raw slot adds to it.
+ */
+static void
+fold_of(struct latency *l, const redisReply *v, const char *names, double one[][MCP_RES_SLOTS],
+    size_t *no, int *has, double *all, size_t *na, size_t nall)
+{
+	const unsigned char *p = (const unsigned char *)v->str, *end = p + v->len;
+	char name[MCP_SLUG_MAX + 1];
+	long ap, ac, nr, r, c, pv, got, run, i;
+	int ix;
+
+	if (v->len < 1 || *p++ != 1 || (ap = fold_num(&p, end)) < 0 ||
+	    (ac = fold_num(&p, end)) < 0 || (nr = fold_num(&p, end)) < 0)
+		return;
+	for (r = 0; r < nr && p < end; r++) {
+		unsigned k = *p++;
+
+		if (k >= 128 && (size_t)(end - p) >= k - 128 && k - 128 <= MCP_SLUG_MAX) {
+			snprintf(name, sizeof(name), "%.*s", (int)(k - 128), (const char *)p);
+			p += k - 128;
+		} else if (k >= 128 || fold_name(names, (long)k, name, sizeof(name)) == -1)
+			name[0] = '\0';
+		if ((c = fold_num(&p, end)) < 0 || (pv = fold_num(&p, end)) < 0)
+			return;
+		for (got = 0; got < MCP_RES_SLOTS; got += run) {
+			if (p >= end || end - p < (*p >= 64 ? 3 : 1))
+				return;
+			run = *p % 64 + 1;
+			p += *p >= 64 ? 3 : 1;
+		}
+		if (name[0] == '\0' || (ix = region_ix(l, name)) < 0)
+			continue;
+		has[ix] = 1;
+		for (i = 0; i < c && pv > 0 && no[ix] < MCP_RES_SLOTS; i++)
+			one[ix][no[ix]++] = (double)(pv - 1);
+	}
+	for (i = 0; i < ac && ap > 0 && *na < nall; i++)
+		all[(*na)++] = (double)(ap - 1);
+}
+
 /*
  * One hour's HGETALL of rs:HOUR and of the rh:HOUR of before (a region
  * upgraded in the hour has slots in both, never the same window twice):
@@ -230,14 +307,18 @@ slots_of(struct latency *l, const redisReply *r, size_t size, double one[][MCP_R
  * the hour's column h of l.
  */
 static int
-hour_of(struct latency *l, const redisReply *rs, const redisReply *rh, int h)
+hour_of(struct latency *l, const redisReply *rs, const redisReply *rh, const redisReply *rf,
+    const char *names, int h)
 {
-	static double all[SERVE_REGIONS_MAX * MCP_RES_SLOTS], one[SERVE_REGIONS_MAX][MCP_RES_SLOTS];
+	static double all[2 * SERVE_REGIONS_MAX * MCP_RES_SLOTS],
+	    one[SERVE_REGIONS_MAX][MCP_RES_SLOTS];
 	size_t no[SERVE_REGIONS_MAX] = {0}, na = 0;
 	int has[SERVE_REGIONS_MAX] = {0}, ix;
 
 	slots_of(l, rs, MCP_RES_SLOT, one, no, has, all, &na);
 	slots_of(l, rh, MCP_RES_OLD_SLOT, one, no, has, all, &na);
+	if (rf != NULL)
+		fold_of(l, rf, names, one, no, has, all, &na, sizeof(all) / sizeof(all[0]));
 	for (ix = 0; ix < l->nreg; ix++)
 		if (has[ix])
 			l->p95[ix + 1][h] = p95_of(one[ix], no[ix]);
@@ -264,18 +345,38 @@ sort_regions(struct latency *l)
 		}
 }
 
+/* The field of hour in rf's HGETALL, or NULL; its "R" into *names. */
+static const redisReply *
+fold_field(const redisReply *rf, long hour, const char **names)
+{
+	char f[24];
+	size_t i;
+
+	snprintf(f, sizeof(f), "%ld", hour);
+	for (i = 0; rf->type == REDIS_REPLY_ARRAY && i + 1 < rf->elements; i += 2) {
+		if (rf->element[i]->type != REDIS_REPLY_STRING ||
+		    rf->element[i + 1]->type != REDIS_REPLY_STRING)
+			continue;
+		if (names != NULL && strcmp(rf->element[i]->str, "R") == 0)
+			*names = rf->element[i + 1]->str;
+		else if (names == NULL && strcmp(rf->element[i]->str, f) == 0)
+			return rf->element[i + 1];
+	}
+	return NULL;
+}
+
 /*
  * The latency of the last 24 hours: the results of each hour's rs:HOUR
- * and rh:HOUR of before (kept 25 hours), one pipeline.  0, or -1 when the
- * store failed.
+ * and rh:HOUR of before (kept 25 hours), and of the hours folded in rf
+ * (aggregate/fold.c), one pipeline.  0, or -1 when the store failed.
  */
 int
 serve_latency_read(struct conn *c, const char *slug, double now, struct latency *l)
 {
-	static char keys[2 * SERVE_HOURS][128];
-	const char *args[2 * SERVE_HOURS][2], **argv[2 * SERVE_HOURS];
-	int argc[2 * SERVE_HOURS], h, k;
-	redisReply *rep[2 * SERVE_HOURS];
+	static char keys[2 * SERVE_HOURS + 1][128];
+	const char *args[2 * SERVE_HOURS + 1][2], **argv[2 * SERVE_HOURS + 1], *names = "";
+	int argc[2 * SERVE_HOURS + 1], h, k;
+	redisReply *rep[2 * SERVE_HOURS + 1];
 
 	memset(l, 0, sizeof(*l));
 	l->first_hour = (long)floor(now / 3600) - (SERVE_HOURS - 1);
@@ -285,14 +386,19 @@ serve_latency_read(struct conn *c, const char *slug, double now, struct latency 
 		args[h][0] = "HGETALL", args[h][1] = keys[h];
 		argv[h] = args[h], argc[h] = 2;
 	}
-	if (serve_query(c, 2 * SERVE_HOURS, argc, argv, rep) != SR_OK)
+	snprintf(keys[h], sizeof(keys[h]), "mcp:{%s}:rf", slug);
+	args[h][0] = "HGETALL", args[h][1] = keys[h];
+	argv[h] = args[h], argc[h] = 2;
+	if (serve_query(c, 2 * SERVE_HOURS + 1, argc, argv, rep) != SR_OK)
 		return -1;
 	for (k = 0; k <= SERVE_REGIONS_MAX; k++)
 		for (h = 0; h < SERVE_HOURS; h++)
 			l->p95[k][h] = -1;
+	fold_field(rep[2 * SERVE_HOURS], 0, &names);
 	for (h = 0; h < SERVE_HOURS; h++)
-		hour_of(l, rep[h], rep[SERVE_HOURS + h], h);
-	serve_free_replies(rep, 2 * SERVE_HOURS);
+		hour_of(l, rep[h], rep[SERVE_HOURS + h],
+		    fold_field(rep[2 * SERVE_HOURS], l->first_hour + h, NULL), names, h);
+	serve_free_replies(rep, 2 * SERVE_HOURS + 1);
 	sort_regions(l);
 	return 0;
 }

@@ -4,33 +4,41 @@
 # minute: one day of results pushed through the real mcp-aggregate push
 # (durations spread over 50..800 ms, 1 % of the probes failing at
 # tools_list with a code) and decided window by window through the real
-# verdict, as cron runs them (MCP_NOW, 1,440 passes).  The month is
-# compressed: Redis's TTLs are the wall clock's, so the 29 days before are
-# the decided day's history copied under their names (COPY, the same
+# verdict, as cron runs them (MCP_NOW, 1,440 passes): the pass of each
+# hour's first window folds the hours older than the one before
+# (mcp:{SLUG}:rf, aggregate/fold.c), as it does in production.  The month
+# is compressed: Redis's TTLs are the wall clock's, so the 29 days before
+# are the decided day's history copied under their names (COPY, the same
 # encoding and size) with their uptime counters.  That is what a store
-# holds in steady state: 30 days of history, a day of results for
-# back-fill, 24 hours of latency histograms.  The long history (tally,
-# red, rgn: 400 days) is written whole from its first day (the tally's
-# 400 records, each region's 14 months), so a day of it is its steady
+# holds in steady state: 30 days of history, two hours of raw results and
+# 22 folded, 24 hours of latency.  The long history (tally, red, rgn: 400
+# days) is written whole from its first day, so a day of it is its steady
 # state, but for red, a field a day with incidents: its cost is measured
-# apart, for a slug with an incident every one of the 400 days, and with
-# 24 (the most a day keeps).  Then the same through the
-# mcp-aggregate of OLD (git, default ae5f5fd, the last with the 16-byte
-# slots of rh:HOUR and the 1,440 letters of day:DAY), built from the
-# repository into a temporary directory.  Prints used_memory, bytes per
-# slug and per result, the share of each kind of key, and the keys scaled
-# to 20,000 slugs (a registry) beside the target: at most 100 KB a slug,
-# so that 20,000 fit in 2 GB.
+# apart.  Then the same through the mcp-aggregate of before: the one in
+# $BENCH_BEFORE when set (the build of 075d3aa), else OLD (git, default
+# 075d3aa) built into a temporary directory.  Prints each kind of key's
+# bytes a slug and a result, scaled to 2,500, 20,000 and 100,000 slugs,
+# beside the target (32 KB a slug; 20,000 under 700 MB); the tool lists
+# (ls:HEX, lsi) apart, and Redis's own time in the fold script, a
+# slug-hour (the slow log of the passes that fold, every command logged).
 . "$(dirname "$0")/lib.sh"
 SLUGS=${BENCH_MEM_SLUGS:-100}
-OLD=${BENCH_MEM_OLD:-ae5f5fd}
-REGIONS=us-east-1,us-west-2,eu-west-2,ap-southeast-1,sa-east-1
+OLD=${BENCH_MEM_OLD:-075d3aa}
+REGIONS='us-east-1,us-west-2,eu-west-2,ap-southeast-1,sa-east-1'
 T0=1795536000
 DAY=1440
+TARGET=32768
 
 bench_redis
 rc() { redis-cli -s "$SOCK" "$@"; }
 used() { rc INFO memory | sed -n 's/^used_memory:\([0-9]*\).*/\1/p'; }
+# folds: the calls of the fold script (EVALSHA of 47 keys) in the slow
+# log, which logs every command while the threshold is 0: their count and
+# Redis's own time in them (us), "N US".
+folds() {
+	rc SLOWLOG GET -1 | awk '$0 == "EVALSHA" { e = 1; d = p1; next } e == 1 { e = 2; next }
+	    e == 2 { if ($0 == "47") { n++; s += d } e = 0 } { p1 = $0 } END { print n + 0, s + 0 }'
+}
 
 # The day's probes, the same for both layouts: 99 % pass, 1 % fail.
 gen=$TOP/tests/gen-scenario.sh
@@ -41,19 +49,33 @@ paste -d '\n' "$TMP/ok" "$TMP/bad" | awk 'NR % 2 == 1 && (NR + 1) % 200 != 0 || 
 [ "$(grep -c '"state":"broken"' "$TMP/day")" = $((SLUGS * 5 * DAY / 100)) ] ||
     { echo "memory.sh: the generator's records changed: not 1 % failures" >&2; exit 1; }
 
-# fill AGG HISTKEY RESKEY: one steady state through AGG; prints the figures.
+# fill AGG LABEL: one steady state through AGG; prints the figures, and
+# leaves the bytes a slug (tool lists apart) in $TMP/slug.LABEL.
 fill() {
-	local agg=$1 hist=$2 res=$3 mem0 total k d s nres=$((SLUGS * 5 * DAY)) keys b
+	local agg=$1 label=$2 mem0 total k d s nres=$((SLUGS * 5 * DAY)) keys lists t0 cpu fold=0 nf=0 u us
 	rc FLUSHALL >/dev/null
 	mem0=$(used)
+	# shellcheck disable=SC2154 # redis_pid: lib.sh's redis-server
+	t0=$(awk '{ print $14 + $15 }' "/proc/$redis_pid/stat")
 	MCP_NOW=$((T0 + 60 * DAY + 1)) "$agg" push <"$TMP/day"
 	for k in $(seq 0 $((DAY - 1))); do
+		# The pass of window k (at k + 95 s): that of an hour's first window folds.
+		if [ $((k % 60)) = 0 ] && [ "$k" -ge 120 ]; then
+			rc CONFIG SET slowlog-log-slower-than 0 slowlog-max-len 100000 >/dev/null
+			rc SLOWLOG RESET >/dev/null
+		fi
 		MCP_NOW=$((T0 + 60 * k + 95)) "$agg" verdict >/dev/null
+		if [ $((k % 60)) = 0 ] && [ "$k" -ge 120 ]; then
+			read -r u us < <(folds)
+			nf=$((nf + u)) fold=$((fold + us))
+			rc CONFIG SET slowlog-log-slower-than 10000 slowlog-max-len 128 >/dev/null
+		fi
 	done
+	cpu=$(awk -v t0="$t0" '{ printf "%.1f", ($14 + $15 - t0) / 100 }' "/proc/$redis_pid/stat")
 	d=$((T0 / 86400))
 	for s in $(seq -f 'mem-%05g' 1 "$SLUGS"); do
 		for k in $(seq 1 29); do
-			echo "COPY mcp:{$s}:$hist:$d mcp:{$s}:$hist:$((d - k))"
+			echo "COPY mcp:{$s}:day:$d mcp:{$s}:day:$((d - k))"
 			echo "HSET mcp:{$s}:up $((d - k)):u 1440 $((d - k)):n 1440"
 		done
 	done | rc >/dev/null
@@ -61,43 +83,51 @@ fill() {
 	# Each key's own bytes (MEMORY USAGE, SAMPLES 0: every element), by
 	# kind; what used_memory holds beyond them (the key space's tables,
 	# the scripts) is the store's own, and does not grow per slug.
-	rc --scan | awk -v hist="$hist" -v res="$res" '{ k = $0; sub(/^mcp:\{[^}]*\}:/, "", k)
-	    sub(/:[0-9]+$/, "", k)
-	    if (k == res || k == "codes") k = "1 results, " res (res == "res" ? ":W" : ":HOUR + codes") " (25 h)"
-	    else if (k == hist) k = "2 history, " hist ":DAY (30 days)"
-	    else if (k == "tally" || k == "red" || k == "rgn") k = "3 long history, tally red rgn (400 days)"
-	    else if (k ~ /^lat/) k = "4 latencies, lat* (24 h)"
-	    else k = "5 the rest (seen, hash, verdict, up ...)"
+	rc --scan | awk '{ k = $0; sub(/^mcp:\{[^}]*\}:/, "", k); sub(/:[0-9]+$/, "", k)
+	    if (k == "rs" || k == "codes") k = "1 results raw, rs:HOUR + codes (2 hours)"
+	    else if (k == "rf") k = "2 results + latency folded, rf (22 hours)"
+	    else if (k ~ /^lat/) k = "3 latency raw, lat:HOUR latsum latidx"
+	    else if (k == "day") k = "4 history, day:DAY (30 days)"
+	    else if (k == "tally" || k == "red" || k == "rgn") k = "5 long history, tally red rgn (400 days)"
+	    else if (k ~ /^ls:/ || k == "lsi") k = "7 tool lists, ls:HEX lsi (apart)"
+	    else k = "6 the rest (seen, hash, verdict, up ...)"
 	    print "MEMORY USAGE " $0 " SAMPLES 0" >"'"$TMP/cmds"'"; print k }' >"$TMP/kinds"
 	rc <"$TMP/cmds" | paste -d '\t' - "$TMP/kinds" |
 	    awk -F '\t' '{ b[$2] += $1 } END { for (k in b) print k "\t" b[k] }' | sort >"$TMP/shares"
-	keys=$(awk -F '\t' '{ s += $2 } END { printf "%d", s }' "$TMP/shares")
+	keys=$(awk -F '\t' '$1 !~ /^7/ { s += $2 } END { printf "%d", s }' "$TMP/shares")
+	lists=$(awk -F '\t' '$1 ~ /^7/ { s += $2 } END { printf "%d", s }' "$TMP/shares")
 	line() { # NAME BYTES FIXED
-		printf '  %-40s %6s MB %5s KB per slug %4s B per result   20,000 slugs: %5s GB\n' "$1" \
-		    "$(calc "\"%.1f\", $2 / 1048576")" "$(calc "\"%.0f\", $2 / 1024 / $SLUGS")" \
-		    "$(calc "\"%.0f\", $2 / $nres")" \
-		    "$(calc "\"%.2f\", ($2 / $SLUGS * 20000 + $3) / 1073741824")"
+		printf '  %-42s %6s KB a slug %4s B a result | 2,500: %6s MB  20,000: %6s MB  100,000: %6s GB\n' "$1" \
+		    "$(calc "\"%.1f\", $2 / 1024 / $SLUGS")" "$(calc "\"%.1f\", $2 / $nres")" \
+		    "$(calc "\"%.0f\", ($2 / $SLUGS * 2500 + $3) / 1048576")" \
+		    "$(calc "\"%.0f\", ($2 / $SLUGS * 20000 + $3) / 1048576")" \
+		    "$(calc "\"%.2f\", ($2 / $SLUGS * 100000 + $3) / 1073741824")"
 	}
-	line 'every key' "$keys" $((total - keys))
+	line 'every key but the tool lists' "$keys" $((total - keys - lists))
 	while IFS=$'\t' read -r k b; do line "${k#? }" "$b" 0; done <"$TMP/shares"
-	printf '  used_memory %s MB: the keys and %s MB of the store'"'"'s own (its tables, scripts: once, not per slug)\n' \
-	    "$(calc "\"%.1f\", $total / 1048576")" "$(calc "\"%.1f\", ($total - $keys) / 1048576")"
-	echo $(((keys * 20000 / SLUGS) + total - keys)) >"$TMP/total"
-	echo $((keys / SLUGS)) >"$TMP/slug"
+	printf '  used_memory %s MB: the keys and %s MB of the store'"'"'s own (its tables, scripts: once, not per slug); Redis CPU (user+sys) for the day: %s s\n' \
+	    "$(calc "\"%.1f\", $total / 1048576")" "$(calc "\"%.1f\", ($total - $keys - $lists) / 1048576")" "$cpu"
+	if [ "$nf" -gt 0 ]; then
+		printf '  folding: Redis %s us a slug-hour (%d folds, %d us in all, in the slow log: Redis'"'"'s own clock); 100,000 slugs: %s s of Redis an hour\n' \
+		    "$(calc "\"%.1f\", $fold / $nf")" "$nf" "$fold" "$(calc "\"%.1f\", $fold / $nf * 100000 / 1e6")"
+	fi
+	echo $((keys / SLUGS)) >"$TMP/slug.$label"
+	echo $((keys * 20000 / SLUGS + total - keys - lists)) >"$TMP/total.$label"
 }
 
-printf 'memory, steady state: %d slugs x 5 regions, one probe a minute, 30 days of history and a day of results (%d results, %d verdict passes), scaled to 20,000 slugs; target 100 KB a slug, 2 GB\n' \
+verdict_of() { # NAME BYTES-A-SLUG TOTAL-20000
+	local w=within
+	[ "$2" -le "$TARGET" ] && [ "$3" -le $((700 * 1048576)) ] || w=OVER
+	printf '%s: %s KB a slug, %s the 32 KB target; 20,000 slugs: %s MB (target under 700 MB); 100,000: %s GB\n' \
+	    "$1" "$(calc "\"%.1f\", $2 / 1024")" "$w" "$(calc "\"%.0f\", $3 / 1048576")" \
+	    "$(calc "\"%.2f\", $2 * 100000 / 1073741824")"
+}
+
+printf 'memory, steady state: %d slugs x 5 regions, one probe a minute, 30 days of history and a day of results (%d results, %d verdict passes), scaled; target 32 KB a slug, 20,000 under 700 MB (shared 2-core machine)\n' \
     "$SLUGS" $((SLUGS * 5 * DAY)) "$DAY"
-echo "this layout (rs:HOUR, day:DAY packed):"
-fill "$BIN/mcp-aggregate" day rs
-now_total=$(cat "$TMP/total") now_slug=$(cat "$TMP/slug")
-if [ "$now_slug" -le 102400 ]; then
-	printf 'this layout: %s KB a slug, within the 100 KB target; 20,000 slugs: %s GB\n' \
-	    "$(calc "\"%.0f\", $now_slug / 1024")" "$(calc "\"%.2f\", $now_total / 1073741824")"
-else
-	printf 'this layout: %s KB a slug, OVER the 100 KB target; 20,000 slugs: %s GB\n' \
-	    "$(calc "\"%.0f\", $now_slug / 1024")" "$(calc "\"%.2f\", $now_total / 1073741824")"
-fi
+echo "this layout (rs:HOUR raw 2 hours, rf folded):"
+fill "$BIN/mcp-aggregate" now
+verdict_of 'this layout' "$(cat "$TMP/slug.now")" "$(cat "$TMP/total.now")"
 # red at its worst: a field for each of the 400 days, one incident a
 # day, then 24 (a value past 64 bytes: Redis keeps the hash as a table).
 d=$((T0 / 86400))
@@ -108,19 +138,26 @@ for n in 1 24; do
 	    "$(calc "\"%.1f\", $(rc MEMORY USAGE 'mcp:{worst}:red' SAMPLES 0) / 1024")"
 	rc DEL 'mcp:{worst}:red' >/dev/null
 done
-if git -C "$TOP" cat-file -e "$OLD^{commit}" 2>/dev/null; then
+before=
+if [ -n "${BENCH_BEFORE:-}" ] && [ -x "$BENCH_BEFORE/mcp-aggregate" ]; then
+	before=$BENCH_BEFORE/mcp-aggregate
+elif git -C "$TOP" cat-file -e "$OLD^{commit}" 2>/dev/null; then
 	mkdir "$TMP/old"
 	git -C "$TOP" archive "$OLD" | tar -x -C "$TMP/old"
 	if make -C "$TMP/old" -j2 build/mcp-aggregate CURL_DIR= >"$TMP/old.log" 2>&1; then
-		echo "the layout before ($OLD: rh:HOUR, day:DAY of 1,440 letters):"
-		fill "$TMP/old/build/mcp-aggregate" day rh
-		printf '20,000 slugs: %s GB in this layout, %s GB in the one before (%s %%); target 2 GB\n' \
-		    "$(calc "\"%.2f\", $now_total / 1073741824")" "$(calc "\"%.2f\", $(cat "$TMP/total") / 1073741824")" \
-		    "$(calc "\"%.1f\", 100 * $now_total / $(cat "$TMP/total")")"
+		before=$TMP/old/build/mcp-aggregate
 	else
 		echo "the layout before: $OLD does not build here (see make's output), not measured"
 		tail -5 "$TMP/old.log"
 	fi
 else
 	echo "the layout before: commit $OLD is not in this repository (a tarball?), not measured"
+fi
+if [ -n "$before" ]; then
+	echo "the layout before (${BENCH_BEFORE:-$OLD}: rs:HOUR raw 25 hours, lat:HOUR):"
+	fill "$before" old
+	verdict_of 'the layout before' "$(cat "$TMP/slug.old")" "$(cat "$TMP/total.old")"
+	printf '20,000 slugs: %s MB in this layout, %s MB in the one before (%s %%)\n' \
+	    "$(calc "\"%.0f\", $(cat "$TMP/total.now") / 1048576")" "$(calc "\"%.0f\", $(cat "$TMP/total.old") / 1048576")" \
+	    "$(calc "\"%.1f\", 100 * $(cat "$TMP/total.now") / $(cat "$TMP/total.old")")"
 fi
