@@ -91,6 +91,10 @@ copy_slot() {
 }
 win() { echo $((T0 + 60 * $1)); }
 for w in 0 4 5; do "$gen" -q -s bench -N "$SLUGS" -r "$REGIONS" -t "$(win $w)" | mark >"$TMP/w$w"; done
+IFS=, read -r -a regions <<<"$REGIONS"
+for r in "${regions[@]}"; do
+	"$gen" -q -s bench -N "$SLUGS" -r "$r" -t "$(win 6)" | mark >"$TMP/w6.$r"
+done
 nres=$((SLUGS * 5))
 echo "$SLUGS slugs x 5 regions: a minute is $nres results (records of results only, as the runners' push --to sends them); goal: push and verdict within $GOAL s together"
 
@@ -130,6 +134,16 @@ printf "a minute's work for %d slugs x 5 regions: push %s s + verdict %s s = %s 
     "$bpush" "$bverdict" "$(calc "\"%.2f\", $bpush + $bverdict")" \
     "$bpush_r" "$bverdict_r" "$(calc "\"%.2f\", $bpush_r + $bverdict_r")"
 printf '  commands Redis ran a result in the push: %s\n' "$(calc "\"%.1f\", $push_calls / $nres")"
+
+# The deciding host's push as the regions bring it: a process each (a
+# runner's push, or its requests to the ingest), at once, window 6.
+c0=$(redis_cpu)
+TMP=$TMP MCP_NOW=$(($(win 6) + 1)) /usr/bin/time -f '%e %U %S' -o "$TMP/time" bash -c '
+	for r in "$@"; do "$0/mcp-aggregate" push <"$TMP/w6.$r" & done
+	wait' "$BIN" "${regions[@]}"
+read -r e u s <"$TMP/time"
+printf '  push of window 6, five processes at once (a region each): %.2f s wall, their CPU %.2f s; Redis CPU %.2f s\n' \
+    "$e" "$(calc "\"%.2f\", $u + $s")" "$(calc "\"%.2f\", $(redis_cpu) - $c0")"
 
 # Where a push and a verdict spend the store's time: Redis's own clock for
 # each script (SLOWLOG, everything logged) over 1,000 slugs of the same
@@ -185,17 +199,21 @@ small() {
 	rc config set slowlog-max-len 10000000 >/dev/null
 	rc slowlog reset >/dev/null
 	rc config resetstat >/dev/null
+	c0=$(redis_cpu)
 	MCP_REDIS="$MCP_REDIS?db=$1" MCP_NOW=$(($(win 4) + 1)) "$2/mcp-aggregate" push <"$TMP/probe1k"
 	read -r _ c <<<"$(redis_busy)"
 	scripts_time "push, a result:"
-	printf '  %-18s %s commands a result\n' "" "$(calc "\"%.1f\", $c / $n1k")"
+	printf '  %-18s %s commands a result, Redis CPU %s us a result (its slowlog too)\n' "" \
+	    "$(calc "\"%.1f\", $c / $n1k")" "$(calc "\"%.1f\", ($(redis_cpu) - $c0) * 1e6 / $n1k")"
 	digest "$1" >"$TMP/pushed.$1"
 	rc slowlog reset >/dev/null
 	rc config resetstat >/dev/null
+	c0=$(redis_cpu)
 	MCP_REDIS="$MCP_REDIS?db=$1" MCP_NOW=$(($(win 4) + 95)) "$2/mcp-aggregate" verdict >"$TMP/v1k.$1"
 	read -r _ c <<<"$(redis_busy)"
 	scripts_time "verdict, a slug:"
-	printf '  %-18s %s commands a slug\n' "" "$(calc "\"%.1f\", $c / 1000")"
+	printf '  %-18s %s commands a slug, Redis CPU %s us a slug\n' "" \
+	    "$(calc "\"%.1f\", $c / 1000")" "$(calc "\"%.1f\", ($(redis_cpu) - $c0) * 1e6 / 1000")"
 	digest "$1" >"$TMP/decided.$1"
 	rc config set slowlog-log-slower-than 10000 >/dev/null
 }
@@ -248,7 +266,6 @@ awk -v n="$SAMPLE" -v d="$TMP/recipe" -F'"slug":"bench-' '
 	{ s = substr($2, 1, 5) + 0; if (s > n) next
 	  match($0, /"region":"[^"]*"/); r = substr($0, RSTART + 10, RLENGTH - 11)
 	  print > (d "/" s "-" r ".jsonl") }' "$TMP/w5"
-IFS=, read -r -a regions <<<"$REGIONS"
 recipe_store() { # SLUG: step 3, one SET NX and one SADD per region
 	local slug region
 	printf -v slug 'bench-%05d' "$1"
