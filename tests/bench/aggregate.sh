@@ -202,6 +202,7 @@ small() {
 	c0=$(redis_cpu)
 	MCP_REDIS="$MCP_REDIS?db=$1" MCP_NOW=$(($(win 4) + 1)) "$2/mcp-aggregate" push <"$TMP/probe1k"
 	read -r _ c <<<"$(redis_busy)"
+	PCMDS=$(calc "\"%.1f\", $c / $n1k")
 	scripts_time "push, a result:"
 	printf '  %-18s %s commands a result, Redis CPU %s us a result (its slowlog too)\n' "" \
 	    "$(calc "\"%.1f\", $c / $n1k")" "$(calc "\"%.1f\", ($(redis_cpu) - $c0) * 1e6 / $n1k")"
@@ -211,6 +212,7 @@ small() {
 	c0=$(redis_cpu)
 	MCP_REDIS="$MCP_REDIS?db=$1" MCP_NOW=$(($(win 4) + 95)) "$2/mcp-aggregate" verdict >"$TMP/v1k.$1"
 	read -r _ c <<<"$(redis_busy)"
+	VCMDS=$(calc "\"%.1f\", $c / 1000")
 	scripts_time "verdict, a slug:"
 	printf '  %-18s %s commands a slug, Redis CPU %s us a slug\n' "" \
 	    "$(calc "\"%.1f\", $c / 1000")" "$(calc "\"%.1f\", ($(redis_cpu) - $c0) * 1e6 / 1000")"
@@ -219,6 +221,7 @@ small() {
 }
 echo "the store's time per script (Redis's clock), 1,000 slugs x 5 regions, 5 windows:"
 small 1 "$BIN"
+pcmds=$PCMDS vcmds=$VCMDS
 if [ -n "$BEFORE" ]; then
 	echo "the build before:"
 	small 2 "$BEFORE"
@@ -237,13 +240,23 @@ cmds=$(rc script load "for i = 1, 25 do redis.call('HINCRBY', KEYS[1], 'f' .. i,
 rc config set slowlog-log-slower-than 0 >/dev/null
 rc slowlog reset >/dev/null
 for _ in $(seq 1000); do echo "EVALSHA $nop 0"; echo "EVALSHA $cmds 1 bench-floor"; done | rc -n 2 >/dev/null
-scripts_time "floors:"
+scripts_time "floors:" | tee "$TMP/floors"
+# mean SHA: the mean time of that script's calls in the slowlog, us.
+mean() { rc --json slowlog get 10000000 | jq --arg s "$1" '[.[] | select(.[3][1] == $s) | .[2]] | add / length'; }
+fnop=$(mean "$nop") f25=$(mean "$cmds")
 rc config set slowlog-log-slower-than 10000 >/dev/null
 rc config resetstat >/dev/null
 for i in $(seq 100000); do printf 'HINCRBY bench-plain f%d 1\r\n' $((i % 25)); done | rc -n 2 --pipe >/dev/null
 plain=$(rc info commandstats | tr -d '\r' | awk -F'[=,:]' '/^cmdstat_hincrby:/ { print $7 }')
 printf '  %-18s %-32s %6d calls %7.1f us each (INFO commandstats; its reading and parsing not counted)\n' \
     "floors:" "a plain command (HINCRBY)" 100000 "$plain"
+# The floor of the minute: the commands the work makes (measured above),
+# each at a command's cost from Lua, with a Lua call's for each call.
+lcmd=$(calc "\"%.2f\", ($f25 - $fnop) / 25")
+fpush=$(calc "\"%.1f\", $nres * ($fnop + ($pcmds - 1) * $lcmd) / 1e6")
+fverdict=$(calc "\"%.1f\", $SLUGS * (4 * $fnop + ($vcmds - 4) * $lcmd) / 1e6")
+printf 'the floor of the minute at %d slugs: a command from Lua %s us, a Lua call %.1f us; push %s commands a result: %s s, verdict %s a slug (4 Lua calls): %s s; together %s s of Redis (goal %d s)\n' \
+    "$SLUGS" "$lcmd" "$fnop" "$pcmds" "$fpush" "$vcmds" "$fverdict" "$(calc "\"%.1f\", $fpush + $fverdict")" "$GOAL"
 rc -n 1 flushdb >/dev/null
 rc -n 2 flushdb >/dev/null
 
