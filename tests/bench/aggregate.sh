@@ -32,7 +32,6 @@ now() { date +%s.%N; }
 secs() { awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.3f", b - a }'; }
 
 bench_redis
-agg=$BIN/mcp-aggregate
 gen=$TOP/tests/gen-scenario.sh
 rc() { redis-cli -s "$SOCK" "$@"; }
 mark() { cat; }
@@ -51,6 +50,7 @@ fi
 [ -z "$BEFORE" ] || [ -x "$BEFORE/mcp-aggregate" ] || { echo "aggregate: BENCH_BEFORE=$BEFORE has no mcp-aggregate" >&2; exit 1; }
 
 # redis_cpu: the redis-server's CPU seconds so far (user + system).
+# shellcheck disable=SC2154 # redis_pid is lib.sh's
 redis_cpu() { awk -v t="$(getconf CLK_TCK)" '{ printf "%.2f", ($14 + $15) / t }' "/proc/$redis_pid/stat"; }
 # redis_busy: the microseconds INFO commandstats counts in scripts (EVALSHA
 # and EVAL, their commands within), and the calls of every command (a
@@ -138,9 +138,11 @@ printf '  commands Redis ran a result in the push: %s\n' "$(calc "\"%.1f\", $pus
 # The deciding host's push as the regions bring it: a process each (a
 # runner's push, or its requests to the ingest), at once, window 6.
 c0=$(redis_cpu)
-TMP=$TMP MCP_NOW=$(($(win 6) + 1)) /usr/bin/time -f '%e %U %S' -o "$TMP/time" bash -c '
-	for r in "$@"; do "$0/mcp-aggregate" push <"$TMP/w6.$r" & done
-	wait' "$BIN" "${regions[@]}"
+MCP_NOW=$(($(win 6) + 1)) /usr/bin/time -f '%e %U %S' -o "$TMP/time" bash -c '
+	d=$1
+	shift
+	for r in "$@"; do "$0/mcp-aggregate" push <"$d/w6.$r" & done
+	wait' "$BIN" "$TMP" "${regions[@]}"
 read -r e u s <"$TMP/time"
 printf '  push of window 6, five processes at once (a region each): %.2f s wall, their CPU %.2f s; Redis CPU %.2f s\n' \
     "$e" "$(calc "\"%.2f\", $u + $s")" "$(calc "\"%.2f\", $(redis_cpu) - $c0")"
