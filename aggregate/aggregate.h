@@ -158,6 +158,8 @@ struct agg_faults {
 
 /* Count one slug's regions into f. */
 void agg_fault_add(struct agg_faults *f, const struct agg_rstate *s, size_t n);
+/* Add the counts of g (its canary and blind flags aside) to its region's in f. */
+void agg_fault_merge(struct agg_faults *f, const struct agg_fault_region *g);
 /*
  * Mark region as one whose runner's canary failed (before its slugs are
  * added): blind whatever the thresholds.
@@ -384,6 +386,7 @@ struct agg_opts {
 	const char *to, *token_file, *cacert;
 	double linger; /* push --to --linger: seconds after stdin's end; < 0: the default */
 	int take_back; /* token revoke --take-back */
+	unsigned shard_k, shard_n; /* verdict --shard K/N; 0/0 for none */
 };
 /* The options before any flag. */
 #define AGG_OPTS_INIT                                                                              \
@@ -519,6 +522,31 @@ int agg_judgment(struct mcp_store *st, long long window, struct agg_faults *f);
  * a warning.
  */
 int agg_fold(struct mcp_store *st, char *const *slugs, size_t n, long long hour);
+/*
+ * agg_judge in two: the canaries and the counts of the slugs into f (f->n
+ * 0 first); then the judgment of f, kept in mcp:fault:W.  0, or -1 after a
+ * warning.
+ */
+int agg_judge_count(struct mcp_store *st, long long window, int lookback, char *const *slugs,
+    size_t n, struct agg_faults *f);
+int agg_judge_keep(struct mcp_store *st, long long window, struct agg_faults *f);
+
+/*
+ * vshard.c, verdict --shard K/N (mcp-aggregate(1)): share K holds the
+ * slugs whose hash slot S has S * N / 16384 = K - 1, the K-th of N equal
+ * runs of the slots.  agg_shard_has: 1 when slug is in share k of n (every
+ * slug for n 0).  agg_shard_keep: the slugs of the share moved to the
+ * front, in their order; their count.  agg_shard_judge: the judgment of
+ * window over every slug (all), from the counts of each share, each
+ * counted by its own deciding host (the others' awaited AGG_SHARD_WAIT
+ * seconds, then counted here), kept in mcp:fault:W as a full pass keeps
+ * it.  0, or -1 after a warning.
+ */
+#define AGG_SHARD_WAIT 10
+int agg_shard_has(const char *slug, unsigned k, unsigned n);
+size_t agg_shard_keep(char **slugs, size_t n, unsigned k, unsigned nshares);
+int agg_shard_judge(struct mcp_store *st, const struct agg_opts *o, long long window, char **all,
+    size_t n, struct agg_faults *f);
 /*
  * Mark in f the regions whose latest canary in the lookback of W failed
  * (mcp:canary:W, mcp-store(7)); 0, or -1 after a warning.

@@ -37,8 +37,10 @@
  * window, [7] ttl-short, [9] hour, [14] slot, [15] the slug's prefix,
  * [16] the token's ID or '').  push_again(cur, pos): a result of the
  * window is in the slot at pos: 0 when it is this one (a retry), else 2,
- * kept among the window's contested results.  push_wrote(): the token
- * that wrote it, after a result is stored.
+ * kept among the window's contested results.  push_wrote(xat): the token
+ * that wrote it, after a result is stored; the key's expiry set when the
+ * region's field is new: ttl-short and xat (seconds to the end of the
+ * hour, push.c).
  */
 #define AGG_AUDIT_LUA                                                                              \
 	"local function push_again(cur, pos)\n"                                                    \
@@ -50,10 +52,11 @@
 	"  redis.call('EXPIRE', ck, ARGV[7])\n"                                                    \
 	"  return 2\n"                                                                             \
 	"end\n"                                                                                    \
-	"local function push_wrote()\n"                                                            \
+	"local function push_wrote(xat)\n"                                                         \
 	"  if ARGV[16] == '' then return end\n"                                                    \
 	"  local k, at = ARGV[15] .. 'rw:' .. ARGV[9], tonumber(ARGV[14]) * 4\n"                   \
 	"  local cur = redis.call('HGET', k, ARGV[1]) or ''\n"                                     \
+	"  local new = #cur < 240\n"                                                               \
 	"  if #cur < 240 then cur = cur .. string.rep('\\0', 240 - #cur) end\n"                    \
 	"  local id = string.char(tonumber(string.sub(ARGV[16], 1, 2), 16),\n"                     \
 	"    tonumber(string.sub(ARGV[16], 3, 4), 16), tonumber(string.sub(ARGV[16], 5, 6), "      \
@@ -61,7 +64,7 @@
 	"    tonumber(string.sub(ARGV[16], 7, 8), 16))\n"                                          \
 	"  redis.call('HSET', k, ARGV[1], string.sub(cur, 1, at) .. id .. string.sub(cur, at + "   \
 	"5))\n"                                                                                    \
-	"  redis.call('EXPIRE', k, ARGV[7])\n"                                                     \
+	"  if new then redis.call('EXPIRE', k, xat + ARGV[7]) end\n"                               \
 	"end\n"
 
 /*

@@ -19,7 +19,7 @@ agg_usage(void)
 	    "       %s push [-v] [-r REGION] [-S FILE] [-t SECONDS] --to URL --token-file FILE "
 	    "[--cacert FILE] [--linger SECONDS]\n"
 	    "       %s verdict [-F SLUGS] [-L SECONDS] [-P PERCENT] [-R URL] [-t SECONDS] "
-	    "[SLUG ...]\n"
+	    "[--shard K/N | SLUG ...]\n"
 	    "       %s results [-R URL] [-t SECONDS] SLUG [FROM [TO]]\n"
 	    "       %s status [-j] [-R URL] [-t SECONDS] [SLUG ...]\n"
 	    "       %s report [-R URL] [-t SECONDS] [--json | --csv] [--month YYYY-MM | --from "

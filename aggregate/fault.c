@@ -50,6 +50,24 @@ find(struct agg_faults *f, const char *name)
 	return &f->r[f->n++];
 }
 
+/* aggregate.h: the counts of g added to its region's in f (vshard.c's sum). */
+void
+agg_fault_merge(struct agg_faults *f, const struct agg_fault_region *g)
+{
+	struct agg_fault_region *t = find(f, g->name);
+	int s;
+
+	if (t == NULL)
+		return;
+	t->probed += g->probed;
+	t->passed += g->passed;
+	t->failed += g->failed;
+	t->hash += g->hash;
+	t->cert += g->cert;
+	for (s = 0; s < MCP_NSTEPS; s++)
+		t->steps[s] += g->steps[s];
+}
+
 void
 agg_fault_canary(struct agg_faults *f, const char *region)
 {

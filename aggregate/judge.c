@@ -236,7 +236,7 @@ save(struct mcp_store *st, long long window, const struct agg_faults *f)
 }
 
 int
-agg_judge(struct mcp_store *st, long long window, int lookback, char *const *slugs, size_t n,
+agg_judge_count(struct mcp_store *st, long long window, int lookback, char *const *slugs, size_t n,
     struct agg_faults *f)
 {
 	static const struct mcp_store_retry rp = {3, 0, NULL, 0};
@@ -260,8 +260,23 @@ agg_judge(struct mcp_store *st, long long window, int lookback, char *const *slu
 			return -1;
 		}
 	}
+	return 0;
+}
+
+int
+agg_judge_keep(struct mcp_store *st, long long window, struct agg_faults *f)
+{
 	agg_fault_judge(f);
 	return save(st, window, f);
+}
+
+int
+agg_judge(struct mcp_store *st, long long window, int lookback, char *const *slugs, size_t n,
+    struct agg_faults *f)
+{
+	if (agg_judge_count(st, window, lookback, slugs, n, f) == -1)
+		return -1;
+	return agg_judge_keep(st, window, f);
 }
 
 /* "PROBED FAILED BLIND STEP [canary] [hash=N] [cert=N]" of a region, as save() keeps it. */

@@ -73,7 +73,21 @@ results(const struct agg_opts *o, int argc, char **argv)
 	return agg_results(o, argv[0], from, to);
 }
 
-enum { OPT_TO = 256, OPT_TOKEN_FILE, OPT_CACERT, OPT_LINGER, OPT_TAKE_BACK };
+enum { OPT_TO = 256, OPT_TOKEN_FILE, OPT_CACERT, OPT_LINGER, OPT_TAKE_BACK, OPT_SHARD };
+
+/* verdict --shard K/N: 1 <= K <= N <= 1000, as targets' (the shares differ: slots). */
+static void
+shard_arg(const char *s, struct agg_opts *o)
+{
+	unsigned k, n;
+	int used = 0;
+
+	if (sscanf(s, "%4u/%4u%n", &k, &n, &used) != 2 || s[used] != '\0' || n < 1 || n > 1000 ||
+	    k < 1 || k > n)
+		errx(MCP_EXIT_USAGE, "--shard %s: want K/N, 1 <= K <= N <= 1000", s);
+	o->shard_k = k;
+	o->shard_n = n;
+}
 
 /* push's long options (the ingest's): every other subcommand has none. */
 static const struct option push_longs[] = {
@@ -88,6 +102,11 @@ static const struct option token_longs[] = {
     {"take-back", no_argument, NULL, OPT_TAKE_BACK},
     {NULL, 0, NULL, 0},
 };
+/* verdict's: --shard. */
+static const struct option verdict_longs[] = {
+    {"shard", required_argument, NULL, OPT_SHARD},
+    {NULL, 0, NULL, 0},
+};
 static const struct option no_longs[] = {{NULL, 0, NULL, 0}};
 
 static const struct option *
@@ -95,6 +114,8 @@ longs_of(const char *cmd)
 {
 	if (strcmp(cmd, "push") == 0)
 		return push_longs;
+	if (strcmp(cmd, "verdict") == 0)
+		return verdict_longs;
 	return strcmp(cmd, "token") == 0 ? token_longs : no_longs;
 }
 
@@ -151,6 +172,9 @@ main(int argc, char *argv[])
 			break;
 		case OPT_TAKE_BACK:
 			o.take_back = 1;
+			break;
+		case OPT_SHARD:
+			shard_arg(optarg, &o);
 			break;
 		case OPT_CACERT:
 			if (access(optarg, R_OK) == -1)
@@ -224,6 +248,9 @@ main(int argc, char *argv[])
 			agg_usage();
 		return agg_ingest(&o, overrides);
 	} else {
+		/* A share is of the full pass: named slugs are decided whole. */
+		if (o.shard_n > 0 && argc > 0)
+			agg_usage();
 		for (i = 0; i < argc; i++)
 			if (!mcp_slug_ok(argv[i]))
 				errx(MCP_EXIT_USAGE, "%s: bad slug: not " MCP_SLUG_RULE, argv[i]);

@@ -50,6 +50,14 @@
  * way, "STARTED EXPIRY", and forgets the regions silent for 25 hours once
  * it holds more than 16.
  *
+ * A key's expiry is set when its region's slot string of the hour is new
+ * (its first result of the hour: "fresh") or when the write may have made
+ * the key, to its TTL counted from the end of the hour (the clock's, or the
+ * result's when later): once a region-hour, not once a result, and never
+ * sooner than its TTL after the latest result.  The trims of seen, cert and
+ * drift are made then too: what they cut is read by no one in the hour
+ * they stay (the verdict reads seen of 24 hours and drift of its window).
+ *
  * latsum is the sum of the hourly latency histograms lat:X of the hours
  * [hour - 23, hour], "hour" the newest, "n" the count, "n:X" the count
  * each hour adds; latidx orders its buckets.  The newest hour is the
@@ -135,37 +143,42 @@ static const char push_lua[] = MCP_RES_LUA AGG_AUDIT_LUA PUSH_LISTS_LUA
     "local op = tonumber(ARGV[14]) * 16\n"
     "if #old >= op + 16 and string.byte(old, op + 3) ~= 0 then return 0 end\n"
     "if redis.call('HEXISTS', KEYS[11], ARGV[1]) == 1 then return 0 end\n"
+    "local fresh = #cur < 420\n"
+    "local xat = tonumber(ARGV[12])\n"
+    "xat = (math.max(math.floor(xat / 3600), tonumber(ARGV[9])) + 1) * 3600 - xat\n"
     "if #cur < 420 then cur = cur .. string.rep('\\0', 420 - #cur) end\n"
     "redis.call('HSET', KEYS[1], ARGV[1], string.sub(cur, 1, pos) ..\n"
     "  res_pack(ARGV[2], KEYS[10]) .. string.sub(cur, pos + 8))\n"
-    "redis.call('EXPIRE', KEYS[1], ARGV[7])\n"
-    "push_wrote()\n"
-    "if redis.call('EXISTS', KEYS[10]) == 1 then redis.call('EXPIRE', KEYS[10], ARGV[8]) end\n"
+    "if fresh then redis.call('EXPIRE', KEYS[1], xat + ARGV[7]) end\n"
+    "push_wrote(xat)\n"
+    "if (fresh or string.match(ARGV[2], '^%d+ b')) and redis.call('EXISTS', KEYS[10]) == 1 then\n"
+    "  redis.call('EXPIRE', KEYS[10], xat + ARGV[8])\n"
+    "end\n"
     "local t, now = tonumber(ARGV[3]), tonumber(ARGV[12])\n"
-    "redis.call('ZADD', KEYS[2], 'GT', t, ARGV[1])\n"
-    "redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', '(' .. (now - 172800))\n"
-    "redis.call('EXPIRE', KEYS[2], ARGV[7])\n"
+    "if redis.call('ZADD', KEYS[2], 'GT', t, ARGV[1]) > 0 or fresh then\n"
+    "  redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', '(' .. (now - 172800))\n"
+    "  redis.call('EXPIRE', KEYS[2], xat + ARGV[7])\n"
+    "end\n"
     "if ARGV[11] ~= '' then\n"
     "  local at = tonumber(redis.call('HGET', KEYS[8], 'host_at'))\n"
-    "  if not at or t >= at then\n"
-    "    redis.call('HSET', KEYS[8], 'host', ARGV[11], 'host_at', ARGV[3])\n"
+    "  if (not at or t >= at) and\n"
+    "    redis.call('HSET', KEYS[8], 'host', ARGV[11], 'host_at', ARGV[3]) > 0 or fresh then\n"
+    "    redis.call('EXPIRE', KEYS[8], xat + ARGV[8])\n"
     "  end\n"
-    "  redis.call('EXPIRE', KEYS[8], ARGV[8])\n"
     "end\n"
     "if ARGV[13] ~= '' then\n"
     "  local prev = redis.call('HGET', KEYS[9], ARGV[1])\n"
     "  local pt = prev and tonumber(string.match(prev, '^(%S+)'))\n"
-    "  if not pt or t >= pt then\n"
-    "    redis.call('HSET', KEYS[9], ARGV[1], ARGV[3] .. ' ' .. ARGV[13])\n"
-    "  end\n"
-    "  if redis.call('HLEN', KEYS[9]) > 16 then\n"
+    "  local added = (not pt or t >= pt) and\n"
+    "    redis.call('HSET', KEYS[9], ARGV[1], ARGV[3] .. ' ' .. ARGV[13]) > 0\n"
+    "  if added and redis.call('HLEN', KEYS[9]) > 16 then\n"
     "    local c = redis.call('HGETALL', KEYS[9])\n"
     "    for i = 1, #c, 2 do\n"
     "      local at = tonumber(string.match(c[i + 1], '^(%S+)'))\n"
     "      if not at or at < now - 90000 then redis.call('HDEL', KEYS[9], c[i]) end\n"
     "    end\n"
     "  end\n"
-    "  redis.call('EXPIRE', KEYS[9], ARGV[7])\n"
+    "  if added or fresh then redis.call('EXPIRE', KEYS[9], xat + ARGV[7]) end\n"
     "end\n"
     "if ARGV[6] ~= '' then\n"
     "  local h, sum, idx, pre = tonumber(ARGV[9]), KEYS[6], KEYS[7], ARGV[10]\n"
@@ -189,7 +202,8 @@ static const char push_lua[] = MCP_RES_LUA AGG_AUDIT_LUA PUSH_LISTS_LUA
     "    return c\n"
     "  end\n"
     "  local top = tonumber(redis.call('HGET', sum, 'hour'))\n"
-    "  if not top or r > top then\n"
+    "  local moved = not top or r > top\n"
+    "  if moved then\n"
     "    local rebuild = not top\n"
     "    for x = (top or r) - 23, math.min(top or r, r - 24) do\n"
     "      if rebuild then break end\n"
@@ -221,13 +235,15 @@ static const char push_lua[] = MCP_RES_LUA AGG_AUDIT_LUA PUSH_LISTS_LUA
     "    top = r\n"
     "  end\n"
     "  if h > top - 24 then\n"
-    "    redis.call('HINCRBY', KEYS[5], ARGV[6], 1)\n"
+    "    local nb = redis.call('HINCRBY', KEYS[5], ARGV[6], 1) == 1\n"
     "    add(ARGV[6], 1)\n"
     "    redis.call('HINCRBY', sum, 'n', 1)\n"
     "    redis.call('HINCRBY', sum, 'n:' .. h, 1)\n"
-    "    redis.call('EXPIRE', KEYS[5], ARGV[7])\n"
-    "    redis.call('EXPIRE', sum, ARGV[7])\n"
-    "    redis.call('EXPIRE', idx, ARGV[7])\n"
+    "    if fresh or nb or moved then\n"
+    "      redis.call('EXPIRE', KEYS[5], xat + ARGV[7])\n"
+    "      redis.call('EXPIRE', sum, xat + ARGV[7])\n"
+    "      redis.call('EXPIRE', idx, xat + ARGV[7])\n"
+    "    end\n"
     "  end\n"
     "end\n"
     "if ARGV[5] ~= '' then\n"
@@ -237,16 +253,19 @@ static const char push_lua[] = MCP_RES_LUA AGG_AUDIT_LUA PUSH_LISTS_LUA
     "    local sp = string.find(prev, ' ', 1, true)\n"
     "    pt, ph = tonumber(string.sub(prev, 1, sp - 1)), string.sub(prev, sp + 1)\n"
     "  end\n"
+    "  local added = false\n"
     "  if not pt or t > pt then\n"
-    "    redis.call('HSET', KEYS[3], ARGV[1], ARGV[3] .. ' ' .. ARGV[5])\n"
+    "    added = redis.call('HSET', KEYS[3], ARGV[1], ARGV[3] .. ' ' .. ARGV[5]) > 0\n"
     "    if ph and ph ~= ARGV[5] then\n"
     "      redis.call('ZADD', KEYS[4], ARGV[4],\n"
     "        ARGV[4] .. ' ' .. ARGV[1] .. ' ' .. ph .. ' ' .. ARGV[5])\n"
     "      redis.call('EXPIRE', KEYS[4], ARGV[7])\n"
     "    end\n"
     "  end\n"
-    "  redis.call('EXPIRE', KEYS[3], ARGV[8])\n"
-    "  redis.call('ZREMRANGEBYSCORE', KEYS[4], '-inf', '(' .. (now - 90000))\n"
+    "  if added or fresh then\n"
+    "    redis.call('EXPIRE', KEYS[3], xat + ARGV[8])\n"
+    "    redis.call('ZREMRANGEBYSCORE', KEYS[4], '-inf', '(' .. (now - 90000))\n"
+    "  end\n"
     "end\n"
     "return 1\n"
     "end\n"
@@ -468,14 +487,50 @@ append_unjudged(struct pctx *p, const struct pending *q)
 	    hour);
 }
 
-/* What every result adds: its slug known, its run's canary. */
+/* What every result adds: its run's canary. */
 static void
 append_tail(struct pctx *p, const struct pending *q)
 {
-	mcp_store_appendf(p->st, "ZADD %s GT %s %s", AGG_KEY_SLUGS, q->started, q->slug);
-	mcp_store_appendf(p->st, "ZADD %s 0 %s", AGG_KEY_LEX, q->slug);
 	if (q->canary_sent)
 		append_canary(p, q);
+}
+
+/*
+ * Every result's slug known (the index, by its latest start, and the name
+ * index): one ZADD of each for the batch, not two commands a result, a
+ * slug's run of results (its regions, one after another) named once.  Both
+ * are idempotent: each try of the batch sends them for all of its records,
+ * so that none is lost with a link that failed after its result was
+ * stored.  The replies to read: 2, or 0 for an empty batch.
+ */
+static int
+append_index(struct pctx *p)
+{
+	const char *a[2 + 2 * AGG_BATCH + 1], *z[2 + 2 * AGG_BATCH];
+	const char *last = NULL, *best = NULL;
+	size_t i;
+	int na = 3, nz = 2;
+
+	a[0] = "ZADD", a[1] = AGG_KEY_SLUGS, a[2] = "GT";
+	z[0] = "ZADD", z[1] = AGG_KEY_LEX;
+	for (i = 0; i < p->n; i++) {
+		const struct pending *q = &p->b[i];
+
+		if (last != NULL && strcmp(last, q->slug) == 0) {
+			/* The run's latest start: GT keeps the greatest anyway. */
+			if (strtod(q->started, NULL) > strtod(best, NULL))
+				a[na - 2] = best = q->started;
+			continue;
+		}
+		last = q->slug, best = q->started;
+		a[na++] = q->started, a[na++] = q->slug;
+		z[nz++] = "0", z[nz++] = q->slug;
+	}
+	if (nz == 2)
+		return 0;
+	mcp_store_appendv(p->st, na, a, NULL);
+	mcp_store_appendv(p->st, nz, z, NULL);
+	return 2;
 }
 
 static void
@@ -526,7 +581,7 @@ append_push(struct pctx *p, const struct pending *q, long long now)
 static int
 replies(const struct pending *q)
 {
-	return 3 + (q->canary_sent ? 2 : 0);
+	return 1 + (q->canary_sent ? 2 : 0);
 }
 
 /*
@@ -634,12 +689,13 @@ send_batch(struct mcp_store *st, void *arg, char *err, size_t errlen)
 	enum mcp_store_status rc = MCP_STORE_OK;
 	redisReply *r;
 	size_t i;
-	int j, stored;
+	int j, stored, nindex;
 
 	mark_canaries(p);
 	for (i = 0; i < p->n; i++)
 		if (!p->b[i].done)
 			append_push(p, &p->b[i], now);
+	nindex = append_index(p);
 	for (i = 0; i < p->n; i++) {
 		if (p->b[i].done)
 			continue;
@@ -670,6 +726,15 @@ send_batch(struct mcp_store *st, void *arg, char *err, size_t errlen)
 			}
 			freeReplyObject(r);
 		}
+	}
+	for (j = 0; j < nindex; j++) {
+		if (mcp_store_read(st, &r, 1, err, errlen) == -1)
+			return MCP_STORE_AGAIN;
+		if (r->type == REDIS_REPLY_ERROR) {
+			snprintf(err, errlen, "%s: %s", mcp_store_where(st), r->str);
+			rc = MCP_STORE_AGAIN;
+		}
+		freeReplyObject(r);
 	}
 	count_runs(st, p);
 	push_lists_put(st, p);

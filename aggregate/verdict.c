@@ -958,8 +958,14 @@ agg_verdict(const struct agg_opts *o, char **slugs, int nslugs)
 	}
 	if (nslugs == 0 && fill_names(&v, list, n) == -1)
 		goto out;
-	if (judge(&v, o, nslugs == 0 ? list : NULL, n) == -1 ||
-	    agg_shorts_read(v.st, v.window, &v.shorts) == -1)
+	if (o->shard_n > 0) {
+		/* The judgment over every slug, then the share's own (vshard.c). */
+		if (agg_shard_judge(v.st, o, v.window, list, n, &v.faults) == -1)
+			goto out;
+		n = agg_shard_keep(list, n, o->shard_k, o->shard_n);
+	} else if (judge(&v, o, nslugs == 0 ? list : NULL, n) == -1)
+		goto out;
+	if (agg_shorts_read(v.st, v.window, &v.shorts) == -1)
 		goto out;
 	rc = pass(&v, list, n);
 	/* Once a slug-hour, at its first window: the hours past the lookback folded. */

@@ -114,6 +114,21 @@ same_verdicts 0 5 "verdicts of windows 0..5: the same from the cluster as from o
 ok "$(grep -q '"verdict":"green"' "$TMP/cluster.v.5" && grep -q '"verdict":"red"' "$TMP/cluster.v.5"; echo $?)" \
     "and they are not all alike (green and red among them)"
 
+# Two deciding hosts, each its share of the slots (verdict --shard), at
+# once: window 5 decided again, exactly as the full pass decided it, though
+# the shares' slot ranges are not the masters'.
+for k in 1 2; do
+	MCP_NOW=$(($(w 5) + 95)) on cluster mcp-aggregate verdict --shard $k/2 >"$TMP/share.$k" &
+	share[k]=$!
+done
+wait "${share[1]}"
+r1=$?
+wait "${share[2]}"
+is "$r1/$?/$(sort "$TMP/share.1" "$TMP/share.2" | diff - <(sort "$TMP/cluster.v.5"))" "0/0/" \
+    "verdict --shard 1/2 and 2/2 at once: the full pass's verdicts of window 5, byte for byte"
+is "$(jq -r .slug "$TMP/share.1" "$TMP/share.2" | sort | uniq -d):$(($(wc -l <"$TMP/share.1") > 0))" ":1" \
+    "no slug decided by both shares, and each decides some"
+
 spread=0
 for p in $(masters); do
 	n=$(rc "$p" --scan --pattern 'mcp:{*}:verdict' | wc -l)
