@@ -65,35 +65,72 @@ alert_outbox_key(char *buf, size_t len, const struct alert_conf *c, int route)
 	snprintf(buf, len, "mcp:alert:outbox:%s", c->routes[route].name);
 }
 
+/*
+ * Random bytes come from a pool of the thread's own, filled a few KB at
+ * a time: a storm queues thousands of jobs, each with an id, and a
+ * getrandom(2) each was a system call each.
+ */
 void
 alert_hex_random(char *buf, size_t nbytes)
 {
-	unsigned char r[32];
+	static const char hex[] = "0123456789abcdef";
+	static __thread unsigned char pool[4096];
+	static __thread size_t left;
+	const unsigned char *r;
 	size_t i;
 
-	if (nbytes > sizeof(r) || getrandom(r, nbytes, 0) != (ssize_t)nbytes)
-		err(MCP_EXIT_FAIL, "getrandom");
-	for (i = 0; i < nbytes; i++)
-		snprintf(buf + 2 * i, 3, "%02x", r[i]);
+	if (nbytes > 32)
+		errx(MCP_EXIT_FAIL, "alert_hex_random: %zu bytes", nbytes);
+	if (left < nbytes) {
+		if (getrandom(pool, sizeof(pool), 0) != (ssize_t)sizeof(pool))
+			err(MCP_EXIT_FAIL, "getrandom");
+		left = sizeof(pool);
+	}
+	r = pool + sizeof(pool) - left;
+	for (i = 0; i < nbytes; i++) {
+		buf[2 * i] = hex[r[i] >> 4];
+		buf[2 * i + 1] = hex[r[i] & 0xf];
+	}
+	buf[2 * nbytes] = '\0';
+	/* Used once: what a later id or token is made of is not kept beside it. */
+	memset(pool + sizeof(pool) - left, 0, nbytes);
+	left -= nbytes;
+}
+
+/*
+ * The job's members in the order alert_job_new wrote them from a tree
+ * (id, route, n, first, next, rec), so that the same bytes are stored.
+ */
+char *
+alert_job_text(const struct alert_conf *c, int route, const char *text)
+{
+	char id[33];
+	double now = mcp_ms_floor(mcp_now()); /* rounded up, it is due after this run's clock */
+	struct mcp_buf b = {0};
+
+	alert_hex_random(id, 16);
+	if (mcp_buf_adds(&b, "{\"id\":") == -1 || mcp_json_string(&b, id) == -1 ||
+	    mcp_buf_adds(&b, ",\"route\":") == -1 ||
+	    mcp_json_string(&b, c->routes[route].name) == -1 ||
+	    mcp_buf_adds(&b, ",\"n\":0,\"first\":") == -1 || mcp_json_addnum(&b, now) == -1 ||
+	    mcp_buf_adds(&b, ",\"next\":") == -1 || mcp_json_addnum(&b, now) == -1 ||
+	    mcp_buf_adds(&b, ",\"rec\":") == -1 || mcp_buf_adds(&b, text) == -1 ||
+	    mcp_buf_addc(&b, '}') == -1)
+		errx(MCP_EXIT_FAIL, "a delivery: out of memory");
+	return b.p;
 }
 
 char *
 alert_job_new(const struct alert_conf *c, int route, const cJSON *rec)
 {
-	char id[33];
-	double now = mcp_ms_floor(mcp_now()); /* rounded up, it is due after this run's clock */
-	cJSON *o;
+	struct mcp_buf t = {0};
+	char why[256], *job;
 
-	alert_hex_random(id, 16);
-	if ((o = cJSON_CreateObject()) == NULL)
-		err(MCP_EXIT_FAIL, "cJSON");
-	cJSON_AddStringToObject(o, "id", id);
-	cJSON_AddStringToObject(o, "route", c->routes[route].name);
-	cJSON_AddNumberToObject(o, "n", 0);
-	cJSON_AddNumberToObject(o, "first", now);
-	cJSON_AddNumberToObject(o, "next", now);
-	cJSON_AddItemToObject(o, "rec", cJSON_Duplicate(rec, 1));
-	return alert_print(o);
+	if (mcp_json_write(&t, rec, why, sizeof(why)) == -1)
+		errx(MCP_EXIT_FAIL, "a delivery: %s", why);
+	job = alert_job_text(c, route, t.p);
+	mcp_buf_free(&t);
+	return job;
 }
 
 /* --- the outbox ----------------------------------------------------------------- */

@@ -595,7 +595,7 @@ alert_heartbeat(struct ctx *x)
 	snprintf(sum, sizeof(sum), "mcp-alert is running (a heartbeat every %s)", d);
 	jobs_reset(x);
 	rec = alert_record(&e);
-	job_add(x, c->hb_route, rec);
+	job_add(x, c->hb_route, rec, NULL);
 	cJSON_Delete(rec);
 	rc = ctx_commit(x);
 	jobs_reset(x);
