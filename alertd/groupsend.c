@@ -490,9 +490,11 @@ group_send(struct run *w, struct hjob *hj, const struct unit *u)
 	case REFUSED:
 		pace_sent(&w->pace, 0);
 		for (i = 0; rc == 0 && i < u->n; i++)
-			if (hj[u->jobs[i]].rec != NULL)
+			if (hj[u->jobs[i]].rec != NULL) {
+				ob_whole(&hj[u->jobs[i]]);
 				rc = ob_dead(w->st, w->key, hj[u->jobs[i]].s, hj[u->jobs[i]].j,
 				    w->rt->name, why, w->out);
+			}
 		/* Given up: the members that recovered are no longer the route's to close. */
 		if (rc == 0)
 			rc = forget(w, u->key, m, resolved);
@@ -504,6 +506,7 @@ group_send(struct run *w, struct hjob *hj, const struct unit *u)
 			for (i = 0; rc == 0 && i < u->n; i++)
 				if (hj[u->jobs[i]].rec != NULL) {
 					/* The group's attempts were each member's. */
+					ob_whole(&hj[u->jobs[i]]);
 					set_num(hj[u->jobs[i]].j, "n", ob_num(m, "n"));
 					rc = ob_dead(w->st, w->key, hj[u->jobs[i]].s,
 					    hj[u->jobs[i]].j, w->rt->name, why, w->out);

@@ -201,14 +201,13 @@ ob_num(const cJSON *o, const char *k)
 }
 
 /*
- * A job as alert_job_new wrote it (owned), or NULL: its record, a count of
- * attempts and two times, every number in range before it is used.
+ * j when it is a job as alert_job_new wrote it, else NULL (j deleted): its
+ * record, a count of attempts and two times, every number in range before
+ * it is used.
  */
 static cJSON *
-job_parse(const char *job)
+job_ok(cJSON *j)
 {
-	const char *why;
-	cJSON *j = mcp_json_parse(job, strlen(job), &why);
 	const cJSON *n = cJSON_GetObjectItemCaseSensitive(j, "n");
 	const cJSON *first = cJSON_GetObjectItemCaseSensitive(j, "first");
 	const cJSON *next = cJSON_GetObjectItemCaseSensitive(j, "next");
@@ -222,6 +221,44 @@ job_parse(const char *job)
 		return j;
 	cJSON_Delete(j);
 	return NULL;
+}
+
+/* A job's text parsed whole (owned), or NULL. */
+static cJSON *
+job_parse(const char *job)
+{
+	const char *why;
+
+	return job_ok(mcp_json_parse(job, strlen(job), &why));
+}
+
+/* Skimmed when it reads as mcp-alert writes it, else parsed whole. */
+static void
+job_read(struct hjob *h)
+{
+	if ((h->j = ob_skim(h->s)) != NULL)
+		h->j = job_ok(h->j), h->skimmed = h->j != NULL;
+	else
+		h->j = job_parse(h->s);
+	h->rec = cJSON_GetObjectItemCaseSensitive(h->j, "rec");
+}
+
+/*
+ * A skimmed text is strict JSON and a job: it parses whole.  Were it not
+ * to, the skimmed tree would stay, and what needs more would have less.
+ */
+void
+ob_whole(struct hjob *h)
+{
+	cJSON *j;
+
+	if (!h->skimmed)
+		return;
+	h->skimmed = 0;
+	if ((j = job_parse(h->s)) == NULL)
+		return;
+	h->kept = h->j;
+	h->j = j, h->rec = cJSON_GetObjectItemCaseSensitive(j, "rec");
 }
 
 /* Report and keep a delivery that will not be made; its record goes to out. */
@@ -306,11 +343,14 @@ ob_backoff(const struct alert_conf *c, int n)
 static int
 retry_job(struct run *w, struct hjob *h, double ra, const char *why)
 {
-	int n = attempts(h->j);
-	double now = mcp_now(), delay = ra > 0 ? ra : ob_backoff(w->c, n);
+	double now = mcp_now(), delay;
 	long long res;
 	char *next;
-	int rc;
+	int rc, n;
+
+	ob_whole(h);
+	n = attempts(h->j);
+	delay = ra > 0 ? ra : ob_backoff(w->c, n);
 
 	if (now - ob_num(h->j, "first") >= (double)w->c->give_up)
 		return ob_dead(w->st, w->key, h->s, h->j, w->rt->name, why, w->out);
@@ -339,6 +379,7 @@ ob_send_job(struct run *w, struct hjob *h, int *sent)
 	int rc;
 
 	*sent = 0;
+	ob_whole(h);
 	if ((rc = ob_locked(w)) != 0)
 		return rc < 0 ? -1 : 0;
 	if (pace_wait(&w->pace, w->deadline) == -1) {
@@ -475,8 +516,7 @@ deliver_route(struct mcp_store *st, const struct alert_conf *c, int i, struct mc
 		for (k = 0; k < n; k++) {
 			hj[k].s =
 			    lr->element[k]->type == REDIS_REPLY_STRING ? lr->element[k]->str : "";
-			hj[k].j = job_parse(hj[k].s);
-			hj[k].rec = cJSON_GetObjectItemCaseSensitive(hj[k].j, "rec");
+			job_read(&hj[k]);
 		}
 		nu = units_of(&w, hj, n, u);
 		for (k = 0; rc == 0 && !w.stop && k < nu; k++) {
@@ -524,8 +564,10 @@ deliver_route(struct mcp_store *st, const struct alert_conf *c, int i, struct mc
 			if (rc == 0 && k2 && strcmp(alert_str(h->rec, "event"), "escalate") == 0)
 				rc = group_own(&w, alert_str(h->rec, "slug"));
 		}
-		for (k = 0; k < n; k++)
+		for (k = 0; k < n; k++) {
 			cJSON_Delete(hj[k].j);
+			cJSON_Delete(hj[k].kept);
+		}
 		for (k = 0; k < nu; k++)
 			free(u[k].jobs);
 		free(hj);

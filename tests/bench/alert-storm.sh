@@ -186,6 +186,9 @@ receivers:
       - {routing_key: routing-key-of-the-bench, url: "$RECV/am/pd/v2/enqueue", send_resolved: true}
 YML
 	am_start "$port"
+	kill -0 "$am" 2>/dev/null || { am_fail=$(tail -1 "$TMP/am.log"); AM=; }
+fi
+if [ -n "$AM" ]; then
 	# amjson START END: every slug's alert, from START to END (ISO-8601).
 	amjson() {
 		awk -v n="$N" -v s="$1" -v e="$2" 'BEGIN {
@@ -310,7 +313,9 @@ row "" "${heads[@]}" "Alertmanager ${am_ver:-(absent)}"
 ma_rows "$N" "${cols[@]}" am
 ma_costs "${cols[@]}" am
 echo "  mcp-alert: $((RED + GREEN)) runs, one a window (simulated clock), $(cat "$TMP/ma.records") alert records printed."
-if [ -z "$AM" ]; then
+if [ -n "${am_fail:-}" ]; then
+	echo "  Alertmanager: did not start: $am_fail"
+elif [ -z "$AM" ]; then
 	echo "  Alertmanager: not installed (apt-get install prometheus-alertmanager); no peer figures"
 else
 	echo "  Alertmanager: real time; the resolve waits for group_interval (${GI}s) after its first notification;"
