@@ -238,7 +238,7 @@ tx_commit(struct ctx *x, struct slot **sl, int n)
 	for (i = 0; i < n; i++) {
 		if (!sl[i]->save)
 			continue;
-		sl[i]->a.n = sl[i]->a.k = 0;
+		sl[i]->a.n = 0, sl[i]->a.used = 0;
 		state_args(&sl[i]->s, &sl[i]->a);
 		if (sl[i]->a.n > 2)
 			p->argv[p->n] = sl[i]->a.argv, p->argc[p->n++] = sl[i]->a.n;
@@ -588,7 +588,7 @@ alert_tick(struct mcp_store *st, const struct alert_conf *c)
 	}
 	if (rc == 0 && wd_seen.n > 0)
 		rc = alert_watchdog(&x, &wd_seen);
-	memset(&wd_seen, 0, sizeof(wd_seen));
+	wd_reset(&wd_seen);
 	if (rc == 0)
 		rc = alert_heartbeat(&x);
 	if (rc == 0)

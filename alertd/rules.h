@@ -176,11 +176,17 @@ struct pub {
  * empty: a verdict changes a few fields of sixteen, and an absent field
  * reads as an empty one.  n is 2 when there is nothing to write.
  */
+#define ARG_MAX 8192 /* bytes of a value: a track, its routes, its regions and some numbers */
 struct args {
 	const char *argv[40];
-	char val[16][8192]; /* a track: its routes, its regions and some numbers */
+	/*
+	 * The values, one after the other: a run's batch of states touches
+	 * the pages of what it writes, not of the room for sixteen tracks.
+	 */
+	char pool[16 * ARG_MAX];
+	size_t used;
 	char key[MCP_SLUG_MAX + 32];
-	int n, k;
+	int n;
 	const redisReply *was;
 };
 
@@ -238,6 +244,8 @@ struct wd {
 	struct wd_region r[ALERT_REGIONS_MAX];
 	struct track blind;
 };
+/* w emptied, without touching its room for regions. */
+void wd_reset(struct wd *w);
 /* What the verdict of slug says of the regions, noted in w. */
 void wd_note(
     struct wd *w, const char *slug, double window, const cJSON *reporters, const cJSON *missing);

@@ -174,8 +174,8 @@ track_parse(struct track *t, const char *v)
 }
 
 /* A track's value holds its routes, its regions and some numbers whole. */
-_Static_assert(sizeof(((struct args *)0)->val[0]) >=
-        sizeof(((struct track *)0)->routes) + sizeof(((struct track *)0)->regions) + 512,
+_Static_assert(
+    ARG_MAX >= sizeof(((struct track *)0)->routes) + sizeof(((struct track *)0)->regions) + 512,
     "a track fits in its value");
 
 static void
@@ -373,33 +373,36 @@ stored(const redisReply *r, const char *f)
 }
 
 /*
- * The field just added to a, taken back when the store holds that text
- * already, or holds no such field and the text is the field's empty one.
+ * The field just written to a kept, or taken back when the store holds
+ * that text already, or holds no such field and the text is the field's
+ * empty one.
  */
 static void
 arg_same(struct args *a, const char *empty)
 {
 	const char *v = a->argv[a->n - 1];
-	const redisReply *o;
+	size_t len = strlen(v);
+	const redisReply *o = a->was != NULL ? stored(a->was, a->argv[a->n - 2]) : NULL;
 
-	if (a->was == NULL)
-		return;
-	o = stored(a->was, a->argv[a->n - 2]);
-	if (o != NULL ? o->type == REDIS_REPLY_STRING && o->len == strlen(v) &&
-	            memcmp(o->str, v, o->len) == 0
-	              : strcmp(v, empty) == 0)
+	if (a->was != NULL &&
+	    (o != NULL
+	            ? o->type == REDIS_REPLY_STRING && o->len == len && memcmp(o->str, v, len) == 0
+	            : strcmp(v, empty) == 0))
 		a->n -= 2;
+	else
+		a->used += len + 1;
 }
 
-/* The next value of a, as a text to write. */
+/* The next value of a, as a text to write (of ARG_MAX bytes at most); arg_same after. */
 static struct text
 arg_text(struct args *a, const char *name)
 {
-	struct text w = {a->val[a->k], sizeof(a->val[0]), 0};
+	size_t room = sizeof(a->pool) - a->used;
+	struct text w = {a->pool + a->used, room < ARG_MAX ? room : ARG_MAX, 0};
 
 	w.p[0] = '\0';
 	a->argv[a->n++] = name;
-	a->argv[a->n++] = a->val[a->k++];
+	a->argv[a->n++] = w.p;
 	return w;
 }
 
