@@ -109,6 +109,10 @@ alert_job_text(const struct alert_conf *c, int route, const char *text)
 	struct mcp_buf b = {0};
 
 	alert_hex_random(id, 16);
+	/* Room made at once for the record, the most of it, not doubled up to it. */
+	if (mcp_buf_add(&b, text, strlen(text) + 1) == -1)
+		errx(MCP_EXIT_FAIL, "a delivery: out of memory");
+	b.len = 0, b.p[0] = '\0';
 	if (mcp_buf_adds(&b, "{\"id\":") == -1 || mcp_json_string(&b, id) == -1 ||
 	    mcp_buf_adds(&b, ",\"route\":") == -1 ||
 	    mcp_json_string(&b, c->routes[route].name) == -1 ||
