@@ -374,6 +374,8 @@ int alert_send(const struct alert_conf *c, int route, const cJSON *rec, char *wh
 #define ALERT_OPEN_SET "mcp:alert:open"
 /* The job of rec for route i, as stored (owned string). */
 char *alert_job_new(const struct alert_conf *c, int route, const cJSON *rec);
+/* The same of a record already printed: text, one line without its newline. */
+char *alert_job_text(const struct alert_conf *c, int route, const char *text);
 /* nbytes (at most 32) random bytes as hex into buf (2 * nbytes + 1 bytes). */
 void alert_hex_random(char *buf, size_t nbytes);
 /* SET KEY TOKEN NX PX MS (set, 6 words): 1 taken, 0 held by another, -1 a store error. */

@@ -80,8 +80,17 @@ struct slot {
 	char mkey[MCP_SLUG_MAX + 32];
 	const char *get[2], *mget[2], *ex[3], *set[3];
 	char ttl[32];
-	struct args a; /* the HSET; a.key is the state's key */
+	struct args a;   /* the HSET; a.key is the state's key */
+	redisReply *was; /* owned: the state as read (HGETALL), which a.was borrows */
 };
+
+static void
+slot_done(struct slot *sl)
+{
+	if (sl->was != NULL)
+		freeReplyObject(sl->was);
+	sl->was = NULL, sl->a.was = NULL;
+}
 
 /*
  * WATCH the slots' states and read them and their maintenance windows, in
@@ -121,7 +130,11 @@ tx_read(struct ctx *x, struct slot **sl, int n, struct alert_maint *m)
 			rc = -1;
 			break;
 		}
-		state_parse(&sl[i]->s, p->r[1 + 2 * i]);
+		/* Kept, so that only the fields that change are written. */
+		slot_done(sl[i]);
+		sl[i]->was = p->r[1 + 2 * i], p->r[1 + 2 * i] = NULL;
+		sl[i]->a.was = sl[i]->was;
+		state_parse(&sl[i]->s, sl[i]->was);
 		if (x->c->dry_run && dry_find(sl[i]->slug) != NULL)
 			sl[i]->s = dry_find(sl[i]->slug)->s;
 		(void)alert_maint_parse(p->r[2 + 2 * i], &m[i]);
@@ -225,9 +238,10 @@ tx_commit(struct ctx *x, struct slot **sl, int n)
 	for (i = 0; i < n; i++) {
 		if (!sl[i]->save)
 			continue;
-		sl[i]->a.n = sl[i]->a.k = 0;
+		sl[i]->a.n = 0, sl[i]->a.used = 0;
 		state_args(&sl[i]->s, &sl[i]->a);
-		p->argv[p->n] = sl[i]->a.argv, p->argc[p->n++] = sl[i]->a.n;
+		if (sl[i]->a.n > 2)
+			p->argv[p->n] = sl[i]->a.argv, p->argc[p->n++] = sl[i]->a.n;
 		snprintf(sl[i]->ttl, sizeof(sl[i]->ttl), "%ld", x->c->state_ttl);
 		sl[i]->ex[0] = "EXPIRE", sl[i]->ex[1] = sl[i]->a.key, sl[i]->ex[2] = sl[i]->ttl;
 		p->argv[p->n] = sl[i]->ex, p->argc[p->n++] = 3;
@@ -300,14 +314,11 @@ ctx_commit(struct ctx *x)
  * both act on the same state: the loser decides again.  fn returns 1 to
  * save, 0 to leave the state as it was, -1 on error.
  */
-int
-decide(struct ctx *x, decide_fn fn, void *arg)
+static int
+decide_once(struct ctx *x, struct slot *sl, decide_fn fn, void *arg)
 {
-	static struct slot one;
-	struct slot *sl = &one;
 	int tries, rc, broken = 0;
 
-	one.slug = x->slug;
 	for (tries = 0; tries < 10; tries++) {
 		mcp_buf_reset(&x->out);
 		jobs_reset(x);
@@ -317,9 +328,9 @@ decide(struct ctx *x, decide_fn fn, void *arg)
 		if (rc < 0)
 			return -1;
 		x->maint = MAINT_LOADED;
-		if ((one.save = fn(x, &one.s, arg)) <= 0) {
+		if ((sl->save = fn(x, &sl->s, arg)) <= 0) {
 			(void)simple(x, "UNWATCH", NULL);
-			return one.save;
+			return sl->save;
 		}
 		if ((rc = tx_commit(x, &sl, 1)) == -2 && broken++ == 0)
 			continue;
@@ -328,6 +339,18 @@ decide(struct ctx *x, decide_fn fn, void *arg)
 	}
 	warnx("%s: the state kept changing under another writer; not decided", x->slug);
 	return -1;
+}
+
+int
+decide(struct ctx *x, decide_fn fn, void *arg)
+{
+	static struct slot one;
+	int rc;
+
+	one.slug = x->slug;
+	rc = decide_once(x, &one, fn, arg);
+	slot_done(&one);
+	return rc;
 }
 
 static int
@@ -365,8 +388,10 @@ batch_clear(struct batch *b)
 {
 	int i;
 
-	for (i = 0; i < b->n; i++)
+	for (i = 0; i < b->n; i++) {
 		cJSON_Delete(b->it[i].rec);
+		slot_done(&b->it[i].sl);
+	}
 	b->n = 0;
 }
 
@@ -434,8 +459,9 @@ batch_flush(struct ctx *x)
 }
 
 /*
- * The record loop's callback: a verdict checked and classified (on a copy,
- * which the batch keeps and the verdict points into), then batched.
+ * The record loop's callback: a verdict checked and classified (on its
+ * members, taken from the loop's record into an object the batch keeps
+ * and the verdict points into), then batched.
  */
 static int
 on_verdict(cJSON *rec, long lineno, void *arg)
@@ -447,8 +473,10 @@ on_verdict(cJSON *rec, long lineno, void *arg)
 	cJSON *copy;
 	int i;
 
-	if ((copy = cJSON_Duplicate(rec, 1)) == NULL)
+	/* The members move: the loop deletes an empty object, with no copy made. */
+	if ((copy = cJSON_CreateObject()) == NULL)
 		err(MCP_EXIT_FAIL, "cJSON");
+	copy->child = rec->child, rec->child = NULL;
 	if (classify(copy, mcp_now(), &vd, why, sizeof(why)) == -1) {
 		warnx("stdin:%ld: %s", lineno, why);
 		cJSON_Delete(copy);
@@ -560,7 +588,7 @@ alert_tick(struct mcp_store *st, const struct alert_conf *c)
 	}
 	if (rc == 0 && wd_seen.n > 0)
 		rc = alert_watchdog(&x, &wd_seen);
-	memset(&wd_seen, 0, sizeof(wd_seen));
+	wd_reset(&wd_seen);
 	if (rc == 0)
 		rc = alert_heartbeat(&x);
 	if (rc == 0)

@@ -254,21 +254,25 @@ group_msg_id(char *buf, size_t len, const struct alert_group *g)
 {
 	unsigned char md[EVP_MAX_MD_SIZE];
 	unsigned int n = 0, i;
-	char *in;
-	cJSON *o = cJSON_CreateArray();
+	struct mcp_buf in = {0};
+	char why[256];
 
 	/*
 	 * Of what it says: a repeat (a retry, a run after a crash) has the
-	 * same id, a notice that says more has another.
+	 * same id, a notice that says more has another.  The text of the
+	 * array [id, slugs, added, resolved], written piece by piece: a
+	 * storm's group names thousands, not copied for it.
 	 */
-	cJSON_AddItemToArray(o, cJSON_CreateString(g->id));
-	cJSON_AddItemToArray(o, cJSON_Duplicate(g->slugs, 1));
-	cJSON_AddItemToArray(o, cJSON_Duplicate(g->added, 1));
-	cJSON_AddItemToArray(o, cJSON_Duplicate(g->resolved, 1));
-	in = alert_print(o);
-	if (EVP_Digest(in, strlen(in), md, &n, EVP_sha256(), NULL) != 1)
+	if (mcp_buf_addc(&in, '[') == -1 || mcp_json_string(&in, g->id) == -1 ||
+	    mcp_buf_addc(&in, ',') == -1 || mcp_json_write(&in, g->slugs, why, sizeof(why)) == -1 ||
+	    mcp_buf_addc(&in, ',') == -1 || mcp_json_write(&in, g->added, why, sizeof(why)) == -1 ||
+	    mcp_buf_addc(&in, ',') == -1 ||
+	    mcp_json_write(&in, g->resolved, why, sizeof(why)) == -1 ||
+	    mcp_buf_addc(&in, ']') == -1)
+		errx(MCP_EXIT_FAIL, "a group's id: out of memory");
+	if (EVP_Digest(in.p, in.len, md, &n, EVP_sha256(), NULL) != 1)
 		errx(MCP_EXIT_FAIL, "sha256");
-	free(in);
+	mcp_buf_free(&in);
 	for (i = 0; i < 16 && 2 * i + 2 < len; i++)
 		snprintf(buf + 2 * i, 3, "%02x", md[i]);
 }
@@ -490,9 +494,11 @@ group_send(struct run *w, struct hjob *hj, const struct unit *u)
 	case REFUSED:
 		pace_sent(&w->pace, 0);
 		for (i = 0; rc == 0 && i < u->n; i++)
-			if (hj[u->jobs[i]].rec != NULL)
+			if (hj[u->jobs[i]].rec != NULL) {
+				ob_whole(&hj[u->jobs[i]]);
 				rc = ob_dead(w->st, w->key, hj[u->jobs[i]].s, hj[u->jobs[i]].j,
 				    w->rt->name, why, w->out);
+			}
 		/* Given up: the members that recovered are no longer the route's to close. */
 		if (rc == 0)
 			rc = forget(w, u->key, m, resolved);
@@ -504,6 +510,7 @@ group_send(struct run *w, struct hjob *hj, const struct unit *u)
 			for (i = 0; rc == 0 && i < u->n; i++)
 				if (hj[u->jobs[i]].rec != NULL) {
 					/* The group's attempts were each member's. */
+					ob_whole(&hj[u->jobs[i]]);
 					set_num(hj[u->jobs[i]].j, "n", ob_num(m, "n"));
 					rc = ob_dead(w->st, w->key, hj[u->jobs[i]].s,
 					    hj[u->jobs[i]].j, w->rt->name, why, w->out);

@@ -65,35 +65,76 @@ alert_outbox_key(char *buf, size_t len, const struct alert_conf *c, int route)
 	snprintf(buf, len, "mcp:alert:outbox:%s", c->routes[route].name);
 }
 
+/*
+ * Random bytes come from a pool of the thread's own, filled a few KB at
+ * a time: a storm queues thousands of jobs, each with an id, and a
+ * getrandom(2) each was a system call each.
+ */
 void
 alert_hex_random(char *buf, size_t nbytes)
 {
-	unsigned char r[32];
+	static const char hex[] = "0123456789abcdef";
+	static __thread unsigned char pool[4096];
+	static __thread size_t left;
+	const unsigned char *r;
 	size_t i;
 
-	if (nbytes > sizeof(r) || getrandom(r, nbytes, 0) != (ssize_t)nbytes)
-		err(MCP_EXIT_FAIL, "getrandom");
-	for (i = 0; i < nbytes; i++)
-		snprintf(buf + 2 * i, 3, "%02x", r[i]);
+	if (nbytes > 32)
+		errx(MCP_EXIT_FAIL, "alert_hex_random: %zu bytes", nbytes);
+	if (left < nbytes) {
+		if (getrandom(pool, sizeof(pool), 0) != (ssize_t)sizeof(pool))
+			err(MCP_EXIT_FAIL, "getrandom");
+		left = sizeof(pool);
+	}
+	r = pool + sizeof(pool) - left;
+	for (i = 0; i < nbytes; i++) {
+		buf[2 * i] = hex[r[i] >> 4];
+		buf[2 * i + 1] = hex[r[i] & 0xf];
+	}
+	buf[2 * nbytes] = '\0';
+	/* Used once: what a later id or token is made of is not kept beside it. */
+	memset(pool + sizeof(pool) - left, 0, nbytes);
+	left -= nbytes;
+}
+
+/*
+ * The job's members in the order alert_job_new wrote them from a tree
+ * (id, route, n, first, next, rec), so that the same bytes are stored.
+ */
+char *
+alert_job_text(const struct alert_conf *c, int route, const char *text)
+{
+	char id[33];
+	double now = mcp_ms_floor(mcp_now()); /* rounded up, it is due after this run's clock */
+	struct mcp_buf b = {0};
+
+	alert_hex_random(id, 16);
+	/* Room made at once for the record, the most of it, not doubled up to it. */
+	if (mcp_buf_add(&b, text, strlen(text) + 1) == -1)
+		errx(MCP_EXIT_FAIL, "a delivery: out of memory");
+	b.len = 0, b.p[0] = '\0';
+	if (mcp_buf_adds(&b, "{\"id\":") == -1 || mcp_json_string(&b, id) == -1 ||
+	    mcp_buf_adds(&b, ",\"route\":") == -1 ||
+	    mcp_json_string(&b, c->routes[route].name) == -1 ||
+	    mcp_buf_adds(&b, ",\"n\":0,\"first\":") == -1 || mcp_json_addnum(&b, now) == -1 ||
+	    mcp_buf_adds(&b, ",\"next\":") == -1 || mcp_json_addnum(&b, now) == -1 ||
+	    mcp_buf_adds(&b, ",\"rec\":") == -1 || mcp_buf_adds(&b, text) == -1 ||
+	    mcp_buf_addc(&b, '}') == -1)
+		errx(MCP_EXIT_FAIL, "a delivery: out of memory");
+	return b.p;
 }
 
 char *
 alert_job_new(const struct alert_conf *c, int route, const cJSON *rec)
 {
-	char id[33];
-	double now = mcp_ms_floor(mcp_now()); /* rounded up, it is due after this run's clock */
-	cJSON *o;
+	struct mcp_buf t = {0};
+	char why[256], *job;
 
-	alert_hex_random(id, 16);
-	if ((o = cJSON_CreateObject()) == NULL)
-		err(MCP_EXIT_FAIL, "cJSON");
-	cJSON_AddStringToObject(o, "id", id);
-	cJSON_AddStringToObject(o, "route", c->routes[route].name);
-	cJSON_AddNumberToObject(o, "n", 0);
-	cJSON_AddNumberToObject(o, "first", now);
-	cJSON_AddNumberToObject(o, "next", now);
-	cJSON_AddItemToObject(o, "rec", cJSON_Duplicate(rec, 1));
-	return alert_print(o);
+	if (mcp_json_write(&t, rec, why, sizeof(why)) == -1)
+		errx(MCP_EXIT_FAIL, "a delivery: %s", why);
+	job = alert_job_text(c, route, t.p);
+	mcp_buf_free(&t);
+	return job;
 }
 
 /* --- the outbox ----------------------------------------------------------------- */
@@ -164,14 +205,13 @@ ob_num(const cJSON *o, const char *k)
 }
 
 /*
- * A job as alert_job_new wrote it (owned), or NULL: its record, a count of
- * attempts and two times, every number in range before it is used.
+ * j when it is a job as alert_job_new wrote it, else NULL (j deleted): its
+ * record, a count of attempts and two times, every number in range before
+ * it is used.
  */
 static cJSON *
-job_parse(const char *job)
+job_ok(cJSON *j)
 {
-	const char *why;
-	cJSON *j = mcp_json_parse(job, strlen(job), &why);
 	const cJSON *n = cJSON_GetObjectItemCaseSensitive(j, "n");
 	const cJSON *first = cJSON_GetObjectItemCaseSensitive(j, "first");
 	const cJSON *next = cJSON_GetObjectItemCaseSensitive(j, "next");
@@ -185,6 +225,44 @@ job_parse(const char *job)
 		return j;
 	cJSON_Delete(j);
 	return NULL;
+}
+
+/* A job's text parsed whole (owned), or NULL. */
+static cJSON *
+job_parse(const char *job)
+{
+	const char *why;
+
+	return job_ok(mcp_json_parse(job, strlen(job), &why));
+}
+
+/* Skimmed when it reads as mcp-alert writes it, else parsed whole. */
+static void
+job_read(struct hjob *h)
+{
+	if ((h->j = ob_skim(h->s)) != NULL)
+		h->j = job_ok(h->j), h->skimmed = h->j != NULL;
+	else
+		h->j = job_parse(h->s);
+	h->rec = cJSON_GetObjectItemCaseSensitive(h->j, "rec");
+}
+
+/*
+ * A skimmed text is strict JSON and a job: it parses whole.  Were it not
+ * to, the skimmed tree would stay, and what needs more would have less.
+ */
+void
+ob_whole(struct hjob *h)
+{
+	cJSON *j;
+
+	if (!h->skimmed)
+		return;
+	h->skimmed = 0;
+	if ((j = job_parse(h->s)) == NULL)
+		return;
+	h->kept = h->j;
+	h->j = j, h->rec = cJSON_GetObjectItemCaseSensitive(j, "rec");
 }
 
 /* Report and keep a delivery that will not be made; its record goes to out. */
@@ -269,11 +347,14 @@ ob_backoff(const struct alert_conf *c, int n)
 static int
 retry_job(struct run *w, struct hjob *h, double ra, const char *why)
 {
-	int n = attempts(h->j);
-	double now = mcp_now(), delay = ra > 0 ? ra : ob_backoff(w->c, n);
+	double now = mcp_now(), delay;
 	long long res;
 	char *next;
-	int rc;
+	int rc, n;
+
+	ob_whole(h);
+	n = attempts(h->j);
+	delay = ra > 0 ? ra : ob_backoff(w->c, n);
 
 	if (now - ob_num(h->j, "first") >= (double)w->c->give_up)
 		return ob_dead(w->st, w->key, h->s, h->j, w->rt->name, why, w->out);
@@ -302,6 +383,7 @@ ob_send_job(struct run *w, struct hjob *h, int *sent)
 	int rc;
 
 	*sent = 0;
+	ob_whole(h);
 	if ((rc = ob_locked(w)) != 0)
 		return rc < 0 ? -1 : 0;
 	if (pace_wait(&w->pace, w->deadline) == -1) {
@@ -438,8 +520,7 @@ deliver_route(struct mcp_store *st, const struct alert_conf *c, int i, struct mc
 		for (k = 0; k < n; k++) {
 			hj[k].s =
 			    lr->element[k]->type == REDIS_REPLY_STRING ? lr->element[k]->str : "";
-			hj[k].j = job_parse(hj[k].s);
-			hj[k].rec = cJSON_GetObjectItemCaseSensitive(hj[k].j, "rec");
+			job_read(&hj[k]);
 		}
 		nu = units_of(&w, hj, n, u);
 		for (k = 0; rc == 0 && !w.stop && k < nu; k++) {
@@ -487,8 +568,10 @@ deliver_route(struct mcp_store *st, const struct alert_conf *c, int i, struct mc
 			if (rc == 0 && k2 && strcmp(alert_str(h->rec, "event"), "escalate") == 0)
 				rc = group_own(&w, alert_str(h->rec, "slug"));
 		}
-		for (k = 0; k < n; k++)
+		for (k = 0; k < n; k++) {
 			cJSON_Delete(hj[k].j);
+			cJSON_Delete(hj[k].kept);
+		}
 		for (k = 0; k < nu; k++)
 			free(u[k].jobs);
 		free(hj);

@@ -40,6 +40,8 @@ struct hjob {
 	char *s;  /* the job, as the list holds it (borrowed from the reply) */
 	cJSON *j; /* parsed (owned); NULL: not a job of mcp-alert */
 	cJSON *rec;
+	int skimmed; /* j holds only what ob_skim reads: ob_whole before anything else */
+	cJSON *kept; /* owned: the skimmed tree j was, which pointers taken before still see */
 };
 
 struct unit {
@@ -63,6 +65,16 @@ struct run {
 	struct mcp_strmap told; /* of a round: each member told open, with its group's key */
 	const char **renew; /* EVAL renew_lua: the lock of the route, ours for one more delivery */
 };
+
+/*
+ * jobskim.c: a job's id, n, first, next and its record's type, event,
+ * slug, severity, kind, step (and whether it has a group), as a tree of
+ * their own (owned); NULL when the text is not one to skim (parse it
+ * whole: it may still be a job).
+ */
+cJSON *ob_skim(const char *s);
+/* h's job parsed whole, when it was skimmed. */
+void ob_whole(struct hjob *h);
 
 double ob_num(const cJSON *o, const char *k);
 double ob_backoff(const struct alert_conf *c, int n);

@@ -48,8 +48,9 @@ emit_to(struct ctx *x, struct track *t, struct alert_ev *e, unsigned long set)
 {
 	const struct silence *sl = NULL;
 	const char *bad;
-	char why[256];
+	char why[256], *text = NULL;
 	cJSON *rec, *regions = NULL;
+	size_t mark = x->out.len;
 	int mt, i, rc = 0;
 
 	if ((mt = in_maint(x)) == -1)
@@ -84,11 +85,15 @@ emit_to(struct ctx *x, struct track *t, struct alert_ev *e, unsigned long set)
 		warnx("%s", why);
 		rc = -1;
 	}
+	/* Printed once: its jobs and its public record hold the same line. */
+	if (rc == 0 && (text = strndup(x->out.p + mark, x->out.len - mark - 1)) == NULL)
+		err(MCP_EXIT_FAIL, "out of memory");
 	for (i = 0; rc == 0 && i < x->c->nroutes; i++)
 		if (set & (1UL << i))
-			job_add(x, i, rec);
+			job_add(x, i, rec, text);
 	if (rc == 0)
-		pub_add(x, e, rec);
+		pub_add(x, e, rec, text);
+	free(text);
 	cJSON_Delete(rec);
 	cJSON_Delete(regions);
 	return rc;

@@ -47,9 +47,10 @@ struct track {
 	int steps;     /* escalation steps done */
 	int held;      /* its trigger was held back by maintenance */
 	double held_end;
+	int cnt[NLAYERS];
+	/* Last, so that emptying a track clears only their first byte (statetext.c). */
 	char routes[ALERT_ROUTES_MAX * ALERT_NAME_MAX]; /* the routes told of it, "name,name" */
 	char regions[REGIONS_JSON_MAX];                 /* the failing regions, a JSON array */
-	int cnt[NLAYERS];
 };
 
 /*
@@ -168,11 +169,25 @@ struct pub {
 	const char *nargv[7];
 };
 
+/*
+ * The HSET of a state.  Only the fields whose text differs from what was
+ * read under the WATCH (was: the reply of HGETALL, borrowed; NULL: none)
+ * are written, and a field absent from it is not written while it is
+ * empty: a verdict changes a few fields of sixteen, and an absent field
+ * reads as an empty one.  n is 2 when there is nothing to write.
+ */
+#define ARG_MAX 8192 /* bytes of a value: a track, its routes, its regions and some numbers */
 struct args {
 	const char *argv[40];
-	char val[16][8192]; /* a track: its routes, its regions and some numbers */
+	/*
+	 * The values, one after the other: a run's batch of states touches
+	 * the pages of what it writes, not of the room for sixteen tracks.
+	 */
+	char pool[16 * ARG_MAX];
+	size_t used;
 	char key[MCP_SLUG_MAX + 32];
-	int n, k;
+	int n;
+	const redisReply *was;
 };
 
 /* state.c */
@@ -183,9 +198,10 @@ void state_args(const struct state *s, struct args *a);
 unsigned long routes_of(const struct alert_conf *c, const char *names);
 void routes_add(const struct alert_conf *c, struct track *t, unsigned long set);
 unsigned long pd_routes(const struct alert_conf *c);
-void job_add(struct ctx *x, int route, const cJSON *rec);
+/* text: rec as printed, one line without its newline, or NULL to print it again. */
+void job_add(struct ctx *x, int route, const cJSON *rec, const char *text);
 void jobs_reset(struct ctx *x);
-void pub_add(struct ctx *x, const struct alert_ev *e, const cJSON *rec);
+void pub_add(struct ctx *x, const struct alert_ev *e, const cJSON *rec, const char *text);
 void pub_bind(struct pub *p);
 
 /* watchdog.c: the watchdog of the probes and the heartbeat (mcp-alert(1), "Watchdog"). */
@@ -228,6 +244,8 @@ struct wd {
 	struct wd_region r[ALERT_REGIONS_MAX];
 	struct track blind;
 };
+/* w emptied, without touching its room for regions. */
+void wd_reset(struct wd *w);
 /* What the verdict of slug says of the regions, noted in w. */
 void wd_note(
     struct wd *w, const char *slug, double window, const cJSON *reporters, const cJSON *missing);

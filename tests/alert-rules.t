@@ -302,4 +302,22 @@ is "$(ma -c "$TMP/er.conf"):$(events)" "0:trigger P3 r9:error-rate:$(w 19)" \
 like "$(jq -r .summary "$TMP/out")" '^r9: 20.0% of probes failing over the last 24 hours \(threshold 10%\)$' \
     "it gives the rate and the threshold"
 
+# --- the state as stored (issue 48): the fields that changed ------------------
+rcli() { redis-cli -s "$REDIS_SOCK" "$@"; }
+green st1 0 0 >"$TMP/in"
+ma >/dev/null
+is "$(rcli hkeys 'mcp:{st1}:alert' | sort | tr '\n' ' ')" "ebk last seen " \
+    "a slug seen passing once: only the fields that hold something are stored"
+# A state as the build before issue 48 wrote it, all sixteen fields, a
+# downtime incident open: read, resolved, its empty fields left as they were.
+E='0 0 0 0 0 0 - - 0 0.000 0 0.000 0 0 0 - 0,0,0,0,0,0,0,0,0 []'
+rcli hset 'mcp:{st2}:alert' last "$(w 2)" seen "$(w 2)" \
+    down "3 0 $(w 0) 0 1 $(w 0) P1 http 0 0.000 $(w 2) 0.000 0 0 0 - 0,0,0,3,0,0,0,0,0 [\"eu-west-2\",\"us-east-1\"]" \
+    rl "$E" slow "$E" erate "$E" tools "$E" cert "$E" token "$E" lat - now "$(w 2)" ebk - \
+    certx '0 0 -' tokenx '0 0 -' toolsx '- - - - -' >/dev/null
+green st2 3 5 >"$TMP/in"
+is "$(ma):$(events)" "0:resolve P1 st2:$(w 0)" "a state of the layout before: its open incident resolved"
+is "$(rcli hget 'mcp:{st2}:alert' down):$(rcli hget 'mcp:{st2}:alert' rl):$(rcli hget 'mcp:{st2}:alert' last)" \
+    "$E:$E:$(w 5)" "the track that changed written, the others as they were"
+
 done_testing

@@ -18,12 +18,18 @@
 #   BENCH_STORM_GROUP_WAIT, BENCH_STORM_GROUP_INTERVAL: in seconds, both
 #     tools' (default 0 and 300);
 #   BENCH_STORM_GROUP_BY: mcp-alert's labels (default "severity kind
-#     step"; "slug" sends every incident alone).
+#     step"; "slug" sends every incident alone);
+#   BENCH_STORM_BIG: the slugs of a second storm, mcp-alert's alone (default
+#     10000, 0 for none): each run's CPU and wall time against its minute,
+#     Redis's CPU and memory;
+#   BENCH_BEFORE=DIR: DIR's mcp-alert (the build before) through the same
+#     storms in the same run, beside.
 # shellcheck source=tests/bench/lib.sh
 . "$(dirname "$0")/lib.sh"
 umask 077
 
 N=${BENCH_STORM_SLUGS:-2000}
+BIG=${BENCH_STORM_BIG:-10000} # the storm of mcp-alert alone; 0: none
 GI=${BENCH_STORM_GROUP_INTERVAL:-300}
 GW=${BENCH_STORM_GROUP_WAIT:-0}
 GB=${BENCH_STORM_GROUP_BY:-severity kind step} # mcp-alert's; "slug": every incident alone
@@ -75,9 +81,9 @@ for _ in $(seq 100); do [ -s "$TMP/recv.port" ] && break; sleep 0.05; done
 RECV=http://127.0.0.1:$(cat "$TMP/recv.port")
 
 # --- mcp-alert ---------------------------------------------------------------
-# verdicts K COLOUR: window K's verdict of every slug.
+# verdicts K COLOUR N: window K's verdict of each of N slugs.
 verdicts() {
-	awk -v n="$N" -v w="$((T0 + 60 * $1))" -v c="$2" -v all="$ALL" -v f="$FAILED" 'BEGIN {
+	awk -v n="$3" -v w="$((T0 + 60 * $1))" -v c="$2" -v all="$ALL" -v f="$FAILED" 'BEGIN {
 		as_of = strftime("%Y-%m-%dT%H:%M:%SZ", w, 1)
 		for (i = 0; i < n; i++)
 			if (c == "red")
@@ -87,51 +93,80 @@ verdicts() {
 	}'
 }
 echo "routing-key-of-the-bench" >"$TMP/pd.key"
-{
-	echo "route hook webhook $RECV/ma/webhook"
-	echo "route chat slack $RECV/ma/slack"
-	echo "route pd pagerduty $TMP/pd.key $RECV/ma/pd/v2/enqueue"
-} >"$TMP/routes.conf"
-{
-	echo "group_by $GB"
-	echo "group_wait $([ "$GW" = 0 ] && echo 0 || echo "${GW}s")"
-	echo "group_interval ${GI}s"
-	cat "$TMP/routes.conf"
-} >"$TMP/alert.conf"
-grouped=1
-if ! "$BIN/mcp-alert" -c "$TMP/alert.conf" check 2>"$TMP/check.err"; then
-	grep -q 'unknown key "group_' "$TMP/check.err" || { cat "$TMP/check.err" >&2; exit 1; }
-	cp "$TMP/routes.conf" "$TMP/alert.conf"
-	grouped=0
-fi
-
-# phase FIRST LAST COLOUR NAME: mcp-alert once a window; adds up its CPU
-# seconds in NAME.cpu and keeps its largest RSS in NAME.rss (kB).
+# conf TAG BIN: the configuration of a storm whose routes post under /TAG/,
+# grouped when BIN knows group_by (TAG.grouped: 1 or 0).
+conf() {
+	{
+		echo "route hook webhook $RECV/$1/webhook"
+		echo "route chat slack $RECV/$1/slack"
+		echo "route pd pagerduty $TMP/pd.key $RECV/$1/pd/v2/enqueue"
+	} >"$TMP/$1.routes"
+	{
+		echo "group_by $GB"
+		echo "group_wait $([ "$GW" = 0 ] && echo 0 || echo "${GW}s")"
+		echo "group_interval ${GI}s"
+		cat "$TMP/$1.routes"
+	} >"$TMP/$1.conf"
+	echo 1 >"$TMP/$1.grouped"
+	if ! "$2/mcp-alert" -c "$TMP/$1.conf" check 2>"$TMP/check.err"; then
+		grep -q 'unknown key "group_' "$TMP/check.err" || { cat "$TMP/check.err" >&2; exit 1; }
+		cp "$TMP/$1.routes" "$TMP/$1.conf"
+		echo 0 >"$TMP/$1.grouped"
+	fi
+}
+# phase TAG BIN N FIRST LAST COLOUR NAME: BIN's mcp-alert once a window;
+# adds up its CPU seconds in TAG.NAME.cpu, keeps its largest RSS (kB) in
+# TAG.NAME.rss and a run's longest wall and CPU seconds in TAG.NAME.run.
 phase() {
-	local k u s m cpu=0 rss=0
-	for k in $(seq "$1" "$2"); do
-		verdicts "$k" "$3" >"$TMP/in"
-		MCP_NOW=$((T0 + 60 * k + 95)) /usr/bin/time -f '%U %S %M' -o "$TMP/time" \
-		    "$BIN/mcp-alert" -c "$TMP/alert.conf" <"$TMP/in" >>"$TMP/alerts" 2>>"$TMP/alert.err"
-		read -r u s m <"$TMP/time"
+	local k u s m e cpu=0 rss=0 runw=0 runc=0
+	for k in $(seq "$4" "$5"); do
+		verdicts "$k" "$6" "$3" >"$TMP/in"
+		MCP_NOW=$((T0 + 60 * k + 95)) /usr/bin/time -f '%U %S %M %e' -o "$TMP/time" \
+		    "$2/mcp-alert" -c "$TMP/$1.conf" <"$TMP/in" >>"$TMP/$1.alerts" 2>>"$TMP/$1.err"
+		read -r u s m e <"$TMP/time"
 		cpu=$(calc "\"%.2f\", $cpu + $u + $s")
 		[ "$m" -le "$rss" ] || rss=$m
+		runw=$(calc "\"%.2f\", ($e > $runw ? $e : $runw)")
+		runc=$(calc "\"%.2f\", ($u + $s > $runc ? $u + $s : $runc)")
+		calc "\"%.2f/%.2f \", $u + $s, $e" >>"$TMP/$1.runs"
 	done
-	echo "$cpu" >"$TMP/$4.cpu"
-	echo "$rss" >"$TMP/$4.rss"
+	echo "$cpu" >"$TMP/$1.$7.cpu"
+	echo "$rss" >"$TMP/$1.$7.rss"
+	echo "$runw $runc" >"$TMP/$1.$7.run"
 }
-r0=$(cpu "$redis_pid")
-t=$SECONDS
-phase 0 $((RED - 1)) red trig
-for r in webhook slack pd/v2/enqueue; do
-	echo "$(count "/ma/$r") $(count "/ma/$r" members)" >"$TMP/ma.trig.$(basename "$r")"
-done
-phase "$RED" $((RED + GREEN - 1)) green res
-ma_wall=$((SECONDS - t))
-r1=$(cpu "$redis_pid")
-ma_cpu=$(calc "\"%.2f\", $(cat "$TMP/trig.cpu") + $(cat "$TMP/res.cpu")")
-ma_rss=$(sort -n "$TMP/trig.rss" "$TMP/res.rss" | tail -1)
-records=$(grep -c '"type":"alert"' "$TMP/alerts" || :)
+# storm TAG BIN N: N slugs down and recovered, through BIN's mcp-alert on an
+# empty store; its figures in $TMP/TAG.*: the phases' (above), the
+# receiver's counts after the trigger phase (TAG.trig.ROUTE), Redis's CPU
+# (TAG.redis) and memory with every incident open (TAG.mem, bytes above
+# the empty store's), the wall seconds (TAG.wall) and the records printed.
+storm() {
+	local r0 m0 t r
+	redis-cli -s "$SOCK" flushall >/dev/null
+	conf "$1" "$2"
+	m0=$(redis-cli -s "$SOCK" info memory | awk -F: '/^used_memory:/ { print $2 + 0 }')
+	r0=$(cpu "$redis_pid")
+	t=$(date +%s.%N)
+	phase "$1" "$2" "$3" 0 $((RED - 1)) red trig
+	redis-cli -s "$SOCK" info memory | awk -F: -v m0="$m0" '/^used_memory:/ { print $2 - m0 }' >"$TMP/$1.mem"
+	for r in webhook slack pd/v2/enqueue; do
+		echo "$(count "/$1/$r") $(count "/$1/$r" members)" >"$TMP/$1.trig.$(basename "$r")"
+	done
+	phase "$1" "$2" "$3" "$RED" $((RED + GREEN - 1)) green res
+	calc "\"%.1f\", $(date +%s.%N) - $t" >"$TMP/$1.wall"
+	calc "\"%.2f\", $(cpu "$redis_pid") - $r0" >"$TMP/$1.redis"
+	grep -c '"type":"alert"' "$TMP/$1.alerts" >"$TMP/$1.records" || :
+}
+storm ma "$BIN" "$N"
+# The floor of a run a window: mcp-alert started and ended with nothing to read.
+# (the runs together, each alone is below time(1)'s hundredth of a second)
+# shellcheck disable=SC2016 # expanded by the inner shell
+/usr/bin/time -f '%U %S' -o "$TMP/time" bash -c 'for _ in $(seq "$1"); do "$2/mcp-alert" -c "$3" </dev/null || :; done' \
+    - $((RED + GREEN)) "$BIN" "$TMP/ma.conf" >/dev/null 2>&1
+read -r u s <"$TMP/time"
+empty_cpu=$(calc "\"%.2f\", $u + $s")
+if [ -n "${BENCH_BEFORE:-}" ] && [ -x "$BENCH_BEFORE/mcp-alert" ]; then
+	storm mb "$BENCH_BEFORE" "$N"
+fi
 
 # --- Alertmanager ------------------------------------------------------------
 AM=$(command -v prometheus-alertmanager || command -v alertmanager || :)
@@ -163,6 +198,9 @@ receivers:
       - {routing_key: routing-key-of-the-bench, url: "$RECV/am/pd/v2/enqueue", send_resolved: true}
 YML
 	am_start "$port"
+	kill -0 "$am" 2>/dev/null || { am_fail=$(tail -1 "$TMP/am.log"); AM=; }
+fi
+if [ -n "$AM" ]; then
 	# amjson START END: every slug's alert, from START to END (ISO-8601).
 	amjson() {
 		awk -v n="$N" -v s="$1" -v e="$2" 'BEGIN {
@@ -198,9 +236,15 @@ YML
 	am_ver=$("$AM" --version 2>&1 | awk '/version/ { print $3; exit }')
 fi
 
-# --- the table ---------------------------------------------------------------
-# row LABEL MCP AM
-row() { printf '  %-44s %22s %22s\n' "$1" "$2" "$3"; }
+# --- the tables --------------------------------------------------------------
+# row LABEL COLUMN...
+row() {
+	local l=$1
+	shift
+	printf '  %-44s' "$l"
+	printf ' %22s' "$@"
+	printf '\n'
+}
 # phase_n TOOL PHASE FILE PATH: the requests in a phase, and for the
 # webhook the alerts they named.
 phase_n() {
@@ -212,31 +256,83 @@ phase_n() {
 	fi
 	if [ "$3" = webhook ]; then echo "$n ($m)"; else echo "$n"; fi
 }
+# events TOOL: the webhook's notifications by event (status).
+events() { curl -sf "$RECV/_counts" | jq -r --arg p "/$1/webhook" '.[$p].events // {} | to_entries | map("\(.value) \(.key)") | join(", ")'; }
+# ma_rows N TAG...: the notifications of the storms of N slugs of mcp-alert
+# TAG..., and of Alertmanager (am) when named.
+ma_rows() {
+	local n=$1 r name path p t v=()
+	shift
+	for t in "$@"; do
+		if [ "$t" = am ]; then v+=("$([ -n "$AM" ] && echo $((2 * n)) || echo -)"); else v+=($((n * (RED + GREEN)))); fi
+	done
+	row "verdicts read / alerts posted" "${v[@]}"
+	for r in webhook:webhook slack:slack pagerduty:pd/v2/enqueue; do
+		name=${r%%:*} path=${r#*:}
+		for p in trig:trigger res:resolve; do
+			v=()
+			for t in "$@"; do
+				if [ "$t" = am ] && [ -z "$AM" ]; then v+=(-); continue; fi
+				v+=("$(phase_n "$t" "${p%%:*}" "$(basename "$path")" "$path")")
+			done
+			row "$name notifications, ${p#*:}$([ "$name" = webhook ] && echo ' (alerts named)')" "${v[@]}"
+		done
+	done
+	v=()
+	for t in "$@"; do
+		if [ "$t" = am ] && [ -z "$AM" ]; then v+=(-); else v+=("$(events "$t")"); fi
+	done
+	row "webhook notifications by event (status)" "${v[@]}"
+}
+# val TAG FILE: a figure of mcp-alert TAG's storm, or "-" for Alertmanager.
+val() { if [ -s "$TMP/$1.$2" ]; then cat "$TMP/$1.$2"; else echo -; fi; }
+# ma_costs TAG...: CPU, memory and time of mcp-alert TAG... (and am, last).
+ma_costs() {
+	local t c=() r=() w=() ph=() rc=() rd=() m=() rm=()
+	for t in "$@"; do
+		if [ "$t" = am ]; then
+			c+=("${am_cpu:--}") r+=("$([ -n "$AM" ] && calc "\"%.1f\", $am_rss / 1024" || echo -)")
+			w+=("${am_wall:--}") ph+=("") rc+=("") rd+=("") m+=("") rm+=("")
+			continue
+		fi
+		c+=("$(calc "\"%.2f\", $(val "$t" trig.cpu) + $(val "$t" res.cpu)")")
+		ph+=("$(val "$t" trig.cpu) / $(val "$t" res.cpu)")
+		rc+=("$(awk '{ if ($2 > c) c = $2; if ($1 > w) w = $1 } END { printf "%.2f / %.2f", c, w }' "$TMP/$t.trig.run" "$TMP/$t.res.run")")
+		rd+=("$(val "$t" redis)")
+		r+=("$(sort -n "$TMP/$t.trig.rss" "$TMP/$t.res.rss" | tail -1 | awk '{ printf "%.1f", $1 / 1024 }')")
+		m+=("$(awk '{ printf "%.1f", $1 / 1048576 }' "$TMP/$t.mem")")
+		rm+=("$(calc "\"%.2f\", $(val "$t" trig.cpu) + $(val "$t" res.cpu) + $(val "$t" redis)")")
+		w+=("$(val "$t" wall)")
+	done
+	row "CPU seconds (user+sys)" "${c[@]}"
+	row "  of which trigger / resolve phase" "${ph[@]}"
+	row "  the longest run: CPU / wall seconds" "${rc[@]}"
+	row "  redis-server, mcp-alert's store" "${rd[@]}"
+	row "  mcp-alert and its redis-server" "${rm[@]}"
+	row "max RSS (MB)" "${r[@]}"
+	row "  redis-server's memory, all open (MB)" "${m[@]}"
+	row "wall seconds" "${w[@]}"
+}
+cols=(ma) heads=("mcp-alert")
+[ ! -s "$TMP/mb.wall" ] || cols+=(mb) heads+=("the build before")
 echo "$N slugs down everywhere (outage at tools_list, 3 of 5 regions), then recovered:"
-if [ $grouped = 0 ]; then
+if [ "$(cat "$TMP/ma.grouped")" = 0 ]; then
 	echo "  (mcp-alert without grouping: this build predates group_by)"
 else
 	echo "  (mcp-alert: group_by $GB, group_wait $GW s, group_interval $GI s; Alertmanager: group_by [severity, kind, step])"
 fi
-row "" "mcp-alert" "Alertmanager ${am_ver:-(absent)}"
-row "verdicts read / alerts posted" "$((N * (RED + GREEN)))" "$([ -n "$AM" ] && echo $((2 * N)) || echo -)"
-for r in webhook:webhook slack:slack pagerduty:pd/v2/enqueue; do
-	name=${r%%:*} path=${r#*:}
-	for p in trig:trigger res:resolve; do
-		row "$name notifications, ${p#*:}$([ "$name" = webhook ] && echo ' (alerts named)')" "$(phase_n ma "${p%%:*}" "$(basename "$path")" "$path")" \
-		    "$([ -n "$AM" ] && phase_n am "${p%%:*}" "$(basename "$path")" "$path" || echo -)"
-	done
-done
-# events TOOL: the webhook's notifications by event (status).
-events() { curl -sf "$RECV/_counts" | jq -r --arg p "/$1/webhook" '.[$p].events // {} | to_entries | map("\(.value) \(.key)") | join(", ")'; }
-row "webhook notifications by event (status)" "$(events ma)" "$([ -n "$AM" ] && events am || echo -)"
-row "CPU seconds (user+sys)" "$ma_cpu" "${am_cpu:--}"
-row "  of which trigger / resolve phase" "$(cat "$TMP/trig.cpu") / $(cat "$TMP/res.cpu")" ""
-row "  redis-server, mcp-alert's store" "$(calc "\"%.2f\", $r1 - $r0")" ""
-row "max RSS (MB)" "$(calc "\"%.1f\", $ma_rss / 1024")" "$([ -n "$AM" ] && calc "\"%.1f\", $am_rss / 1024" || echo -)"
-row "wall seconds" "$ma_wall" "${am_wall:--}"
-echo "  mcp-alert: $((RED + GREEN)) runs, one a window (simulated clock), $records alert records printed."
-if [ -z "$AM" ]; then
+row "" "${heads[@]}" "Alertmanager ${am_ver:-(absent)}"
+ma_rows "$N" "${cols[@]}" am
+ma_costs "${cols[@]}" am
+echo "  mcp-alert: $((RED + GREEN)) runs, one a window (simulated clock), $(cat "$TMP/ma.records") alert records printed;"
+echo "    the same $((RED + GREEN)) runs with nothing to read (starting and ending): $empty_cpu s CPU."
+if [ -n "${am_cpu:-}" ]; then
+	calc "\"  goal: mcp-alert's CPU below Alertmanager's in the same run: %.2f s against %.2f s (%s)\\n\", \
+	    $(val ma trig.cpu) + $(val ma res.cpu), $am_cpu, ($(val ma trig.cpu) + $(val ma res.cpu) < $am_cpu ? \"met\" : \"not met\")"
+fi
+if [ -n "${am_fail:-}" ]; then
+	echo "  Alertmanager: did not start: $am_fail"
+elif [ -z "$AM" ]; then
 	echo "  Alertmanager: not installed (apt-get install prometheus-alertmanager); no peer figures"
 else
 	echo "  Alertmanager: real time; the resolve waits for group_interval (${GI}s) after its first notification;"
@@ -246,4 +342,24 @@ else
 	echo "  (mcp-alert confirms over windows itself and keeps each incident in Redis; Alertmanager"
 	echo "   gets alerts already confirmed, as from Prometheus's for:, and keeps them in memory.)"
 fi
-[ ! -s "$TMP/alert.err" ] || { echo "  mcp-alert's standard error (first lines):"; head -5 "$TMP/alert.err" | sed 's/^/    /'; }
+[ ! -s "$TMP/ma.err" ] || { echo "  mcp-alert's standard error (first lines):"; head -5 "$TMP/ma.err" | sed 's/^/    /'; }
+
+# --- the storm of BIG --------------------------------------------------------
+[ "$BIG" -gt 0 ] || exit 0
+storm mk "$BIN" "$BIG"
+cols=(mk) heads=("mcp-alert")
+if [ -s "$TMP/mb.wall" ]; then
+	storm mbk "$BENCH_BEFORE" "$BIG"
+	cols+=(mbk) heads+=("the build before")
+fi
+echo
+echo "$BIG slugs down everywhere, then recovered (the same storm, mcp-alert alone; a run a minute must end within it):"
+row "" "${heads[@]}"
+ma_rows "$BIG" "${cols[@]}"
+ma_costs "${cols[@]}"
+for t in "${cols[@]}"; do
+	echo "  each run's CPU/wall seconds, $([ "$t" = mk ] && echo mcp-alert || echo the build before): $(cat "$TMP/$t.runs")"
+	awk -v t="$t" '{ for (i = 1; i <= NF; i++) { split($i, a, "/"); if (a[2] + 0 > w) w = a[2] + 0 } }
+	    END { printf "    the longest %.2f s of its 60 s minute (%s)\n", w, w < 60 ? "met" : "not met" }' "$TMP/$t.runs"
+done
+[ ! -s "$TMP/mk.err" ] || { echo "  mcp-alert's standard error (first lines):"; head -5 "$TMP/mk.err" | sed 's/^/    /'; }

@@ -7,7 +7,8 @@
 # the same firing alerts once a window (as Prometheus resends them), grouped
 # by slug, group_wait 0s, and notifies the same receiver.  Printed: wall
 # time until every slug's notification arrived, CPU seconds and peak RSS of
-# the tool.  Figures only.
+# the tool.  With BENCH_BEFORE=DIR, DIR's mcp-alert (the build before) is
+# measured the same way in the same run.  Figures only.
 set -euo pipefail
 export LC_ALL=C
 
@@ -59,17 +60,27 @@ awk -v n="$N" -v w="$W" -v t0="$T0" 'BEGIN {
 		for (i = 0; i < n; i++)
 			printf "{\"v\":1,\"type\":\"verdict\",\"slug\":\"s%d\",\"window\":%d,\"as_of\":\"x\",\"verdict\":\"red\",\"severity\":\"alert\",\"step\":\"http\",\"failed_regions\":[\"eu-west-2\",\"us-east-1\"],\"reporters\":[\"eu-west-2\",\"us-east-1\",\"us-west-2\"],\"missing\":[],\"divergence\":null,\"drift\":[],\"p95_ms\":142,\"uptime_30d\":99.9,\"error\":\"http_5xx\",\"latency_ms\":null,\"host\":\"mcp.example.com\"}\n", i, t0 + 60 * k
 }' >"$TMP/verdicts"
-printf 'route hook webhook %s/mcp-alert\n' "$RECV" >"$TMP/alert.conf" && chmod 600 "$TMP/alert.conf"
+umask 077
 
 echo "$N slugs failing for $W windows ($((N * W)) verdicts), one webhook notification per slug:"
-t=$(now)
-/usr/bin/time -f '%U %S %M' -o "$TMP/time" "$BIN/mcp-alert" -c "$TMP/alert.conf" <"$TMP/verdicts" >"$TMP/alerts"
-wait_count /mcp-alert "$N"
-wall=$(secs "$t")
-read -r u s rss <"$TMP/time"
-printf '  %-22s %8s s wall  %6.2f s CPU  %7.1f MB max RSS  (%d triggers, %d notifications)\n' \
-    mcp-alert "$wall" "$(awk -v a="$u" -v b="$s" 'BEGIN { print a + b }')" "$(awk -v k="$rss" 'BEGIN { print k / 1024 }')" \
-    "$(grep -c '"event":"trigger"' "$TMP/alerts")" "$(grep -c '"path":"/mcp-alert"' "$TMP/recv.log")"
+# ma_run LABEL BIN PATH: BIN's mcp-alert on an empty store, its webhook at PATH.
+ma_run() {
+	local t wall u s rss
+	redis-cli -s "$SOCK" flushall >/dev/null
+	printf 'route hook webhook %s%s\n' "$RECV" "$3" >"$TMP/alert.conf"
+	t=$(now)
+	/usr/bin/time -f '%U %S %M' -o "$TMP/time" "$2/mcp-alert" -c "$TMP/alert.conf" <"$TMP/verdicts" >"$TMP/alerts"
+	wait_count "$3" "$N"
+	wall=$(secs "$t")
+	read -r u s rss <"$TMP/time"
+	printf '  %-22s %8s s wall  %6.2f s CPU  %7.1f MB max RSS  (%d triggers, %d notifications)\n' \
+	    "$1" "$wall" "$(awk -v a="$u" -v b="$s" 'BEGIN { print a + b }')" "$(awk -v k="$rss" 'BEGIN { print k / 1024 }')" \
+	    "$(grep -c '"event":"trigger"' "$TMP/alerts")" "$(grep -c "\"path\":\"$3\"" "$TMP/recv.log")"
+}
+ma_run mcp-alert "$BIN" /mcp-alert
+if [ -n "${BENCH_BEFORE:-}" ] && [ -x "$BENCH_BEFORE/mcp-alert" ]; then
+	ma_run "  the build before" "$BENCH_BEFORE" /mcp-alert-before
+fi
 
 AM=$(command -v prometheus-alertmanager || command -v alertmanager || :)
 # shellcheck source=tests/bench/am.sh
