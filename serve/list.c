@@ -313,8 +313,8 @@ query_num(const char *qs, const char *name, unsigned long long max, unsigned lon
  * store failed.
  */
 int
-serve_each_summary(struct conn *c, double now, char *const *slugs, size_t n, int flags,
-    summary_fn *fn, void *arg)
+serve_each_summary(
+    struct conn *c, double now, char *const *slugs, size_t n, int flags, summary_fn *fn, void *arg)
 {
 	static char keys[CHUNK][3][128];
 	static const char *args[CHUNK * 3][5];
@@ -349,7 +349,8 @@ serve_each_summary(struct conn *c, double now, char *const *slugs, size_t n, int
 		if (serve_query(c, per * m, argc, argv, rep) != SR_OK)
 			return -1;
 		for (k = 0; k < m; k++) {
-			serve_summary(rep[per * k], rep[per * k + 1], now, &s, flags & SERVE_EACH_KEEP);
+			serve_summary(
+			    rep[per * k], rep[per * k + 1], now, &s, flags & SERVE_EACH_KEEP);
 			serve_maint(per == 3 ? rep[3 * k + 2] : NULL, now, &s);
 			if (rc == 0)
 				rc = fn(arg, slugs[i + k], &s);

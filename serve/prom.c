@@ -264,10 +264,11 @@ prom_out(struct prom *p, unsigned k, size_t all, struct resp *r)
 			mcp_buf_free(&p->f[i]);
 		memset(&p->f[i], 0, sizeof(p->f[i]));
 	}
-	if (k == 0 && mcp_buf_addf(&r->more[r->nmore++],
-	                  "# HELP mcp_slugs Servers in the slug index.\n"
-	                  "# TYPE mcp_slugs gauge\nmcp_slugs %zu\n",
-	                  all) != 0)
+	if (k == 0 &&
+	    mcp_buf_addf(&r->more[r->nmore++],
+	        "# HELP mcp_slugs Servers in the slug index.\n"
+	        "# TYPE mcp_slugs gauge\nmcp_slugs %zu\n",
+	        all) != 0)
 		return -1;
 	return 0;
 }

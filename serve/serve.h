@@ -175,8 +175,8 @@ struct region {
 typedef int summary_fn(void *arg, const char *slug, const struct summary *s);
 #define SERVE_EACH_KEEP 1     /* the verdict tree kept in s->rec for fn */
 #define SERVE_EACH_NO_MAINT 2 /* the maintenance window not read */
-int serve_each_summary(struct conn *c, double now, char *const *slugs, size_t n, int flags,
-    summary_fn *fn, void *arg);
+int serve_each_summary(
+    struct conn *c, double now, char *const *slugs, size_t n, int flags, summary_fn *fn, void *arg);
 int serve_scan(struct conn *c, const struct req *q, struct resp *r, redisReply **rep, char **slugs,
     size_t *n, char *next);
 size_t serve_regions_of(const redisReply *r, struct region *g);
