@@ -67,6 +67,14 @@ for srv in cgi fcgi; do
 	for n in 2 7; do
 		shares "$srv" "$base" "$n"
 	done
+	# The body goes out in parts (a buffer a family): its length is theirs.
+	get "$base/metrics?shard=1/2"
+	n=$(wc -c <"$RB")
+	is "$(hdr Content-Length)" "$n" "$srv: a share's Content-Length is its body's bytes"
+	# curl -I writes the header block where the body would go.
+	get -I "$base/metrics?shard=1/2"
+	is "$ST:$(hdr Content-Length):$(grep -c '^mcp_\|^# ' "$RB")" "200:$n:0" \
+	    "$srv: HEAD of a share: the GET's Content-Length, no body"
 done
 
 # A slug's share is FNV-1a of its bytes modulo N, as mcp-serve(8) tells an
