@@ -1,6 +1,6 @@
 /*
  * list.c - the routes over several regions or slugs: the regions of one
- * slug, the paginated list, Prometheus text and the health check.
+ * slug, the paginated list and the health check (Prometheus text: prom.c).
  */
 #include <math.h>
 #include <stdio.h>
@@ -12,9 +12,8 @@
 #include "reslua.h"
 #include "serve.h"
 
-#define CT_PROM "text/plain; version=0.0.4; charset=utf-8"
 /* Slugs read per round trip by /metrics and /api/status. */
-#define CHUNK 256
+#define CHUNK 1024
 
 static int
 region_cmp(const void *a, const void *b)
@@ -308,58 +307,58 @@ query_num(const char *qs, const char *name, unsigned long long max, unsigned lon
 
 /*
  * The summaries of n slugs, CHUNK at a time: each is handed to fn with
- * the verdict tree kept when keep is set (fn frees nothing; it is freed
- * after).  -1 when the store failed.
+ * the verdict tree kept when flags has SERVE_EACH_KEEP (fn frees nothing;
+ * it is freed after), and without the maintenance window when it has
+ * SERVE_EACH_NO_MAINT (two commands a slug, not three).  -1 when the
+ * store failed.
  */
 int
 serve_each_summary(
-    struct conn *c, double now, char *const *slugs, size_t n, int keep, summary_fn *fn, void *arg)
+    struct conn *c, double now, char *const *slugs, size_t n, int flags, summary_fn *fn, void *arg)
 {
 	static char keys[CHUNK][3][128];
 	static const char *args[CHUNK * 3][5];
-	const char **argv[CHUNK * 3];
-	int argc[CHUNK * 3], rc = 0;
+	static const char **argv[CHUNK * 3];
+	static int argc[CHUNK * 3];
 	static redisReply *rep[CHUNK * 3];
+	size_t i, k, m, per = flags & SERVE_EACH_NO_MAINT ? 2 : 3;
 	struct summary s;
-	size_t i, k, m;
+	int rc = 0;
 
 	for (i = 0; i < n && rc == 0; i += m) {
 		m = n - i < CHUNK ? n - i : CHUNK;
 		for (k = 0; k < m; k++) {
-			const char **a = args[3 * k];
+			const char **a = args[per * k];
 
 			snprintf(keys[k][0], 128, "mcp:{%s}:verdict", slugs[i + k]);
 			snprintf(keys[k][1], 128, "mcp:{%s}:seen", slugs[i + k]);
-			serve_maint_key(keys[k][2], 128, slugs[i + k]);
 			a[0] = "GET", a[1] = keys[k][0];
-			a = args[3 * k + 1];
+			a = args[per * k + 1];
 			a[0] = "ZREVRANGE", a[1] = keys[k][1], a[2] = "0", a[3] = "0",
 			a[4] = "WITHSCORES";
+			argv[per * k] = args[per * k], argc[per * k] = 2;
+			argv[per * k + 1] = args[per * k + 1], argc[per * k + 1] = 5;
+			if (per == 2)
+				continue;
+			serve_maint_key(keys[k][2], 128, slugs[i + k]);
 			a = args[3 * k + 2];
 			a[0] = "HMGET", a[1] = keys[k][2], a[2] = "start", a[3] = "end",
 			a[4] = "reason";
-			argv[3 * k] = args[3 * k], argc[3 * k] = 2;
-			argv[3 * k + 1] = args[3 * k + 1], argc[3 * k + 1] = 5;
 			argv[3 * k + 2] = args[3 * k + 2], argc[3 * k + 2] = 5;
 		}
-		if (serve_query(c, 3 * m, argc, argv, rep) != SR_OK)
+		if (serve_query(c, per * m, argc, argv, rep) != SR_OK)
 			return -1;
 		for (k = 0; k < m; k++) {
-			serve_summary(rep[3 * k], rep[3 * k + 1], now, &s, keep);
-			serve_maint(rep[3 * k + 2], now, &s);
+			serve_summary(
+			    rep[per * k], rep[per * k + 1], now, &s, flags & SERVE_EACH_KEEP);
+			serve_maint(per == 3 ? rep[3 * k + 2] : NULL, now, &s);
 			if (rc == 0)
 				rc = fn(arg, slugs[i + k], &s);
 			cJSON_Delete(s.rec);
 		}
-		serve_free_replies(rep, 3 * m);
+		serve_free_replies(rep, per * m);
 	}
 	return rc;
-}
-
-static int
-str_cmp(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
 struct page {
@@ -461,169 +460,6 @@ serve_list(struct conn *c, const struct req *q, struct resp *r)
 		rc |= mcp_buf_addf(&r->body, "\"%s\"}", next);
 	serve_free_replies(rep, 1);
 	if (rc != 0)
-		serve_error(r, 500, "out of memory", NULL);
-}
-
-/* Prometheus text: one buffer per family, joined at the end. */
-enum fam { F_STATE, F_UPTIME, F_P95, F_PROBE, F_VAGE, F_DIV, F_REGION, NFAM };
-
-static const char *const fam_head[NFAM] = {
-    "# HELP mcp_state The verdict: 1 up, 0.5 degraded, 0 down, -1 pending.\n"
-    "# TYPE mcp_state gauge\n",
-    "# HELP mcp_uptime_30d_ratio Windows up over windows decided in the last 30 days.\n"
-    "# TYPE mcp_uptime_30d_ratio gauge\n",
-    "# HELP mcp_p95_latency_seconds The 95th percentile of probe durations, last 24 hours, all "
-    "regions.\n# TYPE mcp_p95_latency_seconds gauge\n",
-    "# HELP mcp_last_probe_age_seconds Seconds since the newest probe of any region.\n"
-    "# TYPE mcp_last_probe_age_seconds gauge\n",
-    "# HELP mcp_verdict_age_seconds Seconds since the start of the latest verdict's window.\n"
-    "# TYPE mcp_verdict_age_seconds gauge\n",
-    "# HELP mcp_divergence 1 when regions disagree on the tool list (cdn-cache-divergence).\n"
-    "# TYPE mcp_divergence gauge\n",
-    "# HELP mcp_region_up The region's result in the latest verdict: 1 passing, 0 failing.\n"
-    "# TYPE mcp_region_up gauge\n",
-};
-
-struct prom {
-	struct mcp_buf f[NFAM];
-	double now;
-	int all; /* /metrics: the extra families */
-	size_t nslugs;
-};
-
-/* 1 when name is in the JSON array of strings arr. */
-static int
-in_array(const cJSON *arr, const char *name)
-{
-	const cJSON *e;
-
-	cJSON_ArrayForEach(
-	    e, arr) if (cJSON_IsString(e) && strcmp(e->valuestring, name) == 0) return 1;
-	return 0;
-}
-
-static int
-prom_regions(struct prom *p, const char *slug, const cJSON *rec)
-{
-	const cJSON *rep = cJSON_GetObjectItemCaseSensitive(rec, "reporters"), *e;
-	const cJSON *failed = cJSON_GetObjectItemCaseSensitive(rec, "failed_regions");
-	int rc = 0, n = 0;
-
-	cJSON_ArrayForEach(e, rep)
-	{
-		if (!cJSON_IsString(e) || !mcp_slug_ok(e->valuestring) || n++ == SERVE_REGIONS_MAX)
-			continue;
-		rc |= mcp_buf_addf(&p->f[F_REGION], "mcp_region_up{slug=\"%s\",region=\"%s\"} %d\n",
-		    slug, e->valuestring, !in_array(failed, e->valuestring));
-	}
-	return rc;
-}
-
-static int
-prom_one(void *arg, const char *slug, const struct summary *s)
-{
-	static const char *const val[] = {"-1", "1", "0.5", "0"};
-	struct prom *p = arg;
-	int rc;
-
-	p->nslugs++;
-	rc = mcp_buf_addf(&p->f[F_STATE], "mcp_state{slug=\"%s\"} %s\n", slug, val[s->state]);
-	if (s->uptime >= 0)
-		rc |= mcp_buf_addf(&p->f[F_UPTIME], "mcp_uptime_30d_ratio{slug=\"%s\"} %.6g\n",
-		    slug, s->uptime / 100);
-	if (s->p95 >= 0)
-		rc |= mcp_buf_addf(&p->f[F_P95], "mcp_p95_latency_seconds{slug=\"%s\"} %.6g\n",
-		    slug, s->p95 / 1000);
-	if (s->last_probe >= 0)
-		rc |= mcp_buf_addf(&p->f[F_PROBE], "mcp_last_probe_age_seconds{slug=\"%s\"} %.0f\n",
-		    slug, fmax(0, floor(p->now - s->last_probe)));
-	if (!p->all || !s->has_verdict)
-		return rc;
-	rc |= mcp_buf_addf(&p->f[F_VAGE], "mcp_verdict_age_seconds{slug=\"%s\"} %.0f\n", slug,
-	    fmax(0, floor(p->now - s->window)));
-	rc |= mcp_buf_addf(&p->f[F_DIV], "mcp_divergence{slug=\"%s\"} %d\n", slug, s->divergence);
-	if (!s->stale && s->rec != NULL)
-		rc |= prom_regions(p, slug, s->rec);
-	return rc;
-}
-
-static int
-prom_join(struct prom *p, struct mcp_buf *b)
-{
-	int i, rc = 0;
-
-	for (i = 0; i < NFAM; i++) {
-		if (p->f[i].len > 0)
-			rc |= mcp_buf_adds(b, fam_head[i]) | mcp_buf_add(b, p->f[i].p, p->f[i].len);
-		mcp_buf_free(&p->f[i]);
-	}
-	if (p->all)
-		rc |= mcp_buf_addf(b,
-		    "# HELP mcp_slugs Servers in the slug index.\n"
-		    "# TYPE mcp_slugs gauge\nmcp_slugs %zu\n",
-		    p->nslugs);
-	return rc;
-}
-
-static void
-prom_fail(struct prom *p, struct resp *r)
-{
-	int i;
-
-	for (i = 0; i < NFAM; i++)
-		mcp_buf_free(&p->f[i]);
-	serve_unavailable(r);
-}
-
-/* The four series of one slug: /api/embed-status-prom. */
-void
-serve_prom_one(const char *slug, const struct summary *s, double now, struct resp *r)
-{
-	struct prom p = {.now = now};
-
-	r->ctype = CT_PROM;
-	r->cache = "no-cache";
-	if ((prom_one(&p, slug, s) | prom_join(&p, &r->body)) != 0)
-		serve_error(r, 500, "out of memory", NULL);
-}
-
-/* Every slug in one scrape: /metrics. */
-void
-serve_metrics(struct conn *c, const struct req *q, struct resp *r)
-{
-	const char *a0[] = {"ZRANGE", "mcp:slugs", "0", "-1"}, **argv[] = {a0};
-	int argc[] = {4}, rc = 0;
-	struct prom p = {.now = q->now, .all = 1};
-	redisReply *rep[1];
-	char **slugs;
-	size_t i, n = 0;
-
-	if (serve_query(c, 1, argc, argv, rep) != SR_OK) {
-		serve_unavailable(r);
-		return;
-	}
-	if (rep[0]->type != REDIS_REPLY_ARRAY ||
-	    (slugs = calloc(rep[0]->elements + 1, sizeof(*slugs))) == NULL) {
-		serve_free_replies(rep, 1);
-		{
-			serve_unavailable(r);
-			return;
-		}
-	}
-	for (i = 0; i < rep[0]->elements; i++)
-		if (rep[0]->element[i]->type == REDIS_REPLY_STRING &&
-		    mcp_slug_ok(rep[0]->element[i]->str))
-			slugs[n++] = rep[0]->element[i]->str;
-	qsort(slugs, n, sizeof(*slugs), str_cmp);
-	if (n > 0 && serve_each_summary(c, q->now, slugs, n, 1, prom_one, &p) == -1)
-		rc = -1;
-	free(slugs);
-	serve_free_replies(rep, 1);
-	if (rc == -1)
-		return prom_fail(&p, r);
-	r->ctype = CT_PROM;
-	r->cache = "no-cache";
-	if (prom_join(&p, &r->body) != 0)
 		serve_error(r, 500, "out of memory", NULL);
 }
 

@@ -262,15 +262,49 @@ drain_body(void)
 		left -= (unsigned long)n;
 }
 
+/* Every byte of the n buffers of v to fd (v is consumed): 0, or -1 and errno. */
+static int
+writev_all(int fd, struct iovec *v, int n)
+{
+	ssize_t w;
+
+	while (n > 0) {
+		if ((w = writev(fd, v, n)) == -1) {
+			if (errno == EINTR)
+				continue;
+			return -1;
+		}
+		for (; n > 0 && (size_t)w >= v->iov_len; v++, n--)
+			w -= (ssize_t)v->iov_len;
+		if (n > 0) {
+			v->iov_base = (char *)v->iov_base + w;
+			v->iov_len -= (size_t)w;
+		}
+	}
+	return 0;
+}
+
 /*
  * The head and the body to standard output in one writev, not through
  * stdio (which would allocate its buffer and ask what the descriptor is
- * first): 0, or -1 and errno.
+ * first), the body's further parts (/metrics) in a writev of their own:
+ * 0, or -1 and errno.
  */
 static int
 write_out(const struct resp *r)
 {
-	return mcp_write_two(1, r->head.p, r->head.len, r->body.p, r->body.len);
+	struct iovec v[16];
+	size_t i = 0, n;
+
+	if (mcp_write_two(1, r->head.p, r->head.len, r->body.p, r->body.len) == -1)
+		return -1;
+	while (i < r->nmore) {
+		for (n = 0; n < sizeof(v) / sizeof(v[0]) && i < r->nmore; i++, n++)
+			v[n] = (struct iovec){r->more[i].p, r->more[i].len};
+		if (writev_all(1, v, (int)n) == -1)
+			return -1;
+	}
+	return 0;
 }
 
 static int
@@ -305,6 +339,7 @@ run_fcgi(struct conn *c)
 {
 	FCGX_Request rq;
 	struct source src = {0};
+	size_t i;
 
 	if (FCGX_Init() != 0 || FCGX_InitRequest(&rq, 0, 0) != 0) {
 		fprintf(stderr, "%s: FastCGI: cannot initialise\n", prog);
@@ -324,6 +359,9 @@ run_fcgi(struct conn *c)
 		/* A client gone away is its loss, not the responder's. */
 		if (FCGX_PutStr(r.head.p, (int)r.head.len, rq.out) >= 0 && r.body.len > 0)
 			FCGX_PutStr(r.body.p, (int)r.body.len, rq.out);
+		for (i = 0; i < r.nmore; i++)
+			if (FCGX_PutStr(r.more[i].p, (int)r.more[i].len, rq.out) < 0)
+				break;
 		serve_resp_free(&r);
 		FCGX_Finish_r(&rq);
 		src.envp = NULL;

@@ -10,11 +10,36 @@
 #include "notices.h"
 #include "serve.h"
 
+/* The parts of the body after r->body dropped. */
+static void
+more_free(struct resp *r)
+{
+	size_t i;
+
+	for (i = 0; i < r->nmore; i++)
+		mcp_buf_free(&r->more[i]);
+	free(r->more);
+	r->more = NULL;
+	r->nmore = 0;
+}
+
 void
 serve_resp_free(struct resp *r)
 {
 	mcp_buf_free(&r->body);
+	more_free(r);
 	mcp_buf_free(&r->head);
+}
+
+/* The bytes of the body, its parts after r->body included. */
+static size_t
+body_len(const struct resp *r)
+{
+	size_t i, n = r->body.len;
+
+	for (i = 0; i < r->nmore; i++)
+		n += r->more[i].len;
+	return n;
 }
 
 static int
@@ -132,6 +157,7 @@ void
 serve_error(struct resp *r, int status, const char *what, const char *cache)
 {
 	mcp_buf_reset(&r->body);
+	more_free(r);
 	r->status = status;
 	r->ctype = CT_JSON;
 	r->cache = cache;
@@ -213,11 +239,12 @@ finish(const struct req *q, struct resp *r)
 	    etag_match(q->inm, r->etag)) {
 		r->status = 304;
 		mcp_buf_reset(&r->body);
+		more_free(r);
 	}
 	rc = mcp_buf_addf(h, "Status: %d %s\r\n", r->status, mcp_http_reason(r->status));
 	if (r->status != 304)
 		rc |= mcp_buf_addf(
-		    h, "Content-Type: %s\r\nContent-Length: %zu\r\n", r->ctype, r->body.len);
+		    h, "Content-Type: %s\r\nContent-Length: %zu\r\n", r->ctype, body_len(r));
 	if (r->cache != NULL)
 		rc |= mcp_buf_addf(h, "Cache-Control: %s\r\n", r->cache);
 	if (r->etag[0] != '\0')
@@ -236,12 +263,15 @@ finish(const struct req *q, struct resp *r)
 		    "img-src 'self'; base-uri 'none'; form-action 'self'; "
 		    "frame-ancestors 'self'\r\nReferrer-Policy: same-origin\r\n");
 	rc |= mcp_buf_adds(h, "X-Content-Type-Options: nosniff\r\n\r\n");
-	if (q->head || r->status == 304)
+	if (q->head || r->status == 304) {
 		mcp_buf_reset(&r->body);
+		more_free(r);
+	}
 	if (rc != 0) {
 		/* Out of memory: a bare 500 from static text. */
 		mcp_buf_free(&r->head);
 		mcp_buf_free(&r->body);
+		more_free(r);
 		r->head.p = NULL;
 		mcp_buf_adds(&r->head,
 		    "Status: 500 Internal Server Error\r\n"

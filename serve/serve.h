@@ -70,6 +70,12 @@ struct resp {
 	char etag[160];      /* "" for none */
 	char location[1200]; /* a 301's Location, "" for none */
 	struct mcp_buf body;
+	/*
+	 * More of the body, written after body as they are (owned, freed by
+	 * serve_resp_free): /metrics's families, not copied into one buffer.
+	 */
+	struct mcp_buf *more;
+	size_t nmore;
 	struct mcp_buf head; /* the header block, written by serve_finish */
 };
 
@@ -167,8 +173,10 @@ struct region {
 /* list.c: the routes over several slugs or regions. */
 #define SERVE_CURSOR_MAX (MCP_SLUG_MAX + 1) /* "~" and a slug */
 typedef int summary_fn(void *arg, const char *slug, const struct summary *s);
+#define SERVE_EACH_KEEP 1     /* the verdict tree kept in s->rec for fn */
+#define SERVE_EACH_NO_MAINT 2 /* the maintenance window not read */
 int serve_each_summary(
-    struct conn *c, double now, char *const *slugs, size_t n, int keep, summary_fn *fn, void *arg);
+    struct conn *c, double now, char *const *slugs, size_t n, int flags, summary_fn *fn, void *arg);
 int serve_scan(struct conn *c, const struct req *q, struct resp *r, redisReply **rep, char **slugs,
     size_t *n, char *next);
 size_t serve_regions_of(const redisReply *r, struct region *g);
@@ -177,11 +185,18 @@ const char *serve_region_state(const struct region *g, double now);
 void serve_mark_faults(const cJSON *rec, struct region *g, size_t n);
 void serve_regions(struct conn *c, const struct req *q, const char *slug, struct resp *r);
 void serve_list(struct conn *c, const struct req *q, struct resp *r);
-void serve_metrics(struct conn *c, const struct req *q, struct resp *r);
-void serve_prom_one(const char *slug, const struct summary *s, double now, struct resp *r);
 void serve_health(struct conn *c, const struct req *q, struct resp *r);
 const char *serve_state_name(enum serve_state s);
 double serve_time(const char *s);
+
+/*
+ * prom.c: Prometheus text.  /metrics, the whole fleet or its share K of
+ * N (?shard=K/N: the slugs whose FNV-1a hash is K modulo N), and the
+ * series of one slug (/api/embed-status-prom).
+ */
+#define SERVE_SHARDS_MAX 1024
+void serve_metrics(struct conn *c, const struct req *q, struct resp *r);
+void serve_prom_one(const char *slug, const struct summary *s, double now, struct resp *r);
 
 /* region.c: the city of a region code, or NULL. */
 const char *serve_city(const char *code);

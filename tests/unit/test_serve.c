@@ -21,6 +21,7 @@
 #include "../../serve/page.c"
 #include "../../serve/posts.c"
 #include "../../serve/posttext.c"
+#include "../../serve/prom.c"
 #include "../../serve/read.c"
 #include "../../serve/region.c"
 #include "../../serve/render.c"
