@@ -90,7 +90,7 @@ take_fields(struct sync *s, struct reg_field *v, size_t n)
 static int
 staged(struct sync *s, const struct reg_field *v, size_t n, char *err, size_t len)
 {
-	char a[32];
+	char a[32], b[32];
 	size_t i;
 
 	for (i = 0; i < n; i++)
@@ -104,10 +104,10 @@ staged(struct sync *s, const struct reg_field *v, size_t n, char *err, size_t le
 	if (s->staged > (size_t)s->entries * REG_ENTRY_AVG)
 		return snprintf(err, len,
 		           "page %ld: the fields of this crawl pass %d MiB at %s bytes an entry "
-		           "(over %d): a flood?",
+		           "(over %s): a flood?",
 		           s->pages, REG_STORE_FAT >> 20,
 		           reg_thousands((long)(s->staged / (size_t)s->entries), a, sizeof(a)),
-		           REG_ENTRY_AVG),
+		           reg_thousands(REG_ENTRY_AVG, b, sizeof(b))),
 		       -1;
 	return 0;
 }
