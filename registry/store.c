@@ -340,8 +340,8 @@ failed(const redisReply *r, char *err, size_t len)
 			if (r->element[j]->type == REDIS_REPLY_ERROR)
 				return snprintf(err, len, "%s", r->element[j]->str), 1;
 	if (r->type == REDIS_REPLY_NIL)
-		return snprintf(err, len, "%s changed during the sync (another sync?)",
-		           REG_KEY_SERVERS),
+		return snprintf(
+		           err, len, "%s changed during the sync (another sync?)", REG_KEY_SERVERS),
 		       1;
 	return 0;
 }

@@ -98,8 +98,9 @@ staged(struct sync *s, const struct reg_field *v, size_t n, char *err, size_t le
 	if (s->staged <= REG_STORE_FAT)
 		return 0;
 	if (s->staged > REG_STORE_MAX)
-		return snprintf(err, len, "page %ld: the fields of this crawl pass %d MiB: a flood?",
-		           s->pages, REG_STORE_MAX >> 20),
+		return snprintf(err, len,
+		           "page %ld: the fields of this crawl pass %d MiB: a flood?", s->pages,
+		           REG_STORE_MAX >> 20),
 		       -1;
 	if (s->staged > (size_t)s->entries * REG_ENTRY_AVG)
 		return snprintf(err, len,

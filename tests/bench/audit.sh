@@ -88,7 +88,7 @@ echo "filled $SLUGS slugs (25 hours x 5 regions of results each) in $(calc "\"%.
 rcpu() { rc INFO cpu | awk -F: '/^used_cpu_(user|sys):/ { s += $2 } END { printf "%.2f", s }'; }
 # audit ARGS...: the wall time of BIN's audit (AUDIT_BIN, else BIN), its CPU and peak, Redis's CPU.
 audit() {
-	local t0 t1 r0 r1 wall user sys rss
+	local t0 t1 r0 r1 user sys rss
 	t0=$(date +%s.%N)
 	r0=$(rcpu)
 	MCP_NOW=$NOW /usr/bin/time -f '%U %S %M' -o "$TMP/time" "${AUDIT_BIN:-$BIN}/mcp-aggregate" audit "$@" >"$TMP/audit.json"
