@@ -20,7 +20,7 @@
 #include "relay.h"
 #include "targets.h"
 
-#define TARGETS_MAX (32 << 20) /* the bound of what targets prints (the store's) */
+#define TARGETS_MAX (128 << 20) /* the bound of what targets prints (REG_STORE_MAX) */
 
 /* The lines of text a probe takes, into out; each one refused named. */
 static void

@@ -21,7 +21,7 @@
 #define REG_BASE "https://registry.modelcontextprotocol.io"
 #define REG_PAGE_MAX (4 << 20) /* bytes of one page */
 #define REG_PAGES_MAX 100000   /* pages of one crawl */
-#define REG_ENTRIES_MAX 200000 /* entries of one crawl */
+#define REG_ENTRIES_MAX 500000 /* entries of one crawl (twice a registry of 250,000) */
 #define REG_BASE_MAX 256       /* bytes of the registry's base URL (the operator's) */
 
 /*
@@ -39,7 +39,9 @@
 #define REG_REMOTES_MAX 64        /* distinct remotes kept of one server (real: 30) */
 #define REG_FIELD_MAX 4096        /* bytes of one stored value (real: 502) */
 #define REG_SERVER_MAX (64 << 10) /* bytes of one server's stored values (real: 9,690) */
-#define REG_STORE_MAX (32 << 20)  /* bytes of mcp:registry:servers (real: 465,615) */
+#define REG_STORE_MAX (128 << 20) /* bytes of mcp:registry:servers (real: 465,615) */
+#define REG_STORE_FAT (32 << 20)  /* bytes of a crawl's fields past which they must be thin */
+#define REG_ENTRY_AVG 2048        /* ... at most these bytes an entry listed (real: 465) */
 #define REG_GROW_MIN (1 << 20)    /* bytes the store may grow past twice without --force */
 #define REG_FULL_EVERY AGG_DAY    /* a full pass at least this often */
 

@@ -80,19 +80,37 @@ take_fields(struct sync *s, struct reg_field *v, size_t n)
 	return 0;
 }
 
-/* The bytes of the fields one entry made, counted against REG_STORE_MAX: -1 past it (err). */
+/*
+ * The bytes of the fields one entry made, counted: -1 past the bounds
+ * (err).  A crawl's fields may pass REG_STORE_FAT only as a registry of
+ * many servers makes them, REG_ENTRY_AVG bytes an entry on average at
+ * most (the real one: 465), and never REG_STORE_MAX: a flood of fat
+ * entries stops at the first bound, one of thin entries at the second.
+ */
 static int
 staged(struct sync *s, const struct reg_field *v, size_t n, char *err, size_t len)
 {
+	char a[32], b[32];
 	size_t i;
 
 	for (i = 0; i < n; i++)
 		s->staged += MCP_SLUG_MAX + strlen(v[i].json);
-	if (s->staged <= REG_STORE_MAX)
+	if (s->staged <= REG_STORE_FAT)
 		return 0;
-	snprintf(err, len, "page %ld: the fields of this crawl pass %d MiB: a flood?", s->pages,
-	    REG_STORE_MAX >> 20);
-	return -1;
+	if (s->staged > REG_STORE_MAX)
+		return snprintf(err, len,
+		           "page %ld: the fields of this crawl pass %d MiB: a flood?", s->pages,
+		           REG_STORE_MAX >> 20),
+		       -1;
+	if (s->staged > (size_t)s->entries * REG_ENTRY_AVG)
+		return snprintf(err, len,
+		           "page %ld: the fields of this crawl pass %d MiB at %s bytes an entry "
+		           "(over %s): a flood?",
+		           s->pages, REG_STORE_FAT >> 20,
+		           reg_thousands((long)(s->staged / (size_t)s->entries), a, sizeof(a)),
+		           reg_thousands(REG_ENTRY_AVG, b, sizeof(b))),
+		       -1;
+	return 0;
 }
 
 /* One entry taken: 0, or -1 with err (memory ran out, the crawl's bytes passed). */

@@ -486,7 +486,8 @@ like "$(cat "$TMP/err")" "the store would grow from $(sed ':a;s/\B[0-9]\{3\}\>/,
 dump >"$TMP/after"
 is "$(diff "$TMP/before" "$TMP/after" && echo same)" same "the bytes grown too much: the store is unchanged"
 cp "$TMP/fix.plain" "$TMP/fix.json"
-# A first sync is not guarded, but bounded: the fields of a crawl pass 32 MiB, and it fails.
+# A first sync is not guarded, but bounded: the fields of a crawl pass 32 MiB
+# at more than 2 KiB an entry, and it fails.
 node "$TOP/tests/fixtures/registry-gen.mjs" --flood-fit 560 >"$TMP/flood.json"
 rm -f "$TMP/flood.port"
 node "$TOP/tests/fixtures/registry.mjs" --fixture "$TMP/flood.json" --port-file "$TMP/flood.port" --page 60 \
@@ -495,10 +496,18 @@ bg_pid $!
 wait_file "$TMP/flood.port" || diag "flood registry did not start: $(cat "$TMP/flood.err")"
 mcp-aggregate registry sync -R "unix://$REDIS_SOCK?db=1" "http://127.0.0.1:$(cat "$TMP/flood.port")" 2>"$TMP/err"
 is "$?" 1 "a flood of 560 servers of 16 remotes near 4 KB: exit 1"
-like "$(tail -1 "$TMP/err")" "page [0-9]+: the fields of this crawl pass 32 MiB: a flood\?; nothing changed" \
+like "$(tail -1 "$TMP/err")" "page [0-9]+: the fields of this crawl pass 32 MiB at [0-9,]+ bytes an entry \(over 2,048\): a flood\?; nothing changed" \
     "a flood of 560 servers: the crawl stopped at 32 MiB, said"
 is "$(rcli -n 1 dbsize)" 0 "a flood of 560 servers: nothing written"
 is "$(grep -c 'dropped (over 64 distinct or 64 KiB)' "$TMP/err")" 0 "a flood of 560 servers: each server within its bounds"
+# A registry of many thin entries passes 32 MiB (issue 48: 100,000 real
+# servers make about 45 MB): 17,600 servers of one field just under 2 KiB.
+node "$TOP/tests/fixtures/registry-gen.mjs" --flood-thin 17600 >"$TMP/flood.json"
+mcp-aggregate registry sync -R "unix://$REDIS_SOCK?db=1" "http://127.0.0.1:$(cat "$TMP/flood.port")" 2>"$TMP/err"
+is "$?" 0 "17,600 thin entries past 32 MiB: exit 0"
+is "$(rcli -n 1 hlen mcp:registry:servers) $(($(rcli -n 1 hget mcp:registry:sync bytes) > 32 << 20))" "17600 1" \
+    "17,600 thin entries: every one stored, the fields past 32 MiB"
+rcli -n 1 flushdb >/dev/null
 
 # --- a full last page: its nextCursor, then an empty page (issue 39, item 13) ----------------
 # 201 entries, one of them deleted (left out of a full pass): 200 listed.

@@ -1,68 +1,120 @@
 #!/usr/bin/env bash
-# registry.sh BUILD_DIR - a registry of BENCH_REG_SERVERS servers (default 20,000) synced and pulled
-# The fixture registry (tests/fixtures/registry.mjs) serves registry-gen.mjs's
-# entries over loopback, 100 a page; "mcp-aggregate registry sync" crawls
-# them into a fresh store (a full pass), then again (incremental), and
-# "mcp-aggregate targets" prints the targets file, whole and as one shard
-# of 4.  The goals of issue 35: a sync within 30 s, targets within 2 s.
-# Then a flood (issue 39): BENCH_REG_FLOOD hostile servers (default 600,
-# about 164 MB of listing, 14 a page of 4 MiB) each at the bounds the sync
-# had before (4 remotes, URLs of 2 KB, 16 headers of 4 KB), then 480 and
-# 560 at the bounds of now (16 remotes of fields near 4 KB: just under and
-# over the 32 MiB of a store), each synced into a fresh store: the sync's
-# peak memory, the store's bytes, the bytes targets prints.
+# registry.sh BUILD_DIR - registries of 20,000 and 100,000 servers shaped like the real one, synced and pulled
+# For each size of BENCH_REG_SIZES (default "20000 100000"): a registry
+# shaped like the real one (tests/fixtures/registry-gen.mjs --shaped: the
+# shares measured from the official registry's listing, every version)
+# served by tests/fixtures/registry.mjs --snapshot over loopback with the
+# real paging (100 a page, the cursor name:version); "mcp-aggregate
+# registry sync --full" crawls it into a fresh store; the same registry a
+# day later (--day 2) is synced incrementally, then in a full pass again
+# (the store full: the heaviest in memory); "mcp-aggregate targets"
+# prints the targets file, whole and as one shard of 4.  Each beside the
+# goals of issue 48 (sync 30 s, targets 2 s), with its CPU (user+sys),
+# its peak RSS, the fixture server's CPU apart, and Redis's memory of the
+# hash; with BENCH_BEFORE=DIR the same with DIR's mcp-aggregate (another
+# store) beside.  Then the floods (issues 39 and 48): BENCH_REG_FLOOD
+# hostile servers (default 600, about 164 MB of listing, 14 a page of
+# 4 MiB) each at the bounds the sync had before issue 39 (4 remotes, URLs
+# of 2 KB, 16 headers of 4 KB); 560 at the bounds of issue 39 (16 remotes
+# of fields near 4 KB: past 32 MiB, too fat an entry); and 72,000 thin
+# ones (one field just under 2 KiB each: past 128 MiB), each synced into a
+# fresh store: the sync's peak memory, the store's bytes, what targets
+# prints.
 . "$(dirname "$0")/lib.sh"
-N=${BENCH_REG_SERVERS:-20000}
+SIZES=${BENCH_REG_SIZES:-20000 100000}
+BEFORE=${BENCH_BEFORE:+$(cd "$BENCH_BEFORE" && pwd)}
 
 bench_redis
-node "$TOP/tests/fixtures/registry-gen.mjs" --count "$N" >"$TMP/fix.json"
-node "$TOP/tests/fixtures/registry.mjs" --fixture "$TMP/fix.json" --port-file "$TMP/port" &
-reg_pid=$!
+rc() { redis-cli -s "$SOCK" "$@"; }
+reg_pid=
 flood_pid=
 trap 'kill $reg_pid $flood_pid 2>/dev/null; cleanup' EXIT
-for _ in $(seq 100); do [ -s "$TMP/port" ] && break; sleep 0.05; done
-REG=http://127.0.0.1:$(cat "$TMP/port")
-now() { date +%s.%N; }
 
-timed() { # timed LABEL GOAL CMD...: the wall time of CMD beside its goal
-	local label=$1 goal=$2 t0 t1
-	shift 2
-	t0=$(now)
-	"$@"
-	t1=$(now)
-	printf '%-34s %6.2f s   (goal %s s)\n' "$label" "$(calc "$t1 - $t0")" "$goal"
+# serve ARGS...: the fixture registry on a fresh port; reg_pid, REG.
+serve() {
+	rm -f "$TMP/port"
+	node "$TOP/tests/fixtures/registry.mjs" "$@" --port-file "$TMP/port" &
+	reg_pid=$!
+	for _ in $(seq 600); do [ -s "$TMP/port" ] && break; sleep 0.05; done
+	REG=http://127.0.0.1:$(cat "$TMP/port")
 }
-timed "sync, full pass, $N servers" 30 "$BIN/mcp-aggregate" registry sync --full "$REG" 2>"$TMP/sync.err"
-tail -1 "$TMP/sync.err"
-timed "sync, incremental" 30 "$BIN/mcp-aggregate" registry sync "$REG" 2>/dev/null
-timed "targets, all" 2 sh -c "'$BIN/mcp-aggregate' targets >'$TMP/t'"
-echo "  $(wc -l <"$TMP/t") targets printed"
-timed "targets --shard 1/4" 2 sh -c "'$BIN/mcp-aggregate' targets --shard 1/4 >'$TMP/t1'"
-echo "  $(wc -l <"$TMP/t1") targets printed"
-echo "  mcp:registry:servers: $(redis-cli -s "$SOCK" memory usage mcp:registry:servers samples 0) bytes"
+unserve() {
+	kill "$reg_pid"
+	wait "$reg_pid" 2>/dev/null || true
+	reg_pid=
+}
+# The CPU seconds (user+sys) of pid so far.
+cpu_of() { awk '{ printf "%.2f", ($14 + $15) / 100 }' "/proc/$1/stat"; }
+
+# timed LABEL GOAL DB BIN ARGS...: mcp-aggregate of BIN against store db
+# DB, its wall time beside GOAL, its CPU and peak RSS, and the fixture's
+# CPU meanwhile; its standard error in $TMP/err, its output in $TMP/out.
+timed() {
+	local label=$1 goal=$2 db=$3 bin=$4 c0 c1 st=0
+	shift 4
+	c0=$(cpu_of "$reg_pid")
+	MCP_REDIS="unix://$SOCK?db=$db" /usr/bin/time -f '%e %U %S %M' -o "$TMP/time" \
+	    "$bin/mcp-aggregate" "$@" >"$TMP/out" 2>"$TMP/err" || st=$?
+	c1=$(cpu_of "$reg_pid")
+	read -r wall user sys rss < <(tail -1 "$TMP/time")
+	printf '%-36s %6.2f s   (goal %s s)  cpu %.2f s, peak %d MB, fixture cpu %.2f s%s\n' \
+	    "$label" "$wall" "$goal" "$(calc "$user + $sys")" $((rss / 1024)) \
+	    "$(calc "$c1 - $c0")" "$([ "$st" = 0 ] || echo ", exit $st")"
+}
+
+# one N BIN DB WHO: the sync and targets of N servers by BIN into store db DB.
+one() {
+	local n=$1 bin=$2 db=$3 who=$4
+	rc -n "$db" flushdb >/dev/null
+	cp "$TMP/day1.json" "$TMP/reg.json"
+	curl -s "$REG/v0.1/servers?limit=1&version=latest" >/dev/null # the fixture reads the file
+	timed "$who: sync --full, $n" 30 "$db" "$bin" registry sync --full "$REG"
+	echo "  $(grep -v 'Command exited' "$TMP/err" | tail -1 | cut -c1-200)"
+	echo "  mcp:registry:servers: $(rc -n "$db" memory usage mcp:registry:servers samples 0) bytes of Redis," \
+	    "$(rc -n "$db" hget mcp:registry:sync bytes) of fields"
+	cp "$TMP/day2.json" "$TMP/reg.json"
+	curl -s "$REG/v0.1/servers?limit=1&version=latest" >/dev/null
+	timed "$who: sync, incremental (a day)" 30 "$db" "$bin" registry sync "$REG"
+	echo "  $(rc -n "$db" hget mcp:registry:sync entries) entries read"
+	timed "$who: sync --full, the store full" 30 "$db" "$bin" registry sync --full "$REG"
+	echo "  $(grep -v 'Command exited' "$TMP/err" | tail -1 | cut -c1-200)"
+	timed "$who: targets, all" 2 "$db" "$bin" targets
+	echo "  $(wc -l <"$TMP/out") targets printed, $(wc -c <"$TMP/out") bytes"
+	timed "$who: targets --shard 1/4" 2 "$db" "$bin" targets --shard 1/4
+	echo "  $(wc -l <"$TMP/out") targets printed"
+}
+
+for n in $SIZES; do
+	t0=$(date +%s.%N)
+	node "$TOP/tests/fixtures/registry-gen.mjs" --shaped "$n" >"$TMP/day1.json"
+	node "$TOP/tests/fixtures/registry-gen.mjs" --shaped "$n" --day 2 >"$TMP/day2.json"
+	echo "== a registry of $n servers shaped like the real one: $(($(wc -c <"$TMP/day1.json") / 1000000)) MB of listing," \
+	    "every version (made in $(calc "\"%.0f\", $(date +%s.%N) - $t0") s)"
+	cp "$TMP/day1.json" "$TMP/reg.json"
+	serve --snapshot "$TMP/reg.json"
+	one "$n" "$BIN" 0 now
+	[ -z "$BEFORE" ] || one "$n" "$BEFORE" 2 before
+	unserve
+	rc -n 2 flushdb >/dev/null
+done
 
 # flood LABEL GEN-ARGS PAGE: a hostile registry synced into store db 1, measured.
 flood() {
-	local label=$1 gen=$2 page=$3 rc=0
+	local label=$1 gen=$2 page=$3 b
+	# shellcheck disable=SC2086 # GEN-ARGS are words
 	node "$TOP/tests/fixtures/registry-gen.mjs" $gen >"$TMP/flood.json"
-	rm -f "$TMP/fport"
-	node "$TOP/tests/fixtures/registry.mjs" --fixture "$TMP/flood.json" --port-file "$TMP/fport" \
-	    --page "$page" &
-	flood_pid=$!
-	for _ in $(seq 100); do [ -s "$TMP/fport" ] && break; sleep 0.05; done
-	redis-cli -s "$SOCK" -n 1 flushdb >/dev/null
-	/usr/bin/time -f '%M' -o "$TMP/rss" "$BIN/mcp-aggregate" registry sync -R "unix://$SOCK?db=1" \
-	    "http://127.0.0.1:$(cat "$TMP/fport")" 2>"$TMP/flood.err" || rc=$?
-	printf '%-34s %s MB listing, exit %s, peak %s MB\n' "$label" \
-	    "$(($(wc -c <"$TMP/flood.json") / 1000000))" "$rc" "$(($(tail -1 "$TMP/rss") / 1024))"
-	echo "  $(grep -v 'Command exited' "$TMP/flood.err" | tail -1 | cut -c1-150)"
-	echo "  mcp:registry:servers: $(redis-cli -s "$SOCK" -n 1 memory usage mcp:registry:servers samples 0) bytes;" \
-	    "targets prints $("$BIN/mcp-aggregate" targets -R "unix://$SOCK?db=1" 2>/dev/null | wc -c) bytes"
-	kill "$flood_pid"
-	wait "$flood_pid" 2>/dev/null || true
-	flood_pid=
+	serve --fixture "$TMP/flood.json" --page "$page"
+	for b in "$BIN" $BEFORE; do
+		rc -n 1 flushdb >/dev/null
+		timed "$label$([ "$b" = "$BIN" ] || echo ' (before)')" - 1 "$b" registry sync "$REG"
+		echo "  $(($(wc -c <"$TMP/flood.json") / 1000000)) MB listing; $(grep -v 'Command exited' "$TMP/err" | tail -1 | cut -c1-160)"
+		echo "  mcp:registry:servers: $(rc -n 1 memory usage mcp:registry:servers samples 0) bytes;" \
+		    "targets prints $(MCP_REDIS="unix://$SOCK?db=1" "$b/mcp-aggregate" targets 2>/dev/null | wc -c) bytes"
+	done
+	unserve
 }
 F=${BENCH_REG_FLOOD:-600}
-flood "flood, $F servers at the old bounds" "--flood $F" 14
-flood "flood, 480 servers at the new bounds" "--flood-fit 480" 60
-flood "flood, 560 servers at the new bounds" "--flood-fit 560" 60
+flood "flood, $F at the bounds of before" "--flood $F" 14
+flood "flood, 560 fat, past 32 MiB" "--flood-fit 560" 60
+T=${BENCH_REG_THIN:-72000}
+flood "flood, $T thin, past 128 MiB" "--flood-thin $T" 100
