@@ -8,13 +8,18 @@
  * run: neither the file's order nor the names decide who goes first, so a
  * publisher gains nothing by naming his servers to sort first.
  *
- * -j bounds the young targets.  A target in flight for SLOW_AFTER seconds
- * is slow: it no longer counts against -j, since waiting costs a socket,
- * not a core.  The slow targets have bounds of their own: slow_max of
- * them (SLOW_SHARE times -j), and the descriptors left once every young
- * place has four.  Past either bound, the slow target in flight longest
- * is ended to make room.  The age alone decides: a server that trickles
- * a byte now and then is as slow as a silent one.
+ * -j bounds the young targets: those making progress, each costing a
+ * core's time as its answers come.  A target that has heard no byte from
+ * its server for STALL_AFTER seconds (since its start, or its last byte) is
+ * stalled: it no longer counts against -j, since waiting costs a socket,
+ * not a core.  One that hears a byte again is young again.  The stalled
+ * targets have bounds of their own: slow_max of them (SLOW_SHARE times
+ * -j), and the descriptors left once every young place has four.  Past
+ * either bound, the stalled target silent longest is ended to make room;
+ * a target making progress never is: when no stalled one is left to end,
+ * the run starts no more targets until places come free.  A server 2 s
+ * from its client, on a machine so loaded that every probe outlasts the
+ * 2 s mark, is slow, not stalled: it finishes, and the run waits for it.
  *
  * -d bounds the run.  Every target's deadline is cut to end CUT_SLACK
  * before the run's; a target is started only with MIN_RUN seconds left
@@ -36,7 +41,8 @@
 #include "probe.h"
 #include "runner.h"
 
-#define SLOW_AFTER 2.0
+/* No byte for this long: the target is stalled. */
+#define STALL_AFTER 2.0
 #define SLOW_SHARE 4
 #define CUT_SLACK 1.0
 #define MIN_RUN 1.0
@@ -145,22 +151,47 @@ why_end(const struct runner *r, char *buf, size_t len)
 	return n < 0 || (size_t)n >= len ? "the run's deadline came first" : buf;
 }
 
+/* p, stalled, counts against -j again: at the end of the young. */
+static void
+promote(struct runner *r, struct probe *p)
+{
+	TAILQ_REMOVE(&r->slow, p, q);
+	r->nslow--;
+	r->slow_fds -= p->nsock;
+	p->slow = 0;
+	p->qat = p->heard;
+	TAILQ_INSERT_TAIL(&r->young, p, q);
+	r->nyoung++;
+}
+
+void
+sched_heard(struct runner *r, struct probe *p, double now)
+{
+	if (p->slow && p->q.tqe_prev != NULL && p->heard + STALL_AFTER > now)
+		promote(r, p);
+}
+
 /*
- * End the slow target in flight longest, to make room: room says for
+ * End the stalled target silent longest, to make room: room says for
  * what.  fds counts down the descriptors that frees (once reaped).  0
- * when there is none to end.
+ * when there is none to end: one that heard a byte since it stalled is
+ * making progress, and goes back to the young instead.
  */
 static int
 evict(struct runner *r, long *fds, const char *room)
 {
 	struct probe *p;
+	double now = mcp_mono();
 	char why[200];
 	int n;
 
-	if ((p = TAILQ_FIRST(&r->slow)) == NULL)
+	while ((p = TAILQ_FIRST(&r->slow)) != NULL && p->heard + STALL_AFTER > now)
+		promote(r, p);
+	if (p == NULL)
 		return 0;
-	n = snprintf(
-	    why, sizeof(why), "ended after %.1f s to make room: %s", mcp_mono() - p->mono0, room);
+	n = snprintf(why, sizeof(why),
+	    "ended after %.1f s, %.1f s without a byte, to make room: %s", now - p->mono0,
+	    now - p->heard, room);
 	*fds -= p->nsock;
 	probe_cut(
 	    p, "evicted", n < 0 || (size_t)n >= sizeof(why) ? "ended early to make room" : why);
@@ -169,9 +200,9 @@ evict(struct runner *r, long *fds, const char *room)
 	return 1;
 }
 
-/* A young target in flight long enough: slow from now on. */
+/* A young target silent long enough: stalled from now on. */
 static void
-demote(struct runner *r, struct probe *p)
+stall(struct runner *r, struct probe *p)
 {
 	long fds = r->slow_fds;
 	char room[100];
@@ -179,12 +210,13 @@ demote(struct runner *r, struct probe *p)
 	TAILQ_REMOVE(&r->young, p, q);
 	r->nyoung--;
 	p->slow = 1;
+	p->qat = p->heard;
 	r->slow_fds += p->nsock;
 	TAILQ_INSERT_TAIL(&r->slow, p, q);
 	r->nslow++;
 	if (r->nslow <= r->slow_max)
 		return;
-	snprintf(room, sizeof(room), "%ld targets slow at once at the most (%d times -j)",
+	snprintf(room, sizeof(room), "%ld targets stalled at once at the most (%d times -j)",
 	    r->slow_max, SLOW_SHARE);
 	while (r->nslow > r->slow_max && evict(r, &fds, room))
 		;
@@ -236,7 +268,7 @@ sched_start(struct runner *r)
 	while (r->next < r->ts->n && r->nyoung < r->o->jobs && r->nidle > 0) {
 		if (!fits(r, fds)) {
 			snprintf(room, sizeof(room),
-			    "the slow targets held %ld of the %ld descriptors, and -j %ld "
+			    "the stalled targets held %ld of the %ld descriptors, and -j %ld "
 			    "keeps %d a place",
 			    r->slow_fds, r->fd_room, r->o->jobs, FDS_YOUNG);
 			/* What the evicted hold is freed when they are reaped: next turn. */
@@ -281,14 +313,25 @@ sched_turn(struct runner *r, double now)
 		if (r->next < r->ts->n && now < runner_cutoff(r) - MIN_RUN)
 			next = runner_cutoff(r) - MIN_RUN;
 	}
-	/* Oldest first: each one demoted leaves the head to the next. */
+	/*
+	 * Longest silent first, by the time each took its place: one that
+	 * heard a byte since takes a new place at the end (qat, its last
+	 * byte), so the walk ends at the first that is not due, and a target
+	 * is looked at about once each STALL_AFTER however many are in flight.
+	 */
 	while ((p = TAILQ_FIRST(&r->young)) != NULL) {
-		if (p->mono0 + SLOW_AFTER > now) {
-			if (next == 0 || p->mono0 + SLOW_AFTER < next)
-				next = p->mono0 + SLOW_AFTER;
+		if (p->qat + STALL_AFTER > now) {
+			if (next == 0 || p->qat + STALL_AFTER < next)
+				next = p->qat + STALL_AFTER;
 			break;
 		}
-		demote(r, p);
+		if (p->heard + STALL_AFTER <= now) {
+			stall(r, p);
+			continue;
+		}
+		TAILQ_REMOVE(&r->young, p, q);
+		p->qat = p->heard;
+		TAILQ_INSERT_TAIL(&r->young, p, q);
 	}
 	return next;
 }
@@ -313,8 +356,9 @@ advice(const struct runner *r, char *buf, size_t len)
 			t = r->ts->v[i].timeout;
 	if (r->nuj[UJ_EVICTED] > 0) {
 		n = snprintf(buf + o, len - o,
-		    "; slow targets crowded out the others (at most %d times -j %ld of them, and "
-		    "the descriptors): raise -j",
+		    "; stalled targets crowded out the others (at most %d times -j %ld of them, "
+		    "and "
+		    "the descriptors): raise -j or the limit of open files",
 		    SLOW_SHARE, r->o->jobs);
 		o += n > 0 && (size_t)n < len - o ? (size_t)n : 0;
 	}
