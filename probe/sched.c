@@ -14,12 +14,12 @@
  * stalled: it no longer counts against -j, since waiting costs a socket,
  * not a core.  One that hears a byte again is young again.  The stalled
  * targets have bounds of their own: slow_max of them (SLOW_SHARE times
- * -j), and the descriptors left once every young place has four.  Past
- * either bound, the stalled target silent longest is ended to make room;
- * a target making progress never is: when no stalled one is left to end,
- * the run starts no more targets until places come free.  A server 2 s
- * from its client, on a machine so loaded that every probe outlasts the
- * 2 s mark, is slow, not stalled: it finishes, and the run waits for it.
+ * -j), and the descriptors left once every young place has four.  At
+ * either bound the run starts no more targets, and the stalled target
+ * silent longest, once silent EVICT_AFTER seconds, is ended to make room.
+ * A target making progress never is: a server slow to answer on a runner
+ * so loaded that every probe outlasts the 2 s mark is slow, not stalled,
+ * and the run waits for it.
  *
  * -d bounds the run.  Every target's deadline is cut to end CUT_SLACK
  * before the run's; a target is started only with MIN_RUN seconds left
@@ -43,6 +43,13 @@
 
 /* No byte for this long: the target is stalled. */
 #define STALL_AFTER 2.0
+/*
+ * And for this long: it may be ended to make room.  A loaded runner (or
+ * its servers' host) can leave a working server silent past STALL_AFTER;
+ * the run first starts no more, which gives it the cores back, and ends
+ * only what stays silent.
+ */
+#define EVICT_AFTER 5.0
 #define SLOW_SHARE 4
 #define CUT_SLACK 1.0
 #define MIN_RUN 1.0
@@ -175,7 +182,8 @@ sched_heard(struct runner *r, struct probe *p, double now)
  * End the stalled target silent longest, to make room: room says for
  * what.  fds counts down the descriptors that frees (once reaped).  0
  * when there is none to end: one that heard a byte since it stalled is
- * making progress, and goes back to the young instead.
+ * making progress, and goes back to the young instead; one silent less
+ * than EVICT_AFTER is waited for.
  */
 static int
 evict(struct runner *r, long *fds, const char *room)
@@ -187,7 +195,7 @@ evict(struct runner *r, long *fds, const char *room)
 
 	while ((p = TAILQ_FIRST(&r->slow)) != NULL && p->heard + STALL_AFTER > now)
 		promote(r, p);
-	if (p == NULL)
+	if (p == NULL || p->heard + EVICT_AFTER > now)
 		return 0;
 	n = snprintf(why, sizeof(why),
 	    "ended after %.1f s, %.1f s without a byte, to make room: %s", now - p->mono0,
@@ -204,9 +212,6 @@ evict(struct runner *r, long *fds, const char *room)
 static void
 stall(struct runner *r, struct probe *p)
 {
-	long fds = r->slow_fds;
-	char room[100];
-
 	TAILQ_REMOVE(&r->young, p, q);
 	r->nyoung--;
 	p->slow = 1;
@@ -214,12 +219,6 @@ stall(struct runner *r, struct probe *p)
 	r->slow_fds += p->nsock;
 	TAILQ_INSERT_TAIL(&r->slow, p, q);
 	r->nslow++;
-	if (r->nslow <= r->slow_max)
-		return;
-	snprintf(room, sizeof(room), "%ld targets stalled at once at the most (%d times -j)",
-	    r->slow_max, SLOW_SHARE);
-	while (r->nslow > r->slow_max && evict(r, &fds, room))
-		;
 }
 
 /* Time is up: every target in flight ends, and every other one is reported. */
@@ -243,11 +242,30 @@ end_all(struct runner *r)
 		not_started(r, &r->ts->v[r->next++], why);
 }
 
-/* The young places hold FDS_YOUNG each, the slow targets what they hold. */
+/*
+ * Room for one more target: a place (the stalled ones at most slow_max),
+ * and its descriptors: the young places hold FDS_YOUNG each, the stalled
+ * targets what they hold.
+ */
 static int
-fits(const struct runner *r, long fds)
+room_for(const struct runner *r, long fds)
 {
-	return fds + FDS_YOUNG * (r->nyoung + 1) <= r->fd_room;
+	return r->nyoung + r->nslow < r->cap && fds + FDS_YOUNG * (r->nyoung + 1) <= r->fd_room;
+}
+
+/*
+ * No room, evicted ended: look again at once (once they are reaped), or
+ * when the stalled target silent longest may be ended.  Until then the
+ * run starts no more.
+ */
+static void
+wait_room(struct runner *r, int evicted)
+{
+	struct probe *p = TAILQ_FIRST(&r->slow);
+	double t = evicted > 0 ? mcp_mono() : p != NULL ? p->heard + EVICT_AFTER : 0;
+
+	if (t > 0 && (r->sched_due == 0 || t < r->sched_due))
+		r->sched_due = t;
 }
 
 void
@@ -265,19 +283,27 @@ sched_start(struct runner *r)
 			not_started(r, &r->ts->v[r->next++], why_end(r, buf, sizeof(buf)));
 		return;
 	}
-	while (r->next < r->ts->n && r->nyoung < r->o->jobs && r->nidle > 0) {
-		if (!fits(r, fds)) {
-			snprintf(room, sizeof(room),
-			    "the stalled targets held %ld of the %ld descriptors, and -j %ld "
-			    "keeps %d a place",
-			    r->slow_fds, r->fd_room, r->o->jobs, FDS_YOUNG);
+	while (r->next < r->ts->n && r->nyoung < r->o->jobs) {
+		if (!room_for(r, fds)) {
+			if (r->nyoung + r->nslow >= r->cap)
+				snprintf(room, sizeof(room),
+				    "%ld targets stalled at once at the most (%d times -j)",
+				    r->slow_max, SLOW_SHARE);
+			else
+				snprintf(room, sizeof(room),
+				    "the stalled targets held %ld of the %ld descriptors, and -j "
+				    "%ld "
+				    "keeps %d a place",
+				    r->slow_fds, r->fd_room, r->o->jobs, FDS_YOUNG);
 			/* What the evicted hold is freed when they are reaped: next turn. */
-			for (evicted = 0; !fits(r, fds) && evict(r, &fds, room); evicted++)
+			for (evicted = 0; !room_for(r, fds) && evict(r, &fds, room); evicted++)
 				;
-			if (evicted > 0)
-				r->sched_due = mcp_mono();
+			wait_room(r, evicted);
 			return;
 		}
+		/* Slots of targets ended are freed when they are reaped: next turn. */
+		if (r->nidle == 0)
+			return;
 		i = r->idle[--r->nidle];
 		if ((p = malloc(sizeof(*p))) == NULL)
 			err(MCP_EXIT_FAIL, "malloc");
