@@ -443,7 +443,7 @@ probe_start(struct probe *p)
 {
 	double cut = runner_cutoff(p->r);
 
-	p->mono0 = mcp_mono();
+	p->mono0 = p->heard = p->qat = mcp_mono();
 	p->deadline = p->mono0 + p->timeout;
 	/*
 	 * Every target ends within the run's deadline, its own cut to fit:

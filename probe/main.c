@@ -64,7 +64,10 @@ parse_era(const char *s)
 /*
  * Each target in flight holds up to four descriptors (the request, the
  * HTTP+SSE stream, an answer to a server request, a pooled connection):
- * raise the soft limit to the hard one and keep -j within it.  given: 0
+ * raise the soft limit to the hard one and keep -j within four fifths of
+ * it.  The fifth left is the stalled targets' (sched.c): a -j that took
+ * every descriptor would leave a silent server none, and it would be
+ * ended to make room as soon as it stalled, unjudged.  given: 0
  * for the default, 1 for -j, 2 for the default sized from the fleet; the
  * last two say so when they are lowered.
  */
@@ -81,7 +84,7 @@ fit_jobs(long jobs, int given)
 		setrlimit(RLIMIT_NOFILE, &rl);
 		getrlimit(RLIMIT_NOFILE, &rl);
 	}
-	fit = rl.rlim_cur == RLIM_INFINITY ? jobs : ((long)rl.rlim_cur - 64) / 4;
+	fit = rl.rlim_cur == RLIM_INFINITY ? jobs : ((long)rl.rlim_cur - 64) / 5;
 	if (fit < 1)
 		fit = 1;
 	if (jobs > fit && given == 1)

@@ -236,8 +236,10 @@ struct probe {
 	int oauth_place;          /* which place of the issuer's metadata is asked */
 	struct mcp_buf oauth_why; /* why each place failed */
 	long slot;                /* its place among the runner's targets in flight, or -1 */
-	TAILQ_ENTRY(probe) q;     /* the runner's young or slow targets, in start order */
-	int slow;                 /* in flight long enough not to count against -j */
+	TAILQ_ENTRY(probe) q;     /* the runner's young or stalled targets (sched.c) */
+	int slow;                 /* stalled: silent long enough not to count against -j */
+	double heard;             /* mono time of its last byte from a server, or its start */
+	double qat;               /* mono time its place in its queue's order was taken */
 	int nsock;                /* its sockets open (runner_sockopt, runner_closesocket) */
 	double cut_at;            /* mono time its deadline was cut to, or 0 (the run's end) */
 	const char *cut_why;      /* why it is being ended early (borrowed, probe_cut) */
@@ -263,6 +265,8 @@ CURLM *runner_multi(struct runner *r);
 /* Called by a probe when it has finished (records may be written). */
 void runner_finish(struct runner *r, struct probe *p);
 void runner_poke(struct runner *r, struct probe *p);
+/* A byte came from a server for p: it is making progress (sched.c). */
+void runner_heard(struct probe *p);
 /* "ok" or "fail", what the run's canary found; NULL without --canary. */
 const char *runner_canary(const struct runner *r);
 /* CURLOPT_CLOSESOCKETFUNCTION of every transfer, with its probe as data. */

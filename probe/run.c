@@ -116,6 +116,22 @@ runner_poke(struct runner *r, struct probe *p)
 }
 
 /*
+ * Every byte from a server comes through here, from libcurl's callbacks
+ * inside turn(): the time is the turn's, no clock read a callback.  A
+ * stalled target that hears one is making progress again: the next turn
+ * gives it back to -j (sched_heard).
+ */
+void
+runner_heard(struct probe *p)
+{
+	struct runner *r = p->r;
+
+	p->heard = r->now;
+	if (p->slow)
+		runner_poke(r, p);
+}
+
+/*
  * The probes' own timers: the poked ones every turn, all of them only
  * when the soonest known timer is due, so a turn costs O(events), not
  * O(targets in flight).  Then the schedule of the run (sched.c).
@@ -131,9 +147,13 @@ timers(struct runner *r)
 	/* Its own time: reaching it is no reason to look at every target. */
 	r->sched_due = sched_turn(r, now);
 	for (i = 0; i < r->ndirty; i++) {
-		r->dirty[i]->dirty = 0;
-		if (!r->dirty[i]->reported)
-			runner_due(r, probe_timers(r->dirty[i], now));
+		p = r->dirty[i];
+		p->dirty = 0;
+		if (p->reported)
+			continue;
+		if (p->slow)
+			sched_heard(r, p, now);
+		runner_due(r, probe_timers(p, now));
 	}
 	r->ndirty = 0;
 	if (r->timer_due == 0 || now < r->timer_due)
@@ -272,6 +292,8 @@ turn(struct runner *r)
 	ms = r->ndirty > 0 || wake <= now ? 0 : (int)((wake - now) * 1000) + 1;
 	/* SIGTERM comes only here (EINTR): the next turn ends the run. */
 	n = epoll_pwait(r->ep, evs, 64, ms, &r->waitmask);
+	/* The time of what libcurl's callbacks hear in this turn (runner_heard). */
+	r->now = mcp_mono();
 	for (i = 0; i < n; i++) {
 		if (evs[i].data.fd < r->nwatch && (r->watch[evs[i].data.fd] & W_PARKED)) {
 			unwatch(r, evs[i].data.fd);
@@ -328,6 +350,7 @@ run(const struct opts *o, struct mcp_targets *ts)
 
 	r.o = o;
 	r.ts = ts;
+	r.now = mcp_mono();
 	catch_term(&r);
 	sched_init(&r);
 	if (mcp_curl_init() == -1)

@@ -21,6 +21,7 @@ struct runner {
 	int ep;               /* epoll: libcurl tells which sockets to watch */
 	unsigned char *watch; /* by socket: what epoll watches (W_*) */
 	int nwatch;
+	double now;           /* mono time the turn's wait ended */
 	double curl_due;      /* mono time libcurl wants its timeout, or 0 */
 	double timer_due;     /* mono time some probe timer may be due */
 	struct probe **dirty; /* probes a callback changed, cap at most */
@@ -66,6 +67,8 @@ void sched_init(struct runner *r);
 void sched_start(struct runner *r);
 /* Move, end and report targets as time passes; the next mono time to look. */
 double sched_turn(struct runner *r, double now);
+/* p, stalled, heard a byte by now: it counts against -j again. */
+void sched_heard(struct runner *r, struct probe *p, double now);
 /* p is reported: out of its queue, it no longer counts. */
 void sched_done(struct runner *r, struct probe *p);
 /* The run's last word on standard error, if it cut anything short. */

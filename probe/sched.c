@@ -8,13 +8,22 @@
  * run: neither the file's order nor the names decide who goes first, so a
  * publisher gains nothing by naming his servers to sort first.
  *
- * -j bounds the young targets.  A target in flight for SLOW_AFTER seconds
- * is slow: it no longer counts against -j, since waiting costs a socket,
- * not a core.  The slow targets have bounds of their own: slow_max of
- * them (SLOW_SHARE times -j), and the descriptors left once every young
- * place has four.  Past either bound, the slow target in flight longest
- * is ended to make room.  The age alone decides: a server that trickles
- * a byte now and then is as slow as a silent one.
+ * -j bounds the young targets: those making progress, each costing a
+ * core's time as its answers come.  A target that has heard no byte from
+ * its server for STALL_AFTER seconds (since its start, or its last byte) is
+ * stalled: it no longer counts against -j, since waiting costs a socket,
+ * not a core.  One that hears a byte again is young again.  The stalled
+ * targets have bounds of their own: slow_max of them (SLOW_SHARE times
+ * -j), and the descriptors left once every young place has four.  At
+ * either bound the run starts no more targets, and the stalled target
+ * silent longest, once silent EVICT_AFTER seconds, is ended to make room.
+ * A target making progress never is: a server slow to answer on a runner
+ * so loaded that every probe outlasts the 2 s mark is slow, not stalled,
+ * and the run waits for it.  A runner so loaded that working servers
+ * fall silent (100,000 targets on two shared cores) gets fewer in flight
+ * at the bound, and those it ends are unjudged; letting the stalled take
+ * more descriptors made the same runner's working servers time out,
+ * broken (13,113 of 93,100).
  *
  * -d bounds the run.  Every target's deadline is cut to end CUT_SLACK
  * before the run's; a target is started only with MIN_RUN seconds left
@@ -36,7 +45,15 @@
 #include "probe.h"
 #include "runner.h"
 
-#define SLOW_AFTER 2.0
+/* No byte for this long: the target is stalled. */
+#define STALL_AFTER 2.0
+/*
+ * And for this long: it may be ended to make room.  A loaded runner (or
+ * its servers' host) can leave a working server silent past STALL_AFTER;
+ * the run first starts no more, which gives it the cores back, and ends
+ * only what stays silent.
+ */
+#define EVICT_AFTER 5.0
 #define SLOW_SHARE 4
 #define CUT_SLACK 1.0
 #define MIN_RUN 1.0
@@ -145,22 +162,48 @@ why_end(const struct runner *r, char *buf, size_t len)
 	return n < 0 || (size_t)n >= len ? "the run's deadline came first" : buf;
 }
 
+/* p, stalled, counts against -j again: at the end of the young. */
+static void
+promote(struct runner *r, struct probe *p)
+{
+	TAILQ_REMOVE(&r->slow, p, q);
+	r->nslow--;
+	r->slow_fds -= p->nsock;
+	p->slow = 0;
+	p->qat = p->heard;
+	TAILQ_INSERT_TAIL(&r->young, p, q);
+	r->nyoung++;
+}
+
+void
+sched_heard(struct runner *r, struct probe *p, double now)
+{
+	if (p->slow && p->q.tqe_prev != NULL && p->heard + STALL_AFTER > now)
+		promote(r, p);
+}
+
 /*
- * End the slow target in flight longest, to make room: room says for
+ * End the stalled target silent longest, to make room: room says for
  * what.  fds counts down the descriptors that frees (once reaped).  0
- * when there is none to end.
+ * when there is none to end: one that heard a byte since it stalled is
+ * making progress, and goes back to the young instead; one silent less
+ * than EVICT_AFTER is waited for.
  */
 static int
 evict(struct runner *r, long *fds, const char *room)
 {
 	struct probe *p;
+	double now = mcp_mono();
 	char why[200];
 	int n;
 
-	if ((p = TAILQ_FIRST(&r->slow)) == NULL)
+	while ((p = TAILQ_FIRST(&r->slow)) != NULL && p->heard + STALL_AFTER > now)
+		promote(r, p);
+	if (p == NULL || p->heard + EVICT_AFTER > now)
 		return 0;
-	n = snprintf(
-	    why, sizeof(why), "ended after %.1f s to make room: %s", mcp_mono() - p->mono0, room);
+	n = snprintf(why, sizeof(why),
+	    "ended after %.1f s, %.1f s without a byte, to make room: %s", now - p->mono0,
+	    now - p->heard, room);
 	*fds -= p->nsock;
 	probe_cut(
 	    p, "evicted", n < 0 || (size_t)n >= sizeof(why) ? "ended early to make room" : why);
@@ -169,25 +212,17 @@ evict(struct runner *r, long *fds, const char *room)
 	return 1;
 }
 
-/* A young target in flight long enough: slow from now on. */
+/* A young target silent long enough: stalled from now on. */
 static void
-demote(struct runner *r, struct probe *p)
+stall(struct runner *r, struct probe *p)
 {
-	long fds = r->slow_fds;
-	char room[100];
-
 	TAILQ_REMOVE(&r->young, p, q);
 	r->nyoung--;
 	p->slow = 1;
+	p->qat = p->heard;
 	r->slow_fds += p->nsock;
 	TAILQ_INSERT_TAIL(&r->slow, p, q);
 	r->nslow++;
-	if (r->nslow <= r->slow_max)
-		return;
-	snprintf(room, sizeof(room), "%ld targets slow at once at the most (%d times -j)",
-	    r->slow_max, SLOW_SHARE);
-	while (r->nslow > r->slow_max && evict(r, &fds, room))
-		;
 }
 
 /* Time is up: every target in flight ends, and every other one is reported. */
@@ -211,11 +246,30 @@ end_all(struct runner *r)
 		not_started(r, &r->ts->v[r->next++], why);
 }
 
-/* The young places hold FDS_YOUNG each, the slow targets what they hold. */
+/*
+ * Room for one more target: a place (the stalled ones at most slow_max),
+ * and its descriptors: the young places hold FDS_YOUNG each, the stalled
+ * targets what they hold.
+ */
 static int
-fits(const struct runner *r, long fds)
+room_for(const struct runner *r, long fds)
 {
-	return fds + FDS_YOUNG * (r->nyoung + 1) <= r->fd_room;
+	return r->nyoung + r->nslow < r->cap && fds + FDS_YOUNG * (r->nyoung + 1) <= r->fd_room;
+}
+
+/*
+ * No room, evicted ended: look again at once (once they are reaped), or
+ * when the stalled target silent longest may be ended.  Until then the
+ * run starts no more.
+ */
+static void
+wait_room(struct runner *r, int evicted)
+{
+	struct probe *p = TAILQ_FIRST(&r->slow);
+	double t = evicted > 0 ? mcp_mono() : p != NULL ? p->heard + EVICT_AFTER : 0;
+
+	if (t > 0 && (r->sched_due == 0 || t < r->sched_due))
+		r->sched_due = t;
 }
 
 void
@@ -233,19 +287,27 @@ sched_start(struct runner *r)
 			not_started(r, &r->ts->v[r->next++], why_end(r, buf, sizeof(buf)));
 		return;
 	}
-	while (r->next < r->ts->n && r->nyoung < r->o->jobs && r->nidle > 0) {
-		if (!fits(r, fds)) {
-			snprintf(room, sizeof(room),
-			    "the slow targets held %ld of the %ld descriptors, and -j %ld "
-			    "keeps %d a place",
-			    r->slow_fds, r->fd_room, r->o->jobs, FDS_YOUNG);
+	while (r->next < r->ts->n && r->nyoung < r->o->jobs) {
+		if (!room_for(r, fds)) {
+			if (r->nyoung + r->nslow >= r->cap)
+				snprintf(room, sizeof(room),
+				    "%ld targets stalled at once at the most (%d times -j)",
+				    r->slow_max, SLOW_SHARE);
+			else
+				snprintf(room, sizeof(room),
+				    "the stalled targets held %ld of the %ld descriptors, and -j "
+				    "%ld "
+				    "keeps %d a place",
+				    r->slow_fds, r->fd_room, r->o->jobs, FDS_YOUNG);
 			/* What the evicted hold is freed when they are reaped: next turn. */
-			for (evicted = 0; !fits(r, fds) && evict(r, &fds, room); evicted++)
+			for (evicted = 0; !room_for(r, fds) && evict(r, &fds, room); evicted++)
 				;
-			if (evicted > 0)
-				r->sched_due = mcp_mono();
+			wait_room(r, evicted);
 			return;
 		}
+		/* Slots of targets ended are freed when they are reaped: next turn. */
+		if (r->nidle == 0)
+			return;
 		i = r->idle[--r->nidle];
 		if ((p = malloc(sizeof(*p))) == NULL)
 			err(MCP_EXIT_FAIL, "malloc");
@@ -281,14 +343,25 @@ sched_turn(struct runner *r, double now)
 		if (r->next < r->ts->n && now < runner_cutoff(r) - MIN_RUN)
 			next = runner_cutoff(r) - MIN_RUN;
 	}
-	/* Oldest first: each one demoted leaves the head to the next. */
+	/*
+	 * Longest silent first, by the time each took its place: one that
+	 * heard a byte since takes a new place at the end (qat, its last
+	 * byte), so the walk ends at the first that is not due, and a target
+	 * is looked at about once each STALL_AFTER however many are in flight.
+	 */
 	while ((p = TAILQ_FIRST(&r->young)) != NULL) {
-		if (p->mono0 + SLOW_AFTER > now) {
-			if (next == 0 || p->mono0 + SLOW_AFTER < next)
-				next = p->mono0 + SLOW_AFTER;
+		if (p->qat + STALL_AFTER > now) {
+			if (next == 0 || p->qat + STALL_AFTER < next)
+				next = p->qat + STALL_AFTER;
 			break;
 		}
-		demote(r, p);
+		if (p->heard + STALL_AFTER <= now) {
+			stall(r, p);
+			continue;
+		}
+		TAILQ_REMOVE(&r->young, p, q);
+		p->qat = p->heard;
+		TAILQ_INSERT_TAIL(&r->young, p, q);
 	}
 	return next;
 }
@@ -313,8 +386,9 @@ advice(const struct runner *r, char *buf, size_t len)
 			t = r->ts->v[i].timeout;
 	if (r->nuj[UJ_EVICTED] > 0) {
 		n = snprintf(buf + o, len - o,
-		    "; slow targets crowded out the others (at most %d times -j %ld of them, and "
-		    "the descriptors): raise -j",
+		    "; stalled targets crowded out the others (at most %d times -j %ld of them, "
+		    "and "
+		    "the descriptors): raise -j or the limit of open files",
 		    SLOW_SHARE, r->o->jobs);
 		o += n > 0 && (size_t)n < len - o ? (size_t)n : 0;
 	}

@@ -111,6 +111,7 @@ on_header(char *b, size_t size, size_t n, void *arg)
 	struct xfer *x = arg;
 	size_t len = size * n;
 
+	runner_heard(x->p);
 	/* The authorization server's certificate is not the target's. */
 	if (!x->tls_seen && !x->foreign && strncmp(x->p->t->url, "https:", 6) == 0)
 		tls_info(x);
@@ -193,6 +194,7 @@ on_body(char *b, size_t size, size_t n, void *arg)
 	struct xfer *x = arg;
 	size_t len = size * n;
 
+	runner_heard(x->p);
 	x->got += len;
 	if (x->got > x->p->o->max_body) {
 		x->overflow = 1;

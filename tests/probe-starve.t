@@ -147,16 +147,16 @@ is "$(results "$TMP/out" | grep '^aa-' | cut -d' ' -f2-3 | sort -u)" "unjudged n
 like "$(cat "$TMP/err")" "^mcp-probe: [0-9]+ of 10 targets unjudged, .*\(the run was ended \(SIGTERM\)\)"$'\n'"mcp-probe: the runner is short: .*; SIGTERM came first: give the run the time it needs$" \
     "and the run says so"
 
-# --- the slow targets' own bounds -----------------------------------------------
-# Four times -j of them at the most: with -j 1, the fifth tarpit to turn
-# slow (10 s into the run) ends the first.
+# --- the stalled targets' own bounds --------------------------------------------
+# Four times -j of them at the most: with -j 1, the fifth tarpit to stall
+# (silent 2 s, 10 s into the run) ends the first.
 pits 6 aa-silent "$SILENT" >"$TMP/slow"
 probe -j 1 -w 60 -d 12.5 -f "$TMP/slow" >"$TMP/out" 2>"$TMP/err"
 is "$?:$(whole "$TMP/out")" 1:0 "six tarpits, one place: exit 1, nine records each"
 like "$(jq -r 'select(.type == "result") | .error.message' "$TMP/out" | grep -c 'to make room')" '^[12]$' \
-    "the slow target in flight longest was ended to make room"
+    "the stalled target silent longest was ended to make room"
 like "$(jq -r 'select(.type == "result") | .error.message' "$TMP/out" | grep 'to make room' | head -1)" \
-    '^no complete answer in time \([0-9]+ ms\); ended after 1[0-9][.][0-9] s to make room: 4 targets slow at once at the most \(4 times -j\)$' \
+    '^no complete answer in time \([0-9]+ ms\); ended after 1[0-9][.][0-9] s, 1[0-9][.][0-9] s without a byte, to make room: 4 targets stalled at once at the most \(4 times -j\)$' \
     "a timeout at the step it was in, with the reason"
 is "$(jq -r 'select(.type == "result" and (.error.message | test("to make room"))) | "\(.state) \(.failed_step) \(.error.code)"' "$TMP/out" | sort -u)" \
     "unjudged null evicted" "unjudged, evicted: its timeout had not run out"
@@ -164,11 +164,12 @@ is "$(jq -r 'select(.type == "step" and .step == "http") | "\(.status) \(.detail
     "skip unjudged" "the step it was in: skipped as unjudged, not failed"
 like "$(cat "$TMP/err")" "mcp-probe: 6 of 6 targets unjudged, .*: 0 not started, [12] ended to make room, " \
     "the run says how many"
-like "$(cat "$TMP/err")" "the runner is short: .*; slow targets crowded out the others \(at most 4 times -j 1 of them, and the descriptors\): raise -j" \
+like "$(cat "$TMP/err")" "the runner is short: .*; stalled targets crowded out the others \(at most 4 times -j 1 of them, and the descriptors\): raise -j or the limit of open files" \
     "and that -j is too small for them"
 
-# And the descriptors: at 100, the young places (-j 8) keep four each, 32
-# of the 36 the targets may hold, and the slow tarpits make do with the rest.
+# And the descriptors: at 100, -j 8 is cut to 7 (four fifths of the 36
+# the targets may hold, four each), and the stalled tarpits make do with
+# the rest: those silent 5 s are ended when a working server needs room.
 {
 	pits 16 aa-silent "$SILENT"
 	for i in $(seq -w 1 8); do echo "zz-work-$i $FIX/stateless/mcp"; done
@@ -179,7 +180,7 @@ like "$(cat "$TMP/err")" "the runner is short: .*; slow targets crowded out the 
 )
 is "$?:$(whole "$TMP/out")" 1:0 "100 descriptors, 16 tarpits and -j 8: exit 1, nine records each"
 is "$(results "$TMP/out" | grep -c '^zz-work-.* healthy null null$')" 8 "every working server is healthy"
-like "$(cat "$TMP/err")" "mcp-probe: [0-9]+ of 24 targets unjudged, .*: 0 not started, [1-9][0-9]* ended to make room" \
-    "slow tarpits were ended to leave the young places their descriptors"
+like "$(cat "$TMP/err")" "mcp-probe: 16 of 24 targets unjudged, .*: 0 not started, [0-9]+ ended to make room, [0-9]+ ended by the run's end" \
+    "the stalled tarpits ended to make room (silent 5 s) or by the run's end, each working server started"
 
 done_testing

@@ -30,7 +30,7 @@ if [ -z "${BENCH_BEFORE+set}" ]; then
 fi
 export BENCH_BEFORE
 echo "== mcp-probe"
-tests/bench/probe.sh "$B"
+BENCH_DISTINCT=${BENCH_DISTINCT:-1000 5000 20000 100000} tests/bench/probe.sh "$B"
 echo
 echo "== mcp-aggregate"
 tests/bench/aggregate.sh "$B"
@@ -63,10 +63,11 @@ echo "== the MCP Registry: sync and targets"
 tests/bench/registry.sh "$B"
 echo
 echo "== a registry's whole minute on one machine"
-tests/bench/minute.sh "$B"
+BENCH_MINUTE_SERVERS=${BENCH_MINUTE_SERVERS:-100000} tests/bench/minute.sh "$B"
 echo
 echo "== a minute's run with tarpits in the fleet"
-tests/bench/starve.sh "$B"
+BENCH_STARVE_SERVERS=${BENCH_STARVE_SERVERS:-100000} BENCH_STARVE_TARPITS=${BENCH_STARVE_TARPITS:-2000} \
+    tests/bench/starve.sh "$B"
 echo
 echo "== mcp-otlp"
 tests/bench/otlp.sh "$B"

@@ -7,9 +7,9 @@
 # listed first.  One mcp-probe run over all of them, as a runner of
 # mcp-fleet(8) runs it (-d 48.5, what a region deadline of 50 s gives), the
 # default -j, beside its floor: the working servers alone, without the
-# tarpits.  BENCH_STARVE_BEFORE=DIR adds the same run by the mcp-probe of
-# another build (the one before issue 39), without -d, which it does not
-# know.  The servers share the machine's two cores with the probe.
+# tarpits.  BENCH_STARVE_BEFORE=DIR (or BENCH_BEFORE) adds the same run by
+# the mcp-probe of another build (the one before issue 48).  make bench
+# runs 100,000 servers, 2,000 of them tarpits (about 6 minutes).  The servers share the machine's two cores with the probe.
 . "$(dirname "$0")/lib.sh"
 N=${BENCH_STARVE_SERVERS:-20000}
 T=${BENCH_STARVE_TARPITS:-5000}
@@ -26,9 +26,13 @@ up() {
 	pids+=($!)
 	names+=("$name")
 }
+# Working server n is at 127.77.X.Y below 60,000, 127.79.X.Y from there (a
+# net holds 64,000 addresses).
 for ((k = 0; k * 5000 < W; k++)); do
+	first=$((k * 5000)) net=77
+	[ "$first" -lt 60000 ] || first=$((first - 60000)) net=79
 	up "many-$k" node "$TOP/tests/fixtures/many.mjs" --hosts $((W - k * 5000 < 5000 ? W - k * 5000 : 5000)) \
-	    --first $((k * 5000)) --delay 150
+	    --first "$first" --net "$net" --delay 150
 done
 # A tarpit listener and each connection it holds take a descriptor.
 for ((k = 0; k * 5000 < T; k++)); do
@@ -39,13 +43,20 @@ for f in "${names[@]}"; do
 	for _ in $(seq 600); do [ -s "$TMP/$f.port" ] && break; sleep 0.1; done
 	[ -s "$TMP/$f.port" ] || { cat "$TMP/$f.log" >&2; echo "starve.sh: $f did not come up" >&2; exit 1; }
 done
-host() { echo "127.$1.$(($2 / 250)).$(($2 % 250 + 1))"; }
-for ((i = 0; i < T; i++)); do
-	echo "aaa-tarpit-$(printf %05d "$i") http://$(host 78 "$i"):$(cat "$TMP/pit-$((i / 5000)).port")/mcp"
-done >"$TMP/pits"
-for ((i = 0; i < W; i++)); do
-	echo "server-$(printf %05d "$i") http://$(host 77 "$i"):$(cat "$TMP/many-$((i / 5000)).port")/d150/mcp"
-done >"$TMP/working"
+# list PREFIX NET PORTS N: N targets, 5,000 a port of PORTS; from 60,000 on NET + 2.
+list() {
+	awk -v pre="$1" -v net="$2" -v p="$3" -v n="$4" -v path="$5" 'BEGIN {
+		split(p, port, " ")
+		for (i = 0; i < n; i++) {
+			f = i < 60000 ? i : i - 60000
+			printf "%s-%06d http://127.%d.%d.%d:%s%s\n", pre, i, i < 60000 ? net : net + 2,
+			    int(f / 250), f % 250 + 1, port[int(i / 5000) + 1], path
+		}
+	}'
+}
+ports() { for ((k = 0; k * 5000 < $2; k++)); do printf '%s ' "$(cat "$TMP/$1-$k.port")"; done; }
+list aaa-tarpit 78 "$(ports pit "$T")" "$T" /mcp >"$TMP/pits"
+list server 77 "$(ports many "$W")" "$W" /d150/mcp >"$TMP/working"
 cat "$TMP/pits" "$TMP/working" >"$TMP/all"
 
 # timed (tests/bench/timed.c): wall and CPU time and peak RSS from wait4(2).
@@ -75,8 +86,9 @@ echo "a minute's run with tarpits: $N distinct servers 150 ms away, $T of them t
 printf '  %-34s %6s %6s %6s %6s %7s %7s %7s %5s %8s %6s %7s\n' "" work last exit CPU results healthy "by 48.5" pits unjudged wbroke "RSS kB"
 run "mcp-probe -d 48.5, all $N" "$BIN/mcp-probe" "$TMP/all" -d 48.5
 run "floor: the $W working alone" "$BIN/mcp-probe" "$TMP/working" -d 48.5
-if [ -n "${BENCH_STARVE_BEFORE:-}" ]; then
-	run "before, all $N (it has no -d)" "$BENCH_STARVE_BEFORE/mcp-probe" "$TMP/all"
+before=${BENCH_STARVE_BEFORE:-${BENCH_BEFORE:-}}
+if [ -n "$before" ]; then
+	run "before (075d3aa) -d 48.5, all $N" "$before/mcp-probe" "$TMP/all" -d 48.5
 fi
 echo "  (seconds from the start: work, to the last working server's result; last, to the last result"
 echo "  (probe_finished_at); exit, to the process's end.  healthy: of the $W working; by 48.5: of them,"
