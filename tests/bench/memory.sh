@@ -43,20 +43,23 @@ paste -d '\n' "$TMP/ok" "$TMP/bad" | awk 'NR % 2 == 1 && (NR + 1) % 200 != 0 || 
 
 # fill AGG HISTKEY RESKEY: one steady state through AGG; prints the figures.
 fill() {
-	local agg=$1 hist=$2 res=$3 mem0 total k d s nres=$((SLUGS * 5 * DAY)) keys b
+	local agg=$1 hist=$2 res=$3 mem0 total k d s nres=$((SLUGS * 5 * DAY)) keys b up
 	rc FLUSHALL >/dev/null
 	mem0=$(used)
 	MCP_NOW=$((T0 + 60 * DAY + 1)) "$agg" push <"$TMP/day"
 	for k in $(seq 0 $((DAY - 1))); do
 		MCP_NOW=$((T0 + 60 * k + 95)) "$agg" verdict >/dev/null
 	done
-	d=$((T0 / 86400))
+	d=$((T0 / 86400)) up=$(rc EXISTS 'mcp:{mem-00001}:up')
 	for s in $(seq -f 'mem-%05g' 1 "$SLUGS"); do
 		for k in $(seq 1 29); do
 			echo "COPY mcp:{$s}:$hist:$d mcp:{$s}:$hist:$((d - k))"
-			echo "HSET mcp:{$s}:up $((d - k)):u 1440 $((d - k)):n 1440"
+			[ "$up" = 0 ] || echo "HSET mcp:{$s}:up $((d - k)):u 1440 $((d - k)):n 1440"
 		done
 	done | rc >/dev/null
+	# The next day's first pass: a layout that folds the days before
+	# yesterday (mcp:{SLUG}:days) does so then, as in production.
+	MCP_NOW=$(((d + 2) * 86400 + 95)) "$agg" verdict >/dev/null
 	total=$(($(used) - mem0))
 	# Each key's own bytes (MEMORY USAGE, SAMPLES 0: every element), by
 	# kind; what used_memory holds beyond them (the key space's tables,
@@ -64,7 +67,7 @@ fill() {
 	rc --scan | awk -v hist="$hist" -v res="$res" '{ k = $0; sub(/^mcp:\{[^}]*\}:/, "", k)
 	    sub(/:[0-9]+$/, "", k)
 	    if (k == res || k == "codes") k = "1 results, " res (res == "res" ? ":W" : ":HOUR + codes") " (25 h)"
-	    else if (k == hist) k = "2 history, " hist ":DAY (30 days)"
+	    else if (k == hist || k == "days") k = "2 history, " hist ":DAY days (30 days)"
 	    else if (k == "tally" || k == "red" || k == "rgn") k = "3 long history, tally red rgn (400 days)"
 	    else if (k ~ /^lat/) k = "4 latencies, lat* (24 h)"
 	    else k = "5 the rest (seen, hash, verdict, up ...)"
