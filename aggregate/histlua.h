@@ -36,10 +36,10 @@
  * hist_red(key, s, day, ttl) writes the day's incidents, read from its
  * packed digits s, into red (and deletes the days that have left the
  * 400).  days_fold(key, pre, day, ttl), on a day's first verdict, folds
- * each day:DAY from the day before yesterday back 30 days into the key
- * days and deletes it (a fold there already fills the windows it lacks),
- * stopping at a day found folded already, and drops the folds of days
- * more than 31 days old; days_set(key, day, p, letter, ttl) writes a
+ * each day:DAY from the day before yesterday back to the newest day folded
+ * already (30 days at most) into the key days, newest first, deletes it,
+ * and drops the folds of days more than 31 days old: the key is read
+ * whole only for its cut; days_set(key, day, p, letter, ttl) writes a
  * window of a folded day (a back-fill).  hist_regions(key, month, a,
  * first, ttl) counts each region's own result, a[first], a[first + 1] ... as "region" and p
  * (passed) or f (failed), in the month's record of rgn.
@@ -259,18 +259,6 @@
 	"  end\n" \
 	"  redis.call('EXPIRE', key, ttl)\n" \
 	"end\n" \
-	"local function days_merge(r, f)\n" \
-	"  local u, t = day_unfold(f), {}\n" \
-	"  for i = 1, 480 do\n" \
-	"    local a, b, v = string.byte(r, i), string.byte(u, i), 0\n" \
-	"    for k = 2, 0, -1 do\n" \
-	"      local x = math.floor(a / 6 ^ k) % 6\n" \
-	"      v = v * 6 + (x > 0 and x or math.floor(b / 6 ^ k) % 6)\n" \
-	"    end\n" \
-	"    t[i] = string.char(v)\n" \
-	"  end\n" \
-	"  return table.concat(t)\n" \
-	"end\n" \
 	"local function days_set(key, day, p, letter, ttl)\n" \
 	"  local t = folds_parse(redis.call('GET', key) or '', day)\n" \
 	"  local s, i, f = day_unfold(t[day] or ''), math.floor(p / 3), 6 ^ (p % 3)\n" \
@@ -282,19 +270,24 @@
 	"  return s\n" \
 	"end\n" \
 	"local function days_fold(key, pre, day, ttl)\n" \
-	"  local t, gone = folds_parse(redis.call('GET', key) or '', day, day - 31), {}\n" \
-	"  for d = day - 2, day - 31, -1 do\n" \
+	"  local s, head, gone, i = redis.call('GET', key) or '', {}, {}, 1\n" \
+	"  local newest = #s >= 4 and fold_day(string.byte(s, 1) * 256 + string.byte(s, 2), day) or day - 32\n" \
+	"  for d = day - 2, math.max(newest + 1, day - 31), -1 do\n" \
 	"    local k = pre .. 'day:' .. d\n" \
 	"    local r = redis.call('GET', k)\n" \
 	"    if r and #r == 1440 then r = day_packed(r) end\n" \
 	"    if r and #r == 480 then\n" \
-	"      if t[d] then r = days_merge(r, t[d]) end\n" \
-	"      t[d], gone[#gone + 1] = day_fold(r), k\n" \
-	"    elseif not r and t[d] then\n" \
-	"      break\n" \
+	"      local f = day_fold(r)\n" \
+	"      head[#head + 1], gone[#gone + 1] = struct.pack('>I2I2', d % 65536, #f) .. f, k\n" \
 	"    end\n" \
 	"  end\n" \
-	"  folds_write(key, t, ttl)\n" \
+	"  while i + 3 <= #s do\n" \
+	"    local t1, t2, n1, n2 = string.byte(s, i, i + 3)\n" \
+	"    if fold_day(t1 * 256 + t2, day) < day - 31 then break end\n" \
+	"    i = i + 4 + n1 * 256 + n2\n" \
+	"  end\n" \
+	"  head[#head + 1] = string.sub(s, 1, i - 1)\n" \
+	"  redis.call('SET', key, table.concat(head), 'EX', ttl)\n" \
 	"  if #gone > 0 then redis.call('DEL', unpack(gone)) end\n" \
 	"end\n" \
 	"local function hist_regions(key, month, a, first, ttl)\n" \
