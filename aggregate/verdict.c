@@ -48,7 +48,10 @@
  * the same hash tag, so the same slot.  Declared, a key that exists on
  * neither side of a slot being migrated makes Redis Cluster answer
  * TRYAGAIN until the slot has moved; the keys a script writes are all
- * declared.
+ * declared, but for the day:DAY of a day before yesterday that the write
+ * script deletes once it has folded it into days (declared): should that
+ * key have moved already, it is read from there until it expires, and says
+ * what the fold says.
  */
 _Static_assert(NWIN == 5, "read_lua reads the windows i = 0 to 4");
 static const char read_lua[] =
@@ -155,7 +158,7 @@ append_reads(struct vctx *v, const char *slug)
 	agg_key(k[0], sizeof(k[0]), slug, "meta", -1);
 	mcp_store_appendf(v->st, "HGET %s host", k[0]);
 	agg_key(k[0], sizeof(k[0]), slug, "latsum", -1);
-	agg_key(k[1], sizeof(k[1]), slug, "up", -1);
+	agg_key(k[1], sizeof(k[1]), slug, "days", -1);
 	agg_key(k[2], sizeof(k[2]), slug, "day", day);
 	agg_key(k[3], sizeof(k[3]), slug, "latidx", -1);
 	mcp_store_appendf(v->st, "EVALSHA %s 4 %s %s %s %s %lld %lld %s", v->stats_sha, k[0], k[1],
@@ -562,7 +565,7 @@ read_lists(struct vctx *v, struct slugwork *ws, size_t n, char *err, size_t errl
 }
 
 /*
- * The write script (histlua.h): KEYS verdict day:DAY up tally red rgn;
+ * The write script (histlua.h): KEYS verdict day:DAY days tally red rgn;
  * ARGV W, its letter, the record without its newline, DAY, the TTLs, the
  * prefix, the month, then each region's own result of W.
  */
@@ -574,7 +577,7 @@ append_write(struct vctx *v, const struct slugwork *w)
 	size_t len[17 + 2 * AGG_FAULT_REGIONS], i;
 	char k[7][MCP_SLUG_MAX + 64], code[2] = {w->code, '\0'}, win[24], d[24], m[24];
 	char ttl[16], ttl_long[16];
-	static const char *const what[] = {"verdict", "day", "up", "tally", "red", "rgn"};
+	static const char *const what[] = {"verdict", "day", "days", "tally", "red", "rgn"};
 	int n = 0;
 
 	argv[n++] = "EVALSHA", argv[n++] = v->write_sha, argv[n++] = "6";

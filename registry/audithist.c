@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "../aggregate/aggregate.h"
+#include "../aggregate/histlua.h"
 #include "audit.h"
 #include "json.h"
 #include "mcp.h"
@@ -37,8 +38,11 @@
  * of them amber with no region failing (a divergence: an amber where a
  * region fails, or with no result, is none), then name, passed, failed,
  * split-failed per region.
+ *
+ * A day before yesterday has no day:DAY any more: its fold in the key days
+ * (aggregate/histlua.h) is packed again and read the same way.
  */
-static const char audit_lua[] = MCP_RES_LUA
+static const char audit_lua[] = MCP_RES_LUA AGG_FOLD_LUA
     "local pre, from, to = ARGV[1], tonumber(ARGV[2]), tonumber(ARGV[3])\n"
     "local rfrom = tonumber(ARGV[4])\n"
     "local byte, char, find, floor = string.byte, string.char, string.find, math.floor\n"
@@ -86,11 +90,16 @@ static const char audit_lua[] = MCP_RES_LUA
     "  end\n"
     "end\n"
     "local out, d0, d1, days = {0, 0, 0, 0, 0}, floor(from / 86400), floor(to / 86400), {}\n"
+    "local folds\n"
     "for d = d0, d1 do\n"
     "  local lo, hi = 0, 1439\n"
     "  if d == d0 then lo = (from % 86400) / 60 end\n"
     "  if d == d1 then hi = (to % 86400) / 60 end\n"
-    "  days[d] = redis.call('GET', pre .. 'day:' .. d) or ''\n"
+    "  days[d] = redis.call('GET', pre .. 'day:' .. d)\n"
+    "  if not days[d] then\n"
+    "    folds = folds or folds_parse(redis.call('GET', pre .. 'days') or '', d1)\n"
+    "    days[d] = folds[d] and day_unfold(folds[d]) or ''\n"
+    "  end\n"
     "  lrange(days[d], lo, hi, out)\n"
     "end\n"
     "local function letter(m)\n"

@@ -230,9 +230,9 @@ is "$(got s-maint 2 | jq -c '[.maintenance, .uptime_30d]')" \
 is "$(got s-maint 4 | jq -c '[.maintenance, .uptime_30d]')" "[null,66.67]" \
     "the first window after it: no maintenance, counted down"
 is "$(got s-maint 5 | jq -c .uptime_30d)" 75 "uptime_30d: 3 up of the 4 windows outside maintenance"
-is "$(rcli hget "mcp:{s-maint}:up" "$(($(w 0) / 86400)):m")" 2 "the day counts its windows in maintenance"
+is "$(tally_of s-maint "$(($(w 0) / 86400))" | cut -d' ' -f5)" 2 "the day counts its windows in maintenance"
 MCP_NOW=$(($(w 2) + 95)) mcp-aggregate verdict s-maint >/dev/null
-is "$(hist_at s-maint "$(w 2)")$(rcli hget "mcp:{s-maint}:up" "$(($(w 0) / 86400)):m")" m2 \
+is "$(hist_at s-maint "$(w 2)")$(tally_of s-maint "$(($(w 0) / 86400))" | cut -d' ' -f5)" m2 \
     "a window in maintenance decided again counts once"
 
 # --- status: the operator's table ------------------------------------------

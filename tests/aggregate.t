@@ -299,15 +299,18 @@ is "$(redis-cli -s "$REDIS_SOCK" strlen "mcp:{s-bf}:day:$d") $(redis-cli -s "$RE
     "mcp:{s-bf}:hist:$d")" "480 0" "the history of a day is one string of 480 bytes, three windows a byte, no hash"
 
 # A window decided by a version of before, in the hash hist:DAY, and
-# decided again now: its letter moves to day:DAY and the counters move
-# once, from the old letter to the new.
+# decided again now: its letter moves to day:DAY; the tally, beginning
+# with the day, counts it once, and the verdict's uptime takes the old
+# letter back from the counters of before (up, read for the days the
+# tally lacks).
 gen -s s-mig -r "$ALL" -t "$(w 8)" | push
 redis-cli -s "$REDIS_SOCK" hset "mcp:{s-mig}:hist:$d" "$(w 8)" r >/dev/null
 redis-cli -s "$REDIS_SOCK" expire "mcp:{s-mig}:hist:$d" 90000 >/dev/null
 redis-cli -s "$REDIS_SOCK" hset "mcp:{s-mig}:up" "$d:n" 1 >/dev/null
+redis-cli -s "$REDIS_SOCK" expire "mcp:{s-mig}:up" 90000 >/dev/null
 MCP_NOW=$(($(w 8) + 95)) mcp-aggregate verdict s-mig >"$TMP/mig"
-is "$(hist_at s-mig "$(w 8)") $(redis-cli -s "$REDIS_SOCK" hmget "mcp:{s-mig}:up" "$d:u" "$d:n" | tr '\n' ' ')" \
-    "g 1 1 " "a window of the old hist:DAY decided again: its old letter is taken back"
+is "$(hist_at s-mig "$(w 8)") $(tally_of s-mig "$d")" "g 1 0 0 0 0" \
+    "a window of the old hist:DAY decided again: the day counted once"
 like "$(cat "$TMP/mig")" '"uptime_30d":100,' "and the verdict's uptime counts it once"
 
 # A store upgraded mid-day: windows 0-4 hold results in the value format
@@ -437,22 +440,23 @@ is "$(redis-cli -s "$REDIS_SOCK" -n 3 hget "mcp:fault:$(w 7)" eu-west-2) $(grep 
     "10 10 1 tools_list 10" "the judgment counts the failures in the old runner's slots: it is blind, the slugs green"
 
 # A day:DAY of before, 1,440 letters, is packed on its next write: the
-# letters of the other windows kept, the counters moved from the old
-# letter of the window decided again.
+# letters of the other windows kept, the day counted whole into the tally
+# (its first verdict), the uptime moved from the old letter of the window
+# decided again in the counters of before.
 d=$(($(w 30) / 86400)) p=$((($(w 30) % 86400) / 60))
 redis-cli -s "$REDIS_SOCK" eval "local s = string.rep('\\0', 1440)
   s = string.sub(s, 1, ARGV[1]) .. 'ram' .. string.sub(s, ARGV[1] + 4)
   redis.call('SET', KEYS[1], s, 'EX', 90000)
-  return redis.call('HSET', KEYS[2], ARGV[2] .. ':u', 1, ARGV[2] .. ':n', 2, ARGV[2] .. ':m', 1)" \
+  redis.call('HSET', KEYS[2], ARGV[2] .. ':u', 1, ARGV[2] .. ':n', 2, ARGV[2] .. ':m', 1)
+  return redis.call('EXPIRE', KEYS[2], 90000)" \
     2 "mcp:{s-oldday}:day:$d" "mcp:{s-oldday}:up" "$p" "$d" >/dev/null
 is "$(hist_at s-oldday "$(w 30)")$(hist_at s-oldday "$(w 31)")$(hist_at s-oldday "$(w 32)")" ram \
     "the 1,440 letters of before are read"
 gen -s s-oldday -r "$ALL" -t "$(w 30)" | push
 MCP_NOW=$(($(w 30) + 95)) mcp-aggregate verdict s-oldday >/dev/null
 is "$(redis-cli -s "$REDIS_SOCK" strlen "mcp:{s-oldday}:day:$d") $(hist_at s-oldday "$(w 29)")$(hist_at \
-    s-oldday "$(w 30)")$(hist_at s-oldday "$(w 31)")$(hist_at s-oldday "$(w 32)") $(redis-cli -s \
-    "$REDIS_SOCK" hmget "mcp:{s-oldday}:up" "$d:u" "$d:n" "$d:m" | tr '\n' ' ')" "480 gam 2 2 1 " \
-    "decided again: packed into 480 bytes, the other letters kept, the counters moved once"
+    s-oldday "$(w 30)")$(hist_at s-oldday "$(w 31)")$(hist_at s-oldday "$(w 32)") $(tally_of s-oldday "$d")" \
+    "480 gam 1 1 0 0 1" "decided again: packed into 480 bytes, the other letters kept, the day counted once"
 
 # Everything expires on its own.
 redis-cli -s "$REDIS_SOCK" --scan >"$TMP/keys"

@@ -196,7 +196,7 @@ DST=$(masters | grep -vx "$SRC" | head -1)
 rc "$DST" cluster setslot "$slot" importing "$(rc "$SRC" cluster myid)" >/dev/null
 rc "$SRC" cluster setslot "$slot" migrating "$(rc "$DST" cluster myid)" >/dev/null
 # What the verdict pass reads and writes together moves first.
-mapfile -t moving < <(rc "$SRC" cluster getkeysinslot "$slot" 100 | grep -E ':(verdict|up|tally|red|rgn|latsum|latidx|day:[0-9]+|rs:[0-9]+)$')
+mapfile -t moving < <(rc "$SRC" cluster getkeysinslot "$slot" 100 | grep -E ':(verdict|up|days|tally|red|rgn|latsum|latidx|day:[0-9]+|rs:[0-9]+)$')
 rc "$SRC" migrate 127.0.0.1 "$DST" "" 0 5000 AUTH "$PW" KEYS "${moving[@]}" >/dev/null
 asking() { rc "$DST" info commandstats | sed -n 's/^cmdstat_asking:calls=\([0-9]*\).*/\1/p'; }
 ask0=$(asking)

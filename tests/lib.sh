@@ -196,6 +196,15 @@ hist_at() {
 	    1 "mcp:{$1}:day:$(($2 / 86400))" $((($2 % 86400) / 60))
 }
 
+# tally_of SLUG DAY: the day's record of the tally, its windows green,
+# amber, red, unknown and in maintenance (mcp-store(7)), "" for none.
+tally_of() {
+	redis-cli -s "$REDIS_SOCK" eval "local o = (tonumber(ARGV[1]) % 400) * 12
+	  local t, g, a, r, u, m = struct.unpack('>I2I2I2I2I2I2', redis.call('GETRANGE', KEYS[1], o, o + 11) .. string.rep('\\0', 12))
+	  if t ~= tonumber(ARGV[1]) % 65535 + 1 then return '' end
+	  return g .. ' ' .. a .. ' ' .. r .. ' ' .. u .. ' ' .. m" 1 "mcp:{$1}:tally" "$2"
+}
+
 # nginx_head DIR: the start of a test's nginx.conf, up to the inside of
 # "http {": its log and temporary files in DIR.  Started as root, nginx runs
 # its workers as nobody, who cannot reach $TMP (mode 700): they stay root.

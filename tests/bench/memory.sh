@@ -52,7 +52,7 @@ paste -d '\n' "$TMP/ok" "$TMP/bad" | awk 'NR % 2 == 1 && (NR + 1) % 200 != 0 || 
 # fill AGG LABEL: one steady state through AGG; prints the figures, and
 # leaves the bytes a slug (tool lists apart) in $TMP/slug.LABEL.
 fill() {
-	local agg=$1 label=$2 mem0 total k d s nres=$((SLUGS * 5 * DAY)) keys lists t0 cpu fold=0 nf=0 u us
+	local agg=$1 label=$2 mem0 total k d s nres=$((SLUGS * 5 * DAY)) keys lists t0 cpu fold=0 nf=0 u us up
 	rc FLUSHALL >/dev/null
 	mem0=$(used)
 	# shellcheck disable=SC2154 # redis_pid: lib.sh's redis-server
@@ -72,13 +72,16 @@ fill() {
 		fi
 	done
 	cpu=$(awk -v t0="$t0" '{ printf "%.1f", ($14 + $15 - t0) / 100 }' "/proc/$redis_pid/stat")
-	d=$((T0 / 86400))
+	d=$((T0 / 86400)) up=$(rc EXISTS 'mcp:{mem-00001}:up')
 	for s in $(seq -f 'mem-%05g' 1 "$SLUGS"); do
 		for k in $(seq 1 29); do
 			echo "COPY mcp:{$s}:day:$d mcp:{$s}:day:$((d - k))"
-			echo "HSET mcp:{$s}:up $((d - k)):u 1440 $((d - k)):n 1440"
+			[ "$up" = 0 ] || echo "HSET mcp:{$s}:up $((d - k)):u 1440 $((d - k)):n 1440"
 		done
 	done | rc >/dev/null
+	# The next day's first pass: a layout that folds the days before
+	# yesterday (mcp:{SLUG}:days) does so then, as in production.
+	MCP_NOW=$(((d + 2) * 86400 + 95)) "$agg" verdict >/dev/null
 	total=$(($(used) - mem0))
 	# Each key's own bytes (MEMORY USAGE, SAMPLES 0: every element), by
 	# kind; what used_memory holds beyond them (the key space's tables,
@@ -87,7 +90,7 @@ fill() {
 	    if (k == "rs" || k == "codes") k = "1 results raw, rs:HOUR + codes (2 hours)"
 	    else if (k == "rf") k = "2 results + latency folded, rf (22 hours)"
 	    else if (k ~ /^lat/) k = "3 latency raw, lat:HOUR latsum latidx"
-	    else if (k == "day") k = "4 history, day:DAY (30 days)"
+	    else if (k == "day" || k == "days") k = "4 history, day:DAY days (30 days)"
 	    else if (k == "tally" || k == "red" || k == "rgn") k = "5 long history, tally red rgn (400 days)"
 	    else if (k ~ /^ls:/ || k == "lsi") k = "7 tool lists, ls:HEX lsi (apart)"
 	    else k = "6 the rest (seen, hash, verdict, up ...)"
