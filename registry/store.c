@@ -197,11 +197,14 @@ reg_merge(struct sync *s)
 	for (i = 0; i < s->old.n; i++) {
 		o = &s->old.v[i];
 		if ((e = mcp_strmap_get(&s->newkey, o->key)) != NULL) {
-			free(o->json);
-			o->json = s->nw.v[e->num].json;
-			o->deleted = s->nw.v[e->num].deleted;
-			o->state = s->nw.v[e->num].state;
-			s->nw.v[e->num].json = NULL;
+			/* Seen: its value was replaced as the crawl took it (sync.c). */
+			if (s->nw.v[e->num].json != NULL) {
+				free(o->json);
+				o->json = s->nw.v[e->num].json;
+				o->deleted = s->nw.v[e->num].deleted;
+				o->state = s->nw.v[e->num].state;
+				s->nw.v[e->num].json = NULL;
+			}
 		} else if (!o->deleted && o->key[0] != '?' &&
 		    (s->full || mcp_strmap_get(&s->names, o->name) != NULL)) {
 			/* A server gone from a full listing: counted once, by name. */

@@ -44,13 +44,29 @@ rfc3339(const char *s)
 	return -1;
 }
 
+/* The value of dst replaced by f's (moved: f's json NULL after). */
+static void
+replace(struct reg_field *dst, struct reg_field *f)
+{
+	free(dst->json);
+	dst->json = f->json;
+	dst->deleted = f->deleted;
+	dst->state = f->state;
+	f->json = NULL;
+}
+
 /*
  * The fields of one entry into s->nw, by owner.  Their slugs are given
  * after the crawl (reg_merge), when every server that wants one is known.
+ * A field the store holds has its value replaced in s->old at once (its
+ * entry in s->nw keeps the owner, the value NULL): a full pass over a
+ * full store then holds one value of each field, not two.  Nothing is
+ * written before the crawl ends, so a failed crawl still changes nothing.
  */
 static int
 take_fields(struct sync *s, struct reg_field *v, size_t n)
 {
+	const struct mcp_strent *o;
 	struct mcp_strent *e;
 	size_t i;
 	int added;
@@ -60,15 +76,14 @@ take_fields(struct sync *s, struct reg_field *v, size_t n)
 
 		if ((e = mcp_strmap_put(&s->newkey, f->key, &added)) == NULL)
 			return -1;
+		o = mcp_strmap_get(&s->oldkey, f->key);
 		if (!added) { /* the same server twice: the later one counts */
-			free(s->nw.v[e->num].json);
-			s->nw.v[e->num].json = f->json;
-			s->nw.v[e->num].deleted = f->deleted;
-			s->nw.v[e->num].state = f->state;
-			f->json = NULL;
+			replace(o != NULL ? &s->old.v[o->num] : &s->nw.v[e->num], f);
 			reg_field_free(f);
 			continue;
 		}
+		if (o != NULL)
+			replace(&s->old.v[o->num], f);
 		if (reg_fields_add(&s->nw, f) == -1) {
 			reg_field_free(f);
 			return -1;
@@ -398,12 +413,16 @@ reg_sync(const struct agg_opts *ao, const struct reg_opts *o)
 	}
 	s.full = o->full || s.last_full < 0 || s.now - s.last_full >= REG_FULL_EVERY ||
 	    s.since[0] == '\0' || strcmp(s.prev_base, o->base) != 0;
+	/* The store before: counted before the crawl replaces what it sees. */
+	if (reg_count(&s, &prev) == -1 || reg_probed_begin(&s, &was) == -1) {
+		warnx("registry: out of memory; nothing changed");
+		goto out;
+	}
 	if (crawl(&s, err, sizeof(err)) == -1) {
 		warnx("registry: %s: %s; nothing changed", o->base, err);
 		goto out;
 	}
-	if (reg_count(&s, &prev) == -1 || reg_probed_begin(&s, &was) == -1 || reg_merge(&s) == -1 ||
-	    reg_count(&s, &c) == -1) {
+	if (reg_merge(&s) == -1 || reg_count(&s, &c) == -1) {
 		warnx("registry: out of memory; nothing changed");
 		goto out;
 	}

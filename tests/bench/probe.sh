@@ -3,7 +3,7 @@
 # and fleets of 1,000 to 20,000 distinct servers beside the floors
 # Figures only, no pass or fail.  BENCH_DISTINCT_ONLY=1 runs the last part
 # alone; BENCH_DISTINCT (sizes) and BENCH_DISTINCT_JOBS (-j) shape it (make
-# bench gives 1000 5000 20000 100000: the size of 100,000 adds about 12
+# bench gives 1000 5000 20000 100000: the size of 100,000 adds about 25
 # minutes).  BENCH_BEFORE=DIR adds DIR's mcp-probe (the build before issue
 # 48) to the fleets of distinct servers and to the minute, in the same run.  Everything runs on loopback; the servers
 # share the machine's cores with the probe, so wall times are pessimistic
