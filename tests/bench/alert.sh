@@ -67,7 +67,8 @@ echo "$N slugs failing for $W windows ($((N * W)) verdicts), one webhook notific
 ma_run() {
 	local t wall u s rss
 	redis-cli -s "$SOCK" flushall >/dev/null
-	printf 'route hook webhook %s%s\n' "$RECV" "$3" >"$TMP/alert.conf"
+	# Every incident alone, as Alertmanager's group_by [slug] below (grouping is mcp-alert's default).
+	printf 'group_by slug\nroute hook webhook %s%s\n' "$RECV" "$3" >"$TMP/alert.conf"
 	t=$(now)
 	/usr/bin/time -f '%U %S %M' -o "$TMP/time" "$2/mcp-alert" -c "$TMP/alert.conf" <"$TMP/verdicts" >"$TMP/alerts"
 	wait_count "$3" "$N"
