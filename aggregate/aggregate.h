@@ -522,6 +522,8 @@ int agg_judgment(struct mcp_store *st, long long window, struct agg_faults *f);
  * a warning.
  */
 int agg_fold(struct mcp_store *st, char *const *slugs, size_t n, long long hour);
+/* The minutes from a slug's own in which a verdict pass folds it (verdict.c). */
+#define AGG_FOLD_SPAN 5
 /*
  * agg_judge in two: the canaries and the counts of the slugs into f (f->n
  * 0 first); then the judgment of f, kept in mcp:fault:W.  0, or -1 after a

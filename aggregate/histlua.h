@@ -391,9 +391,12 @@
  * rewritten window) and as the current verdict unless a newer one is there.
  * A window in maintenance (m) counts in DAY:m only, neither up nor counted:
  * uptime_30d leaves it out, the daily bars show it.
- * KEYS: verdict day:DAY up tally red rgn; ARGV: W, its letter, the record,
- * DAY, the TTL of 31 days, the prefix, the month, the TTL of 400 days, then
- * the regions' own results of W, "region" "p|f" ...  The window's letter is
+ * KEYS: verdict day:DAY days tally red rgn; ARGV: W, its letter, the record,
+ * DAY, the TTL of 31 days, the prefix, the month, the TTL of 400 days, 1
+ * when the slug's older days are to be folded now (its minute of the day,
+ * verdict.c: the fleet's folds spread over the day, not all at midnight)
+ * else 0, then the regions' own results of W, "region" "p|f" ...  The
+ * window's letter is
  * at position (W mod 86400) / 60 of day:DAY, 480 bytes made whole at its
  * first write, the 1,440 letters of before packed then; hist:DAY, the hash
  * of before, named from the prefix, is read for a window day:DAY lacks
@@ -422,14 +425,12 @@
 	    "local function digits() return s or redis.call('GET', KEYS[2]) or '' end\n"           \
 	    "local ttl = tonumber(ARGV[8])\n"                                                      \
 	    "local new, reds = hist_tally(KEYS[4], digits, day, old, v, ttl)\n"                    \
-	    "if new then\n"                                                                        \
-	    "  hist_keep({KEYS[5], KEYS[6]}, ttl)\n"                                               \
-	    "  days_fold(KEYS[3], ARGV[6], day, ARGV[5])\n"                                        \
-	    "end\n"                                                                                \
+	    "if new then hist_keep({KEYS[5], KEYS[6]}, ttl) end\n"                                 \
+	    "if ARGV[9] == '1' then days_fold(KEYS[3], ARGV[6], day, ARGV[5]) end\n"               \
 	    "if (old == 'r') ~= (v == 'r') or (new and reds > 0) then hist_red(KEYS[5], "          \
 	    "digits(), day, ttl) end\n"                                                            \
-	    "if not old and v ~= 'm' and #ARGV > 8 then hist_regions(KEYS[6], tonumber(ARGV[7]), " \
-	    "ARGV, 9, ttl) end\n"                                                                  \
+	    "if not old and v ~= 'm' and #ARGV > 9 then hist_regions(KEYS[6], tonumber(ARGV[7]), " \
+	    "ARGV, 10, ttl) end\n"                                                                  \
 	    "local cur = redis.call('GET', KEYS[1])\n"                                             \
 	    "local cw = cur and tonumber(string.match(cur, '\"window\":(%d+)'))\n"                 \
 	    "if not cw or cw <= tonumber(w) then\n"                                                \
