@@ -32,6 +32,8 @@ TARGET=32768
 bench_redis
 rc() { redis-cli -s "$SOCK" "$@"; }
 used() { rc INFO memory | sed -n 's/^used_memory:\([0-9]*\).*/\1/p'; }
+# cpu: Redis's own CPU time so far (INFO cpu: user + sys), in us.
+cpu_us() { rc INFO cpu | awk -F: '/^used_cpu_(user|sys):/ { s += $2 } END { printf "%.0f", s * 1e6 }'; }
 # folds: the calls of the fold script (EVALSHA of 47 keys) in the slow
 # log, which logs every command while the threshold is 0: their count and
 # Redis's own time in them (us), "N US".
@@ -52,7 +54,7 @@ paste -d '\n' "$TMP/ok" "$TMP/bad" | awk 'NR % 2 == 1 && (NR + 1) % 200 != 0 || 
 # fill AGG LABEL: one steady state through AGG; prints the figures, and
 # leaves the bytes a slug (tool lists apart) in $TMP/slug.LABEL.
 fill() {
-	local agg=$1 label=$2 mem0 total k d s nres=$((SLUGS * 5 * DAY)) keys lists t0 cpu fold=0 nf=0 u us
+	local agg=$1 label=$2 mem0 total k d s nres=$((SLUGS * 5 * DAY)) keys lists t0 cpu fold=0 nf=0 u us c0 cf=0 cn=0
 	rc FLUSHALL >/dev/null
 	mem0=$(used)
 	# shellcheck disable=SC2154 # redis_pid: lib.sh's redis-server
@@ -64,11 +66,15 @@ fill() {
 			rc CONFIG SET slowlog-log-slower-than 0 slowlog-max-len 100000 >/dev/null
 			rc SLOWLOG RESET >/dev/null
 		fi
+		c0=$(cpu_us)
 		MCP_NOW=$((T0 + 60 * k + 95)) "$agg" verdict >/dev/null
 		if [ $((k % 60)) = 0 ] && [ "$k" -ge 120 ]; then
+			cf=$((cf + $(cpu_us) - c0))
 			read -r u us < <(folds)
 			nf=$((nf + u)) fold=$((fold + us))
 			rc CONFIG SET slowlog-log-slower-than 10000 slowlog-max-len 128 >/dev/null
+		elif [ $((k % 60)) = 1 ] && [ "$k" -ge 120 ]; then
+			cn=$((cn + $(cpu_us) - c0))
 		fi
 	done
 	cpu=$(awk -v t0="$t0" '{ printf "%.1f", ($14 + $15 - t0) / 100 }' "/proc/$redis_pid/stat")
@@ -108,8 +114,11 @@ fill() {
 	printf '  used_memory %s MB: the keys and %s MB of the store'"'"'s own (its tables, scripts: once, not per slug); Redis CPU (user+sys) for the day: %s s\n' \
 	    "$(calc "\"%.1f\", $total / 1048576")" "$(calc "\"%.1f\", ($total - $keys - $lists) / 1048576")" "$cpu"
 	if [ "$nf" -gt 0 ]; then
-		printf '  folding: Redis %s us a slug-hour (%d folds, %d us in all, in the slow log: Redis'"'"'s own clock); 100,000 slugs: %s s of Redis an hour\n' \
-		    "$(calc "\"%.1f\", $fold / $nf")" "$nf" "$fold" "$(calc "\"%.1f\", $fold / $nf * 100000 / 1e6")"
+		printf '  folding: Redis %s us a slug-hour by its clock (%d folds in the slow log, wall time, the machine'"'"'s load in it);\n' \
+		    "$(calc "\"%.1f\", $fold / $nf")" "$nf"
+		printf '    Redis'"'"'s CPU (INFO cpu) in the passes that fold %s us a slug, in the next ones %s: the fold %s us of CPU a slug-hour, %s s an hour for 100,000 slugs\n' \
+		    "$(calc "\"%.1f\", $cf / $nf")" "$(calc "\"%.1f\", $cn / $nf")" \
+		    "$(calc "\"%.1f\", ($cf - $cn) / $nf")" "$(calc "\"%.1f\", ($cf - $cn) / $nf * 100000 / 1e6")"
 	fi
 	echo $((keys / SLUGS)) >"$TMP/slug.$label"
 	echo $((keys * 20000 / SLUGS + total - keys - lists)) >"$TMP/total.$label"
