@@ -514,11 +514,12 @@ int agg_judge(struct mcp_store *st, long long window, int lookback, char *const 
     struct agg_faults *f);
 int agg_judgment(struct mcp_store *st, long long window, struct agg_faults *f);
 /*
- * fold.c: the older hours of the slugs' results and latencies folded
- * (mcp:{SLUG}:rf), hour the hour of the verdict's window; 0, or -1 after
- * a warning.
+ * fold.c: the older hours of the results and latencies of the slugs whose
+ * minute (agg_fold_minute, 0 to 59) is that of the verdict's window
+ * folded (mcp:{SLUG}:rf); 0, or -1 after a warning.
  */
-int agg_fold(struct mcp_store *st, char *const *slugs, size_t n, long long hour);
+int agg_fold(struct mcp_store *st, char *const *slugs, size_t n, long long window);
+int agg_fold_minute(const char *slug);
 /*
  * Mark in f the regions whose latest canary in the lookback of W failed
  * (mcp:canary:W, mcp-store(7)); 0, or -1 after a warning.

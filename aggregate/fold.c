@@ -1,14 +1,15 @@
 /*
  * fold.c - the results and latencies of a slug's older hours folded into
- * mcp:{SLUG}:rf (mcp-store(7)), by the verdict's pass of an hour's first
- * window: rs:HOUR and lat:HOUR stay raw for the hour of the clock and the
+ * mcp:{SLUG}:rf (mcp-store(7)), by the verdict's passes: rs:HOUR and lat:HOUR stay raw for the hour of the clock and the
  * hour before, which the verdict's lookback and the probe-fault judgment
  * read; an older hour is kept as its windows' states, tool-list ids,
  * failed steps and codes (run-length), each region's p95 and the latency
- * histogram, a few dozen bytes a region-hour instead of 420.
+ * histogram, a few dozen bytes a region-hour instead of 420.  A slug is
+ * folded once an hour, by the pass of the minute its name hashes to.
  */
 #include <err.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "aggregate.h"
@@ -223,22 +224,44 @@ fold_once(struct mcp_store *st, void *arg, char *err, size_t errlen)
 
 /* aggregate.h */
 int
-agg_fold(struct mcp_store *st, char *const *slugs, size_t n, long long hour)
+agg_fold_minute(const char *slug)
+{
+	return (int)(mcp_fnv1a(slug, strlen(slug)) % 60);
+}
+
+/*
+ * aggregate.h: each slug is folded in the minute of the hour its name
+ * hashes to, so that a pass folds a sixtieth of the slugs, not all of
+ * them at once.
+ */
+int
+agg_fold(struct mcp_store *st, char *const *slugs, size_t n, long long window)
 {
 	static const struct mcp_store_retry rp = {3, 0, NULL};
-	struct fctx x = {"", slugs, 0, 0, hour};
-	char err[512];
+	struct fctx x = {"", NULL, 0, 0, window / AGG_HOUR};
+	int minute = (int)(window % AGG_HOUR / AGG_WINDOW), rc = 0;
+	char err[512], **mine;
+	size_t i, k = 0;
 
-	if (mcp_store_script_load(st, fold_lua, x.sha, err, sizeof(err)) == -1) {
-		warnx("redis: %s", err);
+	if ((mine = calloc(n + 1, sizeof(*mine))) == NULL) {
+		warn("fold");
 		return -1;
 	}
-	for (x.lo = 0; x.lo < n; x.lo = x.hi) {
-		x.hi = x.lo + AGG_BATCH < n ? x.lo + AGG_BATCH : n;
+	for (i = 0; i < n; i++)
+		if (agg_fold_minute(slugs[i]) == minute)
+			mine[k++] = slugs[i];
+	x.slugs = mine;
+	if (k > 0 && mcp_store_script_load(st, fold_lua, x.sha, err, sizeof(err)) == -1) {
+		warnx("redis: %s", err);
+		rc = -1;
+	}
+	for (x.lo = 0; rc == 0 && x.lo < k; x.lo = x.hi) {
+		x.hi = x.lo + AGG_BATCH < k ? x.lo + AGG_BATCH : k;
 		if (mcp_store_run(st, &rp, fold_once, &x, err, sizeof(err)) != MCP_STORE_OK) {
 			warnx("redis: %s", err);
-			return -1;
+			rc = -1;
 		}
 	}
-	return 0;
+	free(mine);
+	return rc;
 }

@@ -962,9 +962,8 @@ agg_verdict(const struct agg_opts *o, char **slugs, int nslugs)
 	    agg_shorts_read(v.st, v.window, &v.shorts) == -1)
 		goto out;
 	rc = pass(&v, list, n);
-	/* Once a slug-hour, at its first window: the hours past the lookback folded. */
-	if (rc == MCP_EXIT_OK && v.window % AGG_HOUR == 0 &&
-	    agg_fold(v.st, list, n, v.window / AGG_HOUR) == -1)
+	/* Once a slug-hour, in its minute: the hours past the lookback folded. */
+	if (rc == MCP_EXIT_OK && agg_fold(v.st, list, n, v.window) == -1)
 		rc = MCP_EXIT_FAIL;
 	if (rc == MCP_EXIT_OK && n > 0 && mark_newest(&v) == -1)
 		rc = MCP_EXIT_FAIL;

@@ -4,8 +4,8 @@
 # minute: one day of results pushed through the real mcp-aggregate push
 # (durations spread over 50..800 ms, 1 % of the probes failing at
 # tools_list with a code) and decided window by window through the real
-# verdict, as cron runs them (MCP_NOW, 1,440 passes): the pass of each
-# hour's first window folds the hours older than the one before
+# verdict, as cron runs them (MCP_NOW, 1,440 passes): each pass folds
+# the hours older than the one before of the slugs of its minute
 # (mcp:{SLUG}:rf, aggregate/fold.c), as it does in production.  The month
 # is compressed: Redis's TTLs are the wall clock's, so the 29 days before
 # are the decided day's history copied under their names (COPY, the same
@@ -20,7 +20,7 @@
 # bytes a slug and a result, scaled to 2,500, 20,000 and 100,000 slugs,
 # beside the target (32 KB a slug; 20,000 under 700 MB); the tool lists
 # (ls:HEX, lsi) apart, and Redis's own time in the fold script, a
-# slug-hour (the slow log of the passes that fold, every command logged).
+# slug-hour (the slow log of every command of the passes from hour 2 on).
 . "$(dirname "$0")/lib.sh"
 SLUGS=${BENCH_MEM_SLUGS:-100}
 OLD=${BENCH_MEM_OLD:-075d3aa}
@@ -35,11 +35,11 @@ used() { rc INFO memory | sed -n 's/^used_memory:\([0-9]*\).*/\1/p'; }
 # cpu: Redis's own CPU time so far (INFO cpu: user + sys), in us.
 cpu_us() { rc INFO cpu | awk -F: '/^used_cpu_(user|sys):/ { s += $2 } END { printf "%.0f", s * 1e6 }'; }
 # folds: the calls of the fold script (EVALSHA of 47 keys) in the slow
-# log, which logs every command while the threshold is 0: their count and
-# Redis's own time in them (us), "N US".
+# log, which logs every command while the threshold is 0: their count,
+# Redis's own time in them and in every command (us), "N US ALL".
 folds() {
-	rc SLOWLOG GET -1 | awk '$0 == "EVALSHA" { e = 1; d = p1; next } e == 1 { e = 2; next }
-	    e == 2 { if ($0 == "47") { n++; s += d } e = 0 } { p1 = $0 } END { print n + 0, s + 0 }'
+	rc --json SLOWLOG GET -1 | jq -r 'map(select(.[3][0] == "EVALSHA" and .[3][2] == "47")) as $f |
+	    "\($f | length) \($f | map(.[2]) | add // 0) \(map(.[2]) | add // 0)"'
 }
 
 # The day's probes, the same for both layouts: 99 % pass, 1 % fail.
@@ -54,7 +54,7 @@ paste -d '\n' "$TMP/ok" "$TMP/bad" | awk 'NR % 2 == 1 && (NR + 1) % 200 != 0 || 
 # fill AGG LABEL: one steady state through AGG; prints the figures, and
 # leaves the bytes a slug (tool lists apart) in $TMP/slug.LABEL.
 fill() {
-	local agg=$1 label=$2 mem0 total k d s nres=$((SLUGS * 5 * DAY)) keys lists t0 cpu fold=0 nf=0 u us c0 cf=0 cn=0
+	local agg=$1 label=$2 mem0 total k d s nres=$((SLUGS * 5 * DAY)) keys lists t0 cpu fold=0 nf=0 u us all c0=0 cf np wall=0
 	rc FLUSHALL >/dev/null
 	mem0=$(used)
 	# shellcheck disable=SC2154 # redis_pid: lib.sh's redis-server
@@ -62,21 +62,21 @@ fill() {
 	MCP_NOW=$((T0 + 60 * DAY + 1)) "$agg" push <"$TMP/day"
 	for k in $(seq 0 $((DAY - 1))); do
 		# The pass of window k (at k + 95 s): that of an hour's first window folds.
-		if [ $((k % 60)) = 0 ] && [ "$k" -ge 120 ]; then
+		# From hour 2 on, each pass folds the slugs of its minute: every
+		# command of the pass in the slow log, and Redis's CPU.
+		if [ "$k" = 120 ]; then
 			rc CONFIG SET slowlog-log-slower-than 0 slowlog-max-len 100000 >/dev/null
-			rc SLOWLOG RESET >/dev/null
+			c0=$(cpu_us)
 		fi
-		c0=$(cpu_us)
+		[ "$k" -lt 120 ] || rc SLOWLOG RESET >/dev/null
 		MCP_NOW=$((T0 + 60 * k + 95)) "$agg" verdict >/dev/null
-		if [ $((k % 60)) = 0 ] && [ "$k" -ge 120 ]; then
-			cf=$((cf + $(cpu_us) - c0))
-			read -r u us < <(folds)
-			nf=$((nf + u)) fold=$((fold + us))
-			rc CONFIG SET slowlog-log-slower-than 10000 slowlog-max-len 128 >/dev/null
-		elif [ $((k % 60)) = 1 ] && [ "$k" -ge 120 ]; then
-			cn=$((cn + $(cpu_us) - c0))
+		if [ "$k" -ge 120 ]; then
+			read -r u us all < <(folds)
+			nf=$((nf + u)) fold=$((fold + us)) wall=$((wall + all))
 		fi
 	done
+	cf=$(($(cpu_us) - c0)) np=$((DAY - 120))
+	rc CONFIG SET slowlog-log-slower-than 10000 slowlog-max-len 128 >/dev/null
 	cpu=$(awk -v t0="$t0" '{ printf "%.1f", ($14 + $15 - t0) / 100 }' "/proc/$redis_pid/stat")
 	d=$((T0 / 86400))
 	for s in $(seq -f 'mem-%05g' 1 "$SLUGS"); do
@@ -114,11 +114,11 @@ fill() {
 	printf '  used_memory %s MB: the keys and %s MB of the store'"'"'s own (its tables, scripts: once, not per slug); Redis CPU (user+sys) for the day: %s s\n' \
 	    "$(calc "\"%.1f\", $total / 1048576")" "$(calc "\"%.1f\", ($total - $keys - $lists) / 1048576")" "$cpu"
 	if [ "$nf" -gt 0 ]; then
-		printf '  folding: Redis %s us a slug-hour by its clock (%d folds in the slow log, wall time, the machine'"'"'s load in it);\n' \
-		    "$(calc "\"%.1f\", $fold / $nf")" "$nf"
-		printf '    Redis'"'"'s CPU (INFO cpu) in the passes that fold %s us a slug, in the next ones %s: the fold %s us of CPU a slug-hour, %s s an hour for 100,000 slugs\n' \
-		    "$(calc "\"%.1f\", $cf / $nf")" "$(calc "\"%.1f\", $cn / $nf")" \
-		    "$(calc "\"%.1f\", ($cf - $cn) / $nf")" "$(calc "\"%.1f\", ($cf - $cn) / $nf * 100000 / 1e6")"
+		printf '  folding: Redis %s us a slug-hour by its clock (%d folds in the slow log, wall time, the machine'"'"'s load in it), %s %% of the passes'"'"' Redis time\n' \
+		    "$(calc "\"%.1f\", $fold / $nf")" "$nf" "$(calc "\"%.1f\", 100 * $fold / $wall")"
+		printf '    the passes: Redis CPU (INFO cpu) %s us a slug-minute; the fold'"'"'s share of it %s us a slug-hour: %s s of CPU an hour for 100,000 slugs, %s s in each minute'"'"'s pass\n' \
+		    "$(calc "\"%.1f\", $cf / $np / $SLUGS")" "$(calc "\"%.1f\", $cf * $fold / $wall / $nf")" \
+		    "$(calc "\"%.1f\", $cf * $fold / $wall / $nf * 100000 / 1e6")" "$(calc "\"%.2f\", $cf * $fold / $wall / $nf * 100000 / 1e6 / 60")"
 	fi
 	echo $((keys / SLUGS)) >"$TMP/slug.$label"
 	echo $((keys * 20000 / SLUGS + total - keys - lists)) >"$TMP/total.$label"
