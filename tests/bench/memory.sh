@@ -61,7 +61,6 @@ fill() {
 	t0=$(awk '{ print $14 + $15 }' "/proc/$redis_pid/stat")
 	MCP_NOW=$((T0 + 60 * DAY + 1)) "$agg" push <"$TMP/day"
 	for k in $(seq 0 $((DAY - 1))); do
-		# The pass of window k (at k + 95 s): that of an hour's first window folds.
 		# From hour 2 on, each pass folds the slugs of its minute: every
 		# command of the pass in the slow log, and Redis's CPU.
 		if [ "$k" = 120 ]; then
