@@ -21,9 +21,12 @@
 
 /*
  * KEYS rf, then rs:X lat:X for X = H - 24 to H - 2; ARGV H, the TTL.
- * Each hour with a raw key is folded (beside its fold of before: a late
- * result, or a pass that missed hours) and its raw keys deleted in the
- * same script; hours older than H - 24 leave rf.  A value of rf (its
+ * Each hour after the last one folded (rf's field F; H - 25 when none: a
+ * store of before, all its raw hours) that has a raw key is folded and its
+ * raw keys deleted in the same script; hours older than H - 24 leave rf.
+ * A late result into a folded hour stays raw (readers take it beside the
+ * fold) until it expires: walking the folded hours for one would cost
+ * every fold 46 key lookups.  A value of rf (its
  * layout in lib/reslua.h): the format (1), the p95 of all the regions' MS
  * plus 1 (0 for none) and their count, the regions, then the histogram.
  * A region is its index in the names of "R" (at most 64), else its name's
@@ -144,28 +147,33 @@ static const char fold_lua[] = MCP_RES_LUA
     "  for b = lo, hi do vput(t, cnt[b] or 0) end\n"
     "  redis.call('HSET', rf, x, table.concat(t))\n"
     "end\n"
-    "local left = redis.call('EXISTS', unpack(KEYS, 2))\n"
-    "if left > 0 then\n"
+    "local F = tonumber(redis.call('HGET', rf, 'F') or '') or H - 25\n"
+    "if F < H - 2 then\n"
     "  for n in string.gmatch(redis.call('HGET', rf, 'R') or '', '%S+') do\n"
     "    R[#R + 1] = n; idx[n] = #R - 1\n"
     "  end\n"
     "  RES_R = R\n"
-    "end\n"
-    "for q = 22, 0, -1 do\n"
-    "  if left <= 0 then break end\n"
-    "  local rk, lk = KEYS[2 + 2 * q], KEYS[3 + 2 * q]\n"
-    "  local kv, lat = redis.call('HGETALL', rk), redis.call('HGETALL', lk)\n"
-    "  if #kv > 0 or #lat > 0 then\n"
-    "    fold_hour(H - 24 + q, kv, lat)\n"
-    "    redis.call('DEL', rk, lk)\n"
-    "    left, folded = left - (#kv > 0 and 1 or 0) - (#lat > 0 and 1 or 0), folded + 1\n"
+    "  for q = math.max(F - H + 25, 0), 22 do\n"
+    "    local rk, lk = KEYS[2 + 2 * q], KEYS[3 + 2 * q]\n"
+    "    local kv, lat = redis.call('HGETALL', rk), redis.call('HGETALL', lk)\n"
+    "    if #kv > 0 or #lat > 0 then\n"
+    "      fold_hour(H - 24 + q, kv, lat)\n"
+    "      redis.call('DEL', rk, lk)\n"
+    "      folded = folded + 1\n"
+    "    end\n"
     "  end\n"
+    "  redis.call('HSET', rf, 'F', H - 2)\n"
     "end\n"
-    "local old = {}\n"
-    "for x = H - 48, H - 25 do old[#old + 1] = x end\n"
-    "redis.call('HDEL', rf, unpack(old))\n"
+    "if redis.call('HLEN', rf) > 26 then\n"
+    "  for _, f in ipairs(redis.call('HKEYS', rf)) do\n"
+    "    local h = tonumber(f)\n"
+    "    if h and h < H - 24 then redis.call('HDEL', rf, f) end\n"
+    "  end\n"
+    "else\n"
+    "  redis.call('HDEL', rf, H - 25)\n"
+    "end\n"
     "if rdirty then redis.call('HSET', rf, 'R', table.concat(R, ' ')) end\n"
-    "if folded > 0 then redis.call('EXPIRE', rf, ttl) end\n"
+    "redis.call('EXPIRE', rf, ttl)\n"
     "return folded\n";
 
 struct fctx {
