@@ -89,7 +89,7 @@ fill() {
 	# kind; what used_memory holds beyond them (the key space's tables,
 	# the scripts) is the store's own, and does not grow per slug.
 	rc --scan | awk '{ k = $0; sub(/^mcp:\{[^}]*\}:/, "", k); sub(/:[0-9]+$/, "", k)
-	    if (k == "rs" || k == "codes") k = "1 results raw, rs:HOUR + codes (2 hours)"
+	    if (k == "rs" || k == "codes") k = "1 results raw, rs:HOUR + codes"
 	    else if (k == "rf") k = "2 results + latency folded, rf (22 hours)"
 	    else if (k ~ /^lat/) k = "3 latency raw, lat:HOUR latsum latidx"
 	    else if (k == "day") k = "4 history, day:DAY (30 days)"
