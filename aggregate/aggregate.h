@@ -517,12 +517,15 @@ int agg_judge(struct mcp_store *st, long long window, int lookback, char *const 
     struct agg_faults *f);
 int agg_judgment(struct mcp_store *st, long long window, struct agg_faults *f);
 /*
- * fold.c: the older hours of the slugs' results and latencies folded
- * (mcp:{SLUG}:rf), hour the hour of the verdict's window; 0, or -1 after
- * a warning.
+ * fold.c: the older hours of the results and latencies of the slugs whose
+ * minute (agg_fold_minute, 0 to 59) is one of the AGG_FOLD_SPAN minutes up
+ * to that of the verdict's window folded (mcp:{SLUG}:rf; a slug folded
+ * already this hour costs a read of rf's field F); 0, or -1 after a
+ * warning.
  */
-int agg_fold(struct mcp_store *st, char *const *slugs, size_t n, long long hour);
-/* The minutes from a slug's own in which a verdict pass folds it (verdict.c). */
+int agg_fold(struct mcp_store *st, char *const *slugs, size_t n, long long window);
+int agg_fold_minute(const char *slug);
+/* The minutes from a slug's own in which a pass folds it (a verdict every few minutes meets it). */
 #define AGG_FOLD_SPAN 5
 /*
  * agg_judge in two: the canaries and the counts of the slugs into f (f->n

@@ -1,14 +1,17 @@
 /*
  * fold.c - the results and latencies of a slug's older hours folded into
- * mcp:{SLUG}:rf (mcp-store(7)), by the verdict's pass of an hour's first
- * window: rs:HOUR and lat:HOUR stay raw for the hour of the clock and the
- * hour before, which the verdict's lookback and the probe-fault judgment
+ * mcp:{SLUG}:rf (mcp-store(7)), by the verdict's passes: rs:HOUR and
+ * lat:HOUR stay raw for the hour of the clock and the hour before, which
+ * the verdict's lookback and the probe-fault judgment
  * read; an older hour is kept as its windows' states, tool-list ids,
  * failed steps and codes (run-length), each region's p95 and the latency
- * histogram, a few dozen bytes a region-hour instead of 420.
+ * histogram, a few dozen bytes a region-hour instead of 420.  A slug is
+ * folded once an hour, by a pass of the minutes from the one its name
+ * hashes to.
  */
 #include <err.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "aggregate.h"
@@ -20,9 +23,12 @@
 
 /*
  * KEYS rf, then rs:X lat:X for X = H - 24 to H - 2; ARGV H, the TTL.
- * Each hour with a raw key is folded (beside its fold of before: a late
- * result, or a pass that missed hours) and its raw keys deleted in the
- * same script; hours older than H - 24 leave rf.  A value of rf (its
+ * Each hour after the last one folded (rf's field F; H - 25 when none: a
+ * store of before, all its raw hours) that has a raw key is folded and its
+ * raw keys deleted in the same script; hours older than H - 24 leave rf.
+ * A late result into a folded hour stays raw (readers take it beside the
+ * fold) until it expires: walking the folded hours for one would cost
+ * every fold 46 key lookups.  A value of rf (its
  * layout in lib/reslua.h): the format (1), the p95 of all the regions' MS
  * plus 1 (0 for none) and their count, the regions, then the histogram.
  * A region is its index in the names of "R" (at most 64), else its name's
@@ -143,28 +149,33 @@ static const char fold_lua[] = MCP_RES_LUA
     "  for b = lo, hi do vput(t, cnt[b] or 0) end\n"
     "  redis.call('HSET', rf, x, table.concat(t))\n"
     "end\n"
-    "local left = redis.call('EXISTS', unpack(KEYS, 2))\n"
-    "if left > 0 then\n"
+    "local F = tonumber(redis.call('HGET', rf, 'F') or '') or H - 25\n"
+    "if F < H - 2 then\n"
     "  for n in string.gmatch(redis.call('HGET', rf, 'R') or '', '%S+') do\n"
     "    R[#R + 1] = n; idx[n] = #R - 1\n"
     "  end\n"
     "  RES_R = R\n"
-    "end\n"
-    "for q = 22, 0, -1 do\n"
-    "  if left <= 0 then break end\n"
-    "  local rk, lk = KEYS[2 + 2 * q], KEYS[3 + 2 * q]\n"
-    "  local kv, lat = redis.call('HGETALL', rk), redis.call('HGETALL', lk)\n"
-    "  if #kv > 0 or #lat > 0 then\n"
-    "    fold_hour(H - 24 + q, kv, lat)\n"
-    "    redis.call('DEL', rk, lk)\n"
-    "    left, folded = left - (#kv > 0 and 1 or 0) - (#lat > 0 and 1 or 0), folded + 1\n"
+    "  for q = math.max(F - H + 25, 0), 22 do\n"
+    "    local rk, lk = KEYS[2 + 2 * q], KEYS[3 + 2 * q]\n"
+    "    local kv, lat = redis.call('HGETALL', rk), redis.call('HGETALL', lk)\n"
+    "    if #kv > 0 or #lat > 0 then\n"
+    "      fold_hour(H - 24 + q, kv, lat)\n"
+    "      redis.call('DEL', rk, lk)\n"
+    "      folded = folded + 1\n"
+    "    end\n"
     "  end\n"
+    "  redis.call('HSET', rf, 'F', H - 2)\n"
     "end\n"
-    "local old = {}\n"
-    "for x = H - 48, H - 25 do old[#old + 1] = x end\n"
-    "redis.call('HDEL', rf, unpack(old))\n"
+    "if redis.call('HLEN', rf) > 26 then\n"
+    "  for _, f in ipairs(redis.call('HKEYS', rf)) do\n"
+    "    local h = tonumber(f)\n"
+    "    if h and h < H - 24 then redis.call('HDEL', rf, f) end\n"
+    "  end\n"
+    "else\n"
+    "  redis.call('HDEL', rf, H - 25)\n"
+    "end\n"
     "if rdirty then redis.call('HSET', rf, 'R', table.concat(R, ' ')) end\n"
-    "if folded > 0 then redis.call('EXPIRE', rf, ttl) end\n"
+    "redis.call('EXPIRE', rf, ttl)\n"
     "return folded\n";
 
 struct fctx {
@@ -223,22 +234,45 @@ fold_once(struct mcp_store *st, void *arg, char *err, size_t errlen)
 
 /* aggregate.h */
 int
-agg_fold(struct mcp_store *st, char *const *slugs, size_t n, long long hour)
+agg_fold_minute(const char *slug)
+{
+	return (int)(mcp_fnv1a(slug, strlen(slug)) % 60);
+}
+
+/*
+ * aggregate.h: each slug is folded in the minutes of the hour from the one
+ * its name hashes to (AGG_FOLD_SPAN of them, so that a verdict run every
+ * few minutes still meets it), so that a pass folds a sixtieth of the
+ * slugs (and finds a few more folded already), not all of them at once.
+ */
+int
+agg_fold(struct mcp_store *st, char *const *slugs, size_t n, long long window)
 {
 	static const struct mcp_store_retry rp = {3, 0, NULL};
-	struct fctx x = {"", slugs, 0, 0, hour};
-	char err[512];
+	struct fctx x = {"", NULL, 0, 0, window / AGG_HOUR};
+	int minute = (int)(window % AGG_HOUR / AGG_WINDOW), rc = 0;
+	char err[512], **mine;
+	size_t i, k = 0;
 
-	if (mcp_store_script_load(st, fold_lua, x.sha, err, sizeof(err)) == -1) {
-		warnx("redis: %s", err);
+	if ((mine = calloc(n + 1, sizeof(*mine))) == NULL) {
+		warn("fold");
 		return -1;
 	}
-	for (x.lo = 0; x.lo < n; x.lo = x.hi) {
-		x.hi = x.lo + AGG_BATCH < n ? x.lo + AGG_BATCH : n;
+	for (i = 0; i < n; i++)
+		if ((minute - agg_fold_minute(slugs[i]) + 60) % 60 < AGG_FOLD_SPAN)
+			mine[k++] = slugs[i];
+	x.slugs = mine;
+	if (k > 0 && mcp_store_script_load(st, fold_lua, x.sha, err, sizeof(err)) == -1) {
+		warnx("redis: %s", err);
+		rc = -1;
+	}
+	for (x.lo = 0; rc == 0 && x.lo < k; x.lo = x.hi) {
+		x.hi = x.lo + AGG_BATCH < k ? x.lo + AGG_BATCH : k;
 		if (mcp_store_run(st, &rp, fold_once, &x, err, sizeof(err)) != MCP_STORE_OK) {
 			warnx("redis: %s", err);
-			return -1;
+			rc = -1;
 		}
 	}
-	return 0;
+	free(mine);
+	return rc;
 }

@@ -22,9 +22,9 @@
  * ARGV[5] (epoch seconds), or -1: one of no time (past 9999) is none.  The slots
  * of rs:HOUR are read as bytes (lib/reslua.h), without the text the
  * decision's read makes of them, a folded hour's (rf) where they are
- * empty, started at the window's start as the verdict takes them; a region the slots lack is read from the
- * 16-byte slots of the rh:HOUR of before, then from the res:W before it,
- * until those keys have expired (both named from the prefix ARGV[2]).  A start equal to the
+ * empty, started at the window's start as the verdict takes them; a
+ * region the slots lack is read from the 16-byte slots of the rh:HOUR of
+ * before, then from the res:W before it, until those keys have expired (both named from the prefix ARGV[2]).  A start equal to the
  * latest does not replace it, as in rule.c.
  */
 static const char judge_lua[] = MCP_RES_FOLD_LUA

@@ -570,22 +570,20 @@ read_lists(struct vctx *v, struct slugwork *ws, size_t n, char *err, size_t errl
  * prefix, the month, then each region's own result of W.
  */
 /*
- * Whether window's pass folds the slug's older hours (period 60 minutes,
- * fold.c) or days (1,440, the write script): each slug has its own minute
- * of the day, from the hash of its name, so a fleet's folds spread over
- * the hour and the day rather than all falling on one window (100,000
- * slugs folded at once would add seconds to that minute's pass).  Any of
- * the AGG_FOLD_SPAN minutes from it will do, so that a verdict run every
- * few minutes still meets every slug's; a fold with nothing left to fold
- * costs little.  A minute missed altogether is made up at the next turn:
- * a fold takes every older hour (day) still raw.
+ * Whether window's pass folds the slug's days before yesterday into days
+ * (the write script): in the AGG_FOLD_SPAN minutes from the slug's own
+ * minute of the day, from the hash of its name as its hours' (fold.c), so
+ * that a fleet's days are folded over the day rather than all at its first
+ * window (100,000 slugs at once would add seconds to that minute's pass),
+ * and a verdict run every few minutes still meets each slug's.  A day
+ * missed is made up the next: a fold takes every older day still raw.
  */
 static int
-fold_due(const char *slug, long long window, int period)
+fold_due(const char *slug, long long window)
 {
-	long long m = window / 60 % period, t = mcp_fnv1a(slug, strlen(slug)) % (uint32_t)period;
+	long long m = window / 60 % 1440, t = mcp_fnv1a(slug, strlen(slug)) % 1440;
 
-	return (m - t + period) % period < AGG_FOLD_SPAN;
+	return (m - t + 1440) % 1440 < AGG_FOLD_SPAN;
 }
 
 static int
@@ -612,7 +610,7 @@ append_write(struct vctx *v, const struct slugwork *w)
 	snprintf(ttl_long, sizeof(ttl_long), "%d", (int)MCP_HIST_TTL);
 	argv[n++] = win, argv[n++] = code, argv[n++] = w->rec.p, argv[n++] = d, argv[n++] = ttl;
 	argv[n++] = k[6], argv[n++] = m, argv[n++] = ttl_long;
-	argv[n++] = fold_due(w->slug, v->window, AGG_DAY / 60) ? "1" : "0";
+	argv[n++] = fold_due(w->slug, v->window) ? "1" : "0";
 	for (i = 0; i < w->nown; i++) {
 		argv[n++] = w->own[i];
 		argv[n++] = w->own_ok[i] == 'p' ? "p" : "f";
@@ -941,28 +939,6 @@ judge(struct vctx *v, const struct agg_opts *o, char **all, size_t n)
 	return rc;
 }
 
-/* The slugs of list whose minute of the hour it is, folded (fold.c); 0, or -1 after a warning. */
-static int
-fold_turn(struct vctx *v, char **list, size_t n)
-{
-	char **due;
-	size_t i, k = 0;
-	int rc;
-
-	if (n == 0)
-		return 0;
-	if ((due = calloc(n, sizeof(*due))) == NULL) {
-		warn("verdict");
-		return -1;
-	}
-	for (i = 0; i < n; i++)
-		if (fold_due(list[i], v->window, 60))
-			due[k++] = list[i];
-	rc = k > 0 ? agg_fold(v->st, due, k, v->window / AGG_HOUR) : 0;
-	free(due);
-	return rc;
-}
-
 int
 agg_verdict(const struct agg_opts *o, char **slugs, int nslugs)
 {
@@ -1013,8 +989,8 @@ agg_verdict(const struct agg_opts *o, char **slugs, int nslugs)
 	if (agg_shorts_read(v.st, v.window, &v.shorts) == -1)
 		goto out;
 	rc = pass(&v, list, n);
-	/* Once a slug-hour, at its own minute: the hours past the lookback folded. */
-	if (rc == MCP_EXIT_OK && fold_turn(&v, list, n) == -1)
+	/* Once a slug-hour, in its minute: the hours past the lookback folded. */
+	if (rc == MCP_EXIT_OK && agg_fold(v.st, list, n, v.window) == -1)
 		rc = MCP_EXIT_FAIL;
 	if (rc == MCP_EXIT_OK && n > 0 && mark_newest(&v) == -1)
 		rc = MCP_EXIT_FAIL;

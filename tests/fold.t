@@ -13,6 +13,17 @@ start_redis
 export MCP_SPOOL=$TMP/spool
 rc() { redis-cli -s "$REDIS_SOCK" "$@"; }
 H0=$((T0 / 3600))
+# fold_minute SLUG: the minute of the hour whose pass folds SLUG (the
+# FNV-1a hash of its name mod 60, fold.c).
+fold_minute() {
+	local h=2166136261 i c
+	for ((i = 0; i < ${#1}; i++)); do
+		printf -v c '%d' "'${1:i:1}"
+		h=$((((h ^ c) * 16777619) & 0xffffffff))
+	done
+	echo $((h % 60))
+}
+M=$(fold_minute f)
 RE='"name":"io.ex/f","version":"1.0.0","remote":0,"type":"streamable-http","url":"https://mcp.example.com/mcp","headers":[],"status":"active","state":"probe","reason":null,"registry":"https://registry.modelcontextprotocol.io","updated_at":"2026-11-20T10:00:00Z"'
 
 # Three hours of slug f: us-east-1 changes its tool list mid-hour,
@@ -45,12 +56,13 @@ snap() {
 }
 snap raw
 n0=$(rc hget 'mcp:{f}:latsum' n)
-is "$(rc exists "mcp:{f}:rs:$H0" "mcp:{f}:lat:$H0" 'mcp:{f}:rf')" 2 "hour 0 raw before the hour of window 120"
-run_windows 120 120
+run_windows 120 $((120 + M - 1))
+is "$(rc exists "mcp:{f}:rs:$H0" "mcp:{f}:lat:$H0"):$(rc hexists 'mcp:{f}:rf' "$H0")" 2:0 "hour 0 raw before f's minute ($M) of hour 2"
+run_windows $((120 + M)) $((120 + M))
 is "$(rc exists "mcp:{f}:rs:$H0" "mcp:{f}:lat:$H0"):$(rc exists "mcp:{f}:rs:$((H0 + 1))" "mcp:{f}:rs:$((H0 + 2))")" \
-    "0:2" "window 120's pass folds hour 0 (its raw keys gone), the hour before stays raw"
+    "0:2" "the pass of f's minute of hour 2 folds hour 0 (its raw keys gone), the hour before stays raw"
 like "$(rc ttl 'mcp:{f}:rf')" '^(8[0-9]|90)[0-9]{3}$' "rf lives 25 hours"
-is "$(rc hlen 'mcp:{f}:rf'):$(rc hget 'mcp:{f}:rf' R | tr ' ' '\n' | sort | tr '\n' ' ')" "2:ap-southeast-1 eu-west-2 us-east-1 " \
+is "$(rc hlen 'mcp:{f}:rf'):$(rc hget 'mcp:{f}:rf' R | tr ' ' '\n' | sort | tr '\n' ' ')" "3:ap-southeast-1 eu-west-2 us-east-1 " \
     "rf: the hour and the regions' names"
 like "$(rc hstrlen 'mcp:{f}:rf' "$H0")" '^[0-9]{2,3}$' "hour 0 of 3 regions in less than 1,000 bytes (raw: 3 x 420 + the histogram)"
 snap fold
@@ -76,16 +88,16 @@ for k in 11 41 51; do
 done
 
 # A late result into the folded hour: a raw slot read beside the fold; a
-# duplicate of a folded result changes nothing; the next fold takes it.
+# duplicate of a folded result changes nothing; it stays raw.
 {
 	gen -q -s f -r ap-southeast-1 -m 321 -t "$(w 20)" -h "$HB"
 	gen -q -s f -r us-east-1 -t "$(w 3)" -f dns
 } | registry_marks | MCP_NOW=$(($(w 121) + 1)) mcp-aggregate push
 is "$(res_val f "$(w 20)" ap-southeast-1):$(res_val f "$(w 3)" us-east-1)" "2500 h${HB:7:4} 321:- h${HA:7:4}" \
     "a late result into a folded hour: raw, with its offset and MS; a duplicate of a folded one refused"
-run_windows 180 180
-is "$(rc exists "mcp:{f}:rs:$H0"):$(res_val f "$(w 20)" ap-southeast-1):$(res_val f "$(w 21)" ap-southeast-1)" "0:- h${HB:7:4}:" \
-    "the next hour's fold takes the late result in"
+run_windows $((180 + M)) $((180 + M))
+is "$(rc exists "mcp:{f}:rs:$H0"):$(res_val f "$(w 20)" ap-southeast-1):$(res_val f "$(w 21)" ap-southeast-1):$(rc hget 'mcp:{f}:rf' F)" \
+    "1:2500 h${HB:7:4} 321::$((H0 + 1))" "the next hour's fold leaves the late result raw, folds hour 1"
 
 # The hour leaving latsum's 24 is subtracted from its fold: n counts the
 # hours left (1 and 2, folded and raw), and the new result.
@@ -116,7 +128,7 @@ if [ -x "$before/mcp-aggregate" ]; then
 	MCP_NOW=$(($(w 180) + 1)) "$before/mcp-aggregate" push <"$TMP/day"
 	rc -n 1 hset mcp:registry:servers f "{$RE,\"synced_at\":$T0}" >/dev/null
 	for k in $(seq 0 59); do MCP_NOW=$(($(w "$k") + 95)) "$before/mcp-aggregate" verdict >/dev/null; done
-	run_windows 120 120
+	run_windows $((120 + M)) $((120 + M))
 	snap old
 	is "$(rc -n 1 exists "mcp:{f}:rs:$H0"):$(cmp "$TMP/fold.res" "$TMP/old.res" && cmp "$TMP/raw.audit" "$TMP/old.audit" &&
 	    cmp "$TMP/raw.chart" "$TMP/old.chart" && echo same)" "0:same" \

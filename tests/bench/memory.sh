@@ -4,14 +4,15 @@
 # minute: one day of results pushed through the real mcp-aggregate push
 # (durations spread over 50..800 ms, 1 % of the probes failing at
 # tools_list with a code) and decided window by window through the real
-# verdict, as cron runs them (MCP_NOW, 1,440 passes): the pass of each
-# hour's first window folds the hours older than the one before
-# (mcp:{SLUG}:rf, aggregate/fold.c), as it does in production.  The month
-# is compressed: Redis's TTLs are the wall clock's, so the 29 days before
-# are the decided day's history copied under their names (COPY, the same
-# encoding and size) with their uptime counters.  That is what a store
-# holds in steady state: 30 days of history, two hours of raw results and
-# 22 folded, 24 hours of latency.  The long history (tally, red, rgn: 400
+# verdict, as cron runs them (MCP_NOW, 1,440 passes): each pass folds
+# the hours older than the one before of the slugs of its minute
+# (mcp:{SLUG}:rf, aggregate/fold.c), and its days before yesterday into
+# mcp:{SLUG}:days, as it does in production.  The month is compressed:
+# Redis's TTLs are the wall clock's, so the 29 days before are written
+# as day:DAY before the day's first verdict (old_days), with their uptime
+# counters for a layout that keeps them.  That is what a store holds in
+# steady state: 30 days of history (two or three raw, the rest folded),
+# two hours of raw results and 22 folded, 24 hours of latency.  The long history (tally, red, rgn: 400
 # days) is written whole from its first day, so a day of it is its steady
 # state, but for red, a field a day with incidents: its cost is measured
 # apart.  Then the same through the mcp-aggregate of before: the one in
@@ -20,7 +21,7 @@
 # bytes a slug and a result, scaled to 2,500, 20,000 and 100,000 slugs,
 # beside the target (32 KB a slug; 20,000 under 700 MB); the tool lists
 # (ls:HEX, lsi) apart, and Redis's own time in the fold script, a
-# slug-hour (the slow log of the passes that fold, every command logged).
+# slug-hour (the slow log of every command of the passes from hour 2 on).
 . "$(dirname "$0")/lib.sh"
 SLUGS=${BENCH_MEM_SLUGS:-100}
 OLD=${BENCH_MEM_OLD:-075d3aa}
@@ -32,12 +33,14 @@ TARGET=32768
 bench_redis
 rc() { redis-cli -s "$SOCK" "$@"; }
 used() { rc INFO memory | sed -n 's/^used_memory:\([0-9]*\).*/\1/p'; }
+# cpu: Redis's own CPU time so far (INFO cpu: user + sys), in us.
+cpu_us() { rc INFO cpu | awk -F: '/^used_cpu_(user|sys):/ { s += $2 } END { printf "%.0f", s * 1e6 }'; }
 # folds: the calls of the fold script (EVALSHA of 47 keys) in the slow
-# log, which logs every command while the threshold is 0: their count and
-# Redis's own time in them (us), "N US".
+# log, which logs every command while the threshold is 0: their count,
+# Redis's own time in them and in every command (us), "N US ALL".
 folds() {
-	rc SLOWLOG GET -1 | awk '$0 == "EVALSHA" { e = 1; d = p1; next } e == 1 { e = 2; next }
-	    e == 2 { if ($0 == "47") { n++; s += d } e = 0 } { p1 = $0 } END { print n + 0, s + 0 }'
+	rc --json SLOWLOG GET -1 | jq -r 'map(select(.[3][0] == "EVALSHA" and .[3][2] == "47")) as $f |
+	    "\($f | length) \($f | map(.[2]) | add // 0) \(map(.[2]) | add // 0)"'
 }
 
 # The day's probes, the same for both layouts: 99 % pass, 1 % fail.
@@ -49,45 +52,73 @@ paste -d '\n' "$TMP/ok" "$TMP/bad" | awk 'NR % 2 == 1 && (NR + 1) % 200 != 0 || 
 [ "$(grep -c '"state":"broken"' "$TMP/day")" = $((SLUGS * 5 * DAY / 100)) ] ||
     { echo "memory.sh: the generator's records changed: not 1 % failures" >&2; exit 1; }
 
+# old_days: the 29 days before the day decided, as day:DAY (480 bytes,
+# three windows a byte, base 6), written before its first verdict, so that
+# a layout that folds the days before yesterday (mcp:{SLUG}:days) folds
+# them in the passes of the day, at each slug's own minute, as in
+# production: each day green but for 5 % of its windows amber, one in
+# twenty scattered through it (a slug's own phase), the days as a store
+# that sees a region fail now and then holds them (the 1 % of failing
+# probes, over five regions).
+old_days() {
+	local i=0 s
+	for s in $(seq -f 'mem-%05g' 1 "$SLUGS"); do
+		rc EVAL "for k = 1, 29 do
+		  local t = {}
+		  for b = 0, 479 do
+		    local x = 0
+		    for j = 2, 0, -1 do
+		      x = x * 6 + (((b * 3 + j + tonumber(ARGV[2])) % 20 == 0) and 2 or 1)
+		    end
+		    t[#t + 1] = string.char(x)
+		  end
+		  redis.call('SET', KEYS[1] .. (tonumber(ARGV[1]) - k), table.concat(t), 'EX', 2678400)
+		end" 1 "mcp:{$s}:day:" $((T0 / 86400)) $((i++ % 20)) >/dev/null
+	done
+}
+
 # fill AGG LABEL: one steady state through AGG; prints the figures, and
 # leaves the bytes a slug (tool lists apart) in $TMP/slug.LABEL.
 fill() {
-	local agg=$1 label=$2 mem0 total k d s nres=$((SLUGS * 5 * DAY)) keys lists t0 cpu fold=0 nf=0 u us up
+	local agg=$1 label=$2 mem0 total k d s nres=$((SLUGS * 5 * DAY)) keys lists t0 cpu fold=0 nf=0 u us all c0=0 cf np wall=0 up
 	rc FLUSHALL >/dev/null
 	mem0=$(used)
 	# shellcheck disable=SC2154 # redis_pid: lib.sh's redis-server
 	t0=$(awk '{ print $14 + $15 }' "/proc/$redis_pid/stat")
+	old_days
 	MCP_NOW=$((T0 + 60 * DAY + 1)) "$agg" push <"$TMP/day"
 	for k in $(seq 0 $((DAY - 1))); do
-		# The pass of window k (at k + 95 s): that of an hour's first window folds.
-		if [ $((k % 60)) = 0 ] && [ "$k" -ge 120 ]; then
+		# From hour 2 on, each pass folds the slugs of its minute: every
+		# command of the pass in the slow log, and Redis's CPU.
+		if [ "$k" = 120 ]; then
 			rc CONFIG SET slowlog-log-slower-than 0 slowlog-max-len 100000 >/dev/null
-			rc SLOWLOG RESET >/dev/null
+			c0=$(cpu_us)
 		fi
+		[ "$k" -lt 120 ] || rc SLOWLOG RESET >/dev/null
 		MCP_NOW=$((T0 + 60 * k + 95)) "$agg" verdict >/dev/null
-		if [ $((k % 60)) = 0 ] && [ "$k" -ge 120 ]; then
-			read -r u us < <(folds)
-			nf=$((nf + u)) fold=$((fold + us))
-			rc CONFIG SET slowlog-log-slower-than 10000 slowlog-max-len 128 >/dev/null
+		if [ "$k" -ge 120 ]; then
+			read -r u us all < <(folds)
+			nf=$((nf + u)) fold=$((fold + us)) wall=$((wall + all))
 		fi
 	done
+	cf=$(($(cpu_us) - c0)) np=$((DAY - 120))
+	rc CONFIG SET slowlog-log-slower-than 10000 slowlog-max-len 128 >/dev/null
 	cpu=$(awk -v t0="$t0" '{ printf "%.1f", ($14 + $15 - t0) / 100 }' "/proc/$redis_pid/stat")
+	# A layout that keeps the uptime's counters by day (up) has them for
+	# the 29 days before too.
 	d=$((T0 / 86400)) up=$(rc EXISTS 'mcp:{mem-00001}:up')
-	for s in $(seq -f 'mem-%05g' 1 "$SLUGS"); do
-		for k in $(seq 1 29); do
-			echo "COPY mcp:{$s}:day:$d mcp:{$s}:day:$((d - k))"
-			[ "$up" = 0 ] || echo "HSET mcp:{$s}:up $((d - k)):u 1440 $((d - k)):n 1440"
-		done
-	done | rc >/dev/null
-	# The next day's first pass: a layout that folds the days before
-	# yesterday (mcp:{SLUG}:days) does so then, as in production.
-	MCP_NOW=$(((d + 2) * 86400 + 95)) "$agg" verdict >/dev/null
+	if [ "$up" = 1 ]; then
+		for s in $(seq -f 'mem-%05g' 1 "$SLUGS"); do
+			for k in $(seq 1 29); do echo "HSET mcp:{$s}:up $((d - k)):u 1440 $((d - k)):n 1440"; done
+		done | rc >/dev/null
+	fi
 	total=$(($(used) - mem0))
 	# Each key's own bytes (MEMORY USAGE, SAMPLES 0: every element), by
 	# kind; what used_memory holds beyond them (the key space's tables,
 	# the scripts) is the store's own, and does not grow per slug.
 	rc --scan | awk '{ k = $0; sub(/^mcp:\{[^}]*\}:/, "", k); sub(/:[0-9]+$/, "", k)
-	    if (k == "rs" || k == "codes") k = "1 results raw, rs:HOUR + codes (2 hours)"
+	    if ($0 !~ /^mcp:\{/) k = "8 the fleet'"'"'s, a key a window (fault:W runs:W ...)"
+	    else if (k == "rs" || k == "codes") k = "1 results raw, rs:HOUR + codes"
 	    else if (k == "rf") k = "2 results + latency folded, rf (22 hours)"
 	    else if (k ~ /^lat/) k = "3 latency raw, lat:HOUR latsum latidx"
 	    else if (k == "day" || k == "days") k = "4 history, day:DAY days (30 days)"
@@ -97,7 +128,7 @@ fill() {
 	    print "MEMORY USAGE " $0 " SAMPLES 0" >"'"$TMP/cmds"'"; print k }' >"$TMP/kinds"
 	rc <"$TMP/cmds" | paste -d '\t' - "$TMP/kinds" |
 	    awk -F '\t' '{ b[$2] += $1 } END { for (k in b) print k "\t" b[k] }' | sort >"$TMP/shares"
-	keys=$(awk -F '\t' '$1 !~ /^7/ { s += $2 } END { printf "%d", s }' "$TMP/shares")
+	keys=$(awk -F '\t' '$1 !~ /^[78]/ { s += $2 } END { printf "%d", s }' "$TMP/shares")
 	lists=$(awk -F '\t' '$1 ~ /^7/ { s += $2 } END { printf "%d", s }' "$TMP/shares")
 	line() { # NAME BYTES FIXED
 		printf '  %-42s %6s KB a slug %4s B a result | 2,500: %6s MB  20,000: %6s MB  100,000: %6s GB\n' "$1" \
@@ -107,12 +138,21 @@ fill() {
 		    "$(calc "\"%.2f\", ($2 / $SLUGS * 100000 + $3) / 1073741824")"
 	}
 	line 'every key but the tool lists' "$keys" $((total - keys - lists))
-	while IFS=$'\t' read -r k b; do line "${k#? }" "$b" 0; done <"$TMP/shares"
+	while IFS=$'\t' read -r k b; do
+		case $k in
+		8*) printf '  %-42s %6s MB, whatever the fleet'"'"'s size (25 hours of windows; counted with the store'"'"'s own below)\n' \
+		    "${k#? }" "$(calc "\"%.2f\", $b / 1048576")" ;;
+		*) line "${k#? }" "$b" 0 ;;
+		esac
+	done <"$TMP/shares"
 	printf '  used_memory %s MB: the keys and %s MB of the store'"'"'s own (its tables, scripts: once, not per slug); Redis CPU (user+sys) for the day: %s s\n' \
 	    "$(calc "\"%.1f\", $total / 1048576")" "$(calc "\"%.1f\", ($total - $keys - $lists) / 1048576")" "$cpu"
 	if [ "$nf" -gt 0 ]; then
-		printf '  folding: Redis %s us a slug-hour (%d folds, %d us in all, in the slow log: Redis'"'"'s own clock); 100,000 slugs: %s s of Redis an hour\n' \
-		    "$(calc "\"%.1f\", $fold / $nf")" "$nf" "$fold" "$(calc "\"%.1f\", $fold / $nf * 100000 / 1e6")"
+		printf '  folding: Redis %s us a slug-hour by its clock (%d folds in the slow log, wall time, the machine'"'"'s load in it), %s %% of the passes'"'"' Redis time\n' \
+		    "$(calc "\"%.1f\", $fold / $nf")" "$nf" "$(calc "\"%.1f\", 100 * $fold / $wall")"
+		printf '    the passes: Redis CPU (INFO cpu) %s us a slug-minute; the fold'"'"'s share of it %s us a slug-hour: %s s of CPU an hour for 100,000 slugs, %s s in each minute'"'"'s pass\n' \
+		    "$(calc "\"%.1f\", $cf / $np / $SLUGS")" "$(calc "\"%.1f\", $cf * $fold / $wall / $nf")" \
+		    "$(calc "\"%.1f\", $cf * $fold / $wall / $nf * 100000 / 1e6")" "$(calc "\"%.2f\", $cf * $fold / $wall / $nf * 100000 / 1e6 / 60")"
 	fi
 	echo $((keys / SLUGS)) >"$TMP/slug.$label"
 	echo $((keys * 20000 / SLUGS + total - keys - lists)) >"$TMP/total.$label"
