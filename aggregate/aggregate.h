@@ -543,9 +543,9 @@ int agg_judge_keep(struct mcp_store *st, long long window, struct agg_faults *f)
  * slug for n 0).  agg_shard_keep: the slugs of the share moved to the
  * front, in their order; their count.  agg_shard_judge: the judgment of
  * window over every slug (all), from the counts of each share, each
- * counted by its own deciding host (the others' awaited AGG_SHARD_WAIT
- * seconds, then counted here), kept in mcp:fault:W as a full pass keeps
- * it.  0, or -1 after a warning.
+ * counted by its own deciding host (the others' awaited as long as its
+ * own count took and AGG_SHARD_WAIT seconds more, then counted here), kept
+ * in mcp:fault:W as a full pass keeps it.  0, or -1 after a warning.
  */
 #define AGG_SHARD_WAIT 10
 int agg_shard_has(const char *slug, unsigned k, unsigned n);

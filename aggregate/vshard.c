@@ -8,7 +8,9 @@
  * its own slugs, keeps its counts in mcp:fault:W:parts ("K/N" -> a line a
  * region), waits for the other shares' counts, and judges their sum, which
  * is what a full pass counts, so every share sets aside the regions a full
- * pass would.  A share whose counts do not come within AGG_SHARD_WAIT is
+ * pass would.  A share whose counts do not come within as long as this
+ * share's own took to count, and AGG_SHARD_WAIT seconds more (the shares
+ * are of a size; their hosts start within seconds of each other), is
  * counted by the share that waited, and kept for the others.
  */
 #include <err.h>
@@ -214,7 +216,7 @@ agg_shard_judge(struct mcp_store *st, const struct agg_opts *o, long long window
 {
 	struct timespec nap = {0, 20 * 1000 * 1000};
 	struct parts ps = {o->shard_n, calloc(o->shard_n, 1), NULL};
-	double until = mcp_mono() + AGG_SHARD_WAIT;
+	double t0 = mcp_mono(), until;
 	unsigned k;
 	int rc = -1;
 
@@ -234,6 +236,7 @@ agg_shard_judge(struct mcp_store *st, const struct agg_opts *o, long long window
 	if (count_share(st, o, window, all, n, o->shard_k) == -1 ||
 	    parts_read(st, window, &ps) == -1)
 		goto out;
+	until = mcp_mono() + (mcp_mono() - t0) + AGG_SHARD_WAIT;
 	while (!all_seen(&ps) && mcp_mono() < until) {
 		nanosleep(&nap, NULL);
 		if (parts_read(st, window, &ps) == -1)
@@ -241,9 +244,9 @@ agg_shard_judge(struct mcp_store *st, const struct agg_opts *o, long long window
 	}
 	for (k = 1; k <= ps.n; k++)
 		if (!ps.seen[k - 1]) {
-			warnx("verdict: share %u/%u kept no counts of the probe faults in %d s: "
+			warnx("verdict: share %u/%u kept no counts of the probe faults in %.0f s: "
 			      "counted here",
-			    k, ps.n, AGG_SHARD_WAIT);
+			    k, ps.n, mcp_mono() - t0);
 			if (count_share(st, o, window, all, n, k) == -1)
 				goto out;
 		}
