@@ -251,6 +251,7 @@ agg_fold(struct mcp_store *st, char *const *slugs, size_t n, long long window)
 	static const struct mcp_store_retry rp = {3, 0, NULL};
 	struct fctx x = {"", NULL, 0, 0, window / AGG_HOUR};
 	int minute = (int)(window % AGG_HOUR / AGG_WINDOW), rc = 0;
+	enum mcp_store_status st_rc;
 	char err[512], **mine;
 	size_t i, k = 0;
 
@@ -268,7 +269,15 @@ agg_fold(struct mcp_store *st, char *const *slugs, size_t n, long long window)
 	}
 	for (x.lo = 0; rc == 0 && x.lo < k; x.lo = x.hi) {
 		x.hi = x.lo + AGG_BATCH < k ? x.lo + AGG_BATCH : k;
-		if (mcp_store_run(st, &rp, fold_once, &x, err, sizeof(err)) != MCP_STORE_OK) {
+		/*
+		 * A slot on the move (TRYAGAIN, ASK split, a failover) after the
+		 * retries: those slugs are folded at their next turn, as a pass
+		 * that did not run; the verdicts are written already.
+		 */
+		if ((st_rc = mcp_store_run(st, &rp, fold_once, &x, err, sizeof(err))) ==
+		    MCP_STORE_AGAIN)
+			continue;
+		if (st_rc != MCP_STORE_OK) {
 			warnx("redis: %s", err);
 			rc = -1;
 		}

@@ -395,7 +395,9 @@
  * DAY, the TTL of 31 days, the prefix, the month, the TTL of 400 days, 1
  * when the slug's older days are to be folded now (its minute of the day,
  * verdict.c: the fleet's folds spread over the day, not all at midnight)
- * else 0, then the regions' own results of W, "region" "p|f" ...  The
+ * else 0 (a day's first write then makes days exist, empty, for a Redis
+ * Cluster's sake), then the regions' own results of W, "region" "p|f"
+ * ...  The
  * window's letter is
  * at position (W mod 86400) / 60 of day:DAY, 480 bytes made whole at its
  * first write, the 1,440 letters of before packed then; hist:DAY, the hash
@@ -426,11 +428,12 @@
 	    "local ttl = tonumber(ARGV[8])\n"                                                      \
 	    "local new, reds = hist_tally(KEYS[4], digits, day, old, v, ttl)\n"                    \
 	    "if new then hist_keep({KEYS[5], KEYS[6]}, ttl) end\n"                                 \
-	    "if ARGV[9] == '1' then days_fold(KEYS[3], ARGV[6], day, ARGV[5]) end\n"               \
+	    "if ARGV[9] == '1' then days_fold(KEYS[3], ARGV[6], day, ARGV[5])\n"                   \
+	    "elseif new then redis.call('SET', KEYS[3], '', 'NX', 'EX', ARGV[5]) end\n"            \
 	    "if (old == 'r') ~= (v == 'r') or (new and reds > 0) then hist_red(KEYS[5], "          \
 	    "digits(), day, ttl) end\n"                                                            \
 	    "if not old and v ~= 'm' and #ARGV > 9 then hist_regions(KEYS[6], tonumber(ARGV[7]), " \
-	    "ARGV, 10, ttl) end\n"                                                                  \
+	    "ARGV, 10, ttl) end\n"                                                                 \
 	    "local cur = redis.call('GET', KEYS[1])\n"                                             \
 	    "local cw = cur and tonumber(string.match(cur, '\"window\":(%d+)'))\n"                 \
 	    "if not cw or cw <= tonumber(w) then\n"                                                \

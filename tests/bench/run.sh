@@ -32,7 +32,7 @@ export BENCH_BEFORE
 echo "== mcp-probe"
 BENCH_DISTINCT=${BENCH_DISTINCT:-1000 5000 20000 100000} tests/bench/probe.sh "$B"
 echo
-echo "== mcp-aggregate"
+echo "== mcp-aggregate: a minute of 100,000 servers from 5 regions"
 tests/bench/aggregate.sh "$B"
 echo
 echo "== the tool lists kept beside the hashes alone"
@@ -41,7 +41,7 @@ echo
 echo "== the ingest beside push: 20,000 results a minute from 5 regions"
 tests/bench/ingest.sh "$B"
 echo
-echo "== mcp-aggregate audit of a registry of 20,000 servers"
+echo "== mcp-aggregate audit of a registry of 100,000 servers"
 tests/bench/audit.sh "$B"
 echo
 echo "== the store's memory"
@@ -59,10 +59,10 @@ echo
 echo "== mcp-aggregate on a Redis Cluster"
 tests/bench/cluster.sh "$B"
 echo
-echo "== the MCP Registry: sync and targets"
+echo "== the MCP Registry: sync and targets, 20,000 and 100,000 servers"
 tests/bench/registry.sh "$B"
 echo
-echo "== a registry's whole minute on one machine"
+echo "== a registry's whole minute on one machine, 100,000 servers"
 BENCH_MINUTE_SERVERS=${BENCH_MINUTE_SERVERS:-100000} tests/bench/minute.sh "$B"
 echo
 echo "== a minute's run with tarpits in the fleet"
