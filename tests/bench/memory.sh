@@ -80,7 +80,7 @@ old_days() {
 # fill AGG LABEL: one steady state through AGG; prints the figures, and
 # leaves the bytes a slug (tool lists apart) in $TMP/slug.LABEL.
 fill() {
-	local agg=$1 label=$2 mem0 total k d s nres=$((SLUGS * 5 * DAY)) keys lists t0 cpu fold=0 nf=0 u us all c0=0 cf np wall=0 up
+	local agg=$1 label=$2 mem0 total k d s nres=$((SLUGS * 5 * DAY)) keys lists t0 cpu fold=0 nf=0 u us all c0=0 cf np wall=0 up sh
 	rc FLUSHALL >/dev/null
 	mem0=$(used)
 	# shellcheck disable=SC2154 # redis_pid: lib.sh's redis-server
@@ -148,11 +148,15 @@ fill() {
 	printf '  used_memory %s MB: the keys and %s MB of the store'"'"'s own (its tables, scripts: once, not per slug); Redis CPU (user+sys) for the day: %s s\n' \
 	    "$(calc "\"%.1f\", $total / 1048576")" "$(calc "\"%.1f\", ($total - $keys - $lists) / 1048576")" "$cpu"
 	if [ "$nf" -gt 0 ]; then
-		printf '  folding: Redis %s us a slug-hour by its clock (%d folds in the slow log, wall time, the machine'"'"'s load in it), %s %% of the passes'"'"' Redis time\n' \
-		    "$(calc "\"%.1f\", $fold / $nf")" "$nf" "$(calc "\"%.1f\", 100 * $fold / $wall")"
+		# A slug is folded once an hour, its script called in each of the
+		# AGG_FOLD_SPAN minutes from its own (the later calls find it done):
+		# the cost a slug-hour is all the calls' over the slug-hours.
+		sh=$((SLUGS * np / 60))
+		printf '  folding: Redis %s us a slug-hour by its clock (%d calls of the fold script in the slow log for %d slug-hours, wall time, the machine'"'"'s load in it), %s %% of the passes'"'"' Redis time\n' \
+		    "$(calc "\"%.1f\", $fold / $sh")" "$nf" "$sh" "$(calc "\"%.1f\", 100 * $fold / $wall")"
 		printf '    the passes: Redis CPU (INFO cpu) %s us a slug-minute; the fold'"'"'s share of it %s us a slug-hour: %s s of CPU an hour for 100,000 slugs, %s s in each minute'"'"'s pass\n' \
-		    "$(calc "\"%.1f\", $cf / $np / $SLUGS")" "$(calc "\"%.1f\", $cf * $fold / $wall / $nf")" \
-		    "$(calc "\"%.1f\", $cf * $fold / $wall / $nf * 100000 / 1e6")" "$(calc "\"%.2f\", $cf * $fold / $wall / $nf * 100000 / 1e6 / 60")"
+		    "$(calc "\"%.1f\", $cf / $np / $SLUGS")" "$(calc "\"%.1f\", $cf * $fold / $wall / $sh")" \
+		    "$(calc "\"%.1f\", $cf * $fold / $wall / $sh * 100000 / 1e6")" "$(calc "\"%.2f\", $cf * $fold / $wall / $sh * 100000 / 1e6 / 60")"
 	fi
 	echo $((keys / SLUGS)) >"$TMP/slug.$label"
 	echo $((keys * 20000 / SLUGS + total - keys - lists)) >"$TMP/total.$label"
