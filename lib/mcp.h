@@ -43,6 +43,9 @@ int mcp_stdin_is_fcgi(void);
  * body.
  */
 int mcp_write_two(int fd, const void *p1, size_t n1, const void *p2, size_t n2);
+/* Every byte of the n buffers of v to fd (v is consumed): 0, or -1 and errno. */
+struct iovec;
+int mcp_writev_all(int fd, struct iovec *v, int n);
 /* All n bytes of p to fd, again after EINTR or a short write: 0, or -1 with errno. */
 int mcp_write_all(int fd, const void *p, size_t n);
 

@@ -1003,30 +1003,17 @@ diff_hint(struct ctx *c, const char *name, const cJSON *a, const cJSON *b)
 		emit(c, MCP_CH_REVIEW, "annotation_changed", NULL, name, before, after, 0, sec);
 }
 
+/* One hint of two annotations walked together. */
+static void
+hint_member(const struct walk *w, const char *name, const cJSON *a, const cJSON *b)
+{
+	diff_hint(w->c, name, a, b);
+}
+
 static void
 diff_annotations(struct ctx *c, const cJSON *a, const cJSON *b)
 {
-	struct ents sa, sb;
-	size_t i = 0, j = 0;
-	int r;
-
-	if (ents_of(c, a, NULL, &sa) == -1)
-		return;
-	if (ents_of(c, b, NULL, &sb) == -1) {
-		free(sa.e);
-		return;
-	}
-	while (i < sa.n || j < sb.n) {
-		r = i == sa.n ? 1 : j == sb.n ? -1 : strcmp(sa.e[i].key, sb.e[j].key);
-		if (r < 0)
-			diff_hint(c, sa.e[i].key, sa.e[i].v, NULL), i++;
-		else if (r > 0)
-			diff_hint(c, sb.e[j].key, NULL, sb.e[j].v), j++;
-		else
-			diff_hint(c, sa.e[i].key, sa.e[i].v, sb.e[j].v), i++, j++;
-	}
-	free(sa.e);
-	free(sb.e);
+	walk_members(c, a, b, "", 0, hint_member);
 }
 
 /* ---- prompts' arguments ------------------------------------------------------------ */

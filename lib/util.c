@@ -396,8 +396,13 @@ int
 mcp_write_two(int fd, const void *p1, size_t n1, const void *p2, size_t n2)
 {
 	struct iovec iov[2] = {{(void *)p1, n1}, {(void *)p2, n2}};
-	struct iovec *v = iov;
-	int n = n2 > 0 ? 2 : 1;
+
+	return mcp_writev_all(fd, iov, n2 > 0 ? 2 : 1);
+}
+
+int
+mcp_writev_all(int fd, struct iovec *v, int n)
+{
 	ssize_t w;
 
 	while (n > 0) {

@@ -262,28 +262,6 @@ drain_body(void)
 		left -= (unsigned long)n;
 }
 
-/* Every byte of the n buffers of v to fd (v is consumed): 0, or -1 and errno. */
-static int
-writev_all(int fd, struct iovec *v, int n)
-{
-	ssize_t w;
-
-	while (n > 0) {
-		if ((w = writev(fd, v, n)) == -1) {
-			if (errno == EINTR)
-				continue;
-			return -1;
-		}
-		for (; n > 0 && (size_t)w >= v->iov_len; v++, n--)
-			w -= (ssize_t)v->iov_len;
-		if (n > 0) {
-			v->iov_base = (char *)v->iov_base + w;
-			v->iov_len -= (size_t)w;
-		}
-	}
-	return 0;
-}
-
 /*
  * The head and the body to standard output in one writev, not through
  * stdio (which would allocate its buffer and ask what the descriptor is
@@ -301,7 +279,7 @@ write_out(const struct resp *r)
 	while (i < r->nmore) {
 		for (n = 0; n < sizeof(v) / sizeof(v[0]) && i < r->nmore; i++, n++)
 			v[n] = (struct iovec){r->more[i].p, r->more[i].len};
-		if (writev_all(1, v, (int)n) == -1)
+		if (mcp_writev_all(1, v, (int)n) == -1)
 			return -1;
 	}
 	return 0;
