@@ -122,7 +122,7 @@ is "$?:$(jq -r .verdict "$TMP/bad.v")" "0:unknown" "a verdict of its hour: unkno
 
 # A store written by the build before: its raw hours folded by this
 # build's verdict, and read as before.
-before=${MCP_TEST_BEFORE:-/work/before/build}
+before=${MCP_TEST_BEFORE:-$TOP/build-before/src-075d3aa/build}
 if [ -x "$before/mcp-aggregate" ]; then
 	export MCP_REDIS="unix://$REDIS_SOCK?db=1"
 	MCP_NOW=$(($(w 180) + 1)) "$before/mcp-aggregate" push <"$TMP/day"
@@ -134,6 +134,6 @@ if [ -x "$before/mcp-aggregate" ]; then
 	    cmp "$TMP/raw.chart" "$TMP/old.chart" && echo same)" "0:same" \
 	    "a store of the build before: folded by this build, its results, audit and chart as this build's"
 else
-	ok 0 "# SKIP no build of before (MCP_TEST_BEFORE)"
+	ok 0 "# SKIP no build of before: MCP_TEST_BEFORE=DIR names one (make bench makes build-before/)"
 fi
 done_testing
