@@ -200,7 +200,7 @@ is "$(res_val s-dup2 "$T0" us-east-1 | cut -d' ' -f2,3)" "b tls" "the first push
 # --- usage and configuration -----------------------------------------------
 usage="usage: mcp-aggregate push [-v] [-r REGION] [-R URL] [-S FILE] [-t SECONDS]
        mcp-aggregate push [-v] [-r REGION] [-S FILE] [-t SECONDS] --to URL --token-file FILE [--cacert FILE] [--linger SECONDS]
-       mcp-aggregate verdict [-F SLUGS] [-L SECONDS] [-P PERCENT] [-R URL] [-t SECONDS] [SLUG ...]
+       mcp-aggregate verdict [-F SLUGS] [-L SECONDS] [-P PERCENT] [-R URL] [-t SECONDS] [--shard K/N | SLUG ...]
        mcp-aggregate results [-R URL] [-t SECONDS] SLUG [FROM [TO]]
        mcp-aggregate status [-j] [-R URL] [-t SECONDS] [SLUG ...]
        mcp-aggregate report [-R URL] [-t SECONDS] [--json | --csv] [--month YYYY-MM | --from YYYY-MM [--to YYYY-MM]] [SLUG ...]
