@@ -268,6 +268,13 @@ runner_poke(struct runner *r, struct probe *p)
 	rp.poked = 1;
 }
 
+/* A byte heard: a fuzzed target is never stalled (no scheduler), nothing to give back. */
+void
+runner_heard(struct probe *p)
+{
+	FUZZ_CHECK(p == rp.p);
+}
+
 int
 runner_sockopt(void *r, curl_socket_t s, curlsocktype purpose)
 {
