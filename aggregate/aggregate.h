@@ -518,12 +518,13 @@ int agg_judge(struct mcp_store *st, long long window, int lookback, char *const 
 int agg_judgment(struct mcp_store *st, long long window, struct agg_faults *f);
 /*
  * fold.c: the older hours of the results and latencies of the slugs whose
- * minute (agg_fold_minute, 0 to 59) is one of the AGG_FOLD_SPAN minutes up
+ * minute of the hour (agg_fold_minute mod 60) is one of the AGG_FOLD_SPAN minutes up
  * to that of the verdict's window folded (mcp:{SLUG}:rf; a slug folded
  * already this hour costs a read of rf's field F); 0, or -1 after a
  * warning.
  */
 int agg_fold(struct mcp_store *st, char *const *slugs, size_t n, long long window);
+/* A slug's own minute of the day, 0 to 1439 (FNV-1a of its name): its folds' turn. */
 int agg_fold_minute(const char *slug);
 /* The minutes from a slug's own in which a pass folds it (a verdict every few minutes meets it). */
 #define AGG_FOLD_SPAN 5

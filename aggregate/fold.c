@@ -236,7 +236,7 @@ fold_once(struct mcp_store *st, void *arg, char *err, size_t errlen)
 int
 agg_fold_minute(const char *slug)
 {
-	return (int)(mcp_fnv1a(slug, strlen(slug)) % 60);
+	return (int)(mcp_fnv1a(slug, strlen(slug)) % 1440);
 }
 
 /*
@@ -260,7 +260,7 @@ agg_fold(struct mcp_store *st, char *const *slugs, size_t n, long long window)
 		return -1;
 	}
 	for (i = 0; i < n; i++)
-		if ((minute - agg_fold_minute(slugs[i]) + 60) % 60 < AGG_FOLD_SPAN)
+		if ((minute - agg_fold_minute(slugs[i]) % 60 + 60) % 60 < AGG_FOLD_SPAN)
 			mine[k++] = slugs[i];
 	x.slugs = mine;
 	if (k > 0 && mcp_store_script_load(st, fold_lua, x.sha, err, sizeof(err)) == -1) {

@@ -581,9 +581,9 @@ read_lists(struct vctx *v, struct slugwork *ws, size_t n, char *err, size_t errl
 static int
 fold_due(const char *slug, long long window)
 {
-	long long m = window / 60 % 1440, t = mcp_fnv1a(slug, strlen(slug)) % 1440;
+	long long m = window / 60 % 1440;
 
-	return (m - t + 1440) % 1440 < AGG_FOLD_SPAN;
+	return (m - agg_fold_minute(slug) + 1440) % 1440 < AGG_FOLD_SPAN;
 }
 
 static int
