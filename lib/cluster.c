@@ -386,7 +386,33 @@ load_scripts(struct mcp_store *st, int k, char *err, size_t errlen)
 	return 0;
 }
 
-/* Every slot served, every master linked and given the scripts. */
+/*
+ * Node k's own view: 0 when it says cluster_state:ok (or will not say).
+ * Right after a failover the map may already name the new master while a
+ * master that has not heard of it still answers CLUSTERDOWN; the rounds of
+ * a run would spend themselves on that in a few milliseconds.
+ */
+static int
+state_ok(struct mcp_store *st, int k, char *err, size_t errlen)
+{
+	struct mcp_cluster *cl = st->cl;
+	redisReply *r;
+	int rc = 0;
+
+	if ((r = redisCommand(cl->node[k].c, "CLUSTER INFO")) == NULL) {
+		mcp_store_ctx_err(err, errlen, cl->node[k].where, cl->node[k].c);
+		unlink_node(&cl->node[k]);
+		return -1;
+	}
+	if (r->type == REDIS_REPLY_STRING && strstr(r->str, "cluster_state:ok") == NULL) {
+		snprintf(err, errlen, "%s: CLUSTERDOWN (cluster_state is not ok)", cl->node[k].where);
+		rc = -1;
+	}
+	freeReplyObject(r);
+	return rc;
+}
+
+/* Every slot served, every master linked, given the scripts and in a cluster that is up. */
 static int
 masters_ready(struct mcp_store *st, char *err, size_t errlen)
 {
@@ -400,7 +426,8 @@ masters_ready(struct mcp_store *st, char *err, size_t errlen)
 		}
 	for (i = 0; i < cl->nnode; i++)
 		if (cl->node[i].master &&
-		    (link_node(st, i, err, errlen) == -1 || load_scripts(st, i, err, errlen) == -1))
+		    (link_node(st, i, err, errlen) == -1 || load_scripts(st, i, err, errlen) == -1 ||
+		        state_ok(st, i, err, errlen) == -1))
 			return -1;
 	return 0;
 }

@@ -272,6 +272,7 @@ rc_push=$?
 diag "the push across the failover took $((SECONDS - start)) s"
 like "$rc_push:$(tail -1 "$TMP/cluster.err")" "^0:[^ ]+ push: [0-9]+ results stored, [0-9]+ duplicates ignored, 0 step records skipped, 0 bad lines, 0 spooled, 2 replayed from the spool$" \
     "master $VICTIM killed mid-push: the push reconnects to the promoted replica, spools nothing, and replayed the spool first"
+[ "$rc_push" = 0 ] || diag "$(sed 's/^/  /' "$TMP/cluster.err")"
 like "$(head -n -1 "$TMP/cluster.err")" "redis: .*$VICTIM" "the link failure was reported"
 : >"$TMP/cluster.err"
 is "$(masters | wc -l):$(masters | grep -cx "$VICTIM")" 3:0 "three masters again, the killed one not among them"
