@@ -405,7 +405,8 @@ state_ok(struct mcp_store *st, int k, char *err, size_t errlen)
 		return -1;
 	}
 	if (r->type == REDIS_REPLY_STRING && strstr(r->str, "cluster_state:ok") == NULL) {
-		snprintf(err, errlen, "%s: CLUSTERDOWN (cluster_state is not ok)", cl->node[k].where);
+		snprintf(
+		    err, errlen, "%s: CLUSTERDOWN (cluster_state is not ok)", cl->node[k].where);
 		rc = -1;
 	}
 	freeReplyObject(r);
@@ -426,7 +427,8 @@ masters_ready(struct mcp_store *st, char *err, size_t errlen)
 		}
 	for (i = 0; i < cl->nnode; i++)
 		if (cl->node[i].master &&
-		    (link_node(st, i, err, errlen) == -1 || load_scripts(st, i, err, errlen) == -1 ||
+		    (link_node(st, i, err, errlen) == -1 ||
+		        load_scripts(st, i, err, errlen) == -1 ||
 		        state_ok(st, i, err, errlen) == -1))
 			return -1;
 	return 0;
