@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# test: long (a minute or so under load: started before the rest)
 # browser.t - what people see, in a real browser: Debian's headless
 # Chromium, driven by puppeteer-core (tests/package-lock.json; it downloads
 # no browser), against mcp-serve as a FastCGI responder behind nginx, over a

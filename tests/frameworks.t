@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# test: long (a minute or so under load: started before the rest)
 # frameworks.t - mcp-probe against servers built with frameworks nobody here
 # wrote: FastMCP (npm fastmcp: httpStream stateful and stateless, its SSE
 # endpoint, an API-key wall with and without a challenge) and mcp-proxy

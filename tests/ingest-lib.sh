@@ -96,7 +96,8 @@ _ingest_up() {
 	if [ "$INGEST_MODE" = fcgi ]; then
 		MCP_INGEST_OVERRIDES=$INGEST_OVERRIDES spawn-fcgi -s "$d/ingest.sock" -M 0600 -F 2 \
 		    -P "$d/ingest.pid" -- "$BIN/mcp-aggregate" ingest >>"$d/spawn.out" 2>>"$INGEST_ERR"
-		while [ "$(wc -l <"$d/ingest.pid" 2>/dev/null || echo 0)" -lt 2 ] && [ "$n" -gt 0 ]; do
+		# Its PIDs, the last with no newline: words, not lines.
+		while [ "$(wc -w <"$d/ingest.pid" 2>/dev/null || echo 0)" -lt 2 ] && [ "$n" -gt 0 ]; do
 			sleep 0.1
 			n=$((n - 1))
 		done

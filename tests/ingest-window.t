@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# test: long (a minute or so under load: started before the rest)
 # ingest-window.t - one region's stolen token against real nginx, the real
 # ingest and a real redis-server, with a fleet of 300 (issue 45): results
 # of windows not begun refused, counted, and the real runner's stored; a

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# test: long (a minute or so under load: started before the rest)
 # ingest.t - mcp-aggregate ingest behind real nginx with TLS, a real
 # redis-server behind it, and push --to / targets --from on the runner's
 # side: tokens (shown once, stored hashed, two a region, revoked, last

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# test: long (a minute or so under load: started before the rest)
 # lint.t - the tree is lint clean: man pages, shell scripts, C formatting; install works
 # shellcheck source=tests/lib.sh
 . "$(dirname "$0")/lib.sh"

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# test: long (a minute or so under load: started before the rest)
 # notices-readers.t - no reader shuts the form to the others, and nothing
 # the store holds confirms or unsubscribes anybody (issue 45, items 5-7):
 # fifty clients from fifty IPv6 /64s, in one /48 and then in fifty /48s,

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# test: long (a minute or so under load: started before the rest)
 # probe-starve.t - tarpits in the fleet: servers that take the connection and never answer
 # (silent, after the TLS handshake, or trickling a byte a second), named to
 # sort first and many more than -j, beside working servers: every working

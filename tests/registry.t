@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# test: long (a minute or so under load: started before the rest)
 # registry.t - mcp-aggregate registry sync and targets against tests/fixtures/registry.mjs
 source "$(dirname "$0")/lib.sh"
 

@@ -5,7 +5,9 @@
 # TEST_JOBS (default 2) tests run at once: most of a test's time is spent
 # waiting on servers, timeouts and clocks, not on a core.  A test whose
 # first lines hold "# test: alone" (it changes the machine's network, or
-# judges timing that a second test would disturb) runs with no other.
+# judges timing that a second test would disturb) runs with no other;
+# those run first.  One whose first lines hold "# test: long" (a minute or
+# so) starts before the rest, so that none of them is the last to start.
 # Each test keeps its own temporary directory and free ports (tests/lib.sh).
 set -uo pipefail
 export LC_ALL=C
@@ -66,7 +68,10 @@ for b in "$@"; do
 		*) continue ;;
 		esac
 		a=0
-		[ -z "$(head -5 "$t" | grep '^# test: alone')" ] || a=1
+		case $(head -5 "$t" | grep -m1 '^# test: ') in
+		'# test: alone'*) a=1 ;;
+		'# test: long'*) a=2 ;;
+		esac
 		add "$b: $t" "$b" "$a" bash "$t"
 	done
 done
@@ -82,7 +87,17 @@ reap() { # wait for one test to end and report it
 	running=$((running - 1))
 }
 
-for i in "${!labels[@]}"; do
+# The order: those that run alone first, one after another (in the middle
+# of the run each would wait for the others to drain, a core idle); then
+# the long ones ("# test: long"), so that no long test starts last and
+# holds the run while the other core has nothing left to do; then the rest.
+order=()
+for a in 1 2 0; do
+	for i in "${!labels[@]}"; do
+		[ "${alone[$i]}" != "$a" ] || order+=("$i")
+	done
+done
+for i in "${order[@]}"; do
 	limit=$jobs_max
 	[ "${alone[$i]}" = 1 ] && limit=1
 	while [ "$running" -ge "$limit" ]; do reap; done

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# test: long (a minute or so under load: started before the rest)
 # tools-story.t - issue 46 from the probe to the page: the seeds' story (a
 # tool renamed at the origin at 14:02, eu-west-2's edge serving the old
 # list until 14:47) and its siblings, on real components: one SDK server
