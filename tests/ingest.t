@@ -257,7 +257,9 @@ stall_at=$SECONDS
 (printf x; sleep 30) | curl -sS -o /dev/null -w '%{http_code}' --cacert "$INGEST_CA" \
     -H @"$TMP/auth.eu-west-2" -T - -X POST "$INGEST/ingest/eu-west-2" >"$TMP/stall" 2>&1 &
 bg_pid $!
-sleep 2
+# The five connected before the runner's batch is sent.
+connected() { [ "$(ss -Htn state established "( dport = :${INGEST##*:} )" | wc -l)" -ge 5 ]; }
+wait_for 300 connected
 gen eu-west-2 $((W - 180)) >"$TMP/b3"
 start=$EPOCHREALTIME
 post eu-west-2 "$TMP/b3"

@@ -286,6 +286,9 @@ wait_file "$TMP/mute.port"
 	echo "lost http://$SERVER_IP:$(cat "$TMP/origin.port")/nothing-here"
 	echo "stuck http://$SERVER_IP:$(cat "$TMP/mute.port")/mcp timeout=600"
 } >"$TMP/targets-stuck"
+# no_stuck_probe: no mcp-probe of the stuck targets is running (its end
+# may come a moment after the run's).
+no_stuck_probe() { ! pgrep -f "mcp-probe -r east -f $TMP/targets-stuck" >/dev/null; }
 # stuck_result T: the stuck target's results stored in the window of T and the next.
 stuck_result() { mcp-aggregate results stuck $(($1 / 60 * 60)) $(($1 / 60 * 60 + 60)); }
 fleet_conf "$TMP/fleet3.conf" "store $MCP_REDIS" "probe $RUNNER_BIN/mcp-probe" "deadline 5" \
@@ -297,7 +300,7 @@ like "$(cat "$TMP/err")" "east: [0-9.]+ s, 27 records, 3 results stored$" \
     "the records of every target are stored, the hung one's too"
 like "$(stuck_result "$start")" " east unjudged run_ended$" \
     "the hung target is unjudged: its deadline (timeout=600) cut to the run's (-d) before its own ran out"
-sleep 1
+wait_for 100 no_stuck_probe
 is "$(pgrep -fc "mcp-probe -r east -f $TMP/targets-stuck" || true)" 0 \
     "no mcp-probe is left running on the runner"
 
@@ -325,16 +328,18 @@ is "$?" 1 "a runner whose probe is cut at its deadline: exit 1"
 like "$(cat "$TMP/err")" "east: [0-9.]+ s, 27 records, 3 results stored; cut at its 5 s deadline$" \
     "the cut loses nothing: every target's records are stored, the hung one's too"
 like "$(stuck_result "$start")" " east unjudged run_ended$" "the hung target is unjudged, cut by the run's end"
-sleep 1
+wait_for 100 no_stuck_probe
 is "$(pgrep -fc "mcp-probe -r east -f $TMP/targets-stuck" || true)" 0 \
     "no mcp-probe is left running on the runner"
 
 # --- one run at a time ----------------------------------------------------------
 fleet_conf "$TMP/fleet4.conf" "store $MCP_REDIS" "probe $RUNNER_BIN/mcp-probe" "deadline 6" "interval 2" \
     "region east ${REGION_DEST[east]} targets=$TMP/targets-stuck"
+# The first run writes lock.who once it holds the lock: waited for.
+rm -f "$TMP/fleet-state/lock.who"
 fleet -c "$TMP/fleet4.conf" >/dev/null 2>"$TMP/err1" &
 first=$!
-sleep 1.5
+wait_file "$TMP/fleet-state/lock.who" 300
 fleet -c "$TMP/fleet4.conf" >/dev/null 2>"$TMP/err2"
 is "$?" 1 "a run while another holds the lock: exit 1"
 like "$(cat "$TMP/err2")" "^mcp-fleet: skipped: the run of [0-9:]+ \\(pid [0-9]+\\) still holds $TMP/fleet-state/lock$" \

@@ -17,6 +17,9 @@ start_registry() {
 	REG=http://127.0.0.1:$(cat "$TMP/reg.port")
 }
 fault() { curl -sf "$REG/_fault?mode=$1" >/dev/null; }
+# crawling N: the registry was asked for a page after the first since line
+# N of its log (under fault slow, page 2 is held 2 s: the crawl is on).
+crawling() { tail -n "+$(($1 + 1))" "$TMP/reg.log" | grep -q 'cursor='; }
 field() { rcli hget mcp:registry:servers "$1"; }
 jf() { field "$1" | jq -r "$2"; }
 dump() { rcli hgetall mcp:registry:servers | paste - - | sort; rcli hgetall mcp:registry:sync | paste - - | sort; }
@@ -317,9 +320,10 @@ fi
 
 # --- two syncs at once: the later write never loses the other's ----------------
 fault slow
+n=$(wc -l <"$TMP/reg.log")
 sync --full &
 spid=$!
-sleep 1
+wait_for 300 crawling "$n"
 rcli hset mcp:registry:servers zz.meanwhile '{"name":"zz/meanwhile"}' >/dev/null
 wait "$spid"
 is "$?" 1 "the hash written during a sync: the sync fails"
@@ -334,9 +338,10 @@ fault none
 # change, that one a few seconds later: the next incremental sync still
 # asks for the first change.
 fault slow
+n=$(wc -l <"$TMP/reg.log")
 sync --full &
 spid=$!
-sleep 1
+wait_for 300 crawling "$n"
 jq -c --arg a "$(date -u +%FT%TZ)" --arg b "$(date -u -d '+5 sec' +%FT%TZ)" '
     def name: try .server.name catch null;
     def upd($t): ._meta["io.modelcontextprotocol.registry/official"].updatedAt = $t;
