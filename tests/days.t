@@ -50,41 +50,50 @@ spec() {
 	    printf "%d:%d ", int(rand() * 6), l } }')" ;;
 	esac
 }
+# The days of mcp-store(7) read by the test's own Lua, not the tools':
+# runs(f) the digits of a day's fold (480 packed bytes, or runs), t[0] to
+# t[1439]; packed(t) those digits as day:DAY holds them, three a byte.
+days_lua='local function runs(f)
+    local t, p, k = {}, 0, 1
+    if #f == 480 then
+      for j = 1, 480 do
+        local b = string.byte(f, j)
+        t[p], t[p + 1], t[p + 2], p = b % 6, math.floor(b / 6) % 6, math.floor(b / 36), p + 3
+      end
+      return t
+    end
+    while k <= #f do
+      local b = string.byte(f, k)
+      local d, r = b % 6, math.floor(b / 6)
+      if r < 40 then r, k = r + 1, k + 1
+      elseif r == 40 then r, k = 41 + string.byte(f, k + 1), k + 2
+      else r, k = string.byte(f, k + 1) * 256 + string.byte(f, k + 2), k + 3 end
+      for _ = 1, r do t[p] = d; p = p + 1 end
+    end
+    return t
+  end
+  local function packed(t)
+    local s = {}
+    for i = 0, 479 do s[i + 1] = string.char((t[3 * i] or 0) + 6 * (t[3 * i + 1] or 0) + 36 * (t[3 * i + 2] or 0)) end
+    return table.concat(s)
+  end
+'
 # The packing of mcp-store(7): KEYS[1] set (TTL ARGV[1]) to the runs of ARGV[2].
-pack_lua='local t, p = {}, 0
+pack_lua=$days_lua'local t, p = {}, 0
   for d, n in string.gmatch(ARGV[2], "(%d):(%d+)") do
     for _ = 1, tonumber(n) do t[p] = tonumber(d); p = p + 1 end
   end
-  local s = {}
-  for i = 0, 479 do s[i + 1] = string.char((t[3 * i] or 0) + 6 * (t[3 * i + 1] or 0) + 36 * (t[3 * i + 2] or 0)) end
-  return redis.call("SET", KEYS[1], table.concat(s), "EX", ARGV[1])'
+  return redis.call("SET", KEYS[1], packed(t), "EX", ARGV[1])'
 # A decoder of the key days written from mcp-store(7): KEYS[1] days, ARGV
 # the day: its fold as the 1,440 digits, "" for none; "len N" first.
-unfold_lua='local s, want, i = redis.call("GET", KEYS[1]) or "", tonumber(ARGV[1]) % 65536, 1
+unfold_lua=$days_lua'local s, want, i = redis.call("GET", KEYS[1]) or "", tonumber(ARGV[1]) % 65536, 1
   while i + 3 <= #s do
     local tag = string.byte(s, i) * 256 + string.byte(s, i + 1)
     local len = string.byte(s, i + 2) * 256 + string.byte(s, i + 3)
-    local f = string.sub(s, i + 4, i + 3 + len)
     if tag == want then
-      local out = {}
-      if len == 480 then
-        for k = 1, 480 do
-          local b = string.byte(f, k)
-          out[#out + 1] = (b % 6) .. (math.floor(b / 6) % 6) .. math.floor(b / 36)
-        end
-      else
-        local k = 1
-        while k <= len do
-          local b = string.byte(f, k)
-          local d, r = b % 6, math.floor(b / 6)
-          if r < 40 then r, k = r + 1, k + 1
-          elseif r == 40 then r, k = 41 + string.byte(f, k + 1), k + 2
-          else r, k = string.byte(f, k + 1) * 256 + string.byte(f, k + 2), k + 3 end
-          out[#out + 1] = string.rep(tostring(d), r)
-        end
-      end
-      local t = table.concat(out)
-      return "len " .. len .. " " .. t .. string.rep("0", 1440 - #t)
+      local t, out = runs(string.sub(s, i + 4, i + 3 + len)), {}
+      for j = 0, 1439 do out[j + 1] = t[j] or 0 end
+      return "len " .. len .. " " .. table.concat(out)
     end
     i = i + 4 + len
   end
@@ -169,27 +178,12 @@ is "$(rc hget 'mcp:{days280}:red' $((D0 + 4)))" "" "red: the day's incident gone
 # The same store in the layout of before: every key copied into S2, each
 # fold unfolded into its day:DAY again (mcp-store(7)'s layout, written by
 # the test), no days.
-unfold_all_lua='local s, i = redis.call("GET", KEYS[1]) or "", 1
+unfold_all_lua=$days_lua'local s, i = redis.call("GET", KEYS[1]) or "", 1
   while i + 3 <= #s do
     local day = string.byte(s, i) * 256 + string.byte(s, i + 1)
     local len = string.byte(s, i + 2) * 256 + string.byte(s, i + 3)
-    local f, t = string.sub(s, i + 4, i + 3 + len), {}
-    if len == 480 then
-      redis.call("SET", ARGV[1] .. day, f, "EX", 2678400)
-    else
-      local k, p = 1, 0
-      while k <= len do
-        local b = string.byte(f, k)
-        local d, r = b % 6, math.floor(b / 6)
-        if r < 40 then r, k = r + 1, k + 1
-        elseif r == 40 then r, k = 41 + string.byte(f, k + 1), k + 2
-        else r, k = string.byte(f, k + 1) * 256 + string.byte(f, k + 2), k + 3 end
-        for _ = 1, r do t[p] = d; p = p + 1 end
-      end
-      local o = {}
-      for j = 0, 479 do o[j + 1] = string.char((t[3 * j] or 0) + 6 * (t[3 * j + 1] or 0) + 36 * (t[3 * j + 2] or 0)) end
-      redis.call("SET", ARGV[1] .. day, table.concat(o), "EX", 2678400)
-    end
+    local f = string.sub(s, i + 4, i + 3 + len)
+    redis.call("SET", ARGV[1] .. day, len == 480 and f or packed(runs(f)), "EX", 2678400)
     i = i + 4 + len
   end
   return redis.call("DEL", KEYS[1])'
