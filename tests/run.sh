@@ -21,11 +21,11 @@ case $jobs_max in '' | *[!0-9]* | 0) jobs_max=1 ;; esac
 dir=$(mktemp -d)
 trap 'rm -rf "$dir"' EXIT
 
-labels=() cmds=() bins=() alone=()
-add() { # add LABEL BUILD ALONE CMD...
+labels=() cmds=() bins=() kind=()
+add() { # add LABEL BUILD KIND CMD...: KIND alone, long or plain
 	labels+=("$1")
 	bins+=("$2")
-	alone+=("$3")
+	kind+=("$3")
 	shift 3
 	cmds+=("$(printf '%q ' "$@")")
 }
@@ -59,7 +59,7 @@ report() { # report INDEX SECONDS: count and print a finished test
 
 for b in "$@"; do
 	for t in "$b"/test_*; do
-		[ -x "$t" ] && add "$t" "$b" 0 "$t" tests/data
+		[ -x "$t" ] && add "$t" "$b" plain "$t" tests/data
 	done
 	for t in tests/*.t; do
 		# TESTS="a b" runs only tests/a.t and tests/b.t.
@@ -67,12 +67,12 @@ for b in "$@"; do
 		*" $(basename "$t" .t) "*) ;;
 		*) continue ;;
 		esac
-		a=0
+		k=plain
 		case $(head -5 "$t" | grep -m1 '^# test: ') in
-		'# test: alone'*) a=1 ;;
-		'# test: long'*) a=2 ;;
+		'# test: alone'*) k=alone ;;
+		'# test: long'*) k=long ;;
 		esac
-		add "$b: $t" "$b" "$a" bash "$t"
+		add "$b: $t" "$b" "$k" bash "$t"
 	done
 done
 
@@ -92,14 +92,14 @@ reap() { # wait for one test to end and report it
 # the long ones ("# test: long"), so that no long test starts last and
 # holds the run while the other core has nothing left to do; then the rest.
 order=()
-for a in 1 2 0; do
+for k in alone long plain; do
 	for i in "${!labels[@]}"; do
-		[ "${alone[$i]}" != "$a" ] || order+=("$i")
+		[ "${kind[$i]}" != "$k" ] || order+=("$i")
 	done
 done
 for i in "${order[@]}"; do
 	limit=$jobs_max
-	[ "${alone[$i]}" = 1 ] && limit=1
+	[ "${kind[$i]}" = alone ] && limit=1
 	while [ "$running" -ge "$limit" ]; do reap; done
 	# Each test running has a slot of its own: its range of ports (free_port).
 	slot=0
@@ -109,7 +109,7 @@ for i in "${order[@]}"; do
 		# One that runs alone also holds the machine's lock: two checkouts
 		# tested on one machine never run two of them at once (network
 		# namespaces, sshd and nftables are the machine's, not the run's).
-		if [ "${alone[$i]}" = 1 ]; then
+		if [ "${kind[$i]}" = alone ]; then
 			exec {lock}>>"${TMPDIR:-/tmp}/mcp-uptime-alone.lock"
 			flock "$lock"
 		fi
@@ -123,7 +123,7 @@ for i in "${order[@]}"; do
 	slot_used[$slot]=1
 	running=$((running + 1))
 	# One that runs alone holds the rest back until it ends.
-	if [ "${alone[$i]}" = 1 ]; then
+	if [ "${kind[$i]}" = alone ]; then
 		while [ "$running" -gt 0 ]; do reap; done
 	fi
 done
