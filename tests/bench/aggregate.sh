@@ -51,7 +51,7 @@ fi
 
 # redis_cpu: the redis-server's CPU seconds so far (user + system).
 # shellcheck disable=SC2154 # redis_pid is lib.sh's
-redis_cpu() { awk -v t="$(getconf CLK_TCK)" '{ printf "%.2f", ($14 + $15) / t }' "/proc/$redis_pid/stat"; }
+redis_cpu() { cpu_of "$redis_pid"; }
 # redis_busy: the microseconds INFO commandstats counts in scripts (EVALSHA
 # and EVAL, their commands within), and the calls of every command (a
 # script's own commands too: Redis 7 counts those).

@@ -47,8 +47,6 @@ storm_cleanup() {
 }
 trap storm_cleanup EXIT
 
-# cpu PID: user + system seconds of a process so far.
-cpu() { awk -v hz="$(getconf CLK_TCK)" '{ printf "%.2f", ($14 + $15) / hz }' "/proc/$1/stat"; }
 # count PATH [n|members]: what the receiver counted at PATH.
 count() { curl -sf "$RECV/_counts" | jq -r --arg p "$1" --arg f "${2:-n}" '.[$p][$f] // 0'; }
 # settle SECONDS PATH MIN...: until each PATH has at least its MIN requests
@@ -144,7 +142,7 @@ storm() {
 	redis-cli -s "$SOCK" flushall >/dev/null
 	conf "$1" "$2"
 	m0=$(redis-cli -s "$SOCK" info memory | awk -F: '/^used_memory:/ { print $2 + 0 }')
-	r0=$(cpu "$redis_pid")
+	r0=$(cpu_of "$redis_pid")
 	t=$(date +%s.%N)
 	phase "$1" "$2" "$3" 0 $((RED - 1)) red trig
 	redis-cli -s "$SOCK" info memory | awk -F: -v m0="$m0" '/^used_memory:/ { print $2 - m0 }' >"$TMP/$1.mem"
@@ -153,7 +151,7 @@ storm() {
 	done
 	phase "$1" "$2" "$3" "$RED" $((RED + GREEN - 1)) green res
 	calc "\"%.1f\", $(date +%s.%N) - $t" >"$TMP/$1.wall"
-	calc "\"%.2f\", $(cpu "$redis_pid") - $r0" >"$TMP/$1.redis"
+	calc "\"%.2f\", $(cpu_of "$redis_pid") - $r0" >"$TMP/$1.redis"
 	grep -c '"type":"alert"' "$TMP/$1.alerts" >"$TMP/$1.records" || :
 }
 storm ma "$BIN" "$N"
@@ -217,7 +215,7 @@ if [ -n "$AM" ]; then
 		curl -sf -H 'Content-Type: application/json' --data-binary "@$1" \
 		    "http://127.0.0.1:$port/api/v2/alerts" >/dev/null
 	}
-	c0=$(cpu "$am")
+	c0=$(cpu_of "$am")
 	t=$SECONDS
 	post "$TMP/am-fire.json"
 	am_ok=1
@@ -231,7 +229,7 @@ if [ -n "$AM" ]; then
 	    /am/slack $(($(cut -d' ' -f1 "$TMP/am.trig.slack") + 1)) \
 	    /am/pd/v2/enqueue $(($(cut -d' ' -f1 "$TMP/am.trig.enqueue") + 1)) || am_ok=0
 	am_wall=$((SECONDS - t))
-	am_cpu=$(calc "\"%.2f\", $(cpu "$am") - $c0")
+	am_cpu=$(calc "\"%.2f\", $(cpu_of "$am") - $c0")
 	am_rss=$(awk '/VmHWM/ { print $2 }' "/proc/$am/status")
 	am_ver=$("$AM" --version 2>&1 | awk '/version/ { print $3; exit }')
 fi

@@ -15,6 +15,8 @@ export LC_ALL=C
 [ $# = 1 ] || { echo "usage: alert.sh BUILD_DIR" >&2; exit 2; }
 BIN=$(cd "$1" && pwd)
 TOP=$(cd "$(dirname "$0")/../.." && pwd)
+# shellcheck source=tests/bench/util.sh
+. "$TOP/tests/bench/util.sh"
 N=${BENCH_ALERT_SLUGS:-2000}
 W=${BENCH_ALERT_WINDOWS:-5}
 T0=1795536000
@@ -38,8 +40,6 @@ wait_count() {
 	done
 	return 1
 }
-# cpu PID: user + system seconds of a process so far.
-cpu() { awk -v hz="$(getconf CLK_TCK)" '{ printf "%.2f", ($14 + $15) / hz }' "/proc/$1/stat"; }
 
 SOCK=$TMP/redis.sock
 redis-server --port 0 --unixsocket "$SOCK" --unixsocketperm 700 --save '' --appendonly no \
@@ -113,7 +113,7 @@ for k in $(seq 0 $((W - 1))); do
 		printf "]"
 	}' >"$TMP/am-$k.json"
 done
-c0=$(cpu "$am")
+c0=$(cpu_of "$am")
 t=$(now)
 for k in $(seq 0 $((W - 1))); do
 	curl -sf -H 'Content-Type: application/json' --data-binary "@$TMP/am-$k.json" \
@@ -122,7 +122,7 @@ done
 ok=1
 wait_count /alertmanager "$N" || ok=0
 wall=$(secs "$t")
-c1=$(cpu "$am")
+c1=$(cpu_of "$am")
 rss=$(awk '/VmHWM/ { print $2 / 1024 }' "/proc/$am/status")
 printf '  %-22s %8s s wall  %6.2f s CPU  %7.1f MB max RSS  (%d notifications%s)\n' \
     "Alertmanager $("$AM" --version 2>&1 | awk '/version/ { print $3; exit }')" "$wall" \

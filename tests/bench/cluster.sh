@@ -17,6 +17,8 @@ export LC_ALL=C
 [ $# = 1 ] || { echo "usage: cluster.sh BUILD_DIR" >&2; exit 2; }
 BIN=$(cd "$1" && pwd)
 TOP=$(cd "$(dirname "$0")/../.." && pwd)
+# shellcheck source=tests/bench/util.sh
+. "$TOP/tests/bench/util.sh"
 SLUGS=${BENCH_CLUSTER_SLUGS:-100000}
 M=${BENCH_CLUSTER_MASTERS:-2}
 REGIONS=us-east-1,us-west-2,eu-west-2,ap-southeast-1,sa-east-1
@@ -32,7 +34,6 @@ cleanup() {
 trap cleanup EXIT
 
 command -v node >/dev/null || { echo "cluster: node is needed to find free ports; skipped"; exit 0; }
-calc() { awk "BEGIN { printf $1 }"; }
 read -ra PORTS <<<"$(node -e 'const net = require("net"), ss = [], n = +process.argv[1]; let k = 0;
     for (let i = 0; i < n; i++) { const s = net.createServer(); ss.push(s);
         s.listen(0, "127.0.0.1", () => { if (++k === n) {
@@ -74,7 +75,7 @@ for _ in $(seq 200); do
 done
 
 # cpu PORT: that redis-server's CPU seconds so far (user + system).
-cpu() { awk -v t="$(getconf CLK_TCK)" '{ printf "%.2f", ($14 + $15) / t }' "/proc/${RPID[$1]}/stat"; }
+cpu() { cpu_of "${RPID[$1]}"; }
 # cpus PORT...: the CPU of each, space-separated.
 cpus() { local p; for p in "$@"; do printf '%s ' "$(cpu "$p")"; done; }
 # redis_cpu BEFORE AFTER: each server's CPU between, "a + b = sum" (one: "a").

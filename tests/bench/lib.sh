@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # lib.sh - sourced by the bench scripts that want one private redis-server:
 # checks the one argument, BUILD_DIR; sets BIN (its absolute path), TOP and
-# TMP (removed at exit, with the redis-server); calc; bench_redis.
+# TMP (removed at exit, with the redis-server); bench_redis; and util.sh's
+# calc and cpu_of.
 # shellcheck disable=SC2034 # BIN and TOP are read by the scripts that source it
 set -euo pipefail
 export LC_ALL=C
@@ -17,8 +18,8 @@ cleanup() {
 }
 trap cleanup EXIT
 
-# calc EXPR: awk arithmetic.
-calc() { awk "BEGIN { printf $1 }"; }
+# shellcheck source=tests/bench/util.sh
+. "$TOP/tests/bench/util.sh"
 
 # bench_redis: a redis-server on the unix socket SOCK=$TMP/redis.sock, no
 # persistence; exports MCP_REDIS and MCP_SPOOL (under $TMP).

