@@ -14,6 +14,7 @@
 #include "aggregate.h"
 #include "lists.h"
 #include "rec.h"
+#include "text.h"
 
 #define NAMES_SHOWN 20 /* names of a list shown in text; the rest counted */
 
@@ -35,32 +36,41 @@ usage(void)
 	exit(MCP_EXIT_USAGE);
 }
 
-/* s for a terminal: a control byte (ANSI, a newline of a name) as \xNN. */
+/*
+ * s for a terminal: each byte of what a reader would not see as text (a
+ * control, ANSI's escape, a C1 control, a line separator, a bidirectional
+ * override or isolate, a byte of no UTF-8 character: lib/text.h) as \xNN,
+ * and the backslash too but in lines (a diff's JSON), whose newlines stay.
+ */
+static void
+put_text(const char *s, int lines)
+{
+	size_t n, i;
+	int bad;
+
+	for (; *s != '\0'; s += n) {
+		n = mcp_text_char(s, &bad);
+		if (lines && *s == '\n')
+			putchar('\n');
+		else if (bad || (!lines && *s == '\\'))
+			for (i = 0; i < n; i++)
+				printf("\\x%02x", (unsigned char)s[i]);
+		else
+			fwrite(s, 1, n, stdout);
+	}
+}
+
 static void
 put_safe(const char *s)
 {
-	for (; *s != '\0'; s++) {
-		unsigned char c = (unsigned char)*s;
-
-		if (c < 0x20 || c == 0x7f || c == '\\')
-			printf("\\x%02x", c);
-		else
-			putchar(c);
-	}
+	put_text(s, 0);
 }
 
 /* Text of several lines: each line as put_safe shows it. */
 static void
 put_safe_lines(const char *s)
 {
-	for (; *s != '\0'; s++) {
-		unsigned char c = (unsigned char)*s;
-
-		if ((c < 0x20 && c != '\n') || c == 0x7f)
-			printf("\\x%02x", c);
-		else
-			putchar(c);
-	}
+	put_text(s, 1);
 }
 
 /* One JSON line on stdout (mcp_rec_write: its text escaped, NUL-free). */

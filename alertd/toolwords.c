@@ -11,45 +11,31 @@
 
 #include "alert.h"
 #include "rules.h"
+#include "text.h"
 
 /* The length of the UTF-8 character at s (1 for a stray byte). */
 static size_t
 char_len(const unsigned char *s)
 {
-	size_t n = s[0] >= 0xf0 ? 4 : s[0] >= 0xe0 ? 3 : s[0] >= 0xc0 ? 2 : 1, i;
+	int bad;
 
-	for (i = 1; i < n; i++)
-		if ((s[i] & 0xc0) != 0x80)
-			return 1;
-	return n;
-}
-
-/* 1 for what a reader would not see as text: C0, DEL, C1, U+2028/9, U+202A-E, U+2066-9. */
-static int
-unsafe(const unsigned char *s, size_t n)
-{
-	if (n == 1)
-		return s[0] < 0x20 || s[0] == 0x7f || s[0] >= 0x80;
-	if (n == 2)
-		return s[0] == 0xc2 && s[1] < 0xa0;
-	return n == 3 && s[0] == 0xe2 &&
-	    ((s[1] == 0x80 && s[2] >= 0xa8 && s[2] <= 0xae) ||
-	        (s[1] == 0x81 && s[2] >= 0xa6 && s[2] <= 0xa9));
+	return mcp_text_char((const char *)s, &bad);
 }
 
 void
 tool_name_clean(char *buf, size_t len, const char *s)
 {
-	const unsigned char *p = (const unsigned char *)(s != NULL ? s : "");
+	const char *p = s != NULL ? s : "";
 	size_t u = 0, n;
+	int bad;
 
 	while (*p != '\0' && len > 0) {
-		n = char_len(p);
-		if (u + (unsafe(p, n) ? 1 : n) > ALERT_TOOL_NAME || u + n + 4 > len) {
+		n = mcp_text_char(p, &bad);
+		if (u + (bad ? 1 : n) > ALERT_TOOL_NAME || u + n + 4 > len) {
 			snprintf(buf + u, len - u, "\xe2\x80\xa6"); /* "…": cut */
 			return;
 		}
-		if (unsafe(p, n))
+		if (bad)
 			buf[u++] = '?';
 		else
 			memcpy(buf + u, p, n), u += n;
