@@ -33,37 +33,55 @@
 #define AGG_KEY_AUDIT_COUNT "mcp:{audit}:count:"
 
 /*
- * Lua for push.c's script (ARGV as push's: [1] region, [2] value, [4]
- * window, [7] ttl-short, [9] hour, [14] slot, [15] the slug's prefix,
- * [16] the token's ID or '').  push_again(cur, pos): a result of the
- * window is in the slot at pos: 0 when it is this one (a retry), else 2,
- * kept among the window's contested results.  push_wrote(xat): the token
- * that wrote it, after a result is stored; the key's expiry set when the
- * region's field is new: ttl-short and xat (seconds to the end of the
- * hour, push.c).
+ * Lua for push.c's script (ARGV as push's: [1] region, [4] window, [7]
+ * ttl-short, [9] hour, [14] slot, [15] the slug's prefix, [16] the
+ * token's ID or '').  push_again(cur, pos, v, folded): a result of the
+ * window is in the slot at pos of cur (a region's raw slots, or its slots
+ * of the fold when folded: state, tool-list id, step and code only): 0
+ * when it is this one (a retry; its id the slug's, push_id), else 2, kept
+ * among the window's contested results.
+ * push_wrote(xat, late): the token that wrote it, after a result is
+ * stored, in the region's field of rw:HOUR, or its field "REGION +" when
+ * the window was decided already (late); the key's expiry set when the
+ * field is new: ttl-short and xat (seconds to the end of the hour,
+ * push.c).
  */
 #define AGG_AUDIT_LUA                                                                              \
-	"local function push_again(cur, pos)\n"                                                    \
-	"  local mine = res_pack(ARGV[2], KEYS[10])\n"                                             \
-	"  if string.sub(cur, pos + 1, pos + 7) == mine then return 0 end\n"                       \
+	"local function push_folded(s)\n"                                                          \
+	"  if string.byte(s, 3) >= 192 then return string.char(255, 255) .. string.sub(s, 3, 7) "  \
+	"end\n"                                                                                    \
+	"  return string.char(255, 255, math.floor(string.byte(s, 3) / 64) * 64 + 63, 255, 255) "  \
+	"..\n"                                                                                     \
+	"    string.sub(s, 6, 7)\n"                                                                \
+	"end\n"                                                                                    \
+	"local function push_again(cur, pos, folded)\n"                                            \
+	"  local v, had = push_id(ARGV[2], false), string.sub(cur, pos + 1, pos + 7)\n"            \
+	"  local mine = v and res_pack(v, KEYS[10])\n"                                             \
+	"  if mine and (had == mine or folded and push_folded(mine) == push_folded(had)) then\n"   \
+	"    return 0\n"                                                                           \
+	"  end\n"                                                                                  \
 	"  local ck = ARGV[15] .. 'contest:' .. ARGV[4]\n"                                         \
-	"  redis.call('HSETNX', ck, ARGV[1] .. ' ' .. (ARGV[16] ~= '' and ARGV[16] or '-'), "      \
-	"mine)\n"                                                                                  \
+	"  local f = ARGV[1] .. ' ' .. (ARGV[16] ~= '' and ARGV[16] or '-')\n"                     \
+	"  if redis.call('HEXISTS', ck, f) == 0 then\n"                                            \
+	"    v = push_id(ARGV[2], true)\n"                                                         \
+	"    if type(v) == 'table' then return v end\n"                                            \
+	"    redis.call('HSET', ck, f, res_pack(v, KEYS[10]))\n"                                   \
+	"  end\n"                                                                                  \
 	"  redis.call('EXPIRE', ck, ARGV[7])\n"                                                    \
 	"  return 2\n"                                                                             \
 	"end\n"                                                                                    \
-	"local function push_wrote(xat)\n"                                                         \
+	"local function push_wrote(xat, late)\n"                                                   \
 	"  if ARGV[16] == '' then return end\n"                                                    \
 	"  local k, at = ARGV[15] .. 'rw:' .. ARGV[9], tonumber(ARGV[14]) * 4\n"                   \
-	"  local cur = redis.call('HGET', k, ARGV[1]) or ''\n"                                     \
+	"  local f = late and ARGV[1] .. ' +' or ARGV[1]\n"                                        \
+	"  local cur = redis.call('HGET', k, f) or ''\n"                                           \
 	"  local new = #cur < 240\n"                                                               \
 	"  if #cur < 240 then cur = cur .. string.rep('\\0', 240 - #cur) end\n"                    \
 	"  local id = string.char(tonumber(string.sub(ARGV[16], 1, 2), 16),\n"                     \
 	"    tonumber(string.sub(ARGV[16], 3, 4), 16), tonumber(string.sub(ARGV[16], 5, 6), "      \
 	"16),\n"                                                                                   \
 	"    tonumber(string.sub(ARGV[16], 7, 8), 16))\n"                                          \
-	"  redis.call('HSET', k, ARGV[1], string.sub(cur, 1, at) .. id .. string.sub(cur, at + "   \
-	"5))\n"                                                                                    \
+	"  redis.call('HSET', k, f, string.sub(cur, 1, at) .. id .. string.sub(cur, at + 5))\n"    \
 	"  if new then redis.call('EXPIRE', k, xat + ARGV[7]) end\n"                               \
 	"end\n"
 

@@ -28,11 +28,14 @@
  * KEYS: rs:HOUR seen hash drift lat:HOUR latsum latidx meta cert codes
  * res:W.  ARGV: region value started window hash|'' bucket|'' ttl-short
  * ttl-long hour lat-prefix host|'' now cert-expiry|'' slot prefix
- * token-id|''.  Returns 1 when stored, 0 for a late duplicate of
- * (slug, region, window), which changes nothing, and 2 for another result
- * of a window already stored, which changes nothing either but is kept
+ * token-id|'', and ARGV[23] the newest window decided (-1: none known).
+ * Returns 1 when stored, 0 for a late duplicate of (slug, region,
+ * window), which changes nothing, and 2 for another result of a window
+ * already stored, raw or folded, which changes nothing either but is kept
  * among the window's contested results (audit.h).  With a token's ID, the
- * token that wrote a result stored is kept beside it (audit.h).
+ * token that wrote a result stored is kept beside it, apart when its
+ * window was decided already (audit.h).  The tool-list id a slot keeps is
+ * the slug's for the full hash (PUSH_IDS_LUA).
  *
  * The result goes into its 7-byte slot of rs:HOUR (lib/reslua.h), the
  * region's 420 bytes written whole the first time; a result of the same
@@ -128,15 +131,97 @@
 	"  return miss * 8\n"                                                                      \
 	"end\n"
 
-static const char push_lua[] = MCP_RES_LUA AGG_AUDIT_LUA PUSH_LISTS_LUA
+/*
+ * The slug's tool-list ids (mcp-store(7) "IDS"): a slot keeps 16 bits of
+ * a tool list, and a server can grind a list to any 16 bits, so the id a
+ * slot keeps is the slug's number for exactly one full hash, ARGV[5]:
+ * mcp:{SLUG}:ids maps "h:HASH" -> "ID HOUR" and "i:ID" -> HASH.  A hash
+ * new to the map takes the first 4 hex digits of its id (agg_hash_id)
+ * when no other hash holds them, so an honest store keeps the ids it had,
+ * else the first free of 63 more drawn from the hash.  HOUR is the latest
+ * hour a slot was given the id, its window's or the clock's, the later;
+ * an entry leaves the map IDS_KEEP hours after it (trimmed once an hour),
+ * when no slot can hold the id any longer: rs:HOUR lives 26 hours past
+ * it, a fold of its hour and a late slot the fold keeps raw 51, a
+ * contested result 26.  The map is made first from the regions' latest
+ * hashes (KEYS[3]), which slots of before may hold by their prefix.
+ * push_id(v, take): v, a stored value "OFFSET hID MS", with ID the slug's
+ * id of ARGV[5]; a hash the map lacks takes one when take, else nil.
+ */
+#define PUSH_IDS_LUA                                                                               \
+	"local IDS_KEEP = 52\n"                                                                    \
+	"local function ids_hour()\n"                                                              \
+	"  return math.max(math.floor(tonumber(ARGV[12]) / 3600), tonumber(ARGV[9]))\n"            \
+	"end\n"                                                                                    \
+	"local function ids_set(k, h, id, hour)\n"                                                 \
+	"  redis.call('HSET', k, 'h:' .. h, string.format('%04x %d', id, hour))\n"                 \
+	"  redis.call('EXPIRE', k, (IDS_KEEP + 2) * 3600)\n"                                       \
+	"end\n"                                                                                    \
+	"local function ids_trim(k, hour)\n"                                                       \
+	"  if redis.call('EXISTS', k) == 0 then\n"                                                 \
+	"    local c = redis.call('HVALS', KEYS[3])\n"                                             \
+	"    for _, e in ipairs(c) do\n"                                                           \
+	"      local h = string.match(e, '^%S+ (.+)$')\n"                                          \
+	"      local id = h and string.match(h, '^sha256:(%x%x%x%x)')\n"                           \
+	"      if id and redis.call('HSETNX', k, 'i:' .. id, h) == 1 then\n"                       \
+	"        ids_set(k, h, tonumber(id, 16), hour)\n"                                          \
+	"      end\n"                                                                              \
+	"    end\n"                                                                                \
+	"  end\n"                                                                                  \
+	"  if tonumber(redis.call('HGET', k, 't') or 0) >= hour then return end\n"                 \
+	"  redis.call('HSET', k, 't', hour)\n"                                                     \
+	"  local all = redis.call('HGETALL', k)\n"                                                 \
+	"  for j = 1, #all, 2 do\n"                                                                \
+	"    local f, v = all[j], all[j + 1]\n"                                                    \
+	"    if string.sub(f, 1, 2) == 'h:' and tonumber(string.sub(v, 6)) < hour - IDS_KEEP "     \
+	"then\n"                                                                                   \
+	"      redis.call('HDEL', k, f, 'i:' .. string.sub(v, 1, 4))\n"                            \
+	"    end\n"                                                                                \
+	"  end\n"                                                                                  \
+	"end\n"                                                                                    \
+	"local function push_id(v, take)\n"                                                        \
+	"  local off, l, x, rest = string.match(v, '^(%d+) ([ha])(%S+)(.*)$')\n"                   \
+	"  if not off or ARGV[5] == '' then return v end\n"                                        \
+	"  local k, h, hour = ARGV[15] .. 'ids', ARGV[5], ids_hour()\n"                            \
+	"  local p, id = res_id(x), nil\n"                                                         \
+	"  local e = redis.call('HGET', k, 'h:' .. h)\n"                                           \
+	"  if e then\n"                                                                            \
+	"    id = tonumber(string.sub(e, 1, 4), 16)\n"                                             \
+	"    if take and tonumber(string.sub(e, 6)) < hour then ids_set(k, h, id, hour) end\n"     \
+	"  elseif not take then\n"                                                                 \
+	"    if redis.call('HEXISTS', k, string.format('i:%04x', p)) == 1 then return nil end\n"   \
+	"    id = p\n"                                                                             \
+	"  else\n"                                                                                 \
+	"    ids_trim(k, hour)\n"                                                                  \
+	"    for n = 0, 63 do\n"                                                                   \
+	"      local c = n == 0 and p or\n"                                                        \
+	"        math.max(tonumber(string.sub(redis.sha1hex(h .. ' ' .. n), 1, 4), 16), 1)\n"      \
+	"      if redis.call('HSETNX', k, string.format('i:%04x', c), h) == 1 then\n"              \
+	"        id = c\n"                                                                         \
+	"        break\n"                                                                          \
+	"      end\n"                                                                              \
+	"    end\n"                                                                                \
+	"    if not id then return redis.error_reply('tool-list ids of ' .. ARGV[15] .. ': none "  \
+	"free') end\n"                                                                             \
+	"    ids_set(k, h, id, hour)\n"                                                            \
+	"  end\n"                                                                                  \
+	"  return off .. ' ' .. l .. string.format('%04x', id) .. rest\n"                          \
+	"end\n"
+
+static const char push_lua[] = MCP_RES_LUA PUSH_IDS_LUA AGG_AUDIT_LUA PUSH_LISTS_LUA
     "local function push_result()\n"
     "local pos = tonumber(ARGV[14]) * 7\n"
     "local cur = redis.call('HGET', KEYS[1], ARGV[1]) or ''\n"
-    "if #cur >= pos + 7 and string.byte(cur, pos + 3) >= 64 then return push_again(cur, pos) end\n"
-    "if tonumber(ARGV[9]) < math.floor(tonumber(ARGV[12]) / 3600) - 1 then\n"
+    "local folded = tonumber(ARGV[9]) < math.floor(tonumber(ARGV[12]) / 3600) - 1\n"
+    "local late = folded or tonumber(ARGV[4]) <= tonumber(ARGV[23])\n"
+    "if #cur >= pos + 7 and string.byte(cur, pos + 3) >= 64 then return push_again(cur, pos, "
+    "false) end\n"
+    "if folded then\n"
     "  local f = res_hour({}, ARGV[15], ARGV[9])\n"
     "  for j = 1, #f, 2 do\n"
-    "    if f[j] == ARGV[1] and string.byte(f[j + 1], pos + 3) >= 64 then return 0 end\n"
+    "    if f[j] == ARGV[1] and string.byte(f[j + 1], pos + 3) >= 64 then\n"
+    "      return push_again(f[j + 1], pos, true)\n"
+    "    end\n"
     "  end\n"
     "end\n"
     "local old = redis.call('HGET', ARGV[15] .. 'rh:' .. ARGV[9], ARGV[1]) or ''\n"
@@ -147,10 +232,12 @@ static const char push_lua[] = MCP_RES_LUA AGG_AUDIT_LUA PUSH_LISTS_LUA
     "local xat = tonumber(ARGV[12])\n"
     "xat = (math.max(math.floor(xat / 3600), tonumber(ARGV[9])) + 1) * 3600 - xat\n"
     "if #cur < 420 then cur = cur .. string.rep('\\0', 420 - #cur) end\n"
+    "local v = push_id(ARGV[2], true)\n"
+    "if type(v) == 'table' then return v end\n"
     "redis.call('HSET', KEYS[1], ARGV[1], string.sub(cur, 1, pos) ..\n"
-    "  res_pack(ARGV[2], KEYS[10]) .. string.sub(cur, pos + 8))\n"
+    "  res_pack(v, KEYS[10]) .. string.sub(cur, pos + 8))\n"
     "if fresh then redis.call('EXPIRE', KEYS[1], xat + ARGV[7]) end\n"
-    "push_wrote(xat)\n"
+    "push_wrote(xat, late)\n"
     "if (fresh or string.match(ARGV[2], '^%d+ b')) and redis.call('EXISTS', KEYS[10]) == 1 then\n"
     "  redis.call('EXPIRE', KEYS[10], xat + ARGV[8])\n"
     "end\n"
@@ -568,12 +655,12 @@ append_push(struct pctx *p, const struct pending *q, long long now)
 	mcp_store_appendf(p->st,
 	    "EVALSHA %s 13 %s %s %s %s %s %s %s %s %s %s %s %s %s %s %s %s %lld %s %s %d %d %lld "
 	    "%s "
-	    "%s %lld %s %lld %s %s %s %s %s %s %s %s",
+	    "%s %lld %s %lld %s %s %s %s %s %s %s %s %lld",
 	    p->sha, k[0], k[1], k[2], k[3], k[4], k[5], k[6], k[7], k[9], k[10], k[11], k[13],
 	    k[14], q->region, q->value, q->started, q->window, q->hash, q->bucket, AGG_TTL_SHORT,
 	    AGG_TTL_LONG, hour, k[8], q->host, now, q->cert, q->window % AGG_HOUR / AGG_WINDOW,
 	    k[12], p->token != NULL ? p->token : "", *hex[0] || *hex[1] || *hex[2] ? lnow : "",
-	    hex[0], hex[1], hex[2], q->lh[1], q->lh[2]);
+	    hex[0], hex[1], hex[2], q->lh[1], q->lh[2], p->token != NULL ? p->newest : -1LL);
 	append_tail(p, q);
 }
 
@@ -788,6 +875,27 @@ conflicts_flush(struct pctx *p)
 }
 
 /*
+ * With a token, the newest window decided: a result of a window up to it
+ * is written late (push_wrote), and taken back with the token all the
+ * same (audit.c).  -1 when unknown: then it counts as written in time.
+ */
+static void
+read_newest(struct pctx *p)
+{
+	const char *a[] = {"GET", AGG_KEY_NEWEST};
+	char err[256];
+	redisReply *r;
+
+	p->newest = -1;
+	if (p->token == NULL || p->st == NULL ||
+	    (r = mcp_store_cmd(p->st, 2, a, err, sizeof(err))) == NULL)
+		return;
+	if (r->type == REDIS_REPLY_STRING)
+		p->newest = strtoll(r->str, NULL, 10);
+	freeReplyObject(r);
+}
+
+/*
  * Store the batch, reconnecting after each failure and after the last (the
  * next batch starts on a fresh link); with none to be had, the spool takes
  * what is left, this batch and all that follow.
@@ -800,6 +908,7 @@ push_flush_batch(struct pctx *p)
 	size_t i;
 
 	future_flush(p);
+	read_newest(p);
 	if (p->st != NULL &&
 	    mcp_store_run(p->st, &rp, send_batch, p, err, sizeof(err)) == MCP_STORE_DOWN) {
 		if (p->fate == NULL)

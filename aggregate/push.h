@@ -76,6 +76,7 @@ struct pctx {
 	const char *rlabel; /* what the region is called in a refusal: "-r " */
 	long unjudged;      /* of stored: unjudged results */
 	const char *token;  /* the ingest's token's ID, or NULL: what it writes is kept */
+	long long newest;   /* with a token: mcp:verdict:newest at the batch, or -1 */
 	long conflicts;     /* results of a window another result of holds */
 	long future;        /* results refused for a window not begun */
 	long future_new;    /* of them, not yet counted in the store, all of future_region */
