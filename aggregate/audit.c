@@ -13,14 +13,16 @@
 /*
  * Take back what token ARGV[2] (8 hex digits) of region ARGV[1] wrote in
  * the slots ARGV[3] to ARGV[4] of the hour of KEYS[1] (rs:HOUR; KEYS[2]
- * its rw:HOUR): each result that token wrote is emptied, or given the
- * first result of another writer of the region (ARGV[7...]) that was kept
- * out of its window (mcp:{SLUG}:contest:W, W from ARGV[5], the hour's
- * start, and ARGV[6], the slug's prefix).  The count of slots taken back.
+ * its rw:HOUR, the field ARGV[7]: the region's, or "REGION +" for what it
+ * wrote into windows decided already): each result that token wrote is
+ * emptied, or given the first result of another writer of the region
+ * (ARGV[8...]) that was kept out of its window (mcp:{SLUG}:contest:W, W
+ * from ARGV[5], the hour's start, and ARGV[6], the slug's prefix).  The
+ * count of slots taken back.
  */
 static const char take_lua[] =
     "local rs = redis.call('HGET', KEYS[1], ARGV[1])\n"
-    "local rw = redis.call('HGET', KEYS[2], ARGV[1])\n"
+    "local rw = redis.call('HGET', KEYS[2], ARGV[7])\n"
     "if not rs or not rw then return 0 end\n"
     "local id, n = string.char(tonumber(string.sub(ARGV[2], 1, 2), 16),\n"
     "  tonumber(string.sub(ARGV[2], 3, 4), 16), tonumber(string.sub(ARGV[2], 5, 6), 16),\n"
@@ -29,7 +31,7 @@ static const char take_lua[] =
     "  if string.sub(rw, j * 4 + 1, j * 4 + 4) == id and #rs >= j * 7 + 7 then\n"
     "    local put = string.rep('\\0', 7)\n"
     "    local ck = ARGV[6] .. 'contest:' .. (tonumber(ARGV[5]) + j * 60)\n"
-    "    for k = 7, #ARGV do\n"
+    "    for k = 8, #ARGV do\n"
     "      local c = redis.call('HGET', ck, ARGV[1] .. ' ' .. ARGV[k])\n"
     "      if c and #c == 7 then put = c break end\n"
     "    end\n"
@@ -40,7 +42,7 @@ static const char take_lua[] =
     "end\n"
     "if n > 0 then\n"
     "  redis.call('HSET', KEYS[1], ARGV[1], rs)\n"
-    "  redis.call('HSET', KEYS[2], ARGV[1], rw)\n"
+    "  redis.call('HSET', KEYS[2], ARGV[7], rw)\n"
     "end\n"
     "return n\n";
 
@@ -173,7 +175,7 @@ others(struct mcp_store *st, const char *region, const char *id, char **argv, in
 
 /* The first window not yet decided: the one after mcp:verdict:newest; -1 (err). */
 static long long
-undecided(struct mcp_store *st, char *err, size_t len)
+undecided_from(struct mcp_store *st, char *err, size_t len)
 {
 	const char *g[] = {"GET", AGG_KEY_NEWEST};
 	redisReply *r = mcp_store_cmd(st, 2, g, err, len);
@@ -189,12 +191,13 @@ undecided(struct mcp_store *st, char *err, size_t len)
 
 /* What a take back works on: the region, the token, the other writers, an hour's slots. */
 struct take {
-	const char *region, *id;
+	const char *region, *id, *field; /* field: of rw:HOUR, the region or "REGION +" */
 	char **who;
 	int nwho;
 	long long hour;
 	int from, to; /* slots of the hour */
 	long total;
+	char sha[41];
 };
 
 /* Take back the slots of one hour of the slugs s[0..n), one round trip. */
@@ -203,7 +206,7 @@ take_slugs(struct mcp_store *st, struct take *t, char **s, size_t n, char *err, 
 {
 	char k[2][MCP_SLUG_MAX + 64], pre[MCP_SLUG_MAX + 16], a[4][24];
 	const char *argv[12 + AGG_TOKENS_MAX + 2] = {
-	    "EVAL", take_lua, "2", k[0], k[1], t->region, t->id, a[0], a[1], a[2], pre};
+	    "EVALSHA", t->sha, "2", k[0], k[1], t->region, t->id, a[0], a[1], a[2], pre, t->field};
 	redisReply *r;
 	size_t i;
 	int j, rc = 0;
@@ -212,12 +215,12 @@ take_slugs(struct mcp_store *st, struct take *t, char **s, size_t n, char *err, 
 	snprintf(a[1], sizeof(a[1]), "%d", t->to);
 	snprintf(a[2], sizeof(a[2]), "%lld", t->hour * AGG_HOUR);
 	for (j = 0; j < t->nwho; j++)
-		argv[11 + j] = t->who[j];
+		argv[12 + j] = t->who[j];
 	for (i = 0; i < n; i++) {
 		agg_key(k[0], sizeof(k[0]), s[i], "rs", t->hour);
 		agg_key(k[1], sizeof(k[1]), s[i], "rw", t->hour);
 		agg_key(pre, sizeof(pre), s[i], "", -1);
-		mcp_store_appendv(st, 11 + t->nwho, argv, NULL);
+		mcp_store_appendv(st, 12 + t->nwho, argv, NULL);
 	}
 	for (i = 0; i < n; i++) {
 		if (mcp_store_read(st, &r, 1, err, len) == -1)
@@ -231,35 +234,61 @@ take_slugs(struct mcp_store *st, struct take *t, char **s, size_t n, char *err, 
 	return rc;
 }
 
-long
-agg_audit_take_back(struct mcp_store *st, const char *region, const char *id, char *err, size_t len)
+/* One pass of the slugs over the hours from h0 to h1, as t says but for the hour's slots. */
+static int
+take_hours(struct mcp_store *st, struct take *t, char **slugs, size_t n, long long w0, long long w1,
+    char *err, size_t len)
 {
-	char *who[AGG_TOKENS_MAX + 2] = {NULL}, **slugs = NULL;
-	struct take t = {region, id, who, 0, 0, 0, 0, 0};
-	long long w0, w1 = agg_window(mcp_now() + AGG_SKEW);
-	size_t n = 0, i, k;
+	size_t i, k;
+	int rc = 0;
+
+	for (t->hour = w0 / AGG_HOUR; rc == 0 && t->hour <= w1 / AGG_HOUR; t->hour++) {
+		t->from = t->hour == w0 / AGG_HOUR ? (int)(w0 % AGG_HOUR / AGG_WINDOW) : 0;
+		t->to = t->hour == w1 / AGG_HOUR ? (int)(w1 % AGG_HOUR / AGG_WINDOW) : 59;
+		for (i = 0; rc == 0 && i < n; i += k) {
+			k = n - i < AGG_BATCH ? n - i : AGG_BATCH;
+			rc = take_slugs(st, t, slugs + i, k, err, len);
+		}
+	}
+	return rc;
+}
+
+long
+agg_audit_take_back(
+    struct mcp_store *st, const char *region, const char *id, long *late, char *err, size_t len)
+{
+	char *who[AGG_TOKENS_MAX + 2] = {NULL}, **slugs = NULL, plus[MCP_SLUG_MAX + 4];
+	struct take t = {region, id, region, who, 0, 0, 0, 0, 0, ""};
+	long long w0, w1 = agg_window(mcp_now() + AGG_SKEW), first = w1 - AGG_TTL_SHORT;
+	size_t n = 0, i;
+	long undecided = 0;
 	int rc = 0, j;
 
-	if ((w0 = undecided(st, err, len)) == -1 ||
+	*late = 0;
+	if ((w0 = undecided_from(st, err, len)) == -1 ||
 	    (t.nwho = others(st, region, id, who, AGG_TOKENS_MAX + 2, err, len)) == -1)
 		return -1;
 	/* The results of 25 hours at most are kept: no older window is undecided. */
-	if (w0 < w1 - AGG_TTL_SHORT)
-		w0 = w1 - AGG_TTL_SHORT;
-	if (agg_all_slugs(st, &slugs, &n) == -1)
+	if (w0 < first)
+		w0 = first;
+	if (mcp_store_script_load(st, take_lua, t.sha, err, len) == -1)
+		rc = -1;
+	else if (agg_all_slugs(st, &slugs, &n) == -1)
 		rc = -1, snprintf(err, len, "the slug index could not be read");
-	for (t.hour = w0 / AGG_HOUR; rc == 0 && t.hour <= w1 / AGG_HOUR; t.hour++) {
-		t.from = t.hour == w0 / AGG_HOUR ? (int)(w0 % AGG_HOUR / AGG_WINDOW) : 0;
-		t.to = t.hour == w1 / AGG_HOUR ? (int)(w1 % AGG_HOUR / AGG_WINDOW) : 59;
-		for (i = 0; rc == 0 && i < n; i += k) {
-			k = n - i < AGG_BATCH ? n - i : AGG_BATCH;
-			rc = take_slugs(st, &t, slugs + i, k, err, len);
-		}
-	}
+	if (rc == 0)
+		rc = take_hours(st, &t, slugs, n, w0, w1, err, len);
+	undecided = t.total;
+	/* What it wrote into windows decided already: the rest of the 25 hours. */
+	snprintf(plus, sizeof(plus), "%s +", region);
+	t.field = plus, t.total = 0;
+	if (rc == 0)
+		rc = take_hours(st, &t, slugs, n, first - first % AGG_HOUR,
+		    w1 - w1 % AGG_HOUR + AGG_HOUR - AGG_WINDOW, err, len);
+	*late = t.total;
 	for (i = 0; i < n; i++)
 		free(slugs[i]);
 	free(slugs);
 	for (j = 0; j < t.nwho; j++)
 		free(who[j]);
-	return rc == 0 ? t.total : -1;
+	return rc == 0 ? undecided : -1;
 }

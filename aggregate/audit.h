@@ -5,7 +5,7 @@
  * of a window already stored is counted and kept in bounded keys, and
  * which token wrote each result of the ingest is kept beside it, so that
  * revoking the token can take back what it wrote for windows not yet
- * decided.
+ * decided, and what it wrote late into windows decided already.
  *
  *	mcp:{audit}:conflict      list, newest first, AGG_AUDIT_MAX entries,
  *	                          "NOW SLUG REGION WINDOW WRITER"
@@ -13,7 +13,10 @@
  *	                          -> a count of the UTC day DAY (epoch / 86400)
  *	mcp:{SLUG}:rw:HOUR        hash, REGION -> 60 slots of 4 bytes: the ID
  *	                          of the token that wrote the result of each
- *	                          window of rs:HOUR, zeros for push on the host
+ *	                          window of rs:HOUR, zeros for push on the host;
+ *	                          "REGION +" the same, for the results written
+ *	                          once their window was decided (kept raw by
+ *	                          the fold)
  *	mcp:{SLUG}:contest:W      hash, "REGION WRITER" -> the 7 bytes of the
  *	                          first result of each writer kept out of W
  *
@@ -104,10 +107,12 @@ int agg_audit_show(struct mcp_store *st, char *err, size_t len);
 /*
  * token revoke --take-back: what token ID of region wrote for the
  * windows after the newest decided is deleted, and a contested result of
- * another writer of the region put in its place.  The count of results
- * taken back, or -1 (err).
+ * another writer of the region put in its place; so is what it wrote
+ * into windows decided already (a gap of the region, written late), in
+ * the 25 hours the store keeps, into *late.  The count of results of
+ * windows not yet decided taken back, or -1 (err).
  */
 long agg_audit_take_back(
-    struct mcp_store *st, const char *region, const char *id, char *err, size_t len);
+    struct mcp_store *st, const char *region, const char *id, long *late, char *err, size_t len);
 
 #endif

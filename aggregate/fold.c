@@ -28,7 +28,9 @@
  * raw keys deleted in the same script; hours older than H - 24 leave rf.
  * A late result into a folded hour stays raw (readers take it beside the
  * fold) until it expires: walking the folded hours for one would cost
- * every fold 46 key lookups.  A value of rf (its
+ * every fold 46 key lookups.  So does a token's result written after its
+ * window was decided (rw:HOUR's field "REGION +", audit.h): the fold
+ * leaves it raw, so that revoking the token takes it back.  A value of rf (its
  * layout in lib/reslua.h): the format (1), the p95 of all the regions' MS
  * plus 1 (0 for none) and their count, the regions, then the histogram.
  * A region is its index in the names of "R" (at most 64), else its name's
@@ -149,6 +151,33 @@ static const char fold_lua[] = MCP_RES_LUA
     "  for b = lo, hi do vput(t, cnt[b] or 0) end\n"
     "  redis.call('HSET', rf, x, table.concat(t))\n"
     "end\n"
+    "local function late_slots(x, kv)\n"
+    "  local keep, pre = {}, string.sub(rf, 1, #rf - 2)\n"
+    "  for j = 1, #kv, 2 do\n"
+    "    local w = redis.call('HGET', pre .. 'rw:' .. x, kv[j] .. ' +')\n"
+    "    if w then\n"
+    "      local s, k, n = kv[j + 1], {}, 0\n"
+    "      for q = 0, 59 do\n"
+    "        local mine = string.sub(s, q * 7 + 1, q * 7 + 7)\n"
+    "        if #mine == 7 and string.sub(w, q * 4 + 1, q * 4 + 4) ~= '\\0\\0\\0\\0' then\n"
+    "          k[q + 1], n = mine, n + 1\n"
+    "        else\n"
+    "          k[q + 1] = RES_NONE\n"
+    "        end\n"
+    "      end\n"
+    "      if n > 0 then\n"
+    "        keep[kv[j]] = table.concat(k)\n"
+    "        local t = {}\n"
+    "        for q = 0, 59 do\n"
+    "          t[q + 1] = k[q + 1] == RES_NONE and string.sub(s, q * 7 + 1, q * 7 + 7) or "
+    "RES_NONE\n"
+    "        end\n"
+    "        kv[j + 1] = table.concat(t)\n"
+    "      end\n"
+    "    end\n"
+    "  end\n"
+    "  return keep\n"
+    "end\n"
     "local F = tonumber(redis.call('HGET', rf, 'F') or '') or H - 25\n"
     "if F < H - 2 then\n"
     "  for n in string.gmatch(redis.call('HGET', rf, 'R') or '', '%S+') do\n"
@@ -159,8 +188,11 @@ static const char fold_lua[] = MCP_RES_LUA
     "    local rk, lk = KEYS[2 + 2 * q], KEYS[3 + 2 * q]\n"
     "    local kv, lat = redis.call('HGETALL', rk), redis.call('HGETALL', lk)\n"
     "    if #kv > 0 or #lat > 0 then\n"
+    "      local keep = late_slots(H - 24 + q, kv)\n"
     "      fold_hour(H - 24 + q, kv, lat)\n"
     "      redis.call('DEL', rk, lk)\n"
+    "      for r, s in pairs(keep) do redis.call('HSET', rk, r, s) end\n"
+    "      if next(keep) then redis.call('EXPIRE', rk, ttl) end\n"
     "      folded = folded + 1\n"
     "    end\n"
     "  end\n"

@@ -232,19 +232,22 @@ token_list(struct mcp_store *st, const char *region)
 
 /*
  * --take-back: what the token wrote for the windows not yet decided is
- * deleted (audit.c), after the token is revoked, so that it writes no more.
+ * deleted (audit.c), and what it wrote late into windows decided already,
+ * after the token is revoked, so that it writes no more.
  */
 static int
 take_back(struct mcp_store *st, const char *region, const char *id)
 {
 	char err[512];
-	long n = agg_audit_take_back(st, region, id, err, sizeof(err));
+	long late, n = agg_audit_take_back(st, region, id, &late, err, sizeof(err));
 
 	if (n == -1) {
 		warnx("token: take back: redis: %s", err);
 		return MCP_EXIT_FAIL;
 	}
-	warnx("token %s of %s: %ld results of windows not yet decided taken back", id, region, n);
+	warnx("token %s of %s: %ld results of windows not yet decided taken back, and %ld it "
+	      "wrote into windows decided already",
+	    id, region, n, late);
 	return MCP_EXIT_OK;
 }
 
