@@ -18,7 +18,8 @@
  * tool hashes are wanted (divergence), 1 when the history is (drift),
  * then the hashes wanted.  Returns {HGETALL hash or {}, {HASH, TEXT or
  * '' ...} (at most 64 lists), ZRANGE tch WITHSCORES or {}, the members
- * of lsi newest first or {}}.
+ * of lsi newest first or {}, {ID, HASH ...} the slug's ids of the
+ * regions' latest hashes (mcp:{SLUG}:ids, push.c)}.
  */
 const char agg_vlists_lua[] =
     "local hv, hist, want, seen, texts = {}, {}, {}, {}, {}\n"
@@ -37,9 +38,14 @@ const char agg_vlists_lua[] =
     "    texts[#texts + 1] = redis.call('GET', ARGV[1] .. 'ls:' .. hex) or ''\n"
     "  end\n"
     "end\n"
-    "local ls = {}\n"
+    "local ls, idm = {}, {}\n"
     "if ARGV[2] == '1' then ls = redis.call('ZREVRANGE', KEYS[2], 0, -1) end\n"
-    "return {hv, texts, hist, ls}\n";
+    "for i = 2, #hv, 2 do\n"
+    "  local h = string.match(hv[i], ' (%S+)$')\n"
+    "  local e = h and redis.call('HGET', ARGV[1] .. 'ids', 'h:' .. h)\n"
+    "  if e then idm[#idm + 1] = string.sub(e, 1, 4); idm[#idm + 1] = h end\n"
+    "end\n"
+    "return {hv, texts, hist, ls, idm}\n";
 
 /*
  * The history's write.  KEYS: tch.  ARGV: ttl max cut, then triples: the
@@ -124,10 +130,11 @@ agg_lcache_load(struct agg_lcache *c, const redisReply *r)
 
 	memset(c, 0, sizeof(*c));
 	c->read = 1;
-	if (r == NULL || r->type != REDIS_REPLY_ARRAY || r->elements != 4) {
+	if (r == NULL || r->type != REDIS_REPLY_ARRAY || r->elements < 4) {
 		c->read = 0;
 		return;
 	}
+	c->idm = r->elements > 4 ? r->element[4] : NULL;
 	c->hv = r->element[0];
 	c->tch = r->element[2];
 	c->lsi = r->element[3];
@@ -239,7 +246,8 @@ id_of(const char *h, size_t n, const char *id)
 }
 
 /*
- * The full hash of id: first the region's latest in the hash key, then
+ * The full hash of id: first the hash the slug's map gives it among the
+ * regions' latest, then the region's latest in the hash key, then
  * the drift of the window, the lists kept (newest first), the history's
  * changes (newest first).  Borrowed from the replies; NULL when none
  * names it.
@@ -255,6 +263,11 @@ full_hash(const struct agg_lcache *c, const redisReply *drift, const char *regio
 	int k, round;
 
 	which ^= 1;
+	/* The slug's own id of a hash: exact, where a prefix may not be (push.c). */
+	for (i = 0; c->idm != NULL && c->idm->type == REDIS_REPLY_ARRAY && i + 1 < c->idm->elements;
+	     i += 2)
+		if (strcmp(c->idm->element[i]->str, id) == 0)
+			return c->idm->element[i + 1]->str;
 	for (round = 0; round < 2; round++)
 		for (i = 0; c->hv != NULL && i + 1 < c->hv->elements; i += 2) {
 			s = c->hv->element[i + 1]->str;

@@ -19,6 +19,7 @@ struct agg_lcache {
 	const redisReply *hv;  /* HGETALL hash: region -> "STARTED HASH" */
 	const redisReply *tch; /* the history, member and score */
 	const redisReply *lsi; /* the lists kept, KIND:HEX, newest first */
+	const redisReply *idm; /* ID, HASH: the ids of the regions' latest hashes, or NULL */
 	size_t n;
 	struct {
 		const char *hash, *text; /* text "": not kept */
@@ -45,9 +46,9 @@ cJSON *agg_drift_json(const redisReply *z, struct agg_lcache *c);
 /*
  * tools_divergence into o when d says divergence: from the regions'
  * latest results of the divergence span up to window (res, the blind
- * regions' dropped), their 16-bit ids told as full hashes by the hashes
- * the store names (the regions' latest, drift, the lists kept, the
- * history).
+ * regions' dropped), their 16-bit ids told as full hashes by the slug's
+ * ids map, else by the hashes the store names (the regions' latest,
+ * drift, the lists kept, the history).
  */
 void agg_tools_divergence(cJSON *o, struct agg_lcache *c, const struct agg_decision *d,
     const struct agg_result *res, size_t nres, long long window, const redisReply *drift);

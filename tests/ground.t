@@ -50,6 +50,9 @@ is "$(cat "$TMP/push.err" "$TMP/verdict.err")" "" "push and verdict: quiet"
 vd() { jq -c --arg s "$1" 'select(.slug == $s) | [.verdict, .divergence, .divergent_regions]' "$TMP/v.1"; }
 is "$(vd plain)" '["amber","cdn-cache-divergence",["poison"]]' "the poisoned list unground: amber, poison diverges"
 is "$(vd ground)" '["amber","cdn-cache-divergence",["poison"]]' "the poisoned list ground to the honest prefix: amber, poison diverges, as unground"
+td() { jq -c --arg s "$1" 'select(.slug == $s) | [.tools_divergence[] | [.regions, .hash, .majority, .change.class]]' "$TMP/v.1"; }
+is "$(td ground)" "[[[\"poison\"],\"$hp\",\"$ha\",\"review\"]]" \
+    "...tools_divergence names poison's ground list whole, and the change from it"
 fault() { rc hget "mcp:fault:$(w 1)" poison; }
 like "$(fault)" ' hash=3( |$)' \
     "the probe-fault judgment counts poison's other hash for the three servers, the ground one too: $(fault)"
