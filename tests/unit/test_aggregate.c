@@ -23,6 +23,7 @@
 #include "../../aggregate/rule.c"
 #include "store.h"
 #include "tap.h"
+#include "text.h"
 
 static void
 is_str(const char *got, const char *want, const char *what)
@@ -1375,9 +1376,48 @@ test_audit_caps(void)
 	free(a.srv);
 }
 
+/* What tools and mcp-alert escape of a server's text (lib/text.c), a character at a time. */
+static void
+test_text(void)
+{
+	static const struct {
+		const char *s;
+		size_t n;
+		int bad;
+	} c[] = {
+	    {"a", 1, 0},
+	    {"\x1b[31m", 1, 1},
+	    {"\x7f", 1, 1},
+	    {"\xc2\x85", 2, 1},
+	    {"\xc2\x9b", 2, 1},
+	    {"\xc2\xa0", 2, 0},
+	    {"\xc3\xa9", 2, 0},
+	    {"\xe2\x80\xae", 3, 1},
+	    {"\xe2\x80\xaa", 3, 1},
+	    {"\xe2\x80\xa8", 3, 1},
+	    {"\xe2\x81\xa6", 3, 1},
+	    {"\xe2\x81\xa9", 3, 1},
+	    {"\xe2\x80\xa7", 3, 0},
+	    {"\xe2\x81\xaa", 3, 0},
+	    {"\xf0\x9f\x98\x80", 4, 0},
+	    {"\xff", 1, 1},
+	    {"\xc2", 1, 1},
+	    {"\xe2\x80", 1, 1},
+	};
+	size_t i, n;
+	int bad;
+
+	for (i = 0; i < sizeof(c) / sizeof(c[0]); i++) {
+		n = mcp_text_char(c[i].s, &bad);
+		ok(n == c[i].n && bad == c[i].bad, "mcp_text_char case %zu: %zu bytes, %s", i, n,
+		    bad ? "escaped" : "text");
+	}
+}
+
 int
 main(void)
 {
+	test_text();
 	test_urls();
 	test_windows();
 	test_rules();
