@@ -201,8 +201,9 @@
 	"        break\n"                                                                          \
 	"      end\n"                                                                              \
 	"    end\n"                                                                                \
-	"    if not id then return redis.error_reply('tool-list ids of ' .. ARGV[15] .. ': none "  \
-	"free') end\n"                                                                             \
+	"    if not id then\n"                                                                     \
+	"      return redis.error_reply(k .. ': no tool-list id free (mcp-store(7) ids)')\n"       \
+	"    end\n"                                                                                \
 	"    ids_set(k, h, id, hour)\n"                                                            \
 	"  end\n"                                                                                  \
 	"  return off .. ' ' .. l .. string.format('%04x', id) .. rest\n"                          \
@@ -357,6 +358,7 @@ static const char push_lua[] = MCP_RES_LUA PUSH_IDS_LUA AGG_AUDIT_LUA PUSH_LISTS
     "return 1\n"
     "end\n"
     "local rc = push_result()\n"
+    "if type(rc) == 'table' then return rc end\n"
     "if rc ~= 2 and ARGV[17] ~= '' then rc = rc + push_lists(rc == 1) end\n"
     "return rc\n";
 
