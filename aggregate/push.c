@@ -196,7 +196,8 @@
 	"    for n = 0, 63 do\n"                                                                   \
 	"      local c = n == 0 and p or\n"                                                        \
 	"        math.max(tonumber(string.sub(redis.sha1hex(h .. ' ' .. n), 1, 4), 16), 1)\n"      \
-	"      if redis.call('HSETNX', k, string.format('i:%04x', c), h) == 1 then\n"              \
+	"      local ik = string.format('i:%04x', c)\n"                                            \
+	"      if redis.call('HSETNX', k, ik, h) == 1 or redis.call('HGET', k, ik) == h then\n"    \
 	"        id = c\n"                                                                         \
 	"        break\n"                                                                          \
 	"      end\n"                                                                              \
