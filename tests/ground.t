@@ -41,19 +41,18 @@ window() {
 : >"$TMP/push.err"
 : >"$TMP/verdict.err"
 window 0
-window 1
-hash_of() { jq -r --arg s "$1" --arg r "$2" 'select(.type == "result" and .slug == $s and .region == $r) | .tool_hash' "$TMP/p.1"; }
+hash_of() { jq -r --arg s "$1" --arg r "$2" 'select(.type == "result" and .slug == $s and .region == $r) | .tool_hash' "$TMP/p.0"; }
 hp=$(hash_of ground poison) ha=$(hash_of ground a)
 ok "$([ "${hp:0:11}" = "${ha:0:11}" ] && [ "$hp" != "$ha" ] && echo 0 || echo 1)" \
     "the probe sees the ground list in poison with the honest one's first 16 bits ($hp, $ha)"
 is "$(cat "$TMP/push.err" "$TMP/verdict.err")" "" "push and verdict: quiet"
-vd() { jq -c --arg s "$1" 'select(.slug == $s) | [.verdict, .divergence, .divergent_regions]' "$TMP/v.1"; }
+vd() { jq -c --arg s "$1" 'select(.slug == $s) | [.verdict, .divergence, .divergent_regions]' "$TMP/v.0"; }
 is "$(vd plain)" '["amber","cdn-cache-divergence",["poison"]]' "the poisoned list unground: amber, poison diverges"
 is "$(vd ground)" '["amber","cdn-cache-divergence",["poison"]]' "the poisoned list ground to the honest prefix: amber, poison diverges, as unground"
-td() { jq -c --arg s "$1" 'select(.slug == $s) | [.tools_divergence[] | [.regions, .hash, .majority, .change.class]]' "$TMP/v.1"; }
+td() { jq -c --arg s "$1" 'select(.slug == $s) | [.tools_divergence[] | [.regions, .hash, .majority, .change.class]]' "$TMP/v.0"; }
 is "$(td ground)" "[[[\"poison\"],\"$hp\",\"$ha\",\"review\"]]" \
     "...tools_divergence names poison's ground list whole, and the change from it"
-fault() { rc hget "mcp:fault:$(w 1)" poison; }
+fault() { rc hget "mcp:fault:$(w 0)" poison; }
 like "$(fault)" ' hash=3( |$)' \
     "the probe-fault judgment counts poison's other hash for the three servers, the ground one too: $(fault)"
 
