@@ -38,7 +38,7 @@
 /*
  * Lua for push.c's script (ARGV as push's: [1] region, [4] window, [7]
  * ttl-short, [9] hour, [14] slot, [15] the slug's prefix, [16] the
- * token's ID or '').  push_again(cur, pos, v, folded): a result of the
+ * token's ID or '').  push_again(cur, pos, folded): a result of the
  * window is in the slot at pos of cur (a region's raw slots, or its slots
  * of the fold when folded: state, tool-list id, step and code only): 0
  * when it is this one (a retry; its id the slug's, push_id), else 2, kept
