@@ -24,6 +24,17 @@ spool_of() {
 	esac
 }
 
+# fold_minute SLUG: the minute of the hour whose pass folds SLUG (the
+# FNV-1a hash of its name mod 60, fold.c).
+fold_minute() {
+	local h=2166136261 i c
+	for ((i = 0; i < ${#1}; i++)); do
+		printf -v c '%d' "'${1:i:1}"
+		h=$((((h ^ c) * 16777619) & 0xffffffff))
+	done
+	echo $((h % 60))
+}
+
 # w K: the start of window K.
 w() { echo $((T0 + 60 * $1)); }
 

@@ -13,16 +13,6 @@ start_redis
 export MCP_SPOOL=$TMP/spool
 rc() { redis-cli -s "$REDIS_SOCK" "$@"; }
 H0=$((T0 / 3600))
-# fold_minute SLUG: the minute of the hour whose pass folds SLUG (the
-# FNV-1a hash of its name mod 60, fold.c).
-fold_minute() {
-	local h=2166136261 i c
-	for ((i = 0; i < ${#1}; i++)); do
-		printf -v c '%d' "'${1:i:1}"
-		h=$((((h ^ c) * 16777619) & 0xffffffff))
-	done
-	echo $((h % 60))
-}
 M=$(fold_minute f)
 RE='"name":"io.ex/f","version":"1.0.0","remote":0,"type":"streamable-http","url":"https://mcp.example.com/mcp","headers":[],"status":"active","state":"probe","reason":null,"registry":"https://registry.modelcontextprotocol.io","updated_at":"2026-11-20T10:00:00Z"'
 

@@ -18,15 +18,6 @@ export MCP_SPOOL=$TMP/spool
 rc() { redis-cli -s "$REDIS_SOCK" "$@"; }
 S=tb
 H0=$((T0 / 3600))
-# The minute of the hour whose pass folds S (FNV-1a of its name mod 60, fold.c).
-fold_minute() {
-	local h=2166136261 i c
-	for ((i = 0; i < ${#1}; i++)); do
-		printf -v c '%d' "'${1:i:1}"
-		h=$((((h ^ c) * 16777619) & 0xffffffff))
-	done
-	echo $((h % 60))
-}
 M=$(fold_minute $S)
 printf '%s https://mcp.example.com/mcp\n' "$S" >"$TMP/targets"
 # ingest REGION TOKEN FILE CLOCK: the ingest's answer's last line, as a CGI request.
