@@ -482,7 +482,9 @@ probe_free(struct probe *p)
 	calls_free(p);
 	cJSON_Delete(p->attempts);
 	cJSON_Delete(p->list_meta);
-	cJSON_Delete(p->litems);
+	fold_free(&p->fold);
+	free(p->lerr);
+	place_give(p);
 	cJSON_Delete(p->lists);
 	cJSON_Delete(p->card_problems);
 	cJSON_Delete(p->init_detail);
