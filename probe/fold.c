@@ -16,7 +16,10 @@
 #include "json.h"
 #include "probe.h"
 
-/* The bytes every cJSON tree of the process holds, and the parse under way. */
+/*
+ * The bytes cJSON's blocks take (modulo: a string cJSON printed and free(3)
+ * freed is not taken back), and the parse under way: its start and bound.
+ */
 static size_t tree_bytes;
 static size_t parse_base, parse_cap;
 static int parse_over;
@@ -26,7 +29,8 @@ tree_malloc(size_t n)
 {
 	void *p;
 
-	if (parse_cap > 0 && tree_bytes + n > parse_base + parse_cap) {
+	/* What this parse took: exact, even if a block freed here was not counted. */
+	if (parse_cap > 0 && tree_bytes - parse_base + n > parse_cap) {
 		parse_over = 1;
 		return NULL;
 	}
@@ -51,12 +55,6 @@ fold_init(void)
 	cJSON_Hooks h = {tree_malloc, tree_free};
 
 	cJSON_InitHooks(&h);
-}
-
-size_t
-fold_tree_bytes(void)
-{
-	return tree_bytes;
 }
 
 cJSON *
@@ -209,7 +207,7 @@ grow(struct fold *f)
 /*
  * One item folded in: its sort key and its JCS text, or the reason it has
  * none (it is not I-JSON), said once the list is sorted.  -1 when memory
- * ran out or the text passed max.
+ * ran out or the text and keys together passed max.
  */
 int
 fold_item(struct fold *f, const cJSON *item, const char *key, size_t max)
@@ -233,18 +231,18 @@ fold_item(struct fold *f, const cJSON *item, const char *key, size_t max)
 		return -1;
 	it->len = f->text.len - it->off;
 	it->pos = f->n++;
-	return f->text.len > max ? -1 : 0;
+	return f->text.len + f->keys.len > max ? -1 : 0;
 }
 
-static const struct fold *sorting;
-
+/* qsort_r order: by key (UTF-16 code units), then by place: stable. */
 static int
-item_cmp(const void *a, const void *b)
+item_cmp(const void *a, const void *b, void *arg)
 {
 	const struct fold_item *ta = a, *tb = b;
+	const char *keys = arg;
 	int c;
 
-	if ((c = mcp_utf16_cmp(sorting->keys.p + ta->key, sorting->keys.p + tb->key)) != 0)
+	if ((c = mcp_utf16_cmp(keys + ta->key, keys + tb->key)) != 0)
 		return c;
 	return ta->pos < tb->pos ? -1 : ta->pos > tb->pos;
 }
@@ -275,11 +273,8 @@ fold_hash(struct fold *f, char *hash, struct mcp_buf *carry, size_t max, size_t 
 {
 	size_t i, n, plen, total = 2;
 
-	if (f->n > 0) {
-		sorting = f;
-		qsort(f->it, f->n, sizeof(*f->it), item_cmp);
-		sorting = NULL;
-	}
+	if (f->n > 0)
+		qsort_r(f->it, f->n, sizeof(*f->it), item_cmp, f->keys.p);
 	for (i = 0; i < f->n; i++) {
 		if (f->it[i].err != NULL) {
 			snprintf(why, len, "%s", f->it[i].err);

@@ -395,7 +395,7 @@ int list_page(struct probe *p, struct xfer *x, const struct list_kind *k, const 
  * answer_parse: a server's answer parsed as mcp_json_parse does, its tree
  * at most TREE_FACTOR times -m (else NULL, and why says so).  fold_item:
  * item's key (its member key) and JCS appended, -1 when memory ran out or
- * the text passed max.  fold_hash: the items sorted, the "sha256:" tag of
+ * the text and keys passed max.  fold_hash: the items sorted, the "sha256:" tag of
  * the list's JCS into hash, its size into *size, and the JCS itself
  * appended to carry when carry is not NULL and it is within max; -1 with
  * why when an item is not I-JSON.
@@ -416,7 +416,6 @@ int place_need(struct probe *p, struct xfer *x, size_t bytes);
 void place_give(struct probe *p);
 void place_unwait(struct probe *p);
 long places_count(void);
-size_t fold_tree_bytes(void);
 cJSON *answer_parse(const struct probe *p, const char *s, size_t n, const char **why);
 int fold_item(struct fold *f, const cJSON *item, const char *key, size_t max);
 int fold_hash(struct fold *f, char *hash, struct mcp_buf *carry, size_t max, size_t *size,

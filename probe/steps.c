@@ -185,7 +185,7 @@ page_fold(struct probe *p, cJSON *arr, const struct list_kind *k, char *why, siz
 	for (t = arr->child; t != NULL; t = next) {
 		next = t->next;
 		if (fold_item(&p->fold, t, k->key, max) == -1) {
-			if (p->fold.text.len > max)
+			if (p->fold.text.len + p->fold.keys.len > max)
 				snprintf(why, len,
 				    "the %s list passed %zu bytes in canonical form at page %d",
 				    k->one, max, p->pages);
