@@ -26,20 +26,20 @@ serve() {
 	[ -s "$tmp/port" ] || { echo "probe-mem.sh: biglist.mjs did not start: $(cat "$tmp/big.err")" >&2; exit 1; }
 	base=http://127.0.0.1:$(cat "$tmp/port")
 }
-# run LABEL PROBE M MODE N: "wall_s peak_MB healthy/N" of one run of N targets of MODE.
+# run LABEL PROBE M MODE N: "wall_s peak_MiB healthy/N" of one run of N targets of MODE.
 run() {
 	local i
 	for i in $(seq "$5"); do echo "t$i $base/$4/mcp"; done >"$tmp/fleet"
 	"$tmp/timed" "$tmp/time" "$2" -r bench -m "$3" -j "$5" -t 120 -w 110 -f "$tmp/fleet" \
 	    >"$tmp/out" 2>/dev/null || true
 	read -r wall _ rss <"$tmp/time"
-	printf '%.1f %.1f %s/%s' "$wall" "$(echo "$rss / 1024" | bc -l)" \
+	printf '%.1f %.1f %s/%s\n' "$wall" "$(echo "$rss / 1024" | bc -l)" \
 	    "$(jq -r 'select(.type == "result" and .state == "healthy") | .slug' "$tmp/out" | wc -l)" "$5"
 }
 builds=("after $PWD/$B/mcp-probe")
 [ -z "${BENCH_BEFORE:-}" ] || builds=("before $BENCH_BEFORE/mcp-probe" "${builds[@]}")
 
-printf '%-6s %-7s %-30s %6s   %-7s %10s %8s %8s\n' -m list servers n build "peak MB" "wall s" healthy
+printf '%-6s %-7s %-30s %6s   %-7s %10s %8s %8s\n' -m list servers n build "peak MiB" "wall s" healthy
 for m in 1M 4M; do
 	bytes=$((${m%M} * 1000000 - 60000))
 	serve "$m" "$bytes"
