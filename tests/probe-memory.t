@@ -34,7 +34,8 @@ for (const [mode, method, member, key] of [["one", "tools/list", "tools", "name"
 	const c = canonicalize(v);
 	console.log("sha256:" + createHash("sha256").update(c, "utf8").digest("hex"), Buffer.byteLength(c), v.length);
 }' "$base") >"$TMP/want" 2>"$TMP/want.err"
-{ read -r thash tbytes tcount && read -r rhash rbytes rcount && read -r phash pbytes pcount; } <"$TMP/want"
+{ read -r thash tbytes tcount && read -r rhash rbytes rcount && read -r phash pbytes pcount; } <"$TMP/want" ||
+    diag "the lists hashed here: $(cat "$TMP/want" "$TMP/want.err")"
 ok "$([ "${tbytes:-0}" -gt 3900000 ] && [ "${rbytes:-0}" -gt 3900000 ] && [ "${pbytes:-0}" -gt 3900000 ]; echo $?)" \
     "the fixture's lists are 4 MB each ($tbytes, $rbytes, $pbytes bytes)"
 
