@@ -14,6 +14,7 @@
 
 #include "hash.h"
 #include "json.h"
+#include "mcp.h"
 #include "probe.h"
 
 /*
@@ -128,6 +129,8 @@ place_need(struct probe *p, struct xfer *x, size_t bytes)
 	}
 	if (p->place == 0) {
 		p->place = -1;
+		if (p->place_waited == 0)
+			p->place_waited = mcp_mono();
 		TAILQ_INSERT_TAIL(&waiting, p, placeq);
 	}
 	x->paused = 1;
@@ -170,6 +173,7 @@ place_give(struct probe *p)
 		TAILQ_REMOVE(&waiting, q, placeq);
 		places_free--;
 		q->place = 1;
+		q->place_got = mcp_mono();
 		resume(&q->x);
 		resume(&q->s);
 		resume(&q->a);

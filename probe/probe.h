@@ -286,6 +286,8 @@ struct probe {
 	int reported;              /* the records are written; the runner frees it */
 	int place;                 /* 1: it holds one of the run's places, -1: waits (fold.c) */
 	TAILQ_ENTRY(probe) placeq; /* the targets waiting for one, first come first */
+	double place_waited;       /* mono time its wait for a place began, 0: never waited */
+	double place_got;          /* mono time it got one after waiting */
 	size_t kept;               /* the bytes of the tools it keeps (tools) */
 };
 

@@ -8,7 +8,8 @@
 # -m, a small bound for each target besides, and the process itself.
 # Before, each target held its list as two trees and its text at once
 # until it ended, and the list of zeros alone took 320 MB.  The records
-# are as they were: every hash is the list's, hashed again here.
+# are as they were: every hash is the list's, hashed again here.  A
+# working server whose time runs out waiting for a place is unjudged.
 # shellcheck source=tests/lib.sh
 . "$(dirname "$0")/lib.sh"
 
@@ -81,4 +82,14 @@ case $(ldd "$(command -v mcp-probe)") in
 	;;
 *) ok "$([ "$kib" -le "$bound" ]; echo $?)" "peak memory $kib KiB, within the bound of $bound KiB" ;;
 esac
+# A target whose time runs out while it waits for a place is unjudged
+# (evicted), never a timeout: with -m 64M the run has 2 places, both held
+# by servers whose answers never end; a working server's 4 MB list waits.
+printf '%s\n' "hold-1 $base/hold/mcp timeout=8" "hold-2 $base/hold/mcp timeout=8" \
+    "late-1 $base/late/mcp timeout=3" >"$TMP/fleet2"
+mcp-probe -r t -j 3 -m 64M -w 50 -f "$TMP/fleet2" >"$TMP/out2" 2>"$TMP/err2"
+r2() { jq -r "select(.type == \"result\" and .slug == \"$1\") | $2" "$TMP/out2"; }
+is "$(r2 late-1 '[.state, .failed_step, .error.code] | join(" ")')" "unjudged  evicted" \
+    "a working server whose time ran out waiting for one of the run's places: unjudged, evicted"
+like "$(r2 late-1 .error.message)" "waiting for one of the run's 2 places" "and its message says so"
 done_testing
