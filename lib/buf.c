@@ -24,6 +24,9 @@ grow(struct mcp_buf *b, size_t need)
 			return -1;
 		cap *= 2;
 	}
+	/* A capped buffer never takes more than its cap: not twice, by doubling. */
+	if (b->max && cap > b->max + 1)
+		cap = b->max + 1;
 	if (b->wipe) {
 		/* Moved by hand: realloc would leave the old block as it was. */
 		if ((p = malloc(cap)) == NULL)

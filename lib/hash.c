@@ -35,29 +35,79 @@ put(struct mcp_buf *out, const char *text, char *err, size_t errlen)
 	return mcp_buf_adds(out, text) == -1 ? fail(err, errlen, "out of memory") : 0;
 }
 
-int
-mcp_sha256_tag(const void *p, size_t len, char *out)
+/* "sha256:" and the hex of md into out. */
+static void
+tag(const unsigned char *md, size_t n, char *out)
 {
 	static const char hex[] = "0123456789abcdef";
-	unsigned char md[SHA256_DIGEST_LENGTH];
 	size_t i;
-#ifndef OPENSSL_NO_DEPRECATED_3_0
-	SHA256_CTX c;
 
-	if (SHA256_Init(&c) != 1 || SHA256_Update(&c, p, len) != 1 || SHA256_Final(md, &c) != 1)
-		return -1;
-#else
-	unsigned int n;
-
-	if (EVP_Digest(p, len, md, &n, EVP_sha256(), NULL) != 1 || n != sizeof(md))
-		return -1;
-#endif
 	memcpy(out, "sha256:", 7);
-	for (i = 0; i < sizeof(md); i++) {
+	for (i = 0; i < n; i++) {
 		out[7 + 2 * i] = hex[md[i] >> 4];
 		out[7 + 2 * i + 1] = hex[md[i] & 0xf];
 	}
-	out[7 + 2 * sizeof(md)] = '\0';
+	out[7 + 2 * n] = '\0';
+}
+
+/* A single piece, for mcp_sha256_tag. */
+struct whole {
+	const void *p;
+	size_t len;
+};
+
+static const void *
+whole_piece(void *arg, size_t i, size_t *len)
+{
+	const struct whole *w = arg;
+
+	(void)i;
+	*len = w->len;
+	return w->p;
+}
+
+int
+mcp_sha256_tag(const void *p, size_t len, char *out)
+{
+	struct whole w = {p, len};
+
+	return mcp_sha256_parts(whole_piece, &w, 1, out);
+}
+
+int
+mcp_sha256_parts(
+    const void *(*part)(void *arg, size_t i, size_t *len), void *arg, size_t n, char *out)
+{
+	unsigned char md[SHA256_DIGEST_LENGTH];
+	const void *b;
+	size_t i, len;
+#ifndef OPENSSL_NO_DEPRECATED_3_0
+	SHA256_CTX c;
+
+	if (SHA256_Init(&c) != 1)
+		return -1;
+	for (i = 0; i < n; i++) {
+		b = part(arg, i, &len);
+		if (SHA256_Update(&c, b, len) != 1)
+			return -1;
+	}
+	if (SHA256_Final(md, &c) != 1)
+		return -1;
+#else
+	EVP_MD_CTX *c = EVP_MD_CTX_new();
+	unsigned int mdlen = 0;
+	int ok = c != NULL && EVP_DigestInit_ex(c, EVP_sha256(), NULL) == 1;
+
+	for (i = 0; ok && i < n; i++) {
+		b = part(arg, i, &len);
+		ok = EVP_DigestUpdate(c, b, len) == 1;
+	}
+	ok = ok && EVP_DigestFinal_ex(c, md, &mdlen) == 1 && mdlen == sizeof(md);
+	EVP_MD_CTX_free(c);
+	if (!ok)
+		return -1;
+#endif
+	tag(md, sizeof(md), out);
 	return 0;
 }
 

@@ -16,6 +16,12 @@
  */
 #define MCP_HASH_LEN (7 + 64 + 1)
 int mcp_sha256_tag(const void *p, size_t len, char *out);
+/*
+ * The same of the n pieces part(arg, 0 .. n - 1) gives (each borrowed until
+ * the next call, its length in *len), one after the other, as if joined.
+ */
+int mcp_sha256_parts(
+    const void *(*part)(void *arg, size_t i, size_t *len), void *arg, size_t n, char *out);
 
 /*
  * A list of the contract (tools, resources, prompts) in canonical form:

@@ -68,6 +68,7 @@ expect_step(struct probe *p, enum step s)
 	p->expected |= 1 << s;
 	p->seen.proto = p->proto;
 	p->seen.tools = p->steps[S_LIST].status == ST_PASS ? p->tools : NULL;
+	p->seen.ntools = p->seen.tools != NULL ? p->ntools : 0;
 	if (expect_judge(e, x, &p->seen, &passed, msg, failed) == 0) {
 		if (!none)
 			expect_note(p, s, passed, NULL);

@@ -51,7 +51,8 @@ struct mcp_expect {
 /* What a probe saw, for the conditions and references to read (borrowed). */
 struct x_seen {
 	const char *proto;               /* the negotiated protocol version, or "" */
-	const cJSON *tools;              /* the tools listed, or NULL: none */
+	const cJSON *tools;              /* the tools named, or NULL: none listed */
+	int ntools;                      /* the tools listed, all of them */
 	const cJSON *res[MCP_CALLS_MAX]; /* each call's result when kept, or NULL */
 	double ms[MCP_CALLS_MAX];        /* each call's time */
 	int done;                        /* calls answered so far */

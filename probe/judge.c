@@ -238,7 +238,10 @@ judge_one(const struct x_cond *c, const struct x_seen *s, char *msg)
 	int ok = 0;
 
 	v = value(c, s, &own);
-	if (c->fn == 'h') {
+	if (c->fn == 'l' && c->subj == X_TOOLS && c->path[0] == '\0') {
+		/* The probe keeps the tools it names, and the count of all. */
+		v = fnv = cJSON_CreateNumber(s->ntools);
+	} else if (c->fn == 'h') {
 		v = fnv = cJSON_CreateBool(v != NULL);
 	} else if (c->fn == 'l' && v != NULL) {
 		if (cJSON_IsArray(v) || cJSON_IsObject(v))

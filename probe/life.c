@@ -131,6 +131,18 @@ unjudged_code(const struct probe *p)
 {
 	const char *code = p->cut_code;
 	double own = p->t->timeout > 0 ? p->t->timeout : p->o->timeout;
+	int s;
+
+	/*
+	 * Its time ran out while some of it went to waiting for one of the
+	 * run's places (fold.c): the run had no room to judge it, whatever
+	 * the share, and a working server is never a timeout for that.
+	 */
+	if (code == NULL && p->place_waited > 0 && probe_broken(p))
+		for (s = 0; s < S_NSTEPS; s++)
+			if (p->steps[s].status == ST_FAIL && p->steps[s].code != NULL &&
+			    strcmp(p->steps[s].code, "timeout") == 0)
+				return "evicted";
 
 	if (code == NULL && p->cut_at > 0 && p->finished_mono >= p->cut_at - CUT_EPS)
 		code = "run_ended";
@@ -201,6 +213,12 @@ finish(struct probe *p)
 	if (p->cut_at > 0 && p->finished_mono >= p->cut_at - CUT_EPS)
 		note(p, "its deadline cut to %.1f s to end within the run's (-d %g)",
 		    p->cut_at - p->mono0, p->o->run_secs);
+	if (uj != NULL && p->place_waited > 0 && p->cut_code == NULL)
+		note(p,
+		    "its time ran out after %.1f s spent waiting for one of the run's %ld places "
+		    "(the lists' memory, mcp-probe(1) LIMITS)",
+		    (p->place_got > 0 ? p->place_got : p->finished_mono) - p->place_waited,
+		    places_count());
 	if (uj != NULL)
 		unjudge(p, uj);
 	/* At the run's end, there is no time to close the session. */
@@ -482,7 +500,9 @@ probe_free(struct probe *p)
 	calls_free(p);
 	cJSON_Delete(p->attempts);
 	cJSON_Delete(p->list_meta);
-	cJSON_Delete(p->litems);
+	fold_free(&p->fold);
+	free(p->lerr);
+	place_give(p);
 	cJSON_Delete(p->lists);
 	cJSON_Delete(p->card_problems);
 	cJSON_Delete(p->init_detail);

@@ -7,6 +7,7 @@
  */
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "hash.h"
@@ -42,20 +43,19 @@ static void
 list_done(struct probe *p)
 {
 	const struct list_kind *k = &list_kinds[p->lk];
-	const cJSON *it;
+	size_t n = p->fold.n;
 	char name[32], why[200];
 
-	cJSON_ArrayForEach(it, p->litems) if (!cJSON_IsObject(it))
-	{
-		list_error(p, "malformed", "a %s is not an object", k->one);
+	if (p->lerr != NULL) {
+		list_error(p, "malformed", "%s", p->lerr);
 		return;
 	}
-	if (list_content(p, p->lists, p->litems, k, p->lhash[p->lk], why, sizeof(why)) == -1) {
+	if (list_content(p, p->lists, k, p->lhash[p->lk], why, sizeof(why)) == -1) {
 		list_error(p, "malformed", "the %s list is not I-JSON: %s", k->one, why);
 		return;
 	}
 	snprintf(name, sizeof(name), "%s_count", k->one);
-	cJSON_AddNumberToObject(p->lists, name, cJSON_GetArraySize(p->litems));
+	cJSON_AddNumberToObject(p->lists, name, (double)n);
 	snprintf(name, sizeof(name), "%s_hash", k->one);
 	cJSON_AddStringToObject(p->lists, name, p->lhash[p->lk]);
 	next_list(p);
@@ -79,6 +79,8 @@ page_failed(struct probe *p, struct xfer *x, CURLcode rc)
 	} else if (x->status < 200 || x->status > 299) {
 		list_error(p, x->status < 500 ? "http_4xx" : "http_5xx", "%s answered HTTP %ld",
 		    method, x->status);
+	} else if (!id_ok(x) && x->bad_json == tree_too_large) {
+		list_error(p, "too_large", "%s answer: %s", method, tree_too_large);
 	} else if (!id_ok(x)) {
 		list_error(p, "malformed", "%s answer is not JSON-RPC", method);
 	} else if ((e = cJSON_GetObjectItemCaseSensitive(x->msg, "error")) != NULL) {
@@ -102,8 +104,7 @@ on_page(struct xfer *x, CURLcode rc)
 
 	if (page_failed(p, x, rc))
 		return;
-	more = list_page(p, x, cJSON_GetObjectItemCaseSensitive(x->msg, "result"),
-	    &list_kinds[p->lk], p->litems, &code, why, sizeof(why));
+	more = list_page(p, x, &list_kinds[p->lk], &code, why, sizeof(why));
 	if (more == 1)
 		send_page(p);
 	else if (more == 0)
@@ -137,17 +138,14 @@ send_page(struct probe *p)
 static void
 next_list(struct probe *p)
 {
-	cJSON_Delete(p->litems);
-	p->litems = NULL;
+	fold_free(&p->fold);
+	free(p->lerr);
+	p->lerr = NULL;
 	while (++p->lk < LK_N && !p->declares[p->lk])
 		;
 	if (p->lk >= LK_N) {
 		p->req_cap = 0;
 		p->lists_then(p);
-		return;
-	}
-	if ((p->litems = cJSON_CreateArray()) == NULL) {
-		list_error(p, "probe_error", "out of memory");
 		return;
 	}
 	p->pages = 0;

@@ -392,6 +392,7 @@ main(int argc, char *argv[])
 	double t0 = mcp_mono();
 	int ch, rc;
 
+	fold_init(); /* before any tree is made */
 	c.o.redact = c.redact;
 	c.o.guard.deny = c.deny;
 	c.o.guard.allow = c.allow;

@@ -92,6 +92,7 @@ struct xfer {
 	char guard_ip[46]; /* the first address refused, or "" */
 	int url_refused;   /* the URL itself is refused */
 	int admitted;      /* a socket was opened */
+	int paused;        /* its answer waits for a place (fold.c) */
 };
 
 /* Secret values of a URL's query kept for scrubbing, raw and decoded. */
@@ -114,6 +115,38 @@ extern const struct list_kind list_kinds[LK_N];
 /* --list-max: a list's canonical JSON in records, at the most (default). */
 #define LIST_MAX_DEFAULT 65536
 #define LIST_MAX_MAX (256 * 1024)
+
+/*
+ * A list being read (fold.c): each item's sort key and canonical text, in
+ * the order they came, until the last page is in.
+ */
+struct fold_item {
+	size_t off, len; /* its JCS in text */
+	size_t key;      /* its sort key in keys */
+	size_t pos;      /* its place in the list */
+	char *err;       /* owned: why it is not I-JSON, or NULL */
+};
+struct fold {
+	struct mcp_buf text;  /* the items' JCS, one after the other */
+	struct mcp_buf keys;  /* their keys, each NUL-terminated */
+	struct fold_item *it; /* owned, n of cap */
+	size_t n, cap;
+};
+/*
+ * What a target may hold (fold.c, mcp-probe(1) LIMITS).  Without a place,
+ * an answer (a list: all its pages) of PLACE_FREE bytes, its tree
+ * TREE_SMALL, its canonical text FOLD_FACTOR times PLACE_FREE.  Past
+ * PLACE_FREE, the target waits for one of the run's places: then an
+ * answer of -m, its tree TREE_FACTOR times -m, a list's text FOLD_FACTOR
+ * times -m.  Either way the tools it names are kept up to TREE_SMALL.
+ * The places are RUN_PLACES_MEM / (PLACE_COST times -m), at least 2.
+ */
+#define PLACE_FREE (64 * 1024)
+#define TREE_SMALL (1024 * 1024)
+#define TREE_FACTOR 4
+#define FOLD_FACTOR 2
+#define PLACE_COST 8
+#define RUN_PLACES_MEM (256.0 * 1024 * 1024)
 
 struct step_rec {
 	enum status status;
@@ -187,7 +220,10 @@ struct probe {
 	const char *transport; /* streamable-http, sse, NULL */
 	const char *era_found; /* modern, legacy, NULL */
 	long http_status;
-	cJSON *tools;     /* owned array, all pages */
+	cJSON *tools;     /* owned array: the tools a call or a condition names */
+	int ntools;       /* the tools listed, all pages */
+	struct fold fold; /* the list being read (fold.c) */
+	char *lerr;       /* owned: its first item that is not as it must be, or NULL */
 	cJSON *list_meta; /* owned: ttlMs and cacheScope of modern lists */
 	char cursor[1024];
 	int pages;
@@ -196,7 +232,6 @@ struct probe {
 	char tool_hash[80];
 	int declares[LK_N];                 /* the capabilities name the list (detect.c) */
 	enum list_k lk;                     /* the list being read (lists.c) */
-	cJSON *litems;                      /* owned: its items so far */
 	char lhash[LK_N][MCP_HASH_LEN];     /* the hashes of those read whole, or "" */
 	cJSON *lists;                       /* owned: what they add to the tools_list detail */
 	void (*lists_then)(struct probe *); /* what follows once they are read */
@@ -222,33 +257,38 @@ struct probe {
 	cJSON *calls;                   /* owned detail: each call's tool and ms, or NULL */
 	int expected;                   /* bit s: the conditions on step s were judged */
 	void (*resume_done)(struct xfer *, CURLcode);
-	char *oauth_token;        /* owned, wiped: the access token got (probe/oauth.c) */
-	cJSON *oauth_detail;      /* owned: the auth step's detail once authorized */
-	double oauth_ms;          /* the auth step's time: discovery and the grant */
-	int oauth_tries;          /* grants asked for this target */
-	int oauth_retried;        /* a refused cached token was dropped once */
-	cJSON *oauth_prm;         /* owned: the metadata the token was got along */
-	int oauth_as_meta;        /* it is the authorization server's own (2025-03-26) */
-	char oauth_key[65];       /* the token's cache key */
-	char *oauth_res;          /* owned: the resource the token is for (RFC 8707) */
-	char *oauth_scope;        /* owned: the scope asked for */
-	const char *oauth_grant;  /* static: the grant and client authentication */
-	int oauth_place;          /* which place of the issuer's metadata is asked */
-	struct mcp_buf oauth_why; /* why each place failed */
-	long slot;                /* its place among the runner's targets in flight, or -1 */
-	TAILQ_ENTRY(probe) q;     /* the runner's young or stalled targets (sched.c) */
-	int slow;                 /* stalled: silent long enough not to count against -j */
-	double heard;             /* mono time of its last byte from a server, or its start */
-	double qat;               /* mono time its place in its queue's order was taken */
-	int nsock;                /* its sockets open (runner_sockopt, runner_closesocket) */
-	double cut_at;            /* mono time its deadline was cut to, or 0 (the run's end) */
-	const char *cut_why;      /* why it is being ended early (borrowed, probe_cut) */
-	const char *cut_code;     /* the run ends it early: not_started, evicted, run_ended */
-	const char *unjudged;     /* static: why the run could not judge it (finish), or NULL */
-	char *uj_msg;             /* owned: what it was doing when the run ended it, or NULL */
-	int dirty;                /* on the runner's list of probes to look at */
-	int done;                 /* the steps are decided */
-	int reported;             /* the records are written; the runner frees it */
+	char *oauth_token;         /* owned, wiped: the access token got (probe/oauth.c) */
+	cJSON *oauth_detail;       /* owned: the auth step's detail once authorized */
+	double oauth_ms;           /* the auth step's time: discovery and the grant */
+	int oauth_tries;           /* grants asked for this target */
+	int oauth_retried;         /* a refused cached token was dropped once */
+	cJSON *oauth_prm;          /* owned: the metadata the token was got along */
+	int oauth_as_meta;         /* it is the authorization server's own (2025-03-26) */
+	char oauth_key[65];        /* the token's cache key */
+	char *oauth_res;           /* owned: the resource the token is for (RFC 8707) */
+	char *oauth_scope;         /* owned: the scope asked for */
+	const char *oauth_grant;   /* static: the grant and client authentication */
+	int oauth_place;           /* which place of the issuer's metadata is asked */
+	struct mcp_buf oauth_why;  /* why each place failed */
+	long slot;                 /* its place among the runner's targets in flight, or -1 */
+	TAILQ_ENTRY(probe) q;      /* the runner's young or stalled targets (sched.c) */
+	int slow;                  /* stalled: silent long enough not to count against -j */
+	double heard;              /* mono time of its last byte from a server, or its start */
+	double qat;                /* mono time its place in its queue's order was taken */
+	int nsock;                 /* its sockets open (runner_sockopt, runner_closesocket) */
+	double cut_at;             /* mono time its deadline was cut to, or 0 (the run's end) */
+	const char *cut_why;       /* why it is being ended early (borrowed, probe_cut) */
+	const char *cut_code;      /* the run ends it early: not_started, evicted, run_ended */
+	const char *unjudged;      /* static: why the run could not judge it (finish), or NULL */
+	char *uj_msg;              /* owned: what it was doing when the run ended it, or NULL */
+	int dirty;                 /* on the runner's list of probes to look at */
+	int done;                  /* the steps are decided */
+	int reported;              /* the records are written; the runner frees it */
+	int place;                 /* 1: it holds one of the run's places, -1: waits (fold.c) */
+	TAILQ_ENTRY(probe) placeq; /* the targets waiting for one, first come first */
+	double place_waited;       /* mono time its wait for a place began, 0: never waited */
+	double place_got;          /* mono time it got one after waiting */
+	size_t kept;               /* the bytes of the tools it keeps (tools) */
 };
 
 /* run.c */
@@ -326,8 +366,8 @@ void probe_free(struct probe *p);
 void finish(struct probe *p);
 void send_list(struct probe *p);
 double since(double t0);
-int list_content(struct probe *p, cJSON *d, const cJSON *items, const struct list_kind *k,
-    char *hash, char *why, size_t len);
+int list_content(
+    struct probe *p, cJSON *d, const struct list_kind *k, char *hash, char *why, size_t len);
 int first_checks(struct probe *p, struct xfer *x, CURLcode rc);
 
 /* chain.c: the conditions on a probe's steps, and its chained calls. */
@@ -345,11 +385,44 @@ void call_answered(struct probe *p, cJSON *res);
 void call_detail(struct probe *p);
 void calls_free(struct probe *p);
 /*
- * One page of a list of kind k into items: 1 when another page follows, 0
- * at the end, -1 with a code ("too_large", "malformed") and why (steps.c).
+ * One page of a list of kind k folded into p->fold, and the page's tree and
+ * body freed: 1 when another page follows, 0 at the end, -1 with a code
+ * ("too_large", "malformed") and why (steps.c).
  */
-int list_page(struct probe *p, const struct xfer *x, const cJSON *res, const struct list_kind *k,
-    cJSON *items, const char **code, char *why, size_t len);
+int list_page(struct probe *p, struct xfer *x, const struct list_kind *k, const char **code,
+    char *why, size_t len);
+
+/*
+ * fold.c.  fold_init: every cJSON allocation counted (once, before any).
+ * answer_parse: a server's answer parsed as mcp_json_parse does, its tree
+ * at most TREE_FACTOR times -m (else NULL, and why says so).  fold_item:
+ * item's key (its member key) and JCS appended, -1 when memory ran out or
+ * the text and keys passed max.  fold_hash: the items sorted, the "sha256:" tag of
+ * the list's JCS into hash, its size into *size, and the JCS itself
+ * appended to carry when carry is not NULL and it is within max; -1 with
+ * why when an item is not I-JSON.
+ */
+void fold_init(void);
+extern const char tree_too_large[]; /* answer_parse's why when the tree passed its bound */
+/* The bytes of the tree v, as the allocator counts them. */
+size_t tree_size(const cJSON *v);
+/*
+ * The run's places for large answers.  places_init: their number, for -m.
+ * place_need: 0 when p may take bytes more of x's answer (it holds a
+ * place, or needs none), else -1: x is paused until one is free.
+ * place_give: p's place (or its wait) is over; the first waiting gets it.
+ * places_count: their number.
+ */
+void places_init(const struct opts *o);
+int place_need(struct probe *p, struct xfer *x, size_t bytes);
+void place_give(struct probe *p);
+void place_unwait(struct probe *p);
+long places_count(void);
+cJSON *answer_parse(const struct probe *p, const char *s, size_t n, const char **why);
+int fold_item(struct fold *f, const cJSON *item, const char *key, size_t max);
+int fold_hash(struct fold *f, char *hash, struct mcp_buf *carry, size_t max, size_t *size,
+    char *why, size_t len);
+void fold_free(struct fold *f);
 
 /*
  * lists.c: the resources and prompts the server's capabilities declare,

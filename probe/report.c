@@ -245,7 +245,7 @@ result_record(struct rw *w, struct probe *p)
 	else
 		m_null(w, "http_status");
 	if (listed)
-		m_num(w, "tool_count", cJSON_GetArraySize(p->tools));
+		m_num(w, "tool_count", p->ntools);
 	else
 		m_null(w, "tool_count");
 	m_str(w, "tool_hash", listed ? p->tool_hash : NULL);

@@ -352,6 +352,7 @@ run(const struct opts *o, struct mcp_targets *ts)
 	r.ts = ts;
 	r.now = mcp_mono();
 	catch_term(&r);
+	places_init(o);
 	sched_init(&r);
 	if (mcp_curl_init() == -1)
 		errx(MCP_EXIT_FAIL, "curl_global_init failed");

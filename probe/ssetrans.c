@@ -57,7 +57,7 @@ on_stream_event(const struct mcp_sse_event *ev, void *arg)
 	}
 	if (ev->datalen == 0 || strcmp(ev->type, "message") != 0)
 		return 0;
-	if ((msg = mcp_json_parse(ev->data, ev->datalen, &s->bad_json)) == NULL)
+	if ((msg = answer_parse(p, ev->data, ev->datalen, &s->bad_json)) == NULL)
 		return 0;
 	if (cJSON_IsObject(msg) && cJSON_HasObjectItem(msg, "method") &&
 	    cJSON_HasObjectItem(msg, "id")) {

@@ -25,34 +25,30 @@ const struct list_kind list_kinds[LK_N] = {
 };
 
 /*
- * The hash of a whole list into hash, and into d the list itself as it was
- * hashed (its JCS bytes, sorted by the kind's key), when those bytes are
- * within --list-max; over it, only their size.  -1 with why when the list
- * is not I-JSON.
+ * The hash of the list read whole (p->fold) into hash, and into d the list
+ * itself as it was hashed (its JCS bytes, sorted by the kind's key), when
+ * those bytes are within --list-max; over it, only their size.  -1 with why
+ * when the list is not I-JSON.  The folded list is freed.
  */
 int
-list_content(struct probe *p, cJSON *d, const cJSON *items, const struct list_kind *k, char *hash,
-    char *why, size_t len)
+list_content(
+    struct probe *p, cJSON *d, const struct list_kind *k, char *hash, char *why, size_t len)
 {
 	struct mcp_buf b = {0};
+	size_t size = 0, max = p->o->list_max;
 	char name[32];
 	cJSON *raw;
-	int rc = -1;
+	int rc;
 
-	if (mcp_list_jcs(items, k->key, &b, why, len) == -1)
+	rc = fold_hash(&p->fold, hash, max > 0 ? &b : NULL, max, &size, why, len);
+	fold_free(&p->fold);
+	if (rc == -1 || max == 0)
 		goto out;
-	if (mcp_sha256_tag(b.p, b.len, hash) == -1) {
-		snprintf(why, len, "SHA-256 failed");
-		goto out;
-	}
-	rc = 0;
-	if (p->o->list_max == 0)
-		goto out;
-	if (b.len > p->o->list_max) {
+	if (size > max) {
 		snprintf(name, sizeof(name), "%s_omitted", k->member);
 		cJSON_AddStringToObject(d, name, "too_large");
 		snprintf(name, sizeof(name), "%s_bytes", k->member);
-		cJSON_AddNumberToObject(d, name, (double)b.len);
+		cJSON_AddNumberToObject(d, name, (double)size);
 	} else if ((raw = cJSON_CreateRaw(b.p)) != NULL) {
 		/* Written as it is (mcp_json_write): the very bytes hashed. */
 		cJSON_AddItemToObject(d, k->member, raw);
@@ -62,49 +58,94 @@ out:
 	return rc;
 }
 
-/* Check the collected tools; the hash is over all of them. */
+/* Check the collected tools (list_page checked each); the hash is over all of them. */
 static void
 check_tools(struct probe *p)
 {
 	double ms = since(p->step_t0);
 	char why[200];
-	const cJSON *t, *name, *schema;
 	cJSON *d;
-	int i = 0;
 
-	if (cJSON_GetArraySize(p->tools) == 0) {
+	if (p->ntools == 0) {
 		step_fail(p, S_LIST, ms, "tools_empty", "tools/list returned no tools");
 		return;
 	}
-	cJSON_ArrayForEach(t, p->tools)
-	{
-		name = cJSON_GetObjectItemCaseSensitive(t, "name");
-		schema = cJSON_GetObjectItemCaseSensitive(t, "inputSchema");
-		if (!cJSON_IsString(name) || name->valuestring[0] == '\0') {
-			step_fail(
-			    p, S_LIST, ms, "tools_malformed", "tool %d has no string name", i);
-			return;
-		}
-		if (!cJSON_IsObject(schema)) {
-			step_fail(p, S_LIST, ms, "tools_malformed",
-			    "tool \"%s\" has no inputSchema object", name->valuestring);
-			return;
-		}
-		i++;
+	if (p->lerr != NULL) {
+		step_fail(p, S_LIST, ms, "tools_malformed", "%s", p->lerr);
+		return;
 	}
 	d = p->list_meta ? p->list_meta : cJSON_CreateObject();
 	p->list_meta = NULL;
-	if (list_content(p, d, p->tools, &list_kinds[LK_TOOLS], p->tool_hash, why, sizeof(why)) ==
-	    -1) {
+	if (list_content(p, d, &list_kinds[LK_TOOLS], p->tool_hash, why, sizeof(why)) == -1) {
 		cJSON_Delete(d);
 		step_fail(p, S_LIST, ms, "tools_malformed", "tool list is not I-JSON: %s", why);
 		p->tool_hash[0] = '\0';
 		return;
 	}
 	cJSON_AddNumberToObject(d, "pages", p->pages);
-	cJSON_AddNumberToObject(d, "tool_count", i);
+	cJSON_AddNumberToObject(d, "tool_count", p->ntools);
 	cJSON_AddStringToObject(d, "tool_hash", p->tool_hash);
 	step_pass(p, S_LIST, ms, d);
+}
+
+/* 1 when a call or a condition of the target names the tool name. */
+static int
+tool_wanted(const struct probe *p, const char *name)
+{
+	const struct mcp_expect *e = p->t->compiled;
+	const struct x_cond *c;
+	size_t n;
+	int i;
+
+	for (i = 0; i < call_count(p); i++)
+		if (call_tool(p, i) != NULL && strcmp(call_tool(p, i), name) == 0)
+			return 1;
+	for (i = 0; e != NULL && i < e->n; i++) {
+		c = &e->c[i];
+		if (c->subj != X_TOOLS || c->path[0] != '.')
+			continue;
+		/* has([TOOLS].NAME): the rest is the name, dots and all. */
+		n = c->fn == 'h' ? strlen(c->path + 1) : strcspn(c->path + 1, ".[");
+		if (strlen(name) == n && memcmp(name, c->path + 1, n) == 0)
+			return 1;
+	}
+	return 0;
+}
+
+/*
+ * Tool t of a page: the first that is not as it must be is remembered, and
+ * a tool the target names later is kept (moved out of the page), its first
+ * of that name only.  The others are known by their count and hash alone.
+ */
+static void
+tool_seen(struct probe *p, cJSON *arr, cJSON *t)
+{
+	const cJSON *name = cJSON_GetObjectItemCaseSensitive(t, "name"), *k, *nm;
+	const cJSON *schema = cJSON_GetObjectItemCaseSensitive(t, "inputSchema");
+	int i = p->ntools++;
+	size_t size;
+
+	if (p->lerr == NULL && (!cJSON_IsString(name) || name->valuestring[0] == '\0')) {
+		if (asprintf(&p->lerr, "tool %d has no string name", i) == -1)
+			p->lerr = NULL;
+	} else if (p->lerr == NULL && !cJSON_IsObject(schema)) {
+		if (asprintf(
+		        &p->lerr, "tool \"%s\" has no inputSchema object", name->valuestring) == -1)
+			p->lerr = NULL;
+	}
+	if (!cJSON_IsString(name) || !tool_wanted(p, name->valuestring))
+		return;
+	cJSON_ArrayForEach(k, p->tools)
+	{
+		nm = cJSON_GetObjectItemCaseSensitive(k, "name");
+		if (cJSON_IsString(nm) && strcmp(nm->valuestring, name->valuestring) == 0)
+			return;
+	}
+	/* Within their bound: past it, a tool is as if it were not listed. */
+	if ((size = tree_size(t)) > TREE_SMALL - p->kept)
+		return;
+	p->kept += size;
+	cJSON_AddItemToArray(p->tools, cJSON_DetachItemViaPointer(arr, t));
 }
 
 /* ttlMs and cacheScope of a modern list result, from its first page. */
@@ -125,22 +166,55 @@ list_meta(struct probe *p, const cJSON *res)
 		cJSON_AddStringToObject(p->list_meta, "cache_scope", scope->valuestring);
 }
 
-/*
- * One page of a list of kind k: its items added to items; 1 when another
- * page follows, 0 at the end, -1 with a code (too_large, malformed) and why.
- */
-int
-list_page(struct probe *p, const struct xfer *x, const cJSON *res, const struct list_kind *k,
-    cJSON *items, const char **code, char *why, size_t len)
+/* A page is folded in: its tree and body are no longer needed. */
+static void
+page_drop(struct xfer *x)
 {
-	const cJSON *arr = cJSON_GetObjectItemCaseSensitive(res, k->member);
+	cJSON_Delete(x->msg);
+	x->msg = NULL;
+	mcp_buf_free(&x->resp);
+}
+
+/* The items of a page folded in (fold.c); -1 with why when the text passed its bound. */
+static int
+page_fold(struct probe *p, cJSON *arr, const struct list_kind *k, char *why, size_t len)
+{
+	size_t max = FOLD_FACTOR * (p->place == 1 ? p->o->max_body : PLACE_FREE);
+	cJSON *t, *next;
+
+	for (t = arr->child; t != NULL; t = next) {
+		next = t->next;
+		if (fold_item(&p->fold, t, k->key, max) == -1) {
+			if (p->fold.text.len + p->fold.keys.len > max)
+				snprintf(why, len,
+				    "the %s list passed %zu bytes in canonical form at page %d",
+				    k->one, max, p->pages);
+			else
+				snprintf(why, len, "out of memory at page %d", p->pages);
+			return -1;
+		}
+		if (k == &list_kinds[LK_TOOLS])
+			tool_seen(p, arr, t);
+		else if (!cJSON_IsObject(t) && p->lerr == NULL &&
+		    asprintf(&p->lerr, "a %s is not an object", k->one) == -1)
+			p->lerr = NULL;
+	}
+	return 0;
+}
+
+int
+list_page(struct probe *p, struct xfer *x, const struct list_kind *k, const char **code, char *why,
+    size_t len)
+{
+	const cJSON *res = cJSON_GetObjectItemCaseSensitive(x->msg, "result");
+	cJSON *arr = cJSON_GetObjectItemCaseSensitive(res, k->member);
 	const cJSON *next = cJSON_GetObjectItemCaseSensitive(res, "nextCursor");
-	const cJSON *t;
+	int rc = -1;
 
 	*code = "malformed";
 	if (!cJSON_IsArray(arr)) {
 		snprintf(why, len, "result has no %s array", k->member);
-		return -1;
+		goto out;
 	}
 	p->pages++;
 	/* The whole list is bounded, not only each page: a target's memory is. */
@@ -149,7 +223,7 @@ list_page(struct probe *p, const struct xfer *x, const cJSON *res, const struct 
 	else
 		p->list_bytes += x->got;
 	if (p->list_bytes > p->o->max_body ||
-	    cJSON_GetArraySize(items) + cJSON_GetArraySize(arr) > TOOLS_MAX) {
+	    p->fold.n + (size_t)cJSON_GetArraySize(arr) > TOOLS_MAX) {
 		*code = "too_large";
 		if (p->list_bytes > p->o->max_body)
 			snprintf(why, len, "the %s list passed the -m size at page %d", k->one,
@@ -157,25 +231,33 @@ list_page(struct probe *p, const struct xfer *x, const cJSON *res, const struct 
 		else
 			snprintf(why, len, "the %s list passed 10000 %ss at page %d", k->one,
 			    k->one, p->pages);
-		return -1;
+		goto out;
 	}
-	cJSON_ArrayForEach(t, arr) cJSON_AddItemToArray(items, cJSON_Duplicate(t, 1));
-	if (!cJSON_IsString(next) || next->valuestring[0] == '\0')
-		return 0;
+	if (page_fold(p, arr, k, why, len) == -1) {
+		*code = "too_large";
+		goto out;
+	}
+	if (!cJSON_IsString(next) || next->valuestring[0] == '\0') {
+		rc = 0;
+		goto out;
+	}
 	if (p->pages >= MAX_PAGES || strcmp(next->valuestring, p->cursor) == 0 ||
 	    strlen(next->valuestring) >= sizeof(p->cursor)) {
 		snprintf(why, len,
 		    "pagination does not end (%d pages, or a repeated or oversized cursor)",
 		    p->pages);
-		return -1;
+		goto out;
 	}
 	snprintf(p->cursor, sizeof(p->cursor), "%s", next->valuestring);
-	return 1;
+	rc = 1;
+out:
+	page_drop(x);
+	return rc;
 }
 
 /* Another page of tools asked for, or the tools judged. */
 static void
-tools_page(struct probe *p, const struct xfer *x, double ms)
+tools_page(struct probe *p, struct xfer *x, double ms)
 {
 	const cJSON *res = cJSON_GetObjectItemCaseSensitive(x->msg, "result");
 	const char *code;
@@ -184,7 +266,7 @@ tools_page(struct probe *p, const struct xfer *x, double ms)
 
 	if (cJSON_IsObject(res))
 		list_meta(p, res);
-	more = list_page(p, x, res, &list_kinds[LK_TOOLS], p->tools, &code, why, sizeof(why));
+	more = list_page(p, x, &list_kinds[LK_TOOLS], &code, why, sizeof(why));
 	if (more == 1) {
 		send_list(p);
 		return;
@@ -195,6 +277,7 @@ tools_page(struct probe *p, const struct xfer *x, double ms)
 		step_fail(p, S_LIST, ms,
 		    strcmp(code, "too_large") == 0 ? "tools_too_large" : "tools_malformed", "%s",
 		    why);
+	fold_free(&p->fold);
 	if (p->steps[S_LIST].status == ST_PASS) {
 		lists_start(p, tools_done);
 		return;
@@ -213,6 +296,9 @@ on_list(struct xfer *x, CURLcode rc)
 	} else if (x->status < 200 || x->status > 299) {
 		p->http_status = x->status;
 		fail_status(p, S_LIST, ms, x);
+	} else if (!id_ok(x) && x->bad_json == tree_too_large) {
+		step_fail(p, S_LIST, ms, "tools_too_large", "the tools/list answer at page %d: %s",
+		    p->pages + 1, tree_too_large);
 	} else if (!id_ok(x)) {
 		step_fail(p, S_LIST, ms, "tools_malformed",
 		    "tools/list answer is not JSON-RPC%s%s%s", x->bad_json ? " (" : "",

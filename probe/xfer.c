@@ -170,7 +170,7 @@ on_event(const struct mcp_sse_event *ev, void *arg)
 	/* Priming events (empty data) and other event types are not ours. */
 	if (x->msg != NULL || ev->datalen == 0 || strcmp(ev->type, "message") != 0)
 		return 0;
-	if ((msg = mcp_json_parse(ev->data, ev->datalen, &x->bad_json)) == NULL)
+	if ((msg = answer_parse(x->p, ev->data, ev->datalen, &x->bad_json)) == NULL)
 		return 0;
 	if (cJSON_IsObject(msg) && cJSON_HasObjectItem(msg, "method") &&
 	    cJSON_HasObjectItem(msg, "id")) {
@@ -192,11 +192,15 @@ static size_t
 on_body(char *b, size_t size, size_t n, void *arg)
 {
 	struct xfer *x = arg;
+	struct probe *p = x->p;
 	size_t len = size * n;
 
-	runner_heard(x->p);
+	runner_heard(p);
+	/* A large answer (a list: all its pages) waits for one of the run's places. */
+	if (place_need(p, x, x->got + len + (p->cur == S_LIST ? p->list_bytes : 0)) == -1)
+		return CURL_WRITEFUNC_PAUSE;
 	x->got += len;
-	if (x->got > x->p->o->max_body) {
+	if (x->got > p->o->max_body) {
 		x->overflow = 1;
 		return 0;
 	}
@@ -744,10 +748,13 @@ parse_json_body(struct xfer *x)
 
 	if (x->msg != NULL || x->resp.len == 0)
 		return;
-	if ((msg = mcp_json_parse(x->resp.p, x->resp.len, &x->bad_json)) == NULL)
+	if ((msg = answer_parse(x->p, x->resp.p, x->resp.len, &x->bad_json)) == NULL)
 		return;
 	if (cJSON_IsObject(msg)) {
 		x->msg = msg;
+		/* The answer is its tree now: a large one is not held twice. */
+		if (x->status >= 200 && x->status <= 299 && x->want_id >= 0 && id_ok(x))
+			mcp_buf_free(&x->resp);
 		return;
 	}
 	x->bad_json = "not a JSON object";
@@ -893,6 +900,10 @@ xfer_reset(struct xfer *x)
 	x->is_sse = x->overflow = x->headers_done = x->tls_seen = x->refused = x->foreign = 0;
 	x->url_refused = x->admitted = 0;
 	x->guard_why[0] = x->guard_ip[0] = '\0';
+	if (x->paused) {
+		x->paused = 0;
+		place_unwait(x->p);
+	}
 	x->abort_at = 0;
 	x->tcp_at = 0;
 }

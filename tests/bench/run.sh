@@ -32,6 +32,9 @@ export BENCH_BEFORE
 echo "== mcp-probe"
 BENCH_DISTINCT=${BENCH_DISTINCT:-1000 5000 20000 100000} tests/bench/probe.sh "$B"
 echo
+echo "== mcp-probe's memory for targets serving large lists, beside -m"
+tests/bench/probe-mem.sh "$B"
+echo
 echo "== mcp-aggregate: a minute of 100,000 servers from 5 regions"
 tests/bench/aggregate.sh "$B"
 echo

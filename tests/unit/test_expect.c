@@ -56,6 +56,7 @@ setup(void)
 	                    "{\"name\":\"search\",\"inputSchema\":{}}]");
 	seen.proto = "2025-11-25";
 	seen.tools = tools;
+	seen.ntools = cJSON_GetArraySize(tools); /* the probe keeps the named ones only */
 	seen.res[0] = res;
 	seen.ms[0] = 12.34;
 	seen.done = 1;
