@@ -1,9 +1,9 @@
 // gen-lists.mjs - a region's probe output, minute by minute, for a fleet
 // whose servers serve tool lists (tests/ingest-lists.t,
-// tests/bench/ingest-lists.sh): what mcp-probe --list-max prints, eight
-// step records and a result a server, the tools_list step carrying the
-// lists in JCS order (keys sorted, ASCII only), so that their SHA-256
-// are the result's hashes.
+// tests/bench/ingest-lists.sh): what mcp-probe --list-max prints, less
+// the step records push --to skips (all but tools_list and a failed
+// one), the tools_list step carrying the lists in JCS order (keys
+// sorted, ASCII only), so that their SHA-256 are the result's hashes.
 //
 //	node gen-lists.mjs --dir D --t0 T --minutes M --honest N [--hostile H]
 //	    [--region R] [--down SLUG:FROM:TO] [--first K]
@@ -76,7 +76,8 @@ for (let m = 0; m < minutes; m++) {
                 detail = `{"tool_count":24,"tool_hash":"${lists.tools.hash}"` +
                     Object.entries(lists).map(([k, v]) => `,"${k}":${v.text}`).join('') + '}';
             }
-            out.push(`${head},"seq":${i + 1},"step":"${st}","status":"${status}","ms":5,"detail":${detail},"error":${error}}\n`);
+            if (st === 'tools_list' || status === 'fail')
+                out.push(`${head},"seq":${i + 1},"step":"${st}","status":"${status}","ms":5,"detail":${detail},"error":${error}}\n`);
         });
         const h = (k) => (failed || !lists[k] ? 'null' : `"${lists[k].hash}"`);
         out.push(`{"v":1,"type":"result","probe_id":"${id}","slug":"${slug}","region":"${region}","url":"https://${slug}.example/mcp","probe_started_at":${at},"probe_finished_at":${at + 0.2},"state":"${failed ? 'broken' : 'healthy'}","failed_step":${failed ? '"http"' : 'null'},"posture":"open","transport":"streamable-http","era":"legacy","protocol_version":"2025-11-25","http_status":${failed ? 503 : 200},"tool_count":${failed ? 0 : 24},"tool_hash":${h('tools')},"resource_hash":${h('resources')},"prompt_hash":${h('prompts')},"ms":200}\n`);
