@@ -482,14 +482,19 @@ url_region(const char *url, char *buf, size_t len)
 static void
 summary(const struct relay *r, const struct mcp_loop_stats *ls)
 {
+	const char *p = r->rl.out.p, *e = p + r->rl.out.len;
+	long left = 0;
+
+	for (; p != NULL && (p = memchr(p, '\n', (size_t)(e - p))) != NULL; p++)
+		left++;
+	/* The lists first: the results' line stays the last. */
+	if (r->rl.sent > 0 || r->rl.absent > 0 || left > 0)
+		warnx("push: lists: %ld sent, %ld stored, %ld not taken or not sent, %ld the store "
+		      "lacks not read by this run",
+		    r->rl.sent, r->rl.stored, r->rl.unsent + left, r->rl.absent);
 	warnx("push: %ld results stored, %ld duplicates ignored, %ld step records skipped, "
 	      "%ld bad lines, %ld refused by the ingest, %ld spooled, %ld replayed from the spool",
 	    r->stored, r->dups, r->steps, ls->bad, r->refused, r->kept, r->replayed);
-	if (r->rl.sent > 0 || r->rl.absent > 0)
-		warnx("push: lists: %ld sent, %ld stored, %ld not taken or not sent, %ld the store "
-		      "lacks not read by this run",
-		    r->rl.sent, r->rl.stored, r->rl.unsent + (long)(r->rl.out.len > 0),
-		    r->rl.absent);
 }
 
 int

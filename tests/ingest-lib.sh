@@ -61,6 +61,7 @@ _ingest_conf() {
 			location ~ ^/(ingest|targets)/ {
 				limit_req zone=ingest burst=40 nodelay;
 				limit_req_status 429;
+				access_log $d/access.log;
 				access_log $d/bytes.log bytes;
 				include /etc/nginx/fastcgi_params;
 				fastcgi_param SCRIPT_FILENAME $BIN/mcp-aggregate;

@@ -90,7 +90,7 @@ is "$(jq -r .type "$spool" | sort | uniq -c | awk '{print $1, $2}')" "303 result
     "...the spool holds the 303 results, no step record and no list"
 restart_ingest
 pto 61 2>"$TMP/up.err"
-like "$?:$(tail -2 "$TMP/up.err" | head -1)" '^0:.*push: 606 results stored, .* 303 replayed from the spool$' \
+like "$?:$(tail -1 "$TMP/up.err")" '^0:.*push: 606 results stored, .* 303 replayed from the spool$' \
     "the door back: the spool's results first, then the minute's, all stored"
 is "$(wc -c <"$spool")" 0 "...the spool emptied"
 
