@@ -273,6 +273,15 @@ charge_of(const char *p, size_t n, long *lines, long *lbytes)
 	return charge;
 }
 
+void
+ing_rate_refused(struct ing_conn *c, struct ing_resp *r, int k)
+{
+	if (k == -1)
+		ing_fail(r, 503, "store unavailable"), ing_drop_store(c);
+	if (k != 0)
+		r->retry_after = k == 1 ? 60 - (int)((long long)mcp_now() % 60) : 30;
+}
+
 long
 ing_lists_limit(struct ing_conn *c, const struct ing_src *s)
 {
@@ -409,10 +418,7 @@ out:
 	if (k == 1)
 		ing_fail(r, 429, "%s sent more than %ld lines (of %d bytes at most) this minute",
 		    region, lim, ING_RATE_BYTES);
-	else if (k == -1)
-		ing_fail(r, 503, "store unavailable"), ing_drop_store(c);
-	if (k != 0)
-		r->retry_after = k == 1 ? 60 - (int)((long long)mcp_now() % 60) : 30;
+	ing_rate_refused(c, r, k);
 	mcp_buf_free(&raw);
 	mcp_buf_free(&plain);
 }

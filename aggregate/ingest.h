@@ -101,6 +101,11 @@ int ing_list_line(const char *p, size_t n);
  * 0, 1 when over lim, -1 when the store failed.  n 0: at lim already.
  */
 int ing_rate(struct ing_conn *c, const char *what, const char *region, long n, long lim);
+/*
+ * ingest.c: what ing_rate's k makes of the answer: -1, 503 (the store
+ * dropped); 1 (the 429 made by the caller) or -1, its Retry-After.
+ */
+void ing_rate_refused(struct ing_conn *c, struct ing_resp *r, int k);
 /* ingest.c: the region's bytes of lists a minute (MCP_INGEST_LISTS). */
 long ing_lists_limit(struct ing_conn *c, const struct ing_src *s);
 /* ingest.c: the body, whole and inflated, into plain: 0, or -1 with the answer made. */

@@ -216,10 +216,7 @@ ing_lists(struct ing_conn *c, struct ing_src *s, const char *region, struct ing_
 out:
 	if (k == 1)
 		ing_fail(r, 429, "%s sent more than %ld bytes of lists this minute", region, lim);
-	else if (k == -1)
-		ing_fail(r, 503, "store unavailable"), ing_drop_store(c);
-	if (k != 0)
-		r->retry_after = k == 1 ? 60 - (int)((long long)mcp_now() % 60) : 30;
+	ing_rate_refused(c, r, k);
 	mcp_buf_free(&raw);
 	mcp_buf_free(&plain);
 }
