@@ -34,7 +34,7 @@
 #define ING_RATE_MIN ING_RATE_FLOOR /* MCP_INGEST_RATE N, at least */
 #define ING_RATE_MAX 100000000
 #define ING_LISTS_BYTES (16 << 20) /* bytes of lists a region a minute, by default */
-#define ING_LISTS_MIN (1 << 20)    /* MCP_INGEST_LISTS N, at least: a list of AGG_LIST_BYTES */
+#define ING_LISTS_MIN (2 << 20)    /* MCP_INGEST_LISTS N, at least: a request of push --to */
 #define ING_LISTS_MAX (1L << 34)
 #define ING_LACK_KEY "mcp:ingest:lack:"  /* REGION: "SLUG K:HEX" the ingest said the store lacks */
 #define ING_LACK_TTL 900                 /* seconds such a list may be sent after the answer */

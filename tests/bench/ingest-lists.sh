@@ -43,6 +43,7 @@ measure() {
 	local m b
 	BIN=$1 MCP_BIN=$1
 	rcli flushall >/dev/null
+	rm -f "$TMP/door/bytes.log"
 	export MCP_SPOOL=$TMP/spool-$2/aggregate.jsonl
 	start_ingest fcgi >/dev/null || { echo "ingest-lists.sh: the door did not start" >&2; exit 1; }
 	token $R
@@ -53,6 +54,7 @@ measure() {
 		    "$INGEST_DIR/bytes.log")
 		echo "$m $b $(sed -n 's/.*push: \([0-9]*\) results stored.*/\1/p' "$TMP/push.$2.$m")"
 	done >"$TMP/$2"
+	[ -z "${BENCH_DEBUG:-}" ] || cat "$TMP"/push.* >&2
 	stop_ingest
 }
 
