@@ -448,6 +448,20 @@ struct agg_push *agg_push_open(struct mcp_store *st, const char *region, const c
     agg_fate_fn *fate, void *arg, char *err, size_t len);
 /* What is stored is kept as written by the token of that ID (borrowed; audit.h). */
 void agg_push_token(struct agg_push *a, const char *id);
+/*
+ * The lists the store lacks and no line sent (lists.h), for a result of
+ * line lineno stored or a duplicate: its slug, the kind (enum
+ * mcp_list_kind) and the "sha256:" hash, each borrowed for the call.
+ */
+typedef void agg_lack_fn(void *arg, long lineno, const char *slug, int kind, const char *hash);
+void agg_push_lacks(struct agg_push *a, agg_lack_fn *fn, void *arg);
+/*
+ * Queue on st the text of a list (n bytes, checked against hash by the
+ * caller) of slug as push keeps it (pushlists.c, agg_lists_put_lua loaded
+ * as sha): one reply to read.
+ */
+void agg_list_put_append(struct mcp_store *st, const char *sha, const char *slug, int kind,
+    const char *hash, const char *text, size_t n);
 /* One record of line lineno (borrowed): refused or checked now, stored at a flush. */
 void agg_push_record(struct agg_push *a, cJSON *rec, long lineno);
 /* Store what is queued: every queued line's fate is told before it returns. */

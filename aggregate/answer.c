@@ -5,6 +5,7 @@
  * one line of the answer for each line of the body that is not blank:
  *
  *     {"line":9,"status":"stored"}
+ *     {"line":12,"status":"stored","lack":{"tools":"sha256:..."}}
  *     {"line":27,"status":"refused","reason":"..."}
  *
  * then {"done":true,...} with the counts.  A line push never told the
@@ -15,6 +16,7 @@
 #include <string.h>
 
 #include "ingest.h"
+#include "lists.h"
 #include "loop.h"
 
 #define CHUNK AGG_BATCH /* lines checked, stored and answered at a time */
@@ -25,6 +27,10 @@ struct fates {
 	signed char f[CHUNK];         /* enum agg_fate, or -1: a blank line */
 	char why[CHUNK][AGG_WHY_MAX]; /* of a refused or later line */
 	long count[AGG_CONFLICT + 1]; /* of the whole body */
+	/* The lists the store lacks and no line sent, by kind: its hash, or "". */
+	char lack[CHUNK][AGG_LIST_KINDS][MCP_HASH_LEN];
+	char slug[CHUNK][MCP_SLUG_MAX + 1]; /* of a line with a lack */
+	int lists_ok;                       /* the lists of the body within their budget */
 };
 
 static const char *const fate_name[] = {
@@ -41,6 +47,70 @@ on_fate(void *arg, long lineno, enum agg_fate f, const char *why)
 	fs->f[i] = (signed char)f;
 	if (why != NULL)
 		snprintf(fs->why[i], sizeof(fs->why[i]), "%s", why);
+}
+
+static void
+on_lack(void *arg, long lineno, const char *slug, int kind, const char *hash)
+{
+	struct fates *fs = arg;
+	long i = lineno - fs->first;
+
+	if (i < 0 || i >= CHUNK || kind < 0 || kind >= AGG_LIST_KINDS ||
+	    strlen(hash) >= MCP_HASH_LEN)
+		return;
+	memcpy(fs->lack[i][kind], hash, strlen(hash) + 1);
+	snprintf(fs->slug[i], sizeof(fs->slug[i]), "%s", slug);
+}
+
+/* ,"lack":{"tools":"sha256:..."} of line i, when the store lacks a list of its result. */
+static int
+put_lack(struct mcp_buf *b, char (*lack)[MCP_HASH_LEN])
+{
+	int k, rc = 0, n = 0;
+
+	for (k = 0; k < AGG_LIST_KINDS; k++) {
+		if (lack[k][0] == '\0')
+			continue;
+		rc |= mcp_buf_adds(b, n++ == 0 ? ",\"lack\":{\"" : ",\"");
+		rc |= mcp_buf_adds(b, agg_list_word(k));
+		rc |= mcp_buf_adds(b, "\":\"");
+		rc |= mcp_buf_adds(b, lack[k]);
+		rc |= mcp_buf_addc(b, '"');
+	}
+	return n > 0 ? rc | mcp_buf_addc(b, '}') : rc;
+}
+
+/*
+ * What the answer of the chunk says the store lacks, kept for the region
+ * ING_LACK_TTL seconds (ING_LACK_KEY): a list sent on its own is taken
+ * only when it is one of those (inglists.c).  One round trip.
+ */
+static void
+lack_keep(struct ing_conn *c, const char *region, struct fates *fs, size_t k)
+{
+	char key[MCP_SLUG_MAX + 32], m[MCP_SLUG_MAX + 80], err[256];
+	long long now = (long long)mcp_now();
+	redisReply *r;
+	size_t i, n = 0;
+	int j;
+
+	snprintf(key, sizeof(key), "%s%s", ING_LACK_KEY, region);
+	for (i = 0; i < k; i++)
+		for (j = 0; j < AGG_LIST_KINDS; j++) {
+			if (fs->lack[i][j][0] == '\0' || agg_list_hex(fs->lack[i][j]) == NULL)
+				continue;
+			snprintf(m, sizeof(m), "%s %c:%s", fs->slug[i], agg_list_letter(j),
+			    agg_list_hex(fs->lack[i][j]));
+			mcp_store_appendf(c->st, "ZADD %s %lld %s", key, now, m);
+			n++;
+		}
+	if (n == 0)
+		return;
+	mcp_store_appendf(c->st, "ZREMRANGEBYSCORE %s -inf (%lld", key, now - ING_LACK_TTL);
+	mcp_store_appendf(c->st, "ZREMRANGEBYRANK %s 0 %d", key, -ING_LACK_MAX - 1);
+	mcp_store_appendf(c->st, "EXPIRE %s %d", key, ING_LACK_TTL);
+	for (n += 3; n > 0 && mcp_store_read(c->st, &r, 1, err, sizeof(err)) == 0; n--)
+		freeReplyObject(r);
 }
 
 /* {"line":N,"status":"S" into b, without printf: a line of the answer per line of the body. */
@@ -74,6 +144,8 @@ emit(struct fates *fs, size_t k, struct mcp_buf *b)
 			rc |= mcp_buf_adds(b, ",\"reason\":");
 			rc |= mcp_json_string(b, fs->why[i]);
 		}
+		if (fs->f[i] == AGG_STORED || fs->f[i] == AGG_DUPLICATE)
+			rc |= put_lack(b, fs->lack[i]);
 		rc |= mcp_buf_adds(b, "}\n");
 	}
 	return rc;
@@ -112,7 +184,10 @@ parse_chunk(char **p, char *end, cJSON **rec, struct fates *fs, struct agg_push 
 		n = nl != NULL ? (size_t)(nl - *p) : (size_t)(end - *p);
 		rec[k] = NULL;
 		fs->f[k] = -1;
-		if (n > ING_LINE_MAX) {
+		memset(fs->lack[k], 0, sizeof(fs->lack[k]));
+		if (!fs->lists_ok && ing_list_line(*p, n)) {
+			fs->f[k] = AGG_CHECKED; /* its lists over the budget: unread, not kept */
+		} else if (n > ING_LINE_MAX) {
 			fs->f[k] = AGG_REFUSED;
 			snprintf(fs->why[k], sizeof(fs->why[k]), "line too long (over %d bytes)",
 			    ING_LINE_MAX);
@@ -275,6 +350,7 @@ store_lines(struct ing_conn *c, const char *overrides, const char *region, char 
 		return;
 	}
 	agg_push_token(a, c->token_id);
+	agg_push_lacks(a, on_lack, fs);
 	while (p < end) {
 		fs->first = lineno + 1;
 		k = parse_chunk(&p, end, rec, fs, a);
@@ -286,6 +362,8 @@ store_lines(struct ing_conn *c, const char *overrides, const char *region, char 
 			cJSON_Delete(rec[i]);
 		}
 		agg_push_flush(a);
+		if (agg_push_up(a))
+			lack_keep(c, region, fs, k);
 		if (emit(fs, k, &r->body) != 0) {
 			ing_fail(r, 500, "out of memory");
 			break;
@@ -300,7 +378,7 @@ store_lines(struct ing_conn *c, const char *overrides, const char *region, char 
 
 void
 ing_answer(struct ing_conn *c, const char *overrides, const char *region, char *p, size_t n,
-    long lines, const char *clock_why, struct ing_resp *r)
+    long lines, const char *clock_why, int lists_ok, struct ing_resp *r)
 {
 	struct fates *fs;
 
@@ -308,6 +386,7 @@ ing_answer(struct ing_conn *c, const char *overrides, const char *region, char *
 		ing_fail(r, 500, "out of memory");
 		return;
 	}
+	fs->lists_ok = lists_ok;
 	r->status = 200;
 	r->ctype = "application/jsonl; charset=utf-8";
 	if (p != NULL && clock_why != NULL)

@@ -174,18 +174,15 @@ auth(struct ing_conn *c, const struct ing_src *s, const char *region, struct ing
 	return 0;
 }
 
-/*
- * The region's lines this minute, n more: 0, 1 when over the rate, -1 when
- * the store failed.  n 0: is the region at its bound already.
- */
-static int
-rate(struct ing_conn *c, const char *region, long n, long lim)
+int
+ing_rate(struct ing_conn *c, const char *what, const char *region, long n, long lim)
 {
 	char key[MCP_SLUG_MAX + 64], sn[24], sl[24], err[512];
 	redisReply *r = NULL;
 	int rc = -1;
 
-	snprintf(key, sizeof(key), "mcp:ingest:rate:%s:%lld", region, (long long)(mcp_now() / 60));
+	snprintf(
+	    key, sizeof(key), "mcp:ingest:%s:%s:%lld", what, region, (long long)(mcp_now() / 60));
 	snprintf(sn, sizeof(sn), "%ld", n);
 	snprintf(sl, sizeof(sl), "%ld", lim);
 	if (mcp_store_appendf(c->st, "EVALSHA %s 1 %s %s %s", c->rate_sha, key, sn, sl) == 0 &&
@@ -193,7 +190,7 @@ rate(struct ing_conn *c, const char *region, long n, long lim)
 		if (r->type == REDIS_REPLY_INTEGER)
 			rc = r->integer < 0 ? 1 : 0;
 		else
-			snprintf(err, sizeof(err), "rate: %s",
+			snprintf(err, sizeof(err), "%s: %s", what,
 			    r->type == REDIS_REPLY_ERROR ? r->str : "?");
 	}
 	if (rc == -1)
@@ -217,9 +214,8 @@ clock_off(const struct ing_src *s, char *why, size_t len)
 	return why;
 }
 
-/* The body, whole and inflated, into plain: 0, or -1 with the answer made. */
-static int
-read_body(struct ing_conn *c, struct ing_src *s, struct mcp_buf *raw, struct mcp_buf *plain,
+int
+ing_read_body(struct ing_conn *c, struct ing_src *s, struct mcp_buf *raw, struct mcp_buf *plain,
     struct ing_resp *r)
 {
 	const char *enc = ing_param(s, "HTTP_CONTENT_ENCODING");
@@ -239,16 +235,68 @@ read_body(struct ing_conn *c, struct ing_src *s, struct mcp_buf *raw, struct mcp
 	return 0;
 }
 
+/*
+ * A tools_list step with its lists, as runners write records (compact
+ * JSON: the quotes of "step" bare only where it is a key), longer than a
+ * line of the rate: an older runner's, whose lists ride with its results.
+ */
+int
+ing_list_line(const char *p, size_t n)
+{
+	return n > ING_RATE_BYTES && memmem(p, n, "\"step\":\"tools_list\"", 19) != NULL;
+}
+
+/*
+ * The lines of a body into *lines, what they cost the region's rate (a
+ * line each, a long one a line for each ING_RATE_BYTES), and into *lbytes
+ * the bytes of those the lists' budget pays for (ing_list_line).
+ */
 static long
-count_lines(const char *p, size_t n)
+charge_of(const char *p, size_t n, long *lines, long *lbytes)
 {
 	const char *e = p + n, *nl;
-	long k = 0;
+	long charge = 0;
+	size_t k;
 
-	for (; p < e; p = nl + 1, k++)
-		if ((nl = memchr(p, '\n', (size_t)(e - p))) == NULL)
-			return k + 1;
-	return k;
+	*lines = *lbytes = 0;
+	for (; p < e; p = nl + 1) {
+		nl = memchr(p, '\n', (size_t)(e - p));
+		k = (size_t)((nl != NULL ? nl : e) - p);
+		++*lines;
+		if (ing_list_line(p, k))
+			*lbytes += (long)k;
+		else
+			charge += 1 + (long)((k > 0 ? k - 1 : 0) / ING_RATE_BYTES);
+		if (nl == NULL)
+			break;
+	}
+	return charge;
+}
+
+void
+ing_rate_refused(struct ing_conn *c, struct ing_resp *r, int k)
+{
+	if (k == -1)
+		ing_fail(r, 503, "store unavailable"), ing_drop_store(c);
+	if (k != 0)
+		r->retry_after = k == 1 ? 60 - (int)((long long)mcp_now() % 60) : 30;
+}
+
+long
+ing_lists_limit(struct ing_conn *c, const struct ing_src *s)
+{
+	const char *v = setting(s, "MCP_INGEST_LISTS");
+	char *end = NULL;
+	long n;
+
+	if (v == NULL)
+		return ING_LISTS_BYTES;
+	n = strtol(v, &end, 10);
+	if (*end == '\0' && n >= ING_LISTS_MIN && n <= ING_LISTS_MAX)
+		return n;
+	ing_log(c, "MCP_INGEST_LISTS %s: want N, %d to %ld bytes a minute: %d taken", v,
+	    ING_LISTS_MIN, ING_LISTS_MAX, ING_LISTS_BYTES);
+	return ING_LISTS_BYTES;
 }
 
 /*
@@ -332,41 +380,45 @@ ingest(struct ing_conn *c, struct ing_src *s, const char *region, struct ing_res
 {
 	struct mcp_buf raw = {0}, plain = {0};
 	const char *ov = c->overrides != NULL ? c->overrides : setting(s, "MCP_INGEST_OVERRIDES");
-	long lines, charge, lim = rate_limit(c, s, ov, 0);
+	long lines, lbytes, charge, lim = rate_limit(c, s, ov, 0);
 	char why[256];
-	int k;
+	int k, lists_ok = 1;
 
 	/* A region at its bound is refused before its body is read: a flood costs a script. */
-	if ((k = rate(c, region, 0, lim)) != 0 || read_body(c, s, &raw, &plain, r) == -1)
+	if ((k = ing_rate(c, "rate", region, 0, lim)) != 0 ||
+	    ing_read_body(c, s, &raw, &plain, r) == -1)
 		goto out;
-	if ((lines = count_lines(plain.p, plain.len)) > ING_LINES_MAX) {
+	charge = charge_of(plain.p, plain.len, &lines, &lbytes);
+	if (lines > ING_LINES_MAX) {
 		ing_fail(r, 413, "%ld lines: at most %d a body", lines, ING_LINES_MAX);
 		goto out;
 	}
-	/*
-	 * A body is charged its lines, or its bytes in ING_RATE_BYTES when
-	 * that is more: a few lines of a megabyte each cost what they weigh.
-	 */
-	if ((charge = (long)(plain.len / ING_RATE_BYTES)) < lines)
-		charge = lines;
 	lim = rate_limit(c, s, ov, 1);
 	if (charge > lim) {
 		ing_fail(r, 413, "a body of %ld lines of the rate: %s takes %ld a minute", charge,
 		    region, lim);
 		goto out;
 	}
-	k = rate(c, region, charge, lim);
+	k = ing_rate(c, "rate", region, charge, lim);
+	/*
+	 * An older runner's lists ride with its results: they are paid for
+	 * by the lists' budget, and a body over it keeps its results, never
+	 * its lists (each such step is answered checked, unread).
+	 */
+	if (k == 0 && lbytes > 0 &&
+	    (lists_ok = ing_rate(c, "lists", region, lbytes, ing_lists_limit(c, s)) == 0) == 0)
+		ing_log(c,
+		    "%s: %ld bytes of tools_list steps over the region's lists a minute: "
+		    "their lists not kept",
+		    region, lbytes);
 	if (k == 0)
-		ing_answer(
-		    c, ov, region, plain.p, plain.len, lines, clock_off(s, why, sizeof(why)), r);
+		ing_answer(c, ov, region, plain.p, plain.len, lines, clock_off(s, why, sizeof(why)),
+		    lists_ok, r);
 out:
 	if (k == 1)
 		ing_fail(r, 429, "%s sent more than %ld lines (of %d bytes at most) this minute",
 		    region, lim, ING_RATE_BYTES);
-	else if (k == -1)
-		ing_fail(r, 503, "store unavailable"), ing_drop_store(c);
-	if (k != 0)
-		r->retry_after = k == 1 ? 60 - (int)((long long)mcp_now() % 60) : 30;
+	ing_rate_refused(c, r, k);
 	mcp_buf_free(&raw);
 	mcp_buf_free(&plain);
 }
@@ -464,7 +516,7 @@ route(const struct ing_src *s, char *region)
 void
 ing_request(struct ing_conn *c, struct ing_src *s, struct ing_resp *r)
 {
-	const char *m = ing_param(s, "REQUEST_METHOD");
+	const char *m = ing_param(s, "REQUEST_METHOD"), *q;
 	char region[MCP_SLUG_MAX + 1];
 	int kind = route(s, region);
 
@@ -492,7 +544,9 @@ ing_request(struct ing_conn *c, struct ing_src *s, struct ing_resp *r)
 	}
 	if (auth(c, s, region, r) == -1)
 		return;
-	if (kind == 'i')
+	if (kind == 'i' && (q = ing_param(s, "QUERY_STRING")) != NULL && strcmp(q, "lists") == 0)
+		ing_lists(c, s, region, r);
+	else if (kind == 'i')
 		ingest(c, s, region, r);
 	else
 		targets(c, s, region, r);

@@ -16,19 +16,29 @@
 #define ING_LINES_MAX 100000     /* lines of a body */
 #define ING_LINE_MAX AGG_WIRE_LINE_MAX
 #define ING_CHUNK_BYTES (1 << 20) /* bytes of lines parsed at once, about */
-#define ING_RATE_BYTES 512        /* a line of the rate is this many bytes of a body, or one line */
+#define ING_RATE_BYTES 4096       /* a line of the rate is a line, or this many bytes of one */
 /*
  * The bound of a region's lines a minute follows the fleet: ING_RATE_TIMES
- * times its targets (each a result a window of AGG_WINDOW seconds), plus
- * ING_RATE_FLOOR, which holds a request of push --to at its bounds (2,000
- * results, 1 MiB: 2,048 lines of the rate), so that a small fleet's runner
- * is never refused a whole batch.
+ * times its targets (each a result a window of AGG_WINDOW seconds, a few
+ * hundred bytes: one line of the rate), plus ING_RATE_FLOOR, which holds
+ * a request of push --to at its bounds (2,000 results), so that a small
+ * fleet's runner is never refused a whole batch.  The lists are not
+ * charged there: a tools_list step longer than ING_RATE_BYTES (an older
+ * runner's, ing_list_line) and a request of lists are charged their bytes
+ * against the region's bytes of lists a minute (MCP_INGEST_LISTS), and a
+ * list that budget refuses costs nothing but itself.
  */
 #define ING_RATE_TIMES 2
 #define ING_RATE_TIMES_MAX 100
 #define ING_RATE_FLOOR 2048
 #define ING_RATE_MIN ING_RATE_FLOOR /* MCP_INGEST_RATE N, at least */
 #define ING_RATE_MAX 100000000
+#define ING_LISTS_BYTES (16 << 20) /* bytes of lists a region a minute, by default */
+#define ING_LISTS_MIN (2 << 20)    /* MCP_INGEST_LISTS N, at least: a request of push --to */
+#define ING_LISTS_MAX (1L << 34)
+#define ING_LACK_KEY "mcp:ingest:lack:"  /* REGION: "SLUG K:HEX" the ingest said the store lacks */
+#define ING_LACK_TTL 900                 /* seconds such a list may be sent after the answer */
+#define ING_LACK_MAX 300000              /* of them kept a region, the oldest forgotten */
 #define ING_FLEET_KEY "mcp:ingest:fleet" /* the count of targets, kept ING_KNOWN_TTL s */
 #define ING_CLOCK 60                     /* seconds a runner's clock may differ from the ingest's */
 #define ING_READ_SECONDS 30              /* a CGI program's whole body, at most */
@@ -84,13 +94,34 @@ struct ing_resp {
 	struct mcp_buf body; /* owned */
 };
 
+/* 1 when the line p (n bytes) is charged to the lists' budget (ingest.c). */
+int ing_list_line(const char *p, size_t n);
+/*
+ * ingest.c: the region's count of key KEY:MINUTE this minute, n more:
+ * 0, 1 when over lim, -1 when the store failed.  n 0: at lim already.
+ */
+int ing_rate(struct ing_conn *c, const char *what, const char *region, long n, long lim);
+/*
+ * ingest.c: what ing_rate's k makes of the answer: -1, 503 (the store
+ * dropped); 1 (the 429 made by the caller) or -1, its Retry-After.
+ */
+void ing_rate_refused(struct ing_conn *c, struct ing_resp *r, int k);
+/* ingest.c: the region's bytes of lists a minute (MCP_INGEST_LISTS). */
+long ing_lists_limit(struct ing_conn *c, const struct ing_src *s);
+/* ingest.c: the body, whole and inflated, into plain: 0, or -1 with the answer made. */
+int ing_read_body(struct ing_conn *c, struct ing_src *s, struct mcp_buf *raw, struct mcp_buf *plain,
+    struct ing_resp *r);
+/* inglists.c: POST /ingest/REGION?lists, the lists the store lacks. */
+void ing_lists(struct ing_conn *c, struct ing_src *s, const char *region, struct ing_resp *r);
+
 /*
  * answer.c: store the n bytes of lines at p (lines of them; written into)
  * for region, and answer each line into r (200); with clock_why, every
- * line refused for it.  On a failure, the answer made (503, 500).
+ * line refused for it.  Without lists_ok, the lines of ing_list_line are
+ * answered checked unread: their lists were over the region's budget.  On a failure, the answer made (503, 500).
  */
 void ing_answer(struct ing_conn *c, const char *overrides, const char *region, char *p, size_t n,
-    long lines, const char *clock_why, struct ing_resp *r);
+    long lines, const char *clock_why, int lists_ok, struct ing_resp *r);
 
 /*
  * ingest.c: a line of the web server's log, "mcp-aggregate: ingest: ...":

@@ -1322,6 +1322,14 @@ agg_push_token(struct agg_push *a, const char *id)
 	a->p.token = id;
 }
 
+/* The lists a result's store lacks, told to fn (pushlists.c). */
+void
+agg_push_lacks(struct agg_push *a, agg_lack_fn *fn, void *arg)
+{
+	a->p.lack = fn;
+	a->p.lack_arg = arg;
+}
+
 /* 1 while the store answers. */
 int
 agg_push_up(const struct agg_push *a)

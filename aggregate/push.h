@@ -87,6 +87,8 @@ struct pctx {
 	unsigned long wseq;
 	size_t held;
 	long lists_put, lists_unmatched, lists_absent;
+	agg_lack_fn *lack; /* the ingest's: told of each list the store lacks and no line sent */
+	void *lack_arg;
 };
 
 /* Store the batch (push.c): the spool, or the ingest's fates, take what is left. */

@@ -200,26 +200,49 @@ sent_before(const struct pctx *p, size_t i, int k)
 	return 0;
 }
 
-/*
- * The second round trip of a batch: the text of each list the store
- * lacks, for a result stored or a duplicate (agg_lists_put_lua).  A list
- * the store lacks whose text push does not have (the probe left it out)
- * is counted; the next probe brings it.
- */
 void
-push_lists_put(struct mcp_store *st, struct pctx *p)
+agg_list_put_append(struct mcp_store *st, const char *sha, const char *slug, int kind,
+    const char *hash, const char *text, size_t n)
 {
 	char lsi[MCP_SLUG_MAX + 64], key[MCP_SLUG_MAX + 160], pre[MCP_SLUG_MAX + 64], m[80];
-	char now[24], ttl[16], maxn[16], maxb[16], err[256];
+	char now[24], ttl[16], maxn[16], maxb[16];
 	const char *argv[12];
-	size_t len[12], i, n = 0;
-	redisReply *r;
-	int k, j;
+	size_t len[12];
+	int j;
 
 	snprintf(now, sizeof(now), "%lld", (long long)mcp_now());
 	snprintf(ttl, sizeof(ttl), "%d", AGG_TTL_LONG);
 	snprintf(maxn, sizeof(maxn), "%d", AGG_LIST_SLUG_MAX);
 	snprintf(maxb, sizeof(maxb), "%d", AGG_LIST_SLUG_BYTES);
+	agg_key(lsi, sizeof(lsi), slug, "lsi", -1);
+	agg_key(pre, sizeof(pre), slug, "", -1);
+	snprintf(key, sizeof(key), "%sls:%s", pre, agg_list_hex(hash));
+	snprintf(m, sizeof(m), "%c:%s", agg_list_letter(kind), agg_list_hex(hash));
+	argv[0] = "EVALSHA", argv[1] = sha, argv[2] = "2", argv[3] = lsi;
+	argv[4] = key, argv[5] = m, argv[6] = now, argv[7] = text;
+	argv[8] = ttl, argv[9] = pre, argv[10] = maxn, argv[11] = maxb;
+	for (j = 0; j < 12; j++)
+		len[j] = strlen(argv[j]);
+	len[7] = n;
+	mcp_store_appendv(st, 12, argv, len);
+}
+
+/*
+ * The second round trip of a batch: the text of each list the store
+ * lacks, for a result stored or a duplicate (agg_lists_put_lua).  A list
+ * the store lacks whose text push does not have (the probe left it out,
+ * or a runner sent its result alone) is counted, and told to the ingest,
+ * whose runner sends it on its own (mcp-aggregate(1) "push --to"); else
+ * the next probe brings it.
+ */
+void
+push_lists_put(struct mcp_store *st, struct pctx *p)
+{
+	char err[256];
+	size_t i, n = 0;
+	redisReply *r;
+	int k;
+
 	for (i = 0; i < p->n; i++) {
 		struct pending *q = &p->b[i];
 
@@ -228,21 +251,14 @@ push_lists_put(struct mcp_store *st, struct pctx *p)
 				continue;
 			if (q->lt[k].len == 0) {
 				p->lists_absent++;
+				if (p->lack != NULL)
+					p->lack(p->lack_arg, q->lineno, q->slug, k, q->lh[k]);
 				continue;
 			}
 			if (sent_before(p, i, k))
 				continue;
-			agg_key(lsi, sizeof(lsi), q->slug, "lsi", -1);
-			agg_key(pre, sizeof(pre), q->slug, "", -1);
-			snprintf(key, sizeof(key), "%sls:%s", pre, agg_list_hex(q->lh[k]));
-			snprintf(m, sizeof(m), "%c:%s", agg_list_letter(k), agg_list_hex(q->lh[k]));
-			argv[0] = "EVALSHA", argv[1] = p->put_sha, argv[2] = "2", argv[3] = lsi;
-			argv[4] = key, argv[5] = m, argv[6] = now, argv[7] = q->lt[k].p;
-			argv[8] = ttl, argv[9] = pre, argv[10] = maxn, argv[11] = maxb;
-			for (j = 0; j < 12; j++)
-				len[j] = strlen(argv[j]);
-			len[7] = q->lt[k].len;
-			mcp_store_appendv(st, 12, argv, len);
+			agg_list_put_append(
+			    st, p->put_sha, q->slug, k, q->lh[k], q->lt[k].p, q->lt[k].len);
 			q->lmiss &= ~(1 << k);
 			q->lsent |= 1 << k;
 			n++;

@@ -4,10 +4,11 @@
  * region and nothing else: no store password, no tunnel, no SSH.
  *
  * Each record is checked as push checks it; a step record is checked and
- * left there (nothing of it is stored), but for a tools_list step that
- * carries the lists the probe read, sent with the results for push to
- * keep them (lists.h).  A result record is written to the
- * spool before it is sent, and leaves the spool only when the ingest's
+ * left there (nothing of it is stored).  The lists a tools_list step
+ * carries are held apart (relaylists.c) and sent, after the results,
+ * only when the ingest's answer to their result says the store lacks
+ * them: the spool and the results' requests hold results only.  A
+ * result record is written to the spool before it is sent, and leaves the spool only when the ingest's
  * answer says, for its line, stored, duplicate, refused for good, or
  * kept out as a conflict with another result of its window (said): a
  * run killed at any point leaves every record it read that was not so
@@ -67,6 +68,7 @@ struct relay {
 	long stored, dups, refused, steps, replayed, kept;
 	int failed;
 	char later[AGG_WHY_MAX]; /* the last reason of a line the ingest will take later */
+	struct rlists rl;        /* the lists: held, and those to send */
 };
 
 static double
@@ -124,11 +126,12 @@ on_record(cJSON *rec, long lineno, void *arg)
 		warnx("stdin:%ld: %s", lineno, why);
 		return 1;
 	}
-	/* A step is sent only for the lists it carries (push keeps them, lists.h). */
+	/* A step is never sent: its lists are held, for the store may lack them. */
 	if (k == 's') {
 		r->steps++;
-		if (!agg_list_carried(rec))
-			return 0;
+		if (agg_list_carried(rec))
+			rl_hold(&r->rl, rec);
+		return 0;
 	}
 	if (r->norg == r->corg) {
 		r->corg = r->corg ? r->corg * 2 : 1024;
@@ -195,9 +198,12 @@ backoff(struct relay *r, long retry_after)
 	r->retry_at = mcp_mono() + d;
 }
 
-/* The fate of each line of an answer into fate[0..m) (-1: none); 1 when it says it is done. */
+/*
+ * The fate of each line of an answer into fate[0..m) (-1: none), and the
+ * lists its store lacks into lack (owned); 1 when it says it is done.
+ */
 static int
-read_answer(const struct mcp_buf *b, signed char *fate, char **why, long m)
+read_answer(const struct mcp_buf *b, signed char *fate, char **why, cJSON **lack, long m)
 {
 	static const char *const names[] = {
 	    "stored", "duplicate", "checked", "refused", "later", "conflict"};
@@ -221,6 +227,9 @@ read_answer(const struct mcp_buf *b, signed char *fate, char **why, long m)
 			fate[(long)ln->valuedouble - 1] = (signed char)f;
 			free(why[(long)ln->valuedouble - 1]);
 			why[(long)ln->valuedouble - 1] = strdup(mcp_json_str(v, "reason", ""));
+			cJSON_Delete(lack[(long)ln->valuedouble - 1]);
+			lack[(long)ln->valuedouble - 1] =
+			    cJSON_DetachItemFromObjectCaseSensitive(v, "lack");
 		}
 		cJSON_Delete(v);
 	}
@@ -244,14 +253,15 @@ settle(struct relay *r, const char *p, const char *end, long m, const struct mcp
 {
 	signed char *fate = malloc((size_t)m);
 	char **why = calloc((size_t)m, sizeof(*why)), where[PATH_MAX + 32], q[MCP_QUOTED_MAX];
+	cJSON **lack = calloc((size_t)m, sizeof(*lack));
 	const char *nl;
 	long i;
 	int done;
 
-	if (fate == NULL || why == NULL)
+	if (fate == NULL || why == NULL || lack == NULL)
 		err(MCP_EXIT_FAIL, "push");
 	memset(fate, -1, (size_t)m);
-	done = read_answer(ans, fate, why, m);
+	done = read_answer(ans, fate, why, lack, m);
 	for (i = 0; i < m && final(fate[i]); i++, p = nl + 1) {
 		/* The body's own end: a line holding a NUL is still one line. */
 		if ((nl = memchr(p, '\n', (size_t)(end - p))) == NULL)
@@ -269,6 +279,8 @@ settle(struct relay *r, const char *p, const char *end, long m, const struct mcp
 		} else if (fate[i] != AGG_CHECKED) {
 			r->dups++;
 		}
+		if (lack[i] != NULL && (fate[i] == AGG_STORED || fate[i] == AGG_DUPLICATE))
+			rl_lack(&r->rl, r->region, p, (size_t)(nl - p), lack[i]);
 		if (r->sent >= r->old_end)
 			r->unsent--;
 		r->sent += nl + 1 - p;
@@ -291,8 +303,9 @@ settle(struct relay *r, const char *p, const char *end, long m, const struct mcp
 	if (r->unsent <= 0)
 		r->unsent = 0, r->first = 0;
 	for (i = 0; i < m; i++)
-		free(why[i]);
+		free(why[i]), cJSON_Delete(lack[i]);
 	free(why);
+	free(lack);
 	free(fate);
 }
 
@@ -380,12 +393,21 @@ due(const struct relay *r, int eof)
 	    r->sent < r->old_end || (r->first > 0 && elapsed_since(r->first) >= RELAY_WAIT);
 }
 
+/* Lists to send, and no result due nor the ingest failing: the results go first. */
+static int
+lists_due(const struct relay *r, int eof)
+{
+	return r->rl.out.len > 0 && !r->down && r->tries == 0 && !due(r, eof);
+}
+
 /* Milliseconds poll may wait for stdin before a request falls due. */
 static int
 wait_ms(const struct relay *r)
 {
 	double at;
 
+	if (lists_due(r, 0))
+		return 0;
 	if (r->down || r->s.end <= r->sent)
 		return -1;
 	at = r->first > 0 ? r->first + RELAY_WAIT : mcp_mono();
@@ -425,8 +447,13 @@ run(struct relay *r, struct mcp_loop_stats *ls)
 			send_one(r);
 			continue;
 		}
+		if (lists_due(r, eof)) {
+			rl_send(&r->rl, r->http, r->o->to);
+			continue;
+		}
 		if (eof) {
-			if (r->s.end <= r->sent || r->down || elapsed_since(eof_at) >= linger)
+			if ((r->s.end <= r->sent && r->rl.out.len == 0) || r->down ||
+			    elapsed_since(eof_at) >= linger)
 				break;
 			nap(r->retry_at - mcp_mono() < linger - elapsed_since(eof_at)
 			        ? r->retry_at - mcp_mono()
@@ -455,6 +482,16 @@ url_region(const char *url, char *buf, size_t len)
 static void
 summary(const struct relay *r, const struct mcp_loop_stats *ls)
 {
+	const char *p = r->rl.out.p, *e = p + r->rl.out.len;
+	long left = 0;
+
+	for (; p != NULL && (p = memchr(p, '\n', (size_t)(e - p))) != NULL; p++)
+		left++;
+	/* The lists first: the results' line stays the last. */
+	if (r->rl.sent > 0 || r->rl.absent > 0 || left > 0)
+		warnx("push: lists: %ld sent, %ld stored, %ld not taken or not sent, %ld the store "
+		      "lacks not read by this run",
+		    r->rl.sent, r->rl.stored, r->rl.unsent + left, r->rl.absent);
 	warnx("push: %ld results stored, %ld duplicates ignored, %ld step records skipped, "
 	      "%ld bad lines, %ld refused by the ingest, %ld spooled, %ld replayed from the spool",
 	    r->stored, r->dups, r->steps, ls->bad, r->refused, r->kept, r->replayed);
@@ -507,6 +544,7 @@ agg_relay(const struct agg_opts *o)
 	slot_close(&r.s);
 	agg_http_close(r.http);
 	mcp_buf_free(&r.out);
+	rl_free(&r.rl);
 	free(r.org);
 	return rc;
 }

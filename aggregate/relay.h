@@ -9,6 +9,7 @@
 #include <sys/types.h>
 
 #include "aggregate.h"
+#include "hash.h"
 
 #define RELAY_SLOTS 8 /* runs of push --to that share a spool at once, each a slot */
 
@@ -46,8 +47,36 @@ int slot_read(const struct slot *s, off_t off, size_t max, long lines, struct mc
 int slot_finish(struct slot *s, off_t sent, long *kept, char *why, size_t len);
 void slot_close(struct slot *s);
 
-/* send.c: one HTTPS connection to the ingest, with the token of a file. */
+/* A list of a tools_list step, held for the answer to its result (relaylists.c). */
+struct rlist {
+	char slug[MCP_SLUG_MAX + 1]; /* "": forgotten */
+	int kind;
+	char hash[MCP_HASH_LEN];
+	struct mcp_buf text; /* canonical, owned */
+};
+
+/* The lists of a run: held (a ring), and the records to send. */
+struct rlists {
+	struct rlist *held;
+	size_t head, n, bytes;
+	struct mcp_buf out; /* list records, whole lines */
+	long sent, stored, unsent, absent;
+	int said; /* a failure said */
+};
+
 struct agg_http;
+/* Hold the lists of a tools_list step (rec), the oldest let go past the bounds. */
+void rl_hold(struct rlists *l, const cJSON *rec);
+/*
+ * The answer to the result line (n bytes) named lists its store lacks
+ * (lack, {"tools":"sha256:..."}): those held are queued to send.
+ */
+void rl_lack(struct rlists *l, const char *region, const char *line, size_t n, const cJSON *lack);
+/* One request of the queued list records to the ingest at to (?lists). */
+void rl_send(struct rlists *l, struct agg_http *http, const char *to);
+void rl_free(struct rlists *l);
+
+/* send.c: one HTTPS connection to the ingest, with the token of a file. */
 /* The token read by the rules of a token file (mode 600); NULL with why. */
 struct agg_http *agg_http_open(
     const char *token_file, const char *cacert, double timeout, char *err, size_t len);

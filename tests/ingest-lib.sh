@@ -12,8 +12,11 @@
 #                      INGEST_ERR (the ingest's stderr), INGEST_DIR.  The
 #                      ingest takes MCP_REDIS as it is, its overrides file
 #                      is $INGEST_OVERRIDES (made empty if absent), and
-#                      MCP_INGEST_RATE is passed when set, and
-#                      INGEST_NOW as the ingest's clock (MCP_NOW).
+#                      MCP_INGEST_RATE and MCP_INGEST_LISTS are passed
+#                      when set, and INGEST_NOW as the ingest's clock
+#                      (MCP_NOW; '$http_x_runner_clock': the runner's).
+#                      $INGEST_DIR/bytes.log has a line a request: the
+#                      runner's clock, method, status, bytes received.
 # ingest_clock T       the ingest's clock set to T (INGEST_NOW when it
 #                      started) and the door started again.
 # stop_ingest          nginx and the ingest killed (SIGKILL: the host dies).
@@ -47,6 +50,9 @@ _ingest_conf() {
 		# knows a region's name lock its runner out.  A region's own
 		# bound is the ingest's, after its token.
 		limit_req_zone \$binary_remote_addr zone=ingest:10m rate=20r/s;
+		# What each request brought (its bytes, headers and body as
+		# sent), by the runner's clock: $d/bytes.log.
+		log_format bytes '\$http_x_runner_clock \$request_method \$status \$request_length';
 		server {
 			listen $addr:$port ssl;
 			server_name localhost;
@@ -55,12 +61,15 @@ _ingest_conf() {
 			location ~ ^/(ingest|targets)/ {
 				limit_req zone=ingest burst=40 nodelay;
 				limit_req_status 429;
+				access_log $d/access.log;
+				access_log $d/bytes.log bytes;
 				include /etc/nginx/fastcgi_params;
 				fastcgi_param SCRIPT_FILENAME $BIN/mcp-aggregate;
 				fastcgi_param PATH_INFO \$uri;
 				fastcgi_param MCP_REDIS "$MCP_REDIS";
 				fastcgi_param MCP_INGEST_OVERRIDES "$INGEST_OVERRIDES";
 				${MCP_INGEST_RATE:+fastcgi_param MCP_INGEST_RATE "$MCP_INGEST_RATE";}
+				${MCP_INGEST_LISTS:+fastcgi_param MCP_INGEST_LISTS "$MCP_INGEST_LISTS";}
 				${INGEST_NOW:+fastcgi_param MCP_NOW "$INGEST_NOW";}
 				fastcgi_param ASAN_OPTIONS "${ASAN_OPTIONS:-}";
 				fastcgi_param UBSAN_OPTIONS "${UBSAN_OPTIONS:-}";

@@ -44,6 +44,9 @@ echo
 echo "== the ingest beside push: 20,000 results a minute from 5 regions"
 tests/bench/ingest.sh "$B"
 echo
+echo "== the ingest's bytes a minute, a steady fleet with lists"
+tests/bench/ingest-lists.sh "$B"
+echo
 echo "== mcp-aggregate audit of a registry of 100,000 servers"
 tests/bench/audit.sh "$B"
 echo
