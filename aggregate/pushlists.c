@@ -215,6 +215,9 @@ push_lists_put(struct mcp_store *st, struct pctx *p)
 	size_t len[12], i, n = 0;
 	redisReply *r;
 	int k, j;
+	/* Each put's slug and bytes, for the fleet's index (lists.c). */
+	struct agg_lput *fl = calloc(p->n * AGG_LIST_KINDS + 1, sizeof(*fl));
+	size_t nfl = 0;
 
 	snprintf(now, sizeof(now), "%lld", (long long)mcp_now());
 	snprintf(ttl, sizeof(ttl), "%d", AGG_TTL_LONG);
@@ -242,17 +245,24 @@ push_lists_put(struct mcp_store *st, struct pctx *p)
 			for (j = 0; j < 12; j++)
 				len[j] = strlen(argv[j]);
 			len[7] = q->lt[k].len;
-			mcp_store_appendv(st, 12, argv, len);
+			if (mcp_store_appendv(st, 12, argv, len) == 0 && fl != NULL)
+				fl[n] = (struct agg_lput){q->slug, q->from_registry, -1};
 			q->lmiss &= ~(1 << k);
 			q->lsent |= 1 << k;
 			n++;
 		}
 	}
-	for (; n > 0 && mcp_store_read(st, &r, 1, err, sizeof(err)) == 0; n--) {
+	for (i = 0; i < n && mcp_store_read(st, &r, 1, err, sizeof(err)) == 0; i++) {
 		if (r->type == REDIS_REPLY_ERROR)
 			warnx("redis: lists: %s", r->str);
 		else
 			p->lists_put++;
+		if (fl != NULL && r->type == REDIS_REPLY_ARRAY && r->elements == 2 &&
+		    r->element[1]->type == REDIS_REPLY_INTEGER && fl[i].slug != NULL)
+			fl[nfl++] = (struct agg_lput){
+			    fl[i].slug, fl[i].registry, r->element[1]->integer};
 		freeReplyObject(r);
 	}
+	agg_lists_fleet(st, fl, nfl, (long long)mcp_now(), p->fate != NULL);
+	free(fl);
 }
