@@ -347,3 +347,48 @@ out:
 	free(num);
 	return rc;
 }
+
+int
+agg_lists_show(struct mcp_store *st, char *err, size_t len)
+{
+	const char *a0[] = {"HMGET", AGG_KEY_LISTS_COUNT, "slugs", "registry", "bytes", "last"};
+	const char *a1[] = {"HGET", AGG_KEY_LISTS_SIZE, ""};
+	const char *a2[] = {"ZREVRANGE", AGG_KEY_LISTS_EVICTED, "0", "4"};
+	redisReply *r, *y = NULL, *z = NULL;
+	char at[32], names[5 * (MCP_SLUG_MAX + 2) + 1] = "";
+	size_t i, n = 0;
+	int rc = -1;
+
+	if ((r = mcp_store_cmd(st, 6, a0, err, len)) == NULL ||
+	    (z = mcp_store_cmd(st, 3, a1, err, len)) == NULL)
+		goto out;
+	if (r->type != REDIS_REPLY_ARRAY || r->elements != 4) {
+		snprintf(err, len, "%s: %s", AGG_KEY_LISTS_COUNT,
+		    r->type == REDIS_REPLY_ERROR ? r->str : "bad reply");
+		goto out;
+	}
+	rc = 0;
+	if (r->element[0]->type != REDIS_REPLY_STRING)
+		goto out; /* none evicted in 31 days */
+	mcp_iso8601(strtod(r->element[3]->type == REDIS_REPLY_STRING ? r->element[3]->str : "0",
+	                NULL),
+	    at, sizeof(at));
+	if ((y = mcp_store_cmd(st, 4, a2, err, len)) == NULL)
+		goto out;
+	for (i = 0; y->type == REDIS_REPLY_ARRAY && i < y->elements && n < sizeof(names); i++)
+		n += (size_t)snprintf(names + n, sizeof(names) - n, "%s%s", i ? ", " : "",
+		    y->element[i]->type == REDIS_REPLY_STRING ? y->element[i]->str : "?");
+	warnx("lists: the lists of %s slugs evicted past the fleet's bound of %lld bytes "
+	      "(MCP_LISTS_MAX) in 31 days, %s of them the registry's, %s bytes, the last at "
+	      "%s (%s%s); %s bytes kept",
+	    r->element[0]->str, agg_lists_max(),
+	    r->element[1]->type == REDIS_REPLY_STRING ? r->element[1]->str : "0",
+	    r->element[2]->type == REDIS_REPLY_STRING ? r->element[2]->str : "0", at, names,
+	    y->type == REDIS_REPLY_ARRAY && y->elements == 5 ? ", ..." : "",
+	    z->type == REDIS_REPLY_STRING ? z->str : "0");
+out:
+	freeReplyObject(r);
+	freeReplyObject(y);
+	freeReplyObject(z);
+	return rc;
+}
