@@ -224,12 +224,13 @@ static const char fleet_lua[] =
  * A slug's lists deleted, all of them.  KEYS: lsi.  ARGV: prefix.  Returns
  * the count deleted.
  */
-static const char evict_lua[] = "local n = 0\n"
-                                "for _, x in ipairs(redis.call('ZRANGE', KEYS[1], 0, -1)) do\n"
-                                "  n = n + redis.call('DEL', ARGV[1] .. 'ls:' .. string.sub(x, 3))\n"
-                                "end\n"
-                                "redis.call('DEL', KEYS[1])\n"
-                                "return n\n";
+static const char evict_lua[] =
+    "local n = 0\n"
+    "for _, x in ipairs(redis.call('ZRANGE', KEYS[1], 0, -1)) do\n"
+    "  n = n + redis.call('DEL', ARGV[1] .. 'ls:' .. string.sub(x, 3))\n"
+    "end\n"
+    "redis.call('DEL', KEYS[1])\n"
+    "return n\n";
 
 long long
 agg_lists_max(void)
@@ -264,12 +265,11 @@ static const char *const fleet_keys[] = {
     AGG_KEY_LISTS, AGG_KEY_LISTS_SIZE, AGG_KEY_LISTS_EVICTED, AGG_KEY_LISTS_COUNT};
 
 int
-agg_lists_fleet(
-    struct mcp_store *st, const struct agg_lput *v, size_t n, long long now, int quiet)
+agg_lists_fleet(struct mcp_store *st, const struct agg_lput *v, size_t n, long long now, int quiet)
 {
 	const char **argv;
 	size_t *len, i, k = 0, nv = 0, nreg = 0;
-	char (*num)[24], a[4][24], err[256], pre[MCP_SLUG_MAX + 64], lsi[MCP_SLUG_MAX + 64];
+	char(*num)[24], a[4][24], err[256], pre[MCP_SLUG_MAX + 64], lsi[MCP_SLUG_MAX + 64];
 	redisReply *r = NULL, *e;
 	long long bytes = 0, lists = 0, max = agg_lists_max();
 	int rc = -1;
@@ -291,7 +291,8 @@ agg_lists_fleet(
 	for (i = 0; i < 4; i++)
 		argv[k++] = a[i];
 	for (i = 0; i < n; i++) {
-		snprintf(num[2 * i], sizeof(num[0]), "%lld", now + (v[i].registry ? 0 : AGG_LIST_TIER));
+		snprintf(
+		    num[2 * i], sizeof(num[0]), "%lld", now + (v[i].registry ? 0 : AGG_LIST_TIER));
 		snprintf(num[2 * i + 1], sizeof(num[0]), "%lld", v[i].bytes);
 		argv[k++] = v[i].slug, argv[k++] = num[2 * i], argv[k++] = num[2 * i + 1];
 	}
@@ -370,9 +371,9 @@ agg_lists_show(struct mcp_store *st, char *err, size_t len)
 	rc = 0;
 	if (r->element[0]->type != REDIS_REPLY_STRING)
 		goto out; /* none evicted in 31 days */
-	mcp_iso8601(strtod(r->element[3]->type == REDIS_REPLY_STRING ? r->element[3]->str : "0",
-	                NULL),
-	    at, sizeof(at));
+	mcp_iso8601(
+	    strtod(r->element[3]->type == REDIS_REPLY_STRING ? r->element[3]->str : "0", NULL), at,
+	    sizeof(at));
 	if ((y = mcp_store_cmd(st, 4, a2, err, len)) == NULL)
 		goto out;
 	for (i = 0; y->type == REDIS_REPLY_ARRAY && i < y->elements && n < sizeof(names); i++)

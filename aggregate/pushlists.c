@@ -259,8 +259,8 @@ push_lists_put(struct mcp_store *st, struct pctx *p)
 			p->lists_put++;
 		if (fl != NULL && r->type == REDIS_REPLY_ARRAY && r->elements == 2 &&
 		    r->element[1]->type == REDIS_REPLY_INTEGER && fl[i].slug != NULL)
-			fl[nfl++] = (struct agg_lput){
-			    fl[i].slug, fl[i].registry, r->element[1]->integer};
+			fl[nfl++] =
+			    (struct agg_lput){fl[i].slug, fl[i].registry, r->element[1]->integer};
 		freeReplyObject(r);
 	}
 	agg_lists_fleet(st, fl, nfl, (long long)mcp_now(), p->fate != NULL);

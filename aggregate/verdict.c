@@ -108,7 +108,7 @@ struct slugwork {
 	struct agg_lcache lc;
 	struct agg_hcmd hc; /* the history's write, queued before the verdict's */
 	int hist;           /* hc is queued */
-	int refused; /* the store refused its write */
+	int refused;        /* the store refused its write */
 };
 
 static void
@@ -693,8 +693,8 @@ batch_once(struct mcp_store *st, void *arg, char *err, size_t errlen)
 		for (j = 0; j < 1 + ws[i].hist; j++) {
 			if (mcp_store_read(st, &r, 1, err, errlen) == -1)
 				return MCP_STORE_AGAIN;
-			if (r->type == REDIS_REPLY_ERROR && (mcp_store_retryable(st, r) ||
-			                                        strncmp(r->str, "NOSCRIPT", 8) == 0)) {
+			if (r->type == REDIS_REPLY_ERROR &&
+			    (mcp_store_retryable(st, r) || strncmp(r->str, "NOSCRIPT", 8) == 0)) {
 				snprintf(err, errlen, "%s: %s", ws[i].slug, r->str);
 				rc = MCP_STORE_AGAIN;
 			} else if (r->type == REDIS_REPLY_ERROR && !ws[i].refused) {
@@ -717,8 +717,8 @@ batch_once(struct mcp_store *st, void *arg, char *err, size_t errlen)
 		memcpy(v->refusal, refusal, sizeof(refusal));
 		for (i = 0, j = 0; i < b->n && j < 3 && v->refused - nref + j < 3; i++)
 			if (ws[i].refused) {
-				warnx("verdict: %s: window %lld: printed, not stored: %s", ws[i].slug,
-				    v->window, refusal);
+				warnx("verdict: %s: window %lld: printed, not stored: %s",
+				    ws[i].slug, v->window, refusal);
 				j++;
 			}
 	}

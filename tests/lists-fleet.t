@@ -48,12 +48,15 @@ reg() {
 }
 # $TMP/churn/K: their records, three distinct lists of some 40 KB each.
 mkdir "$TMP/churn"
-python3 "$TOP/tests/fixtures/churn-lists.py" "$TMP/churn" 40 40000 $(for k in 0 1 2 3 4 5; do echo "$(w "$k").5"; done)
+mapfile -t starts < <(for k in 0 1 2 3 4 5; do echo "$(w "$k").5"; done)
+python3 "$TOP/tests/fixtures/churn-lists.py" "$TMP/churn" 40 40000 "${starts[@]}"
 
 : >"$TMP/push.err"
 for k in 0 1 2 3 4 5; do
 	reg "$k"
-	{ honest "$k" $([ "$k" -lt 5 ] || echo fail); cat "$TMP/churn/$k"; } |
+	fail=''
+	[ "$k" -lt 5 ] || fail=fail
+	{ honest "$k" "$fail"; cat "$TMP/churn/$k"; } |
 	    MCP_NOW=$(($(w "$k") + 30)) mcp-aggregate push 2>>"$TMP/push.err" >/dev/null
 	echo "push $k: $?" >>"$TMP/push.rc"
 done
