@@ -212,12 +212,13 @@ static const char fleet_lua[] =
     "  redis.call('HINCRBY', cnt, 'bytes', b)\n"
     "  if tonumber(z[2]) < tier then redis.call('HINCRBY', cnt, 'registry', 1) end\n"
     "  redis.call('HSET', cnt, 'last', now)\n"
+    "  redis.call('EXPIRE', cnt, ttl)\n"
     "end\n"
     "if total < 0 or redis.call('ZCARD', idx) == 0 then total = 0 end\n"
     "redis.call('HSET', sz, '', total)\n"
     "redis.call('ZREMRANGEBYSCORE', ev, '-inf', '(' .. (now - ttl))\n"
     "redis.call('ZREMRANGEBYRANK', ev, 0, -1001)\n"
-    "for _, k in ipairs({idx, sz, ev, cnt}) do redis.call('EXPIRE', k, ttl) end\n"
+    "for _, k in ipairs({idx, sz, ev}) do redis.call('EXPIRE', k, ttl) end\n"
     "return out\n";
 
 /*
@@ -370,7 +371,7 @@ agg_lists_show(struct mcp_store *st, char *err, size_t len)
 	}
 	rc = 0;
 	if (r->element[0]->type != REDIS_REPLY_STRING)
-		goto out; /* none evicted in 31 days */
+		goto out; /* none evicted in the 31 days before the last eviction */
 	mcp_iso8601(
 	    strtod(r->element[3]->type == REDIS_REPLY_STRING ? r->element[3]->str : "0", NULL), at,
 	    sizeof(at));
@@ -380,7 +381,7 @@ agg_lists_show(struct mcp_store *st, char *err, size_t len)
 		n += (size_t)snprintf(names + n, sizeof(names) - n, "%s%s", i ? ", " : "",
 		    y->element[i]->type == REDIS_REPLY_STRING ? y->element[i]->str : "?");
 	warnx("lists: the lists of %s slugs evicted past the fleet's bound of %lld bytes "
-	      "(MCP_LISTS_MAX) in 31 days, %s of them the registry's, %s bytes, the last at "
+	      "(MCP_LISTS_MAX), %s of them the registry's, %s bytes, the last at "
 	      "%s (%s%s); %s bytes kept",
 	    r->element[0]->str, agg_lists_max(),
 	    r->element[1]->type == REDIS_REPLY_STRING ? r->element[1]->str : "0",

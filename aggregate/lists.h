@@ -96,7 +96,8 @@ int agg_lists_fleet(
     struct mcp_store *st, const struct agg_lput *v, size_t n, long long now, int quiet);
 
 /*
- * status: what the fleet's bound evicted in 31 days, a line on stderr
+ * status: what the fleet's bound evicted (its counts end 31 days after
+ * the last eviction), a line on stderr
  * when it evicted any; 0, or -1 when the store failed (err).
  */
 int agg_lists_show(struct mcp_store *st, char *err, size_t len);
