@@ -66,4 +66,40 @@ int agg_list_carried(const cJSON *rec);
 /* The Lua that push's script and the store's put share (push.c). */
 extern const char agg_lists_put_lua[];
 
+/*
+ * The fleet's lists (mcp-store(7) "Lists"): at most agg_lists_max() bytes
+ * of text in all, MCP_LISTS_MAX or AGG_LISTS_MAX; past it the lists of
+ * whole slugs are evicted, the registry's first, the least recently seen
+ * first.
+ */
+#define AGG_LISTS_MAX (64LL << 20)
+#define AGG_LIST_TIER 10000000000LL /* added to a score: a slug not the registry's */
+#define AGG_KEY_LISTS "mcp:lists"
+#define AGG_KEY_LISTS_SIZE "mcp:lists:size:{mcp:lists}"
+#define AGG_KEY_LISTS_EVICTED "mcp:lists:evicted:{mcp:lists}"
+#define AGG_KEY_LISTS_COUNT "mcp:lists:count:{mcp:lists}"
+long long agg_lists_max(void);
+
+/* A slug's lists as a put left them: its bytes (the put script's reply). */
+struct agg_lput {
+	const char *slug;
+	int registry; /* its results are the registry's ("origin":"registry") */
+	long long bytes;
+};
+/*
+ * The fleet's index told of the slugs put (one round trip), and the lists
+ * of the slugs it evicts deleted (one more), said on stderr unless quiet.
+ * 0, or -1 after a warning.
+ */
+struct mcp_store;
+int agg_lists_fleet(
+    struct mcp_store *st, const struct agg_lput *v, size_t n, long long now, int quiet);
+
+/*
+ * status: what the fleet's bound evicted (its counts end 31 days after
+ * the last eviction), a line on stderr
+ * when it evicted any; 0, or -1 when the store failed (err).
+ */
+int agg_lists_show(struct mcp_store *st, char *err, size_t len);
+
 #endif

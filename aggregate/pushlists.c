@@ -239,9 +239,11 @@ void
 push_lists_put(struct mcp_store *st, struct pctx *p)
 {
 	char err[256];
-	size_t i, n = 0;
+	size_t i, n = 0, nfl = 0;
 	redisReply *r;
 	int k;
+	/* Each put's slug and bytes, for the fleet's index (lists.c). */
+	struct agg_lput *fl = calloc(p->n * AGG_LIST_KINDS + 1, sizeof(*fl));
 
 	for (i = 0; i < p->n; i++) {
 		struct pending *q = &p->b[i];
@@ -259,16 +261,24 @@ push_lists_put(struct mcp_store *st, struct pctx *p)
 				continue;
 			agg_list_put_append(
 			    st, p->put_sha, q->slug, k, q->lh[k], q->lt[k].p, q->lt[k].len);
+			if (fl != NULL)
+				fl[n] = (struct agg_lput){q->slug, q->from_registry, -1};
 			q->lmiss &= ~(1 << k);
 			q->lsent |= 1 << k;
 			n++;
 		}
 	}
-	for (; n > 0 && mcp_store_read(st, &r, 1, err, sizeof(err)) == 0; n--) {
+	for (i = 0; i < n && mcp_store_read(st, &r, 1, err, sizeof(err)) == 0; i++) {
 		if (r->type == REDIS_REPLY_ERROR)
 			warnx("redis: lists: %s", r->str);
 		else
 			p->lists_put++;
+		if (fl != NULL && r->type == REDIS_REPLY_ARRAY && r->elements == 2 &&
+		    r->element[1]->type == REDIS_REPLY_INTEGER && fl[i].slug != NULL)
+			fl[nfl++] =
+			    (struct agg_lput){fl[i].slug, fl[i].registry, r->element[1]->integer};
 		freeReplyObject(r);
 	}
+	agg_lists_fleet(st, fl, nfl, (long long)mcp_now(), p->fate != NULL);
+	free(fl);
 }

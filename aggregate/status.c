@@ -12,6 +12,7 @@
 
 #include "aggregate.h"
 #include "audit.h"
+#include "lists.h"
 #include "mcp.h"
 #include "rec.h"
 
@@ -296,7 +297,8 @@ agg_status(const struct agg_opts *o, char **slugs, int nslugs)
 		rc = MCP_EXIT_FAIL;
 		goto out;
 	}
-	if (agg_audit_show(st, err, sizeof(err)) == -1)
+	if (agg_audit_show(st, err, sizeof(err)) == -1 ||
+	    agg_lists_show(st, err, sizeof(err)) == -1)
 		warnx("redis: %s", err);
 	for (i = 0; i < x.n; i++) {
 		row_of(&x.rep[i * NREP], x.slugs[i], now, &rows[k]);

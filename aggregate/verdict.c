@@ -81,6 +81,9 @@ struct vctx {
 	struct mcp_buf out;       /* records of the batch, written once stored */
 	struct agg_faults faults; /* the window's probe-fault judgment */
 	struct agg_shorts shorts; /* the window's short runners (short.c) */
+	/* Verdicts printed that the store refused (a full store), and why. */
+	long refused;
+	char refusal[256];
 };
 
 /* One slug of a batch: its replies (owned) and its finished record. */
@@ -103,7 +106,9 @@ struct slugwork {
 	/* Its lists, read only for drift or divergence (vlists.c): lr owned. */
 	redisReply *lr;
 	struct agg_lcache lc;
-	int hist; /* the history's write is queued after the verdict's */
+	struct agg_hcmd hc; /* the history's write, queued before the verdict's */
+	int hist;           /* hc is queued */
+	int refused;        /* the store refused its write */
 };
 
 static void
@@ -127,6 +132,7 @@ work_clear(struct slugwork *w)
 	agg_lcache_free(&w->lc);
 	freeReplyObject(w->lr);
 	w->lr = NULL;
+	agg_hcmd_free(&w->hc);
 	w->hist = 0;
 }
 
@@ -515,8 +521,9 @@ decide(struct vctx *v, struct slugwork *w, char *err, size_t errlen)
 }
 
 /*
- * Format the slug's record into w->rec, and queue the history's write of
- * its drift (before the verdict's: w->hist).
+ * Format the slug's record into w->rec and make the history's write of
+ * its drift (w->hc), then free its lists: a batch holds the lists of a
+ * group of slugs at a time, not its own.
  */
 static int
 finish(struct vctx *v, struct slugwork *w, char *err, size_t errlen)
@@ -526,40 +533,53 @@ finish(struct vctx *v, struct slugwork *w, char *err, size_t errlen)
 
 	err[0] = '\0';
 	if ((o = record_of(v, w, &w->d)) != NULL &&
-	    agg_history_append(v->st, v->hist_sha, w->slug, &w->lc,
-	        cJSON_GetObjectItemCaseSensitive(o, "drift"), v->window, &w->hist) == 0)
+	    agg_history_cmd(v->hist_sha, w->slug, &w->lc,
+	        cJSON_GetObjectItemCaseSensitive(o, "drift"), v->window, &w->hc) == 0)
 		rc = mcp_rec_format(&w->rec, o, err, errlen);
 	if (rc == -1 && err[0] == '\0')
 		snprintf(err, errlen, "out of memory");
 	cJSON_Delete(o);
+	agg_lcache_free(&w->lc);
+	freeReplyObject(w->lr);
+	w->lr = NULL;
 	return rc;
 }
 
 /*
- * The lists of the slugs whose window has drift or divergence, in a round
- * trip of their own: none for a batch of green slugs whose lists did not
- * change.  A slug whose read failed says change_unknown "not_read".
+ * Finish the slugs of the batch: the lists of those whose window has
+ * drift or divergence read in round trips of their own, AGG_VLIST_GROUP
+ * slugs at a time, each slug's record made and its lists freed before
+ * the next group is read; none for a batch of green slugs whose lists did
+ * not change.  A slug whose read failed says change_unknown "not_read".
  */
 static enum mcp_store_status
-read_lists(struct vctx *v, struct slugwork *ws, size_t n, char *err, size_t errlen)
+finish_all(struct vctx *v, struct slugwork *ws, size_t n, char *err, size_t errlen)
 {
-	size_t i;
+	size_t i, j, k;
 
-	for (i = 0; i < n; i++)
-		if (agg_vlists_need(ws[i].r[R_DRIFT], ws[i].d.divergence))
-			agg_vlists_append(
-			    v->st, v->lists_sha, ws[i].slug, ws[i].r[R_DRIFT], ws[i].d.divergence);
-	for (i = 0; i < n; i++) {
-		if (!agg_vlists_need(ws[i].r[R_DRIFT], ws[i].d.divergence))
-			continue;
-		if (mcp_store_read(v->st, &ws[i].lr, 1, err, errlen) == -1)
-			return MCP_STORE_AGAIN;
-		if (ws[i].lr->type == REDIS_REPLY_ERROR &&
-		    strncmp(ws[i].lr->str, "NOSCRIPT", 8) == 0) {
-			snprintf(err, errlen, "%s", ws[i].lr->str);
-			return MCP_STORE_AGAIN;
+	for (i = 0; i < n; i = j) {
+		for (j = i, k = 0; j < n && k < AGG_VLIST_GROUP; j++)
+			if (agg_vlists_need(ws[j].r[R_DRIFT], ws[j].d.divergence)) {
+				agg_vlists_append(v->st, v->lists_sha, ws[j].slug, ws[j].r[R_DRIFT],
+				    ws[j].d.divergence);
+				k++;
+			}
+		for (k = i; k < j; k++) {
+			if (!agg_vlists_need(ws[k].r[R_DRIFT], ws[k].d.divergence))
+				continue;
+			if (mcp_store_read(v->st, &ws[k].lr, 1, err, errlen) == -1)
+				return MCP_STORE_AGAIN;
+			if (ws[k].lr->type == REDIS_REPLY_ERROR &&
+			    strncmp(ws[k].lr->str, "NOSCRIPT", 8) == 0) {
+				snprintf(err, errlen, "%s", ws[k].lr->str);
+				/* The replies still due are read by the retry's reconnect. */
+				return MCP_STORE_AGAIN;
+			}
+			agg_lcache_load(&ws[k].lc, ws[k].lr);
 		}
-		agg_lcache_load(&ws[i].lc, ws[i].lr);
+		for (k = i; k < j; k++)
+			if (finish(v, &ws[k], err, errlen) == -1)
+				return MCP_STORE_FAIL;
 	}
 	return MCP_STORE_OK;
 }
@@ -639,6 +659,8 @@ batch_once(struct mcp_store *st, void *arg, char *err, size_t errlen)
 	redisReply *r;
 	size_t i;
 	int j;
+	long nref;
+	char refusal[256] = "";
 
 	err[0] = '\0';
 	for (i = 0; i < b->n; i++)
@@ -659,29 +681,47 @@ batch_once(struct mcp_store *st, void *arg, char *err, size_t errlen)
 		if (decide(v, &ws[i], err, errlen) == -1)
 			return MCP_STORE_FAIL;
 	}
-	if ((rc = read_lists(v, ws, b->n, err, errlen)) != MCP_STORE_OK)
+	if ((rc = finish_all(v, ws, b->n, err, errlen)) != MCP_STORE_OK)
 		return rc;
 	for (i = 0; i < b->n; i++) {
-		if (finish(v, &ws[i], err, errlen) == -1)
-			return MCP_STORE_FAIL;
+		ws[i].hist = ws[i].hc.argc > 0 && agg_hcmd_append(st, &ws[i].hc) == 0;
 		append_write(v, &ws[i]);
 	}
+	nref = 0;
 	for (i = 0; i < b->n; i++) {
+		ws[i].refused = 0;
 		for (j = 0; j < 1 + ws[i].hist; j++) {
 			if (mcp_store_read(st, &r, 1, err, errlen) == -1)
 				return MCP_STORE_AGAIN;
-			if (r->type == REDIS_REPLY_ERROR) {
+			if (r->type == REDIS_REPLY_ERROR &&
+			    (mcp_store_retryable(st, r) || strncmp(r->str, "NOSCRIPT", 8) == 0)) {
 				snprintf(err, errlen, "%s: %s", ws[i].slug, r->str);
-				rc = mcp_store_retryable(st, r) ||
-				        strncmp(r->str, "NOSCRIPT", 8) == 0
-				    ? MCP_STORE_AGAIN
-				    : MCP_STORE_FAIL;
+				rc = MCP_STORE_AGAIN;
+			} else if (r->type == REDIS_REPLY_ERROR && !ws[i].refused) {
+				/*
+				 * Refused (a full store: OOM): the verdict is still
+				 * printed, so that the alerts see it; the pass says what
+				 * it could not write, and exits 1.
+				 */
+				ws[i].refused = 1;
+				nref++;
+				snprintf(refusal, sizeof(refusal), "%s", r->str);
 			}
 			freeReplyObject(r);
 		}
 	}
 	if (rc != MCP_STORE_OK)
 		return rc;
+	if (nref > 0) {
+		v->refused += nref;
+		memcpy(v->refusal, refusal, sizeof(refusal));
+		for (i = 0, j = 0; i < b->n && j < 3 && v->refused - nref + j < 3; i++)
+			if (ws[i].refused) {
+				warnx("verdict: %s: window %lld: printed, not stored: %s",
+				    ws[i].slug, v->window, refusal);
+				j++;
+			}
+	}
 	for (i = 0; i < b->n; i++)
 		if (mcp_buf_add(&v->out, ws[i].rec.p, ws[i].rec.len) == -1) {
 			snprintf(err, errlen, "out of memory");
@@ -977,8 +1017,9 @@ agg_verdict(const struct agg_opts *o, char **slugs, int nslugs)
 		for (i = 0; i < n; i++)
 			list[i] = known->element[i]->str;
 	}
+	/* A store that refuses the index's write (full) still gets its verdicts decided. */
 	if (nslugs == 0 && fill_names(&v, list, n) == -1)
-		goto out;
+		unknown = 1;
 	if (o->shard_n > 0) {
 		/* The judgment over every slug, then the share's own (vshard.c). */
 		if (agg_shard_judge(v.st, o, v.window, list, n, &v.faults) == -1)
@@ -989,6 +1030,12 @@ agg_verdict(const struct agg_opts *o, char **slugs, int nslugs)
 	if (agg_shorts_read(v.st, v.window, &v.shorts) == -1)
 		goto out;
 	rc = pass(&v, list, n);
+	if (v.refused > 0) {
+		warnx("verdict: %ld verdicts of window %lld printed but not stored: %s", v.refused,
+		    v.window, v.refusal);
+		if (rc == MCP_EXIT_OK)
+			rc = MCP_EXIT_FAIL;
+	}
 	/* Once a slug-hour, in its minute: the hours past the lookback folded. */
 	if (rc == MCP_EXIT_OK && agg_fold(v.st, list, n, v.window) == -1)
 		rc = MCP_EXIT_FAIL;

@@ -16,26 +16,31 @@
 /*
  * Read-only.  KEYS: hash lsi tch.  ARGV: prefix, 1 when the regions'
  * tool hashes are wanted (divergence), 1 when the history is (drift),
- * then the hashes wanted.  Returns {HGETALL hash or {}, {HASH, TEXT or
- * '' ...} (at most 64 lists), ZRANGE tch WITHSCORES or {}, the members
- * of lsi newest first or {}, {ID, HASH ...} the slug's ids of the
- * regions' latest hashes (mcp:{SLUG}:ids, push.c)}.
+ * the bytes of text read at most, then the hashes wanted.  Returns
+ * {HGETALL hash or {}, {HASH, TEXT, '' (not kept) or '-' (past the
+ * bytes) ...} (at most 64 lists), ZRANGE tch WITHSCORES or {}, the
+ * members of lsi newest first or {}, {ID, HASH ...} the slug's ids of
+ * the regions' latest hashes (mcp:{SLUG}:ids, push.c)}.
  */
 const char agg_vlists_lua[] =
     "local hv, hist, want, seen, texts = {}, {}, {}, {}, {}\n"
     "if ARGV[2] == '1' then hv = redis.call('HGETALL', KEYS[1]) end\n"
     "if ARGV[3] == '1' then hist = redis.call('ZRANGE', KEYS[3], 0, -1, 'WITHSCORES') end\n"
-    "for i = 4, #ARGV do want[#want + 1] = ARGV[i] end\n"
+    "for i = 5, #ARGV do want[#want + 1] = ARGV[i] end\n"
     "for i = 2, #hv, 2 do\n"
     "  local h = string.match(hv[i], ' (%S+)$')\n"
     "  if h then want[#want + 1] = h end\n"
     "end\n"
+    "local left = tonumber(ARGV[4])\n"
     "for _, h in ipairs(want) do\n"
     "  local hex = string.match(h, '^sha256:(%x+)$')\n"
     "  if hex and not seen[h] and #texts < 128 then\n"
     "    seen[h] = true\n"
+    "    local k = ARGV[1] .. 'ls:' .. hex\n"
+    "    local n = redis.call('STRLEN', k)\n"
     "    texts[#texts + 1] = h\n"
-    "    texts[#texts + 1] = redis.call('GET', ARGV[1] .. 'ls:' .. hex) or ''\n"
+    "    if n > left then texts[#texts + 1] = '-'\n"
+    "    else texts[#texts + 1] = redis.call('GET', k) or ''; left = left - n end\n"
     "  end\n"
     "end\n"
     "local ls, idm = {}, {}\n"
@@ -97,9 +102,9 @@ int
 agg_vlists_append(struct mcp_store *st, const char *sha, const char *slug, const redisReply *drift,
     int divergence)
 {
-	const char *argv[8 + 2 * 64];
-	size_t len[8 + 2 * 64];
-	char k[3][MCP_SLUG_MAX + 64], pre[MCP_SLUG_MAX + 64];
+	const char *argv[9 + 2 * 64];
+	size_t len[9 + 2 * 64];
+	char k[3][MCP_SLUG_MAX + 64], pre[MCP_SLUG_MAX + 64], cap[24];
 	struct dmember m[64];
 	size_t i, n = 0, j;
 	int c = 0;
@@ -112,6 +117,8 @@ agg_vlists_append(struct mcp_store *st, const char *sha, const char *slug, const
 	argv[n++] = k[0], argv[n++] = k[1], argv[n++] = k[2], argv[n++] = pre;
 	argv[n++] = divergence ? "1" : "0";
 	argv[n++] = "1"; /* the history: its changes name the hashes of divergence too */
+	snprintf(cap, sizeof(cap), "%d", AGG_VLIST_BYTES);
+	argv[n++] = cap;
 	for (i = 0; drift->type == REDIS_REPLY_ARRAY && i < drift->elements && c < 64; i++)
 		if (dmember_parse(drift->element[i], &m[c]) == 0) {
 			argv[n++] = m[c].from, argv[n++] = m[c].to;
@@ -173,7 +180,10 @@ list_of(struct agg_lcache *c, enum mcp_list_kind k, const char *hash, const char
 	for (i = 0; i < c->n; i++) {
 		if (strcmp(c->e[i].hash, hash) != 0)
 			continue;
-		if (!c->e[i].parsed) {
+		if (!c->e[i].parsed && c->e[i].len == 1 && c->e[i].text[0] == '-') {
+			c->e[i].parsed = 1;
+			c->e[i].why = "too_large"; /* past AGG_VLIST_BYTES: not read */
+		} else if (!c->e[i].parsed) {
 			c->e[i].parsed = 1;
 			c->e[i].list = agg_list_parse(
 			    k, hash, c->e[i].len ? c->e[i].text : NULL, c->e[i].len, &c->e[i].why);
@@ -501,9 +511,46 @@ hist_entry(const cJSON *drift, const cJSON *first, long long window, const cJSON
 	return o;
 }
 
+void
+agg_hcmd_free(struct agg_hcmd *h)
+{
+	int i;
+
+	for (i = 0; i < h->argc; i++)
+		free(h->argv[i]);
+	free(h->argv);
+	free(h->len);
+	memset(h, 0, sizeof(*h));
+}
+
 int
-agg_history_append(struct mcp_store *st, const char *sha, const char *slug,
-    const struct agg_lcache *c, const cJSON *drift, long long window, int *queued)
+agg_hcmd_append(struct mcp_store *st, const struct agg_hcmd *h)
+{
+	return mcp_store_appendv(st, h->argc, (const char **)h->argv, h->len);
+}
+
+/* Arguments a copy of, into h: 0, or -1 (no memory). */
+static int
+hcmd_of(struct agg_hcmd *h, const char **argv, const size_t *len, size_t n)
+{
+	size_t i;
+
+	if ((h->argv = calloc(n, sizeof(*h->argv))) == NULL ||
+	    (h->len = calloc(n, sizeof(*h->len))) == NULL)
+		return -1;
+	for (i = 0; i < n; i++, h->argc++) {
+		if ((h->argv[i] = malloc(len[i] + 1)) == NULL)
+			return -1;
+		memcpy(h->argv[i], argv[i], len[i]);
+		h->argv[i][len[i]] = '\0';
+		h->len[i] = len[i];
+	}
+	return 0;
+}
+
+int
+agg_history_cmd(const char *sha, const char *slug, const struct agg_lcache *c, const cJSON *drift,
+    long long window, struct agg_hcmd *h)
 {
 	const char *argv[7 + 3 * 64];
 	size_t len[7 + 3 * 64];
@@ -514,7 +561,7 @@ agg_history_append(struct mcp_store *st, const char *sha, const char *slug,
 	size_t n = 0, no = 0, i, ne = 0;
 	int rc = 0, dup;
 
-	*queued = 0;
+	memset(h, 0, sizeof(*h));
 	/* Unread, the history's entries could not be found to be merged: none written. */
 	if (cJSON_GetArraySize(drift) == 0 || !c->read)
 		return 0;
@@ -557,9 +604,9 @@ agg_history_append(struct mcp_store *st, const char *sha, const char *slug,
 	}
 	for (i = 0; i < 7; i++)
 		len[i] = strlen(argv[i]);
-	if (rc == 0 && ne > 0) {
-		rc = mcp_store_appendv(st, (int)n, argv, len);
-		*queued = rc == 0;
+	if (rc == 0 && ne > 0 && hcmd_of(h, argv, len, n) == -1) {
+		agg_hcmd_free(h);
+		rc = -1;
 	}
 	for (i = 0; i < no; i++)
 		cJSON_free(own[i]);

@@ -12,6 +12,15 @@
 extern const char agg_vlists_lua[];
 extern const char agg_vhist_lua[];
 
+/*
+ * The verdict's memory for lists: a slug's lists are read with at most
+ * AGG_VLIST_BYTES of text (a list past it says change_unknown
+ * "too_large"), and AGG_VLIST_GROUP slugs' at a time, each slug's freed
+ * once its record is made.
+ */
+#define AGG_VLIST_BYTES (2 << 20)
+#define AGG_VLIST_GROUP 8
+
 /* The lists read for a slug: borrowed from the reply of agg_vlists_lua. */
 #define AGG_LCACHE_MAX 64
 struct agg_lcache {
@@ -52,11 +61,20 @@ cJSON *agg_drift_json(const redisReply *z, struct agg_lcache *c);
  */
 void agg_tools_divergence(cJSON *o, struct agg_lcache *c, const struct agg_decision *d,
     const struct agg_result *res, size_t nres, long long window, const redisReply *drift);
+/* A command of the store, its arguments owned. */
+struct agg_hcmd {
+	int argc; /* 0: none */
+	char **argv;
+	size_t *len;
+};
 /*
- * Queue the history's write for the drift entries (agg_drift_json's):
- * *queued 1 when a command was queued.  0, or -1 (no memory).
+ * The history's write for the drift entries (agg_drift_json's) into h,
+ * its own copy, so that the lists it was made from may be freed before it
+ * is queued (agg_hcmd_append): h->argc 0 for none.  0, or -1 (no memory).
  */
-int agg_history_append(struct mcp_store *st, const char *sha, const char *slug,
-    const struct agg_lcache *c, const cJSON *drift, long long window, int *queued);
+int agg_history_cmd(const char *sha, const char *slug, const struct agg_lcache *c,
+    const cJSON *drift, long long window, struct agg_hcmd *h);
+int agg_hcmd_append(struct mcp_store *st, const struct agg_hcmd *h);
+void agg_hcmd_free(struct agg_hcmd *h);
 
 #endif
