@@ -188,6 +188,7 @@ post_params(const struct source *src, struct req *q, char *body)
 	q->mcp_method = param(src, "HTTP_MCP_METHOD");
 	q->mcp_name = param(src, "HTTP_MCP_NAME");
 	q->auth = param(src, "HTTP_AUTHORIZATION");
+	q->server_addr = param(src, "SERVER_ADDR");
 	if (strcmp(q->method, "POST") == 0 && read_body(src, q->clen, body) == 0) {
 		q->body = body;
 		q->body_len = (size_t)q->clen;

@@ -112,6 +112,7 @@ capabilities(void)
 	cJSON_AddFalseToObject(res, "subscribe");
 	cJSON_AddItemToObject(o, "tools", t);
 	cJSON_AddItemToObject(o, "resources", res);
+	cJSON_AddFalseToObject(cJSON_AddObjectToObject(o, "prompts"), "listChanged");
 	return o;
 }
 
@@ -179,7 +180,9 @@ static const struct method {
     {"resources/list", mcp_resources_list, 0, 1},
     {"resources/templates/list", mcp_templates_list, 0, 1},
     {"resources/read", mcp_resources_read, 0, 1},
-    {"resources/subscribe", decline_stream, 0, 0},
+    {"prompts/list", mcp_prompts_list, 0, 1},
+    {"prompts/get", mcp_prompts_get, 0, 0},
+    {"resources/subscribe", decline_stream, 1, 0},
     {"subscriptions/listen", decline_stream, 2, 0},
 };
 
@@ -260,6 +263,13 @@ modern_checks(struct mcp_call *k, const char *method)
 	const cJSON *nm = NULL;
 	char buf[512];
 
+	if (!cJSON_IsString(pv) ||
+	    !cJSON_IsObject(cJSON_GetObjectItemCaseSensitive(
+	        meta, "io.modelcontextprotocol/clientCapabilities"))) {
+		mcp_call_fail(k, 400, MCP_E_PARAMS,
+		    "_meta needs io.modelcontextprotocol/protocolVersion and clientCapabilities");
+		return -1;
+	}
 	if (k->q->mcp_version != NULL && cJSON_IsString(pv) &&
 	    strcmp(pv->valuestring, k->q->mcp_version) != 0) {
 		mcp_call_fail(k, 400, MCP_E_HEADER, "MCP-Protocol-Version and _meta disagree");
@@ -402,6 +412,49 @@ message(struct conn *c, const struct req *q, const cJSON *m, struct resp *r)
 	rpc_send(r, 200, id, res, NULL);
 }
 
+/* The host of "scheme://host[:port]" or of "host[:port]", without the port, into buf. */
+static void
+host_of(const char *s, char *buf, size_t len)
+{
+	const char *p = strstr(s, "://"), *e;
+
+	p = p != NULL ? p + 3 : s;
+	e = *p == '[' ? strchr(p, ']') : NULL;
+	e = e != NULL ? e + 1 : p + strcspn(p, ":/");
+	snprintf(buf, len, "%.*s", (int)(e - p), p);
+}
+
+static int
+loopback_name(const char *h)
+{
+	return strcasecmp(h, "localhost") == 0 || strncmp(h, "127.", 4) == 0 ||
+	    strcmp(h, "[::1]") == 0;
+}
+
+/*
+ * DNS rebinding (MCP's security practices): a server reached on a loopback
+ * address by a name that is not one, or asked from a page of another
+ * origin than its own (the config's origin lines, else its Host), is
+ * refused: a browser's page must not read it through a name it controls.
+ */
+static int
+rebound(const struct req *q)
+{
+	char h[256], o[256];
+
+	if (q->host == NULL)
+		return 0;
+	host_of(q->host, h, sizeof(h));
+	if (q->server_addr != NULL &&
+	    (strncmp(q->server_addr, "127.", 4) == 0 || strcmp(q->server_addr, "::1") == 0) &&
+	    !loopback_name(h))
+		return 1;
+	if (q->origin == NULL || strcmp(q->origin, "null") == 0 || serve_conf_origin(q->origin))
+		return 0;
+	host_of(q->origin, o, sizeof(o));
+	return strcasecmp(o, h) != 0;
+}
+
 /* POST /mcp: the body bounded, then one message. */
 static void
 post(struct conn *c, const struct req *q, struct resp *r)
@@ -409,6 +462,10 @@ post(struct conn *c, const struct req *q, struct resp *r)
 	const char *end = NULL;
 	cJSON *m;
 
+	if (rebound(q)) {
+		mcp_rpc_error(r, 403, NULL, MCP_E_REQUEST, "forbidden: Host or Origin", NULL);
+		return;
+	}
 	if (q->clen < 0) {
 		mcp_rpc_error(r, 411, NULL, MCP_E_REQUEST, "a length is required", NULL);
 		return;

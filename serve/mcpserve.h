@@ -48,6 +48,8 @@ cJSON *mcp_tools_call(struct mcp_call *k);
 cJSON *mcp_resources_list(struct mcp_call *k);
 cJSON *mcp_templates_list(struct mcp_call *k);
 cJSON *mcp_resources_read(struct mcp_call *k);
+cJSON *mcp_prompts_list(struct mcp_call *k);
+cJSON *mcp_prompts_get(struct mcp_call *k);
 
 /* mcpdoc.c */
 int mcp_doc_route(struct conn *c, const struct req *q, struct resp *r);

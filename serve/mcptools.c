@@ -610,3 +610,87 @@ mcp_resources_read(struct mcp_call *k)
 	cJSON_AddItemToArray(cJSON_AddArrayToObject(o, "contents"), c);
 	return o;
 }
+
+/* prompts/list: "triage this outage", which gathers the tools' answers. */
+cJSON *
+mcp_prompts_list(struct mcp_call *k)
+{
+	cJSON *o, *p, *a, *arg;
+
+	if (no_cursor(k) == -1)
+		return NULL;
+	o = cJSON_CreateObject();
+	p = cJSON_CreateObject();
+	cJSON_AddStringToObject(p, "name", "triage_outage");
+	cJSON_AddStringToObject(p, "title", "Triage this outage");
+	cJSON_AddStringToObject(p, "description",
+	    "A server's status, its incidents and its tool changes, gathered for a triage");
+	a = cJSON_AddArrayToObject(p, "arguments");
+	arg = cJSON_CreateObject();
+	cJSON_AddStringToObject(arg, "name", "slug");
+	cJSON_AddStringToObject(arg, "description", "the server");
+	cJSON_AddTrueToObject(arg, "required");
+	cJSON_AddItemToArray(a, arg);
+	cJSON_AddItemToArray(cJSON_AddArrayToObject(o, "prompts"), p);
+	k->ttl_ms = 3600000;
+	return o;
+}
+
+static int
+prompt_part(
+    struct mcp_buf *b, struct mcp_call *k, tool_fn *fn, const cJSON *args, const char *title)
+{
+	cJSON *out = NULL;
+	char err[256], *s = NULL;
+	int rc;
+
+	rc = fn(k, args, &out, err, sizeof(err));
+	if (rc == 0)
+		s = cJSON_PrintUnformatted(out);
+	cJSON_Delete(out);
+	rc = mcp_buf_addf(b, "\n\n%s:\n%s", title, s != NULL ? s : err);
+	free(s);
+	return rc;
+}
+
+cJSON *
+mcp_prompts_get(struct mcp_call *k)
+{
+	const cJSON *name = cJSON_GetObjectItemCaseSensitive(k->params, "name");
+	const cJSON *args = cJSON_GetObjectItemCaseSensitive(k->params, "arguments");
+	const char *slug;
+	struct mcp_buf b = {0};
+	char err[256];
+	cJSON *o, *m, *c;
+	int rc;
+
+	if (!cJSON_IsString(name) || strcmp(name->valuestring, "triage_outage") != 0) {
+		mcp_call_fail(k, 200, MCP_E_PARAMS, "unknown prompt");
+		return NULL;
+	}
+	if (arg_slug(args, &slug, err, sizeof(err)) == -1) {
+		mcp_call_fail(k, 200, MCP_E_PARAMS, err);
+		return NULL;
+	}
+	rc = mcp_buf_addf(&b,
+	    "Triage the outage of the MCP server %s: say what is failing, where, since when, "
+	    "and whether its tool list changed, from what mcp-uptime answers below.",
+	    slug);
+	rc |= prompt_part(&b, k, server_status, args, "server_status") |
+	    prompt_part(&b, k, incidents, args, "incidents") |
+	    prompt_part(&b, k, tool_changes, args, "tool_changes");
+	if (rc != 0 || mcp_buf_addc(&b, '\0') != 0) {
+		mcp_buf_free(&b);
+		return NULL;
+	}
+	o = cJSON_CreateObject();
+	cJSON_AddStringToObject(o, "description", "Triage this outage");
+	m = cJSON_CreateObject();
+	cJSON_AddStringToObject(m, "role", "user");
+	c = cJSON_AddObjectToObject(m, "content");
+	cJSON_AddStringToObject(c, "type", "text");
+	cJSON_AddStringToObject(c, "text", b.p);
+	cJSON_AddItemToArray(cJSON_AddArrayToObject(o, "messages"), m);
+	mcp_buf_free(&b);
+	return o;
+}

@@ -56,7 +56,7 @@ struct req {
 	long clen;
 	const char *ctype, *origin, *referer, *fetch_site, *host, *port, *remote;
 	/* The headers of an MCP request (mcp.c), NULL when absent. */
-	const char *accept, *mcp_version, *mcp_method, *mcp_name, *auth;
+	const char *accept, *mcp_version, *mcp_method, *mcp_name, *auth, *server_addr;
 };
 
 /* The response, built whole before a byte is written. */
