@@ -6,7 +6,7 @@
  * handshake, every request standing alone).  No session is made, so any
  * responder may answer any request; a held stream is declined.
  */
-#include <ctype.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -357,7 +357,8 @@ message(struct conn *c, const struct req *q, const cJSON *m, struct resp *r)
 	k.params = cJSON_GetObjectItemCaseSensitive(m, "params");
 	if (!cJSON_IsString(ver) || strcmp(ver->valuestring, "2.0") != 0 ||
 	    (id != NULL && !cJSON_IsString(id) &&
-	        !(cJSON_IsNumber(id) && id->valuedouble == (double)(long long)id->valuedouble))) {
+	        !(cJSON_IsNumber(id) && fabs(id->valuedouble) <= 9007199254740991.0 &&
+	            id->valuedouble == floor(id->valuedouble)))) {
 		mcp_rpc_error(r, 400, NULL, MCP_E_REQUEST, "not a JSON-RPC 2.0 message", NULL);
 		return;
 	}

@@ -255,23 +255,27 @@ incident_of(const redisReply *r, double now)
 static int
 incidents_read(struct mcp_call *k, const char *slug, cJSON *open, cJSON *recent, struct summary *s)
 {
-	char kv[128], ks[128], ki[128], kh[128];
+	char kv[128], ks[128], ki[128], km[128], kh[128];
 	const char *a0[] = {"GET", kv}, *a1[] = {"ZREVRANGE", ks, "0", "0", "WITHSCORES"},
-	           *a2[] = {"HGETALL", ki}, *a3[] = {"LRANGE", kh, "0", "9"};
-	const char **argv[] = {a0, a1, a2, a3};
-	int argc[] = {2, 5, 2, 4};
-	redisReply *rep[4];
+	           *a2[] = {"HGETALL", ki}, *a3[] = {"HMGET", km, "start", "end", "reason"},
+	           *a4[] = {"LRANGE", kh, "0", "9"};
+	const char **argv[] = {a0, a1, a2, a3, a4};
+	int argc[] = {2, 5, 2, 5, 4};
+	size_t i, n = recent != NULL ? 5 : 4;
+	redisReply *rep[5];
 	cJSON *o;
-	size_t i;
 
 	snprintf(kv, sizeof(kv), "mcp:{%s}:verdict", slug);
 	snprintf(ks, sizeof(ks), "mcp:{%s}:seen", slug);
 	snprintf(ki, sizeof(ki), "mcp:{%s}:incident", slug);
 	snprintf(kh, sizeof(kh), "mcp:{%s}:incidents", slug);
-	if (serve_query(k->c, recent != NULL ? 4 : 3, argc, argv, rep) != SR_OK)
+	serve_maint_key(km, sizeof(km), slug);
+	if (serve_query(k->c, n, argc, argv, rep) != SR_OK)
 		return -1;
-	if (s != NULL)
+	if (s != NULL) {
 		serve_summary(rep[0], rep[1], k->q->now, s, 1);
+		serve_maint(rep[3], k->q->now, s);
+	}
 	for (i = 0; rep[2]->type == REDIS_REPLY_ARRAY && i + 1 < rep[2]->elements; i += 2)
 		if ((o = incident_of(rep[2]->element[i + 1], k->q->now)) != NULL) {
 			cJSON_AddStringToObject(o, "track", rep[2]->element[i]->str);
@@ -280,12 +284,32 @@ incidents_read(struct mcp_call *k, const char *slug, cJSON *open, cJSON *recent,
 			else
 				cJSON_AddItemToArray(open, o);
 		}
-	for (i = 0; recent != NULL && rep[3]->type == REDIS_REPLY_ARRAY && i < rep[3]->elements;
+	for (i = 0; recent != NULL && rep[4]->type == REDIS_REPLY_ARRAY && i < rep[4]->elements;
 	     i++)
-		if ((o = incident_of(rep[3]->element[i], k->q->now)) != NULL)
+		if ((o = incident_of(rep[4]->element[i], k->q->now)) != NULL)
 			cJSON_AddItemToArray(recent, o);
-	serve_free_replies(rep, recent != NULL ? 4 : 3);
+	serve_free_replies(rep, n);
 	return 0;
+}
+
+/*
+ * What a reader's token adds (the operator's view): the verdict record as
+ * the aggregator stored it (every region's failing step, the reporters,
+ * the missing, the tool lists' divergence and drift) and the maintenance
+ * window's reason.
+ */
+static void
+operator_view(cJSON *out, struct summary *s)
+{
+	cJSON *o = cJSON_AddObjectToObject(out, "operator");
+
+	if (s->rec != NULL) {
+		cJSON_AddItemToObject(o, "verdict", s->rec);
+		s->rec = NULL;
+	} else
+		cJSON_AddNullToObject(o, "verdict");
+	if (s->maint)
+		cJSON_AddStringToObject(o, "maintenance_reason", s->maint_reason);
 }
 
 /* /api/status/SLUG/regions, the embed route's five fields, and the open incident. */
@@ -341,6 +365,8 @@ server_status(struct mcp_call *k, const cJSON *args, cJSON **out, char *err, siz
 	else
 		cJSON_AddNullToObject(*out, "since");
 	cJSON_AddItemToObject(*out, "incidents", open);
+	if (k->operator)
+		operator_view(*out, &s);
 	cJSON_Delete(s.rec);
 	return 0;
 }

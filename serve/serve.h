@@ -71,7 +71,7 @@ struct resp {
 	int html;            /* a page: its Content-Security-Policy */
 	char etag[160];      /* "" for none */
 	char location[1200]; /* a 301's Location, "" for none */
-	char www_auth[512];  /* a 401's WWW-Authenticate (mcp.c), "" for none */
+	char www_auth[800];  /* a 401's WWW-Authenticate (mcp.c), "" for none */
 	struct mcp_buf body;
 	/*
 	 * More of the body, written after body as they are (owned, freed by

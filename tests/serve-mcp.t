@@ -106,6 +106,7 @@ rpc() {
 	    "${@:1:$#-1}" --data-binary "$b" "$U/mcp"
 }
 M=(-H 'MCP-Protocol-Version: 2026-07-28')
+META='"_meta":{"io.modelcontextprotocol/protocolVersion":"2026-07-28","io.modelcontextprotocol/clientCapabilities":{}}'
 for how in cgi fcgi; do
 	if [ "$how" = cgi ]; then U=$NGINX_CGI; else U=$NGINX_FCGI; fi
 	rpc '{"jsonrpc":"2.0","id":1,"method":"tools/list"'
@@ -114,26 +115,30 @@ for how in cgi fcgi; do
 	is "$ST $(jq -c .error.code "$RB")" "400 -32600" "$how: a batch: 400 -32600"
 	rpc '{"jsonrpc":"2.0","id":null,"method":"tools/list"}'
 	is "$ST $(jq -c .error.code "$RB")" "400 -32600" "$how: a null id: 400 -32600"
+	rpc '{"jsonrpc":"2.0","id":1e300,"method":"tools/list"}'
+	is "$ST $(jq -c .error.code "$RB")" "400 -32600" "$how: an id of 1e300 (no integer): 400 -32600"
 	rpc '{"jsonrpc":"1.0","id":1,"method":"tools/list"}'
 	is "$ST $(jq -c .error.code "$RB")" "400 -32600" "$how: not JSON-RPC 2.0: 400 -32600"
 	rpc '{"jsonrpc":"2.0","id":1,"method":"tools/list"} {}'
 	is "$ST $(jq -c .error.code "$RB")" "400 -32700" "$how: bytes after the message: 400 -32700"
 	rpc '{"jsonrpc":"2.0","id":7,"method":"nope/nope"}'
 	is "$ST $(jq -c '[.id, .error.code]' "$RB")" "200 [7,-32601]" "$how: an unknown method (legacy): -32601"
-	rpc "${M[@]}" -H 'Mcp-Method: nope/nope' '{"jsonrpc":"2.0","id":7,"method":"nope/nope","params":{"_meta":{"io.modelcontextprotocol/protocolVersion":"2026-07-28"}}}'
+	rpc "${M[@]}" -H 'Mcp-Method: nope/nope' '{"jsonrpc":"2.0","id":7,"method":"nope/nope","params":{'"$META"'}}'
 	is "$ST $(jq -c .error.code "$RB")" "404 -32601" "$how: an unknown method (2026-07-28): 404 -32601"
-	rpc "${M[@]}" -H 'Mcp-Method: ping' '{"jsonrpc":"2.0","id":7,"method":"ping"}'
+	rpc "${M[@]}" -H 'Mcp-Method: ping' '{"jsonrpc":"2.0","id":7,"method":"ping","params":{'"$META"'}}'
 	is "$ST $(jq -c .error.code "$RB")" "404 -32601" "$how: ping, gone in 2026-07-28: 404 -32601"
 	rpc -H 'MCP-Protocol-Version: 2099-01-01' -H 'Mcp-Method: tools/list' '{"jsonrpc":"2.0","id":1,"method":"tools/list","params":{"_meta":{"io.modelcontextprotocol/protocolVersion":"2099-01-01"}}}'
 	is "$ST $(jq -c '[.error.code, .error.data.supported, .error.data.requested]' "$RB")" '400 [-32022,["2026-07-28"],"2099-01-01"]' \
 	    "$how: an unknown version (modern): 400 -32022 with the supported ones"
 	rpc -H 'MCP-Protocol-Version: 2099-01-01' '{"jsonrpc":"2.0","id":1,"method":"tools/list"}'
 	is "$ST $(jq -c .error.code "$RB")" "400 -32600" "$how: an unknown MCP-Protocol-Version (legacy): 400"
-	rpc "${M[@]}" -H 'Mcp-Method: tools/list' '{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"list_servers"}}'
+	rpc "${M[@]}" -H 'Mcp-Method: tools/list' '{"jsonrpc":"2.0","id":1,"method":"tools/list"}'
+	is "$ST $(jq -c .error.code "$RB")" "400 -32602" "$how: 2026-07-28 without _meta: 400 -32602"
+	rpc "${M[@]}" -H 'Mcp-Method: tools/list' '{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"list_servers",'"$META"'}}'
 	is "$ST $(jq -c .error.code "$RB")" "400 -32020" "$how: Mcp-Method not the method: 400 -32020"
-	rpc "${M[@]}" -H 'Mcp-Method: tools/call' -H 'Mcp-Name: incidents' '{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"list_servers"}}'
+	rpc "${M[@]}" -H 'Mcp-Method: tools/call' -H 'Mcp-Name: incidents' '{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"list_servers",'"$META"'}}'
 	is "$ST $(jq -c .error.code "$RB")" "400 -32020" "$how: Mcp-Name not the tool: 400 -32020"
-	rpc "${M[@]}" -H 'Mcp-Method: tools/call' -H 'Mcp-Name: =?base64?bGlzdF9zZXJ2ZXJz?=' '{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"list_servers"}}'
+	rpc "${M[@]}" -H 'Mcp-Method: tools/call' -H 'Mcp-Name: =?base64?bGlzdF9zZXJ2ZXJz?=' '{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"list_servers",'"$META"'}}'
 	is "$ST $(jq -c '.result.isError' "$RB")" "200 false" "$how: Mcp-Name in base64: answered"
 	rpc '{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"no_such_tool"}}'
 	is "$(jq -c .error.code "$RB")" "-32602" "$how: an unknown tool: -32602"
@@ -145,7 +150,7 @@ for how in cgi fcgi; do
 	is "$(jq -c .result.isError "$RB")" "true" "$how: a slug that is not one: a tool error"
 	rpc '{"jsonrpc":"2.0","method":"notifications/initialized"}'
 	is "$ST:$(wc -c <"$RB")" "202:0" "$how: a notification: 202, no body"
-	rpc "${M[@]}" -H 'Mcp-Method: subscriptions/listen' '{"jsonrpc":"2.0","id":1,"method":"subscriptions/listen","params":{}}'
+	rpc "${M[@]}" -H 'Mcp-Method: subscriptions/listen' '{"jsonrpc":"2.0","id":1,"method":"subscriptions/listen","params":{'"$META"'}}'
 	is "$ST $(jq -c .error.code "$RB")" "400 -32600" "$how: a held stream declined"
 	get -X POST -H 'Content-Type: text/plain' --data-binary '{}' "$U/mcp"
 	is "$ST" 415 "$how: not JSON: 415"
@@ -162,6 +167,42 @@ for how in cgi fcgi; do
 	get -X POST -H 'Content-Type: application/json' --data-binary @"$TMP/deep" "$U/mcp"
 	like "$ST" '^4' "$how: 3,000 nested arrays: a 4xx"
 done
+# ------------------------------------------------------------ who may ask what
+U=$NGINX_FCGI
+TOK=$(mcp-aggregate reader add 2>"$TMP/reader-add.err")
+is "$?:${#TOK}" "0:53" "mcp-aggregate reader add: a token, shown once"
+ID=${TOK%%.*}
+is "$(mcp-aggregate reader list | awk '{ print $1 }')" "$ID" "reader list: its id, not the token"
+unlike "$(redis_cmd HGETALL mcp:readers:tokens)" "${TOK#*.}" "the store keeps the token's hash only"
+is "$(call 'server_status {"slug":"down"}' "$TMP/fcgi.sdk1.json" | jq -c 'has("operator")')" false "without a token: no operator's view"
+reader "$U/mcp" v2-modern '[["server_status",{"slug":"down"}]]' "$TOK" >"$TMP/op.json"
+is "$(call 'server_status {"slug":"down"}' "$TMP/op.json" | jq -c '.operator.verdict | [.verdict, .step, .failed_regions]')" \
+    '["red","http",["eu-west-2","us-east-1"]]' "with a reader's token: the operator's view (the verdict record)"
+rpc -H "Authorization: Bearer 00000000.$(printf 'A%.0s' $(seq 44))" '{"jsonrpc":"2.0","id":1,"method":"tools/list"}'
+is "$ST" 401 "a token never made: 401"
+like "$(hdr WWW-Authenticate)" "^Bearer error=\"invalid_token\", resource_metadata=\"$U/.well-known/oauth-protected-resource/mcp\"" \
+    "the challenge names the protected-resource metadata"
+get "$U/.well-known/oauth-protected-resource/mcp"
+is "$ST $(jq -c '[.resource, .bearer_methods_supported]' "$RB")" "200 [\"$U/mcp\",[\"header\"]]" "RFC 9728 metadata: the resource and how a token is sent"
+mcp-aggregate reader revoke "$ID" 2>/dev/null
+rpc -H "Authorization: Bearer $TOK" '{"jsonrpc":"2.0","id":1,"method":"tools/list"}'
+is "$ST" 401 "a revoked token: 401"
+
+# ------------------------------------------------------------ published
+get -H 'Accept: application/mcp-server-card+json' "$U/mcp/server-card"
+is "$ST|$(hdr Content-Type)" "200|application/mcp-server-card+json" "the Server Card at <endpoint>/server-card"
+is "$(jq -c '[.version, .remotes[0].url, .remotes[0].type, .supportedProtocolVersions]' "$RB")" \
+    "[$(jq -c .server.version "$TMP/fcgi.sdk1.json"),\"$U/mcp\",\"streamable-http\",[\"2026-07-28\",\"2025-11-25\",\"2025-06-18\"]]" \
+    "the card: the server's version, its endpoint, its versions"
+get "$U/.well-known/mcp/catalog.json"
+is "$(jq -c '.entries[0] | [.type, .url]' "$RB")" "[\"application/mcp-server-card+json\",\"$U/mcp/server-card\"]" "the MCP Catalog lists the card"
+get "$U/mcp/server.json"
+is "$(jq -c '[.name, .version, .remotes[0].url]' "$RB")" "[\"1.0.0.127/mcp-uptime\",$(jq -c .server.version "$TMP/fcgi.sdk1.json"),\"$U/mcp\"]" \
+    "server.json for the MCP Registry"
+is "$("$BIN/mcp-probe" -r local --card -t 10 "$U/mcp" 2>/dev/null | jq -c 'select(.type == "result") | [.state, .card]')" \
+    '["healthy","present"]' "mcp-probe --card: the card present and consistent with the endpoint"
+
+unlike "$(cat "$TMP"/nginx-*/error.log "$NGINX_FCGI_ERR" "$TMP"/resp/*.b "$TMP/reader.err")" "${TOK#*.}" "the token in no answer and no log"
 unlike "$(cat "$TMP"/nginx-*/error.log "$NGINX_FCGI_ERR")" 'AddressSanitizer|runtime error|upstream prematurely|signal' \
     "no crash, no sanitizer report, no upstream cut short"
 unlike "$(cat "$TMP"/resp/*.b)" '[Rr]edis|\.sock|ECONN' "no store detail in any answer"
