@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# test: long (a minute or so under load: the pipeline fills the store, then five SDK client runs)
 # serve-mcp.t - mcp-serve's /mcp (issue 55) behind nginx, as a CGI (fcgiwrap)
 # and as a FastCGI responder, over a store filled by the real pipeline
 # (mcp-probe against the fixture, push, verdict, alert): the official SDK
@@ -36,24 +37,31 @@ CALLS=$(jq -nc --arg m "$MONTH" '[["list_servers",{}],["list_servers",{"state":"
 reader() { node "$TOP/tests/tools/mcp-reader.mjs" "$@" 2>>"$TMP/reader.err"; }
 call() { jq -c --arg k "$1" '.calls[$k]' "$2"; }
 
-for how in cgi fcgi; do
+for how in fcgi cgi; do
 	if [ "$how" = cgi ]; then U=$NGINX_CGI; else U=$NGINX_FCGI; fi
-	for era in sdk1 v2-modern v2-auto; do
+	# Every era through the FastCGI responder; the CGI, one process a
+	# request, in the modern era (the costlier to check) alone.
+	eras="sdk1 v2-modern v2-auto"
+	[ "$how" = fcgi ] || eras=v2-modern
+	for era in $eras; do
 		reader "$U/mcp" "$era" "$CALLS" >"$TMP/$how.$era.json"
 		is "$?" 0 "$how $era: the SDK client connects, lists, calls and reads"
 	done
-	is "$(jq -r '[.era, .version] | join(" ")' "$TMP/$how.sdk1.json")" "legacy 2025-11-25" "$how sdk1: initialize, 2025-11-25"
 	is "$(jq -r '[.era, .version] | join(" ")' "$TMP/$how.v2-modern.json")" "modern 2026-07-28" "$how v2 pinned: 2026-07-28"
-	is "$(jq -r '.era' "$TMP/$how.v2-auto.json")" "modern" "$how v2 auto: server/discover finds the modern era"
-	is "$(jq -c '[.tools[] | .name]' "$TMP/$how.sdk1.json")" \
+	if [ "$how" = fcgi ]; then
+		is "$(jq -r '[.era, .version] | join(" ")' "$TMP/$how.sdk1.json")" "legacy 2025-11-25" "$how sdk1: initialize, 2025-11-25"
+		is "$(jq -r '.era' "$TMP/$how.v2-auto.json")" "modern" "$how v2 auto: server/discover finds the modern era"
+	fi
+	is "$(jq -c '[.tools[] | .name]' "$TMP/$how.v2-modern.json")" \
 	    '["list_servers","server_status","incidents","tool_changes","monthly_report"]' "$how: five tools"
-	is "$(jq -c '[.tools[] | [.annotations.readOnlyHint, .annotations.openWorldHint, (.outputSchema.type)]] | unique' "$TMP/$how.sdk1.json")" \
+	is "$(jq -c '[.tools[] | [.annotations.readOnlyHint, .annotations.openWorldHint, (.outputSchema.type)]] | unique' "$TMP/$how.v2-modern.json")" \
 	    '[[true,false,"object"]]' "$how: every tool read only, closed world, with an output schema"
 	for era in v2-modern v2-auto; do
-		is "$(jq -cS 'del(.era, .version, .not_found)' "$TMP/$how.$era.json" | cksum)" "$(jq -cS 'del(.era, .version, .not_found)' "$TMP/$how.sdk1.json" | cksum)" \
+		[ -f "$TMP/fcgi.sdk1.json" ] && [ -f "$TMP/$how.$era.json" ] || continue
+		is "$(jq -cS 'del(.era, .version, .not_found)' "$TMP/$how.$era.json" | cksum)" "$(jq -cS 'del(.era, .version, .not_found)' "$TMP/fcgi.sdk1.json" | cksum)" \
 		    "$how $era: the same tools, answers and resources as the legacy era"
 	done
-	f=$TMP/$how.sdk1.json
+	f=$TMP/$how.v2-modern.json
 	get "$U/api/status"
 	is "$(call 'list_servers {}' "$f" | jq -c .slugs)" "$(jq -c .slugs "$RB")" "$how list_servers: GET /api/status's page"
 	is "$(call 'list_servers {"state":"down"}' "$f" | jq -c '[.slugs[].slug]')" '["down"]' "$how list_servers state=down: the down one"
@@ -82,20 +90,20 @@ for how in cgi fcgi; do
 	first=$(jq -r '.resources[0] | sub("mcp-uptime://status/"; "")' "$f")
 	get "$U/api/status/$first/regions"
 	is "$(jq -c '.read.regions' "$f")" "$(jq -c .regions "$RB")" "$how resources/read: the server's status"
-	is "$(jq -c .not_found "$f")|$(jq -c .not_found "$TMP/$how.v2-modern.json")" '-32002|-32602' \
+	is "$(jq -c .not_found "$TMP/fcgi.sdk1.json")|$(jq -c .not_found "$f")" '-32002|-32602' \
 	    "$how resources/read of no server: -32002 (legacy), -32602 (2026-07-28)"
 done
 
 # mcp-probe, the project's own probe, in each era: healthy, the same tool hash.
 for era in auto modern legacy; do
-	for i in 1 2; do
+	for i in 1 $([ "$era" = auto ] && echo 2); do
 		"$BIN/mcp-probe" -r local -e "$era" -t 10 "$NGINX_FCGI/mcp" 2>>"$TMP/probe.err" |
 		    jq -c 'select(.type == "result") | [.state, .era, .tool_count, .tool_hash]' >"$TMP/probe.$era.$i"
 	done
 	is "$(jq -c '.[0:3]' "$TMP/probe.$era.1")" "[\"healthy\",\"$([ "$era" = legacy ] && echo legacy || echo modern)\",5]" \
 	    "mcp-probe -e $era: healthy, five tools"
-	is "$(cat "$TMP/probe.$era.2")" "$(cat "$TMP/probe.$era.1")" "mcp-probe -e $era: the same answer twice"
 done
+is "$(cat "$TMP/probe.auto.2")" "$(cat "$TMP/probe.auto.1")" "mcp-probe: the same answer twice"
 is "$(jq -r '.[3]' "$TMP"/probe.*.1 | sort -u | wc -l)" 1 "mcp-probe: one tool hash across the eras"
 
 # ------------------------------------------------------------ hostile input
@@ -107,8 +115,10 @@ rpc() {
 }
 M=(-H 'MCP-Protocol-Version: 2026-07-28')
 META='"_meta":{"io.modelcontextprotocol/protocolVersion":"2026-07-28","io.modelcontextprotocol/clientCapabilities":{}}'
-for how in cgi fcgi; do
-	if [ "$how" = cgi ]; then U=$NGINX_CGI; else U=$NGINX_FCGI; fi
+# Through the FastCGI responder; the CGI (which must read through what it
+# refuses) for the bound of the body.
+how=fcgi U=$NGINX_FCGI
+{
 	rpc '{"jsonrpc":"2.0","id":1,"method":"tools/list"'
 	is "$ST $(jq -c .error.code "$RB")" "400 -32700" "$how: malformed JSON: 400 -32700"
 	rpc '[{"jsonrpc":"2.0","id":1,"method":"tools/list"}]'
@@ -158,14 +168,17 @@ for how in cgi fcgi; do
 	is "$ST" 406 "$how: Accept without JSON: 406"
 	get -H 'Accept: text/event-stream' "$U/mcp"
 	is "$ST|$(hdr Allow)" "405|POST" "$how: GET (no stream here): 405, Allow: POST"
-	head -c 600000 /dev/zero | tr '\0' ' ' >"$TMP/big"
+	printf '{"jsonrpc":"2.0","id":1,"method":"tools/list","params":%s0%s}' "$(printf '[%.0s' $(seq 3000))" "$(printf ']%.0s' $(seq 3000))" >"$TMP/deep"
+	get -X POST -H 'Content-Type: application/json' --data-binary @"$TMP/deep" "$U/mcp"
+	like "$ST" '^4' "$how: 3,000 nested arrays: a 4xx"
+}
+head -c 600000 /dev/zero | tr '\0' ' ' >"$TMP/big"
+for how in cgi fcgi; do
+	if [ "$how" = cgi ]; then U=$NGINX_CGI; else U=$NGINX_FCGI; fi
 	get -X POST -H 'Content-Type: application/json' --data-binary @"$TMP/big" "$U/mcp"
 	is "$ST $(jq -c .error.code "$RB")" "413 -32600" "$how: 600 KB: 413 from mcp-serve, read through (no 502)"
 	rpc '{"jsonrpc":"2.0","id":2,"method":"ping"}'
 	is "$ST $(jq -c .result "$RB")" "200 {}" "$how: the next request is answered"
-	printf '{"jsonrpc":"2.0","id":1,"method":"tools/list","params":%s0%s}' "$(printf '[%.0s' $(seq 3000))" "$(printf ']%.0s' $(seq 3000))" >"$TMP/deep"
-	get -X POST -H 'Content-Type: application/json' --data-binary @"$TMP/deep" "$U/mcp"
-	like "$ST" '^4' "$how: 3,000 nested arrays: a 4xx"
 done
 # ------------------------------------------------------------ who may ask what
 U=$NGINX_FCGI
