@@ -33,6 +33,7 @@ agg_usage(void)
 	    "[--cacert FILE]\n"
 	    "       %s token [-R URL] [-t SECONDS] add REGION | list [REGION] | revoke "
 	    "[--take-back] REGION ID\n"
+	    "       %s reader [-R URL] [-t SECONDS] add | list | revoke ID\n"
 	    "       %s tools [-R URL] [-t SECONDS] [--json] [--diff | --history] SLUG [A [B]]\n"
 	    "       %s ingest [-o OVERRIDES] [-R URL] [-t SECONDS]\n",
 	    program_invocation_short_name, program_invocation_short_name,
@@ -41,7 +42,7 @@ agg_usage(void)
 	    program_invocation_short_name, program_invocation_short_name,
 	    program_invocation_short_name, program_invocation_short_name,
 	    program_invocation_short_name, program_invocation_short_name,
-	    program_invocation_short_name);
+	    program_invocation_short_name, program_invocation_short_name);
 	exit(MCP_EXIT_USAGE);
 }
 

@@ -15,6 +15,7 @@
 #include "../registry/registry.h"
 #include "mcp.h"
 #include "rec.h"
+#include "rtoken.h"
 
 static int
 lookback_of(const char *s)
@@ -147,6 +148,8 @@ main(int argc, char *argv[])
 		return agg_report(argc - 1, argv + 1);
 	if (strcmp(cmd, "tools") == 0)
 		return agg_tools(argc - 1, argv + 1);
+	if (strcmp(cmd, "reader") == 0)
+		return agg_reader(argc - 1, argv + 1);
 	if (strcmp(cmd, "push") == 0)
 		flags = "R:r:S:t:v";
 	else if (strcmp(cmd, "verdict") == 0)

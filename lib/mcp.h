@@ -25,6 +25,8 @@ enum mcp_exit {
  */
 #define MCP_KEY_REGISTRY "mcp:registry:servers"
 #define MCP_KEY_ALIASES "mcp:registry:aliases:{mcp:registry:servers}"
+/* The readers' tokens of mcp-serve's /mcp: ID -> "sha256:HEX CREATED" (aggregate/rtoken.c). */
+#define MCP_KEY_READERS "mcp:readers:tokens"
 
 /* The eight steps of the probe, in order (CONTRACT §2). */
 #define MCP_NSTEPS 8

@@ -183,6 +183,12 @@ post_params(const struct source *src, struct req *q, char *body)
 	q->host = param(src, "HTTP_HOST");
 	q->port = param(src, "SERVER_PORT");
 	q->remote = param(src, "REMOTE_ADDR");
+	q->accept = param(src, "HTTP_ACCEPT");
+	q->mcp_version = param(src, "HTTP_MCP_PROTOCOL_VERSION");
+	q->mcp_method = param(src, "HTTP_MCP_METHOD");
+	q->mcp_name = param(src, "HTTP_MCP_NAME");
+	q->auth = param(src, "HTTP_AUTHORIZATION");
+	q->server_addr = param(src, "SERVER_ADDR");
 	if (strcmp(q->method, "POST") == 0 && read_body(src, q->clen, body) == 0) {
 		q->body = body;
 		q->body_len = (size_t)q->clen;

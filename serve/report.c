@@ -270,8 +270,49 @@ rep_render(struct mcp_buf *b, const char *slug, const struct report_page *p, dou
 	        "</main></body></html>\n");
 }
 
-void
-serve_report(struct conn *c, const struct req *q, const char *slug, struct resp *r)
+/* The JSON of a report (the MCP tool monthly_report): the page's numbers. */
+static int
+rep_json(struct mcp_buf *b, const char *slug, const struct report_page *p)
+{
+	const struct mcp_report *r = &p->r;
+	double u = mcp_report_uptime(r), t = mcp_report_mttr(r), g;
+	char iso[32], iso2[32];
+	size_t i;
+	int rc = mcp_buf_addf(b, "{\"slug\":\"%s\",\"month\":\"%04ld-%02ld\",\"uptime\":", slug,
+	    p->month / 12, p->month % 12 + 1);
+
+	rc |= u >= 0 ? mcp_buf_addf(b, "%.3f", round(u * 1000) / 1000) : mcp_buf_adds(b, "null");
+	rc |= mcp_buf_addf(b,
+	    ",\"minutes\":{\"period\":%ld,\"down\":%ld,\"degraded\":%ld,\"maintenance\":%ld,"
+	    "\"without_data\":%ld},\"mttr_s\":",
+	    r->windows, r->n[MCP_H_RED], r->n[MCP_H_AMBER], r->n[MCP_H_MAINT],
+	    r->n[MCP_H_UNKNOWN] + r->undecided);
+	rc |= t >= 0 ? mcp_buf_addf(b, "%.0f", t) : mcp_buf_adds(b, "null");
+	rc |= mcp_buf_addf(b, ",\"incident_count\":%zu,\"incidents\":[", r->ninc);
+	for (i = 0; r->inc != NULL && i < r->ninc; i++) {
+		if (mcp_iso8601(r->inc[i].start, iso, sizeof(iso)) != 0 ||
+		    mcp_iso8601(r->inc[i].end, iso2, sizeof(iso2)) != 0)
+			continue;
+		rc |= mcp_buf_addf(b,
+		    "%s{\"start\":\"%s\",\"end\":\"%s\",\"minutes_down\":%ld,\"ongoing\":%s}",
+		    i ? "," : "", iso, iso2, r->inc[i].down, r->inc[i].ongoing ? "true" : "false");
+	}
+	rc |= mcp_buf_adds(b, "],\"regions\":[");
+	for (i = 0; i < r->nreg; i++) {
+		g = mcp_report_region_uptime(&r->reg[i]);
+		rc |= mcp_buf_addf(b,
+		    "%s{\"region\":\"%s\",\"pass\":%ld,\"fail\":%ld,\"uptime\":", i ? "," : "",
+		    r->reg[i].name, r->reg[i].pass, r->reg[i].fail);
+		rc |= (g >= 0 ? mcp_buf_addf(b, "%.3f", round(g * 1000) / 1000)
+		              : mcp_buf_adds(b, "null")) |
+		    mcp_buf_addc(b, '}');
+	}
+	return rc | mcp_buf_adds(b, "]}");
+}
+
+/* The report of ?month= read, then the page (json 0) or its JSON. */
+static void
+report(struct conn *c, const struct req *q, const char *slug, struct resp *r, int json)
 {
 	struct report_page *p;
 	long month = rep_month_query(q->query, q->now);
@@ -296,6 +337,11 @@ serve_report(struct conn *c, const struct req *q, const char *slug, struct resp 
 		serve_error(r, 500, "out of memory", NULL);
 	} else if (!p->known) {
 		serve_error(r, 404, "not found", CACHE_API);
+	} else if (json) {
+		r->ctype = CT_JSON;
+		r->cache = CACHE_API;
+		if (rep_json(&r->body, slug, p) != 0)
+			serve_error(r, 500, "out of memory", NULL);
 	} else {
 		serve_html_resp(r);
 		if (rep_render(&r->body, slug, p, q->now) != 0)
@@ -304,4 +350,16 @@ serve_report(struct conn *c, const struct req *q, const char *slug, struct resp 
 	if (rc != -1)
 		mcp_report_free(&p->r);
 	free(p);
+}
+
+void
+serve_report(struct conn *c, const struct req *q, const char *slug, struct resp *r)
+{
+	report(c, q, slug, r, 0);
+}
+
+void
+serve_report_json(struct conn *c, const struct req *q, const char *slug, struct resp *r)
+{
+	report(c, q, slug, r, 1);
 }

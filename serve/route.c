@@ -252,6 +252,8 @@ finish(const struct req *q, struct resp *r)
 	rc |= mcp_buf_adds(h, "Vary: Accept-Encoding\r\nAccess-Control-Allow-Origin: *\r\n");
 	if (r->allow != NULL)
 		rc |= mcp_buf_addf(h, "Allow: %s\r\n", r->allow);
+	if (r->www_auth[0] != '\0')
+		rc |= mcp_buf_addf(h, "WWW-Authenticate: %s\r\n", r->www_auth);
 	if (r->location[0] != '\0')
 		rc |= mcp_buf_addf(h, "Location: %s\r\n", r->location);
 	if (r->retry_after > 0)
@@ -486,12 +488,21 @@ dispatch(struct conn *c, const struct req *q, struct resp *r)
 }
 
 void
+serve_route(struct conn *c, const struct req *q, struct resp *r)
+{
+	memset(r, 0, sizeof(*r));
+	r->status = 200;
+	if (!serve_notice_route(c, q, r))
+		dispatch(c, q, r);
+}
+
+void
 serve_request(struct conn *c, const struct req *q, struct resp *r)
 {
 	memset(r, 0, sizeof(*r));
 	r->status = 200;
-	/* Posts and subscriptions (notices.h): POST among their methods. */
-	if (serve_notice_route(c, q, r))
+	/* Posts and subscriptions (notices.h) and MCP (mcp.c): POST among their methods. */
+	if (serve_notice_route(c, q, r) || serve_mcp_route(c, q, r))
 		;
 	else if (strcmp(q->method, "GET") != 0 && !q->head) {
 		serve_error(r, 405, "method not allowed", NULL);

@@ -55,6 +55,8 @@ struct req {
 	size_t body_len;
 	long clen;
 	const char *ctype, *origin, *referer, *fetch_site, *host, *port, *remote;
+	/* The headers of an MCP request (mcp.c), NULL when absent. */
+	const char *accept, *mcp_version, *mcp_method, *mcp_name, *auth, *server_addr;
 };
 
 /* The response, built whole before a byte is written. */
@@ -69,6 +71,7 @@ struct resp {
 	int html;            /* a page: its Content-Security-Policy */
 	char etag[160];      /* "" for none */
 	char location[1200]; /* a 301's Location, "" for none */
+	char www_auth[800];  /* a 401's WWW-Authenticate (mcp.c), "" for none */
 	struct mcp_buf body;
 	/*
 	 * More of the body, written after body as they are (owned, freed by
@@ -118,6 +121,11 @@ void serve_log(struct conn *c, const char *fmt, ...) __attribute__((format(print
 
 /* route.c: answer one request into r (r->body and r->head filled). */
 void serve_request(struct conn *c, const struct req *q, struct resp *r);
+/*
+ * The answer of a GET of q->path, without its header block: what the MCP
+ * tools (mcp.c) read the JSON API through, so that both answer the same.
+ */
+void serve_route(struct conn *c, const struct req *q, struct resp *r);
 int serve_decode_path(const char *in, size_t inlen, char *out, size_t outlen);
 /* The same for a form's field: a plus sign is a space. */
 int serve_decode_form(const char *in, size_t inlen, char *out, size_t outlen);
@@ -275,6 +283,15 @@ void serve_tools(struct conn *c, const struct req *q, const char *slug, struct r
 
 /* report.c: a month's report of one slug, the page (?month=YYYY-MM). */
 void serve_report(struct conn *c, const struct req *q, const char *slug, struct resp *r);
+/* The same numbers as JSON (the MCP tool monthly_report). */
+void serve_report_json(struct conn *c, const struct req *q, const char *slug, struct resp *r);
+
+/*
+ * mcp.c: /mcp, the read side as an MCP server (mcp-serve(8), "MCP"), and
+ * the documents that publish it; 1 when q->path is one of them (r
+ * answered), else 0.
+ */
+int serve_mcp_route(struct conn *c, const struct req *q, struct resp *r);
 
 /* audit.c: the saved registry audit (mcp:registry:audit), as JSON and as a page. */
 void serve_audit_json(struct conn *c, const struct req *q, struct resp *r);

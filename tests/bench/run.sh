@@ -62,6 +62,9 @@ echo
 echo "== mcp-serve"
 tests/bench/serve.sh "$B"
 echo
+echo "== mcp-serve's /mcp: a tools/call beside the JSON API it reads, 100,000 servers"
+tests/bench/mcp.sh "$B"
+echo
 echo "== mcp-aggregate on a Redis Cluster"
 tests/bench/cluster.sh "$B"
 echo

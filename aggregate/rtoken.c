@@ -1,0 +1,187 @@
+/*
+ * rtoken.c - the readers' tokens (mcp-aggregate(1) "reader"): bearer
+ * tokens that give an agent asking mcp-serve's /mcp the operator's view.
+ * Made and kept as the ingest's are (token.c): "ID.SECRET", ID 8
+ * hexadecimal digits, SECRET 32 random bytes in base64url, shown once;
+ * the store keeps only "sha256:HEX CREATED" under mcp:readers:tokens,
+ * field ID.  A kind of their own: no region, and mcp-serve checks them
+ * (serve/mcpdoc.c) without OpenSSL.
+ */
+#include <err.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <openssl/crypto.h>
+#include <openssl/rand.h>
+
+#include "aggregate.h"
+#include "hash.h"
+#include "mcp.h"
+#include "rec.h"
+#include "rtoken.h"
+
+#define ID_LEN 8
+
+static void
+usage(void)
+{
+	fprintf(stderr,
+	    "usage: mcp-aggregate reader [-R url] [-t seconds] add\n"
+	    "       mcp-aggregate reader [-R url] [-t seconds] list\n"
+	    "       mcp-aggregate reader [-R url] [-t seconds] revoke id\n");
+	exit(MCP_EXIT_USAGE);
+}
+
+static redisReply *
+cmd(struct mcp_store *st, int argc, const char **argv)
+{
+	char err[512];
+	redisReply *r = mcp_store_cmd(st, argc, argv, err, sizeof(err));
+
+	if (r == NULL)
+		warnx("redis: %s", err);
+	else if (r->type == REDIS_REPLY_ERROR) {
+		warnx("redis: %s: %s", argv[0], r->str);
+		freeReplyObject(r);
+		r = NULL;
+	}
+	return r;
+}
+
+static int
+reader_add(struct mcp_store *st)
+{
+	static const char b64[] =
+	    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+	unsigned char raw[4 + 33];
+	char tok[ID_LEN + 1 + 44 + 1], tag[MCP_HASH_LEN], val[MCP_HASH_LEN + 24], id[ID_LEN + 1];
+	const char *argv[] = {"HSETNX", MCP_KEY_READERS, id, val};
+	redisReply *r;
+	size_t i, o = ID_LEN + 1;
+	int rc = MCP_EXIT_FAIL;
+
+	if (RAND_bytes(raw, sizeof(raw)) != 1)
+		errx(MCP_EXIT_FAIL, "reader: RAND_bytes failed");
+	snprintf(id, sizeof(id), "%02x%02x%02x%02x", raw[0], raw[1], raw[2], raw[3]);
+	memcpy(tok, id, ID_LEN);
+	tok[ID_LEN] = '.';
+	/* 33 bytes are 44 characters of base64url, no padding. */
+	for (i = 4; i < sizeof(raw); i += 3) {
+		unsigned v = (unsigned)raw[i] << 16 | (unsigned)raw[i + 1] << 8 | raw[i + 2];
+		tok[o++] = b64[v >> 18 & 63];
+		tok[o++] = b64[v >> 12 & 63];
+		tok[o++] = b64[v >> 6 & 63];
+		tok[o++] = b64[v & 63];
+	}
+	tok[o] = '\0';
+	mcp_sha256_tag(tok, strlen(tok), tag);
+	snprintf(val, sizeof(val), "%s %lld", tag, (long long)mcp_now());
+	if ((r = cmd(st, 4, argv)) != NULL) {
+		if (r->type == REDIS_REPLY_INTEGER && r->integer == 1) {
+			if (printf("%s\n", tok) < 0 || fflush(stdout) == EOF)
+				mcp_stdout_failed();
+			else
+				rc = MCP_EXIT_OK;
+			warnx("reader token %s added: it is shown once", id);
+		} else {
+			warnx("reader: the id %s is taken: add again", id);
+		}
+		freeReplyObject(r);
+	}
+	OPENSSL_cleanse(raw, sizeof(raw));
+	OPENSSL_cleanse(tok, sizeof(tok));
+	return rc;
+}
+
+static int
+reader_list(struct mcp_store *st)
+{
+	const char *argv[] = {"HGETALL", MCP_KEY_READERS};
+	redisReply *r;
+	char iso[32];
+	size_t i;
+	int rc = MCP_EXIT_OK;
+
+	if ((r = cmd(st, 2, argv)) == NULL)
+		return MCP_EXIT_FAIL;
+	for (i = 0; r->type == REDIS_REPLY_ARRAY && i + 1 < r->elements; i += 2) {
+		const char *v = r->element[i + 1]->str, *sp = strchr(v, ' ');
+
+		if (sp == NULL || mcp_iso8601(strtod(sp + 1, NULL), iso, sizeof(iso)) != 0)
+			snprintf(iso, sizeof(iso), "-");
+		if (printf("%s %s\n", r->element[i]->str, iso) < 0)
+			rc = MCP_EXIT_FAIL;
+	}
+	freeReplyObject(r);
+	return rc;
+}
+
+static int
+reader_revoke(struct mcp_store *st, const char *id)
+{
+	const char *argv[] = {"HDEL", MCP_KEY_READERS, id};
+	redisReply *r;
+	int rc = MCP_EXIT_FAIL;
+
+	if ((r = cmd(st, 3, argv)) == NULL)
+		return MCP_EXIT_FAIL;
+	if (r->type == REDIS_REPLY_INTEGER && r->integer == 1) {
+		warnx("reader token %s revoked", id);
+		rc = MCP_EXIT_OK;
+	} else {
+		warnx("reader: no token %s", id);
+	}
+	freeReplyObject(r);
+	return rc;
+}
+
+int
+agg_reader(int argc, char **argv)
+{
+	struct agg_opts ao = AGG_OPTS_INIT;
+	struct mcp_store *st;
+	char why[600];
+	int c, rc;
+
+	while ((c = getopt(argc, argv, "R:t:")) != -1) {
+		switch (c) {
+		case 'R':
+			ao.url = mcp_store_url_arg(optarg);
+			break;
+		case 't':
+			if ((ao.timeout = mcp_parse_seconds(optarg)) < 0)
+				errx(MCP_EXIT_USAGE, "-t %s: not a number of seconds", optarg);
+			break;
+		default:
+			usage();
+		}
+	}
+	argc -= optind, argv += optind;
+	if (argc < 1 || (strcmp(argv[0], "revoke") == 0 ? argc != 2 : argc != 1) ||
+	    (strcmp(argv[0], "add") != 0 && strcmp(argv[0], "list") != 0 &&
+	        strcmp(argv[0], "revoke") != 0))
+		usage();
+	if (argc == 2 &&
+	    (strlen(argv[1]) != ID_LEN || strspn(argv[1], "0123456789abcdef") != ID_LEN))
+		errx(MCP_EXIT_USAGE,
+		    "%s: bad token id: want the 8 hexadecimal digits of reader list", argv[1]);
+	if (mcp_store_url_check(ao.url, why, sizeof(why)) == -1)
+		errx(MCP_EXIT_USAGE, "%s", why);
+	if ((st = agg_connect(&ao)) == NULL)
+		return MCP_EXIT_FAIL;
+	if (strcmp(argv[0], "add") == 0)
+		rc = reader_add(st);
+	else if (strcmp(argv[0], "revoke") == 0)
+		rc = reader_revoke(st, argv[1]);
+	else
+		rc = reader_list(st);
+	mcp_store_close(st);
+	if (mcp_rec_close_stdout() == -1) {
+		mcp_stdout_failed();
+		rc = MCP_EXIT_FAIL;
+	}
+	return rc;
+}

@@ -1,0 +1,7 @@
+/* rtoken.h - mcp-aggregate reader: the readers' tokens of mcp-serve's /mcp. */
+#ifndef AGG_RTOKEN_H
+#define AGG_RTOKEN_H
+
+int agg_reader(int argc, char **argv);
+
+#endif

@@ -1,0 +1,59 @@
+/*
+ * mcpserve.h - mcp-serve's MCP endpoint (mcp.c: transport and JSON-RPC;
+ * mcptools.c: tools and resources; mcpdoc.c: the Server Card, the
+ * catalog, the protected-resource metadata and who may ask what).
+ */
+#ifndef SERVE_MCPSERVE_H
+#define SERVE_MCPSERVE_H
+
+#include "serve.h"
+
+#define MCP_PATH "/mcp"
+#define MCP_MODERN "2026-07-28"
+#define MCP_SERVER_NAME "mcp-uptime"
+#define MCP_SERVER_TITLE "mcp-uptime status"
+#define MCP_RESOURCE_PREFIX "mcp-uptime://status/"
+
+/* JSON-RPC error codes. */
+#define MCP_E_PARSE (-32700)
+#define MCP_E_REQUEST (-32600)
+#define MCP_E_METHOD (-32601)
+#define MCP_E_PARAMS (-32602)
+#define MCP_E_INTERNAL (-32603)
+#define MCP_E_NOT_FOUND (-32002) /* a resource, before 2026-07-28 (then -32602) */
+#define MCP_E_HEADER (-32020)
+#define MCP_E_VERSION (-32022)
+
+/* One request being answered: a method's failure is left in status, code, msg, data. */
+struct mcp_call {
+	struct conn *c;
+	const struct req *q;
+	const cJSON *params; /* borrowed; NULL when none */
+	int modern;          /* 2026-07-28 */
+	int operator;        /* a reader's token: the operator's view */
+	double ttl_ms;       /* a list result's ttlMs (modern era) */
+	int status, code;
+	char msg[256];
+	cJSON *data; /* owned, handed to the error */
+};
+
+void mcp_call_fail(struct mcp_call *k, int status, int code, const char *msg);
+void mcp_rpc_error(
+    struct resp *r, int status, const cJSON *id, int code, const char *msg, cJSON *data);
+cJSON *mcp_server_info(void);
+
+/* mcptools.c: the methods; each returns its result (owned), or NULL with k's error set. */
+cJSON *mcp_tools_list(struct mcp_call *k);
+cJSON *mcp_tools_call(struct mcp_call *k);
+cJSON *mcp_resources_list(struct mcp_call *k);
+cJSON *mcp_templates_list(struct mcp_call *k);
+cJSON *mcp_resources_read(struct mcp_call *k);
+cJSON *mcp_prompts_list(struct mcp_call *k);
+cJSON *mcp_prompts_get(struct mcp_call *k);
+
+/* mcpdoc.c */
+int mcp_doc_route(struct conn *c, const struct req *q, struct resp *r);
+/* 1 a reader's token (the operator's view), 0 none, -1 refused (r: 401 and its challenge). */
+int mcp_reader_of(struct conn *c, const struct req *q, struct resp *r);
+
+#endif

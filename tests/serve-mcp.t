@@ -1,0 +1,222 @@
+#!/usr/bin/env bash
+# test: long (a minute or so under load: the pipeline fills the store, then five SDK client runs)
+# serve-mcp.t - mcp-serve's /mcp (issue 55) behind nginx, as a CGI (fcgiwrap)
+# and as a FastCGI responder, over a store filled by the real pipeline
+# (mcp-probe against the fixture, push, verdict, alert): the official SDK
+# clients list and call every tool and read the resources in each era
+# (SDK 1.x: initialize, 2025-11-25; SDK 2.x pinned to 2026-07-28 and in auto),
+# and their answers are the JSON API's; mcp-probe judges the endpoint
+# healthy in every era with the same tool hash each time; and hostile
+# input (malformed JSON-RPC, batches, bodies too long, unknown methods and
+# versions, mismatched headers, forged cursors) is a JSON-RPC error, never a
+# crash, a 502 or a leak.
+# shellcheck source=tests/lib.sh
+source "$(dirname "$0")/lib.sh"
+# shellcheck source=tests/serve-lib.sh
+source "$TOP/tests/serve-lib.sh"
+
+[ -x "$BIN/mcp-serve" ] || skip_all "no $BIN/mcp-serve"
+for t in nginx fcgiwrap spawn-fcgi; do
+	command -v "$t" >/dev/null || command -v "/usr/sbin/$t" >/dev/null || skip_all "$t is not installed"
+done
+export PATH="$PATH:/usr/sbin"
+
+start_redis
+start_fixture
+start_receiver
+fill_store
+is "$?:$(cat "$TMP/fill.err")" 0: "the pipeline fills the store"
+start_nginx_cgi || { ok 1 "nginx and fcgiwrap start"; done_testing; }
+start_nginx_fcgi || { ok 1 "nginx and the FastCGI responders start"; done_testing; }
+
+MONTH=$(date -u -d "@$SERVE_NOW" +%Y-%m)
+CALLS=$(jq -nc --arg m "$MONTH" '[["list_servers",{}],["list_servers",{"state":"down"}],
+  ["server_status",{"slug":"down"}],["server_status",{"slug":"up"}],["server_status",{"slug":"nope"}],
+  ["incidents",{}],["incidents",{"slug":"down"}],["tool_changes",{"slug":"div"}],
+  ["monthly_report",{"slug":"flaky","month":$m}],["list_servers",{"cursor":"~&limit=5"}]]')
+reader() { node "$TOP/tests/tools/mcp-reader.mjs" "$@" 2>>"$TMP/reader.err"; }
+call() { jq -c --arg k "$1" '.calls[$k]' "$2"; }
+
+for how in fcgi cgi; do
+	if [ "$how" = cgi ]; then U=$NGINX_CGI; else U=$NGINX_FCGI; fi
+	# Every era through the FastCGI responder; the CGI, one process a
+	# request, in the modern era (the costlier to check) alone.
+	eras="sdk1 v2-modern v2-auto"
+	[ "$how" = fcgi ] || eras=v2-modern
+	for era in $eras; do
+		reader "$U/mcp" "$era" "$CALLS" >"$TMP/$how.$era.json"
+		is "$?" 0 "$how $era: the SDK client connects, lists, calls and reads"
+	done
+	is "$(jq -r '[.era, .version] | join(" ")' "$TMP/$how.v2-modern.json")" "modern 2026-07-28" "$how v2 pinned: 2026-07-28"
+	if [ "$how" = fcgi ]; then
+		is "$(jq -r '[.era, .version] | join(" ")' "$TMP/$how.sdk1.json")" "legacy 2025-11-25" "$how sdk1: initialize, 2025-11-25"
+		is "$(jq -r '.era' "$TMP/$how.v2-auto.json")" "modern" "$how v2 auto: server/discover finds the modern era"
+	fi
+	is "$(jq -c '[.tools[] | .name]' "$TMP/$how.v2-modern.json")" \
+	    '["list_servers","server_status","incidents","tool_changes","monthly_report"]' "$how: five tools"
+	is "$(jq -c '[.tools[] | [.annotations.readOnlyHint, .annotations.openWorldHint, (.outputSchema.type)]] | unique' "$TMP/$how.v2-modern.json")" \
+	    '[[true,false,"object"]]' "$how: every tool read only, closed world, with an output schema"
+	for era in v2-modern v2-auto; do
+		[ -f "$TMP/fcgi.sdk1.json" ] && [ -f "$TMP/$how.$era.json" ] || continue
+		is "$(jq -cS 'del(.era, .version, .not_found)' "$TMP/$how.$era.json" | cksum)" "$(jq -cS 'del(.era, .version, .not_found)' "$TMP/fcgi.sdk1.json" | cksum)" \
+		    "$how $era: the same tools, answers and resources as the legacy era"
+	done
+	f=$TMP/$how.v2-modern.json
+	get "$U/api/status"
+	is "$(call 'list_servers {}' "$f" | jq -c .slugs)" "$(jq -c .slugs "$RB")" "$how list_servers: GET /api/status's page"
+	is "$(call 'list_servers {"state":"down"}' "$f" | jq -c '[.slugs[].slug]')" '["down"]' "$how list_servers state=down: the down one"
+	is "$(call 'list_servers {}' "$f" | jq -c '.counts | [.up, .down, .degraded, .pending]')" '[2,1,2,4]' "$how list_servers: counts by state"
+	get "$U/api/status/down/regions"
+	is "$(call 'server_status {"slug":"down"}' "$f" | jq -c .regions)" "$(jq -c .regions "$RB")" \
+	    "$how server_status: the regions of GET /api/status/SLUG/regions"
+	get "$U/api/embed-status/down"
+	is "$(call 'server_status {"slug":"down"}' "$f" | jq -c '[.state, .uptime_30d, .p95_ms, .as_of]')" \
+	    "$(jq -c '[.state, .uptime_30d, .p95_ms, .as_of]' "$RB")" "$how server_status: the embed route's state, uptime, p95"
+	is "$(call 'server_status {"slug":"down"}' "$f" | jq -c '[.failing_regions, .failing_step, (.since | type)]')" \
+	    '[["eu-west-2","us-east-1"],"http","string"]' "$how server_status down: failing regions, step, since when"
+	is "$(call 'server_status {"slug":"up"}' "$f" | jq -c '[.state, .failing_regions, .since]')" '["up",[],null]' \
+	    "$how server_status up: nothing failing"
+	is "$(call 'server_status {"slug":"nope"}' "$f")" '{"isError":"not found"}' "$how server_status of an unknown slug: a tool error"
+	get "$U/api/posts"
+	is "$(call 'incidents {}' "$f")" "$(jq -c . "$RB")" "$how incidents: GET /api/posts"
+	is "$(call 'incidents {"slug":"down"}' "$f" | jq -c '[.open[0].step, .open[0].regions, (.open[0].since | type)]')" \
+	    '["http",["eu-west-2","us-east-1"],"string"]' "$how incidents down: the open incident"
+	get "$U/api/status/div/tools"
+	is "$(call 'tool_changes {"slug":"div"}' "$f")" "$(jq -c . "$RB")" "$how tool_changes: GET /api/status/SLUG/tools"
+	is "$(call "monthly_report {\"slug\":\"flaky\",\"month\":\"$MONTH\"}" "$f" | jq -c '[.slug, .month, (.minutes.down > 0), (.incidents | length > 0)]')" \
+	    "[\"flaky\",\"$MONTH\",true,true]" "$how monthly_report: flaky's red minutes and incident"
+	is "$(call 'list_servers {"cursor":"~&limit=5"}' "$f")" '{"isError":"bad cursor"}' "$how list_servers: a forged cursor refused"
+	like "$(jq -c .resources "$f")" '"mcp-uptime://status/up"' "$how resources/list: a resource a server"
+	first=$(jq -r '.resources[0] | sub("mcp-uptime://status/"; "")' "$f")
+	get "$U/api/status/$first/regions"
+	is "$(jq -c '.read.regions' "$f")" "$(jq -c .regions "$RB")" "$how resources/read: the server's status"
+	is "$(jq -c .not_found "$TMP/fcgi.sdk1.json")|$(jq -c .not_found "$f")" '-32002|-32602' \
+	    "$how resources/read of no server: -32002 (legacy), -32602 (2026-07-28)"
+done
+
+# mcp-probe, the project's own probe, in each era: healthy, the same tool hash.
+for era in auto modern legacy; do
+	for i in 1 $([ "$era" = auto ] && echo 2); do
+		"$BIN/mcp-probe" -r local -e "$era" -t 10 "$NGINX_FCGI/mcp" 2>>"$TMP/probe.err" |
+		    jq -c 'select(.type == "result") | [.state, .era, .tool_count, .tool_hash]' >"$TMP/probe.$era.$i"
+	done
+	is "$(jq -c '.[0:3]' "$TMP/probe.$era.1")" "[\"healthy\",\"$([ "$era" = legacy ] && echo legacy || echo modern)\",5]" \
+	    "mcp-probe -e $era: healthy, five tools"
+done
+is "$(cat "$TMP/probe.auto.2")" "$(cat "$TMP/probe.auto.1")" "mcp-probe: the same answer twice"
+is "$(jq -r '.[3]' "$TMP"/probe.*.1 | sort -u | wc -l)" 1 "mcp-probe: one tool hash across the eras"
+
+# ------------------------------------------------------------ hostile input
+# rpc [CURL ARGS...] BODY: a POST to /mcp; ST, RB as get sets them.
+rpc() {
+	local b=${*: -1}
+	get -X POST -H 'Content-Type: application/json' -H 'Accept: application/json, text/event-stream' \
+	    "${@:1:$#-1}" --data-binary "$b" "$U/mcp"
+}
+M=(-H 'MCP-Protocol-Version: 2026-07-28')
+META='"_meta":{"io.modelcontextprotocol/protocolVersion":"2026-07-28","io.modelcontextprotocol/clientCapabilities":{}}'
+# Through the FastCGI responder; the CGI (which must read through what it
+# refuses) for the bound of the body.
+how=fcgi U=$NGINX_FCGI
+{
+	rpc '{"jsonrpc":"2.0","id":1,"method":"tools/list"'
+	is "$ST $(jq -c .error.code "$RB")" "400 -32700" "$how: malformed JSON: 400 -32700"
+	rpc '[{"jsonrpc":"2.0","id":1,"method":"tools/list"}]'
+	is "$ST $(jq -c .error.code "$RB")" "400 -32600" "$how: a batch: 400 -32600"
+	rpc '{"jsonrpc":"2.0","id":null,"method":"tools/list"}'
+	is "$ST $(jq -c .error.code "$RB")" "400 -32600" "$how: a null id: 400 -32600"
+	rpc '{"jsonrpc":"2.0","id":1e300,"method":"tools/list"}'
+	is "$ST $(jq -c .error.code "$RB")" "400 -32600" "$how: an id of 1e300 (no integer): 400 -32600"
+	rpc '{"jsonrpc":"1.0","id":1,"method":"tools/list"}'
+	is "$ST $(jq -c .error.code "$RB")" "400 -32600" "$how: not JSON-RPC 2.0: 400 -32600"
+	rpc '{"jsonrpc":"2.0","id":1,"method":"tools/list"} {}'
+	is "$ST $(jq -c .error.code "$RB")" "400 -32700" "$how: bytes after the message: 400 -32700"
+	rpc '{"jsonrpc":"2.0","id":7,"method":"nope/nope"}'
+	is "$ST $(jq -c '[.id, .error.code]' "$RB")" "200 [7,-32601]" "$how: an unknown method (legacy): -32601"
+	rpc "${M[@]}" -H 'Mcp-Method: nope/nope' '{"jsonrpc":"2.0","id":7,"method":"nope/nope","params":{'"$META"'}}'
+	is "$ST $(jq -c .error.code "$RB")" "404 -32601" "$how: an unknown method (2026-07-28): 404 -32601"
+	rpc "${M[@]}" -H 'Mcp-Method: ping' '{"jsonrpc":"2.0","id":7,"method":"ping","params":{'"$META"'}}'
+	is "$ST $(jq -c .error.code "$RB")" "404 -32601" "$how: ping, gone in 2026-07-28: 404 -32601"
+	rpc -H 'MCP-Protocol-Version: 2099-01-01' -H 'Mcp-Method: tools/list' '{"jsonrpc":"2.0","id":1,"method":"tools/list","params":{"_meta":{"io.modelcontextprotocol/protocolVersion":"2099-01-01"}}}'
+	is "$ST $(jq -c '[.error.code, .error.data.supported, .error.data.requested]' "$RB")" '400 [-32022,["2026-07-28"],"2099-01-01"]' \
+	    "$how: an unknown version (modern): 400 -32022 with the supported ones"
+	rpc -H 'MCP-Protocol-Version: 2099-01-01' '{"jsonrpc":"2.0","id":1,"method":"tools/list"}'
+	is "$ST $(jq -c .error.code "$RB")" "400 -32600" "$how: an unknown MCP-Protocol-Version (legacy): 400"
+	rpc "${M[@]}" -H 'Mcp-Method: tools/list' '{"jsonrpc":"2.0","id":1,"method":"tools/list"}'
+	is "$ST $(jq -c .error.code "$RB")" "400 -32602" "$how: 2026-07-28 without _meta: 400 -32602"
+	rpc "${M[@]}" -H 'Mcp-Method: tools/list' '{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"list_servers",'"$META"'}}'
+	is "$ST $(jq -c .error.code "$RB")" "400 -32020" "$how: Mcp-Method not the method: 400 -32020"
+	rpc "${M[@]}" -H 'Mcp-Method: tools/call' -H 'Mcp-Name: incidents' '{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"list_servers",'"$META"'}}'
+	is "$ST $(jq -c .error.code "$RB")" "400 -32020" "$how: Mcp-Name not the tool: 400 -32020"
+	rpc "${M[@]}" -H 'Mcp-Method: tools/call' -H 'Mcp-Name: =?base64?bGlzdF9zZXJ2ZXJz?=' '{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"list_servers",'"$META"'}}'
+	is "$ST $(jq -c '.result.isError' "$RB")" "200 false" "$how: Mcp-Name in base64: answered"
+	rpc '{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"no_such_tool"}}'
+	is "$(jq -c .error.code "$RB")" "-32602" "$how: an unknown tool: -32602"
+	rpc '{"jsonrpc":"2.0","id":1,"method":"tools/list","params":{"cursor":"forged"}}'
+	is "$(jq -c .error.code "$RB")" "-32602" "$how: tools/list with a forged cursor: -32602"
+	rpc '{"jsonrpc":"2.0","id":1,"method":"resources/list","params":{"cursor":"~../../x"}}'
+	is "$(jq -c .error.code "$RB")" "-32602" "$how: resources/list with a forged cursor: -32602"
+	rpc '{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"server_status","arguments":{"slug":"../../etc/passwd"}}}'
+	is "$(jq -c .result.isError "$RB")" "true" "$how: a slug that is not one: a tool error"
+	rpc '{"jsonrpc":"2.0","method":"notifications/initialized"}'
+	is "$ST:$(wc -c <"$RB")" "202:0" "$how: a notification: 202, no body"
+	rpc "${M[@]}" -H 'Mcp-Method: subscriptions/listen' '{"jsonrpc":"2.0","id":1,"method":"subscriptions/listen","params":{'"$META"'}}'
+	is "$ST $(jq -c .error.code "$RB")" "400 -32600" "$how: a held stream declined"
+	get -X POST -H 'Content-Type: text/plain' --data-binary '{}' "$U/mcp"
+	is "$ST" 415 "$how: not JSON: 415"
+	get -X POST -H 'Content-Type: application/json' -H 'Accept: text/html' --data-binary '{}' "$U/mcp"
+	is "$ST" 406 "$how: Accept without JSON: 406"
+	get -H 'Accept: text/event-stream' "$U/mcp"
+	is "$ST|$(hdr Allow)" "405|POST" "$how: GET (no stream here): 405, Allow: POST"
+	printf '{"jsonrpc":"2.0","id":1,"method":"tools/list","params":%s0%s}' "$(printf '[%.0s' $(seq 3000))" "$(printf ']%.0s' $(seq 3000))" >"$TMP/deep"
+	get -X POST -H 'Content-Type: application/json' --data-binary @"$TMP/deep" "$U/mcp"
+	like "$ST" '^4' "$how: 3,000 nested arrays: a 4xx"
+}
+head -c 600000 /dev/zero | tr '\0' ' ' >"$TMP/big"
+for how in cgi fcgi; do
+	if [ "$how" = cgi ]; then U=$NGINX_CGI; else U=$NGINX_FCGI; fi
+	get -X POST -H 'Content-Type: application/json' --data-binary @"$TMP/big" "$U/mcp"
+	is "$ST $(jq -c .error.code "$RB")" "413 -32600" "$how: 600 KB: 413 from mcp-serve, read through (no 502)"
+	rpc '{"jsonrpc":"2.0","id":2,"method":"ping"}'
+	is "$ST $(jq -c .result "$RB")" "200 {}" "$how: the next request is answered"
+done
+# ------------------------------------------------------------ who may ask what
+U=$NGINX_FCGI
+TOK=$(mcp-aggregate reader add 2>"$TMP/reader-add.err")
+is "$?:${#TOK}" "0:53" "mcp-aggregate reader add: a token, shown once"
+ID=${TOK%%.*}
+is "$(mcp-aggregate reader list | awk '{ print $1 }')" "$ID" "reader list: its id, not the token"
+unlike "$(redis_cmd HGETALL mcp:readers:tokens)" "${TOK#*.}" "the store keeps the token's hash only"
+is "$(call 'server_status {"slug":"down"}' "$TMP/fcgi.sdk1.json" | jq -c 'has("operator")')" false "without a token: no operator's view"
+reader "$U/mcp" v2-modern '[["server_status",{"slug":"down"}]]' "$TOK" >"$TMP/op.json"
+is "$(call 'server_status {"slug":"down"}' "$TMP/op.json" | jq -c '.operator.verdict | [.verdict, .step, .failed_regions]')" \
+    '["red","http",["eu-west-2","us-east-1"]]' "with a reader's token: the operator's view (the verdict record)"
+rpc -H "Authorization: Bearer 00000000.$(printf 'A%.0s' $(seq 44))" '{"jsonrpc":"2.0","id":1,"method":"tools/list"}'
+is "$ST" 401 "a token never made: 401"
+like "$(hdr WWW-Authenticate)" "^Bearer error=\"invalid_token\", resource_metadata=\"$U/.well-known/oauth-protected-resource/mcp\"" \
+    "the challenge names the protected-resource metadata"
+get "$U/.well-known/oauth-protected-resource/mcp"
+is "$ST $(jq -c '[.resource, .bearer_methods_supported]' "$RB")" "200 [\"$U/mcp\",[\"header\"]]" "RFC 9728 metadata: the resource and how a token is sent"
+mcp-aggregate reader revoke "$ID" 2>/dev/null
+rpc -H "Authorization: Bearer $TOK" '{"jsonrpc":"2.0","id":1,"method":"tools/list"}'
+is "$ST" 401 "a revoked token: 401"
+
+# ------------------------------------------------------------ published
+get -H 'Accept: application/mcp-server-card+json' "$U/mcp/server-card"
+is "$ST|$(hdr Content-Type)" "200|application/mcp-server-card+json" "the Server Card at <endpoint>/server-card"
+is "$(jq -c '[.version, .remotes[0].url, .remotes[0].type, .supportedProtocolVersions]' "$RB")" \
+    "[$(jq -c .server.version "$TMP/fcgi.sdk1.json"),\"$U/mcp\",\"streamable-http\",[\"2026-07-28\",\"2025-11-25\",\"2025-06-18\"]]" \
+    "the card: the server's version, its endpoint, its versions"
+get "$U/.well-known/mcp/catalog.json"
+is "$(jq -c '.entries[0] | [.type, .url]' "$RB")" "[\"application/mcp-server-card+json\",\"$U/mcp/server-card\"]" "the MCP Catalog lists the card"
+get "$U/mcp/server.json"
+is "$(jq -c '[.name, .version, .remotes[0].url]' "$RB")" "[\"1.0.0.127/mcp-uptime\",$(jq -c .server.version "$TMP/fcgi.sdk1.json"),\"$U/mcp\"]" \
+    "server.json for the MCP Registry"
+is "$("$BIN/mcp-probe" -r local --card -t 10 "$U/mcp" 2>/dev/null | jq -c 'select(.type == "result") | [.state, .card]')" \
+    '["healthy","present"]' "mcp-probe --card: the card present and consistent with the endpoint"
+
+unlike "$(cat "$TMP"/nginx-*/error.log "$NGINX_FCGI_ERR" "$TMP"/resp/*.b "$TMP/reader.err")" "${TOK#*.}" "the token in no answer and no log"
+unlike "$(cat "$TMP"/nginx-*/error.log "$NGINX_FCGI_ERR")" 'AddressSanitizer|runtime error|upstream prematurely|signal' \
+    "no crash, no sanitizer report, no upstream cut short"
+unlike "$(cat "$TMP"/resp/*.b)" '[Rr]edis|\.sock|ECONN' "no store detail in any answer"
+done_testing
