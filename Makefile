@@ -25,6 +25,13 @@ else
 PKGS = libcurl libcjson hiredis openssl
 endif
 
+# The suite's version, the one place it is kept: VERSION, read here into
+# MCP_VERSION for the C tools (--version, the User-Agents, mcp-otlp's
+# service.version), written into the scripts by make install, and the
+# Debian packages' version (debian/rules checks debian/changelog by it).
+MCP_VERSION := $(shell cat VERSION)
+VERSION_CFLAGS = -DMCP_VERSION='"$(MCP_VERSION)"'
+
 # B is the build directory; SAN=1 builds with ASan and UBSan (make san).
 B ?= build
 CFLAGS ?= -O2 -g
@@ -41,7 +48,7 @@ SANFLAGS = -fsanitize=address,undefined,float-cast-overflow -fno-sanitize-recove
 endif
 PKG_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(PKGS))
 PKG_LIBS := $(shell $(PKG_CONFIG) --libs $(PKGS))
-ALL_CFLAGS = -std=c11 -D_GNU_SOURCE -Ilib $(CURL_CFLAGS) $(PKG_CFLAGS) $(CFLAGS) $(SANFLAGS) $(WARN) -MMD -MP
+ALL_CFLAGS = -std=c11 -D_GNU_SOURCE -Ilib $(VERSION_CFLAGS) $(CURL_CFLAGS) $(PKG_CFLAGS) $(CFLAGS) $(SANFLAGS) $(WARN) -MMD -MP
 ALL_LDFLAGS = -Wl,--as-needed $(LDFLAGS) $(SANFLAGS)
 LDLIBS = $(CURL_LIBS) $(PKG_LIBS) $(CURL_THREADS) -lm
 
@@ -59,7 +66,9 @@ all: $(BINS) $(UNITS) $(B)/floor
 # rewritten when it changes (the static one appeared, or CURL_DIR= was
 # given), and every object is then compiled again, never linked with the
 # other libcurl.  A newer libcurl.a (build-aux/curl run again) relinks.
-CURL_ID = $(CURL_CFLAGS) | $(CURL_LIBS)
+# The version is recorded with it: a new VERSION compiles every object
+# again, so that no tool says the old one.
+CURL_ID = $(CURL_CFLAGS) | $(CURL_LIBS) | $(MCP_VERSION)
 ifneq ($(CURL_ID),$(shell cat $(B)/curl.flags 2>/dev/null))
 $(shell mkdir -p $(B) && printf '%s\n' '$(CURL_ID)' >$(B)/curl.flags)
 endif
@@ -178,7 +187,8 @@ install: $(BINS)
 	    $(DESTDIR)$(MANDIR)/man7 $(DESTDIR)$(MANDIR)/man8 $(DESTDIR)$(SYSTEMDDIR) $(DESTDIR)$(EXAMPLESDIR) \
 	    $(DESTDIR)$(SCRIPTLIBDIR)
 	for f in $(BINS); do cp $$f $(DESTDIR)$(BINDIR)/ && chmod 755 $(DESTDIR)$(BINDIR)/$${f##*/}; done
-	for f in $(SCRIPT_BINS); do sed 's|^libdir=.*|libdir=$(SCRIPTLIBDIR)|' $$f >$(DESTDIR)$(BINDIR)/$${f##*/} && \
+	for f in $(SCRIPT_BINS); do sed -e 's|^libdir=.*|libdir=$(SCRIPTLIBDIR)|' -e 's|^version=$$|version=$(MCP_VERSION)|' \
+	    $$f >$(DESTDIR)$(BINDIR)/$${f##*/} && \
 	    chmod 755 $(DESTDIR)$(BINDIR)/$${f##*/}; done
 	for f in $(SCRIPT_LIBS); do cp $$f $(DESTDIR)$(SCRIPTLIBDIR)/ && chmod 644 $(DESTDIR)$(SCRIPTLIBDIR)/$${f##*/}; done
 	for f in $(MANS); do s=$${f##*.}; cp $$f $(DESTDIR)$(MANDIR)/man$$s/ && chmod 644 $(DESTDIR)$(MANDIR)/man$$s/$${f##*/}; done
@@ -196,6 +206,20 @@ uninstall:
 	for f in $(notdir $(EXAMPLE_FILES)); do rm -f $(DESTDIR)$(EXAMPLESDIR)/$$f; done
 	rmdir $(DESTDIR)$(EXAMPLESDIR) $(DESTDIR)$(dir $(EXAMPLESDIR)) 2>/dev/null || true
 
+# The tools alone, as the Debian packages build them (debian/rules).
+tools: $(BINS)
+
+# make deb: the Debian packages (debian/) of HEAD, built from a clean clone
+# by build-aux/deb, into $(B)/deb.  make check-packages: their whole life
+# in a fresh Debian 12 root made by debootstrap (install, the quick start
+# and a minute of the pipeline there, upgrade, remove, purge), as root:
+# tests/packages-life.sh, a few minutes; tests/packages.t is CI's part.
+deb:
+	build-aux/deb $(B)/deb
+
+check-packages:
+	tests/packages-life.sh
+
 lint:
 	mandoc -Tlint -Wwarning $(MANS)
 	shellcheck -S warning $(filter-out scripts/lib,$(wildcard scripts/*)) $(SCRIPT_LIBS) build-aux/* tests/*.sh tests/*.t tests/*/*.sh .ci/run
@@ -207,7 +231,7 @@ format:
 clean:
 	rm -rf build build-san
 
-.PHONY: all test check san bench install uninstall lint format clean
+.PHONY: all test check san bench install uninstall lint format clean tools deb check-packages
 
 -include $(shell find $(B) -name '*.d' 2>/dev/null)
 
@@ -227,7 +251,7 @@ FUZZ_SECONDS ?= 60
 # clang's -fsanitize=undefined, not of gcc's: named, so that it is not missed.
 FUZZ_SAN = -fsanitize=address,undefined,float-cast-overflow -fno-sanitize-recover=all \
            -fno-omit-frame-pointer
-FUZZ_CFLAGS = -std=c11 -D_GNU_SOURCE -Ilib $(CURL_CFLAGS) $(PKG_CFLAGS) -O1 -g $(FUZZ_SAN) \
+FUZZ_CFLAGS = -std=c11 -D_GNU_SOURCE -Ilib $(VERSION_CFLAGS) $(CURL_CFLAGS) $(PKG_CFLAGS) -O1 -g $(FUZZ_SAN) \
               $(filter-out -Werror,$(WARN)) -MMD -MP
 FUZZERS = $(patsubst fuzz/%.c,$(FB)/%,$(wildcard fuzz/fuzz_*.c))
 FUZZ_TOOLS = probe aggregate alertd serve

@@ -15,6 +15,7 @@
 #include "../registry/registry.h"
 #include "mcp.h"
 #include "rec.h"
+#include "../probe/version.h"
 #include "rtoken.h"
 
 static int
@@ -142,6 +143,10 @@ main(int argc, char *argv[])
 	if (argc < 2)
 		agg_usage();
 	cmd = argv[1];
+	if (strcmp(cmd, "-V") == 0 || strcmp(cmd, "--version") == 0) {
+		printf("%s %s\n", program_invocation_short_name, MCP_VERSION);
+		return mcp_rec_close_stdout() == -1 ? MCP_EXIT_FAIL : MCP_EXIT_OK;
+	}
 	if (reg_command(cmd))
 		return reg_main(argc - 1, argv + 1);
 	if (strcmp(cmd, "report") == 0)

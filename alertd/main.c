@@ -17,6 +17,7 @@
 
 #include "alert.h"
 #include "rec.h"
+#include "../probe/version.h"
 
 static void
 usage(int help)
@@ -187,7 +188,8 @@ int
 main(int argc, char *argv[])
 {
 	static const struct option longopts[] = {{"dry-run", no_argument, NULL, 'n'},
-	    {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0}};
+	    {"help", no_argument, NULL, 'h'}, {"version", no_argument, NULL, 'V'},
+	    {NULL, 0, NULL, 0}};
 	const char *conf = NULL, *url = NULL;
 	char path[PATH_MAX];
 	int dry = 0;
@@ -199,8 +201,11 @@ main(int argc, char *argv[])
 	signal(SIGPIPE, SIG_IGN);
 	if (argc == 1 && nothing_to_read())
 		usage(0);
-	while ((ch = getopt_long(argc, argv, "+c:hnR:", longopts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, "+c:hnR:V", longopts, NULL)) != -1) {
 		switch (ch) {
+		case 'V':
+			printf("%s %s\n", program_invocation_short_name, MCP_VERSION);
+			return mcp_rec_close_stdout() == -1 ? MCP_EXIT_FAIL : MCP_EXIT_OK;
 		case 'n':
 			dry = 1;
 			break;

@@ -23,6 +23,7 @@
 
 #include "alert.h"
 #include "outbox.h"
+#include "../probe/version.h"
 
 static size_t
 discard(char *p, size_t size, size_t n, void *arg)
@@ -54,7 +55,7 @@ http_post(const struct alert_conf *c, const char *url, struct curl_slist *h, con
 		errx(MCP_EXIT_FAIL, "curl_easy_init");
 	curl_easy_reset(e);
 	h = curl_slist_append(h, "Content-Type: application/json");
-	h = curl_slist_append(h, "User-Agent: mcp-alert");
+	h = curl_slist_append(h, "User-Agent: mcp-alert/" MCP_VERSION);
 	curl_easy_setopt(e, CURLOPT_URL, url);
 	curl_easy_setopt(e, CURLOPT_HTTPHEADER, h);
 	curl_easy_setopt(e, CURLOPT_POSTFIELDS, body);

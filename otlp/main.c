@@ -21,6 +21,7 @@
 #include "otlp.h"
 #include "otlpconf.h"
 #include "rec.h"
+#include "../probe/version.h"
 
 static void
 usage(FILE *f, int status)
@@ -511,7 +512,7 @@ main(int argc, char **argv)
 	static const struct option longopts[] = {{"header-file", required_argument, NULL, 'F'},
 	    {"cacert", required_argument, NULL, 'A'}, {"help", no_argument, NULL, 'h'},
 	    {"no-metrics", no_argument, NULL, 'N'}, {"no-traces", no_argument, NULL, 'n'},
-	    {NULL, 0, NULL, 0}};
+	    {"version", no_argument, NULL, 'V'}, {NULL, 0, NULL, 0}};
 	const char *tp = getenv("OTEL_EXPORTER_OTLP_METRICS_TEMPORALITY_PREFERENCE");
 	struct opts o = {.max = 64 << 20,
 	    .timeout = env_timeout(),
@@ -523,7 +524,7 @@ main(int argc, char **argv)
 	unsigned long long m;
 	int ch, rc;
 
-	while ((ch = getopt_long(argc, argv, "e:H:m:s:t:w:h", longopts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, "e:H:m:s:t:w:hV", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'e':
 			o.endpoint = optarg;
@@ -567,6 +568,9 @@ main(int argc, char **argv)
 		case 'h':
 			usage(stdout, MCP_EXIT_OK);
 			break;
+		case 'V':
+			printf("%s %s\n", program_invocation_short_name, MCP_VERSION);
+			return mcp_rec_close_stdout() == -1 ? MCP_EXIT_FAIL : MCP_EXIT_OK;
 		default:
 			usage(stderr, MCP_EXIT_USAGE);
 		}

@@ -20,6 +20,7 @@
 #include "mcp.h"
 #include "otlp.h"
 #include "otlpconf.h"
+#include "../probe/version.h"
 
 #define RETRY_MAX 300.0
 #define BACKOFF_MAX 60.0
@@ -187,7 +188,7 @@ start(struct otlp_sender *s, char *why, size_t len)
 	curl_easy_setopt(e, CURLOPT_WRITEDATA, s);
 	curl_easy_setopt(e, CURLOPT_HEADERFUNCTION, on_header);
 	curl_easy_setopt(e, CURLOPT_HEADERDATA, s);
-	curl_easy_setopt(e, CURLOPT_USERAGENT, "mcp-otlp");
+	curl_easy_setopt(e, CURLOPT_USERAGENT, "mcp-otlp/" MCP_VERSION);
 	if (s->c->cacert != NULL)
 		curl_easy_setopt(e, CURLOPT_CAINFO, s->c->cacert);
 	if (curl_multi_add_handle(s->m, e) != CURLM_OK) {

@@ -17,6 +17,7 @@
 #include "mcp.h"
 #include "otlp.h"
 #include "trace.h"
+#include "../probe/version.h"
 
 struct slot {
 	struct slot *next;
@@ -297,6 +298,7 @@ otlp_resource(struct mcp_buf *out, const struct otlp_res *r, const char *region)
 	int rc = -1;
 
 	if (pb_kv_str(&a, 1, "service.name", r->service) == -1 ||
+	    pb_kv_str(&a, 1, "service.version", MCP_VERSION) == -1 ||
 	    (r->host != NULL && pb_kv_str(&a, 1, "host.name", r->host) == -1) ||
 	    (region != NULL &&
 	        (pb_kv_str(&a, 1, "cloud.region", region) == -1 ||

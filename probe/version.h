@@ -1,1 +1,7 @@
-#define MCP_VERSION "0.1.0"
+/*
+ * The suite's version is kept in one place, VERSION at the top of the
+ * tree: the Makefile gives it to every file as -DMCP_VERSION.
+ */
+#ifndef MCP_VERSION
+#error "MCP_VERSION comes from the Makefile (the file VERSION)"
+#endif

@@ -54,7 +54,7 @@ if command -v mandoc >/dev/null; then
 fi
 "$BIN/mcp-serve" -h >/dev/null 2>&1
 is "$?" 0 "-h"
-is "$("$BIN/mcp-serve" -V 2>&1)" "mcp-serve $(sed -n 's/.*MCP_VERSION "\(.*\)"/\1/p' "$TOP/probe/version.h")" "-V: the version"
+is "$("$BIN/mcp-serve" -V 2>&1)" "mcp-serve $(cat "$TOP/VERSION")" "-V: the version"
 "$BIN/mcp-serve" -x >/dev/null 2>"$TMP/e"
 is "$?:$(head -1 "$TMP/e")" "2:usage: mcp-serve" "a bad option: usage, exit 2"
 "$BIN/mcp-serve" check -c "$TMP/good.conf" >"$TMP/o" 2>&1
