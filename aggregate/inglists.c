@@ -61,13 +61,15 @@ keep(struct lctx *l, const char *slug, int k, const char *hash, const char *m,
     const struct mcp_buf *t, char *why)
 {
 	char key[MCP_SLUG_MAX + 32], err[256];
+	struct agg_lput put = {slug, 0, -1};
 	redisReply *r;
 	int rc = 0, i;
 
 	snprintf(key, sizeof(key), "%s%s", ING_LACK_KEY, l->region);
 	agg_list_put_append(l->c->st, l->put_sha, slug, k, hash, t->p, t->len);
 	mcp_store_appendf(l->c->st, "ZREM %s %s", key, m);
-	for (i = 0; i < 2; i++) {
+	mcp_store_appendf(l->c->st, "HEXISTS %s %s", MCP_KEY_REGISTRY, slug);
+	for (i = 0; i < 3; i++) {
 		if (mcp_store_read(l->c->st, &r, 1, err, sizeof(err)) == -1)
 			return snprintf(why, AGG_WHY_MAX, "store unavailable"), -1;
 		if (r->type == REDIS_REPLY_ERROR && i == 0) {
@@ -75,8 +77,16 @@ keep(struct lctx *l, const char *slug, int k, const char *hash, const char *m,
 			snprintf(why, AGG_WHY_MAX, "store unavailable");
 			rc = -1;
 		}
+		/* The slug's bytes, as push tells the fleet's index of them (lists.c). */
+		if (i == 0 && r->type == REDIS_REPLY_ARRAY && r->elements == 2 &&
+		    r->element[1]->type == REDIS_REPLY_INTEGER)
+			put.bytes = r->element[1]->integer;
+		if (i == 2 && r->type == REDIS_REPLY_INTEGER)
+			put.registry = r->integer == 1;
 		freeReplyObject(r);
 	}
+	if (rc == 0 && put.bytes >= 0)
+		agg_lists_fleet(l->c->st, &put, 1, (long long)mcp_now(), 1);
 	return rc;
 }
 
