@@ -209,6 +209,7 @@ usage="usage: mcp-aggregate push [-v] [-r REGION] [-R URL] [-S FILE] [-t SECONDS
        mcp-aggregate targets [-R URL] [-t SECONDS] [-o OVERRIDES] [--shard K/N]
        mcp-aggregate targets [-S FILE] [-t SECONDS] [--shard K/N] --from URL --token-file FILE [--cacert FILE]
        mcp-aggregate token [-R URL] [-t SECONDS] add REGION | list [REGION] | revoke [--take-back] REGION ID
+       mcp-aggregate reader [-R URL] [-t SECONDS] add | list | revoke ID
        mcp-aggregate tools [-R URL] [-t SECONDS] [--json] [--diff | --history] SLUG [A [B]]
        mcp-aggregate ingest [-o OVERRIDES] [-R URL] [-t SECONDS]"
 mcp-aggregate >"$TMP/out" 2>"$TMP/err"
