@@ -23,6 +23,11 @@ source "$(dirname "$0")/lib.sh"
 source "$TOP/tests/serve-lib.sh"
 
 [ -x "$BIN/mcp-serve" ] || skip_all "no $BIN/mcp-serve"
+# The suite judges what /mcp answers, the same bytes from either build: it
+# runs against the plain one (seven minutes of a loaded machine a build);
+# serve-mcp.t drives the sanitizer build's /mcp through every era.
+! grep -q __asan_init "$BIN/mcp-serve" ||
+    skip_all "a sanitizer build: the suite's verdict is the plain build's (serve-mcp.t covers this one)"
 for t in nginx spawn-fcgi; do
 	command -v "$t" >/dev/null || command -v "/usr/sbin/$t" >/dev/null || skip_all "$t is not installed"
 done
