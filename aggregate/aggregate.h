@@ -460,6 +460,8 @@ void agg_push_lacks(struct agg_push *a, agg_lack_fn *fn, void *arg);
  * caller) of slug as push keeps it (pushlists.c, agg_lists_put_lua loaded
  * as sha): one reply to read.
  */
+/* token.c: run one command of the CLI: its reply, or NULL after the message. */
+redisReply *agg_cli_cmd(struct mcp_store *st, int argc, const char **argv);
 void agg_list_put_append(struct mcp_store *st, const char *sha, const char *slug, int kind,
     const char *hash, const char *text, size_t n);
 /* One record of line lineno (borrowed): refused or checked now, stored at a flush. */

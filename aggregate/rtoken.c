@@ -35,22 +35,6 @@ usage(void)
 	exit(MCP_EXIT_USAGE);
 }
 
-static redisReply *
-cmd(struct mcp_store *st, int argc, const char **argv)
-{
-	char err[512];
-	redisReply *r = mcp_store_cmd(st, argc, argv, err, sizeof(err));
-
-	if (r == NULL)
-		warnx("redis: %s", err);
-	else if (r->type == REDIS_REPLY_ERROR) {
-		warnx("redis: %s: %s", argv[0], r->str);
-		freeReplyObject(r);
-		r = NULL;
-	}
-	return r;
-}
-
 static int
 reader_add(struct mcp_store *st)
 {
@@ -79,7 +63,7 @@ reader_add(struct mcp_store *st)
 	tok[o] = '\0';
 	mcp_sha256_tag(tok, strlen(tok), tag);
 	snprintf(val, sizeof(val), "%s %lld", tag, (long long)mcp_now());
-	if ((r = cmd(st, 4, argv)) != NULL) {
+	if ((r = agg_cli_cmd(st, 4, argv)) != NULL) {
 		if (r->type == REDIS_REPLY_INTEGER && r->integer == 1) {
 			if (printf("%s\n", tok) < 0 || fflush(stdout) == EOF)
 				mcp_stdout_failed();
@@ -105,7 +89,7 @@ reader_list(struct mcp_store *st)
 	size_t i;
 	int rc = MCP_EXIT_OK;
 
-	if ((r = cmd(st, 2, argv)) == NULL)
+	if ((r = agg_cli_cmd(st, 2, argv)) == NULL)
 		return MCP_EXIT_FAIL;
 	for (i = 0; r->type == REDIS_REPLY_ARRAY && i + 1 < r->elements; i += 2) {
 		const char *v = r->element[i + 1]->str, *sp = strchr(v, ' ');
@@ -126,7 +110,7 @@ reader_revoke(struct mcp_store *st, const char *id)
 	redisReply *r;
 	int rc = MCP_EXIT_FAIL;
 
-	if ((r = cmd(st, 3, argv)) == NULL)
+	if ((r = agg_cli_cmd(st, 3, argv)) == NULL)
 		return MCP_EXIT_FAIL;
 	if (r->type == REDIS_REPLY_INTEGER && r->integer == 1) {
 		warnx("reader token %s revoked", id);

@@ -111,9 +111,8 @@ agg_token_check(
 	return rc;
 }
 
-/* Run one command of the CLI: its reply, or NULL after the message. */
-static redisReply *
-cmd(struct mcp_store *st, int argc, const char **argv)
+redisReply *
+agg_cli_cmd(struct mcp_store *st, int argc, const char **argv)
 {
 	char err[512];
 	redisReply *r = mcp_store_cmd(st, argc, argv, err, sizeof(err));
@@ -148,7 +147,7 @@ token_add(struct mcp_store *st, const char *region)
 	mcp_sha256_tag(tok, strlen(tok), tag);
 	snprintf(val, sizeof(val), "%s %lld", tag, (long long)mcp_now());
 	snprintf(lim, sizeof(lim), "%d", AGG_TOKENS_MAX);
-	if ((r = cmd(st, 8, argv)) != NULL) {
+	if ((r = agg_cli_cmd(st, 8, argv)) != NULL) {
 		if (r->type == REDIS_REPLY_INTEGER && r->integer == 1) {
 			if (printf("%s\n", tok) < 0 || fflush(stdout) == EOF)
 				mcp_stdout_failed();
@@ -197,7 +196,7 @@ token_list(struct mcp_store *st, const char *region)
 	size_t i, n = 0, k;
 	int rc = MCP_EXIT_OK;
 
-	if ((r = cmd(st, 2, a1)) == NULL)
+	if ((r = agg_cli_cmd(st, 2, a1)) == NULL)
 		return MCP_EXIT_FAIL;
 	if ((lines = calloc(r->elements / 2 + 1, sizeof(*lines))) == NULL)
 		err(MCP_EXIT_FAIL, "token list");
@@ -210,7 +209,7 @@ token_list(struct mcp_store *st, const char *region)
 		            strncmp(f, region, strlen(region)) != 0)))
 			continue;
 		a2[2] = f;
-		ru = cmd(st, 3, a2);
+		ru = agg_cli_cmd(st, 3, a2);
 		if (asprintf(&lines[n], "%.*s %s %s %s", (int)(sp - f), f, sp + 1,
 		        when(strchr(r->element[i + 1]->str, ' '), c, sizeof(c)),
 		        when(ru != NULL && ru->type == REDIS_REPLY_STRING ? ru->str : NULL, u,
@@ -260,7 +259,7 @@ token_revoke(struct mcp_store *st, const char *region, const char *id, int back)
 	int rc = MCP_EXIT_FAIL;
 
 	snprintf(field, sizeof(field), "%s %s", region, id);
-	if ((r = cmd(st, 3, a1)) == NULL)
+	if ((r = agg_cli_cmd(st, 3, a1)) == NULL)
 		return MCP_EXIT_FAIL;
 	if (r->type == REDIS_REPLY_INTEGER && r->integer == 1) {
 		warnx("token %s of %s revoked", id, region);
@@ -269,7 +268,7 @@ token_revoke(struct mcp_store *st, const char *region, const char *id, int back)
 		warnx("token: %s has no token %s (token list)", region, id);
 	}
 	freeReplyObject(r);
-	freeReplyObject(cmd(st, 3, a2));
+	freeReplyObject(agg_cli_cmd(st, 3, a2));
 	if (back && take_back(st, region, id) != MCP_EXIT_OK)
 		rc = MCP_EXIT_FAIL;
 	return rc;
