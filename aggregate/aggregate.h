@@ -1,6 +1,7 @@
 /*
  * aggregate.h - mcp-aggregate: shared declarations of its files.
  */
+/* Copyright (c) 2026 The mcp-uptime authors. ISC licence: see LICENSE. */
 #ifndef AGGREGATE_H
 #define AGGREGATE_H
 

@@ -11,6 +11,7 @@
  * then {"done":true,...} with the counts.  A line push never told the
  * fate of cannot be: each result's is told by its flush.
  */
+/* Copyright (c) 2026 The mcp-uptime authors. ISC licence: see LICENSE. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

@@ -2,6 +2,7 @@
  * audit.c - what push kept out of a window, counted and shown, and what a
  * revoked token wrote, taken back (audit.h; mcp-store(7) "AUDIT").
  */
+/* Copyright (c) 2026 The mcp-uptime authors. ISC licence: see LICENSE. */
 #include <err.h>
 #include <stdio.h>
 #include <stdlib.h>

@@ -25,6 +25,7 @@
  * h); the slug's keys carry its hash tag, as every key a result's script
  * writes must on a cluster.
  */
+/* Copyright (c) 2026 The mcp-uptime authors. ISC licence: see LICENSE. */
 #ifndef AUDIT_H
 #define AUDIT_H
 

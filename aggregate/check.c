@@ -4,6 +4,7 @@
  * A value out of bounds is refused with its record, never cut or
  * rewritten to fit: the reason names the field and the value.
  */
+/* Copyright (c) 2026 The mcp-uptime authors. ISC licence: see LICENSE. */
 #include <stdio.h>
 #include <string.h>
 

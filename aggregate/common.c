@@ -2,6 +2,7 @@
  * common.c - what every subcommand of mcp-aggregate shares, the
  * registry's room included: the usage and the store's connection.
  */
+/* Copyright (c) 2026 The mcp-uptime authors. ISC licence: see LICENSE. */
 #include <err.h>
 #include <errno.h>
 #include <stdio.h>

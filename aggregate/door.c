@@ -4,6 +4,7 @@
  * socket, a FastCGI responder that keeps its store connection from one
  * request to the next (as mcp-serve(8)).  Same routes, same bytes.
  */
+/* Copyright (c) 2026 The mcp-uptime authors. ISC licence: see LICENSE. */
 #include <sys/socket.h>
 #include <sys/uio.h>
 

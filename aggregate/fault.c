@@ -30,6 +30,7 @@
  * so.  Its passes count against no other region, and it is no region
  * that clears the others.
  */
+/* Copyright (c) 2026 The mcp-uptime authors. ISC licence: see LICENSE. */
 #include <stdio.h>
 #include <string.h>
 

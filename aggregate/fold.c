@@ -9,6 +9,7 @@
  * folded once an hour, by a pass of the minutes from the one its name
  * hashes to.
  */
+/* Copyright (c) 2026 The mcp-uptime authors. ISC licence: see LICENSE. */
 #include <err.h>
 #include <stdio.h>
 #include <stdlib.h>

@@ -3,6 +3,7 @@
  * the ingest inflates, never past a bound, so that a body of 8 MiB that
  * would inflate to gigabytes costs the ingest the bound and no more.
  */
+/* Copyright (c) 2026 The mcp-uptime authors. ISC licence: see LICENSE. */
 #include <stdio.h>
 #include <string.h>
 

@@ -44,6 +44,7 @@
  * first, ttl) counts each region's own result, a[first], a[first + 1] ... as "region" and p
  * (passed) or f (failed), in the month's record of rgn.
  */
+/* Copyright (c) 2026 The mcp-uptime authors. ISC licence: see LICENSE. */
 #ifndef AGG_HISTLUA_H
 #define AGG_HISTLUA_H
 

@@ -12,6 +12,7 @@
  * then the lines.  A request refused early has cost the store one
  * command and the ingest none of its body's parsing.
  */
+/* Copyright (c) 2026 The mcp-uptime authors. ISC licence: see LICENSE. */
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>

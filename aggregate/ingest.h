@@ -5,6 +5,7 @@
  * mcp-aggregate(1) "ingest"; the routes and their answers mcp-serve(8)
  * "INGEST".
  */
+/* Copyright (c) 2026 The mcp-uptime authors. ISC licence: see LICENSE. */
 #ifndef INGEST_H
 #define INGEST_H
 

@@ -13,6 +13,7 @@
  * lacks that list of that slug for a result of the region (ING_LACK_KEY):
  * a runner's bytes name no list its region's stored results do not carry.
  */
+/* Copyright (c) 2026 The mcp-uptime authors. ISC licence: see LICENSE. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

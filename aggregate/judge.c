@@ -4,6 +4,7 @@
  * decided and kept in mcp:fault:W (mcp-store(7)), so that a pass over
  * named slugs decides them by the same judgment as the full pass did.
  */
+/* Copyright (c) 2026 The mcp-uptime authors. ISC licence: see LICENSE. */
 #include <err.h>
 #include <stdio.h>
 #include <stdlib.h>

@@ -20,6 +20,7 @@
  * one missing from a set made seconds before is answered later, so that
  * a server added in those seconds loses no result.
  */
+/* Copyright (c) 2026 The mcp-uptime authors. ISC licence: see LICENSE. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

@@ -2,6 +2,7 @@
  * lists.c - the canonical text of a list and its hash, the bounds of
  * what is kept (lists.h), and the script that puts a list in the store.
  */
+/* Copyright (c) 2026 The mcp-uptime authors. ISC licence: see LICENSE. */
 #include <err.h>
 #include <errno.h>
 #include <stdio.h>

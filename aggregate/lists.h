@@ -8,6 +8,7 @@
  * key ("name", or "uri" for resources), JCS; its hash is "sha256:" and the
  * SHA-256 of that text, so a list read back is checked against its key.
  */
+/* Copyright (c) 2026 The mcp-uptime authors. ISC licence: see LICENSE. */
 #ifndef AGG_LISTS_H
 #define AGG_LISTS_H
 

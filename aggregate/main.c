@@ -2,6 +2,7 @@
  * mcp-aggregate - store probe results in Redis and turn them into one
  * verdict per server per minute.
  */
+/* Copyright (c) 2026 The mcp-uptime authors. ISC licence: see LICENSE. */
 #include <err.h>
 #include <errno.h>
 #include <getopt.h>

@@ -7,6 +7,7 @@
  * as an operator's target does, or an operator's target that names
  * itself as a registry slug, never mixes its results with the other's.
  */
+/* Copyright (c) 2026 The mcp-uptime authors. ISC licence: see LICENSE. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

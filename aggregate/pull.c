@@ -7,6 +7,7 @@
  * spool, and printed when the ingest cannot be reached: the deciding host
  * down does not leave the runner with nothing to probe.
  */
+/* Copyright (c) 2026 The mcp-uptime authors. ISC licence: see LICENSE. */
 #include <err.h>
 #include <errno.h>
 #include <fcntl.h>

@@ -4,6 +4,7 @@
  * in the latency histograms), pipelined in batches; a local spool when
  * Redis cannot be reached, replayed by the next push.
  */
+/* Copyright (c) 2026 The mcp-uptime authors. ISC licence: see LICENSE. */
 #include <err.h>
 #include <errno.h>
 #include <limits.h>

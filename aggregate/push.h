@@ -3,6 +3,7 @@
  * round trip, a list waiting for its result, push's context.  Private to
  * push; the ingest sees struct agg_push only through aggregate.h.
  */
+/* Copyright (c) 2026 The mcp-uptime authors. ISC licence: see LICENSE. */
 #ifndef AGG_PUSH_H
 #define AGG_PUSH_H
 

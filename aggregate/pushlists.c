@@ -5,6 +5,7 @@
  * store lacks in a second round trip.  Bounded: AGG_LIST_WAIT waiting,
  * AGG_LIST_HELD bytes held in all.
  */
+/* Copyright (c) 2026 The mcp-uptime authors. ISC licence: see LICENSE. */
 #include <err.h>
 #include <stdio.h>
 #include <stdlib.h>

@@ -21,6 +21,7 @@
  * RELAY_SLOTS.  Its records are sent in order from the start of the file;
  * "sent" is the end of those answered for good.
  */
+/* Copyright (c) 2026 The mcp-uptime authors. ISC licence: see LICENSE. */
 #include <err.h>
 #include <errno.h>
 #include <limits.h>

@@ -2,6 +2,7 @@
  * relay.h - push --to (relay.c) and its spool slots (slot.c), and the
  * runner's HTTPS client (send.c).
  */
+/* Copyright (c) 2026 The mcp-uptime authors. ISC licence: see LICENSE. */
 #ifndef RELAY_H
 #define RELAY_H
 

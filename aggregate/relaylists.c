@@ -8,6 +8,7 @@
  * A list that is not sent (evicted, refused, the ingest busy) costs
  * nothing but itself: the next probe's result asks for it again.
  */
+/* Copyright (c) 2026 The mcp-uptime authors. ISC licence: see LICENSE. */
 #include <err.h>
 #include <stdio.h>
 #include <stdlib.h>

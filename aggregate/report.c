@@ -4,6 +4,7 @@
  * long history (mcp-store(7): tally, red, rgn) and counted by the rule of
  * lib/hist.h; printed by reportout.c.  Three reads a slug, in batches.
  */
+/* Copyright (c) 2026 The mcp-uptime authors. ISC licence: see LICENSE. */
 #include <err.h>
 #include <errno.h>
 #include <getopt.h>

@@ -3,6 +3,7 @@
  * printing (reportout.c): a table, JSON records or CSV, the rule of
  * lib/hist.h stated in each.
  */
+/* Copyright (c) 2026 The mcp-uptime authors. ISC licence: see LICENSE. */
 #ifndef AGG_REPORT_H
 #define AGG_REPORT_H
 

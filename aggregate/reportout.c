@@ -6,6 +6,7 @@
  * Numbers agree across the three: the uptime is rounded once, to three
  * decimals, and printed so.
  */
+/* Copyright (c) 2026 The mcp-uptime authors. ISC licence: see LICENSE. */
 #include <math.h>
 #include <stdio.h>
 #include <string.h>

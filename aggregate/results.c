@@ -5,6 +5,7 @@
  * unjudged result of a window (uj:HOUR, which the verdict never reads) is
  * shown as "unjudged REASON".
  */
+/* Copyright (c) 2026 The mcp-uptime authors. ISC licence: see LICENSE. */
 #include <err.h>
 #include <stdio.h>
 #include <stdlib.h>

@@ -7,6 +7,7 @@
  * field ID.  A kind of their own: no region, and mcp-serve checks them
  * (serve/mcpdoc.c) without OpenSSL.
  */
+/* Copyright (c) 2026 The mcp-uptime authors. ISC licence: see LICENSE. */
 #include <err.h>
 #include <getopt.h>
 #include <stdio.h>

@@ -2,6 +2,7 @@
  * rule.c - the verdict rules of CONTRACT §3, window maths and the stored
  * forms of a result; no I/O.
  */
+/* Copyright (c) 2026 The mcp-uptime authors. ISC licence: see LICENSE. */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>

@@ -4,6 +4,7 @@
  * header only, never followed through a redirect, never printed, and
  * wiped when the run ends; the answer read up to a bound.
  */
+/* Copyright (c) 2026 The mcp-uptime authors. ISC licence: see LICENSE. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

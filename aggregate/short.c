@@ -9,6 +9,7 @@
  * watchdog opens a runner-short incident.  The counts are push's, in
  * mcp:runs:W (mcp-store(7)): one small read a verdict run.
  */
+/* Copyright (c) 2026 The mcp-uptime authors. ISC licence: see LICENSE. */
 #include <err.h>
 #include <stdio.h>
 #include <stdlib.h>

@@ -8,6 +8,7 @@
  * rest: a run that opened the old file before that and locks it after
  * sees that the name now leads elsewhere, and opens it again.
  */
+/* Copyright (c) 2026 The mcp-uptime authors. ISC licence: see LICENSE. */
 #include <sys/file.h>
 #include <sys/stat.h>
 

@@ -11,6 +11,7 @@
  * opened must be a regular file of ours, writable by no one else, with
  * no other name (a hard link is a link too).
  */
+/* Copyright (c) 2026 The mcp-uptime authors. ISC licence: see LICENSE. */
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>

@@ -4,6 +4,7 @@
  * pending for none, unknown or one older than 5 minutes), with what fails
  * where, divergence, maintenance, uptime, p95 and the last probe's age.
  */
+/* Copyright (c) 2026 The mcp-uptime authors. ISC licence: see LICENSE. */
 #include <err.h>
 #include <math.h>
 #include <stdio.h>

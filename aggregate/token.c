@@ -9,6 +9,7 @@
  * keeps, under mcp:ingest:tokens, "REGION ID" -> "sha256:HEX CREATED", and
  * under mcp:ingest:used, "REGION ID" -> the time it was last used.
  */
+/* Copyright (c) 2026 The mcp-uptime authors. ISC licence: see LICENSE. */
 #include <err.h>
 #include <stdio.h>
 #include <stdlib.h>

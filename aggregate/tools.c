@@ -4,6 +4,7 @@
  * the change history (mcp-aggregate(1) "tools").  Every server text is
  * escaped: JSON by cJSON, text with its control bytes shown as \xNN.
  */
+/* Copyright (c) 2026 The mcp-uptime authors. ISC licence: see LICENSE. */
 #include <err.h>
 #include <errno.h>
 #include <getopt.h>

@@ -2,6 +2,7 @@
  * verdict.c - mcp-aggregate verdict: one verdict per slug for the latest
  * complete window, two pipelined round trips per batch of slugs.
  */
+/* Copyright (c) 2026 The mcp-uptime authors. ISC licence: see LICENSE. */
 #include <err.h>
 #include <errno.h>
 #include <math.h>

@@ -6,6 +6,7 @@
  * window has drift or divergence: a green slug whose lists did not change
  * costs nothing more.
  */
+/* Copyright (c) 2026 The mcp-uptime authors. ISC licence: see LICENSE. */
 #include <stdlib.h>
 #include <string.h>
 

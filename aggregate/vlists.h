@@ -2,6 +2,7 @@
  * vlists.h - the verdict's reading of a slug's lists (vlists.c): the
  * changes of drift entries, tools_divergence, the change history.
  */
+/* Copyright (c) 2026 The mcp-uptime authors. ISC licence: see LICENSE. */
 #ifndef AGG_VLISTS_H
 #define AGG_VLISTS_H
 

@@ -13,6 +13,7 @@
  * are of a size; their hosts start within seconds of each other), is
  * counted by the share that waited, and kept for the others.
  */
+/* Copyright (c) 2026 The mcp-uptime authors. ISC licence: see LICENSE. */
 #include <err.h>
 #include <stdio.h>
 #include <stdlib.h>

@@ -2,6 +2,7 @@
  * alert.h - mcp-alert: verdict records to alert records and deliveries,
  * incident state and the outbox in Redis.
  */
+/* Copyright (c) 2026 The mcp-uptime authors. ISC licence: see LICENSE. */
 #ifndef ALERT_H
 #define ALERT_H
 

@@ -5,6 +5,7 @@
  * a reason that names the field and the value (see LIMITS in mcp-alert(1)):
  * mcp-aggregate never writes such a line, and none is rewritten to fit.
  */
+/* Copyright (c) 2026 The mcp-uptime authors. ISC licence: see LICENSE. */
 #include <math.h>
 #include <stdio.h>
 #include <string.h>

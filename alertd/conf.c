@@ -1,6 +1,7 @@
 /*
  * conf.c - mcp-alert.conf(5): "key value" lines, "#" comments, routes.
  */
+/* Copyright (c) 2026 The mcp-uptime authors. ISC licence: see LICENSE. */
 #include <ctype.h>
 #include <errno.h>
 #include <stdio.h>

@@ -8,6 +8,7 @@
  * never lost, and at worst (a process killed between the two) sent in
  * two digests.  So a route hears at most one digest an INTERVAL.
  */
+/* Copyright (c) 2026 The mcp-uptime authors. ISC licence: see LICENSE. */
 #include <err.h>
 #include <math.h>
 #include <stdio.h>

@@ -12,6 +12,7 @@
  * RFC 2047 words when it is not ASCII.  The body is quoted-printable, so
  * that no line of it is longer than SMTP allows.
  */
+/* Copyright (c) 2026 The mcp-uptime authors. ISC licence: see LICENSE. */
 #include <err.h>
 #include <netinet/in.h>
 #include <stdio.h>

@@ -12,6 +12,7 @@
  * store without persistence restarted between two runs of a cron job
  * looks the same (check warns of such a store).
  */
+/* Copyright (c) 2026 The mcp-uptime authors. ISC licence: see LICENSE. */
 #include <err.h>
 #include <stdio.h>
 #include <stdlib.h>

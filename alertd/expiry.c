@@ -5,6 +5,7 @@
  * it into a reason, and what is decoded from it is wiped before it is
  * freed.
  */
+/* Copyright (c) 2026 The mcp-uptime authors. ISC licence: see LICENSE. */
 #include <ctype.h>
 #include <math.h>
 #include <stdio.h>

@@ -4,6 +4,7 @@
  * JWT exp claim, or a time written beside it), a token's fingerprint, and
  * times in words.  No I/O, nothing printed: expiry.c is unit-tested alone.
  */
+/* Copyright (c) 2026 The mcp-uptime authors. ISC licence: see LICENSE. */
 #ifndef EXPIRY_H
 #define EXPIRY_H
 

@@ -9,6 +9,7 @@
  * checks it is still the head: two runs at once never both take it, so
  * each subscriber gets one delivery of each notice.
  */
+/* Copyright (c) 2026 The mcp-uptime authors. ISC licence: see LICENSE. */
 #include <err.h>
 #include <math.h>
 #include <stdio.h>

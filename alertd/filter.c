@@ -3,6 +3,7 @@
  * decided in batches under WATCH, saved with their deliveries in one
  * MULTI/EXEC), the clock's escalation steps, test and ack.
  */
+/* Copyright (c) 2026 The mcp-uptime authors. ISC licence: see LICENSE. */
 #include <err.h>
 #include <errno.h>
 #include <getopt.h>

@@ -7,6 +7,7 @@
  * members in "group" (CONTRACT.md section 4).  A group of one is sent as
  * the member's own record.
  */
+/* Copyright (c) 2026 The mcp-uptime authors. ISC licence: see LICENSE. */
 #include <err.h>
 #include <stdio.h>
 #include <string.h>

@@ -6,6 +6,7 @@
  * at once when it is new (after group_wait) and when its last member
  * recovers, else at most once a group_interval.
  */
+/* Copyright (c) 2026 The mcp-uptime authors. ISC licence: see LICENSE. */
 #include <err.h>
 #include <math.h>
 #include <pthread.h>

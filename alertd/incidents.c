@@ -3,6 +3,7 @@
  * of every slug listed in mcp:alert:open and the watchdog's, as a table
  * or as JSON lines.
  */
+/* Copyright (c) 2026 The mcp-uptime authors. ISC licence: see LICENSE. */
 #include <err.h>
 #include <stdio.h>
 #include <stdlib.h>

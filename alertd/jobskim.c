@@ -9,6 +9,7 @@
  * the whole parse, which decides as before.  Strict JSON is a part of what
  * mcp_json_parse takes, so a text skimmed is one it would take too.
  */
+/* Copyright (c) 2026 The mcp-uptime authors. ISC licence: see LICENSE. */
 #include <err.h>
 #include <math.h>
 #include <pthread.h>

@@ -4,6 +4,7 @@
  * a header line made of any text, a Message-ID, a body line, and the
  * quoted-printable body (RFC 5322, RFC 2045, RFC 2047).
  */
+/* Copyright (c) 2026 The mcp-uptime authors. ISC licence: see LICENSE. */
 #include <err.h>
 #include <stdio.h>
 #include <string.h>

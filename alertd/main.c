@@ -2,6 +2,7 @@
  * mcp-alert - verdict records to alert records people can live with:
  * confirmation, severity, dedup, reminders, maintenance.
  */
+/* Copyright (c) 2026 The mcp-uptime authors. ISC licence: see LICENSE. */
 #include <err.h>
 #include <errno.h>
 #include <getopt.h>

@@ -2,6 +2,7 @@
  * maint.c - mcp-alert maint: maintenance windows, one per slug, in the hash
  * mcp:{slug}:alert:maint.
  */
+/* Copyright (c) 2026 The mcp-uptime authors. ISC licence: see LICENSE. */
 #include <err.h>
 #include <getopt.h>
 #include <stdio.h>

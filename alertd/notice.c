@@ -10,6 +10,7 @@
  * alert_mail_header (one line, RFC 2047 words), and the body only
  * quoted-printable.
  */
+/* Copyright (c) 2026 The mcp-uptime authors. ISC licence: see LICENSE. */
 #include <err.h>
 #include <stdio.h>
 #include <stdlib.h>

@@ -4,6 +4,7 @@
  * the notices and their messages (notice.c), their fan-out (fanout.c) and
  * their delivery (subsend.c).  The keys and bounds are lib/page.h's.
  */
+/* Copyright (c) 2026 The mcp-uptime authors. ISC licence: see LICENSE. */
 #ifndef ALERT_NOTICE_H
 #define ALERT_NOTICE_H
 

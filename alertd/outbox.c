@@ -11,6 +11,7 @@
  * its own on a connection of its own, and stops for the run after
  * delivery_budget seconds.
  */
+/* Copyright (c) 2026 The mcp-uptime authors. ISC licence: see LICENSE. */
 #include <err.h>
 #include <errno.h>
 #include <fcntl.h>

@@ -2,6 +2,7 @@
  * outbox.h - what the parts of delivery share (outbox.c, send.c, pace.c,
  * groupsend.c): not for the rest of mcp-alert.
  */
+/* Copyright (c) 2026 The mcp-uptime authors. ISC licence: see LICENSE. */
 #ifndef ALERT_OUTBOX_H
 #define ALERT_OUTBOX_H
 

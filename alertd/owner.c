@@ -7,6 +7,7 @@
  * no route is told to nobody, and so are its reminders and its resolve),
  * so it is refused unless it is a dry run.
  */
+/* Copyright (c) 2026 The mcp-uptime authors. ISC licence: see LICENSE. */
 #include <err.h>
 #include <stdio.h>
 #include <stdlib.h>

@@ -4,6 +4,7 @@
  * is kept in the store (mcp:alert:pace:ROUTE), so that runs under cron
  * keep it too, and so is a receiver's Retry-After.
  */
+/* Copyright (c) 2026 The mcp-uptime authors. ISC licence: see LICENSE. */
 #include <errno.h>
 #include <math.h>
 #include <stdio.h>

@@ -2,6 +2,7 @@
  * payload.c - what each route type is sent: the PagerDuty Events v2 event,
  * the Slack message, and the JSON text of every delivery and job.
  */
+/* Copyright (c) 2026 The mcp-uptime authors. ISC licence: see LICENSE. */
 #include <err.h>
 #include <stdio.h>
 #include <string.h>

@@ -6,6 +6,7 @@
  * one the update was appended to.  Each update is a notice for the
  * subscribers, queued in the same script.  Keys: lib/page.h.
  */
+/* Copyright (c) 2026 The mcp-uptime authors. ISC licence: see LICENSE. */
 #include <err.h>
 #include <errno.h>
 #include <getopt.h>

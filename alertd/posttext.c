@@ -3,6 +3,7 @@
  * text, its id, the incident it is tied to, and the link of a notice.  No
  * I/O; unit-tested by tests/unit/test_alert.c.
  */
+/* Copyright (c) 2026 The mcp-uptime authors. ISC licence: see LICENSE. */
 #include <stdio.h>
 #include <string.h>
 

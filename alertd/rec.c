@@ -1,6 +1,7 @@
 /*
  * rec.c - the alert record of CONTRACT §4, written to stdout.
  */
+/* Copyright (c) 2026 The mcp-uptime authors. ISC licence: see LICENSE. */
 #include <err.h>
 #include <stdio.h>
 #include <stdlib.h>

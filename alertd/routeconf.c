@@ -5,6 +5,7 @@
  * code as mcp-alert or read its alerts (mcp-alert.conf(5), SECURITY
  * CONSIDERATIONS).
  */
+/* Copyright (c) 2026 The mcp-uptime authors. ISC licence: see LICENSE. */
 #include <errno.h>
 #include <limits.h>
 #include <stdio.h>

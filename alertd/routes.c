@@ -4,6 +4,7 @@
  * would follow, from the configuration alone (and the slug's maintenance
  * window, when a slug is named).
  */
+/* Copyright (c) 2026 The mcp-uptime authors. ISC licence: see LICENSE. */
 #include <err.h>
 #include <getopt.h>
 #include <stdio.h>

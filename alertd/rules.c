@@ -6,6 +6,7 @@
  * decides as the live one did; the escalation steps run on the clock
  * (mcp_now), as does "at" in the records.
  */
+/* Copyright (c) 2026 The mcp-uptime authors. ISC licence: see LICENSE. */
 #include <err.h>
 #include <errno.h>
 #include <math.h>

@@ -3,6 +3,7 @@
  * state of a slug (state.c), the rules that move it (rules.c), and the
  * transactions and commands that run them (filter.c).
  */
+/* Copyright (c) 2026 The mcp-uptime authors. ISC licence: see LICENSE. */
 #ifndef RULES_H
 #define RULES_H
 

@@ -4,6 +4,7 @@
  * fed the record on its standard input.  Each says SENT, RETRY or REFUSED,
  * and a Retry-After asked for.
  */
+/* Copyright (c) 2026 The mcp-uptime authors. ISC licence: see LICENSE. */
 #include <err.h>
 #include <errno.h>
 #include <fcntl.h>

@@ -7,6 +7,7 @@
  * is, and the operator is told so once, a P2 of the region's own, with
  * the figures; resolved in the first window it reports, not short.
  */
+/* Copyright (c) 2026 The mcp-uptime authors. ISC licence: see LICENSE. */
 #include <math.h>
 #include <stdio.h>
 #include <string.h>

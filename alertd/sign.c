@@ -6,6 +6,7 @@
  * refuses a time more than 5 minutes away takes no delivery twice, however
  * it was captured.  Pure: no I/O, nothing printed.
  */
+/* Copyright (c) 2026 The mcp-uptime authors. ISC licence: see LICENSE. */
 #include <stdlib.h>
 #include <string.h>
 

@@ -4,6 +4,7 @@
  * object per id.  What a silence matches is suppressed as maintenance
  * suppresses (emit_to in rules.c).
  */
+/* Copyright (c) 2026 The mcp-uptime authors. ISC licence: see LICENSE. */
 #include <err.h>
 #include <errno.h>
 #include <fnmatch.h>

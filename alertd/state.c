@@ -3,6 +3,7 @@
  * writes it in the hash mcp:{slug}:alert): the tracks, the routes an
  * incident has told, its queued jobs and its public record.
  */
+/* Copyright (c) 2026 The mcp-uptime authors. ISC licence: see LICENSE. */
 #include <err.h>
 #include <errno.h>
 #include <math.h>

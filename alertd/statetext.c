@@ -4,6 +4,7 @@
  * read from the reply of HGETALL and written as one HSET of the fields
  * that changed.
  */
+/* Copyright (c) 2026 The mcp-uptime authors. ISC licence: see LICENSE. */
 #include <ctype.h>
 #include <math.h>
 #include <stddef.h>

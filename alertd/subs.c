@@ -6,6 +6,7 @@
  * from the page itself (mcp-serve(8)); nobody adds an address here, as
  * none is subscribed without its own confirmation.
  */
+/* Copyright (c) 2026 The mcp-uptime authors. ISC licence: see LICENSE. */
 #include <err.h>
 #include <errno.h>
 #include <fnmatch.h>

@@ -14,6 +14,7 @@
  * alert_send_one: a Standard Webhooks signature with its key, or Slack's
  * body.
  */
+/* Copyright (c) 2026 The mcp-uptime authors. ISC licence: see LICENSE. */
 #include <err.h>
 #include <errno.h>
 #include <math.h>

@@ -7,6 +7,7 @@
  * The token is never printed, stored or sent: only its fingerprint (the
  * first 12 hex digits of its SHA-256) and its expiry leave this file.
  */
+/* Copyright (c) 2026 The mcp-uptime authors. ISC licence: see LICENSE. */
 #include <err.h>
 #include <errno.h>
 #include <limits.h>

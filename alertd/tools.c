@@ -11,6 +11,7 @@
  * story, and opens no incident of its own.  A compatible change, or one
  * to review, is a note (P3, never PagerDuty): told once a list.
  */
+/* Copyright (c) 2026 The mcp-uptime authors. ISC licence: see LICENSE. */
 #include <stdio.h>
 #include <string.h>
 

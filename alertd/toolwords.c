@@ -6,6 +6,7 @@
  * what could break a line or turn the text around (controls, line and
  * paragraph separators, bidirectional overrides) made "?".
  */
+/* Copyright (c) 2026 The mcp-uptime authors. ISC licence: see LICENSE. */
 #include <stdio.h>
 #include <string.h>
 

@@ -7,6 +7,7 @@
  * per tier); resolved when a later expiry is seen (a renewal, a
  * rotation).  No reminders: the tiers are the reminders.
  */
+/* Copyright (c) 2026 The mcp-uptime authors. ISC licence: see LICENSE. */
 #include <err.h>
 #include <math.h>
 #include <stdio.h>

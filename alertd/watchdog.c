@@ -15,6 +15,7 @@
  * window reporting, plus a minute, less the lookback).
  * Its state is the hash mcp:alert:watchdog, decided under WATCH.
  */
+/* Copyright (c) 2026 The mcp-uptime authors. ISC licence: see LICENSE. */
 #include <err.h>
 #include <math.h>
 #include <stdio.h>

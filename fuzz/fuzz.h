@@ -6,6 +6,7 @@
  * stated (a round trip, two ways of feeding that must agree) a broken one
  * is reported by abort(), which libFuzzer records as a crash.
  */
+/* Copyright (c) 2026 The mcp-uptime authors. ISC licence: see LICENSE. */
 #ifndef MCP_FUZZ_H
 #define MCP_FUZZ_H
 

@@ -17,6 +17,7 @@
  *  - a metadata answer that auth_prm_ok or auth_as_ok accepts gives a
  *    detail object that the record writer can write.
  */
+/* Copyright (c) 2026 The mcp-uptime authors. ISC licence: see LICENSE. */
 #include "fuzz.h"
 #include "../lib/json.h"
 #include "../lib/mcp.h"

@@ -15,6 +15,7 @@
  * its owner alone may read (run as root, a private key of the machine
  * would do), held in memory and wiped, never shown.
  */
+/* Copyright (c) 2026 The mcp-uptime authors. ISC licence: see LICENSE. */
 #include <sys/mman.h>
 #include <unistd.h>
 

@@ -16,6 +16,7 @@
  *    as JSON is I-JSON, one object a change; the lines for a person are one
  *    a change, with no control character but their newlines.
  */
+/* Copyright (c) 2026 The mcp-uptime authors. ISC licence: see LICENSE. */
 #include "fuzz.h"
 #include "../lib/json.h"
 #include "../lib/tooldiff.h"

@@ -10,6 +10,7 @@
  * store.test: the corpus answers it.  The answer is read from a copy of
  * exactly its length, so that ASan sees a byte read past it.
  */
+/* Copyright (c) 2026 The mcp-uptime authors. ISC licence: see LICENSE. */
 #include "fuzz.h"
 #include "../serve/resolve.h"
 

@@ -13,6 +13,7 @@
  *  - the error code grant_error copies is "no error code" or 1 to 64
  *    characters of RFC 6749's NQSCHAR.
  */
+/* Copyright (c) 2026 The mcp-uptime authors. ISC licence: see LICENSE. */
 #include "fuzz.h"
 #include "../lib/json.h"
 #include "../lib/mcp.h"

@@ -10,6 +10,7 @@
  * inflated with a bound of 4096 bytes: never more than the bound kept,
  * and what inflates whole within it is the same inflated again.
  */
+/* Copyright (c) 2026 The mcp-uptime authors. ISC licence: see LICENSE. */
 #include "fuzz.h"
 #include "../aggregate/relay.c"
 

@@ -18,6 +18,7 @@
  *    tools/list result) is the same for the re-parsed text, and for the
  *    array reversed when the tool names are distinct (the hash sorts).
  */
+/* Copyright (c) 2026 The mcp-uptime authors. ISC licence: see LICENSE. */
 #include <ctype.h>
 #include <math.h>
 

@@ -18,6 +18,7 @@
  * into half of MCP_LINE_MAX blanks each, so that lines near and past the
  * cap are tried without inputs of a megabyte.
  */
+/* Copyright (c) 2026 The mcp-uptime authors. ISC licence: see LICENSE. */
 #include "fuzz.h"
 #include "../lib/json.h"
 #include "../lib/loop.h"

@@ -9,6 +9,7 @@
  * 1e21.  A non-finite double must be refused.  The comparison with node
  * itself is in tests/fuzz.t (numgen).
  */
+/* Copyright (c) 2026 The mcp-uptime authors. ISC licence: see LICENSE. */
 #include <math.h>
 
 #include "fuzz.h"

@@ -17,6 +17,7 @@
  * needs Redis (the Lua script, the batches, reconnects) and the spool
  * file itself; mcp-aggregate verdict.  The clock is fixed (MCP_NOW).
  */
+/* Copyright (c) 2026 The mcp-uptime authors. ISC licence: see LICENSE. */
 #include "fuzz.h"
 #include "../aggregate/push.c"
 #include "../lib/json.h"

@@ -17,6 +17,7 @@
  * Not covered: the crawl (HTTP, cursors) and the store; the slug
  * collisions, which need the store's memory.
  */
+/* Copyright (c) 2026 The mcp-uptime authors. ISC licence: see LICENSE. */
 #include "fuzz.h"
 #include "../registry/reg.h"
 #include "../lib/json.h"

@@ -51,6 +51,7 @@
  * sends) and an expect_secret's right-hand side appear nowhere in them,
  * and no session id the probe holds appears in an error message.
  */
+/* Copyright (c) 2026 The mcp-uptime authors. ISC licence: see LICENSE. */
 #include <ctype.h>
 
 #include "../lib/mcp.h"

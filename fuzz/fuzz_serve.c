@@ -16,6 +16,7 @@
  * verdict must give one of the four states and five fields that parse as
  * JSON with exactly those keys.
  */
+/* Copyright (c) 2026 The mcp-uptime authors. ISC licence: see LICENSE. */
 #include <stdarg.h>
 
 #include "fuzz.h"

@@ -11,6 +11,7 @@
  * event after which the callback asks to stop, so both paths are compared
  * too.
  */
+/* Copyright (c) 2026 The mcp-uptime authors. ISC licence: see LICENSE. */
 #include "fuzz.h"
 #include "../lib/sse.h"
 

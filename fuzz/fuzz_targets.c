@@ -12,6 +12,7 @@
  * it holds no NUL byte, every line parses and no slug repeats, with the
  * same targets in order.
  */
+/* Copyright (c) 2026 The mcp-uptime authors. ISC licence: see LICENSE. */
 #include <strings.h>
 #include <sys/mman.h>
 #include <unistd.h>

@@ -9,6 +9,7 @@
  * message); a time taken is whole seconds from 0 to 9999; a fingerprint
  * is 12 lower-case hex digits.
  */
+/* Copyright (c) 2026 The mcp-uptime authors. ISC licence: see LICENSE. */
 #include "fuzz.h"
 #include "../alertd/expiry.c"
 

@@ -20,6 +20,7 @@
  * escalation steps, and the delivery itself.  The clock is fixed
  * (MCP_NOW).
  */
+/* Copyright (c) 2026 The mcp-uptime authors. ISC licence: see LICENSE. */
 #include "fuzz.h"
 #include "../lib/json.h"
 #include "../alertd/filter.c"

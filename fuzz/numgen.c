@@ -11,6 +11,7 @@
  * near 2^53, whole milliseconds, short decimals and powers of ten around
  * the switch to exponent form.
  */
+/* Copyright (c) 2026 The mcp-uptime authors. ISC licence: see LICENSE. */
 #include <math.h>
 #include <stdint.h>
 #include <stdio.h>

@@ -4,6 +4,7 @@
  * fuzz_reply.c is the scripted server, reply_curl.c stands in for libcurl
  * and the run loop, reply_check.c checks the records.
  */
+/* Copyright (c) 2026 The mcp-uptime authors. ISC licence: see LICENSE. */
 #ifndef FUZZ_REPLY_H
 #define FUZZ_REPLY_H
 

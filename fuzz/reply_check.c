@@ -2,6 +2,7 @@
  * reply_check.c - the records of fuzz_reply's probe, checked (see the
  * list in fuzz_reply.c).
  */
+/* Copyright (c) 2026 The mcp-uptime authors. ISC licence: see LICENSE. */
 #include "../lib/hash.h"
 #include "../lib/json.h"
 #include "../lib/mcp.h"

@@ -3,6 +3,7 @@
  * (see fuzz_reply.c): the link wraps libcurl's calls and the clocks to
  * these, and run.c's functions are these.
  */
+/* Copyright (c) 2026 The mcp-uptime authors. ISC licence: see LICENSE. */
 #include <errno.h>
 #include <stdarg.h>
 #include <unistd.h>

@@ -6,6 +6,7 @@
 # the finding, if any; an input that crashed, leaked or hung is kept in
 # BUILD/findings/NAME/.  Exit 1 when any harness found something, 2 on
 # usage.  FUZZ_FLAGS adds libFuzzer flags (say -jobs or -seed).
+# Copyright (c) 2026 The mcp-uptime authors. ISC licence: see LICENSE.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 

@@ -2,6 +2,7 @@
  * addr.c - IP addresses and ranges, their classes, and the guard of the
  * targets that may reach public addresses only.
  */
+/* Copyright (c) 2026 The mcp-uptime authors. ISC licence: see LICENSE. */
 #include <arpa/inet.h>
 #include <errno.h>
 #include <stdio.h>

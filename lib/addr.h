@@ -9,6 +9,7 @@
  * opens a socket; whether an address is this host's own is the caller's
  * question (struct mcp_guard's own).
  */
+/* Copyright (c) 2026 The mcp-uptime authors. ISC licence: see LICENSE. */
 #ifndef MCP_ADDR_H
 #define MCP_ADDR_H
 

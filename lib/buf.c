@@ -1,6 +1,7 @@
 /*
  * buf.c - a growable byte buffer with an optional hard cap.
  */
+/* Copyright (c) 2026 The mcp-uptime authors. ISC licence: see LICENSE. */
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>

@@ -1,6 +1,7 @@
 /*
  * buf.h - a growable byte buffer with an optional hard cap.
  */
+/* Copyright (c) 2026 The mcp-uptime authors. ISC licence: see LICENSE. */
 #ifndef MCP_BUF_H
 #define MCP_BUF_H
 

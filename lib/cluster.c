@@ -4,6 +4,7 @@
  * of the slots from CLUSTER SLOTS, one connection per master opened when
  * first needed, MOVED, ASK and TRYAGAIN.  hiredis 0.14 sends and reads.
  */
+/* Copyright (c) 2026 The mcp-uptime authors. ISC licence: see LICENSE. */
 #include <limits.h>
 #include <stdint.h>
 #include <stdio.h>

@@ -10,6 +10,7 @@
  * defines MCP_CURL_WRAP and links with -Wl,--wrap=OPENSSL_init_ssl, so that
  * libcurl's call lands here and is put off until that first use.
  */
+/* Copyright (c) 2026 The mcp-uptime authors. ISC licence: see LICENSE. */
 #include <curl/curl.h>
 
 #include "mcp.h"

@@ -2,6 +2,7 @@
  * hash.c - SHA-256 tags and the tool hash of the contract.  Apart from
  * json.c so that a tool that never hashes (mcp-serve) links no OpenSSL.
  */
+/* Copyright (c) 2026 The mcp-uptime authors. ISC licence: see LICENSE. */
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>

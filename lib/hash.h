@@ -1,6 +1,7 @@
 /*
  * hash.h - SHA-256 tags and the tool hash (OpenSSL; json.h stays free of it).
  */
+/* Copyright (c) 2026 The mcp-uptime authors. ISC licence: see LICENSE. */
 #ifndef MCP_HASH_H
 #define MCP_HASH_H
 

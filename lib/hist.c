@@ -1,6 +1,7 @@
 /*
  * hist.c - the long history of a slug and its report (hist.h).
  */
+/* Copyright (c) 2026 The mcp-uptime authors. ISC licence: see LICENSE. */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>

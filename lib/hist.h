@@ -23,6 +23,7 @@
  * Both hold a field V (1), neither a day nor a region, so that they exist
  * from a slug's first verdict on, as the script that declares them needs.
  */
+/* Copyright (c) 2026 The mcp-uptime authors. ISC licence: see LICENSE. */
 #ifndef MCP_HIST_H
 #define MCP_HIST_H
 

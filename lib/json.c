@@ -3,6 +3,7 @@
  * canonical form (JCS) and the I-JSON checks.  No OpenSSL here (hash.c has
  * the hashing), so that mcp-serve links none.
  */
+/* Copyright (c) 2026 The mcp-uptime authors. ISC licence: see LICENSE. */
 #include <ctype.h>
 #include <math.h>
 #include <stdarg.h>

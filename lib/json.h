@@ -5,6 +5,7 @@
  * cJSON is used for parsing only; its printer is lossy (numbers) and not
  * canonical, so every byte the suite prints or hashes comes from here.
  */
+/* Copyright (c) 2026 The mcp-uptime authors. ISC licence: see LICENSE. */
 #ifndef MCP_JSON_H
 #define MCP_JSON_H
 

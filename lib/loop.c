@@ -1,6 +1,7 @@
 /*
  * loop.c - the record loop shared by the tools that read records.
  */
+/* Copyright (c) 2026 The mcp-uptime authors. ISC licence: see LICENSE. */
 #include <err.h>
 #include <errno.h>
 #include <stdio.h>

@@ -1,6 +1,7 @@
 /*
  * loop.h - the record loop: read JSON lines, parse, count, report, hand on.
  */
+/* Copyright (c) 2026 The mcp-uptime authors. ISC licence: see LICENSE. */
 #ifndef MCP_LOOP_H
 #define MCP_LOOP_H
 

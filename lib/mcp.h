@@ -1,6 +1,7 @@
 /*
  * mcp.h - what every tool of the suite shares: exit status, time, names.
  */
+/* Copyright (c) 2026 The mcp-uptime authors. ISC licence: see LICENSE. */
 #ifndef MCP_H
 #define MCP_H
 

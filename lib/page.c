@@ -3,6 +3,7 @@
  * apply: what an address is, what a subscriber's id is (lib/page.h).
  * Pure: no I/O.
  */
+/* Copyright (c) 2026 The mcp-uptime authors. ISC licence: see LICENSE. */
 #include <string.h>
 
 #include "page.h"

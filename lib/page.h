@@ -7,6 +7,7 @@
  * script may touch any of them on a Redis Cluster.  mcp-store(7), "Posts
  * and subscriptions", is the reference.
  */
+/* Copyright (c) 2026 The mcp-uptime authors. ISC licence: see LICENSE. */
 #ifndef MCP_PAGE_H
 #define MCP_PAGE_H
 

@@ -1,6 +1,7 @@
 /*
  * rec.c - writing records: one compact JSON object per line.
  */
+/* Copyright (c) 2026 The mcp-uptime authors. ISC licence: see LICENSE. */
 #include <err.h>
 #include <errno.h>
 #include <signal.h>

@@ -1,6 +1,7 @@
 /*
  * rec.h - writing records: one compact JSON object per line on a stream.
  */
+/* Copyright (c) 2026 The mcp-uptime authors. ISC licence: see LICENSE. */
 #ifndef MCP_REC_H
 #define MCP_REC_H
 

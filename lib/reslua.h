@@ -33,6 +33,7 @@
  * the res:W before it, named from the prefix "mcp:{SLUG}:", for a region
  * the slots lack, until those keys have expired.
  */
+/* Copyright (c) 2026 The mcp-uptime authors. ISC licence: see LICENSE. */
 #ifndef MCP_RESLUA_H
 #define MCP_RESLUA_H
 

@@ -4,6 +4,7 @@
  * mcp-serve hashes is short (a token, an address), so one call takes the
  * whole message; nothing is kept between calls.
  */
+/* Copyright (c) 2026 The mcp-uptime authors. ISC licence: see LICENSE. */
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>

@@ -2,6 +2,7 @@
  * sha256.h - SHA-256 (FIPS 180-4) in portable C, for mcp-serve, which
  * links no OpenSSL (the tools that link it use hash.h).  Pure: no I/O.
  */
+/* Copyright (c) 2026 The mcp-uptime authors. ISC licence: see LICENSE. */
 #ifndef MCP_SHA256_H
 #define MCP_SHA256_H
 

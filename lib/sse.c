@@ -3,6 +3,7 @@
  * event stream").  It works on bytes: the fields it acts on are ASCII, and
  * data is handed on as received.
  */
+/* Copyright (c) 2026 The mcp-uptime authors. ISC licence: see LICENSE. */
 #include <limits.h>
 #include <string.h>
 

@@ -9,6 +9,7 @@
  * and discards an unterminated event at end of stream.  Events whose data
  * is empty (MCP priming events) are still dispatched; callers skip them.
  */
+/* Copyright (c) 2026 The mcp-uptime authors. ISC licence: see LICENSE. */
 #ifndef MCP_SSE_H
 #define MCP_SSE_H
 

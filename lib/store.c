@@ -3,6 +3,7 @@
  * a single server or Sentinel's master; storeurl.c parses the URLs and
  * cluster.c routes for a Redis Cluster.
  */
+/* Copyright (c) 2026 The mcp-uptime authors. ISC licence: see LICENSE. */
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>

@@ -6,6 +6,7 @@
  * Library code: nothing here prints or exits; failures return -1 with a
  * reason in the caller's err buffer.
  */
+/* Copyright (c) 2026 The mcp-uptime authors. ISC licence: see LICENSE. */
 #ifndef MCP_STORE_H
 #define MCP_STORE_H
 

@@ -2,6 +2,7 @@
  * storeint.h - what store.c and cluster.c share, no more: the handle and
  * the cluster half of each store call.  Not for the tools.
  */
+/* Copyright (c) 2026 The mcp-uptime authors. ISC licence: see LICENSE. */
 #ifndef MCP_STOREINT_H
 #define MCP_STOREINT_H
 

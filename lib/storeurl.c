@@ -2,6 +2,7 @@
  * storeurl.c - the store URLs: redis://, unix://, redis-sentinel://,
  * redis-cluster://; which one to use.
  */
+/* Copyright (c) 2026 The mcp-uptime authors. ISC licence: see LICENSE. */
 #include <ctype.h>
 #include <errno.h>
 #include <stdio.h>

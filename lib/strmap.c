@@ -1,6 +1,7 @@
 /*
  * strmap.c - a set of strings with a number and a pointer each (strmap.h).
  */
+/* Copyright (c) 2026 The mcp-uptime authors. ISC licence: see LICENSE. */
 #include <stdlib.h>
 #include <string.h>
 

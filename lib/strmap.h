@@ -6,6 +6,7 @@
  * the map: a caller's key may die as soon as mcp_strmap_put returns, and an
  * entry's key is the map's, valid until mcp_strmap_free.
  */
+/* Copyright (c) 2026 The mcp-uptime authors. ISC licence: see LICENSE. */
 #ifndef MCP_STRMAP_H
 #define MCP_STRMAP_H
 

@@ -1,6 +1,7 @@
 /*
  * targets.c - the targets file: "SLUG URL [key=value ...]" per line.
  */
+/* Copyright (c) 2026 The mcp-uptime authors. ISC licence: see LICENSE. */
 #include <errno.h>
 #include <stdint.h>
 #include <stdio.h>

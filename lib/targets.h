@@ -1,6 +1,7 @@
 /*
  * targets.h - the targets file: "SLUG URL [key=value ...]" per line.
  */
+/* Copyright (c) 2026 The mcp-uptime authors. ISC licence: see LICENSE. */
 #ifndef MCP_TARGETS_H
 #define MCP_TARGETS_H
 

@@ -1,6 +1,7 @@
 /*
  * text.c - what of a server's text a reader would not see as text (text.h).
  */
+/* Copyright (c) 2026 The mcp-uptime authors. ISC licence: see LICENSE. */
 #include "text.h"
 
 /* 1 for C0, DEL, C1, U+2028/9, U+202A-E, U+2066-9, or a stray byte. */

@@ -6,6 +6,7 @@
  * for the caller to replace (mcp-alert's summaries: "?") or escape
  * (mcp-aggregate tools: \xNN).
  */
+/* Copyright (c) 2026 The mcp-uptime authors. ISC licence: see LICENSE. */
 #ifndef MCP_TEXT_H
 #define MCP_TEXT_H
 

@@ -13,6 +13,7 @@
  * characters.  A duplicate key (two tools of one name, a member twice in an
  * object) counts once: the first is kept, as a client would see it.
  */
+/* Copyright (c) 2026 The mcp-uptime authors. ISC licence: see LICENSE. */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>

@@ -10,6 +10,7 @@
  * characters) and never trusted to be printable; whoever prints it escapes
  * it (JSON, HTML, a mail's text).
  */
+/* Copyright (c) 2026 The mcp-uptime authors. ISC licence: see LICENSE. */
 #ifndef MCP_TOOLDIFF_H
 #define MCP_TOOLDIFF_H
 

@@ -2,6 +2,7 @@
  * trace.c - trace and span ids derived from a probe_id (trace.h): the
  * rule mcp-otlp(1) documents, kept in one place for both tools.
  */
+/* Copyright (c) 2026 The mcp-uptime authors. ISC licence: see LICENSE. */
 #include <stdio.h>
 #include <string.h>
 

@@ -3,6 +3,7 @@
  * so that mcp-probe (the traceparent it sends) and mcp-otlp (the spans it
  * exports) name the same trace and spans.  Pure: no I/O.
  */
+/* Copyright (c) 2026 The mcp-uptime authors. ISC licence: see LICENSE. */
 #ifndef MCP_TRACE_H
 #define MCP_TRACE_H
 

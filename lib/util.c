@@ -1,6 +1,7 @@
 /*
  * util.c - time, names and numbers shared by the tools.
  */
+/* Copyright (c) 2026 The mcp-uptime authors. ISC licence: see LICENSE. */
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>

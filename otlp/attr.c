@@ -5,6 +5,7 @@
  * gen_ai.tool.name), DNS, network and HTTP for the others, mcp_uptime.*
  * for what only the suite knows.  Pure: no I/O.
  */
+/* Copyright (c) 2026 The mcp-uptime authors. ISC licence: see LICENSE. */
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>

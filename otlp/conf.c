@@ -4,6 +4,7 @@
  * "key=value,key=value", percent-decoded, from the environment or from a
  * file only its owner may read) and the resource's attributes.
  */
+/* Copyright (c) 2026 The mcp-uptime authors. ISC licence: see LICENSE. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

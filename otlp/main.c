@@ -3,6 +3,7 @@
  * to an OpenTelemetry collector as a trace, and the records' metrics
  * (OTLP/HTTP, protobuf, gzip).
  */
+/* Copyright (c) 2026 The mcp-uptime authors. ISC licence: see LICENSE. */
 #include <err.h>
 #include <errno.h>
 #include <fcntl.h>

@@ -8,6 +8,7 @@
  * ExportMetricsServiceRequest.  Sums and the histogram are DELTA (the
  * interval's) or CUMULATIVE (since the run began).  Pure: no I/O.
  */
+/* Copyright (c) 2026 The mcp-uptime authors. ISC licence: see LICENSE. */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>

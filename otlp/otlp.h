@@ -6,6 +6,7 @@
  * (otlpconf.h) reads the configuration.  main.c reads the pipe and passes
  * it on.
  */
+/* Copyright (c) 2026 The mcp-uptime authors. ISC licence: see LICENSE. */
 #ifndef OTLP_H
 #define OTLP_H
 

@@ -2,6 +2,7 @@
  * otlpconf.h - mcp-otlp's configuration (conf.c): OpenTelemetry's
  * variables and the flags.
  */
+/* Copyright (c) 2026 The mcp-uptime authors. ISC licence: see LICENSE. */
 #ifndef OTLPCONF_H
 #define OTLPCONF_H
 

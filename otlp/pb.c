@@ -3,6 +3,7 @@
  * fields), written by hand for OTLP's trace.proto, common.proto and
  * resource.proto: no generated code, no library.
  */
+/* Copyright (c) 2026 The mcp-uptime authors. ISC licence: see LICENSE. */
 #include <string.h>
 
 #include "otlp.h"

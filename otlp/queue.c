@@ -7,6 +7,7 @@
  * Each frame in it: its length and its span count (32 bits each, little
  * endian), then one encoded ExportTraceServiceRequest.
  */
+/* Copyright (c) 2026 The mcp-uptime authors. ISC licence: see LICENSE. */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>

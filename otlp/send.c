@@ -9,6 +9,7 @@
  * collector gave one (up to RETRY_MAX), else 1, 2, 4 ... 60 seconds,
  * with jitter.
  */
+/* Copyright (c) 2026 The mcp-uptime authors. ISC licence: see LICENSE. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

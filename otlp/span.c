@@ -7,6 +7,7 @@
  * concatenations are requests too: repeated fields merge on the wire.
  * Pure: no I/O.
  */
+/* Copyright (c) 2026 The mcp-uptime authors. ISC licence: see LICENSE. */
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>

@@ -2,6 +2,7 @@
  * auth.c - the auth posture without a token: the Bearer challenge of a 401
  * and the OAuth protected-resource metadata it leads to (RFC 9728).
  */
+/* Copyright (c) 2026 The mcp-uptime authors. ISC licence: see LICENSE. */
 #include <ctype.h>
 #include <string.h>
 #include <strings.h>

@@ -6,6 +6,7 @@
  * mcp-aggregate sets aside the results of a runner that could not reach
  * even its canary.
  */
+/* Copyright (c) 2026 The mcp-uptime authors. ISC licence: see LICENSE. */
 #include <err.h>
 #include <errno.h>
 #include <stdio.h>

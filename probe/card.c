@@ -11,6 +11,7 @@
  * one (name, version, remotes[{type,url}], supportedProtocolVersions) and
  * the one in the wild (serverInfo{name,version}, transport{type,url}).
  */
+/* Copyright (c) 2026 The mcp-uptime authors. ISC licence: see LICENSE. */
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>

@@ -4,6 +4,7 @@
  * another within the one step, each later one's arguments filled in from
  * the answers before it (mcp-probe(1), ASSERTIONS).  steps.c sends them.
  */
+/* Copyright (c) 2026 The mcp-uptime authors. ISC licence: see LICENSE. */
 #include <math.h>
 #include <stdlib.h>
 

@@ -3,6 +3,7 @@
  * run: a bad target is a configuration error (exit 2), found before any
  * record is written, never a surprise half-way through a fleet.
  */
+/* Copyright (c) 2026 The mcp-uptime authors. ISC licence: see LICENSE. */
 #include <err.h>
 #include <errno.h>
 #include <stdio.h>

@@ -2,6 +2,7 @@
  * classify.c - deciding steps: failures turned into stable error codes,
  * and the dns, connect and tls steps read from the first transfer.
  */
+/* Copyright (c) 2026 The mcp-uptime authors. ISC licence: see LICENSE. */
 #include <arpa/inet.h>
 #include <errno.h>
 #include <limits.h>

@@ -4,6 +4,7 @@
  * (mcp-protocol §2.5).  A 401 or 403 at any point is an auth posture,
  * never a reason to fall back.
  */
+/* Copyright (c) 2026 The mcp-uptime authors. ISC licence: see LICENSE. */
 #include <stdlib.h>
 #include <string.h>
 

@@ -12,6 +12,7 @@
  * nothing.  Server values are compared, never evaluated: a pattern is the
  * operator's and compiled once; what a server sends is only its subject.
  */
+/* Copyright (c) 2026 The mcp-uptime authors. ISC licence: see LICENSE. */
 #include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>

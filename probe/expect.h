@@ -4,6 +4,7 @@
  * targets are (expect.c), and judged against what a probe saw (judge.c).
  * Pure: no I/O, no probe; probe/chain.c applies them to a probe.
  */
+/* Copyright (c) 2026 The mcp-uptime authors. ISC licence: see LICENSE. */
 #ifndef EXPECT_H
 #define EXPECT_H
 

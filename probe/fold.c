@@ -6,6 +6,7 @@
  * by one, and carried (within --list-max) or dropped.  So a target never
  * holds a list as a tree, nor two copies of it.
  */
+/* Copyright (c) 2026 The mcp-uptime authors. ISC licence: see LICENSE. */
 #include <sys/queue.h>
 
 #include <malloc.h>

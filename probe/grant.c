@@ -6,6 +6,7 @@
  * as hostile text, and the OAuth settings of a target checked before the
  * run.
  */
+/* Copyright (c) 2026 The mcp-uptime authors. ISC licence: see LICENSE. */
 #include <err.h>
 #include <stdio.h>
 #include <stdlib.h>

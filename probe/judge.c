@@ -5,6 +5,7 @@
  * and shown cut to EXPECT_SHOWN_MAX bytes.  expect.c reads the
  * conditions; probe/chain.c applies them to a probe.
  */
+/* Copyright (c) 2026 The mcp-uptime authors. ISC licence: see LICENSE. */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>

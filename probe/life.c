@@ -5,6 +5,7 @@
  * detection and the handshake), ssetrans.c (the HTTP+SSE transport) and
  * steps.c (tools_list and call).
  */
+/* Copyright (c) 2026 The mcp-uptime authors. ISC licence: see LICENSE. */
 #include <sys/random.h>
 
 #include <stdarg.h>

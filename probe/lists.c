@@ -5,6 +5,7 @@
  * The probe judges tools: a failure here is said (resources_error,
  * prompts_error) and never fails the step, nor the target.
  */
+/* Copyright (c) 2026 The mcp-uptime authors. ISC licence: see LICENSE. */
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>

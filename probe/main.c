@@ -2,6 +2,7 @@
  * mcp-probe - run the eight-step MCP probe against one server or a fleet
  * and print one JSON record per step and one result per target.
  */
+/* Copyright (c) 2026 The mcp-uptime authors. ISC licence: see LICENSE. */
 #include <err.h>
 #include <errno.h>
 #include <getopt.h>

@@ -13,6 +13,7 @@
  * run's event loop, bounded by the target's deadline, so an authorization
  * server that never answers holds only its own targets.
  */
+/* Copyright (c) 2026 The mcp-uptime authors. ISC licence: see LICENSE. */
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>

@@ -5,6 +5,7 @@
  * (--oauth-issuer), for the target's own resource, inside the run's event
  * loop; tokens cached within a run and across runs.
  */
+/* Copyright (c) 2026 The mcp-uptime authors. ISC licence: see LICENSE. */
 #ifndef OAUTH_H
 #define OAUTH_H
 

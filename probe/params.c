@@ -5,6 +5,7 @@
  * the value a string as it is, a boolean true or false, a number in
  * decimal, and one that is not a plain header value as =?base64?…?=.
  */
+/* Copyright (c) 2026 The mcp-uptime authors. ISC licence: see LICENSE. */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>

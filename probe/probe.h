@@ -3,6 +3,7 @@
  * whole fleet.  Each target is a small state machine driven by completed
  * transfers.
  */
+/* Copyright (c) 2026 The mcp-uptime authors. ISC licence: see LICENSE. */
 #ifndef PROBE_H
 #define PROBE_H
 

@@ -4,6 +4,7 @@
  * named with --redact-param, are printed as REDACTED and scrubbed from a
  * server's text like a token (mcp-probe(1), URL REDACTION).
  */
+/* Copyright (c) 2026 The mcp-uptime authors. ISC licence: see LICENSE. */
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>

@@ -2,6 +2,7 @@
  * report.c - the records of one target: eight steps and a result, written
  * as one block so that targets never interleave.
  */
+/* Copyright (c) 2026 The mcp-uptime authors. ISC licence: see LICENSE. */
 #include <math.h>
 #include <stdio.h>
 #include <string.h>

@@ -2,6 +2,7 @@
  * run.c - the curl multi loop: targets started up to the job limit, each
  * driven by its completed transfers, records written as each finishes.
  */
+/* Copyright (c) 2026 The mcp-uptime authors. ISC licence: see LICENSE. */
 #include <err.h>
 #include <errno.h>
 #include <signal.h>

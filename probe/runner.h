@@ -3,6 +3,7 @@
  * sockets and timers) and sched.c (which targets are in flight, and when
  * the run ends).  Nothing outside these two files looks inside.
  */
+/* Copyright (c) 2026 The mcp-uptime authors. ISC licence: see LICENSE. */
 #ifndef RUNNER_H
 #define RUNNER_H
 

@@ -36,6 +36,7 @@
  * server's failure: the target is unjudged (life.c), and the run's last
  * word counts them and, when they are many, says the runner is short.
  */
+/* Copyright (c) 2026 The mcp-uptime authors. ISC licence: see LICENSE. */
 #include <err.h>
 #include <stdlib.h>
 #include <string.h>

@@ -7,6 +7,7 @@
  * may be added or removed, so they are only recorded there and acted on
  * from sse_timers(), which the run loop calls after each libcurl pass.
  */
+/* Copyright (c) 2026 The mcp-uptime authors. ISC licence: see LICENSE. */
 #include <stdlib.h>
 #include <string.h>
 

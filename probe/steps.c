@@ -3,6 +3,7 @@
  * call.  A probe's life is in life.c, era detection and the handshake in
  * detect.c, the HTTP+SSE transport in ssetrans.c.
  */
+/* Copyright (c) 2026 The mcp-uptime authors. ISC licence: see LICENSE. */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>

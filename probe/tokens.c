@@ -4,6 +4,7 @@
  * the tokens got, keyed by (issuer, client, resource, scope, grant), each
  * stored with its issuer and resource and never handed out for another.
  */
+/* Copyright (c) 2026 The mcp-uptime authors. ISC licence: see LICENSE. */
 #include <err.h>
 #include <errno.h>
 #include <fcntl.h>

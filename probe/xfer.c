@@ -3,6 +3,7 @@
  * response body, event-stream replies parsed as they arrive, and the
  * JSON-RPC response matched by id.
  */
+/* Copyright (c) 2026 The mcp-uptime authors. ISC licence: see LICENSE. */
 #include <sys/socket.h>
 
 #include <arpa/inet.h>

@@ -5,6 +5,7 @@
  * sorted into the buckets of mcp-aggregate(1) "audit" (auditrule.c), the
  * output (auditout.c); --save keeps it in mcp:registry:audit.
  */
+/* Copyright (c) 2026 The mcp-uptime authors. ISC licence: see LICENSE. */
 #include <err.h>
 #include <errno.h>
 #include <getopt.h>

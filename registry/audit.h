@@ -9,6 +9,7 @@
  * the one field of a server with packages only); the remotes of one
  * registry name are one server.
  */
+/* Copyright (c) 2026 The mcp-uptime authors. ISC licence: see LICENSE. */
 #ifndef AUDIT_H
 #define AUDIT_H
 

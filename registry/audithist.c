@@ -4,6 +4,7 @@
  * letters, its latest verdict and every result of the period that the
  * store still holds, into struct audit_hist.
  */
+/* Copyright (c) 2026 The mcp-uptime authors. ISC licence: see LICENSE. */
 #include <err.h>
 #include <stdio.h>
 #include <stdlib.h>

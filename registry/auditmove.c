@@ -3,6 +3,7 @@
  * audit (mcp:registry:audit last), bucket to bucket, and the servers that
  * moved, kept to AUDIT_LIST_MAX.
  */
+/* Copyright (c) 2026 The mcp-uptime authors. ISC licence: see LICENSE. */
 #include <stdlib.h>
 #include <string.h>
 

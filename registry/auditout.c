@@ -4,6 +4,7 @@
  * servers and of the remotes, the regionally degraded remotes, the
  * remotes apart from their server, and the movement.
  */
+/* Copyright (c) 2026 The mcp-uptime authors. ISC licence: see LICENSE. */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>

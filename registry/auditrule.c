@@ -3,6 +3,7 @@
  * bucket of a remote from its history, and that of a server from its
  * remotes.  Pure: no I/O.
  */
+/* Copyright (c) 2026 The mcp-uptime authors. ISC licence: see LICENSE. */
 #include <stdlib.h>
 #include <string.h>
 

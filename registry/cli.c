@@ -2,6 +2,7 @@
  * cli.c - the room's way in (registry.h): the command lines of
  * mcp-aggregate registry sync and mcp-aggregate targets, and audit's.
  */
+/* Copyright (c) 2026 The mcp-uptime authors. ISC licence: see LICENSE. */
 #include <err.h>
 #include <errno.h>
 #include <getopt.h>

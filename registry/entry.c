@@ -3,6 +3,7 @@
  * remotes (remote.c) within the bounds of a server, each a field, and the
  * slug rule.  Pure: no I/O.  Every byte of an entry is hostile.
  */
+/* Copyright (c) 2026 The mcp-uptime authors. ISC licence: see LICENSE. */
 #include <arpa/inet.h>
 #include <stdio.h>
 #include <stdlib.h>

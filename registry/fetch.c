@@ -5,6 +5,7 @@
  * a redirect followed within the same origin over https (a static
  * sub-registry's /v0.1/servers/), any other named and refused.
  */
+/* Copyright (c) 2026 The mcp-uptime authors. ISC licence: see LICENSE. */
 #include <err.h>
 #include <stdio.h>
 #include <stdlib.h>

@@ -1,6 +1,7 @@
 /*
  * fetch.h - the pages of a registry over HTTP (fetch.c).
  */
+/* Copyright (c) 2026 The mcp-uptime authors. ISC licence: see LICENSE. */
 #ifndef REG_FETCH_H
 #define REG_FETCH_H
 

@@ -5,6 +5,7 @@
  * to publish in: a hostile or cut one must not empty the fleet, nor flood
  * the store.
  */
+/* Copyright (c) 2026 The mcp-uptime authors. ISC licence: see LICENSE. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

@@ -5,6 +5,7 @@
  * registry's), two fields of one owner left by a store of before made
  * one, and the slugs of the fields new to the store.
  */
+/* Copyright (c) 2026 The mcp-uptime authors. ISC licence: see LICENSE. */
 #include <err.h>
 #include <stdio.h>
 #include <stdlib.h>

@@ -4,6 +4,7 @@
  * mcp-store(7)).  Only registry/ includes it: the rest of mcp-aggregate
  * comes in through registry.h.
  */
+/* Copyright (c) 2026 The mcp-uptime authors. ISC licence: see LICENSE. */
 #ifndef REG_H
 #define REG_H
 

@@ -7,6 +7,7 @@
  * (ingest.c, known.c) includes this file, and no verdict, push or status
  * code needs the room.
  */
+/* Copyright (c) 2026 The mcp-uptime authors. ISC licence: see LICENSE. */
 #ifndef REGISTRY_H
 #define REGISTRY_H
 

@@ -3,6 +3,7 @@
  * the headers kept, a state and a reason (mcp-aggregate(1) "registry
  * sync").  Pure: no I/O.  Every byte of a remote is hostile.
  */
+/* Copyright (c) 2026 The mcp-uptime authors. ISC licence: see LICENSE. */
 #include <arpa/inet.h>
 #include <stdio.h>
 #include <stdlib.h>

@@ -2,6 +2,7 @@
  * remote.h - one remote of a registry entry (remote.c): what entry.c
  * makes a field of.
  */
+/* Copyright (c) 2026 The mcp-uptime authors. ISC licence: see LICENSE. */
 #ifndef REG_REMOTE_H
 #define REG_REMOTE_H
 

@@ -6,6 +6,7 @@
  * the servers of one sync that want one free slug, the bytewise-smallest
  * (name, remote) takes it.
  */
+/* Copyright (c) 2026 The mcp-uptime authors. ISC licence: see LICENSE. */
 #include <stdlib.h>
 #include <string.h>
 

@@ -3,6 +3,7 @@
  * fields read back, merged with what a crawl saw, and written whole in one
  * MULTI/EXEC, so that a failed sync changes nothing.
  */
+/* Copyright (c) 2026 The mcp-uptime authors. ISC licence: see LICENSE. */
 #include <err.h>
 #include <stdio.h>
 #include <stdlib.h>

@@ -3,6 +3,7 @@
  * mcp:registry:servers.  Everything is staged in memory and written in one
  * MULTI/EXEC at the end, so that a failed crawl changes nothing.
  */
+/* Copyright (c) 2026 The mcp-uptime authors. ISC licence: see LICENSE. */
 #include <err.h>
 #include <errno.h>
 #include <stdio.h>

@@ -2,6 +2,7 @@
  * sync.h - what sync.c (the crawl) and store.c (the store's side
  * of a sync) share: the state of one sync.
  */
+/* Copyright (c) 2026 The mcp-uptime authors. ISC licence: see LICENSE. */
 #ifndef REG_SYNC_H
 #define REG_SYNC_H
 

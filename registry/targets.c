@@ -6,6 +6,7 @@
  * registry's lines, and those that replace one, say origin=registry: push
  * takes a registry slug's results from them only (mcp-aggregate(1)).
  */
+/* Copyright (c) 2026 The mcp-uptime authors. ISC licence: see LICENSE. */
 #include <err.h>
 #include <errno.h>
 #include <stdio.h>

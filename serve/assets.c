@@ -3,6 +3,7 @@
  * into the binary with the assembler's .incbin, so that a CGI program has
  * nothing to find on disk and a release carries its own copies.
  */
+/* Copyright (c) 2026 The mcp-uptime authors. ISC licence: see LICENSE. */
 #include <stdio.h>
 #include <string.h>
 

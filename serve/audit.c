@@ -3,6 +3,7 @@
  * `mcp-aggregate audit --save` keeps in mcp:registry:audit (field last),
  * as it was saved and as a page in the status pages' style.
  */
+/* Copyright (c) 2026 The mcp-uptime authors. ISC licence: see LICENSE. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

@@ -4,6 +4,7 @@
  * 95th percentile of each hour of the last 24, all regions together and
  * each region).  Each picture has its facts beside it as text.
  */
+/* Copyright (c) 2026 The mcp-uptime authors. ISC licence: see LICENSE. */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>

@@ -9,6 +9,7 @@
  * the question and the answer section are read; the authority and
  * additional sections, whatever they hold, are never looked at.
  */
+/* Copyright (c) 2026 The mcp-uptime authors. ISC licence: see LICENSE. */
 #include <ctype.h>
 #include <string.h>
 #include <sys/socket.h>

@@ -2,6 +2,7 @@
  * list.c - the routes over several regions or slugs: the regions of one
  * slug, the paginated list and the health check (Prometheus text: prom.c).
  */
+/* Copyright (c) 2026 The mcp-uptime authors. ISC licence: see LICENSE. */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>

@@ -4,6 +4,7 @@
  * standard input is a listening socket, a FastCGI responder that keeps its
  * store connection between requests.  Same routes, same bytes either way.
  */
+/* Copyright (c) 2026 The mcp-uptime authors. ISC licence: see LICENSE. */
 #include <sys/socket.h>
 #include <sys/uio.h>
 

@@ -6,6 +6,7 @@
  * handshake, every request standing alone).  No session is made, so any
  * responder may answer any request; a held stream is declined.
  */
+/* Copyright (c) 2026 The mcp-uptime authors. ISC licence: see LICENSE. */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>

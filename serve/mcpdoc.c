@@ -6,6 +6,7 @@
  * readers' bearer tokens (mcp-aggregate reader), checked against the
  * SHA-256 the store keeps.
  */
+/* Copyright (c) 2026 The mcp-uptime authors. ISC licence: see LICENSE. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

@@ -3,6 +3,7 @@
  * mcptools.c: tools and resources; mcpdoc.c: the Server Card, the
  * catalog, the protected-resource metadata and who may ask what).
  */
+/* Copyright (c) 2026 The mcp-uptime authors. ISC licence: see LICENSE. */
 #ifndef SERVE_MCPSERVE_H
 #define SERVE_MCPSERVE_H
 

@@ -4,6 +4,7 @@
  * what the API answers; read only, an output schema and structured
  * content each.
  */
+/* Copyright (c) 2026 The mcp-uptime authors. ISC licence: see LICENSE. */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>

@@ -3,6 +3,7 @@
  * of a server's posts and of every post, the feed of every server, and
  * the three subscription routes, which alone take a POST (CONTRACT §5).
  */
+/* Copyright (c) 2026 The mcp-uptime authors. ISC licence: see LICENSE. */
 #include <math.h>
 #include <stdio.h>
 #include <string.h>

@@ -5,6 +5,7 @@
  * readers' subscriptions (subscribe.c, subpage.c).  Keys and bounds:
  * lib/page.h; the rules: mcp-serve(8), "Posts" and "Subscriptions".
  */
+/* Copyright (c) 2026 The mcp-uptime authors. ISC licence: see LICENSE. */
 #ifndef SERVE_NOTICES_H
 #define SERVE_NOTICES_H
 

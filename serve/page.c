@@ -5,6 +5,7 @@
  * incidents.  What the pages never show: tool hashes, hosts, the servers'
  * error messages, anything about credentials.
  */
+/* Copyright (c) 2026 The mcp-uptime authors. ISC licence: see LICENSE. */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>

@@ -6,6 +6,7 @@
  * history.  The store is read as hostile: a post that is not one is left
  * out, every text is bounded and escaped (posttext.c).
  */
+/* Copyright (c) 2026 The mcp-uptime authors. ISC licence: see LICENSE. */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>

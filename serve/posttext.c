@@ -6,6 +6,7 @@
  * https URL made a link.  The caller isolates it (<bdi>), so that its
  * bidi controls reorder nothing around it.
  */
+/* Copyright (c) 2026 The mcp-uptime authors. ISC licence: see LICENSE. */
 #include <string.h>
 
 #include "json.h"

@@ -9,6 +9,7 @@
  * share up front, and the buffers go out as they are: nothing is
  * formatted twice or copied into one body.
  */
+/* Copyright (c) 2026 The mcp-uptime authors. ISC licence: see LICENSE. */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>

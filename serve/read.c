@@ -2,6 +2,7 @@
  * read.c - mcp-serve's reads of the store: one pipeline per round trip,
  * through lib/'s client (reconnect and retry), and the summary of a slug.
  */
+/* Copyright (c) 2026 The mcp-uptime authors. ISC licence: see LICENSE. */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>

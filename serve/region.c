@@ -5,6 +5,7 @@
  * Azure, Fly.io); the operator adds or overrides codes in the file named
  * by MCP_SERVE_CONF, which may also name the store.
  */
+/* Copyright (c) 2026 The mcp-uptime authors. ISC licence: see LICENSE. */
 #include <ctype.h>
 #include <errno.h>
 #include <stdio.h>

@@ -2,6 +2,7 @@
  * render.c - the bodies mcp-serve writes: the five fields, the ETag, the
  * SVG badge and the shields.io endpoint.
  */
+/* Copyright (c) 2026 The mcp-uptime authors. ISC licence: see LICENSE. */
 #include <math.h>
 #include <stdio.h>
 #include <string.h>

@@ -7,6 +7,7 @@
  * rgn: mcp-store(7)).  Bounded: one slug and one month a request, four
  * commands in one round trip.
  */
+/* Copyright (c) 2026 The mcp-uptime authors. ISC licence: see LICENSE. */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>

@@ -6,6 +6,7 @@
  * connects again sees their changes); nothing is kept between lookups but
  * gethostbyname's result, as its contract says.
  */
+/* Copyright (c) 2026 The mcp-uptime authors. ISC licence: see LICENSE. */
 #include <arpa/inet.h>
 #include <ctype.h>
 #include <errno.h>

@@ -26,6 +26,7 @@
  * used for the addresses it holds), service names (a port is a number),
  * AI_CANONNAME (ai_canonname is NULL), LOCALDOMAIN and RES_OPTIONS.
  */
+/* Copyright (c) 2026 The mcp-uptime authors. ISC licence: see LICENSE. */
 #ifndef RESOLVE_H
 #define RESOLVE_H
 

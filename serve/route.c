@@ -2,6 +2,7 @@
  * route.c - the routes of mcp-serve (serve/SPEC.md, CONTRACT §5): methods,
  * paths, queries, conditional requests and the header block.
  */
+/* Copyright (c) 2026 The mcp-uptime authors. ISC licence: see LICENSE. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

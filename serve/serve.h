@@ -2,6 +2,7 @@
  * serve.h - mcp-serve: the read side over HTTP, as a CGI program or a
  * FastCGI responder.  See serve/SPEC.md and mcp-serve(8).
  */
+/* Copyright (c) 2026 The mcp-uptime authors. ISC licence: see LICENSE. */
 #ifndef SERVE_H
 #define SERVE_H
 

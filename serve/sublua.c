@@ -5,6 +5,7 @@
  * Their keys are the page's (lib/page.h, mcp-store(7)); what mcp-serve's
  * Redis user may run of them is in mcp-serve(8), SECURITY CONSIDERATIONS.
  */
+/* Copyright (c) 2026 The mcp-uptime authors. ISC licence: see LICENSE. */
 #include "notices.h"
 
 #define STR_(x) #x

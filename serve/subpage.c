@@ -5,6 +5,7 @@
  * unsubscription's button and its answer.  None says whether an address
  * is subscribed.  A page that holds a token is never cached.
  */
+/* Copyright (c) 2026 The mcp-uptime authors. ISC licence: see LICENSE. */
 #include <stdio.h>
 #include <string.h>
 

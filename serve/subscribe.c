@@ -10,6 +10,7 @@
  * its hash; the address is kept in its record (mcp:{page}:ask:HASH) alone.  The GET of each is a
  * page with a button: a link followed by a mail scanner changes nothing.
  */
+/* Copyright (c) 2026 The mcp-uptime authors. ISC licence: see LICENSE. */
 #include <arpa/inet.h>
 #include <ctype.h>
 #include <stdio.h>

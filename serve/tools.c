@@ -7,6 +7,7 @@
  * cut to TCH_NAME bytes of whole characters here, escaped where it is
  * written (serve_esc, mcp_json_write).
  */
+/* Copyright (c) 2026 The mcp-uptime authors. ISC licence: see LICENSE. */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>

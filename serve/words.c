@@ -2,6 +2,7 @@
  * words.c - what the pages of mcp-serve say the same way: times, lengths
  * of time and regions, for people.
  */
+/* Copyright (c) 2026 The mcp-uptime authors. ISC licence: see LICENSE. */
 #include <stdio.h>
 
 #include "mcp.h"

@@ -2,6 +2,7 @@
 # aggregate-cert.t - mcp-aggregate: each region's certificate expiry, and the verdict's cert_expires_at and cert_regions
 # Probe records as gen-scenario.sh writes them (-c: the certificate's
 # expiry) through a private redis-server; time through MCP_NOW.
+# Copyright (c) 2026 The mcp-uptime authors. ISC licence: see LICENSE.
 source "$(dirname "$0")/lib.sh"
 source "$TOP/tests/aggregate-lib.sh"
 

@@ -8,6 +8,7 @@
 # official SDK, mcp-probe run as four regions, mcp-aggregate push and
 # verdict into a private redis-server, mcp-alert over the verdicts with its
 # state in that store.
+# Copyright (c) 2026 The mcp-uptime authors. ISC licence: see LICENSE.
 source "$(dirname "$0")/lib.sh"
 source "$TOP/tests/aggregate-lib.sh"
 

@@ -3,6 +3,7 @@
 # Probe records as mcp-probe prints them (gen-scenario.sh, with the error
 # code and URL set here) go through a private redis-server; the verdicts
 # are decided through MCP_NOW and their last three members compared.
+# Copyright (c) 2026 The mcp-uptime authors. ISC licence: see LICENSE.
 source "$(dirname "$0")/lib.sh"
 source "$TOP/tests/aggregate-lib.sh"
 

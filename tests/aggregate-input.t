@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
 # aggregate-input.t - mcp-aggregate: bad input lines, duplicates, usage and exit status
+# Copyright (c) 2026 The mcp-uptime authors. ISC licence: see LICENSE.
 source "$(dirname "$0")/lib.sh"
 source "$TOP/tests/aggregate-lib.sh"
 

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# Copyright (c) 2026 The mcp-uptime authors. ISC licence: see LICENSE.
 # shellcheck disable=SC2034 # variables set here are read by the scripts that source it
 # aggregate-lib.sh - scenario helpers for the tests/aggregate*.t scripts
 # Sourced after lib.sh.  Window k starts at T0 + 60k; T0 is 2026-11-24T16:00:00Z.

@@ -10,6 +10,7 @@
 # everything is one probe fault.  Results as a runner writes them
 # (gen-scenario.sh), mcp-aggregate push and verdict into a private
 # redis-server, the real mcp-alert over the verdicts.
+# Copyright (c) 2026 The mcp-uptime authors. ISC licence: see LICENSE.
 source "$(dirname "$0")/lib.sh"
 source "$TOP/tests/aggregate-lib.sh"
 

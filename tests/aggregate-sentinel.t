@@ -3,6 +3,7 @@
 # aggregate-sentinel.t - mcp-aggregate over redis-sentinel://, the master killed mid-run
 # A real Sentinel, master and replica on 127.0.0.1; the master is killed
 # while a push is reading its input; push and verdict follow the failover.
+# Copyright (c) 2026 The mcp-uptime authors. ISC licence: see LICENSE.
 source "$(dirname "$0")/lib.sh"
 source "$TOP/tests/aggregate-lib.sh"
 

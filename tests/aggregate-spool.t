@@ -2,6 +2,7 @@
 # aggregate-spool.t - mcp-aggregate push: Redis killed between two pushes
 # Records are spooled, replayed on the next push, and the verdicts are the
 # same as those of a run without the outage.
+# Copyright (c) 2026 The mcp-uptime authors. ISC licence: see LICENSE.
 source "$(dirname "$0")/lib.sh"
 source "$TOP/tests/aggregate-lib.sh"
 

@@ -11,6 +11,7 @@
 # pass through JSON intact.  The ingest carries the lists too.  With a
 # probe that prints its lists (mcp-probe --list-max), the real one against
 # two real SDK servers (tests/fixtures/regional.mjs, origin v2, edge v1).
+# Copyright (c) 2026 The mcp-uptime authors. ISC licence: see LICENSE.
 # shellcheck source=tests/lib.sh
 source "$(dirname "$0")/lib.sh"
 # shellcheck source=tests/aggregate-lib.sh

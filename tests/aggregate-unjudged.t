@@ -9,6 +9,7 @@
 # working server stays green, the server down in both regions is red, and
 # each runner is told to be short: on its standard error, in the
 # verdict's runner_short, and by mcp-alert's watchdog (runner-short).
+# Copyright (c) 2026 The mcp-uptime authors. ISC licence: see LICENSE.
 # shellcheck source=tests/lib.sh
 . "$(dirname "$0")/lib.sh"
 # shellcheck source=tests/aggregate-lib.sh

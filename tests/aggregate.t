@@ -3,6 +3,7 @@
 # Every scenario is probe JSONL from gen-scenario.sh, pushed into a private
 # redis-server; then one verdict pass per window (window k starts at
 # T0 + 60k) and the exact verdict records are compared.
+# Copyright (c) 2026 The mcp-uptime authors. ISC licence: see LICENSE.
 source "$(dirname "$0")/lib.sh"
 source "$TOP/tests/aggregate-lib.sh"
 

@@ -5,6 +5,7 @@
 # real pipeline: mcp-probe against the fixture's TLS ports (certificates of
 # 10 and 90 days made here, the clock moved by MCP_NOW), mcp-aggregate and
 # mcp-alert, delivering to the test receiver, through a private redis-server.
+# Copyright (c) 2026 The mcp-uptime authors. ISC licence: see LICENSE.
 source "$(dirname "$0")/lib.sh"
 source "$TOP/tests/alert-lib.sh"
 

@@ -4,6 +4,7 @@
 # through a receiver that is down, refuses, or hangs; kill -9 mid-stream.
 # A private redis-server and the test receiver (tests/fixtures/receiver.mjs);
 # time through MCP_NOW.
+# Copyright (c) 2026 The mcp-uptime authors. ISC licence: see LICENSE.
 source "$(dirname "$0")/lib.sh"
 source "$TOP/tests/alert-lib.sh"
 

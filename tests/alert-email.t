@@ -6,6 +6,7 @@
 # that must be mode 600 and is never printed; no header made of a record's
 # text; the P3 notices of a route with a digest collected into one
 # message an interval.  A private redis-server; time through MCP_NOW.
+# Copyright (c) 2026 The mcp-uptime authors. ISC licence: see LICENSE.
 source "$(dirname "$0")/lib.sh"
 source "$TOP/tests/alert-lib.sh"
 

@@ -3,6 +3,7 @@
 # goes out in that run; Redis restarted mid-incident, with and without
 # AOF; mcp-alert killed with SIGKILL mid-delivery.  A private
 # redis-server and the test receiver (tests/fixtures/receiver.mjs).
+# Copyright (c) 2026 The mcp-uptime authors. ISC licence: see LICENSE.
 source "$(dirname "$0")/lib.sh"
 source "$TOP/tests/alert-lib.sh"
 

@@ -7,6 +7,7 @@
 # run stops delivering at delivery_budget, losing nothing.  A private
 # redis-server and the test receiver (tests/fixtures/receiver.mjs); time
 # through MCP_NOW.
+# Copyright (c) 2026 The mcp-uptime authors. ISC licence: see LICENSE.
 source "$(dirname "$0")/lib.sh"
 source "$TOP/tests/alert-lib.sh"
 

@@ -2,6 +2,7 @@
 # alert-ops.t - mcp-alert's commands for the operator (issue 26): incidents,
 # ack SLUG [TRACK], routes test, silences, maint's refusals and table,
 # check.  A private redis-server and the test receiver.
+# Copyright (c) 2026 The mcp-uptime authors. ISC licence: see LICENSE.
 source "$(dirname "$0")/lib.sh"
 source "$TOP/tests/alert-lib.sh"
 

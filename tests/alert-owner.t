@@ -3,6 +3,7 @@
 # its routes (issue 26): a hand run without -c, a staging configuration and
 # a dry run against the store while the configured run pages; claim;
 # --dry-run writes nothing.  A private redis-server and the test receiver.
+# Copyright (c) 2026 The mcp-uptime authors. ISC licence: see LICENSE.
 source "$(dirname "$0")/lib.sh"
 source "$TOP/tests/alert-lib.sh"
 

@@ -3,6 +3,7 @@
 # cold start, post-maintenance, escalation steps, latency, error rate, and
 # routing by time of day, against a private redis-server and the test
 # receiver (tests/fixtures/receiver.mjs).
+# Copyright (c) 2026 The mcp-uptime authors. ISC licence: see LICENSE.
 source "$(dirname "$0")/lib.sh"
 source "$TOP/tests/alert-lib.sh"
 

@@ -4,6 +4,7 @@
 # them), the clock moved by MCP_NOW as an hourly cron job would see it; the
 # alerts go through the routes to the test receiver, with a private
 # redis-server.  No output, delivery or stored value holds any part of a token.
+# Copyright (c) 2026 The mcp-uptime authors. ISC licence: see LICENSE.
 source "$(dirname "$0")/lib.sh"
 source "$TOP/tests/alert-lib.sh"
 

@@ -4,6 +4,7 @@
 # reports again; every region silent raises one P1, "monitoring is blind";
 # the heartbeat route is told while mcp-alert runs and not after.  A
 # private redis-server and the test receiver.
+# Copyright (c) 2026 The mcp-uptime authors. ISC licence: see LICENSE.
 source "$(dirname "$0")/lib.sh"
 source "$TOP/tests/alert-lib.sh"
 

@@ -6,6 +6,7 @@
 # keeps its webhook-id, a tampered body or timestamp is refused, a replay
 # is refused (its id within 5 minutes, its time after).  A private
 # redis-server; time through MCP_NOW and the receiver's /_control?now=.
+# Copyright (c) 2026 The mcp-uptime authors. ISC licence: see LICENSE.
 source "$(dirname "$0")/lib.sh"
 source "$TOP/tests/alert-lib.sh"
 

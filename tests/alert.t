@@ -2,6 +2,7 @@
 # alert.t - mcp-alert rules replayed through MCP_NOW against a private redis-server
 # Verdict streams (window k starts at T0 + 60k) go through mcp-alert; the
 # exact alert records are compared.
+# Copyright (c) 2026 The mcp-uptime authors. ISC licence: see LICENSE.
 source "$(dirname "$0")/lib.sh"
 source "$TOP/tests/alert-lib.sh"
 

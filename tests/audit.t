@@ -7,6 +7,7 @@
 # last sync left out, and the movement after a --save and a change (and
 # against an audit saved per remote, as a version before saved it) are
 # checked; then a fleet an hour old, its windows off any grid.
+# Copyright (c) 2026 The mcp-uptime authors. ISC licence: see LICENSE.
 source "$(dirname "$0")/lib.sh"
 source "$TOP/tests/aggregate-lib.sh"
 

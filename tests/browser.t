@@ -23,6 +23,7 @@
 #     critical violation.
 # Screenshots of every case: $MCP_BIN/screenshots/NAME.png (docs/screenshots/
 # holds copies of two, made by hand from a run).
+# Copyright (c) 2026 The mcp-uptime authors. ISC licence: see LICENSE.
 # shellcheck source=tests/lib.sh
 source "$(dirname "$0")/lib.sh"
 

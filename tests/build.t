@@ -5,6 +5,7 @@
 # are compiled again when the other is linked, and mcp-serve is linked
 # without shared libraries when deps/cjson is there, quietly, and
 # without glibc's NSS
+# Copyright (c) 2026 The mcp-uptime authors. ISC licence: see LICENSE.
 # shellcheck source=tests/lib.sh
 . "$(dirname "$0")/lib.sh"
 case $BIN in

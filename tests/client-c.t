@@ -7,6 +7,7 @@
 # clock, a state change seen by the poll thread within one poll, nginx
 # killed mid-run (fail open).  And mcp_webhook, the receiver's check of
 # mcp-alert's signed webhooks (libcrypto), on deliveries of its own.
+# Copyright (c) 2026 The mcp-uptime authors. ISC licence: see LICENSE.
 # shellcheck source=tests/lib.sh
 source "$(dirname "$0")/lib.sh"
 # shellcheck source=tests/serve-lib.sh

@@ -5,6 +5,7 @@
 # in nginx's access log, a state change through the pipeline, the breaker
 # on a fake clock, nginx killed mid-run).  Each test of node's is one
 # check here.
+# Copyright (c) 2026 The mcp-uptime authors. ISC licence: see LICENSE.
 # shellcheck source=tests/lib.sh
 source "$(dirname "$0")/lib.sh"
 # shellcheck source=tests/serve-lib.sh

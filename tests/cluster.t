@@ -8,6 +8,7 @@
 # is being migrated (ASK, TRYAGAIN and the spool), once it has moved (MOVED
 # followed inside a running push), and after a master is killed mid-push
 # and its replica promoted.
+# Copyright (c) 2026 The mcp-uptime authors. ISC licence: see LICENSE.
 source "$(dirname "$0")/lib.sh"
 source "$TOP/tests/aggregate-lib.sh"
 

@@ -7,6 +7,7 @@
 # the probe exits 1 when it finds the server broken, and the suite fails it.
 # A scenario an uptime probe should pass must pass; every other one is
 # listed with the reason no probe passes it.
+# Copyright (c) 2026 The mcp-uptime authors. ISC licence: see LICENSE.
 # shellcheck source=tests/lib.sh
 . "$(dirname "$0")/lib.sh"
 

@@ -24,6 +24,7 @@
 # days its tally lacks.  With MCP_BEFORE=DIR (the build of before), the
 # same days are also decided by DIR's push and verdict: its answers are
 # the golden ones, and its store is folded by this build's next day.
+# Copyright (c) 2026 The mcp-uptime authors. ISC licence: see LICENSE.
 # shellcheck source=tests/lib.sh
 source "$(dirname "$0")/lib.sh"
 source "$TOP/tests/aggregate-lib.sh"

@@ -4,6 +4,7 @@
 # script breaks (billing dies for three minutes, weather's edge goes
 # stale), never the official server-everything, and leave no process
 # behind.
+# Copyright (c) 2026 The mcp-uptime authors. ISC licence: see LICENSE.
 # shellcheck source=tests/lib.sh
 source "$(dirname "$0")/lib.sh"
 

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
 # era.t - every era and transport: modern 2026-07-28, legacy Streamable HTTP, legacy HTTP+SSE
+# Copyright (c) 2026 The mcp-uptime authors. ISC licence: see LICENSE.
 # shellcheck source=tests/lib.sh
 . "$(dirname "$0")/lib.sh"
 

@@ -6,6 +6,7 @@
 # (1,000 and 3,000 hosts at the same -j); the number in flight without -j
 # is sized from the fleet, and lowered with a warning to what the limit of
 # open files allows.  Correctness only: speed is make bench's.
+# Copyright (c) 2026 The mcp-uptime authors. ISC licence: see LICENSE.
 # shellcheck source=tests/lib.sh
 . "$(dirname "$0")/lib.sh"
 

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# Copyright (c) 2026 The mcp-uptime authors. ISC licence: see LICENSE.
 # shellcheck disable=SC2034 # variables set here are read by the scripts that source it
 # fleet-lib.sh - regions on one machine, each with a real sshd, for the mcp-fleet tests
 # Sourced after lib.sh.

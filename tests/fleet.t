@@ -3,6 +3,7 @@
 # fleet.t - one mcp-probe run over a fleet mixing every failure mode, all at once
 # Each target gets its nine records, together; every mode gets its own
 # verdict; and dead or slow targets do not hold back the others' records.
+# Copyright (c) 2026 The mcp-uptime authors. ISC licence: see LICENSE.
 # shellcheck source=tests/lib.sh
 . "$(dirname "$0")/lib.sh"
 

@@ -2,6 +2,7 @@
 # floor.t - the bench's floors (tests/bench/floor.c) measure what they claim
 # They send mcp-probe's own requests, byte for byte, in its order, finish
 # every target against a real fixture, and count a failure as one.
+# Copyright (c) 2026 The mcp-uptime authors. ISC licence: see LICENSE.
 # shellcheck source=tests/lib.sh
 . "$(dirname "$0")/lib.sh"
 

@@ -6,6 +6,7 @@
 # offsets within the minute and each result's MS; a late result into a
 # folded hour; latsum's hour leaving the 24 read from the fold; a store of
 # the build before (MCP_TEST_BEFORE, a build directory) folded and read.
+# Copyright (c) 2026 The mcp-uptime authors. ISC licence: see LICENSE.
 source "$(dirname "$0")/lib.sh"
 source "$TOP/tests/aggregate-lib.sh"
 

@@ -9,6 +9,7 @@
 # with 404 -32601) and a server without tools behind it.  Each is probed
 # without credentials (the right posture, up where it should be) and with
 # them (healthy, the tool list read), in every era it speaks.
+# Copyright (c) 2026 The mcp-uptime authors. ISC licence: see LICENSE.
 # shellcheck source=tests/lib.sh
 . "$(dirname "$0")/lib.sh"
 

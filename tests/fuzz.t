@@ -6,6 +6,7 @@
 # over a copy of fuzz/corpus/NAME; an input of fuzz/crashes/ (a finding
 # reported and not yet fixed) must no longer fail; numgen's doubles must
 # be written as node's JSON.stringify writes them.
+# Copyright (c) 2026 The mcp-uptime authors. ISC licence: see LICENSE.
 # shellcheck source=tests/lib.sh
 . "$(dirname "$0")/lib.sh"
 cd "$TOP" || exit 1

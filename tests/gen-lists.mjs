@@ -13,6 +13,7 @@
 // in all, the same every minute; hx-NNNNN (H of them) serve tools,
 // resources and prompts of 63 KiB each, new every minute.  The server
 // SLUG fails at its http step in the minutes FROM to TO.
+// Copyright (c) 2026 The mcp-uptime authors. ISC licence: see LICENSE.
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 

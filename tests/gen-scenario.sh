@@ -15,6 +15,7 @@
 #   -N SLUGS    SLUGS slugs named SLUG-00001 ... instead of one
 #   -o OFFSET   seconds after the window start (default 2.5; may be negative)
 #   -q          result records only, no step records
+# Copyright (c) 2026 The mcp-uptime authors. ISC licence: see LICENSE.
 set -euo pipefail
 
 slug=everything regions=us-east-1 start='' count=1 offset=2.5 fail='' hash='' ms=100 jmax=0 auth=0 nslugs=0 quiet=0 cert=''

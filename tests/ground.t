@@ -10,6 +10,7 @@
 # poisoned region's other hash for both (and for the third server, whose
 # names hold controls: it serves poison another description).  mcp-aggregate tools shows a
 # server's C1 controls and bidirectional overrides escaped.
+# Copyright (c) 2026 The mcp-uptime authors. ISC licence: see LICENSE.
 # shellcheck source=tests/lib.sh
 source "$(dirname "$0")/lib.sh"
 

@@ -4,6 +4,7 @@
 # GitHub Actions and GitLab CI outputs, --wait while an upstream recovers
 # (the 304s counted in nginx's access log); and against an API written
 # here that answers 500, 404, garbage, a hostile text, or never.
+# Copyright (c) 2026 The mcp-uptime authors. ISC licence: see LICENSE.
 # shellcheck source=tests/lib.sh
 source "$(dirname "$0")/lib.sh"
 # shellcheck source=tests/serve-lib.sh

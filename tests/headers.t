@@ -2,6 +2,7 @@
 # headers.t - credentials in any header (-H, --header-file, header=, header_file=)
 # and the key-walled posture, against the recorder (what was sent, byte for
 # byte), the SDK fixture's HTTP+SSE transport and the SDK v2 bearer wall.
+# Copyright (c) 2026 The mcp-uptime authors. ISC licence: see LICENSE.
 # shellcheck source=tests/lib.sh
 . "$(dirname "$0")/lib.sh"
 

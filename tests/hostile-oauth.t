@@ -10,6 +10,7 @@
 # planted in the cache.  The thief logs every byte it is sent and replays
 # what it captures at the real server: no secret, assertion or token of
 # ours may reach it.
+# Copyright (c) 2026 The mcp-uptime authors. ISC licence: see LICENSE.
 # shellcheck source=tests/lib.sh
 . "$(dirname "$0")/lib.sh"
 

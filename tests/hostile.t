@@ -3,6 +3,7 @@
 # Each case is a finding of issue 11: a target that must fail alone and
 # truthfully, never end the run, rewrite its records, leak a secret, reach
 # another origin or take the memory of the run.
+# Copyright (c) 2026 The mcp-uptime authors. ISC licence: see LICENSE.
 # shellcheck source=tests/lib.sh
 . "$(dirname "$0")/lib.sh"
 

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# Copyright (c) 2026 The mcp-uptime authors. ISC licence: see LICENSE.
 # shellcheck disable=SC2034 # variables set here are read by the scripts that source it
 # ingest-lib.sh - the deciding host's door for the tests/ingest*.t scripts
 # Sourced after lib.sh.  nginx with TLS in front of mcp-aggregate ingest

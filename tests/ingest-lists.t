@@ -12,6 +12,7 @@
 # The probe output is made by tests/gen-lists.mjs (what mcp-probe
 # --list-max prints, the lists hashed as the probe hashes them), not by
 # probing 303 servers 60 times.
+# Copyright (c) 2026 The mcp-uptime authors. ISC licence: see LICENSE.
 # shellcheck source=tests/lib.sh
 . "$(dirname "$0")/lib.sh"
 # shellcheck source=tests/ingest-lib.sh

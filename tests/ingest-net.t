@@ -11,6 +11,7 @@
 # out of each other's reach; a stolen token harms its own region's
 # results and nothing else; the deciding host down for ten minutes loses
 # nothing; killed mid-batch, it loses nothing and counts nothing twice.
+# Copyright (c) 2026 The mcp-uptime authors. ISC licence: see LICENSE.
 # shellcheck source=tests/lib.sh
 . "$(dirname "$0")/lib.sh"
 # shellcheck source=tests/ingest-lib.sh

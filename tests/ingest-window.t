@@ -8,6 +8,7 @@
 # results held to the fleet's bound with 429 and Retry-After, the other
 # regions answered, and push --to losing nothing.  The ingest's clock is
 # set (MCP_NOW over FastCGI), so that no step waits for a minute to pass.
+# Copyright (c) 2026 The mcp-uptime authors. ISC licence: see LICENSE.
 # shellcheck source=tests/lib.sh
 . "$(dirname "$0")/lib.sh"
 # shellcheck source=tests/ingest-lib.sh

@@ -8,6 +8,7 @@
 # of 100 MB, too many lines, the rate of a region, clients that send a
 # byte a second, the targets, the door down and killed mid-batch, spool
 # slots shared by two runs, the CGI program, and no token in any log.
+# Copyright (c) 2026 The mcp-uptime authors. ISC licence: see LICENSE.
 # shellcheck source=tests/lib.sh
 . "$(dirname "$0")/lib.sh"
 # shellcheck source=tests/ingest-lib.sh

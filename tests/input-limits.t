@@ -2,6 +2,7 @@
 # input-limits.t - the configuration and targets readers hold at most a
 # line's limit (1 MiB) of a line, and a read that fails (no memory
 # included) is an error, exit 2: never taken for the end of the file
+# Copyright (c) 2026 The mcp-uptime authors. ISC licence: see LICENSE.
 # shellcheck source=tests/lib.sh
 . "$(dirname "$0")/lib.sh"
 

@@ -3,6 +3,7 @@
 # The Inspector (@modelcontextprotocol/inspector, node 22) always declares
 # roots and extensions; the servers here list the same tools whatever the
 # client declares, so its list and the probe's must hash alike.
+# Copyright (c) 2026 The mcp-uptime authors. ISC licence: see LICENSE.
 # shellcheck source=tests/lib.sh
 . "$(dirname "$0")/lib.sh"
 

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# Copyright (c) 2026 The mcp-uptime authors. ISC licence: see LICENSE.
 # shellcheck disable=SC2034 # variables set here are read by the scripts that source it
 # lib.sh - TAP helpers and real-component launchers for the test scripts
 # Sourced by tests/*.t.  MCP_BIN names the build directory under test.

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # test: long (a minute or so under load: started before the rest)
 # lint.t - the tree is lint clean: man pages, shell scripts, C formatting; install works
+# Copyright (c) 2026 The mcp-uptime authors. ISC licence: see LICENSE.
 # shellcheck source=tests/lib.sh
 . "$(dirname "$0")/lib.sh"
 case $BIN in
@@ -17,6 +18,12 @@ if command -v mandoc >/dev/null; then
 else
 	ok 1 "mandoc is not installed (scripts/deps installs it)"
 fi
+
+# Every source file of the tree's own carries the licence's notice (LICENSE:
+# ISC), as debian/copyright says of them.
+missing=$(git ls-files -- '*.[ch]' '*.mjs' 'man/*.[1-8]' scripts tests/'*.t' tests/'*.sh' build-aux 2>/dev/null |
+    while read -r f; do grep -q 'ISC licence: see LICENSE' "$f" || echo "$f"; done)
+is "${missing:-none}" none "every source file carries the ISC notice (Copyright (c) 2026 The mcp-uptime authors)"
 
 # scripts/lib/ is a directory: the files in it instead.
 scripts=()

@@ -12,6 +12,7 @@
 # Before the bound the store filled, and verdict printed nothing.  A
 # verdict the store refuses (a store filled by hand) is still printed,
 # the refusal said, the exit 1.
+# Copyright (c) 2026 The mcp-uptime authors. ISC licence: see LICENSE.
 # shellcheck source=tests/lib.sh
 source "$(dirname "$0")/lib.sh"
 # shellcheck source=tests/aggregate-lib.sh

@@ -7,6 +7,7 @@
 # them, not twenty times a slug's lists (the verdict reads and diffs
 # AGG_VLIST_GROUP, 8, slugs' lists at a time and frees each slug's once
 # its record is made; before, a batch held the lists of all its slugs).
+# Copyright (c) 2026 The mcp-uptime authors. ISC licence: see LICENSE.
 # shellcheck source=tests/lib.sh
 source "$(dirname "$0")/lib.sh"
 # shellcheck source=tests/aggregate-lib.sh

@@ -5,6 +5,7 @@
 # fingerprints, a rotation under a reader, the refusals (among them the
 # files that decide where the token goes, and SSH directives that run a
 # command here), and the token in no output, file or process list
+# Copyright (c) 2026 The mcp-uptime authors. ISC licence: see LICENSE.
 # shellcheck source=tests/lib.sh
 . "$(dirname "$0")/lib.sh"
 # shellcheck source=tests/fleet-lib.sh

@@ -3,6 +3,7 @@
 # mcp-fleet.t - the orchestrator over real sshd runners: configuration, dry run,
 # streaming, deadlines (a hung sshd, a hung probe), refusals, the lock, the
 # clock preflight, and a runner that speaks for another region
+# Copyright (c) 2026 The mcp-uptime authors. ISC licence: see LICENSE.
 # shellcheck source=tests/lib.sh
 . "$(dirname "$0")/lib.sh"
 # shellcheck source=tests/fleet-lib.sh

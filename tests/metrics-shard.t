@@ -3,6 +3,7 @@
 # The store is filled by the real tools (gen-scenario.sh, mcp-aggregate
 # push and verdict): 60 slugs up in two regions, 8 down everywhere, 3
 # first probed after the verdict (state and last probe only).
+# Copyright (c) 2026 The mcp-uptime authors. ISC licence: see LICENSE.
 # shellcheck source=tests/lib.sh
 . "$(dirname "$0")/lib.sh"
 # shellcheck source=tests/aggregate-lib.sh

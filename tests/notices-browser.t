@@ -10,6 +10,7 @@
 # $MCP_BIN/screenshots-notices/ (status-posts-*, subscribe-*, unsubscribe-page;
 # not screenshots/, which browser.t empties);
 # docs/screenshots/ holds copies of three, made by hand from a run.
+# Copyright (c) 2026 The mcp-uptime authors. ISC licence: see LICENSE.
 # shellcheck source=tests/lib.sh
 source "$(dirname "$0")/lib.sh"
 # shellcheck source=tests/notices-lib.sh

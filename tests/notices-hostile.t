@@ -6,6 +6,7 @@
 # forms posted from another site; methods, types and lengths that are not
 # the routes'.  Through nginx in front of mcp-serve as a CGI program
 # (fcgiwrap) and as FastCGI responders, and mcp-serve alone as CGI.
+# Copyright (c) 2026 The mcp-uptime authors. ISC licence: see LICENSE.
 # shellcheck source=tests/lib.sh
 source "$(dirname "$0")/lib.sh"
 # shellcheck source=tests/alert-lib.sh

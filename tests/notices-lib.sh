@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# Copyright (c) 2026 The mcp-uptime authors. ISC licence: see LICENSE.
 # shellcheck disable=SC2034 # variables set here are read by the scripts that source it
 # notices-lib.sh - the status page's posts and subscriptions end to end, for tests/notices*.t
 # Sourced after lib.sh.  Real components only, on loopback:

@@ -10,6 +10,7 @@
 # unsubscription no key holds the address, the outbox included.  Real
 # nginx (realip from X-Forwarded-For plays the clients), fcgiwrap and
 # FastCGI, redis-server and aiosmtpd.
+# Copyright (c) 2026 The mcp-uptime authors. ISC licence: see LICENSE.
 # shellcheck source=tests/lib.sh
 source "$(dirname "$0")/lib.sh"
 # shellcheck source=tests/alert-lib.sh

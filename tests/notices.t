@@ -11,6 +11,7 @@
 # receiver down loses nothing; mcp-alert run twice at once sends once; an
 # unsubscribed address keeps nothing in the store.  mcp-alert runs at
 # MCP_NOW, windows of tests/alert-lib.sh.
+# Copyright (c) 2026 The mcp-uptime authors. ISC licence: see LICENSE.
 # shellcheck source=tests/lib.sh
 source "$(dirname "$0")/lib.sh"
 # shellcheck source=tests/alert-lib.sh

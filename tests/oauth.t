@@ -5,6 +5,7 @@
 # RS256), the JWT bearer grant, the scope's sources, the token caches (in the
 # run, across runs, a cached token refused), the failures, the refusals of
 # the configuration, and the secrets in no output and no file but the cache.
+# Copyright (c) 2026 The mcp-uptime authors. ISC licence: see LICENSE.
 # shellcheck source=tests/lib.sh
 . "$(dirname "$0")/lib.sh"
 

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# Copyright (c) 2026 The mcp-uptime authors. ISC licence: see LICENSE.
 # shellcheck disable=SC2034 # variables set here are read by the scripts that source it
 # otlp-lib.sh - what tests/otlp*.t share: the OTLP receiver built on
 # OpenTelemetry's own generated protobuf root (tests/tools/otlp-receiver.mjs),

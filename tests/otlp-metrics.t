@@ -5,6 +5,7 @@
 # (modern), the fixture's failing and auth-walled servers, and a real
 # verdict of mcp-aggregate, piped through mcp-otlp; the conventions'
 # mcp.client.operation.duration and the suite's own metrics.
+# Copyright (c) 2026 The mcp-uptime authors. ISC licence: see LICENSE.
 source "$(dirname "$0")/lib.sh"
 # shellcheck source=tests/otlp-lib.sh
 source "$TOP/tests/otlp-lib.sh"

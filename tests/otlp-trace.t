@@ -10,6 +10,7 @@
 # trace, children of the step spans mcp-otlp sent.  Without the option,
 # nothing is sent: the server's spans are roots of traces of their own, and
 # the requests are those of today.
+# Copyright (c) 2026 The mcp-uptime authors. ISC licence: see LICENSE.
 source "$(dirname "$0")/lib.sh"
 # shellcheck source=tests/otlp-lib.sh
 source "$TOP/tests/otlp-lib.sh"

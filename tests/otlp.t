@@ -4,6 +4,7 @@
 # probes of server-everything (legacy), the SDK v2 fixture (modern), the
 # fixture's failing and auth-walled servers, piped through mcp-otlp; then
 # the collector down, hanging, answering 429, 503 and 400.
+# Copyright (c) 2026 The mcp-uptime authors. ISC licence: see LICENSE.
 source "$(dirname "$0")/lib.sh"
 # shellcheck source=tests/otlp-lib.sh
 source "$TOP/tests/otlp-lib.sh"

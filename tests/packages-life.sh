@@ -14,6 +14,7 @@
 # few minutes; DEBOOTSTRAP_CACHE (default /var/cache/mcp-uptime-debootstrap)
 # keeps the downloaded packages between runs, and MCP_PACKAGES_BUILT=DIR
 # takes the three builds from DIR/v1, DIR/v1b and DIR/v2 (build-aux/deb's).
+# Copyright (c) 2026 The mcp-uptime authors. ISC licence: see LICENSE.
 # shellcheck source=tests/lib.sh
 . "$(dirname "$0")/lib.sh"
 [ "$(id -u)" = 0 ] || skip_all "root is needed (debootstrap, chroot, mount)"

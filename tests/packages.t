@@ -6,6 +6,7 @@
 # mcp-otlp's service.version.  The packages' life in a fresh Debian 12
 # (install, the pipeline there, upgrade, remove, purge) and the
 # byte-identical second build are make check-packages (tests/packages-life.sh).
+# Copyright (c) 2026 The mcp-uptime authors. ISC licence: see LICENSE.
 # shellcheck source=tests/lib.sh
 . "$(dirname "$0")/lib.sh"
 # shellcheck source=tests/otlp-lib.sh

@@ -3,6 +3,7 @@
 # fixture from two regions, mcp-aggregate push and verdict through a private
 # redis-server, mcp-alert delivering to the test receiver.  Windows are
 # simulated through MCP_NOW; every request is real.
+# Copyright (c) 2026 The mcp-uptime authors. ISC licence: see LICENSE.
 source "$(dirname "$0")/lib.sh"
 source "$TOP/tests/alert-lib.sh"
 

@@ -4,6 +4,7 @@
 # aside a region whose canary failed whatever the thresholds: one region,
 # three slugs.  Real components: the SDK fixture server, the test
 # receiver as the canary, a private redis-server, mcp-serve's CGI.
+# Copyright (c) 2026 The mcp-uptime authors. ISC licence: see LICENSE.
 source "$(dirname "$0")/lib.sh"
 source "$TOP/tests/aggregate-lib.sh"
 

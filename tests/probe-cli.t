@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
 # probe-cli.t - mcp-probe's contract at the edges: usage, configuration, pipes, fleets, secrets
+# Copyright (c) 2026 The mcp-uptime authors. ISC licence: see LICENSE.
 # shellcheck source=tests/lib.sh
 . "$(dirname "$0")/lib.sh"
 

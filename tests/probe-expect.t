@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
 # probe-expect.t - mcp-probe's conditions and chained calls against real servers: an answer that turns wrong while it still answers
+# Copyright (c) 2026 The mcp-uptime authors. ISC licence: see LICENSE.
 # shellcheck source=tests/lib.sh
 . "$(dirname "$0")/lib.sh"
 

@@ -5,6 +5,7 @@
 # verdicts through mcp-alert to the test receiver.  eu-west-2 fails every server at connect (its runner is
 # blind) in windows 3-5, eu-west-2 and ap-southeast-1 in 8-9; 30 servers
 # of one provider fail in us-east-1 alone in windows 3-7.
+# Copyright (c) 2026 The mcp-uptime authors. ISC licence: see LICENSE.
 source "$(dirname "$0")/lib.sh"
 source "$TOP/tests/aggregate-lib.sh"
 source "$TOP/tests/alert-lib.sh"

@@ -13,6 +13,7 @@
 # of its routes to 2001:db8:64::/96 (the site's NAT64 prefix), 64:ff9b::/96
 # and 2002::/16.  No route leaves them: nothing leaves the machine.  The
 # servers are regional.mjs (the SDK's McpServer) over TLS.
+# Copyright (c) 2026 The mcp-uptime authors. ISC licence: see LICENSE.
 # shellcheck source=tests/lib.sh
 . "$(dirname "$0")/lib.sh"
 

@@ -10,6 +10,7 @@
 # targets from standard input, --check -f - too).  Real components: the
 # SDK fixture server (plain and TLS), the OAuth authorization server
 # fixture (tests/fixtures/oauth-as.mjs).
+# Copyright (c) 2026 The mcp-uptime authors. ISC licence: see LICENSE.
 source "$(dirname "$0")/lib.sh"
 
 start_fixture || skip_all "the fixture server did not start"

@@ -4,6 +4,7 @@
 # equals the record's hash), bounded by --list-max; resources and prompts
 # read when a server declares them (server-everything, FastMCP, a server of
 # resources only); the Server Card posture of --card (tests/fixtures/card.mjs).
+# Copyright (c) 2026 The mcp-uptime authors. ISC licence: see LICENSE.
 # shellcheck source=tests/lib.sh
 . "$(dirname "$0")/lib.sh"
 

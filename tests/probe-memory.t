@@ -10,6 +10,7 @@
 # until it ended, and the list of zeros alone took 320 MB.  The records
 # are as they were: every hash is the list's, hashed again here.  A
 # working server whose time runs out waiting for a place is unjudged.
+# Copyright (c) 2026 The mcp-uptime authors. ISC licence: see LICENSE.
 # shellcheck source=tests/lib.sh
 . "$(dirname "$0")/lib.sh"
 

@@ -9,6 +9,7 @@
 # room": working servers, written unjudged.  Now only a target silent 2 s
 # (no byte from its server) is stalled and may be ended; one making
 # progress is waited for, the run starting no more until places come free.
+# Copyright (c) 2026 The mcp-uptime authors. ISC licence: see LICENSE.
 # shellcheck source=tests/lib.sh
 . "$(dirname "$0")/lib.sh"
 

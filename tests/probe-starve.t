@@ -8,6 +8,7 @@
 # target; what the run could not judge (not started, ended to make room,
 # cut by -d or SIGTERM) unjudged, never broken, and counted; the bounds of
 # the slow targets
+# Copyright (c) 2026 The mcp-uptime authors. ISC licence: see LICENSE.
 # shellcheck source=tests/lib.sh
 . "$(dirname "$0")/lib.sh"
 

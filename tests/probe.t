@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
 # probe.t - mcp-probe against real MCP servers: server-everything and the SDK fixture
+# Copyright (c) 2026 The mcp-uptime authors. ISC licence: see LICENSE.
 # shellcheck source=tests/lib.sh
 . "$(dirname "$0")/lib.sh"
 

@@ -2,6 +2,7 @@
 # prom.t - contrib/prometheus and contrib/grafana checked by promtool and jq, and mcp-serve's real Prometheus text by promtool check metrics
 # The store is filled by the real tools (mcp-aggregate push and verdict,
 # through MCP_NOW); mcp-serve is run as a CGI program, without a web server.
+# Copyright (c) 2026 The mcp-uptime authors. ISC licence: see LICENSE.
 # shellcheck source=tests/lib.sh
 . "$(dirname "$0")/lib.sh"
 # shellcheck source=tests/aggregate-lib.sh

@@ -12,6 +12,7 @@
 #            old list for 45 minutes
 # and us-west-2's runner hangs (its SSH stops answering) in minutes 15-19.
 # Then a day of probes losing 1 % at random in every region: not one page.
+# Copyright (c) 2026 The mcp-uptime authors. ISC licence: see LICENSE.
 # shellcheck source=tests/lib.sh
 . "$(dirname "$0")/lib.sh"
 # shellcheck source=tests/fleet-lib.sh

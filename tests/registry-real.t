@@ -5,6 +5,7 @@
 # or MCP_REALREG), served by tests/fixtures/registry.mjs with the registry's
 # own ListServers semantics (issue 39).  Nothing is probed: no host the
 # entries name is contacted.  None of the data is copied into the tree.
+# Copyright (c) 2026 The mcp-uptime authors. ISC licence: see LICENSE.
 source "$(dirname "$0")/lib.sh"
 
 REAL=${MCP_REALREG:-$TOP/../shared/realreg}

@@ -6,6 +6,7 @@
 # issue 48), and against the snapshots themselves when ../shared/realreg
 # (or MCP_REALREG) is here; then served with the registry's own paging
 # and synced, full and a day later.
+# Copyright (c) 2026 The mcp-uptime authors. ISC licence: see LICENSE.
 source "$(dirname "$0")/lib.sh"
 
 REAL=${MCP_REALREG:-$TOP/../shared/realreg}/mcp-insights-servers-5d6e951.json.gz

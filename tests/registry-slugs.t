@@ -6,6 +6,7 @@
 # on localhost; the pipelines are the real ones, the operator's own targets
 # file and "targets | mcp-probe -f - | push", from two regions; the old
 # slugs answer through mcp-serve behind nginx and fcgiwrap.
+# Copyright (c) 2026 The mcp-uptime authors. ISC licence: see LICENSE.
 # shellcheck source=tests/lib.sh
 source "$(dirname "$0")/lib.sh"
 # shellcheck source=tests/serve-lib.sh

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # test: long (a minute or so under load: started before the rest)
 # registry.t - mcp-aggregate registry sync and targets against tests/fixtures/registry.mjs
+# Copyright (c) 2026 The mcp-uptime authors. ISC licence: see LICENSE.
 source "$(dirname "$0")/lib.sh"
 
 start_redis

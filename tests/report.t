@@ -31,6 +31,7 @@
 # on, with every key of a shorter TTL deleted as it would have expired:
 # October 2025 reported the same from tally, red and rgn (TTL 400 days),
 # and the day 400 days before the newest one gone from the ring.
+# Copyright (c) 2026 The mcp-uptime authors. ISC licence: see LICENSE.
 # shellcheck source=tests/lib.sh
 source "$(dirname "$0")/lib.sh"
 # shellcheck source=tests/serve-lib.sh

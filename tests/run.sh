@@ -9,6 +9,7 @@
 # those run first.  One whose first lines hold "# test: long" (a minute or
 # so) starts before the rest, so that none of them is the last to start.
 # Each test keeps its own temporary directory and free ports (tests/lib.sh).
+# Copyright (c) 2026 The mcp-uptime authors. ISC licence: see LICENSE.
 set -uo pipefail
 export LC_ALL=C
 cd "$(dirname "$0")/.." || exit 2

@@ -9,6 +9,7 @@
 # what the last sync left out, an audit saved before servers read as it
 # was; and the page in headless Chromium (tests/browser/audit.mjs), with
 # its screenshots.
+# Copyright (c) 2026 The mcp-uptime authors. ISC licence: see LICENSE.
 # shellcheck source=tests/lib.sh
 source "$(dirname "$0")/lib.sh"
 # shellcheck source=tests/serve-lib.sh

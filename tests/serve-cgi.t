@@ -7,6 +7,7 @@
 # mcp-serve), HEAD bodies, the Status lines, oversized variables, the
 # config file (MCP_SERVE_CONF), the cities of other clouds' regions, and
 # /healthz when the newest slugs have no verdict yet.
+# Copyright (c) 2026 The mcp-uptime authors. ISC licence: see LICENSE.
 # shellcheck source=tests/lib.sh
 source "$(dirname "$0")/lib.sh"
 # shellcheck source=tests/serve-lib.sh

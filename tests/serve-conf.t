@@ -2,6 +2,7 @@
 # serve-conf.t - mcp-serve's configuration file and command line: a bad
 # line answers 500 (the line in the log), never a part of the file;
 # mcp-serve check [-c FILE], -h and -V from a shell, never from a request
+# Copyright (c) 2026 The mcp-uptime authors. ISC licence: see LICENSE.
 # shellcheck source=tests/lib.sh
 . "$(dirname "$0")/lib.sh"
 

@@ -4,6 +4,7 @@
 # same scenario; then Redis stops under the responders (each keeps its
 # connection) and comes back: 503 while it is away, the answers of before
 # once it is back, from the same processes.
+# Copyright (c) 2026 The mcp-uptime authors. ISC licence: see LICENSE.
 # shellcheck source=tests/lib.sh
 source "$(dirname "$0")/lib.sh"
 # shellcheck source=tests/serve-lib.sh

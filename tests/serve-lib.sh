@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# Copyright (c) 2026 The mcp-uptime authors. ISC licence: see LICENSE.
 # shellcheck disable=SC2034 # variables set here are read by the scripts that source it
 # serve-lib.sh - mcp-serve behind real web servers, for the tests/serve*.t scripts
 # Sourced after lib.sh.  Every server listens on a free port of 127.0.0.1,

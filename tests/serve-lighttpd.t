@@ -3,6 +3,7 @@
 # mounted at / by a rewrite, over a Redis that wants a password
 # (requirepass, reached over TCP): the checks of serve.t; the password is
 # never in an answer, nor in lighttpd's error log, also when it is wrong.
+# Copyright (c) 2026 The mcp-uptime authors. ISC licence: see LICENSE.
 # shellcheck source=tests/lib.sh
 source "$(dirname "$0")/lib.sh"
 # shellcheck source=tests/serve-lib.sh

@@ -17,6 +17,7 @@
 #   subscriptions/listen stream, which a stateless CGI declines;
 #   http-custom-header-server-validation: tools with x-mcp-header parameters;
 #   server-session-lifecycle: it runs no check against a server with no session.
+# Copyright (c) 2026 The mcp-uptime authors. ISC licence: see LICENSE.
 # shellcheck source=tests/lib.sh
 source "$(dirname "$0")/lib.sh"
 # shellcheck source=tests/serve-lib.sh

@@ -10,6 +10,7 @@
 # input (malformed JSON-RPC, batches, bodies too long, unknown methods and
 # versions, mismatched headers, forged cursors) is a JSON-RPC error, never a
 # crash, a 502 or a leak.
+# Copyright (c) 2026 The mcp-uptime authors. ISC licence: see LICENSE.
 # shellcheck source=tests/lib.sh
 source "$(dirname "$0")/lib.sh"
 # shellcheck source=tests/serve-lib.sh

@@ -7,6 +7,7 @@
 # static-pie mcp-serve resolves them itself (serve/resolve.c), the
 # others through glibc: the same answers.  The static one never reads
 # nsswitch.conf nor loads a shared library to do it.
+# Copyright (c) 2026 The mcp-uptime authors. ISC licence: see LICENSE.
 # shellcheck source=tests/lib.sh
 source "$(dirname "$0")/lib.sh"
 

@@ -9,6 +9,7 @@
 # the status page's "Tool changes" and the feed's entries, hostile names
 # (markup, quotes, U+FFFF, 10 KB) escaped and cut everywhere; and the page
 # in headless Chromium (tests/browser/tools.mjs), with its screenshots.
+# Copyright (c) 2026 The mcp-uptime authors. ISC licence: see LICENSE.
 # shellcheck source=tests/lib.sh
 source "$(dirname "$0")/lib.sh"
 # shellcheck source=tests/serve-lib.sh

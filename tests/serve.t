@@ -5,6 +5,7 @@
 # serve/SPEC.md, the headers of CONTRACT §5, ETags and 304 (nginx's gzip
 # makes them weak), HEAD, 405, 404 for malformed paths, query strings, a
 # store out of reach, and a slug index of more than one page.
+# Copyright (c) 2026 The mcp-uptime authors. ISC licence: see LICENSE.
 # shellcheck source=tests/lib.sh
 source "$(dirname "$0")/lib.sh"
 # shellcheck source=tests/serve-lib.sh

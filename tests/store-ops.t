@@ -3,6 +3,7 @@
 # accepts connections and never answers (every tool says "timed out after
 # N s", within its bound), and the store's password kept out of argv
 # (MCP_REDIS_PASSWORD_FILE; an -R password blanked in the process list)
+# Copyright (c) 2026 The mcp-uptime authors. ISC licence: see LICENSE.
 # shellcheck source=tests/lib.sh
 . "$(dirname "$0")/lib.sh"
 

@@ -8,6 +8,7 @@
 # duplicate; what the token wrote into a region's gaps of a folded hour and
 # of a decided hour folded since is kept raw, and token revoke --take-back
 # removes it, the runner's own result kept out in its place.
+# Copyright (c) 2026 The mcp-uptime authors. ISC licence: see LICENSE.
 # shellcheck source=tests/lib.sh
 source "$(dirname "$0")/lib.sh"
 source "$TOP/tests/aggregate-lib.sh"

@@ -31,6 +31,7 @@
 #            print lists that large: --list-max)
 # The browser cases are tests/browser/story.mjs; its screenshots are in
 # $MCP_BIN/screenshots-tools/ (not screenshots/, which browser.t empties).
+# Copyright (c) 2026 The mcp-uptime authors. ISC licence: see LICENSE.
 # shellcheck source=tests/lib.sh
 source "$(dirname "$0")/lib.sh"
 # shellcheck source=tests/serve-lib.sh

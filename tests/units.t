@@ -2,6 +2,7 @@
 # units.t - the deployment files of mcp-fleet(8): systemd units and timers that
 # systemd-analyze accepts, cron lines that parse and name real commands, the
 # example fleet.conf, mcp-fleet(8)'s SYNOPSIS, and make install/uninstall
+# Copyright (c) 2026 The mcp-uptime authors. ISC licence: see LICENSE.
 # shellcheck source=tests/lib.sh
 . "$(dirname "$0")/lib.sh"
 case $BIN in

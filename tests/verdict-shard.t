@@ -6,6 +6,7 @@
 # each share sees some 20 of them).  A share whose partner never comes
 # counts the partner's share itself.  Real redis-server, generated probe
 # output (tests/gen-scenario.sh).
+# Copyright (c) 2026 The mcp-uptime authors. ISC licence: see LICENSE.
 source "$(dirname "$0")/lib.sh"
 
 start_redis

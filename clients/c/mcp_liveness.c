@@ -3,6 +3,7 @@
  * under the mutex, asks without it, and stores each answer under it again,
  * so the hot path never waits on the network.
  */
+/* Copyright (c) 2026 The mcp-uptime authors. ISC licence: see LICENSE. */
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE /* strncasecmp, clock_gettime */
 #endif

@@ -24,6 +24,7 @@
  *
  * Functions return 0 or -1; none prints or exits.
  */
+/* Copyright (c) 2026 The mcp-uptime authors. ISC licence: see LICENSE. */
 #ifndef MCP_LIVENESS_H
 #define MCP_LIVENESS_H
 

@@ -2,6 +2,7 @@
  * mcp_webhook.c - a receiver's check of mcp-alert's webhook deliveries
  * (mcp_webhook.h).
  */
+/* Copyright (c) 2026 The mcp-uptime authors. ISC licence: see LICENSE. */
 #include "mcp_webhook.h"
 
 #include <ctype.h>

@@ -17,6 +17,7 @@
  * bytes.  Nothing prints, exits or keeps the key.  The table is not
  * locked: one thread, or a lock of the caller's.
  */
+/* Copyright (c) 2026 The mcp-uptime authors. ISC licence: see LICENSE. */
 #ifndef MCP_WEBHOOK_H
 #define MCP_WEBHOOK_H
 

@@ -21,6 +21,7 @@
 # The names of the globals here (me, home, tr_files, tr_what, ssh_safe)
 # are not to be taken by a caller's locals: bash's locals are dynamic, and
 # would hide them from these functions.
+# Copyright (c) 2026 The mcp-uptime authors. ISC licence: see LICENSE.
 
 # CONF, the SSH configuration and the files they name decide what runs on
 # this host, as whom, and with which key: they are trusted as ssh trusts

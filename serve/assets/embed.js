@@ -1,3 +1,4 @@
+// Copyright (c) 2026 The mcp-uptime authors. ISC licence: see LICENSE.
 /*
  * embed.js - the mcp-uptime status widget, served by mcp-serve(8).
  *

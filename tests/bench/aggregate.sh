@@ -18,6 +18,7 @@
 # BENCH_SLUGS and BENCH_SAMPLE change the sizes; BENCH_REGISTRY=1 makes the
 # slugs a registry's (fields of mcp:registry:servers, as a sync writes
 # them, and records that say "origin":"registry").
+# Copyright (c) 2026 The mcp-uptime authors. ISC licence: see LICENSE.
 . "$(dirname "$0")/lib.sh"
 SLUGS=${BENCH_SLUGS:-100000}
 SAMPLE=${BENCH_SAMPLE:-50}

@@ -24,6 +24,7 @@
 #     Redis's CPU and memory;
 #   BENCH_BEFORE=DIR: DIR's mcp-alert (the build before) through the same
 #     storms in the same run, beside.
+# Copyright (c) 2026 The mcp-uptime authors. ISC licence: see LICENSE.
 # shellcheck source=tests/bench/lib.sh
 . "$(dirname "$0")/lib.sh"
 umask 077

@@ -9,6 +9,7 @@
 # time until every slug's notification arrived, CPU seconds and peak RSS of
 # the tool.  With BENCH_BEFORE=DIR, DIR's mcp-alert (the build before) is
 # measured the same way in the same run.  Figures only.
+# Copyright (c) 2026 The mcp-uptime authors. ISC licence: see LICENSE.
 set -euo pipefail
 export LC_ALL=C
 

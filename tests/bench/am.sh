@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
 # am.sh - sourced by the bench scripts that run Alertmanager beside mcp-alert.
+# Copyright (c) 2026 The mcp-uptime authors. ISC licence: see LICENSE.
 # shellcheck disable=SC2034 # am is read by the scripts that source it
 # am_start PORT: Alertmanager ($AM) on 127.0.0.1:PORT with $TMP/am.yml and a
 # private storage, alone (no cluster); its pid in am and pids, once ready.

@@ -22,6 +22,7 @@
 # 66 KB a slug, 6.6 GB for 100,000), and with BENCH_BEFORE=DIR, DIR's
 # audit of the same store beside; the build before cannot read a folded
 # hour, so the fold layout runs no before.
+# Copyright (c) 2026 The mcp-uptime authors. ISC licence: see LICENSE.
 # shellcheck source=tests/bench/lib.sh
 . "$(dirname "$0")/lib.sh"
 SLUGS=${BENCH_AUDIT_SLUGS:-100000}

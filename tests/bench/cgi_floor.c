@@ -19,6 +19,7 @@
  * the store does not answer): what one store round trip adds to a CGI
  * program.
  */
+/* Copyright (c) 2026 The mcp-uptime authors. ISC licence: see LICENSE. */
 #include <string.h>
 #include <unistd.h>
 #ifdef FLOOR_REDIS

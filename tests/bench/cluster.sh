@@ -11,6 +11,7 @@
 # system) and each Redis's CPU.  Every process shares this machine's
 # cores: the cluster's gain (each master and each decider a machine of its
 # own) shows only in the CPU figures, not in the wall times.
+# Copyright (c) 2026 The mcp-uptime authors. ISC licence: see LICENSE.
 set -euo pipefail
 export LC_ALL=C
 

@@ -12,6 +12,7 @@
 // record, or one inside PagerDuty's custom_details, the members "added"
 // and "resolved" since its last notification, else its "count"; 1 for
 // any other body).
+// Copyright (c) 2026 The mcp-uptime authors. ISC licence: see LICENSE.
 import http from 'node:http';
 import fs from 'node:fs';
 

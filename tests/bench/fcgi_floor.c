@@ -14,6 +14,7 @@
  * server.  404 when the key is absent; 503 when the store does not answer
  * (after one reconnect).  tests/bench/serve.sh compares mcp-serve with it.
  */
+/* Copyright (c) 2026 The mcp-uptime authors. ISC licence: see LICENSE. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

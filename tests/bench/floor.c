@@ -22,6 +22,7 @@
  * is not 2xx, or no end: 5 s of silence from every socket (raw), 30 s for
  * a transfer (curl).
  */
+/* Copyright (c) 2026 The mcp-uptime authors. ISC licence: see LICENSE. */
 #include <sys/epoll.h>
 #include <sys/socket.h>
 

@@ -13,6 +13,7 @@
 # 429s cut it to, and the lists' budget is set past the first minute's
 # lists (MCP_INGEST_LISTS 1 GiB), so that the first minute takes them all
 # and the others show the steady fleet.  Figures only.
+# Copyright (c) 2026 The mcp-uptime authors. ISC licence: see LICENSE.
 set -uo pipefail
 export LC_ALL=C
 [ $# = 1 ] || { echo "usage: ingest-lists.sh BUILD_DIR" >&2; exit 2; }

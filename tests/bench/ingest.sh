@@ -16,6 +16,7 @@
 #              records too) POSTed whole by curl with gzip.
 # Redis's own CPU is printed for each too: the same scripts run either
 # way.  Medians of the runs; figures only.
+# Copyright (c) 2026 The mcp-uptime authors. ISC licence: see LICENSE.
 set -uo pipefail
 export LC_ALL=C
 [ $# = 1 ] || { echo "usage: ingest.sh BUILD_DIR" >&2; exit 2; }

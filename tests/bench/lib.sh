@@ -3,6 +3,7 @@
 # checks the one argument, BUILD_DIR; sets BIN (its absolute path), TOP and
 # TMP (removed at exit, with the redis-server); bench_redis; and util.sh's
 # calc and cpu_of.
+# Copyright (c) 2026 The mcp-uptime authors. ISC licence: see LICENSE.
 # shellcheck disable=SC2034 # BIN and TOP are read by the scripts that source it
 set -euo pipefail
 export LC_ALL=C

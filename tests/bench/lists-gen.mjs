@@ -6,6 +6,7 @@
 // first CHANGED slugs serve another (a tool renamed, one added), so that
 // the verdict has that many slugs with drift.  The list is printed in JCS
 // order (keys sorted, ASCII only), so its SHA-256 is the tool hash.
+// Copyright (c) 2026 The mcp-uptime authors. ISC licence: see LICENSE.
 import crypto from 'node:crypto';
 
 const [slugs, t0, windows, changed, content] = process.argv.slice(2).map(Number);

@@ -8,6 +8,7 @@
 # minute stores every list, its minutes after only say they were seen.
 # The records are a tools_list step and a result per probe: the other
 # steps cost the same either way.  Prints figures only.
+# Copyright (c) 2026 The mcp-uptime authors. ISC licence: see LICENSE.
 . "$(dirname "$0")/lib.sh"
 SLUGS=${BENCH_LIST_SLUGS:-2000}
 CHANGED=${BENCH_LIST_CHANGED:-100}

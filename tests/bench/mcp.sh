@@ -11,6 +11,7 @@
 # (wrk -t2 -c50, BENCH_DURATION 5s), BENCH_REPS (3) runs interleaved,
 # medians.  Figures only; exits non-zero when a tool is missing or an
 # answer is not what the bench expects.
+# Copyright (c) 2026 The mcp-uptime authors. ISC licence: see LICENSE.
 set -euo pipefail
 export LC_ALL=C
 PATH=$PATH:/usr/sbin:/sbin

@@ -22,6 +22,7 @@
 # beside the target (32 KB a slug; 20,000 under 700 MB); the tool lists
 # (ls:HEX, lsi) apart, and Redis's own time in the fold script, a
 # slug-hour (the slow log of every command of the passes from hour 2 on).
+# Copyright (c) 2026 The mcp-uptime authors. ISC licence: see LICENSE.
 . "$(dirname "$0")/lib.sh"
 SLUGS=${BENCH_MEM_SLUGS:-100}
 OLD=${BENCH_MEM_OLD:-075d3aa}

@@ -12,6 +12,7 @@
 # servers share the machine's two cores with the tools: their CPU seconds
 # are printed beside.  make bench runs 100,000 (about 5 minutes, 10 with
 # BENCH_BEFORE=DIR: the same minute by DIR's binaries, on a Redis of its own).
+# Copyright (c) 2026 The mcp-uptime authors. ISC licence: see LICENSE.
 . "$(dirname "$0")/lib.sh"
 N=${BENCH_MINUTE_SERVERS:-20000}
 T0=1795536000

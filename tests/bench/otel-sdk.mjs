@@ -19,6 +19,7 @@
 // are lost.  At the end one line on standard error:
 //   {"spans":N,"sent":N,"failed":N,"exports":N}
 // where spans is what was ended and sent what the receiver accepted (2xx).
+// Copyright (c) 2026 The mcp-uptime authors. ISC licence: see LICENSE.
 import fs from 'node:fs';
 import os from 'node:os';
 import readline from 'node:readline';

@@ -13,6 +13,7 @@
 //
 // GET /_count answers {"requests":N,"bytes":N,"raw":N,"spans":N,"roots":N,"errors":N}
 // (bytes as sent, raw after gunzip); GET /_reset sets them to 0.
+// Copyright (c) 2026 The mcp-uptime authors. ISC licence: see LICENSE.
 import http from 'node:http';
 import fs from 'node:fs';
 import zlib from 'node:zlib';

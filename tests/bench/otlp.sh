@@ -18,6 +18,7 @@
 # tests/bench/timed.c: wall, CPU (user + system) and peak RSS of its own
 # process; the receiver runs on the same cores.  BENCH_OTLP_PROBES sets
 # the size (20000).  Exits 1 when a receiver's count is not what was sent.
+# Copyright (c) 2026 The mcp-uptime authors. ISC licence: see LICENSE.
 . "$(dirname "$0")/lib.sh"
 cd "$TOP" || exit 1
 probes=${BENCH_OTLP_PROBES:-20000}

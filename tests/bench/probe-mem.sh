@@ -6,6 +6,7 @@
 # alone, then twenty in flight at once (-j 20).  BENCH_BEFORE=DIR adds
 # DIR's mcp-probe (the build before) in the same run.  Peak RSS and wall
 # time from wait4(2) (tests/bench/timed.c).
+# Copyright (c) 2026 The mcp-uptime authors. ISC licence: see LICENSE.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 B=${1:-build}

@@ -8,6 +8,7 @@
 # 48) to the fleets of distinct servers and to the minute, in the same run.  Everything runs on loopback; the servers
 # share the machine's cores with the probe, so wall times are pessimistic
 # and CPU per probe is the figure to compare.
+# Copyright (c) 2026 The mcp-uptime authors. ISC licence: see LICENSE.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 # shellcheck source=tests/bench/util.sh

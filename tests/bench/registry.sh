@@ -20,6 +20,7 @@
 # ones (one field just under 2 KiB each: past 128 MiB), each synced into a
 # fresh store: the sync's peak memory, the store's bytes, what targets
 # prints.
+# Copyright (c) 2026 The mcp-uptime authors. ISC licence: see LICENSE.
 . "$(dirname "$0")/lib.sh"
 SIZES=${BENCH_REG_SIZES:-20000 100000}
 BEFORE=${BENCH_BEFORE:+$(cd "$BENCH_BEFORE" && pwd)}

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
 # run.sh BUILD_DIR - make bench: each tool's figures beside a peer, in one run
+# Copyright (c) 2026 The mcp-uptime authors. ISC licence: see LICENSE.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 B=${1:-build}

@@ -33,6 +33,7 @@
 # ETag) stay the same for the whole run.  BENCH_SERVE names another binary
 # to measure in place of BUILD_DIR/mcp-serve.  Figures only; exits non-zero
 # when a tool is missing or an answer is not what the bench expects.
+# Copyright (c) 2026 The mcp-uptime authors. ISC licence: see LICENSE.
 set -euo pipefail
 export LC_ALL=C
 PATH=$PATH:/usr/sbin:/sbin

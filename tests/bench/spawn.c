@@ -12,6 +12,7 @@
  * on a paravirtualised VM than the program measured.  Exits 1 if a run
  * fails to start or exits non-zero.
  */
+/* Copyright (c) 2026 The mcp-uptime authors. ISC licence: see LICENSE. */
 #include <sys/resource.h>
 #include <sys/wait.h>
 

@@ -10,6 +10,7 @@
 # tarpits.  BENCH_STARVE_BEFORE=DIR (or BENCH_BEFORE) adds the same run by
 # the mcp-probe of another build (the one before issue 48).  make bench
 # runs 100,000 servers, 2,000 of them tarpits (about 6 minutes).  The servers share the machine's two cores with the probe.
+# Copyright (c) 2026 The mcp-uptime authors. ISC licence: see LICENSE.
 . "$(dirname "$0")/lib.sh"
 N=${BENCH_STARVE_SERVERS:-20000}
 T=${BENCH_STARVE_TARPITS:-5000}

@@ -8,6 +8,7 @@
  * CLOCK_MONOTONIC and CPU time (user + system) and peak RSS with wait4(2).
  * Exits with the command's status.
  */
+/* Copyright (c) 2026 The mcp-uptime authors. ISC licence: see LICENSE. */
 #include <sys/resource.h>
 #include <sys/wait.h>
 

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # util.sh - sourced by the bench scripts, lib.sh among them: helpers with
 # no side effect (no argument checked, no trap, nothing started).
+# Copyright (c) 2026 The mcp-uptime authors. ISC licence: see LICENSE.
 
 # calc EXPR: awk arithmetic.
 calc() { awk "BEGIN { printf $1 }"; }

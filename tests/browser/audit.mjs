@@ -6,6 +6,7 @@
 // screen (the tables scroll in their box), shows a hostile registry
 // name as text, and says servers and remotes.  A screenshot of each in SHOTS/audit-*.png.  Prints one
 // line per check: "ok|not ok<TAB>name<TAB>detail".
+// Copyright (c) 2026 The mcp-uptime authors. ISC licence: see LICENSE.
 import puppeteer from 'puppeteer-core';
 
 const E = process.env;

@@ -9,6 +9,7 @@
 //
 // Output, one line a check, for notices-browser.t to number:
 //   ok<TAB>NAME  |  not ok<TAB>NAME<TAB>DETAIL  |  #<TAB>DIAGNOSTIC
+// Copyright (c) 2026 The mcp-uptime authors. ISC licence: see LICENSE.
 import path from 'node:path';
 import puppeteer from 'puppeteer-core';
 import axe from 'axe-core';

@@ -10,6 +10,7 @@
 // critical violation.  Screenshots in SHOTS/report-*.png and
 // SHOTS/status-90-*.png (the bars alone in status-90-bars-*.png), the PDF in SHOTS/report.pdf.  Prints one line per
 // check: "ok|not ok<TAB>name<TAB>detail".
+// Copyright (c) 2026 The mcp-uptime authors. ISC licence: see LICENSE.
 import fs from 'node:fs';
 import axe from 'axe-core';
 import puppeteer from 'puppeteer-core';

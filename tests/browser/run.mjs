@@ -8,6 +8,7 @@
 //
 // Output, one line a check, for browser.t to number:
 //   ok<TAB>NAME  |  not ok<TAB>NAME<TAB>DETAIL  |  #<TAB>DIAGNOSTIC
+// Copyright (c) 2026 The mcp-uptime authors. ISC licence: see LICENSE.
 import fs from 'node:fs';
 import path from 'node:path';
 import puppeteer from 'puppeteer-core';

@@ -11,6 +11,7 @@
 //
 // Output, one line a check, for tools-story.t to number:
 //   ok<TAB>NAME  |  not ok<TAB>NAME<TAB>DETAIL  |  #<TAB>DIAGNOSTIC
+// Copyright (c) 2026 The mcp-uptime authors. ISC licence: see LICENSE.
 import path from 'node:path';
 import puppeteer from 'puppeteer-core';
 

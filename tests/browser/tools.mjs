@@ -6,6 +6,7 @@
 // (a CSP violation is one), is no wider than the screen; and the page of
 // EVIL (env), whose tool names are hostile, shows them as text.  Screenshots
 // in SHOTS/tools-*.png.  Prints one line per check: "ok|not ok<TAB>name<TAB>detail".
+// Copyright (c) 2026 The mcp-uptime authors. ISC licence: see LICENSE.
 import puppeteer from 'puppeteer-core';
 
 const E = process.env;

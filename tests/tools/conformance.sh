@@ -35,6 +35,7 @@
 # A "pass" in which no check ran (Passed: 0/0) is counted as a failure here.
 #
 # Exit: 0 passed, 1 failed, 2 usage.  `conformance.sh list` lists the scenarios.
+# Copyright (c) 2026 The mcp-uptime authors. ISC licence: see LICENSE.
 set -uo pipefail
 
 tests=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)

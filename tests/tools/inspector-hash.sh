@@ -21,6 +21,7 @@
 #
 # Exit: 0 and the line on stdout; otherwise the Inspector's exit code
 # (1 error, 3 auth_required, 4 unreachable, ...) with its stderr passed on.
+# Copyright (c) 2026 The mcp-uptime authors. ISC licence: see LICENSE.
 set -uo pipefail
 
 if [ $# -lt 1 ]; then

@@ -6,6 +6,7 @@
 // era and version agreed, the tools listed (every page), each call's result
 // (structuredContent, or {"isError": text}), the resources listed and the
 // first one read.
+// Copyright (c) 2026 The mcp-uptime authors. ISC licence: see LICENSE.
 import { Client as Client1 } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport as T1 } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { Client as Client2, StreamableHTTPClientTransport as T2 } from '@modelcontextprotocol/client';

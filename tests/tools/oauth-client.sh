@@ -8,6 +8,7 @@
 # env OUT     a file the probe's records are appended to (default /dev/null);
 #             its stderr goes to OUT.err
 # Exit: the probe's (0 healthy), which the suite judges.
+# Copyright (c) 2026 The mcp-uptime authors. ISC licence: see LICENSE.
 set -uo pipefail
 d=$(mktemp -d "${TMPDIR:-/tmp}/oauth-client.XXXXXX") || exit 2
 trap 'rm -rf "$d"' EXIT

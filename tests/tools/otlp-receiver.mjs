@@ -19,6 +19,7 @@
 // is answered 400, its line with "error".  /_control?status=N sets the
 // answer (200, 429, 503, ... or "hang": read the request, never answer);
 // &retry_after=V the Retry-After of a 429 or 503.
+// Copyright (c) 2026 The mcp-uptime authors. ISC licence: see LICENSE.
 import http from 'node:http';
 import fs from 'node:fs';
 import zlib from 'node:zlib';

@@ -2,6 +2,7 @@
 // client (empty capabilities, as mcp-probe declares) and print
 // "<count> sha256:<hex>" of the JCS form of the tools sorted by name.
 // An independent computation of mcp-probe's tool_hash, for the tests.
+// Copyright (c) 2026 The mcp-uptime authors. ISC licence: see LICENSE.
 import { createHash } from 'node:crypto';
 import canonicalize from 'canonicalize';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';

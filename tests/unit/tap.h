@@ -2,6 +2,7 @@
  * tap.h - the few lines of TAP the C unit tests print.  Included by one
  * test file each; ends with done_testing() as the script tests do.
  */
+/* Copyright (c) 2026 The mcp-uptime authors. ISC licence: see LICENSE. */
 #ifndef TAP_H
 #define TAP_H
 

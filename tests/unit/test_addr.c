@@ -6,6 +6,7 @@
  *
  * usage: test_addr
  */
+/* Copyright (c) 2026 The mcp-uptime authors. ISC licence: see LICENSE. */
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>

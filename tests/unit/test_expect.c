@@ -8,6 +8,7 @@
  *
  * usage: test_expect [datadir]   (the argument is ignored)
  */
+/* Copyright (c) 2026 The mcp-uptime authors. ISC licence: see LICENSE. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

@@ -9,6 +9,7 @@
  *
  * usage: test_hist [datadir]   (the argument is ignored)
  */
+/* Copyright (c) 2026 The mcp-uptime authors. ISC licence: see LICENSE. */
 #include <math.h>
 #include <stdio.h>
 #include <string.h>

@@ -7,6 +7,7 @@
  *
  * usage: test_ingest [datadir]   (the argument is ignored)
  */
+/* Copyright (c) 2026 The mcp-uptime authors. ISC licence: see LICENSE. */
 #include <sys/file.h>
 
 #include <fcntl.h>

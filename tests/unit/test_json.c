@@ -3,6 +3,7 @@
  *
  * usage: test_json [datadir]   (default tests/data, run from the repository root)
  */
+/* Copyright (c) 2026 The mcp-uptime authors. ISC licence: see LICENSE. */
 #include <math.h>
 #include <stdarg.h>
 #include <stdint.h>

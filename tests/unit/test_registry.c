@@ -7,6 +7,7 @@
  *
  * usage: test_registry [datadir]   (the argument is ignored)
  */
+/* Copyright (c) 2026 The mcp-uptime authors. ISC licence: see LICENSE. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

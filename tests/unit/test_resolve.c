@@ -9,6 +9,7 @@
  *
  * usage: test_resolve [datadir]   (the argument is ignored)
  */
+/* Copyright (c) 2026 The mcp-uptime authors. ISC licence: see LICENSE. */
 #include <arpa/inet.h>
 #include <netdb.h>
 #include <signal.h>

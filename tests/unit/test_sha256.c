@@ -5,6 +5,7 @@
  *
  * usage: test_sha256
  */
+/* Copyright (c) 2026 The mcp-uptime authors. ISC licence: see LICENSE. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

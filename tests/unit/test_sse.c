@@ -3,6 +3,7 @@
  *
  * usage: test_sse [datadir]   (the data directory is not used yet)
  */
+/* Copyright (c) 2026 The mcp-uptime authors. ISC licence: see LICENSE. */
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>

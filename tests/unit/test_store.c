@@ -2,6 +2,7 @@
  * test_store.c - the pure parts of lib/store.c and lib/cluster.c: cluster
  * URLs and the slot of a key (the values of CLUSTER KEYSLOT, Redis 7.0).
  */
+/* Copyright (c) 2026 The mcp-uptime authors. ISC licence: see LICENSE. */
 #include <stdio.h>
 #include <string.h>
 

@@ -6,6 +6,7 @@
  * included whole, for its JSON reader's own checks.  Prints "ok - ..." or
  * "not ok - ..." for each check.
  */
+/* Copyright (c) 2026 The mcp-uptime authors. ISC licence: see LICENSE. */
 #include "../mcp_liveness.c"
 
 #include <signal.h>

@@ -5,6 +5,7 @@
  * real deliveries of mcp-alert with webhook_check.c.  Prints "ok - ..." or
  * "not ok - ..." for each check.
  */
+/* Copyright (c) 2026 The mcp-uptime authors. ISC licence: see LICENSE. */
 #include "../mcp_webhook.c"
 
 #include <stdio.h>

@@ -4,6 +4,7 @@
  * BODYFILE NOW prints the reason ("ok", "signature", ...) and exits 0 for
  * ok, 1 for anything else.
  */
+/* Copyright (c) 2026 The mcp-uptime authors. ISC licence: see LICENSE. */
 #include "../mcp_webhook.h"
 
 #include <stdio.h>

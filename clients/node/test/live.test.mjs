@@ -6,6 +6,7 @@
 //                        down to up through the pipeline (a new verdict)
 //   MCP_TEST_API_PID     nginx's pid, killed by the last test
 // Without them every test is skipped, and says why.
+// Copyright (c) 2026 The mcp-uptime authors. ISC licence: see LICENSE.
 import test from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';

@@ -1,4 +1,5 @@
 // The client alone: a fetch and a clock of the test's own.
+// Copyright (c) 2026 The mcp-uptime authors. ISC licence: see LICENSE.
 import test from 'node:test';
 import assert from 'node:assert/strict';
 import { Liveness, STATES } from '../liveness.mjs';

@@ -1,6 +1,7 @@
 // webhook-verify alone: deliveries signed here as mcp-alert signs them, on a
 // clock of the test's own.  Real deliveries of mcp-alert are verified in
 // tests/alert-webhook.t.
+// Copyright (c) 2026 The mcp-uptime authors. ISC licence: see LICENSE.
 import test from 'node:test';
 import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
