@@ -32,16 +32,18 @@ answer(const uint8_t *data, size_t size)
 	struct mcp_buf b = {0};
 	signed char fate[LINES];
 	char *why[LINES] = {0};
+	cJSON *lack[LINES] = {0};
 	long i;
 
 	if (mcp_buf_add(&b, data, size) == -1)
 		return;
 	memset(fate, -1, sizeof(fate));
-	read_answer(&b, fate, why, LINES);
+	read_answer(&b, fate, why, lack, LINES);
 	for (i = 0; i < LINES; i++) {
 		FUZZ_CHECK(fate[i] >= -1 && fate[i] <= AGG_CONFLICT);
-		FUZZ_CHECK(fate[i] != -1 || why[i] == NULL);
+		FUZZ_CHECK(fate[i] != -1 || (why[i] == NULL && lack[i] == NULL));
 		free(why[i]);
+		cJSON_Delete(lack[i]);
 	}
 	mcp_buf_free(&b);
 }
