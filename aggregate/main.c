@@ -16,7 +16,7 @@
 #include "../registry/registry.h"
 #include "mcp.h"
 #include "rec.h"
-#include "../probe/version.h"
+#include "version.h"
 #include "rtoken.h"
 
 static int

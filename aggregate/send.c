@@ -13,7 +13,7 @@
 #include <curl/curl.h>
 #include <openssl/crypto.h>
 
-#include "../probe/version.h"
+#include "version.h"
 #include "relay.h"
 
 #define ANSWER_MAX (16 << 20) /* an answer of 100,000 lines, with room */

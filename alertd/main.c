@@ -18,7 +18,7 @@
 
 #include "alert.h"
 #include "rec.h"
-#include "../probe/version.h"
+#include "version.h"
 
 static void
 usage(int help)

@@ -24,7 +24,7 @@
 
 #include "alert.h"
 #include "outbox.h"
-#include "../probe/version.h"
+#include "version.h"
 
 static size_t
 discard(char *p, size_t size, size_t n, void *arg)

@@ -22,7 +22,7 @@
 #include "otlp.h"
 #include "otlpconf.h"
 #include "rec.h"
-#include "../probe/version.h"
+#include "version.h"
 
 static void
 usage(FILE *f, int status)

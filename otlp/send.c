@@ -21,7 +21,7 @@
 #include "mcp.h"
 #include "otlp.h"
 #include "otlpconf.h"
-#include "../probe/version.h"
+#include "version.h"
 
 #define RETRY_MAX 300.0
 #define BACKOFF_MAX 60.0

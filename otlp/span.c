@@ -18,7 +18,7 @@
 #include "mcp.h"
 #include "otlp.h"
 #include "trace.h"
-#include "../probe/version.h"
+#include "version.h"
 
 struct slot {
 	struct slot *next;

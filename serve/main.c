@@ -19,7 +19,7 @@
 
 #include <fcgiapp.h>
 
-#include "../probe/version.h"
+#include "version.h"
 #include "mcp.h"
 #include "notices.h"
 #include "serve.h"

@@ -12,7 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../probe/version.h"
+#include "version.h"
 #include "mcpserve.h"
 #include "notices.h"
 

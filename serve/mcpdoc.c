@@ -12,7 +12,7 @@
 #include <string.h>
 #include <strings.h>
 
-#include "../probe/version.h"
+#include "version.h"
 #include "mcpserve.h"
 #include "sha256.h"
 
