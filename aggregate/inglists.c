@@ -29,13 +29,6 @@ struct lctx {
 	long stored, refused;
 };
 
-/* The string k of rec, or NULL. */
-static const char *
-sv(const cJSON *rec, const char *k)
-{
-	return cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(rec, k));
-}
-
 /*
  * 1 when the ingest said the store lacks the list m ("SLUG K:HEX") of the
  * region in the last ING_LACK_TTL seconds; -1 when the store failed.
@@ -96,8 +89,10 @@ static int
 one(struct lctx *l, const cJSON *rec, char *why)
 {
 	const cJSON *a = cJSON_GetObjectItemCaseSensitive(rec, "list");
-	const char *slug = sv(rec, "slug"), *region = sv(rec, "region"), *hash = sv(rec, "hash");
-	const char *kind = sv(rec, "kind"), *type = sv(rec, "type");
+	const char *slug = mcp_json_str(rec, "slug", NULL),
+	           *region = mcp_json_str(rec, "region", NULL),
+	           *hash = mcp_json_str(rec, "hash", NULL);
+	const char *kind = mcp_json_str(rec, "kind", NULL), *type = mcp_json_str(rec, "type", NULL);
 	struct mcp_buf t = {0};
 	char h[MCP_HASH_LEN], err[128], m[MCP_SLUG_MAX + 80];
 	int k = kind != NULL ? agg_list_kind(kind) : -1, rc;
