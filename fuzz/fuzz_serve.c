@@ -66,7 +66,7 @@ check_request(char **f, int nf)
 	struct conn c = {0};
 	struct req q = {0};
 	struct resp r;
-	int sub;
+	int sub, mcp;
 
 	snprintf(c.url, sizeof(c.url), "unix:///nonexistent/fuzz.sock");
 	q.method = nf > 0 ? f[0] : "GET";
@@ -82,17 +82,21 @@ check_request(char **f, int nf)
 	/* The subscription routes (serve/subscribe.c) answer their own refusals. */
 	sub = strcmp(q.path, "/subscribe") == 0 || strcmp(q.path, "/subscribe/confirm") == 0 ||
 	    strcmp(q.path, "/unsubscribe") == 0;
+	mcp = strcmp(q.path, "/mcp") == 0;
 	FUZZ_CHECK(r.status == 200 || r.status == 304 || r.status == 400 || r.status == 404 ||
 	    r.status == 405 || r.status == 503 ||
-	    (sub &&
+	    (mcp && (r.status == 202 || r.status == 401 || r.status == 406)) ||
+	    ((sub || mcp) &&
 	        (r.status == 403 || r.status == 410 || r.status == 411 || r.status == 413 ||
 	            r.status == 415 || r.status == 429)));
 	if (q.head || r.status == 304)
 		FUZZ_CHECK(r.body.len == 0);
+	/* /mcp takes POST only: no stream to hold (serve/mcp.c). */
 	if (r.status == 405)
 		FUZZ_CHECK(strstr(r.head.p,
-		               sub ? "\r\nAllow: GET, HEAD, POST\r\n"
-		                   : "\r\nAllow: GET, HEAD\r\n") != NULL);
+		               mcp       ? "\r\nAllow: POST\r\n"
+		                   : sub ? "\r\nAllow: GET, HEAD, POST\r\n"
+		                         : "\r\nAllow: GET, HEAD\r\n") != NULL);
 	if (r.status == 503)
 		FUZZ_CHECK(strstr(r.head.p, "\r\nCache-Control: no-store\r\n") != NULL);
 	serve_resp_free(&r);
