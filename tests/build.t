@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# build: plain (its checks are of the plain build: the sanitizer build skips it)
 # build.t - the tools and the build's helpers kept apart: scripts/ holds
 # the tools only (none named as a command of the system), make install
 # installs the tools and nothing else, objects compiled for one libcurl

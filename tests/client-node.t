@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# build: plain (its checks are of the plain build: the sanitizer build skips it)
 # client-node.t - the Node liveness client (clients/node) under node's own
 # test runner: its unit tests, and its live tests against mcp-serve behind
 # nginx and fcgiwrap over a store the real pipeline filled (304s counted

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# build: plain (its checks are of the plain build: the sanitizer build skips it)
 # demo.t - scripts/demo as a newcomer runs it: the servers, five regions
 # through mcp-fleet, 16 simulated minutes.  It must page exactly what its
 # script breaks (billing dies for three minutes, weather's edge goes

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# build: both (the plain build checks what the sanitizers cannot: peak memory, valgrind, the long walks)
 # fleet-hosts.t - one mcp-probe run over a fleet of distinct servers, one a host
 # 3,000 stateless legacy servers, each on its own loopback address
 # (tests/fixtures/many.mjs): every target gets its own nine records, right

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# build: plain (its checks are of the plain build: the sanitizer build skips it)
 # guardrail.t - mcp-guardrail against mcp-serve behind nginx and fcgiwrap,
 # over a store the real pipeline filled: each state, several slugs, the
 # GitHub Actions and GitLab CI outputs, --wait while an upstream recovers

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# build: both (the plain build checks what the sanitizers cannot: peak memory, valgrind, the long walks)
 # input-limits.t - the configuration and targets readers hold at most a
 # line's limit (1 MiB) of a line, and a read that fails (no memory
 # included) is an error, exit 2: never taken for the end of the file

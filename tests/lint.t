@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
 # test: long (a minute or so under load: started before the rest)
+# build: plain (its checks are of the plain build: the sanitizer build skips it)
 # lint.t - the tree is lint clean: man pages, shell scripts, C formatting; install works
 # Copyright (c) 2026 The mcp-uptime authors. ISC licence: see LICENSE.
 # shellcheck source=tests/lib.sh

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
 # test: alone (network namespaces, sshd or timing that a second test would disturb)
+# build: plain (its checks are of the plain build: the sanitizer build skips it)
 # mcp-cred.t - the probe token to every runner over real sshd: the push (atomic,
 # mode 0600, owned by the runner's user), a hung and a refused region, check's
 # fingerprints, a rotation under a reader, the refusals (among them the

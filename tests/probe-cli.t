@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# build: both (the plain build checks what the sanitizers cannot: peak memory, valgrind, the long walks)
 # probe-cli.t - mcp-probe's contract at the edges: usage, configuration, pipes, fleets, secrets
 # Copyright (c) 2026 The mcp-uptime authors. ISC licence: see LICENSE.
 # shellcheck source=tests/lib.sh

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# build: both (the plain build checks what the sanitizers cannot: peak memory, valgrind, the long walks)
 # probe-memory.t - a probe's memory whatever its servers serve: ten
 # targets in flight, two more than the run's 8 places (two wait for one),
 # each serving lists of 4 MB (tests/fixtures/biglist.mjs: tools in one

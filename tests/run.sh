@@ -9,6 +9,13 @@
 # those run first.  One whose first lines hold "# test: long" (a minute or
 # so) starts before the rest, so that none of them is the last to start.
 # Each test keeps its own temporary directory and free ports (tests/lib.sh).
+#
+# Given several builds, the unit tests (BUILD/test_*) run on each and a
+# script once: on the last build (the sanitizers'), or on the first when
+# its first lines hold "# build: plain", or on each for "# build: both"
+# (memory bounds and valgrind are the plain build's).  TEST_EVERY_BUILD=1
+# runs every script on every build.  Each line ends with the test's wall
+# time and the CPU its processes took.
 # Copyright (c) 2026 The mcp-uptime authors. ISC licence: see LICENSE.
 set -uo pipefail
 export LC_ALL=C
@@ -32,7 +39,7 @@ add() { # add LABEL BUILD KIND CMD...: KIND alone, long or plain
 }
 
 report() { # report INDEX SECONDS: count and print a finished test
-	local i=$1 secs=$2 label=${labels[$1]} out=$dir/$1.out rc p f
+	local i=$1 secs=$2 label=${labels[$1]} out=$dir/$1.out rc p f cpu
 	rc=$(cat "$dir/$i.rc" 2>/dev/null || echo 1)
 	[ "$rc" = 124 ] && echo "not ok - $label: killed after ${TEST_TIMEOUT:-600} s" >>"$out"
 	p=$(grep -c '^ok ' "$out")
@@ -47,7 +54,8 @@ report() { # report INDEX SECONDS: count and print a finished test
 	pass=$((pass + p))
 	fail=$((fail + f))
 	if [ "$f" = 0 ]; then
-		printf '%-40s ok   %3d tests  %3ds%s\n' "$label" "$p" "$secs" \
+		cpu=$(awk 'NR == 2 { s = 0; for (i = 1; i <= 2; i++) { split($i, a, /[ms]/); s += a[1] * 60 + a[2] } printf "%d", s + 0.5 }' "$dir/$i.cpu" 2>/dev/null)
+		printf '%-40s ok   %3d tests  %3ds cpu %3ds%s\n' "$label" "$p" "$secs" "${cpu:-0}" \
 		    "$(grep -m1 '^1\.\.0 # SKIP' "$out" | sed 's/^1\.\.0 # / /')"
 		# A check left out is never silent: its reason is shown.
 		grep -i '^# .*skipped' "$out" | sed 's/^/    /'
@@ -58,6 +66,7 @@ report() { # report INDEX SECONDS: count and print a finished test
 	fi
 }
 
+first=$1 last=${!#}
 for b in "$@"; do
 	for t in "$b"/test_*; do
 		[ -x "$t" ] && add "$t" "$b" plain "$t" tests/data
@@ -68,6 +77,17 @@ for b in "$@"; do
 		*" $(basename "$t" .t) "*) ;;
 		*) continue ;;
 		esac
+		# Given two builds (make test: build build-san), a script runs
+		# once, on the last (the sanitizers'), unless it says
+		# "# build: plain" (its checks are the plain build's: the first
+		# only) or "# build: both".  TEST_EVERY_BUILD=1 runs each on all.
+		if [ "$first" != "$last" ] && [ -z "${TEST_EVERY_BUILD:-}" ]; then
+			case $(head -5 "$t" | grep -m1 '^# build: ') in
+			'# build: both'*) ;;
+			'# build: plain'*) [ "$b" = "$first" ] || continue ;;
+			*) [ "$b" = "$last" ] || continue ;;
+			esac
+		fi
 		k=plain
 		case $(head -5 "$t" | grep -m1 '^# test: ') in
 		'# test: alone'*) k=alone ;;
@@ -117,6 +137,9 @@ for i in "${order[@]}"; do
 		# A hung test fails; it never stalls the run.
 		eval "timeout -k 10 \"\${TEST_TIMEOUT:-600}\" ${cmds[$i]}" </dev/null >"$dir/$i.out" 2>&1
 		echo $? >"$dir/$i.rc"
+		# The CPU its processes took (those it waited for): what the run
+		# costs a machine, beside the wall time that waits on servers.
+		times >"$dir/$i.cpu"
 	) &
 	pid_of[$!]=$i
 	start_of[$!]=$SECONDS

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
 # test: long (a minute or so under load: started before the rest)
+# build: both (the plain build checks what the sanitizers cannot: peak memory, valgrind, the long walks)
 # serve-cgi.t - mcp-serve run by hand as a CGI program, as cgit tests its
 # CGI: the environment of a request set, stdin from /dev/null, the output
 # parsed.  The cases a web server hides or refuses before the program runs:

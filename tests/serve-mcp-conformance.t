@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
 # test: long (a minute or so under load: the suite's node starts once a scenario)
+# build: plain (its checks are of the plain build: the sanitizer build skips it)
 # serve-mcp-conformance.t - mcp-serve's /mcp (issue 55) against the official
 # MCP conformance suite's server scenarios (@modelcontextprotocol/conformance
 # 0.2.0-alpha.12, installed as conformance-next, under node 22), by the

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# build: plain (its checks are of the plain build: the sanitizer build skips it)
 # units.t - the deployment files of mcp-fleet(8): systemd units and timers that
 # systemd-analyze accepts, cron lines that parse and name real commands, the
 # example fleet.conf, mcp-fleet(8)'s SYNOPSIS, and make install/uninstall
