@@ -48,11 +48,13 @@ SANFLAGS = -fsanitize=address,undefined,float-cast-overflow -fno-sanitize-recove
 endif
 PKG_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(PKGS))
 PKG_LIBS := $(shell $(PKG_CONFIG) --libs $(PKGS))
-ALL_CFLAGS = -std=c11 -D_GNU_SOURCE -Ilib $(VERSION_CFLAGS) $(CURL_CFLAGS) $(PKG_CFLAGS) $(CFLAGS) $(SANFLAGS) $(WARN) -MMD -MP
+ALL_CFLAGS = -std=c11 -D_GNU_SOURCE -Ilib -Itoolset $(VERSION_CFLAGS) $(CURL_CFLAGS) $(PKG_CFLAGS) $(CFLAGS) $(SANFLAGS) $(WARN) -MMD -MP
 ALL_LDFLAGS = -Wl,--as-needed $(LDFLAGS) $(SANFLAGS)
 LDLIBS = $(CURL_LIBS) $(PKG_LIBS) $(CURL_THREADS) -lm
 
-LIB_SRC = $(wildcard lib/*.c)
+# toolset/ is the room of the tools a server serves: the diff of two
+# lists, their review and the rules read in their text (toolset.h).
+LIB_SRC = $(wildcard lib/*.c toolset/*.c)
 LIB_OBJ = $(LIB_SRC:%.c=$(B)/%.o)
 TOOLS = mcp-probe mcp-aggregate mcp-alert mcp-serve mcp-otlp
 BINS = $(B)/mcp-probe $(B)/mcp-aggregate $(B)/mcp-alert $(B)/mcp-serve $(B)/mcp-otlp
@@ -223,10 +225,10 @@ check-packages:
 lint:
 	mandoc -Tlint -Wwarning $(MANS)
 	shellcheck -S warning $(filter-out scripts/lib,$(wildcard scripts/*)) $(SCRIPT_LIBS) build-aux/* tests/*.sh tests/*.t tests/*/*.sh .ci/run
-	clang-format --dry-run -Werror $(wildcard lib/*.[ch] probe/*.[ch] aggregate/*.[ch] registry/*.[ch] alertd/*.[ch] serve/*.[ch] otlp/*.[ch] tests/unit/*.c tests/bench/*.c)
+	clang-format --dry-run -Werror $(wildcard lib/*.[ch] toolset/*.[ch] probe/*.[ch] aggregate/*.[ch] registry/*.[ch] alertd/*.[ch] serve/*.[ch] otlp/*.[ch] tests/unit/*.c tests/bench/*.c)
 
 format:
-	clang-format -i $(wildcard lib/*.[ch] probe/*.[ch] aggregate/*.[ch] registry/*.[ch] alertd/*.[ch] serve/*.[ch] otlp/*.[ch] tests/unit/*.c tests/bench/*.c)
+	clang-format -i $(wildcard lib/*.[ch] toolset/*.[ch] probe/*.[ch] aggregate/*.[ch] registry/*.[ch] alertd/*.[ch] serve/*.[ch] otlp/*.[ch] tests/unit/*.c tests/bench/*.c)
 
 clean:
 	rm -rf build build-san
@@ -251,7 +253,7 @@ FUZZ_SECONDS ?= 60
 # clang's -fsanitize=undefined, not of gcc's: named, so that it is not missed.
 FUZZ_SAN = -fsanitize=address,undefined,float-cast-overflow -fno-sanitize-recover=all \
            -fno-omit-frame-pointer
-FUZZ_CFLAGS = -std=c11 -D_GNU_SOURCE -Ilib $(VERSION_CFLAGS) $(CURL_CFLAGS) $(PKG_CFLAGS) -O1 -g $(FUZZ_SAN) \
+FUZZ_CFLAGS = -std=c11 -D_GNU_SOURCE -Ilib -Itoolset $(VERSION_CFLAGS) $(CURL_CFLAGS) $(PKG_CFLAGS) -O1 -g $(FUZZ_SAN) \
               $(filter-out -Werror,$(WARN)) -MMD -MP
 FUZZERS = $(patsubst fuzz/%.c,$(FB)/%,$(wildcard fuzz/fuzz_*.c))
 FUZZ_TOOLS = probe aggregate alertd serve

@@ -2,7 +2,7 @@
  * lists.h - the lists a server serves (tools, resources, prompts) kept as
  * content, not only as their hash (mcp-store(7) "Lists"): push keeps each
  * distinct list once by its hash, the verdict and the tools command read
- * them back and diff them (lib/tooldiff.h).
+ * them back and diff them (toolset/toolset.h).
  *
  * A list is the canonical text the probe hashed: the array sorted by its
  * key ("name", or "uri" for resources), JCS; its hash is "sha256:" and the
@@ -18,7 +18,7 @@
 
 #include "buf.h"
 #include "hash.h"
-#include "tooldiff.h"
+#include "toolset.h"
 
 #define AGG_LIST_KINDS 3
 #define AGG_LIST_BYTES (256 << 10)    /* bytes of one list kept; a longer one is refused */

@@ -1,6 +1,6 @@
 /*
  * toolwords.c - a change of a server's tool list, as the verdict carries
- * it (mcp_diff_summary in lib/tooldiff.h), said in words for a summary:
+ * it (mcp_diff_summary in toolset/toolset.h), said in words for a summary:
  * what the regions did and whether it breaks agents.  Every name in it is
  * a server's text: cut to ALERT_TOOL_NAME bytes of whole characters, with
  * what could break a line or turn the text around (controls, line and

@@ -1,5 +1,5 @@
 /*
- * fuzz_diff.c - the list diff (lib/tooldiff.c) on any two lists.
+ * fuzz_diff.c - the list diff (toolset/diff.c) on any two lists.
  *
  * The input: a first byte that picks the kind of list ('r' resources, 'p'
  * prompts, anything else tools), then the list from, a newline, and the
@@ -19,7 +19,7 @@
 /* Copyright (c) 2026 The mcp-uptime authors. ISC licence: see LICENSE. */
 #include "fuzz.h"
 #include "../lib/json.h"
-#include "../lib/tooldiff.h"
+#include "../toolset/toolset.h"
 
 int
 LLVMFuzzerInitialize(int *argc, char ***argv)

@@ -34,7 +34,7 @@ done
 out=$(shellcheck -S warning "${scripts[@]}" 2>&1)
 is "$out" "" "shellcheck -S warning: ${#scripts[@]} scripts"
 
-mapfile -t csrc < <(ls lib/*.[ch] probe/*.[ch] aggregate/*.[ch] registry/*.[ch] alertd/*.[ch] otlp/*.[ch] tests/unit/*.c tests/bench/*.c 2>/dev/null)
+mapfile -t csrc < <(ls lib/*.[ch] toolset/*.[ch] probe/*.[ch] aggregate/*.[ch] registry/*.[ch] alertd/*.[ch] otlp/*.[ch] tests/unit/*.c tests/bench/*.c 2>/dev/null)
 out=$(clang-format --dry-run -Werror "${csrc[@]}" 2>&1 | grep -c 'error:')
 is "$out" 0 "clang-format: ${#csrc[@]} C files formatted"
 

@@ -1,5 +1,5 @@
 /*
- * test_tooldiff.c - unit tests for lib/tooldiff.c, in TAP: every kind of
+ * test_tooldiff.c - unit tests for toolset/diff.c, in TAP: every kind of
  * change and its class, the seeds' rename, the lines and the summary, and
  * hostile lists (10,000 tools renamed, deep schemas, names of 100 KB,
  * control characters, names that are not strings, duplicates).
@@ -13,7 +13,7 @@
 #include <time.h>
 
 #include "json.h"
-#include "tooldiff.h"
+#include "toolset.h"
 #include "tap.h"
 
 static struct mcp_diff d;

@@ -1,5 +1,5 @@
 /*
- * tooldiff.c - the changes between two lists a server served (tools,
+ * diff.c - the changes between two lists a server served (tools,
  * resources, prompts), each classed breaking, review or compatible.
  *
  * Every list and every object in it comes from a server: any JSON at all.
@@ -21,7 +21,7 @@
 
 #include "json.h"
 #include "sha256.h"
-#include "tooldiff.h"
+#include "toolset.h"
 
 #define MAX_DEPTH 32    /* nesting of schemas walked; past it, compared whole */
 #define TEXT_MAX 240    /* a summary's "text" */

@@ -1,5 +1,5 @@
 /*
- * tooldiff.h - what changed between two lists a server served: its tools
+ * toolset.h - the room of the tools a server serves. What changed between two lists a server served: its tools
  * (tools/list), its resources (resources/list) or its prompts
  * (prompts/list), each change classed as agents feel it.
  *
@@ -11,8 +11,8 @@
  * it (JSON, HTML, a mail's text).
  */
 /* Copyright (c) 2026 The mcp-uptime authors. ISC licence: see LICENSE. */
-#ifndef MCP_TOOLDIFF_H
-#define MCP_TOOLDIFF_H
+#ifndef MCP_TOOLSET_H
+#define MCP_TOOLSET_H
 
 #include <stddef.h>
 
