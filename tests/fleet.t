@@ -79,8 +79,14 @@ is "$(states | awk '$1 ~ /^expired-/ { print $3 }' | sort -u) $(states | awk '$1
 # those end at 4 s.
 back=$(jq -s '[.[] | select(.type == "result") | .probe_finished_at] |
     [range(1; length) as $i | .[$i - 1] - .[$i]] | max * 1000 | round' "$TMP/out")
-ok "$([ "$back" -le 2500 ]; echo $?)" \
-    "records are written in the order the targets finished (worst step back: $back ms)"
+# On a machine loaded past that (the sanitizer build beside other work),
+# every target is slow, its DELETE too: the slack grows to half again the
+# slowest target that does not time out, which a record held back for the
+# timeouts (at 4 s, behind fast targets of some ms) still exceeds.
+slowest=$(jq -s '[.[] | select(.type == "result" and .error.code != "timeout") | .ms] | max // 0 | floor' "$TMP/out")
+slack=$((slowest * 3 / 2 > 2500 ? slowest * 3 / 2 : 2500))
+ok "$([ "$back" -le "$slack" ]; echo $?)" \
+    "records are written in the order the targets finished (worst step back: $back ms, slack $slack ms)"
 last_fast=$(jq -r 'select(.type == "result") | .error.code // "ok"' "$TMP/out" | grep -vn '^timeout$' | tail -n 1 | cut -d: -f1)
 first_slow=$(jq -r 'select(.type == "result") | .error.code // "ok"' "$TMP/out" | grep -n '^timeout$' | head -n 1 | cut -d: -f1)
 diag "last record of a fast target #$last_fast, first of a timeout #$first_slow"
