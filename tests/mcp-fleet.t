@@ -265,8 +265,10 @@ fleet -v -c "$TMP/fleet2.conf" >/dev/null 2>"$TMP/err"
 rc=$?
 secs=$(awk -v a="$start" -v b="$EPOCHREALTIME" 'BEGIN { printf "%d", b - a }')
 is "$rc" 1 "a region cut or refused: exit 1"
-[ "$secs" -le 10 ]
-ok $? "the run ends at the 6 s deadline of the hung region (took $secs s)"
+# At the deadline, never the 30 s connect timeout: a loaded machine adds
+# seconds to the ssh and the push that follow the cut, so the bound is 20 s.
+[ "$secs" -le 20 ]
+ok $? "the run ends at the 6 s deadline of the hung region, not at the 30 s connect timeout (took $secs s)"
 like "$(grep 'mcp-fleet: hang: ' "$TMP/err")" "^mcp-fleet: hang: [0-9.]+ s, 0 records, 0 results stored; cut at its 6 s deadline$" \
     "the hung region is cut at its deadline and says so"
 like "$(grep 'mcp-fleet: refused: ' "$TMP/err")" "^mcp-fleet: refused: [0-9.]+ s, 0 records, 0 results stored; ssh failed: .*Connection refused" \
@@ -299,7 +301,9 @@ MCP_NOW=$start fleet -v -c "$TMP/fleet3.conf" >/dev/null 2>"$TMP/err"
 is "$?" 0 "a runner whose target hangs: a good run (exit 0), not a cut"
 like "$(cat "$TMP/err")" "east: [0-9.]+ s, 27 records, 3 results stored$" \
     "the records of every target are stored, the hung one's too"
-like "$(stuck_result "$start")" " east unjudged run_ended$" \
+# run_ended; or, on a machine so loaded that the 5 s ran out before the
+# probe reached it, not_started: either way the run's end, never its own 600 s.
+like "$(stuck_result "$start")" " east unjudged (run_ended|not_started)$" \
     "the hung target is unjudged: its deadline (timeout=600) cut to the run's (-d) before its own ran out"
 wait_for 100 no_stuck_probe
 is "$(pgrep -fc "mcp-probe -r east -f $TMP/targets-stuck" || true)" 0 \
