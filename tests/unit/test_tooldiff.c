@@ -1,5 +1,5 @@
 /*
- * test_tooldiff.c - unit tests for toolset/diff.c, in TAP: every kind of
+ * test_tooldiff.c - unit tests for toolset/ (diff.c, schema.c, class.c, words.c), in TAP: every kind of
  * change and its class, the seeds' rename, the lines and the summary, and
  * hostile lists (10,000 tools renamed, deep schemas, names of 100 KB,
  * control characters, names that are not strings, duplicates).
