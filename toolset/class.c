@@ -1,8 +1,8 @@
 /*
  * class.c - the classes: each change kept, and classed breaking, review
  * or compatible as agents feel it: a schema's change by what it accepts
- * or gives, an annotation read at its default in the MCP specification,
- * a prompt's arguments.
+ * or gives, an annotation and a tool's execution read at their defaults
+ * in the MCP specification, a prompt's arguments.
  */
 /* Copyright (c) 2026 The mcp-uptime authors. ISC licence: see LICENSE. */
 #include <stdio.h>
@@ -181,6 +181,70 @@ void
 td_annotations(struct ctx *c, const cJSON *a, const cJSON *b)
 {
 	td_walk_members(c, a, b, "", 0, hint_member);
+}
+
+/* ---- execution ------------------------------------------------------------------ */
+
+/*
+ * What execution.taskSupport lets a client do, as bits (1 call it plainly,
+ * 2 as a task): absent is "forbidden" (the MCP specification, 2025-11-25);
+ * 0 for a value it does not name.
+ */
+static int
+task_ways(const cJSON *v)
+{
+	const char *s = cJSON_GetStringValue(v);
+
+	if (v == NULL)
+		return 1;
+	if (s == NULL)
+		return 0;
+	return strcmp(s, "forbidden") == 0 ? 1
+	    : strcmp(s, "optional") == 0   ? 3
+	    : strcmp(s, "required") == 0   ? 2
+	                                   : 0;
+}
+
+/*
+ * One member of two tools' execution: taskSupport read at its default (a
+ * change that lets clients call it in fewer ways breaks those that did,
+ * one in more is compatible); any other, review.
+ */
+static void
+exec_member(const struct walk *w, const char *name, const cJSON *a, const cJSON *b)
+{
+	char path[MCP_CH_PATH_MAX + 1], before[MCP_CH_VALUE_MAX + 1], after[MCP_CH_VALUE_MAX + 1];
+	enum mcp_change_class cls = MCP_CH_REVIEW;
+	int wa, wb;
+
+	if (strcmp(name, "taskSupport") == 0 && (wa = task_ways(a)) != 0 &&
+	    (wb = task_ways(b)) != 0) {
+		if (wa == wb)
+			return;
+		cls = (wa & wb) == wa ? MCP_CH_COMPATIBLE : MCP_CH_BREAKING;
+	} else if (td_same(w->c, a, b)) {
+		return;
+	}
+	td_subpath(path, sizeof(path), "execution", name);
+	td_vtext(w->c, before, sizeof(before), a);
+	td_vtext(w->c, after, sizeof(after), b);
+	if (a == NULL)
+		td_cut(before, sizeof(before), ABSENT);
+	if (b == NULL)
+		td_cut(after, sizeof(after), ABSENT);
+	td_emit(w->c, cls, "field_changed", NULL, path, before, after, 0, 0);
+}
+
+/* A tool's execution (absent is {}): each member compared at its default. */
+void
+td_execution(struct ctx *c, const cJSON *a, const cJSON *b)
+{
+	if ((a == NULL || cJSON_IsObject(a)) && (b == NULL || cJSON_IsObject(b))) {
+		td_walk_members(c, a, b, "", 0, exec_member);
+		return;
+	}
+	if (!td_same(c, a, b))
+		td_emit(c, MCP_CH_REVIEW, "field_changed", NULL, "execution", NULL, NULL, 0, 0);
 }
 
 /* ---- prompts' arguments ------------------------------------------------------------ */

@@ -47,6 +47,21 @@ td_cut(char *dst, size_t size, const char *s)
 }
 
 /*
+ * A name (a tool's, a URI) into dst: cut as td_cut does, and a cut one
+ * ends in an ellipsis within size, as the manuals promise ("get_dat…").
+ */
+void
+td_cut_name(char *dst, size_t size, const char *s)
+{
+	if (strnlen(s, size) < size) {
+		td_cut(dst, size, s);
+		return;
+	}
+	td_cut(dst, size - 3, s);
+	strcat(dst, "\xe2\x80\xa6");
+}
+
+/*
  * The canonical text of v into out (JCS; a tree that is not I-JSON, say a
  * member twice, as it is written; NULL as ABSENT).  Two values are the
  * same when these texts are.  0, or -1 out of memory.
@@ -213,18 +228,69 @@ td_ents_get(const struct ents *s, const char *k)
 }
 
 /*
- * The members of the objects a and b merged by name, each given to fn once
- * (a name on one side only with NULL for the other), in the order of the
- * names; stops when memory runs out.
+ * The members of the schema obj over those of under, the target of its
+ * local $ref: obj's own come first and win, its "$ref" is left out.  The
+ * keys are borrowed.
  */
+int
+td_ents_over(struct ctx *c, const cJSON *obj, const cJSON *under, struct ents *s)
+{
+	const cJSON *m;
+	size_t n = 0;
+
+	s->e = NULL;
+	s->n = 0;
+	for (m = obj->child; m != NULL; m = m->next)
+		n++;
+	for (m = under->child; m != NULL; m = m->next)
+		n++;
+	if (n == 0)
+		return 0;
+	if ((s->e = calloc(n, sizeof(*s->e))) == NULL) {
+		c->oom = 1;
+		return -1;
+	}
+	n = 0;
+	for (m = obj->child; m != NULL; m = m->next, n++)
+		if (m->string != NULL && strcmp(m->string, "$ref") != 0)
+			s->e[s->n++] = (struct ent){m->string, m, n};
+	for (m = under->child; m != NULL; m = m->next, n++)
+		if (m->string != NULL)
+			s->e[s->n++] = (struct ent){m->string, m, n};
+	ents_sort(s);
+	return 0;
+}
+
+/*
+ * The members of two objects, sorted (sa, sb), merged by name: each name
+ * given to fn once (a name on one side only with NULL for the other), in
+ * the order of the names; stops when memory runs out.
+ */
+void
+td_walk_ents(struct ctx *c, const struct ents *sa, const struct ents *sb, const char *path,
+    int depth, member_fn *fn)
+{
+	struct walk w = {c, path, sa, sb, depth};
+	size_t i = 0, j = 0;
+	int r;
+
+	while (!c->oom && (i < sa->n || j < sb->n)) {
+		r = i == sa->n ? 1 : j == sb->n ? -1 : strcmp(sa->e[i].key, sb->e[j].key);
+		if (r < 0)
+			fn(&w, sa->e[i].key, sa->e[i].v, NULL), i++;
+		else if (r > 0)
+			fn(&w, sb->e[j].key, NULL, sb->e[j].v), j++;
+		else
+			fn(&w, sa->e[i].key, sa->e[i].v, sb->e[j].v), i++, j++;
+	}
+}
+
+/* The members of the objects a and b walked together (td_walk_ents). */
 void
 td_walk_members(
     struct ctx *c, const cJSON *a, const cJSON *b, const char *path, int depth, member_fn *fn)
 {
 	struct ents sa, sb;
-	struct walk w = {c, path, &sa, &sb, depth};
-	size_t i = 0, j = 0;
-	int r;
 
 	if (td_ents_of(c, a, NULL, &sa) == -1)
 		return;
@@ -232,15 +298,7 @@ td_walk_members(
 		free(sa.e);
 		return;
 	}
-	while (!c->oom && (i < sa.n || j < sb.n)) {
-		r = i == sa.n ? 1 : j == sb.n ? -1 : strcmp(sa.e[i].key, sb.e[j].key);
-		if (r < 0)
-			fn(&w, sa.e[i].key, sa.e[i].v, NULL), i++;
-		else if (r > 0)
-			fn(&w, sb.e[j].key, NULL, sb.e[j].v), j++;
-		else
-			fn(&w, sa.e[i].key, sa.e[i].v, sb.e[j].v), i++, j++;
-	}
+	td_walk_ents(c, &sa, &sb, path, depth, fn);
 	free(sa.e);
 	free(sb.e);
 }
@@ -313,6 +371,7 @@ diff_output(struct ctx *c, const cJSON *a, const cJSON *b)
 		td_emit(c, MCP_CH_REVIEW, "output_schema_removed", NULL, NULL, NULL, NULL, 0, 0);
 	} else {
 		c->mode = OUT;
+		td_schema_roots(c, a, b);
 		td_schema(c, "", a, b, 0);
 		c->mode = IN;
 	}
@@ -328,6 +387,7 @@ diff_field(struct ctx *c, const char *name, const cJSON *a, const cJSON *b)
 		return; /* the key: the same, or a rename said already */
 	if (kind == MCP_LIST_TOOLS && strcmp(name, "inputSchema") == 0) {
 		c->mode = IN;
+		td_schema_roots(c, a, b);
 		/* The walk compares its parts; a whole compare would repeat it. */
 		td_schema(c, "", a, b, 0);
 		return;
@@ -338,6 +398,8 @@ diff_field(struct ctx *c, const char *name, const cJSON *a, const cJSON *b)
 		diff_output(c, a, b);
 	else if (kind == MCP_LIST_TOOLS && strcmp(name, "annotations") == 0)
 		td_annotations(c, a, b);
+	else if (kind == MCP_LIST_TOOLS && strcmp(name, "execution") == 0)
+		td_execution(c, a, b);
 	else if (kind == MCP_LIST_PROMPTS && strcmp(name, "arguments") == 0)
 		td_arguments(c, a, b);
 	else
@@ -458,7 +520,7 @@ say_removed(struct ctx *c, const struct lone *rm, size_t nr)
 	size_t i;
 
 	for (i = 0; i < nr && !c->oom; i++) {
-		td_cut(c->item, sizeof(c->item), rm[i].e->key);
+		td_cut_name(c->item, sizeof(c->item), rm[i].e->key);
 		if (rm[i].mate == NULL) {
 			td_emit(c, MCP_CH_BREAKING,
 			    kind == MCP_LIST_TOOLS         ? "tool_removed"
@@ -471,7 +533,7 @@ say_removed(struct ctx *c, const struct lone *rm, size_t nr)
 		    kind == MCP_LIST_TOOLS ? "tool_renamed" : "prompt_renamed", rm[i].mate->key,
 		    NULL, NULL, NULL, 1, 0);
 		/* What else changed is told of the new name. */
-		td_cut(c->item, sizeof(c->item), rm[i].mate->key);
+		td_cut_name(c->item, sizeof(c->item), rm[i].mate->key);
 		diff_item(c, rm[i].e->v, rm[i].mate->v);
 	}
 }
@@ -485,7 +547,7 @@ say_added(struct ctx *c, const struct lone *ad, size_t na)
 	for (i = 0; i < na && !c->oom; i++) {
 		if (ad[i].mate != NULL)
 			continue;
-		td_cut(c->item, sizeof(c->item), ad[i].e->key);
+		td_cut_name(c->item, sizeof(c->item), ad[i].e->key);
 		td_emit(c, MCP_CH_COMPATIBLE,
 		    kind == MCP_LIST_TOOLS         ? "tool_added"
 		        : kind == MCP_LIST_PROMPTS ? "prompt_added"
@@ -533,7 +595,7 @@ merge_lists(struct ctx *c, const struct ents *fa, const struct ents *fb)
 		/* fb is sorted as fa is: the item of the same key is found walking forward. */
 		while (strcmp(fb->e[j].key, e->key) != 0)
 			j++;
-		td_cut(c->item, sizeof(c->item), e->key);
+		td_cut_name(c->item, sizeof(c->item), e->key);
 		diff_item(c, e->v, fb->e[j].v);
 	}
 	say_added(c, ad, na);

@@ -393,7 +393,8 @@ enum kw {
 	KW_ITEMS,
 	KW_DESCRIPTION,
 	KW_TITLE,
-	KW_MINOR
+	KW_MINOR,
+	KW_IGNORE /* no change an agent feels: $schema, and the definitions $refs reach */
 };
 
 static const struct {
@@ -401,9 +402,12 @@ static const struct {
 	enum kw kw;
 } keywords[] = {
     {"$comment", KW_MINOR},
+    {"$defs", KW_IGNORE},
+    {"$schema", KW_IGNORE},
     {"additionalProperties", KW_ADDITIONAL},
     {"const", KW_PRESENCE},
     {"default", KW_MINOR},
+    {"definitions", KW_IGNORE},
     {"deprecated", KW_MINOR},
     {"description", KW_DESCRIPTION},
     {"enum", KW_ENUM},
@@ -446,6 +450,8 @@ diff_keyword(struct ctx *c, const char *path, const char *name, const cJSON *va,
 	char before[MCP_CH_VALUE_MAX + 1], after[MCP_CH_VALUE_MAX + 1];
 	int kw = kw_of(name);
 
+	if (kw == KW_IGNORE)
+		return;
 	/* properties, required, items and enum find their own changes; the rest compare whole. */
 	if (kw != KW_PROPS && kw != KW_REQUIRED && kw != KW_ITEMS && kw != KW_ENUM &&
 	    td_same(c, va, vb))
@@ -508,11 +514,140 @@ schema_member(const struct walk *w, const char *name, const cJSON *a, const cJSO
 	diff_keyword(w->c, w->path, name, a, b, w->sa, w->sb, w->depth);
 }
 
-/* Two schemas at path: every keyword of either, merged by name. */
+/*
+ * The value at the JSON pointer p (RFC 6901, as a URI fragment: "" or
+ * "/properties/a", %-escapes and ~0 ~1 decoded) in root, or NULL.  Each
+ * step looks one member up: the cost is the size of the objects on the
+ * way, bounded by the schema's.
+ */
+static const cJSON *
+pointer(const cJSON *root, const char *p)
+{
+	static const char hex[] = "0123456789abcdef0123456789ABCDEF";
+	const char *h1, *h2;
+	char raw[256], tok[256];
+	const cJSON *v = root;
+	size_t n, i, k;
+
+	while (v != NULL && *p == '/') {
+		/* The URI's %-escapes first, then the pointer's ~1 and ~0. */
+		for (p++, n = 0; *p != '\0' && *p != '/'; p++) {
+			if (n == sizeof(raw) - 1)
+				return NULL;
+			if (*p == '%' && p[1] != '\0' && p[2] != '\0' &&
+			    (h1 = strchr(hex, p[1])) != NULL && (h2 = strchr(hex, p[2])) != NULL)
+				raw[n++] = (char)(((h1 - hex) % 16) * 16 + (h2 - hex) % 16), p += 2;
+			else
+				raw[n++] = *p;
+		}
+		for (i = 0, k = 0; i < n; i++, k++)
+			if (raw[i] == '~' && i + 1 < n && (raw[i + 1] == '0' || raw[i + 1] == '1'))
+				tok[k] = raw[++i] == '0' ? '~' : '/';
+			else
+				tok[k] = raw[i];
+		tok[k] = '\0';
+		if (cJSON_IsArray(v))
+			v = strspn(tok, "0123456789") == k && k > 0 && k < 9
+			    ? cJSON_GetArrayItem(v, atoi(tok))
+			    : NULL;
+		else
+			v = cJSON_GetObjectItemCaseSensitive(v, tok);
+	}
+	return *p == '\0' ? v : NULL;
+}
+
+/* The target of the local $ref of the schema s in root, through REF_HOPS $refs at most. */
+static const cJSON *
+ref_target(const cJSON *root, const cJSON *s)
+{
+	const cJSON *r = cJSON_GetObjectItemCaseSensitive(s, "$ref"), *t = NULL;
+	int hop;
+
+	for (hop = 0; hop < REF_HOPS && cJSON_IsString(r) && r->valuestring[0] == '#'; hop++) {
+		if ((t = pointer(root, r->valuestring + 1)) == NULL || !cJSON_IsObject(t))
+			return NULL;
+		/* A target that is only a $ref again is followed; one with more is where it ends. */
+		if (t->child == NULL || t->child->next != NULL ||
+		    strcmp(t->child->string, "$ref") != 0)
+			return t;
+		r = t->child;
+	}
+	return NULL;
+}
+
+/*
+ * The target of the schema s's local $ref on side k, to walk in its
+ * place; NULL for no $ref, one that leads nowhere, one whose target is
+ * walked already above (a cycle), and past REF_MAX (*over set: compared
+ * whole instead).
+ */
+static const cJSON *
+deref(struct ctx *c, int k, const cJSON *s, int *over)
+{
+	const cJSON *t = ref_target(c->root[k], s);
+	size_t i;
+
+	if (t == NULL || t == s || c->nref[k] == sizeof(c->ref[k]) / sizeof(c->ref[k][0]))
+		return NULL;
+	for (i = 0; i < c->nref[k]; i++)
+		if (c->ref[k][i] == t)
+			return NULL;
+	if (c->refs == REF_MAX) {
+		*over = 1;
+		return NULL;
+	}
+	c->refs++;
+	return t;
+}
+
+void
+td_schema_roots(struct ctx *c, const cJSON *a, const cJSON *b)
+{
+	c->root[0] = a;
+	c->root[1] = b;
+	/* The roots are walked already: a $ref to one ("#") is a cycle. */
+	c->ref[0][0] = a;
+	c->ref[1][0] = b;
+	c->nref[0] = c->nref[1] = 1;
+	c->refs = 0;
+}
+
+/*
+ * Two schemas, one of them or both a local $ref followed (ta, tb: the
+ * targets, or NULL): the members of each over its target's, walked
+ * together, each target kept on its side's stack meanwhile.
+ */
+static void
+walk_refs(struct ctx *c, const char *path, const cJSON *a, const cJSON *b, const cJSON *ta,
+    const cJSON *tb, int depth)
+{
+	struct ents sa = {0}, sb = {0};
+
+	if ((ta != NULL ? td_ents_over(c, a, ta, &sa) : td_ents_of(c, a, NULL, &sa)) == 0 &&
+	    (tb != NULL ? td_ents_over(c, b, tb, &sb) : td_ents_of(c, b, NULL, &sb)) == 0) {
+		if (ta != NULL)
+			c->ref[0][c->nref[0]++] = ta;
+		if (tb != NULL)
+			c->ref[1][c->nref[1]++] = tb;
+		td_walk_ents(c, &sa, &sb, path, depth, schema_member);
+		c->nref[0] -= ta != NULL;
+		c->nref[1] -= tb != NULL;
+	}
+	free(sa.e);
+	free(sb.e);
+}
+
+/*
+ * Two schemas at path: every keyword of either, merged by name.  A local
+ * $ref (zod emits one for a schema used twice) is walked as its target,
+ * so that a type changed through it is said as the types it names.
+ */
 void
 td_schema(struct ctx *c, const char *path, const cJSON *a, const cJSON *b, int depth)
 {
 	char before[MCP_CH_VALUE_MAX + 1], after[MCP_CH_VALUE_MAX + 1];
+	const cJSON *ta, *tb;
+	int over = 0;
 
 	if (depth > MAX_DEPTH || !cJSON_IsObject(a) || !cJSON_IsObject(b)) {
 		/* Too deep to walk, or a boolean schema: compared whole. */
@@ -526,5 +661,17 @@ td_schema(struct ctx *c, const char *path, const cJSON *a, const cJSON *b, int d
 		td_emit_ev(c, EV_OTHER, path, before, after);
 		return;
 	}
+	ta = deref(c, 0, a, &over);
+	tb = deref(c, 1, b, &over);
+	if (ta != NULL || tb != NULL) {
+		walk_refs(c, path, a, b, ta, tb, depth);
+		return;
+	}
 	td_walk_members(c, a, b, path, depth, schema_member);
+	/* Past REF_MAX, the same $ref on both sides: what it points at, compared whole. */
+	if (over &&
+	    td_same(c, cJSON_GetObjectItemCaseSensitive(a, "$ref"),
+	        cJSON_GetObjectItemCaseSensitive(b, "$ref")) &&
+	    !td_same(c, ref_target(c->root[0], a), ref_target(c->root[1], b)))
+		td_emit_ev(c, EV_OTHER, path, "$ref", "$ref");
 }

@@ -10,29 +10,35 @@
 
 #include "diffint.h"
 #include "json.h"
+#include "text.h"
 
 /* ---- saying it ----------------------------------------------------------------------- */
 
 /*
- * A server's text for a person's line: a control character, DEL or a
- * byte that starts no UTF-8 character is written \xHH, so that one change
- * stays one line and no escape sequence reaches a terminal; when quoted,
- * " and \ are escaped too.
+ * A server's text for a person's line: each byte of what a reader would
+ * not see as text (a control, DEL, a line separator, a bidirectional
+ * control, a zero-width or tag character, a byte that starts no UTF-8
+ * character: lib/text.h) is written \xHH, so that one change stays one
+ * line, no escape sequence reaches a terminal and nothing hides or turns
+ * the text around; when quoted, " and \ are escaped too.
  */
 static int
 put_text(struct mcp_buf *b, const char *s, int quoted)
 {
-	size_t n = strlen(s), i = 0, k;
+	size_t n = strlen(s), i = 0, k, j;
 	unsigned long cp;
-	int rc = 0;
+	int rc = 0, bad, unsafe;
 
 	if (quoted)
 		rc |= mcp_buf_addc(b, '"');
 	while (i < n && rc == 0) {
-		k = mcp_utf8_decode(s + i, n - i, &cp);
-		if (k == 0 || cp < 0x20 || cp == 0x7f) {
-			rc |= mcp_buf_addf(b, "\\x%02x", (unsigned char)s[i]);
-			k = 1;
+		if ((k = mcp_utf8_decode(s + i, n - i, &cp)) == 0)
+			k = 1, bad = 1;
+		else
+			bad = mcp_text_char(s + i, &unsafe) != k || unsafe;
+		if (bad) {
+			for (j = 0; j < k; j++)
+				rc |= mcp_buf_addf(b, "\\x%02x", (unsigned char)s[i + j]);
 		} else if (quoted && (cp == '"' || cp == '\\')) {
 			rc |= mcp_buf_addc(b, '\\') | mcp_buf_addc(b, (char)cp);
 		} else {
