@@ -7,7 +7,7 @@
 /*
  * 1 for C0, DEL, C1, U+2028/9, the bidirectional controls (U+061C,
  * U+200E/F, U+202A-E, U+2066-9), the invisible ones (U+180E, U+200B-D,
- * U+2060-4, U+206A-F, U+FEFF, the tag characters U+E0000-U+E007F), or a
+ * U+2060-4, U+FEFF, the tag characters U+E0000-U+E007F), or a
  * stray byte.
  */
 static int
@@ -25,7 +25,7 @@ unsafe_char(const unsigned char *s, size_t n)
 		return s[1] == 0xbb && s[2] == 0xbf;
 	return s[0] == 0xe2 &&
 	    ((s[1] == 0x80 && ((s[2] >= 0x8b && s[2] <= 0x8f) || (s[2] >= 0xa8 && s[2] <= 0xae))) ||
-	        (s[1] == 0x81 && s[2] >= 0xa0 && s[2] <= 0xaf && s[2] != 0xa5));
+	        (s[1] == 0x81 && s[2] >= 0xa0 && s[2] <= 0xa9 && s[2] != 0xa5));
 }
 
 size_t
