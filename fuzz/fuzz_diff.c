@@ -1,5 +1,5 @@
 /*
- * fuzz_diff.c - the list diff (toolset/diff.c) on any two lists.
+ * fuzz_diff.c - the list diff (toolset/diff.c, schema.c, class.c, words.c) on any two lists.
  *
  * The input: a first byte that picks the kind of list ('r' resources, 'p'
  * prompts, anything else tools), then the list from, a newline, and the

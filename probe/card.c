@@ -5,17 +5,21 @@
  * members and against what the server itself answered.  A posture only:
  * it never changes the target's state, and no credential goes with it.
  *
- * The places: <url>/server-card (the current draft of the Server Card
- * extension), <origin>/.well-known/mcp/server-card.json and
- * <origin>/.well-known/mcp.json (in the wild).  The shapes: the current
- * one (name, version, remotes[{type,url}], supportedProtocolVersions) and
- * the one in the wild (serverInfo{name,version}, transport{type,url}).
+ * The places, as the Server Card extension's discovery says:
+ * <url>/server-card, then the card the MCP Catalog at
+ * <origin>/.well-known/mcp/catalog.json names for this server; then, as
+ * servers still serve them, <origin>/.well-known/mcp/server-card.json and
+ * <origin>/.well-known/mcp.json.  The shapes: the extension's schema as
+ * published ($schema, name, version, description; remotes[{type,url}]
+ * and each remote's supportedProtocolVersions optional) and the one in
+ * the wild (serverInfo{name,version}, transport{type,url}).
  */
 /* Copyright (c) 2026 The mcp-uptime authors. ISC licence: see LICENSE. */
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "json.h"
 #include "mcp.h"
@@ -23,7 +27,10 @@
 
 /* A card's body, at the most: a card is a page of JSON. */
 #define CARD_MAX (64 * 1024)
-#define CARD_PLACES 3
+/* The places, in order; CARD_ENTRY is the card the catalog names, asked only when it names one. */
+enum { CARD_SUFFIX, CARD_CATALOG, CARD_ENTRY, CARD_WK, CARD_MCPJSON, CARD_PLACES };
+#define CARD_ENTRIES 64   /* a catalog's entries read */
+#define CARD_DESC_MAX 100 /* characters of a card's description (the schema's maxLength) */
 
 /* One more problem of the card, at most CARD_PROBLEMS of them (cut when written). */
 static void __attribute__((format(printf, 2, 3))) problem(struct probe *p, const char *fmt, ...)
@@ -42,15 +49,17 @@ static void __attribute__((format(printf, 2, 3))) problem(struct probe *p, const
 }
 
 /*
- * Place n of the card (0 to CARD_PLACES - 1) into buf: the target's URL
- * without its user, password, query or fragment, its path made the
- * place's.  -1 when it does not fit.
+ * Place n of the card (but CARD_ENTRY) into buf: the target's URL without
+ * its user, password, query or fragment, its path made the place's.  -1
+ * when it does not fit.
  */
 static int
 card_url(const struct probe *p, int n, char *buf, size_t len)
 {
-	static const char *const wk[] = {
-	    NULL, "/.well-known/mcp/server-card.json", "/.well-known/mcp.json"};
+	static const char *const wk[CARD_PLACES] = {
+	    [CARD_CATALOG] = "/.well-known/mcp/catalog.json",
+	    [CARD_WK] = "/.well-known/mcp/server-card.json",
+	    [CARD_MCPJSON] = "/.well-known/mcp.json"};
 	CURLU *u = curl_url();
 	char *path = NULL, *out = NULL, place[2048];
 	size_t k;
@@ -59,7 +68,7 @@ card_url(const struct probe *p, int n, char *buf, size_t len)
 	if (u == NULL || curl_url_set(u, CURLUPART_URL, p->t->url, 0) != CURLUE_OK ||
 	    curl_url_get(u, CURLUPART_PATH, &path, 0) != CURLUE_OK)
 		goto out;
-	if (n == 0) {
+	if (n == CARD_SUFFIX) {
 		k = strlen(path);
 		while (k > 0 && path[k - 1] == '/')
 			k--;
@@ -93,33 +102,104 @@ str_of(const cJSON *o, const char *k)
 	return cJSON_IsString(v) && v->valuestring[0] != '\0' ? v->valuestring : NULL;
 }
 
-/* The required members of the current shape; 0 when all are there. */
+/* 1 when v is absent or an array of strings. */
+static int
+strs_ok(const cJSON *v)
+{
+	const cJSON *e;
+
+	if (v == NULL)
+		return 1;
+	if (!cJSON_IsArray(v))
+		return 0;
+	cJSON_ArrayForEach(e, v) if (!cJSON_IsString(e)) return 0;
+	return 1;
+}
+
+#define ALNUM "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
+
+/* 1 for a name as the schema has it: namespace/name, 3 to 200 bytes. */
+static int
+reverse_dns(const char *s)
+{
+	size_t n = strlen(s), a = strspn(s, ALNUM ".-");
+
+	return n >= 3 && n <= 200 && a > 0 && s[a] == '/' && a + 1 < n &&
+	    strspn(s + a + 1, ALNUM "._-") == n - a - 1;
+}
+
+/* The characters of the UTF-8 text s (its bytes that start one). */
+static size_t
+chars(const char *s)
+{
+	size_t n = 0;
+
+	for (; *s != '\0'; s++)
+		n += ((unsigned char)*s & 0xc0) != 0x80;
+	return n;
+}
+
+/* One remote of the published shape; 0 when it is one. */
+static int
+check_remote(struct probe *p, const cJSON *e)
+{
+	const char *t = str_of(e, "type");
+	char q[MCP_QUOTED_MAX];
+
+	if (t == NULL || str_of(e, "url") == NULL) {
+		problem(p, "a remote without a type and a url (strings)");
+		return 1;
+	}
+	if (strcmp(t, "streamable-http") != 0 && strcmp(t, "sse") != 0) {
+		problem(p, "a remote of type %s (streamable-http or sse)",
+		    mcp_json_quoted(q, sizeof(q), t));
+		return 1;
+	}
+	if (!strs_ok(cJSON_GetObjectItemCaseSensitive(e, "supportedProtocolVersions"))) {
+		problem(p, "a remote's supportedProtocolVersions is not an array of strings");
+		return 1;
+	}
+	return 0;
+}
+
+/*
+ * The members the extension's schema requires ($schema, name, version,
+ * description) and the shape of those it allows (remotes, each remote's
+ * supportedProtocolVersions; the top-level one of earlier drafts); 0 when
+ * all are right.  Members it does not name are not judged.
+ */
 static int
 check_new(struct probe *p, const cJSON *c)
 {
-	const cJSON *r = cJSON_GetObjectItemCaseSensitive(c, "remotes");
-	const cJSON *v = cJSON_GetObjectItemCaseSensitive(c, "supportedProtocolVersions");
-	const cJSON *e;
+	const cJSON *r = cJSON_GetObjectItemCaseSensitive(c, "remotes"), *e;
+	const char *name = str_of(c, "name"), *desc = str_of(c, "description");
+	char q[MCP_QUOTED_MAX];
 	int bad = 0;
 
-	if (str_of(c, "name") == NULL)
+	if (str_of(c, "$schema") == NULL)
+		bad = 1, problem(p, "no $schema (a string)");
+	if (name == NULL)
 		bad = 1, problem(p, "no name (a string)");
+	else if (!reverse_dns(name))
+		bad = 1,
+		problem(p, "name %s is not namespace/name (reverse DNS)",
+		    mcp_json_quoted(q, sizeof(q), name));
 	if (str_of(c, "version") == NULL)
 		bad = 1, problem(p, "no version (a string)");
-	if (!cJSON_IsArray(r) || cJSON_GetArraySize(r) == 0)
-		bad = 1, problem(p, "no remotes (an array of {type, url})");
-	cJSON_ArrayForEach(e, r) if (str_of(e, "type") == NULL || str_of(e, "url") == NULL)
-	{
-		bad = 1, problem(p, "a remote without a type and a url (strings)");
-		break;
-	}
-	if (!cJSON_IsArray(v))
-		bad = 1, problem(p, "no supportedProtocolVersions (an array of strings)");
-	cJSON_ArrayForEach(e, v) if (!cJSON_IsString(e))
-	{
+	if (desc == NULL)
+		bad = 1, problem(p, "no description (a string)");
+	else if (chars(desc) > CARD_DESC_MAX)
+		bad = 1, problem(p, "a description past %d characters", CARD_DESC_MAX);
+	if (r != NULL && !cJSON_IsArray(r))
+		bad = 1, problem(p, "remotes is not an array of {type, url}");
+	else
+		cJSON_ArrayForEach(e, r) if (check_remote(p, e))
+		{
+			bad = 1;
+			break;
+		}
+	if (!strs_ok(cJSON_GetObjectItemCaseSensitive(c, "supportedProtocolVersions")))
 		bad = 1, problem(p, "supportedProtocolVersions holds a non-string");
-		break;
-	}
 	return bad;
 }
 
@@ -183,44 +263,86 @@ same_endpoint(const struct probe *p, const char *url)
 	return tmpl_match(b, a);
 }
 
+/* 1 when the array of strings v holds s. */
+static int
+has_str(const cJSON *v, const char *s)
+{
+	const cJSON *e;
+
+	cJSON_ArrayForEach(e, v) if (cJSON_IsString(e) && strcmp(e->valuestring, s) == 0) return 1;
+	return 0;
+}
+
+/*
+ * 1 when the card's name is the server's: the same, or (a reverse-DNS
+ * name, "example-org/weather") its part after the '/' the server's.
+ */
+static int
+same_name(const char *card, const char *server)
+{
+	const char *slash = strrchr(card, '/');
+
+	return strcmp(card, server) == 0 || (slash != NULL && strcmp(slash + 1, server) == 0);
+}
+
+/* The card's remotes against the probed URL and the version negotiated; 0 when they agree. */
+static int
+remotes_agree(struct probe *p, const cJSON *c)
+{
+	const cJSON *r = cJSON_GetObjectItemCaseSensitive(c, "remotes"), *e, *v;
+	int hit = 0, lacks = 0;
+
+	cJSON_ArrayForEach(e, r) if (same_endpoint(p, str_of(e, "url")))
+	{
+		hit = 1;
+		v = cJSON_GetObjectItemCaseSensitive(e, "supportedProtocolVersions");
+		lacks |= v != NULL && p->proto[0] != '\0' && !has_str(v, p->proto);
+	}
+	if (lacks)
+		problem(p,
+		    "the remote's supportedProtocolVersions lacks %s, the version the server "
+		    "negotiated",
+		    p->proto);
+	/* No remote at all: nothing to hold the URL to (the schema makes them optional). */
+	if (!hit && cJSON_GetArraySize(r) > 0)
+		problem(p, "no remote is the probed URL");
+	return lacks || (!hit && cJSON_GetArraySize(r) > 0);
+}
+
 /* The card against what the server answered; 0 when nothing disagrees. */
 static int
 consistent(struct probe *p, const cJSON *c, int fresh)
 {
 	const cJSON *srv = cJSON_GetObjectItemCaseSensitive(p->steps[S_INIT].detail, "server");
-	const cJSON *r, *e;
-	const char *cv, *sv = str_of(srv, "version");
+	const cJSON *info = cJSON_GetObjectItemCaseSensitive(c, "serverInfo"), *v;
+	const char *cv, *sv = str_of(srv, "version"), *cn, *sn = str_of(srv, "name");
 	char q1[MCP_QUOTED_MAX], q2[MCP_QUOTED_MAX];
-	int bad = 0, hit = 0;
+	int bad = 0;
 
-	cv = fresh ? str_of(c, "version")
-	           : str_of(cJSON_GetObjectItemCaseSensitive(c, "serverInfo"), "version");
+	cv = fresh ? str_of(c, "version") : str_of(info, "version");
+	cn = fresh ? str_of(c, "name") : str_of(info, "name");
+	if (sn != NULL && !same_name(cn, sn))
+		bad = 1,
+		problem(p, "name %s is not the server's own %s",
+		    mcp_json_quoted(q1, sizeof(q1), cn), mcp_json_quoted(q2, sizeof(q2), sn));
 	if (sv != NULL && strcmp(cv, sv) != 0)
 		bad = 1,
 		problem(p, "version %s is not the server's own %s",
 		    mcp_json_quoted(q1, sizeof(q1), cv), mcp_json_quoted(q2, sizeof(q2), sv));
-	if (fresh && p->proto[0] != '\0') {
-		cJSON_ArrayForEach(
-		    e, cJSON_GetObjectItemCaseSensitive(c, "supportedProtocolVersions")) hit |=
-		    strcmp(e->valuestring, p->proto) == 0;
-		if (!hit)
-			bad = 1,
-			problem(p,
-			    "supportedProtocolVersions lacks %s, the version the "
-			    "server negotiated",
-			    p->proto);
+	if (!fresh) {
+		if (!same_endpoint(
+		        p, str_of(cJSON_GetObjectItemCaseSensitive(c, "transport"), "url")))
+			bad = 1, problem(p, "no transport url is the probed URL");
+		return bad;
 	}
-	hit = 0;
-	if (fresh) {
-		r = cJSON_GetObjectItemCaseSensitive(c, "remotes");
-		cJSON_ArrayForEach(e, r) hit |= same_endpoint(p, str_of(e, "url"));
-	} else {
-		r = cJSON_GetObjectItemCaseSensitive(c, "transport");
-		hit = same_endpoint(p, str_of(r, "url"));
-	}
-	if (!hit)
-		bad = 1, problem(p, "no %s is the probed URL", fresh ? "remote" : "transport url");
-	return bad;
+	v = cJSON_GetObjectItemCaseSensitive(c, "supportedProtocolVersions");
+	if (v != NULL && p->proto[0] != '\0' && !has_str(v, p->proto))
+		bad = 1,
+		problem(p,
+		    "supportedProtocolVersions lacks %s, the version the "
+		    "server negotiated",
+		    p->proto);
+	return remotes_agree(p, c) || bad;
 }
 
 /* The card found at place p->card_try: its posture. */
@@ -286,6 +408,84 @@ found(struct probe *p, const struct xfer *x)
 
 static void card_next(struct probe *p);
 
+/* 1 when the URLs a and b have one origin: scheme, host and port. */
+static int
+same_origin(const char *a, const char *b)
+{
+	static const CURLUPart part[] = {CURLUPART_SCHEME, CURLUPART_HOST, CURLUPART_PORT};
+	CURLU *ua = curl_url(), *ub = curl_url();
+	char *x, *y;
+	size_t i;
+	int same = ua != NULL && ub != NULL && curl_url_set(ua, CURLUPART_URL, a, 0) == CURLUE_OK &&
+	    curl_url_set(ub, CURLUPART_URL, b, 0) == CURLUE_OK;
+
+	for (i = 0; same && i < sizeof(part) / sizeof(part[0]); i++) {
+		x = y = NULL;
+		same = curl_url_get(ua, part[i], &x, CURLU_DEFAULT_PORT) == CURLUE_OK &&
+		    curl_url_get(ub, part[i], &y, CURLU_DEFAULT_PORT) == CURLUE_OK &&
+		    strcasecmp(x, y) == 0;
+		curl_free(x);
+		curl_free(y);
+	}
+	curl_url_cleanup(ua);
+	curl_url_cleanup(ub);
+	return same;
+}
+
+/*
+ * The card the catalog (an MCP Catalog: specVersion, entries[] of type
+ * application/mcp-server-card+json with a url) names for this server:
+ * the entry at <url>/server-card or under the target's path, else the
+ * only one on the target's origin, else the only one; it must be on the
+ * target's origin (a catalog may name other
+ * domains' servers: not this probe's to ask).  Into buf, or -1 with a
+ * problem said.
+ */
+static int
+catalog_entry(struct probe *p, const cJSON *cat, char *buf, size_t len)
+{
+	const cJSON *ents = cJSON_GetObjectItemCaseSensitive(cat, "entries"), *e;
+	const char *u, *pick = NULL, *only = NULL, *local = NULL;
+	char suffix[2048], base[2048];
+	int n = 0, nlocal = 0, seen = 0;
+
+	if (!cJSON_IsObject(cat) || str_of(cat, "specVersion") == NULL || !cJSON_IsArray(ents))
+		return -1;
+	if (card_url(p, CARD_SUFFIX, suffix, sizeof(suffix)) == -1)
+		return -1;
+	/* The target's own path: <url>/server-card less its last part. */
+	snprintf(
+	    base, sizeof(base), "%.*s/", (int)(strlen(suffix) - strlen("/server-card")), suffix);
+	cJSON_ArrayForEach(e, ents)
+	{
+		if (seen++ == CARD_ENTRIES)
+			break;
+		u = str_of(e, "url");
+		if (u == NULL || !str_of(e, "type") ||
+		    strcmp(str_of(e, "type"), "application/mcp-server-card+json") != 0)
+			continue;
+		n++, only = u;
+		if (pick == NULL && (strcmp(u, suffix) == 0 || strncmp(u, base, strlen(base)) == 0))
+			pick = u;
+		if (same_origin(u, p->t->url))
+			nlocal++, local = u;
+	}
+	if (pick == NULL)
+		pick = nlocal == 1 ? local : n == 1 ? only : NULL;
+	if (pick == NULL) {
+		problem(p, "the catalog names %d card%s, none of them this server's", n,
+		    n == 1 ? "" : "s");
+		return -1;
+	}
+	if (!same_origin(pick, p->t->url)) {
+		problem(p, "the catalog's card is on another origin: not asked");
+		return -1;
+	}
+	if ((size_t)snprintf(buf, len, "%s", pick) >= len)
+		return -1;
+	return 0;
+}
+
 static void
 on_card(struct xfer *x, CURLcode rc)
 {
@@ -295,6 +495,22 @@ on_card(struct xfer *x, CURLcode rc)
 	if (p->cut_code != NULL || runner_ending(p->r)) {
 		p->card_state = CARD_DONE;
 		finish(p);
+		return;
+	}
+	if (p->card_try == CARD_CATALOG) {
+		if (rc == CURLE_OK || x->overflow) {
+			p->card_answered = 1;
+		} else {
+			why = xfer_refused(x, rc);
+			problem(p, "%s: %s", p->card_try_url, why ? why : curl_easy_strerror(rc));
+		}
+		/* The catalog is no card: it names one, asked next, or the older places follow. */
+		p->card_try = rc == CURLE_OK && !x->overflow && x->status >= 200 &&
+		        x->status <= 299 &&
+		        catalog_entry(p, x->msg, p->card_try_url, sizeof(p->card_try_url)) == 0
+		    ? CARD_ENTRY
+		    : CARD_WK;
+		card_next(p);
 		return;
 	}
 	if ((rc == CURLE_OK || x->overflow) && is_card(x)) {
@@ -321,7 +537,9 @@ card_next(struct probe *p)
 		finish(p);
 		return;
 	}
-	if (card_url(p, p->card_try, p->card_try_url, sizeof(p->card_try_url)) == -1 ||
+	/* CARD_ENTRY's URL is the catalog's, in card_try_url already. */
+	if ((p->card_try != CARD_ENTRY &&
+	        card_url(p, p->card_try, p->card_try_url, sizeof(p->card_try_url)) == -1) ||
 	    xfer_card(p, &p->x, p->card_try_url, CARD_MAX, on_card) == -1) {
 		problem(p, "place %d: cannot start a request", p->card_try + 1);
 		p->card_try++;

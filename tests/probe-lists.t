@@ -145,14 +145,25 @@ card() {
 }
 is "$(card new url)" "0 healthy present /mcp/server-card " "the current shape at <url>/server-card: present"
 is "$(card templated url)" "0 healthy present /mcp/server-card " "a templated remote URL matches the probed one: present"
-is "$(card new mcpjson)" "0 healthy present /.well-known/mcp.json " "the third place, after two 404s: present"
+is "$(card new mcpjson)" "0 healthy present /.well-known/mcp.json " "the last place, after three 404s: present"
 is "$(card old wk)" "0 healthy present /.well-known/mcp/server-card.json " \
     "the shape in the wild at /.well-known/mcp/server-card.json: present"
 like "$(card badjson url)" '^0 healthy invalid /mcp/server-card not a JSON object' "JSON that does not parse: invalid"
-is "$(card incomplete url)" "0 healthy invalid /mcp/server-card no version (a string); no remotes (an array of {type, url})" \
-    "the current shape without version nor remotes: invalid, each missing member said"
+is "$(card incomplete url)" "0 healthy invalid /mcp/server-card no \$schema (a string); no version (a string)" \
+    "the current shape without \$schema nor version: invalid, each missing member said (remotes are optional)"
 is "$(card inconsistent url)" '0 healthy inconsistent /mcp/server-card version "9.9.9" is not the server'"'"'s own "2.1.0"; supportedProtocolVersions lacks 2025-11-25, the version the server negotiated; no remote is the probed URL' \
     "another version, no negotiated protocol, a remote elsewhere: inconsistent, each said"
+# The extension's schema as published, and its discovery (issue 54).
+is "$(card published url)" "0 healthy present /mcp/server-card " \
+    "the schema as published (each remote its own supportedProtocolVersions, no top-level one): present"
+is "$(card minimal url)" "0 healthy present /mcp/server-card " "the published schema's smallest card, no remotes: present"
+is "$(card misnamed url)" '0 healthy inconsistent /mcp/server-card name "example-org/other" is not the server'"'"'s own "carded"' \
+    "a card named for another server: inconsistent, said"
+is "$(card published catalog)" "0 healthy present /cards/carded.json " \
+    "the card the MCP Catalog names (beside another origin's, not asked): present"
+is "$(jq -r 'select(.path | test("catalog|/cards/|elsewhere")) | "\(.method) \(.path) \(.accept)"' "$TMP/card.log" | sort -u | tr '\n' ';')" \
+    "GET /.well-known/mcp/catalog.json application/mcp-server-card+json, application/json;GET /cards/carded.json application/mcp-server-card+json, application/json;" \
+    "the catalog read, its card asked for as application/mcp-server-card+json, nothing of another origin"
 is "$(card big url)" "0 healthy invalid /mcp/server-card the card passed 65536 bytes" "a card past 64 KiB: invalid, not read"
 is "$(card none url)" "0 healthy absent - " "404 at every place: absent"
 like "$(card hang url -t 3 -w 1)" '^0 healthy - - .*server-card: ' "no answer at any place: still healthy, card null, why said"

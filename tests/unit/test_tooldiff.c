@@ -1,5 +1,5 @@
 /*
- * test_tooldiff.c - unit tests for toolset/diff.c, in TAP: every kind of
+ * test_tooldiff.c - unit tests for toolset/ (diff.c, schema.c, class.c, words.c), in TAP: every kind of
  * change and its class, the seeds' rename, the lines and the summary, and
  * hostile lists (10,000 tools renamed, deep schemas, names of 100 KB,
  * control characters, names that are not strings, duplicates).
@@ -747,9 +747,12 @@ test_hostile(void)
 	cJSON_AddStringToObject(b->child, "name", big);
 	mcp_diff_free(&d);
 	mcp_diff_lists(MCP_LIST_TOOLS, a, b, &d, err, sizeof(err));
-	ok(d.n == 1 && strlen(d.v[0].item) == 64 &&
-	        mcp_utf8_valid(d.v[0].item, strlen(d.v[0].item)),
-	    "a name of 100 KB of é: cut to 64 bytes, whole characters");
+	ok(d.n == 1 && strlen(d.v[0].item) == 63 &&
+	        mcp_utf8_valid(d.v[0].item, strlen(d.v[0].item)) &&
+	        strcmp(d.v[0].item + 60, "\xe2\x80\xa6") == 0,
+	    "a name of 100 KB of é: cut within 64 bytes, whole characters, an ellipsis after: %zu "
+	    "bytes",
+	    d.n ? strlen(d.v[0].item) : 0);
 	free(big);
 	big = repeat("\xe2\x82\xac", 100000);
 	cJSON_SetValuestring(cJSON_GetObjectItem(b->child, "name"), big);
@@ -832,6 +835,164 @@ test_hostile(void)
 	cJSON_Delete(b);
 }
 
+/* A server moved to the SDK's registerTool: $schema and execution at its default, no change. */
+static void
+test_sdk_move(void)
+{
+	const char *before =
+	    "[{\"name\":\"weather\",\"description\":\"The forecast\",\"inputSchema\":{\"type\":"
+	    "\"object\",\"properties\":{\"city\":{\"type\":\"string\"}},\"required\":[\"city\"]}}]";
+	const char *after =
+	    "[{\"name\":\"weather\",\"description\":\"The forecast\",\"inputSchema\":{\"type\":"
+	    "\"object\",\"properties\":{\"city\":{\"type\":\"string\"}},\"required\":[\"city\"],"
+	    "\"$schema\":\"http://json-schema.org/draft-07/schema#\"},\"execution\":{"
+	    "\"taskSupport\":\"forbidden\"},\"annotations\":{\"readOnlyHint\":false,"
+	    "\"destructiveHint\":true,\"idempotentHint\":false,\"openWorldHint\":true}}]";
+
+	run(MCP_LIST_TOOLS, before, after);
+	ok(d.n == 0, "$schema added, execution and annotations at their defaults: no change (%s)",
+	    shown());
+	run(MCP_LIST_TOOLS, tool("t", "", "", "\"execution\":{\"taskSupport\":\"forbidden\"}"),
+	    tool("t", "", "", "\"execution\":{\"taskSupport\":\"optional\"}"));
+	ok(only("field_changed", "execution.taskSupport", MCP_CH_COMPATIBLE),
+	    "taskSupport forbidden to optional: compatible (%s)", shown());
+	run(MCP_LIST_TOOLS, tool("t", "", "", ""),
+	    tool("t", "", "", "\"execution\":{\"taskSupport\":\"required\"}"));
+	ok(only("field_changed", "execution.taskSupport", MCP_CH_BREAKING) &&
+	        strcmp(d.v[0].before, "absent") == 0,
+	    "taskSupport absent (forbidden) to required: breaking (%s)", shown());
+	run(MCP_LIST_TOOLS, tool("t", "", "", "\"execution\":{\"taskSupport\":\"required\"}"),
+	    tool("t", "", "", "\"execution\":{\"taskSupport\":\"optional\"}"));
+	ok(only("field_changed", "execution.taskSupport", MCP_CH_COMPATIBLE),
+	    "taskSupport required to optional: compatible");
+	run(MCP_LIST_TOOLS, tool("t", "", "", "\"execution\":{\"taskSupport\":\"maybe\"}"),
+	    tool("t", "", "", ""));
+	ok(only("field_changed", "execution.taskSupport", MCP_CH_REVIEW),
+	    "a taskSupport the spec does not name, gone: review");
+	run(MCP_LIST_TOOLS, tool("t", "", "", ""), tool("t", "", "", "\"execution\":7"));
+	ok(only("field_changed", "execution", MCP_CH_REVIEW), "an execution not an object: review");
+	run(MCP_LIST_TOOLS, tool("t", "\"a\":{\"type\":\"string\",\"$schema\":\"x\"}", "", ""),
+	    tool("t", "\"a\":{\"type\":\"string\",\"$schema\":\"y\"}", "", ""));
+	ok(d.n == 0, "$schema changed, deeper: no change");
+}
+
+/* Local $refs, as zod emits them for a schema used twice. */
+static void
+test_refs(void)
+{
+	char *a, *b;
+	size_t i, n;
+	struct mcp_buf x = {0}, y = {0};
+	clock_t t0;
+
+	run(MCP_LIST_TOOLS,
+	    tool("think",
+	        "\"done\":{\"type\":\"boolean\"},\"more\":{\"$ref\":\"#/properties/done\"}", "",
+	        ""),
+	    tool("think",
+	        "\"done\":{\"type\":[\"boolean\",\"string\"]},\"more\":{\"$ref\":\"#/properties/"
+	        "done\"}",
+	        "", ""));
+	ok(d.n == 2 && find("property_type_changed", "more") != NULL &&
+	        find("property_type_changed", "more")->cls == MCP_CH_COMPATIBLE &&
+	        mcp_diff_worst(&d) == MCP_CH_COMPATIBLE,
+	    "a type widened through a $ref: compatible (%s)", shown());
+	ok(strstr(lines(), "think: property \"more\" type changed: boolean to boolean|string\n") !=
+	        NULL,
+	    "its line names the types: %s", shown());
+	run(MCP_LIST_TOOLS, tool("t", "\"a\":{\"type\":\"boolean\"}", "", ""),
+	    tool("t", "\"a\":{\"$ref\":\"#/$defs/flag\"}", "", ""));
+	ok(find("schema_changed", "a") != NULL && find("schema_changed", "a")->cls == MCP_CH_REVIEW,
+	    "a $ref to nothing: compared as a keyword, review (%s)", shown());
+	run(MCP_LIST_TOOLS, tool("t", "\"a\":{\"type\":\"boolean\"}", "", ""),
+	    "[{\"name\":\"t\",\"inputSchema\":{\"type\":\"object\",\"$defs\":{\"flag\":{\"type\":"
+	    "\"boolean\"}},\"properties\":{\"a\":{\"$ref\":\"#/$defs/flag\"}}}}]");
+	ok(d.n == 0, "a schema moved to $defs behind a $ref: no change (%s)", shown());
+	run(MCP_LIST_TOOLS,
+	    "[{\"name\":\"t\",\"inputSchema\":{\"type\":\"object\",\"$defs\":{\"a~/b\":{\"type\":"
+	    "\"string\",\"maxLength\":5}},\"properties\":{\"a\":{\"$ref\":\"#/$defs/a~0~1b\"}}}}]",
+	    "[{\"name\":\"t\",\"inputSchema\":{\"type\":\"object\",\"$defs\":{\"a~/b\":{\"type\":"
+	    "\"string\",\"maxLength\":3}},\"properties\":{\"a\":{\"$ref\":\"#/$defs/"
+	    "a%7E0~1b\"}}}}]");
+	ok(only("property_narrowed", "a", MCP_CH_BREAKING),
+	    "a pointer's ~0, ~1 and %%-escapes decoded: narrowed (%s)", shown());
+	/* A schema of itself: a tree whose children are trees. */
+	run(MCP_LIST_TOOLS,
+	    tool("t",
+	        "\"v\":{\"type\":\"string\"},\"kids\":{\"type\":\"array\",\"items\":{\"$ref\":\"#"
+	        "\"}}",
+	        "", ""),
+	    tool("t",
+	        "\"v\":{\"type\":\"integer\"},\"kids\":{\"type\":\"array\",\"items\":{\"$ref\":\"#"
+	        "\"}}",
+	        "", ""));
+	ok(d.n == 1 && find("property_type_changed", "v") != NULL,
+	    "a $ref to the root (a cycle): walked once, the change said once (%s)", shown());
+	/* 30 properties, each a $ref to the root: bounded, not 30^32 walks. */
+	for (n = 0; n < 2; n++) {
+		struct mcp_buf *o = n ? &y : &x;
+
+		mcp_buf_adds(
+		    o, "[{\"name\":\"t\",\"inputSchema\":{\"type\":\"object\",\"properties\":{");
+		for (i = 0; i < 30; i++)
+			mcp_buf_addf(
+			    o, "\"p%zu\":{\"$ref\":\"#/properties/p%zu\"},", i, (i + 1) % 30);
+		mcp_buf_addf(o, "\"v\":{\"type\":\"%s\"}}}}]", n ? "integer" : "string");
+	}
+	a = x.p, b = y.p;
+	t0 = clock();
+	run(MCP_LIST_TOOLS, a, b);
+	ok(find("property_type_changed", "v") != NULL && d.n < 100 &&
+	        clock() - t0 < 2 * CLOCKS_PER_SEC,
+	    "30 $refs in a ring: bounded, %zu changes", d.n);
+	mcp_buf_free(&x);
+	mcp_buf_free(&y);
+	/* More $refs than REF_MAX, the same text on both sides: what they point at compared. */
+	for (n = 0; n < 2; n++) {
+		struct mcp_buf *o = n ? &y : &x;
+
+		mcp_buf_adds(o,
+		    "[{\"name\":\"t\",\"inputSchema\":{\"type\":\"object\",\"$defs\":{"
+		    "\"s\":{\"type\":\"");
+		mcp_buf_addf(o, "%s\"}},\"properties\":{", n ? "integer" : "string");
+		for (i = 0; i < 100; i++)
+			mcp_buf_addf(o, "%s\"p%03zu\":{\"$ref\":\"#/$defs/s\"}", i ? "," : "", i);
+		mcp_buf_adds(o, "}}}]");
+	}
+	run(MCP_LIST_TOOLS, x.p, y.p);
+	ok(d.n == 100 && find("property_type_changed", "p000") != NULL &&
+	        find("schema_changed", "p099") != NULL &&
+	        find("schema_changed", "p099")->cls == MCP_CH_REVIEW,
+	    "100 $refs: 64 followed, the rest compared whole (review): %zu changes", d.n);
+	mcp_buf_free(&x);
+	mcp_buf_free(&y);
+}
+
+/* Names that hide or turn text: escaped on a person's line; a cut name ends in an ellipsis. */
+static void
+test_invisible(void)
+{
+	run(MCP_LIST_TOOLS, "[]",
+	    "[{\"name\":\"get\\u202edata\"},{\"name\":\"a\\u200bb\\ufeff\"},{\"name\":"
+	    "\"x\\udb40\\udc41\"}]");
+	ok(strcmp(lines(),
+	       "compatible a\\xe2\\x80\\x8bb\\xef\\xbb\\xbf added\n"
+	       "compatible get\\xe2\\x80\\xaedata added\n"
+	       "compatible x\\xf3\\xa0\\x81\\x81 added\n") == 0,
+	    "a bidirectional override, zero-width and tag characters written \\xHH: %s", shown());
+	run(MCP_LIST_TOOLS, "[]", "[{\"name\":\"caf\\u00e9 \\u4e2d\\u6587\"}]");
+	ok(strcmp(lines(), "compatible caf\xc3\xa9 \xe4\xb8\xad\xe6\x96\x87 added\n") == 0,
+	    "other text as it is: %s", shown());
+	run(MCP_LIST_TOOLS, "[]",
+	    "[{\"name\":\"a_tool_whose_name_is_longer_than_the_sixty_four_bytes_a_change_keeps\"}"
+	    "]");
+	ok(d.n == 1 &&
+	        strcmp(d.v[0].item,
+	            "a_tool_whose_name_is_longer_than_the_sixty_four_bytes_a_chang\xe2\x80\xa6") ==
+	            0,
+	    "a name past 64 bytes: cut, an ellipsis after (%s)", d.n ? d.v[0].item : "");
+}
+
 int
 main(void)
 {
@@ -848,6 +1009,9 @@ main(void)
 	test_prompts();
 	test_many();
 	test_hostile();
+	test_sdk_move();
+	test_refs();
+	test_invisible();
 	mcp_diff_free(&d);
 	return done_testing();
 }
