@@ -52,6 +52,11 @@ cJSON *mcp_resources_read(struct mcp_call *k);
 cJSON *mcp_prompts_list(struct mcp_call *k);
 cJSON *mcp_prompts_get(struct mcp_call *k);
 
+/* mcpstatus.c: server_status, its result a raw item (owned); the incidents of a slug. */
+int mcp_server_status(struct mcp_call *k, const char *slug, cJSON **out, char *err, size_t len);
+cJSON *mcp_incident_of(const redisReply *r, double now);
+void mcp_incidents_open(const redisReply *r, double now, cJSON *open);
+
 /* mcpdoc.c */
 int mcp_doc_route(struct conn *c, const struct req *q, struct resp *r);
 /* 1 a reader's token (the operator's view), 0 none, -1 refused (r: 401 and its challenge). */

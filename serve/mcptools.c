@@ -215,39 +215,6 @@ list_servers(struct mcp_call *k, const cJSON *args, cJSON **out, char *err, size
 	return 0;
 }
 
-/* An alert record of mcp:{SLUG}:incident or :incidents as the page shows it, or NULL. */
-static cJSON *
-incident_of(const redisReply *r, double now)
-{
-	cJSON *o, *v = NULL, *e;
-	const cJSON *at, *f;
-	char iso[32];
-
-	if (r->type != REDIS_REPLY_STRING || r->len > 65536 || (o = cJSON_Parse(r->str)) == NULL)
-		return NULL;
-	at = cJSON_GetObjectItemCaseSensitive(o, "incident_started_at");
-	if (cJSON_IsNumber(at) && mcp_iso8601(at->valuedouble, iso, sizeof(iso)) == 0) {
-		v = cJSON_CreateObject();
-		cJSON_AddStringToObject(v, "since", iso);
-		cJSON_AddNumberToObject(v, "for_s", floor(now - at->valuedouble));
-		if (cJSON_IsString(f = cJSON_GetObjectItemCaseSensitive(o, "severity")))
-			cJSON_AddStringToObject(v, "severity", f->valuestring);
-		if (cJSON_IsString(f = cJSON_GetObjectItemCaseSensitive(o, "step")))
-			cJSON_AddStringToObject(v, "step", f->valuestring);
-		if (cJSON_IsString(f = cJSON_GetObjectItemCaseSensitive(o, "kind")))
-			cJSON_AddStringToObject(v, "kind", f->valuestring);
-		if (cJSON_IsNumber(f = cJSON_GetObjectItemCaseSensitive(o, "duration_s")))
-			cJSON_AddNumberToObject(v, "duration_s", f->valuedouble);
-		f = cJSON_GetObjectItemCaseSensitive(o, "regions");
-		e = cJSON_AddArrayToObject(v, "regions");
-		for (f = f != NULL ? f->child : NULL; f != NULL; f = f->next)
-			if (cJSON_IsString(f) && mcp_slug_ok(f->valuestring))
-				cJSON_AddItemToArray(e, cJSON_CreateString(f->valuestring));
-	}
-	cJSON_Delete(o);
-	return v;
-}
-
 /*
  * A slug's open incidents (HGETALL mcp:{SLUG}:incident, the downtime track
  * first), the last ten resolved (LRANGE :incidents), and its summary (GET
@@ -277,99 +244,25 @@ incidents_read(struct mcp_call *k, const char *slug, cJSON *open, cJSON *recent,
 		serve_summary(rep[0], rep[1], k->q->now, s, 1);
 		serve_maint(rep[3], k->q->now, s);
 	}
-	for (i = 0; rep[2]->type == REDIS_REPLY_ARRAY && i + 1 < rep[2]->elements; i += 2)
-		if ((o = incident_of(rep[2]->element[i + 1], k->q->now)) != NULL) {
-			cJSON_AddStringToObject(o, "track", rep[2]->element[i]->str);
-			if (strcmp(rep[2]->element[i]->str, "down") == 0)
-				cJSON_InsertItemInArray(open, 0, o);
-			else
-				cJSON_AddItemToArray(open, o);
-		}
+	mcp_incidents_open(rep[2], k->q->now, open);
 	for (i = 0; recent != NULL && rep[4]->type == REDIS_REPLY_ARRAY && i < rep[4]->elements;
 	     i++)
-		if ((o = incident_of(rep[4]->element[i], k->q->now)) != NULL)
+		if ((o = mcp_incident_of(rep[4]->element[i], k->q->now)) != NULL)
 			cJSON_AddItemToArray(recent, o);
 	serve_free_replies(rep, n);
 	return 0;
 }
 
-/*
- * What a reader's token adds (the operator's view): the verdict record as
- * the aggregator stored it (every region's failing step, the reporters,
- * the missing, the tool lists' divergence and drift) and the maintenance
- * window's reason.
- */
-static void
-operator_view(cJSON *out, struct summary *s)
-{
-	cJSON *o = cJSON_AddObjectToObject(out, "operator");
-
-	if (s->rec != NULL) {
-		cJSON_AddItemToObject(o, "verdict", s->rec);
-		s->rec = NULL;
-	} else
-		cJSON_AddNullToObject(o, "verdict");
-	if (s->maint)
-		cJSON_AddStringToObject(o, "maintenance_reason", s->maint_reason);
-}
-
-/* /api/status/SLUG/regions, the embed route's five fields, and the open incident. */
+/* One server's status (mcpstatus.c). */
 static int
 server_status(struct mcp_call *k, const cJSON *args, cJSON **out, char *err, size_t len)
 {
 	const char *slug;
-	char path[128];
-	struct summary s;
-	struct mcp_buf b = {0};
-	cJSON *sum, *open, *e, *fail;
-	const cJSON *st, *f;
 
+	*out = NULL;
 	if (arg_slug(args, &slug, err, len) == -1)
 		return -1;
-	snprintf(path, sizeof(path), "/api/status/%s/regions", slug);
-	if (api_get(k, path, NULL, out, err, len) == -1)
-		return -1;
-	open = cJSON_CreateArray();
-	if (incidents_read(k, slug, open, NULL, &s) == -1) {
-		cJSON_Delete(open);
-		snprintf(err, len, "the store is unavailable: try again in 30 s");
-		return -1;
-	}
-	if (serve_summary_json(&b, &s, k->q->now) == 0 &&
-	    (sum = cJSON_ParseWithLength(b.p, b.len)) != NULL) {
-		while ((e = sum->child) != NULL) {
-			cJSON_DetachItemViaPointer(sum, e);
-			cJSON_DeleteItemFromObjectCaseSensitive(*out, e->string);
-			cJSON_AddItemToObject(*out, e->string, e);
-		}
-		cJSON_Delete(sum);
-	}
-	mcp_buf_free(&b);
-	fail = cJSON_AddArrayToObject(*out, "failing_regions");
-	cJSON_ArrayForEach(e, cJSON_GetObjectItemCaseSensitive(*out, "regions"))
-	{
-		st = cJSON_GetObjectItemCaseSensitive(e, "state");
-		f = cJSON_GetObjectItemCaseSensitive(e, "region");
-		if (cJSON_IsString(st) && strcmp(st->valuestring, "down") == 0 && cJSON_IsString(f))
-			cJSON_AddItemToArray(fail, cJSON_CreateString(f->valuestring));
-	}
-	f = s.rec != NULL && s.state != ST_UP && s.state != ST_PENDING
-	    ? cJSON_GetObjectItemCaseSensitive(s.rec, "step")
-	    : NULL;
-	if (cJSON_IsString(f))
-		cJSON_AddStringToObject(*out, "failing_step", f->valuestring);
-	else
-		cJSON_AddNullToObject(*out, "failing_step");
-	f = cJSON_GetObjectItemCaseSensitive(open->child, "since");
-	if (cJSON_IsString(f))
-		cJSON_AddStringToObject(*out, "since", f->valuestring);
-	else
-		cJSON_AddNullToObject(*out, "since");
-	cJSON_AddItemToObject(*out, "incidents", open);
-	if (k->operator)
-		operator_view(*out, &s);
-	cJSON_Delete(s.rec);
-	return 0;
+	return mcp_server_status(k, slug, out, err, len);
 }
 
 static int
@@ -495,16 +388,21 @@ static cJSON *
 call_result(cJSON *out, const char *err)
 {
 	cJSON *o = cJSON_CreateObject(), *c = cJSON_AddArrayToObject(o, "content"), *t;
-	char *s = out != NULL ? cJSON_PrintUnformatted(out) : NULL;
+	/* A raw item (server_status) is its text already: printed once, not twice. */
+	char *s = out == NULL  ? NULL
+	    : cJSON_IsRaw(out) ? strdup(out->valuestring)
+	                       : cJSON_PrintUnformatted(out);
 
 	t = cJSON_CreateObject();
 	cJSON_AddStringToObject(t, "type", "text");
-	cJSON_AddStringToObject(t, "text", s != NULL ? s : err);
+	cJSON_AddStringToObject(t, "text", s != NULL ? s : err != NULL ? err : "out of memory");
 	cJSON_AddItemToArray(c, t);
-	free(s);
-	if (out != NULL)
+	if (s != NULL)
 		cJSON_AddItemToObject(o, "structuredContent", out);
-	cJSON_AddBoolToObject(o, "isError", out == NULL);
+	else
+		cJSON_Delete(out);
+	cJSON_AddBoolToObject(o, "isError", s == NULL);
+	free(s);
 	return o;
 }
 
