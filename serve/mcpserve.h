@@ -24,6 +24,17 @@
 #define MCP_E_NOT_FOUND (-32002) /* a resource, before 2026-07-28 (then -32602) */
 #define MCP_E_HEADER (-32020)
 #define MCP_E_VERSION (-32022)
+#define MCP_E_LIMIT (-32000) /* a server error: too many requests (HTTP 429) */
+
+/*
+ * The per-client bounds of /mcp (mcp-serve(8), "Bounds and hostile
+ * input"): requests a minute of one client (an IPv4 address, an IPv6
+ * /64) and of its network (an IPv4 /24, an IPv6 /48), counted in the
+ * store so that every responder and CGI process counts alike.
+ */
+#define MCP_CLIENT_MAX 600
+#define MCP_NET_MAX 3000
+#define MCP_LIMIT_KEY "mcp:{mcp}:limit:"
 
 /* One request being answered: a method's failure is left in status, code, msg, data. */
 struct mcp_call {
