@@ -118,7 +118,8 @@ capabilities(void)
 }
 
 static const char instructions[] =
-    "The uptime monitor of MCP servers, read only. list_servers gives the fleet by state; "
+    "The uptime monitor of MCP servers, read only. list_servers gives the fleet by state and "
+    "region; "
     "server_status one server's verdict, failing regions and step, since when, uptime, p95 "
     "and maintenance; incidents the open and recent incidents and their posts; tool_changes "
     "what changed in a server's tool list; monthly_report a month's numbers.";
