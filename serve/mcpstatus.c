@@ -339,10 +339,14 @@ mcp_server_status(struct mcp_call *k, const char *slug, cJSON **out, char *err, 
 		snprintf(err, len, "moved: the server is now %s", s.moved);
 	else if (!known)
 		snprintf(err, len, "not found");
-	else if (serve_region_results(k->c, slug, g, n, k->q->now) == -1 ||
-	    (k->operator&&(op = operator_view(k, slug, &s, g, n)) == NULL))
+	else if (serve_region_results(k->c, slug, g, n, k->q->now) == -1)
 		snprintf(err, len, "the store is unavailable: try again in 30 s");
-	else if (status_text(&b, k, slug, &s, g, n, open) == 0) {
+	else if (status_text(&b, k, slug, &s, g, n, open) != 0)
+		snprintf(err, len, "out of memory");
+	/* After the text, which reads the verdict that the view takes. */
+	else if (k->operator&&(op = operator_view(k, slug, &s, g, n)) == NULL)
+		snprintf(err, len, "the store is unavailable: try again in 30 s");
+	else {
 		rc = 0;
 		if (op != NULL) {
 			if ((t = cJSON_PrintUnformatted(op)) == NULL ||
@@ -356,8 +360,7 @@ mcp_server_status(struct mcp_call *k, const char *slug, cJSON **out, char *err, 
 			rc = -1;
 			snprintf(err, len, "out of memory");
 		}
-	} else
-		snprintf(err, len, "out of memory");
+	}
 	mcp_buf_free(&b);
 	cJSON_Delete(op);
 	cJSON_Delete(open);
