@@ -312,10 +312,9 @@ mcp_server_status(struct mcp_call *k, const char *slug, cJSON **out, char *err, 
 	struct mcp_buf b = {0};
 	cJSON *open, *op = NULL;
 	char *t;
-	size_t n;
+	size_t n, i;
 
 	*out = NULL;
-	memset(g, 0, sizeof(g));
 	snprintf(ks, sizeof(ks), "mcp:{%s}:seen", slug);
 	snprintf(kv, sizeof(kv), "mcp:{%s}:verdict", slug);
 	snprintf(ki, sizeof(ki), "mcp:{%s}:incident", slug);
@@ -326,6 +325,11 @@ mcp_server_status(struct mcp_call *k, const char *slug, cJSON **out, char *err, 
 		return -1;
 	}
 	n = serve_regions_of(rep[0], g);
+	/* What the results fill, emptied for the n regions only (not the whole 21 KB). */
+	for (i = 0; i < n; i++) {
+		g[i].letter = 0, g[i].step[0] = '\0', g[i].code[0] = '\0', g[i].hash[0] = '\0';
+		g[i].ms = -1, g[i].differs = 0, g[i].fault = 0;
+	}
 	serve_summary(rep[1], rep[0], k->q->now, &s, 1);
 	serve_maint(rep[3], k->q->now, &s);
 	serve_moved_of(alias ? rep[5] : NULL, &s);
