@@ -36,6 +36,7 @@ parse_result(const char *v, struct region *g)
 
 	g->letter = 0;
 	g->ms = -1;
+	g->code[0] = '\0';
 	if (strlen(v) >= sizeof(buf))
 		return;
 	strcpy(buf, v);
@@ -49,6 +50,9 @@ parse_result(const char *v, struct region *g)
 	if (g->letter == 'b') {
 		if (n >= 3 && mcp_step_index(tok[2]) >= 0)
 			snprintf(g->step, sizeof(g->step), "%s", tok[2]);
+		if (n == 4 && strlen(tok[3]) < sizeof(g->code) &&
+		    strspn(tok[3], "abcdefghijklmnopqrstuvwxyz0123456789_") == strlen(tok[3]))
+			snprintf(g->code, sizeof(g->code), "%s", tok[3]);
 	} else if (n == 3 || n == 5) {
 		char *end;
 		double ms = strtod(tok[n - 1], &end);
@@ -135,8 +139,8 @@ serve_mark_faults(const cJSON *rec, struct region *g, size_t n)
 	}
 }
 
-static int
-region_json(struct mcp_buf *b, const struct region *g, double now)
+int
+serve_region_json(struct mcp_buf *b, const struct region *g, double now)
 {
 	const char *city = serve_city(g->name), *state;
 	char iso[32], ago[32];
@@ -286,7 +290,8 @@ serve_regions(struct conn *c, const struct req *q, const char *slug, struct resp
 	rc |= mcp_buf_addc(&r->body, ',') | serve_maint_json(&r->body, &s);
 	rc |= mcp_buf_adds(&r->body, ",\"regions\":[");
 	for (i = 0; i < n; i++)
-		rc |= (i ? mcp_buf_addc(&r->body, ',') : 0) | region_json(&r->body, &g[i], q->now);
+		rc |= (i ? mcp_buf_addc(&r->body, ',') : 0) |
+		    serve_region_json(&r->body, &g[i], q->now);
 	if ((rc |= mcp_buf_adds(&r->body, "]}")) != 0)
 		serve_error(r, 500, "out of memory", NULL);
 }

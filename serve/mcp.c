@@ -118,7 +118,8 @@ capabilities(void)
 }
 
 static const char instructions[] =
-    "The uptime monitor of MCP servers, read only. list_servers gives the fleet by state; "
+    "The uptime monitor of MCP servers, read only. list_servers gives the fleet by state and "
+    "region; "
     "server_status one server's verdict, failing regions and step, since when, uptime, p95 "
     "and maintenance; incidents the open and recent incidents and their posts; tool_changes "
     "what changed in a server's tool list; monthly_report a month's numbers.";
@@ -457,15 +458,52 @@ rebound(const struct req *q)
 	return strcasecmp(o, h) != 0;
 }
 
+/*
+ * The client's and its network's requests of this minute, counted (INCR,
+ * and a TTL of two minutes): 0 when both are within their bounds, else
+ * the seconds left of the minute.  A store that does not answer counts
+ * nothing: the request goes on, and its tools say the store is down.
+ */
+static int
+over_bound(struct conn *c, const struct req *q)
+{
+	char client[64], net[64], kc[160], kn[160];
+	const char *a0[] = {"INCR", kc}, *a1[] = {"EXPIRE", kc, "120"}, *a2[] = {"INCR", kn},
+	           *a3[] = {"EXPIRE", kn, "120"};
+	const char **argv[] = {a0, a1, a2, a3};
+	int argc[] = {2, 3, 2, 3}, over;
+	long long min = (long long)floor(q->now / 60);
+	redisReply *rep[4];
+
+	serve_client_of(q->remote, client, sizeof(client), net, sizeof(net));
+	snprintf(kc, sizeof(kc), MCP_LIMIT_KEY "client:%s:%lld", client, min);
+	snprintf(kn, sizeof(kn), MCP_LIMIT_KEY "net:%s:%lld", net, min);
+	if (serve_query(c, 4, argc, argv, rep) != SR_OK)
+		return 0;
+	over = (rep[0]->type == REDIS_REPLY_INTEGER && rep[0]->integer > MCP_CLIENT_MAX) ||
+	    (rep[2]->type == REDIS_REPLY_INTEGER && rep[2]->integer > MCP_NET_MAX);
+	serve_free_replies(rep, 4);
+	return over ? 60 - (int)fmod(floor(q->now), 60) : 0;
+}
+
 /* POST /mcp: the body bounded, then one message. */
 static void
 post(struct conn *c, const struct req *q, struct resp *r)
 {
 	const char *end = NULL;
-	cJSON *m;
+	cJSON *m, *d;
+	int wait;
 
 	if (rebound(q)) {
 		mcp_rpc_error(r, 403, NULL, MCP_E_REQUEST, "forbidden: Host or Origin", NULL);
+		return;
+	}
+	if ((wait = over_bound(c, q)) > 0) {
+		d = cJSON_CreateObject();
+		cJSON_AddNumberToObject(d, "retry_after", wait);
+		mcp_rpc_error(r, 429, NULL, MCP_E_LIMIT,
+		    "too many requests from this client or its network: try again later", d);
+		r->retry_after = wait;
 		return;
 	}
 	if (q->clen < 0) {

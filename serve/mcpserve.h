@@ -24,6 +24,17 @@
 #define MCP_E_NOT_FOUND (-32002) /* a resource, before 2026-07-28 (then -32602) */
 #define MCP_E_HEADER (-32020)
 #define MCP_E_VERSION (-32022)
+#define MCP_E_LIMIT (-32000) /* a server error: too many requests (HTTP 429) */
+
+/*
+ * The per-client bounds of /mcp (mcp-serve(8), "Bounds and hostile
+ * input"): requests a minute of one client (an IPv4 address, an IPv6
+ * /64) and of its network (an IPv4 /24, an IPv6 /48), counted in the
+ * store so that every responder and CGI process counts alike.
+ */
+#define MCP_CLIENT_MAX 600
+#define MCP_NET_MAX 3000
+#define MCP_LIMIT_KEY "mcp:{mcp}:limit:"
 
 /* One request being answered: a method's failure is left in status, code, msg, data. */
 struct mcp_call {
@@ -51,6 +62,11 @@ cJSON *mcp_templates_list(struct mcp_call *k);
 cJSON *mcp_resources_read(struct mcp_call *k);
 cJSON *mcp_prompts_list(struct mcp_call *k);
 cJSON *mcp_prompts_get(struct mcp_call *k);
+
+/* mcpstatus.c: server_status, its result a raw item (owned); the incidents of a slug. */
+int mcp_server_status(struct mcp_call *k, const char *slug, cJSON **out, char *err, size_t len);
+cJSON *mcp_incident_of(const redisReply *r, double now);
+void mcp_incidents_open(const redisReply *r, double now, cJSON *open);
 
 /* mcpdoc.c */
 int mcp_doc_route(struct conn *c, const struct req *q, struct resp *r);

@@ -26,10 +26,12 @@ static const struct tool {
     {
         {"list_servers", "Servers by state",
             "One page of the monitored servers, each with its state (up, degraded, down, pending), "
-            "30-day uptime, p95 latency and last probe; state keeps only those in it. Pages as "
-            "GET /api/status: pass next back as cursor.",
+            "30-day uptime, p95 latency and last probe; state keeps only those in it, region only "
+            "those that region probed in the last 5 minutes. Pages as GET /api/status: pass next "
+            "back as cursor.",
             "{\"type\":\"object\",\"properties\":{\"state\":{\"type\":\"string\",\"enum\":[\"up\","
-            "\"degraded\",\"down\",\"pending\"]},\"limit\":{\"type\":\"integer\",\"minimum\":1,"
+            "\"degraded\",\"down\",\"pending\"]},\"region\":{\"type\":\"string\",\"pattern\":\"^[a-"
+            "z0-9._-]{1,80}$\"},\"limit\":{\"type\":\"integer\",\"minimum\":1,"
             "\"maximum\":1000},\"cursor\":{\"type\":\"string\"}},\"additionalProperties\":false}",
             "{\"type\":\"object\",\"properties\":{\"slugs\":{\"type\":\"array\"},"
             "\"next\":" NULLABLE(
@@ -53,13 +55,14 @@ static const struct tool {
                                                                          "\"regions\"]}",
             server_status},
         {"incidents", "Incidents and posts",
-            "The operator's incident posts and maintenance to come (every server's, or one's); "
-            "with a slug also its open incidents and the last ten resolved.",
+            "The operator's incident posts and maintenance to come, and the incidents: of one "
+            "server, its open ones and the last ten resolved; of every server (no slug), every "
+            "open one and the twenty newest resolved of the servers with one open or a post.",
             "{\"type\":\"object\",\"properties\":{\"slug\":" SLUG_SCHEMA
             "\"the server; none for every server\"}},\"additionalProperties\":false}",
             "{\"type\":\"object\",\"properties\":{\"posts\":{\"type\":\"array\"},\"maintenance\":{"
             "\"type\":\"array\"},\"open\":{\"type\":\"array\"},\"recent\":{\"type\":\"array\"}},"
-            "\"required\":[\"posts\",\"maintenance\"]}",
+            "\"required\":[\"posts\",\"maintenance\",\"open\",\"recent\"]}",
             incidents},
         {"tool_changes", "What changed in a server's tools",
             "A server's tool lists per region (their hashes), the regions that disagree and what "
@@ -158,23 +161,63 @@ arg_slug(const cJSON *args, const char **slug, char *err, size_t len)
 	return 0;
 }
 
+/*
+ * Keep in the page's slugs those the region has probed in the last
+ * SERVE_STALE seconds (ZSCORE mcp:{SLUG}:seen REGION): one round trip.
+ */
+static int
+in_region(struct mcp_call *k, cJSON *slugs, const char *region)
+{
+	static char keys[SERVE_PAGE_MAX][128];
+	static const char *args[SERVE_PAGE_MAX][3], **argv[SERVE_PAGE_MAX];
+	static int argc[SERVE_PAGE_MAX];
+	static redisReply *rep[SERVE_PAGE_MAX];
+	const cJSON *sl;
+	cJSON *e, *next;
+	size_t n = 0, i;
+	double t;
+
+	cJSON_ArrayForEach(e, slugs)
+	{
+		sl = cJSON_GetObjectItemCaseSensitive(e, "slug");
+		if (n == SERVE_PAGE_MAX || !cJSON_IsString(sl))
+			break;
+		snprintf(keys[n], sizeof(keys[n]), "mcp:{%s}:seen", sl->valuestring);
+		args[n][0] = "ZSCORE", args[n][1] = keys[n], args[n][2] = region;
+		argv[n] = args[n], argc[n] = 3, n++;
+	}
+	if (n > 0 && serve_query(k->c, n, argc, argv, rep) != SR_OK)
+		return -1;
+	for (e = slugs->child, i = 0; e != NULL; e = next, i++) {
+		next = e->next;
+		t = i < n && rep[i]->type == REDIS_REPLY_STRING ? serve_time(rep[i]->str) : -1;
+		if (t < 0 || k->q->now - t > SERVE_STALE)
+			cJSON_Delete(cJSON_DetachItemViaPointer(slugs, e));
+	}
+	serve_free_replies(rep, n);
+	return 0;
+}
+
 static int
 list_servers(struct mcp_call *k, const cJSON *args, cJSON **out, char *err, size_t len)
 {
 	static const char *const states[] = {"up", "degraded", "down", "pending"};
 	const cJSON *lim = cJSON_GetObjectItemCaseSensitive(args, "limit"), *e;
-	const char *state = NULL, *cur = NULL;
+	const char *state = NULL, *cur = NULL, *region = NULL;
 	char qs[256];
 	cJSON *keep, *counts, *st;
 	size_t i;
 	int n;
 
 	if (arg_str(args, "state", &state) == -1 || arg_str(args, "cursor", &cur) == -1 ||
+	    arg_str(args, "region", &region) == -1 || (region != NULL && !mcp_slug_ok(region)) ||
 	    (lim != NULL &&
 	        (!cJSON_IsNumber(lim) || lim->valuedouble < 1 ||
 	            lim->valuedouble > SERVE_PAGE_MAX ||
 	            lim->valuedouble != floor(lim->valuedouble)))) {
-		snprintf(err, len, "state, cursor: strings; limit: an integer from 1 to %d",
+		snprintf(err, len,
+		    "state, cursor, region (a region's code): strings; limit: an integer from 1 to "
+		    "%d",
 		    SERVE_PAGE_MAX);
 		return -1;
 	}
@@ -194,6 +237,11 @@ list_servers(struct mcp_call *k, const cJSON *args, cJSON **out, char *err, size
 	    cur != NULL ? cur : "");
 	if (n < 0 || (size_t)n >= sizeof(qs) || api_get(k, "/api/status", qs, out, err, len) == -1)
 		return -1;
+	if (region != NULL &&
+	    in_region(k, cJSON_GetObjectItemCaseSensitive(*out, "slugs"), region) == -1) {
+		snprintf(err, len, "the store is unavailable: try again in 30 s");
+		return -1;
+	}
 	counts = cJSON_AddObjectToObject(*out, "counts");
 	keep = cJSON_CreateArray();
 	while ((e = cJSON_DetachItemFromArray(
@@ -215,161 +263,147 @@ list_servers(struct mcp_call *k, const cJSON *args, cJSON **out, char *err, size
 	return 0;
 }
 
-/* An alert record of mcp:{SLUG}:incident or :incidents as the page shows it, or NULL. */
-static cJSON *
-incident_of(const redisReply *r, double now)
-{
-	cJSON *o, *v = NULL, *e;
-	const cJSON *at, *f;
-	char iso[32];
+/* Incidents of every server asked at once: open ones of this many slugs at most. */
+#define FLEET_SLUGS 100
+#define FLEET_RECENT 20
 
-	if (r->type != REDIS_REPLY_STRING || r->len > 65536 || (o = cJSON_Parse(r->str)) == NULL)
-		return NULL;
-	at = cJSON_GetObjectItemCaseSensitive(o, "incident_started_at");
-	if (cJSON_IsNumber(at) && mcp_iso8601(at->valuedouble, iso, sizeof(iso)) == 0) {
-		v = cJSON_CreateObject();
-		cJSON_AddStringToObject(v, "since", iso);
-		cJSON_AddNumberToObject(v, "for_s", floor(now - at->valuedouble));
-		if (cJSON_IsString(f = cJSON_GetObjectItemCaseSensitive(o, "severity")))
-			cJSON_AddStringToObject(v, "severity", f->valuestring);
-		if (cJSON_IsString(f = cJSON_GetObjectItemCaseSensitive(o, "step")))
-			cJSON_AddStringToObject(v, "step", f->valuestring);
-		if (cJSON_IsString(f = cJSON_GetObjectItemCaseSensitive(o, "kind")))
-			cJSON_AddStringToObject(v, "kind", f->valuestring);
-		if (cJSON_IsNumber(f = cJSON_GetObjectItemCaseSensitive(o, "duration_s")))
-			cJSON_AddNumberToObject(v, "duration_s", f->valuedouble);
-		f = cJSON_GetObjectItemCaseSensitive(o, "regions");
-		e = cJSON_AddArrayToObject(v, "regions");
-		for (f = f != NULL ? f->child : NULL; f != NULL; f = f->next)
-			if (cJSON_IsString(f) && mcp_slug_ok(f->valuestring))
-				cJSON_AddItemToArray(e, cJSON_CreateString(f->valuestring));
-	}
-	cJSON_Delete(o);
-	return v;
+static int
+since_cmp(const void *a, const void *b)
+{
+	const cJSON *x = cJSON_GetObjectItemCaseSensitive(*(cJSON *const *)a, "since");
+	const cJSON *y = cJSON_GetObjectItemCaseSensitive(*(cJSON *const *)b, "since");
+
+	return strcmp(
+	    cJSON_IsString(y) ? y->valuestring : "", cJSON_IsString(x) ? x->valuestring : "");
+}
+
+/* recent, newest first, kept to its first max. */
+static void
+newest_first(cJSON *recent, size_t max)
+{
+	cJSON *v[FLEET_SLUGS * 10], *e;
+	size_t n = 0, i;
+
+	while ((e = cJSON_DetachItemFromArray(recent, 0)) != NULL)
+		if (n < sizeof(v) / sizeof(v[0]))
+			v[n++] = e;
+		else
+			cJSON_Delete(e);
+	qsort(v, n, sizeof(v[0]), since_cmp);
+	for (i = 0; i < n; i++)
+		if (i < max)
+			cJSON_AddItemToArray(recent, v[i]);
+		else
+			cJSON_Delete(v[i]);
 }
 
 /*
- * A slug's open incidents (HGETALL mcp:{SLUG}:incident, the downtime track
- * first), the last ten resolved (LRANGE :incidents), and its summary (GET
- * verdict, ZREVRANGE seen): one round trip.
+ * The open incidents of n slugs (HGETALL mcp:{SLUG}:incident, the downtime
+ * track first) and the last ten resolved of each (LRANGE :incidents), in
+ * one round trip; each named by its slug when named is set.
  */
 static int
-incidents_read(struct mcp_call *k, const char *slug, cJSON *open, cJSON *recent, struct summary *s)
+incidents_read(
+    struct mcp_call *k, char *const *slugs, size_t n, cJSON *open, cJSON *recent, int named)
 {
-	char kv[128], ks[128], ki[128], km[128], kh[128];
-	const char *a0[] = {"GET", kv}, *a1[] = {"ZREVRANGE", ks, "0", "0", "WITHSCORES"},
-	           *a2[] = {"HGETALL", ki}, *a3[] = {"HMGET", km, "start", "end", "reason"},
-	           *a4[] = {"LRANGE", kh, "0", "9"};
-	const char **argv[] = {a0, a1, a2, a3, a4};
-	int argc[] = {2, 5, 2, 5, 4};
-	size_t i, n = recent != NULL ? 5 : 4;
-	redisReply *rep[5];
-	cJSON *o;
+	static char keys[FLEET_SLUGS][2][128];
+	const char *args[FLEET_SLUGS * 2][4], **argv[FLEET_SLUGS * 2];
+	int argc[FLEET_SLUGS * 2];
+	redisReply *rep[FLEET_SLUGS * 2];
+	cJSON *o, *add = cJSON_CreateArray();
+	size_t i, j;
 
-	snprintf(kv, sizeof(kv), "mcp:{%s}:verdict", slug);
-	snprintf(ks, sizeof(ks), "mcp:{%s}:seen", slug);
-	snprintf(ki, sizeof(ki), "mcp:{%s}:incident", slug);
-	snprintf(kh, sizeof(kh), "mcp:{%s}:incidents", slug);
-	serve_maint_key(km, sizeof(km), slug);
-	if (serve_query(k->c, n, argc, argv, rep) != SR_OK)
-		return -1;
-	if (s != NULL) {
-		serve_summary(rep[0], rep[1], k->q->now, s, 1);
-		serve_maint(rep[3], k->q->now, s);
+	for (i = 0; i < n; i++) {
+		snprintf(keys[i][0], sizeof(keys[i][0]), "mcp:{%s}:incident", slugs[i]);
+		snprintf(keys[i][1], sizeof(keys[i][1]), "mcp:{%s}:incidents", slugs[i]);
+		args[2 * i][0] = "HGETALL", args[2 * i][1] = keys[i][0], argc[2 * i] = 2;
+		args[2 * i + 1][0] = "LRANGE", args[2 * i + 1][1] = keys[i][1];
+		args[2 * i + 1][2] = "0", args[2 * i + 1][3] = "9", argc[2 * i + 1] = 4;
+		argv[2 * i] = args[2 * i], argv[2 * i + 1] = args[2 * i + 1];
 	}
-	for (i = 0; rep[2]->type == REDIS_REPLY_ARRAY && i + 1 < rep[2]->elements; i += 2)
-		if ((o = incident_of(rep[2]->element[i + 1], k->q->now)) != NULL) {
-			cJSON_AddStringToObject(o, "track", rep[2]->element[i]->str);
-			if (strcmp(rep[2]->element[i]->str, "down") == 0)
-				cJSON_InsertItemInArray(open, 0, o);
-			else
-				cJSON_AddItemToArray(open, o);
+	if (serve_query(k->c, 2 * n, argc, argv, rep) != SR_OK) {
+		cJSON_Delete(add);
+		return -1;
+	}
+	for (i = 0; i < n; i++) {
+		mcp_incidents_open(rep[2 * i], k->q->now, add);
+		for (j = 0;
+		     rep[2 * i + 1]->type == REDIS_REPLY_ARRAY && j < rep[2 * i + 1]->elements; j++)
+			if ((o = mcp_incident_of(rep[2 * i + 1]->element[j], k->q->now)) != NULL)
+				cJSON_AddItemToArray(recent, o);
+		while ((o = cJSON_DetachItemFromArray(add, 0)) != NULL) {
+			if (named)
+				cJSON_AddStringToObject(o, "slug", slugs[i]);
+			cJSON_AddItemToArray(open, o);
 		}
-	for (i = 0; recent != NULL && rep[4]->type == REDIS_REPLY_ARRAY && i < rep[4]->elements;
-	     i++)
-		if ((o = incident_of(rep[4]->element[i], k->q->now)) != NULL)
-			cJSON_AddItemToArray(recent, o);
-	serve_free_replies(rep, n);
+		for (o = recent->child; named && o != NULL; o = o->next)
+			if (!cJSON_HasObjectItem(o, "slug"))
+				cJSON_AddStringToObject(o, "slug", slugs[i]);
+	}
+	serve_free_replies(rep, 2 * n);
+	cJSON_Delete(add);
 	return 0;
 }
 
-/*
- * What a reader's token adds (the operator's view): the verdict record as
- * the aggregator stored it (every region's failing step, the reporters,
- * the missing, the tool lists' divergence and drift) and the maintenance
- * window's reason.
- */
-static void
-operator_view(cJSON *out, struct summary *s)
+static int
+slug_cmp(const void *a, const void *b)
 {
-	cJSON *o = cJSON_AddObjectToObject(out, "operator");
-
-	if (s->rec != NULL) {
-		cJSON_AddItemToObject(o, "verdict", s->rec);
-		s->rec = NULL;
-	} else
-		cJSON_AddNullToObject(o, "verdict");
-	if (s->maint)
-		cJSON_AddStringToObject(o, "maintenance_reason", s->maint_reason);
+	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-/* /api/status/SLUG/regions, the embed route's five fields, and the open incident. */
+/*
+ * The slugs whose incidents every server's answer holds: those with an
+ * open incident (mcp:alert:open, the set mcp-alert keeps) and those the
+ * posts name, sorted, FLEET_SLUGS at most; then their incidents.
+ */
+static int
+fleet_incidents(struct mcp_call *k, const cJSON *posts, cJSON *open, cJSON *recent)
+{
+	const char *a0[] = {"SMEMBERS", "mcp:alert:open"}, **argv[] = {a0};
+	int argc[] = {2}, rc;
+	char *slugs[FLEET_SLUGS];
+	redisReply *rep[1];
+	const cJSON *p, *e;
+	size_t i, j, n = 0;
+
+	if (serve_query(k->c, 1, argc, argv, rep) != SR_OK)
+		return -1;
+	for (i = 0; rep[0]->type == REDIS_REPLY_ARRAY && i < rep[0]->elements && n < FLEET_SLUGS;
+	     i++)
+		if (rep[0]->element[i]->type == REDIS_REPLY_STRING &&
+		    mcp_slug_ok(rep[0]->element[i]->str))
+			slugs[n++] = rep[0]->element[i]->str;
+	cJSON_ArrayForEach(p, posts)
+	{
+		cJSON_ArrayForEach(e, cJSON_GetObjectItemCaseSensitive(p, "slugs"))
+		{
+			for (j = 0;
+			     j < n && cJSON_IsString(e) && strcmp(slugs[j], e->valuestring) != 0;
+			     j++)
+				;
+			if (cJSON_IsString(e) && j == n && n < FLEET_SLUGS &&
+			    mcp_slug_ok(e->valuestring))
+				slugs[n++] = e->valuestring;
+		}
+	}
+	qsort(slugs, n, sizeof(slugs[0]), slug_cmp);
+	rc = incidents_read(k, slugs, n, open, recent, 1);
+	serve_free_replies(rep, 1);
+	if (rc == 0)
+		newest_first(recent, FLEET_RECENT);
+	return rc;
+}
+
+/* One server's status (mcpstatus.c). */
 static int
 server_status(struct mcp_call *k, const cJSON *args, cJSON **out, char *err, size_t len)
 {
 	const char *slug;
-	char path[128];
-	struct summary s;
-	struct mcp_buf b = {0};
-	cJSON *sum, *open, *e, *fail;
-	const cJSON *st, *f;
 
+	*out = NULL;
 	if (arg_slug(args, &slug, err, len) == -1)
 		return -1;
-	snprintf(path, sizeof(path), "/api/status/%s/regions", slug);
-	if (api_get(k, path, NULL, out, err, len) == -1)
-		return -1;
-	open = cJSON_CreateArray();
-	if (incidents_read(k, slug, open, NULL, &s) == -1) {
-		cJSON_Delete(open);
-		snprintf(err, len, "the store is unavailable: try again in 30 s");
-		return -1;
-	}
-	if (serve_summary_json(&b, &s, k->q->now) == 0 &&
-	    (sum = cJSON_ParseWithLength(b.p, b.len)) != NULL) {
-		while ((e = sum->child) != NULL) {
-			cJSON_DetachItemViaPointer(sum, e);
-			cJSON_DeleteItemFromObjectCaseSensitive(*out, e->string);
-			cJSON_AddItemToObject(*out, e->string, e);
-		}
-		cJSON_Delete(sum);
-	}
-	mcp_buf_free(&b);
-	fail = cJSON_AddArrayToObject(*out, "failing_regions");
-	cJSON_ArrayForEach(e, cJSON_GetObjectItemCaseSensitive(*out, "regions"))
-	{
-		st = cJSON_GetObjectItemCaseSensitive(e, "state");
-		f = cJSON_GetObjectItemCaseSensitive(e, "region");
-		if (cJSON_IsString(st) && strcmp(st->valuestring, "down") == 0 && cJSON_IsString(f))
-			cJSON_AddItemToArray(fail, cJSON_CreateString(f->valuestring));
-	}
-	f = s.rec != NULL && s.state != ST_UP && s.state != ST_PENDING
-	    ? cJSON_GetObjectItemCaseSensitive(s.rec, "step")
-	    : NULL;
-	if (cJSON_IsString(f))
-		cJSON_AddStringToObject(*out, "failing_step", f->valuestring);
-	else
-		cJSON_AddNullToObject(*out, "failing_step");
-	f = cJSON_GetObjectItemCaseSensitive(open->child, "since");
-	if (cJSON_IsString(f))
-		cJSON_AddStringToObject(*out, "since", f->valuestring);
-	else
-		cJSON_AddNullToObject(*out, "since");
-	cJSON_AddItemToObject(*out, "incidents", open);
-	if (k->operator)
-		operator_view(*out, &s);
-	cJSON_Delete(s.rec);
-	return 0;
+	return mcp_server_status(k, slug, out, err, len);
 }
 
 static int
@@ -388,11 +422,12 @@ incidents(struct mcp_call *k, const cJSON *args, cJSON **out, char *err, size_t 
 		snprintf(path, sizeof(path), "/api/status/%s/posts", slug);
 	if (api_get(k, slug != NULL ? path : "/api/posts", NULL, out, err, len) == -1)
 		return -1;
-	if (slug == NULL)
-		return 0;
 	open = cJSON_AddArrayToObject(*out, "open");
 	recent = cJSON_AddArrayToObject(*out, "recent");
-	if (incidents_read(k, slug, open, recent, NULL) == -1) {
+	rc = slug != NULL
+	    ? incidents_read(k, (char *const *)&slug, 1, open, recent, 0)
+	    : fleet_incidents(k, cJSON_GetObjectItemCaseSensitive(*out, "posts"), open, recent);
+	if (rc == -1) {
 		snprintf(err, len, "the store is unavailable: try again in 30 s");
 		return -1;
 	}
@@ -495,16 +530,21 @@ static cJSON *
 call_result(cJSON *out, const char *err)
 {
 	cJSON *o = cJSON_CreateObject(), *c = cJSON_AddArrayToObject(o, "content"), *t;
-	char *s = out != NULL ? cJSON_PrintUnformatted(out) : NULL;
+	/* A raw item (server_status) is its text already: printed once, not twice. */
+	char *s = out == NULL  ? NULL
+	    : cJSON_IsRaw(out) ? strdup(out->valuestring)
+	                       : cJSON_PrintUnformatted(out);
 
 	t = cJSON_CreateObject();
 	cJSON_AddStringToObject(t, "type", "text");
-	cJSON_AddStringToObject(t, "text", s != NULL ? s : err);
+	cJSON_AddStringToObject(t, "text", s != NULL ? s : err != NULL ? err : "out of memory");
 	cJSON_AddItemToArray(c, t);
-	free(s);
-	if (out != NULL)
+	if (s != NULL)
 		cJSON_AddItemToObject(o, "structuredContent", out);
-	cJSON_AddBoolToObject(o, "isError", out == NULL);
+	else
+		cJSON_Delete(out);
+	cJSON_AddBoolToObject(o, "isError", s == NULL);
+	free(s);
 	return o;
 }
 

@@ -67,6 +67,8 @@ int serve_post_text(struct mcp_buf *b, const char *s, size_t max, int links);
 int serve_subscribe_form(struct mcp_buf *b, const char *slug);
 /* subscribe.c: /subscribe (route 0), /subscribe/confirm (1), /unsubscribe (2). */
 void serve_subscription(struct conn *c, const struct req *q, struct resp *r, int route);
+/* A client (IPv4, IPv6 /64) and its network (/24, /48) as the limits count them. */
+void serve_client_of(const char *remote, char *buf, size_t len, char *net, size_t netlen);
 enum sub_page { SP_FORM, SP_SENT, SP_CONFIRM, SP_CONFIRMED, SP_EXPIRED, SP_UNSUB, SP_GONE, SP_BAD };
 /* The page of kind k: slugs (a "*" for all) and a token where the page has them. */
 void serve_sub_page(struct resp *r, enum sub_page k, const char *const *slugs, int nslugs,

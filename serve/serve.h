@@ -173,6 +173,7 @@ struct region {
 	double seen;
 	char letter;    /* h, a, b; 0: result unreadable or gone */
 	char step[16];  /* of a broken result */
+	char code[48];  /* its error code, "" when none (the operator's view of /mcp) */
 	double ms;      /* of a passing result, -1: none */
 	char hash[160]; /* latest tool hash within 24 h, "" when none */
 	int differs;
@@ -191,6 +192,8 @@ int serve_scan(struct conn *c, const struct req *q, struct resp *r, redisReply *
 size_t serve_regions_of(const redisReply *r, struct region *g);
 int serve_region_results(struct conn *c, const char *slug, struct region *g, size_t n, double now);
 const char *serve_region_state(const struct region *g, double now);
+/* One region as GET /api/status/SLUG/regions shows it: a JSON object. */
+int serve_region_json(struct mcp_buf *b, const struct region *g, double now);
 void serve_mark_faults(const cJSON *rec, struct region *g, size_t n);
 void serve_regions(struct conn *c, const struct req *q, const char *slug, struct resp *r);
 void serve_list(struct conn *c, const struct req *q, struct resp *r);

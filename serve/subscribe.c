@@ -28,10 +28,10 @@
 /*
  * The client and its network, as the limits count them: an IPv4 address
  * and its /24, an IPv6 /64 and its /48 (an IPv4 address mapped into IPv6
- * is that address), else "unknown" for both.
+ * is that address), else "unknown" for both; /mcp's bounds count the same.
  */
-static void
-client_of(const char *remote, char *buf, size_t len, char *net, size_t netlen)
+void
+serve_client_of(const char *remote, char *buf, size_t len, char *net, size_t netlen)
 {
 	unsigned char a[16];
 	size_t i, u;
@@ -350,7 +350,7 @@ sub_post(struct conn *c, const struct req *q, struct resp *r)
 		r->status = 400;
 		return;
 	}
-	client_of(q->remote, client, sizeof(client), net, sizeof(net));
+	serve_client_of(q->remote, client, sizeof(client), net, sizeof(net));
 	mcp_sha256_hex(f.email, strlen(f.email), ah);
 	snprintf(kc, sizeof(kc), PAGE_LIMIT "client:%s", client);
 	snprintf(kn, sizeof(kn), PAGE_LIMIT "net:%s", net);
@@ -409,7 +409,7 @@ confirm_post(struct conn *c, const struct req *q, struct resp *r)
 		snprintf(unsub + 2 * i, 3, "%02x", raw[PAGE_ID_HEX / 2 + i]);
 	explicit_bzero(raw, sizeof(raw));
 	snprintf(now, sizeof(now), "%.3f", q->now);
-	client_of(q->remote, client, sizeof(client), net, sizeof(net));
+	serve_client_of(q->remote, client, sizeof(client), net, sizeof(net));
 	snprintf(kc, sizeof(kc), PAGE_LIMIT "token:%s", client);
 	mcp_sha256_hex(f.t, strlen(f.t), th);
 	snprintf(kp, sizeof(kp), PAGE_PENDING "%s", th);
@@ -456,7 +456,7 @@ unsub_post(struct conn *c, const struct req *q, struct resp *r)
 		return;
 	}
 	if (unsub_query(q->query, id, sizeof(id), t, sizeof(t)) == 0) {
-		client_of(q->remote, client, sizeof(client), net, sizeof(net));
+		serve_client_of(q->remote, client, sizeof(client), net, sizeof(net));
 		snprintf(kc, sizeof(kc), PAGE_LIMIT "token:%s", client);
 		snprintf(ks, sizeof(ks), PAGE_SUB "%s", id);
 		code = run_script(c, 7, argv, &ttl, NULL, 0);

@@ -34,7 +34,8 @@ MONTH=$(date -u -d "@$SERVE_NOW" +%Y-%m)
 CALLS=$(jq -nc --arg m "$MONTH" '[["list_servers",{}],["list_servers",{"state":"down"}],
   ["server_status",{"slug":"down"}],["server_status",{"slug":"up"}],["server_status",{"slug":"nope"}],
   ["incidents",{}],["incidents",{"slug":"down"}],["tool_changes",{"slug":"div"}],
-  ["monthly_report",{"slug":"flaky","month":$m}],["list_servers",{"cursor":"~&limit=5"}]]')
+  ["monthly_report",{"slug":"flaky","month":$m}],["list_servers",{"cursor":"~&limit=5"}],
+  ["list_servers",{"region":"ap-southeast-1"}],["list_servers",{"region":"us-east-1","state":"down"}]]')
 reader() { node "$TOP/tests/tools/mcp-reader.mjs" "$@" 2>>"$TMP/reader.err"; }
 call() { jq -c --arg k "$1" '.calls[$k]' "$2"; }
 
@@ -79,7 +80,13 @@ for how in fcgi cgi; do
 	    "$how server_status up: nothing failing"
 	is "$(call 'server_status {"slug":"nope"}' "$f")" '{"isError":"not found"}' "$how server_status of an unknown slug: a tool error"
 	get "$U/api/posts"
-	is "$(call 'incidents {}' "$f")" "$(jq -c . "$RB")" "$how incidents: GET /api/posts"
+	is "$(call 'incidents {}' "$f" | jq -c 'del(.open, .recent)')" "$(jq -c . "$RB")" "$how incidents: GET /api/posts"
+	is "$(call 'incidents {}' "$f" | jq -c '[.open[] | select(.slug == "down") | del(.slug)]')" \
+	    "$(call 'incidents {"slug":"down"}' "$f" | jq -c .open)" "$how incidents of every server: down's open incident"
+	is "$(call 'list_servers {"region":"ap-southeast-1"}' "$f" | jq -c '[.slugs[].slug]')" '["div"]' \
+	    "$how list_servers region: the servers that region probed in the last 5 minutes"
+	is "$(call 'list_servers {"region":"us-east-1","state":"down"}' "$f" | jq -c '[.slugs[].slug]')" '["down"]' \
+	    "$how list_servers region and state"
 	is "$(call 'incidents {"slug":"down"}' "$f" | jq -c '[.open[0].step, .open[0].regions, (.open[0].since | type)]')" \
 	    '["http",["eu-west-2","us-east-1"],"string"]' "$how incidents down: the open incident"
 	get "$U/api/status/div/tools"
@@ -189,9 +196,64 @@ ID=${TOK%%.*}
 is "$(mcp-aggregate reader list | awk '{ print $1 }')" "$ID" "reader list: its id, not the token"
 unlike "$(redis_cmd HGETALL mcp:readers:tokens)" "${TOK#*.}" "the store keeps the token's hash only"
 is "$(call 'server_status {"slug":"down"}' "$TMP/fcgi.sdk1.json" | jq -c 'has("operator")')" false "without a token: no operator's view"
-reader "$U/mcp" v2-modern '[["server_status",{"slug":"down"}]]' "$TOK" >"$TMP/op.json"
+# What the operator keeps and no public page shows, made by the real tools
+# (a silence, a maintenance window, a webhook subscriber with its URL and
+# key) and an email subscriber as the confirmation leaves it in the store:
+# their secrets are random, so that no answer holds one by chance.
+rnd() { od -An -N"$1" -tx1 /dev/urandom | tr -d ' \n'; }
+HOOK=p$(rnd 8) KEY=whsec_$(rnd 16) ADDR=r$(rnd 6)@example.org UNSUB=$(rnd 20) EID=e$(rnd 8)
+printf '%s\n' "$KEY" >"$TMP/hook.key" && chmod 600 "$TMP/hook.key"
+{
+	MCP_NOW=$SERVE_NOW mcp-alert -c "$TMP/alert.conf" subscribers add webhook "http://127.0.0.1:9/$HOOK" \
+	    --secret-file "$TMP/hook.key" --slug down --name ops >/dev/null &&
+	    MCP_NOW=$SERVE_NOW mcp-alert -c "$TMP/alert.conf" silence add slug=do* track=down --for 2h \
+	    --reason 'silenced: the op test' >/dev/null &&
+	    MCP_NOW=$SERVE_NOW mcp-alert -c "$TMP/alert.conf" maint add flaky --for 1h --reason 'a disk swapped' &&
+	    MCP_NOW=$SERVE_NOW mcp-alert -c "$TMP/alert.conf" post new --slug flaky --title 'Flaky, explained' \
+		--text 'It was the disk.' --incident none &&
+	    redis_cmd HSET "mcp:{page}:sub:$EID" kind email addr "$ADDR" ah "$(printf %s "$ADDR" | sha256sum | cut -c1-64)" \
+		unsub "$UNSUB" since "$SERVE_NOW" slugs down &&
+	    redis_cmd SADD 'mcp:{page}:subs' "$EID" && redis_cmd SADD 'mcp:{page}:subs:slug:down' "$EID"
+} >/dev/null 2>"$TMP/op.err"
+is "$?:$(cat "$TMP/op.err")" 0: "a silence, a maintenance window, a webhook and an email subscriber"
+OPCALLS='[["server_status",{"slug":"down"}],["server_status",{"slug":"flaky"}],["server_status",{"slug":"up"}],
+  ["server_status",{"slug":"down","operator":true}],["incidents",{}],["incidents",{"slug":"down"}],
+  ["list_servers",{}],["tool_changes",{"slug":"div"}],["list_servers",{"cursor":"~down"}],["incidents",{"slug":"flaky"}]]'
+reader "$U/mcp" v2-modern "$OPCALLS" "$TOK" >"$TMP/op.json"
+is "$?" 0 "with a reader's token: the SDK client calls every tool"
+reader "$U/mcp" v2-modern "$OPCALLS" >"$TMP/public.json"
+reader "$U/mcp" sdk1 "$OPCALLS" >"$TMP/public1.json"
 is "$(call 'server_status {"slug":"down"}' "$TMP/op.json" | jq -c '.operator.verdict | [.verdict, .step, .failed_regions]')" \
     '["red","http",["eu-west-2","us-east-1"]]' "with a reader's token: the operator's view (the verdict record)"
+op() { call "server_status {\"slug\":\"$1\"}" "$TMP/op.json" | jq -c ".operator | $2"; }
+is "$(op down '[.regions[] | select(.state == "down") | [.region, .step, .error]]')" \
+    '[["eu-west-2","http","http_5xx"],["us-east-1","http","http_5xx"]]' "operator: each failing region's step and error code"
+is "$(op down '[.host, (.newest_verdict | test("^20[0-9-]+T[0-9:]+Z$"))]')" '["127.0.0.1",true]' \
+    "operator: the server's host and the newest verdict's time"
+is "$(op down '[.runners[] | [.region, (.last_window | type), (.short | type)]] | sort')" \
+    '[["ap-southeast-1","string","null"],["eu-west-2","string","null"],["us-east-1","string","null"]]' \
+    "operator: each runner's last window, none short (the watchdog's)"
+is "$(op down '[.runners[] | select(.region == "eu-west-2") | .last_result | test("^20[0-9-]+T[0-9:]+Z$")]')" '[true]' \
+    "operator: a runner's last result"
+is "$(op down '[.silences[] | [.slug, .track, .reason]]')" '[["do*","down","silenced: the op test"]]' \
+    "operator: the silence that matches, with its reason"
+is "$(op up '.silences')" '[]' "operator: no silence of another server"
+is "$(op flaky '.maintenance_reason')" '"a disk swapped"' "operator: the maintenance window's reason"
+is "$(call 'incidents {}' "$TMP/public.json" | jq -c '[.recent[] | select(.slug == "flaky") | del(.slug)]')" \
+    "$(call 'incidents {"slug":"flaky"}' "$TMP/public.json" | jq -c '.recent')" \
+    "incidents of every server: the resolved ones of a server posted about, as its own answer gives them"
+is "$(call 'incidents {"slug":"flaky"}' "$TMP/public.json" | jq -c '.recent | length > 0')" true "flaky has a resolved incident"
+is "$(op down '.subscribers')" '{"of_server":2,"of_every_server":0,"all":2,"hooks":1}' "operator: the subscribers, counted"
+is "$(call 'server_status {"slug":"down"}' "$TMP/op.json" | jq -c 'del(.operator)')" \
+    "$(call 'server_status {"slug":"down"}' "$TMP/public.json")" "operator: the public answer beside it, the same"
+for f in public public1; do
+	is "$(jq -c '[.calls[] | .. | objects | select(has("operator") or has("subscribers") or has("silences") or has("runners"))] | length' "$TMP/$f.json")" 0 \
+	    "$f: without a token, no operator's field in any answer (an argument or a cursor that asks for one included)"
+	unlike "$(cat "$TMP/$f.json")" 'http_5xx|silenced: the op test|newest_verdict|"host"' "$f: no error code, silence, host or verdict time"
+done
+for f in op public public1; do
+	unlike "$(cat "$TMP/$f.json")" "$HOOK|$KEY|${KEY#whsec_}|$ADDR|$UNSUB|${TOK#*.}" "$f: no subscriber's address, hook, key or token"
+done
 rpc -H "Authorization: Bearer 00000000.$(printf 'A%.0s' $(seq 44))" '{"jsonrpc":"2.0","id":1,"method":"tools/list"}'
 is "$ST" 401 "a token never made: 401"
 like "$(hdr WWW-Authenticate)" "^Bearer error=\"invalid_token\", resource_metadata=\"$U/.well-known/oauth-protected-resource/mcp\"" \
@@ -201,6 +263,30 @@ is "$ST $(jq -c '[.resource, .bearer_methods_supported]' "$RB")" "200 [\"$U/mcp\
 mcp-aggregate reader revoke "$ID" 2>/dev/null
 rpc -H "Authorization: Bearer $TOK" '{"jsonrpc":"2.0","id":1,"method":"tools/list"}'
 is "$ST" 401 "a revoked token: 401"
+
+# ------------------------------------------------------------ per-client bounds
+# One client (127.0.0.2) past its 600 requests of the minute (MCP_NOW
+# holds the minute still) is answered 429 while another (127.0.0.3, the
+# same /24) is served.
+pings() { # IP N: N pings from IP, one connection, the status of each
+	local url i
+	url=()
+	for ((i = 0; i < $2; i++)); do url+=(-o /dev/null "$U/mcp"); done
+	curl -sS -m 60 --interface "$1" -H 'Content-Type: application/json' \
+	    --data-binary '{"jsonrpc":"2.0","id":1,"method":"ping"}' -w '%{http_code}\n' "${url[@]}"
+}
+U=$NGINX_FCGI
+is "$(pings 127.0.0.2 600 | sort | uniq -c | awk '{ print $2 "x" $1 }' | paste -sd' ')" "200x600" \
+    "600 requests of one client in its minute: answered"
+# The CGI after the responder: one count in the store for both.
+for how in fcgi cgi; do
+	if [ "$how" = cgi ]; then U=$NGINX_CGI; else U=$NGINX_FCGI; fi
+	get --interface 127.0.0.2 -X POST -H 'Content-Type: application/json' --data-binary '{"jsonrpc":"2.0","id":1,"method":"ping"}' "$U/mcp"
+	is "$ST $(jq -c '[.error.code, (.error.data.retry_after > 0)]' "$RB")|$(hdr Retry-After | grep -Ec '^[1-9][0-9]?$')" "429 [-32000,true]|1" \
+	    "$how: the next is 429, a JSON-RPC error, with Retry-After"
+	get --interface 127.0.0.3 -X POST -H 'Content-Type: application/json' --data-binary '{"jsonrpc":"2.0","id":1,"method":"ping"}' "$U/mcp"
+	is "$ST $(jq -c .result "$RB")" "200 {}" "$how: another client is served meanwhile"
+done
 
 # ------------------------------------------------------------ published
 get -H 'Accept: application/mcp-server-card+json' "$U/mcp/server-card"

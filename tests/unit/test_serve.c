@@ -20,6 +20,7 @@
 #include "../../serve/list.c"
 #include "../../serve/mcp.c"
 #include "../../serve/mcpdoc.c"
+#include "../../serve/mcpstatus.c"
 #include "../../serve/mcptools.c"
 #include "../../serve/notices.c"
 #include "../../serve/page.c"
