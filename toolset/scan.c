@@ -297,12 +297,26 @@ finding_json(const struct mcp_finding *f)
 	return o;
 }
 
+/* 1 when a finding of the same item as finding i is named already. */
+static int
+item_named(const struct mcp_scan *s, const char *named, size_t i)
+{
+	size_t j;
+
+	for (j = 0; j < s->n; j++)
+		if (named[j] && s->v[j].list == s->v[i].list &&
+		    strcmp(s->v[j].item, s->v[i].item) == 0)
+			return 1;
+	return 0;
+}
+
 cJSON *
 mcp_scan_summary(const struct mcp_scan *s, size_t max_first)
 {
 	cJSON *o = cJSON_CreateObject(), *rules, *first;
 	size_t i, shown = 0, total = s->n + s->more;
-	int v;
+	char named[MCP_SCAN_MAX] = {0};
+	int v, pass;
 
 	if (o == NULL)
 		return NULL;
@@ -315,12 +329,16 @@ mcp_scan_summary(const struct mcp_scan *s, size_t max_first)
 	if (max_first > SUMMARY_FIRST_MAX)
 		max_first = SUMMARY_FIRST_MAX;
 	first = cJSON_AddArrayToObject(o, "first");
-	for (v = 0; first != NULL && v < MCP_SEV_N; v++)
-		for (i = 0; i < s->n && shown < max_first; i++)
-			if (s->v[i].sev == (enum mcp_sev)v) {
-				cJSON_AddItemToArray(first, finding_json(&s->v[i]));
-				shown++;
-			}
+	/* Worst first, and as many places as there is room for: one finding of each item, then more. */
+	for (pass = 0; pass < 2; pass++)
+		for (v = 0; first != NULL && v < MCP_SEV_N; v++)
+			for (i = 0; i < s->n && shown < max_first; i++)
+				if (s->v[i].sev == (enum mcp_sev)v &&
+				    (named[i] == 0 && (pass == 1 || !item_named(s, named, i)))) {
+					cJSON_AddItemToArray(first, finding_json(&s->v[i]));
+					named[i] = 1;
+					shown++;
+				}
 	cJSON_AddNumberToObject(o, "more", (double)(total - shown));
 	return o;
 }
