@@ -305,6 +305,7 @@ struct seen {
 	int any[R_N];
 	size_t vs_run, vs_start, vs_best, vs_best_start;
 	int latin, other; /* a name's letters */
+	int flag;         /* after U+1F3F4, 1 + the tag characters of a subdivision's flag */
 	char spelled[MCP_SCAN_HIDDEN_MAX + 1];
 	size_t nspelled;
 };
@@ -340,6 +341,14 @@ one(struct seen *w, struct norm *m, const char *text, size_t len, size_t i, size
 {
 	int r = hidden(c), a;
 	char ch;
+
+	/* A subdivision flag: at most 6 tag letters or digits, then CANCEL TAG. */
+	if (r == R_TAG && w->flag > 0 && w->flag <= 7 &&
+	    ((c >= 0xE0061 && c <= 0xE007A) || (c >= 0xE0030 && c <= 0xE0039) || c == 0xE007F)) {
+		w->flag = c == 0xE007F ? 0 : w->flag + 1;
+		return;
+	}
+	w->flag = c == 0x1F3F4;
 
 	if (r == R_VS) {
 		if (w->vs_run++ == 0)
@@ -401,6 +410,41 @@ hidden_found(
 	return 0;
 }
 
+/*
+ * The first match of expression i in the normal form, read in pieces of
+ * PIECE bytes that overlap by OVERLAP (more than any match of the rules is
+ * long, but for a run of "all any every..." past it): glibc's regexec
+ * takes time that grows faster than the text over a long string that does
+ * not match, and linear time over pieces.  0, the match in *g; or 1.
+ */
+#define PIECE 4096
+#define OVERLAP 512
+static int
+match(size_t i, const struct norm *m, regmatch_t *g)
+{
+	size_t off = 0, end;
+	int rc, flags;
+	char c;
+
+	for (;;) {
+		end = m->n - off > PIECE ? off + PIECE : m->n;
+		c = m->t[end];
+		m->t[end] = '\0';
+		flags = (off > 0 ? REG_NOTBOL : 0) | (end < m->n ? REG_NOTEOL : 0);
+		rc = regexec(&rx_test[i], m->t + off, 0, NULL, flags) != 0 ||
+		    regexec(&rx[i], m->t + off, 1, g, flags) != 0;
+		m->t[end] = c;
+		if (rc == 0) {
+			g->rm_so += (regoff_t)off;
+			g->rm_eo += (regoff_t)off;
+			return 0;
+		}
+		if (end == m->n)
+			return 1;
+		off = end - OVERLAP;
+	}
+}
+
 /* The rules on words over the normal form; a match gives its place in the text. */
 static int
 words_found(struct mcp_scan *s, const struct scan_at *at, const char *text, const struct norm *m)
@@ -415,8 +459,7 @@ words_found(struct mcp_scan *s, const struct scan_at *at, const char *text, cons
 		return -1;
 	may = anchored(m->t, m->n);
 	for (i = 0; i < NWORDS; i++) {
-		if (!(may & (1U << i)) || regexec(&rx_test[i], m->t, 0, NULL, 0) != 0 ||
-		    regexec(&rx[i], m->t, 1, &g, 0) != 0)
+		if (!(may & (1U << i)) || match(i, m, &g) != 0)
 			continue;
 		a = m->at[g.rm_so];
 		b = g.rm_eo > g.rm_so ? m->at[g.rm_eo - 1] + 1 : a;
