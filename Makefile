@@ -160,8 +160,12 @@ check: all
 san:
 	$(MAKE) SAN=1 B=build-san all
 
-bench: all
+bench: all $(B)/scancorpus
 	tests/bench/run.sh $(B)
+
+# tests/bench/scancorpus.c: the text rules over tests/data/poison (poison.sh).
+$(B)/scancorpus: $(B)/tests/bench/scancorpus.o $(B)/libmcp.a
+	$(CC) $(ALL_LDFLAGS) -o $@ $(LINK_DEPS) $(LDLIBS)
 
 # tests/bench/floor.c: the same requests as a probe, with nothing done with
 # the answers; its libcurl is the probe's, so the figures compare.

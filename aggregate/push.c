@@ -468,7 +468,8 @@ check_result(const cJSON *rec, struct pending *p)
 	    agg_step_check(rec, "failed_step", code == 'b', &step, p->why, sizeof(p->why)) == -1 ||
 	    agg_hash_check(rec, &hash, p->why, sizeof(p->why)) == -1 ||
 	    agg_ms_check(rec, &ms, p->why, sizeof(p->why)) == -1 ||
-	    mcp_json_time(rec, "cert_expires_at", &cert, p->why, sizeof(p->why)) == -1)
+	    mcp_json_time(rec, "cert_expires_at", &cert, p->why, sizeof(p->why)) == -1 ||
+	    agg_findings_check(rec, &p->fd, p->why, sizeof(p->why)) == -1)
 		return p->why;
 	p->cert[0] = '\0';
 	if (cert >= 0)
@@ -584,6 +585,8 @@ append_tail(struct pctx *p, const struct pending *q)
 {
 	if (q->canary_sent)
 		append_canary(p, q);
+	if (q->fd.present)
+		agg_findings_append(p->st, q->slug, q->region, q->started, &q->fd);
 }
 
 /*
@@ -672,7 +675,7 @@ append_push(struct pctx *p, const struct pending *q, long long now)
 static int
 replies(const struct pending *q)
 {
-	return 1 + (q->canary_sent ? 2 : 0);
+	return 1 + (q->canary_sent ? 2 : 0) + (q->fd.present ? 1 : 0);
 }
 
 /*

@@ -8,6 +8,7 @@
 #define AGG_PUSH_H
 
 #include "aggregate.h"
+#include "findings.h"
 #include "lists.h"
 
 #define HASH_MAX AGG_TOOL_HASH_MAX
@@ -40,6 +41,7 @@ struct pending {
 	struct mcp_buf lt[AGG_LIST_KINDS];
 	int lmiss; /* the lists the store lacks (bit per kind), from the script's reply */
 	int lsent; /* of them, the lists whose text this batch sends */
+	struct agg_findings fd; /* its text rules' findings (findings.c) */
 };
 
 /* A list of a tools_list step, waiting for its probe's result. */

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "aggregate.h"
+#include "findings.h"
 #include "hist.h"
 #include "histlua.h"
 #include "mcp.h"
@@ -34,7 +35,8 @@
 #define R_STATS 4
 #define R_CERT 5
 #define R_MAINT 6
-#define NREAD 7
+#define R_FINDINGS 7 /* the text rules' findings (findings.c) */
+#define NREAD 8
 
 /*
  * Read-only: the results of the NWIN windows from ARGV[1] on, one array
@@ -173,7 +175,9 @@ append_reads(struct vctx *v, const char *slug)
 	agg_key(k[0], sizeof(k[0]), slug, "cert", -1);
 	mcp_store_appendf(v->st, "HGETALL %s", k[0]);
 	agg_key(k[0], sizeof(k[0]), slug, "alert:maint", -1);
-	return mcp_store_appendf(v->st, "HMGET %s start end reason", k[0]);
+	mcp_store_appendf(v->st, "HMGET %s start end reason", k[0]);
+	agg_findings_read(v->st, slug);
+	return 0;
 }
 
 /* aggregate.h: the results of the NWIN windows up to W, replies in that order. */
@@ -467,6 +471,7 @@ record_of(const struct vctx *v, struct slugwork *w, const struct agg_decision *d
 	agg_tools_divergence(o, &w->lc, d, w->res, w->nres, v->window, w->r[R_DRIFT]);
 	cJSON_AddItemToObject(o, "failing_now", names_json(d->failing_now, d->nfailing_now));
 	add_maint(o, v, w->r[R_MAINT]);
+	agg_findings_add(o, w->r[R_FINDINGS], v->window);
 	add_faults(o, v);
 	agg_shorts_add(o, &v->shorts);
 	return o;

@@ -392,6 +392,8 @@ discovered(struct probe *p, const cJSON *res)
 	snprintf(p->proto, sizeof(p->proto), "%s", MODERN_VERSION);
 	cJSON_AddStringToObject(d, "protocol_version", p->proto);
 	versions(d, sup);
+	f = cJSON_GetObjectItemCaseSensitive(res, "instructions");
+	(void)mcp_scan_instructions(&p->scan, cJSON_IsString(f) ? f->valuestring : NULL);
 	if (cJSON_IsObject(si) && (s = cJSON_AddObjectToObject(d, "server")) != NULL) {
 		if (cJSON_IsString(f = cJSON_GetObjectItemCaseSensitive(si, "name")))
 			cJSON_AddStringToObject(s, "name", f->valuestring);
@@ -592,6 +594,8 @@ check_init(struct probe *p, const cJSON *res)
 			cJSON_AddStringToObject(s, "version", f->valuestring);
 	}
 	cJSON_AddBoolToObject(d, "session", p->session != NULL);
+	f = cJSON_GetObjectItemCaseSensitive(res, "instructions");
+	(void)mcp_scan_instructions(&p->scan, cJSON_IsString(f) ? f->valuestring : NULL);
 	tools_declared(p, res, d);
 	cJSON_Delete(p->init_detail);
 	p->init_detail = d;

@@ -502,6 +502,8 @@ probe_free(struct probe *p)
 	cJSON_Delete(p->attempts);
 	cJSON_Delete(p->list_meta);
 	fold_free(&p->fold);
+	mcp_scan_free(&p->scan);
+	cJSON_Delete(p->findings);
 	free(p->lerr);
 	place_give(p);
 	cJSON_Delete(p->lists);

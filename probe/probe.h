@@ -20,6 +20,7 @@
 #include "expect.h"
 #include "sse.h"
 #include "targets.h"
+#include "toolset.h"
 
 enum step { S_DNS, S_CONNECT, S_TLS, S_HTTP, S_AUTH, S_INIT, S_LIST, S_CALL, S_NSTEPS };
 enum status { ST_PENDING, ST_PASS, ST_FAIL, ST_SKIP };
@@ -221,11 +222,13 @@ struct probe {
 	const char *transport; /* streamable-http, sse, NULL */
 	const char *era_found; /* modern, legacy, NULL */
 	long http_status;
-	cJSON *tools;     /* owned array: the tools a call or a condition names */
-	int ntools;       /* the tools listed, all pages */
-	struct fold fold; /* the list being read (fold.c) */
-	char *lerr;       /* owned: its first item that is not as it must be, or NULL */
-	cJSON *list_meta; /* owned: ttlMs and cacheScope of modern lists */
+	cJSON *tools;         /* owned array: the tools a call or a condition names */
+	int ntools;           /* the tools listed, all pages */
+	struct fold fold;     /* the list being read (fold.c) */
+	struct mcp_scan scan; /* the rules read in the lists' text (toolset/scan.c) */
+	cJSON *findings;      /* owned: their summary, for the result (report.c) */
+	char *lerr;           /* owned: its first item that is not as it must be, or NULL */
+	cJSON *list_meta;     /* owned: ttlMs and cacheScope of modern lists */
 	char cursor[1024];
 	int pages;
 	size_t list_bytes; /* response bytes of the tool list so far */

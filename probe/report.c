@@ -217,6 +217,16 @@ card_members(struct rw *w, const struct probe *p)
 		m_null(w, "card_problems");
 }
 
+/* The rules read in the lists' text (findings_make): null when no tool list was read. */
+static void
+findings_member(struct rw *w, struct probe *p)
+{
+	if (p->findings != NULL)
+		m_tree(w, "findings", p->findings);
+	else
+		m_null(w, "findings");
+}
+
 static void
 result_record(struct rw *w, struct probe *p)
 {
@@ -259,6 +269,7 @@ result_record(struct rw *w, struct probe *p)
 		m_error(w, failed >= 0 ? &p->steps[failed] : NULL);
 	if (p->t->card == MCP_CARD_ON || (p->o->card && p->t->card != MCP_CARD_OFF))
 		card_members(w, p);
+	findings_member(w, p);
 	/* Only a certificate that verified: an expired one fails the tls step. */
 	if (p->cert_not_after >= 0)
 		m_num(w, "cert_expires_at", p->cert_not_after);
@@ -278,6 +289,8 @@ result_record(struct rw *w, struct probe *p)
 #define TEXT_MAX 256
 /* A problem of a Server Card, at the most. */
 #define CARD_PROBLEM_MAX 200
+/* Findings a result names (the others counted in "more"). */
+#define FINDINGS_FIRST 3
 
 /* Detail members whose values come from the probe's own vocabulary. */
 static const char *const own_keys[] = {"posture", "transport", "http_version", "reason", "request",
@@ -373,6 +386,21 @@ clean_lists(cJSON *d, const char *const *secrets, int nsec)
 	}
 }
 
+/*
+ * The rules read in the lists' text (toolset/scan.c, mcp-rules(7)): a
+ * posture of the result once the tool list was read whole; it never fails
+ * the target.  Its excerpts are a server's text, cleaned as the details.
+ */
+static void
+findings_make(struct probe *p)
+{
+	cJSON_Delete(p->findings);
+	p->findings = NULL;
+	if (p->steps[S_LIST].status != ST_PASS || mcp_scan_finish(&p->scan) == -1)
+		return;
+	p->findings = mcp_scan_summary(&p->scan, FINDINGS_FIRST);
+}
+
 /* Every secret the probe holds, the session ids of unfinished exchanges too. */
 static void
 clean_all(struct probe *p)
@@ -405,6 +433,8 @@ clean_all(struct probe *p)
 	}
 	clean_lists(p->steps[S_LIST].detail, secrets, n);
 	clean_lists(p->lists, secrets, n);
+	findings_make(p);
+	clean_tree(p->findings, NULL, secrets, n);
 }
 
 /*
@@ -425,6 +455,8 @@ salvage(struct probe *p, const char *why)
 	p->attempts = NULL;
 	cJSON_Delete(p->lists);
 	p->lists = NULL;
+	cJSON_Delete(p->findings);
+	p->findings = NULL;
 	/* Not the run's limit: the probe's own failure, and said as one. */
 	p->unjudged = NULL;
 	if (!failed)

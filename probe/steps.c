@@ -194,6 +194,8 @@ page_fold(struct probe *p, cJSON *arr, const struct list_kind *k, char *why, siz
 				snprintf(why, len, "out of memory at page %d", p->pages);
 			return -1;
 		}
+		/* Read for the text rules while its tree is here (a failure: fewer findings). */
+		(void)mcp_scan_item(&p->scan, (enum mcp_list_kind)(k - list_kinds), t);
 		if (k == &list_kinds[LK_TOOLS])
 			tool_seen(p, arr, t);
 		else if (!cJSON_IsObject(t) && p->lerr == NULL &&

@@ -116,4 +116,88 @@ cJSON *mcp_diff_json(const struct mcp_diff *d);
 /* Every change as text, one line each, for a person: 0 or -1. */
 int mcp_diff_text(const struct mcp_diff *d, struct mcp_buf *out);
 
+/*
+ * The rules read in a list's text (scan.c, scanrules.c, mcp-rules(7)):
+ * every string of an item (its name, title, description, each string of
+ * its schemas: descriptions, enum values, defaults, examples; a resource's
+ * and a prompt's text) and every member name, and the server's
+ * instructions, read for hidden characters and for instructions aimed at
+ * the model.  A finding names its rule (a stable id, "MCPU-P001"), its
+ * severity, the item, the JSON pointer of the string within the item, and
+ * an excerpt in which every hidden character is written \u{XXXX}.  The
+ * work is linear in the text; at most MCP_SCAN_MAX findings are kept, the
+ * others counted.
+ */
+enum mcp_sev { MCP_SEV_HIGH, MCP_SEV_MEDIUM, MCP_SEV_LOW, MCP_SEV_N };
+
+#define MCP_SCAN_MAX 64          /* findings kept; more are counted in "more" */
+#define MCP_SCAN_PTR_MAX 160     /* a JSON pointer, cut */
+#define MCP_SCAN_EXCERPT_MAX 200 /* an excerpt, escaped, cut */
+#define MCP_SCAN_HIDDEN_MAX 120  /* the ASCII that tag characters spell, cut */
+
+struct mcp_finding {
+	const char *rule; /* static: "MCPU-P001" */
+	enum mcp_sev sev;
+	const char *list;               /* static: "tool", "resource", "prompt", "server" */
+	char item[MCP_CH_NAME_MAX + 1]; /* the tool, resource or prompt, cut */
+	char pointer[MCP_SCAN_PTR_MAX + 1];
+	char excerpt[MCP_SCAN_EXCERPT_MAX + 1];
+	char hidden[MCP_SCAN_HIDDEN_MAX + 1]; /* MCPU-P001 only, else "" */
+};
+
+/* The length of one item's description, for the rule of text far longer than its peers'. */
+struct mcp_scan_len {
+	size_t len;
+	const char *list;
+	char item[MCP_CH_NAME_MAX + 1];
+};
+
+struct mcp_scan {
+	struct mcp_finding *v;
+	size_t n, cap;
+	size_t more;              /* findings past MCP_SCAN_MAX, counted only */
+	size_t count[MCP_SEV_N];  /* of all findings, more included */
+	unsigned long rules;      /* bit i: rule i of the table found */
+	struct mcp_scan_len *len; /* the descriptions' lengths, until mcp_scan_finish */
+	size_t nlen, caplen;
+	size_t bytes; /* text read */
+};
+
+/*
+ * Read one item of a list of kind k (as served: any JSON), or the text of
+ * the server's instructions (item "instructions", pointer "").  0, or -1
+ * out of memory (s stays valid).  mcp_scan_finish applies the rules that
+ * compare items (text far longer than its peers'), once, after the last.
+ */
+int mcp_scan_item(struct mcp_scan *s, enum mcp_list_kind k, const cJSON *item);
+int mcp_scan_instructions(struct mcp_scan *s, const char *text);
+int mcp_scan_finish(struct mcp_scan *s);
+void mcp_scan_free(struct mcp_scan *s);
+
+/* "high", "medium", "low"; the worst of s, or MCP_SEV_N with no finding. */
+const char *mcp_sev_name(enum mcp_sev v);
+enum mcp_sev mcp_scan_worst(const struct mcp_scan *s);
+
+/*
+ * The posture a result and a verdict carry, bounded (about 1.5 KiB):
+ *   {"count":2,"worst":"high","rules":["MCPU-P001","MCPU-P103"],
+ *    "first":[{"rule":"MCPU-P001","severity":"high","tool":"add",
+ *    "pointer":"/description","excerpt":"Adds\u{E0049}...",
+ *    "hidden":"Ignore..."}],"more":0}
+ * ("first": at most max_first findings, worst first).  NULL on out of memory.
+ */
+cJSON *mcp_scan_summary(const struct mcp_scan *s, size_t max_first);
+
+/* Every finding kept, as JSON (mcp-aggregate tools, the bench). */
+cJSON *mcp_scan_json(const struct mcp_scan *s);
+
+/* The rules: id, severity and a line saying what each matches (mcp-rules(7)). */
+struct mcp_rule_info {
+	const char *id;
+	enum mcp_sev sev;
+	const char *what;
+};
+extern const struct mcp_rule_info mcp_scan_rules[];
+extern const size_t mcp_scan_nrules;
+
 #endif

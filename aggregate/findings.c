@@ -1,0 +1,195 @@
+/*
+ * findings.c - the findings of the rules read in a server's text
+ * (mcp-rules(7)), from each region's result to the verdict: a posture,
+ * never a failure.
+ *
+ * push keeps, in mcp:{SLUG}:findings (a hash, AGG_TTL_LONG), each
+ * region's latest as "STARTED COUNT WORST RULES" (RULES: the ids, comma
+ * separated, or "-"), "_rules" the ids ever found, "_clean" once a result
+ * without findings was pushed, and "_added" "STARTED RULES" when a result
+ * found rules that none before had, after the server was once seen clean
+ * or with other rules: a change that adds a finding.  A server poisoned
+ * from its first result has findings, and nothing added.
+ */
+/* Copyright (c) 2026 The mcp-uptime authors. ISC licence: see LICENSE. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "aggregate.h"
+#include "findings.h"
+#include "json.h"
+
+#define RULES_MAX 24 /* rule ids a result names, at the most */
+
+/*
+ * KEYS[1] the slug's findings hash; ARGV: region, value, rules (comma
+ * separated, "" for none), started, TTL.  Returns the number of rules added.
+ */
+static const char push_lua[] =
+    "redis.call('HSET',KEYS[1],ARGV[1],ARGV[2])\n"
+    "if ARGV[3]=='' then redis.call('HSETNX',KEYS[1],'_clean',ARGV[4])\n"
+    "redis.call('EXPIRE',KEYS[1],ARGV[5]) return 0 end\n"
+    "local seen=redis.call('HGET',KEYS[1],'_rules') or ''\n"
+    "local added={}\n"
+    "for r in string.gmatch(ARGV[3],'[^,]+') do\n"
+    " if not string.find(','..seen..',',','..r..',',1,true) then added[#added+1]=r end end\n"
+    "if #added>0 then\n"
+    " if seen~='' or redis.call('HEXISTS',KEYS[1],'_clean')==1 then\n"
+    "  redis.call('HSET',KEYS[1],'_added',ARGV[4]..' '..table.concat(added,',')) end\n"
+    " redis.call('HSET',KEYS[1],'_rules',seen==''and table.concat(added,',') or "
+    "seen..','..table.concat(added,',')) end\n"
+    "redis.call('EXPIRE',KEYS[1],ARGV[5]) return #added\n";
+
+static const char *const sev[] = {"none", "low", "medium", "high"};
+
+static int
+sev_of(const char *s)
+{
+	int i;
+
+	for (i = 0; i < 4; i++)
+		if (strcmp(s, sev[i]) == 0)
+			return i;
+	return -1;
+}
+
+/* A rule id as mcp-rules(7) writes them: MCPU-P and three digits. */
+static int
+rule_ok(const char *s)
+{
+	return strlen(s) == 9 && strncmp(s, "MCPU-P", 6) == 0 && s[6] >= '0' && s[6] <= '9' &&
+	    s[7] >= '0' && s[7] <= '9' && s[8] >= '0' && s[8] <= '9';
+}
+
+int
+agg_findings_check(const cJSON *rec, struct agg_findings *f, char *err, size_t len)
+{
+	const cJSON *o = cJSON_GetObjectItemCaseSensitive(rec, "findings"), *c;
+	const cJSON *count = cJSON_GetObjectItemCaseSensitive(o, "count");
+	const cJSON *worst = cJSON_GetObjectItemCaseSensitive(o, "worst");
+	size_t n = 0, at = 0;
+
+	memset(f, 0, sizeof(*f));
+	if (o == NULL || cJSON_IsNull(o))
+		return 0;
+	if (!cJSON_IsObject(o) || !cJSON_IsNumber(count) || count->valuedouble < 0 ||
+	    count->valuedouble > 1e9 || !cJSON_IsString(worst) || sev_of(worst->valuestring) < 0) {
+		snprintf(err, len, "findings: not {\"count\",\"worst\",\"rules\"}");
+		return -1;
+	}
+	cJSON_ArrayForEach(c, cJSON_GetObjectItemCaseSensitive(o, "rules"))
+	{
+		if (!cJSON_IsString(c) || !rule_ok(c->valuestring) || ++n > RULES_MAX) {
+			snprintf(err, len, "findings: a rule that is no rule id");
+			return -1;
+		}
+		at += (size_t)snprintf(
+		    f->rules + at, sizeof(f->rules) - at, "%s%s", at ? "," : "", c->valuestring);
+	}
+	f->present = 1;
+	f->count = (long)count->valuedouble;
+	snprintf(f->worst, sizeof(f->worst), "%s", worst->valuestring);
+	return 0;
+}
+
+int
+agg_findings_append(struct mcp_store *st, const char *slug, const char *region, const char *started,
+    const struct agg_findings *f)
+{
+	char key[MCP_SLUG_MAX + 64], value[64 + sizeof(f->rules)], ttl[24];
+	const char *argv[9];
+
+	agg_key(key, sizeof(key), slug, "findings", -1);
+	snprintf(value, sizeof(value), "%s %ld %s %s", started, f->count, f->worst,
+	    f->rules[0] ? f->rules : "-");
+	snprintf(ttl, sizeof(ttl), "%d", AGG_TTL_LONG);
+	argv[0] = "EVAL", argv[1] = push_lua, argv[2] = "1", argv[3] = key, argv[4] = region;
+	argv[5] = value, argv[6] = f->rules, argv[7] = started, argv[8] = ttl;
+	return mcp_store_appendv(st, 9, argv, NULL);
+}
+
+void
+agg_findings_read(struct mcp_store *st, const char *slug)
+{
+	char key[MCP_SLUG_MAX + 64];
+
+	agg_key(key, sizeof(key), slug, "findings", -1);
+	mcp_store_appendf(st, "HGETALL %s", key);
+}
+
+/* The ids of a comma-separated list into the array a, once each. */
+static void
+add_rules(cJSON *a, const char *csv)
+{
+	char buf[AGG_FINDINGS_RULES], *r, *save = NULL;
+	const cJSON *c;
+
+	snprintf(buf, sizeof(buf), "%s", csv);
+	for (r = strtok_r(buf, ",", &save); r != NULL; r = strtok_r(NULL, ",", &save)) {
+		cJSON_ArrayForEach(c, a) if (strcmp(c->valuestring, r) == 0) break;
+		if (c == NULL && rule_ok(r))
+			cJSON_AddItemToArray(a, cJSON_CreateString(r));
+	}
+}
+
+/* One region's latest: "STARTED COUNT WORST RULES", of the day before end. */
+static int
+region_value(const char *v, double since, long *count, char *worst, char *rules)
+{
+	double started;
+
+	if (sscanf(v, "%lf %ld %7s %" AGG_STR(AGG_FINDINGS_RULES_W) "s", &started, count, worst,
+	        rules) != 4 ||
+	    started < since)
+		return -1;
+	return 0;
+}
+
+void
+agg_findings_add(cJSON *o, const redisReply *h, long long window)
+{
+	char worst[8], rules[AGG_FINDINGS_RULES], w[8] = "none";
+	double since = (double)(window + AGG_WINDOW - AGG_DAY), at;
+	cJSON *f, *rs, *regions, *added;
+	long count, max = 0;
+	size_t i;
+
+	if (h == NULL || h->type != REDIS_REPLY_ARRAY || h->elements == 0) {
+		cJSON_AddNullToObject(o, "findings");
+		return;
+	}
+	f = cJSON_AddObjectToObject(o, "findings");
+	rs = cJSON_CreateArray();
+	regions = cJSON_CreateArray();
+	for (i = 0; i + 1 < h->elements; i += 2) {
+		const char *k = h->element[i]->str, *v = h->element[i + 1]->str;
+
+		if (k == NULL || v == NULL || k[0] == '_' ||
+		    region_value(v, since, &count, worst, rules) == -1 || count <= 0)
+			continue;
+		max = count > max ? count : max;
+		if (sev_of(worst) > sev_of(w))
+			snprintf(w, sizeof(w), "%s", worst);
+		add_rules(rs, rules);
+		cJSON_AddItemToArray(regions, cJSON_CreateString(k));
+	}
+	cJSON_AddNumberToObject(f, "count", (double)max);
+	cJSON_AddStringToObject(f, "worst", w);
+	cJSON_AddItemToObject(f, "rules", rs);
+	cJSON_AddItemToObject(f, "regions", regions);
+	for (i = 0; i + 1 < h->elements; i += 2)
+		if (h->element[i]->str != NULL && strcmp(h->element[i]->str, "_added") == 0 &&
+		    sscanf(h->element[i + 1]->str, "%lf %" AGG_STR(AGG_FINDINGS_RULES_W) "s", &at,
+		        rules) == 2 &&
+		    at >= since) {
+			added = cJSON_AddObjectToObject(f, "added");
+			cJSON_AddNumberToObject(added, "at", at);
+			add_rules(cJSON_AddArrayToObject(added, "rules"), rules);
+			/* A change that adds a finding is review, with security (mcp-rules(7)). */
+			cJSON_AddStringToObject(added, "class", "review");
+			cJSON_AddBoolToObject(added, "security", 1);
+			return;
+		}
+	cJSON_AddNullToObject(f, "added");
+}

@@ -1,0 +1,35 @@
+/*
+ * findings.h - the findings of the text rules (mcp-rules(7)) from each
+ * region's result to the verdict (findings.c says what the store keeps).
+ */
+/* Copyright (c) 2026 The mcp-uptime authors. ISC licence: see LICENSE. */
+#ifndef AGG_FINDINGS_H
+#define AGG_FINDINGS_H
+
+#include <hiredis.h>
+
+#include "store.h"
+
+#define AGG_FINDINGS_RULES 256   /* "MCPU-P001,..." of one result */
+#define AGG_FINDINGS_RULES_W 255 /* its width in a scanf conversion */
+#define AGG_STR_(x) #x
+#define AGG_STR(x) AGG_STR_(x)
+
+struct agg_findings {
+	int present; /* the result said "findings" (an object) */
+	long count;
+	char worst[8];
+	char rules[AGG_FINDINGS_RULES];
+};
+
+/* The result's "findings" into f (absent or null: not present); -1 with why. */
+int agg_findings_check(const cJSON *rec, struct agg_findings *f, char *err, size_t len);
+/* Queue what push keeps of f (one reply); 0 or -1. */
+int agg_findings_append(struct mcp_store *st, const char *slug, const char *region,
+    const char *started, const struct agg_findings *f);
+/* Queue the verdict's read of the slug's findings (one reply: HGETALL). */
+void agg_findings_read(struct mcp_store *st, const char *slug);
+/* The verdict's "findings" of window from that reply: null when none was kept. */
+void agg_findings_add(cJSON *o, const redisReply *h, long long window);
+
+#endif

@@ -1,0 +1,355 @@
+/*
+ * scan.c - the walk of a list's items for the rules read in their text
+ * (scanrules.c), the findings kept, and what a result and a verdict say
+ * of them.
+ *
+ * An item is any JSON a server sent: every string in it and every member
+ * name is read once, each with its JSON pointer (RFC 6901) inside the
+ * item, to MAX_DEPTH levels.  Findings are kept to MCP_SCAN_MAX, the rest
+ * counted; their texts are cut to their bounds.
+ */
+/* Copyright (c) 2026 The mcp-uptime authors. ISC licence: see LICENSE. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "json.h"
+#include "scanint.h"
+
+#define MAX_DEPTH 32
+#define CONTEXT 24          /* bytes of text kept before a finding */
+#define LONG_MIN 2048       /* a description this long may be far longer than its peers' */
+#define LONG_TIMES 5        /* ...when it is this many times their median */
+#define SUMMARY_FIRST_MAX 8 /* findings a summary names, at the most */
+
+static const char *const list_names[] = {"tool", "resource", "prompt"};
+static const char *const sev_names[] = {"high", "medium", "low"};
+
+const char *
+mcp_sev_name(enum mcp_sev v)
+{
+	return v < MCP_SEV_N ? sev_names[v] : "none";
+}
+
+/* s into dst (size bytes), cut at a whole UTF-8 character. */
+static void
+cut(char *dst, size_t size, const char *s)
+{
+	size_t n = strnlen(s, size + 4), i = 0, k;
+	unsigned long cp;
+
+	while (i < n) {
+		if ((k = mcp_utf8_decode(s + i, n - i, &cp)) == 0)
+			k = 1;
+		if (i + k > size - 1)
+			break;
+		i += k;
+	}
+	memcpy(dst, s, i);
+	dst[i] = '\0';
+}
+
+/* The start of the UTF-8 character at or before i. */
+static size_t
+char_start(const char *text, size_t i)
+{
+	while (i > 0 && ((unsigned char)text[i] & 0xc0) == 0x80)
+		i--;
+	return i;
+}
+
+int
+scan_add(
+    struct mcp_scan *s, int r, const struct scan_at *at, const char *text, size_t start, size_t end)
+{
+	struct mcp_finding *f, *v;
+	size_t len = strlen(text), from, cap;
+
+	s->count[mcp_scan_rules[r].sev]++;
+	s->rules |= 1UL << r;
+	if (s->n >= MCP_SCAN_MAX) {
+		s->more++;
+		return 0;
+	}
+	if (s->n == s->cap) {
+		cap = s->cap ? s->cap * 2 : 8;
+		if ((v = realloc(s->v, cap * sizeof(*v))) == NULL)
+			return -1;
+		s->v = v;
+		s->cap = cap;
+	}
+	f = &s->v[s->n++];
+	memset(f, 0, sizeof(*f));
+	f->rule = mcp_scan_rules[r].id;
+	f->sev = mcp_scan_rules[r].sev;
+	f->list = at->list;
+	cut(f->item, sizeof(f->item), at->item);
+	cut(f->pointer, sizeof(f->pointer), at->pointer);
+	from = char_start(text, start > CONTEXT ? start - CONTEXT : 0);
+	(void)end; /* the excerpt runs on to its bound, past the match's end */
+	scan_excerpt(f->excerpt, sizeof(f->excerpt), text, len, from, len);
+	return 0;
+}
+
+struct walk {
+	struct mcp_scan *s;
+	struct scan_at at;
+	struct mcp_buf ptr;
+	int rc;
+};
+
+/* One more token on the pointer, escaped as RFC 6901 says; the length it had. */
+static size_t
+ptr_push(struct walk *w, const char *tok)
+{
+	size_t was = w->ptr.len;
+	int rc = mcp_buf_addc(&w->ptr, '/');
+
+	for (; *tok != '\0' && rc == 0; tok++)
+		if (*tok == '~')
+			rc = mcp_buf_adds(&w->ptr, "~0");
+		else if (*tok == '/')
+			rc = mcp_buf_adds(&w->ptr, "~1");
+		else
+			rc = mcp_buf_addc(&w->ptr, *tok);
+	if (rc == -1)
+		w->rc = -1;
+	return was;
+}
+
+static void
+walk_string(struct walk *w, const char *text, int name)
+{
+	const char *p = w->ptr.p != NULL ? w->ptr.p : "";
+
+	w->at.pointer = p;
+	w->at.name = name;
+	if (w->rc == 0 && scan_string(w->s, &w->at, text, strlen(text)) == -1)
+		w->rc = -1;
+}
+
+/* The members of "properties" are names the server chose, as "name" members are. */
+static int
+is_props(const cJSON *v)
+{
+	return v->string != NULL && strcmp(v->string, "properties") == 0;
+}
+
+static void
+walk(struct walk *w, const cJSON *v, int depth)
+{
+	const cJSON *c;
+	char idx[24];
+	size_t was;
+	int i = 0;
+
+	if (depth > MAX_DEPTH || w->rc != 0)
+		return;
+	for (c = v->child; c != NULL; c = c->next, i++) {
+		if (cJSON_IsObject(v)) {
+			if (c->string == NULL)
+				continue;
+			was = ptr_push(w, c->string);
+			if (is_props(v) && cJSON_IsObject(c))
+				walk_string(w, c->string, 1);
+		} else {
+			snprintf(idx, sizeof(idx), "%d", i);
+			was = ptr_push(w, idx);
+		}
+		if (w->rc != 0)
+			return;
+		if (cJSON_IsString(c) && c->valuestring != NULL)
+			walk_string(
+			    w, c->valuestring, c->string != NULL && strcmp(c->string, "name") == 0);
+		else if (cJSON_IsObject(c) || cJSON_IsArray(c))
+			walk(w, c, depth + 1);
+		w->ptr.len = was;
+		if (w->ptr.p != NULL)
+			w->ptr.p[was] = '\0';
+	}
+}
+
+/* The length of an item's description, for mcp_scan_finish. */
+static int
+keep_len(struct mcp_scan *s, const char *list, const char *item, const cJSON *d)
+{
+	struct mcp_scan_len *v;
+	size_t cap;
+
+	if (!cJSON_IsString(d) || d->valuestring == NULL)
+		return 0;
+	if (s->nlen == s->caplen) {
+		cap = s->caplen ? s->caplen * 2 : 16;
+		if ((v = realloc(s->len, cap * sizeof(*v))) == NULL)
+			return -1;
+		s->len = v;
+		s->caplen = cap;
+	}
+	s->len[s->nlen].len = strlen(d->valuestring);
+	s->len[s->nlen].list = list;
+	cut(s->len[s->nlen].item, sizeof(s->len[s->nlen].item), item);
+	s->nlen++;
+	return 0;
+}
+
+int
+mcp_scan_item(struct mcp_scan *s, enum mcp_list_kind k, const cJSON *item)
+{
+	const cJSON *key =
+	    cJSON_GetObjectItemCaseSensitive(item, k == MCP_LIST_RESOURCES ? "uri" : "name");
+	struct walk w = {.s = s};
+
+	if (!cJSON_IsObject(item))
+		return 0;
+	w.at.list = list_names[k];
+	w.at.item = cJSON_IsString(key) && key->valuestring != NULL ? key->valuestring : "";
+	walk(&w, item, 0);
+	mcp_buf_free(&w.ptr);
+	if (w.rc == 0 &&
+	    keep_len(s, w.at.list, w.at.item,
+	        cJSON_GetObjectItemCaseSensitive(item, "description")) == -1)
+		w.rc = -1;
+	return w.rc;
+}
+
+int
+mcp_scan_instructions(struct mcp_scan *s, const char *text)
+{
+	struct scan_at at = {"server", "instructions", "", 0};
+
+	return text == NULL ? 0 : scan_string(s, &at, text, strlen(text));
+}
+
+static int
+len_cmp(const void *a, const void *b)
+{
+	size_t x = *(const size_t *)a, y = *(const size_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+int
+mcp_scan_finish(struct mcp_scan *s)
+{
+	struct scan_at at = {0};
+	size_t i, med, *v;
+	char text[64];
+	int rc = 0;
+
+	if (s->nlen == 0)
+		return 0;
+	if ((v = malloc(s->nlen * sizeof(*v))) == NULL)
+		return -1;
+	for (i = 0; i < s->nlen; i++)
+		v[i] = s->len[i].len;
+	qsort(v, s->nlen, sizeof(*v), len_cmp);
+	med = v[s->nlen / 2];
+	for (i = 0; i < s->nlen && rc == 0; i++) {
+		if (s->len[i].len < LONG_MIN || s->len[i].len < LONG_TIMES * med)
+			continue;
+		at.list = s->len[i].list;
+		at.item = s->len[i].item;
+		at.pointer = "/description";
+		snprintf(text, sizeof(text), "%zu bytes; the median of the list: %zu",
+		    s->len[i].len, med);
+		rc = scan_add(s, R_LONG, &at, text, 0, strlen(text));
+	}
+	free(v);
+	free(s->len);
+	s->len = NULL;
+	s->nlen = s->caplen = 0;
+	return rc;
+}
+
+void
+mcp_scan_free(struct mcp_scan *s)
+{
+	free(s->v);
+	free(s->len);
+	memset(s, 0, sizeof(*s));
+}
+
+enum mcp_sev
+mcp_scan_worst(const struct mcp_scan *s)
+{
+	int v;
+
+	for (v = 0; v < MCP_SEV_N; v++)
+		if (s->count[v] > 0)
+			return (enum mcp_sev)v;
+	return MCP_SEV_N;
+}
+
+static cJSON *
+finding_json(const struct mcp_finding *f)
+{
+	cJSON *o = cJSON_CreateObject();
+
+	if (o == NULL)
+		return NULL;
+	cJSON_AddStringToObject(o, "rule", f->rule);
+	cJSON_AddStringToObject(o, "severity", mcp_sev_name(f->sev));
+	cJSON_AddStringToObject(o, f->list, f->item);
+	cJSON_AddStringToObject(o, "pointer", f->pointer);
+	cJSON_AddStringToObject(o, "excerpt", f->excerpt);
+	if (f->hidden[0] != '\0')
+		cJSON_AddStringToObject(o, "hidden", f->hidden);
+	return o;
+}
+
+/* 1 when a finding of the same item as finding i is named already. */
+static int
+item_named(const struct mcp_scan *s, const char *named, size_t i)
+{
+	size_t j;
+
+	for (j = 0; j < s->n; j++)
+		if (named[j] && s->v[j].list == s->v[i].list &&
+		    strcmp(s->v[j].item, s->v[i].item) == 0)
+			return 1;
+	return 0;
+}
+
+cJSON *
+mcp_scan_summary(const struct mcp_scan *s, size_t max_first)
+{
+	cJSON *o = cJSON_CreateObject(), *rules, *first;
+	size_t i, shown = 0, total = s->n + s->more;
+	char named[MCP_SCAN_MAX] = {0};
+	int v, pass;
+
+	if (o == NULL)
+		return NULL;
+	cJSON_AddNumberToObject(o, "count", (double)total);
+	cJSON_AddStringToObject(o, "worst", mcp_sev_name(mcp_scan_worst(s)));
+	rules = cJSON_AddArrayToObject(o, "rules");
+	for (i = 0; rules != NULL && i < mcp_scan_nrules; i++)
+		if (s->rules & (1UL << i))
+			cJSON_AddItemToArray(rules, cJSON_CreateString(mcp_scan_rules[i].id));
+	if (max_first > SUMMARY_FIRST_MAX)
+		max_first = SUMMARY_FIRST_MAX;
+	first = cJSON_AddArrayToObject(o, "first");
+	/* Worst first, and as many places as there is room for: one finding of each item, then more. */
+	for (pass = 0; pass < 2; pass++)
+		for (v = 0; first != NULL && v < MCP_SEV_N; v++)
+			for (i = 0; i < s->n && shown < max_first; i++)
+				if (s->v[i].sev == (enum mcp_sev)v &&
+				    (named[i] == 0 && (pass == 1 || !item_named(s, named, i)))) {
+					cJSON_AddItemToArray(first, finding_json(&s->v[i]));
+					named[i] = 1;
+					shown++;
+				}
+	cJSON_AddNumberToObject(o, "more", (double)(total - shown));
+	return o;
+}
+
+cJSON *
+mcp_scan_json(const struct mcp_scan *s)
+{
+	cJSON *a = cJSON_CreateArray();
+	size_t i;
+
+	for (i = 0; a != NULL && i < s->n; i++)
+		cJSON_AddItemToArray(a, finding_json(&s->v[i]));
+	return a;
+}

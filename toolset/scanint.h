@@ -1,0 +1,53 @@
+/*
+ * scanint.h - what scan.c (the walk, the findings) and scanrules.c (the
+ * rules read in one string) share inside the room.
+ */
+/* Copyright (c) 2026 The mcp-uptime authors. ISC licence: see LICENSE. */
+#ifndef MCP_SCANINT_H
+#define MCP_SCANINT_H
+
+#include "toolset.h"
+
+/* The rules, in the order of mcp_scan_rules[]. */
+enum {
+	R_TAG,
+	R_ZW,
+	R_BIDI,
+	R_VS,
+	R_CONFUSE,
+	R_CTRL,
+	R_IGNORE,
+	R_HIDE,
+	R_FILES,
+	R_CONVO,
+	R_SEND,
+	R_PREFER,
+	R_AUTH,
+	R_LONG,
+	R_OTHER,
+	R_SHADOW,
+	R_N
+};
+
+/* Where a string is: the item and the pointer in it; name: a name, not text. */
+struct scan_at {
+	const char *list;
+	const char *item;
+	const char *pointer;
+	int name;
+};
+
+/* One finding of rule r at s (start..end bytes of the string text). */
+int scan_add(struct mcp_scan *s, int r, const struct scan_at *at, const char *text, size_t start,
+    size_t end);
+
+/* Read one string (len bytes) by every rule of one string.  0 or -1. */
+int scan_string(struct mcp_scan *s, const struct scan_at *at, const char *text, size_t len);
+
+/*
+ * text[start..end) into out (size bytes), every character a reader would
+ * not see written \u{XXXX}, a backslash doubled, cut at a whole escape.
+ */
+void scan_excerpt(char *out, size_t size, const char *text, size_t len, size_t start, size_t end);
+
+#endif
