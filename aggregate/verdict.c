@@ -34,7 +34,8 @@
 #define R_STATS 4
 #define R_CERT 5
 #define R_MAINT 6
-#define NREAD 7
+#define R_CLOAK 7 /* the regions' cloaking postures (cloak.c) */
+#define NREAD 8
 
 /*
  * Read-only: the results of the NWIN windows from ARGV[1] on, one array
@@ -173,7 +174,9 @@ append_reads(struct vctx *v, const char *slug)
 	agg_key(k[0], sizeof(k[0]), slug, "cert", -1);
 	mcp_store_appendf(v->st, "HGETALL %s", k[0]);
 	agg_key(k[0], sizeof(k[0]), slug, "alert:maint", -1);
-	return mcp_store_appendf(v->st, "HMGET %s start end reason", k[0]);
+	mcp_store_appendf(v->st, "HMGET %s start end reason", k[0]);
+	agg_key(k[0], sizeof(k[0]), slug, "cloak", -1);
+	return mcp_store_appendf(v->st, "HGETALL %s", k[0]);
 }
 
 /* aggregate.h: the results of the NWIN windows up to W, replies in that order. */
@@ -467,6 +470,7 @@ record_of(const struct vctx *v, struct slugwork *w, const struct agg_decision *d
 	agg_tools_divergence(o, &w->lc, d, w->res, w->nres, v->window, w->r[R_DRIFT]);
 	cJSON_AddItemToObject(o, "failing_now", names_json(d->failing_now, d->nfailing_now));
 	add_maint(o, v, w->r[R_MAINT]);
+	agg_cloak_add(o, w->r[R_CLOAK], v->window);
 	add_faults(o, v);
 	agg_shorts_add(o, &v->shorts);
 	return o;
