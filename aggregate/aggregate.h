@@ -481,6 +481,16 @@ void agg_push_close(struct agg_push *a);
 int agg_push_check(const cJSON *rec, const char *region, const char *rlabel, char *why, size_t len);
 int agg_verdict(const struct agg_opts *o, char **slugs, int nslugs);
 /*
+ * cloak.c: a result's "cloaking" (mcp-probe --as) as push keeps it, into
+ * out: 1, or 0 when it has none that is as mcp-probe writes it (stored
+ * without).  agg_cloak_add: the verdict's "cloaking" of window from the
+ * HGETALL of mcp:{SLUG}:cloak.
+ */
+#define AGG_CLOAK_MAX 640
+int agg_cloak_value(const cJSON *rec, double started, char *out, size_t len);
+void agg_cloak_add(cJSON *o, const redisReply *h, long long window);
+
+/*
  * The slug's maintenance window from the reply of HMGET mcp:{SLUG}:alert:maint
  * start end reason: 1 with its bounds and reason (borrowed; "" for none), 0
  * for none or one that does not read.  It holds T when start <= T < end.

@@ -472,6 +472,7 @@ check_result(const cJSON *rec, struct pending *p)
 	    agg_findings_check(rec, &p->fd, p->why, sizeof(p->why)) == -1)
 		return p->why;
 	p->cert[0] = '\0';
+	agg_cloak_value(rec, started, p->cloak, sizeof(p->cloak));
 	if (cert >= 0)
 		snprintf(p->cert, sizeof(p->cert), "%.0f", cert);
 	snprintf(p->slug, sizeof(p->slug), "%s", slug);
@@ -579,14 +580,21 @@ append_unjudged(struct pctx *p, const struct pending *q)
 	    hour);
 }
 
-/* What every result adds: its run's canary. */
+/* What every result adds: its run's canary, and its cloaking (cloak.c). */
 static void
 append_tail(struct pctx *p, const struct pending *q)
 {
+	char key[MCP_SLUG_MAX + 64];
+
 	if (q->canary_sent)
 		append_canary(p, q);
 	if (q->fd.present)
 		agg_findings_append(p->st, q->slug, q->region, q->started, &q->fd);
+	if (q->cloak[0] == '\0')
+		return;
+	agg_key(key, sizeof(key), q->slug, "cloak", -1);
+	mcp_store_appendf(p->st, "HSET %s %s %s", key, q->region, q->cloak);
+	mcp_store_appendf(p->st, "EXPIRE %s %d", key, AGG_TTL_LONG);
 }
 
 /*
@@ -675,7 +683,7 @@ append_push(struct pctx *p, const struct pending *q, long long now)
 static int
 replies(const struct pending *q)
 {
-	return 1 + (q->canary_sent ? 2 : 0) + (q->fd.present ? 1 : 0);
+	return 1 + (q->canary_sent ? 2 : 0) + (q->fd.present ? 1 : 0) + (q->cloak[0] != '\0' ? 2 : 0);
 }
 
 /*

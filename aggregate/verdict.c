@@ -36,7 +36,8 @@
 #define R_CERT 5
 #define R_MAINT 6
 #define R_FINDINGS 7 /* the text rules' findings (findings.c) */
-#define NREAD 8
+#define R_CLOAK 8    /* the regions' cloaking postures (cloak.c) */
+#define NREAD 9
 
 /*
  * Read-only: the results of the NWIN windows from ARGV[1] on, one array
@@ -177,7 +178,8 @@ append_reads(struct vctx *v, const char *slug)
 	agg_key(k[0], sizeof(k[0]), slug, "alert:maint", -1);
 	mcp_store_appendf(v->st, "HMGET %s start end reason", k[0]);
 	agg_findings_read(v->st, slug);
-	return 0;
+	agg_key(k[0], sizeof(k[0]), slug, "cloak", -1);
+	return mcp_store_appendf(v->st, "HGETALL %s", k[0]);
 }
 
 /* aggregate.h: the results of the NWIN windows up to W, replies in that order. */
@@ -472,6 +474,7 @@ record_of(const struct vctx *v, struct slugwork *w, const struct agg_decision *d
 	cJSON_AddItemToObject(o, "failing_now", names_json(d->failing_now, d->nfailing_now));
 	add_maint(o, v, w->r[R_MAINT]);
 	agg_findings_add(o, w->r[R_FINDINGS], v->window);
+	agg_cloak_add(o, w->r[R_CLOAK], v->window);
 	add_faults(o, v);
 	agg_shorts_add(o, &v->shorts);
 	return o;

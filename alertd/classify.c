@@ -348,6 +348,7 @@ classify(const cJSON *rec, double now, struct verdict *vd, char *err, size_t err
 	nf = cJSON_GetArraySize(failed);
 	vd->reporters = rep;
 	tools_read(rec, vd);
+	cloak_read(rec, vd);
 	l->regions = failed;
 	l->step = cJSON_GetStringValue(step);
 	l->layer = l->step != NULL ? mcp_step_index(l->step) : -1;

@@ -93,6 +93,7 @@ struct state {
 	 */
 	char tch[TOOL_HASH_MAX];
 	char tnoted[TOOLS_NOTED][TOOL_HASH_MAX];
+	char cloak[TOOL_HASH_MAX]; /* the client's list a tools-cloaking note told of (cloak.c) */
 };
 
 /* What one verdict says to one track. */
@@ -125,6 +126,7 @@ struct verdict {
 	const cJSON *drift;         /* the tool-hash changes of the window (an array), or NULL */
 	const cJSON *tdiv;          /* tools_divergence (an array), or NULL */
 	int divergence;             /* the verdict is a divergence */
+	const cJSON *cloak;         /* cloaking (an object, cloak.c), or NULL */
 };
 
 struct ctx {
@@ -348,6 +350,14 @@ const char *tool_class(const cJSON *change);
 int tools_step(struct ctx *x, struct state *s, const struct verdict *vd);
 /* 1 when the divergence of vd is the open tools-changed incident's, told by it. */
 int tools_told(const struct state *s, const struct verdict *vd);
+/*
+ * cloak.c: a verdict's cloaking read into vd (NULL when it is not as
+ * mcp-aggregate writes it), and the note tools-cloaking told once a list.
+ */
+#define CLOAK_KIND "tools-cloaking"
+void cloak_read(const cJSON *rec, struct verdict *vd);
+int cloak_step(struct ctx *x, struct state *s, const struct verdict *vd);
+
 /* The state's "toolsx" field: parsed, formatted. */
 void tools_parse(struct state *s, const char *v);
 void tools_format(const struct state *s, char *buf, size_t len);

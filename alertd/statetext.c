@@ -347,7 +347,10 @@ state_parse(struct state *s, const redisReply *r)
 			lat_parse(s, v);
 		else if (strcmp(f, "ebk") == 0)
 			ebk_parse(s, v);
-		else if (strcmp(f, "toolsx") == 0) {
+		else if (strcmp(f, "cloakx") == 0) {
+			if (strcmp(v, "-") != 0 && strlen(v) < sizeof(s->cloak))
+				snprintf(s->cloak, sizeof(s->cloak), "%s", v);
+		} else if (strcmp(f, "toolsx") == 0) {
 			if (strcmp(v, TOOLSX_EMPTY) != 0)
 				tools_parse(s, v);
 		} else {
@@ -481,4 +484,7 @@ state_args(const struct state *s, struct args *a)
 	w = arg_text(a, "toolsx");
 	tools_format(s, w.p, w.len);
 	arg_same(a, TOOLSX_EMPTY);
+	w = arg_text(a, "cloakx");
+	put_word(&w, s->cloak);
+	arg_same(a, "-");
 }

@@ -250,6 +250,9 @@ set_key(struct mcp_target *t, char *kv, char *err, size_t errlen)
 		}
 		return set_str(&t->era, val, kv, err, errlen);
 	}
+	/* Which profiles there are is the probe's to say (mcp-probe(1), CLOAKING). */
+	if (strcmp(kv, "cloak") == 0)
+		return set_str(&t->cloak, val, kv, err, errlen);
 	if (strcmp(kv, "guard") == 0) {
 		if (t->guard != MCP_GUARD_NONE) {
 			snprintf(err, errlen, "guard given twice");
@@ -507,6 +510,7 @@ mcp_target_free(struct mcp_target *t)
 	free(t->call_args);
 	free(t->connect_to);
 	free(t->era);
+	free(t->cloak);
 	free(t->oauth_client);
 	free(t->oauth_scope);
 	free(t->oauth_issuer);

@@ -60,6 +60,7 @@ struct mcp_target {
 	char *call_args;  /* owned JSON object text, or NULL */
 	char *connect_to; /* owned HOST:PORT:ADDR:PORT, or NULL */
 	char *era;        /* owned auto|modern|legacy|sse, or NULL */
+	char *cloak;      /* owned cloak=: a client profile, "off", or NULL (the tool's to check) */
 	/* OAuth machine credentials (probe/oauth.c): paths owned, contents wiped. */
 	char *oauth_client, *oauth_scope;
 	char *oauth_issuer; /* the authorization server the operator pinned */

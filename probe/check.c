@@ -149,6 +149,9 @@ check_one(struct mcp_targets *ts, size_t i)
 		colons += *c == ':';
 	if (t->connect_to != NULL && colons < 3)
 		errx(MCP_EXIT_USAGE, "%s%s: connect_to must be HOST:PORT:ADDR:PORT", at, t->slug);
+	if (t->cloak != NULL && strcmp(t->cloak, "off") != 0 && cloak_profile(t->cloak) == NULL)
+		errx(MCP_EXIT_USAGE, "%s%s: cloak=%s: want %s, or off", at, t->slug, t->cloak,
+		    cloak_names());
 	if (expect_compile(t, why, sizeof(why)) == -1)
 		errx(MCP_EXIT_USAGE, "%s%s: %s", at, t->slug, why);
 	check_headers(ts, i);

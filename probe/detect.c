@@ -683,14 +683,14 @@ on_initialize(struct xfer *x, CURLcode rc)
 }
 
 static cJSON *
-init_params(const char *version)
+init_params(const struct probe *p, const char *version)
 {
 	cJSON *params = cJSON_CreateObject();
 
 	cJSON_AddStringToObject(params, "protocolVersion", version);
 	/* Empty capabilities: the tool list then depends on the server alone. */
 	cJSON_AddObjectToObject(params, "capabilities");
-	client_info(params, "clientInfo");
+	client_info(p, params, "clientInfo");
 	return params;
 }
 
@@ -699,7 +699,7 @@ send_initialize(struct probe *p, const char *version)
 {
 	p->mode = MODE_LEGACY;
 	snprintf(p->offered, sizeof(p->offered), "%s", version);
-	if (xfer_post(p, &p->x, "initialize", init_params(p->offered), p->next_id++,
+	if (xfer_post(p, &p->x, "initialize", init_params(p, p->offered), p->next_id++,
 	        on_initialize) == 0) {
 		/* Each target measures its own dns, connect and tls. */
 		if (!p->net_done)
@@ -738,7 +738,7 @@ sse_identified(struct probe *p, struct xfer *s)
 	attempt(p, "GET event-stream", s, CURLE_OK);
 	identified(p, s, "legacy", "sse");
 	p->step_t0 = mcp_mono();
-	if (xfer_post(p, &p->x, "initialize", init_params("2024-11-05"), p->next_id++,
+	if (xfer_post(p, &p->x, "initialize", init_params(p, "2024-11-05"), p->next_id++,
 	        on_sse_initialize) == -1) {
 		step_fail(p, S_INIT, 0, "transfer_failed", "cannot start a request");
 		finish(p);

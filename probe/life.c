@@ -192,6 +192,12 @@ finish(struct probe *p)
 		return;
 	}
 	card_stop(p);
+	/* So is the tool list read as a client (cloak.c). */
+	if (cloak_wanted(p)) {
+		cloak_start(p);
+		return;
+	}
+	cloak_stop(p);
 	p->done = 1;
 	if (p->posture != NULL &&
 	    (strcmp(p->posture, "auth-walled") == 0 || strcmp(p->posture, "key-walled") == 0))
@@ -508,6 +514,7 @@ probe_free(struct probe *p)
 	place_give(p);
 	cJSON_Delete(p->lists);
 	cJSON_Delete(p->card_problems);
+	cloak_free(p);
 	cJSON_Delete(p->init_detail);
 	cJSON_Delete(p->early);
 	cJSON_Delete(p->refusal);

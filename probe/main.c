@@ -32,12 +32,12 @@ usage(FILE *f, int status)
 	    "           [--oauth-key-file file] [--oauth-assertion-file file]\n"
 	    "           [--oauth-issuer url] [--oauth-scope scope] [--oauth-cache dir]\n"
 	    "           [--canary url] [--traceparent] [--list-max bytes] [--card]\n"
-	    "           url\n"
+	    "           [--as profile] url\n"
 	    "       mcp-probe -r region -f targets-file [-n] [-d seconds] [-e era] [-j jobs]\n"
 	    "           [-m bytes] [-t seconds] [-w seconds] [--cacert file]\n"
 	    "           [--redact-param name] [--oauth-cache dir] [--canary url]\n"
 	    "           [--guard-allow cidr] [--guard-deny cidr] [--guard-nat64 prefix]\n"
-	    "           [--traceparent] [--list-max bytes] [--card]\n");
+	    "           [--traceparent] [--list-max bytes] [--card] [--as profile]\n");
 	if (f == stdout && mcp_rec_close_stdout() == -1)
 		status = MCP_EXIT_FAIL;
 	exit(status);
@@ -199,6 +199,11 @@ parse_long(struct cmdline *c, int ch, char *arg)
 		break;
 	case 1014:
 		c->o.card = 1;
+		break;
+	case 1016:
+		if (cloak_profile(arg) == NULL)
+			errx(MCP_EXIT_USAGE, "--as %s: want %s", arg, cloak_names());
+		c->o.cloak = arg;
 		break;
 	case 1013:
 		c->o.list_max = strcmp(arg, "0") == 0 ? 0 : (size_t)parse_size(arg);
@@ -378,6 +383,7 @@ main(int argc, char *argv[])
 	    {"expect-secret", required_argument, NULL, 1015},
 	    {"list-max", required_argument, NULL, 1013},
 	    {"card", no_argument, NULL, 1014},
+	    {"as", required_argument, NULL, 1016},
 	    {"check", no_argument, NULL, 'n'},
 	    {"deadline", required_argument, NULL, 'd'},
 	    {"version", no_argument, NULL, 'V'},

@@ -52,7 +52,17 @@ struct opts {
 	int traceparent;         /* --traceparent: every target sends its trace (xfer.c) */
 	size_t list_max;         /* --list-max: lists printed up to this size, 0 never */
 	int card;                /* --card: every target's Server Card looked for (card.c) */
+	const char *cloak;       /* --as PROFILE: the tools read as that client too (cloak.c) */
 };
+
+/* A client the probe may ask as (cloak.c): its clientInfo and User-Agent. */
+struct cloak_profile {
+	const char *name;    /* "cursor": --as and cloak= */
+	const char *client;  /* clientInfo.name */
+	const char *version; /* clientInfo.version */
+	const char *ua;      /* User-Agent */
+};
+struct cloak;
 
 struct probe;
 
@@ -293,6 +303,8 @@ struct probe {
 	double place_waited;       /* mono time its wait for a place began, 0: never waited */
 	double place_got;          /* mono time it got one after waiting */
 	size_t kept;               /* the bytes of the tools it keeps (tools) */
+	const struct cloak_profile *as; /* who the requests say asks, or NULL: the probe */
+	struct cloak *ck;               /* owned: the cloaking read (cloak.c), or NULL */
 };
 
 /* run.c */
@@ -349,7 +361,7 @@ void server_request(struct probe *p, const cJSON *msg);
 void xfer_complete(struct xfer *x, CURLcode rc);
 int id_ok(const struct xfer *x);
 int rpc_matches(const cJSON *msg, long want);
-void client_info(cJSON *parent, const char *key);
+void client_info(const struct probe *p, cJSON *parent, const char *key);
 void xfer_reset(struct xfer *x);
 void xfer_free(struct xfer *x);
 double xfer_time(struct xfer *x, CURLINFO what);
@@ -444,6 +456,23 @@ void lists_start(struct probe *p, void (*then)(struct probe *));
 int card_wanted(const struct probe *p);
 void card_start(struct probe *p);
 void card_stop(struct probe *p);
+
+/*
+ * cloak.c: the tools read again as a client (--as, cloak=), once the steps
+ * are decided (finish), as card.c's: cloak_wanted, cloak_start (which calls
+ * finish again when done), cloak_stop when the probe must end first.
+ * cloak_profile: the profile of that name, or NULL; cloak_names: them all,
+ * for messages.  cloak_json: the result's "cloaking" (owned), or NULL for
+ * no member; cloak_msg: its server text, to scrub (borrowed), or NULL.
+ */
+const struct cloak_profile *cloak_profile(const char *name);
+const char *cloak_names(void);
+int cloak_wanted(struct probe *p);
+void cloak_start(struct probe *p);
+void cloak_stop(struct probe *p);
+cJSON *cloak_json(const struct probe *p);
+char *cloak_msg(struct probe *p);
+void cloak_free(struct probe *p);
 
 /* check.c */
 void check_targets(struct mcp_targets *ts);

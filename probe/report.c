@@ -231,6 +231,7 @@ static void
 result_record(struct rw *w, struct probe *p)
 {
 	const char *state = "healthy";
+	cJSON *ck;
 	int i, failed = -1, listed = p->steps[S_LIST].status == ST_PASS;
 
 	for (i = 0; i < S_NSTEPS && failed < 0; i++)
@@ -270,6 +271,9 @@ result_record(struct rw *w, struct probe *p)
 	if (p->t->card == MCP_CARD_ON || (p->o->card && p->t->card != MCP_CARD_OFF))
 		card_members(w, p);
 	findings_member(w, p);
+	if ((ck = cloak_json(p)) != NULL)
+		m_tree(w, "cloaking", ck);
+	cJSON_Delete(ck);
 	/* Only a certificate that verified: an expired one fails the tls step. */
 	if (p->cert_not_after >= 0)
 		m_num(w, "cert_expires_at", p->cert_not_after);
@@ -422,6 +426,7 @@ clean_all(struct probe *p)
 			secrets[n++] = p->t->compiled->c[i].right;
 
 	clean(p->uj_msg, secrets, n);
+	clean(cloak_msg(p), secrets, n);
 	for (i = 0; i < S_NSTEPS; i++) {
 		clean(p->steps[i].msg, secrets, n);
 		clean_tree(p->steps[i].detail, NULL, secrets, n);

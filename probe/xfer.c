@@ -424,6 +424,8 @@ setup_for(struct probe *p, struct xfer *x, const char *url, enum dest dest)
 	curl_easy_setopt(x->h, CURLOPT_CONNECTTIMEOUT_MS, ms);
 	curl_easy_setopt(x->h, CURLOPT_CONNECT_TO, dest == D_FOREIGN ? NULL : p->connect_to);
 	curl_easy_setopt(x->h, CURLOPT_PREREQFUNCTION, NULL);
+	curl_easy_setopt(
+	    x->h, CURLOPT_USERAGENT, p->as != NULL ? p->as->ua : "mcp-probe/" MCP_VERSION);
 	if (p->t->guard != MCP_GUARD_NONE) {
 		guard_url(p, x, url);
 		curl_easy_setopt(x->h, CURLOPT_PREREQFUNCTION, guard_prereq);
@@ -501,19 +503,22 @@ add_safe_hdr(struct xfer *x, const char *name, const char *value)
 	return add_hdr(x, name, line);
 }
 
-/* Who is asking, in every era: {"name":"mcp-probe","version":…} under key. */
+/*
+ * Who is asking, in every era: {"name":"mcp-probe","version":…} under key,
+ * or the client p asks as (cloak.c).
+ */
 void
-client_info(cJSON *parent, const char *key)
+client_info(const struct probe *p, cJSON *parent, const char *key)
 {
 	cJSON *ci = cJSON_AddObjectToObject(parent, key);
 
-	cJSON_AddStringToObject(ci, "name", "mcp-probe");
-	cJSON_AddStringToObject(ci, "version", MCP_VERSION);
+	cJSON_AddStringToObject(ci, "name", p->as != NULL ? p->as->client : "mcp-probe");
+	cJSON_AddStringToObject(ci, "version", p->as != NULL ? p->as->version : MCP_VERSION);
 }
 
 /* Modern requests carry the protocol version and capabilities in _meta. */
 static cJSON *
-modern_params(cJSON *params)
+modern_params(const struct probe *p, cJSON *params)
 {
 	cJSON *meta;
 
@@ -522,7 +527,7 @@ modern_params(cJSON *params)
 	meta = cJSON_AddObjectToObject(params, "_meta");
 	cJSON_AddStringToObject(meta, "io.modelcontextprotocol/protocolVersion", MODERN_VERSION);
 	cJSON_AddObjectToObject(meta, "io.modelcontextprotocol/clientCapabilities");
-	client_info(meta, "io.modelcontextprotocol/clientInfo");
+	client_info(p, meta, "io.modelcontextprotocol/clientInfo");
 	return params;
 }
 
@@ -607,7 +612,7 @@ xfer_post(struct probe *p, struct xfer *x, const char *method, cJSON *params, lo
 	int rc;
 
 	if (p->mode == MODE_MODERN)
-		params = modern_params(params);
+		params = modern_params(p, params);
 	params = trace_params(p, method, params, tp);
 	if (setup(p, x, p->mode == MODE_SSE ? p->post_url : p->t->url) == -1 ||
 	    (msg = cJSON_CreateObject()) == NULL) {

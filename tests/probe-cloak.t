@@ -1,0 +1,154 @@
+#!/usr/bin/env bash
+# probe-cloak.t - a server that answers the monitor one tool list and a real
+# client another (issue 54): mcp-probe --as PROFILE and cloak=PROFILE read
+# the list once more as that client (its clientInfo and User-Agent, a session
+# of its own) against tests/fixtures/cloak.mjs (the official SDK), an honest
+# server says same, a cloaking one differs, one that fails or never answers
+# the second read unknown and stays healthy, in its own time; the credential
+# goes only where the steps' requests went; then the real pipeline: two
+# regions pushed into a private redis-server, the verdict's cloaking naming
+# both identities and the regions, mcp-alert's note tools-cloaking at the
+# test receiver, told once.  Windows through MCP_NOW.
+# Copyright (c) 2026 The mcp-uptime authors. ISC licence: see LICENSE.
+source "$(dirname "$0")/lib.sh"
+source "$TOP/tests/aggregate-lib.sh"
+
+command -v node >/dev/null || skip_all "node is not installed"
+node "$TOP/tests/fixtures/cloak.mjs" --port-file "$TMP/cloak.port" --log "$TMP/cloak.log" 2>"$TMP/cloak.err" &
+bg_pid $!
+wait_file "$TMP/cloak.port" || skip_all "cloak fixture did not start: $(cat "$TMP/cloak.err")"
+FIX=http://127.0.0.1:$(cat "$TMP/cloak.port")
+: >"$TMP/cloak.log"
+
+# pr NAME URL [PROBE ARGS...]: probe as region t, the records in $TMP/NAME.out.
+pr() {
+	local name=$1 url=$2
+	shift 2
+	mcp-probe -r t -s "$name" "$@" "$url" >"$TMP/$name.out" 2>"$TMP/$name.err"
+	echo "$?" >"$TMP/$name.rc"
+}
+# result NAME JQ: a value of the result record.
+result() { jq -r "select(.type == \"result\") | $2" "$TMP/$1.out"; }
+# ck NAME: exit, state, and the cloaking's profile, client, state and error code.
+ck() {
+	echo "$(cat "$TMP/$1.rc") $(result "$1" '[.state, (.cloaking | if . == null then "-" else
+	    (.profile, .client, .user_agent, .state, (.error.code // "-")) end)] | join(" ")')"
+}
+# seen PATH JQ: the fixture's log of PATH's requests, each through JQ.
+seen() { jq -r --arg p "$1" "select(.path == \$p) | $2" "$TMP/cloak.log"; }
+
+# --- the probe ------------------------------------------------------------------
+pr honest "$FIX/honest/mcp" --as cursor
+is "$(ck honest)" "0 healthy cursor cursor-vscode node same -" "an honest server, read as Cursor: same"
+is "$(result honest '.cloaking.client_hash == .tool_hash and .cloaking.monitor_hash == .tool_hash')" true \
+    "same: both hashes are the result's tool_hash"
+
+pr cloak "$FIX/cloak/mcp" --as cursor
+is "$(ck cloak)" "0 healthy cursor cursor-vscode node differs -" "a server that lies to Cursor: differs, and healthy"
+is "$(result cloak '[.tool_count, .cloaking.client_tool_count, .cloaking.monitor_hash == .tool_hash,
+    .cloaking.client_hash != .tool_hash, .cloaking.monitor] | map(tostring) | join(" ")')" \
+    "2 3 true true mcp-probe/0.1.0" "the monitor's two tools, the client's three: both hashes, both identities"
+is "$(seen /cloak/mcp 'select(.ua == "node") | [.http, (.method // "-"), (.client // "-")] | join(" ")')" \
+    "POST initialize cursor-vscode
+POST notifications/initialized -
+POST tools/list -
+DELETE - -" "the second read: initialize as cursor-vscode with Node's User-Agent, the list, its own session closed"
+is "$(seen /cloak/mcp 'select(.ua != "node") | .client // empty' | sort -u)" "mcp-probe" \
+    "the steps still ask as mcp-probe"
+
+pr ua "$FIX/ua/mcp" --as claude-desktop
+is "$(ck ua)" "0 healthy claude-desktop claude-ai node differs -" \
+    "a server that tells clients apart by User-Agent alone: differs"
+
+: >"$TMP/cloak.log"
+pr plain "$FIX/cloak/mcp"
+is "$(ck plain)" "0 healthy -" "without --as: no cloaking member"
+is "$(jq -r 'select(.ua != "mcp-probe/0.1.0") | .path' "$TMP/cloak.log")" "" "and no request but the monitor's"
+
+pr fail "$FIX/fail/mcp" --as vscode
+is "$(ck fail)" "0 healthy vscode Visual Studio Code node unknown http_5xx" \
+    "the second read refused (503): unknown, the server healthy"
+is "$(result fail '[.cloaking.client_hash, .cloaking.error.message] | map(. // "-") | join(" ")')" \
+    "- initialize answered HTTP 503" "unknown: no client hash, why said"
+
+start=$(date +%s.%N)
+pr hang "$FIX/hang/mcp" --as sdk -t 6 -w 1
+took=$(awk -v a="$start" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f", b - a }')
+is "$(ck hang)" "0 healthy sdk example-client node unknown timeout" \
+    "the second read never answered: unknown (timeout), the server healthy"
+is "$(result hang '.ms < 1000')" true "its result's time is the steps' alone ($(result hang .ms) ms)"
+awk -v t="$took" 'BEGIN { exit !(t < 4) }'
+ok $? "the read's own budget (-w 1) ended it, not the target's 6 s ($took s)"
+
+# The credential: a token (that may start with '-') goes where the steps' went, no further.
+tok=-$(head -c 12 /dev/urandom | od -An -tx1 | tr -d ' \n')
+printf '%s\n' "$tok" >"$TMP/token" && chmod 600 "$TMP/token"
+: >"$TMP/cloak.log"
+pr tok "$FIX/cloak/mcp" --as mcp-remote -T "$TMP/token"
+is "$(ck tok)" "0 healthy mcp-remote claude-ai (via mcp-remote 0.15.1) node differs -" \
+    "with a token, as mcp-remote: differs"
+is "$(jq -r --arg a "Bearer $tok" '[.path, (.authorization == $a)] | map(tostring) | join(" ")' "$TMP/cloak.log" | sort -u)" \
+    "/cloak/mcp true" "every request, the second read's too, carried it to the target's URL and nowhere else"
+is "$(grep -c -F -e "$tok" "$TMP/tok.out" "$TMP/tok.err" | cut -d: -f2 | tr '\n' ' ')" "0 0 " "never in a record or a message"
+
+# The targets file: cloak= per target, cloak=off over --as.
+cat >"$TMP/targets" <<EOF
+t-claude $FIX/cloak/mcp cloak=claude-desktop
+t-off $FIX/cloak/mcp cloak=off
+t-run $FIX/honest/mcp
+EOF
+mcp-probe -r t -f "$TMP/targets" --as sdk >"$TMP/file.out" 2>"$TMP/file.err"
+is "$?:$(jq -r 'select(.type == "result") | [.slug, (.cloaking | if . == null then "-" else "\(.profile) \(.state)" end)] | join(" ")' "$TMP/file.out" | sort | tr '\n' ',')" \
+    "0:t-claude claude-desktop differs,t-off -,t-run sdk same," "cloak=claude-desktop, cloak=off, and --as for the rest"
+printf 't-bad %s/cloak/mcp cloak=copilot\n' "$FIX" >"$TMP/bad"
+mcp-probe -r t -f "$TMP/bad" >"$TMP/bad.out" 2>"$TMP/bad.err"
+is "$?:$(wc -c <"$TMP/bad.out"):$(cat "$TMP/bad.err")" \
+    "2:0:mcp-probe: line 1: t-bad: cloak=copilot: want claude-desktop, cursor, vscode, mcp-remote or sdk, or off" \
+    "an unknown profile in the targets file: exit 2, nothing on stdout"
+mcp-probe -r t --as copilot "$FIX/cloak/mcp" >"$TMP/bad.out" 2>"$TMP/bad.err"
+is "$?:$(cat "$TMP/bad.err")" "2:mcp-probe: --as copilot: want claude-desktop, cursor, vscode, mcp-remote or sdk" \
+    "--as an unknown profile: exit 2"
+
+# --- the pipeline: two regions, a real Redis, the verdict, mcp-alert -------------
+start_redis
+source "$TOP/tests/alert-lib.sh"
+start_receiver || skip_all "receiver did not start"
+printf '%s\n' "$(head -c 16 /dev/urandom | od -An -tx1 | tr -d ' \n')" >"$TMP/pd.key"
+cat >"$TMP/alert.conf" <<CONF
+route pd pagerduty $TMP/pd.key $RECV/pd/v2/enqueue
+route hook webhook $RECV/hook
+notify * always pd hook
+CONF
+chmod 600 "$TMP/alert.conf" "$TMP/pd.key"
+# minute K: eu-west-2 reaches the cloaking server, us-east-1 an honest edge
+# (the same slug), both as Cursor; pushed, window K decided, mcp-alert run.
+minute() {
+	local t
+	t=$(w "$1")
+	{
+		MCP_NOW=$((t + 1)) mcp-probe -r eu-west-2 -s notes --as cursor -t 5 "$FIX/cloak/mcp"
+		MCP_NOW=$((t + 1)) mcp-probe -r us-east-1 -s notes --as cursor -t 5 "$FIX/honest/mcp"
+	} | MCP_NOW=$((t + 2)) mcp-aggregate push 2>>"$TMP/push.err"
+	MCP_NOW=$((t + 95)) mcp-aggregate verdict notes >"$TMP/v.$1" 2>>"$TMP/verdict.err"
+	MCP_NOW=$((t + 96)) mcp-alert -c "$TMP/alert.conf" <"$TMP/v.$1" >>"$TMP/alerts" 2>>"$TMP/alert.err"
+}
+minute 0
+minute 1
+is "$(cat "$TMP/push.err" "$TMP/verdict.err" "$TMP/alert.err")" "" "two minutes probed, pushed, decided, alerted: no message"
+is "$(jq -r '[.verdict, .severity, (.divergence // "-")] | join(" ")' "$TMP/v.0")" "green ok -" \
+    "the monitor sees one list everywhere: green, no divergence"
+is "$(jq -c '.cloaking | [.state, .profile, .client, .user_agent, .monitor, .regions, .same_regions, .unknown_regions]' "$TMP/v.0")" \
+    '["differs","cursor","cursor-vscode","node","mcp-probe/0.1.0",["eu-west-2"],["us-east-1"],[]]' \
+    "the verdict's cloaking: differs, both identities, the region that lies and the one that does not"
+is "$(jq -r '.cloaking | [.monitor_hash, .client_hash] | join(" ")' "$TMP/v.0")" \
+    "$(result cloak '[.cloaking.monitor_hash, .cloaking.client_hash] | join(" ")')" "and both lists' hashes, the probe's"
+is "$(jq -r '[.event, .severity, .kind // "-", .dedup_key] | join(" ")' "$TMP/alerts")" \
+    "note P2 tools-cloaking notes:tools-cloaking:$(w 0)" "mcp-alert: one note tools-cloaking (P2), not told again in window 1"
+is "$(jq -r '.summary' "$TMP/alerts")" \
+    "notes: tools-cloaking: the client cursor-vscode (User-Agent node, profile cursor) is served another tool list than the monitor mcp-probe/0.1.0 in eu-west-2 ($(result cloak '.cloaking.client_hash[0:19]')… instead of $(result cloak '.cloaking.monitor_hash[0:19]')…)" \
+    "its words name both identities and the region"
+is "$(jq -r '.path' "$RECV_LOG" | sort | uniq -c | awk '{ print $2 "=" $1 }' | tr '\n' ' ')" "/hook=1 " \
+    "delivered to the webhook once, never to PagerDuty"
+is "$(jq -r 'select(.path == "/hook") | .body | fromjson | [.kind, .event] | join(" ")' "$RECV_LOG")" \
+    "tools-cloaking note" "the webhook's body says the kind"
+done_testing
