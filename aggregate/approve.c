@@ -356,6 +356,9 @@ str_of(const cJSON *o, const char *k)
 	return s != NULL ? s : "";
 }
 
+/* The classes by rank: the words a change's class is kept as (static). */
+static const char *const class_word[] = {NULL, "compatible", "review", "breaking"};
+
 static int
 class_rank(const char *c)
 {
@@ -382,7 +385,7 @@ change_add(cJSON *a, const cJSON *e, double at, int *worst, const char **wc, dou
 	if (at < *since)
 		*since = at;
 	if (class_rank(str_of(ch, "class")) > *worst)
-		*worst = class_rank(str_of(ch, "class")), *wc = str_of(ch, "class");
+		*worst = class_rank(str_of(ch, "class")), *wc = class_word[*worst];
 	if (cJSON_GetArraySize(a) >= AGG_REVIEW_CHANGES)
 		return;
 	c = cJSON_CreateObject();
@@ -446,7 +449,7 @@ kind_state(const redisReply *r, const cJSON *drift, int k, long long window)
 	char f[MCP_SLUG_MAX + 8];
 	cJSON *o, *b, *first = NULL, *differ, *rej;
 	const char *maj = rows_majority(v, n), *from = NULL;
-	int answered = 0, nd = 0, nr = 0, ans, first_ans = 0;
+	int answered = 0, nd = 0, nr = 0, ans, dif, first_ans = 0, first_dif = 0;
 	double base_at = 0;
 
 	if (maj == NULL)
@@ -465,7 +468,7 @@ kind_state(const redisReply *r, const cJSON *drift, int k, long long window)
 		if (b == NULL)
 			continue;
 		answered |= ans;
-		if (strcmp(str_of(b, "hash"), v[i].hash) != 0) {
+		if ((dif = strcmp(str_of(b, "hash"), v[i].hash) != 0)) {
 			cJSON_AddItemToArray(differ, cJSON_CreateString(v[i].region));
 			if (nd++ == 0 ||
 			    cJSON_GetNumberValue(cJSON_GetObjectItem(b, "at")) < base_at)
@@ -474,13 +477,16 @@ kind_state(const redisReply *r, const cJSON *drift, int k, long long window)
 			cJSON_AddItemToArray(rej, cJSON_CreateString(v[i].region));
 			nr++;
 		}
-		/* The base shown: a person's answer before a pin, the latest given. */
-		if (first == NULL || ans > first_ans ||
-		    (ans == first_ans &&
+		/*
+		 * The base shown: that of a region apart (what the change is
+		 * from), a person's answer before a pin, the latest given.
+		 */
+		if (first == NULL || dif > first_dif || (dif == first_dif && ans > first_ans) ||
+		    (dif == first_dif && ans == first_ans &&
 		        cJSON_GetNumberValue(cJSON_GetObjectItem(b, "at")) >
 		            cJSON_GetNumberValue(cJSON_GetObjectItem(first, "at")))) {
 			cJSON_Delete(first);
-			first = b, first_ans = ans;
+			first = b, first_ans = ans, first_dif = dif;
 		} else {
 			cJSON_Delete(b);
 		}

@@ -3,7 +3,8 @@
 # components: one SDK server whose lists change per region and over time
 # (tests/fixtures/toolshift.mjs), mcp-probe as three regions
 # (X-Probe-Region), mcp-aggregate push and verdict through a private
-# redis-server, mcp-alert delivering to the test receiver.  Windows are
+# redis-server, mcp-alert delivering to the test receiver, mcp-serve's
+# page and API behind nginx (a CGI through fcgiwrap).  Windows are
 # simulated through MCP_NOW (k minutes after 14:00 of tomorrow).
 #
 #   weather  v3; approved by alice after 14:00.  14:02 eu-west-2 serves v4
@@ -17,8 +18,11 @@
 # Copyright (c) 2026 The mcp-uptime authors. ISC licence: see LICENSE.
 # shellcheck source=tests/lib.sh
 source "$(dirname "$0")/lib.sh"
+# shellcheck source=tests/serve-lib.sh
+source "$TOP/tests/serve-lib.sh"
 
-for t in redis-server jq; do
+export PATH="$PATH:/usr/sbin"
+for t in redis-server jq nginx fcgiwrap; do
 	command -v "$t" >/dev/null || skip_all "$t is not installed"
 done
 
@@ -45,6 +49,11 @@ reminder_every 3m
 CONF
 chmod 600 "$TMP/alert.conf" "$TMP/pd.key"
 printf 'weather %s/d/weather/mcp\nfiles %s/d/files/mcp\n' "$TS" "$TS" >"$TMP/targets"
+# The page and the API read at the end of 14:07, and of 14:10 (X-Test-Env: far).
+# shellcheck disable=SC2034 # read by the launcher of serve-lib.sh
+SERVE_NOW=$(($(w 7) + 100)) SERVE_NOW_FAR=$(($(w 10) + 100))
+start_nginx_cgi || skip_all "nginx and mcp-serve did not start"
+P=$NGINX_CGI
 
 # state K: what each region is served in window K.
 state() {
@@ -102,7 +111,7 @@ for k in 0 1 2 3 4 5 6 7 8 9 10; do
 		echo "exit $?" >>"$TMP/approve.0"
 		rc HGET mcp:{weather}:appr t >"$TMP/t.0"
 		h0=$(jq -r .hash "$TMP/t.0")
-		rc GET "mcp:{weather}:apl:${h0#sha256:}" | sha256sum | cut -c1-64 >"$TMP/apl.0"
+		rc GET "mcp:{weather}:apl:${h0#sha256:}" | head -c -1 | sha256sum | cut -c1-64 >"$TMP/apl.0"
 		rc TTL "mcp:{weather}:apl:${h0#sha256:}" >>"$TMP/apl.0"
 		;;
 	3)
@@ -116,7 +125,11 @@ for k in 0 1 2 3 4 5 6 7 8 9 10; do
 		rc HEXISTS mcp:{weather}:appr t:eu-west-2 >>"$TMP/approve.5"
 		rc HGET mcp:{weather}:appr t | jq -r .by >>"$TMP/approve.5"
 		;;
-	7) answer 7 weather --reject --by bob --json >"$TMP/reject.7" 2>"$TMP/reject.7.err" ;;
+	7)
+		curl -s -o "$TMP/page.7" "$P/status/weather"
+		curl -s -o "$TMP/api.7" "$P/api/status/weather/tools"
+		answer 7 weather --reject --by bob --json >"$TMP/reject.7" 2>"$TMP/reject.7.err"
+		;;
 	9) answer 9 weather --approve --by alice >/dev/null 2>&1 ;;
 	esac
 done
@@ -200,6 +213,20 @@ is "$(ak files 2 'select(.event == "trigger") | [.severity, .kind]')" '["P2","to
 like "$(ak files 2 'select(.event == "trigger") | .summary')" 'resource list changed' "said as the resource list"
 is "$(jq -rs '[.[] | select(.slug == "files" and .kind == "tools-unreviewed")] | length' "$TMP"/a.*)" 0 \
     "files, pinned at first sight, opens no review incident: no person was asked"
-unlike "$(cat "$TMP/probe.err" "$TMP/push.err" "$TMP/verdict.err" "$TMP/alert.err")" 'AddressSanitizer|LeakSanitizer|runtime error' \
-    "no sanitizer report from the pipeline"
+# ------------------------------------------------------------ the page and the API
+is "$(jq -c '.review.tools | [.state, .regions, .class, .since, .by]' "$TMP/api.7" 2>/dev/null)" \
+    "[\"unreviewed\",[\"us-east-1\",\"us-west-2\"],\"review\",$(w 7),\"alice\"]" \
+    "/api/status/weather/tools at 14:07: unreviewed where, since when, of what class, from whose answer"
+like "$(grep -o '<p class="review unreviewed">.*</p>' "$TMP/page.7")" \
+    'Tools: changed, not reviewed, since .*us-east-1.*us-west-2.*cls review' "/status/weather at 14:07 says it where the tools' changes are"
+curl -s -H 'X-Test-Env: far' -o "$TMP/api.10" "$P/api/status/weather/tools"
+curl -s -H 'X-Test-Env: far' -o "$TMP/page.10" "$P/status/weather"
+is "$(jq -c '[.review.tools.state, .review.tools.by, .review.tools.at]' "$TMP/api.10" 2>/dev/null)" "[\"approved\",\"alice\",$(($(w 9) + 97))]" \
+    "/api/status/weather/tools at 14:10: approved, by alice, when"
+ok "$(grep -Fq '<p class="review approved">Tools: approved by alice, ' "$TMP/page.10" && echo 0 || echo 1)" "/status/weather at 14:10: approved by alice"
+curl -s -H 'X-Test-Env: far' -o "$TMP/api.files" "$P/api/status/files/tools"
+is "$(jq -c '.review | [keys, .resources.state, .resources.class]' "$TMP/api.files" 2>/dev/null)" '[["resources"],"changed","breaking"]' \
+    "/api/status/files/tools: changed since first sight"
+unlike "$(cat "$TMP/probe.err" "$TMP/push.err" "$TMP/verdict.err" "$TMP/alert.err" "$NGINX_CGI_LOG")" \
+    'AddressSanitizer|LeakSanitizer|runtime error' "no sanitizer report from the pipeline or mcp-serve"
 done_testing
