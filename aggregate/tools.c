@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "aggregate.h"
+#include "approve.h"
 #include "lists.h"
 #include "rec.h"
 #include "text.h"
@@ -32,8 +33,10 @@ static void
 usage(void)
 {
 	fprintf(stderr,
-	    "usage: %s tools [-R URL] [-t SECONDS] [--json] [--diff | --history] SLUG [A [B]]\n",
-	    program_invocation_short_name);
+	    "usage: %s tools [-R URL] [-t SECONDS] [--json] [--diff | --history] SLUG [A [B]]\n"
+	    "       %s tools [-R URL] [-t SECONDS] [--json] --approve | --reject [--region R]\n"
+	    "            [--by WHO] [--kind tools|resources|prompts] SLUG\n",
+	    program_invocation_short_name, program_invocation_short_name);
 	exit(MCP_EXIT_USAGE);
 }
 
@@ -509,13 +512,30 @@ history(struct tctx *t)
 	return MCP_EXIT_OK;
 }
 
+/* 1 when s may name who answers: 1 to 128 bytes, none a control. */
+static int
+by_ok(const char *s)
+{
+	size_t i;
+
+	if (s == NULL || s[0] == '\0' || strlen(s) > 128)
+		return 0;
+	for (i = 0; s[i] != '\0'; i++)
+		if ((unsigned char)s[i] < ' ' || s[i] == 0x7f)
+			return 0;
+	return 1;
+}
+
 int
 agg_tools(int argc, char **argv)
 {
 	static const struct option longs[] = {{"json", no_argument, NULL, 'j'},
 	    {"diff", no_argument, NULL, 'd'}, {"history", no_argument, NULL, 'H'},
-	    {NULL, 0, NULL, 0}};
+	    {"approve", no_argument, NULL, 'A'}, {"reject", no_argument, NULL, 'X'},
+	    {"region", required_argument, NULL, 'g'}, {"by", required_argument, NULL, 'b'},
+	    {"kind", required_argument, NULL, 'k'}, {NULL, 0, NULL, 0}};
 	struct agg_opts ao = AGG_OPTS_INIT;
+	struct agg_answer an = {0, NULL, NULL, 7, 0};
 	struct tctx t = {0};
 	char why[600];
 	int c, rc, mode = 0, i;
@@ -525,6 +545,25 @@ agg_tools(int argc, char **argv)
 		case 'j':
 			t.json = 1;
 			break;
+		case 'g':
+			if (!mcp_slug_ok(optarg))
+				errx(MCP_EXIT_USAGE, "--region %s: not a region name", optarg);
+			an.region = optarg;
+			break;
+		case 'b':
+			if (!by_ok(optarg))
+				errx(MCP_EXIT_USAGE,
+				    "--by: not a name (1 to 128 bytes, no control character)");
+			an.by = optarg;
+			break;
+		case 'k':
+			if ((i = agg_list_kind(optarg)) < 0)
+				errx(MCP_EXIT_USAGE, "--kind %s: not tools, resources or prompts",
+				    optarg);
+			an.kinds = 1 << i;
+			break;
+		case 'A':
+		case 'X':
 		case 'd':
 		case 'H':
 			if (mode != 0 && mode != c)
@@ -545,6 +584,11 @@ agg_tools(int argc, char **argv)
 	argc -= optind, argv += optind;
 	if (argc < 1 || argc > (mode == 'd' ? 3 : 1))
 		usage();
+	if ((an.region != NULL || an.by != NULL || an.kinds != 7) && mode != 'A' && mode != 'X')
+		usage();
+	an.reject = mode == 'X', an.json = t.json;
+	if (an.by == NULL)
+		an.by = by_ok(getenv("LOGNAME")) ? getenv("LOGNAME") : "operator";
 	if (!mcp_slug_ok(argv[0]))
 		errx(MCP_EXIT_USAGE, "%s: bad slug: not " MCP_SLUG_RULE, argv[0]);
 	if (mcp_store_url_check(ao.url, why, sizeof(why)) == -1)
@@ -558,6 +602,8 @@ agg_tools(int argc, char **argv)
 		rc = diff(&t, argv + 1, argc - 1);
 	else if (mode == 'H')
 		rc = history(&t);
+	else if (mode == 'A' || mode == 'X')
+		rc = agg_answer(t.st, t.slug, t.r[T_CUR], t.r[T_LH], &an);
 	else
 		rc = current(&t);
 	for (i = 0; i < T_N; i++)

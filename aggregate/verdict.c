@@ -18,6 +18,7 @@
 #include "mcp.h"
 #include "rec.h"
 #include "reslua.h"
+#include "approve.h"
 #include "vlists.h"
 
 /* Windows fetched per slug: the 5 minutes that end with W. */
@@ -37,7 +38,8 @@
 #define R_MAINT 6
 #define R_FINDINGS 7 /* the text rules' findings (findings.c) */
 #define R_CLOAK 8    /* the regions' cloaking postures (cloak.c) */
-#define NREAD 9
+#define R_REVIEW 9   /* the review of its lists (approve.c) */
+#define NREAD 10
 
 /*
  * Read-only: the results of the NWIN windows from ARGV[1] on, one array
@@ -80,6 +82,7 @@ struct vctx {
 	struct mcp_store *st;
 	char read_sha[41], stats_sha[41], write_sha[41];
 	char lists_sha[41], hist_sha[41]; /* vlists.c's */
+	char review_sha[41];              /* approve.c's */
 	long long window;
 	int lookback;
 	struct mcp_buf out;       /* records of the batch, written once stored */
@@ -179,7 +182,8 @@ append_reads(struct vctx *v, const char *slug)
 	mcp_store_appendf(v->st, "HMGET %s start end reason", k[0]);
 	agg_findings_read(v->st, slug);
 	agg_key(k[0], sizeof(k[0]), slug, "cloak", -1);
-	return mcp_store_appendf(v->st, "HGETALL %s", k[0]);
+	mcp_store_appendf(v->st, "HGETALL %s", k[0]);
+	return agg_review_append(v->st, v->review_sha, slug, v->window);
 }
 
 /* aggregate.h: the results of the NWIN windows up to W, replies in that order. */
@@ -471,6 +475,7 @@ record_of(const struct vctx *v, struct slugwork *w, const struct agg_decision *d
 	add_cert(o, v, w->r[R_CERT], d->nreporters + d->nmissing);
 	cJSON_AddItemToObject(o, "divergent_regions", names_json(d->divergent, d->ndivergent));
 	agg_tools_divergence(o, &w->lc, d, w->res, w->nres, v->window, w->r[R_DRIFT]);
+	agg_review_add(o, w->r[R_REVIEW], v->window);
 	cJSON_AddItemToObject(o, "failing_now", names_json(d->failing_now, d->nfailing_now));
 	add_maint(o, v, w->r[R_MAINT]);
 	agg_findings_add(o, w->r[R_FINDINGS], v->window);
@@ -1005,7 +1010,8 @@ agg_verdict(const struct agg_opts *o, char **slugs, int nslugs)
 	    mcp_store_script_load(v.st, stats_lua, v.stats_sha, err, sizeof(err)) == -1 ||
 	    mcp_store_script_load(v.st, write_lua, v.write_sha, err, sizeof(err)) == -1 ||
 	    mcp_store_script_load(v.st, agg_vlists_lua, v.lists_sha, err, sizeof(err)) == -1 ||
-	    mcp_store_script_load(v.st, agg_vhist_lua, v.hist_sha, err, sizeof(err)) == -1) {
+	    mcp_store_script_load(v.st, agg_vhist_lua, v.hist_sha, err, sizeof(err)) == -1 ||
+	    mcp_store_script_load(v.st, agg_review_lua, v.review_sha, err, sizeof(err)) == -1) {
 		warnx("redis: %s", err);
 		goto out;
 	}

@@ -242,6 +242,9 @@ tools_read(const cJSON *rec, struct verdict *vd)
 	const cJSON *t = cJSON_GetObjectItemCaseSensitive(rec, "tools_divergence"), *e;
 
 	vd->drift = cJSON_IsArray(d) ? d : NULL;
+	vd->review = cJSON_IsObject(cJSON_GetObjectItemCaseSensitive(rec, "review"))
+	    ? cJSON_GetObjectItemCaseSensitive(rec, "review")
+	    : NULL;
 	vd->tdiv = cJSON_IsArray(t) && cJSON_GetArraySize(t) <= ALERT_REGIONS_MAX ? t : NULL;
 	cJSON_ArrayForEach(e, vd->tdiv)
 	{

@@ -858,7 +858,7 @@ ack_slug(struct ctx *x, const char *slug, const char *track, struct ackarg *a)
 				break;
 		if (i == NTRACKS) {
 			warnx("ack: %s: not a track (down, rate-limited, latency, error-rate, "
-			      "tools-changed, cert-expiry, token-expiry)",
+			      "tools-changed, tools-unreviewed, cert-expiry, token-expiry)",
 			    track);
 			return MCP_EXIT_USAGE;
 		}

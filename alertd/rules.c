@@ -273,6 +273,16 @@ track_timers(struct ctx *x, struct track *t, int ti)
 		if (escalate(x, t, ti, sum) == -1)
 			return -1;
 	}
+	/* A breaking change no one has answered nor acknowledged: P1 after the same wait. */
+	if (ti == T_REVIEW && strcmp(t->sev, "P2") == 0 && !t->esc && t->ack == 0 &&
+	    x->window - t->start >= x->c->tools_escalate) {
+		dur_text(d, sizeof(d), x->window - t->start);
+		snprintf(sum, sizeof(sum),
+		    "%s: a breaking change unreviewed and unacknowledged after %s; escalated to P1",
+		    x->slug, d);
+		if (escalate(x, t, ti, sum) == -1)
+			return -1;
+	}
 	if (x->window - t->notice >= x->c->reminder_every) {
 		t->notice = x->window;
 		alert_hm(a, sizeof(a), t->start);
@@ -508,7 +518,8 @@ step_state(struct ctx *x, struct state *s, const struct verdict *vd)
 		    s, day, base > 0 ? fmin(vd->latency, c->latency_factor * base) : vd->latency);
 	}
 	/* A change of the tool list first: its divergence may be its incident's story. */
-	if (tools_step(x, s, vd) == -1 || cloak_step(x, s, vd) == -1)
+	if (tools_step(x, s, vd) == -1 || cloak_step(x, s, vd) == -1 ||
+	    review_step(x, s, vd) == -1)
 		return -1;
 	if (down.kind == FAIL && down.layer == MCP_NSTEPS && tools_told(s, vd))
 		down.kind = NEUTRAL;

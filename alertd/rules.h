@@ -20,7 +20,7 @@ enum { PASS, FAIL, NEUTRAL };
 #define BATCH_MAX 32 /* verdicts decided together by the filter */
 #define MAINT_LOADED 2
 /* The expiry tracks come last: s->x[ti - T_CERT] is theirs. */
-enum { T_DOWN, T_RL, T_LAT, T_ERR, T_TOOLS, T_CERT, T_TOKEN, NTRACKS };
+enum { T_DOWN, T_RL, T_LAT, T_ERR, T_TOOLS, T_REVIEW, T_CERT, T_TOKEN, NTRACKS };
 #define NXTRACKS 2       /* the expiry tracks: T_CERT and T_TOKEN */
 #define TOOLS_NOTED 4    /* the lists a note was sent of, remembered (tools.c) */
 #define TOOL_HASH_MAX 80 /* "sha256:" and 64 hex digits, with room */
@@ -125,6 +125,7 @@ struct verdict {
 	double cert_early;          /* the earliest of cert_regional, -1: none */
 	const cJSON *drift;         /* the tool-hash changes of the window (an array), or NULL */
 	const cJSON *tdiv;          /* tools_divergence (an array), or NULL */
+	const cJSON *review;        /* review: each kind's review state (an object), or NULL */
 	int divergence;             /* the verdict is a divergence */
 	const cJSON *cloak;         /* cloaking (an object, cloak.c), or NULL */
 };
@@ -186,7 +187,7 @@ struct args {
 	 * The values, one after the other: a run's batch of states touches
 	 * the pages of what it writes, not of the room for sixteen tracks.
 	 */
-	char pool[16 * ARG_MAX];
+	char pool[18 * ARG_MAX];
 	size_t used;
 	char key[MCP_SLUG_MAX + 32];
 	int n;
@@ -358,6 +359,9 @@ int tools_told(const struct state *s, const struct verdict *vd);
 void cloak_read(const cJSON *rec, struct verdict *vd);
 int cloak_step(struct ctx *x, struct state *s, const struct verdict *vd);
 
+/* review.c: the tools-unreviewed track, a change no person has answered. */
+#define REVIEW_KIND "tools-unreviewed"
+int review_step(struct ctx *x, struct state *s, const struct verdict *vd);
 /* The state's "toolsx" field: parsed, formatted. */
 void tools_parse(struct state *s, const char *v);
 void tools_format(const struct state *s, char *buf, size_t len);

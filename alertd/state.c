@@ -22,9 +22,10 @@
 #include "rules.h"
 
 /* The name in dedup keys and "kind", and the hash field of each track. */
-const char *const track_kind[NTRACKS] = {
-    NULL, "rate-limited", "latency", "error-rate", TOOLS_KIND, "cert-expiry", "token-expiry"};
-const char *const track_field[NTRACKS] = {"down", "rl", "slow", "erate", "tools", "cert", "token"};
+const char *const track_kind[NTRACKS] = {NULL, "rate-limited", "latency", "error-rate", TOOLS_KIND,
+    REVIEW_KIND, "cert-expiry", "token-expiry"};
+const char *const track_field[NTRACKS] = {
+    "down", "rl", "slow", "erate", "tools", "review", "cert", "token"};
 const char *const xtrack_field[NXTRACKS] = {"certx", "tokenx"};
 
 const char *

@@ -30,13 +30,18 @@ hash_of(const cJSON *o, const char *k)
 	return h;
 }
 
-/* A drift entry of the tool list (a list of resources or prompts is another kind). */
+/*
+ * A drift entry of a list: tools, resources or prompts, which alert alike
+ * (a resource removed is breaking: issue 54).
+ */
 static int
 tools_entry(const cJSON *e)
 {
 	const char *k = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(e, "kind"));
 
-	return cJSON_IsObject(e) && (k == NULL || strcmp(k, "tools") == 0) &&
+	return cJSON_IsObject(e) &&
+	    (k == NULL || strcmp(k, "tools") == 0 || strcmp(k, "resources") == 0 ||
+	        strcmp(k, "prompts") == 0) &&
 	    hash_of(e, "to")[0] != '\0';
 }
 

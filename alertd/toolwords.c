@@ -273,15 +273,21 @@ void
 tool_drift_words(char *buf, size_t len, const char *regions, const cJSON *e)
 {
 	const cJSON *change = cJSON_GetObjectItemCaseSensitive(e, "change");
+	const char *k = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(e, "kind"));
+	/* A list of resources or prompts alerts as the tools' do (issue 54). */
+	const char *what = k != NULL && strcmp(k, "resources") == 0 ? "resource"
+	    : k != NULL && strcmp(k, "prompts") == 0                ? "prompt"
+	                                                            : "tool";
 	char more[96], unk[128];
 	struct words w;
 
 	if (change_words(&w, change, 0, more, sizeof(more)) == -1) {
 		unknown_words(unk, sizeof(unk), e);
-		snprintf(buf, len, "the tool list changed in %s (%s)", regions, unk);
+		snprintf(buf, len, "the %s list changed in %s (%s)", what, regions, unk);
 		return;
 	}
-	snprintf(buf, len, "the tool list changed in %s: %s: %s%s", regions, w.did, w.impact, more);
+	snprintf(
+	    buf, len, "the %s list changed in %s: %s: %s%s", what, regions, w.did, w.impact, more);
 	words_end(buf);
 }
 

@@ -327,6 +327,97 @@ tch_divergence_html(struct mcp_buf *b, const cJSON *rec)
 	return rc;
 }
 
+/*
+ * The verdict's review (issue 54), its values checked: per kind, the
+ * state, the hash, who answered and when, since when unreviewed or
+ * changed, the class, the regions.  Owned; an empty object for none.
+ */
+static cJSON *
+tch_review(const cJSON *rec)
+{
+	static const char *const kinds[] = {"tools", "resources", "prompts"};
+	static const char *const review_states[] = {
+	    "approved", "rejected", "unreviewed", "pinned", "changed"};
+	const cJSON *k, *a;
+	cJSON *out = cJSON_CreateObject(), *o;
+	const char *st, *by, *cls;
+	size_t i, j;
+
+	for (i = 0; out != NULL && i < 3; i++) {
+		k = cJSON_GetObjectItemCaseSensitive(
+		    cJSON_GetObjectItemCaseSensitive(rec, "review"), kinds[i]);
+		st = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(k, "state"));
+		for (j = 0; st != NULL && j < 5 && strcmp(st, review_states[j]) != 0; j++)
+			;
+		if (st == NULL || j == 5 || (o = cJSON_AddObjectToObject(out, kinds[i])) == NULL)
+			continue;
+		cJSON_AddStringToObject(o, "state", review_states[j]);
+		if (tch_hash(k, "hash") != NULL)
+			cJSON_AddStringToObject(o, "hash", tch_hash(k, "hash"));
+		a = cJSON_GetObjectItemCaseSensitive(k, "answered");
+		by = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(a, "by"));
+		if (by != NULL && strlen(by) <= 128 && tch_time(a, "at") >= 0) {
+			cJSON_AddStringToObject(o, "by", by);
+			cJSON_AddNumberToObject(o, "at", tch_time(a, "at"));
+		}
+		if (tch_time(k, "pinned_at") >= 0)
+			cJSON_AddNumberToObject(o, "pinned_at", tch_time(k, "pinned_at"));
+		if (tch_time(k, "since") >= 0)
+			cJSON_AddNumberToObject(o, "since", tch_time(k, "since"));
+		cls = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(k, "class"));
+		if (cls != NULL &&
+		    (strcmp(cls, "breaking") == 0 || strcmp(cls, "review") == 0 ||
+		        strcmp(cls, "compatible") == 0))
+			cJSON_AddStringToObject(o, "class", cls);
+		if (cJSON_IsArray(cJSON_GetObjectItemCaseSensitive(k, "regions")))
+			cJSON_AddItemToObject(o, "regions",
+			    tch_regions(cJSON_GetObjectItemCaseSensitive(k, "regions")));
+	}
+	return out;
+}
+
+/* The review of each kind in a line: "Tools: unreviewed since ... in R (review)." */
+static int
+tch_review_html(struct mcp_buf *b, const cJSON *rec)
+{
+	cJSON *rv = tch_review(rec), *k;
+	const char *st, *by;
+	char t[64];
+	int rc = 0;
+
+	cJSON_ArrayForEach(k, rv)
+	{
+		st = cJSON_GetStringValue(cJSON_GetObjectItem(k, "state"));
+		by = cJSON_GetStringValue(cJSON_GetObjectItem(k, "by"));
+		rc |= mcp_buf_addf(b, "<p class=\"review %s\">%c%s: ", st, k->string[0] - 'a' + 'A',
+		    k->string + 1);
+		if (strcmp(st, "unreviewed") == 0 || strcmp(st, "changed") == 0) {
+			serve_when(
+			    cJSON_GetNumberValue(cJSON_GetObjectItem(k, "since")), t, sizeof(t));
+			rc |= mcp_buf_addf(b, "%s since %s in ",
+			    st[0] == 'u' ? "changed, not reviewed," : "changed since first sight,",
+			    t);
+			rc |= tch_regions_html(b, cJSON_GetObjectItem(k, "regions"));
+			if (cJSON_GetStringValue(cJSON_GetObjectItem(k, "class")) != NULL)
+				rc |= mcp_buf_addf(b, " <span class=\"cls %s\">%s</span>",
+				    cJSON_GetObjectItem(k, "class")->valuestring,
+				    cJSON_GetObjectItem(k, "class")->valuestring);
+		} else if (strcmp(st, "pinned") == 0) {
+			serve_when(cJSON_GetNumberValue(cJSON_GetObjectItem(k, "pinned_at")), t,
+			    sizeof(t));
+			rc |= mcp_buf_addf(b, "pinned at first sight, %s", t);
+		} else {
+			serve_when(
+			    cJSON_GetNumberValue(cJSON_GetObjectItem(k, "at")), t, sizeof(t));
+			rc |= mcp_buf_addf(b, "%s by ", st);
+			rc |= serve_esc(b, by != NULL ? by : "?") | mcp_buf_addf(b, ", %s", t);
+		}
+		rc |= mcp_buf_adds(b, ".</p>\n");
+	}
+	cJSON_Delete(rv);
+	return rc;
+}
+
 int
 serve_tools_html(struct mcp_buf *b, const cJSON *hist, const cJSON *rec)
 {
@@ -334,7 +425,8 @@ serve_tools_html(struct mcp_buf *b, const cJSON *hist, const cJSON *rec)
 	char t[64], iso[32];
 	int rc, n = 0;
 
-	rc = mcp_buf_adds(b, "<h2>Tool changes</h2>\n") | tch_divergence_html(b, rec);
+	rc = mcp_buf_adds(b, "<h2>Tool changes</h2>\n") | tch_review_html(b, rec) |
+	    tch_divergence_html(b, rec);
 	if (cJSON_GetArraySize(hist) == 0)
 		return rc |
 		    mcp_buf_adds(b, "<p>No change of the tool list in the last 31 days.</p>\n");
@@ -477,6 +569,7 @@ tch_tools_json(struct mcp_buf *b, const char *slug, const struct summary *s, con
     size_t n, const cJSON *hist)
 {
 	const cJSON *e;
+	cJSON *rv;
 	size_t i;
 	int rc, k = 0;
 
@@ -489,7 +582,10 @@ tch_tools_json(struct mcp_buf *b, const char *slug, const struct summary *s, con
 		    g[i].hash[0] != '\0' ? mcp_json_string(b, g[i].hash) : mcp_buf_adds(b, "null");
 		rc |= mcp_buf_addc(b, '}');
 	}
-	rc |= mcp_buf_adds(b, "],\"divergence\":") | tch_divergence_json(b, s->rec) |
+	rv = tch_review(s->rec);
+	rc |= mcp_buf_adds(b, "],\"review\":") | (rv != NULL ? tch_json_of(b, rv) : -1);
+	cJSON_Delete(rv);
+	rc |= mcp_buf_adds(b, ",\"divergence\":") | tch_divergence_json(b, s->rec) |
 	    mcp_buf_adds(b, ",\"history\":[");
 	cJSON_ArrayForEach(e, hist)
 	{

@@ -1,0 +1,205 @@
+/*
+ * review.c - a change no person has answered (mcp-alert(1), "Tool
+ * changes"; issue 54).  A verdict's review says, for each kind of list,
+ * whether what the regions serve is what a person approved
+ * (mcp-aggregate tools --approve) or has changed since: "unreviewed".
+ * An unreviewed change of the class review or breaking (or of a class
+ * not known: the lists were not kept) opens the incident
+ * tools-unreviewed, one a slug, P3, or P2 for a breaking change (the
+ * page itself is tools-changed's: this one's trigger goes to PagerDuty
+ * only when tools-changed is not open).  It stays open across verdicts,
+ * with the reminders of any incident, and a P2 not acknowledged in
+ * tools_escalate becomes P1; it resolves when a person answers (approve
+ * or reject), the first verdict whose review names no unreviewed change.
+ * A list pinned at first sight and changed ("changed") is no incident:
+ * no person was asked.
+ */
+/* Copyright (c) 2026 The mcp-uptime authors. ISC licence: see LICENSE. */
+#include <stddef.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "alert.h"
+#include "rules.h"
+#include "text.h"
+
+#define REVIEW_TEXT 300 /* bytes of a change's text said in a summary */
+
+static const char *
+str_of(const cJSON *o, const char *k)
+{
+	const char *s = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(o, k));
+
+	return s != NULL ? s : "";
+}
+
+/* s as one line of at most REVIEW_TEXT bytes, what a reader would not see made "?". */
+static void
+text_clean(char *buf, size_t len, const char *s)
+{
+	size_t u = 0, n;
+	int bad;
+
+	for (; *s != '\0' && u + 4 < len; s += n) {
+		n = mcp_text_char(s, &bad);
+		if (u + n > REVIEW_TEXT) {
+			memcpy(buf + u, "\xe2\x80\xa6", 3), u += 3;
+			break;
+		}
+		if (bad)
+			buf[u++] = '?';
+		else
+			memcpy(buf + u, s, n), u += n;
+	}
+	buf[u] = '\0';
+}
+
+/* 1 when the kind's state holds an unreviewed change that wants an answer. */
+static int
+wants_answer(const cJSON *k)
+{
+	const char *c = str_of(k, "class");
+
+	return cJSON_IsObject(k) && k->string != NULL &&
+	    (strcmp(k->string, "tools") == 0 || strcmp(k->string, "resources") == 0 ||
+	        strcmp(k->string, "prompts") == 0) &&
+	    strcmp(str_of(k, "state"), "unreviewed") == 0 && strcmp(c, "compatible") != 0;
+}
+
+/*
+ * The kinds of the review waiting for an answer: their number, 1 in
+ * *breaking when one is breaking, the first said in words into buf, the
+ * regions of all into regions.
+ */
+static int
+waiting(const struct verdict *vd, const char *slug, int *breaking, char *buf, size_t len,
+    cJSON *regions)
+{
+	const cJSON *k, *r, *ch;
+	char t[REVIEW_TEXT + 8], at[8];
+	int n = 0;
+
+	*breaking = 0;
+	cJSON_ArrayForEach(k, vd->review)
+	{
+		if (!wants_answer(k))
+			continue;
+		*breaking |= strcmp(str_of(k, "class"), "breaking") == 0;
+		cJSON_ArrayForEach(r, cJSON_GetObjectItemCaseSensitive(k, "regions"))
+		{
+			if (cJSON_IsString(r) && mcp_slug_ok(r->valuestring) &&
+			    !in_array(regions, r->valuestring) &&
+			    cJSON_GetArraySize(regions) < ALERT_REGIONS_MAX)
+				cJSON_AddItemToArray(regions, cJSON_CreateString(r->valuestring));
+		}
+		if (n++ > 0)
+			continue;
+		ch = cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(k, "changes"), 0);
+		text_clean(t, sizeof(t), str_of(ch, "text"));
+		alert_hm(at, sizeof(at),
+		    cJSON_GetNumberValue(cJSON_GetObjectItemCaseSensitive(k, "since")));
+		snprintf(buf, len,
+		    "%s: its %s changed at %s UTC and no one has reviewed it (%s)%s%s; answer it: "
+		    "mcp-aggregate tools %s --approve, or --reject",
+		    slug, k->string, at,
+		    str_of(k, "class")[0] ? str_of(k, "class") : "class not known",
+		    t[0] ? ": " : "", t, slug);
+	}
+	return n;
+}
+
+/* Who answered: "tools approved by alice" of the first kind answered, into buf. */
+static void
+answered(const struct verdict *vd, char *buf, size_t len)
+{
+	const cJSON *k, *a;
+
+	snprintf(buf, len, "answered");
+	cJSON_ArrayForEach(k, vd->review)
+	{
+		a = cJSON_GetObjectItemCaseSensitive(k, "answered");
+		if (k->string != NULL && strlen(k->string) < 16 && cJSON_IsObject(a) &&
+		    (strcmp(str_of(k, "state"), "approved") == 0 ||
+		        strcmp(str_of(k, "state"), "rejected") == 0)) {
+			char who[ALERT_TOOL_NAME + 8];
+
+			tool_name_clean(who, sizeof(who), str_of(a, "by"));
+			snprintf(
+			    buf, len, "answered: %s %s by %s", k->string, str_of(a, "state"), who);
+			return;
+		}
+	}
+}
+
+static int
+review_resolve(struct ctx *x, struct state *s, const struct verdict *vd)
+{
+	struct track *t = &s->t[T_REVIEW];
+	char sum[1024], d[64], a[8], b[8], why[200];
+	struct alert_ev e;
+	int rc;
+
+	answered(vd, why, sizeof(why));
+	dur_text(d, sizeof(d), x->window - t->start);
+	alert_hm(a, sizeof(a), t->start);
+	alert_hm(b, sizeof(b), x->window);
+	snprintf(sum, sizeof(sum), "%s: %s ended after %s (%s\xe2\x80\x93%s UTC); %s.", x->slug,
+	    REVIEW_KIND, d, a, b, why);
+	e = ev_of(t, T_REVIEW, x->slug, "resolve", sum);
+	e.duration = x->window - t->start;
+	rc = emit_to(x, t, &e, routes_of(x->c, t->routes));
+	memset(t, 0, offsetof(struct track, routes));
+	t->routes[0] = '\0', t->regions[0] = '\0';
+	return rc;
+}
+
+static int
+review_trigger(struct ctx *x, struct state *s, int breaking, const cJSON *regions, const char *sum)
+{
+	struct track *t = &s->t[T_REVIEW];
+	unsigned long set;
+	struct alert_ev e;
+	char *r;
+
+	memset(t, 0, offsetof(struct track, routes));
+	t->open = 1, t->start = x->window, t->fstart = x->window, t->notice = x->window;
+	t->fail = 1, t->cnt[0] = 1;
+	snprintf(t->sev, sizeof(t->sev), "%s", breaking ? "P2" : "P3");
+	r = cJSON_PrintUnformatted(regions);
+	snprintf(
+	    t->regions, sizeof(t->regions), "%s", r && strlen(r) < sizeof(t->regions) ? r : "[]");
+	cJSON_free(r);
+	t->routes[0] = '\0';
+	e = ev_of(t, T_REVIEW, x->slug, "trigger", sum);
+	e.regions = regions;
+	e.change_class = breaking ? "breaking" : "review";
+	set = alert_routes_for(x->c, t->sev, mcp_now());
+	/* tools-changed paged for the breaking change already. */
+	if (s->t[T_TOOLS].open)
+		set &= ~pd_routes(x->c);
+	return announce(x, t, &e, set);
+}
+
+int
+review_step(struct ctx *x, struct state *s, const struct verdict *vd)
+{
+	struct track *t = &s->t[T_REVIEW];
+	cJSON *regions;
+	char sum[1024] = "";
+	int n, breaking, rc;
+
+	/* A verdict that says nothing of review (an older aggregate) answers nothing. */
+	if (vd->review == NULL)
+		return t->open ? track_timers(x, t, T_REVIEW) : 0;
+	if ((regions = cJSON_CreateArray()) == NULL)
+		return -1;
+	n = waiting(vd, x->slug, &breaking, sum, sizeof(sum), regions);
+	if (n > 0 && !t->open)
+		rc = review_trigger(x, s, breaking, regions, sum);
+	else if (n == 0 && t->open)
+		rc = review_resolve(x, s, vd);
+	else
+		rc = t->open ? track_timers(x, t, T_REVIEW) : 0;
+	cJSON_Delete(regions);
+	return rc;
+}

@@ -1,0 +1,232 @@
+#!/usr/bin/env bash
+# tools-review.t - issue 54's approved lists and review incidents on real
+# components: one SDK server whose lists change per region and over time
+# (tests/fixtures/toolshift.mjs), mcp-probe as three regions
+# (X-Probe-Region), mcp-aggregate push and verdict through a private
+# redis-server, mcp-alert delivering to the test receiver, mcp-serve's
+# page and API behind nginx (a CGI through fcgiwrap).  Windows are
+# simulated through MCP_NOW (k minutes after 14:00 of tomorrow).
+#
+#   weather  v3; approved by alice after 14:00.  14:02 eu-west-2 serves v4
+#            (a description rewritten: review); the incident stays open,
+#            reminds, is acknowledged; carol approves eu-west-2's list
+#            alone after 14:05.  14:07 v4 everywhere: unreviewed in the
+#            two other regions; bob rejects it.  14:09 v1 (a tool renamed:
+#            breaking); alice approves it after 14:09.
+#   files    resources only, never approved: pinned at first sight;
+#            14:02 a resource removed (breaking), which pages.
+# Copyright (c) 2026 The mcp-uptime authors. ISC licence: see LICENSE.
+# shellcheck source=tests/lib.sh
+source "$(dirname "$0")/lib.sh"
+# shellcheck source=tests/serve-lib.sh
+source "$TOP/tests/serve-lib.sh"
+
+export PATH="$PATH:/usr/sbin"
+for t in redis-server jq nginx fcgiwrap; do
+	command -v "$t" >/dev/null || skip_all "$t is not installed"
+done
+
+REGIONS="us-east-1 us-west-2 eu-west-2"
+T0=$((($(date +%s) / 86400 + 1) * 86400 + 14 * 3600))
+w() { echo $((T0 + 60 * $1)); }
+rc() { redis-cli -s "$REDIS_SOCK" "$@"; }
+
+start_redis
+start_receiver || skip_all "the receiver did not start"
+: >"$TMP/state"
+node "$TOP/tests/fixtures/toolshift.mjs" --port-file "$TMP/ts.port" --state "$TMP/state" \
+    --log "$TMP/ts.log" 2>"$TMP/ts.err" &
+bg_pid $!
+wait_file "$TMP/ts.port" 150 || skip_all "toolshift.mjs did not start: $(cat "$TMP/ts.err")"
+TS=http://127.0.0.1:$(cat "$TMP/ts.port")
+echo R0UT1NGKEY0123456789abcdef012345 >"$TMP/pd.key"
+cat >"$TMP/alert.conf" <<CONF
+route pd pagerduty $TMP/pd.key $RECV/pd/v2/enqueue
+route hook webhook $RECV/hook
+notify P1,P2 always pd hook
+notify P3 always hook
+reminder_every 3m
+CONF
+chmod 600 "$TMP/alert.conf" "$TMP/pd.key"
+printf 'weather %s/d/weather/mcp\nfiles %s/d/files/mcp\n' "$TS" "$TS" >"$TMP/targets"
+# The page and the API read at the end of 14:07, and of 14:10 (X-Test-Env: far).
+# shellcheck disable=SC2034 # read by the launcher of serve-lib.sh
+SERVE_NOW=$(($(w 7) + 100)) SERVE_NOW_FAR=$(($(w 10) + 100))
+start_nginx_cgi || skip_all "nginx and mcp-serve did not start"
+P=$NGINX_CGI
+
+# state K: what each region is served in window K.
+state() {
+	local k=$1 weather files='{"*":"resources2"}'
+	case $k in
+	0 | 1) weather='{"*":"v3"}' ;;
+	2 | 3 | 4 | 5 | 6) weather='{"*":"v3","eu-west-2":"v4"}' ;;
+	7 | 8) weather='{"*":"v4"}' ;;
+	*) weather='{"*":"v1"}' ;;
+	esac
+	[ "$k" -lt 2 ] || files='{"*":"resources"}'
+	printf '{"weather":%s,"files":%s}\n' "$weather" "$files" >"$TMP/state.new"
+	mv "$TMP/state.new" "$TMP/state"
+}
+# minute K: window K probed from each region, pushed, decided, alerted.
+minute() {
+	local k=$1 t r
+	t=$(w "$k")
+	state "$k"
+	# The regions probe at once, as their runners would.
+	local pids=()
+	for r in $REGIONS; do
+		MCP_NOW=$((t + 1)) mcp-probe -r "$r" -t 10 -f "$TMP/targets" >"$TMP/probe.$r" 2>>"$TMP/probe.err" &
+		pids+=($!)
+	done
+	wait "${pids[@]}"
+	for r in $REGIONS; do cat "$TMP/probe.$r"; done >"$TMP/probes.$k"
+	MCP_NOW=$((t + 2)) mcp-aggregate push <"$TMP/probes.$k" 2>>"$TMP/push.err"
+	MCP_NOW=$((t + 95)) mcp-aggregate verdict >"$TMP/v.$k" 2>>"$TMP/verdict.err"
+	MCP_NOW=$((t + 96)) mcp-alert -c "$TMP/alert.conf" <"$TMP/v.$k" >"$TMP/a.$k" 2>>"$TMP/alert.err"
+}
+# answer K ARGS: mcp-aggregate tools ARGS at the end of window K.
+answer() {
+	local k=$1
+	shift
+	MCP_NOW=$(($(w "$k") + 97)) mcp-aggregate tools "$@"
+}
+# v SLUG K [JQ]: the verdict of SLUG in window K, through JQ.
+v() { jq -c --arg s "$1" "select(.slug == \$s) | ${3:-.review}" "$TMP/v.$2" 2>/dev/null; }
+# ak SLUG K [JQ]: SLUG's alert records of window K of the lists' kinds
+# (the divergence of 14:02 to 14:06 is a downtime incident's story).
+ak() {
+	jq -c --arg s "$1" "select(.slug == \$s and (.kind // \"\" | startswith(\"tools-\"))) | ${3:-[.event, .severity, .kind]}" \
+	    "$TMP/a.$2" 2>/dev/null | tr '\n' ' '
+}
+hook() { jq -c --arg s "$1" 'select(.path == "/hook") | .body | fromjson | select(.slug == $s)' "$RECV_LOG"; }
+pd() { jq -r --arg k "$1" 'select(.path == "/pd/v2/enqueue") | .body | fromjson | select(.dedup_key == $k) | .event_action' "$RECV_LOG" | tr '\n' ' '; }
+
+started=$SECONDS
+for k in 0 1 2 3 4 5 6 7 8 9 10; do
+	minute "$k"
+	case $k in
+	0)
+		answer 0 weather --approve --by alice >"$TMP/approve.0" 2>&1
+		echo "exit $?" >>"$TMP/approve.0"
+		rc HGET mcp:{weather}:appr t >"$TMP/t.0"
+		h0=$(jq -r .hash "$TMP/t.0")
+		rc GET "mcp:{weather}:apl:${h0#sha256:}" | head -c -1 | sha256sum | cut -c1-64 >"$TMP/apl.0"
+		rc TTL "mcp:{weather}:apl:${h0#sha256:}" >>"$TMP/apl.0"
+		;;
+	3)
+		MCP_NOW=$(($(w 3) + 98)) mcp-alert -c "$TMP/alert.conf" ack weather tools-unreviewed \
+		    >"$TMP/ack.3" 2>&1
+		echo "exit $?" >>"$TMP/ack.3"
+		;;
+	5)
+		answer 5 weather --approve --region eu-west-2 --by carol --kind tools >"$TMP/approve.5" 2>&1
+		echo "exit $?" >>"$TMP/approve.5"
+		rc HEXISTS mcp:{weather}:appr t:eu-west-2 >>"$TMP/approve.5"
+		rc HGET mcp:{weather}:appr t | jq -r .by >>"$TMP/approve.5"
+		;;
+	7)
+		curl -s -o "$TMP/page.7" "$P/status/weather"
+		curl -s -o "$TMP/api.7" "$P/api/status/weather/tools"
+		answer 7 weather --reject --by bob --json >"$TMP/reject.7" 2>"$TMP/reject.7.err"
+		;;
+	9) answer 9 weather --approve --by alice >/dev/null 2>&1 ;;
+	esac
+done
+diag "11 windows of 2 servers from 3 regions: $((SECONDS - started)) s"
+is "$(sort -u "$TMP/push.err" "$TMP/verdict.err" "$TMP/alert.err" | head -5)" "" "push, verdict and mcp-alert said nothing"
+
+# ------------------------------------------------------------ the answers kept
+like "$(cat "$TMP/approve.0")" '^weather: tools approved sha256:[0-9a-f]{12} \(every region\) by alice' \
+    "tools --approve: says what it approved"
+like "$(cat "$TMP/approve.0")" 'weather: prompts approved' "every kind served: the prompts too"
+is "$(jq -c '[.state, .by, .at, (.hash | test("^sha256:[0-9a-f]{64}$"))]' "$TMP/t.0")" "[\"approved\",\"alice\",$(($(w 0) + 97)),true]" \
+    "mcp:{weather}:appr t: the hash, approved, by whom and when"
+h1=$(jq -r .hash "$TMP/t.0")
+is "$(head -1 "$TMP/apl.0")" "${h1#sha256:}" "the approved list's text kept at apl:HEX, hashing to its name"
+is "$(tail -1 "$TMP/apl.0")" -1 "with no TTL"
+like "$(head -1 "$TMP/approve.5")" '^weather: tools approved sha256:[0-9a-f]{12} \(eu-west-2\) by carol$' \
+    "--approve --region eu-west-2 --kind tools: that region's tools alone"
+is "$(tail -3 "$TMP/approve.5" | tr '\n' ' ')" "exit 0 1 alice " "exit 0; a region's answer is its own field, every region's stays"
+is "$(jq -c '[.state, .by, ([.lists[] | [.kind, .region]])]' "$TMP/reject.7" 2>/dev/null)" \
+    '["rejected","bob",[["tools",null],["prompts",null]]]' "tools --reject --json: what it rejected"
+is "$(rc HEXISTS mcp:{weather}:appr t:eu-west-2)" 0 "the region serving the majority's list again loses its own answer"
+h3=$(rc HGET mcp:{weather}:appr t | jq -r .hash)
+is "$(rc EXISTS "mcp:{weather}:apl:${h1#sha256:}"):$(rc EXISTS "mcp:{weather}:apl:${h3#sha256:}")" "0:1" \
+    "a list no answer names any more is let go, the one answered now kept"
+answer 10 weather --approve --region nowhere >/dev/null 2>"$TMP/nowhere.err"
+is "$?:$(grep -c 'nowhere serves no list' "$TMP/nowhere.err")" "1:1" "--region naming no region serving a list: exit 1, said"
+answer 10 weather --approve --by $'a\tb' >/dev/null 2>&1
+is "$?" 2 "--by with a control character: a usage error"
+
+# ------------------------------------------------------------ the verdicts
+is "$(v weather 1 '[.review.tools.state, .review.tools.answered.by, .review.prompts.state]')" '["approved","alice","approved"]' \
+    "14:01: tools and prompts approved, by alice"
+is "$(v weather 2 '.review.tools | [.state, .regions, .class, .since, .changes[0].class]')" \
+    "[\"unreviewed\",[\"eu-west-2\"],\"review\",$(w 2),\"review\"]" "14:02: eu-west-2's change unreviewed since 14:02, review"
+like "$(v weather 2 '.review.tools.changes[0].text')" 'alerts.*description' "and the change in words"
+is "$(v weather 4 '.review.tools | [.state, .regions, .since]')" "[\"unreviewed\",[\"eu-west-2\"],$(w 2)]" \
+    "14:04: still unreviewed, since 14:02"
+is "$(v weather 6 '.review.tools | [.state, .answered.by]')" '["approved","carol"]' "14:06: eu-west-2's list approved by carol"
+is "$(v weather 7 '.review.tools | [.state, .regions]')" '["unreviewed",["us-east-1","us-west-2"]]' \
+    "14:07: v4 everywhere: unreviewed where alice's answer stands, not in eu-west-2"
+is "$(v weather 8 '.review.tools | [.state, .answered.by, .regions]')" '["rejected","bob",["eu-west-2","us-east-1","us-west-2"]]' \
+    "14:08: rejected by bob, in every region"
+is "$(v weather 9 '.review.tools | [.state, .class]')" '["unreviewed","breaking"]' "14:09: v1 after the rejection: unreviewed, breaking"
+is "$(v weather 10 '.review.tools.state')" '"approved"' "14:10: approved again"
+is "$(v files 0 '.review | [keys, .resources.state, (.resources.pinned | test("^sha256:")), .resources.pinned_at]')" \
+    "[[\"resources\"],\"pinned\",true,$(w 0)]" "files, never approved: pinned at first sight, said with when"
+is "$(rc HGET mcp:{files}:pin r | jq -c '[.at]')" "[$(w 0)]" "the pin kept in mcp:{files}:pin"
+is "$(v files 2 '.review.resources | [.state, .class, .since, (.changes | length)]')" "[\"changed\",\"breaking\",$(w 2),1]" \
+    "14:02: files changed since first sight: what changed said"
+is "$(v files 3 '.review.resources | [.state, .changes[0].class]')" '["changed","breaking"]' \
+    "and still at 14:03, from the history"
+
+# ------------------------------------------------------------ the incidents
+is "$(ak weather 1)" "" "14:01: nothing to tell while the lists are approved"
+is "$(ak weather 2)" '["note","P3","tools-note"] ["trigger","P3","tools-unreviewed"] ' \
+    "14:02: an unreviewed review-class change is an incident of its own (P3), beside the note"
+key=$(jq -r 'select(.kind == "tools-unreviewed") | .dedup_key' "$TMP/a.2")
+is "$key" "weather:tools-unreviewed:$(w 2)" "its dedup_key"
+like "$(jq -r 'select(.kind == "tools-unreviewed") | .summary' "$TMP/a.2")" \
+    'tools changed at 14:02 UTC and no one has reviewed it \(review\).*--approve' "its summary asks for an answer"
+is "$(ak weather 3)" "" "14:03: it stays open: no new trigger, no resolve"
+is "$(tail -1 "$TMP/ack.3")" "exit 0" "mcp-alert ack weather tools-unreviewed: exit 0"
+ok "$([ "$(rc HGET mcp:{weather}:alert review | awk '{print $10}')" != 0 ] && echo 0 || echo 1)" "the incident is acknowledged in the state"
+is "$(ak weather 5)" '["reminder","P3","tools-unreviewed"] ' "14:05: a reminder (reminder_every 3m)"
+like "$(ak weather 6 '[.event, .kind, .summary]')" 'resolve","tools-unreviewed",".*answered: tools approved by carol' \
+    "14:06: answered, it resolves, naming who"
+is "$(ak weather 7 'select(.kind == "tools-unreviewed") | [.event, .severity, .regions]')" \
+    '["trigger","P3",["us-east-1","us-west-2"]] ' "14:07: a new incident for the regions whose answer it differs from"
+like "$(ak weather 8 'select(.kind == "tools-unreviewed") | [.event, .summary]')" 'resolve.*rejected by bob' \
+    "14:08: a rejection answers it too"
+is "$(ak weather 9 'select(.event == "trigger") | [.severity, .kind]')" '["P2","tools-changed"] ["P2","tools-unreviewed"] ' \
+    "14:09: a breaking change pages (tools-changed) and is unreviewed (P2)"
+bkey=$(jq -r 'select(.kind == "tools-unreviewed") | .dedup_key' "$TMP/a.9")
+is "$(pd "$bkey")" "" "the review incident does not page twice: PagerDuty has tools-changed's"
+like "$(ak weather 10 'select(.kind == "tools-unreviewed") | [.event, .summary]')" 'resolve.*approved by alice' \
+    "14:10: approved, it resolves"
+is "$(hook weather | jq -r 'select(.kind == "tools-unreviewed") | .event' | tr '\n' ' ')" \
+    "trigger reminder resolve trigger resolve trigger resolve " "the webhook heard each, once"
+is "$(ak files 2 'select(.event == "trigger") | [.severity, .kind]')" '["P2","tools-changed"] ' \
+    "files: a resource removed is breaking and pages, as a tool would"
+like "$(ak files 2 'select(.event == "trigger") | .summary')" 'resource list changed' "said as the resource list"
+is "$(jq -rs '[.[] | select(.slug == "files" and .kind == "tools-unreviewed")] | length' "$TMP"/a.*)" 0 \
+    "files, pinned at first sight, opens no review incident: no person was asked"
+# ------------------------------------------------------------ the page and the API
+is "$(jq -c '.review.tools | [.state, .regions, .class, .since, .by]' "$TMP/api.7" 2>/dev/null)" \
+    "[\"unreviewed\",[\"us-east-1\",\"us-west-2\"],\"review\",$(w 7),\"alice\"]" \
+    "/api/status/weather/tools at 14:07: unreviewed where, since when, of what class, from whose answer"
+like "$(grep -o '<p class="review unreviewed">.*</p>' "$TMP/page.7")" \
+    'Tools: changed, not reviewed, since .*us-east-1.*us-west-2.*cls review' "/status/weather at 14:07 says it where the tools' changes are"
+curl -s -H 'X-Test-Env: far' -o "$TMP/api.10" "$P/api/status/weather/tools"
+curl -s -H 'X-Test-Env: far' -o "$TMP/page.10" "$P/status/weather"
+is "$(jq -c '[.review.tools.state, .review.tools.by, .review.tools.at]' "$TMP/api.10" 2>/dev/null)" "[\"approved\",\"alice\",$(($(w 9) + 97))]" \
+    "/api/status/weather/tools at 14:10: approved, by alice, when"
+ok "$(grep -Fq '<p class="review approved">Tools: approved by alice, ' "$TMP/page.10" && echo 0 || echo 1)" "/status/weather at 14:10: approved by alice"
+curl -s -H 'X-Test-Env: far' -o "$TMP/api.files" "$P/api/status/files/tools"
+is "$(jq -c '.review | [keys, .resources.state, .resources.class]' "$TMP/api.files" 2>/dev/null)" '[["resources"],"changed","breaking"]' \
+    "/api/status/files/tools: changed since first sight"
+unlike "$(cat "$TMP/probe.err" "$TMP/push.err" "$TMP/verdict.err" "$TMP/alert.err" "$NGINX_CGI_LOG")" \
+    'AddressSanitizer|LeakSanitizer|runtime error' "no sanitizer report from the pipeline or mcp-serve"
+done_testing
