@@ -16,6 +16,7 @@
 #include "lists.h"
 #include "rec.h"
 #include "text.h"
+#include "toolslock.h"
 
 #define NAMES_SHOWN 20 /* names of a list shown in text; the rest counted */
 
@@ -32,7 +33,11 @@ static void
 usage(void)
 {
 	fprintf(stderr,
-	    "usage: %s tools [-R URL] [-t SECONDS] [--json] [--diff | --history] SLUG [A [B]]\n",
+	    "usage: %s tools [-R URL] [-t SECONDS] [--json] [--diff | --history] SLUG [A [B]]\n"
+	    "       %s tools [-R URL] [-t SECONDS] --lock [--slugs FILE] [SLUG ...]\n"
+	    "       %s tools [-R URL] [-t SECONDS] [--json | --sarif] [--served FILE] --check "
+	    "LOCK\n",
+	    program_invocation_short_name, program_invocation_short_name,
 	    program_invocation_short_name);
 	exit(MCP_EXIT_USAGE);
 }
@@ -509,12 +514,65 @@ history(struct tctx *t)
 	return MCP_EXIT_OK;
 }
 
+/* --lock and --check: their arguments checked, the store opened unless --served. */
+static int
+tools_lock(const struct agg_opts *ao, int mode, const char *lock, const char *served,
+    const char *slugs, int how, int argc, char **argv)
+{
+	struct mcp_store *st = NULL;
+	char why[600], *line = NULL, **v = argv;
+	size_t cap = 0;
+	ssize_t n;
+	int i, rc;
+	FILE *f;
+
+	if ((mode == 'L' && (how != 0 || served != NULL || (argc == 0 && slugs == NULL))) ||
+	    (mode == 'C' && (argc != 0 || slugs != NULL)))
+		usage();
+	if (slugs != NULL) {
+		if ((f = strcmp(slugs, "-") == 0 ? stdin : fopen(slugs, "r")) == NULL)
+			err(MCP_EXIT_USAGE, "%s", slugs);
+		v = calloc((size_t)argc + 1, sizeof(*v));
+		memcpy(v, argv, (size_t)argc * sizeof(*v));
+		while (v != NULL && (n = getline(&line, &cap, f)) != -1) {
+			line[strcspn(line, "\r\n")] = '\0';
+			if (line[0] == '\0' || line[0] == '#')
+				continue;
+			if ((v = realloc(v, ((size_t)argc + 2) * sizeof(*v))) != NULL)
+				v[argc++] = strdup(line);
+		}
+		free(line);
+		if (v == NULL)
+			err(MCP_EXIT_FAIL, "%s", slugs);
+	}
+	for (i = 0; i < argc; i++)
+		if (v[i] == NULL || !mcp_slug_ok(v[i]))
+			errx(MCP_EXIT_USAGE, "%s: bad slug: not " MCP_SLUG_RULE, v[i] ? v[i] : "?");
+	if (served == NULL) {
+		if (mcp_store_url_check(ao->url, why, sizeof(why)) == -1)
+			errx(MCP_EXIT_USAGE, "%s", why);
+		if ((st = agg_connect(ao)) == NULL)
+			return mode == 'C' ? AGG_EXIT_UNKNOWN : MCP_EXIT_FAIL;
+	}
+	rc = mode == 'L' ? agg_tools_lock(st, v, argc) : agg_tools_check(st, lock, served, how);
+	if (st != NULL)
+		mcp_store_close(st);
+	if (fflush(stdout) == EOF || mcp_rec_close_stdout() == -1) {
+		mcp_stdout_failed();
+		rc = MCP_EXIT_FAIL;
+	}
+	return rc;
+}
+
 int
 agg_tools(int argc, char **argv)
 {
 	static const struct option longs[] = {{"json", no_argument, NULL, 'j'},
 	    {"diff", no_argument, NULL, 'd'}, {"history", no_argument, NULL, 'H'},
-	    {NULL, 0, NULL, 0}};
+	    {"lock", no_argument, NULL, 'L'}, {"check", required_argument, NULL, 'C'},
+	    {"sarif", no_argument, NULL, 'S'}, {"served", required_argument, NULL, 'F'},
+	    {"slugs", required_argument, NULL, 'f'}, {NULL, 0, NULL, 0}};
+	const char *lock = NULL, *served = NULL, *slugs = NULL;
 	struct agg_opts ao = AGG_OPTS_INIT;
 	struct tctx t = {0};
 	char why[600];
@@ -525,11 +583,24 @@ agg_tools(int argc, char **argv)
 		case 'j':
 			t.json = 1;
 			break;
+		case 'C':
+			lock = optarg;
+			/* FALLTHROUGH */
 		case 'd':
 		case 'H':
+		case 'L':
 			if (mode != 0 && mode != c)
 				usage();
 			mode = c;
+			break;
+		case 'S':
+			t.json = 's';
+			break;
+		case 'F':
+			served = optarg;
+			break;
+		case 'f':
+			slugs = optarg;
 			break;
 		case 'R':
 			ao.url = mcp_store_url_arg(optarg);
@@ -543,6 +614,11 @@ agg_tools(int argc, char **argv)
 		}
 	}
 	argc -= optind, argv += optind;
+	if (mode == 'L' || mode == 'C')
+		return tools_lock(
+		    &ao, mode, lock, served, slugs, t.json == 1 ? 'j' : t.json, argc, argv);
+	if (t.json == 's' || served != NULL || slugs != NULL)
+		usage();
 	if (argc < 1 || argc > (mode == 'd' ? 3 : 1))
 		usage();
 	if (!mcp_slug_ok(argv[0]))
