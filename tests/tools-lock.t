@@ -14,6 +14,8 @@
 source "$(dirname "$0")/lib.sh"
 # shellcheck source=tests/aggregate-lib.sh
 source "$TOP/tests/aggregate-lib.sh"
+# shellcheck source=tests/serve-lib.sh
+source "$TOP/tests/serve-lib.sh"
 
 [ -d "$TOP/tests/node_modules/@modelcontextprotocol/sdk" ] || skip_all "no node modules (scripts/deps)"
 start_redis
@@ -92,4 +94,75 @@ printf '%s\n' "$out" >"$TMP/lock.sarif"
 is "$(jq -c '[.version, (.runs[0].results | map(select(.ruleId == "mcp-lock/tool_removed")) | .[0] | [.level, .locations[0].physicalLocation.artifactLocation.uri, .locations[0].physicalLocation.region.startLine, .properties.regions])]' "$TMP/lock.sarif")" \
     "[\"2.1.0\",[\"error\",\"mcp-tools.lock\",$(line_of delete_alert),[\"a\",\"b\"]]]" \
     "SARIF: the tool removed an error at delete_alert's line, a and b named"
+printf '%s\n' "$out" >"$TMP/lock.sarif"
+# validate FILE: ajv (draft-04, as the schema is) against the OASIS schema.
+validate() {
+	(cd "$TOP/tests" && node --input-type=module -e '
+import fs from "node:fs";
+import Ajv from "ajv-draft-04";
+import addFormats from "ajv-formats";
+const ajv = new Ajv({ strict: false, allErrors: true });
+addFormats(ajv);
+const ok = ajv.validate(JSON.parse(fs.readFileSync(process.argv[1], "utf8")), JSON.parse(fs.readFileSync(process.argv[2], "utf8")));
+console.log(ok ? "valid" : JSON.stringify(ajv.errors).slice(0, 600));
+' "$TOP/tests/data/sarif-schema-2.1.0.json" "$1")
+}
+is "$(validate "$TMP/lock.sarif")" valid "the SARIF log is valid SARIF 2.1.0 (ajv, the OASIS schema)"
+jq '.runs[0].results[0].level = "fatal"' "$TMP/lock.sarif" >"$TMP/bad.sarif"
+unlike "$(validate "$TMP/bad.sarif")" '^valid$' "the validator refuses a log with a level SARIF does not have"
+
+# ------------------------------------------------------------ the lock read
+cp "$TMP/mcp-tools.lock" "$TMP/good.lock"
+sed -i 's/"description":"Delete a weather alert"/"description":"Delete an alert"/' "$TMP/mcp-tools.lock"
+check
+is "$rc" 2 "a lock edited by hand (a description, its hash not): exit 2"
+like "$(cat "$TMP/check.err")" "line $(line_of delete_alert): the item's def does not hash to its hash" "its line named"
+cp "$TMP/good.lock" "$TMP/mcp-tools.lock"
+
+# ------------------------------------------------------------ the guardrail
+# mcp-guardrail --lock as a CI step runs it, against mcp-serve behind
+# nginx: GET /api/status/SLUG/lists, checked by mcp-aggregate.
+export PATH="$PATH:/usr/sbin"
+if command -v nginx >/dev/null && command -v fcgiwrap >/dev/null; then
+	MCP_NOW=$(($(w 3) + 95)) mcp-aggregate verdict forecast >/dev/null
+	export SERVE_NOW=$(($(w 4) + 95))
+	start_nginx_cgi "$BIN/mcp-serve" || skip_all "nginx and fcgiwrap did not start"
+	U=$NGINX_CGI
+	lists=$(curl -s "$U/api/status/forecast/lists")
+	is "$(jq -c '[([.regions[] | select(.kind == "tools") | .region] | sort), (.lists | keys | length)]' <<<"$lists")" '[["a","b","c"],4]' \
+	    "GET /api/status/SLUG/lists: each region's lists, and the text of each list served (two tool lists, a resource list, a prompt list)"
+	is "$(curl -s -o /dev/null -w '%{http_code}' "$U/api/status/nosuch/lists")" 404 "an unknown slug: 404"
+	cat >"$TMP/ci.sh" <<-EOF
+		#!/usr/bin/env bash
+		set -euo pipefail
+		cd "$TMP"
+		"$TOP/scripts/mcp-guardrail" -u "$U" --lock mcp-tools.lock --sarif guard.sarif
+	EOF
+	chmod +x "$TMP/ci.sh"
+	grc=0
+	MCP_AGGREGATE=$BIN/mcp-aggregate "$TMP/ci.sh" >"$TMP/ci.out" 2>&1 </dev/null || grc=$?
+	is "$grc" 1 "the CI step fails: a tool removed in a and b, a description rewritten in c (exit 1)"
+	like "$(cat "$TMP/ci.out")" "lock=mcp-tools.lock decision=block: a region serves what differs from the lock in a breaking or review way, deploy blocked" \
+	    "said: the lock, the decision, why"
+	like "$(cat "$TMP/ci.out")" "mcp-guardrail: mcp-tools.lock:$(line_of delete_alert):   breaking +delete_alert removed" "each difference named at its line"
+	like "$(cat "$TMP/ci.out")" "forecast tools: DIFFERS \\(blocks\\) in a b" "with its regions"
+	is "$(validate "$TMP/guard.sarif")" valid "its SARIF is valid SARIF 2.1.0"
+	is "$(jq -c '[.runs[0].results[] | [.ruleId, .level, .locations[0].physicalLocation.region.startLine]] | sort' "$TMP/guard.sarif")" \
+	    "$(jq -c '[.runs[0].results[] | [.ruleId, .level, .locations[0].physicalLocation.region.startLine]] | sort' "$TMP/lock.sarif")" \
+	    "the same results as mcp-aggregate's SARIF from the store"
+	GITHUB_ACTIONS=true MCP_AGGREGATE=$BIN/mcp-aggregate "$TMP/ci.sh" >"$TMP/gh.out" 2>&1 </dev/null
+	like "$(cat "$TMP/gh.out")" "::error file=mcp-tools.lock,line=$(line_of delete_alert),title=mcp-guardrail%3A forecast tools%3A breaking::delete_alert removed in a, b" \
+	    "GitHub Actions: an annotation at the line of the lock"
+
+	window 4 compatible compatible compatible
+	MCP_NOW=$(($(w 4) + 95)) mcp-aggregate verdict forecast >/dev/null
+	grc=0
+	MCP_AGGREGATE=$BIN/mcp-aggregate "$TMP/ci.sh" >"$TMP/ci.out" 2>&1 </dev/null || grc=$?
+	is "$grc" 0 "every region serves a compatible change (a tool added, an optional property): the CI step passes"
+	like "$(cat "$TMP/ci.out")" "decision=pass: every region serves the lock's lists, or compatible changes of them" "said: passes"
+	like "$(cat "$TMP/ci.out")" "compatible changes only \\(passes\\) in a b c" "the compatible change said"
+else
+	diag "no nginx or fcgiwrap: the guardrail's case is skipped"
+fi
+
 done_testing
