@@ -31,10 +31,10 @@ P=$(cat "$TMP/port")
 probe() { MCP_NOW=$(($(w "$2") + 1)) mcp-probe -r "$1" -s forecast --list-max 256k "http://127.0.0.1:$P/mcp/$3" 2>/dev/null; }
 # window K REL_A REL_B REL_C: regions a, b and c probed and pushed.
 window() { { probe a "$1" "$2"; probe b "$1" "$3"; probe c "$1" "$4"; } | push; }
-# check [OPTIONS]: the check of $TMP/mcp-tools.lock, its output in $out, its status in $rc.
+# check [OPTIONS]: the check of $TMP/mcp-tools.lock, its output in $got, its status in $rc.
 check() {
 	rc=0
-	out=$(cd "$TMP" && mcp-aggregate tools "$@" --check mcp-tools.lock 2>"$TMP/check.err") || rc=$?
+	got=$(cd "$TMP" && mcp-aggregate tools "$@" --check mcp-tools.lock 2>"$TMP/check.err") || rc=$?
 }
 # line_of NAME: the line of the lock holding the tools entry of NAME.
 line_of() { grep -n "\"kind\":\"tools\",\"name\":\"$1\"" "$TMP/mcp-tools.lock" | cut -d: -f1; }
@@ -57,21 +57,21 @@ is "$h" "sha256:$(jq -cjS 'select(.name == "delete_alert") | .def' "$TMP/mcp-too
 
 check
 is "$rc" 0 "--check against what every region serves: exit 0"
-like "$out" "mcp-tools.lock:2: forecast tools: matches in a b c" "each list matches, at its entry's line, the regions named"
+like "$got" "mcp-tools.lock:2: forecast tools: matches in a b c" "each list matches, at its entry's line, the regions named"
 
 # ------------------------------------------------------------ compatible
 window 1 compatible base base
 check
 is "$rc" 0 "a compatible change in a: it passes (exit 0)"
-like "$out" "forecast tools: compatible changes only \\(passes\\) in a" "said: compatible, a named"
-like "$out" "compatible +get_radar added" "the tool added named"
+like "$got" "forecast tools: compatible changes only \\(passes\\) in a" "said: compatible, a named"
+like "$got" "compatible +get_radar added" "the tool added named"
 like "$(cat "$TMP/check.err")" "passes" "the verdict: passes"
 
 # ------------------------------------------------------------ review
 window 2 review base base
 check
 is "$rc" 1 "a description rewritten in a: review, exit 1 (blocked)"
-like "$out" "mcp-tools.lock:$(line_of get_forecast):   review +get_forecast: description changed" \
+like "$got" "mcp-tools.lock:$(line_of get_forecast):   review +get_forecast: description changed" \
     "the review change at get_forecast's line of the lock"
 like "$(cat "$TMP/check.err")" "deploy blocked" "the verdict: deploy blocked"
 
@@ -79,22 +79,21 @@ like "$(cat "$TMP/check.err")" "deploy blocked" "the verdict: deploy blocked"
 window 3 breaking breaking review
 check
 is "$rc" 1 "a tool removed in a and b: breaking, exit 1"
-like "$out" "forecast tools: DIFFERS \\(blocks\\) in a b" "a and b named together"
-like "$out" "mcp-tools.lock:$(line_of delete_alert):   breaking +delete_alert removed" "the tool removed at its line"
-like "$out" "forecast tools: DIFFERS \\(blocks\\) in c" "c's review named apart"
-like "$out" "forecast resources: matches in a b c" "the resources match"
+like "$got" "forecast tools: DIFFERS \\(blocks\\) in a b" "a and b named together"
+like "$got" "mcp-tools.lock:$(line_of delete_alert):   breaking +delete_alert removed" "the tool removed at its line"
+like "$got" "forecast tools: DIFFERS \\(blocks\\) in c" "c's review named apart"
+like "$got" "forecast resources: matches in a b c" "the resources match"
 
 check --json
-is "$rc:$(jq -c '[.state, [.results[] | select(.kind == "tools") | [.regions, .state, .class]]]' <<<"$out")" \
+is "$rc:$(jq -c '[.state, [.results[] | select(.kind == "tools") | [.regions, .state, .class]]]' <<<"$got")" \
     '1:["differs",[[["a","b"],"differs","breaking"],[["c"],"differs","review"]]]' "--json: the report, by list served"
 
 check --sarif
 is "$rc" 1 "--sarif: exit 1"
-printf '%s\n' "$out" >"$TMP/lock.sarif"
+printf '%s\n' "$got" >"$TMP/lock.sarif"
 is "$(jq -c '[.version, (.runs[0].results | map(select(.ruleId == "mcp-lock/tool_removed")) | .[0] | [.level, .locations[0].physicalLocation.artifactLocation.uri, .locations[0].physicalLocation.region.startLine, .properties.regions])]' "$TMP/lock.sarif")" \
     "[\"2.1.0\",[\"error\",\"mcp-tools.lock\",$(line_of delete_alert),[\"a\",\"b\"]]]" \
     "SARIF: the tool removed an error at delete_alert's line, a and b named"
-printf '%s\n' "$out" >"$TMP/lock.sarif"
 # validate FILE: ajv (draft-04, as the schema is) against the OASIS schema.
 validate() {
 	(cd "$TOP/tests" && node --input-type=module -e '
