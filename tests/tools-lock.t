@@ -118,6 +118,19 @@ is "$rc" 2 "a lock edited by hand (a description, its hash not): exit 2"
 like "$(cat "$TMP/check.err")" "line $(line_of delete_alert): the item's def does not hash to its hash" "its line named"
 cp "$TMP/good.lock" "$TMP/mcp-tools.lock"
 
+# ------------------------------------------------------------ the probe's posture
+# posture REL [SLUG]: the result's state, lock and lock_differs of a probe with --lock.
+posture() {
+	mcp-probe -r a -s "${2:-forecast}" --lock "$TMP/mcp-tools.lock" "http://127.0.0.1:$P/mcp/$1" 2>/dev/null |
+	    jq -c 'select(.type == "result") | [.state, .lock, .lock_differs]'
+}
+is "$(posture base)" '["healthy","matches",[]]' "mcp-probe --lock: the release locked matches"
+is "$(posture breaking)" '["healthy","differs",["tools"]]' "a tool removed: differs, the tools named; the target still healthy"
+is "$(posture review)" '["healthy","differs",["tools"]]' "a description rewritten: differs"
+is "$(posture base other)" '["healthy","not_locked",[]]' "a slug the lock does not hold: not_locked"
+mcp-probe -r a --lock "$TMP/lock.sarif" "http://127.0.0.1:$P/mcp/base" >/dev/null 2>"$TMP/p.err"
+is "$?:$(cat "$TMP/p.err")" "2:mcp-probe: --lock $TMP/lock.sarif: line 1: not a lock of version 1" "a file that is no lock: exit 2, said"
+
 # ------------------------------------------------------------ the guardrail
 # mcp-guardrail --lock as a CI step runs it, against mcp-serve behind
 # nginx: GET /api/status/SLUG/lists, checked by mcp-aggregate.

@@ -515,3 +515,29 @@ mcp_lock_check(const struct mcp_lock *lk, const cJSON *served, char *err, size_t
 	cJSON_AddStringToObject(rep, "state", state);
 	return rep;
 }
+
+const char *
+mcp_lock_posture(const struct mcp_lock *lk, const char *slug, const char *region,
+    const char *const hash[3], cJSON *differ)
+{
+	const char *state = "matches";
+	size_t i;
+	long e;
+	int k;
+
+	for (i = 0; i < lk->n && strcmp(lk->v[i].slug, slug) != 0; i++)
+		;
+	if (i == lk->n)
+		return "not_locked";
+	for (k = 0; k < 3; k++) {
+		/* A list not read whole has no hash: not known, so not judged. */
+		if (hash[k] == NULL || hash[k][0] == '\0')
+			continue;
+		e = find_ent(lk, slug, k, region);
+		if (e < 0 || strcmp(lk->v[e].hash, hash[k]) != 0) {
+			state = "differs";
+			cJSON_AddItemToArray(differ, cJSON_CreateString(kinds[k]));
+		}
+	}
+	return state;
+}

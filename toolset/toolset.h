@@ -168,6 +168,16 @@ void mcp_lock_free(struct mcp_lock *lk);
  */
 cJSON *mcp_lock_check(const struct mcp_lock *lk, const cJSON *served, char *err, size_t len);
 
+/*
+ * The posture of what a target serves against lk (mcp-probe --lock): its
+ * lists' hashes (tools, resources, prompts; NULL or "" not known) against
+ * the entries of slug for region.  "matches", "differs" (each kind that
+ * differs added to differ, an array) or "not_locked" (the lock holds no
+ * entry of slug).  Static.
+ */
+const char *mcp_lock_posture(const struct mcp_lock *lk, const char *slug, const char *region,
+    const char *const hash[3], cJSON *differ);
+
 /* ---- sarif.c: a check's report as SARIF 2.1.0 ---- */
 
 /*
