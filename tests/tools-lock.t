@@ -31,10 +31,10 @@ P=$(cat "$TMP/port")
 probe() { MCP_NOW=$(($(w "$2") + 1)) mcp-probe -r "$1" -s forecast --list-max 256k "http://127.0.0.1:$P/mcp/$3" 2>/dev/null; }
 # window K REL_A REL_B REL_C: regions a, b and c probed and pushed.
 window() { { probe a "$1" "$2"; probe b "$1" "$3"; probe c "$1" "$4"; } | push; }
-# check [OPTIONS]: the check of $TMP/mcp-tools.lock, its output in $got, its status in $rc.
+# check [OPTIONS]: the check of $TMP/mcp-tools.lock (or $LOCK), its output in $got, its status in $rc.
 check() {
 	rc=0
-	got=$(cd "$TMP" && mcp-aggregate tools "$@" --check mcp-tools.lock 2>"$TMP/check.err") || rc=$?
+	got=$(cd "$TMP" && mcp-aggregate tools "$@" --check "${LOCK:-mcp-tools.lock}" 2>"$TMP/check.err") || rc=$?
 }
 # line_of NAME: the line of the lock holding the tools entry of NAME.
 line_of() { grep -n "\"kind\":\"tools\",\"name\":\"$1\"" "$TMP/mcp-tools.lock" | cut -d: -f1; }
@@ -117,6 +117,37 @@ check
 is "$rc" 2 "a lock edited by hand (a description, its hash not): exit 2"
 like "$(cat "$TMP/check.err")" "line $(line_of delete_alert): the item's def does not hash to its hash" "its line named"
 cp "$TMP/good.lock" "$TMP/mcp-tools.lock"
+
+# ------------------------------------------------------------ approved lists
+# The approvals as mcp:{SLUG}:appr keeps them (field KIND or KIND:REGION,
+# the approved text at apl:HEX), written here as the interface says.
+HB=$(rcli hget 'mcp:{forecast}:hash' a | cut -d' ' -f2) HC=$(rcli hget 'mcp:{forecast}:hash' c | cut -d' ' -f2)
+approve() { # approve FIELD HASH STATE
+	rcli set "mcp:{forecast}:apl:${2#sha256:}" "$(rcli get "mcp:{forecast}:ls:${2#sha256:}")" >/dev/null
+	rcli hset 'mcp:{forecast}:appr' "$1" "{\"hash\":\"$2\",\"state\":\"$3\",\"by\":\"ops@example.com\",\"at\":$(($(w 3) + 30))}" >/dev/null
+}
+approve t "$HB" approved
+(cd "$TMP" && mcp-aggregate tools --lock forecast >approved.lock)
+is "$?" 0 "an approved tool list: --lock exit 0"
+is "$(jq -sc '[.[] | select(.def == null and .kind != null) | [.kind, .source, .hash == "'"$HB"'", .by]]' "$TMP/approved.lock")" \
+    '[["tools","approved",true,"ops@example.com"],["resources","first_sight",false,null],["prompts","first_sight",false,null]]' \
+    "the lock holds the approved tool list (who approved it said), the others at first sight"
+LOCK=approved.lock check
+is "$rc" 1 "against the approved list: c's review change blocks (exit 1)"
+like "$got" "forecast tools: matches in a b" "a and b serve the approved list"
+like "$got" "forecast tools: DIFFERS \\(blocks\\) in c" "c does not"
+approve t:c "$HC" approved
+(cd "$TMP" && mcp-aggregate tools --lock forecast >approved.lock)
+is "$(jq -sc '[.[] | select(.def == null and .kind == "tools") | [.region, .source]]' "$TMP/approved.lock")" \
+    '[[null,"approved"],["c","approved"]]' "c's own approval: an entry for c alone"
+LOCK=approved.lock check
+is "$rc" 0 "every region serves what was approved for it: exit 0"
+rcli hdel 'mcp:{forecast}:appr' t:c >/dev/null
+approve t "$HB" rejected
+(cd "$TMP" && mcp-aggregate tools --lock forecast >rejected.lock 2>"$TMP/rej.err")
+is "$?:$(cat "$TMP/rej.err")" "1:mcp-aggregate: forecast: tools: rejected, none approved: not locked" \
+    "a tool list rejected and none approved: not locked, exit 1"
+rcli del 'mcp:{forecast}:appr' >/dev/null
 
 # ------------------------------------------------------------ the probe's posture
 # posture REL [SLUG]: the result's state, lock and lock_differs of a probe with --lock.
