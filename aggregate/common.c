@@ -36,7 +36,11 @@ agg_usage(void)
 	    "[--take-back] REGION ID\n"
 	    "       %s reader [-R URL] [-t SECONDS] add | list | revoke ID\n"
 	    "       %s tools [-R URL] [-t SECONDS] [--json] [--diff | --history] SLUG [A [B]]\n"
+	    "       %s tools [-R URL] [-t SECONDS] --lock [--slugs FILE] [SLUG ...]\n"
+	    "       %s tools [-R URL] [-t SECONDS] [--json | --sarif] [--served FILE] --check "
+	    "LOCK\n"
 	    "       %s ingest [-o OVERRIDES] [-R URL] [-t SECONDS]\n",
+	    program_invocation_short_name, program_invocation_short_name,
 	    program_invocation_short_name, program_invocation_short_name,
 	    program_invocation_short_name, program_invocation_short_name,
 	    program_invocation_short_name, program_invocation_short_name,

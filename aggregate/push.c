@@ -683,7 +683,8 @@ append_push(struct pctx *p, const struct pending *q, long long now)
 static int
 replies(const struct pending *q)
 {
-	return 1 + (q->canary_sent ? 2 : 0) + (q->fd.present ? 1 : 0) + (q->cloak[0] != '\0' ? 2 : 0);
+	return 1 + (q->canary_sent ? 2 : 0) + (q->fd.present ? 1 : 0) +
+	    (q->cloak[0] != '\0' ? 2 : 0);
 }
 
 /*

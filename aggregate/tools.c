@@ -17,6 +17,7 @@
 #include "lists.h"
 #include "rec.h"
 #include "text.h"
+#include "toolslock.h"
 
 #define NAMES_SHOWN 20 /* names of a list shown in text; the rest counted */
 
@@ -35,7 +36,11 @@ usage(void)
 	fprintf(stderr,
 	    "usage: %s tools [-R URL] [-t SECONDS] [--json] [--diff | --history] SLUG [A [B]]\n"
 	    "       %s tools [-R URL] [-t SECONDS] [--json] --approve | --reject [--region R]\n"
-	    "            [--by WHO] [--kind tools|resources|prompts] SLUG\n",
+	    "            [--by WHO] [--kind tools|resources|prompts] SLUG\n"
+	    "       %s tools [-R URL] [-t SECONDS] --lock [--slugs FILE] [SLUG ...]\n"
+	    "       %s tools [-R URL] [-t SECONDS] [--json | --sarif] [--served FILE] --check "
+	    "LOCK\n",
+	    program_invocation_short_name, program_invocation_short_name,
 	    program_invocation_short_name, program_invocation_short_name);
 	exit(MCP_EXIT_USAGE);
 }
@@ -526,6 +531,56 @@ by_ok(const char *s)
 	return 1;
 }
 
+/* --lock and --check: their arguments checked, the store opened unless --served. */
+static int
+tools_lock(const struct agg_opts *ao, int mode, const char *lock, const char *served,
+    const char *slugs, int how, int argc, char **argv)
+{
+	struct mcp_store *st = NULL;
+	char why[600], *line = NULL, **v = argv;
+	size_t cap = 0;
+	ssize_t n;
+	int i, rc;
+	FILE *f;
+
+	if ((mode == 'L' && (how != 0 || served != NULL || (argc == 0 && slugs == NULL))) ||
+	    (mode == 'C' && (argc != 0 || slugs != NULL)))
+		usage();
+	if (slugs != NULL) {
+		if ((f = strcmp(slugs, "-") == 0 ? stdin : fopen(slugs, "r")) == NULL)
+			err(MCP_EXIT_USAGE, "%s", slugs);
+		v = calloc((size_t)argc + 1, sizeof(*v));
+		memcpy(v, argv, (size_t)argc * sizeof(*v));
+		while (v != NULL && (n = getline(&line, &cap, f)) != -1) {
+			line[strcspn(line, "\r\n")] = '\0';
+			if (line[0] == '\0' || line[0] == '#')
+				continue;
+			if ((v = realloc(v, ((size_t)argc + 2) * sizeof(*v))) != NULL)
+				v[argc++] = strdup(line);
+		}
+		free(line);
+		if (v == NULL)
+			err(MCP_EXIT_FAIL, "%s", slugs);
+	}
+	for (i = 0; i < argc; i++)
+		if (v[i] == NULL || !mcp_slug_ok(v[i]))
+			errx(MCP_EXIT_USAGE, "%s: bad slug: not " MCP_SLUG_RULE, v[i] ? v[i] : "?");
+	if (served == NULL) {
+		if (mcp_store_url_check(ao->url, why, sizeof(why)) == -1)
+			errx(MCP_EXIT_USAGE, "%s", why);
+		if ((st = agg_connect(ao)) == NULL)
+			return mode == 'C' ? AGG_EXIT_UNKNOWN : MCP_EXIT_FAIL;
+	}
+	rc = mode == 'L' ? agg_tools_lock(st, v, argc) : agg_tools_check(st, lock, served, how);
+	if (st != NULL)
+		mcp_store_close(st);
+	if (fflush(stdout) == EOF || mcp_rec_close_stdout() == -1) {
+		mcp_stdout_failed();
+		rc = MCP_EXIT_FAIL;
+	}
+	return rc;
+}
+
 int
 agg_tools(int argc, char **argv)
 {
@@ -533,7 +588,11 @@ agg_tools(int argc, char **argv)
 	    {"diff", no_argument, NULL, 'd'}, {"history", no_argument, NULL, 'H'},
 	    {"approve", no_argument, NULL, 'A'}, {"reject", no_argument, NULL, 'X'},
 	    {"region", required_argument, NULL, 'g'}, {"by", required_argument, NULL, 'b'},
-	    {"kind", required_argument, NULL, 'k'}, {NULL, 0, NULL, 0}};
+	    {"kind", required_argument, NULL, 'k'}, {"lock", no_argument, NULL, 'L'},
+	    {"check", required_argument, NULL, 'C'}, {"sarif", no_argument, NULL, 'S'},
+	    {"served", required_argument, NULL, 'F'}, {"slugs", required_argument, NULL, 'f'},
+	    {NULL, 0, NULL, 0}};
+	const char *lock = NULL, *served = NULL, *slugs = NULL;
 	struct agg_opts ao = AGG_OPTS_INIT;
 	struct agg_answer an = {0, NULL, NULL, 7, 0};
 	struct tctx t = {0};
@@ -562,13 +621,26 @@ agg_tools(int argc, char **argv)
 				    optarg);
 			an.kinds = 1 << i;
 			break;
+		case 'C':
+			lock = optarg;
+			/* FALLTHROUGH */
 		case 'A':
 		case 'X':
 		case 'd':
 		case 'H':
+		case 'L':
 			if (mode != 0 && mode != c)
 				usage();
 			mode = c;
+			break;
+		case 'S':
+			t.json = 's';
+			break;
+		case 'F':
+			served = optarg;
+			break;
+		case 'f':
+			slugs = optarg;
 			break;
 		case 'R':
 			ao.url = mcp_store_url_arg(optarg);
@@ -582,6 +654,11 @@ agg_tools(int argc, char **argv)
 		}
 	}
 	argc -= optind, argv += optind;
+	if (mode == 'L' || mode == 'C')
+		return tools_lock(
+		    &ao, mode, lock, served, slugs, t.json == 1 ? 'j' : t.json, argc, argv);
+	if (t.json == 's' || served != NULL || slugs != NULL)
+		usage();
 	if (argc < 1 || argc > (mode == 'd' ? 3 : 1))
 		usage();
 	if ((an.region != NULL || an.by != NULL || an.kinds != 7) && mode != 'A' && mode != 'X')

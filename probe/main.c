@@ -18,7 +18,32 @@
 #include "oauth.h"
 #include "probe.h"
 #include "rec.h"
+#include "toolset.h"
 #include "version.h"
+
+/* --lock FILE: the lock read and checked (mcp-aggregate(1) writes it), or exit 2. */
+static const struct mcp_lock *
+read_lock(const char *path)
+{
+	static struct mcp_lock lk;
+	struct mcp_buf b = {.max = 64 << 20};
+	char chunk[65536], why[256];
+	size_t n;
+	FILE *f;
+
+	if ((f = fopen(path, "r")) == NULL)
+		err(MCP_EXIT_USAGE, "--lock %s", path);
+	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
+		if (mcp_buf_add(&b, chunk, n) == -1)
+			errx(MCP_EXIT_USAGE, "--lock %s: over 64 MiB", path);
+	if (ferror(f))
+		err(MCP_EXIT_USAGE, "--lock %s", path);
+	fclose(f);
+	if (mcp_lock_parse(b.p != NULL ? b.p : "", b.len, &lk, why, sizeof(why)) == -1)
+		errx(MCP_EXIT_USAGE, "--lock %s: %s", path, why);
+	mcp_buf_free(&b);
+	return &lk;
+}
 
 static void
 usage(FILE *f, int status)
@@ -32,12 +57,13 @@ usage(FILE *f, int status)
 	    "           [--oauth-key-file file] [--oauth-assertion-file file]\n"
 	    "           [--oauth-issuer url] [--oauth-scope scope] [--oauth-cache dir]\n"
 	    "           [--canary url] [--traceparent] [--list-max bytes] [--card]\n"
-	    "           [--as profile] url\n"
+	    "           [--as profile] [--lock file] url\n"
 	    "       mcp-probe -r region -f targets-file [-n] [-d seconds] [-e era] [-j jobs]\n"
 	    "           [-m bytes] [-t seconds] [-w seconds] [--cacert file]\n"
 	    "           [--redact-param name] [--oauth-cache dir] [--canary url]\n"
 	    "           [--guard-allow cidr] [--guard-deny cidr] [--guard-nat64 prefix]\n"
-	    "           [--traceparent] [--list-max bytes] [--card] [--as profile]\n");
+	    "           [--traceparent] [--list-max bytes] [--card] [--as profile]\n"
+	    "           [--lock file]\n");
 	if (f == stdout && mcp_rec_close_stdout() == -1)
 		status = MCP_EXIT_FAIL;
 	exit(status);
@@ -204,6 +230,9 @@ parse_long(struct cmdline *c, int ch, char *arg)
 		if (cloak_profile(arg) == NULL)
 			errx(MCP_EXIT_USAGE, "--as %s: want %s", arg, cloak_names());
 		c->o.cloak = arg;
+		break;
+	case 1017:
+		c->o.lock = read_lock(arg);
 		break;
 	case 1013:
 		c->o.list_max = strcmp(arg, "0") == 0 ? 0 : (size_t)parse_size(arg);
@@ -384,6 +413,7 @@ main(int argc, char *argv[])
 	    {"list-max", required_argument, NULL, 1013},
 	    {"card", no_argument, NULL, 1014},
 	    {"as", required_argument, NULL, 1016},
+	    {"lock", required_argument, NULL, 1017},
 	    {"check", no_argument, NULL, 'n'},
 	    {"deadline", required_argument, NULL, 'd'},
 	    {"version", no_argument, NULL, 'V'},

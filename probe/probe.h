@@ -46,13 +46,14 @@ struct opts {
 	int check_only;      /* -n: validate the targets and stop */
 	const char **redact; /* --redact-param names, borrowed */
 	int nredact;
-	const char *oauth_cache; /* --oauth-cache DIR, or NULL */
-	const char *canary;      /* --canary URL, or NULL */
-	struct mcp_guard guard;  /* --guard-deny, --guard-allow, --guard-nat64, own.c */
-	int traceparent;         /* --traceparent: every target sends its trace (xfer.c) */
-	size_t list_max;         /* --list-max: lists printed up to this size, 0 never */
-	int card;                /* --card: every target's Server Card looked for (card.c) */
-	const char *cloak;       /* --as PROFILE: the tools read as that client too (cloak.c) */
+	const char *oauth_cache;     /* --oauth-cache DIR, or NULL */
+	const char *canary;          /* --canary URL, or NULL */
+	struct mcp_guard guard;      /* --guard-deny, --guard-allow, --guard-nat64, own.c */
+	int traceparent;             /* --traceparent: every target sends its trace (xfer.c) */
+	size_t list_max;             /* --list-max: lists printed up to this size, 0 never */
+	int card;                    /* --card: every target's Server Card looked for (card.c) */
+	const char *cloak;           /* --as PROFILE: the tools read as that client too (cloak.c) */
+	const struct mcp_lock *lock; /* --lock: the lists each target is checked against, or NULL */
 };
 
 /* A client the probe may ask as (cloak.c): its clientInfo and User-Agent. */

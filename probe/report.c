@@ -10,6 +10,7 @@
 #include "json.h"
 #include "mcp.h"
 #include "probe.h"
+#include "toolset.h"
 
 static const char *status_names[] = {"pending", "pass", "fail", "skip"};
 
@@ -80,6 +81,27 @@ m_tree(struct rw *w, const char *k, const cJSON *v)
 	key(w, k);
 	if (mcp_json_write(w->b, v, err, sizeof(err)) == -1)
 		bad(w, err);
+}
+
+/*
+ * --lock: "lock", what the target serves against the lock (matches,
+ * differs, not_locked), and "lock_differs", the kinds that differ.  A
+ * posture only: it never changes the state.
+ */
+static void
+lock_members(struct rw *w, const struct probe *p, int listed)
+{
+	const char *h[3] = {
+	    listed ? p->tool_hash : NULL, p->lhash[LK_RESOURCES], p->lhash[LK_PROMPTS]};
+	cJSON *kinds = cJSON_CreateArray();
+
+	if (kinds == NULL) {
+		bad(w, "out of memory");
+		return;
+	}
+	m_str(w, "lock", mcp_lock_posture(p->o->lock, p->t->slug, p->o->region, h, kinds));
+	m_tree(w, "lock_differs", kinds);
+	cJSON_Delete(kinds);
 }
 
 /* The error member: {"code":…,"message":…}, or null for no code. */
@@ -274,6 +296,8 @@ result_record(struct rw *w, struct probe *p)
 	if ((ck = cloak_json(p)) != NULL)
 		m_tree(w, "cloaking", ck);
 	cJSON_Delete(ck);
+	if (p->o->lock != NULL)
+		lock_members(w, p, listed);
 	/* Only a certificate that verified: an expired one fails the tls step. */
 	if (p->cert_not_after >= 0)
 		m_num(w, "cert_expires_at", p->cert_not_after);

@@ -458,6 +458,8 @@ dispatch(struct conn *c, const struct req *q, struct resp *r)
 		serve_regions(c, q, slug, r);
 	else if (slug_in(p, "/api/status/", "/tools", slug, sizeof(slug)) != NULL)
 		serve_tools(c, q, slug, r);
+	else if (slug_in(p, "/api/status/", "/lists", slug, sizeof(slug)) != NULL)
+		serve_lists(c, q, slug, r);
 	else if (strcmp(p, "/api/status") == 0)
 		serve_list(c, q, r);
 	else if (strcmp(p, "/metrics") == 0)

@@ -284,6 +284,8 @@ int serve_tools_html(struct mcp_buf *b, const cJSON *hist, const cJSON *rec);
 int serve_tools_feed(struct mcp_buf *b, const char *slug, const cJSON *hist);
 /* GET /api/status/SLUG/tools */
 void serve_tools(struct conn *c, const struct req *q, const char *slug, struct resp *r);
+/* GET /api/status/SLUG/lists: each region's lists and their text (lists.c). */
+void serve_lists(struct conn *c, const struct req *q, const char *slug, struct resp *r);
 
 /* report.c: a month's report of one slug, the page (?month=YYYY-MM). */
 void serve_report(struct conn *c, const struct req *q, const char *slug, struct resp *r);

@@ -200,4 +200,76 @@ struct mcp_rule_info {
 extern const struct mcp_rule_info mcp_scan_rules[];
 extern const size_t mcp_scan_nrules;
 
+/* ---- lock.c: the lockfile (mcp-aggregate(1) "tools --lock", "--check") ---- */
+
+/*
+ * A lock is JSON lines, each JCS: a head {"mcp_uptime_lock":1,...}, then
+ * for each server and kind an entry {"slug","kind","hash","count",
+ * "source":"approved"|"first_sight",...} and after it a line an item
+ * {"slug","kind","name"|"uri","hash","def"}: hash the "sha256:" tag of
+ * def's JCS, the entry's hash the list's as the probe hashes it.  An
+ * entry with "region" holds for that region only.
+ */
+#define MCP_LOCK_VERSION 1
+int mcp_lock_head(
+    struct mcp_buf *out, const char *generated, const char *by, char *err, size_t len);
+/* An entry and its items appended; meta's members (source, by, at...) copied in. */
+int mcp_lock_put(struct mcp_buf *out, const char *slug, enum mcp_list_kind k, const cJSON *meta,
+    const cJSON *list, char *err, size_t len);
+/* s added to the array of strings a in strcmp's order (regions as a lock names them). */
+void mcp_lock_add_sorted(cJSON *a, const char *s);
+
+struct mcp_lock_ent {
+	char slug[96], region[96]; /* region "": every region */
+	enum mcp_list_kind kind;
+	char hash[72];
+	cJSON *list;   /* owned: the items' defs, as the file has them */
+	cJSON *meta;   /* owned: the entry's line */
+	size_t line;   /* the entry's line in the file */
+	size_t *lines; /* owned: each item's line */
+	size_t nitems;
+};
+struct mcp_lock {
+	struct mcp_lock_ent *v;
+	size_t n;
+};
+/* Read a lock, every hash checked: 0, or -1 with "line N: why". */
+int mcp_lock_parse(const char *text, size_t n, struct mcp_lock *lk, char *err, size_t len);
+void mcp_lock_free(struct mcp_lock *lk);
+
+/*
+ * Check what is served against lk.  served: slug -> {"regions":[{"region",
+ * "kind","hash"}],"lists":{HASH:[...]}} (GET /api/status/SLUG/lists, or
+ * the store read the same way).  The report (owned; NULL on out of memory):
+ * {"state":"passes"|"differs"|"unknown","results":[{"slug","kind",
+ * "locked","served","line","regions":[..],"state","class"?,"changes"?,
+ * "more"?}]}, a result per entry and list served, state "matches",
+ * "compatible", "differs" (a breaking or review change), "not_kept" (the
+ * list served is not known: it blocks as unknown), "not_served" (no region
+ * serves the entry's kind now), "not_known" (nothing known of the slug);
+ * each change as mcp_diff_json has it, with "line" (its item's in the
+ * lock, else the entry's) and "text" (its words).
+ */
+cJSON *mcp_lock_check(const struct mcp_lock *lk, const cJSON *served, char *err, size_t len);
+
+/*
+ * The posture of what a target serves against lk (mcp-probe --lock): its
+ * lists' hashes (tools, resources, prompts; NULL or "" not known) against
+ * the entries of slug for region.  "matches", "differs" (each kind that
+ * differs added to differ, an array) or "not_locked" (the lock holds no
+ * entry of slug).  Static.
+ */
+const char *mcp_lock_posture(const struct mcp_lock *lk, const char *slug, const char *region,
+    const char *const hash[3], cJSON *differ);
+
+/* ---- sarif.c: a check's report as SARIF 2.1.0 ---- */
+
+/*
+ * The SARIF log (owned, NULL on out of memory) of report: a result for
+ * each change and each list not known, rule "mcp-lock/KIND", level error
+ * (breaking), warning (review) or note (compatible), located at its line
+ * of the lock at uri.
+ */
+cJSON *mcp_sarif_lock(const cJSON *report, const char *uri, const char *version);
+
 #endif

@@ -34,6 +34,7 @@
 #include "../../serve/route.c"
 #include "../../serve/words.c"
 #include "../../serve/tools.c"
+#include "../../serve/lists.c"
 #include "../../serve/subpage.c"
 #include "../../serve/sublua.c"
 #include "../../serve/subscribe.c"
