@@ -182,6 +182,7 @@ page_fold(struct probe *p, cJSON *arr, const struct list_kind *k, char *why, siz
 {
 	size_t max = FOLD_FACTOR * (p->place == 1 ? p->o->max_body : PLACE_FREE);
 	cJSON *t, *next;
+	int i;
 
 	for (t = arr->child; t != NULL; t = next) {
 		next = t->next;
@@ -194,8 +195,14 @@ page_fold(struct probe *p, cJSON *arr, const struct list_kind *k, char *why, siz
 				snprintf(why, len, "out of memory at page %d", p->pages);
 			return -1;
 		}
-		/* Read for the text rules while its tree is here (a failure: fewer findings). */
-		(void)mcp_scan_item(&p->scan, (enum mcp_list_kind)(k - list_kinds), t);
+		/*
+		 * Read for the text rules while its tree is here (a failure: fewer
+		 * findings); the steps' lists only, never the list cloak.c reads
+		 * again as a client, whose kind is not one of list_kinds.
+		 */
+		for (i = 0; i < LK_N; i++)
+			if (k == &list_kinds[i])
+				(void)mcp_scan_item(&p->scan, (enum mcp_list_kind)i, t);
 		if (k == &list_kinds[LK_TOOLS])
 			tool_seen(p, arr, t);
 		else if (!cJSON_IsObject(t) && p->lerr == NULL &&
