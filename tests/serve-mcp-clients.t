@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# test: long (a minute or so under load: the pipeline, then 14 Inspector and 6 SDK client starts)
+# test: long (a minute or so under load: the pipeline, then 14 Inspector and 7 mcp-ask starts)
 # serve-mcp-clients.t - mcp-serve's /mcp (issue 55) from the agents' side,
 # behind nginx (FastCGI) on a store the real pipeline fills (mcp-probe as
 # three regions against the fixture, push, verdict, mcp-alert): the MCP Inspector's CLI (@modelcontextprotocol/inspector,
@@ -198,13 +198,16 @@ is "$?:$(sed -n 4,5p "$TMP/ask.op")" \
 ask -s weather "$U/mcp" >"$TMP/ask.weather" 2>>"$TMP/ask.op.err"
 is "$?:$(sed -n 2p "$TMP/ask.weather")|$(tail -n 1 "$TMP/ask.weather")" "0:weather is up.|$(tail -n 1 "$TMP/want")" \
     "mcp-ask -s weather: up, and its tools removed"
+ask -e nope "$U/mcp" >"$TMP/ask.usage" 2>&1
+is "$?:$(tail -n 1 "$TMP/ask.usage")" \
+    "2:usage: mcp-ask.mjs [-e auto|modern|legacy] [-n MAX] [-s SLUG] [-t TOKEN_FILE] [-w HOURS] URL" "mcp-ask -e nope: exit 2, the usage"
 mcp-aggregate reader revoke "${TOK%%.*}" 2>/dev/null
 ask -t "$TMP/token" "$U/mcp" >"$TMP/ask.revoked" 2>"$TMP/ask.revoked.err"
 is "$?:$(wc -c <"$TMP/ask.revoked")" "1:0" "mcp-ask with a revoked token: exit 1, no answer"
 like "$(cat "$TMP/ask.revoked.err")" '401' "mcp-ask with a revoked token: says 401"
 is "$(grep -lF -- "${TOK#*.}" "$TMP"/ask.* "$TMP"/i.* "$NGINX_FCGI_LOG" "$NGINX_FCGI_ERR")" "" \
     "the token's secret in no output and no log"
-diag "mcp-ask's 6 runs: $((SECONDS - t0)) s"
+diag "mcp-ask's 7 runs: $((SECONDS - t0)) s"
 unlike "$(cat "$NGINX_FCGI_LOG" "$NGINX_FCGI_ERR")" 'AddressSanitizer|runtime error|upstream prematurely|signal' \
     "no crash, no sanitizer report"
 done_testing

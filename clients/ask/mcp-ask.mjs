@@ -4,15 +4,14 @@
 // client, @modelcontextprotocol/client), answered as plain text an operator
 // pastes in a chat.  See README.md beside it.
 //
-//   node mcp-ask.mjs [-e auto|modern|legacy] [-h HOURS] [-n MAX] [-s SLUG] [-t TOKEN_FILE] URL
+//   node mcp-ask.mjs [-e auto|modern|legacy] [-n MAX] [-s SLUG] [-t TOKEN_FILE] [-w HOURS] URL
 //
 // Exit: 0 answered (whatever the fleet's state), 1 the endpoint did not
 // answer as mcp-serve does, 2 usage.
 // Copyright (c) 2026 The mcp-uptime authors. ISC licence: see LICENSE.
 import { readFileSync } from 'node:fs';
-import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
 
-const USAGE = 'usage: mcp-ask.mjs [-e auto|modern|legacy] [-h HOURS] [-n MAX] [-s SLUG] [-t TOKEN_FILE] URL';
+const USAGE = 'usage: mcp-ask.mjs [-e auto|modern|legacy] [-n MAX] [-s SLUG] [-t TOKEN_FILE] [-w HOURS] URL';
 const ERAS = { auto: 'auto', modern: { pin: '2026-07-28' }, legacy: 'legacy' };
 const CONCURRENCY = 8;
 // list_servers' page: 1,000 (its most), or MCP_ASK_PAGE (the tests page by 1).
@@ -29,8 +28,11 @@ function parseArgs(argv) {
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const val = () => (i + 1 < argv.length ? argv[++i] : usage(`${a} needs a value`));
-    if (a === '-e') o.era = val();
-    else if (a === '-h') o.hours = Number(val());
+    if (a === '-h' || a === '--help') {
+      console.log(USAGE);
+      process.exit(0);
+    } else if (a === '-e') o.era = val();
+    else if (a === '-w') o.hours = Number(val());
     else if (a === '-n') o.max = Number(val());
     else if (a === '-s') o.slug = val();
     else if (a === '-t') o.tokenFile = val();
@@ -43,7 +45,7 @@ function parseArgs(argv) {
     else usage('one URL');
   }
   if (!(o.era in ERAS)) usage('-e: auto, modern or legacy');
-  if (!(o.hours > 0)) usage('-h: a number of hours above 0');
+  if (!(o.hours > 0)) usage('-w: a number of hours above 0');
   if (!Number.isInteger(o.max) || o.max < 1) usage('-n: a whole number above 0');
   if (o.slug !== null && !/^[a-z0-9._-]{1,80}$/.test(o.slug)) usage('-s: a server\'s slug');
   if (o.url === null) usage();
@@ -182,6 +184,11 @@ function change(slug, h) {
 async function main() {
   const o = parseArgs(process.argv.slice(2));
   const headers = o.tokenFile ? { Authorization: `Bearer ${readToken(o.tokenFile)}` } : {};
+  // Imported once the arguments are read: -h and usage need no SDK.
+  const { Client, StreamableHTTPClientTransport } = await import('@modelcontextprotocol/client').catch(() => {
+    console.error('mcp-ask: @modelcontextprotocol/client is missing: cd clients/ask && npm install');
+    process.exit(1);
+  });
   const client = new Client(
     { name: 'mcp-ask', version: '1.0.0' },
     { capabilities: {}, versionNegotiation: { mode: ERAS[o.era] } },
