@@ -1,9 +1,8 @@
 #!/usr/bin/env bash
-# test: long (a minute or so under load: the pipeline, then 14 Inspector and 5 SDK client starts)
+# test: long (a minute or so under load: the pipeline, then 14 Inspector and 7 mcp-ask starts)
 # serve-mcp-clients.t - mcp-serve's /mcp (issue 55) from the agents' side,
 # behind nginx (FastCGI) on a store the real pipeline fills (mcp-probe as
-# three regions against the fixture and toolshift.mjs, push, verdict,
-# mcp-alert): the MCP Inspector's CLI (@modelcontextprotocol/inspector,
+# three regions against the fixture, push, verdict, mcp-alert): the MCP Inspector's CLI (@modelcontextprotocol/inspector,
 # node 22) lists and calls every tool, lists and reads the resources and
 # gets the prompt, in the 2025 and the 2026-07-28 eras, and answers what the
 # JSON API answers; clients/ask/mcp-ask.mjs (the official SDK client) says
@@ -11,8 +10,9 @@
 # tools alone, and names nothing else.
 # The fleet, four windows: payments fails at http in eu-west-2 and
 # us-east-1 from window 1 (ap-southeast-1 still passes; mcp-alert confirms
-# it in window 3, its third); weather's get_data is renamed fetch_data in
-# every region in window 2; search passes throughout.
+# it in window 3, its third); weather drops two of its five tools (the
+# fixture's /paginate, then /open) in every region in window 2; search
+# passes throughout.
 # Copyright (c) 2026 The mcp-uptime authors. ISC licence: see LICENSE.
 # shellcheck source=tests/lib.sh
 source "$(dirname "$0")/lib.sh"
@@ -31,12 +31,6 @@ INSPECTOR=$TOP/tests/node_modules/@modelcontextprotocol/inspector/clients/launch
 start_redis
 start_fixture || skip_all "the fixture did not start"
 start_receiver || skip_all "the receiver did not start"
-: >"$TMP/state"
-node "$TOP/tests/fixtures/toolshift.mjs" --port-file "$TMP/ts.port" --state "$TMP/state" \
-    --log "$TMP/ts.log" 2>"$TMP/ts.err" &
-bg_pid $!
-wait_file "$TMP/ts.port" 150 || skip_all "toolshift.mjs did not start: $(cat "$TMP/ts.err")"
-TS=http://127.0.0.1:$(cat "$TMP/ts.port")
 
 # ------------------------------------------------------------ the pipeline
 # Window k: each region probes at W + 1, push at W + 2, verdict at W + 95,
@@ -57,7 +51,7 @@ for k in 0 1 2 3; do
 			else
 				echo "payments $FIX/open/mcp"
 			fi
-			echo "weather $TS/v/$([ "$k" -ge 2 ] && echo v2 || echo v1)/mcp"
+			echo "weather $FIX/$([ "$k" -ge 2 ] && echo open || echo paginate)/mcp"
 		} >"$TMP/targets.$r"
 		MCP_NOW=$(($(w "$k") + 1)) mcp-probe -r "$r" -t 5 -f "$TMP/targets.$r" >"$TMP/probe.$r" 2>>"$TMP/fill.err" &
 		pids+=($!)
@@ -145,8 +139,8 @@ is "$(rc_of incidents):$(sc incidents '.open | map([.since, .step, .regions])')"
     "0:[[\"$SINCE\",\"http\",[\"eu-west-2\",\"us-east-1\"]]]" "Inspector incidents: the open incident"
 get "$U/api/status/weather/tools"
 is "$(rc_of changes):$(sc changes)" "0:$(jq -c . "$RB")" "Inspector tool_changes: GET /api/status/weather/tools"
-is "$(sc changes '.history | map(.change.items[] | [.kind, .tool, .to])')" '[["tool_renamed","get_data","fetch_data"]]' \
-    "Inspector tool_changes: get_data renamed fetch_data"
+is "$(sc changes '.history | map(.change.items[] | [.kind, .tool])')" '[["tool_removed","length"],["tool_removed","reverse"]]' \
+    "Inspector tool_changes: length and reverse removed"
 is "$(rc_of report):$(sc report '| [.slug, .month]')" "0:[\"payments\",\"$MONTH\"]" "Inspector monthly_report: the month asked"
 is "$(rc_of nope):$(jq -c '.result.isError' "$TMP/i.nope"):$(jq -r .error.code "$TMP/i.nope.err")" "5:true:tool_is_error" \
     "Inspector server_status of no server: exit 5, the tool's error"
@@ -176,16 +170,23 @@ Down:
 - payments: down since $(hm "$(w 1)") (3 min), failing at the http step in eu-west-2, us-east-1 (up in ap-southeast-1); incident P1 open.
 
 Tool changes in the 24 hours before then:
-- weather: $(hm "$(w 2)"), in ap-southeast-1, eu-west-2, us-east-1: get_data renamed fetch_data (inferred: same input schema) [breaking]
+- weather: $(hm "$(w 2)"), in ap-southeast-1, eu-west-2, us-east-1: length removed and 1 more (length, reverse) [breaking]
 EOF
 ask "$U/mcp" >"$TMP/ask.auto" 2>"$TMP/ask.err" &
 a1=$!
-ask -e legacy "$U/mcp" >"$TMP/ask.legacy" 2>>"$TMP/ask.err" &
+MCP_ASK_PAGE=1 ask -e legacy "$U/mcp" >"$TMP/ask.legacy" 2>>"$TMP/ask.err" &
 a2=$!
+ask -n 2 "$U/mcp" >"$TMP/ask.two" 2>>"$TMP/ask.err" &
+a3=$!
 wait "$a1"
-is "$?:$(cat "$TMP/ask.auto")" "0:$(cat "$TMP/want")" "mcp-ask: payments down since window 1 at http in two regions, weather's rename"
+is "$?:$(cat "$TMP/ask.auto")" "0:$(cat "$TMP/want")" "mcp-ask: payments down since window 1 at http in two regions, weather's tools removed"
 wait "$a2"
-is "$?:$(cat "$TMP/ask.legacy")" "0:$(cat "$TMP/want")" "mcp-ask -e legacy (initialize): the same answer"
+is "$?:$(cat "$TMP/ask.legacy")" "0:$(cat "$TMP/want")" "mcp-ask -e legacy (initialize), a server a page: the same answer"
+wait "$a3"
+is "$?:$(sed -n 1,2p "$TMP/ask.two")|$(tail -n 1 "$TMP/ask.two")" \
+    "0:$U/mcp, as of $(hm "$(w 3)"): 2+ servers: 1 down, 1 up.
+(Only the first 2 servers were read: -n raises it.)|No tool changes in the 24 hours before then." \
+    "mcp-ask -n 2: the first two servers, and says so"
 unlike "$(cat "$TMP/ask.auto")" 'search' "mcp-ask: nothing of the healthy server"
 is "$(cat "$TMP/ask.err")" "" "mcp-ask: nothing on stderr"
 
@@ -196,14 +197,17 @@ is "$?:$(sed -n 4,5p "$TMP/ask.op")" \
     "mcp-ask -t (a reader's token, 2026-07-28) -s payments: the operator's view too"
 ask -s weather "$U/mcp" >"$TMP/ask.weather" 2>>"$TMP/ask.op.err"
 is "$?:$(sed -n 2p "$TMP/ask.weather")|$(tail -n 1 "$TMP/ask.weather")" "0:weather is up.|$(tail -n 1 "$TMP/want")" \
-    "mcp-ask -s weather: up, and its rename"
+    "mcp-ask -s weather: up, and its tools removed"
+ask -e nope "$U/mcp" >"$TMP/ask.usage" 2>&1
+is "$?:$(tail -n 1 "$TMP/ask.usage")" \
+    "2:usage: mcp-ask.mjs [-e auto|modern|legacy] [-n MAX] [-s SLUG] [-t TOKEN_FILE] [-w HOURS] URL" "mcp-ask -e nope: exit 2, the usage"
 mcp-aggregate reader revoke "${TOK%%.*}" 2>/dev/null
 ask -t "$TMP/token" "$U/mcp" >"$TMP/ask.revoked" 2>"$TMP/ask.revoked.err"
 is "$?:$(wc -c <"$TMP/ask.revoked")" "1:0" "mcp-ask with a revoked token: exit 1, no answer"
 like "$(cat "$TMP/ask.revoked.err")" '401' "mcp-ask with a revoked token: says 401"
 is "$(grep -lF -- "${TOK#*.}" "$TMP"/ask.* "$TMP"/i.* "$NGINX_FCGI_LOG" "$NGINX_FCGI_ERR")" "" \
     "the token's secret in no output and no log"
-diag "mcp-ask's 5 runs: $((SECONDS - t0)) s"
+diag "mcp-ask's 7 runs: $((SECONDS - t0)) s"
 unlike "$(cat "$NGINX_FCGI_LOG" "$NGINX_FCGI_ERR")" 'AddressSanitizer|runtime error|upstream prematurely|signal' \
     "no crash, no sanitizer report"
 done_testing

@@ -4,17 +4,18 @@
 // client, @modelcontextprotocol/client), answered as plain text an operator
 // pastes in a chat.  See README.md beside it.
 //
-//   node mcp-ask.mjs [-e auto|modern|legacy] [-h HOURS] [-n MAX] [-s SLUG] [-t TOKEN_FILE] URL
+//   node mcp-ask.mjs [-e auto|modern|legacy] [-n MAX] [-s SLUG] [-t TOKEN_FILE] [-w HOURS] URL
 //
 // Exit: 0 answered (whatever the fleet's state), 1 the endpoint did not
 // answer as mcp-serve does, 2 usage.
 // Copyright (c) 2026 The mcp-uptime authors. ISC licence: see LICENSE.
 import { readFileSync } from 'node:fs';
-import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
 
-const USAGE = 'usage: mcp-ask.mjs [-e auto|modern|legacy] [-h HOURS] [-n MAX] [-s SLUG] [-t TOKEN_FILE] URL';
+const USAGE = 'usage: mcp-ask.mjs [-e auto|modern|legacy] [-n MAX] [-s SLUG] [-t TOKEN_FILE] [-w HOURS] URL';
 const ERAS = { auto: 'auto', modern: { pin: '2026-07-28' }, legacy: 'legacy' };
 const CONCURRENCY = 8;
+// list_servers' page: 1,000 (its most), or MCP_ASK_PAGE (the tests page by 1).
+const PAGE = Math.min(1000, Math.max(1, Number(process.env.MCP_ASK_PAGE) || 1000));
 
 function usage(why) {
   if (why) console.error(`mcp-ask: ${why}`);
@@ -27,8 +28,11 @@ function parseArgs(argv) {
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const val = () => (i + 1 < argv.length ? argv[++i] : usage(`${a} needs a value`));
-    if (a === '-e') o.era = val();
-    else if (a === '-h') o.hours = Number(val());
+    if (a === '-h' || a === '--help') {
+      console.log(USAGE);
+      process.exit(0);
+    } else if (a === '-e') o.era = val();
+    else if (a === '-w') o.hours = Number(val());
     else if (a === '-n') o.max = Number(val());
     else if (a === '-s') o.slug = val();
     else if (a === '-t') o.tokenFile = val();
@@ -41,7 +45,7 @@ function parseArgs(argv) {
     else usage('one URL');
   }
   if (!(o.era in ERAS)) usage('-e: auto, modern or legacy');
-  if (!(o.hours > 0)) usage('-h: a number of hours above 0');
+  if (!(o.hours > 0)) usage('-w: a number of hours above 0');
   if (!Number.isInteger(o.max) || o.max < 1) usage('-n: a whole number above 0');
   if (o.slug !== null && !/^[a-z0-9._-]{1,80}$/.test(o.slug)) usage('-s: a server\'s slug');
   if (o.url === null) usage();
@@ -80,6 +84,11 @@ function span(s) {
   return `${Math.floor(m / 1440)} days`;
 }
 
+// A server's own text (a tool's name, a change's summary) on one line: its
+// control characters (a newline, an escape sequence) shown as \uXXXX.
+const clean = (t) =>
+  String(t).replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+
 const list = (a) => (a.length > 0 ? a.join(', ') : 'none');
 
 class Ask {
@@ -103,7 +112,7 @@ class Ask {
     const out = [];
     let cursor;
     do {
-      const page = await this.call('list_servers', { limit: Math.min(1000, max - out.length), ...(cursor ? { cursor } : {}) });
+      const page = await this.call('list_servers', { limit: Math.min(PAGE, max - out.length), ...(cursor ? { cursor } : {}) });
       out.push(...page.slugs);
       cursor = page.next;
     } while (cursor && out.length < max);
@@ -127,6 +136,7 @@ class Ask {
 
 // One failing server, in a sentence or two.
 function failing(st, tc) {
+  if (st.error) return [`${st.slug}: ${st.state} (its status could not be read: ${st.error}).`];
   const lines = [];
   let s = `${st.slug}: ${st.state}`;
   if (st.since) s += ` since ${when(st.since)}`;
@@ -144,7 +154,7 @@ function failing(st, tc) {
   for (const r of st.regions ?? [])
     if (r.state === 'down' && !fail.includes(r.region)) lines.push(`${r.region}: down at the ${r.step ?? 'unknown'} step.`);
   for (const d of tc?.divergence ?? [])
-    lines.push(`${list(d.regions ?? [])} serve${(d.regions ?? []).length === 1 ? 's' : ''} another tool list than the others: ${d.change?.text ?? d.hash}.`);
+    lines.push(`${list(d.regions ?? [])} serve${(d.regions ?? []).length === 1 ? 's' : ''} another tool list than the others: ${clean(d.change?.text ?? d.hash)}.`);
   if (st.maintenance) lines.push(`In maintenance${st.maintenance.until ? ` until ${when(st.maintenance.until)}` : ''}.`);
   const op = st.operator;
   if (op) {
@@ -155,22 +165,30 @@ function failing(st, tc) {
       if (Array.isArray(v.missing) && v.missing.length > 0) o += `, silent ${list(v.missing)}`;
       lines.push(`${o}.`);
     }
-    if (op.maintenance_reason) lines.push(`Maintenance: ${op.maintenance_reason}`);
+    if (op.maintenance_reason) lines.push(`Maintenance: ${clean(op.maintenance_reason)}`);
   }
   return lines;
 }
 
 // A change of the history, in one line.
 function change(slug, h) {
-  const what = h.change?.text ?? (h.kind === 'tools' ? 'the tool list changed' : `the ${h.kind} list changed`);
+  const what = h.change?.text != null ? clean(h.change.text) : (h.kind === 'tools' ? 'the tool list changed' : `the ${h.kind} list changed`);
   const cls = h.change?.class ? ` [${h.change.class}]` : '';
-  const more = h.change?.more > 0 ? ` and ${h.change.more} more` : '';
-  return `${slug}: ${when(h.at)}, in ${list(h.regions ?? [])}: ${what}${more}${cls}`;
+  // The summary names the first change ("length removed and 1 more"): the
+  // tools its items touch, when more than one, by name.
+  const tools = [...new Set((h.change?.items ?? []).map((i) => i.tool).filter((t) => typeof t === 'string'))];
+  const named = tools.length > 1 ? ` (${tools.map(clean).join(', ')})` : '';
+  return `${slug}: ${when(h.at)}, in ${list(h.regions ?? [])}: ${what}${named}${cls}`;
 }
 
 async function main() {
   const o = parseArgs(process.argv.slice(2));
   const headers = o.tokenFile ? { Authorization: `Bearer ${readToken(o.tokenFile)}` } : {};
+  // Imported once the arguments are read: -h and usage need no SDK.
+  const { Client, StreamableHTTPClientTransport } = await import('@modelcontextprotocol/client').catch(() => {
+    console.error('mcp-ask: @modelcontextprotocol/client is missing: cd clients/ask && npm install');
+    process.exit(1);
+  });
   const client = new Client(
     { name: 'mcp-ask', version: '1.0.0' },
     { capabilities: {}, versionNegotiation: { mode: ERAS[o.era] } },
@@ -187,8 +205,21 @@ async function main() {
     ({ servers, truncated } = await ask.fleet(o.max));
   }
   const bad = o.slug !== null ? servers : servers.filter((s) => s.state === 'down' || s.state === 'degraded');
-  const statuses = await Ask.each(bad, (s) => ask.call('server_status', { slug: s.slug }));
-  const changes = await Ask.each(servers, (s) => ask.call('tool_changes', { slug: s.slug }).catch(() => null));
+  // One server's status or changes that cannot be read is said, not fatal
+  // (a server renamed or removed between two calls); asked of one, it is.
+  const statuses = await Ask.each(bad, (s) =>
+    ask.call('server_status', { slug: s.slug }).catch((e) => {
+      if (o.slug !== null) throw e;
+      return { slug: s.slug, state: s.state, error: e.message };
+    }),
+  );
+  const unread = [];
+  const changes = await Ask.each(servers, (s) =>
+    ask.call('tool_changes', { slug: s.slug }).catch((e) => {
+      unread.push(e.message);
+      return null;
+    }),
+  );
 
   // The monitor's clock: its latest verdict window, not this machine's.
   const asOf = [...servers, ...statuses].map((s) => s.as_of).filter((t) => typeof t === 'string').sort().pop() ?? null;
@@ -218,14 +249,17 @@ async function main() {
     out.push(`${o.slug} is ${shown[0].state}.`);
   else if (o.slug === null && shown.length === 0) out.push('', 'Nothing is down or degraded.');
 
+  // Every server's changes of the period, the newest first.
   const recent = [];
   servers.forEach((s, i) => {
     for (const h of changes[i]?.history ?? [])
-      if (Date.parse(h.last ?? h.at) >= from) recent.push(change(s.slug, h));
+      if (Date.parse(h.last ?? h.at) >= from) recent.push([h.at ?? '', change(s.slug, h)]);
   });
+  recent.sort((a, b) => (a[0] < b[0] ? 1 : a[0] > b[0] ? -1 : 0));
   out.push('');
-  if (recent.length > 0) out.push(`Tool changes in the ${o.hours} hours before then:`, ...recent.map((l) => `- ${l}`));
+  if (recent.length > 0) out.push(`Tool changes in the ${o.hours} hours before then:`, ...recent.map((r) => `- ${r[1]}`));
   else out.push(`No tool changes in the ${o.hours} hours before then.`);
+  if (unread.length > 0) out.push(`(The tool changes of ${unread.length} servers could not be read: ${unread[0]}.)`);
   await client.close();
   process.stdout.write(`${out.join('\n')}\n`);
 }
