@@ -470,9 +470,9 @@ record_of(const struct vctx *v, struct slugwork *w, const struct agg_decision *d
 	agg_tools_divergence(o, &w->lc, d, w->res, w->nres, v->window, w->r[R_DRIFT]);
 	cJSON_AddItemToObject(o, "failing_now", names_json(d->failing_now, d->nfailing_now));
 	add_maint(o, v, w->r[R_MAINT]);
-	agg_cloak_add(o, w->r[R_CLOAK], v->window);
 	add_faults(o, v);
 	agg_shorts_add(o, &v->shorts);
+	agg_cloak_add(o, w->r[R_CLOAK], v->window);
 	return o;
 }
 
