@@ -114,7 +114,7 @@ regions_of(const char **v, size_t n)
 }
 
 /*
- * The verdict's "cloaking" from h, HGETALL of mcp:{SLUG}:cloak: null when
+ * The verdict's "cloaking" from h, HGETALL of mcp:{SLUG}:cloak: none when
  * no region's posture is of the span; else the state of the worst of them
  * (differs, then same, then unknown), the identities and hashes of the
  * first region of that state, and the regions of each state.
@@ -156,9 +156,8 @@ agg_cloak_add(cJSON *o, const redisReply *h, long long window)
 		if (best == -1 || s < best)
 			best = s;
 	}
-	if (best == -1) {
-		cJSON_AddNullToObject(o, "cloaking");
-	} else {
+	/* Absent, not null, where no probe asks: the verdicts of before, word for word. */
+	if (best != -1) {
 		c = cJSON_AddObjectToObject(o, "cloaking");
 		cJSON_AddStringToObject(c, "state", states[best]);
 		for (k = 0; k < 6; k++) {

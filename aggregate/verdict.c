@@ -479,9 +479,9 @@ record_of(const struct vctx *v, struct slugwork *w, const struct agg_decision *d
 	cJSON_AddItemToObject(o, "failing_now", names_json(d->failing_now, d->nfailing_now));
 	add_maint(o, v, w->r[R_MAINT]);
 	agg_findings_add(o, w->r[R_FINDINGS], v->window);
-	agg_cloak_add(o, w->r[R_CLOAK], v->window);
 	add_faults(o, v);
 	agg_shorts_add(o, &v->shorts);
+	agg_cloak_add(o, w->r[R_CLOAK], v->window);
 	return o;
 }
 
