@@ -295,26 +295,25 @@ slurp(const char *path, size_t *n)
 	struct mcp_buf b = {.max = LOCK_BYTES};
 	char chunk[65536];
 	size_t r;
+	int bad = 0;
 
 	if (f == NULL) {
 		warn("%s", path);
 		return NULL;
 	}
-	while ((r = fread(chunk, 1, sizeof(chunk), f)) > 0)
-		if (mcp_buf_add(&b, chunk, r) == -1) {
-			warnx("%s: over %d MiB", path, LOCK_BYTES >> 20);
-			break;
-		}
-	if (ferror(f) || r > 0) {
-		if (ferror(f))
-			warn("%s", path);
-		mcp_buf_free(&b);
-		b.p = NULL;
-	}
+	while (!bad && (r = fread(chunk, 1, sizeof(chunk), f)) > 0)
+		if (mcp_buf_add(&b, chunk, r) == -1)
+			bad = 1, warnx("%s: over %d MiB", path, LOCK_BYTES >> 20);
+	if (!bad && ferror(f))
+		bad = 1, warn("%s", path);
 	if (f != stdin)
 		fclose(f);
+	if (!bad && b.p == NULL && mcp_buf_add(&b, "", 0) == -1)
+		bad = 1, warnx("%s: out of memory", path);
+	if (bad)
+		mcp_buf_free(&b);
 	*n = b.len;
-	return b.p != NULL ? b.p : NULL;
+	return bad ? NULL : b.p;
 }
 
 /* The served answers of a file of GET /api/status/SLUG/lists answers, one a line. */
