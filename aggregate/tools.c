@@ -72,6 +72,12 @@ put_safe(const char *s)
 	put_text(s, 0);
 }
 
+void
+agg_tools_put_safe(const char *s)
+{
+	put_text(s, 0);
+}
+
 /* Text of several lines: each line as put_safe shows it. */
 static void
 put_safe_lines(const char *s)

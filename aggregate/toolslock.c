@@ -16,7 +16,6 @@
 #include "json.h"
 #include "lists.h"
 #include "rec.h"
-#include "text.h"
 #include "toolslock.h"
 #include "version.h"
 
@@ -343,23 +342,6 @@ served_file(const char *path)
 	return all;
 }
 
-/* s as put_safe shows it (tools.c): a change's words are a server's text. */
-static void
-put_escaped(const char *s)
-{
-	size_t n, i;
-	int bad;
-
-	for (; *s != '\0'; s += n) {
-		n = mcp_text_char(s, &bad);
-		if (bad || *s == '\\')
-			for (i = 0; i < n; i++)
-				printf("\\x%02x", (unsigned char)s[i]);
-		else
-			fwrite(s, 1, n, stdout);
-	}
-}
-
 static void
 text_report(const cJSON *rep, const char *path)
 {
@@ -386,7 +368,7 @@ text_report(const cJSON *rep, const char *path)
 		{
 			printf("%s:%d:   %-10s ", path, (int)mcp_json_num(c, "line"),
 			    mcp_json_str(c, "class", ""));
-			put_escaped(mcp_json_str(c, "text", mcp_json_str(c, "kind", "")));
+			agg_tools_put_safe(mcp_json_str(c, "text", mcp_json_str(c, "kind", "")));
 			putchar('\n');
 		}
 		if (mcp_json_num(r, "more") > 0)
