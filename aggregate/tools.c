@@ -75,6 +75,12 @@ put_safe(const char *s)
 	put_text(s, 0);
 }
 
+void
+agg_tools_put_safe(const char *s)
+{
+	put_text(s, 0);
+}
+
 /* Text of several lines: each line as put_safe shows it. */
 static void
 put_safe_lines(const char *s)
@@ -540,7 +546,7 @@ tools_lock(const struct agg_opts *ao, int mode, const char *lock, const char *se
 	char why[600], *line = NULL, **v = argv;
 	size_t cap = 0;
 	ssize_t n;
-	int i, rc;
+	int i, rc, given = argc;
 	FILE *f;
 
 	if ((mode == 'L' && (how != 0 || served != NULL || (argc == 0 && slugs == NULL))) ||
@@ -559,9 +565,13 @@ tools_lock(const struct agg_opts *ao, int mode, const char *lock, const char *se
 				v[argc++] = strdup(line);
 		}
 		free(line);
+		if (f != stdin)
+			fclose(f);
 		if (v == NULL)
 			err(MCP_EXIT_FAIL, "%s", slugs);
 	}
+	if (mode == 'L' && argc == 0)
+		errx(MCP_EXIT_USAGE, "%s: no slug", slugs);
 	for (i = 0; i < argc; i++)
 		if (v[i] == NULL || !mcp_slug_ok(v[i]))
 			errx(MCP_EXIT_USAGE, "%s: bad slug: not " MCP_SLUG_RULE, v[i] ? v[i] : "?");
@@ -572,6 +582,10 @@ tools_lock(const struct agg_opts *ao, int mode, const char *lock, const char *se
 			return mode == 'C' ? AGG_EXIT_UNKNOWN : MCP_EXIT_FAIL;
 	}
 	rc = mode == 'L' ? agg_tools_lock(st, v, argc) : agg_tools_check(st, lock, served, how);
+	for (i = given; v != argv && i < argc; i++)
+		free(v[i]);
+	if (v != argv)
+		free(v);
 	if (st != NULL)
 		mcp_store_close(st);
 	if (fflush(stdout) == EOF || mcp_rec_close_stdout() == -1) {

@@ -16,7 +16,6 @@
 #include "json.h"
 #include "lists.h"
 #include "rec.h"
-#include "text.h"
 #include "toolslock.h"
 #include "version.h"
 
@@ -295,26 +294,25 @@ slurp(const char *path, size_t *n)
 	struct mcp_buf b = {.max = LOCK_BYTES};
 	char chunk[65536];
 	size_t r;
+	int bad = 0;
 
 	if (f == NULL) {
 		warn("%s", path);
 		return NULL;
 	}
-	while ((r = fread(chunk, 1, sizeof(chunk), f)) > 0)
-		if (mcp_buf_add(&b, chunk, r) == -1) {
-			warnx("%s: over %d MiB", path, LOCK_BYTES >> 20);
-			break;
-		}
-	if (ferror(f) || r > 0) {
-		if (ferror(f))
-			warn("%s", path);
-		mcp_buf_free(&b);
-		b.p = NULL;
-	}
+	while (!bad && (r = fread(chunk, 1, sizeof(chunk), f)) > 0)
+		if (mcp_buf_add(&b, chunk, r) == -1)
+			bad = 1, warnx("%s: over %d MiB", path, LOCK_BYTES >> 20);
+	if (!bad && ferror(f))
+		bad = 1, warn("%s", path);
 	if (f != stdin)
 		fclose(f);
+	if (!bad && b.p == NULL && mcp_buf_add(&b, "", 0) == -1)
+		bad = 1, warnx("%s: out of memory", path);
+	if (bad)
+		mcp_buf_free(&b);
 	*n = b.len;
-	return b.p != NULL ? b.p : NULL;
+	return bad ? NULL : b.p;
 }
 
 /* The served answers of a file of GET /api/status/SLUG/lists answers, one a line. */
@@ -344,23 +342,6 @@ served_file(const char *path)
 	return all;
 }
 
-/* s as put_safe shows it (tools.c): a change's words are a server's text. */
-static void
-put_escaped(const char *s)
-{
-	size_t n, i;
-	int bad;
-
-	for (; *s != '\0'; s += n) {
-		n = mcp_text_char(s, &bad);
-		if (bad || *s == '\\')
-			for (i = 0; i < n; i++)
-				printf("\\x%02x", (unsigned char)s[i]);
-		else
-			fwrite(s, 1, n, stdout);
-	}
-}
-
 static void
 text_report(const cJSON *rep, const char *path)
 {
@@ -387,7 +368,7 @@ text_report(const cJSON *rep, const char *path)
 		{
 			printf("%s:%d:   %-10s ", path, (int)mcp_json_num(c, "line"),
 			    mcp_json_str(c, "class", ""));
-			put_escaped(mcp_json_str(c, "text", mcp_json_str(c, "kind", "")));
+			agg_tools_put_safe(mcp_json_str(c, "text", mcp_json_str(c, "kind", "")));
 			putchar('\n');
 		}
 		if (mcp_json_num(r, "more") > 0)

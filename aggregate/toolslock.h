@@ -21,4 +21,7 @@ int agg_tools_lock(struct mcp_store *st, char **slugs, int n);
  */
 int agg_tools_check(struct mcp_store *st, const char *path, const char *served_path, int how);
 
+/* s on stdout as tools prints a server's text: what a reader would not see as text as \xNN (tools.c). */
+void agg_tools_put_safe(const char *s);
+
 #endif

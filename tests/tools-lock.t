@@ -55,6 +55,8 @@ h=$(jq -r 'select(.name == "delete_alert") | .hash' "$TMP/mcp-tools.lock")
 is "$h" "sha256:$(jq -cjS 'select(.name == "delete_alert") | .def' "$TMP/mcp-tools.lock" | sha256sum | cut -c1-64)" \
     "an item's hash is the SHA-256 of its definition's JCS"
 
+printf '# the fleet of this repository\nforecast\n' | mcp-aggregate tools --lock --slugs - >"$TMP/slugs.lock"
+is "$(tail -n +2 "$TMP/slugs.lock" | cmp - <(tail -n +2 "$TMP/mcp-tools.lock") && echo same)" same "--slugs -: the slugs of a file, a line each, the same lock"
 check
 is "$rc" 0 "--check against what every region serves: exit 0"
 like "$got" "mcp-tools.lock:2: forecast tools: matches in a b c" "each list matches, at its entry's line, the regions named"
