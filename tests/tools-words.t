@@ -75,6 +75,23 @@ like "$txt" 'compatible long_x{56}…[^x]' "a name past 64 bytes: cut, an ellips
 unlike "$txt" $'\xe2\x80\xae|\xe2\x80\x8b|\xf3\xa0\x81\x81' "  and not one of them on the terminal"
 like "$s" 'added get\?atad\?_secret\?' "the alert: each made ?"
 unlike "$s" $'\xe2\x80\xae|\xe2\x80\x8b|\xf3\xa0\x81\x81' "  and not one of them in it"
+
+# The status page (mcp-serve as a CGI behind nginx) hides nothing either.
+# shellcheck source=tests/serve-lib.sh
+source "$TOP/tests/serve-lib.sh"
+export PATH="$PATH:/usr/sbin"
+# shellcheck disable=SC2034 # read by the launcher of serve-lib.sh
+SERVE_NOW=$(($(w 11) + 100))
+if command -v nginx >/dev/null && command -v fcgiwrap >/dev/null && start_nginx_cgi; then
+	curl -s -o "$TMP/page" "$NGINX_CGI/status/names"
+	like "$(cat "$TMP/page")" $'added get\xef\xbf\xbdatad\xef\xbf\xbd_secret\xef\xbf\xbd' \
+	    "the page: each made U+FFFD in the name"
+	unlike "$(cat "$TMP/page")" $'\xe2\x80\xae|\xe2\x80\x8b|\xf3\xa0\x81\x81' "  and not one of them on it"
+	like "$(cat "$TMP/page")" 'added long_x{56}…<' "  the long name cut with its ellipsis"
+	unlike "$(cat "$NGINX_CGI_LOG")" 'AddressSanitizer|runtime error' "no sanitizer report from mcp-serve"
+else
+	diag "no nginx or fcgiwrap: the page's case is skipped"
+fi
 unlike "$(cat "$TMP/probe.err" "$TMP/alert.err")" 'AddressSanitizer|runtime error' "no sanitizer report"
 
 done_testing
