@@ -125,6 +125,8 @@ CJSON_DIR ?= deps/cjson
 CJSON_A = $(if $(CJSON_DIR),$(wildcard $(CJSON_DIR)/lib/libcjson.a))
 SERVE_LIB = $(B)/lib/store.o $(B)/lib/storeurl.o $(B)/lib/cluster.o $(B)/lib/buf.o $(B)/lib/json.o $(B)/lib/util.o \
     $(B)/lib/hist.o $(B)/lib/sha256.o $(B)/lib/page.o
+# serve/tools.c makes what a reader would not see in a name U+FFFD (lib/text.h).
+SERVE_LIB += $(B)/lib/text.o
 SERVE_RESOLVE = serve/dns.c serve/resolve.c
 ifeq ($(SAN),1)
 SERVE_LIBS = $(shell $(PKG_CONFIG) --libs hiredis libcjson) -lfcgi -lm

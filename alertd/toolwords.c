@@ -135,9 +135,14 @@ part_words(struct words *w, const char *kind, const char *n, const cJSON *it)
 		snprintf(w->impact, sizeof(w->impact),
 		    "breaking for agents that send values outside it");
 	} else if (KIND_IS(kind, "enum_value_removed")) {
-		snprintf(w->did, sizeof(w->did), "removed \"%s\" from the values of \"%s\" on %s",
+		/* The value is its JSON text: a string's quotes are its own. */
+		snprintf(w->did, sizeof(w->did), "removed %s from the values of \"%s\" on %s",
 		    b[0] ? b : a, p, n);
 		snprintf(w->impact, sizeof(w->impact), "breaking for agents that send it");
+	} else if (KIND_IS(kind, "property_added_optional") ||
+	    KIND_IS(kind, "prompt_argument_added_optional")) {
+		snprintf(w->did, sizeof(w->did), "added the optional \"%s\" to %s", p, n);
+		snprintf(w->impact, sizeof(w->impact), "compatible: nothing breaks for agents");
 	} else
 		return 0;
 	return 1;
@@ -205,11 +210,17 @@ item_words(struct words *w, const cJSON *it, int div)
 	}
 }
 
-/* " (and 3 more changes, 1 breaking)": the changes beyond the first. */
+/*
+ * " (and 3 more changes, 1 breaking)": the changes beyond the first (the
+ * first item, the worst), and the breaking ones among them.
+ */
 static void
 more_words(char *buf, size_t len, const cJSON *change)
 {
 	const cJSON *c = cJSON_GetObjectItemCaseSensitive(change, "counts");
+	const cJSON *first =
+	    cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(change, "items"), 0);
+	const char *cls = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(first, "class"));
 	double b = cJSON_GetNumberValue(cJSON_GetObjectItemCaseSensitive(c, "breaking"));
 	double r = cJSON_GetNumberValue(cJSON_GetObjectItemCaseSensitive(c, "review"));
 	double k = cJSON_GetNumberValue(cJSON_GetObjectItemCaseSensitive(c, "compatible"));
@@ -219,6 +230,8 @@ more_words(char *buf, size_t len, const cJSON *change)
 	all = brk + (r == r && r > 0 && r < 1e9 ? r : 0) + (k == k && k > 0 && k < 1e9 ? k : 0);
 	if (all < 2)
 		return;
+	if (brk > 0 && cls != NULL && strcmp(cls, "breaking") == 0)
+		brk--;
 	snprintf(
 	    buf, len, " (and %.0f more change%s, %.0f breaking)", all - 1, all > 2 ? "s" : "", brk);
 }

@@ -16,6 +16,7 @@
 #include "json.h"
 #include "mcp.h"
 #include "serve.h"
+#include "text.h"
 
 #define TCH_NAME 64        /* bytes of a name said */
 #define TCH_ENTRY_MAX 8192 /* bytes of a history member read; a longer one is not shown */
@@ -119,23 +120,31 @@ serve_tools_history(const redisReply *r)
 
 /* --- words ------------------------------------------------------------------ */
 
-/* s cut to TCH_NAME bytes of whole characters, "…" after a cut (buf: TCH_NAME + 4). */
+/*
+ * s cut to TCH_NAME bytes of whole characters, "…" after a cut (buf:
+ * TCH_NAME + 4); what a reader would not see (a bidirectional control, a
+ * zero-width or tag character: lib/text.h) made U+FFFD, as a post's text
+ * is, so that a name hides nothing and turns nothing around.
+ */
 static void
 tch_cut(char *buf, size_t len, const char *s)
 {
-	size_t u = 0, n;
+	size_t u = 0, n, k;
 	unsigned long cp;
+	int bad, keep;
 
 	s = s != NULL ? s : "";
 	while (*s != '\0') {
 		n = mcp_utf8_decode(s, strlen(s), &cp);
 		n = n == 0 ? 1 : n;
-		if (u + n > TCH_NAME || u + n + 4 > len) {
+		keep = mcp_text_char(s, &bad) == n && !bad;
+		k = keep ? n : 3;
+		if (u + k > TCH_NAME || u + k + 4 > len) {
 			snprintf(buf + u, len - u, "\xe2\x80\xa6");
 			return;
 		}
-		memcpy(buf + u, s, n);
-		u += n, s += n;
+		memcpy(buf + u, keep ? s : SERVE_REPLACEMENT, k);
+		u += k, s += n;
 	}
 	buf[u] = '\0';
 }
@@ -174,7 +183,8 @@ tch_part_text(char *buf, size_t len, const char *kind, const char *n, const cJSO
 	else if (tch_is(kind, "property_narrowed"))
 		snprintf(buf, len, "narrowed \"%s\" on %s (%s to %s)", p, n, b, a);
 	else if (tch_is(kind, "enum_value_removed") || tch_is(kind, "enum_value_added"))
-		snprintf(buf, len, "%s \"%s\" %s the values of \"%s\" on %s",
+		/* The value is its JSON text: a string's quotes are its own. */
+		snprintf(buf, len, "%s %s %s the values of \"%s\" on %s",
 		    tch_is(kind, "enum_value_added") ? "added" : "removed", b[0] ? b : a,
 		    tch_is(kind, "enum_value_added") ? "to" : "from", p, n);
 	else if (tch_is(kind, "required_removed"))

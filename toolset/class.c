@@ -157,12 +157,7 @@ diff_hint(struct ctx *c, const char *name, const cJSON *a, const cJSON *b)
 	} else if (td_same(c, a, b)) {
 		return;
 	}
-	td_vtext(c, before, sizeof(before), a);
-	td_vtext(c, after, sizeof(after), b);
-	if (a == NULL)
-		td_cut(before, sizeof(before), ABSENT);
-	if (b == NULL)
-		td_cut(after, sizeof(after), ABSENT);
+	td_values(c, before, after, a, b);
 	if (strcmp(name, "title") == 0)
 		td_emit(c, MCP_CH_COMPATIBLE, "title_changed", NULL, "annotations.title", before,
 		    after, 0, 0);
@@ -226,12 +221,7 @@ exec_member(const struct walk *w, const char *name, const cJSON *a, const cJSON 
 		return;
 	}
 	td_subpath(path, sizeof(path), "execution", name);
-	td_vtext(w->c, before, sizeof(before), a);
-	td_vtext(w->c, after, sizeof(after), b);
-	if (a == NULL)
-		td_cut(before, sizeof(before), ABSENT);
-	if (b == NULL)
-		td_cut(after, sizeof(after), ABSENT);
+	td_values(w->c, before, after, a, b);
 	td_emit(w->c, cls, "field_changed", NULL, path, before, after, 0, 0);
 }
 

@@ -127,6 +127,18 @@ td_kwtext(struct ctx *c, char *dst, size_t size, const char *kw, const cJSON *v)
 		td_cut(dst, size, dst); /* the last character may have been split */
 }
 
+/* The before and after of a change (MCP_CH_VALUE_MAX + 1 bytes each): vtext's, ABSENT for NULL. */
+void
+td_values(struct ctx *c, char *before, char *after, const cJSON *a, const cJSON *b)
+{
+	td_vtext(c, before, MCP_CH_VALUE_MAX + 1, a);
+	td_vtext(c, after, MCP_CH_VALUE_MAX + 1, b);
+	if (a == NULL)
+		td_cut(before, MCP_CH_VALUE_MAX + 1, ABSENT);
+	if (b == NULL)
+		td_cut(after, MCP_CH_VALUE_MAX + 1, ABSENT);
+}
+
 /* The path of member name under path: "a.b"; of an array's items: "a[]". */
 void
 td_subpath(char *dst, size_t size, const char *path, const char *name)
@@ -344,12 +356,7 @@ diff_member(struct ctx *c, const char *name, const cJSON *a, const cJSON *b)
 	char before[MCP_CH_VALUE_MAX + 1], after[MCP_CH_VALUE_MAX + 1];
 	enum mcp_list_kind kind = c->d->kind;
 
-	td_vtext(c, before, sizeof(before), a);
-	td_vtext(c, after, sizeof(after), b);
-	if (a == NULL)
-		td_cut(before, sizeof(before), ABSENT);
-	if (b == NULL)
-		td_cut(after, sizeof(after), ABSENT);
+	td_values(c, before, after, a, b);
 	if (kind == MCP_LIST_RESOURCES)
 		/* A resource's description is read by the model as a tool's is. */
 		td_emit(c, MCP_CH_REVIEW, "resource_changed", NULL, name, before, after, 0,

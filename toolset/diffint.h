@@ -82,6 +82,7 @@ void td_vtext(struct ctx *c, char *dst, size_t size, const cJSON *v);
 void td_kwtext(struct ctx *c, char *dst, size_t size, const char *kw, const cJSON *v);
 void td_subpath(char *dst, size_t size, const char *path, const char *name);
 void td_cut_name(char *dst, size_t size, const char *s);
+void td_values(struct ctx *c, char *before, char *after, const cJSON *a, const cJSON *b);
 
 /* diff.c: members sorted by key */
 int td_ents_of(struct ctx *c, const cJSON *obj, const char *key, struct ents *s);

@@ -489,12 +489,7 @@ diff_keyword(struct ctx *c, const char *path, const char *name, const cJSON *va,
 		break;
 	}
 	if (kw == KW_DESCRIPTION || kw == KW_TITLE) {
-		td_vtext(c, before, sizeof(before), va);
-		td_vtext(c, after, sizeof(after), vb);
-		if (va == NULL)
-			td_cut(before, sizeof(before), ABSENT);
-		if (vb == NULL)
-			td_cut(after, sizeof(after), ABSENT);
+		td_values(c, before, after, va, vb);
 	} else {
 		td_kwtext(c, before, sizeof(before), name, va);
 		td_kwtext(c, after, sizeof(after), name, vb);
