@@ -9,7 +9,10 @@
 # healthy in every era with the same tool hash each time; and hostile
 # input (malformed JSON-RPC, batches, bodies too long, unknown methods and
 # versions, mismatched headers, forged cursors) is a JSON-RPC error, never a
-# crash, a 502 or a leak.
+# crash, a 502 or a leak.  A reader's token adds the operator's view (each
+# failing region's error code, the runners, silences, subscribers counted),
+# none of it without one and no address, hook, key or token in any answer;
+# one client past its bound is 429 while another is served.
 # Copyright (c) 2026 The mcp-uptime authors. ISC licence: see LICENSE.
 # shellcheck source=tests/lib.sh
 source "$(dirname "$0")/lib.sh"

@@ -9,6 +9,8 @@
 # the same regions: the responders' CPU a request (the goal: the call
 # within 1.5 times the GET) and requests a second under a steady load
 # (wrk -t2 -c50, BENCH_DURATION 5s), BENCH_REPS (3) runs interleaved,
+# each request a client of its own (so the per-client bound of /mcp
+# counts every request and refuses none),
 # medians.  With BEFORE_DIR, the mcp-serve of that build as well, on the
 # same store behind the same nginx (two more responders, each build's
 # runs interleaved with the other's): the figures side by side.  Figures
@@ -84,6 +86,12 @@ for set in $SETS; do
 done
 PORT=$((20000 + RANDOM % 20000))
 mkdir "$TMP/nginx"
+# Debian's fastcgi_params but REMOTE_ADDR, which is the bench's client.
+grep -v REMOTE_ADDR /etc/nginx/fastcgi_params >"$TMP/nginx/params"
+cat >>"$TMP/nginx/params" <<'EOT'
+fastcgi_param REMOTE_ADDR $bench_client;
+fastcgi_param PATH_INFO $uri;
+EOT
 cat >"$TMP/nginx/nginx.conf" <<EOT
 worker_processes 2;
 pid $TMP/nginx/nginx.pid;
@@ -92,6 +100,11 @@ events { worker_connections 1024; }
 http {
 	access_log off;
 	keepalive_requests 1000000;
+	# Each request a client of its own (an IPv6 /48 from its request_id):
+	# the per-client bound of /mcp counts every request and refuses none.
+	map \$request_id \$bench_client {
+		"~^(?<a>....)(?<b>....)(?<c>....)(?<d>....)" "fd00:\$a:\$b:\$c:\$d::1";
+	}
 	client_body_temp_path $TMP/nginx/body;
 	fastcgi_temp_path $TMP/nginx/fastcgi;
 	proxy_temp_path $TMP/nginx/proxy;
@@ -100,8 +113,7 @@ http {
 	server {
 		listen 127.0.0.1:$PORT;
 		location / {
-			include /etc/nginx/fastcgi_params;
-			fastcgi_param PATH_INFO \$uri;
+			include $TMP/nginx/params;
 			fastcgi_param MCP_REDIS $MCP_REDIS;
 			fastcgi_param MCP_NOW $NOW;
 			fastcgi_pass unix:$TMP/f.now.sock;
@@ -110,8 +122,7 @@ http {
 	server {
 		listen 127.0.0.1:$((PORT + 1));
 		location / {
-			include /etc/nginx/fastcgi_params;
-			fastcgi_param PATH_INFO \$uri;
+			include $TMP/nginx/params;
 			fastcgi_param MCP_REDIS $MCP_REDIS;
 			fastcgi_param MCP_NOW $NOW;
 			fastcgi_pass unix:$TMP/f.before.sock;
