@@ -155,10 +155,9 @@ agg_findings_add(cJSON *o, const redisReply *h, long long window)
 	long count, max = 0;
 	size_t i;
 
-	if (h == NULL || h->type != REDIS_REPLY_ARRAY || h->elements == 0) {
-		cJSON_AddNullToObject(o, "findings");
+	/* Absent, not null, when no result said any: the records of before stay as they were. */
+	if (h == NULL || h->type != REDIS_REPLY_ARRAY || h->elements == 0)
 		return;
-	}
 	f = cJSON_AddObjectToObject(o, "findings");
 	rs = cJSON_CreateArray();
 	regions = cJSON_CreateArray();

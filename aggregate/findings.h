@@ -29,7 +29,7 @@ int agg_findings_append(struct mcp_store *st, const char *slug, const char *regi
     const char *started, const struct agg_findings *f);
 /* Queue the verdict's read of the slug's findings (one reply: HGETALL). */
 void agg_findings_read(struct mcp_store *st, const char *slug);
-/* The verdict's "findings" of window from that reply: null when none was kept. */
+/* The verdict's "findings" of window from that reply: absent when none was kept. */
 void agg_findings_add(cJSON *o, const redisReply *h, long long window);
 
 #endif

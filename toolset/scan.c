@@ -31,22 +31,17 @@ mcp_sev_name(enum mcp_sev v)
 	return v < MCP_SEV_N ? sev_names[v] : "none";
 }
 
-/* s into dst (size bytes), cut at a whole UTF-8 character. */
+/* s into dst (size bytes), cut before a character that does not fit whole. */
 static void
 cut(char *dst, size_t size, const char *s)
 {
-	size_t n = strnlen(s, size + 4), i = 0, k;
-	unsigned long cp;
+	size_t n = strnlen(s, size - 1);
 
-	while (i < n) {
-		if ((k = mcp_utf8_decode(s + i, n - i, &cp)) == 0)
-			k = 1;
-		if (i + k > size - 1)
-			break;
-		i += k;
-	}
-	memcpy(dst, s, i);
-	dst[i] = '\0';
+	if (s[n] != '\0')
+		while (n > 0 && ((unsigned char)s[n] & 0xc0) == 0x80)
+			n--;
+	memcpy(dst, s, n);
+	dst[n] = '\0';
 }
 
 /* The start of the UTF-8 character at or before i. */

@@ -24,8 +24,6 @@ enum {
 	R_PREFER,
 	R_AUTH,
 	R_LONG,
-	R_OTHER,
-	R_SHADOW,
 	R_N
 };
 

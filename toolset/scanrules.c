@@ -37,8 +37,6 @@ const struct mcp_rule_info mcp_scan_rules[] = {
     {"MCPU-P106", MCP_SEV_MEDIUM, "an instruction to always prefer this tool"},
     {"MCPU-P107", MCP_SEV_MEDIUM, "a claim of authority aimed at the model"},
     {"MCPU-P108", MCP_SEV_LOW, "a description far longer than its peers'"},
-    {"MCPU-P201", MCP_SEV_HIGH, "an instruction about another server's tool in the fleet"},
-    {"MCPU-P202", MCP_SEV_MEDIUM, "a tool name another server of the fleet offers too"},
 };
 const size_t mcp_scan_nrules = sizeof(mcp_scan_rules) / sizeof(mcp_scan_rules[0]);
 

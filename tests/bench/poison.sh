@@ -60,7 +60,7 @@ for _ in $(seq 100); do [ -s "$TMP/big.port" ] && break; sleep 0.1; done
 url=http://127.0.0.1:$(cat "$TMP/big.port")/one/mcp
 n=${BENCH_PROBES:-20}
 probe_cpu() {
-	local bin=$1 i
+	local bin=$1
 	/usr/bin/time -f '%U %S' -o "$TMP/time" bash -c \
 	    'for i in $(seq '"$n"'); do "$0" -r bench -s big --list-max 0 "$1" >/dev/null || exit 1; done' \
 	    "$bin/mcp-probe" "$url"

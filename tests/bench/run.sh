@@ -42,6 +42,9 @@ echo
 echo "== the tool lists kept beside the hashes alone"
 tests/bench/lists.sh "$B"
 echo
+echo "== the text rules (mcp-rules(7)) on the poisoned and benign lists"
+tests/bench/poison.sh "$B"
+echo
 echo "== the ingest beside push: 20,000 results a minute from 5 regions"
 tests/bench/ingest.sh "$B"
 echo

@@ -215,8 +215,9 @@ linear(void)
 		if ((x = worst(256 * 1024)) < big)
 			big = x;
 	}
-	ok(big < 8 * small + 0.005, "256 KiB of the worst text: %.1f ms of CPU, 64 KiB: %.1f ms (linear)",
-	    big * 1e3, small * 1e3);
+	ok(big < 8 * small + 0.005,
+	    "256 KiB of the worst text: %.1f ms of CPU, 64 KiB: %.1f ms (linear)", big * 1e3,
+	    small * 1e3);
 	ok(big < 2.0, "256 KiB within 2 s");
 }
 

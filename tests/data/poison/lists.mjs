@@ -3,7 +3,8 @@
 //
 //   node tests/data/poison/lists.mjs SOURCE COMMAND [ARG...] >FILE
 //
-// Built on the official TypeScript SDK's client (tests/node_modules).
+// Built on the official TypeScript SDK's client (tests/node_modules): run a
+// copy of it in tests/, where an ES module finds that directory.
 // Copyright (c) 2026 The mcp-uptime authors. ISC licence: see LICENSE.
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
