@@ -88,8 +88,7 @@ card(const struct req *q, int registry)
 	cJSON_AddStringToObject(o, "name", name);
 	cJSON_AddStringToObject(o, "title", MCP_SERVER_TITLE);
 	cJSON_AddStringToObject(o, "description",
-	    "Uptime of MCP servers, read only: the fleet by state, a server's status, incidents, "
-	    "tool changes and monthly reports");
+	    "Uptime of MCP servers, read only: fleet, status, incidents, tool changes, reports");
 	cJSON_AddStringToObject(o, "version", MCP_VERSION);
 	snprintf(url, sizeof(url), "%s/status", base);
 	cJSON_AddStringToObject(o, "websiteUrl", url);
