@@ -34,8 +34,9 @@ usage(void)
 {
 	fprintf(stderr,
 	    "usage: %s tools [-R URL] [-t SECONDS] [--json] [--diff | --history] SLUG [A [B]]\n"
-	    "       %s tools [-R URL] [-t SECONDS] [--json] --approve | --reject [--region R]\n"
-	    "            [--by WHO] [--kind tools|resources|prompts] SLUG\n",
+	    "       %s tools [-R URL] [-t SECONDS] [--json] --approve | --reject [--region "
+	    "REGION]\n"
+	    "            [--by WHO] [--kind tools | resources | prompts] SLUG\n",
 	    program_invocation_short_name, program_invocation_short_name);
 	exit(MCP_EXIT_USAGE);
 }
