@@ -33,12 +33,7 @@ rc() { redis-cli -s "$REDIS_SOCK" "$@"; }
 
 start_redis
 start_receiver || skip_all "the receiver did not start"
-: >"$TMP/state"
-node "$TOP/tests/fixtures/toolshift.mjs" --port-file "$TMP/ts.port" --state "$TMP/state" \
-    --log "$TMP/ts.log" 2>"$TMP/ts.err" &
-bg_pid $!
-wait_file "$TMP/ts.port" 150 || skip_all "toolshift.mjs did not start: $(cat "$TMP/ts.err")"
-TS=http://127.0.0.1:$(cat "$TMP/ts.port")
+start_toolshift
 echo R0UT1NGKEY0123456789abcdef012345 >"$TMP/pd.key"
 cat >"$TMP/alert.conf" <<CONF
 route pd pagerduty $TMP/pd.key $RECV/pd/v2/enqueue
