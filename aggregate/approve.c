@@ -109,7 +109,7 @@ rows_majority(const struct lrow *v, size_t n)
 }
 
 struct wq {
-	const char *argv[4 + 4 * ANSWERS_MAX];
+	const char *argv[5 + 4 * ANSWERS_MAX]; /* EVALSHA SHA 1 KEY PREFIX, then the answers */
 	char own[ANSWERS_MAX][2][600];
 	size_t n, nown;
 };

@@ -36,6 +36,8 @@ agg_usage(void)
 	    "[--take-back] REGION ID\n"
 	    "       %s reader [-R URL] [-t SECONDS] add | list | revoke ID\n"
 	    "       %s tools [-R URL] [-t SECONDS] [--json] [--diff | --history] SLUG [A [B]]\n"
+	    "       %s tools [-R URL] [-t SECONDS] [--json] --approve | --reject [--region REGION] "
+	    "[--by WHO] [--kind tools | resources | prompts] SLUG\n"
 	    "       %s tools [-R URL] [-t SECONDS] --lock [--slugs FILE] [SLUG ...]\n"
 	    "       %s tools [-R URL] [-t SECONDS] [--json | --sarif] [--served FILE] --check "
 	    "LOCK\n"
@@ -47,7 +49,8 @@ agg_usage(void)
 	    program_invocation_short_name, program_invocation_short_name,
 	    program_invocation_short_name, program_invocation_short_name,
 	    program_invocation_short_name, program_invocation_short_name,
-	    program_invocation_short_name, program_invocation_short_name);
+	    program_invocation_short_name, program_invocation_short_name,
+	    program_invocation_short_name);
 	exit(MCP_EXIT_USAGE);
 }
 

@@ -35,8 +35,9 @@ usage(void)
 {
 	fprintf(stderr,
 	    "usage: %s tools [-R URL] [-t SECONDS] [--json] [--diff | --history] SLUG [A [B]]\n"
-	    "       %s tools [-R URL] [-t SECONDS] [--json] --approve | --reject [--region R]\n"
-	    "            [--by WHO] [--kind tools|resources|prompts] SLUG\n"
+	    "       %s tools [-R URL] [-t SECONDS] [--json] --approve | --reject [--region "
+	    "REGION]\n"
+	    "            [--by WHO] [--kind tools | resources | prompts] SLUG\n"
 	    "       %s tools [-R URL] [-t SECONDS] --lock [--slugs FILE] [SLUG ...]\n"
 	    "       %s tools [-R URL] [-t SECONDS] [--json | --sarif] [--served FILE] --check "
 	    "LOCK\n",

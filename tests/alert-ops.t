@@ -46,7 +46,7 @@ is "$(jq -r 'select(.path == "/pd/v2/enqueue") | .body | fromjson | "\(.event_ac
 is "$(ma ack web):$(cat "$TMP/err")" "1:mcp-alert: ack: web: no open downtime incident" "ack SLUG of a slug without downtime: exit 1, says so"
 is "$(ma ack web rate-limited):$(jq -r .dedup_key "$TMP/out")" "0:web:rate-limited:$(w 0)" "ack SLUG TRACK"
 is "$(ma ack web nosuch):$(cat "$TMP/err")" \
-    "2:mcp-alert: ack: nosuch: not a track (down, rate-limited, latency, error-rate, tools-changed, cert-expiry, token-expiry)" "ack of an unknown track: usage"
+    "2:mcp-alert: ack: nosuch: not a track (down, rate-limited, latency, error-rate, tools-changed, tools-unreviewed, cert-expiry, token-expiry)" "ack of an unknown track: usage"
 ma incidents -j >/dev/null
 is "$(jq -r '"\(.slug) \(.acked)"' "$TMP/out" | tr '\n' ' ')" "api true web true " "incidents shows them acknowledged"
 

@@ -257,6 +257,18 @@ start_fixture() {
 	wait_http "$FIX/health"
 }
 
+# start_toolshift: tests/fixtures/toolshift.mjs, its versions chosen by
+# the state file $TMP/state (made empty), its log $TMP/ts.log.  Sets TS
+# (its base URL); skips the script when it does not start.
+start_toolshift() {
+	: >"$TMP/state"
+	node "$TOP/tests/fixtures/toolshift.mjs" --port-file "$TMP/ts.port" --state "$TMP/state" \
+	    --log "$TMP/ts.log" 2>"$TMP/ts.err" &
+	bg_pid $!
+	wait_file "$TMP/ts.port" 150 || skip_all "toolshift.mjs did not start: $(cat "$TMP/ts.err")"
+	TS=http://127.0.0.1:$(cat "$TMP/ts.port")
+}
+
 # start_receiver [--verify KEYFILE]: the HTTP receiver of the alert tests
 # (tests/fixtures/receiver.mjs).  Sets RECV (its base URL) and RECV_LOG (one
 # JSON line per request); recv_answer PATH STATUS|hang sets what a path answers.

@@ -55,12 +55,7 @@ rc() { redis-cli -s "$REDIS_SOCK" "$@"; }
 
 start_redis
 start_receiver || skip_all "the receiver did not start"
-: >"$TMP/state"
-node "$TOP/tests/fixtures/toolshift.mjs" --port-file "$TMP/ts.port" --state "$TMP/state" \
-    --log "$TMP/ts.log" 2>"$TMP/ts.err" &
-bg_pid $!
-wait_file "$TMP/ts.port" 150 || skip_all "toolshift.mjs did not start: $(cat "$TMP/ts.err")"
-TS=http://127.0.0.1:$(cat "$TMP/ts.port")
+start_toolshift
 # Every page to PagerDuty, Slack and a webhook, every note (P3) to the
 # webhook alone; each incident told alone (group_by slug): the fleet's
 # hostile servers page in the same windows as the story, and a group's
