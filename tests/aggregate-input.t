@@ -212,6 +212,7 @@ usage="usage: mcp-aggregate push [-v] [-r REGION] [-R URL] [-S FILE] [-t SECONDS
        mcp-aggregate token [-R URL] [-t SECONDS] add REGION | list [REGION] | revoke [--take-back] REGION ID
        mcp-aggregate reader [-R URL] [-t SECONDS] add | list | revoke ID
        mcp-aggregate tools [-R URL] [-t SECONDS] [--json] [--diff | --history] SLUG [A [B]]
+       mcp-aggregate tools [-R URL] [-t SECONDS] [--json] --approve | --reject [--region REGION] [--by WHO] [--kind tools | resources | prompts] SLUG
        mcp-aggregate tools [-R URL] [-t SECONDS] --lock [--slugs FILE] [SLUG ...]
        mcp-aggregate tools [-R URL] [-t SECONDS] [--json | --sarif] [--served FILE] --check LOCK
        mcp-aggregate ingest [-o OVERRIDES] [-R URL] [-t SECONDS]"
