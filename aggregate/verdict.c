@@ -511,6 +511,15 @@ decide(struct vctx *v, struct slugwork *w, char *err, size_t errlen)
 
 	for (i = 0; i < NREAD; i++)
 		if (w->r[i]->type == REDIS_REPLY_ERROR) {
+			/*
+			 * A posture's read that fails (a slot being migrated
+			 * answers the review's script of several keys TRYAGAIN)
+			 * costs that posture, never the verdict: it is left out,
+			 * and mcp-alert keeps what it had open.
+			 */
+			if ((i == R_FINDINGS || i == R_CLOAK || i == R_REVIEW) &&
+			    strncmp(w->r[i]->str, "NOSCRIPT", 8) != 0)
+				continue;
 			snprintf(err, errlen, "%s: %s", w->slug, w->r[i]->str);
 			return -1;
 		}
@@ -685,8 +694,9 @@ batch_once(struct mcp_store *st, void *arg, char *err, size_t errlen)
 		if (mcp_store_read(st, ws[i].r, NREAD, err, errlen) == -1)
 			return MCP_STORE_AGAIN;
 	for (i = 0; i < b->n; i++) {
-		const redisReply *e =
-		    ws[i].r[R_RES]->type == REDIS_REPLY_ERROR ? ws[i].r[R_RES] : ws[i].r[R_STATS];
+		const redisReply *e = ws[i].r[R_RES]->type == REDIS_REPLY_ERROR ? ws[i].r[R_RES]
+		    : ws[i].r[R_STATS]->type == REDIS_REPLY_ERROR               ? ws[i].r[R_STATS]
+		                                                                : ws[i].r[R_REVIEW];
 
 		if (e->type == REDIS_REPLY_ERROR && strncmp(e->str, "NOSCRIPT", 8) == 0) {
 			snprintf(err, errlen, "%s", e->str);

@@ -203,8 +203,14 @@ asking() { rc "$DST" info commandstats | sed -n 's/^cmdstat_asking:calls=\([0-9]
 ask0=$(asking)
 ask0=${ask0:-0}
 verdicts cluster 5 5
-is "$(diff "$TMP/plain.v.5" "$TMP/cluster.v.5")::$(cat "$TMP/cluster.err")" "::" \
-    "slot $slot migrating ($SRC to $DST, ${#moving[@]} keys moved): window 5 decided again, the same"
+# The review's read is one script of five keys (appr, pin, hash, lhash,
+# tch), some of which a slug may not have: a slot being migrated answers it
+# TRYAGAIN, whichever side holds them.  That costs the migrating slug its
+# review for the windows the move lasts, never its verdict (mcp-alert
+# keeps an open review incident as it was): the rest is the same.
+novr() { jq -c --arg a "$A" 'if .slug == $a then del(.review) else . end' "$1"; }
+is "$(diff <(novr "$TMP/plain.v.5") <(novr "$TMP/cluster.v.5"))::$(cat "$TMP/cluster.err")" "::" \
+    "slot $slot migrating ($SRC to $DST, ${#moving[@]} keys moved): window 5 decided again, the same (but $A's review)"
 ok "$([ "$ask0" -lt "$(asking)" ]; echo $?)" "through ASK: $DST was sent ASKING ($ask0 -> $(asking))"
 
 # Window 6: A's results from two regions while the slot moves: its Lua
