@@ -475,13 +475,14 @@ record_of(const struct vctx *v, struct slugwork *w, const struct agg_decision *d
 	add_cert(o, v, w->r[R_CERT], d->nreporters + d->nmissing);
 	cJSON_AddItemToObject(o, "divergent_regions", names_json(d->divergent, d->ndivergent));
 	agg_tools_divergence(o, &w->lc, d, w->res, w->nres, v->window, w->r[R_DRIFT]);
-	agg_review_add(o, w->r[R_REVIEW], v->window);
 	cJSON_AddItemToObject(o, "failing_now", names_json(d->failing_now, d->nfailing_now));
 	add_maint(o, v, w->r[R_MAINT]);
 	agg_findings_add(o, w->r[R_FINDINGS], v->window);
 	add_faults(o, v);
 	agg_shorts_add(o, &v->shorts);
 	agg_cloak_add(o, w->r[R_CLOAK], v->window);
+	/* Last: the members before it stay where the contract put them. */
+	agg_review_add(o, w->r[R_REVIEW], v->window);
 	return o;
 }
 

@@ -78,7 +78,8 @@ run_windows() {
 # got SLUG K: the verdict record of SLUG in window K, without its last
 # member, failing_now, which now_of reads and want leaves out.
 got() { grep -F "\"slug\":\"$1\"," "$TMP/v.$2" | strip_now; }
-strip_now() { sed 's/,"failing_now":\[[^]]*\],"maintenance":null,"probe_fault":\[\]}$/}/'; }
+# The review of the lists (issue 54), the last member, goes first.
+strip_now() { sed -e 's/,"review":{.*}}$/}/' -e 's/,"failing_now":\[[^]]*\],"maintenance":null,"probe_fault":\[\]}$/}/'; }
 
 # now_of SLUG K: failing_now of SLUG's verdict in window K.
 now_of() { grep -F "\"slug\":\"$1\"," "$TMP/v.$2" | jq -c .failing_now; }
