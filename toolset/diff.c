@@ -180,6 +180,19 @@ ents_sort(struct ents *s)
 	s->n = n;
 }
 
+/* s emptied, with room for n entries: 0, or -1 (out of memory, said in c). */
+static int
+ents_alloc(struct ctx *c, struct ents *s, size_t n)
+{
+	s->e = NULL;
+	s->n = 0;
+	if (n > 0 && (s->e = calloc(n, sizeof(*s->e))) == NULL) {
+		c->oom = 1;
+		return -1;
+	}
+	return 0;
+}
+
 /*
  * The members of obj (none when it is not an object), or the items of
  * the array obj by their string member key (when key is not NULL; items
@@ -191,18 +204,14 @@ td_ents_of(struct ctx *c, const cJSON *obj, const char *key, struct ents *s)
 	const cJSON *m, *k;
 	size_t n = 0;
 
-	s->e = NULL;
-	s->n = 0;
 	if (key != NULL ? !cJSON_IsArray(obj) : !cJSON_IsObject(obj))
-		return 0;
+		return ents_alloc(c, s, 0);
 	for (m = obj->child; m != NULL; m = m->next)
 		n++;
+	if (ents_alloc(c, s, n) == -1)
+		return -1;
 	if (n == 0)
 		return 0;
-	if ((s->e = calloc(n, sizeof(*s->e))) == NULL) {
-		c->oom = 1;
-		return -1;
-	}
 	for (m = obj->child, n = 0; m != NULL; m = m->next, n++) {
 		if (key == NULL) {
 			if (m->string == NULL)
@@ -250,18 +259,14 @@ td_ents_over(struct ctx *c, const cJSON *obj, const cJSON *under, struct ents *s
 	const cJSON *m;
 	size_t n = 0;
 
-	s->e = NULL;
-	s->n = 0;
 	for (m = obj->child; m != NULL; m = m->next)
 		n++;
 	for (m = under->child; m != NULL; m = m->next)
 		n++;
+	if (ents_alloc(c, s, n) == -1)
+		return -1;
 	if (n == 0)
 		return 0;
-	if ((s->e = calloc(n, sizeof(*s->e))) == NULL) {
-		c->oom = 1;
-		return -1;
-	}
 	n = 0;
 	for (m = obj->child; m != NULL; m = m->next, n++)
 		if (m->string != NULL && strcmp(m->string, "$ref") != 0)
@@ -322,18 +327,14 @@ td_strs_of(struct ctx *c, const cJSON *v, struct ents *s)
 	const cJSON *m;
 	size_t n = 0;
 
-	s->e = NULL;
-	s->n = 0;
 	if (!cJSON_IsArray(v))
-		return 0;
+		return ents_alloc(c, s, 0);
 	for (m = v->child; m != NULL; m = m->next)
 		n++;
+	if (ents_alloc(c, s, n) == -1)
+		return -1;
 	if (n == 0)
 		return 0;
-	if ((s->e = calloc(n, sizeof(*s->e))) == NULL) {
-		c->oom = 1;
-		return -1;
-	}
 	for (m = v->child, n = 0; m != NULL; m = m->next, n++)
 		if (cJSON_IsString(m) && m->valuestring != NULL)
 			s->e[s->n++] = (struct ent){m->valuestring, m, n};
