@@ -127,7 +127,8 @@ struct alert_conf {
 #define GROUP_SLUG 0x8
 
 /* conf.c */
-#define ALERT_CONF_DEFAULT "/etc/mcp-alert.conf" /* without -c or MCP_ALERT_CONF */
+#define ALERT_CONF_DEFAULT "/etc/mcp-uptime/mcp-alert.conf" /* without -c or MCP_ALERT_CONF */
+#define ALERT_CONF_OLD "/etc/mcp-alert.conf" /* read when ALERT_CONF_DEFAULT is not there */
 void alert_conf_defaults(struct alert_conf *c);
 /* 0, or -1 with "FILE:LINE: reason" in err. */
 int alert_conf_load(struct alert_conf *c, const char *path, char *err, size_t errlen);

@@ -235,11 +235,18 @@ main(int argc, char *argv[])
 		usage(0);
 	if (argc > 0 && strcmp(argv[0], "token") == 0 && alert_token_args(argc - 1, argv + 1) == -1)
 		return MCP_EXIT_USAGE;
-	/* Without -c: $MCP_ALERT_CONF, else /etc/mcp-alert.conf when there is one. */
+	/*
+	 * Without -c: $MCP_ALERT_CONF, else /etc/mcp-uptime/mcp-alert.conf
+	 * when there is one, else /etc/mcp-alert.conf, the place of the
+	 * releases before the packages, which a store may still name as the
+	 * configuration deciding it.
+	 */
 	if (conf == NULL && getenv("MCP_ALERT_CONF") != NULL && *getenv("MCP_ALERT_CONF") != '\0')
 		conf = getenv("MCP_ALERT_CONF");
 	else if (conf == NULL && access(ALERT_CONF_DEFAULT, F_OK) == 0)
 		conf = ALERT_CONF_DEFAULT;
+	else if (conf == NULL && access(ALERT_CONF_OLD, F_OK) == 0)
+		conf = ALERT_CONF_OLD;
 	else if (conf == NULL && argc > 0 && strcmp(argv[0], "check") == 0)
 		errx(MCP_EXIT_USAGE, "check: no configuration to check: %s: %s (-c CONFIG)",
 		    ALERT_CONF_DEFAULT, strerror(ENOENT));

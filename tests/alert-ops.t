@@ -105,11 +105,11 @@ exit 2" "a bad severity: usage"
 is "$(wc -l <"$RECV_LOG")" "$nrecv" "routes test sent nothing"
 
 # --- check ---------------------------------------------------------------------------------
-# Without -c: $MCP_ALERT_CONF, else /etc/mcp-alert.conf.
-if [ ! -e /etc/mcp-alert.conf ]; then
+# Without -c: $MCP_ALERT_CONF, else /etc/mcp-uptime/mcp-alert.conf, else /etc/mcp-alert.conf.
+if [ ! -e /etc/mcp-uptime/mcp-alert.conf ] && [ ! -e /etc/mcp-alert.conf ]; then
 	is "$(mcp-alert check 2>&1):$?" \
-	    "mcp-alert: check: no configuration to check: /etc/mcp-alert.conf: No such file or directory (-c CONFIG):2" \
-	    "check without -c and no /etc/mcp-alert.conf: says so, exit 2 (it used to check nothing)"
+	    "mcp-alert: check: no configuration to check: /etc/mcp-uptime/mcp-alert.conf: No such file or directory (-c CONFIG):2" \
+	    "check without -c and no /etc/mcp-uptime/mcp-alert.conf: says so, exit 2 (it used to check nothing)"
 	is "$(mcp-alert </dev/null 2>"$TMP/e"; echo $?):$(cut -d';' -f1 "$TMP/e")" "2:mcp-alert: this store is decided by $(realpath "$TMP/alert.conf")" \
 	    "a run without any configuration is refused"
 fi

@@ -162,7 +162,19 @@ unit_line() { # unit_line UNIT KEY INSTANCE: the value of KEY=, %i as INSTANCE
 printf 'everything %s/mcp\n' "$EVERYTHING" >>"$ROOT/etc/mcp-uptime/targets"
 printf 'MCP_REDIS=unix:///run/mcp.sock\n' >>"$ROOT/etc/mcp-uptime/runner.env"
 printf 'MCP_REDIS=unix:///run/mcp.sock\n' >>"$ROOT/etc/mcp-uptime/decide.env"
-install -m 600 -o "$(inroot id -u mcp-alert)" /dev/null "$ROOT/etc/mcp-alert.conf"
+# mcp-alert's configuration: /etc/mcp-uptime/mcp-alert.conf, else the
+# /etc/mcp-alert.conf of the releases before the packages.
+printf 'bogus 1\n' >"$ROOT/etc/mcp-alert.conf"
+is "$(inroot mcp-alert check 2>&1)" 'mcp-alert: /etc/mcp-alert.conf:1: unknown key "bogus"' \
+    "mcp-alert without -c: /etc/mcp-alert.conf when /etc/mcp-uptime/mcp-alert.conf is not there"
+install -m 600 -o "$(inroot id -u mcp-alert)" /dev/null "$ROOT/etc/mcp-uptime/mcp-alert.conf"
+printf 'bogus 2\n' >"$ROOT/etc/mcp-uptime/mcp-alert.conf"
+is "$(inroot mcp-alert check 2>&1)" 'mcp-alert: /etc/mcp-uptime/mcp-alert.conf:1: unknown key "bogus"' \
+    "mcp-alert without -c: /etc/mcp-uptime/mcp-alert.conf first"
+: >"$ROOT/etc/mcp-uptime/mcp-alert.conf"
+rm -f "$ROOT/etc/mcp-alert.conf"
+is "$(inroot test -f /usr/share/doc/mcp-uptime-decider/examples/mcp-alert.conf.example && echo yes)" yes \
+    "the decider's package has mcp-alert.conf's example"
 # A unit's command line is read by sh as systemd reads these: words and
 # single quotes.
 for r in eu-west-2 us-east-1; do
@@ -223,7 +235,7 @@ is "$(dirs)" "/var/lib/mcp-uptime 755 root:root;/var/lib/mcp-uptime/runner 700 m
 inroot dpkg --purge mcp-uptime-decider mcp-uptime-runner >"$TMP/purge.log" 2>&1
 is "$?" 0 "dpkg --purge"
 is "$(state)" "" "purged"
-rm -f "$ROOT/etc/mcp-alert.conf"
+rm -f "$ROOT/etc/mcp-uptime/mcp-alert.conf"
 snap >"$TMP/after"
 is "$(diff "$TMP/before" "$TMP/after" | grep '^[<>]' | tr '\n' ' ')" "> ./etc/mcp-uptime > ./etc/mcp-uptime/token " \
     "purge left only the operator's own file (the token) of all it had"
