@@ -27,14 +27,7 @@
 
 static const char *const kinds[] = {"tools", "resources", "prompts"};
 
-int
-LLVMFuzzerInitialize(int *argc, char ***argv)
-{
-	(void)argc;
-	(void)argv;
-	fuzz_quiet();
-	return 0;
-}
+FUZZ_INIT_QUIET
 
 /* The first entry of lk with e's slug, kind and region. */
 static const struct mcp_lock_ent *

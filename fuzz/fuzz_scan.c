@@ -26,14 +26,7 @@
 #include "../lib/mcp.h"
 #include "../toolset/toolset.h"
 
-int
-LLVMFuzzerInitialize(int *argc, char ***argv)
-{
-	(void)argc;
-	(void)argv;
-	fuzz_quiet();
-	return 0;
-}
+FUZZ_INIT_QUIET
 
 /* A character the rules call hidden (scanrules.c's hidden(), as mcp-rules(7) lists them). */
 static int
