@@ -15,9 +15,8 @@
  * whole is "unknown", with why.  Its requests go to the target's URL
  * (and the HTTP+SSE endpoint its stream names, under the steps' rules:
  * same origin only) with what the steps' requests carried there, and
- * nowhere else.  The
- * capabilities declared are the probe's own (none), so that the lists
- * differ by who asks, not by what the client can do.
+ * nowhere else.  The capabilities declared are the probe's own (none), so
+ * that the lists differ by who asks, not by what the client can do.
  */
 /* Copyright (c) 2026 The mcp-uptime authors. ISC licence: see LICENSE. */
 #include <stdarg.h>
