@@ -124,6 +124,12 @@ is "$(sse sse-noend) $(result sse-noend .cloaking.error.message)" \
 is "$(result sse-noend '.ms < 1000')" true "its result's time is the steps' alone ($(result sse-noend .ms) ms)"
 awk -v t="$took" 'BEGIN { exit !(t >= 1 && t < 15) }'
 ok $? "the read's own budget (-w 1) ended it, not the target's 30 s ($took s)"
+start=$(date +%s.%N)
+pr sse-deadline "$FIX/noendpoint/sse" --as sdk -t 2 -w 30
+took=$(awk -v a="$start" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f", b - a }')
+is "$(sse sse-deadline) $(awk -v t="$took" 'BEGIN { print (t < 10) ? "in time" : "late" }')" \
+    "sse 0 healthy sdk example-client node unknown timeout in time" \
+    "with a budget past the target's deadline (-t 2 -w 30), the deadline ends it: unknown (timeout) in $took s"
 pr sse-hang "$FIX/hang/sse" --as vscode -t 30 -w 1
 is "$(sse sse-hang)" "sse 0 healthy vscode Visual Studio Code node unknown timeout" \
     "the client's initialize accepted and never answered on the stream: unknown (timeout)"
