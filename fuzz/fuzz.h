@@ -46,6 +46,16 @@ fuzz_quiet(void)
 		stderr = f;
 }
 
+/* A harness whose only set-up is fuzz_quiet(): its LLVMFuzzerInitialize. */
+#define FUZZ_INIT_QUIET                                                                            \
+	int LLVMFuzzerInitialize(int *argc, char ***argv)                                          \
+	{                                                                                          \
+		(void)argc;                                                                        \
+		(void)argv;                                                                        \
+		fuzz_quiet();                                                                      \
+		return 0;                                                                          \
+	}
+
 /* The input as a NUL-terminated string (owned by the caller; it may hold NULs). */
 static inline char *
 fuzz_str(const uint8_t *data, size_t size)

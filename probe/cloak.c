@@ -3,17 +3,20 @@
  * monitor (--as PROFILE, cloak=PROFILE).  Once the steps are decided and
  * the tools listed, the tool list is read once more, every page, as a
  * common MCP client asks for it: its clientInfo and its User-Agent, in a
- * session of its own (legacy eras: initialize, notifications/initialized,
- * tools/list, DELETE; the modern era: tools/list alone, the clientInfo in
- * _meta).  Its hash is compared with the monitor's: same or differs.
+ * session of its own (legacy Streamable HTTP: initialize,
+ * notifications/initialized, tools/list, DELETE; HTTP+SSE: a stream of its
+ * own, its endpoint event, the same three POSTs answered on it, the stream
+ * closed; the modern era: tools/list alone, the clientInfo in _meta).  Its
+ * hash is compared with the monitor's: same or differs.
  *
  * A posture only: it never changes the target's state, nor its time (the
  * result's ms ends with the steps); it has a budget of its own (-w, within
  * the target's deadline), and anything that keeps it from being read
  * whole is "unknown", with why.  Its requests go to the target's URL
- * with what the steps' requests carried there, and nowhere else.  The
- * capabilities declared are the probe's own (none), so that the lists
- * differ by who asks, not by what the client can do.
+ * (and the HTTP+SSE endpoint its stream names, under the steps' rules:
+ * same origin only) with what the steps' requests carried there, and
+ * nowhere else.  The capabilities declared are the probe's own (none), so
+ * that the lists differ by who asks, not by what the client can do.
  */
 /* Copyright (c) 2026 The mcp-uptime authors. ISC licence: see LICENSE. */
 #include <stdarg.h>
@@ -51,7 +54,10 @@ struct cloak {
 	size_t count;
 	double end;         /* mono time the read must be over by */
 	char *main_session; /* owned, secret: the steps' session, kept aside */
+	char *main_post;    /* owned, secret: the steps' HTTP+SSE endpoint, kept aside */
 	int own_session;    /* p->session is the read's own */
+	int own_stream;     /* p->s and p->post_url are the read's own (HTTP+SSE) */
+	int want_endpoint;  /* its stream has not yet named its endpoint */
 };
 
 /*
@@ -99,6 +105,15 @@ restore(struct probe *p)
 		p->session = ck->main_session;
 		ck->main_session = NULL;
 		ck->own_session = 0;
+	}
+	if (ck->own_stream) {
+		sse_close(p);
+		mcp_wipe_free(&p->post_url);
+		p->post_url = ck->main_post;
+		ck->main_post = NULL;
+		p->sse_bad = NULL;
+		ck->own_stream = 0;
+		ck->want_endpoint = 0;
 	}
 	p->as = NULL;
 	p->req_cap = 0;
@@ -190,8 +205,8 @@ compare(struct probe *p)
 		unknown(p, "malformed", "the tool list is not I-JSON: %s", why);
 	else
 		ck->state = strcmp(ck->hash, p->tool_hash) == 0 ? "same" : "differs";
-	/* Its own session is closed, as the steps' is. */
-	if (ck->own_session && p->session != NULL && !runner_ending(p->r) &&
+	/* Its own session is closed, as the steps' is (an HTTP+SSE one with its stream). */
+	if (ck->own_session && p->session != NULL && p->mode != MODE_SSE && !runner_ending(p->r) &&
 	    xfer_delete(p, &p->x, on_deleted) == 0)
 		return;
 	done(p);
@@ -239,8 +254,11 @@ send_page(struct probe *p)
 static void
 on_notified(struct xfer *x, CURLcode rc)
 {
-	if (!failed(x->p, x, rc, "notifications/initialized"))
-		send_page(x->p);
+	if (failed(x->p, x, rc, "notifications/initialized"))
+		return;
+	/* The list's bytes, over HTTP+SSE, are the stream's from here on. */
+	x->p->list_s0 = x->p->s.got;
+	send_page(x->p);
 }
 
 static void
@@ -250,9 +268,11 @@ on_init(struct xfer *x, CURLcode rc)
 
 	if (failed(p, x, rc, "initialize"))
 		return;
-	/* The read's own session, if the server gave one. */
-	p->session = x->session;
-	x->session = NULL;
+	/* The read's own session, if the server gave one (HTTP+SSE: its endpoint's). */
+	if (p->mode != MODE_SSE) {
+		p->session = x->session;
+		x->session = NULL;
+	}
 	cap(p);
 	if (xfer_post(p, &p->x, "notifications/initialized", NULL, -1, on_notified) == -1) {
 		unknown(p, "transfer_failed", "notifications/initialized: cannot start a request");
@@ -268,14 +288,76 @@ send_init(struct probe *p)
 	cJSON_AddStringToObject(params, "protocolVersion", p->proto);
 	cJSON_AddObjectToObject(params, "capabilities");
 	client_info(p, params, "clientInfo");
-	p->ck->main_session = p->session;
-	p->session = NULL;
-	p->ck->own_session = 1;
+	if (!p->ck->own_session) {
+		p->ck->main_session = p->session;
+		p->session = NULL;
+		p->ck->own_session = 1;
+	}
 	cap(p);
 	if (xfer_post(p, &p->x, "initialize", params, p->next_id++, on_init) == -1) {
 		unknown(p, "transfer_failed", "initialize: cannot start a request");
 		done(p);
 	}
+}
+
+/* The read's stream is over before the list was read whole. */
+static void
+on_stream_done(struct xfer *s, CURLcode rc)
+{
+	struct probe *p = s->p;
+
+	if (p->ck->stage != CK_RUNNING || failed(p, s, rc, "GET event-stream"))
+		return;
+	if (p->post_url == NULL)
+		unknown(p, "not_mcp", "%s",
+		    p->sse_bad != NULL ? p->sse_bad
+		                       : "the event stream ended without an endpoint event");
+	else
+		unknown(p, "connection_closed", "the event stream ended before the answer");
+	done(p);
+}
+
+/*
+ * HTTP+SSE: a stream of the read's own, as the steps' (sse_open), whose
+ * endpoint event is checked by the same rules (ssetrans.c, same origin
+ * only); its session id rides in that endpoint, and the stream's end is
+ * the session's.
+ */
+static void
+open_stream(struct probe *p)
+{
+	struct cloak *ck = p->ck;
+
+	ck->main_session = p->session;
+	p->session = NULL;
+	ck->own_session = 1;
+	ck->main_post = p->post_url;
+	p->post_url = NULL;
+	p->sse_bad = NULL;
+	ck->own_stream = 1;
+	ck->want_endpoint = 1;
+	cap(p);
+	if (sse_open(p, on_stream_done) == -1) {
+		unknown(p, "transfer_failed", "GET event-stream: cannot start a request");
+		done(p);
+	}
+}
+
+int
+cloak_endpoint(struct probe *p)
+{
+	struct cloak *ck = p->ck;
+
+	if (ck == NULL || ck->stage != CK_RUNNING || !ck->want_endpoint ||
+	    (p->post_url == NULL && p->sse_bad == NULL))
+		return 0;
+	ck->want_endpoint = 0;
+	if (p->sse_bad != NULL) {
+		unknown(p, "not_mcp", "%s", p->sse_bad);
+		done(p);
+	} else
+		send_init(p);
+	return 1;
 }
 
 int
@@ -309,12 +391,6 @@ cloak_start(struct probe *p)
 	ck->stage = CK_RUNNING;
 	/* The stream is done with, and cannot fail a step while the list is read. */
 	sse_close(p);
-	if (p->mode == MODE_SSE) {
-		unknown(p, "not_compared", "the HTTP+SSE transport (2024-11-05) is not compared");
-		ck->stage = CK_DONE;
-		finish(p);
-		return;
-	}
 	ck->end = mcp_mono() + (left < p->o->req_timeout ? left : p->o->req_timeout);
 	p->as = ck->prof;
 	fold_free(&p->fold);
@@ -326,6 +402,8 @@ cloak_start(struct probe *p)
 	p->list_s0 = p->s.got;
 	if (p->mode == MODE_MODERN)
 		send_page(p);
+	else if (p->mode == MODE_SSE)
+		open_stream(p);
 	else
 		send_init(p);
 }
@@ -390,6 +468,7 @@ cloak_free(struct probe *p)
 		return;
 	free(p->ck->msg);
 	mcp_wipe_free(&p->ck->main_session);
+	mcp_wipe_free(&p->ck->main_post);
 	free(p->ck);
 	p->ck = NULL;
 }

@@ -465,12 +465,15 @@ void card_stop(struct probe *p);
  * cloak_profile: the profile of that name, or NULL; cloak_names: them all,
  * for messages.  cloak_json: the result's "cloaking" (owned), or NULL for
  * no member; cloak_msg: its server text, to scrub (borrowed), or NULL.
+ * cloak_endpoint (sse_timers): 1 when the read's HTTP+SSE stream has just
+ * named its endpoint (or had it refused) and the read went on from it.
  */
 const struct cloak_profile *cloak_profile(const char *name);
 const char *cloak_names(void);
 int cloak_wanted(struct probe *p);
 void cloak_start(struct probe *p);
 void cloak_stop(struct probe *p);
+int cloak_endpoint(struct probe *p);
 cJSON *cloak_json(const struct probe *p);
 char *cloak_msg(struct probe *p);
 void cloak_free(struct probe *p);
@@ -504,6 +507,7 @@ void sse_identified(struct probe *p, struct xfer *s);
 void sse_failed(struct probe *p, struct xfer *s, CURLcode rc);
 
 /* ssetrans.c */
+int sse_open(struct probe *p, void (*done)(struct xfer *, CURLcode));
 void sse_start(struct probe *p);
 void sse_post_done(struct xfer *x, CURLcode rc);
 void sse_close(struct probe *p);

@@ -97,12 +97,26 @@ on_stream_done(struct xfer *s, CURLcode rc)
 	finish(p);
 }
 
+/*
+ * The GET of the event stream, into p->s: its endpoint event, then the
+ * answers, read by the handler above; done when it ends.  The steps'
+ * stream and the tool list read as a client (cloak.c) each open one.
+ */
+int
+sse_open(struct probe *p, void (*done)(struct xfer *, CURLcode))
+{
+	if (xfer_get(p, &p->s, p->t->url, "text/event-stream", done) == -1)
+		return -1;
+	p->s.on_ev = on_stream_event;
+	return 0;
+}
+
 void
 sse_start(struct probe *p)
 {
 	p->mode = MODE_SSE;
 	p->cur = S_HTTP;
-	if (xfer_get(p, &p->s, p->t->url, "text/event-stream", on_stream_done) == -1) {
+	if (sse_open(p, on_stream_done) == -1) {
 		step_fail(p, p->net_done ? S_HTTP : S_DNS, 0, "transfer_failed",
 		    "cannot start a request");
 		finish(p);
@@ -112,7 +126,6 @@ sse_start(struct probe *p)
 	curl_easy_setopt(p->s.h, CURLOPT_TIMEOUT_MS, (long)((p->deadline - mcp_mono()) * 1000) + 1);
 	if (!p->net_done)
 		curl_easy_setopt(p->s.h, CURLOPT_FRESH_CONNECT, 1L);
-	p->s.on_ev = on_stream_event;
 }
 
 /* A POST to the endpoint is done: its answer comes on the stream. */
@@ -142,6 +155,8 @@ sse_timers(struct probe *p, double now)
 	struct xfer *x = &p->x;
 
 	if (p->mode != MODE_SSE || p->done)
+		return 0;
+	if (cloak_endpoint(p))
 		return 0;
 	if (p->cur == S_HTTP && (p->post_url != NULL || p->sse_bad != NULL)) {
 		p->cur = S_INIT;

@@ -8,7 +8,10 @@
 # goes only where the steps' requests went; then the real pipeline: two
 # regions pushed into a private redis-server, the verdict's cloaking naming
 # both identities and the regions, mcp-alert's note tools-cloaking at the
-# test receiver, told once.  Windows through MCP_NOW.
+# test receiver, told once.  Windows through MCP_NOW.  Over the legacy
+# HTTP+SSE transport too: a stream of the read's own, its endpoint's rules
+# the steps', closed at the end; a stream that names no endpoint, or one
+# elsewhere, or never answers: unknown, in the read's budget.
 # Copyright (c) 2026 The mcp-uptime authors. ISC licence: see LICENSE.
 source "$(dirname "$0")/lib.sh"
 source "$TOP/tests/aggregate-lib.sh"
@@ -80,6 +83,63 @@ is "$(result hang '.ms < 1000')" true "its result's time is the steps' alone ($(
 awk -v t="$took" 'BEGIN { exit !(t < 15) }'
 ok $? "the read's own budget (-w 1) ended it, not the target's 30 s ($took s)"
 
+# --- the legacy HTTP+SSE transport (2024-11-05): a stream of the read's own ----
+# sse NAME: the result's transport, then what ck says.
+sse() { echo "$(result "$1" .transport) $(ck "$1")"; }
+: >"$TMP/cloak.log"
+pr sse-honest "$FIX/honest/sse" --as cursor
+is "$(sse sse-honest)" "sse 0 healthy cursor cursor-vscode node same -" "HTTP+SSE, an honest server read as Cursor: same"
+pr sse-cloak "$FIX/cloak/sse" --as cursor
+is "$(sse sse-cloak)" "sse 0 healthy cursor cursor-vscode node differs -" "HTTP+SSE, a server that lies to Cursor: differs"
+is "$(result sse-cloak '[.tool_count, .cloaking.client_tool_count, .cloaking.monitor_hash == .tool_hash,
+    .cloaking.client_hash != .tool_hash] | map(tostring) | join(" ")')" "2 3 true true" \
+    "the monitor's two tools, the client's three"
+is "$(result sse-cloak .cloaking.client_hash)" "$(result cloak .cloaking.client_hash)" \
+    "the client's list hashed as over Streamable HTTP: the same three tools, the same hash"
+# The server sees the stream's end when the probe closes it: waited for, not slept.
+wait_for 50 grep -q '"path":"/cloak/sse","http":"CLOSED".*"ua":"node"' "$TMP/cloak.log"
+is "$(seen /cloak/sse 'select(.ua == "node") | [.http, (.method // "-"), (.client // "-")] | join(" ")')
+$(seen /cloak/message 'select(.ua == "node") | [.http, (.method // "-"), (.client // "-")] | join(" ")')" \
+    "GET - -
+CLOSED - -
+POST initialize cursor-vscode
+POST notifications/initialized -
+POST tools/list -" "its own stream with Node's User-Agent, initialize as cursor-vscode on its endpoint, the list, the stream closed"
+is "$(seen /cloak/message 'select(.ua != "node") | .client // empty' | sort -u)" "mcp-probe" \
+    "the steps still ask as mcp-probe"
+pr sse-ua "$FIX/ua/sse" --as claude-desktop
+is "$(sse sse-ua)" "sse 0 healthy claude-desktop claude-ai node differs -" \
+    "HTTP+SSE, told apart by User-Agent alone: differs"
+# The comparison changes nothing of the probe's own: what it says without --as.
+pr sse-plain "$FIX/cloak/sse"
+fields='[.state, .failed_step, .posture, .transport, .era, .protocol_version, .http_status, .tool_count, .tool_hash, .error] | tojson'
+is "$(result sse-cloak "$fields")" "$(result sse-plain "$fields")" "the probe's own result, with --as and without, the same"
+
+start=$(date +%s.%N)
+pr sse-noend "$FIX/noendpoint/sse" --as sdk -t 30 -w 1
+took=$(awk -v a="$start" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f", b - a }')
+is "$(sse sse-noend) $(result sse-noend .cloaking.error.message)" \
+    "sse 0 healthy sdk example-client node unknown timeout GET event-stream: Timeout was reached" \
+    "a stream that never names its endpoint to the client: unknown (timeout), the server healthy"
+is "$(result sse-noend '.ms < 1000')" true "its result's time is the steps' alone ($(result sse-noend .ms) ms)"
+awk -v t="$took" 'BEGIN { exit !(t >= 1 && t < 15) }'
+ok $? "the read's own budget (-w 1) ended it, not the target's 30 s ($took s)"
+start=$(date +%s.%N)
+pr sse-deadline "$FIX/noendpoint/sse" --as sdk -t 2 -w 30
+took=$(awk -v a="$start" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f", b - a }')
+is "$(sse sse-deadline) $(awk -v t="$took" 'BEGIN { print (t < 10) ? "in time" : "late" }')" \
+    "sse 0 healthy sdk example-client node unknown timeout in time" \
+    "with a budget past the target's deadline (-t 2 -w 30), the deadline ends it: unknown (timeout) in $took s"
+pr sse-hang "$FIX/hang/sse" --as vscode -t 30 -w 1
+is "$(sse sse-hang)" "sse 0 healthy vscode Visual Studio Code node unknown timeout" \
+    "the client's initialize accepted and never answered on the stream: unknown (timeout)"
+: >"$TMP/cloak.log"
+pr sse-foreign "$FIX/foreign/sse" --as cursor
+is "$(sse sse-foreign) $(result sse-foreign .cloaking.error.message)" \
+    "sse 0 healthy cursor cursor-vscode node unknown not_mcp the endpoint event names another origin" \
+    "an endpoint on another origin for the client: refused as the steps' would be, unknown (not_mcp)"
+is "$(seen /foreign/message 'select(.ua == "node") | .method')" "" "and nothing posted anywhere"
+
 # The credential: a token (that may start with '-') goes where the steps' went, no further.
 tok=-$(head -c 12 /dev/urandom | od -An -tx1 | tr -d ' \n')
 printf '%s\n' "$tok" >"$TMP/token" && chmod 600 "$TMP/token"
@@ -90,6 +150,16 @@ is "$(ck tok)" "0 healthy mcp-remote claude-ai (via mcp-remote 0.15.1) node diff
 is "$(jq -r --arg a "Bearer $tok" '[.path, (.authorization == $a)] | map(tostring) | join(" ")' "$TMP/cloak.log" | sort -u)" \
     "/cloak/mcp true" "every request, the second read's too, carried it to the target's URL and nowhere else"
 is "$(grep -c -F -e "$tok" "$TMP/tok.out" "$TMP/tok.err" | cut -d: -f2 | tr '\n' ' ')" "0 0 " "never in a record or a message"
+: >"$TMP/cloak.log"
+pr sse-tok "$FIX/cloak/sse" --as mcp-remote -T "$TMP/token"
+is "$(sse sse-tok)" "sse 0 healthy mcp-remote claude-ai (via mcp-remote 0.15.1) node differs -" \
+    "HTTP+SSE with a token, as mcp-remote: differs"
+is "$(jq -r --arg a "Bearer $tok" 'select(.http != "CLOSED") | [.path, .ua, (.authorization == $a)] | map(tostring) | join(" ")' "$TMP/cloak.log" | sort -u)" \
+    "/cloak/message mcp-probe/0.1.0 true
+/cloak/message node true
+/cloak/sse mcp-probe/0.1.0 true
+/cloak/sse node true" "its stream and its endpoint carried it, as the steps' did, and nothing went elsewhere"
+is "$(grep -c -F -e "$tok" "$TMP/sse-tok.out" "$TMP/sse-tok.err" | cut -d: -f2 | tr '\n' ' ')" "0 0 " "never in a record or a message"
 
 # The targets file: cloak= per target, cloak=off over --as.
 cat >"$TMP/targets" <<EOF
