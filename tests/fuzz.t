@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
 # test: long (a minute or so under load: started before the rest)
+# timeout: 1500 (minutes of CPU: a busy machine stretches it past 600 s)
 # build: plain (its checks are of the plain build: the sanitizer build skips it)
 # fuzz.t - make fuzz, then each libFuzzer harness for a few seconds over its corpus, and numbers against node
 # Runs in the pass of the plain build only (the harnesses carry their own

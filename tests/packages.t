@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
 # test: long (the packages built from a clean clone: a minute or two of both cores)
+# timeout: 1500 (minutes of CPU: a busy machine stretches it past 600 s)
 # build: plain (its checks are of the plain build: the sanitizer build skips it)
 # packages.t - the Debian packages: built from a clean clone of HEAD (build-aux/deb),
 # lintian clean, split by role, every file where policy puts it, and the

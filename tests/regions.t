@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
 # test: alone (network namespaces, sshd or timing that a second test would disturb)
+# timeout: 1500 (minutes of CPU: a busy machine stretches it past 600 s)
 # build: plain (its checks are of the plain build: the sanitizer build skips it)
 # regions.t - five regions on one machine, through the whole chain: network
 # namespaces with their own sshd runners, real MCP servers, nftables faults,

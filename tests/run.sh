@@ -16,6 +16,10 @@
 # (memory bounds and valgrind are the plain build's).  TEST_EVERY_BUILD=1
 # runs every script on every build.  Each line ends with the test's wall
 # time and the CPU its processes took.
+#
+# A test is killed after TEST_TIMEOUT seconds (600), or after the number
+# its first lines give as "# timeout: SECONDS": the few that take minutes
+# of CPU, which a machine busy with other work stretches past 600.
 # Copyright (c) 2026 The mcp-uptime authors. ISC licence: see LICENSE.
 set -uo pipefail
 export LC_ALL=C
@@ -29,19 +33,20 @@ case $jobs_max in '' | *[!0-9]* | 0) jobs_max=1 ;; esac
 dir=$(mktemp -d)
 trap 'rm -rf "$dir"' EXIT
 
-labels=() cmds=() bins=() kind=()
-add() { # add LABEL BUILD KIND CMD...: KIND alone, long or plain
+labels=() cmds=() bins=() kind=() tmo=()
+add() { # add LABEL BUILD KIND TIMEOUT CMD...: KIND alone, long or plain
 	labels+=("$1")
 	bins+=("$2")
 	kind+=("$3")
-	shift 3
+	tmo+=("$4")
+	shift 4
 	cmds+=("$(printf '%q ' "$@")")
 }
 
 report() { # report INDEX SECONDS: count and print a finished test
 	local i=$1 secs=$2 label=${labels[$1]} out=$dir/$1.out rc p f cpu
 	rc=$(cat "$dir/$i.rc" 2>/dev/null || echo 1)
-	[ "$rc" = 124 ] && echo "not ok - $label: killed after ${TEST_TIMEOUT:-600} s" >>"$out"
+	[ "$rc" = 124 ] && echo "not ok - $label: killed after ${tmo[$i]} s" >>"$out"
 	p=$(grep -c '^ok ' "$out")
 	f=$(grep -c '^not ok ' "$out")
 	if ! grep -Eq '^1\.\.[0-9]+' "$out"; then
@@ -69,7 +74,7 @@ report() { # report INDEX SECONDS: count and print a finished test
 first=$1 last=${!#}
 for b in "$@"; do
 	for t in "$b"/test_*; do
-		[ -x "$t" ] && add "$t" "$b" plain "$t" tests/data
+		[ -x "$t" ] && add "$t" "$b" plain "${TEST_TIMEOUT:-600}" "$t" tests/data
 	done
 	for t in tests/*.t; do
 		# TESTS="a b" runs only tests/a.t and tests/b.t.
@@ -93,7 +98,8 @@ for b in "$@"; do
 		'# test: alone'*) k=alone ;;
 		'# test: long'*) k=long ;;
 		esac
-		add "$b: $t" "$b" "$k" bash "$t"
+		s=$(head -5 "$t" | sed -n 's/^# timeout: \([0-9][0-9]*\).*/\1/p' | head -1)
+		add "$b: $t" "$b" "$k" "${s:-${TEST_TIMEOUT:-600}}" bash "$t"
 	done
 done
 
@@ -135,7 +141,7 @@ for i in "${order[@]}"; do
 			flock "$lock"
 		fi
 		# A hung test fails; it never stalls the run.
-		eval "timeout -k 10 \"\${TEST_TIMEOUT:-600}\" ${cmds[$i]}" </dev/null >"$dir/$i.out" 2>&1
+		eval "timeout -k 10 ${tmo[$i]} ${cmds[$i]}" </dev/null >"$dir/$i.out" 2>&1
 		echo $? >"$dir/$i.rc"
 		# The CPU its processes took (those it waited for): what the run
 		# costs a machine, beside the wall time that waits on servers.
