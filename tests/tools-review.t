@@ -137,6 +137,7 @@ for k in 0 1 2 3 4 5 6 7 8 9 10; do
 	7)
 		curl -s -o "$TMP/page.7" "$P/status/weather"
 		curl -s -o "$TMP/api.7" "$P/api/status/weather/tools"
+		seen=$SECONDS
 		if [ -n "$CHROMIUM" ] && [ -d "$TOP/tests/node_modules/puppeteer-core" ]; then
 			(cd "$TOP/tests" && BASE=$P SLUG=weather RULE=MCPU-P103 SHOTS=$SHOTS CHROMIUM=$CHROMIUM \
 			    node browser/review.mjs >"$TMP/browser.7" 2>"$TMP/browser.err"; echo "exit $?" >>"$TMP/browser.7")
@@ -144,6 +145,7 @@ for k in 0 1 2 3 4 5 6 7 8 9 10; do
 		node "$TOP/tests/tools/mcp-reader.mjs" "$P/mcp" v2-modern '[["tool_changes",{"slug":"weather"}]]' \
 		    >"$TMP/mcp.7" 2>"$TMP/mcp.err"
 		echo "$?" >"$TMP/mcp.rc"
+		echo $((SECONDS - seen)) >"$TMP/seen.s"
 		answer 7 weather --reject --by bob --json >"$TMP/reject.7" 2>"$TMP/reject.7.err"
 		;;
 	9) answer 9 weather --approve --by alice >/dev/null 2>&1 ;;
@@ -276,7 +278,7 @@ if [ -f "$TMP/browser.7" ]; then
 	done <"$TMP/browser.7"
 	is "$(tail -1 "$TMP/browser.7")" "exit 0" "browser/review.mjs ran to its end"
 	[ "$(tail -1 "$TMP/browser.7")" = "exit 0" ] || diag "$(tail -5 "$TMP/browser.err")"
-	diag "screenshots in $SHOTS/review-finding*.png"
+	diag "screenshots in $SHOTS/review-finding*.png; the browser and the SDK client: $(cat "$TMP/seen.s") s"
 else
 	diag "no chromium or puppeteer-core: the browser checks are skipped"
 fi

@@ -9,26 +9,14 @@
 // Screenshots in SHOTS/review-finding*.png.  Prints one line per check:
 // "ok|not ok<TAB>name<TAB>detail".
 // Copyright (c) 2026 The mcp-uptime authors. ISC licence: see LICENSE.
-import puppeteer from 'puppeteer-core';
+import { launch, open, say } from './lib.mjs';
 
 const E = process.env;
-const say = (ok, name, detail = '') => console.log(`${ok ? 'ok' : 'not ok'}\t${name}\t${detail}`);
-
-const browser = await puppeteer.launch({
-	executablePath: E.CHROMIUM || '/usr/lib/chromium/chromium',
-	args: ['--no-sandbox', '--disable-gpu', '--font-render-hinting=none'],
-	protocolTimeout: 60000,
-});
+const browser = await launch();
 for (const [width, dark] of [[1280, false], [360, true]]) {
 	const name = `${width} px${dark ? ', dark' : ''}`;
 	const errors = [];
-	const p = await browser.newPage();
-	await p.setViewport({ width, height: 900 });
-	await p.emulateMediaFeatures([{ name: 'prefers-color-scheme', value: dark ? 'dark' : 'light' }]);
-	p.on('pageerror', (e) => errors.push(String(e)));
-	p.on('console', (m) => m.type() === 'error' && !/\/favicon\.ico$/.test(m.location()?.url || '') &&
-		errors.push(`${m.text()} (${m.location()?.url})`));
-	const resp = await p.goto(`${E.BASE}/status/${E.SLUG}`, { waitUntil: 'load' });
+	const [p, resp] = await open(browser, `${E.BASE}/status/${E.SLUG}`, width, dark, errors);
 	say(resp.status() === 200, `${name}: /status/${E.SLUG} answers 200`, String(resp.status()));
 	const got = await p.evaluate(() => {
 		const box = document.querySelector('.banner.findings');
