@@ -449,6 +449,78 @@ tch_findings(const cJSON *rec)
 	return out;
 }
 
+#define TCH_EXCERPT 160 /* bytes of an excerpt shown, before its escapes */
+#define TCH_FIRST 3     /* findings shown in full */
+
+/*
+ * s made visible into buf: each character a reader would not see (a tag
+ * character, a bidirectional control, a zero-width one: lib/text.h)
+ * written as its escape, "\u{E0049}", a byte of no character as "\xNN",
+ * so that an excerpt shows what hides in it and hides nothing; at most
+ * TCH_EXCERPT bytes of s, an ellipsis after a cut.  buf holds 16 times
+ * that.
+ */
+static void
+tch_visible(char *buf, size_t len, const char *s)
+{
+	size_t u = 0, n, seen = 0;
+	unsigned long cp;
+	int bad;
+
+	for (buf[0] = '\0'; s != NULL && *s != '\0' && u + 16 < len; s += n, seen += n) {
+		n = mcp_text_char(s, &bad);
+		if (seen + n > TCH_EXCERPT) {
+			snprintf(buf + u, len - u, "\xe2\x80\xa6");
+			return;
+		}
+		if (!bad)
+			memcpy(buf + u, s, n), u += n;
+		else if (mcp_utf8_decode(s, n, &cp) == n)
+			u += (size_t)snprintf(buf + u, len - u, "\\u{%04lX}", cp);
+		else
+			u += (size_t)snprintf(buf + u, len - u, "\\x%02X", (unsigned char)*s);
+		buf[u] = '\0';
+	}
+}
+
+/*
+ * The findings the verdict names in full, when it does (the probe's
+ * result's first: rule, severity, the item, pointer, excerpt), each as a
+ * line: the rule, where, and the excerpt made visible.
+ */
+static int
+tch_first_html(struct mcp_buf *b, const cJSON *first)
+{
+	static const char *const lists[] = {"tool", "resource", "prompt", "server"};
+	char item[TCH_NAME + 8], ptr[TCH_NAME + 8], ex[TCH_EXCERPT * 16];
+	const struct mcp_rule_info *ri;
+	const cJSON *f;
+	const char *l;
+	int rc = 0, n = 0;
+	size_t i;
+
+	cJSON_ArrayForEach(f, first)
+	{
+		ri = mcp_scan_rule(cJSON_GetStringValue(cJSON_GetObjectItem(f, "rule")));
+		if (ri == NULL || n++ == TCH_FIRST)
+			continue;
+		for (i = 0, l = NULL; i < 4 && l == NULL; i++)
+			if (cJSON_IsString(cJSON_GetObjectItem(f, lists[i])))
+				l = lists[i];
+		tch_cut(
+		    item, sizeof(item), l != NULL ? cJSON_GetObjectItem(f, l)->valuestring : "");
+		tch_cut(ptr, sizeof(ptr), cJSON_GetStringValue(cJSON_GetObjectItem(f, "pointer")));
+		tch_visible(
+		    ex, sizeof(ex), cJSON_GetStringValue(cJSON_GetObjectItem(f, "excerpt")));
+		rc |= mcp_buf_addf(b, "<li class=\"finding\"><code>%s</code> in the %s <bdi>",
+		    ri->id, l != NULL ? l : "text");
+		rc |= serve_esc(b, item) | mcp_buf_adds(b, "</bdi> at <code>") | serve_esc(b, ptr) |
+		    mcp_buf_adds(b, "</code>: <q class=\"excerpt\"><bdi>") | serve_esc(b, ex) |
+		    mcp_buf_adds(b, "</bdi></q></li>");
+	}
+	return rc;
+}
+
 /* The rules of a as a list: each id, its severity and what it matches. */
 static int
 tch_rules_html(struct mcp_buf *b, const cJSON *a)
@@ -477,7 +549,7 @@ static int
 tch_findings_html(struct mcp_buf *b, const cJSON *rec)
 {
 	cJSON *f = tch_findings(rec);
-	const cJSON *a = cJSON_GetObjectItem(f, "added");
+	const cJSON *a = cJSON_GetObjectItem(f, "added"), *first;
 	char t[64];
 	int rc = 0;
 
@@ -491,6 +563,12 @@ tch_findings_html(struct mcp_buf *b, const cJSON *rec)
 		rc |= tch_regions_html(b, cJSON_GetObjectItem(f, "regions")) |
 		    mcp_buf_adds(b, " (the rules of mcp-rules(7)):</p>") |
 		    tch_rules_html(b, cJSON_GetObjectItem(f, "rules"));
+		/* Where, and what the text says, when the verdict carries them. */
+		first = cJSON_GetObjectItemCaseSensitive(
+		    cJSON_GetObjectItemCaseSensitive(rec, "findings"), "first");
+		if (cJSON_GetArraySize(first) > 0)
+			rc |= mcp_buf_adds(b, "<ul class=\"items\">") | tch_first_html(b, first) |
+			    mcp_buf_adds(b, "</ul>");
 		if (cJSON_IsObject(a)) {
 			serve_when(
 			    cJSON_GetNumberValue(cJSON_GetObjectItem(a, "at")), t, sizeof(t));
