@@ -127,6 +127,8 @@ SERVE_LIB = $(B)/lib/store.o $(B)/lib/storeurl.o $(B)/lib/cluster.o $(B)/lib/buf
     $(B)/lib/hist.o $(B)/lib/sha256.o $(B)/lib/page.o
 # serve/tools.c makes what a reader would not see in a name U+FFFD (lib/text.h).
 SERVE_LIB += $(B)/lib/text.o
+# serve/tools.c names the rules a verdict found (toolset/ruletab.c, mcp-rules(7)).
+SERVE_LIB += $(B)/toolset/ruletab.o
 SERVE_RESOLVE = serve/dns.c serve/resolve.c
 ifeq ($(SAN),1)
 SERVE_LIBS = $(shell $(PKG_CONFIG) --libs hiredis libcjson) -lfcgi -lm

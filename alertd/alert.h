@@ -256,6 +256,7 @@ struct alert_ev {
 	/* A change of the tool list (tools.c): the list it leads to, its class; NULL: none. */
 	const char *tool_hash;
 	const char *change_class;
+	const cJSON *findings; /* a change that adds a finding (findings.c): security; NULL: none */
 };
 /* The record of e as a cJSON object (owned), exits when memory runs out. */
 cJSON *alert_record(const struct alert_ev *e);

@@ -213,7 +213,7 @@ cert_check(const cJSON *rec, struct verdict *vd, char *err, size_t errlen)
 }
 
 /* 1 when a is an array of at most ALERT_REGIONS_MAX region names. */
-static int
+int
 regions_ok(const cJSON *a)
 {
 	const cJSON *e;
@@ -352,6 +352,7 @@ classify(const cJSON *rec, double now, struct verdict *vd, char *err, size_t err
 	vd->reporters = rep;
 	tools_read(rec, vd);
 	cloak_read(rec, vd);
+	findings_read(rec, vd);
 	l->regions = failed;
 	l->step = cJSON_GetStringValue(step);
 	l->layer = l->step != NULL ? mcp_step_index(l->step) : -1;

@@ -90,6 +90,10 @@ alert_record(const struct alert_ev *e)
 		cJSON_AddStringToObject(o, "tool_hash", e->tool_hash);
 	if (e->change_class != NULL)
 		cJSON_AddStringToObject(o, "change_class", e->change_class);
+	if (e->findings != NULL) {
+		cJSON_AddTrueToObject(o, "security");
+		cJSON_AddItemToObject(o, "findings", cJSON_Duplicate(e->findings, 1));
+	}
 	if (e->escalation > 0)
 		cJSON_AddNumberToObject(o, "escalation", e->escalation);
 	if (e->suppressed != NULL) {

@@ -154,17 +154,23 @@ review_resolve(struct ctx *x, struct state *s, const struct verdict *vd)
 }
 
 static int
-review_trigger(struct ctx *x, struct state *s, int breaking, const cJSON *regions, const char *sum)
+review_trigger(struct ctx *x, struct state *s, const struct verdict *vd, int breaking,
+    const cJSON *regions, char *sum, size_t len)
 {
 	struct track *t = &s->t[T_REVIEW];
 	unsigned long set;
 	struct alert_ev e;
+	cJSON *frec;
+	int rc, sec;
 	char *r;
 
+	/* A change that adds a high or medium finding is P2, as a breaking one (findings.c). */
+	e.findings = NULL;
+	sec = findings_say(s, vd, FINDINGS_REVIEW, sum, len, &e, &frec);
 	memset(t, 0, offsetof(struct track, routes));
 	t->open = 1, t->start = x->window, t->fstart = x->window, t->notice = x->window;
 	t->fail = 1, t->cnt[0] = 1;
-	snprintf(t->sev, sizeof(t->sev), "%s", breaking ? "P2" : "P3");
+	snprintf(t->sev, sizeof(t->sev), "%s", breaking || sec == 2 ? "P2" : "P3");
 	r = cJSON_PrintUnformatted(regions);
 	snprintf(
 	    t->regions, sizeof(t->regions), "%s", r && strlen(r) < sizeof(t->regions) ? r : "[]");
@@ -173,11 +179,14 @@ review_trigger(struct ctx *x, struct state *s, int breaking, const cJSON *region
 	e = ev_of(t, T_REVIEW, x->slug, "trigger", sum);
 	e.regions = regions;
 	e.change_class = breaking ? "breaking" : "review";
+	e.findings = frec;
 	set = alert_routes_for(x->c, t->sev, mcp_now());
 	/* tools-changed paged for the breaking change already. */
 	if (s->t[T_TOOLS].open)
 		set &= ~pd_routes(x->c);
-	return announce(x, t, &e, set);
+	rc = announce(x, t, &e, set);
+	cJSON_Delete(frec);
+	return rc;
 }
 
 int
@@ -195,7 +204,7 @@ review_step(struct ctx *x, struct state *s, const struct verdict *vd)
 		return -1;
 	n = waiting(vd, x->slug, &breaking, sum, sizeof(sum), regions);
 	if (n > 0 && !t->open)
-		rc = review_trigger(x, s, breaking, regions, sum);
+		rc = review_trigger(x, s, vd, breaking, regions, sum, sizeof(sum));
 	else if (n == 0 && t->open)
 		rc = review_resolve(x, s, vd);
 	else

@@ -94,6 +94,8 @@ struct state {
 	char tch[TOOL_HASH_MAX];
 	char tnoted[TOOLS_NOTED][TOOL_HASH_MAX];
 	char cloak[TOOL_HASH_MAX]; /* the client's list a tools-cloaking note told of (cloak.c) */
+	double fat;                /* the findings.added told of, by its at (findings.c); 0: none */
+	int fsaid;                 /* the alerts of this verdict that said it (not kept) */
 };
 
 /* What one verdict says to one track. */
@@ -128,6 +130,8 @@ struct verdict {
 	const cJSON *review;        /* review: each kind's review state (an object), or NULL */
 	int divergence;             /* the verdict is a divergence */
 	const cJSON *cloak;         /* cloaking (an object, cloak.c), or NULL */
+	const cJSON *fadded;        /* findings.added (an object, findings.c), or NULL */
+	const cJSON *fregions;      /* findings.regions, checked, or NULL */
 };
 
 struct ctx {
@@ -367,5 +371,21 @@ void tools_parse(struct state *s, const char *v);
 void tools_format(const struct state *s, char *buf, size_t len);
 /* "a", "a and b", "a, b and c" of the strings of arr not in skip. */
 void regions_join(char *buf, size_t len, const cJSON *arr, const cJSON *skip);
+/* 1 when a is an array of at most ALERT_REGIONS_MAX region names (classify.c). */
+int regions_ok(const cJSON *a);
+
+/*
+ * findings.c: a change that adds a finding said by the alert about it.
+ * findings_say appends its words to sum once a verdict for each of as
+ * (FINDINGS_NOTE, FINDINGS_REVIEW) and sets e's findings (*rec, owned):
+ * 0 when there is nothing to say, 1 for low rules, 2 for medium or high.
+ * findings_step, after the other steps, tells it when none did.
+ */
+#define FINDINGS_NOTE 1
+#define FINDINGS_REVIEW 2
+void findings_read(const cJSON *rec, struct verdict *vd);
+int findings_say(struct state *s, const struct verdict *vd, int as, char *sum, size_t len,
+    struct alert_ev *e, cJSON **rec);
+int findings_step(struct ctx *x, struct state *s, const struct verdict *vd);
 
 #endif

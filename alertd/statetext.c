@@ -350,6 +350,8 @@ state_parse(struct state *s, const redisReply *r)
 		else if (strcmp(f, "cloakx") == 0) {
 			if (strcmp(v, "-") != 0 && strlen(v) < sizeof(s->cloak))
 				snprintf(s->cloak, sizeof(s->cloak), "%s", v);
+		} else if (strcmp(f, "fndx") == 0) {
+			s->fat = strtod(v, NULL);
 		} else if (strcmp(f, "toolsx") == 0) {
 			if (strcmp(v, TOOLSX_EMPTY) != 0)
 				tools_parse(s, v);
@@ -487,4 +489,5 @@ state_args(const struct state *s, struct args *a)
 	w = arg_text(a, "cloakx");
 	put_word(&w, s->cloak);
 	arg_same(a, "-");
+	arg_num(a, "fndx", s->fat);
 }

@@ -210,14 +210,20 @@ tools_note(struct ctx *x, struct state *s, const struct verdict *vd, const cJSON
 	struct alert_ev ev = {"note", "P3", x->slug, TOOLS_NOTE, x->window, NULL, regions, NULL, -1,
 	    NULL, NULL, 0, NULL};
 	char sum[1024];
+	cJSON *frec;
 	int rc;
 
 	summary_of(sum, sizeof(sum), vd, e, regions);
 	ev.summary = sum;
 	ev.tool_hash = hash_of(e, "to");
 	ev.change_class = tool_class(cJSON_GetObjectItemCaseSensitive(e, "change"));
+	/* A change that adds a finding says so; a high or medium one is P2 (findings.c). */
+	if (findings_say(s, vd, FINDINGS_NOTE, sum, sizeof(sum), &ev, &frec) == 2)
+		ev.severity = "P2";
 	note_add(s, hash_of(e, "to"));
-	rc = emit_to(x, NULL, &ev, alert_routes_for(x->c, "P3", mcp_now()) & ~pd_routes(x->c));
+	rc = emit_to(
+	    x, NULL, &ev, alert_routes_for(x->c, ev.severity, mcp_now()) & ~pd_routes(x->c));
+	cJSON_Delete(frec);
 	cJSON_Delete(regions);
 	return rc;
 }

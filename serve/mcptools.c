@@ -65,13 +65,17 @@ static const struct tool {
             "\"required\":[\"posts\",\"maintenance\",\"open\",\"recent\"]}",
             incidents},
         {"tool_changes", "What changed in a server's tools",
-            "A server's tool lists per region (their hashes), the regions that disagree and what "
-            "their lists lack, and the history of changes, newest first, each with its summary.",
+            "A server's tool lists per region (their hashes), their review (approved, unreviewed "
+            "since when, rejected, pinned at first sight), the findings of the rules read in their "
+            "text, the regions that disagree and what their lists lack, and the history of "
+            "changes, newest first, each with its summary.",
             "{\"type\":\"object\",\"properties\":{\"slug\":" SLUG_SCHEMA
             "\"the server\"}},\"required\":[\"slug\"],\"additionalProperties\":false}",
             "{\"type\":\"object\",\"properties\":{\"slug\":{\"type\":\"string\"},\"regions\":{"
-            "\"type\":\"array\"},\"divergence\":{\"type\":\"array\"},\"history\":{\"type\":"
-            "\"array\"}},\"required\":[\"slug\",\"regions\",\"divergence\",\"history\"]}",
+            "\"type\":\"array\"},\"review\":{\"type\":\"object\"},\"findings\":" NULLABLE(
+                "object") ",\"divergence\":{\"type\":\"array\"},\"history\":{\"type\":"
+                          "\"array\"}},\"required\":[\"slug\",\"regions\",\"review\",\"findings\","
+                          "\"divergence\",\"history\"]}",
             tool_changes},
         {"monthly_report", "A month's report",
             "One server's report of a month (default the month before this one): uptime, minutes "

@@ -17,6 +17,7 @@
 #include "mcp.h"
 #include "serve.h"
 #include "text.h"
+#include "toolset.h"
 
 #define TCH_NAME 64        /* bytes of a name said */
 #define TCH_ENTRY_MAX 8192 /* bytes of a history member read; a longer one is not shown */
@@ -386,6 +387,204 @@ tch_review(const cJSON *rec)
 	return out;
 }
 
+/* The ids of a that are rules of mcp-rules(7), each once, as {id, severity, what} (owned). */
+static cJSON *
+tch_rules(const cJSON *a)
+{
+	const struct mcp_rule_info *ri;
+	cJSON *out = cJSON_CreateArray(), *o;
+	const cJSON *e;
+
+	cJSON_ArrayForEach(e, a)
+	{
+		ri = mcp_scan_rule(cJSON_GetStringValue(e));
+		if (out == NULL || ri == NULL || cJSON_GetArraySize(out) >= (int)mcp_scan_nrules ||
+		    (o = cJSON_CreateObject()) == NULL)
+			continue;
+		cJSON_AddStringToObject(o, "id", ri->id);
+		cJSON_AddStringToObject(o, "severity", mcp_sev_name(ri->sev));
+		cJSON_AddStringToObject(o, "what", ri->what);
+		cJSON_AddItemToArray(out, o);
+	}
+	return out;
+}
+
+/*
+ * The verdict's findings (mcp-rules(7); issue 54), its values checked:
+ * count, worst, rules (each with its severity and line), regions, and
+ * added (a change that adds a finding: at, rules, class review, security)
+ * or null.  Owned; NULL when the verdict says none.
+ */
+static cJSON *
+tch_findings(const cJSON *rec)
+{
+	static const char *const worsts[] = {"none", "low", "medium", "high"};
+	const cJSON *f = cJSON_GetObjectItemCaseSensitive(rec, "findings");
+	const cJSON *a = cJSON_GetObjectItemCaseSensitive(f, "added");
+	const cJSON *count = cJSON_GetObjectItemCaseSensitive(f, "count");
+	const char *w = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(f, "worst"));
+	cJSON *out, *o;
+	size_t j;
+
+	for (j = 0; w != NULL && j < 4 && strcmp(w, worsts[j]) != 0; j++)
+		;
+	if (!cJSON_IsObject(f) || !cJSON_IsNumber(count) || !(count->valuedouble >= 0) ||
+	    count->valuedouble > 1e9 || w == NULL || j == 4 || (out = cJSON_CreateObject()) == NULL)
+		return NULL;
+	cJSON_AddNumberToObject(out, "count", floor(count->valuedouble));
+	cJSON_AddStringToObject(out, "worst", worsts[j]);
+	cJSON_AddItemToObject(
+	    out, "rules", tch_rules(cJSON_GetObjectItemCaseSensitive(f, "rules")));
+	cJSON_AddItemToObject(
+	    out, "regions", tch_regions(cJSON_GetObjectItemCaseSensitive(f, "regions")));
+	if (!cJSON_IsObject(a) || tch_time(a, "at") < 0 ||
+	    (o = cJSON_AddObjectToObject(out, "added")) == NULL) {
+		cJSON_AddNullToObject(out, "added");
+		return out;
+	}
+	cJSON_AddNumberToObject(o, "at", tch_time(a, "at"));
+	cJSON_AddItemToObject(o, "rules", tch_rules(cJSON_GetObjectItemCaseSensitive(a, "rules")));
+	cJSON_AddStringToObject(o, "class", "review");
+	cJSON_AddBoolToObject(o, "security", 1);
+	return out;
+}
+
+#define TCH_EXCERPT 160 /* bytes of an excerpt shown, before its escapes */
+#define TCH_FIRST 3     /* findings shown in full */
+
+/*
+ * s made visible into buf: each character a reader would not see (a tag
+ * character, a bidirectional control, a zero-width one: lib/text.h)
+ * written as its escape, "\u{E0049}", a byte of no character as "\xNN",
+ * so that an excerpt shows what hides in it and hides nothing; at most
+ * TCH_EXCERPT bytes of s, an ellipsis after a cut.  buf holds 16 times
+ * that.
+ */
+static void
+tch_visible(char *buf, size_t len, const char *s)
+{
+	size_t u = 0, n, seen = 0;
+	unsigned long cp;
+	int bad;
+
+	for (buf[0] = '\0'; s != NULL && *s != '\0' && u + 16 < len; s += n, seen += n) {
+		n = mcp_text_char(s, &bad);
+		if (seen + n > TCH_EXCERPT) {
+			snprintf(buf + u, len - u, "\xe2\x80\xa6");
+			return;
+		}
+		if (!bad)
+			memcpy(buf + u, s, n), u += n;
+		else if (mcp_utf8_decode(s, n, &cp) == n)
+			u += (size_t)snprintf(buf + u, len - u, "\\u{%04lX}", cp);
+		else
+			u += (size_t)snprintf(buf + u, len - u, "\\x%02X", (unsigned char)*s);
+		buf[u] = '\0';
+	}
+}
+
+/*
+ * The findings the verdict names in full, when it does (the probe's
+ * result's first: rule, severity, the item, pointer, excerpt), each as a
+ * line: the rule, where, and the excerpt made visible.
+ */
+static int
+tch_first_html(struct mcp_buf *b, const cJSON *first)
+{
+	static const char *const lists[] = {"tool", "resource", "prompt", "server"};
+	char item[TCH_NAME + 8], ptr[TCH_NAME + 8], ex[TCH_EXCERPT * 16];
+	const struct mcp_rule_info *ri;
+	const cJSON *f;
+	const char *l;
+	int rc = 0, n = 0;
+	size_t i;
+
+	cJSON_ArrayForEach(f, first)
+	{
+		ri = mcp_scan_rule(cJSON_GetStringValue(cJSON_GetObjectItem(f, "rule")));
+		if (ri == NULL || n++ == TCH_FIRST)
+			continue;
+		for (i = 0, l = NULL; i < 4 && l == NULL; i++)
+			if (cJSON_IsString(cJSON_GetObjectItem(f, lists[i])))
+				l = lists[i];
+		tch_cut(
+		    item, sizeof(item), l != NULL ? cJSON_GetObjectItem(f, l)->valuestring : "");
+		tch_cut(ptr, sizeof(ptr), cJSON_GetStringValue(cJSON_GetObjectItem(f, "pointer")));
+		tch_visible(
+		    ex, sizeof(ex), cJSON_GetStringValue(cJSON_GetObjectItem(f, "excerpt")));
+		rc |= mcp_buf_addf(b, "<li class=\"finding\"><code>%s</code> in the %s <bdi>",
+		    ri->id, l != NULL ? l : "text");
+		rc |= serve_esc(b, item) | mcp_buf_adds(b, "</bdi> at <code>") | serve_esc(b, ptr) |
+		    mcp_buf_adds(b, "</code>: <q class=\"excerpt\"><bdi>") | serve_esc(b, ex) |
+		    mcp_buf_adds(b, "</bdi></q></li>");
+	}
+	return rc;
+}
+
+/* The rules of a as a list: each id, its severity and what it matches. */
+static int
+tch_rules_html(struct mcp_buf *b, const cJSON *a)
+{
+	const cJSON *r;
+	int rc = mcp_buf_adds(b, "<ul class=\"items\">");
+
+	cJSON_ArrayForEach(r, a)
+	{
+		rc |= mcp_buf_addf(b, "<li><code>%s</code> <span class=\"sev %s\">%s</span>: ",
+		          cJSON_GetStringValue(cJSON_GetObjectItem(r, "id")),
+		          cJSON_GetStringValue(cJSON_GetObjectItem(r, "severity")),
+		          cJSON_GetStringValue(cJSON_GetObjectItem(r, "severity"))) |
+		    serve_esc(b, cJSON_GetStringValue(cJSON_GetObjectItem(r, "what"))) |
+		    mcp_buf_adds(b, "</li>");
+	}
+	return rc | mcp_buf_adds(b, "</ul>");
+}
+
+/*
+ * What the rules found in the server's text, where the review shows:
+ * "Findings: 2, the worst high, in R", each rule in a line, and a change
+ * that added some said as review with security.  Nothing when none.
+ */
+static int
+tch_findings_html(struct mcp_buf *b, const cJSON *rec)
+{
+	cJSON *f = tch_findings(rec);
+	const cJSON *a = cJSON_GetObjectItem(f, "added"), *first;
+	char t[64];
+	int rc = 0;
+
+	if (f != NULL && cJSON_GetNumberValue(cJSON_GetObjectItem(f, "count")) > 0) {
+		rc |= mcp_buf_addf(b,
+		    "<div class=\"banner findings\" role=\"note\"><p>Findings in the text "
+		    "served: %.0f, the worst <span class=\"sev %s\">%s</span>, in ",
+		    cJSON_GetNumberValue(cJSON_GetObjectItem(f, "count")),
+		    cJSON_GetStringValue(cJSON_GetObjectItem(f, "worst")),
+		    cJSON_GetStringValue(cJSON_GetObjectItem(f, "worst")));
+		rc |= tch_regions_html(b, cJSON_GetObjectItem(f, "regions")) |
+		    mcp_buf_adds(b, " (the rules of mcp-rules(7)):</p>") |
+		    tch_rules_html(b, cJSON_GetObjectItem(f, "rules"));
+		/* Where, and what the text says, when the verdict carries them. */
+		first = cJSON_GetObjectItemCaseSensitive(
+		    cJSON_GetObjectItemCaseSensitive(rec, "findings"), "first");
+		if (cJSON_GetArraySize(first) > 0)
+			rc |= mcp_buf_adds(b, "<ul class=\"items\">") | tch_first_html(b, first) |
+			    mcp_buf_adds(b, "</ul>");
+		if (cJSON_IsObject(a)) {
+			serve_when(
+			    cJSON_GetNumberValue(cJSON_GetObjectItem(a, "at")), t, sizeof(t));
+			rc |= mcp_buf_addf(b,
+			          "<p class=\"added\">Added by a change, %s: <span class=\"cls "
+			          "review\">review</span> <span class=\"cls security\">security"
+			          "</span></p>",
+			          t) |
+			    tch_rules_html(b, cJSON_GetObjectItem(a, "rules"));
+		}
+		rc |= mcp_buf_adds(b, "</div>\n");
+	}
+	cJSON_Delete(f);
+	return rc;
+}
+
 /* The review of each kind in a line: "Tools: unreviewed since ... in R (review)." */
 static int
 tch_review_html(struct mcp_buf *b, const cJSON *rec)
@@ -436,7 +635,7 @@ serve_tools_html(struct mcp_buf *b, const cJSON *hist, const cJSON *rec)
 	int rc, n = 0;
 
 	rc = mcp_buf_adds(b, "<h2>Tool changes</h2>\n") | tch_review_html(b, rec) |
-	    tch_divergence_html(b, rec);
+	    tch_findings_html(b, rec) | tch_divergence_html(b, rec);
 	if (cJSON_GetArraySize(hist) == 0)
 		return rc |
 		    mcp_buf_adds(b, "<p>No change of the tool list in the last 31 days.</p>\n");
@@ -594,6 +793,10 @@ tch_tools_json(struct mcp_buf *b, const char *slug, const struct summary *s, con
 	}
 	rv = tch_review(s->rec);
 	rc |= mcp_buf_adds(b, "],\"review\":") | (rv != NULL ? tch_json_of(b, rv) : -1);
+	cJSON_Delete(rv);
+	rv = tch_findings(s->rec);
+	rc |= mcp_buf_adds(b, ",\"findings\":") |
+	    (rv != NULL ? tch_json_of(b, rv) : mcp_buf_adds(b, "null"));
 	cJSON_Delete(rv);
 	rc |= mcp_buf_adds(b, ",\"divergence\":") | tch_divergence_json(b, s->rec) |
 	    mcp_buf_adds(b, ",\"history\":[");

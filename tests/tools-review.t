@@ -15,6 +15,12 @@
 #            breaking); alice approves it after 14:09.
 #   files    resources only, never approved: pinned at first sight;
 #            14:02 a resource removed (breaking), which pages.
+# v4's alerts description asks the model to read ~/.ssh/id_rsa: a change
+# that adds a finding (MCPU-P103, high), which the note and the incident
+# of 14:02 say, as P2, once.  At 14:07 the page in headless Chromium
+# (tests/browser/review.mjs: screenshots in $MCP_BIN/screenshots-tools/)
+# and tool_changes through /mcp with the official SDK client, which
+# validates its structuredContent against the tool's outputSchema.
 # Copyright (c) 2026 The mcp-uptime authors. ISC licence: see LICENSE.
 # shellcheck source=tests/lib.sh
 source "$(dirname "$0")/lib.sh"
@@ -49,6 +55,12 @@ printf 'weather %s/d/weather/mcp\nfiles %s/d/files/mcp\n' "$TS" "$TS" >"$TMP/tar
 SERVE_NOW=$(($(w 7) + 100)) SERVE_NOW_FAR=$(($(w 10) + 100))
 start_nginx_cgi || skip_all "nginx and mcp-serve did not start"
 P=$NGINX_CGI
+CHROMIUM=
+for c in /usr/lib/chromium/chromium /usr/bin/chromium; do
+	[ -x "$c" ] && CHROMIUM=$c && break
+done
+SHOTS=$BIN/screenshots-tools
+mkdir -p "$SHOTS"
 
 # state K: what each region is served in window K.
 state() {
@@ -125,6 +137,15 @@ for k in 0 1 2 3 4 5 6 7 8 9 10; do
 	7)
 		curl -s -o "$TMP/page.7" "$P/status/weather"
 		curl -s -o "$TMP/api.7" "$P/api/status/weather/tools"
+		seen=$SECONDS
+		if [ -n "$CHROMIUM" ] && [ -d "$TOP/tests/node_modules/puppeteer-core" ]; then
+			(cd "$TOP/tests" && BASE=$P SLUG=weather RULE=MCPU-P103 SHOTS=$SHOTS CHROMIUM=$CHROMIUM \
+			    node browser/review.mjs >"$TMP/browser.7" 2>"$TMP/browser.err"; echo "exit $?" >>"$TMP/browser.7")
+		fi
+		node "$TOP/tests/tools/mcp-reader.mjs" "$P/mcp" v2-modern '[["tool_changes",{"slug":"weather"}]]' \
+		    >"$TMP/mcp.7" 2>"$TMP/mcp.err"
+		echo "$?" >"$TMP/mcp.rc"
+		echo $((SECONDS - seen)) >"$TMP/seen.s"
 		answer 7 weather --reject --by bob --json >"$TMP/reject.7" 2>"$TMP/reject.7.err"
 		;;
 	9) answer 9 weather --approve --by alice >/dev/null 2>&1 ;;
@@ -182,8 +203,24 @@ is "$(v files 3 '.review.resources | [.state, .changes[0].class]')" '["changed",
 
 # ------------------------------------------------------------ the incidents
 is "$(ak weather 1)" "" "14:01: nothing to tell while the lists are approved"
-is "$(ak weather 2)" '["note","P3","tools-note"] ["trigger","P3","tools-unreviewed"] ' \
-    "14:02: an unreviewed review-class change is an incident of its own (P3), beside the note"
+is "$(ak weather 2)" '["note","P2","tools-note"] ["trigger","P2","tools-unreviewed"] ' \
+    "14:02: an unreviewed review-class change is an incident of its own, beside the note; P2, as it adds a high finding"
+is "$(v weather 2 '.findings.added | [.rules, .class, .security]')" '[["MCPU-P103"],"review",true]' \
+    "the verdict of 14:02: the change added MCPU-P103, review with security"
+is "$(ak weather 2 '[.kind, .security, .findings.rules, .findings.worst, .findings.at]')" \
+    "[\"tools-note\",true,[\"MCPU-P103\"],\"high\",$(v weather 2 '.findings.added.at')] [\"tools-unreviewed\",true,[\"MCPU-P103\"],\"high\",$(v weather 2 '.findings.added.at')] " \
+    "the note and the incident: security, the rules added, the worst, when"
+for k in note unreviewed; do
+	like "$(jq -r --arg k "tools-$k" 'select(.kind == $k) | .summary' "$TMP/a.2")" \
+	    '; security: adds MCPU-P103 \(high, local files of credentials and keys named\) in (London \()?eu-west-2' \
+	    "tools-$k's summary says it: the rule, its severity and line, where"
+done
+is "$(jq -rs '[.[] | select(.security)] | length' "$TMP"/a.*)" 2 \
+    "said once: no record of a later window has security (the added set is told by its at)"
+is "$(hook weather | jq -c 'select(.security) | [.kind, .findings.rules[0]]' | tr '\n' ' ')" \
+    '["tools-note","MCPU-P103"] ["tools-unreviewed","MCPU-P103"] ' "the webhook heard both, with the findings"
+is "$(pd "weather:tools-unreviewed:$(w 2)"):$(pd "$(jq -r 'select(.kind == "tools-note") | .dedup_key' "$TMP/a.2")")" \
+    "trigger acknowledge resolve :" "PagerDuty: the incident, P2, pages (acknowledged, resolved); the note does not (it never resolves)"
 key=$(jq -r 'select(.kind == "tools-unreviewed") | .dedup_key' "$TMP/a.2")
 is "$key" "weather:tools-unreviewed:$(w 2)" "its dedup_key"
 like "$(jq -r 'select(.kind == "tools-unreviewed") | .summary' "$TMP/a.2")" \
@@ -191,7 +228,7 @@ like "$(jq -r 'select(.kind == "tools-unreviewed") | .summary' "$TMP/a.2")" \
 is "$(ak weather 3)" "" "14:03: it stays open: no new trigger, no resolve"
 is "$(tail -1 "$TMP/ack.3")" "exit 0" "mcp-alert ack weather tools-unreviewed: exit 0"
 is "$(cat "$TMP/acked.3")" "$(($(w 3) + 98))" "the incident is acknowledged in the state, when"
-is "$(ak weather 5)" '["reminder","P3","tools-unreviewed"] ' "14:05: a reminder (reminder_every 3m)"
+is "$(ak weather 5)" '["reminder","P2","tools-unreviewed"] ' "14:05: a reminder (reminder_every 3m)"
 like "$(ak weather 6 '[.event, .kind, .summary]')" 'resolve","tools-unreviewed",".*answered: tools approved by carol' \
     "14:06: answered, it resolves, naming who"
 is "$(ak weather 7 'select(.kind == "tools-unreviewed") | [.event, .severity, .regions]')" \
@@ -225,6 +262,32 @@ ok "$(grep -Fq '<p class="review approved">Tools: approved by alice, ' "$TMP/pag
 curl -s -H 'X-Test-Env: far' -o "$TMP/api.files" "$P/api/status/files/tools"
 is "$(jq -c '.review | [keys, .resources.state, .resources.class]' "$TMP/api.files" 2>/dev/null)" '[["resources"],"changed","breaking"]' \
     "/api/status/files/tools: changed since first sight"
+# ------------------------------------------------------------ findings where people see them
+is "$(jq -c '.findings | [.count, .worst, [.rules[] | [.id, .severity]], .added.rules[0].id, .added.class, .added.security]' "$TMP/api.7" 2>/dev/null)" \
+    '[1,"high",[["MCPU-P103","high"]],"MCPU-P103","review",true]' \
+    "/api/status/weather/tools at 14:07: the findings, each rule with its severity, the change that added one"
+if [ -f "$TMP/browser.7" ]; then
+	while IFS=$'\t' read -r st name detail; do
+		case $st in
+		ok) ok 0 "chromium: $name" ;;
+		'not ok')
+			ok 1 "chromium: $name"
+			diag "$detail"
+			;;
+		esac
+	done <"$TMP/browser.7"
+	is "$(tail -1 "$TMP/browser.7")" "exit 0" "browser/review.mjs ran to its end"
+	[ "$(tail -1 "$TMP/browser.7")" = "exit 0" ] || diag "$(tail -5 "$TMP/browser.err")"
+	diag "screenshots in $SHOTS/review-finding*.png; the browser and the SDK client: $(cat "$TMP/seen.s") s"
+else
+	diag "no chromium or puppeteer-core: the browser checks are skipped"
+fi
+is "$(cat "$TMP/mcp.rc")" 0 "the SDK client lists and calls tool_changes (its structuredContent validated against outputSchema)"
+[ "$(cat "$TMP/mcp.rc")" = 0 ] || diag "$(tail -3 "$TMP/mcp.err")"
+is "$(jq -c '.tools[] | select(.name == "tool_changes") | .outputSchema | [(.properties | has("review"), has("findings")), (.required | index("review") != null)]' "$TMP/mcp.7" 2>/dev/null)" \
+    '[true,true,true]' "tool_changes' outputSchema names review and findings, and requires review"
+is "$(jq -c '.calls["tool_changes {\"slug\":\"weather\"}"] | [.review.tools.state, .findings.added.rules[0].id]' "$TMP/mcp.7" 2>/dev/null)" \
+    '["unreviewed","MCPU-P103"]' "its structuredContent carries the review and the findings"
 unlike "$(cat "$TMP/probe.err" "$TMP/push.err" "$TMP/verdict.err" "$TMP/alert.err" "$NGINX_CGI_LOG")" \
     'AddressSanitizer|LeakSanitizer|runtime error' "no sanitizer report from the pipeline or mcp-serve"
 done_testing

@@ -340,8 +340,10 @@ like "$(ak weather 51 52 'select(.event == "note") | .summary' | tr '\n' ' ')" '
     "they are noted (P3): the description of alerts, destructiveHint of delete_file"
 notes=$(ak weather 51 52 'select(.event == "note") | .dedup_key' | jq -r .)
 is "$(for n in $notes; do pd "$n"; done)" "" "a note never reaches PagerDuty"
-is "$(for n in $notes; do hook weather | jq -r --arg k "$n" 'select(.dedup_key == $k) | .severity'; done | tr '\n' ' ')" "P3 P3 " \
-    "the webhook gets the notes"
+is "$(for n in $notes; do hook weather | jq -r --arg k "$n" 'select(.dedup_key == $k) | .severity'; done | tr '\n' ' ')" "P2 P3 " \
+    "the webhook gets the notes: 14:51's P2, as v4's description adds a high finding (MCPU-P103), 14:52's P3"
+like "$(ak weather 51 51 'select(.event == "note") | .summary')" '; security: adds MCPU-P103 \(high, ' \
+    "14:51's note says the finding it adds"
 is "$(ak wrong 0 53 'select(.event == "trigger") | [.severity, .step]')" '["P1","call"]' "wrong: paged (P1), at call"
 like "$(ak wrong 0 53 'select(.event == "trigger") | .summary')" 'call failing in 2 regions' "saying where it fails"
 

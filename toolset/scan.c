@@ -23,14 +23,6 @@
 #define SUMMARY_FIRST_MAX 8 /* findings a summary names, at the most */
 
 static const char *const list_names[] = {"tool", "resource", "prompt"};
-static const char *const sev_names[] = {"high", "medium", "low"};
-
-const char *
-mcp_sev_name(enum mcp_sev v)
-{
-	return v < MCP_SEV_N ? sev_names[v] : "none";
-}
-
 /* s into dst (size bytes), cut before a character that does not fit whole. */
 static void
 cut(char *dst, size_t size, const char *s)

@@ -22,24 +22,6 @@
 #include "json.h"
 #include "scanint.h"
 
-const struct mcp_rule_info mcp_scan_rules[] = {
-    {"MCPU-P001", MCP_SEV_HIGH, "Unicode tag characters (U+E0000 to U+E007F)"},
-    {"MCPU-P002", MCP_SEV_MEDIUM, "zero-width and other invisible characters"},
-    {"MCPU-P003", MCP_SEV_HIGH, "bidirectional controls"},
-    {"MCPU-P004", MCP_SEV_HIGH, "a run of 4 or more variation selectors"},
-    {"MCPU-P005", MCP_SEV_HIGH, "a name mixing Latin with look-alike letters of another script"},
-    {"MCPU-P006", MCP_SEV_LOW, "control characters"},
-    {"MCPU-P101", MCP_SEV_HIGH, "an instruction to ignore earlier instructions"},
-    {"MCPU-P102", MCP_SEV_HIGH, "an instruction to hide something from the user"},
-    {"MCPU-P103", MCP_SEV_HIGH, "local files of credentials and keys named"},
-    {"MCPU-P104", MCP_SEV_HIGH, "the conversation, or content, put into a request"},
-    {"MCPU-P105", MCP_SEV_HIGH, "data sent to an address or URL"},
-    {"MCPU-P106", MCP_SEV_MEDIUM, "an instruction to always prefer this tool"},
-    {"MCPU-P107", MCP_SEV_MEDIUM, "a claim of authority aimed at the model"},
-    {"MCPU-P108", MCP_SEV_LOW, "a description far longer than its peers'"},
-};
-const size_t mcp_scan_nrules = sizeof(mcp_scan_rules) / sizeof(mcp_scan_rules[0]);
-
 /* The rules on words, on the normal form. */
 static const struct {
 	int rule;

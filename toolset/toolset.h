@@ -199,6 +199,8 @@ struct mcp_rule_info {
 };
 extern const struct mcp_rule_info mcp_scan_rules[];
 extern const size_t mcp_scan_nrules;
+/* The rule of id ("MCPU-P001") in the table, or NULL. */
+const struct mcp_rule_info *mcp_scan_rule(const char *id);
 
 /* ---- lock.c: the lockfile (mcp-aggregate(1) "tools --lock", "--check") ---- */
 

@@ -7,27 +7,11 @@
 // EVIL (env), whose tool names are hostile, shows them as text.  Screenshots
 // in SHOTS/tools-*.png.  Prints one line per check: "ok|not ok<TAB>name<TAB>detail".
 // Copyright (c) 2026 The mcp-uptime authors. ISC licence: see LICENSE.
-import puppeteer from 'puppeteer-core';
+import { launch, open as openPage, say } from './lib.mjs';
 
 const E = process.env;
-const say = (ok, name, detail = '') => console.log(`${ok ? 'ok' : 'not ok'}\t${name}\t${detail}`);
-
-const browser = await puppeteer.launch({
-	executablePath: E.CHROMIUM || '/usr/lib/chromium/chromium',
-	args: ['--no-sandbox', '--disable-gpu', '--font-render-hinting=none'],
-	protocolTimeout: 60000,
-});
-const open = async (slug, width, dark, errors) => {
-	const p = await browser.newPage();
-	await p.setViewport({ width, height: 900 });
-	await p.emulateMediaFeatures([{ name: 'prefers-color-scheme', value: dark ? 'dark' : 'light' }]);
-	p.on('pageerror', (e) => errors.push(String(e)));
-	p.on('console', (m) => m.type() === 'error' && !/\/favicon\.ico$/.test(m.location()?.url || '') &&
-		errors.push(`${m.text()} (${m.location()?.url})`));
-	p.on('dialog', (d) => { errors.push(`dialog: ${d.message()}`); d.dismiss().catch(() => {}); });
-	const resp = await p.goto(`${E.BASE}/status/${slug}`, { waitUntil: 'load' });
-	return [p, resp];
-};
+const browser = await launch();
+const open = (slug, width, dark, errors) => openPage(browser, `${E.BASE}/status/${slug}`, width, dark, errors);
 for (const [width, dark] of [[1280, false], [360, false], [1280, true]]) {
 	const name = `${width} px${dark ? ', dark' : ''}`;
 	const errors = [];

@@ -415,6 +415,40 @@ test_esc_xml(void)
 	mcp_buf_free(&b);
 }
 
+/* A finding's excerpt on the page: every hidden character a visible escape, never raw. */
+static void
+test_findings_html(void)
+{
+	/* "Adds." then "Ig" in tag characters, an RLO, markup; the tool's name with an RLO. */
+	static const char rec_json[] =
+	    "{\"findings\":{\"count\":1,\"worst\":\"high\",\"rules\":[\"MCPU-P001\"],"
+	    "\"regions\":[\"eu-west-2\"],\"added\":null,\"first\":[{\"rule\":\"MCPU-P001\","
+	    "\"severity\":\"high\",\"tool\":\"add\\u202e\",\"pointer\":\"/description\","
+	    "\"excerpt\":\"Adds.\\udb40\\udc49\\udb40\\udc67 \\u202eevil <b>\"}]}}";
+	cJSON *rec = cJSON_Parse(rec_json), *hist = cJSON_CreateArray();
+	struct mcp_buf b = {0};
+	int rc;
+
+	rc = serve_tools_html(&b, hist, rec);
+	ok(rc == 0 && b.p != NULL &&
+	        strstr(b.p,
+	            "MCPU-P001</code> <span class=\"sev high\">high</span>: Unicode tag "
+	            "characters") != NULL,
+	    "the page names the rule, its severity and its line");
+	ok(b.p != NULL && strstr(b.p, "Adds.\\u{E0049}\\u{E0067} \\u{202E}evil &lt;b&gt;") != NULL,
+	    "the excerpt: its tag characters and its RLO as visible escapes, its markup escaped");
+	ok(b.p != NULL && strstr(b.p, "\xf3\xa0\x81\x89") == NULL &&
+	        strstr(b.p, "\xe2\x80\xae") == NULL,
+	    "no tag character and no RLO reaches the HTML raw");
+	ok(b.p != NULL &&
+	        strstr(b.p,
+	            "in the tool <bdi>add\xef\xbf\xbd</bdi> at <code>/description</code>") != NULL,
+	    "where: the tool (its RLO made U+FFFD, as a name is) and the JSON pointer");
+	mcp_buf_free(&b);
+	cJSON_Delete(rec);
+	cJSON_Delete(hist);
+}
+
 int
 main(void)
 {
@@ -429,5 +463,6 @@ main(void)
 	test_iso();
 	test_post_text();
 	test_esc_xml();
+	test_findings_html();
 	return done_testing();
 }

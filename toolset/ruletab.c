@@ -1,0 +1,48 @@
+/*
+ * ruletab.c - the rules of mcp-rules(7) by id: each one's severity and a
+ * line saying what it matches.  Apart from the rules themselves
+ * (scanrules.c) so that mcp-serve, which names the rules a verdict found,
+ * links this table alone.
+ */
+/* Copyright (c) 2026 The mcp-uptime authors. ISC licence: see LICENSE. */
+#include <stddef.h>
+#include <string.h>
+
+#include "toolset.h"
+
+static const char *const sev_names[] = {"high", "medium", "low"};
+
+const char *
+mcp_sev_name(enum mcp_sev v)
+{
+	return v < MCP_SEV_N ? sev_names[v] : "none";
+}
+
+const struct mcp_rule_info mcp_scan_rules[] = {
+    {"MCPU-P001", MCP_SEV_HIGH, "Unicode tag characters (U+E0000 to U+E007F)"},
+    {"MCPU-P002", MCP_SEV_MEDIUM, "zero-width and other invisible characters"},
+    {"MCPU-P003", MCP_SEV_HIGH, "bidirectional controls"},
+    {"MCPU-P004", MCP_SEV_HIGH, "a run of 4 or more variation selectors"},
+    {"MCPU-P005", MCP_SEV_HIGH, "a name mixing Latin with look-alike letters of another script"},
+    {"MCPU-P006", MCP_SEV_LOW, "control characters"},
+    {"MCPU-P101", MCP_SEV_HIGH, "an instruction to ignore earlier instructions"},
+    {"MCPU-P102", MCP_SEV_HIGH, "an instruction to hide something from the user"},
+    {"MCPU-P103", MCP_SEV_HIGH, "local files of credentials and keys named"},
+    {"MCPU-P104", MCP_SEV_HIGH, "the conversation, or content, put into a request"},
+    {"MCPU-P105", MCP_SEV_HIGH, "data sent to an address or URL"},
+    {"MCPU-P106", MCP_SEV_MEDIUM, "an instruction to always prefer this tool"},
+    {"MCPU-P107", MCP_SEV_MEDIUM, "a claim of authority aimed at the model"},
+    {"MCPU-P108", MCP_SEV_LOW, "a description far longer than its peers'"},
+};
+const size_t mcp_scan_nrules = sizeof(mcp_scan_rules) / sizeof(mcp_scan_rules[0]);
+
+const struct mcp_rule_info *
+mcp_scan_rule(const char *id)
+{
+	size_t i;
+
+	for (i = 0; id != NULL && i < mcp_scan_nrules; i++)
+		if (strcmp(mcp_scan_rules[i].id, id) == 0)
+			return &mcp_scan_rules[i];
+	return NULL;
+}
