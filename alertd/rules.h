@@ -165,7 +165,7 @@ _Static_assert(ALERT_HISTORY_LAST == ALERT_HISTORY - 1, "LTRIM keeps ALERT_HISTO
 #define PUB_CMDS 5 /* its own four, and the notice of its subscribers */
 struct pub {
 	char key[2][MCP_SLUG_MAX + 32];
-	char field[16];
+	char field[32]; /* a track's kind: "tools-unreviewed" is 16 bytes */
 	char ttl[24];
 	char *rec; /* owned: the alert record, one line */
 	int resolve;

@@ -171,6 +171,14 @@ pub_add(struct ctx *x, const struct alert_ev *e, const cJSON *rec, const char *t
 	    (strcmp(e->track, WD_SILENT) == 0 || strcmp(e->track, WD_BLIND) == 0 ||
 	        strcmp(e->track, WD_FAULT) == 0 || strcmp(e->track, WD_SHORT) == 0))
 		return;
+	/*
+	 * And a change no person has answered yet (tools-unreviewed): the
+	 * server works; what waits is the operator's review, which the public
+	 * page must not show as an incident of the server, nor tell its
+	 * subscribers that the probes see it failing.
+	 */
+	if (e->track != NULL && strcmp(e->track, REVIEW_KIND) == 0)
+		return;
 	/* The bytes of the record printed, without its newline. */
 	if (text != NULL) {
 		if (mcp_buf_adds(&line, text) == -1)

@@ -127,6 +127,9 @@ for k in 0 1 2 3 4 5 6 7 8 9 10; do
 		echo "exit $?" >>"$TMP/ack.3"
 		# The track's tenth field: when it was acknowledged (mcp-alert(1), Redis keys).
 		rc HGET "mcp:{weather}:alert" review | awk '{ printf "%d", $10 }' >"$TMP/acked.3"
+		# The review incident open, acknowledged: the public page's incidents.
+		rc HKEYS "mcp:{weather}:incident" | sort | tr '\n' ' ' >"$TMP/inc.3"
+		curl -s -o "$TMP/page.3" "$P/status/weather"
 		;;
 	5)
 		answer 5 weather --approve --region eu-west-2 --by carol --kind tools >"$TMP/approve.5" 2>&1
@@ -210,6 +213,10 @@ is "$(v weather 2 '.findings.added | [.rules, .class, .security]')" '[["MCPU-P10
 is "$(ak weather 2 '[.kind, .security, .findings.rules, .findings.worst, .findings.at]')" \
     "[\"tools-note\",true,[\"MCPU-P103\"],\"high\",$(v weather 2 '.findings.added.at')] [\"tools-unreviewed\",true,[\"MCPU-P103\"],\"high\",$(v weather 2 '.findings.added.at')] " \
     "the note and the incident: security, the rules added, the worst, when"
+is "$(tr ' ' '\n' <"$TMP/inc.3" | grep -c tools-unrev)" 0 \
+    "14:03: the review incident open is the operator's: the public page's incidents (mcp:{weather}:incident: $(cat "$TMP/inc.3")) do not hold it"
+is "$(grep -c 'class="incident"' "$TMP/page.3")" "$(wc -w <"$TMP/inc.3")" \
+    "14:03: /status/weather shows no incident card for the change waiting for review, only those of the server"
 for k in note unreviewed; do
 	like "$(jq -r --arg k "tools-$k" 'select(.kind == $k) | .summary' "$TMP/a.2")" \
 	    '; security: adds MCPU-P103 \(high, local files of credentials and keys named\) in (London \()?eu-west-2' \
