@@ -367,14 +367,22 @@ instructs(const char *t, size_t a, size_t b)
 
 #define NAMED_ONCE 8 /* names a string is said to name, each once */
 
-/* One string of a tool: the other slugs' tools it names. */
+/*
+ * One string of a tool: the other slugs' tools it names, each once, at
+ * its first mention, F003 when any sentence naming it instructs.
+ */
 static void
 read_text(struct fleet *f, const char *tool, const char *ptr, const char *t)
 {
-	const char *said[NAMED_ONCE];
+	struct {
+		const struct entry *e;
+		size_t at;
+		int rule;
+	} said[NAMED_ONCE];
 	char name[MCP_CH_NAME_MAX + 1];
 	size_t i = 0, j, n, nsaid = 0, k;
 	const struct entry *e;
+	int rule;
 
 	while (t[i] != '\0') {
 		if (!name_byte((unsigned char)t[i])) {
@@ -389,19 +397,21 @@ read_text(struct fleet *f, const char *tool, const char *ptr, const char *t)
 		if (distinctive(t + i, n) && n < sizeof(name)) {
 			memcpy(name, t + i, n);
 			name[n] = '\0';
-			e = lookup(f, name);
-			for (k = 0; k < nsaid && e != NULL; k++)
-				if (said[k] == e->name)
-					e = NULL;
-			if (e != NULL && !own(f, name)) {
-				finding(f, instructs(t, i, i + n) ? F003 : F002, tool, ptr, t, i,
-				    e->name, e);
-				if (nsaid < NAMED_ONCE)
-					said[nsaid++] = e->name;
+			if ((e = lookup(f, name)) != NULL && !own(f, name)) {
+				rule = instructs(t, i, i + n) ? F003 : F002;
+				for (k = 0; k < nsaid && said[k].e != e; k++)
+					;
+				if (k < nsaid && rule > said[k].rule)
+					said[k].rule = rule;
+				else if (k == nsaid && nsaid < NAMED_ONCE)
+					said[nsaid].e = e, said[nsaid].at = i,
+					said[nsaid++].rule = rule;
 			}
 		}
 		i = j;
 	}
+	for (k = 0; k < nsaid; k++)
+		finding(f, said[k].rule, tool, ptr, t, said[k].at, said[k].e->name, said[k].e);
 }
 
 /* Every string of v (not a member's name) with its JSON pointer. */
