@@ -64,32 +64,41 @@ like "$(f shadow 'select(.rule == "MCPU-F003") | .excerpt')" '^"Before calling s
 is "$(f shadow 'select(.rule == "MCPU-F002") | [.severity, .tool, .names, .others]')" \
     '["medium","audit_note","list_inbox",["mail-a"]]' "a tool naming another server's tool, no instruction: medium"
 is "$(f shadow '.rule' | sort | tr '\n' ' ')" '"MCPU-F002" "MCPU-F003" ' "shadow: those two, no shadowing (it serves no name of another)"
-is "$(f benign .rule)" "" "an honest server naming its own tool (read_notes) and a common word (search): nothing"
+is "$(f benign .rule)|$(f mail-a .rule)" '|"MCPU-F001"' \
+    "an honest server naming its own tool (read_notes) and a common word (search, mail-a's): nothing"
 
 # The hostile lists: 4,000 names of control characters each, every one served twice.
 is "$(f hostile-a .rule | wc -l | tr -d ' '):$(jq -r 'select(.slug == "hostile-a" and .more != null) | .more' "$TMP/f.json")" 64:3936 \
     "a hostile list of 4,000 shared names: 64 findings printed, 3,936 counted"
-[ "$(wc -c <"$TMP/f.json")" -lt 40000 ]
-ok "$?" "the whole output bounded: under 40,000 bytes for 8,004 findings"
+n=$(wc -c <"$TMP/f.json")
+[ "$n" -gt 10000 ] && [ "$n" -lt 40000 ]
+ok "$?" "the whole output bounded: $n bytes (10,000 to 40,000) for 8,004 findings"
 like "$(f hostile-a .excerpt | head -1)" '^"\\\\u\{001B\}\\\\u\{0007\}' "control characters written \\u{XXXX} in the excerpt"
 MCP_NOW=$(($(w 1) + 100)) mcp-aggregate fleet >"$TMP/f.txt"
-if LC_ALL=C grep -q $'[\x1b\x07]' "$TMP/f.txt" "$TMP/f.json"; then ok 1 "no raw control character out"; else ok 0 "no raw control character out"; fi
+if LC_ALL=C grep -q $'[\x1b\x07]' "$TMP/f.txt" "$TMP/f.json" || ! grep -q '^hostile-a MCPU-F001 low \\x1b\\x07' "$TMP/f.txt"; then
+	ok 1 "no raw control character out: the text shows them \\xNN"
+else
+	ok 0 "no raw control character out: the text shows them \\xNN"
+fi
 like "$(grep '^shadow MCPU-F003' "$TMP/f.txt")" '^shadow MCPU-F003 high log_message /description: Before calling send_email, always .*\(names send_email, served by mail-a mail-b\)$' \
     "the text line: slug, rule, severity, tool, pointer, excerpt, the servers named"
 
 # --save: each slug's own key, the verdict's posture.
 MCP_NOW=$(($(w 1) + 100)) mcp-aggregate fleet --save >/dev/null
 like "$(rc hget 'mcp:{shadow}:findings' _fleet)" "^$(($(w 1) + 100)) 2 high MCPU-F002,MCPU-F003\$" "--save: shadow's _fleet, when, count, worst, rules"
-is "$(rc hexists 'mcp:{benign}:findings' _fleet)" 0 "nothing saved for a slug without fleet findings"
+is "$(rc hexists 'mcp:{benign}:findings' _fleet):$(rc hexists 'mcp:{mail-b}:findings' _fleet)" 0:1 \
+    "nothing saved for a slug without fleet findings"
 MCP_NOW=$(($(w 1) + 95)) mcp-aggregate verdict >"$TMP/after" 2>&1
 v=$(vof shadow "$TMP/after")
 is "$(jq -c '[.verdict, .findings.fleet, .findings.worst, (.findings.rules | index("MCPU-F003") != null), .findings.added]' <<<"$v")" \
     "[\"green\",{\"count\":2,\"worst\":\"high\",\"rules\":[\"MCPU-F002\",\"MCPU-F003\"],\"at\":$(($(w 1) + 100))},\"high\",true,null]" \
     "the verdict: green, findings.fleet, the worst and the rules joined, nothing added"
-is "$(rc hexists 'mcp:{shadow}:findings' _added)" 0 "a fleet finding never marks the server's text changed"
+is "$(rc hexists 'mcp:{shadow}:findings' _added):$(rc hexists 'mcp:{shadow}:findings' _fleet)" 0:1 \
+    "a fleet finding never marks the server's text changed"
 is "$(jq -c '.findings.fleet' <<<"$(vof mail-a "$TMP/after")")" \
     "{\"count\":1,\"worst\":\"low\",\"rules\":[\"MCPU-F001\"],\"at\":$(($(w 1) + 100))}" "mail-a's: shadowing, low"
-is "$(vof benign "$TMP/after")" "$(vof benign "$TMP/before")" "a slug without fleet findings: its verdict byte-identical"
+is "$(vof benign "$TMP/after")|$(cmp -s <(vof shadow "$TMP/before") <(vof shadow "$TMP/after"); echo $?)" \
+    "$(vof benign "$TMP/before")|1" "a slug without fleet findings: its verdict byte-identical (shadow's is not)"
 
 # The registry audit's findings column.
 MCP_NOW=$(($(w 1) + 95)) mcp-aggregate audit --json >"$TMP/audit.json"
@@ -104,10 +113,13 @@ is "$(grep -A1 '^SERVER WITH FINDINGS' "$TMP/audit.txt" | tr -s ' ')" \
 # mail-b stops serving send_email (its later list is mail-c's): cleared.
 echo "mail-b $U/mail-c/mcp" >"$TMP/targets2"
 probe_at 3 "$TMP/targets2"
+was=$(rc hexists 'mcp:{mail-a}:findings' _fleet):$(rc hexists 'mcp:{mail-b}:findings' _fleet)
 MCP_NOW=$(($(w 3) + 100)) mcp-aggregate fleet --save --json >"$TMP/f3.json"
-is "$(jq -r 'select(.slug == "mail-a" or .slug == "mail-b") | .rule' "$TMP/f3.json")" "" "mail-b's latest list is read: no shadowing left"
-is "$(rc hexists 'mcp:{mail-a}:findings' _fleet):$(rc hexists 'mcp:{mail-b}:findings' _fleet)" 0:0 "--save clears both slugs' fleet findings"
+is "$(jq -r 'select(.slug == "mail-a" or .slug == "mail-b") | .rule' "$TMP/f3.json")|$(jq -r 'select(.slug == "shadow") | .rule' "$TMP/f3.json" | wc -l)" "|2" \
+    "mail-b's latest list is read: no shadowing left (shadow's two still)"
+is "$was:$(rc hexists 'mcp:{mail-a}:findings' _fleet):$(rc hexists 'mcp:{mail-b}:findings' _fleet)" 1:1:0:0 "--save clears both slugs' fleet findings"
 is "$(jq -c 'select(.slug == "shadow" and .rule == "MCPU-F003") | .others' "$TMP/f3.json")" '["mail-a"]' \
     "shadow's instruction about send_email: mail-a alone serves it now"
-is "$(MCP_NOW=$(($(w 3) + 95)) mcp-aggregate verdict mail-a | jq -c '.findings | has("fleet")')" false "mail-a's verdict: no fleet posture"
+is "$(vof mail-a "$TMP/after" | jq -c '.findings | has("fleet")'):$(MCP_NOW=$(($(w 3) + 95)) mcp-aggregate verdict mail-a | jq -c '.findings | has("fleet")')" \
+    true:false "mail-a's verdict: its fleet posture gone"
 done_testing
