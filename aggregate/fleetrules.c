@@ -25,6 +25,7 @@
 #include "aggregate.h"
 #include "lists.h"
 #include "rec.h"
+#include "strmap.h"
 #include "toolslock.h"
 
 #define NAME_SLUGS 4   /* slugs an entry of the index names: three others besides one's own */
@@ -52,7 +53,7 @@ static const char *const instruct[] = {"instead of", "rather than", "before call
 
 /* A tool name of the fleet: the slugs serving it (indexes into slugs), how many. */
 struct entry {
-	char *name; /* owned; NULL: a free slot */
+	const char *name; /* the map's copy */
 	unsigned slug[NAME_SLUGS];
 	unsigned n;
 };
@@ -61,8 +62,9 @@ struct fleet {
 	struct mcp_store *st;
 	char **slugs; /* owned: mcp:lists's members, by name */
 	size_t nslugs;
-	struct entry *t; /* open addressing, cap a power of two */
-	size_t cap, used;
+	struct mcp_strmap map; /* name -> its index in v */
+	struct entry *v;
+	size_t nv, capv;
 	int json, save, rc;
 	double now;
 	/* The slug of the second pass. */
@@ -81,77 +83,41 @@ usage(void)
 	exit(MCP_EXIT_USAGE);
 }
 
-static size_t
-hash(const char *s)
-{
-	size_t h = 1469598103934665603ULL;
-
-	for (; *s != '\0'; s++)
-		h = (h ^ (unsigned char)*s) * 1099511628211ULL;
-	return h;
-}
-
-/* The entry of name, or the free slot where it would go. */
-static struct entry *
-slot_of(struct entry *t, size_t cap, const char *name)
-{
-	size_t i = hash(name) & (cap - 1);
-
-	while (t[i].name != NULL && strcmp(t[i].name, name) != 0)
-		i = (i + 1) & (cap - 1);
-	return &t[i];
-}
-
-static struct entry *
+/* The entry of name, borrowed (valid through the second pass), or NULL. */
+static const struct entry *
 lookup(const struct fleet *f, const char *name)
 {
-	struct entry *e;
+	const struct mcp_strent *m = mcp_strmap_get(&f->map, name);
 
-	if (f->cap == 0)
-		return NULL;
-	e = slot_of(f->t, f->cap, name);
-	return e->name != NULL ? e : NULL;
-}
-
-static void
-grow(struct fleet *f)
-{
-	size_t cap = f->cap ? f->cap * 2 : 1024, i;
-	struct entry *t = calloc(cap, sizeof(*t));
-
-	if (t == NULL)
-		errx(MCP_EXIT_FAIL, "fleet: out of memory");
-	for (i = 0; i < f->cap; i++)
-		if (f->t[i].name != NULL)
-			*slot_of(t, cap, f->t[i].name) = f->t[i];
-	free(f->t);
-	f->t = t;
-	f->cap = cap;
+	return m != NULL ? &f->v[m->num] : NULL;
 }
 
 /* Slug s serves name. */
 static void
 index_add(struct fleet *f, const char *name, unsigned s)
 {
+	struct mcp_strent *m;
 	struct entry *e;
+	int added;
 
-	if (2 * (f->used + 1) > f->cap)
-		grow(f);
-	e = slot_of(f->t, f->cap, name);
-	if (e->name == NULL) {
-		if ((e->name = strdup(name)) == NULL)
-			errx(MCP_EXIT_FAIL, "fleet: out of memory");
-		f->used++;
+	if ((m = mcp_strmap_put(&f->map, name, &added)) == NULL)
+		errx(MCP_EXIT_FAIL, "fleet: out of memory");
+	if (added) {
+		if (f->nv == f->capv) {
+			f->capv = f->capv ? f->capv * 2 : 1024;
+			if ((f->v = reallocarray(f->v, f->capv, sizeof(*f->v))) == NULL)
+				errx(MCP_EXIT_FAIL, "fleet: out of memory");
+		}
+		m->num = f->nv++;
+		memset(&f->v[m->num], 0, sizeof(*f->v));
+		f->v[m->num].name = m->key;
 	}
+	e = &f->v[m->num];
 	/* A list is sorted by name: a name twice in one list is one slug's twice in a row. */
-	if (e->n > 0 && e->n <= NAME_SLUGS && e->slug[e->n - 1] == s)
+	if (e->n > 0 && e->slug[(e->n < NAME_SLUGS ? e->n : NAME_SLUGS) - 1] == s)
 		return;
-	if (e->n >= NAME_SLUGS && e->slug[NAME_SLUGS - 1] == s)
-		return;
-	if (e->n < NAME_SLUGS)
-		e->slug[e->n] = s;
-	else
-		e->slug[NAME_SLUGS - 1] = s; /* the latest kept last, for the test above */
+	/* Past NAME_SLUGS the latest is kept last, for the test above. */
+	e->slug[e->n < NAME_SLUGS ? e->n : NAME_SLUGS - 1] = s;
 	e->n++;
 }
 
@@ -596,9 +562,8 @@ agg_fleet(int argc, char **argv)
 		pass(&f, 1);
 	}
 	mcp_store_close(f.st);
-	for (i = 0; i < f.cap; i++)
-		free(f.t[i].name);
-	free(f.t);
+	mcp_strmap_free(&f.map);
+	free(f.v);
 	for (i = 0; i < f.nslugs; i++)
 		free(f.slugs[i]);
 	free(f.slugs);
