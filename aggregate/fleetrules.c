@@ -312,7 +312,7 @@ sentence_end(const char *t, size_t i)
 
 /* 1 when the sentence of text around [a, b) instructs (instruct[]). */
 static int
-instructs(const char *t, size_t a, size_t b)
+instructs(const char *t, size_t a, size_t b, size_t *end)
 {
 	size_t lo = a, hi = b, i, k;
 
@@ -320,6 +320,7 @@ instructs(const char *t, size_t a, size_t b)
 		lo--;
 	while (t[hi] != '\0' && !sentence_end(t, hi))
 		hi++;
+	*end = hi;
 	for (i = lo; i < hi; i++) {
 		if (i > lo && isalnum((unsigned char)t[i - 1]))
 			continue;
@@ -346,9 +347,9 @@ read_text(struct fleet *f, const char *tool, const char *ptr, const char *t)
 		int rule;
 	} said[NAMED_ONCE];
 	char name[MCP_CH_NAME_MAX + 1];
-	size_t i = 0, j, n, nsaid = 0, k;
+	size_t i = 0, j, n, nsaid = 0, k, end = 0;
 	const struct entry *e;
-	int rule;
+	int rule = F002;
 
 	while (t[i] != '\0') {
 		if (!name_byte((unsigned char)t[i])) {
@@ -364,7 +365,9 @@ read_text(struct fleet *f, const char *tool, const char *ptr, const char *t)
 			memcpy(name, t + i, n);
 			name[n] = '\0';
 			if ((e = lookup(f, name)) != NULL && !own(f, name)) {
-				rule = instructs(t, i, i + n) ? F003 : F002;
+				/* Each sentence read once, whatever it names: linear in the text. */
+				if (i >= end)
+					rule = instructs(t, i, i + n, &end) ? F003 : F002;
 				for (k = 0; k < nsaid && said[k].e != e; k++)
 					;
 				if (k < nsaid && rule > said[k].rule)
