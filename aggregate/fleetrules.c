@@ -264,7 +264,9 @@ finding(struct fleet *f, int rule, const char *tool, const char *ptr, const char
 	} else {
 		printf("%s %s %s ", f->slugs[f->cur], rule_id[rule], rule_sev[rule]);
 		agg_tools_put_safe(tool);
-		printf(" %s: ", ptr);
+		putchar(' ');
+		agg_tools_put_safe(ptr); /* a member's name is the server's text too */
+		printf(": ");
 		agg_tools_put_safe(ex);
 		printf(" (");
 		if (named != NULL) {
