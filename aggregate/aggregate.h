@@ -509,6 +509,8 @@ int agg_report(int argc, char **argv);
  * the exit status.
  */
 int agg_tools(int argc, char **argv);
+/* fleet: the fleet's rules over every slug's lists (fleetrules.c). */
+int agg_fleet(int argc, char **argv);
 /* The stored results of slug in the windows from..to, a line each. */
 int agg_results(const struct agg_opts *o, const char *slug, long long from, long long to);
 

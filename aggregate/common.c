@@ -41,6 +41,7 @@ agg_usage(void)
 	    "       %s tools [-R URL] [-t SECONDS] --lock [--slugs FILE] [SLUG ...]\n"
 	    "       %s tools [-R URL] [-t SECONDS] [--json | --sarif] [--served FILE] --check "
 	    "LOCK\n"
+	    "       %s fleet [-R URL] [-t SECONDS] [--json] [--save]\n"
 	    "       %s ingest [-o OVERRIDES] [-R URL] [-t SECONDS]\n",
 	    program_invocation_short_name, program_invocation_short_name,
 	    program_invocation_short_name, program_invocation_short_name,
@@ -50,7 +51,7 @@ agg_usage(void)
 	    program_invocation_short_name, program_invocation_short_name,
 	    program_invocation_short_name, program_invocation_short_name,
 	    program_invocation_short_name, program_invocation_short_name,
-	    program_invocation_short_name);
+	    program_invocation_short_name, program_invocation_short_name);
 	exit(MCP_EXIT_USAGE);
 }
 

@@ -9,7 +9,9 @@
  * without findings was pushed, and "_added" "STARTED RULES" when a result
  * found rules that none before had, after the server was once seen clean
  * or with other rules: a change that adds a finding.  A server poisoned
- * from its first result has findings, and nothing added.
+ * from its first result has findings, and nothing added.  "_fleet",
+ * written by mcp-aggregate fleet --save (fleetrules.c), is the fleet's
+ * rules' "AT COUNT WORST RULES": shown as "fleet", never added.
  */
 /* Copyright (c) 2026 The mcp-uptime authors. ISC licence: see LICENSE. */
 #include <stdio.h>
@@ -54,12 +56,19 @@ sev_of(const char *s)
 	return -1;
 }
 
-/* A rule id as mcp-rules(7) writes them: MCPU-P and three digits. */
+/* A rule id as mcp-rules(7) writes them: MCPU-, the letter of its kind and three digits. */
+static int
+id_ok(const char *s, char kind)
+{
+	return strlen(s) == 9 && strncmp(s, "MCPU-", 5) == 0 && s[5] == kind && s[6] >= '0' &&
+	    s[6] <= '9' && s[7] >= '0' && s[7] <= '9' && s[8] >= '0' && s[8] <= '9';
+}
+
+/* A rule of a result's text: MCPU-P and three digits. */
 static int
 rule_ok(const char *s)
 {
-	return strlen(s) == 9 && strncmp(s, "MCPU-P", 6) == 0 && s[6] >= '0' && s[6] <= '9' &&
-	    s[7] >= '0' && s[7] <= '9' && s[8] >= '0' && s[8] <= '9';
+	return id_ok(s, 'P');
 }
 
 int
@@ -128,7 +137,7 @@ add_rules(cJSON *a, const char *csv)
 	snprintf(buf, sizeof(buf), "%s", csv);
 	for (r = strtok_r(buf, ",", &save); r != NULL; r = strtok_r(NULL, ",", &save)) {
 		cJSON_ArrayForEach(c, a) if (strcmp(c->valuestring, r) == 0) break;
-		if (c == NULL && rule_ok(r))
+		if (c == NULL && (rule_ok(r) || id_ok(r, 'F')))
 			cJSON_AddItemToArray(a, cJSON_CreateString(r));
 	}
 }
@@ -146,12 +155,43 @@ region_value(const char *v, double since, long *count, char *worst, char *rules)
 	return 0;
 }
 
+/*
+ * The fleet's findings (mcp-aggregate fleet --save: "_fleet" "AT COUNT
+ * WORST RULES") of the day before end, as the verdict shows them; NULL
+ * for none.  They are not the server's change: never "added".
+ */
+static cJSON *
+fleet_of(const redisReply *h, double since)
+{
+	char worst[8], rules[AGG_FINDINGS_RULES];
+	double at;
+	long count;
+	cJSON *f;
+	size_t i;
+
+	for (i = 0; i + 1 < h->elements; i += 2)
+		if (h->element[i]->str != NULL && h->element[i + 1]->str != NULL &&
+		    strcmp(h->element[i]->str, "_fleet") == 0 &&
+		    sscanf(h->element[i + 1]->str,
+		        "%lf %ld %7s %" AGG_STR(AGG_FINDINGS_RULES_W) "s", &at, &count, worst,
+		        rules) == 4 &&
+		    at >= since && count > 0 && sev_of(worst) > 0) {
+			f = cJSON_CreateObject();
+			cJSON_AddNumberToObject(f, "count", (double)count);
+			cJSON_AddStringToObject(f, "worst", worst);
+			add_rules(cJSON_AddArrayToObject(f, "rules"), rules);
+			cJSON_AddNumberToObject(f, "at", at);
+			return f;
+		}
+	return NULL;
+}
+
 void
 agg_findings_add(cJSON *o, const redisReply *h, long long window)
 {
 	char worst[8], rules[AGG_FINDINGS_RULES], w[8] = "none";
 	double since = (double)(window + AGG_WINDOW - AGG_DAY), at;
-	cJSON *f, *rs, *regions, *added;
+	cJSON *f, *rs, *regions, *added, *fleet;
 	long count, max = 0;
 	size_t i;
 
@@ -173,10 +213,20 @@ agg_findings_add(cJSON *o, const redisReply *h, long long window)
 		add_rules(rs, rules);
 		cJSON_AddItemToArray(regions, cJSON_CreateString(k));
 	}
+	/* The fleet's rules join the worst and the rules; the count stays the server's own. */
+	if ((fleet = fleet_of(h, since)) != NULL) {
+		if (sev_of(cJSON_GetStringValue(cJSON_GetObjectItem(fleet, "worst"))) > sev_of(w))
+			snprintf(w, sizeof(w), "%s",
+			    cJSON_GetStringValue(cJSON_GetObjectItem(fleet, "worst")));
+		cJSON_ArrayForEach(added, cJSON_GetObjectItem(fleet, "rules"))
+		    add_rules(rs, added->valuestring);
+	}
 	cJSON_AddNumberToObject(f, "count", (double)max);
 	cJSON_AddStringToObject(f, "worst", w);
 	cJSON_AddItemToObject(f, "rules", rs);
 	cJSON_AddItemToObject(f, "regions", regions);
+	if (fleet != NULL)
+		cJSON_AddItemToObject(f, "fleet", fleet);
 	for (i = 0; i + 1 < h->elements; i += 2)
 		if (h->element[i]->str != NULL && strcmp(h->element[i]->str, "_added") == 0 &&
 		    sscanf(h->element[i + 1]->str, "%lf %" AGG_STR(AGG_FINDINGS_RULES_W) "s", &at,

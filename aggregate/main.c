@@ -154,6 +154,8 @@ main(int argc, char *argv[])
 		return agg_report(argc - 1, argv + 1);
 	if (strcmp(cmd, "tools") == 0)
 		return agg_tools(argc - 1, argv + 1);
+	if (strcmp(cmd, "fleet") == 0)
+		return agg_fleet(argc - 1, argv + 1);
 	if (strcmp(cmd, "reader") == 0)
 		return agg_reader(argc - 1, argv + 1);
 	if (strcmp(cmd, "push") == 0)

@@ -65,7 +65,11 @@ struct audit_hist {
 	long ramber;   /* of those, amber with no region failing */
 	struct audit_region reg[AUDIT_REGIONS];
 	size_t nreg;
-	int divergence;  /* the latest verdict names a divergence */
+	int divergence; /* the latest verdict names a divergence */
+	/* The latest verdict's findings: its count and the fleet's, the worst, the rules. */
+	long fcount;
+	char fworst[8];  /* "" for none */
+	char frules[96]; /* the ids, comma separated, cut */
 	int latest_step; /* the latest verdict's step, -1 for none */
 };
 

@@ -276,6 +276,27 @@ static const char audit_lua[] = MCP_RES_LUA AGG_FOLD_LUA
 #define NFIXED 21 /* the numbers before the regions in the script's reply */
 #define NREP 2    /* replies a slug: the latest verdict and the script's */
 
+/* The verdict's findings (findings.c), the fleet's included, into h. */
+static void
+read_findings(const cJSON *f, struct audit_hist *h)
+{
+	const cJSON *fl = cJSON_GetObjectItemCaseSensitive(f, "fleet"), *c;
+	size_t at = 0;
+
+	h->fcount = (long)mcp_json_num(f, "count") + (long)mcp_json_num(fl, "count");
+	if (h->fcount <= 0 || !cJSON_IsString(cJSON_GetObjectItemCaseSensitive(f, "worst")))
+		return;
+	snprintf(h->fworst, sizeof(h->fworst), "%s",
+	    cJSON_GetObjectItemCaseSensitive(f, "worst")->valuestring);
+	cJSON_ArrayForEach(c, cJSON_GetObjectItemCaseSensitive(f, "rules"))
+	{
+		if (!cJSON_IsString(c) || at + strlen(c->valuestring) + 2 > sizeof(h->frules))
+			break;
+		at += (size_t)snprintf(
+		    h->frules + at, sizeof(h->frules) - at, "%s%s", at ? "," : "", c->valuestring);
+	}
+}
+
 /*
  * The step and divergence of the latest verdict, from its JSON, when its
  * window lies in the period (an --at of long ago has a newer one).
@@ -298,6 +319,7 @@ read_latest(const redisReply *r, long long from, long long to, struct audit_hist
 		if (cJSON_IsString(step))
 			h->latest_step = mcp_step_index(step->valuestring);
 		h->divergence = cJSON_IsString(div);
+		read_findings(cJSON_GetObjectItemCaseSensitive(rec, "findings"), h);
 	}
 	cJSON_Delete(rec);
 }

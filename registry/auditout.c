@@ -153,6 +153,74 @@ apart_list(cJSON *o, const struct audit *a)
 	cJSON_AddNumberToObject(o, "apart_count", (double)n);
 }
 
+static int
+sev_rank(const char *w)
+{
+	return strcmp(w, "high") == 0 ? 3 : strcmp(w, "medium") == 0 ? 2 : strcmp(w, "low") == 0;
+}
+
+/* The findings of a server: its remotes' most, the worst (pointers into a->r). */
+static const struct audit_rem *
+findings_of(const struct audit *a, size_t srv)
+{
+	const struct audit_rem *best = NULL;
+	size_t i;
+
+	for (i = 0; i < a->nr; i++)
+		if (a->r[i].srv == srv && a->r[i].h.fcount > 0 &&
+		    (best == NULL || sev_rank(a->r[i].h.fworst) > sev_rank(best->h.fworst) ||
+		        (sev_rank(a->r[i].h.fworst) == sev_rank(best->h.fworst) &&
+		            a->r[i].h.fcount > best->h.fcount)))
+			best = &a->r[i];
+	return best;
+}
+
+/* By worst, then count, larger first, then slug (pointers into a->r). */
+static int
+findings_cmp(const void *a, const void *b)
+{
+	const struct audit_rem *x = *(const struct audit_rem *const *)a;
+	const struct audit_rem *y = *(const struct audit_rem *const *)b;
+
+	if (sev_rank(x->h.fworst) != sev_rank(y->h.fworst))
+		return sev_rank(y->h.fworst) - sev_rank(x->h.fworst);
+	if (x->h.fcount != y->h.fcount)
+		return y->h.fcount > x->h.fcount ? 1 : -1;
+	return strcmp(x->slug, y->slug);
+}
+
+/*
+ * The findings column: each server with findings in its latest verdict
+ * (the fleet's included), the worst first, AUDIT_LIST_MAX at most, and
+ * how many; -1 when memory ran out.
+ */
+static int
+findings_list(cJSON *o, const struct audit *a)
+{
+	const struct audit_rem **p, *r;
+	cJSON *l = cJSON_AddArrayToObject(o, "findings"), *e;
+	size_t i, n = 0;
+
+	if ((p = calloc(a->nsrv + 1, sizeof(*p))) == NULL)
+		return -1;
+	for (i = 0; i < a->nsrv; i++)
+		if ((r = findings_of(a, i)) != NULL)
+			p[n++] = r;
+	qsort(p, n, sizeof(*p), findings_cmp);
+	cJSON_AddNumberToObject(o, "findings_count", (double)n);
+	for (i = 0; i < n && i < AUDIT_LIST_MAX; i++) {
+		e = cJSON_CreateObject();
+		cJSON_AddStringToObject(e, "slug", a->srv[p[i]->srv].slug);
+		cJSON_AddStringToObject(e, "name", a->srv[p[i]->srv].name);
+		cJSON_AddNumberToObject(e, "count", (double)p[i]->h.fcount);
+		cJSON_AddStringToObject(e, "worst", p[i]->h.fworst);
+		cJSON_AddStringToObject(e, "rules", p[i]->h.frules);
+		cJSON_AddItemToArray(l, e);
+	}
+	free(p);
+	return 0;
+}
+
 /*
  * Each server as a member of its bucket: its slug, its registry name and
  * the slugs of all its fields, so that the slug of a second remote leads
@@ -249,7 +317,8 @@ audit_json(const struct audit *a)
 	cJSON_AddNumberToObject(sy, "remotes_dropped", (double)a->dropped);
 	reg = cJSON_AddArrayToObject(o, "regional");
 	apart_list(o, a);
-	if (regional_list(reg, a) == -1 || (mv = audit_movement(a)) == NULL) {
+	if (regional_list(reg, a) == -1 || findings_list(o, a) == -1 ||
+	    (mv = audit_movement(a)) == NULL) {
 		cJSON_Delete(o);
 		return NULL;
 	}
@@ -404,6 +473,29 @@ text_apart(const cJSON *json)
 	return 0;
 }
 
+/* The servers with findings: slug, count, worst, rules. */
+static int
+text_findings(const cJSON *json)
+{
+	const cJSON *e;
+	long listed = cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(json, "findings"));
+
+	if (listed == 0)
+		return 0;
+	if (printf("\n%-40s  %8s  %-6s  %s\n", "SERVER WITH FINDINGS", "FINDINGS", "WORST",
+	        "RULES") < 0)
+		return -1;
+	cJSON_ArrayForEach(e,
+	    cJSON_GetObjectItemCaseSensitive(json,
+	        "findings")) if (printf("%-40s  %8.0f  %-6s  %s\n", mcp_json_str(e, "slug", "-"),
+	                             mcp_json_num(e, "count"), mcp_json_str(e, "worst", "-"),
+	                             mcp_json_str(e, "rules", "-")) < 0) return -1;
+	if (mcp_json_num(json, "findings_count") > listed &&
+	    printf("(%.0f more)\n", mcp_json_num(json, "findings_count") - listed) < 0)
+		return -1;
+	return 0;
+}
+
 /*
  * The buckets: servers, their percentage, and remotes (each in its own
  * bucket); then what the last sync left out.
@@ -442,7 +534,7 @@ audit_text(const struct audit *a, const cJSON *json)
 	if (printf("audit of %s to %s: %ld servers, %ld remotes\n", from, to, total, remotes) < 0 ||
 	    text_buckets(a, total, remotes) == -1 ||
 	    text_regional(json, a->rcount[B_REGIONAL]) == -1 || text_apart(json) == -1 ||
-	    text_movement(json) == -1)
+	    text_findings(json) == -1 || text_movement(json) == -1)
 		return -1;
 	return fflush(stdout) == EOF ? -1 : 0;
 }

@@ -226,6 +226,12 @@ scan_excerpt(char *out, size_t size, const char *text, size_t len, size_t start,
 	out[o] = '\0';
 }
 
+void
+mcp_scan_excerpt(char *out, size_t size, const char *text, size_t len, size_t start, size_t end)
+{
+	scan_excerpt(out, size, text, len, start, end);
+}
+
 /* A letter of a script whose letters pass for Latin ones. */
 static int
 lookalike(unsigned long c)

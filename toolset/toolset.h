@@ -188,6 +188,14 @@ enum mcp_sev mcp_scan_worst(const struct mcp_scan *s);
  */
 cJSON *mcp_scan_summary(const struct mcp_scan *s, size_t max_first);
 
+/*
+ * text[start..end) (len bytes) into out (size bytes) as a finding's excerpt
+ * is written: every hidden character \u{XXXX}, cut at a whole escape (the
+ * fleet's rules, mcp-aggregate fleet).
+ */
+void mcp_scan_excerpt(
+    char *out, size_t size, const char *text, size_t len, size_t start, size_t end);
+
 /* Every finding kept, as JSON (mcp-aggregate tools, the bench). */
 cJSON *mcp_scan_json(const struct mcp_scan *s);
 
