@@ -26,10 +26,13 @@
 
 /*
  * KEYS[1] the slug's findings hash; ARGV: region, value, rules (comma
- * separated, "" for none), started, TTL.  Returns the number of rules added.
+ * separated, "" for none), started, TTL, the findings named in full ("_f:"
+ * REGION; "" for none).  Returns the number of rules added.
  */
 static const char push_lua[] =
     "redis.call('HSET',KEYS[1],ARGV[1],ARGV[2])\n"
+    "if ARGV[6]=='' then redis.call('HDEL',KEYS[1],'_f:'..ARGV[1])\n"
+    "else redis.call('HSET',KEYS[1],'_f:'..ARGV[1],ARGV[6]) end\n"
     "if ARGV[3]=='' then redis.call('HSETNX',KEYS[1],'_clean',ARGV[4])\n"
     "redis.call('EXPIRE',KEYS[1],ARGV[5]) return 0 end\n"
     "local seen=redis.call('HGET',KEYS[1],'_rules') or ''\n"
@@ -71,6 +74,73 @@ rule_ok(const char *s)
 	return id_ok(s, 'P');
 }
 
+/* s when o's member k is a string of at most max bytes, else NULL. */
+static const char *
+str_max(const cJSON *o, const char *k, size_t max)
+{
+	const char *s = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(o, k));
+
+	return s != NULL && strlen(s) <= max ? s : NULL;
+}
+
+/*
+ * The findings a result names in full ("first": rule, severity, the item
+ * as "tool", "resource", "prompt" or "server", pointer, excerpt, hidden),
+ * each checked, and only those members kept: at most three, within
+ * bounds a few times the probe's own (toolset.h), the whole under
+ * AGG_FINDINGS_FIRST bytes of JSON, the last dropped until it fits.
+ * One that is not such a finding is left out; the result is not refused
+ * for it.  Into buf, "" when none is left.
+ */
+static void
+first_of(const cJSON *first, char *buf, size_t len)
+{
+	static const char *const places[] = {"tool", "resource", "prompt", "server"};
+	const char *rule, *sv, *ptr, *ex, *hid, *item = NULL;
+	cJSON *a = cJSON_CreateArray(), *o;
+	const cJSON *f;
+	char *s;
+	size_t i;
+
+	buf[0] = '\0';
+	if (!cJSON_IsArray(first))
+		first = NULL;
+	cJSON_ArrayForEach(f, first)
+	{
+		if (a == NULL || cJSON_GetArraySize(a) == 3)
+			break;
+		rule = str_max(f, "rule", 9), sv = str_max(f, "severity", 7);
+		ptr = str_max(f, "pointer", 4 * 160), ex = str_max(f, "excerpt", 4 * 200);
+		hid = str_max(f, "hidden", 4 * 120);
+		for (i = 0; i < 4 && (item = str_max(f, places[i], 4 * 64)) == NULL; i++)
+			;
+		if (rule == NULL || !rule_ok(rule) || sv == NULL || sev_of(sv) < 1 || ptr == NULL ||
+		    ex == NULL || item == NULL ||
+		    (hid == NULL && cJSON_GetObjectItemCaseSensitive(f, "hidden") != NULL))
+			continue;
+		o = cJSON_CreateObject();
+		cJSON_AddStringToObject(o, "rule", rule);
+		cJSON_AddStringToObject(o, "severity", sv);
+		cJSON_AddStringToObject(o, places[i], item);
+		cJSON_AddStringToObject(o, "pointer", ptr);
+		cJSON_AddStringToObject(o, "excerpt", ex);
+		if (hid != NULL)
+			cJSON_AddStringToObject(o, "hidden", hid);
+		cJSON_AddItemToArray(a, o);
+	}
+	while (a != NULL && cJSON_GetArraySize(a) > 0) {
+		s = cJSON_PrintUnformatted(a);
+		if (s != NULL && strlen(s) < len) {
+			memcpy(buf, s, strlen(s) + 1);
+			free(s);
+			break;
+		}
+		free(s);
+		cJSON_DeleteItemFromArray(a, cJSON_GetArraySize(a) - 1);
+	}
+	cJSON_Delete(a);
+}
+
 int
 agg_findings_check(const cJSON *rec, struct agg_findings *f, char *err, size_t len)
 {
@@ -98,6 +168,8 @@ agg_findings_check(const cJSON *rec, struct agg_findings *f, char *err, size_t l
 	}
 	f->present = 1;
 	f->count = (long)count->valuedouble;
+	if (f->count > 0)
+		first_of(cJSON_GetObjectItemCaseSensitive(o, "first"), f->first, sizeof(f->first));
 	snprintf(f->worst, sizeof(f->worst), "%s", worst->valuestring);
 	return 0;
 }
@@ -107,7 +179,7 @@ agg_findings_append(struct mcp_store *st, const char *slug, const char *region, 
     const struct agg_findings *f)
 {
 	char key[MCP_SLUG_MAX + 64], value[64 + sizeof(f->rules)], ttl[24];
-	const char *argv[9];
+	const char *argv[10];
 
 	agg_key(key, sizeof(key), slug, "findings", -1);
 	snprintf(value, sizeof(value), "%s %ld %s %s", started, f->count, f->worst,
@@ -115,7 +187,8 @@ agg_findings_append(struct mcp_store *st, const char *slug, const char *region, 
 	snprintf(ttl, sizeof(ttl), "%d", AGG_TTL_LONG);
 	argv[0] = "EVAL", argv[1] = push_lua, argv[2] = "1", argv[3] = key, argv[4] = region;
 	argv[5] = value, argv[6] = f->rules, argv[7] = started, argv[8] = ttl;
-	return mcp_store_appendv(st, 9, argv, NULL);
+	argv[9] = f->first;
+	return mcp_store_appendv(st, 10, argv, NULL);
 }
 
 void
@@ -191,7 +264,9 @@ agg_findings_add(cJSON *o, const redisReply *h, long long window)
 {
 	char worst[8], rules[AGG_FINDINGS_RULES], w[8] = "none";
 	double since = (double)(window + AGG_WINDOW - AGG_DAY), at;
-	cJSON *f, *rs, *regions, *added, *fleet;
+	cJSON *f, *rs, *regions, *added, *fleet, *first = NULL;
+	const char *best = NULL;
+	char fk[MCP_SLUG_MAX + 8];
 	long count, max = 0;
 	size_t i;
 
@@ -207,6 +282,9 @@ agg_findings_add(cJSON *o, const redisReply *h, long long window)
 		if (k == NULL || v == NULL || k[0] == '_' ||
 		    region_value(v, since, &count, worst, rules) == -1 || count <= 0)
 			continue;
+		/* The findings in full of the region with the most (the first of them by name). */
+		if (count > max || (count == max && best != NULL && strcmp(k, best) < 0))
+			best = k;
 		max = count > max ? count : max;
 		if (sev_of(worst) > sev_of(w))
 			snprintf(w, sizeof(w), "%s", worst);
@@ -227,6 +305,19 @@ agg_findings_add(cJSON *o, const redisReply *h, long long window)
 	cJSON_AddItemToObject(f, "regions", regions);
 	if (fleet != NULL)
 		cJSON_AddItemToObject(f, "fleet", fleet);
+	if (best != NULL)
+		snprintf(fk, sizeof(fk), "_f:%s", best);
+	for (i = 0; best != NULL && first == NULL && i + 1 < h->elements; i += 2)
+		if (h->element[i]->str != NULL && h->element[i + 1]->str != NULL &&
+		    strcmp(h->element[i]->str, fk) == 0 &&
+		    (first = cJSON_ParseWithLength(
+		         h->element[i + 1]->str, h->element[i + 1]->len)) != NULL &&
+		    !cJSON_IsArray(first)) {
+			cJSON_Delete(first);
+			first = NULL;
+		}
+	if (first != NULL)
+		cJSON_AddItemToObject(f, "first", first);
 	for (i = 0; i + 1 < h->elements; i += 2)
 		if (h->element[i]->str != NULL && strcmp(h->element[i]->str, "_added") == 0 &&
 		    sscanf(h->element[i + 1]->str, "%lf %" AGG_STR(AGG_FINDINGS_RULES_W) "s", &at,

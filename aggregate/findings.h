@@ -12,6 +12,7 @@
 
 #define AGG_FINDINGS_RULES 256   /* "MCPU-P001,..." of one result */
 #define AGG_FINDINGS_RULES_W 255 /* its width in a scanf conversion */
+#define AGG_FINDINGS_FIRST 2048  /* the findings a result names in full, as JSON */
 #define AGG_STR_(x) #x
 #define AGG_STR(x) AGG_STR_(x)
 
@@ -20,6 +21,7 @@ struct agg_findings {
 	long count;
 	char worst[8];
 	char rules[AGG_FINDINGS_RULES];
+	char first[AGG_FINDINGS_FIRST]; /* its "first", checked and cut (JSON), or "" */
 };
 
 /* The result's "findings" into f (absent or null: not present); -1 with why. */
