@@ -7,28 +7,14 @@
 // name as text, and says servers and remotes.  A screenshot of each in SHOTS/audit-*.png.  Prints one
 // line per check: "ok|not ok<TAB>name<TAB>detail".
 // Copyright (c) 2026 The mcp-uptime authors. ISC licence: see LICENSE.
-import puppeteer from 'puppeteer-core';
+import { launch, open, say } from './lib.mjs';
 
 const E = process.env;
-const say = (ok, name, detail = '') => console.log(`${ok ? 'ok' : 'not ok'}\t${name}\t${detail}`);
-
-const browser = await puppeteer.launch({
-	executablePath: E.CHROMIUM || '/usr/lib/chromium/chromium',
-	args: ['--no-sandbox', '--disable-gpu', '--font-render-hinting=none'],
-	protocolTimeout: 60000,
-});
+const browser = await launch();
 for (const [width, dark] of [[1280, false], [360, false], [1280, true]]) {
 	const name = `${width} px${dark ? ', dark' : ''}`;
-	const p = await browser.newPage();
 	const errors = [];
-	await p.setViewport({ width, height: 900 });
-	await p.emulateMediaFeatures([{ name: 'prefers-color-scheme', value: dark ? 'dark' : 'light' }]);
-	p.on('pageerror', (e) => errors.push(String(e)));
-	// The browser's own ask for /favicon.ico (none is served) is not the page's.
-	p.on('console', (m) => m.type() === 'error' && !/\/favicon\.ico$/.test(m.location()?.url || '') &&
-		errors.push(`${m.text()} (${m.location()?.url})`));
-	p.on('dialog', (d) => { errors.push(`dialog: ${d.message()}`); d.dismiss().catch(() => {}); });
-	const resp = await p.goto(`${E.BASE}/audit`, { waitUntil: 'load' });
+	const [p, resp] = await open(browser, `${E.BASE}/audit`, width, dark, errors);
 	say(resp.status() === 200, `${name}: /audit answers 200`, String(resp.status()));
 	const got = await p.evaluate(() => ({
 		h1: document.querySelector('h1')?.textContent,
