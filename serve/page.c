@@ -60,6 +60,12 @@ what_failed(const cJSON *o, const char *key)
 		return strcmp(kind->valuestring, "rate-limited") == 0 ? "rate limiting (HTTP 429)"
 		    : strcmp(kind->valuestring, "latency") == 0       ? "slow responses"
 		                                                      : "too many failing probes";
+	/*
+	 * A downtime incident whose step is null is the regions' divergence:
+	 * no region fails, they serve different tool lists (mcp-alert(1)).
+	 */
+	if (cJSON_IsNull(step))
+		return step_words("cdn-cache-divergence");
 	return step_words(cJSON_IsString(step) ? step->valuestring : NULL);
 }
 

@@ -259,6 +259,8 @@ is "$(jq -rs '[.[] | select(.slug == "files" and .kind == "tools-unreviewed")] |
 is "$(jq -c '.review.tools | [.state, .regions, .class, .since, .by]' "$TMP/api.7" 2>/dev/null)" \
     "[\"unreviewed\",[\"us-east-1\",\"us-west-2\"],\"review\",$(w 7),\"alice\"]" \
     "/api/status/weather/tools at 14:07: unreviewed where, since when, of what class, from whose answer"
+like "$(grep -o '<section class="incident"[^>]*><h2>Incident: [^<]*</h2>' "$TMP/page.7")" 'Incident: regions seeing different tool lists</h2>$' \
+    "/status/weather at 14:07: the incident of the regions' divergence (14:02 to 14:06, its step null) says so, not \"an unknown step\""
 like "$(grep -o '<li class="finding"><code>MCPU-P103</code>[^<]*<bdi>[^<]*</bdi> at <code>[^<]*</code>' "$TMP/page.7" | head -1)" \
     '^<li class="finding"><code>MCPU-P103</code> in the tool <bdi>[a-z_]+</bdi> at <code>/[^<]+</code>$' \
     "/status/weather at 14:07: each finding named where it hides (the tool, the JSON pointer), from the verdict"
