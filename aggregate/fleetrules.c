@@ -32,7 +32,6 @@
 #define OTHERS_SHOWN 3 /* other slugs a finding names, the rest counted */
 #define SLUG_MAX 64    /* findings printed a slug; the rest counted */
 #define PAGE 1000      /* slugs of mcp:lists read a call */
-#define DEPTH_MAX 32   /* levels of an item walked */
 #define PTR_MAX 160    /* a JSON pointer, cut */
 #define CONTEXT 24     /* bytes of text before a named tool in an excerpt */
 #define NAMED_MIN 5    /* bytes of a tool name worth reading in text */
@@ -69,6 +68,7 @@ struct fleet {
 	double now;
 	/* The slug of the second pass. */
 	unsigned cur;
+	const char *tool; /* the tool read_slug reads */
 	const char **own; /* its names, sorted (borrowed from its list) */
 	size_t nown;
 	long count, more;
@@ -385,39 +385,24 @@ read_text(struct fleet *f, const char *tool, const char *ptr, const char *t)
 		finding(f, said[k].rule, tool, ptr, t, said[k].at, said[k].e->name, said[k].e);
 }
 
-/* Every string of v (not a member's name) with its JSON pointer. */
-static void
-walk(struct fleet *f, const char *tool, const cJSON *v, char *ptr, size_t at, int depth)
+/*
+ * One string of the tool being read (mcp_strings_walk), its pointer cut:
+ * the tool's own name (F001's) and the names of its properties are names,
+ * not text; a "name" member deeper in is read.
+ */
+static int
+text_of(void *arg, const char *pointer, const char *text, int name)
 {
-	const cJSON *c;
-	char tok[24];
-	int i = 0, n;
+	struct fleet *f = arg;
+	char ptr[PTR_MAX + 1];
+	size_t n = strlen(pointer);
 
-	if (depth > DEPTH_MAX)
-		return;
-	for (c = v->child; c != NULL; c = c->next, i++) {
-		const char *k = c->string;
-
-		if (cJSON_IsArray(v)) {
-			snprintf(tok, sizeof(tok), "%d", i);
-			k = tok;
-		}
-		if (k == NULL)
-			continue;
-		/* Past PTR_MAX the pointer is cut; ~ and / escaped as RFC 6901 says. */
-		n = at < PTR_MAX ? snprintf(ptr + at, PTR_MAX + 1 - at, "/") : 0;
-		for (; *k != '\0' && at + n < PTR_MAX; k++)
-			n += *k == '~'  ? snprintf(ptr + at + n, PTR_MAX + 1 - at - n, "~0")
-			    : *k == '/' ? snprintf(ptr + at + n, PTR_MAX + 1 - at - n, "~1")
-			                : snprintf(ptr + at + n, PTR_MAX + 1 - at - n, "%c", *k);
-		if (at + n > PTR_MAX)
-			n = (int)(PTR_MAX - at);
-		if (cJSON_IsString(c) && !(depth == 0 && strcmp(c->string, "name") == 0))
-			read_text(f, tool, ptr, c->valuestring);
-		else if (cJSON_IsObject(c) || cJSON_IsArray(c))
-			walk(f, tool, c, ptr, at + n, depth + 1);
-		ptr[at] = '\0';
-	}
+	if (name &&
+	    (strcmp(pointer, "/name") == 0 || n < 5 || strcmp(pointer + n - 5, "/name") != 0))
+		return 0;
+	snprintf(ptr, sizeof(ptr), "%.*s", PTR_MAX, pointer);
+	read_text(f, f->tool, ptr, text);
+	return 0;
 }
 
 /* The worst, the rules of the slug's findings into mcp:{SLUG}:findings "_fleet", or none. */
@@ -458,7 +443,6 @@ save(struct fleet *f)
 static void
 read_slug(struct fleet *f, const cJSON *list)
 {
-	char ptr[PTR_MAX + 1] = "";
 	const cJSON *it;
 	const struct entry *e;
 	size_t n = 0;
@@ -478,7 +462,8 @@ read_slug(struct fleet *f, const cJSON *list)
 			continue;
 		if ((e = lookup(f, name)) != NULL && e->n >= 2)
 			finding(f, F001, name, "/name", name, 0, NULL, e);
-		walk(f, name, it, ptr, 0, 0);
+		f->tool = name;
+		mcp_strings_walk(it, text_of, f);
 	}
 	if (f->more > 0 && f->json)
 		printf("{\"slug\":\"%s\",\"more\":%ld}\n", f->slugs[f->cur], f->more);

@@ -21,13 +21,7 @@ start_redis
 start_receiver
 hm() { echo $((T0 - 7200 + 60 * 10#$1)); }
 export MCP_NOW
-echo R0UT1NGKEY0123456789abcdef012345 >"$TMP/pd.key"
-cat >"$TMP/alert.conf" <<CONF
-route pd    pagerduty $TMP/pd.key $RECV/pd/v2/enqueue
-route hook  webhook   $RECV/hook
-notify P1,P2 always pd hook
-notify P3 always hook
-CONF
+pd_hook_conf "$TMP/alert.conf"
 chmod 600 "$TMP/alert.conf" "$TMP/pd.key"
 A=sha256:$(printf 'a%.0s' $(seq 64))
 B=sha256:$(printf 'b%.0s' $(seq 64))

@@ -269,6 +269,19 @@ start_toolshift() {
 	TS=http://127.0.0.1:$(cat "$TMP/ts.port")
 }
 
+# pd_hook_conf FILE: an mcp-alert.conf of PagerDuty's and a webhook's
+# routes on the test receiver (P1 and P2 to both, P3 to the hook), its
+# routing key in $TMP/pd.key; the caller appends its own lines.
+pd_hook_conf() {
+	echo R0UT1NGKEY0123456789abcdef012345 >"$TMP/pd.key"
+	cat >"$1" <<CONF
+route pd    pagerduty $TMP/pd.key $RECV/pd/v2/enqueue
+route hook  webhook   $RECV/hook
+notify P1,P2 always pd hook
+notify P3 always hook
+CONF
+}
+
 # start_receiver [--verify KEYFILE]: the HTTP receiver of the alert tests
 # (tests/fixtures/receiver.mjs).  Sets RECV (its base URL) and RECV_LOG (one
 # JSON line per request); recv_answer PATH STATUS|hang sets what a path answers.

@@ -40,14 +40,8 @@ rc() { redis-cli -s "$REDIS_SOCK" "$@"; }
 start_redis
 start_receiver || skip_all "the receiver did not start"
 start_toolshift
-echo R0UT1NGKEY0123456789abcdef012345 >"$TMP/pd.key"
-cat >"$TMP/alert.conf" <<CONF
-route pd pagerduty $TMP/pd.key $RECV/pd/v2/enqueue
-route hook webhook $RECV/hook
-notify P1,P2 always pd hook
-notify P3 always hook
-reminder_every 3m
-CONF
+pd_hook_conf "$TMP/alert.conf"
+echo "reminder_every 3m" >>"$TMP/alert.conf"
 chmod 600 "$TMP/alert.conf" "$TMP/pd.key"
 printf 'weather %s/d/weather/mcp\nfiles %s/d/files/mcp\n' "$TS" "$TS" >"$TMP/targets"
 # The page and the API read at the end of 14:07, and of 14:10 (X-Test-Env: far).

@@ -79,8 +79,8 @@ scan_add(
 }
 
 struct walk {
-	struct mcp_scan *s;
-	struct scan_at at;
+	int (*fn)(void *, const char *, const char *, int);
+	void *arg;
 	struct mcp_buf ptr;
 	int rc;
 };
@@ -107,11 +107,7 @@ ptr_push(struct walk *w, const char *tok)
 static void
 walk_string(struct walk *w, const char *text, int name)
 {
-	const char *p = w->ptr.p != NULL ? w->ptr.p : "";
-
-	w->at.pointer = p;
-	w->at.name = name;
-	if (w->rc == 0 && scan_string(w->s, &w->at, text, strlen(text)) == -1)
+	if (w->rc == 0 && w->fn(w->arg, w->ptr.p != NULL ? w->ptr.p : "", text, name) == -1)
 		w->rc = -1;
 }
 
@@ -180,23 +176,49 @@ keep_len(struct mcp_scan *s, const char *list, const char *item, const cJSON *d)
 }
 
 int
+mcp_strings_walk(const cJSON *item, int (*fn)(void *, const char *, const char *, int), void *arg)
+{
+	struct walk w = {.fn = fn, .arg = arg};
+
+	walk(&w, item, 0);
+	mcp_buf_free(&w.ptr);
+	return w.rc;
+}
+
+/* The item scanned and where: each string of it read by the rules. */
+struct item_scan {
+	struct mcp_scan *s;
+	struct scan_at at;
+};
+
+static int
+item_string(void *arg, const char *pointer, const char *text, int name)
+{
+	struct item_scan *is = arg;
+
+	is->at.pointer = pointer;
+	is->at.name = name;
+	return scan_string(is->s, &is->at, text, strlen(text));
+}
+
+int
 mcp_scan_item(struct mcp_scan *s, enum mcp_list_kind k, const cJSON *item)
 {
 	const cJSON *key =
 	    cJSON_GetObjectItemCaseSensitive(item, k == MCP_LIST_RESOURCES ? "uri" : "name");
-	struct walk w = {.s = s};
+	struct item_scan is = {.s = s};
+	int rc;
 
 	if (!cJSON_IsObject(item))
 		return 0;
-	w.at.list = list_names[k];
-	w.at.item = cJSON_IsString(key) && key->valuestring != NULL ? key->valuestring : "";
-	walk(&w, item, 0);
-	mcp_buf_free(&w.ptr);
-	if (w.rc == 0 &&
-	    keep_len(s, w.at.list, w.at.item,
+	is.at.list = list_names[k];
+	is.at.item = cJSON_IsString(key) && key->valuestring != NULL ? key->valuestring : "";
+	rc = mcp_strings_walk(item, item_string, &is);
+	if (rc == 0 &&
+	    keep_len(s, is.at.list, is.at.item,
 	        cJSON_GetObjectItemCaseSensitive(item, "description")) == -1)
-		w.rc = -1;
-	return w.rc;
+		rc = -1;
+	return rc;
 }
 
 int

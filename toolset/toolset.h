@@ -170,6 +170,16 @@ struct mcp_scan {
  * compare items (text far longer than its peers'), once, after the last.
  */
 int mcp_scan_item(struct mcp_scan *s, enum mcp_list_kind k, const cJSON *item);
+
+/*
+ * Every string of item with its JSON pointer from item (RFC 6901), to 32
+ * levels: each member's and element's string value, and the names of the
+ * members of "properties" (names the server chose).  fn(arg, pointer,
+ * text, name), name 1 for those and for "name" members.  0, or -1 when fn
+ * returns -1 or memory runs out.  mcp_scan_item reads an item by it.
+ */
+int mcp_strings_walk(
+    const cJSON *item, int (*fn)(void *, const char *, const char *, int), void *arg);
 int mcp_scan_instructions(struct mcp_scan *s, const char *text);
 int mcp_scan_finish(struct mcp_scan *s);
 void mcp_scan_free(struct mcp_scan *s);
