@@ -190,7 +190,7 @@ SCRIPTLIBDIR ?= $(PREFIX)/lib/mcp-uptime
 SYSTEMDDIR ?= $(PREFIX)/lib/systemd/system
 EXAMPLESDIR ?= $(PREFIX)/share/doc/mcp-uptime/examples
 SYSTEMD_UNITS = $(wildcard contrib/systemd/*.service contrib/systemd/*.socket contrib/systemd/*.timer)
-EXAMPLE_FILES = contrib/cron/mcp-uptime contrib/fleet.conf.example contrib/mcp-alert.conf.example
+EXAMPLE_FILES = contrib/cron/mcp-uptime contrib/cron/mcp-uptime-decider contrib/fleet.conf.example contrib/mcp-alert.conf.example
 
 install: $(BINS)
 	mkdir -p $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5 \

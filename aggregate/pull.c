@@ -125,8 +125,8 @@ agg_targets_from(const struct agg_opts *o, const char *url)
 	long status;
 	int rc = MCP_EXIT_OK;
 
-	if (strncmp(url, "https://", 8) != 0)
-		errx(MCP_EXIT_USAGE, "--from %s: want an https:// URL", url);
+	if (!agg_url_token_ok(url))
+		errx(MCP_EXIT_USAGE, "--from %s: want an https:// URL (http:// to loopback only)", url);
 	if (o->token_file == NULL)
 		errx(MCP_EXIT_USAGE, "--from: a --token-file is needed");
 	if (cache_path(o, url, cache, sizeof(cache)) == -1)

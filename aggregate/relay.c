@@ -473,7 +473,7 @@ url_region(const char *url, char *buf, size_t len)
 {
 	const char *s = strrchr(url, '/');
 
-	if (strncmp(url, "https://", 8) != 0 || s == NULL || s < url + 8 ||
+	if (!agg_url_token_ok(url) || s == NULL || s < url + 8 ||
 	    strpbrk(url, "?# \t\r\n") != NULL || strlen(s + 1) >= len)
 		return NULL;
 	snprintf(buf, len, "%s", s + 1);
@@ -508,7 +508,7 @@ agg_relay(const struct agg_opts *o)
 	int rc = MCP_EXIT_OK;
 
 	if (url_region(o->to, region, sizeof(region)) == NULL)
-		errx(MCP_EXIT_USAGE, "--to %s: want https://HOST/.../REGION, REGION " MCP_SLUG_RULE,
+		errx(MCP_EXIT_USAGE, "--to %s: want https://HOST/.../REGION (http:// to loopback only), REGION " MCP_SLUG_RULE,
 		    o->to);
 	if (o->region != NULL && strcmp(o->region, region) != 0)
 		errx(MCP_EXIT_USAGE, "-r %s: the URL of --to is of %s", o->region, region);

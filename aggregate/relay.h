@@ -78,6 +78,12 @@ void rl_send(struct rlists *l, struct agg_http *http, const char *to);
 void rl_free(struct rlists *l);
 
 /* send.c: one HTTPS connection to the ingest, with the token of a file. */
+/*
+ * A URL a token may be sent to: https://, or http:// to a loopback host
+ * (127.0.0.0/8, [::1], localhost: a runner tried on the deciding host
+ * itself), where the token crosses no network.
+ */
+int agg_url_token_ok(const char *url);
 /* The token read by the rules of a token file (mode 600); NULL with why. */
 struct agg_http *agg_http_open(
     const char *token_file, const char *cacert, double timeout, char *err, size_t len);

@@ -44,6 +44,7 @@ reader_add(struct mcp_store *st)
 	unsigned char raw[4 + 33];
 	char tok[ID_LEN + 1 + 44 + 1], tag[MCP_HASH_LEN], val[MCP_HASH_LEN + 24], id[ID_LEN + 1];
 	const char *argv[] = {"HSETNX", MCP_KEY_READERS, id, val};
+	char why[160];
 	redisReply *r;
 	size_t i, o = ID_LEN + 1;
 	int rc = MCP_EXIT_FAIL;
@@ -64,6 +65,10 @@ reader_add(struct mcp_store *st)
 	tok[o] = '\0';
 	mcp_sha256_tag(tok, strlen(tok), tag);
 	snprintf(val, sizeof(val), "%s %lld", tag, (long long)mcp_now());
+	if (mcp_secret_stdout(why, sizeof(why)) == -1) {
+		warnx("reader: %s: nothing added (write it to a file of mode 600)", why);
+		return MCP_EXIT_FAIL;
+	}
 	if ((r = agg_cli_cmd(st, 4, argv)) != NULL) {
 		if (r->type == REDIS_REPLY_INTEGER && r->integer == 1) {
 			if (printf("%s\n", tok) < 0 || fflush(stdout) == EOF)

@@ -13,6 +13,7 @@
 #include <curl/curl.h>
 #include <openssl/crypto.h>
 
+#include "addr.h"
 #include "version.h"
 #include "relay.h"
 
@@ -57,6 +58,33 @@ on_header(char *p, size_t sz, size_t nm, void *arg)
 	return n;
 }
 
+int
+agg_url_token_ok(const char *url)
+{
+	char host[256];
+	const char *h, *e;
+	size_t n;
+
+	if (strncmp(url, "https://", 8) == 0)
+		return 1;
+	if (strncmp(url, "http://", 7) != 0)
+		return 0;
+	h = url + 7;
+	if (*h == '[') {
+		if ((e = strchr(h, ']')) == NULL)
+			return 0;
+		h++;
+	} else {
+		e = h + strcspn(h, ":/?#");
+	}
+	n = (size_t)(e - h);
+	if (n == 0 || n >= sizeof(host) || memchr(h, '@', n) != NULL)
+		return 0;
+	memcpy(host, h, n);
+	host[n] = '\0';
+	return mcp_host_loopback(host);
+}
+
 struct agg_http *
 agg_http_open(const char *token_file, const char *cacert, double timeout, char *err, size_t len)
 {
@@ -77,8 +105,11 @@ agg_http_open(const char *token_file, const char *cacert, double timeout, char *
 	}
 	c->body.max = ANSWER_MAX;
 	curl_easy_setopt(c->h, CURLOPT_NOSIGNAL, 1L);
-	/* The token never crosses a network in clear, nor to another host. */
-	curl_easy_setopt(c->h, CURLOPT_PROTOCOLS_STR, "https");
+	/*
+	 * The token never crosses a network in clear, nor to another host:
+	 * http:// only to loopback (agg_url_token_ok), and no redirect.
+	 */
+	curl_easy_setopt(c->h, CURLOPT_PROTOCOLS_STR, "http,https");
 	curl_easy_setopt(c->h, CURLOPT_FOLLOWLOCATION, 0L);
 	curl_easy_setopt(c->h, CURLOPT_TIMEOUT_MS, (long)(timeout * 1000));
 	curl_easy_setopt(c->h, CURLOPT_CONNECTTIMEOUT_MS, (long)(timeout * 1000));

@@ -136,6 +136,7 @@ token_add(struct mcp_store *st, const char *region)
 	    id[ID_LEN + 1];
 	char lim[8];
 	const char *argv[] = {"EVAL", add_lua, "1", AGG_KEY_TOKENS, region, id, val, lim};
+	char why[160];
 	redisReply *r;
 	int rc = MCP_EXIT_FAIL;
 
@@ -148,6 +149,10 @@ token_add(struct mcp_store *st, const char *region)
 	mcp_sha256_tag(tok, strlen(tok), tag);
 	snprintf(val, sizeof(val), "%s %lld", tag, (long long)mcp_now());
 	snprintf(lim, sizeof(lim), "%d", AGG_TOKENS_MAX);
+	if (mcp_secret_stdout(why, sizeof(why)) == -1) {
+		warnx("token: %s: nothing added (write it to a file of mode 600)", why);
+		return MCP_EXIT_FAIL;
+	}
 	if ((r = agg_cli_cmd(st, 8, argv)) != NULL) {
 		if (r->type == REDIS_REPLY_INTEGER && r->integer == 1) {
 			if (printf("%s\n", tok) < 0 || fflush(stdout) == EOF)

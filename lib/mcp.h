@@ -117,6 +117,13 @@ int mcp_secret_open(const char *path, char *why, size_t len);
  */
 int mcp_secret_fd_ok(int fd, char *why, size_t len);
 /*
+ * Standard output made fit for a secret before one is printed: a regular
+ * file there ("token add R >R.token") is made mode 600 whatever the
+ * umask, and one that cannot be is refused (-1, the reason in why);
+ * a terminal or a pipe is the reader's (0).
+ */
+int mcp_secret_stdout(char *why, size_t len);
+/*
  * A whole secret file (a PEM key) of at most max bytes, by the same rules:
  * owned (wipe it when done), or NULL with the reason in why.
  */

@@ -199,6 +199,21 @@ mcp_secret_fd_ok(int fd, char *why, size_t len)
 }
 
 int
+mcp_secret_stdout(char *why, size_t len)
+{
+	struct stat st;
+
+	if (fstat(STDOUT_FILENO, &st) == -1 || !S_ISREG(st.st_mode))
+		return 0;
+	if ((st.st_mode & (S_IRWXG | S_IRWXO)) != 0 && fchmod(STDOUT_FILENO, S_IRUSR | S_IWUSR) == -1) {
+		snprintf(why, len, "standard output is a file others may read, and chmod 600 failed: %s",
+		    strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+int
 mcp_secret_open(const char *path, char *why, size_t len)
 {
 	int fd;
