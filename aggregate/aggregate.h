@@ -380,7 +380,7 @@ struct agg_opts {
 	double timeout;
 	int lookback;
 	int verbose;
-	int json;          /* status -j */
+	int json;          /* status --json (-j) */
 	long fault_min;    /* verdict -F */
 	int fault_percent; /* verdict -P */
 	/* push --to: the ingest's URL, the token's file, a private CA; borrowed or NULL. */
@@ -640,7 +640,22 @@ int agg_all_slugs(struct mcp_store *st, char ***out, size_t *n);
 long agg_hash_each(struct mcp_store *st, const char *key,
     void (*fn)(void *arg, const char *field, const char *value), void *arg);
 
-/* The usage message of mcp-aggregate; exits MCP_EXIT_USAGE. */
+/*
+ * The command line's grammar (common.c).  agg_cmd_set names the
+ * subcommand running ("tools", "registry sync": borrowed, kept), whose
+ * usage lines the rest print; before it, the whole usage.  agg_usage
+ * prints them and "See mcp-aggregate(1) for the manual." on stderr and
+ * exits MCP_EXIT_USAGE; agg_usage_why says first what was wrong
+ * ("prog: tools: --bogus: unknown option"); agg_help prints them on
+ * stdout and exits 0.  agg_getopt is getopt_long over the subcommand's
+ * options and -h and --help: it answers -h itself, names a refused
+ * option, and returns the others.
+ */
+struct option;
+void agg_cmd_set(const char *cmd);
 void agg_usage(void) __attribute__((noreturn));
+void agg_usage_why(const char *fmt, ...) __attribute__((noreturn, format(printf, 1, 2)));
+void agg_help(void) __attribute__((noreturn));
+int agg_getopt(int argc, char **argv, const char *shorts, const struct option *longs);
 
 #endif

@@ -75,14 +75,6 @@ struct fleet {
 	int worst, rules;
 };
 
-static void
-usage(void)
-{
-	fprintf(stderr, "usage: %s fleet [-R URL] [-t SECONDS] [--json] [--save]\n",
-	    program_invocation_short_name);
-	exit(MCP_EXIT_USAGE);
-}
-
 /* The entry of name, borrowed (valid through the second pass), or NULL. */
 static const struct entry *
 lookup(const struct fleet *f, const char *name)
@@ -518,7 +510,7 @@ agg_fleet(int argc, char **argv)
 	size_t i;
 	int c;
 
-	while ((c = getopt_long(argc, argv, "R:t:", longs, NULL)) != -1)
+	while ((c = agg_getopt(argc, argv, "R:t:", longs)) != -1)
 		switch (c) {
 		case 'j':
 			f.json = 1;
@@ -534,10 +526,10 @@ agg_fleet(int argc, char **argv)
 				errx(MCP_EXIT_USAGE, "-t %s: not a number of seconds", optarg);
 			break;
 		default:
-			usage();
+			agg_usage();
 		}
 	if (optind != argc)
-		usage();
+		agg_usage_why("%s: unexpected argument", argv[optind]);
 	if (mcp_store_url_check(o.url, why, sizeof(why)) == -1)
 		errx(MCP_EXIT_USAGE, "%s", why);
 	f.now = mcp_now();

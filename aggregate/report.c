@@ -21,16 +21,6 @@
 #define NREP 3        /* replies a slug: GET tally, HGETALL red, HGETALL rgn */
 #define MONTHS_MAX 14 /* months a report spans, at most: what the history holds */
 
-static void
-usage(void)
-{
-	fprintf(stderr,
-	    "usage: %s report [-R URL] [-t SECONDS] [--json | --csv] [--month YYYY-MM | --from "
-	    "YYYY-MM [--to YYYY-MM]] [SLUG ...]\n",
-	    program_invocation_short_name);
-	exit(MCP_EXIT_USAGE);
-}
-
 static long
 month_arg(const char *flag, const char *s)
 {
@@ -199,7 +189,7 @@ agg_report(int argc, char **argv)
 
 	memset(&o, 0, sizeof(o));
 	o.fmt = REP_TEXT;
-	while ((c = getopt_long(argc, argv, "R:t:", longopts, NULL)) != -1) {
+	while ((c = agg_getopt(argc, argv, "R:t:", longopts)) != -1) {
 		switch (c) {
 		case 'j':
 		case 'c':
@@ -224,7 +214,7 @@ agg_report(int argc, char **argv)
 				errx(MCP_EXIT_USAGE, "-t %s: not a number of seconds", optarg);
 			break;
 		default:
-			usage();
+			agg_usage();
 		}
 	}
 	for (i = (size_t)optind; i < (size_t)argc; i++)

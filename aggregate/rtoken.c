@@ -26,16 +26,6 @@
 
 #define ID_LEN 8
 
-static void
-usage(void)
-{
-	fprintf(stderr,
-	    "usage: mcp-aggregate reader [-R url] [-t seconds] add\n"
-	    "       mcp-aggregate reader [-R url] [-t seconds] list\n"
-	    "       mcp-aggregate reader [-R url] [-t seconds] revoke id\n");
-	exit(MCP_EXIT_USAGE);
-}
-
 static int
 reader_add(struct mcp_store *st)
 {
@@ -131,12 +121,13 @@ reader_revoke(struct mcp_store *st, const char *id)
 int
 agg_reader(int argc, char **argv)
 {
+	static const struct option no_longs[] = {{NULL, 0, NULL, 0}};
 	struct agg_opts ao = AGG_OPTS_INIT;
 	struct mcp_store *st;
 	char why[600];
-	int c, rc;
+	int c, rc, want;
 
-	while ((c = getopt(argc, argv, "R:t:")) != -1) {
+	while ((c = agg_getopt(argc, argv, "R:t:", no_longs)) != -1) {
 		switch (c) {
 		case 'R':
 			ao.url = mcp_store_url_arg(optarg);
@@ -146,14 +137,20 @@ agg_reader(int argc, char **argv)
 				errx(MCP_EXIT_USAGE, "-t %s: not a number of seconds", optarg);
 			break;
 		default:
-			usage();
+			agg_usage();
 		}
 	}
 	argc -= optind, argv += optind;
-	if (argc < 1 || (strcmp(argv[0], "revoke") == 0 ? argc != 2 : argc != 1) ||
-	    (strcmp(argv[0], "add") != 0 && strcmp(argv[0], "list") != 0 &&
-	        strcmp(argv[0], "revoke") != 0))
-		usage();
+	if (argc < 1)
+		agg_usage_why("add, list or revoke is needed");
+	if (strcmp(argv[0], "add") != 0 && strcmp(argv[0], "list") != 0 &&
+	    strcmp(argv[0], "revoke") != 0)
+		agg_usage_why("%s: unknown command", argv[0]);
+	want = strcmp(argv[0], "revoke") == 0 ? 2 : 1; /* revoke ID */
+	if (argc < want)
+		agg_usage_why("revoke: an ID is needed");
+	if (argc > want)
+		agg_usage_why("%s: unexpected argument", argv[want]);
 	if (argc == 2 &&
 	    (strlen(argv[1]) != ID_LEN || strspn(argv[1], "0123456789abcdef") != ID_LEN))
 		errx(MCP_EXIT_USAGE,

@@ -30,22 +30,6 @@ struct tctx {
 	redisReply *r[T_N]; /* hash, lhash, lsi, tch */
 };
 
-static void
-usage(void)
-{
-	fprintf(stderr,
-	    "usage: %s tools [-R URL] [-t SECONDS] [--json] [--diff | --history] SLUG [A [B]]\n"
-	    "       %s tools [-R URL] [-t SECONDS] [--json] --approve | --reject [--region "
-	    "REGION]\n"
-	    "            [--by WHO] [--kind tools | resources | prompts] SLUG\n"
-	    "       %s tools [-R URL] [-t SECONDS] --lock [--slugs FILE] [SLUG ...]\n"
-	    "       %s tools [-R URL] [-t SECONDS] [--json | --sarif] [--served FILE] --check "
-	    "LOCK\n",
-	    program_invocation_short_name, program_invocation_short_name,
-	    program_invocation_short_name, program_invocation_short_name);
-	exit(MCP_EXIT_USAGE);
-}
-
 /*
  * s for a terminal: each byte of what a reader would not see as text (a
  * control, ANSI's escape, a C1 control, a line separator, a bidirectional
@@ -550,9 +534,16 @@ tools_lock(const struct agg_opts *ao, int mode, const char *lock, const char *se
 	int i, rc, given = argc;
 	FILE *f;
 
-	if ((mode == 'L' && (how != 0 || served != NULL || (argc == 0 && slugs == NULL))) ||
-	    (mode == 'C' && (argc != 0 || slugs != NULL)))
-		usage();
+	if (mode == 'L' && how != 0)
+		agg_usage_why("--lock: prints neither JSON nor SARIF");
+	if (mode == 'L' && served != NULL)
+		agg_usage_why("--served goes with --check");
+	if (mode == 'L' && argc == 0 && slugs == NULL)
+		agg_usage_why("--lock: a SLUG or --slugs FILE is needed");
+	if (mode == 'C' && argc != 0)
+		agg_usage_why("%s: unexpected argument", argv[0]);
+	if (mode == 'C' && slugs != NULL)
+		agg_usage_why("--slugs goes with --lock");
 	if (slugs != NULL) {
 		if ((f = strcmp(slugs, "-") == 0 ? stdin : fopen(slugs, "r")) == NULL)
 			err(MCP_EXIT_USAGE, "%s", slugs);
@@ -596,17 +587,46 @@ tools_lock(const struct agg_opts *ao, int mode, const char *lock, const char *se
 	return rc;
 }
 
+static const struct option longs[] = {{"json", no_argument, NULL, 'j'},
+    {"diff", no_argument, NULL, 'd'}, {"history", no_argument, NULL, 'H'},
+    {"approve", no_argument, NULL, 'A'}, {"reject", no_argument, NULL, 'X'},
+    {"region", required_argument, NULL, 'g'}, {"by", required_argument, NULL, 'b'},
+    {"kind", required_argument, NULL, 'k'}, {"lock", no_argument, NULL, 'L'},
+    {"check", required_argument, NULL, 'C'}, {"sarif", no_argument, NULL, 'S'},
+    {"served", required_argument, NULL, 'F'}, {"slugs", required_argument, NULL, 'f'},
+    {NULL, 0, NULL, 0}};
+
+/* The long option of c ("diff" for 'd'). */
+static const char *
+long_name(int c)
+{
+	size_t i;
+
+	for (i = 0; longs[i].name != NULL && longs[i].val != c; i++)
+		;
+	return longs[i].name != NULL ? longs[i].name : "?";
+}
+
+/* The operands of the modes that are not --lock or --check, and their options. */
+static void
+modes_check(const struct tctx *t, const struct agg_answer *an, int mode, const char *served,
+    const char *slugs, int argc, char **argv)
+{
+	if (t->json == 's' || served != NULL)
+		agg_usage_why("--%s goes with --check", t->json == 's' ? "sarif" : "served");
+	if (slugs != NULL)
+		agg_usage_why("--slugs goes with --lock");
+	if (argc < 1)
+		agg_usage_why("a SLUG is needed");
+	if (argc > (mode == 'd' ? 3 : 1))
+		agg_usage_why("%s: unexpected argument", argv[mode == 'd' ? 3 : 1]);
+	if ((an->region != NULL || an->by != NULL || an->kinds != 7) && mode != 'A' && mode != 'X')
+		agg_usage_why("--region, --by and --kind go with --approve or --reject");
+}
+
 int
 agg_tools(int argc, char **argv)
 {
-	static const struct option longs[] = {{"json", no_argument, NULL, 'j'},
-	    {"diff", no_argument, NULL, 'd'}, {"history", no_argument, NULL, 'H'},
-	    {"approve", no_argument, NULL, 'A'}, {"reject", no_argument, NULL, 'X'},
-	    {"region", required_argument, NULL, 'g'}, {"by", required_argument, NULL, 'b'},
-	    {"kind", required_argument, NULL, 'k'}, {"lock", no_argument, NULL, 'L'},
-	    {"check", required_argument, NULL, 'C'}, {"sarif", no_argument, NULL, 'S'},
-	    {"served", required_argument, NULL, 'F'}, {"slugs", required_argument, NULL, 'f'},
-	    {NULL, 0, NULL, 0}};
 	const char *lock = NULL, *served = NULL, *slugs = NULL;
 	struct agg_opts ao = AGG_OPTS_INIT;
 	struct agg_answer an = {0, NULL, NULL, 7, 0};
@@ -614,7 +634,7 @@ agg_tools(int argc, char **argv)
 	char why[600];
 	int c, rc, mode = 0, i;
 
-	while ((c = getopt_long(argc, argv, "R:t:", longs, NULL)) != -1) {
+	while ((c = agg_getopt(argc, argv, "R:t:", longs)) != -1) {
 		switch (c) {
 		case 'j':
 			t.json = 1;
@@ -645,7 +665,8 @@ agg_tools(int argc, char **argv)
 		case 'H':
 		case 'L':
 			if (mode != 0 && mode != c)
-				usage();
+				agg_usage_why("--%s and --%s: one or the other", long_name(mode),
+				    long_name(c));
 			mode = c;
 			break;
 		case 'S':
@@ -665,19 +686,14 @@ agg_tools(int argc, char **argv)
 				errx(MCP_EXIT_USAGE, "-t %s: not a number of seconds", optarg);
 			break;
 		default:
-			usage();
+			agg_usage();
 		}
 	}
 	argc -= optind, argv += optind;
 	if (mode == 'L' || mode == 'C')
 		return tools_lock(
 		    &ao, mode, lock, served, slugs, t.json == 1 ? 'j' : t.json, argc, argv);
-	if (t.json == 's' || served != NULL || slugs != NULL)
-		usage();
-	if (argc < 1 || argc > (mode == 'd' ? 3 : 1))
-		usage();
-	if ((an.region != NULL || an.by != NULL || an.kinds != 7) && mode != 'A' && mode != 'X')
-		usage();
+	modes_check(&t, &an, mode, served, slugs, argc, argv);
 	an.reject = mode == 'X', an.json = t.json;
 	if (an.by == NULL)
 		an.by = by_ok(getenv("LOGNAME")) ? getenv("LOGNAME") : "operator";

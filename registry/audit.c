@@ -19,16 +19,6 @@
 #include "mcp.h"
 #include "rec.h"
 
-static void
-usage(void)
-{
-	fprintf(stderr,
-	    "usage: %s audit [-R URL] [-t SECONDS] [--json] [--period DURATION] [--save] [--at "
-	    "EPOCH]\n",
-	    program_invocation_short_name);
-	exit(MCP_EXIT_USAGE);
-}
-
 /* A duration: seconds, or a number with s, m, h or d; whole minutes, 1 minute to 31 days. */
 static long
 duration_arg(const char *s)
@@ -277,7 +267,7 @@ reg_audit(struct agg_opts *o, int argc, char **argv)
 
 	memset(&a, 0, sizeof(a));
 	a.period = AGG_DAY;
-	while ((c = getopt_long(argc, argv, "R:t:", longopts, NULL)) != -1) {
+	while ((c = agg_getopt(argc, argv, "R:t:", longopts)) != -1) {
 		switch (c) {
 		case 'j':
 			json = 1;
@@ -301,11 +291,11 @@ reg_audit(struct agg_opts *o, int argc, char **argv)
 				errx(MCP_EXIT_USAGE, "-t %s: not a number of seconds", optarg);
 			break;
 		default:
-			usage();
+			agg_usage();
 		}
 	}
 	if (optind != argc)
-		usage();
+		agg_usage_why("%s: unexpected argument", argv[optind]);
 	if (mcp_store_url_check(o->url, why, sizeof(why)) == -1)
 		errx(MCP_EXIT_USAGE, "%s", why);
 	if (!(at <= AGG_TIME_MAX))

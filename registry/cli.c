@@ -41,6 +41,17 @@ static const struct option longs[] = {
     {NULL, 0, NULL, 0},
 };
 
+/* The name of the long option c, which the subcommand running does not take. */
+static const char *
+long_name(int c)
+{
+	size_t i;
+
+	for (i = 0; longs[i].name != NULL && longs[i].val != c; i++)
+		;
+	return longs[i].name != NULL ? longs[i].name : "?";
+}
+
 /* --shard K/N: 1 <= K <= N <= 1000. */
 static void
 shard_arg(const char *s, struct reg_targets_opts *t)
@@ -113,12 +124,9 @@ sync_or_targets(int argc, char **argv)
 	char why[600], *base = NULL;
 	const char *from = NULL;
 
-	if (sync) {
-		if (argc < 2 || strcmp(argv[1], "sync") != 0)
-			agg_usage();
+	if (sync)
 		argc--, argv++;
-	}
-	while ((c = getopt_long(argc, argv, sync ? "R:t:" : "o:R:S:t:", longs, NULL)) != -1) {
+	while ((c = agg_getopt(argc, argv, sync ? "R:t:" : "o:R:S:t:", longs)) != -1) {
 		if (c == 'R')
 			o.url = mcp_store_url_arg(optarg);
 		else if (c == 't' && (o.timeout = mcp_parse_seconds(optarg)) < 0)
@@ -148,19 +156,21 @@ sync_or_targets(int argc, char **argv)
 		else if (c == OPT_SHARD && !sync)
 			shard_arg(optarg, &t);
 		else if (c != 't')
-			agg_usage();
+			agg_usage_why("--%s: unknown option", long_name(c));
 	}
 	argc -= optind, argv += optind;
 	if (argc > (sync ? 1 : 0))
-		agg_usage();
+		agg_usage_why("%s: unexpected argument", argv[sync ? 1 : 0]);
 	if (argc == 1)
 		r.base = base = base_arg(argv[0]);
 	if (mcp_store_url_check(o.url, why, sizeof(why)) == -1)
 		errx(MCP_EXIT_USAGE, "%s", why);
 	if (!(mcp_now() <= AGG_TIME_MAX))
 		errx(MCP_EXIT_USAGE, "MCP_NOW: not a time (0 to %.0f)", AGG_TIME_MAX);
-	if (!sync && (from != NULL ? t.overrides != NULL : o.token_file != NULL || o.spool != NULL))
-		agg_usage();
+	if (!sync && from != NULL && t.overrides != NULL)
+		agg_usage_why("-o and --from: one or the other");
+	if (!sync && from == NULL && (o.token_file != NULL || o.spool != NULL))
+		agg_usage_why("--token-file and -S go with --from");
 	if (from != NULL)
 		rc = targets_from(&o, from, &t, t_given);
 	else
@@ -174,18 +184,22 @@ sync_or_targets(int argc, char **argv)
 }
 
 int
-reg_command(const char *cmd)
-{
-	return strcmp(cmd, "registry") == 0 || strcmp(cmd, "targets") == 0 ||
-	    strcmp(cmd, "audit") == 0;
-}
-
-int
 reg_main(int argc, char **argv)
 {
 	struct agg_opts o = AGG_OPTS_INIT;
 
 	if (strcmp(argv[0], "audit") == 0)
 		return reg_audit(&o, argc, argv);
+	if (strcmp(argv[0], "registry") != 0)
+		return sync_or_targets(argc, argv);
+	/* registry SUBCOMMAND: sync, the one there is. */
+	if (argc < 2)
+		agg_usage_why("sync is needed");
+	if (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0)
+		agg_help();
+	if (strcmp(argv[1], "sync") != 0)
+		agg_usage_why(
+		    argv[1][0] == '-' ? "%s: unknown option" : "%s: unknown command", argv[1]);
+	agg_cmd_set("registry sync");
 	return sync_or_targets(argc, argv);
 }

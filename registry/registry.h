@@ -15,9 +15,6 @@
 
 #include "store.h"
 
-/* 1 when cmd is one of the room's subcommands. */
-int reg_command(const char *cmd);
-
 /*
  * Run the subcommand argv[0] ("registry", "targets" or "audit") with its
  * arguments; parses them, closes stdout, and returns the exit status.

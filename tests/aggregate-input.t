@@ -203,7 +203,7 @@ usage="usage: mcp-aggregate push [-v] [-r REGION] [-R URL] [-S FILE] [-t SECONDS
        mcp-aggregate push [-v] [-r REGION] [-S FILE] [-t SECONDS] --to URL --token-file FILE [--cacert FILE] [--linger SECONDS]
        mcp-aggregate verdict [-F SLUGS] [-L SECONDS] [-P PERCENT] [-R URL] [-t SECONDS] [--shard K/N | SLUG ...]
        mcp-aggregate results [-R URL] [-t SECONDS] SLUG [FROM [TO]]
-       mcp-aggregate status [-j] [-R URL] [-t SECONDS] [SLUG ...]
+       mcp-aggregate status [--json] [-R URL] [-t SECONDS] [SLUG ...]
        mcp-aggregate report [-R URL] [-t SECONDS] [--json | --csv] [--month YYYY-MM | --from YYYY-MM [--to YYYY-MM]] [SLUG ...]
        mcp-aggregate audit [-R URL] [-t SECONDS] [--json] [--period DURATION] [--save] [--at EPOCH]
        mcp-aggregate registry sync [-R URL] [-t SECONDS] [--full] [--allow-http] [--force] [--deadline SECONDS] [--cacert FILE] [URL]
@@ -217,9 +217,11 @@ usage="usage: mcp-aggregate push [-v] [-r REGION] [-R URL] [-S FILE] [-t SECONDS
        mcp-aggregate tools [-R URL] [-t SECONDS] [--json | --sarif] [--served FILE] --check LOCK
        mcp-aggregate fleet [-R URL] [-t SECONDS] [--json] [--save]
        mcp-aggregate ingest [-o OVERRIDES] [-R URL] [-t SECONDS]"
+see="See mcp-aggregate(1) for the manual."
 mcp-aggregate >"$TMP/out" 2>"$TMP/err"
 is "$?:$(cat "$TMP/out")" 2: "no subcommand: exit 2, nothing on stdout"
-is "$(cat "$TMP/err")" "$usage" "usage"
+is "$(cat "$TMP/err")" "$usage
+$see" "usage, and where the manual is"
 mcp-aggregate results 'A B' 2>"$TMP/err"
 is "$?:$(cat "$TMP/err")" "2:mcp-aggregate: A B: bad slug: not [a-z0-9._-]{1,80}, not all dots" "results checks its slug"
 mcp-aggregate results s-dup "$((T0 + 90000))" "$T0" 2>"$TMP/err"
@@ -233,10 +235,12 @@ if command -v mandoc >/dev/null; then
 	is "$synopsis" "$(printf '%s\n' "$usage" | sed 's/^usage://' | tr -s ' \n' ' ')" \
 	    "usage matches the SYNOPSIS of mcp-aggregate(1) word for word"
 fi
-mcp-aggregate frobnicate 2>/dev/null
-is "$?" 2 "unknown subcommand: exit 2"
-mcp-aggregate verdict -x 2>/dev/null
-is "$?" 2 "unknown flag: exit 2"
+mcp-aggregate frobnicate 2>"$TMP/err"
+is "$?:$(head -1 "$TMP/err")" "2:mcp-aggregate: frobnicate: unknown command" "unknown subcommand: named, exit 2"
+mcp-aggregate verdict -x 2>"$TMP/err"
+is "$?:$(head -2 "$TMP/err")" "2:mcp-aggregate: verdict: -x: unknown option
+usage: mcp-aggregate verdict [-F SLUGS] [-L SECONDS] [-P PERCENT] [-R URL] [-t SECONDS] [--shard K/N | SLUG ...]" \
+    "unknown flag: named, the subcommand's usage, exit 2"
 mcp-aggregate verdict -L 100 2>"$TMP/err"
 is "$?:$(cat "$TMP/err")" "2:mcp-aggregate: -L 100: the lookback is 120 to 300 seconds" "-L below 120"
 mcp-aggregate verdict -L 301 2>/dev/null
