@@ -43,7 +43,7 @@ is "$out" 0 "clang-format: ${#csrc[@]} C files formatted"
 # Each tool's usage() is its SYNOPSIS: compare the words.
 for tool in mcp-probe mcp-aggregate mcp-alert mcp-otlp; do
 	[ -e "man/$tool.1" ] && [ -x "$BIN/$tool" ] || continue
-	u=$("$BIN/$tool" -h 2>&1 </dev/null | sed 's/^usage: //' | tr -s ' \n' '  ')
+	u=$("$BIN/$tool" -h 2>&1 </dev/null | sed '/^See /d' | sed 's/^usage: //' | tr -s ' \n' '  ')
 	s=$(MANWIDTH=200 mandoc -Tascii -O width=200 "man/$tool.1" | col -bx |
 	    sed -n '/^SYNOPSIS/,/^DESCRIPTION/p' | sed '1d;$d' | tr -s ' \n' '  ')
 	is "$(echo "$u" | sed 's/^ *//;s/ *$//')" "$(echo "$s" | sed 's/^ *//;s/ *$//')" "$tool: usage() matches SYNOPSIS"
