@@ -1,5 +1,5 @@
 /*
- * incidents.c - mcp-alert incidents [-j]: the open incidents, every track
+ * incidents.c - mcp-alert incidents [--json]: the open incidents, every track
  * of every slug listed in mcp:alert:open and the watchdog's, as a table
  * or as JSON lines.
  */

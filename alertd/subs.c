@@ -257,7 +257,7 @@ hook_secret(const char *file, int *made)
 	return s;
 }
 
-/* The subscriber's record, as list -j prints it (secret: printed once, when made). */
+/* The subscriber's record, as list --json prints it (secret: printed once, when made). */
 static cJSON *
 sub_record(const char *id, const char *kind, const char *slugs, double since, const char *name)
 {
