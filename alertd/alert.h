@@ -6,6 +6,7 @@
 #ifndef ALERT_H
 #define ALERT_H
 
+#include <getopt.h>
 #include <stdio.h>
 
 #include <cJSON.h>
@@ -169,16 +170,38 @@ int alert_webhook_key(const char *secret, unsigned char *key, size_t size);
 int alert_webhook_sign(
     const char *secret, const char *id, long long ts, const char *body, char *out, size_t len);
 
+/*
+ * cli.c: the command line.  alert_cli_check checks the words of a
+ * command (argv[0] is its name) before anything is read or connected:
+ * --help prints the command's usage and exits 0, a usage error says what
+ * is wrong with the usage and exits 2.  It returns the index in argv of a
+ * "--" to drop, which ended the options of a command that has none, or 0.
+ */
+int alert_cli_check(int argc, char **argv);
+/* The usage of cmd's sub (NULL: every one), and the manual to read. */
+void alert_usage(FILE *to, const char *cmd, const char *sub);
+/* On standard output, exit 0 (1 when it cannot be written). */
+_Noreturn void alert_help(const char *cmd, const char *sub);
+/* "prog: " and fmt's message when fmt is not NULL, the usage; exit 2. */
+_Noreturn void alert_usage_exit(const char *cmd, const char *sub, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+/* The options of each command, for getopt_long; "j" is -j, --json's old spelling. */
+extern const struct option alert_opts_json[], alert_opts_routes[], alert_opts_silence[],
+    alert_opts_maint[], alert_opts_post_new[], alert_opts_post_update[], alert_opts_post_list[],
+    alert_opts_subs_add[], alert_opts_test[];
+/* 1 when a list's words (argv[0] its name, checked) ask for JSON lines: -j or --json. */
+int alert_json_arg(int argc, char **argv);
+
 /* rules.c */
 int alert_filter(struct mcp_store *st, const struct alert_conf *c);
 int alert_tick(struct mcp_store *st, const struct alert_conf *c);
 /* mcp-alert test [--route NAME] [--severity P] SLUG; an exit status. */
 int alert_test(struct mcp_store *st, const struct alert_conf *c, int argc, char **argv);
-/* Its arguments checked before anything runs: 0; 1 after --help; -1 after a message. */
+/* Its arguments checked before anything connects: 0, or -1 after a message. */
 int alert_test_args(const struct alert_conf *c, int argc, char **argv);
 /* ack DEDUP_KEY, or ack SLUG [TRACK]: argv without "ack". */
 int alert_ack(struct mcp_store *st, const struct alert_conf *c, int argc, char **argv);
-/* incidents [-j]: the open incidents as a table or JSON lines; an exit status. */
+/* incidents [--json]: the open incidents as a table or JSON lines; an exit status. */
 int alert_incidents(struct mcp_store *st, const struct alert_conf *c, int argc, char **argv);
 
 /* owner.c: the deciding configuration, see mcp-alert(1). */

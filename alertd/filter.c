@@ -687,28 +687,20 @@ struct testarg {
 	int route; /* -1: the routes of sev now */
 };
 
-static void
-test_usage(FILE *f)
-{
-	fprintf(f,
-	    "usage: %s [-n] [-c CONFIG] [-R URL] test [--route NAME] [--severity P1|P2|P3] SLUG\n",
-	    program_invocation_short_name);
-}
+const struct option alert_opts_test[] = {{"route", required_argument, NULL, 'r'},
+    {"severity", required_argument, NULL, 's'}, {NULL, 0, NULL, 0}};
 
-/* Parse test's arguments into a; 0, 1 after --help, -1 after a message. */
+/* Parse test's arguments, their words checked (alert_cli_check), into a; 0 or -1 after a message. */
 static int
 test_parse(const struct alert_conf *c, int argc, char **argv, struct testarg *a)
 {
-	static const struct option lo[] = {{"route", required_argument, NULL, 'r'},
-	    {"severity", required_argument, NULL, 's'}, {"help", no_argument, NULL, 'h'},
-	    {NULL, 0, NULL, 0}};
 	const char *route = NULL;
 	int ch;
 
 	a->sev = "P1", a->route = -1;
 	optind = 0;
 	opterr = 0;
-	while ((ch = getopt_long(argc, argv, "+", lo, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, "", alert_opts_test, NULL)) != -1) {
 		switch (ch) {
 		case 'r':
 			route = optarg;
@@ -721,20 +713,13 @@ test_parse(const struct alert_conf *c, int argc, char **argv, struct testarg *a)
 			}
 			a->sev = optarg;
 			break;
-		case 'h':
-			test_usage(stdout);
-			return 1;
 		default:
-			warnx("test: %s: unknown option", argv[optind - 1]);
-			test_usage(stderr);
-			return -1;
+			alert_usage_exit(
+			    "test", NULL, "test: %s: unknown option", argv[optind - 1]);
 		}
 	}
-	if (argc - optind != 1) {
-		warnx("test: want one SLUG");
-		test_usage(stderr);
-		return -1;
-	}
+	if (argc - optind != 1)
+		alert_usage_exit("test", NULL, "test: want one SLUG");
 	a->slug = argv[optind];
 	if (!mcp_slug_ok(a->slug)) {
 		warnx("test: %s: bad slug: not [a-z0-9._-]{1,80}", a->slug);

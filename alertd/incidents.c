@@ -1,5 +1,5 @@
 /*
- * incidents.c - mcp-alert incidents [-j]: the open incidents, every track
+ * incidents.c - mcp-alert incidents [--json]: the open incidents, every track
  * of every slug listed in mcp:alert:open and the watchdog's, as a table
  * or as JSON lines.
  */
@@ -160,15 +160,10 @@ alert_incidents(struct mcp_store *st, const struct alert_conf *c, int argc, char
 	struct wd *d;
 	redisReply *r, *h;
 	size_t i, n = 0;
-	int json = 0, rc = MCP_EXIT_OK;
+	int json, rc = MCP_EXIT_OK;
 
 	(void)c;
-	if (argc == 2 && strcmp(argv[1], "-j") == 0)
-		json = 1;
-	else if (argc != 1) {
-		warnx("incidents: want \"incidents [-j]\"");
-		return MCP_EXIT_USAGE;
-	}
+	json = alert_json_arg(argc, argv);
 	if ((r = alert_cmd(st, 2, members)) == NULL)
 		return MCP_EXIT_FAIL;
 	if ((slugs = calloc(r->elements + 1, sizeof(*slugs))) == NULL ||

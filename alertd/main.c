@@ -20,42 +20,22 @@
 #include "rec.h"
 #include "version.h"
 
+/* The whole usage: on standard output and exit 0 for -h, else on standard error and exit 2. */
 static void
 usage(int help)
 {
-	const char *p = program_invocation_short_name;
-
-	fprintf(help ? stdout : stderr,
-	    "usage: %s [-n] [-c CONFIG] [-R URL]\n"
-	    "       %s [-n] [-c CONFIG] [-R URL] ack DEDUP_KEY | SLUG [TRACK]\n"
-	    "       %s [-c CONFIG] [-R URL] incidents [-j]\n"
-	    "       %s [-c CONFIG] [-R URL] routes test [--severity P] [--at TIME] [SLUG]\n"
-	    "       %s [-c CONFIG] [-R URL] silence add slug=GLOB [track=T] [region=R] "
-	    "[severity=P] --for DURATION | --until TIME --reason TEXT\n"
-	    "       %s [-c CONFIG] [-R URL] silence list [-j]\n"
-	    "       %s [-c CONFIG] [-R URL] silence expire ID\n"
-	    "       %s [-c CONFIG] [-R URL] maint add SLUG [--start TIME] --end TIME | --for "
-	    "DURATION --reason TEXT [--force]\n"
-	    "       %s [-c CONFIG] [-R URL] maint list [-j]\n"
-	    "       %s [-c CONFIG] [-R URL] maint end SLUG\n"
-	    "       %s [-c CONFIG] [-R URL] post new --slug SLUG ... | --all --title TEXT "
-	    "[--state STATE] --text TEXT | - [--incident KEY | none] [--force]\n"
-	    "       %s [-c CONFIG] [-R URL] post update ID [--state STATE] --text TEXT | -\n"
-	    "       %s [-c CONFIG] [-R URL] post resolve ID [--text TEXT | -]\n"
-	    "       %s [-c CONFIG] [-R URL] post list [-j] [--all]\n"
-	    "       %s [-c CONFIG] [-R URL] post show ID\n"
-	    "       %s [-c CONFIG] [-R URL] subscribers add webhook | slack URL | url_file=PATH "
-	    "[--secret-file FILE] --slug SLUG ... | --all [--name NAME]\n"
-	    "       %s [-c CONFIG] [-R URL] subscribers list [-j]\n"
-	    "       %s [-c CONFIG] [-R URL] subscribers remove ID\n"
-	    "       %s [-n] [-c CONFIG] [-R URL] test [--route NAME] [--severity P] SLUG\n"
-	    "       %s [-n] [-c CONFIG] [-R URL] token [NAME=]FILE ...\n"
-	    "       %s [-c CONFIG] [-R URL] check\n"
-	    "       %s -c CONFIG [-R URL] claim\n",
-	    p, p, p, p, p, p, p, p, p, p, p, p, p, p, p, p, p, p, p, p, p, p);
 	if (help)
-		exit(mcp_rec_close_stdout() == -1 ? MCP_EXIT_FAIL : MCP_EXIT_OK);
-	exit(MCP_EXIT_USAGE);
+		alert_help(NULL, NULL);
+	alert_usage_exit(NULL, NULL, NULL);
+}
+
+/* An option not known, named: "-x" of a cluster, or the word of a long one. */
+static void
+unknown_option(const char *word)
+{
+	if (optopt != 0)
+		alert_usage_exit(NULL, NULL, "-%c: unknown option", optopt);
+	alert_usage_exit(NULL, NULL, "%.*s: unknown option", (int)strcspn(word, "="), word);
 }
 
 /* Without arguments and a terminal to read: usage. */
@@ -181,8 +161,7 @@ run(struct mcp_store *st, const struct alert_conf *c, const char *path, int argc
 	if (strcmp(argv[0], "maint") == 0 && argc >= 2)
 		if ((rc = alert_maint_main(st, c, argc - 1, argv + 1)) != -1)
 			return rc;
-	usage(0);
-	return MCP_EXIT_USAGE;
+	alert_usage_exit(argv[0], NULL, NULL);
 }
 
 int
@@ -202,7 +181,8 @@ main(int argc, char *argv[])
 	signal(SIGPIPE, SIG_IGN);
 	if (argc == 1 && nothing_to_read())
 		usage(0);
-	while ((ch = getopt_long(argc, argv, "+c:hnR:V", longopts, NULL)) != -1) {
+	opterr = 0;
+	while ((ch = getopt_long(argc, argv, "+:c:hnR:V", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'V':
 			printf("%s %s\n", program_invocation_short_name, MCP_VERSION);
@@ -219,20 +199,23 @@ main(int argc, char *argv[])
 		case 'R':
 			url = mcp_store_url_arg(optarg);
 			break;
+		case ':':
+			alert_usage_exit(NULL, NULL, "%s: needs an argument", argv[optind - 1]);
 		default:
-			usage(0);
+			unknown_option(argv[optind - 1]);
 		}
 	}
 	argc -= optind, argv += optind;
-	if (argc > 0 && command(argv[0]) == NULL)
-		usage(0);
-	if (argc > 0 && strcmp(argv[0], "claim") == 0 && (argc != 1 || conf == NULL || dry))
-		usage(0);
+	/* The command's words, before anything is read: --help, a usage error. */
+	if (argc > 0 && (rc = alert_cli_check(argc, argv)) > 0) {
+		memmove(argv + rc, argv + rc + 1, (size_t)(argc - rc) * sizeof(*argv));
+		argc--;
+	}
+	if (argc > 0 && strcmp(argv[0], "claim") == 0 && conf == NULL)
+		alert_usage_exit("claim", NULL, "claim: -c CONFIG is required");
 	if (argc > 0 && !command(argv[0])->decides && dry)
 		errx(MCP_EXIT_USAGE, "%s: --dry-run: %s decides nothing; it is not dry-run",
 		    argv[0], argv[0]);
-	if (argc > 0 && strcmp(argv[0], "token") == 0 && argc == 1)
-		usage(0);
 	if (argc > 0 && strcmp(argv[0], "token") == 0 && alert_token_args(argc - 1, argv + 1) == -1)
 		return MCP_EXIT_USAGE;
 	/*
@@ -256,12 +239,10 @@ main(int argc, char *argv[])
 		errx(MCP_EXIT_USAGE, "%s", err);
 	}
 	c.dry_run = dry;
-	/* test's arguments, --help among them, before anything connects or pages. */
-	if (argc > 0 && strcmp(argv[0], "test") == 0 &&
-	    (rc = alert_test_args(&c, argc, argv)) != 0) {
+	/* test's route, before anything connects or pages. */
+	if (argc > 0 && strcmp(argv[0], "test") == 0 && alert_test_args(&c, argc, argv) != 0) {
 		alert_conf_free(&c);
-		return rc == 1 ? (mcp_rec_close_stdout() == -1 ? MCP_EXIT_FAIL : MCP_EXIT_OK)
-		               : MCP_EXIT_USAGE;
+		return MCP_EXIT_USAGE;
 	}
 	/* The configuration is known by its absolute path (see alert_owner). */
 	if (conf != NULL && realpath(conf, path) == NULL) {
@@ -270,8 +251,6 @@ main(int argc, char *argv[])
 	}
 	if (argc > 0 && strcmp(argv[0], "check") == 0) {
 		/* The config was read and its secret files too: check the URL, stop. */
-		if (argc != 1)
-			usage(0);
 		if (mcp_store_url_check(url, err, sizeof(err)) == -1)
 			errx(MCP_EXIT_USAGE, "%s", err);
 		rc = check_store(&c, url);

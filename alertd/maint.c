@@ -110,13 +110,14 @@ alert_slug_known(struct mcp_store *st, const char *slug)
 	return known;
 }
 
+const struct option alert_opts_maint[] = {{"start", required_argument, NULL, 's'},
+    {"end", required_argument, NULL, 'e'}, {"for", required_argument, NULL, 'f'},
+    {"reason", required_argument, NULL, 'r'}, {"force", no_argument, NULL, 'F'},
+    {NULL, 0, NULL, 0}};
+
 static int
 maint_add(struct mcp_store *st, const struct alert_conf *c, int argc, char **argv)
 {
-	static const struct option lo[] = {{"start", required_argument, NULL, 's'},
-	    {"end", required_argument, NULL, 'e'}, {"for", required_argument, NULL, 'f'},
-	    {"reason", required_argument, NULL, 'r'}, {"force", no_argument, NULL, 'F'},
-	    {NULL, 0, NULL, 0}};
 	struct alert_maint old;
 	char a[32], b[32];
 	int force = 0, known;
@@ -129,11 +130,9 @@ maint_add(struct mcp_store *st, const struct alert_conf *c, int argc, char **arg
 	long d;
 	int ch;
 
-	if (argc < 2 || !mcp_slug_ok(argv[1]))
-		errx(MCP_EXIT_USAGE, "maint add: %s: bad slug", argc < 2 ? "" : argv[1]);
-	slug = argv[1];
-	optind = 2;
-	while ((ch = getopt_long(argc, argv, "", lo, NULL)) != -1) {
+	optind = 0;
+	opterr = 0;
+	while ((ch = getopt_long(argc, argv, "", alert_opts_maint, NULL)) != -1) {
 		if (ch == 's' && (start = time_of(optarg)) < 0)
 			errx(MCP_EXIT_USAGE, "maint add: --start %s: not a time", optarg);
 		else if (ch == 'e' && (end = time_of(optarg)) < 0)
@@ -147,10 +146,14 @@ maint_add(struct mcp_store *st, const struct alert_conf *c, int argc, char **arg
 		else if (ch == 'F')
 			force = 1;
 		else if (ch == '?')
-			return -1;
+			alert_usage_exit(
+			    "maint", "add", "maint add: %s: unknown option", argv[optind - 1]);
 	}
-	if (optind != argc)
-		return -1;
+	/* One SLUG, anywhere among the options (alert_cli_check counted it). */
+	if (optind != argc - 1)
+		alert_usage_exit("maint", "add", "maint add: want SLUG");
+	if (!mcp_slug_ok(slug = argv[optind]))
+		errx(MCP_EXIT_USAGE, "maint add: %s: bad slug", slug);
 	if (end == -1)
 		errx(MCP_EXIT_USAGE, "maint add: %s: --end TIME or --for DURATION is required",
 		    slug);
@@ -319,10 +322,8 @@ alert_maint_main(struct mcp_store *st, const struct alert_conf *c, int argc, cha
 {
 	if (strcmp(argv[0], "add") == 0)
 		return maint_add(st, c, argc, argv);
-	if (strcmp(argv[0], "list") == 0 && argc == 1)
-		return maint_list(st, 0);
-	if (strcmp(argv[0], "list") == 0 && argc == 2 && strcmp(argv[1], "-j") == 0)
-		return maint_list(st, 1);
+	if (strcmp(argv[0], "list") == 0)
+		return maint_list(st, alert_json_arg(argc, argv));
 	if (strcmp(argv[0], "end") == 0 && argc == 2)
 		return maint_end(st, argv[1]);
 	return -1;

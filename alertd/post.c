@@ -50,23 +50,8 @@ struct postarg {
 	int nslugs, all, force, state;
 	char *title, *text;
 	const char *incident; /* NULL: as found; "none" */
+	const char *id;       /* update and resolve's ID */
 };
-
-static void
-post_usage(void)
-{
-	const char *p = program_invocation_short_name;
-
-	fprintf(stderr,
-	    "usage: %s [-c CONFIG] [-R URL] post new --slug SLUG ... | --all --title TEXT "
-	    "[--state STATE] --text TEXT | - [--incident KEY | none] [--force]\n"
-	    "       %s [-c CONFIG] [-R URL] post update ID [--state STATE] --text TEXT | -\n"
-	    "       %s [-c CONFIG] [-R URL] post resolve ID [--text TEXT | -]\n"
-	    "       %s [-c CONFIG] [-R URL] post list [-j] [--all]\n"
-	    "       %s [-c CONFIG] [-R URL] post show ID\n",
-	    p, p, p, p, p);
-	exit(MCP_EXIT_USAGE);
-}
 
 /* TEXT, or standard input for "-" (a byte more than max read, so that too long is said). */
 static char *
@@ -102,32 +87,40 @@ check_text(char *s, size_t max, int lines, const char *what)
 		errx(MCP_EXIT_USAGE, "post: %s: %s (UTF-8 of at most %zu bytes)", what, why, max);
 }
 
-/* Options of new, update and resolve into a; the first word after them in *rest. */
+const struct option alert_opts_post_new[] = {{"slug", required_argument, NULL, 's'},
+    {"all", no_argument, NULL, 'a'}, {"title", required_argument, NULL, 'T'},
+    {"state", required_argument, NULL, 'S'}, {"text", required_argument, NULL, 't'},
+    {"incident", required_argument, NULL, 'i'}, {"force", no_argument, NULL, 'F'},
+    {NULL, 0, NULL, 0}};
+/* resolve's --state is refused by name: the state is resolved. */
+const struct option alert_opts_post_update[] = {{"state", required_argument, NULL, 'S'},
+    {"text", required_argument, NULL, 't'}, {NULL, 0, NULL, 0}};
+const struct option alert_opts_post_list[] = {
+    {"json", no_argument, NULL, 'j'}, {"all", no_argument, NULL, 'a'}, {NULL, 0, NULL, 0}};
+
+/* Options of new, update and resolve (argv[0]) into a; update's and resolve's ID too. */
 static void
 post_opts(int argc, char **argv, struct postarg *a, int new)
 {
-	static const struct option lo[] = {{"slug", required_argument, NULL, 's'},
-	    {"all", no_argument, NULL, 'a'}, {"title", required_argument, NULL, 'T'},
-	    {"state", required_argument, NULL, 'S'}, {"text", required_argument, NULL, 't'},
-	    {"incident", required_argument, NULL, 'i'}, {"force", no_argument, NULL, 'F'},
-	    {NULL, 0, NULL, 0}};
 	int ch;
 
 	memset(a, 0, sizeof(*a));
 	a->state = -1;
-	optind = new ? 1 : 2;
-	while ((ch = getopt_long(argc, argv, "", lo, NULL)) != -1) {
-		if (ch == 's' && new && a->nslugs == PAGE_POST_SLUGS_MAX)
+	optind = 0;
+	opterr = 0;
+	while ((ch = getopt_long(argc, argv, "", new ? alert_opts_post_new : alert_opts_post_update,
+	            NULL)) != -1) {
+		if (ch == 's' && a->nslugs == PAGE_POST_SLUGS_MAX)
 			errx(MCP_EXIT_USAGE, "post: more than %d slugs (--all for every one)",
 			    PAGE_POST_SLUGS_MAX);
-		else if (ch == 's' && new && !mcp_slug_ok(optarg))
+		else if (ch == 's' && !mcp_slug_ok(optarg))
 			errx(MCP_EXIT_USAGE, "post: --slug %s: bad slug: not " MCP_SLUG_RULE,
 			    optarg);
-		else if (ch == 's' && new)
+		else if (ch == 's')
 			a->slugs[a->nslugs++] = optarg;
-		else if (ch == 'a' && new)
+		else if (ch == 'a')
 			a->all = 1;
-		else if (ch == 'T' && new && (a->title = strdup(optarg)) != NULL)
+		else if (ch == 'T' && (a->title = strdup(optarg)) != NULL)
 			check_text(a->title, PAGE_TITLE_MAX, 0, "--title");
 		else if (ch == 'S' && (a->state = post_state(optarg)) == -1)
 			errx(MCP_EXIT_USAGE,
@@ -136,18 +129,21 @@ post_opts(int argc, char **argv, struct postarg *a, int new)
 			    optarg);
 		else if (ch == 't' && a->text == NULL)
 			check_text(a->text = text_arg(optarg), PAGE_TEXT_MAX, 1, "--text");
-		else if (ch == 'i' && new &&strcmp(optarg, "none") != 0 &&
-		    !post_incident_ok(optarg))
+		else if (ch == 'i' && strcmp(optarg, "none") != 0 && !post_incident_ok(optarg))
 			errx(MCP_EXIT_USAGE, "post: --incident %s: not a dedup_key", optarg);
-		else if (ch == 'i' && new)
+		else if (ch == 'i')
 			a->incident = optarg;
-		else if (ch == 'F' && new)
+		else if (ch == 'F')
 			a->force = 1;
-		else if (ch != 'S')
-			post_usage();
+		else if (ch == '?')
+			alert_usage_exit("post", argv[0], "post %s: %s: unknown option", argv[0],
+			    argv[optind - 1]);
 	}
-	if (optind != argc)
-		post_usage();
+	/* The words were counted (alert_cli_check): new has none, update and resolve an ID. */
+	if (argc - optind != !new)
+		alert_usage_exit(
+		    "post", argv[0], "post %s: want %s", argv[0], new ? "no ID" : "ID");
+	a->id = new ? NULL : argv[optind];
 }
 
 /* The dedup_key of slug's open downtime incident into buf, or "". */
@@ -360,8 +356,6 @@ post_update(struct mcp_store *st, int argc, char **argv, int resolve)
 	redisReply *r;
 	cJSON *p, *u;
 
-	if (argc < 2)
-		post_usage();
 	post_opts(argc, argv, &a, 0);
 	if (resolve && a.state != -1)
 		errx(MCP_EXIT_USAGE, "post resolve: --state: the state is resolved");
@@ -369,15 +363,15 @@ post_update(struct mcp_store *st, int argc, char **argv, int resolve)
 		errx(MCP_EXIT_USAGE, "post update: want --text");
 	if (resolve && a.text == NULL && (a.text = strdup("Resolved.")) == NULL)
 		err(MCP_EXIT_FAIL, "strdup");
-	snprintf(key, sizeof(key), PAGE_POST "%s", argv[1]);
+	snprintf(key, sizeof(key), PAGE_POST "%s", a.id);
 	for (tries = 0; tries < 5 && rc == MCP_EXIT_FAIL; tries++) {
 		free(old);
 		old = NULL;
-		if ((p = post_get(st, argv[1], &old)) == NULL)
+		if ((p = post_get(st, a.id, &old)) == NULL)
 			break;
 		u = cJSON_GetObjectItemCaseSensitive(p, "updates");
 		if ((k = cJSON_GetArraySize(u)) >= PAGE_UPDATES_MAX) {
-			warnx("post %s: %d updates already: post a new one", argv[1], k);
+			warnx("post %s: %d updates already: post a new one", a.id, k);
 			cJSON_Delete(p);
 			break;
 		}
@@ -397,14 +391,14 @@ post_update(struct mcp_store *st, int argc, char **argv, int resolve)
 		snprintf(created, sizeof(created), "%.3f", mcp_json_num(p, "created"));
 		snprintf(keep, sizeof(keep), "%d", a.state == 3 ? PAGE_POST_KEEP : 0);
 		json = alert_print(p);
-		ev[7] = old, ev[8] = json, ev[9] = argv[1], ev[11] = a.state == 3 ? "0" : "1";
+		ev[7] = old, ev[8] = json, ev[9] = a.id, ev[11] = a.state == 3 ? "0" : "1";
 		ev[12] = njson;
 		if ((r = alert_cmd(st, 15, ev)) != NULL) {
 			if (r->type == REDIS_REPLY_INTEGER && r->integer == 1)
 				rc = print_post(json);
 			else if (r->type == REDIS_REPLY_INTEGER && r->integer == -1) {
-				warnx("post %s: %d posts are open already: resolve one first",
-				    argv[1], PAGE_OPEN_MAX);
+				warnx("post %s: %d posts are open already: resolve one first", a.id,
+				    PAGE_OPEN_MAX);
 				tries = 5;
 			}
 			freeReplyObject(r);
@@ -505,31 +499,25 @@ post_show(struct mcp_store *st, const char *id)
 int
 alert_post_main(struct mcp_store *st, const struct alert_conf *c, int argc, char **argv)
 {
-	(void)c;
-	if (argc < 2)
-		post_usage();
-	argc--, argv++;
-	if (strcmp(argv[0], "new") == 0)
-		return post_new(st, argc, argv);
-	if (strcmp(argv[0], "update") == 0)
-		return post_update(st, argc, argv, 0);
-	if (strcmp(argv[0], "resolve") == 0)
-		return post_update(st, argc, argv, 1);
-	if (strcmp(argv[0], "show") == 0 && argc == 2)
-		return post_show(st, argv[1]);
-	if (strcmp(argv[0], "list") == 0 && argc <= 3) {
-		int json = 0, all = 0, i;
+	int json = 0, all = 0, ch;
 
-		for (i = 1; i < argc; i++) {
-			if (strcmp(argv[i], "-j") == 0)
-				json = 1;
-			else if (strcmp(argv[i], "--all") == 0)
-				all = 1;
-			else
-				post_usage();
-		}
+	(void)c;
+	/* The words were checked (alert_cli_check). */
+	argc--, argv++;
+	if (argc > 0 && strcmp(argv[0], "new") == 0)
+		return post_new(st, argc, argv);
+	if (argc > 0 && strcmp(argv[0], "update") == 0)
+		return post_update(st, argc, argv, 0);
+	if (argc > 0 && strcmp(argv[0], "resolve") == 0)
+		return post_update(st, argc, argv, 1);
+	if (argc == 2 && strcmp(argv[0], "show") == 0)
+		return post_show(st, argv[1]);
+	if (argc > 0 && strcmp(argv[0], "list") == 0) {
+		optind = 0;
+		opterr = 0;
+		while ((ch = getopt_long(argc, argv, "j", alert_opts_post_list, NULL)) != -1)
+			json |= ch == 'j', all |= ch == 'a';
 		return post_list(st, json, all);
 	}
-	post_usage();
-	return MCP_EXIT_USAGE;
+	alert_usage_exit("post", NULL, NULL);
 }

@@ -28,11 +28,12 @@ names(char *buf, size_t len, const struct alert_conf *c, unsigned long set)
 		snprintf(buf, len, "nobody");
 }
 
+const struct option alert_opts_routes[] = {{"severity", required_argument, NULL, 's'},
+    {"at", required_argument, NULL, 'a'}, {NULL, 0, NULL, 0}};
+
 int
 alert_routes_test(struct mcp_store *st, const struct alert_conf *c, int argc, char **argv)
 {
-	static const struct option lo[] = {{"severity", required_argument, NULL, 's'},
-	    {"at", required_argument, NULL, 'a'}, {NULL, 0, NULL, 0}};
 	const char *sev = "P1", *slug = NULL;
 	char who[ALERT_ROUTES_MAX * (ALERT_NAME_MAX + 2)], when[32], end[32],
 	    key[MCP_SLUG_MAX + 32];
@@ -43,13 +44,11 @@ alert_routes_test(struct mcp_store *st, const struct alert_conf *c, int argc, ch
 	redisReply *r;
 	int ch, i;
 
-	if (argc < 2 || strcmp(argv[1], "test") != 0) {
-		warnx("routes: want \"routes test [--severity P] [--at TIME] [SLUG]\"");
-		return MCP_EXIT_USAGE;
-	}
-	optind = 2;
+	/* The words were checked (alert_cli_check): "routes test", then its own. */
+	argc--, argv++;
+	optind = 0;
 	opterr = 0;
-	while ((ch = getopt_long(argc, argv, "+", lo, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, "", alert_opts_routes, NULL)) != -1) {
 		if (ch == 's' && strcmp(optarg, "P1") != 0 && strcmp(optarg, "P2") != 0 &&
 		    strcmp(optarg, "P3") != 0) {
 			warnx("routes test: --severity %s: not P1, P2 or P3", optarg);
@@ -59,13 +58,14 @@ alert_routes_test(struct mcp_store *st, const struct alert_conf *c, int argc, ch
 		else if (ch == 'a' && (at = alert_time_of(optarg)) < 0) {
 			warnx("routes test: --at %s: not a time", optarg);
 			return MCP_EXIT_USAGE;
-		} else if (ch != 's' && ch != 'a') {
-			warnx("routes test: %s: unknown option", argv[optind - 1]);
-			return MCP_EXIT_USAGE;
-		}
+		} else if (ch != 's' && ch != 'a')
+			alert_usage_exit(
+			    "routes", "test", "routes test: %s: unknown option", argv[optind - 1]);
 	}
-	if (argc - optind > 1 || (argc - optind == 1 && !mcp_slug_ok(argv[optind]))) {
-		warnx("routes test: want at most one SLUG");
+	if (argc - optind > 1)
+		alert_usage_exit("routes", "test", "routes test: want at most one SLUG");
+	if (argc - optind == 1 && !mcp_slug_ok(argv[optind])) {
+		warnx("routes test: %s: bad slug: not " MCP_SLUG_RULE, argv[optind]);
 		return MCP_EXIT_USAGE;
 	}
 	slug = argc - optind == 1 ? argv[optind] : NULL;

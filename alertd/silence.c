@@ -92,19 +92,11 @@ alert_silenced(struct mcp_store *st, const struct alert_ev *e, double now)
 	return NULL;
 }
 
-static int
+/* "silence: why", the usage of silence add, exit 2. */
+static _Noreturn void
 usage_err(const char *why)
 {
-	warnx("silence: %s", why);
-	fprintf(stderr,
-	    "usage: %s silence add slug=GLOB [track=T] [region=R] [severity=P] --for DURATION | "
-	    "--until "
-	    "TIME --reason TEXT\n"
-	    "       %s silence list [-j]\n"
-	    "       %s silence expire ID\n",
-	    program_invocation_short_name, program_invocation_short_name,
-	    program_invocation_short_name);
-	return MCP_EXIT_USAGE;
+	alert_usage_exit("silence", "add", "silence: %s", why);
 }
 
 static int
@@ -119,12 +111,13 @@ track_ok(const char *t)
 	    strcmp(t, WD_SHORT) == 0;
 }
 
+const struct option alert_opts_silence[] = {{"for", required_argument, NULL, 'f'},
+    {"until", required_argument, NULL, 'u'}, {"reason", required_argument, NULL, 'r'},
+    {NULL, 0, NULL, 0}};
+
 static int
 sil_add(struct mcp_store *st, const struct alert_conf *c, int argc, char **argv)
 {
-	static const struct option lo[] = {{"for", required_argument, NULL, 'f'},
-	    {"until", required_argument, NULL, 'u'}, {"reason", required_argument, NULL, 'r'},
-	    {NULL, 0, NULL, 0}};
 	const char *reason = NULL, *incr[] = {"INCR", SIL_SEQ};
 	const char *hset[] = {"HSET", SIL_KEY, NULL, NULL};
 	struct silence s;
@@ -138,24 +131,24 @@ sil_add(struct mcp_store *st, const struct alert_conf *c, int argc, char **argv)
 	memset(&s, 0, sizeof(s));
 	optind = 0;
 	opterr = 0;
-	while ((ch = getopt_long(argc, argv, "", lo, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, "", alert_opts_silence, NULL)) != -1) {
 		if (ch == 'f' && (d = alert_duration(optarg)) <= 0)
-			return usage_err("--for: not a duration (N, Ns, Nm, Nh, Nd)");
+			usage_err("--for: not a duration (N, Ns, Nm, Nh, Nd)");
 		else if (ch == 'f')
 			end = now + (double)d;
 		else if (ch == 'u' && (end = alert_time_of(optarg)) < 0)
-			return usage_err("--until: not a time");
+			usage_err("--until: not a time");
 		else if (ch == 'r')
 			reason = optarg;
 		else if (ch == '?')
-			return usage_err("an unknown option");
+			usage_err("an unknown option");
 	}
 	for (i = optind; i < argc; i++) {
 		char *v = strchr(argv[i], '=');
 		size_t k = v != NULL ? (size_t)(v - argv[i]) : 0;
 
 		if (v == NULL)
-			return usage_err("a matcher is NAME=VALUE");
+			usage_err("a matcher is NAME=VALUE");
 		v++;
 		if (k == 4 && strncmp(argv[i], "slug", 4) == 0 && strlen(v) < sizeof(s.slug) &&
 		    *v != '\0')
@@ -175,11 +168,11 @@ sil_add(struct mcp_store *st, const struct alert_conf *c, int argc, char **argv)
 		}
 	}
 	if (s.slug[0] == '\0')
-		return usage_err("add: slug=GLOB is required");
+		usage_err("add: slug=GLOB is required");
 	if (end < 0)
-		return usage_err("add: --for DURATION or --until TIME is required");
+		usage_err("add: --for DURATION or --until TIME is required");
 	if (reason == NULL)
-		return usage_err("add: --reason TEXT is required");
+		usage_err("add: --reason TEXT is required");
 	if (strlen(reason) > ALERT_REASON_MAX || !mcp_utf8_valid(reason, strlen(reason))) {
 		warnx("silence add: --reason: not UTF-8 of at most %d bytes", ALERT_REASON_MAX);
 		return MCP_EXIT_USAGE;
@@ -280,7 +273,8 @@ sil_expire(struct mcp_store *st, const char *id)
 	long long n;
 
 	if (id[0] == '\0' || strspn(id, "0123456789") != strlen(id))
-		return usage_err("expire: ID is a number (silence list)");
+		alert_usage_exit(
+		    "silence", "expire", "silence: expire: ID is a number (silence list)");
 	if ((r = alert_cmd(st, 3, del)) == NULL)
 		return MCP_EXIT_FAIL;
 	n = r->type == REDIS_REPLY_INTEGER ? r->integer : 0;
@@ -297,11 +291,9 @@ alert_silence_main(struct mcp_store *st, const struct alert_conf *c, int argc, c
 {
 	if (argc >= 2 && strcmp(argv[1], "add") == 0)
 		return sil_add(st, c, argc - 1, argv + 1);
-	if (argc == 2 && strcmp(argv[1], "list") == 0)
-		return sil_list(st, 0);
-	if (argc == 3 && strcmp(argv[1], "list") == 0 && strcmp(argv[2], "-j") == 0)
-		return sil_list(st, 1);
+	if (argc >= 2 && strcmp(argv[1], "list") == 0)
+		return sil_list(st, alert_json_arg(argc - 1, argv + 1));
 	if (argc == 3 && strcmp(argv[1], "expire") == 0)
 		return sil_expire(st, argv[2]);
-	return usage_err("want add, list or expire");
+	alert_usage_exit("silence", NULL, "silence: want add, list or expire");
 }

@@ -165,37 +165,21 @@ struct subarg {
 	int nslugs, all;
 };
 
-static void
-subs_usage(void)
-{
-	const char *p = program_invocation_short_name;
+const struct option alert_opts_subs_add[] = {{"slug", required_argument, NULL, 's'},
+    {"all", no_argument, NULL, 'a'}, {"name", required_argument, NULL, 'n'},
+    {"secret-file", required_argument, NULL, 'k'}, {NULL, 0, NULL, 0}};
 
-	fprintf(stderr,
-	    "usage: %s [-c CONFIG] [-R URL] subscribers add webhook URL | url_file=PATH "
-	    "[--secret-file FILE] --slug SLUG ... | --all [--name NAME]\n"
-	    "       %s [-c CONFIG] [-R URL] subscribers add slack URL | url_file=PATH --slug SLUG "
-	    "... | --all [--name NAME]\n"
-	    "       %s [-c CONFIG] [-R URL] subscribers list [-j]\n"
-	    "       %s [-c CONFIG] [-R URL] subscribers remove ID\n",
-	    p, p, p, p);
-	exit(MCP_EXIT_USAGE);
-}
-
+/* add's options and its two words, KIND and URL, anywhere among them (argv[0]: "add"). */
 static void
 add_opts(int argc, char **argv, struct subarg *a)
 {
-	static const struct option lo[] = {{"slug", required_argument, NULL, 's'},
-	    {"all", no_argument, NULL, 'a'}, {"name", required_argument, NULL, 'n'},
-	    {"secret-file", required_argument, NULL, 'k'}, {NULL, 0, NULL, 0}};
 	char why[128];
 	int ch;
 
 	memset(a, 0, sizeof(*a));
-	if (argc < 3 || (strcmp(argv[1], "webhook") != 0 && strcmp(argv[1], "slack") != 0))
-		subs_usage();
-	a->kind = argv[1], a->url = argv[2];
-	optind = 3;
-	while ((ch = getopt_long(argc, argv, "", lo, NULL)) != -1) {
+	optind = 0;
+	opterr = 0;
+	while ((ch = getopt_long(argc, argv, "", alert_opts_subs_add, NULL)) != -1) {
 		if (ch == 's' && a->nslugs == PAGE_SUB_SLUGS_MAX)
 			errx(MCP_EXIT_USAGE, "subscribers add: more than %d slugs (--all)",
 			    PAGE_SUB_SLUGS_MAX);
@@ -207,12 +191,24 @@ add_opts(int argc, char **argv, struct subarg *a)
 			a->all = 1;
 		else if (ch == 'n' && post_text(a->name = optarg, 64, 0, why, sizeof(why)) == -1)
 			errx(MCP_EXIT_USAGE, "subscribers add: --name: %s (at most 64 bytes)", why);
-		else if (ch == 'k' && strcmp(a->kind, "webhook") == 0)
+		else if (ch == 'k')
 			a->secret_file = optarg;
-		else if (ch != 'n')
-			subs_usage();
+		else if (ch == '?')
+			alert_usage_exit("subscribers", "add",
+			    "subscribers add: %s: unknown option", argv[optind - 1]);
 	}
-	if (optind != argc || (a->nslugs == 0) == !a->all)
+	/* The words were counted (alert_cli_check). */
+	if (argc - optind != 2)
+		alert_usage_exit(
+		    "subscribers", "add", "subscribers add: want webhook or slack, and URL");
+	a->kind = argv[optind], a->url = argv[optind + 1];
+	if (strcmp(a->kind, "webhook") != 0 && strcmp(a->kind, "slack") != 0)
+		alert_usage_exit("subscribers", "add",
+		    "subscribers add: %s: unknown kind (webhook or slack)", a->kind);
+	if (a->secret_file != NULL && strcmp(a->kind, "webhook") != 0)
+		alert_usage_exit("subscribers", "add",
+		    "subscribers add: --secret-file: a webhook's, not %s's", a->kind);
+	if ((a->nslugs == 0) == !a->all)
 		errx(MCP_EXIT_USAGE, "subscribers add: want --slug SLUG... or --all");
 }
 
@@ -261,7 +257,7 @@ hook_secret(const char *file, int *made)
 	return s;
 }
 
-/* The subscriber's record, as list -j prints it (secret: printed once, when made). */
+/* The subscriber's record, as list --json prints it (secret: printed once, when made). */
 static cJSON *
 sub_record(const char *id, const char *kind, const char *slugs, double since, const char *name)
 {
@@ -459,17 +455,13 @@ int
 alert_subs_main(struct mcp_store *st, const struct alert_conf *c, int argc, char **argv)
 {
 	(void)c;
-	if (argc < 2)
-		subs_usage();
+	/* The words were checked (alert_cli_check). */
 	argc--, argv++;
-	if (strcmp(argv[0], "add") == 0)
+	if (argc > 0 && strcmp(argv[0], "add") == 0)
 		return subs_add(st, argc, argv);
-	if (strcmp(argv[0], "list") == 0 && argc == 1)
-		return subs_list(st, 0);
-	if (strcmp(argv[0], "list") == 0 && argc == 2 && strcmp(argv[1], "-j") == 0)
-		return subs_list(st, 1);
-	if (strcmp(argv[0], "remove") == 0 && argc == 2)
+	if (argc > 0 && strcmp(argv[0], "list") == 0)
+		return subs_list(st, alert_json_arg(argc, argv));
+	if (argc == 2 && strcmp(argv[0], "remove") == 0)
 		return subs_remove(st, argv[1]);
-	subs_usage();
-	return MCP_EXIT_USAGE;
+	alert_usage_exit("subscribers", NULL, NULL);
 }

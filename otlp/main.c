@@ -24,16 +24,32 @@
 #include "rec.h"
 #include "version.h"
 
-static void
+static _Noreturn void
 usage(FILE *f, int status)
 {
 	fprintf(f,
 	    "usage: mcp-otlp [-e url] [-H 'name: value'] [--header-file file] [-m bytes]\n"
 	    "           [-s spool] [-t seconds] [-w seconds] [--cacert file] [--no-metrics]\n"
-	    "           [--no-traces]\n");
+	    "           [--no-traces]\n"
+	    "See mcp-otlp(1) for the manual.\n");
 	if (f == stdout && mcp_rec_close_stdout() == -1)
 		status = MCP_EXIT_FAIL;
 	exit(status);
+}
+
+/* What is wrong (ch '?': an unknown option, ':' one without its value, 1 a word), the usage; exit 2. */
+static _Noreturn void
+usage_err(int ch, const char *word)
+{
+	const char *why = ch == ':' ? "needs an argument"
+	    : ch == '?'             ? "unknown option"
+	                            : "unexpected argument";
+
+	if (ch == 1 || (word[0] == '-' && word[1] == '-'))
+		warnx("%.*s: %s", ch == 1 ? (int)strlen(word) : (int)strcspn(word, "="), word, why);
+	else
+		warnx("-%c: %s", optopt, why);
+	usage(stderr, MCP_EXIT_USAGE);
 }
 
 struct opts {
@@ -525,7 +541,8 @@ main(int argc, char **argv)
 	unsigned long long m;
 	int ch, rc;
 
-	while ((ch = getopt_long(argc, argv, "e:H:m:s:t:w:hV", longopts, NULL)) != -1) {
+	opterr = 0;
+	while ((ch = getopt_long(argc, argv, ":e:H:m:s:t:w:hV", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'e':
 			o.endpoint = optarg;
@@ -573,11 +590,11 @@ main(int argc, char **argv)
 			printf("%s %s\n", program_invocation_short_name, MCP_VERSION);
 			return mcp_rec_close_stdout() == -1 ? MCP_EXIT_FAIL : MCP_EXIT_OK;
 		default:
-			usage(stderr, MCP_EXIT_USAGE);
+			usage_err(ch, argv[optind - 1]);
 		}
 	}
 	if (optind != argc)
-		usage(stderr, MCP_EXIT_USAGE);
+		usage_err(1, argv[optind]);
 	srand((unsigned)time(NULL) ^ (unsigned)getpid());
 	signal(SIGTERM, on_stop);
 	signal(SIGINT, on_stop);

@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <getopt.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -45,7 +46,7 @@ read_lock(const char *path)
 	return &lk;
 }
 
-static void
+static _Noreturn void
 usage(FILE *f, int status)
 {
 	fprintf(f,
@@ -63,10 +64,33 @@ usage(FILE *f, int status)
 	    "           [--redact-param name] [--oauth-cache dir] [--canary url]\n"
 	    "           [--guard-allow cidr] [--guard-deny cidr] [--guard-nat64 prefix]\n"
 	    "           [--traceparent] [--list-max bytes] [--card] [--as profile]\n"
-	    "           [--lock file]\n");
+	    "           [--lock file]\n"
+	    "See mcp-probe(1) for the manual.\n");
 	if (f == stdout && mcp_rec_close_stdout() == -1)
 		status = MCP_EXIT_FAIL;
 	exit(status);
+}
+
+/* A usage error: what is wrong, then the usage on standard error; exit 2. */
+static _Noreturn void __attribute__((format(printf, 1, 2))) usage_err(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vwarnx(fmt, ap);
+	va_end(ap);
+	usage(stderr, MCP_EXIT_USAGE);
+}
+
+/* The option getopt refused (ch '?' unknown, ':' without its value), named. */
+static _Noreturn void
+bad_option(int ch, const char *word)
+{
+	const char *why = ch == ':' ? "needs an argument" : "unknown option";
+
+	if (word[0] == '-' && word[1] == '-')
+		usage_err("%.*s: %s", (int)strcspn(word, "="), word, why);
+	usage_err("-%c: %s", optopt, why);
 }
 
 /* --redact-param names, at the most. */
@@ -438,8 +462,9 @@ main(int argc, char *argv[])
 	c.o.guard.own = own_addr;
 	c.o.guard.own_arg = &c.own;
 	signal(SIGPIPE, SIG_DFL);
+	opterr = 0;
 	while ((ch = getopt_long(
-	            argc, argv, "a:C:c:d:e:f:H:hj:m:nr:s:T:t:Vw:x:", longopts, NULL)) != -1) {
+	            argc, argv, ":a:C:c:d:e:f:H:hj:m:nr:s:T:t:Vw:x:", longopts, NULL)) != -1) {
 		if (ch == 'h')
 			usage(stdout, MCP_EXIT_OK);
 		if (ch == 'V') {
@@ -447,13 +472,19 @@ main(int argc, char *argv[])
 			return mcp_rec_close_stdout() == -1 ? MCP_EXIT_FAIL : MCP_EXIT_OK;
 		}
 		if (ch == '?' || ch == ':')
-			usage(stderr, MCP_EXIT_USAGE);
+			bad_option(ch, argv[optind - 1]);
 		parse_opt(&c, ch, optarg);
 	}
 	argc -= optind;
 	argv += optind;
-	if (c.o.region == NULL || (c.file == NULL) == (argc == 0) || argc > 1)
-		usage(stderr, MCP_EXIT_USAGE);
+	if (c.o.region == NULL)
+		usage_err("-r region is required");
+	if (c.file == NULL && argc == 0)
+		usage_err("a url or -f targets-file is required");
+	if (c.file != NULL && argc > 0)
+		usage_err("%s: a url or -f targets-file, not both", argv[0]);
+	if (argc > 1)
+		usage_err("%s: unexpected argument (one url)", argv[1]);
 	if (!mcp_slug_ok(c.o.region))
 		errx(MCP_EXIT_USAGE, "-r %s: a region is [a-z0-9._-]{1,80}", c.o.region);
 	/* -d counts from here: reading and checking the targets spend it too. */

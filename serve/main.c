@@ -355,11 +355,38 @@ run_fcgi(struct conn *c)
 	return MCP_EXIT_OK;
 }
 
-static void
-usage(FILE *to, int rc)
+/* The usage (check's alone for check -h), the manual: on stdout, exit 0; else stderr, exit 2. */
+static _Noreturn void
+usage(FILE *to, int check)
 {
-	fprintf(to, "usage: %s\n       %s check [-c FILE]\n       %s -h | -V\n", prog, prog, prog);
-	exit(rc);
+	if (check)
+		fprintf(to, "usage: %s check [-c FILE]\n", prog);
+	else
+		fprintf(to, "usage: %s\n       %s check [-c FILE]\n       %s -h | -V\n", prog, prog,
+		    prog);
+	fprintf(to, "See mcp-serve(8) for the manual.\n");
+	if (to == stderr)
+		exit(MCP_EXIT_USAGE);
+	exit(fflush(stdout) == EOF || ferror(stdout) ? MCP_EXIT_FAIL : MCP_EXIT_OK);
+}
+
+/* What is wrong with the words (why), before the usage; exit 2. */
+static _Noreturn void
+usage_err(int check, const char *word, const char *why)
+{
+	fprintf(stderr, "%s: %s%.*s: %s\n", prog, check ? "check: " : "", (int)strcspn(word, "="),
+	    word, why);
+	usage(stderr, check);
+}
+
+/* The option getopt refused: '?' not known, ':' without its value. */
+static _Noreturn void
+bad_option(int check, int ch, const char *word)
+{
+	char opt[3] = {'-', (char)optopt, '\0'};
+
+	usage_err(
+	    check, word[1] == '-' ? word : opt, ch == ':' ? "needs an argument" : "unknown option");
 }
 
 /*
@@ -374,33 +401,39 @@ command(int argc, char *argv[])
 {
 	static const struct option longopts[] = {{"help", no_argument, NULL, 'h'},
 	    {"version", no_argument, NULL, 'V'}, {NULL, 0, NULL, 0}};
+	static const struct option checkopts[] = {
+	    {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0}};
 	const char *conf = getenv("MCP_SERVE_CONF"), *u;
 	char err[512];
 	int ch;
 
+	opterr = 0;
 	while ((ch = getopt_long(argc, argv, "+:hV", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'h':
-			usage(stdout, MCP_EXIT_OK);
-			break;
+			usage(stdout, 0);
 		case 'V':
 			printf("%s %s\n", prog, MCP_VERSION);
 			return MCP_EXIT_OK;
 		default:
-			usage(stderr, MCP_EXIT_USAGE);
+			bad_option(0, ch, argv[optind - 1]);
 		}
 	}
 	argc -= optind, argv += optind;
-	if (argc == 0 || strcmp(argv[0], "check") != 0)
-		usage(stderr, MCP_EXIT_USAGE);
-	optind = 1;
-	while ((ch = getopt(argc, argv, ":c:")) != -1) {
+	if (argc == 0)
+		usage(stderr, 0);
+	if (strcmp(argv[0], "check") != 0)
+		usage_err(0, argv[0], "unknown command");
+	optind = 0;
+	while ((ch = getopt_long(argc, argv, "+:c:h", checkopts, NULL)) != -1) {
+		if (ch == 'h')
+			usage(stdout, 1);
 		if (ch != 'c')
-			usage(stderr, MCP_EXIT_USAGE);
+			bad_option(1, ch, argv[optind - 1]);
 		conf = optarg;
 	}
 	if (optind != argc)
-		usage(stderr, MCP_EXIT_USAGE);
+		usage_err(1, argv[optind], "unexpected argument");
 	if (conf != NULL && *conf != '\0' && serve_conf_load(conf, err, sizeof(err)) == -1) {
 		fprintf(stderr, "%s: %s\n", prog, err);
 		return MCP_EXIT_USAGE;

@@ -103,7 +103,8 @@ is "$(tail -1 "$TMP/command.out" | jq -r '"\(.event) \(.slug)"')" "test t12" \
 recv_answer /hook 200
 n=$(wc -l <"$RECV_LOG")
 is "$(ma test --help):$(cat "$TMP/out")" \
-    "0:usage: mcp-alert [-n] [-c CONFIG] [-R URL] test [--route NAME] [--severity P1|P2|P3] SLUG" "test --help: its usage, exit 0"
+    "0:usage: mcp-alert [-n] [-c CONFIG] [-R URL] test [--route NAME] [--severity P] SLUG
+See mcp-alert(1) for the manual." "test --help: its usage and the manual, exit 0"
 is "$(ma test --bogus x; cat "$TMP/err" | head -1)" "2
 mcp-alert: test: --bogus: unknown option" "test --bogus: a usage error"
 is "$(ma test --route nosuch x):$(cat "$TMP/err")" "2:mcp-alert: test: --route nosuch: no such route in the configuration" \

@@ -87,7 +87,7 @@ is "$?:$(cat "$TMP/out")" "2:" "a configuration without routes: refused too"
 is "$(MCP_NOW=$(w 4) mcp-alert -c "$TMP/staging.conf" maint add z --for 1h --reason move 2>&1):$?" ":0" \
     "maint, which decides nothing, is not refused"
 is "$(mcp-alert claim 2>&1 | head -1):$(mcp-alert claim >/dev/null 2>&1; echo $?)" \
-    "usage: mcp-alert [-n] [-c CONFIG] [-R URL]:2" "claim without -c: usage, the store is never handed to no configuration"
+    "mcp-alert: claim: -c CONFIG is required:2" "claim without -c: usage, the store is never handed to no configuration"
 is "$(mcp-alert -n -c "$TMP/prod.conf" maint list 2>&1):$?" \
     "mcp-alert: maint: --dry-run: maint decides nothing; it is not dry-run:2" "maint --dry-run: refused"
 is "$(mcp-alert -c "$TMP/staging.conf" claim 2>&1):$?" "mcp-alert: $STAGING decides this store from now on:0" \

@@ -150,7 +150,7 @@ for a in "Bad=$TMP/probe.token" "$TMP/Probe.Token" "=$TMP/x" "x="; do
 done >"$TMP/usage"
 is "$(cut -d'|' -f2 "$TMP/usage" | tr '\n' ' ')" "2 2 2 2 " "a name that is not a slug: usage, exit 2"
 is "$(mcp-alert token 2>&1 | head -1):$(mcp-alert token >/dev/null 2>&1; echo $?)" \
-    "usage: mcp-alert [-n] [-c CONFIG] [-R URL]:2" "token without a file: usage"
+    "mcp-alert: token: want [NAME=]FILE:2" "token without a file: usage"
 
 # --- delivered, and never the token ------------------------------------------------------------
 is "$(jq -r 'select(.path == "/hook") | .body | fromjson | .event' "$RECV_LOG" | tr '\n' ' ')" \

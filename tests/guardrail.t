@@ -94,7 +94,8 @@ while IFS='|' read -r what args; do
 	# shellcheck disable=SC2086 # the arguments are words
 	guard $args
 	is "$RC|$OUT" "2|" "usage: $what: exit 2, nothing on stdout"
-	like "$(head -1 <<<"$ERR")|$(tail -1 <<<"$ERR")" "^mcp-guardrail: .+\|usage: mcp-guardrail " "usage: $what: a reason, then the usage line"
+	like "$(head -1 <<<"$ERR")|$(tail -2 <<<"$ERR" | tr '\n' '|')" "^mcp-guardrail: .+\|usage: mcp-guardrail .+\|See mcp-guardrail\(1\) for the manual\.\|$" \
+	    "usage: $what: a reason, then the usage line and the manual"
 done <<-'EOF'
 	no slug|-m production
 	an upper-case slug|Up
@@ -124,7 +125,7 @@ is "$RC:$ERR" 0: "-h: exit 0"
 if ! command -v mandoc >/dev/null; then
 	diag "usage against SYNOPSIS skipped: mandoc is not installed"
 else
-	u=$(sed 's/^usage: //' <<<"$OUT" | tr -s ' \n' '  ' | sed 's/^ *//;s/ *$//')
+	u=$(sed '/^See /d' <<<"$OUT" | sed 's/^usage: //' | tr -s ' \n' '  ' | sed 's/^ *//;s/ *$//')
 	s=$(MANWIDTH=200 mandoc -Tascii -O width=200 "$TOP/man/mcp-guardrail.1" 2>/dev/null | col -b |
 	    sed -n '/^SYNOPSIS/,/^DESCRIPTION/p' | sed '1d;$d' | tr -s ' \n' '  ' | sed 's/^ *//;s/ *$//')
 	is "$u" "$s" "usage matches the man page's SYNOPSIS"

@@ -53,13 +53,15 @@ ps_watch() {
 
 # --- usage and the configuration ------------------------------------------------
 cred -x 2>"$TMP/out.usage"
-is "$?:$(cat "$TMP/out.usage")" "2:usage: mcp-cred [-n] [-c CONF] push TOKEN_FILE | check [TOKEN_FILE]" "usage"
+is "$?:$(cat "$TMP/out.usage")" "2:mcp-cred: -x: unknown option
+usage: mcp-cred [-n] [-c CONF] push TOKEN_FILE | check [TOKEN_FILE]
+See mcp-cred(8) for the manual." "usage: the option named, the manual"
 cred -c "$TMP/all.conf" push 2>/dev/null
 is "$?" 2 "push without a token file: usage"
 if command -v mandoc >/dev/null; then
 	s=$(MANWIDTH=200 mandoc -Tascii -O width=200 "$TOP/man/mcp-cred.8" | col -b |
 	    sed -n '/^SYNOPSIS/,/^DESCRIPTION/p' | sed '1d;$d' | tr -s ' \n' '  ' | sed 's/^ *//;s/ *$//')
-	is "$(sed 's/^usage: //' "$TMP/out.usage")" "$s" "usage() matches SYNOPSIS"
+	is "$(sed -n 's/^usage: //p' "$TMP/out.usage")" "$s" "usage() matches SYNOPSIS"
 else
 	diag "mcp-cred(8)'s SYNOPSIS skipped: no mandoc here"
 fi

@@ -87,7 +87,9 @@ is "$(conf_err 'store -oops' 'region a host')" "mcp-fleet: $TMP/bad.conf:1: stor
 fleet -c "$TMP/none.conf" 2>"$TMP/err"
 is "$?:$(cat "$TMP/err")" "2:mcp-fleet: $TMP/none.conf: cannot read" "a missing configuration"
 fleet -x 2>"$TMP/err"
-is "$?:$(cat "$TMP/err")" "2:usage: mcp-fleet [-nv] [-c CONF] [run | check | clock [-m SECONDS] [--local]]" "usage"
+is "$?:$(cat "$TMP/err")" "2:mcp-fleet: -x: unknown option
+usage: mcp-fleet [-nv] [-c CONF] [run | check | clock [-m SECONDS] [--local]]
+See mcp-fleet(8) for the manual." "usage: the option named, the manual"
 
 # --- the files that run commands here: trusted as ssh trusts its own ---------
 # CONF, the SSH configuration and what they name: owned by us or root,

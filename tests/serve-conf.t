@@ -47,17 +47,19 @@ like "$CX:$(tail -1 "$TMP/o")" '^0:.*"store":"ok"' "nor is --help"
 "$BIN/mcp-serve" --help >"$TMP/o" 2>"$TMP/e"
 is "$?:$(cat "$TMP/o"):$(cat "$TMP/e")" "0:usage: mcp-serve
        mcp-serve check [-c FILE]
-       mcp-serve -h | -V:" "--help: the usage on stdout, exit 0 (not an HTTP 404)"
+       mcp-serve -h | -V
+See mcp-serve(8) for the manual.:" "--help: the usage and the manual on stdout, exit 0 (not an HTTP 404)"
 if command -v mandoc >/dev/null; then
 	s=$(MANWIDTH=200 mandoc -Tascii -O width=200 "$TOP/man/mcp-serve.8" | col -b |
 	    sed -n '/^SYNOPSIS/,/^DESCRIPTION/p' | sed '1d;$d' | grep -v spawn-fcgi | tr -s ' \n' '  ' | sed 's/^ *//;s/ *$//')
-	is "$(sed 's/^usage: //' "$TMP/o" | tr -s ' \n' '  ' | sed 's/ *$//')" "$s" "usage() matches SYNOPSIS"
+	is "$(sed '/^See /d' "$TMP/o" | sed 's/^usage: //' | tr -s ' \n' '  ' | sed 's/ *$//')" "$s" "usage() matches SYNOPSIS"
 fi
 "$BIN/mcp-serve" -h >/dev/null 2>&1
 is "$?" 0 "-h"
 is "$("$BIN/mcp-serve" -V 2>&1)" "mcp-serve $(cat "$TOP/VERSION")" "-V: the version"
 "$BIN/mcp-serve" -x >/dev/null 2>"$TMP/e"
-is "$?:$(head -1 "$TMP/e")" "2:usage: mcp-serve" "a bad option: usage, exit 2"
+is "$?:$(head -2 "$TMP/e")" "2:mcp-serve: -x: unknown option
+usage: mcp-serve" "a bad option: named, the usage, exit 2"
 "$BIN/mcp-serve" check -c "$TMP/good.conf" >"$TMP/o" 2>&1
 is "$?:$(cat "$TMP/o")" "0:" "check -c FILE: a good file, silent"
 "$BIN/mcp-serve" check -c "$TMP/bad.conf" >"$TMP/o" 2>&1

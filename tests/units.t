@@ -125,7 +125,7 @@ is "$("$fleet" -n -c contrib/fleet.conf.example check 2>&1)" "contrib/fleet.conf
 
 # --- mcp-fleet(8) --------------------------------------------------------------
 if command -v mandoc >/dev/null; then
-	u=$("$fleet" -h 2>&1 | sed 's/^usage: //')
+	u=$("$fleet" -h 2>&1 | sed '/^See /d' | sed 's/^usage: //')
 	s=$(MANWIDTH=200 mandoc -Tascii -O width=200 man/mcp-fleet.8 | col -b |
 	    sed -n '/^SYNOPSIS/,/^DESCRIPTION/p' | sed '1d;$d' | tr -s ' \n' '  ' | sed 's/^ *//;s/ *$//')
 	is "$u" "$s" "mcp-fleet: usage() matches SYNOPSIS"
