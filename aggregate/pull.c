@@ -64,10 +64,12 @@ cache_path(const struct agg_opts *o, const char *url, char *out, size_t len)
 {
 	size_t n;
 
-	if (agg_spool_path(o, url, out, len) == -1 || (n = strlen(out)) < 6 ||
-	    strcmp(out + n - 6, ".jsonl") != 0 || n + 3 >= len)
+	if (agg_spool_path(o, url, out, len) == -1 || (n = strlen(out)) + 9 >= len)
 		return -1;
-	memcpy(out + n - 6, ".targets", 9);
+	/* The spool's name with .targets for its .jsonl, or after it. */
+	if (n >= 6 && strcmp(out + n - 6, ".jsonl") == 0)
+		n -= 6;
+	memcpy(out + n, ".targets", 9);
 	return 0;
 }
 

@@ -103,4 +103,33 @@ for c in report audit fleet "tools s-cli"; do
 	    "$c --json: accepted, JSON printed (exit $rc$(head -1 "$TMP/err" | sed 's/^./: &/'))"
 done
 
+# --- a token goes only where it crosses no network in clear ---------------------
+printf 'x.y\n' >"$TMP/tok"
+chmod 600 "$TMP/tok"
+mcp-aggregate push --to http://192.0.2.1/ingest/r1 --token-file "$TMP/tok" </dev/null 2>"$TMP/err"
+is "$?:$(head -1 "$TMP/err")" "2:mcp-aggregate: --to http://192.0.2.1/ingest/r1: want https://HOST/.../REGION (http:// to loopback only), REGION [a-z0-9._-]{1,80}, not all dots" \
+    "push --to: plain http:// to another host refused"
+mcp-aggregate push --to http://127.0.0.1.example/ingest/r1 --token-file "$TMP/tok" </dev/null 2>/dev/null
+is "$?" 2 "...and to a name that only looks like loopback"
+mcp-aggregate targets --from http://192.0.2.1/targets/r1 --token-file "$TMP/tok" 2>"$TMP/err"
+is "$?:$(head -1 "$TMP/err")" "2:mcp-aggregate: --from http://192.0.2.1/targets/r1: want an https:// URL (http:// to loopback only)" \
+    "targets --from: the same"
+p=$(free_port)
+MCP_SPOOL=$TMP/spool mcp-aggregate push -t 1 --to "http://127.0.0.1:$p/ingest/r1" --token-file "$TMP/tok" </dev/null 2>"$TMP/err"
+is "$?:$(grep -c 'want https' "$TMP/err")" "0:0" "push --to http://127.0.0.1:PORT/...: taken (a runner tried on the deciding host itself)"
+mcp-aggregate targets -t 1 -S "$TMP/spool" --from "http://[::1]:$p/targets/r1" --token-file "$TMP/tok" >/dev/null 2>"$TMP/err"
+is "$?:$(grep -c 'want an https' "$TMP/err")" "1:0" "targets --from http://[::1]:PORT/...: taken, and fails only for want of an answer"
+
+# --- a secret printed into a file is mode 600, whatever the umask ---------------
+(umask 022 && mcp-aggregate token add r1 >"$TMP/r1.token") 2>"$TMP/err"
+is "$?:$(stat -c %a "$TMP/r1.token"):$(wc -c <"$TMP/r1.token")" "0:600:53" "token add REGION >FILE under umask 022: FILE mode 600, the token in it"
+(umask 022 && mcp-aggregate reader add >"$TMP/reader.token") 2>"$TMP/err"
+is "$?:$(stat -c %a "$TMP/reader.token")" "0:600" "reader add >FILE: the same"
+unlike "$(cat "$TMP/err")" "$(cut -c10- "$TMP/reader.token")" "the secret is not in what it says"
+touch "$TMP/other.token"
+chmod 644 "$TMP/other.token"
+chown nobody "$TMP/other.token" 2>/dev/null && [ "$(id -u)" != 0 ] &&
+	{ mcp-aggregate token add r1 >>"$TMP/other.token" 2>"$TMP/err"; is "$?" 1 "a file others may read that cannot be made 600: refused"; }
+is "$(mcp-aggregate token list r1 | wc -l)" 1 "one token of r1 in the store (none added by a refused run)"
+
 done_testing

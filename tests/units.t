@@ -60,13 +60,42 @@ s=contrib/systemd/mcp-probe@.service
 is "$(key "$s" ExecStartPre)" "/usr/local/bin/mcp-fleet clock --local" "a runner's clock is its preflight"
 like "$(key "$s" ExecStart)" "mcp-probe -r %i -f [^ ]+ -d [0-9]+ \| [^ ]*mcp-aggregate push -r %i'$" \
     "a runner pushes its region only, the instance name as written (%i, not %I)"
-like "$(key "$s" EnvironmentFile)" '^-/etc/mcp-uptime/runner.env$' "a runner's MCP_REDIS from runner.env"
+is "$(key "$s" EnvironmentFile | tr '\n' ' ')" "-/etc/mcp-uptime/store.env -/etc/mcp-uptime/runner.env " \
+    "a runner's store from store.env, then runner.env"
 s=contrib/systemd/mcp-runner@.service
-like "$(key "$s" ExecStart)" "mcp-probe -r %i -f - -d [0-9]+ \| [^ ]*mcp-aggregate push --to \"\\\$MCP_INGEST/ingest/%i\" --token-file \"\\\$CREDENTIALS_DIRECTORY/token\"'\$" \
+like "$(key "$s" ExecStart)" "mcp-probe -r %i -f - -d [0-9]+ \| [^ ]*mcp-aggregate push --to \"\\\$MCP_INGEST/ingest/%i\" --token-file \"\\\$CREDENTIALS_DIRECTORY/token\" \\\$\\\$\\{MCP_CACERT:\\+--cacert \"\\\$MCP_CACERT\"\\}'\$" \
     "a runner that only dials out ends its run in time (-d) and sends its region's records to the ingest of its region, the token a credential"
 is "$(key "$s" LoadCredential)" "token:/etc/mcp-uptime/token" "...its token file handed over by systemd"
 is "$(key contrib/systemd/mcp-ingest.service ExecStart)" "/usr/local/bin/mcp-aggregate ingest" "the ingest: a FastCGI responder on mcp-ingest.socket"
 is "$(key contrib/systemd/mcp-fleet.service StateDirectory)" mcp-uptime/fleet "mcp-fleet's state directory"
+like "$(key "$s" ExecStart)" "targets --from [^|]* \\\$\\\$\\{MCP_CACERT:\\+--cacert \"\\\$MCP_CACERT\"\\} \\|" \
+    "...and its targets are asked with the same CA as its records are sent (MCP_CACERT of runner.env)"
+
+# --- one store for every unit ----------------------------------------------------
+# Each unit that reads or writes the store reads /etc/mcp-uptime/store.env
+# first, and none sets MCP_REDIS itself: one place, whose default (unset)
+# is what Debian's redis-server serves.
+for u in mcp-decide mcp-fleet mcp-ingest mcp-probe@ mcp-registry mcp-serve; do
+	is "$(key "contrib/systemd/$u.service" EnvironmentFile | head -1):$(grep -c '^Environment=MCP_REDIS' "contrib/systemd/$u.service")" \
+	    "-/etc/mcp-uptime/store.env:0" "$u.service: the store from store.env, read first, and no MCP_REDIS of its own"
+done
+# The units that face the internet (nginx hands them every request) are
+# no more exposed than the one that takes no request.
+if systemd-analyze security --help 2>/dev/null | grep -q -- --offline; then
+	exposure() {
+		sed "s|/usr/local/bin/|$BIN/|g" "contrib/systemd/$1" >"$TMP/$1"
+		systemd-analyze security --offline=yes --no-pager "$TMP/$1" 2>/dev/null |
+		    sed -n 's/.*Overall exposure level for .*: \([0-9.]*\) .*/\1/p'
+	}
+	d=$(exposure mcp-decide.service)
+	for u in mcp-serve.service mcp-ingest.service; do
+		e=$(exposure "$u")
+		awk -v e="$e" -v d="$d" 'BEGIN { exit !(e != "" && d != "" && e + 0 <= d + 0 && e + 0 <= 2) }'
+		ok $? "$u: exposure $e (systemd-analyze security), at most mcp-decide.service's $d and 2.0"
+	done
+else
+	diag "systemd-analyze security --offline: not in this systemd"
+fi
 
 # --- the cron lines ----------------------------------------------------------
 # A job is "#" (commented out) or nothing, five time fields, a user and a
@@ -83,13 +112,13 @@ fields_ok() {
 		[ "$n" -ge "$lo" ] && [ "$n" -le "$hi" ] || return 1
 	done
 }
-cron=contrib/cron/mcp-uptime
 jobs=0
 bad=()
 users=()
+for cron in contrib/cron/mcp-uptime contrib/cron/mcp-uptime-decider; do
 while IFS= read -r line; do
 	case $line in
-	'' | '# '* | '#') continue ;;
+	'' | '# '* | '#' | '#'[A-Za-z_]*=*) continue ;;
 	[A-Za-z_]*=*)
 		[[ $line =~ ^[A-Za-z_][A-Za-z0-9_]*= ]] || bad+=("$line")
 		continue
@@ -112,10 +141,15 @@ while IFS= read -r line; do
 		bad+=("$line")
 	fi
 done <"$cron"
-is "$jobs:${bad[*]}" "8:" "$cron: 8 jobs of five time fields, a user and a command, each command there"
+done
+is "$jobs:${bad[*]}" "9:" "contrib/cron: 9 jobs of five time fields, a user and a command, each command there"
+# The runner's package carries /etc/cron.d/mcp-uptime: it names nothing
+# the runner does not have (mcp-alert, the fleet's run, the registry's sync).
+is "$(grep -E '^#?[0-9*]' contrib/cron/mcp-uptime | grep -oE 'mcp-alert|mcp-fleet( *>|$)|registry sync|mcp-aggregate (verdict|fleet|audit)' | sort -u | tr '\n' ' ')" "" \
+    "the runners' cron lines need only mcp-probe, mcp-aggregate push and targets, mcp-otlp and mcp-fleet clock"
 for u in $(printf '%s\n' "${users[@]}" | sort -u); do
 	grep -qx "User=$u" contrib/systemd/*.service
-	ok $? "$cron: the user $u is a unit's user too"
+	ok $? "contrib/cron: the user $u is a unit's user too"
 done
 
 # --- the example configuration ------------------------------------------------
