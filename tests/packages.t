@@ -66,7 +66,7 @@ contents "$H" >"$TMP/decider.files"
 has() { grep -qx -- "$2" "$TMP/$1.files"; }
 for f in /usr/bin/mcp-probe /usr/bin/mcp-otlp /usr/bin/mcp-aggregate /usr/bin/mcp-fleet \
 	/usr/lib/mcp-uptime/trust.sh /lib/systemd/system/mcp-runner@.timer /lib/systemd/system/mcp-probe@.timer \
-	/etc/cron.d/mcp-uptime /etc/mcp-uptime/runner.env /etc/mcp-uptime/targets \
+	/etc/cron.d/mcp-uptime /etc/mcp-uptime/runner.env /etc/mcp-uptime/store.env /etc/mcp-uptime/targets \
 	/usr/lib/sysusers.d/mcp-uptime-runner.conf /usr/lib/tmpfiles.d/mcp-uptime-runner.conf \
 	/usr/share/man/man1/mcp-probe.1.gz /usr/share/man/man1/mcp-aggregate.1.gz /usr/share/man/man7/mcp.7.gz \
 	/usr/share/doc/mcp-uptime-runner/copyright; do
@@ -76,13 +76,14 @@ done
 for f in /usr/bin/mcp-alert /usr/bin/mcp-serve /usr/bin/mcp-cred /usr/bin/mcp-guardrail \
 	/lib/systemd/system/mcp-decide.timer /lib/systemd/system/mcp-serve.socket /lib/systemd/system/mcp-ingest.socket \
 	/lib/systemd/system/mcp-fleet.timer /lib/systemd/system/mcp-registry.timer \
-	/etc/mcp-uptime/nginx.conf /etc/mcp-uptime/lighttpd.conf /etc/mcp-uptime/decide.env \
+	/etc/mcp-uptime/nginx.conf /etc/mcp-uptime/nginx-site.conf /etc/mcp-uptime/lighttpd.conf /etc/mcp-uptime/decide.env \
+	/etc/mcp-uptime/serve.env /etc/cron.d/mcp-uptime-decider /usr/share/doc/mcp-uptime-decider/README.Debian \
 	/usr/lib/sysusers.d/mcp-uptime-decider.conf /usr/share/man/man8/mcp-serve.8.gz \
 	/usr/share/man/man5/mcp-alert.conf.5.gz /usr/share/doc/mcp-uptime-decider/copyright; do
 	has decider "$f"
 	ok "$?" "decider: $f"
 done
-is "$(grep -E 'mcp-(alert|serve|cred|guardrail)|nginx|lighttpd|decide|ingest|registry' "$TMP/runner.files")" "" \
+is "$(grep -E 'mcp-(alert|serve|cred|guardrail)|nginx|lighttpd|decide|ingest|registry' "$TMP/runner.files" | grep -v '^/usr/share/doc/mcp-uptime-runner/README.Debian$')" "" \
     "the runner: nothing of mcp-alert, mcp-serve or a web server"
 is "$(sort "$TMP/runner.files" "$TMP/decider.files" | grep -v '/$' | uniq -d)" "" "no file in both packages"
 is "$(cat "$TMP/runner.files" "$TMP/decider.files" | grep -v '/$' |
@@ -99,14 +100,14 @@ is "$(dpkg-deb -f "$H" Static-Built-Using)" "$(sbu libhiredis-dev), $(sbu libfcg
 # --- configuration as conffiles; the users, the directories, the units ----
 ctl() { rm -rf "$TMP/ctl" && dpkg-deb -e "$1" "$TMP/ctl"; }
 ctl "$R"
-is "$(sort "$TMP/ctl/conffiles" | tr '\n' ' ')" "/etc/cron.d/mcp-uptime /etc/mcp-uptime/runner.env /etc/mcp-uptime/targets " \
+is "$(sort "$TMP/ctl/conffiles" | tr '\n' ' ')" "/etc/cron.d/mcp-uptime /etc/mcp-uptime/runner.env /etc/mcp-uptime/store.env /etc/mcp-uptime/targets " \
     "runner: its configuration is conffiles"
 awk '/systemd-sysusers/ {print NR, "sysusers"} /systemd-tmpfiles/ {print NR, "tmpfiles"}' "$TMP/ctl/postinst" >"$TMP/order"
 is "$(awk '{print $2}' "$TMP/order" | uniq | tr '\n' ' ')" "sysusers tmpfiles " "runner: postinst makes the user, then its directories"
 unlike "$(cat "$TMP/ctl"/p* 2>/dev/null)" 'apt-get|curl|wget|https?://' "runner: no maintainer script reaches the network"
 ctl "$H"
 is "$(sort "$TMP/ctl/conffiles" | tr '\n' ' ')" \
-    "/etc/mcp-uptime/decide.env /etc/mcp-uptime/fleet.env /etc/mcp-uptime/ingest.env /etc/mcp-uptime/lighttpd.conf /etc/mcp-uptime/nginx.conf " \
+    "/etc/cron.d/mcp-uptime-decider /etc/mcp-uptime/decide.env /etc/mcp-uptime/fleet.env /etc/mcp-uptime/ingest.env /etc/mcp-uptime/lighttpd.conf /etc/mcp-uptime/nginx-site.conf /etc/mcp-uptime/nginx.conf /etc/mcp-uptime/serve.env " \
     "decider: its configuration is conffiles"
 is "$(grep -c 'deb-systemd-helper debian-installed' "$TMP/ctl/postinst"):$(grep -c 'was-enabled' "$TMP/ctl/postinst")" "5:5" \
     "decider: postinst enables none of its 5 units (each only as it was, once the operator enabled it)"
@@ -121,6 +122,10 @@ P=$TMP/root/usr/bin
 for t in mcp-probe mcp-aggregate mcp-alert mcp-serve mcp-otlp mcp-fleet mcp-cred mcp-guardrail; do
 	like "$("$P/$t" --version 2>&1 </dev/null)" "^$t $V( |$)" "$t --version: the package's version"
 done
+# The runner's package names nothing it does not carry: its cron table
+# runs no mcp-alert, no fleet run, no registry sync.
+is "$(dpkg-deb --fsys-tarfile "$R" | tar -xO ./etc/cron.d/mcp-uptime | grep -E '^#?[0-9*]' | grep -cE 'mcp-alert|mcp-fleet( *>|$)|registry sync')" 0 \
+    "runner: its cron table names no program of the deciding host's"
 is "$(grep -l /usr/local/bin/ "$TMP"/root/lib/systemd/system/* "$TMP"/root/etc/cron.d/* 2>/dev/null)" "" \
     "the units and the cron table name the installed paths, not /usr/local"
 is "$(sed -n 's/^Exec[A-Za-z]*=//p' "$TMP"/root/lib/systemd/system/*.service | grep -o '/usr/bin/[a-z-]*' | sort -u |
