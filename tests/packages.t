@@ -69,7 +69,7 @@ for f in /usr/bin/mcp-probe /usr/bin/mcp-otlp /usr/bin/mcp-aggregate /usr/bin/mc
 	/etc/cron.d/mcp-uptime /etc/mcp-uptime/runner.env /etc/mcp-uptime/store.env /etc/mcp-uptime/targets \
 	/usr/lib/sysusers.d/mcp-uptime-runner.conf /usr/lib/tmpfiles.d/mcp-uptime-runner.conf \
 	/usr/share/man/man1/mcp-probe.1.gz /usr/share/man/man1/mcp-aggregate.1.gz /usr/share/man/man7/mcp.7.gz \
-	/usr/share/doc/mcp-uptime-runner/copyright; do
+	/usr/share/doc/mcp-uptime-runner/copyright /usr/share/doc/mcp-uptime-runner/README.Debian; do
 	has runner "$f"
 	ok "$?" "runner: $f"
 done
@@ -77,13 +77,13 @@ for f in /usr/bin/mcp-alert /usr/bin/mcp-serve /usr/bin/mcp-cred /usr/bin/mcp-gu
 	/lib/systemd/system/mcp-decide.timer /lib/systemd/system/mcp-serve.socket /lib/systemd/system/mcp-ingest.socket \
 	/lib/systemd/system/mcp-fleet.timer /lib/systemd/system/mcp-registry.timer \
 	/etc/mcp-uptime/nginx.conf /etc/mcp-uptime/nginx-site.conf /etc/mcp-uptime/lighttpd.conf /etc/mcp-uptime/decide.env \
-	/etc/mcp-uptime/serve.env /etc/cron.d/mcp-uptime-decider /usr/share/doc/mcp-uptime-decider/README.Debian \
+	/etc/mcp-uptime/serve.env /etc/cron.d/mcp-uptime-decider /usr/share/doc/mcp-uptime-decider/README.Debian.gz \
 	/usr/lib/sysusers.d/mcp-uptime-decider.conf /usr/share/man/man8/mcp-serve.8.gz \
 	/usr/share/man/man5/mcp-alert.conf.5.gz /usr/share/doc/mcp-uptime-decider/copyright; do
 	has decider "$f"
 	ok "$?" "decider: $f"
 done
-is "$(grep -E 'mcp-(alert|serve|cred|guardrail)|nginx|lighttpd|decide|ingest|registry' "$TMP/runner.files" | grep -v '^/usr/share/doc/mcp-uptime-runner/README.Debian$')" "" \
+is "$(grep -E 'mcp-(alert|serve|cred|guardrail)|nginx|lighttpd|decide|ingest|registry' "$TMP/runner.files")" "" \
     "the runner: nothing of mcp-alert, mcp-serve or a web server"
 is "$(sort "$TMP/runner.files" "$TMP/decider.files" | grep -v '/$' | uniq -d)" "" "no file in both packages"
 is "$(cat "$TMP/runner.files" "$TMP/decider.files" | grep -v '/$' |
