@@ -120,8 +120,8 @@ dirs() { inroot stat -c '%n %a %U:%G' /var/lib/mcp-uptime /var/lib/mcp-uptime/ru
 	/var/lib/mcp-uptime/fleet /var/log/mcp-uptime 2>&1 | tr '\n' ';'; }
 is "$(dirs)" "/var/lib/mcp-uptime 755 root:root;/var/lib/mcp-uptime/runner 700 mcp-probe:mcp-probe;/var/spool/mcp-uptime 1777 root:root;/var/lib/mcp-uptime/fleet 700 mcp-fleet:mcp-fleet;/var/log/mcp-uptime 770 mcp-alert:mcp-alert;" \
     "the state, spool and log directories, made by tmpfiles.d"
-is "$(inroot stat -c '%n %a' /etc/mcp-uptime/runner.env /etc/mcp-uptime/decide.env /etc/mcp-uptime/targets | tr '\n' ';')" \
-    "/etc/mcp-uptime/runner.env 600;/etc/mcp-uptime/decide.env 600;/etc/mcp-uptime/targets 644;" "the configuration in /etc/mcp-uptime"
+is "$(inroot stat -c '%n %a' /etc/mcp-uptime/runner.env /etc/mcp-uptime/store.env /etc/mcp-uptime/decide.env /etc/mcp-uptime/serve.env /etc/mcp-uptime/targets | tr '\n' ';')" \
+    "/etc/mcp-uptime/runner.env 600;/etc/mcp-uptime/store.env 600;/etc/mcp-uptime/decide.env 600;/etc/mcp-uptime/serve.env 600;/etc/mcp-uptime/targets 644;" "the configuration in /etc/mcp-uptime"
 is "$(find "$ROOT/etc/systemd/system" -name 'mcp-*' 2>/dev/null)" "" "no unit enabled: the operator enables them"
 is "$(for p in /proc/[0-9]*; do readlink "$p/exe"; done 2>/dev/null | grep "^$ROOT/usr/bin/mcp-")" "" \
     "no unit started: no program of the packages runs"
@@ -225,8 +225,8 @@ offline apt-get remove -y -qq mcp-uptime-decider mcp-uptime-runner >"$TMP/remove
 is "$?" 0 "apt remove, with no network"
 is "$(state | tr '\n' ';')" "mcp-uptime-decider $V2 rc;mcp-uptime-runner $V2 rc;" "removed, the configuration left"
 is "$(ls "$ROOT"/usr/bin/mcp-* "$ROOT"/lib/systemd/system/mcp-* 2>/dev/null)" "" "no program, no unit"
-is "$(cd "$ROOT" && ls -d etc/cron.d/mcp-uptime etc/mcp-uptime/* | tr '\n' ' ')" \
-    "etc/cron.d/mcp-uptime etc/mcp-uptime/decide.env etc/mcp-uptime/fleet.env etc/mcp-uptime/ingest.env etc/mcp-uptime/lighttpd.conf etc/mcp-uptime/nginx.conf etc/mcp-uptime/runner.env etc/mcp-uptime/targets etc/mcp-uptime/token " \
+is "$(cd "$ROOT" && ls -d etc/cron.d/mcp-uptime* etc/mcp-uptime/* | tr '\n' ' ')" \
+    "etc/cron.d/mcp-uptime etc/cron.d/mcp-uptime-decider etc/mcp-uptime/decide.env etc/mcp-uptime/fleet.env etc/mcp-uptime/ingest.env etc/mcp-uptime/lighttpd.conf etc/mcp-uptime/nginx-site.conf etc/mcp-uptime/nginx.conf etc/mcp-uptime/runner.env etc/mcp-uptime/serve.env etc/mcp-uptime/store.env etc/mcp-uptime/targets etc/mcp-uptime/token " \
     "the configuration kept"
 is "$(dirs)" "/var/lib/mcp-uptime 755 root:root;/var/lib/mcp-uptime/runner 700 mcp-probe:mcp-probe;/var/spool/mcp-uptime 1777 root:root;/var/lib/mcp-uptime/fleet 700 mcp-fleet:mcp-fleet;/var/log/mcp-uptime 770 mcp-alert:mcp-alert;" \
     "the state kept"
