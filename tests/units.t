@@ -156,6 +156,11 @@ done
 out=$("$fleet" -n -c contrib/fleet.conf.example 2>&1)
 is "$?:$(grep -c '^[a-z0-9.-]*: timeout ' <<<"$out")" 0:5 "mcp-fleet -n accepts contrib/fleet.conf.example: five regions"
 is "$("$fleet" -n -c contrib/fleet.conf.example check 2>&1)" "contrib/fleet.conf.example: 5 regions" "and check -n"
+# A run on a host without mcp-alert (a runner of mcp-uptime-runner alone)
+# says so at once, and runs nothing.
+out=$(env PATH=/usr/bin:/bin "$fleet" -c contrib/fleet.conf.example 2>&1)
+is "$?:$out" "1:mcp-fleet: mcp-alert is not installed: a run decides and alerts on the deciding host (the package mcp-uptime-decider); a runner needs only \"mcp-fleet clock --local\"" \
+    "mcp-fleet run without mcp-alert: refused, and why"
 
 # --- mcp-fleet(8) --------------------------------------------------------------
 if command -v mandoc >/dev/null; then
