@@ -59,16 +59,17 @@ keep_good(const char *url, const char *text, size_t n, struct mcp_buf *out)
 	}
 }
 
-/* The cache: the spool's name with ".targets" for its ".jsonl". */
+/* The cache: the spool's name with ".targets" for its ".jsonl", or after it. */
 static int
 cache_path(const struct agg_opts *o, const char *url, char *out, size_t len)
 {
 	size_t n;
 
-	if (agg_spool_path(o, url, out, len) == -1 || (n = strlen(out)) < 6 ||
-	    strcmp(out + n - 6, ".jsonl") != 0 || n + 3 >= len)
+	if (agg_spool_path(o, url, out, len) == -1 || (n = strlen(out)) + 9 > len)
 		return -1;
-	memcpy(out + n - 6, ".targets", 9);
+	if (n >= 6 && strcmp(out + n - 6, ".jsonl") == 0)
+		n -= 6;
+	memcpy(out + n, ".targets", 9);
 	return 0;
 }
 
@@ -133,7 +134,7 @@ agg_targets_from(const struct agg_opts *o, const char *url)
 	if (cache_path(o, url, cache, sizeof(cache)) == -1)
 		errx(MCP_EXIT_USAGE, "spool: the path is too long");
 	if ((h = agg_http_open(o->token_file, o->cacert, o->timeout, why, sizeof(why))) == NULL)
-		errx(MCP_EXIT_USAGE, "--token-file: %s", why);
+		errx(MCP_EXIT_USAGE, "%s", why);
 	status = agg_http_do(h, url, NULL, why, sizeof(why));
 	b = agg_http_body(h);
 	if (status == 200 && b->len <= TARGETS_MAX) {

@@ -516,7 +516,7 @@ agg_relay(const struct agg_opts *o)
 		errx(MCP_EXIT_USAGE, "--to: a --token-file is needed");
 	if ((r.http = agg_http_open(o->token_file, o->cacert, o->timeout, why, sizeof(why))) ==
 	    NULL)
-		errx(MCP_EXIT_USAGE, "--token-file: %s", why);
+		errx(MCP_EXIT_USAGE, "%s", why);
 	so.region = region;
 	if (agg_spool_path(&so, o->to, base, sizeof(base)) == -1)
 		errx(MCP_EXIT_USAGE, "spool: the path is too long");

@@ -78,7 +78,7 @@ void rl_send(struct rlists *l, struct agg_http *http, const char *to);
 void rl_free(struct rlists *l);
 
 /* send.c: one HTTPS connection to the ingest, with the token of a file. */
-/* The token read by the rules of a token file (mode 600); NULL with why. */
+/* The token read by the rules of a token file (mode 600); NULL with why ("token file PATH: ..."). */
 struct agg_http *agg_http_open(
     const char *token_file, const char *cacert, double timeout, char *err, size_t len);
 /*
