@@ -13,11 +13,38 @@
 #include <openssl/crypto.h>
 
 #include "mcp.h"
+#include "json.h"
 #include "loop.h"
 #include "strmap.h"
 #include "targets.h"
 
 #define WS " \t\r"
+
+/*
+ * A word of the line as a message names it: a JSON string of its first
+ * 40 bytes at most (cut on a character), then "..." when longer, so that
+ * no byte of a file (an escape sequence, invalid UTF-8) reaches a
+ * terminal as it is.
+ */
+#define SHOWN 40
+#define SHOWN_MAX (6 * SHOWN + 8)
+static const char *
+shown(char *buf, size_t len, const char *word)
+{
+	char cut[SHOWN + 1];
+	size_t n = strnlen(word, SHOWN + 1);
+	int more = n > SHOWN;
+
+	if (more)
+		for (n = SHOWN; n > 0 && ((unsigned char)word[n] & 0xc0) == 0x80; n--)
+			;
+	memcpy(cut, word, n);
+	cut[n] = '\0';
+	mcp_json_quoted(buf, len - 3, cut);
+	if (more)
+		strcat(buf, "...");
+	return buf;
+}
 
 /* A '#' at the start of the line or of a field starts a comment. */
 static void
@@ -203,11 +230,11 @@ more_call_key(const char *k, int args)
 static int
 set_key(struct mcp_target *t, char *kv, char *err, size_t errlen)
 {
-	char *val;
+	char *val, q[SHOWN_MAX];
 	int n;
 
 	if ((val = strchr(kv, '=')) == NULL) {
-		snprintf(err, errlen, "expected key=value, got \"%.40s\"", kv);
+		snprintf(err, errlen, "expected key=value, got %s", shown(q, sizeof(q), kv));
 		return -1;
 	}
 	*val++ = '\0';
@@ -305,14 +332,14 @@ set_key(struct mcp_target *t, char *kv, char *err, size_t errlen)
 		}
 		return 0;
 	}
-	snprintf(err, errlen, "unknown key \"%.40s\"", kv);
+	snprintf(err, errlen, "unknown key %s", shown(q, sizeof(q), kv));
 	return -1;
 }
 
 int
 mcp_target_parse(const char *line, struct mcp_target *t, char *err, size_t errlen)
 {
-	char *copy, *tok, *save = NULL;
+	char *copy, *tok, *save = NULL, q[SHOWN_MAX];
 	int rc = -1;
 
 	memset(t, 0, sizeof(*t));
@@ -326,7 +353,7 @@ mcp_target_parse(const char *line, struct mcp_target *t, char *err, size_t errle
 		return 0;
 	}
 	if (!mcp_slug_ok(tok)) {
-		snprintf(err, errlen, "bad slug \"%.40s\": want " MCP_SLUG_RULE, tok);
+		snprintf(err, errlen, "bad slug %s: want " MCP_SLUG_RULE, shown(q, sizeof(q), tok));
 		goto out;
 	}
 	t->slug = strdup(tok);
@@ -461,7 +488,7 @@ mcp_targets_load(
 	/* The slugs so far, with their lines: a fleet of 20,000 is checked
 	 * for a slug given twice in linear time, not quadratic. */
 	struct mcp_strmap slugs = {NULL, 0, 0};
-	char *line = NULL, why[256];
+	char *line = NULL, why[512];
 	size_t linecap = 0, cap = 0;
 	long lineno = 0;
 	ssize_t n;

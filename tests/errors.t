@@ -54,6 +54,10 @@ printf 'a http://x\na http://y\n' | mcp-probe -r t -n -f - >/dev/null 2>"$TMP/er
 is "$?:$(cat "$TMP/err")" '2:mcp-probe: stdin:2: slug "a" given twice, on lines 1 and 2' \
     "-f -: the errors name stdin"
 
+printf 'x\033[2J http://x\n' | mcp-probe -r t -n -f - >/dev/null 2>"$TMP/err"
+is "$?:$(cat "$TMP/err")" '2:mcp-probe: stdin:1: bad slug "x\u001b[2J": want [a-z0-9._-]{1,80}, not all dots' \
+    "a word of the line quoted as a JSON string: no escape sequence reaches the terminal"
+
 # An empty file probes nothing: refused, not "0 targets ok".
 printf '# nothing yet\n\n   \n' >"$TMP/empty"
 want="no target, only blank lines and comments: write one target per line, SLUG URL [key=value ...] (mcp-probe(1), TARGETS FILE)"
