@@ -229,8 +229,19 @@ agg_answer(struct mcp_store *st, const char *slug, const redisReply *hv, const r
 		}
 	}
 	if (any == 0) {
-		warnx("%s: %s serves no list known (of the kinds asked, in 31 days)", slug,
-		    a->region != NULL ? a->region : "no region");
+		for (k = 0; k < AGG_LIST_KINDS && a->kinds != 1 << k; k++)
+			;
+		if (a->region != NULL)
+			warnx("%s: nothing to %s: region %s served no %s list in 31 days: is the "
+			      "region right? see mcp-aggregate tools %s",
+			    slug, a->reject ? "reject" : "approve", a->region,
+			    k < AGG_LIST_KINDS ? agg_list_word(k) : "tool, resource or prompt",
+			    slug);
+		else
+			warnx("%s: nothing to %s: no %s list served in 31 days: is the slug right? "
+			      "see mcp-aggregate status",
+			    slug, a->reject ? "reject" : "approve",
+			    k < AGG_LIST_KINDS ? agg_list_word(k) : "tool, resource or prompt");
 		free(q);
 		cJSON_Delete(out);
 		return MCP_EXIT_FAIL;

@@ -23,9 +23,9 @@
 
 #define TARGETS_MAX (128 << 20) /* the bound of what targets prints (REG_STORE_MAX) */
 
-/* The lines of text a probe takes, into out; each one refused named. */
+/* The lines of text a probe takes, into out; each one refused named, as URL:LINE. */
 static void
-keep_good(const char *text, size_t n, struct mcp_buf *out)
+keep_good(const char *url, const char *text, size_t n, struct mcp_buf *out)
 {
 	const char *p = text, *e = text + n, *nl;
 	struct mcp_target t;
@@ -38,7 +38,8 @@ keep_good(const char *text, size_t n, struct mcp_buf *out)
 		k = (size_t)((nl != NULL ? nl : e) - p);
 		lineno++;
 		if (k >= sizeof(line) || memchr(p, '\0', k) != NULL) {
-			warnx("targets: line %ld: too long, or a NUL: left out", lineno);
+			warnx("%s:%ld: %s: left out", url, lineno,
+			    k >= sizeof(line) ? "line too long (over 8191 bytes)" : "a NUL byte");
 			continue;
 		}
 		memcpy(line, p, k);
@@ -53,12 +54,12 @@ keep_good(const char *text, size_t n, struct mcp_buf *out)
 			mcp_buf_addc(out, '\n');
 			break;
 		default:
-			warnx("targets: line %ld: %s: left out", lineno, why);
+			warnx("%s:%ld: %s: left out", url, lineno, why);
 		}
 	}
 }
 
-/* The cache: the spool's name with ".targets" for its ".jsonl". */
+/* The cache: the spool's name with ".targets" for its ".jsonl", or after it. */
 static int
 cache_path(const struct agg_opts *o, const char *url, char *out, size_t len)
 {
@@ -128,17 +129,18 @@ agg_targets_from(const struct agg_opts *o, const char *url)
 	int rc = MCP_EXIT_OK;
 
 	if (!agg_url_token_ok(url))
-		errx(MCP_EXIT_USAGE, "--from %s: want an https:// URL (http:// to loopback only)", url);
+		errx(MCP_EXIT_USAGE, "--from %s: want an https:// URL (http:// to loopback only)",
+		    url);
 	if (o->token_file == NULL)
 		errx(MCP_EXIT_USAGE, "--from: a --token-file is needed");
 	if (cache_path(o, url, cache, sizeof(cache)) == -1)
 		errx(MCP_EXIT_USAGE, "spool: the path is too long");
 	if ((h = agg_http_open(o->token_file, o->cacert, o->timeout, why, sizeof(why))) == NULL)
-		errx(MCP_EXIT_USAGE, "--token-file: %s", why);
+		errx(MCP_EXIT_USAGE, "%s", why);
 	status = agg_http_do(h, url, NULL, why, sizeof(why));
 	b = agg_http_body(h);
 	if (status == 200 && b->len <= TARGETS_MAX) {
-		keep_good(b->p != NULL ? b->p : "", b->len, &out);
+		keep_good(url, b->p != NULL ? b->p : "", b->len, &out);
 		cache_put(cache, &out);
 	} else {
 		if (status == -1)

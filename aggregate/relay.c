@@ -508,7 +508,9 @@ agg_relay(const struct agg_opts *o)
 	int rc = MCP_EXIT_OK;
 
 	if (url_region(o->to, region, sizeof(region)) == NULL)
-		errx(MCP_EXIT_USAGE, "--to %s: want https://HOST/.../REGION (http:// to loopback only), REGION " MCP_SLUG_RULE,
+		errx(MCP_EXIT_USAGE,
+		    "--to %s: want https://HOST/.../REGION (http:// to loopback only), "
+		    "REGION " MCP_SLUG_RULE,
 		    o->to);
 	if (o->region != NULL && strcmp(o->region, region) != 0)
 		errx(MCP_EXIT_USAGE, "-r %s: the URL of --to is of %s", o->region, region);
@@ -516,7 +518,7 @@ agg_relay(const struct agg_opts *o)
 		errx(MCP_EXIT_USAGE, "--to: a --token-file is needed");
 	if ((r.http = agg_http_open(o->token_file, o->cacert, o->timeout, why, sizeof(why))) ==
 	    NULL)
-		errx(MCP_EXIT_USAGE, "--token-file: %s", why);
+		errx(MCP_EXIT_USAGE, "%s", why);
 	so.region = region;
 	if (agg_spool_path(&so, o->to, base, sizeof(base)) == -1)
 		errx(MCP_EXIT_USAGE, "spool: the path is too long");

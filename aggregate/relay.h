@@ -84,7 +84,7 @@ void rl_free(struct rlists *l);
  * itself), where the token crosses no network.
  */
 int agg_url_token_ok(const char *url);
-/* The token read by the rules of a token file (mode 600); NULL with why. */
+/* The token read by the rules of a token file (mode 600); NULL with why ("token file PATH: ..."). */
 struct agg_http *agg_http_open(
     const char *token_file, const char *cacert, double timeout, char *err, size_t len);
 /*

@@ -89,12 +89,14 @@ struct agg_http *
 agg_http_open(const char *token_file, const char *cacert, double timeout, char *err, size_t len)
 {
 	struct agg_http *c;
+	char why[256];
 
 	if ((c = calloc(1, sizeof(*c))) == NULL) {
 		snprintf(err, len, "out of memory");
 		return NULL;
 	}
-	if ((c->token = mcp_secret_read(token_file, err, len)) == NULL) {
+	if ((c->token = mcp_secret_read(token_file, why, sizeof(why))) == NULL) {
+		snprintf(err, len, "token file %s: %s", token_file, why);
 		free(c);
 		return NULL;
 	}

@@ -278,8 +278,8 @@ current(struct tctx *t)
 	    MCP_EXIT_FAIL;
 	cJSON_AddBoolToObject(o, "tools", h->elements > 0);
 	if (h->elements == 0 && lh->elements == 0) {
-		warnx("%s: no list known (no result with a tool, resource or prompt hash in 31 "
-		      "days)",
+		warnx("%s: no tool, resource or prompt list known for this slug (none served in "
+		      "31 days): is the slug right? see mcp-aggregate status",
 		    t->slug);
 		rc = MCP_EXIT_FAIL;
 	} else if (rc != MCP_EXIT_OK) {

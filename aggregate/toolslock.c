@@ -273,7 +273,9 @@ agg_tools_lock(struct mcp_store *st, char **slugs, int n)
 			if (lock_kind(st, &out, slugs[i], k, appr, served) == -1)
 				rc = MCP_EXIT_FAIL;
 		if (out.len == before)
-			warnx("%s: no list known (approved, or served in 31 days): not locked",
+			warnx(
+			    "%s: not locked: no list approved, nor served in 31 days: is the slug "
+			    "right? see mcp-aggregate status",
 			    slugs[i]),
 			    rc = MCP_EXIT_FAIL;
 		freeReplyObject(appr);

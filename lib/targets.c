@@ -13,11 +13,38 @@
 #include <openssl/crypto.h>
 
 #include "mcp.h"
+#include "json.h"
 #include "loop.h"
 #include "strmap.h"
 #include "targets.h"
 
 #define WS " \t\r"
+
+/*
+ * A word of the line as a message names it: a JSON string of its first
+ * 40 bytes at most (cut on a character), then "..." when longer, so that
+ * no byte of a file (an escape sequence, invalid UTF-8) reaches a
+ * terminal as it is.
+ */
+#define SHOWN 40
+#define SHOWN_MAX (6 * SHOWN + 8)
+static const char *
+shown(char *buf, size_t len, const char *word)
+{
+	char cut[SHOWN + 1];
+	size_t n = strnlen(word, SHOWN + 1);
+	int more = n > SHOWN;
+
+	if (more)
+		for (n = SHOWN; n > 0 && ((unsigned char)word[n] & 0xc0) == 0x80; n--)
+			;
+	memcpy(cut, word, n);
+	cut[n] = '\0';
+	mcp_json_quoted(buf, len - 3, cut);
+	if (more)
+		strcat(buf, "...");
+	return buf;
+}
 
 /* A '#' at the start of the line or of a field starts a comment. */
 static void
@@ -203,11 +230,11 @@ more_call_key(const char *k, int args)
 static int
 set_key(struct mcp_target *t, char *kv, char *err, size_t errlen)
 {
-	char *val;
+	char *val, q[SHOWN_MAX];
 	int n;
 
 	if ((val = strchr(kv, '=')) == NULL) {
-		snprintf(err, errlen, "expected key=value, got \"%.40s\"", kv);
+		snprintf(err, errlen, "expected key=value, got %s", shown(q, sizeof(q), kv));
 		return -1;
 	}
 	*val++ = '\0';
@@ -305,14 +332,14 @@ set_key(struct mcp_target *t, char *kv, char *err, size_t errlen)
 		}
 		return 0;
 	}
-	snprintf(err, errlen, "unknown key \"%.40s\"", kv);
+	snprintf(err, errlen, "unknown key %s", shown(q, sizeof(q), kv));
 	return -1;
 }
 
 int
 mcp_target_parse(const char *line, struct mcp_target *t, char *err, size_t errlen)
 {
-	char *copy, *tok, *save = NULL;
+	char *copy, *tok, *save = NULL, q[SHOWN_MAX];
 	int rc = -1;
 
 	memset(t, 0, sizeof(*t));
@@ -326,12 +353,12 @@ mcp_target_parse(const char *line, struct mcp_target *t, char *err, size_t errle
 		return 0;
 	}
 	if (!mcp_slug_ok(tok)) {
-		snprintf(err, errlen, "bad slug \"%.40s\": want " MCP_SLUG_RULE, tok);
+		snprintf(err, errlen, "bad slug %s: want " MCP_SLUG_RULE, shown(q, sizeof(q), tok));
 		goto out;
 	}
 	t->slug = strdup(tok);
 	if ((tok = strtok_r(NULL, WS, &save)) == NULL) {
-		snprintf(err, errlen, "missing URL after slug");
+		snprintf(err, errlen, "no URL after the slug: a line is SLUG URL [key=value ...]");
 		goto out;
 	}
 	if (strncmp(tok, "http://", 7) != 0 && strncmp(tok, "https://", 8) != 0) {
@@ -413,78 +440,93 @@ add(struct mcp_targets *ts, size_t *cap, struct mcp_target *t)
 	return 0;
 }
 
-int
-mcp_targets_load(const char *path, struct mcp_targets *ts, char *err, size_t errlen)
+/*
+ * One line of a targets file: 1 kept, 0 blank, -1 wrong (why), -2 too
+ * long (why): the rest of it would be read as lines of its own.
+ */
+static int
+load_line(struct mcp_targets *ts, size_t *cap, struct mcp_strmap *slugs, char *line, ssize_t n,
+    long lineno, char *why, size_t len)
 {
 	struct mcp_target t;
+	struct mcp_strent *e;
+	int r, added = 0;
+
+	if (n > 0 && line[n - 1] == '\n')
+		line[--n] = '\0';
+	if (n > MCP_LINE_MAX) {
+		snprintf(why, len, "line too long (over 1048576 bytes)");
+		return -2;
+	}
+	/* The whole line is read: nothing of it may hide past a NUL. */
+	if (memchr(line, '\0', (size_t)n) != NULL) {
+		snprintf(why, len, "a NUL byte");
+		return -1;
+	}
+	if ((r = mcp_target_parse(line, &t, why, len)) != 1)
+		return r;
+	if ((e = mcp_strmap_put(slugs, t.slug, &added)) != NULL && !added) {
+		snprintf(why, len, "slug \"%s\" given twice, on lines %zu and %ld", t.slug, e->num,
+		    lineno);
+		mcp_target_free(&t);
+		return -1;
+	}
+	t.lineno = lineno;
+	if (e == NULL || add(ts, cap, &t) == -1) {
+		mcp_target_free(&t);
+		snprintf(why, len, "out of memory");
+		return -1;
+	}
+	e->num = (size_t)lineno;
+	return 1;
+}
+
+int
+mcp_targets_load(
+    const char *path, struct mcp_targets *ts, mcp_targets_bad_fn bad, char *err, size_t errlen)
+{
 	/* The slugs so far, with their lines: a fleet of 20,000 is checked
 	 * for a slug given twice in linear time, not quadratic. */
 	struct mcp_strmap slugs = {NULL, 0, 0};
-	struct mcp_strent *e = NULL;
-	char *line = NULL, why[256];
+	char *line = NULL, why[512];
 	size_t linecap = 0, cap = 0;
-	int added = 0;
 	long lineno = 0;
 	ssize_t n;
 	FILE *f;
-	int r;
+	int rc = 0, r;
 
 	memset(ts, 0, sizeof(*ts));
+	ts->name = strcmp(path, "-") == 0 ? "stdin" : path;
 	if (strcmp(path, "-") == 0)
 		f = stdin;
 	else if ((f = fopen(path, "r")) == NULL) {
-		snprintf(err, errlen, "%s", strerror(errno));
+		snprintf(err, errlen, "%s: %s", ts->name, strerror(errno));
 		return -1;
 	}
 	errno = 0;
 	/* At most MCP_LINE_MAX + 1 bytes a line: a file of no newline is not
 	 * read whole, and a failed read (no memory included) is no end. */
 	while ((n = mcp_getline(&line, &linecap, f)) >= 0) {
-		lineno++;
-		if (n > 0 && line[n - 1] == '\n')
-			line[--n] = '\0';
-		/* The whole line is read: nothing of it may hide past a NUL. */
-		if (n > MCP_LINE_MAX || memchr(line, '\0', (size_t)n) != NULL) {
-			snprintf(err, errlen, "%ld: %s", lineno,
-			    n > MCP_LINE_MAX ? "line too long (over 1048576 bytes)" : "a NUL byte");
-			goto fail;
-		}
-		if ((r = mcp_target_parse(line, &t, why, sizeof(why))) == 0)
+		if ((r = load_line(ts, &cap, &slugs, line, n, ++lineno, why, sizeof(why))) >= 0)
 			continue;
-		if (r == 1 && (e = mcp_strmap_put(&slugs, t.slug, &added)) != NULL && !added) {
-			snprintf(why, sizeof(why), "slug \"%s\" given twice, on lines %zu and %ld",
-			    t.slug, e->num, lineno);
-			mcp_target_free(&t);
-			r = -1;
-		}
-		if (r == 1) {
-			t.lineno = lineno;
-			if (e != NULL && add(ts, &cap, &t) == 0) {
-				e->num = (size_t)lineno;
-				continue;
-			}
-			mcp_target_free(&t);
-			snprintf(why, sizeof(why), "out of memory");
-		}
-		snprintf(err, errlen, "%ld: %s", lineno, why);
-		goto fail;
+		ts->bad++;
+		if (bad != NULL)
+			bad(ts, lineno, why);
+		if (r == -2) /* not read further: /dev/zero would never end */
+			break;
 	}
 	if (n == -2) {
-		snprintf(err, errlen, "%ld: %s", lineno + 1, strerror(errno ? errno : EIO));
-		goto fail;
+		snprintf(
+		    err, errlen, "%s:%ld: %s", ts->name, lineno + 1, strerror(errno ? errno : EIO));
+		rc = -1;
 	}
 	mcp_strmap_free(&slugs);
 	free(line);
 	if (f != stdin)
 		fclose(f);
-	return 0;
-fail:
-	mcp_strmap_free(&slugs);
-	free(line);
-	if (f != stdin)
-		fclose(f);
-	mcp_targets_free(ts);
-	return -1;
+	if (rc == -1)
+		mcp_targets_free(ts);
+	return rc;
 }
 
 void

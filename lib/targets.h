@@ -86,7 +86,17 @@ struct mcp_target {
 struct mcp_targets {
 	struct mcp_target *v; /* owned array */
 	size_t n;
+	/* The file as messages name it ("stdin" for "-"): borrowed from
+	 * mcp_targets_load's path, or NULL for targets of no file. */
+	const char *name;
+	long bad; /* the lines mcp_targets_load found wrong, each reported */
 };
+
+/*
+ * Called by mcp_targets_load with each wrong line of a file: its number
+ * and why (borrowed for the call; never the value of a secret).
+ */
+typedef void (*mcp_targets_bad_fn)(const struct mcp_targets *ts, long lineno, const char *why);
 
 /*
  * Parse one line (without its newline) into t.  Returns 1 for a target,
@@ -98,11 +108,18 @@ int mcp_target_token_ok(const char *s);
 int mcp_target_parse(const char *line, struct mcp_target *t, char *err, size_t errlen);
 
 /*
- * Read a whole targets file, standard input when path is "-".  Returns 0,
- * or -1 with "LINE: reason" (or the open/read failure) in err; on -1
- * nothing is kept.  Duplicate slugs are an error.
+ * Read a whole targets file, standard input when path is "-".  Every
+ * wrong line (one that does not parse, a slug given twice, a NUL byte) is
+ * handed to bad (NULL: none), counted in ts->bad and left out; the others
+ * are kept, so that a tool can check them too and say all that is wrong
+ * with the file at once.  A line too long is wrong too, and the file is
+ * not read past it.  Returns 0 (a file of no
+ * target is not refused here: see ts->n), or -1 when the file could not
+ * be opened ("NAME: reason" in err) or read ("NAME:LINE: reason"); on -1
+ * nothing is kept.
  */
-int mcp_targets_load(const char *path, struct mcp_targets *ts, char *err, size_t errlen);
+int mcp_targets_load(
+    const char *path, struct mcp_targets *ts, mcp_targets_bad_fn bad, char *err, size_t errlen);
 
 /*
  * Add the header of spec ("Name: value", or "Name:path" when file is set)

@@ -205,8 +205,10 @@ mcp_secret_stdout(char *why, size_t len)
 
 	if (fstat(STDOUT_FILENO, &st) == -1 || !S_ISREG(st.st_mode))
 		return 0;
-	if ((st.st_mode & (S_IRWXG | S_IRWXO)) != 0 && fchmod(STDOUT_FILENO, S_IRUSR | S_IWUSR) == -1) {
-		snprintf(why, len, "standard output is a file others may read, and chmod 600 failed: %s",
+	if ((st.st_mode & (S_IRWXG | S_IRWXO)) != 0 &&
+	    fchmod(STDOUT_FILENO, S_IRUSR | S_IWUSR) == -1) {
+		snprintf(why, len,
+		    "standard output is a file others may read, and chmod 600 failed: %s",
 		    strerror(errno));
 		return -1;
 	}

@@ -344,13 +344,14 @@ headers_of(const struct opts *o, const char *var, struct curl_slist **h, char *w
 {
 	const char *env = getenv(var);
 	const struct curl_slist *f;
+	char w[400];
 
 	if (env == NULL)
-		env = getenv("OTEL_EXPORTER_OTLP_HEADERS");
-	if (otlp_headers_env(h, env, why, len) == -1)
-		return -1;
-	if (o->header_file != NULL && otlp_headers_file(h, o->header_file, why, len) == -1)
-		return -1;
+		var = "OTEL_EXPORTER_OTLP_HEADERS", env = getenv(var);
+	if (otlp_headers_env(h, env, w, sizeof(w)) == -1)
+		return snprintf(why, len, "%s: %s", var, w), -1;
+	if (o->header_file != NULL && otlp_headers_file(h, o->header_file, w, sizeof(w)) == -1)
+		return snprintf(why, len, "header file %s: %s", o->header_file, w), -1;
 	for (f = o->headers; f != NULL; f = f->next)
 		if (otlp_header_add(h, f->data) == -1) {
 			snprintf(why, len, "-H: want 'name: value'");
@@ -485,7 +486,7 @@ run(struct opts *o)
 		warnx("traces and metrics both off");
 	else if (conf_of(o, &conf[0], "TRACES", why, sizeof(why)) == -1 ||
 	    conf_of(o, &conf[1], "METRICS", why, sizeof(why)) == -1)
-		warnx("headers: %s", why);
+		warnx("%s", why);
 	else if (resource_of(&res, host, sizeof(host), why, sizeof(why)) == -1)
 		warnx("OTEL_RESOURCE_ATTRIBUTES: %s", why);
 	else if (mcp_curl_init() != 0)

@@ -371,8 +371,8 @@ oauth_wanted(const struct probe *p)
 	return p->t->oauth_client != NULL || p->t->oauth_assertion_file != NULL;
 }
 
-/* Check and read the target's OAuth settings before the run (exit 2 on error). */
-void
+/* Check and read the target's OAuth settings before the run (oauth.h). */
+int
 oauth_check(struct mcp_targets *ts, size_t i, const char *at)
 {
 	struct mcp_target *t = &ts->v[i];
@@ -384,48 +384,48 @@ oauth_check(struct mcp_targets *ts, size_t i, const char *at)
 	n = (t->oauth_secret_file != NULL) + (t->oauth_key_file != NULL);
 	if (t->oauth_client == NULL && t->oauth_assertion_file == NULL) {
 		if (n > 0 || t->oauth_scope != NULL || t->oauth_issuer != NULL)
-			errx(MCP_EXIT_USAGE, "%s%s: OAuth settings without a client (oauth_client)",
-			    at, t->slug);
-		return;
+			return warnx("%s%s: OAuth settings without a client (oauth_client)", at,
+			           t->slug),
+			       -1;
+		return 0;
 	}
 	/*
 	 * Credentials go only to the authorization server the operator
 	 * names, never to one a probed server names (RFC 9700 §4.4).
 	 */
 	if (t->oauth_issuer == NULL)
-		errx(MCP_EXIT_USAGE,
-		    "%s%s: OAuth credentials want the authorization server they belong to: "
-		    "give %s",
-		    at, t->slug, t->lineno > 0 ? "oauth_issuer=URL" : "--oauth-issuer URL");
+		return warnx(
+		           "%s%s: OAuth credentials want the authorization server they belong to: "
+		           "give %s",
+		           at, t->slug, t->lineno > 0 ? "oauth_issuer=URL" : "--oauth-issuer URL"),
+		       -1;
 	if ((bad = issuer_bad(t->oauth_issuer)) != NULL)
-		errx(MCP_EXIT_USAGE, "%s%s: %s %s: %s", at, t->slug,
-		    t->lineno > 0 ? "oauth_issuer" : "--oauth-issuer", t->oauth_issuer, bad);
+		return warnx("%s%s: %s %s: %s", at, t->slug,
+		           t->lineno > 0 ? "oauth_issuer" : "--oauth-issuer", t->oauth_issuer, bad),
+		       -1;
 	if (t->token_file != NULL)
-		errx(MCP_EXIT_USAGE, "%s%s: a token file and OAuth credentials: give one", at,
-		    t->slug);
+		return warnx("%s%s: a token file and OAuth credentials: give one", at, t->slug), -1;
 	for (j = 0; j < t->nheaders; j++)
 		if (strcasecmp(t->headers[j].name, "Authorization") == 0)
-			errx(MCP_EXIT_USAGE,
-			    "%s%s: Authorization given twice (a header and OAuth credentials)", at,
-			    t->slug);
+			return warnx("%s%s: Authorization given twice (a header and OAuth "
+			             "credentials)",
+			           at, t->slug),
+			       -1;
 	if (n > 1)
-		errx(MCP_EXIT_USAGE, "%s%s: a client secret and a client key: give one", at,
-		    t->slug);
+		return warnx("%s%s: a client secret and a client key: give one", at, t->slug), -1;
 	if (n == 0 && t->oauth_assertion_file == NULL)
-		errx(MCP_EXIT_USAGE,
-		    "%s%s: an OAuth client wants a secret, a key or an assertion file", at,
-		    t->slug);
+		return warnx("%s%s: an OAuth client wants a secret, a key or an assertion file", at,
+		           t->slug),
+		       -1;
 	if (n > 0 && t->oauth_client == NULL)
-		errx(MCP_EXIT_USAGE, "%s%s: a client secret or key wants the client id", at,
-		    t->slug);
+		return warnx("%s%s: a client secret or key wants the client id", at, t->slug), -1;
 	if (t->oauth_secret_file != NULL &&
 	    (t->oauth_secret = secret_once(t->oauth_secret_file, 0, why, sizeof(why))) == NULL)
-		errx(MCP_EXIT_USAGE, "%sOAuth secret file %s: %s", at, t->oauth_secret_file, why);
+		return warnx("%sOAuth secret file %s: %s", at, t->oauth_secret_file, why), -1;
 	if (t->oauth_assertion_file != NULL &&
 	    (t->oauth_assertion = secret_once(t->oauth_assertion_file, 0, why, sizeof(why))) ==
 	        NULL)
-		errx(MCP_EXIT_USAGE, "%sOAuth assertion file %s: %s", at, t->oauth_assertion_file,
-		    why);
+		return warnx("%sOAuth assertion file %s: %s", at, t->oauth_assertion_file, why), -1;
 	/* A targets file splits at blanks: several scopes are given with commas. */
 	for (j = 0; t->lineno > 0 && t->oauth_scope != NULL && t->oauth_scope[j] != '\0'; j++)
 		if (t->oauth_scope[j] == ',')
@@ -433,15 +433,17 @@ oauth_check(struct mcp_targets *ts, size_t i, const char *at)
 	if (t->oauth_key_file != NULL) {
 		if ((t->oauth_key = secret_once(t->oauth_key_file, KEY_MAX, why, sizeof(why))) ==
 		    NULL)
-			errx(MCP_EXIT_USAGE, "%sOAuth key file %s: %s", at, t->oauth_key_file, why);
+			return warnx("%sOAuth key file %s: %s", at, t->oauth_key_file, why), -1;
 		k = load_key(t->oauth_key);
 		if (k == NULL || key_alg(k) == NULL) {
 			EVP_PKEY_free(k);
-			errx(MCP_EXIT_USAGE,
-			    "%sOAuth key file %s: want an unencrypted PEM private key, EC P-256 "
-			    "(ES256) or RSA of 2048 bits or more (RS256)",
-			    at, t->oauth_key_file);
+			return warnx("%sOAuth key file %s: want an unencrypted PEM private key, EC "
+			             "P-256 "
+			             "(ES256) or RSA of 2048 bits or more (RS256)",
+			           at, t->oauth_key_file),
+			       -1;
 		}
 		EVP_PKEY_free(k);
 	}
+	return 0;
 }

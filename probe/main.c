@@ -363,9 +363,8 @@ load_targets(struct cmdline *c, int argc, char **argv, struct mcp_targets *ts, c
 			errx(MCP_EXIT_USAGE,
 			    "the --oauth-* options of a target go in the targets "
 			    "file with -f (oauth_client= ...)");
-		if (mcp_targets_load(c->file, ts, errbuf, sizeof(errbuf)) == -1)
-			errx(MCP_EXIT_USAGE, "%s:%s", strcmp(c->file, "-") == 0 ? "stdin" : c->file,
-			    errbuf);
+		if (mcp_targets_load(c->file, ts, check_bad_line, errbuf, sizeof(errbuf)) == -1)
+			errx(MCP_EXIT_USAGE, "%s", errbuf);
 		return;
 	}
 	if (strncmp(argv[0], "http://", 7) != 0 && strncmp(argv[0], "https://", 8) != 0)

@@ -30,8 +30,11 @@ int oauth_rejected(struct probe *p);
 /* grant.c: what is sent and what is taken back. */
 /* 1 when the target is to get its own tokens. */
 int oauth_wanted(const struct probe *p);
-/* Check and read the target's OAuth settings before the run (exit 2 on error). */
-void oauth_check(struct mcp_targets *ts, size_t i, const char *at);
+/*
+ * Check and read the target's OAuth settings before the run: 0, or -1
+ * after saying what is wrong, with at ("FILE:LINE: " or "") before it.
+ */
+int oauth_check(struct mcp_targets *ts, size_t i, const char *at);
 const char *grant_of(const struct mcp_target *t, const cJSON *asmeta);
 int grant_form(const struct mcp_target *t, const char *kind, const char *resource,
     const char *scope, struct mcp_buf *form, char **basic, char *why, size_t len);

@@ -480,6 +480,7 @@ void cloak_free(struct probe *p);
 
 /* check.c */
 void check_targets(struct mcp_targets *ts);
+void check_bad_line(const struct mcp_targets *ts, long lineno, const char *why);
 void check_free(struct mcp_targets *ts);
 /*
  * An owned copy of a secret file, read once a run however many targets

@@ -105,16 +105,19 @@ load_overrides(const char *path, struct lines *ls, struct mcp_strmap *m)
 	size_t cap = 0;
 	long lineno = 0;
 	ssize_t n;
-	int r = 0, added;
+	int r = 0, added, bad = 0;
 
 	if (f == NULL)
 		return warnx("%s: %s", path, strerror(errno)), -1;
-	while (r >= 0 && (n = mcp_getline(&line, &cap, f)) >= 0) {
+	/* Every wrong line is said, not the first alone; one too long ends the read. */
+	while (r != -2 && (n = mcp_getline(&line, &cap, f)) >= 0) {
 		lineno++;
 		if (n > 0 && line[n - 1] == '\n')
 			line[--n] = '\0';
-		if (n > MCP_LINE_MAX || memchr(line, '\0', (size_t)n) != NULL)
-			r = (snprintf(why, sizeof(why), "a NUL byte or a line too long"), -1);
+		if (n > MCP_LINE_MAX)
+			r = (snprintf(why, sizeof(why), "line too long (over 1048576 bytes)"), -2);
+		else if (memchr(line, '\0', (size_t)n) != NULL)
+			r = (snprintf(why, sizeof(why), "a NUL byte"), -1);
 		else
 			r = override_line(line, ls, why, sizeof(why));
 		if (r == 1) {
@@ -124,20 +127,23 @@ load_overrides(const char *path, struct lines *ls, struct mcp_strmap *m)
 			else if (added)
 				e->num = ls->n - 1;
 			else
-				r = (snprintf(why, sizeof(why), "slug %s given twice",
-				         ls->v[ls->n - 1].slug),
+				r = (snprintf(why, sizeof(why),
+				         "slug \"%s\" given twice, on lines %ld and %ld",
+				         ls->v[ls->n - 1].slug, ls->v[e->num].lineno, lineno),
 				    -1);
 		}
-		if (r == -1)
+		if (r < 0) {
 			warnx("%s:%ld: %s", path, lineno, why);
+			bad = 1;
+		}
 	}
-	if (r != -1 && n == -2) {
+	if (r != -2 && n == -2) {
 		warnx("%s:%ld: %s", path, lineno + 1, strerror(errno ? errno : EIO));
-		r = -1;
+		bad = 1;
 	}
 	free(line);
 	fclose(f);
-	return r == -1 ? -1 : 0;
+	return bad ? -1 : 0;
 }
 
 /*

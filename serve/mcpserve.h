@@ -62,6 +62,8 @@ cJSON *mcp_templates_list(struct mcp_call *k);
 cJSON *mcp_resources_read(struct mcp_call *k);
 cJSON *mcp_prompts_list(struct mcp_call *k);
 cJSON *mcp_prompts_get(struct mcp_call *k);
+/* The answer of a tool about a slug no server has here, into err. */
+void mcp_unknown_slug(char *err, size_t len, const char *slug);
 
 /* mcpstatus.c: server_status, its result a raw item (owned); the incidents of a slug. */
 int mcp_server_status(struct mcp_call *k, const char *slug, cJSON **out, char *err, size_t len);

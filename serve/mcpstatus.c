@@ -342,7 +342,7 @@ mcp_server_status(struct mcp_call *k, const char *slug, cJSON **out, char *err, 
 	if (s.moved[0] != '\0')
 		snprintf(err, len, "moved: the server is now %s", s.moved);
 	else if (!known)
-		snprintf(err, len, "not found");
+		mcp_unknown_slug(err, len, slug);
 	else if (serve_region_results(k->c, slug, g, n, k->q->now) == -1)
 		snprintf(err, len, "the store is unavailable: try again in 30 s");
 	else if (status_text(&b, k, slug, &s, g, n, open) != 0)

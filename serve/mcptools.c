@@ -93,12 +93,25 @@ static const struct tool {
 #define NTOOLS (sizeof(tools) / sizeof(tools[0]))
 
 /*
+ * What a tool answers of a slug no server has here: the slug said as
+ * data (a slug, checked by arg_slug: [a-z0-9._-], at most 80 bytes), and
+ * where the servers are named.
+ */
+void
+mcp_unknown_slug(char *err, size_t len, const char *slug)
+{
+	snprintf(err, len, "no server \"%.80s\" is monitored here; list_servers names the servers",
+	    slug);
+}
+
+/*
  * GET path?query through the API's own route, its JSON into *out (owned):
- * 0, or -1 with why in err (not found, moved, the store down, a bad
- * argument).
+ * 0, or -1 with why in err (not found, of slug when it is not NULL;
+ * moved, the store down, a bad argument).
  */
 static int
-api_get(struct mcp_call *k, const char *path, const char *query, cJSON **out, char *err, size_t len)
+api_get(struct mcp_call *k, const char *path, const char *query, const char *slug, cJSON **out,
+    char *err, size_t len)
 {
 	struct req s = *k->q;
 	struct resp r;
@@ -127,6 +140,8 @@ api_get(struct mcp_call *k, const char *path, const char *query, cJSON **out, ch
 	if (r.status == 301 && (to = cJSON_GetObjectItemCaseSensitive(*out, "moved_to")) != NULL &&
 	    cJSON_IsString(to))
 		snprintf(err, len, "moved: the server is now %s", to->valuestring);
+	else if (r.status == 404 && slug != NULL)
+		mcp_unknown_slug(err, len, slug);
 	else if (r.status == 404)
 		snprintf(err, len, "not found");
 	else if (r.status == 503)
@@ -239,7 +254,8 @@ list_servers(struct mcp_call *k, const cJSON *args, cJSON **out, char *err, size
 	n = snprintf(qs, sizeof(qs), "limit=%d%s%s",
 	    lim != NULL ? (int)lim->valuedouble : SERVE_PAGE_DEFAULT, cur != NULL ? "&cursor=" : "",
 	    cur != NULL ? cur : "");
-	if (n < 0 || (size_t)n >= sizeof(qs) || api_get(k, "/api/status", qs, out, err, len) == -1)
+	if (n < 0 || (size_t)n >= sizeof(qs) ||
+	    api_get(k, "/api/status", qs, NULL, out, err, len) == -1)
 		return -1;
 	if (region != NULL &&
 	    in_region(k, cJSON_GetObjectItemCaseSensitive(*out, "slugs"), region) == -1) {
@@ -424,7 +440,7 @@ incidents(struct mcp_call *k, const cJSON *args, cJSON **out, char *err, size_t 
 	}
 	if (slug != NULL)
 		snprintf(path, sizeof(path), "/api/status/%s/posts", slug);
-	if (api_get(k, slug != NULL ? path : "/api/posts", NULL, out, err, len) == -1)
+	if (api_get(k, slug != NULL ? path : "/api/posts", NULL, slug, out, err, len) == -1)
 		return -1;
 	open = cJSON_AddArrayToObject(*out, "open");
 	recent = cJSON_AddArrayToObject(*out, "recent");
@@ -447,7 +463,7 @@ tool_changes(struct mcp_call *k, const cJSON *args, cJSON **out, char *err, size
 	if (arg_slug(args, &slug, err, len) == -1)
 		return -1;
 	snprintf(path, sizeof(path), "/api/status/%s/tools", slug);
-	return api_get(k, path, NULL, out, err, len);
+	return api_get(k, path, NULL, slug, out, err, len);
 }
 
 static int
@@ -471,11 +487,16 @@ monthly_report(struct mcp_call *k, const cJSON *args, cJSON **out, char *err, si
 	r.status = 200;
 	serve_report_json(k->c, &s, slug, &r);
 	*out = r.status == 200 ? cJSON_ParseWithLength(r.body.p, r.body.len) : NULL;
-	if (*out == NULL) {
+	if (*out == NULL && r.status == 404) {
 		rc = -1;
 		snprintf(err, len,
-		    r.status == 404       ? "not found (an unknown server, or a month not begun)"
-		        : r.status == 400 ? "month: YYYY-MM"
+		    "no report of \"%.80s\": no server of that slug is monitored here "
+		    "(list_servers names the servers), or the month has not begun",
+		    slug);
+	} else if (*out == NULL) {
+		rc = -1;
+		snprintf(err, len,
+		    r.status == 400       ? "month: YYYY-MM"
 		        : r.status == 503 ? "the store is unavailable: try again in 30 s"
 		                          : "error");
 	}

@@ -314,7 +314,7 @@ is "$(jq -c 'select(.path == "/pd/v2/enqueue") | .body | fromjson | [.event_acti
     "[\"trigger\",\"p1:cert-expiry:$D10\",\"warning\",\"tls\",\"P3\",\"cert-expiry\"]" \
     "to PagerDuty: a warning, component tls, the dedup_key"
 like "$(jq -r 'select(.path == "/slack") | .body | fromjson | .text' "$RECV_LOG")" \
-    "^P3 trigger: p1: p1: the TLS certificate of localhost expires in (9|10) days \\($(date -u -d "@$D10" +%Y-%m-%dT%H:%M:%SZ)\\)$" \
+    "^P3 trigger: p1: the TLS certificate of localhost expires in (9|10) days \\($(date -u -d "@$D10" +%Y-%m-%dT%H:%M:%SZ)\\)$" \
     "to Slack: the summary, with the host"
 k=$((8 * DAY))
 minute $k "eu-west-2 p1 $SOON" "us-east-1 p1 $SOON"

@@ -49,8 +49,8 @@ is "$(echo "$pd" | jq -c .payload.custom_details)" "$(echo "$trig" | jq -c .)" "
 is "$(jq -r 'select(.path | endswith("/enqueue")) | .headers["content-type"]' "$RECV_LOG")" "application/json" \
     "PagerDuty: sent as JSON"
 is "$(bodies "$SLACK_PATH" | jq -c .)" \
-    "{\"text\":\"P1 trigger: p1: p1: http failing in 2 regions\",\"blocks\":[{\"type\":\"header\",\"text\":{\"type\":\"plain_text\",\"text\":\"P1 trigger: p1\"}},{\"type\":\"section\",\"text\":{\"type\":\"mrkdwn\",\"text\":\"p1: http failing in 2 regions\"}},{\"type\":\"context\",\"elements\":[{\"type\":\"mrkdwn\",\"text\":\"dedup_key \`p1:$(w 0)\` · step http\"}]}]}" \
-    "Slack: text and Block Kit blocks, field by field"
+    "{\"text\":\"P1 trigger: p1: http failing in 2 regions\",\"blocks\":[{\"type\":\"header\",\"text\":{\"type\":\"plain_text\",\"text\":\"P1 trigger: p1\"}},{\"type\":\"section\",\"text\":{\"type\":\"mrkdwn\",\"text\":\"http failing in 2 regions\"}},{\"type\":\"context\",\"elements\":[{\"type\":\"mrkdwn\",\"text\":\"dedup_key \`p1:$(w 0)\` · step http\"}]}]}" \
+    "Slack: text and Block Kit blocks, field by field, the slug said once"
 hook=$(jq -c 'select(.path == "/hook")' "$RECV_LOG")
 is "$(echo "$hook" | jq -r .body)" "$trig" "webhook: the body is the alert record"
 sig=$(echo "$hook" | jq -r '.headers["x-mcp-alert-signature"]')
@@ -74,7 +74,7 @@ MCP_NOW=$(w 247) ma >/dev/null
 is "$(bodies /pd/v2/enqueue | tail -1 | jq -c .)" \
     "{\"routing_key\":\"$PD_KEY\",\"event_action\":\"resolve\",\"dedup_key\":\"p1:$(w 0)\"}" \
     "PagerDuty: the resolve, with the same dedup_key"
-like "$(bodies "$SLACK_PATH" | tail -1 | jq -r .text)" '^P1 resolve: p1: p1 recovered after 4 hours 4 minutes' \
+like "$(bodies "$SLACK_PATH" | tail -1 | jq -r .text)" '^P1 resolve: p1: recovered after 4 hours 4 minutes' \
     "Slack: the resolve with its duration"
 
 # mcp-alert test: a test P1 through the routing.

@@ -160,7 +160,7 @@ is "$(jq -r 'select(.path == "/pd/v2/enqueue") | .body | fromjson | "\(.event_ac
     "trigger warning trigger error trigger critical trigger critical acknowledge - resolve - trigger error trigger critical resolve - " \
     "PagerDuty: one incident per token, its severity rising, acknowledged, resolved"
 is "$(wc -l <"$TMP/command.out"):$(jq -r 'select(.path == "/slack") | .body | fromjson | .text' "$RECV_LOG" | head -1)" \
-    "8:P3 trigger: probe: probe: token $F1 expires in 30 days (2027-01-03T16:00:00Z)" \
+    "8:P3 trigger: probe: token $F1 expires in 30 days (2027-01-03T16:00:00Z)" \
     "Slack and the command too"
 rcli --scan | while read -r key; do
 	case $(rcli type "$key") in

@@ -451,7 +451,7 @@ is "$(diff "$TMP/kill1" "$TMP/kill0" | head -3)" "" "...every result once, as on
 chmod 644 "$TMP/tok.eu-west-2"
 mcp-aggregate push --to "$INGEST/ingest/eu-west-2" --token-file "$TMP/tok.eu-west-2" </dev/null 2>"$TMP/g.err"
 is "$?" 2 "a token file others may read: exit 2"
-like "$(cat "$TMP/g.err")" 'token-file: .*(group|others)' "...why"
+like "$(cat "$TMP/g.err")" 'token file .*/tok\.eu-west-2: .*(group|others)' "...why, naming the file"
 chmod 600 "$TMP/tok.eu-west-2"
 mcp-aggregate push --to "http://${INGEST#https://}/ingest/eu-west-2" --token-file "$TMP/tok.eu-west-2" </dev/null 2>/dev/null
 is "$?" 2 "an http:// URL: exit 2 (no token in clear)"

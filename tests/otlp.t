@@ -115,7 +115,7 @@ is "$(tail -1 "$OTLP_LOG" | jq -r '[.headers["x-env"], .headers["x-flag"], (.spa
 chmod 644 "$TMP/otlp.headers"
 out=$(run_otlp <"$TMP/probe.jsonl" 2>"$TMP/err")
 is "$?" 2 "a header file readable by others: exit 2"
-like "$(cat "$TMP/err")" "^mcp-otlp: headers: .*(group|others)" "and says why"
+like "$(cat "$TMP/err")" "^mcp-otlp: header file $TMP/otlp.headers: .*(group|others)" "and says why, naming the file"
 is "$(printf '%s\n' "$out" | wc -l)" "$(wc -l <"$TMP/probe.jsonl")" "the records passed on all the same"
 chmod 600 "$TMP/otlp.headers"
 is "$(requests)" 2 "nothing sent"

@@ -173,7 +173,7 @@ is "$?:$(jq -r 'select(.type == "result") | [.slug, (.cloaking | if . == null th
 printf 't-bad %s/cloak/mcp cloak=copilot\n' "$FIX" >"$TMP/bad"
 mcp-probe -r t -f "$TMP/bad" >"$TMP/bad.out" 2>"$TMP/bad.err"
 is "$?:$(wc -c <"$TMP/bad.out"):$(cat "$TMP/bad.err")" \
-    "2:0:mcp-probe: line 1: t-bad: cloak=copilot: want claude-desktop, cursor, vscode, mcp-remote or sdk, or off" \
+    "2:0:mcp-probe: $TMP/bad:1: t-bad: cloak=copilot: want claude-desktop, cursor, vscode, mcp-remote or sdk, or off" \
     "an unknown profile in the targets file: exit 2, nothing on stdout"
 mcp-probe -r t --as copilot "$FIX/cloak/mcp" >"$TMP/bad.out" 2>"$TMP/bad.err"
 is "$?:$(cat "$TMP/bad.err")" "2:mcp-probe: --as copilot: want claude-desktop, cursor, vscode, mcp-remote or sdk" \

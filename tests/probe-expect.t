@@ -189,7 +189,7 @@ bad() { # bad NAME WANT-ON-STDERR TARGET-LINE-KEYS
 	printf 'ok %s/right/mcp\nx %s/right/mcp %s\n' "$W" "$W" "$3" >"$TMP/bad-$1"
 	mcp-probe -r test -f "$TMP/bad-$1" >"$TMP/bad-$1.out" 2>"$TMP/bad-$1.err"
 	is "$? $(wc -c <"$TMP/bad-$1.out")" "2 0" "bad $1: exit 2, nothing written"
-	like "$(cat "$TMP/bad-$1.err")" "^mcp-probe: line 2: x: $2" "bad $1: the line and the reason"
+	like "$(cat "$TMP/bad-$1.err")" "^mcp-probe: $TMP/bad-$1:2: x: $2" "bad $1: the line and the reason"
 }
 bad no-call 'expect \[CALL\]\.text==x: a condition on a call without call=' 'expect=[CALL].text==x'
 bad call3 'expect \[CALL3\]\.text==x: a condition on a call that is not configured' 'call=a expect=[CALL3].text==x'

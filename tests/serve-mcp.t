@@ -36,6 +36,7 @@ start_nginx_fcgi || { ok 1 "nginx and the FastCGI responders start"; done_testin
 MONTH=$(date -u -d "@$SERVE_NOW" +%Y-%m)
 CALLS=$(jq -nc --arg m "$MONTH" '[["list_servers",{}],["list_servers",{"state":"down"}],
   ["server_status",{"slug":"down"}],["server_status",{"slug":"up"}],["server_status",{"slug":"nope"}],
+  ["tool_changes",{"slug":"nope"}],
   ["incidents",{}],["incidents",{"slug":"down"}],["tool_changes",{"slug":"div"}],
   ["monthly_report",{"slug":"flaky","month":$m}],["list_servers",{"cursor":"~&limit=5"}],
   ["list_servers",{"region":"ap-southeast-1"}],["list_servers",{"region":"us-east-1","state":"down"}]]')
@@ -81,7 +82,10 @@ for how in fcgi cgi; do
 	    '[["eu-west-2","us-east-1"],"http","string"]' "$how server_status down: failing regions, step, since when"
 	is "$(call 'server_status {"slug":"up"}' "$f" | jq -c '[.state, .failing_regions, .since]')" '["up",[],null]' \
 	    "$how server_status up: nothing failing"
-	is "$(call 'server_status {"slug":"nope"}' "$f")" '{"isError":"not found"}' "$how server_status of an unknown slug: a tool error"
+	is "$(call 'server_status {"slug":"nope"}' "$f")" '{"isError":"no server \"nope\" is monitored here; list_servers names the servers"}' \
+	    "$how server_status of an unknown slug: a tool error naming the slug, and where the servers are named"
+	is "$(call 'tool_changes {"slug":"nope"}' "$f")" "$(call 'server_status {"slug":"nope"}' "$f")" \
+	    "$how tool_changes of an unknown slug: the same answer"
 	get "$U/api/posts"
 	is "$(call 'incidents {}' "$f" | jq -c 'del(.open, .recent)')" "$(jq -c . "$RB")" "$how incidents: GET /api/posts"
 	is "$(call 'incidents {}' "$f" | jq -c '[.open[] | select(.slug == "down") | del(.slug)]')" \

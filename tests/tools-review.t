@@ -171,7 +171,7 @@ h3=$(rc HGET "mcp:{weather}:appr" t | jq -r .hash)
 is "$(rc EXISTS "mcp:{weather}:apl:${h1#sha256:}"):$(rc EXISTS "mcp:{weather}:apl:${h3#sha256:}")" "0:1" \
     "a list no answer names any more is let go, the one answered now kept"
 answer 10 weather --approve --region nowhere >/dev/null 2>"$TMP/nowhere.err"
-is "$?:$(grep -c 'nowhere serves no list' "$TMP/nowhere.err")" "1:1" "--region naming no region serving a list: exit 1, said"
+is "$?:$(grep -c 'nothing to approve: region nowhere served no tool, resource or prompt list' "$TMP/nowhere.err")" "1:1" "--region naming no region serving a list: exit 1, said"
 answer 10 weather --approve --by $'a\tb' >/dev/null 2>&1
 is "$?" 2 "--by with a control character: a usage error"
 
