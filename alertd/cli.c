@@ -176,9 +176,15 @@ opt_word(int shortopt, const char *word, char *buf, size_t len)
 static int
 form_check(const struct form *f, const char *name, int argc, char **argv)
 {
-	char shorts[16], w[64], **v;
+	/*
+	 * Static: a usage or --help exits from the loop, and the copy must
+	 * still be reachable then (LeakSanitizer).
+	 */
+	static char **v;
+	char shorts[16], w[64];
 	int ch, n = 0, dashes = 0;
 
+	free(v);
 	if ((v = calloc((size_t)argc + 1, sizeof(*v))) == NULL)
 		err(MCP_EXIT_FAIL, "calloc");
 	memcpy(v, argv, (size_t)argc * sizeof(*v));
@@ -209,6 +215,7 @@ form_check(const struct form *f, const char *name, int argc, char **argv)
 	if (n < f->min)
 		alert_usage_exit(f->cmd, f->sub, "%s: want %s", name, f->want);
 	free(v);
+	v = NULL;
 	optind = 0;
 	return dashes;
 }
