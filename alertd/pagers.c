@@ -501,7 +501,7 @@ send_phone(const struct alert_conf *c, const struct alert_route *r, const cJSON 
     char *why, size_t len)
 {
 	struct curl_slist *h = NULL;
-	struct mcp_buf url = {0}, b = {0};
+	struct mcp_buf url = {0}, b = {0}, tok = {0};
 	char *body = alert_phone_body(c, r, rec);
 	const char *nl;
 	int rc;
@@ -515,12 +515,14 @@ send_phone(const struct alert_conf *c, const struct alert_route *r, const cJSON 
 		mcp_buf_addf(&url, "%s/message", r->url);
 		h = secret_header(h, "X-Gotify-Key: ", r->secret);
 	} else {
-		/* token and user first, from the secret, then the message. */
+		/* token and user first, from the secret ("TOKEN\nUSER"), then the message. */
 		nl = strchr(r->secret, '\n');
-		b.wipe = 1;
-		mcp_buf_adds(&b, "token=");
-		mcp_buf_add(&b, r->secret, (size_t)(nl - r->secret));
-		mcp_buf_addf(&b, "&user=%s&%s", nl + 1, body);
+		tok.wipe = b.wipe = 1;
+		mcp_buf_add(&tok, r->secret, (size_t)(nl - r->secret));
+		form_add(&b, "token", tok.p);
+		form_add(&b, "user", nl + 1);
+		mcp_buf_addf(&b, "&%s", body);
+		mcp_buf_free(&tok);
 		mcp_buf_adds(&url, r->url);
 	}
 	rc = alert_http_post(c, url.p, h,

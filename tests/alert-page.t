@@ -54,6 +54,27 @@ retry_base 30s
 group_by slug
 CONF
 
+# --- route lines: what is wrong is said, the line and the file named ----------------------
+# conf_err LINE...: mcp-alert's complaint about a configuration of these lines.
+conf_err() {
+	printf '%s\n' "$@" >"$TMP/bad.conf"
+	mcp-alert -c "$TMP/bad.conf" routes test 2>&1 >/dev/null | sed "s|$TMP|TMP|g"
+}
+echo "$GOTIFY_KEY" >"$TMP/open.key" && chmod 644 "$TMP/open.key"
+printf 'tok en\n' >"$TMP/blank.key"
+is "$(conf_err "route n ntfy https://ntfy.sh/")" \
+    'mcp-alert: TMP/bad.conf:1: route "n": not an ntfy topic URL (https://HOST/TOPIC, TOPIC of [-_A-Za-z0-9]{1,64})' \
+    "ntfy: a URL that names no topic"
+is "$(conf_err "route g gotify $PS/gotify $TMP/open.key")" \
+    "mcp-alert: TMP/bad.conf:1: TMP/open.key: accessible by group or others (chmod 600)" "a token file others can read"
+is "$(conf_err "route a alertmanager $PS/am $TMP/blank.key")" \
+    "mcp-alert: TMP/bad.conf:1: TMP/blank.key: not a token: a blank or a character that is not ASCII" \
+    "a token that would break its header"
+is "$(conf_err "route p pushover $TMP/po-token.key")" \
+    'mcp-alert: TMP/bad.conf:1: route "p": wrong number of arguments for pushover' "pushover: a user key wanted"
+is "$(conf_err "route o opsgenie $TMP/genie.key" "digest o 1h")" \
+    'mcp-alert: TMP/bad.conf:2: digest: route "o": a route of incidents has no digest' "no digest for a route of incidents"
+
 # req PATH-PREFIX: the requests the services got at paths starting so, one JSON line each.
 req() { jq -c --arg p "$1" 'select(.path | startswith($p))' "$TMP/ps.log"; }
 state() { curl -sf "$PS/_state"; }
