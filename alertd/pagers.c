@@ -88,64 +88,89 @@ secret_checked(const char *path, char *err, size_t errlen)
 	return s;
 }
 
-int
-alert_pager_conf(
+/* ntfy and Splunk On-Call: URL|url_file=PATH, a secret (a topic, a key); ntfy [TOKEN_FILE]. */
+static int
+conf_secret_url(
     struct alert_conf *c, struct alert_route *r, char **w, int nw, char *err, size_t errlen)
+{
+	if ((r->url = alert_pager_url_of(c, w[0], w[2], err, errlen)) == NULL)
+		return -1;
+	if (r->type == RT_NTFY && ntfy_topic(r->url) == NULL) {
+		snprintf(err, errlen,
+		    "route \"%s\": not an ntfy topic URL (https://HOST/TOPIC, TOPIC of "
+		    "[-_A-Za-z0-9]{1,64})",
+		    w[0]);
+		return -1;
+	}
+	if (nw == 4 && (r->secret = secret_checked(w[3], err, errlen)) == NULL)
+		return -1;
+	return 0;
+}
+
+/* Gotify: URL TOKEN_FILE; Alertmanager: URL [TOKEN_FILE]; Opsgenie: KEY_FILE [URL]. */
+static int
+conf_base_url(struct alert_route *r, char **w, int nw, char *err, size_t errlen)
+{
+	const char *url = r->type != RT_OPSGENIE ? w[2] : nw == 4 ? w[3] : OPSGENIE_URL;
+	const char *key = r->type == RT_OPSGENIE ? w[2] : nw == 4 ? w[3] : NULL;
+	size_t n;
+
+	if (!http_url(url)) {
+		snprintf(err, errlen, "route \"%s\": not an http(s) URL", w[0]);
+		return -1;
+	}
+	if (key != NULL && (r->secret = secret_checked(key, err, errlen)) == NULL)
+		return -1;
+	if ((r->url = strdup(url)) == NULL)
+		errx(MCP_EXIT_FAIL, "out of memory");
+	/* The paths are added to it. */
+	n = strlen(r->url);
+	if (n > 8 && r->url[n - 1] == '/')
+		r->url[n - 1] = '\0';
+	return 0;
+}
+
+/* Pushover: TOKEN_FILE USER_FILE [URL], the secret "TOKEN\nUSER". */
+static int
+conf_pushover(struct alert_route *r, char **w, int nw, char *err, size_t errlen)
 {
 	char *a = NULL, *b = NULL;
 	size_t n;
 
-	switch (r->type) {
-	case RT_NTFY:      /* URL|url_file=PATH [TOKEN_FILE]: the topic is a secret */
-	case RT_VICTOROPS: /* URL|url_file=PATH: the API key is in it */
-		if ((r->url = alert_pager_url_of(c, w[0], w[2], err, errlen)) == NULL)
-			return -1;
-		if (r->type == RT_NTFY && ntfy_topic(r->url) == NULL) {
-			snprintf(err, errlen,
-			    "route \"%s\": not an ntfy topic URL (https://HOST/TOPIC, TOPIC of "
-			    "[-_A-Za-z0-9]{1,64})",
-			    w[0]);
-			return -1;
-		}
-		if (nw == 4 && (r->secret = secret_checked(w[3], err, errlen)) == NULL)
-			return -1;
-		return 0;
-	case RT_GOTIFY:       /* URL TOKEN_FILE */
-	case RT_ALERTMANAGER: /* URL [TOKEN_FILE] */
-	case RT_OPSGENIE:     /* KEY_FILE [URL] */
-		a = r->type != RT_OPSGENIE ? w[2] : nw == 4 ? w[3] : OPSGENIE_URL;
-		if (!http_url(a)) {
-			snprintf(err, errlen, "route \"%s\": not an http(s) URL", w[0]);
-			return -1;
-		}
-		b = r->type == RT_OPSGENIE ? w[2] : nw == 4 ? w[3] : NULL;
-		if (b != NULL && (r->secret = secret_checked(b, err, errlen)) == NULL)
-			return -1;
-		if ((r->url = strdup(a)) == NULL)
-			errx(MCP_EXIT_FAIL, "out of memory");
-		n = strlen(r->url);
-		if (n > 8 && r->url[n - 1] == '/')
-			r->url[n - 1] = '\0';
-		return 0;
-	case RT_PUSHOVER: /* TOKEN_FILE USER_FILE [URL]: "TOKEN\nUSER" */
-		if (nw == 5 && !http_url(w[4])) {
-			snprintf(err, errlen, "route \"%s\": not an http(s) URL", w[0]);
-			return -1;
-		}
-		if ((a = secret_checked(w[2], err, errlen)) == NULL ||
-		    (b = secret_checked(w[3], err, errlen)) == NULL) {
-			wipe(a);
-			return -1;
-		}
-		n = strlen(a) + strlen(b) + 2;
-		if ((r->secret = malloc(n)) == NULL)
-			errx(MCP_EXIT_FAIL, "out of memory");
-		snprintf(r->secret, n, "%s\n%s", a, b);
+	if (nw == 5 && !http_url(w[4])) {
+		snprintf(err, errlen, "route \"%s\": not an http(s) URL", w[0]);
+		return -1;
+	}
+	if ((a = secret_checked(w[2], err, errlen)) == NULL ||
+	    (b = secret_checked(w[3], err, errlen)) == NULL) {
 		wipe(a);
-		wipe(b);
-		if ((r->url = strdup(nw == 5 ? w[4] : PUSHOVER_URL)) == NULL)
-			errx(MCP_EXIT_FAIL, "out of memory");
-		return 0;
+		return -1;
+	}
+	n = strlen(a) + strlen(b) + 2;
+	if ((r->secret = malloc(n)) == NULL)
+		errx(MCP_EXIT_FAIL, "out of memory");
+	snprintf(r->secret, n, "%s\n%s", a, b);
+	wipe(a);
+	wipe(b);
+	if ((r->url = strdup(nw == 5 ? w[4] : PUSHOVER_URL)) == NULL)
+		errx(MCP_EXIT_FAIL, "out of memory");
+	return 0;
+}
+
+int
+alert_pager_conf(
+    struct alert_conf *c, struct alert_route *r, char **w, int nw, char *err, size_t errlen)
+{
+	switch (r->type) {
+	case RT_NTFY:
+	case RT_VICTOROPS:
+		return conf_secret_url(c, r, w, nw, err, errlen);
+	case RT_GOTIFY:
+	case RT_ALERTMANAGER:
+	case RT_OPSGENIE:
+		return conf_base_url(r, w, nw, err, errlen);
+	case RT_PUSHOVER:
+		return conf_pushover(r, w, nw, err, errlen);
 	default:
 		snprintf(err, errlen, "route \"%s\": not a paging service", w[0]);
 		return -1;
