@@ -34,7 +34,20 @@
 #define ALERT_REGIONS_MAX 64          /* regions in failed_regions and in reporters */
 #define ALERT_REASON_MAX 255          /* bytes of a maintenance reason */
 
-enum route_type { RT_PAGERDUTY, RT_SLACK, RT_WEBHOOK, RT_COMMAND, RT_EMAIL };
+enum route_type {
+	RT_PAGERDUTY,
+	RT_SLACK,
+	RT_WEBHOOK,
+	RT_COMMAND,
+	RT_EMAIL,
+	/* paging services (pagers.h) */
+	RT_NTFY,
+	RT_GOTIFY,
+	RT_PUSHOVER,
+	RT_OPSGENIE,
+	RT_VICTOROPS,
+	RT_ALERTMANAGER,
+};
 
 struct alert_route {
 	char name[ALERT_NAME_MAX];

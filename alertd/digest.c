@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "alert.h"
+#include "pagers.h"
 #include "json.h"
 
 #define DIGEST_MAX 500 /* notices in one digest; the rest wait for the next */
@@ -40,6 +41,12 @@ alert_digest_line(struct alert_conf *c, char **w, int nw, char *err, size_t errl
 	if (c->routes[j].type == RT_PAGERDUTY) {
 		snprintf(
 		    err, errlen, "digest: route \"%s\": a pagerduty route has no digest", w[1]);
+		return -1;
+	}
+	/* paging services that keep incidents: the same. */
+	if (alert_pager_incidents(c->routes[j].type)) {
+		snprintf(
+		    err, errlen, "digest: route \"%s\": a route of incidents has no digest", w[1]);
 		return -1;
 	}
 	if ((c->routes[j].digest = alert_duration(w[2])) <= 0) {

@@ -34,6 +34,7 @@
 #include "alert.h"
 #include "json.h"
 #include "outbox.h"
+#include "pagers.h"
 #include "rec.h"
 
 #define DEAD_KEY "mcp:alert:dead"
@@ -498,6 +499,7 @@ deliver_route(struct mcp_store *st, const struct alert_conf *c, int i, struct mc
 		return k;
 	w.deadline = mcp_mono() + (double)c->delivery_budget;
 	pace_load(st, rt, &w.pace);
+	alert_am_store = st; /* paging services: Alertmanager keeps what fires */
 	do {
 		done = 0;
 		if ((rc = ob_locked(&w)) != 0) {
@@ -584,6 +586,10 @@ deliver_route(struct mcp_store *st, const struct alert_conf *c, int i, struct mc
 		memset(&w.told, 0, sizeof(w.told));
 		mcp_strmap_free(&blocked);
 	} while (rc == 0 && !w.stop && full && done > 0);
+	/* paging services: what fires in Alertmanager sent again, once a minute. */
+	if (rc == 0 && rt->type == RT_ALERTMANAGER && !w.stop && ob_locked(&w) == 0)
+		rc = alert_am_refresh(st, c, rt);
+	alert_am_store = NULL;
 	pace_save(st, &w.pace);
 	if (eval(st, unlock_lua, lock, token, NULL, &res) == -1)
 		rc = -1;
@@ -625,7 +631,8 @@ alert_deliver(struct mcp_store *st, const struct alert_conf *c, struct mcp_buf *
 {
 	struct alert_pipe p = {0, {0}, {NULL}, {NULL}};
 	static __thread char keys[ALERT_ROUTES_MAX][ALERT_NAME_MAX + 32];
-	const char *llen[ALERT_ROUTES_MAX][2];
+	static __thread char amkeys[ALERT_ROUTES_MAX][ALERT_NAME_MAX + 32];
+	const char *llen[ALERT_ROUTES_MAX][2], *hlen[ALERT_ROUTES_MAX][2];
 	struct worker wk[ALERT_ROUTES_MAX];
 	int i, nw = 0, busy[ALERT_ROUTES_MAX], rc = 0;
 
@@ -635,12 +642,22 @@ alert_deliver(struct mcp_store *st, const struct alert_conf *c, struct mcp_buf *
 		llen[i][0] = "LLEN", llen[i][1] = keys[i];
 		p.argv[p.n] = llen[i], p.argc[p.n++] = 2;
 	}
+	/* paging services: an Alertmanager route's run also sends again what fires. */
+	for (i = 0; i < c->nroutes; i++) {
+		alert_am_key(amkeys[i], sizeof(amkeys[i]), &c->routes[i]);
+		hlen[i][0] = c->routes[i].type == RT_ALERTMANAGER ? "HLEN" : "EXISTS";
+		hlen[i][1] = amkeys[i];
+		p.argv[p.n] = hlen[i], p.argc[p.n++] = 2;
+	}
 	if (p.n == 0)
 		return 0;
 	if (alert_pipe_run(st, &p) == -1)
 		return -1;
 	for (i = 0; i < c->nroutes; i++)
-		if (p.r[i]->type == REDIS_REPLY_INTEGER && p.r[i]->integer > 0)
+		if ((p.r[i]->type == REDIS_REPLY_INTEGER && p.r[i]->integer > 0) ||
+		    (c->routes[i].type == RT_ALERTMANAGER &&
+		        p.r[c->nroutes + i]->type == REDIS_REPLY_INTEGER &&
+		        p.r[c->nroutes + i]->integer > 0))
 			busy[nw++] = i;
 	alert_pipe_free(&p);
 	/* One route: delivered here, on this connection. */

@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "alert.h"
+#include "pagers.h"
 
 static void
 wipe(char *s)
@@ -142,7 +143,11 @@ alert_route_line(struct alert_conf *c, char **w, int nw, char *err, size_t errle
 		int min, max;
 	} types[] = {{"pagerduty", RT_PAGERDUTY, 1, 2}, {"slack", RT_SLACK, 1, 1},
 	    {"webhook", RT_WEBHOOK, 1, 2}, {"command", RT_COMMAND, 1, ALERT_ARGS_MAX - 1},
-	    {"email", RT_EMAIL, 3, 5}};
+	    {"email", RT_EMAIL, 3, 5},
+	    /* paging services (pagers.c) */
+	    {"ntfy", RT_NTFY, 1, 2}, {"gotify", RT_GOTIFY, 2, 2}, {"pushover", RT_PUSHOVER, 2, 3},
+	    {"opsgenie", RT_OPSGENIE, 1, 2}, {"victorops", RT_VICTOROPS, 1, 1},
+	    {"alertmanager", RT_ALERTMANAGER, 1, 2}};
 	struct alert_route *r;
 	size_t i;
 	int j;
@@ -234,7 +239,34 @@ alert_route_line(struct alert_conf *c, char **w, int nw, char *err, size_t errle
 			return -1;
 		}
 		break;
+	/* paging services */
+	case RT_NTFY:
+	case RT_GOTIFY:
+	case RT_PUSHOVER:
+	case RT_OPSGENIE:
+	case RT_VICTOROPS:
+	case RT_ALERTMANAGER:
+		if (alert_pager_conf(c, r, w + 1, nw - 1, err, errlen) == -1) {
+			wipe(r->url);
+			wipe(r->secret);
+			return -1;
+		}
+		break;
 	}
 	c->nroutes++;
 	return 0;
+}
+
+/* paging services: the rules above for their URLs and secret files (pagers.c). */
+char *
+alert_pager_url_of(
+    struct alert_conf *c, const char *name, const char *arg, char *err, size_t errlen)
+{
+	return url_of(c, name, arg, err, errlen);
+}
+
+char *
+alert_pager_secret_of(const char *path, char *err, size_t errlen)
+{
+	return secret_of(path, err, errlen);
 }

@@ -12,6 +12,7 @@
 #include <time.h>
 
 #include "alert.h"
+#include "pagers.h"
 
 static void
 names(char *buf, size_t len, const struct alert_conf *c, unsigned long set)
@@ -40,7 +41,7 @@ alert_routes_test(struct mcp_store *st, const struct alert_conf *c, int argc, ch
 	const char *get[] = {"HGETALL", key};
 	double at = mcp_now();
 	struct alert_maint m;
-	unsigned long set, pd = 0;
+	unsigned long set, pd = 0, own = 0;
 	redisReply *r;
 	int ch, i;
 
@@ -91,8 +92,12 @@ alert_routes_test(struct mcp_store *st, const struct alert_conf *c, int argc, ch
 	for (i = 0; i < c->nroutes; i++)
 		if (c->routes[i].type == RT_PAGERDUTY)
 			pd |= 1UL << i;
+		else if (alert_pager_incidents(c->routes[i].type)) /* paging services */
+			own |= 1UL << i;
 	if (strcmp(sev, "P1") == 0 && set != 0 && (set & ~pd) == 0 && c->nsteps > 0)
 		printf("then: left to PagerDuty's own escalation\n");
+	else if (strcmp(sev, "P1") == 0 && set != 0 && (set & ~(pd | own)) == 0 && c->nsteps > 0)
+		printf("then: left to the escalation of the services told\n");
 	else if (strcmp(sev, "P1") == 0)
 		for (i = 0; i < c->nsteps; i++) {
 			names(who, sizeof(who), c, c->steps[i].routes);

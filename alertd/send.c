@@ -24,6 +24,7 @@
 
 #include "alert.h"
 #include "outbox.h"
+#include "pagers.h"
 #include "version.h"
 
 static size_t
@@ -55,7 +56,8 @@ http_post(const struct alert_conf *c, const char *url, struct curl_slist *h, con
 	if (e == NULL)
 		errx(MCP_EXIT_FAIL, "curl_easy_init");
 	curl_easy_reset(e);
-	h = curl_slist_append(h, "Content-Type: application/json");
+	if (h == NULL || strncasecmp(h->data, "Content-Type:", 13) != 0)
+		h = curl_slist_append(h, "Content-Type: application/json");
 	h = curl_slist_append(h, "User-Agent: mcp-alert/" MCP_VERSION);
 	curl_easy_setopt(e, CURLOPT_URL, url);
 	curl_easy_setopt(e, CURLOPT_HTTPHEADER, h);
@@ -68,6 +70,9 @@ http_post(const struct alert_conf *c, const char *url, struct curl_slist *h, con
 	curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, discard);
 	rc = curl_easy_perform(e);
 	curl_easy_getinfo(e, CURLINFO_RESPONSE_CODE, &code);
+	/* A header may hold a token (paging services): not left in freed memory. */
+	for (struct curl_slist *t = h; t != NULL; t = t->next)
+		explicit_bzero(t->data, strlen(t->data));
 	curl_slist_free_all(h);
 	if (rc == CURLE_OK && (code == 429 || code == 503) &&
 	    curl_easy_getinfo(e, CURLINFO_RETRY_AFTER, &after) == CURLE_OK && after > 0)
@@ -232,6 +237,16 @@ alert_send_one(const struct alert_conf *c, const struct alert_route *r, const ch
 		rc = rc == 0 ? SENT : rc == 1 ? RETRY : REFUSED;
 		body = NULL;
 		break;
+	/* paging services */
+	case RT_NTFY:
+	case RT_GOTIFY:
+	case RT_PUSHOVER:
+	case RT_OPSGENIE:
+	case RT_VICTOROPS:
+	case RT_ALERTMANAGER:
+		rc = alert_pager_send(c, r, rec, ra, why, len);
+		body = NULL;
+		break;
 	default:
 		body = alert_print(cJSON_Duplicate(rec, 1));
 		rc = send_command(c, r, body, why, len);
@@ -257,4 +272,19 @@ alert_send_done(void)
 	curl_easy_cleanup(curl_e);
 	curl_e = NULL;
 	alert_email_done();
+}
+
+/* paging services: their content type first, before the headers of the route. */
+int
+alert_http_post(const struct alert_conf *c, const char *url, struct curl_slist *h,
+    const char *ctype, const char *body, double *ra, char *why, size_t len)
+{
+	char ct[128];
+	struct curl_slist *t;
+
+	snprintf(ct, sizeof(ct), "Content-Type: %s", ctype);
+	if ((t = curl_slist_append(NULL, ct)) == NULL)
+		errx(MCP_EXIT_FAIL, "out of memory");
+	t->next = h;
+	return http_post(c, url, t, body, ra, why, len);
 }

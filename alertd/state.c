@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "alert.h"
+#include "pagers.h"
 #include "loop.h"
 #include "notice.h"
 #include "rec.h"
@@ -92,7 +93,7 @@ pd_routes(const struct alert_conf *c)
 	int i;
 
 	for (i = 0; i < c->nroutes; i++)
-		if (c->routes[i].type == RT_PAGERDUTY)
+		if (c->routes[i].type == RT_PAGERDUTY || alert_pager_incidents(c->routes[i].type))
 			set |= 1UL << i;
 	return set;
 }
