@@ -25,6 +25,8 @@
 # Copyright (c) 2026 The mcp-uptime authors. ISC licence: see LICENSE.
 # shellcheck source=tests/lib.sh
 . "$(dirname "$0")/lib.sh"
+# shellcheck source=tests/debroot-lib.sh
+. "$TOP/tests/debroot-lib.sh"
 case $BIN in
 *-san) skip_all "the sanitizer build: the packages are built from the tree, once" ;;
 esac
@@ -36,9 +38,6 @@ git -C "$TOP" rev-parse HEAD >/dev/null 2>&1 || skip_all "not a git checkout: th
 NS=mcpday$$
 ip netns add "$NS" 2>/dev/null || skip_all "no network namespace can be made here (ip netns add)"
 ip netns del "$NS"
-MIRROR=$(sed -n 's/^URIs: *\([^ ]*\).*/\1/p' /etc/apt/sources.list.d/*.sources 2>/dev/null | grep -v security | head -1)
-[ -n "$MIRROR" ] || MIRROR=$(awk '$1 == "deb" && $0 !~ /security/ {for (i = 2; i <= NF; i++) if ($i ~ /^https?:/) {print $i; exit}}' /etc/apt/sources.list 2>/dev/null)
-[ -n "$MIRROR" ] || skip_all "no Debian mirror in the machine's apt sources"
 V=$(cat "$TOP/VERSION")
 ARCH=$(dpkg --print-architecture)
 ROOT=$TMP/root
@@ -62,18 +61,15 @@ teardown() {
 trap teardown EXIT
 
 # --- the packages of HEAD, and a Debian 12 root -------------------------------
-cache=${DEBOOTSTRAP_CACHE:-/var/cache/mcp-uptime-debootstrap}
-mkdir -p "$cache"
 t0=$SECONDS
-debootstrap --variant=minbase --cache-dir="$cache" bookworm "$ROOT" "$MIRROR" >"$TMP/debootstrap.log" 2>&1 &
-boot=$!
+debroot_start "$ROOT"
 if [ -n "${MCP_PACKAGES_BUILT:-}" ]; then
 	cp -r "$MCP_PACKAGES_BUILT/v1" "$TMP/deb"
 else
 	"$TOP/build-aux/deb" "$TMP/deb" 2>"$TMP/deb.err"
 fi
 is "$?" 0 "the packages of HEAD, built from a clean clone$(tail -1 "$TMP/deb.err" 2>/dev/null | sed 's/^/: /')"
-wait "$boot"
+wait "$DEBROOT_PID"
 is "$?" 0 "debootstrap bookworm$(tail -1 "$TMP/debootstrap.log" | sed 's/^/: /')"
 diag "the build and debootstrap: $((SECONDS - t0)) s"
 [ -x "$ROOT/usr/bin/apt-get" ] && [ -s "$TMP/deb/mcp-uptime-runner_${V}_$ARCH.deb" ] || {
@@ -81,18 +77,11 @@ diag "the build and debootstrap: $((SECONDS - t0)) s"
 	exit 1
 }
 
-# The root as an operator's machine: Debian's archive, the machine's
-# resolver, and no daemon started by a package (no init runs here; the
-# test starts them below, as their units would).  apt answers yes, as the
+# The root as an operator's machine (no daemon started by a package: the
+# test starts them below, as their units would); apt answers yes, as the
 # operator would at its prompt.
-cp /etc/resolv.conf "$ROOT/etc/resolv.conf"
-rm -f "$ROOT/etc/apt/sources.list"
-cp /etc/apt/sources.list.d/debian.sources "$ROOT/etc/apt/sources.list.d/" 2>/dev/null ||
-	grep -E '^deb .*(debian|debian-security) ' /etc/apt/sources.list >"$ROOT/etc/apt/sources.list"
-printf '#!/bin/sh\nexit 101\n' >"$ROOT/usr/sbin/policy-rc.d"
-chmod 755 "$ROOT/usr/sbin/policy-rc.d"
+debroot_ready "$ROOT"
 printf 'APT::Get::Assume-Yes "true";\n' >"$ROOT/etc/apt/apt.conf.d/90yes"
-mount -t proc proc "$ROOT/proc"
 inroot() { chroot "$ROOT" /usr/bin/env -i PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
     LC_ALL=C DEBIAN_FRONTEND=noninteractive HOME=/root "$@"; }
 # innet: the same, in the namespace where everything that listens runs.
@@ -335,14 +324,17 @@ is "$(comm -23 "$TMP/sys.used" <(allowed) | tr '\n' ' ')" "" "every one is allow
 kill "$SRV_PID" 2>/dev/null
 wait "$SRV_PID" 2>/dev/null
 sent() { grep -c '"path":"'"$SLACK_PATH"'"' "$TMP/slack.log"; }
+said_in() { # said_in FIRST LAST N: the minutes FIRST to LAST; the first after which Slack has N messages
+	local i said=
+	for ((i = $1; i <= $2; i++)); do
+		minute $((A + i * 60))
+		[ -z "$said" ] && [ "$(sent)" -ge "$3" ] && said=$i
+	done
+	echo "$said"
+}
 # Slack is told once the outage is confirmed (fail_windows, 3 by
 # default): in the third minute down, never before.
-said=
-for i in 3 4 5 6; do
-	minute $((A + i * 60))
-	[ -z "$said" ] && [ "$(sent)" -gt 0 ] && said=$i
-done
-is "$said" 5 "Slack is told in the third minute down (the outage confirmed), not before"
+is "$(said_in 3 6 1)" 5 "Slack is told in the third minute down (the outage confirmed), not before"
 hook=$(grep -m1 '"path":"'"$SLACK_PATH"'"' "$TMP/slack.log")
 is "$(jq -r '.method + " " + (.headers["content-type"] // "")' <<<"$hook" 2>&1)" "POST application/json" \
     "the alert reached Slack's webhook: a POST of JSON"
@@ -355,12 +347,7 @@ like "$(mcp_call server_status '{"slug":"everything"}')" '\\"state\\":\\"down\\"
 
 start_server
 ok $? "server-everything started again"
-said=
-for i in 7 8 9 10; do
-	minute $((A + i * 60))
-	[ -z "$said" ] && [ "$(sent)" -gt 1 ] && said=$i
-done
-is "$said" 9 "the resolve in the third minute up (its end confirmed), not before"
+is "$(said_in 7 10 2)" 9 "the resolve in the third minute up (its end confirmed), not before"
 resolve=$(grep '"path":"'"$SLACK_PATH"'"' "$TMP/slack.log" | tail -1 | jq -r '.body | fromjson | .text // ([.blocks[]?.text.text] | join(" "))' 2>&1)
 like "$resolve" 'everything.*recovered after 4 minutes' "the resolve reached Slack, the outage as long as it lasted (minutes 3 to 6): $resolve"
 unlike "$resolve" 'everything: everything' "...the server named once"

@@ -17,6 +17,8 @@
 # Copyright (c) 2026 The mcp-uptime authors. ISC licence: see LICENSE.
 # shellcheck source=tests/lib.sh
 . "$(dirname "$0")/lib.sh"
+# shellcheck source=tests/debroot-lib.sh
+. "$TOP/tests/debroot-lib.sh"
 [ "$(id -u)" = 0 ] || skip_all "root is needed (debootstrap, chroot, mount)"
 for c in debootstrap dpkg-buildpackage dh unshare chroot git node; do
 	command -v "$c" >/dev/null || skip_all "$c is not installed (apt-get install debootstrap; scripts/deps the rest)"
@@ -26,9 +28,6 @@ V2=$V+1
 ARCH=$(dpkg --print-architecture)
 ROOT=$TMP/root
 # The mirror of the machine's apt sources (deb822 or one-line).
-MIRROR=$(sed -n 's/^URIs: *\([^ ]*\).*/\1/p' /etc/apt/sources.list.d/*.sources 2>/dev/null | grep -v security | head -1)
-[ -n "$MIRROR" ] || MIRROR=$(awk '$1 == "deb" && $0 !~ /security/ {for (i = 2; i <= NF; i++) if ($i ~ /^https?:/) {print $i; exit}}' /etc/apt/sources.list 2>/dev/null)
-[ -n "$MIRROR" ] || skip_all "no Debian mirror in the machine's apt sources"
 
 # Nothing of the root may outlive the test: its processes, then its mounts,
 # then lib.sh's cleanup removes $TMP.
@@ -40,11 +39,8 @@ teardown() {
 trap teardown EXIT
 
 # --- three builds: the release twice (byte-identical), then the next ------
-cache=${DEBOOTSTRAP_CACHE:-/var/cache/mcp-uptime-debootstrap}
-mkdir -p "$cache"
 t0=$SECONDS
-debootstrap --variant=minbase --cache-dir="$cache" bookworm "$ROOT" "$MIRROR" >"$TMP/debootstrap.log" 2>&1 &
-boot=$!
+debroot_start "$ROOT"
 # MCP_PACKAGES_BUILT=DIR: the three builds of a run before, DIR/v1, v1b and v2.
 if [ -n "${MCP_PACKAGES_BUILT:-}" ]; then
 	cp -r "$MCP_PACKAGES_BUILT"/v1 "$MCP_PACKAGES_BUILT"/v1b "$MCP_PACKAGES_BUILT"/v2 "$TMP"/
@@ -57,7 +53,7 @@ for p in runner decider; do
 	cmp "$TMP/v1/mcp-uptime-${p}_${V}_$ARCH.deb" "$TMP/v1b/mcp-uptime-${p}_${V}_$ARCH.deb"
 	ok "$?" "mcp-uptime-$p: two builds of one commit are byte-identical"
 done
-wait "$boot"
+wait "$DEBROOT_PID"
 is "$?" 0 "debootstrap bookworm from $MIRROR$(tail -1 "$TMP/debootstrap.log" | sed 's/^/: /')"
 diag "the builds and debootstrap: $((SECONDS - t0)) s"
 [ -x "$ROOT/usr/bin/apt-get" ] || {
@@ -65,15 +61,8 @@ diag "the builds and debootstrap: $((SECONDS - t0)) s"
 	exit 1
 }
 
-# The root as a machine of an operator: Debian's archive as its sources,
-# the machine's resolver, no daemon started by a package (no init runs).
-cp /etc/resolv.conf "$ROOT/etc/resolv.conf"
-rm -f "$ROOT/etc/apt/sources.list"
-cp /etc/apt/sources.list.d/debian.sources "$ROOT/etc/apt/sources.list.d/" 2>/dev/null ||
-	grep -E '^deb .*(debian|debian-security) ' /etc/apt/sources.list >"$ROOT/etc/apt/sources.list"
-printf '#!/bin/sh\nexit 101\n' >"$ROOT/usr/sbin/policy-rc.d"
-chmod 755 "$ROOT/usr/sbin/policy-rc.d"
-mount -t proc proc "$ROOT/proc"
+# The root as a machine of an operator (no daemon started by a package).
+debroot_ready "$ROOT"
 mkdir -p "$ROOT/tmp/debs"
 cp -r "$TMP/v1" "$TMP/v2" "$ROOT/tmp/debs/"
 inroot() { chroot "$ROOT" /usr/bin/env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin LC_ALL=C DEBIAN_FRONTEND=noninteractive "$@"; }
