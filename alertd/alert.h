@@ -34,7 +34,22 @@
 #define ALERT_REGIONS_MAX 64          /* regions in failed_regions and in reporters */
 #define ALERT_REASON_MAX 255          /* bytes of a maintenance reason */
 
-enum route_type { RT_PAGERDUTY, RT_SLACK, RT_WEBHOOK, RT_COMMAND, RT_EMAIL };
+enum route_type {
+	RT_PAGERDUTY,
+	RT_SLACK,
+	RT_WEBHOOK,
+	RT_COMMAND,
+	RT_EMAIL,
+	/* chat services (chat.h) */
+	RT_TEAMS,
+	RT_DISCORD,
+	RT_TELEGRAM,
+	RT_GCHAT,
+	RT_MATTERMOST,
+	RT_ROCKETCHAT,
+	RT_ZULIP,
+	RT_MATRIX,
+};
 
 struct alert_route {
 	char name[ALERT_NAME_MAX];

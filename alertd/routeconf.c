@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "alert.h"
+#include "chat.h"
 
 static void
 wipe(char *s)
@@ -142,7 +143,12 @@ alert_route_line(struct alert_conf *c, char **w, int nw, char *err, size_t errle
 		int min, max;
 	} types[] = {{"pagerduty", RT_PAGERDUTY, 1, 2}, {"slack", RT_SLACK, 1, 1},
 	    {"webhook", RT_WEBHOOK, 1, 2}, {"command", RT_COMMAND, 1, ALERT_ARGS_MAX - 1},
-	    {"email", RT_EMAIL, 3, 5}};
+	    {"email", RT_EMAIL, 3, 5},
+	    /* chat services (chatsend.c) */
+	    {"teams", RT_TEAMS, 1, 1}, {"discord", RT_DISCORD, 1, 1},
+	    {"telegram", RT_TELEGRAM, 2, 3}, {"googlechat", RT_GCHAT, 1, 1},
+	    {"mattermost", RT_MATTERMOST, 1, 1}, {"rocketchat", RT_ROCKETCHAT, 1, 1},
+	    {"zulip", RT_ZULIP, 4, 4}, {"matrix", RT_MATRIX, 3, 3}};
 	struct alert_route *r;
 	size_t i;
 	int j;
@@ -234,7 +240,24 @@ alert_route_line(struct alert_conf *c, char **w, int nw, char *err, size_t errle
 			return -1;
 		}
 		break;
+	default: /* chat services */
+		if (alert_chat_conf(c, r, w + 3, nw - 3, err, errlen) == -1)
+			return -1;
+		break;
 	}
 	c->nroutes++;
 	return 0;
+}
+
+/* chat services: their URLs and secrets read as those of the routes above. */
+char *
+alert_route_url(struct alert_conf *c, const char *name, const char *arg, char *err, size_t errlen)
+{
+	return url_of(c, name, arg, err, errlen);
+}
+
+char *
+alert_route_secret(const char *path, char *err, size_t errlen)
+{
+	return secret_of(path, err, errlen);
 }
