@@ -212,6 +212,23 @@ like "$(cat "$TMP/storm.err")" "route discord: trigger s1:[0-9]+: HTTP 429; atte
 unlike "$(cat "$TMP"/*.err "$TMP/out" "$TMP/storm.out")" "$SECRETS" "no token in any output or log"
 unlike "$(rcli --scan --pattern 'mcp:alert:*' | while read -r k; do rcli dump "$k"; done | strings)" "$SECRETS" \
     "nor in the store"
+# A line that is wrong is said without the token it may hold.
+badline() {
+	printf '%s\n' "$1" >"$TMP/bad.conf"
+	chmod "${2:-600}" "$TMP/bad.conf"
+	mcp-alert -c "$TMP/bad.conf" routes test t1 </dev/null 2>&1 | sed "s|$TMP|TMP|g"
+}
+is "$(badline "route t telegram $TG_TOKEN -100123")" \
+    'mcp-alert: TMP/bad.conf:1: route "t": want token_file=PATH, not a token' "a token written in the line: refused, not repeated"
+is "$(badline "route t telegram token_file=$TMP/telegram.token ops")" \
+    'mcp-alert: TMP/bad.conf:1: route "t": ops: not a chat id (-100123...) or @channel' "a Telegram chat that is neither"
+is "$(badline "route m matrix $CHAT alerts:matrix.example token_file=$TMP/matrix.token")" \
+    'mcp-alert: TMP/bad.conf:1: route "m": alerts:matrix.example: not a room id (!ID:SERVER)' "a Matrix room that is not an id"
+is "$(badline "route z zulip $CHAT bot token_file=$TMP/zulip.key ops")" \
+    'mcp-alert: TMP/bad.conf:1: route "z": bot: not a bot'"'"'s email address' "a Zulip bot without its address"
+is "$(badline "route d discord $CHAT/api/webhooks/1/$DISCORD_TOKEN" 644)" \
+    "mcp-alert: TMP/bad.conf: holds the URL of a slack or webhook route, a secret, and group or others can read it (chmod 600, or url_file=PATH)" \
+    "a Discord URL written in a configuration others can read: refused, not repeated"
 chmod 644 "$TMP/matrix.token"
 is "$(mcp-alert -c "$TMP/alert.conf" routes test t1 </dev/null 2>&1 | sed "s|$TMP|TMP|g")" \
     "mcp-alert: TMP/alert.conf:8: TMP/matrix.token: accessible by group or others (chmod 600)" \
