@@ -3,7 +3,8 @@
  * service's answer said as SENT, RETRY or REFUSED, and the wait a 429
  * asks for read where the service says it (a Retry-After header, or its
  * body: Discord's retry_after, Telegram's parameters.retry_after,
- * Matrix's retry_after_ms, Zulip's retry-after), for the outbox to honour.
+ * Matrix's retry_after_ms, Zulip's retry-after, Rocket.Chat's "You must
+ * wait N seconds"), for the outbox to honour.
  */
 /* Copyright (c) 2026 The mcp-uptime authors. ISC licence: see LICENSE. */
 #include <err.h>
@@ -181,7 +182,7 @@ keep(char *p, size_t size, size_t n, void *arg)
 static double
 body_wait(const char *s, size_t n)
 {
-	const char *why;
+	const char *why, *w;
 	cJSON *o = mcp_json_parse(s, n, &why), *v;
 	double d = 0;
 
@@ -197,6 +198,9 @@ body_wait(const char *s, size_t n)
 		d = v->valuedouble / 1000; /* Matrix */
 	else if (cJSON_IsNumber(v = cJSON_GetObjectItemCaseSensitive(o, "retry-after")))
 		d = v->valuedouble; /* Zulip */
+	else if (cJSON_IsString(v = cJSON_GetObjectItemCaseSensitive(o, "error")) &&
+	    (w = strstr(v->valuestring, "must wait ")) != NULL)
+		d = strtod(w + 10, NULL); /* Rocket.Chat: "You must wait 60 seconds ..." */
 	cJSON_Delete(o);
 	return isfinite(d) && d > 0 ? ceil(d) : 0;
 }
