@@ -305,8 +305,8 @@ telegram_body(const struct alert_route *r, const struct msg *m)
 /*
  * Google Chat, "Send a card message" through an incoming webhook:
  * cardsV2, a header (plain text) and a textParagraph, whose HTML subset
- * is escaped: no <users/all> in it is a mention.  A message is at most
- * 32,000 bytes.
+ * is escaped: no <users/all> in it is a mention; the head is the
+ * fallbackText a notification says.  A message is at most 32,000 bytes.
  */
 static char *
 gchat_body(const struct msg *m)
@@ -314,6 +314,8 @@ gchat_body(const struct msg *m)
 	cJSON *o = cJSON_CreateObject(), *cs, *cv, *card, *h, *secs, *sec, *ws, *w, *tp, *bl, *bs,
 	      *bt, *oc, *ol;
 
+	/* What a notification says of the card (Message.fallbackText). */
+	add_owned(o, "fallbackText", text_str(m->head, 200, 800, CHAT_PLAIN));
 	cs = cJSON_AddArrayToObject(o, "cardsV2");
 	cv = cJSON_CreateObject();
 	cJSON_AddItemToArray(cs, cv);
