@@ -104,9 +104,8 @@ words(const char *a, const char *b)
  * STREAM; matrix URL ROOM token_file=FILE.  The rates are the services'
  * documented ones, where they say one.
  */
-int
-alert_chat_conf(
-    struct alert_conf *c, struct alert_route *r, char **w, int nw, char *err, size_t errlen)
+static int
+conf_of(struct alert_conf *c, struct alert_route *r, char **w, int nw, char *err, size_t errlen)
 {
 	switch (r->type) {
 	case RT_TELEGRAM:
@@ -155,6 +154,27 @@ alert_chat_conf(
 			r->rate_n = 1, r->rate_per = 1;
 		return (r->url = alert_route_url(c, r->name, w[0], err, errlen)) == NULL ? -1 : 0;
 	}
+}
+
+int
+alert_chat_conf(
+    struct alert_conf *c, struct alert_route *r, char **w, int nw, char *err, size_t errlen)
+{
+	int i;
+
+	if (conf_of(c, r, w, nw, err, errlen) == 0)
+		return 0;
+	/* A line refused leaves nothing behind, and no secret in memory. */
+	if (r->url != NULL)
+		explicit_bzero(r->url, strlen(r->url));
+	if (r->secret != NULL)
+		explicit_bzero(r->secret, strlen(r->secret));
+	free(r->url), free(r->secret);
+	for (i = 0; r->argv != NULL && r->argv[i] != NULL; i++)
+		free(r->argv[i]);
+	free(r->argv);
+	r->url = r->secret = NULL, r->argv = NULL;
+	return -1;
 }
 
 struct answer {

@@ -240,7 +240,15 @@ alert_route_line(struct alert_conf *c, char **w, int nw, char *err, size_t errle
 			return -1;
 		}
 		break;
-	default: /* chat services */
+	/* chat services */
+	case RT_TEAMS:
+	case RT_DISCORD:
+	case RT_TELEGRAM:
+	case RT_GCHAT:
+	case RT_MATTERMOST:
+	case RT_ROCKETCHAT:
+	case RT_ZULIP:
+	case RT_MATRIX:
 		if (alert_chat_conf(c, r, w + 3, nw - 3, err, errlen) == -1)
 			return -1;
 		break;
