@@ -188,9 +188,9 @@ is "$(jq -r .event "$TMP/out" | sort | uniq -c | tr -s ' ')" " 3 trigger" "three
 is "$(rcli --scan --pattern 'mcp:alert:outbox:*' | wc -l)" 8 "each route keeps them in its outbox"
 # Runs as the daemon's ticks would come, their clock moving as the real one
 # does: a wait asked for is measured by the receiver in real time.
-START=$(date +%s.%N)
+START=$(date +%s.%N) BASE=$(w 11)
 drained() {
-	MCP_NOW=$(awk -v b="$(w 11)" -v s="$START" -v n="$(date +%s.%N)" 'BEGIN { printf "%.3f", b + n - s }') \
+	MCP_NOW=$(awk -v b="$BASE" -v s="$START" -v n="$(date +%s.%N)" 'BEGIN { printf "%.3f", b + n - s }') \
 	    mcp-alert -c "$TMP/alert.conf" </dev/null >>"$TMP/storm.out" 2>>"$TMP/storm.err"
 	[ "$(rcli --scan --pattern 'mcp:alert:outbox:*' | wc -l)" = 0 ]
 }
@@ -206,6 +206,17 @@ for s in teams discord telegram mattermost rocketchat zulip matrix; do
 	is "$(gap "$s")" 1 "$s: the wait it asked for honoured"
 done
 is "$(of matrix '.txn' | sed -n '1p;2p' | sort -u | wc -l)" 1 "Matrix: the retry has the transaction id of the first attempt"
+# A message Matrix took whose answer was lost: sent again with its
+# transaction id, the same event, not a second message in the room.
+control "svc=matrix&lost=1"
+red s4 20 20 http >"$TMP/in"
+mark
+MCP_NOW=$(w 21) ma -c "$TMP/alert.conf" >/dev/null
+START=$(date +%s.%N) BASE=$(w 21)
+wait_for 100 drained
+is "$(of matrix '[.status, .txn, .repeat, (.body | fromjson | .body | test("trigger: s4"))]' | sed 's/"mcp-alert\.[0-9a-f]*"/T/' | tr '\n' ' ')" \
+    "[502,T,false,true] [200,T,true,true] " "Matrix: a taken message whose answer was lost, sent again"
+is "$(of matrix .txn | sort -u | wc -l)" 1 "with the same transaction id: one event in the room"
 like "$(cat "$TMP/storm.err")" "route discord: trigger s1:[0-9]+: HTTP 429; attempt 2, next in 2 s \(Retry-After\)" \
     "the retry said, with the wait the body asked"
 
