@@ -47,6 +47,15 @@ enum route_type {
 	RT_OPSGENIE,
 	RT_VICTOROPS,
 	RT_ALERTMANAGER,
+	/* chat services (chat.h) */
+	RT_TEAMS,
+	RT_DISCORD,
+	RT_TELEGRAM,
+	RT_GCHAT,
+	RT_MATTERMOST,
+	RT_ROCKETCHAT,
+	RT_ZULIP,
+	RT_MATRIX,
 };
 
 struct alert_route {
@@ -166,6 +175,15 @@ int alert_route_line(struct alert_conf *c, char **w, int nw, char *err, size_t e
  * descriptor or -1: 0, or -1 with "PATH: why: refusing WHAT" in err.
  */
 int alert_conf_trusted(const char *path, int fd, const char *what, char *err, size_t errlen);
+/*
+ * routeconf.c: a route's URL and secret files, as a Slack route's are
+ * read, for the routes of the services (chat.c, pagers.c): an http(s)
+ * URL, or url_file=PATH's; the secret of a file, mode 600, trusted.
+ * Owned, NULL with why.
+ */
+char *alert_route_url(
+    struct alert_conf *c, const char *name, const char *arg, char *err, size_t errlen);
+char *alert_route_secret(const char *path, char *err, size_t errlen);
 
 /* sign.c: Standard Webhooks signatures (mcp-alert.conf(5), SECURITY CONSIDERATIONS). */
 #define ALERT_KEY_MAX 512 /* bytes of a webhook's key */

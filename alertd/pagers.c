@@ -77,7 +77,7 @@ header_safe(const char *s)
 static char *
 secret_checked(const char *path, char *err, size_t errlen)
 {
-	char *s = alert_pager_secret_of(path, err, errlen);
+	char *s = alert_route_secret(path, err, errlen);
 
 	if (s != NULL && !header_safe(s)) {
 		snprintf(
@@ -93,7 +93,7 @@ static int
 conf_secret_url(
     struct alert_conf *c, struct alert_route *r, char **w, int nw, char *err, size_t errlen)
 {
-	if ((r->url = alert_pager_url_of(c, w[0], w[2], err, errlen)) == NULL)
+	if ((r->url = alert_route_url(c, w[0], w[2], err, errlen)) == NULL)
 		return -1;
 	if (r->type == RT_NTFY && ntfy_topic(r->url) == NULL) {
 		snprintf(err, errlen,

@@ -18,11 +18,6 @@
 /* What an event asks of a service that keeps incidents. */
 enum pg_action { PG_NONE, PG_OPEN, PG_TEST, PG_CLOSE, PG_ACK };
 
-/* routeconf.c: its rules for the URL and the secret files of a route (owned; NULL: err). */
-char *alert_pager_url_of(
-    struct alert_conf *c, const char *name, const char *arg, char *err, size_t errlen);
-char *alert_pager_secret_of(const char *path, char *err, size_t errlen);
-
 /* pagers.c */
 /* 1 for the types of these files. */
 int alert_pager_type(enum route_type t);

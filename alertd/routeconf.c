@@ -18,6 +18,7 @@
 
 #include "alert.h"
 #include "pagers.h"
+#include "chat.h"
 
 static void
 wipe(char *s)
@@ -147,7 +148,12 @@ alert_route_line(struct alert_conf *c, char **w, int nw, char *err, size_t errle
 	    /* paging services (pagers.c) */
 	    {"ntfy", RT_NTFY, 1, 2}, {"gotify", RT_GOTIFY, 2, 2}, {"pushover", RT_PUSHOVER, 2, 3},
 	    {"opsgenie", RT_OPSGENIE, 1, 2}, {"victorops", RT_VICTOROPS, 1, 1},
-	    {"alertmanager", RT_ALERTMANAGER, 1, 2}};
+	    {"alertmanager", RT_ALERTMANAGER, 1, 2},
+	    /* chat services (chatsend.c) */
+	    {"teams", RT_TEAMS, 1, 1}, {"discord", RT_DISCORD, 1, 1},
+	    {"telegram", RT_TELEGRAM, 2, 3}, {"googlechat", RT_GCHAT, 1, 1},
+	    {"mattermost", RT_MATTERMOST, 1, 1}, {"rocketchat", RT_ROCKETCHAT, 1, 1},
+	    {"zulip", RT_ZULIP, 4, 4}, {"matrix", RT_MATRIX, 3, 3}};
 	struct alert_route *r;
 	size_t i;
 	int j;
@@ -252,21 +258,32 @@ alert_route_line(struct alert_conf *c, char **w, int nw, char *err, size_t errle
 			return -1;
 		}
 		break;
+	/* chat services */
+	case RT_TEAMS:
+	case RT_DISCORD:
+	case RT_TELEGRAM:
+	case RT_GCHAT:
+	case RT_MATTERMOST:
+	case RT_ROCKETCHAT:
+	case RT_ZULIP:
+	case RT_MATRIX:
+		if (alert_chat_conf(c, r, w + 3, nw - 3, err, errlen) == -1)
+			return -1;
+		break;
 	}
 	c->nroutes++;
 	return 0;
 }
 
-/* paging services: the rules above for their URLs and secret files (pagers.c). */
+/* The services' routes (chat.c, pagers.c): their URLs and secrets read as those above. */
 char *
-alert_pager_url_of(
-    struct alert_conf *c, const char *name, const char *arg, char *err, size_t errlen)
+alert_route_url(struct alert_conf *c, const char *name, const char *arg, char *err, size_t errlen)
 {
 	return url_of(c, name, arg, err, errlen);
 }
 
 char *
-alert_pager_secret_of(const char *path, char *err, size_t errlen)
+alert_route_secret(const char *path, char *err, size_t errlen)
 {
 	return secret_of(path, err, errlen);
 }

@@ -23,6 +23,7 @@
 #include <openssl/hmac.h>
 
 #include "alert.h"
+#include "chat.h"
 #include "outbox.h"
 #include "pagers.h"
 #include "version.h"
@@ -216,6 +217,8 @@ alert_send_one(const struct alert_conf *c, const struct alert_route *r, const ch
 	char *body;
 	int rc;
 
+	if (alert_chat_kind(r->type)) /* chat services */
+		return alert_chat_send(c, r, id, rec, ra, why, len);
 	switch (r->type) {
 	case RT_PAGERDUTY:
 		if (alert_pd_action(alert_str(rec, "event")) == NULL)
@@ -272,6 +275,7 @@ alert_send_done(void)
 	curl_easy_cleanup(curl_e);
 	curl_e = NULL;
 	alert_email_done();
+	alert_chat_done();
 }
 
 /* paging services: their content type first, before the headers of the route. */
