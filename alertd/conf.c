@@ -557,6 +557,19 @@ tiers_check(const struct alert_conf *c, char *why, size_t len)
 	return 0;
 }
 
+/* "PATH:LINE: why" added to err, a line of its own after the first. */
+static void
+line_error(char *err, size_t errlen, const char *path, long lineno, const char *why)
+{
+	size_t used = strlen(err);
+
+	if (used + 1 >= errlen)
+		return;
+	if ((size_t)snprintf(err + used, errlen - used, "%s%s:%ld: %s", used > 0 ? "\n" : "", path,
+	        lineno, why) >= errlen - used)
+		err[used] = '\0'; /* a line that does not fit is left out whole */
+}
+
 int
 alert_conf_load(struct alert_conf *c, const char *path, char *err, size_t errlen)
 {
@@ -567,6 +580,9 @@ alert_conf_load(struct alert_conf *c, const char *path, char *err, size_t errlen
 	long lineno = 0;
 	int nw, rc = 0;
 	FILE *f;
+
+	if (errlen > 0)
+		err[0] = '\0';
 
 	if ((f = fopen(path, "re")) == NULL) {
 		snprintf(err, errlen, "%s: %s", path, strerror(errno));
@@ -582,8 +598,12 @@ alert_conf_load(struct alert_conf *c, const char *path, char *err, size_t errlen
 	if (fstat(fileno(f), &fst) == -1)
 		fst.st_mode = 0;
 	errno = 0;
-	/* At most MCP_LINE_MAX + 1 bytes a line; a failed read is no end. */
-	while (rc == 0 && (n = mcp_getline(&line, &cap, f)) >= 0) {
+	/*
+	 * At most MCP_LINE_MAX + 1 bytes a line; a failed read is no end.
+	 * Every wrong line is said, each "PATH:LINE: why", on a line of err
+	 * of its own; a line too long or with a NUL ends the reading.
+	 */
+	while ((n = mcp_getline(&line, &cap, f)) >= 0) {
 		lineno++;
 		/* The whole line is read: nothing of it may hide past a NUL. */
 		if (n > MCP_LINE_MAX || memchr(line, '\0', (size_t)n) != NULL) {
@@ -592,6 +612,7 @@ alert_conf_load(struct alert_conf *c, const char *path, char *err, size_t errlen
 				    MCP_LINE_MAX);
 			else
 				snprintf(why, sizeof(why), "a NUL byte");
+			line_error(err, errlen, path, lineno, why);
 			rc = -1;
 			break;
 		}
@@ -602,21 +623,22 @@ alert_conf_load(struct alert_conf *c, const char *path, char *err, size_t errlen
 			w[nw++] = p;
 		if (nw == 0)
 			continue;
-		if (nw == 80) {
+		if (nw == 80)
 			snprintf(why, sizeof(why), "too many words");
+		if (nw == 80 || conf_line(c, w, nw, why, sizeof(why)) == -1) {
+			line_error(err, errlen, path, lineno, why);
 			rc = -1;
-		} else
-			rc = conf_line(c, w, nw, why, sizeof(why));
+		}
 	}
-	if (rc == 0 && n == -2) {
+	if (n == -2) {
 		lineno++;
-		snprintf(why, sizeof(why), "%s", strerror(errno ? errno : EIO));
+		line_error(err, errlen, path, lineno, strerror(errno ? errno : EIO));
 		rc = -1;
 	}
 	free(line);
 	fclose(f);
 	if (rc == -1)
-		snprintf(err, errlen, "%s:%ld: %s", path, lineno, why);
+		;
 	else if (c->inline_urls > 0 && (fst.st_mode & (S_IRWXG | S_IRWXO)) != 0) {
 		/* Whoever holds a Slack or webhook URL can post to it: a secret. */
 		snprintf(err, errlen,

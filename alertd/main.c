@@ -175,7 +175,7 @@ main(int argc, char *argv[])
 	int dry = 0;
 	struct alert_conf c;
 	struct mcp_store *st;
-	char err[1024];
+	char err[4096], *l;
 	int ch, rc;
 
 	signal(SIGPIPE, SIG_IGN);
@@ -236,7 +236,10 @@ main(int argc, char *argv[])
 	alert_conf_defaults(&c);
 	if (conf != NULL && alert_conf_load(&c, conf, err, sizeof(err)) == -1) {
 		alert_conf_free(&c);
-		errx(MCP_EXIT_USAGE, "%s", err);
+		/* Every wrong line, a message each. */
+		for (l = strtok(err, "\n"); l != NULL; l = strtok(NULL, "\n"))
+			warnx("%s", l);
+		exit(MCP_EXIT_USAGE);
 	}
 	c.dry_run = dry;
 	/* test's route, before anything connects or pages. */

@@ -84,6 +84,14 @@ mcp-otlp -e http://127.0.0.1:1 --header-file "$TMP/nope" </dev/null >/dev/null 2
 is "$?:$(head -1 "$TMP/err")" "2:mcp-otlp: header file $TMP/nope: No such file or directory" \
     "mcp-otlp --header-file: the file named"
 
+# --- mcp-alert.conf: every wrong line at once, each FILE:LINE --------------------------
+printf 'bogus 1\nfail_windows x\nfail_windows 3\nroute team slack\n' >"$TMP/alert.conf"
+chmod 600 "$TMP/alert.conf"
+mcp-alert -c "$TMP/alert.conf" check 2>"$TMP/err"
+is "$?:$(tr '\n' '|' <"$TMP/err")" \
+    "2:mcp-alert: $TMP/alert.conf:1: unknown key \"bogus\"|mcp-alert: $TMP/alert.conf:2: fail_windows: not a count from 1 to 10000: x|mcp-alert: $TMP/alert.conf:4: route \"team\": wrong number of arguments for slack|" \
+    "mcp-alert.conf bad on lines 1, 2 and 4: each said, with its file and line, exit 2"
+
 # --- a slug no list is known of ------------------------------------------------------
 start_redis
 mcp-aggregate tools nope >/dev/null 2>"$TMP/err"
