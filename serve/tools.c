@@ -453,37 +453,6 @@ tch_findings(const cJSON *rec)
 #define TCH_FIRST 3     /* findings shown in full */
 
 /*
- * s made visible into buf: each character a reader would not see (a tag
- * character, a bidirectional control, a zero-width one: lib/text.h)
- * written as its escape, "\u{E0049}", a byte of no character as "\xNN",
- * so that an excerpt shows what hides in it and hides nothing; at most
- * TCH_EXCERPT bytes of s, an ellipsis after a cut.  buf holds 16 times
- * that.
- */
-static void
-tch_visible(char *buf, size_t len, const char *s)
-{
-	size_t u = 0, n, seen = 0;
-	unsigned long cp;
-	int bad;
-
-	for (buf[0] = '\0'; s != NULL && *s != '\0' && u + 16 < len; s += n, seen += n) {
-		n = mcp_text_char(s, &bad);
-		if (seen + n > TCH_EXCERPT) {
-			snprintf(buf + u, len - u, "\xe2\x80\xa6");
-			return;
-		}
-		if (!bad)
-			memcpy(buf + u, s, n), u += n;
-		else if (mcp_utf8_decode(s, n, &cp) == n)
-			u += (size_t)snprintf(buf + u, len - u, "\\u{%04lX}", cp);
-		else
-			u += (size_t)snprintf(buf + u, len - u, "\\x%02X", (unsigned char)*s);
-		buf[u] = '\0';
-	}
-}
-
-/*
  * The findings the verdict names in full, when it does (the probe's
  * result's first: rule, severity, the item, pointer, excerpt), each as a
  * line: the rule, where, and the excerpt made visible.
@@ -510,8 +479,8 @@ tch_first_html(struct mcp_buf *b, const cJSON *first)
 		tch_cut(
 		    item, sizeof(item), l != NULL ? cJSON_GetObjectItem(f, l)->valuestring : "");
 		tch_cut(ptr, sizeof(ptr), cJSON_GetStringValue(cJSON_GetObjectItem(f, "pointer")));
-		tch_visible(
-		    ex, sizeof(ex), cJSON_GetStringValue(cJSON_GetObjectItem(f, "excerpt")));
+		serve_visible(ex, sizeof(ex),
+		    cJSON_GetStringValue(cJSON_GetObjectItem(f, "excerpt")), TCH_EXCERPT);
 		rc |= mcp_buf_addf(b, "<li class=\"finding\"><code>%s</code> in the %s <bdi>",
 		    ri->id, l != NULL ? l : "text");
 		rc |= serve_esc(b, item) | mcp_buf_adds(b, "</bdi> at <code>") | serve_esc(b, ptr) |
