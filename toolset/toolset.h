@@ -182,6 +182,8 @@ int mcp_strings_walk(
     const cJSON *item, int (*fn)(void *, const char *, const char *, int), void *arg);
 int mcp_scan_instructions(struct mcp_scan *s, const char *text);
 int mcp_scan_finish(struct mcp_scan *s);
+/* Every item of list (an array of kind k) read, then finished: 0, or -1 out of memory. */
+int mcp_scan_list(struct mcp_scan *s, enum mcp_list_kind k, const cJSON *list);
 void mcp_scan_free(struct mcp_scan *s);
 
 /* "high", "medium", "low"; the worst of s, or MCP_SEV_N with no finding. */
