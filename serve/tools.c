@@ -338,6 +338,30 @@ tch_divergence_html(struct mcp_buf *b, const cJSON *rec)
 	return rc;
 }
 
+static cJSON *tch_rules(const cJSON *a);
+
+/*
+ * A first list held for review (issue 60: its text had a high or medium
+ * finding), into o: when, the worst, the rules (each with its severity
+ * and line), the regions serving it; nothing when h is not one.
+ */
+static void
+tch_held(cJSON *o, const cJSON *h)
+{
+	const char *w = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(h, "worst"));
+	cJSON *x;
+
+	if (!cJSON_IsObject(h) || w == NULL ||
+	    (strcmp(w, "high") != 0 && strcmp(w, "medium") != 0) || tch_time(h, "at") < 0 ||
+	    (x = cJSON_AddObjectToObject(o, "held")) == NULL)
+		return;
+	cJSON_AddNumberToObject(x, "at", tch_time(h, "at"));
+	cJSON_AddStringToObject(x, "worst", w);
+	cJSON_AddItemToObject(x, "rules", tch_rules(cJSON_GetObjectItemCaseSensitive(h, "rules")));
+	cJSON_AddItemToObject(
+	    x, "regions", tch_regions(cJSON_GetObjectItemCaseSensitive(h, "regions")));
+}
+
 /*
  * The verdict's review (issue 54), its values checked: per kind, the
  * state, the hash, who answered and when, since when unreviewed or
@@ -383,6 +407,7 @@ tch_review(const cJSON *rec)
 		if (cJSON_IsArray(cJSON_GetObjectItemCaseSensitive(k, "regions")))
 			cJSON_AddItemToObject(o, "regions",
 			    tch_regions(cJSON_GetObjectItemCaseSensitive(k, "regions")));
+		tch_held(o, cJSON_GetObjectItemCaseSensitive(k, "held"));
 	}
 	return out;
 }
@@ -569,7 +594,21 @@ tch_review_html(struct mcp_buf *b, const cJSON *rec)
 		by = cJSON_GetStringValue(cJSON_GetObjectItem(k, "by"));
 		rc |= mcp_buf_addf(b, "<p class=\"review %s\">%c%s: ", st, k->string[0] - 'a' + 'A',
 		    k->string + 1);
-		if (strcmp(st, "unreviewed") == 0 || strcmp(st, "changed") == 0) {
+		/* Held, and unchanged since: its since is the held list's first sight. */
+		if (cJSON_IsObject(cJSON_GetObjectItem(k, "held")) &&
+		    cJSON_GetNumberValue(cJSON_GetObjectItem(k, "since")) ==
+		        cJSON_GetNumberValue(
+		            cJSON_GetObjectItem(cJSON_GetObjectItem(k, "held"), "at"))) {
+			serve_when(cJSON_GetNumberValue(
+			               cJSON_GetObjectItem(cJSON_GetObjectItem(k, "held"), "at")),
+			    t, sizeof(t));
+			rc |= mcp_buf_addf(b,
+			    "held for review since first sight, %s: its text has %s findings, and "
+			    "no one has approved it",
+			    t,
+			    cJSON_GetStringValue(
+			        cJSON_GetObjectItem(cJSON_GetObjectItem(k, "held"), "worst")));
+		} else if (strcmp(st, "unreviewed") == 0 || strcmp(st, "changed") == 0) {
 			serve_when(
 			    cJSON_GetNumberValue(cJSON_GetObjectItem(k, "since")), t, sizeof(t));
 			rc |= mcp_buf_addf(b, "%s since %s in ",

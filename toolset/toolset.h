@@ -263,12 +263,14 @@ void mcp_lock_free(struct mcp_lock *lk);
  * Check what is served against lk.  served: slug -> {"regions":[{"region",
  * "kind","hash"}],"lists":{HASH:[...]}} (GET /api/status/SLUG/lists, or
  * the store read the same way).  The report (owned; NULL on out of memory):
- * {"state":"passes"|"differs"|"unknown","results":[{"slug","kind",
+ * {"state":"passes"|"differs"|"held"|"unknown","results":[{"slug","kind",
  * "locked","served","line","regions":[..],"state","class"?,"changes"?,
  * "more"?}]}, a result per entry and list served, state "matches",
  * "compatible", "differs" (a breaking or review change), "not_kept" (the
  * list served is not known: it blocks as unknown), "not_served" (no region
- * serves the entry's kind now), "not_known" (nothing known of the slug);
+ * serves the entry's kind now), "not_known" (nothing known of the slug),
+ * "held" (an entry no person approved whose text has a high or medium
+ * finding of the rules: it blocks, with "findings" {"worst","rules"});
  * each change as mcp_diff_json has it, with "line" (its item's in the
  * lock, else the entry's) and "text" (its words).
  */
