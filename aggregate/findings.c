@@ -358,11 +358,15 @@ agg_findings_add(cJSON *o, const redisReply *h, long long window)
 		}
 	if (first != NULL)
 		cJSON_AddItemToObject(f, "first", first);
+	/*
+	 * A set added by a later window's result (its runner pushed before
+	 * this verdict ran) is that window's change: told by its own verdict.
+	 */
 	for (i = 0; i + 1 < h->elements; i += 2)
 		if (h->element[i]->str != NULL && strcmp(h->element[i]->str, "_added") == 0 &&
 		    sscanf(h->element[i + 1]->str, "%lf %" AGG_STR(AGG_FINDINGS_RULES_W) "s", &at,
 		        rules) == 2 &&
-		    at >= since) {
+		    at >= since && at < (double)(window + AGG_WINDOW)) {
 			added = cJSON_AddObjectToObject(f, "added");
 			cJSON_AddNumberToObject(added, "at", at);
 			add_rules(cJSON_AddArrayToObject(added, "rules"), rules);
