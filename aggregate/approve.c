@@ -279,10 +279,11 @@ agg_answer(struct mcp_store *st, const char *slug, const redisReply *hv, const r
  * review and its class are of the window's list, never of one whose
  * change the history does not hold yet.  A kind some region serves, with
  * no answer for every region (field KIND) and no pin, is pinned to the
- * list most regions serve; a list whose text the rules judged high or
- * medium where it is stored (lf, findings.c) is pinned "held", its worst
- * and rules said: held for a person's review, never trusted at first
- * sight.  Returns {HGETALL appr, HGETALL pin, HGETALL hash,
+ * list most regions serve.  A pin is judged once the text of its list
+ * is (lf, findings.c: written where the list is stored, which may come
+ * after the pin, or before this version): "judged", and "held" with its
+ * worst and rules when the rules found high or medium in it: held for a
+ * person's review, never trusted because it came first.  Returns {HGETALL appr, HGETALL pin, HGETALL hash,
  * HGETALL lhash, the history since the earliest base (newest first, 16
  * at most, WITHSCORES) or {} when every region serves its base's list}.
  */
@@ -328,20 +329,30 @@ const char agg_review_lua[] =
     "      n[e[2]] = (n[e[2]] or 0) + 1\n"
     "      if n[e[2]] > bn or (n[e[2]] == bn and e[2] < best) then best, bn = e[2], n[e[2]] end\n"
     "    end\n"
-    "    local hx = string.match(best, '^sha256:(%x+)$')\n"
-    "    local fv = hx and redis.call('HGET', KEYS[6], hx)\n"
-    "    local c, wv, rs\n"
-    "    if fv then c, wv, rs = string.match(fv, '^(%d+) (%a+) ([%w,-]+)$') end\n"
-    "    local v = '{\"hash\":\"' .. best .. '\",\"at\":' .. ARGV[1]\n"
-    "    if wv == 'high' or wv == 'medium' then\n"
-    "      v = v .. ',\"held\":{\"worst\":\"' .. wv .. '\",\"rules\":\"' .. rs .. '\"}'\n"
-    "    end\n"
-    "    redis.call('HSET', KEYS[2], k, v .. '}')\n"
+    "    redis.call('HSET', KEYS[2], k, '{\"hash\":\"' .. best .. '\",\"at\":' .. ARGV[1] .. '}')\n"
     "    wrote = true\n"
     "  end\n"
     "end\n"
-    "if wrote or ARGV[3] == '1' then redis.call('EXPIRE', KEYS[2], ARGV[2]) end\n"
     "if wrote then pin = redis.call('HGETALL', KEYS[2]) end\n"
+    "for i = 1, #pin, 2 do\n"
+    "  local v = pin[i + 1]\n"
+    "  local hx = string.match(v, '\"hash\":\"sha256:(%x+)\"')\n"
+    "  if hx and not string.find(v, '\"judged\"', 1, true) then\n"
+    "    local fv = redis.call('HGET', KEYS[6], hx)\n"
+    "    local c, wv, rs\n"
+    "    if fv then c, wv, rs = string.match(fv, '^(%d+) (%a+) ([%w,-]+)$') end\n"
+    "    if c then\n"
+    "      v = string.sub(v, 1, -2) .. ',\"judged\":true'\n"
+    "      if wv == 'high' or wv == 'medium' then\n"
+    "        v = v .. ',\"held\":{\"worst\":\"' .. wv .. '\",\"rules\":\"' .. rs .. '\"}'\n"
+    "      end\n"
+    "      pin[i + 1] = v .. '}'\n"
+    "      redis.call('HSET', KEYS[2], pin[i], pin[i + 1])\n"
+    "      wrote = true\n"
+    "    end\n"
+    "  end\n"
+    "end\n"
+    "if wrote or ARGV[3] == '1' then redis.call('EXPIRE', KEYS[2], ARGV[2]) end\n"
     "local base = {}\n"
     "for _, v in ipairs({pin, ap}) do\n"
     "  for i = 1, #v, 2 do\n"

@@ -84,6 +84,10 @@ agg 0 tools steer --approve --by alice >/dev/null 2>&1
 probe 1
 probe 2
 decide 1
+# add's pin as an mcp-aggregate before issue 60 wrote it (trusted, never
+# judged): the verdict judges it from the list's text all the same.
+pin=$(redis-cli -s "$REDIS_SOCK" HGET 'mcp:{add}:pin' t)
+redis-cli -s "$REDIS_SOCK" HSET 'mcp:{add}:pin' t "$(jq -c '{hash, at}' <<<"$pin")" >/dev/null
 decide 2
 diag "3 windows of 2 servers from 2 regions: $((SECONDS - started)) s"
 is "$(sort -u "$TMP/push.err" "$TMP/verdict.err" "$TMP/alert.err" | head -5)" "" "push, verdict and mcp-alert said nothing"
@@ -94,7 +98,9 @@ is "$(v add 0 '[.verdict, .findings.worst, (.findings.rules | index("MCPU-P103")
 is "$(v add 0 '.review.tools | [.state, .class, .held.worst, (.held.rules | index("MCPU-P103") != null), .held.regions, .regions, has("pinned_at")]')" \
     '["unreviewed","review","high",true,["eu-west-2","us-east-1"],["eu-west-2","us-east-1"],true]' \
     "add, 14:00: held for review at first sight (unreviewed, review, the findings of its own text), not pinned"
-is "$(v add 2 '.review.tools | [.state, .since]')" "[\"unreviewed\",$(w 0)]" "add, 14:02: still held, since 14:00"
+is "$(jq -c '[.judged, .held.worst]' <<<"$pin")" '[true,"high"]' "mcp:{add}:pin: judged, held"
+is "$(v add 2 '.review.tools | [.state, .since, .held.worst]')" "[\"unreviewed\",$(w 0),\"high\"]" \
+    "add, 14:02: still held, since 14:00, its pin rewritten as before issue 60 judged again"
 is "$(jq -c 'select(.slug == "add" and .kind == "tools-unreviewed") | [.event, .severity]' "$TMP/a.0")" '["trigger","P2"]' \
     "14:00: the tools-unreviewed incident opened, P2 for a high finding"
 sum=$(jq -r 'select(.slug == "add" and .kind == "tools-unreviewed") | .summary' "$TMP/a.0")
