@@ -19,6 +19,7 @@
 
 #include "aggregate.h"
 #include "approve.h"
+#include "findings.h"
 #include "lists.h"
 #include "rec.h"
 
@@ -270,10 +271,19 @@ agg_answer(struct mcp_store *st, const char *slug, const redisReply *hv, const r
 }
 
 /*
- * The verdict's read.  KEYS: appr pin hash lhash tch.  ARGV: the window,
- * the pin's TTL, 1 to renew it.  A kind some region serves, with no
- * answer for every region (field KIND) and no pin, is pinned to the list
- * most regions serve.  Returns {HGETALL appr, HGETALL pin, HGETALL hash,
+ * The verdict's read.  KEYS: appr pin hash lhash tch lf drift.  ARGV: the
+ * window, the pin's TTL, 1 to renew it.  Each region's list is the
+ * window's own: a region whose latest result is of a later window (its
+ * runner pushed before this verdict ran) is read as the list it served
+ * before the change the drift records after the window, so that the
+ * review and its class are of the window's list, never of one whose
+ * change the history does not hold yet.  A kind some region serves, with
+ * no answer for every region (field KIND) and no pin, is pinned to the
+ * list most regions serve.  A pin is judged once the text of its list
+ * is (lf, findings.c: written where the list is stored, which may come
+ * after the pin, or before this version): "judged", and "held" with its
+ * worst and rules when the rules found high or medium in it: held for a
+ * person's review, never trusted because it came first.  Returns {HGETALL appr, HGETALL pin, HGETALL hash,
  * HGETALL lhash, the history since the earliest base (newest first, 16
  * at most, WITHSCORES) or {} when every region serves its base's list}.
  */
@@ -282,6 +292,24 @@ const char agg_review_lua[] =
     "local pin = redis.call('HGETALL', KEYS[2])\n"
     "local hv = redis.call('HGETALL', KEYS[3])\n"
     "local lh = redis.call('HGETALL', KEYS[4])\n"
+    "local later\n"
+    "local function own(i, v, region, k)\n"
+    "  local at = tonumber(string.match(v[i], '^(%S+) '))\n"
+    "  if not at or at < tonumber(ARGV[1]) + 60 then return end\n"
+    "  later = later or redis.call('ZRANGEBYSCORE', KEYS[7], tonumber(ARGV[1]) + 60, '+inf')\n"
+    "  for _, m in ipairs(later) do\n"
+    "    local _, rg, from, _, kk = string.match(m, '^(%S+) (%S+) (%S+) (%S+)%s*(%a*)$')\n"
+    "    if rg == region and (kk == '' and 't' or kk) == k then\n"
+    "      v[i] = ARGV[1] .. ' ' .. from\n"
+    "      return\n"
+    "    end\n"
+    "  end\n"
+    "end\n"
+    "for i = 1, #hv, 2 do own(i + 1, hv, hv[i], 't') end\n"
+    "for i = 1, #lh, 2 do\n"
+    "  local k, rg = string.match(lh[i], '^([rp]):(.+)$')\n"
+    "  if k then own(i + 1, lh, rg, k) end\n"
+    "end\n"
     "local cur, has, wrote = {t = {}, r = {}, p = {}}, {}, false\n"
     "for i = 1, #ap, 2 do has[ap[i]] = true end\n"
     "for i = 1, #pin, 2 do has[pin[i]] = true end\n"
@@ -305,8 +333,26 @@ const char agg_review_lua[] =
     "    wrote = true\n"
     "  end\n"
     "end\n"
-    "if wrote or ARGV[3] == '1' then redis.call('EXPIRE', KEYS[2], ARGV[2]) end\n"
     "if wrote then pin = redis.call('HGETALL', KEYS[2]) end\n"
+    "for i = 1, #pin, 2 do\n"
+    "  local v = pin[i + 1]\n"
+    "  local hx = string.match(v, '\"hash\":\"sha256:(%x+)\"')\n"
+    "  if hx and not string.find(v, '\"judged\"', 1, true) then\n"
+    "    local fv = redis.call('HGET', KEYS[6], hx)\n"
+    "    local c, wv, rs\n"
+    "    if fv then c, wv, rs = string.match(fv, '^(%d+) (%a+) ([%w,-]+)$') end\n"
+    "    if c then\n"
+    "      v = string.sub(v, 1, -2) .. ',\"judged\":true'\n"
+    "      if wv == 'high' or wv == 'medium' then\n"
+    "        v = v .. ',\"held\":{\"worst\":\"' .. wv .. '\",\"rules\":\"' .. rs .. '\"}'\n"
+    "      end\n"
+    "      pin[i + 1] = v .. '}'\n"
+    "      redis.call('HSET', KEYS[2], pin[i], pin[i + 1])\n"
+    "      wrote = true\n"
+    "    end\n"
+    "  end\n"
+    "end\n"
+    "if wrote or ARGV[3] == '1' then redis.call('EXPIRE', KEYS[2], ARGV[2]) end\n"
     "local base = {}\n"
     "for _, v in ipairs({pin, ap}) do\n"
     "  for i = 1, #v, 2 do\n"
@@ -335,15 +381,16 @@ const char agg_review_lua[] =
 int
 agg_review_append(struct mcp_store *st, const char *sha, const char *slug, long long window)
 {
-	char k[5][MCP_SLUG_MAX + 64];
-	static const char *const what[5] = {"appr", "pin", "hash", "lhash", "tch"};
+	char k[7][MCP_SLUG_MAX + 64];
+	static const char *const what[7] = {"appr", "pin", "hash", "lhash", "tch", "lf", "drift"};
 	int i;
 
-	for (i = 0; i < 5; i++)
+	for (i = 0; i < 7; i++)
 		agg_key(k[i], sizeof(k[i]), slug, what[i], -1);
 	/* The pin's TTL renewed in the first minute of each hour. */
-	return mcp_store_appendf(st, "EVALSHA %s 5 %s %s %s %s %s %lld %d %d", sha, k[0], k[1],
-	    k[2], k[3], k[4], window, AGG_TTL_LONG, window % AGG_HOUR < AGG_WINDOW);
+	return mcp_store_appendf(st, "EVALSHA %s 7 %s %s %s %s %s %s %s %lld %d %d", sha, k[0],
+	    k[1], k[2], k[3], k[4], k[5], k[6], window, AGG_TTL_LONG,
+	    window % AGG_HOUR < AGG_WINDOW);
 }
 
 /* The value of field f of the HGETALL reply h, parsed (owned), or NULL. */
@@ -450,6 +497,33 @@ add_changes(
 		cJSON_AddNullToObject(o, "class");
 }
 
+/*
+ * A held first list said (the pin's "held": its worst and rules), and,
+ * when no region's list differs from it, the regions serving it.
+ */
+static void
+held_add(cJSON *o, const cJSON *pin, const struct lrow *v, size_t n)
+{
+	const cJSON *h = cJSON_GetObjectItemCaseSensitive(pin, "held");
+	cJSON *x = cJSON_AddObjectToObject(o, "held"), *a;
+	char rules[AGG_FINDINGS_RULES], *r, *save = NULL;
+	size_t i;
+
+	cJSON_AddNumberToObject(x, "at", cJSON_GetNumberValue(cJSON_GetObjectItem(pin, "at")));
+	cJSON_AddStringToObject(x, "worst", str_of(h, "worst"));
+	a = cJSON_AddArrayToObject(x, "rules");
+	snprintf(rules, sizeof(rules), "%s", str_of(h, "rules"));
+	for (r = strtok_r(rules, ",", &save); r != NULL; r = strtok_r(NULL, ",", &save))
+		if (strcmp(r, "-") != 0)
+			cJSON_AddItemToArray(a, cJSON_CreateString(r));
+	a = cJSON_CreateArray();
+	for (i = 0; i < n; i++)
+		if (strcmp(v[i].hash, str_of(pin, "hash")) == 0 &&
+		    (i == 0 || strcmp(v[i - 1].region, v[i].region) != 0))
+			cJSON_AddItemToArray(a, cJSON_CreateString(v[i].region));
+	cJSON_AddItemToObject(x, "regions", a);
+}
+
 /* The review state of kind k, or NULL when no region serves a list of it. */
 static cJSON *
 kind_state(const redisReply *r, const cJSON *drift, int k, long long window)
@@ -460,7 +534,7 @@ kind_state(const redisReply *r, const cJSON *drift, int k, long long window)
 	char f[MCP_SLUG_MAX + 8];
 	cJSON *o, *b, *first = NULL, *differ, *rej;
 	const char *maj = rows_majority(v, n), *from = NULL;
-	int answered = 0, nd = 0, nr = 0, ans, dif, first_ans = 0, first_dif = 0;
+	int answered = 0, nd = 0, nr = 0, ans, dif, first_ans = 0, first_dif = 0, held;
 	double base_at = 0;
 
 	if (maj == NULL)
@@ -504,11 +578,15 @@ kind_state(const redisReply *r, const cJSON *drift, int k, long long window)
 	}
 	if (first != NULL)
 		from = str_of(first, "hash");
+	/* A first list the rules judged high or medium: held for a person, as a change is. */
+	held = !answered && first != NULL &&
+	    cJSON_IsObject(cJSON_GetObjectItemCaseSensitive(first, "held"));
 	cJSON_AddStringToObject(o, "state",
-	    answered ? (nd > 0          ? "unreviewed"
-	                       : nr > 0 ? "rejected"
-	                                : "approved")
-	             : (nd > 0 ? "changed" : "pinned"));
+	    answered || held ? (nd > 0          ? "unreviewed"
+	                               : held   ? "unreviewed"
+	                               : nr > 0 ? "rejected"
+	                                        : "approved")
+	                     : (nd > 0 ? "changed" : "pinned"));
 	cJSON_AddStringToObject(o, "hash", maj);
 	if (first != NULL && answered) {
 		/* {hash, state, by, at} */
@@ -518,13 +596,26 @@ kind_state(const redisReply *r, const cJSON *drift, int k, long long window)
 		cJSON_AddNumberToObject(
 		    o, "pinned_at", cJSON_GetNumberValue(cJSON_GetObjectItem(first, "at")));
 	}
+	if (held)
+		held_add(o, first, v, n);
 	if (nd > 0) {
 		cJSON_AddItemToObject(o, "regions", differ);
 		add_changes(o, r->element[4], drift, k, base_at, window);
 	} else {
 		cJSON_Delete(differ);
+		if (held) {
+			/* Held since first sight: the review class, every region serving it. */
+			cJSON_AddNumberToObject(
+			    o, "since", cJSON_GetNumberValue(cJSON_GetObjectItem(first, "at")));
+			cJSON_AddStringToObject(o, "class", "review");
+			cJSON_AddItemToObject(o, "regions",
+			    cJSON_Duplicate(
+			        cJSON_GetObjectItemCaseSensitive(
+			            cJSON_GetObjectItemCaseSensitive(o, "held"), "regions"),
+			        1));
+		}
 	}
-	if (nd == 0 && nr > 0)
+	if (nd == 0 && nr > 0 && !held)
 		cJSON_AddItemToObject(o, "regions", rej);
 	else
 		cJSON_Delete(rej);

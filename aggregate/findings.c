@@ -3,6 +3,13 @@
  * (mcp-rules(7)), from each region's result to the verdict: a posture,
  * never a failure.
  *
+ * The rules read a list's text where it is stored, once a list
+ * (pushlists.c: mcp:{SLUG}:lf, the list's hex -> "COUNT WORST RULES"
+ * and f:HEX -> those named in full); a result's findings are those of
+ * the lists it names, the runner's own only for a list whose text the
+ * store never had: one runner cannot hide a list's findings from the
+ * rest, and its findings stay in its probe's record.
+ *
  * push keeps, in mcp:{SLUG}:findings (a hash, AGG_TTL_LONG), each
  * region's latest as "STARTED COUNT WORST RULES" (RULES: the ids, comma
  * separated, or "-"), "_rules" the ids ever found, "_clean" once a result
@@ -25,19 +32,50 @@
 #define RULES_MAX 24 /* rule ids a result names, at the most */
 
 /*
- * KEYS[1] the slug's findings hash; ARGV: region, value, rules (comma
- * separated, "" for none), started, TTL, the findings named in full ("_f:"
- * REGION; "" for none).  Returns the number of rules added.
+ * KEYS[1] the slug's findings hash, KEYS[2] its lists' findings (lf,
+ * written where each list is stored: agg_lists_put_lua); ARGV: region,
+ * the runner's value, its rules (comma separated, "" for none), started,
+ * TTL, the findings it named in full ("" for none), the hex of the
+ * result's tool, resource and prompt lists ("" for none), 1 when the
+ * runner said findings.  The findings are the lists' own when lf judged
+ * every list the result names; the runner's only when it did not (a list
+ * whose text was never sent), and none when the runner said none either.
+ * Returns the number of rules added.
  */
 static const char push_lua[] =
-    "redis.call('HSET',KEYS[1],ARGV[1],ARGV[2])\n"
-    "if ARGV[6]=='' then redis.call('HDEL',KEYS[1],'_f:'..ARGV[1])\n"
-    "else redis.call('HSET',KEYS[1],'_f:'..ARGV[1],ARGV[6]) end\n"
-    "if ARGV[3]=='' then redis.call('HSETNX',KEYS[1],'_clean',ARGV[4])\n"
+    "local val, rules, first, any, judged = ARGV[2], ARGV[3], ARGV[6], false, true\n"
+    "local rank, names = {none=0, low=1, medium=2, high=3}, {'none','low','medium','high'}\n"
+    "local cnt, w, set, list, f = 0, 0, {}, {}, ''\n"
+    "for i = 7, 9 do\n"
+    " local h = ARGV[i]\n"
+    " if h ~= '' then\n"
+    "  any = true\n"
+    "  local v = redis.call('HGET', KEYS[2], h)\n"
+    "  local c, wv, rs\n"
+    "  if v then c, wv, rs = string.match(v, '^(%d+) (%a+) (%S+)$') end\n"
+    "  if not c or not rank[wv] then judged = false\n"
+    "  else\n"
+    "   cnt = cnt + tonumber(c)\n"
+    "   if rank[wv] > w then w = rank[wv] end\n"
+    "   if rs ~= '-' then for r in string.gmatch(rs, '[^,]+') do\n"
+    "    if not set[r] then set[r] = true list[#list + 1] = r end end end\n"
+    "   if f == '' and tonumber(c) > 0 then f = redis.call('HGET', KEYS[2], 'f:' .. h) or '' end\n"
+    "  end\n"
+    " end\n"
+    "end\n"
+    "if any and judged then\n"
+    " rules = table.concat(list, ',')\n"
+    " val = ARGV[4] .. ' ' .. cnt .. ' ' .. names[w + 1] .. ' ' .. (rules == '' and '-' or rules)\n"
+    " first = f\n"
+    "elseif ARGV[10] ~= '1' then return 0 end\n"
+    "redis.call('HSET',KEYS[1],ARGV[1],val)\n"
+    "if first=='' then redis.call('HDEL',KEYS[1],'_f:'..ARGV[1])\n"
+    "else redis.call('HSET',KEYS[1],'_f:'..ARGV[1],first) end\n"
+    "if rules=='' then redis.call('HSETNX',KEYS[1],'_clean',ARGV[4])\n"
     "redis.call('EXPIRE',KEYS[1],ARGV[5]) return 0 end\n"
     "local seen=redis.call('HGET',KEYS[1],'_rules') or ''\n"
     "local added={}\n"
-    "for r in string.gmatch(ARGV[3],'[^,]+') do\n"
+    "for r in string.gmatch(rules,'[^,]+') do\n"
     " if not string.find(','..seen..',',','..r..',',1,true) then added[#added+1]=r end end\n"
     "if #added>0 then\n"
     " if seen~='' or redis.call('HEXISTS',KEYS[1],'_clean')==1 then\n"
@@ -176,19 +214,21 @@ agg_findings_check(const cJSON *rec, struct agg_findings *f, char *err, size_t l
 
 int
 agg_findings_append(struct mcp_store *st, const char *slug, const char *region, const char *started,
-    const struct agg_findings *f)
+    const struct agg_findings *f, const char *const hex[3])
 {
-	char key[MCP_SLUG_MAX + 64], value[64 + sizeof(f->rules)], ttl[24];
-	const char *argv[10];
+	char key[MCP_SLUG_MAX + 64], lf[MCP_SLUG_MAX + 64], value[64 + sizeof(f->rules)], ttl[24];
+	const char *argv[15];
 
 	agg_key(key, sizeof(key), slug, "findings", -1);
-	snprintf(value, sizeof(value), "%s %ld %s %s", started, f->count, f->worst,
-	    f->rules[0] ? f->rules : "-");
+	agg_key(lf, sizeof(lf), slug, "lf", -1);
+	snprintf(value, sizeof(value), "%s %ld %s %s", started, f->count,
+	    f->present ? f->worst : "none", f->rules[0] ? f->rules : "-");
 	snprintf(ttl, sizeof(ttl), "%d", AGG_TTL_LONG);
-	argv[0] = "EVAL", argv[1] = push_lua, argv[2] = "1", argv[3] = key, argv[4] = region;
-	argv[5] = value, argv[6] = f->rules, argv[7] = started, argv[8] = ttl;
-	argv[9] = f->first;
-	return mcp_store_appendv(st, 10, argv, NULL);
+	argv[0] = "EVAL", argv[1] = push_lua, argv[2] = "2", argv[3] = key, argv[4] = lf;
+	argv[5] = region, argv[6] = value, argv[7] = f->rules, argv[8] = started, argv[9] = ttl;
+	argv[10] = f->first, argv[11] = hex[0], argv[12] = hex[1], argv[13] = hex[2];
+	argv[14] = f->present ? "1" : "0";
+	return mcp_store_appendv(st, 15, argv, NULL);
 }
 
 void
@@ -318,11 +358,15 @@ agg_findings_add(cJSON *o, const redisReply *h, long long window)
 		}
 	if (first != NULL)
 		cJSON_AddItemToObject(f, "first", first);
+	/*
+	 * A set added by a later window's result (its runner pushed before
+	 * this verdict ran) is that window's change: told by its own verdict.
+	 */
 	for (i = 0; i + 1 < h->elements; i += 2)
 		if (h->element[i]->str != NULL && strcmp(h->element[i]->str, "_added") == 0 &&
 		    sscanf(h->element[i + 1]->str, "%lf %" AGG_STR(AGG_FINDINGS_RULES_W) "s", &at,
 		        rules) == 2 &&
-		    at >= since) {
+		    at >= since && at < (double)(window + AGG_WINDOW)) {
 			added = cJSON_AddObjectToObject(f, "added");
 			cJSON_AddNumberToObject(added, "at", at);
 			add_rules(cJSON_AddArrayToObject(added, "rules"), rules);

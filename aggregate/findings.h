@@ -26,9 +26,13 @@ struct agg_findings {
 
 /* The result's "findings" into f (absent or null: not present); -1 with why. */
 int agg_findings_check(const cJSON *rec, struct agg_findings *f, char *err, size_t len);
-/* Queue what push keeps of f (one reply); 0 or -1. */
+/*
+ * Queue what push keeps of a result's findings (one reply): its lists'
+ * (hex: of its tool, resource and prompt lists, "" for none) as judged
+ * where they are stored, else the runner's f; 0 or -1.
+ */
 int agg_findings_append(struct mcp_store *st, const char *slug, const char *region,
-    const char *started, const struct agg_findings *f);
+    const char *started, const struct agg_findings *f, const char *const hex[3]);
 /* Queue the verdict's read of the slug's findings (one reply: HGETALL). */
 void agg_findings_read(struct mcp_store *st, const char *slug);
 /* The verdict's "findings" of window from that reply: absent when none was kept. */

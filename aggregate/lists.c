@@ -126,9 +126,11 @@ agg_list_change(enum mcp_list_kind k, const cJSON *from, const cJSON *to)
 }
 
 /*
- * Put a list.  KEYS: lsi ls:HEX.  ARGV: member (KIND:HEX) now text ttl
- * prefix max-lists max-bytes.  The list's key is written, its member
- * scored now; then the members seen more than ttl ago are trimmed, and the
+ * Put a list.  KEYS: lsi ls:HEX lf.  ARGV: member (KIND:HEX) now text ttl
+ * prefix max-lists max-bytes, the list's findings as the rules judge its
+ * text here ("COUNT WORST RULES", findings.c) and those named in full
+ * (JSON, '' for none).  The list's key is written, its findings kept in
+ * lf (field HEX, and f:HEX), its member scored now; then the members seen more than ttl ago are trimmed, and the
  * oldest seen evicted (its key deleted unless another kind's member names
  * the same text) until at most max-lists and max-bytes are kept.  Returns
  * the count evicted and the bytes the slug keeps, for the fleet's index
@@ -138,6 +140,11 @@ const char agg_lists_put_lua[] =
     "local lsi, m, now, ttl, pre = KEYS[1], ARGV[1], tonumber(ARGV[2]), tonumber(ARGV[4]), "
     "ARGV[5]\n"
     "redis.call('SET', KEYS[2], ARGV[3], 'EX', ttl)\n"
+    "local hx = string.sub(m, 3)\n"
+    "redis.call('HSET', KEYS[3], hx, ARGV[8])\n"
+    "if ARGV[9] ~= '' then redis.call('HSET', KEYS[3], 'f:' .. hx, ARGV[9])\n"
+    "else redis.call('HDEL', KEYS[3], 'f:' .. hx) end\n"
+    "redis.call('EXPIRE', KEYS[3], ttl)\n"
     "redis.call('ZADD', lsi, now, m)\n"
     "redis.call('ZREMRANGEBYSCORE', lsi, '-inf', '(' .. (now - ttl))\n"
     "redis.call('EXPIRE', lsi, ttl)\n"
@@ -157,7 +164,10 @@ const char agg_lists_put_lua[] =
     "    for _, k in ipairs({'t', 'r', 'p'}) do\n"
     "      if redis.call('ZSCORE', lsi, k .. ':' .. hex) then used = true end\n"
     "    end\n"
-    "    if not used then redis.call('DEL', pre .. 'ls:' .. hex) end\n"
+    "    if not used then\n"
+    "      redis.call('DEL', pre .. 'ls:' .. hex)\n"
+    "      redis.call('HDEL', KEYS[3], hex, 'f:' .. hex)\n"
+    "    end\n"
     "  end\n"
     "end\n"
     "return {out, total}\n";

@@ -588,8 +588,6 @@ append_tail(struct pctx *p, const struct pending *q)
 
 	if (q->canary_sent)
 		append_canary(p, q);
-	if (q->fd.present)
-		agg_findings_append(p->st, q->slug, q->region, q->started, &q->fd);
 	if (q->cloak[0] == '\0')
 		return;
 	agg_key(key, sizeof(key), q->slug, "cloak", -1);
@@ -683,8 +681,7 @@ append_push(struct pctx *p, const struct pending *q, long long now)
 static int
 replies(const struct pending *q)
 {
-	return 1 + (q->canary_sent ? 2 : 0) + (q->fd.present ? 1 : 0) +
-	    (q->cloak[0] != '\0' ? 2 : 0);
+	return 1 + (q->canary_sent ? 2 : 0) + (q->cloak[0] != '\0' ? 2 : 0);
 }
 
 /*
@@ -783,6 +780,42 @@ conflict(struct pctx *p, struct pending *q)
 		warnx("%s:%ld: conflict: %s", p->name, q->lineno, why);
 }
 
+/*
+ * The findings of the batch's results, after their lists are stored (the
+ * third round trip): those of the lists as judged where they are kept,
+ * the runner's for a list the store never had (findings.c).  Once a
+ * result, when it is stored or found a duplicate.
+ */
+static void
+push_findings(struct mcp_store *st, struct pctx *p)
+{
+	const char *hex[AGG_LIST_KINDS];
+	char err[256];
+	size_t i, n = 0;
+	redisReply *r;
+	int k;
+
+	for (i = 0; i < p->n; i++) {
+		struct pending *q = &p->b[i];
+
+		if (!q->done || q->conflicted || q->judged)
+			continue;
+		for (k = 0; k < AGG_LIST_KINDS; k++)
+			if ((hex[k] = agg_list_hex(q->lh[k])) == NULL)
+				hex[k] = "";
+		if (!q->fd.present && !*hex[0] && !*hex[1] && !*hex[2])
+			continue;
+		q->judged = 1;
+		agg_findings_append(st, q->slug, q->region, q->started, &q->fd, hex);
+		n++;
+	}
+	for (i = 0; i < n && mcp_store_read(st, &r, 1, err, sizeof(err)) == 0; i++) {
+		if (r->type == REDIS_REPLY_ERROR)
+			warnx("redis: findings: %s", r->str);
+		freeReplyObject(r);
+	}
+}
+
 /* One round trip for the records not yet done; any failure is worth another. */
 static enum mcp_store_status
 send_batch(struct mcp_store *st, void *arg, char *err, size_t errlen)
@@ -841,6 +874,7 @@ send_batch(struct mcp_store *st, void *arg, char *err, size_t errlen)
 	}
 	count_runs(st, p);
 	push_lists_put(st, p);
+	push_findings(st, p);
 	return rc;
 }
 
@@ -1100,7 +1134,7 @@ on_record(cJSON *rec, long lineno, void *arg)
 	push_lists_claim(p, q, rec, lineno);
 	q->lineno = lineno;
 	q->done = 0;
-	q->stored = q->counted = 0;
+	q->stored = q->counted = q->judged = 0;
 	if (++p->n == AGG_BATCH || (p->in != NULL && would_block(p->in)))
 		push_flush_batch(p);
 	return 0;

@@ -30,6 +30,7 @@ struct pending {
 	int uj;                      /* unjudged: its reason, 1 to AGG_UJ_CODES; 0: judged */
 	int stored;                  /* the store took it: first of its (slug, region, window) */
 	int counted;                 /* in mcp:runs:W (count_runs) */
+	int judged;                  /* its findings written (push_findings) */
 	int canary_sent;             /* this round trip writes it (the batch's first of its kind) */
 	struct mcp_buf line;         /* the record, for the spool */
 	long lineno;                 /* its line, for the ingest's answer */

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "push.h"
+#include "toolset.h"
 
 /* The string k of rec (checked before), or NULL. */
 static const char *
@@ -201,31 +202,64 @@ sent_before(const struct pctx *p, size_t i, int k)
 	return 0;
 }
 
+/*
+ * The findings of a list's text (n bytes of canonical JSON, of kind k),
+ * as the rules read it here (mcp-rules(7)): "COUNT WORST RULES" into
+ * value, those named in full (JSON, checked and cut as a result's are)
+ * into first.  Judged where the list is stored, once a list, so that no
+ * runner decides them for the others (findings.c).
+ */
+static void
+judge(int k, const char *text, size_t n, char *value, size_t vlen, struct agg_findings *f)
+{
+	cJSON *a = cJSON_ParseWithLength(text, n), *rec = cJSON_CreateObject(), *sum = NULL;
+	struct mcp_scan s = {0};
+	char err[128];
+
+	memset(f, 0, sizeof(*f));
+	snprintf(f->worst, sizeof(f->worst), "none");
+	if (mcp_scan_list(&s, (enum mcp_list_kind)k, a) == 0 && rec != NULL &&
+	    (sum = mcp_scan_summary(&s, 3)) != NULL) {
+		cJSON_AddItemToObject(rec, "findings", sum);
+		if (agg_findings_check(rec, f, err, sizeof(err)) == -1)
+			snprintf(f->worst, sizeof(f->worst), "none");
+	}
+	snprintf(value, vlen, "%ld %s %s", f->count, f->worst, f->rules[0] ? f->rules : "-");
+	mcp_scan_free(&s);
+	cJSON_Delete(rec);
+	cJSON_Delete(a);
+}
+
 void
 agg_list_put_append(struct mcp_store *st, const char *sha, const char *slug, int kind,
     const char *hash, const char *text, size_t n)
 {
 	char lsi[MCP_SLUG_MAX + 64], key[MCP_SLUG_MAX + 160], pre[MCP_SLUG_MAX + 64], m[80];
-	char now[24], ttl[16], maxn[16], maxb[16];
-	const char *argv[12];
-	size_t len[12];
+	char now[24], ttl[16], maxn[16], maxb[16], lf[MCP_SLUG_MAX + 64];
+	char value[64 + AGG_FINDINGS_RULES];
+	struct agg_findings f;
+	const char *argv[15];
+	size_t len[15];
 	int j;
 
+	judge(kind, text, n, value, sizeof(value), &f);
 	snprintf(now, sizeof(now), "%lld", (long long)mcp_now());
 	snprintf(ttl, sizeof(ttl), "%d", AGG_TTL_LONG);
 	snprintf(maxn, sizeof(maxn), "%d", AGG_LIST_SLUG_MAX);
 	snprintf(maxb, sizeof(maxb), "%d", AGG_LIST_SLUG_BYTES);
 	agg_key(lsi, sizeof(lsi), slug, "lsi", -1);
+	agg_key(lf, sizeof(lf), slug, "lf", -1);
 	agg_key(pre, sizeof(pre), slug, "", -1);
 	snprintf(key, sizeof(key), "%sls:%s", pre, agg_list_hex(hash));
 	snprintf(m, sizeof(m), "%c:%s", agg_list_letter(kind), agg_list_hex(hash));
-	argv[0] = "EVALSHA", argv[1] = sha, argv[2] = "2", argv[3] = lsi;
-	argv[4] = key, argv[5] = m, argv[6] = now, argv[7] = text;
-	argv[8] = ttl, argv[9] = pre, argv[10] = maxn, argv[11] = maxb;
-	for (j = 0; j < 12; j++)
+	argv[0] = "EVALSHA", argv[1] = sha, argv[2] = "3", argv[3] = lsi;
+	argv[4] = key, argv[5] = lf, argv[6] = m, argv[7] = now, argv[8] = text;
+	argv[9] = ttl, argv[10] = pre, argv[11] = maxn, argv[12] = maxb;
+	argv[13] = value, argv[14] = f.first;
+	for (j = 0; j < 15; j++)
 		len[j] = strlen(argv[j]);
-	len[7] = n;
-	mcp_store_appendv(st, 12, argv, len);
+	len[8] = n;
+	mcp_store_appendv(st, 15, argv, len);
 }
 
 /*

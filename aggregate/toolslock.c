@@ -16,6 +16,7 @@
 #include "json.h"
 #include "lists.h"
 #include "rec.h"
+#include "toolset.h"
 #include "toolslock.h"
 #include "version.h"
 
@@ -194,6 +195,46 @@ put_approved(struct mcp_store *st, struct mcp_buf *out, const char *slug, int k,
 	return rc;
 }
 
+/*
+ * A list no person approved whose text the rules judge high or medium
+ * (mcp-rules(7)) is not trusted because it came first: its entry is
+ * written "held" (source), its findings said, and --check blocks it
+ * until a person approves it by name.  1 when held (said), else 0.
+ */
+static int
+held_of(const char *slug, int k, const cJSON *list, const char *h, cJSON *meta)
+{
+	struct mcp_scan s = {0};
+	enum mcp_sev w = MCP_SEV_N;
+	cJSON *f, *a;
+	char rules[256] = "";
+	size_t i, u = 0;
+
+	if (mcp_scan_list(&s, (enum mcp_list_kind)k, list) == 0)
+		w = mcp_scan_worst(&s);
+	if (w != MCP_SEV_HIGH && w != MCP_SEV_MEDIUM) {
+		mcp_scan_free(&s);
+		return 0;
+	}
+	cJSON_AddStringToObject(meta, "source", "held");
+	f = cJSON_AddObjectToObject(meta, "findings");
+	cJSON_AddStringToObject(f, "worst", mcp_sev_name(w));
+	a = cJSON_AddArrayToObject(f, "rules");
+	for (i = 0; i < mcp_scan_nrules; i++)
+		if (s.rules & (1UL << i)) {
+			cJSON_AddItemToArray(a, cJSON_CreateString(mcp_scan_rules[i].id));
+			if (u + 12 < sizeof(rules))
+				u += (size_t)snprintf(rules + u, sizeof(rules) - u, "%s%s",
+				    u ? ", " : "", mcp_scan_rules[i].id);
+		}
+	mcp_scan_free(&s);
+	warnx("%s: %s: %.19s was never approved and its text has %s findings (%s): locked as "
+	      "held, which --check blocks until a person approves it: mcp-aggregate tools %s "
+	      "--approve --by NAME, then --lock again",
+	    slug, agg_list_word(k), h, mcp_sev_name(w), rules, slug);
+	return 1;
+}
+
 /* The entries of one kind of slug: its approvals, else its first sight. */
 static int
 lock_kind(struct mcp_store *st, struct mcp_buf *out, const char *slug, int k,
@@ -232,10 +273,13 @@ lock_kind(struct mcp_store *st, struct mcp_buf *out, const char *slug, int k,
 			      "locked",
 			    slug, agg_list_word(k));
 		meta = cJSON_CreateObject();
-		cJSON_AddStringToObject(meta, "source", "first_sight");
+		a = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItem(served, "lists"), h);
+		if (a != NULL && held_of(slug, k, a, h, meta) == 1)
+			rc = -1;
+		else
+			cJSON_AddStringToObject(meta, "source", "first_sight");
 		cJSON_AddItemToObject(meta, "regions", regions);
 		regions = NULL;
-		a = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItem(served, "lists"), h);
 		if (a == NULL)
 			rc = -1,
 			warnx("%s: %s: the list %.19s is not kept: not locked", slug,
@@ -355,7 +399,9 @@ text_report(const cJSON *rep, const char *path)
 		st = mcp_json_str(r, "state", "");
 		printf("%s:%d: %s %s: %s", path, (int)mcp_json_num(r, "line"),
 		    mcp_json_str(r, "slug", ""), mcp_json_str(r, "kind", ""),
-		    strcmp(st, "differs") == 0          ? "DIFFERS (blocks)"
+		    strcmp(st, "held") == 0             ? "HELD: never approved, its text has "
+		                                          "high or medium findings (blocks)"
+		        : strcmp(st, "differs") == 0    ? "DIFFERS (blocks)"
 		        : strcmp(st, "compatible") == 0 ? "compatible changes only (passes)"
 		        : strcmp(st, "not_kept") == 0   ? "a list not kept, not judged (blocks)"
 		        : strcmp(st, "not_known") == 0  ? "nothing known of it, not judged (blocks)"
@@ -420,9 +466,9 @@ agg_tools_check(struct mcp_store *st, const char *path, const char *served_path,
 	if (rep == NULL)
 		errx(MCP_EXIT_FAIL, "%s: %s", path, err);
 	state = mcp_json_str(rep, "state", "");
-	rc = strcmp(state, "differs") == 0  ? MCP_EXIT_FAIL
-	    : strcmp(state, "unknown") == 0 ? AGG_EXIT_UNKNOWN
-	                                    : MCP_EXIT_OK;
+	rc = strcmp(state, "differs") == 0 || strcmp(state, "held") == 0 ? MCP_EXIT_FAIL
+	    : strcmp(state, "unknown") == 0                              ? AGG_EXIT_UNKNOWN
+	                                                                 : MCP_EXIT_OK;
 	if (how == 's') {
 		o = mcp_sarif_lock(rep, path, MCP_VERSION);
 		if (mcp_rec_write(stdout, o, err, sizeof(err)) == -1)
@@ -436,7 +482,11 @@ agg_tools_check(struct mcp_store *st, const char *path, const char *served_path,
 	}
 	if (how != 'j')
 		warnx("%s: %s", path,
-		    rc == MCP_EXIT_FAIL
+		    strcmp(state, "held") == 0
+		        ? "a list locked at first sight has high or medium findings and no "
+		          "person approved it (mcp-aggregate tools SLUG --approve --by NAME): "
+		          "deploy blocked"
+		        : rc == MCP_EXIT_FAIL
 		        ? "a region serves what differs from the lock in a breaking "
 		          "or review way: deploy blocked"
 		        : rc == AGG_EXIT_UNKNOWN

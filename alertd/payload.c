@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "alert.h"
+#include "rules.h"
 #include "notice.h"
 #include "json.h"
 
@@ -165,7 +166,8 @@ past_slug(const char *sum, const char *slug)
 /*
  * A Slack incoming webhook message: "text" as the notification fallback,
  * Block Kit "blocks": a header, the summary, a context line with the
- * dedup key.  No thread: an incoming webhook cannot reply in one.  The
+ * dedup key (and, for a tools kind, that the names are the monitored
+ * server's, untrusted).  No thread: an incoming webhook cannot reply in one.  The
  * slug is said once, in the header, not again at the summary's start.
  */
 char *
@@ -185,9 +187,10 @@ alert_slack_body(const cJSON *rec)
 	mrkdwn(sum, sizeof(sum), past_slug(alert_str(rec, "summary"), alert_str(rec, "slug")));
 	snprintf(text, sizeof(text), "%s: %s", head, sum);
 	mrkdwn(dk, sizeof(dk), alert_str(rec, "dedup_key"));
-	snprintf(ctx, sizeof(ctx), "dedup_key `%s`%s%s", dk,
+	snprintf(ctx, sizeof(ctx), "dedup_key `%s`%s%s%s", dk,
 	    cJSON_IsString(step) ? " \xc2\xb7 step " : "",
-	    cJSON_IsString(step) ? step->valuestring : "");
+	    cJSON_IsString(step) ? step->valuestring : "",
+	    alert_str(rec, "untrusted")[0] ? " \xc2\xb7 " ALERT_UNTRUSTED : "");
 	cJSON_AddStringToObject(o, "text", text);
 	blocks = cJSON_AddArrayToObject(o, "blocks");
 	cJSON_AddItemToArray(blocks, text_block("header", "plain_text", head));

@@ -90,6 +90,13 @@ alert_record(const struct alert_ev *e)
 		cJSON_AddStringToObject(o, "tool_hash", e->tool_hash);
 	if (e->change_class != NULL)
 		cJSON_AddStringToObject(o, "change_class", e->change_class);
+	/*
+	 * A tools kind's summary names the monitored server's tools as its
+	 * list does (cut, what a reader would not see made "?"): said so for
+	 * whoever, or whatever model, reads the record.
+	 */
+	if (e->track != NULL && strncmp(e->track, "tools-", 6) == 0)
+		cJSON_AddStringToObject(o, "untrusted", ALERT_UNTRUSTED);
 	if (e->findings != NULL) {
 		cJSON_AddTrueToObject(o, "security");
 		cJSON_AddItemToObject(o, "findings", cJSON_Duplicate(e->findings, 1));

@@ -12,7 +12,9 @@
  * tools_escalate becomes P1; it resolves when a person answers (approve
  * or reject), the first verdict whose review names no unreviewed change.
  * A list pinned at first sight and changed ("changed") is no incident:
- * no person was asked.
+ * no person was asked.  A first list held for review (its text has a
+ * high or medium finding: mcp-aggregate(1) "tools") is one, as a change
+ * is, P2 for a high finding.
  */
 /* Copyright (c) 2026 The mcp-uptime authors. ISC licence: see LICENSE. */
 #include <stddef.h>
@@ -22,6 +24,7 @@
 #include "alert.h"
 #include "rules.h"
 #include "text.h"
+#include "toolset.h"
 
 #define REVIEW_TEXT 300 /* bytes of a change's text said in a summary */
 
@@ -67,19 +70,47 @@ wants_answer(const cJSON *k)
 }
 
 /*
+ * A first list held for review (mcp-aggregate(1) "tools": its text has a
+ * high or medium finding), said with the rules found: their ids are
+ * mcp-rules(7)'s, checked; no word of the server's.
+ */
+static void
+held_text(char *buf, size_t len, const char *slug, const char *kind, const cJSON *h)
+{
+	char rules[160] = "";
+	size_t u = 0;
+	const cJSON *r;
+
+	cJSON_ArrayForEach(r, cJSON_GetObjectItemCaseSensitive(h, "rules"))
+	{
+		if (cJSON_IsString(r) && mcp_scan_rule(r->valuestring) != NULL &&
+		    u + strlen(r->valuestring) + 3 < sizeof(rules))
+			u += (size_t)snprintf(
+			    rules + u, sizeof(rules) - u, "%s%s", u ? ", " : "", r->valuestring);
+	}
+	snprintf(buf, len,
+	    "%s: its first %s list is held for review: the rules found %s (%s) in its text, and "
+	    "no one has approved it; answer it: mcp-aggregate tools %s --approve --by NAME, or "
+	    "--reject",
+	    slug, kind, rules[0] ? rules : "findings",
+	    strcmp(str_of(h, "worst"), "high") == 0 ? "high" : "medium", slug);
+}
+
+/*
  * The kinds of the review waiting for an answer: their number, 1 in
- * *breaking when one is breaking, the first said in words into buf, the
- * regions of all into regions.
+ * *breaking when one is breaking, 1 in *grave when one is a first list
+ * held for a high finding, the first said in words into buf, the regions
+ * of all into regions.
  */
 static int
-waiting(const struct verdict *vd, const char *slug, int *breaking, char *buf, size_t len,
-    cJSON *regions)
+waiting(const struct verdict *vd, const char *slug, int *breaking, int *grave, char *buf,
+    size_t len, cJSON *regions)
 {
-	const cJSON *k, *r, *ch;
+	const cJSON *k, *r, *ch, *h;
 	char t[REVIEW_TEXT + 8], at[8];
 	int n = 0;
 
-	*breaking = 0;
+	*breaking = *grave = 0;
 	cJSON_ArrayForEach(k, vd->review)
 	{
 		if (!wants_answer(k))
@@ -92,9 +123,15 @@ waiting(const struct verdict *vd, const char *slug, int *breaking, char *buf, si
 			    cJSON_GetArraySize(regions) < ALERT_REGIONS_MAX)
 				cJSON_AddItemToArray(regions, cJSON_CreateString(r->valuestring));
 		}
+		h = cJSON_GetObjectItemCaseSensitive(k, "held");
+		*grave |= cJSON_IsObject(h) && strcmp(str_of(h, "worst"), "high") == 0;
 		if (n++ > 0)
 			continue;
 		ch = cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(k, "changes"), 0);
+		if (cJSON_IsObject(h) && ch == NULL) {
+			held_text(buf, len, slug, k->string, h);
+			continue;
+		}
 		text_clean(t, sizeof(t), str_of(ch, "text"));
 		alert_hm(at, sizeof(at),
 		    cJSON_GetNumberValue(cJSON_GetObjectItemCaseSensitive(k, "since")));
@@ -154,7 +191,7 @@ review_resolve(struct ctx *x, struct state *s, const struct verdict *vd)
 }
 
 static int
-review_trigger(struct ctx *x, struct state *s, const struct verdict *vd, int breaking,
+review_trigger(struct ctx *x, struct state *s, const struct verdict *vd, int breaking, int grave,
     const cJSON *regions, char *sum, size_t len)
 {
 	struct track *t = &s->t[T_REVIEW];
@@ -170,7 +207,8 @@ review_trigger(struct ctx *x, struct state *s, const struct verdict *vd, int bre
 	memset(t, 0, offsetof(struct track, routes));
 	t->open = 1, t->start = x->window, t->fstart = x->window, t->notice = x->window;
 	t->fail = 1, t->cnt[0] = 1;
-	snprintf(t->sev, sizeof(t->sev), "%s", breaking || sec == 2 ? "P2" : "P3");
+	/* So is a first list held for a high finding. */
+	snprintf(t->sev, sizeof(t->sev), "%s", breaking || grave || sec == 2 ? "P2" : "P3");
 	r = cJSON_PrintUnformatted(regions);
 	snprintf(
 	    t->regions, sizeof(t->regions), "%s", r && strlen(r) < sizeof(t->regions) ? r : "[]");
@@ -195,16 +233,16 @@ review_step(struct ctx *x, struct state *s, const struct verdict *vd)
 	struct track *t = &s->t[T_REVIEW];
 	cJSON *regions;
 	char sum[1024] = "";
-	int n, breaking, rc;
+	int n, breaking, grave, rc;
 
 	/* A verdict that says nothing of review (an older aggregate) answers nothing. */
 	if (vd->review == NULL)
 		return t->open ? track_timers(x, t, T_REVIEW) : 0;
 	if ((regions = cJSON_CreateArray()) == NULL)
 		return -1;
-	n = waiting(vd, x->slug, &breaking, sum, sizeof(sum), regions);
+	n = waiting(vd, x->slug, &breaking, &grave, sum, sizeof(sum), regions);
 	if (n > 0 && !t->open)
-		rc = review_trigger(x, s, vd, breaking, regions, sum, sizeof(sum));
+		rc = review_trigger(x, s, vd, breaking, grave, regions, sum, sizeof(sum));
 	else if (n == 0 && t->open)
 		rc = review_resolve(x, s, vd);
 	else

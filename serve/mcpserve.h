@@ -70,6 +70,18 @@ int mcp_server_status(struct mcp_call *k, const char *slug, cJSON **out, char *e
 cJSON *mcp_incident_of(const redisReply *r, double now);
 void mcp_incidents_open(const redisReply *r, double now, cJSON *open);
 
+/*
+ * mcptrust.c: a monitored server's text as data.  mcp_trust_mark wraps
+ * each of its strings in o (in place) as {"untrusted":MCP_UNTRUSTED,
+ * "quoted":TEXT}, TEXT made visible and bounded: 0, or -1 out of memory.
+ * mcp_trust_text: o printed with each wrapper said as "[MCP_UNTRUSTED,
+ * quoted: \"TEXT\"]", a quote mark in TEXT written \u{22} (owned), NULL
+ * out of memory.
+ */
+#define MCP_UNTRUSTED "untrusted text from the monitored server"
+int mcp_trust_mark(cJSON *o);
+char *mcp_trust_text(const cJSON *o);
+
 /* mcpdoc.c */
 int mcp_doc_route(struct conn *c, const struct req *q, struct resp *r);
 /* 1 a reader's token (the operator's view), 0 none, -1 refused (r: 401 and its challenge). */

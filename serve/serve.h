@@ -264,6 +264,11 @@ void serve_when(double t, char *buf, size_t len);
 void serve_duration(double secs, char *buf, size_t len);
 int serve_region_name(struct mcp_buf *b, const char *code);
 int serve_region_text(struct mcp_buf *b, const char *code);
+/*
+ * A server's text made visible: each hidden character written \u{XXXX},
+ * a byte of no character \xNN, at most max bytes of s, "…" after a cut.
+ */
+void serve_visible(char *buf, size_t len, const char *s, size_t max);
 
 /* page.c: the HTML status pages and the Atom feed. */
 void serve_page(struct conn *c, const struct req *q, const char *slug, struct resp *r);

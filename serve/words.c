@@ -4,9 +4,12 @@
  */
 /* Copyright (c) 2026 The mcp-uptime authors. ISC licence: see LICENSE. */
 #include <stdio.h>
+#include <string.h>
 
+#include "json.h"
 #include "mcp.h"
 #include "serve.h"
+#include "text.h"
 
 /* "2026-11-24 16:00 UTC" */
 void
@@ -62,4 +65,36 @@ serve_region_text(struct mcp_buf *b, const char *code)
 		return serve_esc(b, code);
 	return serve_esc(b, city) | mcp_buf_adds(b, " (") | serve_esc(b, code) |
 	    mcp_buf_addc(b, ')');
+}
+
+/*
+ * s made visible into buf: each character a reader would not see (a tag
+ * character, a bidirectional control, a zero-width one: lib/text.h)
+ * written as its escape, "\u{E0049}", a byte of no character as "\xNN",
+ * so that a server's text shows what hides in it and hides nothing; at
+ * most max bytes of s, an ellipsis after a cut.  buf holds 16 times max
+ * for s to be cut at max rather than at buf's end.  The page's excerpts
+ * and /mcp's quoted text are written by it.
+ */
+void
+serve_visible(char *buf, size_t len, const char *s, size_t max)
+{
+	size_t u = 0, n, seen = 0;
+	unsigned long cp;
+	int bad;
+
+	for (buf[0] = '\0'; s != NULL && *s != '\0' && u + 16 < len; s += n, seen += n) {
+		n = mcp_text_char(s, &bad);
+		if (seen + n > max) {
+			snprintf(buf + u, len - u, "\xe2\x80\xa6");
+			return;
+		}
+		if (!bad)
+			memcpy(buf + u, s, n), u += n;
+		else if (mcp_utf8_decode(s, n, &cp) == n)
+			u += (size_t)snprintf(buf + u, len - u, "\\u{%04lX}", cp);
+		else
+			u += (size_t)snprintf(buf + u, len - u, "\\x%02X", (unsigned char)*s);
+		buf[u] = '\0';
+	}
 }

@@ -138,9 +138,13 @@ is "$(sc status '| has("operator")'):$(rc_of op):$(sc op '.operator.verdict | [.
 is "$(rc_of incidents):$(sc incidents '.open | map([.since, .step, .regions])')" \
     "0:[[\"$SINCE\",\"http\",[\"eu-west-2\",\"us-east-1\"]]]" "Inspector incidents: the open incident"
 get "$U/api/status/weather/tools"
-is "$(rc_of changes):$(sc changes)" "0:$(jq -c . "$RB")" "Inspector tool_changes: GET /api/status/weather/tools"
-is "$(sc changes '.history | map(.change.items[] | [.kind, .tool])')" '[["tool_removed","length"],["tool_removed","reverse"]]' \
-    "Inspector tool_changes: length and reverse removed"
+# A server's words come quoted ({"untrusted": ..., "quoted": TEXT}: tests/trust.t).
+UNWRAP='walk(if type == "object" and has("untrusted") and has("quoted") then .quoted else . end)'
+is "$(rc_of changes):$(sc changes | jq -c "$UNWRAP")" "0:$(jq -c . "$RB")" \
+    "Inspector tool_changes: GET /api/status/weather/tools, the server's words quoted"
+is "$(sc changes '.history | map(.change.items[] | [.kind, .tool.quoted, .tool.untrusted])')" \
+    '[["tool_removed","length","untrusted text from the monitored server"],["tool_removed","reverse","untrusted text from the monitored server"]]' \
+    "Inspector tool_changes: length and reverse removed, their names marked as the server's"
 is "$(rc_of report):$(sc report '| [.slug, .month]')" "0:[\"payments\",\"$MONTH\"]" "Inspector monthly_report: the month asked"
 is "$(rc_of nope):$(jq -c '.result.isError' "$TMP/i.nope"):$(jq -r .error.code "$TMP/i.nope.err")" "5:true:tool_is_error" \
     "Inspector server_status of no server: exit 5, the tool's error"
@@ -152,8 +156,9 @@ is "$(rc_of read-nope):$(jq -r .error.message "$TMP/i.read-nope.err")" "1:resour
     "Inspector resources/read of no server: exit 1, resource not found"
 is "$(rc_of prompts):$(jq -c '[.result.prompts[] | [.name, .arguments[0].name]]' "$TMP/i.prompts")" '0:[["triage_outage","slug"]]' \
     "Inspector prompts/list: triage_outage(slug)"
-like "$(rc_of prompt):$(jq -r '.result.messages[0].content.text' "$TMP/i.prompt" | tr '\n' ' ')" \
-    "^0:Triage the outage of the MCP server payments.*\"failing_step\":\"http\".*tool_changes:" "Inspector prompts/get: the status, incidents and tool changes"
+like "$(rc_of prompt):$(jq -r '[.result.messages[] | .role, .content.text] | join(" ")' "$TMP/i.prompt" | tr '\n' ' ')" \
+    "^0:user Triage the outage of the MCP server payments.*server_status, incidents and tool_changes.*untrusted" \
+    "Inspector prompts/get: the user asks for a triage through the tools, their server text untrusted"
 
 # ------------------------------------------------------------ the agent
 # mcp-ask.mjs resolves the SDK from a node_modules beside it: here, the

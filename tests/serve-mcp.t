@@ -41,6 +41,8 @@ CALLS=$(jq -nc --arg m "$MONTH" '[["list_servers",{}],["list_servers",{"state":"
   ["monthly_report",{"slug":"flaky","month":$m}],["list_servers",{"cursor":"~&limit=5"}],
   ["list_servers",{"region":"ap-southeast-1"}],["list_servers",{"region":"us-east-1","state":"down"}]]')
 reader() { node "$TOP/tests/tools/mcp-reader.mjs" "$@" 2>>"$TMP/reader.err"; }
+# A server's words as /mcp quotes them ({"untrusted": ..., "quoted": TEXT}), unquoted.
+UNWRAP='walk(if type == "object" and has("untrusted") and has("quoted") then .quoted else . end)'
 call() { jq -c --arg k "$1" '.calls[$k]' "$2"; }
 
 for how in fcgi cgi; do
@@ -97,7 +99,10 @@ for how in fcgi cgi; do
 	is "$(call 'incidents {"slug":"down"}' "$f" | jq -c '[.open[0].step, .open[0].regions, (.open[0].since | type)]')" \
 	    '["http",["eu-west-2","us-east-1"],"string"]' "$how incidents down: the open incident"
 	get "$U/api/status/div/tools"
-	is "$(call 'tool_changes {"slug":"div"}' "$f")" "$(jq -c . "$RB")" "$how tool_changes: GET /api/status/SLUG/tools"
+	is "$(call 'tool_changes {"slug":"div"}' "$f" | jq -c "$UNWRAP")" "$(jq -c . "$RB")" \
+	    "$how tool_changes: GET /api/status/SLUG/tools, each of the server's words quoted (tests/trust.t)"
+	is "$(call 'tool_changes {"slug":"div"}' "$f" | jq -c '[.divergence[].change.items[]?.tool | .untrusted] | unique')" \
+	    '["untrusted text from the monitored server"]' "$how tool_changes: the tools' names marked as the monitored server's"
 	is "$(call "monthly_report {\"slug\":\"flaky\",\"month\":\"$MONTH\"}" "$f" | jq -c '[.slug, .month, (.minutes.down > 0), (.incidents | length > 0)]')" \
 	    "[\"flaky\",\"$MONTH\",true,true]" "$how monthly_report: flaky's red minutes and incident"
 	is "$(call 'list_servers {"cursor":"~&limit=5"}' "$f")" '{"isError":"bad cursor"}' "$how list_servers: a forged cursor refused"

@@ -103,19 +103,24 @@ v=$(MCP_NOW=$(($(w 1) + 95)) mcp-aggregate verdict sdk-poison)
 is "$(jq -c '[.verdict, .findings.worst, (.findings.regions | sort), (.findings.rules | index("MCPU-P001") != null), .findings.added]' <<<"$v")" \
     '["green","high",["eu-west-2","us-east-1"],true,null]' \
     "the verdict: green, the findings a posture of both regions; poisoned from the first sight, nothing added"
-is "$(jq -c .findings.first <<<"$v")" "$(res sdk-poison | jq -c .findings.first)" \
-    "the verdict names the findings in full as the probe did: the place and the excerpt made visible"
-# A runner's forged findings: what is no finding is left out, what is kept
-# has the members of one and its bounds; the result is not refused.
+is "$(jq -c '.findings.first | map(select(.tool == "get_weather"))' <<<"$v")" \
+    "$(res sdk-poison | jq -c '.findings.first | map(select(.tool == "get_weather"))')" \
+    "the verdict names the findings in full as the store judged the list's text (issue 60), as the probe did: the place and the excerpt made visible"
+first0=$(jq -c .findings.first <<<"$v")
+# A runner's forged findings (a stolen token): none forged nor hidden
+# reaches the verdict; the store judged the list's text once, and a
+# result is not refused for them.
 jq -c 'select(.type == "result") | .region = "sa-east-1" | .findings.count = 99 | .findings.first = [
     {rule: "MCPU-P001", severity: "high", tool: "t", pointer: "/description", excerpt: "e", html: "<script>"},
     {rule: "NOPE", severity: "high", tool: "t", pointer: "/p", excerpt: "e"},
     {rule: "MCPU-P002", severity: "medium", tool: "t", pointer: "/p", excerpt: ("a" * 5000)},
     {rule: "MCPU-P003", severity: "high", pointer: "/p", excerpt: "no item"}]' "$TMP/us.out" | push >/dev/null
 is "$?" 0 "push takes a result whose findings in full are forged"
-is "$(MCP_NOW=$(($(w 1) + 95)) mcp-aggregate verdict sdk-poison | jq -c .findings.first)" \
-    '[{"rule":"MCPU-P001","severity":"high","tool":"t","pointer":"/description","excerpt":"e"}]' \
-    "the verdict: the forged region's findings in full, only what is a finding, within bounds"
+is "$(MCP_NOW=$(($(w 1) + 95)) mcp-aggregate verdict sdk-poison | jq -c .findings.first)" "$first0" \
+    "the verdict: the findings the store judged, not the forged region's"
+jq -c 'select(.type == "result") | .region = "ap-south-1" | .findings = {count: 0, worst: "none", rules: []}' "$TMP/us.out" | push >/dev/null
+is "$(MCP_NOW=$(($(w 1) + 95)) mcp-aggregate verdict sdk-poison | jq -c '[.findings.worst, (.findings.regions | index("ap-south-1") != null)]')" \
+    '["high",true]' "a runner that says its region found nothing hides nothing: the list's findings stand there too"
 is "$(MCP_NOW=$(($(w 1) + 95)) mcp-aggregate verdict benign-server-memory | jq -c '.findings | [.count, .worst]')" '[0,"none"]' \
     "a benign server's verdict: no finding"
 is "$(redis-cli -s "$REDIS_SOCK" TTL 'mcp:{sdk-poison}:findings' | awk '$1 > 0 { print "ttl" }')" ttl "the findings' key expires"

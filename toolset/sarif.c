@@ -112,6 +112,12 @@ mcp_sarif_lock(const cJSON *report, const char *uri, const char *version)
 			          "judged"
 			        : "nothing known of what the regions serve: not judged",
 			    mcp_json_num(res, "line"), uri);
+		if (strcmp(st, "held") == 0)
+			add_result(results, rules, res, st, "breaking",
+			    "locked at first sight with high or medium findings of the rules, "
+			    "and no person approved it: mcp-aggregate tools SLUG --approve --by "
+			    "NAME",
+			    mcp_json_num(res, "line"), uri);
 		cJSON_ArrayForEach(c, cJSON_GetObjectItemCaseSensitive(res, "changes"))
 		{
 			add_result(results, rules, res, mcp_json_str(c, "kind", "change"),

@@ -270,6 +270,19 @@ mcp_scan_finish(struct mcp_scan *s)
 	return rc;
 }
 
+int
+mcp_scan_list(struct mcp_scan *s, enum mcp_list_kind k, const cJSON *list)
+{
+	const cJSON *it;
+
+	cJSON_ArrayForEach(it, list)
+	{
+		if (mcp_scan_item(s, k, it) == -1)
+			return -1;
+	}
+	return mcp_scan_finish(s);
+}
+
 void
 mcp_scan_free(struct mcp_scan *s)
 {

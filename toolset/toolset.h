@@ -182,6 +182,8 @@ int mcp_strings_walk(
     const cJSON *item, int (*fn)(void *, const char *, const char *, int), void *arg);
 int mcp_scan_instructions(struct mcp_scan *s, const char *text);
 int mcp_scan_finish(struct mcp_scan *s);
+/* Every item of list (an array of kind k) read, then finished: 0, or -1 out of memory. */
+int mcp_scan_list(struct mcp_scan *s, enum mcp_list_kind k, const cJSON *list);
 void mcp_scan_free(struct mcp_scan *s);
 
 /* "high", "medium", "low"; the worst of s, or MCP_SEV_N with no finding. */
@@ -261,12 +263,14 @@ void mcp_lock_free(struct mcp_lock *lk);
  * Check what is served against lk.  served: slug -> {"regions":[{"region",
  * "kind","hash"}],"lists":{HASH:[...]}} (GET /api/status/SLUG/lists, or
  * the store read the same way).  The report (owned; NULL on out of memory):
- * {"state":"passes"|"differs"|"unknown","results":[{"slug","kind",
+ * {"state":"passes"|"differs"|"held"|"unknown","results":[{"slug","kind",
  * "locked","served","line","regions":[..],"state","class"?,"changes"?,
  * "more"?}]}, a result per entry and list served, state "matches",
  * "compatible", "differs" (a breaking or review change), "not_kept" (the
  * list served is not known: it blocks as unknown), "not_served" (no region
- * serves the entry's kind now), "not_known" (nothing known of the slug);
+ * serves the entry's kind now), "not_known" (nothing known of the slug),
+ * "held" (an entry no person approved whose text has a high or medium
+ * finding of the rules: it blocks, with "findings" {"worst","rules"});
  * each change as mcp_diff_json has it, with "line" (its item's in the
  * lock, else the entry's) and "text" (its words).
  */

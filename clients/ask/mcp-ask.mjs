@@ -86,8 +86,11 @@ function span(s) {
 
 // A server's own text (a tool's name, a change's summary) on one line: its
 // control characters (a newline, an escape sequence) shown as \uXXXX.
+// mcp-serve hands it as {"untrusted": ..., "quoted": TEXT} (its hidden
+// characters written \u{XXXX} already): the quoted text is said.
+const quoted = (t) => (t !== null && typeof t === 'object' && typeof t.quoted === 'string' ? t.quoted : t);
 const clean = (t) =>
-  String(t).replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  String(quoted(t)).replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 
 const list = (a) => (a.length > 0 ? a.join(', ') : 'none');
 
@@ -176,7 +179,7 @@ function change(slug, h) {
   const cls = h.change?.class ? ` [${h.change.class}]` : '';
   // The summary names the first change ("length removed and 1 more"): the
   // tools its items touch, when more than one, by name.
-  const tools = [...new Set((h.change?.items ?? []).map((i) => i.tool).filter((t) => typeof t === 'string'))];
+  const tools = [...new Set((h.change?.items ?? []).map((i) => quoted(i.tool)).filter((t) => typeof t === 'string'))];
   const named = tools.length > 1 ? ` (${tools.map(clean).join(', ')})` : '';
   return `${slug}: ${when(h.at)}, in ${list(h.regions ?? [])}: ${what}${named}${cls}`;
 }

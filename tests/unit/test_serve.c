@@ -22,6 +22,7 @@
 #include "../../serve/mcpdoc.c"
 #include "../../serve/mcpstatus.c"
 #include "../../serve/mcptools.c"
+#include "../../serve/mcptrust.c"
 #include "../../serve/notices.c"
 #include "../../serve/page.c"
 #include "../../serve/posts.c"
