@@ -8,6 +8,7 @@
 /* Copyright (c) 2026 The mcp-uptime authors. ISC licence: see LICENSE. */
 #include <err.h>
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -430,7 +431,7 @@ agg_tools_check(struct mcp_store *st, const char *path, const char *served_path,
 {
 	struct mcp_lock lk;
 	cJSON *served, *rep, *o;
-	char err[256], *t;
+	char err[256], where[PATH_MAX + 300], *t;
 	const char *state;
 	size_t n, i;
 	int rc;
@@ -439,7 +440,8 @@ agg_tools_check(struct mcp_store *st, const char *path, const char *served_path,
 		return MCP_EXIT_USAGE;
 	if (mcp_lock_parse(t, n, &lk, err, sizeof(err)) == -1) {
 		free(t);
-		warnx("%s: %s", path, err);
+		mcp_lock_error(where, sizeof(where), path, err);
+		warnx("%s", where);
 		return MCP_EXIT_USAGE;
 	}
 	free(t);

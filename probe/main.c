@@ -28,7 +28,7 @@ read_lock(const char *path)
 {
 	static struct mcp_lock lk;
 	struct mcp_buf b = {.max = 64 << 20};
-	char chunk[65536], why[256];
+	char chunk[65536], why[256], where[PATH_MAX + 300];
 	size_t n;
 	FILE *f;
 
@@ -40,8 +40,10 @@ read_lock(const char *path)
 	if (ferror(f))
 		err(MCP_EXIT_USAGE, "--lock %s", path);
 	fclose(f);
-	if (mcp_lock_parse(b.p != NULL ? b.p : "", b.len, &lk, why, sizeof(why)) == -1)
-		errx(MCP_EXIT_USAGE, "--lock %s: %s", path, why);
+	if (mcp_lock_parse(b.p != NULL ? b.p : "", b.len, &lk, why, sizeof(why)) == -1) {
+		mcp_lock_error(where, sizeof(where), path, why);
+		errx(MCP_EXIT_USAGE, "--lock: %s", where);
+	}
 	mcp_buf_free(&b);
 	return &lk;
 }

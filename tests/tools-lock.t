@@ -117,7 +117,7 @@ cp "$TMP/mcp-tools.lock" "$TMP/good.lock"
 sed -i 's/"description":"Delete a weather alert"/"description":"Delete an alert"/' "$TMP/mcp-tools.lock"
 check
 is "$rc" 2 "a lock edited by hand (a description, its hash not): exit 2"
-like "$(cat "$TMP/check.err")" "line $(line_of delete_alert): the item's def does not hash to its hash" "its line named"
+like "$(cat "$TMP/check.err")" ":$(line_of delete_alert): the item's def does not hash to its hash" "its file and line named"
 cp "$TMP/good.lock" "$TMP/mcp-tools.lock"
 
 # ------------------------------------------------------------ approved lists
@@ -162,7 +162,7 @@ is "$(posture breaking)" '["healthy","differs",["tools"]]' "a tool removed: diff
 is "$(posture review)" '["healthy","differs",["tools"]]' "a description rewritten: differs"
 is "$(posture base other)" '["healthy","not_locked",[]]' "a slug the lock does not hold: not_locked"
 mcp-probe -r a --lock "$TMP/lock.sarif" "http://127.0.0.1:$P/mcp/base" >/dev/null 2>"$TMP/p.err"
-is "$?:$(cat "$TMP/p.err")" "2:mcp-probe: --lock $TMP/lock.sarif: line 1: not a lock of version 1" "a file that is no lock: exit 2, said"
+is "$?:$(cat "$TMP/p.err")" "2:mcp-probe: --lock: $TMP/lock.sarif:1: not a lock of version 1" "a file that is no lock: exit 2, said with its file and line"
 
 # ------------------------------------------------------------ the guardrail
 # mcp-guardrail --lock as a CI step runs it, against mcp-serve behind

@@ -210,6 +210,17 @@ mcp_lock_parse(const char *text, size_t n, struct mcp_lock *lk, char *err, size_
 }
 
 void
+mcp_lock_error(char *out, size_t outlen, const char *path, const char *err)
+{
+	size_t digits = strncmp(err, "line ", 5) == 0 ? strspn(err + 5, "0123456789") : 0;
+
+	if (digits > 0 && strncmp(err + 5 + digits, ": ", 2) == 0)
+		snprintf(out, outlen, "%s:%.*s: %s", path, (int)digits, err + 5, err + 7 + digits);
+	else
+		snprintf(out, outlen, "%s: %s", path, err);
+}
+
+void
 mcp_lock_free(struct mcp_lock *lk)
 {
 	size_t i;

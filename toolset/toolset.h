@@ -258,6 +258,11 @@ struct mcp_lock {
 /* Read a lock, every hash checked: 0, or -1 with "line N: why". */
 int mcp_lock_parse(const char *text, size_t n, struct mcp_lock *lk, char *err, size_t len);
 void mcp_lock_free(struct mcp_lock *lk);
+/*
+ * The error err of mcp_lock_parse as the tools say an input's errors:
+ * "PATH:N: why" for a line's ("line N: why"), else "PATH: why"; in out.
+ */
+void mcp_lock_error(char *out, size_t outlen, const char *path, const char *err);
 
 /*
  * Check what is served against lk.  served: slug -> {"regions":[{"region",
