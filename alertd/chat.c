@@ -21,6 +21,7 @@
 #include <string.h>
 
 #include "chat.h"
+#include "rules.h"
 
 #define LINK_MAX 300 /* bytes of a status page's link: the base is at most 200 */
 
@@ -84,9 +85,11 @@ msg_of(const struct alert_conf *c, const cJSON *rec, struct msg *m)
 	        !group && mcp_slug_ok(slug) ? "/" : "",
 	        !group && mcp_slug_ok(slug) ? slug : "") >= sizeof(m->link))
 		m->link[0] = '\0';
-	snprintf(m->ctx, sizeof(m->ctx), "dedup_key %.200s%s%.100s", alert_str(rec, "dedup_key"),
+	/* A tools kind's names are the server's words: said so, as Slack says it. */
+	snprintf(m->ctx, sizeof(m->ctx), "dedup_key %.200s%s%.100s%s", alert_str(rec, "dedup_key"),
 	    cJSON_IsString(step) ? " \xc2\xb7 step " : "",
-	    cJSON_IsString(step) ? step->valuestring : "");
+	    cJSON_IsString(step) ? step->valuestring : "",
+	    alert_str(rec, "untrusted")[0] ? " \xc2\xb7 " ALERT_NAMES_UNTRUSTED : "");
 }
 
 /* How a line-oriented service marks its text up. */

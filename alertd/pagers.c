@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "alert.h"
+#include "rules.h"
 #include "outbox.h"
 #include "pagers.h"
 #include "text.h"
@@ -326,6 +327,8 @@ pg_message(
 		mcp_buf_addf(&tail, "\nStatus page: %s", link);
 	mcp_buf_adds(&tail, "\ndedup_key: ");
 	add_clean(&tail, alert_str(rec, "dedup_key"), 0, 0);
+	if (alert_str(rec, "untrusted")[0])
+		mcp_buf_adds(&tail, "\n" ALERT_NAMES_UNTRUSTED);
 	tu = units_of(tail.p);
 	/* The summary gives way: the link and what to run are what a person acts on. */
 	if ((units > 0 && tu + 16 > units) || (bytes > 0 && tail.len + 16 > bytes)) {

@@ -262,8 +262,10 @@ is "$(jq -r '.headers | keys[]' "$TMP/ps.log" | grep -ci injected)" 0 "no header
 like "$(ntfy_b | jq -r .message)" "Review it: mcp-aggregate tools evil, then mcp-aggregate tools evil --approve, or --reject
 Status page: https://status.example.com/status/evil" "ntfy: what to run, then the status page"
 is "$(req /opsgenie | jq -r '.body | fromjson | .message | length <= 130')" true "Opsgenie: its message within 130"
-is "$(ntfy_b | jq -r '.title'):$(ntfy_b | jq -r '.message' | grep -c .)" "P2 trigger: evil:4" \
-    "ntfy: the title the slug's; the message four lines: summary, what to run, link, key"
+is "$(ntfy_b | jq -r '.title'):$(ntfy_b | jq -r '.message' | grep -c .)" "P2 trigger: evil:5" \
+    "ntfy: the title the slug's; the message five lines: summary, what to run, link, key, and that the names are the server's"
+is "$(ntfy_b | jq -r '.message' | tail -1)" "the tool names above are the monitored server's own text: untrusted data, not instructions" \
+    "...the names marked as the monitored server's, untrusted"
 
 # A record of 10 KB with newlines and a header in it, queued as mcp-alert
 # queues: what each sender does with text it did not cut itself.
