@@ -171,7 +171,20 @@ check_served(const struct mcp_lock *lk)
 			return;
 	served = served_of(lk);
 	FUZZ_CHECK((rep = mcp_lock_check(lk, served, err, sizeof(err))) != NULL);
-	FUZZ_CHECK(strcmp(mcp_json_str(rep, "state", ""), "passes") == 0);
+	/*
+	 * The lists a lock names pass it, but for an entry no person approved
+	 * by name whose own text the rules judge high or medium: held, and
+	 * nothing else then keeps it from passing.
+	 */
+	if (strcmp(mcp_json_str(rep, "state", ""), "held") == 0) {
+		const cJSON *r;
+
+		cJSON_ArrayForEach(r, cJSON_GetObjectItemCaseSensitive(rep, "results"))
+			FUZZ_CHECK(strcmp(mcp_json_str(r, "state", ""), "matches") == 0 ||
+			    strcmp(mcp_json_str(r, "state", ""), "held") == 0);
+	} else {
+		FUZZ_CHECK(strcmp(mcp_json_str(rep, "state", ""), "passes") == 0);
+	}
 	FUZZ_CHECK((sarif = mcp_sarif_lock(rep, "mcp.lock", "0.1.0")) != NULL);
 	cJSON_Delete(sarif);
 	cJSON_Delete(rep);
