@@ -24,6 +24,8 @@ enum {
 	R_PREFER,
 	R_AUTH,
 	R_LONG,
+	R_NAMED,
+	R_REFUSED,
 	R_N
 };
 

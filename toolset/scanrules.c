@@ -56,19 +56,28 @@ static const struct {
         "~/\\.ssh|\\.ssh/|id_rsa|id_ed25519|id_ecdsa|\\.aws/credentials|~/\\.aws|\\.netrc"
         "|\\.npmrc|\\.pypirc|/etc/shadow|/etc/passwd|\\.kube/config|\\.docker/config\\.json"
         "|mcp\\.json|claude_desktop_config|~/\\.cursor|\\.git-credentials|\\.bash_history"
-        "|(^|[^a-z0-9_/])\\.env([^a-z0-9_]|$)"},
-    {R_CONVO,
-        "history|conversation|chat|transcript|messages|system prompt|param|arg|field|sidenote",
-        "(conversation|chat|message) history|(entire|full|whole|complete) (conversation|chat"
-        "|transcript)|(all|every) (previous|prior|earlier) messages|(full|complete) list of"
-        " (last|previous|recent) messages|system prompt"
+        "|(^|[^a-z0-9_])\\.env([^a-z0-9_]|$)"},
+    {R_CONVO, "history|conversation|chat|messages|system prompt|param|arg|field|sidenote",
+        "(^|[^a-z])(include|pass|put|append|attach|send|insert|copy|paste|forward|dump|leak"
+        "|reveal|repeat|exfiltrate)[a-z]*( [a-z'`\\\"_]+){0,6} ((conversation|chat|message)"
+        " history|(entire|full|whole|complete) (conversation|chat)|(all|every) (previous|prior"
+        "|earlier) messages|(full|complete) list of (last|previous|recent) messages|system"
+        " prompt)"
         "|(content|contents|data|file|key|keys|token|tokens|credentials?|secrets?"
         "|conversation|messages)[^.]{0,40} (in|into|as|inside) (the |a"
         " )?['\\\"`]?[a-z_]*['\\\"`]? ?(parameter|param|argument|arg|field|sidenote)"
         "|sidenote"},
+    /* The same things named without being put anywhere: what a tool that returns them says. */
+    {R_NAMED, "history|conversation|chat|transcript|messages|system prompt",
+        "(conversation|chat|message) history|(entire|full|whole|complete) (conversation|chat"
+        "|transcript)|(all|every) (previous|prior|earlier) messages|(full|complete) list of"
+        " (last|previous|recent) messages|system prompt"},
     {R_SEND, "http|@|cc|blind|forward|recipient",
-        "(send|sent|post|upload|forward|transmit|exfiltrate|email|e-mail|bcc|leak"
-        "|copy)[^.]{0,80}(https?://[a-z0-9]|[a-z0-9._%+-]+@[a-z0-9-]+\\.[a-z]{2,})"
+        "(^|[^a-z])(send|sends|sending|sent|post|posts|posting|posted|upload|uploads"
+        "|uploading|uploaded|forward|forwards|forwarding|forwarded|transmit|transmits"
+        "|transmitting|transmitted|exfiltrate|exfiltrates|exfiltrating|exfiltrated|email|emails"
+        "|emailing|emailed|e-mail|bcc|leak|leaks|leaking|leaked|copy|copies|copying"
+        "|copied)([^a-z]|$)[^.]{0,80}(https?://[a-z0-9]|[a-z0-9._%+-]+@[a-z0-9-]+\\.[a-z]{2,})"
         "|(always|also|silently|secretly) (bcc|cc|blind copy|forward)"
         "|change the recipient"},
     {R_PREFER, "always|instead|other|before|prior|first|precedence|immediately|rather",
@@ -406,9 +415,9 @@ hidden_found(
 #define PIECE 4096
 #define OVERLAP 512
 static int
-match(size_t i, const struct norm *m, regmatch_t *g)
+match(size_t i, const struct norm *m, size_t from, regmatch_t *g)
 {
-	size_t off = 0, end;
+	size_t off = from, end;
 	int rc, flags;
 	char c;
 
@@ -431,34 +440,94 @@ match(size_t i, const struct norm *m, regmatch_t *g)
 	}
 }
 
+/*
+ * The end of the sentence of the normal form that holds so..eo: its
+ * full stop (". "), or 120 bytes on; *start its start, 80 bytes back at
+ * the most.
+ */
+static size_t
+sentence(const struct norm *m, size_t so, size_t eo, size_t *start)
+{
+	size_t a = so, b = eo;
+
+	while (a > 0 && so - a < 80 && !(a >= 2 && m->t[a - 2] == '.' && m->t[a - 1] == ' '))
+		a--;
+	while (
+	    b < m->n && b - eo < 120 && !(m->t[b] == '.' && (b + 1 == m->n || m->t[b + 1] == ' ')))
+		b++;
+	*start = a;
+	return b;
+}
+
+/* A file named as refused: the sentence that names it says it is not read. */
+static int
+refused(const struct norm *m, size_t so, size_t eo, size_t *end)
+{
+	static const char *const no[] = {"not allowed", "not permitted", "disallowed", "blocked",
+	    "denied", "refused", "forbidden", "never read", "never access", "never open",
+	    "cannot read", "cannot access", "can't read", "can't access", "not accessible",
+	    "excluded", "rejected", "outside the allowed", "not be read", "not be accessed", "deny",
+	    "is protected", "are protected"};
+	size_t a, i;
+
+	*end = sentence(m, so, eo, &a);
+	for (i = 0; i < sizeof(no) / sizeof(no[0]); i++)
+		if (memmem(m->t + a, *end - a, no[i], strlen(no[i])) != NULL)
+			return 1;
+	return 0;
+}
+
 /* The rules on words over the normal form; a match gives its place in the text. */
 static int
 words_found(struct mcp_scan *s, const struct scan_at *at, const char *text, const struct norm *m)
 {
 	regmatch_t g;
 	const char *cap;
+	unsigned long found = 0;
 	unsigned may;
-	size_t i, a, b;
-	int auth = 0;
+	size_t i, a, b, from, end, so = 0, eo = 0, ra = 0, rb = 0;
+	int r, no, hit;
 
 	if (rx_init() == -1)
 		return -1;
 	may = anchored(m->t, m->n);
 	for (i = 0; i < NWORDS; i++) {
-		if (!(may & (1U << i)) || match(i, m, &g) != 0)
+		r = words[i].rule;
+		if (!(may & (1U << i)) || (found & (1UL << r)) ||
+		    (r == R_NAMED && (found & (1UL << R_CONVO))))
 			continue;
-		a = m->at[g.rm_so];
-		b = g.rm_eo > g.rm_so ? m->at[g.rm_eo - 1] + 1 : a;
-		/* Addresses of the documentation's own domains are examples. */
-		if (words[i].rule == R_SEND &&
-		    memmem(m->t + g.rm_so, (size_t)(g.rm_eo - g.rm_so), "example.", 8) != NULL)
-			continue;
-		if (scan_add(s, words[i].rule, at, text, a, b) == -1)
-			return -1;
-		auth |= words[i].rule == R_AUTH;
+		/* A file named as refused is read on, 8 sentences at the most. */
+		for (from = 0, hit = 0, no = 0; no < 8 && match(i, m, from, &g) == 0;) {
+			so = (size_t)g.rm_so;
+			eo = (size_t)g.rm_eo;
+			/* Addresses of the documentation's own domains are examples. */
+			if (r == R_SEND && memmem(m->t + so, eo - so, "example.", 8) != NULL)
+				break;
+			if (r != R_FILES || !refused(m, so, eo, &end)) {
+				hit = 1;
+				break;
+			}
+			if (no++ == 0) {
+				ra = m->at[so];
+				rb = eo > so ? m->at[eo - 1] + 1 : ra;
+			}
+			if ((from = end > eo ? end : eo) >= m->n)
+				break;
+		}
+		if (hit) {
+			a = m->at[so];
+			b = eo > so ? m->at[eo - 1] + 1 : a;
+			if (scan_add(s, r, at, text, a, b) == -1)
+				return -1;
+			found |= 1UL << r;
+		} else if (no > 0) {
+			if (scan_add(s, R_REFUSED, at, text, ra, rb) == -1)
+				return -1;
+			found |= 1UL << R_REFUSED;
+		}
 	}
 	/* "SYSTEM:" said in capitals, as a prompt's role is. */
-	if (!auth && (cap = strstr(text, "SYSTEM:")) != NULL &&
+	if (!(found & (1UL << R_AUTH)) && (cap = strstr(text, "SYSTEM:")) != NULL &&
 	    scan_add(s, R_AUTH, at, text, (size_t)(cap - text), (size_t)(cap - text) + 7) == -1)
 		return -1;
 	return 0;
