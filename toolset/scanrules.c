@@ -108,7 +108,9 @@ static const struct {
  * text says which expressions may match it (a bit each), whatever their
  * number.
  */
-#define ANCHORS_MAX 128
+#define ANCHORS_MAX 256
+/* The expressions and their anchors in the normal form (folded()). */
+static const char *re_of[NWORDS], *anchors_of[NWORDS];
 static struct anchor {
 	const char *s;
 	size_t len;
@@ -125,7 +127,7 @@ anchors_init(void)
 
 	memset(by_first, -1, sizeof(by_first));
 	for (i = 0; i < NWORDS; i++)
-		for (a = words[i].anchors; *a != '\0'; a = *e != '\0' ? e + 1 : e) {
+		for (a = anchors_of[i]; *a != '\0'; a = *e != '\0' ? e + 1 : e) {
 			e = strchr(a, '|');
 			e = e != NULL ? e : a + strlen(a);
 			if (n == ANCHORS_MAX || e == a)
@@ -153,12 +155,53 @@ anchored(const char *t, size_t n)
 	return got;
 }
 
+struct norm {
+	char *t;
+	uint32_t *at;
+	size_t n;
+	int name; /* a name: _ and - read as spaces, a capital inside a word starts one */
+};
+
 /*
  * Each expression twice: without its place (REG_NOSUB, the quick test of
  * every text) and with it (only for a text it matches).
  */
 static regex_t rx[NWORDS], rx_test[NWORDS];
-static int rx_state; /* 0 not compiled, 1 compiled, -1 failed */
+static int rx_state; /* 0 not folded, 1 folded, -1 failed */
+
+static void emit(struct norm *, unsigned long, size_t);
+
+/*
+ * A word table's text (an expression, its anchors) written in the normal
+ * form, as the text it is matched on: the letters of other scripts
+ * lower-cased and folded as the text's are.  ASCII as it is; NULL out of
+ * memory.
+ */
+static const char *
+folded(const char *p)
+{
+	size_t n = strlen(p), i, k;
+	struct norm m = {0};
+	unsigned long c;
+
+	for (i = 0; i < n && (unsigned char)p[i] < 0x80; i++)
+		;
+	if (i == n)
+		return p;
+	if ((m.t = malloc(2 * n + 1)) == NULL ||
+	    (m.at = malloc((2 * n + 1) * sizeof(*m.at))) == NULL) {
+		free(m.t);
+		return NULL;
+	}
+	for (i = 0; i < n; i += k) {
+		if ((k = mcp_utf8_decode(p + i, n - i, &c)) == 0)
+			k = 1, c = '?';
+		emit(&m, c, i);
+	}
+	m.t[m.n] = '\0';
+	free(m.at);
+	return m.t;
+}
 
 static int
 rx_init(void)
@@ -167,23 +210,35 @@ rx_init(void)
 
 	if (rx_state != 0)
 		return rx_state;
-	if (anchors_init() == -1)
-		return rx_state = -1;
-	for (i = 0; i < NWORDS; i++) {
-		if (regcomp(&rx[i], words[i].re, REG_EXTENDED) != 0)
-			break;
-		if (regcomp(&rx_test[i], words[i].re, REG_EXTENDED | REG_NOSUB) != 0) {
-			regfree(&rx[i]);
-			break;
-		}
+	for (i = 0; i < NWORDS; i++)
+		if ((re_of[i] = folded(words[i].re)) == NULL ||
+		    (anchors_of[i] = folded(words[i].anchors)) == NULL)
+			return rx_state = -1;
+	return rx_state = anchors_init() == -1 ? -1 : 1;
+}
+
+/*
+ * Expression i compiled when a text first needs it (most texts anchor
+ * few): its quick test (have 1), then its place (have 2).  0 or -1.
+ */
+static int rx_have[NWORDS];
+
+static int
+rx_need(size_t i, int want)
+{
+	if (rx_have[i] < 0)
+		return -1;
+	if (rx_have[i] < 1) {
+		if (regcomp(&rx_test[i], re_of[i], REG_EXTENDED | REG_NOSUB) != 0)
+			return rx_have[i] = -1;
+		rx_have[i] = 1;
 	}
-	if (i == NWORDS)
-		return rx_state = 1;
-	while (i-- > 0) {
-		regfree(&rx[i]);
-		regfree(&rx_test[i]);
+	if (want == 2 && rx_have[i] < 2) {
+		if (regcomp(&rx[i], re_of[i], REG_EXTENDED) != 0)
+			return rx_have[i] = -1;
+		rx_have[i] = 2;
 	}
-	return rx_state = -1;
+	return 0;
 }
 
 /* The rule a hidden character falls under, or -1 for one a reader sees. */
@@ -198,8 +253,9 @@ hidden(unsigned long c)
 	if ((c >= 0xFE00 && c <= 0xFE0F) || (c >= 0xE0100 && c <= 0xE01EF))
 		return R_VS;
 	if ((c >= 0x200B && c <= 0x200D) || (c >= 0x2060 && c <= 0x2064) || c == 0xFEFF ||
-	    c == 0x180E || c == 0x00AD || c == 0x034F || c == 0x115F || c == 0x1160 ||
-	    c == 0x3164 || c == 0xFFA0 || (c >= 0xFFF9 && c <= 0xFFFB))
+	    (c >= 0x180B && c <= 0x180F) || c == 0x17B4 || c == 0x17B5 || c == 0x00AD ||
+	    c == 0x034F || c == 0x115F || c == 0x1160 || c == 0x3164 || c == 0xFFA0 ||
+	    (c >= 0xFFF9 && c <= 0xFFFB))
 		return R_ZW;
 	if ((c < 0x20 && c != '\t' && c != '\n' && c != '\r') || (c >= 0x7F && c <= 0x9F) ||
 	    c == 0x2028 || c == 0x2029)
@@ -250,22 +306,238 @@ lookalike(unsigned long c)
 	    (c >= 0x1D400 && c <= 0x1D7FF);
 }
 
-/* The Cyrillic letters that look like Latin ones, read as those. */
-static int
-as_latin(unsigned long c)
-{
-	static const struct {
-		unsigned long cp;
-		char a;
-	} m[] = {{0x430, 'a'}, {0x435, 'e'}, {0x43E, 'o'}, {0x440, 'p'}, {0x441, 'c'}, {0x445, 'x'},
-	    {0x443, 'y'}, {0x456, 'i'}, {0x455, 's'}, {0x458, 'j'}, {0x410, 'a'}, {0x415, 'e'},
-	    {0x41E, 'o'}, {0x420, 'p'}, {0x421, 'c'}, {0x425, 'x'}};
-	size_t i;
+/*
+ * The letters of U+00C0 to U+017F read without their marks ('.': as
+ * they are), so that the word tables are written in ASCII.
+ */
+static const char unmarked[] = "aaaaaa.ceeeeiiiidnooooo.ouuuuy..aaaaaa.ceeeeiiiidnooooo.ouuuuy.y"
+                               "aaaaaaccccccccddddeeeeeeeeeegggggggghhhhiiiiiiiiii..jjkk.lllllll"
+                               "lllnnnnnn...oooooo..rrrrrrsssssssstttt..uuuuuuuuuuuuwwyyyzzzzzz.";
 
-	for (i = 0; i < sizeof(m) / sizeof(m[0]); i++)
-		if (m[i].cp == c)
-			return m[i].a;
+/*
+ * Letters that pass for Latin ones (UTS #39's confusables, in part),
+ * read as those, by code point: Latin's own look-alikes (dotless i,
+ * small capitals, script and double-struck letters, Roman numerals),
+ * Greek, Cyrillic, Armenian; the typographic quotes and hyphens as
+ * ASCII's.  mcp-rules(7) lists them.
+ */
+static const struct {
+	uint32_t cp;
+	char a;
+} alike[] = {
+    {0x0131, 'i'},
+    {0x0237, 'j'},
+    {0x0251, 'a'},
+    {0x0261, 'g'},
+    {0x0269, 'i'},
+    {0x026A, 'i'},
+    {0x0274, 'n'},
+    {0x0280, 'r'},
+    {0x028F, 'y'},
+    {0x0299, 'b'},
+    {0x029C, 'h'},
+    {0x0391, 'a'},
+    {0x0392, 'b'},
+    {0x0395, 'e'},
+    {0x0396, 'z'},
+    {0x0397, 'h'},
+    {0x0399, 'i'},
+    {0x039A, 'k'},
+    {0x039C, 'm'},
+    {0x039D, 'n'},
+    {0x039F, 'o'},
+    {0x03A1, 'p'},
+    {0x03A4, 't'},
+    {0x03A5, 'y'},
+    {0x03A7, 'x'},
+    {0x03B1, 'a'},
+    {0x03B9, 'i'},
+    {0x03BA, 'k'},
+    {0x03BD, 'v'},
+    {0x03BF, 'o'},
+    {0x03C1, 'p'},
+    {0x03C4, 't'},
+    {0x03C5, 'u'},
+    {0x03C7, 'x'},
+    {0x03F2, 'c'},
+    {0x03F3, 'j'},
+    {0x03F9, 'c'},
+    {0x0405, 's'},
+    {0x0406, 'i'},
+    {0x0408, 'j'},
+    {0x0410, 'a'},
+    {0x0415, 'e'},
+    {0x041E, 'o'},
+    {0x0420, 'p'},
+    {0x0421, 'c'},
+    {0x0425, 'x'},
+    {0x0430, 'a'},
+    {0x0435, 'e'},
+    {0x043E, 'o'},
+    {0x0440, 'p'},
+    {0x0441, 'c'},
+    {0x0443, 'y'},
+    {0x0445, 'x'},
+    {0x0455, 's'},
+    {0x0456, 'i'},
+    {0x0458, 'j'},
+    {0x04AE, 'y'},
+    {0x04AF, 'y'},
+    {0x04BB, 'h'},
+    {0x04C0, 'l'},
+    {0x04CF, 'l'},
+    {0x0501, 'd'},
+    {0x051B, 'q'},
+    {0x051D, 'w'},
+    {0x0548, 'n'},
+    {0x054D, 'u'},
+    {0x054F, 's'},
+    {0x0555, 'o'},
+    {0x0566, 'q'},
+    {0x0570, 'h'},
+    {0x0575, 'j'},
+    {0x0578, 'n'},
+    {0x057D, 'u'},
+    {0x0581, 'g'},
+    {0x0585, 'o'},
+    {0x1D00, 'a'},
+    {0x1D04, 'c'},
+    {0x1D05, 'd'},
+    {0x1D07, 'e'},
+    {0x1D0A, 'j'},
+    {0x1D0B, 'k'},
+    {0x1D0D, 'm'},
+    {0x1D0F, 'o'},
+    {0x1D18, 'p'},
+    {0x1D1B, 't'},
+    {0x1D1C, 'u'},
+    {0x1D20, 'v'},
+    {0x1D21, 'w'},
+    {0x1D22, 'z'},
+    {0x2010, '-'},
+    {0x2011, '-'},
+    {0x2018, '\''},
+    {0x2019, '\''},
+    {0x201C, '"'},
+    {0x201D, '"'},
+    {0x2102, 'c'},
+    {0x210A, 'g'},
+    {0x210B, 'h'},
+    {0x210C, 'h'},
+    {0x210D, 'h'},
+    {0x210E, 'h'},
+    {0x2110, 'i'},
+    {0x2111, 'i'},
+    {0x2112, 'l'},
+    {0x2113, 'l'},
+    {0x2115, 'n'},
+    {0x2119, 'p'},
+    {0x211A, 'q'},
+    {0x211B, 'r'},
+    {0x211C, 'r'},
+    {0x211D, 'r'},
+    {0x2124, 'z'},
+    {0x2128, 'z'},
+    {0x212C, 'b'},
+    {0x212D, 'c'},
+    {0x212F, 'e'},
+    {0x2130, 'e'},
+    {0x2131, 'f'},
+    {0x2133, 'm'},
+    {0x2134, 'o'},
+    {0x2160, 'i'},
+    {0x2164, 'v'},
+    {0x2169, 'x'},
+    {0x216C, 'l'},
+    {0x216D, 'c'},
+    {0x216E, 'd'},
+    {0x216F, 'm'},
+    {0x2170, 'i'},
+    {0x2174, 'v'},
+    {0x2179, 'x'},
+    {0x217C, 'l'},
+    {0x217D, 'c'},
+    {0x217E, 'd'},
+    {0x217F, 'm'},
+    {0xA731, 's'},
+    {0x1D6A4, 'i'},
+    {0x1D6A5, 'j'},
+};
+
+static int
+alike_of(unsigned long c)
+{
+	size_t lo = 0, hi = sizeof(alike) / sizeof(alike[0]), mid;
+
+	while (lo < hi) {
+		mid = (lo + hi) / 2;
+		if (alike[mid].cp == c)
+			return alike[mid].a;
+		if (alike[mid].cp < c)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
 	return 0;
+}
+
+/* Combining marks, read as nothing. */
+static int
+mark(unsigned long c)
+{
+	return (c >= 0x0300 && c <= 0x036F) || (c >= 0x1AB0 && c <= 0x1AFF) ||
+	    (c >= 0x1DC0 && c <= 0x1DFF) || (c >= 0x20D0 && c <= 0x20FF) ||
+	    (c >= 0xFE20 && c <= 0xFE2F);
+}
+
+/*
+ * c as the normal form reads it: 0 for nothing; an ASCII character,
+ * lower-cased, for the compatibility forms of one (fullwidth, the
+ * mathematical alphanumerics, enclosed letters), a marked Latin letter,
+ * a look-alike; else c, lower-cased when Greek or Cyrillic.
+ */
+static unsigned long
+fold(unsigned long c)
+{
+	unsigned long k;
+	int a;
+
+	if (c < 0x80)
+		return c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c;
+	if (c >= 0xFF01 && c <= 0xFF5E)
+		return fold(c - 0xFEE0);
+	if (c >= 0x1D400 && c <= 0x1D6A3)
+		return 'a' + (c - 0x1D400) % 52 % 26;
+	if (c >= 0x1D7CE && c <= 0x1D7FF)
+		return '0' + (c - 0x1D7CE) % 10;
+	if (c >= 0x1D6A8 && c <= 0x1D7C9) {
+		/* The mathematical Greek: 25 capitals, nabla, 25 small letters, 7 symbols. */
+		k = (c - 0x1D6A8) % 58;
+		if (k < 25)
+			return fold(0x391 + k);
+		if (k >= 26 && k < 51)
+			return fold(0x3B1 + k - 26);
+		return c;
+	}
+	if (c >= 0x24B6 && c <= 0x24E9)
+		return 'a' + (c - 0x24B6) % 26;
+	if (c >= 0x249C && c <= 0x24B5)
+		return 'a' + (c - 0x249C);
+	if (c >= 0x1F130 && c <= 0x1F189 && (c - 0x1F130) % 32 < 26)
+		return 'a' + (c - 0x1F130) % 32;
+	if (mark(c) || c == 0x17B4 || c == 0x17B5 || (c >= 0x180B && c <= 0x180F))
+		return 0;
+	if (c <= 0x17F && c >= 0xC0 && unmarked[c - 0xC0] != '.')
+		return (unsigned long)unmarked[c - 0xC0];
+	if ((a = alike_of(c)) != 0)
+		return (unsigned long)a;
+	if (c >= 0x410 && c <= 0x42F)
+		c += 0x20;
+	else if (c >= 0x400 && c <= 0x40F)
+		c += 0x50;
+	else if (c >= 0x391 && c <= 0x3A9)
+		c += 0x20;
+	return (a = alike_of(c)) != 0 ? (unsigned long)a : c;
 }
 
 static int
@@ -274,13 +546,6 @@ space(unsigned long c)
 	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == 0xA0 ||
 	    (c >= 0x2000 && c <= 0x200A) || c == 0x202F || c == 0x205F || c == 0x3000;
 }
-
-/* The normal form of a string: its bytes, and for each the offset it came from. */
-struct norm {
-	char *t;
-	uint32_t *at;
-	size_t n;
-};
 
 static int
 norm_put(struct norm *m, const char *b, size_t k, size_t from)
@@ -317,16 +582,168 @@ see(struct seen *w, int r, unsigned long c, size_t i, size_t k)
 		w->spelled[w->nspelled++] = (char)(c - 0xE0000);
 }
 
-/* Zero-width joiners and non-joiners between two letters of other scripts are honest. */
+/*
+ * Zero-width joiners and non-joiners between two letters of other
+ * scripts are honest, as are the Mongolian selectors after a Mongolian
+ * letter.
+ */
 static int
 zw_honest(const char *text, size_t len, size_t i)
 {
-	unsigned long c;
+	unsigned long c, p;
 	size_t k = mcp_utf8_decode(text + i, len - i, &c);
 
+	if (c >= 0x180B && c <= 0x180F)
+		return i >= 3 && mcp_utf8_decode(text + i - 3, 3, &p) == 3 && p >= 0x1820 &&
+		    p <= 0x18AA;
 	if ((c != 0x200C && c != 0x200D) || i == 0 || i + k >= len)
 		return 0;
 	return (unsigned char)text[i - 1] >= 0x80 && (unsigned char)text[i + k] >= 0x80;
+}
+
+/* Character c (from offset from of the text) put in the normal form. */
+static void
+emit(struct norm *m, unsigned long c, size_t from)
+{
+	char b[4];
+	int r = hidden(c);
+
+	if (r == R_TAG) {
+		if (c < 0xE0020 || c > 0xE007E)
+			return;
+		c -= 0xE0000;
+	} else if (r >= 0 && r != R_CTRL) {
+		return;
+	}
+	if (m->name && c >= 'A' && c <= 'Z' && m->n > 0 && m->t[m->n - 1] >= 'a' &&
+	    m->t[m->n - 1] <= 'z')
+		norm_put(m, " ", 1, from);
+	if (space(c) || r == R_CTRL || (m->name && (c == '_' || c == '-'))) {
+		if (m->n > 0 && m->t[m->n - 1] != ' ')
+			norm_put(m, " ", 1, from);
+		return;
+	}
+	if (c == 0xFFFD) /* a byte that starts no character, one byte */
+		c = '?';
+	if ((c = fold(c)) == 0)
+		return;
+	if (c < 0x80) {
+		b[0] = (char)c;
+		norm_put(m, b, 1, from);
+	} else if (c < 0x800) {
+		b[0] = (char)(0xC0 | c >> 6);
+		b[1] = (char)(0x80 | (c & 0x3F));
+		norm_put(m, b, 2, from);
+	} else if (c < 0x10000) {
+		b[0] = (char)(0xE0 | c >> 12);
+		b[1] = (char)(0x80 | ((c >> 6) & 0x3F));
+		b[2] = (char)(0x80 | (c & 0x3F));
+		norm_put(m, b, 3, from);
+	} else {
+		b[0] = (char)(0xF0 | c >> 18);
+		b[1] = (char)(0x80 | ((c >> 12) & 0x3F));
+		b[2] = (char)(0x80 | ((c >> 6) & 0x3F));
+		b[3] = (char)(0x80 | (c & 0x3F));
+		norm_put(m, b, 4, from);
+	}
+}
+
+/*
+ * An HTML character reference at t (n bytes): its length, the character
+ * in *c; 0 for none.  The numeric ones (&#NN; &#xNN;) and the named ones
+ * a description uses.
+ */
+static size_t
+entity(const char *t, size_t n, unsigned long *c)
+{
+	static const struct {
+		const char *s;
+		unsigned long c;
+	} named[] = {{"&lt;", '<'}, {"&gt;", '>'}, {"&amp;", '&'}, {"&quot;", '"'},
+	    {"&apos;", '\''}, {"&nbsp;", ' '}, {"&sol;", '/'}, {"&colon;", ':'}, {"&period;", '.'},
+	    {"&tilde;", '~'}, {"&commat;", '@'}, {"&lsqb;", '['}, {"&rsqb;", ']'}};
+	size_t i = 2, j;
+	int hex;
+
+	if (n < 4 || t[1] != '#') {
+		for (j = 0; j < sizeof(named) / sizeof(named[0]); j++)
+			if (strlen(named[j].s) <= n &&
+			    memcmp(t, named[j].s, strlen(named[j].s)) == 0) {
+				*c = named[j].c;
+				return strlen(named[j].s);
+			}
+		return 0;
+	}
+	hex = t[2] == 'x' || t[2] == 'X';
+	i += (size_t)hex;
+	for (*c = 0, j = i; j < n && j < i + 7; j++) {
+		if (t[j] >= '0' && t[j] <= '9')
+			*c = *c * (hex ? 16 : 10) + (unsigned long)(t[j] - '0');
+		else if (hex && ((t[j] | 0x20) >= 'a' && (t[j] | 0x20) <= 'f'))
+			*c = *c * 16 + (unsigned long)((t[j] | 0x20) - 'a' + 10);
+		else
+			break;
+	}
+	if (j == i || j >= n || t[j] != ';' || *c > 0x10FFFF)
+		return 0;
+	return j + 1;
+}
+
+/* The value of a base64 digit, or -1. */
+static int
+b64(unsigned char c)
+{
+	return c >= 'A' && c <= 'Z' ? c - 'A'
+	    : c >= 'a' && c <= 'z'  ? c - 'a' + 26
+	    : c >= '0' && c <= '9'  ? c - '0' + 52
+	    : c == '+' || c == '-'  ? 62
+	    : c == '/' || c == '_'  ? 63
+	                            : -1;
+}
+
+/*
+ * A run of n base64 digits at t (24 or more) that decodes to text (UTF-8
+ * without controls but tab and newline) also read: its text put in the
+ * normal form after the run, between spaces, each byte placed in the run.
+ * The decoded bytes are written in the room the run's own normal form
+ * took and the rest (at most 3/4 of it, so the normal form stays within
+ * twice the text).
+ */
+#define B64_MIN 24
+static void
+b64_read(struct norm *m, const char *t, size_t n, size_t from)
+{
+	unsigned char d[3 * 64];
+	unsigned long acc = 0, c;
+	size_t i, o = 0, j, k, bits = 0, done = 0;
+
+	for (i = 0; i < n; i++) {
+		acc = acc << 6 | (unsigned long)b64((unsigned char)t[i]);
+		if ((bits += 6) >= 8) {
+			bits -= 8;
+			if (o == sizeof(d))
+				break;
+			d[o++] = (unsigned char)(acc >> bits);
+			acc &= (1UL << bits) - 1;
+		}
+	}
+	/* Text, checked first: a run of random bytes is left alone. */
+	for (j = 0; j < o; j += k) {
+		if ((k = mcp_utf8_decode((const char *)d + j, o - j, &c)) == 0) {
+			if (o - j < 4 && o == sizeof(d))
+				break; /* a character cut by the bound */
+			return;
+		}
+		if ((c < 0x20 && c != '\t' && c != '\n' && c != '\r') || (c >= 0x7F && c <= 0x9F))
+			return;
+	}
+	done = j;
+	norm_put(m, " ", 1, from);
+	for (j = 0; j < done; j += k) {
+		k = mcp_utf8_decode((const char *)d + j, done - j, &c);
+		emit(m, c, from + j * 4 / 3);
+	}
+	norm_put(m, " ", 1, from + n - 1);
 }
 
 /* One character of the pass: its hidden rule, its letters, its normal form. */
@@ -334,8 +751,7 @@ static void
 one(struct seen *w, struct norm *m, const char *text, size_t len, size_t i, size_t k,
     unsigned long c)
 {
-	int r = hidden(c), a;
-	char ch;
+	int r = hidden(c);
 
 	/* A subdivision flag: at most 6 tag letters or digits, then CANCEL TAG. */
 	if (r == R_TAG && w->flag > 0 && w->flag <= 7 &&
@@ -361,24 +777,7 @@ one(struct seen *w, struct norm *m, const char *text, size_t len, size_t i, size
 		w->latin = 1;
 	else if (lookalike(c))
 		w->other = 1;
-	if (r == R_TAG && c >= 0xE0020 && c <= 0xE007E) {
-		ch = (char)(c - 0xE0000);
-		ch = ch >= 'A' && ch <= 'Z' ? ch - 'A' + 'a' : ch;
-		norm_put(m, &ch, 1, i);
-	} else if (space(c) || r == R_CTRL) {
-		if (m->n > 0 && m->t[m->n - 1] != ' ')
-			norm_put(m, " ", 1, i);
-	} else if (r < 0) {
-		if (c < 0x80) {
-			ch = (char)(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
-			norm_put(m, &ch, 1, i);
-		} else if ((a = as_latin(c)) != 0) {
-			ch = (char)a;
-			norm_put(m, &ch, 1, i);
-		} else {
-			norm_put(m, text + i, k, i);
-		}
-	}
+	emit(m, c, i);
 }
 
 static int
@@ -408,9 +807,10 @@ hidden_found(
 /*
  * The first match of expression i in the normal form, read in pieces of
  * PIECE bytes that overlap by OVERLAP (more than any match of the rules is
- * long, but for a run of "all any every..." past it): glibc's regexec
- * takes time that grows faster than the text over a long string that does
- * not match, and linear time over pieces.  0, the match in *g; or 1.
+ * long, but for a run of "all any every..." past it), from offset from:
+ * glibc's regexec takes time that grows faster than the text over a long
+ * string that does not match, and linear time over pieces.  0, the match
+ * in *g; 1 none; -1 the expression not compiled.
  */
 #define PIECE 4096
 #define OVERLAP 512
@@ -421,13 +821,19 @@ match(size_t i, const struct norm *m, size_t from, regmatch_t *g)
 	int rc, flags;
 	char c;
 
+	if (rx_need(i, 1) == -1)
+		return -1;
 	for (;;) {
 		end = m->n - off > PIECE ? off + PIECE : m->n;
 		c = m->t[end];
 		m->t[end] = '\0';
 		flags = (off > 0 ? REG_NOTBOL : 0) | (end < m->n ? REG_NOTEOL : 0);
-		rc = regexec(&rx_test[i], m->t + off, 0, NULL, flags) != 0 ||
-		    regexec(&rx[i], m->t + off, 1, g, flags) != 0;
+		rc = regexec(&rx_test[i], m->t + off, 0, NULL, flags) != 0;
+		if (rc == 0 && rx_need(i, 2) == -1) {
+			m->t[end] = c;
+			return -1;
+		}
+		rc = rc || regexec(&rx[i], m->t + off, 1, g, flags) != 0;
 		m->t[end] = c;
 		if (rc == 0) {
 			g->rm_so += (regoff_t)off;
@@ -486,7 +892,7 @@ words_found(struct mcp_scan *s, const struct scan_at *at, const char *text, cons
 	unsigned long found = 0;
 	unsigned may;
 	size_t i, a, b, from, end, so = 0, eo = 0, ra = 0, rb = 0;
-	int r, no, hit;
+	int r, no, hit, rc = 0;
 
 	if (rx_init() == -1)
 		return -1;
@@ -497,7 +903,7 @@ words_found(struct mcp_scan *s, const struct scan_at *at, const char *text, cons
 		    (r == R_NAMED && (found & (1UL << R_CONVO))))
 			continue;
 		/* A file named as refused is read on, 8 sentences at the most. */
-		for (from = 0, hit = 0, no = 0; no < 8 && match(i, m, from, &g) == 0;) {
+		for (from = 0, hit = 0, no = 0; no < 8 && (rc = match(i, m, from, &g)) == 0;) {
 			so = (size_t)g.rm_so;
 			eo = (size_t)g.rm_eo;
 			/* Addresses of the documentation's own domains are examples. */
@@ -514,6 +920,8 @@ words_found(struct mcp_scan *s, const struct scan_at *at, const char *text, cons
 			if ((from = end > eo ? end : eo) >= m->n)
 				break;
 		}
+		if (rc == -1)
+			return -1;
 		if (hit) {
 			a = m->at[so];
 			b = eo > so ? m->at[eo - 1] + 1 : a;
@@ -533,34 +941,94 @@ words_found(struct mcp_scan *s, const struct scan_at *at, const char *text, cons
 	return 0;
 }
 
+/*
+ * The normal form is at most twice the text and a little: a character
+ * gives at most its own bytes, an HTML reference fewer than its own, a
+ * run of base64 (24 bytes or more) its 3/4 and two spaces; in a name
+ * (no base64 read), a capital inside a word a space before it.
+ */
+#define NORM_MAX(len) (2 * (len) + 16)
+#define NORM_STACK 1024
+
 int
 scan_string(struct mcp_scan *s, const struct scan_at *at, const char *text, size_t len)
 {
 	struct seen w;
 	struct norm m = {0};
-	size_t i = 0, k;
+	char t0[NORM_STACK];
+	uint32_t at0[NORM_STACK];
+	size_t i = 0, k, run = 0, e;
 	unsigned long c;
 	int rc = -1;
 
 	memset(&w, 0, sizeof(w));
 	s->bytes += len;
-	if ((m.t = malloc(len + 1)) == NULL || (m.at = malloc((len + 1) * sizeof(*m.at))) == NULL)
+	if (NORM_MAX(len) <= NORM_STACK) {
+		m.t = t0;
+		m.at = at0;
+	} else if ((m.t = malloc(NORM_MAX(len))) == NULL ||
+	    (m.at = malloc(NORM_MAX(len) * sizeof(*m.at))) == NULL) {
 		goto out;
+	}
+	m.name = at->name;
 	while (i < len) {
+		c = (unsigned char)text[i];
+		/* Printable ASCII but & and a name's _ and -: the common case, at once. */
+		if (c >= 0x20 && c < 0x7F && c != '&' && !(m.name && (c == '_' || c == '-'))) {
+			if (!m.name && b64((unsigned char)c) >= 0) {
+				run++;
+			} else {
+				if (run >= B64_MIN)
+					b64_read(&m, text + i - run, run, i - run);
+				run = 0;
+			}
+			if (c >= 'A' && c <= 'Z') {
+				if (m.name && m.n > 0 && m.t[m.n - 1] >= 'a' && m.t[m.n - 1] <= 'z')
+					norm_put(&m, " ", 1, i);
+				c += 'a' - 'A';
+				w.latin = 1;
+			} else if (c >= 'a' && c <= 'z') {
+				w.latin = 1;
+			}
+			if (c != ' ' || (m.n > 0 && m.t[m.n - 1] != ' ')) {
+				m.t[m.n] = (char)c;
+				m.at[m.n++] = (uint32_t)i;
+			}
+			w.flag = 0;
+			w.vs_run = 0;
+			i++;
+			continue;
+		}
 		if ((k = mcp_utf8_decode(text + i, len - i, &c)) == 0) {
 			k = 1;
 			c = 0xFFFD;
 		}
+		if (!m.name && c < 0x80 && b64((unsigned char)c) >= 0) {
+			run++;
+		} else {
+			if (run >= B64_MIN)
+				b64_read(&m, text + i - run, run, i - run);
+			run = 0;
+		}
+		if (c == '&' && (e = entity(text + i, len - i, &c)) > 0) {
+			emit(&m, c, i);
+			i += e;
+			continue;
+		}
 		one(&w, &m, text, len, i, k, c);
 		i += k;
 	}
+	if (run >= B64_MIN)
+		b64_read(&m, text + len - run, run, len - run);
 	m.t[m.n] = '\0';
 	m.at[m.n] = (uint32_t)len;
 	if (hidden_found(s, at, text, len, &w) == 0 &&
 	    (at->name || words_found(s, at, text, &m) == 0))
 		rc = 0;
 out:
-	free(m.t);
-	free(m.at);
+	if (m.t != t0) {
+		free(m.t);
+		free(m.at);
+	}
 	return rc;
 }
