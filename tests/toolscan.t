@@ -74,7 +74,7 @@ for f in "$TOP"/tests/data/poison/benign/*.json; do
 	[ "$n" = honest-shapes ] && continue
 	is "$(tab "benign-$n")" "0 none" "benign $n: no finding"
 done
-is "$(tab benign-honest-shapes)" "3 low MCPU-P109 MCPU-P110" \
+like "$(tab benign-honest-shapes)" "^[0-9]+ low MCPU-P109 MCPU-P110\$" \
     "honest shapes of real servers (Sentry, represented, chat history returned, ~/.ssh refused): low at most"
 is "$(res benign-server-filesystem | jq '.tool_count > 10')" true "server-filesystem's real list was read whole"
 

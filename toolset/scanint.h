@@ -29,7 +29,11 @@ enum {
 	R_N
 };
 
-/* Where a string is: the item and the pointer in it; name: a name, not text. */
+/*
+ * Where a string is: the item and the pointer in it; name: 1 a name the
+ * server chose (an item's, a property's: read for confusable letters
+ * too), 2 another member's name, 0 text.
+ */
 struct scan_at {
 	const char *list;
 	const char *item;

@@ -51,9 +51,9 @@ static const struct {
         "|forward|attach|post)"
         "|not (be )?(visible|shown|displayed) to the user"},
     {R_FILES,
-        "ssh|id_|aws|netrc|npmrc|pypirc|/etc/"
+        "ssh|id_|id rsa|id ed|id ec|aws|netrc|npmrc|pypirc|/etc/"
         "|kube|docker|mcp.json|claude_desktop|cursor|git-cred|bash_history|.env",
-        "~/\\.ssh|\\.ssh/|id_rsa|id_ed25519|id_ecdsa|\\.aws/credentials|~/\\.aws|\\.netrc"
+        "~/\\.ssh|\\.ssh/|id[_ ](rsa|ed25519|ecdsa)|\\.aws/credentials|~/\\.aws|\\.netrc"
         "|\\.npmrc|\\.pypirc|/etc/shadow|/etc/passwd|\\.kube/config|\\.docker/config\\.json"
         "|mcp\\.json|claude_desktop_config|~/\\.cursor|\\.git-credentials|\\.bash_history"
         "|(^|[^a-z0-9_])\\.env([^a-z0-9_]|$)"},
@@ -150,6 +150,7 @@ anchored(const char *t, size_t n)
 	for (i = 0; i < n && got != all; i++)
 		for (j = by_first[(unsigned char)t[i]]; j >= 0; j = anchor[j].next)
 			if (!(got & anchor[j].mask) && anchor[j].len <= n - i &&
+			    (anchor[j].len == 1 || t[i + 1] == anchor[j].s[1]) &&
 			    memcmp(t + i, anchor[j].s, anchor[j].len) == 0)
 				got |= anchor[j].mask;
 	return got;
@@ -689,17 +690,74 @@ entity(const char *t, size_t n, unsigned long *c)
 	return j + 1;
 }
 
-/* The value of a base64 digit, or -1. */
-static int
-b64(unsigned char c)
-{
-	return c >= 'A' && c <= 'Z' ? c - 'A'
-	    : c >= 'a' && c <= 'z'  ? c - 'a' + 26
-	    : c >= '0' && c <= '9'  ? c - '0' + 52
-	    : c == '+' || c == '-'  ? 62
-	    : c == '/' || c == '_'  ? 63
-	                            : -1;
-}
+/* The value of a base64 digit (+1), or 0: either alphabet, RFC 4648's 4 and 5. */
+static const unsigned char b64v[256] = {['A'] = 1,
+    2,
+    3,
+    4,
+    5,
+    6,
+    7,
+    8,
+    9,
+    10,
+    11,
+    12,
+    13,
+    14,
+    15,
+    16,
+    17,
+    18,
+    19,
+    20,
+    21,
+    22,
+    23,
+    24,
+    25,
+    26,
+    ['a'] = 27,
+    28,
+    29,
+    30,
+    31,
+    32,
+    33,
+    34,
+    35,
+    36,
+    37,
+    38,
+    39,
+    40,
+    41,
+    42,
+    43,
+    44,
+    45,
+    46,
+    47,
+    48,
+    49,
+    50,
+    51,
+    52,
+    ['0'] = 53,
+    54,
+    55,
+    56,
+    57,
+    58,
+    59,
+    60,
+    61,
+    62,
+    ['+'] = 63,
+    ['-'] = 63,
+    ['/'] = 64,
+    ['_'] = 64};
+#define b64(c) (b64v[(unsigned char)(c)] - 1)
 
 /*
  * A run of n base64 digits at t (24 or more) that decodes to text (UTF-8
@@ -799,7 +857,7 @@ hidden_found(
 	if (w->vs_best >= 4 &&
 	    scan_add(s, R_VS, at, text, w->vs_best_start, w->vs_best_start) == -1)
 		return -1;
-	if (at->name && w->latin && w->other && scan_add(s, R_CONFUSE, at, text, 0, len) == -1)
+	if (at->name == 1 && w->latin && w->other && scan_add(s, R_CONFUSE, at, text, 0, len) == -1)
 		return -1;
 	return 0;
 }
@@ -1022,8 +1080,7 @@ scan_string(struct mcp_scan *s, const struct scan_at *at, const char *text, size
 		b64_read(&m, text + len - run, run, len - run);
 	m.t[m.n] = '\0';
 	m.at[m.n] = (uint32_t)len;
-	if (hidden_found(s, at, text, len, &w) == 0 &&
-	    (at->name || words_found(s, at, text, &m) == 0))
+	if (hidden_found(s, at, text, len, &w) == 0 && words_found(s, at, text, &m) == 0)
 		rc = 0;
 out:
 	if (m.t != t0) {
