@@ -66,9 +66,11 @@ long MCPU-P108
 mcptox-style MCPU-P103
 evasions MCPU-P101
 evasions MCPU-P103
+precedence MCPU-P106
 LIST
 is "$(res poisoned-evasions | jq '.findings.count >= 10')" true \
     "each evasion of the published attacks read (entities, fullwidth, mathematical, circled, combining, U+17B4, U+180B, Greek, base64)"
+is "$(res poisoned-precedence | jq '.findings.count')" 3 "each claim of precedence over other tools found, the honest tool beside them not"
 for f in "$TOP"/tests/data/poison/benign/*.json; do
 	n=$(basename "$f" .json)
 	[ "$n" = honest-shapes ] && continue

@@ -80,15 +80,25 @@ static const struct {
         "|copied)([^a-z]|$)[^.]{0,80}(https?://[a-z0-9]|[a-z0-9._%+-]+@[a-z0-9-]+\\.[a-z]{2,})"
         "|(always|also|silently|secretly) (bcc|cc|blind copy|forward)"
         "|change the recipient"},
-    {R_PREFER, "always|instead|other|before|prior|first|precedence|immediately|rather",
-        "always (use|prefer|call|choose|pick|select|run|invoke|consult) (this|the"
+    {R_PREFER,
+        "always|instead|other|before|prior|first|precedence|immediately|rather|priorit"
+        "|preferen|alternative|only tool|over a",
+        "always (use|prefer|call|choose|pick|select|run|invoke|consult|try) (this|the"
         " [a-z0-9_.-]+) tool"
-        "|(call|consult|use|invoke) this tool (immediately|as the first step|instead|first"
+        "|(call|consult|use|invoke|try|run) this tool (immediately|as the first step|instead|first"
         "|rather)"
+        "|(must|should|always) (prioriti[sz]e|prefer|favou?r) this tool"
+        "|prioriti[sz]e this tool (over|above|before)"
+        "|use this( tool)? instead of"
+        "|this tool (takes|has|gets) (precedence|priority)"
+        "|(precedence|priority) over (any|all|other|every)[^.]{0,20} (tools?|alternatives|servers?)"
+        "|over (any|all) (other )?(alternatives|tools|servers)"
+        "|in preference to (any|all|other)"
+        "|(is|as) the only tool (you )?(should|must|may|can)"
         "|instead of (any|all|the) other (tools?|servers?)"
-        "|(never|do not|don't) (use|call) (any )?(other|another) (tools?|servers?)"
-        "|(before|prior to) (using|calling|invoking) (any|every|each) (other )?tool"
-        "|(must|should) (always )?be (called|used|invoked) (first|before)"
+        "|(never|do not|don't) (use|call|try) (any )?(other|another|alternative) (tools?|servers?)"
+        "|(before|prior to) (using|calling|invoking|trying) (any|every|each) (other )?tool"
+        "|(must|should) (always )?be (called|used|invoked|tried) (first|before)"
         "|takes precedence over (all|any|other)"},
     {R_AUTH,
         "<|[|override:|instruction:|instructions:|note:|source|i am|as the|as "
