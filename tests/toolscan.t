@@ -67,9 +67,13 @@ mcptox-style MCPU-P103
 evasions MCPU-P101
 evasions MCPU-P103
 precedence MCPU-P106
+languages MCPU-P101
+languages MCPU-P102
+languages MCPU-P105
 LIST
 is "$(res poisoned-evasions | jq '.findings.count >= 10')" true \
     "each evasion of the published attacks read (entities, fullwidth, mathematical, circled, combining, U+17B4, U+180B, Greek, base64)"
+is "$(res poisoned-languages | jq '.findings.count >= 7')" true "an instruction in each of seven languages beside English, read"
 is "$(res poisoned-precedence | jq '.findings.count')" 3 "each claim of precedence over other tools found, the honest tool beside them not"
 for f in "$TOP"/tests/data/poison/benign/*.json; do
 	n=$(basename "$f" .json)

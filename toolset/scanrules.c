@@ -110,13 +110,128 @@ static const struct {
         "|(i am|as) (the|your) (system|administrator|developer|operator)"
         "|critical compliance requirement|required by (the )?(platform|system)'?s? security"
         " policy"},
+    /* ignore earlier instructions: Spanish, Portuguese, French, German, Russian, Chinese, Japanese */
+    {R_IGNORE,
+        "instrucciones|indicaciones|reglas|órdenes|instruções|regras"
+        "|orientações|diretrizes|consignes|règles|précédentes|antérieures"
+        "|toutes les instructions|toutes vos instructions|anweisungen"
+        "|instruktionen|vorgaben|befehle|regeln|инструкции|указания"
+        "|правила|команды|指令|指示|说明|說明|规则|規則|提示|命令|ルール|プロンプト",
+        "(^|[^a-z])(ignora|ignore|ignorar|olvida|olvide|olvidar|descarta"
+        "|descarte)( [^ .]+){0,3} (instrucciones|indicaciones|reglas"
+        "|órdenes) (anteriores|previas|precedentes|del sistema)|(^"
+        "|[^a-z])(ignora|ignore|ignorar|olvida|olvide|olvidar) (todas"
+        "|cualquier) (las )?(instrucciones|reglas|indicaciones)"
+        "|nuevas instrucciones ?:|(^|[^a-z])(ignore|ignora|ignorar|esqueça"
+        "|esquecer|desconsidere|desconsiderar)( [^ .]+){0,3} (instruções|regras"
+        "|orientações|diretrizes) (anteriores|prévias|do sistema)|(^"
+        "|[^a-z])(ignore|esqueça|desconsidere) todas as (instruções|regras)"
+        "|novas instruções ?:|(^|[^a-z])(ignore|ignorez|ignorer|oublie|oubliez"
+        "|oublier)( [^ .]+){0,3} (instructions|consignes|règles"
+        "|directives) (précédentes|antérieures|du système|ci-dessus)|(^"
+        "|[^a-z])(ignore|ignorez|ignorer|oublie|oubliez|oublier) toutes (les"
+        "|vos|tes) (instructions|consignes|règles)|nouvelles instructions ?:|(^"
+        "|[^a-z])(ignoriere|ignoriert|ignorieren|vergiss|vergesst|vergessen"
+        "|missachte|missachten)( [^ .]+){0,2} (vorherigen|vorigen|bisherigen"
+        "|früheren|obigen|vorangegangenen|alle) (anweisungen|instruktionen"
+        "|regeln|befehle|vorgaben)|(vorherigen|vorigen|bisherigen|früheren"
+        "|obigen|alle) (anweisungen|instruktionen|regeln|befehle"
+        "|vorgaben)( [^ .]+){0,2} (ignorieren|vergessen|missachten)"
+        "|neue anweisungen ?:|(игнорируй|игнорируйте|игнорировать"
+        "|проигнорируй|проигнорируйте|забудь|забудьте"
+        "|забыть)( [^ .]+){0,2} (предыдущие|прежние"
+        "|предшествующие|все|системные|вышеуказанные"
+        "|вышеприведённые) (инструкции|указания|правила|команды)"
+        "|новые инструкции ?:|(忽略|无视|無視|忘记|忘記|忘掉|不要理会"
+        "|不要理會)(掉)?(之前|以前|先前|上面|上述|前面|此前|所有|全部|一切)(的)?(所有|全部)?(的)?("
+        "指令|指示|说明"
+        "|說明|规则|規則|提示|命令)|新(的)?(指令|指示) ?:|(以前|前|上記|これまで|先|全て"
+        "|すべて)の(指示|命令|指令|ルール|プロンプト)(を)?(すべて|全て)?(無視|忘れ)|新しい指示 ?:"},
+    /* hide from the user: Spanish, Portuguese, French, German, Russian, Chinese, Japanese */
+    {R_HIDE,
+        "usuari|utilisat|benutzer|nutzer|anwender|пользовател|用户|用戶|使用者"
+        "|ユーザー|悄悄|偷偷|こっそり|密か|ひそか",
+        "(^|[^a-z])(no|nunca) (le |se lo |les )?(digas|diga|digan|menciones"
+        "|mencione|informes|informe|reveles|revele|muestres|muestre|cuentes"
+        "|cuente|avises|avise|notifiques|notifique)( [^ .]+){0,3} (al|a los"
+        "|a la) (usuario|usuarios|usuaria)|(^|[^a-z])sin (decirle|decírselo"
+        "|informar|avisar|notificar)( [^ .]+){0,2} (al )?usuario|(^"
+        "|[^a-z])(oculta|ocultar|ocúltale|esconde|esconder)( [^ .]+){0,2} (al"
+        "|del) usuario|el usuario no (debe|debería|puede) (saber|enterarse|ver)"
+        "|(^|[^a-z])(não|nunca) (diga|conte|mencione|informe|revele|mostre"
+        "|avise|notifique)( [^ .]+){0,3} (ao|à|aos|para o) (usuário|utilizador"
+        "|usuários)|(^|[^a-z])sem (avisar|informar|contar"
+        "|notificar)( [^ .]+){0,2} (o )?(usuário|utilizador)|(^|[^a-z])(esconda"
+        "|oculte|esconder|ocultar)( [^ .]+){0,2} do (usuário|utilizador)"
+        "|o (usuário|utilizador) não (deve|pode) (saber|ver)|(^|[^a-z])n(e "
+        "|')[^.]{0,30}(dis|dites|mentionne|mentionnez|révèle|révélez|montre"
+        "|montrez|signale|signalez|informe|informez|préviens|prévenez|avertis"
+        "|avertissez)[^.]{0,20}l'utilisat(eur|rice)|(^|[^a-z])sans (informer"
+        "|prévenir|avertir|le dire à|en informer)( [^ .]+){0,2} l'utilisat(eur"
+        "|rice)|(^|[^a-z])(cache|cachez|cacher|dissimule"
+        "|dissimulez)( [^ .]+){0,2} (à|de) l'utilisat(eur|rice)|l'utilisat(eur"
+        "|rice) ne doit (pas|jamais) (savoir|voir|être informé)|(^|[^a-z])(sage"
+        "|sagen|sagt|erzähle|erzähl|zeige|zeig|verrate|informiere|erwähne"
+        "|benachrichtige)( [^ .]+){0,3} (dem|den|der) (benutzer|nutzer|anwender"
+        "|benutzerin|nutzerin)( [^ .]+){0,2} (nicht|nichts)|(nicht|nichts"
+        "|niemals|nie) (dem|den) (benutzer|nutzer|anwender) (sagen|mitteilen"
+        "|zeigen|verraten|erzählen|erwähnen)|ohne (den|dem) (benutzer|nutzer"
+        "|anwender)( [^ .]+){0,2} zu (informieren|benachrichtigen|fragen|sagen)"
+        "|vor dem (benutzer|nutzer|anwender) (verbergen|verstecken"
+        "|geheim halten|verheimlichen)|(benutzer|nutzer|anwender) (darf|soll"
+        "|sollte) (nicht|nichts|niemals) (wissen|sehen|erfahren|bemerken)"
+        "|не (говори|говорите|сообщай|сообщайте|показывай"
+        "|показывайте|упоминай|упоминайте|рассказывай"
+        "|рассказывайте|сообщать"
+        "|говорить)( [^ .]+){0,3} пользовател|без (ведома"
+        "|уведомления) пользовател|скр(ой|ойте|ыть"
+        "|ывай)( [^ .]+){0,2} от пользовател"
+        "|пользовател[^ .]* не (должен|должна|нужно|следует) (знать"
+        "|видеть|узнать)|(不要|别|別|勿|不得|不可|切勿|无需|無需|不必|不需要)(告诉|告訴|告知|通知|"
+        "提醒|透露"
+        "|显示给|顯示給|让|讓)(用户|用戶|使用者)|(对|對|向)(用户|用戶|使用者)(隐瞒|隱瞞|保密)|(瞒着"
+        "|瞞著)(用户|用戶|使用者)|(悄悄|偷偷)(地)?(读取|讀取|发送|發送|上传|上傳|复制|複製)|"
+        "ユーザー(に"
+        "|には)(伝え|言わ|知らせ|教え|見せ|通知し|報告し)(ない|るな|ず)|ユーザーに(は)?(秘密|内緒)"
+        "|ユーザーに(知られ|気づかれ|気付かれ)(ない|ず)|(こっそり|密かに|ひそかに)[^.]{0,12}(読|送"
+        "|アップロード|転送|コピー|追加)"},
+    /* send elsewhere: Spanish, Portuguese, French, German, Russian, Chinese, Japanese */
+    {R_SEND,
+        "envía|envíe|enviar|envie|manda|mande|reenvía|reenviar|sube|suba|subir"
+        "|transmit|exfiltra|publica|encaminh|carregue|envoie|envoyez|envoyer"
+        "|transmet|transfèr|téléverse|publie|postez|sende|sendet|schick"
+        "|übermittl|übertrag|leite|hochladen|отправ|пересл|загруз|переда|发送"
+        "|發送|发到|發到|发给|發給|上传|上傳|转发|轉發|传到|傳到|传送|傳送|送信|送って|送る|転送"
+        "|アップロード",
+        "(^|[^a-z])(envía|envíe|enviar|envie|manda|mande|mandar|reenvía"
+        "|reenviar|sube|suba|subir|transmite|transmitir|exfiltra|publica"
+        "|encaminhe|encaminhar|transmita|carregue)([^a-z]"
+        "|$)[^.]{0,80}(https?://[a-z0-9]|[a-z0-9._%+-]+@[a-z0-9-]+\\.[a-z]{2,})"
+        "|(^|[^a-z])(envoie|envoyez|envoyer|transmets|transmettez|transmettre"
+        "|transfère|transférez|transférer|téléverse|téléversez|publie|publiez"
+        "|postez)([^a-z]|$)[^.]{0,80}(https?://[a-z0-9]"
+        "|[a-z0-9._%+-]+@[a-z0-9-]+\\.[a-z]{2,})|(^|[^a-z])(sende|senden|sendet"
+        "|schicke|schicken|schick|übermittle|übermitteln|übertrage|übertragen"
+        "|leite|weiterleiten|hochladen)([^a-z]|$)[^.]{0,80}(https?://[a-z0-9]"
+        "|[a-z0-9._%+-]+@[a-z0-9-]+\\.[a-z]{2,})|(отправь|отправьте"
+        "|отправить|отправляй|перешли|перешлите|переслать|загрузи"
+        "|загрузите|передай|передайте"
+        "|передать)[^.]{0,80}(https?://[a-z0-9]"
+        "|[a-z0-9._%+-]+@[a-z0-9-]+\\.[a-z]{2,})|(发送|發送|发到|發到|发给|發給|上传|上傳"
+        "|转发|轉發|传到|傳到|传送|傳送)[^.]{0,80}(https?://[a-z0-9]"
+        "|[a-z0-9._%+-]+@[a-z0-9-]+\\.[a-z]{2,})|(送信|送って|送る|転送"
+        "|アップロード)[^.]{0,80}(https?://[a-z0-9]"
+        "|[a-z0-9._%+-]+@[a-z0-9-]+\\.[a-z]{2,})|(https?://[a-z0-9][^ ]*"
+        "|[a-z0-9._%+-]+@[a-z0-9-]+\\.[a-z]{2,}) ?(に|へ|宛(て)?(に)?)(送信|送っ|送る"
+        "|転送|アップロード)"},
+
 };
 #define NWORDS (sizeof(words) / sizeof(words[0]))
 
 /*
- * The anchors of every expression, by their first byte: one pass over a
- * text says which expressions may match it (a bit each), whatever their
- * number.
+ * The anchors of every expression, by their first two bytes (one of a
+ * byte by it): one pass over a text says which expressions may match it
+ * (a bit each), whatever their number.
  */
 #define ANCHORS_MAX 256
 /* The expressions and their anchors in the normal form (folded()). */
@@ -125,26 +240,32 @@ static struct anchor {
 	const char *s;
 	size_t len;
 	unsigned mask; /* the expressions it anchors */
-	int next;      /* the next anchor of the same first byte, or -1 */
+	int next;      /* the next anchor of the same head, or -1 */
 } anchor[ANCHORS_MAX];
-static int by_first[256];
+static int by_first[256]; /* the anchors of one byte, by it */
+/* The longer ones by their first two bytes, hashed. */
+#define PAIR(a, b) ((((unsigned)(unsigned char)(a) << 5) ^ (unsigned)(unsigned char)(b)) & 4095)
+static int by_pair[4096];
 
 static int
 anchors_init(void)
 {
 	const char *a, *e;
 	size_t i, n = 0;
+	int *head;
 
 	memset(by_first, -1, sizeof(by_first));
+	memset(by_pair, -1, sizeof(by_pair));
 	for (i = 0; i < NWORDS; i++)
 		for (a = anchors_of[i]; *a != '\0'; a = *e != '\0' ? e + 1 : e) {
 			e = strchr(a, '|');
 			e = e != NULL ? e : a + strlen(a);
 			if (n == ANCHORS_MAX || e == a)
 				return -1;
-			anchor[n] = (struct anchor){
-			    a, (size_t)(e - a), 1U << i, by_first[(unsigned char)a[0]]};
-			by_first[(unsigned char)a[0]] = (int)n++;
+			head = e - a == 1 ? &by_first[(unsigned char)a[0]]
+			                  : &by_pair[PAIR(a[0], a[1])];
+			anchor[n] = (struct anchor){a, (size_t)(e - a), 1U << i, *head};
+			*head = (int)n++;
 		}
 	return 0;
 }
@@ -157,12 +278,16 @@ anchored(const char *t, size_t n)
 	size_t i;
 	int j;
 
-	for (i = 0; i < n && got != all; i++)
+	for (i = 0; i < n && got != all; i++) {
 		for (j = by_first[(unsigned char)t[i]]; j >= 0; j = anchor[j].next)
+			got |= anchor[j].mask;
+		if (i + 1 == n)
+			break;
+		for (j = by_pair[PAIR(t[i], t[i + 1])]; j >= 0; j = anchor[j].next)
 			if (!(got & anchor[j].mask) && anchor[j].len <= n - i &&
-			    (anchor[j].len == 1 || t[i + 1] == anchor[j].s[1]) &&
 			    memcmp(t + i, anchor[j].s, anchor[j].len) == 0)
 				got |= anchor[j].mask;
+	}
 	return got;
 }
 
