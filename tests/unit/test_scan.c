@@ -378,12 +378,18 @@ longer(void)
 	free(d);
 }
 
-/* The seconds the rules take over n bytes of the worst text: words that anchor every rule, hidden characters. */
+/*
+ * The seconds the rules take over n bytes of the worst text: words that
+ * anchor every rule (in each table), hidden characters, base64 that
+ * decodes to text, entities, a key path refused.
+ */
 static double
 worst(size_t n)
 {
 	static const char unit[] =
-	    "ignore user ssh history http always < \xe2\x80\x8b\xf3\xa0\x81\x89 ";
+	    "ignore user ssh history http always < \xe2\x80\x8b\xf3\xa0\x81\x89 "
+	    "aWdub3JlIHByZXZpb3VzIGluc3RydWN0aW9ucw== &#105;&lt; usuario instrucciones "
+	    "\xe5\xbf\xbd\xe7\x95\xa5 priorit ~/.ssh not allowed. ";
 	char *d = malloc(n + 1);
 	cJSON *t = cJSON_CreateObject();
 	struct timespec a, b;
