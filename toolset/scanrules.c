@@ -3,14 +3,21 @@
  * (mcp-rules(7) says each, and why).
  *
  * Hidden characters are found in one pass over the string's UTF-8.  The
- * rules on words read a normal form of it: ASCII folded to lower case,
- * white space of every kind one space, the hidden characters dropped (so
- * that "ig<U+200B>nore" is read "ignore"), the tag characters read as the
- * ASCII they spell (so that an instruction hidden in them is read too),
- * and the Cyrillic letters that look Latin read as those.  Each rule on
- * words is one POSIX extended expression without back-references, which
- * glibc matches in time linear in the text; a string is at most the
- * list, 256 KiB.  A string gives at most one finding per rule.
+ * rules on words read a normal form of it, made in the same pass, what a
+ * model reads: letters lower-cased, white space of every kind one space,
+ * the hidden characters dropped (so that "ig<U+200B>nore" is read
+ * "ignore"), the tag characters read as the ASCII they spell, the
+ * compatibility forms of ASCII (fullwidth, mathematical, enclosed) as
+ * ASCII, combining marks dropped and Latin letters read without theirs,
+ * look-alike letters of Latin, Greek, Cyrillic and Armenian read as the
+ * Latin they pass for, HTML character references decoded, and a run of
+ * base64 that decodes to text read a second time, decoded; in a name, _
+ * and - and a capital inside a word start a word.  It is at most twice
+ * the string.  Each rule on words is one POSIX extended expression (or
+ * two: English, the other languages) without back-references, which
+ * glibc matches in time linear in the text, compiled when a text first
+ * holds one of its anchors; a string is at most the list, 256 KiB.  A
+ * string gives at most one finding per rule.
  */
 /* Copyright (c) 2026 The mcp-uptime authors. ISC licence: see LICENSE. */
 #include <regex.h>
