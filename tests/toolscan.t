@@ -64,11 +64,24 @@ prompt-arg MCPU-P104
 prefer MCPU-P106
 long MCPU-P108
 mcptox-style MCPU-P103
+evasions MCPU-P101
+evasions MCPU-P103
+precedence MCPU-P106
+languages MCPU-P101
+languages MCPU-P102
+languages MCPU-P105
 LIST
+is "$(res poisoned-evasions | jq '.findings.count >= 10')" true \
+    "each evasion of the published attacks read (entities, fullwidth, mathematical, circled, combining, U+17B4, U+180B, Greek, base64)"
+is "$(res poisoned-languages | jq '.findings.count >= 7')" true "an instruction in each of seven languages beside English, read"
+is "$(res poisoned-precedence | jq '.findings.count')" 3 "each claim of precedence over other tools found, the honest tool beside them not"
 for f in "$TOP"/tests/data/poison/benign/*.json; do
 	n=$(basename "$f" .json)
+	[ "$n" = honest-shapes ] && continue
 	is "$(tab "benign-$n")" "0 none" "benign $n: no finding"
 done
+like "$(tab benign-honest-shapes)" "^[0-9]+ low MCPU-P109 MCPU-P110\$" \
+    "honest shapes of real servers (Sentry, represented, chat history returned, ~/.ssh refused): low at most"
 is "$(res benign-server-filesystem | jq '.tool_count > 10')" true "server-filesystem's real list was read whole"
 
 # Where each hides, and how it is shown.

@@ -33,6 +33,8 @@ const struct mcp_rule_info mcp_scan_rules[] = {
     {"MCPU-P106", MCP_SEV_MEDIUM, "an instruction to always prefer this tool"},
     {"MCPU-P107", MCP_SEV_MEDIUM, "a claim of authority aimed at the model"},
     {"MCPU-P108", MCP_SEV_LOW, "a description far longer than its peers'"},
+    {"MCPU-P109", MCP_SEV_LOW, "the conversation or the system prompt named, not put anywhere"},
+    {"MCPU-P110", MCP_SEV_LOW, "a file of credentials named as refused"},
 };
 const size_t mcp_scan_nrules = sizeof(mcp_scan_rules) / sizeof(mcp_scan_rules[0]);
 

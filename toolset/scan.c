@@ -4,7 +4,7 @@
  * of them.
  *
  * An item is any JSON a server sent: every string in it and every member
- * name is read once, each with its JSON pointer (RFC 6901) inside the
+ * name (a property's, a parameter's, any key's) is read once, each with its JSON pointer (RFC 6901) inside the
  * item, to MAX_DEPTH levels.  Findings are kept to MCP_SCAN_MAX, the rest
  * counted; their texts are cut to their bounds.
  */
@@ -83,6 +83,7 @@ struct walk {
 	void *arg;
 	struct mcp_buf ptr;
 	int rc;
+	int names; /* every member name read too (2), not only those of "properties" */
 };
 
 /* One more token on the pointer, escaped as RFC 6901 says; the length it had. */
@@ -135,6 +136,8 @@ walk(struct walk *w, const cJSON *v, int depth)
 			was = ptr_push(w, c->string);
 			if (is_props(v) && cJSON_IsObject(c))
 				walk_string(w, c->string, 1);
+			else if (w->names)
+				walk_string(w, c->string, 2);
 		} else {
 			snprintf(idx, sizeof(idx), "%d", i);
 			was = ptr_push(w, idx);
@@ -207,13 +210,16 @@ mcp_scan_item(struct mcp_scan *s, enum mcp_list_kind k, const cJSON *item)
 	const cJSON *key =
 	    cJSON_GetObjectItemCaseSensitive(item, k == MCP_LIST_RESOURCES ? "uri" : "name");
 	struct item_scan is = {.s = s};
+	struct walk w = {.fn = item_string, .arg = &is, .names = 1};
 	int rc;
 
 	if (!cJSON_IsObject(item))
 		return 0;
 	is.at.list = list_names[k];
 	is.at.item = cJSON_IsString(key) && key->valuestring != NULL ? key->valuestring : "";
-	rc = mcp_strings_walk(item, item_string, &is);
+	walk(&w, item, 0);
+	mcp_buf_free(&w.ptr);
+	rc = w.rc;
 	if (rc == 0 &&
 	    keep_len(s, is.at.list, is.at.item,
 	        cJSON_GetObjectItemCaseSensitive(item, "description")) == -1)

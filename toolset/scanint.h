@@ -24,10 +24,16 @@ enum {
 	R_PREFER,
 	R_AUTH,
 	R_LONG,
+	R_NAMED,
+	R_REFUSED,
 	R_N
 };
 
-/* Where a string is: the item and the pointer in it; name: a name, not text. */
+/*
+ * Where a string is: the item and the pointer in it; name: 1 a name the
+ * server chose (an item's, a property's: read for confusable letters
+ * too), 2 another member's name, 0 text.
+ */
 struct scan_at {
 	const char *list;
 	const char *item;

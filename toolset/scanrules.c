@@ -3,14 +3,21 @@
  * (mcp-rules(7) says each, and why).
  *
  * Hidden characters are found in one pass over the string's UTF-8.  The
- * rules on words read a normal form of it: ASCII folded to lower case,
- * white space of every kind one space, the hidden characters dropped (so
- * that "ig<U+200B>nore" is read "ignore"), the tag characters read as the
- * ASCII they spell (so that an instruction hidden in them is read too),
- * and the Cyrillic letters that look Latin read as those.  Each rule on
- * words is one POSIX extended expression without back-references, which
- * glibc matches in time linear in the text; a string is at most the
- * list, 256 KiB.  A string gives at most one finding per rule.
+ * rules on words read a normal form of it, made in the same pass, what a
+ * model reads: letters lower-cased, white space of every kind one space,
+ * the hidden characters dropped (so that "ig<U+200B>nore" is read
+ * "ignore"), the tag characters read as the ASCII they spell, the
+ * compatibility forms of ASCII (fullwidth, mathematical, enclosed) as
+ * ASCII, combining marks dropped and Latin letters read without theirs,
+ * look-alike letters of Latin, Greek, Cyrillic and Armenian read as the
+ * Latin they pass for, HTML character references decoded, and a run of
+ * base64 that decodes to text read a second time, decoded; in a name, _
+ * and - and a capital inside a word start a word.  It is at most twice
+ * the string.  Each rule on words is one POSIX extended expression (or
+ * two: English, the other languages) without back-references, which
+ * glibc matches in time linear in the text, compiled when a text first
+ * holds one of its anchors; a string is at most the list, 256 KiB.  A
+ * string gives at most one finding per rule.
  */
 /* Copyright (c) 2026 The mcp-uptime authors. ISC licence: see LICENSE. */
 #include <regex.h>
@@ -51,35 +58,54 @@ static const struct {
         "|forward|attach|post)"
         "|not (be )?(visible|shown|displayed) to the user"},
     {R_FILES,
-        "ssh|id_|aws|netrc|npmrc|pypirc|/etc/"
+        "ssh|id_|id rsa|id ed|id ec|aws|netrc|npmrc|pypirc|/etc/"
         "|kube|docker|mcp.json|claude_desktop|cursor|git-cred|bash_history|.env",
-        "~/\\.ssh|\\.ssh/|id_rsa|id_ed25519|id_ecdsa|\\.aws/credentials|~/\\.aws|\\.netrc"
+        "~/\\.ssh|\\.ssh/|id[_ ](rsa|ed25519|ecdsa)|\\.aws/credentials|~/\\.aws|\\.netrc"
         "|\\.npmrc|\\.pypirc|/etc/shadow|/etc/passwd|\\.kube/config|\\.docker/config\\.json"
         "|mcp\\.json|claude_desktop_config|~/\\.cursor|\\.git-credentials|\\.bash_history"
-        "|(^|[^a-z0-9_/])\\.env([^a-z0-9_]|$)"},
-    {R_CONVO,
-        "history|conversation|chat|transcript|messages|system prompt|param|arg|field|sidenote",
-        "(conversation|chat|message) history|(entire|full|whole|complete) (conversation|chat"
-        "|transcript)|(all|every) (previous|prior|earlier) messages|(full|complete) list of"
-        " (last|previous|recent) messages|system prompt"
+        "|(^|[^a-z0-9_])\\.env([^a-z0-9_]|$)"},
+    {R_CONVO, "history|conversation|chat|messages|system prompt|param|arg|field|sidenote",
+        "(^|[^a-z])(include|pass|put|append|attach|send|insert|copy|paste|forward|dump|leak"
+        "|reveal|repeat|exfiltrate)[a-z]*( [a-z'`\\\"_]+){0,6} ((conversation|chat|message)"
+        " history|(entire|full|whole|complete) (conversation|chat)|(all|every) (previous|prior"
+        "|earlier) messages|(full|complete) list of (last|previous|recent) messages|system"
+        " prompt)"
         "|(content|contents|data|file|key|keys|token|tokens|credentials?|secrets?"
         "|conversation|messages)[^.]{0,40} (in|into|as|inside) (the |a"
         " )?['\\\"`]?[a-z_]*['\\\"`]? ?(parameter|param|argument|arg|field|sidenote)"
         "|sidenote"},
+    /* The same things named without being put anywhere: what a tool that returns them says. */
+    {R_NAMED, "history|conversation|chat|transcript|messages|system prompt",
+        "(conversation|chat|message) history|(entire|full|whole|complete) (conversation|chat"
+        "|transcript)|(all|every) (previous|prior|earlier) messages|(full|complete) list of"
+        " (last|previous|recent) messages|system prompt"},
     {R_SEND, "http|@|cc|blind|forward|recipient",
-        "(send|sent|post|upload|forward|transmit|exfiltrate|email|e-mail|bcc|leak"
-        "|copy)[^.]{0,80}(https?://[a-z0-9]|[a-z0-9._%+-]+@[a-z0-9-]+\\.[a-z]{2,})"
+        "(^|[^a-z])(send|sends|sending|sent|post|posts|posting|posted|upload|uploads"
+        "|uploading|uploaded|forward|forwards|forwarding|forwarded|transmit|transmits"
+        "|transmitting|transmitted|exfiltrate|exfiltrates|exfiltrating|exfiltrated|email|emails"
+        "|emailing|emailed|e-mail|bcc|leak|leaks|leaking|leaked|copy|copies|copying"
+        "|copied)([^a-z]|$)[^.]{0,80}(https?://[a-z0-9]|[a-z0-9._%+-]+@[a-z0-9-]+\\.[a-z]{2,})"
         "|(always|also|silently|secretly) (bcc|cc|blind copy|forward)"
         "|change the recipient"},
-    {R_PREFER, "always|instead|other|before|prior|first|precedence|immediately|rather",
-        "always (use|prefer|call|choose|pick|select|run|invoke|consult) (this|the"
+    {R_PREFER,
+        "always|instead|other|before|prior|first|precedence|immediately|rather|priorit"
+        "|preferen|alternative|only tool|over a",
+        "always (use|prefer|call|choose|pick|select|run|invoke|consult|try) (this|the"
         " [a-z0-9_.-]+) tool"
-        "|(call|consult|use|invoke) this tool (immediately|as the first step|instead|first"
+        "|(call|consult|use|invoke|try|run) this tool (immediately|as the first step|instead|first"
         "|rather)"
+        "|(must|should|always) (prioriti[sz]e|prefer|favou?r) this tool"
+        "|prioriti[sz]e this tool (over|above|before)"
+        "|use this( tool)? instead of"
+        "|this tool (takes|has|gets) (precedence|priority)"
+        "|(precedence|priority) over (any|all|other|every)[^.]{0,20} (tools?|alternatives|servers?)"
+        "|over (any|all) (other )?(alternatives|tools|servers)"
+        "|in preference to (any|all|other)"
+        "|(is|as) the only tool (you )?(should|must|may|can)"
         "|instead of (any|all|the) other (tools?|servers?)"
-        "|(never|do not|don't) (use|call) (any )?(other|another) (tools?|servers?)"
-        "|(before|prior to) (using|calling|invoking) (any|every|each) (other )?tool"
-        "|(must|should) (always )?be (called|used|invoked) (first|before)"
+        "|(never|do not|don't) (use|call|try) (any )?(other|another|alternative) (tools?|servers?)"
+        "|(before|prior to) (using|calling|invoking|trying) (any|every|each) (other )?tool"
+        "|(must|should) (always )?be (called|used|invoked|tried) (first|before)"
         "|takes precedence over (all|any|other)"},
     {R_AUTH,
         "<|[|override:|instruction:|instructions:|note:|source|i am|as the|as "
@@ -91,39 +117,162 @@ static const struct {
         "|(i am|as) (the|your) (system|administrator|developer|operator)"
         "|critical compliance requirement|required by (the )?(platform|system)'?s? security"
         " policy"},
+    /* ignore earlier instructions: Spanish, Portuguese, French, German, Russian, Chinese, Japanese */
+    {R_IGNORE,
+        "instrucciones|indicaciones|reglas|órdenes|instruções|regras"
+        "|orientações|diretrizes|consignes|règles|précédentes|antérieures"
+        "|toutes les instructions|toutes vos instructions|anweisungen"
+        "|instruktionen|vorgaben|befehle|regeln|инструкции|указания"
+        "|правила|команды|指令|指示|说明|說明|规则|規則|提示|命令|ルール|プロンプト",
+        "(^|[^a-z])(ignora|ignore|ignorar|olvida|olvide|olvidar|descarta"
+        "|descarte)( [^ .]+){0,3} (instrucciones|indicaciones|reglas"
+        "|órdenes) (anteriores|previas|precedentes|del sistema)|(^"
+        "|[^a-z])(ignora|ignore|ignorar|olvida|olvide|olvidar) (todas"
+        "|cualquier) (las )?(instrucciones|reglas|indicaciones)"
+        "|nuevas instrucciones ?:|(^|[^a-z])(ignore|ignora|ignorar|esqueça"
+        "|esquecer|desconsidere|desconsiderar)( [^ .]+){0,3} (instruções|regras"
+        "|orientações|diretrizes) (anteriores|prévias|do sistema)|(^"
+        "|[^a-z])(ignore|esqueça|desconsidere) todas as (instruções|regras)"
+        "|novas instruções ?:|(^|[^a-z])(ignore|ignorez|ignorer|oublie|oubliez"
+        "|oublier)( [^ .]+){0,3} (instructions|consignes|règles"
+        "|directives) (précédentes|antérieures|du système|ci-dessus)|(^"
+        "|[^a-z])(ignore|ignorez|ignorer|oublie|oubliez|oublier) toutes (les"
+        "|vos|tes) (instructions|consignes|règles)|nouvelles instructions ?:|(^"
+        "|[^a-z])(ignoriere|ignoriert|ignorieren|vergiss|vergesst|vergessen"
+        "|missachte|missachten)( [^ .]+){0,2} (vorherigen|vorigen|bisherigen"
+        "|früheren|obigen|vorangegangenen|alle) (anweisungen|instruktionen"
+        "|regeln|befehle|vorgaben)|(vorherigen|vorigen|bisherigen|früheren"
+        "|obigen|alle) (anweisungen|instruktionen|regeln|befehle"
+        "|vorgaben)( [^ .]+){0,2} (ignorieren|vergessen|missachten)"
+        "|neue anweisungen ?:|(игнорируй|игнорируйте|игнорировать"
+        "|проигнорируй|проигнорируйте|забудь|забудьте"
+        "|забыть)( [^ .]+){0,2} (предыдущие|прежние"
+        "|предшествующие|все|системные|вышеуказанные"
+        "|вышеприведённые) (инструкции|указания|правила|команды)"
+        "|новые инструкции ?:|(忽略|无视|無視|忘记|忘記|忘掉|不要理会"
+        "|不要理會)(掉)?(之前|以前|先前|上面|上述|前面|此前|所有|全部|一切)(的)?(所有|全部)?(的)?("
+        "指令|指示|说明"
+        "|說明|规则|規則|提示|命令)|新(的)?(指令|指示) ?:|(以前|前|上記|これまで|先|全て"
+        "|すべて)の(指示|命令|指令|ルール|プロンプト)(を)?(すべて|全て)?(無視|忘れ)|新しい指示 ?:"},
+    /* hide from the user: Spanish, Portuguese, French, German, Russian, Chinese, Japanese */
+    {R_HIDE,
+        "usuari|utilisat|benutzer|nutzer|anwender|пользовател|用户|用戶|使用者"
+        "|ユーザー|悄悄|偷偷|こっそり|密か|ひそか",
+        "(^|[^a-z])(no|nunca) (le |se lo |les )?(digas|diga|digan|menciones"
+        "|mencione|informes|informe|reveles|revele|muestres|muestre|cuentes"
+        "|cuente|avises|avise|notifiques|notifique)( [^ .]+){0,3} (al|a los"
+        "|a la) (usuario|usuarios|usuaria)|(^|[^a-z])sin (decirle|decírselo"
+        "|informar|avisar|notificar)( [^ .]+){0,2} (al )?usuario|(^"
+        "|[^a-z])(oculta|ocultar|ocúltale|esconde|esconder)( [^ .]+){0,2} (al"
+        "|del) usuario|el usuario no (debe|debería|puede) (saber|enterarse|ver)"
+        "|(^|[^a-z])(não|nunca) (diga|conte|mencione|informe|revele|mostre"
+        "|avise|notifique)( [^ .]+){0,3} (ao|à|aos|para o) (usuário|utilizador"
+        "|usuários)|(^|[^a-z])sem (avisar|informar|contar"
+        "|notificar)( [^ .]+){0,2} (o )?(usuário|utilizador)|(^|[^a-z])(esconda"
+        "|oculte|esconder|ocultar)( [^ .]+){0,2} do (usuário|utilizador)"
+        "|o (usuário|utilizador) não (deve|pode) (saber|ver)|(^|[^a-z])n(e "
+        "|')[^.]{0,30}(dis|dites|mentionne|mentionnez|révèle|révélez|montre"
+        "|montrez|signale|signalez|informe|informez|préviens|prévenez|avertis"
+        "|avertissez)[^.]{0,20}l'utilisat(eur|rice)|(^|[^a-z])sans (informer"
+        "|prévenir|avertir|le dire à|en informer)( [^ .]+){0,2} l'utilisat(eur"
+        "|rice)|(^|[^a-z])(cache|cachez|cacher|dissimule"
+        "|dissimulez)( [^ .]+){0,2} (à|de) l'utilisat(eur|rice)|l'utilisat(eur"
+        "|rice) ne doit (pas|jamais) (savoir|voir|être informé)|(^|[^a-z])(sage"
+        "|sagen|sagt|erzähle|erzähl|zeige|zeig|verrate|informiere|erwähne"
+        "|benachrichtige)( [^ .]+){0,3} (dem|den|der) (benutzer|nutzer|anwender"
+        "|benutzerin|nutzerin)( [^ .]+){0,2} (nicht|nichts)|(nicht|nichts"
+        "|niemals|nie) (dem|den) (benutzer|nutzer|anwender) (sagen|mitteilen"
+        "|zeigen|verraten|erzählen|erwähnen)|ohne (den|dem) (benutzer|nutzer"
+        "|anwender)( [^ .]+){0,2} zu (informieren|benachrichtigen|fragen|sagen)"
+        "|vor dem (benutzer|nutzer|anwender) (verbergen|verstecken"
+        "|geheim halten|verheimlichen)|(benutzer|nutzer|anwender) (darf|soll"
+        "|sollte) (nicht|nichts|niemals) (wissen|sehen|erfahren|bemerken)"
+        "|не (говори|говорите|сообщай|сообщайте|показывай"
+        "|показывайте|упоминай|упоминайте|рассказывай"
+        "|рассказывайте|сообщать"
+        "|говорить)( [^ .]+){0,3} пользовател|без (ведома"
+        "|уведомления) пользовател|скр(ой|ойте|ыть"
+        "|ывай)( [^ .]+){0,2} от пользовател"
+        "|пользовател[^ .]* не (должен|должна|нужно|следует) (знать"
+        "|видеть|узнать)|(不要|别|別|勿|不得|不可|切勿|无需|無需|不必|不需要)(告诉|告訴|告知|通知|"
+        "提醒|透露"
+        "|显示给|顯示給|让|讓)(用户|用戶|使用者)|(对|對|向)(用户|用戶|使用者)(隐瞒|隱瞞|保密)|(瞒着"
+        "|瞞著)(用户|用戶|使用者)|(悄悄|偷偷)(地)?(读取|讀取|发送|發送|上传|上傳|复制|複製)|"
+        "ユーザー(に"
+        "|には)(伝え|言わ|知らせ|教え|見せ|通知し|報告し)(ない|るな|ず)|ユーザーに(は)?(秘密|内緒)"
+        "|ユーザーに(知られ|気づかれ|気付かれ)(ない|ず)|(こっそり|密かに|ひそかに)[^.]{0,12}(読|送"
+        "|アップロード|転送|コピー|追加)"},
+    /* send elsewhere: Spanish, Portuguese, French, German, Russian, Chinese, Japanese */
+    {R_SEND,
+        "envía|envíe|enviar|envie|manda|mande|reenvía|reenviar|sube|suba|subir"
+        "|transmit|exfiltra|publica|encaminh|carregue|envoie|envoyez|envoyer"
+        "|transmet|transfèr|téléverse|publie|postez|sende|sendet|schick"
+        "|übermittl|übertrag|leite|hochladen|отправ|пересл|загруз|переда|发送"
+        "|發送|发到|發到|发给|發給|上传|上傳|转发|轉發|传到|傳到|传送|傳送|送信|送って|送る|転送"
+        "|アップロード",
+        "(^|[^a-z])(envía|envíe|enviar|envie|manda|mande|mandar|reenvía"
+        "|reenviar|sube|suba|subir|transmite|transmitir|exfiltra|publica"
+        "|encaminhe|encaminhar|transmita|carregue)([^a-z]"
+        "|$)[^.]{0,80}(https?://[a-z0-9]|[a-z0-9._%+-]+@[a-z0-9-]+\\.[a-z]{2,})"
+        "|(^|[^a-z])(envoie|envoyez|envoyer|transmets|transmettez|transmettre"
+        "|transfère|transférez|transférer|téléverse|téléversez|publie|publiez"
+        "|postez)([^a-z]|$)[^.]{0,80}(https?://[a-z0-9]"
+        "|[a-z0-9._%+-]+@[a-z0-9-]+\\.[a-z]{2,})|(^|[^a-z])(sende|senden|sendet"
+        "|schicke|schicken|schick|übermittle|übermitteln|übertrage|übertragen"
+        "|leite|weiterleiten|hochladen)([^a-z]|$)[^.]{0,80}(https?://[a-z0-9]"
+        "|[a-z0-9._%+-]+@[a-z0-9-]+\\.[a-z]{2,})|(отправь|отправьте"
+        "|отправить|отправляй|перешли|перешлите|переслать|загрузи"
+        "|загрузите|передай|передайте"
+        "|передать)[^.]{0,80}(https?://[a-z0-9]"
+        "|[a-z0-9._%+-]+@[a-z0-9-]+\\.[a-z]{2,})|(发送|發送|发到|發到|发给|發給|上传|上傳"
+        "|转发|轉發|传到|傳到|传送|傳送)[^.]{0,80}(https?://[a-z0-9]"
+        "|[a-z0-9._%+-]+@[a-z0-9-]+\\.[a-z]{2,})|(送信|送って|送る|転送"
+        "|アップロード)[^.]{0,80}(https?://[a-z0-9]"
+        "|[a-z0-9._%+-]+@[a-z0-9-]+\\.[a-z]{2,})|(https?://[a-z0-9][^ ]*"
+        "|[a-z0-9._%+-]+@[a-z0-9-]+\\.[a-z]{2,}) ?(に|へ|宛(て)?(に)?)(送信|送っ|送る"
+        "|転送|アップロード)"},
+
 };
 #define NWORDS (sizeof(words) / sizeof(words[0]))
 
 /*
- * The anchors of every expression, by their first byte: one pass over a
- * text says which expressions may match it (a bit each), whatever their
- * number.
+ * The anchors of every expression, by their first two bytes (one of a
+ * byte by it): one pass over a text says which expressions may match it
+ * (a bit each), whatever their number.
  */
-#define ANCHORS_MAX 128
+#define ANCHORS_MAX 256
+/* The expressions and their anchors in the normal form (folded()). */
+static const char *re_of[NWORDS], *anchors_of[NWORDS];
 static struct anchor {
 	const char *s;
 	size_t len;
 	unsigned mask; /* the expressions it anchors */
-	int next;      /* the next anchor of the same first byte, or -1 */
+	int next;      /* the next anchor of the same head, or -1 */
 } anchor[ANCHORS_MAX];
-static int by_first[256];
+static int by_first[256]; /* the anchors of one byte, by it */
+/* The longer ones by their first two bytes, hashed. */
+#define PAIR(a, b) ((((unsigned)(unsigned char)(a) << 5) ^ (unsigned)(unsigned char)(b)) & 4095)
+static int by_pair[4096];
 
 static int
 anchors_init(void)
 {
 	const char *a, *e;
 	size_t i, n = 0;
+	int *head;
 
 	memset(by_first, -1, sizeof(by_first));
+	memset(by_pair, -1, sizeof(by_pair));
 	for (i = 0; i < NWORDS; i++)
-		for (a = words[i].anchors; *a != '\0'; a = *e != '\0' ? e + 1 : e) {
+		for (a = anchors_of[i]; *a != '\0'; a = *e != '\0' ? e + 1 : e) {
 			e = strchr(a, '|');
 			e = e != NULL ? e : a + strlen(a);
 			if (n == ANCHORS_MAX || e == a)
 				return -1;
-			anchor[n] = (struct anchor){
-			    a, (size_t)(e - a), 1U << i, by_first[(unsigned char)a[0]]};
-			by_first[(unsigned char)a[0]] = (int)n++;
+			head = e - a == 1 ? &by_first[(unsigned char)a[0]]
+			                  : &by_pair[PAIR(a[0], a[1])];
+			anchor[n] = (struct anchor){a, (size_t)(e - a), 1U << i, *head};
+			*head = (int)n++;
 		}
 	return 0;
 }
@@ -136,20 +285,66 @@ anchored(const char *t, size_t n)
 	size_t i;
 	int j;
 
-	for (i = 0; i < n && got != all; i++)
+	for (i = 0; i < n && got != all; i++) {
 		for (j = by_first[(unsigned char)t[i]]; j >= 0; j = anchor[j].next)
+			got |= anchor[j].mask;
+		if (i + 1 == n)
+			break;
+		for (j = by_pair[PAIR(t[i], t[i + 1])]; j >= 0; j = anchor[j].next)
 			if (!(got & anchor[j].mask) && anchor[j].len <= n - i &&
 			    memcmp(t + i, anchor[j].s, anchor[j].len) == 0)
 				got |= anchor[j].mask;
+	}
 	return got;
 }
+
+struct norm {
+	char *t;
+	uint32_t *at;
+	size_t n;
+	int name; /* a name: _ and - read as spaces, a capital inside a word starts one */
+};
 
 /*
  * Each expression twice: without its place (REG_NOSUB, the quick test of
  * every text) and with it (only for a text it matches).
  */
 static regex_t rx[NWORDS], rx_test[NWORDS];
-static int rx_state; /* 0 not compiled, 1 compiled, -1 failed */
+static int rx_state; /* 0 not folded, 1 folded, -1 failed */
+
+static void emit(struct norm *, unsigned long, size_t);
+
+/*
+ * A word table's text (an expression, its anchors) written in the normal
+ * form, as the text it is matched on: the letters of other scripts
+ * lower-cased and folded as the text's are.  ASCII as it is; NULL out of
+ * memory.
+ */
+static const char *
+folded(const char *p)
+{
+	size_t n = strlen(p), i, k;
+	struct norm m = {0};
+	unsigned long c;
+
+	for (i = 0; i < n && (unsigned char)p[i] < 0x80; i++)
+		;
+	if (i == n)
+		return p;
+	if ((m.t = malloc(2 * n + 1)) == NULL ||
+	    (m.at = malloc((2 * n + 1) * sizeof(*m.at))) == NULL) {
+		free(m.t);
+		return NULL;
+	}
+	for (i = 0; i < n; i += k) {
+		if ((k = mcp_utf8_decode(p + i, n - i, &c)) == 0)
+			k = 1, c = '?';
+		emit(&m, c, i);
+	}
+	m.t[m.n] = '\0';
+	free(m.at);
+	return m.t;
+}
 
 static int
 rx_init(void)
@@ -158,23 +353,35 @@ rx_init(void)
 
 	if (rx_state != 0)
 		return rx_state;
-	if (anchors_init() == -1)
-		return rx_state = -1;
-	for (i = 0; i < NWORDS; i++) {
-		if (regcomp(&rx[i], words[i].re, REG_EXTENDED) != 0)
-			break;
-		if (regcomp(&rx_test[i], words[i].re, REG_EXTENDED | REG_NOSUB) != 0) {
-			regfree(&rx[i]);
-			break;
-		}
+	for (i = 0; i < NWORDS; i++)
+		if ((re_of[i] = folded(words[i].re)) == NULL ||
+		    (anchors_of[i] = folded(words[i].anchors)) == NULL)
+			return rx_state = -1;
+	return rx_state = anchors_init() == -1 ? -1 : 1;
+}
+
+/*
+ * Expression i compiled when a text first needs it (most texts anchor
+ * few): its quick test (have 1), then its place (have 2).  0 or -1.
+ */
+static int rx_have[NWORDS];
+
+static int
+rx_need(size_t i, int want)
+{
+	if (rx_have[i] < 0)
+		return -1;
+	if (rx_have[i] < 1) {
+		if (regcomp(&rx_test[i], re_of[i], REG_EXTENDED | REG_NOSUB) != 0)
+			return rx_have[i] = -1;
+		rx_have[i] = 1;
 	}
-	if (i == NWORDS)
-		return rx_state = 1;
-	while (i-- > 0) {
-		regfree(&rx[i]);
-		regfree(&rx_test[i]);
+	if (want == 2 && rx_have[i] < 2) {
+		if (regcomp(&rx[i], re_of[i], REG_EXTENDED) != 0)
+			return rx_have[i] = -1;
+		rx_have[i] = 2;
 	}
-	return rx_state = -1;
+	return 0;
 }
 
 /* The rule a hidden character falls under, or -1 for one a reader sees. */
@@ -189,8 +396,9 @@ hidden(unsigned long c)
 	if ((c >= 0xFE00 && c <= 0xFE0F) || (c >= 0xE0100 && c <= 0xE01EF))
 		return R_VS;
 	if ((c >= 0x200B && c <= 0x200D) || (c >= 0x2060 && c <= 0x2064) || c == 0xFEFF ||
-	    c == 0x180E || c == 0x00AD || c == 0x034F || c == 0x115F || c == 0x1160 ||
-	    c == 0x3164 || c == 0xFFA0 || (c >= 0xFFF9 && c <= 0xFFFB))
+	    (c >= 0x180B && c <= 0x180F) || c == 0x17B4 || c == 0x17B5 || c == 0x00AD ||
+	    c == 0x034F || c == 0x115F || c == 0x1160 || c == 0x3164 || c == 0xFFA0 ||
+	    (c >= 0xFFF9 && c <= 0xFFFB))
 		return R_ZW;
 	if ((c < 0x20 && c != '\t' && c != '\n' && c != '\r') || (c >= 0x7F && c <= 0x9F) ||
 	    c == 0x2028 || c == 0x2029)
@@ -241,22 +449,238 @@ lookalike(unsigned long c)
 	    (c >= 0x1D400 && c <= 0x1D7FF);
 }
 
-/* The Cyrillic letters that look like Latin ones, read as those. */
-static int
-as_latin(unsigned long c)
-{
-	static const struct {
-		unsigned long cp;
-		char a;
-	} m[] = {{0x430, 'a'}, {0x435, 'e'}, {0x43E, 'o'}, {0x440, 'p'}, {0x441, 'c'}, {0x445, 'x'},
-	    {0x443, 'y'}, {0x456, 'i'}, {0x455, 's'}, {0x458, 'j'}, {0x410, 'a'}, {0x415, 'e'},
-	    {0x41E, 'o'}, {0x420, 'p'}, {0x421, 'c'}, {0x425, 'x'}};
-	size_t i;
+/*
+ * The letters of U+00C0 to U+017F read without their marks ('.': as
+ * they are), so that the word tables are written in ASCII.
+ */
+static const char unmarked[] = "aaaaaa.ceeeeiiiidnooooo.ouuuuy..aaaaaa.ceeeeiiiidnooooo.ouuuuy.y"
+                               "aaaaaaccccccccddddeeeeeeeeeegggggggghhhhiiiiiiiiii..jjkk.lllllll"
+                               "lllnnnnnn...oooooo..rrrrrrsssssssstttt..uuuuuuuuuuuuwwyyyzzzzzz.";
 
-	for (i = 0; i < sizeof(m) / sizeof(m[0]); i++)
-		if (m[i].cp == c)
-			return m[i].a;
+/*
+ * Letters that pass for Latin ones (UTS #39's confusables, in part),
+ * read as those, by code point: Latin's own look-alikes (dotless i,
+ * small capitals, script and double-struck letters, Roman numerals),
+ * Greek, Cyrillic, Armenian; the typographic quotes and hyphens as
+ * ASCII's.  mcp-rules(7) lists them.
+ */
+static const struct {
+	uint32_t cp;
+	char a;
+} alike[] = {
+    {0x0131, 'i'},
+    {0x0237, 'j'},
+    {0x0251, 'a'},
+    {0x0261, 'g'},
+    {0x0269, 'i'},
+    {0x026A, 'i'},
+    {0x0274, 'n'},
+    {0x0280, 'r'},
+    {0x028F, 'y'},
+    {0x0299, 'b'},
+    {0x029C, 'h'},
+    {0x0391, 'a'},
+    {0x0392, 'b'},
+    {0x0395, 'e'},
+    {0x0396, 'z'},
+    {0x0397, 'h'},
+    {0x0399, 'i'},
+    {0x039A, 'k'},
+    {0x039C, 'm'},
+    {0x039D, 'n'},
+    {0x039F, 'o'},
+    {0x03A1, 'p'},
+    {0x03A4, 't'},
+    {0x03A5, 'y'},
+    {0x03A7, 'x'},
+    {0x03B1, 'a'},
+    {0x03B9, 'i'},
+    {0x03BA, 'k'},
+    {0x03BD, 'v'},
+    {0x03BF, 'o'},
+    {0x03C1, 'p'},
+    {0x03C4, 't'},
+    {0x03C5, 'u'},
+    {0x03C7, 'x'},
+    {0x03F2, 'c'},
+    {0x03F3, 'j'},
+    {0x03F9, 'c'},
+    {0x0405, 's'},
+    {0x0406, 'i'},
+    {0x0408, 'j'},
+    {0x0410, 'a'},
+    {0x0415, 'e'},
+    {0x041E, 'o'},
+    {0x0420, 'p'},
+    {0x0421, 'c'},
+    {0x0425, 'x'},
+    {0x0430, 'a'},
+    {0x0435, 'e'},
+    {0x043E, 'o'},
+    {0x0440, 'p'},
+    {0x0441, 'c'},
+    {0x0443, 'y'},
+    {0x0445, 'x'},
+    {0x0455, 's'},
+    {0x0456, 'i'},
+    {0x0458, 'j'},
+    {0x04AE, 'y'},
+    {0x04AF, 'y'},
+    {0x04BB, 'h'},
+    {0x04C0, 'l'},
+    {0x04CF, 'l'},
+    {0x0501, 'd'},
+    {0x051B, 'q'},
+    {0x051D, 'w'},
+    {0x0548, 'n'},
+    {0x054D, 'u'},
+    {0x054F, 's'},
+    {0x0555, 'o'},
+    {0x0566, 'q'},
+    {0x0570, 'h'},
+    {0x0575, 'j'},
+    {0x0578, 'n'},
+    {0x057D, 'u'},
+    {0x0581, 'g'},
+    {0x0585, 'o'},
+    {0x1D00, 'a'},
+    {0x1D04, 'c'},
+    {0x1D05, 'd'},
+    {0x1D07, 'e'},
+    {0x1D0A, 'j'},
+    {0x1D0B, 'k'},
+    {0x1D0D, 'm'},
+    {0x1D0F, 'o'},
+    {0x1D18, 'p'},
+    {0x1D1B, 't'},
+    {0x1D1C, 'u'},
+    {0x1D20, 'v'},
+    {0x1D21, 'w'},
+    {0x1D22, 'z'},
+    {0x2010, '-'},
+    {0x2011, '-'},
+    {0x2018, '\''},
+    {0x2019, '\''},
+    {0x201C, '"'},
+    {0x201D, '"'},
+    {0x2102, 'c'},
+    {0x210A, 'g'},
+    {0x210B, 'h'},
+    {0x210C, 'h'},
+    {0x210D, 'h'},
+    {0x210E, 'h'},
+    {0x2110, 'i'},
+    {0x2111, 'i'},
+    {0x2112, 'l'},
+    {0x2113, 'l'},
+    {0x2115, 'n'},
+    {0x2119, 'p'},
+    {0x211A, 'q'},
+    {0x211B, 'r'},
+    {0x211C, 'r'},
+    {0x211D, 'r'},
+    {0x2124, 'z'},
+    {0x2128, 'z'},
+    {0x212C, 'b'},
+    {0x212D, 'c'},
+    {0x212F, 'e'},
+    {0x2130, 'e'},
+    {0x2131, 'f'},
+    {0x2133, 'm'},
+    {0x2134, 'o'},
+    {0x2160, 'i'},
+    {0x2164, 'v'},
+    {0x2169, 'x'},
+    {0x216C, 'l'},
+    {0x216D, 'c'},
+    {0x216E, 'd'},
+    {0x216F, 'm'},
+    {0x2170, 'i'},
+    {0x2174, 'v'},
+    {0x2179, 'x'},
+    {0x217C, 'l'},
+    {0x217D, 'c'},
+    {0x217E, 'd'},
+    {0x217F, 'm'},
+    {0xA731, 's'},
+    {0x1D6A4, 'i'},
+    {0x1D6A5, 'j'},
+};
+
+static int
+alike_of(unsigned long c)
+{
+	size_t lo = 0, hi = sizeof(alike) / sizeof(alike[0]), mid;
+
+	while (lo < hi) {
+		mid = (lo + hi) / 2;
+		if (alike[mid].cp == c)
+			return alike[mid].a;
+		if (alike[mid].cp < c)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
 	return 0;
+}
+
+/* Combining marks, read as nothing. */
+static int
+mark(unsigned long c)
+{
+	return (c >= 0x0300 && c <= 0x036F) || (c >= 0x1AB0 && c <= 0x1AFF) ||
+	    (c >= 0x1DC0 && c <= 0x1DFF) || (c >= 0x20D0 && c <= 0x20FF) ||
+	    (c >= 0xFE20 && c <= 0xFE2F);
+}
+
+/*
+ * c as the normal form reads it: 0 for nothing; an ASCII character,
+ * lower-cased, for the compatibility forms of one (fullwidth, the
+ * mathematical alphanumerics, enclosed letters), a marked Latin letter,
+ * a look-alike; else c, lower-cased when Greek or Cyrillic.
+ */
+static unsigned long
+fold(unsigned long c)
+{
+	unsigned long k;
+	int a;
+
+	if (c < 0x80)
+		return c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c;
+	if (c >= 0xFF01 && c <= 0xFF5E)
+		return fold(c - 0xFEE0);
+	if (c >= 0x1D400 && c <= 0x1D6A3)
+		return 'a' + (c - 0x1D400) % 52 % 26;
+	if (c >= 0x1D7CE && c <= 0x1D7FF)
+		return '0' + (c - 0x1D7CE) % 10;
+	if (c >= 0x1D6A8 && c <= 0x1D7C9) {
+		/* The mathematical Greek: 25 capitals, nabla, 25 small letters, 7 symbols. */
+		k = (c - 0x1D6A8) % 58;
+		if (k < 25)
+			return fold(0x391 + k);
+		if (k >= 26 && k < 51)
+			return fold(0x3B1 + k - 26);
+		return c;
+	}
+	if (c >= 0x24B6 && c <= 0x24E9)
+		return 'a' + (c - 0x24B6) % 26;
+	if (c >= 0x249C && c <= 0x24B5)
+		return 'a' + (c - 0x249C);
+	if (c >= 0x1F130 && c <= 0x1F189 && (c - 0x1F130) % 32 < 26)
+		return 'a' + (c - 0x1F130) % 32;
+	if (mark(c) || c == 0x17B4 || c == 0x17B5 || (c >= 0x180B && c <= 0x180F))
+		return 0;
+	if (c <= 0x17F && c >= 0xC0 && unmarked[c - 0xC0] != '.')
+		return (unsigned long)unmarked[c - 0xC0];
+	if ((a = alike_of(c)) != 0)
+		return (unsigned long)a;
+	if (c >= 0x410 && c <= 0x42F)
+		c += 0x20;
+	else if (c >= 0x400 && c <= 0x40F)
+		c += 0x50;
+	else if (c >= 0x391 && c <= 0x3A9)
+		c += 0x20;
+	return (a = alike_of(c)) != 0 ? (unsigned long)a : c;
 }
 
 static int
@@ -265,13 +689,6 @@ space(unsigned long c)
 	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == 0xA0 ||
 	    (c >= 0x2000 && c <= 0x200A) || c == 0x202F || c == 0x205F || c == 0x3000;
 }
-
-/* The normal form of a string: its bytes, and for each the offset it came from. */
-struct norm {
-	char *t;
-	uint32_t *at;
-	size_t n;
-};
 
 static int
 norm_put(struct norm *m, const char *b, size_t k, size_t from)
@@ -308,16 +725,225 @@ see(struct seen *w, int r, unsigned long c, size_t i, size_t k)
 		w->spelled[w->nspelled++] = (char)(c - 0xE0000);
 }
 
-/* Zero-width joiners and non-joiners between two letters of other scripts are honest. */
+/*
+ * Zero-width joiners and non-joiners between two letters of other
+ * scripts are honest, as are the Mongolian selectors after a Mongolian
+ * letter.
+ */
 static int
 zw_honest(const char *text, size_t len, size_t i)
 {
-	unsigned long c;
+	unsigned long c, p;
 	size_t k = mcp_utf8_decode(text + i, len - i, &c);
 
+	if (c >= 0x180B && c <= 0x180F)
+		return i >= 3 && mcp_utf8_decode(text + i - 3, 3, &p) == 3 && p >= 0x1820 &&
+		    p <= 0x18AA;
 	if ((c != 0x200C && c != 0x200D) || i == 0 || i + k >= len)
 		return 0;
 	return (unsigned char)text[i - 1] >= 0x80 && (unsigned char)text[i + k] >= 0x80;
+}
+
+/* Character c (from offset from of the text) put in the normal form. */
+static void
+emit(struct norm *m, unsigned long c, size_t from)
+{
+	char b[4];
+	int r = hidden(c);
+
+	if (r == R_TAG) {
+		if (c < 0xE0020 || c > 0xE007E)
+			return;
+		c -= 0xE0000;
+	} else if (r >= 0 && r != R_CTRL) {
+		return;
+	}
+	if (m->name && c >= 'A' && c <= 'Z' && m->n > 0 && m->t[m->n - 1] >= 'a' &&
+	    m->t[m->n - 1] <= 'z')
+		norm_put(m, " ", 1, from);
+	if (space(c) || r == R_CTRL || (m->name && (c == '_' || c == '-'))) {
+		if (m->n > 0 && m->t[m->n - 1] != ' ')
+			norm_put(m, " ", 1, from);
+		return;
+	}
+	if (c == 0xFFFD) /* a byte that starts no character, one byte */
+		c = '?';
+	if ((c = fold(c)) == 0)
+		return;
+	if (c < 0x80) {
+		b[0] = (char)c;
+		norm_put(m, b, 1, from);
+	} else if (c < 0x800) {
+		b[0] = (char)(0xC0 | c >> 6);
+		b[1] = (char)(0x80 | (c & 0x3F));
+		norm_put(m, b, 2, from);
+	} else if (c < 0x10000) {
+		b[0] = (char)(0xE0 | c >> 12);
+		b[1] = (char)(0x80 | ((c >> 6) & 0x3F));
+		b[2] = (char)(0x80 | (c & 0x3F));
+		norm_put(m, b, 3, from);
+	} else {
+		b[0] = (char)(0xF0 | c >> 18);
+		b[1] = (char)(0x80 | ((c >> 12) & 0x3F));
+		b[2] = (char)(0x80 | ((c >> 6) & 0x3F));
+		b[3] = (char)(0x80 | (c & 0x3F));
+		norm_put(m, b, 4, from);
+	}
+}
+
+/*
+ * An HTML character reference at t (n bytes): its length, the character
+ * in *c; 0 for none.  The numeric ones (&#NN; &#xNN;) and the named ones
+ * a description uses.
+ */
+static size_t
+entity(const char *t, size_t n, unsigned long *c)
+{
+	static const struct {
+		const char *s;
+		unsigned long c;
+	} named[] = {{"&lt;", '<'}, {"&gt;", '>'}, {"&amp;", '&'}, {"&quot;", '"'},
+	    {"&apos;", '\''}, {"&nbsp;", ' '}, {"&sol;", '/'}, {"&colon;", ':'}, {"&period;", '.'},
+	    {"&tilde;", '~'}, {"&commat;", '@'}, {"&lsqb;", '['}, {"&rsqb;", ']'}};
+	size_t i = 2, j;
+	int hex;
+
+	if (n < 4 || t[1] != '#') {
+		for (j = 0; j < sizeof(named) / sizeof(named[0]); j++)
+			if (strlen(named[j].s) <= n &&
+			    memcmp(t, named[j].s, strlen(named[j].s)) == 0) {
+				*c = named[j].c;
+				return strlen(named[j].s);
+			}
+		return 0;
+	}
+	hex = t[2] == 'x' || t[2] == 'X';
+	i += (size_t)hex;
+	for (*c = 0, j = i; j < n && j < i + 7; j++) {
+		if (t[j] >= '0' && t[j] <= '9')
+			*c = *c * (hex ? 16 : 10) + (unsigned long)(t[j] - '0');
+		else if (hex && ((t[j] | 0x20) >= 'a' && (t[j] | 0x20) <= 'f'))
+			*c = *c * 16 + (unsigned long)((t[j] | 0x20) - 'a' + 10);
+		else
+			break;
+	}
+	if (j == i || j >= n || t[j] != ';' || *c > 0x10FFFF)
+		return 0;
+	return j + 1;
+}
+
+/* The value of a base64 digit (+1), or 0: either alphabet, RFC 4648's 4 and 5. */
+static const unsigned char b64v[256] = {['A'] = 1,
+    2,
+    3,
+    4,
+    5,
+    6,
+    7,
+    8,
+    9,
+    10,
+    11,
+    12,
+    13,
+    14,
+    15,
+    16,
+    17,
+    18,
+    19,
+    20,
+    21,
+    22,
+    23,
+    24,
+    25,
+    26,
+    ['a'] = 27,
+    28,
+    29,
+    30,
+    31,
+    32,
+    33,
+    34,
+    35,
+    36,
+    37,
+    38,
+    39,
+    40,
+    41,
+    42,
+    43,
+    44,
+    45,
+    46,
+    47,
+    48,
+    49,
+    50,
+    51,
+    52,
+    ['0'] = 53,
+    54,
+    55,
+    56,
+    57,
+    58,
+    59,
+    60,
+    61,
+    62,
+    ['+'] = 63,
+    ['-'] = 63,
+    ['/'] = 64,
+    ['_'] = 64};
+#define b64(c) (b64v[(unsigned char)(c)] - 1)
+
+/*
+ * A run of n base64 digits at t (24 or more) that decodes to text (UTF-8
+ * without controls but tab and newline) also read: its text put in the
+ * normal form after the run, between spaces, each byte placed in the run.
+ * The decoded bytes are written in the room the run's own normal form
+ * took and the rest (at most 3/4 of it, so the normal form stays within
+ * twice the text).
+ */
+#define B64_MIN 24
+static void
+b64_read(struct norm *m, const char *t, size_t n, size_t from)
+{
+	unsigned char d[3 * 64];
+	unsigned long acc = 0, c;
+	size_t i, o = 0, j, k, bits = 0, done = 0;
+
+	for (i = 0; i < n; i++) {
+		acc = acc << 6 | (unsigned long)b64((unsigned char)t[i]);
+		if ((bits += 6) >= 8) {
+			bits -= 8;
+			if (o == sizeof(d))
+				break;
+			d[o++] = (unsigned char)(acc >> bits);
+			acc &= (1UL << bits) - 1;
+		}
+	}
+	/* Text, checked first: a run of random bytes is left alone. */
+	for (j = 0; j < o; j += k) {
+		if ((k = mcp_utf8_decode((const char *)d + j, o - j, &c)) == 0) {
+			if (o - j < 4 && o == sizeof(d))
+				break; /* a character cut by the bound */
+			return;
+		}
+		if ((c < 0x20 && c != '\t' && c != '\n' && c != '\r') || (c >= 0x7F && c <= 0x9F))
+			return;
+	}
+	done = j;
+	norm_put(m, " ", 1, from);
+	for (j = 0; j < done; j += k) {
+		k = mcp_utf8_decode((const char *)d + j, done - j, &c);
+		emit(m, c, from + j * 4 / 3);
+	}
+	norm_put(m, " ", 1, from + n - 1);
 }
 
 /* One character of the pass: its hidden rule, its letters, its normal form. */
@@ -325,8 +951,7 @@ static void
 one(struct seen *w, struct norm *m, const char *text, size_t len, size_t i, size_t k,
     unsigned long c)
 {
-	int r = hidden(c), a;
-	char ch;
+	int r = hidden(c);
 
 	/* A subdivision flag: at most 6 tag letters or digits, then CANCEL TAG. */
 	if (r == R_TAG && w->flag > 0 && w->flag <= 7 &&
@@ -352,24 +977,7 @@ one(struct seen *w, struct norm *m, const char *text, size_t len, size_t i, size
 		w->latin = 1;
 	else if (lookalike(c))
 		w->other = 1;
-	if (r == R_TAG && c >= 0xE0020 && c <= 0xE007E) {
-		ch = (char)(c - 0xE0000);
-		ch = ch >= 'A' && ch <= 'Z' ? ch - 'A' + 'a' : ch;
-		norm_put(m, &ch, 1, i);
-	} else if (space(c) || r == R_CTRL) {
-		if (m->n > 0 && m->t[m->n - 1] != ' ')
-			norm_put(m, " ", 1, i);
-	} else if (r < 0) {
-		if (c < 0x80) {
-			ch = (char)(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
-			norm_put(m, &ch, 1, i);
-		} else if ((a = as_latin(c)) != 0) {
-			ch = (char)a;
-			norm_put(m, &ch, 1, i);
-		} else {
-			norm_put(m, text + i, k, i);
-		}
-	}
+	emit(m, c, i);
 }
 
 static int
@@ -391,7 +999,7 @@ hidden_found(
 	if (w->vs_best >= 4 &&
 	    scan_add(s, R_VS, at, text, w->vs_best_start, w->vs_best_start) == -1)
 		return -1;
-	if (at->name && w->latin && w->other && scan_add(s, R_CONFUSE, at, text, 0, len) == -1)
+	if (at->name == 1 && w->latin && w->other && scan_add(s, R_CONFUSE, at, text, 0, len) == -1)
 		return -1;
 	return 0;
 }
@@ -399,26 +1007,33 @@ hidden_found(
 /*
  * The first match of expression i in the normal form, read in pieces of
  * PIECE bytes that overlap by OVERLAP (more than any match of the rules is
- * long, but for a run of "all any every..." past it): glibc's regexec
- * takes time that grows faster than the text over a long string that does
- * not match, and linear time over pieces.  0, the match in *g; or 1.
+ * long, but for a run of "all any every..." past it), from offset from:
+ * glibc's regexec takes time that grows faster than the text over a long
+ * string that does not match, and linear time over pieces.  0, the match
+ * in *g; 1 none; -1 the expression not compiled.
  */
 #define PIECE 4096
 #define OVERLAP 512
 static int
-match(size_t i, const struct norm *m, regmatch_t *g)
+match(size_t i, const struct norm *m, size_t from, regmatch_t *g)
 {
-	size_t off = 0, end;
+	size_t off = from, end;
 	int rc, flags;
 	char c;
 
+	if (rx_need(i, 1) == -1)
+		return -1;
 	for (;;) {
 		end = m->n - off > PIECE ? off + PIECE : m->n;
 		c = m->t[end];
 		m->t[end] = '\0';
 		flags = (off > 0 ? REG_NOTBOL : 0) | (end < m->n ? REG_NOTEOL : 0);
-		rc = regexec(&rx_test[i], m->t + off, 0, NULL, flags) != 0 ||
-		    regexec(&rx[i], m->t + off, 1, g, flags) != 0;
+		rc = regexec(&rx_test[i], m->t + off, 0, NULL, flags) != 0;
+		if (rc == 0 && rx_need(i, 2) == -1) {
+			m->t[end] = c;
+			return -1;
+		}
+		rc = rc || regexec(&rx[i], m->t + off, 1, g, flags) != 0;
 		m->t[end] = c;
 		if (rc == 0) {
 			g->rm_so += (regoff_t)off;
@@ -431,67 +1046,188 @@ match(size_t i, const struct norm *m, regmatch_t *g)
 	}
 }
 
+/*
+ * The end of the sentence of the normal form that holds so..eo: its
+ * full stop (". "), or 120 bytes on; *start its start, 80 bytes back at
+ * the most.
+ */
+static size_t
+sentence(const struct norm *m, size_t so, size_t eo, size_t *start)
+{
+	size_t a = so, b = eo;
+
+	while (a > 0 && so - a < 80 && !(a >= 2 && m->t[a - 2] == '.' && m->t[a - 1] == ' '))
+		a--;
+	while (
+	    b < m->n && b - eo < 120 && !(m->t[b] == '.' && (b + 1 == m->n || m->t[b + 1] == ' ')))
+		b++;
+	*start = a;
+	return b;
+}
+
+/* A file named as refused: the sentence that names it says it is not read. */
+static int
+refused(const struct norm *m, size_t so, size_t eo, size_t *end)
+{
+	static const char *const no[] = {"not allowed", "not permitted", "disallowed", "blocked",
+	    "denied", "refused", "forbidden", "never read", "never access", "never open",
+	    "cannot read", "cannot access", "can't read", "can't access", "not accessible",
+	    "excluded", "rejected", "outside the allowed", "not be read", "not be accessed", "deny",
+	    "is protected", "are protected"};
+	size_t a, i;
+
+	*end = sentence(m, so, eo, &a);
+	for (i = 0; i < sizeof(no) / sizeof(no[0]); i++)
+		if (memmem(m->t + a, *end - a, no[i], strlen(no[i])) != NULL)
+			return 1;
+	return 0;
+}
+
 /* The rules on words over the normal form; a match gives its place in the text. */
 static int
 words_found(struct mcp_scan *s, const struct scan_at *at, const char *text, const struct norm *m)
 {
 	regmatch_t g;
 	const char *cap;
+	unsigned long found = 0;
 	unsigned may;
-	size_t i, a, b;
-	int auth = 0;
+	size_t i, a, b, from, end, so = 0, eo = 0, ra = 0, rb = 0;
+	int r, no, hit, rc = 0;
 
 	if (rx_init() == -1)
 		return -1;
 	may = anchored(m->t, m->n);
 	for (i = 0; i < NWORDS; i++) {
-		if (!(may & (1U << i)) || match(i, m, &g) != 0)
+		r = words[i].rule;
+		if (!(may & (1U << i)) || (found & (1UL << r)) ||
+		    (r == R_NAMED && (found & (1UL << R_CONVO))))
 			continue;
-		a = m->at[g.rm_so];
-		b = g.rm_eo > g.rm_so ? m->at[g.rm_eo - 1] + 1 : a;
-		/* Addresses of the documentation's own domains are examples. */
-		if (words[i].rule == R_SEND &&
-		    memmem(m->t + g.rm_so, (size_t)(g.rm_eo - g.rm_so), "example.", 8) != NULL)
-			continue;
-		if (scan_add(s, words[i].rule, at, text, a, b) == -1)
+		/* A file named as refused is read on, 8 sentences at the most. */
+		for (from = 0, hit = 0, no = 0; no < 8 && (rc = match(i, m, from, &g)) == 0;) {
+			so = (size_t)g.rm_so;
+			eo = (size_t)g.rm_eo;
+			/* Addresses of the documentation's own domains are examples. */
+			if (r == R_SEND && memmem(m->t + so, eo - so, "example.", 8) != NULL)
+				break;
+			if (r != R_FILES || !refused(m, so, eo, &end)) {
+				hit = 1;
+				break;
+			}
+			if (no++ == 0) {
+				ra = m->at[so];
+				rb = eo > so ? m->at[eo - 1] + 1 : ra;
+			}
+			if ((from = end > eo ? end : eo) >= m->n)
+				break;
+		}
+		if (rc == -1)
 			return -1;
-		auth |= words[i].rule == R_AUTH;
+		if (hit) {
+			a = m->at[so];
+			b = eo > so ? m->at[eo - 1] + 1 : a;
+			if (scan_add(s, r, at, text, a, b) == -1)
+				return -1;
+			found |= 1UL << r;
+		} else if (no > 0) {
+			if (scan_add(s, R_REFUSED, at, text, ra, rb) == -1)
+				return -1;
+			found |= 1UL << R_REFUSED;
+		}
 	}
 	/* "SYSTEM:" said in capitals, as a prompt's role is. */
-	if (!auth && (cap = strstr(text, "SYSTEM:")) != NULL &&
+	if (!(found & (1UL << R_AUTH)) && (cap = strstr(text, "SYSTEM:")) != NULL &&
 	    scan_add(s, R_AUTH, at, text, (size_t)(cap - text), (size_t)(cap - text) + 7) == -1)
 		return -1;
 	return 0;
 }
+
+/*
+ * The normal form is at most twice the text and a little: a character
+ * gives at most its own bytes, an HTML reference fewer than its own, a
+ * run of base64 (24 bytes or more) its 3/4 and two spaces; in a name
+ * (no base64 read), a capital inside a word a space before it.
+ */
+#define NORM_MAX(len) (2 * (len) + 16)
+#define NORM_STACK 1024
 
 int
 scan_string(struct mcp_scan *s, const struct scan_at *at, const char *text, size_t len)
 {
 	struct seen w;
 	struct norm m = {0};
-	size_t i = 0, k;
+	char t0[NORM_STACK];
+	uint32_t at0[NORM_STACK];
+	size_t i = 0, k, run = 0, e;
 	unsigned long c;
 	int rc = -1;
 
 	memset(&w, 0, sizeof(w));
 	s->bytes += len;
-	if ((m.t = malloc(len + 1)) == NULL || (m.at = malloc((len + 1) * sizeof(*m.at))) == NULL)
+	if (NORM_MAX(len) <= NORM_STACK) {
+		m.t = t0;
+		m.at = at0;
+	} else if ((m.t = malloc(NORM_MAX(len))) == NULL ||
+	    (m.at = malloc(NORM_MAX(len) * sizeof(*m.at))) == NULL) {
 		goto out;
+	}
+	m.name = at->name;
 	while (i < len) {
+		c = (unsigned char)text[i];
+		/* Printable ASCII but & and a name's _ and -: the common case, at once. */
+		if (c >= 0x20 && c < 0x7F && c != '&' && !(m.name && (c == '_' || c == '-'))) {
+			if (!m.name && b64((unsigned char)c) >= 0) {
+				run++;
+			} else {
+				if (run >= B64_MIN)
+					b64_read(&m, text + i - run, run, i - run);
+				run = 0;
+			}
+			if (c >= 'A' && c <= 'Z') {
+				if (m.name && m.n > 0 && m.t[m.n - 1] >= 'a' && m.t[m.n - 1] <= 'z')
+					norm_put(&m, " ", 1, i);
+				c += 'a' - 'A';
+				w.latin = 1;
+			} else if (c >= 'a' && c <= 'z') {
+				w.latin = 1;
+			}
+			if (c != ' ' || (m.n > 0 && m.t[m.n - 1] != ' ')) {
+				m.t[m.n] = (char)c;
+				m.at[m.n++] = (uint32_t)i;
+			}
+			w.flag = 0;
+			w.vs_run = 0;
+			i++;
+			continue;
+		}
 		if ((k = mcp_utf8_decode(text + i, len - i, &c)) == 0) {
 			k = 1;
 			c = 0xFFFD;
 		}
+		if (!m.name && c < 0x80 && b64((unsigned char)c) >= 0) {
+			run++;
+		} else {
+			if (run >= B64_MIN)
+				b64_read(&m, text + i - run, run, i - run);
+			run = 0;
+		}
+		if (c == '&' && (e = entity(text + i, len - i, &c)) > 0) {
+			emit(&m, c, i);
+			i += e;
+			continue;
+		}
 		one(&w, &m, text, len, i, k, c);
 		i += k;
 	}
+	if (run >= B64_MIN)
+		b64_read(&m, text + len - run, run, len - run);
 	m.t[m.n] = '\0';
 	m.at[m.n] = (uint32_t)len;
-	if (hidden_found(s, at, text, len, &w) == 0 &&
-	    (at->name || words_found(s, at, text, &m) == 0))
+	if (hidden_found(s, at, text, len, &w) == 0 && words_found(s, at, text, &m) == 0)
 		rc = 0;
 out:
-	free(m.t);
-	free(m.at);
+	if (m.t != t0) {
+		free(m.t);
+		free(m.at);
+	}
 	return rc;
 }

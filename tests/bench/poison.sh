@@ -7,7 +7,8 @@
 # benign side (the real lists of popular servers and the honest texts that
 # resemble poisoning), the same rate over the real registry's texts
 # (../shared/realreg, when present: each server's description, title,
-# packages and remotes, read as one item), the findings of each rule, and
+# packages and remotes, read as one item), the findings of each rule (and
+# of the benign items alone: the false positives by rule), and
 # the cost: the rules' nanoseconds a byte beside what a probe does with the
 # same bytes today (their canonical text and hash), and a probe of a
 # 256 KiB list (biglist.mjs) by this build beside BENCH_BEFORE's, CPU time.
@@ -47,6 +48,9 @@ jq -rs '
       "the real registry (latest versions): \($r | map(select(.rules | length > 0)) | length) of \($r | length) servers flagged, \(pct($r | map(select(.rules | length > 0)) | length; $r | length))",
       ($r | map(select(.rules | length > 0)) | .[] | "  \(.item): \(.rules | unique | join(" "))")
      else empty end),
+    "benign items flagged above low (corpus and registry): \($all | map(select((.poisoned | not) and ([.severities[] | select(. != "low")] | length > 0))) | length)",
+    "false positives by rule (benign items, corpus and registry):",
+    ($all | map(select(.poisoned | not) | .rules[]) | group_by(.) | .[] | "  \(.[0]) \(length)"),
     "findings by rule (corpus and registry):",
     ($all | map(.rules[]) | group_by(.) | .[] | "  \(.[0]) \(length)")
 ' "$TMP/items.jsonl"
