@@ -70,7 +70,7 @@ for bad in desk desk=mail-a 'Desk!=a,b' 'desk=a,B C' ''; do
 done
 like "$(head -1 "$TMP/g.err")" '^mcp-aggregate: fleet: -g: a group is NAME=SLUG,SLUG' "its message names -g and what a group is"
 
-G=(-g mail=mail-a,mail-b -g hostile=hostile-a,hostile-b -g desk=mail-a,shadow,benign)
+G=(-g 'mail=mail-a,mail-b' -g 'hostile=hostile-a,hostile-b' -g 'desk=mail-a,shadow,benign')
 MCP_NOW=$(($(w 1) + 100)) mcp-aggregate fleet --json "${G[@]}" >"$TMP/f.json" 2>"$TMP/f.err"
 is "$?:$(cat "$TMP/f.err")" 0: "mcp-aggregate fleet --json with groups exits 0, quiet"
 is "$(f mail-a '[.rule, .severity, .tool, .pointer, .excerpt, .group, .others, .others_more]')" \
