@@ -486,7 +486,7 @@ int agg_verdict(const struct agg_opts *o, char **slugs, int nslugs);
  * without).  agg_cloak_add: the verdict's "cloaking" of window from the
  * HGETALL of mcp:{SLUG}:cloak.
  */
-#define AGG_CLOAK_MAX 640
+#define AGG_CLOAK_MAX 2048
 int agg_cloak_value(const cJSON *rec, double started, char *out, size_t len);
 void agg_cloak_add(cJSON *o, const redisReply *h, long long window);
 

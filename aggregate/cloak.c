@@ -4,7 +4,8 @@
  * of a result in mcp:{SLUG}:cloak, REGION -> a compact JSON object with
  * its start ("at"); the verdict says, from the regions' postures of the
  * last AGG_CLOAK_SPAN seconds, whether a server serves a client another
- * tool list than the monitor's, naming both identities and the regions.
+ * tool list than the monitor's, naming both identities and the regions,
+ * and the tools only one of them is shown or each is shown another way.
  * A posture only: it never changes a verdict's colour, nor its uptime.
  * A result whose "cloaking" is not as mcp-probe writes it is stored
  * without it, never refused.
@@ -18,11 +19,18 @@
 #include "hash.h"
 #include "json.h"
 #include "mcp.h"
+#include "text.h"
 
 /* The span a region's posture counts for, back from the window's end. */
 #define AGG_CLOAK_SPAN 300
 /* A name or User-Agent of a posture, at the most. */
 #define CLOAK_TEXT_MAX 100
+/* The tools a posture names a kind of difference, and the bytes of each, at the most. */
+#define CLOAK_NAMES 5
+#define CLOAK_NAME_MAX 80
+
+/* What differs, named (mcp-probe's "client_only", "monitor_only", "changed"). */
+static const char *const diff_keys[3] = {"client_only", "monitor_only", "changed"};
 
 /* s when it is a short printable ASCII string, else NULL. */
 static const char *
@@ -52,6 +60,51 @@ hash_ok(const cJSON *o, const char *k, int nullable)
 	    strspn(s + 7, "0123456789abcdef") == 64;
 }
 
+/*
+ * 1 when a is a list of tool names as mcp-probe writes them: at most
+ * CLOAK_NAMES strings of 1 to CLOAK_NAME_MAX bytes, each of valid UTF-8
+ * with nothing a reader would not see (the probe wrote those \u{XXXX}).
+ */
+static int
+names_ok(const cJSON *a)
+{
+	const cJSON *m;
+	const char *p;
+	int unsafe;
+
+	if (!cJSON_IsArray(a) || cJSON_GetArraySize(a) > CLOAK_NAMES)
+		return 0;
+	cJSON_ArrayForEach(m, a)
+	{
+		if (!cJSON_IsString(m) || m->valuestring[0] == '\0' ||
+		    strlen(m->valuestring) > CLOAK_NAME_MAX)
+			return 0;
+		for (p = m->valuestring; *p != '\0'; p += mcp_text_char(p, &unsafe))
+			if ((mcp_text_char(p, &unsafe), unsafe))
+				return 0;
+	}
+	return 1;
+}
+
+/* The names of what differs, into o when the posture's are all well formed. */
+static void
+diff_add(cJSON *o, const cJSON *c)
+{
+	const cJSON *more = cJSON_GetObjectItemCaseSensitive(c, "names_more");
+	int k;
+
+	for (k = 0; k < 3; k++)
+		if (!names_ok(cJSON_GetObjectItemCaseSensitive(c, diff_keys[k])))
+			return;
+	if (!cJSON_IsNumber(more) || !(more->valuedouble >= 0 && more->valuedouble <= 1e9) ||
+	    more->valuedouble != (double)(long long)more->valuedouble)
+		return;
+	for (k = 0; k < 3; k++)
+		cJSON_AddItemToObject(o, diff_keys[k],
+		    cJSON_Duplicate(cJSON_GetObjectItemCaseSensitive(c, diff_keys[k]), 1));
+	cJSON_AddNumberToObject(o, "names_more", more->valuedouble);
+}
+
 int
 agg_cloak_value(const cJSON *rec, double started, char *out, size_t len)
 {
@@ -61,7 +114,7 @@ agg_cloak_value(const cJSON *rec, double started, char *out, size_t len)
 	char at[32];
 	cJSON *o;
 	char *s;
-	int rc = 0;
+	int rc = 0, k;
 
 	out[0] = '\0';
 	if (!cJSON_IsObject(c) || st == NULL ||
@@ -85,7 +138,17 @@ agg_cloak_value(const cJSON *rec, double started, char *out, size_t len)
 	if (strcmp(st, "unknown") != 0)
 		cJSON_AddStringToObject(o, "client_hash",
 		    cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(c, "client_hash")));
-	if ((s = cJSON_PrintUnformatted(o)) != NULL && strlen(s) < len) {
+	if (strcmp(st, "differs") == 0)
+		diff_add(o, c);
+	if ((s = cJSON_PrintUnformatted(o)) != NULL && strlen(s) >= len) {
+		/* Escaped past the room kept (a name of backslashes): the posture without them. */
+		cJSON_free(s);
+		for (k = 0; k < 3; k++)
+			cJSON_DeleteItemFromObjectCaseSensitive(o, diff_keys[k]);
+		cJSON_DeleteItemFromObjectCaseSensitive(o, "names_more");
+		s = cJSON_PrintUnformatted(o);
+	}
+	if (s != NULL && strlen(s) < len) {
 		snprintf(out, len, "%s", s);
 		rc = 1;
 	}
@@ -170,6 +233,18 @@ agg_cloak_add(cJSON *o, const redisReply *h, long long window)
 			else
 				cJSON_AddNullToObject(c, m[k]);
 		}
+		/* What differs, as the first region that saw it says it. */
+		for (k = 0; k < 3; k++)
+			if (cJSON_IsArray(
+			        cJSON_GetObjectItemCaseSensitive(pos[best], diff_keys[k])))
+				cJSON_AddItemToObject(c, diff_keys[k],
+				    cJSON_Duplicate(
+				        cJSON_GetObjectItemCaseSensitive(pos[best], diff_keys[k]),
+				        1));
+		if (cJSON_IsNumber(cJSON_GetObjectItemCaseSensitive(pos[best], "names_more")))
+			cJSON_AddNumberToObject(c, "names_more",
+			    cJSON_GetNumberValue(
+			        cJSON_GetObjectItemCaseSensitive(pos[best], "names_more")));
 		cJSON_AddItemToObject(c, "regions", regions_of(names[0], cnt[0]));
 		cJSON_AddItemToObject(c, "same_regions", regions_of(names[1], cnt[1]));
 		cJSON_AddItemToObject(c, "unknown_regions", regions_of(names[2], cnt[2]));

@@ -53,7 +53,7 @@ static const struct {
         "[--by WHO] [--kind tools | resources | prompts] SLUG"},
     {"tools", "tools [-R URL] [-t SECONDS] --lock [--slugs FILE] [SLUG ...]"},
     {"tools", "tools [-R URL] [-t SECONDS] [--json | --sarif] [--served FILE] --check LOCK"},
-    {"fleet", "fleet [-R URL] [-t SECONDS] [--json] [--save]"},
+    {"fleet", "fleet [-R URL] [-t SECONDS] [-g NAME=SLUG,SLUG...] [--json] [--save]"},
     {"ingest", "ingest [-o OVERRIDES] [-R URL] [-t SECONDS]"},
 };
 

@@ -1,9 +1,14 @@
 /*
  * fleetrules.c - mcp-aggregate fleet: the rules no single probe can see,
  * read over the lists the store keeps of every slug (mcp-rules(7)
- * "Fleet rules"): a tool name another slug serves too (MCPU-F001), a
- * tool's text naming another slug's tool (MCPU-F002), and instructing
- * about it (MCPU-F003).
+ * "Fleet rules"): a tool name another slug of one group serves too
+ * (MCPU-F001), a tool's text naming another slug's tool (MCPU-F002), and
+ * instructing about it (MCPU-F003).
+ *
+ * A group (-g NAME=SLUG,SLUG...) is a set of servers one agent uses
+ * together, as the operator names it: a name two servers of a registry
+ * share (read_file, a family's) is no finding unless they meet in one
+ * agent, so F001 is said of the groups only, and never without one.
  *
  * Two passes over the index of lists (mcp:lists, no scan of the
  * keyspace), one slug's keys a call: the first keeps an index of the
@@ -28,13 +33,15 @@
 #include "strmap.h"
 #include "toolslock.h"
 
-#define NAME_SLUGS 4   /* slugs an entry of the index names: three others besides one's own */
-#define OTHERS_SHOWN 3 /* other slugs a finding names, the rest counted */
-#define SLUG_MAX 64    /* findings printed a slug; the rest counted */
-#define PAGE 1000      /* slugs of mcp:lists read a call */
-#define PTR_MAX 160    /* a JSON pointer, cut */
-#define CONTEXT 24     /* bytes of text before a named tool in an excerpt */
-#define NAMED_MIN 5    /* bytes of a tool name worth reading in text */
+#define NAME_SLUGS 4    /* slugs an entry of the index names: three others besides one's own */
+#define OTHERS_SHOWN 3  /* other slugs a finding names, the rest counted */
+#define SLUG_MAX 64     /* findings printed a slug; the rest counted */
+#define PAGE 1000       /* slugs of mcp:lists read a call */
+#define PTR_MAX 160     /* a JSON pointer, cut */
+#define CONTEXT 24      /* bytes of text before a named tool in an excerpt */
+#define NAMED_MIN 5     /* bytes of a tool name worth reading in text */
+#define GROUPS_MAX 64   /* -g given at most */
+#define GROUP_SLUGS 256 /* slugs a group names at most */
 
 enum { F001, F002, F003, F_N };
 static const char *const rule_id[F_N] = {"MCPU-F001", "MCPU-F002", "MCPU-F003"};
@@ -57,9 +64,19 @@ struct entry {
 	unsigned n;
 };
 
+/* An operator's group of servers one agent uses together (-g), its slugs sorted. */
+struct group {
+	char *name; /* owned, as its slugs */
+	char **slug;
+	size_t n;
+};
+
 struct fleet {
 	struct mcp_store *st;
-	char **slugs; /* owned: mcp:lists's members, by name */
+	struct group group[GROUPS_MAX];
+	size_t ngroups;
+	struct mcp_strmap gmap; /* "GROUP NAME" -> its index in v: the group's slugs serving NAME */
+	char **slugs;           /* owned: mcp:lists's members, by name */
 	size_t nslugs;
 	struct mcp_strmap map; /* name -> its index in v */
 	struct entry *v;
@@ -84,15 +101,15 @@ lookup(const struct fleet *f, const char *name)
 	return m != NULL ? &f->v[m->num] : NULL;
 }
 
-/* Slug s serves name. */
+/* Slug s serves name (in map: the fleet's, or the groups'). */
 static void
-index_add(struct fleet *f, const char *name, unsigned s)
+index_add(struct fleet *f, struct mcp_strmap *map, const char *name, unsigned s)
 {
 	struct mcp_strent *m;
 	struct entry *e;
 	int added;
 
-	if ((m = mcp_strmap_put(&f->map, name, &added)) == NULL)
+	if ((m = mcp_strmap_put(map, name, &added)) == NULL)
 		errx(MCP_EXIT_FAIL, "fleet: out of memory");
 	if (added) {
 		if (f->nv == f->capv) {
@@ -117,6 +134,106 @@ static int
 pstrcmp(const void *a, const void *b)
 {
 	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* 1 when group g names slug s. */
+static int
+in_group(const struct fleet *f, size_t g, unsigned s)
+{
+	const char *slug = f->slugs[s];
+
+	return bsearch(&slug, f->group[g].slug, f->group[g].n, sizeof(char *), pstrcmp) != NULL;
+}
+
+/* The key of name in group g's index: "GROUP NAME" (a group's name has no blank), owned. */
+static char *
+group_key(const struct fleet *f, size_t g, const char *name)
+{
+	char *k;
+
+	if (asprintf(&k, "%s %s", f->group[g].name, name) == -1)
+		errx(MCP_EXIT_FAIL, "fleet: out of memory");
+	return k;
+}
+
+/* Slug s serves name: the fleet's index, and each of its groups'. */
+static void
+index_name(struct fleet *f, const char *name, unsigned s)
+{
+	size_t g;
+	char *k;
+
+	index_add(f, &f->map, name, s);
+	for (g = 0; g < f->ngroups; g++)
+		if (in_group(f, g, s)) {
+			index_add(f, &f->gmap, k = group_key(f, g, name), s);
+			free(k);
+		}
+}
+
+/*
+ * The first group of the slug being read in which another slug serves
+ * name too (its entry in *e), or -1.
+ */
+static long
+shared_in(struct fleet *f, const char *name, const struct entry **e)
+{
+	const struct mcp_strent *m;
+	size_t g;
+	char *k;
+
+	for (g = 0; g < f->ngroups; g++) {
+		if (!in_group(f, g, f->cur))
+			continue;
+		m = mcp_strmap_get(&f->gmap, k = group_key(f, g, name));
+		free(k);
+		if (m != NULL && f->v[m->num].n >= 2) {
+			*e = &f->v[m->num];
+			return (long)g;
+		}
+	}
+	return -1;
+}
+
+/*
+ * -g NAME=SLUG,SLUG...: a group of at least two slugs, at most
+ * GROUP_SLUGS, each a slug, the name one too.  0, or -1 with why.
+ */
+static int
+group_parse(struct fleet *f, const char *arg, char *why, size_t len)
+{
+	struct group *g = &f->group[f->ngroups];
+	char *copy, *eq, *tok, *save = NULL;
+
+	if (f->ngroups == GROUPS_MAX) {
+		snprintf(why, len, "more than %d groups", GROUPS_MAX);
+		return -1;
+	}
+	if ((copy = strdup(arg)) == NULL)
+		errx(MCP_EXIT_FAIL, "fleet: out of memory");
+	if ((eq = strchr(copy, '=')) == NULL || (*eq++ = '\0', !mcp_slug_ok(copy))) {
+		snprintf(why, len, "a group is NAME=SLUG,SLUG..., its name a slug");
+		free(copy);
+		return -1;
+	}
+	g->name = copy;
+	if ((g->slug = calloc(GROUP_SLUGS, sizeof(char *))) == NULL)
+		errx(MCP_EXIT_FAIL, "fleet: out of memory");
+	for (tok = strtok_r(eq, ",", &save); tok != NULL; tok = strtok_r(NULL, ",", &save)) {
+		if (!mcp_slug_ok(tok) || g->n == GROUP_SLUGS) {
+			snprintf(why, len, "group %s: %s", g->name,
+			    g->n == GROUP_SLUGS ? "more than 256 slugs" : "not a list of slugs");
+			return -1;
+		}
+		g->slug[g->n++] = tok;
+	}
+	if (g->n < 2) {
+		snprintf(why, len, "group %s: fewer than two slugs", g->name);
+		return -1;
+	}
+	qsort(g->slug, g->n, sizeof(char *), pstrcmp);
+	f->ngroups++;
+	return 0;
 }
 
 /* mcp:lists's members, by name: 0, or -1 after a warning. */
@@ -214,7 +331,7 @@ own(const struct fleet *f, const char *name)
 /* One finding printed (within SLUG_MAX) and counted. */
 static void
 finding(struct fleet *f, int rule, const char *tool, const char *ptr, const char *text,
-    size_t start, const char *named, const struct entry *e)
+    size_t start, const char *named, const struct entry *e, const char *group)
 {
 	char ex[MCP_SCAN_EXCERPT_MAX + 1];
 	size_t i, len = strlen(text);
@@ -240,6 +357,8 @@ finding(struct fleet *f, int rule, const char *tool, const char *ptr, const char
 	cJSON_AddStringToObject(o, "excerpt", ex);
 	if (named != NULL)
 		cJSON_AddStringToObject(o, "names", named);
+	if (group != NULL)
+		cJSON_AddStringToObject(o, "group", group);
 	others = cJSON_AddArrayToObject(o, "others");
 	for (i = 0; i < e->n && i < NAME_SLUGS; i++)
 		if (e->slug[i] != f->cur && shown < OTHERS_SHOWN) {
@@ -270,6 +389,8 @@ finding(struct fleet *f, int rule, const char *tool, const char *ptr, const char
 		cJSON_ArrayForEach(c, others) printf(" %s", c->valuestring);
 		if (rest > 0)
 			printf(" and %ld more", rest);
+		if (group != NULL)
+			printf(" in group %s", group);
 		printf(")\n");
 	}
 	cJSON_Delete(o);
@@ -374,7 +495,8 @@ read_text(struct fleet *f, const char *tool, const char *ptr, const char *t)
 		i = j;
 	}
 	for (k = 0; k < nsaid; k++)
-		finding(f, said[k].rule, tool, ptr, t, said[k].at, said[k].e->name, said[k].e);
+		finding(
+		    f, said[k].rule, tool, ptr, t, said[k].at, said[k].e->name, said[k].e, NULL);
 }
 
 /*
@@ -438,6 +560,7 @@ read_slug(struct fleet *f, const cJSON *list)
 	const cJSON *it;
 	const struct entry *e;
 	size_t n = 0;
+	long g;
 
 	f->count = f->more = 0;
 	f->worst = F001, f->rules = 0;
@@ -452,8 +575,8 @@ read_slug(struct fleet *f, const cJSON *list)
 
 		if (name == NULL || !cJSON_IsObject(it))
 			continue;
-		if ((e = lookup(f, name)) != NULL && e->n >= 2)
-			finding(f, F001, name, "/name", name, 0, NULL, e);
+		if ((g = shared_in(f, name, &e)) >= 0)
+			finding(f, F001, name, "/name", name, 0, NULL, e, f->group[g].name);
 		f->tool = name;
 		mcp_strings_walk(it, text_of, f);
 	}
@@ -493,7 +616,7 @@ pass(struct fleet *f, int second)
 			read_slug(f, list);
 		} else {
 			cJSON_ArrayForEach(it, list) if (name_of(it) != NULL)
-			    index_add(f, name_of(it), s);
+			    index_name(f, name_of(it), s);
 		}
 		cJSON_Delete(list);
 	}
@@ -502,16 +625,21 @@ pass(struct fleet *f, int second)
 int
 agg_fleet(int argc, char **argv)
 {
-	static const struct option longs[] = {
-	    {"json", no_argument, NULL, 'j'}, {"save", no_argument, NULL, 's'}, {NULL, 0, NULL, 0}};
+	static const struct option longs[] = {{"json", no_argument, NULL, 'j'},
+	    {"save", no_argument, NULL, 's'}, {"group", required_argument, NULL, 'g'},
+	    {NULL, 0, NULL, 0}};
 	struct agg_opts o = AGG_OPTS_INIT;
 	struct fleet f = {0};
 	char why[600];
 	size_t i;
 	int c;
 
-	while ((c = agg_getopt(argc, argv, "R:t:", longs)) != -1)
+	while ((c = agg_getopt(argc, argv, "g:R:t:", longs)) != -1)
 		switch (c) {
+		case 'g':
+			if (group_parse(&f, optarg, why, sizeof(why)) == -1)
+				agg_usage_why("-g: %s", why);
+			break;
 		case 'j':
 			f.json = 1;
 			break;
@@ -545,7 +673,12 @@ agg_fleet(int argc, char **argv)
 	}
 	mcp_store_close(f.st);
 	mcp_strmap_free(&f.map);
+	mcp_strmap_free(&f.gmap);
 	free(f.v);
+	for (i = 0; i < f.ngroups; i++) {
+		free(f.group[i].name);
+		free(f.group[i].slug);
+	}
 	for (i = 0; i < f.nslugs; i++)
 		free(f.slugs[i]);
 	free(f.slugs);

@@ -2,7 +2,8 @@
  * cloak.c - a server that serves a real client another tool list than the
  * monitor's, told by mcp-alert (mcp-alert(1), "Cloaking"; mcp-probe --as,
  * issue 54).  A verdict's "cloaking" that differs says which client was
- * told apart from the monitor, and in which regions: the note
+ * told apart from the monitor, in which regions, and the tools the client
+ * alone is shown, the monitor alone, or each another way: the note
  * tools-cloaking (P2, every P2 route but PagerDuty, as a note is never
  * resolved), told once for each list served to the client (the state's
  * "cloakx"), and again only after the regions have served both the same
@@ -42,6 +43,48 @@ client_hash(const cJSON *c)
 	return h;
 }
 
+#define CLOAK_SAID 3 /* tools a note names a kind of difference; the rest counted */
+
+/*
+ * The tools of what differs (the verdict's client_only, monitor_only,
+ * changed), appended to buf: each kind's first CLOAK_SAID names, the
+ * server's text cleaned as a tools kind's are, then how many more.
+ */
+static void
+names_said(char *buf, size_t len, const cJSON *c)
+{
+	static const char *const key[3] = {"client_only", "monitor_only", "changed"};
+	static const char *const said[3] = {
+	    "; shown the client alone: ", "; the monitor alone: ", "; shown each another way: "};
+	const cJSON *a, *m;
+	char name[ALERT_TOOL_NAME + 8];
+	double more = cJSON_GetNumberValue(cJSON_GetObjectItemCaseSensitive(c, "names_more"));
+	size_t at = strlen(buf);
+	int k, i;
+
+	more = more >= 0 && more <= 1e9 ? more : 0;
+	for (k = 0; k < 3; k++) {
+		if (!cJSON_IsArray(a = cJSON_GetObjectItemCaseSensitive(c, key[k])) ||
+		    cJSON_GetArraySize(a) == 0)
+			continue;
+		i = 0;
+		cJSON_ArrayForEach(m, a)
+		{
+			if (i == CLOAK_SAID || !cJSON_IsString(m)) {
+				more++;
+				continue;
+			}
+			tool_name_clean(name, sizeof(name), m->valuestring);
+			if (at < len)
+				at += (size_t)snprintf(
+				    buf + at, len - at, "%s%s", i == 0 ? said[k] : ", ", name);
+			i++;
+		}
+	}
+	if (more >= 1 && at < len)
+		snprintf(buf + at, len - at, "; %.0f more", more);
+}
+
 void
 cloak_read(const cJSON *rec, struct verdict *vd)
 {
@@ -63,7 +106,7 @@ cloak_step(struct ctx *x, struct state *s, const struct verdict *vd)
 	const char *st = word(c, "state"), *h = client_hash(c);
 	struct alert_ev ev = {"note", "P2", x->slug, CLOAK_KIND, x->window, NULL, regions, NULL, -1,
 	    NULL, NULL, 0, NULL};
-	char who[512], sum[1024];
+	char who[512], sum[2048];
 
 	if (c == NULL)
 		return 0;
@@ -81,6 +124,7 @@ cloak_step(struct ctx *x, struct state *s, const struct verdict *vd)
 	    "%.19s\xe2\x80\xa6)",
 	    x->slug, word(c, "client"), word(c, "user_agent"), word(c, "profile"),
 	    word(c, "monitor"), who, h, word(c, "monitor_hash"));
+	names_said(sum, sizeof(sum), c);
 	ev.summary = sum;
 	ev.tool_hash = h;
 	ev.change_class = "review";

@@ -7,7 +7,11 @@
  * notifications/initialized, tools/list, DELETE; HTTP+SSE: a stream of its
  * own, its endpoint event, the same three POSTs answered on it, the stream
  * closed; the modern era: tools/list alone, the clientInfo in _meta).  Its
- * hash is compared with the monitor's: same or differs.
+ * hash is compared with the monitor's: same or differs; when it differs,
+ * the tools only one of them is shown, and those both are shown
+ * differently, are named (a few, each escaped and cut: the server's text),
+ * from the name and the SHA-256 of each tool the monitor's list held
+ * (cloak_keep, before the steps' fold is freed).
  *
  * A posture only: it never changes the target's state, nor its time (the
  * result's ms ends with the steps); it has a budget of its own (-w, within
@@ -28,6 +32,11 @@
 #include "json.h"
 #include "mcp.h"
 #include "probe.h"
+#include "sha256.h"
+#include "text.h"
+
+#define CLOAK_NAMES 5     /* names said a kind of difference; the rest counted */
+#define CLOAK_NAME_MAX 64 /* bytes of a name said, escaped, before an ellipsis */
 
 /*
  * The clients a probe may ask as (mcp-probe(1), CLOAKING, says where each
@@ -44,6 +53,17 @@ static const struct cloak_profile profiles[] = {
 
 enum ck_stage { CK_NO, CK_RUNNING, CK_DONE };
 
+/* A tool of a list as the comparison reads it: its name, the SHA-256 of its JCS. */
+struct ck_item {
+	const char *name; /* in its list's names */
+	unsigned char h[MCP_SHA256_SIZE];
+};
+struct ck_list {
+	char *names; /* owned: the names, each NUL-terminated */
+	struct ck_item *v;
+	size_t n;
+};
+
 struct cloak {
 	enum ck_stage stage;
 	const struct cloak_profile *prof;
@@ -58,6 +78,8 @@ struct cloak {
 	int own_session;    /* p->session is the read's own */
 	int own_stream;     /* p->s and p->post_url are the read's own (HTTP+SSE) */
 	int want_endpoint;  /* its stream has not yet named its endpoint */
+	struct ck_list mon; /* the monitor's list, kept from the steps' */
+	cJSON *diff;        /* owned: what differs, named (differs only), or NULL */
 };
 
 /*
@@ -190,11 +212,155 @@ on_deleted(struct xfer *x, CURLcode rc)
 	done(x->p);
 }
 
+static int
+item_cmp(const void *a, const void *b)
+{
+	const struct ck_item *x = a, *y = b;
+	int c = strcmp(x->name, y->name);
+
+	return c != 0 ? c : memcmp(x->h, y->h, sizeof(x->h));
+}
+
+static void
+list_free(struct ck_list *l)
+{
+	free(l->names);
+	free(l->v);
+	memset(l, 0, sizeof(*l));
+}
+
+/* The names and hashes of a folded list, sorted: 0, or -1 out of memory. */
+static int
+list_of(const struct fold *f, struct ck_list *l)
+{
+	size_t i;
+
+	memset(l, 0, sizeof(*l));
+	if ((l->names = malloc(f->keys.len + 1)) == NULL ||
+	    (l->v = calloc(f->n + 1, sizeof(*l->v))) == NULL) {
+		list_free(l);
+		return -1;
+	}
+	if (f->keys.len > 0)
+		memcpy(l->names, f->keys.p, f->keys.len);
+	l->names[f->keys.len] = '\0';
+	for (i = 0; i < f->n; i++) {
+		l->v[i].name = l->names + f->it[i].key;
+		mcp_sha256(f->text.p + f->it[i].off, f->it[i].len, l->v[i].h);
+	}
+	l->n = f->n;
+	qsort(l->v, l->n, sizeof(*l->v), item_cmp);
+	return 0;
+}
+
+void
+cloak_keep(struct probe *p)
+{
+	if (asked(p) == NULL)
+		return;
+	if (p->ck == NULL && (p->ck = calloc(1, sizeof(*p->ck))) == NULL)
+		return;
+	list_free(&p->ck->mon);
+	if (list_of(&p->fold, &p->ck->mon) == -1)
+		list_free(&p->ck->mon);
+}
+
+/*
+ * A server's name as a finding's excerpt is written: what a reader would
+ * not see as text \u{XXXX} (a byte of no character \xNN), a backslash
+ * doubled, cut at CLOAK_NAME_MAX bytes with an ellipsis.
+ */
+static void
+name_said(char *out, size_t size, const char *s)
+{
+	char e[16];
+	size_t o = 0, k, el;
+	unsigned long c;
+	int unsafe;
+
+	for (; *s != '\0'; s += k) {
+		k = mcp_text_char(s, &unsafe);
+		if (unsafe && mcp_utf8_decode(s, k, &c) == k)
+			snprintf(e, sizeof(e), "\\u{%04lX}", c);
+		else if (unsafe)
+			snprintf(e, sizeof(e), "\\x%02X", (unsigned char)*s);
+		else if (*s == '\\')
+			snprintf(e, sizeof(e), "\\\\");
+		else
+			memcpy(e, s, k), e[k] = '\0';
+		el = strlen(e);
+		if (o + el > CLOAK_NAME_MAX || o + el + 4 > size) {
+			snprintf(out + o, size - o, "\xe2\x80\xa6");
+			return;
+		}
+		memcpy(out + o, e, el);
+		o += el;
+	}
+	out[o] = '\0';
+}
+
+/* One name of a kind of difference: said in a (CLOAK_NAMES at most), else counted. */
+static void
+name_add(cJSON *a, long *more, const char *name)
+{
+	char buf[CLOAK_NAME_MAX + 8];
+
+	if (cJSON_GetArraySize(a) >= CLOAK_NAMES) {
+		(*more)++;
+		return;
+	}
+	name_said(buf, sizeof(buf), name);
+	cJSON_AddItemToArray(a, cJSON_CreateString(buf));
+}
+
+/*
+ * What differs between the monitor's list (mon) and the client's (cl),
+ * owned: the tools the client alone is shown, the monitor alone, and
+ * those of one name shown each another way, a few of each named, the
+ * rest counted ("names_more").  NULL out of memory.
+ */
+static cJSON *
+difference(const struct ck_list *mon, const struct ck_list *cl)
+{
+	cJSON *o = cJSON_CreateObject();
+	cJSON *co = cJSON_AddArrayToObject(o, "client_only");
+	cJSON *mo = cJSON_AddArrayToObject(o, "monitor_only");
+	cJSON *ch = cJSON_AddArrayToObject(o, "changed");
+	const char *last = NULL;
+	size_t i = 0, j = 0;
+	long more = 0;
+	int r;
+
+	if (o == NULL || co == NULL || mo == NULL || ch == NULL) {
+		cJSON_Delete(o);
+		return NULL;
+	}
+	while (i < mon->n || j < cl->n) {
+		r = i == mon->n ? 1 : j == cl->n ? -1 : strcmp(mon->v[i].name, cl->v[j].name);
+		if (r < 0) {
+			name_add(mo, &more, mon->v[i++].name);
+		} else if (r > 0) {
+			name_add(co, &more, cl->v[j++].name);
+		} else if (memcmp(mon->v[i].h, cl->v[j].h, sizeof(mon->v[i].h)) != 0) {
+			/* A name twice in a list is said once. */
+			if (last == NULL || strcmp(last, cl->v[j].name) != 0)
+				name_add(ch, &more, cl->v[j].name);
+			last = cl->v[j].name;
+			i++, j++;
+		} else {
+			i++, j++;
+		}
+	}
+	cJSON_AddNumberToObject(o, "names_more", (double)more);
+	return o;
+}
+
 /* The whole list read: hashed and compared with the monitor's. */
 static void
 compare(struct probe *p)
 {
 	struct cloak *ck = p->ck;
+	struct ck_list cl;
 	char why[200];
 	size_t size;
 
@@ -205,6 +371,12 @@ compare(struct probe *p)
 		unknown(p, "malformed", "the tool list is not I-JSON: %s", why);
 	else
 		ck->state = strcmp(ck->hash, p->tool_hash) == 0 ? "same" : "differs";
+	if (strcmp(ck->state, "differs") == 0 && ck->mon.v != NULL && list_of(&p->fold, &cl) == 0) {
+		cJSON_Delete(ck->diff);
+		ck->diff = difference(&ck->mon, &cl);
+		list_free(&cl);
+	}
+	list_free(&ck->mon);
 	/* Its own session is closed, as the steps' is (an HTTP+SSE one with its stream). */
 	if (ck->own_session && p->session != NULL && p->mode != MODE_SSE && !runner_ending(p->r) &&
 	    xfer_delete(p, &p->x, on_deleted) == 0)
@@ -451,6 +623,8 @@ cloak_json(const struct probe *p)
 		cJSON_AddStringToObject(o, "client_hash", ck->hash);
 		cJSON_AddNumberToObject(o, "client_tool_count", (double)ck->count);
 		cJSON_AddNullToObject(o, "error");
+		for (e = ck->diff != NULL ? ck->diff->child : NULL; e != NULL; e = e->next)
+			cJSON_AddItemToObject(o, e->string, cJSON_Duplicate(e, 1));
 		return o;
 	}
 	cJSON_AddNullToObject(o, "client_hash");
@@ -467,6 +641,8 @@ cloak_free(struct probe *p)
 	if (p->ck == NULL)
 		return;
 	free(p->ck->msg);
+	list_free(&p->ck->mon);
+	cJSON_Delete(p->ck->diff);
 	mcp_wipe_free(&p->ck->main_session);
 	mcp_wipe_free(&p->ck->main_post);
 	free(p->ck);

@@ -473,6 +473,8 @@ const char *cloak_names(void);
 int cloak_wanted(struct probe *p);
 void cloak_start(struct probe *p);
 void cloak_stop(struct probe *p);
+/* The monitor's tool list (p->fold, read whole), kept to name what differs. */
+void cloak_keep(struct probe *p);
 int cloak_endpoint(struct probe *p);
 cJSON *cloak_json(const struct probe *p);
 char *cloak_msg(struct probe *p);

@@ -77,6 +77,7 @@ check_tools(struct probe *p)
 	}
 	d = p->list_meta ? p->list_meta : cJSON_CreateObject();
 	p->list_meta = NULL;
+	cloak_keep(p);
 	if (list_content(p, d, &list_kinds[LK_TOOLS], p->tool_hash, why, sizeof(why)) == -1) {
 		cJSON_Delete(d);
 		step_fail(p, S_LIST, ms, "tools_malformed", "tool list is not I-JSON: %s", why);

@@ -215,7 +215,7 @@ usage="usage: mcp-aggregate push [-v] [-r REGION] [-R URL] [-S FILE] [-t SECONDS
        mcp-aggregate tools [-R URL] [-t SECONDS] [--json] --approve | --reject [--region REGION] [--by WHO] [--kind tools | resources | prompts] SLUG
        mcp-aggregate tools [-R URL] [-t SECONDS] --lock [--slugs FILE] [SLUG ...]
        mcp-aggregate tools [-R URL] [-t SECONDS] [--json | --sarif] [--served FILE] --check LOCK
-       mcp-aggregate fleet [-R URL] [-t SECONDS] [--json] [--save]
+       mcp-aggregate fleet [-R URL] [-t SECONDS] [-g NAME=SLUG,SLUG...] [--json] [--save]
        mcp-aggregate ingest [-o OVERRIDES] [-R URL] [-t SECONDS]"
 see="See mcp-aggregate(1) for the manual."
 mcp-aggregate >"$TMP/out" 2>"$TMP/err"

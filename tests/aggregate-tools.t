@@ -105,6 +105,25 @@ is "$?:$(cat "$TMP/err")" "1:mcp-aggregate: weather: nosuch: no region, hash or 
 mcp-aggregate tools >/dev/null 2>&1
 is "$?" 2 "tools without a slug: usage, exit 2"
 
+# ------------------------------------------------------------ a type become Optional
+# pydantic's Optional of a model (issue 60): a property's type become an
+# anyOf of a $ref to a wider schema and null.  The change is that widening
+# alone, compatible, not besides it a keyword the diff does not read (review).
+cat >"$TMP/o1.json" <<'EOF'
+[{"name":"lookup","description":"Look a city up","inputSchema":{"type":"object","properties":{"q":{"type":"string"}},"required":["q"]}}]
+EOF
+cat >"$TMP/o2.json" <<'EOF'
+[{"name":"lookup","description":"Look a city up","inputSchema":{"type":"object","$defs":{"Q":{"type":["string","integer"]}},"properties":{"q":{"anyOf":[{"$ref":"#/$defs/Q"},{"type":"null"}],"default":null}},"required":["q"]}}]
+EOF
+rec optional a "$(w 0)" "$TMP/o1.json" | push
+rec optional a "$(w 1)" "$TMP/o2.json" | push
+v=$(verdict_of optional 1)
+is "$(jq -c '[.drift[] | [.region, .change.class, .change.breaking, [.change.items[] | [.kind, .path, .class]]]]' <<<"$v")" \
+    '[["a","compatible",false,[["schema_changed","q","compatible"],["property_type_changed","q","compatible"]]]]' \
+    "a type become anyOf [\$ref to a wider type, null], a default added: compatible both, no review"
+like "$(mcp-aggregate tools optional --diff "$(hash_of "$TMP/o1.json" | cut -c8-)" "$(hash_of "$TMP/o2.json" | cut -c8-)")" \
+    'property "q" type changed: string to string\|integer\|null' "tools --diff: the types the \$ref and the null make"
+
 # ------------------------------------------------------------ resources
 # A server's resources, kept and told like its tools: a resource added.
 # rres REGION T LIST: a step with the tools of v2 and the resources LIST, and its result.

@@ -7,7 +7,8 @@
 # list of 4,000 tools named with control characters and one whose 210 KB
 # description names send_email 14,000 times, probed by the real
 # mcp-probe from two regions and pushed to a real Redis.  mcp-aggregate fleet
-# finds MCPU-F001, F002 and F003 where they are and nowhere else, its output
+# finds MCPU-F001 (only within a group named by -g, issue 60), F002 and
+# F003 where they are and nowhere else, its output
 # bounded and escaped; --save makes them a posture of the verdict (never
 # "added", the verdict of a slug without them byte-identical), a column of
 # the registry audit, and clears a slug's when it has none any more.
@@ -51,12 +52,30 @@ is "$(rc zcard mcp:lists)" 7 "the fleet's index names the seven slugs"
 MCP_NOW=$(($(w 1) + 95)) mcp-aggregate verdict >"$TMP/before" 2>&1
 vof() { grep -F "\"slug\":\"$1\"," "$2"; }
 
-MCP_NOW=$(($(w 1) + 100)) mcp-aggregate fleet --json >"$TMP/f.json" 2>"$TMP/f.err"
-is "$?:$(cat "$TMP/f.err")" 0: "mcp-aggregate fleet --json exits 0, quiet"
 f() { jq -c --arg s "$1" "select(.slug == \$s and .rule != null) | $2" "$TMP/f.json"; }
-is "$(f mail-a '[.rule, .severity, .tool, .pointer, .excerpt, .others, .others_more]')" \
-    '["MCPU-F001","low","send_email","/name","send_email",["mail-b"],0]' \
-    "shadowing: mail-a's send_email, which mail-b serves too"
+
+# Without a group no shadowing is said: a name two servers share alone is no finding.
+MCP_NOW=$(($(w 1) + 100)) mcp-aggregate fleet --json >"$TMP/f.json" 2>"$TMP/f.err"
+is "$?:$(cat "$TMP/f.err")" 0: "mcp-aggregate fleet --json, no group: exits 0, quiet"
+is "$(jq -r 'select(.rule == "MCPU-F001") | .slug' "$TMP/f.json" | sort -u | tr '\n' ' ')|$(jq -r 'select(.more != null) | .slug' "$TMP/f.json")" "|" \
+    "no group: no MCPU-F001 (send_email of mail-a and mail-b, the 4,000 names of hostile-a and -b), nothing counted past"
+is "$(jq -r 'select(.rule != null) | "\(.slug):\(.rule)"' "$TMP/f.json" | sort | tr '\n' ' ')" \
+    "shadow:MCPU-F002 shadow:MCPU-F003 wordy:MCPU-F002 " "F002 and F003 read the whole fleet, group or none"
+MCP_NOW=$(($(w 1) + 100)) mcp-aggregate fleet --json -g desk=mail-a,shadow,benign >"$TMP/fd.json"
+is "$(jq -r 'select(.rule == "MCPU-F001") | .slug' "$TMP/fd.json")" "" \
+    "a group in which no other server serves mail-a's send_email (mail-b is not of it): no shadowing"
+for bad in desk desk=mail-a 'Desk!=a,b' 'desk=a,B C' ''; do
+	MCP_NOW=$(($(w 1) + 100)) mcp-aggregate fleet -g "$bad" >/dev/null 2>"$TMP/g.err"
+	is "$?" 2 "-g '$bad': a usage error"
+done
+like "$(head -1 "$TMP/g.err")" '^mcp-aggregate: fleet: -g: a group is NAME=SLUG,SLUG' "its message names -g and what a group is"
+
+G=(-g 'mail=mail-a,mail-b' -g 'hostile=hostile-a,hostile-b' -g 'desk=mail-a,shadow,benign')
+MCP_NOW=$(($(w 1) + 100)) mcp-aggregate fleet --json "${G[@]}" >"$TMP/f.json" 2>"$TMP/f.err"
+is "$?:$(cat "$TMP/f.err")" 0: "mcp-aggregate fleet --json with groups exits 0, quiet"
+is "$(f mail-a '[.rule, .severity, .tool, .pointer, .excerpt, .group, .others, .others_more]')" \
+    '["MCPU-F001","low","send_email","/name","send_email","mail",["mail-b"],0]' \
+    "shadowing in the group mail: mail-a's send_email, which mail-b serves too"
 is "$(f mail-b '[.rule, .tool, .others]')" '["MCPU-F001","send_email",["mail-a"]]' "and mail-b's, naming mail-a"
 is "$(f shadow 'select(.rule == "MCPU-F003") | [.severity, .tool, .pointer, .names, (.others | sort)]')" \
     '["high","log_message","/description","send_email",["mail-a","mail-b"]]' \
@@ -77,7 +96,7 @@ ok "$?" "the whole output bounded: $n bytes (10,000 to 40,000) for 8,004 finding
 like "$(f hostile-a .excerpt | head -1)" '^"\\\\u\{001B\}\\\\u\{0007\}' "control characters written \\u{XXXX} in the excerpt"
 is "$(f wordy '[.rule, .names, (.excerpt | length)]')" '["MCPU-F002","send_email",200]' \
     "a 210 KB description naming send_email 14,000 times: one finding, its excerpt cut at 200 bytes"
-MCP_NOW=$(($(w 1) + 100)) mcp-aggregate fleet >"$TMP/f.txt"
+MCP_NOW=$(($(w 1) + 100)) mcp-aggregate fleet "${G[@]}" >"$TMP/f.txt"
 if LC_ALL=C grep -q $'[\x1b\x07]' "$TMP/f.txt" "$TMP/f.json" || ! grep -q '^hostile-a MCPU-F001 low \\x1b\\x07' "$TMP/f.txt"; then
 	ok 1 "no raw control character out: the text shows them \\xNN"
 else
@@ -87,7 +106,7 @@ like "$(grep '^shadow MCPU-F003' "$TMP/f.txt")" '^shadow MCPU-F003 high log_mess
     "the text line: slug, rule, severity, tool, pointer, excerpt, the servers named"
 
 # --save: each slug's own key, the verdict's posture.
-MCP_NOW=$(($(w 1) + 100)) mcp-aggregate fleet --save >/dev/null
+MCP_NOW=$(($(w 1) + 100)) mcp-aggregate fleet --save "${G[@]}" >/dev/null
 like "$(rc hget 'mcp:{shadow}:findings' _fleet)" "^$(($(w 1) + 100)) 2 high MCPU-F002,MCPU-F003\$" "--save: shadow's _fleet, when, count, worst, rules"
 is "$(rc hexists 'mcp:{benign}:findings' _fleet):$(rc hexists 'mcp:{mail-b}:findings' _fleet)" 0:1 \
     "nothing saved for a slug without fleet findings"
@@ -117,7 +136,7 @@ is "$(grep -A1 '^SERVER WITH FINDINGS' "$TMP/audit.txt" | tr -s ' ')" \
 echo "mail-b $U/mail-c/mcp" >"$TMP/targets2"
 probe_at 3 "$TMP/targets2"
 was=$(rc hexists 'mcp:{mail-a}:findings' _fleet):$(rc hexists 'mcp:{mail-b}:findings' _fleet)
-MCP_NOW=$(($(w 3) + 100)) mcp-aggregate fleet --save --json >"$TMP/f3.json"
+MCP_NOW=$(($(w 3) + 100)) mcp-aggregate fleet --save --json "${G[@]}" >"$TMP/f3.json"
 is "$(jq -r 'select(.slug == "mail-a" or .slug == "mail-b") | .rule' "$TMP/f3.json")|$(jq -r 'select(.slug == "shadow") | .rule' "$TMP/f3.json" | wc -l)" "|2" \
     "mail-b's latest list is read: no shadowing left (shadow's two still)"
 is "$was:$(rc hexists 'mcp:{mail-a}:findings' _fleet):$(rc hexists 'mcp:{mail-b}:findings' _fleet)" 1:1:0:0 "--save clears both slugs' fleet findings"

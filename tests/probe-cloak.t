@@ -8,7 +8,9 @@
 # goes only where the steps' requests went; then the real pipeline: two
 # regions pushed into a private redis-server, the verdict's cloaking naming
 # both identities and the regions, mcp-alert's note tools-cloaking at the
-# test receiver, told once.  Windows through MCP_NOW.  Over the legacy
+# test receiver, told once.  What differs named (issue 60): the tools the
+# client alone is shown, the monitor alone, and each another way, escaped
+# and cut (a list of hostile names), in the result, the verdict and the note.  Windows through MCP_NOW.  Over the legacy
 # HTTP+SSE transport too: a stream of the read's own, its endpoint's rules
 # the steps', closed at the end; a stream that names no endpoint, or one
 # elsewhere, or never answers: unknown, in the read's budget.
@@ -59,6 +61,20 @@ DELETE - -" "the second read: initialize as cursor-vscode with Node's User-Agent
 is "$(seen /cloak/mcp 'select(.ua != "node") | .client // empty' | sort -u)" "mcp-probe" \
     "the steps still ask as mcp-probe"
 
+is "$(result cloak '.cloaking | [.client_only, .monitor_only, .changed, .names_more] | tojson')" '[["sync_notes"],[],[],0]' \
+    "differs: the tool the client alone is shown named (issue 60), sync_notes"
+is "$(result honest '.cloaking | [has("client_only"), has("names_more")] | tojson')" '[false,false]' "same: nothing named"
+# A server that shows the client a list of another shape: what each alone is
+# shown, and what both are shown differently, named; its names escaped and cut.
+pr twist "$FIX/twist/mcp" --as cursor
+is "$(result twist '.cloaking | [.state, (.client_only | length), .client_only[2:], .monitor_only, .changed, .names_more] | tojson')" \
+    '["differs",5,["t1","t2","t3"],["list_notes"],["add_note"],2]' \
+    "seven tools the client alone is shown (five named, two counted), list_notes the monitor alone, add_note each another way"
+is "$(result twist '.cloaking.client_only[0]')" 'evil\u{001B}[2J\u{202E}\u{E0072}\u{E0075}\u{E006E}\u{E0020}…' \
+    "a name of an escape sequence, an override and tag characters: written \\u{XXXX}, cut at 64 bytes with an ellipsis"
+is "$(result twist '.cloaking.client_only[1] | [length, (test("^n{64}…$"))] | tojson')" '[65,true]' "a name of 300 bytes: its first 64 and an ellipsis"
+LC_ALL=C grep -q -e $'\x1b' -e $'\xe2\x80\xae' -e $'\xf3\xa0' "$TMP/twist.out"
+is "$?" 1 "no escape, override or tag character raw in the records"
 pr ua "$FIX/ua/mcp" --as claude-desktop
 is "$(ck ua)" "0 healthy claude-desktop claude-ai node differs -" \
     "a server that tells clients apart by User-Agent alone: differs"
@@ -212,13 +228,33 @@ is "$(jq -c '.cloaking | [.state, .profile, .client, .user_agent, .monitor, .reg
     "the verdict's cloaking: differs, both identities, the region that lies and the one that does not"
 is "$(jq -r '.cloaking | [.monitor_hash, .client_hash] | join(" ")' "$TMP/v.0")" \
     "$(result cloak '[.cloaking.monitor_hash, .cloaking.client_hash] | join(" ")')" "and both lists' hashes, the probe's"
+is "$(jq -c '.cloaking | [.client_only, .monitor_only, .changed, .names_more]' "$TMP/v.0")" '[["sync_notes"],[],[],0]' \
+    "and the tool the client alone is shown, as the region that saw it says"
 is "$(jq -r '[.event, .severity, .kind // "-", .dedup_key] | join(" ")' "$TMP/alerts")" \
     "note P2 tools-cloaking notes:tools-cloaking:$(w 0)" "mcp-alert: one note tools-cloaking (P2), not told again in window 1"
 is "$(jq -r '.summary' "$TMP/alerts")" \
-    "notes: tools-cloaking: the client cursor-vscode (User-Agent node, profile cursor) is served another tool list than the monitor mcp-probe/0.1.0 in eu-west-2 ($(result cloak '.cloaking.client_hash[0:19]')… instead of $(result cloak '.cloaking.monitor_hash[0:19]')…)" \
-    "its words name both identities and the region"
+    "notes: tools-cloaking: the client cursor-vscode (User-Agent node, profile cursor) is served another tool list than the monitor mcp-probe/0.1.0 in eu-west-2 ($(result cloak '.cloaking.client_hash[0:19]')… instead of $(result cloak '.cloaking.monitor_hash[0:19]')…); shown the client alone: sync_notes" \
+    "its words name both identities, the region and the tool the client alone is shown"
 is "$(jq -r '.path' "$RECV_LOG" | sort | uniq -c | awk '{ print $2 "=" $1 }' | tr '\n' ' ')" "/hook=1 " \
     "delivered to the webhook once, never to PagerDuty"
 is "$(jq -r 'select(.path == "/hook") | .body | fromjson | [.kind, .event] | join(" ")' "$RECV_LOG")" \
     "tools-cloaking note" "the webhook's body says the kind"
+# The twisted list through the pipeline: its names in the verdict as the
+# probe wrote them, in the note cleaned and cut, the rest counted.
+t=$(w 2)
+MCP_NOW=$((t + 1)) mcp-probe -r eu-west-2 -s twist --as cursor -t 5 "$FIX/twist/mcp" |
+    MCP_NOW=$((t + 2)) mcp-aggregate push 2>>"$TMP/push.err"
+MCP_NOW=$((t + 95)) mcp-aggregate verdict twist >"$TMP/v.twist" 2>>"$TMP/verdict.err"
+MCP_NOW=$((t + 96)) mcp-alert -c "$TMP/alert.conf" <"$TMP/v.twist" >"$TMP/alerts.twist" 2>>"$TMP/alert.err"
+is "$(jq -c '.cloaking | [.client_only, .monitor_only, .changed, .names_more]' "$TMP/v.twist")" \
+    "$(result twist '.cloaking | [.client_only, .monitor_only, .changed, .names_more] | tojson')" \
+    "the verdict names what differs as the probe did, escaped and cut"
+like "$(jq -r '.summary' "$TMP/alerts.twist")" \
+    ' in eu-west-2 \(.*\); shown the client alone: evil\\u\{001B\}\[2J\\u\{202E\}[^,]*…, n+…, t1; the monitor alone: list_notes; shown each another way: add_note; 4 more$' \
+    "the note: three names of each kind, cut, then how many more"
+is "$(jq -r '[.kind, (.untrusted | test("untrusted"))] | join(" ")' "$TMP/alerts.twist")" "tools-cloaking true" \
+    "said to be the monitored server's text, untrusted"
+LC_ALL=C grep -q -e $'\x1b' -e $'\xe2\x80\xae' -e $'\xf3\xa0' "$TMP/v.twist" "$TMP/alerts.twist" "$RECV_LOG"
+is "$?" 1 "no escape, override or tag character raw in the verdict, the alert or what the webhook got"
+is "$(cat "$TMP/push.err" "$TMP/verdict.err" "$TMP/alert.err")" "" "and no message"
 done_testing

@@ -632,16 +632,135 @@ walk_refs(struct ctx *c, const char *path, const cJSON *a, const cJSON *b, const
 	free(sb.e);
 }
 
+#define UNION_MAX 16 /* alternatives of an anyOf or oneOf folded at most */
+
+/* 1 when the schema v is a type and nothing more: {"type":"null"}. */
+static int
+type_only(const cJSON *v)
+{
+	return cJSON_IsObject(v) && v->child != NULL && v->child->next == NULL &&
+	    strcmp(v->child->string, "type") == 0;
+}
+
+/* The type names of t (a string or an array of them) added to u once each; -1 for another. */
+static int
+union_add(cJSON *u, const cJSON *t)
+{
+	const cJSON *m, *n;
+
+	if (t == NULL || (!cJSON_IsString(t) && !cJSON_IsArray(t)))
+		return -1;
+	for (m = cJSON_IsArray(t) ? t->child : t; m != NULL;
+	     m = cJSON_IsArray(t) ? m->next : NULL) {
+		if (!cJSON_IsString(m) || type_bit(m) == T_OTHER)
+			return -1;
+		for (n = u->child; n != NULL && strcmp(n->valuestring, m->valuestring) != 0;
+		     n = n->next)
+			;
+		if (n == NULL && !cJSON_AddItemToArray(u, cJSON_CreateString(m->valuestring)))
+			return -1;
+	}
+	return 0;
+}
+
+/*
+ * The alternatives of an anyOf or oneOf (pydantic's Optional: a type, or
+ * a $ref to one, and {"type":"null"}) as the one schema they make: the
+ * other members of s, the one alternative that is more than a type (its
+ * $ref kept, to be walked as its target), and "type" the union of all
+ * the alternatives' types.  So a type become such a union, through a
+ * $ref or not, is said as the type it widened to, not as a keyword the
+ * diff does not read.  Folded only where that is what the union accepts:
+ * no type in s itself, no more than one alternative beyond a type, that
+ * one with a type and no enum, const or composition of its own (which
+ * the union's other types would escape); for oneOf, types that no value
+ * has twice.  Owned, its members references into s (free with
+ * cJSON_Delete); NULL when it does not fold.
+ */
+static cJSON *
+union_fold(struct ctx *c, int k, const cJSON *s)
+{
+	static const char *const no[] = {
+	    "enum", "const", "not", "anyOf", "oneOf", "allOf", "if", "$ref", NULL};
+	const cJSON *any = cJSON_GetObjectItemCaseSensitive(s, "anyOf");
+	const cJSON *one = cJSON_GetObjectItemCaseSensitive(s, "oneOf");
+	const cJSON *alts = any != NULL ? any : one, *m, *main = NULL, *body = NULL;
+	unsigned seen = 0, t;
+	cJSON *o, *u;
+	int n = 0, i;
+
+	if (alts == NULL || (any != NULL && one != NULL) || !cJSON_IsArray(alts) ||
+	    cJSON_GetObjectItemCaseSensitive(s, "type") != NULL ||
+	    cJSON_GetObjectItemCaseSensitive(s, "$ref") != NULL)
+		return NULL;
+	for (m = alts->child; m != NULL; m = m->next, n++) {
+		if (n == UNION_MAX || !cJSON_IsObject(m))
+			return NULL;
+		if (type_only(m))
+			continue;
+		if (main != NULL)
+			return NULL;
+		main = m;
+		/* A $ref alone is read as its target; a $ref with more is not folded. */
+		body = cJSON_GetObjectItemCaseSensitive(m, "$ref") != NULL && m->child->next == NULL
+		    ? ref_target(c->root[k], m)
+		    : m;
+		for (i = 0; body != NULL && no[i] != NULL; i++)
+			if (cJSON_GetObjectItemCaseSensitive(body, no[i]) != NULL)
+				return NULL;
+		if (body == NULL || cJSON_GetObjectItemCaseSensitive(body, "type") == NULL)
+			return NULL;
+	}
+	if (n == 0)
+		return NULL;
+	if ((u = cJSON_CreateArray()) == NULL)
+		return c->oom = 1, NULL;
+	for (m = alts->child; m != NULL; m = m->next) {
+		const cJSON *ty = cJSON_GetObjectItemCaseSensitive(m == main ? body : m, "type");
+
+		t = type_mask(ty);
+		if (union_add(u, ty) == -1 || (one != NULL && (t & seen) != 0)) {
+			cJSON_Delete(u);
+			return NULL;
+		}
+		seen |= t;
+	}
+	if ((o = cJSON_CreateObject()) == NULL) {
+		cJSON_Delete(u);
+		return c->oom = 1, NULL;
+	}
+	/* One type is said as a string, as a schema would say it. */
+	if (cJSON_GetArraySize(u) == 1) {
+		cJSON_AddItemToObject(o, "type", cJSON_DetachItemFromArray(u, 0));
+		cJSON_Delete(u);
+	} else {
+		cJSON_AddItemToObject(o, "type", u);
+	}
+	for (m = s->child; m != NULL; m = m->next)
+		if (m != alts && m->string != NULL &&
+		    !cJSON_AddItemReferenceToObject(o, m->string, (cJSON *)m))
+			c->oom = 1;
+	for (m = main != NULL ? main->child : NULL; m != NULL; m = m->next)
+		if (strcmp(m->string, "type") != 0 &&
+		    cJSON_GetObjectItemCaseSensitive(o, m->string) == NULL &&
+		    !cJSON_AddItemReferenceToObject(o, m->string, (cJSON *)m))
+			c->oom = 1;
+	return o;
+}
+
 /*
  * Two schemas at path: every keyword of either, merged by name.  A local
  * $ref (zod emits one for a schema used twice) is walked as its target,
- * so that a type changed through it is said as the types it names.
+ * so that a type changed through it is said as the types it names; an
+ * anyOf or oneOf of a type and null (pydantic's Optional), or of types,
+ * as the union of its types (union_fold).
  */
 void
 td_schema(struct ctx *c, const char *path, const cJSON *a, const cJSON *b, int depth)
 {
 	char before[MCP_CH_VALUE_MAX + 1], after[MCP_CH_VALUE_MAX + 1];
 	const cJSON *ta, *tb;
+	cJSON *fa, *fb;
 	int over = 0;
 
 	if (depth > MAX_DEPTH || !cJSON_IsObject(a) || !cJSON_IsObject(b)) {
@@ -654,6 +773,15 @@ td_schema(struct ctx *c, const char *path, const cJSON *a, const cJSON *b, int d
 			td_vtext(c, after, sizeof(after), b);
 		}
 		td_emit_ev(c, EV_OTHER, path, before, after);
+		return;
+	}
+	fa = union_fold(c, 0, a);
+	fb = union_fold(c, 1, b);
+	if (fa != NULL || fb != NULL) {
+		/* A fold holds no anyOf nor oneOf: it is not folded again. */
+		td_schema(c, path, fa != NULL ? fa : a, fb != NULL ? fb : b, depth);
+		cJSON_Delete(fa);
+		cJSON_Delete(fb);
 		return;
 	}
 	ta = deref(c, 0, a, &over);

@@ -263,8 +263,12 @@ test_narrowed(void)
 	    {"{}", "{\"uniqueItems\":true}", "property_narrowed", MCP_CH_BREAKING,
 	        "uniqueItems turned on"},
 	    {"{}", "{\"const\":1}", "property_narrowed", MCP_CH_BREAKING, "const added"},
-	    {"{}", "{\"anyOf\":[{\"type\":\"string\"}]}", "schema_changed", MCP_CH_REVIEW,
-	        "anyOf added"},
+	    {"{}",
+	        "{\"anyOf\":[{\"type\":\"string\",\"minLength\":1},{\"type\":\"integer\","
+	        "\"minimum\":0}]}",
+	        "schema_changed", MCP_CH_REVIEW, "anyOf of two schemas added"},
+	    {"{}", "{\"anyOf\":[{\"type\":\"string\"}]}", "property_narrowed", MCP_CH_BREAKING,
+	        "anyOf of one type added: read as that type"},
 	    {"{\"format\":\"uri\"}", "{\"format\":\"email\"}", "schema_changed", MCP_CH_REVIEW,
 	        "format changed"},
 	    {"{\"default\":1}", "{\"default\":2}", "schema_changed", MCP_CH_COMPATIBLE,
@@ -916,6 +920,78 @@ test_refs(void)
 	    "a%7E0~1b\"}}}}]");
 	ok(only("property_narrowed", "a", MCP_CH_BREAKING),
 	    "a pointer's ~0, ~1 and %%-escapes decoded: narrowed (%s)", shown());
+	/* A property's type become a $ref to a wider schema (issue 60): the widening alone. */
+	run(MCP_LIST_TOOLS, tool("t", "\"a\":{\"type\":\"string\"}", "", ""),
+	    "[{\"name\":\"t\",\"inputSchema\":{\"type\":\"object\",\"$defs\":{\"s\":{\"type\":"
+	    "[\"string\",\"null\"]}},\"properties\":{\"a\":{\"$ref\":\"#/$defs/s\"}}}}]");
+	ok(only("property_type_changed", "a", MCP_CH_COMPATIBLE),
+	    "a type become a $ref to a wider one ($defs): compatible alone (%s)", shown());
+	run(MCP_LIST_TOOLS, tool("t", "\"a\":{\"type\":\"string\",\"description\":\"d\"}", "", ""),
+	    "[{\"name\":\"t\",\"inputSchema\":{\"type\":\"object\",\"definitions\":{\"s\":{"
+	    "\"$ref\":\"#/definitions/w\"},\"w\":{\"type\":[\"string\",\"integer\"]}},"
+	    "\"properties\":{\"a\":{\"$ref\":\"#/definitions/s\",\"description\":\"d\"}}}}]");
+	ok(only("property_type_changed", "a", MCP_CH_COMPATIBLE),
+	    "through two $refs (definitions), a sibling description kept: compatible alone (%s)",
+	    shown());
+	run(MCP_LIST_TOOLS,
+	    "[{\"name\":\"t\",\"inputSchema\":{\"type\":\"object\",\"$defs\":{\"s\":{\"type\":"
+	    "[\"string\",\"null\"]}},\"properties\":{\"a\":{\"$ref\":\"#/$defs/s\"}}}}]",
+	    tool("t", "\"a\":{\"type\":\"string\"}", "", ""));
+	ok(only("property_narrowed", "a", MCP_CH_BREAKING),
+	    "and back, a $ref become a narrower type: breaking alone (%s)", shown());
+	/* A type become a union with null through a $ref (issue 60): the widening alone. */
+	run(MCP_LIST_TOOLS,
+	    "[{\"name\":\"t\",\"inputSchema\":{\"type\":\"object\",\"properties\":{\"a\":{\"type\":"
+	    "\"string\"}}}}]",
+	    "[{\"name\":\"t\",\"inputSchema\":{\"type\":\"object\",\"$defs\":{\"s\":{\"type\":"
+	    "\"string\"}},\"properties\":{\"a\":{\"anyOf\":[{\"$ref\":\"#/$defs/"
+	    "s\"},{\"type\":\"null\"}]}}}}]");
+	ok(only("property_type_changed", "a", MCP_CH_COMPATIBLE) &&
+	        strstr(lines(), "string to string|null") != NULL,
+	    "a type become a $ref to it or null (pydantic's Optional): the widening alone, "
+	    "compatible (%s)",
+	    shown());
+	run(MCP_LIST_TOOLS,
+	    "[{\"name\":\"t\",\"inputSchema\":{\"type\":\"object\",\"properties\":{\"a\":{\"type\":"
+	    "\"string\",\"maxLength\":5}}}}]",
+	    "[{\"name\":\"t\",\"inputSchema\":{\"type\":\"object\",\"properties\":{\"a\":{"
+	    "\"anyOf\":[{\"type\":\"string\",\"maxLength\":5},{\"type\":\"null\"}],\"default\":"
+	    "null}}}}]");
+	ok(find("property_type_changed", "a") != NULL && mcp_diff_worst(&d) == MCP_CH_COMPATIBLE,
+	    "a type become an inline union with null, a default added: compatible, no review (%s)",
+	    shown());
+	run(MCP_LIST_TOOLS,
+	    "[{\"name\":\"t\",\"inputSchema\":{\"type\":\"object\",\"properties\":{\"a\":{"
+	    "\"anyOf\":[{\"type\":\"string\"},{\"type\":\"integer\"}]}}}}]",
+	    "[{\"name\":\"t\",\"inputSchema\":{\"type\":\"object\",\"properties\":{\"a\":{\"type\":"
+	    "[\"string\",\"integer\"]}}}}]");
+	ok(d.n == 0, "an anyOf of types and the type union they make: no change (%s)", shown());
+	run(MCP_LIST_TOOLS,
+	    "[{\"name\":\"t\",\"inputSchema\":{\"type\":\"object\",\"$defs\":{\"s\":{\"type\":"
+	    "\"object\",\"properties\":{\"x\":{\"type\":\"string\"}}}},\"properties\":{\"a\":{"
+	    "\"anyOf\":[{\"$ref\":\"#/$defs/s\"},{\"type\":\"null\"}]}}}}]",
+	    "[{\"name\":\"t\",\"inputSchema\":{\"type\":\"object\",\"$defs\":{\"s\":{\"type\":"
+	    "\"object\",\"properties\":{\"x\":{\"type\":\"integer\"}}}},\"properties\":{\"a\":{"
+	    "\"anyOf\":[{\"$ref\":\"#/$defs/s\"},{\"type\":\"null\"}]}}}}]");
+	ok(only("property_type_changed", "a.x", MCP_CH_BREAKING),
+	    "a change inside the $ref of an Optional: said where it is, breaking (%s)", shown());
+	run(MCP_LIST_TOOLS,
+	    "[{\"name\":\"t\",\"inputSchema\":{\"type\":\"object\",\"properties\":{\"a\":{\"type\":"
+	    "\"string\"}}}}]",
+	    "[{\"name\":\"t\",\"inputSchema\":{\"type\":\"object\",\"properties\":{\"a\":{"
+	    "\"anyOf\":[{\"type\":\"string\",\"enum\":[\"x\"]},{\"type\":\"null\"}]}}}}]");
+	ok(mcp_diff_worst(&d) == MCP_CH_REVIEW,
+	    "an alternative with an enum (the union's null would escape it): not folded, review "
+	    "(%s)",
+	    shown());
+	run(MCP_LIST_TOOLS,
+	    "[{\"name\":\"t\",\"inputSchema\":{\"type\":\"object\",\"properties\":{\"a\":{\"type\":"
+	    "\"integer\"}}}}]",
+	    "[{\"name\":\"t\",\"inputSchema\":{\"type\":\"object\",\"properties\":{\"a\":{"
+	    "\"oneOf\":[{\"type\":\"integer\"},{\"type\":\"number\"}]}}}}]");
+	ok(mcp_diff_worst(&d) == MCP_CH_REVIEW,
+	    "a oneOf whose types overlap (an integer is a number): not folded, review (%s)",
+	    shown());
 	/* A schema of itself: a tree whose children are trees. */
 	run(MCP_LIST_TOOLS,
 	    tool("t",
