@@ -86,6 +86,7 @@ struct agg_lput {
 	const char *slug;
 	int registry; /* its results are the registry's ("origin":"registry") */
 	long long bytes;
+	int refused; /* agg_lists_admit: its lists not to be written */
 };
 /*
  * The fleet's index told of the slugs put (one round trip), and the lists
@@ -95,6 +96,21 @@ struct agg_lput {
 struct mcp_store;
 int agg_lists_fleet(
     struct mcp_store *st, const struct agg_lput *v, size_t n, long long now, int quiet);
+
+/*
+ * Lists admitted before they are written (mcp-store(7) "Lists"): v[i]
+ * the text each slug is to add, at most one entry a slug.  The fleet's
+ * index counts them, then takes out the slugs least recently seen past
+ * MCP_LISTS_MAX or past the store's high-water mark (MCP_FULL_HIGH of its
+ * maxmemory, from INFO memory: fresh, read now, else kept a moment), their
+ * lists deleted; a slug of v taken out is refused (v[i].refused: write
+ * none of its lists).  With n 0, only when the store is past the mark:
+ * lists taken out until it is not.  A refusal past the mark is noted in
+ * mcp:store:full (full.h).  Said on stderr unless quiet.  0, or -1 after
+ * a warning (every slug refused).
+ */
+int agg_lists_admit(
+    struct mcp_store *st, struct agg_lput *v, size_t n, long long now, int fresh, int quiet);
 
 /*
  * status: what the fleet's bound evicted (its counts end 31 days after
