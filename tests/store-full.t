@@ -1,0 +1,109 @@
+#!/usr/bin/env bash
+# store-full.t - the store keeps a reserve the lists cannot take (issue
+# 61): forty registry entries serving new lists of 63 KiB at every probe
+# (tools, resources, prompts: tests/gen-lists.mjs) beside an honest
+# server, pushed through the real push for ten windows into a real
+# noeviction Redis of 24 MB and of 40 MB, at the default MCP_LISTS_MAX and
+# at 8M: every push stores its 41 results and spools nothing, every
+# verdict is stored, the honest server's outage (windows 5 and 6) is paged
+# to a receiver in its window and resolved, the lists are admitted before
+# they are written and kept below the store's high-water mark (the index
+# counting what is kept), a refusal for memory is paged once by
+# mcp-alert's watchdog (mcp-uptime store-full, naming the lists) and
+# resolved when the attacker stops, and the store is below its maxmemory.
+# Before, the 24 MB store filled in window 2, push spooled from window 3
+# and verdict stored nothing (exit 1).
+# Copyright (c) 2026 The mcp-uptime authors. ISC licence: see LICENSE.
+# shellcheck source=tests/lib.sh
+source "$(dirname "$0")/lib.sh"
+# shellcheck source=tests/aggregate-lib.sh
+source "$TOP/tests/aggregate-lib.sh"
+
+command -v node >/dev/null || skip_all "node is not installed"
+start_receiver
+umask 077
+# Ten windows of the forty (hx-00001 ...), thirteen of the honest
+# hl-00001 from three regions, down at its http step in windows 5 and 6.
+node "$TOP/tests/gen-lists.mjs" --dir "$TMP/hx" --t0 "$T0" --minutes 10 --honest 0 --hostile 40 ||
+    skip_all "gen-lists.mjs failed"
+for r in eu-west-2 us-east-1 ap-southeast-1; do
+	node "$TOP/tests/gen-lists.mjs" --dir "$TMP/hl-$r" --t0 "$T0" --minutes 13 --honest 1 \
+	    --down hl-00001:5:6 --region $r
+done
+
+# run NAME MAXMEMORY [MCP_LISTS_MAX]: the thirteen windows into a store of its own.
+run() {
+	local d=$TMP/$1 k rc
+	mkdir "$d"
+	redis_in "$d" --maxmemory "$2" --maxmemory-policy noeviction
+	export MCP_REDIS=unix://$d/redis.sock MCP_SPOOL=$d/spool
+	if [ -n "${3:-}" ]; then export MCP_LISTS_MAX=$3; else unset MCP_LISTS_MAX; fi
+	printf 'route hook webhook %s/hook/%s\nnotify P1,P2 always hook\noutage_windows 1\n' \
+	    "$RECV" "$1" >"$d/alert.conf"
+	: >"$d/rc"
+	for k in $(seq 0 12); do
+		{
+		cat "$TMP"/hl-*/"$k.jsonl" "$TMP/hx/$k.jsonl" 2>/dev/null || :
+		} | MCP_NOW=$(($(w "$k") + 30)) mcp-aggregate push -v 2>>"$d/push.err" >/dev/null
+		rc=$?
+		MCP_NOW=$(($(w "$k") + 95)) mcp-aggregate verdict >"$d/v$k" 2>>"$d/verdict.err"
+		echo "$k $rc $? $(wc -l <"$d/v$k")" >>"$d/rc"
+		MCP_NOW=$(($(w "$k") + 95)) mcp-alert -c "$d/alert.conf" <"$d/v$k" >/dev/null 2>>"$d/alert.err"
+		echo "$k alert $?" >>"$d/rc"
+		[ "$k" != 9 ] || redis-cli -s "$d/redis.sock" info memory >"$d/mem9"
+	done
+}
+
+# check NAME MAXMEMORY-BYTES: what every store must show.
+check() {
+	local d=$TMP/$1 kept idx used
+	is "$(awk '$2 != "alert" && ($2 != 0 || $3 != 0) { print }' "$d/rc")" "" \
+	    "$1: every push and every verdict exit 0"
+	is "$(awk '$2 == "alert" && $3 != 0 { print }' "$d/rc")" "" "$1: every mcp-alert run exit 0"
+	is "$(awk '$2 != "alert" { print $4 }' "$d/rc" | sort -u | tr '\n' ' ')" "41 " \
+	    "$1: a verdict for each of the 41 slugs in every window"
+	is "$(grep -o 'push: [0-9]* results stored' "$d/push.err" | awk '{ s += $2 } END { print s }'):$(ls "$d/spool"* 2>/dev/null | wc -l)" \
+	    "439:0" "$1: every result stored (400 and 39), nothing spooled"
+	is "$(grep -c 'printed but not stored' "$d/verdict.err")" 0 "$1: every verdict stored"
+	is "$(mcp-aggregate history hl-00001 2>/dev/null | head -0; redis-cli -s "$d/redis.sock" exists 'mcp:{hx-00040}:verdict' 'mcp:{hl-00001}:verdict')" 2 \
+	    "$1: the verdicts are in the store"
+	kept=$(redis-cli -s "$d/redis.sock" --scan --pattern 'mcp:{*}:ls:*' | sed 's/^/STRLEN /' |
+	    redis-cli -s "$d/redis.sock" | awk '{ s += $1 } END { print s + 0 }')
+	idx=$(redis-cli -s "$d/redis.sock" hget 'mcp:lists:size:{mcp:lists}' '')
+	ok "$([ "$idx" -ge "$kept" ] && [ "$idx" -le $((kept + kept / 5 + 1)) ] && echo 0 || echo 1)" \
+	    "$1: the index counts what is kept, never less ($idx for $kept bytes of text)"
+	used=$(awk -F: '/^used_memory:/ { print $2 + 0 }' "$d/mem9")
+	ok "$([ "$used" -le $(($2 / 100 * 80)) ] && echo 0 || echo 1)" \
+	    "$1: when the attacker stops the store has room: $used of $2 bytes used, 80% at most"
+	is "$(jq -r --arg c "$1" 'select(.path == "/hook/\($c)") | .body | fromjson |
+	    select(.slug == "hl-00001") | "\(.event) \(.severity)"' "$RECV_LOG" | tr '\n' ' ')" \
+	    "trigger P1 resolve P1 " "$1: the honest outage paged and resolved"
+}
+
+run small 24mb
+run large 40mb
+run small8 24mb 8M
+run large8 40mb 8M
+wait_for 100 test "$(grep -c 'hl-00001' "$RECV_LOG")" -ge 8
+check small $((24 << 20))
+check large $((40 << 20))
+check small8 $((24 << 20))
+check large8 $((40 << 20))
+
+# Past the mark the lists are refused, said once through the watchdog.
+for c in small large; do
+	is "$(jq -r --arg c "$c" 'select(.path == "/hook/\($c)") | .body | fromjson |
+	    select(.slug == "mcp-uptime") | "\(.event) \(.severity) \(.kind)"' "$RECV_LOG" | tr '\n' ' ')" \
+	    "trigger P2 store-full resolve P2 store-full " "$c: the full store paged once by the watchdog, resolved when the attacker stops"
+	like "$(jq -r --arg c "$c" 'select(.path == "/hook/\($c)") | .body | fromjson |
+	    select(.slug == "mcp-uptime" and .event == "trigger") | .summary' "$RECV_LOG")" \
+	    '^the store refuses writes for want of memory since 16:0[0-9] UTC: lists the lists of [0-9]+ slugs, the store past 75% of its maxmemory' \
+	    "$c: the page names what was refused"
+	like "$(cat "$TMP/$c/push.err")" 'lists: the store past its high-water mark \([0-9]+ of [0-9]+ bytes used, 75% of its maxmemory\)' \
+	    "$c: push says it on stderr"
+done
+# At 8M the bound governs: nothing refused for memory, nothing paged for it.
+is "$(jq -r 'select(.path | test("/(small|large)8$")) | .body | fromjson | select(.slug == "mcp-uptime") | .kind' "$RECV_LOG")" "" \
+    "8M: the bound keeps the lists below the mark, no store-full page"
+
+done_testing
