@@ -445,13 +445,13 @@ agg_lists_fleet(struct mcp_store *st, const struct agg_lput *v, size_t n, long l
  * (said once).
  */
 static long long
-room_of(struct mcp_store *st, int fresh, long long *used, long long *max)
+room_of(struct mcp_store *st, int fresh, int quiet, long long *used, long long *max)
 {
 	char err[256];
 	static int said;
 
 	if (mcp_full_mem(st, fresh, used, max, err, sizeof(err)) == -1) {
-		if (!said++)
+		if (!quiet && !said++)
 			warnx("redis: lists: the store's memory unknown: %s", err);
 		*used = *max = 0;
 	}
@@ -464,7 +464,7 @@ int
 agg_lists_admit(
     struct mcp_store *st, struct agg_lput *v, size_t n, long long now, int fresh, int quiet)
 {
-	long long used, max, room = room_of(st, fresh, &used, &max), add = 0;
+	long long used, max, room = room_of(st, fresh, quiet, &used, &max), add = 0;
 	char why[MCP_FULL_WHY + 64], err[256];
 	struct taken t;
 	redisReply *r;
@@ -493,7 +493,8 @@ agg_lists_admit(
 		    "bytes used)",
 		    t.refused, MCP_FULL_HIGH, used, max);
 		if (mcp_full_note(st, "lists", (long)t.refused, why, mcp_now(), err, sizeof(err)) ==
-		    -1)
+		        -1 &&
+		    !quiet)
 			warnx("redis: %s", err);
 	}
 	return rc;

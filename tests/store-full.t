@@ -102,6 +102,38 @@ for c in small large; do
 	like "$(cat "$TMP/$c/push.err")" 'lists: the store past its high-water mark \([0-9]+ of [0-9]+ bytes used, 75% of its maxmemory\)' \
 	    "$c: push says it on stderr"
 done
+# Through the real probe: the store filled to its mark by windows 0 to
+# 2, then window 3 probed, forty churning servers (new lists of 60 KiB at
+# every request: tests/fixtures/toolshift.mjs) beside an honest one.
+start_toolshift
+mkdir "$TMP/probe"
+redis_in "$TMP/probe" --maxmemory 24mb --maxmemory-policy noeviction
+export MCP_REDIS=unix://$TMP/probe/redis.sock MCP_SPOOL=$TMP/probe/spool
+unset MCP_LISTS_MAX
+for k in 0 1 2; do
+	cat "$TMP"/hl-*/"$k.jsonl" "$TMP/hx/$k.jsonl" |
+	    MCP_NOW=$(($(w "$k") + 30)) mcp-aggregate push 2>/dev/null
+done
+{
+	echo "hl-00001 $TS/v/v1/mcp"
+	for i in $(seq -f %02g 1 40); do echo "ts-$i $TS/v/churn/mcp?kb=60&s=$i"; done
+} >"$TMP/probe/targets"
+MCP_NOW=$(($(w 3) + 1)) mcp-probe -r eu-west-2 -t 10 --list-max 200k -f "$TMP/probe/targets" \
+    >"$TMP/probe/out" 2>"$TMP/probe/probe.err"
+is "$(jq -r 'select(.type == "result") | .state' "$TMP/probe/out" | sort | uniq -c | awk '{ print $1, $2 }')" "41 healthy" \
+    "the real probe: 41 servers probed, healthy, the forty with new lists of 60 KiB"
+MCP_NOW=$(($(w 3) + 30)) mcp-aggregate push -v <"$TMP/probe/out" 2>"$TMP/probe/push.err" >/dev/null
+is "$?" 0 "push of the probe's output into the store at its mark: exit 0"
+like "$(cat "$TMP/probe/push.err")" 'push: 41 results stored, .*, 0 spooled, .*; 4[0-9] lists stored' \
+    "every result stored, nothing spooled, the new lists stored"
+like "$(cat "$TMP/probe/push.err")" 'lists: the store past its high-water mark \([0-9]+ of 25165824 bytes used, 75% of its maxmemory\): [0-9]+ lists of [0-9]+ slugs evicted' \
+    "...the lists seen least recently evicted to make room, before they were written"
+used=$(redis-cli -s "$TMP/probe/redis.sock" info memory | awk -F: '/^used_memory:/ { print $2 + 0 }')
+ok "$([ "$used" -le $(((24 << 20) / 100 * 80)) ] && echo 0 || echo 1)" "the store has room: $used bytes used of 24 MB, 80% at most"
+v=$(MCP_NOW=$(($(w 3) + 95)) mcp-aggregate verdict 2>"$TMP/probe/v.err")
+is "$?:$(jq -r 'select(.slug | startswith("ts-")) | .verdict' <<<"$v" 2>/dev/null | sort | uniq -c | awk '{ print $1, $2 }')" \
+    "0:40 green" "the verdicts stored (exit 0), the forty green"
+
 # At 8M the bound governs: nothing refused for memory, nothing paged for it.
 is "$(jq -r 'select(.path | test("/(small|large)8$")) | .body | fromjson | select(.slug == "mcp-uptime") | .kind' "$RECV_LOG")" "" \
     "8M: the bound keeps the lists below the mark, no store-full page"
