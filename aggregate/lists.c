@@ -164,98 +164,6 @@ const char agg_lists_put_lua[] =
     "end\n"
     "return {out, total}\n";
 
-/*
- * The fleet's index (mcp-store(7) "Lists").  KEYS: mcp:lists (slug ->
- * its tier and when last seen), its sizes (slug -> bytes; "" -> the
- * fleet's), its evicted (slug -> when), its counts.  ARGV: now ttl max
- * tier mode room slug-max, then triples: slug, its score (now, or
- * AGG_LIST_TIER + now for a slug not the registry's), its bytes.  The
- * slugs not seen in ttl leave the index (their lists expired).  Mode "t"
- * tells the bytes a put left a slug; mode "a" admits lists before they are
- * written: the bytes are the text to add, the slug counted for what it
- * may then hold (at most slug-max), and the fleet may grow by room bytes
- * at most (the store's high-water mark).  Then, while the fleet holds
- * more than max (or its room), the lowest scored (the registry's before
- * the others, the least recently seen first) are taken out, at most 1,000
- * a call.  Returns 1 when room, not max, was the limit, then for each slug
- * taken out: slug, bytes, registry (1 or 0), 1 when it is one admitted
- * (its lists refused, not written).  Redis runs it past maxmemory
- * (allow-oom): it only writes the index, and taking lists out is what a
- * full store needs.
- */
-static const char fleet_lua[] =
-    "#!lua flags=allow-oom\n"
-    "local idx, sz, ev, cnt = KEYS[1], KEYS[2], KEYS[3], KEYS[4]\n"
-    "local now, ttl, max, tier = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3]), "
-    "tonumber(ARGV[4])\n"
-    "local admit, room, smax = ARGV[5] == 'a', tonumber(ARGV[6]), tonumber(ARGV[7])\n"
-    "local total = tonumber(redis.call('HGET', sz, '') or '0')\n"
-    "local function drop(s)\n"
-    "  local b = tonumber(redis.call('HGET', sz, s) or '0')\n"
-    "  redis.call('HDEL', sz, s)\n"
-    "  redis.call('ZREM', idx, s)\n"
-    "  total = total - b\n"
-    "  return b\n"
-    "end\n"
-    "for _, lo in ipairs({0, tier}) do\n"
-    "  for _, s in ipairs(redis.call('ZRANGEBYSCORE', idx, lo, '(' .. (lo + now - ttl), "
-    "'LIMIT', 0, 1000)) do drop(s) end\n"
-    "end\n"
-    "if total < 0 then total = 0 end\n"
-    "local cap, byroom = max, 0\n"
-    "if admit and total + room < max then cap, byroom = total + room, 1 end\n"
-    "local mine = {}\n"
-    "for i = 8, #ARGV, 3 do\n"
-    "  local old = tonumber(redis.call('HGET', sz, ARGV[i]) or '0')\n"
-    "  local b = tonumber(ARGV[i + 2])\n"
-    "  if admit then b, mine[ARGV[i]] = math.min(old + b, smax), true end\n"
-    "  total = total - old + b\n"
-    "  if b > 0 then\n"
-    "    redis.call('HSET', sz, ARGV[i], b)\n"
-    "    redis.call('ZADD', idx, ARGV[i + 1], ARGV[i])\n"
-    "  else\n"
-    "    redis.call('HDEL', sz, ARGV[i])\n"
-    "    redis.call('ZREM', idx, ARGV[i])\n"
-    "  end\n"
-    "end\n"
-    "local out = {byroom}\n"
-    "while total > cap and #out < 4001 do\n"
-    "  local z = redis.call('ZRANGE', idx, 0, 0, 'WITHSCORES')\n"
-    "  if #z == 0 then break end\n"
-    "  local b = drop(z[1])\n"
-    "  local reg = tonumber(z[2]) < tier and 1 or 0\n"
-    "  out[#out + 1] = z[1]\n"
-    "  out[#out + 1] = b\n"
-    "  out[#out + 1] = reg\n"
-    "  out[#out + 1] = mine[z[1]] and 1 or 0\n"
-    "  redis.call('ZADD', ev, now, z[1])\n"
-    "  redis.call('HINCRBY', cnt, 'slugs', 1)\n"
-    "  redis.call('HINCRBY', cnt, 'bytes', b)\n"
-    "  if reg == 1 then redis.call('HINCRBY', cnt, 'registry', 1) end\n"
-    "  redis.call('HSET', cnt, 'last', now)\n"
-    "  redis.call('EXPIRE', cnt, ttl)\n"
-    "end\n"
-    "if total < 0 or redis.call('ZCARD', idx) == 0 then total = 0 end\n"
-    "redis.call('HSET', sz, '', total)\n"
-    "redis.call('ZREMRANGEBYSCORE', ev, '-inf', '(' .. (now - ttl))\n"
-    "redis.call('ZREMRANGEBYRANK', ev, 0, -1001)\n"
-    "for _, k in ipairs({idx, sz, ev}) do redis.call('EXPIRE', k, ttl) end\n"
-    "return out\n";
-
-/*
- * A slug's lists deleted, all of them.  KEYS: lsi.  ARGV: prefix.  Returns
- * the count deleted.  Reads and DEL only: Redis 7 runs it past maxmemory
- * as it is (a script without flags is refused there only at a write that
- * may grow the store).
- */
-static const char evict_lua[] =
-    "local n = 0\n"
-    "for _, x in ipairs(redis.call('ZRANGE', KEYS[1], 0, -1)) do\n"
-    "  n = n + redis.call('DEL', ARGV[1] .. 'ls:' .. string.sub(x, 3))\n"
-    "end\n"
-    "redis.call('DEL', KEYS[1])\n"
-    "return n\n";
-
 long long
 agg_lists_max(void)
 {
@@ -284,11 +192,11 @@ agg_lists_max(void)
 	return (long long)v;
 }
 
-/* The keys of the fleet's index, in the order fleet_lua takes them. */
+/* The keys of the fleet's index, in the order its script takes them. */
 static const char *const fleet_keys[] = {
     AGG_KEY_LISTS, AGG_KEY_LISTS_SIZE, AGG_KEY_LISTS_EVICTED, AGG_KEY_LISTS_COUNT};
 
-/* fleet_lua run on v (mode "t" or "a", room its bytes): its reply, or NULL after a warning. */
+/* The index's script (full.h) run on v (mode "t" or "a", room its bytes): its reply, or NULL after a warning. */
 static redisReply *
 fleet_call(struct mcp_store *st, const struct agg_lput *v, size_t n, long long now,
     const char *mode, long long room)
@@ -311,7 +219,7 @@ fleet_call(struct mcp_store *st, const struct agg_lput *v, size_t n, long long n
 	snprintf(a[3], sizeof(a[3]), "%lld", (long long)AGG_LIST_TIER);
 	snprintf(a[4], sizeof(a[4]), "%lld", room);
 	snprintf(a[5], sizeof(a[5]), "%d", AGG_LIST_SLUG_BYTES);
-	argv[k++] = "EVAL", argv[k++] = fleet_lua, argv[k++] = "4";
+	argv[k++] = "EVAL", argv[k++] = mcp_lists_index_lua, argv[k++] = "4";
 	for (i = 0; i < 4; i++)
 		argv[k++] = fleet_keys[i];
 	for (i = 0; i < 4; i++)
@@ -367,7 +275,7 @@ fleet_evict(
 	memset(t, 0, sizeof(*t));
 	t->byroom = r->element[0]->type == REDIS_REPLY_INTEGER && r->element[0]->integer == 1;
 	for (i = 1; i + 3 < r->elements; i += 4) {
-		const char *ev[] = {"EVAL", evict_lua, "1", lsi, pre};
+		const char *ev[] = {"EVAL", mcp_lists_evict_lua, "1", lsi, pre};
 
 		e = r->element[i];
 		if (e->type != REDIS_REPLY_STRING)

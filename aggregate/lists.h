@@ -17,6 +17,7 @@
 #include <cJSON.h>
 
 #include "buf.h"
+#include "full.h"
 #include "hash.h"
 #include "toolset.h"
 
@@ -74,11 +75,11 @@ extern const char agg_lists_put_lua[];
  * first.
  */
 #define AGG_LISTS_MAX (64LL << 20)
-#define AGG_LIST_TIER 10000000000LL /* added to a score: a slug not the registry's */
-#define AGG_KEY_LISTS "mcp:lists"
-#define AGG_KEY_LISTS_SIZE "mcp:lists:size:{mcp:lists}"
-#define AGG_KEY_LISTS_EVICTED "mcp:lists:evicted:{mcp:lists}"
-#define AGG_KEY_LISTS_COUNT "mcp:lists:count:{mcp:lists}"
+#define AGG_LIST_TIER MCP_LISTS_TIER
+#define AGG_KEY_LISTS MCP_KEY_LISTS
+#define AGG_KEY_LISTS_SIZE MCP_KEY_LISTS_SIZE
+#define AGG_KEY_LISTS_EVICTED MCP_KEY_LISTS_EVICTED
+#define AGG_KEY_LISTS_COUNT MCP_KEY_LISTS_COUNT
 long long agg_lists_max(void);
 
 /* A slug's lists as a put left them: its bytes (the put script's reply). */

@@ -842,8 +842,16 @@ send_batch(struct mcp_store *st, void *arg, char *err, size_t errlen)
 	}
 	count_runs(st, p);
 	/* Refused for memory: the lists make room before the next round, never the results. */
-	if ((p->oom = oom) > 0)
+	if ((p->oom = oom) > 0) {
+		char why[MCP_FULL_WHY], e[256];
+
+		snprintf(why, sizeof(why),
+		    "%d results refused, tried again once the lists make room", oom);
+		if (mcp_full_note(st, "results", oom, why, mcp_now(), e, sizeof(e)) == -1 &&
+		    p->fate == NULL)
+			warnx("redis: %s", e);
 		agg_lists_admit(st, NULL, 0, now, 1, p->fate != NULL);
+	}
 	push_lists_put(st, p);
 	return rc;
 }
@@ -927,7 +935,8 @@ full_said(struct pctx *p)
 		n += !p->b[i].done;
 	snprintf(why, sizeof(why), "%ld results of region %s, %s", n, p->b[0].region,
 	    p->fate != NULL ? "sent again by its runner" : "spooled");
-	if (mcp_full_note(p->st, "results", n, why, mcp_now(), err, sizeof(err)) == -1)
+	/* Counted when refused (send_batch): the words only. */
+	if (mcp_full_note(p->st, "results", 0, why, mcp_now(), err, sizeof(err)) == -1)
 		warnx("redis: %s", err);
 }
 

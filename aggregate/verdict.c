@@ -1075,6 +1075,8 @@ agg_verdict(const struct agg_opts *o, char **slugs, int nslugs)
 		goto out;
 	if (agg_shorts_read(v.st, v.window, &v.shorts) == -1)
 		goto out;
+	/* A store past its high-water mark has the lists make room first (lists.h). */
+	agg_lists_admit(v.st, NULL, 0, (long long)mcp_now(), 1, 0);
 	rc = pass(&v, list, n);
 	if (v.refused > 0) {
 		warnx("verdict: %ld verdicts of window %lld printed but not stored: %s", v.refused,

@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "alert.h"
+#include "full.h"
 #include "json.h"
 #include "loop.h"
 #include "rec.h"
@@ -201,6 +202,36 @@ dry_commit(struct ctx *x, struct slot **sl, int n)
 }
 
 /*
+ * A transaction the store refused for memory: noted for the watchdog
+ * (full.h), and the lists taken out down to the store's high-water mark.
+ * -2 (try again) when any was, else -1 after a warning: what the store
+ * holds is not lists, and the decisions and their pages wait for room.
+ */
+static int
+full(struct ctx *x)
+{
+	char why[MCP_FULL_WHY], err[256];
+	long n;
+
+	snprintf(why, sizeof(why), "mcp-alert's state and deliveries of %s",
+	    x->slug != NULL ? x->slug : "the watchdog");
+	if (mcp_full_note(x->st, "alert", 1, why, mcp_now(), err, sizeof(err)) == -1)
+		warnx("redis: %s", err);
+	if ((n = mcp_full_relieve(x->st, mcp_now(), err, sizeof(err))) > 0) {
+		warnx("%s: the store refused for memory: the lists of %ld slugs evicted, "
+		      "tried again",
+		    x->slug != NULL ? x->slug : "watchdog", n);
+		return -2;
+	}
+	if (n == -1)
+		warnx("redis: %s", err);
+	warnx("%s: the store refused for memory, and holds no lists to evict: "
+	      "give it room (mcp-store(7), Sizing)",
+	    x->slug != NULL ? x->slug : "watchdog");
+	return -1;
+}
+
+/*
  * Save the slots marked to save, queue the jobs, list or unlist each saved
  * slug as open: one MULTI/EXEC sent in one round trip.  1 when done, 0
  * when the WATCH saw a change, -1 on error, -2 when the connection failed
@@ -271,6 +302,14 @@ tx_commit(struct ctx *x, struct slot **sl, int n)
 	if (alert_pipe_run(x->st, p) == -1) {
 		free(p);
 		return -2;
+	}
+	for (i = 0; rc == 0 && i < p->n; i++)
+		if (mcp_full_oom(p->r[i]))
+			rc = full(x);
+	if (rc == -2) {
+		alert_pipe_free(p);
+		free(p);
+		return rc;
 	}
 	for (i = 0; rc == 0 && i < p->n - 1; i++)
 		if (p->r[i]->type == REDIS_REPLY_ERROR) {

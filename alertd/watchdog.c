@@ -593,7 +593,7 @@ alert_watchdog(struct ctx *x, const struct wd *seen)
 	struct wd *w;
 	const struct wd_region *s;
 	struct wd_region *g;
-	int tries, i, rc = -1;
+	int tries, i, rc = -1, relieved = 0;
 	double since[ALERT_REGIONS_MAX];
 	struct wd_full full;
 
@@ -650,6 +650,8 @@ alert_watchdog(struct ctx *x, const struct wd *seen)
 		x->nx = 2;
 		rc = ctx_commit(x);
 		x->nx = 0;
+		if (rc == -2 && relieved++ == 0)
+			continue; /* lists evicted for room (filter.c) */
 		if (rc != 0)
 			break;
 		rc = -1;

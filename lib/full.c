@@ -8,6 +8,7 @@
 #include <time.h>
 
 #include "full.h"
+#include "mcp.h"
 #include "store.h"
 
 /* The figures last read; one store a process. */
@@ -126,4 +127,142 @@ mcp_full_note(struct mcp_store *st, const char *what, long n, const char *why, d
 	}
 	freeReplyObject(r);
 	return rc;
+}
+
+/*
+ * The fleet's index (mcp-store(7) "Lists").  KEYS: mcp:lists (slug ->
+ * its tier and when last seen), its sizes (slug -> bytes; "" -> the
+ * fleet's), its evicted (slug -> when), its counts.  ARGV: now ttl max
+ * tier mode room slug-max, then triples: slug, its score (now, or
+ * MCP_LISTS_TIER + now for a slug not the registry's), its bytes.  The
+ * slugs not seen in ttl leave the index (their lists expired).  Mode "t"
+ * tells the bytes a put left a slug; mode "a" admits lists before they are
+ * written: the bytes are the text to add, the slug counted for what it
+ * may then hold (at most slug-max), and the fleet may grow by room bytes
+ * at most (the store's high-water mark).  Then, while the fleet holds
+ * more than max (or its room), the lowest scored (the registry's before
+ * the others, the least recently seen first) are taken out, at most 1,000
+ * a call.  Returns 1 when room, not max, was the limit, then for each slug
+ * taken out: slug, bytes, registry (1 or 0), 1 when it is one admitted
+ * (its lists refused, not written).  Redis runs it past maxmemory
+ * (allow-oom): it only writes the index, and taking lists out is what a
+ * full store needs.
+ */
+const char mcp_lists_index_lua[] =
+    "#!lua flags=allow-oom\n"
+    "local idx, sz, ev, cnt = KEYS[1], KEYS[2], KEYS[3], KEYS[4]\n"
+    "local now, ttl, max, tier = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3]), "
+    "tonumber(ARGV[4])\n"
+    "local admit, room, smax = ARGV[5] == 'a', tonumber(ARGV[6]), tonumber(ARGV[7])\n"
+    "local total = tonumber(redis.call('HGET', sz, '') or '0')\n"
+    "local function drop(s)\n"
+    "  local b = tonumber(redis.call('HGET', sz, s) or '0')\n"
+    "  redis.call('HDEL', sz, s)\n"
+    "  redis.call('ZREM', idx, s)\n"
+    "  total = total - b\n"
+    "  return b\n"
+    "end\n"
+    "for _, lo in ipairs({0, tier}) do\n"
+    "  for _, s in ipairs(redis.call('ZRANGEBYSCORE', idx, lo, '(' .. (lo + now - ttl), "
+    "'LIMIT', 0, 1000)) do drop(s) end\n"
+    "end\n"
+    "if total < 0 then total = 0 end\n"
+    "local cap, byroom = max, 0\n"
+    "if admit and total + room < max then cap, byroom = total + room, 1 end\n"
+    "local mine = {}\n"
+    "for i = 8, #ARGV, 3 do\n"
+    "  local old = tonumber(redis.call('HGET', sz, ARGV[i]) or '0')\n"
+    "  local b = tonumber(ARGV[i + 2])\n"
+    "  if admit then b, mine[ARGV[i]] = math.min(old + b, smax), true end\n"
+    "  total = total - old + b\n"
+    "  if b > 0 then\n"
+    "    redis.call('HSET', sz, ARGV[i], b)\n"
+    "    redis.call('ZADD', idx, ARGV[i + 1], ARGV[i])\n"
+    "  else\n"
+    "    redis.call('HDEL', sz, ARGV[i])\n"
+    "    redis.call('ZREM', idx, ARGV[i])\n"
+    "  end\n"
+    "end\n"
+    "local out = {byroom}\n"
+    "while total > cap and #out < 4001 do\n"
+    "  local z = redis.call('ZRANGE', idx, 0, 0, 'WITHSCORES')\n"
+    "  if #z == 0 then break end\n"
+    "  local b = drop(z[1])\n"
+    "  local reg = tonumber(z[2]) < tier and 1 or 0\n"
+    "  out[#out + 1] = z[1]\n"
+    "  out[#out + 1] = b\n"
+    "  out[#out + 1] = reg\n"
+    "  out[#out + 1] = mine[z[1]] and 1 or 0\n"
+    "  redis.call('ZADD', ev, now, z[1])\n"
+    "  redis.call('HINCRBY', cnt, 'slugs', 1)\n"
+    "  redis.call('HINCRBY', cnt, 'bytes', b)\n"
+    "  if reg == 1 then redis.call('HINCRBY', cnt, 'registry', 1) end\n"
+    "  redis.call('HSET', cnt, 'last', now)\n"
+    "  redis.call('EXPIRE', cnt, ttl)\n"
+    "end\n"
+    "if total < 0 or redis.call('ZCARD', idx) == 0 then total = 0 end\n"
+    "redis.call('HSET', sz, '', total)\n"
+    "redis.call('ZREMRANGEBYSCORE', ev, '-inf', '(' .. (now - ttl))\n"
+    "redis.call('ZREMRANGEBYRANK', ev, 0, -1001)\n"
+    "for _, k in ipairs({idx, sz, ev}) do redis.call('EXPIRE', k, ttl) end\n"
+    "return out\n";
+
+/*
+ * A slug's lists deleted, all of them.  KEYS: lsi.  ARGV: prefix.  Returns
+ * the count deleted.  Reads and DEL only: Redis 7 runs it past maxmemory
+ * as it is (a script without flags is refused there only at a write that
+ * may grow the store).
+ */
+const char mcp_lists_evict_lua[] =
+    "local n = 0\n"
+    "for _, x in ipairs(redis.call('ZRANGE', KEYS[1], 0, -1)) do\n"
+    "  n = n + redis.call('DEL', ARGV[1] .. 'ls:' .. string.sub(x, 3))\n"
+    "end\n"
+    "redis.call('DEL', KEYS[1])\n"
+    "return n\n";
+
+long
+mcp_full_relieve(struct mcp_store *st, double now, char *err, size_t len)
+{
+	char a[5][32], pre[MCP_SLUG_MAX + 16], lsi[MCP_SLUG_MAX + 16];
+	/* ARGV: now ttl max tier mode room slug-max (no slugs: max stands for slug-max). */
+	const char *argv[] = {"EVAL", mcp_lists_index_lua, "4", MCP_KEY_LISTS, MCP_KEY_LISTS_SIZE,
+	    MCP_KEY_LISTS_EVICTED, MCP_KEY_LISTS_COUNT, a[0], a[1], a[2], a[3], "a", a[4], a[2]};
+	long long used, max, room;
+	redisReply *r, *d;
+	size_t i;
+	long n = 0;
+
+	if (mcp_full_mem(st, 1, &used, &max, err, len) == -1)
+		return -1;
+	if (max == 0 || (room = (max / 100 * MCP_FULL_HIGH - used) * 4 / 5) >= 0)
+		return 0;
+	snprintf(a[0], sizeof(a[0]), "%.0f", now);
+	snprintf(a[1], sizeof(a[1]), "%d", MCP_LISTS_TTL);
+	snprintf(a[2], sizeof(a[2]), "%lld", 1LL << 50); /* the bound is the room's here */
+	snprintf(a[3], sizeof(a[3]), "%lld", (long long)MCP_LISTS_TIER);
+	snprintf(a[4], sizeof(a[4]), "%lld", room);
+	if ((r = mcp_store_cmd(st, 14, argv, err, len)) == NULL)
+		return -1;
+	if (r->type != REDIS_REPLY_ARRAY) {
+		snprintf(err, len, "%s: %s", MCP_KEY_LISTS,
+		    r->type == REDIS_REPLY_ERROR ? r->str : "unexpected reply");
+		freeReplyObject(r);
+		return -1;
+	}
+	for (i = 1; i + 3 < r->elements; i += 4) {
+		const char *ev[] = {"EVAL", mcp_lists_evict_lua, "1", lsi, pre};
+
+		if (r->element[i]->type != REDIS_REPLY_STRING)
+			continue;
+		snprintf(lsi, sizeof(lsi), "mcp:{%s}:lsi", r->element[i]->str);
+		snprintf(pre, sizeof(pre), "mcp:{%s}:", r->element[i]->str);
+		if ((d = mcp_store_cmd(st, 5, ev, err, len)) == NULL)
+			break;
+		freeReplyObject(d);
+		n++;
+	}
+	freeReplyObject(r);
+	mem.at = 0; /* read again: what was freed */
+	return n;
 }

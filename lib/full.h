@@ -47,4 +47,26 @@ int mcp_full_oom(const redisReply *r);
 int mcp_full_note(struct mcp_store *st, const char *what, long n, const char *why, double now,
     char *err, size_t len);
 
+/*
+ * The fleet's index of lists and its scripts (mcp-store(7) "Lists"),
+ * shared by mcp-aggregate's push, verdict and ingest (aggregate/lists.c)
+ * and by whatever a full store refuses.
+ */
+#define MCP_KEY_LISTS "mcp:lists"
+#define MCP_KEY_LISTS_SIZE "mcp:lists:size:{mcp:lists}"
+#define MCP_KEY_LISTS_EVICTED "mcp:lists:evicted:{mcp:lists}"
+#define MCP_KEY_LISTS_COUNT "mcp:lists:count:{mcp:lists}"
+#define MCP_LISTS_TIER 10000000000LL /* added to a score: a slug not the registry's */
+#define MCP_LISTS_TTL (31 * 86400)
+extern const char mcp_lists_index_lua[];
+extern const char mcp_lists_evict_lua[];
+
+/*
+ * The lists taken out of a store past its high-water mark (the index's
+ * lowest scored slugs, their keys deleted) until it is below it, read
+ * fresh: what a writer refused for memory does before it tries again.
+ * Runs past maxmemory.  The count of slugs taken out, or -1 with err.
+ */
+long mcp_full_relieve(struct mcp_store *st, double now, char *err, size_t len);
+
 #endif

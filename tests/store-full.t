@@ -102,6 +102,41 @@ for c in small large; do
 	like "$(cat "$TMP/$c/push.err")" 'lists: the store past its high-water mark \([0-9]+ of [0-9]+ bytes used, 75% of its maxmemory\)' \
 	    "$c: push says it on stderr"
 done
+# A store past its maxmemory all the same (set below what it holds, the
+# small one's lists in it): push, verdict and mcp-alert each have the
+# lists evicted (DEL, and a script Redis runs there) and store.
+export MCP_REDIS=unix://$TMP/small/redis.sock MCP_SPOOL=$TMP/small/spool
+unset MCP_LISTS_MAX
+full() {
+	redis-cli -s "$TMP/small/redis.sock" config set maxmemory \
+	    $(($(redis-cli -s "$TMP/small/redis.sock" info memory | awk -F: '/^used_memory:/ { print $2 + 0 }') - (1 << 20))) >/dev/null
+	redis-cli -s "$TMP/small/redis.sock" set filler x
+}
+for r in eu-west-2 us-east-1 ap-southeast-1; do
+	node "$TOP/tests/gen-lists.mjs" --dir "$TMP/down-$r" --t0 "$(w 13)" --minutes 1 --honest 1 \
+	    --down hl-00001:0:0 --region $r
+done
+like "$(full)" '^OOM' "a store past its maxmemory refuses writes"
+cat "$TMP"/down-*/0.jsonl | MCP_NOW=$(($(w 13) + 30)) mcp-aggregate push -v 2>"$TMP/small/push13.err" >/dev/null
+is "$?:$(ls "$TMP/small/spool"* 2>/dev/null | wc -l)" 0:0 "push into it: exit 0, nothing spooled"
+like "$(cat "$TMP/small/push13.err")" 'push: 3 results stored' "...its results stored once the lists made room"
+like "$(full)" '^OOM' "the store past its maxmemory again"
+MCP_NOW=$(($(w 13) + 95)) mcp-aggregate verdict >"$TMP/small/v13" 2>"$TMP/small/v13.err"
+is "$?:$(jq -r 'select(.slug == "hl-00001") | .verdict' "$TMP/small/v13")" 0:red "verdict into it: exit 0, the honest server red"
+is "$(redis-cli -s "$TMP/small/redis.sock" get mcp:verdict:newest)" "$(w 13)" "...the verdicts stored"
+like "$(full)" '^OOM' "the store past its maxmemory again"
+MCP_NOW=$(($(w 13) + 95)) mcp-alert -c "$TMP/small/alert.conf" <"$TMP/small/v13" >/dev/null 2>"$TMP/small/alert13.err"
+is "$?" 0 "mcp-alert into it: exit 0"
+like "$(cat "$TMP/small/alert13.err")" 'the store refused for memory: the lists of [0-9]+ slugs evicted, tried again' \
+    "...said: the lists evicted, tried again"
+wait_for 50 test "$(grep -c 'hook/small' "$RECV_LOG")" -ge 8
+is "$(jq -r 'select(.path == "/hook/small") | .body | fromjson |
+    select(.slug == "hl-00001" and .incident_started_at >= '"$(w 13)"') | "\(.event) \(.severity)"' "$RECV_LOG")" "trigger P1" \
+    "...the honest server's new outage paged"
+is "$(jq -r 'select(.path == "/hook/small") | .body | fromjson | select(.slug == "mcp-uptime" and .event == "trigger") | .summary' "$RECV_LOG" | tail -1 | grep -o 'alert mcp-alert.s state and deliveries\|results [0-9]* results refused' | sort | tr '\n' ' ')" \
+    "alert mcp-alert's state and deliveries results 3 results refused " \
+    "...and the full store paged again, naming the results and mcp-alert's state refused"
+
 # Through the real probe: the store filled to its mark by windows 0 to
 # 2, then window 3 probed, forty churning servers (new lists of 60 KiB at
 # every request: tests/fixtures/toolshift.mjs) beside an honest one.
