@@ -4,7 +4,7 @@
 # (tools, resources, prompts: tests/gen-lists.mjs) beside an honest
 # server, pushed through the real push for ten windows into a real
 # noeviction Redis of 24 MB and of 40 MB, at the default MCP_LISTS_MAX and
-# at 8M: every push stores its 41 results and spools nothing, every
+# at 8M (in 24 MB the lists of 180 KiB, a window's batch 21 MB): every push stores its 41 results and spools nothing, every
 # verdict is stored, the honest server's outage (windows 5 and 6) is paged
 # to a receiver in its window and resolved, the lists are admitted before
 # they are written and kept below the store's high-water mark (the index
@@ -31,9 +31,11 @@ for r in eu-west-2 us-east-1 ap-southeast-1; do
 	    --down hl-00001:5:6 --region $r
 done
 
-# run NAME MAXMEMORY [MCP_LISTS_MAX]: the thirteen windows into a store of its own.
+# run NAME MAXMEMORY [MCP_LISTS_MAX [KIB]]: the thirteen windows into a
+# store of its own; with KIB, the forty's lists of KIB KiB (a window's
+# batch 120 of them), made window by window.
 run() {
-	local d=$TMP/$1 k rc
+	local d=$TMP/$1 k rc hx=$TMP/hx
 	mkdir "$d"
 	redis_in "$d" --maxmemory "$2" --maxmemory-policy noeviction
 	export MCP_REDIS=unix://$d/redis.sock MCP_SPOOL=$d/spool
@@ -42,8 +44,15 @@ run() {
 	    "$RECV" "$1" >"$d/alert.conf"
 	: >"$d/rc"
 	for k in $(seq 0 12); do
+		if [ -n "${4:-}" ] && [ "$k" -lt 10 ]; then
+			hx=$d/hx
+			rm -rf "$hx"
+			node "$TOP/tests/gen-lists.mjs" --dir "$hx/g" --t0 "$(w "$k")" --minutes 1 --honest 0 \
+			    --hostile 40 --kib "$4" --m0 "$k"
+			mv "$hx/g/0.jsonl" "$hx/$k.jsonl"
+		fi
 		{
-		cat "$TMP"/hl-*/"$k.jsonl" "$TMP/hx/$k.jsonl" 2>/dev/null || :
+		cat "$TMP"/hl-*/"$k.jsonl" "$hx/$k.jsonl" 2>/dev/null || :
 		} | MCP_NOW=$(($(w "$k") + 30)) mcp-aggregate push -v 2>>"$d/push.err" >/dev/null
 		rc=$?
 		MCP_NOW=$(($(w "$k") + 95)) mcp-aggregate verdict >"$d/v$k" 2>>"$d/verdict.err"
@@ -52,6 +61,7 @@ run() {
 		echo "$k alert $?" >>"$d/rc"
 		[ "$k" != 9 ] || redis-cli -s "$d/redis.sock" info memory >"$d/mem9"
 	done
+	redis-cli -s "$d/redis.sock" info memory >"$d/mem"
 }
 
 # check NAME MAXMEMORY-BYTES: what every store must show.
@@ -75,6 +85,9 @@ check() {
 	used=$(awk -F: '/^used_memory:/ { print $2 + 0 }' "$d/mem9")
 	ok "$([ "$used" -le $(($2 / 100 * 80)) ] && echo 0 || echo 1)" \
 	    "$1: when the attacker stops the store has room: $used of $2 bytes used, 80% at most"
+	used=$(awk -F: '/^used_memory_peak:/ { print $2 + 0 }' "$d/mem")
+	ok "$([ "$used" -lt "$2" ] && echo 0 || echo 1)" \
+	    "$1: nor did it reach its maxmemory at any time: its peak $used bytes (the verdict's reads of lists besides)"
 	is "$(jq -r --arg c "$1" 'select(.path == "/hook/\($c)") | .body | fromjson |
 	    select(.slug == "hl-00001") | "\(.event) \(.severity)"' "$RECV_LOG" | tr '\n' ' ')" \
 	    "trigger P1 resolve P1 " "$1: the honest outage paged and resolved"
@@ -82,7 +95,7 @@ check() {
 
 run small 24mb
 run large 40mb
-run small8 24mb 8M
+run small8 24mb 8M 180
 run large8 40mb 8M
 wait_for 100 test "$(grep -c 'hl-00001' "$RECV_LOG")" -ge 8
 check small $((24 << 20))
