@@ -61,9 +61,10 @@ keep(struct lctx *l, const char *slug, int k, const char *hash, const char *m,
 	char key[MCP_SLUG_MAX + 32], err[256];
 	struct agg_lput put = {slug, 0, -1, 0}, adm = {slug, 0, (long long)t->len, 0};
 	redisReply *r;
+	long long pending;
 	int rc = 1, i;
 
-	if (agg_lists_admit(l->c->st, &adm, 1, (long long)mcp_now(), 0, 1) == -1)
+	if (agg_lists_admit(l->c->st, &adm, 1, (long long)mcp_now(), 0, 1, &pending) == -1)
 		return snprintf(why, AGG_WHY_MAX, "store unavailable"), -1;
 	if (adm.refused)
 		return snprintf(why, AGG_WHY_MAX,
@@ -90,8 +91,9 @@ keep(struct lctx *l, const char *slug, int k, const char *hash, const char *m,
 			put.registry = r->integer == 1;
 		freeReplyObject(r);
 	}
-	if (rc == 1 && put.bytes >= 0)
-		agg_lists_fleet(l->c->st, &put, 1, (long long)mcp_now(), 1);
+	/* Told, put or not: what was admitted is no longer pending. */
+	agg_lists_fleet(
+	    l->c->st, &put, rc == 1 && put.bytes >= 0 ? 1 : 0, (long long)mcp_now(), pending, 1);
 	return rc;
 }
 

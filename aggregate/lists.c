@@ -5,7 +5,6 @@
 /* Copyright (c) 2026 The mcp-uptime authors. ISC licence: see LICENSE. */
 #include <err.h>
 #include <errno.h>
-#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -193,34 +192,39 @@ agg_lists_max(void)
 }
 
 /* The keys of the fleet's index, in the order its script takes them. */
-static const char *const fleet_keys[] = {
-    AGG_KEY_LISTS, AGG_KEY_LISTS_SIZE, AGG_KEY_LISTS_EVICTED, AGG_KEY_LISTS_COUNT};
+static const char *const fleet_keys[] = {AGG_KEY_LISTS, AGG_KEY_LISTS_SIZE, AGG_KEY_LISTS_EVICTED,
+    AGG_KEY_LISTS_COUNT, MCP_KEY_LISTS_PENDING};
+#define NKEYS (sizeof(fleet_keys) / sizeof(fleet_keys[0]))
 
-/* The index's script (full.h) run on v (mode "t" or "a", room its bytes): its reply, or NULL after a warning. */
+/*
+ * The index's script (full.h) run on v, mode "t" or "a", extra its ARGV:
+ * its reply, or NULL after a warning.
+ */
 static redisReply *
 fleet_call(struct mcp_store *st, const struct agg_lput *v, size_t n, long long now,
-    const char *mode, long long room)
+    const char *mode, long long extra)
 {
 	const char **argv;
 	size_t *len, i, k = 0;
-	char(*num)[24], a[6][24], err[256];
+	char(*num)[24], a[6][24], nk[8], err[256];
 	redisReply *r = NULL;
 
-	argv = calloc(10 + 4 + 3 * n, sizeof(*argv));
-	len = calloc(10 + 4 + 3 * n, sizeof(*len));
+	argv = calloc(10 + NKEYS + 3 * n, sizeof(*argv));
+	len = calloc(10 + NKEYS + 3 * n, sizeof(*len));
 	num = calloc(2 * n + 1, sizeof(*num));
 	if (argv == NULL || len == NULL || num == NULL) {
 		warnx("lists: the fleet's index: out of memory");
 		goto out;
 	}
+	snprintf(nk, sizeof(nk), "%zu", NKEYS);
 	snprintf(a[0], sizeof(a[0]), "%lld", now);
 	snprintf(a[1], sizeof(a[1]), "%d", AGG_TTL_LONG);
 	snprintf(a[2], sizeof(a[2]), "%lld", agg_lists_max());
 	snprintf(a[3], sizeof(a[3]), "%lld", (long long)AGG_LIST_TIER);
-	snprintf(a[4], sizeof(a[4]), "%lld", room);
+	snprintf(a[4], sizeof(a[4]), "%lld", extra);
 	snprintf(a[5], sizeof(a[5]), "%d", AGG_LIST_SLUG_BYTES);
-	argv[k++] = "EVAL", argv[k++] = mcp_lists_index_lua, argv[k++] = "4";
-	for (i = 0; i < 4; i++)
+	argv[k++] = "EVAL", argv[k++] = mcp_lists_index_lua, argv[k++] = nk;
+	for (i = 0; i < NKEYS; i++)
 		argv[k++] = fleet_keys[i];
 	for (i = 0; i < 4; i++)
 		argv[k++] = a[i];
@@ -239,7 +243,7 @@ fleet_call(struct mcp_store *st, const struct agg_lput *v, size_t n, long long n
 		r = NULL;
 		goto out;
 	}
-	if (r->type != REDIS_REPLY_ARRAY || r->elements < 1) {
+	if (r->type != REDIS_REPLY_ARRAY || r->elements < 3) {
 		warnx("redis: lists: the fleet's index: %s",
 		    r->type == REDIS_REPLY_ERROR ? r->str : "bad reply");
 		freeReplyObject(r);
@@ -252,17 +256,16 @@ out:
 	return r;
 }
 
-/* What the index took out (a fleet_call reply). */
+/* What the index took out (an index reply). */
 struct taken {
 	size_t slugs, reg, refused;
-	long long bytes, lists;
+	long long bytes, lists, used, max;
 	int byroom;
 };
 
 /*
- * The lists of the slugs the index took out deleted, in one round trip
- * (none for a slug admitted with nothing kept); each slug refused marked
- * in v.  0, or -1 after a warning.
+ * The lists of the slugs the index took out deleted, in one round trip;
+ * each slug refused marked in v.  0, or -1 after a warning.
  */
 static int
 fleet_evict(
@@ -274,7 +277,9 @@ fleet_evict(
 
 	memset(t, 0, sizeof(*t));
 	t->byroom = r->element[0]->type == REDIS_REPLY_INTEGER && r->element[0]->integer == 1;
-	for (i = 1; i + 3 < r->elements; i += 4) {
+	t->used = r->element[1]->type == REDIS_REPLY_INTEGER ? r->element[1]->integer : 0;
+	t->max = r->element[2]->type == REDIS_REPLY_INTEGER ? r->element[2]->integer : 0;
+	for (i = 3; i + 3 < r->elements; i += 4) {
 		const char *ev[] = {"EVAL", mcp_lists_evict_lua, "1", lsi, pre};
 
 		e = r->element[i];
@@ -311,7 +316,7 @@ fleet_evict(
 
 /* What the index evicted said, unless quiet. */
 static void
-fleet_said(const struct taken *t, long long used, long long max, int quiet)
+fleet_said(const struct taken *t, int quiet)
 {
 	if (quiet || t->slugs == 0)
 		return;
@@ -320,7 +325,8 @@ fleet_said(const struct taken *t, long long used, long long max, int quiet)
 		      "%d%% of its maxmemory): %lld lists of %zu slugs evicted (%zu of them the "
 		      "registry's), %lld bytes, the least recently seen first; the new lists of "
 		      "%zu of them refused; see mcp-aggregate status",
-		    used, max, MCP_FULL_HIGH, t->lists, t->slugs, t->reg, t->bytes, t->refused);
+		    t->used, t->max, MCP_FULL_HIGH, t->lists, t->slugs, t->reg, t->bytes,
+		    t->refused);
 	else
 		warnx("lists: the fleet's past its bound of %lld bytes (MCP_LISTS_MAX): %lld "
 		      "lists of %zu slugs evicted (%zu of them the registry's), %lld bytes, the "
@@ -330,60 +336,43 @@ fleet_said(const struct taken *t, long long used, long long max, int quiet)
 }
 
 int
-agg_lists_fleet(struct mcp_store *st, const struct agg_lput *v, size_t n, long long now, int quiet)
+agg_lists_fleet(struct mcp_store *st, const struct agg_lput *v, size_t n, long long now,
+    long long done, int quiet)
 {
 	struct taken t;
 	redisReply *r;
 	int rc;
 
-	if (n == 0)
+	if (n == 0 && done <= 0)
 		return 0;
-	if ((r = fleet_call(st, v, n, now, "t", 0)) == NULL)
+	if ((r = fleet_call(st, v, n, now, "t", done)) == NULL)
 		return -1;
 	rc = fleet_evict(st, r, NULL, 0, &t);
 	freeReplyObject(r);
-	fleet_said(&t, 0, 0, quiet);
+	fleet_said(&t, quiet);
 	return rc;
 }
 
-/*
- * The bytes of text the store has room for below its high-water mark
- * (Redis holds a string in up to 1.25 times its text), read from Redis
- * (fresh: now); LLONG_MAX / 4 without a maxmemory, or when INFO fails
- * (said once).
- */
-static long long
-room_of(struct mcp_store *st, int fresh, int quiet, long long *used, long long *max)
-{
-	char err[256];
-	static int said;
-
-	if (mcp_full_mem(st, fresh, used, max, err, sizeof(err)) == -1) {
-		if (!quiet && !said++)
-			warnx("redis: lists: the store's memory unknown: %s", err);
-		*used = *max = 0;
-	}
-	if (*max == 0)
-		return LLONG_MAX / 4;
-	return (*max / 100 * MCP_FULL_HIGH - *used) * 4 / 5;
-}
-
 int
-agg_lists_admit(
-    struct mcp_store *st, struct agg_lput *v, size_t n, long long now, int fresh, int quiet)
+agg_lists_admit(struct mcp_store *st, struct agg_lput *v, size_t n, long long now, int fresh,
+    int quiet, long long *pending)
 {
-	long long used, max, room = room_of(st, fresh, quiet, &used, &max), add = 0;
+	long long used = 0, max = 0;
 	char why[MCP_FULL_WHY + 64], err[256];
 	struct taken t;
 	redisReply *r;
 	size_t i;
 	int rc;
 
+	*pending = 0;
 	for (i = 0; i < n; i++)
 		v[i].refused = 0;
-	if (n == 0 && room >= 0)
-		return 0; /* below the mark: nothing to take out */
-	if ((r = fleet_call(st, v, n, now, "a", room)) == NULL) {
+	/* With nothing to admit, a script only when INFO (kept a moment) says the store is past its mark. */
+	if (n == 0 &&
+	    (mcp_full_mem(st, fresh, &used, &max, err, sizeof(err)) == -1 || max == 0 ||
+	        used <= max / 100 * MCP_FULL_HIGH))
+		return 0;
+	if ((r = fleet_call(st, v, n, now, "a", MCP_FULL_HIGH)) == NULL) {
 		for (i = 0; i < n; i++)
 			v[i].refused = 1;
 		return -1;
@@ -391,21 +380,27 @@ agg_lists_admit(
 	rc = fleet_evict(st, r, v, n, &t);
 	freeReplyObject(r);
 	for (i = 0; i < n; i++)
-		add += v[i].refused ? 0 : v[i].bytes;
-	/* Until INFO is read again, the admitted counted as written, the evicted as gone. */
-	mcp_full_charge(add * 5 / 4 - t.bytes);
-	fleet_said(&t, used, max, quiet);
+		*pending += v[i].refused ? 0 : v[i].bytes * 5 / 4;
+	fleet_said(&t, quiet);
 	if (t.byroom && t.refused > 0) {
 		snprintf(why, sizeof(why),
 		    "the lists of %zu slugs, the store past %d%% of its maxmemory (%lld of %lld "
 		    "bytes used)",
-		    t.refused, MCP_FULL_HIGH, used, max);
+		    t.refused, MCP_FULL_HIGH, t.used, t.max);
 		if (mcp_full_note(st, "lists", (long)t.refused, why, mcp_now(), err, sizeof(err)) ==
 		        -1 &&
 		    !quiet)
 			warnx("redis: %s", err);
 	}
 	return rc;
+}
+
+void
+agg_lists_relieve(struct mcp_store *st, long long now, int fresh, int quiet)
+{
+	long long pending;
+
+	agg_lists_admit(st, NULL, 0, now, fresh, quiet, &pending);
 }
 
 int

@@ -90,28 +90,36 @@ struct agg_lput {
 	int refused; /* agg_lists_admit: its lists not to be written */
 };
 /*
- * The fleet's index told of the slugs put (one round trip), and the lists
- * of the slugs it evicts deleted (one more), said on stderr unless quiet.
- * 0, or -1 after a warning.
+ * The fleet's index told of the slugs put (one round trip), and of done,
+ * the memory of the lists admitted that are written (or refused) now, no
+ * longer pending; the lists of the slugs it evicts deleted (one more),
+ * said on stderr unless quiet.  0, or -1 after a warning.
  */
 struct mcp_store;
-int agg_lists_fleet(
-    struct mcp_store *st, const struct agg_lput *v, size_t n, long long now, int quiet);
+int agg_lists_fleet(struct mcp_store *st, const struct agg_lput *v, size_t n, long long now,
+    long long done, int quiet);
 
 /*
  * Lists admitted before they are written (mcp-store(7) "Lists"): v[i]
  * the text each slug is to add, at most one entry a slug.  The fleet's
  * index counts them, then takes out the slugs least recently seen past
  * MCP_LISTS_MAX or past the store's high-water mark (MCP_FULL_HIGH of its
- * maxmemory, from INFO memory: fresh, read now, else kept a moment), their
- * lists deleted; a slug of v taken out is refused (v[i].refused: write
- * none of its lists).  With n 0, only when the store is past the mark:
- * lists taken out until it is not.  A refusal past the mark is noted in
- * mcp:store:full (full.h).  Said on stderr unless quiet.  0, or -1 after
- * a warning (every slug refused).
+ * maxmemory, read by the index's script, less what other writers were
+ * admitted and have not written yet), their lists deleted; a slug of v
+ * taken out is refused (v[i].refused: write none of its lists).  The
+ * memory admitted, pending until told (agg_lists_fleet), in *pending.  A
+ * refusal past the mark is noted in mcp:store:full (full.h).  Said on
+ * stderr unless quiet.  0, or -1 after a warning (every slug refused).
  */
-int agg_lists_admit(
-    struct mcp_store *st, struct agg_lput *v, size_t n, long long now, int fresh, int quiet);
+int agg_lists_admit(struct mcp_store *st, struct agg_lput *v, size_t n, long long now, int fresh,
+    int quiet, long long *pending);
+
+/*
+ * A store past its high-water mark (INFO memory, read now when fresh,
+ * else kept a moment) has lists taken out until it is not: what a writer
+ * does before it writes, and after Redis refused it for memory.
+ */
+void agg_lists_relieve(struct mcp_store *st, long long now, int fresh, int quiet);
 
 /*
  * status: what the fleet's bound evicted (its counts end 31 days after

@@ -850,7 +850,7 @@ send_batch(struct mcp_store *st, void *arg, char *err, size_t errlen)
 		if (mcp_full_note(st, "results", oom, why, mcp_now(), e, sizeof(e)) == -1 &&
 		    p->fate == NULL)
 			warnx("redis: %s", e);
-		agg_lists_admit(st, NULL, 0, now, 1, p->fate != NULL);
+		agg_lists_relieve(st, now, 1, p->fate != NULL);
 	}
 	push_lists_put(st, p);
 	return rc;

@@ -279,6 +279,7 @@ push_lists_put(struct mcp_store *st, struct pctx *p)
 {
 	char err[256];
 	size_t i, n = 0, nfl = 0, nadm;
+	long long pending;
 	redisReply *r;
 	int k;
 	/* Each put's slug and bytes, for the fleet's index (lists.c). */
@@ -292,7 +293,7 @@ push_lists_put(struct mcp_store *st, struct pctx *p)
 	}
 	/* Admitted before they are written, never after (agg_lists_admit). */
 	nadm = admit_of(p, adm);
-	agg_lists_admit(st, adm, nadm, (long long)mcp_now(), 0, p->fate != NULL);
+	agg_lists_admit(st, adm, nadm, (long long)mcp_now(), 0, p->fate != NULL, &pending);
 	for (i = 0; i < p->n; i++) {
 		struct pending *q = &p->b[i];
 
@@ -332,7 +333,7 @@ push_lists_put(struct mcp_store *st, struct pctx *p)
 			    fl[i].slug, fl[i].registry, r->element[1]->integer, 0};
 		freeReplyObject(r);
 	}
-	agg_lists_fleet(st, fl, nfl, (long long)mcp_now(), p->fate != NULL);
+	agg_lists_fleet(st, fl, nfl, (long long)mcp_now(), pending, p->fate != NULL);
 	free(fl);
 	free(adm);
 }

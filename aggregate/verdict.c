@@ -772,7 +772,7 @@ full_said(struct vctx *v)
 	snprintf(why, sizeof(why), "%ld verdicts of window %lld, printed", v->refused, v->window);
 	if (mcp_full_note(v->st, "verdicts", v->refused, why, mcp_now(), err, sizeof(err)) == -1)
 		warnx("redis: %s", err);
-	agg_lists_admit(v->st, NULL, 0, (long long)mcp_now(), 1, 0);
+	agg_lists_relieve(v->st, (long long)mcp_now(), 1, 0);
 }
 
 /* One batch, reconnecting (Sentinel: to the new master) on a failure. */
@@ -1076,7 +1076,7 @@ agg_verdict(const struct agg_opts *o, char **slugs, int nslugs)
 	if (agg_shorts_read(v.st, v.window, &v.shorts) == -1)
 		goto out;
 	/* A store past its high-water mark has the lists make room first (lists.h). */
-	agg_lists_admit(v.st, NULL, 0, (long long)mcp_now(), 1, 0);
+	agg_lists_relieve(v.st, (long long)mcp_now(), 1, 0);
 	rc = pass(&v, list, n);
 	if (v.refused > 0) {
 		warnx("verdict: %ld verdicts of window %lld printed but not stored: %s", v.refused,

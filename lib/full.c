@@ -73,12 +73,6 @@ mcp_full_mem(
 	return 0;
 }
 
-void
-mcp_full_charge(long long bytes)
-{
-	mem.used += bytes;
-}
-
 int
 mcp_full_oom(const redisReply *r)
 {
@@ -132,29 +126,39 @@ mcp_full_note(struct mcp_store *st, const char *what, long n, const char *why, d
 /*
  * The fleet's index (mcp-store(7) "Lists").  KEYS: mcp:lists (slug ->
  * its tier and when last seen), its sizes (slug -> bytes; "" -> the
- * fleet's), its evicted (slug -> when), its counts.  ARGV: now ttl max
- * tier mode room slug-max, then triples: slug, its score (now, or
+ * fleet's), its evicted (slug -> when), its counts, its pending (the
+ * memory of lists admitted and not yet written).  ARGV: now ttl max tier
+ * mode extra slug-max, then triples: slug, its score (now, or
  * MCP_LISTS_TIER + now for a slug not the registry's), its bytes.  The
- * slugs not seen in ttl leave the index (their lists expired).  Mode "t"
- * tells the bytes a put left a slug; mode "a" admits lists before they are
- * written: the bytes are the text to add, the slug counted for what it
- * may then hold (at most slug-max), and the fleet may grow by room bytes
- * at most (the store's high-water mark).  Then, while the fleet holds
- * more than max (or its room), the lowest scored (the registry's before
- * the others, the least recently seen first) are taken out, at most 1,000
- * a call.  Returns 1 when room, not max, was the limit, then for each slug
- * taken out: slug, bytes, registry (1 or 0), 1 when it is one admitted
- * (its lists refused, not written).  Redis runs it past maxmemory
- * (allow-oom): it only writes the index, and taking lists out is what a
- * full store needs.
+ * slugs not seen in ttl leave the index (their lists expired).
+ *
+ * Mode "t" tells the bytes a put left a slug, extra the memory of the
+ * lists admitted that are now written (or refused) and no longer
+ * pending.  Mode "a" admits lists before they are written: the bytes are
+ * the text to add, the slug counted for what it may then hold (at most
+ * slug-max), and the fleet may grow by the room below the store's
+ * high-water mark at most, extra percent of its maxmemory, read here
+ * (INFO memory: what Redis uses now, less what other writers were
+ * admitted and have not written yet; the text counted 1.25 times).  The
+ * memory admitted is pending until told, or for 5 s at most.
+ *
+ * Then, while the fleet holds more than max (or its room), the lowest
+ * scored (the registry's before the others, the least recently seen
+ * first) are taken out, at most 1,000 a call.  Returns {1 when room, not
+ * max, was the limit, used_memory, maxmemory}, then for each slug taken
+ * out: slug, bytes, registry (1 or 0), 1 when it is one admitted (its
+ * lists refused, not written).  Redis runs it past maxmemory
+ * (allow-oom): it writes a field a slug at most, and taking lists out is
+ * what a full store needs.
  */
 const char mcp_lists_index_lua[] =
     "#!lua flags=allow-oom\n"
-    "local idx, sz, ev, cnt = KEYS[1], KEYS[2], KEYS[3], KEYS[4]\n"
+    "local idx, sz, ev, cnt, pk = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5]\n"
     "local now, ttl, max, tier = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3]), "
     "tonumber(ARGV[4])\n"
-    "local admit, room, smax = ARGV[5] == 'a', tonumber(ARGV[6]), tonumber(ARGV[7])\n"
+    "local admit, extra, smax = ARGV[5] == 'a', tonumber(ARGV[6]), tonumber(ARGV[7])\n"
     "local total = tonumber(redis.call('HGET', sz, '') or '0')\n"
+    "local used, mmax = 0, 0\n"
     "local function drop(s)\n"
     "  local b = tonumber(redis.call('HGET', sz, s) or '0')\n"
     "  redis.call('HDEL', sz, s)\n"
@@ -168,12 +172,23 @@ const char mcp_lists_index_lua[] =
     "end\n"
     "if total < 0 then total = 0 end\n"
     "local cap, byroom = max, 0\n"
-    "if admit and total + room < max then cap, byroom = total + room, 1 end\n"
-    "local mine = {}\n"
+    "if admit then\n"
+    "  local info = redis.call('INFO', 'memory')\n"
+    "  used = tonumber(string.match(info, 'used_memory:(%d+)') or '0')\n"
+    "  mmax = tonumber(string.match(info, 'maxmemory:(%d+)') or '0')\n"
+    "  local pend = tonumber(redis.call('GET', pk) or '0')\n"
+    "  if mmax > 0 then\n"
+    "    local room = math.floor((mmax * extra / 100 - used - pend) * 4 / 5)\n"
+    "    if total + room < max then cap, byroom = total + room, 1 end\n"
+    "  end\n"
+    "elseif extra > 0 and redis.call('DECRBY', pk, extra) <= 0 then\n"
+    "  redis.call('DEL', pk)\n"
+    "end\n"
+    "local mine, before = {}, {}\n"
     "for i = 8, #ARGV, 3 do\n"
     "  local old = tonumber(redis.call('HGET', sz, ARGV[i]) or '0')\n"
     "  local b = tonumber(ARGV[i + 2])\n"
-    "  if admit then b, mine[ARGV[i]] = math.min(old + b, smax), true end\n"
+    "  if admit then b, mine[ARGV[i]], before[ARGV[i]] = math.min(old + b, smax), b, old end\n"
     "  total = total - old + b\n"
     "  if b > 0 then\n"
     "    redis.call('HSET', sz, ARGV[i], b)\n"
@@ -183,8 +198,8 @@ const char mcp_lists_index_lua[] =
     "    redis.call('ZREM', idx, ARGV[i])\n"
     "  end\n"
     "end\n"
-    "local out = {byroom}\n"
-    "while total > cap and #out < 4001 do\n"
+    "local out = {byroom, used, mmax}\n"
+    "while total > cap and #out < 4003 do\n"
     "  local z = redis.call('ZRANGE', idx, 0, 0, 'WITHSCORES')\n"
     "  if #z == 0 then break end\n"
     "  local b = drop(z[1])\n"
@@ -193,12 +208,19 @@ const char mcp_lists_index_lua[] =
     "  out[#out + 1] = b\n"
     "  out[#out + 1] = reg\n"
     "  out[#out + 1] = mine[z[1]] and 1 or 0\n"
+    "  mine[z[1]] = nil\n"
     "  redis.call('ZADD', ev, now, z[1])\n"
     "  redis.call('HINCRBY', cnt, 'slugs', 1)\n"
     "  redis.call('HINCRBY', cnt, 'bytes', b)\n"
     "  if reg == 1 then redis.call('HINCRBY', cnt, 'registry', 1) end\n"
     "  redis.call('HSET', cnt, 'last', now)\n"
     "  redis.call('EXPIRE', cnt, ttl)\n"
+    "end\n"
+    "local add = 0\n"
+    "for s, b in pairs(mine) do add = add + b - before[s] end\n"
+    "if add > 0 then\n"
+    "  redis.call('INCRBY', pk, math.floor(add * 5 / 4))\n"
+    "  redis.call('PEXPIRE', pk, 5000)\n"
     "end\n"
     "if total < 0 or redis.call('ZCARD', idx) == 0 then total = 0 end\n"
     "redis.call('HSET', sz, '', total)\n"
@@ -225,24 +247,20 @@ long
 mcp_full_relieve(struct mcp_store *st, double now, char *err, size_t len)
 {
 	char a[5][32], pre[MCP_SLUG_MAX + 16], lsi[MCP_SLUG_MAX + 16];
-	/* ARGV: now ttl max tier mode room slug-max (no slugs: max stands for slug-max). */
-	const char *argv[] = {"EVAL", mcp_lists_index_lua, "4", MCP_KEY_LISTS, MCP_KEY_LISTS_SIZE,
-	    MCP_KEY_LISTS_EVICTED, MCP_KEY_LISTS_COUNT, a[0], a[1], a[2], a[3], "a", a[4], a[2]};
-	long long used, max, room;
+	/* ARGV: now ttl max tier mode extra slug-max; the bound is the room's here. */
+	const char *argv[] = {"EVAL", mcp_lists_index_lua, "5", MCP_KEY_LISTS, MCP_KEY_LISTS_SIZE,
+	    MCP_KEY_LISTS_EVICTED, MCP_KEY_LISTS_COUNT, MCP_KEY_LISTS_PENDING, a[0], a[1], a[2],
+	    a[3], "a", a[4], a[2]};
 	redisReply *r, *d;
 	size_t i;
 	long n = 0;
 
-	if (mcp_full_mem(st, 1, &used, &max, err, len) == -1)
-		return -1;
-	if (max == 0 || (room = (max / 100 * MCP_FULL_HIGH - used) * 4 / 5) >= 0)
-		return 0;
 	snprintf(a[0], sizeof(a[0]), "%.0f", now);
 	snprintf(a[1], sizeof(a[1]), "%d", MCP_LISTS_TTL);
-	snprintf(a[2], sizeof(a[2]), "%lld", 1LL << 50); /* the bound is the room's here */
+	snprintf(a[2], sizeof(a[2]), "%lld", 1LL << 50);
 	snprintf(a[3], sizeof(a[3]), "%lld", (long long)MCP_LISTS_TIER);
-	snprintf(a[4], sizeof(a[4]), "%lld", room);
-	if ((r = mcp_store_cmd(st, 14, argv, err, len)) == NULL)
+	snprintf(a[4], sizeof(a[4]), "%d", MCP_FULL_HIGH);
+	if ((r = mcp_store_cmd(st, 15, argv, err, len)) == NULL)
 		return -1;
 	if (r->type != REDIS_REPLY_ARRAY) {
 		snprintf(err, len, "%s: %s", MCP_KEY_LISTS,
@@ -250,7 +268,7 @@ mcp_full_relieve(struct mcp_store *st, double now, char *err, size_t len)
 		freeReplyObject(r);
 		return -1;
 	}
-	for (i = 1; i + 3 < r->elements; i += 4) {
+	for (i = 3; i + 3 < r->elements; i += 4) {
 		const char *ev[] = {"EVAL", mcp_lists_evict_lua, "1", lsi, pre};
 
 		if (r->element[i]->type != REDIS_REPLY_STRING)

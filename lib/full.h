@@ -31,9 +31,6 @@ struct mcp_store;
 int mcp_full_mem(
     struct mcp_store *st, int fresh, long long *used, long long *max, char *err, size_t len);
 
-/* Bytes about to be written counted in the kept figure until it is read again. */
-void mcp_full_charge(long long bytes);
-
 /* 1 when r is Redis's refusal for memory (-OOM ...). */
 int mcp_full_oom(const redisReply *r);
 
@@ -56,6 +53,7 @@ int mcp_full_note(struct mcp_store *st, const char *what, long n, const char *wh
 #define MCP_KEY_LISTS_SIZE "mcp:lists:size:{mcp:lists}"
 #define MCP_KEY_LISTS_EVICTED "mcp:lists:evicted:{mcp:lists}"
 #define MCP_KEY_LISTS_COUNT "mcp:lists:count:{mcp:lists}"
+#define MCP_KEY_LISTS_PENDING "mcp:lists:pending:{mcp:lists}"
 #define MCP_LISTS_TIER 10000000000LL /* added to a score: a slug not the registry's */
 #define MCP_LISTS_TTL (31 * 86400)
 extern const char mcp_lists_index_lua[];
@@ -63,8 +61,9 @@ extern const char mcp_lists_evict_lua[];
 
 /*
  * The lists taken out of a store past its high-water mark (the index's
- * lowest scored slugs, their keys deleted) until it is below it, read
- * fresh: what a writer refused for memory does before it tries again.
+ * lowest scored slugs, their keys deleted) until it is below it, as its
+ * script reads it: what a writer refused for memory does before it tries
+ * again.
  * Runs past maxmemory.  The count of slugs taken out, or -1 with err.
  */
 long mcp_full_relieve(struct mcp_store *st, double now, char *err, size_t len);

@@ -83,7 +83,7 @@ check() {
 	ok "$([ "$idx" -ge "$kept" ] && [ "$idx" -le $((kept + kept / 5 + 1)) ] && echo 0 || echo 1)" \
 	    "$1: the index counts what is kept, never less ($idx for $kept bytes of text)"
 	used=$(awk -F: '/^used_memory:/ { print $2 + 0 }' "$d/mem9")
-	ok "$([ "$used" -le $(($2 / 100 * 80)) ] && echo 0 || echo 1)" \
+	ok "$([ "$used" -le $(($2 * 80 / 100)) ] && echo 0 || echo 1)" \
 	    "$1: when the attacker stops the store has room: $used of $2 bytes used, 80% at most"
 	used=$(awk -F: '/^used_memory_peak:/ { print $2 + 0 }' "$d/mem")
 	ok "$([ "$used" -lt "$2" ] && echo 0 || echo 1)" \
@@ -177,7 +177,7 @@ like "$(cat "$TMP/probe/push.err")" 'push: 41 results stored, .*, 0 spooled, .*;
 like "$(cat "$TMP/probe/push.err")" 'lists: the store past its high-water mark \([0-9]+ of 25165824 bytes used, 75% of its maxmemory\): [0-9]+ lists of [0-9]+ slugs evicted' \
     "...the lists seen least recently evicted to make room, before they were written"
 used=$(redis-cli -s "$TMP/probe/redis.sock" info memory | awk -F: '/^used_memory:/ { print $2 + 0 }')
-ok "$([ "$used" -le $(((24 << 20) / 100 * 80)) ] && echo 0 || echo 1)" "the store has room: $used bytes used of 24 MB, 80% at most"
+ok "$([ "$used" -le $(((24 << 20) * 80 / 100)) ] && echo 0 || echo 1)" "the store has room: $used bytes used of 24 MB, 80% at most"
 v=$(MCP_NOW=$(($(w 3) + 95)) mcp-aggregate verdict 2>"$TMP/probe/v.err")
 is "$?:$(jq -r 'select(.slug | startswith("ts-")) | .verdict' <<<"$v" 2>/dev/null | sort | uniq -c | awk '{ print $1, $2 }')" \
     "0:40 green" "the verdicts stored (exit 0), the forty green"
