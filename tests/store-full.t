@@ -150,6 +150,57 @@ is "$(jq -r 'select(.path == "/hook/small") | .body | fromjson | select(.slug ==
     "alert mcp-alert's state and deliveries results 3 results refused " \
     "...and the full store paged again, naming the results and mcp-alert's state refused"
 
+# A store full of what is not lists (its maxmemory set below what it
+# holds, 256 KiB less, an honest list of 6 KB all it has to evict): the verdict is printed, not stored, and said;
+# mcp-alert keeps its state and the page it owes past maxmemory (scripts
+# that declare allow-oom), the page delivered, the full store paged; room
+# back, the next windows are stored and the resolve paged: no page lost.
+mkdir "$TMP/bare"
+redis_in "$TMP/bare" --maxmemory 24mb --maxmemory-policy noeviction
+export MCP_REDIS=unix://$TMP/bare/redis.sock MCP_SPOOL=$TMP/bare/spool
+( umask 077 && printf 'route hook webhook %s/hook/bare\nnotify P1,P2 always hook\noutage_windows 1\n' "$RECV" >"$TMP/bare/alert.conf" )
+for r in eu-west-2 us-east-1 ap-southeast-1; do
+	node "$TOP/tests/gen-lists.mjs" --dir "$TMP/bare/hl-$r" --t0 "$T0" --minutes 9 --honest 1 \
+	    --down hl-00001:5:5 --region "$r"
+done
+# decide K: push, verdict and mcp-alert of window K; "PUSH VERDICT ALERT" exit statuses.
+decide() {
+	local a b c
+	cat "$TMP"/bare/hl-*/"$1.jsonl" | MCP_NOW=$(($(w "$1") + 30)) mcp-aggregate push 2>>"$TMP/bare/push.err"
+	a=$?
+	MCP_NOW=$(($(w "$1") + 95)) mcp-aggregate verdict >"$TMP/bare/v$1" 2>>"$TMP/bare/verdict.err"
+	b=$?
+	MCP_NOW=$(($(w "$1") + 95)) mcp-alert -c "$TMP/bare/alert.conf" <"$TMP/bare/v$1" >/dev/null 2>>"$TMP/bare/alert.err"
+	c=$?
+	echo "$a $b $c"
+}
+for k in 0 1 2 3 4; do decide "$k" >/dev/null; done
+cat "$TMP"/bare/hl-*/5.jsonl | MCP_NOW=$(($(w 5) + 30)) mcp-aggregate push 2>/dev/null
+redis-cli -s "$TMP/bare/redis.sock" config set maxmemory \
+    $(($(redis-cli -s "$TMP/bare/redis.sock" info memory | awk -F: '/^used_memory:/ { print $2 + 0 }') - (256 << 10))) >/dev/null
+like "$(redis-cli -s "$TMP/bare/redis.sock" set filler x)" '^OOM' \
+    "a store past its maxmemory, the honest server's one list all it has to evict"
+MCP_NOW=$(($(w 5) + 95)) mcp-aggregate verdict >"$TMP/bare/v5" 2>"$TMP/bare/v5.err"
+is "$?:$(jq -r 'select(.slug == "hl-00001") | .verdict' "$TMP/bare/v5")" 1:red \
+    "verdict into it: the outage red, printed, not stored (exit 1)"
+MCP_NOW=$(($(w 5) + 95)) mcp-alert -c "$TMP/bare/alert.conf" <"$TMP/bare/v5" >/dev/null 2>"$TMP/bare/alert5.err"
+is "$?" 0 "mcp-alert into it: exit 0"
+like "$(cat "$TMP/bare/alert5.err")" 'the store refused for memory, and holds no lists to evict: its state and pages kept past maxmemory' \
+    "...said: its state and pages kept past maxmemory"
+wait_for 50 grep -q 'hook/bare' "$RECV_LOG"
+wait_for 50 test "$(grep -c 'hook/bare' "$RECV_LOG")" -ge 2
+is "$(jq -r 'select(.path == "/hook/bare") | .body | fromjson | "\(.slug) \(.event) \(.severity)"' "$RECV_LOG" | sort | tr '\n' ' ')" \
+    "hl-00001 trigger P1 mcp-uptime trigger P2 " "...the outage paged, and the full store"
+like "$(jq -r 'select(.path == "/hook/bare") | .body | fromjson | select(.slug == "mcp-uptime") | .summary' "$RECV_LOG")" \
+    'refuses writes for want of memory since .*verdicts 1 verdicts of window 1795536300, printed' \
+    "...naming the verdicts refused"
+redis-cli -s "$TMP/bare/redis.sock" config set maxmemory 24mb >/dev/null
+is "$(for k in 6 7 8; do decide "$k"; done | tr '\n' ' ')" "0 0 0 0 0 0 0 0 0 " "room back: windows 6 to 8 pushed, decided, alerted (exit 0)"
+wait_for 50 test "$(grep -c 'hook/bare' "$RECV_LOG")" -ge 4
+is "$(jq -r 'select(.path == "/hook/bare") | .body | fromjson | "\(.slug) \(.event)"' "$RECV_LOG" | tr '\n' ' ')" \
+    "hl-00001 trigger mcp-uptime trigger hl-00001 resolve mcp-uptime resolve " \
+    "...the outage resolved and the full store too: each page once, none lost"
+
 # Through the real probe: the store filled to its mark by windows 0 to
 # 2, then window 3 probed, forty churning servers (new lists of 60 KiB at
 # every request: tests/fixtures/toolshift.mjs) beside an honest one.
