@@ -404,6 +404,39 @@ agg_lists_relieve(struct mcp_store *st, long long now, int fresh, int quiet)
 }
 
 int
+agg_full_show(struct mcp_store *st, char *err, size_t len)
+{
+	const char *a[] = {"HGETALL", MCP_KEY_FULL};
+	char key[64], t0[32], t1[32];
+	const char *f, *v, *why;
+	double first, last;
+	long n;
+	redisReply *r;
+	size_t i, j;
+
+	if ((r = mcp_store_cmd(st, 2, a, err, len)) == NULL)
+		return -1;
+	for (i = 0; r->type == REDIS_REPLY_ARRAY && i + 1 < r->elements; i += 2) {
+		f = r->element[i]->str, v = r->element[i + 1]->str;
+		if (f == NULL || v == NULL || strchr(f, ':') != NULL ||
+		    sscanf(v, "%lf %lf %ld", &first, &last, &n) != 3)
+			continue;
+		snprintf(key, sizeof(key), "%s:why", f);
+		for (why = "", j = 0; j + 1 < r->elements; j += 2)
+			if (r->element[j]->str != NULL && strcmp(r->element[j]->str, key) == 0 &&
+			    r->element[j + 1]->str != NULL)
+				why = r->element[j + 1]->str;
+		mcp_iso8601(first, t0, sizeof(t0));
+		mcp_iso8601(last, t1, sizeof(t1));
+		warnx("store: %s refused for want of memory, %ld since %s, the last at %s (%s); "
+		      "see mcp-store(7), A full store",
+		    f, n, t0, t1, why);
+	}
+	freeReplyObject(r);
+	return 0;
+}
+
+int
 agg_lists_show(struct mcp_store *st, char *err, size_t len)
 {
 	const char *a0[] = {"HMGET", AGG_KEY_LISTS_COUNT, "slugs", "registry", "bytes", "last"};

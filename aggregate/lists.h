@@ -128,4 +128,11 @@ void agg_lists_relieve(struct mcp_store *st, long long now, int fresh, int quiet
  */
 int agg_lists_show(struct mcp_store *st, char *err, size_t len);
 
+/*
+ * status: what the store refused for want of memory (mcp:store:full,
+ * its episodes; 7 days after the last), a line on stderr for each kind;
+ * 0, or -1 when the store failed (err).
+ */
+int agg_full_show(struct mcp_store *st, char *err, size_t len);
+
 #endif

@@ -114,6 +114,9 @@ for c in small large; do
 	    "$c: the page names what was refused"
 	like "$(cat "$TMP/$c/push.err")" 'lists: the store past its high-water mark \([0-9]+ of [0-9]+ bytes used, 75% of its maxmemory\)' \
 	    "$c: push says it on stderr"
+	like "$(MCP_REDIS=unix://$TMP/$c/redis.sock MCP_NOW=$(($(w 12) + 95)) mcp-aggregate status 2>&1 >/dev/null)" \
+	    'store: lists refused for want of memory, [0-9]+ since 2026-11-24T16:0[0-9]:[0-9]+Z, the last at 2026-11-24T16:09:30Z \(the lists of [0-9]+ slugs' \
+	    "$c: and status tells it"
 done
 # A store past its maxmemory all the same (set below what it holds, the
 # small one's lists in it): push, verdict and mcp-alert each have the
