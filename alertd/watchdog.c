@@ -409,8 +409,8 @@ wd_full_read(struct ctx *x, struct wd_full *w, double newest)
 		for (j = 0; j + 1 < r->elements; j += 2)
 			if (r->element[j]->str != NULL && strcmp(r->element[j]->str, key) == 0 &&
 			    r->element[j + 1]->str != NULL && n < sizeof(w->words))
-				n += (size_t)snprintf(w->words + n, sizeof(w->words) - n, "%s%s %s",
-				    n > 0 ? "; " : "", f, r->element[j + 1]->str);
+				n += (size_t)snprintf(w->words + n, sizeof(w->words) - n,
+				    "%s%s: %s", n > 0 ? "; " : "", f, r->element[j + 1]->str);
 	}
 	freeReplyObject(r);
 	return 0;

@@ -110,7 +110,7 @@ for c in small large; do
 	    "trigger P2 store-full resolve P2 store-full " "$c: the full store paged once by the watchdog, resolved when the attacker stops"
 	like "$(jq -r --arg c "$c" 'select(.path == "/hook/\($c)") | .body | fromjson |
 	    select(.slug == "mcp-uptime" and .event == "trigger") | .summary' "$RECV_LOG")" \
-	    '^the store refuses writes for want of memory since 16:0[0-9] UTC: lists the lists of [0-9]+ slugs, the store past 75% of its maxmemory' \
+	    '^the store refuses writes for want of memory since 16:0[0-9] UTC: lists: the lists of [0-9]+ slugs, the store past 75% of its maxmemory' \
 	    "$c: the page names what was refused"
 	like "$(cat "$TMP/$c/push.err")" 'lists: the store past its high-water mark \([0-9]+ of [0-9]+ bytes used, 75% of its maxmemory\)' \
 	    "$c: push says it on stderr"
@@ -149,8 +149,8 @@ wait_for 50 test "$(grep -c 'hook/small' "$RECV_LOG")" -ge 8
 is "$(jq -r 'select(.path == "/hook/small") | .body | fromjson |
     select(.slug == "hl-00001" and .incident_started_at >= '"$(w 13)"') | "\(.event) \(.severity)"' "$RECV_LOG")" "trigger P1" \
     "...the honest server's new outage paged"
-is "$(jq -r 'select(.path == "/hook/small") | .body | fromjson | select(.slug == "mcp-uptime" and .event == "trigger") | .summary' "$RECV_LOG" | tail -1 | grep -o 'alert mcp-alert.s state and deliveries\|results [0-9]* results refused' | sort | tr '\n' ' ')" \
-    "alert mcp-alert's state and deliveries results 3 results refused " \
+is "$(jq -r 'select(.path == "/hook/small") | .body | fromjson | select(.slug == "mcp-uptime" and .event == "trigger") | .summary' "$RECV_LOG" | tail -1 | grep -o 'alert: mcp-alert.s state and deliveries\|results: [0-9]* results refused' | sort | tr '\n' ' ')" \
+    "alert: mcp-alert's state and deliveries results: 3 results refused " \
     "...and the full store paged again, naming the results and mcp-alert's state refused"
 
 # A store full of what is not lists (its maxmemory set below what it
@@ -195,7 +195,7 @@ wait_for 50 test "$(grep -c 'hook/bare' "$RECV_LOG")" -ge 2
 is "$(jq -r 'select(.path == "/hook/bare") | .body | fromjson | "\(.slug) \(.event) \(.severity)"' "$RECV_LOG" | sort | tr '\n' ' ')" \
     "hl-00001 trigger P1 mcp-uptime trigger P2 " "...the outage paged, and the full store"
 like "$(jq -r 'select(.path == "/hook/bare") | .body | fromjson | select(.slug == "mcp-uptime") | .summary' "$RECV_LOG")" \
-    'refuses writes for want of memory since .*verdicts 1 verdicts of window 1795536300, printed' \
+    'refuses writes for want of memory since .*verdicts: 1 verdicts of window 1795536300, printed' \
     "...naming the verdicts refused"
 redis-cli -s "$TMP/bare/redis.sock" config set maxmemory 24mb >/dev/null
 is "$(for k in 6 7 8; do decide "$k"; done | tr '\n' ' ')" "0 0 0 0 0 0 0 0 0 " "room back: windows 6 to 8 pushed, decided, alerted (exit 0)"
