@@ -49,16 +49,28 @@ asked(struct lctx *l, const char *m)
 	return rc;
 }
 
-/* Keep the list text (n bytes) of the record, and forget that it was asked for. */
+/*
+ * Keep the list text (n bytes) of the record, admitted first (lists.h),
+ * and forget that it was asked for: 1 kept, 0 refused (why), -1 the store
+ * failed (why).
+ */
 static int
 keep(struct lctx *l, const char *slug, int k, const char *hash, const char *m,
     const struct mcp_buf *t, char *why)
 {
 	char key[MCP_SLUG_MAX + 32], err[256];
-	struct agg_lput put = {slug, 0, -1};
+	struct agg_lput put = {slug, 0, -1, 0}, adm = {slug, 0, (long long)t->len, 0};
 	redisReply *r;
-	int rc = 0, i;
+	long long pending;
+	int rc = 1, i;
 
+	if (agg_lists_admit(l->c->st, &adm, 1, (long long)mcp_now(), 0, 1, &pending) == -1)
+		return snprintf(why, AGG_WHY_MAX, "store unavailable"), -1;
+	if (adm.refused)
+		return snprintf(why, AGG_WHY_MAX,
+		           "no room for lists in the store now (MCP_LISTS_MAX, or its "
+		           "memory's high-water mark): its results are kept"),
+		       0;
 	snprintf(key, sizeof(key), "%s%s", ING_LACK_KEY, l->region);
 	agg_list_put_append(l->c->st, l->put_sha, slug, k, hash, t->p, t->len);
 	mcp_store_appendf(l->c->st, "ZREM %s %s", key, m);
@@ -79,8 +91,9 @@ keep(struct lctx *l, const char *slug, int k, const char *hash, const char *m,
 			put.registry = r->integer == 1;
 		freeReplyObject(r);
 	}
-	if (rc == 0 && put.bytes >= 0)
-		agg_lists_fleet(l->c->st, &put, 1, (long long)mcp_now(), 1);
+	/* Told, put or not: what was admitted is no longer pending. */
+	agg_lists_fleet(
+	    l->c->st, &put, rc == 1 && put.bytes >= 0 ? 1 : 0, (long long)mcp_now(), pending, 1);
 	return rc;
 }
 
@@ -122,7 +135,7 @@ one(struct lctx *l, const cJSON *rec, char *why)
 	}
 	snprintf(m, sizeof(m), "%s %c:%s", slug, agg_list_letter(k), agg_list_hex(hash));
 	if ((rc = asked(l, m)) == 1)
-		rc = keep(l, slug, k, hash, m, &t, why) == -1 ? -1 : 1;
+		rc = keep(l, slug, k, hash, m, &t, why);
 	else if (rc == 0)
 		snprintf(why, AGG_WHY_MAX,
 		    "not a list the ingest said the store lacks for a result of %s (in the last %d "

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "aggregate.h"
+#include "full.h"
 #include "json.h"
 #include "lists.h"
 
@@ -172,78 +173,6 @@ const char agg_lists_put_lua[] =
     "end\n"
     "return {out, total}\n";
 
-/*
- * The fleet's index (mcp-store(7) "Lists").  KEYS: mcp:lists (slug ->
- * its tier and when last seen), its sizes (slug -> bytes; "" -> the
- * fleet's), its evicted (slug -> when), its counts.  ARGV: now ttl max
- * keep, then pairs: slug, its score (now, or AGG_LIST_TIER + now for a
- * slug not the registry's), its bytes.  The slugs not seen in ttl leave
- * the index (their lists expired); then, while the fleet holds more than
- * max, the lowest scored (the registry's before the others, the least
- * recently seen first) are taken out, at most 1,000 a call, and returned
- * for their lists to be deleted: {slug, bytes, registry (1 or 0)} ...
- */
-static const char fleet_lua[] =
-    "local idx, sz, ev, cnt = KEYS[1], KEYS[2], KEYS[3], KEYS[4]\n"
-    "local now, ttl, max, tier = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3]), "
-    "tonumber(ARGV[4])\n"
-    "local total = tonumber(redis.call('HGET', sz, '') or '0')\n"
-    "local function drop(s)\n"
-    "  local b = tonumber(redis.call('HGET', sz, s) or '0')\n"
-    "  redis.call('HDEL', sz, s)\n"
-    "  redis.call('ZREM', idx, s)\n"
-    "  total = total - b\n"
-    "  return b\n"
-    "end\n"
-    "for i = 5, #ARGV, 3 do\n"
-    "  local b = tonumber(ARGV[i + 2])\n"
-    "  total = total - tonumber(redis.call('HGET', sz, ARGV[i]) or '0') + b\n"
-    "  if b > 0 then\n"
-    "    redis.call('HSET', sz, ARGV[i], b)\n"
-    "    redis.call('ZADD', idx, ARGV[i + 1], ARGV[i])\n"
-    "  else\n"
-    "    redis.call('HDEL', sz, ARGV[i])\n"
-    "    redis.call('ZREM', idx, ARGV[i])\n"
-    "  end\n"
-    "end\n"
-    "for _, lo in ipairs({0, tier}) do\n"
-    "  for _, s in ipairs(redis.call('ZRANGEBYSCORE', idx, lo, '(' .. (lo + now - ttl), "
-    "'LIMIT', 0, 1000)) do drop(s) end\n"
-    "end\n"
-    "local out = {}\n"
-    "while total > max and #out < 3000 do\n"
-    "  local z = redis.call('ZRANGE', idx, 0, 0, 'WITHSCORES')\n"
-    "  if #z == 0 then break end\n"
-    "  local b = drop(z[1])\n"
-    "  out[#out + 1] = z[1]\n"
-    "  out[#out + 1] = b\n"
-    "  out[#out + 1] = tonumber(z[2]) < tier and 1 or 0\n"
-    "  redis.call('ZADD', ev, now, z[1])\n"
-    "  redis.call('HINCRBY', cnt, 'slugs', 1)\n"
-    "  redis.call('HINCRBY', cnt, 'bytes', b)\n"
-    "  if tonumber(z[2]) < tier then redis.call('HINCRBY', cnt, 'registry', 1) end\n"
-    "  redis.call('HSET', cnt, 'last', now)\n"
-    "  redis.call('EXPIRE', cnt, ttl)\n"
-    "end\n"
-    "if total < 0 or redis.call('ZCARD', idx) == 0 then total = 0 end\n"
-    "redis.call('HSET', sz, '', total)\n"
-    "redis.call('ZREMRANGEBYSCORE', ev, '-inf', '(' .. (now - ttl))\n"
-    "redis.call('ZREMRANGEBYRANK', ev, 0, -1001)\n"
-    "for _, k in ipairs({idx, sz, ev}) do redis.call('EXPIRE', k, ttl) end\n"
-    "return out\n";
-
-/*
- * A slug's lists deleted, all of them.  KEYS: lsi.  ARGV: prefix.  Returns
- * the count deleted.
- */
-static const char evict_lua[] =
-    "local n = 0\n"
-    "for _, x in ipairs(redis.call('ZRANGE', KEYS[1], 0, -1)) do\n"
-    "  n = n + redis.call('DEL', ARGV[1] .. 'ls:' .. string.sub(x, 3))\n"
-    "end\n"
-    "redis.call('DEL', KEYS[1])\n"
-    "return n\n";
-
 long long
 agg_lists_max(void)
 {
@@ -272,36 +201,44 @@ agg_lists_max(void)
 	return (long long)v;
 }
 
-/* The keys of the fleet's index, in the order fleet_lua takes them. */
-static const char *const fleet_keys[] = {
-    AGG_KEY_LISTS, AGG_KEY_LISTS_SIZE, AGG_KEY_LISTS_EVICTED, AGG_KEY_LISTS_COUNT};
+/* The keys of the fleet's index, in the order its script takes them. */
+static const char *const fleet_keys[] = {AGG_KEY_LISTS, AGG_KEY_LISTS_SIZE, AGG_KEY_LISTS_EVICTED,
+    AGG_KEY_LISTS_COUNT, MCP_KEY_LISTS_PENDING};
+#define NKEYS (sizeof(fleet_keys) / sizeof(fleet_keys[0]))
 
-int
-agg_lists_fleet(struct mcp_store *st, const struct agg_lput *v, size_t n, long long now, int quiet)
+/*
+ * The index's script (full.h) run on v, mode "t" or "a", extra its ARGV:
+ * its reply, or NULL after a warning.
+ */
+static redisReply *
+fleet_call(struct mcp_store *st, const struct agg_lput *v, size_t n, long long now,
+    const char *mode, long long extra)
 {
 	const char **argv;
-	size_t *len, i, k = 0, nv = 0, nreg = 0;
-	char(*num)[24], a[4][24], err[256], pre[MCP_SLUG_MAX + 64], lsi[MCP_SLUG_MAX + 64];
-	redisReply *r = NULL, *e;
-	long long bytes = 0, lists = 0, max = agg_lists_max();
-	int rc = -1;
+	size_t *len, i, k = 0;
+	char(*num)[24], a[6][24], nk[8], err[256];
+	redisReply *r = NULL;
 
-	if (n == 0)
-		return 0;
-	argv = calloc(7 + 4 + 3 * n, sizeof(*argv));
-	len = calloc(7 + 4 + 3 * n, sizeof(*len));
-	num = calloc(2 * n, sizeof(*num));
-	if (argv == NULL || len == NULL || num == NULL)
+	argv = calloc(10 + NKEYS + 3 * n, sizeof(*argv));
+	len = calloc(10 + NKEYS + 3 * n, sizeof(*len));
+	num = calloc(2 * n + 1, sizeof(*num));
+	if (argv == NULL || len == NULL || num == NULL) {
+		warnx("lists: the fleet's index: out of memory");
 		goto out;
+	}
+	snprintf(nk, sizeof(nk), "%zu", NKEYS);
 	snprintf(a[0], sizeof(a[0]), "%lld", now);
 	snprintf(a[1], sizeof(a[1]), "%d", AGG_TTL_LONG);
-	snprintf(a[2], sizeof(a[2]), "%lld", max);
+	snprintf(a[2], sizeof(a[2]), "%lld", agg_lists_max());
 	snprintf(a[3], sizeof(a[3]), "%lld", (long long)AGG_LIST_TIER);
-	argv[k++] = "EVAL", argv[k++] = fleet_lua, argv[k++] = "4";
-	for (i = 0; i < 4; i++)
+	snprintf(a[4], sizeof(a[4]), "%lld", extra);
+	snprintf(a[5], sizeof(a[5]), "%d", AGG_LIST_SLUG_BYTES);
+	argv[k++] = "EVAL", argv[k++] = mcp_lists_index_lua, argv[k++] = nk;
+	for (i = 0; i < NKEYS; i++)
 		argv[k++] = fleet_keys[i];
 	for (i = 0; i < 4; i++)
 		argv[k++] = a[i];
+	argv[k++] = mode, argv[k++] = a[4], argv[k++] = a[5];
 	for (i = 0; i < n; i++) {
 		snprintf(
 		    num[2 * i], sizeof(num[0]), "%lld", now + (v[i].registry ? 0 : AGG_LIST_TIER));
@@ -313,52 +250,200 @@ agg_lists_fleet(struct mcp_store *st, const struct agg_lput *v, size_t n, long l
 	if (mcp_store_appendv(st, (int)k, argv, len) == -1 ||
 	    mcp_store_read(st, &r, 1, err, sizeof(err)) == -1) {
 		warnx("redis: lists: the fleet's index: %s", err);
+		r = NULL;
 		goto out;
 	}
-	if (r->type != REDIS_REPLY_ARRAY) {
+	if (r->type != REDIS_REPLY_ARRAY || r->elements < 3) {
 		warnx("redis: lists: the fleet's index: %s",
 		    r->type == REDIS_REPLY_ERROR ? r->str : "bad reply");
-		goto out;
+		freeReplyObject(r);
+		r = NULL;
 	}
-	/* The evicted slugs' lists deleted, in one round trip. */
-	for (i = 0; i + 2 < r->elements; i += 3) {
-		const char *ev[] = {"EVAL", evict_lua, "1", lsi, pre};
+out:
+	free(argv);
+	free(len);
+	free(num);
+	return r;
+}
+
+/* What the index took out (an index reply). */
+struct taken {
+	size_t slugs, reg, refused;
+	long long bytes, lists, used, max;
+	int byroom;
+};
+
+/*
+ * The lists of the slugs the index took out deleted, in one round trip;
+ * each slug refused marked in v.  0, or -1 after a warning.
+ */
+static int
+fleet_evict(
+    struct mcp_store *st, const redisReply *r, struct agg_lput *v, size_t n, struct taken *t)
+{
+	char err[256], pre[MCP_SLUG_MAX + 64], lsi[MCP_SLUG_MAX + 64];
+	const redisReply *e;
+	size_t i, j, nv = 0;
+
+	memset(t, 0, sizeof(*t));
+	t->byroom = r->element[0]->type == REDIS_REPLY_INTEGER && r->element[0]->integer == 1;
+	t->used = r->element[1]->type == REDIS_REPLY_INTEGER ? r->element[1]->integer : 0;
+	t->max = r->element[2]->type == REDIS_REPLY_INTEGER ? r->element[2]->integer : 0;
+	for (i = 3; i + 3 < r->elements; i += 4) {
+		const char *ev[] = {"EVAL", mcp_lists_evict_lua, "1", lsi, pre};
 
 		e = r->element[i];
 		if (e->type != REDIS_REPLY_STRING)
 			continue;
+		if (r->element[i + 3]->integer == 1) {
+			for (j = 0; j < n; j++)
+				if (strcmp(v[j].slug, e->str) == 0)
+					v[j].refused = 1;
+			t->refused++;
+		}
 		agg_key(lsi, sizeof(lsi), e->str, "lsi", -1);
 		agg_key(pre, sizeof(pre), e->str, "", -1);
 		mcp_store_appendv(st, 5, ev, NULL);
-		bytes += r->element[i + 1]->integer;
-		nreg += r->element[i + 2]->integer == 1;
-		nv++;
+		t->bytes += r->element[i + 1]->integer;
+		t->reg += r->element[i + 2]->integer == 1;
+		t->slugs++, nv++;
 	}
 	for (i = 0; i < nv; i++) {
 		redisReply *d;
 
 		if (mcp_store_read(st, &d, 1, err, sizeof(err)) == -1) {
 			warnx("redis: lists: eviction: %s", err);
-			goto out;
+			return -1;
 		}
 		if (d->type == REDIS_REPLY_INTEGER)
-			lists += d->integer;
+			t->lists += d->integer;
 		else if (d->type == REDIS_REPLY_ERROR)
 			warnx("redis: lists: eviction: %s", d->str);
 		freeReplyObject(d);
 	}
-	if (nv > 0 && !quiet)
+	return 0;
+}
+
+/* What the index evicted said, unless quiet. */
+static void
+fleet_said(const struct taken *t, int quiet)
+{
+	if (quiet || t->slugs == 0)
+		return;
+	if (t->byroom)
+		warnx("lists: the store past its high-water mark (%lld of %lld bytes used, "
+		      "%d%% of its maxmemory): %lld lists of %zu slugs evicted (%zu of them the "
+		      "registry's), %lld bytes, the least recently seen first; the new lists of "
+		      "%zu of them refused; see mcp-aggregate status",
+		    t->used, t->max, MCP_FULL_HIGH, t->lists, t->slugs, t->reg, t->bytes,
+		    t->refused);
+	else
 		warnx("lists: the fleet's past its bound of %lld bytes (MCP_LISTS_MAX): %lld "
 		      "lists of %zu slugs evicted (%zu of them the registry's), %lld bytes, the "
-		      "least recently seen first; see mcp-aggregate status",
-		    max, lists, nv, nreg, bytes);
-	rc = 0;
-out:
+		      "least recently seen first%s; see mcp-aggregate status",
+		    agg_lists_max(), t->lists, t->slugs, t->reg, t->bytes,
+		    t->refused > 0 ? "; the new lists of some of them refused" : "");
+}
+
+int
+agg_lists_fleet(struct mcp_store *st, const struct agg_lput *v, size_t n, long long now,
+    long long done, int quiet)
+{
+	struct taken t;
+	redisReply *r;
+	int rc;
+
+	if (n == 0 && done <= 0)
+		return 0;
+	if ((r = fleet_call(st, v, n, now, "t", done)) == NULL)
+		return -1;
+	rc = fleet_evict(st, r, NULL, 0, &t);
 	freeReplyObject(r);
-	free(argv);
-	free(len);
-	free(num);
+	fleet_said(&t, quiet);
 	return rc;
+}
+
+int
+agg_lists_admit(struct mcp_store *st, struct agg_lput *v, size_t n, long long now, int fresh,
+    int quiet, long long *pending)
+{
+	long long used = 0, max = 0;
+	char why[MCP_FULL_WHY + 64], err[256];
+	struct taken t;
+	redisReply *r;
+	size_t i;
+	int rc;
+
+	*pending = 0;
+	for (i = 0; i < n; i++)
+		v[i].refused = 0;
+	/* With nothing to admit, a script only when INFO (kept a moment) says the store is past its mark. */
+	if (n == 0 &&
+	    (mcp_full_mem(st, fresh, &used, &max, err, sizeof(err)) == -1 || max == 0 ||
+	        used <= max / 100 * MCP_FULL_HIGH))
+		return 0;
+	if ((r = fleet_call(st, v, n, now, "a", MCP_FULL_HIGH)) == NULL) {
+		for (i = 0; i < n; i++)
+			v[i].refused = 1;
+		return -1;
+	}
+	rc = fleet_evict(st, r, v, n, &t);
+	freeReplyObject(r);
+	for (i = 0; i < n; i++)
+		*pending += v[i].refused ? 0 : v[i].bytes * 5 / 4;
+	fleet_said(&t, quiet);
+	if (t.byroom && t.refused > 0) {
+		snprintf(why, sizeof(why),
+		    "the lists of %zu slugs, the store past %d%% of its maxmemory (%lld of %lld "
+		    "bytes used)",
+		    t.refused, MCP_FULL_HIGH, t.used, t.max);
+		if (mcp_full_note(st, "lists", (long)t.refused, why, mcp_now(), err, sizeof(err)) ==
+		        -1 &&
+		    !quiet)
+			warnx("redis: %s", err);
+	}
+	return rc;
+}
+
+void
+agg_lists_relieve(struct mcp_store *st, long long now, int fresh, int quiet)
+{
+	long long pending;
+
+	agg_lists_admit(st, NULL, 0, now, fresh, quiet, &pending);
+}
+
+int
+agg_full_show(struct mcp_store *st, char *err, size_t len)
+{
+	const char *a[] = {"HGETALL", MCP_KEY_FULL};
+	char key[64], t0[32], t1[32];
+	const char *f, *v, *why;
+	double first, last;
+	long n;
+	redisReply *r;
+	size_t i, j;
+
+	if ((r = mcp_store_cmd(st, 2, a, err, len)) == NULL)
+		return -1;
+	for (i = 0; r->type == REDIS_REPLY_ARRAY && i + 1 < r->elements; i += 2) {
+		f = r->element[i]->str, v = r->element[i + 1]->str;
+		if (f == NULL || v == NULL || strchr(f, ':') != NULL ||
+		    sscanf(v, "%lf %lf %ld", &first, &last, &n) != 3)
+			continue;
+		snprintf(key, sizeof(key), "%s:why", f);
+		for (why = "", j = 0; j + 1 < r->elements; j += 2)
+			if (r->element[j]->str != NULL && strcmp(r->element[j]->str, key) == 0 &&
+			    r->element[j + 1]->str != NULL)
+				why = r->element[j + 1]->str;
+		mcp_iso8601(first, t0, sizeof(t0));
+		mcp_iso8601(last, t1, sizeof(t1));
+		warnx("store: %s refused for want of memory, %ld since %s, the last at %s (%s); "
+		      "see mcp-store(7), A full store",
+		    f, n, t0, t1, why);
+	}
+	freeReplyObject(r);
+	return 0;
 }
 
 int

@@ -17,6 +17,7 @@
 #include <cJSON.h>
 
 #include "buf.h"
+#include "full.h"
 #include "hash.h"
 #include "toolset.h"
 
@@ -74,11 +75,11 @@ extern const char agg_lists_put_lua[];
  * first.
  */
 #define AGG_LISTS_MAX (64LL << 20)
-#define AGG_LIST_TIER 10000000000LL /* added to a score: a slug not the registry's */
-#define AGG_KEY_LISTS "mcp:lists"
-#define AGG_KEY_LISTS_SIZE "mcp:lists:size:{mcp:lists}"
-#define AGG_KEY_LISTS_EVICTED "mcp:lists:evicted:{mcp:lists}"
-#define AGG_KEY_LISTS_COUNT "mcp:lists:count:{mcp:lists}"
+#define AGG_LIST_TIER MCP_LISTS_TIER
+#define AGG_KEY_LISTS MCP_KEY_LISTS
+#define AGG_KEY_LISTS_SIZE MCP_KEY_LISTS_SIZE
+#define AGG_KEY_LISTS_EVICTED MCP_KEY_LISTS_EVICTED
+#define AGG_KEY_LISTS_COUNT MCP_KEY_LISTS_COUNT
 long long agg_lists_max(void);
 
 /* A slug's lists as a put left them: its bytes (the put script's reply). */
@@ -86,15 +87,39 @@ struct agg_lput {
 	const char *slug;
 	int registry; /* its results are the registry's ("origin":"registry") */
 	long long bytes;
+	int refused; /* agg_lists_admit: its lists not to be written */
 };
 /*
- * The fleet's index told of the slugs put (one round trip), and the lists
- * of the slugs it evicts deleted (one more), said on stderr unless quiet.
- * 0, or -1 after a warning.
+ * The fleet's index told of the slugs put (one round trip), and of done,
+ * the memory of the lists admitted that are written (or refused) now, no
+ * longer pending; the lists of the slugs it evicts deleted (one more),
+ * said on stderr unless quiet.  0, or -1 after a warning.
  */
 struct mcp_store;
-int agg_lists_fleet(
-    struct mcp_store *st, const struct agg_lput *v, size_t n, long long now, int quiet);
+int agg_lists_fleet(struct mcp_store *st, const struct agg_lput *v, size_t n, long long now,
+    long long done, int quiet);
+
+/*
+ * Lists admitted before they are written (mcp-store(7) "Lists"): v[i]
+ * the text each slug is to add, at most one entry a slug.  The fleet's
+ * index counts them, then takes out the slugs least recently seen past
+ * MCP_LISTS_MAX or past the store's high-water mark (MCP_FULL_HIGH of its
+ * maxmemory, read by the index's script, less what other writers were
+ * admitted and have not written yet), their lists deleted; a slug of v
+ * taken out is refused (v[i].refused: write none of its lists).  The
+ * memory admitted, pending until told (agg_lists_fleet), in *pending.  A
+ * refusal past the mark is noted in mcp:store:full (full.h).  Said on
+ * stderr unless quiet.  0, or -1 after a warning (every slug refused).
+ */
+int agg_lists_admit(struct mcp_store *st, struct agg_lput *v, size_t n, long long now, int fresh,
+    int quiet, long long *pending);
+
+/*
+ * A store past its high-water mark (INFO memory, read now when fresh,
+ * else kept a moment) has lists taken out until it is not: what a writer
+ * does before it writes, and after Redis refused it for memory.
+ */
+void agg_lists_relieve(struct mcp_store *st, long long now, int fresh, int quiet);
 
 /*
  * status: what the fleet's bound evicted (its counts end 31 days after
@@ -102,5 +127,12 @@ int agg_lists_fleet(
  * when it evicted any; 0, or -1 when the store failed (err).
  */
 int agg_lists_show(struct mcp_store *st, char *err, size_t len);
+
+/*
+ * status: what the store refused for want of memory (mcp:store:full,
+ * its episodes; 7 days after the last), a line on stderr for each kind;
+ * 0, or -1 when the store failed (err).
+ */
+int agg_full_show(struct mcp_store *st, char *err, size_t len);
 
 #endif

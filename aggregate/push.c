@@ -825,7 +825,7 @@ send_batch(struct mcp_store *st, void *arg, char *err, size_t errlen)
 	enum mcp_store_status rc = MCP_STORE_OK;
 	redisReply *r;
 	size_t i;
-	int j, stored, nindex;
+	int j, stored, nindex, oom = 0;
 
 	mark_canaries(p);
 	for (i = 0; i < p->n; i++)
@@ -841,6 +841,7 @@ send_batch(struct mcp_store *st, void *arg, char *err, size_t errlen)
 			if (r->type == REDIS_REPLY_ERROR) {
 				snprintf(err, errlen, "%s: %s", mcp_store_where(st), r->str);
 				rc = MCP_STORE_AGAIN;
+				oom += mcp_full_oom(r);
 			} else if (j == 0 && r->type == REDIS_REPLY_INTEGER && r->integer == 2) {
 				p->b[i].done = 1;
 				conflict(p, &p->b[i]);
@@ -873,6 +874,17 @@ send_batch(struct mcp_store *st, void *arg, char *err, size_t errlen)
 		freeReplyObject(r);
 	}
 	count_runs(st, p);
+	/* Refused for memory: the lists make room before the next round, never the results. */
+	if ((p->oom = oom) > 0) {
+		char why[MCP_FULL_WHY], e[256];
+
+		snprintf(why, sizeof(why),
+		    "%d results refused, tried again once the lists make room", oom);
+		if (mcp_full_note(st, "results", oom, why, mcp_now(), e, sizeof(e)) == -1 &&
+		    p->fate == NULL)
+			warnx("redis: %s", e);
+		agg_lists_relieve(st, now, 1, p->fate != NULL);
+	}
 	push_lists_put(st, p);
 	push_findings(st, p);
 	return rc;
@@ -945,6 +957,23 @@ read_newest(struct pctx *p)
 	freeReplyObject(r);
 }
 
+/* The results a full store refused to the end noted for the watchdog (full.h). */
+static void
+full_said(struct pctx *p)
+{
+	char why[MCP_FULL_WHY], err[256];
+	size_t i;
+	long n = 0;
+
+	for (i = 0; i < p->n; i++)
+		n += !p->b[i].done;
+	snprintf(why, sizeof(why), "%ld results of region %s, %s", n, p->b[0].region,
+	    p->fate != NULL ? "sent again by its runner" : "spooled");
+	/* Counted when refused (send_batch): the words only. */
+	if (mcp_full_note(p->st, "results", 0, why, mcp_now(), err, sizeof(err)) == -1)
+		warnx("redis: %s", err);
+}
+
 /*
  * Store the batch, reconnecting after each failure and after the last (the
  * next batch starts on a fresh link); with none to be had, the spool takes
@@ -968,6 +997,8 @@ push_flush_batch(struct pctx *p)
 	conflicts_flush(p);
 	for (i = 0; i < p->n && p->b[i].done; i++)
 		;
+	if (i < p->n && p->oom > 0 && p->st != NULL)
+		full_said(p);
 	if (i < p->n) {
 		if (p->fate != NULL)
 			later(p);
@@ -1235,7 +1266,7 @@ trim_slugs(struct pctx *p)
 static void
 summary(const struct pctx *p, const struct mcp_loop_stats *ls)
 {
-	char uj[160] = "";
+	char uj[256] = "";
 
 	/* Only when there are any: a run that judged all is said as before. */
 	if (p->unjudged > 0)
@@ -1243,6 +1274,9 @@ summary(const struct pctx *p, const struct mcp_loop_stats *ls)
 	if (p->lists_put > 0 || p->lists_unmatched > 0)
 		snprintf(uj + strlen(uj), sizeof(uj) - strlen(uj),
 		    "; %ld lists stored, %ld not their result's", p->lists_put, p->lists_unmatched);
+	if (p->lists_refused > 0)
+		snprintf(uj + strlen(uj), sizeof(uj) - strlen(uj),
+		    "; %ld lists refused for the store's memory", p->lists_refused);
 	warnx("push: %ld results stored, %ld duplicates ignored, %ld step records skipped, "
 	      "%ld bad lines, %ld spooled, %ld replayed from the spool%s",
 	    p->stored, p->dups, p->steps, ls->bad, p->spooled, p->replayed, uj);

@@ -9,6 +9,7 @@
 
 #include "aggregate.h"
 #include "findings.h"
+#include "full.h"
 #include "lists.h"
 
 #define HASH_MAX AGG_TOOL_HASH_MAX
@@ -91,7 +92,8 @@ struct pctx {
 	struct lwait wait[AGG_LIST_WAIT];
 	unsigned long wseq;
 	size_t held;
-	long lists_put, lists_unmatched, lists_absent;
+	long lists_put, lists_unmatched, lists_absent, lists_refused;
+	int oom;           /* results the last round of a batch saw refused for memory */
 	agg_lack_fn *lack; /* the ingest's: told of each list the store lacks and no line sent */
 	void *lack_arg;
 };

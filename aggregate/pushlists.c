@@ -270,16 +270,64 @@ agg_list_put_append(struct mcp_store *st, const char *sha, const char *slug, int
  * whose runner sends it on its own (mcp-aggregate(1) "push --to"); else
  * the next probe brings it.
  */
+/*
+ * The slugs of the lists to send, each with the text it would add, into
+ * adm (n at most): the count.
+ */
+static size_t
+admit_of(struct pctx *p, struct agg_lput *adm)
+{
+	size_t i, j, n = 0;
+	int k;
+
+	for (i = 0; i < p->n; i++) {
+		struct pending *q = &p->b[i];
+
+		for (k = 0; k < AGG_LIST_KINDS; k++) {
+			if (!(q->lmiss & (1 << k)) || q->lt[k].len == 0 || sent_before(p, i, k))
+				continue;
+			for (j = 0; j < n && strcmp(adm[j].slug, q->slug) != 0; j++)
+				;
+			if (j == n)
+				adm[n++] = (struct agg_lput){q->slug, q->from_registry, 0, 0};
+			adm[j].bytes += (long long)q->lt[k].len;
+		}
+	}
+	return n;
+}
+
+/* 1 when the slug is one the admission refused. */
+static int
+refused(const struct agg_lput *adm, size_t n, const char *slug)
+{
+	size_t j;
+
+	for (j = 0; j < n; j++)
+		if (strcmp(adm[j].slug, slug) == 0)
+			return adm[j].refused;
+	return 1;
+}
+
 void
 push_lists_put(struct mcp_store *st, struct pctx *p)
 {
 	char err[256];
-	size_t i, n = 0, nfl = 0;
+	size_t i, n = 0, nfl = 0, nadm;
+	long long pending;
 	redisReply *r;
 	int k;
 	/* Each put's slug and bytes, for the fleet's index (lists.c). */
 	struct agg_lput *fl = calloc(p->n * AGG_LIST_KINDS + 1, sizeof(*fl));
+	struct agg_lput *adm = calloc(p->n * AGG_LIST_KINDS + 1, sizeof(*adm));
 
+	if (fl == NULL || adm == NULL) {
+		free(fl), free(adm);
+		warnx("lists: out of memory: not stored");
+		return;
+	}
+	/* Admitted before they are written, never after (agg_lists_admit). */
+	nadm = admit_of(p, adm);
+	agg_lists_admit(st, adm, nadm, (long long)mcp_now(), 0, p->fate != NULL, &pending);
 	for (i = 0; i < p->n; i++) {
 		struct pending *q = &p->b[i];
 
@@ -294,10 +342,14 @@ push_lists_put(struct mcp_store *st, struct pctx *p)
 			}
 			if (sent_before(p, i, k))
 				continue;
+			if (refused(adm, nadm, q->slug)) {
+				/* Stored again with the slug's next probe, when there is room. */
+				p->lists_refused++;
+				continue;
+			}
 			agg_list_put_append(
 			    st, p->put_sha, q->slug, k, q->lh[k], q->lt[k].p, q->lt[k].len);
-			if (fl != NULL)
-				fl[n] = (struct agg_lput){q->slug, q->from_registry, -1};
+			fl[n] = (struct agg_lput){q->slug, q->from_registry, -1, 0};
 			q->lmiss &= ~(1 << k);
 			q->lsent |= 1 << k;
 			n++;
@@ -308,12 +360,14 @@ push_lists_put(struct mcp_store *st, struct pctx *p)
 			warnx("redis: lists: %s", r->str);
 		else
 			p->lists_put++;
-		if (fl != NULL && r->type == REDIS_REPLY_ARRAY && r->elements == 2 &&
-		    r->element[1]->type == REDIS_REPLY_INTEGER && fl[i].slug != NULL)
-			fl[nfl++] =
-			    (struct agg_lput){fl[i].slug, fl[i].registry, r->element[1]->integer};
+		/* A put refused leaves the slug counted as admitted: more, never less. */
+		if (r->type == REDIS_REPLY_ARRAY && r->elements == 2 &&
+		    r->element[1]->type == REDIS_REPLY_INTEGER)
+			fl[nfl++] = (struct agg_lput){
+			    fl[i].slug, fl[i].registry, r->element[1]->integer, 0};
 		freeReplyObject(r);
 	}
-	agg_lists_fleet(st, fl, nfl, (long long)mcp_now(), p->fate != NULL);
+	agg_lists_fleet(st, fl, nfl, (long long)mcp_now(), pending, p->fate != NULL);
 	free(fl);
+	free(adm);
 }

@@ -299,7 +299,7 @@ agg_status(const struct agg_opts *o, char **slugs, int nslugs)
 		goto out;
 	}
 	if (agg_audit_show(st, err, sizeof(err)) == -1 ||
-	    agg_lists_show(st, err, sizeof(err)) == -1)
+	    agg_lists_show(st, err, sizeof(err)) == -1 || agg_full_show(st, err, sizeof(err)) == -1)
 		warnx("redis: %s", err);
 	for (i = 0; i < x.n; i++) {
 		row_of(&x.rep[i * NREP], x.slugs[i], now, &rows[k]);

@@ -13,7 +13,9 @@
 
 #include "aggregate.h"
 #include "findings.h"
+#include "full.h"
 #include "hist.h"
+#include "lists.h"
 #include "histlua.h"
 #include "mcp.h"
 #include "rec.h"
@@ -755,6 +757,24 @@ batch_once(struct mcp_store *st, void *arg, char *err, size_t errlen)
 	return MCP_STORE_OK;
 }
 
+/*
+ * Verdicts refused for memory: noted for mcp-alert's watchdog (full.h),
+ * and the lists take the refusal, evicted down to their mark, so that the
+ * next pass stores (lists.h).
+ */
+static void
+full_said(struct vctx *v)
+{
+	char why[MCP_FULL_WHY], err[256];
+
+	if (strncmp(v->refusal, "OOM ", 4) != 0)
+		return;
+	snprintf(why, sizeof(why), "%ld verdicts of window %lld, printed", v->refused, v->window);
+	if (mcp_full_note(v->st, "verdicts", v->refused, why, mcp_now(), err, sizeof(err)) == -1)
+		warnx("redis: %s", err);
+	agg_lists_relieve(v->st, (long long)mcp_now(), 1, 0);
+}
+
 /* One batch, reconnecting (Sentinel: to the new master) on a failure. */
 static int
 batch(struct vctx *v, struct slugwork *ws, size_t n)
@@ -1055,10 +1075,13 @@ agg_verdict(const struct agg_opts *o, char **slugs, int nslugs)
 		goto out;
 	if (agg_shorts_read(v.st, v.window, &v.shorts) == -1)
 		goto out;
+	/* A store past its high-water mark has the lists make room first (lists.h). */
+	agg_lists_relieve(v.st, (long long)mcp_now(), 1, 0);
 	rc = pass(&v, list, n);
 	if (v.refused > 0) {
 		warnx("verdict: %ld verdicts of window %lld printed but not stored: %s", v.refused,
 		    v.window, v.refusal);
+		full_said(&v);
 		if (rc == MCP_EXIT_OK)
 			rc = MCP_EXIT_FAIL;
 	}

@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "alert.h"
+#include "full.h"
 #include "json.h"
 #include "loop.h"
 #include "rec.h"
@@ -201,6 +202,136 @@ dry_commit(struct ctx *x, struct slot **sl, int n)
 }
 
 /*
+ * The reserve: a transaction tried again past maxmemory, its commands run
+ * by one script that Redis allows there (flags=allow-oom; Redis 7.0
+ * refuses such a script inside MULTI), so that the state and the pages it
+ * owes are kept whatever filled the store.  One script is atomic as
+ * MULTI/EXEC is, but answers to no WATCH: two runs deciding one slug at
+ * that moment may both page (the same dedup_key).  The subscribers'
+ * notices of the pages (a script of their own) are left out.  Set by
+ * full() for the next transaction only.
+ */
+static int reserve;
+/* KEYS: each command's key.  ARGV: for each, its count of words but the key, its name, its words after the key. */
+static const char reserve_lua[] = "#!lua flags=allow-oom\n"
+                                  "local i, k = 1, 1\n"
+                                  "while i <= #ARGV do\n"
+                                  "  local m = tonumber(ARGV[i])\n"
+                                  "  local a = {ARGV[i + 1], KEYS[k]}\n"
+                                  "  for j = i + 2, i + m do a[#a + 1] = ARGV[j] end\n"
+                                  "  redis.call(unpack(a))\n"
+                                  "  i, k = i + m + 1, k + 1\n"
+                                  "end\n"
+                                  "return k - 1\n";
+
+/* The commands of p (but MULTI, EXEC and scripts) as one reserve_lua: 1 done, -1 after a warning. */
+static int
+reserve_run(struct ctx *x, const struct alert_pipe *p)
+{
+	static const char *unwatch[] = {"UNWATCH"};
+	struct alert_pipe *q;
+	const char **a;
+	char nk[16], (*cnt)[12];
+	int i, j, k = 0, nkeys = 0, words = 0, rc = 1;
+
+	for (i = 0; i < p->n; i++)
+		if (p->argc[i] >= 2 && strcmp(p->argv[i][0], "EVAL") != 0)
+			nkeys++, words += p->argc[i];
+	if ((a = calloc((size_t)(3 + 2 * nkeys + words), sizeof(*a))) == NULL ||
+	    (cnt = calloc((size_t)nkeys + 1, sizeof(*cnt))) == NULL ||
+	    (q = calloc(1, sizeof(*q))) == NULL)
+		err(MCP_EXIT_FAIL, "calloc");
+	snprintf(nk, sizeof(nk), "%d", nkeys);
+	a[k++] = "EVAL", a[k++] = reserve_lua, a[k++] = nk;
+	for (i = 0; i < p->n; i++)
+		if (p->argc[i] >= 2 && strcmp(p->argv[i][0], "EVAL") != 0)
+			a[k++] = p->argv[i][1];
+	for (i = 0, nkeys = 0; i < p->n; i++) {
+		if (p->argc[i] < 2 || strcmp(p->argv[i][0], "EVAL") == 0)
+			continue;
+		snprintf(cnt[nkeys], sizeof(cnt[0]), "%d", p->argc[i] - 1);
+		a[k++] = cnt[nkeys++], a[k++] = p->argv[i][0];
+		for (j = 2; j < p->argc[i]; j++)
+			a[k++] = p->argv[i][j];
+	}
+	q->argv[0] = a, q->argc[0] = k, q->argv[1] = unwatch, q->argc[1] = 1, q->n = 2;
+	if (alert_pipe_run(x->st, q) == -1)
+		rc = -1;
+	else {
+		if (q->r[0]->type == REDIS_REPLY_ERROR) {
+			warnx("redis: %s: past maxmemory: %s",
+			    x->slug != NULL ? x->slug : "watchdog", q->r[0]->str);
+			rc = -1;
+		}
+		alert_pipe_free(q);
+	}
+	free(q);
+	free(a);
+	free(cnt);
+	return rc;
+}
+
+/*
+ * p's commands made each "EVAL wrap_lua 1 KEY CMD WORDS...", to be run
+ * alone past maxmemory (a cluster's commands after the EXEC); the arrays
+ * made kept in made (freed by the caller).
+ */
+static void
+reserve_wrap(struct alert_pipe *p, const char ***made, int *nmade)
+{
+	static const char wrap_lua[] = "#!lua flags=allow-oom\n"
+	                               "local a = {ARGV[1], KEYS[1]}\n"
+	                               "for i = 2, #ARGV do a[#a + 1] = ARGV[i] end\n"
+	                               "return redis.call(unpack(a))\n";
+	const char **a;
+	int i, k;
+
+	for (i = 0; i < p->n; i++) {
+		if (p->argc[i] < 2 || strcmp(p->argv[i][0], "EVAL") == 0)
+			continue;
+		if ((a = calloc((size_t)p->argc[i] + 3, sizeof(*a))) == NULL)
+			err(MCP_EXIT_FAIL, "calloc");
+		a[0] = "EVAL", a[1] = wrap_lua, a[2] = "1", a[3] = p->argv[i][1];
+		a[4] = p->argv[i][0];
+		for (k = 2; k < p->argc[i]; k++)
+			a[k + 3] = p->argv[i][k];
+		p->argc[i] += 3;
+		p->argv[i] = a;
+		made[(*nmade)++] = a;
+	}
+}
+
+/*
+ * A transaction the store refused for memory: noted for the watchdog
+ * (full.h), the lists taken out down to the store's high-water mark, and
+ * the next try made in the reserve, so that it is kept whatever filled
+ * the store.  -2: try again.
+ */
+static int
+full(struct ctx *x)
+{
+	const char *who = x->slug != NULL ? x->slug : "watchdog";
+	char why[MCP_FULL_WHY], err[256];
+	long n;
+
+	snprintf(why, sizeof(why), "mcp-alert's state and deliveries of %s", who);
+	if (mcp_full_note(x->st, "alert", 1, why, mcp_now(), err, sizeof(err)) == -1)
+		warnx("redis: %s", err);
+	if ((n = mcp_full_relieve(x->st, mcp_now(), err, sizeof(err))) > 0)
+		warnx("%s: the store refused for memory: the lists of %ld slugs evicted, "
+		      "tried again",
+		    who, n);
+	else if (n == -1)
+		warnx("redis: %s", err);
+	else
+		warnx("%s: the store refused for memory, and holds no lists to evict: its "
+		      "state and pages kept past maxmemory; give it room (mcp-store(7), Sizing)",
+		    who);
+	reserve = 1;
+	return -2;
+}
+
+/*
  * Save the slots marked to save, queue the jobs, list or unlist each saved
  * slug as open: one MULTI/EXEC sent in one round trip.  1 when done, 0
  * when the WATCH saw a change, -1 on error, -2 when the connection failed
@@ -222,9 +353,10 @@ tx_commit(struct ctx *x, struct slot **sl, int n)
 	static const char *multi[] = {"MULTI"}, *exec[] = {"EXEC"};
 	static char keys[ALERT_PIPE_MAX][ALERT_NAME_MAX + 32];
 	static const char *push[ALERT_PIPE_MAX][3];
+	static const char **made[2 * ALERT_PIPE_MAX];
 	struct alert_pipe *p, *late;
 	size_t j;
-	int i, rc = 0;
+	int i, rc = 0, nmade = 0;
 
 	if (x->c->dry_run)
 		return dry_commit(x, sl, n);
@@ -268,9 +400,25 @@ tx_commit(struct ctx *x, struct slot **sl, int n)
 	for (i = 0; i < x->nx; i++)
 		p->argv[p->n] = x->xargv[i], p->argc[p->n++] = x->xargc[i];
 	p->argv[p->n] = exec, p->argc[p->n++] = 1;
+	if (reserve) {
+		reserve = 0;
+		if ((rc = reserve_run(x, p)) == 1 && late != p) {
+			reserve_wrap(late, made, &nmade);
+			if (tx_after(x, late) == -1)
+				rc = -1;
+		}
+		goto out;
+	}
 	if (alert_pipe_run(x->st, p) == -1) {
-		free(p);
-		return -2;
+		rc = -2;
+		goto out;
+	}
+	for (i = 0; rc == 0 && i < p->n; i++)
+		if (mcp_full_oom(p->r[i]))
+			rc = full(x);
+	if (rc == -2) {
+		alert_pipe_free(p);
+		goto out;
 	}
 	for (i = 0; rc == 0 && i < p->n - 1; i++)
 		if (p->r[i]->type == REDIS_REPLY_ERROR) {
@@ -286,6 +434,9 @@ tx_commit(struct ctx *x, struct slot **sl, int n)
 	alert_pipe_free(p);
 	if (rc == 1 && late != p && tx_after(x, late) == -1)
 		rc = -1;
+out:
+	while (nmade > 0)
+		free(made[--nmade]);
 	free(p);
 	return rc;
 }

@@ -45,7 +45,8 @@ alert_group_of(const struct alert_conf *c, const cJSON *rec, char *key, size_t l
 		return 0;
 	/* The watchdog's incidents are about regions, a few at most: each told alone. */
 	if (strcmp(kind, "runner-silent") == 0 || strcmp(kind, "monitoring-blind") == 0 ||
-	    strcmp(kind, "probe-fault") == 0 || strcmp(kind, "runner-short") == 0)
+	    strcmp(kind, "probe-fault") == 0 || strcmp(kind, "runner-short") == 0 ||
+	    strcmp(kind, "store-full") == 0)
 		return 0;
 	if (c->group_by & GROUP_SEVERITY)
 		label(key, len, alert_str(rec, "severity"));

@@ -148,6 +148,15 @@ wd_rows(const struct wd *d, int json)
 		snprintf(w.key, sizeof(w.key), "%s:%s:%.0f", slug, w.track, t->start);
 		row_print(&w, json);
 	}
+	if (d->full.open) {
+		memset(&w, 0, sizeof(w));
+		snprintf(w.slug, sizeof(w.slug), "mcp-uptime");
+		w.track = WD_FULL;
+		snprintf(w.sev, sizeof(w.sev), "P2");
+		w.since = d->full.start;
+		snprintf(w.key, sizeof(w.key), "mcp-uptime:%s:%.0f", WD_FULL, d->full.start);
+		row_print(&w, json);
+	}
 }
 
 int

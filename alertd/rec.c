@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "alert.h"
+#include "full.h"
 #include "rec.h"
 #include "rules.h"
 
@@ -138,6 +139,36 @@ cmd_once(struct mcp_store *st, void *arg, char *err, size_t errlen)
 	return mcp_store_retryable(st, c->r) ? MCP_STORE_AGAIN : MCP_STORE_OK;
 }
 
+/*
+ * A write of mcp-alert's own (its marker, a route's pace, a group, a
+ * lock) that a full store refused, tried again as a script Redis runs
+ * past maxmemory (flags=allow-oom): a few bytes a run, so that the pages
+ * it owes are still delivered (mcp-store(7), "A full store").
+ */
+static void
+cmd_reserve(struct mcp_store *st, struct cmd *c, char *err, size_t errlen)
+{
+	static const char wrap_lua[] = "#!lua flags=allow-oom\n"
+	                               "local a = {ARGV[1], KEYS[1]}\n"
+	                               "for i = 2, #ARGV do a[#a + 1] = ARGV[i] end\n"
+	                               "return redis.call(unpack(a))\n";
+	const char **a;
+	redisReply *r;
+	int i;
+
+	if (c->argc < 2 || strcmp(c->argv[0], "EVAL") == 0 || strcmp(c->argv[0], "EVALSHA") == 0 ||
+	    (a = calloc((size_t)c->argc + 3, sizeof(*a))) == NULL)
+		return;
+	a[0] = "EVAL", a[1] = wrap_lua, a[2] = "1", a[3] = c->argv[1], a[4] = c->argv[0];
+	for (i = 2; i < c->argc; i++)
+		a[i + 3] = c->argv[i];
+	if ((r = mcp_store_cmd(st, c->argc + 3, a, err, errlen)) != NULL) {
+		freeReplyObject(c->r);
+		c->r = r;
+	}
+	free(a);
+}
+
 redisReply *
 alert_cmd(struct mcp_store *st, int argc, const char **argv)
 {
@@ -151,6 +182,8 @@ alert_cmd(struct mcp_store *st, int argc, const char **argv)
 		freeReplyObject(c.r);
 		return NULL;
 	}
+	if (mcp_full_oom(c.r))
+		cmd_reserve(st, &c, err, sizeof(err));
 	if (c.r == NULL) {
 		warnx("redis: %s: %s", argv[0], err);
 		return NULL;

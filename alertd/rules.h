@@ -217,7 +217,9 @@ void pub_bind(struct pub *p);
 #define WD_BLIND "monitoring-blind"
 #define WD_FAULT "probe-fault"
 #define WD_SHORT "runner-short"
-#define WD_SLUGS 8 /* the slugs asked for a missing region's last result */
+#define WD_FULL "store-full"
+#define WD_FULL_WORDS 640 /* bytes of what a full store refused, said */
+#define WD_SLUGS 8        /* the slugs asked for a missing region's last result */
 struct wd_region {
 	char name[MCP_SLUG_MAX + 1];
 	double last; /* the newest window it reported in, for any slug; 0: never */
@@ -246,11 +248,18 @@ struct wd_region {
 	long s_why[3];   /* those by reason: not started, ended to make room, by the run's end */
 	struct track sh; /* its runner-short incident */
 };
+/* What mcp:store:full says (read each run, not kept): its newest refusal, since when, what. */
+struct wd_full {
+	double newest, first;
+	char words[WD_FULL_WORDS];
+};
 struct wd {
 	double newest; /* the newest window of a verdict */
 	int n;
 	struct wd_region r[ALERT_REGIONS_MAX];
 	struct track blind;
+	struct track full; /* the store refused writes for want of memory */
+	struct wd_full f;
 };
 /* w emptied, without touching its room for regions. */
 void wd_reset(struct wd *w);

@@ -108,7 +108,7 @@ track_ok(const char *t)
 		if (strcmp(t, i == T_DOWN ? "down" : track_kind[i]) == 0)
 			return 1;
 	return strcmp(t, WD_SILENT) == 0 || strcmp(t, WD_BLIND) == 0 || strcmp(t, WD_FAULT) == 0 ||
-	    strcmp(t, WD_SHORT) == 0;
+	    strcmp(t, WD_SHORT) == 0 || strcmp(t, WD_FULL) == 0;
 }
 
 const struct option alert_opts_silence[] = {{"for", required_argument, NULL, 'f'},

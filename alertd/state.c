@@ -170,7 +170,8 @@ pub_add(struct ctx *x, const struct alert_ev *e, const cJSON *rec, const char *t
 	/* So is the watchdog of the probes: its slug is a region, or mcp-uptime. */
 	if (e->track != NULL &&
 	    (strcmp(e->track, WD_SILENT) == 0 || strcmp(e->track, WD_BLIND) == 0 ||
-	        strcmp(e->track, WD_FAULT) == 0 || strcmp(e->track, WD_SHORT) == 0))
+	        strcmp(e->track, WD_FAULT) == 0 || strcmp(e->track, WD_SHORT) == 0 ||
+	        strcmp(e->track, WD_FULL) == 0))
 		return;
 	/*
 	 * And a change no person has answered yet (tools-unreviewed): the

@@ -24,6 +24,7 @@
 #include <time.h>
 
 #include "alert.h"
+#include "full.h"
 #include "rules.h"
 
 #define WD_KEY "mcp:alert:watchdog"
@@ -41,6 +42,7 @@ wd_reset(struct wd *w)
 {
 	w->newest = 0, w->n = 0;
 	memset(&w->blind, 0, sizeof(w->blind));
+	memset(&w->full, 0, sizeof(w->full));
 }
 
 struct wd_region *
@@ -183,6 +185,8 @@ wd_parse(struct wd *w, const redisReply *r)
 			w->newest = strtod(v, NULL);
 		else if (strcmp(f, "blind") == 0)
 			wd_track_parse(&w->blind, v);
+		else if (strcmp(f, "full") == 0)
+			wd_track_parse(&w->full, v);
 		else if (strncmp(f, "r:", 2) == 0 && mcp_slug_ok(f + 2) &&
 		    sscanf(v, "%lf %lf %lf %n", &last, &listed, &first, &n) == 3 &&
 		    (g = wd_find(w, f + 2, 1)) != NULL) {
@@ -342,6 +346,76 @@ wd_quiet(const struct alert_conf *c, const struct wd_region *g, double heard)
 	return floor(fmax(q, g->since));
 }
 
+/*
+ * The store full (mcp-store(7) "A full store"): a refusal for memory
+ * noted since the window before the newest opens one P2, slug mcp-uptime,
+ * naming what was refused; none since resolves it.
+ */
+static int
+wd_full(struct ctx *x, struct wd *w)
+{
+	char sum[WD_FULL_WORDS + 128], a[8], b[8];
+	cJSON *none = cJSON_CreateArray();
+	int rc = 0, recent = w->f.newest > 0 && w->f.newest >= w->newest - 60;
+
+	if (recent && !w->full.open) {
+		w->full.open = 1, w->full.start = floor(w->f.first);
+		alert_hm(a, sizeof(a), w->full.start);
+		snprintf(sum, sizeof(sum),
+		    "the store refuses writes for want of memory since %s UTC: %s", a, w->f.words);
+		rc = wd_emit(x, &w->full, "mcp-uptime", WD_FULL, "trigger", "P2", none, sum, 0);
+	} else if (!recent && w->full.open) {
+		alert_hm(a, sizeof(a), w->full.start);
+		alert_hm(b, sizeof(b), w->f.newest);
+		snprintf(sum, sizeof(sum),
+		    "the store has room again: nothing refused for memory since %s UTC "
+		    "(%s\xe2\x80\x93%s "
+		    "UTC)",
+		    b, a, b);
+		rc = wd_emit(
+		    x, &w->full, "mcp-uptime", WD_FULL, "resolve", "P2", none, sum, w->newest);
+	}
+	cJSON_Delete(none);
+	return rc;
+}
+
+/*
+ * What mcp:store:full says into w: the newest refusal, the first of its
+ * episode, the words of each kind refused since the window before the
+ * newest.  Written by mcp-aggregate (and mcp-alert), read outside the
+ * transaction.  0, or -1 when the store fails.
+ */
+static int
+wd_full_read(struct ctx *x, struct wd_full *w, double newest)
+{
+	const char *argv[] = {"HGETALL", MCP_KEY_FULL};
+	double first, last;
+	size_t i, j, n = 0;
+	redisReply *r;
+	const char *f, *v;
+	char key[64];
+
+	w->newest = w->first = 0, w->words[0] = '\0';
+	if ((r = alert_cmd(x->st, 2, argv)) == NULL)
+		return -1;
+	for (i = 0; r->type == REDIS_REPLY_ARRAY && i + 1 < r->elements; i += 2) {
+		f = r->element[i]->str, v = r->element[i + 1]->str;
+		if (f == NULL || v == NULL || strchr(f, ':') != NULL ||
+		    sscanf(v, "%lf %lf", &first, &last) != 2 || last < newest - 60)
+			continue;
+		w->newest = fmax(w->newest, last);
+		w->first = w->first > 0 ? fmin(w->first, first) : first;
+		snprintf(key, sizeof(key), "%s:why", f);
+		for (j = 0; j + 1 < r->elements; j += 2)
+			if (r->element[j]->str != NULL && strcmp(r->element[j]->str, key) == 0 &&
+			    r->element[j + 1]->str != NULL && n < sizeof(w->words))
+				n += (size_t)snprintf(w->words + n, sizeof(w->words) - n,
+				    "%s%s: %s", n > 0 ? "; " : "", f, r->element[j + 1]->str);
+	}
+	freeReplyObject(r);
+	return 0;
+}
+
 /* The decisions on w, at its newest window. */
 static int
 wd_decide(struct ctx *x, struct wd *w)
@@ -430,7 +504,7 @@ wd_decide(struct ctx *x, struct wd *w)
 		    x, &w->blind, "mcp-uptime", WD_BLIND, "resolve", "P1", all, sum, w->newest);
 	}
 	cJSON_Delete(all);
-	return rc;
+	return rc == 0 ? wd_full(x, w) : rc;
 }
 
 /* The HSET of w (and the DEL before it): the fields in vals, argv pointing into them. */
@@ -447,6 +521,10 @@ wd_args(const struct wd *w, const char **argv, char (*vals)[WD_FIELD_MAX])
 	argv[n++] = "blind";
 	snprintf(vals[k], WD_FIELD_MAX, "%d %.0f %s", w->blind.open, w->blind.start,
 	    w->blind.routes[0] ? w->blind.routes : "-");
+	argv[n++] = vals[k++];
+	argv[n++] = "full";
+	snprintf(vals[k], WD_FIELD_MAX, "%d %.0f %s", w->full.open, w->full.start,
+	    w->full.routes[0] ? w->full.routes : "-");
 	argv[n++] = vals[k++];
 	for (i = 0; i < w->n; i++) {
 		g = &w->r[i];
@@ -515,8 +593,9 @@ alert_watchdog(struct ctx *x, const struct wd *seen)
 	struct wd *w;
 	const struct wd_region *s;
 	struct wd_region *g;
-	int tries, i, rc = -1;
+	int tries, i, rc = -1, relieved = 0;
 	double since[ALERT_REGIONS_MAX];
+	struct wd_full full;
 
 	/* Read once, outside the transaction: mcp-aggregate writes them, not mcp-alert. */
 	for (i = 0; i < seen->n; i++)
@@ -524,6 +603,10 @@ alert_watchdog(struct ctx *x, const struct wd *seen)
 			return -1;
 	if ((w = calloc(1, sizeof(*w))) == NULL)
 		err(MCP_EXIT_FAIL, "calloc");
+	if (wd_full_read(x, &full, seen->newest) == -1) {
+		free(w);
+		return -1;
+	}
 	for (tries = 0; tries < 10; tries++) {
 		mcp_buf_reset(&x->out);
 		jobs_reset(x);
@@ -539,6 +622,7 @@ alert_watchdog(struct ctx *x, const struct wd *seen)
 		wd_parse(w, p.r[1]);
 		alert_pipe_free(&p);
 		w->newest = fmax(w->newest, seen->newest);
+		w->f = full;
 		for (i = 0; i < seen->n; i++) {
 			s = &seen->r[i];
 			if ((g = wd_find(w, s->name, 1)) == NULL)
@@ -566,6 +650,8 @@ alert_watchdog(struct ctx *x, const struct wd *seen)
 		x->nx = 2;
 		rc = ctx_commit(x);
 		x->nx = 0;
+		if (rc == -2 && relieved++ == 0)
+			continue; /* lists evicted for room (filter.c) */
 		if (rc != 0)
 			break;
 		rc = -1;

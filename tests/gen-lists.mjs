@@ -6,13 +6,15 @@
 // sorted, ASCII only), so that their SHA-256 are the result's hashes.
 //
 //	node gen-lists.mjs --dir D --t0 T --minutes M --honest N [--hostile H]
-//	    [--region R] [--down SLUG:FROM:TO] [--first K]
+//	    [--region R] [--down SLUG:FROM:TO] [--first K] [--kib KIB] [--m0 M0]
 //
 // Writes D/MINUTE.jsonl (0 ... M - 1), its probes started at T + 60
 // MINUTE + 1.  hl-NNNNN (N of them, from K) serve 24 tools of some 6 KB
 // in all, the same every minute; hx-NNNNN (H of them) serve tools,
-// resources and prompts of 63 KiB each, new every minute.  The server
-// SLUG fails at its http step in the minutes FROM to TO.
+// resources and prompts of 63 KiB each (KIB), new every minute.  The server
+// SLUG fails at its http step in the minutes FROM to TO.  M0 numbers the
+// first minute for the hostile lists (0): a run of one minute at a time
+// churns as one run of many.
 // Copyright (c) 2026 The mcp-uptime authors. ISC licence: see LICENSE.
 import crypto from 'node:crypto';
 import fs from 'node:fs';
@@ -24,6 +26,8 @@ const minutes = Number(arg('--minutes', '60'));
 const honest = Number(arg('--honest', '300'));
 const hostile = Number(arg('--hostile', '0'));
 const first = Number(arg('--first', '1'));
+const kib = Number(arg('--kib', '63'));
+const m0 = Number(arg('--m0', '0'));
 const region = arg('--region', 'eu-west-2');
 const [downSlug, downFrom, downTo] = (arg('--down', '::') || '::').split(':');
 const steps = ['dns', 'connect', 'tls', 'http', 'auth', 'initialize', 'tools_list', 'call'];
@@ -46,11 +50,11 @@ function honestList(s) {
     return canon(tools);
 }
 
-// 63 KiB of one kind, changed every minute (m).
+// KIB KiB of one kind, changed every minute (m).
 function hostileList(kind, s, m) {
     const items = [];
     const pad = 'x'.repeat(1000);
-    for (let i = 0; items.length * 1040 < 63 * 1024; i++) {
+    for (let i = 0; items.length * 1040 < kib * 1024; i++) {
         const n = `${kind}_${String(i).padStart(3, '0')}_${m}`;
         if (kind === 'resources') items.push({ description: pad, name: n, uri: `file:///${s}/${n}` });
         else items.push({ description: pad, name: n });
@@ -64,7 +68,7 @@ fs.mkdirSync(dir, { recursive: true });
 for (let m = 0; m < minutes; m++) {
     const out = [];
     const probe = (slug, at, lists, down) => {
-        const id = `${slug}-${m}`;
+        const id = `${slug}-${m0 + m}`;
         const head = `{"v":1,"type":"step","probe_id":"${id}","slug":"${slug}","region":"${region}","url":"https://${slug}.example/mcp","probe_started_at":${at}`;
         let failed = 0;
         steps.forEach((st, i) => {
@@ -92,9 +96,9 @@ for (let m = 0; m < minutes; m++) {
     for (let s = 1; s <= hostile; s++) {
         const slug = name('hx', s);
         probe(slug, t0 + 60 * m + 2, {
-            tools: hostileList('tools', slug, m),
-            resources: hostileList('resources', slug, m),
-            prompts: hostileList('prompts', slug, m),
+            tools: hostileList('tools', slug, m0 + m),
+            resources: hostileList('resources', slug, m0 + m),
+            prompts: hostileList('prompts', slug, m0 + m),
         }, false);
     }
     fs.writeFileSync(`${dir}/${m}.jsonl`, out.join(''));

@@ -10,8 +10,8 @@
 # what was evicted; and the honest slug's real outage is a red verdict that
 # mcp-alert pages to a webhook receiver (tests/fixtures/receiver.mjs).
 # Before the bound the store filled, and verdict printed nothing.  A
-# verdict the store refuses (a store filled by hand) is still printed,
-# the refusal said, the exit 1.
+# verdict the store refuses (a store filled by hand, no lists in it) is
+# still printed, the refusal said, the exit 1.
 # Copyright (c) 2026 The mcp-uptime authors. ISC licence: see LICENSE.
 # shellcheck source=tests/lib.sh
 source "$(dirname "$0")/lib.sh"
@@ -90,8 +90,12 @@ wait_for 50 grep -q honest "$RECV_LOG"
 is "$(jq -r 'select(.path == "/hook") | .body | fromjson | select(.slug == "honest") | "\(.event) \(.severity)"' "$RECV_LOG")" "trigger P1" \
     "the receiver got the honest slug's page"
 
-# A store full all the same (its maxmemory set below what it holds): the
-# verdicts are printed, the refusal said, exit 1.
+# A store full all the same (its maxmemory set below what it holds) of
+# what is not lists (the lists deleted: with lists, the verdict has them
+# evicted and stores, tests/store-full.t): the verdicts are printed, the
+# refusal said, exit 1.
+rcli --scan --pattern 'mcp:{*}:ls*' | sed 's/^/UNLINK /' | rcli >/dev/null
+rcli unlink mcp:lists 'mcp:lists:size:{mcp:lists}' >/dev/null
 rcli config set maxmemory $(($(rcli info memory | awk -F: '/^used_memory:/ { print $2 + 0 }') - (1 << 20))) >/dev/null
 like "$(rcli set filler x)" '^OOM' "the store full refuses writes"
 v=$(MCP_NOW=$(($(w 5) + 95)) mcp-aggregate verdict 2>"$TMP/v.err")

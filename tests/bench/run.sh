@@ -57,6 +57,9 @@ echo
 echo "== the store's memory"
 tests/bench/memory.sh "$B"
 echo
+echo "== the store's peak memory under forty churning entries, against maxmemory and MCP_LISTS_MAX"
+tests/bench/store-full.sh "$B"
+echo
 echo "== mcp-alert"
 tests/bench/alert.sh "$B"
 echo
