@@ -180,8 +180,8 @@ check_served(const struct mcp_lock *lk)
 		const cJSON *r;
 
 		cJSON_ArrayForEach(r, cJSON_GetObjectItemCaseSensitive(rep, "results"))
-			FUZZ_CHECK(strcmp(mcp_json_str(r, "state", ""), "matches") == 0 ||
-			    strcmp(mcp_json_str(r, "state", ""), "held") == 0);
+		    FUZZ_CHECK(strcmp(mcp_json_str(r, "state", ""), "matches") == 0 ||
+		        strcmp(mcp_json_str(r, "state", ""), "held") == 0);
 	} else {
 		FUZZ_CHECK(strcmp(mcp_json_str(rep, "state", ""), "passes") == 0);
 	}
