@@ -368,6 +368,12 @@ const char *alert_pd_action(const char *event);
 /* The bodies for route r (PagerDuty) and for Slack of the alert record rec; owned. */
 char *alert_pd_body(const struct alert_route *r, const cJSON *rec);
 char *alert_slack_body(const cJSON *rec);
+/*
+ * The summary past the slug it starts with ("SLUG: what", "SLUG recovered
+ * ..."), or the whole of it: for a message whose header says the slug
+ * already (Slack, the chat services; chattext.c).  Borrowed from sum.
+ */
+const char *alert_past_slug(const char *sum, const char *slug);
 
 /* email.c: the email route (mcp-alert.conf(5), email). */
 #define ALERT_RCPT_MAX 16   /* addresses of one email route */

@@ -36,19 +36,6 @@ struct msg {
 	const char *event, *sev;
 };
 
-/* The summary past the slug it starts with: the head says the slug. */
-static const char *
-past_slug(const char *sum, const char *slug)
-{
-	size_t n = strlen(slug);
-
-	if (n == 0 || strncmp(sum, slug, n) != 0)
-		return sum;
-	if (sum[n] == ':' && sum[n + 1] == ' ')
-		return sum + n + 2;
-	return sum[n] == ' ' ? sum + n + 1 : sum;
-}
-
 /* A change of a server's lists that a person answers (mcp-aggregate tools --approve). */
 static int
 to_review(const cJSON *rec)
@@ -74,7 +61,7 @@ msg_of(const struct alert_conf *c, const cJSON *rec, struct msg *m)
 	snprintf(m->head, sizeof(m->head), "%s%s %s: %.*s",
 	    strcmp(m->event, "test") == 0 ? "[TEST] " : "", m->sev, m->event, MCP_SLUG_MAX + 64,
 	    slug);
-	m->sum = past_slug(alert_str(rec, "summary"), slug);
+	m->sum = alert_past_slug(alert_str(rec, "summary"), slug);
 	if (strcmp(m->event, "resolve") == 0 && cJSON_IsNumber(d))
 		chat_duration(m->lasted, sizeof(m->lasted), d->valuedouble);
 	if (!group && mcp_slug_ok(slug) && to_review(rec))

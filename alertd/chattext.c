@@ -122,3 +122,19 @@ chat_duration(char *buf, size_t len, double secs)
 	else
 		snprintf(buf, len, "%lds", s);
 }
+
+/*
+ * The summary past the slug it starts with ("SLUG: what", "SLUG recovered
+ * ..."), or the whole of it: the header says the slug already.
+ */
+const char *
+alert_past_slug(const char *sum, const char *slug)
+{
+	size_t n = strlen(slug);
+
+	if (n == 0 || strncmp(sum, slug, n) != 0)
+		return sum;
+	if (sum[n] == ':' && sum[n + 1] == ' ')
+		return sum + n + 2;
+	return sum[n] == ' ' ? sum + n + 1 : sum;
+}

@@ -148,22 +148,6 @@ mrkdwn(char *buf, size_t len, const char *s)
 }
 
 /*
- * The summary past the slug it starts with ("SLUG: what", "SLUG recovered
- * ..."), or the whole of it: the header says the slug already.
- */
-static const char *
-past_slug(const char *sum, const char *slug)
-{
-	size_t n = strlen(slug);
-
-	if (n == 0 || strncmp(sum, slug, n) != 0)
-		return sum;
-	if (sum[n] == ':' && sum[n + 1] == ' ')
-		return sum + n + 2;
-	return sum[n] == ' ' ? sum + n + 1 : sum;
-}
-
-/*
  * A Slack incoming webhook message: "text" as the notification fallback,
  * Block Kit "blocks": a header, the summary, a context line with the
  * dedup key (and, for a tools kind, that the names are the monitored
@@ -184,7 +168,8 @@ alert_slack_body(const cJSON *rec)
 
 	snprintf(head, sizeof(head), "%s%s %s: %s", strcmp(event, "test") == 0 ? "[TEST] " : "",
 	    alert_str(rec, "severity"), event, alert_str(rec, "slug"));
-	mrkdwn(sum, sizeof(sum), past_slug(alert_str(rec, "summary"), alert_str(rec, "slug")));
+	mrkdwn(
+	    sum, sizeof(sum), alert_past_slug(alert_str(rec, "summary"), alert_str(rec, "slug")));
 	snprintf(text, sizeof(text), "%s: %s", head, sum);
 	mrkdwn(dk, sizeof(dk), alert_str(rec, "dedup_key"));
 	snprintf(ctx, sizeof(ctx), "dedup_key `%s`%s%s%s", dk,

@@ -219,6 +219,8 @@ alert_send_one(const struct alert_conf *c, const struct alert_route *r, const ch
 
 	if (alert_chat_kind(r->type)) /* chat services */
 		return alert_chat_send(c, r, id, rec, ra, why, len);
+	if (alert_pager_type(r->type)) /* paging services */
+		return alert_pager_send(c, r, rec, ra, why, len);
 	switch (r->type) {
 	case RT_PAGERDUTY:
 		if (alert_pd_action(alert_str(rec, "event")) == NULL)
@@ -238,16 +240,6 @@ alert_send_one(const struct alert_conf *c, const struct alert_route *r, const ch
 	case RT_EMAIL:
 		rc = alert_email_send(c, r, rec, why, len);
 		rc = rc == 0 ? SENT : rc == 1 ? RETRY : REFUSED;
-		body = NULL;
-		break;
-	/* paging services */
-	case RT_NTFY:
-	case RT_GOTIFY:
-	case RT_PUSHOVER:
-	case RT_OPSGENIE:
-	case RT_VICTOROPS:
-	case RT_ALERTMANAGER:
-		rc = alert_pager_send(c, r, rec, ra, why, len);
 		body = NULL;
 		break;
 	default:
