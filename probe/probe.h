@@ -22,6 +22,17 @@
 #include "targets.h"
 #include "toolset.h"
 
+/*
+ * MCP_SCAN_OFF: a probe that reads no list with the text rules
+ * (mcp-rules(7)), its findings always none.  Built by tests/bench/rules-cost.sh
+ * alone, into a directory of its own, to measure what the rules cost beside
+ * it; never a shipped build.
+ */
+#ifdef MCP_SCAN_OFF
+#define mcp_scan_item(s, k, t) ((void)(s), (void)(k), (void)(t), 0)
+#define mcp_scan_instructions(s, t) ((void)(s), (void)(t), 0)
+#endif
+
 enum step { S_DNS, S_CONNECT, S_TLS, S_HTTP, S_AUTH, S_INIT, S_LIST, S_CALL, S_NSTEPS };
 enum status { ST_PENDING, ST_PASS, ST_FAIL, ST_SKIP };
 enum era { ERA_AUTO, ERA_MODERN, ERA_LEGACY, ERA_SSE };

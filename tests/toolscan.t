@@ -75,10 +75,29 @@ is "$(res poisoned-evasions | jq '.findings.count >= 10')" true \
     "each evasion of the published attacks read (entities, fullwidth, mathematical, circled, combining, U+17B4, U+180B, Greek, base64)"
 is "$(res poisoned-languages | jq '.findings.count >= 7')" true "an instruction in each of seven languages beside English, read"
 is "$(res poisoned-precedence | jq '.findings.count')" 3 "each claim of precedence over other tools found, the honest tool beside them not"
+# The real lists of npm servers (fetch-npm.mjs): no finding, but for the
+# honest words measured firing a rule (mcp-rules(7), MEASURED), each
+# named here as it is found: one that changes is a change of the rules'
+# false positives, to measure and say there.
+declare -A honest_fp=(
+	[npm-chrome-devtools-mcp]="1 medium MCPU-P106"
+	[npm-circleci-mcp-server-circleci]="4 high MCPU-P104 MCPU-P110"
+	[npm-hubspot-mcp-server]="1 medium MCPU-P106"
+	[npm-mapbox-mcp-server]="1 medium MCPU-P106"
+	[npm-mcp-server-kubernetes]="1 medium MCPU-P106"
+	[npm-notionhq-notion-mcp-server]="1 low MCPU-P109"
+	[npm-pinecone-database-mcp]="1 high MCPU-P104"
+	[npm-shopify-dev-mcp]="2 medium MCPU-P106 MCPU-P108"
+	[npm-wonderwhy-er-desktop-commander]="5 high MCPU-P103 MCPU-P106 MCPU-P108 MCPU-P109"
+)
 for f in "$TOP"/tests/data/poison/benign/*.json; do
 	n=$(basename "$f" .json)
 	[ "$n" = honest-shapes ] && continue
-	is "$(tab "benign-$n")" "0 none" "benign $n: no finding"
+	if [ -n "${honest_fp[$n]:-}" ]; then
+		is "$(tab "benign-$n")" "${honest_fp[$n]}" "benign $n: its honest words' finding as measured, no other"
+	else
+		is "$(tab "benign-$n")" "0 none" "benign $n: no finding"
+	fi
 done
 like "$(tab benign-honest-shapes)" "^[0-9]+ low MCPU-P109 MCPU-P110\$" \
     "honest shapes of real servers (Sentry, represented, chat history returned, ~/.ssh refused): low at most"

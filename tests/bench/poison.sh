@@ -5,7 +5,9 @@
 # item is flagged when a rule finds anything in it.  Printed: precision and
 # recall over the poisoned and benign items, the false-positive rate of the
 # benign side (the real lists of popular servers and the honest texts that
-# resemble poisoning), the same rate over the real registry's texts
+# resemble poisoning), the same rate and the items above low over the real
+# lists of npm servers alone (benign/ but its two written files), by rule
+# and severity, the same rate over the real registry's texts
 # (../shared/realreg, when present: each server's description, title,
 # packages and remotes, read as one item), the findings of each rule (and
 # of the benign items alone: the false positives by rule), and
@@ -42,6 +44,12 @@ jq -rs '
   | "corpus: \($c | map(select(.poisoned)) | length) poisoned items, \($neg) benign items in \($c | map(.file) | unique | length) lists",
     "precision \(pct($tp; $tp + $fp)), recall \(pct($tp; $tp + $fn)) (\($tp) found, \($fn) missed, \($fp) benign flagged)",
     "false positives on the benign side: \($fp) of \($neg) items, \(pct($fp; $neg))",
+    ($c | map(select(.file | test("/benign/") and (test("/(resembling|honest-shapes)[.]json$") | not)))) as $npm
+    | ($npm | map(select(.rules | length > 0))) as $nf
+    | ($npm | map(select([.severities[] | select(. != "low")] | length > 0))) as $na
+    | "the real lists of \($npm | map(.file) | unique | length) npm servers: \($nf | length) of \($npm | length) items flagged, \(pct($nf | length; $npm | length)); above low \($na | length), \(pct($na | length; $npm | length)) (goal: at most 1 %)",
+      "  by rule and severity: \([$npm[] | [.rules, .severities] | transpose[] | "\(.[0]) \(.[1])"] | group_by(.) | map("\(.[0]) \(length)") | join(", ") | if . == "" then "none" else . end)",
+      ($na[] | "  above low: \(.file | sub(".*/benign/"; "")) \(.item): \(.rules | unique | join(" "))"),
     ($c | map(select((.rules | length > 0) and (.poisoned | not))) | .[] | "  flagged benign: \(.file | sub(".*/poison/"; "")) \(.item): \(.rules | unique | join(" "))"),
     ($c | map(select(.poisoned and (.rules | length == 0))) | .[] | "  missed: \(.file | sub(".*/poison/"; "")) \(.item)"),
     (if ($r | length) > 0 then

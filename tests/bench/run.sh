@@ -33,6 +33,9 @@ export BENCH_BEFORE
 echo "== mcp-probe"
 BENCH_DISTINCT=${BENCH_DISTINCT:-1000 5000 20000 100000} tests/bench/probe.sh "$B"
 echo
+echo "== the text rules' cost: mcp-probe beside the same probe built without them"
+tests/bench/rules-cost.sh "$B"
+echo
 echo "== mcp-probe's memory for targets serving large lists, beside -m"
 tests/bench/probe-mem.sh "$B"
 echo

@@ -1,0 +1,166 @@
+// fetch-npm.mjs - the real lists of popular MCP servers from npm, as the
+// benign files benign/npm-NAME.json of tests/data/poison (README there).
+//
+//   node tests/data/poison/fetch-npm.mjs DIR [PACKAGE...]
+//
+// Each package of SERVERS below (or those named) is looked for installed in
+// DIR, either DIR/node_modules/PACKAGE or DIR/ANY/node_modules/PACKAGE (one
+// directory a package: their dependencies conflict), installed beforehand
+// with npm's own client and no install scripts:
+//
+//   mkdir -p DIR/x && cd DIR/x && echo '{"private":true}' >package.json &&
+//       npm install --no-audit --no-fund --ignore-scripts PACKAGE@VERSION
+//
+// Each is run over stdio as its package's bin says, with dummy tokens where
+// it will not start without one, HOME and its working directory an empty
+// scratch directory ($TMPDIR/fetch-npm-home), and asked
+// tools/list, resources/list and prompts/list (those its capabilities
+// declare) by the official TypeScript SDK's client of tests/node_modules.
+// Nothing here reaches a network: the dummy tokens are never accepted, and
+// no tool is called.  A server that does not answer within 60 s is skipped
+// (said on stderr).  Not run by the tests: its output is committed.
+// Copyright (c) 2026 The mcp-uptime authors. ISC licence: see LICENSE.
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const sdk = join(here, '../../node_modules/@modelcontextprotocol/sdk/dist/esm/client');
+const { Client } = await import(join(sdk, 'index.js'));
+const { StdioClientTransport } = await import(join(sdk, 'stdio.js'));
+const { ResultSchema } = await import(join(sdk, '../types.js'));
+
+// package: [args after the bin, extra environment].  Tried and left out,
+// since they list nothing without their service (they call it, or connect
+// to it, before they answer): @modelcontextprotocol/server-redis,
+// server-gdrive, @stripe/mcp, @supabase/mcp-server-supabase,
+// @heroku/mcp-server, @benborla29/mcp-server-mysql, @21st-dev/magic,
+// @upstash/mcp-server, @azure-devops/mcp, @twilio-alpha/mcp,
+// @apify/actors-mcp-server; and not installed:
+// @modelcontextprotocol/server-aws-kb-retrieval (its install failed),
+// @neondatabase/mcp-server-neon and mongodb-mcp-server (too long to).
+const SERVERS = {
+    '@modelcontextprotocol/server-github': [[], { GITHUB_PERSONAL_ACCESS_TOKEN: 'dummy' }],
+    '@modelcontextprotocol/server-gitlab': [[], { GITLAB_PERSONAL_ACCESS_TOKEN: 'dummy' }],
+    '@modelcontextprotocol/server-slack': [[], { SLACK_BOT_TOKEN: 'xoxb-dummy', SLACK_TEAM_ID: 'T0' }],
+    '@modelcontextprotocol/server-puppeteer': [[], {}],
+    '@modelcontextprotocol/server-brave-search': [[], { BRAVE_API_KEY: 'dummy' }],
+    '@modelcontextprotocol/server-google-maps': [[], { GOOGLE_MAPS_API_KEY: 'dummy' }],
+    '@modelcontextprotocol/server-postgres': [['postgresql://u:p@127.0.0.1:1/db'], {}],
+    '@modelcontextprotocol/server-everart': [[], { EVERART_API_KEY: 'dummy' }],
+    '@notionhq/notion-mcp-server': [[], { NOTION_TOKEN: 'dummy' }],
+    '@sentry/mcp-server': [['--access-token', 'dummy'], {}],
+    '@upstash/context7-mcp': [[], {}],
+    'tavily-mcp': [[], { TAVILY_API_KEY: 'dummy' }],
+    'exa-mcp-server': [[], { EXA_API_KEY: 'dummy' }],
+    'firecrawl-mcp': [[], { FIRECRAWL_API_KEY: 'fc-dummy' }],
+    'figma-developer-mcp': [['--stdio', '--figma-api-key', 'dummy'], {}],
+    '@cloudflare/mcp-server-cloudflare': [['run', '0'], { CLOUDFLARE_API_TOKEN: 'dummy' }],
+    'mcp-server-kubernetes': [[], {}],
+    '@browserbasehq/mcp-server-browserbase': [[], { BROWSERBASE_API_KEY: 'dummy', BROWSERBASE_PROJECT_ID: 'dummy' }],
+    '@hubspot/mcp-server': [[], { PRIVATE_APP_ACCESS_TOKEN: 'dummy' }],
+    '@wonderwhy-er/desktop-commander': [[], {}],
+    'chrome-devtools-mcp': [[], {}],
+    '@elastic/mcp-server-elasticsearch': [[], { ES_URL: 'http://127.0.0.1:1', ES_API_KEY: 'dummy' }],
+    '@circleci/mcp-server-circleci': [[], { CIRCLECI_TOKEN: 'dummy' }],
+    '@aashari/mcp-server-atlassian-jira': [[], { ATLASSIAN_SITE_NAME: 'dummy', ATLASSIAN_USER_EMAIL: 'u@example.com', ATLASSIAN_API_TOKEN: 'dummy' }],
+    '@executeautomation/playwright-mcp-server': [[], {}],
+    '@kimtaeyoon83/mcp-server-youtube-transcript': [[], {}],
+    '@shopify/dev-mcp': [[], {}],
+    '@mapbox/mcp-server': [[], { MAPBOX_ACCESS_TOKEN: 'pk.dummy' }],
+    '@browsermcp/mcp': [[], {}],
+    '@pinecone-database/mcp': [[], { PINECONE_API_KEY: 'dummy' }],
+    '@netlify/mcp': [[], {}],
+    '@perplexity-ai/mcp-server': [[], { PERPLEXITY_API_KEY: 'dummy' }],
+};
+
+const [dir, ...only] = process.argv.slice(2);
+if (!dir) {
+    console.error('usage: fetch-npm.mjs DIR [PACKAGE...]');
+    process.exit(2);
+}
+
+function installed(pkg) {
+    const places = [join(dir, 'node_modules', pkg)];
+    for (const d of readdirSync(dir, { withFileTypes: true }))
+        if (d.isDirectory()) places.push(join(dir, d.name, 'node_modules', pkg));
+    return places.find((p) => existsSync(join(p, 'package.json')));
+}
+
+function within(ms, promise, what) {
+    let t;
+    return Promise.race([promise, new Promise((_, no) => {
+        t = setTimeout(() => no(new Error(`${what}: no answer in ${ms / 1000} s`)), ms);
+    })]).finally(() => clearTimeout(t));
+}
+
+// A list as the server serves it, every page: read with the SDK's loosest
+// result schema, since a list the SDK's own would refuse (an inputSchema
+// without "type": "object") is served to clients all the same.
+async function list(client, what) {
+    const all = [];
+    let cursor;
+    do {
+        const r = await within(60000, client.request({ method: `${what}/list`,
+            params: cursor ? { cursor } : {} }, ResultSchema), `${what}/list`);
+        all.push(...(r[what] ?? []));
+        cursor = r.nextCursor;
+    } while (cursor);
+    return all;
+}
+
+async function lists(pkg, [args, env]) {
+    const root = installed(pkg);
+    if (!root)
+        throw new Error('not installed');
+    const meta = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
+    const bin = typeof meta.bin === 'string' ? meta.bin : Object.values(meta.bin ?? {})[0];
+    if (!bin)
+        throw new Error('no bin');
+    // One fixed scratch directory, emptied for each (a server that names
+    // its directory in its text names the same one on every run).
+    const home = join(tmpdir(), 'fetch-npm-home');
+    rmSync(home, { recursive: true, force: true });
+    mkdirSync(home, { mode: 0o700 });
+    const client = new Client({ name: 'mcp-uptime-corpus', version: '1' });
+    const transport = new StdioClientTransport({
+        command: process.execPath, args: [join(root, bin), ...args], stderr: 'ignore', cwd: home,
+        env: { PATH: process.env.PATH, HOME: home, NO_UPDATE_NOTIFIER: '1', ...env },
+    });
+    try {
+        await within(60000, client.connect(transport), 'initialize');
+        const caps = client.getServerCapabilities() ?? {};
+        const out = {
+            source: `npm ${pkg} ${meta.version}, over stdio, listed by fetch-npm.mjs`,
+            poisoned: [],
+            instructions: client.getInstructions() ?? null,
+        };
+        out.tools = caps.tools ? await list(client, 'tools') : [];
+        // Resources and prompts a server declares but cannot list here (its
+        // database is not reachable): none, said on stderr.
+        for (const what of ['resources', 'prompts'])
+            out[what] = caps[what] ? await list(client, what).catch((e) => {
+                console.error(`${pkg}: ${what}/list: ${e.message}: none`);
+                return [];
+            }) : [];
+        return out;
+    } finally {
+        await client.close().catch(() => {});
+    }
+}
+
+let failed = 0;
+for (const pkg of only.length ? only : Object.keys(SERVERS)) {
+    const file = join(here, 'benign', `npm-${pkg.replace(/^@/, '').replace(/\//g, '-')}.json`);
+    try {
+        const out = await lists(pkg, SERVERS[pkg] ?? [[], {}]);
+        writeFileSync(file, JSON.stringify(out, null, 1) + '\n');
+        console.error(`${pkg}: ${out.tools.length} tools, ${out.resources.length} resources, ` +
+            `${out.prompts.length} prompts`);
+    } catch (e) {
+        console.error(`${pkg}: skipped: ${e.message}`);
+        failed++;
+    }
+}
+process.exit(failed ? 1 : 0);
