@@ -657,5 +657,7 @@ void agg_usage(void) __attribute__((noreturn));
 void agg_usage_why(const char *fmt, ...) __attribute__((noreturn, format(printf, 1, 2)));
 void agg_help(void) __attribute__((noreturn));
 int agg_getopt(int argc, char **argv, const char *shorts, const struct option *longs);
+/* The name of the long option whose value is c in longs ("diff"), or "?". */
+const char *agg_long_name(const struct option *longs, int c);
 
 #endif

@@ -159,6 +159,16 @@ agg_getopt(int argc, char **argv, const char *shorts, const struct option *longs
 	return c;
 }
 
+const char *
+agg_long_name(const struct option *longs, int c)
+{
+	size_t i;
+
+	for (i = 0; longs[i].name != NULL && longs[i].val != c; i++)
+		;
+	return longs[i].name != NULL ? longs[i].name : "?";
+}
+
 struct mcp_store *
 agg_connect(const struct agg_opts *o)
 {

@@ -596,17 +596,6 @@ static const struct option longs[] = {{"json", no_argument, NULL, 'j'},
     {"served", required_argument, NULL, 'F'}, {"slugs", required_argument, NULL, 'f'},
     {NULL, 0, NULL, 0}};
 
-/* The long option of c ("diff" for 'd'). */
-static const char *
-long_name(int c)
-{
-	size_t i;
-
-	for (i = 0; longs[i].name != NULL && longs[i].val != c; i++)
-		;
-	return longs[i].name != NULL ? longs[i].name : "?";
-}
-
 /* The operands of the modes that are not --lock or --check, and their options. */
 static void
 modes_check(const struct tctx *t, const struct agg_answer *an, int mode, const char *served,
@@ -665,8 +654,8 @@ agg_tools(int argc, char **argv)
 		case 'H':
 		case 'L':
 			if (mode != 0 && mode != c)
-				agg_usage_why("--%s and --%s: one or the other", long_name(mode),
-				    long_name(c));
+				agg_usage_why("--%s and --%s: one or the other",
+				    agg_long_name(longs, mode), agg_long_name(longs, c));
 			mode = c;
 			break;
 		case 'S':

@@ -440,7 +440,7 @@ agg_tools_check(struct mcp_store *st, const char *path, const char *served_path,
 		return MCP_EXIT_USAGE;
 	if (mcp_lock_parse(t, n, &lk, err, sizeof(err)) == -1) {
 		free(t);
-		mcp_lock_error(where, sizeof(where), path, err);
+		mcp_lock_error(where, sizeof(where), path, &lk, err);
 		warnx("%s", where);
 		return MCP_EXIT_USAGE;
 	}

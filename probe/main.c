@@ -41,7 +41,7 @@ read_lock(const char *path)
 		err(MCP_EXIT_USAGE, "--lock %s", path);
 	fclose(f);
 	if (mcp_lock_parse(b.p != NULL ? b.p : "", b.len, &lk, why, sizeof(why)) == -1) {
-		mcp_lock_error(where, sizeof(where), path, why);
+		mcp_lock_error(where, sizeof(where), path, &lk, why);
 		errx(MCP_EXIT_USAGE, "--lock: %s", where);
 	}
 	mcp_buf_free(&b);

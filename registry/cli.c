@@ -41,17 +41,6 @@ static const struct option longs[] = {
     {NULL, 0, NULL, 0},
 };
 
-/* The name of the long option c, which the subcommand running does not take. */
-static const char *
-long_name(int c)
-{
-	size_t i;
-
-	for (i = 0; longs[i].name != NULL && longs[i].val != c; i++)
-		;
-	return longs[i].name != NULL ? longs[i].name : "?";
-}
-
 /* --shard K/N: 1 <= K <= N <= 1000. */
 static void
 shard_arg(const char *s, struct reg_targets_opts *t)
@@ -156,7 +145,7 @@ sync_or_targets(int argc, char **argv)
 		else if (c == OPT_SHARD && !sync)
 			shard_arg(optarg, &t);
 		else if (c != 't')
-			agg_usage_why("--%s: unknown option", long_name(c));
+			agg_usage_why("--%s: unknown option", agg_long_name(longs, c));
 	}
 	argc -= optind, argv += optind;
 	if (argc > (sync ? 1 : 0))

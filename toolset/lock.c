@@ -128,7 +128,7 @@ new_ent(struct mcp_lock *lk, const cJSON *o, size_t line, char *err, size_t len)
 
 	if (slug == NULL || !mcp_slug_ok(slug) || k < 0 || h == NULL ||
 	    strlen(h) + 1 != MCP_HASH_LEN || (region[0] != '\0' && !mcp_slug_ok(region))) {
-		fail(err, len, "line %zu: not an entry (slug, kind, hash)", line);
+		fail(err, len, "not an entry (slug, kind, hash)");
 		return NULL;
 	}
 	if ((v = realloc(lk->v, (lk->n + 1) * sizeof(*v))) == NULL) {
@@ -157,10 +157,10 @@ add_item(struct mcp_lock_ent *e, const cJSON *o, size_t line, char *err, size_t 
 
 	if (e == NULL || strcmp(mcp_json_str(o, "slug", ""), e->slug) != 0 ||
 	    kind_of(mcp_json_str(o, "kind", NULL)) != (int)e->kind)
-		return fail(err, len, "line %zu: an item outside its entry", line);
+		return fail(err, len, "an item outside its entry");
 	if (!cJSON_IsObject(def) || item_hash(def, h, err, len) == -1 ||
 	    strcmp(h, mcp_json_str(o, "hash", "")) != 0)
-		return fail(err, len, "line %zu: the item's def does not hash to its hash", line);
+		return fail(err, len, "the item's def does not hash to its hash");
 	if ((l = realloc(e->lines, (e->nitems + 1) * sizeof(*l))) == NULL)
 		return fail(err, len, "out of memory");
 	e->lines = l;
@@ -174,7 +174,7 @@ mcp_lock_parse(const char *text, size_t n, struct mcp_lock *lk, char *err, size_
 {
 	const char *p = text, *end = text + n, *nl, *why;
 	struct mcp_lock_ent *e = NULL;
-	size_t line = 0, i;
+	size_t line = 0, bad = 0, i;
 	char h[MCP_HASH_LEN];
 	cJSON *o;
 	int rc = 0;
@@ -186,14 +186,16 @@ mcp_lock_parse(const char *text, size_t n, struct mcp_lock *lk, char *err, size_
 		if (++line, nl == p)
 			continue;
 		if ((o = mcp_json_parse(p, (size_t)(nl - p), &why)) == NULL || !cJSON_IsObject(o))
-			rc = fail(err, len, "line %zu: not a JSON object", line);
+			rc = fail(err, len, "not a JSON object");
 		else if (line == 1 && mcp_json_num(o, "mcp_uptime_lock") != MCP_LOCK_VERSION)
-			rc = fail(err, len, "line 1: not a lock of version %d", MCP_LOCK_VERSION);
+			rc = fail(err, len, "not a lock of version %d", MCP_LOCK_VERSION);
 		else if (line > 1 && cJSON_GetObjectItemCaseSensitive(o, "def") != NULL)
 			rc = add_item(e, o, line, err, len);
 		else if (line > 1 && (e = new_ent(lk, o, line, err, len)) == NULL)
 			rc = -1;
 		cJSON_Delete(o);
+		if (rc == -1)
+			bad = line;
 	}
 	if (rc == 0 && line == 0)
 		rc = fail(err, len, "empty");
@@ -201,21 +203,23 @@ mcp_lock_parse(const char *text, size_t n, struct mcp_lock *lk, char *err, size_
 		e = &lk->v[i];
 		if (mcp_list_hash(e->list, key_of(e->kind), h, err, len) == -1 ||
 		    strcmp(h, e->hash) != 0)
-			rc = fail(err, len, "line %zu: its items do not hash to the list's hash",
-			    e->line);
+			rc = fail(err, len, "its items do not hash to the list's hash");
+		if (rc == -1)
+			bad = e->line;
 	}
-	if (rc == -1)
+	if (rc == -1) {
 		mcp_lock_free(lk);
+		lk->bad = bad;
+	}
 	return rc;
 }
 
 void
-mcp_lock_error(char *out, size_t outlen, const char *path, const char *err)
+mcp_lock_error(
+    char *out, size_t outlen, const char *path, const struct mcp_lock *lk, const char *err)
 {
-	size_t digits = strncmp(err, "line ", 5) == 0 ? strspn(err + 5, "0123456789") : 0;
-
-	if (digits > 0 && strncmp(err + 5 + digits, ": ", 2) == 0)
-		snprintf(out, outlen, "%s:%.*s: %s", path, (int)digits, err + 5, err + 7 + digits);
+	if (lk->bad > 0)
+		snprintf(out, outlen, "%s:%zu: %s", path, lk->bad, err);
 	else
 		snprintf(out, outlen, "%s: %s", path, err);
 }

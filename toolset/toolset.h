@@ -254,15 +254,17 @@ struct mcp_lock_ent {
 struct mcp_lock {
 	struct mcp_lock_ent *v;
 	size_t n;
+	size_t bad; /* after a failed read: the line of the error, 0 when of none */
 };
-/* Read a lock, every hash checked: 0, or -1 with "line N: why". */
+/* Read a lock, every hash checked: 0, or -1 with why in err (and its line in lk->bad). */
 int mcp_lock_parse(const char *text, size_t n, struct mcp_lock *lk, char *err, size_t len);
 void mcp_lock_free(struct mcp_lock *lk);
 /*
- * The error err of mcp_lock_parse as the tools say an input's errors:
- * "PATH:N: why" for a line's ("line N: why"), else "PATH: why"; in out.
+ * The error err of mcp_lock_parse (lk, read) as the tools say an
+ * input's errors: "PATH:N: why" for a line's, else "PATH: why"; in out.
  */
-void mcp_lock_error(char *out, size_t outlen, const char *path, const char *err);
+void mcp_lock_error(
+    char *out, size_t outlen, const char *path, const struct mcp_lock *lk, const char *err);
 
 /*
  * Check what is served against lk.  served: slug -> {"regions":[{"region",
