@@ -13,7 +13,7 @@
 #include <curl/curl.h>
 #include <openssl/crypto.h>
 
-#include "addr.h"
+#include "targets.h"
 #include "version.h"
 #include "relay.h"
 
@@ -61,28 +61,8 @@ on_header(char *p, size_t sz, size_t nm, void *arg)
 int
 agg_url_token_ok(const char *url)
 {
-	char host[256];
-	const char *h, *e;
-	size_t n;
-
-	if (strncmp(url, "https://", 8) == 0)
-		return 1;
-	if (strncmp(url, "http://", 7) != 0)
-		return 0;
-	h = url + 7;
-	if (*h == '[') {
-		if ((e = strchr(h, ']')) == NULL)
-			return 0;
-		h++;
-	} else {
-		e = h + strcspn(h, ":/?#");
-	}
-	n = (size_t)(e - h);
-	if (n == 0 || n >= sizeof(host) || memchr(h, '@', n) != NULL)
-		return 0;
-	memcpy(host, h, n);
-	host[n] = '\0';
-	return mcp_host_loopback(host);
+	return strncmp(url, "https://", 8) == 0 ||
+	    (strncmp(url, "http://", 7) == 0 && mcp_url_loopback(url));
 }
 
 struct agg_http *

@@ -12,6 +12,7 @@
 #include <curl/curl.h>
 #include <openssl/crypto.h>
 
+#include "addr.h"
 #include "mcp.h"
 #include "json.h"
 #include "loop.h"
@@ -112,6 +113,21 @@ mcp_target_check_url(const char *url)
 	curl_free(host);
 	curl_url_cleanup(u);
 	return ok ? 0 : -1;
+}
+
+int
+mcp_url_loopback(const char *url)
+{
+	CURLU *u = curl_url();
+	char *host = NULL;
+	int ok = 0;
+
+	if (u != NULL && curl_url_set(u, CURLUPART_URL, url, 0) == CURLUE_OK &&
+	    curl_url_get(u, CURLUPART_HOST, &host, 0) == CURLUE_OK)
+		ok = mcp_host_loopback(host);
+	curl_free(host);
+	curl_url_cleanup(u);
+	return ok;
 }
 
 const char *

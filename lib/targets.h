@@ -133,6 +133,8 @@ int mcp_header_add(struct mcp_target *t, const char *spec, int file, char *err, 
  * (what mcp-probe(1) asks of a target before it runs any), else -1.
  */
 int mcp_target_check_url(const char *url);
+/* 1 when libcurl reads url's host as localhost, an address of 127.0.0.0/8 or [::1]. */
+int mcp_url_loopback(const char *url);
 
 /*
  * Add the condition cond (expect=, or expect_secret= when secret) to t.

@@ -117,21 +117,6 @@ url_canonical(const char *url, char *buf, size_t len)
 	return rc;
 }
 
-int
-url_loopback(const char *url)
-{
-	CURLU *u = curl_url();
-	char *host = NULL;
-	int ok = 0;
-
-	if (u != NULL && curl_url_set(u, CURLUPART_URL, url, 0) == CURLUE_OK &&
-	    curl_url_get(u, CURLUPART_HOST, &host, 0) == CURLUE_OK)
-		ok = mcp_host_loopback(host);
-	curl_free(host);
-	curl_url_cleanup(u);
-	return ok;
-}
-
 /*
  * Discovery documents are fetched only where the specifications put them:
  * at the server's own origin, over HTTPS unless the server is on loopback.

@@ -355,7 +355,7 @@ issuer_bad(const char *issuer)
 	    curl_url_get(u, CURLUPART_USER, &x, 0) == CURLUE_OK)
 		why = "an issuer has no query, fragment or user";
 	else if (strncmp(issuer, "https://", 8) != 0 &&
-	    !(strncmp(issuer, "http://", 7) == 0 && url_loopback(issuer)))
+	    !(strncmp(issuer, "http://", 7) == 0 && mcp_url_loopback(issuer)))
 		why = "want https (http only on a loopback host: localhost, 127.0.0.0/8, [::1])";
 	curl_free(scheme);
 	curl_free(host);

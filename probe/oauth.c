@@ -59,7 +59,7 @@ endpoint_bad(const char *pin, const char *te)
 		return NULL;
 	if (strncmp(te, "http://", 7) != 0)
 		return "not an https URL";
-	if (strncmp(pin, "http://", 7) != 0 || !url_loopback(te))
+	if (strncmp(pin, "http://", 7) != 0 || !mcp_url_loopback(te))
 		return "plain HTTP off loopback";
 	return NULL;
 }

@@ -549,8 +549,6 @@ int auth_prm_url(const struct probe *p, int n, char *buf, size_t len, const char
 /* scheme://host:port of a URL (default port filled in), for same-origin rules. */
 int url_origin(const char *url, char *buf, size_t len);
 int url_canonical(const char *url, char *buf, size_t len);
-/* 1 when url's host is localhost, an address of 127.0.0.0/8 or [::1]. */
-int url_loopback(const char *url);
 int auth_prm_ok(const struct xfer *x, cJSON **detail, char *why, size_t len);
 int auth_as_ok(const struct xfer *x, cJSON **detail, char *why, size_t len);
 
