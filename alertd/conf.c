@@ -637,9 +637,10 @@ alert_conf_load(struct alert_conf *c, const char *path, char *err, size_t errlen
 	}
 	free(line);
 	fclose(f);
+	/* The checks of the whole, once every line is right. */
 	if (rc == -1)
-		;
-	else if (c->inline_urls > 0 && (fst.st_mode & (S_IRWXG | S_IRWXO)) != 0) {
+		return -1;
+	if (c->inline_urls > 0 && (fst.st_mode & (S_IRWXG | S_IRWXO)) != 0) {
 		/* Whoever holds a Slack or webhook URL can post to it: a secret. */
 		snprintf(err, errlen,
 		    "%s: holds the URL of a slack or webhook route, a secret, and group or others "

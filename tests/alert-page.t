@@ -372,6 +372,7 @@ rwin() {
 	    mcp-alert -R "$R5" -c "$TMP/real.conf" >>"$TMP/real.out" 2>>"$TMP/real.err"
 }
 amq() { curl -sf -G "$AMURL/api/v2/$1" --data-urlencode 'filter=slug="realam"' "${@:2}"; }
+before=$(date +%s) # the sends are after it
 for k in 0 1 2; do rwin "$k" http; done
 RKEY=realam:$RT
 is "$(jq -r '"\(.event) \(.dedup_key)"' "$TMP/real.out"):$(cat "$TMP/real.err")" "trigger $RKEY:" "real Alertmanager: the trigger taken"
@@ -379,7 +380,8 @@ is "$(amq alerts | jq -c '[.[] | [.labels.alertname, .labels.dedup_key, .status.
     "[[\"MCPDown\",\"$RKEY\",\"active\",\"$(date -u -d "@$RT" +%Y-%m-%dT%H:%M:%S)\"]]" \
     "real Alertmanager: one alert, active, our labels, from the incident's start"
 ends=$(amq alerts | jq -r '.[0].endsAt | sub("\\.[0-9]+"; "") | fromdate')
-ok "$([ "$ends" -gt $(($(date +%s) + 120)) ]; echo $?)" "real Alertmanager: it lasts minutes unless sent again (endsAt in $((ends - $(date +%s))) s)"
+# endsAt is four minutes past the send, whenever that was on a busy machine.
+ok "$([ "$ends" -ge $((before + 180)) ]; echo $?)" "real Alertmanager: it lasts minutes unless sent again (endsAt $((ends - before)) s after the sends began)"
 mcp-alert -R "$R5" -c "$TMP/real.conf" ack "$RKEY" >>"$TMP/real.out" 2>>"$TMP/real.err"
 is "$?:$(cat "$TMP/real.err")" "0:" "mcp-alert ack: exit 0"
 is "$(curl -sf "$AMURL/api/v2/silences" | jq -c '[.[] | select(.status.state == "active") | [.createdBy, (.matchers | map("\(.name)=\(.value)"))]]')" \
