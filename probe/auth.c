@@ -98,7 +98,13 @@ url_canonical(const char *url, char *buf, size_t len)
 	if (u != NULL && curl_url_set(u, CURLUPART_URL, url, 0) == CURLUE_OK &&
 	    curl_url_get(u, CURLUPART_SCHEME, &scheme, 0) == CURLUE_OK &&
 	    curl_url_get(u, CURLUPART_HOST, &host, 0) == CURLUE_OK &&
-	    curl_url_get(u, CURLUPART_PATH, &path, 0) == CURLUE_OK) {
+	    curl_url_get(u, CURLUPART_PATH, &path, 0) == CURLUE_OK &&
+	    /*
+	     * No host names a "%": libcurl decodes it as it reads a URL, so the
+	     * canonical form would not read back as itself ("%33" is "3").  An
+	     * IPv6 zone ("[fe80::1%25eth0]") keeps its brackets.
+	     */
+	    (host[0] == '[' || strchr(host, '%') == NULL)) {
 		if (curl_url_get(u, CURLUPART_PORT, &port, CURLU_NO_DEFAULT_PORT) != CURLUE_OK)
 			port = NULL;
 		for (i = 0; scheme[i] != '\0'; i++)
