@@ -80,6 +80,21 @@ $(B)/%.o: %.c $(B)/curl.flags
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
+# The rules on words of toolset/scanrules.c are automata made at build
+# time: build-aux/mkrules writes them (the table read from scanrules.c)
+# for re2c(1), whose C scanrules.c includes.  No expression is compiled
+# when a tool runs.
+RE2C ?= re2c
+$(B)/mkrules: build-aux/mkrules.c toolset/scanrules.c $(B)/lib/json.o $(B)/lib/buf.o
+	$(CC) $(ALL_CFLAGS) -Wno-unused-function $(ALL_LDFLAGS) -o $@ $< $(B)/lib/json.o \
+	    $(B)/lib/buf.o $(PKG_LIBS) -lm
+$(B)/toolset/rulesdfa.c: $(B)/mkrules
+	@mkdir -p $(@D)
+	$(B)/mkrules >$(B)/toolset/rules.re
+	$(RE2C) -W -i --no-generation-date --no-version -o $@ $(B)/toolset/rules.re
+$(B)/toolset/scanrules.o: $(B)/toolset/rulesdfa.c
+$(B)/toolset/scanrules.o: ALL_CFLAGS += -I$(B)/toolset
+
 $(B)/libmcp.a: $(LIB_OBJ)
 	rm -f $@
 	$(AR) rcs $@ $(LIB_OBJ)
@@ -233,10 +248,10 @@ check-packages:
 lint:
 	mandoc -Tlint -Wwarning $(MANS)
 	shellcheck -S warning $(filter-out scripts/lib,$(wildcard scripts/*)) $(SCRIPT_LIBS) build-aux/* tests/*.sh tests/*.t tests/*/*.sh .ci/run
-	clang-format --dry-run -Werror $(wildcard lib/*.[ch] toolset/*.[ch] probe/*.[ch] aggregate/*.[ch] registry/*.[ch] alertd/*.[ch] serve/*.[ch] otlp/*.[ch] tests/unit/*.c tests/bench/*.c)
+	clang-format --dry-run -Werror build-aux/mkrules.c $(wildcard lib/*.[ch] toolset/*.[ch] probe/*.[ch] aggregate/*.[ch] registry/*.[ch] alertd/*.[ch] serve/*.[ch] otlp/*.[ch] tests/unit/*.c tests/bench/*.c)
 
 format:
-	clang-format -i $(wildcard lib/*.[ch] toolset/*.[ch] probe/*.[ch] aggregate/*.[ch] registry/*.[ch] alertd/*.[ch] serve/*.[ch] otlp/*.[ch] tests/unit/*.c tests/bench/*.c)
+	clang-format -i build-aux/mkrules.c $(wildcard lib/*.[ch] toolset/*.[ch] probe/*.[ch] aggregate/*.[ch] registry/*.[ch] alertd/*.[ch] serve/*.[ch] otlp/*.[ch] tests/unit/*.c tests/bench/*.c)
 
 clean:
 	rm -rf build build-san
@@ -277,6 +292,10 @@ $(FB)/%.o: %.c
 	$(FUZZ_CC) $(FUZZ_CFLAGS) $(FUZZ_WERROR) -fsanitize=fuzzer-no-link \
 	    -Dmain=$(subst /,_,$(*D))_main $(if $(filter main,$(*F)),-Wno-missing-prototypes) \
 	    -c -o $@ $<
+
+# The automata of the rules on words: those of the build the fuzzers are made beside.
+$(FB)/toolset/scanrules.o: $(B)/toolset/rulesdfa.c
+$(FB)/toolset/scanrules.o: FUZZ_CFLAGS += -I$(B)/toolset
 
 $(FB)/libmcp.a: $(LIB_SRC:%.c=$(FB)/%.o)
 	rm -f $@

@@ -90,16 +90,18 @@ struct walk {
 static size_t
 ptr_push(struct walk *w, const char *tok)
 {
-	size_t was = w->ptr.len;
+	size_t was = w->ptr.len, k;
 	int rc = mcp_buf_addc(&w->ptr, '/');
 
-	for (; *tok != '\0' && rc == 0; tok++)
-		if (*tok == '~')
-			rc = mcp_buf_adds(&w->ptr, "~0");
-		else if (*tok == '/')
-			rc = mcp_buf_adds(&w->ptr, "~1");
+	/* The bytes up to a ~ or a / at once, then it escaped. */
+	for (; *tok != '\0' && rc == 0; tok += k) {
+		if ((k = strcspn(tok, "~/")) > 0)
+			rc = mcp_buf_add(&w->ptr, tok, k);
+		else if (*tok == '~')
+			rc = mcp_buf_adds(&w->ptr, "~0"), k = 1;
 		else
-			rc = mcp_buf_addc(&w->ptr, *tok);
+			rc = mcp_buf_adds(&w->ptr, "~1"), k = 1;
+	}
 	if (rc == -1)
 		w->rc = -1;
 	return was;

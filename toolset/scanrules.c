@@ -242,37 +242,49 @@ static const struct {
  */
 #define ANCHORS_MAX 256
 /* The expressions and their anchors in the normal form (folded()). */
-static const char *re_of[NWORDS], *anchors_of[NWORDS];
+static const char *const *anchors_of;
 static struct anchor {
 	const char *s;
 	size_t len;
 	unsigned mask; /* the expressions it anchors */
 	int next;      /* the next anchor of the same head, or -1 */
 } anchor[ANCHORS_MAX];
-static int by_first[256]; /* the anchors of one byte, by it */
+static unsigned one_mask[256]; /* the expressions anchored by one byte, by it */
 /* The longer ones by their first two bytes, hashed. */
 #define PAIR(a, b) ((((unsigned)(unsigned char)(a) << 5) ^ (unsigned)(unsigned char)(b)) & 4095)
 static int by_pair[4096];
+/* The longer ones yet by their first three bytes, hashed, a bit each: most places begin none. */
+#define TRI(a, b, c) (((unsigned)(a) << 10 ^ (unsigned)(b) << 5 ^ (unsigned)(c)) & 0x7FFF)
+static unsigned char tri_bit[32768 / 8];
+#define TRI_IS(h) (tri_bit[(h) >> 3] >> ((h)&7) & 1)
 
 static int
 anchors_init(void)
 {
-	const char *a, *e;
+	const unsigned char *a, *e;
 	size_t i, n = 0;
-	int *head;
+	unsigned h, c;
 
-	memset(by_first, -1, sizeof(by_first));
 	memset(by_pair, -1, sizeof(by_pair));
 	for (i = 0; i < NWORDS; i++)
-		for (a = anchors_of[i]; *a != '\0'; a = *e != '\0' ? e + 1 : e) {
-			e = strchr(a, '|');
-			e = e != NULL ? e : a + strlen(a);
+		for (a = (const unsigned char *)anchors_of[i]; *a != '\0';
+		     a = *e != '\0' ? e + 1 : e) {
+			e = (const unsigned char *)strchr((const char *)a, '|');
+			e = e != NULL ? e : a + strlen((const char *)a);
 			if (n == ANCHORS_MAX || e == a)
 				return -1;
-			head = e - a == 1 ? &by_first[(unsigned char)a[0]]
-			                  : &by_pair[PAIR(a[0], a[1])];
-			anchor[n] = (struct anchor){a, (size_t)(e - a), 1U << i, *head};
-			*head = (int)n++;
+			if (e - a == 1) {
+				one_mask[a[0]] |= 1U << i;
+				continue;
+			}
+			anchor[n] = (struct anchor){
+			    (const char *)a, (size_t)(e - a), 1U << i, by_pair[PAIR(a[0], a[1])]};
+			by_pair[PAIR(a[0], a[1])] = (int)n++;
+			/* Two bytes: every third after them. */
+			for (c = e - a == 2 ? 0 : a[2]; c <= (e - a == 2 ? 255 : a[2]); c++) {
+				h = TRI(a[0], a[1], c);
+				tri_bit[h >> 3] |= (unsigned char)(1U << (h & 7));
+			}
 		}
 	return 0;
 }
@@ -281,21 +293,23 @@ anchors_init(void)
 static unsigned
 anchored(const char *t, size_t n)
 {
-	unsigned got = 0, all = (1U << NWORDS) - 1;
+	const unsigned char *u = (const unsigned char *)t;
+	unsigned got = 0, all = (1U << NWORDS) - 1, h;
 	size_t i;
 	int j;
 
-	for (i = 0; i < n && got != all; i++) {
-		for (j = by_first[(unsigned char)t[i]]; j >= 0; j = anchor[j].next)
-			got |= anchor[j].mask;
-		if (i + 1 == n)
-			break;
-		for (j = by_pair[PAIR(t[i], t[i + 1])]; j >= 0; j = anchor[j].next)
+	/* t[n] is a byte (0x03, the normal form's end): the hash of three bytes may read it. */
+	for (i = 0, h = n > 1 ? TRI(0, u[0], u[1]) : 0; i + 1 < n && got != all; i++) {
+		got |= one_mask[u[i]];
+		h = (h << 5 ^ u[i + 2]) & 0x7FFF; /* TRI(u[i], u[i + 1], u[i + 2]) */
+		if (!TRI_IS(h))
+			continue;
+		for (j = by_pair[PAIR(u[i], u[i + 1])]; j >= 0; j = anchor[j].next)
 			if (!(got & anchor[j].mask) && anchor[j].len <= n - i &&
 			    memcmp(t + i, anchor[j].s, anchor[j].len) == 0)
 				got |= anchor[j].mask;
 	}
-	return got;
+	return n > 0 ? got | one_mask[u[n - 1]] : got;
 }
 
 struct norm {
@@ -304,13 +318,6 @@ struct norm {
 	size_t n;
 	int name; /* a name: _ and - read as spaces, a capital inside a word starts one */
 };
-
-/*
- * Each expression twice: without its place (REG_NOSUB, the quick test of
- * every text) and with it (only for a text it matches).
- */
-static regex_t rx[NWORDS], rx_test[NWORDS];
-static int rx_state; /* 0 not folded, 1 folded, -1 failed */
 
 static void emit(struct norm *, unsigned long, size_t);
 
@@ -344,44 +351,6 @@ folded(const char *p)
 	m.t[m.n] = '\0';
 	free(m.at);
 	return m.t;
-}
-
-static int
-rx_init(void)
-{
-	size_t i;
-
-	if (rx_state != 0)
-		return rx_state;
-	for (i = 0; i < NWORDS; i++)
-		if ((re_of[i] = folded(words[i].re)) == NULL ||
-		    (anchors_of[i] = folded(words[i].anchors)) == NULL)
-			return rx_state = -1;
-	return rx_state = anchors_init() == -1 ? -1 : 1;
-}
-
-/*
- * Expression i compiled when a text first needs it (most texts anchor
- * few): its quick test (have 1), then its place (have 2).  0 or -1.
- */
-static int rx_have[NWORDS];
-
-static int
-rx_need(size_t i, int want)
-{
-	if (rx_have[i] < 0)
-		return -1;
-	if (rx_have[i] < 1) {
-		if (regcomp(&rx_test[i], re_of[i], REG_EXTENDED | REG_NOSUB) != 0)
-			return rx_have[i] = -1;
-		rx_have[i] = 1;
-	}
-	if (want == 2 && rx_have[i] < 2) {
-		if (regcomp(&rx[i], re_of[i], REG_EXTENDED) != 0)
-			return rx_have[i] = -1;
-		rx_have[i] = 2;
-	}
-	return 0;
 }
 
 /* The rule a hidden character falls under, or -1 for one a reader sees. */
@@ -705,7 +674,7 @@ norm_put(struct norm *m, const char *b, size_t k, size_t from)
 /* Hidden characters found in one pass: the first of each rule, and a run of selectors. */
 struct seen {
 	size_t first[R_N], last[R_N];
-	int any[R_N];
+	unsigned long any; /* the rules seen, a bit each: first[] and last[] hold those only */
 	size_t vs_run, vs_start, vs_best, vs_best_start;
 	int latin, other; /* a name's letters */
 	int flag;         /* after U+1F3F4, 1 + the tag characters of a subdivision's flag */
@@ -716,8 +685,8 @@ struct seen {
 static void
 see(struct seen *w, int r, unsigned long c, size_t i, size_t k)
 {
-	if (!w->any[r]) {
-		w->any[r] = 1;
+	if (!(w->any & (1UL << r))) {
+		w->any |= 1UL << r;
 		w->first[r] = i;
 	}
 	w->last[r] = i + k;
@@ -980,14 +949,30 @@ one(struct seen *w, struct norm *m, const char *text, size_t len, size_t i, size
 	emit(m, c, i);
 }
 
+#ifndef MCP_MKRULES
+/* The expressions' matchers (build-aux/mkrules, re2c): rx_fn[], rx_first[]. */
+#include "rulesdfa.c"
+
+static int
+rx_init(void)
+{
+	static int state; /* 0 not made, 1 made, -1 failed */
+
+	if (state == 0) {
+		anchors_of = rx_anchors;
+		state = anchors_init() == -1 ? -1 : 1;
+	}
+	return state;
+}
+
 static int
 hidden_found(
     struct mcp_scan *s, const struct scan_at *at, const char *text, size_t len, struct seen *w)
 {
 	int r;
 
-	for (r = 0; r < R_N; r++) {
-		if (!w->any[r])
+	for (r = 0; w->any >> r != 0; r++) {
+		if (!(w->any & (1UL << r)))
 			continue;
 		if (scan_add(s, r, at, text, w->first[r], w->last[r]) == -1)
 			return -1;
@@ -1005,39 +990,46 @@ hidden_found(
 }
 
 /*
- * The first match of expression i in the normal form, read in pieces of
- * PIECE bytes that overlap by OVERLAP (more than any match of the rules is
- * long, but for a run of "all any every..." past it), from offset from:
+ * An expression whose automaton is relaxed (a bound past mkrules'
+ * BOUND_MAX read as none) is tried by regexec(3) on a text its automaton
+ * matches, compiled then, once a process: the automaton's match is most
+ * often the expression's too, and a text holding neither costs nothing.
  * glibc's regexec takes time that grows faster than the text over a long
- * string that does not match, and linear time over pieces.  0, the match
- * in *g; 1 none; -1 the expression not compiled.
+ * string that does not match, and linear time over pieces of PIECE bytes
+ * that overlap by OVERLAP (more than any match of the rules is long, but
+ * for a run of "all any every..." past it).
  */
+static regex_t rx[NWORDS];
+static const char *re_of[NWORDS];
+static int rx_have[NWORDS]; /* 1 compiled, -1 failed */
+
 #define PIECE 4096
 #define OVERLAP 512
 static int
-match(size_t i, const struct norm *m, size_t from, regmatch_t *g)
+rx_match(size_t i, const struct norm *m, size_t from, size_t *so, size_t *eo)
 {
+	regmatch_t g;
 	size_t off = from, end;
 	int rc, flags;
 	char c;
 
-	if (rx_need(i, 1) == -1)
+	if (rx_have[i] == 0)
+		rx_have[i] = (re_of[i] = folded(words[i].re)) != NULL &&
+		        regcomp(&rx[i], re_of[i], REG_EXTENDED) == 0
+		    ? 1
+		    : -1;
+	if (rx_have[i] < 0)
 		return -1;
 	for (;;) {
 		end = m->n - off > PIECE ? off + PIECE : m->n;
 		c = m->t[end];
 		m->t[end] = '\0';
 		flags = (off > 0 ? REG_NOTBOL : 0) | (end < m->n ? REG_NOTEOL : 0);
-		rc = regexec(&rx_test[i], m->t + off, 0, NULL, flags) != 0;
-		if (rc == 0 && rx_need(i, 2) == -1) {
-			m->t[end] = c;
-			return -1;
-		}
-		rc = rc || regexec(&rx[i], m->t + off, 1, g, flags) != 0;
+		rc = regexec(&rx[i], m->t + off, 1, &g, flags);
 		m->t[end] = c;
 		if (rc == 0) {
-			g->rm_so += (regoff_t)off;
-			g->rm_eo += (regoff_t)off;
+			*so = (size_t)g.rm_so + off;
+			*eo = (size_t)g.rm_eo + off;
 			return 0;
 		}
 		if (end == m->n)
@@ -1083,62 +1075,121 @@ refused(const struct norm *m, size_t so, size_t eo, size_t *end)
 	return 0;
 }
 
-/* The rules on words over the normal form; a match gives its place in the text. */
+/* What one expression found in a text. */
+struct expr {
+	size_t so, eo; /* its match */
+	size_t start;  /* where it is tried from, in b[] (the text's place plus one) */
+	size_t ra, rb; /* its first file named as refused, in the text */
+	int no;        /* files named as refused */
+	int hit;
+};
+
+/*
+ * Expression i's match at b[p..p+k) (k >= 1: the text's [p-1..p+k-1), but
+ * for the bytes around it), or the match of the expression itself from
+ * there when its automaton is relaxed.  1 when i is done: a hit, or none
+ * to come; 0 to go on; -1 a relaxed expression not compiled.
+ */
+static int
+expr_at(size_t i, struct expr *x, const struct norm *m, size_t p, long k)
+{
+	size_t end, from = p > 0 ? p - 1 : 0;
+	int r = words[i].rule, rc;
+
+	x->so = from;
+	x->eo = p + (size_t)k - 1 > m->n ? m->n : p + (size_t)k - 1;
+	if (!(rx_exact & (1UL << i)) && (rc = rx_match(i, m, from, &x->so, &x->eo)) != 0)
+		return rc;
+	/* Addresses of the documentation's own domains are examples. */
+	if (r == R_SEND && memmem(m->t + x->so, x->eo - x->so, "example.", 8) != NULL)
+		return 1;
+	if (r != R_FILES || !refused(m, x->so, x->eo, &end))
+		return x->hit = 1;
+	/* A file named as refused is read on, 8 sentences at the most. */
+	if (x->no++ == 0) {
+		x->ra = m->at[x->so];
+		x->rb = x->eo > x->so ? m->at[x->eo - 1] + 1 : x->ra;
+	}
+	x->start = (end > x->eo ? end : x->eo) + 1;
+	return x->no == 8 || x->start > m->n;
+}
+
+/*
+ * The rules on words over the normal form, in one pass: at each place,
+ * the automata of the expressions still looked for that may begin with
+ * its byte.  An expression's match is its first (the leftmost, the
+ * longest there, as POSIX says); a rule's finding is that of its first
+ * expression to match; a match gives its place in the text.
+ */
 static int
 words_found(struct mcp_scan *s, const struct scan_at *at, const char *text, const struct norm *m)
 {
-	regmatch_t g;
+	const unsigned char *b = (const unsigned char *)m->t - 1; /* 0x02 the text 0x03 */
+	struct expr x[NWORDS];
 	const char *cap;
-	unsigned long found = 0;
-	unsigned may;
-	size_t i, a, b, from, end, so = 0, eo = 0, ra = 0, rb = 0;
-	int r, no, hit, rc = 0;
+	unsigned long found = 0, anchors, pend, cand;
+	size_t i, j, p;
+	long k;
+	int r, rc;
 
 	if (rx_init() == -1)
 		return -1;
-	may = anchored(m->t, m->n);
+	if ((anchors = pend = anchored(m->t, m->n)) == 0)
+		goto capital;
+	for (cand = pend; cand != 0; cand &= cand - 1)
+		memset(&x[__builtin_ctzl(cand)], 0, sizeof(x[0]));
+	for (p = 0; pend != 0 && p <= m->n; p++) {
+		for (cand = rx_first[b[p]] & pend; cand != 0; cand &= cand - 1) {
+			i = (size_t)__builtin_ctzl(cand);
+			if (p < x[i].start || (k = rx_fn[i](b + p)) < 0)
+				continue;
+			if ((rc = expr_at(i, &x[i], m, p, k)) == -1)
+				return -1;
+			if (rc == 0)
+				continue;
+			pend &= ~(1UL << i);
+			/* Those after it of its rule (and the rule it spares) are looked for no more. */
+			for (j = i + 1; x[i].hit && j < NWORDS; j++)
+				if (words[j].rule == words[i].rule ||
+				    (words[j].rule == R_NAMED && words[i].rule == R_CONVO))
+					pend &= ~(1UL << j);
+		}
+	}
 	for (i = 0; i < NWORDS; i++) {
 		r = words[i].rule;
-		if (!(may & (1U << i)) || (found & (1UL << r)) ||
+		if (!(anchors & (1UL << i)) || (found & (1UL << r)) ||
 		    (r == R_NAMED && (found & (1UL << R_CONVO))))
 			continue;
-		/* A file named as refused is read on, 8 sentences at the most. */
-		for (from = 0, hit = 0, no = 0; no < 8 && (rc = match(i, m, from, &g)) == 0;) {
-			so = (size_t)g.rm_so;
-			eo = (size_t)g.rm_eo;
-			/* Addresses of the documentation's own domains are examples. */
-			if (r == R_SEND && memmem(m->t + so, eo - so, "example.", 8) != NULL)
-				break;
-			if (r != R_FILES || !refused(m, so, eo, &end)) {
-				hit = 1;
-				break;
-			}
-			if (no++ == 0) {
-				ra = m->at[so];
-				rb = eo > so ? m->at[eo - 1] + 1 : ra;
-			}
-			if ((from = end > eo ? end : eo) >= m->n)
-				break;
-		}
-		if (rc == -1)
-			return -1;
-		if (hit) {
-			a = m->at[so];
-			b = eo > so ? m->at[eo - 1] + 1 : a;
-			if (scan_add(s, r, at, text, a, b) == -1)
+		if (x[i].hit) {
+			if (scan_add(s, r, at, text, m->at[x[i].so],
+			        x[i].eo > x[i].so ? m->at[x[i].eo - 1] + 1 : m->at[x[i].so]) == -1)
 				return -1;
 			found |= 1UL << r;
-		} else if (no > 0) {
-			if (scan_add(s, R_REFUSED, at, text, ra, rb) == -1)
+		} else if (x[i].no > 0 && !(found & (1UL << R_REFUSED))) {
+			if (scan_add(s, R_REFUSED, at, text, x[i].ra, x[i].rb) == -1)
 				return -1;
 			found |= 1UL << R_REFUSED;
 		}
 	}
+capital:
 	/* "SYSTEM:" said in capitals, as a prompt's role is. */
 	if (!(found & (1UL << R_AUTH)) && (cap = strstr(text, "SYSTEM:")) != NULL &&
 	    scan_add(s, R_AUTH, at, text, (size_t)(cap - text), (size_t)(cap - text) + 7) == -1)
 		return -1;
 	return 0;
+}
+
+/* A text's printable ASCII but & (which may begin a reference), lower-cased; else 0. */
+static unsigned char plain[256];
+
+static void
+plain_init(void)
+{
+	int c;
+
+	for (c = 0x20; c < 0x7F; c++)
+		plain[c] = (unsigned char)(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
+	plain['&'] = 0;
 }
 
 /*
@@ -1155,25 +1206,56 @@ scan_string(struct mcp_scan *s, const struct scan_at *at, const char *text, size
 {
 	struct seen w;
 	struct norm m = {0};
-	char t0[NORM_STACK];
+	char t0[NORM_STACK + 3];
 	uint32_t at0[NORM_STACK];
 	size_t i = 0, k, run = 0, e;
 	unsigned long c;
 	int rc = -1;
 
-	memset(&w, 0, sizeof(w));
+	/* What the pass starts from (not spelled[], read up to nspelled). */
+	w.any = 0;
+	w.vs_run = w.vs_start = w.vs_best = w.vs_best_start = 0;
+	w.latin = w.other = w.flag = 0;
+	w.nspelled = 0;
 	s->bytes += len;
+	/* The normal form between 0x02 and 0x03 (^ and $ to match()), then a NUL. */
 	if (NORM_MAX(len) <= NORM_STACK) {
-		m.t = t0;
+		m.t = t0 + 1;
 		m.at = at0;
-	} else if ((m.t = malloc(NORM_MAX(len))) == NULL ||
+	} else if ((m.t = malloc(NORM_MAX(len) + 3)) == NULL ||
 	    (m.at = malloc(NORM_MAX(len) * sizeof(*m.at))) == NULL) {
+		free(m.t);
+		m.t = NULL;
 		goto out;
+	} else {
+		m.t++;
 	}
+	m.t[-1] = 0x02;
 	m.name = at->name;
+	if (plain['a'] == 0)
+		plain_init();
 	while (i < len) {
 		c = (unsigned char)text[i];
-		/* Printable ASCII but & and a name's _ and -: the common case, at once. */
+		/* A run of a text's printable ASCII but &: the most common case, at once. */
+		if (!m.name && plain[c] != 0) {
+			w.flag = 0;
+			w.vs_run = 0;
+			do {
+				if (b64v[c] != 0) {
+					run++;
+				} else {
+					if (run >= B64_MIN)
+						b64_read(&m, text + i - run, run, i - run);
+					run = 0;
+				}
+				if (c != ' ' || (m.n > 0 && m.t[m.n - 1] != ' ')) {
+					m.t[m.n] = (char)plain[c];
+					m.at[m.n++] = (uint32_t)i;
+				}
+			} while (++i < len && plain[c = (unsigned char)text[i]] != 0);
+			continue;
+		}
+		/* Printable ASCII but & and a name's _ and -: at once too. */
 		if (c >= 0x20 && c < 0x7F && c != '&' && !(m.name && (c == '_' || c == '-'))) {
 			if (!m.name && b64((unsigned char)c) >= 0) {
 				run++;
@@ -1220,14 +1302,16 @@ scan_string(struct mcp_scan *s, const struct scan_at *at, const char *text, size
 	}
 	if (run >= B64_MIN)
 		b64_read(&m, text + len - run, run, len - run);
-	m.t[m.n] = '\0';
+	m.t[m.n] = 0x03;
+	m.t[m.n + 1] = '\0';
 	m.at[m.n] = (uint32_t)len;
 	if (hidden_found(s, at, text, len, &w) == 0 && words_found(s, at, text, &m) == 0)
 		rc = 0;
 out:
-	if (m.t != t0) {
-		free(m.t);
+	if (m.t != NULL && m.t != t0 + 1) {
+		free(m.t - 1);
 		free(m.at);
 	}
 	return rc;
 }
+#endif /* !MCP_MKRULES */

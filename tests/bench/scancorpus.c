@@ -7,7 +7,7 @@
  * {"source","poisoned":[names],"instructions","tools","resources",
  * "prompts"}.  Prints one JSON line per item (and one for the
  * instructions, when a file has them): {"file","list","item","poisoned",
- * "rules":[ids],"severities":[...]}, then one line {"cost":...}: the time
+ * "rules":[ids],"severities":[...],"excerpts":[...]}, then one line {"cost":...}: the time
  * the rules took over every list, ROUNDS times (10), beside what a probe
  * does today with the same items (each item's canonical text and the
  * list's SHA-256, as probe/fold.c does), both in nanoseconds per byte.
@@ -107,7 +107,7 @@ static void
 print_items(const char *path, const cJSON *v, const struct mcp_scan *s)
 {
 	const cJSON *poisoned = cJSON_GetObjectItemCaseSensitive(v, "poisoned"), *it, *key;
-	cJSON *o, *rules, *sev;
+	cJSON *o, *rules, *sev, *ex;
 	char *line;
 	size_t i;
 	int k;
@@ -134,6 +134,7 @@ print_items(const char *path, const cJSON *v, const struct mcp_scan *s)
 			    o, "poisoned", named(poisoned, k < 0 ? "(instructions)" : name));
 			rules = cJSON_AddArrayToObject(o, "rules");
 			sev = cJSON_AddArrayToObject(o, "severities");
+			ex = cJSON_AddArrayToObject(o, "excerpts");
 			for (i = 0; i < s->n; i++)
 				if (strcmp(s->v[i].list, list) == 0 &&
 				    strncmp(s->v[i].item, name, MCP_CH_NAME_MAX) == 0) {
@@ -141,6 +142,8 @@ print_items(const char *path, const cJSON *v, const struct mcp_scan *s)
 					    rules, cJSON_CreateString(s->v[i].rule));
 					cJSON_AddItemToArray(
 					    sev, cJSON_CreateString(mcp_sev_name(s->v[i].sev)));
+					cJSON_AddItemToArray(
+					    ex, cJSON_CreateString(s->v[i].excerpt));
 				}
 			line = cJSON_PrintUnformatted(o);
 			puts(line);
