@@ -12,7 +12,9 @@
 # BENCH_RULES_FLEET distinct servers serving one tool each
 # (tests/fixtures/many.mjs, -j 1000) beside libcurl's floor
 # (tests/bench/floor.c), the latter also in instructions at 1,000 hosts.  "rules cost N %" is the probe with the
-# rules over the probe without them, less one.
+# rules over the probe without them, less one; "its floor" the probe that
+# reads the text as the rules do (walk, normal form, hidden characters) but
+# matches no rule on words, over the same probe without them.
 # Copyright (c) 2026 The mcp-uptime authors. ISC licence: see LICENSE.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -24,8 +26,17 @@ if [ -z "${BENCH_NOSCAN:-}" ]; then
 	make -s -j2 B="$NB" CFLAGS="${CFLAGS:--O2 -g} -DMCP_SCAN_OFF" "$NB/mcp-probe" >/dev/null ||
 	    { echo "rules-cost.sh: the build of $NB/mcp-probe failed" >&2; exit 1; }
 fi
+# The floor of the rules: the same probe with the text read (the JSON walked,
+# each string in its normal form, the hidden characters found) but no rule
+# on words matched (-DMCP_SCAN_WORDS_OFF, toolset/scanrules.c), into
+# BUILD_DIR-words.
+WB=${BENCH_WORDSOFF:-$B-words}
+if [ -z "${BENCH_WORDSOFF:-}" ]; then
+	make -s -j2 B="$WB" CFLAGS="${CFLAGS:--O2 -g} -DMCP_SCAN_WORDS_OFF" "$WB/mcp-probe" >/dev/null ||
+	    { echo "rules-cost.sh: the build of $WB/mcp-probe failed" >&2; exit 1; }
+fi
 [ -x "$B/floor" ] || make -s B="$B" "$B/floor" >/dev/null
-with=$PWD/$B/mcp-probe without=$PWD/$NB/mcp-probe
+with=$PWD/$B/mcp-probe without=$PWD/$NB/mcp-probe read=$PWD/$WB/mcp-probe
 runs=${BENCH_RUNS:-20}
 tmp=$(mktemp -d)
 pids=()
@@ -73,6 +84,9 @@ if command -v valgrind >/dev/null; then
 		instr "$without" -r bench -s everything "$url" >>"$tmp/io"
 	done
 	cost "one probe of server-everything, instructions" "$(median <"$tmp/iw")" "$(median <"$tmp/io")" M 1e-6
+	: >"$tmp/ir"
+	for _ in 1 2 3; do instr "$read" -r bench -s everything "$url" >>"$tmp/ir"; done
+	cost "  its floor: the text read, no rule on words ($WB)" "$(median <"$tmp/ir")" "$(median <"$tmp/io")" M 1e-6
 fi
 : >"$tmp/cw" && : >"$tmp/co"
 for _ in $(seq "$runs"); do
@@ -101,8 +115,10 @@ for i in $(seq "$se"); do echo "se$i $url"; done >"$tmp/se"
 fleet "$se probes of server-everything (-j 50)" "$se" "$tmp/se" 50
 if command -v valgrind >/dev/null; then
 	head -n 100 "$tmp/se" >"$tmp/se100"
+	o100=$(instr "$without" -r bench -j 50 -f "$tmp/se100")
 	cost "100 probes of server-everything, instructions a probe" \
-	    "$(instr "$with" -r bench -j 50 -f "$tmp/se100")" "$(instr "$without" -r bench -j 50 -f "$tmp/se100")" M 1e-8
+	    "$(instr "$with" -r bench -j 50 -f "$tmp/se100")" "$o100" M 1e-8
+	cost "  its floor: the text read, no rule on words" "$(instr "$read" -r bench -j 50 -f "$tmp/se100")" "$o100" M 1e-8
 fi
 
 n=${BENCH_RULES_FLEET:-5000}
