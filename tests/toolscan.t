@@ -70,6 +70,9 @@ precedence MCPU-P106
 languages MCPU-P101
 languages MCPU-P102
 languages MCPU-P105
+shape-prefer MCPU-P106
+shape-convo MCPU-P104
+shape-files MCPU-P103
 LIST
 is "$(res poisoned-evasions | jq '.findings.count >= 10')" true \
     "each evasion of the published attacks read (entities, fullwidth, mathematical, circled, combining, U+17B4, U+180B, Greek, base64)"
@@ -80,15 +83,15 @@ is "$(res poisoned-precedence | jq '.findings.count')" 3 "each claim of preceden
 # named here as it is found: one that changes is a change of the rules'
 # false positives, to measure and say there.
 declare -A honest_fp=(
-	[npm-chrome-devtools-mcp]="1 medium MCPU-P106"
-	[npm-circleci-mcp-server-circleci]="4 high MCPU-P104 MCPU-P110"
-	[npm-hubspot-mcp-server]="1 medium MCPU-P106"
+	[npm-chrome-devtools-mcp]="1 low MCPU-P106"
+	[npm-circleci-mcp-server-circleci]="4 low MCPU-P104 MCPU-P110"
+	[npm-hubspot-mcp-server]="1 low MCPU-P106"
 	[npm-mapbox-mcp-server]="1 medium MCPU-P106"
-	[npm-mcp-server-kubernetes]="1 medium MCPU-P106"
+	[npm-mcp-server-kubernetes]="1 low MCPU-P106"
 	[npm-notionhq-notion-mcp-server]="1 low MCPU-P109"
-	[npm-pinecone-database-mcp]="1 high MCPU-P104"
-	[npm-shopify-dev-mcp]="2 medium MCPU-P106 MCPU-P108"
-	[npm-wonderwhy-er-desktop-commander]="5 high MCPU-P103 MCPU-P106 MCPU-P108 MCPU-P109"
+	[npm-pinecone-database-mcp]="1 low MCPU-P104"
+	[npm-shopify-dev-mcp]="2 low MCPU-P106 MCPU-P108"
+	[npm-wonderwhy-er-desktop-commander]="5 medium MCPU-P103 MCPU-P106 MCPU-P108 MCPU-P109"
 )
 for f in "$TOP"/tests/data/poison/benign/*.json; do
 	n=$(basename "$f" .json)
@@ -102,6 +105,15 @@ done
 like "$(tab benign-honest-shapes)" "^[0-9]+ low MCPU-P109 MCPU-P110\$" \
     "honest shapes of real servers (Sentry, represented, chat history returned, ~/.ssh refused): low at most"
 is "$(res benign-server-filesystem | jq '.tool_count > 10')" true "server-filesystem's real list was read whole"
+# The honest shapes lowered (shape.c): Desktop Commander's .env among the
+# names a search looks for low beside its two tools preferring themselves
+# over a tool that is not in its list and "immediately" (medium); what an
+# attacker would write of each shape at its rule's severity.
+is "$(res benign-npm-wonderwhy-er-desktop-commander | jq -c '[.findings.first[] | select(.tool == "start_search") | [.rule, .severity]]')" \
+    '[["MCPU-P103","low"]]' "Desktop Commander's .env among the names searched for: low"
+is "$(grep -E '^poisoned-shape-' "$TMP/eu.tab" | sort)" \
+    "$(printf '%s\n' 'poisoned-shape-convo 4 high MCPU-P104' 'poisoned-shape-files 4 high MCPU-P103' 'poisoned-shape-prefer 8 medium MCPU-P106')" \
+    "each variant an attacker would write of a lowered shape found, at its rule's severity (test_scan: each item)"
 
 # Where each hides, and how it is shown.
 first() { res "$1" | jq -c "$2"; }

@@ -24,8 +24,8 @@
 
 static const char *const list_names[] = {"tool", "resource", "prompt"};
 /* s into dst (size bytes), cut before a character that does not fit whole. */
-static void
-cut(char *dst, size_t size, const char *s)
+void
+scan_cut(char *dst, size_t size, const char *s)
 {
 	size_t n = strnlen(s, size - 1);
 
@@ -70,11 +70,12 @@ scan_add(
 	f->rule = mcp_scan_rules[r].id;
 	f->sev = mcp_scan_rules[r].sev;
 	f->list = at->list;
-	cut(f->item, sizeof(f->item), at->item);
-	cut(f->pointer, sizeof(f->pointer), at->pointer);
+	scan_cut(f->item, sizeof(f->item), at->item);
+	scan_cut(f->pointer, sizeof(f->pointer), at->pointer);
 	from = char_start(text, start > CONTEXT ? start - CONTEXT : 0);
-	(void)end; /* the excerpt runs on to its bound, past the match's end */
+	/* the excerpt runs on to its bound, past the match's end */
 	scan_excerpt(f->excerpt, sizeof(f->excerpt), text, len, from, len);
+	shape_note(f, r, text, start, end);
 	return 0;
 }
 
@@ -175,7 +176,7 @@ keep_len(struct mcp_scan *s, const char *list, const char *item, const cJSON *d)
 	}
 	s->len[s->nlen].len = strlen(d->valuestring);
 	s->len[s->nlen].list = list;
-	cut(s->len[s->nlen].item, sizeof(s->len[s->nlen].item), item);
+	scan_cut(s->len[s->nlen].item, sizeof(s->len[s->nlen].item), item);
 	s->nlen++;
 	return 0;
 }
@@ -203,6 +204,10 @@ item_string(void *arg, const char *pointer, const char *text, int name)
 
 	is->at.pointer = pointer;
 	is->at.name = name;
+	/* A parameter's name, for the shapes of shape.c. */
+	if (name == 1 && strcmp(pointer, "/name") != 0 &&
+	    shape_name(is->s, is->at.list, is->at.item, text) == -1)
+		return -1;
 	return scan_string(is->s, &is->at, text, strlen(text));
 }
 
@@ -219,6 +224,8 @@ mcp_scan_item(struct mcp_scan *s, enum mcp_list_kind k, const cJSON *item)
 		return 0;
 	is.at.list = list_names[k];
 	is.at.item = cJSON_IsString(key) && key->valuestring != NULL ? key->valuestring : "";
+	if (shape_name(s, is.at.list, is.at.item, "") == -1)
+		return -1;
 	walk(&w, item, 0);
 	mcp_buf_free(&w.ptr);
 	rc = w.rc;
@@ -253,6 +260,7 @@ mcp_scan_finish(struct mcp_scan *s)
 	char text[64];
 	int rc = 0;
 
+	shape_lower(s);
 	if (s->nlen == 0)
 		return 0;
 	if ((v = malloc(s->nlen * sizeof(*v))) == NULL)
@@ -296,6 +304,7 @@ mcp_scan_free(struct mcp_scan *s)
 {
 	free(s->v);
 	free(s->len);
+	free(s->names);
 	memset(s, 0, sizeof(*s));
 }
 

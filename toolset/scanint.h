@@ -54,4 +54,22 @@ int scan_string(struct mcp_scan *s, const struct scan_at *at, const char *text, 
  */
 void scan_excerpt(char *out, size_t size, const char *text, size_t len, size_t start, size_t end);
 
+/* s into dst (size bytes), cut before a character that does not fit whole. */
+void scan_cut(char *dst, size_t size, const char *s);
+
+/*
+ * shape.c: the shapes in which honest words fire a rule (mcp-rules(7),
+ * FALSE POSITIVES).  shape_note judges finding f of rule r at
+ * text[start..end) on its clause (SHAPE_LOW: low whatever the list;
+ * SHAPE_OWN: low if the names it keeps in f->own are the list's own);
+ * shape_name keeps an item's name (name "") or one of its parameters'
+ * (0, or -1 out of memory); shape_lower, at mcp_scan_finish, lowers each
+ * finding whose shape holds and whose item has no other finding above
+ * low, and forgets the names.
+ */
+enum { SHAPE_NONE, SHAPE_OWN, SHAPE_LOW };
+void shape_note(struct mcp_finding *f, int r, const char *text, size_t start, size_t end);
+int shape_name(struct mcp_scan *s, const char *list, const char *item, const char *name);
+void shape_lower(struct mcp_scan *s);
+
 #endif

@@ -134,6 +134,7 @@ enum mcp_sev { MCP_SEV_HIGH, MCP_SEV_MEDIUM, MCP_SEV_LOW, MCP_SEV_N };
 #define MCP_SCAN_PTR_MAX 160     /* a JSON pointer, cut */
 #define MCP_SCAN_EXCERPT_MAX 200 /* an excerpt, escaped, cut */
 #define MCP_SCAN_HIDDEN_MAX 120  /* the ASCII that tag characters spell, cut */
+#define MCP_SCAN_OWN_MAX 128     /* the names a finding's shape rests on (shape.c) */
 
 struct mcp_finding {
 	const char *rule; /* static: "MCPU-P001" */
@@ -143,6 +144,9 @@ struct mcp_finding {
 	char pointer[MCP_SCAN_PTR_MAX + 1];
 	char excerpt[MCP_SCAN_EXCERPT_MAX + 1];
 	char hidden[MCP_SCAN_HIDDEN_MAX + 1]; /* MCPU-P001 only, else "" */
+	/* Until mcp_scan_finish: the honest shape the words may have (shape.c), and its names. */
+	int shape;
+	char own[MCP_SCAN_OWN_MAX + 1];
 };
 
 /* The length of one item's description, for the rule of text far longer than its peers'. */
@@ -150,6 +154,13 @@ struct mcp_scan_len {
 	size_t len;
 	const char *list;
 	char item[MCP_CH_NAME_MAX + 1];
+};
+
+/* An item's name (name ""), or the name of one of its parameters. */
+struct mcp_scan_name {
+	const char *list;
+	char item[MCP_CH_NAME_MAX + 1];
+	char name[MCP_CH_NAME_MAX + 1];
 };
 
 struct mcp_scan {
@@ -161,6 +172,9 @@ struct mcp_scan {
 	struct mcp_scan_len *len; /* the descriptions' lengths, until mcp_scan_finish */
 	size_t nlen, caplen;
 	size_t bytes; /* text read */
+	/* The names of the items and of their parameters, until mcp_scan_finish (shape.c). */
+	struct mcp_scan_name *names;
+	size_t nnames, capnames;
 };
 
 /*

@@ -1,0 +1,461 @@
+/*
+ * shape.c - the shapes in which a real server's honest words fire a rule
+ * on words, judged on the match's clause and the whole list (mcp-rules(7),
+ * FALSE POSITIVES): a finding of such a shape is kept, lowered to low.
+ *
+ * MCPU-P106, a tool ordering itself among its own server's tools: its
+ * clause names only tools of its own list (or parameters of its own
+ * item: 'fill', "fromFile") or its own brand ("other Shopify tools", a
+ * capitalised word found in the list's names), with no word of a wider
+ * scope (any, all, every, other, never, only, default...) that is not
+ * the brand's, and the rest of the string makes no other claim of
+ * precedence in the words the rule knows.  MCPU-P104, content put in a
+ * parameter that the rule read in a piece of another word
+ * ("USERPROFILE" read as "file") or a data record's field ("the text
+ * content in the field named in the index's fieldMap"), in a string
+ * naming no conversation, message, secret, credential or token.
+ * MCPU-P103, a dotfile quoted in a list of three or more quoted names
+ * (patterns a user may search for), with no verb that reads or passes it
+ * on the line, no other file of credentials named in the string, and no
+ * text the normal form would read otherwise (entities, look-alikes).
+ * Whatever the shape, a finding is lowered only while its item has no
+ * other finding above low that stays so.
+ */
+/* Copyright (c) 2026 The mcp-uptime authors. ISC licence: see LICENSE. */
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "scanint.h"
+
+#define CLAUSE_MAX 320 /* bytes read each side of a match for its clause */
+#define TOKENS_MAX 64  /* words of a clause, at most */
+#define QUOTED_MAX 64  /* a quoted name's length, at most */
+#define NAMES_MAX 4096 /* names kept for a list */
+#define BRAND 1        /* the mark of a brand among a finding's names */
+
+struct tok {
+	size_t a, b; /* text[a..b), the quotes left out */
+	int quoted;
+};
+
+static int
+word_char(int c)
+{
+	return isalnum((unsigned char)c) || c == '_' || c == '-';
+}
+
+/* A clause ends before text[i] ("." then a space, a line, "!", "?", an em dash; ":" and ";" with colon). */
+static int
+stop(const char *t, size_t len, size_t i, int colon)
+{
+	int next_space = i + 1 >= len || isspace((unsigned char)t[i + 1]);
+
+	switch (t[i]) {
+	case '\n':
+	case '!':
+	case '?':
+		return 1;
+	case '.':
+		return next_space;
+	case ':':
+	case ';':
+		return colon && next_space;
+	case '\xe2':
+		return i + 2 < len && t[i + 1] == '\x80' && t[i + 2] == '\x94';
+	}
+	return 0;
+}
+
+/* The clause of text[start..end): *a..*b; 0 when it runs on past CLAUSE_MAX (not judged). */
+static int
+clause(const char *t, size_t len, size_t start, size_t end, int colon, size_t *a, size_t *b)
+{
+	size_t i = start, j = end;
+
+	while (i > 0 && start - i < CLAUSE_MAX && !stop(t, len, i - 1, colon) &&
+	    !(i >= 3 && stop(t, len, i - 3, colon) && t[i - 3] == '\xe2'))
+		i--;
+	while (j < len && j - end < CLAUSE_MAX && !stop(t, len, j, colon))
+		j++;
+	*a = i;
+	*b = j;
+	return start - i < CLAUSE_MAX && j - end < CLAUSE_MAX;
+}
+
+/* The words and quoted names of text[a..b) into v (TOKENS_MAX): how many, or -1 past it. */
+static int
+tokens(const char *t, size_t a, size_t b, struct tok *v)
+{
+	size_t i = a, j;
+	int n = 0;
+
+	while (i < b) {
+		if (t[i] == '\'' || t[i] == '"' || t[i] == '`') {
+			for (j = i + 1; j < b && j - i <= QUOTED_MAX && t[j] != t[i] &&
+			     !isspace((unsigned char)t[j]);
+			     j++)
+				;
+			if (j < b && t[j] == t[i] && j > i + 1) {
+				if (n == TOKENS_MAX)
+					return -1;
+				v[n++] = (struct tok){i + 1, j, 1};
+				i = j + 1;
+				continue;
+			}
+			i++;
+		} else if (word_char(t[i])) {
+			for (j = i; j < b && word_char(t[j]); j++)
+				;
+			if (n == TOKENS_MAX)
+				return -1;
+			v[n++] = (struct tok){i, j, 0};
+			i = j;
+		} else {
+			i++;
+		}
+	}
+	return n;
+}
+
+/* 1 when word v is one of the words of list (NULL-ended), case aside. */
+static int
+is(const char *t, const struct tok *v, const char *const *list)
+{
+	size_t n = v->b - v->a;
+
+	for (; *list != NULL; list++)
+		if (strlen(*list) == n && strncasecmp(t + v->a, *list, n) == 0)
+			return 1;
+	return 0;
+}
+
+/*
+ * 1 when one of list (lower case) is in text[0..len), text[a..b) aside,
+ * read in a lower-case copy by memmem: one pass of each word at the speed
+ * of memory.  1 too when memory runs out (then nothing is lowered).
+ */
+static int
+has_out(const char *t, size_t len, size_t a, size_t b, const char *const *list)
+{
+	char small[4096], *l = len <= sizeof(small) ? small : malloc(len);
+	size_t i, n;
+	int found = 0;
+
+	if (l == NULL)
+		return 1;
+	for (i = 0; i < len; i++)
+		l[i] = (char)tolower((unsigned char)t[i]);
+	for (; *list != NULL && !found; list++) {
+		n = strlen(*list);
+		found = memmem(l, a, *list, n) != NULL || memmem(l + b, len - b, *list, n) != NULL;
+	}
+	if (l != small)
+		free(l);
+	return found;
+}
+
+/* name (n bytes, mark first when not 0) onto f->own; -1 when it does not fit. */
+static int
+own_add(struct mcp_finding *f, size_t *at, int mark, const char *name, size_t n)
+{
+	if (*at + (mark != 0) + n + 2 > sizeof(f->own))
+		return -1;
+	if (mark)
+		f->own[(*at)++] = (char)mark;
+	memcpy(f->own + *at, name, n);
+	*at += n;
+	f->own[(*at)++] = '\0';
+	f->own[*at] = '\0';
+	return 0;
+}
+
+/* Words of a wider scope than the server's own tools. */
+static const char *const wide[] = {"any", "all", "every", "each", "other", "others", "another",
+    "alternative", "alternatives", "never", "only", "exclusively", "default", "built-in",
+    "fallback", "instead", "whatever", "anything", "everything", NULL};
+/* Words no brand is. */
+static const char *const plain_words[] = {"this", "that", "these", "the", "other", "any", "all",
+    "every", "each", "another", "your", "our", "their", "its", "my", "mcp", "built-in", "such",
+    "those", "more", "some", "same", "similar", "external", "third-party", NULL};
+/* Kinds of tools, that many servers serve: no brand either ("other Browser tools" is wide). */
+static const char *const kinds[] = {"browser", "email", "mail", "search", "file", "files", "web",
+    "database", "shell", "terminal", "command", "code", "git", "http", "fetch", "api", "map",
+    "maps", "image", "chat", "message", "calendar", "document", "memory", "system", "cloud",
+    "network", "payment", "crypto", "wallet", "auth", "login", "secret", "password", NULL};
+static const char *const tool_words[] = {"tool", "tools", "server", "servers", "mcp", NULL};
+/* Another claim of precedence, in the words of the rule, anywhere in the string. */
+static const char *const prefer_more[] = {"other tool", "other server", "other mcp", "another tool",
+    "another server", "alternative", "any tool", "all tools", "every tool", "instead of any",
+    "instead of all", "instead of other", "instead of the other", "use this instead",
+    "use it instead", "this tool instead", "precedence", "priorit", "prefer this", "prefer it",
+    "favor this", "favour this", "only tool", "never use", "never call", "use any other",
+    "use another", "call any other", "call another", "try another", "do not use any",
+    "do not use other", "don't use any", "don't use other", "do not call any", "do not call other",
+    "don't call any", "don't call other", "always use this", "always call this", "always try this",
+    "always consult", "always prefer", "immediately", "as the first step", "as a first step",
+    "the first tool", "before using any", "before calling any", "over any", "over all", NULL};
+
+/* MCPU-P106: a clause naming only its own server's tools or brand; the names into f->own. */
+static int
+prefer_shape(struct mcp_finding *f, const char *t, size_t len, size_t start, size_t end)
+{
+	struct tok v[TOKENS_MAX];
+	size_t a, b, at = 0;
+	int n, i, k, brand[TOKENS_MAX] = {0}, names = 0, ok;
+
+	if (!clause(t, len, start, end, 1, &a, &b) || (n = tokens(t, a, b, v)) < 0)
+		return SHAPE_NONE;
+	f->own[0] = '\0';
+	for (i = 0; i < n; i++) {
+		if (v[i].b > start && v[i].a < end)
+			continue;
+		if (v[i].quoted || memchr(t + v[i].a, '_', v[i].b - v[i].a) != NULL) {
+			if (own_add(f, &at, 0, t + v[i].a, v[i].b - v[i].a) == -1)
+				return SHAPE_NONE;
+			names++;
+		} else if (i > 0 && is(t, &v[i], (const char *const[]){"tool", "tools", NULL}) &&
+		    !v[i - 1].quoted && isupper((unsigned char)t[v[i - 1].a]) &&
+		    v[i - 1].b - v[i - 1].a >= 4 && !is(t, &v[i - 1], plain_words) &&
+		    !is(t, &v[i - 1], kinds) && (v[i - 1].b <= start || v[i - 1].a >= end)) {
+			brand[i - 1] = 1;
+			if (own_add(f, &at, BRAND, t + v[i - 1].a, v[i - 1].b - v[i - 1].a) == -1)
+				return SHAPE_NONE;
+			names++;
+		}
+	}
+	/* Each word of a wider scope the brand's: "any other Shopify tools". */
+	for (i = 0; i < n; i++) {
+		if ((v[i].b > start && v[i].a < end) || v[i].quoted || !is(t, &v[i], wide))
+			continue;
+		for (ok = 0, k = i + 1; k < n && k <= i + 3 && !ok; k++) {
+			if (brand[k])
+				ok = 1;
+			else if (is(t, &v[k], tool_words))
+				break;
+		}
+		if (!ok)
+			return SHAPE_NONE;
+	}
+	/* The rest of the string read last, and only then: the cost stays with the shapes. */
+	return names > 0 && !has_out(t, len, a, b, prefer_more) ? SHAPE_OWN : SHAPE_NONE;
+}
+
+/* The words of what a request must never carry, anywhere in the string. */
+static const char *const convo_words[] = {"conversation", "chat", "messages", "system prompt",
+    "sidenote", "secret", "credential", "password", "private key", "api key", "api_key", "apikey",
+    "token", NULL};
+
+/* MCPU-P104: content put in a parameter read in a piece of a word, or a record's field. */
+static int
+convo_shape(const char *t, size_t len, size_t start, size_t end)
+{
+	static const char *const weak[] = {"file", "data", "content", NULL};
+	static const char *const strong[] = {"content", "contents", "data", "file", "key", "keys",
+	    "token", "tokens", "credential", "credentials", "secret", "secrets", "conversation",
+	    "messages", NULL};
+	static const char *const field_ends[] = {" in the field", " into the field",
+	    " as the field", " in a field", " into a field", " as a field", NULL};
+	struct tok v[TOKENS_MAX], w;
+	size_t i, n;
+	int k, m;
+
+	for (w.a = w.b = start; w.b < end && isalpha((unsigned char)t[w.b]); w.b++)
+		;
+	w.quoted = 0;
+	/* A piece of a longer word: "USERPROFILE" read as "file". */
+	if (start > 0 && isalpha((unsigned char)t[start - 1])) {
+		for (k = 0; weak[k] != NULL; k++)
+			if (w.b - w.a >= strlen(weak[k]) &&
+			    strncasecmp(t + w.a, weak[k], strlen(weak[k])) == 0)
+				break;
+		if (weak[k] == NULL || (m = tokens(t, w.b, end, v)) < 0)
+			return SHAPE_NONE;
+		for (k = 0; k < m; k++)
+			if (is(t, &v[k], strong))
+				return SHAPE_NONE;
+		return has_out(t, len, 0, 0, convo_words) ? SHAPE_NONE : SHAPE_LOW;
+	}
+	/* A record's field: "the text content in the field named in the index's". */
+	if (!is(t, &w, (const char *const[]){"content", "contents", "data", NULL}) ||
+	    memchr(t + start, '"', end - start) != NULL ||
+	    memchr(t + start, '\'', end - start) != NULL ||
+	    memchr(t + start, '`', end - start) != NULL)
+		return SHAPE_NONE;
+	for (k = 0; field_ends[k] != NULL; k++) {
+		n = strlen(field_ends[k]);
+		if (end - start >= n && strncasecmp(t + end - n, field_ends[k], n) == 0)
+			break;
+	}
+	if (field_ends[k] == NULL)
+		return SHAPE_NONE;
+	for (i = w.b; i < end - n; i++)
+		if (!isspace((unsigned char)t[i]))
+			return SHAPE_NONE;
+	if (strncasecmp(t + end, " named ", 7) != 0 && strncasecmp(t + end, " of ", 4) != 0)
+		return SHAPE_NONE;
+	return has_out(t, len, 0, 0, convo_words) ? SHAPE_NONE : SHAPE_LOW;
+}
+
+/* The files of credentials the rule names, as a reader would write them. */
+static const char *const secret_files[] = {"ssh", "id_rsa", "id_ed25519", "id_ecdsa", ".aws",
+    "netrc", "npmrc", "pypirc", "/etc/", ".kube", ".docker", "mcp.json", "claude_desktop",
+    ".cursor", "git-credentials", "bash_history", ".env", NULL};
+/* Verbs that read a file or pass it on. */
+static const char *const pass_words[] = {"read", "reads", "pass", "send", "include", "upload",
+    "attach", "cat", "content", "contents", "copy", "post", "print", "show", "output", "return",
+    "leak", "put", "append", "paste", "forward", "dump", "reveal", "insert", "load", "open",
+    "sidenote", "parameter", "argument", "field", "exfiltrate", NULL};
+
+/*
+ * 1 when text reads as written: no entity, no run of base64, no letter
+ * outside ASCII (punctuation, arrows, symbols and emoji allowed).
+ */
+static int
+plain(const char *t, size_t len)
+{
+	const unsigned char *u = (const unsigned char *)t;
+	size_t i, run = 0;
+
+	for (i = 0; i < len; i++) {
+		run = isalnum(u[i]) || u[i] == '+' || u[i] == '/' || u[i] == '=' ? run + 1 : 0;
+		if (run >= 40 || u[i] == '&' || u[i] == '%')
+			return 0;
+		if (u[i] < 0x80)
+			continue;
+		if (u[i] == 0xe2 && i + 1 < len && u[i + 1] >= 0x80 && u[i + 1] <= 0x9f &&
+		    !(u[i + 1] == 0x80 && i + 2 < len && u[i + 2] < 0x90))
+			i += 2;
+		else if (u[i] == 0xf0 && i + 1 < len && u[i + 1] == 0x9f)
+			i += 3;
+		else if (u[i] == 0xef && i + 2 < len && u[i + 1] == 0xb8 && u[i + 2] == 0x8f)
+			i += 2;
+		else
+			return 0;
+	}
+	return 1;
+}
+
+/* MCPU-P103: a dotfile quoted among three or more names, nothing read or passed. */
+static int
+files_shape(const char *t, size_t len, size_t start, size_t end)
+{
+	struct tok v[TOKENS_MAX];
+	size_t a, b, qa = 0, qb = 0;
+	int n, i, quoted = 0, hit = 0;
+
+	if (!plain(t, len))
+		return SHAPE_NONE;
+	if (!clause(t, len, start, end, 0, &a, &b) || (n = tokens(t, a, b, v)) < 0)
+		return SHAPE_NONE;
+	for (i = 0; i < n; i++) {
+		if (!v[i].quoted) {
+			if (is(t, &v[i], pass_words))
+				return SHAPE_NONE;
+			continue;
+		}
+		quoted++;
+		if (v[i].a <= end && v[i].b >= start && v[i].a >= start) {
+			hit++;
+			qa = v[i].a;
+			qb = v[i].b;
+		}
+	}
+	if (quoted < 3 || hit != 1 || has_out(t, len, qa, qb, secret_files))
+		return SHAPE_NONE;
+	return SHAPE_LOW;
+}
+
+void
+shape_note(struct mcp_finding *f, int r, const char *text, size_t start, size_t end)
+{
+	size_t len = strlen(text);
+
+	f->shape = SHAPE_NONE;
+	if (end > len || start > end)
+		return;
+	if (r == R_PREFER)
+		f->shape = prefer_shape(f, text, len, start, end);
+	else if (r == R_CONVO)
+		f->shape = convo_shape(text, len, start, end);
+	else if (r == R_FILES)
+		f->shape = files_shape(text, len, start, end);
+}
+
+int
+shape_name(struct mcp_scan *s, const char *list, const char *item, const char *name)
+{
+	struct mcp_scan_name *v, *e;
+	size_t cap;
+
+	if (s->nnames >= NAMES_MAX)
+		return 0;
+	if (s->nnames == s->capnames) {
+		cap = s->capnames ? s->capnames * 2 : 16;
+		if ((v = realloc(s->names, cap * sizeof(*v))) == NULL)
+			return -1;
+		s->names = v;
+		s->capnames = cap;
+	}
+	e = &s->names[s->nnames++];
+	e->list = list;
+	scan_cut(e->item, sizeof(e->item), item);
+	scan_cut(e->name, sizeof(e->name), name);
+	return 0;
+}
+
+/* 1 when every name of f is its list's (a tool's) or its item's (a parameter's). */
+static int
+own_all(const struct mcp_scan *s, const struct mcp_finding *f)
+{
+	const struct mcp_scan_name *e;
+	const char *p;
+	size_t i;
+	int found;
+
+	for (p = f->own; *p != '\0'; p += strlen(p) + 1) {
+		for (found = 0, i = 0; i < s->nnames && !found; i++) {
+			e = &s->names[i];
+			if (e->list != f->list)
+				continue;
+			if (*p == BRAND)
+				found = e->name[0] == '\0' && strcasestr(e->item, p + 1) != NULL;
+			else if (e->name[0] == '\0')
+				found = strcmp(e->item, p) == 0;
+			else
+				found = strcmp(e->item, f->item) == 0 && strcmp(e->name, p) == 0;
+		}
+		if (!found)
+			return 0;
+	}
+	return 1;
+}
+
+void
+shape_lower(struct mcp_scan *s)
+{
+	char ok[MCP_SCAN_MAX] = {0};
+	size_t i, j;
+
+	for (i = 0; i < s->n; i++)
+		ok[i] = s->v[i].shape == SHAPE_LOW ||
+		    (s->v[i].shape == SHAPE_OWN && own_all(s, &s->v[i]));
+	for (i = 0; i < s->n; i++) {
+		if (!ok[i] || s->v[i].sev == MCP_SEV_LOW)
+			continue;
+		for (j = 0; j < s->n; j++)
+			if (j != i && !ok[j] && s->v[j].sev != MCP_SEV_LOW &&
+			    s->v[j].list == s->v[i].list && strcmp(s->v[j].item, s->v[i].item) == 0)
+				break;
+		if (j < s->n)
+			continue;
+		s->count[s->v[i].sev]--;
+		s->count[MCP_SEV_LOW]++;
+		s->v[i].sev = MCP_SEV_LOW;
+	}
+	for (i = 0; i < s->n; i++)
+		s->v[i].shape = SHAPE_NONE;
+	free(s->names);
+	s->names = NULL;
+	s->nnames = s->capnames = 0;
+}
