@@ -1,7 +1,9 @@
 /*
  * mkrules - the rules on words of toolset/scanrules.c as re2c input: one
- * matcher a expression, anchored where it is called, and the bytes each
- * may begin with.  Run at build time; re2c(1) makes the C of its output
+ * matcher an expression, anchored where it is called; the two bytes each
+ * may begin with (rx_pair[]); and the automaton of their anchors (the
+ * words a text must hold for an expression to match it), which one pass
+ * over a text runs.  Run at build time; re2c(1) makes the C of its output
  * (Makefile), which toolset/scanrules.c includes.
  *
  * The expressions are read as POSIX extended ones (what regcomp(3) read
@@ -26,8 +28,44 @@
 struct piece {
 	char *re;
 	unsigned char first[256];
-	int empty; /* it may match the empty string */
+	unsigned char one[256]; /* the bytes it may match alone */
+	unsigned char *pairs;   /* 65536 bits: the two bytes a longer match may begin with */
+	int empty;              /* it may match the empty string */
 };
+
+#define PAIRS_SIZE (65536 / 8)
+#define PAIR_SET(v, a, b) ((v)[((a) << 8 | (b)) >> 3] |= (unsigned char)(1U << ((b)&7)))
+
+static unsigned char *
+pairs_new(void)
+{
+	unsigned char *v = calloc(1, PAIRS_SIZE);
+
+	if (v == NULL)
+		err(1, "calloc");
+	return v;
+}
+
+/* To p's pairs, each byte it may match alone followed by each of first. */
+static void
+pairs_then(struct piece *p, const unsigned char one[256], const unsigned char first[256])
+{
+	int a, b;
+
+	for (a = 0; a < 256; a++)
+		for (b = 0; one[a] && b < 256; b++)
+			if (first[b])
+				PAIR_SET(p->pairs, a, b);
+}
+
+static void
+pairs_or(unsigned char *v, const unsigned char *w)
+{
+	size_t i;
+
+	for (i = 0; i < PAIRS_SIZE; i++)
+		v[i] |= w[i];
+}
 
 static const char *src; /* the expression being read */
 static size_t at;
@@ -38,6 +76,7 @@ static size_t at;
  * of it is then tried by the expression itself (scanrules.c).
  */
 #define BOUND_MAX 8
+_Static_assert(sizeof(words) / sizeof(words[0]) <= 16, "rx_pair[] holds 16 expressions");
 static int relaxed;
 
 static void
@@ -81,6 +120,8 @@ set(const unsigned char in[256])
 	}
 	p.re = cat3(s, "]", "");
 	free(s);
+	memcpy(p.one, p.first, sizeof(p.one));
+	p.pairs = pairs_new();
 	if (strcmp(p.re, "[]") == 0)
 		fail("an empty set");
 	return p;
@@ -192,6 +233,8 @@ repeat(void)
 		case '?':
 			snprintf(op, sizeof(op), "%c", src[at]);
 			p.empty = src[at] == '+' ? p.empty : 1;
+			if (src[at] != '?')
+				pairs_then(&p, p.one, p.first);
 			at++;
 			break;
 		case '{':
@@ -208,6 +251,10 @@ repeat(void)
 				snprintf(op, sizeof(op), "{%u}", m);
 			else
 				fail("a bound not {m,n}, {m,} or {m}");
+			/* More than one: a byte alone then the first of the next (a superset is safe). */
+			if (strcmp(op, "{0,1}") != 0 && strcmp(op, "{1,1}") != 0 &&
+			    strcmp(op, "{1}") != 0 && strcmp(op, "{0}") != 0)
+				pairs_then(&p, p.one, p.first);
 			p.empty = m == 0 ? 1 : p.empty;
 			at += (size_t)k;
 			break;
@@ -230,12 +277,20 @@ seq(void)
 
 	p.re = cat3("", "", "");
 	p.empty = 1;
+	p.pairs = pairs_new();
 	while (src[at] != '\0' && src[at] != '|' && src[at] != ')') {
 		q = repeat();
+		/* pairs(PQ): P's, P's byte alone then Q's first, and Q's when P may be empty. */
+		pairs_then(&p, p.one, q.first);
+		if (p.empty)
+			pairs_or(p.pairs, q.pairs);
+		for (i = 0; i < 256; i++)
+			p.one[i] = (unsigned char)((q.empty && p.one[i]) || (p.empty && q.one[i]));
 		if (p.empty)
 			for (i = 0; i < 256; i++)
 				p.first[i] |= q.first[i];
 		p.empty = p.empty && q.empty;
+		free(q.pairs);
 		s = cat3(p.re, *p.re ? " " : "", q.re);
 		free(p.re);
 		free(q.re);
@@ -256,8 +311,12 @@ alt(void)
 	while (src[at] == '|') {
 		at++;
 		q = seq();
-		for (i = 0; i < 256; i++)
+		for (i = 0; i < 256; i++) {
 			p.first[i] |= q.first[i];
+			p.one[i] |= q.one[i];
+		}
+		pairs_or(p.pairs, q.pairs);
+		free(q.pairs);
 		p.empty = p.empty || q.empty;
 		s = cat3(p.re, " | ", q.re);
 		free(p.re);
@@ -267,13 +326,100 @@ alt(void)
 	return p;
 }
 
+/*
+ * The anchors' automaton (Aho and Corasick's): from state s, byte c goes
+ * to ac_next[s][ac_class[c]], and a state says the expressions whose
+ * anchors end there (ac_out[]), those of its suffixes included.
+ */
+#define AC_MAX 4096
+static int ac_goto[AC_MAX][256], ac_fail[AC_MAX];
+static unsigned long ac_out[AC_MAX];
+static int ac_n = 1;
+
+static void
+ac_add(const unsigned char *a, size_t len, unsigned long mask)
+{
+	size_t i;
+	int s = 0;
+
+	for (i = 0; i < len; i++) {
+		if (ac_goto[s][a[i]] == 0) {
+			if (ac_n == AC_MAX)
+				errx(1, "the anchors make more than %d states", AC_MAX);
+			ac_goto[s][a[i]] = ac_n++;
+		}
+		s = ac_goto[s][a[i]];
+	}
+	ac_out[s] |= mask;
+}
+
+static void
+ac_print(void)
+{
+	static int queue[AC_MAX], cls[256], rep[256];
+	int head = 0, tail = 0, s, c, d, t, ncls = 1;
+
+	/* The failures breadth first, and every move made whole. */
+	for (c = 0; c < 256; c++)
+		if ((t = ac_goto[0][c]) != 0)
+			queue[tail++] = t;
+	while (head < tail) {
+		s = queue[head++];
+		ac_out[s] |= ac_out[ac_fail[s]];
+		for (c = 0; c < 256; c++) {
+			if ((t = ac_goto[s][c]) != 0) {
+				ac_fail[t] = ac_goto[ac_fail[s]][c];
+				queue[tail++] = t;
+			} else {
+				ac_goto[s][c] = ac_goto[ac_fail[s]][c];
+			}
+		}
+	}
+	/* The bytes that move every state alike are one class; 0 those that lead home. */
+	for (c = 0; c < 256; c++) {
+		for (s = 0; s < ac_n && ac_goto[s][c] == 0; s++)
+			;
+		cls[c] = 0;
+		if (s == ac_n)
+			continue;
+		for (d = 1; d < ncls; d++) {
+			for (s = 0; s < ac_n && ac_goto[s][c] == ac_goto[s][rep[d]]; s++)
+				;
+			if (s == ac_n)
+				break;
+		}
+		if (d == ncls)
+			rep[ncls++] = c;
+		cls[c] = d;
+	}
+	printf("\n/* The anchors' automaton: %d states, %d classes of bytes. */\n"
+	       "#define AC_CLASSES %d\nstatic const unsigned char ac_class[256] = {",
+	    ac_n, ncls, ncls);
+	for (c = 0; c < 256; c++)
+		printf("%s%d", c == 0 ? "\n    " : c % 16 ? ", " : ",\n    ", cls[c]);
+	printf("};\nstatic const unsigned short ac_next[%d][AC_CLASSES] = {", ac_n);
+	for (s = 0; s < ac_n; s++) {
+		printf("%s\n    {0", s ? "," : "");
+		for (c = 1; c < ncls; c++)
+			printf(", %d", ac_goto[s][rep[c]]);
+		printf("}");
+	}
+	printf("};\nstatic const unsigned short ac_out[%d] = {", ac_n);
+	for (s = 0; s < ac_n; s++)
+		printf("%s0x%lx", s == 0 ? "\n    " : s % 8 ? ", " : ",\n    ", ac_out[s]);
+	printf("};\n");
+}
+
 int
 main(void)
 {
-	unsigned long first[256] = {0}, exact = 0;
+	static unsigned long pair[65536];
+	unsigned long exact = 0;
+	const char *a, *e;
+	size_t k;
 	struct piece p;
 	size_t i;
-	int c;
+	int c, d, n;
 
 	printf("/* Made by build-aux/mkrules from the word table of toolset/scanrules.c. */\n");
 	for (i = 0; i < NWORDS; i++) {
@@ -286,8 +432,12 @@ main(void)
 			fail("a parenthesis not opened");
 		if (p.empty)
 			fail("it matches the empty string");
-		for (c = 0; c < 256; c++)
-			first[c] |= (unsigned long)p.first[c] << i;
+		/* The two bytes it may begin with: a byte it matches alone, then any. */
+		for (c = 1; c < 256; c++)
+			for (d = 0; d < 256; d++)
+				if (p.one[c] || (p.pairs[(c << 8 | d) >> 3] >> (d & 7) & 1))
+					pair[c << 8 | d] |= 1UL << i;
+		free(p.pairs);
 		exact |= (unsigned long)!relaxed << i;
 		if (src != words[i].re)
 			free((char *)src);
@@ -309,26 +459,32 @@ main(void)
 	printf("};\n\n/* The expressions whose automaton matches what they match, no more. */\n"
 	       "static const unsigned long rx_exact = 0x%lx;\n",
 	    exact);
-	printf("\n/* The anchors of each expression, folded (anchored()). */\n"
-	       "static const char *const rx_anchors[] = {");
 	for (i = 0; i < NWORDS; i++) {
 		if ((src = folded(words[i].anchors)) == NULL)
 			err(1, "folded");
-		printf("\n    \"");
-		for (at = 0; src[at] != '\0'; at++)
-			if ((unsigned char)src[at] < 0x80 && src[at] != '"' && src[at] != '\\')
-				putchar(src[at]);
-			else
-				printf("\\%03o", (unsigned char)src[at]);
-		printf("\",");
+		for (a = src;; a = e + 1) {
+			e = strchr(a, '|');
+			k = e != NULL ? (size_t)(e - a) : strlen(a);
+			if (k == 0)
+				fail("an empty anchor");
+			ac_add((const unsigned char *)a, k, 1UL << i);
+			if (e == NULL)
+				break;
+		}
 		if (src != words[i].anchors)
 			free((char *)src);
 	}
-	printf("};\n");
-	printf("\n/* The expressions that may begin with a byte, a bit each. */\n"
-	       "static const unsigned long rx_first[256] = {");
-	for (c = 0; c < 256; c++)
-		printf("%s0x%lx", c == 0 ? "\n    " : c % 8 ? ", " : ",\n    ", first[c]);
+	ac_print();
+	printf(
+	    "\n/* The expressions that may begin with two bytes (the first << 8 | the second). */\n"
+	    "static const unsigned short rx_pair[65536] = {");
+	for (c = 0, n = 0; c < 65536; c++)
+		if (pair[c] != 0)
+			printf("%s[0x%04x] = 0x%lx",
+			    n++ % 6     ? ", "
+			        : n > 1 ? ",\n    "
+			                : "\n    ",
+			    c, pair[c]);
 	printf("};\n");
 	return ferror(stdout) || fflush(stdout) == EOF;
 }

@@ -16,9 +16,10 @@
  * the string.  Each rule on words is one POSIX extended expression (or
  * two: English, the other languages) without back-references, matched by
  * an automaton made at build time (build-aux/mkrules writes the table
- * below for re2c(1); the Makefile includes its C here): one pass over the
- * normal form tries, at each place, the automata of the expressions whose
- * anchors the text holds and which may begin with its byte.  An
+ * below for re2c(1); the Makefile includes its C here): one pass of the
+ * anchors' automaton (Aho and Corasick's, made there too) says which
+ * expressions the text may match, and one pass over the normal form tries,
+ * at each place, the automata of those that may begin with its two bytes.  An
  * expression with a bound past 8 has an automaton that reads the bound as
  * none (too many states else), and on a text that automaton matches, the
  * expression itself decides (regexec(3), compiled then).  A string is at
@@ -239,83 +240,6 @@ static const struct {
 
 };
 #define NWORDS (sizeof(words) / sizeof(words[0]))
-
-/*
- * The anchors of every expression, by their first two bytes (one of a
- * byte by it): one pass over a text says which expressions may match it
- * (a bit each), whatever their number.
- */
-#define ANCHORS_MAX 256
-/* The expressions and their anchors in the normal form (folded()). */
-static const char *const *anchors_of;
-static struct anchor {
-	const char *s;
-	size_t len;
-	unsigned mask; /* the expressions it anchors */
-	int next;      /* the next anchor of the same head, or -1 */
-} anchor[ANCHORS_MAX];
-static unsigned one_mask[256]; /* the expressions anchored by one byte, by it */
-/* The longer ones by their first two bytes, hashed. */
-#define PAIR(a, b) ((((unsigned)(unsigned char)(a) << 5) ^ (unsigned)(unsigned char)(b)) & 4095)
-static int by_pair[4096];
-/* The longer ones yet by their first three bytes, hashed, a bit each: most places begin none. */
-#define TRI(a, b, c) (((unsigned)(a) << 10 ^ (unsigned)(b) << 5 ^ (unsigned)(c)) & 0x7FFF)
-static unsigned char tri_bit[32768 / 8];
-#define TRI_IS(h) (tri_bit[(h) >> 3] >> ((h)&7) & 1)
-
-static int
-anchors_init(void)
-{
-	const unsigned char *a, *e;
-	size_t i, n = 0;
-	unsigned h, c;
-
-	memset(by_pair, -1, sizeof(by_pair));
-	for (i = 0; i < NWORDS; i++)
-		for (a = (const unsigned char *)anchors_of[i]; *a != '\0';
-		     a = *e != '\0' ? e + 1 : e) {
-			e = (const unsigned char *)strchr((const char *)a, '|');
-			e = e != NULL ? e : a + strlen((const char *)a);
-			if (n == ANCHORS_MAX || e == a)
-				return -1;
-			if (e - a == 1) {
-				one_mask[a[0]] |= 1U << i;
-				continue;
-			}
-			anchor[n] = (struct anchor){
-			    (const char *)a, (size_t)(e - a), 1U << i, by_pair[PAIR(a[0], a[1])]};
-			by_pair[PAIR(a[0], a[1])] = (int)n++;
-			/* Two bytes: every third after them. */
-			for (c = e - a == 2 ? 0 : a[2]; c <= (e - a == 2 ? 255 : a[2]); c++) {
-				h = TRI(a[0], a[1], c);
-				tri_bit[h >> 3] |= (unsigned char)(1U << (h & 7));
-			}
-		}
-	return 0;
-}
-
-/* The expressions whose anchors the n bytes at t hold. */
-static unsigned
-anchored(const char *t, size_t n)
-{
-	const unsigned char *u = (const unsigned char *)t;
-	unsigned got = 0, all = (1U << NWORDS) - 1, h;
-	size_t i;
-	int j;
-
-	/* t[n] is a byte (0x03, the normal form's end): the hash of three bytes may read it. */
-	for (i = 0, h = n > 1 ? TRI(0, u[0], u[1]) : 0; i + 1 < n && got != all; i++) {
-		got |= one_mask[u[i]];
-		h = (h << 5 ^ u[i + 2]) & 0x7FFF; /* TRI(u[i], u[i + 1], u[i + 2]) */
-		if (!TRI_IS(h))
-			continue;
-		for (j = by_pair[PAIR(u[i], u[i + 1])]; j >= 0; j = anchor[j].next)
-			if (!(got & anchor[j].mask) && anchor[j].len <= n - i &&
-			    memcmp(t + i, anchor[j].s, anchor[j].len) == 0)
-				got |= anchor[j].mask;
-	}
-	return n > 0 ? got | one_mask[u[n - 1]] : got;
-}
 
 struct norm {
 	char *t;
@@ -955,7 +879,7 @@ one(struct seen *w, struct norm *m, const char *text, size_t len, size_t i, size
 }
 
 #ifndef MCP_MKRULES
-/* The expressions' matchers (build-aux/mkrules, re2c): rx_fn[], rx_first[]. */
+/* The expressions' matchers (build-aux/mkrules, re2c): rx_fn[], rx_pair[], the anchors' automaton. */
 #include "rulesdfa.c"
 
 #ifdef MCP_SCAN_REGEX
@@ -963,25 +887,33 @@ one(struct seen *w, struct norm *m, const char *text, size_t len, size_t i, size
  * tests/toolscan.t's reference build: every expression decided by
  * regexec(3) alone, tried from each text's start, as before the automata.
  */
-#define RX_FIRST(c) ((void)(c), ~0UL)
+#define RX_CAND(b, p) ((void)(b), (void)(p), ~0UL)
 #define RX_TRY(i, p) ((void)(p), 1L)
 #define RX_EXACT 0UL
 #else
-#define RX_FIRST(c) rx_first[c]
+#define RX_CAND(b, p) ((unsigned long)rx_pair[(unsigned)(b)[p] << 8 | (b)[(p) + 1]])
 #define RX_TRY(i, p) rx_fn[i](p)
 #define RX_EXACT rx_exact
 #endif
 
-static int
-rx_init(void)
+/*
+ * The expressions whose anchors the n bytes at t hold: a text holding
+ * none of an expression's anchors cannot match it.  One move a byte of
+ * the anchors' automaton, made at build time.
+ */
+static unsigned long
+anchored(const char *t, size_t n)
 {
-	static int state; /* 0 not made, 1 made, -1 failed */
+	const unsigned char *u = (const unsigned char *)t;
+	unsigned long got = 0;
+	unsigned s = 0;
+	size_t i;
 
-	if (state == 0) {
-		anchors_of = rx_anchors;
-		state = anchors_init() == -1 ? -1 : 1;
+	for (i = 0; i < n; i++) {
+		s = ac_next[s][ac_class[u[i]]];
+		got |= ac_out[s];
 	}
-	return state;
+	return got;
 }
 
 static int
@@ -1151,14 +1083,12 @@ words_found(struct mcp_scan *s, const struct scan_at *at, const char *text, cons
 	long k;
 	int r, rc;
 
-	if (rx_init() == -1)
-		return -1;
 	if ((anchors = pend = anchored(m->t, m->n)) == 0)
 		goto capital;
 	for (cand = pend; cand != 0; cand &= cand - 1)
 		memset(&x[__builtin_ctzl(cand)], 0, sizeof(x[0]));
 	for (p = 0; pend != 0 && p <= m->n; p++) {
-		for (cand = RX_FIRST(b[p]) & pend; cand != 0; cand &= cand - 1) {
+		for (cand = RX_CAND(b, p) & pend; cand != 0; cand &= cand - 1) {
 			i = (size_t)__builtin_ctzl(cand);
 			if (p < x[i].start || (k = RX_TRY(i, b + p)) < 0)
 				continue;
@@ -1261,17 +1191,25 @@ scan_string(struct mcp_scan *s, const struct scan_at *at, const char *text, size
 			w.vs_run = 0;
 			do {
 				if (b64v[c] != 0) {
-					run++;
-				} else {
-					if (run >= B64_MIN)
-						b64_read(&m, text + i - run, run, i - run);
-					run = 0;
+					/* A run of base64 digits (most of a word) at once. */
+					e = i;
+					do {
+						m.t[m.n] = (char)plain[c];
+						m.at[m.n++] = (uint32_t)i;
+					} while (
+					    ++i < len && b64v[c = (unsigned char)text[i]] != 0);
+					run += i - e;
+					continue;
 				}
+				if (run >= B64_MIN)
+					b64_read(&m, text + i - run, run, i - run);
+				run = 0;
 				if (c != ' ' || (m.n > 0 && m.t[m.n - 1] != ' ')) {
 					m.t[m.n] = (char)plain[c];
 					m.at[m.n++] = (uint32_t)i;
 				}
-			} while (++i < len && plain[c = (unsigned char)text[i]] != 0);
+				i++;
+			} while (i < len && plain[c = (unsigned char)text[i]] != 0);
 			continue;
 		}
 		/* Printable ASCII but & and a name's _ and -: at once too. */
