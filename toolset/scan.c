@@ -108,6 +108,19 @@ ptr_push(struct walk *w, const char *tok)
 	return was;
 }
 
+/* An array's index on the pointer; the length it had. */
+static size_t
+ptr_index(struct walk *w, int i)
+{
+	char idx[24], *e = idx + sizeof(idx) - 1;
+
+	*e = '\0';
+	do
+		*--e = (char)('0' + i % 10);
+	while ((i /= 10) > 0);
+	return ptr_push(w, e);
+}
+
 static void
 walk_string(struct walk *w, const char *text, int name)
 {
@@ -115,42 +128,68 @@ walk_string(struct walk *w, const char *text, int name)
 		w->rc = -1;
 }
 
-/* The members of "properties" are names the server chose, as "name" members are. */
+/*
+ * The member names of JSON Schema and of MCP's items that a list holds
+ * by the thousand: each one's text is known to give no finding
+ * (test_scan checks it), so it is not read again.  Sorted (strcmp).
+ */
+const char *const mcp_scan_known_names[] = {"$comment", "$defs", "$id", "$ref", "$schema",
+    "_meta", "additionalProperties", "allOf", "annotations", "anyOf", "arguments", "const",
+    "contentEncoding", "contentMediaType", "default", "definitions", "deprecated", "description",
+    "destructiveHint", "enum", "examples", "exclusiveMaximum", "exclusiveMinimum", "format",
+    "idempotentHint", "inputSchema", "items", "maxItems", "maxLength", "maxProperties", "maximum",
+    "mimeType", "minItems", "minLength", "minProperties", "minimum", "multipleOf", "name",
+    "not", "nullable", "oneOf", "openWorldHint", "outputSchema", "pattern", "patternProperties",
+    "prefixItems", "properties", "propertyNames", "readOnly", "readOnlyHint", "required",
+    "title", "type", "uniqueItems", "uri", "uriTemplate", "writeOnly"};
+const size_t mcp_scan_nknown = sizeof(mcp_scan_known_names) / sizeof(mcp_scan_known_names[0]);
+
 static int
-is_props(const cJSON *v)
+known_cmp(const void *a, const void *b)
 {
-	return v->string != NULL && strcmp(v->string, "properties") == 0;
+	return strcmp(a, *(const char *const *)b);
 }
+
+int
+mcp_scan_known_name(const char *s)
+{
+	return bsearch(s, mcp_scan_known_names, mcp_scan_nknown, sizeof(mcp_scan_known_names[0]),
+	           known_cmp) != NULL;
+}
+
+/* cJSON's own tests (cJSON_IsObject() and the like), without a call each. */
+#define J_TYPE(v) ((v)->type & 0xFF)
 
 static void
 walk(struct walk *w, const cJSON *v, int depth)
 {
 	const cJSON *c;
-	char idx[24];
 	size_t was;
-	int i = 0;
+	int i = 0, object = J_TYPE(v) == cJSON_Object, t;
+	/* The members of "properties" are names the server chose, as "name" members are. */
+	int props = object && v->string != NULL && strcmp(v->string, "properties") == 0;
 
 	if (depth > MAX_DEPTH || w->rc != 0)
 		return;
 	for (c = v->child; c != NULL; c = c->next, i++) {
-		if (cJSON_IsObject(v)) {
+		t = J_TYPE(c);
+		if (object) {
 			if (c->string == NULL)
 				continue;
 			was = ptr_push(w, c->string);
-			if (is_props(v) && cJSON_IsObject(c))
+			if (props && t == cJSON_Object)
 				walk_string(w, c->string, 1);
-			else if (w->names)
+			else if (w->names && !mcp_scan_known_name(c->string))
 				walk_string(w, c->string, 2);
 		} else {
-			snprintf(idx, sizeof(idx), "%d", i);
-			was = ptr_push(w, idx);
+			was = ptr_index(w, i);
 		}
 		if (w->rc != 0)
 			return;
-		if (cJSON_IsString(c) && c->valuestring != NULL)
-			walk_string(
-			    w, c->valuestring, c->string != NULL && strcmp(c->string, "name") == 0);
-		else if (cJSON_IsObject(c) || cJSON_IsArray(c))
+		if (t == cJSON_String && c->valuestring != NULL)
+			walk_string(w, c->valuestring,
+			    c->string != NULL && c->string[0] == 'n' && strcmp(c->string, "name") == 0);
+		else if (t == cJSON_Object || t == cJSON_Array)
 			walk(w, c, depth + 1);
 		w->ptr.len = was;
 		if (w->ptr.p != NULL)

@@ -1212,6 +1212,27 @@ scan_string(struct mcp_scan *s, const struct scan_at *at, const char *text, size
 			} while (i < len && plain[c = (unsigned char)text[i]] != 0);
 			continue;
 		}
+		/* A run of a name's printable ASCII but &, _ and -: at once too. */
+		if (m.name && plain[c] != 0 && c != '_' && c != '-') {
+			w.flag = 0;
+			w.vs_run = 0;
+			do {
+				if (c >= 'A' && c <= 'Z') {
+					/* A capital inside a word starts one. */
+					if (m.n > 0 && m.t[m.n - 1] >= 'a' && m.t[m.n - 1] <= 'z')
+						norm_put(&m, " ", 1, i);
+					w.latin = 1;
+				} else if (c >= 'a' && c <= 'z') {
+					w.latin = 1;
+				}
+				if (c != ' ' || (m.n > 0 && m.t[m.n - 1] != ' ')) {
+					m.t[m.n] = (char)plain[c];
+					m.at[m.n++] = (uint32_t)i;
+				}
+			} while (++i < len && plain[c = (unsigned char)text[i]] != 0 && c != '_' &&
+			    c != '-');
+			continue;
+		}
 		/* Printable ASCII but & and a name's _ and -: at once too. */
 		if (c >= 0x20 && c < 0x7F && c != '&' && !(m.name && (c == '_' || c == '-'))) {
 			if (!m.name && b64((unsigned char)c) >= 0) {

@@ -222,6 +222,16 @@ cJSON *mcp_scan_summary(const struct mcp_scan *s, size_t max_first);
 void mcp_scan_excerpt(
     char *out, size_t size, const char *text, size_t len, size_t start, size_t end);
 
+/*
+ * The member names of JSON Schema and MCP's items that the rules do not
+ * read as a member's name (a list holds them by the thousand): each is
+ * known to give no finding (test_scan reads each as a property's name).
+ * Sorted by strcmp.
+ */
+extern const char *const mcp_scan_known_names[];
+extern const size_t mcp_scan_nknown;
+int mcp_scan_known_name(const char *s);
+
 /* Every finding kept, as JSON (mcp-aggregate tools, the bench). */
 cJSON *mcp_scan_json(const struct mcp_scan *s);
 
