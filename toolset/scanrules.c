@@ -85,7 +85,7 @@ static const struct {
         "(conversation|chat|message) history|(entire|full|whole|complete) (conversation|chat"
         "|transcript)|(all|every) (previous|prior|earlier) messages|(full|complete) list of"
         " (last|previous|recent) messages|system prompt"},
-    {R_SEND, "http|@|cc|blind|forward|recipient",
+    {R_SEND, "http|@| cc| bcc|blind copy| forward|change the recipient",
         "(^|[^a-z])(send|sends|sending|sent|post|posts|posting|posted|upload|uploads"
         "|uploading|uploaded|forward|forwards|forwarding|forwarded|transmit|transmits"
         "|transmitting|transmitted|exfiltrate|exfiltrates|exfiltrating|exfiltrated|email|emails"
@@ -114,8 +114,9 @@ static const struct {
         "|(must|should) (always )?be (called|used|invoked|tried) (first|before)"
         "|takes precedence over (all|any|other)"},
     {R_AUTH,
-        "<|[|override:|instruction:|instructions:|note:|source|i am|as the|as "
-        "your|compliance|security policy",
+        "<important>|<system>|<instruction|<admin>|<secret>|<hidden>|<critical>|[system]"
+        "|[important]|[admin]|[instruction|override:|instruction:|instructions:|note:|source|i "
+        "am|as the|as your|compliance|security policy",
         "<(important|system|instructions?|admin|secret|hidden|critical)>"
         "|\\[(system|important|admin|instructions?)\\]"
         "|(system|admin|developer) (override|instructions?|note):"
@@ -882,16 +883,21 @@ one(struct seen *w, struct norm *m, const char *text, size_t len, size_t i, size
 /* The expressions' matchers (build-aux/mkrules, re2c): rx_fn[], rx_pair[], the anchors' automaton. */
 #include "rulesdfa.c"
 
+/* The anchors' bit past the expressions': the normal form holds "system:" (mkrules). */
+#define RX_SYSTEM (1UL << NWORDS)
+
 #ifdef MCP_SCAN_REGEX
 /*
- * tests/toolscan.t's reference build: every expression decided by
- * regexec(3) alone, tried from each text's start, as before the automata.
+ * tests/rules-automata.t's reference build: every expression decided by
+ * regexec(3) alone, tried from each text's start, whatever its anchors.
  */
 #define RX_CAND(b, p) ((void)(b), (void)(p), ~0UL)
+#define RX_ANCHORED(t, n) ((void)anchored, (void)(t), (void)(n), (RX_SYSTEM << 1) - 1)
 #define RX_TRY(i, p) ((void)(p), 1L)
 #define RX_EXACT 0UL
 #else
 #define RX_CAND(b, p) ((unsigned long)rx_pair[(unsigned)(b)[p] << 8 | (b)[(p) + 1]])
+#define RX_ANCHORED(t, n) anchored(t, n)
 #define RX_TRY(i, p) rx_fn[i](p)
 #define RX_EXACT rx_exact
 #endif
@@ -1083,12 +1089,16 @@ words_found(struct mcp_scan *s, const struct scan_at *at, const char *text, cons
 	long k;
 	int r, rc;
 
-	if ((anchors = pend = anchored(m->t, m->n)) == 0)
+	anchors = RX_ANCHORED(m->t, m->n);
+	if ((pend = anchors & ((1UL << NWORDS) - 1)) == 0)
 		goto capital;
 	for (cand = pend; cand != 0; cand &= cand - 1)
 		memset(&x[__builtin_ctzl(cand)], 0, sizeof(x[0]));
 	for (p = 0; pend != 0 && p <= m->n; p++) {
-		for (cand = RX_CAND(b, p) & pend; cand != 0; cand &= cand - 1) {
+		/* Most places begin none: those passed at once. */
+		while ((cand = RX_CAND(b, p) & pend) == 0 && p < m->n)
+			p++;
+		for (; cand != 0; cand &= cand - 1) {
 			i = (size_t)__builtin_ctzl(cand);
 			if (p < x[i].start || (k = RX_TRY(i, b + p)) < 0)
 				continue;
@@ -1121,8 +1131,9 @@ words_found(struct mcp_scan *s, const struct scan_at *at, const char *text, cons
 		}
 	}
 capital:
-	/* "SYSTEM:" said in capitals, as a prompt's role is. */
-	if (!(found & (1UL << R_AUTH)) && (cap = strstr(text, "SYSTEM:")) != NULL &&
+	/* "SYSTEM:" said in capitals, as a prompt's role is (the normal form holds "system:" then). */
+	if (!(found & (1UL << R_AUTH)) && (anchors & RX_SYSTEM) &&
+	    (cap = strstr(text, "SYSTEM:")) != NULL &&
 	    scan_add(s, R_AUTH, at, text, (size_t)(cap - text), (size_t)(cap - text) + 7) == -1)
 		return -1;
 	return 0;
