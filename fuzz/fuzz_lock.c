@@ -9,9 +9,9 @@
  *  - a lock read, written again entry by entry (mcp_lock_head,
  *    mcp_lock_put), reads again to the same entries: slug, region, kind,
  *    hash and count;
- *  - the probe's posture of an entry's own hash is "matches" where that
- *    entry is the one found for its slug, kind and region, and "differs"
- *    for a hash no entry has;
+ *  - the probe's posture of an entry's own hash is "matches" (or "held",
+ *    for an entry the check holds) where that entry is the one found for
+ *    its slug, kind and region, and "differs" for a hash no entry has;
  *  - checked against what it locks, served from each entry's region (a
  *    region of its own for the entries of every region), the lock passes,
  *    and the report turns into SARIF.
