@@ -2,43 +2,46 @@
  * text.c - what of a server's text a reader would not see as text (text.h).
  */
 /* Copyright (c) 2026 The mcp-uptime authors. ISC licence: see LICENSE. */
+#include <string.h>
+
+#include "json.h"
 #include "text.h"
 
 /*
- * 1 for C0, DEL, C1, U+2028/9, the bidirectional controls (U+061C,
- * U+200E/F, U+202A-E, U+2066-9), the invisible ones (U+180E, U+200B-D,
- * U+2060-4, U+FEFF, the tag characters U+E0000-U+E007F), or a
- * stray byte.
+ * 1 for each character the rules count hidden (toolset/scanrules.c,
+ * hidden(): MCPU-P001, P002, P003, P006) but the variation selectors,
+ * which emoji use: C0 (tab, LF and CR too), DEL, C1, U+2028/9; the
+ * bidirectional controls (U+061C, U+200E/F, U+202A-E, U+2066-9); the
+ * invisible ones (U+00AD, U+034F, U+115F, U+1160, U+17B4, U+17B5,
+ * U+180B-F, U+200B-D, U+2060-4, U+3164, U+FEFF, U+FFA0, U+FFF9-B: the
+ * joiners inside an emoji's sequence too, as anywhere); the tag
+ * characters U+E0000-U+E007F.
  */
 static int
-unsafe_char(const unsigned char *s, size_t n)
+unsafe_cp(unsigned long c)
 {
-	if (n == 1)
-		return s[0] < 0x20 || s[0] == 0x7f || s[0] >= 0x80;
-	if (n == 2)
-		return (s[0] == 0xc2 && s[1] < 0xa0) || (s[0] == 0xd8 && s[1] == 0x9c);
-	if (n == 4)
-		return s[0] == 0xf3 && s[1] == 0xa0 && (s[2] == 0x80 || s[2] == 0x81);
-	if (s[0] == 0xe1)
-		return s[1] == 0xa0 && s[2] == 0x8e;
-	if (s[0] == 0xef)
-		return s[1] == 0xbb && s[2] == 0xbf;
-	return s[0] == 0xe2 &&
-	    ((s[1] == 0x80 && ((s[2] >= 0x8b && s[2] <= 0x8f) || (s[2] >= 0xa8 && s[2] <= 0xae))) ||
-	        (s[1] == 0x81 && s[2] >= 0xa0 && s[2] <= 0xa9 && s[2] != 0xa5));
+	return c < 0x20 || (c >= 0x7f && c <= 0x9f) || c == 0xad || c == 0x34f || c == 0x61c ||
+	    c == 0x115f || c == 0x1160 || c == 0x17b4 || c == 0x17b5 ||
+	    (c >= 0x180b && c <= 0x180f) || (c >= 0x200b && c <= 0x200f) ||
+	    (c >= 0x2028 && c <= 0x202e) || (c >= 0x2060 && c <= 0x2069 && c != 0x2065) ||
+	    c == 0x3164 || c == 0xfeff || c == 0xffa0 || (c >= 0xfff9 && c <= 0xfffb) ||
+	    (c >= 0xe0000 && c <= 0xe007f);
 }
 
+/*
+ * A byte that begins no character (a sequence cut short, overlong, a
+ * surrogate, past U+10FFFF) is one of 1 byte, unsafe.
+ */
 size_t
-mcp_text_char(const char *str, int *unsafe)
+mcp_text_char(const char *s, int *unsafe)
 {
-	const unsigned char *s = (const unsigned char *)str;
-	size_t n = s[0] >= 0xf0 ? 4 : s[0] >= 0xe0 ? 3 : s[0] >= 0xc0 ? 2 : 1, i;
+	unsigned long c;
+	size_t n = mcp_utf8_decode(s, strnlen(s, 4), &c);
 
-	for (i = 1; i < n; i++)
-		if ((s[i] & 0xc0) != 0x80) {
-			n = 1;
-			break;
-		}
-	*unsafe = unsafe_char(s, n);
+	if (n == 0) {
+		*unsafe = 1;
+		return 1;
+	}
+	*unsafe = unsafe_cp(c);
 	return n;
 }

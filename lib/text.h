@@ -2,8 +2,9 @@
  * text.h - a server's text said on a terminal or in a message: what a
  * reader would not see as text (C0 and C1 controls, DEL, the line and
  * paragraph separators, the bidirectional embeddings, overrides, isolates
- * and marks, the zero-width and other invisible format characters, the
- * tag characters, a byte of no UTF-8 character) found, a character at a time,
+ * and marks, the zero-width and other invisible characters, the tag
+ * characters: every one the rules count hidden but the variation
+ * selectors, text.c; a byte of no UTF-8 character) found, a character at a time,
  * for the caller to replace (mcp-alert's summaries: "?") or escape
  * (mcp-aggregate tools: \xNN).
  */

@@ -85,8 +85,8 @@ m_tree(struct rw *w, const char *k, const cJSON *v)
 
 /*
  * --lock: "lock", what the target serves against the lock (matches,
- * differs, not_locked), and "lock_differs", the kinds that differ.  A
- * posture only: it never changes the state.
+ * differs, held, not_locked), and "lock_differs", the kinds that differ.
+ * A posture only: it never changes the state.
  */
 static void
 lock_members(struct rw *w, const struct probe *p, int listed)

@@ -6,7 +6,8 @@
 # against it (--check), as text, JSON and SARIF 2.1.0, the SARIF read by
 # a validator (ajv) against the OASIS schema; mcp-guardrail --lock over
 # mcp-serve's GET /api/status/SLUG/lists as CI runs it; mcp-probe --lock's
-# posture.  A real SDK server (tests/fixtures/tools-lock.mjs) in four
+# posture, "held" for a list locked held (never approved, its text with
+# findings: issue 60), never "matches".  A real SDK server (tests/fixtures/tools-lock.mjs) in four
 # releases, one a change of each class, probed by the real probe, pushed
 # into a real Redis.
 # Copyright (c) 2026 The mcp-uptime authors. ISC licence: see LICENSE.
@@ -153,14 +154,29 @@ rcli del 'mcp:{forecast}:appr' >/dev/null
 
 # ------------------------------------------------------------ the probe's posture
 # posture REL [SLUG]: the result's state, lock and lock_differs of a probe with --lock.
+# posture REL [SLUG]: the result's state, lock and lock_differs of a probe
+# with --lock $TMP/mcp-tools.lock (or $LOCK), and the probe's exit status.
 posture() {
-	mcp-probe -r a -s "${2:-forecast}" --lock "$TMP/mcp-tools.lock" "http://127.0.0.1:$P/mcp/$1" 2>/dev/null |
-	    jq -c 'select(.type == "result") | [.state, .lock, .lock_differs]'
+	local out prc=0
+	out=$(mcp-probe -r a -s "${2:-forecast}" --lock "$TMP/${LOCK:-mcp-tools.lock}" "http://127.0.0.1:$P/mcp/$1" 2>/dev/null) || prc=$?
+	jq -c --argjson rc "$prc" 'select(.type == "result") | [.state, .lock, .lock_differs] + if $rc == 0 then [] else [$rc] end' <<<"$out"
 }
 is "$(posture base)" '["healthy","matches",[]]' "mcp-probe --lock: the release locked matches"
 is "$(posture breaking)" '["healthy","differs",["tools"]]' "a tool removed: differs, the tools named; the target still healthy"
 is "$(posture review)" '["healthy","differs",["tools"]]' "a description rewritten: differs"
 is "$(posture base other)" '["healthy","not_locked",[]]' "a slug the lock does not hold: not_locked"
+# A list no person approved whose text has a high or medium finding is
+# locked held (trust.t): served as it is, it is not what a person
+# approved, and the posture says so rather than "matches".
+MCP_NOW=$(($(w 3) + 1)) mcp-probe -r a -s poisoned --list-max 256k "http://127.0.0.1:$P/mcp/review" 2>/dev/null | push
+(cd "$TMP" && mcp-aggregate tools --lock poisoned >held.lock 2>held.err)
+is "$?:$(jq -sc '[.[] | select(.def == null and .kind != null) | .source]' "$TMP/held.lock")" '1:["held","first_sight","first_sight"]' \
+    "a tool list never approved whose text has findings: locked held (exit 1)"
+is "$(LOCK=held.lock posture review poisoned)" '["healthy","held",[]]' \
+    "mcp-probe --lock: the held list served as it is: held, not matches; the probe's exit status 0 (a posture)"
+is "$(LOCK=held.lock posture base poisoned)" '["healthy","differs",["tools"]]' "another list served: differs, as before"
+sed 's/"source":"held"/"by":"ops@example.com","source":"approved"/' "$TMP/held.lock" >"$TMP/approved-held.lock"
+is "$(LOCK=approved-held.lock posture review poisoned)" '["healthy","matches",[]]' "that list approved by a person: matches"
 mcp-probe -r a --lock "$TMP/lock.sarif" "http://127.0.0.1:$P/mcp/base" >/dev/null 2>"$TMP/p.err"
 is "$?:$(cat "$TMP/p.err")" "2:mcp-probe: --lock: $TMP/lock.sarif:1: not a lock of version 1" "a file that is no lock: exit 2, said with its file and line"
 

@@ -349,11 +349,27 @@ result_of(cJSON *results, const struct mcp_lock_ent *e, const char *hash, int *f
 }
 
 /*
- * An entry no person approved (first sight, or held) whose items' text
- * the rules judge high or medium (mcp-rules(7)): r said "held", with its
- * worst and rules; 1 then, 0 when it is not such an entry, -1 out of
- * memory.  A lock written before the rules, or by hand, is judged alike.
+ * 1 for an entry no person approved (first sight, or held) whose items'
+ * text the rules judge high or medium (mcp-rules(7)), its findings in s;
+ * 0 when it is not such an entry, -1 out of memory.  A lock written
+ * before the rules, or by hand, is judged alike.
  */
+static int
+held_scan(const struct mcp_lock_ent *e, struct mcp_scan *s)
+{
+	enum mcp_sev w;
+
+	if (e->meta == NULL ||
+	    (strcmp(mcp_json_str(e->meta, "source", ""), "approved") == 0 &&
+	        mcp_json_str(e->meta, "by", "")[0] != '\0'))
+		return 0;
+	if (mcp_scan_list(s, e->kind, e->list) == -1)
+		return -1;
+	w = mcp_scan_worst(s);
+	return w == MCP_SEV_HIGH || w == MCP_SEV_MEDIUM;
+}
+
+/* A held entry (held_scan): r said "held", with its worst and rules; as held_scan returns. */
 static int
 held(cJSON *r, const struct mcp_lock_ent *e)
 {
@@ -361,15 +377,10 @@ held(cJSON *r, const struct mcp_lock_ent *e)
 	cJSON *f, *a;
 	enum mcp_sev w;
 	size_t i;
-	int rc = 0;
+	int rc = held_scan(e, &s);
 
-	if (e->meta == NULL ||
-	    (strcmp(mcp_json_str(e->meta, "source", ""), "approved") == 0 &&
-	        mcp_json_str(e->meta, "by", "")[0] != '\0'))
-		return 0;
-	rc = mcp_scan_list(&s, e->kind, e->list);
 	w = mcp_scan_worst(&s);
-	if (rc == 0 && (w == MCP_SEV_HIGH || w == MCP_SEV_MEDIUM)) {
+	if (rc == 1) {
 		cJSON_AddStringToObject(r, "state", "held");
 		f = cJSON_AddObjectToObject(r, "findings");
 		cJSON_AddStringToObject(f, "worst", mcp_sev_name(w));
@@ -575,9 +586,10 @@ mcp_lock_posture(const struct mcp_lock *lk, const char *slug, const char *region
     const char *const hash[3], cJSON *differ)
 {
 	const char *state = "matches";
+	struct mcp_scan s;
+	long e, matched[3] = {-1, -1, -1};
 	size_t i;
-	long e;
-	int k;
+	int k, rc;
 
 	for (i = 0; i < lk->n && strcmp(lk->v[i].slug, slug) != 0; i++)
 		;
@@ -591,7 +603,24 @@ mcp_lock_posture(const struct mcp_lock *lk, const char *slug, const char *region
 		if (e < 0 || strcmp(lk->v[e].hash, hash[k]) != 0) {
 			state = "differs";
 			cJSON_AddItemToArray(differ, cJSON_CreateString(kinds[k]));
+		} else {
+			matched[k] = e;
 		}
+	}
+	/*
+	 * Every list served as the lock has it, but one of them a held entry
+	 * (held_scan: no person approved it, its text has findings): "held",
+	 * as --check says, never "matches".  An entry that cannot be judged
+	 * (out of memory) is not said to match either.
+	 */
+	for (k = 0; k < 3 && strcmp(state, "matches") == 0; k++) {
+		if (matched[k] < 0)
+			continue;
+		memset(&s, 0, sizeof(s));
+		rc = held_scan(&lk->v[matched[k]], &s);
+		mcp_scan_free(&s);
+		if (rc != 0)
+			state = "held";
 	}
 	return state;
 }

@@ -311,7 +311,9 @@ cJSON *mcp_lock_check(const struct mcp_lock *lk, const cJSON *served, char *err,
  * The posture of what a target serves against lk (mcp-probe --lock): its
  * lists' hashes (tools, resources, prompts; NULL or "" not known) against
  * the entries of slug for region.  "matches", "differs" (each kind that
- * differs added to differ, an array) or "not_locked" (the lock holds no
+ * differs added to differ, an array), "held" (every list matches, but an
+ * entry matched is one no person approved whose text has a high or medium
+ * finding: mcp_lock_check's "held") or "not_locked" (the lock holds no
  * entry of slug).  Static.
  */
 const char *mcp_lock_posture(const struct mcp_lock *lk, const char *slug, const char *region,

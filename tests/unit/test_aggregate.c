@@ -25,6 +25,7 @@
 #include "store.h"
 #include "tap.h"
 #include "text.h"
+#include "toolset.h"
 
 static void
 is_str(const char *got, const char *want, const char *what)
@@ -1386,25 +1387,44 @@ test_text(void)
 		size_t n;
 		int bad;
 	} c[] = {
-	    {"a", 1, 0},
-	    {"\x1b[31m", 1, 1},
-	    {"\x7f", 1, 1},
-	    {"\xc2\x85", 2, 1},
-	    {"\xc2\x9b", 2, 1},
-	    {"\xc2\xa0", 2, 0},
-	    {"\xc3\xa9", 2, 0},
-	    {"\xe2\x80\xae", 3, 1},
-	    {"\xe2\x80\xaa", 3, 1},
-	    {"\xe2\x80\xa8", 3, 1},
-	    {"\xe2\x81\xa6", 3, 1},
-	    {"\xe2\x81\xa9", 3, 1},
-	    {"\xe2\x80\xa7", 3, 0},
-	    {"\xe2\x81\xaa", 3, 0},
-	    {"\xf0\x9f\x98\x80", 4, 0},
-	    {"\xff", 1, 1},
-	    {"\xc2", 1, 1},
-	    {"\xe2\x80", 1, 1},
+	    {"a", 1, 0}, {"\x1b[31m", 1, 1}, {"\x7f", 1, 1}, {"\xc2\x85", 2, 1}, {"\xc2\x9b", 2, 1},
+	    {"\xc2\xa0", 2, 0}, {"\xc3\xa9", 2, 0}, {"\xe2\x80\xae", 3, 1}, {"\xe2\x80\xaa", 3, 1},
+	    {"\xe2\x80\xa8", 3, 1}, {"\xe2\x81\xa6", 3, 1}, {"\xe2\x81\xa9", 3, 1},
+	    {"\xe2\x80\xa7", 3, 0}, {"\xe2\x81\xaa", 3, 0}, {"\xf0\x9f\x98\x80", 4, 0},
+	    {"\xff", 1, 1}, {"\xc2", 1, 1}, {"\xe2\x80", 1, 1},
+	    /* Bytes of no character: each a byte, escaped. */
+	    {"\xc0\xaf", 1, 1},             /* overlong "/" */
+	    {"\xe0\x80\xae", 1, 1},         /* overlong "." */
+	    {"\xed\xa0\x80", 1, 1},         /* a surrogate */
+	    {"\xf4\x90\x80\x80", 1, 1},     /* past U+10FFFF */
+	    {"\xf8\x88\x80\x80\x80", 1, 1}, /* no lead byte */
+	    /* The invisible ones the rules count (MCPU-P002), issue 60's evasions first. */
+	    {"\xe1\x9e\xb4", 3, 1}, /* U+17B4 */
+	    {"\xe1\xa0\x8b", 3, 1}, /* U+180B */
+	    {"\xc2\xad", 2, 1},     /* U+00AD */
+	    {"\xe1\x9e\xb5", 3, 1}, /* U+17B5 */
+	    {"\xe1\xa0\x8f", 3, 1}, /* U+180F */
+	    {"\xcd\x8f", 2, 1},     /* U+034F */
+	    {"\xe1\x85\x9f", 3, 1}, /* U+115F */
+	    {"\xe1\x85\xa0", 3, 1}, /* U+1160 */
+	    {"\xe3\x85\xa4", 3, 1}, /* U+3164 */
+	    {"\xef\xbe\xa0", 3, 1}, /* U+FFA0 */
+	    {"\xef\xbf\xb9", 3, 1}, /* U+FFF9 */
+	    {"\xef\xbf\xbb", 3, 1}, /* U+FFFB */
+	    {"\xe2\x80\x8d", 3, 1}, /* U+200D, in an emoji's sequence too, as before */
+	    /* Their neighbours, and the variation selectors emoji use: text. */
+	    {"\xe1\x9e\xb3", 3, 0},     /* U+17B3 */
+	    {"\xe1\x9e\xb6", 3, 0},     /* U+17B6 */
+	    {"\xe1\xa0\xa0", 3, 0},     /* U+1820 */
+	    {"\xcd\x8e", 2, 0},         /* U+034E */
+	    {"\xe3\x85\xa3", 3, 0},     /* U+3163 */
+	    {"\xef\xbf\xbc", 3, 0},     /* U+FFFC */
+	    {"\xef\xb8\x8f", 3, 0},     /* U+FE0F */
+	    {"\xf3\xa0\x84\x80", 4, 0}, /* U+E0100 */
 	};
+	unsigned char u[8];
+	unsigned long cp, missed = 0, first = 0;
+	char ex[32];
 	size_t i, n;
 	int bad;
 
@@ -1413,6 +1433,35 @@ test_text(void)
 		ok(n == c[i].n && bad == c[i].bad, "mcp_text_char case %zu: %zu bytes, %s", i, n,
 		    bad ? "escaped" : "text");
 	}
+	/*
+	 * Every character the rules count hidden (a control, bidirectional,
+	 * invisible or tag one: the excerpt writes it \u{XXXX}) is escaped
+	 * here too, but the variation selectors, which emoji use.
+	 */
+	for (cp = 1; cp <= 0x10ffff; cp++) {
+		if ((cp >= 0xd800 && cp <= 0xdfff) || (cp >= 0xfe00 && cp <= 0xfe0f) ||
+		    (cp >= 0xe0100 && cp <= 0xe01ef))
+			continue;
+		if (cp < 0x80)
+			u[0] = (unsigned char)cp, u[1] = 0;
+		else if (cp < 0x800)
+			u[0] = 0xc0 | cp >> 6, u[1] = 0x80 | (cp & 0x3f), u[2] = 0;
+		else if (cp < 0x10000)
+			u[0] = 0xe0 | cp >> 12, u[1] = 0x80 | (cp >> 6 & 0x3f),
+			u[2] = 0x80 | (cp & 0x3f), u[3] = 0;
+		else
+			u[0] = 0xf0 | cp >> 18, u[1] = 0x80 | (cp >> 12 & 0x3f),
+			u[2] = 0x80 | (cp >> 6 & 0x3f), u[3] = 0x80 | (cp & 0x3f), u[4] = 0;
+		n = strlen((const char *)u);
+		mcp_scan_excerpt(ex, sizeof(ex), (const char *)u, n, 0, n);
+		if (strncmp(ex, "\\u{", 3) != 0)
+			continue;
+		if (mcp_text_char((const char *)u, &bad) != n || !bad)
+			first = missed++ == 0 ? cp : first;
+	}
+	ok(missed == 0,
+	    "every character the rules count hidden is escaped (%lu not, first U+%04lX)", missed,
+	    first);
 }
 
 int

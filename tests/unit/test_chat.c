@@ -92,6 +92,9 @@ test_cut(void)
 	    "a character past the BMP is 2 UTF-16 units: two of them and the ellipsis are 5");
 	ok(strcmp(said("a\nb\tc\xe2\x80\xae", 100, 100, CHAT_PLAIN, NULL), "a b c ") == 0,
 	    "a newline, a tab, a bidi override: spaces, one line");
+	ok(strcmp(said("ig\xe1\x9e\xb4no\xe1\xa0\x8bre\xc2\xad", 100, 100, CHAT_PLAIN, NULL),
+	       "ig no re ") == 0,
+	    "U+17B4, U+180B, U+00AD (invisible, as the rules count them): spaces");
 	ok(strcmp(said("a\xff", 100, 100, CHAT_PLAIN, NULL), "a ") == 0,
 	    "a byte of no character: a space");
 	s = said("**&**", 4, 100, CHAT_DISCORD, &u);

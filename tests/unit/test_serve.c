@@ -445,9 +445,64 @@ test_findings_html(void)
 	        strstr(b.p,
 	            "in the tool <bdi>add\xef\xbf\xbd</bdi> at <code>/description</code>") != NULL,
 	    "where: the tool (its RLO made U+FFFD, as a name is) and the JSON pointer");
+	/* What the rules count invisible (MCPU-P002), issue 60's evasions among them. */
+	cJSON_Delete(rec);
+	rec = cJSON_Parse(
+	    "{\"findings\":{\"count\":1,\"worst\":\"medium\",\"rules\":[\"MCPU-"
+	    "P002\"],\"regions\":[\"eu-west-2\"],\"added\":null,\"first\":[{\"rule\":"
+	    "\"MCPU-P002\",\"severity\":\"medium\",\"tool\":\"re\\u180bad\",\"pointer\":\"/"
+	    "description\",\"excerpt\":\"ig\\u17b4no\\u180bre soft\\u00ad\"}]}}");
+	mcp_buf_reset(&b);
+	rc = serve_tools_html(&b, hist, rec);
+	ok(rc == 0 && b.p != NULL &&
+	        strstr(b.p, "ig\\u{17B4}no\\u{180B}re soft\\u{00AD}") != NULL &&
+	        strstr(b.p, "\xe1\x9e\xb4") == NULL && strstr(b.p, "\xe1\xa0\x8b") == NULL &&
+	        strstr(b.p, "\xc2\xad") == NULL,
+	    "U+17B4, U+180B and U+00AD in an excerpt: visible escapes, none raw");
+	ok(b.p != NULL &&
+	        strstr(b.p,
+	            "in the tool <bdi>re\xef\xbf\xbd"
+	            "ad</bdi>") != NULL,
+	    "and in a tool's name U+180B made U+FFFD");
 	mcp_buf_free(&b);
 	cJSON_Delete(rec);
 	cJSON_Delete(hist);
+}
+
+/* The change of the first entry of a tool_changes answer's history. */
+static const cJSON *
+change_of(const cJSON *o)
+{
+	return cJSON_GetObjectItem(
+	    cJSON_GetArrayItem(cJSON_GetObjectItem(o, "history"), 0), "change");
+}
+
+/* /mcp's tool_changes: a description's text wrapped, its invisible characters escaped. */
+static void
+test_trust_changes(void)
+{
+	cJSON *o =
+	    cJSON_Parse("{\"slug\":\"w\",\"history\":[{\"kind\":\"tools\",\"change\":{\"class\":"
+	                "\"review\",\"text\":\"read: description changed\",\"items\":[{\"class\":"
+	                "\"review\",\"kind\":\"description_changed\",\"tool\":\"read\",\"before\":"
+	                "\"Reads.\",\"after\":\"ig\\u17b4no\\u180bre soft\\u00ad\"}]}}]}");
+	const cJSON *after;
+	char *text = NULL;
+
+	ok(o != NULL && mcp_trust_mark(o) == 0 && (text = mcp_trust_text(o)) != NULL,
+	    "tool_changes: marked and said");
+	after = cJSON_GetObjectItem(
+	    cJSON_GetArrayItem(cJSON_GetObjectItem(change_of(o), "items"), 0), "after");
+	ok(cJSON_IsObject(after) &&
+	        strcmp(cJSON_GetStringValue(cJSON_GetObjectItem(after, "quoted")),
+	            "ig\\u{17B4}no\\u{180B}re soft\\u{00AD}") == 0,
+	    "the description's text quoted, U+17B4, U+180B and U+00AD written \\u{XXXX}");
+	ok(text != NULL && strstr(text, "ig\\\\u{17B4}no\\\\u{180B}re soft\\\\u{00AD}") != NULL &&
+	        strstr(text, "\xe1\x9e\xb4") == NULL && strstr(text, "\xe1\xa0\x8b") == NULL &&
+	        strstr(text, "\xc2\xad") == NULL,
+	    "and so in the text content, none raw");
+	free(text);
+	cJSON_Delete(o);
 }
 
 int
@@ -465,5 +520,6 @@ main(void)
 	test_post_text();
 	test_esc_xml();
 	test_findings_html();
+	test_trust_changes();
 	return done_testing();
 }

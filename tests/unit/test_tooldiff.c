@@ -1056,6 +1056,21 @@ test_invisible(void)
 	       "compatible get\\xe2\\x80\\xaedata added\n"
 	       "compatible x\\xf3\\xa0\\x81\\x81 added\n") == 0,
 	    "a bidirectional override, zero-width and tag characters written \\xHH: %s", shown());
+	/* What the rules count invisible (MCPU-P002), issue 60's evasions among them. */
+	run(MCP_LIST_TOOLS, "[]",
+	    "[{\"name\":\"ig\\u17b4nore\"},{\"name\":\"soft\\u00adhyphen\"},{\"name\":"
+	    "\"x\\u180by\"}]");
+	ok(strcmp(lines(),
+	       "compatible ig\\xe1\\x9e\\xb4nore added\n"
+	       "compatible soft\\xc2\\xadhyphen added\n"
+	       "compatible x\\xe1\\xa0\\x8by added\n") == 0,
+	    "U+17B4, U+00AD and U+180B written \\xHH: %s", shown());
+	run(MCP_LIST_TOOLS, "[{\"name\":\"t\",\"title\":\"Read\"}]",
+	    "[{\"name\":\"t\",\"title\":\"Re\\u17b4a\\u180bd\\u00ad\"}]");
+	ok(strcmp(lines(),
+	       "compatible t: title changed: Read to "
+	       "Re\\xe1\\x9e\\xb4a\\xe1\\xa0\\x8bd\\xc2\\xad\n") == 0,
+	    "and in a title's text: %s", shown());
 	run(MCP_LIST_TOOLS, "[]", "[{\"name\":\"caf\\u00e9 \\u4e2d\\u6587\"}]");
 	ok(strcmp(lines(), "compatible caf\xc3\xa9 \xe4\xb8\xad\xe6\x96\x87 added\n") == 0,
 	    "other text as it is: %s", shown());
