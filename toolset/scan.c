@@ -133,15 +133,15 @@ walk_string(struct walk *w, const char *text, int name)
  * by the thousand: each one's text is known to give no finding
  * (test_scan checks it), so it is not read again.  Sorted (strcmp).
  */
-const char *const mcp_scan_known_names[] = {"$comment", "$defs", "$id", "$ref", "$schema",
-    "_meta", "additionalProperties", "allOf", "annotations", "anyOf", "arguments", "const",
+const char *const mcp_scan_known_names[] = {"$comment", "$defs", "$id", "$ref", "$schema", "_meta",
+    "additionalProperties", "allOf", "annotations", "anyOf", "arguments", "const",
     "contentEncoding", "contentMediaType", "default", "definitions", "deprecated", "description",
     "destructiveHint", "enum", "examples", "exclusiveMaximum", "exclusiveMinimum", "format",
     "idempotentHint", "inputSchema", "items", "maxItems", "maxLength", "maxProperties", "maximum",
-    "mimeType", "minItems", "minLength", "minProperties", "minimum", "multipleOf", "name",
-    "not", "nullable", "oneOf", "openWorldHint", "outputSchema", "pattern", "patternProperties",
-    "prefixItems", "properties", "propertyNames", "readOnly", "readOnlyHint", "required",
-    "title", "type", "uniqueItems", "uri", "uriTemplate", "writeOnly"};
+    "mimeType", "minItems", "minLength", "minProperties", "minimum", "multipleOf", "name", "not",
+    "nullable", "oneOf", "openWorldHint", "outputSchema", "pattern", "patternProperties",
+    "prefixItems", "properties", "propertyNames", "readOnly", "readOnlyHint", "required", "title",
+    "type", "uniqueItems", "uri", "uriTemplate", "writeOnly"};
 const size_t mcp_scan_nknown = sizeof(mcp_scan_known_names) / sizeof(mcp_scan_known_names[0]);
 
 static int
@@ -188,7 +188,8 @@ walk(struct walk *w, const cJSON *v, int depth)
 			return;
 		if (t == cJSON_String && c->valuestring != NULL)
 			walk_string(w, c->valuestring,
-			    c->string != NULL && c->string[0] == 'n' && strcmp(c->string, "name") == 0);
+			    c->string != NULL && c->string[0] == 'n' &&
+			        strcmp(c->string, "name") == 0);
 		else if (t == cJSON_Object || t == cJSON_Array)
 			walk(w, c, depth + 1);
 		w->ptr.len = was;

@@ -689,9 +689,10 @@ known(void)
 			bad++;
 		t = cJSON_CreateObject();
 		cJSON_AddStringToObject(t, "name", "x");
-		props = cJSON_AddObjectToObject(cJSON_AddObjectToObject(t, "inputSchema"), "properties");
-		cJSON_AddStringToObject(cJSON_AddObjectToObject(props, mcp_scan_known_names[i]),
-		    "type", "string");
+		props = cJSON_AddObjectToObject(
+		    cJSON_AddObjectToObject(t, "inputSchema"), "properties");
+		cJSON_AddStringToObject(
+		    cJSON_AddObjectToObject(props, mcp_scan_known_names[i]), "type", "string");
 		mcp_scan_free(&s);
 		mcp_scan_item(&s, MCP_LIST_TOOLS, t);
 		mcp_scan_finish(&s);
