@@ -1442,16 +1442,7 @@ test_text(void)
 		if ((cp >= 0xd800 && cp <= 0xdfff) || (cp >= 0xfe00 && cp <= 0xfe0f) ||
 		    (cp >= 0xe0100 && cp <= 0xe01ef))
 			continue;
-		if (cp < 0x80)
-			u[0] = (unsigned char)cp, u[1] = 0;
-		else if (cp < 0x800)
-			u[0] = 0xc0 | cp >> 6, u[1] = 0x80 | (cp & 0x3f), u[2] = 0;
-		else if (cp < 0x10000)
-			u[0] = 0xe0 | cp >> 12, u[1] = 0x80 | (cp >> 6 & 0x3f),
-			u[2] = 0x80 | (cp & 0x3f), u[3] = 0;
-		else
-			u[0] = 0xf0 | cp >> 18, u[1] = 0x80 | (cp >> 12 & 0x3f),
-			u[2] = 0x80 | (cp >> 6 & 0x3f), u[3] = 0x80 | (cp & 0x3f), u[4] = 0;
+		tap_utf8(cp, u);
 		n = strlen((const char *)u);
 		mcp_scan_excerpt(ex, sizeof(ex), (const char *)u, n, 0, n);
 		if (strncmp(ex, "\\u{", 3) != 0)

@@ -19,16 +19,13 @@
 
 static struct mcp_scan s;
 
-/* Scan one tool {"name":name,"description":desc} afresh: the rules found, "A B". */
+/* Scan one tool t afresh, then free it: the rules found, "A B". */
 static const char *
-tool(const char *name, const char *desc)
+rules_of(cJSON *t)
 {
 	static char got[512];
-	cJSON *t = cJSON_CreateObject();
 	size_t i, at = 0;
 
-	cJSON_AddStringToObject(t, "name", name);
-	cJSON_AddStringToObject(t, "description", desc);
 	mcp_scan_free(&s);
 	mcp_scan_item(&s, MCP_LIST_TOOLS, t);
 	mcp_scan_finish(&s);
@@ -40,25 +37,26 @@ tool(const char *name, const char *desc)
 	return got;
 }
 
+/* Scan one tool {"name":name,"description":desc}: the rules found. */
+static const char *
+tool(const char *name, const char *desc)
+{
+	cJSON *t = cJSON_CreateObject();
+
+	cJSON_AddStringToObject(t, "name", name);
+	cJSON_AddStringToObject(t, "description", desc);
+	return rules_of(t);
+}
+
 /* A tool with a member of the name given (not a property): the rules found. */
 static const char *
 tool_with_member(const char *member)
 {
-	static char got[512];
 	cJSON *t = cJSON_CreateObject();
-	size_t i, at = 0;
 
 	cJSON_AddStringToObject(t, "name", "x");
 	cJSON_AddStringToObject(cJSON_AddObjectToObject(t, "annotations"), member, "y");
-	mcp_scan_free(&s);
-	mcp_scan_item(&s, MCP_LIST_TOOLS, t);
-	mcp_scan_finish(&s);
-	cJSON_Delete(t);
-	got[0] = '\0';
-	for (i = 0; i < s.n && at < sizeof(got) - 16; i++)
-		at +=
-		    (size_t)snprintf(got + at, sizeof(got) - at, "%s%s", i ? " " : "", s.v[i].rule);
-	return got;
+	return rules_of(t);
 }
 
 static void

@@ -389,16 +389,7 @@ test_esc_xml(void)
 
 	for (cp = 1; cp <= 0x10ffff; cp++) {
 		/* Surrogates encoded as if they were characters: bytes a decoder refuses. */
-		if (cp < 0x80)
-			u[0] = (unsigned char)cp, u[1] = 0;
-		else if (cp < 0x800)
-			u[0] = 0xc0 | cp >> 6, u[1] = 0x80 | (cp & 0x3f), u[2] = 0;
-		else if (cp < 0x10000)
-			u[0] = 0xe0 | cp >> 12, u[1] = 0x80 | (cp >> 6 & 0x3f),
-			u[2] = 0x80 | (cp & 0x3f), u[3] = 0;
-		else
-			u[0] = 0xf0 | cp >> 18, u[1] = 0x80 | (cp >> 12 & 0x3f),
-			u[2] = 0x80 | (cp >> 6 & 0x3f), u[3] = 0x80 | (cp & 0x3f), u[4] = 0;
+		tap_utf8(cp, u);
 		mcp_buf_reset(&b);
 		rc |= serve_esc(&b, (const char *)u);
 		bad += b.p == NULL || !xml_chars(b.p);
