@@ -1072,6 +1072,34 @@ expr_at(size_t i, struct expr *x, const struct norm *m, size_t p, long k)
 }
 
 /*
+ * Where text says "SYSTEM:" in capitals: a "system:" of the normal form
+ * whose six letters the text writes as capitals, or as other characters
+ * read as those letters (fullwidth, mathematical, look-alike: no one
+ * writes "system" so but to be read as it), whatever hidden characters
+ * lie between them; NULL for none.  "system:" and "System:" are prose.
+ */
+static const char *
+capital_system(const char *text, const struct norm *m)
+{
+	const char *at = m->t;
+	unsigned char c;
+	size_t o, j;
+
+	while ((at = memmem(at, m->n - (size_t)(at - m->t), "system:", 7)) != NULL) {
+		o = (size_t)(at - m->t);
+		for (j = 0; j < 6; j++) {
+			c = (unsigned char)text[m->at[o + j]];
+			if (!((c >= 'A' && c <= 'Z') || c >= 0x80))
+				break;
+		}
+		if (j == 6)
+			return text + m->at[o];
+		at++;
+	}
+	return NULL;
+}
+
+/*
  * The rules on words over the normal form, in one pass: at each place,
  * the automata of the expressions still looked for that may begin with
  * its byte.  An expression's match is its first (the leftmost, the
@@ -1133,7 +1161,7 @@ words_found(struct mcp_scan *s, const struct scan_at *at, const char *text, cons
 capital:
 	/* "SYSTEM:" said in capitals, as a prompt's role is (the normal form holds "system:" then). */
 	if (!(found & (1UL << R_AUTH)) && (anchors & RX_SYSTEM) &&
-	    (cap = strstr(text, "SYSTEM:")) != NULL &&
+	    (cap = capital_system(text, m)) != NULL &&
 	    scan_add(s, R_AUTH, at, text, (size_t)(cap - text), (size_t)(cap - text) + 7) == -1)
 		return -1;
 	return 0;
