@@ -1,9 +1,8 @@
 /*
- * payload.c - what each route type is sent: the PagerDuty Events v2 event,
- * the Slack message, and the JSON text of every delivery and job.
+ * payload.c - what each route type is sent: the PagerDuty Events v2 event
+ * and the Slack message (their JSON as text: jsontext.c).
  */
 /* Copyright (c) 2026 The mcp-uptime authors. ISC licence: see LICENSE. */
-#include <err.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -11,31 +10,6 @@
 #include "rules.h"
 #include "notice.h"
 #include "json.h"
-
-/*
- * o as one line of JSON (owned), written as the records on stdout are:
- * valid UTF-8 whatever its strings hold, so that no receiver ever gets
- * less.  o is deleted.
- */
-char *
-alert_print(cJSON *o)
-{
-	struct mcp_buf b = {0};
-	char why[256];
-
-	if (o == NULL || mcp_json_write(&b, o, why, sizeof(why)) == -1)
-		errx(MCP_EXIT_FAIL, "a delivery: %s", o == NULL ? "out of memory" : why);
-	cJSON_Delete(o);
-	return b.p;
-}
-
-const char *
-alert_str(const cJSON *o, const char *k)
-{
-	const char *s = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(o, k));
-
-	return s != NULL ? s : "";
-}
 
 /* The PagerDuty Events API v2 action of an event, NULL for none. */
 const char *

@@ -19,30 +19,11 @@
 #include "../../alertd/chat.c"
 #include "../../alertd/chatsend.c"
 #include "../../alertd/chattext.c"
+#include "../../alertd/jsontext.c"
 #include "json.h"
 #include "tap.h"
 
-/* What chat.c takes of payload.c and routeconf.c, as they do it. */
-char *
-alert_print(cJSON *o)
-{
-	struct mcp_buf b = {0};
-	char why[256];
-
-	if (mcp_json_write(&b, o, why, sizeof(why)) == -1)
-		errx(1, "%s", why);
-	cJSON_Delete(o);
-	return b.p;
-}
-
-const char *
-alert_str(const cJSON *o, const char *k)
-{
-	const char *s = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(o, k));
-
-	return s != NULL ? s : "";
-}
-
+/* What chat.c takes of routeconf.c: the route's URL and secret as given. */
 char *
 alert_route_url(struct alert_conf *c, const char *name, const char *arg, char *err, size_t errlen)
 {
