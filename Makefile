@@ -85,9 +85,10 @@ $(B)/%.o: %.c $(B)/curl.flags
 # for re2c(1), whose C scanrules.c includes.  No expression is compiled
 # when a tool runs.
 RE2C ?= re2c
-$(B)/mkrules: build-aux/mkrules.c toolset/scanrules.c $(B)/lib/json.o $(B)/lib/buf.o
-	$(CC) $(ALL_CFLAGS) -Wno-unused-function $(ALL_LDFLAGS) -o $@ $< $(B)/lib/json.o \
-	    $(B)/lib/buf.o $(PKG_LIBS) -lm
+MKRULES_LIB = $(B)/lib/json.o $(B)/lib/buf.o $(B)/lib/text.o
+$(B)/mkrules: build-aux/mkrules.c toolset/scanrules.c $(MKRULES_LIB)
+	$(CC) $(ALL_CFLAGS) -Wno-unused-function $(ALL_LDFLAGS) -o $@ $< $(MKRULES_LIB) \
+	    $(PKG_LIBS) -lm
 $(B)/toolset/rulesdfa.c: $(B)/mkrules
 	@mkdir -p $(@D)
 	$(B)/mkrules >$(B)/toolset/rules.re

@@ -7,25 +7,38 @@
 #include "json.h"
 #include "text.h"
 
+enum mcp_hidden
+mcp_text_hidden(unsigned long c)
+{
+	if (c >= 0xE0000 && c <= 0xE007F)
+		return MCP_HIDDEN_TAG;
+	if (c == 0x061C || c == 0x200E || c == 0x200F || (c >= 0x202A && c <= 0x202E) ||
+	    (c >= 0x2066 && c <= 0x2069))
+		return MCP_HIDDEN_BIDI;
+	if ((c >= 0xFE00 && c <= 0xFE0F) || (c >= 0xE0100 && c <= 0xE01EF))
+		return MCP_HIDDEN_VS;
+	if ((c >= 0x200B && c <= 0x200D) || (c >= 0x2060 && c <= 0x2064) || c == 0xFEFF ||
+	    (c >= 0x180B && c <= 0x180F) || c == 0x17B4 || c == 0x17B5 || c == 0x00AD ||
+	    c == 0x034F || c == 0x115F || c == 0x1160 || c == 0x3164 || c == 0xFFA0 ||
+	    (c >= 0xFFF9 && c <= 0xFFFB))
+		return MCP_HIDDEN_ZW;
+	if ((c < 0x20 && c != '\t' && c != '\n' && c != '\r') || (c >= 0x7F && c <= 0x9F) ||
+	    c == 0x2028 || c == 0x2029)
+		return MCP_HIDDEN_CTRL;
+	return MCP_HIDDEN_NONE;
+}
+
 /*
- * 1 for each character the rules count hidden (toolset/scanrules.c,
- * hidden(): MCPU-P001, P002, P003, P006) but the variation selectors,
- * which emoji use: C0 (tab, LF and CR too), DEL, C1, U+2028/9; the
- * bidirectional controls (U+061C, U+200E/F, U+202A-E, U+2066-9); the
- * invisible ones (U+00AD, U+034F, U+115F, U+1160, U+17B4, U+17B5,
- * U+180B-F, U+200B-D, U+2060-4, U+3164, U+FEFF, U+FFA0, U+FFF9-B: the
- * joiners inside an emoji's sequence too, as anywhere); the tag
- * characters U+E0000-U+E007F.
+ * Unsafe: each character the rules count hidden but the variation
+ * selectors, which emoji use, and tab, LF and CR besides (a line break
+ * in a line); the joiners inside an emoji's sequence too, as anywhere.
  */
 static int
 unsafe_cp(unsigned long c)
 {
-	return c < 0x20 || (c >= 0x7f && c <= 0x9f) || c == 0xad || c == 0x34f || c == 0x61c ||
-	    c == 0x115f || c == 0x1160 || c == 0x17b4 || c == 0x17b5 ||
-	    (c >= 0x180b && c <= 0x180f) || (c >= 0x200b && c <= 0x200f) ||
-	    (c >= 0x2028 && c <= 0x202e) || (c >= 0x2060 && c <= 0x2069 && c != 0x2065) ||
-	    c == 0x3164 || c == 0xfeff || c == 0xffa0 || (c >= 0xfff9 && c <= 0xfffb) ||
-	    (c >= 0xe0000 && c <= 0xe007f);
+	enum mcp_hidden k = mcp_text_hidden(c);
+
+	return c < 0x20 || (k != MCP_HIDDEN_NONE && k != MCP_HIDDEN_VS);
 }
 
 /*

@@ -15,6 +15,25 @@
 #include <stddef.h>
 
 /*
+ * The characters a reader would not see, by kind (mcp-rules(7): the tag
+ * characters U+E0000-E007F; the bidirectional controls U+061C, U+200E/F,
+ * U+202A-E, U+2066-9; the variation selectors U+FE00-F, U+E0100-E01EF;
+ * the invisible ones U+00AD, U+034F, U+115F, U+1160, U+17B4/5,
+ * U+180B-F, U+200B-D, U+2060-4, U+3164, U+FEFF, U+FFA0, U+FFF9-B; the
+ * controls, C0 but tab, LF and CR, DEL, C1, U+2028/9).  The rules read
+ * them (toolset/scanrules.c), mcp_text_char() escapes them.
+ */
+enum mcp_hidden {
+	MCP_HIDDEN_NONE,
+	MCP_HIDDEN_TAG,
+	MCP_HIDDEN_BIDI,
+	MCP_HIDDEN_VS,
+	MCP_HIDDEN_ZW,
+	MCP_HIDDEN_CTRL
+};
+enum mcp_hidden mcp_text_hidden(unsigned long c);
+
+/*
  * The length of the character at s, a NUL-terminated string not empty:
  * its UTF-8 sequence, or 1 for a byte that begins none.  *unsafe is set
  * to 1 when it is one a reader would not see as text (above), else 0.

@@ -34,6 +34,7 @@
 
 #include "json.h"
 #include "scanint.h"
+#include "text.h"
 
 /* The rules on words, on the normal form. */
 static const struct {
@@ -283,26 +284,18 @@ folded(const char *p)
 	return m.t;
 }
 
-/* The rule a hidden character falls under, or -1 for one a reader sees. */
+/* The rule a hidden character falls under (lib/text.c says which), or -1 for one a reader sees. */
 static int
 hidden(unsigned long c)
 {
-	if (c >= 0xE0000 && c <= 0xE007F)
-		return R_TAG;
-	if (c == 0x061C || c == 0x200E || c == 0x200F || (c >= 0x202A && c <= 0x202E) ||
-	    (c >= 0x2066 && c <= 0x2069))
-		return R_BIDI;
-	if ((c >= 0xFE00 && c <= 0xFE0F) || (c >= 0xE0100 && c <= 0xE01EF))
-		return R_VS;
-	if ((c >= 0x200B && c <= 0x200D) || (c >= 0x2060 && c <= 0x2064) || c == 0xFEFF ||
-	    (c >= 0x180B && c <= 0x180F) || c == 0x17B4 || c == 0x17B5 || c == 0x00AD ||
-	    c == 0x034F || c == 0x115F || c == 0x1160 || c == 0x3164 || c == 0xFFA0 ||
-	    (c >= 0xFFF9 && c <= 0xFFFB))
-		return R_ZW;
-	if ((c < 0x20 && c != '\t' && c != '\n' && c != '\r') || (c >= 0x7F && c <= 0x9F) ||
-	    c == 0x2028 || c == 0x2029)
-		return R_CTRL;
-	return -1;
+	static const int rule[] = {[MCP_HIDDEN_NONE] = -1,
+	    [MCP_HIDDEN_TAG] = R_TAG,
+	    [MCP_HIDDEN_BIDI] = R_BIDI,
+	    [MCP_HIDDEN_VS] = R_VS,
+	    [MCP_HIDDEN_ZW] = R_ZW,
+	    [MCP_HIDDEN_CTRL] = R_CTRL};
+
+	return rule[mcp_text_hidden(c)];
 }
 
 void
