@@ -63,7 +63,7 @@ like "$(jq -r 'select(.kind == "tools-note") | .summary' "$TMP/out.02")" \
     '^weather: its text changed; security: adds MCPU-P101 \(high, an instruction to ignore earlier instructions\)' \
     "its summary says the finding"
 key=$(jq -r 'select(.kind == "tools-note") | .dedup_key' "$TMP/out.02")
-wait_for 100 grep -q "$key" "$RECV_LOG"
+wait_for 100 grep -q -F -e "$key" "$RECV_LOG"
 is "$(jq -r --arg k "$key" 'select(.path == "/hook") | .body | fromjson | select(.dedup_key == $k) | .severity' "$RECV_LOG")" P2 \
     "the webhook hears it as P2"
 is "$(jq -r --arg k "$key" 'select(.path == "/pd/v2/enqueue") | .body' "$RECV_LOG")" "" "PagerDuty does not: a note never resolves"
