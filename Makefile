@@ -69,10 +69,14 @@ all: $(BINS) $(UNITS) $(B)/floor
 # given), and every object is then compiled again, never linked with the
 # other libcurl.  A newer libcurl.a (build-aux/curl run again) relinks.
 # The version is recorded with it: a new VERSION compiles every object
-# again, so that no tool says the old one.
+# again, so that no tool says the old one.  The objects are removed, not
+# only made older than curl.flags: a file system's clock ticks in
+# jiffies or seconds, and an object written in the same tick as the
+# flags would pass for up to date.
 CURL_ID = $(CURL_CFLAGS) | $(CURL_LIBS) | $(MCP_VERSION)
 ifneq ($(CURL_ID),$(shell cat $(B)/curl.flags 2>/dev/null))
-$(shell mkdir -p $(B) && printf '%s\n' '$(CURL_ID)' >$(B)/curl.flags)
+$(shell mkdir -p $(B) && find $(B) -name '*.o' -type f -delete && \
+    printf '%s\n' '$(CURL_ID)' >$(B)/curl.flags)
 endif
 LINK_DEPS = $(filter-out $(B)/curl.flags $(CURL_A),$^)
 
