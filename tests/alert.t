@@ -299,10 +299,7 @@ mcp-alert <"$TMP/in" >/dev/full 2>"$TMP/err"
 is "$?:$(cat "$TMP/err")" "1:mcp-alert: write stdout: No space left on device" \
     "records to /dev/full: exit 1, said once"
 # The reader is gone before the verdicts come: the write finds a closed pipe.
-{
-	sleep 0.5
-	red pipe 0 2 http
-} | mcp-alert 2>"$TMP/err" | true
+red pipe 0 2 http | closed_pipe mcp-alert 2>"$TMP/err"
 is "${PIPESTATUS[1]}:$(cat "$TMP/err")" "141:" "mcp-alert | true: ends by SIGPIPE, as a filter does, without a word"
 
 done_testing

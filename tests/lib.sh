@@ -104,6 +104,15 @@ jarr() {
 	echo "[$s]"
 }
 
+# closed_pipe CMD...: CMD with its standard output a pipe whose reader is
+# gone before it starts (SIGPIPE as a shell leaves it): "CMD | true" without
+# the race of true's exit against CMD's first write.
+closed_pipe() {
+	perl -e 'pipe(my $r, my $w) or die "pipe: $!"; close $r;
+		open(STDOUT, ">&", $w) or die "dup: $!"; close $w;
+		$SIG{PIPE} = "DEFAULT"; exec { $ARGV[0] } @ARGV or die "exec $ARGV[0]: $!"' -- "$@"
+}
+
 # wait_for TENTHS CMD...: until CMD succeeds (its output dropped); 1 if it never does.
 wait_for() {
 	local n=$1

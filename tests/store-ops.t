@@ -84,8 +84,9 @@ mkfifo "$TMP/in"
 mcp-aggregate push -r x -R "unix://$REDIS_SOCK?db=2&password=$pw" <"$TMP/in" >/dev/null 2>"$TMP/push.err" &
 pid=$!
 exec 7>"$TMP/in"
-wait_for 50 grep -q aggregate "/proc/$pid/cmdline"
-sleep 0.2
+# Until it has blanked it (no fixed time: a busy machine may run it late;
+# never blanked, the comparison below fails after 10 s).
+wait_for 100 grep -q 'password=\*' "/proc/$pid/cmdline"
 args=$(tr '\0' ' ' <"/proc/$pid/cmdline")
 exec 7>&-
 wait "$pid"
