@@ -37,9 +37,13 @@
  * the runner's value, its rules (comma separated, "" for none), started,
  * TTL, the findings it named in full ("" for none), the hex of the
  * result's tool, resource and prompt lists ("" for none), 1 when the
- * runner said findings.  The findings are the lists' own when lf judged
- * every list the result names; the runner's only when it did not (a list
- * whose text was never sent), and none when the runner said none either.
+ * runner said findings; then the count, worst, rules and findings in full
+ * of the server's instructions as the runner said them (findings.server:
+ * the store keeps no instructions).  The findings are the lists' own when
+ * lf judged every list the result names, with the instructions' added
+ * (their findings in full shown when worse, or when the lists have none);
+ * the runner's only when it did not (a list whose text was never sent),
+ * and none when the runner said none either.
  * Returns the number of rules added.
  */
 static const char push_lua[] =
@@ -64,6 +68,14 @@ static const char push_lua[] =
     " end\n"
     "end\n"
     "if any and judged then\n"
+    " local sc, sw = tonumber(ARGV[11]) or 0, rank[ARGV[12]] or 0\n"
+    " if sc > 0 then\n"
+    "  if sw > w or f == '' then f = ARGV[14] end\n"
+    "  cnt = cnt + sc\n"
+    "  if sw > w then w = sw end\n"
+    "  for r in string.gmatch(ARGV[13], '[^,]+') do\n"
+    "   if not set[r] then set[r] = true list[#list + 1] = r end end\n"
+    " end\n"
     " rules = table.concat(list, ',')\n"
     " val = ARGV[4] .. ' ' .. cnt .. ' ' .. names[w + 1] .. ' ' .. (rules == '' and '-' or rules)\n"
     " first = f\n"
@@ -179,36 +191,65 @@ first_of(const cJSON *first, char *buf, size_t len)
 	cJSON_Delete(a);
 }
 
+/*
+ * One findings object ({"count","worst","rules","first"}) into its parts:
+ * 0, or -1 with why (an error of the whole record).
+ */
+static int
+summary_check(const cJSON *o, const char *what, long *count, char *worst, size_t wlen,
+    char *rules, size_t rlen, char *first, size_t flen, char *err, size_t len)
+{
+	const cJSON *c, *n = cJSON_GetObjectItemCaseSensitive(o, "count");
+	const cJSON *w = cJSON_GetObjectItemCaseSensitive(o, "worst");
+	size_t k = 0, at = 0;
+
+	if (!cJSON_IsObject(o) || !cJSON_IsNumber(n) || n->valuedouble < 0 ||
+	    n->valuedouble > 1e9 || !cJSON_IsString(w) || sev_of(w->valuestring) < 0) {
+		snprintf(err, len, "%s: not {\"count\",\"worst\",\"rules\"}", what);
+		return -1;
+	}
+	rules[0] = '\0';
+	cJSON_ArrayForEach(c, cJSON_GetObjectItemCaseSensitive(o, "rules"))
+	{
+		if (!cJSON_IsString(c) || !rule_ok(c->valuestring) || ++k > RULES_MAX) {
+			snprintf(err, len, "%s: a rule that is no rule id", what);
+			return -1;
+		}
+		at += (size_t)snprintf(rules + at, rlen - at, "%s%s", at ? "," : "", c->valuestring);
+	}
+	*count = (long)n->valuedouble;
+	first[0] = '\0';
+	if (*count > 0)
+		first_of(cJSON_GetObjectItemCaseSensitive(o, "first"), first, flen);
+	snprintf(worst, wlen, "%s", w->valuestring);
+	return 0;
+}
+
 int
 agg_findings_check(const cJSON *rec, struct agg_findings *f, char *err, size_t len)
 {
-	const cJSON *o = cJSON_GetObjectItemCaseSensitive(rec, "findings"), *c;
-	const cJSON *count = cJSON_GetObjectItemCaseSensitive(o, "count");
-	const cJSON *worst = cJSON_GetObjectItemCaseSensitive(o, "worst");
-	size_t n = 0, at = 0;
+	const cJSON *o = cJSON_GetObjectItemCaseSensitive(rec, "findings"), *srv;
 
 	memset(f, 0, sizeof(*f));
 	if (o == NULL || cJSON_IsNull(o))
 		return 0;
-	if (!cJSON_IsObject(o) || !cJSON_IsNumber(count) || count->valuedouble < 0 ||
-	    count->valuedouble > 1e9 || !cJSON_IsString(worst) || sev_of(worst->valuestring) < 0) {
-		snprintf(err, len, "findings: not {\"count\",\"worst\",\"rules\"}");
+	if (summary_check(o, "findings", &f->count, f->worst, sizeof(f->worst), f->rules,
+	        sizeof(f->rules), f->first, sizeof(f->first), err, len) == -1)
+		return -1;
+	f->present = 1;
+	/* The instructions' own, counted among the above: none is more than the whole. */
+	srv = cJSON_GetObjectItemCaseSensitive(o, "server");
+	if (srv != NULL && !cJSON_IsNull(srv) &&
+	    (summary_check(srv, "findings.server", &f->srv_count, f->srv_worst,
+	         sizeof(f->srv_worst), f->srv_rules, sizeof(f->srv_rules), f->srv_first,
+	         sizeof(f->srv_first), err, len) == -1 ||
+	        f->srv_count > f->count)) {
+		if (f->srv_count > f->count)
+			snprintf(err, len, "findings.server: more than findings");
 		return -1;
 	}
-	cJSON_ArrayForEach(c, cJSON_GetObjectItemCaseSensitive(o, "rules"))
-	{
-		if (!cJSON_IsString(c) || !rule_ok(c->valuestring) || ++n > RULES_MAX) {
-			snprintf(err, len, "findings: a rule that is no rule id");
-			return -1;
-		}
-		at += (size_t)snprintf(
-		    f->rules + at, sizeof(f->rules) - at, "%s%s", at ? "," : "", c->valuestring);
-	}
-	f->present = 1;
-	f->count = (long)count->valuedouble;
-	if (f->count > 0)
-		first_of(cJSON_GetObjectItemCaseSensitive(o, "first"), f->first, sizeof(f->first));
-	snprintf(f->worst, sizeof(f->worst), "%s", worst->valuestring);
+	if (f->srv_count == 0)
+		f->srv_worst[0] = f->srv_rules[0] = f->srv_first[0] = '\0';
 	return 0;
 }
 
@@ -217,7 +258,8 @@ agg_findings_append(struct mcp_store *st, const char *slug, const char *region, 
     const struct agg_findings *f, const char *const hex[3])
 {
 	char key[MCP_SLUG_MAX + 64], lf[MCP_SLUG_MAX + 64], value[64 + sizeof(f->rules)], ttl[24];
-	const char *argv[15];
+	char srv_count[24];
+	const char *argv[19];
 
 	agg_key(key, sizeof(key), slug, "findings", -1);
 	agg_key(lf, sizeof(lf), slug, "lf", -1);
@@ -228,7 +270,10 @@ agg_findings_append(struct mcp_store *st, const char *slug, const char *region, 
 	argv[5] = region, argv[6] = value, argv[7] = f->rules, argv[8] = started, argv[9] = ttl;
 	argv[10] = f->first, argv[11] = hex[0], argv[12] = hex[1], argv[13] = hex[2];
 	argv[14] = f->present ? "1" : "0";
-	return mcp_store_appendv(st, 15, argv, NULL);
+	snprintf(srv_count, sizeof(srv_count), "%ld", f->srv_count);
+	argv[15] = srv_count, argv[16] = f->srv_worst, argv[17] = f->srv_rules;
+	argv[18] = f->srv_first;
+	return mcp_store_appendv(st, 19, argv, NULL);
 }
 
 void

@@ -22,6 +22,15 @@ struct agg_findings {
 	char worst[8];
 	char rules[AGG_FINDINGS_RULES];
 	char first[AGG_FINDINGS_FIRST]; /* its "first", checked and cut (JSON), or "" */
+	/*
+	 * Its "server": those of the server's instructions alone, which the
+	 * store does not keep (count 0 without); added to its lists' as the
+	 * store judged them.
+	 */
+	long srv_count;
+	char srv_worst[8];
+	char srv_rules[AGG_FINDINGS_RULES];
+	char srv_first[AGG_FINDINGS_FIRST];
 };
 
 /* The result's "findings" into f (absent or null: not present); -1 with why. */

@@ -422,11 +422,19 @@ clean_lists(cJSON *d, const char *const *secrets, int nsec)
 static void
 findings_make(struct probe *p)
 {
+	cJSON *srv;
+
 	cJSON_Delete(p->findings);
 	p->findings = NULL;
 	if (p->steps[S_LIST].status != ST_PASS || mcp_scan_finish(&p->scan) == -1)
 		return;
 	p->findings = mcp_scan_summary(&p->scan, FINDINGS_FIRST);
+	/*
+	 * Those of the server's instructions, apart: the store judges the
+	 * lists from their text, and keeps no instructions (findings.c).
+	 */
+	if (p->findings != NULL && (srv = mcp_scan_summary_of(&p->scan, "server", FINDINGS_FIRST)) != NULL)
+		cJSON_AddItemToObject(p->findings, "server", srv);
 }
 
 /* Every secret the probe holds, the session ids of unfinished exchanges too. */

@@ -167,6 +167,21 @@ is "$(MCP_NOW=$(($(w 1) + 95)) mcp-aggregate verdict sdk-poison | jq -c '[.findi
     '["high",true]' "a runner that says its region found nothing hides nothing: the list's findings stand there too"
 is "$(MCP_NOW=$(($(w 1) + 95)) mcp-aggregate verdict benign-server-memory | jq -c '.findings | [.count, .worst]')" '[0,"none"]' \
     "a benign server's verdict: no finding"
+# The instructions (which clients put before the model) poisoned, its one
+# tool honest: the store keeps no instructions, so their findings are the
+# runner's (findings.server), added to the list's as the store judged it.
+is "$(res poisoned-instructions | jq -c '.findings.server | [.count > 0, .worst, ([.first[].server] | unique)]')" \
+    '[true,"high",["instructions"]]' "the result says the instructions' findings apart (findings.server)"
+v=$(MCP_NOW=$(($(w 1) + 95)) mcp-aggregate verdict poisoned-instructions)
+is "$(jq -c '.findings | [.count == ('"$(res poisoned-instructions | jq .findings.count)"'), .worst, (.rules == ('"$(res poisoned-instructions | jq -c .findings.rules)"')), .first[0].server]' <<<"$v")" \
+    '[true,"high",true,"instructions"]' \
+    "the verdict of a server whose instructions alone are poisoned: their findings, not none"
+is "$(MCP_NOW=$(($(w 1) + 95)) mcp-aggregate verdict sdk-poison | jq -c '.findings | [.count, (.rules | index("MCPU-P001") != null)]')" \
+    "[$(res sdk-poison | jq '.findings.count'),true]" \
+    "with a poisoned list too: the list's findings as the store judged it and the instructions' ($(res sdk-poison | jq '.findings.server.count')), counted as the probe counts them"
+# A runner saying more instructions' findings than findings in all: refused as a record not as written.
+res poisoned-instructions | jq -c '.region = "sa-east-1" | .findings.server.count = 1000' | push >/dev/null 2>"$TMP/err"
+like "$(cat "$TMP/err")" "findings.server: more than findings" "findings.server counting more than findings: the record refused, with why"
 is "$(redis-cli -s "$REDIS_SOCK" TTL 'mcp:{sdk-poison}:findings' | awk '$1 > 0 { print "ttl" }')" ttl "the findings' key expires"
 
 # A rug pull: the slug "rug" honest at window 2, poisoned at window 4.

@@ -423,6 +423,33 @@ mcp_scan_summary(const struct mcp_scan *s, size_t max_first)
 }
 
 cJSON *
+mcp_scan_summary_of(const struct mcp_scan *s, const char *list, size_t max_first)
+{
+	struct mcp_scan t;
+	cJSON *o;
+	size_t i, r;
+
+	memset(&t, 0, sizeof(t));
+	for (i = 0; i < s->n; i++)
+		if (strcmp(s->v[i].list, list) == 0)
+			t.n++;
+	if (t.n == 0 || (t.v = calloc(t.n, sizeof(*t.v))) == NULL)
+		return NULL;
+	for (i = 0, t.n = 0; i < s->n; i++) {
+		if (strcmp(s->v[i].list, list) != 0)
+			continue;
+		t.v[t.n++] = s->v[i];
+		t.count[s->v[i].sev]++;
+		for (r = 0; r < mcp_scan_nrules; r++)
+			if (strcmp(mcp_scan_rules[r].id, s->v[i].rule) == 0)
+				t.rules |= 1UL << r;
+	}
+	o = mcp_scan_summary(&t, max_first);
+	free(t.v);
+	return o;
+}
+
+cJSON *
 mcp_scan_json(const struct mcp_scan *s)
 {
 	cJSON *a = cJSON_CreateArray();

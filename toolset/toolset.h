@@ -213,6 +213,12 @@ enum mcp_sev mcp_scan_worst(const struct mcp_scan *s);
  * ("first": at most max_first findings, worst first).  NULL on out of memory.
  */
 cJSON *mcp_scan_summary(const struct mcp_scan *s, size_t max_first);
+/*
+ * The same of the findings kept on one list's items alone ("server": the
+ * instructions, which the store does not keep: the result's
+ * findings.server); NULL when there are none (or out of memory).
+ */
+cJSON *mcp_scan_summary_of(const struct mcp_scan *s, const char *list, size_t max_first);
 
 /*
  * text[start..end) (len bytes) into out (size bytes) as a finding's excerpt
