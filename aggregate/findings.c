@@ -28,6 +28,7 @@
 #include "aggregate.h"
 #include "findings.h"
 #include "json.h"
+#include "toolset.h"
 
 #define RULES_MAX 24 /* rule ids a result names, at the most */
 
@@ -196,8 +197,8 @@ first_of(const cJSON *first, char *buf, size_t len)
  * 0, or -1 with why (an error of the whole record).
  */
 static int
-summary_check(const cJSON *o, const char *what, long *count, char *worst, size_t wlen,
-    char *rules, size_t rlen, char *first, size_t flen, char *err, size_t len)
+summary_check(const cJSON *o, const char *what, long *count, char *worst, size_t wlen, char *rules,
+    size_t rlen, char *first, size_t flen, char *err, size_t len)
 {
 	const cJSON *c, *n = cJSON_GetObjectItemCaseSensitive(o, "count");
 	const cJSON *w = cJSON_GetObjectItemCaseSensitive(o, "worst");
@@ -215,7 +216,8 @@ summary_check(const cJSON *o, const char *what, long *count, char *worst, size_t
 			snprintf(err, len, "%s: a rule that is no rule id", what);
 			return -1;
 		}
-		at += (size_t)snprintf(rules + at, rlen - at, "%s%s", at ? "," : "", c->valuestring);
+		at +=
+		    (size_t)snprintf(rules + at, rlen - at, "%s%s", at ? "," : "", c->valuestring);
 	}
 	*count = (long)n->valuedouble;
 	first[0] = '\0';
@@ -225,10 +227,35 @@ summary_check(const cJSON *o, const char *what, long *count, char *worst, size_t
 	return 0;
 }
 
+/*
+ * The server's instructions (findings.server.text) read by the rules here,
+ * as the probe read them (mcp-rules(7)): their findings into f's srv_*.
+ * A text the probe would not have sent (none found in it) counts none.
+ */
+static int
+instr_judge(const char *text, struct agg_findings *f, char *err, size_t len)
+{
+	struct mcp_scan s;
+	cJSON *sum = NULL;
+	int rc = 0;
+
+	memset(&s, 0, sizeof(s));
+	if (mcp_scan_instructions(&s, text) == -1 || mcp_scan_finish(&s) == -1) {
+		snprintf(err, len, "findings.server.text: out of memory");
+		rc = -1;
+	} else if ((sum = mcp_scan_summary_of(&s, "server", 3)) != NULL)
+		rc = summary_check(sum, "findings.server", &f->srv_count, f->srv_worst,
+		    sizeof(f->srv_worst), f->srv_rules, sizeof(f->srv_rules), f->srv_first,
+		    sizeof(f->srv_first), err, len);
+	cJSON_Delete(sum);
+	mcp_scan_free(&s);
+	return rc;
+}
+
 int
 agg_findings_check(const cJSON *rec, struct agg_findings *f, char *err, size_t len)
 {
-	const cJSON *o = cJSON_GetObjectItemCaseSensitive(rec, "findings"), *srv;
+	const cJSON *o = cJSON_GetObjectItemCaseSensitive(rec, "findings"), *srv, *text;
 
 	memset(f, 0, sizeof(*f));
 	if (o == NULL || cJSON_IsNull(o))
@@ -237,15 +264,25 @@ agg_findings_check(const cJSON *rec, struct agg_findings *f, char *err, size_t l
 	        sizeof(f->rules), f->first, sizeof(f->first), err, len) == -1)
 		return -1;
 	f->present = 1;
-	/* The instructions' own, counted among the above: none is more than the whole. */
 	srv = cJSON_GetObjectItemCaseSensitive(o, "server");
-	if (srv != NULL && !cJSON_IsNull(srv) &&
-	    (summary_check(srv, "findings.server", &f->srv_count, f->srv_worst,
-	         sizeof(f->srv_worst), f->srv_rules, sizeof(f->srv_rules), f->srv_first,
-	         sizeof(f->srv_first), err, len) == -1 ||
-	        f->srv_count > f->count)) {
-		if (f->srv_count > f->count)
-			snprintf(err, len, "findings.server: more than findings");
+	if (srv == NULL || cJSON_IsNull(srv))
+		return 0;
+	text = cJSON_GetObjectItemCaseSensitive(srv, "text");
+	if (text != NULL && (!cJSON_IsString(text) || strlen(text->valuestring) > AGG_INSTR_MAX)) {
+		snprintf(err, len, "findings.server.text: not a string of at most %d bytes",
+		    AGG_INSTR_MAX);
+		return -1;
+	}
+	/* The instructions' text judged here, the runner's word for them only without it. */
+	if (text != NULL)
+		return instr_judge(text->valuestring, f, err, len);
+	if (summary_check(srv, "findings.server", &f->srv_count, f->srv_worst, sizeof(f->srv_worst),
+	        f->srv_rules, sizeof(f->srv_rules), f->srv_first, sizeof(f->srv_first), err,
+	        len) == -1)
+		return -1;
+	/* Counted among the above: none is more than the whole. */
+	if (f->srv_count > f->count) {
+		snprintf(err, len, "findings.server: more than findings");
 		return -1;
 	}
 	if (f->srv_count == 0)

@@ -13,6 +13,7 @@
 #define AGG_FINDINGS_RULES 256   /* "MCPU-P001,..." of one result */
 #define AGG_FINDINGS_RULES_W 255 /* its width in a scanf conversion */
 #define AGG_FINDINGS_FIRST 2048  /* the findings a result names in full, as JSON */
+#define AGG_INSTR_MAX 32768      /* bytes of instructions a result carries (PROBE_INSTR_SENT) */
 #define AGG_STR_(x) #x
 #define AGG_STR(x) AGG_STR_(x)
 

@@ -383,7 +383,7 @@ short_escape(unsigned char c)
  * U+FFFD.  JCS input was checked before, so its strings are never changed.
  */
 static int
-put_string(struct mcp_buf *out, const char *s)
+put_string_as(struct mcp_buf *out, const char *s, int ascii)
 {
 	const char *run, *esc;
 	unsigned long cp;
@@ -404,7 +404,17 @@ put_string(struct mcp_buf *out, const char *s)
 		if (c >= 0x80) {
 			/* Invalid UTF-8 is never written: U+FFFD stands for each bad byte. */
 			n = utf8_decode((const unsigned char *)s, strnlen(s, 4), &cp);
-			rc = n > 0 ? mcp_buf_add(out, s, n) : mcp_buf_adds(out, "\xef\xbf\xbd");
+			if (ascii && n == 0)
+				rc = mcp_buf_adds(out, "\\ufffd");
+			else if (ascii && cp > 0xffff)
+				rc = mcp_buf_addf(out, "\\u%04lx\\u%04lx",
+				    0xd800 + ((cp - 0x10000) >> 10),
+				    0xdc00 + ((cp - 0x10000) & 0x3ff));
+			else if (ascii)
+				rc = mcp_buf_addf(out, "\\u%04lx", cp);
+			else
+				rc = n > 0 ? mcp_buf_add(out, s, n)
+				           : mcp_buf_adds(out, "\xef\xbf\xbd");
 			s += n > 0 ? n - 1 : 0;
 		} else if ((esc = short_escape(c)) != NULL)
 			rc = mcp_buf_adds(out, esc);
@@ -416,10 +426,22 @@ put_string(struct mcp_buf *out, const char *s)
 	return mcp_buf_addc(out, '"');
 }
 
+static int
+put_string(struct mcp_buf *out, const char *s)
+{
+	return put_string_as(out, s, 0);
+}
+
 int
 mcp_json_string(struct mcp_buf *out, const char *s)
 {
 	return put_string(out, s);
+}
+
+int
+mcp_json_string_ascii(struct mcp_buf *out, const char *s)
+{
+	return put_string_as(out, s, 1);
 }
 
 int

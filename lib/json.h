@@ -41,6 +41,8 @@ int mcp_ijson_check(const cJSON *v, char *err, size_t errlen);
  * 0, or -1 when memory ran out.
  */
 int mcp_json_string(struct mcp_buf *out, const char *s);
+/* The same in ASCII: every other character \uXXXX (a surrogate pair past U+FFFF). */
+int mcp_json_string_ascii(struct mcp_buf *out, const char *s);
 int mcp_json_addnum(struct mcp_buf *out, double d);
 
 /*

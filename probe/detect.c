@@ -359,6 +359,22 @@ fail_version(struct probe *p, const struct xfer *x, const char *offered)
 }
 
 /*
+ * The server's instructions read by the text rules, and kept (up to
+ * PROBE_INSTR_SENT bytes) for a result whose findings name them: the
+ * store judges their text (report.c, findings.server.text).
+ */
+static void
+instructions(struct probe *p, const cJSON *res)
+{
+	const cJSON *f = cJSON_GetObjectItemCaseSensitive(res, "instructions");
+	const char *t = cJSON_IsString(f) ? f->valuestring : NULL;
+
+	(void)mcp_scan_instructions(&p->scan, t);
+	free(p->instr);
+	p->instr = t != NULL && strlen(t) <= PROBE_INSTR_SENT ? strdup(t) : NULL;
+}
+
+/*
  * Capabilities that declare no tools (a server of resources or prompts
  * only): the tool steps are skipped, not failed; the resources and prompts
  * they declare are listed (lists.c).  Capabilities that are
@@ -392,8 +408,7 @@ discovered(struct probe *p, const cJSON *res)
 	snprintf(p->proto, sizeof(p->proto), "%s", MODERN_VERSION);
 	cJSON_AddStringToObject(d, "protocol_version", p->proto);
 	versions(d, sup);
-	f = cJSON_GetObjectItemCaseSensitive(res, "instructions");
-	(void)mcp_scan_instructions(&p->scan, cJSON_IsString(f) ? f->valuestring : NULL);
+	instructions(p, res);
 	if (cJSON_IsObject(si) && (s = cJSON_AddObjectToObject(d, "server")) != NULL) {
 		if (cJSON_IsString(f = cJSON_GetObjectItemCaseSensitive(si, "name")))
 			cJSON_AddStringToObject(s, "name", f->valuestring);
@@ -594,8 +609,7 @@ check_init(struct probe *p, const cJSON *res)
 			cJSON_AddStringToObject(s, "version", f->valuestring);
 	}
 	cJSON_AddBoolToObject(d, "session", p->session != NULL);
-	f = cJSON_GetObjectItemCaseSensitive(res, "instructions");
-	(void)mcp_scan_instructions(&p->scan, cJSON_IsString(f) ? f->valuestring : NULL);
+	instructions(p, res);
 	tools_declared(p, res, d);
 	cJSON_Delete(p->init_detail);
 	p->init_detail = d;

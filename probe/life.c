@@ -511,6 +511,7 @@ probe_free(struct probe *p)
 	mcp_scan_free(&p->scan);
 	cJSON_Delete(p->findings);
 	free(p->lerr);
+	free(p->instr);
 	place_give(p);
 	cJSON_Delete(p->lists);
 	cJSON_Delete(p->card_problems);

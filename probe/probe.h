@@ -33,6 +33,9 @@
 #define mcp_scan_instructions(s, t) ((void)(s), (void)(t), 0)
 #endif
 
+/* The bytes of a server's instructions a result carries for the store, at the most. */
+#define PROBE_INSTR_SENT 32768
+
 enum step { S_DNS, S_CONNECT, S_TLS, S_HTTP, S_AUTH, S_INIT, S_LIST, S_CALL, S_NSTEPS };
 enum status { ST_PENDING, ST_PASS, ST_FAIL, ST_SKIP };
 enum era { ERA_AUTO, ERA_MODERN, ERA_LEGACY, ERA_SSE };
@@ -249,8 +252,14 @@ struct probe {
 	struct fold fold;     /* the list being read (fold.c) */
 	struct mcp_scan scan; /* the rules read in the lists' text (toolset/scan.c) */
 	cJSON *findings;      /* owned: their summary, for the result (report.c) */
-	char *lerr;           /* owned: its first item that is not as it must be, or NULL */
-	cJSON *list_meta;     /* owned: ttlMs and cacheScope of modern lists */
+	/*
+	 * Owned: the server's instructions as read, up to PROBE_INSTR_SENT
+	 * bytes (NULL past it, or with none): sent with their findings for the
+	 * store to judge (findings.server.text).
+	 */
+	char *instr;
+	char *lerr;       /* owned: its first item that is not as it must be, or NULL */
+	cJSON *list_meta; /* owned: ttlMs and cacheScope of modern lists */
 	char cursor[1024];
 	int pages;
 	size_t list_bytes; /* response bytes of the tool list so far */

@@ -433,8 +433,30 @@ findings_make(struct probe *p)
 	 * Those of the server's instructions, apart: the store judges the
 	 * lists from their text, and keeps no instructions (findings.c).
 	 */
-	if (p->findings != NULL && (srv = mcp_scan_summary_of(&p->scan, "server", FINDINGS_FIRST)) != NULL)
+	if (p->findings != NULL &&
+	    (srv = mcp_scan_summary_of(&p->scan, "server", FINDINGS_FIRST)) != NULL)
 		cJSON_AddItemToObject(p->findings, "server", srv);
+}
+
+/*
+ * The instructions whose findings findings.server says, for the store to
+ * judge (it keeps no instructions: aggregate/findings.c): their text, a
+ * secret in it overwritten as in any detail, written in ASCII (each other
+ * character \uXXXX, so that no hidden character is raw in a result), never
+ * cut (PROBE_INSTR_SENT bytes at the most, else not sent).
+ */
+static void
+findings_text(struct probe *p, const char *const *secrets, int nsec)
+{
+	cJSON *srv = cJSON_GetObjectItemCaseSensitive(p->findings, "server");
+	struct mcp_buf b = {0};
+
+	if (srv == NULL || p->instr == NULL)
+		return;
+	scrub(p->instr, secrets, nsec);
+	if (mcp_json_string_ascii(&b, p->instr) == 0)
+		cJSON_AddRawToObject(srv, "text", b.p);
+	mcp_buf_free(&b);
 }
 
 /* Every secret the probe holds, the session ids of unfinished exchanges too. */
@@ -472,6 +494,7 @@ clean_all(struct probe *p)
 	clean_lists(p->lists, secrets, n);
 	findings_make(p);
 	clean_tree(p->findings, NULL, secrets, n);
+	findings_text(p, secrets, n);
 }
 
 /*

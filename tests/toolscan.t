@@ -136,7 +136,8 @@ is "$(first poisoned-instructions '.findings.first[0].server')" '"instructions"'
 is "$(first poisoned-resource-desc '.findings.first[0].resource')" '"file:///config"' "a resource's finding names its URI"
 is "$(first poisoned-prompt-arg '[.findings.first[].pointer] | index("/arguments/0/description") != null')" true \
     "a prompt argument's description: its pointer"
-if LC_ALL=C grep -q $'\xf3\xa0' "$TMP/eu.res"; then ok 1 "no tag character in any result"; else ok 0 "no tag character in any result"; fi
+# (the probe's own lines: jq would write its escapes as characters)
+if grep '"type":"result"' "$TMP/eu.out" | LC_ALL=C grep -q $'\xf3\xa0'; then ok 1 "no tag character in any result"; else ok 0 "no tag character in any result"; fi
 is "$(jq -r '.findings.first | length <= 3' "$TMP/eu.res" | sort -u)" true "a result names three findings at the most"
 
 # Through push to Redis and the verdict: two regions serve the poisoned list.
@@ -179,9 +180,27 @@ is "$(jq -c '.findings | [.count == ('"$(res poisoned-instructions | jq .finding
 is "$(MCP_NOW=$(($(w 1) + 95)) mcp-aggregate verdict sdk-poison | jq -c '.findings | [.count, (.rules | index("MCPU-P001") != null)]')" \
     "[$(res sdk-poison | jq '.findings.count'),true]" \
     "with a poisoned list too: the list's findings as the store judged it and the instructions' ($(res sdk-poison | jq '.findings.server.count')), counted as the probe counts them"
-# A runner saying more instructions' findings than findings in all: refused as a record not as written.
-res poisoned-instructions | jq -c '.region = "sa-east-1" | .findings.server.count = 1000' | push >/dev/null 2>"$TMP/err"
+is "$(res poisoned-instructions | jq -r '.findings.server.text')" \
+    "$(jq -r .instructions "$TOP/tests/data/poison/poisoned/instructions.json")" \
+    "the result carries the instructions' text with their findings, for the store to judge"
+is "$(res sdk-poison | jq -r '.findings.server.text | [.[-3:], (explode | map(select(. >= 917504) | . - 917504) | implode)] | join("|")'):$(grep '"slug":"sdk-poison"' "$TMP/eu.out" | grep '"type":"result"' | grep -o '"text":"[^"]*"' | LC_ALL=C grep -c '[^ -~]')" \
+    "été| Obey.:0" \
+    "written in ASCII (each other character \\uXXXX, none raw), read back whole: the tag characters and the accents"
+# A runner forging what it says of the instructions: the store judges their
+# text, whatever the count, rules and findings in full said with it.
+res poisoned-instructions | jq -c '.region = "sa-east-1" | .findings.count = 90 | .findings.server.count = 90 |
+    .findings.server.rules = ["MCPU-P001"] | .findings.server.first = [{rule: "MCPU-P001", severity: "high",
+    server: "instructions", pointer: "", excerpt: "forged"}]' | push >/dev/null
+is "$(MCP_NOW=$(($(w 1) + 95)) mcp-aggregate verdict poisoned-instructions | jq -c '.findings | [.count, (.rules | index("MCPU-P001")), (.first | map(.excerpt) | index("forged"))]')" \
+    "[$(res poisoned-instructions | jq .findings.count),null,null]" "findings.server forged beside the text: the text's own, judged by the store"
+res poisoned-instructions | jq -c '.region = "ap-south-1" | .findings.server.text = "A dictionary."' | push >/dev/null
+is "$(MCP_NOW=$(($(w 1) + 95)) mcp-aggregate verdict poisoned-instructions | jq -c '[.findings.worst, (.findings.regions | index("ap-south-1"))]')" \
+    '["high",null]' "a runner sending honest instructions in their place: its own region clean, the others' stand"
+# Without the text (instructions too long to send), the runner's word, bounded by its whole.
+res poisoned-instructions | jq -c '.region = "sa-east-1" | del(.findings.server.text) | .findings.server.count = 1000' | push >/dev/null 2>"$TMP/err"
 like "$(cat "$TMP/err")" "findings.server: more than findings" "findings.server counting more than findings: the record refused, with why"
+res poisoned-instructions | jq -c '.region = "sa-east-1" | .findings.server.text = ("x" * 32769)' | push >/dev/null 2>"$TMP/err"
+like "$(cat "$TMP/err")" "findings.server.text: not a string of at most 32768 bytes" "instructions past 32 KiB: refused, with why"
 is "$(redis-cli -s "$REDIS_SOCK" TTL 'mcp:{sdk-poison}:findings' | awk '$1 > 0 { print "ttl" }')" ttl "the findings' key expires"
 
 # A rug pull: the slug "rug" honest at window 2, poisoned at window 4.

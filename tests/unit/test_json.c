@@ -440,6 +440,33 @@ test_buf_addf(void)
 	mcp_buf_free(&m);
 }
 
+/* mcp_json_string_ascii: every character past ASCII \uXXXX, read back as it was. */
+static void
+test_string_ascii(void)
+{
+	/* Tag space, é, U+FFFF, the last code point, a stray byte, a quote, a tab. */
+	static const char in[] = "a\xf3\xa0\x80\xa0\xc3\xa9\xef\xbf\xbf\xf4\x8f\xbf\xbf\xff\"\t";
+	struct mcp_buf b = {0};
+	cJSON *v;
+	size_t i;
+	int ascii = 1, rc = mcp_json_string_ascii(&b, in);
+
+	ok(rc == 0 &&
+	        strcmp(b.p, "\"a\\udb40\\udc20\\u00e9\\uffff\\udbff\\udfff\\ufffd\\\"\\t\"") == 0,
+	    "string_ascii: %s", b.p != NULL ? b.p : "(null)");
+	for (i = 0; i < b.len; i++)
+		ascii &= (unsigned char)b.p[i] >= 0x20 && (unsigned char)b.p[i] < 0x7f;
+	v = cJSON_Parse(b.p);
+	ok(ascii && cJSON_IsString(v) &&
+	        strcmp(v->valuestring,
+	            "a\xf3\xa0\x80\xa0\xc3\xa9\xef\xbf\xbf\xf4\x8f\xbf\xbf"
+	            "\xef\xbf\xbd\"\t") == 0,
+	    "string_ascii: printable ASCII alone, parsed back to the same text (the stray byte "
+	    "U+FFFD)");
+	cJSON_Delete(v);
+	mcp_buf_free(&b);
+}
+
 int
 main(int argc, char *argv[])
 {
@@ -454,5 +481,6 @@ main(int argc, char *argv[])
 	test_tool_hash();
 	test_list_hash();
 	test_buf_addf();
+	test_string_ascii();
 	return done_testing();
 }
