@@ -264,30 +264,21 @@ agg_findings_check(const cJSON *rec, struct agg_findings *f, char *err, size_t l
 	        sizeof(f->rules), f->first, sizeof(f->first), err, len) == -1)
 		return -1;
 	f->present = 1;
+	/*
+	 * The instructions' findings judged here from their text, whatever the
+	 * runner said of them; none without it (a runner may keep its own
+	 * region's from the store, never add any).
+	 */
 	srv = cJSON_GetObjectItemCaseSensitive(o, "server");
-	if (srv == NULL || cJSON_IsNull(srv))
-		return 0;
 	text = cJSON_GetObjectItemCaseSensitive(srv, "text");
-	if (text != NULL && (!cJSON_IsString(text) || strlen(text->valuestring) > AGG_INSTR_MAX)) {
+	if (text == NULL || cJSON_IsNull(text))
+		return 0;
+	if (!cJSON_IsString(text) || strlen(text->valuestring) > AGG_INSTR_MAX) {
 		snprintf(err, len, "findings.server.text: not a string of at most %d bytes",
 		    AGG_INSTR_MAX);
 		return -1;
 	}
-	/* The instructions' text judged here, the runner's word for them only without it. */
-	if (text != NULL)
-		return instr_judge(text->valuestring, f, err, len);
-	if (summary_check(srv, "findings.server", &f->srv_count, f->srv_worst, sizeof(f->srv_worst),
-	        f->srv_rules, sizeof(f->srv_rules), f->srv_first, sizeof(f->srv_first), err,
-	        len) == -1)
-		return -1;
-	/* Counted among the above: none is more than the whole. */
-	if (f->srv_count > f->count) {
-		snprintf(err, len, "findings.server: more than findings");
-		return -1;
-	}
-	if (f->srv_count == 0)
-		f->srv_worst[0] = f->srv_rules[0] = f->srv_first[0] = '\0';
-	return 0;
+	return instr_judge(text->valuestring, f, err, len);
 }
 
 int

@@ -13,7 +13,7 @@
 #define AGG_FINDINGS_RULES 256   /* "MCPU-P001,..." of one result */
 #define AGG_FINDINGS_RULES_W 255 /* its width in a scanf conversion */
 #define AGG_FINDINGS_FIRST 2048  /* the findings a result names in full, as JSON */
-#define AGG_INSTR_MAX 32768      /* bytes of instructions a result carries (PROBE_INSTR_SENT) */
+#define AGG_INSTR_MAX 65536      /* bytes of instructions a result carries (PROBE_INSTR_SENT) */
 #define AGG_STR_(x) #x
 #define AGG_STR(x) AGG_STR_(x)
 
@@ -24,9 +24,9 @@ struct agg_findings {
 	char rules[AGG_FINDINGS_RULES];
 	char first[AGG_FINDINGS_FIRST]; /* its "first", checked and cut (JSON), or "" */
 	/*
-	 * Its "server": those of the server's instructions alone, which the
-	 * store does not keep (count 0 without); added to its lists' as the
-	 * store judged them.
+	 * Those of the server's instructions, which the store does not keep,
+	 * judged from the text its "server" carries (count 0 without); added
+	 * to its lists' as the store judged them.
 	 */
 	long srv_count;
 	char srv_worst[8];

@@ -359,19 +359,29 @@ fail_version(struct probe *p, const struct xfer *x, const char *offered)
 }
 
 /*
- * The server's instructions read by the text rules, and kept (up to
- * PROBE_INSTR_SENT bytes) for a result whose findings name them: the
- * store judges their text (report.c, findings.server.text).
+ * The server's instructions read by the text rules, and kept (their first
+ * PROBE_INSTR_SENT bytes, cut before a character) for a result whose
+ * findings name them: the store judges their text (report.c,
+ * findings.server.text).
  */
 static void
 instructions(struct probe *p, const cJSON *res)
 {
 	const cJSON *f = cJSON_GetObjectItemCaseSensitive(res, "instructions");
 	const char *t = cJSON_IsString(f) ? f->valuestring : NULL;
+	size_t n;
 
 	(void)mcp_scan_instructions(&p->scan, t);
 	free(p->instr);
-	p->instr = t != NULL && strlen(t) <= PROBE_INSTR_SENT ? strdup(t) : NULL;
+	p->instr = NULL;
+	if (t == NULL)
+		return;
+	n = strnlen(t, PROBE_INSTR_SENT + 1);
+	p->instr_cut = n > PROBE_INSTR_SENT;
+	if (p->instr_cut)
+		for (n = PROBE_INSTR_SENT; n > 0 && ((unsigned char)t[n] & 0xc0) == 0x80; n--)
+			;
+	p->instr = strndup(t, n);
 }
 
 /*

@@ -34,7 +34,7 @@
 #endif
 
 /* The bytes of a server's instructions a result carries for the store, at the most. */
-#define PROBE_INSTR_SENT 32768
+#define PROBE_INSTR_SENT 65536
 
 enum step { S_DNS, S_CONNECT, S_TLS, S_HTTP, S_AUTH, S_INIT, S_LIST, S_CALL, S_NSTEPS };
 enum status { ST_PENDING, ST_PASS, ST_FAIL, ST_SKIP };
@@ -253,11 +253,12 @@ struct probe {
 	struct mcp_scan scan; /* the rules read in the lists' text (toolset/scan.c) */
 	cJSON *findings;      /* owned: their summary, for the result (report.c) */
 	/*
-	 * Owned: the server's instructions as read, up to PROBE_INSTR_SENT
-	 * bytes (NULL past it, or with none): sent with their findings for the
-	 * store to judge (findings.server.text).
+	 * Owned: the server's instructions as read, their first
+	 * PROBE_INSTR_SENT bytes (instr_cut: there were more), or NULL: sent
+	 * with their findings for the store to judge (findings.server.text).
 	 */
 	char *instr;
+	int instr_cut;
 	char *lerr;       /* owned: its first item that is not as it must be, or NULL */
 	cJSON *list_meta; /* owned: ttlMs and cacheScope of modern lists */
 	char cursor[1024];

@@ -442,8 +442,8 @@ findings_make(struct probe *p)
  * The instructions whose findings findings.server says, for the store to
  * judge (it keeps no instructions: aggregate/findings.c): their text, a
  * secret in it overwritten as in any detail, written in ASCII (each other
- * character \uXXXX, so that no hidden character is raw in a result), never
- * cut (PROBE_INSTR_SENT bytes at the most, else not sent).
+ * character \uXXXX, so that no hidden character is raw in a result), its
+ * first PROBE_INSTR_SENT bytes ("text_cut": true when there were more).
  */
 static void
 findings_text(struct probe *p, const char *const *secrets, int nsec)
@@ -454,8 +454,9 @@ findings_text(struct probe *p, const char *const *secrets, int nsec)
 	if (srv == NULL || p->instr == NULL)
 		return;
 	scrub(p->instr, secrets, nsec);
-	if (mcp_json_string_ascii(&b, p->instr) == 0)
-		cJSON_AddRawToObject(srv, "text", b.p);
+	if (mcp_json_string_ascii(&b, p->instr) == 0 &&
+	    cJSON_AddRawToObject(srv, "text", b.p) != NULL && p->instr_cut)
+		cJSON_AddTrueToObject(srv, "text_cut");
 	mcp_buf_free(&b);
 }
 

@@ -196,11 +196,19 @@ is "$(MCP_NOW=$(($(w 1) + 95)) mcp-aggregate verdict poisoned-instructions | jq 
 res poisoned-instructions | jq -c '.region = "ap-south-1" | .findings.server.text = "A dictionary."' | push >/dev/null
 is "$(MCP_NOW=$(($(w 1) + 95)) mcp-aggregate verdict poisoned-instructions | jq -c '[.findings.worst, (.findings.regions | index("ap-south-1"))]')" \
     '["high",null]' "a runner sending honest instructions in their place: its own region clean, the others' stand"
-# Without the text (instructions too long to send), the runner's word, bounded by its whole.
-res poisoned-instructions | jq -c '.region = "sa-east-1" | del(.findings.server.text) | .findings.server.count = 1000' | push >/dev/null 2>"$TMP/err"
-like "$(cat "$TMP/err")" "findings.server: more than findings" "findings.server counting more than findings: the record refused, with why"
-res poisoned-instructions | jq -c '.region = "sa-east-1" | .findings.server.text = ("x" * 32769)' | push >/dev/null 2>"$TMP/err"
-like "$(cat "$TMP/err")" "findings.server.text: not a string of at most 32768 bytes" "instructions past 32 KiB: refused, with why"
+# Without the text, the runner's word for its instructions counts for nothing.
+res poisoned-instructions | jq -c '.region = "us-west-2" | del(.findings.server.text)' | push >/dev/null
+is "$(MCP_NOW=$(($(w 1) + 95)) mcp-aggregate verdict poisoned-instructions | jq -c '[.findings.worst, (.findings.regions | index("us-west-2"))]')" \
+    '["high",null]' "findings.server without its text: not taken on the runner's word"
+# Instructions past 64 KiB: their first 64 KiB sent, cut before a character, and judged.
+MCP_NOW=$(w 1) mcp-probe -r eu-west-2 -s long-instr "$U/sdk-long-instr/mcp" >"$TMP/long.out" 2>/dev/null
+jq -c 'select(.type == "result") | .findings.server | [.text_cut, (.text | utf8bytelength), .text[-1:], .worst]' "$TMP/long.out" >"$TMP/long.got"
+is "$(cat "$TMP/long.got")" '[true,65535,"é","high"]' "instructions of 80,033 bytes: their first 65,535 sent (no character cut), said cut"
+push <"$TMP/long.out" >/dev/null
+is "$(MCP_NOW=$(($(w 1) + 95)) mcp-aggregate verdict long-instr | jq -c '[.findings.worst, (.findings.rules | index("MCPU-P101") != null), .findings.first[0].server]')" \
+    '["high",true,"instructions"]' "and judged by the store from what was sent"
+res poisoned-instructions | jq -c '.region = "sa-east-1" | .findings.server.text = ("x" * 65537)' | push >/dev/null 2>"$TMP/err"
+like "$(cat "$TMP/err")" "findings.server.text: not a string of at most 65536 bytes" "instructions past 64 KiB: refused, with why"
 is "$(redis-cli -s "$REDIS_SOCK" TTL 'mcp:{sdk-poison}:findings' | awk '$1 > 0 { print "ttl" }')" ttl "the findings' key expires"
 
 # A rug pull: the slug "rug" honest at window 2, poisoned at window 4.
