@@ -39,8 +39,9 @@
  * TTL, the findings it named in full ("" for none), the hex of the
  * result's tool, resource and prompt lists ("" for none), 1 when the
  * runner said findings; then the count, worst, rules and findings in full
- * of the server's instructions as the runner said them (findings.server:
- * the store keeps no instructions).  The findings are the lists' own when
+ * of the server's instructions as push judged the text the result carried
+ * (findings.server.text: the store keeps no instructions; 0 "" "" "" for
+ * none).  The findings are the lists' own when
  * lf judged every list the result names, with the instructions' added
  * (their findings in full shown when worse, or when the lists have none);
  * the runner's only when it did not (a list whose text was never sent),
