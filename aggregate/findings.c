@@ -15,8 +15,12 @@
  * separated, or "-"), "_rules" the ids ever found, "_clean" once a result
  * without findings was pushed, and "_added" "STARTED RULES" when a result
  * found rules that none before had, after the server was once seen clean
- * or with other rules: a change that adds a finding.  A server poisoned
- * from its first result has findings, and nothing added.  "_fleet",
+ * or with other rules: a change that adds a finding ("STARTED RULES first"
+ * for instructions at the first sight, below).  A server poisoned
+ * from its first result has findings, and nothing added (its first list is
+ * held for a person: approve.c), but for its instructions: no list holds
+ * them, so rules their text gives high or medium are added from the first
+ * sight, and mcp-alert says them.  "_fleet",
  * written by mcp-aggregate fleet --save (fleetrules.c), is the fleet's
  * rules' "AT COUNT WORST RULES": shown as "fleet", never added.
  */
@@ -41,7 +45,9 @@
  * runner said findings; then the count, worst, rules and findings in full
  * of the server's instructions as push judged the text the result carried
  * (findings.server.text: the store keeps no instructions; 0 "" "" "" for
- * none).  The findings are the lists' own when
+ * none).  Instructions judged high or medium are "added" from the first
+ * sight (no list of theirs is held for a person: their note is the page).
+ * The findings are the lists' own when
  * lf judged every list the result names, with the instructions' added
  * (their findings in full shown when worse, or when the lists have none);
  * the runner's only when it did not (a list whose text was never sent),
@@ -69,8 +75,10 @@ static const char push_lua[] =
     "  end\n"
     " end\n"
     "end\n"
+    "local instr = false\n"
     "if any and judged then\n"
     " local sc, sw = tonumber(ARGV[11]) or 0, rank[ARGV[12]] or 0\n"
+    " instr = sc > 0 and sw >= 2\n"
     " if sc > 0 then\n"
     "  if sw > w or f == '' then f = ARGV[14] end\n"
     "  cnt = cnt + sc\n"
@@ -92,8 +100,11 @@ static const char push_lua[] =
     "for r in string.gmatch(rules,'[^,]+') do\n"
     " if not string.find(','..seen..',',','..r..',',1,true) then added[#added+1]=r end end\n"
     "if #added>0 then\n"
-    " if seen~='' or redis.call('HEXISTS',KEYS[1],'_clean')==1 then\n"
-    "  redis.call('HSET',KEYS[1],'_added',ARGV[4]..' '..table.concat(added,',')) end\n"
+    " local before = seen~='' or redis.call('HEXISTS',KEYS[1],'_clean')==1\n"
+    " if before or instr then\n"
+    "  redis.call('HSET',KEYS[1],'_added',ARGV[4]..' '..table.concat(added,',')..(before and '' or "
+    "' first'))\n"
+    " end\n"
     " redis.call('HSET',KEYS[1],'_rules',seen==''and table.concat(added,',') or "
     "seen..','..table.concat(added,',')) end\n"
     "redis.call('EXPIRE',KEYS[1],ARGV[5]) return #added\n";
@@ -380,9 +391,10 @@ agg_findings_add(cJSON *o, const redisReply *h, long long window)
 	double since = (double)(window + AGG_WINDOW - AGG_DAY), at;
 	cJSON *f, *rs, *regions, *added, *fleet, *first = NULL;
 	const char *best = NULL;
-	char fk[MCP_SLUG_MAX + 8];
+	char fk[MCP_SLUG_MAX + 8], mark[6];
 	long count, max = 0;
 	size_t i;
+	int n;
 
 	/* Absent, not null, when no result said any: the records of before stay as they were. */
 	if (h == NULL || h->type != REDIS_REPLY_ARRAY || h->elements == 0)
@@ -438,8 +450,8 @@ agg_findings_add(cJSON *o, const redisReply *h, long long window)
 	 */
 	for (i = 0; i + 1 < h->elements; i += 2)
 		if (h->element[i]->str != NULL && strcmp(h->element[i]->str, "_added") == 0 &&
-		    sscanf(h->element[i + 1]->str, "%lf %" AGG_STR(AGG_FINDINGS_RULES_W) "s", &at,
-		        rules) == 2 &&
+		    (n = sscanf(h->element[i + 1]->str,
+		         "%lf %" AGG_STR(AGG_FINDINGS_RULES_W) "s %5s", &at, rules, mark)) >= 2 &&
 		    at >= since && at < (double)(window + AGG_WINDOW)) {
 			added = cJSON_AddObjectToObject(f, "added");
 			cJSON_AddNumberToObject(added, "at", at);
@@ -447,6 +459,9 @@ agg_findings_add(cJSON *o, const redisReply *h, long long window)
 			/* A change that adds a finding is review, with security (mcp-rules(7)). */
 			cJSON_AddStringToObject(added, "class", "review");
 			cJSON_AddBoolToObject(added, "security", 1);
+			/* Or the instructions of a server seen first then (no list holds them). */
+			if (n == 3 && strcmp(mark, "first") == 0)
+				cJSON_AddTrueToObject(added, "first_sight");
 			return;
 		}
 	cJSON_AddNullToObject(f, "added");

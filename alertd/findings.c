@@ -156,7 +156,11 @@ findings_step(struct ctx *x, struct state *s, const struct verdict *vd)
 	int rc = 0, sev;
 
 	if (a != NULL && s->fsaid == 0) {
-		snprintf(sum, sizeof(sum), "%s: its text changed", x->slug);
+		/* Its instructions, poisoned since it was first seen, or a change. */
+		snprintf(sum, sizeof(sum), "%s: %s", x->slug,
+		    cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(a, "first_sight"))
+		        ? "its instructions have findings since it was first seen"
+		        : "its text changed");
 		sev = findings_say(s, vd, FINDINGS_NOTE, sum, sizeof(sum), &ev, &rec);
 		ev.summary = sum;
 		ev.severity = sev == 2 ? "P2" : "P3";

@@ -437,8 +437,8 @@ tch_rules(const cJSON *a)
 /*
  * The verdict's findings (mcp-rules(7); issue 54), its values checked:
  * count, worst, rules (each with its severity and line), regions, and
- * added (a change that adds a finding: at, rules, class review, security)
- * or null.  Owned; NULL when the verdict says none.
+ * added (a change that adds a finding: at, rules, class review, security,
+ * and first_sight for instructions found so at the first sight) or null.  Owned; NULL when the verdict says none.
  */
 static cJSON *
 tch_findings(const cJSON *rec)
@@ -471,6 +471,8 @@ tch_findings(const cJSON *rec)
 	cJSON_AddItemToObject(o, "rules", tch_rules(cJSON_GetObjectItemCaseSensitive(a, "rules")));
 	cJSON_AddStringToObject(o, "class", "review");
 	cJSON_AddBoolToObject(o, "security", 1);
+	if (cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(a, "first_sight")))
+		cJSON_AddTrueToObject(o, "first_sight");
 	return out;
 }
 
@@ -567,9 +569,12 @@ tch_findings_html(struct mcp_buf *b, const cJSON *rec)
 			serve_when(
 			    cJSON_GetNumberValue(cJSON_GetObjectItem(a, "at")), t, sizeof(t));
 			rc |= mcp_buf_addf(b,
-			          "<p class=\"added\">Added by a change, %s: <span class=\"cls "
+			          "<p class=\"added\">%s, %s: <span class=\"cls "
 			          "review\">review</span> <span class=\"cls security\">security"
 			          "</span></p>",
+			          cJSON_IsTrue(cJSON_GetObjectItem(a, "first_sight"))
+			              ? "In its instructions since it was first seen"
+			              : "Added by a change",
 			          t) |
 			    tch_rules_html(b, cJSON_GetObjectItem(a, "rules"));
 		}

@@ -145,9 +145,11 @@ MCP_NOW=$(w 1) mcp-probe -r us-east-1 -s sdk-poison "$U/sdk-poison/mcp" >"$TMP/u
 cat "$TMP/eu.out" "$TMP/us.out" | push >/dev/null
 is "$?" 0 "push takes the results with their findings"
 v=$(MCP_NOW=$(($(w 1) + 95)) mcp-aggregate verdict sdk-poison)
-is "$(jq -c '[.verdict, .findings.worst, (.findings.regions | sort), (.findings.rules | index("MCPU-P001") != null), .findings.added]' <<<"$v")" \
-    '["green","high",["eu-west-2","us-east-1"],true,null]' \
-    "the verdict: green, the findings a posture of both regions; poisoned from the first sight, nothing added"
+is "$(jq -c '[.verdict, .findings.worst, (.findings.regions | sort), (.findings.rules | index("MCPU-P001") != null), .findings.added.first_sight]' <<<"$v")" \
+    '["green","high",["eu-west-2","us-east-1"],true,true]' \
+    "the verdict: green, the findings a posture of both regions; poisoned from the first sight, its instructions too: added, at the first sight"
+is "$(MCP_NOW=$(($(w 1) + 95)) mcp-aggregate verdict poisoned-il-direct | jq -c '.findings | [.worst, .added]')" '["high",null]' \
+    "a list alone poisoned from the first sight: nothing added (the list is held for a person)"
 is "$(jq -c '.findings.first | map(select(.tool == "get_weather"))' <<<"$v")" \
     "$(res sdk-poison | jq -c '.findings.first | map(select(.tool == "get_weather"))')" \
     "the verdict names the findings in full as the store judged the list's text (issue 60), as the probe did: the place and the excerpt made visible"

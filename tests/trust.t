@@ -22,6 +22,10 @@
 #          tools-unreviewed incident opened (P2) and delivered; tools
 #          --lock marks it held (exit 1, said), --check and mcp-guardrail
 #          -l block it at its line, until bob approves it by name.
+#   told   an honest list, and instructions that speak to the model from
+#          the first probe: no list to hold, so the verdict's findings
+#          (the store's judgment of the instructions' text) and a P2 note,
+#          told once, say it.
 # Copyright (c) 2026 The mcp-uptime authors. ISC licence: see LICENSE.
 # shellcheck source=tests/lib.sh
 source "$(dirname "$0")/lib.sh"
@@ -43,7 +47,7 @@ start_toolshift
 pd_hook_conf "$TMP/alert.conf"
 printf 'route chat slack %s/slack\nnotify * always chat\n' "$RECV" >>"$TMP/alert.conf"
 chmod 600 "$TMP/alert.conf" "$TMP/pd.key"
-printf 'steer %s/d/steer/mcp\nadd %s/d/add/mcp\n' "$TS" "$TS" >"$TMP/targets"
+printf 'steer %s/d/steer/mcp\nadd %s/d/add/mcp\ntold %s/d/told/mcp\n' "$TS" "$TS" "$TS" >"$TMP/targets"
 # shellcheck disable=SC2034 # read by the launcher of serve-lib.sh
 SERVE_NOW=$(($(w 2) + 100)) SERVE_NOW_FAR=$(($(w 2) + 3700))
 start_nginx_cgi || skip_all "nginx and mcp-serve did not start"
@@ -55,7 +59,7 @@ probe() {
 	local k=$1 t r steer=v3
 	t=$(w "$k")
 	[ "$k" -lt 2 ] || steer=steer
-	printf '{"steer":{"*":"%s"},"add":{"*":"invariant"}}\n' "$steer" >"$TMP/state.new"
+	printf '{"steer":{"*":"%s"},"add":{"*":"invariant"},"told":{"*":"instructed"}}\n' "$steer" >"$TMP/state.new"
 	mv "$TMP/state.new" "$TMP/state"
 	for r in $REGIONS; do
 		MCP_NOW=$((t + 1)) mcp-probe -r "$r" -t 10 -f "$TMP/targets" 2>>"$TMP/probe.err"
@@ -90,7 +94,7 @@ decide 1
 pin=$(redis-cli -s "$REDIS_SOCK" HGET 'mcp:{add}:pin' t)
 redis-cli -s "$REDIS_SOCK" HSET 'mcp:{add}:pin' t "$(jq -c '{hash, at}' <<<"$pin")" >/dev/null
 decide 2
-diag "3 windows of 2 servers from 2 regions: $((SECONDS - started)) s"
+diag "3 windows of 3 servers from 2 regions: $((SECONDS - started)) s"
 is "$(sort -u "$TMP/push.err" "$TMP/verdict.err" "$TMP/alert.err" | head -5)" "" "push, verdict and mcp-alert said nothing"
 
 # ------------------------------------------------------------ poisoned from its first probe
@@ -124,6 +128,21 @@ is "$(jq -c '.review.tools | [.state, .held.worst, (.held.rules | map(.id) | ind
 curl -s -o "$TMP/page.add" "$P/status/add"
 like "$(grep -o '<p class="review unreviewed">[^<]*' "$TMP/page.add")" 'Tools: held for review since first sight, .*high findings' \
     "/status/add says it is held, not pinned"
+# ------------------------------------------------------------ instructions poisoned from the first probe
+is "$(v told 0 '[.verdict, .findings.worst, .findings.first[0].server, (.findings.rules | index("MCPU-P101") != null), .findings.added.security, .review.tools.state, .findings.added.first_sight]')" \
+    '["green","high","instructions",true,true,"pinned",true]' \
+    "told, 14:00: up, its instructions' findings high as the store judged them, added from the first sight (no list of theirs to hold)"
+is "$(jq -c 'select(.slug == "told" and .security) | [.kind, .severity]' "$TMP/a.0")" '["tools-note","P2"]' \
+    "14:00: a note says it, P2"
+sum=$(jq -r 'select(.slug == "told" and .security) | .summary' "$TMP/a.0")
+like "$sum" '^told: its instructions have findings since it was first seen; security: adds MCPU-P10[0-9] \(high, ' \
+    "its summary: the instructions since the first sight, the rules, their severity"
+unlike "$sum" 'id_rsa|SYSTEM|weather tool' "and no word of the server's"
+diag "the note: $sum"
+is "$(cat "$TMP"/a.[12] | jq -c 'select(.slug == "told" and .security) | .kind')" "" "14:01, 14:02: said once"
+curl -s -o "$TMP/page.told" "$P/status/told"
+like "$(grep -o '<p class="added">[^<]*' "$TMP/page.told")" 'In its instructions since it was first seen' \
+    "/status/told says where and since when, not a change"
 # ------------------------------------------------------------ the lock, the check, the guardrail
 agg 2 tools add --lock >"$TMP/lock" 2>"$TMP/lock.err"
 is "$?" 1 "tools --lock of a list held: exit 1"
