@@ -919,14 +919,17 @@ static int
 hidden_found(
     struct mcp_scan *s, const struct scan_at *at, const char *text, size_t len, struct seen *w)
 {
+	size_t n;
 	int r;
 
 	for (r = 0; w->any >> r != 0; r++) {
 		if (!(w->any & (1UL << r)))
 			continue;
+		n = s->n;
 		if (scan_add(s, r, at, text, w->first[r], w->last[r]) == -1)
 			return -1;
-		if (r == R_TAG) {
+		/* Kept, not only counted past MCP_SCAN_MAX (the last kept is another's). */
+		if (r == R_TAG && s->n > n) {
 			memcpy(s->v[s->n - 1].hidden, w->spelled, w->nspelled);
 			s->v[s->n - 1].hidden[w->nspelled] = '\0';
 		}

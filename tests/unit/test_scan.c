@@ -383,6 +383,14 @@ bounds(void)
 	    "the summary stays small (%zu bytes)", text ? strlen(text) : 0);
 	free(text);
 	cJSON_Delete(sum);
+	/* Then text in tag characters, counted only: the last finding kept keeps its own. */
+	mcp_scan_instructions(&s, "Adds.\xf3\xa0\x81\x89\xf3\xa0\x81\xa7");
+	ok(s.n == MCP_SCAN_MAX && s.more == 301 - MCP_SCAN_MAX &&
+	        strcmp(s.v[MCP_SCAN_MAX - 1].rule, "MCPU-P101") == 0 &&
+	        s.v[MCP_SCAN_MAX - 1].hidden[0] == '\0',
+	    "a tag-character finding past the bound: counted, and its hidden text not written on "
+	    "the last finding kept (\"%s\")",
+	    s.v[MCP_SCAN_MAX - 1].hidden);
 	cJSON_Delete(t);
 }
 
