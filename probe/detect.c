@@ -360,9 +360,9 @@ fail_version(struct probe *p, const struct xfer *x, const char *offered)
 
 /*
  * The server's instructions read by the text rules, and kept (their first
- * PROBE_INSTR_SENT bytes, cut before a character) for a result whose
- * findings name them: the store judges their text (report.c,
- * findings.server.text).
+ * PROBE_INSTR_SENT + PROBE_INSTR_SLACK bytes, cut before a character) for
+ * a result whose findings name them: the store judges their text
+ * (report.c, findings.server.text).
  */
 static void
 instructions(struct probe *p, const cJSON *res)
@@ -376,10 +376,11 @@ instructions(struct probe *p, const cJSON *res)
 	p->instr = NULL;
 	if (t == NULL)
 		return;
-	n = strnlen(t, PROBE_INSTR_SENT + 1);
+	n = strnlen(t, PROBE_INSTR_SENT + PROBE_INSTR_SLACK + 1);
 	p->instr_cut = n > PROBE_INSTR_SENT;
-	if (p->instr_cut)
-		for (n = PROBE_INSTR_SENT; n > 0 && ((unsigned char)t[n] & 0xc0) == 0x80; n--)
+	if (n > PROBE_INSTR_SENT + PROBE_INSTR_SLACK)
+		for (n = PROBE_INSTR_SENT + PROBE_INSTR_SLACK;
+		     n > 0 && ((unsigned char)t[n] & 0xc0) == 0x80; n--)
 			;
 	p->instr = strndup(t, n);
 }

@@ -33,8 +33,13 @@
 #define mcp_scan_instructions(s, t) ((void)(s), (void)(t), 0)
 #endif
 
-/* The bytes of a server's instructions a result carries for the store, at the most. */
+/*
+ * The bytes of a server's instructions a result carries for the store, at
+ * the most; kept with PROBE_INSTR_SLACK more until the record is written,
+ * so that a secret the cut would halve is overwritten whole first.
+ */
 #define PROBE_INSTR_SENT 65536
+#define PROBE_INSTR_SLACK 16384
 
 enum step { S_DNS, S_CONNECT, S_TLS, S_HTTP, S_AUTH, S_INIT, S_LIST, S_CALL, S_NSTEPS };
 enum status { ST_PENDING, ST_PASS, ST_FAIL, ST_SKIP };
@@ -254,8 +259,10 @@ struct probe {
 	cJSON *findings;      /* owned: their summary, for the result (report.c) */
 	/*
 	 * Owned: the server's instructions as read, their first
-	 * PROBE_INSTR_SENT bytes (instr_cut: there were more), or NULL: sent
-	 * with their findings for the store to judge (findings.server.text).
+	 * PROBE_INSTR_SENT + PROBE_INSTR_SLACK bytes (instr_cut: more than
+	 * PROBE_INSTR_SENT), or NULL: sent, cut to PROBE_INSTR_SENT once
+	 * scrubbed, with their findings for the store to judge
+	 * (findings.server.text).
 	 */
 	char *instr;
 	int instr_cut;

@@ -453,7 +453,9 @@ findings_text(struct probe *p, const char *const *secrets, int nsec)
 
 	if (srv == NULL || p->instr == NULL)
 		return;
+	/* Overwritten before the cut: a secret across it is never left half. */
 	scrub(p->instr, secrets, nsec);
+	cut(p->instr, PROBE_INSTR_SENT);
 	if (mcp_json_string_ascii(&b, p->instr) == 0 &&
 	    cJSON_AddRawToObject(srv, "text", b.p) != NULL && p->instr_cut)
 		cJSON_AddTrueToObject(srv, "text_cut");

@@ -209,6 +209,12 @@ is "$(cat "$TMP/long.got")" '[true,65535,"é","high"]' "instructions of 80,033 b
 push <"$TMP/long.out" >/dev/null
 is "$(MCP_NOW=$(($(w 1) + 95)) mcp-aggregate verdict long-instr | jq -c '[.findings.worst, (.findings.rules | index("MCPU-P101") != null), .findings.first[0].server]')" \
     '["high",true,"instructions"]' "and judged by the store from what was sent"
+# A server giving the credential back in its instructions, where the 64 KiB end: overwritten before the cut.
+tok=reflected-$(head -c 12 /dev/urandom | od -An -tx1 | tr -d ' \n')
+mcp-probe -r eu-west-2 -s reflect -H "Authorization: Bearer $tok" "$U/sdk-reflect/mcp" >"$TMP/reflect.out" 2>&1
+is "$(jq -r 'select(.type == "result") | .findings.server | "\(.text_cut) \(.text | utf8bytelength) \(.text[-6:])"' "$TMP/reflect.out")" \
+    "true 65536 ******" "instructions giving back the credential across the cut: overwritten, then cut"
+is "$(grep -c -e "${tok:0:12}" -e 'Bearer re' "$TMP/reflect.out")" 0 "no part of it in any record"
 res poisoned-instructions | jq -c '.region = "sa-east-1" | .findings.server.text = ("x" * 65537)' | push >/dev/null 2>"$TMP/err"
 like "$(cat "$TMP/err")" "findings.server.text: not a string of at most 65536 bytes" "instructions past 64 KiB: refused, with why"
 is "$(redis-cli -s "$REDIS_SOCK" TTL 'mcp:{sdk-poison}:findings' | awk '$1 > 0 { print "ttl" }')" ttl "the findings' key expires"
