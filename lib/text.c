@@ -58,3 +58,18 @@ mcp_text_char(const char *s, int *unsafe)
 	*unsafe = unsafe_cp(c);
 	return n;
 }
+
+void
+mcp_text_scrub(char *s, const char *const *secrets, int n)
+{
+	size_t k;
+	char *t;
+	int i;
+
+	for (i = 0; s != NULL && i < n; i++) {
+		if (secrets[i] == NULL || (k = strlen(secrets[i])) < MCP_SECRET_MIN)
+			continue;
+		for (t = s; (t = strstr(t, secrets[i])) != NULL; t += k)
+			memset(t, '*', k);
+	}
+}

@@ -40,4 +40,12 @@ enum mcp_hidden mcp_text_hidden(unsigned long c);
  */
 size_t mcp_text_char(const char *s, int *unsafe);
 
+/*
+ * Every copy in s of each of the n secrets (NULL or shorter than
+ * MCP_SECRET_MIN bytes: none) overwritten with '*', in place: before any
+ * cut, so that no secret is ever left in part.
+ */
+#define MCP_SECRET_MIN 4
+void mcp_text_scrub(char *s, const char *const *secrets, int n);
+
 #endif

@@ -35,17 +35,22 @@ enum { CARD_SUFFIX, CARD_CATALOG, CARD_ENTRY, CARD_WK, CARD_MCPJSON, CARD_PLACES
 /* One more problem of the card, at most CARD_PROBLEMS of them (cut when written). */
 static void __attribute__((format(printf, 2, 3))) problem(struct probe *p, const char *fmt, ...)
 {
-	char msg[600];
+	char *msg;
 	va_list ap;
+	int rc;
 
 	if (p->card_problems == NULL)
 		p->card_problems = cJSON_CreateArray();
 	if (cJSON_GetArraySize(p->card_problems) >= CARD_PROBLEMS)
 		return;
+	/* Whole: a secret in it is overwritten before it is cut (report.c). */
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
+	rc = vasprintf(&msg, fmt, ap);
 	va_end(ap);
+	if (rc == -1)
+		return;
 	cJSON_AddItemToArray(p->card_problems, cJSON_CreateString(msg));
+	free(msg);
 }
 
 /*

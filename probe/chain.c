@@ -58,9 +58,10 @@ expect_step(struct probe *p, enum step s)
 	const struct mcp_expect *e = ex(p);
 	enum x_subj x = s == S_INIT ? X_PROTOCOL : s == S_LIST ? X_TOOLS : X_CALL;
 	char msg[EXPECT_MSG_MAX], failed[EXPECT_MSG_MAX];
+	const char *secrets[PROBE_SECRETS_MAX];
 	/* A server that declares no tools has none to hold a condition. */
 	int none = s == S_LIST && p->steps[s].status == ST_SKIP && p->no_tools;
-	int passed;
+	int passed, rc;
 
 	if (p->expected >> s & 1) /* judged already: as it was */
 		return p->steps[s].status == ST_FAIL ? -1 : 0;
@@ -70,7 +71,12 @@ expect_step(struct probe *p, enum step s)
 	p->seen.proto = p->proto;
 	p->seen.tools = p->steps[S_LIST].status == ST_PASS ? p->tools : NULL;
 	p->seen.ntools = p->seen.tools != NULL ? p->ntools : 0;
-	if (expect_judge(e, x, &p->seen, &passed, msg, failed) == 0) {
+	/* A value shown in a message: a secret in it scrubbed before it is cut. */
+	p->seen.nsec = probe_secrets(p, secrets);
+	p->seen.secrets = secrets;
+	rc = expect_judge(e, x, &p->seen, &passed, msg, failed);
+	p->seen.secrets = NULL, p->seen.nsec = 0;
+	if (rc == 0) {
 		if (!none)
 			expect_note(p, s, passed, NULL);
 		return 0;

@@ -57,6 +57,9 @@ struct x_seen {
 	const cJSON *res[MCP_CALLS_MAX]; /* each call's result when kept, or NULL */
 	double ms[MCP_CALLS_MAX];        /* each call's time */
 	int done;                        /* calls answered so far */
+	/* The probe's secrets, scrubbed from a value shown before it is cut (or none). */
+	const char *const *secrets;
+	int nsec;
 };
 
 /*

@@ -14,6 +14,7 @@
 #include "buf.h"
 #include "expect.h"
 #include "json.h"
+#include "text.h"
 
 /* A path segment's name, at the most: longer ones name nothing. */
 #define NAME_MAX_LEN 256
@@ -209,13 +210,18 @@ shown(const struct x_cond *c, char *out, size_t len)
 	    n < (c->secret ? c->shown : strlen(c->text)) ? "..." : "");
 }
 
-/* The message of a failed condition; what says why, or NULL: the value was obs. */
+/*
+ * The message of a failed condition; what says why, or NULL: the value was
+ * obs, a secret in it scrubbed (obs is the caller's to change) before it
+ * is cut.
+ */
 static void
-message(const struct x_cond *c, const char *what, const char *obs, char *msg)
+message(const struct x_cond *c, const char *what, char *obs, const struct x_seen *s, char *msg)
 {
 	char cond[COND_SHOWN_MAX + 4];
 	size_t n = strlen(obs);
 
+	mcp_text_scrub(obs, s->secrets, s->nsec);
 	shown(c, cond, sizeof(cond));
 	if (c->secret) /* what never holds a value */
 		snprintf(msg, EXPECT_MSG_MAX, "condition %s (expect_secret) failed%s%s", cond,
@@ -260,7 +266,7 @@ judge_one(const struct x_cond *c, const struct x_seen *s, char *msg)
 	else if (what == NULL)
 		ok = holds(c, v, text.p != NULL ? text.p : "");
 	if (!ok)
-		message(c, what, text.p != NULL ? text.p : "", msg);
+		message(c, what, text.p != NULL ? text.p : (char[]){""}, s, msg);
 	mcp_buf_free(&text);
 	cJSON_Delete(own);
 	cJSON_Delete(fnv);

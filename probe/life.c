@@ -239,18 +239,22 @@ finish(struct probe *p)
 static void
 fail_pending(struct probe *p, const char *fmt, ...)
 {
-	char msg[300];
+	char *msg;
 	va_list ap;
-	int s;
+	int s, rc;
 
+	/* Whole: a secret in it is overwritten before it is cut (report.c). */
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
+	rc = vasprintf(&msg, fmt, ap);
 	va_end(ap);
 	for (s = 0; s < S_NSTEPS; s++)
 		if (p->steps[s].status == ST_PENDING) {
-			step_fail(p, s, since(p->mono0), "timeout", "%s", msg);
-			return;
+			step_fail(p, s, since(p->mono0), "timeout", "%s",
+			    rc == -1 ? "out of memory" : msg);
+			break;
 		}
+	if (rc != -1)
+		free(msg);
 }
 
 /*

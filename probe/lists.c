@@ -23,18 +23,22 @@ static void __attribute__((format(printf, 3, 4)))
 list_error(struct probe *p, const char *code, const char *fmt, ...)
 {
 	const struct list_kind *k = &list_kinds[p->lk];
-	char name[32], msg[300];
+	char name[32], *msg;
 	cJSON *e;
 	va_list ap;
+	int rc;
 
+	/* Whole: a secret in it is overwritten before it is cut (report.c). */
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
+	rc = vasprintf(&msg, fmt, ap);
 	va_end(ap);
 	snprintf(name, sizeof(name), "%s_error", k->member);
 	if ((e = cJSON_AddObjectToObject(p->lists, name)) != NULL) {
 		cJSON_AddStringToObject(e, "code", code);
-		cJSON_AddStringToObject(e, "message", msg);
+		cJSON_AddStringToObject(e, "message", rc == -1 ? "out of memory" : msg);
 	}
+	if (rc != -1)
+		free(msg);
 	p->lhash[p->lk][0] = '\0';
 	next_list(p);
 }

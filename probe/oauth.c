@@ -36,14 +36,18 @@ static void fail(struct probe *p, const char *code, const char *fmt, ...)
 static void
 fail(struct probe *p, const char *code, const char *fmt, ...)
 {
-	char why[3000];
+	char *why;
 	va_list ap;
+	int rc;
 
+	/* Whole: a secret in it is overwritten before it is cut (report.c). */
 	va_start(ap, fmt);
-	vsnprintf(why, sizeof(why), fmt, ap);
+	rc = vasprintf(&why, fmt, ap);
 	va_end(ap);
 	p->posture = "oauth-client";
-	step_fail(p, S_AUTH, since(p->step_t0), code, "%s", why);
+	step_fail(p, S_AUTH, since(p->step_t0), code, "%s", rc == -1 ? "out of memory" : why);
+	if (rc != -1)
+		free(why);
 	finish(p);
 }
 

@@ -129,6 +129,8 @@ struct xfer {
 
 /* Secret values of a URL's query kept for scrubbing, raw and decoded. */
 #define QSEC_MAX 16
+/* The secrets a probe may hold, at the most (probe_secrets). */
+#define PROBE_SECRETS_MAX (11 + MCP_HEADERS_MAX + QSEC_MAX + MCP_EXPECT_MAX)
 
 /* All the headers of one exchange, 1xx answers included, at the most. */
 #define HDR_MAX (64 * 1024)
@@ -547,6 +549,8 @@ double sse_timers(struct probe *p, double now);
 /* report.c */
 int report_format(struct probe *p, struct mcp_buf *out, char *err, size_t errlen);
 int probe_broken(const struct probe *p);
+/* Every secret the probe holds (some NULL) into secrets (PROBE_SECRETS_MAX); how many. */
+int probe_secrets(const struct probe *p, const char **secrets);
 
 /* params.c */
 int param_headers(const struct probe *p, const char *name, const cJSON *args,

@@ -10,6 +10,7 @@
 #include "json.h"
 #include "mcp.h"
 #include "probe.h"
+#include "text.h"
 #include "toolset.h"
 
 static const char *status_names[] = {"pending", "pass", "fail", "skip"};
@@ -336,24 +337,6 @@ own_key(const char *k)
 	return 0;
 }
 
-/* Secrets shorter than this cannot be told from other text. */
-#define SECRET_MIN 4
-
-static void
-scrub(char *s, const char *const *secrets, int nsec)
-{
-	size_t n;
-	char *t;
-	int i;
-
-	for (i = 0; s != NULL && i < nsec; i++) {
-		if (secrets[i] == NULL || (n = strlen(secrets[i])) < SECRET_MIN)
-			continue;
-		for (t = s; (t = strstr(t, secrets[i])) != NULL; t += n)
-			memset(t, '*', n);
-	}
-}
-
 /* Cut s to at most max bytes, on a UTF-8 character boundary. */
 static void
 cut(char *s, size_t max)
@@ -370,7 +353,7 @@ cut(char *s, size_t max)
 static void
 clean(char *s, const char *const *secrets, int nsec)
 {
-	scrub(s, secrets, nsec);
+	mcp_text_scrub(s, secrets, nsec);
 	cut(s, TEXT_MAX);
 }
 
@@ -403,7 +386,7 @@ clean_lists(cJSON *d, const char *const *secrets, int nsec)
 		if (!cJSON_IsRaw(c) || c->string == NULL || strlen(c->string) > 16)
 			continue;
 		for (i = 0; i < nsec; i++)
-			if (secrets[i] != NULL && strlen(secrets[i]) >= SECRET_MIN &&
+			if (secrets[i] != NULL && strlen(secrets[i]) >= MCP_SECRET_MIN &&
 			    strstr(c->valuestring, secrets[i]) != NULL)
 				break;
 		if (i == nsec)
@@ -454,7 +437,7 @@ findings_text(struct probe *p, const char *const *secrets, int nsec)
 	if (srv == NULL || p->instr == NULL)
 		return;
 	/* Overwritten before the cut: a secret across it is never left half. */
-	scrub(p->instr, secrets, nsec);
+	mcp_text_scrub(p->instr, secrets, nsec);
 	cut(p->instr, PROBE_INSTR_SENT);
 	if (mcp_json_string_ascii(&b, p->instr) == 0 &&
 	    cJSON_AddRawToObject(srv, "text", b.p) != NULL && p->instr_cut)
@@ -462,16 +445,16 @@ findings_text(struct probe *p, const char *const *secrets, int nsec)
 	mcp_buf_free(&b);
 }
 
-/* Every secret the probe holds, the session ids of unfinished exchanges too. */
-static void
-clean_all(struct probe *p)
+int
+probe_secrets(const struct probe *p, const char **secrets)
 {
-	const char *secrets[11 + MCP_HEADERS_MAX + QSEC_MAX + MCP_EXPECT_MAX] = {p->token,
-	    p->session, p->post_url, p->x.session, p->s.session, p->a.session, p->url_pw,
-	    p->url_basic, p->t->oauth_secret, p->t->oauth_assertion, p->t->oauth_key};
-	int i, n = 11;
-	cJSON *c;
+	const char *fixed[] = {p->token, p->session, p->post_url, p->x.session, p->s.session,
+	    p->a.session, p->url_pw, p->url_basic, p->t->oauth_secret, p->t->oauth_assertion,
+	    p->t->oauth_key};
+	int i, n = 0;
 
+	for (i = 0; i < (int)(sizeof(fixed) / sizeof(fixed[0])); i++)
+		secrets[n++] = fixed[i];
 	for (i = 0; i < p->nqsec; i++)
 		secrets[n++] = p->qsec[i];
 	/* Header values too: a key given with -H by mistake is a secret. */
@@ -481,6 +464,16 @@ clean_all(struct probe *p)
 	for (i = 0; p->t->compiled != NULL && i < p->t->compiled->n; i++)
 		if (p->t->compiled->c[i].secret)
 			secrets[n++] = p->t->compiled->c[i].right;
+	return n;
+}
+
+/* Every secret the probe holds, the session ids of unfinished exchanges too. */
+static void
+clean_all(struct probe *p)
+{
+	const char *secrets[PROBE_SECRETS_MAX];
+	int i, n = probe_secrets(p, secrets);
+	cJSON *c;
 
 	clean(p->uj_msg, secrets, n);
 	clean(cloak_msg(p), secrets, n);
@@ -490,7 +483,7 @@ clean_all(struct probe *p)
 	}
 	clean_tree(p->lists, NULL, secrets, n);
 	for (c = p->card_problems ? p->card_problems->child : NULL; c != NULL; c = c->next) {
-		scrub(c->valuestring, secrets, n);
+		mcp_text_scrub(c->valuestring, secrets, n);
 		cut(c->valuestring, CARD_PROBLEM_MAX);
 	}
 	clean_lists(p->steps[S_LIST].detail, secrets, n);

@@ -129,6 +129,20 @@ for i in $(seq 0 $((${#TOKEN} - 4))); do
 	grep -qF -- "${TOKEN:i:4}" "$TMP/echo.out" "$TMP/echo.err" && leak=$((leak + 1))
 done
 is "$leak" 0 "echo: no 4 characters of the token in any record, at any cut"
+# The token in a tool's text that a condition shows (cut to 80 characters
+# in its message): starred before that cut too.
+: >"$TMP/call-targets"
+for l in $(seq 40 80); do
+	echo "call-$l $H/echo-call/$l/mcp token_file=$TMP/token call=echo expect=[CALL].text==nope" >>"$TMP/call-targets"
+done
+mcp-probe -r t -j 8 -f "$TMP/call-targets" >"$TMP/call.out" 2>"$TMP/call.err"
+is "$(jq -r 'select(.type == "result") | .error.code' "$TMP/call.out" | sort | uniq -c | awk '{ print $2 "=" $1 }')" \
+    "expect_failed=41" "echo-call: the condition failed at every length, its message showing the text"
+leak=0
+for i in $(seq 0 $((${#TOKEN} - 4))); do
+	grep -qF -- "${TOKEN:i:4}" "$TMP/call.out" "$TMP/call.err" && leak=$((leak + 1))
+done
+is "$leak" 0 "echo-call: no 4 characters of the token in a condition's message, at any cut"
 
 # The URL's password is sent as Basic auth: echoed, raw or decoded, it is scrubbed.
 mcp-probe -r t "http://probe-user:pw-SECRET-55@127.0.0.1:${H##*:}/echo-auth/mcp" >"$TMP/pw.out" 2>&1
