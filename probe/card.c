@@ -24,6 +24,7 @@
 #include "json.h"
 #include "mcp.h"
 #include "probe.h"
+#include "text.h"
 
 /* A card's body, at the most: a card is a page of JSON. */
 #define CARD_MAX (64 * 1024)
@@ -31,6 +32,25 @@
 enum { CARD_SUFFIX, CARD_CATALOG, CARD_ENTRY, CARD_WK, CARD_MCPJSON, CARD_PLACES };
 #define CARD_ENTRIES 64   /* a catalog's entries read */
 #define CARD_DESC_MAX 100 /* characters of a card's description (the schema's maxLength) */
+
+/*
+ * A card's string as a problem quotes it (cut at MCP_SHOWN_MAX
+ * characters): every secret of the probe's in it scrubbed first, so that
+ * the cut never leaves one in part (the card is the server's to write).
+ */
+static const char *
+quoted(const struct probe *p, char *buf, size_t len, const char *s)
+{
+	const char *secrets[PROBE_SECRETS_MAX];
+	char *c;
+
+	if (s == NULL || (c = strdup(s)) == NULL)
+		return mcp_json_quoted(buf, len, s);
+	mcp_text_scrub(c, secrets, probe_secrets(p, secrets));
+	mcp_json_quoted(buf, len, c);
+	free(c);
+	return buf;
+}
 
 /* One more problem of the card, at most CARD_PROBLEMS of them (cut when written). */
 static void __attribute__((format(printf, 2, 3))) problem(struct probe *p, const char *fmt, ...)
@@ -156,8 +176,8 @@ check_remote(struct probe *p, const cJSON *e)
 		return 1;
 	}
 	if (strcmp(t, "streamable-http") != 0 && strcmp(t, "sse") != 0) {
-		problem(p, "a remote of type %s (streamable-http or sse)",
-		    mcp_json_quoted(q, sizeof(q), t));
+		problem(
+		    p, "a remote of type %s (streamable-http or sse)", quoted(p, q, sizeof(q), t));
 		return 1;
 	}
 	if (!strs_ok(cJSON_GetObjectItemCaseSensitive(e, "supportedProtocolVersions"))) {
@@ -188,7 +208,7 @@ check_new(struct probe *p, const cJSON *c)
 	else if (!reverse_dns(name))
 		bad = 1,
 		problem(p, "name %s is not namespace/name (reverse DNS)",
-		    mcp_json_quoted(q, sizeof(q), name));
+		    quoted(p, q, sizeof(q), name));
 	if (str_of(c, "version") == NULL)
 		bad = 1, problem(p, "no version (a string)");
 	if (desc == NULL)
@@ -328,12 +348,12 @@ consistent(struct probe *p, const cJSON *c, int fresh)
 	cn = fresh ? str_of(c, "name") : str_of(info, "name");
 	if (sn != NULL && !same_name(cn, sn))
 		bad = 1,
-		problem(p, "name %s is not the server's own %s",
-		    mcp_json_quoted(q1, sizeof(q1), cn), mcp_json_quoted(q2, sizeof(q2), sn));
+		problem(p, "name %s is not the server's own %s", quoted(p, q1, sizeof(q1), cn),
+		    quoted(p, q2, sizeof(q2), sn));
 	if (sv != NULL && strcmp(cv, sv) != 0)
 		bad = 1,
-		problem(p, "version %s is not the server's own %s",
-		    mcp_json_quoted(q1, sizeof(q1), cv), mcp_json_quoted(q2, sizeof(q2), sv));
+		problem(p, "version %s is not the server's own %s", quoted(p, q1, sizeof(q1), cv),
+		    quoted(p, q2, sizeof(q2), sv));
 	if (!fresh) {
 		if (!same_endpoint(
 		        p, str_of(cJSON_GetObjectItemCaseSensitive(c, "transport"), "url")))

@@ -159,6 +159,15 @@ is "$(card published url)" "0 healthy present /mcp/server-card " \
 is "$(card minimal url)" "0 healthy present /mcp/server-card " "the published schema's smallest card, no remotes: present"
 is "$(card misnamed url)" '0 healthy inconsistent /mcp/server-card name "example-org/other" is not the server'"'"'s own "carded"' \
     "a card named for another server: inconsistent, said"
+like "$(card echo url)" '^0 healthy inconsistent /mcp/server-card version "x{85}Bearer \*{8}' \
+    "a card giving the token back where a problem quotes it (cut at 100 characters): starred before the cut"
+# (8 characters: 4 would find "card" of server-card in any record)
+tok=$(cat "$TMP/token")
+leak=0
+for i in $(seq 0 $((${#tok} - 8))); do
+	grep -qF -- "${tok:i:8}" "$TMP/card-echo-url.out" && leak=$((leak + 1))
+done
+is "$leak" 0 "  no 8 characters of it in the records"
 is "$(card published catalog)" "0 healthy present /cards/carded.json " \
     "the card the MCP Catalog names (beside another origin's, not asked): present"
 is "$(jq -r 'select(.path | test("catalog|/cards/|elsewhere")) | "\(.method) \(.path) \(.accept)"' "$TMP/card.log" | sort -u | tr '\n' ';')" \
