@@ -242,7 +242,7 @@ summary_check(const cJSON *o, const char *what, long *count, char *worst, size_t
 /*
  * The server's instructions (findings.server.text) read by the rules here,
  * as the probe read them (mcp-rules(7)): their findings into f's srv_*.
- * A text the probe would not have sent (none found in it) counts none.
+ * A text in which they find nothing (not one the probe sends) counts none.
  */
 static int
 instr_judge(const char *text, struct agg_findings *f, char *err, size_t len)
@@ -255,7 +255,7 @@ instr_judge(const char *text, struct agg_findings *f, char *err, size_t len)
 	if (mcp_scan_instructions(&s, text) == -1 || mcp_scan_finish(&s) == -1) {
 		snprintf(err, len, "findings.server.text: out of memory");
 		rc = -1;
-	} else if ((sum = mcp_scan_summary_of(&s, "server", 3)) != NULL)
+	} else if ((sum = mcp_scan_summary(&s, 3)) != NULL)
 		rc = summary_check(sum, "findings.server", &f->srv_count, f->srv_worst,
 		    sizeof(f->srv_worst), f->srv_rules, sizeof(f->srv_rules), f->srv_first,
 		    sizeof(f->srv_first), err, len);

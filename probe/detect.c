@@ -360,29 +360,24 @@ fail_version(struct probe *p, const struct xfer *x, const char *offered)
 
 /*
  * The server's instructions read by the text rules, and kept (their first
- * PROBE_INSTR_SENT + PROBE_INSTR_SLACK bytes, cut before a character) for
- * a result whose findings name them: the store judges their text
- * (report.c, findings.server.text).
+ * PROBE_INSTR_SENT + PROBE_INSTR_SLACK bytes) for a result whose findings
+ * name them: the store judges their text (report.c,
+ * findings.server.text).
  */
 static void
 instructions(struct probe *p, const cJSON *res)
 {
 	const cJSON *f = cJSON_GetObjectItemCaseSensitive(res, "instructions");
 	const char *t = cJSON_IsString(f) ? f->valuestring : NULL;
-	size_t n;
 
 	(void)mcp_scan_instructions(&p->scan, t);
 	free(p->instr);
 	p->instr = NULL;
 	if (t == NULL)
 		return;
-	n = strnlen(t, PROBE_INSTR_SENT + PROBE_INSTR_SLACK + 1);
-	p->instr_cut = n > PROBE_INSTR_SENT;
-	if (n > PROBE_INSTR_SENT + PROBE_INSTR_SLACK)
-		for (n = PROBE_INSTR_SENT + PROBE_INSTR_SLACK;
-		     n > 0 && ((unsigned char)t[n] & 0xc0) == 0x80; n--)
-			;
-	p->instr = strndup(t, n);
+	/* Cut before a character when it is written (report.c), once scrubbed. */
+	p->instr_cut = strnlen(t, PROBE_INSTR_SENT + 1) > PROBE_INSTR_SENT;
+	p->instr = strndup(t, PROBE_INSTR_SENT + PROBE_INSTR_SLACK);
 }
 
 /*
