@@ -269,7 +269,7 @@ int agg_result_parse(char *s, const char *region, long long window, struct agg_r
  * first writer of a window still to come and the latest of its region
  * (seen, hash, host) until the clock caught up, so only a few minutes of
  * skew between a probe host and the store's host are let through, and a
- * result's window must have begun (push.c, audit.h).  A
+ * result's window must have begun (pushcheck.c, audit.h).  A
  * start older than the 30 days that push keeps anything of a slug could
  * change nothing but a key about to expire.
  */

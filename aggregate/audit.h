@@ -37,7 +37,7 @@
 #define AGG_KEY_AUDIT_COUNT "mcp:{audit}:count:"
 
 /*
- * Lua for push.c's script (ARGV as push's: [1] region, [4] window, [7]
+ * Lua for pushlua.c's script (ARGV as push's: [1] region, [4] window, [7]
  * ttl-short, [9] hour, [14] slot, [15] the slug's prefix, [16] the
  * token's ID or '').  push_again(cur, pos, folded): a result of the
  * window is in the slot at pos of cur (a region's raw slots, or its slots
@@ -48,7 +48,7 @@
  * stored, in the region's field of rw:HOUR, or its field "REGION +" when
  * the window was decided already (late); the key's expiry set when the
  * field is new: ttl-short and xat (seconds to the end of the hour,
- * push.c).
+ * pushlua.c).
  */
 #define AGG_AUDIT_LUA                                                                              \
 	"local function push_folded(s)\n"                                                          \

@@ -1,7 +1,10 @@
 /*
- * push.h - what push.c and pushlists.c share: a result waiting for its
- * round trip, a list waiting for its result, push's context.  Private to
- * push; the ingest sees struct agg_push only through aggregate.h.
+ * push.h - what push's files share: a result waiting for its round trip,
+ * a list waiting for its result, push's context.  push.c the loop and the
+ * ingest's calls, pushcheck.c the checks of a record, pushsend.c the
+ * batch's round trips, pushlua.c the scripts, pushlists.c the lists.
+ * Private to push; the ingest sees struct agg_push only through
+ * aggregate.h.
  */
 /* Copyright (c) 2026 The mcp-uptime authors. ISC licence: see LICENSE. */
 #ifndef AGG_PUSH_H
@@ -61,7 +64,7 @@ struct lwait {
 struct pctx {
 	struct mcp_store *st; /* NULL: Redis is down, records go to the spool */
 	char sha[41];
-	char uj_sha[41];    /* uj_lua's */
+	char uj_sha[41];    /* push_uj_lua's */
 	const char *spool;  /* the spool of this store (and -r region) */
 	const char *store;  /* its URL without the password, for messages */
 	const char *name;   /* the stream being read, for messages */
@@ -98,8 +101,23 @@ struct pctx {
 	void *lack_arg;
 };
 
-/* Store the batch (push.c): the spool, or the ingest's fates, take what is left. */
+/* pushlua.c: the scripts, each loaded on the store (mcp_store_script_load). */
+extern const char push_lua[];    /* a result: stored, a duplicate or a conflict */
+extern const char push_uj_lua[]; /* an unjudged result: stored or a duplicate */
+
+/* pushcheck.c */
+/* Check rec: 'r' a result (its fields into q), 's' a step record, 0 refused (why). */
+int push_take(const struct pctx *p, const cJSON *rec, struct pending *q, char *why, size_t len);
+/* 1 when q's slug is not its origin's (why); the origin's slugs read again each minute. */
+int push_not_its_slug(struct pctx *p, const struct pending *q, char *why, size_t len);
+/* 1 when q's window has not begun on this host's clock (why): counted in p. */
+int push_not_begun(struct pctx *p, const struct pending *q, char *why, size_t len);
+
+/* pushsend.c */
+/* Store the batch: the spool, or the ingest's fates, take what is left. */
 void push_flush_batch(struct pctx *p);
+/* The results push_not_begun counted into the store (audit.c), the count then 0. */
+void push_future_flush(struct pctx *p);
 
 /* pushlists.c */
 int push_lists_step(struct pctx *p, const cJSON *rec, char *why, size_t len);

@@ -21,7 +21,7 @@
  * {HGETALL hash or {}, {HASH, TEXT, '' (not kept) or '-' (past the
  * bytes) ...} (at most 64 lists), ZRANGE tch WITHSCORES or {}, the
  * members of lsi newest first or {}, {ID, HASH ...} the slug's ids of
- * the regions' latest hashes (mcp:{SLUG}:ids, push.c)}.
+ * the regions' latest hashes (mcp:{SLUG}:ids, pushlua.c)}.
  */
 const char agg_vlists_lua[] =
     "local hv, hist, want, seen, texts = {}, {}, {}, {}, {}\n"
@@ -274,7 +274,7 @@ full_hash(const struct agg_lcache *c, const redisReply *drift, const char *regio
 	int k, round;
 
 	which ^= 1;
-	/* The slug's own id of a hash: exact, where a prefix may not be (push.c). */
+	/* The slug's own id of a hash: exact, where a prefix may not be (pushlua.c). */
 	for (i = 0; c->idm != NULL && c->idm->type == REDIS_REPLY_ARRAY && i + 1 < c->idm->elements;
 	     i += 2)
 		if (strcmp(c->idm->element[i]->str, id) == 0)

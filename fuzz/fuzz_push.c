@@ -1,6 +1,6 @@
 /*
- * fuzz_push.c - mcp-aggregate push's record checks (aggregate/push.c) on
- * any stream of lines, without Redis.
+ * fuzz_push.c - mcp-aggregate push's record checks (aggregate/push.c,
+ * pushcheck.c) on any stream of lines, without Redis.
  *
  * Each line goes through the record loop to on_record, push's own
  * callback: the step and result checks, the stored value, the line kept
@@ -20,6 +20,7 @@
 /* Copyright (c) 2026 The mcp-uptime authors. ISC licence: see LICENSE. */
 #include "fuzz.h"
 #include "../aggregate/push.c"
+#include "../aggregate/pushcheck.c"
 #include "../lib/json.h"
 
 #define NOW 1767225600 /* 2026-01-01 00:00 UTC, MCP_NOW */
