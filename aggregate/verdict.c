@@ -20,7 +20,7 @@
 #include "mcp.h"
 #include "rec.h"
 #include "reslua.h"
-#include "approve.h"
+#include "review.h"
 #include "vlists.h"
 
 /* Windows fetched per slug: the 5 minutes that end with W. */
@@ -40,7 +40,7 @@
 #define R_MAINT 6
 #define R_FINDINGS 7 /* the text rules' findings (findings.c) */
 #define R_CLOAK 8    /* the regions' cloaking postures (cloak.c) */
-#define R_REVIEW 9   /* the review of its lists (approve.c) */
+#define R_REVIEW 9   /* the review of its lists (review.c) */
 #define NREAD 10
 
 /*
@@ -83,8 +83,8 @@ static const char write_lua[] = AGG_WRITE_LUA;
 struct vctx {
 	struct mcp_store *st;
 	char read_sha[41], stats_sha[41], write_sha[41];
-	char lists_sha[41], hist_sha[41]; /* vlists.c's */
-	char review_sha[41];              /* approve.c's */
+	char lists_sha[41], hist_sha[41];    /* vlists.c's */
+	char review_sha[41], rtexts_sha[41]; /* review.c's */
 	long long window;
 	int lookback;
 	struct mcp_buf out;       /* records of the batch, written once stored */
@@ -115,8 +115,11 @@ struct slugwork {
 	/* Its lists, read only for drift or divergence (vlists.c): lr owned. */
 	redisReply *lr;
 	struct agg_lcache lc;
+	redisReply *rt;     /* the texts the review's classes are worked out from, or NULL */
 	struct agg_hcmd hc; /* the history's write, queued before the verdict's */
 	int hist;           /* hc is queued */
+	struct agg_hcmd rw; /* the review's write (its holds, its classes): review.c */
+	int rev;            /* rw is queued */
 	int refused;        /* the store refused its write */
 };
 
@@ -143,6 +146,10 @@ work_clear(struct slugwork *w)
 	w->lr = NULL;
 	agg_hcmd_free(&w->hc);
 	w->hist = 0;
+	freeReplyObject(w->rt);
+	w->rt = NULL;
+	agg_hcmd_free(&w->rw);
+	w->rev = 0;
 }
 
 /* aggregate.h */
@@ -434,6 +441,18 @@ add_faults(cJSON *o, const struct vctx *v)
 	}
 }
 
+/* The regions that reported the slug in the day before the window's end (seen). */
+static size_t
+seen_today(const struct vctx *v, const redisReply *seen)
+{
+	double since = (double)(v->window + AGG_WINDOW - AGG_DAY);
+	size_t i, n = 0;
+
+	for (i = 0; seen->type == REDIS_REPLY_ARRAY && i + 1 < seen->elements; i += 2)
+		n += strtod(seen->element[i + 1]->str, NULL) >= since;
+	return n;
+}
+
 static cJSON *
 record_of(const struct vctx *v, struct slugwork *w, const struct agg_decision *d)
 {
@@ -479,12 +498,12 @@ record_of(const struct vctx *v, struct slugwork *w, const struct agg_decision *d
 	agg_tools_divergence(o, &w->lc, d, w->res, w->nres, v->window, w->r[R_DRIFT]);
 	cJSON_AddItemToObject(o, "failing_now", names_json(d->failing_now, d->nfailing_now));
 	add_maint(o, v, w->r[R_MAINT]);
-	agg_findings_add(o, w->r[R_FINDINGS], v->window);
+	agg_findings_add(o, w->r[R_FINDINGS], v->window, seen_today(v, w->r[R_SEEN]));
 	add_faults(o, v);
 	agg_shorts_add(o, &v->shorts);
 	agg_cloak_add(o, w->r[R_CLOAK], v->window);
 	/* Last: the members before it stay where the contract put them. */
-	agg_review_add(o, w->r[R_REVIEW], v->window);
+	agg_review_add(o, w->r[R_REVIEW], w->rt, w->r[R_FINDINGS], w->slug, v->window, &w->rw);
 	return o;
 }
 
@@ -568,40 +587,67 @@ finish(struct vctx *v, struct slugwork *w, char *err, size_t errlen)
 	agg_lcache_free(&w->lc);
 	freeReplyObject(w->lr);
 	w->lr = NULL;
+	freeReplyObject(w->rt);
+	w->rt = NULL;
 	return rc;
+}
+
+/* 1 when slug w's window wants its lists read: drift, divergence (vlists.c). */
+static int
+lists_need(const struct slugwork *w)
+{
+	return agg_vlists_need(w->r[R_DRIFT], w->d.divergence);
+}
+
+/* A reply of finish_all's round trip into *r: 0, or -1 (the round is tried again). */
+static int
+group_read(struct vctx *v, redisReply **r, char *err, size_t errlen)
+{
+	if (mcp_store_read(v->st, r, 1, err, errlen) == -1)
+		return -1;
+	if ((*r)->type == REDIS_REPLY_ERROR && strncmp((*r)->str, "NOSCRIPT", 8) == 0) {
+		snprintf(err, errlen, "%s", (*r)->str);
+		/* The replies still due are read by the retry's reconnect. */
+		return -1;
+	}
+	return 0;
 }
 
 /*
  * Finish the slugs of the batch: the lists of those whose window has
- * drift or divergence read in round trips of their own, AGG_VLIST_GROUP
- * slugs at a time, each slug's record made and its lists freed before
- * the next group is read; none for a batch of green slugs whose lists did
- * not change.  A slug whose read failed says change_unknown "not_read".
+ * drift or divergence, and the texts of those whose review wants a class
+ * worked out (review.c), read in round trips of their own,
+ * AGG_VLIST_GROUP slugs at a time, each slug's record made and its lists
+ * freed before the next group is read; none for a batch of green slugs
+ * whose lists did not change.  A slug whose read failed says
+ * change_unknown "not_read".
  */
 static enum mcp_store_status
 finish_all(struct vctx *v, struct slugwork *ws, size_t n, char *err, size_t errlen)
 {
 	size_t i, j, k;
+	int ln, rn;
 
 	for (i = 0; i < n; i = j) {
-		for (j = i, k = 0; j < n && k < AGG_VLIST_GROUP; j++)
-			if (agg_vlists_need(ws[j].r[R_DRIFT], ws[j].d.divergence)) {
+		for (j = i, k = 0; j < n && k < AGG_VLIST_GROUP; j++) {
+			ln = lists_need(&ws[j]), rn = agg_review_need(ws[j].r[R_REVIEW]);
+			if (ln)
 				agg_vlists_append(v->st, v->lists_sha, ws[j].slug, ws[j].r[R_DRIFT],
 				    ws[j].d.divergence);
-				k++;
-			}
+			if (rn)
+				agg_review_texts_append(
+				    v->st, v->rtexts_sha, ws[j].slug, ws[j].r[R_REVIEW]);
+			k += ln || rn;
+		}
 		for (k = i; k < j; k++) {
-			if (!agg_vlists_need(ws[k].r[R_DRIFT], ws[k].d.divergence))
-				continue;
-			if (mcp_store_read(v->st, &ws[k].lr, 1, err, errlen) == -1)
-				return MCP_STORE_AGAIN;
-			if (ws[k].lr->type == REDIS_REPLY_ERROR &&
-			    strncmp(ws[k].lr->str, "NOSCRIPT", 8) == 0) {
-				snprintf(err, errlen, "%s", ws[k].lr->str);
-				/* The replies still due are read by the retry's reconnect. */
-				return MCP_STORE_AGAIN;
+			if (lists_need(&ws[k])) {
+				if (group_read(v, &ws[k].lr, err, errlen) == -1)
+					return MCP_STORE_AGAIN;
+				agg_lcache_load(&ws[k].lc, ws[k].lr);
 			}
-			agg_lcache_load(&ws[k].lc, ws[k].lr);
+			if (agg_review_need(ws[k].r[R_REVIEW]) &&
+			    group_read(v, &ws[k].rt, err, errlen) == -1)
+				return MCP_STORE_AGAIN;
 		}
 		for (k = i; k < j; k++)
 			if (finish(v, &ws[k], err, errlen) == -1)
@@ -712,12 +758,13 @@ batch_once(struct mcp_store *st, void *arg, char *err, size_t errlen)
 		return rc;
 	for (i = 0; i < b->n; i++) {
 		ws[i].hist = ws[i].hc.argc > 0 && agg_hcmd_append(st, &ws[i].hc) == 0;
+		ws[i].rev = ws[i].rw.argc > 0 && agg_hcmd_append(st, &ws[i].rw) == 0;
 		append_write(v, &ws[i]);
 	}
 	nref = 0;
 	for (i = 0; i < b->n; i++) {
 		ws[i].refused = 0;
-		for (j = 0; j < 1 + ws[i].hist; j++) {
+		for (j = 0; j < 1 + ws[i].hist + ws[i].rev; j++) {
 			if (mcp_store_read(st, &r, 1, err, errlen) == -1)
 				return MCP_STORE_AGAIN;
 			if (r->type == REDIS_REPLY_ERROR &&
@@ -1042,7 +1089,9 @@ agg_verdict(const struct agg_opts *o, char **slugs, int nslugs)
 	    mcp_store_script_load(v.st, write_lua, v.write_sha, err, sizeof(err)) == -1 ||
 	    mcp_store_script_load(v.st, agg_vlists_lua, v.lists_sha, err, sizeof(err)) == -1 ||
 	    mcp_store_script_load(v.st, agg_vhist_lua, v.hist_sha, err, sizeof(err)) == -1 ||
-	    mcp_store_script_load(v.st, agg_review_lua, v.review_sha, err, sizeof(err)) == -1) {
+	    mcp_store_script_load(v.st, agg_review_lua, v.review_sha, err, sizeof(err)) == -1 ||
+	    mcp_store_script_load(v.st, agg_review_texts_lua, v.rtexts_sha, err, sizeof(err)) ==
+	        -1) {
 		warnx("redis: %s", err);
 		goto out;
 	}

@@ -9,12 +9,16 @@
  * page itself is tools-changed's: this one's trigger goes to PagerDuty
  * only when tools-changed is not open).  It stays open across verdicts,
  * with the reminders of any incident, and a P2 not acknowledged in
- * tools_escalate becomes P1; it resolves when a person answers (approve
- * or reject), the first verdict whose review names no unreviewed change.
- * A list pinned at first sight and changed ("changed") is no incident:
- * no person was asked.  A first list held for review (its text has a
- * high or medium finding: mcp-aggregate(1) "tools") is one, as a change
- * is, P2 for a high finding.
+ * tools_escalate becomes P1.  It resolves only when a person answers
+ * (approve or reject): the first verdict whose review names nothing
+ * waiting, and an answer given since the incident began; never by what
+ * the server serves next (the store keeps each wait as a hold until it is
+ * answered: aggregate/review.c).  A list pinned at first sight and
+ * changed ("changed") is no incident, but for a change to a list with a
+ * high or medium finding, or one the store could not read: that one is
+ * held, as a first list is (its text has a high or medium finding, or the
+ * store could not read it), P2 for a high finding, or one the runners
+ * agree on where the store could not read.
  */
 /* Copyright (c) 2026 The mcp-uptime authors. ISC licence: see LICENSE. */
 #include <stddef.h>
@@ -57,6 +61,54 @@ text_clean(char *buf, size_t len, const char *s)
 	buf[u] = '\0';
 }
 
+/* The words of why the store could not read a list (aggregate/review.c's "unread"). */
+static const char *
+unread_words(const char *why)
+{
+	return strcmp(why, "too_large") == 0
+	    ? "too large to carry (past the probe's --list-max, or push's bound)"
+	    : strcmp(why, "refused") == 0    ? "refused: the store was past its high-water mark"
+	    : strcmp(why, "not_sent") == 0   ? "the runner sent its result without it"
+	    : strcmp(why, "not_judged") == 0 ? "kept but never judged"
+	                                     : "not kept (evicted, or never sent)";
+}
+
+/*
+ * The rules of a findings object's "rules" (an array of ids, or a
+ * comma-separated string), only ids mcp-rules(7) has, into buf.
+ */
+static void
+rules_text(char *buf, size_t len, const cJSON *rules)
+{
+	char tmp[256], *r, *save = NULL;
+	const cJSON *e;
+	size_t u = 0;
+
+	buf[0] = '\0';
+	if (cJSON_IsString(rules)) {
+		snprintf(tmp, sizeof(tmp), "%s", rules->valuestring);
+		for (r = strtok_r(tmp, ",", &save); r != NULL; r = strtok_r(NULL, ",", &save))
+			if (mcp_scan_rule(r) != NULL && u + strlen(r) + 3 < len)
+				u += (size_t)snprintf(buf + u, len - u, "%s%s", u ? ", " : "", r);
+		return;
+	}
+	cJSON_ArrayForEach(e, rules)
+	{
+		if (cJSON_IsString(e) && mcp_scan_rule(e->valuestring) != NULL &&
+		    u + strlen(e->valuestring) + 3 < len)
+			u += (size_t)snprintf(
+			    buf + u, len - u, "%s%s", u ? ", " : "", e->valuestring);
+	}
+}
+
+/* 1 when the findings object o (worst, or a runners' word) is high. */
+static int
+is_high(const cJSON *o)
+{
+	return strcmp(str_of(o, "worst"), "high") == 0 ||
+	    strcmp(str_of(cJSON_GetObjectItemCaseSensitive(o, "runners"), "worst"), "high") == 0;
+}
+
 /* 1 when the kind's state holds an unreviewed change that wants an answer. */
 static int
 wants_answer(const cJSON *k)
@@ -77,23 +129,70 @@ wants_answer(const cJSON *k)
 static void
 held_text(char *buf, size_t len, const char *slug, const char *kind, const cJSON *h)
 {
-	char rules[160] = "";
-	size_t u = 0;
-	const cJSON *r;
+	const cJSON *run = cJSON_GetObjectItemCaseSensitive(h, "runners");
+	char rules[160] = "", said[240] = "";
 
-	cJSON_ArrayForEach(r, cJSON_GetObjectItemCaseSensitive(h, "rules"))
-	{
-		if (cJSON_IsString(r) && mcp_scan_rule(r->valuestring) != NULL &&
-		    u + strlen(r->valuestring) + 3 < sizeof(rules))
-			u += (size_t)snprintf(
-			    rules + u, sizeof(rules) - u, "%s%s", u ? ", " : "", r->valuestring);
+	if (cJSON_IsString(cJSON_GetObjectItemCaseSensitive(h, "unread"))) {
+		rules_text(rules, sizeof(rules), cJSON_GetObjectItemCaseSensitive(run, "rules"));
+		if (rules[0] != '\0')
+			snprintf(said, sizeof(said),
+			    "; every region serving it found %s (%s) in it", rules,
+			    strcmp(str_of(run, "worst"), "high") == 0 ? "high" : "medium");
+		snprintf(buf, len,
+		    "%s: its first %s list is held for review: the store could not read its text "
+		    "(%s), so it is not trusted%s; answer it: mcp-aggregate tools %s --approve "
+		    "--by NAME, or --reject",
+		    slug, kind, unread_words(str_of(h, "unread")), said, slug);
+		return;
 	}
+	rules_text(rules, sizeof(rules), cJSON_GetObjectItemCaseSensitive(h, "rules"));
 	snprintf(buf, len,
 	    "%s: its first %s list is held for review: the rules found %s (%s) in its text, and "
 	    "no one has approved it; answer it: mcp-aggregate tools %s --approve --by NAME, or "
 	    "--reject",
 	    slug, kind, rules[0] ? rules : "findings",
 	    strcmp(str_of(h, "worst"), "high") == 0 ? "high" : "medium", slug);
+}
+
+/*
+ * Why the holds of a kind wait, in words (the first of each reason),
+ * into buf: "" when they say nothing more than the class.
+ */
+static void
+holds_text(char *buf, size_t len, const cJSON *holds)
+{
+	const cJSON *h, *f = NULL, *u = NULL;
+	char rules[160];
+	size_t n = 0;
+
+	buf[0] = '\0';
+	cJSON_ArrayForEach(h, holds)
+	{
+		if (f == NULL && strcmp(str_of(h, "why"), "findings") == 0)
+			f = h;
+		if (u == NULL && strcmp(str_of(h, "why"), "unread") == 0)
+			u = h;
+	}
+	if (f != NULL) {
+		rules_text(rules, sizeof(rules), cJSON_GetObjectItemCaseSensitive(f, "rules"));
+		n += (size_t)snprintf(buf + n, len - n,
+		    "; the store's rules found %s (%s) in the list %s serves, which the list "
+		    "answered had not",
+		    rules[0] ? rules : "findings",
+		    strcmp(str_of(f, "worst"), "high") == 0 ? "high" : "medium",
+		    mcp_slug_ok(str_of(f, "region")) ? str_of(f, "region") : "a region");
+	}
+	if (u != NULL && n < len) {
+		rules_text(rules, sizeof(rules),
+		    cJSON_GetObjectItemCaseSensitive(
+		        cJSON_GetObjectItemCaseSensitive(u, "runners"), "rules"));
+		snprintf(buf + n, len - n,
+		    "; the store could not read the list %s serves (%s)%s%s%s",
+		    mcp_slug_ok(str_of(u, "region")) ? str_of(u, "region") : "a region",
+		    unread_words(str_of(u, "unread")),
+		    rules[0] ? ", and every region serving it found " : "", rules,
+		    rules[0] ? " in it" : "");
+	}
 }
 
 /*
@@ -106,8 +205,8 @@ static int
 waiting(const struct verdict *vd, const char *slug, int *breaking, int *grave, char *buf,
     size_t len, cJSON *regions)
 {
-	const cJSON *k, *r, *ch, *h;
-	char t[REVIEW_TEXT + 8], at[8];
+	const cJSON *k, *r, *ch, *h, *hd;
+	char t[REVIEW_TEXT + 8], at[8], why[320];
 	int n = 0;
 
 	*breaking = *grave = 0;
@@ -124,7 +223,11 @@ waiting(const struct verdict *vd, const char *slug, int *breaking, int *grave, c
 				cJSON_AddItemToArray(regions, cJSON_CreateString(r->valuestring));
 		}
 		h = cJSON_GetObjectItemCaseSensitive(k, "held");
-		*grave |= cJSON_IsObject(h) && strcmp(str_of(h, "worst"), "high") == 0;
+		*grave |= cJSON_IsObject(h) && is_high(h);
+		cJSON_ArrayForEach(hd, cJSON_GetObjectItemCaseSensitive(k, "holds"))
+		{
+			*grave |= is_high(hd);
+		}
 		if (n++ > 0)
 			continue;
 		ch = cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(k, "changes"), 0);
@@ -135,19 +238,23 @@ waiting(const struct verdict *vd, const char *slug, int *breaking, int *grave, c
 		text_clean(t, sizeof(t), str_of(ch, "text"));
 		alert_hm(at, sizeof(at),
 		    cJSON_GetNumberValue(cJSON_GetObjectItemCaseSensitive(k, "since")));
+		holds_text(why, sizeof(why), cJSON_GetObjectItemCaseSensitive(k, "holds"));
 		snprintf(buf, len,
-		    "%s: its %s changed at %s UTC and no one has reviewed it (%s)%s%s; answer it: "
-		    "mcp-aggregate tools %s --approve, or --reject",
+		    "%s: its %s changed at %s UTC and no one has reviewed it (%s%s)%s%s; answer "
+		    "it: mcp-aggregate tools %s --approve --by NAME, or --reject",
 		    slug, k->string, at,
-		    str_of(k, "class")[0] ? str_of(k, "class") : "class not known",
+		    str_of(k, "class")[0] ? str_of(k, "class") : "class not known", why,
 		    t[0] ? ": " : "", t, slug);
 	}
 	return n;
 }
 
-/* Who answered: "tools approved by alice" of the first kind answered, into buf. */
-static void
-answered(const struct verdict *vd, char *buf, size_t len)
+/*
+ * Who answered since the incident began (start): "tools approved by
+ * alice" of the first kind answered, into buf.  1 when a person did.
+ */
+static int
+answered(const struct verdict *vd, double start, char *buf, size_t len)
 {
 	const cJSON *k, *a;
 
@@ -156,6 +263,7 @@ answered(const struct verdict *vd, char *buf, size_t len)
 	{
 		a = cJSON_GetObjectItemCaseSensitive(k, "answered");
 		if (k->string != NULL && strlen(k->string) < 16 && cJSON_IsObject(a) &&
+		    cJSON_GetNumberValue(cJSON_GetObjectItemCaseSensitive(a, "at")) >= start &&
 		    (strcmp(str_of(k, "state"), "approved") == 0 ||
 		        strcmp(str_of(k, "state"), "rejected") == 0)) {
 			char who[ALERT_TOOL_NAME + 8];
@@ -163,9 +271,10 @@ answered(const struct verdict *vd, char *buf, size_t len)
 			tool_name_clean(who, sizeof(who), str_of(a, "by"));
 			snprintf(
 			    buf, len, "answered: %s %s by %s", k->string, str_of(a, "state"), who);
-			return;
+			return 1;
 		}
 	}
+	return 0;
 }
 
 static int
@@ -176,7 +285,7 @@ review_resolve(struct ctx *x, struct state *s, const struct verdict *vd)
 	struct alert_ev e;
 	int rc;
 
-	answered(vd, why, sizeof(why));
+	(void)answered(vd, t->start, why, sizeof(why));
 	dur_text(d, sizeof(d), x->window - t->start);
 	alert_hm(a, sizeof(a), t->start);
 	alert_hm(b, sizeof(b), x->window);
@@ -243,7 +352,7 @@ review_step(struct ctx *x, struct state *s, const struct verdict *vd)
 	n = waiting(vd, x->slug, &breaking, &grave, sum, sizeof(sum), regions);
 	if (n > 0 && !t->open)
 		rc = review_trigger(x, s, vd, breaking, grave, regions, sum, sizeof(sum));
-	else if (n == 0 && t->open)
+	else if (n == 0 && t->open && answered(vd, t->start, sum, sizeof(sum)))
 		rc = review_resolve(x, s, vd);
 	else
 		rc = t->open ? track_timers(x, t, T_REVIEW) : 0;

@@ -173,7 +173,7 @@ redisReply *mcp_store_cmd(
  * answers NOSCRIPT gets them all and the command again); at most
  * MCP_STORE_SCRIPTS_MAX scripts.  0, or -1 with err.
  */
-#define MCP_STORE_SCRIPTS_MAX 8
+#define MCP_STORE_SCRIPTS_MAX 16
 int mcp_store_script_load(
     struct mcp_store *st, const char *lua, char *sha, char *err, size_t errlen);
 

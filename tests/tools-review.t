@@ -225,7 +225,8 @@ is "$(pd "weather:tools-unreviewed:$(w 2)"):$(pd "$(jq -r 'select(.kind == "tool
 key=$(jq -r 'select(.kind == "tools-unreviewed") | .dedup_key' "$TMP/a.2")
 is "$key" "weather:tools-unreviewed:$(w 2)" "its dedup_key"
 like "$(jq -r 'select(.kind == "tools-unreviewed") | .summary' "$TMP/a.2")" \
-    'tools changed at 14:02 UTC and no one has reviewed it \(review\).*--approve' "its summary asks for an answer"
+    'tools changed at 14:02 UTC and no one has reviewed it \(review; the store.s rules found MCPU-P103 \(high\) in the list eu-west-2 serves, which the list answered had not\).*--approve --by NAME' \
+    "its summary asks for an answer, and says the finding its list has that the answered one had not"
 is "$(ak weather 3)" "" "14:03: it stays open: no new trigger, no resolve"
 is "$(tail -1 "$TMP/ack.3")" "exit 0" "mcp-alert ack weather tools-unreviewed: exit 0"
 is "$(cat "$TMP/acked.3")" "$(($(w 3) + 98))" "the incident is acknowledged in the state, when"
@@ -233,7 +234,7 @@ is "$(ak weather 5)" '["reminder","P2","tools-unreviewed"] ' "14:05: a reminder 
 like "$(ak weather 6 '[.event, .kind, .summary]')" 'resolve","tools-unreviewed",".*answered: tools approved by carol' \
     "14:06: answered, it resolves, naming who"
 is "$(ak weather 7 'select(.kind == "tools-unreviewed") | [.event, .severity, .regions]')" \
-    '["trigger","P3",["us-east-1","us-west-2"]] ' "14:07: a new incident for the regions whose answer it differs from"
+    '["trigger","P2",["us-east-1","us-west-2"]] ' "14:07: a new incident for the regions whose answer it differs from (P2: their list has a high finding alice's had not)"
 like "$(ak weather 8 'select(.kind == "tools-unreviewed") | [.event, .summary]')" 'resolve.*rejected by bob' \
     "14:08: a rejection answers it too"
 is "$(ak weather 9 'select(.event == "trigger") | [.severity, .kind]')" '["P2","tools-changed"] ["P2","tools-unreviewed"] ' \

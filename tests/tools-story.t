@@ -333,7 +333,8 @@ is "$(ak weather 47 47 "select(.event == \"resolve\" and .dedup_key == \"$key\")
 is "$(ak weather 50 50 'select(.event == "trigger") | [.severity, .kind]')" '["P2","tools-changed"]' \
     "14:50: a required property added pages (P2, tools-changed)"
 like "$(ak weather 50 50 'select(.event == "trigger") | .summary')" 'units' "naming the property"
-is "$(ak weather 51 52 'select(.event == "trigger") | .event')" "" "14:51 and 14:52 (review only) page nobody"
+is "$(ak weather 51 52 'select(.event == "trigger") | [.kind, .severity]')" '["tools-unreviewed","P2"]' \
+    "14:51: the description adds a high finding: held for a person (P2); 14:52 (review only) pages nobody"
 is "$(ak weather 53 53 'select(.event == "resolve") | [.kind, .duration_s]')" '["tools-changed",180]' \
     "14:53, the first window without a change: 14:50's page resolves"
 like "$(ak weather 51 52 'select(.event == "note") | .summary' | tr '\n' ' ')" 'description of alerts.*destructiveHint.*delete_file' \
