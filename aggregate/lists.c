@@ -131,7 +131,8 @@ agg_list_change(enum mcp_list_kind k, const cJSON *from, const cJSON *to)
  * prefix max-lists max-bytes, the list's findings as the rules judge its
  * text here ("COUNT WORST RULES", findings.c) and those named in full
  * (JSON, '' for none).  The list's key is written, its findings kept in
- * lf (field HEX, and f:HEX), its member scored now; then the members seen more than ttl ago are trimmed, and the
+ * lf (field HEX, and f:HEX; u:HEX, why it was not kept before, deleted),
+ * its member scored now; then the members seen more than ttl ago are trimmed, and the
  * oldest seen evicted (its key deleted unless another kind's member names
  * the same text) until at most max-lists and max-bytes are kept.  Returns
  * the count evicted and the bytes the slug keeps, for the fleet's index
@@ -143,6 +144,7 @@ const char agg_lists_put_lua[] =
     "redis.call('SET', KEYS[2], ARGV[3], 'EX', ttl)\n"
     "local hx = string.sub(m, 3)\n"
     "redis.call('HSET', KEYS[3], hx, ARGV[8])\n"
+    "redis.call('HDEL', KEYS[3], 'u:' .. hx)\n"
     "if ARGV[9] ~= '' then redis.call('HSET', KEYS[3], 'f:' .. hx, ARGV[9])\n"
     "else redis.call('HDEL', KEYS[3], 'f:' .. hx) end\n"
     "redis.call('EXPIRE', KEYS[3], ttl)\n"
@@ -363,6 +365,26 @@ agg_lists_fleet(struct mcp_store *st, const struct agg_lput *v, size_t n, long l
 	return rc;
 }
 
+/*
+ * The slugs v refused, by name, as many as fit in buf, then how many
+ * more (of refused in all): who waits.
+ */
+static void
+refused_names(const struct agg_lput *v, size_t n, size_t refused, char *buf, size_t len)
+{
+	size_t i, u = 0, said = 0;
+
+	buf[0] = '\0';
+	for (i = 0; v != NULL && i < n; i++) {
+		if (!v[i].refused || u + strlen(v[i].slug) + 24 >= len)
+			continue;
+		u += (size_t)snprintf(buf + u, len - u, "%s%s", said ? ", " : "", v[i].slug);
+		said++;
+	}
+	if (refused > said)
+		snprintf(buf + u, len - u, "%s%zu more", said ? ", and " : "", refused - said);
+}
+
 int
 agg_lists_admit(struct mcp_store *st, struct agg_lput *v, size_t n, long long now, int fresh,
     int quiet, long long *pending)
@@ -393,10 +415,14 @@ agg_lists_admit(struct mcp_store *st, struct agg_lput *v, size_t n, long long no
 		*pending += v[i].refused ? 0 : v[i].bytes * 5 / 4;
 	fleet_said(&t, quiet);
 	if (t.byroom && t.refused > 0) {
+		char names[160];
+
+		refused_names(v, n, t.refused, names, sizeof(names));
 		snprintf(why, sizeof(why),
-		    "the lists of %zu slugs, the store past %d%% of its maxmemory (%lld of %lld "
-		    "bytes used)",
-		    t.refused, MCP_FULL_HIGH, t.used, t.max);
+		    "the lists of %zu slugs (%s), the store past %d%% of its maxmemory (%lld of "
+		    "%lld bytes used): their new lists wait unread, held for review until a "
+		    "person answers",
+		    t.refused, names, MCP_FULL_HIGH, t.used, t.max);
 		if (mcp_full_note(st, "lists", (long)t.refused, why, mcp_now(), err, sizeof(err)) ==
 		        -1 &&
 		    !quiet)

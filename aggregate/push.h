@@ -46,6 +46,7 @@ struct pending {
 	/* The text of each from its probe's tools_list step, checked against lh; empty: none. */
 	struct mcp_buf lt[AGG_LIST_KINDS];
 	int lmiss; /* the lists the store lacks (bit per kind), from the script's reply */
+	int lomit; /* the lists its step said too large to carry (bit per kind) */
 	int lsent; /* of them, the lists whose text this batch sends */
 	struct agg_findings fd; /* its text rules' findings (findings.c) */
 };
@@ -58,6 +59,7 @@ struct lwait {
 	int kind;
 	char hash[MCP_HASH_LEN];
 	struct mcp_buf text; /* owned */
+	int omitted;         /* no text: the step said the list too large to carry */
 	unsigned long seq;   /* 0: free */
 };
 

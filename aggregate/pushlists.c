@@ -68,10 +68,29 @@ make_room(struct pctx *p, size_t n)
 }
 
 /*
+ * A list of the step rec too large to carry waits, without its text, for
+ * its result: the store then says why it could not read it (u:HEX).
+ */
+static void
+wait_omitted(struct pctx *p, const cJSON *rec, const char *id, int k)
+{
+	struct lwait *w = wait_slot(p);
+
+	snprintf(w->id, sizeof(w->id), "%s", id);
+	snprintf(w->slug, sizeof(w->slug), "%s", sv(rec, "slug"));
+	snprintf(w->region, sizeof(w->region), "%s", sv(rec, "region"));
+	w->hash[0] = '\0';
+	w->kind = k;
+	w->omitted = 1;
+	w->seq = ++p->wseq;
+}
+
+/*
  * The lists of a tools_list step (detail.tools, resources, prompts), in
  * their canonical text, wait for the result of their probe (same
  * probe_id, slug and region): 0, or -1 when the step is refused (why): a
- * list that is not I-JSON, or longer than AGG_LIST_BYTES.
+ * list that is not I-JSON, or longer than AGG_LIST_BYTES.  A list the
+ * probe left out as too large ("tools_omitted") waits without its text.
  */
 int
 push_lists_step(struct pctx *p, const cJSON *rec, char *why, size_t len)
@@ -88,9 +107,14 @@ push_lists_step(struct pctx *p, const cJSON *rec, char *why, size_t len)
 		return 0;
 	for (k = 0; k < AGG_LIST_KINDS; k++) {
 		a = cJSON_GetObjectItemCaseSensitive(d, agg_list_word(k));
+		snprintf(err, sizeof(err), "%s_omitted", agg_list_word(k));
+		if (!cJSON_IsArray(a) && cJSON_GetObjectItemCaseSensitive(d, err) != NULL)
+			wait_omitted(p, rec, id, k);
 		if (!cJSON_IsArray(a))
 			continue;
 		if (agg_list_canon(k, a, &t, h, err, sizeof(err)) == -1 || t.len > AGG_LIST_BYTES) {
+			if (t.len > AGG_LIST_BYTES)
+				wait_omitted(p, rec, id, k);
 			if (t.len > AGG_LIST_BYTES)
 				snprintf(why, len,
 				    "detail.%s: a list of %zu bytes (canonical JSON): push keeps "
@@ -108,6 +132,7 @@ push_lists_step(struct pctx *p, const cJSON *rec, char *why, size_t len)
 		snprintf(w->region, sizeof(w->region), "%s", sv(rec, "region"));
 		snprintf(w->hash, sizeof(w->hash), "%s", h);
 		w->kind = k;
+		w->omitted = 0;
 		w->text = t;
 		memset(&t, 0, sizeof(t));
 		p->held += w->text.len;
@@ -129,7 +154,7 @@ push_lists_claim(struct pctx *p, struct pending *q, const cJSON *rec, long linen
 	size_t i;
 	int k;
 
-	q->lmiss = q->lsent = 0;
+	q->lmiss = q->lsent = q->lomit = 0;
 	for (k = 0; k < AGG_LIST_KINDS; k++) {
 		p->held -= q->lt[k].len; /* a refused record's, in this place before */
 		mcp_buf_free(&q->lt[k]);
@@ -142,6 +167,11 @@ push_lists_claim(struct pctx *p, struct pending *q, const cJSON *rec, long linen
 		    strcmp(w->region, q->region) != 0)
 			continue;
 		k = w->kind;
+		if (w->omitted) {
+			q->lomit |= 1 << k;
+			wait_drop(p, w);
+			continue;
+		}
 		if (strcmp(w->hash, q->lh[k]) == 0 && q->lt[k].len == 0) {
 			q->lt[k] = w->text; /* its bytes still held, by q now */
 			memset(&w->text, 0, sizeof(w->text));
@@ -308,20 +338,67 @@ refused(const struct agg_lput *adm, size_t n, const char *slug)
 	return 1;
 }
 
+/*
+ * Why the store lacks a list's text.  KEYS: lf.  ARGV: u:HEX, the word,
+ * the TTL.  Kept beside the store's judgments unless the list is judged.
+ */
+static const char unread_lua[] =
+    "if redis.call('HEXISTS', KEYS[1], string.sub(ARGV[1], 3)) == 0 then\n"
+    "  redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])\n"
+    "  redis.call('EXPIRE', KEYS[1], ARGV[3])\n"
+    "end\n"
+    "return 1\n";
+
+/* A list whose text the store lacks, and why. */
+struct unread {
+	const struct pending *q;
+	int k;
+	const char *why;
+};
+
+/*
+ * Why the store lacks the text of each list of u, kept beside the store's
+ * judgments (lf u:HEX), one round trip: the review holds a list whose
+ * text it could not read, and says why (aggregate/review.c).
+ */
+static void
+unread_put(struct mcp_store *st, const struct unread *u, size_t n)
+{
+	char lf[MCP_SLUG_MAX + 64], f[80], ttl[16], err[256];
+	const char *argv[7];
+	redisReply *r;
+	size_t i, m = 0;
+
+	snprintf(ttl, sizeof(ttl), "%d", AGG_TTL_LONG);
+	for (i = 0; i < n; i++) {
+		if (agg_list_hex(u[i].q->lh[u[i].k]) == NULL)
+			continue;
+		agg_key(lf, sizeof(lf), u[i].q->slug, "lf", -1);
+		snprintf(f, sizeof(f), "u:%s", agg_list_hex(u[i].q->lh[u[i].k]));
+		argv[0] = "EVAL", argv[1] = unread_lua, argv[2] = "1", argv[3] = lf;
+		argv[4] = f, argv[5] = u[i].why, argv[6] = ttl;
+		if (mcp_store_appendv(st, 7, argv, NULL) == 0)
+			m++;
+	}
+	for (i = 0; i < m && mcp_store_read(st, &r, 1, err, sizeof(err)) == 0; i++)
+		freeReplyObject(r);
+}
+
 void
 push_lists_put(struct mcp_store *st, struct pctx *p)
 {
 	char err[256];
-	size_t i, n = 0, nfl = 0, nadm;
+	size_t i, n = 0, nfl = 0, nadm, nu = 0;
 	long long pending;
+	struct unread *un = calloc(p->n * AGG_LIST_KINDS + 1, sizeof(*un));
 	redisReply *r;
 	int k;
 	/* Each put's slug and bytes, for the fleet's index (lists.c). */
 	struct agg_lput *fl = calloc(p->n * AGG_LIST_KINDS + 1, sizeof(*fl));
 	struct agg_lput *adm = calloc(p->n * AGG_LIST_KINDS + 1, sizeof(*adm));
 
-	if (fl == NULL || adm == NULL) {
-		free(fl), free(adm);
+	if (fl == NULL || adm == NULL || un == NULL) {
+		free(fl), free(adm), free(un);
 		warnx("lists: out of memory: not stored");
 		return;
 	}
@@ -338,6 +415,8 @@ push_lists_put(struct mcp_store *st, struct pctx *p)
 				p->lists_absent++;
 				if (p->lack != NULL)
 					p->lack(p->lack_arg, q->lineno, q->slug, k, q->lh[k]);
+				un[nu++] = (struct unread){
+				    q, k, q->lomit & (1 << k) ? "too_large" : "not_sent"};
 				continue;
 			}
 			if (sent_before(p, i, k))
@@ -345,6 +424,7 @@ push_lists_put(struct mcp_store *st, struct pctx *p)
 			if (refused(adm, nadm, q->slug)) {
 				/* Stored again with the slug's next probe, when there is room. */
 				p->lists_refused++;
+				un[nu++] = (struct unread){q, k, "refused"};
 				continue;
 			}
 			agg_list_put_append(
@@ -368,6 +448,8 @@ push_lists_put(struct mcp_store *st, struct pctx *p)
 		freeReplyObject(r);
 	}
 	agg_lists_fleet(st, fl, nfl, (long long)mcp_now(), pending, p->fate != NULL);
+	unread_put(st, un, nu);
 	free(fl);
 	free(adm);
+	free(un);
 }

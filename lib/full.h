@@ -18,7 +18,7 @@
 #define MCP_FULL_CACHE 1.0  /* seconds INFO memory's figures are kept */
 #define MCP_FULL_HIGH 75    /* the lists' high-water mark, a percentage of maxmemory */
 #define MCP_FULL_GAP 300    /* seconds without a refusal that end one episode */
-#define MCP_FULL_WHY 200    /* bytes of a refusal's words kept */
+#define MCP_FULL_WHY 400    /* bytes of a refusal's words kept */
 #define MCP_FULL_TTL 604800 /* seconds mcp:store:full outlives its last refusal */
 
 struct mcp_store;
