@@ -45,10 +45,16 @@
  * runner said findings; then the count, worst, rules and findings in full
  * of the server's instructions as push judged the text the result carried
  * (findings.server.text: the store keeps no instructions; 0 "" "" "" for
- * none).  Instructions judged high or medium are "added" from the first
- * sight (no list of theirs is held for a person: their note is the page).
- * The findings are the lists' own when
- * lf judged every list the result names, with the instructions' added
+ * none), and of instructions longer than the result carries, the SHA-256
+ * of the whole, the worst and the rules the runner found past the part
+ * carried ('' '' '' for none): the runner's claim, kept apart as
+ * "_tail:REGION" "FIRST LAST SHA WORST RULES" (FIRST: since when it has
+ * claimed the same), never in its region's findings; the verdict counts
+ * the rules the regions that read the same text agree on (tail_add).
+ * Instructions judged high or medium are "added" from the first sight (no
+ * list of theirs is held for a person: their note is the page).  The
+ * findings are the lists' own when lf judged every list the result
+ * names, with the instructions' added
  * (their findings in full shown when worse, or when the lists have none);
  * the runner's only when it did not (a list whose text was never sent),
  * and none when the runner said none either.
@@ -78,6 +84,16 @@ static const char push_lua[] =
     "local instr = false\n"
     "if any and judged then\n"
     " local sc, sw = tonumber(ARGV[11]) or 0, rank[ARGV[12]] or 0\n"
+    " local tf = '_tail:' .. ARGV[1]\n"
+    " if ARGV[15] ~= '' then\n"
+    "  local old = redis.call('HGET', KEYS[1], tf)\n"
+    "  local first, rest = ARGV[4], ARGV[15] .. ' ' .. ARGV[16] .. ' ' .. ARGV[17]\n"
+    "  if old then\n"
+    "   local f0, r0 = string.match(old, '^(%S+) %S+ (.*)$')\n"
+    "   if r0 == rest then first = f0 end\n"
+    "  end\n"
+    "  redis.call('HSET', KEYS[1], tf, first .. ' ' .. ARGV[4] .. ' ' .. rest)\n"
+    " else redis.call('HDEL', KEYS[1], tf) end\n"
     " instr = sc > 0 and sw >= 2\n"
     " if sc > 0 then\n"
     "  if sw > w or f == '' then f = ARGV[14] end\n"
@@ -120,6 +136,20 @@ sev_of(const char *s)
 		if (strcmp(s, sev[i]) == 0)
 			return i;
 	return -1;
+}
+
+int
+agg_rule_in(const char *csv, const char *r, size_t n)
+{
+	const char *p = csv;
+
+	while (n > 0 && (p = strstr(p, r)) != NULL) {
+		if ((p == csv || p[-1] == ',') && (p[n] == ',' || p[n] == '\0') &&
+		    strncmp(p, r, n) == 0)
+			return 1;
+		p++;
+	}
+	return 0;
 }
 
 /* A rule id as mcp-rules(7) writes them: MCPU-, the letter of its kind and three digits. */
@@ -240,6 +270,37 @@ summary_check(const cJSON *o, const char *what, long *count, char *worst, size_t
 }
 
 /*
+ * A claim of findings past the part of the instructions a result carries
+ * (findings.server.tail, with sha256): taken into f's srv_sha and tail_*
+ * only when the text carried was cut at its full AGG_INSTR_MAX, so that
+ * a runner cannot claim a tail of a text it sent whole.  -1 with why for
+ * a tail that is no findings object.
+ */
+static int
+tail_check(const cJSON *srv, size_t sent, struct agg_findings *f, char *err, size_t len)
+{
+	const cJSON *t = cJSON_GetObjectItemCaseSensitive(srv, "tail");
+	const char *sha = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(srv, "sha256"));
+	char first[8];
+	long count;
+
+	if (t == NULL || cJSON_IsNull(t))
+		return 0;
+	if (summary_check(t, "findings.server.tail", &count, f->tail_worst, sizeof(f->tail_worst),
+	        f->tail_rules, sizeof(f->tail_rules), first, sizeof(first), err, len) == -1)
+		return -1;
+	if (!cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(srv, "text_cut")) ||
+	    sent + 4 <= AGG_INSTR_MAX || sha == NULL || strlen(sha) != 71 ||
+	    strncmp(sha, "sha256:", 7) != 0 || strspn(sha + 7, "0123456789abcdef") != 64 ||
+	    count <= 0 || sev_of(f->tail_worst) < 1 || f->tail_rules[0] == '\0') {
+		f->tail_worst[0] = f->tail_rules[0] = '\0';
+		return 0;
+	}
+	snprintf(f->srv_sha, sizeof(f->srv_sha), "%s", sha);
+	return 0;
+}
+
+/*
  * The server's instructions (findings.server.text) read by the rules here,
  * as the probe read them (mcp-rules(7)): their findings into f's srv_*.
  * A text in which they find nothing (not one the probe sends) counts none.
@@ -290,6 +351,8 @@ agg_findings_check(const cJSON *rec, struct agg_findings *f, char *err, size_t l
 		    AGG_INSTR_MAX);
 		return -1;
 	}
+	if (tail_check(srv, strlen(text->valuestring), f, err, len) == -1)
+		return -1;
 	return instr_judge(text->valuestring, f, err, len);
 }
 
@@ -299,7 +362,7 @@ agg_findings_append(struct mcp_store *st, const char *slug, const char *region, 
 {
 	char key[MCP_SLUG_MAX + 64], lf[MCP_SLUG_MAX + 64], value[64 + sizeof(f->rules)], ttl[24];
 	char srv_count[24];
-	const char *argv[19];
+	const char *argv[22];
 
 	agg_key(key, sizeof(key), slug, "findings", -1);
 	agg_key(lf, sizeof(lf), slug, "lf", -1);
@@ -313,7 +376,9 @@ agg_findings_append(struct mcp_store *st, const char *slug, const char *region, 
 	snprintf(srv_count, sizeof(srv_count), "%ld", f->srv_count);
 	argv[15] = srv_count, argv[16] = f->srv_worst, argv[17] = f->srv_rules;
 	argv[18] = f->srv_first;
-	return mcp_store_appendv(st, 19, argv, NULL);
+	argv[19] = f->tail_rules[0] ? f->srv_sha : "", argv[20] = f->tail_worst;
+	argv[21] = f->tail_rules;
+	return mcp_store_appendv(st, 22, argv, NULL);
 }
 
 void
@@ -384,12 +449,71 @@ fleet_of(const redisReply *h, double since)
 	return NULL;
 }
 
+/* 1 when push's "_added" of the day, before window's end, is later than at. */
+static int
+added_after(const redisReply *h, double since, long long window, double at)
+{
+	double a;
+	size_t i;
+
+	for (i = 0; i + 1 < h->elements; i += 2)
+		if (h->element[i]->str != NULL && h->element[i + 1]->str != NULL &&
+		    strcmp(h->element[i]->str, "_added") == 0 &&
+		    sscanf(h->element[i + 1]->str, "%lf", &a) == 1 && a >= since &&
+		    a < (double)(window + AGG_WINDOW))
+			return a > at;
+	return 0;
+}
+
+/*
+ * The agreed findings of the instructions' tail t (tail.c) joined to f's
+ * count, worst, rules and regions, and said apart as "tail"; its rules
+ * no result had before (_rules) into *news (owned), else NULL.
+ */
+static void
+tail_join(cJSON *f, cJSON *t, const redisReply *h, long *max, char *w, size_t wlen, cJSON **news)
+{
+	const cJSON *r;
+	const char *seen = NULL;
+	size_t i, n = 0;
+
+	*news = NULL;
+	for (i = 0; i + 1 < h->elements; i += 2)
+		if (h->element[i]->str != NULL && strcmp(h->element[i]->str, "_rules") == 0)
+			seen = h->element[i + 1]->str;
+	cJSON_ArrayForEach(r, cJSON_GetObjectItemCaseSensitive(t, "rules"))
+	{
+		n++;
+		add_rules(cJSON_GetObjectItemCaseSensitive(f, "rules"), r->valuestring);
+		if (seen != NULL && agg_rule_in(seen, r->valuestring, strlen(r->valuestring)))
+			continue;
+		if (*news == NULL)
+			*news = cJSON_CreateArray();
+		cJSON_AddItemToArray(*news, cJSON_CreateString(r->valuestring));
+	}
+	cJSON_ArrayForEach(r, cJSON_GetObjectItemCaseSensitive(t, "regions"))
+	{
+		const cJSON *x;
+		int have = 0;
+
+		cJSON_ArrayForEach(x, cJSON_GetObjectItemCaseSensitive(f, "regions")) have |=
+		    strcmp(x->valuestring, r->valuestring) == 0;
+		if (!have)
+			cJSON_AddItemToArray(cJSON_GetObjectItemCaseSensitive(f, "regions"),
+			    cJSON_CreateString(r->valuestring));
+	}
+	*max += (long)n;
+	if (sev_of(cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(t, "worst"))) > sev_of(w))
+		snprintf(w, wlen, "%s",
+		    cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(t, "worst")));
+}
+
 void
-agg_findings_add(cJSON *o, const redisReply *h, long long window)
+agg_findings_add(cJSON *o, const redisReply *h, long long window, size_t nseen)
 {
 	char worst[8], rules[AGG_FINDINGS_RULES], w[8] = "none";
 	double since = (double)(window + AGG_WINDOW - AGG_DAY), at;
-	cJSON *f, *rs, *regions, *added, *fleet, *first = NULL;
+	cJSON *f, *rs, *regions, *added, *fleet, *first = NULL, *tail, *news = NULL;
 	const char *best = NULL;
 	char fk[MCP_SLUG_MAX + 8], mark[6];
 	long count, max = 0;
@@ -425,10 +549,15 @@ agg_findings_add(cJSON *o, const redisReply *h, long long window)
 		cJSON_ArrayForEach(added, cJSON_GetObjectItem(fleet, "rules"))
 		    add_rules(rs, added->valuestring);
 	}
-	cJSON_AddNumberToObject(f, "count", (double)max);
-	cJSON_AddStringToObject(f, "worst", w);
 	cJSON_AddItemToObject(f, "rules", rs);
 	cJSON_AddItemToObject(f, "regions", regions);
+	/* The instructions' findings past the part carried, where the regions agree. */
+	if ((tail = agg_tail_agreed(h, since, nseen)) != NULL)
+		tail_join(f, tail, h, &max, w, sizeof(w), &news);
+	cJSON_AddNumberToObject(f, "count", (double)max);
+	cJSON_AddStringToObject(f, "worst", w);
+	if (tail != NULL)
+		cJSON_AddItemToObject(f, "tail", tail);
 	if (fleet != NULL)
 		cJSON_AddItemToObject(f, "fleet", fleet);
 	if (best != NULL)
@@ -447,7 +576,22 @@ agg_findings_add(cJSON *o, const redisReply *h, long long window)
 	/*
 	 * A set added by a later window's result (its runner pushed before
 	 * this verdict ran) is that window's change: told by its own verdict.
+	 * The tail's rules no result had, when the regions came to agree on
+	 * them after the set push added, are the news.
 	 */
+	at = cJSON_GetNumberValue(cJSON_GetObjectItemCaseSensitive(tail, "at"));
+	if (news != NULL && at >= since && at < (double)(window + AGG_WINDOW) &&
+	    !added_after(h, since, window, at)) {
+		added = cJSON_AddObjectToObject(f, "added");
+		cJSON_AddNumberToObject(added, "at", at);
+		cJSON_AddItemToObject(added, "rules", news);
+		cJSON_AddStringToObject(added, "class", "review");
+		cJSON_AddBoolToObject(added, "security", 1);
+		if (cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(tail, "first_sight")))
+			cJSON_AddTrueToObject(added, "first_sight");
+		return;
+	}
+	cJSON_Delete(news);
 	for (i = 0; i + 1 < h->elements; i += 2)
 		if (h->element[i]->str != NULL && strcmp(h->element[i]->str, "_added") == 0 &&
 		    (n = sscanf(h->element[i + 1]->str,

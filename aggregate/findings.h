@@ -32,7 +32,20 @@ struct agg_findings {
 	char srv_worst[8];
 	char srv_rules[AGG_FINDINGS_RULES];
 	char srv_first[AGG_FINDINGS_FIRST];
+	/*
+	 * Instructions longer than a result carries (findings.server
+	 * text_cut, the text a full AGG_INSTR_MAX): the SHA-256 of the
+	 * whole and the runner's findings on the part the store never
+	 * receives ("tail"), counted only where the regions that read the
+	 * same text agree (findings.c); "" for none.
+	 */
+	char srv_sha[80];
+	char tail_worst[8];
+	char tail_rules[AGG_FINDINGS_RULES];
 };
+
+/* 1 when the comma-separated list csv names the rule id r (its first n bytes). */
+int agg_rule_in(const char *csv, const char *r, size_t n);
 
 /* The result's "findings" into f (absent or null: not present); -1 with why. */
 int agg_findings_check(const cJSON *rec, struct agg_findings *f, char *err, size_t len);
@@ -45,7 +58,18 @@ int agg_findings_append(struct mcp_store *st, const char *slug, const char *regi
     const char *started, const struct agg_findings *f, const char *const hex[3]);
 /* Queue the verdict's read of the slug's findings (one reply: HGETALL). */
 void agg_findings_read(struct mcp_store *st, const char *slug);
-/* The verdict's "findings" of window from that reply: absent when none was kept. */
-void agg_findings_add(cJSON *o, const redisReply *h, long long window);
+/*
+ * The verdict's "findings" of window from that reply (nseen: the regions
+ * that reported the slug in the day): absent when none was kept.
+ */
+void agg_findings_add(cJSON *o, const redisReply *h, long long window, size_t nseen);
+
+/*
+ * tail.c: the findings of instructions past the part a result carries
+ * that the regions agree on (those of the day, LAST since; two regions,
+ * or the one of a slug nseen says has one): {"rules","worst","regions",
+ * "at" (when they came to agree),"first_sight"?}, owned, or NULL.
+ */
+cJSON *agg_tail_agreed(const redisReply *h, double since, size_t nseen);
 
 #endif

@@ -359,6 +359,31 @@ fail_version(struct probe *p, const struct xfer *x, const char *offered)
 }
 
 /*
+ * Instructions longer than a result carries: the rules of the part it
+ * carries read alone (what the store can read of them), and the hash of
+ * the whole.
+ */
+static void
+instructions_head(struct probe *p, const char *t)
+{
+	struct mcp_scan h = {0};
+	size_t n = PROBE_INSTR_SENT;
+	char *head;
+
+	while (n > 0 && ((unsigned char)t[n] & 0xc0) == 0x80)
+		n--;
+	p->instr_head_rules = 0;
+	if (mcp_sha256_tag(t, strlen(t), p->instr_sha) == -1)
+		p->instr_sha[0] = '\0';
+	if ((head = strndup(t, n)) == NULL)
+		return;
+	if (mcp_scan_instructions(&h, head) == 0 && mcp_scan_finish(&h) == 0)
+		p->instr_head_rules = h.rules;
+	mcp_scan_free(&h);
+	free(head);
+}
+
+/*
  * The server's instructions read by the text rules, and kept (their first
  * PROBE_INSTR_SENT + PROBE_INSTR_SLACK bytes) for a result whose findings
  * name them: the store judges their text (report.c,
@@ -378,6 +403,8 @@ instructions(struct probe *p, const cJSON *res)
 	/* Cut before a character when it is written (report.c), once scrubbed. */
 	p->instr_cut = strnlen(t, PROBE_INSTR_SENT + 1) > PROBE_INSTR_SENT;
 	p->instr = strndup(t, PROBE_INSTR_SENT + PROBE_INSTR_SLACK);
+	if (p->instr_cut)
+		instructions_head(p, t);
 }
 
 /*

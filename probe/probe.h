@@ -268,6 +268,15 @@ struct probe {
 	 */
 	char *instr;
 	int instr_cut;
+	/*
+	 * Instructions past PROBE_INSTR_SENT: the rules their first
+	 * PROBE_INSTR_SENT bytes alone give (bit i: rule i), so that a
+	 * finding on the part the store never receives is said apart
+	 * (findings.server.tail), and the SHA-256 of the whole, by which
+	 * regions agree that they read the same text.
+	 */
+	unsigned long instr_head_rules;
+	char instr_sha[MCP_HASH_LEN];
 	char *lerr;       /* owned: its first item that is not as it must be, or NULL */
 	cJSON *list_meta; /* owned: ttlMs and cacheScope of modern lists */
 	char cursor[1024];

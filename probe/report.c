@@ -422,6 +422,47 @@ findings_make(struct probe *p)
 }
 
 /*
+ * The findings of the instructions past the part a result carries (their
+ * rules that the part alone does not give), in srv's "tail" with the
+ * SHA-256 of the whole: the store cannot read them, and counts them when
+ * the regions that read the same text agree (aggregate/findings.c).
+ */
+static void
+findings_tail(const struct probe *p, cJSON *srv)
+{
+	unsigned long seen = 0;
+	enum mcp_sev w = MCP_SEV_N;
+	cJSON *t, *a;
+	size_t i, r;
+	long n = 0;
+
+	if (p->instr_sha[0] == '\0')
+		return;
+	for (i = 0; i < p->scan.n; i++) {
+		const struct mcp_finding *f = &p->scan.v[i];
+
+		if (strcmp(f->list, "server") != 0)
+			continue;
+		for (r = 0; r < mcp_scan_nrules && strcmp(mcp_scan_rules[r].id, f->rule) != 0; r++)
+			;
+		if (r == mcp_scan_nrules || (p->instr_head_rules & (1UL << r)))
+			continue;
+		seen |= 1UL << r, n++;
+		w = f->sev < w ? f->sev : w;
+	}
+	cJSON_AddStringToObject(srv, "sha256", p->instr_sha);
+	if (n == 0)
+		return;
+	t = cJSON_AddObjectToObject(srv, "tail");
+	cJSON_AddNumberToObject(t, "count", (double)n);
+	cJSON_AddStringToObject(t, "worst", mcp_sev_name(w));
+	a = cJSON_AddArrayToObject(t, "rules");
+	for (r = 0; r < mcp_scan_nrules; r++)
+		if (seen & (1UL << r))
+			cJSON_AddItemToArray(a, cJSON_CreateString(mcp_scan_rules[r].id));
+}
+
+/*
  * The instructions whose findings findings.server says, for the store to
  * judge (it keeps no instructions: aggregate/findings.c): their text, a
  * secret in it overwritten as in any detail, written in ASCII (each other
@@ -440,8 +481,10 @@ findings_text(struct probe *p, const char *const *secrets, int nsec)
 	mcp_text_scrub(p->instr, secrets, nsec);
 	cut(p->instr, PROBE_INSTR_SENT);
 	if (mcp_json_string_ascii(&b, p->instr) == 0 &&
-	    cJSON_AddRawToObject(srv, "text", b.p) != NULL && p->instr_cut)
+	    cJSON_AddRawToObject(srv, "text", b.p) != NULL && p->instr_cut) {
 		cJSON_AddTrueToObject(srv, "text_cut");
+		findings_tail(p, srv);
+	}
 	mcp_buf_free(&b);
 }
 
