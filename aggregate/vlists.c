@@ -384,6 +384,55 @@ majority(const struct rlatest *v, size_t n)
 	return best;
 }
 
+/* The string k of o, or "". */
+static const char *
+sv(const cJSON *o, const char *k)
+{
+	const char *s = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(o, k));
+
+	return s != NULL ? s : "";
+}
+
+/*
+ * Which way the regions of list h stand to the majority's list mh, from
+ * the window's drift and the history: 1 behind (the others moved from h
+ * to mh: h is the list they left), -1 ahead (a region moved from mh to h),
+ * 0 when neither is known; the latest move says when both are.
+ */
+static int
+direction(const struct agg_lcache *c, const redisReply *drift, const char *h, const char *mh)
+{
+	struct dmember m;
+	const redisReply *t = c->tch;
+	double at, best = -1;
+	size_t i;
+	int dir = 0;
+	cJSON *e;
+
+	for (i = 0; drift->type == REDIS_REPLY_ARRAY && i < drift->elements; i++)
+		if (dmember_parse(drift->element[i], &m) == 0 && m.kind == MCP_LIST_TOOLS) {
+			if (strcmp(m.from, h) == 0 && strcmp(m.to, mh) == 0)
+				return 1;
+			if (strcmp(m.from, mh) == 0 && strcmp(m.to, h) == 0)
+				return -1;
+		}
+	for (i = 0; t != NULL && t->type == REDIS_REPLY_ARRAY && i + 1 < t->elements; i += 2) {
+		if ((e = cJSON_ParseWithLength(t->element[i]->str, t->element[i]->len)) == NULL)
+			continue;
+		at = cJSON_GetNumberValue(cJSON_GetObjectItemCaseSensitive(e, "last"));
+		if (at != at)
+			at = cJSON_GetNumberValue(cJSON_GetObjectItemCaseSensitive(e, "at"));
+		if (strcmp(sv(e, "kind"), "tools") == 0 && at > best) {
+			if (strcmp(sv(e, "from"), h) == 0 && strcmp(sv(e, "to"), mh) == 0)
+				dir = 1, best = at;
+			else if (strcmp(sv(e, "from"), mh) == 0 && strcmp(sv(e, "to"), h) == 0)
+				dir = -1, best = at;
+		}
+		cJSON_Delete(e);
+	}
+	return dir;
+}
+
 void
 agg_tools_divergence(cJSON *o, struct agg_lcache *c, const struct agg_decision *d,
     const struct agg_result *res, size_t nres, long long window, const redisReply *drift)
@@ -419,17 +468,34 @@ agg_tools_divergence(cJSON *o, struct agg_lcache *c, const struct agg_decision *
 		cJSON_AddStringToObject(e, "hash", h);
 		cJSON_AddStringToObject(e, "majority", mh);
 		add_change(e, c, MCP_LIST_TOOLS, h, mh);
+		/*
+		 * Which way: behind, the regions serve the list the others left
+		 * ("change" is what the others did); else, ahead or not known,
+		 * "own_change" is what these regions serve that the others do
+		 * not (the change from the majority's list to theirs).
+		 */
+		switch (direction(c, drift, h, mh)) {
+		case 1:
+			cJSON_AddStringToObject(e, "direction", "behind");
+			break;
+		case -1:
+			cJSON_AddStringToObject(e, "direction", "ahead");
+			break;
+		default:
+			cJSON_AddNullToObject(e, "direction");
+		}
+		if (!cJSON_IsString(cJSON_GetObjectItemCaseSensitive(e, "direction")) ||
+		    strcmp(cJSON_GetObjectItemCaseSensitive(e, "direction")->valuestring,
+		        "behind") != 0) {
+			cJSON *own = cJSON_CreateObject();
+
+			add_change(own, c, MCP_LIST_TOOLS, mh, h);
+			cJSON_AddItemToObject(e, "own_change",
+			    cJSON_DetachItemFromObjectCaseSensitive(own, "change"));
+			cJSON_Delete(own);
+		}
 		cJSON_AddItemToArray(a, e);
 	}
-}
-
-/* The string k of o, or "". */
-static const char *
-sv(const cJSON *o, const char *k)
-{
-	const char *s = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(o, k));
-
-	return s != NULL ? s : "";
 }
 
 /* The history's member of (kind, from, to) in c->tch, and its score, or NULL. */

@@ -271,7 +271,13 @@ divergence_compatible(const struct verdict *vd)
 
 	cJSON_ArrayForEach(e, vd->tdiv)
 	{
-		c = cJSON_GetObjectItemCaseSensitive(e, "change");
+		/* Regions ahead (a rollout): what they serve that the others do not. */
+		c = cJSON_GetObjectItemCaseSensitive(e, "direction") != NULL &&
+		        !(cJSON_IsString(cJSON_GetObjectItemCaseSensitive(e, "direction")) &&
+		            strcmp(cJSON_GetObjectItemCaseSensitive(e, "direction")->valuestring,
+		                "behind") == 0)
+		    ? cJSON_GetObjectItemCaseSensitive(e, "own_change")
+		    : cJSON_GetObjectItemCaseSensitive(e, "change");
 		cls = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(c, "class"));
 		if (cls == NULL || strcmp(cls, "compatible") != 0)
 			return 0;
@@ -289,8 +295,7 @@ divergence_words(const struct verdict *vd, char *buf, size_t len)
 	int n = cJSON_GetArraySize(vd->tdiv);
 
 	if (e == NULL) {
-		snprintf(buf, len, "%s: " DIVERGENCE ": the regions serve different tool lists",
-		    vd->slug);
+		snprintf(buf, len, "%s: " DIVERGENCE ": " DIVERGENCE_NO_NAMES, vd->slug);
 		return;
 	}
 	regions_join(who, sizeof(who), cJSON_GetObjectItemCaseSensitive(e, "regions"), NULL);

@@ -46,6 +46,23 @@ summary_add(cJSON *o, const struct alert_ev *e)
 	return 1;
 }
 
+/*
+ * 1 when e is a downtime record whose summary tells a divergence of tool
+ * lists ("SLUG: cdn-cache-divergence: ...", classify.c): the words after
+ * it name the server's tools.  Said from the slug on, which no server
+ * writes.
+ */
+static int
+divergence_said(const struct alert_ev *e)
+{
+	size_t n = e->slug != NULL ? strlen(e->slug) : 0;
+
+	return e->track == NULL && e->summary != NULL && n > 0 &&
+	    strncmp(e->summary, e->slug, n) == 0 &&
+	    strncmp(e->summary + n, ": " DIVERGENCE ": ", strlen(DIVERGENCE) + 4) == 0 &&
+	    strcmp(e->summary + n + strlen(DIVERGENCE) + 4, DIVERGENCE_NO_NAMES) != 0;
+}
+
 cJSON *
 alert_record(const struct alert_ev *e)
 {
@@ -96,7 +113,7 @@ alert_record(const struct alert_ev *e)
 	 * list does (cut, what a reader would not see made "?"): said so for
 	 * whoever, or whatever model, reads the record.
 	 */
-	if (e->track != NULL && strncmp(e->track, "tools-", 6) == 0)
+	if ((e->track != NULL && strncmp(e->track, "tools-", 6) == 0) || divergence_said(e))
 		cJSON_AddStringToObject(o, "untrusted", ALERT_UNTRUSTED);
 	if (e->findings != NULL) {
 		cJSON_AddTrueToObject(o, "security");

@@ -11,6 +11,8 @@
 
 #define NLAYERS (MCP_NSTEPS + 1) /* the steps, then the divergence tier */
 #define DIVERGENCE "cdn-cache-divergence"
+/* What a divergence says when the verdict names no list (classify.c): no name in it. */
+#define DIVERGENCE_NO_NAMES "the regions serve different tool lists"
 #define LAT_DAYS 30
 #define ERR_BUCKETS 24
 

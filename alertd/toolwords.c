@@ -264,21 +264,50 @@ unknown_words(char *buf, size_t len, const cJSON *e)
 	snprintf(buf, len, "what changed is not known%s%s", why[0] ? ": " : "", why);
 }
 
+/*
+ * Regions serving another list than the majority's, said the way they
+ * stand (the verdict's "direction"): behind, they still serve what the
+ * others changed ("R still serves X; the other regions renamed it Y");
+ * ahead, they changed and the others have not; not known, they serve what
+ * the others do not ("own_change": from the majority's list to theirs).
+ * A verdict that says no direction (an older aggregate) is read as behind.
+ */
 void
 tool_div_words(char *buf, size_t len, const char *regions, const cJSON *e)
 {
 	const cJSON *change = cJSON_GetObjectItemCaseSensitive(e, "change");
+	const cJSON *dir = cJSON_GetObjectItemCaseSensitive(e, "direction");
+	int plural = strstr(regions, " and ") != NULL;
 	char more[96], unk[128];
 	struct words w;
 
+	if (dir != NULL && !(cJSON_IsString(dir) && strcmp(dir->valuestring, "behind") == 0)) {
+		int ahead = cJSON_IsString(dir) && strcmp(dir->valuestring, "ahead") == 0;
+
+		if (change_words(&w, cJSON_GetObjectItemCaseSensitive(e, "own_change"), 0, more,
+		        sizeof(more)) == -1) {
+			snprintf(buf, len, "%s serve%s another tool list than the other regions%s",
+			    regions, plural ? "" : "s",
+			    ahead ? " (a change of theirs the others have not taken)" : "");
+			return;
+		}
+		snprintf(buf, len, "%s %s: %s: %s%s", regions,
+		    ahead ? (plural ? "changed their tool list, and the other regions have not"
+		                    : "changed its tool list, and the other regions have not")
+		          : (plural ? "serve a tool list the other regions do not"
+		                    : "serves a tool list the other regions do not"),
+		    w.did, w.impact, more);
+		words_end(buf);
+		return;
+	}
 	if (change_words(&w, change, 1, more, sizeof(more)) == -1) {
 		unknown_words(unk, sizeof(unk), e);
 		snprintf(buf, len, "%s serve%s another tool list than the other regions (%s)",
-		    regions, strstr(regions, " and ") != NULL ? "" : "s", unk);
+		    regions, plural ? "" : "s", unk);
 		return;
 	}
 	snprintf(buf, len, "%s still serve%s %s; the other regions %s: %s%s", regions,
-	    strstr(regions, " and ") != NULL ? "" : "s", w.stale, w.did, w.impact, more);
+	    plural ? "" : "s", w.stale, w.did, w.impact, more);
 	words_end(buf);
 }
 

@@ -109,9 +109,10 @@ want() {
 	div=null
 	[ "$9" = 0 ] || div='"cdn-cache-divergence"'
 	# With divergence, tools_divergence: the divergent regions serve HA, the
-	# others HB, and no list is kept (the scenarios print none).
+	# others HB (the list the others left: behind), and no list is kept (the
+	# scenarios print none).
 	tdiv=''
-	[ "$9" = 0 ] || tdiv=$(printf ',"tools_divergence":[{"regions":%s,"hash":"%s","majority":"%s","change":null,"change_unknown":"not_kept"}]' \
+	[ "$9" = 0 ] || tdiv=$(printf ',"tools_divergence":[{"regions":%s,"hash":"%s","majority":"%s","change":null,"change_unknown":"not_kept","direction":"behind"}]' \
 	    "$(jarr "${16:-}")" "$HA" "$HB")
 	printf '{"v":1,"type":"verdict","slug":"%s","window":%s,"as_of":"%s","verdict":"%s","severity":"%s","step":%s,"failed_regions":%s,"reporters":%s,"missing":%s,"divergence":%s,"drift":%s,"p95_ms":%s,"uptime_30d":%s,"error":%s,"latency_ms":%s,"host":%s,"cert_expires_at":null,"cert_regions":[],"cert_regional":[],"divergent_regions":%s%s}\n' \
 	    "$1" "$win" "$(date -u -d "@$win" +%Y-%m-%dT%H:%M:%SZ)" "$3" "$4" "$(jstr "$5")" \
