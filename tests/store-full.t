@@ -110,7 +110,7 @@ for c in small large; do
 	    "trigger P2 store-full resolve P2 store-full " "$c: the full store paged once by the watchdog, resolved when the attacker stops"
 	like "$(jq -r --arg c "$c" 'select(.path == "/hook/\($c)") | .body | fromjson |
 	    select(.slug == "mcp-uptime" and .event == "trigger") | .summary' "$RECV_LOG")" \
-	    '^the store refuses writes for want of memory since 16:0[0-9] UTC: lists: the lists of [0-9]+ slugs, the store past 75% of its maxmemory' \
+	    '^the store refuses writes for want of memory since 16:0[0-9] UTC: lists: the lists of [0-9]+ slugs \(hx-0000[0-9].*\), the store past 75% of its maxmemory.*: their new lists wait unread, held for review until a person answers' \
 	    "$c: the page names what was refused"
 	like "$(cat "$TMP/$c/push.err")" 'lists: the store past its high-water mark \([0-9]+ of [0-9]+ bytes used, 75% of its maxmemory\)' \
 	    "$c: push says it on stderr"
