@@ -124,6 +124,26 @@ is "$(jq -c '[.drift[] | [.region, .change.class, .change.breaking, [.change.ite
 like "$(mcp-aggregate tools optional --diff "$(hash_of "$TMP/o1.json" | cut -c8-)" "$(hash_of "$TMP/o2.json" | cut -c8-)")" \
     'property "q" type changed: string to string\|integer\|null' "tools --diff: the types the \$ref and the null make"
 
+# ------------------------------------------------------------ a $ref to a nullable sibling
+# zod for a schema used twice, here nullable (z.string().min(1).nullable()
+# as from and to): the first property an anyOf of it and null, the second
+# a $ref to the first.  Both widened, compatible, and nothing besides for
+# the $ref (the build before said a review too, and "string to any").
+cat >"$TMP/s1.json" <<'EOF'
+[{"name":"route","description":"A route between two cities","inputSchema":{"type":"object","properties":{"from":{"type":"string","minLength":1},"to":{"type":"string","minLength":1}},"required":["from","to"],"additionalProperties":false}}]
+EOF
+cat >"$TMP/s2.json" <<'EOF'
+[{"name":"route","description":"A route between two cities","inputSchema":{"type":"object","properties":{"from":{"anyOf":[{"type":"string","minLength":1},{"type":"null"}]},"to":{"$ref":"#/properties/from"}},"required":["from","to"],"additionalProperties":false,"$schema":"http://json-schema.org/draft-07/schema#"}}]
+EOF
+rec sibling a "$(w 0)" "$TMP/s1.json" | push
+rec sibling a "$(w 1)" "$TMP/s2.json" | push
+v=$(verdict_of sibling 1)
+is "$(jq -c '[.drift[] | [.region, .change.class, .change.breaking, [.change.items[] | [.kind, .path, .class]]]]' <<<"$v")" \
+    '[["a","compatible",false,[["property_type_changed","from","compatible"],["property_type_changed","to","compatible"]]]]' \
+    "a type become a \$ref to a nullable sibling (zod): the widening alone, compatible"
+like "$(mcp-aggregate tools sibling --diff "$(hash_of "$TMP/s1.json" | cut -c8-)" "$(hash_of "$TMP/s2.json" | cut -c8-)")" \
+    'property "to" type changed: string to string\|null$' "tools --diff: the types the sibling's union makes"
+
 # ------------------------------------------------------------ resources
 # A server's resources, kept and told like its tools: a resource added.
 # rres REGION T LIST: a step with the tools of v2 and the resources LIST, and its result.

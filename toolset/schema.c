@@ -608,28 +608,56 @@ td_schema_roots(struct ctx *c, const cJSON *a, const cJSON *b)
 }
 
 /*
+ * The schema s read as its members but its $ref over those of t, the
+ * $ref's target: s's own come first and win, t's own $ref is kept (to
+ * be followed in turn).  Owned, its members references into s and t
+ * (free with cJSON_Delete); NULL when memory runs out (said in c).
+ */
+static cJSON *
+overlay(struct ctx *c, const cJSON *s, const cJSON *t)
+{
+	struct ents e;
+	cJSON *o = NULL;
+	size_t i;
+
+	if (td_ents_over(c, s, t, &e) == -1)
+		return NULL;
+	if ((o = cJSON_CreateObject()) == NULL)
+		c->oom = 1;
+	for (i = 0; o != NULL && i < e.n; i++)
+		if (!cJSON_AddItemReferenceToObject(o, e.e[i].key, (cJSON *)e.e[i].v))
+			c->oom = 1;
+	free(e.e);
+	return o;
+}
+
+/*
  * Two schemas, one of them or both a local $ref followed (ta, tb: the
- * targets, or NULL): the members of each over its target's, walked
- * together, each target kept on its side's stack meanwhile.
+ * targets, or NULL): each read as its members over its target's and
+ * walked again as one schema, each target kept on its side's stack
+ * meanwhile.  So a target that is a union (a sibling property that is
+ * an Optional) is folded, and one that is a $ref with more (a $ref
+ * beside a description) is followed in turn, as the schema in its place
+ * would be.
  */
 static void
 walk_refs(struct ctx *c, const char *path, const cJSON *a, const cJSON *b, const cJSON *ta,
     const cJSON *tb, int depth)
 {
-	struct ents sa = {0}, sb = {0};
+	cJSON *oa = ta != NULL ? overlay(c, a, ta) : NULL;
+	cJSON *ob = tb != NULL ? overlay(c, b, tb) : NULL;
 
-	if ((ta != NULL ? td_ents_over(c, a, ta, &sa) : td_ents_of(c, a, NULL, &sa)) == 0 &&
-	    (tb != NULL ? td_ents_over(c, b, tb, &sb) : td_ents_of(c, b, NULL, &sb)) == 0) {
+	if (!c->oom) {
 		if (ta != NULL)
 			c->ref[0][c->nref[0]++] = ta;
 		if (tb != NULL)
 			c->ref[1][c->nref[1]++] = tb;
-		td_walk_ents(c, &sa, &sb, path, depth, schema_member);
+		td_schema(c, path, oa != NULL ? oa : a, ob != NULL ? ob : b, depth);
 		c->nref[0] -= ta != NULL;
 		c->nref[1] -= tb != NULL;
 	}
-	free(sa.e);
-	free(sb.e);
+	cJSON_Delete(oa);
+	cJSON_Delete(ob);
 }
 
 #define UNION_MAX 16 /* alternatives of an anyOf or oneOf folded at most */
@@ -640,6 +668,26 @@ type_only(const cJSON *v)
 {
 	return cJSON_IsObject(v) && v->child != NULL && v->child->next == NULL &&
 	    strcmp(v->child->string, "type") == 0;
+}
+
+/* 1 when the schema v is a $ref and nothing more. */
+static int
+ref_only(const cJSON *v)
+{
+	return cJSON_IsObject(v) && v->child != NULL && v->child->next == NULL &&
+	    strcmp(v->child->string, "$ref") == 0;
+}
+
+/* The anyOf or oneOf of the schema v when it holds nothing more, else NULL. */
+static const cJSON *
+bare_union(const cJSON *v)
+{
+	if (!cJSON_IsObject(v) || v->child == NULL || v->child->next != NULL ||
+	    !cJSON_IsArray(v->child))
+		return NULL;
+	return strcmp(v->child->string, "anyOf") == 0 || strcmp(v->child->string, "oneOf") == 0
+	    ? v->child
+	    : NULL;
 }
 
 /* The type names of t (a string or an array of them) added to u once each; -1 for another. */
@@ -664,66 +712,126 @@ union_add(cJSON *u, const cJSON *t)
 }
 
 /*
+ * The type the alternative m of a union accepts: its own, or for a $ref
+ * alone the nearest type its targets say (a target that is a $ref with
+ * more is followed: a sibling property's $ref beside its description).
+ * NULL when m or a target holds no type, or a keyword the union's other
+ * types would escape (enum, const, a composition), or m a $ref with more.
+ */
+static const cJSON *
+alt_type(struct ctx *c, int k, const cJSON *m)
+{
+	static const char *const no[] = {
+	    "enum", "const", "not", "anyOf", "oneOf", "allOf", "if", NULL};
+	const cJSON *s = m, *ty = NULL;
+	int hop, i;
+
+	if (!ref_only(m) && cJSON_GetObjectItemCaseSensitive(m, "$ref") != NULL)
+		return NULL;
+	for (hop = 0; s != NULL && hop <= REF_HOPS; hop++) {
+		for (i = 0; no[i] != NULL; i++)
+			if (cJSON_GetObjectItemCaseSensitive(s, no[i]) != NULL)
+				return NULL;
+		if (ty == NULL)
+			ty = cJSON_GetObjectItemCaseSensitive(s, "type");
+		if (cJSON_GetObjectItemCaseSensitive(s, "$ref") == NULL)
+			return ty;
+		s = ref_target(c->root[k], s);
+	}
+	return NULL;
+}
+
+/* A union's alternatives, flat: an alternative that is a union itself spliced in. */
+struct flat {
+	const cJSON *alt[UNION_MAX];  /* the alternatives, borrowed from the schema */
+	const cJSON *type[UNION_MAX]; /* the type each accepts (alt_type) */
+	int n;
+	int main; /* the one that is more than a type, or -1 */
+};
+
+/*
+ * The alternatives of the list l (a oneOf when one) added to f, *mask
+ * set to the types they accept.  An alternative that is a bare union,
+ * inline or behind a $ref alone (a sibling property that is an
+ * Optional), has its own alternatives spliced in: an anyOf of anyOfs is
+ * the anyOf of all.  0, or -1 when it does not fold: an alternative
+ * alt_type refuses, two beyond a type, past UNION_MAX or REF_HOPS
+ * unions deep, or for a oneOf types a value has twice (integer is a
+ * number), as it would then match two.
+ */
+static int
+flat_add(struct ctx *c, int k, struct flat *f, const cJSON *l, int one, int hops, unsigned *mask)
+{
+	const cJSON *m, *t, *in;
+	unsigned seen = 0, tm;
+
+	if (!cJSON_IsArray(l) || l->child == NULL || hops > REF_HOPS)
+		return -1;
+	for (m = l->child; m != NULL; m = m->next) {
+		if (!cJSON_IsObject(m))
+			return -1;
+		t = ref_only(m) ? ref_target(c->root[k], m) : m;
+		if ((in = bare_union(t)) != NULL) {
+			if (flat_add(
+			        c, k, f, in, strcmp(in->string, "oneOf") == 0, hops + 1, &tm) == -1)
+				return -1;
+		} else {
+			if (f->n == UNION_MAX || (f->type[f->n] = alt_type(c, k, m)) == NULL)
+				return -1;
+			if (!type_only(m)) {
+				if (f->main != -1)
+					return -1;
+				f->main = f->n;
+			}
+			tm = type_mask(f->type[f->n]);
+			f->alt[f->n++] = m;
+		}
+		if (one && (tm & seen) != 0)
+			return -1;
+		seen |= tm;
+	}
+	*mask = seen;
+	return 0;
+}
+
+/*
  * The alternatives of an anyOf or oneOf (pydantic's Optional: a type, or
  * a $ref to one, and {"type":"null"}) as the one schema they make: the
  * other members of s, the one alternative that is more than a type (its
  * $ref kept, to be walked as its target), and "type" the union of all
- * the alternatives' types.  So a type become such a union, through a
- * $ref or not, is said as the type it widened to, not as a keyword the
- * diff does not read.  Folded only where that is what the union accepts:
- * no type in s itself, no more than one alternative beyond a type, that
- * one with a type and no enum, const or composition of its own (which
- * the union's other types would escape); for oneOf, types that no value
- * has twice.  Owned, its members references into s (free with
- * cJSON_Delete); NULL when it does not fold.
+ * the alternatives' types (flat_add).  So a type become such a union,
+ * through a $ref or not, is said as the type it widened to, not as a
+ * keyword the diff does not read.  Folded only where that is what the
+ * union accepts: no type nor $ref in s itself, no more than one
+ * alternative beyond a type, that one with a type and no enum, const
+ * or composition of its own (which the union's other types would
+ * escape); for oneOf, types that no value has twice.  Owned, its
+ * members references into s (free with cJSON_Delete); NULL when it does
+ * not fold.
  */
 static cJSON *
 union_fold(struct ctx *c, int k, const cJSON *s)
 {
-	static const char *const no[] = {
-	    "enum", "const", "not", "anyOf", "oneOf", "allOf", "if", "$ref", NULL};
 	const cJSON *any = cJSON_GetObjectItemCaseSensitive(s, "anyOf");
 	const cJSON *one = cJSON_GetObjectItemCaseSensitive(s, "oneOf");
-	const cJSON *alts = any != NULL ? any : one, *m, *main = NULL, *body = NULL;
-	unsigned seen = 0, t;
+	const cJSON *alts = any != NULL ? any : one, *m, *main;
+	struct flat f = {.n = 0, .main = -1};
+	unsigned mask;
 	cJSON *o, *u;
-	int n = 0, i;
+	int i;
 
-	if (alts == NULL || (any != NULL && one != NULL) || !cJSON_IsArray(alts) ||
+	if (alts == NULL || (any != NULL && one != NULL) ||
 	    cJSON_GetObjectItemCaseSensitive(s, "type") != NULL ||
-	    cJSON_GetObjectItemCaseSensitive(s, "$ref") != NULL)
-		return NULL;
-	for (m = alts->child; m != NULL; m = m->next, n++) {
-		if (n == UNION_MAX || !cJSON_IsObject(m))
-			return NULL;
-		if (type_only(m))
-			continue;
-		if (main != NULL)
-			return NULL;
-		main = m;
-		/* A $ref alone is read as its target; a $ref with more is not folded. */
-		body = cJSON_GetObjectItemCaseSensitive(m, "$ref") != NULL && m->child->next == NULL
-		    ? ref_target(c->root[k], m)
-		    : m;
-		for (i = 0; body != NULL && no[i] != NULL; i++)
-			if (cJSON_GetObjectItemCaseSensitive(body, no[i]) != NULL)
-				return NULL;
-		if (body == NULL || cJSON_GetObjectItemCaseSensitive(body, "type") == NULL)
-			return NULL;
-	}
-	if (n == 0)
+	    cJSON_GetObjectItemCaseSensitive(s, "$ref") != NULL ||
+	    flat_add(c, k, &f, alts, one != NULL, 0, &mask) == -1)
 		return NULL;
 	if ((u = cJSON_CreateArray()) == NULL)
 		return c->oom = 1, NULL;
-	for (m = alts->child; m != NULL; m = m->next) {
-		const cJSON *ty = cJSON_GetObjectItemCaseSensitive(m == main ? body : m, "type");
-
-		t = type_mask(ty);
-		if (union_add(u, ty) == -1 || (one != NULL && (t & seen) != 0)) {
+	for (i = 0; i < f.n; i++) {
+		if (union_add(u, f.type[i]) == -1) {
 			cJSON_Delete(u);
 			return NULL;
 		}
-		seen |= t;
 	}
 	if ((o = cJSON_CreateObject()) == NULL) {
 		cJSON_Delete(u);
@@ -740,6 +848,7 @@ union_fold(struct ctx *c, int k, const cJSON *s)
 		if (m != alts && m->string != NULL &&
 		    !cJSON_AddItemReferenceToObject(o, m->string, (cJSON *)m))
 			c->oom = 1;
+	main = f.main != -1 ? f.alt[f.main] : NULL;
 	for (m = main != NULL ? main->child : NULL; m != NULL; m = m->next)
 		if (strcmp(m->string, "type") != 0 &&
 		    cJSON_GetObjectItemCaseSensitive(o, m->string) == NULL &&

@@ -1044,6 +1044,135 @@ test_refs(void)
 	mcp_buf_free(&y);
 }
 
+/* Diff a tool t whose inputSchema is from, then to (JSON texts). */
+static void
+run_schemas(const char *from, const char *to)
+{
+	char a[2048], b[2048];
+
+	if ((size_t)snprintf(a, sizeof(a), "[{\"name\":\"t\",\"inputSchema\":%s}]", from) >=
+	        sizeof(a) ||
+	    (size_t)snprintf(b, sizeof(b), "[{\"name\":\"t\",\"inputSchema\":%s}]", to) >=
+	        sizeof(b)) {
+		ok(0, "test input fits: %s", from);
+		return;
+	}
+	run(MCP_LIST_TOOLS, a, b);
+}
+
+/*
+ * A property become a $ref to a sibling (zod, for a schema used twice),
+ * whose schema is a union with null (zod's nullable), a $ref beside a
+ * description, or the Optional of a $ref: said as what b accepts now,
+ * once, not besides as a keyword the diff does not read.
+ */
+static void
+test_sibling_refs(void)
+{
+	const char *strs = "{\"type\":\"object\",\"properties\":{\"a\":{\"type\":\"string\"},"
+	                   "\"b\":{\"type\":\"string\"}}}";
+	const char *wide_a = "compatible t: property \"a\" type changed: string to string|null\n";
+	const char *wide_ab = "compatible t: property \"a\" type changed: string to string|null\n"
+	                      "compatible t: property \"b\" type changed: string to string|null\n";
+	const char *to = "{\"type\":\"object\",\"properties\":{\"a\":{\"anyOf\":[{\"type\":"
+	                 "\"string\"},{\"type\":\"null\"}]},\"b\":{\"$ref\":\"#/properties/a\"}}}";
+
+	run_schemas(strs, to);
+	ok(strcmp(lines(), wide_ab) == 0,
+	    "b become a $ref to a sibling that is nullable (anyOf with null): the widening alone "
+	    "(%s)",
+	    shown());
+	run_schemas("{\"type\":\"object\",\"properties\":{\"a\":{\"type\":\"string\"},\"b\":{"
+	            "\"type\":[\"string\",\"null\"]}}}",
+	    to);
+	ok(strcmp(lines(), wide_a) == 0,
+	    "b's own type the same as the sibling's union: no change for b (%s)", shown());
+	run_schemas("{\"type\":\"object\",\"properties\":{\"a\":{\"type\":\"string\"},\"b\":{"
+	            "\"type\":[\"string\",\"integer\",\"null\"]}}}",
+	    to);
+	ok(find("property_narrowed", "b") != NULL &&
+	        find("property_narrowed", "b")->cls == MCP_CH_BREAKING && d.n == 2 &&
+	        strstr(lines(), "type string|integer|null to type string|null") != NULL,
+	    "b's type wider than the sibling's union: narrowed, breaking, alone (%s)", shown());
+	run_schemas(to,
+	    "{\"type\":\"object\",\"properties\":{\"a\":{\"anyOf\":[{\"type\":\"string\"},{"
+	    "\"type\":\"null\"}]},\"b\":{\"type\":\"string\"}}}");
+	ok(only("property_narrowed", "b", MCP_CH_BREAKING) &&
+	        strstr(lines(), "type string|null to type string") != NULL,
+	    "and back, the $ref become the type alone: narrowed, breaking, alone (%s)", shown());
+	run_schemas(strs,
+	    "{\"type\":\"object\",\"properties\":{\"a\":{\"oneOf\":[{\"type\":\"string\"},{"
+	    "\"type\":\"integer\"}]},\"b\":{\"$ref\":\"#/properties/a\"}}}");
+	ok(d.n == 2 && mcp_diff_worst(&d) == MCP_CH_COMPATIBLE &&
+	        strstr(lines(), "\"b\" type changed: string to string|integer\n") != NULL,
+	    "a sibling that is a oneOf of types: the widening alone (%s)", shown());
+	run_schemas(strs,
+	    "{\"type\":\"object\",\"$defs\":{\"X\":{\"type\":\"string\"}},\"properties\":{\"a\":{"
+	    "\"anyOf\":[{\"$ref\":\"#/$defs/X\"},{\"type\":\"null\"}]},\"b\":{\"$ref\":\"#/"
+	    "properties/a\"}}}");
+	ok(strcmp(lines(), wide_ab) == 0,
+	    "a sibling that is the Optional of a $ref to $defs: the widening alone (%s)", shown());
+	run_schemas(strs,
+	    "{\"$ref\":\"#/definitions/args\",\"definitions\":{\"args\":{\"type\":\"object\","
+	    "\"properties\":{\"a\":{\"anyOf\":[{\"type\":\"string\"},{\"type\":\"null\"}]},"
+	    "\"b\":{\"$ref\":\"#/definitions/args/properties/a\"}}}}}");
+	ok(strcmp(lines(), wide_ab) == 0,
+	    "the root a $ref to definitions (zod's named schema), b to a sibling there: the "
+	    "widening alone (%s)",
+	    shown());
+	run_schemas("{\"type\":\"object\",\"properties\":{\"a\":{\"type\":\"string\","
+	            "\"description\":\"d\"},"
+	            "\"b\":{\"type\":\"string\",\"description\":\"d\"}}}",
+	    "{\"type\":\"object\",\"$defs\":{\"X\":{\"type\":[\"string\",\"null\"]}},"
+	    "\"properties\":"
+	    "{\"a\":{\"$ref\":\"#/$defs/X\",\"description\":\"d\"},\"b\":{\"$ref\":\"#/properties/"
+	    "a\"}}}");
+	ok(strcmp(lines(), wide_ab) == 0,
+	    "a sibling that is a $ref beside a description: followed, the widening alone (%s)",
+	    shown());
+	run_schemas(strs,
+	    "{\"type\":\"object\",\"$defs\":{\"X\":{\"type\":[\"string\",\"null\"]}},"
+	    "\"properties\":"
+	    "{\"a\":{\"$ref\":\"#/$defs/X\",\"description\":\"d\"},\"b\":{\"$ref\":\"#/properties/"
+	    "a\"}}}");
+	ok(d.n == 4 && find("schema_changed", NULL) == NULL &&
+	        find("description_changed", "b") != NULL &&
+	        find("description_changed", "b")->cls == MCP_CH_REVIEW &&
+	        strstr(lines(), "\"b\" type changed: string to string|null\n") != NULL,
+	    "and b had no description: the sibling's is b's now (review), the widening besides "
+	    "(%s)",
+	    shown());
+	run_schemas(strs,
+	    "{\"type\":\"object\",\"properties\":{\"a\":{\"anyOf\":[{\"type\":\"string\"},{"
+	    "\"type\":"
+	    "\"null\"}]},\"b\":{\"anyOf\":[{\"$ref\":\"#/properties/a\"},{\"type\":\"null\"}]}}}");
+	ok(strcmp(lines(), wide_ab) == 0,
+	    "b the nullable of a nullable sibling (a union within a union): the widening alone "
+	    "(%s)",
+	    shown());
+	run_schemas(
+	    "{\"type\":\"object\",\"properties\":{\"a\":{\"type\":\"object\",\"properties\":"
+	    "{\"x\":{\"type\":\"string\"}}},\"b\":{\"type\":\"object\",\"properties\":{\"x\":"
+	    "{\"type\":\"string\"}}}}}",
+	    "{\"type\":\"object\",\"properties\":{\"a\":{\"anyOf\":[{\"type\":\"object\","
+	    "\"properties\":{\"x\":{\"type\":\"string\"}}},{\"type\":\"null\"}]},\"b\":{\"anyOf\":["
+	    "{"
+	    "\"$ref\":\"#/properties/a\"},{\"type\":\"null\"}]}}}");
+	ok(d.n == 2 && mcp_diff_worst(&d) == MCP_CH_COMPATIBLE &&
+	        strstr(lines(), "\"b\" type changed: object to object|null\n") != NULL,
+	    "the same of an object: the widening alone, its properties kept (%s)", shown());
+	run(MCP_LIST_TOOLS,
+	    "[{\"name\":\"t\",\"outputSchema\":{\"type\":\"object\",\"properties\":{\"a\":{"
+	    "\"type\":\"string\"},\"b\":{\"type\":\"string\"}}}}]",
+	    "[{\"name\":\"t\",\"outputSchema\":{\"type\":\"object\",\"properties\":{\"a\":{"
+	    "\"anyOf\":[{\"type\":\"string\"},{\"type\":\"null\"}]},\"b\":{\"$ref\":\"#/"
+	    "properties/a\"}}}}]");
+	ok(d.n == 2 && find("output_schema_changed", "b") != NULL &&
+	        find("output_schema_changed", "b")->cls == MCP_CH_BREAKING &&
+	        strstr(lines(), "\"b\" changed: string to string|null\n") != NULL,
+	    "in an output schema, b may now be null: breaking, alone (%s)", shown());
+}
+
 /* Names that hide or turn text: escaped on a person's line; a cut name ends in an ellipsis. */
 static void
 test_invisible(void)
@@ -1102,6 +1231,7 @@ main(void)
 	test_hostile();
 	test_sdk_move();
 	test_refs();
+	test_sibling_refs();
 	test_invisible();
 	mcp_diff_free(&d);
 	return done_testing();
