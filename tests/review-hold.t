@@ -125,7 +125,7 @@ like "$(cat "$TMP/a.5" | jq -r 'select(.slug == "held" and .event == "resolve") 
     "the resolve says who answered"
 
 # ------------------------------------------------------------ a list the store never read
-is "$(v big 0 '.review.tools | [.state, .held.unread, .held.runners.worst, (.held.runners.rules | test("MCPU-P103")), .held.runners.regions]')" \
+is "$(v big 0 '.review.tools | [.state, .held.unread, .held.runners.worst, (.held.runners.rules | index("MCPU-P103") != null), .held.runners.regions]')" \
     '["unreviewed","too_large","high",true,["ap-southeast-1","eu-west-2","us-east-1"]]' \
     "big, 14:00: held unread (too large to carry), the three runners agree on a high finding; not pinned"
 is "$(events big tools-unreviewed)" "trigger P2 " "its incident: P2, once"
@@ -175,6 +175,24 @@ unlike "$slack" 'https://evil|www\.evil' "Slack: no live URL of the server's"
 like "$slack" 'untrusted data' "Slack: marked untrusted"
 mm=$(jq -r 'select(.path == "/mattermost") | .body' "$RECV_LOG" | grep 'cdn' | head -1)
 unlike "$mm" 'https://evil|www\.evil|@here' "Mattermost: no live URL, no mention"
+
+# ------------------------------------------------------------ the page and its JSON, at 14:05
+curl -s -o "$TMP/api.big" "$P/api/status/big/tools"
+is "$(jq -c '.review.tools | [.state, .held.unread, .held.worst, .held.runners.worst, (.held.runners.rules | map(.id) | index("MCPU-P103") != null)]' "$TMP/api.big")" \
+    '["unreviewed","too_large",null,"high",true]' "/api/status/big/tools: held unread, what the runners agree on"
+curl -s -o "$TMP/page.big" "$P/status/big"
+like "$(grep -o '<p class="review unreviewed">[^<]*' "$TMP/page.big")" \
+    'Tools: held for review since first sight, .*: the store could not read its text \(too large to carry\), so it is not trusted; every region serving it found high findings in it' \
+    "/status/big says why it is held"
+curl -s -o "$TMP/api.rug" "$P/api/status/rug/tools"
+is "$(jq -c '.review.tools | [.state, .class, (.holds[] | [.region, .why, .worst])]' "$TMP/api.rug")" \
+    '["unreviewed","review",["eu-west-2","findings","high"]]' "/api/status/rug/tools: the hold, where, why"
+curl -s -o "$TMP/page.rug" "$P/status/rug"
+like "$(tr -d '\n' <"$TMP/page.rug" | grep -o '<p class="review unreviewed">.*</p>' | sed 's/<[^>]*>//g')" \
+    'the list eu-west-2 serves has high findings its answered one had not' "/status/rug says why it waits"
+curl -s -o "$TMP/page.div" "$P/status/div"
+like "$(tr -d '\n' <"$TMP/page.div" | sed 's/<[^>]*>//g')" 'Regions disagree: London \(eu-west-2\) changed its tool list, and the other regions have not; from theirs to its:added https://evil.example/login' \
+    "/status/div tells the divergence the right way"
 
 # ------------------------------------------------------------ an approved list poisoned, then buried
 for k in $(seq 5 21); do
