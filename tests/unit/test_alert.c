@@ -17,7 +17,7 @@
 
 #include "../../alertd/expiry.c"
 #include "../../alertd/posttext.c"
-#include "../../alertd/sign.c"
+#include "../../alertd/routes/sign.c"
 #include "tap.h"
 
 #define DAY 86400L

@@ -16,9 +16,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../../alertd/chat.c"
-#include "../../alertd/chatsend.c"
-#include "../../alertd/chattext.c"
+#include "../../alertd/routes/chat.c"
+#include "../../alertd/routes/chatsend.c"
+#include "../../alertd/routes/chattext.c"
 #include "../../alertd/jsontext.c"
 #include "json.h"
 #include "tap.h"

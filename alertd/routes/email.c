@@ -24,7 +24,7 @@
 #include <curl/curl.h>
 
 #include "addr.h"
-#include "alert.h"
+#include "../alert.h"
 #include "json.h"
 
 #define CRED_MAX 4096 /* bytes of a credentials file */

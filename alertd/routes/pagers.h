@@ -12,7 +12,7 @@
 
 #include <curl/curl.h>
 
-#include "alert.h"
+#include "../alert.h"
 #include "buf.h"
 
 /* What an event asks of a service that keeps incidents. */
