@@ -18,7 +18,6 @@
 
 #include "../alert.h"
 #include "json.h"
-#include "../outbox.h"
 #include "pagers.h"
 
 #define AM_RESEND 60 /* seconds between two sendings of what fires */

@@ -15,7 +15,6 @@
 
 #include "../alert.h"
 #include "../rules.h"
-#include "../outbox.h"
 #include "pagers.h"
 #include "text.h"
 

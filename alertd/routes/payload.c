@@ -6,7 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "../alert.h"
+#include "routesint.h"
 #include "../rules.h"
 #include "../notice.h"
 #include "json.h"

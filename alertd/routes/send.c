@@ -24,7 +24,6 @@
 
 #include "../alert.h"
 #include "chat.h"
-#include "../outbox.h"
 #include "pagers.h"
 #include "version.h"
 
