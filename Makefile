@@ -124,7 +124,7 @@ $(B)/mcp-otlp: $(patsubst %.c,$(B)/%.o,$(wildcard otlp/*.c)) $(B)/libmcp.a $(CUR
 	$(CC) $(ALL_LDFLAGS) -o $@ $(LINK_DEPS) -lz $(LDLIBS)
 
 # alertd/routes/ is mcp-alert's room for the notification routes: what each
-# service is sent, and how.
+# service is sent, and how; one way in, routes.h.
 $(B)/mcp-alert: $(patsubst %.c,$(B)/%.o,$(wildcard alertd/*.c alertd/routes/*.c)) $(B)/libmcp.a $(CURL_A)
 	$(CC) $(ALL_LDFLAGS) -o $@ $(LINK_DEPS) $(LDLIBS)
 
