@@ -123,7 +123,9 @@ $(B)/mcp-aggregate: $(patsubst %.c,$(B)/%.o,$(wildcard aggregate/*.c registry/*.
 $(B)/mcp-otlp: $(patsubst %.c,$(B)/%.o,$(wildcard otlp/*.c)) $(B)/libmcp.a $(CURL_A)
 	$(CC) $(ALL_LDFLAGS) -o $@ $(LINK_DEPS) -lz $(LDLIBS)
 
-$(B)/mcp-alert: $(patsubst %.c,$(B)/%.o,$(wildcard alertd/*.c)) $(B)/libmcp.a $(CURL_A)
+# alertd/routes/ is mcp-alert's room for the notification routes: what each
+# service is sent, and how; one way in, routes.h.
+$(B)/mcp-alert: $(patsubst %.c,$(B)/%.o,$(wildcard alertd/*.c alertd/routes/*.c)) $(B)/libmcp.a $(CURL_A)
 	$(CC) $(ALL_LDFLAGS) -o $@ $(LINK_DEPS) $(LDLIBS)
 
 # mcp-serve is exec'd once per request as a CGI program: each shared
@@ -253,10 +255,10 @@ check-packages:
 lint:
 	mandoc -Tlint -Wwarning $(MANS)
 	shellcheck -S warning $(filter-out scripts/lib,$(wildcard scripts/*)) $(SCRIPT_LIBS) build-aux/* tests/*.sh tests/*.t tests/*/*.sh .ci/run
-	clang-format --dry-run -Werror build-aux/mkrules.c $(wildcard lib/*.[ch] toolset/*.[ch] probe/*.[ch] aggregate/*.[ch] registry/*.[ch] alertd/*.[ch] serve/*.[ch] otlp/*.[ch] tests/unit/*.c tests/bench/*.c)
+	clang-format --dry-run -Werror build-aux/mkrules.c $(wildcard lib/*.[ch] toolset/*.[ch] probe/*.[ch] aggregate/*.[ch] registry/*.[ch] alertd/*.[ch] alertd/routes/*.[ch] serve/*.[ch] otlp/*.[ch] tests/unit/*.c tests/bench/*.c)
 
 format:
-	clang-format -i build-aux/mkrules.c $(wildcard lib/*.[ch] toolset/*.[ch] probe/*.[ch] aggregate/*.[ch] registry/*.[ch] alertd/*.[ch] serve/*.[ch] otlp/*.[ch] tests/unit/*.c tests/bench/*.c)
+	clang-format -i build-aux/mkrules.c $(wildcard lib/*.[ch] toolset/*.[ch] probe/*.[ch] aggregate/*.[ch] registry/*.[ch] alertd/*.[ch] alertd/routes/*.[ch] serve/*.[ch] otlp/*.[ch] tests/unit/*.c tests/bench/*.c)
 
 clean:
 	rm -rf build build-san
@@ -309,7 +311,7 @@ $(FB)/libmcp.a: $(LIB_SRC:%.c=$(FB)/%.o)
 # One archive per tool: a harness takes from it what it does not define.
 $(FB)/probe.a: $(patsubst %.c,$(FB)/%.o,$(wildcard probe/*.c))
 $(FB)/aggregate.a: $(patsubst %.c,$(FB)/%.o,$(wildcard aggregate/*.c registry/*.c))
-$(FB)/alertd.a: $(patsubst %.c,$(FB)/%.o,$(wildcard alertd/*.c))
+$(FB)/alertd.a: $(patsubst %.c,$(FB)/%.o,$(wildcard alertd/*.c alertd/routes/*.c))
 $(FB)/serve.a: $(patsubst %.c,$(FB)/%.o,$(wildcard serve/*.c))
 $(FUZZ_TOOLS:%=$(FB)/%.a):
 	rm -f $@

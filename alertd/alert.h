@@ -40,14 +40,14 @@ enum route_type {
 	RT_WEBHOOK,
 	RT_COMMAND,
 	RT_EMAIL,
-	/* paging services (pagers.h) */
+	/* paging services (routes/pagers.h) */
 	RT_NTFY,
 	RT_GOTIFY,
 	RT_PUSHOVER,
 	RT_OPSGENIE,
 	RT_VICTOROPS,
 	RT_ALERTMANAGER,
-	/* chat services (chat.h) */
+	/* chat services (routes/chat.h) */
 	RT_TEAMS,
 	RT_DISCORD,
 	RT_TELEGRAM,
@@ -167,39 +167,7 @@ int alert_business(const struct alert_conf *c, double t);
 /* 1 when host is on one of the serverless platforms. */
 int alert_platform(const struct alert_conf *c, const char *host);
 
-/* routeconf.c */
-/* One "route NAME TYPE ARGS..." line; 0 or -1 with a reason in err. */
-int alert_route_line(struct alert_conf *c, char **w, int nw, char *err, size_t errlen);
-/*
- * A file mcp-alert runs or trusts (mcp_file_trusted), fd its open
- * descriptor or -1: 0, or -1 with "PATH: why: refusing WHAT" in err.
- */
-int alert_conf_trusted(const char *path, int fd, const char *what, char *err, size_t errlen);
-/*
- * routeconf.c: a route's URL and secret files, as a Slack route's are
- * read, for the routes of the services (chat.c, pagers.c): an http(s)
- * URL, or url_file=PATH's; the secret of a file, mode 600, trusted.
- * Owned, NULL with why.
- */
-char *alert_route_url(
-    struct alert_conf *c, const char *name, const char *arg, char *err, size_t errlen);
-char *alert_route_secret(const char *path, char *err, size_t errlen);
-
-/* sign.c: Standard Webhooks signatures (mcp-alert.conf(5), SECURITY CONSIDERATIONS). */
-#define ALERT_KEY_MAX 512 /* bytes of a webhook's key */
-#define ALERT_SIG_SIZE 48 /* "v1," and the base64 of an HMAC-SHA256, with its NUL */
-/*
- * The key of a webhook secret into key (size bytes): "whsec_" and base64
- * is the bytes it encodes, any other secret its own bytes.  Its length,
- * or -1 when bad base64, empty or longer than size.
- */
-int alert_webhook_key(const char *secret, unsigned char *key, size_t size);
-/*
- * "v1,BASE64" of HMAC-SHA256(key, "ID.TS.BODY") into out (ALERT_SIG_SIZE
- * bytes at least).  0, or -1 when the secret is not a key.
- */
-int alert_webhook_sign(
-    const char *secret, const char *id, long long ts, const char *body, char *out, size_t len);
+/* The route lines, what each service is sent, and the sending: routes/routes.h. */
 
 /*
  * cli.c: the command line.  alert_cli_check checks the words of a
@@ -358,64 +326,11 @@ int alert_group_of(const struct alert_conf *c, const cJSON *rec, char *key, size
 /* The record a route receives for g; member is one of its records.  Owned. */
 cJSON *alert_group_record(const struct alert_group *g, const cJSON *member, double now);
 
-/* payload.c: what each route type is sent. */
+/* jsontext.c: a delivery's JSON as text, and a member's string. */
 /* o as one line of JSON, as records are written (always UTF-8); owned.  o is deleted. */
 char *alert_print(cJSON *o);
 /* The string member k of o, or "" (borrowed from o). */
 const char *alert_str(const cJSON *o, const char *k);
-/* The PagerDuty Events API v2 action of an event, NULL for none. */
-const char *alert_pd_action(const char *event);
-/* The bodies for route r (PagerDuty) and for Slack of the alert record rec; owned. */
-char *alert_pd_body(const struct alert_route *r, const cJSON *rec);
-char *alert_slack_body(const cJSON *rec);
-/*
- * The summary past the slug it starts with ("SLUG: what", "SLUG recovered
- * ..."), or the whole of it: for a message whose header says the slug
- * already (Slack, the chat services; chattext.c).  Borrowed from sum.
- */
-const char *alert_past_slug(const char *sum, const char *slug);
-
-/* email.c: the email route (mcp-alert.conf(5), email). */
-#define ALERT_RCPT_MAX 16   /* addresses of one email route */
-#define ALERT_ADDR_MAX 254  /* bytes of an address (RFC 5321: a path of 256) */
-#define ALERT_GROUP_LIST 20 /* members of a group listed in a message */
-/* "route NAME email URL FROM TO[,TO...] [credentials FILE]": w from NAME's TYPE on. */
-int alert_email_conf(struct alert_route *r, char **w, int nw, char *err, size_t errlen);
-/*
- * The message of rec for route r (RFC 5322, CRLF lines), owned.  Every
- * header made of the record's text is one line whatever it holds.
- */
-char *alert_email_message(const struct alert_route *r, const cJSON *rec);
-/* The thread's SMTP connection closed. */
-void alert_email_done(void);
-/* rec sent to r's server: 0 sent, 1 to retry, 2 refused for good; why says why. */
-int alert_email_send(const struct alert_conf *c, const struct alert_route *r, const cJSON *rec,
-    char *why, size_t len);
-/*
- * The message msg sent through r's server, from r's sender to each address
- * of rcpt (NULL-terminated): 0 sent, 1 to retry, 2 refused for good, as
- * alert_email_send.  The one SMTP client of mcp-alert: alerts and the
- * subscribers' notices alike.
- */
-int alert_smtp_send(const struct alert_conf *c, const struct alert_route *r,
-    const char *const *rcpt, const char *msg, char *why, size_t len);
-
-/* mailtext.c: the pieces of every message. */
-#define ALERT_SUBJECT_MAX 200 /* bytes of a header made of text */
-/* Cut s to at most max bytes, never inside a UTF-8 character: the length. */
-size_t alert_utf8_cut(const char *s, size_t max);
-/*
- * "NAME: TEXT" as one header line: control characters are spaces, the
- * text is cut at ALERT_SUBJECT_MAX bytes, and text that is not ASCII is
- * RFC 2047 encoded words, folded.
- */
-void alert_mail_header(struct mcp_buf *b, const char *name, const char *s);
-/* "<mcp-alert.HEX@DOMAIN>": HEX the first 16 bytes of SHA-256 of s. */
-void alert_mail_msgid(char *buf, size_t len, const char *s, const char *domain);
-/* The text of s on one line: control characters are spaces. */
-void alert_mail_line(struct mcp_buf *t, const char *s);
-/* Quoted-printable of text (lines ending in LF) into b, with CRLF. */
-void alert_mail_qp(struct mcp_buf *b, const char *text);
 
 /* digest.c: the P3 notices of a route with a digest, collected and sent together. */
 /* "digest ROUTE INTERVAL"; 0 or -1 with a reason in err. */
@@ -432,8 +347,6 @@ void alert_digest_key(char *buf, size_t len, const struct alert_conf *c, int rou
 int alert_digest_flush(struct mcp_store *st, const struct alert_conf *c);
 
 /* outbox.c: every delivery goes through a list per route in Redis. */
-/* rec sent to route once, now, outside the outbox: 0, or -1 with why. */
-int alert_send(const struct alert_conf *c, int route, const cJSON *rec, char *why, size_t len);
 #define ALERT_OPEN_SET "mcp:alert:open"
 /* The job of rec for route i, as stored (owned string). */
 char *alert_job_new(const struct alert_conf *c, int route, const cJSON *rec);

@@ -17,6 +17,7 @@
 
 #include "alert.h"
 #include "loop.h"
+#include "routes/routes.h"
 
 void
 alert_conf_defaults(struct alert_conf *c)

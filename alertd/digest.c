@@ -16,7 +16,7 @@
 #include <string.h>
 
 #include "alert.h"
-#include "pagers.h"
+#include "routes/routes.h"
 #include "json.h"
 
 #define DIGEST_MAX 500 /* notices in one digest; the rest wait for the next */

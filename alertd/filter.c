@@ -22,6 +22,7 @@
 #include "loop.h"
 #include "rec.h"
 #include "rules.h"
+#include "routes/routes.h"
 
 /* --- transactions ----------------------------------------------------------- */
 

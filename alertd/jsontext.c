@@ -1,7 +1,7 @@
 /*
  * jsontext.c - a delivery's JSON as text, and a member's string: what
- * every route's payload is written with (payload.c, chat.c), apart so
- * that the unit tests of the chat routes take them as they are.
+ * every route's payload is written with (routes/payload.c, routes/chat.c),
+ * apart so that the unit tests of the chat routes take them as they are.
  */
 /* Copyright (c) 2026 The mcp-uptime authors. ISC licence: see LICENSE. */
 #include <err.h>

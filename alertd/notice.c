@@ -19,6 +19,7 @@
 
 #include "json.h"
 #include "notice.h"
+#include "routes/routes.h"
 
 cJSON *
 notice_new(const char *event, double at)

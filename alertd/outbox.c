@@ -34,7 +34,7 @@
 #include "alert.h"
 #include "json.h"
 #include "outbox.h"
-#include "pagers.h"
+#include "routes/routes.h"
 #include "rec.h"
 
 #define DEAD_KEY "mcp:alert:dead"

@@ -1,26 +1,18 @@
 /*
- * outbox.h - what the parts of delivery share (outbox.c, send.c, pace.c,
- * groupsend.c): not for the rest of mcp-alert.
+ * outbox.h - what the parts of delivery share (outbox.c, pace.c,
+ * groupsend.c), over what the routes answer (routes/routes.h): not for
+ * the rest of mcp-alert.
  */
 /* Copyright (c) 2026 The mcp-uptime authors. ISC licence: see LICENSE. */
 #ifndef ALERT_OUTBOX_H
 #define ALERT_OUTBOX_H
 
 #include "alert.h"
+#include "routes/routes.h"
 #include "strmap.h"
 
-enum { SENT, RETRY, REFUSED };
-
-#define HEAD_MAX 20000       /* jobs read from the head of an outbox at once: a storm's */
-#define RETRY_AFTER_MAX 3600 /* seconds of a Retry-After that are honored */
-#define PACE_NAP_MAX 5       /* seconds a route waits for its turn in a run, at most */
-
-/* send.c */
-/* rec sent to route r, with id for a webhook: SENT, RETRY or REFUSED; a Retry-After in *ra. */
-int alert_send_one(const struct alert_conf *c, const struct alert_route *r, const char *id,
-    const cJSON *rec, double *ra, char *why, size_t len);
-/* The sending thread's connections closed. */
-void alert_send_done(void);
+#define HEAD_MAX 20000 /* jobs read from the head of an outbox at once: a storm's */
+#define PACE_NAP_MAX 5 /* seconds a route waits for its turn in a run, at most */
 
 /* pace.c: GCRA, at most rate_n deliveries in any rate_per seconds. */
 struct pace {

@@ -12,7 +12,7 @@
 #include <time.h>
 
 #include "alert.h"
-#include "pagers.h"
+#include "routes/routes.h"
 
 static void
 names(char *buf, size_t len, const struct alert_conf *c, unsigned long set)

@@ -16,7 +16,7 @@
 #include <unistd.h>
 
 #include "alert.h"
-#include "pagers.h"
+#include "routes/routes.h"
 #include "loop.h"
 #include "notice.h"
 #include "rec.h"

@@ -21,6 +21,7 @@
 #include "json.h"
 #include "notice.h"
 #include "rec.h"
+#include "routes/routes.h"
 
 /* --- the configuration ------------------------------------------------------------ */
 

@@ -26,6 +26,7 @@
 #include "json.h"
 #include "notice.h"
 #include "outbox.h"
+#include "routes/routes.h"
 #include "sha256.h"
 
 #define DEAD_KEEP "-1000"

@@ -36,7 +36,7 @@ done
 out=$(printf '%s\0' "${scripts[@]}" | xargs -0 -n 16 -P "$(nproc)" shellcheck -S warning 2>&1)
 is "$out" "" "shellcheck -S warning: ${#scripts[@]} scripts"
 
-mapfile -t csrc < <(ls build-aux/mkrules.c lib/*.[ch] toolset/*.[ch] probe/*.[ch] aggregate/*.[ch] registry/*.[ch] alertd/*.[ch] otlp/*.[ch] tests/unit/*.c tests/bench/*.c 2>/dev/null)
+mapfile -t csrc < <(ls build-aux/mkrules.c lib/*.[ch] toolset/*.[ch] probe/*.[ch] aggregate/*.[ch] registry/*.[ch] alertd/*.[ch] alertd/routes/*.[ch] otlp/*.[ch] tests/unit/*.c tests/bench/*.c 2>/dev/null)
 out=$(clang-format --dry-run -Werror "${csrc[@]}" 2>&1 | grep -c 'error:')
 is "$out" 0 "clang-format: ${#csrc[@]} C files formatted"
 

@@ -4,7 +4,7 @@
  * alone): the tiers a time left reaches, a JWT's exp, a sidecar's time,
  * a token's fingerprint and times in words, in TAP.  No reason given for
  * a token holds any part of it.  And the Standard Webhooks signature of a
- * delivery (alertd/sign.c), against the specification's own example.
+ * delivery (alertd/routes/sign.c), against the specification's own example.
  * And the text of a post (alertd/posttext.c), the addresses a reader may
  * subscribe (lib/page.c) and the link of a notice.
  *
@@ -17,7 +17,7 @@
 
 #include "../../alertd/expiry.c"
 #include "../../alertd/posttext.c"
-#include "../../alertd/sign.c"
+#include "../../alertd/routes/sign.c"
 #include "tap.h"
 
 #define DAY 86400L

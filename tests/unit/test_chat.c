@@ -1,6 +1,6 @@
 /*
  * test_chat.c - unit tests for the text of mcp-alert's chat routes
- * (alertd/chattext.c, compiled in here): a text cut to a number of
+ * (alertd/routes/chattext.c, compiled in here): a text cut to a number of
  * characters (UTF-16 units) and of bytes, never inside a character,
  * ending in an ellipsis; each markup's escapes; controls made spaces; an
  * @ made U+FF20.  In TAP.
@@ -8,7 +8,7 @@
  * usage: test_chat [datadir]          (the argument is ignored)
  *        test_chat --send URL         a record whose summary is 10 KB of
  *        hostile text sent to each service of tests/fixtures/chat-services.mjs
- *        at URL (alertd/chat.c, chatsend.c): "KIND SENT|RETRY|REFUSED WHY"
+ *        at URL (alertd/routes/chat.c, chatsend.c): "KIND SENT|RETRY|REFUSED WHY"
  */
 /* Copyright (c) 2026 The mcp-uptime authors. ISC licence: see LICENSE. */
 #include <stdarg.h>
@@ -16,9 +16,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../../alertd/chat.c"
-#include "../../alertd/chatsend.c"
-#include "../../alertd/chattext.c"
+#include "../../alertd/routes/chat.c"
+#include "../../alertd/routes/chatsend.c"
+#include "../../alertd/routes/chattext.c"
 #include "../../alertd/jsontext.c"
 #include "json.h"
 #include "tap.h"

@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "alert.h"
+#include "../alert.h"
 #include "pagers.h"
 
 /*

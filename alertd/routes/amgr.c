@@ -16,9 +16,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "alert.h"
+#include "../alert.h"
 #include "json.h"
-#include "outbox.h"
 #include "pagers.h"
 
 #define AM_RESEND 60 /* seconds between two sendings of what fires */

@@ -24,12 +24,10 @@
 #include <curl/curl.h>
 
 #include "addr.h"
-#include "alert.h"
+#include "routesint.h"
 #include "json.h"
 
 #define CRED_MAX 4096 /* bytes of a credentials file */
-
-enum { SENT, RETRY, REFUSED }; /* as the outbox counts them */
 
 /* --- the configuration -------------------------------------------------------- */
 

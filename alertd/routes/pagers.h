@@ -12,7 +12,7 @@
 
 #include <curl/curl.h>
 
-#include "alert.h"
+#include "routesint.h"
 #include "buf.h"
 
 /* What an event asks of a service that keeps incidents. */
@@ -21,12 +21,6 @@ enum pg_action { PG_NONE, PG_OPEN, PG_TEST, PG_CLOSE, PG_ACK };
 /* pagers.c */
 /* 1 for the types of these files. */
 int alert_pager_type(enum route_type t);
-/*
- * 1 for the services that keep incidents (Opsgenie, Splunk On-Call,
- * Alertmanager): as PagerDuty, they hear triggers, resolves and
- * acknowledgements, never reminders or notes, and escalate on their own.
- */
-int alert_pager_incidents(enum route_type t);
 /* "route NAME TYPE ARGS...": w from NAME on; 0, or -1 with a reason in err. */
 int alert_pager_conf(
     struct alert_conf *c, struct alert_route *r, char **w, int nw, char *err, size_t errlen);
@@ -66,21 +60,11 @@ char *alert_opsgenie_req(
 /* Splunk On-Call's body for rec, owned; NULL: none. */
 char *alert_victorops_body(const struct alert_conf *c, const cJSON *rec);
 
-/* amgr.c */
-/*
- * The connection of the route's deliverer, set by the outbox for the
- * time of a route's run: the Alertmanager route keeps its firing alerts
- * in the store through it (NULL: not kept, as for mcp-alert test).
- */
-extern __thread struct mcp_store *alert_am_store;
-/* The hash of route r's firing alerts into buf. */
-void alert_am_key(char *buf, size_t len, const struct alert_route *r);
+/* amgr.c (its store, the key of its hash and its refresh: routes.h) */
 /* Alertmanager's request for rec: its body, owned, and its URL (owned); NULL: none. */
 char *alert_am_req(const struct alert_conf *c, const struct alert_route *r, const cJSON *rec,
     const cJSON *kept, char **url);
 int alert_am_send(const struct alert_conf *c, const struct alert_route *r, const cJSON *rec,
     double *ra, char *why, size_t len);
-/* The firing alerts of r re-sent when a minute has passed: 0, or -1 when the store failed. */
-int alert_am_refresh(struct mcp_store *st, const struct alert_conf *c, const struct alert_route *r);
 
 #endif

@@ -22,9 +22,8 @@
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
 
-#include "alert.h"
+#include "../alert.h"
 #include "chat.h"
-#include "outbox.h"
 #include "pagers.h"
 #include "version.h"
 

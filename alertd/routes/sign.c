@@ -13,7 +13,7 @@
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
 
-#include "alert.h"
+#include "routesint.h"
 
 #define WHSEC "whsec_"
 

@@ -16,7 +16,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "alert.h"
+#include "../alert.h"
 #include "pagers.h"
 #include "chat.h"
 

@@ -11,7 +11,7 @@
 
 #include <openssl/evp.h>
 
-#include "alert.h"
+#include "routesint.h"
 
 /* Cut s to at most max bytes, never inside a UTF-8 character. */
 size_t

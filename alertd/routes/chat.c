@@ -21,7 +21,7 @@
 #include <string.h>
 
 #include "chat.h"
-#include "rules.h"
+#include "../rules.h"
 
 #define LINK_MAX 300 /* bytes of a status page's link: the base is at most 200 */
 

@@ -9,7 +9,7 @@
 #ifndef ALERT_CHAT_H
 #define ALERT_CHAT_H
 
-#include "alert.h"
+#include "routesint.h"
 
 /* chattext.c */
 enum chat_markup {

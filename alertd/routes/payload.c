@@ -6,9 +6,9 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "alert.h"
-#include "rules.h"
-#include "notice.h"
+#include "routesint.h"
+#include "../rules.h"
+#include "../notice.h"
 #include "json.h"
 
 /* The PagerDuty Events API v2 action of an event, NULL for none. */

@@ -13,9 +13,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "alert.h"
-#include "rules.h"
-#include "outbox.h"
+#include "../alert.h"
+#include "../rules.h"
 #include "pagers.h"
 #include "text.h"
 

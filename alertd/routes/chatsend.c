@@ -17,7 +17,6 @@
 
 #include "chat.h"
 #include "json.h"
-#include "outbox.h"
 #include "version.h"
 
 #define ANSWER_MAX 4096 /* bytes of an answer kept: its retry hint */
