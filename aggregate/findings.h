@@ -6,6 +6,7 @@
 #ifndef AGG_FINDINGS_H
 #define AGG_FINDINGS_H
 
+#include <cJSON.h>
 #include <hiredis.h>
 
 #include "store.h"

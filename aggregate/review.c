@@ -23,7 +23,9 @@
  * States: approved, rejected (a person answered; the regions serve it),
  * unreviewed (a list waits for an answer, or a change from an answer no
  * one answered yet), pinned and changed (no one was ever asked: first
- * sight, and a change since that needs no one).
+ * sight, and a change since that needs no one).  The rule reads here,
+ * kind by kind (kind_state, row_read); the differences and their classes
+ * are reviewdiff.c's, the judgments and the holds reviewhold.c's.
  */
 /* Copyright (c) 2026 The mcp-uptime authors. ISC licence: see LICENSE. */
 #include <stdio.h>
@@ -34,6 +36,7 @@
 #include "findings.h"
 #include "lists.h"
 #include "review.h"
+#include "reviewint.h"
 
 /*
  * The verdict's read.  KEYS: appr pin hash lhash tch lf drift hold rvc.
@@ -208,325 +211,6 @@ agg_review_append(struct mcp_store *st, const char *sha, const char *slug, long 
 	    window % AGG_HOUR < AGG_WINDOW, k[9]);
 }
 
-/* ---- the differences, and the texts their classes are worked out from ---- */
-
-#define DIFF_FIELDS 9
-#define DIFF_MAX (3 * AGG_FAULT_REGIONS)
-
-/* One difference of the read's last element: borrowed strings. */
-struct diff {
-	int k;
-	const char *region, *base, *cur, *memo, *lfb, *lfc, *ucur, *texts;
-};
-
-/* The reply's differences into d (at most max): their number. */
-static size_t
-diffs_of(const redisReply *r, struct diff *d, size_t max)
-{
-	const redisReply *a;
-	size_t i, n = 0;
-	int f;
-
-	if (r == NULL || r->type != REDIS_REPLY_ARRAY || r->elements < 7)
-		return 0;
-	a = r->element[6];
-	for (i = 0; a->type == REDIS_REPLY_ARRAY && i + DIFF_FIELDS <= a->elements && n < max;
-	     i += DIFF_FIELDS) {
-		for (f = 0; f < DIFF_FIELDS && a->element[i + f]->type == REDIS_REPLY_STRING; f++)
-			;
-		if (f < DIFF_FIELDS || agg_list_kind(a->element[i]->str) < 0)
-			continue;
-		d[n].k = agg_list_kind(a->element[i]->str);
-		d[n].region = a->element[i + 1]->str, d[n].base = a->element[i + 2]->str;
-		d[n].cur = a->element[i + 3]->str, d[n].memo = a->element[i + 4]->str;
-		d[n].lfb = a->element[i + 5]->str, d[n].lfc = a->element[i + 6]->str;
-		d[n].ucur = a->element[i + 7]->str, d[n].texts = a->element[i + 8]->str;
-		n++;
-	}
-	return n;
-}
-
-/* 1 when the class of d is to be worked out from the two texts, both kept. */
-static int
-diff_wants_texts(const struct diff *d)
-{
-	return d->memo[0] == '\0' && strcmp(d->texts, "abc") == 0 &&
-	    agg_list_hex(d->base) != NULL && agg_list_hex(d->cur) != NULL;
-}
-
-int
-agg_review_need(const redisReply *r)
-{
-	struct diff *d = calloc(DIFF_MAX, sizeof(*d));
-	size_t i, n;
-	int need = 0;
-
-	if (d == NULL)
-		return 0;
-	n = diffs_of(r, d, DIFF_MAX);
-	for (i = 0; i < n && !need; i++)
-		need = diff_wants_texts(&d[i]);
-	free(d);
-	return need;
-}
-
-/*
- * The texts a class is worked out from.  KEYS: lsi (unread: the slug's
- * slot).  ARGV: the slug's prefix, the
- * bytes read at most, then "b:HEX" (a base: apl:HEX, else ls:HEX) or
- * "c:HEX" (ls:HEX).  Returns {TAG, TEXT ...}: TEXT '' when not kept, '-'
- * past the bytes.
- */
-const char agg_review_texts_lua[] =
-    "local out, left = {}, tonumber(ARGV[2])\n"
-    "for i = 3, #ARGV do\n"
-    "  local tag, hx = string.match(ARGV[i], '^([bc]):(%x+)$')\n"
-    "  if tag then\n"
-    "    local k = ARGV[1] .. 'ls:' .. hx\n"
-    "    if tag == 'b' and redis.call('EXISTS', ARGV[1] .. 'apl:' .. hx) == 1 then\n"
-    "      k = ARGV[1] .. 'apl:' .. hx\n"
-    "    end\n"
-    "    local n = redis.call('STRLEN', k)\n"
-    "    out[#out + 1] = ARGV[i]\n"
-    "    if n > left then out[#out + 1] = '-'\n"
-    "    else out[#out + 1] = redis.call('GET', k) or ''; left = left - n end\n"
-    "  end\n"
-    "end\n"
-    "return out\n";
-
-int
-agg_review_texts_append(
-    struct mcp_store *st, const char *sha, const char *slug, const redisReply *r)
-{
-	struct diff *d = calloc(DIFF_MAX, sizeof(*d));
-	const char **argv = calloc(6 + 2 * DIFF_MAX, sizeof(*argv));
-	char(*tag)[80] = calloc(2 * DIFF_MAX, sizeof(*tag));
-	char pre[MCP_SLUG_MAX + 64], key[MCP_SLUG_MAX + 64], cap[24];
-	size_t i, n, a = 0, t = 0;
-	int rc = -1;
-
-	if (d == NULL || argv == NULL || tag == NULL)
-		goto out;
-	agg_key(pre, sizeof(pre), slug, "", -1);
-	agg_key(key, sizeof(key), slug, "lsi", -1);
-	snprintf(cap, sizeof(cap), "%d", AGG_VLIST_BYTES);
-	/* One key, the slug's, so that a cluster sends it where the slug's keys are. */
-	argv[a++] = "EVALSHA", argv[a++] = sha, argv[a++] = "1", argv[a++] = key, argv[a++] = pre;
-	argv[a++] = cap;
-	n = diffs_of(r, d, DIFF_MAX);
-	for (i = 0; i < n; i++) {
-		if (!diff_wants_texts(&d[i]))
-			continue;
-		snprintf(tag[t], sizeof(tag[t]), "b:%s", agg_list_hex(d[i].base));
-		argv[a++] = tag[t++];
-		snprintf(tag[t], sizeof(tag[t]), "c:%s", agg_list_hex(d[i].cur));
-		argv[a++] = tag[t++];
-	}
-	rc = mcp_store_appendv(st, (int)a, argv, NULL);
-out:
-	free(d);
-	free(argv);
-	free(tag);
-	return rc;
-}
-
-/* The text read of tag ("b:HEX"), borrowed from t, or NULL. */
-static const redisReply *
-text_of(const redisReply *t, const char *tag)
-{
-	size_t i;
-
-	for (i = 0; t != NULL && t->type == REDIS_REPLY_ARRAY && i + 1 < t->elements; i += 2)
-		if (t->element[i]->type == REDIS_REPLY_STRING &&
-		    t->element[i + 1]->type == REDIS_REPLY_STRING &&
-		    strcmp(t->element[i]->str, tag) == 0)
-			return t->element[i + 1];
-	return NULL;
-}
-
-/* The classes by rank; CLASS_UNKNOWN: the lists were not there to compare. */
-#define CLASS_UNKNOWN (-1)
-static const char *const class_word[] = {"none", "compatible", "review", "breaking"};
-
-static int
-class_rank(const char *c)
-{
-	int i;
-
-	for (i = 1; i < 4; i++)
-		if (c != NULL && strcmp(c, class_word[i]) == 0)
-			return i;
-	return c != NULL && strcmp(c, "none") == 0 ? 0 : CLASS_UNKNOWN;
-}
-
-/* The worse of two classes: breaking first, then a class not known. */
-static int
-class_worse(int a, int b)
-{
-	if (a == 3 || b == 3)
-		return 3;
-	if (a == CLASS_UNKNOWN || b == CLASS_UNKNOWN)
-		return CLASS_UNKNOWN;
-	return a > b ? a : b;
-}
-
-/*
- * The class of d: known already, or worked out from the texts read (t),
- * the store told (*memo 1) so that it is worked out once; CLASS_UNKNOWN
- * when a text is not there, or not the list its hash names.
- */
-static int
-diff_class(const struct diff *d, const redisReply *t, int *memo)
-{
-	char tag[80];
-	const redisReply *a, *b;
-	const char *why;
-	cJSON *la = NULL, *lb = NULL, *s;
-	int c = CLASS_UNKNOWN;
-
-	*memo = 0;
-	if (d->memo[0] != '\0')
-		return class_rank(d->memo);
-	if (!diff_wants_texts(d))
-		return CLASS_UNKNOWN;
-	snprintf(tag, sizeof(tag), "b:%s", agg_list_hex(d->base));
-	a = text_of(t, tag);
-	snprintf(tag, sizeof(tag), "c:%s", agg_list_hex(d->cur));
-	b = text_of(t, tag);
-	if (a == NULL || b == NULL ||
-	    (la = agg_list_parse(d->k, d->base, a->len ? a->str : NULL, a->len, &why)) == NULL ||
-	    (lb = agg_list_parse(d->k, d->cur, b->len ? b->str : NULL, b->len, &why)) == NULL)
-		goto out;
-	if ((s = agg_list_change(d->k, la, lb)) != NULL) {
-		c = class_rank(cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(s, "class")));
-		/* Two lists that differ but in nothing a diff says: compatible. */
-		if (c == CLASS_UNKNOWN || c == 0)
-			c = 1;
-		*memo = 1;
-		cJSON_Delete(s);
-	}
-out:
-	cJSON_Delete(la);
-	cJSON_Delete(lb);
-	return c;
-}
-
-/* ---- findings: the store's judgment of a list, and what runners agree on ---- */
-
-static const char *const sev_word[] = {"none", "low", "medium", "high"};
-
-static int
-sev_rank(const char *s)
-{
-	int i;
-
-	for (i = 0; i < 4; i++)
-		if (s != NULL && strcmp(s, sev_word[i]) == 0)
-			return i;
-	return -1;
-}
-
-/* A judgment "COUNT WORST RULES" (lf, or a region's findings without STARTED). */
-struct judged {
-	int ok; /* 0: none (the store never judged the list) */
-	int worst;
-	char rules[AGG_FINDINGS_RULES];
-};
-
-static void
-judged_of(const char *v, struct judged *j)
-{
-	char w[8];
-	long c;
-
-	memset(j, 0, sizeof(*j));
-	if (v == NULL ||
-	    sscanf(v, "%ld %7s %" AGG_STR(AGG_FINDINGS_RULES_W) "s", &c, w, j->rules) != 3 ||
-	    sev_rank(w) < 0)
-		return;
-	j->ok = 1, j->worst = sev_rank(w);
-	if (strcmp(j->rules, "-") == 0)
-		j->rules[0] = '\0';
-}
-
-/* 1 when the list judged c has a high or medium finding the base b had not. */
-static int
-findings_new(const struct judged *c, const struct judged *b)
-{
-	const char *p = c->rules, *e;
-
-	if (!c->ok || c->worst < 2)
-		return 0;
-	while (*p != '\0') {
-		e = strchr(p, ',');
-		if (e == NULL)
-			e = p + strlen(p);
-		if (!b->ok || !agg_rule_in(b->rules, p, (size_t)(e - p)))
-			return 1;
-		p = *e ? e + 1 : e;
-	}
-	return 0;
-}
-
-/*
- * What the runners say of a list the store could not read (its regions'
- * findings, f, each the runner's own for a list never judged): a high or
- * medium finding every region serving it says, from at least two regions
- * (one where the kind has one region), their rules in common and the
- * least of their worst, into a new object; NULL when they do not agree.
- */
-static cJSON *
-runners_agree(const redisReply *f, const struct lrow *v, size_t n, const char *h)
-{
-	char common[AGG_FINDINGS_RULES] = "", keep[AGG_FINDINGS_RULES], *r, *save;
-	struct judged j;
-	size_t i, m, agree = 0, serve = 0;
-	int worst = 4;
-	const char *val, *sp;
-	cJSON *o, *a;
-
-	for (i = 0; i < n; i++) {
-		if (strcmp(v[i].hash, h) != 0)
-			continue;
-		serve++;
-		for (m = 0, val = NULL; f != NULL && f->type == REDIS_REPLY_ARRAY &&
-		     m + 1 < f->elements && val == NULL;
-		     m += 2)
-			if (f->element[m]->str != NULL &&
-			    strcmp(f->element[m]->str, v[i].region) == 0)
-				val = f->element[m + 1]->str;
-		if (val == NULL || (sp = strchr(val, ' ')) == NULL)
-			return NULL;
-		judged_of(sp + 1, &j);
-		if (!j.ok || j.worst < 2)
-			return NULL;
-		if (agree++ == 0) {
-			snprintf(common, sizeof(common), "%s", j.rules);
-		} else {
-			/* Only the rules every one of them says. */
-			snprintf(keep, sizeof(keep), "%s", common);
-			common[0] = '\0';
-			for (r = strtok_r(keep, ",", &save); r != NULL;
-			     r = strtok_r(NULL, ",", &save))
-				if (agg_rule_in(j.rules, r, strlen(r)))
-					snprintf(common + strlen(common),
-					    sizeof(common) - strlen(common), "%s%s",
-					    common[0] ? "," : "", r);
-		}
-		worst = j.worst < worst ? j.worst : worst;
-	}
-	if (agree == 0 || agree < (n > 1 ? 2 : 1) || agree < serve || common[0] == '\0')
-		return NULL;
-	o = cJSON_CreateObject();
-	cJSON_AddStringToObject(o, "worst", sev_word[worst]);
-	cJSON_AddStringToObject(o, "rules", common);
-	a = cJSON_AddArrayToObject(o, "regions");
-	for (i = 0; i < n; i++)
-		if (strcmp(v[i].hash, h) == 0)
-			cJSON_AddItemToArray(a, cJSON_CreateString(v[i].region));
-	return o;
-}
-
 /* ---- the rows of a kind, and their bases ---- */
 
 static int
@@ -574,8 +258,8 @@ agg_review_majority(const struct lrow *v, size_t n)
 }
 
 /* The value of field f of the HGETALL reply h, parsed (owned), or NULL. */
-static cJSON *
-field_json(const redisReply *h, const char *f)
+cJSON *
+review_field_json(const redisReply *h, const char *f)
 {
 	size_t i;
 
@@ -586,16 +270,16 @@ field_json(const redisReply *h, const char *f)
 	return NULL;
 }
 
-static const char *
-str_of(const cJSON *o, const char *k)
+const char *
+review_str(const cJSON *o, const char *k)
 {
 	const char *s = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(o, k));
 
 	return s != NULL ? s : "";
 }
 
-static double
-num_of(const cJSON *o, const char *k)
+double
+review_num(const cJSON *o, const char *k)
 {
 	return cJSON_GetNumberValue(cJSON_GetObjectItemCaseSensitive(o, k));
 }
@@ -612,23 +296,23 @@ change_add(cJSON *a, const cJSON *e, double at, int *worst, double *since)
 
 	cJSON_ArrayForEach(x, a)
 	{
-		if (strcmp(str_of(x, "from"), str_of(e, "from")) == 0 &&
-		    strcmp(str_of(x, "to"), str_of(e, "to")) == 0)
+		if (strcmp(review_str(x, "from"), review_str(e, "from")) == 0 &&
+		    strcmp(review_str(x, "to"), review_str(e, "to")) == 0)
 			return;
 	}
 	if (at < *since)
 		*since = at;
-	*worst = class_worse(
-	    *worst, cJSON_IsObject(ch) ? class_rank(str_of(ch, "class")) : CLASS_UNKNOWN);
+	*worst = review_class_worse(*worst,
+	    cJSON_IsObject(ch) ? review_class_rank(review_str(ch, "class")) : CLASS_UNKNOWN);
 	if (cJSON_GetArraySize(a) >= AGG_REVIEW_CHANGES)
 		return;
 	c = cJSON_CreateObject();
 	cJSON_AddNumberToObject(c, "at", at);
-	cJSON_AddStringToObject(c, "from", str_of(e, "from"));
-	cJSON_AddStringToObject(c, "to", str_of(e, "to"));
+	cJSON_AddStringToObject(c, "from", review_str(e, "from"));
+	cJSON_AddStringToObject(c, "to", review_str(e, "to"));
 	if (cJSON_IsObject(ch)) {
-		cJSON_AddStringToObject(c, "class", str_of(ch, "class"));
-		cJSON_AddStringToObject(c, "text", str_of(ch, "text"));
+		cJSON_AddStringToObject(c, "class", review_str(ch, "class"));
+		cJSON_AddStringToObject(c, "text", review_str(ch, "text"));
 	} else {
 		cJSON_AddNullToObject(c, "class");
 	}
@@ -653,260 +337,32 @@ add_changes(cJSON *o, const redisReply *hist, const cJSON *drift, int k, double 
 
 	cJSON_ArrayForEach(d, drift)
 	{
-		if (strcmp(str_of(d, "kind"), agg_list_word(k)) == 0)
+		if (strcmp(review_str(d, "kind"), agg_list_word(k)) == 0)
 			change_add(a, d, (double)window, &worst, since);
 	}
 	for (i = 0; hist->type == REDIS_REPLY_ARRAY && i + 1 < hist->elements; i += 2) {
 		if ((e = cJSON_ParseWithLength(hist->element[i]->str, hist->element[i]->len)) ==
 		    NULL)
 			continue;
-		at = num_of(e, "at");
-		if (strcmp(str_of(e, "kind"), agg_list_word(k)) == 0 && at + AGG_WINDOW > base_at)
+		at = review_num(e, "at");
+		if (strcmp(review_str(e, "kind"), agg_list_word(k)) == 0 &&
+		    at + AGG_WINDOW > base_at)
 			change_add(a, e, at, &worst, since);
 		cJSON_Delete(e);
 	}
 	return worst;
 }
 
-/* ---- the holds: what waits for a person ---- */
-
-/* The review's writes: holds begun or grown, classes worked out. */
-struct rwrite {
-	const char *argv[6 + 3 * (2 * DIFF_MAX)];
-	char *own[2 * DIFF_MAX * 2];
-	size_t n, nown;
-};
-
-static void
-rw_add(struct rwrite *w, const char *op, const char *f, const char *v)
-{
-	char *a = strdup(f), *b = strdup(v);
-
-	if (a == NULL || b == NULL || w->nown + 2 > sizeof(w->own) / sizeof(w->own[0]) ||
-	    w->n + 3 > sizeof(w->argv) / sizeof(w->argv[0])) {
-		free(a), free(b);
-		return;
-	}
-	w->own[w->nown++] = a, w->own[w->nown++] = b;
-	w->argv[w->n++] = op, w->argv[w->n++] = a, w->argv[w->n++] = b;
-}
-
-/*
- * A hold's write.  KEYS: hold rvc.  ARGV: the TTL, then triples: H (a
- * hold) or M (a class), the field, the value.
- */
-static const char write_lua[] = "for i = 2, #ARGV, 3 do\n"
-                                "  local k = ARGV[i] == 'H' and KEYS[1] or KEYS[2]\n"
-                                "  redis.call('HSET', k, ARGV[i + 1], ARGV[i + 2])\n"
-                                "  redis.call('EXPIRE', k, ARGV[1])\n"
-                                "end\n"
-                                "return 1\n";
-
-/* Everything one kind's state is read from. */
-struct rctx {
-	const redisReply *r, *texts, *findings;
-	const cJSON *drift;
-	struct diff *d;
-	size_t nd;
-	long long window;
-	struct rwrite *w;
-};
-
-/* The difference of region in kind k, or NULL. */
-static const struct diff *
-diff_find(const struct rctx *x, int k, const char *region)
-{
-	size_t i;
-
-	for (i = 0; i < x->nd; i++)
-		if (x->d[i].k == k && strcmp(x->d[i].region, region) == 0)
-			return &x->d[i];
-	return NULL;
-}
-
-/* The hold of kind k in region (owned), or NULL. */
-static cJSON *
-hold_of(const struct rctx *x, int k, const char *region)
-{
-	char f[MCP_SLUG_MAX + 8];
-
-	snprintf(f, sizeof(f), "%c:%s", agg_list_letter(k), region);
-	return field_json(x->r->element[5], f);
-}
-
-static cJSON *
-class_json(int c)
-{
-	return c == CLASS_UNKNOWN ? cJSON_CreateNull() : cJSON_CreateString(class_word[c]);
-}
-
-/*
- * Why region's list d waits for a person, into a new hold (owned), or
- * NULL when it does not: its base a person's answer or a held first
- * list (answered) and the class of the difference review, breaking or not
- * known; a high or medium finding the base had not; a list the store
- * could not read.
- */
-static cJSON *
-hold_new(const struct rctx *x, const struct diff *d, int answered, int cls, const struct lrow *v,
-    size_t n)
-{
-	struct judged jb, jc;
-	const char *why = NULL, *u;
-	cJSON *h, *run;
-
-	judged_of(d->lfb[0] ? d->lfb : NULL, &jb);
-	judged_of(d->lfc[0] ? d->lfc : NULL, &jc);
-	if (!jc.ok)
-		why = "unread";
-	else if (findings_new(&jc, &jb))
-		why = "findings";
-	else if (answered && (cls == CLASS_UNKNOWN || cls >= 2))
-		why = "change";
-	if (why == NULL)
-		return NULL;
-	h = cJSON_CreateObject();
-	cJSON_AddNumberToObject(h, "at", (double)x->window);
-	cJSON_AddStringToObject(h, "hash", d->cur);
-	cJSON_AddStringToObject(h, "base", d->base);
-	cJSON_AddStringToObject(h, "why", why);
-	/* A finding the rules found is worth a person's review whatever the diff says. */
-	cJSON_AddItemToObject(h, "class",
-	    class_json(strcmp(why, "findings") == 0 ? class_worse(cls, 2)
-	            : strcmp(why, "unread") == 0    ? class_worse(cls, CLASS_UNKNOWN)
-	                                            : cls));
-	if (jc.ok && jc.worst >= 2) {
-		cJSON_AddStringToObject(h, "worst", sev_word[jc.worst]);
-		cJSON_AddStringToObject(h, "rules", jc.rules);
-	}
-	if (!jc.ok) {
-		u = d->ucur[0]                      ? d->ucur
-		    : strchr(d->texts, 'c') != NULL ? "not_judged"
-		                                    : "not_kept";
-		cJSON_AddStringToObject(h, "unread", u);
-		if ((run = runners_agree(x->findings, v, n, d->cur)) != NULL)
-			cJSON_AddItemToObject(h, "runners", run);
-	}
-	return h;
-}
-
-/*
- * A hold already there grown by what region's list says now (nw, the hold
- * it would begin): the worse class, the worse findings, the runners'
- * word.  1 when it changed.
- */
-static int
-hold_grow(cJSON *h, const cJSON *nw)
-{
-	const cJSON *c = cJSON_GetObjectItemCaseSensitive(h, "class");
-	const cJSON *nc = cJSON_GetObjectItemCaseSensitive(nw, "class");
-	int a = cJSON_IsString(c) ? class_rank(c->valuestring) : CLASS_UNKNOWN;
-	int b = cJSON_IsString(nc) ? class_rank(nc->valuestring) : CLASS_UNKNOWN;
-	int changed = 0;
-
-	if (class_worse(a, b) != a) {
-		cJSON_ReplaceItemInObject(h, "class", class_json(class_worse(a, b)));
-		changed = 1;
-	}
-	if (sev_rank(str_of(nw, "worst")) > sev_rank(str_of(h, "worst")) ||
-	    (strcmp(str_of(nw, "worst"), str_of(h, "worst")) == 0 &&
-	        strcmp(str_of(nw, "rules"), str_of(h, "rules")) != 0 &&
-	        strlen(str_of(nw, "rules")) > strlen(str_of(h, "rules")))) {
-		cJSON_DeleteItemFromObject(h, "worst");
-		cJSON_DeleteItemFromObject(h, "rules");
-		cJSON_AddStringToObject(h, "worst", str_of(nw, "worst"));
-		cJSON_AddStringToObject(h, "rules", str_of(nw, "rules"));
-		changed = 1;
-	}
-	if (cJSON_IsObject(cJSON_GetObjectItemCaseSensitive(nw, "runners")) &&
-	    !cJSON_IsObject(cJSON_GetObjectItemCaseSensitive(h, "runners"))) {
-		cJSON_AddItemToObject(h, "runners",
-		    cJSON_Duplicate(cJSON_GetObjectItemCaseSensitive(nw, "runners"), 1));
-		changed = 1;
-	}
-	return changed;
-}
-
-/* A hold written (begun or grown) for the verdict's write. */
-static void
-hold_write(const struct rctx *x, int k, const char *region, const cJSON *h)
-{
-	char f[MCP_SLUG_MAX + 8], *s;
-
-	snprintf(f, sizeof(f), "%c:%s", agg_list_letter(k), region);
-	if ((s = cJSON_PrintUnformatted(h)) != NULL)
-		rw_add(x->w, "H", f, s);
-	cJSON_free(s);
-}
-
-/* A hold said in the verdict: its region first, then what it keeps. */
-static void
-hold_say(cJSON *a, const char *region, const cJSON *h)
-{
-	cJSON *o = cJSON_CreateObject(), *rs;
-	const cJSON *e;
-	char buf[AGG_FINDINGS_RULES], *r, *save = NULL;
-
-	cJSON_AddStringToObject(o, "region", region);
-	cJSON_ArrayForEach(e, h)
-	{
-		if (strcmp(e->string, "rules") == 0 && cJSON_IsString(e)) {
-			rs = cJSON_AddArrayToObject(o, "rules");
-			snprintf(buf, sizeof(buf), "%s", e->valuestring);
-			for (r = strtok_r(buf, ",", &save); r != NULL;
-			     r = strtok_r(NULL, ",", &save))
-				cJSON_AddItemToArray(rs, cJSON_CreateString(r));
-		} else if (strcmp(e->string, "region") != 0) {
-			cJSON_AddItemToObject(o, e->string, cJSON_Duplicate(e, 1));
-		}
-	}
-	cJSON_AddItemToArray(a, o);
-}
-
 /* ---- one kind's state ---- */
 
 /* The names of a JSON array of strings: s added once. */
-static void
-name_add(cJSON *a, const char *s)
+void
+review_name_add(cJSON *a, const char *s)
 {
 	const cJSON *x;
 
 	cJSON_ArrayForEach(x, a) if (strcmp(x->valuestring, s) == 0) return;
 	cJSON_AddItemToArray(a, cJSON_CreateString(s));
-}
-
-/*
- * A held first list said (the pin's "held": its worst and rules, or why
- * the store could not read it and what the runners agree on), and the
- * regions serving it.
- */
-static void
-held_add(const struct rctx *x, cJSON *o, const cJSON *pin, const struct lrow *v, size_t n)
-{
-	const cJSON *h = cJSON_GetObjectItemCaseSensitive(pin, "held");
-	cJSON *y = cJSON_AddObjectToObject(o, "held"), *a, *run;
-	char rules[AGG_FINDINGS_RULES], *r, *save = NULL;
-	size_t i;
-
-	cJSON_AddNumberToObject(y, "at", num_of(pin, "at"));
-	if (cJSON_IsString(cJSON_GetObjectItemCaseSensitive(h, "worst")))
-		cJSON_AddStringToObject(y, "worst", str_of(h, "worst"));
-	else
-		cJSON_AddNullToObject(y, "worst");
-	a = cJSON_AddArrayToObject(y, "rules");
-	snprintf(rules, sizeof(rules), "%s", str_of(h, "rules"));
-	for (r = strtok_r(rules, ",", &save); r != NULL; r = strtok_r(NULL, ",", &save))
-		if (strcmp(r, "-") != 0)
-			cJSON_AddItemToArray(a, cJSON_CreateString(r));
-	a = cJSON_AddArrayToObject(y, "regions");
-	for (i = 0; i < n; i++)
-		if (strcmp(v[i].hash, str_of(pin, "hash")) == 0)
-			name_add(a, v[i].region);
-	if (cJSON_IsString(cJSON_GetObjectItemCaseSensitive(h, "unread"))) {
-		cJSON_AddStringToObject(y, "unread", str_of(h, "unread"));
-		if ((run = runners_agree(x->findings, v, n, str_of(pin, "hash"))) != NULL)
-			cJSON_AddItemToObject(y, "runners", run);
-	}
 }
 
 /* One region's row read against its base. */
@@ -932,7 +388,7 @@ first_pick(struct kstate *s, cJSON *b, int ans, int dif)
 {
 	if (s->first == NULL || dif > s->first_dif || (dif == s->first_dif && ans > s->first_ans) ||
 	    (dif == s->first_dif && ans == s->first_ans &&
-	        num_of(b, "at") > num_of(s->first, "at"))) {
+	        review_num(b, "at") > review_num(s->first, "at"))) {
 		cJSON_Delete(s->first);
 		s->first = cJSON_Duplicate(b, 1), s->first_ans = ans, s->first_dif = dif;
 	}
@@ -946,13 +402,13 @@ base_of(const struct rctx *x, int k, const char *region, int *ans)
 	cJSON *b;
 
 	snprintf(f, sizeof(f), "%c:%s", agg_list_letter(k), region);
-	if ((b = field_json(x->r->element[0], f)) == NULL) {
+	if ((b = review_field_json(x->r->element[0], f)) == NULL) {
 		f[1] = '\0';
-		b = field_json(x->r->element[0], f);
+		b = review_field_json(x->r->element[0], f);
 	}
 	if ((*ans = b != NULL) == 0) {
 		f[1] = '\0';
-		b = field_json(x->r->element[1], f);
+		b = review_field_json(x->r->element[1], f);
 	}
 	return b;
 }
@@ -964,48 +420,53 @@ row_read(const struct rctx *x, int k, const struct lrow *v, size_t n, size_t i, 
 	struct rowstate rs = {0};
 	const struct diff *d;
 	cJSON *h, *nw = NULL;
-	int cls = CLASS_UNKNOWN, memo = 0, pinheld;
+	int cls = CLASS_UNKNOWN, memo = 0, pinheld, pinread;
 	char f[MCP_SLUG_MAX + 80];
 
 	rs.base = base_of(x, k, v[i].region, &rs.ans);
-	h = hold_of(x, k, v[i].region);
+	h = review_hold_of(x, k, v[i].region);
 	if (rs.base == NULL && h == NULL)
 		return;
 	pinheld = rs.base != NULL && !rs.ans &&
 	    cJSON_IsObject(cJSON_GetObjectItemCaseSensitive(rs.base, "held"));
+	/* A first list held for its findings is read as an answer; one held unread is no base to class. */
+	pinread = pinheld &&
+	    !cJSON_IsString(cJSON_GetObjectItemCaseSensitive(
+	        cJSON_GetObjectItemCaseSensitive(rs.base, "held"), "unread"));
 	s->answered |= rs.ans;
 	s->held_pin |= pinheld;
-	if (rs.base != NULL && (rs.dif = strcmp(str_of(rs.base, "hash"), v[i].hash) != 0)) {
+	if (rs.base != NULL && !review_is_blind(x, v[i].region) &&
+	    (rs.dif = strcmp(review_str(rs.base, "hash"), v[i].hash) != 0)) {
 		cJSON_AddItemToArray(s->differ, cJSON_CreateString(v[i].region));
-		if (s->nd++ == 0 || num_of(rs.base, "at") < s->base_at)
-			s->base_at = num_of(rs.base, "at");
-		if ((d = diff_find(x, k, v[i].region)) != NULL) {
-			cls = diff_class(d, x->texts, &memo);
+		if (s->nd++ == 0 || review_num(rs.base, "at") < s->base_at)
+			s->base_at = review_num(rs.base, "at");
+		if ((d = review_diff_find(x, k, v[i].region)) != NULL) {
+			cls = review_diff_class(d, x->texts, &memo);
 			if (memo) {
 				snprintf(f, sizeof(f), "%c:%s:%s", agg_list_letter(k),
 				    agg_list_hex(d->base), agg_list_hex(d->cur));
-				rw_add(x->w, "M", f, class_word[cls]);
+				review_write_add(x->w, "M", f, review_class_word[cls]);
 			}
-			nw = hold_new(x, d, rs.ans || pinheld, cls, v, n);
+			nw = review_hold_new(x, d, rs.ans || pinread, cls, v, n);
 		}
 		/* A change from a pin nobody held takes its class from the history when not known. */
-		if (cls != CLASS_UNKNOWN || rs.ans || pinheld)
-			s->worst = class_worse(s->worst, cls);
-	} else if (rs.base != NULL && strcmp(str_of(rs.base, "state"), "rejected") == 0) {
+		if (cls != CLASS_UNKNOWN || rs.ans || pinread)
+			s->worst = review_class_worse(s->worst, cls);
+	} else if (rs.base != NULL && strcmp(review_str(rs.base, "state"), "rejected") == 0) {
 		cJSON_AddItemToArray(s->rej, cJSON_CreateString(v[i].region));
 		s->nr++;
 	}
 	if (nw != NULL && h == NULL) {
 		h = nw, nw = NULL;
-		hold_write(x, k, v[i].region, h);
-	} else if (nw != NULL && hold_grow(h, nw)) {
-		hold_write(x, k, v[i].region, h);
+		review_hold_write(x, k, v[i].region, h);
+	} else if (nw != NULL && review_hold_grow(h, nw)) {
+		review_hold_write(x, k, v[i].region, h);
 	}
 	rs.waits = h != NULL || pinheld;
 	if (rs.waits)
-		s->nwait++, name_add(s->regions, v[i].region);
+		s->nwait++, review_name_add(s->regions, v[i].region);
 	if (h != NULL)
-		hold_say(s->holds, v[i].region, h);
+		review_hold_say(s->holds, v[i].region, h);
 	if (rs.base != NULL)
 		first_pick(s, rs.base, rs.ans, rs.dif);
 	cJSON_Delete(nw);
@@ -1033,8 +494,8 @@ holds_absent(const struct rctx *x, int k, const struct lrow *v, size_t n, struct
 		        NULL)
 			continue;
 		s->nwait++;
-		name_add(s->regions, f + 2);
-		hold_say(s->holds, f + 2, h);
+		review_name_add(s->regions, f + 2);
+		review_hold_say(s->holds, f + 2, h);
 		cJSON_Delete(h);
 	}
 }
@@ -1049,9 +510,10 @@ holds_worst(const cJSON *holds, double *since)
 	cJSON_ArrayForEach(h, holds)
 	{
 		c = cJSON_GetObjectItemCaseSensitive(h, "class");
-		w = class_worse(w, cJSON_IsString(c) ? class_rank(c->valuestring) : CLASS_UNKNOWN);
-		if (num_of(h, "at") < *since)
-			*since = num_of(h, "at");
+		w = review_class_worse(
+		    w, cJSON_IsString(c) ? review_class_rank(c->valuestring) : CLASS_UNKNOWN);
+		if (review_num(h, "at") < *since)
+			*since = review_num(h, "at");
 	}
 	return w;
 }
@@ -1100,26 +562,28 @@ kind_state(const struct rctx *x, int k)
 		/* {hash, state, by, at} */
 		cJSON_AddItemToObject(o, "answered", cJSON_Duplicate(s.first, 1));
 	} else if (s.first != NULL) {
-		cJSON_AddStringToObject(o, "pinned", str_of(s.first, "hash"));
-		cJSON_AddNumberToObject(o, "pinned_at", num_of(s.first, "at"));
+		cJSON_AddStringToObject(o, "pinned", review_str(s.first, "hash"));
+		cJSON_AddNumberToObject(o, "pinned_at", review_num(s.first, "at"));
 	}
 	if (s.held_pin && s.first != NULL && !s.first_ans)
-		held_add(x, o, s.first, v, n);
+		review_held_add(x, o, s.first, v, n);
 	s.since = (double)x->window;
 	if (s.nd > 0 || s.nwait > 0) {
 		/* The class: never less than that of each region's difference from its base. */
-		cw = class_worse(s.worst,
+		cw = review_class_worse(s.worst,
 		    add_changes(o, r->element[4], x->drift, k, s.base_at, x->window, &s.since));
-		cw = class_worse(cw, holds_worst(s.holds, &s.since));
+		cw = review_class_worse(cw, holds_worst(s.holds, &s.since));
 		if (s.held_pin) {
-			cw = class_worse(cw, 2);
-			if (num_of(s.first, "at") < s.since)
-				s.since = num_of(s.first, "at");
+			cw = review_class_worse(cw, 2);
+			if (review_num(s.first, "at") < s.since)
+				s.since = review_num(s.first, "at");
 		}
 		cJSON_AddNumberToObject(o, "since", s.since);
-		cJSON_AddItemToObject(o, "class", cw == 0 ? cJSON_CreateNull() : class_json(cw));
+		cJSON_AddItemToObject(
+		    o, "class", cw == 0 ? cJSON_CreateNull() : review_class_json(cw));
 		for (i = 0; i < (size_t)cJSON_GetArraySize(s.differ); i++)
-			name_add(s.regions, cJSON_GetArrayItem(s.differ, (int)i)->valuestring);
+			review_name_add(
+			    s.regions, cJSON_GetArrayItem(s.differ, (int)i)->valuestring);
 		cJSON_AddItemToObject(o, "regions", s.regions);
 		s.regions = NULL;
 	} else if (s.nr > 0) {
@@ -1136,46 +600,13 @@ kind_state(const struct rctx *x, int k)
 	return o;
 }
 
-/* The writes into the command h (owned copies): none when w holds nothing. */
-static void
-write_cmd(struct rwrite *w, const char *slug, struct agg_hcmd *h)
-{
-	char kh[MCP_SLUG_MAX + 64], kr[MCP_SLUG_MAX + 64], ttl[16];
-	const char *argv[6 + 3 * (2 * DIFF_MAX)];
-	size_t len[6 + 3 * (2 * DIFF_MAX)], i, n = 0;
-
-	memset(h, 0, sizeof(*h));
-	if (w->n == 0)
-		return;
-	agg_key(kh, sizeof(kh), slug, "hold", -1);
-	agg_key(kr, sizeof(kr), slug, "rvc", -1);
-	snprintf(ttl, sizeof(ttl), "%d", AGG_TTL_LONG);
-	argv[n++] = "EVAL", argv[n++] = write_lua, argv[n++] = "2";
-	argv[n++] = kh, argv[n++] = kr, argv[n++] = ttl;
-	for (i = 0; i < w->n; i++)
-		argv[n++] = w->argv[i];
-	for (i = 0; i < n; i++)
-		len[i] = strlen(argv[i]);
-	if ((h->argv = calloc(n, sizeof(*h->argv))) == NULL ||
-	    (h->len = calloc(n, sizeof(*h->len))) == NULL) {
-		agg_hcmd_free(h);
-		return;
-	}
-	for (i = 0; i < n; i++, h->argc++) {
-		if ((h->argv[i] = strdup(argv[i])) == NULL) {
-			agg_hcmd_free(h);
-			return;
-		}
-		h->len[i] = len[i];
-	}
-}
-
 void
 agg_review_add(cJSON *o, const redisReply *r, const redisReply *t, const redisReply *f,
-    const char *slug, long long window, struct agg_hcmd *h)
+    const char *const *blind, size_t nblind, const char *slug, long long window, struct agg_hcmd *h)
 {
 	struct rwrite *w = calloc(1, sizeof(*w));
-	struct rctx x = {r, t, f, cJSON_GetObjectItemCaseSensitive(o, "drift"), NULL, 0, window, w};
+	struct rctx x = {r, t, f, blind, nblind, cJSON_GetObjectItemCaseSensitive(o, "drift"), NULL,
+	    0, window, w};
 	cJSON *rv, *s;
 	size_t i;
 	int k;
@@ -1186,7 +617,7 @@ agg_review_add(cJSON *o, const redisReply *r, const redisReply *t, const redisRe
 		free(w);
 		return;
 	}
-	x.nd = diffs_of(r, x.d, DIFF_MAX);
+	x.nd = review_diffs_of(r, x.d, DIFF_MAX);
 	rv = cJSON_CreateObject();
 	for (k = 0; k < AGG_LIST_KINDS; k++)
 		if ((s = kind_state(&x, k)) != NULL)
@@ -1195,7 +626,7 @@ agg_review_add(cJSON *o, const redisReply *r, const redisReply *t, const redisRe
 		cJSON_Delete(rv);
 	else
 		cJSON_AddItemToObject(o, "review", rv);
-	write_cmd(w, slug, h);
+	review_write_cmd(w, slug, h);
 	for (i = 0; i < w->nown; i++)
 		free(w->own[i]);
 	free(w);

@@ -65,10 +65,13 @@ int agg_review_texts_append(
  * "review" into the verdict o from the reply r of agg_review_lua, the
  * texts t of agg_review_texts_lua (NULL: none read) and the slug's
  * findings f (HGETALL mcp:{SLUG}:findings: what the runners said of a
- * list the store could not read).  What the verdict must write (the
- * holds begun, the classes worked out) into w: w->argc 0 for nothing.
+ * list the store could not read); blind, the regions the window judged
+ * blind (a probe fault), whose lists begin no wait.  What the verdict
+ * must write (the holds begun, the classes worked out) into w: w->argc 0
+ * for nothing.
  */
 void agg_review_add(cJSON *o, const redisReply *r, const redisReply *t, const redisReply *f,
-    const char *slug, long long window, struct agg_hcmd *w);
+    const char *const *blind, size_t nblind, const char *slug, long long window,
+    struct agg_hcmd *w);
 
 #endif

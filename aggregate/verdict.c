@@ -456,8 +456,14 @@ seen_today(const struct vctx *v, const redisReply *seen)
 static cJSON *
 record_of(const struct vctx *v, struct slugwork *w, const struct agg_decision *d)
 {
+	const char *blind[AGG_FAULT_REGIONS];
+	size_t nblind = 0, i;
 	char asof[32];
 	cJSON *o = cJSON_CreateObject();
+
+	for (i = 0; i < v->faults.n && nblind < AGG_FAULT_REGIONS; i++)
+		if (v->faults.r[i].blind)
+			blind[nblind++] = v->faults.r[i].name;
 
 	mcp_iso8601((double)v->window, asof, sizeof(asof));
 	cJSON_AddNumberToObject(o, "v", 1);
@@ -503,7 +509,8 @@ record_of(const struct vctx *v, struct slugwork *w, const struct agg_decision *d
 	agg_shorts_add(o, &v->shorts);
 	agg_cloak_add(o, w->r[R_CLOAK], v->window);
 	/* Last: the members before it stay where the contract put them. */
-	agg_review_add(o, w->r[R_REVIEW], w->rt, w->r[R_FINDINGS], w->slug, v->window, &w->rw);
+	agg_review_add(o, w->r[R_REVIEW], w->rt, w->r[R_FINDINGS], blind, nblind, w->slug, v->window,
+	    &w->rw);
 	return o;
 }
 
