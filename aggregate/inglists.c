@@ -66,6 +66,10 @@ keep(struct lctx *l, const char *slug, int k, const char *hash, const char *m,
 
 	if (agg_lists_admit(l->c->st, &adm, 1, (long long)mcp_now(), 0, 1, &pending) == -1)
 		return snprintf(why, AGG_WHY_MAX, "store unavailable"), -1;
+	/* Refused: said where the review reads why a list was never read (review.c). */
+	if (adm.refused && agg_list_unread_append(l->c->st, slug, hash, "refused") == 0 &&
+	    mcp_store_read(l->c->st, &r, 1, err, sizeof(err)) == 0)
+		freeReplyObject(r);
 	if (adm.refused)
 		return snprintf(why, AGG_WHY_MAX,
 		           "no room for lists in the store now (MCP_LISTS_MAX, or its "

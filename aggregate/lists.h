@@ -65,6 +65,14 @@ cJSON *agg_list_change(enum mcp_list_kind k, const cJSON *from, const cJSON *to)
 /* 1 when rec is a tools_list step that carries a list (detail.tools, ...). */
 int agg_list_carried(const cJSON *rec);
 
+/*
+ * Why the store lacks the text of the list hash of slug (one reply to
+ * read): lf's u:HEX, unless the list is judged (pushlists.c).  0, or -1
+ * when hash is no sha256 one (nothing queued).
+ */
+struct mcp_store;
+int agg_list_unread_append(struct mcp_store *st, const char *slug, const char *hash, const char *why);
+
 /* The Lua that push's script and the store's put share (push.c). */
 extern const char agg_lists_put_lua[];
 

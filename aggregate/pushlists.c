@@ -349,6 +349,22 @@ static const char unread_lua[] =
     "end\n"
     "return 1\n";
 
+int
+agg_list_unread_append(struct mcp_store *st, const char *slug, const char *hash, const char *why)
+{
+	char lf[MCP_SLUG_MAX + 64], f[80], ttl[16];
+	const char *argv[7];
+
+	if (agg_list_hex(hash) == NULL)
+		return -1;
+	agg_key(lf, sizeof(lf), slug, "lf", -1);
+	snprintf(f, sizeof(f), "u:%s", agg_list_hex(hash));
+	snprintf(ttl, sizeof(ttl), "%d", AGG_TTL_LONG);
+	argv[0] = "EVAL", argv[1] = unread_lua, argv[2] = "1", argv[3] = lf;
+	argv[4] = f, argv[5] = why, argv[6] = ttl;
+	return mcp_store_appendv(st, 7, argv, NULL);
+}
+
 /* A list whose text the store lacks, and why. */
 struct unread {
 	const struct pending *q;
@@ -364,22 +380,13 @@ struct unread {
 static void
 unread_put(struct mcp_store *st, const struct unread *u, size_t n)
 {
-	char lf[MCP_SLUG_MAX + 64], f[80], ttl[16], err[256];
-	const char *argv[7];
+	char err[256];
 	redisReply *r;
 	size_t i, m = 0;
 
-	snprintf(ttl, sizeof(ttl), "%d", AGG_TTL_LONG);
-	for (i = 0; i < n; i++) {
-		if (agg_list_hex(u[i].q->lh[u[i].k]) == NULL)
-			continue;
-		agg_key(lf, sizeof(lf), u[i].q->slug, "lf", -1);
-		snprintf(f, sizeof(f), "u:%s", agg_list_hex(u[i].q->lh[u[i].k]));
-		argv[0] = "EVAL", argv[1] = unread_lua, argv[2] = "1", argv[3] = lf;
-		argv[4] = f, argv[5] = u[i].why, argv[6] = ttl;
-		if (mcp_store_appendv(st, 7, argv, NULL) == 0)
+	for (i = 0; i < n; i++)
+		if (agg_list_unread_append(st, u[i].q->slug, u[i].q->lh[u[i].k], u[i].why) == 0)
 			m++;
-	}
 	for (i = 0; i < m && mcp_store_read(st, &r, 1, err, sizeof(err)) == 0; i++)
 		freeReplyObject(r);
 }
