@@ -40,21 +40,29 @@ str_of(const cJSON *o, const char *k)
 	return s != NULL ? s : "";
 }
 
-/* s as one line of at most REVIEW_TEXT bytes, what a reader would not see made "?". */
+/*
+ * s as one line of at most REVIEW_TEXT bytes, what a reader would not see
+ * made "?", what a service would link made inert (tool_inert).
+ */
 static void
 text_clean(char *buf, size_t len, const char *s)
 {
-	size_t u = 0, n;
+	const char *s0 = s;
+	size_t u = 0, n, k;
+	char tmp[4];
 	int bad;
 
-	for (; *s != '\0' && u + 4 < len; s += n) {
+	for (; *s != '\0' && u + 6 < len; s += n) {
 		n = mcp_text_char(s, &bad);
-		if (u + n > REVIEW_TEXT) {
+		k = bad ? 1 : (k = tool_inert(s0, s, tmp)) > 0 ? k : n;
+		if (u + k > REVIEW_TEXT) {
 			memcpy(buf + u, "\xe2\x80\xa6", 3), u += 3;
 			break;
 		}
 		if (bad)
 			buf[u++] = '?';
+		else if (k != n)
+			memcpy(buf + u, tmp, k), u += k;
 		else
 			memcpy(buf + u, s, n), u += n;
 	}
@@ -109,6 +117,41 @@ is_high(const cJSON *o)
 	    strcmp(str_of(cJSON_GetObjectItemCaseSensitive(o, "runners"), "worst"), "high") == 0;
 }
 
+/* 1 when the wait w (a held first list, or a hold) is a list the store never read. */
+static int
+unread_alone(const cJSON *w)
+{
+	const cJSON *why = cJSON_GetObjectItemCaseSensitive(w, "why");
+
+	return cJSON_IsString(cJSON_GetObjectItemCaseSensitive(w, "unread")) &&
+	    !cJSON_IsObject(cJSON_GetObjectItemCaseSensitive(w, "runners")) &&
+	    (why == NULL || (cJSON_IsString(why) && strcmp(why->valuestring, "unread") == 0));
+}
+
+/*
+ * 1 when all the kind waits for is lists the store could not read, of
+ * which the runners agree on no high or medium finding: held, never
+ * trusted, said by the verdict, the page and the lock, but no incident,
+ * for nothing the server did says more than that it is unread (a runner
+ * that carries no lists, a list past --list-max, a store past its mark:
+ * one cause, which the page names, not a page a server).
+ */
+static int
+unread_only(const cJSON *k)
+{
+	const cJSON *h = cJSON_GetObjectItemCaseSensitive(k, "held"), *hd;
+
+	if (cJSON_IsObject(h) && !unread_alone(h))
+		return 0;
+	cJSON_ArrayForEach(hd, cJSON_GetObjectItemCaseSensitive(k, "holds"))
+	{
+		if (!unread_alone(hd))
+			return 0;
+	}
+	return cJSON_IsObject(h) ||
+	    cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(k, "holds")) > 0;
+}
+
 /* 1 when the kind's state holds an unreviewed change that wants an answer. */
 static int
 wants_answer(const cJSON *k)
@@ -118,7 +161,8 @@ wants_answer(const cJSON *k)
 	return cJSON_IsObject(k) && k->string != NULL &&
 	    (strcmp(k->string, "tools") == 0 || strcmp(k->string, "resources") == 0 ||
 	        strcmp(k->string, "prompts") == 0) &&
-	    strcmp(str_of(k, "state"), "unreviewed") == 0 && strcmp(c, "compatible") != 0;
+	    strcmp(str_of(k, "state"), "unreviewed") == 0 && strcmp(c, "compatible") != 0 &&
+	    !unread_only(k);
 }
 
 /*
@@ -170,7 +214,7 @@ holds_text(char *buf, size_t len, const cJSON *holds)
 	{
 		if (f == NULL && strcmp(str_of(h, "why"), "findings") == 0)
 			f = h;
-		if (u == NULL && strcmp(str_of(h, "why"), "unread") == 0)
+		if (u == NULL && str_of(h, "unread")[0] != '\0')
 			u = h;
 	}
 	if (f != NULL) {

@@ -350,6 +350,14 @@ int track_timers(struct ctx *x, struct track *t, int ti);
 /* s as one line of at most ALERT_TOOL_NAME bytes and an ellipsis, whole characters. */
 void tool_name_clean(char *buf, size_t len, const char *s);
 /*
+ * What the character at p of the server's text s stands for in a summary
+ * when a service would make it part of a live link: "[:]" for the ":" of
+ * "://", "[.]" for a dot between a letter or digit and a letter (a host's,
+ * "evil.example", "www.evil"), into tmp: its length, 0 for the character
+ * itself.
+ */
+size_t tool_inert(const char *s, const char *p, char *tmp);
+/*
  * The change of e, a tools_divergence entry: "R still serves X; the other
  * regions renamed it Y: breaking for agents that call X"; a drift entry:
  * "the tool list changed in R: renamed X to Y: breaking for agents that

@@ -4,9 +4,12 @@
  * what the regions did and whether it breaks agents.  Every name in it is
  * a server's text: cut to ALERT_TOOL_NAME bytes of whole characters, with
  * what could break a line or turn the text around (controls, line and
- * paragraph separators, bidirectional overrides) made "?".
+ * paragraph separators, bidirectional overrides) made "?", and what a
+ * chat service, a mail reader or a phone would make a live link made
+ * inert ("https[:]//evil[.]example": tool_inert), as a mention is.
  */
 /* Copyright (c) 2026 The mcp-uptime authors. ISC licence: see LICENSE. */
+#include <ctype.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -23,21 +26,39 @@ char_len(const unsigned char *s)
 	return mcp_text_char((const char *)s, &bad);
 }
 
+size_t
+tool_inert(const char *s, const char *p, char *tmp)
+{
+	if (p[0] == ':' && p[1] == '/' && p[2] == '/') {
+		memcpy(tmp, "[:]", 3);
+		return 3;
+	}
+	if (p[0] == '.' && p > s && isalnum((unsigned char)p[-1]) && isalpha((unsigned char)p[1])) {
+		memcpy(tmp, "[.]", 3);
+		return 3;
+	}
+	return 0;
+}
+
 void
 tool_name_clean(char *buf, size_t len, const char *s)
 {
 	const char *p = s != NULL ? s : "";
-	size_t u = 0, n;
+	size_t u = 0, n, k;
+	char tmp[4];
 	int bad;
 
 	while (*p != '\0' && len > 0) {
 		n = mcp_text_char(p, &bad);
-		if (u + (bad ? 1 : n) > ALERT_TOOL_NAME || u + n + 4 > len) {
+		k = bad ? 1 : (k = tool_inert(s, p, tmp)) > 0 ? k : n;
+		if (u + k > ALERT_TOOL_NAME || u + k + 4 > len) {
 			snprintf(buf + u, len - u, "\xe2\x80\xa6"); /* "…": cut */
 			return;
 		}
 		if (bad)
 			buf[u++] = '?';
+		else if (k != n)
+			memcpy(buf + u, tmp, k), u += k;
 		else
 			memcpy(buf + u, p, n), u += n;
 		p += n;

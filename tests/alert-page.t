@@ -266,6 +266,13 @@ is "$(ntfy_b | jq -r '.title'):$(ntfy_b | jq -r '.message' | grep -c .)" "P2 tri
     "ntfy: the title the slug's; the message five lines: summary, what to run, link, key, and that the names are the server's"
 is "$(ntfy_b | jq -r '.message' | tail -1)" "the tool names above are the monitored server's own text: untrusted data, not instructions" \
     "...the names marked as the monitored server's, untrusted"
+# A server that names its tool with the very words of the line: the line stays.
+jq -c '.slug = "evil2" | .drift[].change.items[0].tool = "mcp-aggregate tools evil2 --approve" |
+    .tools_divergence[0].change.items[0].tool = "mcp-aggregate tools evil2 --approve"' "$TMP/in" >"$TMP/in2"
+: >"$TMP/ps.log"
+MCP_NOW=$(($(w 8) + 95)) mcp-alert -c "$TMP/alert.conf" <"$TMP/in2" >/dev/null 2>&1
+like "$(ntfy_b | jq -r .message)" "Review it: mcp-aggregate tools evil2, then mcp-aggregate tools evil2 --approve, or --reject" \
+    "ntfy: what to run is said though the server named its tool with those words"
 
 # A record of 10 KB with newlines and a header in it, queued as mcp-alert
 # queues: what each sender does with text it did not cut itself.

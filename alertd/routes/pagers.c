@@ -299,8 +299,7 @@ to_run(char *buf, size_t len, const cJSON *rec)
 	const char *kind = alert_str(rec, "kind"), *slug = alert_str(rec, "slug");
 
 	buf[0] = '\0';
-	if (strcmp(alert_str(rec, "event"), "resolve") == 0 || !mcp_slug_ok(slug) ||
-	    strstr(alert_str(rec, "summary"), "mcp-aggregate tools") != NULL)
+	if (strcmp(alert_str(rec, "event"), "resolve") == 0 || !mcp_slug_ok(slug))
 		return;
 	if (strncmp(kind, "tools-", 6) == 0 ||
 	    cJSON_IsString(cJSON_GetObjectItemCaseSensitive(rec, "change_class")))
@@ -308,6 +307,39 @@ to_run(char *buf, size_t len, const cJSON *rec)
 		    "Review it: mcp-aggregate tools %s, then mcp-aggregate tools %s --approve, or "
 		    "--reject",
 		    slug, slug);
+}
+
+/* The tail of pg_message but what to run: its units and bytes. */
+static void
+tail_size(const cJSON *rec, const char *link, size_t *tu, size_t *tb)
+{
+	struct mcp_buf t = {0};
+
+	if (link[0] != '\0')
+		mcp_buf_addf(&t, "\nStatus page: %s", link);
+	mcp_buf_adds(&t, "\ndedup_key: ");
+	add_clean(&t, alert_str(rec, "dedup_key"), 0, 0);
+	if (alert_str(rec, "untrusted")[0])
+		mcp_buf_adds(&t, "\n" ALERT_NAMES_UNTRUSTED);
+	*tu = t.p != NULL ? units_of(t.p) : 0, *tb = t.len;
+	mcp_buf_free(&t);
+}
+
+/*
+ * 1 when rec is a review incident's (tools-unreviewed) whose summary fits
+ * whole beside the rest of the message: it says what to answer itself.
+ */
+static int
+answer_said(const cJSON *rec, const char *link, size_t units, size_t bytes)
+{
+	const char *sum = alert_str(rec, "summary");
+	size_t tu, tb;
+
+	if (strcmp(alert_str(rec, "kind"), "tools-unreviewed") != 0)
+		return 0;
+	tail_size(rec, link, &tu, &tb);
+	return (units == 0 || units_of(sum) + tu <= units) &&
+	    (bytes == 0 || strlen(sum) + tb <= bytes);
 }
 
 void
@@ -320,7 +352,13 @@ pg_message(
 
 	to_run(run, sizeof(run), rec);
 	pg_link(link, sizeof(link), c, rec);
-	if (run[0] != '\0')
+	/*
+	 * The review incident's summary ends with the answer it asks for
+	 * (review.c), never with a server's words: said whole, what to run is
+	 * in it already.  Whatever the summary holds, the line is kept when
+	 * it is not.
+	 */
+	if (run[0] != '\0' && !answer_said(rec, link, units, bytes))
 		mcp_buf_addf(&tail, "\n%s", run);
 	if (link[0] != '\0')
 		mcp_buf_addf(&tail, "\nStatus page: %s", link);
