@@ -340,11 +340,13 @@ tch_divergence_html(struct mcp_buf *b, const cJSON *rec)
 		              : "<div class=\"banner tools\" role=\"note\"><p>Regions disagree: ") |
 		    tch_regions_html(b, r);
 		if (!ahead)
-			rc |= mcp_buf_adds(b, one ? " serves" : " serve") |
+			rc |= mcp_buf_adds(b,
+			          cJSON_IsString(dir) ? (one ? " still serves" : " still serve")
+			                              : (one ? " serves" : " serve")) |
 			    mcp_buf_adds(b,
 			        cJSON_IsString(dir)
-			            ? " the list the other regions left; what they changed "
-			              "since:</p>"
+			            ? " the tool list the other regions changed; what they "
+			              "changed:</p>"
 			            : " another tool list than the other regions; from its list to "
 			              "theirs:</p>") |
 			    tch_items_html(b, cJSON_GetObjectItemCaseSensitive(e, "change"), e);
@@ -760,7 +762,7 @@ tch_holds_html(struct mcp_buf *b, const cJSON *holds)
 			    "; the list %s serves has %s findings its answered one had not",
 			    cJSON_GetStringValue(cJSON_GetObjectItem(h, "region")),
 			    cJSON_GetStringValue(cJSON_GetObjectItem(h, "worst")));
-		else if (strcmp(why, "unread") == 0)
+		else if (cJSON_IsString(cJSON_GetObjectItem(h, "unread")))
 			rc |= mcp_buf_addf(b, "; the store could not read the list %s serves (%s)",
 			    cJSON_GetStringValue(cJSON_GetObjectItem(h, "region")),
 			    tch_unread_words(
@@ -964,6 +966,15 @@ tch_divergence_json(struct mcp_buf *b, const cJSON *rec)
 		if (!cJSON_IsObject(ch) && why != NULL && strlen(why) <= 32 &&
 		    strspn(why, "abcdefghijklmnopqrstuvwxyz_") == strlen(why))
 			cJSON_AddStringToObject(o, "change_unknown", why);
+		/* Which way they stand, and what they serve that the others do not. */
+		why = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(e, "direction"));
+		if (why != NULL && (strcmp(why, "behind") == 0 || strcmp(why, "ahead") == 0))
+			cJSON_AddStringToObject(o, "direction", why);
+		else if (cJSON_IsNull(cJSON_GetObjectItemCaseSensitive(e, "direction")))
+			cJSON_AddNullToObject(o, "direction");
+		ch = cJSON_GetObjectItemCaseSensitive(e, "own_change");
+		if (cJSON_IsObject(ch))
+			cJSON_AddItemToObject(o, "own_change", cJSON_Duplicate(ch, 1));
 		rc |= (n++ ? mcp_buf_addc(b, ',') : 0) | tch_json_of(b, o);
 		cJSON_Delete(o);
 	}

@@ -66,7 +66,8 @@ async function outage() {
 		is(res.status(), 200, `${L}: 200`);
 		const d = await planted(p);
 		like(d.text, /Degraded/, `${L}: degraded`);
-		like(d.text, /eu-west-2[^\n]*serves another tool list/, `${L}: says eu-west-2 serves another tool list`);
+		like(d.text, /eu-west-2[^\n]*still serves the tool list the other regions changed/,
+			`${L}: says eu-west-2 still serves the tool list the other regions changed`);
 		like(d.text, /renamed get_data to fetch_data/, `${L}: the rename in words`);
 		like(d.text, /breaking/, `${L}: breaking`);
 		like(d.text, /Since\s+\S+ 14:02 UTC \(45 minutes\)/, `${L}: the open incident since 14:02`);
