@@ -254,7 +254,7 @@ check-packages:
 
 lint:
 	mandoc -Tlint -Wwarning $(MANS)
-	shellcheck -S warning $(filter-out scripts/lib,$(wildcard scripts/*)) $(SCRIPT_LIBS) build-aux/* tests/*.sh tests/*.t tests/*/*.sh .ci/run
+	shellcheck -S warning $(filter-out scripts/lib,$(wildcard scripts/*)) $(SCRIPT_LIBS) $(filter-out %.c,$(wildcard build-aux/*)) tests/*.sh tests/*.t tests/*/*.sh .ci/run
 	clang-format --dry-run -Werror build-aux/mkrules.c $(wildcard lib/*.[ch] toolset/*.[ch] probe/*.[ch] aggregate/*.[ch] registry/*.[ch] alertd/*.[ch] alertd/routes/*.[ch] serve/*.[ch] otlp/*.[ch] tests/unit/*.c tests/bench/*.c)
 
 format:

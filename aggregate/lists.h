@@ -71,7 +71,8 @@ int agg_list_carried(const cJSON *rec);
  * when hash is no sha256 one (nothing queued).
  */
 struct mcp_store;
-int agg_list_unread_append(struct mcp_store *st, const char *slug, const char *hash, const char *why);
+int agg_list_unread_append(
+    struct mcp_store *st, const char *slug, const char *hash, const char *why);
 
 /* The Lua that push's script and the store's put share (push.c). */
 extern const char agg_lists_put_lua[];

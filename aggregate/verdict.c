@@ -509,8 +509,8 @@ record_of(const struct vctx *v, struct slugwork *w, const struct agg_decision *d
 	agg_shorts_add(o, &v->shorts);
 	agg_cloak_add(o, w->r[R_CLOAK], v->window);
 	/* Last: the members before it stay where the contract put them. */
-	agg_review_add(o, w->r[R_REVIEW], w->rt, w->r[R_FINDINGS], blind, nblind, w->slug, v->window,
-	    &w->rw);
+	agg_review_add(
+	    o, w->r[R_REVIEW], w->rt, w->r[R_FINDINGS], blind, nblind, w->slug, v->window, &w->rw);
 	return o;
 }
 
