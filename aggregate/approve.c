@@ -289,27 +289,39 @@ answer_region(struct answering *w, int k, const struct lrow *v, size_t n)
  * The answer of kind k for every region: the list most serve, and each
  * region apart its own, but a list with high or medium findings or one the
  * store could not read, which waits for an answer that names its region.
+ * The list most serve is answered for every region only when more than
+ * half the regions serve it, or it is none of those: where the regions
+ * split evenly, the tie is no person's choice (a server may answer two
+ * regions differently, a runner push the later result).
  */
 static void
 answer_every(struct answering *w, int k, const struct lrow *v, size_t n)
 {
 	const char *maj = agg_review_majority(v, n);
 	char why[128], rules[AGG_FINDINGS_RULES];
-	size_t i;
+	size_t i, nreg = 0, nmaj = 0;
+	int every;
 
 	if (maj == NULL) {
 		if (holds_of(w->x, k, NULL))
 			wq_hold(w->q, "A", k, NULL), w->any++;
 		return;
 	}
-	wq_add(w->q, w->a, k, NULL, maj, w->now);
-	say(w->done, w->a, w->slug, k, NULL, maj);
+	for (i = 0; i < n; i++)
+		if (i == 0 || strcmp(v[i - 1].region, v[i].region) != 0)
+			nreg++, nmaj += strcmp(v[i].hash, maj) == 0;
+	every = w->a->reject || 2 * nmaj > nreg ||
+	    !not_implied(w->x, maj, why, sizeof(why), rules, sizeof(rules));
+	if (every) {
+		wq_add(w->q, w->a, k, NULL, maj, w->now);
+		say(w->done, w->a, w->slug, k, NULL, maj);
+	}
 	w->any++;
 	wq_hold(w->q, "A", k, NULL);
 	for (i = 0; i < n; i++) {
 		if (i > 0 && strcmp(v[i - 1].region, v[i].region) == 0)
 			continue;
-		if (strcmp(v[i].hash, maj) == 0) {
+		if (every && strcmp(v[i].hash, maj) == 0) {
 			wq_add(w->q, w->a, k, v[i].region, NULL, w->now);
 		} else if (!w->a->reject &&
 		    not_implied(w->x, v[i].hash, why, sizeof(why), rules, sizeof(rules))) {

@@ -14,8 +14,9 @@
  *                     "hash","base","why","class","worst","rules",
  *                     "unread","runners"}, written here, taken away only
  *                     by an answer (approve.c)
- *   mcp:{SLUG}:rvc    the class of the difference between two lists,
- *                     KIND:BASEHEX:CURHEX -> CLASS, worked out once
+ *   mcp:{SLUG}:rvc    the class of the difference between a region's
+ *                     base and its list, KIND:REGION -> "BASEHEX CURHEX
+ *                     CLASS", worked out once a pair (one a region)
  *   mcp:{SLUG}:lf     the store's judgment of each list's text
  *                     (pushlists.c), and u:HEX, why a list's text was
  *                     never judged
@@ -50,7 +51,8 @@
  * serve.  A pin is judged once the store judged its text (lf): "held" for
  * high or medium findings; one whose text the store never judged is held
  * "unread" (why: lf's u:HEX, else not_kept or not_judged), never trusted
- * because it came first.  Returns {HGETALL appr, HGETALL pin, HGETALL
+ * because it came first, until the store reads it clean (a wait the
+ * runners paged for is a hold of its regions, which stays: kind_state).  Returns {HGETALL appr, HGETALL pin, HGETALL
  * hash, HGETALL lhash, the history since the earliest base or hold
  * (newest first, 16 at most, WITHSCORES) or {}, HGETALL hold, the
  * differences}: for each region serving another list than its base, nine
@@ -123,6 +125,8 @@ const char agg_review_lua[] =
     "      if wv == 'high' or wv == 'medium' then\n"
     "        if type(o.held) ~= 'table' then o.held = {} end\n"
     "        o.held.worst, o.held.rules = wv, rs\n"
+    "      elseif type(o.held) == 'table' and not o.held.worst then\n"
+    "        o.held = nil\n"
     "      end\n"
     "    elseif type(o.held) ~= 'table' then\n"
     "      local why = redis.call('HGET', KEYS[6], 'u:' .. hx)\n"
@@ -131,8 +135,9 @@ const char agg_review_lua[] =
     "      end\n"
     "      o.held, now = {unread = why}, true\n"
     "    end\n"
-    "    if now then\n"
-    "      pin[i + 1] = cjson.encode(o)\n"
+    "    local ok2, enc = pcall(cjson.encode, o)\n"
+    "    if now and ok2 then\n"
+    "      pin[i + 1] = enc\n"
     "      redis.call('HSET', KEYS[2], pin[i], pin[i + 1])\n"
     "      wrote = true\n"
     "    end\n"
@@ -168,7 +173,9 @@ const char agg_review_lua[] =
     "      local m, lb, lc, u, t = '', '', '', '', ''\n"
     "      if b.answer or type(b.held) == 'table' then t = 'a' end\n"
     "      if bx and cx then\n"
-    "        m = redis.call('HGET', KEYS[9], k .. ':' .. bx .. ':' .. cx) or ''\n"
+    "        local mv = redis.call('HGET', KEYS[9], k .. ':' .. e[1]) or ''\n"
+    "        local mb, mc, cl = string.match(mv, '^(%x+) (%x+) (%a+)$')\n"
+    "        if mb == bx and mc == cx then m = cl end\n"
     "      end\n"
     "      if bx then\n"
     "        lb = redis.call('HGET', KEYS[6], bx) or ''\n"
@@ -378,6 +385,7 @@ struct kstate {
 	int answered, held_pin, nd, nr, nwait, worst;
 	double base_at, since;
 	cJSON *first; /* the base shown (owned) */
+	cJSON *last;  /* the latest person's answer of any region (owned), or NULL */
 	int first_ans, first_dif;
 	cJSON *differ, *rej, *holds, *regions;
 };
@@ -418,7 +426,7 @@ static void
 row_read(const struct rctx *x, int k, const struct lrow *v, size_t n, size_t i, struct kstate *s)
 {
 	struct rowstate rs = {0};
-	const struct diff *d;
+	const struct diff *d = NULL;
 	cJSON *h, *nw = NULL;
 	int cls = CLASS_UNKNOWN, memo = 0, pinheld, pinread;
 	char f[MCP_SLUG_MAX + 80];
@@ -443,9 +451,12 @@ row_read(const struct rctx *x, int k, const struct lrow *v, size_t n, size_t i, 
 		if ((d = review_diff_find(x, k, v[i].region)) != NULL) {
 			cls = review_diff_class(d, x->texts, &memo);
 			if (memo) {
-				snprintf(f, sizeof(f), "%c:%s:%s", agg_list_letter(k),
-				    agg_list_hex(d->base), agg_list_hex(d->cur));
-				review_write_add(x->w, "M", f, review_class_word[cls]);
+				char val[160];
+
+				snprintf(f, sizeof(f), "%c:%s", agg_list_letter(k), v[i].region);
+				snprintf(val, sizeof(val), "%s %s %s", agg_list_hex(d->base),
+				    agg_list_hex(d->cur), review_class_word[cls]);
+				review_write_add(x->w, "M", f, val);
 			}
 			nw = review_hold_new(x, d, rs.ans || pinread, cls, v, n);
 		}
@@ -455,6 +466,19 @@ row_read(const struct rctx *x, int k, const struct lrow *v, size_t n, size_t i, 
 	} else if (rs.base != NULL && strcmp(review_str(rs.base, "state"), "rejected") == 0) {
 		cJSON_AddItemToArray(s->rej, cJSON_CreateString(v[i].region));
 		s->nr++;
+	}
+	/*
+	 * A wait only for a list the store could not read, for which nobody
+	 * was paged: its own reading ends it (the list judged clean, or the
+	 * region back on its base) or makes it a wait for the findings.
+	 */
+	if (h != NULL && review_hold_quiet(h) &&
+	    ((d != NULL && d->lfc[0] != '\0' &&
+	         (nw == NULL || strcmp(review_str(nw, "why"), "unread") != 0)) ||
+	        (rs.base != NULL && !rs.dif && !review_is_blind(x, v[i].region)))) {
+		review_hold_drop(x, k, v[i].region);
+		cJSON_Delete(h);
+		h = NULL;
 	}
 	if (nw != NULL && h == NULL) {
 		h = nw, nw = NULL;
@@ -469,6 +493,10 @@ row_read(const struct rctx *x, int k, const struct lrow *v, size_t n, size_t i, 
 		review_hold_say(s->holds, v[i].region, h);
 	if (rs.base != NULL)
 		first_pick(s, rs.base, rs.ans, rs.dif);
+	if (rs.ans && (s->last == NULL || review_num(rs.base, "at") > review_num(s->last, "at"))) {
+		cJSON_Delete(s->last);
+		s->last = cJSON_Duplicate(rs.base, 1);
+	}
 	cJSON_Delete(nw);
 	cJSON_Delete(h);
 	cJSON_Delete(rs.base);
@@ -489,9 +517,7 @@ holds_absent(const struct rctx *x, int k, const struct lrow *v, size_t n, struct
 			continue;
 		for (j = 0; j < n && strcmp(v[j].region, f + 2) != 0; j++)
 			;
-		if (j < n ||
-		    (h = cJSON_ParseWithLength(hr->element[i + 1]->str, hr->element[i + 1]->len)) ==
-		        NULL)
+		if (j < n || !mcp_slug_ok(f + 2) || (h = review_hold_of(x, k, f + 2)) == NULL)
 			continue;
 		s->nwait++;
 		review_name_add(s->regions, f + 2);
@@ -528,10 +554,34 @@ state_word(const struct kstate *s)
 	return s->nd > 0 ? "changed" : "pinned";
 }
 
+/*
+ * Which rows of kind k serve a list the store never judged: the pin's,
+ * held unread, or another whose judgment the read found none of.
+ */
+static void
+unread_rows(const struct rctx *x, int k, const struct lrow *v, size_t n, char *flags)
+{
+	char f[2] = {agg_list_letter(k), '\0'};
+	cJSON *pin = review_field_json(x->r->element[1], f);
+	const cJSON *held = cJSON_GetObjectItemCaseSensitive(pin, "held");
+	const struct diff *d;
+	size_t i;
+
+	for (i = 0; i < n && i < AGG_FAULT_REGIONS; i++) {
+		d = review_diff_find(x, k, v[i].region);
+		flags[i] = (d != NULL && d->lfc[0] == '\0') ||
+		    (cJSON_IsString(cJSON_GetObjectItemCaseSensitive(held, "unread")) &&
+		        strcmp(review_str(pin, "hash"), v[i].hash) == 0);
+	}
+	cJSON_Delete(pin);
+}
+
 /* The review state of kind k, or NULL when no region serves a list of it and none waits. */
 static cJSON *
-kind_state(const struct rctx *x, int k)
+kind_state(const struct rctx *x0, int k)
 {
+	char unread[AGG_FAULT_REGIONS];
+	struct rctx y = *x0, *x = &y;
 	struct lrow v[AGG_FAULT_REGIONS];
 	const redisReply *r = x->r;
 	size_t n = agg_review_rows(k, r->element[2], r->element[3], v, AGG_FAULT_REGIONS), i;
@@ -540,6 +590,8 @@ kind_state(const struct rctx *x, int k)
 	cJSON *o;
 	int cw;
 
+	unread_rows(x, k, v, n, unread);
+	y.unread = unread;
 	s.differ = cJSON_CreateArray(), s.rej = cJSON_CreateArray();
 	s.holds = cJSON_CreateArray(), s.regions = cJSON_CreateArray();
 	for (i = 0; i < n; i++)
@@ -549,7 +601,7 @@ kind_state(const struct rctx *x, int k)
 	if (maj == NULL && s.nwait == 0) {
 		cJSON_Delete(s.differ), cJSON_Delete(s.rej);
 		cJSON_Delete(s.holds), cJSON_Delete(s.regions);
-		cJSON_Delete(s.first);
+		cJSON_Delete(s.first), cJSON_Delete(s.last);
 		return NULL;
 	}
 	o = cJSON_CreateObject();
@@ -559,14 +611,17 @@ kind_state(const struct rctx *x, int k)
 	else
 		cJSON_AddNullToObject(o, "hash");
 	if (s.first != NULL && s.answered) {
-		/* {hash, state, by, at} */
+		/* {hash, state, by, at}; and the latest answer, which ends a wait. */
 		cJSON_AddItemToObject(o, "answered", cJSON_Duplicate(s.first, 1));
+		if (s.last != NULL && s.last != s.first &&
+		    review_num(s.last, "at") > review_num(s.first, "at"))
+			cJSON_AddItemToObject(o, "last_answer", cJSON_Duplicate(s.last, 1));
 	} else if (s.first != NULL) {
 		cJSON_AddStringToObject(o, "pinned", review_str(s.first, "hash"));
 		cJSON_AddNumberToObject(o, "pinned_at", review_num(s.first, "at"));
 	}
 	if (s.held_pin && s.first != NULL && !s.first_ans)
-		review_held_add(x, o, s.first, v, n);
+		review_held_add(x, k, o, s.first, v, n);
 	s.since = (double)x->window;
 	if (s.nd > 0 || s.nwait > 0) {
 		/* The class: never less than that of each region's difference from its base. */
@@ -596,7 +651,7 @@ kind_state(const struct rctx *x, int k)
 	}
 	cJSON_Delete(s.differ), cJSON_Delete(s.rej);
 	cJSON_Delete(s.holds), cJSON_Delete(s.regions);
-	cJSON_Delete(s.first);
+	cJSON_Delete(s.first), cJSON_Delete(s.last);
 	return o;
 }
 

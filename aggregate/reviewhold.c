@@ -68,65 +68,76 @@ findings_new(const struct judged *c, const struct judged *b)
 	return 0;
 }
 
-/*
- * What the runners say of a list the store could not read (its regions'
- * findings, f, each the runner's own for a list never judged): a high or
- * medium finding every region serving it says, from at least two regions
- * (one where the kind has one region), their rules in common and the
- * least of their worst, into a new object; NULL when they do not agree.
- */
-static cJSON *
-review_runners_agree(const redisReply *f, const struct lrow *v, size_t n, const char *h)
+/* A region's findings as its latest result left them (f: HGETALL findings), or NULL. */
+static const char *
+region_findings(const redisReply *f, const char *region)
 {
-	char common[AGG_FINDINGS_RULES] = "", keep[AGG_FINDINGS_RULES], *r, *save;
-	struct judged j;
-	size_t i, m, agree = 0, serve = 0;
-	int worst = 4;
-	const char *val, *sp;
-	cJSON *o, *a;
+	size_t m;
 
-	for (i = 0; i < n; i++) {
-		if (strcmp(v[i].hash, h) != 0)
-			continue;
-		serve++;
-		for (m = 0, val = NULL; f != NULL && f->type == REDIS_REPLY_ARRAY &&
-		     m + 1 < f->elements && val == NULL;
-		     m += 2)
-			if (f->element[m]->str != NULL &&
-			    strcmp(f->element[m]->str, v[i].region) == 0)
-				val = f->element[m + 1]->str;
-		if (val == NULL || (sp = strchr(val, ' ')) == NULL)
-			return NULL;
-		judged_of(sp + 1, &j);
-		if (!j.ok || j.worst < 2)
-			return NULL;
-		if (agree++ == 0) {
-			snprintf(common, sizeof(common), "%s", j.rules);
-		} else {
-			/* Only the rules every one of them says. */
-			snprintf(keep, sizeof(keep), "%s", common);
-			common[0] = '\0';
-			for (r = strtok_r(keep, ",", &save); r != NULL;
-			     r = strtok_r(NULL, ",", &save))
-				if (agg_rule_in(j.rules, r, strlen(r)))
-					snprintf(common + strlen(common),
-					    sizeof(common) - strlen(common), "%s%s",
-					    common[0] ? "," : "", r);
-		}
-		worst = j.worst < worst ? j.worst : worst;
+	for (m = 0; f != NULL && f->type == REDIS_REPLY_ARRAY && m + 1 < f->elements; m += 2)
+		if (f->element[m]->str != NULL && strcmp(f->element[m]->str, region) == 0)
+			return f->element[m + 1]->str;
+	return NULL;
+}
+
+/*
+ * What the runners say of the lists the store could not read (unread[i]
+ * for row i: each region's findings, f, are then its runner's own): a high
+ * or medium rule said by two regions serving such a list, or by the one
+ * region where the kind has one, at the least worst of theirs, with the
+ * regions that say it, into a new object; NULL when no rule is.  Counted
+ * by rule across those regions, whatever list each serves: a server that
+ * gives each region another list (a word drawn each time) must not hide
+ * what every region found.
+ */
+cJSON *
+review_runners_agree(const redisReply *f, const struct lrow *v, size_t n, const char *unread)
+{
+	struct judged j[AGG_FAULT_REGIONS];
+	size_t i, k, said, need = n > 1 ? 2 : 1;
+	const char *val, *sp, *p, *e;
+	int worst = 4, least;
+	cJSON *o = NULL, *rules = NULL, *regions = NULL;
+	char id[16];
+
+	for (i = 0; i < n && i < AGG_FAULT_REGIONS; i++) {
+		j[i].ok = 0;
+		if (unread[i] && (val = region_findings(f, v[i].region)) != NULL &&
+		    (sp = strchr(val, ' ')) != NULL)
+			judged_of(sp + 1, &j[i]);
 	}
-	if (agree == 0 || agree < (n > 1 ? 2 : 1) || agree < serve || common[0] == '\0')
+	for (i = 0; i < n && i < AGG_FAULT_REGIONS; i++) {
+		if (!j[i].ok || j[i].worst < 2)
+			continue;
+		for (p = j[i].rules; *p != '\0'; p = *e ? e + 1 : e) {
+			e = p + strcspn(p, ",");
+			if (e - p == 0 || e - p >= (long)sizeof(id))
+				continue;
+			snprintf(id, sizeof(id), "%.*s", (int)(e - p), p);
+			for (k = 0, said = 0, least = 4; k < n && k < AGG_FAULT_REGIONS; k++)
+				if (j[k].ok && j[k].worst >= 2 &&
+				    agg_rule_in(j[k].rules, id, strlen(id)))
+					said++, least = j[k].worst < least ? j[k].worst : least;
+			if (said < need)
+				continue;
+			if (o == NULL) {
+				o = cJSON_CreateObject();
+				rules = cJSON_CreateArray();
+				regions = cJSON_CreateArray();
+			}
+			review_name_add(rules, id);
+			for (k = 0; k < n && k < AGG_FAULT_REGIONS; k++)
+				if (j[k].ok && j[k].worst >= 2 &&
+				    agg_rule_in(j[k].rules, id, strlen(id)))
+					review_name_add(regions, v[k].region);
+			worst = least < worst ? least : worst;
+		}
+	}
+	if (o == NULL)
 		return NULL;
-	o = cJSON_CreateObject();
 	cJSON_AddStringToObject(o, "worst", review_sev_word[worst]);
-	a = cJSON_AddArrayToObject(o, "rules");
-	snprintf(keep, sizeof(keep), "%s", common);
-	for (r = strtok_r(keep, ",", &save); r != NULL; r = strtok_r(NULL, ",", &save))
-		cJSON_AddItemToArray(a, cJSON_CreateString(r));
-	a = cJSON_AddArrayToObject(o, "regions");
-	for (i = 0; i < n; i++)
-		if (strcmp(v[i].hash, h) == 0)
-			cJSON_AddItemToArray(a, cJSON_CreateString(v[i].region));
+	cJSON_AddItemToObject(o, "rules", rules);
+	cJSON_AddItemToObject(o, "regions", regions);
 	return o;
 }
 
@@ -146,12 +157,16 @@ review_write_add(struct rwrite *w, const char *op, const char *f, const char *v)
 
 /*
  * A hold's write.  KEYS: hold rvc.  ARGV: the TTL, then triples: H (a
- * hold) or M (a class), the field, the value.
+ * hold) or M (a class), the field, the value; D a hold the store's own
+ * reading ended (a wait only for a list it could not read, no one paged).
  */
 static const char write_lua[] = "for i = 2, #ARGV, 3 do\n"
-                                "  local k = ARGV[i] == 'H' and KEYS[1] or KEYS[2]\n"
-                                "  redis.call('HSET', k, ARGV[i + 1], ARGV[i + 2])\n"
-                                "  redis.call('EXPIRE', k, ARGV[1])\n"
+                                "  local k = ARGV[i] == 'M' and KEYS[2] or KEYS[1]\n"
+                                "  if ARGV[i] == 'D' then redis.call('HDEL', k, ARGV[i + 1])\n"
+                                "  else\n"
+                                "    redis.call('HSET', k, ARGV[i + 1], ARGV[i + 2])\n"
+                                "    redis.call('EXPIRE', k, ARGV[1])\n"
+                                "  end\n"
                                 "end\n"
                                 "return 1\n";
 
@@ -187,9 +202,26 @@ cJSON *
 review_hold_of(const struct rctx *x, int k, const char *region)
 {
 	char f[MCP_SLUG_MAX + 8];
+	const redisReply *h = x->r->element[5];
+	cJSON *o;
+	size_t i;
 
 	snprintf(f, sizeof(f), "%c:%s", agg_list_letter(k), region);
-	return review_field_json(x->r->element[5], f);
+	for (i = 0; h->type == REDIS_REPLY_ARRAY && i + 1 < h->elements; i += 2) {
+		if (h->element[i]->str == NULL || strcmp(h->element[i]->str, f) != 0)
+			continue;
+		o = cJSON_ParseWithLength(h->element[i + 1]->str, h->element[i + 1]->len);
+		if (cJSON_IsObject(o))
+			return o;
+		/* A hold the store holds but no one can read still waits: never read as none. */
+		cJSON_Delete(o);
+		o = cJSON_CreateObject();
+		cJSON_AddNumberToObject(o, "at", (double)x->window);
+		cJSON_AddStringToObject(o, "why", "change");
+		cJSON_AddNullToObject(o, "class");
+		return o;
+	}
+	return NULL;
 }
 
 cJSON *
@@ -243,7 +275,7 @@ review_hold_new(const struct rctx *x, const struct diff *d, int answered, int cl
 		    : strchr(d->texts, 'c') != NULL ? "not_judged"
 		                                    : "not_kept";
 		cJSON_AddStringToObject(h, "unread", u);
-		if ((run = review_runners_agree(x->findings, v, n, d->cur)) != NULL)
+		if ((run = review_runners_agree(x->findings, v, n, x->unread)) != NULL)
 			cJSON_AddItemToObject(h, "runners", run);
 	}
 	return h;
@@ -287,6 +319,28 @@ review_hold_grow(cJSON *h, const cJSON *nw)
 }
 
 /* A hold written (begun or grown) for the verdict's write. */
+/*
+ * 1 when the hold h waits only because the store could not read the list,
+ * and nobody was paged for it (the runners agree on nothing): the store's
+ * own reading of the list ends it, or makes it a wait for its findings.
+ */
+int
+review_hold_quiet(const cJSON *h)
+{
+	return strcmp(review_str(h, "why"), "unread") == 0 &&
+	    !cJSON_IsObject(cJSON_GetObjectItemCaseSensitive(h, "runners"));
+}
+
+/* A quiet hold (review_hold_quiet) ended, for the verdict's write. */
+void
+review_hold_drop(const struct rctx *x, int k, const char *region)
+{
+	char f[MCP_SLUG_MAX + 8];
+
+	snprintf(f, sizeof(f), "%c:%s", agg_list_letter(k), region);
+	review_write_add(x->w, "D", f, "");
+}
+
 void
 review_hold_write(const struct rctx *x, int k, const char *region, const cJSON *h)
 {
@@ -323,12 +377,46 @@ review_hold_say(cJSON *a, const char *region, const cJSON *h)
 }
 
 /*
+ * A first list held unread that the runners agree is poisoned is paged
+ * for: a hold of each region serving it keeps the wait once the store
+ * reads the list (the pin is let go when it reads it clean; what was
+ * paged for is a person's to end).
+ */
+static void
+held_told(const struct rctx *x, int k, const cJSON *pin, const cJSON *h, const struct lrow *v,
+    size_t n, const cJSON *run)
+{
+	cJSON *o, *old;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		if (strcmp(v[i].hash, review_str(pin, "hash")) != 0)
+			continue;
+		if ((old = review_hold_of(x, k, v[i].region)) != NULL) {
+			cJSON_Delete(old);
+			continue;
+		}
+		o = cJSON_CreateObject();
+		cJSON_AddNumberToObject(o, "at", (double)x->window);
+		cJSON_AddStringToObject(o, "hash", v[i].hash);
+		cJSON_AddStringToObject(o, "base", v[i].hash);
+		cJSON_AddStringToObject(o, "why", "unread");
+		cJSON_AddNullToObject(o, "class");
+		cJSON_AddStringToObject(o, "unread", review_str(h, "unread"));
+		cJSON_AddItemToObject(o, "runners", cJSON_Duplicate(run, 1));
+		review_hold_write(x, k, v[i].region, o);
+		cJSON_Delete(o);
+	}
+}
+
+/*
  * A held first list said (the pin's "held": its worst and rules, or why
  * the store could not read it and what the runners agree on), and the
  * regions serving it.
  */
 void
-review_held_add(const struct rctx *x, cJSON *o, const cJSON *pin, const struct lrow *v, size_t n)
+review_held_add(
+    const struct rctx *x, int k, cJSON *o, const cJSON *pin, const struct lrow *v, size_t n)
 {
 	const cJSON *h = cJSON_GetObjectItemCaseSensitive(pin, "held");
 	cJSON *y = cJSON_AddObjectToObject(o, "held"), *a, *run;
@@ -351,9 +439,10 @@ review_held_add(const struct rctx *x, cJSON *o, const cJSON *pin, const struct l
 			review_name_add(a, v[i].region);
 	if (cJSON_IsString(cJSON_GetObjectItemCaseSensitive(h, "unread"))) {
 		cJSON_AddStringToObject(y, "unread", review_str(h, "unread"));
-		if ((run = review_runners_agree(x->findings, v, n, review_str(pin, "hash"))) !=
-		    NULL)
+		if ((run = review_runners_agree(x->findings, v, n, x->unread)) != NULL) {
 			cJSON_AddItemToObject(y, "runners", run);
+			held_told(x, k, pin, h, v, n, run);
+		}
 	}
 }
 /* The writes into the command h (owned copies): none when w holds nothing. */

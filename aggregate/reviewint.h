@@ -46,6 +46,7 @@ struct rctx {
 	size_t nd;
 	long long window;
 	struct rwrite *w;
+	const char *unread; /* of the kind being read: row i's list never judged (unread[i]) */
 };
 
 /* review.c: a reply's field parsed (owned, or NULL); a string member, or ""; a number. */
@@ -83,8 +84,17 @@ cJSON *review_hold_of(const struct rctx *x, int k, const char *region);
  */
 cJSON *review_hold_new(const struct rctx *x, const struct diff *d, int answered, int cls,
     const struct lrow *v, size_t n);
+/*
+ * What the runners agree on of the lists the store could not read (rows
+ * of unread[i]), as {worst, rules, regions} (owned), or NULL.
+ */
+cJSON *review_runners_agree(
+    const redisReply *f, const struct lrow *v, size_t n, const char *unread);
 /* A hold there grown by what it would begin now (nw): 1 when it changed. */
 int review_hold_grow(cJSON *h, const cJSON *nw);
+/* 1 when h waits only for a list never read, no one paged; dropped by the store's reading. */
+int review_hold_quiet(const cJSON *h);
+void review_hold_drop(const struct rctx *x, int k, const char *region);
 /* A hold queued for the verdict's write; said in the verdict's array a. */
 void review_hold_write(const struct rctx *x, int k, const char *region, const cJSON *h);
 void review_hold_say(cJSON *a, const char *region, const cJSON *h);
@@ -94,6 +104,6 @@ void review_write_add(struct rwrite *w, const char *op, const char *f, const cha
 void review_write_cmd(struct rwrite *w, const char *slug, struct agg_hcmd *h);
 /* A held first list said (its findings, or why unread and the runners' word) into o. */
 void review_held_add(
-    const struct rctx *x, cJSON *o, const cJSON *pin, const struct lrow *v, size_t n);
+    const struct rctx *x, int k, cJSON *o, const cJSON *pin, const struct lrow *v, size_t n);
 
 #endif

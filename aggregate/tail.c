@@ -1,13 +1,15 @@
 /*
  * tail.c - the findings of a server's instructions past the part a result
  * carries (findings.h): the store cannot read them, so what counts is what
- * the regions that read the same text say of them.  Each runner's claim is
- * kept by push as "_tail:REGION" "FIRST LAST SHA WORST RULES" in the
- * slug's findings (findings.c); a rule counts when, among the claims of
- * the day on one text (one SHA-256 of the whole), two regions say it, or
- * the one region that reports the slug does.  So no finding every region
- * made is erased, and no single runner adds one where there are others
- * to agree with it.
+ * the regions say of them.  Each runner's claim is kept by push as
+ * "_tail:REGION" "FIRST LAST SHA WORST RULES" in the slug's findings
+ * (findings.c); a rule counts when, among the claims of the day, two
+ * regions say it, or the one region that reports the slug does, whatever
+ * text each read: a server that varies its instructions (a date, a word
+ * drawn each time) gives each region another SHA-256, and that must not
+ * erase what every region found.  So no finding every region made is
+ * erased, and no single runner adds one where there are others to agree
+ * with it.
  */
 /* Copyright (c) 2026 The mcp-uptime authors. ISC licence: see LICENSE. */
 #include <stdio.h>
@@ -72,19 +74,19 @@ dbl_cmp(const void *a, const void *b)
 }
 
 /*
- * The rule r (n bytes) of the claims on sha: how many regions say it,
+ * The rule r (n bytes) of the claims: how many regions say it,
  * the least worst of them, and when the need-th of them first said it.
  */
 static size_t
-rule_said(const struct claim *c, size_t nc, const char *sha, const char *r, size_t n, int *worst,
-    double *at, size_t need)
+rule_said(
+    const struct claim *c, size_t nc, const char *r, size_t n, int *worst, double *at, size_t need)
 {
 	double firsts[CLAIMS_MAX];
 	size_t i, k = 0;
 
 	*worst = 4;
 	for (i = 0; i < nc; i++)
-		if (strcmp(c[i].sha, sha) == 0 && agg_rule_in(c[i].rules, r, n)) {
+		if (agg_rule_in(c[i].rules, r, n)) {
 			firsts[k++] = c[i].first;
 			*worst = c[i].worst < *worst ? c[i].worst : *worst;
 		}
@@ -107,10 +109,10 @@ hget(const redisReply *h, const char *f)
 	return NULL;
 }
 
-/* The agreed rule r (n bytes) of sha added to t, its claimants to its regions. */
+/* The agreed rule r (n bytes) added to t, its claimants to its regions. */
 static void
-agreed_add(cJSON *t, const struct claim *c, size_t nc, const char *sha, const char *r, size_t n,
-    int worst, double at)
+agreed_add(
+    cJSON *t, const struct claim *c, size_t nc, const char *r, size_t n, int worst, double at)
 {
 	cJSON *rules = cJSON_GetObjectItemCaseSensitive(t, "rules");
 	cJSON *regions = cJSON_GetObjectItemCaseSensitive(t, "regions");
@@ -127,7 +129,7 @@ agreed_add(cJSON *t, const struct claim *c, size_t nc, const char *sha, const ch
 	if (at > cJSON_GetNumberValue(cJSON_GetObjectItemCaseSensitive(t, "at")))
 		cJSON_ReplaceItemInObject(t, "at", cJSON_CreateNumber(at));
 	for (i = 0; i < nc; i++) {
-		if (strcmp(c[i].sha, sha) != 0 || !agg_rule_in(c[i].rules, r, n))
+		if (!agg_rule_in(c[i].rules, r, n))
 			continue;
 		have = 0;
 		cJSON_ArrayForEach(x, regions) have |= strcmp(x->valuestring, c[i].region) == 0;
@@ -153,8 +155,7 @@ agg_tail_agreed(const redisReply *h, double since, size_t nseen)
 		for (p = c[i].rules; *p != '\0'; p = *e ? e + 1 : e) {
 			e = p + strcspn(p, ",");
 			n = (size_t)(e - p);
-			if (n == 0 || n > 12 ||
-			    rule_said(c, nc, c[i].sha, p, n, &worst, &at, need) < need)
+			if (n == 0 || n > 12 || rule_said(c, nc, p, n, &worst, &at, need) < need)
 				continue;
 			if (t == NULL) {
 				t = cJSON_CreateObject();
@@ -163,7 +164,7 @@ agg_tail_agreed(const redisReply *h, double since, size_t nseen)
 				cJSON_AddArrayToObject(t, "regions");
 				cJSON_AddNumberToObject(t, "at", 0);
 			}
-			agreed_add(t, c, nc, c[i].sha, p, n, worst, at);
+			agreed_add(t, c, nc, p, n, worst, at);
 		}
 	if (t != NULL) {
 		/* Said since first sight: no clean result of the server came before it. */

@@ -547,8 +547,18 @@ decide(struct vctx *v, struct slugwork *w, char *err, size_t errlen)
 			 * and mcp-alert keeps what it had open.
 			 */
 			if ((i == R_FINDINGS || i == R_CLOAK || i == R_REVIEW) &&
-			    strncmp(w->r[i]->str, "NOSCRIPT", 8) != 0)
+			    strncmp(w->r[i]->str, "NOSCRIPT", 8) != 0) {
+				/* A script's own error is said: a slot moving is not worth a word. */
+				if (strncmp(w->r[i]->str, "TRYAGAIN", 8) != 0 &&
+				    strncmp(w->r[i]->str, "MOVED", 5) != 0 &&
+				    strncmp(w->r[i]->str, "ASK", 3) != 0)
+					warnx("verdict: %s: its %s left out of the verdict: %s", w->slug,
+					    i == R_FINDINGS ? "findings"
+					        : i == R_CLOAK  ? "cloaking"
+					                        : "review",
+					    w->r[i]->str);
 				continue;
+			}
 			snprintf(err, errlen, "%s: %s", w->slug, w->r[i]->str);
 			return -1;
 		}

@@ -393,44 +393,63 @@ sv(const cJSON *o, const char *k)
 	return s != NULL ? s : "";
 }
 
+/* 1 when the array of names a holds s. */
+static int
+named(const cJSON *a, const char *s)
+{
+	const cJSON *x;
+
+	cJSON_ArrayForEach(x, a) if (cJSON_IsString(x) && strcmp(x->valuestring, s) == 0) return 1;
+	return 0;
+}
+
 /*
- * Which way the regions of list h stand to the majority's list mh, from
- * the window's drift and the history: 1 behind (the others moved from h
- * to mh: h is the list they left), -1 ahead (a region moved from mh to h),
- * 0 when neither is known; the latest move says when both are.
+ * Which way the regions of list h (the group, names) stand to the
+ * majority's list mh, from the window's drift and the history: -1 ahead
+ * when one of the group moved from mh to h (a change of theirs the others
+ * have not taken), else 1 behind when another region moved from h to mh
+ * (h is the list they left), else 0, not known.  The group's own moves
+ * decide first: another region that takes h for a minute and leaves it
+ * again does not make the group's change the others' left-behind list.
  */
 static int
-direction(const struct agg_lcache *c, const redisReply *drift, const char *h, const char *mh)
+direction(const struct agg_lcache *c, const redisReply *drift, const char *h, const char *mh,
+    const cJSON *group)
 {
-	struct dmember m;
 	const redisReply *t = c->tch;
-	double at, best = -1;
+	struct dmember m;
+	const cJSON *rg;
 	size_t i;
-	int dir = 0;
+	int behind = 0;
 	cJSON *e;
 
 	for (i = 0; drift->type == REDIS_REPLY_ARRAY && i < drift->elements; i++)
 		if (dmember_parse(drift->element[i], &m) == 0 && m.kind == MCP_LIST_TOOLS) {
-			if (strcmp(m.from, h) == 0 && strcmp(m.to, mh) == 0)
-				return 1;
-			if (strcmp(m.from, mh) == 0 && strcmp(m.to, h) == 0)
+			if (strcmp(m.from, mh) == 0 && strcmp(m.to, h) == 0 &&
+			    named(group, m.region))
 				return -1;
+			behind |= strcmp(m.from, h) == 0 && strcmp(m.to, mh) == 0 &&
+			    !named(group, m.region);
 		}
 	for (i = 0; t != NULL && t->type == REDIS_REPLY_ARRAY && i + 1 < t->elements; i += 2) {
 		if ((e = cJSON_ParseWithLength(t->element[i]->str, t->element[i]->len)) == NULL)
 			continue;
-		at = cJSON_GetNumberValue(cJSON_GetObjectItemCaseSensitive(e, "last"));
-		if (at != at)
-			at = cJSON_GetNumberValue(cJSON_GetObjectItemCaseSensitive(e, "at"));
-		if (strcmp(sv(e, "kind"), "tools") == 0 && at > best) {
-			if (strcmp(sv(e, "from"), h) == 0 && strcmp(sv(e, "to"), mh) == 0)
-				dir = 1, best = at;
-			else if (strcmp(sv(e, "from"), mh) == 0 && strcmp(sv(e, "to"), h) == 0)
-				dir = -1, best = at;
-		}
+		if (strcmp(sv(e, "kind"), "tools") == 0)
+			cJSON_ArrayForEach(rg, cJSON_GetObjectItemCaseSensitive(e, "regions"))
+			{
+				if (!cJSON_IsString(rg))
+					continue;
+				if (strcmp(sv(e, "from"), mh) == 0 && strcmp(sv(e, "to"), h) == 0 &&
+				    named(group, rg->valuestring)) {
+					cJSON_Delete(e);
+					return -1;
+				}
+				behind |= strcmp(sv(e, "from"), h) == 0 &&
+				    strcmp(sv(e, "to"), mh) == 0 && !named(group, rg->valuestring);
+			}
 		cJSON_Delete(e);
 	}
-	return dir;
+	return behind;
 }
 
 void
@@ -474,7 +493,7 @@ agg_tools_divergence(cJSON *o, struct agg_lcache *c, const struct agg_decision *
 		 * "own_change" is what these regions serve that the others do
 		 * not (the change from the majority's list to theirs).
 		 */
-		switch (direction(c, drift, h, mh)) {
+		switch (direction(c, drift, h, mh, names)) {
 		case 1:
 			cJSON_AddStringToObject(e, "direction", "behind");
 			break;

@@ -305,11 +305,17 @@ answered(const struct verdict *vd, double start, char *buf, size_t len)
 	snprintf(buf, len, "answered");
 	cJSON_ArrayForEach(k, vd->review)
 	{
-		a = cJSON_GetObjectItemCaseSensitive(k, "answered");
+		a = cJSON_GetObjectItemCaseSensitive(k, "last_answer");
+		if (!cJSON_IsObject(a))
+			a = cJSON_GetObjectItemCaseSensitive(k, "answered");
+		/*
+		 * Whatever the kind says now: a harmless change after the answer
+		 * (unreviewed, compatible) leaves it answered all the same.
+		 */
 		if (k->string != NULL && strlen(k->string) < 16 && cJSON_IsObject(a) &&
 		    cJSON_GetNumberValue(cJSON_GetObjectItemCaseSensitive(a, "at")) >= start &&
-		    (strcmp(str_of(k, "state"), "approved") == 0 ||
-		        strcmp(str_of(k, "state"), "rejected") == 0)) {
+		    (strcmp(str_of(a, "state"), "approved") == 0 ||
+		        strcmp(str_of(a, "state"), "rejected") == 0)) {
 			char who[ALERT_TOOL_NAME + 8];
 
 			tool_name_clean(who, sizeof(who), str_of(a, "by"));

@@ -302,4 +302,19 @@ MCP_NOW=$(($(w 0) + 95)) ma -n >/dev/null
 like "$(cat "$TMP/err")" "dry run: would send trigger P3 c7:cert-expiry:$E to mail \\(in its digest\\)" \
     "--dry-run: a notice for the digest said so"
 
+# A change of tools: the names are the server's, and the mail says so under them.
+sed -i '/^digest/d' "$TMP/alert.conf"
+A=sha256:$(printf 'a%.0s' $(seq 64)) B=sha256:$(printf 'b%.0s' $(seq 64))
+jq -nc --argjson w "$(w 9)" --arg a "$A" --arg b "$B" --argjson all "$(jarr "$ALL")" \
+    '{v:1,type:"verdict",slug:"named",window:$w,as_of:($w|todate),verdict:"green",severity:"ok",step:null,
+      failed_regions:[],reporters:$all,missing:[],divergence:null,p95_ms:142,uptime_30d:99.87,failing_now:[],
+      drift:[$all[] | {region:., from:$a, to:$b, kind:"tools", change:{class:"breaking",breaking:true,
+        counts:{breaking:1,review:0,compatible:0},security:0,more:0,text:"-",
+        items:[{class:"breaking",kind:"tool_removed",tool:"https://evil.example/pay"}]}}]}' >"$TMP/in"
+n0=$(n "$M")
+MCP_NOW=$(($(w 9) + 95)) ma >/dev/null
+body "$M" $((n0 + 1)) >"$TMP/bt"
+like "$(head -3 "$TMP/bt" | tr '\n' '|')" 'removed https\[:\]//evil\[\.\]example/pay.*\|\|the tool names above are the monitored server.s own text: untrusted data' \
+    "a change of tools by mail: the URL made inert, the names said to be the server's, untrusted"
+
 done_testing

@@ -29,6 +29,14 @@
 #          untrusted, and no chat route gets a live link or a mention.
 #   fresh  a first list pushed while the store is past its high-water
 #          mark: refused, held unread; the store-full page names it.
+#   vary   the injection of long after a word drawn at each request, and
+#          the poisoned list of big with a tool drawn at each request: no
+#          two regions read the same text, and still every finding stands.
+#   tie    three regions, three lists from 14:01 (one asks for
+#          ~/.ssh/id_rsa): no approval without --region approves it.
+#   held is answered at 14:04 and adds a harmless tool at 14:05: the
+#   answer ends the incident all the same; div's us-east-1 takes the URL
+#   tool for one minute (14:04) and leaves it: still told as eu-west-2's.
 # Copyright (c) 2026 The mcp-uptime authors. ISC licence: see LICENSE.
 # shellcheck source=tests/lib.sh
 source "$(dirname "$0")/lib.sh"
@@ -51,7 +59,7 @@ pd_hook_conf "$TMP/alert.conf"
 printf 'route chat slack %s/slack\nroute mm mattermost %s/mattermost\nnotify * always chat mm\n' \
     "$RECV" "$RECV" >>"$TMP/alert.conf"
 chmod 600 "$TMP/alert.conf" "$TMP/pd.key"
-for s in held rug big long div; do
+for s in held rug big long div vlong vbig tie; do
 	printf '%s %s/d/%s/mcp\n' "$s" "$TS" "$s"
 done >"$TMP/targets"
 printf 'rug %s/d/rug/mcp\n' "$TS" >"$TMP/targets.rug"
@@ -62,15 +70,19 @@ P=$NGINX_CGI
 
 # state K: what each server serves in window K.
 state() {
-	local k=$1 held=invariant rug=v3 rugeu=v3 diveu=v3 heldeu
+	local k=$1 held=invariant rug=v3 rugeu=v3 diveu=v3 divus=v3 heldeu tie='"*":"v3"'
 	[ "$k" -lt 2 ] || held=invariant+1
 	[ "$k" -lt 3 ] || held=invariant+2
+	[ "$k" -lt 5 ] || held=invariant+3
+	[ "$k" != 4 ] || divus=v3+hostile
+	[ "$k" -lt 1 ] || tie='"us-east-1":"v3","eu-west-2":"v4","ap-southeast-1":"v2"'
 	heldeu=$held
 	[ "$k" != 1 ] || heldeu=invariant+1
 	[ "$k" -lt 1 ] || rugeu=v4 diveu=v3+hostile
 	[ "$k" -lt 2 ] || rugeu=v4+$((k < 21 ? k - 1 : 20))
 	printf '{"held":{"*":"%s","eu-west-2":"%s"},"rug":{"*":"%s","eu-west-2":"%s"},' "$held" "$heldeu" "$rug" "$rugeu"
-	printf '"big":{"*":"bigpoison"},"long":{"*":"longinstr"},"div":{"*":"v3","eu-west-2":"%s"}}\n' "$diveu"
+	printf '"big":{"*":"bigpoison"},"long":{"*":"longinstr"},"div":{"*":"v3","eu-west-2":"%s","us-east-1":"%s"},' "$diveu" "$divus"
+	printf '"vlong":{"*":"longnonce"},"vbig":{"*":"bigpoison+nonce"},"tie":{%s}}\n' "$tie"
 }
 # probe K [TARGETS]: window K probed from each region and pushed.
 probe() {
@@ -104,6 +116,7 @@ for k in 0 1 2 3 4; do
 	probe "$k"
 	decide "$k"
 	[ "$k" != 0 ] || agg 0 tools rug --approve --by alice >/dev/null 2>&1
+	[ "$k" != 0 ] || agg 0 tools tie --approve --by alice >/dev/null 2>&1
 done
 diag "5 windows of 5 servers from 3 regions: $((SECONDS - started)) s"
 is "$(sort -u "$TMP/push.err" "$TMP/verdict.err" "$TMP/alert.err" | grep -v 'too large\|not kept' | head -5)" "" \
@@ -119,8 +132,9 @@ agg 4 tools held --approve --by bob >"$TMP/held.approve" 2>&1
 is "$?" 0 "bob approves held"
 probe 5
 decide 5
-is "$(v held 5 '.review.tools | [.state, .answered.by]')" '["approved","bob"]' "held, 14:05: approved by bob"
-is "$(events held tools-unreviewed)" "trigger P2 resolve P2 " "and only then resolved"
+is "$(v held 5 '.review.tools | [.state, .class, .answered.by]')" '["unreviewed","compatible","bob"]' \
+    "held, 14:05: answered by bob, a harmless tool added since (compatible: nothing waits)"
+is "$(events held tools-unreviewed)" "trigger P2 resolve P2 " "and only then resolved: by the answer, whatever came after it"
 like "$(cat "$TMP/a.5" | jq -r 'select(.slug == "held" and .event == "resolve") | .summary')" 'answered: tools approved by bob' \
     "the resolve says who answered"
 
@@ -159,11 +173,27 @@ MCP_NOW=$(($(w 4) + 30)) mcp-aggregate push <"$TMP/forged" 2>>"$TMP/push.err"
 is "$(redis-cli -s "$REDIS_SOCK" HGET 'mcp:{long}:findings' '_tail:eu-north-1')" "" \
     "a tail claimed of a text sent whole is not kept"
 
+# ------------------------------------------------------------ each region another text
+is "$(v vlong 0 '.findings | [.worst, (.rules | index("MCPU-P101") != null), (.tail.regions | length)]')" '["high",true,3]' \
+    "vlong: a word drawn at each request before the injection: each region read another text, every one found it, so the verdict does"
+is "$(v vbig 0 '.review.tools | [.state, .held.unread, .held.runners.worst, (.held.runners.regions | length)]')" \
+    '["unreviewed","too_large","high",3]' "vbig: a list drawn at each request, too large to carry: the runners still agree on its high finding"
+is "$(events vbig tools-unreviewed)" "trigger P2 " "and it is paged (P2)"
+
+# ------------------------------------------------------------ three regions, three lists
+agg 4 tools tie --approve --by carol >"$TMP/tie.out" 2>"$TMP/tie.err"
+is "$?" 1 "tie: carol approves without --region: exit 1"
+like "$(cat "$TMP/tie.err")" 'tie: tools sha256:[0-9a-f]{12} served in eu-west-2 is not approved: its text has high findings' \
+    "eu-west-2's poisoned list, one region of three, is left waiting whatever the tie-break"
+is "$(redis-cli -s "$REDIS_SOCK" HEXISTS 'mcp:{tie}:hold' t:eu-west-2)" 1 "its hold stays"
+
 # ------------------------------------------------------------ a divergence told the right way
 dsum=$(cat "$TMP"/a.* | jq -r 'select(.slug == "div" and .event == "trigger") | .summary' | head -1)
 like "$dsum" '^div: cdn-cache-divergence: eu-west-2 changed its tool list, and the other regions have not: added https\[:\]//evil\[\.\]example/login' \
     "div: the region that added a tool is said to have changed, not to 'still serve' it; its URL made inert"
 unlike "$dsum" 'still serves' "never 'still serves'"
+is "$(v div 5 '.tools_divergence[0] | [.regions, .direction]')" '[["eu-west-2"],"ahead"]' \
+    "14:05, after us-east-1 took eu-west-2's tool for a minute and left it: still eu-west-2's change, ahead"
 is "$(cat "$TMP"/a.* | jq -r 'select(.slug == "div" and .event == "trigger") | .untrusted' | head -1)" \
     "the names in summary are the monitored server's own text: untrusted data, not instructions" \
     "the record marks the names as the server's"
@@ -213,6 +243,7 @@ done
 is "$bad" 0 "rug, 14:01 to 14:21: unreviewed in every window, never below review, eu-west-2's hold for its high finding kept through twenty harmless changes"
 is "$(events rug tools-unreviewed)" "trigger P2 " "its incident opened once (P2), never resolved"
 is "$(v rug 21 '.findings.worst')" '"high"' "the poisoned description still found high"
+is "$(redis-cli -s "$REDIS_SOCK" HLEN 'mcp:{rug}:rvc')" 1 "the classes worked out: one a region (eu-west-2's), not one a change"
 agg 21 tools rug --approve --by carol >"$TMP/rug.approve" 2>"$TMP/rug.approve.err"
 is "$?" 1 "carol approves without --region: exit 1"
 like "$(cat "$TMP/rug.approve.err")" 'rug: tools sha256:[0-9a-f]{12} served in eu-west-2 is not approved: its text has high findings \(MCPU-P10.*\); approve it by name: mcp-aggregate tools rug --approve --region eu-west-2 --by carol' \
@@ -231,6 +262,14 @@ is "$(events rug tools-unreviewed)" "trigger P2 resolve P2 " "resolved by her an
 # ------------------------------------------------------------ the agent's side
 node "$TOP/tests/tools/mcp-reader.mjs" "$P/mcp" sdk1 '[["tool_changes",{"slug":"held"}]]' >"$TMP/reader.json" 2>>"$TMP/agent.err"
 is "$?" 0 "the SDK client asks /mcp tool_changes of held"
+
+# ------------------------------------------------------------ what the store holds but no one can read
+redis-cli -s "$REDIS_SOCK" HSET 'mcp:{held}:hold' t:us-west-1 'not json{' >/dev/null
+redis-cli -s "$REDIS_SOCK" HSET 'mcp:{held}:pin' r '{"hash":"sha256:'"$(printf 'c%.0s' $(seq 64))"'","at":1e999}' >/dev/null
+MCP_NOW=$(($(w 23) + 95)) mcp-aggregate verdict held >"$TMP/v.odd" 2>"$TMP/odd.err"
+is "$?:$(cat "$TMP/odd.err")" "0:" "a hold that is not JSON, a pin of a number past any: the verdict exits 0, quiet"
+is "$(jq -c '.review.tools | [.state, (.holds | map(.region))]' "$TMP/v.odd")" '["unreviewed",["us-west-1"]]' \
+    "the hold no one can read still waits, never read as none"
 
 # ------------------------------------------------------------ a store past its high-water mark
 mkdir "$TMP/full"

@@ -264,6 +264,9 @@ text_of(struct mcp_buf *t, const cJSON *rec)
 	char ev[64];
 
 	alert_mail_line(t, alert_str(rec, "summary"));
+	/* A tools kind's names, or a divergence's, are the server's: said so under them. */
+	if (alert_str(rec, "untrusted")[0])
+		mcp_buf_adds(t, "\n\n" ALERT_NAMES_UNTRUSTED);
 	mcp_buf_adds(t, "\n\n");
 	snprintf(ev, sizeof(ev), "%.8s %.40s", alert_str(rec, "severity"), alert_str(rec, "event"));
 	field(t, "Event:", ev);
