@@ -147,9 +147,9 @@ CJSON_DIR ?= deps/cjson
 CJSON_A = $(if $(CJSON_DIR),$(wildcard $(CJSON_DIR)/lib/libcjson.a))
 SERVE_LIB = $(B)/lib/store.o $(B)/lib/storeurl.o $(B)/lib/cluster.o $(B)/lib/buf.o $(B)/lib/json.o $(B)/lib/util.o \
     $(B)/lib/hist.o $(B)/lib/sha256.o $(B)/lib/page.o
-# serve/tools.c makes what a reader would not see in a name U+FFFD (lib/text.h).
+# serve/toolstext.c makes what a reader would not see in a name U+FFFD (lib/text.h).
 SERVE_LIB += $(B)/lib/text.o
-# serve/tools.c names the rules a verdict found (toolset/ruletab.c, mcp-rules(7)).
+# serve/toolsfindings.c names the rules a verdict found (toolset/ruletab.c, mcp-rules(7)).
 SERVE_LIB += $(B)/toolset/ruletab.o
 SERVE_RESOLVE = serve/dns.c serve/resolve.c
 ifeq ($(SAN),1)
