@@ -50,7 +50,7 @@
  * carried ('' '' '' for none): the runner's claim, kept apart as
  * "_tail:REGION" "FIRST LAST SHA WORST RULES" (FIRST: since when it has
  * claimed the same), never in its region's findings; the verdict counts
- * the rules the regions that read the same text agree on (tail_add).
+ * the rules the regions agree on (tail.c).
  * Instructions judged high or medium are "added" from the first sight (no
  * list of theirs is held for a person: their note is the page).  The
  * findings are the lists' own when lf judged every list the result

@@ -37,8 +37,8 @@ struct agg_findings {
 	 * Instructions longer than a result carries (findings.server
 	 * text_cut, the text a full AGG_INSTR_MAX): the SHA-256 of the
 	 * whole and the runner's findings on the part the store never
-	 * receives ("tail"), counted only where the regions that read the
-	 * same text agree (findings.c); "" for none.
+	 * receives ("tail"), counted only where the regions agree
+	 * (tail.c); "" for none.
 	 */
 	char srv_sha[80];
 	char tail_worst[8];
