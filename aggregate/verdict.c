@@ -552,10 +552,11 @@ decide(struct vctx *v, struct slugwork *w, char *err, size_t errlen)
 				if (strncmp(w->r[i]->str, "TRYAGAIN", 8) != 0 &&
 				    strncmp(w->r[i]->str, "MOVED", 5) != 0 &&
 				    strncmp(w->r[i]->str, "ASK", 3) != 0)
-					warnx("verdict: %s: its %s left out of the verdict: %s", w->slug,
-					    i == R_FINDINGS ? "findings"
-					        : i == R_CLOAK  ? "cloaking"
-					                        : "review",
+					warnx("verdict: %s: its %s left out of the verdict: %s",
+					    w->slug,
+					    i == R_FINDINGS    ? "findings"
+					        : i == R_CLOAK ? "cloaking"
+					                       : "review",
 					    w->r[i]->str);
 				continue;
 			}
