@@ -372,6 +372,8 @@ void agg_cert_pick(const char *const *regions, const char *const *values, size_t
 /* The newest window decided: read by mcp-serve's /healthz. */
 #define AGG_KEY_NEWEST "mcp:verdict:newest"
 int agg_key(char *buf, size_t len, const char *slug, const char *what, long long n);
+/* The value of field f of the HGETALL reply h (borrowed), or NULL. */
+const redisReply *agg_hfield(const redisReply *h, const char *f);
 
 struct agg_opts {
 	const char *url;    /* borrowed; NULL: MCP_REDIS or the default */

@@ -76,20 +76,32 @@ struct wq {
 	size_t n, nown;
 };
 
-static void
-wq_add(struct wq *q, const struct agg_answer *a, int k, const char *region, const char *hash,
-    double now)
+/* The next place of the queue, its field KIND or KIND:REGION written: the field, or NULL. */
+static char *
+wq_field(struct wq *q, int k, const char *region)
 {
-	char *f = q->own[q->nown][0], *v = q->own[q->nown][1], *s;
-	cJSON *o;
+	char *f;
 
 	if (q->nown == ANSWERS_MAX)
-		return;
-	q->nown++;
+		return NULL;
+	f = q->own[q->nown++][0];
 	if (region != NULL)
 		snprintf(f, 600, "%c:%s", agg_list_letter(k), region);
 	else
 		snprintf(f, 600, "%c", agg_list_letter(k));
+	return f;
+}
+
+static void
+wq_add(struct wq *q, const struct agg_answer *a, int k, const char *region, const char *hash,
+    double now)
+{
+	char *f, *v, *s;
+	cJSON *o;
+
+	if ((f = wq_field(q, k, region)) == NULL)
+		return;
+	v = q->own[q->nown - 1][1];
 	q->argv[q->n++] = hash != NULL ? "S" : "D";
 	q->argv[q->n++] = f;
 	v[0] = '\0';
@@ -162,18 +174,6 @@ aux_read(struct mcp_store *st, const char *slug, struct aux *x)
 	return 0;
 }
 
-/* The value of field f of an HGETALL reply, or NULL. */
-static const char *
-hfield(const redisReply *h, const char *f)
-{
-	size_t i;
-
-	for (i = 0; h != NULL && h->type == REDIS_REPLY_ARRAY && i + 1 < h->elements; i += 2)
-		if (h->element[i]->str != NULL && strcmp(h->element[i]->str, f) == 0)
-			return h->element[i + 1]->str;
-	return NULL;
-}
-
 /*
  * Why the list hash must not be approved by an answer that does not name
  * its region: its findings high or medium, or the store never judged its
@@ -182,7 +182,9 @@ hfield(const redisReply *h, const char *f)
 static int
 not_implied(const struct aux *x, const char *hash, char *why, size_t wlen, char *rules, size_t rlen)
 {
-	const char *v = agg_list_hex(hash) != NULL ? hfield(x->lf, agg_list_hex(hash)) : NULL;
+	const redisReply *r =
+	    agg_list_hex(hash) != NULL ? agg_hfield(x->lf, agg_list_hex(hash)) : NULL;
+	const char *v = r != NULL ? r->str : NULL;
 	char w[8], rs[AGG_FINDINGS_RULES];
 	long c;
 
@@ -251,15 +253,10 @@ holds_of(const struct aux *x, int k, const char *region)
 static void
 wq_hold(struct wq *q, const char *op, int k, const char *region)
 {
-	char *f = q->own[q->nown][0];
+	char *f;
 
-	if (q->nown == ANSWERS_MAX)
+	if ((f = wq_field(q, k, region)) == NULL)
 		return;
-	q->nown++;
-	if (region != NULL)
-		snprintf(f, 600, "%c:%s", agg_list_letter(k), region);
-	else
-		snprintf(f, 600, "%c", agg_list_letter(k));
 	q->own[q->nown - 1][1][0] = '\0';
 	q->argv[q->n++] = op, q->argv[q->n++] = f;
 	q->argv[q->n++] = q->own[q->nown - 1][1], q->argv[q->n++] = "";

@@ -249,3 +249,16 @@ agg_all_slugs(struct mcp_store *st, char ***out, size_t *n)
 	qsort(*out, *n, sizeof(**out), str_cmp);
 	return 0;
 }
+
+const redisReply *
+agg_hfield(const redisReply *h, const char *f)
+{
+	size_t i;
+
+	for (i = 0; h != NULL && h->type == REDIS_REPLY_ARRAY && i + 1 < h->elements; i += 2)
+		if (h->element[i]->type == REDIS_REPLY_STRING &&
+		    h->element[i + 1]->type == REDIS_REPLY_STRING &&
+		    strcmp(h->element[i]->str, f) == 0)
+			return h->element[i + 1];
+	return NULL;
+}

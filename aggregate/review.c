@@ -268,13 +268,9 @@ agg_review_majority(const struct lrow *v, size_t n)
 cJSON *
 review_field_json(const redisReply *h, const char *f)
 {
-	size_t i;
+	const redisReply *v = agg_hfield(h, f);
 
-	for (i = 0; h->type == REDIS_REPLY_ARRAY && i + 1 < h->elements; i += 2)
-		if (strcmp(h->element[i]->str, f) == 0)
-			return cJSON_ParseWithLength(
-			    h->element[i + 1]->str, h->element[i + 1]->len);
-	return NULL;
+	return v != NULL ? cJSON_ParseWithLength(v->str, v->len) : NULL;
 }
 
 const char *

@@ -126,20 +126,6 @@ out:
 	return rc;
 }
 
-/* The text read of tag ("b:HEX"), borrowed from t, or NULL. */
-static const redisReply *
-text_of(const redisReply *t, const char *tag)
-{
-	size_t i;
-
-	for (i = 0; t != NULL && t->type == REDIS_REPLY_ARRAY && i + 1 < t->elements; i += 2)
-		if (t->element[i]->type == REDIS_REPLY_STRING &&
-		    t->element[i + 1]->type == REDIS_REPLY_STRING &&
-		    strcmp(t->element[i]->str, tag) == 0)
-			return t->element[i + 1];
-	return NULL;
-}
-
 int
 review_class_rank(const char *c)
 {
@@ -182,9 +168,9 @@ review_diff_class(const struct diff *d, const redisReply *t, int *memo)
 	if (!diff_wants_texts(d))
 		return CLASS_UNKNOWN;
 	snprintf(tag, sizeof(tag), "b:%s", agg_list_hex(d->base));
-	a = text_of(t, tag);
+	a = agg_hfield(t, tag);
 	snprintf(tag, sizeof(tag), "c:%s", agg_list_hex(d->cur));
-	b = text_of(t, tag);
+	b = agg_hfield(t, tag);
 	if (a == NULL || b == NULL ||
 	    (la = agg_list_parse(d->k, d->base, a->len ? a->str : NULL, a->len, &why)) == NULL ||
 	    (lb = agg_list_parse(d->k, d->cur, b->len ? b->str : NULL, b->len, &why)) == NULL)

@@ -68,18 +68,6 @@ findings_new(const struct judged *c, const struct judged *b)
 	return 0;
 }
 
-/* A region's findings as its latest result left them (f: HGETALL findings), or NULL. */
-static const char *
-region_findings(const redisReply *f, const char *region)
-{
-	size_t m;
-
-	for (m = 0; f != NULL && f->type == REDIS_REPLY_ARRAY && m + 1 < f->elements; m += 2)
-		if (f->element[m]->str != NULL && strcmp(f->element[m]->str, region) == 0)
-			return f->element[m + 1]->str;
-	return NULL;
-}
-
 /*
  * What the runners say of the lists the store could not read (unread[i]
  * for row i: each region's findings, f, are then its runner's own): a high
@@ -94,6 +82,7 @@ cJSON *
 review_runners_agree(const redisReply *f, const struct lrow *v, size_t n, const char *unread)
 {
 	struct judged j[AGG_FAULT_REGIONS];
+	const redisReply *rv;
 	size_t i, k, said, need = n > 1 ? 2 : 1;
 	const char *val, *sp, *p, *e;
 	int worst = 4, least;
@@ -102,8 +91,8 @@ review_runners_agree(const redisReply *f, const struct lrow *v, size_t n, const 
 
 	for (i = 0; i < n && i < AGG_FAULT_REGIONS; i++) {
 		j[i].ok = 0;
-		if (unread[i] && (val = region_findings(f, v[i].region)) != NULL &&
-		    (sp = strchr(val, ' ')) != NULL)
+		if (unread[i] && (rv = agg_hfield(f, v[i].region)) != NULL &&
+		    (val = rv->str) != NULL && (sp = strchr(val, ' ')) != NULL)
 			judged_of(sp + 1, &j[i]);
 	}
 	for (i = 0; i < n && i < AGG_FAULT_REGIONS; i++) {

@@ -97,18 +97,6 @@ rule_said(
 	return k;
 }
 
-/* The value of field f of h, or NULL. */
-static const char *
-hget(const redisReply *h, const char *f)
-{
-	size_t i;
-
-	for (i = 0; i + 1 < h->elements; i += 2)
-		if (h->element[i]->str != NULL && strcmp(h->element[i]->str, f) == 0)
-			return h->element[i + 1]->str;
-	return NULL;
-}
-
 /* The agreed rule r (n bytes) added to t, its claimants to its regions. */
 static void
 agreed_add(
@@ -168,7 +156,8 @@ agg_tail_agreed(const redisReply *h, double since, size_t nseen)
 		}
 	if (t != NULL) {
 		/* Said since first sight: no clean result of the server came before it. */
-		const char *clean = hget(h, "_clean");
+		const redisReply *cv = agg_hfield(h, "_clean");
+		const char *clean = cv != NULL ? cv->str : NULL;
 		double first = cJSON_GetNumberValue(cJSON_GetObjectItemCaseSensitive(t, "at"));
 
 		for (i = 0; i < nc; i++)

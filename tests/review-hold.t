@@ -42,6 +42,8 @@
 source "$(dirname "$0")/lib.sh"
 # shellcheck source=tests/serve-lib.sh
 source "$TOP/tests/serve-lib.sh"
+# shellcheck source=tests/windows-lib.sh
+source "$TOP/tests/windows-lib.sh"
 
 export PATH="$PATH:/usr/sbin"
 for t in redis-server jq nginx fcgiwrap node; do
@@ -84,30 +86,6 @@ state() {
 	printf '"big":{"*":"bigpoison"},"long":{"*":"longinstr"},"div":{"*":"v3","eu-west-2":"%s","us-east-1":"%s"},' "$diveu" "$divus"
 	printf '"vlong":{"*":"longnonce"},"vbig":{"*":"bigpoison+nonce"},"tie":{%s}}\n' "$tie"
 }
-# probe K [TARGETS]: window K probed from each region and pushed.
-probe() {
-	local k=$1 targets=${2:-$TMP/targets} t r
-	t=$(w "$k")
-	state "$k" >"$TMP/state.new"
-	mv "$TMP/state.new" "$TMP/state"
-	for r in $REGIONS; do
-		MCP_NOW=$((t + 1)) mcp-probe -r "$r" -t 10 -f "$targets" 2>>"$TMP/probe.err"
-	done >"$TMP/probes.$k"
-	MCP_NOW=$((t + 2)) mcp-aggregate push <"$TMP/probes.$k" 2>>"$TMP/push.err"
-}
-# decide K: window K's verdict and alerts.
-decide() {
-	local t
-	t=$(w "$1")
-	MCP_NOW=$((t + 95)) mcp-aggregate verdict >"$TMP/v.$1" 2>>"$TMP/verdict.err"
-	MCP_NOW=$((t + 96)) mcp-alert -c "$TMP/alert.conf" <"$TMP/v.$1" >"$TMP/a.$1" 2>>"$TMP/alert.err"
-}
-agg() {
-	local k=$1
-	shift
-	MCP_NOW=$(($(w "$k") + 97)) mcp-aggregate "$@"
-}
-v() { jq -c --arg s "$1" "select(.slug == \$s) | ${3:-.review}" "$TMP/v.$2"; }
 # events SLUG KIND: the events of the slug's incidents of KIND, window by window.
 events() { cat "$TMP"/a.* | jq -r --arg s "$1" --arg k "$2" 'select(.slug == $s and .kind == $k) | "\(.event) \(.severity)"' | tr '\n' ' '; }
 

@@ -31,6 +31,8 @@
 source "$(dirname "$0")/lib.sh"
 # shellcheck source=tests/serve-lib.sh
 source "$TOP/tests/serve-lib.sh"
+# shellcheck source=tests/windows-lib.sh
+source "$TOP/tests/windows-lib.sh"
 
 export PATH="$PATH:/usr/sbin"
 for t in redis-server jq nginx fcgiwrap node; do
@@ -53,32 +55,13 @@ SERVE_NOW=$(($(w 2) + 100)) SERVE_NOW_FAR=$(($(w 2) + 3700))
 start_nginx_cgi || skip_all "nginx and mcp-serve did not start"
 P=$NGINX_CGI
 
-# probe K: window K probed from each region and pushed (steer serves v3
-# until 14:01, its hostile list from 14:02).
-probe() {
-	local k=$1 t r steer=v3
-	t=$(w "$k")
-	[ "$k" -lt 2 ] || steer=steer
-	printf '{"steer":{"*":"%s"},"add":{"*":"invariant"},"told":{"*":"instructed"}}\n' "$steer" >"$TMP/state.new"
-	mv "$TMP/state.new" "$TMP/state"
-	for r in $REGIONS; do
-		MCP_NOW=$((t + 1)) mcp-probe -r "$r" -t 10 -f "$TMP/targets" 2>>"$TMP/probe.err"
-	done >"$TMP/probes.$k"
-	MCP_NOW=$((t + 2)) mcp-aggregate push <"$TMP/probes.$k" 2>>"$TMP/push.err"
+# state K: what each server serves in window K (steer serves v3 until
+# 14:01, its hostile list from 14:02); windows-lib.sh's probe writes it.
+state() {
+	local steer=v3
+	[ "$1" -lt 2 ] || steer=steer
+	printf '{"steer":{"*":"%s"},"add":{"*":"invariant"},"told":{"*":"instructed"}}\n' "$steer"
 }
-# decide K: window K's verdict and alerts.
-decide() {
-	local t
-	t=$(w "$1")
-	MCP_NOW=$((t + 95)) mcp-aggregate verdict >"$TMP/v.$1" 2>>"$TMP/verdict.err"
-	MCP_NOW=$((t + 96)) mcp-alert -c "$TMP/alert.conf" <"$TMP/v.$1" >"$TMP/a.$1" 2>>"$TMP/alert.err"
-}
-agg() {
-	local k=$1
-	shift
-	MCP_NOW=$(($(w "$k") + 97)) mcp-aggregate "$@"
-}
-v() { jq -c --arg s "$1" "select(.slug == \$s) | ${3:-.review}" "$TMP/v.$2"; }
 
 started=$SECONDS
 probe 0

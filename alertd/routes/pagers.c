@@ -309,18 +309,25 @@ to_run(char *buf, size_t len, const cJSON *rec)
 		    slug, slug);
 }
 
+/* The tail of pg_message after what to run: the link, the key, whose the names are. */
+static void
+tail_add(struct mcp_buf *t, const cJSON *rec, const char *link)
+{
+	if (link[0] != '\0')
+		mcp_buf_addf(t, "\nStatus page: %s", link);
+	mcp_buf_adds(t, "\ndedup_key: ");
+	add_clean(t, alert_str(rec, "dedup_key"), 0, 0);
+	if (alert_str(rec, "untrusted")[0])
+		mcp_buf_adds(t, "\n" ALERT_NAMES_UNTRUSTED);
+}
+
 /* The tail of pg_message but what to run: its units and bytes. */
 static void
 tail_size(const cJSON *rec, const char *link, size_t *tu, size_t *tb)
 {
 	struct mcp_buf t = {0};
 
-	if (link[0] != '\0')
-		mcp_buf_addf(&t, "\nStatus page: %s", link);
-	mcp_buf_adds(&t, "\ndedup_key: ");
-	add_clean(&t, alert_str(rec, "dedup_key"), 0, 0);
-	if (alert_str(rec, "untrusted")[0])
-		mcp_buf_adds(&t, "\n" ALERT_NAMES_UNTRUSTED);
+	tail_add(&t, rec, link);
 	*tu = t.p != NULL ? units_of(t.p) : 0, *tb = t.len;
 	mcp_buf_free(&t);
 }
@@ -360,12 +367,7 @@ pg_message(
 	 */
 	if (run[0] != '\0' && !answer_said(rec, link, units, bytes))
 		mcp_buf_addf(&tail, "\n%s", run);
-	if (link[0] != '\0')
-		mcp_buf_addf(&tail, "\nStatus page: %s", link);
-	mcp_buf_adds(&tail, "\ndedup_key: ");
-	add_clean(&tail, alert_str(rec, "dedup_key"), 0, 0);
-	if (alert_str(rec, "untrusted")[0])
-		mcp_buf_adds(&tail, "\n" ALERT_NAMES_UNTRUSTED);
+	tail_add(&tail, rec, link);
 	tu = units_of(tail.p);
 	/* The summary gives way: the link and what to run are what a person acts on. */
 	if ((units > 0 && tu + 16 > units) || (bytes > 0 && tail.len + 16 > bytes)) {
