@@ -90,15 +90,34 @@ $(B)/%.o: %.c $(B)/curl.flags
 # when a tool runs.
 RE2C ?= re2c
 MKRULES_LIB = $(B)/lib/json.o $(B)/lib/buf.o $(B)/lib/text.o
-$(B)/mkrules: build-aux/mkrules.c toolset/scanrules.c $(MKRULES_LIB)
-	$(CC) $(ALL_CFLAGS) -Wno-unused-function $(ALL_LDFLAGS) -o $@ $< $(MKRULES_LIB) \
-	    $(PKG_LIBS) -lm
+$(B)/mkrules: build-aux/mkrules.c toolset/scanrules.c $(B)/toolset/foldtab.h $(MKRULES_LIB)
+	$(CC) $(ALL_CFLAGS) -I$(B)/toolset -Wno-unused-function $(ALL_LDFLAGS) -o $@ $< \
+	    $(MKRULES_LIB) $(PKG_LIBS) -lm
 $(B)/toolset/rulesdfa.c: $(B)/mkrules
 	@mkdir -p $(@D)
 	$(B)/mkrules >$(B)/toolset/rules.re
 	$(RE2C) -W -i --no-generation-date --no-version -o $@ $(B)/toolset/rules.re
-$(B)/toolset/scanrules.o: $(B)/toolset/rulesdfa.c
+$(B)/toolset/scanrules.o: $(B)/toolset/rulesdfa.c $(B)/toolset/foldtab.h
 $(B)/toolset/scanrules.o: ALL_CFLAGS += -I$(B)/toolset
+
+# What a reader takes a character for, and which characters a reader does
+# not see, from Unicode's own data as ICU carries it (Debian's libicu-dev):
+# build-aux/mkfold writes the normal form's table (toolset/scanrules.c) and
+# the default-ignorable code points (lib/text.c) at build time.  No tool
+# links ICU.
+ICU_CFLAGS := $(shell $(PKG_CONFIG) --cflags icu-uc icu-i18n)
+ICU_LIBS := $(shell $(PKG_CONFIG) --libs icu-uc icu-i18n)
+$(B)/mkfold: build-aux/mkfold.c
+	@mkdir -p $(@D)
+	$(CC) -std=c11 -D_GNU_SOURCE $(ICU_CFLAGS) $(CFLAGS) $(WARN) -o $@ $< $(ICU_LIBS)
+$(B)/toolset/foldtab.h: $(B)/mkfold
+	@mkdir -p $(@D)
+	$(B)/mkfold fold >$@
+$(B)/lib/ignorable.h: $(B)/mkfold
+	@mkdir -p $(@D)
+	$(B)/mkfold ignorable >$@
+$(B)/lib/text.o: $(B)/lib/ignorable.h
+$(B)/lib/text.o: ALL_CFLAGS += -I$(B)/lib
 
 $(B)/libmcp.a: $(LIB_OBJ)
 	rm -f $@
@@ -169,6 +188,9 @@ $(B)/mcp-serve: $(patsubst %.c,$(B)/%.o,$(filter-out $(SERVE_RESOLVE),$(wildcard
 
 # test_ingest compiles in the ingest's gzip (zlib).
 $(B)/test_ingest: LDLIBS += -lz
+# test_fold reads the tables build-aux/mkfold made, to make its variants.
+$(B)/tests/unit/test_fold.o: $(B)/toolset/foldtab.h $(B)/lib/ignorable.h
+$(B)/tests/unit/test_fold.o: ALL_CFLAGS += -I$(B)/toolset -I$(B)/lib
 # curlinit.o ahead of the archive: a unit test that reaches libcurl
 # through libmcp.a (test_registry) needs its wrap of OpenSSL's start.
 $(B)/test_%: $(B)/tests/unit/test_%.o $(B)/lib/curlinit.o $(B)/libmcp.a $(CURL_A)
@@ -255,10 +277,10 @@ check-packages:
 lint:
 	mandoc -Tlint -Wwarning $(MANS)
 	shellcheck -S warning $(filter-out scripts/lib,$(wildcard scripts/*)) $(SCRIPT_LIBS) $(filter-out %.c,$(wildcard build-aux/*)) tests/*.sh tests/*.t tests/*/*.sh .ci/run
-	clang-format --dry-run -Werror build-aux/mkrules.c $(wildcard lib/*.[ch] toolset/*.[ch] probe/*.[ch] aggregate/*.[ch] registry/*.[ch] alertd/*.[ch] alertd/routes/*.[ch] serve/*.[ch] otlp/*.[ch] tests/unit/*.c tests/bench/*.c)
+	clang-format --dry-run -Werror build-aux/mkrules.c build-aux/mkfold.c $(wildcard lib/*.[ch] toolset/*.[ch] probe/*.[ch] aggregate/*.[ch] registry/*.[ch] alertd/*.[ch] alertd/routes/*.[ch] serve/*.[ch] otlp/*.[ch] tests/unit/*.c tests/bench/*.c)
 
 format:
-	clang-format -i build-aux/mkrules.c $(wildcard lib/*.[ch] toolset/*.[ch] probe/*.[ch] aggregate/*.[ch] registry/*.[ch] alertd/*.[ch] alertd/routes/*.[ch] serve/*.[ch] otlp/*.[ch] tests/unit/*.c tests/bench/*.c)
+	clang-format -i build-aux/mkrules.c build-aux/mkfold.c $(wildcard lib/*.[ch] toolset/*.[ch] probe/*.[ch] aggregate/*.[ch] registry/*.[ch] alertd/*.[ch] alertd/routes/*.[ch] serve/*.[ch] otlp/*.[ch] tests/unit/*.c tests/bench/*.c)
 
 clean:
 	rm -rf build build-san
@@ -301,8 +323,10 @@ $(FB)/%.o: %.c
 	    -c -o $@ $<
 
 # The automata of the rules on words: those of the build the fuzzers are made beside.
-$(FB)/toolset/scanrules.o: $(B)/toolset/rulesdfa.c
+$(FB)/toolset/scanrules.o: $(B)/toolset/rulesdfa.c $(B)/toolset/foldtab.h
 $(FB)/toolset/scanrules.o: FUZZ_CFLAGS += -I$(B)/toolset
+$(FB)/lib/text.o: $(B)/lib/ignorable.h
+$(FB)/lib/text.o: FUZZ_CFLAGS += -I$(B)/lib
 
 $(FB)/libmcp.a: $(LIB_SRC:%.c=$(FB)/%.o)
 	rm -f $@

@@ -843,3 +843,28 @@ mcp_json_num(const cJSON *o, const char *k)
 
 	return cJSON_IsNumber(v) ? v->valuedouble : 0;
 }
+
+size_t
+mcp_utf8_encode(unsigned long c, char *b)
+{
+	if (c < 0x80) {
+		b[0] = (char)c;
+		return 1;
+	}
+	if (c < 0x800) {
+		b[0] = (char)(0xC0 | c >> 6);
+		b[1] = (char)(0x80 | (c & 0x3F));
+		return 2;
+	}
+	if (c < 0x10000) {
+		b[0] = (char)(0xE0 | c >> 12);
+		b[1] = (char)(0x80 | ((c >> 6) & 0x3F));
+		b[2] = (char)(0x80 | (c & 0x3F));
+		return 3;
+	}
+	b[0] = (char)(0xF0 | c >> 18);
+	b[1] = (char)(0x80 | ((c >> 12) & 0x3F));
+	b[2] = (char)(0x80 | ((c >> 6) & 0x3F));
+	b[3] = (char)(0x80 | (c & 0x3F));
+	return 4;
+}

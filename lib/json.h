@@ -105,5 +105,7 @@ int mcp_utf8_valid(const char *s, size_t len);
  * its code point in *cp; 0 when they start none (as mcp_utf8_valid).
  */
 size_t mcp_utf8_decode(const char *s, size_t n, unsigned long *cp);
+/* The UTF-8 of code point cp (at most U+10FFFF) into out (4 bytes): its length. */
+size_t mcp_utf8_encode(unsigned long cp, char *out);
 
 #endif

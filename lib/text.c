@@ -7,6 +7,26 @@
 #include "json.h"
 #include "text.h"
 
+/* The default-ignorable code points (build-aux/mkfold, from ICU at build time). */
+#include "ignorable.h"
+
+static int
+ignorable(unsigned long c)
+{
+	size_t lo = 0, hi = MCP_IGNORABLE_N, mid;
+
+	while (lo < hi) {
+		mid = (lo + hi) / 2;
+		if (c < mcp_ignorable[mid][0])
+			hi = mid;
+		else if (c > mcp_ignorable[mid][1])
+			lo = mid + 1;
+		else
+			return 1;
+	}
+	return 0;
+}
+
 enum mcp_hidden
 mcp_text_hidden(unsigned long c)
 {
@@ -17,14 +37,17 @@ mcp_text_hidden(unsigned long c)
 		return MCP_HIDDEN_BIDI;
 	if ((c >= 0xFE00 && c <= 0xFE0F) || (c >= 0xE0100 && c <= 0xE01EF))
 		return MCP_HIDDEN_VS;
-	if ((c >= 0x200B && c <= 0x200D) || (c >= 0x2060 && c <= 0x2064) || c == 0xFEFF ||
-	    (c >= 0x180B && c <= 0x180F) || c == 0x17B4 || c == 0x17B5 || c == 0x00AD ||
-	    c == 0x034F || c == 0x115F || c == 0x1160 || c == 0x3164 || c == 0xFFA0 ||
-	    (c >= 0xFFF9 && c <= 0xFFFB))
-		return MCP_HIDDEN_ZW;
 	if ((c < 0x20 && c != '\t' && c != '\n' && c != '\r') || (c >= 0x7F && c <= 0x9F) ||
 	    c == 0x2028 || c == 0x2029)
 		return MCP_HIDDEN_CTRL;
+	/*
+	 * Every other code point Unicode says a reader does not see
+	 * (Default_Ignorable_Code_Point: the zero-widths, the Hangul fillers,
+	 * U+034F, U+2065 to U+206F ...), and the interlinear annotation
+	 * characters, which hide text the same way.
+	 */
+	if (ignorable(c) || (c >= 0xFFF9 && c <= 0xFFFB))
+		return MCP_HIDDEN_ZW;
 	return MCP_HIDDEN_NONE;
 }
 

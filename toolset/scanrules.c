@@ -4,16 +4,17 @@
  *
  * Hidden characters are found in one pass over the string's UTF-8.  The
  * rules on words read a normal form of it, made in the same pass, what a
- * model reads: letters lower-cased, white space of every kind one space,
- * the hidden characters dropped (so that "ig<U+200B>nore" is read
- * "ignore"), the tag characters read as the ASCII they spell, the
- * compatibility forms of ASCII (fullwidth, mathematical, enclosed) as
- * ASCII, combining marks dropped and Latin letters read without theirs,
- * look-alike letters of Latin, Greek, Cyrillic and Armenian read as the
- * Latin they pass for, HTML character references decoded, and a run of
- * base64 that decodes to text read a second time, decoded; in a name, _
- * and - and a capital inside a word start a word.  It is at most twice
- * the string.  Each rule on words is one POSIX extended expression (or
+ * model reads: white space of every kind one space, the hidden characters
+ * and every default-ignorable code point dropped (so that "ig<U+200B>nore"
+ * is read "ignore"), the tag characters read as the ASCII they spell, and
+ * each other character read by a table made at build time from Unicode's
+ * data (build-aux/mkfold, ICU): its compatibility decomposition (fullwidth,
+ * mathematical, enclosed, superscript and modifier letters, ligatures),
+ * lower-cased, its combining marks dropped, a look-alike of any script
+ * read by its UTS #39 skeleton as the ASCII it passes for; HTML character
+ * references decoded, and a run of base64 that decodes to text read a
+ * second time, decoded; in a name, _ and - and a capital inside a word
+ * start a word.  It is at most twice the string.  Each rule on words is one POSIX extended expression (or
  * two: English, the other languages) without back-references, matched by
  * an automaton made at build time (build-aux/mkrules writes the table
  * below for re2c(1); the Makefile includes its C here): one pass of the
@@ -342,19 +343,11 @@ lookalike(unsigned long c)
 }
 
 /*
- * The letters of U+00C0 to U+017F read without their marks ('.': as
- * they are), so that the word tables are written in ASCII.
- */
-static const char unmarked[] = "aaaaaa.ceeeeiiiidnooooo.ouuuuy..aaaaaa.ceeeeiiiidnooooo.ouuuuy.y"
-                               "aaaaaaccccccccddddeeeeeeeeeegggggggghhhhiiiiiiiiii..jjkk.lllllll"
-                               "lllnnnnnn...oooooo..rrrrrrsssssssstttt..uuuuuuuuuuuuwwyyyzzzzzz.";
-
-/*
- * Letters that pass for Latin ones (UTS #39's confusables, in part),
- * read as those, by code point: Latin's own look-alikes (dotless i,
- * small capitals, script and double-struck letters, Roman numerals),
- * Greek, Cyrillic, Armenian; the typographic quotes and hyphens as
- * ASCII's.  mcp-rules(7) lists them.
+ * Letters that pass for Latin ones that Unicode's data does not map to
+ * them (the small capitals, which have no decomposition and no skeleton
+ * of ASCII), read as those: consulted only where the table made from the
+ * data (fold_tab) says nothing.  Kept from the table of before the data,
+ * whose other entries the data gives now.
  */
 static const struct {
 	uint32_t cp;
@@ -516,63 +509,75 @@ alike_of(unsigned long c)
 	return 0;
 }
 
-/* Combining marks, read as nothing. */
+/*
+ * The normal form's table, made at build time from Unicode's data by
+ * build-aux/mkfold (ICU): fold_tab, what each code point past ASCII is
+ * read as (its compatibility decomposition, lower-cased, a look-alike by
+ * its UTS #39 skeleton, its marks left out), and fold_none, the ranges
+ * read as nothing (the default-ignorables, the combining marks).
+ */
+#include "foldtab.h"
+
 static int
-mark(unsigned long c)
+none_of(unsigned long c)
 {
-	return (c >= 0x0300 && c <= 0x036F) || (c >= 0x1AB0 && c <= 0x1AFF) ||
-	    (c >= 0x1DC0 && c <= 0x1DFF) || (c >= 0x20D0 && c <= 0x20FF) ||
-	    (c >= 0xFE20 && c <= 0xFE2F);
+	size_t lo = 0, hi = FOLD_NONE_N, mid;
+
+	while (lo < hi) {
+		mid = (lo + hi) / 2;
+		if (c < fold_none[mid][0])
+			hi = mid;
+		else if (c > fold_none[mid][1])
+			lo = mid + 1;
+		else
+			return 1;
+	}
+	return 0;
+}
+
+static const struct fold_ent *
+fold_ent(unsigned long c)
+{
+	size_t lo = 0, hi = FOLD_N, mid;
+
+	while (lo < hi) {
+		mid = (lo + hi) / 2;
+		if (fold_tab[mid].cp == c)
+			return &fold_tab[mid];
+		if (fold_tab[mid].cp < c)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return NULL;
 }
 
 /*
- * c as the normal form reads it: 0 for nothing; an ASCII character,
- * lower-cased, for the compatibility forms of one (fullwidth, the
- * mathematical alphanumerics, enclosed letters), a marked Latin letter,
- * a look-alike; else c, lower-cased when Greek or Cyrillic.
+ * c as the normal form reads it, into out (at most twice c's UTF-8): its
+ * bytes, 0 for nothing.  ASCII lower-cased; else the table's text, else
+ * a small capital's letter, else c itself.
  */
-static unsigned long
-fold(unsigned long c)
+static size_t
+fold(unsigned long c, char *out)
 {
-	unsigned long k;
+	const struct fold_ent *e;
 	int a;
 
-	if (c < 0x80)
-		return c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c;
-	if (c >= 0xFF01 && c <= 0xFF5E)
-		return fold(c - 0xFEE0);
-	if (c >= 0x1D400 && c <= 0x1D6A3)
-		return 'a' + (c - 0x1D400) % 52 % 26;
-	if (c >= 0x1D7CE && c <= 0x1D7FF)
-		return '0' + (c - 0x1D7CE) % 10;
-	if (c >= 0x1D6A8 && c <= 0x1D7C9) {
-		/* The mathematical Greek: 25 capitals, nabla, 25 small letters, 7 symbols. */
-		k = (c - 0x1D6A8) % 58;
-		if (k < 25)
-			return fold(0x391 + k);
-		if (k >= 26 && k < 51)
-			return fold(0x3B1 + k - 26);
-		return c;
+	if (c < 0x80) {
+		out[0] = (char)(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
+		return 1;
 	}
-	if (c >= 0x24B6 && c <= 0x24E9)
-		return 'a' + (c - 0x24B6) % 26;
-	if (c >= 0x249C && c <= 0x24B5)
-		return 'a' + (c - 0x249C);
-	if (c >= 0x1F130 && c <= 0x1F189 && (c - 0x1F130) % 32 < 26)
-		return 'a' + (c - 0x1F130) % 32;
-	if (mark(c) || c == 0x17B4 || c == 0x17B5 || (c >= 0x180B && c <= 0x180F))
+	if (none_of(c))
 		return 0;
-	if (c <= 0x17F && c >= 0xC0 && unmarked[c - 0xC0] != '.')
-		return (unsigned long)unmarked[c - 0xC0];
-	if ((a = alike_of(c)) != 0)
-		return (unsigned long)a;
-	if (c >= 0x410 && c <= 0x42F)
-		c += 0x20;
-	else if (c >= 0x400 && c <= 0x40F)
-		c += 0x50;
-	else if (c >= 0x391 && c <= 0x3A9)
-		c += 0x20;
-	return (a = alike_of(c)) != 0 ? (unsigned long)a : c;
+	if ((e = fold_ent(c)) != NULL) {
+		memcpy(out, e->s, e->n);
+		return e->n;
+	}
+	if ((a = alike_of(c)) != 0) {
+		out[0] = (char)a;
+		return 1;
+	}
+	return mcp_utf8_encode(c, out);
 }
 
 static int
@@ -640,7 +645,8 @@ zw_honest(const char *text, size_t len, size_t i)
 static void
 emit(struct norm *m, unsigned long c, size_t from)
 {
-	char b[4];
+	char b[8];
+	size_t k;
 	int r = hidden(c);
 
 	if (r == R_TAG) {
@@ -660,27 +666,8 @@ emit(struct norm *m, unsigned long c, size_t from)
 	}
 	if (c == 0xFFFD) /* a byte that starts no character, one byte */
 		c = '?';
-	if ((c = fold(c)) == 0)
-		return;
-	if (c < 0x80) {
-		b[0] = (char)c;
-		norm_put(m, b, 1, from);
-	} else if (c < 0x800) {
-		b[0] = (char)(0xC0 | c >> 6);
-		b[1] = (char)(0x80 | (c & 0x3F));
-		norm_put(m, b, 2, from);
-	} else if (c < 0x10000) {
-		b[0] = (char)(0xE0 | c >> 12);
-		b[1] = (char)(0x80 | ((c >> 6) & 0x3F));
-		b[2] = (char)(0x80 | (c & 0x3F));
-		norm_put(m, b, 3, from);
-	} else {
-		b[0] = (char)(0xF0 | c >> 18);
-		b[1] = (char)(0x80 | ((c >> 12) & 0x3F));
-		b[2] = (char)(0x80 | ((c >> 6) & 0x3F));
-		b[3] = (char)(0x80 | (c & 0x3F));
-		norm_put(m, b, 4, from);
-	}
+	if ((k = fold(c, b)) > 0)
+		norm_put(m, b, k, from);
 }
 
 /*

@@ -1,0 +1,299 @@
+/*
+ * mkfold - the tables of what a reader sees of a character, made at build
+ * time from Unicode's own data as ICU carries it (Debian's libicu-dev;
+ * the Makefile runs this, and nothing of ICU is linked into the tools):
+ *
+ *   mkfold fold      the normal form's table, for toolset/scanrules.c: each
+ *                    code point past ASCII that a reader takes for another
+ *                    text, as that text, in UTF-8: a default-ignorable
+ *                    code point as nothing; else its compatibility
+ *                    decomposition (NFKD: fullwidth, mathematical,
+ *                    enclosed, superscript and modifier letters,
+ *                    ligatures), each character of it lower-cased, read by
+ *                    its UTS #39 skeleton when that is ASCII (a look-alike
+ *                    of another script for the Latin letter it passes for),
+ *                    its combining marks (Mn, Me) left out; a code point
+ *                    that comes out as itself, or longer than twice its
+ *                    own UTF-8 (the normal form's bound), is not in the
+ *                    table, and what comes out as nothing is a range of
+ *                    fold_none.
+ *   mkfold ignorable the default-ignorable code points
+ *                    (Default_Ignorable_Code_Point), as ranges, for
+ *                    lib/text.c: characters a reader does not see.
+ *
+ * The tables are sorted by code point, for a binary search.
+ */
+/* Copyright (c) 2026 The mcp-uptime authors. ISC licence: see LICENSE. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <unicode/uchar.h>
+#include <unicode/unorm2.h>
+#include <unicode/uspoof.h>
+#include <unicode/ustring.h>
+#include <unicode/utf16.h>
+#include <unicode/uversion.h>
+
+#define OUT_MAX 16 /* bytes of one character's text, at most; past it, left as it is */
+
+static const UNormalizer2 *nfkd;
+static USpoofChecker *spoof;
+
+static void
+die(const char *what, UErrorCode e)
+{
+	fprintf(stderr, "mkfold: %s: %s\n", what, u_errorName(e));
+	exit(1);
+}
+
+/* 1 for a mark a reader reads as part of the letter before it. */
+static int
+mark(UChar32 c)
+{
+	int8_t t = u_charType(c);
+
+	return t == U_NON_SPACING_MARK || t == U_ENCLOSING_MARK;
+}
+
+/* The code point c appended to the UTF-8 of out (n bytes used): -1 past OUT_MAX. */
+static int
+put(char *out, size_t *n, UChar32 c)
+{
+	char b[4];
+	size_t k;
+
+	if (c < 0x80)
+		b[0] = (char)c, k = 1;
+	else if (c < 0x800)
+		b[0] = (char)(0xC0 | c >> 6), b[1] = (char)(0x80 | (c & 0x3F)), k = 2;
+	else if (c < 0x10000)
+		b[0] = (char)(0xE0 | c >> 12), b[1] = (char)(0x80 | ((c >> 6) & 0x3F)),
+		b[2] = (char)(0x80 | (c & 0x3F)), k = 3;
+	else
+		b[0] = (char)(0xF0 | c >> 18), b[1] = (char)(0x80 | ((c >> 12) & 0x3F)),
+		b[2] = (char)(0x80 | ((c >> 6) & 0x3F)), b[3] = (char)(0x80 | (c & 0x3F)), k = 4;
+	if (*n + k > OUT_MAX)
+		return -1;
+	memcpy(out + *n, b, k);
+	*n += k;
+	return 0;
+}
+
+/* The NFKD of the UTF-16 s (n units) into d (cap units): its length, or -1. */
+static int32_t
+decompose(const UChar *s, int32_t n, UChar *d, int32_t cap)
+{
+	UErrorCode e = U_ZERO_ERROR;
+	int32_t k = unorm2_normalize(nfkd, s, n, d, cap, &e);
+
+	return U_FAILURE(e) ? -1 : k;
+}
+
+/*
+ * The printable ASCII a non-ASCII character c passes for (its UTS #39
+ * skeleton, its marks left out, lower-cased: a look-alike letter, a
+ * typographic quote or hyphen) into a (8 bytes), or "" when it passes for
+ * none.
+ */
+static void
+skeleton_ascii(UChar32 c, char *a)
+{
+	UChar s[4], sk[32], d[64];
+	UErrorCode e = U_ZERO_ERROR;
+	int32_t n = 0, k, m, i;
+	size_t u = 0;
+	UChar32 x;
+
+	a[0] = '\0';
+	U16_APPEND_UNSAFE(s, n, c);
+	k = uspoof_getSkeleton(spoof, 0, s, n, sk, 32, &e);
+	if (U_FAILURE(e) || (m = decompose(sk, k, d, 64)) < 0)
+		return;
+	for (i = 0; i < m;) {
+		U16_NEXT(d, i, m, x);
+		if (mark(x))
+			continue;
+		x = u_tolower(x);
+		if (x < 0x21 || x > 0x7E || u + 1 >= 8) {
+			a[0] = '\0';
+			return;
+		}
+		a[u++] = (char)x;
+	}
+	a[u] = '\0';
+}
+
+/*
+ * What a reader takes c for, in UTF-8, into out (*n bytes): 0 when that
+ * is c itself, 1 else (*n 0: nothing), -1 when it is too long to say.
+ */
+static int
+fold_of(UChar32 c, char *out, size_t *n)
+{
+	UChar s[4], d[64];
+	int32_t k = 0, m, i;
+	UChar32 x;
+	char a[8];
+	size_t j;
+
+	*n = 0;
+	if (u_hasBinaryProperty(c, UCHAR_DEFAULT_IGNORABLE_CODE_POINT))
+		return 1;
+	U16_APPEND_UNSAFE(s, k, c);
+	if ((m = decompose(s, k, d, 64)) < 0)
+		return -1;
+	for (i = 0; i < m;) {
+		U16_NEXT(d, i, m, x);
+		if (mark(x) || u_hasBinaryProperty(x, UCHAR_DEFAULT_IGNORABLE_CODE_POINT))
+			continue;
+		x = u_tolower(x);
+		if (x >= 0x80) {
+			skeleton_ascii(x, a);
+			if (a[0] != '\0') {
+				for (j = 0; a[j] != '\0'; j++)
+					if (put(out, n, (UChar32)a[j]) == -1)
+						return -1;
+				continue;
+			}
+		}
+		if (put(out, n, x) == -1)
+			return -1;
+	}
+	/* The skeleton of a double quote is two apostrophes: read as ASCII's own. */
+	if (*n == 2 && memcmp(out, "''", 2) == 0)
+		*n = 1, out[0] = '"';
+	/* Itself: nothing to say; longer than twice itself: left as it is (the normal form's bound). */
+	{
+		char self[4];
+		size_t sn = 0;
+
+		put(self, &sn, c);
+		if ((sn == *n && memcmp(self, out, sn) == 0) || *n > 2 * sn)
+			return 0;
+	}
+	return 1;
+}
+
+/* A byte string as a C string literal. */
+static void
+literal(const char *s, size_t n)
+{
+	size_t i;
+
+	putchar('"');
+	for (i = 0; i < n; i++) {
+		unsigned char b = (unsigned char)s[i];
+
+		if (b >= 0x20 && b < 0x7F && b != '"' && b != '\\' && b != '?')
+			putchar(b);
+		else
+			printf("\\%03o", b);
+	}
+	putchar('"');
+}
+
+static void
+fold_table(void)
+{
+	char out[OUT_MAX];
+	size_t n, count = 0;
+	UChar32 c, lo = -1;
+	UVersionInfo v;
+	char ver[U_MAX_VERSION_STRING_LENGTH];
+	int r;
+
+	u_getUnicodeVersion(v);
+	u_versionToString(v, ver);
+	printf("/* Made by build-aux/mkfold from ICU %s, Unicode %s: what a reader takes each\n"
+	       " * code point past ASCII for (scanrules.c's fold), sorted by code point. */\n",
+	    U_ICU_VERSION, ver);
+	printf("static const struct fold_ent {\n\tuint32_t cp;\n\tuint8_t n;\n\tconst char *s;\n} "
+	       "fold_tab[] = {\n");
+	for (c = 0x80; c <= 0x10FFFF; c++) {
+		/*
+		 * Surrogates are no characters; the Hangul syllables decompose
+		 * into their jamo, which no rule reads: left as they are.
+		 */
+		if ((c >= 0xD800 && c <= 0xDFFF) || (c >= 0xAC00 && c <= 0xD7A3))
+			continue;
+		if ((r = fold_of(c, out, &n)) <= 0 || n == 0)
+			continue;
+		printf("    {0x%04lX, %zu, ", (unsigned long)c, n);
+		literal(out, n);
+		printf("},\n");
+		count++;
+	}
+	printf("};\n#define FOLD_N %zu\n", count);
+	/* What is read as nothing, as ranges: the default-ignorables, the marks. */
+	printf("static const uint32_t fold_none[][2] = {\n");
+	for (c = 0x80, count = 0; c <= 0x110000; c++) {
+		int none = c <= 0x10FFFF && !(c >= 0xD800 && c <= 0xDFFF) &&
+		    fold_of(c, out, &n) == 1 && n == 0;
+
+		if (none && lo < 0)
+			lo = c;
+		else if (!none && lo >= 0) {
+			printf(
+			    "    {0x%04lX, 0x%04lX},\n", (unsigned long)lo, (unsigned long)c - 1);
+			lo = -1;
+			count++;
+		}
+	}
+	printf("};\n#define FOLD_NONE_N %zu\n", count);
+}
+
+static void
+ignorable_table(void)
+{
+	UChar32 c, lo = -1;
+	UVersionInfo v;
+	char ver[U_MAX_VERSION_STRING_LENGTH];
+	size_t count = 0;
+
+	u_getUnicodeVersion(v);
+	u_versionToString(v, ver);
+	printf("/* Made by build-aux/mkfold from ICU %s, Unicode %s: the default-ignorable code\n"
+	       " * points (Default_Ignorable_Code_Point), as ranges, sorted. */\n",
+	    U_ICU_VERSION, ver);
+	printf("static const unsigned long mcp_ignorable[][2] = {\n");
+	for (c = 0; c <= 0x110000; c++) {
+		int di =
+		    c <= 0x10FFFF && u_hasBinaryProperty(c, UCHAR_DEFAULT_IGNORABLE_CODE_POINT);
+
+		if (di && lo < 0)
+			lo = c;
+		else if (!di && lo >= 0) {
+			printf(
+			    "    {0x%04lX, 0x%04lX},\n", (unsigned long)lo, (unsigned long)c - 1);
+			lo = -1;
+			count++;
+		}
+	}
+	printf("};\n#define MCP_IGNORABLE_N %zu\n", count);
+}
+
+int
+main(int argc, char **argv)
+{
+	UErrorCode e = U_ZERO_ERROR;
+
+	if (argc != 2 || (strcmp(argv[1], "fold") != 0 && strcmp(argv[1], "ignorable") != 0)) {
+		fprintf(stderr, "usage: mkfold fold | ignorable\n");
+		return 2;
+	}
+	if ((nfkd = unorm2_getNFKDInstance(&e)) == NULL || U_FAILURE(e))
+		die("NFKD", e);
+	if ((spoof = uspoof_open(&e)) == NULL || U_FAILURE(e))
+		die("uspoof_open", e);
+	if (strcmp(argv[1], "fold") == 0)
+		fold_table();
+	else
+		ignorable_table();
+	uspoof_close(spoof);
+	if (fflush(stdout) == EOF || ferror(stdout)) {
+		perror("mkfold: stdout");
+		return 1;
+	}
+	return 0;
+}
