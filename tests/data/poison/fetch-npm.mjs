@@ -12,13 +12,19 @@
 //       npm install --no-audit --no-fund --ignore-scripts PACKAGE@VERSION
 //
 // Each is run over stdio as its package's bin says, with dummy tokens where
-// it will not start without one, HOME and its working directory an empty
-// scratch directory ($TMPDIR/fetch-npm-home), and asked
+// it will not start without one, HOME and its working directory a scratch
+// directory ($TMPDIR/fetch-npm-home) empty but for the files its entry
+// names, and asked
 // tools/list, resources/list and prompts/list (those its capabilities
 // declare) by the official TypeScript SDK's client of tests/node_modules.
 // Nothing here reaches a network: the dummy tokens are never accepted, and
-// no tool is called.  A server that does not answer within 60 s is skipped
-// (said on stderr).  Not run by the tests: its output is committed.
+// no tool is called; run as root in a network namespace of its own with
+// only loopback, no server can even try:
+//
+//   unshare -n sh -c 'ip link set lo up && node fetch-npm.mjs DIR "$@"' sh PACKAGE...
+//
+// A server that does not answer within 60 s is skipped (said on stderr).
+// Not run by the tests: its output is committed.
 // Copyright (c) 2026 The mcp-uptime authors. ISC licence: see LICENSE.
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -31,15 +37,46 @@ const { Client } = await import(join(sdk, 'index.js'));
 const { StdioClientTransport } = await import(join(sdk, 'stdio.js'));
 const { ResultSchema } = await import(join(sdk, '../types.js'));
 
-// package: [args after the bin, extra environment].  Tried and left out,
-// since they list nothing without their service (they call it, or connect
-// to it, before they answer): @modelcontextprotocol/server-redis,
-// server-gdrive, @stripe/mcp, @supabase/mcp-server-supabase,
-// @heroku/mcp-server, @benborla29/mcp-server-mysql, @21st-dev/magic,
-// @upstash/mcp-server, @azure-devops/mcp, @twilio-alpha/mcp,
-// @apify/actors-mcp-server; and not installed:
-// @modelcontextprotocol/server-aws-kb-retrieval (its install failed),
-// @neondatabase/mcp-server-neon and mongodb-mcp-server (too long to).
+// kubernetes-mcp-server's: a context it will not start without, its cluster
+// a port on this machine nothing listens on.
+const KUBECONFIG = `apiVersion: v1
+kind: Config
+clusters:
+- name: dummy
+  cluster:
+    server: https://127.0.0.1:1
+contexts:
+- name: dummy
+  context:
+    cluster: dummy
+    user: dummy
+current-context: dummy
+users:
+- name: dummy
+  user:
+    token: dummy
+`;
+
+// package: [args after the bin, extra environment, files written in its
+// HOME first].  Tried and left out, since they list nothing without their
+// service (they call it, or connect to it, before they answer):
+// @modelcontextprotocol/server-redis, @stripe/mcp (a proxy of its remote
+// server), @upstash/mcp-server, @moralisweb3/api-mcp-server (it fetches
+// its OpenAPI description), @sveltejs/mcp, @chakra-ui/react-mcp,
+// obsidian-mcp-server (it asks Obsidian's REST API first),
+// @benborla29/mcp-server-mysql, @21st-dev/magic, @apify/actors-mcp-server;
+// since they want what a dummy cannot be: @modelcontextprotocol/server-gdrive,
+// @gongrzhe/server-gmail-autoauth-mcp, @cocal/google-calendar-mcp (an
+// OAuth client's file), @pandacss/mcp (a project), cclsp (language
+// servers' configuration), podman-mcp-server (podman), @railway/mcp-server
+// (it only says it moved into Railway's CLI); since they do not run here,
+// installed without scripts on Node 20: @heroku/mcp-server (an import
+// without extension), @azure-devops/mcp, @auth0/auth0-mcp-server (keytar's
+// addon), @bytebase/dbhub, @executeautomation/database-server (SQLite's
+// addon), @smartbear/mcp, @salesforce/mcp, @dynatrace-oss/dynatrace-mcp-server
+// (Node 22's API); financial-modeling-prep-mcp-server (HTTP only);
+// linear-mcp (no bin).  @supabase/mcp-server-supabase is listed without its
+// docs feature, whose tool is described by Supabase's content API.
 const SERVERS = {
     '@modelcontextprotocol/server-github': [[], { GITHUB_PERSONAL_ACCESS_TOKEN: 'dummy' }],
     '@modelcontextprotocol/server-gitlab': [[], { GITLAB_PERSONAL_ACCESS_TOKEN: 'dummy' }],
@@ -73,6 +110,86 @@ const SERVERS = {
     '@pinecone-database/mcp': [[], { PINECONE_API_KEY: 'dummy' }],
     '@netlify/mcp': [[], {}],
     '@perplexity-ai/mcp-server': [[], { PERPLEXITY_API_KEY: 'dummy' }],
+    '@aashari/mcp-server-atlassian-bitbucket': [[], {}],
+    '@agentdeskai/browser-tools-mcp': [[], {}],
+    '@akutishevsky/lunchmoney-mcp': [[], { LUNCHMONEY_API_TOKEN: 'dummy' }],
+    '@amap/amap-maps-mcp-server': [[], { AMAP_MAPS_API_KEY: 'dummy' }],
+    '@antv/mcp-server-chart': [[], {}],
+    '@azure/mcp': [['server', 'start'], {}],
+    '@brightdata/mcp': [[], { API_TOKEN: 'dummy' }],
+    '@browserstack/mcp-server': [[], { BROWSERSTACK_USERNAME: 'dummy', BROWSERSTACK_ACCESS_KEY: 'dummy' }],
+    '@cablate/mcp-google-map': [['--stdio'], { GOOGLE_MAPS_API_KEY: 'dummy' }],
+    '@cloudinary/asset-management-mcp': [['start', '--api-key', 'dummy', '--api-secret', 'dummy', '--cloud-name', 'dummy'], {}],
+    '@codacy/codacy-mcp': [[], { CODACY_ACCOUNT_TOKEN: 'dummy' }],
+    '@coinbase/cds-mcp-server': [[], {}],
+    '@currents/mcp': [[], {}],
+    '@cyanheads/git-mcp-server': [[], {}],
+    '@dangahagan/weather-mcp': [[], {}],
+    '@digitalocean/mcp': [[], { DIGITALOCEAN_API_TOKEN: 'dummy' }],
+    '@doist/todoist-mcp': [[], { TODOIST_API_KEY: 'dummy' }],
+    '@drawio/mcp': [[], {}],
+    '@ergut/mcp-bigquery-server': [['--project-id', 'dummy'], {}],
+    '@eslint/mcp': [[], {}],
+    '@google-cloud/cloud-run-mcp': [[], {}],
+    '@google-cloud/gcloud-mcp': [[], {}],
+    '@google-cloud/observability-mcp': [[], {}],
+    '@google-cloud/storage-mcp': [[], {}],
+    '@googlemaps/code-assist-mcp': [[], {}],
+    '@instantdb/mcp': [['--token', 'dummy'], {}],
+    '@launchdarkly/mcp-server': [['start', '--api-key', 'api-dummy'], {}],
+    '@leval/mcp-grafana': [[], { GRAFANA_URL: 'http://127.0.0.1:1', GRAFANA_API_KEY: 'dummy' }],
+    '@line/line-bot-mcp-server': [[], { CHANNEL_ACCESS_TOKEN: 'dummy', DESTINATION_USER_ID: 'U0' }],
+    '@makeplane/plane-mcp-server': [[], {}],
+    '@mapbox/mcp-devkit-server': [[], {}],
+    '@mastra/mcp-docs-server': [[], {}],
+    '@mcpfun/mcp-server-ccxt': [[], {}],
+    '@microsoft/clarity-mcp-server': [[], {}],
+    '@mobilenext/mobile-mcp': [[], {}],
+    '@modelcontextprotocol/server-aws-kb-retrieval': [[], {}],
+    '@modelcontextprotocol/server-map': [['--stdio'], {}],
+    '@modelcontextprotocol/server-pdf': [['--stdio'], {}],
+    '@modelcontextprotocol/server-system-monitor': [['--stdio'], {}],
+    '@mondaydotcomorg/monday-api-mcp': [['--token', 'dummy'], {}],
+    '@mui/mcp': [[], {}],
+    '@neondatabase/mcp-server-neon': [['start', 'dummy'], {}],
+    '@openbnb/mcp-server-airbnb': [[], {}],
+    '@openzeppelin/contracts-mcp': [[], {}],
+    '@paddle/paddle-mcp': [['--api-key=pdl_sdbx_apikey_dummy', '--environment=sandbox'], {}],
+    '@postman/postman-mcp-server': [[], { POSTMAN_API_KEY: 'PMAK-dummy' }],
+    '@remotion/mcp': [[], {}],
+    '@roychri/mcp-server-asana': [[], { ASANA_ACCESS_TOKEN: 'dummy' }],
+    '@shortcut/mcp': [[], { SHORTCUT_API_TOKEN: 'dummy' }],
+    '@softeria/ms-365-mcp-server': [[], {}],
+    '@supabase/mcp-server-supabase': [['--access-token', 'dummy', '--features', 'account,database,debugging,development,functions,branching,storage'], {}],
+    '@sylphx/pdf-reader-mcp': [[], {}],
+    '@tiberriver256/mcp-server-azure-devops': [[], { AZURE_DEVOPS_ORG_URL: 'https://dev.azure.com/dummy', AZURE_DEVOPS_AUTH_METHOD: 'pat', AZURE_DEVOPS_PAT: 'dummy' }],
+    '@twilio-alpha/mcp': [['AC00000000000000000000000000000000/SK00000000000000000000000000000000:dummy'], {}],
+    '@winor30/mcp-server-datadog': [[], { DATADOG_API_KEY: 'dummy', DATADOG_APP_KEY: 'dummy' }],
+    '@zereight/mcp-gitlab': [[], { GITLAB_PERSONAL_ACCESS_TOKEN: 'dummy' }],
+    '@zilliz/claude-context-mcp': [[], { EMBEDDING_PROVIDER: 'OpenAI', OPENAI_API_KEY: 'sk-dummy', MILVUS_ADDRESS: '127.0.0.1:19530' }],
+    'airtable-mcp-server': [[], { AIRTABLE_API_KEY: 'dummy' }],
+    'argocd-mcp': [['stdio'], { ARGOCD_BASE_URL: 'http://127.0.0.1:1', ARGOCD_API_TOKEN: 'dummy' }],
+    'dataforseo-mcp-server': [[], {}],
+    'figma-console-mcp': [[], {}],
+    'hostinger-api-mcp': [[], {}],
+    'kubernetes-mcp-server': [[], {}, { '.kube/config': KUBECONFIG }],
+    'mcp-discord': [[], {}],
+    'mcp-mermaid': [[], {}],
+    'mcp-obsidian': [['.'], {}],
+    'mcp-searxng': [[], {}],
+    'mcp-server-code-runner': [[], {}],
+    'mongodb-mcp-server': [[], {}],
+    'n8n-mcp': [[], {}],
+    'next-devtools-mcp': [[], {}],
+    'nx-mcp': [[], {}],
+    'open-meteo-mcp-server': [[], {}],
+    'reddit-mcp-buddy': [[], {}],
+    'replicate-mcp': [[], { REPLICATE_API_TOKEN: 'r8_dummy' }],
+    'sonarqube-mcp-server': [[], {}],
+    'stockquotes-mcp': [[], {}],
+    'terraform-mcp-server': [[], {}],
+    'vercel-mcp': [['VERCEL_API_KEY=dummy'], {}],
+    'youtube-data-mcp-server': [[], { YOUTUBE_API_KEY: 'dummy' }],
 };
 
 const [dir, ...only] = process.argv.slice(2);
@@ -110,7 +227,7 @@ async function list(client, what) {
     return all;
 }
 
-async function lists(pkg, [args, env]) {
+async function lists(pkg, [args, env, files = {}]) {
     const root = installed(pkg);
     if (!root)
         throw new Error('not installed');
@@ -123,6 +240,10 @@ async function lists(pkg, [args, env]) {
     const home = join(tmpdir(), 'fetch-npm-home');
     rmSync(home, { recursive: true, force: true });
     mkdirSync(home, { mode: 0o700 });
+    for (const [name, text] of Object.entries(files)) {
+        mkdirSync(dirname(join(home, name)), { recursive: true });
+        writeFileSync(join(home, name), text);
+    }
     const client = new Client({ name: 'mcp-uptime-corpus', version: '1' });
     const transport = new StdioClientTransport({
         command: process.execPath, args: [join(root, bin), ...args], stderr: 'ignore', cwd: home,
