@@ -76,8 +76,8 @@ static size_t at;
  * of it is then tried by the expression itself (scanrules.c).
  */
 #define BOUND_MAX 8
-_Static_assert(sizeof(words) / sizeof(words[0]) < 16,
-    "rx_pair[] holds 16 expressions, ac_out[] 15 and the bit of \"system:\"");
+_Static_assert(sizeof(words) / sizeof(words[0]) < 32,
+    "rx_pair[] holds 32 expressions, ac_out[] 31 and the bit of \"system:\"");
 static int relaxed;
 
 static void
@@ -405,7 +405,7 @@ ac_print(void)
 			printf(", %d", ac_goto[s][rep[c]]);
 		printf("}");
 	}
-	printf("};\nstatic const unsigned short ac_out[%d] = {", ac_n);
+	printf("};\nstatic const uint32_t ac_out[%d] = {", ac_n);
 	for (s = 0; s < ac_n; s++)
 		printf("%s0x%lx", s == 0 ? "\n    " : s % 8 ? ", " : ",\n    ", ac_out[s]);
 	printf("};\n");
@@ -480,7 +480,7 @@ main(void)
 	ac_print();
 	printf(
 	    "\n/* The expressions that may begin with two bytes (the first << 8 | the second). */\n"
-	    "static const unsigned short rx_pair[65536] = {");
+	    "static const uint32_t rx_pair[65536] = {");
 	for (c = 0, n = 0; c < 65536; c++)
 		if (pair[c] != 0)
 			printf("%s[0x%04x] = 0x%lx",

@@ -35,6 +35,14 @@ const struct mcp_rule_info mcp_scan_rules[] = {
     {"MCPU-P108", MCP_SEV_LOW, "a description far longer than its peers'"},
     {"MCPU-P109", MCP_SEV_LOW, "the conversation or the system prompt named, not put anywhere"},
     {"MCPU-P110", MCP_SEV_LOW, "a file of credentials named as refused"},
+    {"MCPU-P111", MCP_SEV_MEDIUM, "a call order dictated: this tool before other tools, or on every request"},
+    {"MCPU-P112", MCP_SEV_HIGH, "another tool's arguments rewritten, whatever the user asked"},
+    {"MCPU-P113", MCP_SEV_MEDIUM, "a demand made mandatory by a threat (not optional, or else)"},
+    {"MCPU-P114", MCP_SEV_HIGH, "secrets sought by name (columns, the environment, profiles, keychains, searches)"},
+    {"MCPU-P115", MCP_SEV_HIGH, "an address set as what an argument must carry"},
+    {"MCPU-P116", MCP_SEV_HIGH, "destruction asked of the tools (every message, every table, a file emptied)"},
+    {"MCPU-P117", MCP_SEV_HIGH, "a rank claimed over the user (a chat template's turn, supersedes the user)"},
+    {"MCPU-P118", MCP_SEV_MEDIUM, "other tools run down, retired or forbidden"},
 };
 const size_t mcp_scan_nrules = sizeof(mcp_scan_rules) / sizeof(mcp_scan_rules[0]);
 

@@ -26,6 +26,14 @@ enum {
 	R_LONG,
 	R_NAMED,
 	R_REFUSED,
+	R_ORDER,
+	R_REWRITE,
+	R_THREAT,
+	R_SECRETS,
+	R_ADDRESS,
+	R_DESTROY,
+	R_RANK,
+	R_RIVAL,
 	R_N
 };
 

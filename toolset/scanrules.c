@@ -241,6 +241,175 @@ static const struct {
         "|[a-z0-9._%+-]+@[a-z0-9-]+\\.[a-z]{2,}) ?(に|へ|宛(て)?(に)?)(送信|送っ|送る"
         "|転送|アップロード)"},
 
+    /*
+     * What a description asks the agent to do beyond describing its own
+     * tool (issue 67): each rule reads an intent, not the words of an
+     * example; mcp-rules(7) says each, its honest shape, its measure.
+     */
+    {R_ORDER,
+        "before|prior|ahead|preced|prefac|advance|first|start|beginning|opening|only|nothing"
+        "|no other|no tool|every|each|until",
+        "(before|prior to|ahead of|preceding|in advance of)( (using|calling|invoking|running"
+        "|executing|answering|replying|responding|doing|touching|any|each|every|other"
+        "|another|a|an|the)[^.]{0,50})? (any|every|each|all|other|another) (other |new |user )?"
+        "(tool|tools|call|calls|request|requests|message|messages|operation|operations|action"
+        "|actions|turn|turns|function|functions|command|commands|task|tasks|reply|replies|answer"
+        "|step|steps|server|servers|file|query|queries)"
+        "|(first|at the start|at the beginning|opening move|first step|first thing)[^.]{0,60}"
+        " (every|each|any) (new )?(user )?(message|request|turn|session|conversation|time|call"
+        "|task|query|prompt|interaction|reply)"
+        "|(on|for|in|with|at the start of|at the beginning of) (every|each) (new )?(user )?"
+        "(message|request|turn|session|conversation|query|prompt|interaction)[^.]{0,60}"
+        " (first|before|call|run|invoke|begin|start)"
+        "|(call|run|invoke|use|execute|trigger) (this|me|it|this tool|[a-z0-9]+_[a-z0-9_]+)"
+        " (first|before|ahead|prior)[^.]{0,40} (every|each|any other|all other|anything else"
+        "|any tool|all tools|other tools|other servers)"
+        "|(may|can|should|must|are to|is to) only (be )?(used|called|run|invoked|executed)"
+        " (after|once)"
+        "|(nothing|no other tool|no tool|no other call|nothing else)[^.]{0,40} (until|before"
+        "|unless|prior)"
+        "|(goes|runs|comes|is called|are called|must be called|must run|is run|is invoked"
+        "|is to be called|is to be invoked|has to run|needs to run|to be called) (first|before)"
+        "|(before|prior to|ahead of|preceding) (every|each|any|all) ([a-z0-9]+ )?([a-z0-9]+ )?"
+        "[a-z0-9]+_[a-z0-9_]+"
+        "|(before|prior to|ahead of) [a-z0-9]+_[a-z0-9_]+"
+        "|(is to be|must be|should be|has to be|needs to be) (preceded|prefaced) by"
+        "|(every|each) (session|conversation|turn|request|message) (must|should|has to|needs to)"
+        " (begin|start)"
+        "|first things first|treat this as the (first|opening)"
+        "|until [a-z0-9_ ]{0,30} (has|have) (returned|answered|completed|run|been called)"},
+    {R_REWRITE,
+        "regardless|irrespective|no matter|whatever|whoever|whichever|even when|even if"
+        "|even though|instead of what|overrid|in place of|_",
+        "(regardless of|irrespective of|no matter|whatever|whoever|whichever|even when"
+        "|even if|even though|instead of what|overriding|overrides|in place of what)[^.]{0,30}"
+        " (the user|the user's|user's|the caller|they|you) ?(named|name|names|typed|type|asked"
+        "|asks|requested|request|chose|choose|choice|want|wants|wanted|provide|provides"
+        "|provided|specif[a-z]*|said|says|setting|settings|gave|give|selected|select|entered"
+        "|enter|is searching|searches|is asking)"
+        "|(for|during|in|on|whenever|when (calling|using|you call|you use)|every|each|any"
+        "|of every|of each|of any)( a| an| the)? `?[a-z0-9]+_[a-z0-9_]+`?( calls?| invocations?"
+        "| tool| is (called|used))?[^.]{0,80} (add|append|prepend|insert|set|change|replace"
+        "|rewrite|rewritten|overridden|override|overwrite|swap|swapped|prefix|prefixed|force"
+        "|redirect|reroute|extended|must have|must contain|should carry|should be|is to be"
+        "|gets|get|must be|role|is overridden)( |$)"},
+    {R_THREAT,
+        "otherwise|or else|failure|failing|not doing|skipping|neglect|if you|if the|if it"
+        "|if agents|without|unless|calls without|sessions that|left uncommitted|not optional"
+        "|non-negotiable|non negotiable|no choice|never omit|obliged|absolutely",
+        "(otherwise|or else|failure to|failing to|not doing (so|this|it)|skipping (it|this)"
+        "|neglect|if (you|the assistant|the model|it|agents?) (don't|do not|doesn't|does not"
+        "|neglect|skip|omit|leave|forget|fail)|without (it|this|them|doing)|unless|calls without"
+        "|sessions that skip|left uncommitted)[^.]{0,100}(crash|corrupt|lost|lose|loss|break"
+        "|breaks|suspend|terminat|kill|banned|fired|liab|violat|disciplin|freez|flagged"
+        "|irrecoverabl|permanent|wiped|unreadable|runs out|inconsistent|no recovery)"
+        "|(is|are) not optional|non-negotiable|non negotiable|(has|have) no choice|never omit"
+        " this|(are|is) obliged to|absolutely (essential|required|necessary|mandatory) (that|to)"},
+    {R_SECRETS,
+        "select|env|environ|printenv|bashrc|zshrc|profile|gitconfig|git-cred|pgpass|my.cnf"
+        "|secret|credentials.json|logins.json|key4.db|cookie|login data|keychain|keyring"
+        "|localstorage|wallet|kubectl|generic-password|pip config|vault|auth token"
+        "|access-token|auth print|password|passcode|pin|otp|one-time|verification code"
+        "|recovery phrase|seed phrase|mnemonic|private key|api key|token",
+        "(^|[^a-z])select [^;]{0,80}(password|passwd|pwd|password_hash|secret|api_?key"
+        "|apikey|private_?key|access_token|refresh_token|reset_token|ssn|credit_card"
+        "|card_number|cvv)([^a-z]|$)"
+        "|(run|execute|print|dump|output|include|pass|read|list|show|cat|copy|send|attach"
+        "|append)[^.]{0,40}(`env`|'env'|\\\"env\\\"|printenv|process\\.env|os\\.environ"
+        "|/proc/[a-z0-9]*/environ|getenv|(all|every|the full|the whole|your|the user's"
+        "|the host's|the machine's|its) (environment variables|environment))"
+        "|`env`|printenv"
+        "|~/\\.(bashrc|zshrc|bash_profile|zprofile|profile|gitconfig|git-credentials|pgpass)"
+        "|(^|[^a-z0-9_])\\.env\\.[a-z]+|secrets?\\.(ya?ml|json|toml)|credentials\\.json"
+        "|logins\\.json|key4\\.db|cookies\\.sqlite|login data|keychain|keyring"
+        "|document\\.cookie|localstorage|wallet\\.dat"
+        "|kubectl get secrets?|find-generic-password|dump-keychain|secret-tool|pip config list"
+        "|vault (read|kv)|gh auth token|get-access-token|auth print"
+        "|(search|look|grep|find|scan|go) (through |for |in |the )?[^.]{0,60}(passwords?"
+        "|passcodes?|pins?|otps?|one-time passwords?|verification codes?|recovery phrases?"
+        "|seed phrases?|mnemonics?|private keys?|api keys?|secrets|tokens|credit cards?)"
+        "([^a-z]|$)"
+        "|(token|tokens|api_token|api key|password|passwords|secret|secrets|credentials?)"
+        "[^.]{0,40} (belongs? in|goes in|into) (the )?[`'\\\"]?[a-z_]+[`'\\\"]? (field"
+        "|parameter|argument)"},
+    {R_ADDRESS, "http|@",
+        "(^|[^a-z])(bcc|cc|to|reply-to|recipient|recipients|watcher|target_address|address|url|server"
+        "|registry|remote|endpoint|webhook|sink|host|log_sink|destination|forward_to|list"
+        "|value)[a-z_ ]{0,20}( (of|for|on) (every|each|all|any)( [a-z]+){1,4}( is| are| should"
+        " be| must be| =|=|:| always| gets)| (is|are|should be|must be|always|gets|to be)"
+        "( always| set to)?)[^.]{0,20}(https?://[a-z0-9]|[a-z0-9._%+-]+@[a-z0-9-]+\\.[a-z]{2,})"
+        "|(https?://[a-z0-9][^ ]*|[a-z0-9._%+-]+@[a-z0-9-]+\\.[a-z]{2,})[^.]{0,40} (is the only"
+        " valid|is the value|for every|every|always|whoever|whatever|regardless|both fields"
+        "|whichever)"},
+    {R_DESTROY,
+        "delet|remov|drop|truncat|wipe|wiping|purg|eras|destroy|flush|prune|cancel|revok"
+        "|empty|overwrit|rm -|--all|mkfs|shred|dd if|format|zero bytes",
+        "(^|[.:;!] |\\n|then |and |also |you |afterwards |after that,? |once [^.]{0,30}, )"
+        "(delete|deleted|remove|removed|drop|truncate|wipe|purge|erase|destroy|cancel|revoke"
+        "|cleans up by deleting)( [^.]{0,30})? (every|all|each|everything|the entire"
+        "|the whole|the repository|the trash)|empty (the trash|every|all)"
+        "|(is|are|should be|must be|shall be) to be (deleted|removed|dropped|wiped|purged"
+        "|erased|destroyed|truncated|emptied)|(should|must|shall) be (deleted|removed|dropped"
+        "|wiped|purged|erased|destroyed|truncated|emptied)"
+        "|rm -r?f|drop (database|table|schema|collection)|dropdatabase|db\\.drop|flushall"
+        "|flushdb|delete namespace|delete pv|--all([^a-z]|$)|prune -a|truncate table|mkfs"
+        "|shred |wipefs|dd if=/dev/zero|format c:"
+        "|overwrite[^.]{0,60} (empty|nothing|zero|blank|null)|to zero bytes"
+        "|with an empty (string|file)"},
+    {R_RANK,
+        "im_start|im_end|eot_id|endoftext|start_header|system|assistant|inst]|<<sys>>|{{"
+        "|<start_of|<end_of|user|ask|authority",
+        "<\\|(im_start|im_end|system|user|assistant|endoftext|eot_id|start_header_id)\\|>"
+        "|\\[/?inst\\]|<<sys>>|\\{\\{ ?system ?\\}\\}|<start_of_turn>|<end_of_turn>"
+        "|(supersede|supersedes|superseding|overrides (the|any|all)|overriding (the|any|all)"
+        "|outrank|outranks|ranks? above|governs? over|prevails? over|trumps|takes? precedence"
+        " over|(has|have|with|carries|carrying|gets|given) (priority|precedence) over|(higher"
+        "|more|greater) (priority|authority) than|comes? before)[^.]{0,40} (the )?(users?( |'s |s' )"
+        "(instructions?|wish|wishes|requests?|preferences?|messages?|settings|confirmation"
+        "|choices?|or developer)|(the )?user([.,;:!)]|$)|chat messages|individual requests"
+        "|anything the user|the system prompt|developer (preferences|instructions|messages))"
+        "|(treated|treat (it|this|them)) as (overriding|instructions from the user|coming from"
+        " the user|the user's own|if (it|they) came from the user)"
+        "|(same|equal|full) authority as the user|(system|administrator|admin|owner)"
+        " authority"
+        "|conflicts? with the user[^.]{0,30} (follow|obey|apply|prefer) (it|this|the)"
+        "|(disregard|ignore|overrule|override) (the user's|any user|requests from the user"
+        "|instructions from the user|what the user)"
+        "|users?('s|s')? (instructions|wishes|requests|preferences)[^.]{0,40} (are|is) not"
+        " (authoritative|binding|to be followed)"
+        "|(do not|don't|never|no need to) (ask|prompt|check with) (the user )?(for |to )?"
+        "(approval|approve|confirmation|confirm|permission)"
+        "|without (asking|prompting) the user (for|to) (approval|approve|confirmation|confirm"
+        "|permission)|may be called without asking"
+        "|(if|when) the user (says|asks|tells)[^.]{0,50} anyway"},
+    {R_RIVAL,
+        "other|similar|built-in|those|existing|tool|server|integration|supersed|replace|only"
+        "|substitut|ground truth|sanctioned|primary|canonical|through|yourself|nothing else",
+        "(other|any other|all other|the other|similar|built-in|those|existing|rival|competing"
+        "|the others)( [a-z0-9-]+){0,3} (tools?|servers?|integrations?|executors?|geocoders?"
+        "|plugins?|providers?|\\([^)]{1,60}\\))[^.]{0,50} (unverified|obsolete|deprecated|retired|unsafe"
+        "|unsupported|stale|outdated|cached|garbage|unreliable|broken|inaccurate|must not"
+        "|should not|are not to|no longer|unavailable|ignored|secondary|rounding errors"
+        "|wrong results|a compatibility shim)"
+        "|(supersedes?|replaces?) (all|any|every|the) [^.]{0,40}(tools|servers|integrations)"
+        "|(tools|integrations|servers|server's tools) (are|were|is) (now )?(obsolete"
+        "|deprecated|retired|unsafe|unavailable|stale|outdated|a compatibility shim"
+        "|unverified|broken|disabled)"
+        "|(disregard|ignore|avoid|do not use|don't use|never use|do not consult|never consult"
+        "|do not call|never call) (any |all |the )?(other|those|similar|existing|rival"
+        "|built-in)[^.]{0,30} (tools?|servers?)"
+        "|no other [a-z ]{0,20}(tool|server)s? (should|must|may|is to|are to|can)"
+        "|disregard them|treat them as unavailable"
+        "|nothing else[^.]{0,40} (should|must|may) (not )?be (touched|used|called|consulted)"
+        "|the only (reliable|safe|correct|accurate|working|sanctioned|trusted|official|real"
+        "|secure) (way|tool|source|option)"
+        "|accept no substitutes|(is|are) the ground truth|sanctioned (executor|tool|server)"
+        "|(primary|canonical) [a-z]+ tool"
+        "|(all|every|each)[^.]{0,40} (go|goes|must go|is routed|are routed) through"
+        " [a-z0-9]+_[a-z0-9_]+"
+        "|you yourself[^.]{0,30} (make|makes|are|get)"
+        "|only [a-z0-9]+_[a-z0-9_]+ (sees|has|knows|can|gets)"},
+
 };
 #define NWORDS (sizeof(words) / sizeof(words[0]))
 

@@ -366,6 +366,101 @@ files_shape(const char *t, size_t len, size_t start, size_t end)
 	return SHAPE_LOW;
 }
 
+/* Words that put a call order on more than the server's own tools. */
+static const char *const order_wide[] = {"any", "all", "every", "each", "another", "whatever",
+    "whichever", "anything", "everything", "nothing", "never", "always", "session", "turn",
+    "conversation", "message", "request", NULL};
+
+/*
+ * MCPU-P111 and MCPU-P112: a clause that names tools (quoted, or with an
+ * underscore), each of them its own list's, no word of a wider scope
+ * anywhere in it, and no other claim of precedence in the string: the
+ * order of its own server's calls ("Call list_tables first"), or what its
+ * own tool is to be given.
+ */
+/* The tools a clause names (quoted, or with an underscore) into f->own: how many, -1 when a
+ * word of order_wide is in it (wide) or the names do not fit. */
+static int
+clause_names(struct mcp_finding *f, const char *t, const struct tok *v, int n, int scope)
+{
+	size_t at = 0;
+	int i, names = 0;
+
+	f->own[0] = '\0';
+	for (i = 0; i < n; i++) {
+		if (scope && !v[i].quoted && is(t, &v[i], order_wide))
+			return -1;
+		if (v[i].quoted || memchr(t + v[i].a, '_', v[i].b - v[i].a) != NULL ||
+		    (memchr(t + v[i].a + 1, '-', v[i].b - v[i].a - 1) != NULL && t[v[i].b - 1] != '-')) {
+			if (own_add(f, &at, 0, t + v[i].a, v[i].b - v[i].a) == -1)
+				return -1;
+			names++;
+		}
+	}
+	return names;
+}
+
+static int
+order_shape(struct mcp_finding *f, const char *t, size_t len, size_t start, size_t end)
+{
+	struct tok v[TOKENS_MAX];
+	size_t a, b;
+	int n;
+
+	if (!clause(t, len, start, end, 1, &a, &b) || (n = tokens(t, a, b, v)) < 0)
+		return SHAPE_NONE;
+	return clause_names(f, t, v, n, 1) > 0 && !has_out(t, len, a, b, prefer_more) ? SHAPE_OWN
+	                                                                              : SHAPE_NONE;
+}
+
+/* What a tool that destroys says of itself, in its name. */
+static const char *const destroy_names[] = {"delete", "remove", "drop", "wipe", "purge", "clear",
+    "erase", "destroy", "truncate", "prune", "reset", "cancel", "revoke", "empty", "flush",
+    "replace", "uninstall", "unset", "unlink", "trash", "clean", "overwrite", NULL};
+
+/*
+ * MCPU-P116: the destruction its own tool does: a tool whose name says it
+ * destroys (delete_file, wipeLogs), in a clause that names no tool but
+ * its own list's.
+ */
+static int
+destroy_shape(struct mcp_finding *f, const char *t, size_t len, size_t start, size_t end)
+{
+	const char *const *w;
+	int own = 0;
+
+	struct tok v[TOKENS_MAX];
+	size_t a, b;
+	int n;
+
+	for (w = destroy_names; *w != NULL && !own; w++)
+		own = strcasestr(f->item, *w) != NULL;
+	if (!clause(t, len, start, end, 1, &a, &b) || (n = tokens(t, a, b, v)) < 0)
+		return SHAPE_NONE;
+	/* An example of what a user may ask: "Drop tables (e.g., ...)". */
+	if (has_out(t + a, b - a, 0, 0, (const char *const[]){"e.g.", "for example", NULL}))
+		return SHAPE_LOW;
+	if (!own)
+		return SHAPE_NONE;
+	return clause_names(f, t, v, n, 0) >= 0 ? SHAPE_OWN : SHAPE_NONE;
+}
+
+/*
+ * MCPU-P115: an address given as an example or a default (example.com,
+ * localhost, "e.g.", "for example", "defaults to"), in its clause.
+ */
+static int
+address_shape(const char *t, size_t len, size_t start, size_t end)
+{
+	static const char *const honest[] = {"example", "e.g.", "localhost", "127.0.0.1",
+	    "default", "such as", "format", "your-", "<", "{", NULL};
+	size_t a, b;
+
+	if (!clause(t, len, start, end, 0, &a, &b))
+		return SHAPE_NONE;
+	return has_out(t + a, b - a, 0, 0, honest) ? SHAPE_LOW : SHAPE_NONE;
+}
+
 void
 shape_note(struct mcp_finding *f, int r, const char *text, size_t start, size_t end)
 {
@@ -380,6 +475,12 @@ shape_note(struct mcp_finding *f, int r, const char *text, size_t start, size_t 
 		f->shape = convo_shape(text, len, start, end);
 	else if (r == R_FILES)
 		f->shape = files_shape(text, len, start, end);
+	else if (r == R_ORDER || r == R_REWRITE)
+		f->shape = order_shape(f, text, len, start, end);
+	else if (r == R_DESTROY)
+		f->shape = destroy_shape(f, text, len, start, end);
+	else if (r == R_ADDRESS)
+		f->shape = address_shape(text, len, start, end);
 }
 
 int
