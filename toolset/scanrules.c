@@ -282,7 +282,7 @@ static const struct {
         "regardless|irrespective|no matter|whatever|whoever|whichever|even when|even if"
         "|even though|instead of what|overrid|in place of|_",
         "(regardless of|irrespective of|no matter|whatever|whoever|whichever|even when"
-        "|even if|even though|instead of what|overriding|overrides|in place of what)[^.]{0,30}"
+        "|even though|instead of what|overriding|overrides|in place of what)[^.]{0,30}"
         " (the user|the user's|user's|the caller|they|you) ?(named|name|names|typed|type|asked"
         "|asks|requested|request|chose|choose|choice|want|wants|wanted|provide|provides"
         "|provided|specif[a-z]*|said|says|setting|settings|gave|give|selected|select|entered"
@@ -301,7 +301,7 @@ static const struct {
         "|neglect|if (you|the assistant|the model|it|agents?) (don't|do not|doesn't|does not"
         "|neglect|skip|omit|leave|forget|fail)|without (it|this|them|doing)|unless|calls without"
         "|sessions that skip|left uncommitted)[^.]{0,100}(crash|corrupt|lost|lose|loss|break"
-        "|breaks|suspend|terminat|kill|banned|fired|liab|violat|disciplin|freez|flagged"
+        "|breaks|suspend|terminat|kill|banned|fired|liab|disciplin|freez"
         "|irrecoverabl|permanent|wiped|unreadable|runs out|inconsistent|no recovery)"
         "|(is|are) not optional|non-negotiable|non negotiable|(has|have) no choice|never omit"
         " this|(are|is) obliged to|absolutely (essential|required|necessary|mandatory) (that|to)"},
@@ -315,7 +315,8 @@ static const struct {
         "|apikey|private_?key|access_token|refresh_token|reset_token|ssn|credit_card"
         "|card_number|cvv)([^a-z]|$)"
         "|(run|execute|print|dump|output|include|pass|read|list|show|cat|copy|send|attach"
-        "|append)[^.]{0,40}(`env`|'env'|\\\"env\\\"|printenv|process\\.env|os\\.environ"
+        "|append)[^.]{0,40}(`env`|'env'|\\\"env\\\"|printenv|process\\.env([^.a-z0-9_]|$)"
+        "|os\\.environ([^.a-z0-9_]|$)"
         "|/proc/[a-z0-9]*/environ|getenv|(all|every|the full|the whole|your|the user's"
         "|the host's|the machine's|its) (environment variables|environment))"
         "|`env`|printenv"

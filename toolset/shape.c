@@ -384,12 +384,25 @@ static int
 clause_names(struct mcp_finding *f, const char *t, const struct tok *v, int n, int scope)
 {
 	size_t at = 0;
-	int i, names = 0;
+	int i, k, names = 0;
 
 	f->own[0] = '\0';
 	for (i = 0; i < n; i++) {
-		if (scope && !v[i].quoted && is(t, &v[i], order_wide))
-			return -1;
+		/* "before any other Acme tools": a wide word its brand's */
+		if (scope && !v[i].quoted && is(t, &v[i], order_wide)) {
+			for (k = i + 1; k + 1 < n && k <= i + 3; k++)
+				if (!v[k].quoted && isupper((unsigned char)t[v[k].a]) &&
+				    v[k].b - v[k].a >= 4 && !is(t, &v[k], plain_words) &&
+				    !is(t, &v[k], kinds) && is(t, &v[k + 1], tool_words))
+					break;
+			if (k + 1 >= n || k > i + 3)
+				return -1;
+			if (own_add(f, &at, BRAND, t + v[k].a, v[k].b - v[k].a) == -1)
+				return -1;
+			names++;
+			i = k + 1;
+			continue;
+		}
 		if (v[i].quoted || memchr(t + v[i].a, '_', v[i].b - v[i].a) != NULL ||
 		    (memchr(t + v[i].a + 1, '-', v[i].b - v[i].a - 1) != NULL && t[v[i].b - 1] != '-')) {
 			if (own_add(f, &at, 0, t + v[i].a, v[i].b - v[i].a) == -1)
@@ -411,6 +424,19 @@ order_shape(struct mcp_finding *f, const char *t, size_t len, size_t start, size
 		return SHAPE_NONE;
 	return clause_names(f, t, v, n, 1) > 0 && !has_out(t, len, a, b, prefer_more) ? SHAPE_OWN
 	                                                                              : SHAPE_NONE;
+}
+
+/* MCPU-P112: the arguments of its own list's tools ("Each edit_block call should change"). */
+static int
+rewrite_shape(struct mcp_finding *f, const char *t, size_t len, size_t start, size_t end)
+{
+	struct tok v[TOKENS_MAX];
+	size_t a, b;
+	int n;
+
+	if (!clause(t, len, start, end, 1, &a, &b) || (n = tokens(t, a, b, v)) < 0)
+		return SHAPE_NONE;
+	return clause_names(f, t, v, n, 0) > 0 ? SHAPE_OWN : SHAPE_NONE;
 }
 
 /* What a tool that destroys says of itself, in its name. */
@@ -475,8 +501,10 @@ shape_note(struct mcp_finding *f, int r, const char *text, size_t start, size_t 
 		f->shape = convo_shape(text, len, start, end);
 	else if (r == R_FILES)
 		f->shape = files_shape(text, len, start, end);
-	else if (r == R_ORDER || r == R_REWRITE)
+	else if (r == R_ORDER)
 		f->shape = order_shape(f, text, len, start, end);
+	else if (r == R_REWRITE)
+		f->shape = rewrite_shape(f, text, len, start, end);
 	else if (r == R_DESTROY)
 		f->shape = destroy_shape(f, text, len, start, end);
 	else if (r == R_ADDRESS)
