@@ -294,9 +294,10 @@ static const struct {
         "|redirect|reroute|extended|must have|must contain|should carry|should be|is to be"
         "|gets|get|must be|role|is overridden)( |$)"},
     {R_THREAT,
-        "otherwise|or else|failure|failing|not doing|skipping|neglect|if you|if the|if it"
-        "|if agents|without|unless|calls without|sessions that|left uncommitted|not optional"
-        "|non-negotiable|non negotiable|no choice|never omit|obliged|absolutely",
+        "crash|corrupt|lost|lose|loss|break|suspend|terminat|kill|banned|fired|liab"
+        "|disciplin|freez|irrecoverabl|permanent|wiped|unreadable|runs out|inconsistent"
+        "|no recovery|not optional|non-negotiable|non negotiable|no choice|never omit|obliged"
+        "|absolutely",
         "(otherwise|or else|failure to|failing to|not doing (so|this|it)|skipping (it|this)"
         "|neglect|if (you|the assistant|the model|it|agents?) (don't|do not|doesn't|does not"
         "|neglect|skip|omit|leave|forget|fail)|without (it|this|them|doing)|unless|calls without"
@@ -358,9 +359,11 @@ static const struct {
         "|overwrite[^.]{0,60} (empty|nothing|zero|blank|null)|to zero bytes"
         "|with an empty (string|file)"},
     {R_RANK,
-        "im_start|im_end|eot_id|endoftext|start_header|system|assistant|inst]|<<sys>>|{{"
-        "|<start_of|<end_of|user|ask|authority",
-        "<\\|(im_start|im_end|system|user|assistant|endoftext|eot_id|start_header_id)\\|>"
+        "im_start|im_end|eot_id|endoftext|start_header|system|assistant|inst]|<<sys>>"
+        "|<start_of|<end_of|supersed|overrid|outrank|rank|govern|prevail|trump|precedence"
+        "|priority|authorit|comes before|come before|treat|conflict|disregard|ignore"
+        "|overrule|binding|to be followed|approv|confirm|permission|without asking|anyway",
+        "<\\|(im_start|im_end|system|assistant|endoftext|eot_id|start_header_id)\\|>"
         "|\\[/?inst\\]|<<sys>>|\\{\\{ ?system ?\\}\\}|<start_of_turn>|<end_of_turn>"
         "|(supersede|supersedes|superseding|overrides (the|any|all)|overriding (the|any|all)"
         "|outrank|outranks|ranks? above|governs? over|prevails? over|trumps|takes? precedence"
@@ -384,8 +387,12 @@ static const struct {
         "|permission)|may be called without asking"
         "|(if|when) the user (says|asks|tells)[^.]{0,50} anyway"},
     {R_RIVAL,
-        "other|similar|built-in|those|existing|tool|server|integration|supersed|replace|only"
-        "|substitut|ground truth|sanctioned|primary|canonical|through|yourself|nothing else",
+        "unverified|obsolete|deprecated|retired|unsafe|unsupported|stale|outdated|cached"
+        "|garbage|unreliable|broken|inaccurate|must not|should not|are not to|no longer"
+        "|unavailable|ignored|secondary|rounding error|wrong result|compatibility shim"
+        "|disabled|supersed|replace|disregard|ignore|avoid|do not use|don't use|never use"
+        "|do not consult|never consult|do not call|never call|no other|nothing else|the only"
+        "|substitut|ground truth|sanctioned|primary|canonical|through|yourself|only ",
         "(other|any other|all other|the other|similar|built-in|those|existing|rival|competing"
         "|the others)( [a-z0-9-]+){0,3} (tools?|servers?|integrations?|executors?|geocoders?"
         "|plugins?|providers?|\\([^)]{1,60}\\))[^.]{0,50} (unverified|obsolete|deprecated|retired|unsafe"
