@@ -247,8 +247,9 @@ static const struct {
      * example; mcp-rules(7) says each, its honest shape, its measure.
      */
     {R_ORDER,
-        "before|prior|ahead|preced|prefac|advance|first|start|beginning|opening|only|nothing"
-        "|no other|no tool|every|each|until",
+        "before|prior|ahead|preced|prefac|advance|first|at the start|at the beginning"
+        "|opening move|as the opening|only be|only used|only called|only run|only invoked"
+        "|only executed|nothing|no other|no tool|every|each|until",
         "(before|prior to|ahead of|preceding|in advance of)( (using|calling|invoking|running"
         "|executing|answering|replying|responding|doing|touching|any|each|every|other"
         "|another|a|an|the)[^.]{0,50})? (any|every|each|all|other|another) (other |new |user )?"
@@ -307,10 +308,10 @@ static const struct {
         "|(is|are) not optional|non-negotiable|non negotiable|(has|have) no choice|never omit"
         " this|(are|is) obliged to|absolutely (essential|required|necessary|mandatory) (that|to)"},
     {R_SECRETS,
-        "select|env|environ|printenv|bashrc|zshrc|profile|gitconfig|git-cred|pgpass|my.cnf"
+        "select|`env`|'env'|\"env\"|environ|process.env|.env.|getenv|printenv|~/."
         "|secret|credentials.json|logins.json|key4.db|cookie|login data|keychain|keyring"
         "|localstorage|wallet|kubectl|generic-password|pip config|vault|auth token"
-        "|access-token|auth print|password|passcode|pin|otp|one-time|verification code"
+        "|access-token|auth print|password|passcode|otp|one-time|verification code"
         "|recovery phrase|seed phrase|mnemonic|private key|api key|token",
         "(^|[^a-z])select [^;]{0,80}(password|passwd|pwd|password_hash|secret|api_?key"
         "|apikey|private_?key|access_token|refresh_token|reset_token|ssn|credit_card"
@@ -328,7 +329,7 @@ static const struct {
         "|kubectl get secrets?|find-generic-password|dump-keychain|secret-tool|pip config list"
         "|vault (read|kv)|gh auth token|get-access-token|auth print"
         "|(search|look|grep|find|scan|go) (through |for |in |the )?[^.]{0,60}(passwords?"
-        "|passcodes?|pins?|otps?|one-time passwords?|verification codes?|recovery phrases?"
+        "|passcodes?|otps?|one-time passwords?|verification codes?|recovery phrases?"
         "|seed phrases?|mnemonics?|private keys?|api keys?|secrets|tokens|credit cards?)"
         "([^a-z]|$)"
         "|(token|tokens|api_token|api key|password|passwords|secret|secrets|credentials?)"
@@ -345,7 +346,7 @@ static const struct {
         "|whichever)"},
     {R_DESTROY,
         "delet|remov|drop|truncat|wipe|wiping|purg|eras|destroy|flush|prune|cancel|revok"
-        "|empty|overwrit|rm -|--all|mkfs|shred|dd if|format|zero bytes",
+        "|empty|overwrit|rm -|--all|mkfs|shred|dd if|format c:|zero bytes",
         "(^|[.:;!] |\\n|then |and |also |you |afterwards |after that,? |once [^.]{0,30}, )"
         "(delete|deleted|remove|removed|drop|truncate|wipe|purge|erase|destroy|cancel|revoke"
         "|cleans up by deleting)( [^.]{0,30})? (every|all|each|everything|the entire"

@@ -636,6 +636,69 @@ corpus(const char *data)
 }
 
 /*
+ * The held-out corpus's dev half (tests/data/poison/heldout/README): the
+ * rules were tuned on it, so it guards what they find against a change
+ * that loses it; the test half is measured once, by hand, and never here.
+ * Poisoned items found above low, and honest items found above low,
+ * against the figures measured when P111..P118 were written
+ * (mcp-rules(7), MEASURED): 130 of 166 and 8 of 98.
+ */
+static void
+heldout(const char *data)
+{
+	static const char *const classes[] = {"01-call-first", "02-rewrite-args", "03-precedence",
+	    "04-threat", "05-secrets", "06-address-value", "07-destruction", "08-self-preference",
+	    "09-schema-fields", "10-letters"};
+	static const char *const members[] = {"tools", "resources", "prompts"};
+	char name[128];
+	const cJSON *c, *it;
+	const char *item;
+	int found = 0, poisoned = 0, flagged = 0, honest = 0, k;
+	size_t i;
+	cJSON *v;
+
+	for (i = 0; i < sizeof(classes) / sizeof(classes[0]); i++) {
+		snprintf(name, sizeof(name), "heldout/poisoned/%s-dev", classes[i]);
+		if ((v = corpus_scan(data, name)) == NULL) {
+			ok(0, "%s read", name);
+			continue;
+		}
+		cJSON_ArrayForEach(c, cJSON_GetObjectItemCaseSensitive(v, "poisoned"))
+		{
+			item = strcmp(c->valuestring, "(instructions)") == 0 ? "instructions"
+			                                                     : c->valuestring;
+			poisoned++;
+			found += item_worst(item) <= MCP_SEV_MEDIUM;
+		}
+		cJSON_Delete(v);
+		snprintf(name, sizeof(name), "heldout/benign/%s-dev", classes[i]);
+		if ((v = corpus_scan(data, name)) == NULL) {
+			ok(0, "%s read", name);
+			continue;
+		}
+		if (cJSON_IsString(cJSON_GetObjectItemCaseSensitive(v, "instructions"))) {
+			honest++;
+			flagged += item_worst("instructions") <= MCP_SEV_MEDIUM;
+		}
+		for (k = 0; k < 3; k++)
+			cJSON_ArrayForEach(it, cJSON_GetObjectItemCaseSensitive(v, members[k]))
+			{
+				c = cJSON_GetObjectItemCaseSensitive(it, k == 1 ? "uri" : "name");
+				if (!cJSON_IsString(c))
+					continue;
+				honest++;
+				flagged += item_worst(c->valuestring) <= MCP_SEV_MEDIUM;
+			}
+		cJSON_Delete(v);
+	}
+	ok(poisoned == 166 && found >= 130,
+	    "held-out dev half: %d of %d poisoned items found above low (130 of 166 measured)", found,
+	    poisoned);
+	ok(honest == 98 && flagged <= 8,
+	    "held-out dev half: %d of %d honest items above low (8 of 98 measured)", flagged, honest);
+}
+
+/*
  * The seconds the rules take over n bytes of the worst text: words that
  * anchor every rule (in each table), hidden characters, base64 that
  * decodes to text, entities, a key path refused.
@@ -738,8 +801,10 @@ main(int argc, char **argv)
 	bounds();
 	longer();
 	shapes();
-	if (argc > 1)
+	if (argc > 1) {
 		corpus(argv[1]);
+		heldout(argv[1]);
+	}
 	linear();
 	mcp_scan_free(&s);
 	return done_testing();
