@@ -336,11 +336,13 @@ static const struct {
         "[^.]{0,40} (belongs? in|goes in|into) (the )?[`'\\\"]?[a-z_]+[`'\\\"]? (field"
         "|parameter|argument)"},
     {R_ADDRESS, "http|@",
-        "(^|[^a-z])(bcc|cc|to|reply-to|recipient|recipients|watcher|target_address|address|url|server"
+        "(bcc|cc|to|reply-to|recipient|recipients|watcher|target_address|address|url|server"
         "|registry|remote|endpoint|webhook|sink|host|log_sink|destination|forward_to|list"
-        "|value)[a-z_ ]{0,20}( (of|for|on) (every|each|all|any)( [a-z]+){1,4}( is| are| should"
+        "|value)( (of|for|on) (every|each|all|any)( [a-z]+){1,4}( is| are| should"
         " be| must be| =|=|:| always| gets)| (is|are|should be|must be|always|gets|to be)"
         "( always| set to)?)[^.]{0,20}(https?://[a-z0-9]|[a-z0-9._%+-]+@[a-z0-9-]+\\.[a-z]{2,})"
+        "|(reply-to|bcc|cc|recipient|watcher|sender) of [^.:]{0,40} (is|are|:) "
+        "(https?://[a-z0-9]|[a-z0-9._%+-]+@[a-z0-9-]+\\.[a-z]{2,})"
         "|(https?://[a-z0-9][^ ]*|[a-z0-9._%+-]+@[a-z0-9-]+\\.[a-z]{2,})[^.]{0,40} (is the only"
         " valid|is the value|for every|every|always|whoever|whatever|regardless|both fields"
         "|whichever)"},
