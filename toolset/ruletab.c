@@ -43,6 +43,7 @@ const struct mcp_rule_info mcp_scan_rules[] = {
     {"MCPU-P116", MCP_SEV_HIGH, "destruction asked of the tools (every message, every table, a file emptied)"},
     {"MCPU-P117", MCP_SEV_HIGH, "a rank claimed over the user (a chat template's turn, supersedes the user)"},
     {"MCPU-P118", MCP_SEV_MEDIUM, "other tools run down, retired or forbidden"},
+    {"MCPU-P119", MCP_SEV_MEDIUM, "prose where a schema holds a value (a type, an enum's value, a const)"},
 };
 const size_t mcp_scan_nrules = sizeof(mcp_scan_rules) / sizeof(mcp_scan_rules[0]);
 

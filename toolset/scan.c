@@ -9,6 +9,7 @@
  * counted; their texts are cut to their bounds.
  */
 /* Copyright (c) 2026 The mcp-uptime authors. ISC licence: see LICENSE. */
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -232,10 +233,54 @@ mcp_strings_walk(const cJSON *item, int (*fn)(void *, const char *, const char *
 }
 
 /* The item scanned and where: each string of it read by the rules. */
+/* The words from which a schema's value is a sentence (real lists: two at most). */
+#define PROSE_WORDS 4
+
 struct item_scan {
 	struct mcp_scan *s;
 	struct scan_at at;
 };
+
+/*
+ * 1 when pointer names a value of a tool's schema that is a keyword or a
+ * datum, not prose: a "type" (or one of its array), an "enum"'s value, a
+ * "const" (not a property named so).
+ */
+static int
+value_slot(const char *pointer)
+{
+	const char *last, *prev = NULL, *p;
+
+	if (strncmp(pointer, "/inputSchema/", 13) != 0 && strncmp(pointer, "/outputSchema/", 14) != 0)
+		return 0;
+	for (last = p = pointer; (p = strchr(p, '/')) != NULL; p++) {
+		prev = last;
+		last = p;
+	}
+	if (prev == NULL || prev == last)
+		return 0;
+	if (strcmp(last, "/type") == 0 || strcmp(last, "/const") == 0)
+		return !(last - prev == 11 && strncmp(prev, "/properties", 11) == 0);
+	if (last[1] < '0' || last[1] > '9' || last[strspn(last + 1, "0123456789") + 1] != '\0')
+		return 0;
+	return (last - prev == 5 && strncmp(prev, "/enum", 5) == 0) ||
+	    (last - prev == 5 && strncmp(prev, "/type", 5) == 0);
+}
+
+/* The words of text (runs of bytes between spaces), counted up to max. */
+static int
+words_upto(const char *text, int max)
+{
+	int n = 0, in = 0;
+
+	for (; *text != '\0' && n < max; text++) {
+		if (isspace((unsigned char)*text))
+			in = 0;
+		else if (!in)
+			in = 1, n++;
+	}
+	return n;
+}
 
 static int
 item_string(void *arg, const char *pointer, const char *text, int name)
@@ -247,6 +292,10 @@ item_string(void *arg, const char *pointer, const char *text, int name)
 	/* A parameter's name, for the shapes of shape.c. */
 	if (name == 1 && strcmp(pointer, "/name") != 0 &&
 	    shape_name(is->s, is->at.list, is->at.item, text) == -1)
+		return -1;
+	/* MCPU-P119: a sentence where the schema holds a keyword or a datum. */
+	if (name == 0 && words_upto(text, PROSE_WORDS) >= PROSE_WORDS && value_slot(pointer) &&
+	    scan_add(is->s, R_PROSE, &is->at, text, 0, strlen(text)) == -1)
 		return -1;
 	return scan_string(is->s, &is->at, text, strlen(text));
 }

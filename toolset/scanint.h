@@ -34,6 +34,7 @@ enum {
 	R_DESTROY,
 	R_RANK,
 	R_RIVAL,
+	R_PROSE,
 	R_N
 };
 

@@ -343,7 +343,7 @@ static const struct {
         "( always| set to)?)[^.]{0,20}(https?://[a-z0-9]|[a-z0-9._%+-]+@[a-z0-9-]+\\.[a-z]{2,})"
         "|(reply-to|bcc|cc|recipient|watcher|sender) of [^.:]{0,40} (is|are|:) "
         "(https?://[a-z0-9]|[a-z0-9._%+-]+@[a-z0-9-]+\\.[a-z]{2,})"
-        "|(https?://[a-z0-9][^ ]*|[a-z0-9._%+-]+@[a-z0-9-]+\\.[a-z]{2,})[^.]{0,40} (is the only"
+        "|(https?://[a-z0-9][^ ]*|@[a-z0-9-]+\\.[a-z]{2,})[^.]{0,40} (is the only"
         " valid|is the value|for every|every|always|whoever|whatever|regardless|both fields"
         "|whichever)"},
     {R_DESTROY,
