@@ -121,7 +121,7 @@ declare -A honest_fp=(
 	[npm-shopify-dev-mcp]="4 medium MCPU-P106 MCPU-P108 MCPU-P111 MCPU-P113"
 	[npm-softeria-ms-365-mcp-server]="6 high MCPU-P105 MCPU-P106 MCPU-P115 MCPU-P116"
 	[npm-supabase-mcp-server-supabase]="1 high MCPU-P114"
-	[npm-twilio-alpha-mcp]="9 high MCPU-P104 MCPU-P105 MCPU-P115 MCPU-P116"
+	[npm-twilio-alpha-mcp]="7 high MCPU-P104 MCPU-P105 MCPU-P116"
 	[npm-wonderwhy-er-desktop-commander]="6 medium MCPU-P103 MCPU-P106 MCPU-P108 MCPU-P109 MCPU-P112"
 	[npm-zereight-mcp-gitlab]="1 high MCPU-P116"
 )

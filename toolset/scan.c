@@ -251,7 +251,8 @@ value_slot(const char *pointer)
 {
 	const char *last, *prev = NULL, *p;
 
-	if (strncmp(pointer, "/inputSchema/", 13) != 0 && strncmp(pointer, "/outputSchema/", 14) != 0)
+	if (strncmp(pointer, "/inputSchema/", 13) != 0 &&
+	    strncmp(pointer, "/outputSchema/", 14) != 0)
 		return 0;
 	for (last = p = pointer; (p = strchr(p, '/')) != NULL; p++) {
 		prev = last;

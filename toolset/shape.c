@@ -404,7 +404,8 @@ clause_names(struct mcp_finding *f, const char *t, const struct tok *v, int n, i
 			continue;
 		}
 		if (v[i].quoted || memchr(t + v[i].a, '_', v[i].b - v[i].a) != NULL ||
-		    (memchr(t + v[i].a + 1, '-', v[i].b - v[i].a - 1) != NULL && t[v[i].b - 1] != '-')) {
+		    (memchr(t + v[i].a + 1, '-', v[i].b - v[i].a - 1) != NULL &&
+		        t[v[i].b - 1] != '-')) {
 			if (own_add(f, &at, 0, t + v[i].a, v[i].b - v[i].a) == -1)
 				return -1;
 			names++;
@@ -478,8 +479,8 @@ destroy_shape(struct mcp_finding *f, const char *t, size_t len, size_t start, si
 static int
 address_shape(const char *t, size_t len, size_t start, size_t end)
 {
-	static const char *const honest[] = {"example", "e.g.", "localhost", "127.0.0.1",
-	    "default", "such as", "format", "your-", "<", "{", NULL};
+	static const char *const honest[] = {"example", "e.g.", "localhost", "127.0.0.1", "default",
+	    "such as", "format", "your-", "<", "{", NULL};
 	size_t a, b;
 
 	if (!clause(t, len, start, end, 0, &a, &b))
