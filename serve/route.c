@@ -472,8 +472,8 @@ dispatch(struct conn *c, const struct req *q, struct resp *r)
 			serve_error(r, 404, "not found", CACHE_API);
 	} else if (strcmp(p, "/healthz") == 0)
 		serve_health(c, q, r);
-	else if (strcmp(p, "/status") == 0)
-		serve_index(c, q, r);
+	else if (strcmp(p, "/status") == 0 || strcmp(p, "/") == 0)
+		serve_index(c, q, r); /* "/": where a newcomer looks first (README) */
 	else if (strcmp(p, "/audit.json") == 0)
 		serve_audit_json(c, q, r);
 	else if (strcmp(p, "/audit") == 0)

@@ -223,6 +223,10 @@ innet runuser -u redis -g redis -- /usr/bin/redis-server /etc/redis/redis.conf -
     >"$TMP/redis.out" 2>&1 &
 wait_for 100 innet redis-cli ping
 ok $? "Debian's redis-server as installed: its /etc/redis/redis.conf, 127.0.0.1:6379"
+is "$(innet redis-cli config get appendonly 2>&1 | tail -1)" yes \
+    "the store keeps an append-only file, as the recipe sets it: a restart loses no incident"
+innet runuser -u mcp-alert -- mcp-alert check >"$TMP/check.out" 2>&1
+is "$?:$(grep -c 'append-only' "$TMP/check.out")" "0:0" "mcp-alert check, the store up: no warning of a store that forgets"
 innet /usr/sbin/nginx -t -q -g 'daemon on; master_process on;' >"$TMP/nginx.err" 2>&1 &&
 	innet /usr/sbin/nginx -g 'daemon on; master_process on;' >>"$TMP/nginx.err" 2>&1
 is "$?:$(cat "$TMP/nginx.err")" "0:" "nginx as installed, with the recipe's site: its configuration tested, then started"
@@ -294,6 +298,7 @@ like "$(innet redis-cli -p 6379 --scan --pattern 'mcp:{everything}:*' 2>&1 | sor
 STRACE=1 serve_at $((A + 2 * 60 + 100))
 is "$(page /api/embed-status/everything | jq -r .state 2>&1)" up "the page's JSON through nginx: everything up"
 like "$(page /status/everything)" 'everything' "the status page through nginx names the server"
+like "$(page /)" 'href="/status/everything"' "http://HOST/ is the status page, as the README says (not a 404)"
 like "$(mcp_call server_status '{"slug":"everything"}')" '\\"state\\":\\"up\\"|"state":"up"' "/mcp through nginx: server_status says everything is up"
 # Every system call mcp-serve made is one its unit's filter allows.
 stop_serve

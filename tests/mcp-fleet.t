@@ -532,5 +532,20 @@ is "$?" 0 "-m 3 allows it"
 chrony_says '00000000,,0,0.0,0.000000000,0.0,0.0,0.0,0.0,0.0,0.0,0.0,0.0,Not synchronised'
 PATH=$TMP/chrony:$PATH fleet clock --local >"$TMP/out" 2>&1
 is "$?:$(cat "$TMP/out")" "1:mcp-fleet: $(uname -n): clock: chrony is not synchronised" "an unsynchronised chrony is refused"
+# A host whose clock is its host's: timedatectl as a container booted on
+# a host whose kernel no NTP disciplines answers; the operator vouches.
+rm -f "$TMP/chrony/chronyc"
+printf '#!/bin/sh\necho no\n' >"$TMP/chrony/timedatectl"
+chmod 755 "$TMP/chrony/timedatectl"
+PATH=$TMP/chrony:$PATH fleet clock --local >"$TMP/out" 2>&1
+is "$?" 1 "timedatectl's no: refused"
+like "$(cat "$TMP/out")" "not synchronised \\(timedatectl\\): enable chrony or systemd-timesyncd; a container's clock is its host's: if the host keeps time, MCP_CLOCK=vouched in /etc/mcp-uptime/runner.env" \
+    "and the refusal says how to vouch for a container's clock"
+MCP_CLOCK=vouched PATH=$TMP/chrony:$PATH fleet clock --local >"$TMP/out" 2>&1
+is "$?:$(cat "$TMP/out")" "0:$(uname -n): clock: vouched for by the operator (MCP_CLOCK=vouched), not checked" \
+    "MCP_CLOCK=vouched: not asked, and said so"
+MCP_CLOCK=vouch PATH=$TMP/chrony:$PATH fleet clock --local >"$TMP/out" 2>&1
+is "$?:$(cat "$TMP/out")" '1:mcp-fleet: MCP_CLOCK=vouch: not understood ("vouched", or unset)' \
+    "a typo in MCP_CLOCK: refused, named, not taken for a vouch"
 
 done_testing
