@@ -139,7 +139,7 @@ is "$CS:$(jq -r .state "$CB")" 200:up "an empty PATH_INFO: REQUEST_URI"
 cgi PATH_INFO=/api/embed-status/up REQUEST_URI=/cgi-bin/serve.cgi/api/embed-status/down
 is "$CS:$(jq -r .state "$CB")" 200:up "PATH_INFO set: it wins over REQUEST_URI"
 cgi
-is "$CX:$CS" 0:404 "neither PATH_INFO nor REQUEST_URI: 404"
+is "$CX:$CS" 0:200 "neither PATH_INFO nor REQUEST_URI: the path is /, the index of the status pages"
 cgi REQUEST_URI='/api/status/up/regions?limit=abc'
 is "$CS" 200 "REQUEST_URI's query is not the query string: regions ignore it"
 cgi REQUEST_URI='/badge/up.svg?label=x' QUERY_STRING=label=%3C

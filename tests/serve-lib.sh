@@ -497,17 +497,29 @@ suite_not_found() {
 	s80=$(printf 'a%.0s' $(seq 80))
 	for p in /api/embed-status/UP /api/embed-status/Up /api/embed-status/up/ /api/embed-status/ \
 	    /api/embed-status "/api/embed-status/$s81" "/api/embed-status/$s80" /api/embed-status/a%2fb \
-	    /api/embed-status/..%2f.. /api/embed-status/%2e%2e \
+	    /api/embed-status/%2e%2e \
 	    /api/embed-status/up%20 /api/embed-status/up%2f /api/embed-status/u%2Ap /api/embed-status/up.svg/x \
 	    /api/embed-status-x/up /api/status/up/regions/x /api/status/UP/regions /api/status/nosuch/regions \
 	    /api/status/x /badge/UP.svg /badge/up /badge/up.png /badge/..%2fup.svg /api/shields/UP \
-	    /api/shields/up/x /api/nope / /index.html /healthz/x /metricsx /api/embed-status-prom/up \
+	    /api/shields/up/x /api/nope /index.html /healthz/x /metricsx /api/embed-status-prom/up \
 	    "/api/embed-status-prom?slug=nosuch" "/api/embed-status-prom?slug=UP" "/api/embed-status-prom?slug=$s81"; do
 		get "$U$p"
 		is "$ST:$(body)" '404:{"error":"not found"}' "$L: $p: 404 JSON"
 	done
 	get "$U/api/embed-status/%75p"
 	is "$ST:$(jq -r .state "$RB")" 200:up "$L: /api/embed-status/%75p: the slug decoded, up"
+	# "/" is the index of the status pages, where a newcomer looks first;
+	# a path the web server resolves to it (nginx: "..%2f.." climbs to /)
+	# is that page or a 404, never anything a slug names.
+	get "$U/"
+	is "$ST:$(hdr Content-Type)" '200:text/html; charset=utf-8' "$L: /: the index of the status pages"
+	like "$(body)" '<h1>MCP servers</h1>' "$L: /: the same page as /status"
+	get "$U/api/embed-status/..%2f.."
+	if [ "$ST" = 200 ]; then
+		like "$(body)" '<h1>MCP servers</h1>' "$L: /api/embed-status/..%2f..: resolved to / by the web server: the index"
+	else
+		is "$ST:$(body)" '404:{"error":"not found"}' "$L: /api/embed-status/..%2f..: 404 JSON"
+	fi
 	# nginx and lighttpd refuse %00 in a path themselves (400); mcp-serve's
 	# own answer is checked in serve-cgi.t.
 	for p in /api/embed-status/up%00 /api/embed-status/%00up /badge/up%00.svg; do
