@@ -414,30 +414,22 @@ clause_names(struct mcp_finding *f, const char *t, const struct tok *v, int n, i
 	return names;
 }
 
+/*
+ * MCPU-P111 (scope 1) and MCPU-P112 (scope 0): a clause naming tools, each
+ * to be its list's own; for P111 no word of a wider scope, and no other
+ * claim of precedence in the string.
+ */
 static int
-order_shape(struct mcp_finding *f, const char *t, size_t len, size_t start, size_t end)
+names_shape(struct mcp_finding *f, const char *t, size_t len, size_t start, size_t end, int scope)
 {
 	struct tok v[TOKENS_MAX];
 	size_t a, b;
 	int n;
 
-	if (!clause(t, len, start, end, 1, &a, &b) || (n = tokens(t, a, b, v)) < 0)
+	if (!clause(t, len, start, end, 1, &a, &b) || (n = tokens(t, a, b, v)) < 0 ||
+	    clause_names(f, t, v, n, scope) <= 0)
 		return SHAPE_NONE;
-	return clause_names(f, t, v, n, 1) > 0 && !has_out(t, len, a, b, prefer_more) ? SHAPE_OWN
-	                                                                              : SHAPE_NONE;
-}
-
-/* MCPU-P112: the arguments of its own list's tools ("Each edit_block call should change"). */
-static int
-rewrite_shape(struct mcp_finding *f, const char *t, size_t len, size_t start, size_t end)
-{
-	struct tok v[TOKENS_MAX];
-	size_t a, b;
-	int n;
-
-	if (!clause(t, len, start, end, 1, &a, &b) || (n = tokens(t, a, b, v)) < 0)
-		return SHAPE_NONE;
-	return clause_names(f, t, v, n, 0) > 0 ? SHAPE_OWN : SHAPE_NONE;
+	return scope && has_out(t, len, a, b, prefer_more) ? SHAPE_NONE : SHAPE_OWN;
 }
 
 /* What a tool that destroys says of itself, in its name. */
@@ -502,10 +494,8 @@ shape_note(struct mcp_finding *f, int r, const char *text, size_t start, size_t 
 		f->shape = convo_shape(text, len, start, end);
 	else if (r == R_FILES)
 		f->shape = files_shape(text, len, start, end);
-	else if (r == R_ORDER)
-		f->shape = order_shape(f, text, len, start, end);
-	else if (r == R_REWRITE)
-		f->shape = rewrite_shape(f, text, len, start, end);
+	else if (r == R_ORDER || r == R_REWRITE)
+		f->shape = names_shape(f, text, len, start, end, r == R_ORDER);
 	else if (r == R_DESTROY)
 		f->shape = destroy_shape(f, text, len, start, end);
 	else if (r == R_ADDRESS)
