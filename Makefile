@@ -275,6 +275,10 @@ tools: $(BINS)
 deb:
 	build-aux/deb $(B)/deb
 
+# The OCI image of HEAD from its packages (build-aux/image; README, Containers).
+image:
+	build-aux/image $(B)/image
+
 check-packages:
 	tests/packages-life.sh
 
@@ -289,7 +293,7 @@ format:
 clean:
 	rm -rf build build-san
 
-.PHONY: all test check san bench install uninstall lint format clean tools deb check-packages
+.PHONY: all test check san bench install uninstall lint format clean tools deb image check-packages
 
 -include $(shell find $(B) -name '*.d' 2>/dev/null)
 
