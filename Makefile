@@ -275,7 +275,7 @@ tools: $(BINS)
 deb:
 	build-aux/deb $(B)/deb
 
-# The OCI image of HEAD from its packages (build-aux/image; README, Containers).
+# The image of HEAD from its packages (build-aux/image; README, In a container).
 image:
 	build-aux/image $(B)/image
 
