@@ -60,7 +60,8 @@ TOOLS = mcp-probe mcp-aggregate mcp-alert mcp-serve mcp-otlp
 BINS = $(B)/mcp-probe $(B)/mcp-aggregate $(B)/mcp-alert $(B)/mcp-serve $(B)/mcp-otlp
 UNIT_SRC = $(wildcard tests/unit/test_*.c)
 UNITS = $(UNIT_SRC:tests/unit/%.c=$(B)/%)
-MANS = $(wildcard man/*.[1-8])
+# mcp-container(8) is the image's (build-aux/image), not a package's.
+MANS = $(filter-out man/mcp-container.8,$(wildcard man/*.[1-8]))
 
 all: $(BINS) $(UNITS) $(B)/floor
 
