@@ -33,6 +33,7 @@
 #include <unicode/uspoof.h>
 #include <unicode/ustring.h>
 #include <unicode/utf16.h>
+#include <unicode/utf8.h>
 #include <unicode/uversion.h>
 
 #define OUT_MAX 16 /* bytes of one character's text, at most; past it, left as it is */
@@ -60,23 +61,9 @@ mark(UChar32 c)
 static int
 put(char *out, size_t *n, UChar32 c)
 {
-	char b[4];
-	size_t k;
-
-	if (c < 0x80)
-		b[0] = (char)c, k = 1;
-	else if (c < 0x800)
-		b[0] = (char)(0xC0 | c >> 6), b[1] = (char)(0x80 | (c & 0x3F)), k = 2;
-	else if (c < 0x10000)
-		b[0] = (char)(0xE0 | c >> 12), b[1] = (char)(0x80 | ((c >> 6) & 0x3F)),
-		b[2] = (char)(0x80 | (c & 0x3F)), k = 3;
-	else
-		b[0] = (char)(0xF0 | c >> 18), b[1] = (char)(0x80 | ((c >> 12) & 0x3F)),
-		b[2] = (char)(0x80 | ((c >> 6) & 0x3F)), b[3] = (char)(0x80 | (c & 0x3F)), k = 4;
-	if (*n + k > OUT_MAX)
+	if (*n + U8_LENGTH(c) > OUT_MAX)
 		return -1;
-	memcpy(out + *n, b, k);
-	*n += k;
+	U8_APPEND_UNSAFE(out, *n, c);
 	return 0;
 }
 
@@ -193,12 +180,45 @@ literal(const char *s, size_t n)
 	putchar('"');
 }
 
+/* The code points from 'from' that in() holds, as the ranges NAME (N their count). */
+static void
+ranges(const char *name, const char *n, UChar32 from, int (*in)(UChar32))
+{
+	UChar32 c, lo = -1;
+	size_t count = 0;
+
+	printf("static const uint32_t %s[][2] = {\n", name);
+	for (c = from; c <= 0x110000; c++) {
+		int yes = c <= 0x10FFFF && !(c >= 0xD800 && c <= 0xDFFF) && in(c);
+
+		if (yes && lo < 0)
+			lo = c;
+		else if (!yes && lo >= 0) {
+			printf(
+			    "    {0x%04lX, 0x%04lX},\n", (unsigned long)lo, (unsigned long)c - 1);
+			lo = -1;
+			count++;
+		}
+	}
+	printf("};\n#define %s %zu\n", n, count);
+}
+
+/* 1 when the normal form reads c as nothing. */
+static int
+read_as_nothing(UChar32 c)
+{
+	char out[OUT_MAX];
+	size_t n;
+
+	return fold_of(c, out, &n) == 1 && n == 0;
+}
+
 static void
 fold_table(void)
 {
 	char out[OUT_MAX];
 	size_t n, count = 0;
-	UChar32 c, lo = -1;
+	UChar32 c;
 	UVersionInfo v;
 	char ver[U_MAX_VERSION_STRING_LENGTH];
 	int r;
@@ -226,51 +246,27 @@ fold_table(void)
 	}
 	printf("};\n#define FOLD_N %zu\n", count);
 	/* What is read as nothing, as ranges: the default-ignorables, the marks. */
-	printf("static const uint32_t fold_none[][2] = {\n");
-	for (c = 0x80, count = 0; c <= 0x110000; c++) {
-		int none = c <= 0x10FFFF && !(c >= 0xD800 && c <= 0xDFFF) &&
-		    fold_of(c, out, &n) == 1 && n == 0;
+	ranges("fold_none", "FOLD_NONE_N", 0x80, read_as_nothing);
+}
 
-		if (none && lo < 0)
-			lo = c;
-		else if (!none && lo >= 0) {
-			printf(
-			    "    {0x%04lX, 0x%04lX},\n", (unsigned long)lo, (unsigned long)c - 1);
-			lo = -1;
-			count++;
-		}
-	}
-	printf("};\n#define FOLD_NONE_N %zu\n", count);
+static int
+ignorable(UChar32 c)
+{
+	return u_hasBinaryProperty(c, UCHAR_DEFAULT_IGNORABLE_CODE_POINT);
 }
 
 static void
 ignorable_table(void)
 {
-	UChar32 c, lo = -1;
 	UVersionInfo v;
 	char ver[U_MAX_VERSION_STRING_LENGTH];
-	size_t count = 0;
 
 	u_getUnicodeVersion(v);
 	u_versionToString(v, ver);
 	printf("/* Made by build-aux/mkfold from ICU %s, Unicode %s: the default-ignorable code\n"
 	       " * points (Default_Ignorable_Code_Point), as ranges, sorted. */\n",
 	    U_ICU_VERSION, ver);
-	printf("static const unsigned long mcp_ignorable[][2] = {\n");
-	for (c = 0; c <= 0x110000; c++) {
-		int di =
-		    c <= 0x10FFFF && u_hasBinaryProperty(c, UCHAR_DEFAULT_IGNORABLE_CODE_POINT);
-
-		if (di && lo < 0)
-			lo = c;
-		else if (!di && lo >= 0) {
-			printf(
-			    "    {0x%04lX, 0x%04lX},\n", (unsigned long)lo, (unsigned long)c - 1);
-			lo = -1;
-			count++;
-		}
-	}
-	printf("};\n#define MCP_IGNORABLE_N %zu\n", count);
+	ranges("mcp_ignorable", "MCP_IGNORABLE_N", 0, ignorable);
 }
 
 int

@@ -10,16 +10,16 @@
 /* The default-ignorable code points (build-aux/mkfold, from ICU at build time). */
 #include "ignorable.h"
 
-static int
-ignorable(unsigned long c)
+int
+mcp_text_in_ranges(const uint32_t (*r)[2], size_t n, unsigned long c)
 {
-	size_t lo = 0, hi = MCP_IGNORABLE_N, mid;
+	size_t lo = 0, hi = n, mid;
 
 	while (lo < hi) {
 		mid = (lo + hi) / 2;
-		if (c < mcp_ignorable[mid][0])
+		if (c < r[mid][0])
 			hi = mid;
-		else if (c > mcp_ignorable[mid][1])
+		else if (c > r[mid][1])
 			lo = mid + 1;
 		else
 			return 1;
@@ -46,7 +46,7 @@ mcp_text_hidden(unsigned long c)
 	 * U+034F, U+2065 to U+206F ...), and the interlinear annotation
 	 * characters, which hide text the same way.
 	 */
-	if (ignorable(c) || (c >= 0xFFF9 && c <= 0xFFFB))
+	if (mcp_text_in_ranges(mcp_ignorable, MCP_IGNORABLE_N, c) || (c >= 0xFFF9 && c <= 0xFFFB))
 		return MCP_HIDDEN_ZW;
 	return MCP_HIDDEN_NONE;
 }

@@ -13,14 +13,15 @@
 #define MCP_TEXT_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 /*
  * The characters a reader would not see, by kind (mcp-rules(7): the tag
  * characters U+E0000-E007F; the bidirectional controls U+061C, U+200E/F,
  * U+202A-E, U+2066-9; the variation selectors U+FE00-F, U+E0100-E01EF;
- * the invisible ones U+00AD, U+034F, U+115F, U+1160, U+17B4/5,
- * U+180B-F, U+200B-D, U+2060-4, U+3164, U+FEFF, U+FFA0, U+FFF9-B; the
- * controls, C0 but tab, LF and CR, DEL, C1, U+2028/9).  The rules read
+ * the invisible ones, every other Default_Ignorable_Code_Point of
+ * Unicode's data (build-aux/mkfold) and U+FFF9-B; the controls, C0 but
+ * tab, LF and CR, DEL, C1, U+2028/9).  The rules read
  * them (toolset/scanrules.c), mcp_text_char() escapes them.
  */
 enum mcp_hidden {
@@ -32,6 +33,8 @@ enum mcp_hidden {
 	MCP_HIDDEN_CTRL
 };
 enum mcp_hidden mcp_text_hidden(unsigned long c);
+/* 1 when c is in one of the n sorted ranges r ({first, last}), else 0. */
+int mcp_text_in_ranges(const uint32_t (*r)[2], size_t n, unsigned long c);
 
 /*
  * The length of the character at s, a NUL-terminated string not empty:

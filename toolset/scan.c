@@ -232,10 +232,10 @@ mcp_strings_walk(const cJSON *item, int (*fn)(void *, const char *, const char *
 	return w.rc;
 }
 
-/* The item scanned and where: each string of it read by the rules. */
 /* The words from which a schema's value is a sentence (real lists: two at most). */
 #define PROSE_WORDS 4
 
+/* The item scanned and where: each string of it read by the rules. */
 struct item_scan {
 	struct mcp_scan *s;
 	struct scan_at at;
@@ -264,8 +264,8 @@ value_slot(const char *pointer)
 		return !(last - prev == 11 && strncmp(prev, "/properties", 11) == 0);
 	if (last[1] < '0' || last[1] > '9' || last[strspn(last + 1, "0123456789") + 1] != '\0')
 		return 0;
-	return (last - prev == 5 && strncmp(prev, "/enum", 5) == 0) ||
-	    (last - prev == 5 && strncmp(prev, "/type", 5) == 0);
+	return last - prev == 5 &&
+	    (strncmp(prev, "/enum", 5) == 0 || strncmp(prev, "/type", 5) == 0);
 }
 
 /* The words of text (runs of bytes between spaces), counted up to max. */

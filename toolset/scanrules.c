@@ -700,23 +700,6 @@ alike_of(unsigned long c)
  */
 #include "foldtab.h"
 
-static int
-none_of(unsigned long c)
-{
-	size_t lo = 0, hi = FOLD_NONE_N, mid;
-
-	while (lo < hi) {
-		mid = (lo + hi) / 2;
-		if (c < fold_none[mid][0])
-			hi = mid;
-		else if (c > fold_none[mid][1])
-			lo = mid + 1;
-		else
-			return 1;
-	}
-	return 0;
-}
-
 static const struct fold_ent *
 fold_ent(unsigned long c)
 {
@@ -749,7 +732,7 @@ fold(unsigned long c, char *out)
 		out[0] = (char)(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
 		return 1;
 	}
-	if (none_of(c))
+	if (mcp_text_in_ranges(fold_none, FOLD_NONE_N, c))
 		return 0;
 	if ((e = fold_ent(c)) != NULL) {
 		memcpy(out, e->s, e->n);
