@@ -175,6 +175,8 @@ SERVE_LIB = $(B)/lib/store.o $(B)/lib/storeurl.o $(B)/lib/cluster.o $(B)/lib/buf
 SERVE_LIB += $(B)/lib/text.o
 # serve/toolsfindings.c names the rules a verdict found (toolset/ruletab.c, mcp-rules(7)).
 SERVE_LIB += $(B)/toolset/ruletab.o
+# serve/readiness.c says the reasons of a grade in the probe's words (lib/ready.h).
+SERVE_LIB += $(B)/lib/ready.o
 SERVE_RESOLVE = serve/dns.c serve/resolve.c
 ifeq ($(SAN),1)
 SERVE_LIBS = $(shell $(PKG_CONFIG) --libs hiredis libcjson) -lfcgi -lm

@@ -491,6 +491,15 @@ int agg_verdict(const struct agg_opts *o, char **slugs, int nslugs);
 #define AGG_CLOAK_MAX 2048
 int agg_cloak_value(const cJSON *rec, double started, char *out, size_t len);
 void agg_cloak_add(cJSON *o, const redisReply *h, long long window);
+/*
+ * ready.c: agg_ready_value: the readiness a result carries, as kept in
+ * mcp:{SLUG}:ready, into out (1; 0, out "", when it has none or it is not
+ * as mcp-probe writes it).  agg_ready_add: the verdict's "readiness" of
+ * window from that hash's HGETALL (none when no region's is recent).
+ */
+#define AGG_READY_MAX 640
+int agg_ready_value(const cJSON *rec, double started, char *out, size_t len);
+void agg_ready_add(cJSON *o, const redisReply *h, long long window);
 
 /*
  * The slug's maintenance window from the reply of HMGET mcp:{SLUG}:alert:maint

@@ -29,6 +29,7 @@ struct pending {
 	char host[AGG_HOST_MAX + 1]; /* the host of its URL, or "" */
 	char cert[24];               /* cert_expires_at in whole seconds, or "" */
 	char cloak[AGG_CLOAK_MAX];   /* its cloaking as kept (cloak.c), or "" */
+	char ready[AGG_READY_MAX];   /* its readiness as kept (ready.c), or "" */
 	char canary;                 /* 'o', 'f' (its run's canary), or 0: none said */
 	int from_registry;           /* "origin":"registry": a registry target's */
 	int uj;                      /* unjudged: its reason, 1 to AGG_UJ_CODES; 0: judged */

@@ -104,6 +104,7 @@ check_result(const cJSON *rec, struct pending *p)
 		return p->why;
 	p->cert[0] = '\0';
 	agg_cloak_value(rec, started, p->cloak, sizeof(p->cloak));
+	agg_ready_value(rec, started, p->ready, sizeof(p->ready));
 	if (cert >= 0)
 		snprintf(p->cert, sizeof(p->cert), "%.0f", cert);
 	snprintf(p->slug, sizeof(p->slug), "%s", slug);

@@ -62,7 +62,7 @@ append_unjudged(struct pctx *p, const struct pending *q)
 	    hour);
 }
 
-/* What every result adds: its run's canary, and its cloaking (cloak.c). */
+/* What every result adds: its run's canary, its cloaking (cloak.c) and readiness (ready.c). */
 static void
 append_tail(struct pctx *p, const struct pending *q)
 {
@@ -70,11 +70,16 @@ append_tail(struct pctx *p, const struct pending *q)
 
 	if (q->canary_sent)
 		append_canary(p, q);
-	if (q->cloak[0] == '\0')
-		return;
-	agg_key(key, sizeof(key), q->slug, "cloak", -1);
-	mcp_store_appendf(p->st, "HSET %s %s %s", key, q->region, q->cloak);
-	mcp_store_appendf(p->st, "EXPIRE %s %d", key, AGG_TTL_LONG);
+	if (q->cloak[0] != '\0') {
+		agg_key(key, sizeof(key), q->slug, "cloak", -1);
+		mcp_store_appendf(p->st, "HSET %s %s %s", key, q->region, q->cloak);
+		mcp_store_appendf(p->st, "EXPIRE %s %d", key, AGG_TTL_LONG);
+	}
+	if (q->ready[0] != '\0') {
+		agg_key(key, sizeof(key), q->slug, "ready", -1);
+		mcp_store_appendf(p->st, "HSET %s %s %s", key, q->region, q->ready);
+		mcp_store_appendf(p->st, "EXPIRE %s %d", key, AGG_TTL_LONG);
+	}
 }
 
 /*
@@ -163,7 +168,8 @@ append_push(struct pctx *p, const struct pending *q, long long now)
 static int
 replies(const struct pending *q)
 {
-	return 1 + (q->canary_sent ? 2 : 0) + (q->cloak[0] != '\0' ? 2 : 0);
+	return 1 + (q->canary_sent ? 2 : 0) + (q->cloak[0] != '\0' ? 2 : 0) +
+	    (q->ready[0] != '\0' ? 2 : 0);
 }
 
 /*

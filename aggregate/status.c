@@ -15,6 +15,7 @@
 #include "audit.h"
 #include "lists.h"
 #include "mcp.h"
+#include "ready.h"
 #include "rec.h"
 
 #define STALE 300 /* a verdict older than this is no longer shown: pending */
@@ -29,6 +30,7 @@ struct row {
 	double uptime, p95, last, maint_end; /* -1: none */
 	char reason[AGG_REASON_MAX + 1];
 	int known;
+	cJSON *ready; /* owned: the verdict's readiness, in this build's words, or NULL */
 };
 
 static const char *
@@ -70,6 +72,56 @@ regions_of(const cJSON *rec, char *buf, size_t len)
 	}
 }
 
+/*
+ * The verdict's readiness (ready.c) as status says it: the grade its
+ * reasons make and each reason in this build's words (lib/ready.h), the
+ * eras and when it was checked; NULL when it has none.
+ */
+static cJSON *
+ready_of(const cJSON *rec)
+{
+	const cJSON *r = cJSON_GetObjectItemCaseSensitive(rec, "readiness"), *e;
+	const char *at = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(r, "checked_at"));
+	int have[MCP_R_N] = {0}, k;
+	char g[2] = "";
+	cJSON *o, *a, *x;
+
+	if (!cJSON_IsObject(r))
+		return NULL;
+	cJSON_ArrayForEach(e,
+	    cJSON_GetObjectItemCaseSensitive(
+	        r, "reasons")) if ((k =
+	                                   mcp_ready_code(cJSON_GetStringValue(
+	                                       cJSON_GetObjectItemCaseSensitive(e, "code")))) != -1)
+	    have[k] = 1;
+	o = cJSON_CreateObject();
+	g[0] = mcp_ready_grade(have);
+	cJSON_AddStringToObject(o, "grade", g);
+	a = cJSON_AddArrayToObject(o, "eras");
+	cJSON_ArrayForEach(e, cJSON_GetObjectItemCaseSensitive(r, "eras")) if (cJSON_IsString(e) &&
+	    (strcmp(e->valuestring, "modern") == 0 || strcmp(e->valuestring, "legacy") == 0 ||
+	        strcmp(e->valuestring, "sse") == 0))
+	    cJSON_AddItemToArray(a, cJSON_CreateString(e->valuestring));
+	a = cJSON_AddArrayToObject(o, "reasons");
+	for (k = 0; k < MCP_R_N; k++) {
+		if (!have[k])
+			continue;
+		x = cJSON_CreateObject();
+		cJSON_AddStringToObject(x, "code", mcp_ready_reasons[k].code);
+		cJSON_AddStringToObject(
+		    x, "severity", mcp_ready_sev_name(mcp_ready_reasons[k].sev));
+		cJSON_AddStringToObject(x, "spec", mcp_ready_reasons[k].spec);
+		cJSON_AddStringToObject(x, "message", mcp_ready_reasons[k].what);
+		cJSON_AddStringToObject(x, "fix", mcp_ready_reasons[k].fix);
+		cJSON_AddItemToArray(a, x);
+	}
+	if (at != NULL && strlen(at) == 20)
+		cJSON_AddStringToObject(o, "checked_at", at);
+	else
+		cJSON_AddNullToObject(o, "checked_at");
+	return o;
+}
+
 static void
 read_verdict(const redisReply *r, double now, struct row *w)
 {
@@ -93,6 +145,7 @@ read_verdict(const redisReply *r, double now, struct row *w)
 	}
 	w->uptime = num(rec, "uptime_30d", 0, 100);
 	w->p95 = num(rec, "p95_ms", 0, AGG_LATENCY_MAX * 2);
+	w->ready = ready_of(rec);
 	cJSON_Delete(rec);
 }
 
@@ -175,6 +228,10 @@ print_json(const struct row *w, double now)
 	} else {
 		cJSON_AddNullToObject(o, "last_probe_ago");
 	}
+	if (w->ready != NULL)
+		cJSON_AddItemReferenceToObject(o, "readiness", w->ready);
+	else
+		cJSON_AddNullToObject(o, "readiness");
 	rc = mcp_rec_write(stdout, o, err, sizeof(err));
 	cJSON_Delete(o);
 	return rc;
@@ -304,6 +361,7 @@ agg_status(const struct agg_opts *o, char **slugs, int nslugs)
 	for (i = 0; i < x.n; i++) {
 		row_of(&x.rep[i * NREP], x.slugs[i], now, &rows[k]);
 		if (!rows[k].known) {
+			cJSON_Delete(rows[k].ready);
 			warnx("status: %s: no results stored for this slug", x.slugs[i]);
 			rc = MCP_EXIT_FAIL;
 			continue;
@@ -328,6 +386,8 @@ out:
 		free(own[i]);
 	free(own);
 	free(x.rep);
+	for (i = 0; rows != NULL && i < k; i++)
+		cJSON_Delete(rows[i].ready);
 	free(rows);
 	mcp_store_close(st);
 	return rc;

@@ -41,7 +41,8 @@
 #define R_FINDINGS 7 /* the text rules' findings (findings.c) */
 #define R_CLOAK 8    /* the regions' cloaking postures (cloak.c) */
 #define R_REVIEW 9   /* the review of its lists (review.c) */
-#define NREAD 10
+#define R_READY 10   /* the regions' readiness (ready.c) */
+#define NREAD 11
 
 /*
  * Read-only: the results of the NWIN windows from ARGV[1] on, one array
@@ -192,7 +193,11 @@ append_reads(struct vctx *v, const char *slug)
 	agg_findings_read(v->st, slug);
 	agg_key(k[0], sizeof(k[0]), slug, "cloak", -1);
 	mcp_store_appendf(v->st, "HGETALL %s", k[0]);
-	return agg_review_append(v->st, v->review_sha, slug, v->window);
+	if (agg_review_append(v->st, v->review_sha, slug, v->window) == -1)
+		return -1;
+	agg_key(k[0], sizeof(k[0]), slug, "ready", -1);
+	mcp_store_appendf(v->st, "HGETALL %s", k[0]);
+	return 0;
 }
 
 /* aggregate.h: the results of the NWIN windows up to W, replies in that order. */
@@ -508,6 +513,7 @@ record_of(const struct vctx *v, struct slugwork *w, const struct agg_decision *d
 	add_faults(o, v);
 	agg_shorts_add(o, &v->shorts);
 	agg_cloak_add(o, w->r[R_CLOAK], v->window);
+	agg_ready_add(o, w->r[R_READY], v->window);
 	/* Last: the members before it stay where the contract put them. */
 	agg_review_add(
 	    o, w->r[R_REVIEW], w->rt, w->r[R_FINDINGS], blind, nblind, w->slug, v->window, &w->rw);
@@ -546,7 +552,7 @@ decide(struct vctx *v, struct slugwork *w, char *err, size_t errlen)
 			 * costs that posture, never the verdict: it is left out,
 			 * and mcp-alert keeps what it had open.
 			 */
-			if ((i == R_FINDINGS || i == R_CLOAK || i == R_REVIEW) &&
+			if ((i == R_FINDINGS || i == R_CLOAK || i == R_REVIEW || i == R_READY) &&
 			    strncmp(w->r[i]->str, "NOSCRIPT", 8) != 0) {
 				/* A script's own error is said: a slot moving is not worth a word. */
 				if (strncmp(w->r[i]->str, "TRYAGAIN", 8) != 0 &&
@@ -556,6 +562,7 @@ decide(struct vctx *v, struct slugwork *w, char *err, size_t errlen)
 					    w->slug,
 					    i == R_FINDINGS    ? "findings"
 					        : i == R_CLOAK ? "cloaking"
+					        : i == R_READY ? "readiness"
 					                       : "review",
 					    w->r[i]->str);
 				continue;

@@ -357,6 +357,7 @@ classify(const cJSON *rec, double now, struct verdict *vd, char *err, size_t err
 	vd->reporters = rep;
 	tools_read(rec, vd);
 	cloak_read(rec, vd);
+	ready_read(rec, vd);
 	findings_read(rec, vd);
 	l->regions = failed;
 	l->step = cJSON_GetStringValue(step);

@@ -519,7 +519,8 @@ step_state(struct ctx *x, struct state *s, const struct verdict *vd)
 	}
 	/* A change of the tool list first: its divergence may be its incident's story. */
 	if (tools_step(x, s, vd) == -1 || cloak_step(x, s, vd) == -1 ||
-	    review_step(x, s, vd) == -1 || findings_step(x, s, vd) == -1)
+	    ready_step(x, s, vd) == -1 || review_step(x, s, vd) == -1 ||
+	    findings_step(x, s, vd) == -1)
 		return -1;
 	if (down.kind == FAIL && down.layer == MCP_NSTEPS && tools_told(s, vd))
 		down.kind = NEUTRAL;

@@ -96,6 +96,8 @@ struct state {
 	char tch[TOOL_HASH_MAX];
 	char tnoted[TOOLS_NOTED][TOOL_HASH_MAX];
 	char cloak[TOOL_HASH_MAX]; /* the client's list a tools-cloaking note told of (cloak.c) */
+	char grade;                /* the readiness grade last seen (ready.c), 0: none */
+	unsigned long ready_codes; /* and its reasons, as bits of lib/ready.h's */
 	double fat;                /* the findings.added told of, by its at (findings.c); 0: none */
 	int fsaid;                 /* the alerts of this verdict that said it (not kept) */
 };
@@ -132,6 +134,8 @@ struct verdict {
 	const cJSON *review;        /* review: each kind's review state (an object), or NULL */
 	int divergence;             /* the verdict is a divergence */
 	const cJSON *cloak;         /* cloaking (an object, cloak.c), or NULL */
+	char grade;                 /* the readiness grade (ready.c), 0: none */
+	unsigned long ready_codes;  /* its reasons, as bits of lib/ready.h's */
 	const cJSON *fadded;        /* findings.added (an object, findings.c), or NULL */
 	const cJSON *fregions;      /* findings.regions, checked, or NULL */
 };
@@ -385,6 +389,13 @@ int tools_told(const struct state *s, const struct verdict *vd);
 #define CLOAK_KIND "tools-cloaking"
 void cloak_read(const cJSON *rec, struct verdict *vd);
 int cloak_step(struct ctx *x, struct state *s, const struct verdict *vd);
+/*
+ * ready.c: a verdict's readiness read into vd as this build knows it, and
+ * the note readiness-worse told when the grade worsens.
+ */
+#define READY_KIND "readiness-worse"
+void ready_read(const cJSON *rec, struct verdict *vd);
+int ready_step(struct ctx *x, struct state *s, const struct verdict *vd);
 
 /* review.c: the tools-unreviewed track, a change no person has answered. */
 #define REVIEW_KIND "tools-unreviewed"

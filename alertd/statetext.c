@@ -350,6 +350,12 @@ state_parse(struct state *s, const redisReply *r)
 		else if (strcmp(f, "cloakx") == 0) {
 			if (strcmp(v, "-") != 0 && strlen(v) < sizeof(s->cloak))
 				snprintf(s->cloak, sizeof(s->cloak), "%s", v);
+		} else if (strcmp(f, "gradex") == 0) {
+			/* GRADE CODES: a letter and the reasons' bits, or "-". */
+			if (v[0] >= 'A' && v[0] <= 'F' && v[1] == ' ') {
+				s->grade = v[0];
+				s->ready_codes = strtoul(v + 2, NULL, 10);
+			}
 		} else if (strcmp(f, "fndx") == 0) {
 			s->fat = strtod(v, NULL);
 		} else if (strcmp(f, "toolsx") == 0) {
@@ -488,6 +494,15 @@ state_args(const struct state *s, struct args *a)
 	arg_same(a, TOOLSX_EMPTY);
 	w = arg_text(a, "cloakx");
 	put_word(&w, s->cloak);
+	arg_same(a, "-");
+	w = arg_text(a, "gradex");
+	if (s->grade != 0) {
+		char g[2] = {s->grade, '\0'};
+
+		put_word(&w, g), put_sp(&w), put_long(&w, (long)s->ready_codes);
+	} else {
+		put_word(&w, "-");
+	}
 	arg_same(a, "-");
 	arg_num(a, "fndx", s->fat);
 }

@@ -452,6 +452,7 @@ discovered(struct probe *p, const cJSON *res)
 	if (cJSON_IsString(f))
 		cJSON_AddStringToObject(d, "result_type", f->valuestring);
 	tools_declared(p, res, d);
+	ready_caps(p, res, 1);
 	step_pass(p, S_INIT, p->init_ms, d);
 }
 
@@ -557,6 +558,7 @@ on_discover(struct xfer *x, CURLcode rc)
 	res = cJSON_GetObjectItemCaseSensitive(x->msg, "result");
 	if (x->status >= 200 && x->status <= 299 && id_ok(x) && speaks_modern(res)) {
 		identified(p, x, "modern", "streamable-http");
+		ready_session(p, x);
 		discovered(p, res);
 		send_list(p);
 		return;
@@ -644,6 +646,7 @@ check_init(struct probe *p, const cJSON *res)
 	cJSON_AddBoolToObject(d, "session", p->session != NULL);
 	instructions(p, res);
 	tools_declared(p, res, d);
+	ready_caps(p, res, 0);
 	cJSON_Delete(p->init_detail);
 	p->init_detail = d;
 	return 0;

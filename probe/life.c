@@ -198,6 +198,12 @@ finish(struct probe *p)
 		return;
 	}
 	cloak_stop(p);
+	/* And the readiness posture's few requests (ready.c). */
+	if (ready_wanted(p)) {
+		ready_start(p);
+		return;
+	}
+	ready_stop(p);
 	p->done = 1;
 	if (p->posture != NULL &&
 	    (strcmp(p->posture, "auth-walled") == 0 || strcmp(p->posture, "key-walled") == 0))
@@ -485,6 +491,7 @@ probe_start(struct probe *p)
 		p->timeout = cut - p->mono0;
 	}
 	p->started_at = mcp_ms_round(mcp_now());
+	ready_init(p);
 	p->cur = S_HTTP;
 	detect_start(p);
 }
@@ -520,6 +527,7 @@ probe_free(struct probe *p)
 	cJSON_Delete(p->lists);
 	cJSON_Delete(p->card_problems);
 	cloak_free(p);
+	ready_free(p);
 	cJSON_Delete(p->init_detail);
 	cJSON_Delete(p->early);
 	cJSON_Delete(p->refusal);

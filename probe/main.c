@@ -60,13 +60,13 @@ usage(FILE *f, int status)
 	    "           [--oauth-key-file file] [--oauth-assertion-file file]\n"
 	    "           [--oauth-issuer url] [--oauth-scope scope] [--oauth-cache dir]\n"
 	    "           [--canary url] [--traceparent] [--list-max bytes] [--card]\n"
-	    "           [--as profile] [--lock file] url\n"
+	    "           [--as profile] [--lock file] [--readiness[=minutes]] url\n"
 	    "       mcp-probe -r region -f targets-file [-n] [-d seconds] [-e era] [-j jobs]\n"
 	    "           [-m bytes] [-t seconds] [-w seconds] [--cacert file]\n"
 	    "           [--redact-param name] [--oauth-cache dir] [--canary url]\n"
 	    "           [--guard-allow cidr] [--guard-deny cidr] [--guard-nat64 prefix]\n"
 	    "           [--traceparent] [--list-max bytes] [--card] [--as profile]\n"
-	    "           [--lock file]\n"
+	    "           [--lock file] [--readiness[=minutes]]\n"
 	    "See mcp-probe(1) for the manual.\n");
 	if (f == stdout && mcp_rec_close_stdout() == -1)
 		status = MCP_EXIT_FAIL;
@@ -169,10 +169,25 @@ parse_size(const char *s)
 	return *end == '\0' && v <= 1024L * 1024 * 1024 ? v : -1;
 }
 
+/* --readiness=MINUTES, MCP_READINESS: 1 to 1440 (0 too from the environment: off). */
+static long
+readiness_of(const char *what, const char *s)
+{
+	char *end;
+	long v;
+
+	errno = 0;
+	v = strtol(s, &end, 10);
+	if (errno != 0 || end == s || *end != '\0' || v < (what[0] == '-' ? 1 : 0) || v > 1440)
+		errx(MCP_EXIT_USAGE, "%s%s: want minutes, %d to 1440", what, s, what[0] == '-');
+	return v;
+}
+
 /* What the command line gives: the run's options and the one target. */
 struct cmdline {
 	struct opts o;
 	struct mcp_target one;
+	int readiness_given; /* --readiness, over MCP_READINESS */
 	const char *file;
 	const char *redact[REDACT_MAX];
 	struct mcp_cidr deny[GUARD_MAX], allow[GUARD_MAX], nat64[GUARD_MAX];
@@ -251,6 +266,10 @@ parse_long(struct cmdline *c, int ch, char *arg)
 		break;
 	case 1014:
 		c->o.card = 1;
+		break;
+	case 1030:
+		c->o.readiness = arg != NULL ? readiness_of("--readiness=", arg) : 60;
+		c->readiness_given = 1;
 		break;
 	case 1016:
 		if (cloak_profile(arg) == NULL)
@@ -437,6 +456,7 @@ main(int argc, char *argv[])
 	    {"expect-secret", required_argument, NULL, 1015},
 	    {"list-max", required_argument, NULL, 1013},
 	    {"card", no_argument, NULL, 1014},
+	    {"readiness", optional_argument, NULL, 1030},
 	    {"as", required_argument, NULL, 1016},
 	    {"lock", required_argument, NULL, 1017},
 	    {"check", no_argument, NULL, 'n'},
@@ -478,6 +498,9 @@ main(int argc, char *argv[])
 	}
 	argc -= optind;
 	argv += optind;
+	if (!c.readiness_given && getenv("MCP_READINESS") != NULL &&
+	    *getenv("MCP_READINESS") != '\0')
+		c.o.readiness = readiness_of("MCP_READINESS=", getenv("MCP_READINESS"));
 	if (c.o.region == NULL)
 		usage_err("-r region is required");
 	if (c.file == NULL && argc == 0)

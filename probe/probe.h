@@ -72,6 +72,8 @@ struct opts {
 	size_t list_max;             /* --list-max: lists printed up to this size, 0 never */
 	int card;                    /* --card: every target's Server Card looked for (card.c) */
 	const char *cloak;           /* --as PROFILE: the tools read as that client too (cloak.c) */
+	long readiness;              /* --readiness[=MINUTES]: each target's readiness graded once
+	                                in that many minutes (ready.c), 0 never */
 	const struct mcp_lock *lock; /* --lock: the lists each target is checked against, or NULL */
 };
 
@@ -104,6 +106,7 @@ struct xfer {
 	char *www_auth;       /* WWW-Authenticate received (owned) */
 	char *location;       /* Location received (owned) */
 	char *retry_after;    /* Retry-After received (owned), or NULL */
+	char *acao, *acac;    /* Access-Control-Allow-Origin, -Credentials (owned), or NULL */
 	size_t hdr_bytes;     /* header bytes received, 1xx answers included */
 	int hdr_overflow;     /* they passed HDR_MAX */
 	size_t got;           /* response bytes received */
@@ -345,7 +348,26 @@ struct probe {
 	size_t kept;               /* the bytes of the tools it keeps (tools) */
 	const struct cloak_profile *as; /* who the requests say asks, or NULL: the probe */
 	struct cloak *ck;               /* owned: the cloaking read (cloak.c), or NULL */
+	struct ready *rd;               /* owned: what its readiness saw (ready.c), or NULL */
+	/* A readiness request's headers (ready.c, xfer.c), NULL for the steps'. */
+	const char *hdr_origin;  /* Origin */
+	const char *hdr_method;  /* Mcp-Method, in place of the method's */
+	const char *hdr_version; /* the protocol version, in place of the era's */
 };
+
+/* ready.c: the readiness of a server for 2026's clients (--readiness) */
+struct ready;
+void ready_init(struct probe *p);
+void ready_tool(struct probe *p, const cJSON *t);
+void ready_caps(struct probe *p, const cJSON *res, int modern);
+void ready_session(struct probe *p, const struct xfer *x);
+void ready_asked(struct probe *p, const char *method);
+void ready_hints(struct probe *p, int both);
+int ready_wanted(struct probe *p);
+void ready_start(struct probe *p);
+void ready_stop(struct probe *p);
+cJSON *ready_json(struct probe *p);
+void ready_free(struct probe *p);
 
 /* run.c */
 /*

@@ -297,6 +297,9 @@ result_record(struct rw *w, struct probe *p)
 	if ((ck = cloak_json(p)) != NULL)
 		m_tree(w, "cloaking", ck);
 	cJSON_Delete(ck);
+	if ((ck = ready_json(p)) != NULL)
+		m_tree(w, "readiness", ck);
+	cJSON_Delete(ck);
 	if (p->o->lock != NULL)
 		lock_members(w, p, listed);
 	/* Only a certificate that verified: an expired one fails the tls step. */

@@ -127,6 +127,7 @@ tool_seen(struct probe *p, cJSON *arr, cJSON *t)
 	int i = p->ntools++;
 	size_t size;
 
+	ready_tool(p, t);
 	if (p->lerr == NULL && (!cJSON_IsString(name) || name->valuestring[0] == '\0')) {
 		if (asprintf(&p->lerr, "tool %d has no string name", i) == -1)
 			p->lerr = NULL;
@@ -157,6 +158,7 @@ list_meta(struct probe *p, const cJSON *res)
 	const cJSON *ttl = cJSON_GetObjectItemCaseSensitive(res, "ttlMs");
 	const cJSON *scope = cJSON_GetObjectItemCaseSensitive(res, "cacheScope");
 
+	ready_hints(p, cJSON_IsNumber(ttl) && ttl->valuedouble >= 0 && cJSON_IsString(scope));
 	if (p->list_meta != NULL || (!cJSON_IsNumber(ttl) && !cJSON_IsString(scope)))
 		return;
 	p->list_meta = cJSON_CreateObject();

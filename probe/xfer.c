@@ -143,6 +143,8 @@ on_header(char *b, size_t size, size_t n, void *arg)
 	take(&x->www_auth, header_value(b, len, "www-authenticate"));
 	take(&x->location, header_value(b, len, "location"));
 	take(&x->retry_after, header_value(b, len, "retry-after"));
+	take(&x->acao, header_value(b, len, "access-control-allow-origin"));
+	take(&x->acac, header_value(b, len, "access-control-allow-credentials"));
 	return len;
 }
 
@@ -525,7 +527,8 @@ modern_params(const struct probe *p, cJSON *params)
 	if (params == NULL)
 		params = cJSON_CreateObject();
 	meta = cJSON_AddObjectToObject(params, "_meta");
-	cJSON_AddStringToObject(meta, "io.modelcontextprotocol/protocolVersion", MODERN_VERSION);
+	cJSON_AddStringToObject(meta, "io.modelcontextprotocol/protocolVersion",
+	    p->hdr_version != NULL ? p->hdr_version : MODERN_VERSION);
 	cJSON_AddObjectToObject(meta, "io.modelcontextprotocol/clientCapabilities");
 	client_info(p, meta, "io.modelcontextprotocol/clientInfo");
 	return params;
@@ -580,13 +583,17 @@ post_headers(
 		return -1;
 	if (tp[0] != '\0' && add_hdr(x, "traceparent", tp) == -1)
 		return -1;
+	/* A readiness request's (ready.c): a foreign Origin. */
+	if (p->hdr_origin != NULL && add_hdr(x, "Origin", p->hdr_origin) == -1)
+		return -1;
 	if (p->mode == MODE_SSE)
 		return 0;
 	if (add_hdr(x, "Accept", "application/json, text/event-stream") == -1)
 		return -1;
 	if (p->mode == MODE_MODERN) {
-		if (add_hdr(x, "MCP-Protocol-Version", MODERN_VERSION) == -1 ||
-		    add_hdr(x, "Mcp-Method", method) == -1)
+		if (add_hdr(x, "MCP-Protocol-Version",
+		        p->hdr_version != NULL ? p->hdr_version : MODERN_VERSION) == -1 ||
+		    add_hdr(x, "Mcp-Method", p->hdr_method != NULL ? p->hdr_method : method) == -1)
 			return -1;
 		if (strcmp(method, "tools/call") == 0 && cJSON_IsString(name) &&
 		    (add_safe_hdr(x, "Mcp-Name", name->valuestring) == -1 ||
@@ -814,6 +821,8 @@ xfer_answer(
 	cJSON_AddStringToObject(msg, "jsonrpc", "2.0");
 	cJSON_AddItemToObject(
 	    msg, "id", cJSON_Duplicate(cJSON_GetObjectItemCaseSensitive(req, "id"), 1));
+	if (cJSON_IsString(m))
+		ready_asked(p, m->valuestring);
 	if (cJSON_IsString(m) && strcmp(m->valuestring, "ping") == 0) {
 		cJSON_AddObjectToObject(msg, "result");
 	} else {
@@ -894,7 +903,10 @@ xfer_reset(struct xfer *x)
 	free(x->session);
 	free(x->ctype);
 	free(x->retry_after);
+	free(x->acao);
+	free(x->acac);
 	x->www_auth = x->location = x->session = x->ctype = x->retry_after = NULL;
+	x->acao = x->acac = NULL;
 	cJSON_Delete(x->msg);
 	x->msg = NULL;
 	x->status = 0;

@@ -23,7 +23,7 @@
 
 /* What a tool reads and writes: its arguments, its structured content or the error's text. */
 typedef int tool_fn(struct mcp_call *k, const cJSON *args, cJSON **out, char *err, size_t len);
-static tool_fn list_servers, server_status, incidents, tool_changes, monthly_report;
+static tool_fn list_servers, server_status, incidents, tool_changes, monthly_report, readiness;
 
 static const struct tool {
 	const char *name, *title, *desc, *input, *output;
@@ -99,6 +99,20 @@ static const struct tool {
                           "\"object\"},\"incidents\":{\"type\":\"array\"}},\"required\":[\"slug\","
                           "\"month\"]}",
             monthly_report},
+        {"readiness", "Ready for 2026's clients",
+            "One server's readiness for the MCP clients of 2026, graded A (best) to F: the eras it "
+            "speaks (modern 2026-07-28, legacy Streamable HTTP, HTTP+SSE) and one reason a "
+            "problem, each with its severity, the section of the 2026-07-28 specification it "
+            "rests on, what is wrong and what to do; checked once an hour. The reasons' words are "
+            "the monitor's own; grade null before the first check.",
+            "{\"type\":\"object\",\"properties\":{\"slug\":" SLUG_SCHEMA
+            "\"the server\"}},\"required\":[\"slug\"],\"additionalProperties\":false}",
+            "{\"type\":\"object\",\"properties\":{\"slug\":{\"type\":\"string\"},\"grade\":{"
+            "\"type\":[\"string\",\"null\"],\"enum\":[\"A\",\"B\",\"C\",\"D\",\"F\",null]},"
+            "\"eras\":{\"type\":\"array\",\"items\":{\"type\":\"string\"}},\"reasons\":{"
+            "\"type\":\"array\"},\"checked_at\":" NULLABLE("string") "},\"required\":[\"slug\","
+            "\"grade\",\"eras\",\"reasons\",\"checked_at\"]}",
+            readiness},
 };
 #define NTOOLS (sizeof(tools) / sizeof(tools[0]))
 
@@ -473,6 +487,19 @@ tool_changes(struct mcp_call *k, const cJSON *args, cJSON **out, char *err, size
 	if (arg_slug(args, &slug, err, len) == -1)
 		return -1;
 	snprintf(path, sizeof(path), "/api/status/%s/tools", slug);
+	return api_get(k, path, NULL, slug, out, err, len);
+}
+
+/* GET /api/status/SLUG/readiness: the words are the build's (lib/ready.h), no server's. */
+static int
+readiness(struct mcp_call *k, const cJSON *args, cJSON **out, char *err, size_t len)
+{
+	const char *slug;
+	char path[128];
+
+	if (arg_slug(args, &slug, err, len) == -1)
+		return -1;
+	snprintf(path, sizeof(path), "/api/status/%s/readiness", slug);
 	return api_get(k, path, NULL, slug, out, err, len);
 }
 

@@ -14,6 +14,7 @@
 #include "json.h"
 #include "mcp.h"
 #include "notices.h"
+#include "ready.h"
 #include "serve.h"
 
 #define CT_HTML "text/html; charset=utf-8"
@@ -465,6 +466,51 @@ facts_part(struct mcp_buf *b, const struct page_data *d, double now)
 	return rc | mcp_buf_adds(b, "</b><span>uptime, 30 days</span></div></div>\n");
 }
 
+/*
+ * Readiness for 2026's clients: the grade, the eras, and each reason with
+ * what to do (the words are this build's, lib/ready.h: no server's text).
+ */
+static int
+ready_part(struct mcp_buf *b, const struct page_data *d, const char *slug)
+{
+	static const char *const eras[3] = {"2026-07-28", "legacy Streamable HTTP", "HTTP+SSE"};
+	int rc, k, n = 0;
+
+	if (d->s.grade < 'A' || d->s.grade > 'F')
+		return 0;
+	rc = mcp_buf_addf(b,
+	    "<section class=\"readiness\" aria-label=\"Readiness\"><h2>Readiness for 2026's "
+	    "clients: <span class=\"grade grade-%c\">%c</span></h2>\n<p>Speaks ",
+	    d->s.grade, d->s.grade);
+	for (k = 0; k < 3; k++)
+		if (d->s.ready_eras & (1U << k))
+			rc |= mcp_buf_addf(b, "%s%s", n++ ? ", " : "", eras[k]);
+	if (n == 0)
+		rc |= mcp_buf_adds(b, "no era the probes could name");
+	if (d->s.ready_at[0] != '\0')
+		rc |= mcp_buf_addf(b, "; checked <time datetime=\"%s\">%.10s %.5s UTC</time>",
+		    d->s.ready_at, d->s.ready_at, d->s.ready_at + 11);
+	rc |= mcp_buf_adds(b, ".</p>\n");
+	if (d->s.ready_codes == 0)
+		rc |= mcp_buf_adds(b, "<p>Nothing to mend.</p>\n");
+	else
+		rc |= mcp_buf_adds(b, "<ul class=\"reasons\">");
+	for (k = 0; k < MCP_R_N; k++) {
+		if (!(d->s.ready_codes & (1UL << k)))
+			continue;
+		rc |= mcp_buf_addf(b, "<li><b>%s</b> (%s): ", mcp_ready_reasons[k].code,
+		    mcp_ready_sev_name(mcp_ready_reasons[k].sev));
+		rc |= serve_esc(b, mcp_ready_reasons[k].what) | mcp_buf_adds(b, ". <i>Do:</i> ") |
+		    serve_esc(b, mcp_ready_reasons[k].fix) |
+		    mcp_buf_addf(
+		        b, " (specification 2026-07-28, %s)</li>", mcp_ready_reasons[k].spec);
+	}
+	if (d->s.ready_codes != 0)
+		rc |= mcp_buf_adds(b, "</ul>\n");
+	return rc | mcp_buf_adds(b, "<p><a href=\"/api/status/") | serve_esc(b, slug) |
+	    mcp_buf_adds(b, "/readiness\">JSON</a></p></section>\n");
+}
+
 static int
 history_part(struct mcp_buf *b, const struct page_data *d)
 {
@@ -607,7 +653,7 @@ serve_page(struct conn *c, const struct req *q, const char *slug, struct resp *r
 	for (i = 0; i < d->nopen; i++)
 		rc |= incident_card(b, d->open[i], q->now);
 	rc |= regions_part(b, d, q->now) | bars_part(b, d, slug) | facts_part(b, d, q->now) |
-	    serve_latency_svg(b, &d->lat) | history_part(b, d) |
+	    ready_part(b, d, slug) | serve_latency_svg(b, &d->lat) | history_part(b, d) |
 	    serve_tools_html(b, d->tch, d->s.rec);
 	rc |= serve_posts_past_html(b, ps) | serve_posts_form(b, ps);
 	serve_posts_free(ps);

@@ -20,7 +20,7 @@
 
 #define CT_PROM "text/plain; version=0.0.4; charset=utf-8"
 
-enum fam { F_STATE, F_UPTIME, F_P95, F_PROBE, F_VAGE, F_DIV, F_REGION, NFAM };
+enum fam { F_STATE, F_UPTIME, F_P95, F_PROBE, F_VAGE, F_DIV, F_REGION, F_GRADE, NFAM };
 
 static const char *const fam_head[NFAM] = {
     "# HELP mcp_state The verdict: 1 up, 0.5 degraded, 0 down, -1 pending.\n"
@@ -37,14 +37,16 @@ static const char *const fam_head[NFAM] = {
     "# TYPE mcp_divergence gauge\n",
     "# HELP mcp_region_up The region's result in the latest verdict: 1 passing, 0 failing.\n"
     "# TYPE mcp_region_up gauge\n",
+    "# HELP mcp_readiness_grade The readiness grade for 2026's clients: 5 A, 4 B, 3 C, 2 D, "
+    "0 F.\n# TYPE mcp_readiness_grade gauge\n",
 };
 
 static const char *const fam_name[NFAM] = {"mcp_state", "mcp_uptime_30d_ratio",
     "mcp_p95_latency_seconds", "mcp_last_probe_age_seconds", "mcp_verdict_age_seconds",
-    "mcp_divergence", "mcp_region_up"};
+    "mcp_divergence", "mcp_region_up", "mcp_readiness_grade"};
 
 /* Bytes a slug's samples take in each family, about: the buffers' first size. */
-static const size_t fam_bytes[NFAM] = {36, 48, 48, 48, 44, 36, 160};
+static const size_t fam_bytes[NFAM] = {36, 48, 48, 48, 44, 36, 160, 40};
 
 struct prom {
 	struct mcp_buf f[NFAM];
@@ -150,6 +152,9 @@ prom_one(void *arg, const char *slug, const struct summary *s)
 	rc |= prom_line(
 	    &p->f[F_VAGE], F_VAGE, slug, NULL, whole(fmax(0, floor(p->now - s->window)), v));
 	rc |= prom_line(&p->f[F_DIV], F_DIV, slug, NULL, s->divergence ? "1" : "0");
+	if (s->grade >= 'A' && s->grade <= 'F' && s->grade != 'E')
+		rc |= prom_line(&p->f[F_GRADE], F_GRADE, slug, NULL,
+		    s->grade == 'F' ? "0" : (char[]){(char)('5' - (s->grade - 'A')), '\0'});
 	if (!s->stale && s->rec != NULL)
 		rc |= prom_regions(p, slug, s->rec);
 	return rc;

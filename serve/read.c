@@ -10,6 +10,7 @@
 
 #include "json.h"
 #include "mcp.h"
+#include "ready.h"
 #include "serve.h"
 
 struct query {
@@ -113,6 +114,48 @@ state_of(const char *verdict)
 }
 
 /*
+ * The verdict's readiness (aggregate/ready.c) into s: its reasons and eras
+ * as this build knows them, the grade they make (lib/ready.h), never a
+ * word of the record's own.
+ */
+static void
+ready_of(const cJSON *rec, struct summary *s)
+{
+	static const char *const eras[3] = {"modern", "legacy", "sse"};
+	const cJSON *r = cJSON_GetObjectItemCaseSensitive(rec, "readiness"), *e;
+	const char *at = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(r, "checked_at"));
+	int have[MCP_R_N] = {0}, k;
+
+	if (!cJSON_IsObject(r))
+		return;
+	cJSON_ArrayForEach(e, cJSON_GetObjectItemCaseSensitive(r, "reasons"))
+	{
+		if ((k = mcp_ready_code(
+		         cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(e, "code")))) == -1)
+			continue;
+		have[k] = 1;
+		s->ready_codes |= 1UL << k;
+	}
+	cJSON_ArrayForEach(e, cJSON_GetObjectItemCaseSensitive(r, "eras"))
+	{
+		for (k = 0; k < 3; k++)
+			if (cJSON_IsString(e) && strcmp(e->valuestring, eras[k]) == 0)
+				s->ready_eras |= 1U << k;
+	}
+	s->grade = mcp_ready_grade(have);
+	/* YYYY-MM-DDTHH:MM:SSZ, as the verdict writes it, or nothing. */
+	for (k = 0; at != NULL && k < 20; k++)
+		if (k == 4 || k == 7         ? at[k] != '-'
+		        : k == 10            ? at[k] != 'T'
+		        : k == 13 || k == 16 ? at[k] != ':'
+		        : k == 19            ? at[k] != 'Z'
+		                             : !(at[k] >= '0' && at[k] <= '9'))
+			break;
+	if (k == 20 && at[20] == '\0')
+		memcpy(s->ready_at, at, 21);
+}
+
+/*
  * The parts of a stored verdict record the read side shows, all but
  * staleness (which depends on now: verdict_stale).
  */
@@ -137,6 +180,7 @@ read_verdict(const redisReply *r, struct summary *s, int keep)
 		s->p95 = num_in(rec, "p95_ms", 0, 86400000);
 		div = cJSON_GetObjectItemCaseSensitive(rec, "divergence");
 		s->divergence = cJSON_IsString(div);
+		ready_of(rec, s);
 	} else {
 		s->window = -1;
 	}

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "json.h"
+#include "ready.h"
 #include "serve.h"
 
 /* {"state":..,"uptime_30d":..,"p95_ms":..,"last_probe_ago":..,"as_of":..} */
@@ -163,11 +164,30 @@ badge_style(struct mcp_buf *b, const char *theme)
 	return rc | mcp_buf_adds(b, "</style>");
 }
 
+static int badge(
+    struct mcp_buf *b, const char *msg, const char *cls, const char *label, const char *theme);
+
 /* A flat pill, "LABEL | STATE", readable by screen readers. */
 int
 serve_badge_svg(struct mcp_buf *b, enum serve_state st, const char *label, const char *theme)
 {
-	const char *msg = serve_state_name(st);
+	return badge(b, serve_state_name(st), serve_state_name(st), label, theme);
+}
+
+/* "LABEL | GRADE" of a readiness: A and B green, C amber, D and F red; none pending. */
+int
+serve_grade_badge_svg(struct mcp_buf *b, char grade, const char *label, const char *theme)
+{
+	char g[2] = {grade, '\0'};
+
+	if (grade < 'A' || grade > 'F')
+		return badge(b, "pending", "pending", label, theme);
+	return badge(b, g, grade <= 'B' ? "up" : grade == 'C' ? "degraded" : "down", label, theme);
+}
+
+static int
+badge(struct mcp_buf *b, const char *msg, const char *cls, const char *label, const char *theme)
+{
 	int lt = text_width(label), mt = text_width(msg);
 	int lw = lt + 10, mw = mt + 10, w = lw + mw;
 	int rc;
@@ -189,7 +209,7 @@ serve_badge_svg(struct mcp_buf *b, enum serve_state st, const char *label, const
 	    "class=\"l\"/><rect x=\"%d\" width=\"%d\" height=\"20\" class=\"%s\"/><rect "
 	    "width=\"%d\" "
 	    "height=\"20\" fill=\"url(#s)\"/></g>",
-	    w, lw, lw, mw, msg, w);
+	    w, lw, lw, mw, cls, w);
 	rc |= mcp_buf_addf(b,
 	    "<g fill=\"#fff\" text-anchor=\"middle\" "
 	    "font-family=\"Verdana,Geneva,DejaVu Sans,sans-serif\" font-size=\"11\" "
@@ -201,6 +221,40 @@ serve_badge_svg(struct mcp_buf *b, enum serve_state st, const char *label, const
 	    "</text><text x=\"%.1f\" y=\"14\" textLength=\"%d\" "
 	    "lengthAdjust=\"spacingAndGlyphs\">%s</text></g></svg>",
 	    lw + mw / 2.0, mt, msg);
+	return rc;
+}
+
+int
+serve_readiness_json(struct mcp_buf *b, const char *slug, const struct summary *s)
+{
+	static const char *const eras[3] = {"modern", "legacy", "sse"};
+	int rc, k, n = 0;
+
+	rc = mcp_buf_adds(b, "{\"slug\":") | mcp_json_string(b, slug);
+	if (s->grade >= 'A' && s->grade <= 'F')
+		rc |= mcp_buf_addf(b, ",\"grade\":\"%c\",\"eras\":[", s->grade);
+	else
+		rc |= mcp_buf_adds(b, ",\"grade\":null,\"eras\":[");
+	for (k = 0; k < 3; k++)
+		if (s->ready_eras & (1U << k))
+			rc |= mcp_buf_addf(b, "%s\"%s\"", n++ ? "," : "", eras[k]);
+	rc |= mcp_buf_adds(b, "],\"reasons\":[");
+	for (k = 0, n = 0; k < MCP_R_N; k++) {
+		if (!(s->ready_codes & (1UL << k)))
+			continue;
+		rc |= mcp_buf_addf(b,
+		    "%s{\"code\":\"%s\",\"severity\":\"%s\",\"spec\":", n++ ? "," : "",
+		    mcp_ready_reasons[k].code, mcp_ready_sev_name(mcp_ready_reasons[k].sev));
+		rc |= mcp_json_string(b, mcp_ready_reasons[k].spec);
+		rc |= mcp_buf_adds(b, ",\"message\":") |
+		    mcp_json_string(b, mcp_ready_reasons[k].what);
+		rc |= mcp_buf_adds(b, ",\"fix\":") | mcp_json_string(b, mcp_ready_reasons[k].fix);
+		rc |= mcp_buf_adds(b, "}");
+	}
+	if (s->ready_at[0] != '\0')
+		rc |= mcp_buf_addf(b, "],\"checked_at\":\"%s\"}", s->ready_at);
+	else
+		rc |= mcp_buf_adds(b, "],\"checked_at\":null}");
 	return rc;
 }
 

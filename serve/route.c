@@ -339,7 +339,7 @@ summarise(struct conn *c, const char *slug, double now, struct summary *s, int m
 	return 0;
 }
 
-enum kind { K_EMBED, K_BADGE, K_SHIELDS, K_PROM };
+enum kind { K_EMBED, K_BADGE, K_SHIELDS, K_PROM, K_READY, K_READY_BADGE };
 
 /* ?label= (printable ASCII) and ?theme=dark|light of a badge. */
 static int
@@ -368,7 +368,10 @@ slug_route(struct conn *c, const struct req *q, const char *slug, enum kind k, s
 	struct summary s;
 	int rc;
 
-	if (k == K_BADGE && badge_query(q->query, label, theme, &th) == -1) {
+	if (k == K_READY_BADGE)
+		snprintf(label, sizeof(label), "readiness");
+	if ((k == K_BADGE || k == K_READY_BADGE) &&
+	    badge_query(q->query, label, theme, &th) == -1) {
 		serve_error(r, 400, "bad query", NULL);
 		return;
 	}
@@ -396,6 +399,12 @@ slug_route(struct conn *c, const struct req *q, const char *slug, enum kind k, s
 	if (k == K_EMBED) {
 		r->ctype = CT_JSON;
 		rc = serve_summary_json(&r->body, &s, q->now);
+	} else if (k == K_READY) {
+		r->ctype = CT_JSON;
+		rc = serve_readiness_json(&r->body, slug, &s);
+	} else if (k == K_READY_BADGE) {
+		r->ctype = "image/svg+xml";
+		rc = serve_grade_badge_svg(&r->body, s.grade, label, th);
 	} else if (k == K_PROM) {
 		r->etag[0] = '\0';
 		serve_prom_one(slug, &s, q->now, r);
@@ -450,6 +459,8 @@ dispatch(struct conn *c, const struct req *q, struct resp *r)
 
 	if (slug_in(p, "/api/embed-status/", "", slug, sizeof(slug)) != NULL)
 		slug_route(c, q, slug, K_EMBED, r);
+	else if (slug_in(p, "/badge/", "/readiness.svg", slug, sizeof(slug)) != NULL)
+		slug_route(c, q, slug, K_READY_BADGE, r);
 	else if (slug_in(p, "/badge/", ".svg", slug, sizeof(slug)) != NULL)
 		slug_route(c, q, slug, K_BADGE, r);
 	else if (slug_in(p, "/api/shields/", "", slug, sizeof(slug)) != NULL)
@@ -460,6 +471,8 @@ dispatch(struct conn *c, const struct req *q, struct resp *r)
 		serve_tools(c, q, slug, r);
 	else if (slug_in(p, "/api/status/", "/lists", slug, sizeof(slug)) != NULL)
 		serve_lists(c, q, slug, r);
+	else if (slug_in(p, "/api/status/", "/readiness", slug, sizeof(slug)) != NULL)
+		slug_route(c, q, slug, K_READY, r);
 	else if (strcmp(p, "/api/status") == 0)
 		serve_list(c, q, r);
 	else if (strcmp(p, "/metrics") == 0)

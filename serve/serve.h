@@ -115,6 +115,16 @@ struct summary {
 	char maint_reason[SERVE_REASON_MAX + 1];
 	/* The slug the registry moved this one to (mcp:registry:aliases), or "". */
 	char moved[MCP_SLUG_MAX + 1];
+	/*
+	 * Its readiness, as the verdict says it (lib/ready.h): the grade its
+	 * reasons make, or 0 when it has none; the reasons and eras as bits
+	 * (1 << MCP_R_..., 1 modern 2 legacy 4 sse); when last checked
+	 * (ISO 8601, UTC), or "".
+	 */
+	char grade;
+	unsigned long ready_codes;
+	unsigned ready_eras;
+	char ready_at[24];
 };
 
 /* main.c */
@@ -323,6 +333,13 @@ int serve_esc(struct mcp_buf *b, const char *s);
 int serve_text_char(unsigned long cp);
 #define SERVE_REPLACEMENT "\xef\xbf\xbd"
 int serve_badge_svg(struct mcp_buf *b, enum serve_state st, const char *label, const char *theme);
+int serve_grade_badge_svg(struct mcp_buf *b, char grade, const char *label, const char *theme);
+/*
+ * /api/status/SLUG/readiness: {"slug","grade","eras","reasons":[{"code",
+ * "severity","spec","message","fix"}],"checked_at"}, the words lib/ready.h's;
+ * grade and checked_at null before the first posture.
+ */
+int serve_readiness_json(struct mcp_buf *b, const char *slug, const struct summary *s);
 int serve_shields_json(struct mcp_buf *b, enum serve_state st);
 int serve_maint_json(struct mcp_buf *b, const struct summary *s);
 

@@ -124,7 +124,7 @@ iwait
 diag "the Inspector's 14 runs: $((SECONDS - t0)) s"
 
 is "$(rc_of list):$(jq -c '[.result.tools[].name]' "$TMP/i.list")" \
-    '0:["list_servers","server_status","incidents","tool_changes","monthly_report"]' "Inspector tools/list: exit 0, the five tools"
+    '0:["list_servers","server_status","incidents","tool_changes","monthly_report","readiness"]' "Inspector tools/list: exit 0, the six tools"
 like "$(cat "$TMP/i.list.err")" '^0 errors, ' "Inspector tools/list --strict: no schema portability error"
 is "$(rc_of servers):$(sc servers '.slugs | map(.slug)')" '0:["payments"]' "Inspector list_servers state=down: payments"
 get "$U/api/status/payments/regions"

@@ -61,7 +61,7 @@ for how in fcgi cgi; do
 		is "$(jq -r '.era' "$TMP/$how.v2-auto.json")" "modern" "$how v2 auto: server/discover finds the modern era"
 	fi
 	is "$(jq -c '[.tools[] | .name]' "$TMP/$how.v2-modern.json")" \
-	    '["list_servers","server_status","incidents","tool_changes","monthly_report"]' "$how: five tools"
+	    '["list_servers","server_status","incidents","tool_changes","monthly_report","readiness"]' "$how: six tools"
 	is "$(jq -c '[.tools[] | [.annotations.readOnlyHint, .annotations.openWorldHint, (.outputSchema.type)]] | unique' "$TMP/$how.v2-modern.json")" \
 	    '[[true,false,"object"]]' "$how: every tool read only, closed world, with an output schema"
 	for era in v2-modern v2-auto; do
@@ -120,8 +120,8 @@ for era in auto modern legacy; do
 		"$BIN/mcp-probe" -r local -e "$era" -t 10 "$NGINX_FCGI/mcp" 2>>"$TMP/probe.err" |
 		    jq -c 'select(.type == "result") | [.state, .era, .tool_count, .tool_hash]' >"$TMP/probe.$era.$i"
 	done
-	is "$(jq -c '.[0:3]' "$TMP/probe.$era.1")" "[\"healthy\",\"$([ "$era" = legacy ] && echo legacy || echo modern)\",5]" \
-	    "mcp-probe -e $era: healthy, five tools"
+	is "$(jq -c '.[0:3]' "$TMP/probe.$era.1")" "[\"healthy\",\"$([ "$era" = legacy ] && echo legacy || echo modern)\",6]" \
+	    "mcp-probe -e $era: healthy, six tools"
 done
 is "$(cat "$TMP/probe.auto.2")" "$(cat "$TMP/probe.auto.1")" "mcp-probe: the same answer twice"
 is "$(jq -r '.[3]' "$TMP"/probe.*.1 | sort -u | wc -l)" 1 "mcp-probe: one tool hash across the eras"

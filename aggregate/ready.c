@@ -1,0 +1,161 @@
+/*
+ * ready.c - the readiness of a server for 2026's clients (mcp-probe
+ * --readiness, issue 68) from push to the verdict.  push keeps each
+ * region's latest "readiness" of a result in mcp:{SLUG}:ready, REGION ->
+ * a compact JSON object: its start ("at"), its grade, the eras it heard
+ * and the codes of its reasons, each one of those this file knows; a
+ * result whose "readiness" is not as mcp-probe writes it is stored
+ * without it, never refused.  The words of a reason (what, the spec's
+ * section, what to do) are this file's, never a runner's.
+ *
+ * The verdict's "readiness": from the regions' postures of the last
+ * AGG_READY_SPAN seconds (the posture probe runs hourly), the reasons a
+ * majority of those regions found (so that one region, or one runner's
+ * token, neither worsens nor clears a grade alone), and the grade those
+ * reasons make by mcp-probe's rule: F with a critical one, D with two
+ * major ones or more, C with one, B with minor ones, A with none.  A
+ * posture only: it never changes a verdict's colour, nor its uptime.
+ */
+/* Copyright (c) 2026 The mcp-uptime authors. ISC licence: see LICENSE. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "aggregate.h"
+#include "json.h"
+#include "mcp.h"
+#include "ready.h"
+
+/* The span a region's posture counts for, back from the window's end. */
+#define AGG_READY_SPAN (3 * 3600)
+/* The regions read, at the most. */
+#define READY_REGIONS 64
+
+static const char *const era_names[] = {"modern", "legacy", "sse"};
+#define NERAS 3
+
+static int
+era_of(const char *s)
+{
+	int i;
+
+	for (i = 0; s != NULL && i < NERAS; i++)
+		if (strcmp(s, era_names[i]) == 0)
+			return i;
+	return -1;
+}
+
+int
+agg_ready_value(const cJSON *rec, double started, char *out, size_t len)
+{
+	const cJSON *r = cJSON_GetObjectItemCaseSensitive(rec, "readiness");
+	const cJSON *eras = cJSON_GetObjectItemCaseSensitive(r, "eras");
+	const cJSON *rs = cJSON_GetObjectItemCaseSensitive(r, "reasons"), *e;
+	int have[MCP_R_N] = {0}, era[NERAS] = {0}, i, n;
+	char at[32];
+	size_t k;
+
+	out[0] = '\0';
+	if (!cJSON_IsObject(r) || !cJSON_IsArray(eras) || !cJSON_IsArray(rs) ||
+	    cJSON_GetArraySize(eras) > NERAS || cJSON_GetArraySize(rs) > MCP_R_N)
+		return 0;
+	cJSON_ArrayForEach(e, eras)
+	{
+		if ((i = era_of(cJSON_GetStringValue(e))) == -1)
+			return 0;
+		era[i] = 1;
+	}
+	cJSON_ArrayForEach(e, rs)
+	{
+		if ((i = mcp_ready_code(
+		         cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(e, "code")))) == -1)
+			return 0;
+		have[i] = 1;
+	}
+	mcp_json_number(started, at, sizeof(at));
+	n = snprintf(out, len, "{\"at\":%s,\"grade\":\"%c\",\"eras\":[", at, mcp_ready_grade(have));
+	for (i = 0, k = 0; i < NERAS && n > 0 && (size_t)n < len; i++)
+		if (era[i])
+			n += snprintf(
+			    out + n, len - (size_t)n, "%s\"%s\"", k++ ? "," : "", era_names[i]);
+	if (n > 0 && (size_t)n < len)
+		n += snprintf(out + n, len - (size_t)n, "],\"codes\":[");
+	for (k = 0, i = 0; i < MCP_R_N && n > 0 && (size_t)n < len; i++)
+		if (have[i])
+			n += snprintf(out + n, len - (size_t)n, "%s\"%s\"", k++ ? "," : "",
+			    mcp_ready_reasons[i].code);
+	if (n > 0 && (size_t)n < len)
+		n += snprintf(out + n, len - (size_t)n, "]}");
+	if (n <= 0 || (size_t)n >= len) {
+		out[0] = '\0';
+		return 0;
+	}
+	return 1;
+}
+
+/*
+ * The verdict's "readiness" from h, HGETALL of mcp:{SLUG}:ready: none
+ * when no region's posture is of the span.
+ */
+void
+agg_ready_add(cJSON *o, const redisReply *h, long long window)
+{
+	size_t n = h->type == REDIS_REPLY_ARRAY ? h->elements / 2 : 0, i;
+	int cnt[MCP_R_N] = {0}, ecnt[NERAS] = {0}, have[MCP_R_N] = {0}, regions = 0, k;
+	double at, end = (double)(window + AGG_WINDOW), newest = 0;
+	const cJSON *e;
+	cJSON *v, *r, *a, *x;
+	char g[2], when[32];
+
+	if (n > READY_REGIONS)
+		n = READY_REGIONS;
+	for (i = 0; i < n; i++) {
+		if (h->element[2 * i + 1]->type != REDIS_REPLY_STRING ||
+		    (v = cJSON_Parse(h->element[2 * i + 1]->str)) == NULL)
+			continue;
+		at = cJSON_GetNumberValue(cJSON_GetObjectItemCaseSensitive(v, "at"));
+		if (!(at >= end - AGG_READY_SPAN && at < end)) {
+			cJSON_Delete(v);
+			continue;
+		}
+		regions++;
+		if (at > newest)
+			newest = at;
+		cJSON_ArrayForEach(e,
+		    cJSON_GetObjectItemCaseSensitive(v,
+		        "codes")) if ((k = mcp_ready_code(cJSON_GetStringValue(e))) != -1) cnt[k]++;
+		cJSON_ArrayForEach(e,
+		    cJSON_GetObjectItemCaseSensitive(
+		        v, "eras")) if ((k = era_of(cJSON_GetStringValue(e))) != -1) ecnt[k]++;
+		cJSON_Delete(v);
+	}
+	if (regions == 0)
+		return;
+	/* A majority of the regions that said: one alone decides only when it is alone. */
+	for (k = 0; k < MCP_R_N; k++)
+		have[k] = 2 * cnt[k] > regions;
+	r = cJSON_AddObjectToObject(o, "readiness");
+	g[0] = mcp_ready_grade(have), g[1] = '\0';
+	cJSON_AddStringToObject(r, "grade", g);
+	a = cJSON_AddArrayToObject(r, "eras");
+	for (k = 0; k < NERAS; k++)
+		if (2 * ecnt[k] > regions)
+			cJSON_AddItemToArray(a, cJSON_CreateString(era_names[k]));
+	a = cJSON_AddArrayToObject(r, "reasons");
+	for (k = 0; k < MCP_R_N; k++) {
+		if (!have[k])
+			continue;
+		x = cJSON_CreateObject();
+		cJSON_AddStringToObject(x, "code", mcp_ready_reasons[k].code);
+		cJSON_AddStringToObject(
+		    x, "severity", mcp_ready_sev_name(mcp_ready_reasons[k].sev));
+		cJSON_AddStringToObject(x, "spec", mcp_ready_reasons[k].spec);
+		cJSON_AddStringToObject(x, "message", mcp_ready_reasons[k].what);
+		cJSON_AddStringToObject(x, "fix", mcp_ready_reasons[k].fix);
+		cJSON_AddNumberToObject(x, "regions", cnt[k]);
+		cJSON_AddItemToArray(a, x);
+	}
+	cJSON_AddNumberToObject(r, "regions", regions);
+	mcp_iso8601(newest, when, sizeof(when));
+	cJSON_AddStringToObject(r, "checked_at", when);
+}

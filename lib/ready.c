@@ -1,0 +1,114 @@
+/*
+ * ready.c - the reasons of a server's readiness for 2026's clients and
+ * the grade they make (ready.h).  Each reason's section is the 2026-07-28
+ * specification's (docs/specification/2026-07-28/...); mcp-probe(1),
+ * READINESS, lists them.
+ */
+/* Copyright (c) 2026 The mcp-uptime authors. ISC licence: see LICENSE. */
+#include <string.h>
+
+#include "ready.h"
+
+const struct mcp_ready_reason_def mcp_ready_reasons[MCP_R_N] = {
+    [MCP_R_SSE_ONLY] = {"sse_only", MCP_SEV_CRITICAL, "deprecated",
+        "speaks only the HTTP+SSE transport, deprecated since 2025-03-26 (SEP-2596; earliest "
+        "removal three months after SEP-2596 is final): clients have begun to refuse it",
+        "serve Streamable HTTP, and the 2026-07-28 era (server/discover)"},
+    [MCP_R_LEGACY_ONLY] = {"legacy_only", MCP_SEV_MAJOR, "changelog",
+        "speaks no 2026-07-28 (server/discover is not answered): clients of the new era "
+        "must fall back, and some no longer do",
+        "answer server/discover and the 2026-07-28 requests (the SDKs' 2026 releases), "
+        "keeping the legacy handshake for older clients"},
+    [MCP_R_MODERN_SESSION] = {"modern_session", MCP_SEV_MAJOR, "basic/transports/streamable-http",
+        "answers in the 2026-07-28 era with an Mcp-Session-Id: that era has no sessions "
+        "(SEP-2567)",
+        "keep no session in the 2026-07-28 era: each request stands alone"},
+    [MCP_R_RESULT_TYPE] = {"result_type_missing", MCP_SEV_MAJOR, "basic/index",
+        "a 2026-07-28 result (server/discover) without resultType, which every result "
+        "must carry (SEP-2322)",
+        "set resultType on every result (\"complete\", or \"input_required\")"},
+    [MCP_R_VERSION_ANSWER] = {"version_not_refused", MCP_SEV_MINOR, "basic/versioning",
+        "a request of an unknown protocol version is not answered -32022 with the "
+        "versions supported (data.supported)",
+        "answer an unsupported version with error -32022 and data.supported listing the "
+        "versions served"},
+    [MCP_R_METHOD_HEADER] = {"method_header_ignored", MCP_SEV_MINOR,
+        "basic/transports/streamable-http",
+        "a request whose Mcp-Method header differs from its body's method is served, "
+        "not refused (-32020, HTTP 400)",
+        "refuse a request whose Mcp-Method or Mcp-Name header differs from its body"},
+    [MCP_R_ORIGIN] = {"origin_unprotected", MCP_SEV_MAJOR, "basic/transports/streamable-http",
+        "a request with a foreign Origin is served: a web page the user visits can reach "
+        "it (DNS rebinding)",
+        "answer a request whose Origin is not one of yours with 403"},
+    [MCP_R_CORS] = {"cors_credentials_any", MCP_SEV_CRITICAL, "basic/transports/streamable-http",
+        "CORS lets any origin send credentials: it answers a foreign Origin with "
+        "Access-Control-Allow-Origin naming it (or *) and Allow-Credentials true",
+        "allow credentials only to origins you name, never to the one asking"},
+    [MCP_R_LOGGING] = {"deprecated_logging", MCP_SEV_MINOR, "deprecated",
+        "declares the logging capability, deprecated in 2026-07-28 (SEP-2577; earliest "
+        "removal in the first revision on or after 2027-07-28)",
+        "log to stderr (stdio) or through OpenTelemetry, and drop the capability"},
+    [MCP_R_SAMPLING] = {"deprecated_sampling", MCP_SEV_MINOR, "deprecated",
+        "asks its client for sampling, deprecated in 2026-07-28 (SEP-2577; earliest removal "
+        "in the first revision on or after 2027-07-28)",
+        "call an LLM provider's API directly"},
+    [MCP_R_ROOTS] = {"deprecated_roots", MCP_SEV_MINOR, "deprecated",
+        "asks its client for roots, deprecated in 2026-07-28 (SEP-2577; earliest removal in "
+        "the first revision on or after 2027-07-28)",
+        "take directories and files as tool parameters, resource URIs or configuration"},
+    [MCP_R_TTL] = {"cache_hints_missing", MCP_SEV_MINOR, "server/tools",
+        "a 2026-07-28 tool list without ttlMs and cacheScope (SEP-2549)",
+        "set ttlMs and cacheScope on list results"},
+    [MCP_R_NAME_INVALID] = {"tool_name_invalid", MCP_SEV_MINOR, "server/tools",
+        "tool names outside the spec's charset or length (1 to 128 of A-Z a-z 0-9 _ - .)",
+        "rename the tools within the charset: clients may refuse or rename them"},
+    [MCP_R_NAME_DUPLICATE] = {"tool_name_duplicate", MCP_SEV_MAJOR, "server/tools",
+        "two tools of one name: which one an agent calls is the client's guess",
+        "give every tool a name of its own"},
+    [MCP_R_DESTRUCTIVE_OPEN] = {"destructive_unauthenticated", MCP_SEV_MAJOR,
+        "basic/authorization/security-considerations",
+        "serves tools that change or delete (destructiveHint, or a name that says so "
+        "without readOnlyHint) to anyone, with no authentication",
+        "put the server behind authorization, or mark read-only tools readOnlyHint"},
+    [MCP_R_ICON] = {"icon_unsafe", MCP_SEV_MINOR, "basic/index",
+        "icons whose src is neither https: nor data:, or on another origin than the server",
+        "serve icons over https from the server's own origin, or as data: URIs"},
+};
+
+const char *
+mcp_ready_sev_name(enum mcp_ready_sev s)
+{
+	return s == MCP_SEV_CRITICAL ? "critical" : s == MCP_SEV_MAJOR ? "major" : "minor";
+}
+
+int
+mcp_ready_code(const char *s)
+{
+	int i;
+
+	for (i = 0; s != NULL && i < MCP_R_N; i++)
+		if (strcmp(s, mcp_ready_reasons[i].code) == 0)
+			return i;
+	return -1;
+}
+
+char
+mcp_ready_grade(const int *have)
+{
+	int i, worst = 0, majors = 0, minors = 0;
+
+	for (i = 0; i < MCP_R_N; i++) {
+		if (!have[i])
+			continue;
+		if ((int)mcp_ready_reasons[i].sev > worst)
+			worst = (int)mcp_ready_reasons[i].sev;
+		majors += mcp_ready_reasons[i].sev == MCP_SEV_MAJOR;
+		minors += mcp_ready_reasons[i].sev == MCP_SEV_MINOR;
+	}
+	return worst == MCP_SEV_CRITICAL ? 'F'
+	    : majors >= 2                ? 'D'
+	    : majors == 1                ? 'C'
+	    : minors > 0                 ? 'B'
+	                                 : 'A';
+}

@@ -1,0 +1,54 @@
+/*
+ * ready.h - the reasons of a server's readiness for 2026's clients
+ * (mcp-probe --readiness, the verdict's "readiness"), and the grade they
+ * make: one table, so that every tool says the same words.  Pure.
+ */
+/* Copyright (c) 2026 The mcp-uptime authors. ISC licence: see LICENSE. */
+#ifndef MCP_READY_H
+#define MCP_READY_H
+
+enum mcp_ready_sev { MCP_SEV_MINOR = 1, MCP_SEV_MAJOR, MCP_SEV_CRITICAL };
+
+/* The reasons, in the order every record lists them. */
+enum mcp_ready_reason {
+	MCP_R_SSE_ONLY,
+	MCP_R_LEGACY_ONLY,
+	MCP_R_MODERN_SESSION,
+	MCP_R_RESULT_TYPE,
+	MCP_R_VERSION_ANSWER,
+	MCP_R_METHOD_HEADER,
+	MCP_R_ORIGIN,
+	MCP_R_CORS,
+	MCP_R_LOGGING,
+	MCP_R_SAMPLING,
+	MCP_R_ROOTS,
+	MCP_R_TTL,
+	MCP_R_NAME_INVALID,
+	MCP_R_NAME_DUPLICATE,
+	MCP_R_DESTRUCTIVE_OPEN,
+	MCP_R_ICON,
+	MCP_R_N
+};
+
+struct mcp_ready_reason_def {
+	const char *code;
+	enum mcp_ready_sev sev;
+	const char *spec; /* the section of docs/specification/2026-07-28/ it rests on */
+	const char *what; /* what is wrong */
+	const char *fix;  /* what to do */
+};
+
+extern const struct mcp_ready_reason_def mcp_ready_reasons[MCP_R_N];
+
+/* "minor", "major", "critical". */
+const char *mcp_ready_sev_name(enum mcp_ready_sev s);
+/* The reason of code s, or -1. */
+int mcp_ready_code(const char *s);
+/*
+ * The grade the reasons found make (have[i] nonzero: reason i found): F
+ * with a critical one, D with two major ones or more, C with one, B with
+ * minor ones only, A with none.
+ */
+char mcp_ready_grade(const int *have);
+
+#endif

@@ -1,0 +1,542 @@
+/*
+ * ready.c - the readiness of a target for 2026's clients (--readiness,
+ * readiness=1): what the steps already saw (the eras and transport, the
+ * capabilities, the tools' names and annotations, a modern answer's
+ * resultType and session, the server's requests of the client), and,
+ * once the steps are decided, a few requests of its own:
+ *
+ *   modern: server/discover with a version no server speaks (the answer
+ *   must be -32022 naming the versions it does), with an Mcp-Method
+ *   header that is not the body's (-32020 or 400), and with a foreign
+ *   Origin (403); then the legacy handshake, to learn whether it still
+ *   speaks to older clients (its session, if it makes one, closed).
+ *   legacy Streamable HTTP: ping, in its session, with a foreign Origin.
+ *   HTTP+SSE: none.
+ *
+ * Each problem is a reason (a code, its severity, the spec's section it
+ * rests on, what to do), and the grade is the worst they add up to:
+ * F with a critical one, D with two major ones or more, C with one, B
+ * with minor ones only, A with none.  What could not be learnt (an
+ * answer that was no answer, a 401 without credentials) is "unknown" and
+ * costs nothing.  A posture only: it never changes the target's state nor
+ * its time; its requests go to the target's URL with what the steps'
+ * requests carried there, and the server's text is never quoted in a
+ * reason (names are counted, not said).
+ */
+/* Copyright (c) 2026 The mcp-uptime authors. ISC licence: see LICENSE. */
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "mcp.h"
+#include "probe.h"
+#include "ready.h"
+#include "sha256.h"
+
+/* A version no server speaks (and none ever will: a date long past any). */
+#define READY_NO_VERSION "2999-12-31"
+/* The Origin of a page no server serves (RFC 6761: .invalid never resolves). */
+#define READY_ORIGIN "https://mcp-probe.invalid"
+/* Tool names remembered to find one given twice; past it, not looked for. */
+#define READY_NAMES 4096
+
+enum rd_stage { RD_NO, RD_RUNNING, RD_DONE };
+/* The checks of the requests, in their order. */
+enum rd_check { RC_VERSION, RC_METHOD, RC_ORIGIN, RC_LEGACY, RC_PING_ORIGIN, RC_N };
+/* What a check learnt. */
+enum rd_seen { SEEN_NOT, SEEN_UNKNOWN, SEEN_GOOD, SEEN_BAD };
+
+struct ready {
+	enum rd_stage stage;
+	enum rd_check check;         /* in flight */
+	enum rd_seen seen[RC_N];     /* what each check learnt */
+	long count[MCP_R_N];         /* the problems found, by reason (0: none) */
+	int caps_seen;               /* the handshake's capabilities were read */
+	int modern;                  /* the steps found the 2026-07-28 era */
+	int hints;                   /* a list's first page: 1 with ttlMs and cacheScope, -1 not */
+	uint64_t names[READY_NAMES]; /* the names seen, by their SHA-256's first 8 bytes */
+	size_t nnames;               /* of them */
+	char *main_session;          /* owned, secret: the steps' session, kept aside */
+	char proto[sizeof(((struct probe *)0)->proto)];
+	enum mode mode; /* the steps' */
+};
+
+/*
+ * Whether this run grades p: once in --readiness minutes, in the minute
+ * of that period its slug's SHA-256 (its first 4 bytes, big-endian) names,
+ * so that a fleet's postures are spread over the period, a few a minute,
+ * and each target's always in the same minute of it.
+ */
+void
+ready_init(struct probe *p)
+{
+	unsigned char h[MCP_SHA256_SIZE];
+	unsigned long slot;
+	long minute;
+
+	if (p->o->readiness <= 0 || p->rd != NULL || p->t->slug == NULL)
+		return;
+	mcp_sha256(p->t->slug, strlen(p->t->slug), h);
+	slot = ((unsigned long)h[0] << 24 | (unsigned long)h[1] << 16 | (unsigned long)h[2] << 8 |
+	           h[3]) %
+	    (unsigned long)p->o->readiness;
+	minute = (long)(p->started_at / 60) % p->o->readiness;
+	if (slot != (unsigned long)minute)
+		return;
+	p->rd = calloc(1, sizeof(*p->rd));
+}
+
+/* Name at most 1 to 128 of [A-Za-z0-9_.-] (2026-07-28 server/tools, Tool names). */
+static int
+name_valid(const char *s)
+{
+	size_t n = strlen(s);
+
+	return n >= 1 && n <= 128 &&
+	    strspn(s, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-.") == n;
+}
+
+/* Whether a name says the tool writes, when its annotations do not say. */
+static int
+write_shaped(const char *s)
+{
+	static const char *const verbs[] = {"delete", "remove", "drop", "destroy", "write",
+	    "update", "create", "insert", "send", "post", "exec", "run", "kill", "purge",
+	    "truncate", "overwrite", "move", "rename", "upload", "set", "put", "patch", NULL};
+	char w[64];
+	size_t i, n;
+
+	/* The first word of the name: delete_file, deleteFile, delete-file. */
+	for (n = 0; s[n] != '\0' && n < sizeof(w) - 1; n++) {
+		if (s[n] == '_' || s[n] == '-' || s[n] == '.' ||
+		    (n > 0 && s[n] >= 'A' && s[n] <= 'Z'))
+			break;
+		w[n] = (char)(s[n] >= 'A' && s[n] <= 'Z' ? s[n] + 32 : s[n]);
+	}
+	w[n] = '\0';
+	for (i = 0; verbs[i] != NULL; i++)
+		if (strcmp(w, verbs[i]) == 0)
+			return 1;
+	return 0;
+}
+
+/* Whether src is an icon a client may fetch: data:, or https: on the server's origin. */
+static int
+icon_safe(const struct probe *p, const char *src)
+{
+	size_t n = strlen(p->origin);
+
+	if (strncmp(src, "data:", 5) == 0)
+		return 1;
+	if (strncmp(src, "https://", 8) != 0 || n == 0)
+		return 0;
+	return strncmp(src, p->origin, n) == 0 && (src[n] == '/' || src[n] == '\0');
+}
+
+void
+ready_tool(struct probe *p, const cJSON *t)
+{
+	struct ready *rd = p->rd;
+	const cJSON *name = cJSON_GetObjectItemCaseSensitive(t, "name");
+	const cJSON *ann = cJSON_GetObjectItemCaseSensitive(t, "annotations");
+	const cJSON *dh = cJSON_GetObjectItemCaseSensitive(ann, "destructiveHint");
+	const cJSON *ro = cJSON_GetObjectItemCaseSensitive(ann, "readOnlyHint");
+	const cJSON *icons = cJSON_GetObjectItemCaseSensitive(t, "icons"), *i, *src;
+	unsigned char h[MCP_SHA256_SIZE];
+	uint64_t k;
+	size_t j;
+
+	if (rd == NULL || !cJSON_IsString(name))
+		return;
+	if (!name_valid(name->valuestring))
+		rd->count[MCP_R_NAME_INVALID]++;
+	mcp_sha256(name->valuestring, strlen(name->valuestring), h);
+	memcpy(&k, h, sizeof(k));
+	for (j = 0; j < rd->nnames && rd->names[j] != k; j++)
+		;
+	if (j < rd->nnames)
+		rd->count[MCP_R_NAME_DUPLICATE]++;
+	else if (rd->nnames < READY_NAMES)
+		rd->names[rd->nnames++] = k;
+	/* Destructive: said so, or shaped so and not said read-only. */
+	if (cJSON_IsTrue(dh) ||
+	    (!cJSON_IsTrue(ro) && !cJSON_IsFalse(dh) && write_shaped(name->valuestring)))
+		rd->count[MCP_R_DESTRUCTIVE_OPEN]++;
+	if (!cJSON_IsArray(icons))
+		return;
+	cJSON_ArrayForEach(i, icons)
+	{
+		src = cJSON_GetObjectItemCaseSensitive(i, "src");
+		if (cJSON_IsString(src) && !icon_safe(p, src->valuestring))
+			rd->count[MCP_R_ICON]++;
+	}
+}
+
+void
+ready_caps(struct probe *p, const cJSON *res, int modern)
+{
+	struct ready *rd = p->rd;
+	const cJSON *caps = cJSON_GetObjectItemCaseSensitive(res, "capabilities");
+	const cJSON *rt = cJSON_GetObjectItemCaseSensitive(res, "resultType");
+
+	if (rd == NULL)
+		return;
+	rd->caps_seen = 1;
+	rd->modern = modern;
+	if (cJSON_HasObjectItem(caps, "logging"))
+		rd->count[MCP_R_LOGGING] = 1;
+	if (modern && !cJSON_IsString(rt))
+		rd->count[MCP_R_RESULT_TYPE] = 1;
+}
+
+void
+ready_session(struct probe *p, const struct xfer *x)
+{
+	if (p->rd != NULL && x->session != NULL)
+		p->rd->count[MCP_R_MODERN_SESSION] = 1;
+}
+
+void
+ready_asked(struct probe *p, const char *method)
+{
+	if (p->rd == NULL)
+		return;
+	if (strcmp(method, "sampling/createMessage") == 0)
+		p->rd->count[MCP_R_SAMPLING] = 1;
+	else if (strcmp(method, "roots/list") == 0)
+		p->rd->count[MCP_R_ROOTS] = 1;
+}
+
+/* ttlMs and cacheScope on a modern list's first page (steps.c), or not. */
+void
+ready_hints(struct probe *p, int both)
+{
+	if (p->rd != NULL && p->rd->hints == 0)
+		p->rd->hints = both ? 1 : -1;
+}
+
+static void next_check(struct probe *p);
+
+/* The steps' session and version back, after the legacy handshake of a modern server. */
+static void
+restore(struct probe *p)
+{
+	struct ready *rd = p->rd;
+
+	p->hdr_origin = p->hdr_method = p->hdr_version = NULL;
+	if (rd->check != RC_LEGACY)
+		return;
+	mcp_wipe_free(&p->session);
+	p->session = rd->main_session;
+	rd->main_session = NULL;
+	p->mode = rd->mode;
+	memcpy(p->proto, rd->proto, sizeof(p->proto));
+}
+
+static void
+on_closed(struct xfer *x, CURLcode rc)
+{
+	struct probe *p = x->p;
+
+	(void)rc;
+	restore(p);
+	p->rd->check++;
+	next_check(p);
+}
+
+/* Whether x answered at all: a 401 or 403 to the probe's own credentials says nothing. */
+static int
+spoke(const struct xfer *x, CURLcode rc)
+{
+	return (rc == CURLE_OK || x->overflow) && x->status > 0 && x->status != 401 &&
+	    x->status != 407 && x->status != 429 && x->status < 500;
+}
+
+static int
+rpc_error_code(const struct xfer *x)
+{
+	const cJSON *e = cJSON_GetObjectItemCaseSensitive(x->msg, "error");
+	const cJSON *c = cJSON_GetObjectItemCaseSensitive(e, "code");
+
+	return cJSON_IsNumber(c) ? c->valueint : 0;
+}
+
+static int
+has_result(const struct xfer *x)
+{
+	return x->status >= 200 && x->status <= 299 &&
+	    cJSON_IsObject(cJSON_GetObjectItemCaseSensitive(x->msg, "result"));
+}
+
+static void
+on_check(struct xfer *x, CURLcode rc)
+{
+	struct probe *p = x->p;
+	struct ready *rd = p->rd;
+	enum rd_seen *s = &rd->seen[rd->check];
+	const cJSON *e, *sup;
+	int code;
+
+	if (p->cut_code != NULL || runner_ending(p->r)) {
+		restore(p);
+		rd->stage = RD_DONE;
+		finish(p);
+		return;
+	}
+	code = rpc_error_code(x);
+	switch (rd->check) {
+	case RC_VERSION:
+		e = cJSON_GetObjectItemCaseSensitive(x->msg, "error");
+		sup = cJSON_GetObjectItemCaseSensitive(
+		    cJSON_GetObjectItemCaseSensitive(e, "data"), "supported");
+		if (!spoke(x, rc))
+			*s = SEEN_UNKNOWN;
+		else
+			*s = code == -32022 && cJSON_IsArray(sup) ? SEEN_GOOD : SEEN_BAD;
+		break;
+	case RC_METHOD:
+		if (!spoke(x, rc))
+			*s = SEEN_UNKNOWN;
+		else
+			*s = has_result(x) ? SEEN_BAD : SEEN_GOOD;
+		break;
+	case RC_ORIGIN:
+	case RC_PING_ORIGIN:
+		/* CORS is read off any answer, refused or not. */
+		if ((rc == CURLE_OK || x->overflow) && x->acao != NULL && x->acac != NULL &&
+		    strcasecmp(x->acac, "true") == 0 &&
+		    (strcmp(x->acao, "*") == 0 || strcmp(x->acao, READY_ORIGIN) == 0))
+			rd->count[MCP_R_CORS] = 1;
+		if (x->status == 403)
+			*s = SEEN_GOOD;
+		else if (!spoke(x, rc))
+			*s = SEEN_UNKNOWN;
+		else
+			*s = has_result(x) ? SEEN_BAD : SEEN_UNKNOWN;
+		break;
+	case RC_LEGACY:
+		if (!spoke(x, rc))
+			*s = SEEN_UNKNOWN;
+		else
+			*s = has_result(x) ? SEEN_GOOD : SEEN_BAD;
+		/* Its session, if it made one, is closed: no server is left one per hour. */
+		if (x->session != NULL) {
+			mcp_wipe_free(&p->session);
+			p->session = x->session;
+			x->session = NULL;
+			if (xfer_delete(p, &p->x, on_closed) == 0)
+				return;
+		}
+		break;
+	default:
+		break;
+	}
+	restore(p);
+	rd->check++;
+	next_check(p);
+}
+
+/* The check in rd->check, or the next one this target has, or the end. */
+static void
+next_check(struct probe *p)
+{
+	struct ready *rd = p->rd;
+	cJSON *params;
+	int rc = -1;
+
+	for (; rd->check < RC_N; rd->check++) {
+		if (p->cut_code != NULL || runner_ending(p->r) || mcp_mono() >= p->deadline)
+			break;
+		switch (rd->check) {
+		case RC_VERSION:
+			if (p->mode != MODE_MODERN)
+				continue;
+			p->hdr_version = READY_NO_VERSION;
+			rc = xfer_post(p, &p->x, "server/discover", NULL, p->next_id++, on_check);
+			break;
+		case RC_METHOD:
+			if (p->mode != MODE_MODERN)
+				continue;
+			p->hdr_method = "tools/list";
+			rc = xfer_post(p, &p->x, "server/discover", NULL, p->next_id++, on_check);
+			break;
+		case RC_ORIGIN:
+			if (p->mode != MODE_MODERN)
+				continue;
+			p->hdr_origin = READY_ORIGIN;
+			rc = xfer_post(p, &p->x, "server/discover", NULL, p->next_id++, on_check);
+			break;
+		case RC_LEGACY:
+			if (p->mode != MODE_MODERN)
+				continue;
+			/* The legacy handshake, outside any session, as an older client asks. */
+			rd->mode = p->mode;
+			memcpy(rd->proto, p->proto, sizeof(rd->proto));
+			rd->main_session = p->session;
+			p->session = NULL;
+			p->proto[0] = '\0';
+			p->mode = MODE_LEGACY;
+			params = cJSON_CreateObject();
+			cJSON_AddStringToObject(params, "protocolVersion", LEGACY_VERSION);
+			cJSON_AddObjectToObject(params, "capabilities");
+			client_info(p, params, "clientInfo");
+			rc = xfer_post(p, &p->x, "initialize", params, p->next_id++, on_check);
+			break;
+		case RC_PING_ORIGIN:
+			if (p->mode != MODE_LEGACY)
+				continue;
+			p->hdr_origin = READY_ORIGIN;
+			rc = xfer_post(p, &p->x, "ping", NULL, p->next_id++, on_check);
+			break;
+		default:
+			continue;
+		}
+		if (rc == 0)
+			return;
+		/* Not sent: learnt nothing. */
+		rd->seen[rd->check] = SEEN_UNKNOWN;
+		restore(p);
+	}
+	rd->stage = RD_DONE;
+	finish(p);
+}
+
+int
+ready_wanted(struct probe *p)
+{
+	int s;
+
+	if (p->rd == NULL || p->rd->stage != RD_NO)
+		return 0;
+	if (p->cut_code != NULL || runner_ending(p->r) || mcp_mono() >= p->deadline)
+		return 0;
+	for (s = 0; s < S_NSTEPS; s++)
+		if (p->steps[s].status == ST_PENDING)
+			return 0;
+	/* A server the probe spoke with. */
+	return p->steps[S_INIT].status == ST_PASS;
+}
+
+void
+ready_start(struct probe *p)
+{
+	p->rd->stage = RD_RUNNING;
+	p->rd->check = 0;
+	/* The stream is done with, and cannot fail a step while the checks run. */
+	sse_close(p);
+	next_check(p);
+}
+
+void
+ready_stop(struct probe *p)
+{
+	struct ready *rd = p->rd;
+
+	if (rd == NULL || rd->stage != RD_RUNNING)
+		return;
+	if (rd->check < RC_N)
+		rd->seen[rd->check] = SEEN_UNKNOWN;
+	restore(p);
+	rd->stage = RD_DONE;
+}
+
+static const char *
+seen_name(enum rd_seen s, const char *good, const char *bad)
+{
+	return s == SEEN_GOOD ? good : s == SEEN_BAD ? bad : s == SEEN_UNKNOWN ? "unknown" : NULL;
+}
+
+static void
+add_seen(cJSON *o, const char *key, const char *v)
+{
+	if (v != NULL)
+		cJSON_AddStringToObject(o, key, v);
+}
+
+/*
+ * The result's "readiness" (owned), or NULL: not asked for, or the
+ * server never spoken with (its steps say why).
+ */
+cJSON *
+ready_json(struct probe *p)
+{
+	struct ready *rd = p->rd;
+	const char *eras[3];
+	cJSON *o, *a, *c, *r;
+	int i, n = 0, open, have[MCP_R_N];
+	char grade[2] = "";
+
+	if (rd == NULL || rd->stage == RD_NO || p->era_found == NULL)
+		return NULL;
+	open = p->posture != NULL && strcmp(p->posture, "open") == 0;
+	/* The eras it speaks, as far as they were learnt. */
+	if (p->transport != NULL && strcmp(p->transport, "sse") == 0) {
+		eras[n++] = "sse";
+		rd->count[MCP_R_SSE_ONLY] = 1;
+	} else if (strcmp(p->era_found, "modern") == 0) {
+		eras[n++] = "modern";
+		if (rd->seen[RC_LEGACY] == SEEN_GOOD)
+			eras[n++] = "legacy";
+	} else {
+		eras[n++] = "legacy";
+		/* In auto, the steps asked for server/discover first: it was not answered. */
+		if (p->era == ERA_AUTO)
+			rd->count[MCP_R_LEGACY_ONLY] = 1;
+	}
+	if (rd->seen[RC_VERSION] == SEEN_BAD)
+		rd->count[MCP_R_VERSION_ANSWER] = 1;
+	if (rd->seen[RC_METHOD] == SEEN_BAD)
+		rd->count[MCP_R_METHOD_HEADER] = 1;
+	if (rd->seen[RC_ORIGIN] == SEEN_BAD || rd->seen[RC_PING_ORIGIN] == SEEN_BAD)
+		rd->count[MCP_R_ORIGIN] = 1;
+	if (strcmp(p->era_found, "modern") == 0 && rd->hints == -1)
+		rd->count[MCP_R_TTL] = 1;
+	/* Destructive tools matter only where anyone may call them. */
+	if (!open)
+		rd->count[MCP_R_DESTRUCTIVE_OPEN] = 0;
+
+	for (i = 0; i < MCP_R_N; i++)
+		have[i] = rd->count[i] != 0;
+	grade[0] = mcp_ready_grade(have);
+	o = cJSON_CreateObject();
+	cJSON_AddStringToObject(o, "grade", grade);
+	a = cJSON_AddArrayToObject(o, "eras");
+	for (i = 0; i < n; i++)
+		cJSON_AddItemToArray(a, cJSON_CreateString(eras[i]));
+	c = cJSON_AddObjectToObject(o, "checks");
+	add_seen(c, "unknown_version", seen_name(rd->seen[RC_VERSION], "refused", "served"));
+	add_seen(c, "method_mismatch", seen_name(rd->seen[RC_METHOD], "refused", "served"));
+	add_seen(c, "foreign_origin",
+	    seen_name(
+	        rd->seen[RC_ORIGIN] != SEEN_NOT ? rd->seen[RC_ORIGIN] : rd->seen[RC_PING_ORIGIN],
+	        "refused", "served"));
+	add_seen(c, "legacy_handshake", seen_name(rd->seen[RC_LEGACY], "answered", "refused"));
+	a = cJSON_AddArrayToObject(o, "reasons");
+	for (i = 0; i < MCP_R_N; i++) {
+		if (rd->count[i] == 0)
+			continue;
+		r = cJSON_CreateObject();
+		cJSON_AddStringToObject(r, "code", mcp_ready_reasons[i].code);
+		cJSON_AddStringToObject(
+		    r, "severity", mcp_ready_sev_name(mcp_ready_reasons[i].sev));
+		cJSON_AddStringToObject(r, "spec", mcp_ready_reasons[i].spec);
+		cJSON_AddStringToObject(r, "message", mcp_ready_reasons[i].what);
+		cJSON_AddStringToObject(r, "fix", mcp_ready_reasons[i].fix);
+		if (rd->count[i] > 1)
+			cJSON_AddNumberToObject(r, "count", (double)rd->count[i]);
+		cJSON_AddItemToArray(a, r);
+	}
+	return o;
+}
+
+void
+ready_free(struct probe *p)
+{
+	if (p->rd == NULL)
+		return;
+	mcp_wipe_free(&p->rd->main_session);
+	free(p->rd);
+	p->rd = NULL;
+}
