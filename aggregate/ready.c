@@ -45,12 +45,29 @@ era_of(const char *s)
 	return -1;
 }
 
+/* An issuer as mcp-probe says one: https (or http), printable, no quote or backslash. */
+static int
+issuer_ok(const char *s)
+{
+	size_t i, n = strlen(s);
+
+	if (n == 0 || n > AGG_ISSUER_MAX ||
+	    (strncmp(s, "https://", 8) != 0 && strncmp(s, "http://", 7) != 0))
+		return 0;
+	for (i = 0; i < n; i++)
+		if ((unsigned char)s[i] <= 0x20 || (unsigned char)s[i] > 0x7e || s[i] == '"' ||
+		    s[i] == '\\')
+			return 0;
+	return 1;
+}
+
 int
 agg_ready_value(const cJSON *rec, double started, char *out, size_t len)
 {
 	const cJSON *r = cJSON_GetObjectItemCaseSensitive(rec, "readiness");
 	const cJSON *eras = cJSON_GetObjectItemCaseSensitive(r, "eras");
 	const cJSON *rs = cJSON_GetObjectItemCaseSensitive(r, "reasons"), *e;
+	const char *iss = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(r, "issuer"));
 	int have[MCP_R_N] = {0}, era[NERAS] = {0}, i, n;
 	char at[32];
 	size_t k;
@@ -85,7 +102,12 @@ agg_ready_value(const cJSON *rec, double started, char *out, size_t len)
 			n += snprintf(out + n, len - (size_t)n, "%s\"%s\"", k++ ? "," : "",
 			    mcp_ready_reasons[i].code);
 	if (n > 0 && (size_t)n < len)
-		n += snprintf(out + n, len - (size_t)n, "]}");
+		n += snprintf(out + n, len - (size_t)n, "]");
+	/* The authorization server's issuer, as the probe writes one (no quote, no escape). */
+	if (n > 0 && (size_t)n < len && iss != NULL && issuer_ok(iss))
+		n += snprintf(out + n, len - (size_t)n, ",\"issuer\":\"%s\"", iss);
+	if (n > 0 && (size_t)n < len)
+		n += snprintf(out + n, len - (size_t)n, "}");
 	if (n <= 0 || (size_t)n >= len) {
 		out[0] = '\0';
 		return 0;
@@ -102,10 +124,12 @@ agg_ready_add(cJSON *o, const redisReply *h, long long window)
 {
 	size_t n = h->type == REDIS_REPLY_ARRAY ? h->elements / 2 : 0, i;
 	int cnt[MCP_R_N] = {0}, ecnt[NERAS] = {0}, have[MCP_R_N] = {0}, regions = 0, k;
+	int icnt[READY_REGIONS] = {0}, niss = 0, j;
 	double at, end = (double)(window + AGG_WINDOW), newest = 0;
 	const cJSON *e;
+	const char *iss;
 	cJSON *v, *r, *a, *x;
-	char g[2], when[32];
+	char g[2], when[32], issuers[READY_REGIONS][AGG_ISSUER_MAX + 1];
 
 	if (n > READY_REGIONS)
 		n = READY_REGIONS;
@@ -121,12 +145,25 @@ agg_ready_add(cJSON *o, const redisReply *h, long long window)
 		regions++;
 		if (at > newest)
 			newest = at;
-		cJSON_ArrayForEach(e,
-		    cJSON_GetObjectItemCaseSensitive(v,
-		        "codes")) if ((k = mcp_ready_code(cJSON_GetStringValue(e))) != -1) cnt[k]++;
-		cJSON_ArrayForEach(e,
-		    cJSON_GetObjectItemCaseSensitive(
-		        v, "eras")) if ((k = era_of(cJSON_GetStringValue(e))) != -1) ecnt[k]++;
+		cJSON_ArrayForEach(e, cJSON_GetObjectItemCaseSensitive(v, "codes"))
+		{
+			if ((k = mcp_ready_code(cJSON_GetStringValue(e))) != -1)
+				cnt[k]++;
+		}
+		cJSON_ArrayForEach(e, cJSON_GetObjectItemCaseSensitive(v, "eras"))
+		{
+			if ((k = era_of(cJSON_GetStringValue(e))) != -1)
+				ecnt[k]++;
+		}
+		/* The issuers said, each with the regions that said it. */
+		iss = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(v, "issuer"));
+		if (iss != NULL && issuer_ok(iss)) {
+			for (j = 0; j < niss && strcmp(issuers[j], iss) != 0; j++)
+				;
+			if (j == niss)
+				snprintf(issuers[niss++], sizeof(issuers[0]), "%s", iss);
+			icnt[j]++;
+		}
 		cJSON_Delete(v);
 	}
 	if (regions == 0)
@@ -155,6 +192,10 @@ agg_ready_add(cJSON *o, const redisReply *h, long long window)
 		cJSON_AddNumberToObject(x, "regions", cnt[k]);
 		cJSON_AddItemToArray(a, x);
 	}
+	/* The authorization server's issuer, when a majority of the regions say the same. */
+	for (j = 0; j < niss; j++)
+		if (2 * icnt[j] > regions)
+			cJSON_AddStringToObject(r, "issuer", issuers[j]);
 	cJSON_AddNumberToObject(r, "regions", regions);
 	mcp_iso8601(newest, when, sizeof(when));
 	cJSON_AddStringToObject(r, "checked_at", when);

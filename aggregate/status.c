@@ -88,20 +88,25 @@ ready_of(const cJSON *rec)
 
 	if (!cJSON_IsObject(r))
 		return NULL;
-	cJSON_ArrayForEach(e,
-	    cJSON_GetObjectItemCaseSensitive(
-	        r, "reasons")) if ((k =
-	                                   mcp_ready_code(cJSON_GetStringValue(
-	                                       cJSON_GetObjectItemCaseSensitive(e, "code")))) != -1)
-	    have[k] = 1;
+	cJSON_ArrayForEach(e, cJSON_GetObjectItemCaseSensitive(r, "reasons"))
+	{
+		k = mcp_ready_code(
+		    cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(e, "code")));
+		if (k != -1)
+			have[k] = 1;
+	}
 	o = cJSON_CreateObject();
 	g[0] = mcp_ready_grade(have);
 	cJSON_AddStringToObject(o, "grade", g);
 	a = cJSON_AddArrayToObject(o, "eras");
-	cJSON_ArrayForEach(e, cJSON_GetObjectItemCaseSensitive(r, "eras")) if (cJSON_IsString(e) &&
-	    (strcmp(e->valuestring, "modern") == 0 || strcmp(e->valuestring, "legacy") == 0 ||
-	        strcmp(e->valuestring, "sse") == 0))
-	    cJSON_AddItemToArray(a, cJSON_CreateString(e->valuestring));
+	cJSON_ArrayForEach(e, cJSON_GetObjectItemCaseSensitive(r, "eras"))
+	{
+		if (cJSON_IsString(e) &&
+		    (strcmp(e->valuestring, "modern") == 0 ||
+		        strcmp(e->valuestring, "legacy") == 0 ||
+		        strcmp(e->valuestring, "sse") == 0))
+			cJSON_AddItemToArray(a, cJSON_CreateString(e->valuestring));
+	}
 	a = cJSON_AddArrayToObject(o, "reasons");
 	for (k = 0; k < MCP_R_N; k++) {
 		if (!have[k])

@@ -8,6 +8,15 @@
  * PagerDuty, as a note is never resolved): the grade, the one before and
  * the reasons that are new.  A first grade, or a better one, is kept and
  * told nothing.  A posture: it opens no incident and changes none.
+ *
+ * The issuer of its authorization server (the verdict's, said by a
+ * majority of the regions) that changes is a page: every client must
+ * register again (2026-07-28, SEP-2352).  auth-issuer-changed is a
+ * trigger (P2, every P2 route, PagerDuty too) that the monitor never
+ * resolves: a person does, once the clients have registered again.  It
+ * says the new issuer and the one before (the state's "issx"); a first
+ * issuer is kept and told nothing.  It is not on the public page: the
+ * server works.
  */
 /* Copyright (c) 2026 The mcp-uptime authors. ISC licence: see LICENSE. */
 #include <stdio.h>
@@ -23,10 +32,22 @@ ready_read(const cJSON *rec, struct verdict *vd)
 	const cJSON *r = cJSON_GetObjectItemCaseSensitive(rec, "readiness"), *e;
 	int have[MCP_R_N] = {0}, k;
 
+	const char *iss = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(r, "issuer"));
+	size_t i;
+
 	vd->grade = 0;
 	vd->ready_codes = 0;
+	vd->issuer = NULL;
 	if (!cJSON_IsObject(r))
 		return;
+	/* An issuer as mcp-aggregate keeps one: a URL of printable ASCII, no space or quote. */
+	for (i = 0; iss != NULL && iss[i] != '\0'; i++)
+		if ((unsigned char)iss[i] <= 0x20 || (unsigned char)iss[i] > 0x7e ||
+		    iss[i] == '"' || iss[i] == '\\')
+			break;
+	if (iss != NULL && iss[i] == '\0' && i > 0 && i <= ISSUER_MAX &&
+	    (strncmp(iss, "https://", 8) == 0 || strncmp(iss, "http://", 7) == 0))
+		vd->issuer = iss;
 	cJSON_ArrayForEach(e, cJSON_GetObjectItemCaseSensitive(r, "reasons"))
 	{
 		k = mcp_ready_code(
@@ -39,6 +60,29 @@ ready_read(const cJSON *rec, struct verdict *vd)
 	vd->grade = mcp_ready_grade(have);
 }
 
+/* The issuer that changed: a page, once. */
+static int
+issuer_step(struct ctx *x, struct state *s, const struct verdict *vd)
+{
+	struct alert_ev ev = {"trigger", "P2", x->slug, ISSUER_KIND, x->window, NULL, NULL, NULL,
+	    -1, NULL, NULL, 0, NULL};
+	char sum[1024];
+
+	if (vd->issuer == NULL || strcmp(vd->issuer, s->issuer) == 0)
+		return 0;
+	if (s->issuer[0] == '\0') {
+		snprintf(s->issuer, sizeof(s->issuer), "%s", vd->issuer);
+		return 0;
+	}
+	snprintf(sum, sizeof(sum),
+	    "%s: " ISSUER_KIND ": its authorization server's issuer is now \"%s\", was \"%s\": "
+	    "every client must register again (2026-07-28, SEP-2352)",
+	    x->slug, vd->issuer, s->issuer);
+	ev.summary = sum;
+	snprintf(s->issuer, sizeof(s->issuer), "%s", vd->issuer);
+	return emit_to(x, NULL, &ev, alert_routes_for(x->c, "P2", mcp_now()));
+}
+
 int
 ready_step(struct ctx *x, struct state *s, const struct verdict *vd)
 {
@@ -48,6 +92,8 @@ ready_step(struct ctx *x, struct state *s, const struct verdict *vd)
 	size_t at;
 	int k, n = 0;
 
+	if (issuer_step(x, s, vd) == -1)
+		return -1;
 	if (vd->grade == 0)
 		return 0;
 	/* The first grade, or a better one: kept, told nothing. */

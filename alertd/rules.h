@@ -68,6 +68,9 @@ struct xtrack {
 };
 
 /* One slug's state: the hash mcp:{slug}:alert. */
+/* An authorization server's issuer kept (ready.c): aggregate's AGG_ISSUER_MAX. */
+#define ISSUER_MAX 256
+
 struct state {
 	double last; /* the newest window decided, 0: none */
 	double seen; /* the newest window some region reported in */
@@ -95,11 +98,12 @@ struct state {
 	 */
 	char tch[TOOL_HASH_MAX];
 	char tnoted[TOOLS_NOTED][TOOL_HASH_MAX];
-	char cloak[TOOL_HASH_MAX]; /* the client's list a tools-cloaking note told of (cloak.c) */
-	char grade;                /* the readiness grade last seen (ready.c), 0: none */
-	unsigned long ready_codes; /* and its reasons, as bits of lib/ready.h's */
-	double fat;                /* the findings.added told of, by its at (findings.c); 0: none */
-	int fsaid;                 /* the alerts of this verdict that said it (not kept) */
+	char cloak[TOOL_HASH_MAX];   /* the client's list a tools-cloaking note told of (cloak.c) */
+	char grade;                  /* the readiness grade last seen (ready.c), 0: none */
+	char issuer[ISSUER_MAX + 1]; /* its authorization server's issuer last seen, or "" */
+	unsigned long ready_codes;   /* and its reasons, as bits of lib/ready.h's */
+	double fat; /* the findings.added told of, by its at (findings.c); 0: none */
+	int fsaid;  /* the alerts of this verdict that said it (not kept) */
 };
 
 /* What one verdict says to one track. */
@@ -135,6 +139,7 @@ struct verdict {
 	int divergence;             /* the verdict is a divergence */
 	const cJSON *cloak;         /* cloaking (an object, cloak.c), or NULL */
 	char grade;                 /* the readiness grade (ready.c), 0: none */
+	const char *issuer;         /* its authorization server's issuer (ready.c), or NULL */
 	unsigned long ready_codes;  /* its reasons, as bits of lib/ready.h's */
 	const cJSON *fadded;        /* findings.added (an object, findings.c), or NULL */
 	const cJSON *fregions;      /* findings.regions, checked, or NULL */
@@ -192,7 +197,7 @@ struct pub {
  */
 #define ARG_MAX 8192 /* bytes of a value: a track, its routes, its regions and some numbers */
 struct args {
-	const char *argv[40];
+	const char *argv[48];
 	/*
 	 * The values, one after the other: a run's batch of states touches
 	 * the pages of what it writes, not of the room for sixteen tracks.
@@ -394,6 +399,7 @@ int cloak_step(struct ctx *x, struct state *s, const struct verdict *vd);
  * the note readiness-worse told when the grade worsens.
  */
 #define READY_KIND "readiness-worse"
+#define ISSUER_KIND "auth-issuer-changed"
 void ready_read(const cJSON *rec, struct verdict *vd);
 int ready_step(struct ctx *x, struct state *s, const struct verdict *vd);
 

@@ -181,6 +181,9 @@ pub_add(struct ctx *x, const struct alert_ev *e, const cJSON *rec, const char *t
 	 */
 	if (e->track != NULL && strcmp(e->track, REVIEW_KIND) == 0)
 		return;
+	/* Nor an issuer that changed (ready.c): its clients' concern, resolved by a person. */
+	if (e->track != NULL && strcmp(e->track, ISSUER_KIND) == 0)
+		return;
 	/* The bytes of the record printed, without its newline. */
 	if (text != NULL) {
 		if (mcp_buf_adds(&line, text) == -1)

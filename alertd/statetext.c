@@ -350,6 +350,9 @@ state_parse(struct state *s, const redisReply *r)
 		else if (strcmp(f, "cloakx") == 0) {
 			if (strcmp(v, "-") != 0 && strlen(v) < sizeof(s->cloak))
 				snprintf(s->cloak, sizeof(s->cloak), "%s", v);
+		} else if (strcmp(f, "issx") == 0) {
+			if (strcmp(v, "-") != 0 && strlen(v) < sizeof(s->issuer))
+				snprintf(s->issuer, sizeof(s->issuer), "%s", v);
 		} else if (strcmp(f, "gradex") == 0) {
 			/* GRADE CODES: a letter and the reasons' bits, or "-". */
 			if (v[0] >= 'A' && v[0] <= 'F' && v[1] == ' ') {
@@ -494,6 +497,9 @@ state_args(const struct state *s, struct args *a)
 	arg_same(a, TOOLSX_EMPTY);
 	w = arg_text(a, "cloakx");
 	put_word(&w, s->cloak);
+	arg_same(a, "-");
+	w = arg_text(a, "issx");
+	put_word(&w, s->issuer[0] != '\0' ? s->issuer : "-");
 	arg_same(a, "-");
 	w = arg_text(a, "gradex");
 	if (s->grade != 0) {

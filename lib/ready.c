@@ -74,6 +74,20 @@ const struct mcp_ready_reason_def mcp_ready_reasons[MCP_R_N] = {
     [MCP_R_ICON] = {"icon_unsafe", MCP_SEV_MINOR, "basic/index",
         "icons whose src is neither https: nor data:, or on another origin than the server",
         "serve icons over https from the server's own origin, or as data: URIs"},
+    [MCP_R_AS_META] = {"as_metadata_missing", MCP_SEV_MAJOR, "basic/authorization",
+        "the authorization server its protected-resource metadata names publishes no metadata "
+        "(RFC 8414, nor OpenID Connect discovery): a client cannot learn where to authorize",
+        "publish the authorization server's metadata at its RFC 8414 well-known place"},
+    [MCP_R_AS_ISS] = {"as_iss_unsupported", MCP_SEV_MINOR, "basic/authorization",
+        "its authorization server does not say it returns iss in its authorization responses "
+        "(RFC 9207, authorization_response_iss_parameter_supported), as 2026-07-28 asks "
+        "(SEP-2468)",
+        "return iss in authorization responses and say so in the metadata"},
+    [MCP_R_DCR_ONLY] = {"dcr_only", MCP_SEV_MINOR, "basic/authorization/client-registration",
+        "its authorization server registers clients by Dynamic Client Registration alone, "
+        "deprecated in 2026-07-28 (earliest removal in the first revision on or after "
+        "2027-07-28), and not by Client ID Metadata Documents",
+        "support Client ID Metadata Documents (client_id_metadata_document_supported)"},
 };
 
 const char *

@@ -27,6 +27,9 @@ enum mcp_ready_reason {
 	MCP_R_NAME_DUPLICATE,
 	MCP_R_DESTRUCTIVE_OPEN,
 	MCP_R_ICON,
+	MCP_R_AS_META,
+	MCP_R_AS_ISS,
+	MCP_R_DCR_ONLY,
 	MCP_R_N
 };
 

@@ -68,9 +68,9 @@ endpoint_bad(const char *pin, const char *te)
 	return NULL;
 }
 
-/* The n-th RFC 8414 / OpenID place of an issuer's metadata, into buf. */
-static int
-meta_place(const char *issuer, int n, char *buf, size_t len)
+/* The n-th RFC 8414 / OpenID place of an issuer's metadata, into buf (probe.h). */
+int
+oauth_meta_place(const char *issuer, int n, char *buf, size_t len)
 {
 	const char *h = strstr(issuer, "://"), *path;
 	size_t plen, olen;
@@ -127,7 +127,7 @@ meta_next(struct probe *p)
 {
 	char url[2300];
 
-	if (meta_place(p->t->oauth_issuer, p->oauth_place++, url, sizeof(url)) == -1) {
+	if (oauth_meta_place(p->t->oauth_issuer, p->oauth_place++, url, sizeof(url)) == -1) {
 		fail(p, "oauth_discovery_failed",
 		    "no usable metadata of the pinned authorization server %s (%s)",
 		    p->t->oauth_issuer, p->oauth_why.p ? p->oauth_why.p : "no place to ask");
@@ -331,7 +331,7 @@ issuer_at(const char *issuer, const char *url)
 {
 	char place[2300], a[2300], b[2300];
 
-	return meta_place(issuer, 0, place, sizeof(place)) == 0 &&
+	return oauth_meta_place(issuer, 0, place, sizeof(place)) == 0 &&
 	    url_canonical(place, a, sizeof(a)) == 0 && url_canonical(url, b, sizeof(b)) == 0 &&
 	    strcmp(a, b) == 0;
 }

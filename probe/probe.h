@@ -358,6 +358,8 @@ struct probe {
 /* ready.c: the readiness of a server for 2026's clients (--readiness) */
 struct ready;
 void ready_init(struct probe *p);
+/* oauth.c: the n-th (0 to 2) RFC 8414 / OpenID place of an issuer's metadata, into buf. */
+int oauth_meta_place(const char *issuer, int n, char *buf, size_t len);
 void ready_tool(struct probe *p, const cJSON *t);
 void ready_caps(struct probe *p, const cJSON *res, int modern);
 void ready_session(struct probe *p, const struct xfer *x);

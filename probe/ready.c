@@ -12,6 +12,11 @@
  *   speaks to older clients (its session, if it makes one, closed).
  *   legacy Streamable HTTP: ping, in its session, with a foreign Origin.
  *   HTTP+SSE: none.
+ *   behind an OAuth wall (no credentials): the metadata of the
+ *   authorization server its protected-resource metadata names (RFC 8414,
+ *   then OpenID's places; no credential, the guard's rules, plain HTTP to
+ *   loopback only): its issuer, whether it says it returns iss (RFC
+ *   9207), and whether it registers clients by CIMD or by DCR alone.
  *
  * Each problem is a reason (a code, its severity, the spec's section it
  * rests on, what to do), and the grade is the worst they add up to:
@@ -44,7 +49,10 @@
 
 enum rd_stage { RD_NO, RD_RUNNING, RD_DONE };
 /* The checks of the requests, in their order. */
-enum rd_check { RC_VERSION, RC_METHOD, RC_ORIGIN, RC_LEGACY, RC_PING_ORIGIN, RC_N };
+enum rd_check { RC_VERSION, RC_METHOD, RC_ORIGIN, RC_LEGACY, RC_PING_ORIGIN, RC_AS, RC_N };
+/* The authorization server's metadata, at the most, and its issuer said. */
+#define READY_AS_MAX (64 * 1024)
+#define READY_ISSUER_MAX 256
 /* What a check learnt. */
 enum rd_seen { SEEN_NOT, SEEN_UNKNOWN, SEEN_GOOD, SEEN_BAD };
 
@@ -60,7 +68,11 @@ struct ready {
 	size_t nnames;               /* of them */
 	char *main_session;          /* owned, secret: the steps' session, kept aside */
 	char proto[sizeof(((struct probe *)0)->proto)];
-	enum mode mode; /* the steps' */
+	enum mode mode;                    /* the steps' */
+	char as_base[2048];                /* the authorization server the metadata names, or "" */
+	char as_url[2048];                 /* the place of its metadata being asked */
+	int as_try;                        /* which place (oauth_meta_place), -1: as_base itself */
+	char issuer[READY_ISSUER_MAX + 1]; /* its metadata's issuer, printable, or "" */
 };
 
 /*
@@ -218,6 +230,35 @@ ready_hints(struct probe *p, int both)
 }
 
 static void next_check(struct probe *p);
+static void on_check(struct xfer *x, CURLcode rc);
+static int as_answer(struct probe *p, struct xfer *x, CURLcode rc);
+
+/* An auth-walled target's OAuth authorization server, into rd->as_base: 1, or 0 for none. */
+static int
+as_named(struct probe *p)
+{
+	struct ready *rd = p->rd;
+	const cJSON *d = p->steps[S_AUTH].detail;
+	const cJSON *as =
+	    cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(d, "authorization_servers"), 0);
+	const cJSON *meta = cJSON_GetObjectItemCaseSensitive(d, "authorization_server_metadata");
+
+	if (p->posture == NULL || strcmp(p->posture, "auth-walled") != 0 ||
+	    p->steps[S_AUTH].status != ST_PASS)
+		return 0;
+	if (cJSON_IsString(as) && strlen(as->valuestring) < sizeof(rd->as_base)) {
+		snprintf(rd->as_base, sizeof(rd->as_base), "%s", as->valuestring);
+		rd->as_try = 0;
+		return 1;
+	}
+	/* 2025-03-26: the metadata at the server's own origin is the server's. */
+	if (cJSON_IsString(meta) && strlen(meta->valuestring) < sizeof(rd->as_base)) {
+		snprintf(rd->as_base, sizeof(rd->as_base), "%s", meta->valuestring);
+		rd->as_try = -1;
+		return 1;
+	}
+	return 0;
+}
 
 /* The steps' session and version back, after the legacy handshake of a modern server. */
 static void
@@ -316,6 +357,10 @@ on_check(struct xfer *x, CURLcode rc)
 		else
 			*s = has_result(x) ? SEEN_BAD : SEEN_UNKNOWN;
 		break;
+	case RC_AS:
+		if (as_answer(p, x, rc) == 1)
+			return; /* the next place is asked */
+		break;
 	case RC_LEGACY:
 		if (!spoke(x, rc))
 			*s = SEEN_UNKNOWN;
@@ -338,6 +383,76 @@ on_check(struct xfer *x, CURLcode rc)
 	next_check(p);
 }
 
+/*
+ * issuer when it is one to say: an https URL (http on loopback), of
+ * printable ASCII, at most READY_ISSUER_MAX bytes.
+ */
+static int
+issuer_ok(const char *s)
+{
+	size_t i, n = strlen(s);
+
+	if (n == 0 || n > READY_ISSUER_MAX ||
+	    (strncmp(s, "https://", 8) != 0 &&
+	        !(strncmp(s, "http://", 7) == 0 && mcp_url_loopback(s))))
+		return 0;
+	for (i = 0; i < n; i++)
+		if ((unsigned char)s[i] <= 0x20 || (unsigned char)s[i] > 0x7e || s[i] == '"' ||
+		    s[i] == '\\')
+			return 0;
+	return 1;
+}
+
+/* Ask the authorization server's metadata at place rd->as_try: 0, or -1. */
+static int
+as_ask(struct probe *p)
+{
+	struct ready *rd = p->rd;
+
+	if (rd->as_try == -1)
+		snprintf(rd->as_url, sizeof(rd->as_url), "%s", rd->as_base);
+	else if (oauth_meta_place(rd->as_base, rd->as_try, rd->as_url, sizeof(rd->as_url)) == -1)
+		return -1;
+	return xfer_oauth(p, &p->x, rd->as_url, NULL, NULL, READY_AS_MAX, on_check);
+}
+
+/*
+ * The authorization server's answer: its metadata read (0), the next
+ * place asked (1), or nothing more to ask (0, the check decided).
+ */
+static int
+as_answer(struct probe *p, struct xfer *x, CURLcode rc)
+{
+	struct ready *rd = p->rd;
+	const cJSON *iss = cJSON_GetObjectItemCaseSensitive(x->msg, "issuer");
+	const cJSON *rsp = cJSON_GetObjectItemCaseSensitive(
+	    x->msg, "authorization_response_iss_parameter_supported");
+	const cJSON *cimd =
+	    cJSON_GetObjectItemCaseSensitive(x->msg, "client_id_metadata_document_supported");
+	const cJSON *reg = cJSON_GetObjectItemCaseSensitive(x->msg, "registration_endpoint");
+
+	if (rc != CURLE_OK || x->status <= 0 || x->status == 429 || x->status >= 500) {
+		rd->seen[RC_AS] = SEEN_UNKNOWN; /* no answer: nothing learnt */
+		return 0;
+	}
+	if (x->status >= 200 && x->status <= 299 && cJSON_IsObject(x->msg) && cJSON_IsString(iss)) {
+		rd->seen[RC_AS] = SEEN_GOOD;
+		if (issuer_ok(iss->valuestring))
+			snprintf(rd->issuer, sizeof(rd->issuer), "%s", iss->valuestring);
+		if (!cJSON_IsTrue(rsp))
+			rd->count[MCP_R_AS_ISS] = 1;
+		if (!cJSON_IsTrue(cimd) && cJSON_IsString(reg))
+			rd->count[MCP_R_DCR_ONLY] = 1;
+		return 0;
+	}
+	/* Answered, but no metadata there: the next place. */
+	if (rd->as_try >= 0 && rd->as_try < 2 && (rd->as_try++, as_ask(p) == 0))
+		return 1;
+	rd->seen[RC_AS] = SEEN_BAD;
+	rd->count[MCP_R_AS_META] = 1;
+	return 0;
+}
+
 /* The check in rd->check, or the next one this target has, or the end. */
 static void
 next_check(struct probe *p)
@@ -351,25 +466,25 @@ next_check(struct probe *p)
 			break;
 		switch (rd->check) {
 		case RC_VERSION:
-			if (p->mode != MODE_MODERN)
+			if (p->mode != MODE_MODERN || p->steps[S_INIT].status != ST_PASS)
 				continue;
 			p->hdr_version = READY_NO_VERSION;
 			rc = xfer_post(p, &p->x, "server/discover", NULL, p->next_id++, on_check);
 			break;
 		case RC_METHOD:
-			if (p->mode != MODE_MODERN)
+			if (p->mode != MODE_MODERN || p->steps[S_INIT].status != ST_PASS)
 				continue;
 			p->hdr_method = "tools/list";
 			rc = xfer_post(p, &p->x, "server/discover", NULL, p->next_id++, on_check);
 			break;
 		case RC_ORIGIN:
-			if (p->mode != MODE_MODERN)
+			if (p->mode != MODE_MODERN || p->steps[S_INIT].status != ST_PASS)
 				continue;
 			p->hdr_origin = READY_ORIGIN;
 			rc = xfer_post(p, &p->x, "server/discover", NULL, p->next_id++, on_check);
 			break;
 		case RC_LEGACY:
-			if (p->mode != MODE_MODERN)
+			if (p->mode != MODE_MODERN || p->steps[S_INIT].status != ST_PASS)
 				continue;
 			/* The legacy handshake, outside any session, as an older client asks. */
 			rd->mode = p->mode;
@@ -385,10 +500,15 @@ next_check(struct probe *p)
 			rc = xfer_post(p, &p->x, "initialize", params, p->next_id++, on_check);
 			break;
 		case RC_PING_ORIGIN:
-			if (p->mode != MODE_LEGACY)
+			if (p->mode != MODE_LEGACY || p->steps[S_INIT].status != ST_PASS)
 				continue;
 			p->hdr_origin = READY_ORIGIN;
 			rc = xfer_post(p, &p->x, "ping", NULL, p->next_id++, on_check);
+			break;
+		case RC_AS:
+			if (!as_named(p))
+				continue;
+			rc = as_ask(p);
 			break;
 		default:
 			continue;
@@ -406,17 +526,20 @@ next_check(struct probe *p)
 int
 ready_wanted(struct probe *p)
 {
-	int s;
+	int s,
+	    walled = p->posture != NULL && strcmp(p->posture, "auth-walled") == 0 &&
+	    p->steps[S_AUTH].status == ST_PASS;
 
 	if (p->rd == NULL || p->rd->stage != RD_NO)
 		return 0;
 	if (p->cut_code != NULL || runner_ending(p->r) || mcp_mono() >= p->deadline)
 		return 0;
-	for (s = 0; s < S_NSTEPS; s++)
+	/* Behind a wall, the steps after auth are never run: they are skipped at the end. */
+	for (s = 0; s < S_NSTEPS && !walled; s++)
 		if (p->steps[s].status == ST_PENDING)
 			return 0;
-	/* A server the probe spoke with. */
-	return p->steps[S_INIT].status == ST_PASS;
+	/* A server the probe spoke with, or one behind an OAuth wall. */
+	return p->steps[S_INIT].status == ST_PASS || walled;
 }
 
 void
@@ -468,11 +591,17 @@ ready_json(struct probe *p)
 	int i, n = 0, open, have[MCP_R_N];
 	char grade[2] = "";
 
-	if (rd == NULL || rd->stage == RD_NO || p->era_found == NULL)
+	if (rd == NULL || rd->stage == RD_NO)
+		return NULL;
+	/* Behind a wall only its authorization server is read: nothing learnt, no grade. */
+	if (p->steps[S_INIT].status != ST_PASS && rd->seen[RC_AS] != SEEN_GOOD &&
+	    rd->seen[RC_AS] != SEEN_BAD)
 		return NULL;
 	open = p->posture != NULL && strcmp(p->posture, "open") == 0;
-	/* The eras it speaks, as far as they were learnt. */
-	if (p->transport != NULL && strcmp(p->transport, "sse") == 0) {
+	/* The eras it speaks, as far as they were learnt (none behind a wall). */
+	if (p->era_found == NULL || p->steps[S_INIT].status != ST_PASS) {
+		;
+	} else if (p->transport != NULL && strcmp(p->transport, "sse") == 0) {
 		eras[n++] = "sse";
 		rd->count[MCP_R_SSE_ONLY] = 1;
 	} else if (strcmp(p->era_found, "modern") == 0) {
@@ -491,7 +620,7 @@ ready_json(struct probe *p)
 		rd->count[MCP_R_METHOD_HEADER] = 1;
 	if (rd->seen[RC_ORIGIN] == SEEN_BAD || rd->seen[RC_PING_ORIGIN] == SEEN_BAD)
 		rd->count[MCP_R_ORIGIN] = 1;
-	if (strcmp(p->era_found, "modern") == 0 && rd->hints == -1)
+	if (n > 0 && strcmp(p->era_found, "modern") == 0 && rd->hints == -1)
 		rd->count[MCP_R_TTL] = 1;
 	/* Destructive tools matter only where anyone may call them. */
 	if (!open)
@@ -513,6 +642,10 @@ ready_json(struct probe *p)
 	        rd->seen[RC_ORIGIN] != SEEN_NOT ? rd->seen[RC_ORIGIN] : rd->seen[RC_PING_ORIGIN],
 	        "refused", "served"));
 	add_seen(c, "legacy_handshake", seen_name(rd->seen[RC_LEGACY], "answered", "refused"));
+	add_seen(c, "authorization_server", seen_name(rd->seen[RC_AS], "metadata", "no_metadata"));
+	/* The authorization server's issuer: a change makes every client register again. */
+	if (rd->issuer[0] != '\0')
+		cJSON_AddStringToObject(o, "issuer", rd->issuer);
 	a = cJSON_AddArrayToObject(o, "reasons");
 	for (i = 0; i < MCP_R_N; i++) {
 		if (rd->count[i] == 0)

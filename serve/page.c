@@ -491,6 +491,11 @@ ready_part(struct mcp_buf *b, const struct page_data *d, const char *slug)
 		rc |= mcp_buf_addf(b, "; checked <time datetime=\"%s\">%.10s %.5s UTC</time>",
 		    d->s.ready_at, d->s.ready_at, d->s.ready_at + 11);
 	rc |= mcp_buf_adds(b, ".</p>\n");
+	/* The authorization server's issuer: its metadata's words, escaped. */
+	if (d->s.ready_issuer[0] != '\0')
+		rc |= mcp_buf_adds(b, "<p>Authorization server: <code>") |
+		    serve_esc(b, d->s.ready_issuer) |
+		    mcp_buf_adds(b, "</code> (the issuer its metadata names)</p>\n");
 	if (d->s.ready_codes == 0)
 		rc |= mcp_buf_adds(b, "<p>Nothing to mend.</p>\n");
 	else

@@ -251,10 +251,13 @@ serve_readiness_json(struct mcp_buf *b, const char *slug, const struct summary *
 		rc |= mcp_buf_adds(b, ",\"fix\":") | mcp_json_string(b, mcp_ready_reasons[k].fix);
 		rc |= mcp_buf_adds(b, "}");
 	}
+	rc |= mcp_buf_adds(b, "],\"issuer\":");
+	rc |= s->ready_issuer[0] != '\0' ? mcp_json_string(b, s->ready_issuer)
+	                                 : mcp_buf_adds(b, "null");
 	if (s->ready_at[0] != '\0')
-		rc |= mcp_buf_addf(b, "],\"checked_at\":\"%s\"}", s->ready_at);
+		rc |= mcp_buf_addf(b, ",\"checked_at\":\"%s\"}", s->ready_at);
 	else
-		rc |= mcp_buf_adds(b, "],\"checked_at\":null}");
+		rc |= mcp_buf_adds(b, ",\"checked_at\":null}");
 	return rc;
 }
 

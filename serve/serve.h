@@ -125,6 +125,7 @@ struct summary {
 	unsigned long ready_codes;
 	unsigned ready_eras;
 	char ready_at[24];
+	char ready_issuer[257]; /* its authorization server's issuer (a URL, checked), or "" */
 };
 
 /* main.c */

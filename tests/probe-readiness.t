@@ -79,6 +79,33 @@ pr keyed "$MODERN/bearer/mcp" -T "$TMP/token"
 is "$(rd keyed .grade)" '"C"' "  with its token: graded as the server behind it"
 unlike "$(cat "$TMP/keyed.out" "$TMP/keyed.err")" "modern-token-456" "  the token in no record"
 
+# --- behind an OAuth wall: its authorization server's metadata ------------------
+W0=$TMP/oauth
+if oauth_material "$W0"; then
+	node "$TOP/tests/fixtures/oauth-as.mjs" --port-file "$TMP/as.ports" --secret-file "$W0/secret" \
+	    --client-key "$W0/ec.pub" --workload-key "$W0/wl.pub" --log "$TMP/as.log" 2>"$TMP/as.err" &
+	bg_pid $!
+fi
+if wait_file "$TMP/as.ports"; then
+	read -r ASP RSP _ <"$TMP/as.ports"
+	RS=http://127.0.0.1:$RSP
+	for m in cc nomd dcr cimd far static; do pr "w-$m" "$RS/$m/mcp"; done
+	is "$(rd w-cc '[.grade, .eras, .checks.authorization_server, .issuer]')" \
+	    "[\"B\",[],\"metadata\",\"http://127.0.0.1:$ASP\"]" \
+	    "behind an OAuth wall: its authorization server's metadata read, its issuer said, B"
+	is "$(codes w-cc)" as_iss_unsupported "  it does not say it returns iss (RFC 9207)"
+	is "$(rd w-nomd '[.grade, .checks.authorization_server]')" '["C","no_metadata"]' \
+	    "  an authorization server with no metadata at any place: C"
+	is "$(codes w-dcr)" as_iss_unsupported,dcr_only "  one that registers clients by DCR alone: dcr_only"
+	is "$(rd w-cimd '[.grade, .issuer]')" "[\"A\",\"http://127.0.0.1:$ASP/cimd\"]" \
+	    "  one with CIMD that returns iss: A"
+	is "$(rd w-far .)" null "  one off loopback over plain HTTP: not asked, nothing learnt, no grade"
+	is "$(rd w-static .)" null "  a wall of a static key: no grade"
+	is "$(jq -r 'select(.type == "result") | .state' "$TMP/w-cc.out")" auth-walled "  and the state stays auth-walled"
+else
+	diag "oauth-as.mjs did not start: $(cat "$TMP/as.err" 2>/dev/null): the OAuth wall not checked"
+fi
+
 # --- spread over the period: each slug in the minute its SHA-256 names --------
 slot_of() { echo $((0x$(printf '%s' "$1" | sha256sum | cut -c1-8) % ${2:-60})); }
 S=$(slot_of guarded)
@@ -204,5 +231,31 @@ is "$(jq -r '.path' "$RECV_LOG" | sort | uniq -c | awk '{ print $2 "=" $1 }' | t
 MCP_NOW=$((W + 162)) mcp-alert -c "$TMP/alert.conf" <"$TMP/verdicts.1" >"$TMP/alerts.2" 2>>"$TMP/alert.err"
 is "$(jq -r 'select(.kind == "readiness-worse") | .kind' "$TMP/alerts.2")" "" "  the same grade again: told nothing"
 is "$(cat "$TMP/push2.err" "$TMP/alert.err")" "" "  push and mcp-alert said nothing on stderr"
+
+# --- the authorization server's issuer that changes: a page ----------------------
+iss_minute() { # K ISSUER: every region's guarded in window W+60K says ISSUER
+	for r in eu-west-2 us-east-1 ap-south-1; do
+		jq -c --arg r "$r" --arg i "$2" --argjson k "$1" '.probe_started_at += 60 * $k | .region = $r |
+		    if .type == "result" and .slug == "guarded" then .readiness.issuer = $i else . end' \
+		    "$TMP/eu-west-2.jsonl" | MCP_NOW=$((W + 60 * $1 + 30)) mcp-aggregate push -r "$r" 2>>"$TMP/push3.err"
+	done
+	MCP_NOW=$((W + 60 * $1 + 100)) mcp-aggregate verdict guarded >"$TMP/vi.$1" 2>>"$TMP/verdict.err"
+	MCP_NOW=$((W + 60 * $1 + 101)) mcp-alert -c "$TMP/alert.conf" <"$TMP/vi.$1" >"$TMP/ai.$1" 2>>"$TMP/alert.err"
+}
+iss_minute 2 https://login.example.com
+is "$(jq -r '.readiness.issuer' "$TMP/vi.2")" https://login.example.com "the verdict: the issuer the regions agree on"
+is "$(jq -r 'select(.kind == "auth-issuer-changed") | .kind' "$TMP/ai.2")" "" "  a first issuer: told nothing"
+iss_minute 3 https://login.example.net
+is "$(jq -r 'select(.kind == "auth-issuer-changed") | [.event, .severity, .summary] | join(" | ")' "$TMP/ai.3")" \
+    'trigger | P2 | guarded: auth-issuer-changed: its authorization server'"'"'s issuer is now "https://login.example.net", was "https://login.example.com": every client must register again (2026-07-28, SEP-2352)' \
+    "the issuer changed: auth-issuer-changed (P2), the new issuer and the old"
+is "$(jq -r '.path' "$RECV_LOG" | sort | uniq -c | awk '{ print $2 "=" $1 }' | tr '\n' ' ')" "/hook=2 /pd/v2/enqueue=1 " \
+    "  a page: PagerDuty too (a trigger a person resolves)"
+unlike "$(W=$((W + 180)) cgi /status/guarded)" "auth-issuer-changed|class=\"incident\"" "  and not an incident of the public page (the server works)"
+is "$(W=$((W + 180)) cgi /api/status/guarded/readiness | jq -r .issuer)" https://login.example.net \
+    "  /api/status/guarded/readiness names the issuer"
+iss_minute 4 https://login.example.net
+is "$(jq -r 'select(.kind == "auth-issuer-changed") | .kind' "$TMP/ai.4")" "" "  the same issuer again: told nothing"
+is "$(cat "$TMP/push3.err" "$TMP/alert.err")" "" "  push and mcp-alert said nothing on stderr"
 
 done_testing

@@ -36,6 +36,9 @@ echo
 echo "== the text rules' cost: mcp-probe beside the same probe built without them"
 tests/bench/rules-cost.sh "$B"
 echo
+echo "== readiness's cost: mcp-probe with --readiness beside it without"
+tests/bench/readiness-cost.sh "$B"
+echo
 echo "== mcp-probe's memory for targets serving large lists, beside -m"
 tests/bench/probe-mem.sh "$B"
 echo
