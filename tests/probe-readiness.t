@@ -258,4 +258,33 @@ iss_minute 4 https://login.example.net
 is "$(jq -r 'select(.kind == "auth-issuer-changed") | .kind' "$TMP/ai.4")" "" "  the same issuer again: told nothing"
 is "$(cat "$TMP/push3.err" "$TMP/alert.err")" "" "  push and mcp-alert said nothing on stderr"
 
+
+# --- mcp-guardrail: a deploy gated on a grade, and SARIF for CI -------------------
+# shellcheck source=tests/serve-lib.sh
+. "$TOP/tests/serve-lib.sh"
+if command -v nginx >/dev/null || command -v /usr/sbin/nginx >/dev/null; then
+	export PATH="$PATH:/usr/sbin"
+	SERVE_NOW=$((W + 200)) start_nginx_cgi "$BIN/mcp-serve" || skip_all "nginx and fcgiwrap did not start"
+	G=$TOP/scripts/mcp-guardrail
+	out=$(MCP_UPTIME_URL=$NGINX_CGI "$G" -g B dual guarded -S "$TMP/ready.sarif" 2>&1)
+	rc=$?
+	is "$rc" 1 "mcp-guardrail -g B: dual (C) blocks the deploy"
+	like "$out" "slug=dual readiness=C decision=block: upstream dual is graded C for 2026's clients \(origin_unprotected major\), below B" \
+	    "  its log line: the grade and the reasons' codes"
+	like "$out" "slug=guarded readiness=A decision=pass: upstream guarded is graded A, at B or better" \
+	    "  guarded, A again (its Origin guarded in the minutes since), passes"
+	is "$(jq -c '[.version, (.runs[0].tool.driver.rules | map(.id)), (.runs[0].results | map([.ruleId, .level, .locations[0].logicalLocations[0].name]))]' "$TMP/ready.sarif")" \
+	    '["2.1.0",["origin_unprotected"],[["origin_unprotected","error","dual"]]]' \
+	    "  --sarif: SARIF 2.1.0, a result for each reason of a slug below the bar, its rule the code"
+	out=$(MCP_UPTIME_URL=$NGINX_CGI "$G" -g C dual 2>&1)
+	is "$?" 0 "mcp-guardrail -g C: dual (C) passes"
+	like "$out" "readiness=C decision=pass: upstream dual is graded C \(origin_unprotected major\), at C or better" "  and says so"
+	out=$(MCP_UPTIME_URL=$NGINX_CGI "$G" -g A nosuch 2>&1)
+	is "$?" 1 "  an unknown slug blocks (its state: not found)"
+	out=$(MCP_UPTIME_URL=$NGINX_CGI "$G" -g E dual 2>&1)
+	is "$?" 2 "  -g E: a usage error"
+else
+	diag "nginx is not installed: mcp-guardrail -g not checked"
+fi
+
 done_testing
