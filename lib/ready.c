@@ -88,6 +88,20 @@ const struct mcp_ready_reason_def mcp_ready_reasons[MCP_R_N] = {
         "deprecated in 2026-07-28 (earliest removal in the first revision on or after "
         "2027-07-28), and not by Client ID Metadata Documents",
         "support Client ID Metadata Documents (client_id_metadata_document_supported)"},
+    [MCP_R_HEADER_INVALID] = {"tool_header_invalid", MCP_SEV_MINOR, "server/tools",
+        "tools whose x-mcp-header annotations are invalid (not on a property, not a header name, "
+        "given twice, on a value no header carries): 2026-07-28 clients must drop them, so an "
+        "agent sees fewer tools than the server lists (SEP-2243)",
+        "put x-mcp-header only on string, number or boolean properties, each a distinct "
+        "header name"},
+    [MCP_R_BADARGS] = {"invalid_args_protocol_error", MCP_SEV_MINOR, "server/tools",
+        "a tool called without its required arguments answers a protocol error, not a result "
+        "with isError: the model never sees what it did wrong (SEP-1303)",
+        "answer input validation errors as a tool result with isError: true"},
+    [MCP_R_ORDER] = {"tool_order_unstable", MCP_SEV_MINOR, "server/tools",
+        "the tool list comes in another order when asked again: clients' caches and prompts "
+        "change for nothing (2026-07-28 asks for a deterministic order)",
+        "list the tools in a stable order"},
 };
 
 const char *

@@ -30,6 +30,9 @@ enum mcp_ready_reason {
 	MCP_R_AS_META,
 	MCP_R_AS_ISS,
 	MCP_R_DCR_ONLY,
+	MCP_R_HEADER_INVALID,
+	MCP_R_BADARGS,
+	MCP_R_ORDER,
 	MCP_R_N
 };
 

@@ -202,6 +202,17 @@ tool_named(const struct probe *p, const char *name)
 	return NULL;
 }
 
+/* Whether a tool's inputSchema carries its x-mcp-header annotations as 2026-07-28 asks (probe.h). */
+int
+param_schema_valid(const cJSON *schema)
+{
+	const cJSON *path[16];
+	struct scan sc;
+
+	memset(&sc, 0, sizeof(sc));
+	return visit(&sc, schema, path, 0, 1) == 0;
+}
+
 /*
  * Append the Mcp-Param-* headers of a call of tool name with args to
  * *hdrs.  Returns 0, or -1 with the reason in why: the tool's annotations

@@ -586,6 +586,7 @@ int probe_broken(const struct probe *p);
 int probe_secrets(const struct probe *p, const char **secrets);
 
 /* params.c */
+int param_schema_valid(const cJSON *schema);
 int param_headers(const struct probe *p, const char *name, const cJSON *args,
     struct curl_slist **hdrs, char *why, size_t len);
 

@@ -49,7 +49,19 @@
 
 enum rd_stage { RD_NO, RD_RUNNING, RD_DONE };
 /* The checks of the requests, in their order. */
-enum rd_check { RC_VERSION, RC_METHOD, RC_ORIGIN, RC_LEGACY, RC_PING_ORIGIN, RC_AS, RC_N };
+enum rd_check {
+	RC_VERSION,
+	RC_METHOD,
+	RC_ORIGIN,
+	RC_BADARGS,
+	RC_ORDER,
+	RC_LEGACY,
+	RC_PING_ORIGIN,
+	RC_AS,
+	RC_N
+};
+/* A tool's name kept for the call without its arguments, at the most. */
+#define READY_TOOL_MAX 128
 /* The authorization server's metadata, at the most, and its issuer said. */
 #define READY_AS_MAX (64 * 1024)
 #define READY_ISSUER_MAX 256
@@ -73,6 +85,9 @@ struct ready {
 	char as_url[2048];                 /* the place of its metadata being asked */
 	int as_try;                        /* which place (oauth_meta_place), -1: as_base itself */
 	char issuer[READY_ISSUER_MAX + 1]; /* its metadata's issuer, printable, or "" */
+	uint64_t order;                    /* FNV-1a of the names in the order listed */
+	long ntools;                       /* the tools listed */
+	char tool[READY_TOOL_MAX + 1];     /* a read-only tool with required arguments, or "" */
 };
 
 /*
@@ -160,10 +175,28 @@ ready_tool(struct probe *p, const cJSON *t)
 	uint64_t k;
 	size_t j;
 
+	const cJSON *schema = cJSON_GetObjectItemCaseSensitive(t, "inputSchema");
+	const cJSON *req = cJSON_GetObjectItemCaseSensitive(schema, "required");
+	const char *c;
+
 	if (rd == NULL || !cJSON_IsString(name))
 		return;
 	if (!name_valid(name->valuestring))
 		rd->count[MCP_R_NAME_INVALID]++;
+	if (!param_schema_valid(schema))
+		rd->count[MCP_R_HEADER_INVALID]++;
+	/* The order listed: FNV-1a over the names, each ended by a NUL. */
+	if (rd->ntools++ == 0)
+		rd->order = 14695981039346656037ULL;
+	for (c = name->valuestring;; c++) {
+		rd->order = (rd->order ^ (unsigned char)*c) * 1099511628211ULL;
+		if (*c == '\0')
+			break;
+	}
+	/* A tool said to read only, with required arguments: called without them. */
+	if (rd->tool[0] == '\0' && cJSON_IsTrue(ro) && cJSON_GetArraySize(req) > 0 &&
+	    strlen(name->valuestring) <= READY_TOOL_MAX)
+		snprintf(rd->tool, sizeof(rd->tool), "%s", name->valuestring);
 	mcp_sha256(name->valuestring, strlen(name->valuestring), h);
 	memcpy(&k, h, sizeof(k));
 	for (j = 0; j < rd->nnames && rd->names[j] != k; j++)
@@ -311,6 +344,36 @@ has_result(const struct xfer *x)
 	    cJSON_IsObject(cJSON_GetObjectItemCaseSensitive(x->msg, "result"));
 }
 
+/*
+ * The order of a second tools/list against the steps' list: the same
+ * names in the same order (good), others (bad), or one page of a longer
+ * list (unknown: only a whole list compares).
+ */
+static enum rd_seen
+order_of(const struct ready *rd, const struct xfer *x)
+{
+	const cJSON *res = cJSON_GetObjectItemCaseSensitive(x->msg, "result");
+	const cJSON *tools = cJSON_GetObjectItemCaseSensitive(res, "tools"), *t, *n;
+	uint64_t h = 14695981039346656037ULL;
+	const char *c;
+
+	if (!cJSON_IsArray(tools) || cJSON_GetArraySize(tools) != rd->ntools ||
+	    cJSON_IsString(cJSON_GetObjectItemCaseSensitive(res, "nextCursor")))
+		return SEEN_UNKNOWN;
+	cJSON_ArrayForEach(t, tools)
+	{
+		n = cJSON_GetObjectItemCaseSensitive(t, "name");
+		if (!cJSON_IsString(n))
+			return SEEN_UNKNOWN;
+		for (c = n->valuestring;; c++) {
+			h = (h ^ (unsigned char)*c) * 1099511628211ULL;
+			if (*c == '\0')
+				break;
+		}
+	}
+	return h == rd->order ? SEEN_GOOD : SEEN_BAD;
+}
+
 static void
 on_check(struct xfer *x, CURLcode rc)
 {
@@ -360,6 +423,20 @@ on_check(struct xfer *x, CURLcode rc)
 	case RC_AS:
 		if (as_answer(p, x, rc) == 1)
 			return; /* the next place is asked */
+		break;
+	case RC_BADARGS:
+		/* A result (isError or not) is right; a JSON-RPC error is not. */
+		if (!spoke(x, rc))
+			*s = SEEN_UNKNOWN;
+		else if (cJSON_IsObject(cJSON_GetObjectItemCaseSensitive(x->msg, "result")))
+			*s = SEEN_GOOD;
+		else
+			*s = cJSON_IsObject(cJSON_GetObjectItemCaseSensitive(x->msg, "error"))
+			    ? SEEN_BAD
+			    : SEEN_UNKNOWN;
+		break;
+	case RC_ORDER:
+		*s = !spoke(x, rc) || !has_result(x) ? SEEN_UNKNOWN : order_of(rd, x);
 		break;
 	case RC_LEGACY:
 		if (!spoke(x, rc))
@@ -482,6 +559,22 @@ next_check(struct probe *p)
 				continue;
 			p->hdr_origin = READY_ORIGIN;
 			rc = xfer_post(p, &p->x, "server/discover", NULL, p->next_id++, on_check);
+			break;
+		case RC_BADARGS:
+			/* In the steps' session or era; never over HTTP+SSE (its stream is closed). */
+			if (p->mode == MODE_SSE || p->steps[S_INIT].status != ST_PASS ||
+			    rd->tool[0] == '\0')
+				continue;
+			params = cJSON_CreateObject();
+			cJSON_AddStringToObject(params, "name", rd->tool);
+			cJSON_AddObjectToObject(params, "arguments");
+			rc = xfer_post(p, &p->x, "tools/call", params, p->next_id++, on_check);
+			break;
+		case RC_ORDER:
+			if (p->mode != MODE_MODERN || p->steps[S_LIST].status != ST_PASS ||
+			    rd->ntools < 2)
+				continue;
+			rc = xfer_post(p, &p->x, "tools/list", NULL, p->next_id++, on_check);
 			break;
 		case RC_LEGACY:
 			if (p->mode != MODE_MODERN || p->steps[S_INIT].status != ST_PASS)
@@ -618,6 +711,10 @@ ready_json(struct probe *p)
 		rd->count[MCP_R_VERSION_ANSWER] = 1;
 	if (rd->seen[RC_METHOD] == SEEN_BAD)
 		rd->count[MCP_R_METHOD_HEADER] = 1;
+	if (rd->seen[RC_BADARGS] == SEEN_BAD)
+		rd->count[MCP_R_BADARGS] = 1;
+	if (rd->seen[RC_ORDER] == SEEN_BAD)
+		rd->count[MCP_R_ORDER] = 1;
 	if (rd->seen[RC_ORIGIN] == SEEN_BAD || rd->seen[RC_PING_ORIGIN] == SEEN_BAD)
 		rd->count[MCP_R_ORIGIN] = 1;
 	if (n > 0 && strcmp(p->era_found, "modern") == 0 && rd->hints == -1)
@@ -642,6 +739,9 @@ ready_json(struct probe *p)
 	        rd->seen[RC_ORIGIN] != SEEN_NOT ? rd->seen[RC_ORIGIN] : rd->seen[RC_PING_ORIGIN],
 	        "refused", "served"));
 	add_seen(c, "legacy_handshake", seen_name(rd->seen[RC_LEGACY], "answered", "refused"));
+	add_seen(c, "missing_arguments",
+	    seen_name(rd->seen[RC_BADARGS], "tool_result", "protocol_error"));
+	add_seen(c, "tool_order", seen_name(rd->seen[RC_ORDER], "stable", "changed"));
 	add_seen(c, "authorization_server", seen_name(rd->seen[RC_AS], "metadata", "no_metadata"));
 	/* The authorization server's issuer: a change makes every client register again. */
 	if (rd->issuer[0] != '\0')

@@ -40,7 +40,7 @@ pr guarded "$MODERN/guarded/mcp"
 is "$(rd guarded .grade)" '"A"' "the SDK behind its own Origin guard: A"
 is "$(rd guarded .eras)" '["modern","legacy"]' "  it speaks 2026-07-28 and still the legacy handshake"
 is "$(rd guarded .checks)" \
-    '{"unknown_version":"refused","method_mismatch":"refused","foreign_origin":"refused","legacy_handshake":"answered"}' \
+    '{"unknown_version":"refused","method_mismatch":"refused","foreign_origin":"refused","legacy_handshake":"answered","tool_order":"stable"}' \
     "  an unknown version -32022, a lying Mcp-Method refused, a foreign Origin 403"
 is "$(codes guarded)" "" "  no reason"
 is "$(jq -r 'select(.type == "result") | .state' "$TMP/guarded.out")" healthy "  and its state is the steps' alone"
@@ -60,11 +60,22 @@ pr cors "$MODERN/cors-open/mcp"
 is "$(rd cors .grade)" '"F"' "CORS that echoes any Origin with credentials: F"
 like "$(codes cors)" "cors_credentials_any" "  cors_credentials_any"
 
+pr careless "$MODERN/careless/mcp"
+is "$(rd careless .grade)" '"D"' "a modern server careless of 2026-07-28 (hand-made): D"
+is "$(codes careless)" \
+    modern_session,result_type_missing,version_not_refused,method_header_ignored,origin_unprotected,deprecated_logging,cache_hints_missing,tool_name_duplicate,tool_header_invalid,invalid_args_protocol_error,tool_order_unstable \
+    "  a session, no resultType, any version and any Mcp-Method served, no cache hints, a name twice, an x-mcp-header on an object, -32602 for missing arguments, another order each time"
+is "$(rd careless '.checks | [.missing_arguments, .tool_order]')" '["protocol_error","changed"]' \
+    "  its read-only tool called without its arguments, its list asked again"
+is "$(jq -r 'select(.type == "result") | .state' "$TMP/careless.out")" healthy "  and it is still up: a posture changes no state"
+is "$(rd guarded '.checks.tool_order')" '"stable"' "the SDK's list, asked again: the same order"
+
 pr legacy "$LEGACY/mcp"
 is "$(rd legacy .grade)" '"D"' "server-everything (legacy Streamable HTTP): D"
 is "$(codes legacy)" "legacy_only,origin_unprotected,deprecated_logging" \
     "  no 2026-07-28, a foreign Origin served (its ping), logging declared"
 like "$(rd legacy '.reasons[2].message')" "2027-07-28" "  the deprecation's date said"
+is "$(rd legacy .checks.missing_arguments)" '"tool_result"' "  a read-only tool called without its arguments answers a tool result"
 
 pr sse "$SSE/sse"
 is "$(rd sse .grade)" '"F"' "server-everything over HTTP+SSE alone: F"
