@@ -133,7 +133,7 @@ subject(struct mcp_buf *s, const cJSON *n)
 		        : strcmp(ev, "maintenance-started") == 0 ? "started"
 		                                                 : "ended",
 		    who.p, from, to);
-	else if (strncmp(ev, "incident-", 9) == 0)
+	else if (strncmp(ev, "incident-", 9) == 0 || strcmp(ev, "readiness-worse") == 0)
 		mcp_buf_addf(s, "[%s] %s", who.p, alert_str(n, "title"));
 	else
 		mcp_buf_addf(s, "[%s] %s: %s", who.p, alert_str(n, "title"),

@@ -23,6 +23,7 @@
 #include <string.h>
 
 #include "alert.h"
+#include "notice.h"
 #include "ready.h"
 #include "rules.h"
 
@@ -83,6 +84,21 @@ issuer_step(struct ctx *x, struct state *s, const struct verdict *vd)
 	return emit_to(x, NULL, &ev, alert_routes_for(x->c, "P2", mcp_now()));
 }
 
+/* The notice readiness-worse for the slug's subscribers (subscriber_incidents): 0, or -1. */
+static int
+readiness_notice(struct ctx *x, const char *summary)
+{
+	cJSON *n = notice_new("readiness-worse", mcp_now());
+
+	cJSON_AddStringToObject(n, "title", summary);
+	cJSON_AddStringToObject(n, "text",
+	    "The server still answers: what worsened is how ready it is for the MCP clients of "
+	    "2026, as the monitor grades it once an hour; this notice was sent without a person.");
+	cJSON_AddBoolToObject(n, "all", 0);
+	cJSON_AddItemToObject(n, "slugs", cJSON_CreateStringArray(&x->slug, 1));
+	return notice_queue(x->st, n);
+}
+
 int
 ready_step(struct ctx *x, struct state *s, const struct verdict *vd)
 {
@@ -115,5 +131,8 @@ ready_step(struct ctx *x, struct state *s, const struct verdict *vd)
 	ev.summary = sum;
 	s->grade = vd->grade;
 	s->ready_codes = vd->ready_codes;
+	/* The server's subscribers are told too, when its automatic notices reach them. */
+	if (alert_page_incidents(x->c, x->slug) && readiness_notice(x, sum) == -1)
+		return -1;
 	return emit_to(x, NULL, &ev, alert_routes_for(x->c, "P3", mcp_now()) & ~pd_routes(x->c));
 }

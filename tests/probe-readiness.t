@@ -215,8 +215,14 @@ cat >"$TMP/alert.conf" <<CONF
 route pd pagerduty $TMP/pd.key $RECV/pd/v2/enqueue
 route hook webhook $RECV/hook
 notify * always pd hook
+status_page https://status.example.test
+subscriber_incidents guarded
 CONF
 chmod 600 "$TMP/alert.conf" "$TMP/pd.key"
+# guarded's subscribers: a webhook of theirs (the status page's subscribers).
+MCP_NOW=$((W + 101)) mcp-alert -c "$TMP/alert.conf" subscribers add webhook "$RECV/subscriber" --slug guarded \
+    >"$TMP/sub.json" 2>"$TMP/sub.err"
+is "$?:$(jq -r .kind "$TMP/sub.json")" 0:webhook "a subscriber of guarded: a webhook"
 MCP_NOW=$((W + 101)) mcp-alert -c "$TMP/alert.conf" <"$TMP/verdicts" >"$TMP/alerts.0" 2>"$TMP/alert.err"
 is "$(jq -r 'select(.kind == "readiness-worse") | .kind' "$TMP/alerts.0")" "" \
     "mcp-alert: a first grade is told nothing"
@@ -237,8 +243,13 @@ is "$(jq -r 'select(.kind == "readiness-worse") | [.event, .severity] | join(" "
 is "$(jq -r 'select(.kind == "readiness-worse") | .summary' "$TMP/alerts.1")" \
     "guarded: readiness-worse: its readiness for 2026's clients is now C, was A: origin_unprotected (major): a request with a foreign Origin is served: a web page the user visits can reach it (DNS rebinding)" \
     "  its words: the grade, the one before, the reason that is new"
-is "$(jq -r '.path' "$RECV_LOG" | sort | uniq -c | awk '{ print $2 "=" $1 }' | tr '\n' ' ')" "/hook=1 " \
+is "$(jq -r '.path' "$RECV_LOG" | grep -v /subscriber | sort | uniq -c | awk '{ print $2 "=" $1 }' | tr '\n' ' ')" "/hook=1 " \
     "  delivered to the webhook once, never paged (PagerDuty)"
+MCP_NOW=$((W + 163)) mcp-alert -c "$TMP/alert.conf" </dev/null >/dev/null 2>>"$TMP/alert.err"
+wait_for 100 grep -q '"path":"/subscriber"' "$RECV_LOG"
+is "$(jq -r 'select(.path == "/subscriber") | .body | fromjson | [.event, (.slugs | join(",")), .title] | join(" | ")' "$RECV_LOG")" \
+    "readiness-worse | guarded | guarded: readiness-worse: its readiness for 2026's clients is now C, was A: origin_unprotected (major): a request with a foreign Origin is served: a web page the user visits can reach it (DNS rebinding)" \
+    "  and the server's subscribers are told (a notice, its own words), once"
 MCP_NOW=$((W + 162)) mcp-alert -c "$TMP/alert.conf" <"$TMP/verdicts.1" >"$TMP/alerts.2" 2>>"$TMP/alert.err"
 is "$(jq -r 'select(.kind == "readiness-worse") | .kind' "$TMP/alerts.2")" "" "  the same grade again: told nothing"
 is "$(cat "$TMP/push2.err" "$TMP/alert.err")" "" "  push and mcp-alert said nothing on stderr"
@@ -260,12 +271,13 @@ iss_minute 3 https://login.example.net
 is "$(jq -r 'select(.kind == "auth-issuer-changed") | [.event, .severity, .summary] | join(" | ")' "$TMP/ai.3")" \
     'trigger | P2 | guarded: auth-issuer-changed: its authorization server'"'"'s issuer is now "https://login.example.net", was "https://login.example.com": every client must register again (2026-07-28, SEP-2352)' \
     "the issuer changed: auth-issuer-changed (P2), the new issuer and the old"
-is "$(jq -r '.path' "$RECV_LOG" | sort | uniq -c | awk '{ print $2 "=" $1 }' | tr '\n' ' ')" "/hook=2 /pd/v2/enqueue=1 " \
+is "$(jq -r '.path' "$RECV_LOG" | grep -v /subscriber | sort | uniq -c | awk '{ print $2 "=" $1 }' | tr '\n' ' ')" "/hook=2 /pd/v2/enqueue=1 " \
     "  a page: PagerDuty too (a trigger a person resolves)"
 unlike "$(W=$((W + 180)) cgi /status/guarded)" "auth-issuer-changed|class=\"incident\"" "  and not an incident of the public page (the server works)"
 is "$(W=$((W + 180)) cgi /api/status/guarded/readiness | jq -r .issuer)" https://login.example.net \
     "  /api/status/guarded/readiness names the issuer"
 iss_minute 4 https://login.example.net
+is "$(grep -c '"path":"/subscriber"' "$RECV_LOG")" 1 "  the subscribers told of the worse grade once, and of no issuer (their server works)"
 is "$(jq -r 'select(.kind == "auth-issuer-changed") | .kind' "$TMP/ai.4")" "" "  the same issuer again: told nothing"
 is "$(cat "$TMP/push3.err" "$TMP/alert.err")" "" "  push and mcp-alert said nothing on stderr"
 
