@@ -102,6 +102,12 @@ const struct mcp_ready_reason_def mcp_ready_reasons[MCP_R_N] = {
         "the tool list comes in another order when asked again: clients' caches and prompts "
         "change for nothing (2026-07-28 asks for a deterministic order)",
         "list the tools in a stable order"},
+    [MCP_R_TRIFECTA] = {"lethal_trifecta", MCP_SEV_MAJOR, "basic/security_best_practices",
+        "one server offers tools that fetch untrusted content, tools that read private data and "
+        "tools that send data out: an instruction hidden in what it fetches can send away what "
+        "it reads (the lethal trifecta; Snyk's toxic flow TF001)",
+        "split the three across servers an agent does not hold together, or put a person's "
+        "confirmation before a tool sends"},
 };
 
 const char *

@@ -33,6 +33,7 @@ enum mcp_ready_reason {
 	MCP_R_HEADER_INVALID,
 	MCP_R_BADARGS,
 	MCP_R_ORDER,
+	MCP_R_TRIFECTA,
 	MCP_R_N
 };
 

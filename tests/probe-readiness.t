@@ -117,6 +117,30 @@ else
 	diag "oauth-as.mjs did not start: $(cat "$TMP/as.err" 2>/dev/null): the OAuth wall not checked"
 fi
 
+# --- the real lists of 119 servers (tests/data/poison/benign, served as written) --
+(cd "$TOP/tests" && exec node fixtures/poison.mjs --port-file "$TMP/poison.port") 2>"$TMP/poison.err" &
+bg_pid $!
+if wait_file "$TMP/poison.port"; then
+	PU=http://127.0.0.1:$(cat "$TMP/poison.port")
+	for f in "$TOP"/tests/data/poison/benign/*.json; do
+		n=$(basename "$f" .json)
+		echo "$n $PU/corpus/benign/$n/mcp"
+	done >"$TMP/corpus.targets"
+	mcp-probe -r t --readiness=1 -f "$TMP/corpus.targets" -t 20 2>/dev/null |
+	    jq -r 'select(.type == "result") | [.slug, (.readiness.reasons // [] | map(.code) | join(","))] | @tsv' >"$TMP/corpus.tsv"
+	is "$(wc -l <"$TMP/corpus.tsv")" "$(wc -l <"$TMP/corpus.targets")" "the real lists: every one graded"
+	# What the lists say (not the fixture that serves them: its era, Origin and calls are its own).
+	lists_reasons() { cut -f2 "$TMP/corpus.tsv" | tr ',' '\n' | grep -E "$1" | sort | uniq -c | awk '{ print $2 "=" $1 }' | tr '\n' ' '; }
+	is "$(lists_reasons 'tool_name|tool_header|icon_unsafe|cache_hints')" "" \
+	    "  no name outside the charset, none twice, no x-mcp-header dropped, no unsafe icon in any"
+	is "$(awk -F'\t' '$2 ~ /lethal_trifecta/ { print $1 }' "$TMP/corpus.tsv")" resembling \
+	    "  the lethal trifecta in one list alone: the honest one written to have it (fetch, read_file, send_email)"
+	like "$(lists_reasons destructive)" '^destructive_unauthenticated=[0-9]+ $' \
+	    "  writing tools open to anyone, where the lists have them: $(lists_reasons destructive)"
+else
+	diag "poison.mjs did not start: $(cat "$TMP/poison.err"): the real lists not graded"
+fi
+
 # --- spread over the period: each slug in the minute its SHA-256 names --------
 slot_of() { echo $((0x$(printf '%s' "$1" | sha256sum | cut -c1-8) % ${2:-60})); }
 S=$(slot_of guarded)
