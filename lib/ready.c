@@ -108,6 +108,14 @@ const struct mcp_ready_reason_def mcp_ready_reasons[MCP_R_N] = {
         "it reads (the lethal trifecta; Snyk's toxic flow TF001)",
         "split the three across servers an agent does not hold together, or put a person's "
         "confirmation before a tool sends"},
+    [MCP_R_ELICIT_URL] = {"elicitation_url_unsafe", MCP_SEV_MAJOR, "client/elicitation",
+        "it asks the user to open a URL (URL-mode elicitation) that is not https or is away "
+        "from the server's own domain: a phishing shape (the monitor never follows it)",
+        "send users only to https pages of your own domain"},
+    [MCP_R_INPUT_UNDECLARED] = {"input_request_undeclared", MCP_SEV_MINOR, "basic/patterns/mrtr",
+        "it answers with input requests (elicitation, sampling or roots) that the client did "
+        "not declare it supports, which 2026-07-28 forbids",
+        "send only the input requests the client's capabilities declare"},
 };
 
 const char *

@@ -34,6 +34,8 @@ enum mcp_ready_reason {
 	MCP_R_BADARGS,
 	MCP_R_ORDER,
 	MCP_R_TRIFECTA,
+	MCP_R_ELICIT_URL,
+	MCP_R_INPUT_UNDECLARED,
 	MCP_R_N
 };
 

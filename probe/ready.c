@@ -365,6 +365,64 @@ ready_hints(struct probe *p, int both)
 		p->rd->hints = both ? 1 : -1;
 }
 
+/*
+ * Whether an elicitation's URL is one to send a user to: https, on the
+ * server's host or a host under the same parent domain (its last two
+ * labels: login.example.com for mcp.example.com).
+ */
+static int
+elicit_url_ok(const struct probe *p, const char *url)
+{
+	const char *h = p->origin, *u, *d;
+	char host[256], mine[256];
+	size_t n;
+	int dots;
+
+	if (strncmp(url, "https://", 8) != 0)
+		return 0;
+	u = url + 8;
+	n = strcspn(u, "/:?#@");
+	if (n == 0 || n >= sizeof(host) || u[n] == '@')
+		return 0;
+	memcpy(host, u, n), host[n] = '\0';
+	if ((h = strstr(h, "://")) == NULL)
+		return 0;
+	h += 3;
+	n = strcspn(h, "/:?#");
+	if (n == 0 || n >= sizeof(mine))
+		return 0;
+	memcpy(mine, h, n), mine[n] = '\0';
+	/* The parent domain: the last two labels of the server's host. */
+	for (d = mine + strlen(mine), dots = 0; d > mine; d--)
+		if (d[-1] == '.' && ++dots == 2)
+			break;
+	n = strlen(d);
+	return strcasecmp(host, mine) == 0 || strcasecmp(host, d) == 0 ||
+	    (strlen(host) > n + 1 && host[strlen(host) - n - 1] == '.' &&
+	        strcasecmp(host + strlen(host) - n, d) == 0);
+}
+
+/* An input_required result of the call step (steps.c): what it asks, never followed. */
+void
+ready_input(struct probe *p, const cJSON *res)
+{
+	const cJSON *reqs = cJSON_GetObjectItemCaseSensitive(res, "inputRequests"), *r, *pr, *u;
+
+	if (p->rd == NULL || !cJSON_IsObject(reqs))
+		return;
+	cJSON_ArrayForEach(r, reqs)
+	{
+		/* The probe declares no capability: any input request is undeclared. */
+		p->rd->count[MCP_R_INPUT_UNDECLARED] = 1;
+		pr = cJSON_GetObjectItemCaseSensitive(r, "params");
+		u = cJSON_GetObjectItemCaseSensitive(pr, "url");
+		if (cJSON_IsString(cJSON_GetObjectItemCaseSensitive(pr, "mode")) &&
+		    strcmp(cJSON_GetObjectItemCaseSensitive(pr, "mode")->valuestring, "url") == 0 &&
+		    (!cJSON_IsString(u) || !elicit_url_ok(p, u->valuestring)))
+			p->rd->count[MCP_R_ELICIT_URL] = 1;
+	}
+}
+
 static void next_check(struct probe *p);
 static void on_check(struct xfer *x, CURLcode rc);
 static int as_answer(struct probe *p, struct xfer *x, CURLcode rc);

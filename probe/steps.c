@@ -409,6 +409,27 @@ call_result(struct probe *p, struct xfer *x, double ms)
 	    !call_judged(p, p->call_i)) {
 		step_fail(p, S_CALL, ms, "call_failed", "tool %s returned isError: %s", tool,
 		    first_text(res));
+	} else if (cJSON_IsString(rt) && strcmp(rt->valuestring, "input_required") == 0) {
+		/*
+		 * Alive, and waiting for input (2026-07-28 MRTR): the chain ends
+		 * here.  Its input requests are read for readiness, and an
+		 * elicitation's URL is never followed (ready.c).
+		 */
+		ready_input(p, res);
+		d = cJSON_CreateObject();
+		if (tool != NULL)
+			cJSON_AddStringToObject(d, "tool", tool);
+		cJSON_AddStringToObject(d, "result_type", "input_required");
+		step_pass(p, S_CALL, ms, d);
+	} else if (cJSON_IsObject(cJSON_GetObjectItemCaseSensitive(res, "task")) &&
+	    cJSON_IsString(cJSON_GetObjectItemCaseSensitive(
+	        cJSON_GetObjectItemCaseSensitive(res, "task"), "taskId"))) {
+		/* A task handle (io.modelcontextprotocol/tasks): accepted, long-running, alive. */
+		d = cJSON_CreateObject();
+		if (tool != NULL)
+			cJSON_AddStringToObject(d, "tool", tool);
+		cJSON_AddStringToObject(d, "result_type", "task");
+		step_pass(p, S_CALL, ms, d);
 	} else if (cJSON_IsString(rt) && strcmp(rt->valuestring, "complete") != 0) {
 		step_fail(p, S_CALL, ms, "call_failed", "tool %s answered resultType %s",
 		    tool ? tool : "", rt->valuestring);

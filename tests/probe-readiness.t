@@ -70,6 +70,15 @@ is "$(rd careless '.checks | [.missing_arguments, .tool_order]')" '["protocol_er
 is "$(jq -r 'select(.type == "result") | .state' "$TMP/careless.out")" healthy "  and it is still up: a posture changes no state"
 is "$(rd guarded '.checks.tool_order')" '"stable"' "the SDK's list, asked again: the same order"
 
+pr asks "$MODERN/asks/mcp" -c echo
+is "$(jq -c 'select(.step == "call") | [.status, .detail.result_type]' "$TMP/asks.out"):$(jq -r 'select(.type == "result") | .state' "$TMP/asks.out")" \
+    '["pass","input_required"]:healthy' "a call answered input_required (2026-07-28 MRTR) is alive, not down"
+like "$(codes asks)" "elicitation_url_unsafe,input_request_undeclared" \
+    "  its URL-mode elicitation to plain http off its domain flagged (never followed), and undeclared"
+pr task "$MODERN/asks/mcp" -c batch
+is "$(jq -c 'select(.step == "call") | [.status, .detail.result_type]' "$TMP/task.out")" '["pass","task"]' \
+    "a call answered with a task handle: accepted, long-running, alive"
+
 pr legacy "$LEGACY/mcp"
 is "$(rd legacy .grade)" '"D"' "server-everything (legacy Streamable HTTP): D"
 is "$(codes legacy)" "legacy_only,origin_unprotected,deprecated_logging" \
