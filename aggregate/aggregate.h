@@ -500,7 +500,7 @@ void agg_cloak_add(cJSON *o, const redisReply *h, long long window);
 #define AGG_READY_MAX 1024
 #define AGG_ISSUER_MAX 256
 int agg_ready_value(const cJSON *rec, double started, char *out, size_t len);
-void agg_ready_add(cJSON *o, const redisReply *h, long long window);
+void agg_ready_add(cJSON *o, const redisReply *h, long long window, int divergent);
 
 /*
  * The slug's maintenance window from the reply of HMGET mcp:{SLUG}:alert:maint

@@ -103,6 +103,10 @@ agg_ready_value(const cJSON *rec, double started, char *out, size_t len)
 			    mcp_ready_reasons[i].code);
 	if (n > 0 && (size_t)n < len)
 		n += snprintf(out + n, len - (size_t)n, "]");
+	if (n > 0 && (size_t)n < len &&
+	    cJSON_IsString(cJSON_GetObjectItemCaseSensitive(r, "cache_scope")) &&
+	    strcmp(cJSON_GetObjectItemCaseSensitive(r, "cache_scope")->valuestring, "public") == 0)
+		n += snprintf(out + n, len - (size_t)n, ",\"public\":1");
 	/* The authorization server's issuer, as the probe writes one (no quote, no escape). */
 	if (n > 0 && (size_t)n < len && iss != NULL && issuer_ok(iss))
 		n += snprintf(out + n, len - (size_t)n, ",\"issuer\":\"%s\"", iss);
@@ -120,11 +124,11 @@ agg_ready_value(const cJSON *rec, double started, char *out, size_t len)
  * when no region's posture is of the span.
  */
 void
-agg_ready_add(cJSON *o, const redisReply *h, long long window)
+agg_ready_add(cJSON *o, const redisReply *h, long long window, int divergent)
 {
 	size_t n = h->type == REDIS_REPLY_ARRAY ? h->elements / 2 : 0, i;
 	int cnt[MCP_R_N] = {0}, ecnt[NERAS] = {0}, have[MCP_R_N] = {0}, regions = 0, k;
-	int icnt[READY_REGIONS] = {0}, niss = 0, j;
+	int icnt[READY_REGIONS] = {0}, niss = 0, j, public = 0;
 	double at, end = (double)(window + AGG_WINDOW), newest = 0;
 	const cJSON *e;
 	const char *iss;
@@ -155,6 +159,7 @@ agg_ready_add(cJSON *o, const redisReply *h, long long window)
 			if ((k = era_of(cJSON_GetStringValue(e))) != -1)
 				ecnt[k]++;
 		}
+		public |= cJSON_IsNumber(cJSON_GetObjectItemCaseSensitive(v, "public"));
 		/* The issuers said, each with the regions that said it. */
 		iss = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(v, "issuer"));
 		if (iss != NULL && issuer_ok(iss)) {
@@ -171,6 +176,9 @@ agg_ready_add(cJSON *o, const redisReply *h, long long window)
 	/* A majority of the regions that said: one alone decides only when it is alone. */
 	for (k = 0; k < MCP_R_N; k++)
 		have[k] = 2 * cnt[k] > regions;
+	/* A list any cache may share, served different by the regions: the verdict's own finding. */
+	if (public && divergent)
+		have[MCP_R_PUBLIC_DIVERGENT] = 1, cnt[MCP_R_PUBLIC_DIVERGENT] = regions;
 	r = cJSON_AddObjectToObject(o, "readiness");
 	g[0] = mcp_ready_grade(have), g[1] = '\0';
 	cJSON_AddStringToObject(r, "grade", g);

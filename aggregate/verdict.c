@@ -513,7 +513,7 @@ record_of(const struct vctx *v, struct slugwork *w, const struct agg_decision *d
 	add_faults(o, v);
 	agg_shorts_add(o, &v->shorts);
 	agg_cloak_add(o, w->r[R_CLOAK], v->window);
-	agg_ready_add(o, w->r[R_READY], v->window);
+	agg_ready_add(o, w->r[R_READY], v->window, d->ndivergent > 0);
 	/* Last: the members before it stay where the contract put them. */
 	agg_review_add(
 	    o, w->r[R_REVIEW], w->rt, w->r[R_FINDINGS], blind, nblind, w->slug, v->window, &w->rw);

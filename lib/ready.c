@@ -116,6 +116,10 @@ const struct mcp_ready_reason_def mcp_ready_reasons[MCP_R_N] = {
         "it answers with input requests (elicitation, sampling or roots) that the client did "
         "not declare it supports, which 2026-07-28 forbids",
         "send only the input requests the client's capabilities declare"},
+    [MCP_R_PUBLIC_DIVERGENT] = {"public_cache_divergent", MCP_SEV_MAJOR, "server/tools",
+        "its tool list says cacheScope public, yet the regions are served different lists: "
+        "a shared cache hands some clients another list (a stale edge, or cloaking)",
+        "mark lists that differ by place or identity cacheScope private, or serve one list"},
 };
 
 const char *

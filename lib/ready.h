@@ -36,6 +36,7 @@ enum mcp_ready_reason {
 	MCP_R_TRIFECTA,
 	MCP_R_ELICIT_URL,
 	MCP_R_INPUT_UNDECLARED,
+	MCP_R_PUBLIC_DIVERGENT,
 	MCP_R_N
 };
 

@@ -364,7 +364,7 @@ void ready_tool(struct probe *p, const cJSON *t);
 void ready_caps(struct probe *p, const cJSON *res, int modern);
 void ready_session(struct probe *p, const struct xfer *x);
 void ready_asked(struct probe *p, const char *method);
-void ready_hints(struct probe *p, int both);
+void ready_hints(struct probe *p, int both, int public);
 void ready_input(struct probe *p, const cJSON *res);
 int ready_wanted(struct probe *p);
 void ready_start(struct probe *p);

@@ -87,6 +87,7 @@ struct ready {
 	char issuer[READY_ISSUER_MAX + 1]; /* its metadata's issuer, printable, or "" */
 	uint64_t order;                    /* FNV-1a of the names in the order listed */
 	long untrusted, private, sink;     /* tools of each leg of the trifecta */
+	int public;                        /* its list says cacheScope public */
 	long ntools;                       /* the tools listed */
 	char tool[READY_TOOL_MAX + 1];     /* a read-only tool with required arguments, or "" */
 };
@@ -359,10 +360,12 @@ ready_asked(struct probe *p, const char *method)
 
 /* ttlMs and cacheScope on a modern list's first page (steps.c), or not. */
 void
-ready_hints(struct probe *p, int both)
+ready_hints(struct probe *p, int both, int public)
 {
-	if (p->rd != NULL && p->rd->hints == 0)
+	if (p->rd != NULL && p->rd->hints == 0) {
 		p->rd->hints = both ? 1 : -1;
+		p->rd->public = public;
+	}
 }
 
 /*
@@ -906,6 +909,9 @@ ready_json(struct probe *p)
 	    seen_name(rd->seen[RC_BADARGS], "tool_result", "protocol_error"));
 	add_seen(c, "tool_order", seen_name(rd->seen[RC_ORDER], "stable", "changed"));
 	add_seen(c, "authorization_server", seen_name(rd->seen[RC_AS], "metadata", "no_metadata"));
+	/* A list any cache may share: the verdict compares it across the regions. */
+	if (rd->public)
+		cJSON_AddStringToObject(o, "cache_scope", "public");
 	/* The authorization server's issuer: a change makes every client register again. */
 	if (rd->issuer[0] != '\0')
 		cJSON_AddStringToObject(o, "issuer", rd->issuer);

@@ -158,7 +158,8 @@ list_meta(struct probe *p, const cJSON *res)
 	const cJSON *ttl = cJSON_GetObjectItemCaseSensitive(res, "ttlMs");
 	const cJSON *scope = cJSON_GetObjectItemCaseSensitive(res, "cacheScope");
 
-	ready_hints(p, cJSON_IsNumber(ttl) && ttl->valuedouble >= 0 && cJSON_IsString(scope));
+	ready_hints(p, cJSON_IsNumber(ttl) && ttl->valuedouble >= 0 && cJSON_IsString(scope),
+	    cJSON_IsString(scope) && strcmp(scope->valuestring, "public") == 0);
 	if (p->list_meta != NULL || (!cJSON_IsNumber(ttl) && !cJSON_IsString(scope)))
 		return;
 	p->list_meta = cJSON_CreateObject();

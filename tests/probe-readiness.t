@@ -198,6 +198,14 @@ is "$(v dual .regions)" 3 "  of the 3 regions that said"
 is "$(v legacy .grade)" '"D"' "  legacy D"
 is "$(v legacy '.reasons[0] | [.code, .regions]')" '["legacy_only",2]' \
     "  each reason with the regions that found it"
+# A list that says cacheScope public, served different by two regions (a stale edge).
+{
+	MCP_NOW=$((W + 1)) mcp-probe -r eu-west-2 -s cdn --readiness=1 "$MODERN/ttl/mcp"
+	MCP_NOW=$((W + 1)) mcp-probe -r us-east-1 -s cdn --readiness=1 "$MODERN/asks/mcp"
+} 2>/dev/null | MCP_NOW=$((W + 30)) mcp-aggregate push 2>>"$TMP/push-cdn.err"
+MCP_NOW=$((W + 100)) mcp-aggregate verdict cdn >"$TMP/v.cdn" 2>>"$TMP/verdict.err"
+is "$(jq -c '[.divergence, (.readiness.reasons | map(.code) | index("public_cache_divergent") != null)]' "$TMP/v.cdn")" \
+    '["cdn-cache-divergence",true]' "a list said cacheScope public, served different by the regions: public_cache_divergent"
 is "$(MCP_NOW=$((W + 100)) mcp-aggregate status --json dual | jq -c '.readiness | [.grade, .reasons[0].code]')" \
     '["C","origin_unprotected"]' "mcp-aggregate status --json: the readiness"
 
