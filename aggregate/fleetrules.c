@@ -2,8 +2,10 @@
  * fleetrules.c - mcp-aggregate fleet: the rules no single probe can see,
  * read over the lists the store keeps of every slug (mcp-rules(7)
  * "Fleet rules"): a tool name another slug of one group serves too
- * (MCPU-F001), a tool's text naming another slug's tool (MCPU-F002), and
- * instructing about it (MCPU-F003).
+ * (MCPU-F001), a tool's text naming another slug's tool (MCPU-F002),
+ * instructing about it (MCPU-F003), and a group whose servers together
+ * fetch untrusted content, read private data and send data out though no
+ * one of them does all three: a toxic flow (MCPU-F004).
  *
  * A group (-g NAME=SLUG,SLUG...) is a set of servers one agent uses
  * together, as the operator names it: a name two servers of a registry
@@ -29,6 +31,7 @@
 
 #include "aggregate.h"
 #include "lists.h"
+#include "ready.h"
 #include "rec.h"
 #include "strmap.h"
 #include "toolslock.h"
@@ -43,9 +46,14 @@
 #define GROUPS_MAX 64   /* -g given at most */
 #define GROUP_SLUGS 256 /* slugs a group names at most */
 
-enum { F001, F002, F003, F_N };
-static const char *const rule_id[F_N] = {"MCPU-F001", "MCPU-F002", "MCPU-F003"};
-static const char *const rule_sev[F_N] = {"low", "medium", "high"};
+enum { F001, F002, F003, F004, F_N };
+static const char *const rule_id[F_N] = {"MCPU-F001", "MCPU-F002", "MCPU-F003", "MCPU-F004"};
+static const char *const rule_sev[F_N] = {"low", "medium", "high", "high"};
+/* The legs of a toxic flow (lib/ready.h), as a finding names them. */
+static const char *const leg_name[3] = {"untrusted", "private", "sink"};
+static const char *const leg_words[3] = {
+    "fetches untrusted content", "reads private data", "sends data out"};
+#define LEG_TOOL_MAX 128 /* bytes of a leg's tool name kept */
 
 /*
  * The words of a sentence that instructs about the tool it names
@@ -90,7 +98,13 @@ struct fleet {
 	size_t nown;
 	long count, more;
 	int worst, rules;
+	/* The toxic flows (F004): each grouped slug's legs and a tool of each, each group's. */
+	unsigned char *legs;   /* owned, by slug: MCP_LEG_* bits */
+	char *(*legtool)[3];   /* owned, by slug: its first tool of each leg, or NULL */
+	int toxic[GROUPS_MAX]; /* the group's slugs hold all three legs, no one of them alone */
 };
+
+static void flows(struct fleet *f);
 
 /* The entry of name, borrowed (valid through the second pass), or NULL. */
 static const struct entry *
@@ -580,6 +594,8 @@ read_slug(struct fleet *f, const cJSON *list)
 		f->tool = name;
 		mcp_strings_walk(it, text_of, f);
 	}
+	if (f->legs != NULL)
+		flows(f);
 	if (f->more > 0 && f->json)
 		printf("{\"slug\":\"%s\",\"more\":%ld}\n", f->slugs[f->cur], f->more);
 	else if (f->more > 0)
@@ -588,6 +604,131 @@ read_slug(struct fleet *f, const cJSON *list)
 	f->own = NULL;
 	if (f->save)
 		save(f);
+}
+
+/* 1 when slug s is in some group (only a group's slugs can make a flow). */
+static int
+grouped(const struct fleet *f, unsigned s)
+{
+	size_t g;
+
+	for (g = 0; g < f->ngroups; g++)
+		if (in_group(f, g, s))
+			return 1;
+	return 0;
+}
+
+/* The legs of a toxic flow slug s's tools stand on, and its first tool of each. */
+static void
+legs_of(struct fleet *f, unsigned s, const cJSON *list)
+{
+	const cJSON *it;
+	unsigned l;
+	int k;
+
+	if (f->legs == NULL || !grouped(f, s))
+		return;
+	cJSON_ArrayForEach(it, list)
+	{
+		if (name_of(it) == NULL)
+			continue;
+		l = mcp_ready_legs(
+		    name_of(it), cJSON_GetObjectItemCaseSensitive(it, "inputSchema"));
+		f->legs[s] |= (unsigned char)l;
+		for (k = 0; k < 3; k++)
+			if ((l & (1u << k)) && f->legtool[s][k] == NULL &&
+			    (f->legtool[s][k] = strndup(name_of(it), LEG_TOOL_MAX)) == NULL)
+				errx(MCP_EXIT_FAIL, "fleet: out of memory");
+	}
+}
+
+/* Between the passes: the groups whose slugs make a toxic flow together, no one alone. */
+static void
+toxic_groups(struct fleet *f)
+{
+	unsigned all, s;
+	size_t g;
+	int alone;
+
+	for (g = 0; g < f->ngroups && f->legs != NULL; g++) {
+		all = 0, alone = 0;
+		for (s = 0; s < f->nslugs; s++)
+			if (in_group(f, g, s)) {
+				all |= f->legs[s];
+				alone |= f->legs[s] == 7;
+			}
+		f->toxic[g] = all == 7 && !alone;
+	}
+}
+
+/* The first slug of group g, but for skip, that stands on leg k, or NULL. */
+static const char *
+leg_slug(const struct fleet *f, size_t g, int k, unsigned *which)
+{
+	unsigned s;
+
+	for (s = 0; s < f->nslugs; s++)
+		if (in_group(f, g, s) && (f->legs[s] & (1u << k))) {
+			*which = s;
+			return f->slugs[s];
+		}
+	return NULL;
+}
+
+/* F004 of the slug read (f->cur), for each toxic group it stands in a leg of. */
+static void
+flows(struct fleet *f)
+{
+	const char *by[3];
+	unsigned w[3];
+	size_t g;
+	cJSON *o, *fl;
+	int k;
+
+	for (g = 0; g < f->ngroups; g++) {
+		if (!f->toxic[g] || !in_group(f, g, f->cur) || f->legs[f->cur] == 0)
+			continue;
+		for (k = 0; k < 3; k++)
+			by[k] = leg_slug(f, g, k, &w[k]);
+		f->rules |= 1 << F004;
+		f->worst = F004 > f->worst ? F004 : f->worst;
+		if (f->count++ >= SLUG_MAX) {
+			f->more++;
+			continue;
+		}
+		if (f->json) {
+			char err[128];
+
+			o = cJSON_CreateObject();
+			cJSON_AddStringToObject(o, "rule", rule_id[F004]);
+			cJSON_AddStringToObject(o, "severity", rule_sev[F004]);
+			cJSON_AddStringToObject(o, "slug", f->slugs[f->cur]);
+			cJSON_AddStringToObject(o, "group", f->group[g].name);
+			fl = cJSON_AddObjectToObject(o, "flow");
+			for (k = 0; k < 3; k++) {
+				cJSON *leg = cJSON_AddObjectToObject(fl, leg_name[k]);
+
+				cJSON_AddStringToObject(leg, "slug", by[k]);
+				cJSON_AddStringToObject(leg, "tool", f->legtool[w[k]][k]);
+			}
+			if (mcp_rec_write(stdout, o, err, sizeof(err)) == -1)
+				warnx("%s", err);
+			cJSON_Delete(o);
+			continue;
+		}
+		printf("%s %s %s in group %s, a toxic flow:", f->slugs[f->cur], rule_id[F004],
+		    rule_sev[F004], f->group[g].name);
+		for (k = 0; k < 3; k++) {
+			printf("%s %s %s (",
+			    k == 0       ? ""
+			        : k == 1 ? ","
+			                 : " and",
+			    by[k], leg_words[k]);
+			agg_tools_put_safe(f->legtool[w[k]][k]);
+			printf(")");
+		}
+		printf("\n");
+	}
 }
 
 static void
@@ -617,6 +758,7 @@ pass(struct fleet *f, int second)
 		} else {
 			cJSON_ArrayForEach(it, list) if (name_of(it) != NULL)
 			    index_name(f, name_of(it), s);
+			legs_of(f, s, list);
 		}
 		cJSON_Delete(list);
 	}
@@ -668,7 +810,12 @@ agg_fleet(int argc, char **argv)
 	if (read_slugs(&f) == -1) {
 		f.rc = MCP_EXIT_FAIL;
 	} else {
+		if (f.ngroups > 0 &&
+		    ((f.legs = calloc(f.nslugs + 1, 1)) == NULL ||
+		        (f.legtool = calloc(f.nslugs + 1, sizeof(*f.legtool))) == NULL))
+			errx(MCP_EXIT_FAIL, "fleet: out of memory");
 		pass(&f, 0);
+		toxic_groups(&f);
 		pass(&f, 1);
 	}
 	mcp_store_close(f.st);
@@ -679,8 +826,13 @@ agg_fleet(int argc, char **argv)
 		free(f.group[i].name);
 		free(f.group[i].slug);
 	}
-	for (i = 0; i < f.nslugs; i++)
+	for (i = 0; i < f.nslugs; i++) {
 		free(f.slugs[i]);
+		for (c = 0; f.legtool != NULL && c < 3; c++)
+			free(f.legtool[i][c]);
+	}
+	free(f.legtool);
+	free(f.legs);
 	free(f.slugs);
 	if (mcp_rec_close_stdout() == -1)
 		return MCP_EXIT_FAIL;

@@ -50,6 +50,17 @@ struct mcp_ready_reason_def {
 
 extern const struct mcp_ready_reason_def mcp_ready_reasons[MCP_R_N];
 
+/*
+ * The legs of the lethal trifecta a tool stands on, by its name and its
+ * inputSchema (cJSON, or NULL): fetches untrusted content, reads private
+ * data, sends data out (mcp-probe(1), Readiness; mcp-rules(7), F004).
+ */
+#define MCP_LEG_UNTRUSTED 1u
+#define MCP_LEG_PRIVATE 2u
+#define MCP_LEG_SINK 4u
+struct cJSON;
+unsigned mcp_ready_legs(const char *name, const struct cJSON *schema);
+
 /* "minor", "major", "critical". */
 const char *mcp_ready_sev_name(enum mcp_ready_sev s);
 /* The reason of code s, or -1. */

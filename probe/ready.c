@@ -151,107 +151,6 @@ write_shaped(const char *s)
 	return 0;
 }
 
-/* The words of a name, lower case, at most n of them: delete_file, deleteFile, delete-file. */
-static int
-name_words(const char *s, char w[][32], int n)
-{
-	int k = 0;
-	size_t i = 0;
-
-	for (; *s != '\0' && k < n; s++) {
-		int upper = *s >= 'A' && *s <= 'Z', alpha = upper || (*s >= 'a' && *s <= 'z');
-
-		if (!alpha || (upper && i > 0)) {
-			if (i > 0)
-				w[k++][i] = '\0', i = 0;
-			if (!alpha || k == n)
-				continue;
-		}
-		if (i < 31)
-			w[k][i++] = (char)(upper ? *s + 32 : *s);
-	}
-	if (i > 0 && k < n)
-		w[k++][i] = '\0';
-	return k;
-}
-
-static int
-in_list(const char *w, const char *const *l)
-{
-	for (; *l != NULL; l++)
-		if (strcmp(w, *l) == 0)
-			return 1;
-	return 0;
-}
-
-/* Whether the tool's schema has a top-level property of one of the names. */
-static int
-has_prop(const cJSON *schema, const char *const *names)
-{
-	const cJSON *p;
-
-	cJSON_ArrayForEach(p, cJSON_GetObjectItemCaseSensitive(schema, "properties"))
-	{
-		char low[32];
-		size_t i;
-
-		for (i = 0; p->string != NULL && p->string[i] != '\0' && i < sizeof(low) - 1; i++)
-			low[i] =
-			    (char)(p->string[i] >= 'A' && p->string[i] <= 'Z' ? p->string[i] + 32
-			                                                      : p->string[i]);
-		low[i] = '\0';
-		if (in_list(low, names))
-			return 1;
-	}
-	return 0;
-}
-
-/*
- * The legs of the lethal trifecta a tool stands on, by its name's words
- * and its schema's properties (measured on 119 real servers' lists: one
- * server has all three, one that means to; mcp-probe(1), Readiness):
- * untrusted content, a verb that fetches with a URL to fetch (or a web
- * search); private data, a verb that reads and a noun of what is
- * private; a sink, a verb that sends with a destination to send to.
- */
-static void
-trifecta(struct ready *rd, const char *name, const cJSON *schema)
-{
-	static const char *const fetch[] = {
-	    "fetch", "browse", "scrape", "crawl", "navigate", "download", "visit", NULL};
-	static const char *const urlp[] = {"url", "uri", "href", "link", "website", "page", NULL};
-	static const char *const web[] = {
-	    "web", "internet", "url", "webpage", "website", "page", "html", "browser", NULL};
-	static const char *const readv[] = {"read", "get", "list", "search", "query", "find",
-	    "fetch", "show", "view", "open", "load", "cat", "select", "retrieve", "download", NULL};
-	static const char *const privn[] = {"file", "files", "directory", "dir", "folder", "path",
-	    "database", "db", "sql", "query", "table", "email", "emails", "inbox", "mail",
-	    "message", "messages", "calendar", "contacts", "contact", "secret", "secrets",
-	    "credential", "credentials", "env", "environment", "document", "documents", "note",
-	    "notes", "drive", "repo", "repository", NULL};
-	static const char *const sendv[] = {"send", "post", "upload", "publish", "email", "mail",
-	    "notify", "share", "forward", "reply", "tweet", "message", "webhook", "submit", "push",
-	    NULL};
-	static const char *const destp[] = {"to", "recipient", "recipients", "email", "address",
-	    "url", "webhook", "channel", "chat", "phone", "destination", "endpoint", NULL};
-	char w[8][32];
-	int n = name_words(name, w, 8), i, webw = 0, priv = 0;
-
-	if (n == 0)
-		return;
-	for (i = 0; i < n; i++) {
-		webw |= in_list(w[i], web);
-		priv |= in_list(w[i], privn);
-	}
-	if ((in_list(w[0], fetch) && (has_prop(schema, urlp) || webw)) ||
-	    (strcmp(w[0], "search") == 0 && webw))
-		rd->untrusted++;
-	if (in_list(w[0], readv) && priv)
-		rd->private ++;
-	if (in_list(w[0], sendv) && has_prop(schema, destp))
-		rd->sink++;
-}
-
 /* Whether src is an icon a client may fetch: data:, or https: on the server's origin. */
 static int
 icon_safe(const struct probe *p, const char *src)
@@ -281,6 +180,7 @@ ready_tool(struct probe *p, const cJSON *t)
 	const cJSON *schema = cJSON_GetObjectItemCaseSensitive(t, "inputSchema");
 	const cJSON *req = cJSON_GetObjectItemCaseSensitive(schema, "required");
 	const char *c;
+	unsigned legs;
 
 	if (rd == NULL || !cJSON_IsString(name))
 		return;
@@ -288,7 +188,10 @@ ready_tool(struct probe *p, const cJSON *t)
 		rd->count[MCP_R_NAME_INVALID]++;
 	if (!param_schema_valid(schema))
 		rd->count[MCP_R_HEADER_INVALID]++;
-	trifecta(rd, name->valuestring, schema);
+	legs = mcp_ready_legs(name->valuestring, schema);
+	rd->untrusted += (legs & MCP_LEG_UNTRUSTED) != 0;
+	rd->private += (legs & MCP_LEG_PRIVATE) != 0;
+	rd->sink += (legs & MCP_LEG_SINK) != 0;
 	/* The order listed: FNV-1a over the names, each ended by a NUL. */
 	if (rd->ntools++ == 0)
 		rd->order = 14695981039346656037ULL;

@@ -144,4 +144,22 @@ is "$(jq -c 'select(.slug == "shadow" and .rule == "MCPU-F003") | .others' "$TMP
     "shadow's instruction about send_email: mail-a alone serves it now"
 is "$(vof mail-a "$TMP/after" | jq -c '.findings | has("fleet")'):$(MCP_NOW=$(($(w 3) + 95)) mcp-aggregate verdict mail-a | jq -c '.findings | has("fleet")')" \
     true:false "mail-a's verdict: its fleet posture gone"
+
+# A toxic flow across a group (MCPU-F004): web fetches untrusted content,
+# mail-a reads the inbox and sends email; no one of them does all three.
+echo "web $U/web/mcp" >"$TMP/targets4"
+echo "mail-a $U/mail-a/mcp" >>"$TMP/targets4"
+probe_at 4 "$TMP/targets4"
+MCP_NOW=$(($(w 4) + 100)) mcp-aggregate fleet --json -g desk=web,mail-a -g quiet=mail-a,benign >"$TMP/f4.json" 2>"$TMP/f4.err"
+is "$?:$(cat "$TMP/f4.err")" 0: "fleet -g desk=web,mail-a -g quiet=mail-a,benign: exits 0, quiet"
+is "$(jq -c 'select(.rule == "MCPU-F004") | [.slug, .severity, .group, .flow.untrusted.slug, .flow.untrusted.tool, .flow.private.slug, .flow.private.tool, .flow.sink.slug, .flow.sink.tool]' "$TMP/f4.json" | sort | tr '\n' ' ')" \
+    '["mail-a","high","desk","web","fetch_page","mail-a","list_inbox","mail-a","send_email"] ["web","high","desk","web","fetch_page","mail-a","list_inbox","mail-a","send_email"] ' \
+    "MCPU-F004 on each slug of desk: web's fetch_page, mail-a's list_inbox and send_email, a toxic flow together"
+is "$(jq -r 'select(.rule == "MCPU-F004" and .group == "quiet") | .slug' "$TMP/f4.json")" "" \
+    "quiet (mail-a and benign: nothing fetches untrusted content): no flow"
+MCP_NOW=$(($(w 4) + 100)) mcp-aggregate fleet -g desk=web,mail-a >"$TMP/f4.txt"
+like "$(grep F004 "$TMP/f4.txt" | head -1)" '^mail-a MCPU-F004 high in group desk, a toxic flow: web fetches untrusted content \(fetch_page\), mail-a reads private data \(list_inbox\) and mail-a sends data out \(send_email\)$' \
+    "  its line for a person"
+MCP_NOW=$(($(w 4) + 100)) mcp-aggregate fleet --save -g desk=web,mail-a >/dev/null
+like "$(rc hget 'mcp:{web}:findings' _fleet)" "MCPU-F004" "--save: web's _fleet names MCPU-F004"
 done_testing
