@@ -121,6 +121,18 @@ const struct mcp_ready_reason_def mcp_ready_reasons[MCP_R_N] = {
         "its tool list says cacheScope public, yet the regions are served different lists: "
         "a shared cache hands some clients another list (a stale edge, or cloaking)",
         "mark lists that differ by place or identity cacheScope private, or serve one list"},
+    [MCP_R_APP_UNREADABLE] = {"app_unreadable", MCP_SEV_MINOR, "extensions/apps",
+        "a tool points to an MCP App (_meta.ui.resourceUri) whose ui:// resource the server "
+        "does not serve",
+        "serve every ui:// resource a tool names, as text/html;profile=mcp-app"},
+    [MCP_R_APP_CSP] = {"app_csp_open", MCP_SEV_MINOR, "extensions/apps",
+        "an MCP App's CSP lets it reach any origin (* or a bare scheme in its domains): the "
+        "host's sandbox is only as tight as what the app declares",
+        "name each origin the app connects to or loads from"},
+    [MCP_R_APP_TEXT] = {"app_text_findings", MCP_SEV_MAJOR, "extensions/apps",
+        "the HTML of an MCP App holds text the rules read as aimed at the model (high or medium "
+        "findings of mcp-rules(7)): a host renders it beside the agent",
+        "keep instructions to the model out of the app's markup"},
 };
 
 const char *

@@ -39,6 +39,7 @@
 #include "probe.h"
 #include "ready.h"
 #include "sha256.h"
+#include "toolset.h"
 
 /* A version no server speaks (and none ever will: a date long past any). */
 #define READY_NO_VERSION "2999-12-31"
@@ -58,8 +59,14 @@ enum rd_check {
 	RC_LEGACY,
 	RC_PING_ORIGIN,
 	RC_AS,
+	RC_APPS,
 	RC_N
 };
+/* MCP Apps read (ui:// resources the tools name), at the most, and a URI's bytes. */
+#define READY_APPS 4
+#define READY_APP_URI 256
+/* CSP origins said of an app, at the most. */
+#define READY_APP_CSP 16
 /* A tool's name kept for the call without its arguments, at the most. */
 #define READY_TOOL_MAX 128
 /* The authorization server's metadata, at the most, and its issuer said. */
@@ -90,6 +97,9 @@ struct ready {
 	int public;                        /* its list says cacheScope public */
 	long ntools;                       /* the tools listed */
 	char tool[READY_TOOL_MAX + 1];     /* a read-only tool with required arguments, or "" */
+	char app[READY_APPS][READY_APP_URI + 1]; /* the ui:// resources the tools name */
+	int napps, app_i;                        /* of them; the one being read */
+	cJSON *apps;                             /* owned: what each read found, or NULL */
 };
 
 /*
@@ -179,6 +189,7 @@ ready_tool(struct probe *p, const cJSON *t)
 
 	const cJSON *schema = cJSON_GetObjectItemCaseSensitive(t, "inputSchema");
 	const cJSON *req = cJSON_GetObjectItemCaseSensitive(schema, "required");
+	const cJSON *ui;
 	const char *c;
 	unsigned legs;
 
@@ -199,6 +210,20 @@ ready_tool(struct probe *p, const cJSON *t)
 		rd->order = (rd->order ^ (unsigned char)*c) * 1099511628211ULL;
 		if (*c == '\0')
 			break;
+	}
+	/* An MCP App: the ui:// resource the tool names (_meta.ui.resourceUri). */
+	ui = cJSON_GetObjectItemCaseSensitive(
+	    cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(t, "_meta"), "ui"),
+	    "resourceUri");
+	if (!cJSON_IsString(ui))
+		ui = cJSON_GetObjectItemCaseSensitive(
+		    cJSON_GetObjectItemCaseSensitive(t, "_meta"), "ui/resourceUri");
+	if (cJSON_IsString(ui) && strncmp(ui->valuestring, "ui://", 5) == 0 &&
+	    strlen(ui->valuestring) <= READY_APP_URI && rd->napps < READY_APPS) {
+		for (j = 0; j < (size_t)rd->napps && strcmp(rd->app[j], ui->valuestring) != 0; j++)
+			;
+		if (j == (size_t)rd->napps)
+			snprintf(rd->app[rd->napps++], sizeof(rd->app[0]), "%s", ui->valuestring);
 	}
 	/* A tool said to read only, with required arguments: called without them. */
 	if (rd->tool[0] == '\0' && cJSON_IsTrue(ro) && cJSON_GetArraySize(req) > 0 &&
@@ -411,6 +436,94 @@ has_result(const struct xfer *x)
 	    cJSON_IsObject(cJSON_GetObjectItemCaseSensitive(x->msg, "result"));
 }
 
+/* 1 when a CSP domain lets an app reach any origin: "*", a bare scheme, "*.". */
+static int
+csp_open(const char *d)
+{
+	return strcmp(d, "*") == 0 || strcmp(d, "https:") == 0 || strcmp(d, "http:") == 0 ||
+	    strcmp(d, "https://*") == 0 || strcmp(d, "http://*") == 0 || strcmp(d, "data:") == 0;
+}
+
+/*
+ * The answer to resources/read of the app being read: its HTML hashed, its
+ * CSP's domains said (an origin that is printable ASCII, at most
+ * READY_APP_CSP), its text read by the rules (mcp-rules(7)) as a
+ * resource's; a resource not served is app_unreadable.  What is said of it
+ * goes in rd->apps.
+ */
+static void
+app_read(struct probe *p, struct xfer *x, CURLcode rc)
+{
+	static const char *const dirs[] = {
+	    "connectDomains", "resourceDomains", "frameDomains", "baseUriDomains", NULL};
+	struct ready *rd = p->rd;
+	const cJSON *res = cJSON_GetObjectItemCaseSensitive(x->msg, "result");
+	const cJSON *c = cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(res, "contents"), 0);
+	const cJSON *text = cJSON_GetObjectItemCaseSensitive(c, "text"), *csp, *d;
+	char hex[MCP_SHA256_HEX];
+	struct mcp_scan sc;
+	cJSON *o, *a, *rules;
+	int k, n = 0;
+	size_t i;
+
+	if (!spoke(x, rc))
+		return; /* no answer: nothing learnt */
+	if (rd->apps == NULL)
+		rd->apps = cJSON_CreateArray();
+	o = cJSON_CreateObject();
+	cJSON_AddStringToObject(o, "uri", rd->app[rd->app_i]);
+	cJSON_AddItemToArray(rd->apps, o);
+	if (!has_result(x) || !cJSON_IsString(text)) {
+		rd->count[MCP_R_APP_UNREADABLE]++;
+		cJSON_AddBoolToObject(o, "served", 0);
+		return;
+	}
+	mcp_sha256_hex(text->valuestring, strlen(text->valuestring), hex);
+	cJSON_AddStringToObject(o, "sha256", hex);
+	csp = cJSON_GetObjectItemCaseSensitive(
+	    cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(c, "_meta"), "ui"),
+	    "csp");
+	a = cJSON_AddArrayToObject(o, "csp");
+	for (k = 0; dirs[k] != NULL; k++) {
+		cJSON_ArrayForEach(d, cJSON_GetObjectItemCaseSensitive(csp, dirs[k]))
+		{
+			if (!cJSON_IsString(d))
+				continue;
+			if (csp_open(d->valuestring))
+				rd->count[MCP_R_APP_CSP] = 1;
+			for (i = 0; d->valuestring[i] > 0x20 && d->valuestring[i] < 0x7f &&
+			     d->valuestring[i] != '"' && d->valuestring[i] != '\\';
+			     i++)
+				;
+			if (d->valuestring[i] == '\0' && i > 0 && i <= 200 && n++ < READY_APP_CSP)
+				cJSON_AddItemToArray(a, cJSON_CreateString(d->valuestring));
+		}
+	}
+	/* The app's text read by the rules, as a resource's item. */
+	memset(&sc, 0, sizeof(sc));
+	if (mcp_scan_item(&sc, MCP_LIST_RESOURCES, c) == 0 && mcp_scan_finish(&sc) == 0) {
+		enum mcp_sev w = mcp_scan_worst(&sc);
+
+		if (w != MCP_SEV_N) {
+			cJSON_AddStringToObject(o, "findings", mcp_sev_name(w));
+			rules = cJSON_AddArrayToObject(o, "rules");
+			for (i = 0; i < sc.n && cJSON_GetArraySize(rules) < 8; i++) {
+				for (k = 0; k < cJSON_GetArraySize(rules) &&
+				     strcmp(cJSON_GetArrayItem(rules, k)->valuestring,
+				         sc.v[i].rule) != 0;
+				     k++)
+					;
+				if (k == cJSON_GetArraySize(rules))
+					cJSON_AddItemToArray(
+					    rules, cJSON_CreateString(sc.v[i].rule));
+			}
+		}
+		if (w == MCP_SEV_HIGH || w == MCP_SEV_MEDIUM)
+			rd->count[MCP_R_APP_TEXT]++;
+	}
+	mcp_scan_free(&sc);
+}
+
 /*
  * The order of a second tools/list against the steps' list: the same
  * names in the same order (good), others (bad), or one page of a longer
@@ -504,6 +617,16 @@ on_check(struct xfer *x, CURLcode rc)
 		break;
 	case RC_ORDER:
 		*s = !spoke(x, rc) || !has_result(x) ? SEEN_UNKNOWN : order_of(rd, x);
+		break;
+	case RC_APPS:
+		app_read(p, x, rc);
+		/* The next app, if any: the check stays RC_APPS until the last. */
+		if (++rd->app_i < rd->napps) {
+			restore(p);
+			next_check(p);
+			return;
+		}
+		*s = SEEN_GOOD;
 		break;
 	case RC_LEGACY:
 		if (!spoke(x, rc))
@@ -670,6 +793,15 @@ next_check(struct probe *p)
 				continue;
 			rc = as_ask(p);
 			break;
+		case RC_APPS:
+			/* In the steps' session or era, as the lists were read; one resource a request. */
+			if (p->mode == MODE_SSE || p->steps[S_INIT].status != ST_PASS ||
+			    rd->app_i >= rd->napps)
+				continue;
+			params = cJSON_CreateObject();
+			cJSON_AddStringToObject(params, "uri", rd->app[rd->app_i]);
+			rc = xfer_post(p, &p->x, "resources/read", params, p->next_id++, on_check);
+			break;
 		default:
 			continue;
 		}
@@ -811,7 +943,11 @@ ready_json(struct probe *p)
 	add_seen(c, "missing_arguments",
 	    seen_name(rd->seen[RC_BADARGS], "tool_result", "protocol_error"));
 	add_seen(c, "tool_order", seen_name(rd->seen[RC_ORDER], "stable", "changed"));
+	add_seen(c, "apps", seen_name(rd->seen[RC_APPS], "read", "read"));
 	add_seen(c, "authorization_server", seen_name(rd->seen[RC_AS], "metadata", "no_metadata"));
+	/* The MCP Apps read: each ui:// resource's hash, CSP and findings. */
+	if (rd->apps != NULL)
+		cJSON_AddItemToObject(o, "apps", cJSON_Duplicate(rd->apps, 1));
 	/* A list any cache may share: the verdict compares it across the regions. */
 	if (rd->public)
 		cJSON_AddStringToObject(o, "cache_scope", "public");
@@ -842,6 +978,7 @@ ready_free(struct probe *p)
 	if (p->rd == NULL)
 		return;
 	mcp_wipe_free(&p->rd->main_session);
+	cJSON_Delete(p->rd->apps);
 	free(p->rd);
 	p->rd = NULL;
 }

@@ -79,6 +79,13 @@ pr task "$MODERN/asks/mcp" -c batch
 is "$(jq -c 'select(.step == "call") | [.status, .detail.result_type]' "$TMP/task.out")" '["pass","task"]' \
     "a call answered with a task handle: accepted, long-running, alive"
 
+pr app "$MODERN/app/mcp"
+is "$(rd app '[.apps[] | [.uri, (.findings // "-"), (if has("served") then .served else true end)]]')" \
+    '[["ui://app/view","high",true],["ui://app/plain","-",true],["ui://app/missing","-",false]]' \
+    "MCP Apps: each ui:// resource a tool names read; the hidden instruction in one's HTML found, the honest chart page quiet, the one not served said"
+like "$(codes app)" "app_unreadable,app_csp_open,app_text_findings" "  app_unreadable, app_csp_open (connects to *), app_text_findings"
+is "$(rd app '.apps[0] | [(.sha256 | length), .csp]')" '[64,["*","https://cdn.example.com"]]' "  its HTML hashed, its CSP's origins said"
+
 pr legacy "$LEGACY/mcp"
 is "$(rd legacy .grade)" '"D"' "server-everything (legacy Streamable HTTP): D"
 is "$(codes legacy)" "legacy_only,origin_unprotected,deprecated_logging" \
