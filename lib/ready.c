@@ -133,6 +133,11 @@ const struct mcp_ready_reason_def mcp_ready_reasons[MCP_R_N] = {
         "the HTML of an MCP App holds text the rules read as aimed at the model (high or medium "
         "findings of mcp-rules(7)): a host renders it beside the agent",
         "keep instructions to the model out of the app's markup"},
+    [MCP_R_VERSIONS] = {"versions_inconsistent", MCP_SEV_MINOR, "server/discover",
+        "server/discover's supportedVersions do not match what it serves: 2026-07-28 missing "
+        "from the list it answers in, or another list in its -32022 answer",
+        "list in supportedVersions exactly the versions served, the same in -32022's "
+        "data.supported"},
 };
 
 const char *

@@ -40,6 +40,7 @@ enum mcp_ready_reason {
 	MCP_R_APP_UNREADABLE,
 	MCP_R_APP_CSP,
 	MCP_R_APP_TEXT,
+	MCP_R_VERSIONS,
 	MCP_R_N
 };
 

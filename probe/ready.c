@@ -100,6 +100,7 @@ struct ready {
 	char app[READY_APPS][READY_APP_URI + 1]; /* the ui:// resources the tools name */
 	int napps, app_i;                        /* of them; the one being read */
 	cJSON *apps;                             /* owned: what each read found, or NULL */
+	char versions[512]; /* server/discover's supportedVersions, sorted, "|" between, or "" */
 };
 
 /*
@@ -251,6 +252,37 @@ ready_tool(struct probe *p, const cJSON *t)
 	}
 }
 
+static int
+str_cmp(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* A list of versions (strings) sorted, "|" between, into buf ("" for none or too many). */
+static void
+versions_of(const cJSON *a, char *buf, size_t len)
+{
+	const char *v[32];
+	const cJSON *e;
+	size_t n = 0, i, at = 0;
+
+	buf[0] = '\0';
+	cJSON_ArrayForEach(e, a)
+	{
+		if (!cJSON_IsString(e) || n == 32)
+			return;
+		v[n++] = e->valuestring;
+	}
+	qsort(v, n, sizeof(*v), str_cmp);
+	for (i = 0; i < n; i++) {
+		if (at + strlen(v[i]) + 2 > len) {
+			buf[0] = '\0';
+			return;
+		}
+		at += (size_t)snprintf(buf + at, len - at, "%s%s", i ? "|" : "", v[i]);
+	}
+}
+
 void
 ready_caps(struct probe *p, const cJSON *res, int modern)
 {
@@ -266,6 +298,13 @@ ready_caps(struct probe *p, const cJSON *res, int modern)
 		rd->count[MCP_R_LOGGING] = 1;
 	if (modern && !cJSON_IsString(rt))
 		rd->count[MCP_R_RESULT_TYPE] = 1;
+	if (modern) {
+		versions_of(cJSON_GetObjectItemCaseSensitive(res, "supportedVersions"),
+		    rd->versions, sizeof(rd->versions));
+		/* It answers in 2026-07-28: its list must say so. */
+		if (strstr(rd->versions, MODERN_VERSION) == NULL)
+			rd->count[MCP_R_VERSIONS] = 1;
+	}
 }
 
 void
@@ -579,6 +618,14 @@ on_check(struct xfer *x, CURLcode rc)
 			*s = SEEN_UNKNOWN;
 		else
 			*s = code == -32022 && cJSON_IsArray(sup) ? SEEN_GOOD : SEEN_BAD;
+		/* Its -32022 names the versions its server/discover lists. */
+		if (*s == SEEN_GOOD && rd->versions[0] != '\0') {
+			char said[sizeof(rd->versions)];
+
+			versions_of(sup, said, sizeof(said));
+			if (strcmp(said, rd->versions) != 0)
+				rd->count[MCP_R_VERSIONS] = 1;
+		}
 		break;
 	case RC_METHOD:
 		if (!spoke(x, rc))

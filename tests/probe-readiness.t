@@ -83,7 +83,9 @@ pr app "$MODERN/app/mcp"
 is "$(rd app '[.apps[] | [.uri, (.findings // "-"), (if has("served") then .served else true end)]]')" \
     '[["ui://app/view","high",true],["ui://app/plain","-",true],["ui://app/missing","-",false]]' \
     "MCP Apps: each ui:// resource a tool names read; the hidden instruction in one's HTML found, the honest chart page quiet, the one not served said"
-like "$(codes app)" "app_unreadable,app_csp_open,app_text_findings" "  app_unreadable, app_csp_open (connects to *), app_text_findings"
+like "$(codes app)" "app_unreadable,app_csp_open,app_text_findings,versions_inconsistent" \
+    "  app_unreadable, app_csp_open (connects to *), app_text_findings; and its -32022 names other versions than its server/discover"
+unlike "$(codes guarded)$(codes dual)" versions_inconsistent "the SDK's server/discover and -32022 agree"
 is "$(rd app '.apps[0] | [(.sha256 | length), .csp]')" '[64,["*","https://cdn.example.com"]]' "  its HTML hashed, its CSP's origins said"
 
 pr legacy "$LEGACY/mcp"
