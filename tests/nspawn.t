@@ -282,6 +282,9 @@ mcp_post() { # mcp_post METHOD PARAMS-JSON: /mcp through nginx
 like "$(page /)" '<title>MCP servers: status</title>' "curl http://127.0.0.1/ in the container: the status page, through nginx on port 80"
 like "$(mcp_post tools/list '{}')" '"server_status"' "/mcp answers through nginx: tools/list names server_status"
 is "$(inside systemctl is-active mcp-serve.service 2>&1)" active "mcp-serve.service started by its socket"
+like "$(inside systemctl show -p DropInPaths --value mcp-serve.service 2>&1)" 'nspawn-test\.conf' \
+    "...with the test's drop-in: a system call its filter refuses would kill it"
+unlike "$(inside systemctl show -p SystemCallErrorNumber --value mcp-serve.service 2>&1)" '^1$' "...not EPERM"
 # (each list in no set order)
 is "$(inside systemctl show -p IPAddressDeny -p IPAddressAllow mcp-serve.service 2>&1 |
     awk -F= '{ n = split($2, a, " "); for (i = 1; i <= n; i++) print $1 " " a[i] }' | sort | tr '\n' ';')" \
