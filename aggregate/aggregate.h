@@ -497,7 +497,7 @@ void agg_cloak_add(cJSON *o, const redisReply *h, long long window);
  * as mcp-probe writes it).  agg_ready_add: the verdict's "readiness" of
  * window from that hash's HGETALL (none when no region's is recent).
  */
-#define AGG_READY_MAX 1024
+#define AGG_READY_MAX 2048
 #define AGG_ISSUER_MAX 256
 int agg_ready_value(const cJSON *rec, double started, char *out, size_t len);
 void agg_ready_add(cJSON *o, const redisReply *h, long long window, int divergent);

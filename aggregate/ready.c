@@ -45,6 +45,28 @@ era_of(const char *s)
 	return -1;
 }
 
+/* A ui:// URI as the store keeps one: printable, no blank, quote or backslash, 256 bytes at most. */
+static int
+app_uri_ok(const char *s)
+{
+	size_t i;
+
+	if (s == NULL || strncmp(s, "ui://", 5) != 0)
+		return 0;
+	for (i = 0; s[i] != '\0'; i++)
+		if ((unsigned char)s[i] <= 0x20 || (unsigned char)s[i] > 0x7e || s[i] == '"' ||
+		    s[i] == '\\' || i >= 256)
+			return 0;
+	return 1;
+}
+
+/* 1 when s is 64 lowercase hex digits (a SHA-256). */
+static int
+hex64(const char *s)
+{
+	return s != NULL && strlen(s) == 64 && strspn(s, "0123456789abcdef") == 64;
+}
+
 /* An issuer as mcp-probe says one: https (or http), printable, no quote or backslash. */
 static int
 issuer_ok(const char *s)
@@ -107,6 +129,29 @@ agg_ready_value(const cJSON *rec, double started, char *out, size_t len)
 	    cJSON_IsString(cJSON_GetObjectItemCaseSensitive(r, "cache_scope")) &&
 	    strcmp(cJSON_GetObjectItemCaseSensitive(r, "cache_scope")->valuestring, "public") == 0)
 		n += snprintf(out + n, len - (size_t)n, ",\"public\":1");
+	/* The MCP Apps read: each one's URI and the first 16 hex digits of its HTML's and CSP's hashes. */
+	if (n > 0 && (size_t)n < len) {
+		const cJSON *apps = cJSON_GetObjectItemCaseSensitive(r, "apps"), *ap;
+		int m = 0;
+
+		cJSON_ArrayForEach(ap, apps)
+		{
+			const char *u =
+			    cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(ap, "uri"));
+			const char *h =
+			    cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(ap, "sha256"));
+			const char *c = cJSON_GetStringValue(
+			    cJSON_GetObjectItemCaseSensitive(ap, "csp_sha256"));
+
+			if (m == 4 || !app_uri_ok(u) || !hex64(h) || !hex64(c) || n <= 0 ||
+			    (size_t)n >= len)
+				continue;
+			n += snprintf(out + n, len - (size_t)n, "%s[\"%s\",\"%.16s\",\"%.16s\"]",
+			    m++ ? "," : ",\"apps\":[", u, h, c);
+		}
+		if (m > 0 && n > 0 && (size_t)n < len)
+			n += snprintf(out + n, len - (size_t)n, "]");
+	}
 	/* The authorization server's issuer, as the probe writes one (no quote, no escape). */
 	if (n > 0 && (size_t)n < len && iss != NULL && issuer_ok(iss))
 		n += snprintf(out + n, len - (size_t)n, ",\"issuer\":\"%s\"", iss);
@@ -134,6 +179,9 @@ agg_ready_add(cJSON *o, const redisReply *h, long long window, int divergent)
 	const char *iss;
 	cJSON *v, *r, *a, *x;
 	char g[2], when[32], issuers[READY_REGIONS][AGG_ISSUER_MAX + 1];
+	/* Each app said (URI, HTML, CSP) and the regions that said it so. */
+	char appv[4 * READY_REGIONS][300];
+	int appn[4 * READY_REGIONS] = {0}, napp = 0;
 
 	if (n > READY_REGIONS)
 		n = READY_REGIONS;
@@ -160,6 +208,24 @@ agg_ready_add(cJSON *o, const redisReply *h, long long window, int divergent)
 				ecnt[k]++;
 		}
 		public |= cJSON_IsNumber(cJSON_GetObjectItemCaseSensitive(v, "public"));
+		cJSON_ArrayForEach(e, cJSON_GetObjectItemCaseSensitive(v, "apps"))
+		{
+			char key[300];
+			const char *u = cJSON_GetStringValue(cJSON_GetArrayItem(e, 0));
+			const char *hh = cJSON_GetStringValue(cJSON_GetArrayItem(e, 1));
+			const char *c = cJSON_GetStringValue(cJSON_GetArrayItem(e, 2));
+
+			if (!app_uri_ok(u) || hh == NULL || c == NULL || strlen(hh) != 16 ||
+			    strlen(c) != 16)
+				continue;
+			snprintf(key, sizeof(key), "%s %s %s", u, hh, c);
+			for (j = 0; j < napp && strcmp(appv[j], key) != 0; j++)
+				;
+			if (j == napp && napp < 4 * READY_REGIONS)
+				snprintf(appv[napp++], sizeof(appv[0]), "%s", key);
+			if (j < napp)
+				appn[j]++;
+		}
 		/* The issuers said, each with the regions that said it. */
 		iss = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(v, "issuer"));
 		if (iss != NULL && issuer_ok(iss)) {
@@ -198,6 +264,21 @@ agg_ready_add(cJSON *o, const redisReply *h, long long window, int divergent)
 		cJSON_AddStringToObject(x, "message", mcp_ready_reasons[k].what);
 		cJSON_AddStringToObject(x, "fix", mcp_ready_reasons[k].fix);
 		cJSON_AddNumberToObject(x, "regions", cnt[k]);
+		cJSON_AddItemToArray(a, x);
+	}
+	/* Each app as a majority of the regions read it: the store diffs them (mcp-alert). */
+	a = NULL;
+	for (j = 0; j < napp; j++) {
+		char u[260], hs[17], c[17];
+
+		if (2 * appn[j] <= regions || sscanf(appv[j], "%259s %16s %16s", u, hs, c) != 3)
+			continue;
+		if (a == NULL)
+			a = cJSON_AddArrayToObject(r, "apps");
+		x = cJSON_CreateObject();
+		cJSON_AddStringToObject(x, "uri", u);
+		cJSON_AddStringToObject(x, "html", hs);
+		cJSON_AddStringToObject(x, "csp", c);
 		cJSON_AddItemToArray(a, x);
 	}
 	/* The authorization server's issuer, when a majority of the regions say the same. */

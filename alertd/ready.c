@@ -39,8 +39,12 @@ ready_read(const cJSON *rec, struct verdict *vd)
 	vd->grade = 0;
 	vd->ready_codes = 0;
 	vd->issuer = NULL;
+	vd->apps = NULL;
 	if (!cJSON_IsObject(r))
 		return;
+	if (cJSON_IsArray(cJSON_GetObjectItemCaseSensitive(r, "apps")) &&
+	    cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(r, "apps")) <= 4)
+		vd->apps = cJSON_GetObjectItemCaseSensitive(r, "apps");
 	/* An issuer as mcp-aggregate keeps one: a URL of printable ASCII, no space or quote. */
 	for (i = 0; iss != NULL && iss[i] != '\0'; i++)
 		if ((unsigned char)iss[i] <= 0x20 || (unsigned char)iss[i] > 0x7e ||
@@ -59,6 +63,100 @@ ready_read(const cJSON *rec, struct verdict *vd)
 		vd->ready_codes |= 1UL << k;
 	}
 	vd->grade = mcp_ready_grade(have);
+}
+
+/* An app of the verdict as the state keeps it: "URI HTML CSP", or "" when it is not one. */
+static void
+app_word(char *buf, size_t len, const cJSON *a)
+{
+	const char *u = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(a, "uri"));
+	const char *h = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(a, "html"));
+	const char *c = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(a, "csp"));
+	size_t i;
+
+	buf[0] = '\0';
+	if (u == NULL || h == NULL || c == NULL || strncmp(u, "ui://", 5) != 0 || strlen(u) > 256 ||
+	    strlen(h) != 16 || strlen(c) != 16 || strspn(h, "0123456789abcdef") != 16 ||
+	    strspn(c, "0123456789abcdef") != 16)
+		return;
+	for (i = 0; u[i] != '\0'; i++)
+		if ((unsigned char)u[i] <= 0x20 || (unsigned char)u[i] > 0x7e || u[i] == ';')
+			return;
+	snprintf(buf, len, "%s %s %s", u, h, c);
+}
+
+/*
+ * The MCP Apps that changed since the state last saw them: the note
+ * app-changed (P3, every P3 route but PagerDuty), once a change, naming
+ * the app and whether its HTML or its CSP changed; an app first seen is
+ * kept and told nothing, one gone is forgotten.
+ */
+static int
+apps_step(struct ctx *x, struct state *s, const struct verdict *vd)
+{
+	struct alert_ev ev = {
+	    "note", "P3", x->slug, APP_KIND, x->window, NULL, NULL, NULL, -1, NULL, NULL, 0, NULL};
+	char now[APPS_STATE_MAX] = "", w[300], u[260], h[17], c[17], was[300], sum[1024];
+	const cJSON *a;
+	const char *p;
+	size_t at = 0;
+	int rc = 0;
+
+	if (vd->apps == NULL)
+		return 0;
+	cJSON_ArrayForEach(a, vd->apps)
+	{
+		app_word(w, sizeof(w), a);
+		if (w[0] == '\0' || sscanf(w, "%259s %16s %16s", u, h, c) != 3)
+			continue;
+		/* What the state says of this URI: "URI HTML CSP" up to the next ';'. */
+		was[0] = '\0';
+		for (p = s->apps; *p != '\0'; p += strcspn(p, ";"), p += *p == ';') {
+			size_t n = strcspn(p, ";"), ul = strlen(u);
+
+			if (n > ul && n < sizeof(was) && strncmp(p, u, ul) == 0 && p[ul] == ' ') {
+				memcpy(was, p, n), was[n] = '\0';
+				break;
+			}
+		}
+		if (was[0] != '\0' && strcmp(was, w) != 0 && rc == 0) {
+			int html = strncmp(was + strlen(u) + 1, h, 16) != 0;
+			int csp = strcmp(was + strlen(u) + 18, c) != 0;
+
+			snprintf(sum, sizeof(sum),
+			    "%s: " APP_KIND
+			    ": the MCP App %s changed its %s: review what a host renders "
+			    "beside the agent",
+			    x->slug, u,
+			    html && csp ? "HTML and its CSP"
+			        : html  ? "HTML"
+			                : "CSP");
+			ev.summary = sum;
+			rc = emit_to(x, NULL, &ev,
+			    alert_routes_for(x->c, "P3", mcp_now()) & ~pd_routes(x->c));
+		}
+		if (at + strlen(w) + 2 < sizeof(now))
+			at +=
+			    (size_t)snprintf(now + at, sizeof(now) - at, "%s%s", at ? ";" : "", w);
+	}
+	/* An app the regions did not agree on now is kept as it was: a split is no change. */
+	for (p = s->apps; *p != '\0'; p += strcspn(p, ";"), p += *p == ';') {
+		size_t n = strcspn(p, ";"), k = strcspn(p, " ");
+		char uri[300], pat[302];
+
+		if (k + 2 >= sizeof(uri) || n >= sizeof(was))
+			continue;
+		memcpy(uri, p, k), uri[k] = ' ', uri[k + 1] = '\0';
+		snprintf(pat, sizeof(pat), ";%s", uri);
+		/* In now already (its first entry, or after a ';'): the verdict's. */
+		if (strncmp(now, uri, k + 1) == 0 || strstr(now, pat) != NULL)
+			continue;
+		if (at + n + 2 < sizeof(now))
+			at += (size_t)snprintf(
+			    now + at, sizeof(now) - at, "%s%.*s", at ? ";" : "", (int)n, p);
+	}
+	snprintf(s->apps, sizeof(s->apps), "%s", now);
+	return rc;
 }
 
 /* The issuer that changed: a page, once. */
@@ -108,7 +206,7 @@ ready_step(struct ctx *x, struct state *s, const struct verdict *vd)
 	size_t at;
 	int k, n = 0;
 
-	if (issuer_step(x, s, vd) == -1)
+	if (issuer_step(x, s, vd) == -1 || apps_step(x, s, vd) == -1)
 		return -1;
 	if (vd->grade == 0)
 		return 0;

@@ -70,6 +70,8 @@ struct xtrack {
 /* One slug's state: the hash mcp:{slug}:alert. */
 /* An authorization server's issuer kept (ready.c): aggregate's AGG_ISSUER_MAX. */
 #define ISSUER_MAX 256
+/* Four MCP Apps, each "URI HTML CSP" (a ui:// URI of 256 bytes, two 16-digit hashes). */
+#define APPS_STATE_MAX (4 * (256 + 2 * 17 + 1) + 1)
 
 struct state {
 	double last; /* the newest window decided, 0: none */
@@ -101,9 +103,10 @@ struct state {
 	char cloak[TOOL_HASH_MAX];   /* the client's list a tools-cloaking note told of (cloak.c) */
 	char grade;                  /* the readiness grade last seen (ready.c), 0: none */
 	char issuer[ISSUER_MAX + 1]; /* its authorization server's issuer last seen, or "" */
-	unsigned long ready_codes;   /* and its reasons, as bits of lib/ready.h's */
-	double fat; /* the findings.added told of, by its at (findings.c); 0: none */
-	int fsaid;  /* the alerts of this verdict that said it (not kept) */
+	char apps[APPS_STATE_MAX]; /* its MCP Apps last seen: "URI HTML CSP;..." (ready.c), or "" */
+	unsigned long ready_codes; /* and its reasons, as bits of lib/ready.h's */
+	double fat;                /* the findings.added told of, by its at (findings.c); 0: none */
+	int fsaid;                 /* the alerts of this verdict that said it (not kept) */
 };
 
 /* What one verdict says to one track. */
@@ -140,6 +143,7 @@ struct verdict {
 	const cJSON *cloak;         /* cloaking (an object, cloak.c), or NULL */
 	char grade;                 /* the readiness grade (ready.c), 0: none */
 	const char *issuer;         /* its authorization server's issuer (ready.c), or NULL */
+	const cJSON *apps;          /* its MCP Apps as the regions read them (ready.c), or NULL */
 	unsigned long ready_codes;  /* its reasons, as bits of lib/ready.h's */
 	const cJSON *fadded;        /* findings.added (an object, findings.c), or NULL */
 	const cJSON *fregions;      /* findings.regions, checked, or NULL */
@@ -400,6 +404,7 @@ int cloak_step(struct ctx *x, struct state *s, const struct verdict *vd);
  */
 #define READY_KIND "readiness-worse"
 #define ISSUER_KIND "auth-issuer-changed"
+#define APP_KIND "app-changed"
 void ready_read(const cJSON *rec, struct verdict *vd);
 int ready_step(struct ctx *x, struct state *s, const struct verdict *vd);
 

@@ -350,6 +350,9 @@ state_parse(struct state *s, const redisReply *r)
 		else if (strcmp(f, "cloakx") == 0) {
 			if (strcmp(v, "-") != 0 && strlen(v) < sizeof(s->cloak))
 				snprintf(s->cloak, sizeof(s->cloak), "%s", v);
+		} else if (strcmp(f, "appsx") == 0) {
+			if (strcmp(v, "-") != 0 && strlen(v) < sizeof(s->apps))
+				snprintf(s->apps, sizeof(s->apps), "%s", v);
 		} else if (strcmp(f, "issx") == 0) {
 			if (strcmp(v, "-") != 0 && strlen(v) < sizeof(s->issuer))
 				snprintf(s->issuer, sizeof(s->issuer), "%s", v);
@@ -497,6 +500,9 @@ state_args(const struct state *s, struct args *a)
 	arg_same(a, TOOLSX_EMPTY);
 	w = arg_text(a, "cloakx");
 	put_word(&w, s->cloak);
+	arg_same(a, "-");
+	w = arg_text(a, "appsx");
+	put_str(&w, s->apps[0] != '\0' ? s->apps : "-");
 	arg_same(a, "-");
 	w = arg_text(a, "issx");
 	put_word(&w, s->issuer[0] != '\0' ? s->issuer : "-");

@@ -538,6 +538,25 @@ app_read(struct probe *p, struct xfer *x, CURLcode rc)
 				cJSON_AddItemToArray(a, cJSON_CreateString(d->valuestring));
 		}
 	}
+	/* The CSP as one hash (its domains sorted, LF-ended), which the store diffs. */
+	{
+		const char *v[4 * 64];
+		struct mcp_buf b = {0};
+		size_t m = 0;
+
+		for (k = 0; dirs[k] != NULL; k++)
+			cJSON_ArrayForEach(d, cJSON_GetObjectItemCaseSensitive(csp, dirs[k]))
+			{
+				if (cJSON_IsString(d) && m < sizeof(v) / sizeof(v[0]))
+					v[m++] = d->valuestring;
+			}
+		qsort(v, m, sizeof(*v), str_cmp);
+		for (i = 0; i < m; i++)
+			mcp_buf_addf(&b, "%s\n", v[i]);
+		mcp_sha256_hex(b.p != NULL ? b.p : "", b.len, hex);
+		cJSON_AddStringToObject(o, "csp_sha256", hex);
+		mcp_buf_free(&b);
+	}
 	/* The app's text read by the rules, as a resource's item. */
 	memset(&sc, 0, sizeof(sc));
 	if (mcp_scan_item(&sc, MCP_LIST_RESOURCES, c) == 0 && mcp_scan_finish(&sc) == 0) {

@@ -332,6 +332,30 @@ is "$(jq -r 'select(.kind == "auth-issuer-changed") | .kind' "$TMP/ai.4")" "" " 
 is "$(cat "$TMP/push3.err" "$TMP/alert.err")" "" "  push and mcp-alert said nothing on stderr"
 
 
+# --- an MCP App that changes: a note, once ----------------------------------------
+for r in eu-west-2 us-east-1; do
+	MCP_NOW=$((W + 1)) mcp-probe -r "$r" -s appx --readiness=1 "$MODERN/app/mcp" 2>/dev/null >"$TMP/appx.$r"
+	MCP_NOW=$((W + 30)) mcp-aggregate push -r "$r" <"$TMP/appx.$r" 2>>"$TMP/push4.err"
+done
+MCP_NOW=$((W + 100)) mcp-aggregate verdict appx >"$TMP/va.0" 2>>"$TMP/verdict.err"
+is "$(jq -c '[.readiness.apps[] | [.uri, (.html | length), (.csp | length)]]' "$TMP/va.0")" \
+    '[["ui://app/view",16,16],["ui://app/plain",16,16]]' "the verdict: each app as the regions read it (its HTML's and CSP's hashes)"
+MCP_NOW=$((W + 101)) mcp-alert -c "$TMP/alert.conf" <"$TMP/va.0" >"$TMP/aa.0" 2>>"$TMP/alert.err"
+is "$(jq -r 'select(.kind == "app-changed") | .kind' "$TMP/aa.0")" "" "  an app first seen: told nothing"
+# The next minute the view's HTML is another in every region.
+for r in eu-west-2 us-east-1; do
+	jq -c '.probe_started_at += 60 | if .type == "result" then .readiness.apps[0].sha256 = ("f" * 64) else . end' \
+	    "$TMP/appx.$r" | MCP_NOW=$((W + 90)) mcp-aggregate push -r "$r" 2>>"$TMP/push4.err"
+done
+MCP_NOW=$((W + 160)) mcp-aggregate verdict appx >"$TMP/va.1" 2>>"$TMP/verdict.err"
+MCP_NOW=$((W + 161)) mcp-alert -c "$TMP/alert.conf" <"$TMP/va.1" >"$TMP/aa.1" 2>>"$TMP/alert.err"
+is "$(jq -r 'select(.kind == "app-changed") | [.event, .severity, .summary] | join(" | ")' "$TMP/aa.1")" \
+    "note | P3 | appx: app-changed: the MCP App ui://app/view changed its HTML: review what a host renders beside the agent" \
+    "the view's HTML changed: the note app-changed (P3), naming the app"
+MCP_NOW=$((W + 162)) mcp-alert -c "$TMP/alert.conf" <"$TMP/va.1" >"$TMP/aa.2" 2>>"$TMP/alert.err"
+is "$(jq -r 'select(.kind == "app-changed") | .kind' "$TMP/aa.2")" "" "  the same again: told nothing"
+is "$(cat "$TMP/push4.err")" "" "  push said nothing on stderr"
+
 # --- mcp-guardrail: a deploy gated on a grade, and SARIF for CI -------------------
 # shellcheck source=tests/serve-lib.sh
 . "$TOP/tests/serve-lib.sh"
