@@ -25,7 +25,7 @@ const struct mcp_ready_reason_def mcp_ready_reasons[MCP_R_N] = {
         "(SEP-2567)",
         "keep no session in the 2026-07-28 era: each request stands alone"},
     [MCP_R_RESULT_TYPE] = {"result_type_missing", MCP_SEV_MAJOR, "basic/index",
-        "a 2026-07-28 result (server/discover) without resultType, which every result "
+        "a 2026-07-28 result (server/discover, a list) without resultType, which every result "
         "must carry (SEP-2322)",
         "set resultType on every result (\"complete\", or \"input_required\")"},
     [MCP_R_VERSION_ANSWER] = {"version_not_refused", MCP_SEV_MINOR, "basic/versioning",

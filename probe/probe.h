@@ -366,6 +366,7 @@ void ready_session(struct probe *p, const struct xfer *x);
 void ready_asked(struct probe *p, const char *method);
 void ready_hints(struct probe *p, int both, int public);
 void ready_input(struct probe *p, const cJSON *res);
+void ready_no_result_type(struct probe *p);
 int ready_wanted(struct probe *p);
 void ready_start(struct probe *p);
 void ready_stop(struct probe *p);

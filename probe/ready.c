@@ -372,6 +372,14 @@ elicit_url_ok(const struct probe *p, const char *url)
 	        strcasecmp(host + strlen(host) - n, d) == 0);
 }
 
+/* A 2026-07-28 list result without resultType (steps.c). */
+void
+ready_no_result_type(struct probe *p)
+{
+	if (p->rd != NULL)
+		p->rd->count[MCP_R_RESULT_TYPE] = 1;
+}
+
 /* An input_required result of the call step (steps.c): what it asks, never followed. */
 void
 ready_input(struct probe *p, const cJSON *res)

@@ -160,6 +160,10 @@ list_meta(struct probe *p, const cJSON *res)
 
 	ready_hints(p, cJSON_IsNumber(ttl) && ttl->valuedouble >= 0 && cJSON_IsString(scope),
 	    cJSON_IsString(scope) && strcmp(scope->valuestring, "public") == 0);
+	/* Every 2026-07-28 result carries resultType, a list's too. */
+	if (p->mode == MODE_MODERN &&
+	    !cJSON_IsString(cJSON_GetObjectItemCaseSensitive(res, "resultType")))
+		ready_no_result_type(p);
 	if (p->list_meta != NULL || (!cJSON_IsNumber(ttl) && !cJSON_IsString(scope)))
 		return;
 	p->list_meta = cJSON_CreateObject();
