@@ -256,13 +256,7 @@ agg_ready_add(cJSON *o, const redisReply *h, long long window, int divergent)
 	for (k = 0; k < MCP_R_N; k++) {
 		if (!have[k])
 			continue;
-		x = cJSON_CreateObject();
-		cJSON_AddStringToObject(x, "code", mcp_ready_reasons[k].code);
-		cJSON_AddStringToObject(
-		    x, "severity", mcp_ready_sev_name(mcp_ready_reasons[k].sev));
-		cJSON_AddStringToObject(x, "spec", mcp_ready_reasons[k].spec);
-		cJSON_AddStringToObject(x, "message", mcp_ready_reasons[k].what);
-		cJSON_AddStringToObject(x, "fix", mcp_ready_reasons[k].fix);
+		x = mcp_ready_reason_json(k);
 		cJSON_AddNumberToObject(x, "regions", cnt[k]);
 		cJSON_AddItemToArray(a, x);
 	}

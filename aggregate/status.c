@@ -84,7 +84,7 @@ ready_of(const cJSON *rec)
 	const char *at = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(r, "checked_at"));
 	int have[MCP_R_N] = {0}, k;
 	char g[2] = "";
-	cJSON *o, *a, *x;
+	cJSON *o, *a;
 
 	if (!cJSON_IsObject(r))
 		return NULL;
@@ -108,18 +108,9 @@ ready_of(const cJSON *rec)
 			cJSON_AddItemToArray(a, cJSON_CreateString(e->valuestring));
 	}
 	a = cJSON_AddArrayToObject(o, "reasons");
-	for (k = 0; k < MCP_R_N; k++) {
-		if (!have[k])
-			continue;
-		x = cJSON_CreateObject();
-		cJSON_AddStringToObject(x, "code", mcp_ready_reasons[k].code);
-		cJSON_AddStringToObject(
-		    x, "severity", mcp_ready_sev_name(mcp_ready_reasons[k].sev));
-		cJSON_AddStringToObject(x, "spec", mcp_ready_reasons[k].spec);
-		cJSON_AddStringToObject(x, "message", mcp_ready_reasons[k].what);
-		cJSON_AddStringToObject(x, "fix", mcp_ready_reasons[k].fix);
-		cJSON_AddItemToArray(a, x);
-	}
+	for (k = 0; k < MCP_R_N; k++)
+		if (have[k])
+			cJSON_AddItemToArray(a, mcp_ready_reason_json(k));
 	if (at != NULL && strlen(at) == 20)
 		cJSON_AddStringToObject(o, "checked_at", at);
 	else

@@ -140,6 +140,19 @@ const struct mcp_ready_reason_def mcp_ready_reasons[MCP_R_N] = {
         "data.supported"},
 };
 
+cJSON *
+mcp_ready_reason_json(int k)
+{
+	cJSON *x = cJSON_CreateObject();
+
+	cJSON_AddStringToObject(x, "code", mcp_ready_reasons[k].code);
+	cJSON_AddStringToObject(x, "severity", mcp_ready_sev_name(mcp_ready_reasons[k].sev));
+	cJSON_AddStringToObject(x, "spec", mcp_ready_reasons[k].spec);
+	cJSON_AddStringToObject(x, "message", mcp_ready_reasons[k].what);
+	cJSON_AddStringToObject(x, "fix", mcp_ready_reasons[k].fix);
+	return x;
+}
+
 const char *
 mcp_ready_sev_name(enum mcp_ready_sev s)
 {

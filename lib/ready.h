@@ -65,6 +65,12 @@ extern const struct mcp_ready_reason_def mcp_ready_reasons[MCP_R_N];
 struct cJSON;
 unsigned mcp_ready_legs(const char *name, const struct cJSON *schema);
 
+/*
+ * Reason k as every record says it, in this table's words: {"code",
+ * "severity","spec","message","fix"}, owned (cJSON).
+ */
+struct cJSON *mcp_ready_reason_json(int k);
+
 /* "minor", "major", "critical". */
 const char *mcp_ready_sev_name(enum mcp_ready_sev s);
 /* The reason of code s, or -1. */

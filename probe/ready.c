@@ -1032,13 +1032,7 @@ ready_json(struct probe *p)
 	for (i = 0; i < MCP_R_N; i++) {
 		if (rd->count[i] == 0)
 			continue;
-		r = cJSON_CreateObject();
-		cJSON_AddStringToObject(r, "code", mcp_ready_reasons[i].code);
-		cJSON_AddStringToObject(
-		    r, "severity", mcp_ready_sev_name(mcp_ready_reasons[i].sev));
-		cJSON_AddStringToObject(r, "spec", mcp_ready_reasons[i].spec);
-		cJSON_AddStringToObject(r, "message", mcp_ready_reasons[i].what);
-		cJSON_AddStringToObject(r, "fix", mcp_ready_reasons[i].fix);
+		r = mcp_ready_reason_json(i);
 		if (rd->count[i] > 1)
 			cJSON_AddNumberToObject(r, "count", (double)rd->count[i]);
 		cJSON_AddItemToArray(a, r);
