@@ -35,7 +35,9 @@ static const struct {
     {"report",
         "report [-R URL] [-t SECONDS] [--json | --csv] [--month YYYY-MM | --from "
         "YYYY-MM [--to YYYY-MM]] [SLUG ...]"},
-    {"audit", "audit [-R URL] [-t SECONDS] [--json] [--period DURATION] [--save] [--at EPOCH]"},
+    {"audit",
+        "audit [-R URL] [-t SECONDS] [--json] [--period DURATION] [--save] [--at EPOCH] "
+        "[--dataset DIR]"},
     {"registry",
         "registry sync [-R URL] [-t SECONDS] [--full] [--allow-http] [--force] "
         "[--deadline SECONDS] [--cacert FILE] [URL]"},

@@ -293,3 +293,16 @@ mcp_ready_legs(const char *name, const cJSON *schema)
 		legs |= MCP_LEG_SINK;
 	return legs;
 }
+
+const char *const mcp_ready_eras[MCP_ERA_N] = {"modern", "legacy", "sse"};
+
+int
+mcp_ready_era(const char *s)
+{
+	int i;
+
+	for (i = 0; s != NULL && i < MCP_ERA_N; i++)
+		if (strcmp(s, mcp_ready_eras[i]) == 0)
+			return i;
+	return -1;
+}

@@ -82,4 +82,12 @@ int mcp_ready_code(const char *s);
  */
 char mcp_ready_grade(const int *have);
 
+/* The eras a server may speak, in the order every record lists them. */
+enum mcp_ready_era { MCP_ERA_MODERN, MCP_ERA_LEGACY, MCP_ERA_SSE, MCP_ERA_N };
+
+/* "modern" (2026-07-28), "legacy" (the initialize handshake), "sse" (HTTP+SSE). */
+extern const char *const mcp_ready_eras[MCP_ERA_N];
+/* The era of name s, or -1. */
+int mcp_ready_era(const char *s);
+
 #endif

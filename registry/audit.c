@@ -3,15 +3,19 @@
  * mcp:registry:servers, a remote, its history by audithist.c; what the
  * last sync left out; the saved audit), the remotes and then the servers
  * sorted into the buckets of mcp-aggregate(1) "audit" (auditrule.c), the
- * output (auditout.c); --save keeps it in mcp:registry:audit.
+ * output (auditout.c); --save keeps it in mcp:registry:audit, --dataset
+ * writes it as open data (auditdata.c).
  */
 /* Copyright (c) 2026 The mcp-uptime authors. ISC licence: see LICENSE. */
 #include <err.h>
 #include <errno.h>
 #include <getopt.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
+#include <sys/stat.h>
 
 #include "../aggregate/aggregate.h"
 #include "audit.h"
@@ -57,9 +61,24 @@ state_bucket(const char *status, const char *state)
 	return -1;
 }
 
+/* The registry a field names (the dataset's source): a's first, and whether another. */
+static void
+registry_of(struct audit *a, const char *url)
+{
+	if (url == NULL || url[0] == '\0')
+		return;
+	if (a->registry == NULL) {
+		if ((a->registry = strdup(url)) == NULL)
+			errx(MCP_EXIT_FAIL, "audit: out of memory");
+		a->registries = 1;
+	} else if (strcmp(a->registry, url) != 0) {
+		a->registries = 2;
+	}
+}
+
 /* One field of mcp:registry:servers into s; -1 for one that does not read. */
 static int
-remote_of(const redisReply *f, const redisReply *v, struct audit_rem *s)
+remote_of(struct audit *a, const redisReply *f, const redisReply *v, struct audit_rem *s)
 {
 	const char *why, *name, *state;
 	const cJSON *ix;
@@ -83,6 +102,7 @@ remote_of(const redisReply *f, const redisReply *v, struct audit_rem *s)
 	    ? (long)ix->valuedouble
 	    : -1;
 	s->remote = state == NULL || strcmp(state, "local-only") != 0;
+	registry_of(a, mcp_json_str(o, "registry", NULL));
 	if ((s->slug = strdup(f->str)) == NULL || (s->name = audit_name_cut(name)) == NULL ||
 	    (name[0] != '\0' && (s->key = strdup(name)) == NULL))
 		errx(MCP_EXIT_FAIL, "audit: out of memory");
@@ -122,7 +142,7 @@ read_remotes(struct mcp_store *st, struct audit *a, int *bad)
 	if ((a->r = calloc(r->elements / 2 + 1, sizeof(*a->r))) == NULL)
 		errx(MCP_EXIT_FAIL, "audit: out of memory");
 	for (i = 0; i + 1 < r->elements; i += 2)
-		if (remote_of(r->element[i], r->element[i + 1], &a->r[a->nr]) == 0)
+		if (remote_of(a, r->element[i], r->element[i + 1], &a->r[a->nr]) == 0)
 			a->nr++;
 		else
 			*bad = 1;
@@ -208,11 +228,11 @@ save(struct mcp_store *st, const char *json)
 }
 
 static int
-run(const struct agg_opts *o, struct audit *a, int json, int keep)
+run(const struct agg_opts *o, struct audit *a, int json, int keep, const char *dataset)
 {
 	struct mcp_store *st;
 	cJSON *out = NULL;
-	char *text = NULL;
+	char *text = NULL, why[PATH_MAX + 256];
 	size_t i;
 	int rc = MCP_EXIT_OK, bad = 0;
 
@@ -235,6 +255,10 @@ run(const struct agg_opts *o, struct audit *a, int json, int keep)
 		errx(MCP_EXIT_FAIL, "audit: out of memory");
 	if (keep && save(st, text) == -1)
 		rc = MCP_EXIT_FAIL;
+	if (dataset != NULL && audit_dataset(a, dataset, why, sizeof(why)) == -1) {
+		warnx("audit: --dataset %s", why);
+		rc = MCP_EXIT_FAIL;
+	}
 	if (json ? printf("%s\n", text) < 0 : audit_text(a, out) == -1) {
 		mcp_stdout_failed();
 		rc = AGG_EXIT_STDOUT;
@@ -253,8 +277,26 @@ static const struct option longopts[] = {
     {"save", no_argument, NULL, 's'},
     {"period", required_argument, NULL, 'p'},
     {"at", required_argument, NULL, 'a'},
+    {"dataset", required_argument, NULL, 'D'},
     {NULL, 0, NULL, 0},
 };
+
+/* --dataset DIR: a directory to write in, else a usage error. */
+static const char *
+dataset_arg(const char *dir)
+{
+	struct stat sb;
+
+	if (stat(dir, &sb) == -1)
+		errx(MCP_EXIT_USAGE, "--dataset %s: %s", dir, strerror(errno));
+	if (!S_ISDIR(sb.st_mode))
+		errx(MCP_EXIT_USAGE, "--dataset %s: %s", dir, strerror(ENOTDIR));
+	if (access(dir, W_OK | X_OK) == -1)
+		errx(MCP_EXIT_USAGE, "--dataset %s: %s", dir, strerror(errno));
+	if (strlen(dir) > PATH_MAX - 64)
+		errx(MCP_EXIT_USAGE, "--dataset %s: %s", dir, strerror(ENAMETOOLONG));
+	return dir;
+}
 
 int
 reg_audit(struct agg_opts *o, int argc, char **argv)
@@ -262,6 +304,7 @@ reg_audit(struct agg_opts *o, int argc, char **argv)
 	struct audit a;
 	double at = mcp_now();
 	int c, json = 0, keep = 0, rc;
+	const char *dataset = NULL;
 	char why[600];
 	size_t j;
 
@@ -283,6 +326,9 @@ reg_audit(struct agg_opts *o, int argc, char **argv)
 			if (!(at >= 0 && at <= AGG_TIME_MAX))
 				errx(MCP_EXIT_USAGE, "--at %s: not a time (epoch seconds)", optarg);
 			break;
+		case 'D':
+			dataset = dataset_arg(optarg);
+			break;
 		case 'R':
 			o->url = mcp_store_url_arg(optarg);
 			break;
@@ -303,7 +349,7 @@ reg_audit(struct agg_opts *o, int argc, char **argv)
 	a.at = at;
 	a.to = agg_latest_complete(at);
 	a.from = a.to - a.period + AGG_WINDOW;
-	rc = run(o, &a, json, keep);
+	rc = run(o, &a, json, keep, dataset);
 	for (j = 0; j < a.nr; j++) {
 		free(a.r[j].slug);
 		free(a.r[j].name);
@@ -311,6 +357,7 @@ reg_audit(struct agg_opts *o, int argc, char **argv)
 	}
 	free(a.r);
 	free(a.srv);
+	free(a.registry);
 	cJSON_Delete(a.prev);
 	if (rc != AGG_EXIT_STDOUT && mcp_rec_close_stdout() == -1)
 		rc = MCP_EXIT_FAIL;

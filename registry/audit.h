@@ -2,8 +2,10 @@
  * audit.h - mcp-aggregate audit: the registry's servers sorted into the
  * buckets of mcp-aggregate(1) "Audit", shared by audit.c (the reads),
  * audithist.c (the history of a remote), auditrule.c (the rules: a
- * remote's bucket, a server's from its remotes), auditmove.c (the
- * movement) and auditout.c (the JSON and the text).
+ * remote's bucket, a server's from its remotes, the public censuses'
+ * bucket), auditmove.c (the movement), auditout.c (the JSON and the
+ * text), auditready.c (the readiness and the censuses' buckets, tallied)
+ * and auditdata.c (the open dataset of --dataset).
  *
  * A field of mcp:registry:servers is a remote of a registry server (or
  * the one field of a server with packages only); the remotes of one
@@ -16,6 +18,8 @@
 #include <stddef.h>
 
 #include <cJSON.h>
+
+#include "ready.h"
 
 #define AUDIT_KEY_SERVERS "mcp:registry:servers"
 #define AUDIT_KEY_AUDIT "mcp:registry:audit"
@@ -71,6 +75,12 @@ struct audit_hist {
 	char fworst[8];  /* "" for none */
 	char frules[96]; /* the ids, comma separated, cut */
 	int latest_step; /* the latest verdict's step, -1 for none */
+	char error[48];  /* the latest verdict's error code, "" for none */
+	/* The latest verdict's readiness (lib/ready.h): its grade, 0 for none. */
+	char grade;
+	unsigned char eras;          /* bit k: it speaks mcp_ready_eras[k] */
+	unsigned char have[MCP_R_N]; /* reason k found */
+	char graded_at[24];          /* its checked_at, "" for none */
 };
 
 /* One field of mcp:registry:servers: a remote, or a server's packages. */
@@ -90,7 +100,17 @@ struct audit_rem {
 struct audit_server {
 	const char *slug; /* borrowed from a->r: its first remote not deleted, by index */
 	const char *name; /* borrowed likewise */
+	const char *key;  /* borrowed likewise: its full name, NULL for none */
 	int bucket;       /* the first of its remotes' buckets by audit_rank */
+	long remotes;     /* its remotes not deleted */
+	/* Borrowed from a->r: the remote that decided its bucket (the first of that bucket). */
+	const struct audit_rem *best;
+	/*
+	 * The remote whose readiness it takes: best when it was graded, else
+	 * the next graded of its remotes not deleted in the order of the
+	 * bucket rule; NULL for none.
+	 */
+	const struct audit_rem *ready;
 };
 
 struct audit {
@@ -105,6 +125,8 @@ struct audit {
 	long rcount[B_NALL];        /* remotes a bucket, each by its own */
 	long long skipped, dropped; /* mcp:registry:sync: skipped, remotes_dropped */
 	cJSON *prev;                /* owned: the saved audit, NULL for none */
+	char *registry;             /* owned: the registry the fields name, NULL for none */
+	int registries;             /* 2 when they name more than one */
 };
 
 /*
@@ -131,6 +153,28 @@ int audit_rank(int bucket);
  */
 int audit_group(struct audit *a);
 
+/*
+ * The buckets the public censuses publish (mcp-aggregate(1) "audit"):
+ * healthy, auth-walled, http-not-mcp, malformed, dead (DNS, TLS, 404),
+ * regionally-degraded; then what maps to none.
+ */
+enum audit_census {
+	C_HEALTHY,
+	C_AUTH,
+	C_NOTMCP,
+	C_MALFORMED,
+	C_DEAD,
+	C_REGIONAL,
+	C_UNKNOWN,   /* broken:unknown: no step to say which */
+	C_NOTPROBED, /* needs-configuration, local-only, refused, unprobed */
+	C_N
+};
+
+extern const char *const audit_census_names[C_N];
+
+/* The census bucket of a server's bucket, error its remote's latest error code ("" for none). */
+int audit_census(int bucket, const char *error);
+
 /* auditmove.c: the movement since a->prev (owned), or NULL when memory ran out. */
 cJSON *audit_movement(const struct audit *a);
 
@@ -140,11 +184,43 @@ cJSON *audit_movement(const struct audit *a);
  */
 char *audit_name_cut(const char *name);
 
+/* n in percent of of, two decimals; 0 when of is 0. */
+double audit_percent(long n, long of);
+
 /* The audit as JSON (owned), movement against a->prev included. */
 cJSON *audit_json(const struct audit *a);
 
 /* The text tables to stdout: 0, or -1 when writing failed. */
 int audit_text(const struct audit *a, const cJSON *json);
+
+/* auditready.c: the servers not deleted, tallied. */
+#define AUDIT_GRADES 6 /* ungraded, A, B, C, D, F: audit_grade_names */
+struct audit_tally {
+	long servers, graded;
+	long grades[AUDIT_GRADES];
+	long reasons[MCP_R_N]; /* servers with reason k */
+	long eras[MCP_ERA_N];  /* servers that speak era k */
+	long census[C_N];
+};
+
+extern const char *const audit_grade_names[AUDIT_GRADES];
+
+/* The index in audit_grade_names of a grade letter (0 for none: ungraded). */
+int audit_grade_index(char grade);
+void audit_tally(const struct audit *a, struct audit_tally *t);
+
+/* The census and readiness members of the audit's JSON, into o. */
+void audit_ready_json(cJSON *o, const struct audit *a);
+
+/* Their text tables to stdout: 0, or -1 when writing failed. */
+int audit_ready_text(const struct audit *a);
+
+/*
+ * auditdata.c: the open dataset into the directory dir (servers.csv,
+ * servers.jsonl, README.md), each file written whole to a temporary file
+ * and renamed; 0, or -1 with the reason in err.
+ */
+int audit_dataset(const struct audit *a, const char *dir, char *err, size_t len);
 
 /*
  * audit.c: the registry's servers in the buckets of the audit; parses its

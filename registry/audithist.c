@@ -1,10 +1,11 @@
 /*
  * audithist.c - the history of the audit's servers: one read-only script
  * a slug (pipelined, AGG_BATCH slugs a round trip) reads its verdict
- * letters, its latest verdict and every result of the period that the
- * store still holds, into struct audit_hist.
+ * letters, its latest verdict (its readiness too) and every result of the
+ * period that the store still holds, into struct audit_hist.
  */
 /* Copyright (c) 2026 The mcp-uptime authors. ISC licence: see LICENSE. */
+#include <ctype.h>
 #include <err.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,6 +16,7 @@
 #include "audit.h"
 #include "json.h"
 #include "mcp.h"
+#include "ready.h"
 #include "reslua.h"
 
 /*
@@ -297,9 +299,65 @@ read_findings(const cJSON *f, struct audit_hist *h)
 	}
 }
 
+/* A time as the verdict writes one: YYYY-MM-DDTHH:MM:SSZ. */
+static int
+time_ok(const char *s)
+{
+	static const char form[] = "dddd-dd-ddTdd:dd:ddZ";
+	size_t i;
+
+	for (i = 0; form[i] != '\0'; i++)
+		if (form[i] == 'd' ? !isdigit((unsigned char)s[i]) : s[i] != form[i])
+			return 0;
+	return s[i] == '\0';
+}
+
 /*
- * The step and divergence of the latest verdict, from its JSON, when its
- * window lies in the period (an --at of long ago has a newer one).
+ * The verdict's readiness (aggregate/ready.c) into h: its grade, the eras
+ * and the reasons this build knows, when it was checked; none when its
+ * grade is not a letter of mcp_ready_grade.
+ */
+static void
+read_readiness(const cJSON *r, struct audit_hist *h)
+{
+	const char *g = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(r, "grade"));
+	const char *at = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(r, "checked_at"));
+	const cJSON *e;
+	int k;
+
+	if (g == NULL || strlen(g) != 1 || strchr("ABCDF", g[0]) == NULL)
+		return;
+	h->grade = g[0];
+	cJSON_ArrayForEach(e, cJSON_GetObjectItemCaseSensitive(r, "eras"))
+	{
+		if ((k = mcp_ready_era(cJSON_GetStringValue(e))) != -1)
+			h->eras |= (unsigned char)(1U << k);
+	}
+	cJSON_ArrayForEach(e, cJSON_GetObjectItemCaseSensitive(r, "reasons"))
+	{
+		if ((k = mcp_ready_code(
+		         cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(e, "code")))) != -1)
+			h->have[k] = 1;
+	}
+	if (at != NULL && time_ok(at))
+		snprintf(h->graded_at, sizeof(h->graded_at), "%s", at);
+}
+
+/* The verdict's error code, as push keeps one: [a-z0-9_]{1,40}. */
+static void
+read_error(const cJSON *e, struct audit_hist *h)
+{
+	const char *s = cJSON_GetStringValue(e);
+
+	if (s != NULL && s[0] != '\0' && strlen(s) < sizeof(h->error) &&
+	    strspn(s, "abcdefghijklmnopqrstuvwxyz0123456789_") == strlen(s))
+		snprintf(h->error, sizeof(h->error), "%s", s);
+}
+
+/*
+ * The step, error, divergence, findings and readiness of the latest
+ * verdict, from its JSON, when its window lies in the period (an --at of
+ * long ago has a newer one).
  */
 static void
 read_latest(const redisReply *r, long long from, long long to, struct audit_hist *h)
@@ -320,6 +378,8 @@ read_latest(const redisReply *r, long long from, long long to, struct audit_hist
 			h->latest_step = mcp_step_index(step->valuestring);
 		h->divergence = cJSON_IsString(div);
 		read_findings(cJSON_GetObjectItemCaseSensitive(rec, "findings"), h);
+		read_error(cJSON_GetObjectItemCaseSensitive(rec, "error"), h);
+		read_readiness(cJSON_GetObjectItemCaseSensitive(rec, "readiness"), h);
 	}
 	cJSON_Delete(rec);
 }

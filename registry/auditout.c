@@ -1,8 +1,9 @@
 /*
  * auditout.c - the audit as JSON (the saved audit's format,
  * mcp-aggregate(1) "audit") and as text tables: the buckets of the
- * servers and of the remotes, the regionally degraded remotes, the
- * remotes apart from their server, and the movement.
+ * servers and of the remotes (then auditready.c's census and readiness),
+ * the regionally degraded remotes, the remotes apart from their server,
+ * and the movement.
  */
 /* Copyright (c) 2026 The mcp-uptime authors. ISC licence: see LICENSE. */
 #include <math.h>
@@ -34,8 +35,8 @@ audit_name_cut(const char *name)
 	return s;
 }
 
-static double
-percent(long n, long of)
+double
+audit_percent(long n, long of)
 {
 	return of > 0 ? round(n * 10000.0 / of) / 100 : 0;
 }
@@ -50,7 +51,7 @@ add_regional(cJSON *arr, const struct audit_rem *s)
 
 	cJSON_AddStringToObject(o, "slug", s->slug);
 	cJSON_AddStringToObject(o, "name", s->name);
-	cJSON_AddNumberToObject(o, "share", percent(h->nsplit, h->nwin));
+	cJSON_AddNumberToObject(o, "share", audit_percent(h->nsplit, h->nwin));
 	f = cJSON_AddArrayToObject(o, "regions");
 	ok = cJSON_AddArrayToObject(o, "healthy_from");
 	for (i = 0; i < h->nreg; i++)
@@ -63,7 +64,7 @@ add_regional(cJSON *arr, const struct audit_rem *s)
 		if (any ? g->split * 100 >= (long)AUDIT_SHARE * h->nwin : g->split > 0) {
 			e = cJSON_CreateObject();
 			cJSON_AddStringToObject(e, "region", g->name);
-			cJSON_AddNumberToObject(e, "share", percent(g->split, h->nwin));
+			cJSON_AddNumberToObject(e, "share", audit_percent(g->split, h->nwin));
 			cJSON_AddItemToArray(f, e);
 		} else if (g->pass > 0) {
 			cJSON_AddItemToArray(ok, cJSON_CreateString(g->name));
@@ -262,7 +263,7 @@ bucket_json(const struct audit *a, int b, long total, cJSON **m)
 
 	cJSON_AddNumberToObject(o, "count", (double)a->count[b]);
 	if (b != B_DELETED)
-		cJSON_AddNumberToObject(o, "percent", percent(a->count[b], total));
+		cJSON_AddNumberToObject(o, "percent", audit_percent(a->count[b], total));
 	cJSON_AddNumberToObject(o, "remotes", (double)a->rcount[b]);
 	l = cJSON_AddArrayToObject(o, "slugs");
 	for (i = 0; i < a->nsrv; i++)
@@ -312,6 +313,7 @@ audit_json(const struct audit *a)
 	for (i = 0; i < a->nsrv; i++)
 		cJSON_Delete(m[i]);
 	free(m);
+	audit_ready_json(o, a);
 	sy = cJSON_AddObjectToObject(o, "sync");
 	cJSON_AddNumberToObject(sy, "skipped", (double)a->skipped);
 	cJSON_AddNumberToObject(sy, "remotes_dropped", (double)a->dropped);
@@ -509,7 +511,7 @@ text_buckets(const struct audit *a, long total, long remotes)
 		return -1;
 	for (b = 0; b < B_NBUCKET; b++)
 		if (printf("%-22s  %7ld  %7.2f%%  %7ld\n", audit_bucket_names[b], a->count[b],
-		        percent(a->count[b], total), a->rcount[b]) < 0)
+		        audit_percent(a->count[b], total), a->rcount[b]) < 0)
 			return -1;
 	if (printf("%-22s  %7ld  %7.2f%%  %7ld\n%-22s  %7ld  %8s  %7ld\n", "total", total,
 	        total ? 100.0 : 0.0, remotes, "deleted (apart)", a->count[B_DELETED], "",
@@ -532,7 +534,7 @@ audit_text(const struct audit *a, const cJSON *json)
 	mcp_iso8601((double)a->from, from, sizeof(from));
 	mcp_iso8601((double)(a->to + AGG_WINDOW), to, sizeof(to));
 	if (printf("audit of %s to %s: %ld servers, %ld remotes\n", from, to, total, remotes) < 0 ||
-	    text_buckets(a, total, remotes) == -1 ||
+	    text_buckets(a, total, remotes) == -1 || audit_ready_text(a) == -1 ||
 	    text_regional(json, a->rcount[B_REGIONAL]) == -1 || text_apart(json) == -1 ||
 	    text_findings(json) == -1 || text_movement(json) == -1)
 		return -1;

@@ -1,7 +1,7 @@
 /*
  * auditrule.c - the rules of the audit (mcp-aggregate(1) "audit"): the
- * bucket of a remote from its history, and that of a server from its
- * remotes.  Pure: no I/O.
+ * bucket of a remote from its history, that of a server from its
+ * remotes, and the public censuses' bucket of a server's.  Pure: no I/O.
  */
 /* Copyright (c) 2026 The mcp-uptime authors. ISC licence: see LICENSE. */
 #include <stdlib.h>
@@ -167,10 +167,16 @@ audit_group(struct audit *a)
 	for (i = 0; i < a->nr; i++) {
 		if (i == 0 || !same_server(p[i - 1], p[i])) {
 			s = &a->srv[a->nsrv++];
-			s->slug = p[i]->slug, s->name = p[i]->name, s->bucket = p[i]->bucket;
+			s->slug = p[i]->slug, s->name = p[i]->name, s->key = p[i]->key;
+			s->bucket = p[i]->bucket, s->best = p[i];
 		} else if (audit_rank(p[i]->bucket) < audit_rank(s->bucket)) {
-			s->bucket = p[i]->bucket;
+			s->bucket = p[i]->bucket, s->best = p[i];
 		}
+		s->remotes += p[i]->remote && p[i]->bucket != B_DELETED;
+		/* Its readiness: that of the best graded remote, the first of them as best is. */
+		if (p[i]->h.grade != 0 && p[i]->bucket != B_DELETED &&
+		    (s->ready == NULL || audit_rank(p[i]->bucket) < audit_rank(s->ready->bucket)))
+			s->ready = p[i];
 		own[p[i] - a->r] = s->slug;
 	}
 	qsort(a->srv, a->nsrv, sizeof(*a->srv), server_cmp);
@@ -184,4 +190,48 @@ audit_group(struct audit *a)
 	free(own);
 	free(p);
 	return 0;
+}
+
+const char *const audit_census_names[C_N] = {"healthy", "auth-walled", "http-not-mcp", "malformed",
+    "dead", "regionally-degraded", "unknown", "not-probed"};
+
+/*
+ * The public censuses (AliveMCP, MCP Vitals, the registry's own) probe
+ * each endpoint once in a while, from one place or a few:
+ * healthy is what answers MCP with its tools, a divergence of the tool
+ * lists included (AliveMCP counts "schema drift" healthy); auth-walled
+ * is any 401 or 403, a half-configured challenge too; dead is DNS,
+ * connect, TLS, and a 404 (the registry's census counts 404 among the
+ * hard-unreachable); HTTP that does not lead to MCP is http-not-mcp;
+ * MCP whose lists or calls fail is malformed.
+ */
+int
+audit_census(int bucket, const char *error)
+{
+	int not_found = error != NULL && strcmp(error, "http_404") == 0;
+
+	switch (bucket) {
+	case B_HEALTHY:
+	case B_CDN:
+		return C_HEALTHY;
+	case B_AUTH:
+	case B_BROKEN + 4: /* auth */
+		return C_AUTH;
+	case B_BROKEN:     /* dns */
+	case B_BROKEN + 1: /* connect */
+	case B_BROKEN + 2: /* tls */
+		return C_DEAD;
+	case B_BROKEN + 3: /* http */
+	case B_BROKEN + 5: /* initialize */
+		return not_found ? C_DEAD : C_NOTMCP;
+	case B_BROKEN + 6: /* tools_list */
+	case B_BROKEN + 7: /* call */
+		return C_MALFORMED;
+	case B_REGIONAL:
+		return C_REGIONAL;
+	case B_BROKEN_UNKNOWN:
+		return C_UNKNOWN;
+	default:
+		return C_NOTPROBED;
+	}
 }

@@ -1,7 +1,9 @@
 /*
  * audit.c - /audit.json and /audit: the registry audit that
  * `mcp-aggregate audit --save` keeps in mcp:registry:audit (field last),
- * as it was saved and as a page in the status pages' style.
+ * as it was saved and as a page in the status pages' style: its buckets,
+ * the public censuses' buckets, the readiness for 2026's clients, the
+ * regionally degraded remotes, those apart and the movement.
  */
 /* Copyright (c) 2026 The mcp-uptime authors. ISC licence: see LICENSE. */
 #include <stdio.h>
@@ -10,6 +12,7 @@
 
 #include "json.h"
 #include "mcp.h"
+#include "ready.h"
 #include "serve.h"
 
 #define AUDIT_KEY "mcp:registry:audit"
@@ -321,6 +324,101 @@ audit_movement(struct mcp_buf *b, const cJSON *a)
 	return rc | mcp_buf_adds(b, "</section>\n");
 }
 
+/*
+ * The public censuses' buckets (an audit saved before them has none):
+ * servers, and their share of those probed.
+ */
+static int
+audit_census(struct mcp_buf *b, const cJSON *a)
+{
+	const cJSON *c = cJSON_GetObjectItemCaseSensitive(a, "census"), *e;
+	const cJSON *pc = cJSON_GetObjectItemCaseSensitive(c, "percent"), *p;
+	int rc;
+
+	if (!cJSON_IsObject(c))
+		return 0;
+	rc = mcp_buf_addf(b,
+	    "<section><h2>As the public censuses count</h2><p class=\"sub\">Each server in the "
+	    "bucket of the public censuses of the registry its bucket maps to; shares of the %.0f "
+	    "servers probed.</p>\n<div class=\"scroll\"><table><thead><tr><th>Census bucket</th>"
+	    "<th class=\"num\">Servers</th><th class=\"num\">Share</th></tr></thead><tbody>",
+	    mcp_json_num(c, "probed"));
+	cJSON_ArrayForEach(e, cJSON_GetObjectItemCaseSensitive(c, "buckets"))
+	{
+		p = cJSON_GetObjectItemCaseSensitive(pc, e->string ? e->string : "");
+		rc |= mcp_buf_adds(b, "<tr><td>") | serve_esc(b, e->string ? e->string : "") |
+		    mcp_buf_addf(b, "</td><td class=\"num\">%.0f</td>",
+		        cJSON_IsNumber(e) ? e->valuedouble : 0);
+		rc |= cJSON_IsNumber(p)
+		    ? mcp_buf_addf(b, "<td class=\"num\">%.2f%%</td></tr>", p->valuedouble)
+		    : mcp_buf_adds(b, "<td class=\"num\">-</td></tr>");
+	}
+	return rc | mcp_buf_adds(b, "</tbody></table></div></section>\n");
+}
+
+/* A reason of the saved audit: its code and severity escaped, this build's words when known. */
+static int
+audit_reason(struct mcp_buf *b, const cJSON *e)
+{
+	const char *code = mcp_json_str(e, "code", "");
+	int k = mcp_ready_code(code);
+
+	return mcp_buf_adds(b, "<tr><td><code>") | serve_esc(b, code) |
+	    mcp_buf_adds(b, "</code></td><td>") | serve_esc(b, mcp_json_str(e, "severity", "")) |
+	    mcp_buf_addf(b,
+	        "</td><td class=\"num\">%.0f</td><td class=\"num\">%.2f%%</td><td class=\"what\">",
+	        mcp_json_num(e, "count"), mcp_json_num(e, "percent_graded")) |
+	    serve_esc(b, k >= 0 ? mcp_ready_reasons[k].what : "") | mcp_buf_adds(b, "</td></tr>");
+}
+
+/*
+ * Readiness for 2026's clients (an audit saved before it has none): the
+ * grades, each reason with its servers, and the eras spoken.
+ */
+static int
+audit_readiness(struct mcp_buf *b, const cJSON *a)
+{
+	const cJSON *r = cJSON_GetObjectItemCaseSensitive(a, "readiness"), *e, *p;
+	const cJSON *pc = cJSON_GetObjectItemCaseSensitive(r, "percent");
+	int rc, first = 1;
+
+	if (!cJSON_IsObject(r))
+		return 0;
+	rc = mcp_buf_addf(b,
+	    "<section class=\"readiness\"><h2>Readiness for 2026's clients</h2><p class=\"sub\">"
+	    "%.0f of %.0f servers graded: a server takes the grade of the remote that decided its "
+	    "bucket, else of its next remote graded.</p>\n<div class=\"scroll\"><table><thead><tr>"
+	    "<th>Grade</th><th class=\"num\">Servers</th><th class=\"num\">Share</th></tr>"
+	    "</thead><tbody>",
+	    mcp_json_num(r, "graded"), mcp_json_num(a, "servers"));
+	cJSON_ArrayForEach(e, cJSON_GetObjectItemCaseSensitive(r, "grades"))
+	{
+		p = cJSON_GetObjectItemCaseSensitive(pc, e->string ? e->string : "");
+		rc |= mcp_buf_adds(b, "<tr><td>") | serve_esc(b, e->string ? e->string : "") |
+		    mcp_buf_addf(b,
+		        "</td><td class=\"num\">%.0f</td><td class=\"num\">%.2f%%</td></tr>",
+		        cJSON_IsNumber(e) ? e->valuedouble : 0,
+		        cJSON_IsNumber(p) ? p->valuedouble : 0);
+	}
+	rc |= mcp_buf_adds(b,
+	    "</tbody></table></div>\n<div class=\"scroll\"><table><thead><tr><th>Reason</th>"
+	    "<th>Severity</th><th class=\"num\">Servers</th><th class=\"num\">Of graded</th>"
+	    "<th>What is wrong</th></tr></thead><tbody>");
+	cJSON_ArrayForEach(e, cJSON_GetObjectItemCaseSensitive(r, "reasons"))
+	{
+		rc |= audit_reason(b, e);
+	}
+	rc |= mcp_buf_adds(b, "</tbody></table></div>\n<p>Eras spoken: ");
+	cJSON_ArrayForEach(e, cJSON_GetObjectItemCaseSensitive(r, "eras"))
+	{
+		rc |= mcp_buf_adds(b, first ? "" : ", ") |
+		    serve_esc(b, e->string ? e->string : "") |
+		    mcp_buf_addf(b, " %.0f", cJSON_IsNumber(e) ? e->valuedouble : 0);
+		first = 0;
+	}
+	return rc | mcp_buf_adds(b, ".</p></section>\n");
+}
+
 /* "The 24 hours up to ...": the period in hours, or minutes when not whole. */
 static int
 audit_period(struct mcp_buf *b, const cJSON *a)
@@ -353,8 +451,9 @@ serve_audit_page(struct conn *c, const struct req *q, struct resp *r)
 	        "<p class=\"sub\"><a href=\"/status\">All servers</a> \xc2\xb7 "
 	        "<a href=\"/audit.json\">JSON</a></p><h1>Registry audit</h1>\n") |
 	    audit_period(b, a);
-	rc |= audit_buckets(b, a) | audit_regional(b, a) | audit_apart(b, a) |
-	    audit_movement(b, a) | mcp_buf_adds(b, "</main></body></html>\n");
+	rc |= audit_buckets(b, a) | audit_census(b, a) | audit_readiness(b, a) |
+	    audit_regional(b, a) | audit_apart(b, a) | audit_movement(b, a) |
+	    mcp_buf_adds(b, "</main></body></html>\n");
 	cJSON_Delete(a);
 	if (rc != 0)
 		serve_error(r, 500, "out of memory", NULL);

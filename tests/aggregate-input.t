@@ -201,7 +201,7 @@ usage="usage: mcp-aggregate push [-v] [-r REGION] [-R URL] [-S FILE] [-t SECONDS
        mcp-aggregate results [-R URL] [-t SECONDS] SLUG [FROM [TO]]
        mcp-aggregate status [--json] [-R URL] [-t SECONDS] [SLUG ...]
        mcp-aggregate report [-R URL] [-t SECONDS] [--json | --csv] [--month YYYY-MM | --from YYYY-MM [--to YYYY-MM]] [SLUG ...]
-       mcp-aggregate audit [-R URL] [-t SECONDS] [--json] [--period DURATION] [--save] [--at EPOCH]
+       mcp-aggregate audit [-R URL] [-t SECONDS] [--json] [--period DURATION] [--save] [--at EPOCH] [--dataset DIR]
        mcp-aggregate registry sync [-R URL] [-t SECONDS] [--full] [--allow-http] [--force] [--deadline SECONDS] [--cacert FILE] [URL]
        mcp-aggregate targets [-R URL] [-t SECONDS] [-o OVERRIDES] [--shard K/N]
        mcp-aggregate targets [-S FILE] [-t SECONDS] [--shard K/N] --from URL --token-file FILE [--cacert FILE]

@@ -6,8 +6,9 @@
 # saved, the caching headers and ETags (304, HEAD), 404 before any save,
 # 503 for a store out of reach, 500 for a saved value that does not read,
 # every registry string escaped in the page, its servers and remotes and
-# what the last sync left out, an audit saved before servers read as it
-# was; and the page in headless Chromium (tests/browser/audit.mjs), with
+# what the last sync left out, the public censuses' buckets and the
+# readiness, an audit saved before servers read as it was; and the page
+# in headless Chromium (tests/browser/audit.mjs), with
 # its screenshots.
 # Copyright (c) 2026 The mcp-uptime authors. ISC licence: see LICENSE.
 # shellcheck source=tests/lib.sh
@@ -111,6 +112,13 @@ like "$page" '<tr><td><a href="/status/io.example.ok-1">io.example.ok-1</a></td>
 like "$page" '<td><a href="/status/io.example.far2">io.example.far2</a></td><td><bdi>io.example/far2</bdi></td><td class="num">100.00%</td><td>ap-southeast-1 \(100.00%\)</td><td>eu-west-2, sa-east-1, us-east-1, us-west-2</td>' \
     "the regionally degraded server with its regions"
 like "$page" '<tr><td>regionally-degraded</td><td>healthy</td><td class="num">1</td></tr>' "the movement table"
+like "$page" '<section><h2>As the public censuses count</h2><p class="sub">[^<]* shares of the 3 servers probed\.</p>' \
+    "the public censuses' buckets, shares of the servers probed"
+like "$page" '<tr><td>regionally-degraded</td><td class="num">1</td><td class="num">33\.33%</td></tr>' \
+    "  a census bucket: servers, share"
+like "$page" '<h2>Readiness for 2026.s clients</h2><p class="sub">0 of 4 servers graded' \
+    "the readiness: none graded here (the probes said none)"
+like "$page" '<tr><td>ungraded</td><td class="num">4</td><td class="num">100\.00%</td></tr>' "  all ungraded"
 like "$page" '<td><bdi>io.example/&lt;script&gt;alert\(1\)&lt;/script&gt; &amp; &quot;far&quot;</bdi></td><td>regionally-degraded</td><td>healthy</td>' \
     "a server that moved, its hostile registry name escaped and isolated (bdi)"
 unlike "$page" '<script' "no script element anywhere"

@@ -4,7 +4,8 @@
 // regionally degraded server with its region, runs no script, logs no
 // error (a CSP violation is one), makes the page itself no wider than the
 // screen (the tables scroll in their box), shows a hostile registry
-// name as text, and says servers and remotes.  A screenshot of each in SHOTS/audit-*.png.  Prints one
+// name as text, says servers and remotes, the censuses' buckets and the
+// readiness.  A screenshot of each in SHOTS/audit-*.png.  Prints one
 // line per check: "ok|not ok<TAB>name<TAB>detail".
 // Copyright (c) 2026 The mcp-uptime authors. ISC licence: see LICENSE.
 import { launch, open, say } from './lib.mjs';
@@ -28,6 +29,8 @@ for (const [width, dark] of [[1280, false], [360, false], [1280, true]]) {
 	say(/ap-southeast-1 \(100\.00%\)/.test(got.text), `${name}: the degraded remote's region and share`);
 	say(/4 servers with 5 remotes/.test(got.text), `${name}: the servers and the remotes`);
 	say(got.text.includes('Remotes apart from their server'), `${name}: the remotes apart from their server`);
+	say(got.text.includes('As the public censuses count') && got.text.includes("Readiness for 2026's clients"),
+		`${name}: the censuses' buckets and the readiness`);
 	say(got.text.includes('<script>alert(1)</script>'), `${name}: a hostile registry name shown as text`);
 	say(got.scripts === 0, `${name}: no script in the page`, String(got.scripts));
 	say(got.styled === 'collapse', `${name}: the stylesheet applies`, got.styled);

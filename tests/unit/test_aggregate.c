@@ -4,8 +4,10 @@
  * is compiled in here: it is pure and belongs to the tool alone), the
  * latency buckets behind p95_ms, and the bounds push puts on a record
  * (aggregate/check.c, compiled in the same way), and the audit's bucket
- * rules, a server's from its remotes, the movement and the JSON
- * (registry/auditrule.c, auditmove.c, auditout.c), in TAP.
+ * rules, a server's from its remotes, the movement and the JSON, the
+ * census buckets, the readiness tallied and the dataset's CSV cells
+ * (registry/auditrule.c, auditmove.c, auditout.c, auditready.c,
+ * auditdata.c), in TAP.
  *
  * usage: test_aggregate [datadir]   (the argument is ignored)
  */
@@ -16,8 +18,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../../registry/auditdata.c"
 #include "../../registry/auditmove.c"
 #include "../../registry/auditout.c"
+#include "../../registry/auditready.c"
 #include "../../registry/auditrule.c"
 #include "../../aggregate/check.c"
 #include "../../aggregate/fault.c"
@@ -1282,6 +1286,81 @@ test_audit_servers(void)
 	free(a.srv);
 }
 
+/* The censuses' buckets, the remote a server takes its readiness from, the tally, CSV cells. */
+static void
+test_audit_readiness(void)
+{
+	static const struct {
+		const char *in, *want, *what;
+	} cells[] = {{"io.x/plain", "\"io.x/plain\"", "text: quoted"},
+	    {"", "\"\"", "empty: quoted"},
+	    {"a\"b,c\r\nd", "\"a\"\"b,c\r\nd\"", "a quote doubled; a comma, a CR LF kept"},
+	    {"=1+2", "\"'=1+2\"", "= first: a ' before"}, {"+1", "\"'+1\"", "+ first: a ' before"},
+	    {"-1", "\"'-1\"", "- first: a ' before"},
+	    {"@SUM(A1)", "\"'@SUM(A1)\"", "@ first: a ' before"},
+	    {"\tx", "\"'\tx\"", "a tab first: a ' before"},
+	    {"\rx", "\"'\rx\"", "a CR first: a ' before"},
+	    {"'=x", "\"''=x\"", "' first: a ' before, so that one ' dropped gives it back"},
+	    {"a=b", "\"a=b\"", "= inside: as it is"},
+	    {"\xff\"", "\"\xef\xbf\xbd\"\"\"", "a byte that is not UTF-8: U+FFFD"}};
+	char s0[] = "s", s1[] = "s-1", t0[] = "t", t1[] = "t-1", t2[] = "t-2", ns[] = "io.x/s",
+	     nt[] = "io.x/t";
+	struct audit_rem r[5];
+	struct audit_tally t;
+	struct mcp_buf b = {0};
+	struct audit a;
+	size_t i;
+
+	ok(audit_census(B_HEALTHY, "") == C_HEALTHY && audit_census(B_CDN, "") == C_HEALTHY &&
+	        audit_census(B_AUTH, "") == C_AUTH && audit_census(B_BROKEN + 4, "") == C_AUTH &&
+	        audit_census(B_BROKEN, "") == C_DEAD && audit_census(B_BROKEN + 2, "") == C_DEAD &&
+	        audit_census(B_BROKEN + 3, "http_5xx") == C_NOTMCP &&
+	        audit_census(B_BROKEN + 3, "http_404") == C_DEAD &&
+	        audit_census(B_BROKEN + 5, "http_404") == C_DEAD &&
+	        audit_census(B_BROKEN + 5, "") == C_NOTMCP &&
+	        audit_census(B_BROKEN + 6, "http_404") == C_MALFORMED &&
+	        audit_census(B_BROKEN + 7, "") == C_MALFORMED &&
+	        audit_census(B_REGIONAL, "") == C_REGIONAL &&
+	        audit_census(B_BROKEN_UNKNOWN, "") == C_UNKNOWN &&
+	        audit_census(B_NEEDS, "") == C_NOTPROBED &&
+	        audit_census(B_LOCAL, "") == C_NOTPROBED &&
+	        audit_census(B_REFUSED, "") == C_NOTPROBED &&
+	        audit_census(B_UNPROBED, "") == C_NOTPROBED,
+	    "audit: the censuses' bucket of each bucket (a 404 is dead)");
+	/* s: two remotes graded, the first decides; t: the one deciding ungraded, one deleted. */
+	r[0] = rem(s0, ns, 0, B_HEALTHY), r[1] = rem(s1, ns, 1, B_HEALTHY);
+	r[2] = rem(t0, nt, 0, B_HEALTHY), r[3] = rem(t1, nt, 1, B_REGIONAL);
+	r[4] = rem(t2, nt, 2, B_DELETED);
+	r[0].h.grade = 'A', r[0].h.eras = 1U << MCP_ERA_MODERN;
+	r[1].h.grade = 'F', r[1].h.have[MCP_R_SSE_ONLY] = 1;
+	r[3].h.grade = 'C', r[3].h.have[MCP_R_ORIGIN] = 1, r[3].h.eras = 3;
+	r[4].h.grade = 'F', r[4].h.have[MCP_R_CORS] = 1;
+	memset(&a, 0, sizeof(a));
+	a.r = r, a.nr = 5;
+	ok(audit_group(&a) == 0 && a.nsrv == 2 && a.srv[0].ready == &r[0] &&
+	        a.srv[0].best == &r[0] && a.srv[0].remotes == 2,
+	    "audit: of two graded remotes, the one that decided the bucket");
+	ok(a.srv[1].ready == &r[3] && a.srv[1].best == &r[2] && a.srv[1].remotes == 2,
+	    "audit: the remote deciding ungraded: the next graded, never a deleted one");
+	audit_tally(&a, &t);
+	ok(t.servers == 2 && t.graded == 2 && t.grades[audit_grade_index('A')] == 1 &&
+	        t.grades[audit_grade_index('C')] == 1 && t.grades[0] == 0 &&
+	        t.reasons[MCP_R_ORIGIN] == 1 && t.reasons[MCP_R_SSE_ONLY] == 0 &&
+	        t.reasons[MCP_R_CORS] == 0 && t.eras[MCP_ERA_MODERN] == 2 &&
+	        t.eras[MCP_ERA_LEGACY] == 1 && t.census[C_HEALTHY] == 2,
+	    "audit: the tally of grades, reasons, eras and census buckets");
+	ok(audit_grade_index('\0') == 0 && audit_grade_index('E') == 0 &&
+	        strcmp(audit_grade_names[audit_grade_index('F')], "F") == 0,
+	    "audit: no grade, or one no rule makes, is ungraded");
+	free(a.srv);
+	for (i = 0; i < sizeof(cells) / sizeof(cells[0]); i++) {
+		mcp_buf_reset(&b);
+		ok(csv_text(&b, cells[i].in) == 0 && b.p != NULL && strcmp(b.p, cells[i].want) == 0,
+		    "audit --dataset: a CSV cell: %s", cells[i].what);
+	}
+	mcp_buf_free(&b);
+}
+
 static void
 test_audit_names(void)
 {
@@ -1478,6 +1557,7 @@ main(void)
 	test_audit_rules();
 	test_audit_movement();
 	test_audit_servers();
+	test_audit_readiness();
 	test_audit_names();
 	test_audit_caps();
 	return done_testing();
