@@ -31,20 +31,6 @@
 /* The regions read, at the most. */
 #define READY_REGIONS 64
 
-static const char *const era_names[] = {"modern", "legacy", "sse"};
-#define NERAS 3
-
-static int
-era_of(const char *s)
-{
-	int i;
-
-	for (i = 0; s != NULL && i < NERAS; i++)
-		if (strcmp(s, era_names[i]) == 0)
-			return i;
-	return -1;
-}
-
 /* A ui:// URI as the store keeps one: printable, no blank, quote or backslash, 256 bytes at most. */
 static int
 app_uri_ok(const char *s)
@@ -67,22 +53,6 @@ hex64(const char *s)
 	return s != NULL && strlen(s) == 64 && strspn(s, "0123456789abcdef") == 64;
 }
 
-/* An issuer as mcp-probe says one: https (or http), printable, no quote or backslash. */
-static int
-issuer_ok(const char *s)
-{
-	size_t i, n = strlen(s);
-
-	if (n == 0 || n > AGG_ISSUER_MAX ||
-	    (strncmp(s, "https://", 8) != 0 && strncmp(s, "http://", 7) != 0))
-		return 0;
-	for (i = 0; i < n; i++)
-		if ((unsigned char)s[i] <= 0x20 || (unsigned char)s[i] > 0x7e || s[i] == '"' ||
-		    s[i] == '\\')
-			return 0;
-	return 1;
-}
-
 int
 agg_ready_value(const cJSON *rec, double started, char *out, size_t len)
 {
@@ -90,17 +60,17 @@ agg_ready_value(const cJSON *rec, double started, char *out, size_t len)
 	const cJSON *eras = cJSON_GetObjectItemCaseSensitive(r, "eras");
 	const cJSON *rs = cJSON_GetObjectItemCaseSensitive(r, "reasons"), *e;
 	const char *iss = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(r, "issuer"));
-	int have[MCP_R_N] = {0}, era[NERAS] = {0}, i, n;
+	int have[MCP_R_N] = {0}, era[MCP_ERA_N] = {0}, i, n;
 	char at[32];
 	size_t k;
 
 	out[0] = '\0';
 	if (!cJSON_IsObject(r) || !cJSON_IsArray(eras) || !cJSON_IsArray(rs) ||
-	    cJSON_GetArraySize(eras) > NERAS || cJSON_GetArraySize(rs) > MCP_R_N)
+	    cJSON_GetArraySize(eras) > MCP_ERA_N || cJSON_GetArraySize(rs) > MCP_R_N)
 		return 0;
 	cJSON_ArrayForEach(e, eras)
 	{
-		if ((i = era_of(cJSON_GetStringValue(e))) == -1)
+		if ((i = mcp_ready_era(cJSON_GetStringValue(e))) == -1)
 			return 0;
 		era[i] = 1;
 	}
@@ -113,10 +83,10 @@ agg_ready_value(const cJSON *rec, double started, char *out, size_t len)
 	}
 	mcp_json_number(started, at, sizeof(at));
 	n = snprintf(out, len, "{\"at\":%s,\"grade\":\"%c\",\"eras\":[", at, mcp_ready_grade(have));
-	for (i = 0, k = 0; i < NERAS && n > 0 && (size_t)n < len; i++)
+	for (i = 0, k = 0; i < MCP_ERA_N && n > 0 && (size_t)n < len; i++)
 		if (era[i])
-			n += snprintf(
-			    out + n, len - (size_t)n, "%s\"%s\"", k++ ? "," : "", era_names[i]);
+			n += snprintf(out + n, len - (size_t)n, "%s\"%s\"", k++ ? "," : "",
+			    mcp_ready_eras[i]);
 	if (n > 0 && (size_t)n < len)
 		n += snprintf(out + n, len - (size_t)n, "],\"codes\":[");
 	for (k = 0, i = 0; i < MCP_R_N && n > 0 && (size_t)n < len; i++)
@@ -153,7 +123,7 @@ agg_ready_value(const cJSON *rec, double started, char *out, size_t len)
 			n += snprintf(out + n, len - (size_t)n, "]");
 	}
 	/* The authorization server's issuer, as the probe writes one (no quote, no escape). */
-	if (n > 0 && (size_t)n < len && iss != NULL && issuer_ok(iss))
+	if (n > 0 && (size_t)n < len && iss != NULL && mcp_ready_issuer_ok(iss, AGG_ISSUER_MAX))
 		n += snprintf(out + n, len - (size_t)n, ",\"issuer\":\"%s\"", iss);
 	if (n > 0 && (size_t)n < len)
 		n += snprintf(out + n, len - (size_t)n, "}");
@@ -172,7 +142,7 @@ void
 agg_ready_add(cJSON *o, const redisReply *h, long long window, int divergent)
 {
 	size_t n = h->type == REDIS_REPLY_ARRAY ? h->elements / 2 : 0, i;
-	int cnt[MCP_R_N] = {0}, ecnt[NERAS] = {0}, have[MCP_R_N] = {0}, regions = 0, k;
+	int cnt[MCP_R_N] = {0}, ecnt[MCP_ERA_N] = {0}, have[MCP_R_N] = {0}, regions = 0, k;
 	int icnt[READY_REGIONS] = {0}, niss = 0, j, public = 0;
 	double at, end = (double)(window + AGG_WINDOW), newest = 0;
 	const cJSON *e;
@@ -204,7 +174,7 @@ agg_ready_add(cJSON *o, const redisReply *h, long long window, int divergent)
 		}
 		cJSON_ArrayForEach(e, cJSON_GetObjectItemCaseSensitive(v, "eras"))
 		{
-			if ((k = era_of(cJSON_GetStringValue(e))) != -1)
+			if ((k = mcp_ready_era(cJSON_GetStringValue(e))) != -1)
 				ecnt[k]++;
 		}
 		public |= cJSON_IsNumber(cJSON_GetObjectItemCaseSensitive(v, "public"));
@@ -228,7 +198,7 @@ agg_ready_add(cJSON *o, const redisReply *h, long long window, int divergent)
 		}
 		/* The issuers said, each with the regions that said it. */
 		iss = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(v, "issuer"));
-		if (iss != NULL && issuer_ok(iss)) {
+		if (iss != NULL && mcp_ready_issuer_ok(iss, AGG_ISSUER_MAX)) {
 			for (j = 0; j < niss && strcmp(issuers[j], iss) != 0; j++)
 				;
 			if (j == niss)
@@ -249,9 +219,9 @@ agg_ready_add(cJSON *o, const redisReply *h, long long window, int divergent)
 	g[0] = mcp_ready_grade(have), g[1] = '\0';
 	cJSON_AddStringToObject(r, "grade", g);
 	a = cJSON_AddArrayToObject(r, "eras");
-	for (k = 0; k < NERAS; k++)
+	for (k = 0; k < MCP_ERA_N; k++)
 		if (2 * ecnt[k] > regions)
-			cJSON_AddItemToArray(a, cJSON_CreateString(era_names[k]));
+			cJSON_AddItemToArray(a, cJSON_CreateString(mcp_ready_eras[k]));
 	a = cJSON_AddArrayToObject(r, "reasons");
 	for (k = 0; k < MCP_R_N; k++) {
 		if (!have[k])

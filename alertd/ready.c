@@ -31,10 +31,8 @@ void
 ready_read(const cJSON *rec, struct verdict *vd)
 {
 	const cJSON *r = cJSON_GetObjectItemCaseSensitive(rec, "readiness"), *e;
-	int have[MCP_R_N] = {0}, k;
-
 	const char *iss = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(r, "issuer"));
-	size_t i;
+	int have[MCP_R_N] = {0}, k;
 
 	vd->grade = 0;
 	vd->ready_codes = 0;
@@ -46,12 +44,7 @@ ready_read(const cJSON *rec, struct verdict *vd)
 	    cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(r, "apps")) <= 4)
 		vd->apps = cJSON_GetObjectItemCaseSensitive(r, "apps");
 	/* An issuer as mcp-aggregate keeps one: a URL of printable ASCII, no space or quote. */
-	for (i = 0; iss != NULL && iss[i] != '\0'; i++)
-		if ((unsigned char)iss[i] <= 0x20 || (unsigned char)iss[i] > 0x7e ||
-		    iss[i] == '"' || iss[i] == '\\')
-			break;
-	if (iss != NULL && iss[i] == '\0' && i > 0 && i <= ISSUER_MAX &&
-	    (strncmp(iss, "https://", 8) == 0 || strncmp(iss, "http://", 7) == 0))
+	if (mcp_ready_issuer_ok(iss, ISSUER_MAX))
 		vd->issuer = iss;
 	cJSON_ArrayForEach(e, cJSON_GetObjectItemCaseSensitive(r, "reasons"))
 	{

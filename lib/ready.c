@@ -306,3 +306,18 @@ mcp_ready_era(const char *s)
 			return i;
 	return -1;
 }
+
+int
+mcp_ready_issuer_ok(const char *s, size_t max)
+{
+	size_t i, n;
+
+	if (s == NULL || (n = strlen(s)) == 0 || n > max ||
+	    (strncmp(s, "https://", 8) != 0 && strncmp(s, "http://", 7) != 0))
+		return 0;
+	for (i = 0; i < n; i++)
+		if ((unsigned char)s[i] <= 0x20 || (unsigned char)s[i] > 0x7e || s[i] == '"' ||
+		    s[i] == '\\')
+			return 0;
+	return 1;
+}

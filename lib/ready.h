@@ -7,6 +7,8 @@
 #ifndef MCP_READY_H
 #define MCP_READY_H
 
+#include <stddef.h>
+
 enum mcp_ready_sev { MCP_SEV_MINOR = 1, MCP_SEV_MAJOR, MCP_SEV_CRITICAL };
 
 /* The reasons, in the order every record lists them. */
@@ -89,5 +91,11 @@ enum mcp_ready_era { MCP_ERA_MODERN, MCP_ERA_LEGACY, MCP_ERA_SSE, MCP_ERA_N };
 extern const char *const mcp_ready_eras[MCP_ERA_N];
 /* The era of name s, or -1. */
 int mcp_ready_era(const char *s);
+/*
+ * 1 when s is an authorization server's issuer as the records carry one:
+ * an http(s) URL of at most max bytes of printable ASCII, without a blank,
+ * a quote or a backslash.
+ */
+int mcp_ready_issuer_ok(const char *s, size_t max);
 
 #endif

@@ -731,17 +731,8 @@ on_check(struct xfer *x, CURLcode rc)
 static int
 issuer_ok(const char *s)
 {
-	size_t i, n = strlen(s);
-
-	if (n == 0 || n > READY_ISSUER_MAX ||
-	    (strncmp(s, "https://", 8) != 0 &&
-	        !(strncmp(s, "http://", 7) == 0 && mcp_url_loopback(s))))
-		return 0;
-	for (i = 0; i < n; i++)
-		if ((unsigned char)s[i] <= 0x20 || (unsigned char)s[i] > 0x7e || s[i] == '"' ||
-		    s[i] == '\\')
-			return 0;
-	return 1;
+	return mcp_ready_issuer_ok(s, READY_ISSUER_MAX) &&
+	    (strncmp(s, "https://", 8) == 0 || mcp_url_loopback(s));
 }
 
 /* Ask the authorization server's metadata at place rd->as_try: 0, or -1. */

@@ -146,13 +146,8 @@ ready_of(const cJSON *rec, struct summary *s)
 	s->grade = mcp_ready_grade(have);
 	/* The issuer as aggregate keeps one: an http(s) URL of printable ASCII. */
 	iss = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(r, "issuer"));
-	for (k = 0; iss != NULL && iss[k] != '\0'; k++)
-		if ((unsigned char)iss[k] <= 0x20 || (unsigned char)iss[k] > 0x7e || iss[k] == '"' ||
-		    iss[k] == '\\' || iss[k] == '<' || iss[k] == '>')
-			break;
-	if (iss != NULL && iss[k] == '\0' && k > 0 && (size_t)k < sizeof(s->ready_issuer) &&
-	    (strncmp(iss, "https://", 8) == 0 || strncmp(iss, "http://", 7) == 0))
-		memcpy(s->ready_issuer, iss, (size_t)k + 1);
+	if (mcp_ready_issuer_ok(iss, sizeof(s->ready_issuer) - 1))
+		snprintf(s->ready_issuer, sizeof(s->ready_issuer), "%s", iss);
 	/* YYYY-MM-DDTHH:MM:SSZ, as the verdict writes it, or nothing. */
 	for (k = 0; at != NULL && k < 20; k++)
 		if (k == 4 || k == 7         ? at[k] != '-'
