@@ -22,15 +22,6 @@ tmp=$(mktemp -d)
 pids=()
 trap 'kill "${pids[@]}" 2>/dev/null; wait 2>/dev/null; rm -rf "$tmp"' EXIT
 cc -O2 -o "$tmp/timed" tests/bench/timed.c
-timed() {
-	"$tmp/timed" "$tmp/time" "$@" >/dev/null 2>"$tmp/stderr" || true
-	cat "$tmp/time"
-}
-median() { sort -g | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
-instr() {
-	valgrind --tool=callgrind --callgrind-out-file=/dev/null "$@" >/dev/null 2>"$tmp/cg.err" || true
-	awk '/Collected :/ { print $NF }' "$tmp/cg.err"
-}
 # row LABEL EVERY NONE UNIT SCALE: both figures, every run's cost and the hourly one
 row() {
 	awk -v l="$1" -v a="$2" -v b="$3" -v u="$4" -v s="$5" 'BEGIN {
