@@ -121,7 +121,6 @@ state_of(const char *verdict)
 static void
 ready_of(const cJSON *rec, struct summary *s)
 {
-	static const char *const eras[3] = {"modern", "legacy", "sse"};
 	const cJSON *r = cJSON_GetObjectItemCaseSensitive(rec, "readiness"), *e;
 	const char *at = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(r, "checked_at"));
 	const char *iss;
@@ -139,9 +138,8 @@ ready_of(const cJSON *rec, struct summary *s)
 	}
 	cJSON_ArrayForEach(e, cJSON_GetObjectItemCaseSensitive(r, "eras"))
 	{
-		for (k = 0; k < 3; k++)
-			if (cJSON_IsString(e) && strcmp(e->valuestring, eras[k]) == 0)
-				s->ready_eras |= 1U << k;
+		if ((k = mcp_ready_era(cJSON_GetStringValue(e))) != -1)
+			s->ready_eras |= 1U << k;
 	}
 	s->grade = mcp_ready_grade(have);
 	/* The issuer as aggregate keeps one: an http(s) URL of printable ASCII. */

@@ -227,7 +227,6 @@ badge(struct mcp_buf *b, const char *msg, const char *cls, const char *label, co
 int
 serve_readiness_json(struct mcp_buf *b, const char *slug, const struct summary *s)
 {
-	static const char *const eras[3] = {"modern", "legacy", "sse"};
 	int rc, k, n = 0;
 
 	rc = mcp_buf_adds(b, "{\"slug\":") | mcp_json_string(b, slug);
@@ -235,9 +234,9 @@ serve_readiness_json(struct mcp_buf *b, const char *slug, const struct summary *
 		rc |= mcp_buf_addf(b, ",\"grade\":\"%c\",\"eras\":[", s->grade);
 	else
 		rc |= mcp_buf_adds(b, ",\"grade\":null,\"eras\":[");
-	for (k = 0; k < 3; k++)
+	for (k = 0; k < MCP_ERA_N; k++)
 		if (s->ready_eras & (1U << k))
-			rc |= mcp_buf_addf(b, "%s\"%s\"", n++ ? "," : "", eras[k]);
+			rc |= mcp_buf_addf(b, "%s\"%s\"", n++ ? "," : "", mcp_ready_eras[k]);
 	rc |= mcp_buf_adds(b, "],\"reasons\":[");
 	for (k = 0, n = 0; k < MCP_R_N; k++) {
 		if (!(s->ready_codes & (1UL << k)))
