@@ -49,6 +49,7 @@ const struct mcp_rule_info mcp_scan_rules[] = {
     {"MCPU-P118", MCP_SEV_MEDIUM, "other tools run down, retired or forbidden"},
     {"MCPU-P119", MCP_SEV_MEDIUM,
         "prose where a schema holds a value (a type, an enum's value, a const)"},
+    {"MCPU-P120", MCP_SEV_MEDIUM, "the agent told what to do with another tool"},
 };
 const size_t mcp_scan_nrules = sizeof(mcp_scan_rules) / sizeof(mcp_scan_rules[0]);
 

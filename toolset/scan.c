@@ -295,9 +295,14 @@ item_string(void *arg, const char *pointer, const char *text, int name)
 	    shape_name(is->s, is->at.list, is->at.item, text) == -1)
 		return -1;
 	/* MCPU-P119: a sentence where the schema holds a keyword or a datum. */
-	if (name == 0 && words_upto(text, PROSE_WORDS) >= PROSE_WORDS && value_slot(pointer) &&
-	    scan_add(is->s, R_PROSE, &is->at, text, 0, strlen(text)) == -1)
-		return -1;
+	if (name == 0 && value_slot(pointer)) {
+		if (words_upto(text, PROSE_WORDS) >= PROSE_WORDS &&
+		    scan_add(is->s, R_PROSE, &is->at, text, 0, strlen(text)) == -1)
+			return -1;
+		/* a value written as a name ("IGNORE_PREVIOUS_INSTRUCTIONS_and_..."): read as one */
+		if (strchr(text, ' ') == NULL && strchr(text, '_') != NULL)
+			is->at.name = 2;
+	}
 	return scan_string(is->s, &is->at, text, strlen(text));
 }
 

@@ -6,6 +6,8 @@
 #ifndef MCP_SCANINT_H
 #define MCP_SCANINT_H
 
+#include <stdint.h>
+
 #include "toolset.h"
 
 /* The rules, in the order of mcp_scan_rules[]. */
@@ -35,6 +37,7 @@ enum {
 	R_RANK,
 	R_RIVAL,
 	R_PROSE,
+	R_STEER,
 	R_N
 };
 
@@ -53,6 +56,14 @@ struct scan_at {
 /* One finding of rule r at s (start..end bytes of the string text). */
 int scan_add(struct mcp_scan *s, int r, const struct scan_at *at, const char *text, size_t start,
     size_t end);
+
+/*
+ * intent.c: the rules of intent (those not in found, a bit a rule) read
+ * in the normal form t[0..n) of text, map[i] the text's byte of t[i].
+ * 0 or -1.
+ */
+int intent_found(struct mcp_scan *s, const struct scan_at *at, const char *text, const char *t,
+    const uint32_t *map, size_t n, unsigned long found);
 
 /* Read one string (len bytes) by every rule of one string.  0 or -1. */
 int scan_string(struct mcp_scan *s, const struct scan_at *at, const char *text, size_t len);
@@ -78,6 +89,12 @@ void scan_cut(char *dst, size_t size, const char *s);
  */
 enum { SHAPE_NONE, SHAPE_OWN, SHAPE_LOW };
 void shape_note(struct mcp_finding *f, int r, const char *text, size_t start, size_t end);
+/*
+ * shape_own: finding f (of intent.c) is low when the name (n bytes) and
+ * those given before are its list's, a tool's or a parameter's; a NULL
+ * name forgets them, and the shape.  -1 when it does not fit.
+ */
+int shape_own(struct mcp_finding *f, const char *name, size_t n);
 int shape_name(struct mcp_scan *s, const char *list, const char *item, const char *name);
 void shape_lower(struct mcp_scan *s);
 

@@ -1255,7 +1255,8 @@ capital_system(const char *text, const struct norm *m)
  * expression to match; a match gives its place in the text.
  */
 static int
-words_found(struct mcp_scan *s, const struct scan_at *at, const char *text, const struct norm *m)
+words_found(struct mcp_scan *s, const struct scan_at *at, const char *text, const struct norm *m,
+    unsigned long *hits)
 {
 	const unsigned char *b = (const unsigned char *)m->t - 1; /* 0x02 the text 0x03 */
 	struct expr x[NWORDS];
@@ -1312,6 +1313,7 @@ capital:
 	    (cap = capital_system(text, m)) != NULL &&
 	    scan_add(s, R_AUTH, at, text, (size_t)(cap - text), (size_t)(cap - text) + 7) == -1)
 		return -1;
+	*hits = found;
 	return 0;
 }
 
@@ -1345,7 +1347,7 @@ scan_string(struct mcp_scan *s, const struct scan_at *at, const char *text, size
 	char t0[NORM_STACK + 3];
 	uint32_t at0[NORM_STACK];
 	size_t i = 0, k, run = 0, e;
-	unsigned long c;
+	unsigned long c, hits = 0;
 	int rc = -1;
 
 	/* What the pass starts from (not spelled[], read up to nspelled). */
@@ -1476,7 +1478,8 @@ scan_string(struct mcp_scan *s, const struct scan_at *at, const char *text, size
 	if (hidden_found(s, at, text, len, &w) == 0)
 		rc = 0;
 #else
-	if (hidden_found(s, at, text, len, &w) == 0 && words_found(s, at, text, &m) == 0)
+	if (hidden_found(s, at, text, len, &w) == 0 && words_found(s, at, text, &m, &hits) == 0 &&
+	    intent_found(s, at, text, m.t, m.at, m.n, hits) == 0)
 		rc = 0;
 #endif
 out:

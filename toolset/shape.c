@@ -25,6 +25,7 @@
 #include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "scanint.h"
 
@@ -33,6 +34,7 @@
 #define QUOTED_MAX 64  /* a quoted name's length, at most */
 #define NAMES_MAX 4096 /* names kept for a list */
 #define BRAND 1        /* the mark of a brand among a finding's names */
+#define ANY_NAME 2     /* the mark of a name its list holds anywhere: a tool's, a parameter's */
 
 struct tok {
 	size_t a, b; /* text[a..b), the quotes left out */
@@ -210,7 +212,10 @@ prefer_shape(struct mcp_finding *f, const char *t, size_t len, size_t start, siz
 	for (i = 0; i < n; i++) {
 		if (v[i].b > start && v[i].a < end)
 			continue;
-		if (v[i].quoted || memchr(t + v[i].a, '_', v[i].b - v[i].a) != NULL) {
+		if (v[i].quoted || memchr(t + v[i].a, '_', v[i].b - v[i].a) != NULL ||
+		    (memchr(t + v[i].a + 1, '-', v[i].b - v[i].a - 1) != NULL &&
+		        t[v[i].b - 1] != '-' && memchr(t + v[i].a, '-', v[i].b - v[i].a) !=
+		            memrchr(t + v[i].a, '-', v[i].b - v[i].a))) {
 			if (own_add(f, &at, 0, t + v[i].a, v[i].b - v[i].a) == -1)
 				return SHAPE_NONE;
 			names++;
@@ -457,7 +462,8 @@ destroy_shape(struct mcp_finding *f, const char *t, size_t len, size_t start, si
 	if (!clause(t, len, start, end, 1, &a, &b) || (n = tokens(t, a, b, v)) < 0)
 		return SHAPE_NONE;
 	/* An example of what a user may ask: "Drop tables (e.g., ...)". */
-	if (has_out(t + a, b - a, 0, 0, (const char *const[]){"e.g.", "for example", NULL}))
+	if (has_out(t + a, b - a, 0, 0,
+	        (const char *const[]){"e.g.", "for example", "(default:", "(default ", NULL}))
 		return SHAPE_LOW;
 	if (!own)
 		return SHAPE_NONE;
@@ -480,6 +486,59 @@ address_shape(const char *t, size_t len, size_t start, size_t end)
 	return has_out(t + a, b - a, 0, 0, honest) ? SHAPE_LOW : SHAPE_NONE;
 }
 
+int
+shape_own(struct mcp_finding *f, const char *name, size_t n)
+{
+	const char *p;
+	size_t at;
+
+	if (f->shape != SHAPE_OWN || name == NULL) {
+		f->own[0] = '\0';
+		f->shape = name == NULL ? SHAPE_NONE : SHAPE_OWN;
+		if (name == NULL)
+			return 0;
+	}
+	for (p = f->own; *p != '\0'; p += strlen(p) + 1)
+		;
+	at = (size_t)(p - f->own);
+	return own_add(f, &at, ANY_NAME, name, n);
+}
+
+/*
+ * MCPU-P105: an address that documents, not one data goes to: the target
+ * of a link of markdown's ("[the API](https://...)"), or an address in
+ * code (a fenced block, `backticks`): curl's examples of the API itself.
+ */
+static int
+send_shape(const char *t, size_t len, size_t start, size_t end)
+{
+	size_t i, fences = 0, ticks = 0;
+
+	if (end > len || end <= start)
+		return SHAPE_NONE;
+	/* the address: the match's end is in it */
+	for (i = end; i > start && !isspace((unsigned char)t[i - 1]) && t[i - 1] != '(' &&
+	     !(i >= start + 4 && strncasecmp(t + i - 4, "http", 4) == 0 && (i - 4 == start ||
+	         !isalnum((unsigned char)t[i - 5])));
+	     i--)
+		;
+	if (i >= start + 4 && strncasecmp(t + i - 4, "http", 4) == 0)
+		i -= 4;
+	if (i >= 2 && t[i - 1] == '(' && t[i - 2] == ']')
+		return SHAPE_LOW;
+	for (i = 0; i < start; i++) {
+		if (t[i] == '`' && i + 2 < len && t[i + 1] == '`' && t[i + 2] == '`') {
+			fences++;
+			i += 2;
+		} else if (t[i] == '`') {
+			ticks++;
+		} else if (t[i] == '\n') {
+			ticks = 0;
+		}
+	}
+	return fences % 2 == 1 || ticks % 2 == 1 ? SHAPE_LOW : SHAPE_NONE;
+}
+
 void
 shape_note(struct mcp_finding *f, int r, const char *text, size_t start, size_t end)
 {
@@ -494,12 +553,16 @@ shape_note(struct mcp_finding *f, int r, const char *text, size_t start, size_t 
 		f->shape = convo_shape(text, len, start, end);
 	else if (r == R_FILES)
 		f->shape = files_shape(text, len, start, end);
-	else if (r == R_ORDER || r == R_REWRITE)
+	else if (r == R_ORDER || r == R_REWRITE || r == R_STEER)
 		f->shape = names_shape(f, text, len, start, end, r == R_ORDER);
 	else if (r == R_DESTROY)
 		f->shape = destroy_shape(f, text, len, start, end);
 	else if (r == R_ADDRESS)
 		f->shape = address_shape(text, len, start, end);
+	else if (r == R_SEND)
+		f->shape = send_shape(text, len, start, end);
+	else if (r == R_AUTH && end - start == 11 && strncasecmp(text + start, "[important]", 11) == 0)
+		f->shape = SHAPE_LOW; /* a note's mark, as "IMPORTANT:" is: what follows is judged */
 }
 
 int
@@ -524,6 +587,16 @@ shape_name(struct mcp_scan *s, const char *list, const char *item, const char *n
 	return 0;
 }
 
+/* 1 when item is name with its server's prefix: "asana_search_tasks" for "search_tasks". */
+static int
+prefixed(const char *item, const char *name)
+{
+	size_t a = strlen(item), b = strlen(name);
+
+	return a > b + 1 && strcmp(item + a - b, name) == 0 &&
+	    (item[a - b - 1] == '_' || item[a - b - 1] == '-');
+}
+
 /* 1 when every name of f is its list's (a tool's) or its item's (a parameter's). */
 static int
 own_all(const struct mcp_scan *s, const struct mcp_finding *f)
@@ -540,8 +613,10 @@ own_all(const struct mcp_scan *s, const struct mcp_finding *f)
 				continue;
 			if (*p == BRAND)
 				found = e->name[0] == '\0' && strcasestr(e->item, p + 1) != NULL;
+			else if (*p == ANY_NAME)
+				found = strcasecmp(e->name[0] == '\0' ? e->item : e->name, p + 1) == 0;
 			else if (e->name[0] == '\0')
-				found = strcmp(e->item, p) == 0;
+				found = strcmp(e->item, p) == 0 || prefixed(e->item, p);
 			else
 				found = strcmp(e->item, f->item) == 0 && strcmp(e->name, p) == 0;
 		}
