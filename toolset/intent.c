@@ -10,6 +10,7 @@
  * findings (and MCPU-P120's, its own), judged by the shapes of shape.c.
  */
 /* Copyright (c) 2026 The mcp-uptime authors. ISC licence: see LICENSE. */
+#include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -55,6 +56,16 @@ enum {
 #define W_CLAIMW (1U << 28) /* a word "only" makes a claim of: safe, reliable, source */
 #define W_ORDERW (1ULL << 32) /* after, then: an order on every request only */
 #define W_EVERY (1ULL << 33) /* always, every, each, whenever: every time */
+#define W_SO (1ULL << 34)     /* "so" (keep it so) */
+#define W_IT (1ULL << 35)     /* "it" */
+#define W_VALUES (1ULL << 36) /* "values" (other values) */
+#define W_BE (1ULL << 37)     /* "be" (not to be consulted) */
+#define W_MCP (1ULL << 38)    /* "mcp": no brand */
+#define W_LINK (1ULL << 39)   /* "over", "above", "than": a noun of rank's link to the user */
+#define W_DEST (1ULL << 40)   /* recipient, destination, target, mirror: where something goes */
+#define W_FIXED (1ULL << 41)  /* fixed, only, instead: no value but this one */
+#define W_IS (1ULL << 42)     /* is, are, →: a value given */
+#define W_DESTR2 (1ULL << 43) /* deleted, deletion, wipes: destruction in another form than an order */
 #define W_OVERN_LINK (~0ULL) /* "over", "above", "than": a word of rank's link (no class of its own) */
 
 struct word {
@@ -63,7 +74,7 @@ struct word {
 };
 
 /* Whole words, sorted (strcmp). */
-static struct word whole[] = {
+static const struct word whole[] = {
     {"another", W_OTHER},
     {"choice", W_CLAIMW},
     {"correct", W_CLAIMW},
@@ -172,7 +183,7 @@ static struct word whole[] = {
     {"every", W_SCOPE | W_ALL | W_EVERY},
     {"everyone", W_SCOPE},
     {"everything", W_ALL},
-    {"exclusively", W_CLAIM},
+    {"exclusively", W_CLAIM | W_FIXED},
     {"default", W_OTHER},
     {"standard", W_OTHER},
     {"built-in", W_OTHER},
@@ -212,7 +223,7 @@ static struct word whole[] = {
     {"integrations", W_TOOL},
     {"invoke", W_VERB | W_CTX},
     {"irrespective", W_SCOPE | W_EVERY},
-    {"it", 0},
+    {"it", W_IT},
     {"itself", W_SELF},
     {"just", W_FILLER},
     {"keychain", W_SECRET},
@@ -227,7 +238,86 @@ static struct word whole[] = {
     {"lost", W_CONSEQ},
     {"make", 0},
     {"mandatory", W_OBLIG},
-    {"mcp", W_TOOL},
+    {"destination", W_DEST},
+    {"target", W_DEST},
+    {"host", W_DEST},
+    {"registry", W_DEST},
+    {"mirror", W_DEST},
+    {"endpoint", W_DEST},
+    {"webhook", W_DEST},
+    {"forwarding", W_DEST},
+    {"forwardto", W_DEST},
+    {"address", W_DEST},
+    {"account", W_DEST},
+    {"bucket", W_DEST},
+    {"channel", W_DEST},
+    {"proxy", W_DEST},
+    {"remote", W_DEST},
+    {"payee", W_DEST},
+    {"beneficiary", W_DEST},
+    {"receiver", W_DEST},
+    {"sink", W_DEST},
+    {"archive", W_DEST | W_DESTR2},
+    {"ship-to", W_DEST},
+    {"distribution", W_DEST},
+    {"upstream", W_DEST},
+    {"origin", W_DEST},
+    {"destinatario", W_DEST},
+    {"destinataire", W_DEST},
+    {"empfänger", W_DEST},
+    {"ziel", W_DEST},
+    {"目标", W_DEST},
+    {"收件人", W_DEST},
+    {"宛先", W_DEST},
+    {"получатель", W_DEST},
+    {"fixed", W_FIXED},
+    {"instead", W_FIXED},
+    {"typo", W_FIXED},
+    {"solely", W_FIXED},
+    {"is", W_IS},
+    {"are", W_IS},
+    {"\u2192", W_IS},
+    {"deleted", W_DESTR2},
+    {"deleting", W_DESTR2},
+    {"deletion", W_DESTR2},
+    {"removed", W_DESTR2},
+    {"dropped", W_DESTR2},
+    {"wiped", W_DESTR2},
+    {"purged", W_DESTR2},
+    {"erased", W_DESTR2},
+    {"destroyed", W_DESTR2},
+    {"truncated", W_DESTR2},
+    {"cancelled", W_DESTR2},
+    {"canceled", W_DESTR2},
+    {"revoked", W_DESTR2},
+    {"terminated", W_DESTR2},
+    {"reset", W_DESTR2},
+    {"void", W_DESTR2},
+    {"close", W_DESTR2},
+    {"force-pushing", W_DESTR2},
+    {"force-pushed", W_DESTR2},
+    {"rm", W_DESTR2},
+    {"dropdb", W_DESTR2},
+    {"deletes", W_DESTR2},
+    {"wipes", W_DESTR2},
+    {"drops", W_DESTR2},
+    {"purges", W_DESTR2},
+    {"removes", W_DESTR2},
+    {"revokes", W_DESTR2},
+    {"cancels", W_DESTR2},
+    {"terminates", W_DESTR2},
+    {"erases", W_DESTR2},
+    {"destroys", W_DESTR2},
+    {"truncates", W_DESTR2},
+    {"release", W_DESTR2},
+    {"altogether", W_ALL},
+    {"mcp", W_TOOL | W_MCP},
+    {"so", W_SO},
+    {"values", W_VALUES},
+    {"be", W_BE},
+    {"over", W_LINK},
+    {"than", W_LINK},
+    {"above", W_LINK},
     {"me", W_SELF},
     {"message", W_REQ},
     {"messages", W_REQ},
@@ -285,8 +375,8 @@ static struct word whole[] = {
     {"put", W_VERB | W_SEND | W_SET},
     {"rank", W_OVER},
     {"read", W_VERB | W_READ},
-    {"recipient", W_ARG},
-    {"recipients", W_ARG},
+    {"recipient", W_ARG | W_DEST},
+    {"recipients", W_ARG | W_DEST},
     {"regardless", W_SCOPE | W_EVERY},
     {"remember", W_OBLIG | W_FILLER},
     {"remove", W_VERB | W_DESTR},
@@ -357,7 +447,7 @@ static struct word whole[] = {
 };
 
 /* Stems: a word beginning so (4 to 10 bytes), sorted (strcmp). */
-static struct word stems[] = {
+static const struct word stems[] = {
     {"catastroph", W_CONSEQ},
     {"corrupt", W_CONSEQ},
     {"crash", W_CONSEQ},
@@ -376,66 +466,89 @@ static struct word stems[] = {
     {"violat", W_CONSEQ},
 };
 
-static int
-word_cmp(const void *key, const void *e)
-{
-	return strcmp(key, ((const struct word *)e)->w);
-}
-
 #define WORD_MAX 32
 #define NWHOLE (sizeof(whole) / sizeof(whole[0]))
 #define NSTEMS (sizeof(stems) / sizeof(stems[0]))
+#define STEM_KEY 5     /* a stem is looked up by its first 5 bytes */
+#define HASH_SIZE 2048 /* slots of the tables' hash, a power of two past 3 times the words */
+_Static_assert(NWHOLE + NSTEMS < HASH_SIZE / 3, "the hash of the words is too full");
 
-static int
-entry_cmp(const void *a, const void *b)
+/* whole[i] (i + 1) in the slot of its hash; stems[i] (i + 1) in that of its first bytes. */
+static unsigned short hash_whole[HASH_SIZE], hash_stem[HASH_SIZE];
+
+#define FNV_INIT 2166136261U
+#define FNV_PRIME 16777619U
+
+static unsigned
+hash(const char *w, size_t n)
 {
-	return strcmp(((const struct word *)a)->w, ((const struct word *)b)->w);
+	unsigned h = FNV_INIT;
+
+	while (n-- > 0)
+		h = (h ^ (unsigned char)*w++) * FNV_PRIME;
+	return h & (HASH_SIZE - 1);
 }
 
-/* The tables in strcmp's order, once: they are written in the order that reads best. */
+/* The bytes of a word: a-z, 0-9, _, -, and every byte of UTF-8 past ASCII. */
+static unsigned char wordch[256];
+
 static void
-tables_sort(void)
+hash_put(unsigned short *v, unsigned h, size_t i)
 {
-	static int sorted;
-
-	if (sorted)
-		return;
-	qsort(whole, NWHOLE, sizeof(whole[0]), entry_cmp);
-	qsort(stems, NSTEMS, sizeof(stems[0]), entry_cmp);
-	sorted = 1;
+	while (v[h] != 0)
+		h = (h + 1) & (HASH_SIZE - 1);
+	v[h] = (unsigned short)(i + 1);
 }
 
-static uint64_t
-classes(const char *w, size_t n, int *ident)
+/* The tables' hashes, once. */
+static void
+tables_hash(void)
 {
-	char b[WORD_MAX + 1];
+	static int done;
+	size_t i;
+
+	if (done)
+		return;
+	for (i = 0; i < NWHOLE; i++)
+		hash_put(hash_whole, hash(whole[i].w, strlen(whole[i].w)), i);
+	for (i = 0; i < NSTEMS; i++)
+		hash_put(hash_stem, hash(stems[i].w, STEM_KEY), i);
+	for (i = 0; i < 256; i++)
+		wordch[i] = (i >= 'a' && i <= 'z') || (i >= '0' && i <= '9') || i == '_' || i == '-' ||
+		    i >= 0x80;
+	done = 1;
+}
+
+/*
+ * The classes of the word w[0..n), h its hash and h5 that of its first
+ * STEM_KEY bytes: a whole word's, or a stem's it begins with.
+ */
+static uint64_t
+classes(const char *w, size_t n, unsigned h, unsigned h5)
+{
 	const struct word *e;
 	size_t k;
 
-	*ident = 0;
 	if (n > WORD_MAX)
 		return 0;
-	memcpy(b, w, n);
-	b[n] = '\0';
-	if ((e = bsearch(b, whole, NWHOLE, sizeof(whole[0]), word_cmp)) != NULL)
-		return e->c;
-	for (k = n > 11 ? 11 : n; k >= 4; k--) {
-		b[k] = '\0';
-		if ((e = bsearch(b, stems, NSTEMS, sizeof(stems[0]), word_cmp)) != NULL)
+	for (h &= HASH_SIZE - 1; hash_whole[h] != 0; h = (h + 1) & (HASH_SIZE - 1)) {
+		e = &whole[hash_whole[h] - 1];
+		if (strncmp(e->w, w, n) == 0 && e->w[n] == '\0')
 			return e->c;
 	}
-	/* a name with an underscore inside: a tool's, a parameter's */
-	for (k = 1; k + 1 < n; k++)
-		if (w[k] == '_') {
-			*ident = 1;
-			break;
+	if (n >= STEM_KEY)
+		for (h5 &= HASH_SIZE - 1; hash_stem[h5] != 0; h5 = (h5 + 1) & (HASH_SIZE - 1)) {
+			e = &stems[hash_stem[h5] - 1];
+			k = strlen(e->w);
+			if (k <= n && memcmp(e->w, w, k) == 0)
+				return e->c;
 		}
 	return 0;
 }
 
-
-
-#define NAMES_MAX 6 /* names kept of one sentence */
+#define NAMES_MAX 6    /* names kept of one sentence */
+#define SENT_WORDS 160 /* words read of one sentence */
+#define NEAR 5         /* words apart, at most, for two words read together */
 
 /* What one sentence holds. */
 struct sent {
@@ -453,12 +566,18 @@ struct sent {
 	int addr;      /* an address: a URL, an e-mail address */
 	int words;     /* words read */
 	uint64_t ordc; /* the classes of the verbs orders begin with */
+	int dest_is;   /* "the recipient is", "target bucket:": a destination given its value */
 	int keep;      /* "keep it so", "other values": nothing else is to be put there */
 	int destroy;   /* a verb of destruction ordered: at a clause's start, after "must" */
 	int every_req; /* "every request", "each message", "any tool" */
 	int nnames;    /* names of t[name_a[i]..name_b[i]), a tool's (name_tool[i]) or not */
 	size_t name_a[NAMES_MAX], name_b[NAMES_MAX];
 	int name_tool[NAMES_MAX];
+	/* while it is read: the last word's place, where words of a kind were, their classes */
+	size_t n, ps, pe;
+	long rundown, over, overn, user, without, nots, cond, ident;
+	int start;
+	uint64_t w[SENT_WORDS];
 };
 
 static int
@@ -483,17 +602,19 @@ own_name(const char *item, const char *t, size_t a, size_t b)
 }
 
 /*
- * An address at t[i]: "http://" or "https://" (not a link of markdown's,
- * "](http", which documents), or "@" between letters and a dotted domain.
+ * An address at t[i]: a scheme's "://" (not a link of markdown's, "](http",
+ * which documents), or "@" between letters and a dotted domain.
  */
 static int
 address_at(const char *t, size_t a, size_t b, size_t i)
 {
 	size_t k;
 
-	if (t[i] == ':' && i + 2 < b && t[i + 1] == '/' && t[i + 2] == '/' && i >= a + 4) {
-		k = i >= a + 5 && t[i - 1] == 's' ? i - 5 : i - 4;
-		return memcmp(t + k, "http", 4) == 0 && !(k >= a + 2 && t[k - 1] == '(' && t[k - 2] == ']');
+	if (t[i] == ':' && i + 2 < b && t[i + 1] == '/' && t[i + 2] == '/' && i > a &&
+	    t[i - 1] >= 'a' && t[i - 1] <= 'z') {
+		for (k = i; k > a && t[k - 1] >= 'a' && t[k - 1] <= 'z'; k--)
+			;
+		return !(k >= a + 2 && t[k - 1] == '(' && t[k - 2] == ']');
 	}
 	if (t[i] != '@' || i == a || !letter((unsigned char)t[i - 1]))
 		return 0;
@@ -519,176 +640,185 @@ in_name(const char *name, const char *t, size_t n)
 	return 0;
 }
 
-#define SENT_WORDS 160 /* words read of one sentence */
-#define NEAR 5         /* words apart, at most, for two words read together */
 
-static int
-word_is(const char *t, size_t s, size_t e, const char *w)
+/* A sentence begins at a. */
+static void
+sent_start(struct sent *x, size_t a)
 {
-	return e - s == strlen(w) && memcmp(t + s, w, e - s) == 0;
+	memset(x, 0, offsetof(struct sent, w));
+	x->a = a;
+	x->rundown = x->over = x->overn = x->user = x->without = x->nots = x->cond = x->ident = -1;
+	x->start = 1;
 }
 
-static void
-read_sentence(struct sent *x, const char *t, const char *text, const uint32_t *map, const char *item)
-{
-	uint64_t c, w[SENT_WORDS];
-	size_t i = x->a, s, e, n = 0, k, ps = 0, pe = 0;
-	long rundown = -1, over = -1, overn = -1, user = -1, without = -1, nots = -1, cond = -1, ident = -1;
-	int id, start = 1;
+/* 1 when word k of x is one of classes c (not a link of rank's, which is all of them). */
+#define WAS(x, k, cl) ((x)->w[k] != W_OVERN_LINK && ((x)->w[k] & (cl)))
 
-	while (i < x->b && n < SENT_WORDS) {
-		if (!letter((unsigned char)t[i]) && t[i] != '-') {
-			if (address_at(t, x->a, x->b, i))
-				x->addr = 1;
-			if ((t[i] == ':' && (i + 1 == x->b || t[i + 1] == ' ')) || t[i] == '[' ||
-			    t[i] == '<')
-				start = 1;
-			i++;
-			continue;
-		}
-		for (s = i; i < x->b && (letter((unsigned char)t[i]) || t[i] == '-' ||
-		                            (t[i] == '\'' && i + 1 < x->b && t[i + 1] == 's'));
-		     i++)
-			;
-		e = i;
-		c = classes(t + s, e - s, &id);
-		if (id && own_name(item, t, s, e))
-			id = 0;
-		if (id && x->nnames < NAMES_MAX) {
-			x->name_a[x->nnames] = s;
-			x->name_b[x->nnames] = e;
-			x->name_tool[x->nnames++] = 0;
-		}
-		/* a tool's name: after call, via; before "tool", "first" */
-		if (id && n > 0 && (w[n - 1] & W_CTX)) {
-			x->tool++;
-			if (x->nnames > 0 && x->name_a[x->nnames - 1] == s)
-				x->name_tool[x->nnames - 1] = 1;
-		}
-		if (ident == (long)n - 1 && ident >= 0 &&
-		    ((c & W_TOOL) || word_is(t, s, e, "first") || word_is(t, s, e, "beforehand") ||
-		        word_is(t, s, e, "before"))) {
-			x->tool++;
-			if (x->nnames > 0 && x->name_b[x->nnames - 1] < s)
-				x->name_tool[x->nnames - 1] = 1;
-		}
-		ident = id ? (long)n : -1;
-		/* "every request", "each message", "any tool" */
-		if ((c & (W_REQ | W_TOOL)) &&
-		    ((n > 0 && w[n - 1] != W_OVERN_LINK && (w[n - 1] & (W_SCOPE | W_ALL))) ||
-		        (n > 1 && w[n - 2] != W_OVERN_LINK && (w[n - 2] & (W_SCOPE | W_ALL)))))
-			x->every_req = 1;
-		/* tools not this one: "the HubSpot tools", a brand's (capitalised, not first) */
-		if ((c & W_TOOL) && n > 1 && (unsigned char)text[map[ps]] >= 'A' &&
-		    (unsigned char)text[map[ps]] <= 'Z' && ps > x->a && !(w[n - 1] & (W_TOOL | W_SELF)) &&
-		    !in_name(item, t + ps, pe - ps) && !word_is(t, ps, pe, "mcp"))
-			x->other = 1;
-		/* tools not this one: "any git tool", "other tools", "whichever server" */
-		if (c & W_TOOL)
-			for (k = n > 3 ? n - 3 : 0; k < n; k++)
-				if (w[k] != W_OVERN_LINK && (w[k] & (W_SCOPE | W_OTHER)) &&
-				    !(w[k] & W_NOT))
-					x->other = 1;
-		if (start && (c & W_VERB)) {
-			x->order = 1;
-			x->ordc |= c;
-		}
-		if ((word_is(t, s, e, "so") && n > 1 && word_is(t, ps, pe, "it")) ||
-		    (word_is(t, s, e, "values") && n > 0 && (w[n - 1] & W_OTHER)))
-			x->keep = 1;
-		if ((c & W_DESTR) && (start || (n > 0 && w[n - 1] != W_OVERN_LINK &&
-		                                      (w[n - 1] & (W_OBLIG | W_AGENT)) &&
-		                                      !(w[n - 1] & W_FILLER))))
-			x->destroy = 1;
-		if (!(c & W_FILLER))
-			start = 0;
-		if (c & W_IF)
-			cond = (long)n;
-		if (c & W_OVERV)
-			over = (long)n;
-		if ((c & W_OVER) && !(c & W_OVERV))
-			overn = (long)n;
-		/* "precedence over the user", "overrides user instructions", not "override if the user asks" */
-		if ((c & W_USER) && cond < over && over >= 0 && (long)n - over <= NEAR)
-			x->over_user = 1;
-		if ((c & W_USER) && overn >= 0 && cond < overn && (long)n - overn <= NEAR)
-			for (k = (size_t)overn + 1; k < n; k++)
-				if (w[k] == W_OVERN_LINK)
-					x->over_user = 1;
-		if (c & W_USER)
-			user = (long)n;
-		if ((c & W_DEMOTE) && user >= 0 && (long)n - user <= 2 * NEAR && cond < user)
-			x->user_down = 1;
-		if (c & W_WITHOUT)
-			without = (long)n;
-		if (c & W_NOT)
-			nots = (long)n;
-		/* "without asking", "never ask", "not to be consulted" */
-		if ((c & W_ASK) && ((without >= 0 && (long)n - without <= 1) ||
-		                       (nots >= 0 && (long)n - nots == 1) ||
-		                       (nots >= 0 && (long)n - nots == 3 && word_is(t, s - 3, s - 1, "be"))))
-			x->no_ask = 1;
-		if ((c & W_USER) && nots >= 0 && (long)n - nots <= 3)
-			x->not_user = 1;
-		if ((c & W_USER) && n > 0 && (w[n - 1] & W_SCOPE))
-			x->not_user = 1;
-		if ((c & W_CLAIMW) && s >= 5 && memcmp(t + s - 5, "only ", 5) == 0)
-			x->claim = 1;
-		if ((c & W_CLAIMW) && s >= 7 && memcmp(t + s - 7, "single ", 7) == 0)
-			x->claim = 1;
-		if (c & W_RUNDOWN)
-			for (k = n > 8 ? n - 8 : 0; k < n; k++)
-				if (w[k] != W_OVERN_LINK && (w[k] & W_SELF))
-					x->down_self = 1;
-		if ((c & W_SELF) && rundown >= 0 && (long)n - rundown <= 4)
-			x->down_self = 1;
-		if (c & W_RUNDOWN)
-			rundown = (long)n;
-		/* the words that link a noun of rank to the user: "priority over", "above" */
-		if (word_is(t, s, e, "over") || word_is(t, s, e, "above") ||
-		    word_is(t, s, e, "than")) {
-			w[n++] = W_OVERN_LINK;
-			continue;
-		}
-		x->c |= c;
-		w[n++] = c;
-		ps = s;
-		pe = e;
-	}
-	if (x->c & W_CLAIM)
-		x->claim = 1;
-	x->words = (int)n;
+/* A byte between words: t[i] of t[0..len). */
+static void
+between(struct sent *x, const char *t, size_t len, size_t i)
+{
+	if ((t[i] == ':' || t[i] == '@') && address_at(t, x->a, len, i))
+		x->addr = 1;
+	if ((t[i] == ':' && (i + 1 == len || t[i + 1] == ' ')) || t[i] == '[' || t[i] == '<')
+		x->start = 1;
+	/* "target bucket: x", "url = x" */
+	if (((t[i] == ':' && i + 1 < len && t[i + 1] == ' ') || t[i] == '=') && x->n > 0 &&
+	    x->pe == i && WAS(x, x->n - 1, W_DEST))
+		x->dest_is = 1;
 }
 
 /*
- * The end of the sentence from a: ". ", "! ", "? ", a line's end in the
- * text (the normal form reads every white space as a space: map says
- * where it was), or the text's end.
+ * 1 when t[s..e), with the bytes up to the next space, is a value a
+ * destination takes: a host of two dots or more ("relay.mail-hub.example",
+ * "registry.x.example:5000"), an IPv4 address, 10 digits or more (an
+ * account), 0x and 24 hex digits (a wallet).
  */
-static size_t
-sentence_end(const char *t, const char *text, const uint32_t *map, size_t n, size_t a)
+static int
+value_like(const char *t, size_t s, size_t e)
 {
-	size_t i;
-	const char *p;
+	size_t i, dots = 0, digits = 0, alpha = 0;
 
-	for (i = a; i < n; i++) {
-		if ((t[i] == '.' || t[i] == '!' || t[i] == '?') && (i + 1 == n || t[i + 1] == ' '))
-			return i + 1;
-		if (t[i] == ' ' && i > a)
-			for (p = text + map[i]; *p == ' ' || *p == '\t' || *p == '\r' || *p == '\n'; p++)
-				if (*p == '\n')
-					return i;
+	if (t[s] == '0' && t[s + 1] == 'x' && e - s >= 26)
+		return 1;
+	for (i = s; t[i] != '\0' && t[i] != ' ' && t[i] != 0x03 && i - s < 256; i++) {
+		if (t[i] == '.' && t[i + 1] >= '0' && t[i + 1] != ' ' && t[i + 1] != 0x03)
+			dots++;
+		else if (t[i] >= '0' && t[i] <= '9')
+			digits++;
+		else if ((t[i] >= 'a' && t[i] <= 'z') || t[i] == '-')
+			alpha++;
+		else if (t[i] == '/' || t[i] == '(' || t[i] == ')' || t[i] == '\'' || t[i] == '`')
+			return 0;
 	}
-	return n;
+	if (dots == 3 && alpha == 0 && digits >= 4)
+		return 1;
+	if (dots == 0 && alpha == 0 && digits >= 10)
+		return 1;
+	return dots >= 2 && alpha >= 6 && digits < alpha;
 }
 
-static unsigned long
-dbg_off(void)
+
+/* The word t[s..e) of x, of classes c; id: a name (an underscore inside). */
+static void
+word(struct sent *x, const char *t, const char *text, const uint32_t *map, const char *item,
+    size_t s, size_t e, uint64_t c, int id)
 {
-	static long v = -1;
-	if (v < 0)
-		v = getenv("INTENT_OFF") ? strtol(getenv("INTENT_OFF"), NULL, 0) : 0;
-	return (unsigned long)v;
+	size_t n = x->n, k;
+	long m = (long)n;
+
+	if (n >= SENT_WORDS)
+		return;
+	/* a value where something goes: a host of two dots, an IP, an account's digits, a wallet */
+	if (c == 0 && !id && e - s >= 7 && value_like(t, s, e))
+		x->addr |= 2;
+	/* most words are of no class: read at once */
+	if (c == 0 && !id) {
+		x->start = 0;
+		x->ident = -1;
+		x->w[x->n++] = 0;
+		x->ps = s;
+		x->pe = e;
+		return;
+	}
+	if (id && own_name(item, t, s, e))
+		id = 0;
+	if (id && x->nnames < NAMES_MAX) {
+		x->name_a[x->nnames] = s;
+		x->name_b[x->nnames] = e;
+		x->name_tool[x->nnames++] = 0;
+	}
+	/* a tool's name: after call, via; before "tool", "first", "before" */
+	if (id && n > 0 && WAS(x, n - 1, W_CTX)) {
+		x->tool++;
+		if (x->name_a[x->nnames - 1] == s)
+			x->name_tool[x->nnames - 1] = 1;
+	}
+	if (x->ident >= 0 && x->ident == m - 1 && (c & (W_TOOL | W_ORDER))) {
+		x->tool++;
+		x->name_tool[x->nnames - 1] = 1;
+	}
+	x->ident = id && x->nnames <= NAMES_MAX && x->name_a[x->nnames - 1] == s ? m : -1;
+	/* "every request", "each message", "any tool" */
+	if ((c & (W_REQ | W_TOOL)) && ((n > 0 && WAS(x, n - 1, W_SCOPE | W_ALL)) ||
+	                                  (n > 1 && WAS(x, n - 2, W_SCOPE | W_ALL))))
+		x->every_req = 1;
+	/* tools not this one: "the HubSpot tools", a brand's (capitalised, not first) */
+	if ((c & W_TOOL) && n > 1 && text[map[x->ps]] >= 'A' && text[map[x->ps]] <= 'Z' &&
+	    x->ps > x->a && !WAS(x, n - 1, W_TOOL | W_SELF | W_MCP) &&
+	    !in_name(item, t + x->ps, x->pe - x->ps))
+		x->other = 1;
+	/* tools not this one: "any git tool", "other tools", "whichever server" */
+	if (c & W_TOOL)
+		for (k = n > 3 ? n - 3 : 0; k < n; k++)
+			if (WAS(x, k, W_SCOPE | W_OTHER) && !WAS(x, k, W_NOT))
+				x->other = 1;
+	if (x->start && (c & W_VERB)) {
+		x->order = 1;
+		x->ordc |= c;
+	}
+	if (((c & W_SO) && n > 0 && WAS(x, n - 1, W_IT)) ||
+	    ((c & W_VALUES) && n > 0 && WAS(x, n - 1, W_OTHER)))
+		x->keep = 1;
+	if ((c & W_DESTR) &&
+	    (x->start || (n > 0 && WAS(x, n - 1, W_OBLIG | W_AGENT) && !WAS(x, n - 1, W_FILLER))))
+		x->destroy = 1;
+	if (!(c & W_FILLER))
+		x->start = 0;
+	if ((c & W_IS) && n > 0 && WAS(x, n - 1, W_DEST))
+		x->dest_is = 1;
+	if (c & W_IF)
+		x->cond = m;
+	if (c & W_OVERV)
+		x->over = m;
+	if ((c & W_OVER) && !(c & W_OVERV))
+		x->overn = m;
+	/* "precedence over the user", "overrides user instructions", not "override if the user asks" */
+	if ((c & W_USER) && x->cond < x->over && x->over >= 0 && m - x->over <= NEAR)
+		x->over_user = 1;
+	if ((c & W_USER) && x->overn >= 0 && x->cond < x->overn && m - x->overn <= NEAR)
+		for (k = (size_t)x->overn + 1; k < n; k++)
+			if (x->w[k] == W_OVERN_LINK)
+				x->over_user = 1;
+	if (c & W_USER)
+		x->user = m;
+	if ((c & W_DEMOTE) && x->user >= 0 && m - x->user <= 2 * NEAR && x->cond < x->user)
+		x->user_down = 1;
+	if (c & W_WITHOUT)
+		x->without = m;
+	if (c & W_NOT)
+		x->nots = m;
+	/* "without asking", "never ask", "not to be consulted" */
+	if ((c & W_ASK) &&
+	    ((x->without >= 0 && m - x->without <= 1) || (x->nots >= 0 && m - x->nots == 1) ||
+	        (x->nots >= 0 && m - x->nots == 3 && WAS(x, n - 1, W_BE))))
+		x->no_ask = 1;
+	if ((c & W_USER) && x->nots >= 0 && m - x->nots <= 3)
+		x->not_user = 1;
+	if ((c & W_USER) && n > 0 && WAS(x, n - 1, W_SCOPE))
+		x->not_user = 1;
+	if ((c & W_CLAIMW) && s >= 5 && memcmp(t + s - 5, "only ", 5) == 0)
+		x->claim = 1;
+	if ((c & W_CLAIMW) && s >= 7 && memcmp(t + s - 7, "single ", 7) == 0)
+		x->claim = 1;
+	if (c & W_RUNDOWN)
+		for (k = n > 8 ? n - 8 : 0; k < n; k++)
+			if (WAS(x, k, W_SELF))
+				x->down_self = 1;
+	if ((c & W_SELF) && x->rundown >= 0 && m - x->rundown <= 4)
+		x->down_self = 1;
+	if (c & W_RUNDOWN)
+		x->rundown = m;
+	x->n++;
+	/* the words that link a noun of rank to the user: "priority over", "above" */
+	if (c & W_LINK) {
+		x->w[n] = W_OVERN_LINK;
+		return;
+	}
+	x->w[n] = c;
+	x->c |= c;
+	x->ps = s;
+	x->pe = e;
 }
 
 /*
@@ -730,13 +860,13 @@ value_place(const struct scan_at *at)
 
 /* Which rule the sentence's classes meet in, of those still to find; -1 none. */
 static int
-judge(const struct sent *x, const struct sent *before, unsigned long found, int value)
+judge(const struct sent *x, const struct sent *before, unsigned long found, const struct scan_at *at)
 {
 	uint64_t c = x->c;
 	int directive = x->order || (c & W_OBLIG), other = x->tool > 0 || x->other;
-	int scope = (c & W_SCOPE) != 0;
+	int scope = (c & W_SCOPE) != 0, value;
 
-#define WANT(r) (!(found & (1UL << (r))) && !(dbg_off() & (1UL << (r))))
+#define WANT(r) (!(found & (1UL << (r))))
 	if (WANT(R_RANK) && (x->over_user || x->user_down || ((c & W_AUTH) && (c & W_OVERV)) ||
 	                        (x->no_ask && (c & W_USER) && (other || scope))))
 		return R_RANK;
@@ -744,12 +874,14 @@ judge(const struct sent *x, const struct sent *before, unsigned long found, int 
 	    ((c & (W_SKIP | W_WITHOUT)) || ((c & W_NOT) && (c & W_AGENT))) &&
 	    (directive || (c & W_AGENT) || (before != NULL && (before->order || (before->c & W_OBLIG)))))
 		return R_THREAT;
-	if (WANT(R_DESTROY) && x->destroy && (c & W_ALL))
+	if (WANT(R_DESTROY) && (c & W_ALL) && (at->name == 0 || x->words >= 5) &&
+	    (x->destroy || ((c & W_DESTR2) && ((c & W_AGENT) || x->order))))
 		return R_DESTROY;
 	if (WANT(R_REWRITE) && (x->nnames > 0 || other) && (c & W_SET) &&
 	    (x->not_user || (c & W_DEMOTE) || x->no_ask || (x->every_req && x->nnames > 0)))
 		return R_REWRITE;
-	if (WANT(R_ADDRESS) && x->addr && ((c & W_EVERY) || x->not_user || x->keep))
+	if (WANT(R_ADDRESS) && x->addr &&
+	    ((c & (W_EVERY | W_FIXED)) || x->not_user || x->keep || ((c & W_DEST) && x->dest_is)))
 		return R_ADDRESS;
 	if (WANT(R_SECRETS) && (c & W_SECRET) && (x->ordc & W_READ))
 		return R_SECRETS;
@@ -764,9 +896,10 @@ judge(const struct sent *x, const struct sent *before, unsigned long found, int 
 	if (WANT(R_STEER) && x->tool > 0 && (x->order || ((c & W_OBLIG) && (c & W_AGENT))))
 		return R_STEER;
 	/* where a value is held, an order aimed beyond the value */
-	if (WANT(R_PROSE) && value && x->words >= value &&
+	if (WANT(R_PROSE) && x->words >= 3 &&
 	    ((x->order && ((c & (W_USER | W_EVERY | W_SECRET | W_AGENT)) || other || x->nnames > 0)) ||
-	        ((c & W_OBLIG) && (c & W_AGENT))))
+	        ((c & W_OBLIG) && (c & W_AGENT))) &&
+	    (value = value_place(at)) > 0 && x->words >= value)
 		return R_PROSE;
 #undef WANT
 	return -1;
@@ -797,37 +930,86 @@ own_names(struct mcp_finding *f, const struct sent *x, int r, const char *t)
 	return any ? 0 : shape_own(f, NULL, 0);
 }
 
+/* Sentence x ends at e: judged, its finding given.  0 or -1. */
+static int
+sent_end(struct mcp_scan *s, const struct scan_at *at, const char *text, const char *t,
+    const uint32_t *map, struct sent *x, const struct sent *before, size_t e,
+    unsigned long *found)
+{
+	size_t kept;
+	int r;
+
+	x->b = e;
+	if (x->c & W_CLAIM)
+		x->claim = 1;
+	x->words = (int)x->n;
+	if (x->n == 0 || (r = judge(x, before, *found, at)) < 0)
+		return 0;
+	kept = s->n;
+	if (scan_add(s, r, at, text, map[x->a], map[e - 1] + 1) == -1)
+		return -1;
+	if (s->n > kept && own_names(&s->v[kept], x, r, t) == -1)
+		return -1;
+	*found |= 1UL << r;
+	return 0;
+}
+
+/*
+ * The words of t read once, each looked up as it ends, each sentence
+ * judged as it ends: at ". ", "! " or "? ", at a line's end in the text
+ * (the normal form reads every white space as a space; map says where it
+ * was), or at the text's end.
+ */
 int
 intent_found(struct mcp_scan *s, const struct scan_at *at, const char *text, const char *t,
     const uint32_t *map, size_t n, unsigned long found)
 {
 	struct sent x[2];
-	size_t a = 0, e, kept;
-	int r, cur = 0, have = 0, value;
+	size_t i = 0, b;
+	unsigned h, h5;
+	unsigned char c;
+	const char *p;
+	int cur = 0, have = 0, under;
 
-	tables_sort();
-	value = value_place(at);
-	while (a < n) {
-		while (a < n && t[a] == ' ')
-			a++;
-		if (a >= n)
-			break;
-		e = sentence_end(t, text, map, n, a);
-		memset(&x[cur], 0, sizeof(x[cur]));
-		x[cur].a = a;
-		x[cur].b = e;
-		read_sentence(&x[cur], t, text, map, at->item);
-		if ((r = judge(&x[cur], have ? &x[!cur] : NULL, found, value)) >= 0) {
-			kept = s->n;
-			if (scan_add(s, r, at, text, map[a], map[e - 1] + 1) == -1)
-				return -1;
-			if (s->n > kept && own_names(&s->v[kept], &x[cur], r, t) == -1)
-				return -1;
-			found |= 1UL << r;
+	tables_hash();
+	sent_start(&x[cur], 0);
+	while (i < n) {
+		c = (unsigned char)t[i];
+		if (wordch[c]) {
+			b = i;
+			h = h5 = FNV_INIT;
+			under = 0;
+			do {
+				under |= t[i] == '_';
+				h = (h ^ (unsigned char)t[i]) * FNV_PRIME;
+				if (++i - b == STEM_KEY)
+					h5 = h;
+			} while (i < n && (wordch[(unsigned char)t[i]] ||
+			                      (t[i] == '\'' && i + 1 < n && t[i + 1] == 's')));
+			/* a name: an underscore inside, not at either end */
+			under = under && i - b > 2 && memchr(t + b + 1, '_', i - b - 2) != NULL;
+			word(&x[cur], t, text, map, at->item, b, i, classes(t + b, i - b, h, h5), under);
+			continue;
 		}
+		b = 0;
+		if ((c == '.' || c == '!' || c == '?') && (i + 1 == n || t[i + 1] == ' '))
+			b = i + 1;
+		else if (c == ' ' && x[cur].n > 0)
+			for (p = text + map[i]; *p == ' ' || *p == '\t' || *p == '\r' || *p == '\n'; p++)
+				if (*p == '\n') {
+					b = i;
+					break;
+				}
+		if (b == 0) {
+			between(&x[cur], t, n, i++);
+			continue;
+		}
+		if (sent_end(s, at, text, t, map, &x[cur], have ? &x[!cur] : NULL, b, &found) ==
+		    -1)
+			return -1;
 		have = 1;
 		cur = !cur;
-		a = e;
+		sent_start(&x[cur], i = b);
 	}
-	return 0;
+	return sent_end(s, at, text, t, map, &x[cur], have ? &x[!cur] : NULL, n, &found);
 }

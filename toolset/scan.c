@@ -235,6 +235,17 @@ mcp_strings_walk(const cJSON *item, int (*fn)(void *, const char *, const char *
 /* The words from which a schema's value is a sentence (real lists: two at most). */
 #define PROSE_WORDS 4
 
+/* The underscores of text, counted up to PROSE_WORDS. */
+static int
+underscores(const char *text)
+{
+	int n = 0;
+
+	for (; *text != '\0' && n < PROSE_WORDS; text++)
+		n += *text == '_';
+	return n;
+}
+
 /* The item scanned and where: each string of it read by the rules. */
 struct item_scan {
 	struct mcp_scan *s;
@@ -300,7 +311,7 @@ item_string(void *arg, const char *pointer, const char *text, int name)
 		    scan_add(is->s, R_PROSE, &is->at, text, 0, strlen(text)) == -1)
 			return -1;
 		/* a value written as a name ("IGNORE_PREVIOUS_INSTRUCTIONS_and_..."): read as one */
-		if (strchr(text, ' ') == NULL && strchr(text, '_') != NULL)
+		if (strchr(text, ' ') == NULL && underscores(text) >= PROSE_WORDS - 1)
 			is->at.name = 2;
 	}
 	return scan_string(is->s, &is->at, text, strlen(text));

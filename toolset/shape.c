@@ -463,7 +463,7 @@ destroy_shape(struct mcp_finding *f, const char *t, size_t len, size_t start, si
 		return SHAPE_NONE;
 	/* An example of what a user may ask: "Drop tables (e.g., ...)". */
 	if (has_out(t + a, b - a, 0, 0,
-	        (const char *const[]){"e.g.", "for example", "(default:", "(default ", NULL}))
+	        (const char *const[]){"e.g.", "for example", "(default", NULL}))
 		return SHAPE_LOW;
 	if (!own)
 		return SHAPE_NONE;
@@ -477,8 +477,10 @@ destroy_shape(struct mcp_finding *f, const char *t, size_t len, size_t start, si
 static int
 address_shape(const char *t, size_t len, size_t start, size_t end)
 {
-	static const char *const honest[] = {"example", "e.g.", "localhost", "127.0.0.1", "default",
-	    "such as", "format", "your-", "<", "{", NULL};
+	/* the documentation's own domains (RFC 2606) are examples; "x.example" is a host as any */
+	static const char *const honest[] = {"for example", "example:", "an example", "(example",
+	    "example.com", "example.org", "example.net", "@example.", "//example.", "e.g.",
+	    "localhost", "127.0.0.1", "default", "such as", "format", "your-", "<", "{", NULL};
 	size_t a, b;
 
 	if (!clause(t, len, start, end, 0, &a, &b))
@@ -614,7 +616,8 @@ own_all(const struct mcp_scan *s, const struct mcp_finding *f)
 			if (*p == BRAND)
 				found = e->name[0] == '\0' && strcasestr(e->item, p + 1) != NULL;
 			else if (*p == ANY_NAME)
-				found = strcasecmp(e->name[0] == '\0' ? e->item : e->name, p + 1) == 0;
+				found = strcasecmp(e->name[0] == '\0' ? e->item : e->name, p + 1) == 0 ||
+				    (e->name[0] == '\0' && prefixed(e->item, p + 1));
 			else if (e->name[0] == '\0')
 				found = strcmp(e->item, p) == 0 || prefixed(e->item, p);
 			else
