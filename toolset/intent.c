@@ -66,6 +66,11 @@ enum {
 #define W_FIXED (1ULL << 41)  /* fixed, only, instead: no value but this one */
 #define W_IS (1ULL << 42)     /* is, are, →: a value given */
 #define W_DESTR2 (1ULL << 43) /* deleted, deletion, wipes: destruction in another form than an order */
+#define W_REG (1ULL << 44)    /* whatever, whichever, regardless: whoever chose it */
+#define W_UNDO (1ULL << 45)   /* overridden, replaced, dropping: a choice undone */
+#define W_GUIDE (1ULL << 46)  /* instructions, guidance, guidelines: what the agent was told */
+#define W_APPLY (1ULL << 47)  /* apply: "do not apply" demotes */
+#define W_ROLE (1ULL << 48)   /* human, assistant: a turn's role */
 #define W_OVERN_LINK (~0ULL) /* "over", "above", "than": a word of rank's link (no class of its own) */
 
 struct word {
@@ -108,7 +113,7 @@ static const struct word whole[] = {
     {"admin", W_AUTH},
     {"administrator", W_AUTH},
     {"administrator's", W_AUTH},
-    {"advisory", W_DEMOTE},
+    {"advisory", W_DEMOTE | W_UNDO},
     {"after", W_ORDERW},
     {"afterwards", W_ORDERW},
     {"agent", W_AGENT},
@@ -128,7 +133,7 @@ static const struct word whole[] = {
     {"arguments", W_ARG},
     {"ask", W_ASK},
     {"asking", W_ASK},
-    {"assistant", W_AGENT},
+    {"assistant", W_AGENT | W_ROLE},
     {"assistant's", W_AGENT},
     {"assistants", W_AGENT},
     {"attach", W_VERB | W_SEND},
@@ -170,7 +175,7 @@ static const struct word whole[] = {
     {"destroy", W_VERB | W_DESTR},
     {"directive", W_AUTH},
     {"disregard", W_VERB | W_DEMOTE},
-    {"disregarded", W_DEMOTE},
+    {"disregarded", W_DEMOTE | W_UNDO},
     {"do", 0},
     {"drop", W_VERB | W_DESTR},
     {"dump", W_VERB | W_READ | W_SEND},
@@ -212,9 +217,9 @@ static const struct word whole[] = {
     {"gpt", W_AGENT},
     {"harm", W_CONSEQ},
     {"have", 0},
-    {"human", W_USER},
+    {"human", W_USER | W_ROLE},
     {"ignore", W_VERB},
-    {"ignored", 0},
+    {"ignored", 0 | W_UNDO},
     {"include", W_VERB | W_SEND | W_SET | W_READ},
     {"inform", W_ASK},
     {"informing", W_ASK},
@@ -222,7 +227,7 @@ static const struct word whole[] = {
     {"integration", W_TOOL},
     {"integrations", W_TOOL},
     {"invoke", W_VERB | W_CTX},
-    {"irrespective", W_SCOPE | W_EVERY},
+    {"irrespective", W_SCOPE | W_EVERY | W_REG},
     {"it", W_IT},
     {"itself", W_SELF},
     {"just", W_FILLER},
@@ -236,7 +241,7 @@ static const struct word whole[] = {
     {"lose", W_CONSEQ},
     {"loss", W_CONSEQ},
     {"lost", W_CONSEQ},
-    {"make", 0},
+    {"make", 0 | W_SET},
     {"mandatory", W_OBLIG},
     {"destination", W_DEST},
     {"target", W_DEST},
@@ -311,6 +316,67 @@ static const struct word whole[] = {
     {"truncates", W_DESTR2},
     {"release", W_DESTR2},
     {"altogether", W_ALL},
+    {"matter", W_REG},
+    {"independentemente", W_REG},
+    {"unabhängig", W_REG},
+    {"quelle", W_REG},
+    {"quel", W_REG},
+    {"cual", W_REG},
+    {"cuales", W_REG},
+    {"overridden", W_UNDO},
+    {"replaced", W_UNDO},
+    {"dropping", W_UNDO},
+    {"upgraded", W_UNDO},
+    {"discarded", W_UNDO},
+    {"lower", W_UNDO},
+    {"becomes", W_SET},
+    {"become", W_SET},
+    {"made", W_SET},
+    {"replaces", W_SET},
+    {"extend", W_SET},
+    {"upgrade", W_SET},
+    {"rewritten", W_SET},
+    {"swap", W_SET},
+    {"swapped", W_SET},
+    {"normalised", W_SET},
+    {"normalized", W_SET},
+    {"applied", W_SET},
+    {"changed", W_SET},
+    {"forced", W_SET},
+    {"sustituye", W_SET},
+    {"ersetzt", W_SET},
+    {"remplacé", W_SET},
+    {"substituída", W_SET},
+    {"broken", W_RUNDOWN},
+    {"insecure", W_RUNDOWN},
+    {"banned", W_RUNDOWN},
+    {"blocked", W_RUNDOWN},
+    {"retired", W_RUNDOWN},
+    {"slow", W_RUNDOWN},
+    {"deny-list", W_RUNDOWN},
+    {"off-limits", W_RUNDOWN},
+    {"outdated", W_RUNDOWN},
+    {"unsafe", 0},
+    {"buggy", W_RUNDOWN},
+    {"compromised", W_RUNDOWN},
+    {"veraltet", W_RUNDOWN},
+    {"obsoletos", W_RUNDOWN},
+    {"устарели", W_RUNDOWN},
+    {"停用", W_RUNDOWN},
+    {"certified", W_CLAIMW},
+    {"authoritative", W_CLAIMW},
+    {"only-approved", W_CLAIMW},
+    {"guidance", W_GUIDE},
+    {"instructions", W_GUIDE},
+    {"guidelines", W_GUIDE},
+    {"directives", W_GUIDE},
+    {"instruction", W_GUIDE},
+    {"apply", W_APPLY},
+    {"approval", W_ASK},
+    {"consent", 0},
+    {"go-ahead", W_ASK},
+    {"preview", W_ASK},
+    {"approve", W_ASK},
     {"mcp", W_TOOL | W_MCP},
     {"so", W_SO},
     {"values", W_VALUES},
@@ -370,14 +436,14 @@ static const struct word whole[] = {
     {"print", W_VERB | W_READ},
     {"prior", W_ORDER},
     {"priority", W_OVER},
-    {"prompt", W_ASK},
+    {"prompt", 0},
     {"purge", W_VERB | W_DESTR},
     {"put", W_VERB | W_SEND | W_SET},
     {"rank", W_OVER},
     {"read", W_VERB | W_READ},
     {"recipient", W_ARG | W_DEST},
     {"recipients", W_ARG | W_DEST},
-    {"regardless", W_SCOPE | W_EVERY},
+    {"regardless", W_SCOPE | W_EVERY | W_REG},
     {"remember", W_OBLIG | W_FILLER},
     {"remove", W_VERB | W_DESTR},
     {"replace", W_VERB | W_SET},
@@ -432,10 +498,10 @@ static const struct word whole[] = {
     {"violation", W_CONSEQ},
     {"violates", W_CONSEQ},
     {"warn", W_ASK},
-    {"warning", W_ASK},
-    {"whatever", W_SCOPE | W_EVERY},
+    {"warning", 0},
+    {"whatever", W_SCOPE | W_EVERY | W_REG},
     {"whenever", W_SCOPE | W_EVERY},
-    {"whichever", W_SCOPE},
+    {"whichever", W_SCOPE | W_REG},
     {"whoever", W_SCOPE},
     {"whole", W_ALL},
     {"wins", W_OVER | W_OVERV},
@@ -566,6 +632,8 @@ struct sent {
 	int addr;      /* an address: a URL, an e-mail address */
 	int words;     /* words read */
 	uint64_t ordc; /* the classes of the verbs orders begin with */
+	int role;      /* it begins as a turn of a chat: "Human:", "Assistant:" */
+	int user_undo; /* "whatever the user picks", "the user's choices are overridden" */
 	int dest_is;   /* "the recipient is", "target bucket:": a destination given its value */
 	int keep;      /* "keep it so", "other values": nothing else is to be put there */
 	int destroy;   /* a verb of destruction ordered: at a clause's start, after "must" */
@@ -575,7 +643,7 @@ struct sent {
 	int name_tool[NAMES_MAX];
 	/* while it is read: the last word's place, where words of a kind were, their classes */
 	size_t n, ps, pe;
-	long rundown, over, overn, user, without, nots, cond, ident;
+	long rundown, over, overn, user, without, nots, cond, ident, reg, skip, only;
 	int start;
 	uint64_t w[SENT_WORDS];
 };
@@ -647,7 +715,8 @@ sent_start(struct sent *x, size_t a)
 {
 	memset(x, 0, offsetof(struct sent, w));
 	x->a = a;
-	x->rundown = x->over = x->overn = x->user = x->without = x->nots = x->cond = x->ident = -1;
+	x->rundown = x->over = x->overn = x->user = x->without = x->nots = x->cond = x->ident =
+	    x->reg = x->skip = x->only = -1;
 	x->start = 1;
 }
 
@@ -662,6 +731,9 @@ between(struct sent *x, const char *t, size_t len, size_t i)
 		x->addr = 1;
 	if ((t[i] == ':' && (i + 1 == len || t[i + 1] == ' ')) || t[i] == '[' || t[i] == '<')
 		x->start = 1;
+	/* "Human: ...", "Assistant: ...": a turn of a chat written into the text */
+	if (t[i] == ':' && x->n == 1 && WAS(x, 0, W_ROLE))
+		x->role = 1;
 	/* "target bucket: x", "url = x" */
 	if (((t[i] == ':' && i + 1 < len && t[i + 1] == ' ') || t[i] == '=') && x->n > 0 &&
 	    x->pe == i && WAS(x, x->n - 1, W_DEST))
@@ -780,17 +852,33 @@ word(struct sent *x, const char *t, const char *text, const uint32_t *map, const
 		for (k = (size_t)x->overn + 1; k < n; k++)
 			if (x->w[k] == W_OVERN_LINK)
 				x->over_user = 1;
+	if ((c & W_USER) && x->reg >= 0 && m - x->reg <= NEAR + 1)
+		x->user_undo = 1;
+	if ((c & W_UNDO) && x->user >= 0 && m - x->user <= NEAR + 1)
+		x->user_undo = 1;
+	if (c & W_REG)
+		x->reg = m;
 	if (c & W_USER)
 		x->user = m;
 	if ((c & W_DEMOTE) && x->user >= 0 && m - x->user <= 2 * NEAR && x->cond < x->user)
 		x->user_down = 1;
 	if (c & W_WITHOUT)
 		x->without = m;
+	if (c & W_SKIP)
+		x->skip = m;
+	/* "do not apply", "does not apply": what is demoted */
+	if ((c & W_APPLY) && x->nots >= 0 && m - x->nots <= 2)
+		x->user_down |= x->user >= 0;
+	/* "overrides any earlier guidance", "precedence over the instructions" */
+	if ((c & W_GUIDE) && ((x->over >= 0 && m - x->over <= NEAR) ||
+	                         (x->overn >= 0 && m - x->overn <= NEAR && x->cond < x->overn)))
+		x->over_user = 1;
 	if (c & W_NOT)
 		x->nots = m;
 	/* "without asking", "never ask", "not to be consulted" */
 	if ((c & W_ASK) &&
 	    ((x->without >= 0 && m - x->without <= 1) || (x->nots >= 0 && m - x->nots == 1) ||
+	        (x->skip >= 0 && m - x->skip <= 2) ||
 	        (x->nots >= 0 && m - x->nots == 3 && WAS(x, n - 1, W_BE))))
 		x->no_ask = 1;
 	if ((c & W_USER) && x->nots >= 0 && m - x->nots <= 3)
@@ -801,6 +889,13 @@ word(struct sent *x, const char *t, const char *text, const uint32_t *map, const
 		x->claim = 1;
 	if ((c & W_CLAIMW) && s >= 7 && memcmp(t + s - 7, "single ", 7) == 0)
 		x->claim = 1;
+	if ((c & (W_CLAIMW | W_TOOL)) && x->only >= 0 && m - x->only <= 3)
+		x->claim = 1;
+	if (s >= 4 && memcmp(t + s, "only", 4) == 0 && e - s == 4 && s >= 4 &&
+	    memcmp(t + s - 4, "the ", 4) == 0)
+		x->only = m;
+	if ((c & W_RUNDOWN) && n == 0)
+		x->down_self = 1; /* "Deprecated: use x instead" */
 	if (c & W_RUNDOWN)
 		for (k = n > 8 ? n - 8 : 0; k < n; k++)
 			if (WAS(x, k, W_SELF))
@@ -868,6 +963,7 @@ judge(const struct sent *x, const struct sent *before, unsigned long found, cons
 
 #define WANT(r) (!(found & (1UL << (r))))
 	if (WANT(R_RANK) && (x->over_user || x->user_down || ((c & W_AUTH) && (c & W_OVERV)) ||
+	                        x->role || (x->no_ask && (x->order || (c & (W_OBLIG | W_AGENT)))) ||
 	                        (x->no_ask && (c & W_USER) && (other || scope))))
 		return R_RANK;
 	if (WANT(R_THREAT) && (c & W_CONSEQ) &&
@@ -880,13 +976,18 @@ judge(const struct sent *x, const struct sent *before, unsigned long found, cons
 	if (WANT(R_REWRITE) && (x->nnames > 0 || other) && (c & W_SET) &&
 	    (x->not_user || (c & W_DEMOTE) || x->no_ask || (x->every_req && x->nnames > 0)))
 		return R_REWRITE;
+	/* what the user chose undone: "whatever the user picks, set it to", "the user's choices are overridden" */
+	if (WANT(R_REWRITE) && x->user_undo &&
+	    ((c & W_SET) || x->order || (c & W_OBLIG) || x->dest_is))
+		return R_REWRITE;
 	if (WANT(R_ADDRESS) && x->addr &&
 	    ((c & (W_EVERY | W_FIXED)) || x->not_user || x->keep || ((c & W_DEST) && x->dest_is)))
 		return R_ADDRESS;
 	if (WANT(R_SECRETS) && (c & W_SECRET) && (x->ordc & W_READ))
 		return R_SECRETS;
 	if (WANT(R_RIVAL) && (c & W_RUNDOWN) && !x->down_self &&
-	    (other || (c & W_OTHER)))
+	    (other || (c & W_OTHER) ||
+	        (x->nnames > 0 && ((c & W_FIXED) || x->claim || ((c & W_NOT) && (c & W_VERB))))))
 		return R_RIVAL;
 	if (WANT(R_PREFER) && x->claim && (other || x->nnames > 0 || (c & W_OTHER)))
 		return R_PREFER;

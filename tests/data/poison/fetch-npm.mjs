@@ -25,6 +25,12 @@
 //
 // A server that does not answer within 60 s is skipped (said on stderr).
 // Not run by the tests: its output is committed.
+//
+// The lists are written into benign/ beside this file, or into the
+// directory FETCH_OUT names (benign2/ for the held-out corpus:
+// FETCH_OUT=tests/data/poison/benign2).  With no PACKAGE named, those of
+// SERVERS are fetched into benign/, those of BENIGN2 into benign2/ (and
+// both into any other directory).
 // Copyright (c) 2026 The mcp-uptime authors. ISC licence: see LICENSE.
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -192,7 +198,18 @@ const SERVERS = {
     'youtube-data-mcp-server': [[], { YOUTUBE_API_KEY: 'dummy' }],
 };
 
+// benign2/ (its README): a held-out corpus of more servers, chosen and
+// fetched without reading the rules, each as SERVERS says.  Tried and
+// left out:
+// (none yet).
+const BENIGN2 = {
+};
+
 const [dir, ...only] = process.argv.slice(2);
+const out = process.env.FETCH_OUT || join(here, 'benign');
+const outName = out.replace(/\/+$/, '').split('/').pop();
+const table = { ...SERVERS, ...BENIGN2 };
+const all = Object.keys(outName === 'benign' ? SERVERS : outName === 'benign2' ? BENIGN2 : table);
 if (!dir) {
     console.error('usage: fetch-npm.mjs DIR [PACKAGE...]');
     process.exit(2);
@@ -272,10 +289,11 @@ async function lists(pkg, [args, env, files = {}]) {
 }
 
 let failed = 0;
-for (const pkg of only.length ? only : Object.keys(SERVERS)) {
-    const file = join(here, 'benign', `npm-${pkg.replace(/^@/, '').replace(/\//g, '-')}.json`);
+mkdirSync(out, { recursive: true });
+for (const pkg of only.length ? only : all) {
+    const file = join(out, `npm-${pkg.replace(/^@/, '').replace(/\//g, '-')}.json`);
     try {
-        const out = await lists(pkg, SERVERS[pkg] ?? [[], {}]);
+        const out = await lists(pkg, table[pkg] ?? [[], {}]);
         writeFileSync(file, JSON.stringify(out, null, 1) + '\n');
         console.error(`${pkg}: ${out.tools.length} tools, ${out.resources.length} resources, ` +
             `${out.prompts.length} prompts`);
