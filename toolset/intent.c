@@ -71,6 +71,7 @@ enum {
 #define W_GUIDE (1ULL << 46)  /* instructions, guidance, guidelines: what the agent was told */
 #define W_APPLY (1ULL << 47)  /* apply: "do not apply" demotes */
 #define W_ROLE (1ULL << 48)   /* human, assistant: a turn's role */
+#define W_MUSTX (1ULL << 49)  /* mandatory, compulsory, mandated: a demand made so */
 #define W_OVERN_LINK (~0ULL) /* "over", "above", "than": a word of rank's link (no class of its own) */
 
 struct word {
@@ -155,7 +156,7 @@ static const struct word whole[] = {
     {"command", W_REQ},
     {"commit", W_REQ},
     {"compliance", W_AUTH},
-    {"compulsory", W_OBLIG},
+    {"compulsory", W_OBLIG | W_MUSTX},
     {"confirm", W_ASK},
     {"confirmation", W_ASK},
     {"consult", W_ASK},
@@ -242,7 +243,7 @@ static const struct word whole[] = {
     {"loss", W_CONSEQ},
     {"lost", W_CONSEQ},
     {"make", 0 | W_SET},
-    {"mandatory", W_OBLIG},
+    {"mandatory", W_OBLIG | W_MUSTX},
     {"destination", W_DEST},
     {"target", W_DEST},
     {"host", W_DEST},
@@ -349,7 +350,7 @@ static const struct word whole[] = {
     {"substituída", W_SET},
     {"broken", W_RUNDOWN},
     {"insecure", W_RUNDOWN},
-    {"banned", W_RUNDOWN},
+    {"banned", W_RUNDOWN | W_CONSEQ},
     {"blocked", W_RUNDOWN},
     {"retired", W_RUNDOWN},
     {"slow", W_RUNDOWN},
@@ -377,6 +378,15 @@ static const struct word whole[] = {
     {"go-ahead", W_ASK},
     {"preview", W_ASK},
     {"approve", W_ASK},
+    {"fails", W_SKIP},
+    {"fail", W_SKIP},
+    {"failing", W_SKIP},
+    {"failure", W_SKIP},
+    {"billed", W_CONSEQ},
+    {"sued", W_CONSEQ},
+    {"prosecuted", W_CONSEQ},
+    {"breach", W_CONSEQ},
+    {"mandated", W_MUSTX},
     {"mcp", W_TOOL | W_MCP},
     {"so", W_SO},
     {"values", W_VALUES},
@@ -393,11 +403,11 @@ static const struct word whole[] = {
     {"needs", W_OBLIG},
     {"never", W_NOT | W_SCOPE | W_FILLER},
     {"no", W_NOT},
-    {"non-negotiable", W_OBLIG},
+    {"non-negotiable", W_OBLIG | W_MUSTX},
     {"not", W_NOT},
     {"notify", W_ASK},
     {"now", W_FILLER},
-    {"obligatory", W_OBLIG},
+    {"obligatory", W_OBLIG | W_MUSTX},
     {"obsolete", W_RUNDOWN},
     {"official", W_AUTH},
     {"omit", W_SKIP},
@@ -422,7 +432,7 @@ static const struct word whole[] = {
     {"tokens", W_SECRET},
     {"secret", W_SECRET},
     {"secrets", W_SECRET},
-    {"penalty", W_CONSEQ},
+    {"penalty", W_CONSEQ | W_CONSEQ},
     {"platform", W_AUTH},
     {"please", W_FILLER},
     {"policy", W_AUTH},
@@ -967,7 +977,8 @@ judge(const struct sent *x, const struct sent *before, unsigned long found, cons
 	                        (x->no_ask && (c & W_USER) && (other || scope))))
 		return R_RANK;
 	if (WANT(R_THREAT) && (c & W_CONSEQ) &&
-	    ((c & (W_SKIP | W_WITHOUT)) || ((c & W_NOT) && (c & W_AGENT))) &&
+	    ((c & (W_SKIP | W_WITHOUT | W_MUSTX)) || ((c & W_NOT) && (c & W_AGENT)) ||
+	        (before != NULL && (before->c & W_MUSTX))) &&
 	    (directive || (c & W_AGENT) || (before != NULL && (before->order || (before->c & W_OBLIG)))))
 		return R_THREAT;
 	if (WANT(R_DESTROY) && (c & W_ALL) && (at->name == 0 || x->words >= 5) &&
@@ -991,6 +1002,9 @@ judge(const struct sent *x, const struct sent *before, unsigned long found, cons
 		return R_RIVAL;
 	if (WANT(R_PREFER) && x->claim && (other || x->nnames > 0 || (c & W_OTHER)))
 		return R_PREFER;
+	if (WANT(R_ORDER) && (c & W_ORDER) && (c & (W_SELF | W_IT)) && (c & W_EVERY) &&
+	    (x->ordc & W_CTX) && !(c & W_NOT))
+		return R_ORDER; /* "call it first, always", "run me first, every time" */
 	if (WANT(R_ORDER) && ((c & W_ORDER) || ((c & W_ORDERW) && x->every_req)) && other &&
 	    (!(c & W_NOT) || (c & W_WITHOUT)) && (directive || scope || (c & W_AGENT)))
 		return R_ORDER;
