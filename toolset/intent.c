@@ -792,7 +792,9 @@ word(struct sent *x, const char *t, const char *text, const uint32_t *map, const
 	if (n >= SENT_WORDS)
 		return;
 	/* a value where something goes: a host of two dots, an IP, an account's digits, a wallet */
-	if (c == 0 && !id && e - s >= 7 && value_like(t, s, e))
+	if (c == 0 && !id && e - s >= 3 &&
+	    ((t[e] == '.' && t[e + 1] >= '0' && t[e + 1] != ' ') || (t[s] >= '0' && t[s] <= '9')) &&
+	    value_like(t, s, e))
 		x->addr |= 2;
 	/* most words are of no class: read at once */
 	if (c == 0 && !id) {
@@ -1086,6 +1088,12 @@ intent_found(struct mcp_scan *s, const struct scan_at *at, const char *text, con
 	const char *p;
 	int cur = 0, have = 0, under;
 
+	/* a text of one or two words asks nothing: "Page number", an enum's value */
+	for (b = 0; i < n && b < 2; i++)
+		b += t[i] == ' ';
+	if (b < 2)
+		return 0;
+	i = 0;
 	tables_hash();
 	sent_start(&x[cur], 0);
 	while (i < n) {
