@@ -72,6 +72,8 @@ enum {
 #define W_APPLY (1ULL << 47)  /* apply: "do not apply" demotes */
 #define W_ROLE (1ULL << 48)   /* human, assistant: a turn's role */
 #define W_MUSTX (1ULL << 49)  /* mandatory, compulsory, mandated: a demand made so */
+#define W_TELL (1ULL << 50)   /* told, informed, notified: what the user is to know */
+#define W_SKIPV (1ULL << 51)  /* skip, bypass: a step left out on purpose */
 #define W_OVERN_LINK (~0ULL) /* "over", "above", "than": a word of rank's link (no class of its own) */
 
 struct word {
@@ -116,7 +118,7 @@ static const struct word whole[] = {
     {"administrator's", W_AUTH},
     {"advisory", W_DEMOTE | W_UNDO},
     {"after", W_ORDERW},
-    {"afterwards", W_ORDERW},
+    {"afterwards", W_ORDERW | W_FILLER},
     {"agent", W_AGENT},
     {"agents", W_AGENT},
     {"ai", W_AGENT},
@@ -180,7 +182,7 @@ static const struct word whole[] = {
     {"do", 0},
     {"drop", W_VERB | W_DESTR},
     {"dump", W_VERB | W_READ | W_SEND},
-    {"each", W_SCOPE | W_ALL | W_EVERY},
+    {"each", W_SCOPE | W_ALL},
     {"email", W_SEND},
     {"ensure", W_OBLIG},
     {"entire", W_ALL},
@@ -211,7 +213,7 @@ static const struct word whole[] = {
     {"force", W_SET},
     {"carry", W_SET},
     {"carries", W_SET},
-    {"force-push", W_DESTR},
+    {"force-push", W_DESTR | W_VERB},
     {"forward", W_VERB | W_SEND},
     
     
@@ -222,7 +224,7 @@ static const struct word whole[] = {
     {"ignore", W_VERB},
     {"ignored", 0 | W_UNDO},
     {"include", W_VERB | W_SEND | W_SET | W_READ},
-    {"inform", W_ASK},
+    {"inform", W_ASK | W_TELL},
     {"informing", W_ASK},
     {"insert", W_VERB | W_SET},
     {"integration", W_TOOL},
@@ -387,6 +389,18 @@ static const struct word whole[] = {
     {"prosecuted", W_CONSEQ},
     {"breach", W_CONSEQ},
     {"mandated", W_MUSTX},
+    {"told", W_TELL},
+    {"informed", W_TELL},
+    {"notified", W_TELL},
+    {"aware", W_TELL},
+    {"mention", W_TELL},
+    {"mentioned", W_TELL},
+    {"share", W_VERB | W_SEND},
+    {"afterward", W_FILLER},
+    {"finally", W_FILLER},
+    {"additionally", W_FILLER},
+    {"secondly", W_FILLER},
+    {"bypass", W_SKIPV},
     {"mcp", W_TOOL | W_MCP},
     {"so", W_SO},
     {"values", W_VALUES},
@@ -405,12 +419,12 @@ static const struct word whole[] = {
     {"no", W_NOT},
     {"non-negotiable", W_OBLIG | W_MUSTX},
     {"not", W_NOT},
-    {"notify", W_ASK},
+    {"notify", W_ASK | W_TELL},
     {"now", W_FILLER},
     {"obligatory", W_OBLIG | W_MUSTX},
     {"obsolete", W_RUNDOWN},
     {"official", W_AUTH},
-    {"omit", W_SKIP},
+    {"omit", W_SKIP | W_SKIPV},
     {"omitting", W_SKIP},
     {"openai", W_AUTH},
     {"operation", W_REQ},
@@ -477,8 +491,8 @@ static const struct word whole[] = {
     {"shall", W_OBLIG},
     {"should", W_OBLIG},
     {"simply", W_FILLER},
-    {"skip", W_SKIP},
-    {"skipping", W_SKIP},
+    {"skip", W_SKIP | W_SKIPV},
+    {"skipping", W_SKIP | W_SKIPV},
     {"stale", W_RUNDOWN},
     {"step", W_ORDERW},
     {"submit", W_VERB | W_SEND},
@@ -486,10 +500,10 @@ static const struct word whole[] = {
     {"superseded", W_RUNDOWN},
     {"system", W_AUTH},
     {"task", W_REQ},
-    {"tell", W_ASK},
+    {"tell", W_ASK | W_TELL},
     {"telling", W_ASK},
     {"then", W_ORDERW | W_FILLER},
-    {"thereafter", W_ORDER},
+    {"thereafter", W_ORDER | W_FILLER},
     {"this", W_SELF},
     {"tool", W_TOOL},
     {"tools", W_TOOL},
@@ -642,6 +656,8 @@ struct sent {
 	int addr;      /* an address: a URL, an e-mail address */
 	int words;     /* words read */
 	uint64_t ordc; /* the classes of the verbs orders begin with */
+	int addressed; /* "agent:", "note to the model:": the agent spoken to */
+	int hide;      /* "the user isn't told": kept from the user */
 	int role;      /* it begins as a turn of a chat: "Human:", "Assistant:" */
 	int user_undo; /* "whatever the user picks", "the user's choices are overridden" */
 	int dest_is;   /* "the recipient is", "target bucket:": a destination given its value */
@@ -653,7 +669,7 @@ struct sent {
 	int name_tool[NAMES_MAX];
 	/* while it is read: the last word's place, where words of a kind were, their classes */
 	size_t n, ps, pe;
-	long rundown, over, overn, user, without, nots, cond, ident, reg, skip, only;
+	long rundown, over, overn, user, without, nots, cond, ident, reg, skipv, only;
 	int start;
 	uint64_t w[SENT_WORDS];
 };
@@ -726,7 +742,7 @@ sent_start(struct sent *x, size_t a)
 	memset(x, 0, offsetof(struct sent, w));
 	x->a = a;
 	x->rundown = x->over = x->overn = x->user = x->without = x->nots = x->cond = x->ident =
-	    x->reg = x->skip = x->only = -1;
+	    x->reg = x->skipv = x->only = -1;
 	x->start = 1;
 }
 
@@ -739,8 +755,12 @@ between(struct sent *x, const char *t, size_t len, size_t i)
 {
 	if ((t[i] == ':' || t[i] == '@') && address_at(t, x->a, len, i))
 		x->addr = 1;
-	if ((t[i] == ':' && (i + 1 == len || t[i + 1] == ' ')) || t[i] == '[' || t[i] == '<')
+	if ((t[i] == ':' && (i + 1 == len || t[i + 1] == ' ')) || t[i] == '[' || t[i] == '<' ||
+	    t[i] == ';')
 		x->start = 1;
+	/* "AGENT:", "note to model:": the agent addressed */
+	if (t[i] == ':' && x->n > 0 && x->pe == i && WAS(x, x->n - 1, W_AGENT))
+		x->addressed = 1;
 	/* "Human: ...", "Assistant: ...": a turn of a chat written into the text */
 	if (t[i] == ':' && x->n == 1 && WAS(x, 0, W_ROLE))
 		x->role = 1;
@@ -832,6 +852,13 @@ word(struct sent *x, const char *t, const char *text, const uint32_t *map, const
 	    x->ps > x->a && !WAS(x, n - 1, W_TOOL | W_SELF | W_MCP) &&
 	    !in_name(item, t + x->ps, x->pe - x->ps))
 		x->other = 1;
+	/* "the collection-indexes tool": its name kept, for the list to own */
+	if ((c & W_TOOL) && n > 0 && x->w[n - 1] == 0 && x->nnames < NAMES_MAX &&
+	    x->pe > x->ps && !(x->nnames > 0 && x->name_a[x->nnames - 1] == x->ps)) {
+		x->name_a[x->nnames] = x->ps;
+		x->name_b[x->nnames] = x->pe;
+		x->name_tool[x->nnames++] = 1;
+	}
 	/* tools not this one: "any git tool", "other tools", "whichever server" */
 	if (c & W_TOOL)
 		for (k = n > 3 ? n - 3 : 0; k < n; k++)
@@ -876,8 +903,8 @@ word(struct sent *x, const char *t, const char *text, const uint32_t *map, const
 		x->user_down = 1;
 	if (c & W_WITHOUT)
 		x->without = m;
-	if (c & W_SKIP)
-		x->skip = m;
+	if (c & W_SKIPV)
+		x->skipv = m;
 	/* "do not apply", "does not apply": what is demoted */
 	if ((c & W_APPLY) && x->nots >= 0 && m - x->nots <= 2)
 		x->user_down |= x->user >= 0;
@@ -887,10 +914,12 @@ word(struct sent *x, const char *t, const char *text, const uint32_t *map, const
 		x->over_user = 1;
 	if (c & W_NOT)
 		x->nots = m;
+	if ((c & W_TELL) && x->nots >= 0 && m - x->nots <= 2 && x->user >= 0 && m - x->user <= NEAR)
+		x->hide = 1;
 	/* "without asking", "never ask", "not to be consulted" */
 	if ((c & W_ASK) &&
 	    ((x->without >= 0 && m - x->without <= 1) || (x->nots >= 0 && m - x->nots == 1) ||
-	        (x->skip >= 0 && m - x->skip <= 2) ||
+	        (x->skipv >= 0 && m - x->skipv <= 2) ||
 	        (x->nots >= 0 && m - x->nots == 3 && WAS(x, n - 1, W_BE))))
 		x->no_ask = 1;
 	if ((c & W_USER) && x->nots >= 0 && m - x->nots <= 3)
@@ -948,7 +977,10 @@ value_place(const struct scan_at *at)
 	if (strncmp(p, "/_meta", 6) == 0 || strstr(p, "/_meta/") != NULL)
 		return 3;
 	if (strncmp(p, "/annotations/", 13) == 0)
-		return strcmp(p, "/annotations/title") != 0 ? 3 : 0;
+		return strcmp(p, "/annotations/title") != 0 ? 3 : 6;
+	/* a member of the server's own ("x-agent-instructions"): no schema's prose */
+	if (strncmp(l, "/x-", 3) == 0)
+		return 3;
 	if (strncmp(p, "/inputSchema", 12) != 0 && strncmp(p, "/outputSchema", 13) != 0)
 		return 0;
 	for (i = 0; i < sizeof(last) / sizeof(last[0]); i++)
@@ -974,6 +1006,8 @@ judge(const struct sent *x, const struct sent *before, unsigned long found, cons
 	int scope = (c & W_SCOPE) != 0, value;
 
 #define WANT(r) (!(found & (1UL << (r))))
+	if (WANT(R_HIDE) && x->hide && (directive || (c & (W_SEND | W_AGENT | W_IS))))
+		return R_HIDE;
 	if (WANT(R_RANK) && (x->over_user || x->user_down || ((c & W_AUTH) && (c & W_OVERV)) ||
 	                        x->role || (x->no_ask && (x->order || (c & (W_OBLIG | W_AGENT)))) ||
 	                        (x->no_ask && (c & W_USER) && (other || scope))))
@@ -984,7 +1018,7 @@ judge(const struct sent *x, const struct sent *before, unsigned long found, cons
 	    (directive || (c & W_AGENT) || (before != NULL && (before->order || (before->c & W_OBLIG)))))
 		return R_THREAT;
 	if (WANT(R_DESTROY) && (c & W_ALL) && (at->name == 0 || x->words >= 5) &&
-	    (x->destroy || ((c & W_DESTR2) && ((c & W_AGENT) || x->order))))
+	    (x->destroy || ((c & W_DESTR2) && (((c & W_AGENT) && (c & W_OBLIG)) || x->order))))
 		return R_DESTROY;
 	if (WANT(R_REWRITE) && (x->nnames > 0 || other) && (c & W_SET) &&
 	    (x->not_user || (c & W_DEMOTE) || x->no_ask || (x->every_req && x->nnames > 0)))
@@ -996,7 +1030,7 @@ judge(const struct sent *x, const struct sent *before, unsigned long found, cons
 	if (WANT(R_ADDRESS) && x->addr &&
 	    ((c & (W_EVERY | W_FIXED)) || x->not_user || x->keep || ((c & W_DEST) && x->dest_is)))
 		return R_ADDRESS;
-	if (WANT(R_SECRETS) && (c & W_SECRET) && (x->ordc & W_READ))
+	if (WANT(R_SECRETS) && (c & W_SECRET) && (x->ordc & W_READ) && !(c & W_NOT))
 		return R_SECRETS;
 	if (WANT(R_RIVAL) && (c & W_RUNDOWN) && !x->down_self &&
 	    (other || (c & W_OTHER) ||
@@ -1012,11 +1046,17 @@ judge(const struct sent *x, const struct sent *before, unsigned long found, cons
 		return R_ORDER;
 	if (WANT(R_STEER) && x->tool > 0 && (x->order || ((c & W_OBLIG) && (c & W_AGENT))))
 		return R_STEER;
+	if (WANT(R_STEER) && x->addressed && (c & W_TOOL) && (c & (W_OBLIG | W_VERB)))
+		return R_STEER; /* "NOTE TO MODEL: results must be copied to the notes tool" */
 	/* where a value is held, an order aimed beyond the value */
 	if (WANT(R_PROSE) && x->words >= 3 &&
-	    ((x->order && ((c & (W_USER | W_EVERY | W_SECRET | W_AGENT)) || other || x->nnames > 0)) ||
-	        ((c & W_OBLIG) && (c & W_AGENT))) &&
-	    (value = value_place(at)) > 0 && x->words >= value)
+	    (((x->order || ((c & (W_ORDER | W_ORDERW)) && (c & (W_VERB | W_SET | W_DESTR)))) &&
+	         ((c & (W_USER | W_EVERY | W_SECRET | W_AGENT | W_SCOPE | W_ALL)) || other ||
+	             x->nnames > 0 || x->addr)) ||
+	        ((c & W_OBLIG) && (c & W_AGENT)) || (x->addressed && (c & (W_VERB | W_OBLIG)))) &&
+	    (value = value_place(at)) > 0 && x->words >= value &&
+	    /* a tool's title names what it does, in the imperative: more than that asked */
+	    (value < 6 || (c & (W_USER | W_EVERY | W_SECRET)) || x->addr || x->addressed))
 		return R_PROSE;
 #undef WANT
 	return -1;
@@ -1109,6 +1149,13 @@ intent_found(struct mcp_scan *s, const struct scan_at *at, const char *text, con
 					h5 = h;
 			} while (i < n && (wordch[(unsigned char)t[i]] ||
 			                      (t[i] == '\'' && i + 1 < n && t[i + 1] == 's')));
+			/* " - ", " — ": a clause begins */
+			if ((i - b == 1 && t[b] == '-') ||
+			    (i - b == 3 && memcmp(t + b, "\xe2\x80\x94", 3) == 0) ||
+			    (i - b == 3 && memcmp(t + b, "\xe2\x80\x93", 3) == 0)) {
+				x[cur].start = 1;
+				continue;
+			}
 			/* a name: an underscore inside, not at either end */
 			under = under && i - b > 2 && memchr(t + b + 1, '_', i - b - 2) != NULL;
 			word(&x[cur], t, text, map, at->item, b, i, classes(t + b, i - b, h, h5), under);
