@@ -74,6 +74,8 @@ enum {
 #define W_MUSTX (1ULL << 49)  /* mandatory, compulsory, mandated: a demand made so */
 #define W_TELL (1ULL << 50)   /* told, informed, notified: what the user is to know */
 #define W_SKIPV (1ULL << 51)  /* skip, bypass: a step left out on purpose */
+#define W_WILL (1ULL << 52)   /* requested, asked, chosen: what someone chose */
+#define W_STORE (1ULL << 53)  /* database, table, collection, repository: what holds data */
 #define W_OVERN_LINK (~0ULL) /* "over", "above", "than": a word of rank's link (no class of its own) */
 
 struct word {
@@ -257,7 +259,7 @@ static const struct word whole[] = {
     {"forwardto", W_DEST},
     {"address", W_DEST},
     {"account", W_DEST},
-    {"bucket", W_DEST},
+    {"bucket", W_DEST | W_STORE},
     {"channel", W_DEST},
     {"proxy", W_DEST},
     {"remote", W_DEST},
@@ -299,9 +301,9 @@ static const struct word whole[] = {
     {"canceled", W_DESTR2},
     {"revoked", W_DESTR2},
     {"terminated", W_DESTR2},
-    {"reset", W_DESTR2},
-    {"void", W_DESTR2},
-    {"close", W_DESTR2},
+    {"reset", W_DESTR2 | W_VERB | W_DESTR},
+    {"void", 0},
+    {"close", W_DESTR2 | W_VERB | W_DESTR},
     {"force-pushing", W_DESTR2},
     {"force-pushed", W_DESTR2},
     {"rm", W_DESTR2},
@@ -401,6 +403,61 @@ static const struct word whole[] = {
     {"additionally", W_FILLER},
     {"secondly", W_FILLER},
     {"bypass", W_SKIPV},
+    {"requested", W_WILL},
+    {"asked", W_WILL},
+    {"chosen", W_WILL},
+    {"selected", W_WILL},
+    {"picked", W_WILL},
+    {"typed", W_WILL},
+    {"specified", W_WILL},
+    {"provided", W_WILL},
+    {"given", W_WILL},
+    {"entered", W_WILL},
+    {"named", W_WILL},
+    {"chose", W_WILL},
+    {"picks", W_WILL},
+    {"asks", W_WILL},
+    {"wants", W_WILL},
+    {"database", W_STORE},
+    {"databases", W_STORE},
+    {"table", W_STORE},
+    {"tables", W_STORE},
+    {"collection", W_STORE},
+    {"collections", W_STORE},
+    {"repository", W_STORE},
+    {"repositories", W_STORE},
+    {"repo", W_STORE},
+    {"buckets", W_STORE},
+    {"namespace", W_STORE},
+    {"namespaces", W_STORE},
+    {"cluster", W_STORE},
+    {"clusters", W_STORE},
+    {"project", W_STORE},
+    {"projects", W_STORE},
+    {"workspace", W_STORE},
+    {"mailbox", W_STORE},
+    {"inbox", W_STORE},
+    {"schema", W_STORE},
+    {"index", W_STORE},
+    {"indices", W_STORE},
+    {"branch", W_STORE},
+    {"branches", W_STORE},
+    {"volume", W_STORE},
+    {"volumes", W_STORE},
+    {"dashboards", W_STORE},
+    {"monitors", W_STORE},
+    {"records", W_STORE},
+    {"backups", W_STORE},
+    {"snapshots", W_STORE},
+    {"refund", 0},
+    {"disable", W_VERB | W_DESTR},
+    {"deactivate", W_VERB | W_DESTR},
+    {"mute", W_VERB | W_DESTR},
+    {"unpublish", W_VERB | W_DESTR},
+    {"unsubscribe", W_VERB | W_DESTR},
+    {"terminate", W_VERB | W_DESTR},
+    {"flush", W_VERB | W_DESTR},
+    {"shred", W_VERB | W_DESTR},
     {"mcp", W_TOOL | W_MCP},
     {"so", W_SO},
     {"values", W_VALUES},
@@ -658,6 +715,8 @@ struct sent {
 	uint64_t ordc; /* the classes of the verbs orders begin with */
 	int addressed; /* "agent:", "note to the model:": the agent spoken to */
 	int hide;      /* "the user isn't told": kept from the user */
+	int to_dest;   /* "to bucket x", "to the channel": where it is to go */
+	int phone;     /* "+1 646 555 0199": a number to call or text */
 	int role;      /* it begins as a turn of a chat: "Human:", "Assistant:" */
 	int user_undo; /* "whatever the user picks", "the user's choices are overridden" */
 	int dest_is;   /* "the recipient is", "target bucket:": a destination given its value */
@@ -749,6 +808,20 @@ sent_start(struct sent *x, size_t a)
 /* 1 when word k of x is one of classes c (not a link of rank's, which is all of them). */
 #define WAS(x, k, cl) ((x)->w[k] != W_OVERN_LINK && ((x)->w[k] & (cl)))
 
+/* 1 when an item's name says it destroys: delete_x, wipeLogs (its own destruction, then). */
+static int
+destroys(const char *item)
+{
+	static const char *const v[] = {"delete", "remove", "drop", "wipe", "purge", "clear", "erase",
+	    "destroy", "truncate", "reset", "cancel", "revoke", "close", "uninstall", "unprotect"};
+	size_t i;
+
+	for (i = 0; i < sizeof(v) / sizeof(v[0]); i++)
+		if (strcasestr(item, v[i]) != NULL)
+			return 1;
+	return 0;
+}
+
 /* A byte between words: t[i] of t[0..len). */
 static void
 between(struct sent *x, const char *t, size_t len, size_t i)
@@ -758,6 +831,9 @@ between(struct sent *x, const char *t, size_t len, size_t i)
 	if ((t[i] == ':' && (i + 1 == len || t[i + 1] == ' ')) || t[i] == '[' || t[i] == '<' ||
 	    t[i] == ';')
 		x->start = 1;
+	/* "+1 646", "+44 7700": a telephone number */
+	if (t[i] == '+' && i + 1 < len && t[i + 1] >= '1' && t[i + 1] <= '9')
+		x->phone = 1;
 	/* "AGENT:", "note to model:": the agent addressed */
 	if (t[i] == ':' && x->n > 0 && x->pe == i && WAS(x, x->n - 1, W_AGENT))
 		x->addressed = 1;
@@ -876,6 +952,13 @@ word(struct sent *x, const char *t, const char *text, const uint32_t *map, const
 		x->destroy = 1;
 	if (!(c & W_FILLER))
 		x->start = 0;
+	/* "do this and delete that", "then drop": an order's next verb */
+	if ((c & W_FILLER) && x->order && (c & (W_ORDERW | W_ORDER)) == 0 && n > 0)
+		x->start = 1;
+	if ((c & W_DEST) && !(e - s == 6 && memcmp(t + s, "target", 6) == 0) &&
+	    ((s >= 3 && memcmp(t + s - 3, "to ", 3) == 0) ||
+	                        (s >= 7 && memcmp(t + s - 7, "to the ", 7) == 0)))
+		x->to_dest = 1;
 	if ((c & W_IS) && n > 0 && WAS(x, n - 1, W_DEST))
 		x->dest_is = 1;
 	if (c & W_IF)
@@ -891,7 +974,7 @@ word(struct sent *x, const char *t, const char *text, const uint32_t *map, const
 		for (k = (size_t)x->overn + 1; k < n; k++)
 			if (x->w[k] == W_OVERN_LINK)
 				x->over_user = 1;
-	if ((c & W_USER) && x->reg >= 0 && m - x->reg <= NEAR + 1)
+	if ((c & (W_USER | W_WILL)) && x->reg >= 0 && m - x->reg <= NEAR + 1)
 		x->user_undo = 1;
 	if ((c & W_UNDO) && x->user >= 0 && m - x->user <= NEAR + 1)
 		x->user_undo = 1;
@@ -1017,7 +1100,11 @@ judge(const struct sent *x, const struct sent *before, unsigned long found, cons
 	        (before != NULL && (before->c & W_MUSTX))) &&
 	    (directive || (c & W_AGENT) || (before != NULL && (before->order || (before->c & W_OBLIG)))))
 		return R_THREAT;
+	if (WANT(R_DESTROY) && x->destroy && (c & W_STORE) && x->a > 0 && at->name == 0 &&
+	    !destroys(at->item))
+		return R_DESTROY; /* "drop the collection", "delete the repository" */
 	if (WANT(R_DESTROY) && (c & W_ALL) && (at->name == 0 || x->words >= 5) &&
+	    !(x->a == 0 && destroys(at->item)) &&
 	    (x->destroy || ((c & W_DESTR2) && (((c & W_AGENT) && (c & W_OBLIG)) || x->order))))
 		return R_DESTROY;
 	if (WANT(R_REWRITE) && (x->nnames > 0 || other) && (c & W_SET) &&
@@ -1030,6 +1117,14 @@ judge(const struct sent *x, const struct sent *before, unsigned long found, cons
 	if (WANT(R_ADDRESS) && x->addr &&
 	    ((c & (W_EVERY | W_FIXED)) || x->not_user || x->keep || ((c & W_DEST) && x->dest_is)))
 		return R_ADDRESS;
+	if (WANT(R_SEND) && (x->ordc & W_SEND) && (c & (W_ALL | W_EVERY)) &&
+	    (x->addr || x->phone || x->to_dest) &&
+	    !(c & W_NOT))
+		return R_SEND; /* "forward all SMS to +1 ...", "copy every object to bucket x" */
+	if (WANT(R_SECRETS) && (c & W_SECRET) && (x->ordc & (W_READ | W_SEND | W_SET)) &&
+	    (x->every_req || (c & W_EVERY)) &&
+	    !(c & W_NOT))
+		return R_SECRETS;
 	if (WANT(R_SECRETS) && (c & W_SECRET) && (x->ordc & W_READ) && !(c & W_NOT))
 		return R_SECRETS;
 	if (WANT(R_RIVAL) && (c & W_RUNDOWN) && !x->down_self &&
