@@ -17,66 +17,65 @@
 
 #include "scanint.h"
 
-/* The classes of a word. */
-enum {
-	W_OBLIG = 1U << 0,   /* must, should, required, mandatory */
-	W_VERB = 1U << 1,    /* a verb an order begins with: call, set, send */
-	W_AGENT = 1U << 2,   /* you, the assistant, the model */
-	W_SCOPE = 1U << 3,   /* every, each, any, always, whatever */
-	W_ORDER = 1U << 4,   /* before, first, prior, then */
-	W_TOOL = 1U << 5,    /* tool, server, integration */
-	W_USER = 1U << 6,    /* the user */
-	W_OVER = 1U << 7,    /* overrides, precedence, outranks, binding */
-	W_DEMOTE = 1U << 8,  /* advisory, disregarded, no longer */
-	W_AUTH = 1U << 9,    /* system, administrator, policy, directive */
-	W_CONSEQ = 1U << 10, /* crash, violation, liable, fines */
-	W_SKIP = 1U << 11,   /* otherwise, skipping, omitting, forgetting */
-	W_SECRET = 1U << 12, /* password, cookie, credentials */
-	W_SEND = 1U << 13,   /* send, forward, attach, include */
-	W_DESTR = 1U << 14,  /* delete, drop, wipe (the verb itself) */
-	W_ALL = 1U << 15,    /* all, every, entire, whole */
-	W_ARG = 1U << 16,    /* argument, parameter, field, flag */
-	W_SET = 1U << 17,    /* set, append, change, replace, round */
-	W_RUNDOWN = 1U << 18, /* deprecated, legacy, broken, fabricated */
-	W_CLAIM = 1U << 19,  /* exclusively, canonical, supersedes */
-	W_ASK = 1U << 20,    /* ask, consult, tell, warn, confirm */
-	W_WITHOUT = 1U << 21,
-	W_REQ = 1U << 22,   /* request, message, task, session */
-	W_SELF = 1U << 23,  /* this, itself */
-	W_NOT = 1U << 24,   /* not, never, no */
-	W_READ = 1U << 25,  /* read, print, dump, run, list, collect */
-	W_FILLER = 1U << 26, /* please, also, then: before an order's verb */
-	W_OVERV = 1U << 29,  /* overrides, outranks, supersedes: a rank claimed by its verb */
-	W_IF = 1U << 30,     /* if, unless, when, only: what follows a condition */
-	W_CTX = 1U << 31     /* call, with, via: a tool's name follows */
-};
-
-/* A word of more classes than its own, by the words around it. */
-#define W_OTHER (1U << 27)  /* "other", "another" */
-#define W_CLAIMW (1U << 28) /* a word "only" makes a claim of: safe, reliable, source */
-#define W_ORDERW (1ULL << 32) /* after, then: an order on every request only */
-#define W_EVERY (1ULL << 33) /* always, every, each, whenever: every time */
-#define W_SO (1ULL << 34)     /* "so" (keep it so) */
-#define W_IT (1ULL << 35)     /* "it" */
-#define W_VALUES (1ULL << 36) /* "values" (other values) */
-#define W_BE (1ULL << 37)     /* "be" (not to be consulted) */
-#define W_MCP (1ULL << 38)    /* "mcp": no brand */
-#define W_LINK (1ULL << 39)   /* "over", "above", "than": a noun of rank's link to the user */
-#define W_DEST (1ULL << 40)   /* recipient, destination, target, mirror: where something goes */
-#define W_FIXED (1ULL << 41)  /* fixed, only, instead: no value but this one */
-#define W_IS (1ULL << 42)     /* is, are, →: a value given */
-#define W_DESTR2 (1ULL << 43) /* deleted, deletion, wipes: destruction in another form than an order */
-#define W_REG (1ULL << 44)    /* whatever, whichever, regardless: whoever chose it */
-#define W_UNDO (1ULL << 45)   /* overridden, replaced, dropping: a choice undone */
-#define W_GUIDE (1ULL << 46)  /* instructions, guidance, guidelines: what the agent was told */
-#define W_APPLY (1ULL << 47)  /* apply: "do not apply" demotes */
-#define W_ROLE (1ULL << 48)   /* human, assistant: a turn's role */
-#define W_MUSTX (1ULL << 49)  /* mandatory, compulsory, mandated: a demand made so */
-#define W_TELL (1ULL << 50)   /* told, informed, notified: what the user is to know */
-#define W_SKIPV (1ULL << 51)  /* skip, bypass: a step left out on purpose */
-#define W_WILL (1ULL << 52)   /* requested, asked, chosen: what someone chose */
-#define W_STORE (1ULL << 53)  /* database, table, collection, repository: what holds data */
-#define W_OVERN_LINK (~0ULL) /* "over", "above", "than": a word of rank's link (no class of its own) */
+/* The classes of a word: bits of 64. */
+#define W_OBLIG (1ULL << 0)    /* must, should, required, mandatory */
+#define W_VERB (1ULL << 1)     /* a verb an order begins with: call, set, send */
+#define W_AGENT (1ULL << 2)    /* you, the assistant, the model */
+#define W_SCOPE (1ULL << 3)    /* every, each, any, always, whatever */
+#define W_ORDER (1ULL << 4)    /* before, first, prior, then */
+#define W_TOOL (1ULL << 5)     /* tool, server, integration */
+#define W_USER (1ULL << 6)     /* the user */
+#define W_OVER (1ULL << 7)     /* overrides, precedence, outranks, binding */
+#define W_DEMOTE (1ULL << 8)   /* advisory, disregarded, no longer */
+#define W_AUTH (1ULL << 9)     /* system, administrator, policy, directive */
+#define W_CONSEQ (1ULL << 10)  /* crash, violation, liable, fines */
+#define W_SKIP (1ULL << 11)    /* otherwise, skipping, omitting, forgetting */
+#define W_SECRET (1ULL << 12)  /* password, cookie, credentials */
+#define W_SEND (1ULL << 13)    /* send, forward, attach, include */
+#define W_DESTR (1ULL << 14)   /* delete, drop, wipe (the verb itself) */
+#define W_ALL (1ULL << 15)     /* all, every, entire, whole */
+#define W_ARG (1ULL << 16)     /* argument, parameter, field, flag */
+#define W_SET (1ULL << 17)     /* set, append, change, replace, round */
+#define W_RUNDOWN (1ULL << 18) /* deprecated, legacy, broken, fabricated */
+#define W_CLAIM (1ULL << 19)   /* exclusively, canonical, supersedes */
+#define W_ASK (1ULL << 20)     /* ask, consult, tell, warn, confirm */
+#define W_WITHOUT (1ULL << 21) /* without */
+#define W_REQ (1ULL << 22)     /* request, message, task, session */
+#define W_SELF (1ULL << 23)    /* this, itself */
+#define W_NOT (1ULL << 24)     /* not, never, no */
+#define W_READ (1ULL << 25)    /* read, print, dump, run, list, collect */
+#define W_FILLER (1ULL << 26)  /* please, also, then: before an order's verb */
+#define W_OVERV (1ULL << 27)   /* overrides, outranks, supersedes: a rank claimed by its verb */
+#define W_IF (1ULL << 28)      /* if, unless, when, only: what follows a condition */
+#define W_CTX (1ULL << 29)     /* call, with, via: a tool's name follows */
+#define W_OTHER (1ULL << 30)   /* "other", "another" */
+#define W_CLAIMW (1ULL << 31)  /* a word "only" makes a claim of: safe, reliable, source */
+#define W_ORDERW (1ULL << 32)  /* after, then: an order on every request only */
+#define W_EVERY (1ULL << 33)   /* always, every, each, whenever: every time */
+#define W_SO (1ULL << 34)      /* "so" (keep it so) */
+#define W_IT (1ULL << 35)      /* "it" */
+#define W_VALUES (1ULL << 36)  /* "values" (other values) */
+#define W_BE (1ULL << 37)      /* "be" (not to be consulted) */
+#define W_MCP (1ULL << 38)     /* "mcp": no brand */
+#define W_LINK (1ULL << 39)    /* "over", "above", "than": a noun of rank's link to the user */
+#define W_DEST (1ULL << 40)    /* recipient, destination, target, mirror: where something goes */
+#define W_FIXED (1ULL << 41)   /* fixed, only, instead: no value but this one */
+#define W_IS (1ULL << 42)      /* is, are, →: a value given */
+/* deleted, deletion, wipes: destruction in another form than an order */
+#define W_DESTR2 (1ULL << 43)
+#define W_REG (1ULL << 44)   /* whatever, whichever, regardless: whoever chose it */
+#define W_UNDO (1ULL << 45)  /* overridden, replaced, dropping: a choice undone */
+#define W_GUIDE (1ULL << 46) /* instructions, guidance, guidelines: what the agent was told */
+#define W_APPLY (1ULL << 47) /* apply: "do not apply" demotes */
+#define W_ROLE (1ULL << 48)  /* human, assistant: a turn's role */
+#define W_MUSTX (1ULL << 49) /* mandatory, compulsory, mandated: a demand made so */
+#define W_TELL (1ULL << 50)  /* told, informed, notified: what the user is to know */
+#define W_SKIPV (1ULL << 51) /* skip, bypass: a step left out on purpose */
+#define W_WILL (1ULL << 52)  /* requested, asked, chosen: what someone chose */
+#define W_STORE (1ULL << 53) /* database, table, collection, repository: what holds data */
+#define W_TO (1ULL << 54)    /* to: "is to" */
+/* "over", "above", "than" read as a link of rank's: no class, all of them */
+#define W_OVERN_LINK (~0ULL)
 
 struct word {
 	const char *w;
@@ -94,7 +93,7 @@ static const struct word whole[] = {
     {"source", W_CLAIMW},
     {"trusted", W_CLAIMW},
     {"trustworthy", W_CLAIMW},
-    
+
     {"way", W_CLAIMW},
     {"calling", W_CTX},
     {"running", W_CTX},
@@ -110,7 +109,7 @@ static const struct word whole[] = {
     {"unless", W_IF},
     {"when", W_IF},
     {"only", W_IF},
-            {"--force", W_DESTR},
+    {"--force", W_DESTR},
     {"a", 0},
     {"absolutely", W_OBLIG},
     {"accept", W_VERB},
@@ -151,7 +150,7 @@ static const struct word whole[] = {
     {"call", W_VERB | W_CTX},
     {"calls", W_REQ},
     {"cancel", W_VERB | W_DESTR},
-    
+
     {"cc", W_SEND | W_ARG},
     {"change", W_VERB | W_SET},
     {"claude", W_AGENT},
@@ -175,7 +174,7 @@ static const struct word whole[] = {
     {"deadlock", W_CONSEQ},
     {"decommissioned", W_RUNDOWN},
     {"delete", W_VERB | W_DESTR},
-    
+
     {"deprecated", W_RUNDOWN},
     {"destroy", W_VERB | W_DESTR},
     {"directive", W_AUTH},
@@ -217,8 +216,7 @@ static const struct word whole[] = {
     {"carries", W_SET},
     {"force-push", W_DESTR | W_VERB},
     {"forward", W_VERB | W_SEND},
-    
-    
+
     {"gpt", W_AGENT},
     {"harm", W_CONSEQ},
     {"have", 0},
@@ -238,9 +236,9 @@ static const struct word whole[] = {
     {"just", W_FILLER},
     {"keychain", W_SECRET},
     {"kindly", W_FILLER},
-    
+
     {"liable", W_CONSEQ},
-    
+
     {"llm", W_AGENT},
     {"log", W_SEND},
     {"lose", W_CONSEQ},
@@ -458,6 +456,18 @@ static const struct word whole[] = {
     {"terminate", W_VERB | W_DESTR},
     {"flush", W_VERB | W_DESTR},
     {"shred", W_VERB | W_DESTR},
+    {"isn't", W_NOT},
+    {"aren't", W_NOT},
+    {"doesn't", W_NOT},
+    {"don't", W_NOT},
+    {"won't", W_NOT},
+    {"wasn't", W_NOT},
+    {"shouldn't", W_NOT},
+    {"mustn't", W_NOT},
+    {"can't", W_NOT},
+    {"cannot", W_NOT},
+    {"didn't", W_NOT},
+    {"to", W_TO},
     {"mcp", W_TOOL | W_MCP},
     {"so", W_SO},
     {"values", W_VALUES},
@@ -661,8 +671,8 @@ tables_hash(void)
 	for (i = 0; i < NSTEMS; i++)
 		hash_put(hash_stem, hash(stems[i].w, STEM_KEY), i);
 	for (i = 0; i < 256; i++)
-		wordch[i] = (i >= 'a' && i <= 'z') || (i >= '0' && i <= '9') || i == '_' || i == '-' ||
-		    i >= 0x80;
+		wordch[i] = (i >= 'a' && i <= 'z') || (i >= '0' && i <= '9') || i == '_' ||
+		    i == '-' || i >= 0x80;
 	done = 1;
 }
 
@@ -729,7 +739,7 @@ struct sent {
 	/* while it is read: the last word's place, where words of a kind were, their classes */
 	size_t n, ps, pe;
 	long rundown, over, overn, user, without, nots, cond, ident, reg, skipv, only;
-	int start;
+	int start, modal;
 	uint64_t w[SENT_WORDS];
 };
 
@@ -793,7 +803,6 @@ in_name(const char *name, const char *t, size_t n)
 	return 0;
 }
 
-
 /* A sentence begins at a. */
 static void
 sent_start(struct sent *x, size_t a)
@@ -812,8 +821,9 @@ sent_start(struct sent *x, size_t a)
 static int
 destroys(const char *item)
 {
-	static const char *const v[] = {"delete", "remove", "drop", "wipe", "purge", "clear", "erase",
-	    "destroy", "truncate", "reset", "cancel", "revoke", "close", "uninstall", "unprotect"};
+	static const char *const v[] = {"delete", "remove", "drop", "wipe", "purge", "clear",
+	    "erase", "destroy", "truncate", "reset", "cancel", "revoke", "close", "uninstall",
+	    "unprotect"};
 	size_t i;
 
 	for (i = 0; i < sizeof(v) / sizeof(v[0]); i++)
@@ -831,6 +841,9 @@ between(struct sent *x, const char *t, size_t len, size_t i)
 	if ((t[i] == ':' && (i + 1 == len || t[i + 1] == ' ')) || t[i] == '[' || t[i] == '<' ||
 	    t[i] == ';')
 		x->start = 1;
+	/* "if you can't, tell the user": a negation ends at its clause */
+	if (t[i] == ',' || t[i] == ';' || t[i] == ':')
+		x->nots = x->without = -1;
 	/* "+1 646", "+44 7700": a telephone number */
 	if (t[i] == '+' && i + 1 < len && t[i + 1] >= '1' && t[i + 1] <= '9')
 		x->phone = 1;
@@ -876,7 +889,6 @@ value_like(const char *t, size_t s, size_t e)
 	return dots >= 2 && alpha >= 6 && digits < alpha;
 }
 
-
 /* The word t[s..e) of x, of classes c; id: a name (an underscore inside). */
 static void
 word(struct sent *x, const char *t, const char *text, const uint32_t *map, const char *item,
@@ -894,7 +906,7 @@ word(struct sent *x, const char *t, const char *text, const uint32_t *map, const
 		x->addr |= 2;
 	/* most words are of no class: read at once */
 	if (c == 0 && !id) {
-		x->start = 0;
+		x->start = x->modal = 0;
 		x->ident = -1;
 		x->w[x->n++] = 0;
 		x->ps = s;
@@ -920,8 +932,9 @@ word(struct sent *x, const char *t, const char *text, const uint32_t *map, const
 	}
 	x->ident = id && x->nnames <= NAMES_MAX && x->name_a[x->nnames - 1] == s ? m : -1;
 	/* "every request", "each message", "any tool" */
-	if ((c & (W_REQ | W_TOOL)) && ((n > 0 && WAS(x, n - 1, W_SCOPE | W_ALL)) ||
-	                                  (n > 1 && WAS(x, n - 2, W_SCOPE | W_ALL))))
+	if ((c & (W_REQ | W_TOOL)) &&
+	    ((n > 0 && WAS(x, n - 1, W_SCOPE | W_ALL)) ||
+	        (n > 1 && WAS(x, n - 2, W_SCOPE | W_ALL))))
 		x->every_req = 1;
 	/* tools not this one: "the HubSpot tools", a brand's (capitalised, not first) */
 	if ((c & W_TOOL) && n > 1 && text[map[x->ps]] >= 'A' && text[map[x->ps]] <= 'Z' &&
@@ -929,8 +942,8 @@ word(struct sent *x, const char *t, const char *text, const uint32_t *map, const
 	    !in_name(item, t + x->ps, x->pe - x->ps))
 		x->other = 1;
 	/* "the collection-indexes tool": its name kept, for the list to own */
-	if ((c & W_TOOL) && n > 0 && x->w[n - 1] == 0 && x->nnames < NAMES_MAX &&
-	    x->pe > x->ps && !(x->nnames > 0 && x->name_a[x->nnames - 1] == x->ps)) {
+	if ((c & W_TOOL) && n > 0 && x->w[n - 1] == 0 && x->nnames < NAMES_MAX && x->pe > x->ps &&
+	    !(x->nnames > 0 && x->name_a[x->nnames - 1] == x->ps)) {
 		x->name_a[x->nnames] = x->ps;
 		x->name_b[x->nnames] = x->pe;
 		x->name_tool[x->nnames++] = 1;
@@ -944,6 +957,8 @@ word(struct sent *x, const char *t, const char *text, const uint32_t *map, const
 		x->order = 1;
 		x->ordc |= c;
 	}
+	if (x->modal && (c & W_VERB))
+		x->ordc |= c;
 	if (((c & W_SO) && n > 0 && WAS(x, n - 1, W_IT)) ||
 	    ((c & W_VALUES) && n > 0 && WAS(x, n - 1, W_OTHER)))
 		x->keep = 1;
@@ -952,12 +967,14 @@ word(struct sent *x, const char *t, const char *text, const uint32_t *map, const
 		x->destroy = 1;
 	if (!(c & W_FILLER))
 		x->start = 0;
+	/* "the assistant must read", "is to attach": the verb after it is what is ordered */
+	x->modal = (c & W_OBLIG) || ((c & W_TO) && n > 0 && WAS(x, n - 1, W_IS));
 	/* "do this and delete that", "then drop": an order's next verb */
 	if ((c & W_FILLER) && x->order && (c & (W_ORDERW | W_ORDER)) == 0 && n > 0)
 		x->start = 1;
 	if ((c & W_DEST) && !(e - s == 6 && memcmp(t + s, "target", 6) == 0) &&
 	    ((s >= 3 && memcmp(t + s - 3, "to ", 3) == 0) ||
-	                        (s >= 7 && memcmp(t + s - 7, "to the ", 7) == 0)))
+	        (s >= 7 && memcmp(t + s - 7, "to the ", 7) == 0)))
 		x->to_dest = 1;
 	if ((c & W_IS) && n > 0 && WAS(x, n - 1, W_DEST))
 		x->dest_is = 1;
@@ -992,8 +1009,9 @@ word(struct sent *x, const char *t, const char *text, const uint32_t *map, const
 	if ((c & W_APPLY) && x->nots >= 0 && m - x->nots <= 2)
 		x->user_down |= x->user >= 0;
 	/* "overrides any earlier guidance", "precedence over the instructions" */
-	if ((c & W_GUIDE) && ((x->over >= 0 && m - x->over <= NEAR) ||
-	                         (x->overn >= 0 && m - x->overn <= NEAR && x->cond < x->overn)))
+	if ((c & W_GUIDE) &&
+	    ((x->over >= 0 && m - x->over <= NEAR) ||
+	        (x->overn >= 0 && m - x->overn <= NEAR && x->cond < x->overn)))
 		x->over_user = 1;
 	if (c & W_NOT)
 		x->nots = m;
@@ -1082,7 +1100,8 @@ value_place(const struct scan_at *at)
 
 /* Which rule the sentence's classes meet in, of those still to find; -1 none. */
 static int
-judge(const struct sent *x, const struct sent *before, unsigned long found, const struct scan_at *at)
+judge(
+    const struct sent *x, const struct sent *before, unsigned long found, const struct scan_at *at)
 {
 	uint64_t c = x->c;
 	int directive = x->order || (c & W_OBLIG), other = x->tool > 0 || x->other;
@@ -1091,14 +1110,16 @@ judge(const struct sent *x, const struct sent *before, unsigned long found, cons
 #define WANT(r) (!(found & (1UL << (r))))
 	if (WANT(R_HIDE) && x->hide && (directive || (c & (W_SEND | W_AGENT | W_IS))))
 		return R_HIDE;
-	if (WANT(R_RANK) && (x->over_user || x->user_down || ((c & W_AUTH) && (c & W_OVERV)) ||
-	                        x->role || (x->no_ask && (x->order || (c & (W_OBLIG | W_AGENT)))) ||
-	                        (x->no_ask && (c & W_USER) && (other || scope))))
+	if (WANT(R_RANK) &&
+	    (x->over_user || x->user_down || ((c & W_AUTH) && (c & W_OVERV)) || x->role ||
+	        (x->no_ask && (x->order || (c & (W_OBLIG | W_AGENT)))) ||
+	        (x->no_ask && (c & W_USER) && (other || scope))))
 		return R_RANK;
 	if (WANT(R_THREAT) && (c & W_CONSEQ) &&
 	    ((c & (W_SKIP | W_WITHOUT | W_MUSTX)) || ((c & W_NOT) && (c & W_AGENT)) ||
 	        (before != NULL && (before->c & W_MUSTX))) &&
-	    (directive || (c & W_AGENT) || (before != NULL && (before->order || (before->c & W_OBLIG)))))
+	    (directive || (c & W_AGENT) ||
+	        (before != NULL && (before->order || (before->c & W_OBLIG)))))
 		return R_THREAT;
 	if (WANT(R_DESTROY) && x->destroy && (c & W_STORE) && x->a > 0 && at->name == 0 &&
 	    !destroys(at->item))
@@ -1118,12 +1139,10 @@ judge(const struct sent *x, const struct sent *before, unsigned long found, cons
 	    ((c & (W_EVERY | W_FIXED)) || x->not_user || x->keep || ((c & W_DEST) && x->dest_is)))
 		return R_ADDRESS;
 	if (WANT(R_SEND) && (x->ordc & W_SEND) && (c & (W_ALL | W_EVERY)) &&
-	    (x->addr || x->phone || x->to_dest) &&
-	    !(c & W_NOT))
+	    (x->addr || x->phone || x->to_dest) && !(c & W_NOT))
 		return R_SEND; /* "forward all SMS to +1 ...", "copy every object to bucket x" */
 	if (WANT(R_SECRETS) && (c & W_SECRET) && (x->ordc & (W_READ | W_SEND | W_SET)) &&
-	    (x->every_req || (c & W_EVERY)) &&
-	    !(c & W_NOT))
+	    (x->every_req || (c & W_EVERY)) && !(c & W_NOT))
 		return R_SECRETS;
 	if (WANT(R_SECRETS) && (c & W_SECRET) && (x->ordc & W_READ) && !(c & W_NOT))
 		return R_SECRETS;
@@ -1185,8 +1204,7 @@ own_names(struct mcp_finding *f, const struct sent *x, int r, const char *t)
 /* Sentence x ends at e: judged, its finding given.  0 or -1. */
 static int
 sent_end(struct mcp_scan *s, const struct scan_at *at, const char *text, const char *t,
-    const uint32_t *map, struct sent *x, const struct sent *before, size_t e,
-    unsigned long *found)
+    const uint32_t *map, struct sent *x, const struct sent *before, size_t e, unsigned long *found)
 {
 	size_t kept;
 	int r;
@@ -1242,8 +1260,10 @@ intent_found(struct mcp_scan *s, const struct scan_at *at, const char *text, con
 				h = (h ^ (unsigned char)t[i]) * FNV_PRIME;
 				if (++i - b == STEM_KEY)
 					h5 = h;
-			} while (i < n && (wordch[(unsigned char)t[i]] ||
-			                      (t[i] == '\'' && i + 1 < n && t[i + 1] == 's')));
+			} while (i < n &&
+			    (wordch[(unsigned char)t[i]] ||
+			        (t[i] == '\'' && i + 1 < n &&
+			            (t[i + 1] == 's' || t[i + 1] == 't'))));
 			/* " - ", " — ": a clause begins */
 			if ((i - b == 1 && t[b] == '-') ||
 			    (i - b == 3 && memcmp(t + b, "\xe2\x80\x94", 3) == 0) ||
@@ -1253,14 +1273,16 @@ intent_found(struct mcp_scan *s, const struct scan_at *at, const char *text, con
 			}
 			/* a name: an underscore inside, not at either end */
 			under = under && i - b > 2 && memchr(t + b + 1, '_', i - b - 2) != NULL;
-			word(&x[cur], t, text, map, at->item, b, i, classes(t + b, i - b, h, h5), under);
+			word(&x[cur], t, text, map, at->item, b, i, classes(t + b, i - b, h, h5),
+			    under);
 			continue;
 		}
 		b = 0;
 		if ((c == '.' || c == '!' || c == '?') && (i + 1 == n || t[i + 1] == ' '))
 			b = i + 1;
 		else if (c == ' ' && x[cur].n > 0)
-			for (p = text + map[i]; *p == ' ' || *p == '\t' || *p == '\r' || *p == '\n'; p++)
+			for (p = text + map[i]; *p == ' ' || *p == '\t' || *p == '\r' || *p == '\n';
+			     p++)
 				if (*p == '\n') {
 					b = i;
 					break;
@@ -1269,8 +1291,7 @@ intent_found(struct mcp_scan *s, const struct scan_at *at, const char *text, con
 			between(&x[cur], t, n, i++);
 			continue;
 		}
-		if (sent_end(s, at, text, t, map, &x[cur], have ? &x[!cur] : NULL, b, &found) ==
-		    -1)
+		if (sent_end(s, at, text, t, map, &x[cur], have ? &x[!cur] : NULL, b, &found) == -1)
 			return -1;
 		have = 1;
 		cur = !cur;

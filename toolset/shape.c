@@ -214,7 +214,8 @@ prefer_shape(struct mcp_finding *f, const char *t, size_t len, size_t start, siz
 			continue;
 		if (v[i].quoted || memchr(t + v[i].a, '_', v[i].b - v[i].a) != NULL ||
 		    (memchr(t + v[i].a + 1, '-', v[i].b - v[i].a - 1) != NULL &&
-		        t[v[i].b - 1] != '-' && memchr(t + v[i].a, '-', v[i].b - v[i].a) !=
+		        t[v[i].b - 1] != '-' &&
+		        memchr(t + v[i].a, '-', v[i].b - v[i].a) !=
 		            memrchr(t + v[i].a, '-', v[i].b - v[i].a))) {
 			if (own_add(f, &at, 0, t + v[i].a, v[i].b - v[i].a) == -1)
 				return SHAPE_NONE;
@@ -462,8 +463,8 @@ destroy_shape(struct mcp_finding *f, const char *t, size_t len, size_t start, si
 	if (!clause(t, len, start, end, 1, &a, &b) || (n = tokens(t, a, b, v)) < 0)
 		return SHAPE_NONE;
 	/* An example of what a user may ask: "Drop tables (e.g., ...)". */
-	if (has_out(t + a, b - a, 0, 0,
-	        (const char *const[]){"e.g.", "for example", "(default", NULL}))
+	if (has_out(
+	        t + a, b - a, 0, 0, (const char *const[]){"e.g.", "for example", "(default", NULL}))
 		return SHAPE_LOW;
 	if (!own)
 		return SHAPE_NONE;
@@ -520,8 +521,8 @@ send_shape(const char *t, size_t len, size_t start, size_t end)
 		return SHAPE_NONE;
 	/* the address: the match's end is in it */
 	for (i = end; i > start && !isspace((unsigned char)t[i - 1]) && t[i - 1] != '(' &&
-	     !(i >= start + 4 && strncasecmp(t + i - 4, "http", 4) == 0 && (i - 4 == start ||
-	         !isalnum((unsigned char)t[i - 5])));
+	     !(i >= start + 4 && strncasecmp(t + i - 4, "http", 4) == 0 &&
+	         (i - 4 == start || !isalnum((unsigned char)t[i - 5])));
 	     i--)
 		;
 	if (i >= start + 4 && strncasecmp(t + i - 4, "http", 4) == 0)
@@ -539,6 +540,20 @@ send_shape(const char *t, size_t len, size_t start, size_t end)
 		}
 	}
 	return fences % 2 == 1 || ticks % 2 == 1 ? SHAPE_LOW : SHAPE_NONE;
+}
+
+/* MCPU-P115: the address a match holds the target of a link of markdown's ("](https://"). */
+static int
+link_shape(const char *t, size_t start, size_t end)
+{
+	const char *p = t + start, *e = t + end;
+
+	while ((p = memmem(p, (size_t)(e - p), "http", 4)) != NULL) {
+		if (p >= t + 2 && p[-1] == '(' && p[-2] == ']')
+			return SHAPE_LOW;
+		p += 4;
+	}
+	return SHAPE_NONE;
 }
 
 void
@@ -560,11 +575,15 @@ shape_note(struct mcp_finding *f, int r, const char *text, size_t start, size_t 
 	else if (r == R_DESTROY)
 		f->shape = destroy_shape(f, text, len, start, end);
 	else if (r == R_ADDRESS)
-		f->shape = address_shape(text, len, start, end);
+		f->shape = address_shape(text, len, start, end) == SHAPE_LOW
+		    ? SHAPE_LOW
+		    : link_shape(text, start, end);
 	else if (r == R_SEND)
 		f->shape = send_shape(text, len, start, end);
-	else if (r == R_AUTH && end - start == 11 && strncasecmp(text + start, "[important]", 11) == 0)
-		f->shape = SHAPE_LOW; /* a note's mark, as "IMPORTANT:" is: what follows is judged */
+	else if (r == R_AUTH && end - start == 11 &&
+	    strncasecmp(text + start, "[important]", 11) == 0)
+		f->shape =
+		    SHAPE_LOW; /* a note's mark, as "IMPORTANT:" is: what follows is judged */
 }
 
 int
@@ -616,7 +635,8 @@ own_all(const struct mcp_scan *s, const struct mcp_finding *f)
 			if (*p == BRAND)
 				found = e->name[0] == '\0' && strcasestr(e->item, p + 1) != NULL;
 			else if (*p == ANY_NAME)
-				found = strcasecmp(e->name[0] == '\0' ? e->item : e->name, p + 1) == 0 ||
+				found = strcasecmp(e->name[0] == '\0' ? e->item : e->name, p + 1) ==
+				        0 ||
 				    (e->name[0] == '\0' && prefixed(e->item, p + 1));
 			else if (e->name[0] == '\0')
 				found = strcmp(e->item, p) == 0 || prefixed(e->item, p);
