@@ -430,21 +430,21 @@ static const struct word whole[] = {
     {"namespaces", W_STORE},
     {"cluster", W_STORE},
     {"clusters", W_STORE},
-    {"project", W_STORE},
-    {"projects", W_STORE},
-    {"workspace", W_STORE},
+    {"project", 0},
+    {"projects", 0},
+    {"workspace", 0},
     {"mailbox", W_STORE},
     {"inbox", W_STORE},
-    {"schema", W_STORE},
-    {"index", W_STORE},
-    {"indices", W_STORE},
-    {"branch", W_STORE},
-    {"branches", W_STORE},
+    {"schema", 0},
+    {"index", 0},
+    {"indices", 0},
+    {"branch", 0},
+    {"branches", 0},
     {"volume", W_STORE},
     {"volumes", W_STORE},
     {"dashboards", W_STORE},
     {"monitors", W_STORE},
-    {"records", W_STORE},
+    {"records", 0},
     {"backups", W_STORE},
     {"snapshots", W_STORE},
     {"refund", 0},
@@ -464,9 +464,7 @@ static const struct word whole[] = {
     {"wasn't", W_NOT},
     {"shouldn't", W_NOT},
     {"mustn't", W_NOT},
-    {"can't", W_NOT},
-    {"cannot", W_NOT},
-    {"didn't", W_NOT},
+            {"didn't", W_NOT},
     {"to", W_TO},
     {"mcp", W_TOOL | W_MCP},
     {"so", W_SO},
@@ -938,7 +936,7 @@ word(struct sent *x, const char *t, const char *text, const uint32_t *map, const
 		x->every_req = 1;
 	/* tools not this one: "the HubSpot tools", a brand's (capitalised, not first) */
 	if ((c & W_TOOL) && n > 1 && text[map[x->ps]] >= 'A' && text[map[x->ps]] <= 'Z' &&
-	    x->ps > x->a && !WAS(x, n - 1, W_TOOL | W_SELF | W_MCP) &&
+	    x->ps > x->a && x->w[n - 1] == 0 &&
 	    !in_name(item, t + x->ps, x->pe - x->ps))
 		x->other = 1;
 	/* "the collection-indexes tool": its name kept, for the list to own */
