@@ -68,7 +68,8 @@ check_finding(const struct mcp_finding *f)
 	            (strcmp(f->rule, "MCPU-P103") == 0 || strcmp(f->rule, "MCPU-P104") == 0 ||
 	                strcmp(f->rule, "MCPU-P106") == 0 || strcmp(f->rule, "MCPU-P111") == 0 ||
 	                strcmp(f->rule, "MCPU-P112") == 0 || strcmp(f->rule, "MCPU-P115") == 0 ||
-	                strcmp(f->rule, "MCPU-P116") == 0))));
+	                strcmp(f->rule, "MCPU-P116") == 0 || strcmp(f->rule, "MCPU-P105") == 0 ||
+	                strcmp(f->rule, "MCPU-P107") == 0 || strcmp(f->rule, "MCPU-P120") == 0))));
 	FUZZ_CHECK(strcmp(f->list, "tool") == 0 || strcmp(f->list, "resource") == 0 ||
 	    strcmp(f->list, "prompt") == 0 || strcmp(f->list, "server") == 0);
 	FUZZ_CHECK(strlen(f->item) <= MCP_CH_NAME_MAX && strlen(f->pointer) <= MCP_SCAN_PTR_MAX);

@@ -125,12 +125,12 @@ is "$(vof benign "$TMP/after")|$(cmp -s <(vof shadow "$TMP/before") <(vof shadow
 # The registry audit's findings column.
 MCP_NOW=$(($(w 1) + 95)) mcp-aggregate audit --json >"$TMP/audit.json"
 is "$(jq -c '[.findings[] | select(.slug == "shadow" or .slug == "mail-a" or .slug == "benign") | [.slug, .count, .worst, .rules]]' "$TMP/audit.json")" \
-    '[["shadow",3,"high","MCPU-P106,MCPU-F002,MCPU-F003"],["mail-a",1,"low","MCPU-F001"]]' \
+    '[["shadow",4,"high","MCPU-P106,MCPU-P111,MCPU-F002,MCPU-F003"],["mail-a",1,"low","MCPU-F001"]]' \
     "audit --json: findings per server, the fleet's counted, the worst first; none for the honest one"
 is "$(jq .findings_count "$TMP/audit.json")" 6 "findings_count: the servers with findings"
 MCP_NOW=$(($(w 1) + 95)) mcp-aggregate audit >"$TMP/audit.txt"
 is "$(grep -A1 '^SERVER WITH FINDINGS' "$TMP/audit.txt" | tr -s ' ')" \
-    "$(printf 'SERVER WITH FINDINGS FINDINGS WORST RULES\nshadow 3 high MCPU-P106,MCPU-F002,MCPU-F003')" "audit's text: the findings table, the worst first"
+    "$(printf 'SERVER WITH FINDINGS FINDINGS WORST RULES\nshadow 4 high MCPU-P106,MCPU-P111,MCPU-F002,MCPU-F003')" "audit's text: the findings table, the worst first"
 
 # mail-b stops serving send_email (its later list is mail-c's): cleared.
 echo "mail-b $U/mail-c/mcp" >"$TMP/targets2"

@@ -464,7 +464,7 @@ static const struct word whole[] = {
     {"wasn't", W_NOT},
     {"shouldn't", W_NOT},
     {"mustn't", W_NOT},
-            {"didn't", W_NOT},
+    {"didn't", W_NOT},
     {"to", W_TO},
     {"mcp", W_TOOL | W_MCP},
     {"so", W_SO},
@@ -936,8 +936,7 @@ word(struct sent *x, const char *t, const char *text, const uint32_t *map, const
 		x->every_req = 1;
 	/* tools not this one: "the HubSpot tools", a brand's (capitalised, not first) */
 	if ((c & W_TOOL) && n > 1 && text[map[x->ps]] >= 'A' && text[map[x->ps]] <= 'Z' &&
-	    x->ps > x->a && x->w[n - 1] == 0 &&
-	    !in_name(item, t + x->ps, x->pe - x->ps))
+	    x->ps > x->a && x->w[n - 1] == 0 && !in_name(item, t + x->ps, x->pe - x->ps))
 		x->other = 1;
 	/* "the collection-indexes tool": its name kept, for the list to own */
 	if ((c & W_TOOL) && n > 0 && x->w[n - 1] == 0 && x->nnames < NAMES_MAX && x->pe > x->ps &&

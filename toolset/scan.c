@@ -80,6 +80,32 @@ scan_add(
 	return 0;
 }
 
+int
+scan_keep(struct mcp_scan *s, const struct mcp_finding *f)
+{
+	const struct mcp_rule_info *r = mcp_scan_rule(f->rule);
+	struct mcp_finding *v;
+	size_t cap;
+
+	if (r == NULL)
+		return 0;
+	s->count[f->sev]++;
+	s->rules |= 1UL << (r - mcp_scan_rules);
+	if (s->n >= MCP_SCAN_MAX) {
+		s->more++;
+		return 0;
+	}
+	if (s->n == s->cap) {
+		cap = s->cap ? s->cap * 2 : 8;
+		if ((v = realloc(s->v, cap * sizeof(*v))) == NULL)
+			return -1;
+		s->v = v;
+		s->cap = cap;
+	}
+	s->v[s->n++] = *f;
+	return 0;
+}
+
 struct walk {
 	int (*fn)(void *, const char *, const char *, int);
 	void *arg;
@@ -203,11 +229,17 @@ walk(struct walk *w, const cJSON *v, int depth)
 static int
 keep_len(struct mcp_scan *s, const char *list, const char *item, const cJSON *d)
 {
+	if (!cJSON_IsString(d) || d->valuestring == NULL)
+		return 0;
+	return scan_len(s, list, item, strlen(d->valuestring));
+}
+
+int
+scan_len(struct mcp_scan *s, const char *list, const char *item, size_t len)
+{
 	struct mcp_scan_len *v;
 	size_t cap;
 
-	if (!cJSON_IsString(d) || d->valuestring == NULL)
-		return 0;
 	if (s->nlen == s->caplen) {
 		cap = s->caplen ? s->caplen * 2 : 16;
 		if ((v = realloc(s->len, cap * sizeof(*v))) == NULL)
@@ -215,7 +247,7 @@ keep_len(struct mcp_scan *s, const char *list, const char *item, const cJSON *d)
 		s->len = v;
 		s->caplen = cap;
 	}
-	s->len[s->nlen].len = strlen(d->valuestring);
+	s->len[s->nlen].len = len;
 	s->len[s->nlen].list = list;
 	scan_cut(s->len[s->nlen].item, sizeof(s->len[s->nlen].item), item);
 	s->nlen++;
@@ -324,10 +356,18 @@ mcp_scan_item(struct mcp_scan *s, enum mcp_list_kind k, const cJSON *item)
 	    cJSON_GetObjectItemCaseSensitive(item, k == MCP_LIST_RESOURCES ? "uri" : "name");
 	struct item_scan is = {.s = s};
 	struct walk w = {.fn = item_string, .arg = &is, .names = 1};
+	struct scan_mark m = {s->n, s->more, s->nnames, s->nlen, s->bytes};
+	char *text;
 	int rc;
 
 	if (!cJSON_IsObject(item))
 		return 0;
+	/* An item read before, in this process: what it gave, again (scancache.c). */
+	if ((text = cJSON_PrintUnformatted(item)) != NULL &&
+	    (rc = scan_cache_get(s, (int)k, text, strlen(text))) != 0) {
+		free(text);
+		return rc == 1 ? 0 : -1;
+	}
 	is.at.list = list_names[k];
 	is.at.item = cJSON_IsString(key) && key->valuestring != NULL ? key->valuestring : "";
 	if (shape_name(s, is.at.list, is.at.item, "") == -1)
@@ -339,6 +379,10 @@ mcp_scan_item(struct mcp_scan *s, enum mcp_list_kind k, const cJSON *item)
 	    keep_len(s, is.at.list, is.at.item,
 	        cJSON_GetObjectItemCaseSensitive(item, "description")) == -1)
 		rc = -1;
+	if (rc == 0 && text != NULL)
+		scan_cache_put(s, (int)k, text, strlen(text), &m);
+	else
+		free(text);
 	return rc;
 }
 

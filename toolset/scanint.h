@@ -65,6 +65,24 @@ int scan_add(struct mcp_scan *s, int r, const struct scan_at *at, const char *te
 int intent_found(struct mcp_scan *s, const struct scan_at *at, const char *text, const char *t,
     const uint32_t *map, size_t n, unsigned long found);
 
+/* A finding read before, kept again in s (its count, its rule's bit): 0 or -1. */
+int scan_keep(struct mcp_scan *s, const struct mcp_finding *f);
+/* An item's description's length, kept for mcp_scan_finish: 0 or -1. */
+int scan_len(struct mcp_scan *s, const char *list, const char *item, size_t len);
+
+/*
+ * scancache.c: what an item gave, kept by its kind k and whole text (len
+ * bytes, as cJSON prints it).  scan_cache_get gives it again to s: 1, 0
+ * when it is not kept, -1 out of memory.  scan_cache_put keeps what s
+ * gained since mark m, taking text (freed when it is not kept).
+ */
+struct scan_mark {
+	size_t n, more, nnames, nlen, bytes;
+};
+int scan_cache_get(struct mcp_scan *s, int k, const char *text, size_t len);
+void scan_cache_put(
+    const struct mcp_scan *s, int k, char *text, size_t len, const struct scan_mark *m);
+
 /* Read one string (len bytes) by every rule of one string.  0 or -1. */
 int scan_string(struct mcp_scan *s, const struct scan_at *at, const char *text, size_t len);
 

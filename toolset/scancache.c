@@ -1,0 +1,135 @@
+/*
+ * scancache.c - what the rules read in an item, kept for the process by
+ * the item's whole text: a fleet serves the same tools at many addresses,
+ * and a runner probes them all in one run; an item read once is not read
+ * again, its findings, names and description's length given again as
+ * they were.
+ *
+ * The key is the item's text as cJSON prints it (every member and
+ * string, in order) and its kind; a hash finds the entry, and the whole
+ * text is compared before an entry is taken, so no text crafted to
+ * collide with another's hash is ever given that other's findings.  At
+ * most CACHE_ITEMS items and CACHE_BYTES bytes of text are kept; past
+ * them, items are read as if there were no cache.
+ */
+/* Copyright (c) 2026 The mcp-uptime authors. ISC licence: see LICENSE. */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "scanint.h"
+
+#define CACHE_ITEMS 1024
+#define CACHE_SLOTS 2048 /* a power of two, twice the items */
+#define CACHE_BYTES (4U << 20)
+
+struct cached {
+	char *text; /* the item's text */
+	size_t len;
+	int kind;
+	struct mcp_finding *v; /* its findings, as read before mcp_scan_finish */
+	size_t nv;
+	struct mcp_scan_name *names;
+	size_t nnames;
+	struct mcp_scan_len *lens;
+	size_t nlens;
+	size_t bytes;
+};
+
+static struct cached cache[CACHE_ITEMS];
+static unsigned short slot[CACHE_SLOTS]; /* an entry's index plus one */
+static size_t ncache, cache_bytes;
+
+static uint64_t
+fnv(const char *p, size_t n)
+{
+	uint64_t h = 14695981039346656037ULL;
+
+	while (n-- > 0)
+		h = (h ^ (unsigned char)*p++) * 1099511628211ULL;
+	return h;
+}
+
+/* The slot of an item of kind k and text (len bytes): its entry's, or the empty one it would take. */
+static size_t
+find(int k, const char *text, size_t len)
+{
+	size_t h = (size_t)(fnv(text, len) + (uint64_t)k) & (CACHE_SLOTS - 1);
+	const struct cached *c;
+
+	for (; slot[h] != 0; h = (h + 1) & (CACHE_SLOTS - 1)) {
+		c = &cache[slot[h] - 1];
+		if (c->kind == k && c->len == len && memcmp(c->text, text, len) == 0)
+			break;
+	}
+	return h;
+}
+
+int
+scan_cache_get(struct mcp_scan *s, int k, const char *text, size_t len)
+{
+	const struct cached *c;
+	size_t h = find(k, text, len), i;
+
+	if (slot[h] == 0)
+		return 0;
+	c = &cache[slot[h] - 1];
+	for (i = 0; i < c->nv; i++)
+		if (scan_keep(s, &c->v[i]) == -1)
+			return -1;
+	for (i = 0; i < c->nnames; i++)
+		if (shape_name(s, c->names[i].list, c->names[i].item, c->names[i].name) == -1)
+			return -1;
+	for (i = 0; i < c->nlens; i++)
+		if (scan_len(s, c->lens[i].list, c->lens[i].item, c->lens[i].len) == -1)
+			return -1;
+	s->bytes += c->bytes;
+	return 1;
+}
+
+/* n bytes of v copied, or NULL (then nothing is kept). */
+static void *
+copy(const void *v, size_t n)
+{
+	void *p;
+
+	if (n == 0)
+		return NULL;
+	if ((p = malloc(n)) != NULL)
+		memcpy(p, v, n);
+	return p;
+}
+
+void
+scan_cache_put(const struct mcp_scan *s, int k, char *text, size_t len, const struct scan_mark *m)
+{
+	struct cached *c;
+	size_t h;
+
+	if (ncache == CACHE_ITEMS || cache_bytes + len > CACHE_BYTES || s->more != m->more ||
+	    s->nnames < m->nnames || s->nlen < m->nlen || slot[h = find(k, text, len)] != 0) {
+		free(text);
+		return;
+	}
+	c = &cache[ncache];
+	c->nv = s->n - m->n;
+	c->nnames = s->nnames - m->nnames;
+	c->nlens = s->nlen - m->nlen;
+	c->v = copy(s->v + m->n, c->nv * sizeof(*c->v));
+	c->names = copy(s->names + m->nnames, c->nnames * sizeof(*c->names));
+	c->lens = copy(s->len + m->nlen, c->nlens * sizeof(*c->lens));
+	if ((c->nv > 0 && c->v == NULL) || (c->nnames > 0 && c->names == NULL) ||
+	    (c->nlens > 0 && c->lens == NULL)) {
+		free(c->v);
+		free(c->names);
+		free(c->lens);
+		free(text);
+		return;
+	}
+	c->text = text;
+	c->len = len;
+	c->kind = k;
+	c->bytes = s->bytes - m->bytes;
+	cache_bytes += len;
+	slot[h] = (unsigned short)++ncache;
+}
