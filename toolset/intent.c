@@ -724,6 +724,10 @@ struct sent {
 	int addressed; /* "agent:", "note to the model:": the agent spoken to */
 	int hide;      /* "the user isn't told": kept from the user */
 	int to_dest;   /* "to bucket x", "to the channel": where it is to go */
+	int punct;     /* a mark of punctuation since the last word */
+	int avoid;
+	int order_other;
+	    /* "before any other tool": an order over others */ /* "don't use", "never call": a tool shunned */
 	int phone;     /* "+1 646 555 0199": a number to call or text */
 	int role;      /* it begins as a turn of a chat: "Human:", "Assistant:" */
 	int user_undo; /* "whatever the user picks", "the user's choices are overridden" */
@@ -736,7 +740,7 @@ struct sent {
 	int name_tool[NAMES_MAX];
 	/* while it is read: the last word's place, where words of a kind were, their classes */
 	size_t n, ps, pe;
-	long rundown, over, overn, user, without, nots, cond, ident, reg, skipv, only;
+	long before, rundown, over, overn, user, without, nots, cond, ident, reg, skipv, only;
 	int start, modal;
 	uint64_t w[SENT_WORDS];
 };
@@ -807,8 +811,8 @@ sent_start(struct sent *x, size_t a)
 {
 	memset(x, 0, offsetof(struct sent, w));
 	x->a = a;
-	x->rundown = x->over = x->overn = x->user = x->without = x->nots = x->cond = x->ident =
-	    x->reg = x->skipv = x->only = -1;
+	x->before = x->rundown = x->over = x->overn = x->user = x->without = x->nots = x->cond =
+	    x->ident = x->reg = x->skipv = x->only = -1;
 	x->start = 1;
 }
 
@@ -839,6 +843,8 @@ between(struct sent *x, const char *t, size_t len, size_t i)
 	if ((t[i] == ':' && (i + 1 == len || t[i + 1] == ' ')) || t[i] == '[' || t[i] == '<' ||
 	    t[i] == ';')
 		x->start = 1;
+	if (t[i] != ' ' && t[i] != '\'' && t[i] != '"' && t[i] != '`')
+		x->punct = 1;
 	/* "if you can't, tell the user": a negation ends at its clause */
 	if (t[i] == ',' || t[i] == ';' || t[i] == ':')
 		x->nots = x->without = -1;
@@ -902,6 +908,11 @@ word(struct sent *x, const char *t, const char *text, const uint32_t *map, const
 	    ((t[e] == '.' && t[e + 1] >= '0' && t[e + 1] != ' ') || (t[s] >= '0' && t[s] <= '9')) &&
 	    value_like(t, s, e))
 		x->addr |= 2;
+	/* "call get-tiptap-json-content": a name with hyphens, after call or run */
+	if (!id && c == 0 && n > 0 && !x->punct && WAS(x, n - 1, W_CTX) && e - s > 4 &&
+	    memchr(t + s + 1, '-', e - s - 2) != NULL &&
+	    memchr(t + s + 1, '-', e - s - 2) != memrchr(t + s + 1, '-', e - s - 2))
+		id = 1;
 	/* most words are of no class: read at once */
 	if (c == 0 && !id) {
 		x->start = x->modal = 0;
@@ -919,7 +930,7 @@ word(struct sent *x, const char *t, const char *text, const uint32_t *map, const
 		x->name_tool[x->nnames++] = 0;
 	}
 	/* a tool's name: after call, via; before "tool", "first", "before" */
-	if (id && n > 0 && WAS(x, n - 1, W_CTX)) {
+	if (id && n > 0 && !x->punct && WAS(x, n - 1, W_CTX)) {
 		x->tool++;
 		if (x->name_a[x->nnames - 1] == s)
 			x->name_tool[x->nnames - 1] = 1;
@@ -948,8 +959,13 @@ word(struct sent *x, const char *t, const char *text, const uint32_t *map, const
 	/* tools not this one: "any git tool", "other tools", "whichever server" */
 	if (c & W_TOOL)
 		for (k = n > 3 ? n - 3 : 0; k < n; k++)
-			if (WAS(x, k, W_SCOPE | W_OTHER) && !WAS(x, k, W_NOT))
+			if (WAS(x, k, W_SCOPE | W_OTHER) && !WAS(x, k, W_NOT)) {
 				x->other = 1;
+				/* "before any other tool", not "for use with other tools" */
+				x->order_other |= x->before >= 0 && (long)k - x->before <= 3;
+			}
+	if ((c & W_ORDER) && !(c & W_FILLER))
+		x->before = m;
 	if (x->start && (c & W_VERB)) {
 		x->order = 1;
 		x->ordc |= c;
@@ -1012,6 +1028,8 @@ word(struct sent *x, const char *t, const char *text, const uint32_t *map, const
 		x->over_user = 1;
 	if (c & W_NOT)
 		x->nots = m;
+	if ((c & (W_CTX | W_VERB)) && x->nots >= 0 && m - x->nots == 1)
+		x->avoid = 1;
 	if ((c & W_TELL) && x->nots >= 0 && m - x->nots <= 2 && x->user >= 0 && m - x->user <= NEAR)
 		x->hide = 1;
 	/* "without asking", "never ask", "not to be consulted" */
@@ -1123,7 +1141,7 @@ judge(
 		return R_DESTROY; /* "drop the collection", "delete the repository" */
 	if (WANT(R_DESTROY) && (c & W_ALL) && (at->name == 0 || x->words >= 5) &&
 	    !(x->a == 0 && destroys(at->item)) &&
-	    (x->destroy || ((c & W_DESTR2) && (((c & W_AGENT) && (c & W_OBLIG)) || x->order))))
+	    (x->destroy || ((c & W_DESTR2) && (c & W_AGENT) && (c & W_OBLIG))))
 		return R_DESTROY;
 	if (WANT(R_REWRITE) && (x->nnames > 0 || other) && (c & W_SET) &&
 	    (x->not_user || (c & W_DEMOTE) || x->no_ask || (x->every_req && x->nnames > 0)))
@@ -1144,16 +1162,16 @@ judge(
 	if (WANT(R_SECRETS) && (c & W_SECRET) && (x->ordc & W_READ) && !(c & W_NOT))
 		return R_SECRETS;
 	if (WANT(R_RIVAL) && (c & W_RUNDOWN) && !x->down_self &&
-	    (other || (c & W_OTHER) ||
-	        (x->nnames > 0 && ((c & W_FIXED) || x->claim || ((c & W_NOT) && (c & W_VERB))))))
+	    (other || (c & W_OTHER) || (x->nnames > 0 && ((c & W_FIXED) || x->claim || x->avoid))))
 		return R_RIVAL;
 	if (WANT(R_PREFER) && x->claim && (other || x->nnames > 0 || (c & W_OTHER)))
 		return R_PREFER;
-	if (WANT(R_ORDER) && (c & W_ORDER) && (c & (W_SELF | W_IT)) && (c & W_EVERY) &&
+	if (WANT(R_ORDER) && (c & W_ORDER) && (c & (W_SELF | W_IT)) && x->every_req &&
 	    (x->ordc & W_CTX) && !(c & W_NOT))
 		return R_ORDER; /* "call it first, always", "run me first, every time" */
-	if (WANT(R_ORDER) && ((c & W_ORDER) || ((c & W_ORDERW) && x->every_req)) && other &&
-	    (!(c & W_NOT) || (c & W_WITHOUT)) && (directive || scope || (c & W_AGENT)))
+	if (WANT(R_ORDER) && ((c & W_ORDER) || ((c & W_ORDERW) && x->every_req)) &&
+	    (x->tool > 0 || x->order_other || x->every_req) && (!(c & W_NOT) || (c & W_WITHOUT)) &&
+	    (directive || scope || (c & W_AGENT)))
 		return R_ORDER;
 	if (WANT(R_STEER) && x->tool > 0 && (x->order || ((c & W_OBLIG) && (c & W_AGENT))))
 		return R_STEER;
@@ -1272,6 +1290,7 @@ intent_found(struct mcp_scan *s, const struct scan_at *at, const char *text, con
 			under = under && i - b > 2 && memchr(t + b + 1, '_', i - b - 2) != NULL;
 			word(&x[cur], t, text, map, at->item, b, i, classes(t + b, i - b, h, h5),
 			    under);
+			x[cur].punct = 0;
 			continue;
 		}
 		b = 0;

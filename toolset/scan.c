@@ -17,7 +17,7 @@
 #include "json.h"
 #include "scanint.h"
 
-#define MAX_DEPTH 32
+#define MAX_DEPTH SCAN_DEPTH_MAX
 #define CONTEXT 24          /* bytes of text kept before a finding */
 #define LONG_MIN 2048       /* a description this long may be far longer than its peers' */
 #define LONG_TIMES 5        /* ...when it is this many times their median */
@@ -357,15 +357,16 @@ mcp_scan_item(struct mcp_scan *s, enum mcp_list_kind k, const cJSON *item)
 	struct item_scan is = {.s = s};
 	struct walk w = {.fn = item_string, .arg = &is, .names = 1};
 	struct scan_mark m = {s->n, s->more, s->nnames, s->nlen, s->bytes};
-	char *text;
+	struct mcp_buf kb = {0};
 	int rc;
 
 	if (!cJSON_IsObject(item))
 		return 0;
 	/* An item read before, in this process: what it gave, again (scancache.c). */
-	if ((text = cJSON_PrintUnformatted(item)) != NULL &&
-	    (rc = scan_cache_get(s, (int)k, text, strlen(text))) != 0) {
-		free(text);
+	if (scan_cache_key(&kb, item, 0) == -1)
+		mcp_buf_free(&kb);
+	else if (kb.p != NULL && (rc = scan_cache_get(s, (int)k, kb.p, kb.len)) != 0) {
+		mcp_buf_free(&kb);
 		return rc == 1 ? 0 : -1;
 	}
 	is.at.list = list_names[k];
@@ -379,10 +380,10 @@ mcp_scan_item(struct mcp_scan *s, enum mcp_list_kind k, const cJSON *item)
 	    keep_len(s, is.at.list, is.at.item,
 	        cJSON_GetObjectItemCaseSensitive(item, "description")) == -1)
 		rc = -1;
-	if (rc == 0 && text != NULL)
-		scan_cache_put(s, (int)k, text, strlen(text), &m);
+	if (rc == 0 && kb.p != NULL)
+		scan_cache_put(s, (int)k, kb.p, kb.len, &m);
 	else
-		free(text);
+		mcp_buf_free(&kb);
 	return rc;
 }
 

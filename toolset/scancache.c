@@ -5,10 +5,12 @@
  * again, its findings, names and description's length given again as
  * they were.
  *
- * The key is the item's text as cJSON prints it (every member and
- * string, in order) and its kind; a hash finds the entry, and the whole
- * text is compared before an entry is taken, so no text crafted to
- * collide with another's hash is ever given that other's findings.  At
+ * The key is what the rules read of the item and where (scan_cache_key:
+ * each member's name and each string, whole, in order, each other value
+ * by its type, the depth of each) and its kind; a hash finds the entry,
+ * and the whole key is compared before an entry is taken, so no item
+ * crafted to collide with another's hash is ever given that other's
+ * findings.  At
  * most CACHE_ITEMS items and CACHE_BYTES bytes of text are kept; past
  * them, items are read as if there were no cache.
  */
@@ -17,6 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "buf.h"
 #include "scanint.h"
 
 #define CACHE_ITEMS 1024
@@ -48,6 +51,36 @@ fnv(const char *p, size_t n)
 	while (n-- > 0)
 		h = (h ^ (unsigned char)*p++) * 1099511628211ULL;
 	return h;
+}
+
+/* n bytes of p onto b, its length first. */
+static int
+put(struct mcp_buf *b, const char *p, size_t n)
+{
+	return mcp_buf_add(b, &n, sizeof(n)) == -1 || mcp_buf_add(b, p, n) == -1 ? -1 : 0;
+}
+
+int
+scan_cache_key(struct mcp_buf *b, const cJSON *v, int depth)
+{
+	const cJSON *c;
+	char tag;
+
+	if (depth > SCAN_DEPTH_MAX)
+		return 0;
+	for (c = v->child; c != NULL; c = c->next) {
+		tag = (char)(c->type & 0xFF);
+		if (mcp_buf_addc(b, tag) == -1 ||
+		    (c->string != NULL && put(b, c->string, strlen(c->string)) == -1))
+			return -1;
+		if ((c->type & 0xFF) == cJSON_String && c->valuestring != NULL &&
+		    put(b, c->valuestring, strlen(c->valuestring)) == -1)
+			return -1;
+		if (((c->type & 0xFF) == cJSON_Object || (c->type & 0xFF) == cJSON_Array) &&
+		    (scan_cache_key(b, c, depth + 1) == -1 || mcp_buf_addc(b, ')') == -1))
+			return -1;
+	}
+	return 0;
 }
 
 /* The slot of an item of kind k and text (len bytes): its entry's, or the empty one it would take. */

@@ -80,6 +80,14 @@ struct scan_mark {
 	size_t n, more, nnames, nlen, bytes;
 };
 int scan_cache_get(struct mcp_scan *s, int k, const char *text, size_t len);
+/*
+ * The key of item v (its members at depth, to SCAN_DEPTH_MAX) onto b:
+ * what the walk of scan.c reads and where, each value not read by its
+ * type alone.  0 or -1.
+ */
+#define SCAN_DEPTH_MAX 32
+struct mcp_buf;
+int scan_cache_key(struct mcp_buf *b, const cJSON *v, int depth);
 void scan_cache_put(
     const struct mcp_scan *s, int k, char *text, size_t len, const struct scan_mark *m);
 
