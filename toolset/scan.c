@@ -357,18 +357,17 @@ mcp_scan_item(struct mcp_scan *s, enum mcp_list_kind k, const cJSON *item)
 	struct item_scan is = {.s = s};
 	struct walk w = {.fn = item_string, .arg = &is, .names = 1};
 	struct scan_mark m = {s->n, s->more, s->nnames, s->nlen, s->bytes};
-	struct mcp_buf kb = {0};
+	static struct mcp_buf kb; /* the key, its memory kept for the next item */
 	int rc;
 
 	if (!cJSON_IsObject(item))
 		return 0;
 	/* An item read before, in this process: what it gave, again (scancache.c). */
+	mcp_buf_reset(&kb);
 	if (scan_cache_key(&kb, item, 0) == -1)
-		mcp_buf_free(&kb);
-	else if (kb.p != NULL && (rc = scan_cache_get(s, (int)k, kb.p, kb.len)) != 0) {
-		mcp_buf_free(&kb);
+		mcp_buf_reset(&kb);
+	else if (kb.p != NULL && (rc = scan_cache_get(s, (int)k, kb.p, kb.len)) != 0)
 		return rc == 1 ? 0 : -1;
-	}
 	is.at.list = list_names[k];
 	is.at.item = cJSON_IsString(key) && key->valuestring != NULL ? key->valuestring : "";
 	if (shape_name(s, is.at.list, is.at.item, "") == -1)
@@ -380,10 +379,8 @@ mcp_scan_item(struct mcp_scan *s, enum mcp_list_kind k, const cJSON *item)
 	    keep_len(s, is.at.list, is.at.item,
 	        cJSON_GetObjectItemCaseSensitive(item, "description")) == -1)
 		rc = -1;
-	if (rc == 0 && kb.p != NULL)
+	if (rc == 0 && kb.len > 0)
 		scan_cache_put(s, (int)k, kb.p, kb.len, &m);
-	else
-		mcp_buf_free(&kb);
 	return rc;
 }
 

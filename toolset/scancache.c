@@ -134,16 +134,17 @@ copy(const void *v, size_t n)
 }
 
 void
-scan_cache_put(const struct mcp_scan *s, int k, char *text, size_t len, const struct scan_mark *m)
+scan_cache_put(
+    const struct mcp_scan *s, int k, const char *key, size_t len, const struct scan_mark *m)
 {
 	struct cached *c;
+	char *text;
 	size_t h;
 
 	if (ncache == CACHE_ITEMS || cache_bytes + len > CACHE_BYTES || s->more != m->more ||
-	    s->nnames < m->nnames || s->nlen < m->nlen || slot[h = find(k, text, len)] != 0) {
-		free(text);
+	    s->nnames < m->nnames || s->nlen < m->nlen || slot[h = find(k, key, len)] != 0 ||
+	    (text = copy(key, len)) == NULL)
 		return;
-	}
 	c = &cache[ncache];
 	c->nv = s->n - m->n;
 	c->nnames = s->nnames - m->nnames;

@@ -74,7 +74,7 @@ int scan_len(struct mcp_scan *s, const char *list, const char *item, size_t len)
  * scancache.c: what an item gave, kept by its kind k and whole text (len
  * bytes, as cJSON prints it).  scan_cache_get gives it again to s: 1, 0
  * when it is not kept, -1 out of memory.  scan_cache_put keeps what s
- * gained since mark m, taking text (freed when it is not kept).
+ * gained since mark m under a copy of the key.
  */
 struct scan_mark {
 	size_t n, more, nnames, nlen, bytes;
@@ -89,7 +89,7 @@ int scan_cache_get(struct mcp_scan *s, int k, const char *text, size_t len);
 struct mcp_buf;
 int scan_cache_key(struct mcp_buf *b, const cJSON *v, int depth);
 void scan_cache_put(
-    const struct mcp_scan *s, int k, char *text, size_t len, const struct scan_mark *m);
+    const struct mcp_scan *s, int k, const char *key, size_t len, const struct scan_mark *m);
 
 /* Read one string (len bytes) by every rule of one string.  0 or -1. */
 int scan_string(struct mcp_scan *s, const struct scan_at *at, const char *text, size_t len);
