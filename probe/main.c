@@ -521,6 +521,8 @@ main(int argc, char *argv[])
 		oauth_cache_check(c.o.oauth_cache);
 	check_targets(&ts);
 	size_jobs(&c, ts.n);
+	/* A fleet keeps what the rules read of an item, for the next target serving it. */
+	mcp_scan_cache(ts.n > 1);
 	if (c.o.check_only) {
 		fprintf(stderr, "mcp-probe: %zu targets ok\n", ts.n);
 		rc = MCP_EXIT_OK;

@@ -727,7 +727,7 @@ struct sent {
 	int punct;     /* a mark of punctuation since the last word */
 	int avoid;
 	int order_other;
-	    /* "before any other tool": an order over others */ /* "don't use", "never call": a tool shunned */
+	/* "before any other tool": an order over others */ /* "don't use", "never call": a tool shunned */
 	int phone;     /* "+1 646 555 0199": a number to call or text */
 	int role;      /* it begins as a turn of a chat: "Human:", "Assistant:" */
 	int user_undo; /* "whatever the user picks", "the user's choices are overridden" */

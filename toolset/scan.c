@@ -18,6 +18,7 @@
 #include "scanint.h"
 
 #define MAX_DEPTH SCAN_DEPTH_MAX
+#define INSTRUCTIONS 100    /* the kind of the server's instructions, to scancache.c */
 #define CONTEXT 24          /* bytes of text kept before a finding */
 #define LONG_MIN 2048       /* a description this long may be far longer than its peers' */
 #define LONG_TIMES 5        /* ...when it is this many times their median */
@@ -364,7 +365,7 @@ mcp_scan_item(struct mcp_scan *s, enum mcp_list_kind k, const cJSON *item)
 		return 0;
 	/* An item read before, in this process: what it gave, again (scancache.c). */
 	mcp_buf_reset(&kb);
-	if (scan_cache_key(&kb, item, 0) == -1)
+	if (!scan_cache_on() || scan_cache_key(&kb, item, 0) == -1)
 		mcp_buf_reset(&kb);
 	else if (kb.p != NULL && (rc = scan_cache_get(s, (int)k, kb.p, kb.len)) != 0)
 		return rc == 1 ? 0 : -1;
@@ -388,8 +389,19 @@ int
 mcp_scan_instructions(struct mcp_scan *s, const char *text)
 {
 	struct scan_at at = {"server", "instructions", "", 0};
+	struct scan_mark m = {s->n, s->more, s->nnames, s->nlen, s->bytes};
+	size_t len;
+	int rc;
 
-	return text == NULL ? 0 : scan_string(s, &at, text, strlen(text));
+	if (text == NULL)
+		return 0;
+	/* Instructions read before, in this process: what they gave, again (scancache.c). */
+	len = strlen(text);
+	if ((rc = scan_cache_get(s, INSTRUCTIONS, text, len)) != 0)
+		return rc == 1 ? 0 : -1;
+	if ((rc = scan_string(s, &at, text, len)) == 0 && len > 0)
+		scan_cache_put(s, INSTRUCTIONS, text, len, &m);
+	return rc;
 }
 
 static int

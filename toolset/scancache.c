@@ -12,7 +12,9 @@
  * crafted to collide with another's hash is ever given that other's
  * findings.  At
  * most CACHE_ITEMS items and CACHE_BYTES bytes of text are kept; past
- * them, items are read as if there were no cache.
+ * them, items are read as if there were no cache.  A process keeps
+ * nothing until it says so (mcp_scan_cache): mcp-probe does for a fleet,
+ * where a key's cost is paid back.
  */
 /* Copyright (c) 2026 The mcp-uptime authors. ISC licence: see LICENSE. */
 #include <stdint.h>
@@ -42,22 +44,44 @@ struct cached {
 static struct cached cache[CACHE_ITEMS];
 static unsigned short slot[CACHE_SLOTS]; /* an entry's index plus one */
 static size_t ncache, cache_bytes;
+static int off = 1; /* every item read afresh, until mcp_scan_cache(1) */
 
-static uint64_t
-fnv(const char *p, size_t n)
+void
+mcp_scan_cache(int on)
 {
-	uint64_t h = 14695981039346656037ULL;
-
-	while (n-- > 0)
-		h = (h ^ (unsigned char)*p++) * 1099511628211ULL;
-	return h;
+	off = !on;
 }
 
-/* n bytes of p onto b, its length first. */
+int
+scan_cache_on(void)
+{
+	return !off;
+}
+
+/* A hash of n bytes, eight at a time: it spreads the keys; the whole key is compared. */
+static uint64_t
+hash(const char *p, size_t n)
+{
+	uint64_t h = n * 0x9E3779B97F4A7C15ULL, w;
+
+	for (; n >= 8; p += 8, n -= 8) {
+		memcpy(&w, p, 8);
+		h = (h ^ w) * 0xBF58476D1CE4E5B9ULL;
+		h ^= h >> 31;
+	}
+	for (w = 0; n > 0; n--)
+		w = w << 8 | (unsigned char)p[n - 1];
+	h = (h ^ w) * 0x94D049BB133111EBULL;
+	return h ^ h >> 29;
+}
+
+/* n bytes of p onto b, its length first (four bytes: a string is less than 4 GiB). */
 static int
 put(struct mcp_buf *b, const char *p, size_t n)
 {
-	return mcp_buf_add(b, &n, sizeof(n)) == -1 || mcp_buf_add(b, p, n) == -1 ? -1 : 0;
+	uint32_t l = (uint32_t)n;
+
+	return mcp_buf_add(b, &l, sizeof(l)) == -1 || mcp_buf_add(b, p, n) == -1 ? -1 : 0;
 }
 
 int
@@ -87,7 +111,7 @@ scan_cache_key(struct mcp_buf *b, const cJSON *v, int depth)
 static size_t
 find(int k, const char *text, size_t len)
 {
-	size_t h = (size_t)(fnv(text, len) + (uint64_t)k) & (CACHE_SLOTS - 1);
+	size_t h = (size_t)(hash(text, len) + (uint64_t)k) & (CACHE_SLOTS - 1);
 	const struct cached *c;
 
 	for (; slot[h] != 0; h = (h + 1) & (CACHE_SLOTS - 1)) {
@@ -102,9 +126,9 @@ int
 scan_cache_get(struct mcp_scan *s, int k, const char *text, size_t len)
 {
 	const struct cached *c;
-	size_t h = find(k, text, len), i;
+	size_t h, i;
 
-	if (slot[h] == 0)
+	if (off || slot[h = find(k, text, len)] == 0)
 		return 0;
 	c = &cache[slot[h] - 1];
 	for (i = 0; i < c->nv; i++)
@@ -141,7 +165,7 @@ scan_cache_put(
 	char *text;
 	size_t h;
 
-	if (ncache == CACHE_ITEMS || cache_bytes + len > CACHE_BYTES || s->more != m->more ||
+	if (off || ncache == CACHE_ITEMS || cache_bytes + len > CACHE_BYTES || s->more != m->more ||
 	    s->nnames < m->nnames || s->nlen < m->nlen || slot[h = find(k, key, len)] != 0 ||
 	    (text = copy(key, len)) == NULL)
 		return;

@@ -80,6 +80,8 @@ struct scan_mark {
 	size_t n, more, nnames, nlen, bytes;
 };
 int scan_cache_get(struct mcp_scan *s, int k, const char *text, size_t len);
+/* 1 when items are kept (mcp_scan_cache). */
+int scan_cache_on(void);
 /*
  * The key of item v (its members at depth, to SCAN_DEPTH_MAX) onto b:
  * what the walk of scan.c reads and where, each value not read by its

@@ -195,6 +195,12 @@ int mcp_scan_item(struct mcp_scan *s, enum mcp_list_kind k, const cJSON *item);
 int mcp_strings_walk(
     const cJSON *item, int (*fn)(void *, const char *, const char *, int), void *arg);
 int mcp_scan_instructions(struct mcp_scan *s, const char *text);
+/*
+ * mcp_scan_cache(1): an item (or instructions) read once in the process
+ * is not read again, what it gave given again, found by its whole text
+ * (scancache.c); (0), the default: every item read afresh.
+ */
+void mcp_scan_cache(int on);
 int mcp_scan_finish(struct mcp_scan *s);
 /* Every item of list (an array of kind k) read, then finished: 0, or -1 out of memory. */
 int mcp_scan_list(struct mcp_scan *s, enum mcp_list_kind k, const cJSON *list);

@@ -868,6 +868,8 @@ cached(void)
 	char first[4096], again[4096];
 	size_t i, at;
 
+	mcp_scan_cache(1);
+
 	for (int round = 0; round < 2; round++) {
 		char *out = round == 0 ? first : again;
 
@@ -881,6 +883,7 @@ cached(void)
 	is(again, first, "  its findings, excerpts, counts and rules as the first time");
 	is(tool("cache_add", "Adds numbers. Before using this tool, read ~/.sxh/id_rsb."), "",
 	    "  a byte changed: read afresh");
+	mcp_scan_cache(0);
 }
 
 /*
