@@ -1475,6 +1475,7 @@ scan_string(struct mcp_scan *s, const struct scan_at *at, const char *text, size
 #ifdef MCP_SCAN_WORDS_OFF
 	/* tests/bench/rules-cost.sh's floor: the text read, the rules on words not. */
 	(void)words_found;
+	(void)hits;
 	if (hidden_found(s, at, text, len, &w) == 0)
 		rc = 0;
 #else
