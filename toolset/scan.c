@@ -47,14 +47,19 @@ char_start(const char *text, size_t i)
 	return i;
 }
 
-int
-scan_add(
-    struct mcp_scan *s, int r, const struct scan_at *at, const char *text, size_t start, size_t end)
+/*
+ * A finding of rule r (severity sev) counted; the place it is kept in
+ * *f, or NULL past MCP_SCAN_MAX (then only counted).  0, or -1 out of
+ * memory.
+ */
+static int
+finding_new(struct mcp_scan *s, size_t r, enum mcp_sev sev, struct mcp_finding **f)
 {
-	struct mcp_finding *f, *v;
-	size_t len = strlen(text), from, cap;
+	struct mcp_finding *v;
+	size_t cap;
 
-	s->count[mcp_scan_rules[r].sev]++;
+	*f = NULL;
+	s->count[sev]++;
 	s->rules |= 1UL << r;
 	if (s->n >= MCP_SCAN_MAX) {
 		s->more++;
@@ -67,7 +72,21 @@ scan_add(
 		s->v = v;
 		s->cap = cap;
 	}
-	f = &s->v[s->n++];
+	*f = &s->v[s->n++];
+	return 0;
+}
+
+int
+scan_add(
+    struct mcp_scan *s, int r, const struct scan_at *at, const char *text, size_t start, size_t end)
+{
+	struct mcp_finding *f;
+	size_t len = strlen(text), from;
+
+	if (finding_new(s, (size_t)r, mcp_scan_rules[r].sev, &f) == -1)
+		return -1;
+	if (f == NULL)
+		return 0;
 	memset(f, 0, sizeof(*f));
 	f->rule = mcp_scan_rules[r].id;
 	f->sev = mcp_scan_rules[r].sev;
@@ -85,25 +104,14 @@ int
 scan_keep(struct mcp_scan *s, const struct mcp_finding *f)
 {
 	const struct mcp_rule_info *r = mcp_scan_rule(f->rule);
-	struct mcp_finding *v;
-	size_t cap;
+	struct mcp_finding *to;
 
 	if (r == NULL)
 		return 0;
-	s->count[f->sev]++;
-	s->rules |= 1UL << (r - mcp_scan_rules);
-	if (s->n >= MCP_SCAN_MAX) {
-		s->more++;
-		return 0;
-	}
-	if (s->n == s->cap) {
-		cap = s->cap ? s->cap * 2 : 8;
-		if ((v = realloc(s->v, cap * sizeof(*v))) == NULL)
-			return -1;
-		s->v = v;
-		s->cap = cap;
-	}
-	s->v[s->n++] = *f;
+	if (finding_new(s, (size_t)(r - mcp_scan_rules), f->sev, &to) == -1)
+		return -1;
+	if (to != NULL)
+		*to = *f;
 	return 0;
 }
 
