@@ -819,21 +819,6 @@ sent_start(struct sent *x, size_t a)
 /* 1 when word k of x is one of classes c (not a link of rank's, which is all of them). */
 #define WAS(x, k, cl) ((x)->w[k] != W_OVERN_LINK && ((x)->w[k] & (cl)))
 
-/* 1 when an item's name says it destroys: delete_x, wipeLogs (its own destruction, then). */
-static int
-destroys(const char *item)
-{
-	static const char *const v[] = {"delete", "remove", "drop", "wipe", "purge", "clear",
-	    "erase", "destroy", "truncate", "reset", "cancel", "revoke", "close", "uninstall",
-	    "unprotect"};
-	size_t i;
-
-	for (i = 0; i < sizeof(v) / sizeof(v[0]); i++)
-		if (strcasestr(item, v[i]) != NULL)
-			return 1;
-	return 0;
-}
-
 /* A byte between words: t[i] of t[0..len). */
 static void
 between(struct sent *x, const char *t, size_t len, size_t i)
@@ -1141,10 +1126,10 @@ judge(
 		return R_THREAT;
 	/* P116: destruction ordered, of a store or of all of something, not a destroying tool's own */
 	if (WANT(R_DESTROY) && x->destroy && (c & W_STORE) && x->a > 0 && at->name == 0 &&
-	    !destroys(at->item))
+	    !shape_destroys(at->item))
 		return R_DESTROY; /* "drop the collection", "delete the repository" */
 	if (WANT(R_DESTROY) && (c & W_ALL) && (at->name == 0 || x->words >= 5) &&
-	    !(x->a == 0 && destroys(at->item)) &&
+	    !(x->a == 0 && shape_destroys(at->item)) &&
 	    (x->destroy || ((c & W_DESTR2) && (c & W_AGENT) && (c & W_OBLIG))))
 		return R_DESTROY;
 	/* P112: another tool's arguments set against the user, or on every call */

@@ -441,7 +441,19 @@ names_shape(struct mcp_finding *f, const char *t, size_t len, size_t start, size
 /* What a tool that destroys says of itself, in its name. */
 static const char *const destroy_names[] = {"delete", "remove", "drop", "wipe", "purge", "clear",
     "erase", "destroy", "truncate", "prune", "reset", "cancel", "revoke", "empty", "flush",
-    "replace", "uninstall", "unset", "unlink", "trash", "clean", "overwrite", NULL};
+    "replace", "uninstall", "unset", "unlink", "trash", "clean", "overwrite", "close", "unprotect",
+    NULL};
+
+int
+shape_destroys(const char *item)
+{
+	const char *const *w;
+
+	for (w = destroy_names; *w != NULL; w++)
+		if (strcasestr(item, *w) != NULL)
+			return 1;
+	return 0;
+}
 
 /*
  * MCPU-P116: the destruction its own tool does: a tool whose name says it
@@ -451,15 +463,13 @@ static const char *const destroy_names[] = {"delete", "remove", "drop", "wipe", 
 static int
 destroy_shape(struct mcp_finding *f, const char *t, size_t len, size_t start, size_t end)
 {
-	const char *const *w;
 	int own = 0;
 
 	struct tok v[TOKENS_MAX];
 	size_t a, b;
 	int n;
 
-	for (w = destroy_names; *w != NULL && !own; w++)
-		own = strcasestr(f->item, *w) != NULL;
+	own = shape_destroys(f->item);
 	if (!clause(t, len, start, end, 1, &a, &b) || (n = tokens(t, a, b, v)) < 0)
 		return SHAPE_NONE;
 	/* An example of what a user may ask: "Drop tables (e.g., ...)". */
