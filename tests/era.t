@@ -90,9 +90,9 @@ ecase no-tools-call "$MODERN/no-tools/mcp" 1 "broken modern streamable-http call
 ecase v1-stateless "$FIX/stateless/mcp" 0 "healthy legacy streamable-http - -"
 ecase v1-sse "$FIX/sse/sse" 0 "healthy legacy sse - -" -c echo -a '{"message":"hi"}'
 is "$(field v1-sse '.[7].status')" pass "HTTP+SSE: tools/call answered on the stream"
-ecase sse-mute "$FIX/sse-mute/sse" 1 "broken legacy sse initialize timeout" -t 2
-ok "$(awk -v ms="$(field sse-mute '.[8].ms')" 'BEGIN { exit !(ms <= 2500) }'; echo $?)" \
-    "HTTP+SSE: an answer that never comes is a timeout within the deadline"
+ecase sse-mute "$FIX/sse-mute/sse" 1 "broken legacy sse initialize timeout" -t 60 -w 3
+ok "$(awk -v ms="$(field sse-mute '.[5].ms')" 'BEGIN { exit !(ms >= 2900 && ms < 30000) }'; echo $?)" \
+    "HTTP+SSE: an answer that never comes on the stream is a timeout at its wait ($(field sse-mute '.[5].ms') ms)"
 ecase sse-foreign "$FIX/sse-foreign/sse" 1 "broken - - http not_mcp"
 like "$(field sse-foreign '.[8].error.message')" 'another origin' "HTTP+SSE: an endpoint on another origin is refused"
 # The stream's own wait (-w) ends it, counted from the GET, not the target's
