@@ -175,7 +175,7 @@ is "$(jq -r 'select(.path | test("catalog|/cards/|elsewhere")) | "\(.method) \(.
     "the catalog read, its card asked for as application/mcp-server-card+json, nothing of another origin"
 is "$(card big url)" "0 healthy invalid /mcp/server-card the card passed 65536 bytes" "a card past 64 KiB: invalid, not read"
 is "$(card none url)" "0 healthy absent - " "404 at every place: absent"
-like "$(card hang url -t 3 -w 1)" '^0 healthy - - .*server-card: ' "no answer at any place: still healthy, card null, why said"
+like "$(card hang url -t 30 -w 1)" '^0 healthy - - .*server-card: ' "no answer at any place: still healthy, card null, why said"
 # Pinned (-C): the card is asked for where the target's requests go.
 curl -sf "$CARD/_control?mode=new&at=url" >/dev/null
 port=${CARD##*:}
