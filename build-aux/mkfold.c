@@ -245,6 +245,27 @@ fold_table(void)
 		count++;
 	}
 	printf("};\n#define FOLD_N %zu\n", count);
+	/*
+	 * The capitals of other scripts that pass for a Latin capital while
+	 * their small letters pass for none (Cyrillic "В" for "B", Greek
+	 * "Μ" for "M"): read as that letter only beside Latin ones
+	 * (scanrules.c), for a word of their own script is not one.
+	 */
+	printf("static const struct {\n\tuint32_t cp;\n\tchar c;\n} fold_caps[] = {\n");
+	count = 0;
+	for (c = 0x80; c <= 0xFFFF; c++) {
+		char a[8];
+
+		if ((c >= 0xD800 && c <= 0xDFFF) || u_tolower(c) == c ||
+		    (fold_of(c, out, &n) > 0 && n == 1 && (unsigned char)out[0] < 0x80))
+			continue;
+		skeleton_ascii(c, a);
+		if (a[0] < 'a' || a[0] > 'z' || a[1] != '\0')
+			continue;
+		printf("    {0x%04lX, '%c'},\n", (unsigned long)c, a[0]);
+		count++;
+	}
+	printf("};\n#define FOLD_CAPS_N %zu\n", count);
 	/* What is read as nothing, as ranges: the default-ignorables, the marks. */
 	ranges("fold_none", "FOLD_NONE_N", 0x80, read_as_nothing);
 }

@@ -108,6 +108,7 @@ static const struct word whole[] = {
     {"that", W_IF},
     {"unless", W_IF},
     {"when", W_IF},
+    {"once", W_IF},
     {"only", W_IF},
     {"--force", W_DESTR},
     {"a", 0},
@@ -547,6 +548,7 @@ static const struct word whole[] = {
     {"rewrite", W_VERB | W_SET},
     {"round", W_SET},
     {"rounded", W_SET},
+    {"repeat", W_VERB},
     {"run", W_VERB | W_READ | W_CTX},
     {"send", W_VERB | W_SEND},
     {"server", W_TOOL},
@@ -742,6 +744,7 @@ struct sent {
 	size_t n, ps, pe;
 	long before, rundown, over, overn, user, without, nots, cond, ident, reg, skipv, only;
 	int start, modal;
+	int lead; /* it began with a condition or a time ("when", "before"): its comma begins an order */
 	uint64_t w[SENT_WORDS];
 };
 
@@ -830,6 +833,11 @@ between(struct sent *x, const char *t, size_t len, size_t i)
 		x->start = 1;
 	if (t[i] != ' ' && t[i] != '\'' && t[i] != '"' && t[i] != '`')
 		x->punct = 1;
+	/* "before using any other tool, call x", "when finished, delete": the clause after the condition */
+	if (t[i] == ',' && x->lead) {
+		x->start = 1;
+		x->lead = 0;
+	}
 	/* "if you can't, tell the user": a negation ends at its clause */
 	if (t[i] == ',' || t[i] == ';' || t[i] == ':')
 		x->nots = x->without = -1;
@@ -885,6 +893,7 @@ word(struct sent *x, const char *t, const char *text, const uint32_t *map, const
 {
 	size_t n = x->n, k;
 	long m = (long)n;
+	char name[64];
 
 	if (n >= SENT_WORDS)
 		return;
@@ -917,6 +926,12 @@ word(struct sent *x, const char *t, const char *text, const uint32_t *map, const
 	/* a tool's name: after call, via; before "tool", "first", "before" */
 	if (id && n > 0 && !x->punct && WAS(x, n - 1, W_CTX)) {
 		x->tool++;
+		/* "call gmail_batch_delete on every message": destruction by a tool's name */
+		if (e - s < sizeof(name) && (x->start || x->order || x->modal)) {
+			memcpy(name, t + s, e - s);
+			name[e - s] = '\0';
+			x->destroy |= shape_destroys(name);
+		}
 		if (x->name_a[x->nnames - 1] == s)
 			x->name_tool[x->nnames - 1] = 1;
 	}
@@ -934,8 +949,9 @@ word(struct sent *x, const char *t, const char *text, const uint32_t *map, const
 	if ((c & W_TOOL) && n > 1 && text[map[x->ps]] >= 'A' && text[map[x->ps]] <= 'Z' &&
 	    x->ps > x->a && x->w[n - 1] == 0 && !in_name(item, t + x->ps, x->pe - x->ps))
 		x->other = 1;
-	/* "the collection-indexes tool": its name kept, for the list to own */
-	if ((c & W_TOOL) && n > 0 && x->w[n - 1] == 0 && x->nnames < NAMES_MAX && x->pe > x->ps &&
+	/* "the collection-indexes tool": its name kept, for the list to own (a "local server" names none) */
+	if ((c & W_TOOL) && (t[s] == 't' || (c & W_MCP)) && n > 0 && x->w[n - 1] == 0 &&
+	    x->nnames < NAMES_MAX && x->pe > x->ps &&
 	    !(x->nnames > 0 && x->name_a[x->nnames - 1] == x->ps)) {
 		x->name_a[x->nnames] = x->ps;
 		x->name_b[x->nnames] = x->pe;
@@ -951,6 +967,8 @@ word(struct sent *x, const char *t, const char *text, const uint32_t *map, const
 			}
 	if ((c & W_ORDER) && !(c & W_FILLER))
 		x->before = m;
+	if (n == 0 && (c & (W_IF | W_ORDER | W_ORDERW | W_EVERY)))
+		x->lead = 1;
 	if (x->start && (c & W_VERB)) {
 		x->order = 1;
 		x->ordc |= c;
@@ -963,8 +981,13 @@ word(struct sent *x, const char *t, const char *text, const uint32_t *map, const
 	if ((c & W_DESTR) &&
 	    (x->start || (n > 0 && WAS(x, n - 1, W_OBLIG | W_AGENT) && !WAS(x, n - 1, W_FILLER))))
 		x->destroy = 1;
+	/* "the assistant wipes the databases": the agent the subject of destruction */
+	if ((c & W_DESTR2) && n > 0 && WAS(x, n - 1, W_AGENT) && !WAS(x, n - 1, W_FILLER))
+		x->destroy = 1;
 	if (!(c & W_FILLER))
 		x->start = 0;
+	else if (n == 1 && WAS(x, 0, W_IF))
+		x->start = 1; /* "only then call x" */
 	/* "the assistant must read", "is to attach": the verb after it is what is ordered */
 	x->modal = (c & W_OBLIG) || ((c & W_TO) && n > 0 && WAS(x, n - 1, W_IS));
 	/* "do this and delete that", "then drop": an order's next verb */
@@ -1138,7 +1161,7 @@ judge(
 		return R_REWRITE;
 	/* what the user chose undone: "whatever the user picks, set it to", "the user's choices are overridden" */
 	if (WANT(R_REWRITE) && x->user_undo &&
-	    ((c & W_SET) || x->order || (c & W_OBLIG) || x->dest_is))
+	    ((c & (W_SET | W_IS)) || x->order || (c & W_OBLIG) || x->dest_is))
 		return R_REWRITE;
 	/* P115: a destination given its value, for every call or not the user's */
 	if (WANT(R_ADDRESS) && x->addr &&
@@ -1166,7 +1189,8 @@ judge(
 		return R_ORDER; /* "call it first, always", "run me first, every time" */
 	if (WANT(R_ORDER) && ((c & W_ORDER) || ((c & W_ORDERW) && x->every_req)) &&
 	    (x->tool > 0 || x->order_other || x->every_req) && (!(c & W_NOT) || (c & W_WITHOUT)) &&
-	    (directive || scope || (c & W_AGENT)))
+	    /* "every request" is its own scope: a statement of it ("headers are sent on every request") orders nothing */
+	    (directive || (c & W_AGENT) || (scope && (x->tool > 0 || x->order_other))))
 		return R_ORDER;
 	/* P120: the agent told what to do with another tool */
 	if (WANT(R_STEER) && x->tool > 0 && (x->order || ((c & W_OBLIG) && (c & W_AGENT))))

@@ -430,7 +430,9 @@ struct norm {
 	char *t;
 	uint32_t *at;
 	size_t n;
-	int name; /* a name: _ and - read as spaces, a capital inside a word starts one */
+	int name;         /* a name: _ and - read as spaces, a capital inside a word starts one */
+	unsigned long nx; /* the code point after the one emitted, 0 for none */
+	unsigned long pv; /* the code point before it, 0 for none */
 };
 
 static void emit(struct norm *, unsigned long, size_t);
@@ -745,6 +747,31 @@ fold(unsigned long c, char *out)
 	return mcp_utf8_encode(c, out);
 }
 
+/* The Latin letter capital c passes for beside Latin ones (fold_caps), 0 for none. */
+static int
+cap_alike(unsigned long c)
+{
+	size_t lo = 0, hi = FOLD_CAPS_N, mid;
+
+	while (lo < hi) {
+		mid = (lo + hi) / 2;
+		if (fold_caps[mid].cp == c)
+			return fold_caps[mid].c;
+		if (fold_caps[mid].cp < c)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return 0;
+}
+
+/* 1 for a letter of ASCII (a look-alike's neighbour in a word of its own script is not). */
+static int
+latin(unsigned long c)
+{
+	return (c | 0x20) >= 'a' && (c | 0x20) <= 'z';
+}
+
 static int
 space(unsigned long c)
 {
@@ -831,6 +858,19 @@ emit(struct norm *m, unsigned long c, size_t from)
 	}
 	if (c == 0xFFFD) /* a byte that starts no character, one byte */
 		c = '?';
+	/*
+	 * "Вefore": a capital of another script reads as the Latin it passes
+	 * for beside Latin letters; a Greek or Cyrillic one only there (a
+	 * word of Greek or Russian is its own), one of Cherokee, Coptic or
+	 * Latin's own extensions anywhere (English is what they pass for).
+	 */
+	if (c >= 0xD0 && (k = cap_alike(c)) != 0 &&
+	    (latin(m->pv) || latin(m->nx) ||
+	        !((c >= 0x370 && c <= 0x52F) || (c >= 0x1F00 && c <= 0x1FFF)))) {
+		b[0] = (char)k;
+		norm_put(m, b, 1, from);
+		return;
+	}
 	if ((k = fold(c, b)) > 0)
 		norm_put(m, b, k, from);
 }
@@ -1021,6 +1061,11 @@ one(struct seen *w, struct norm *m, const char *text, size_t len, size_t i, size
 		w->latin = 1;
 	else if (lookalike(c))
 		w->other = 1;
+	m->nx = m->pv = 0;
+	if (c >= 0xD0 && i + k < len && (unsigned char)text[i + k] < 0x80)
+		m->nx = (unsigned char)text[i + k];
+	if (c >= 0xD0 && i > 0 && (unsigned char)text[i - 1] < 0x80)
+		m->pv = (unsigned char)text[i - 1];
 	emit(m, c, i);
 }
 

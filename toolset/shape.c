@@ -628,6 +628,34 @@ prefixed(const char *item, const char *name)
 	    (item[a - b - 1] == '_' || item[a - b - 1] == '-');
 }
 
+/*
+ * 1 when a and b are one name but for a plural's s at the end of a part
+ * ("get-test-signature" for "get-tests-signatures"), case aside: the
+ * server's own tool, misspelt by its own author.
+ */
+static int
+same_name(const char *a, const char *b)
+{
+#define PLURAL(p)                                                                                  \
+	((*(p) == 's' || *(p) == 'S') && ((p)[1] == '\0' || (p)[1] == '_' || (p)[1] == '-'))
+	while (*a != '\0' && *b != '\0') {
+		if (tolower((unsigned char)*a) == tolower((unsigned char)*b)) {
+			a++;
+			b++;
+		} else if (PLURAL(a)) {
+			a++;
+		} else if (PLURAL(b)) {
+			b++;
+		} else {
+			return 0;
+		}
+	}
+	a += PLURAL(a);
+	b += PLURAL(b);
+#undef PLURAL
+	return *a == '\0' && *b == '\0';
+}
+
 /* 1 when every name of f is its list's (a tool's) or its item's (a parameter's). */
 static int
 own_all(const struct mcp_scan *s, const struct mcp_finding *f)
@@ -647,9 +675,9 @@ own_all(const struct mcp_scan *s, const struct mcp_finding *f)
 			if (*p == BRAND)
 				found = e->name[0] == '\0' && strcasestr(e->item, p + 1) != NULL;
 			else if (*p == ANY_NAME)
-				found = strcasecmp(e->name[0] == '\0' ? e->item : e->name, p + 1) ==
-				        0 ||
-				    (e->name[0] == '\0' && prefixed(e->item, p + 1));
+				found = e->name[0] == '\0'
+				    ? same_name(e->item, p + 1) || prefixed(e->item, p + 1)
+				    : strcasecmp(e->name, p + 1) == 0;
 			else if (e->name[0] == '\0')
 				found = strcmp(e->item, p) == 0 || prefixed(e->item, p);
 			else

@@ -116,7 +116,9 @@ print_items(const char *path, const cJSON *v, const struct mcp_scan *s)
 		const cJSON *arr = k < 0 ? NULL : cJSON_GetObjectItemCaseSensitive(v, members[k]);
 		const char *list = k < 0 ? "server" : lists[k];
 
-		it = k < 0 ? cJSON_GetObjectItemCaseSensitive(v, "instructions") : arr->child;
+		it = k < 0        ? cJSON_GetObjectItemCaseSensitive(v, "instructions")
+		    : arr != NULL ? arr->child
+		                  : NULL;
 		for (; it != NULL; it = k < 0 ? NULL : it->next) {
 			const char *name = "instructions";
 
