@@ -466,7 +466,7 @@ destroy_shape(struct mcp_finding *f, const char *t, size_t len, size_t start, si
 	int own = 0;
 
 	struct tok v[TOKENS_MAX];
-	size_t a, b;
+	size_t a, b, i, q;
 	int n;
 
 	own = shape_destroys(f->item);
@@ -475,6 +475,23 @@ destroy_shape(struct mcp_finding *f, const char *t, size_t len, size_t start, si
 	/* An example of what a user may ask: "Drop tables (e.g., ...)". */
 	if (has_out(
 	        t + a, b - a, 0, 0, (const char *const[]){"e.g.", "for example", "(default", NULL}))
+		return SHAPE_LOW;
+	/* What an option means: "`overwrite`: delete all ...", "Whether the member should be removed" */
+	for (i = a; i > 0 && t[i - 1] == ' '; i--)
+		;
+	if (i >= 3 && t[i - 1] == ':' && (t[i - 2] == '"' || t[i - 2] == '`' || t[i - 2] == '\''))
+		return SHAPE_LOW; /* "\"clear\": remove all sessions" */
+	for (i = a; i < b && (t[i] == ' ' || t[i] == '-' || t[i] == '*'); i++)
+		;
+	if (i < b && (t[i] == '"' || t[i] == '`' || t[i] == '\'')) {
+		for (q = i + 1;
+		     q < b && q - i <= QUOTED_MAX && t[q] != t[i] && !isspace((unsigned char)t[q]);
+		     q++)
+			;
+		if (q + 1 < b && t[q] == t[i] && t[q + 1] == ':')
+			return SHAPE_LOW;
+	}
+	if (b - a > 8 && strncasecmp(t + a, "whether ", 8) == 0)
 		return SHAPE_LOW;
 	if (!own)
 		return SHAPE_NONE;
