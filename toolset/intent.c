@@ -744,7 +744,7 @@ struct sent {
 	size_t n, ps, pe;
 	long before, rundown, over, overn, user, without, nots, cond, ident, reg, skipv, only;
 	int start, modal;
-	int lead; /* it began with a condition or a time ("when", "before"): its comma begins an order */
+	int lead; /* it began with a time ("before", "after"), not a condition: its comma begins an order */
 	uint64_t w[SENT_WORDS];
 };
 
@@ -833,7 +833,7 @@ between(struct sent *x, const char *t, size_t len, size_t i)
 		x->start = 1;
 	if (t[i] != ' ' && t[i] != '\'' && t[i] != '"' && t[i] != '`')
 		x->punct = 1;
-	/* "before using any other tool, call x", "when finished, delete": the clause after the condition */
+	/* "before using any other tool, call x", "after that, delete": the clause after the time */
 	if (t[i] == ',' && x->lead) {
 		x->start = 1;
 		x->lead = 0;
@@ -967,7 +967,7 @@ word(struct sent *x, const char *t, const char *text, const uint32_t *map, const
 			}
 	if ((c & W_ORDER) && !(c & W_FILLER))
 		x->before = m;
-	if (n == 0 && (c & (W_IF | W_ORDER | W_ORDERW | W_EVERY)))
+	if (n == 0 && (c & (W_ORDER | W_ORDERW)))
 		x->lead = 1;
 	if (x->start && (c & W_VERB)) {
 		x->order = 1;
