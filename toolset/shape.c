@@ -257,6 +257,7 @@ static int
 convo_shape(const char *t, size_t len, size_t start, size_t end)
 {
 	static const char *const weak[] = {"file", "data", "content", NULL};
+	/* past its first four, what a request must not carry */
 	static const char *const strong[] = {"content", "contents", "data", "file", "key", "keys",
 	    "token", "tokens", "credential", "credentials", "secret", "secrets", "conversation",
 	    "messages", NULL};
@@ -281,6 +282,19 @@ convo_shape(const char *t, size_t len, size_t start, size_t end)
 			if (is(t, &v[k], strong))
 				return SHAPE_NONE;
 		return has_out(t, len, 0, 0, convo_words) ? SHAPE_NONE : SHAPE_LOW;
+	}
+	/*
+	 * Data of no kind put in a parameter: "sends the data as query
+	 * parameters", "the file name as the search parameter", where nothing
+	 * in the string is a conversation's or a secret's.
+	 */
+	if (is(t, &w, (const char *const[]){"content", "contents", "data", "file", NULL}) &&
+	    (m = tokens(t, w.b, end, v)) >= 0 && !has_out(t, len, 0, 0, convo_words)) {
+		for (k = 0; k < m; k++)
+			if (is(t, &v[k], strong + 4))
+				break;
+		if (k == m)
+			return SHAPE_LOW;
 	}
 	/* A record's field: "the text content in the field named in the index's". */
 	if (!is(t, &w, (const char *const[]){"content", "contents", "data", NULL}) ||
