@@ -84,7 +84,178 @@ struct word {
 
 /* Whole words, sorted (strcmp). */
 static const struct word whole[] = {
+    /* the same classes in Spanish, French, German, Portuguese, Italian and Russian (the normal form's letters: no accents) */
+    {"antes", W_ORDER},
+    {"vor", W_ORDER},
+    {"autre", W_OTHER},
+    {"otra", W_OTHER},
+    {"otro", W_OTHER},
+    {"outra", W_OTHER},
+    {"outro", W_OTHER},
+    {"altri", W_OTHER},
+    {"altro", W_OTHER},
+    {"другой", W_OTHER},
+    {"другого", W_OTHER},
+    {"commande", W_REQ},
+    {"aufruf", W_REQ},
+    {"werkzeugaufruf", W_REQ | W_TOOL},
+    {"llamada", W_REQ},
+    {"chamada", W_REQ},
+    {"appel", W_REQ},
+    {"вызов", W_REQ},
+    {"aufzurufen", W_OBLIG | W_CTX},
+    {"avant", W_ORDER},
+    {"перед", W_ORDER},
+    {"сначала", W_ORDER},
+    {"zuerst", W_ORDER},
+    {"primero", W_ORDER},
+    {"primeiro", W_ORDER},
+    {"prima", W_ORDER},
+    {"cualquier", W_SCOPE},
+    {"cualquiera", W_SCOPE},
+    {"qualquer", W_SCOPE},
+    {"chaque", W_SCOPE},
+    {"qualsiasi", W_SCOPE},
+    {"любой", W_SCOPE},
+    {"любого", W_SCOPE},
+    {"любом", W_SCOPE},
+    {"cada", W_SCOPE | W_ALL | W_EVERY},
+    {"jede", W_SCOPE | W_ALL | W_EVERY},
+    {"jeder", W_SCOPE | W_ALL | W_EVERY},
+    {"jedem", W_SCOPE | W_ALL | W_EVERY},
+    {"jeden", W_SCOPE | W_ALL | W_EVERY},
+    {"jedes", W_SCOPE | W_ALL | W_EVERY},
+    {"каждый", W_SCOPE | W_ALL | W_EVERY},
+    {"каждого", W_SCOPE | W_ALL | W_EVERY},
+    {"каждом", W_SCOPE | W_ALL | W_EVERY},
+    {"каждая", W_SCOPE | W_ALL | W_EVERY},
+    {"todos", W_SCOPE | W_ALL},
+    {"todas", W_SCOPE | W_ALL},
+    {"tous", W_SCOPE | W_ALL},
+    {"toutes", W_SCOPE | W_ALL},
+    {"alle", W_SCOPE | W_ALL},
+    {"allen", W_SCOPE | W_ALL},
+    {"samtliche", W_SCOPE | W_ALL},
+    {"все", W_SCOPE | W_ALL},
+    {"всех", W_SCOPE | W_ALL},
+    {"herramienta", W_TOOL},
+    {"herramientas", W_TOOL},
+    {"ferramenta", W_TOOL},
+    {"ferramentas", W_TOOL},
+    {"outil", W_TOOL},
+    {"outils", W_TOOL},
+    {"werkzeug", W_TOOL},
+    {"werkzeuge", W_TOOL},
+    {"strumento", W_TOOL},
+    {"strumenti", W_TOOL},
+    {"инструмент", W_TOOL},
+    {"инструмента", W_TOOL},
+    {"инструменты", W_TOOL},
+    {"инструментов", W_TOOL},
+    {"servidor", W_TOOL},
+    {"serveur", W_TOOL},
+    {"llamar", W_VERB | W_CTX},
+    {"llama", W_VERB | W_CTX},
+    {"llame", W_VERB | W_CTX},
+    {"invocar", W_VERB | W_CTX},
+    {"ejecutar", W_VERB | W_CTX},
+    {"ejecuta", W_VERB | W_CTX},
+    {"chamar", W_VERB | W_CTX},
+    {"chame", W_VERB | W_CTX},
+    {"executar", W_VERB | W_CTX},
+    {"appeler", W_VERB | W_CTX},
+    {"appelle", W_VERB | W_CTX},
+    {"appelez", W_VERB | W_CTX},
+    {"executer", W_VERB | W_CTX},
+    {"aufrufen", W_VERB | W_CTX},
+    {"rufe", W_VERB | W_CTX},
+    {"ausfuhren", W_VERB | W_CTX},
+    {"chiamare", W_VERB | W_CTX},
+    {"chiama", W_VERB | W_CTX},
+    {"вызови", W_VERB | W_CTX},
+    {"вызвать", W_VERB | W_CTX},
+    {"вызывать", W_VERB | W_CTX},
+    {"debe", W_OBLIG},
+    {"deben", W_OBLIG},
+    {"tiene", W_OBLIG},
+    {"deve", W_OBLIG},
+    {"devem", W_OBLIG},
+    {"doit", W_OBLIG},
+    {"doivent", W_OBLIG},
+    {"faut", W_OBLIG},
+    {"muss", W_OBLIG},
+    {"mussen", W_OBLIG},
+    {"devono", W_OBLIG},
+    {"должен", W_OBLIG},
+    {"должна", W_OBLIG},
+    {"должно", W_OBLIG},
+    {"нужно", W_OBLIG},
+    {"необходимо", W_OBLIG},
+    {"обязательно", W_OBLIG},
+    {"asistente", W_AGENT},
+    {"assistente", W_AGENT},
+    {"agente", W_AGENT},
+    {"ассистент", W_AGENT},
+    {"модель", W_AGENT},
+    {"usuario", W_USER},
+    {"utilisateur", W_USER},
+    {"nutzer", W_USER},
+    {"benutzer", W_USER},
+    {"utente", W_USER},
+    {"пользователь", W_USER},
+    {"пользователя", W_USER},
+    {"пользователю", W_USER},
+    {"solicitud", W_REQ},
+    {"peticion", W_REQ},
+    {"pedido", W_REQ},
+    {"requete", W_REQ},
+    {"demande", W_REQ},
+    {"anfrage", W_REQ},
+    {"richiesta", W_REQ},
+    {"запрос", W_REQ},
+    {"запроса", W_REQ},
+    {"sesion", W_REQ},
+    {"elimina", W_VERB | W_DESTR},
+    {"eliminar", W_VERB | W_DESTR},
+    {"borra", W_VERB | W_DESTR},
+    {"borrar", W_VERB | W_DESTR},
+    {"supprime", W_VERB | W_DESTR},
+    {"supprimez", W_VERB | W_DESTR},
+    {"supprimer", W_VERB | W_DESTR},
+    {"losche", W_VERB | W_DESTR},
+    {"loschen", W_VERB | W_DESTR},
+    {"apaga", W_VERB | W_DESTR},
+    {"apagar", W_VERB | W_DESTR},
+    {"exclua", W_VERB | W_DESTR},
+    {"excluir", W_VERB | W_DESTR},
+    {"удали", W_VERB | W_DESTR},
+    {"удалить", W_VERB | W_DESTR},
+    {"cancella", W_VERB | W_DESTR},
+    {"contrasena", W_SECRET},
+    {"passwort", W_SECRET},
+    {"senha", W_SECRET},
+    {"пароль", W_SECRET},
+    {"пароли", W_SECRET},
+    {"envia", W_VERB | W_SEND},
+    {"enviar", W_VERB | W_SEND},
+    {"envoie", W_VERB | W_SEND},
+    {"envoyer", W_VERB | W_SEND},
+    {"envoyez", W_VERB | W_SEND},
+    {"sende", W_VERB | W_SEND},
+    {"senden", W_VERB | W_SEND},
+    {"envie", W_VERB | W_SEND},
+    {"отправь", W_VERB | W_SEND},
+    {"отправить", W_VERB | W_SEND},
     {"another", W_OTHER},
+    {"andere", W_OTHER},
+    {"anderen", W_OTHER},
+    {"autres", W_OTHER},
+    {"otros", W_OTHER},
+    {"otras", W_OTHER},
+    {"demas", W_OTHER},
+    {"другие", W_OTHER},
+    {"outras", W_OTHER},
+    {"outros", W_OTHER},
     {"choice", W_CLAIMW},
     {"correct", W_CLAIMW},
     {"other", W_OTHER},
@@ -194,6 +365,11 @@ static const struct word whole[] = {
     {"everyone", W_SCOPE},
     {"everything", W_ALL},
     {"exclusively", W_CLAIM | W_FIXED},
+    {"ausschließlich", W_CLAIM | W_FIXED},
+    {"ausschliesslich", W_CLAIM | W_FIXED},
+    {"exclusivamente", W_CLAIM | W_FIXED},
+    {"uniquement", W_CLAIM | W_FIXED},
+    {"только", W_CLAIM | W_FIXED},
     {"default", W_OTHER},
     {"standard", W_OTHER},
     {"built-in", W_OTHER},
@@ -627,7 +803,7 @@ static const struct word stems[] = {
 #define NWHOLE (sizeof(whole) / sizeof(whole[0]))
 #define NSTEMS (sizeof(stems) / sizeof(stems[0]))
 #define STEM_KEY 5     /* a stem is looked up by its first 5 bytes */
-#define HASH_SIZE 2048 /* slots of the tables' hash, a power of two past 3 times the words */
+#define HASH_SIZE 4096 /* slots of the tables' hash, a power of two past 3 times the words */
 _Static_assert(NWHOLE + NSTEMS < HASH_SIZE / 3, "the hash of the words is too full");
 
 /* whole[i] (i + 1) in the slot of its hash; stems[i] (i + 1) in that of its first bytes. */
@@ -744,6 +920,7 @@ struct sent {
 	size_t n, ps, pe;
 	long before, rundown, over, overn, user, without, nots, cond, ident, reg, skipv, only;
 	int start, modal;
+	int neg_order; /* a negation before its word of order */
 	int lead; /* it began with a time ("before", "after"), not a condition: its comma begins an order */
 	uint64_t w[SENT_WORDS];
 };
@@ -897,6 +1074,9 @@ word(struct sent *x, const char *t, const char *text, const uint32_t *map, const
 
 	if (n >= SENT_WORDS)
 		return;
+	/* "the first workspace", "the prior version": an ordinal, no order */
+	if ((c & W_ORDER) && s >= 4 && memcmp(t + s - 4, "the ", 4) == 0)
+		c &= ~W_ORDER;
 	/* a value where something goes: a host of two dots, an IP, an account's digits, a wallet */
 	if (c == 0 && !id && e - s >= 3 &&
 	    ((t[e] == '.' && t[e + 1] >= '0' && t[e + 1] != ' ') || (t[s] >= '0' && t[s] <= '9')) &&
@@ -943,7 +1123,9 @@ word(struct sent *x, const char *t, const char *text, const uint32_t *map, const
 	/* "every request", "each message", "any tool" */
 	if ((c & (W_REQ | W_TOOL)) &&
 	    ((n > 0 && WAS(x, n - 1, W_SCOPE | W_ALL)) ||
-	        (n > 1 && WAS(x, n - 2, W_SCOPE | W_ALL))))
+	        (n > 1 && WAS(x, n - 2, W_SCOPE | W_ALL)) ||
+	        /* "any other GitHub operation" */
+	        (n > 2 && WAS(x, n - 3, W_SCOPE | W_ALL) && WAS(x, n - 2, W_OTHER))))
 		x->every_req = 1;
 	/* tools not this one: "the HubSpot tools", a brand's (capitalised, not first) */
 	if ((c & W_TOOL) && n > 1 && text[map[x->ps]] >= 'A' && text[map[x->ps]] <= 'Z' &&
@@ -967,6 +1149,9 @@ word(struct sent *x, const char *t, const char *text, const uint32_t *map, const
 			}
 	if ((c & W_ORDER) && !(c & W_FILLER))
 		x->before = m;
+	/* "you need not call it before ...": the order negated, not "..., not only Slack's" */
+	if ((c & (W_ORDER | W_ORDERW)) && x->nots >= 0)
+		x->neg_order = 1;
 	if (n == 0 && (c & (W_ORDER | W_ORDERW)))
 		x->lead = 1;
 	if (x->start && (c & W_VERB)) {
@@ -1188,7 +1373,7 @@ judge(
 	    (x->ordc & W_CTX) && !(c & W_NOT))
 		return R_ORDER; /* "call it first, always", "run me first, every time" */
 	if (WANT(R_ORDER) && ((c & W_ORDER) || ((c & W_ORDERW) && x->every_req)) &&
-	    (x->tool > 0 || x->order_other || x->every_req) && (!(c & W_NOT) || (c & W_WITHOUT)) &&
+	    (x->tool > 0 || x->order_other || x->every_req) && (!x->neg_order || (c & W_WITHOUT)) &&
 	    /* "every request" is its own scope: a statement of it ("headers are sent on every request") orders nothing */
 	    (directive || (c & W_AGENT) || (scope && (x->tool > 0 || x->order_other))))
 		return R_ORDER;
