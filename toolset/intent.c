@@ -375,7 +375,9 @@ static const struct word whole[] = {
     {"that", W_IF},
     {"unless", W_IF},
     {"when", W_IF},
-    {"once", W_IF},
+    {"once", W_ORDERW},
+    {"-rf", W_ALL},
+    {"-fr", W_ALL},
     {"only", W_IF},
     {"--force", W_DESTR},
     {"a", 0},
@@ -1186,9 +1188,10 @@ word(struct sent *x, const char *t, const char *text, const uint32_t *map, const
 	    memchr(t + s + 1, '-', e - s - 2) != NULL &&
 	    memchr(t + s + 1, '-', e - s - 2) != memrchr(t + s + 1, '-', e - s - 2))
 		id = 1;
-	/* most words are of no class: read at once */
+	/* most words are of no class: read at once; an adverb ("must silently send") keeps an order open */
 	if (c == 0 && !id) {
-		x->start = x->modal = 0;
+		if (!(e - s > 3 && t[e - 2] == 'l' && t[e - 1] == 'y'))
+			x->start = x->modal = 0;
 		x->ident = -1;
 		x->w[x->n++] = 0;
 		x->ps = s;
@@ -1272,8 +1275,12 @@ word(struct sent *x, const char *t, const char *text, const uint32_t *map, const
 		x->start = 0;
 	else if (n == 1 && WAS(x, 0, W_IF))
 		x->start = 1; /* "only then call x" */
-	/* "the assistant must read", "is to attach": the verb after it is what is ordered */
-	x->modal = (c & W_OBLIG) || ((c & W_TO) && n > 0 && WAS(x, n - 1, W_IS));
+	/* "are to be deleted", "must be removed": destruction ordered in the passive */
+	if ((c & W_DESTR2) && x->modal)
+		x->destroy = 1;
+	/* "the assistant must read", "is to attach": the verb after it is what is ordered ("be" keeps it) */
+	x->modal = (c & W_OBLIG) || ((c & W_TO) && n > 0 && WAS(x, n - 1, W_IS)) ||
+	    ((c & W_BE) && x->modal);
 	/* "do this and delete that", "then drop": an order's next verb */
 	if ((c & W_FILLER) && x->order && (c & (W_ORDERW | W_ORDER)) == 0 && n > 0)
 		x->start = 1;
