@@ -1018,7 +1018,8 @@ struct sent {
 	size_t n, ps, pe;
 	long before, rundown, over, overn, user, without, nots, cond, ident, reg, skipv, only;
 	int start, modal;
-	int neg_order; /* a negation before its word of order */
+	int neg_order;  /* a negation before its word of order */
+	int agent_subj; /* the agent the subject of a verb */
 	int lead; /* it began with a time ("before", "after"), not a condition: its comma begins an order */
 	uint64_t w[SENT_WORDS];
 };
@@ -1172,6 +1173,11 @@ word(struct sent *x, const char *t, const char *text, const uint32_t *map, const
 
 	if (n >= SENT_WORDS)
 		return;
+	/* "the assistant cleans up", "you must": the agent the subject of a verb, not "the model was imported" */
+	if (n > 0 && WAS(x, n - 1, W_AGENT) &&
+	    ((c & (W_VERB | W_OBLIG | W_DESTR2)) ||
+	        (c == 0 && e - s > 3 && t[e - 1] == 's' && t[e - 2] != 's' && t[e - 2] != '\'')))
+		x->agent_subj = 1;
 	/* "removed without penalties", "no loss": a harm denied */
 	if ((c & W_CONSEQ) && n > 0 && WAS(x, n - 1, W_WITHOUT | W_NOT))
 		c &= ~W_CONSEQ;
@@ -1480,8 +1486,13 @@ judge(
 		return R_ORDER; /* "call it first, always", "run me first, every time" */
 	if (WANT(R_ORDER) && ((c & W_ORDER) || ((c & W_ORDERW) && x->every_req)) &&
 	    (x->tool > 0 || x->order_other || x->every_req) && (!x->neg_order || (c & W_WITHOUT)) &&
-	    /* "every request" is its own scope: a statement of it ("headers are sent on every request") orders nothing */
-	    (directive || (c & W_AGENT) || (scope && (x->tool > 0 || x->order_other))))
+	    /*
+	     * "every request" is its own scope: a statement of it ("headers are
+	     * sent on every request", "applies to every import request ... the
+	     * model") orders nothing; the agent named counts beside a tool's name
+	     */
+	    (directive || x->agent_subj ||
+	        ((x->tool > 0 || x->order_other) && (scope || (c & W_AGENT)))))
 		return R_ORDER;
 	/* P120: the agent told what to do with another tool */
 	if (WANT(R_STEER) && x->tool > 0 && (x->order || ((c & W_OBLIG) && (c & W_AGENT))))

@@ -398,16 +398,43 @@ static const char *const order_wide[] = {"any", "all", "every", "each", "another
  * order of its own server's calls ("Call list_tables first"), or what its
  * own tool is to be given.
  */
-/* The tools a clause names (quoted, or with an underscore) into f->own: how many, -1 when a
- * word of order_wide is in it (wide) or the names do not fit. */
+/*
+ * 1 when t[i] is inside a parenthesis of examples, opened after a: "(e.g.,
+ * \"All Mail\", \"Starred\")" names folders, no tools and no scope.
+ */
 static int
-clause_names(struct mcp_finding *f, const char *t, const struct tok *v, int n, int scope)
+in_example(const char *t, size_t a, size_t i)
+{
+	static const char *const ex[] = {
+	    "e.g.", "eg.", "eg,", "i.e.", "for example", "such as", NULL};
+	int depth = 0, k;
+
+	while (i > a) {
+		i--;
+		if (t[i] == ')') {
+			depth++;
+		} else if (t[i] == '(' && depth-- == 0) {
+			for (k = 0; ex[k] != NULL; k++)
+				if (strncasecmp(t + i + 1, ex[k], strlen(ex[k])) == 0)
+					return 1;
+			return 0;
+		}
+	}
+	return 0;
+}
+
+/* The tools a clause (from a) names (quoted, or with an underscore) into f->own: how many, -1
+ * when a word of order_wide is in it (wide) or the names do not fit. */
+static int
+clause_names(struct mcp_finding *f, const char *t, size_t a, const struct tok *v, int n, int scope)
 {
 	size_t at = 0;
 	int i, k, names = 0;
 
 	f->own[0] = '\0';
 	for (i = 0; i < n; i++) {
+		if (in_example(t, a, v[i].a))
+			continue;
 		/* "before any other Acme tools": a wide word its brand's */
 		if (scope && !v[i].quoted && is(t, &v[i], order_wide)) {
 			for (k = i + 1; k + 1 < n && k <= i + 3; k++)
@@ -446,8 +473,19 @@ names_shape(struct mcp_finding *f, const char *t, size_t len, size_t start, size
 	size_t a, b;
 	int n;
 
+	/* "most recent first", "newest first": an order of results, not of calls */
+	if (scope && end - start > 5 && strncasecmp(t + start, "first", 5) == 0) {
+		static const char *const sort[] = {"recent ", "newest ", "oldest ", "latest ",
+		    "earliest ", "largest ", "smallest ", "highest ", "lowest ", "shown ",
+		    "listed ", "sorted ", NULL};
+
+		for (n = 0; sort[n] != NULL; n++)
+			if (start >= strlen(sort[n]) &&
+			    strncasecmp(t + start - strlen(sort[n]), sort[n], strlen(sort[n])) == 0)
+				return SHAPE_LOW;
+	}
 	if (!clause(t, len, start, end, 1, &a, &b) || (n = tokens(t, a, b, v)) < 0 ||
-	    clause_names(f, t, v, n, scope) <= 0)
+	    clause_names(f, t, a, v, n, scope) <= 0)
 		return SHAPE_NONE;
 	return scope && has_out(t, len, a, b, prefer_more) ? SHAPE_NONE : SHAPE_OWN;
 }
@@ -509,7 +547,7 @@ destroy_shape(struct mcp_finding *f, const char *t, size_t len, size_t start, si
 		return SHAPE_LOW;
 	if (!own)
 		return SHAPE_NONE;
-	return clause_names(f, t, v, n, 0) >= 0 ? SHAPE_OWN : SHAPE_NONE;
+	return clause_names(f, t, a, v, n, 0) >= 0 ? SHAPE_OWN : SHAPE_NONE;
 }
 
 /*
