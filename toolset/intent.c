@@ -610,7 +610,13 @@ static const struct word whole[] = {
     {"becomes", W_SET},
     {"become", W_SET},
     {"made", W_SET},
-    {"replaces", W_SET},
+    {"replaces", W_SET | W_UNDO},
+    {"appended", W_SET},
+    {"prepended", W_SET},
+    {"suffixed", W_SET},
+    {"prefixed", W_SET},
+    {"anyway", W_REG},
+    {"rather", W_FIXED},
     {"extend", W_SET},
     {"upgrade", W_SET},
     {"rewritten", W_SET},
@@ -810,7 +816,7 @@ static const struct word whole[] = {
     {"regardless", W_SCOPE | W_EVERY | W_REG},
     {"remember", W_OBLIG | W_FILLER},
     {"remove", W_VERB | W_DESTR},
-    {"replace", W_VERB | W_SET},
+    {"replace", W_VERB | W_SET | W_UNDO},
     {"reported", W_CONSEQ},
     {"request", W_REQ},
     {"requests", W_REQ},
@@ -1016,7 +1022,8 @@ struct sent {
 	int name_tool[NAMES_MAX];
 	/* while it is read: the last word's place, where words of a kind were, their classes */
 	size_t n, ps, pe;
-	long before, rundown, over, overn, user, without, nots, cond, ident, reg, skipv, only;
+	long before, rundown, over, overn, user, without, nots, cond, ident, reg, skipv, only, undo,
+	    contra;
 	int start, modal;
 	int neg_order;  /* a negation before its word of order */
 	int agent_subj; /* the agent the subject of a verb */
@@ -1091,7 +1098,7 @@ sent_start(struct sent *x, size_t a)
 	memset(x, 0, offsetof(struct sent, w));
 	x->a = a;
 	x->before = x->rundown = x->over = x->overn = x->user = x->without = x->nots = x->cond =
-	    x->ident = x->reg = x->skipv = x->only = -1;
+	    x->ident = x->reg = x->skipv = x->only = x->undo = x->contra = -1;
 	x->start = 1;
 }
 
@@ -1309,10 +1316,25 @@ word(struct sent *x, const char *t, const char *text, const uint32_t *map, const
 		for (k = (size_t)x->overn + 1; k < n; k++)
 			if (x->w[k] == W_OVERN_LINK)
 				x->over_user = 1;
-	if ((c & (W_USER | W_WILL)) && x->reg >= 0 && m - x->reg <= NEAR + 1)
+	if ((c & (W_USER | W_WILL)) && x->reg >= 0 && m - x->reg <= 2 * NEAR)
 		x->user_undo = 1;
 	if ((c & W_UNDO) && x->user >= 0 && m - x->user <= NEAR + 1)
 		x->user_undo = 1;
+	/* "those replace the values the user gives", "dropping what the user provided" */
+	if ((c & W_USER) && x->undo >= 0 && m - x->undo <= NEAR)
+		x->user_undo = 1;
+	/* "if the user asks for a private project, make it public anyway" */
+	if ((c & W_REG) && !(c & W_SCOPE) && x->user >= 0 && m - x->user <= 2 * NEAR)
+		x->user_undo = 1;
+	/* "rather than the location the user gave", "instead of what the user chose" */
+	if ((c & W_USER) && x->contra >= 0 && m - x->contra <= NEAR)
+		x->not_user = 1;
+	if (c & W_UNDO)
+		x->undo = m;
+	if ((c & W_FIXED) &&
+	    ((e - s == 6 && memcmp(t + s, "rather", 6) == 0) ||
+	        (e - s == 7 && memcmp(t + s, "instead", 7) == 0)))
+		x->contra = m;
 	if (c & W_REG)
 		x->reg = m;
 	if (c & W_USER)
