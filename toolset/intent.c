@@ -838,7 +838,12 @@ static const struct word whole[] = {
     {"shall", W_OBLIG},
     {"should", W_OBLIG},
     {"simply", W_FILLER},
-    {"skip", W_SKIP | W_SKIPV},
+    {"skip", W_VERB | W_SKIP | W_SKIPV},
+    {"person", W_USER},
+    {"weigh", W_OVER},
+    {"weighs", W_OVER},
+    {"outweigh", W_OVER | W_OVERV},
+    {"outweighs", W_OVER | W_OVERV},
     {"skipping", W_SKIP | W_SKIPV},
     {"stale", W_RUNDOWN},
     {"step", W_ORDERW},
@@ -885,6 +890,7 @@ static const struct word whole[] = {
 
 /* Stems: a word beginning so (4 to 10 bytes), sorted (strcmp). */
 static const struct word stems[] = {
+    {"user-", W_USER}, /* user-level, user-specified */
     {"catastroph", W_CONSEQ},
     {"corrupt", W_CONSEQ},
     {"crash", W_CONSEQ},
@@ -1185,6 +1191,10 @@ word(struct sent *x, const char *t, const char *text, const uint32_t *map, const
 	    ((c & (W_VERB | W_OBLIG | W_DESTR2)) ||
 	        (c == 0 && e - s > 3 && t[e - 1] == 's' && t[e - 2] != 's' && t[e - 2] != '\'')))
 		x->agent_subj = 1;
+	/* {"role": "system", "content": ...}: a turn of a chat written in */
+	if ((c & (W_AUTH | W_ROLE | W_USER)) && n > 0 && x->pe - x->ps == 4 &&
+	    memcmp(t + x->ps, "role", 4) == 0 && memchr(t + x->pe, ':', s - x->pe) != NULL)
+		x->role = 1;
 	/* "removed without penalties", "no loss": a harm denied */
 	if ((c & W_CONSEQ) && n > 0 && WAS(x, n - 1, W_WITHOUT | W_NOT))
 		c &= ~W_CONSEQ;
@@ -1632,8 +1642,15 @@ intent_found(struct mcp_scan *s, const struct scan_at *at, const char *text, con
 			}
 			/* a name: an underscore inside, not at either end */
 			under = under && i - b > 2 && memchr(t + b + 1, '_', i - b - 2) != NULL;
-			word(&x[cur], t, text, map, at->item, b, i, classes(t + b, i - b, h, h5),
-			    under);
+			/* "Benutzer- und Systemvorgaben": the word without its hyphen */
+			if (t[i - 1] == '-' && i - b > 3)
+				word(&x[cur], t, text, map, at->item, b, i,
+				    classes(t + b, i - b - 1, hash(t + b, i - b - 1),
+				        i - b - 1 >= STEM_KEY ? hash(t + b, STEM_KEY) : 0),
+				    under);
+			else
+				word(&x[cur], t, text, map, at->item, b, i,
+				    classes(t + b, i - b, h, h5), under);
 			x[cur].punct = 0;
 			continue;
 		}
