@@ -1029,7 +1029,7 @@ struct sent {
 	/* while it is read: the last word's place, where words of a kind were, their classes */
 	size_t n, ps, pe;
 	long before, rundown, over, overn, user, without, nots, cond, ident, reg, skipv, only, undo,
-	    contra;
+	    contra, destp;
 	int start, modal;
 	int neg_order;  /* a negation before its word of order */
 	int agent_subj; /* the agent the subject of a verb */
@@ -1104,7 +1104,7 @@ sent_start(struct sent *x, size_t a)
 	memset(x, 0, offsetof(struct sent, w));
 	x->a = a;
 	x->before = x->rundown = x->over = x->overn = x->user = x->without = x->nots = x->cond =
-	    x->ident = x->reg = x->skipv = x->only = x->undo = x->contra = -1;
+	    x->ident = x->reg = x->skipv = x->only = x->undo = x->contra = x->destp = -1;
 	x->start = 1;
 }
 
@@ -1141,8 +1141,9 @@ between(struct sent *x, const char *t, size_t len, size_t i)
 		x->role = 1;
 	/* "target bucket: x", "url = x" */
 	if (((t[i] == ':' && i + 1 < len && t[i + 1] == ' ') || t[i] == '=') && x->n > 0 &&
-	    x->pe == i && WAS(x, x->n - 1, W_DEST))
-		x->dest_is = 1;
+	    x->pe == i && x->destp >= 0 && (long)x->n - 1 - x->destp <= 4)
+		x->dest_is =
+		    1; /* "destination iban: ...", "forwarding number for all lines: ..." */
 }
 
 /*
@@ -1311,8 +1312,11 @@ word(struct sent *x, const char *t, const char *text, const uint32_t *map, const
 	    ((s >= 3 && memcmp(t + s - 3, "to ", 3) == 0) ||
 	        (s >= 7 && memcmp(t + s - 7, "to the ", 7) == 0)))
 		x->to_dest = 1;
-	if ((c & W_IS) && n > 0 && WAS(x, n - 1, W_DEST))
+	/* "the recipient is", "the account to share with is" */
+	if ((c & W_IS) && x->destp >= 0 && m - x->destp <= 4)
 		x->dest_is = 1;
+	if (c & W_DEST)
+		x->destp = m;
 	if (c & W_IF)
 		x->cond = m;
 	if (c & W_OVERV)
@@ -1495,6 +1499,9 @@ judge(
 	/* P115: a destination given its value, for every call or not the user's */
 	if (WANT(R_ADDRESS) && x->addr &&
 	    ((c & (W_EVERY | W_FIXED)) || x->not_user || x->keep || ((c & W_DEST) && x->dest_is)))
+		return R_ADDRESS;
+	/* "Forwarding number for all lines: +1 (312) 555-0142": a number where something goes */
+	if (WANT(R_ADDRESS) && x->phone && x->dest_is && (c & (W_EVERY | W_FIXED | W_ALL)))
 		return R_ADDRESS;
 	/* P105: all of something sent somewhere */
 	if (WANT(R_SEND) && (x->ordc & W_SEND) && (c & (W_ALL | W_EVERY)) &&

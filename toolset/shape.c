@@ -558,13 +558,18 @@ static int
 address_shape(const char *t, size_t len, size_t start, size_t end)
 {
 	/* the documentation's own domains (RFC 2606) are examples; "x.example" is a host as any */
-	static const char *const honest[] = {"for example", "example:", "an example", "(example",
+	static const char *const honest[] = {"for example", " example:", "an example", "(example",
 	    "example.com", "example.org", "example.net", "@example.", "//example.", "e.g.",
 	    "localhost", "127.0.0.1", "default", "such as", "format", "your-", "<", "{", NULL};
 	size_t a, b;
 
 	if (!clause(t, len, start, end, 0, &a, &b))
 		return SHAPE_NONE;
+	/* "Example: ..." begins the clause; "codevault.example:backups" is a host's */
+	for (; a < b && isspace((unsigned char)t[a]); a++)
+		;
+	if (b - a > 8 && strncasecmp(t + a, "example:", 8) == 0)
+		return SHAPE_LOW;
 	return has_out(t + a, b - a, 0, 0, honest) ? SHAPE_LOW : SHAPE_NONE;
 }
 
