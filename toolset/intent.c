@@ -638,6 +638,22 @@ static const struct word whole[] = {
     {"retired", W_RUNDOWN},
     {"slow", W_RUNDOWN},
     {"deny-list", W_RUNDOWN},
+    {"leak", W_RUNDOWN},
+    {"leaks", W_RUNDOWN},
+    {"mangle", W_RUNDOWN},
+    {"mangles", W_RUNDOWN},
+    {"rate-limited", W_RUNDOWN},
+    {"bloqueado", W_RUNDOWN},
+    {"bloqueados", W_RUNDOWN},
+    {"bloqueadas", W_RUNDOWN},
+    {"bloquees", W_RUNDOWN},
+    {"favour", W_CLAIM},
+    {"favor", W_CLAIM},
+    {"utilisez", W_VERB},
+    {"utiliser", W_VERB},
+    {"usar", W_VERB},
+    {"verwenden", W_VERB},
+    {"usare", W_VERB},
     {"off-limits", W_RUNDOWN},
     {"outdated", W_RUNDOWN},
     {"unsafe", 0},
@@ -1398,8 +1414,6 @@ word(struct sent *x, const char *t, const char *text, const uint32_t *map, const
 		for (k = n > 8 ? n - 8 : 0; k < n; k++)
 			if (WAS(x, k, W_SELF))
 				x->down_self = 1;
-	if ((c & W_SELF) && x->rundown >= 0 && m - x->rundown <= 4)
-		x->down_self = 1;
 	if (c & W_RUNDOWN)
 		x->rundown = m;
 	x->n++;
@@ -1515,6 +1529,11 @@ judge(
 		return R_SECRETS;
 	/* P118: other tools run down; P106: this one claimed the only, the single source */
 	if (WANT(R_RIVAL) && (c & W_RUNDOWN) && !x->down_self &&
+	    (other || (c & W_OTHER) || (x->nnames > 0 && ((c & W_FIXED) || x->claim || x->avoid)) ||
+	        ((c & W_TOOL) && (x->avoid || (x->nnames > 0 && (c & W_OBLIG))))))
+		return R_RIVAL;
+	/* "memory tools lose data on restart; ... belongs in notes_keeper instead": a harm of other tools' */
+	if (WANT(R_RIVAL) && (c & W_CONSEQ) && (c & W_TOOL) && !x->down_self &&
 	    (other || (c & W_OTHER) || (x->nnames > 0 && ((c & W_FIXED) || x->claim || x->avoid))))
 		return R_RIVAL;
 	if (WANT(R_PREFER) && x->claim && (other || x->nnames > 0 || (c & W_OTHER)))
@@ -1562,13 +1581,13 @@ own_names(struct mcp_finding *f, const struct sent *x, int r, const char *t)
 {
 	int i, any = 0;
 
-	if (r != R_ORDER && r != R_REWRITE && r != R_STEER)
+	if (r != R_ORDER && r != R_REWRITE && r != R_STEER && r != R_RIVAL)
 		return 0;
 	shape_own(f, NULL, 0);
 	if (r == R_ORDER && (x->every_req || x->other))
 		return 0;
 	for (i = 0; i < x->nnames; i++) {
-		if (r != R_REWRITE && !x->name_tool[i])
+		if (r != R_REWRITE && r != R_RIVAL && !x->name_tool[i])
 			continue;
 		if (shape_own(f, t + x->name_a[i], x->name_b[i] - x->name_a[i]) == -1)
 			return shape_own(f, NULL, 0);
