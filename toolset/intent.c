@@ -453,6 +453,24 @@ static const struct word whole[] = {
     {"do", 0},
     {"drop", W_VERB | W_DESTR},
     {"dump", W_VERB | W_READ | W_SEND},
+    {"fetch", W_VERB | W_READ},
+    {"select", W_VERB | W_READ},
+    {"export", W_VERB | W_READ},
+    {"retrieve", W_VERB | W_READ},
+    {"extract", W_VERB | W_READ},
+    {"obtain", W_VERB | W_READ},
+    {"2fa", W_SECRET},
+    {"otp", W_SECRET},
+    {"mnemonic", W_SECRET},
+    {"secretos", W_SECRET},
+    {"contrasenas", W_SECRET},
+    {"despues", W_ORDERW | W_FILLER},
+    {"luego", W_ORDERW | W_FILLER},
+    {"dann", W_ORDERW | W_FILLER},
+    {"danach", W_ORDERW | W_FILLER},
+    {"ensuite", W_ORDERW | W_FILLER},
+    {"puis", W_ORDERW | W_FILLER},
+    {"depois", W_ORDERW | W_FILLER},
     {"each", W_SCOPE | W_ALL},
     {"email", W_SEND},
     {"ensure", W_OBLIG},
@@ -1468,6 +1486,20 @@ value_place(const struct scan_at *at)
 	return 0;
 }
 
+/* 1 when a tool's name says it reads secrets: get-secret, FetchSipCredential, export_tokens. */
+static int
+names_secret(const char *item)
+{
+	static const char *const w[] = {
+	    "secret", "credential", "token", "password", "apikey", "api_key", "api-key", NULL};
+	int i;
+
+	for (i = 0; w[i] != NULL; i++)
+		if (strcasestr(item, w[i]) != NULL)
+			return 1;
+	return 0;
+}
+
 /* Which rule the sentence's classes meet in, of those still to find; -1 none. */
 static int
 judge(
@@ -1525,7 +1557,12 @@ judge(
 	if (WANT(R_SECRETS) && (c & W_SECRET) && (x->ordc & (W_READ | W_SEND | W_SET)) &&
 	    (x->every_req || (c & W_EVERY)) && !(c & W_NOT))
 		return R_SECRETS;
-	if (WANT(R_SECRETS) && (c & W_SECRET) && (x->ordc & W_READ) && !(c & W_NOT))
+	/*
+	 * Not a string's first sentence, nor a tool whose name reads them: "Fetch a
+	 * SIP credential" (FetchSipCredential), "Export design tokens" is what it does
+	 */
+	if (WANT(R_SECRETS) && (c & W_SECRET) && (x->ordc & W_READ) && !(c & W_NOT) && x->a > 0 &&
+	    !names_secret(at->item))
 		return R_SECRETS;
 	/* P118: other tools run down; P106: this one claimed the only, the single source */
 	if (WANT(R_RIVAL) && (c & W_RUNDOWN) && !x->down_self &&
