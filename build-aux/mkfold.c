@@ -251,7 +251,7 @@ fold_table(void)
 	 * "Μ" for "M"): read as that letter only beside Latin ones
 	 * (scanrules.c), for a word of their own script is not one.
 	 */
-	printf("static const struct {\n\tuint32_t cp;\n\tchar c;\n} fold_caps[] = {\n");
+	printf("static const struct fold_cap {\n\tuint32_t cp;\n\tchar c;\n} fold_caps[] = {\n");
 	count = 0;
 	for (c = 0x80; c <= 0xFFFF; c++) {
 		char a[8];

@@ -534,7 +534,7 @@ lookalike(unsigned long c)
  * data (fold_tab) says nothing.  Kept from the table of before the data,
  * whose other entries the data gives now.
  */
-static const struct {
+static const struct alike {
 	uint32_t cp;
 	char a;
 } alike[] = {
@@ -677,21 +677,36 @@ static const struct {
     {0x1D6A5, 'j'},
 };
 
-static int
-alike_of(unsigned long c)
+/*
+ * The entry for code point c of a table sorted by it, n entries of size
+ * bytes each beginning with its code point (a uint32_t); NULL for none.
+ */
+static const void *
+cp_find(const void *table, size_t n, size_t size, unsigned long c)
 {
-	size_t lo = 0, hi = sizeof(alike) / sizeof(alike[0]), mid;
+	size_t lo = 0, hi = n, mid;
+	uint32_t cp;
 
 	while (lo < hi) {
 		mid = (lo + hi) / 2;
-		if (alike[mid].cp == c)
-			return alike[mid].a;
-		if (alike[mid].cp < c)
+		memcpy(&cp, (const char *)table + mid * size, sizeof(cp));
+		if (cp == c)
+			return (const char *)table + mid * size;
+		if (cp < c)
 			lo = mid + 1;
 		else
 			hi = mid;
 	}
-	return 0;
+	return NULL;
+}
+
+static int
+alike_of(unsigned long c)
+{
+	const struct alike *e =
+	    cp_find(alike, sizeof(alike) / sizeof(alike[0]), sizeof(alike[0]), c);
+
+	return e != NULL ? e->a : 0;
 }
 
 /*
@@ -706,18 +721,7 @@ alike_of(unsigned long c)
 static const struct fold_ent *
 fold_ent(unsigned long c)
 {
-	size_t lo = 0, hi = FOLD_N, mid;
-
-	while (lo < hi) {
-		mid = (lo + hi) / 2;
-		if (fold_tab[mid].cp == c)
-			return &fold_tab[mid];
-		if (fold_tab[mid].cp < c)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return NULL;
+	return cp_find(fold_tab, FOLD_N, sizeof(fold_tab[0]), c);
 }
 
 /*
@@ -752,18 +756,9 @@ fold(unsigned long c, char *out)
 static int
 cap_alike(unsigned long c)
 {
-	size_t lo = 0, hi = FOLD_CAPS_N, mid;
+	const struct fold_cap *e = cp_find(fold_caps, FOLD_CAPS_N, sizeof(fold_caps[0]), c);
 
-	while (lo < hi) {
-		mid = (lo + hi) / 2;
-		if (fold_caps[mid].cp == c)
-			return fold_caps[mid].c;
-		if (fold_caps[mid].cp < c)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return 0;
+	return e != NULL ? e->c : 0;
 }
 
 /* 1 for a letter of ASCII (a look-alike's neighbour in a word of its own script is not). */
