@@ -18,11 +18,11 @@
 #include "toolset.h"
 
 /* What the rules find of the corpora by class they were tuned on (mcp-rules(7), MEASURED). */
-#define DEV_FOUND 150
+#define DEV_FOUND 154
 #define DEV_FLAGGED 15
-#define TEST_FOUND 127
+#define TEST_FOUND 131
 #define TEST_FLAGGED 8
-#define DEV3_FOUND 172
+#define DEV3_FOUND 211
 #define DEV3_FLAGGED 14
 
 static struct mcp_scan s;
