@@ -82,7 +82,7 @@ struct word {
 	uint64_t c;
 };
 
-/* Whole words, sorted (strcmp). */
+/* Whole words, in any order (looked up by a hash). */
 static const struct word whole[] = {
     /* the same classes in Spanish, French, German, Portuguese, Italian and Russian (the normal form's letters: no accents) */
     {"sobre", W_LINK},
@@ -922,7 +922,7 @@ static const struct word whole[] = {
     {"your", W_AGENT},
 };
 
-/* Stems: a word beginning so (4 to 10 bytes), sorted (strcmp). */
+/* Stems: a word beginning so (5 to 10 bytes), in any order (looked up by a hash of 5). */
 static const struct word stems[] = {
     {"user-", W_USER}, /* user-level, user-specified */
     {"catastroph", W_CONSEQ},
@@ -1176,8 +1176,7 @@ between(struct sent *x, const char *t, size_t len, size_t i)
 	/* "target bucket: x", "url = x" */
 	if (((t[i] == ':' && i + 1 < len && t[i + 1] == ' ') || t[i] == '=') && x->n > 0 &&
 	    x->pe == i && x->destp >= 0 && (long)x->n - 1 - x->destp <= 4)
-		x->dest_is =
-		    1; /* "destination iban: ...", "forwarding number for all lines: ..." */
+		x->dest_is = 1; /* also "destination iban: ...", "number for all lines: ..." */
 }
 
 /*
@@ -1486,19 +1485,9 @@ value_place(const struct scan_at *at)
 	return 0;
 }
 
-/* 1 when a tool's name says it reads secrets: get-secret, FetchSipCredential, export_tokens. */
-static int
-names_secret(const char *item)
-{
-	static const char *const w[] = {
-	    "secret", "credential", "token", "password", "apikey", "api_key", "api-key", NULL};
-	int i;
-
-	for (i = 0; w[i] != NULL; i++)
-		if (strcasestr(item, w[i]) != NULL)
-			return 1;
-	return 0;
-}
+/* What a tool's name says when it reads secrets: get-secret, FetchSipCredential, export_tokens. */
+static const char *const secret_names[] = {
+    "secret", "credential", "token", "password", "apikey", "api_key", "api-key", NULL};
 
 /* Which rule the sentence's classes meet in, of those still to find; -1 none. */
 static int
@@ -1507,7 +1496,7 @@ judge(
 {
 	uint64_t c = x->c;
 	int directive = x->order || (c & W_OBLIG), other = x->tool > 0 || x->other;
-	int scope = (c & W_SCOPE) != 0, value;
+	int scope = (c & W_SCOPE) != 0, value, rival;
 
 #define WANT(r) (!(found & (1UL << (r))))
 	/* P102: the user kept from knowing ("the user isn't told") */
@@ -1562,16 +1551,19 @@ judge(
 	 * SIP credential" (FetchSipCredential), "Export design tokens" is what it does
 	 */
 	if (WANT(R_SECRETS) && (c & W_SECRET) && (x->ordc & W_READ) && !(c & W_NOT) && x->a > 0 &&
-	    !names_secret(at->item))
+	    !shape_named(at->item, secret_names))
 		return R_SECRETS;
-	/* P118: other tools run down; P106: this one claimed the only, the single source */
-	if (WANT(R_RIVAL) && (c & W_RUNDOWN) && !x->down_self &&
-	    (other || (c & W_OTHER) || (x->nnames > 0 && ((c & W_FIXED) || x->claim || x->avoid)) ||
-	        ((c & W_TOOL) && (x->avoid || (x->nnames > 0 && (c & W_OBLIG))))))
-		return R_RIVAL;
-	/* "memory tools lose data on restart; ... belongs in notes_keeper instead": a harm of other tools' */
-	if (WANT(R_RIVAL) && (c & W_CONSEQ) && (c & W_TOOL) && !x->down_self &&
-	    (other || (c & W_OTHER) || (x->nnames > 0 && ((c & W_FIXED) || x->claim || x->avoid))))
+	/*
+	 * P118: other tools run down ("deprecated", "on the deny-list"), or a
+	 * harm of theirs ("memory tools lose data on restart; ... notes_keeper
+	 * instead"); P106: this one claimed the only, the single source
+	 */
+	rival =
+	    other || (c & W_OTHER) || (x->nnames > 0 && ((c & W_FIXED) || x->claim || x->avoid));
+	if (WANT(R_RIVAL) && !x->down_self &&
+	    (((c & W_RUNDOWN) &&
+	         (rival || ((c & W_TOOL) && (x->avoid || (x->nnames > 0 && (c & W_OBLIG)))))) ||
+	        ((c & W_CONSEQ) && (c & W_TOOL) && rival)))
 		return R_RIVAL;
 	if (WANT(R_PREFER) && x->claim && (other || x->nnames > 0 || (c & W_OTHER)))
 		return R_PREFER;
@@ -1705,15 +1697,13 @@ intent_found(struct mcp_scan *s, const struct scan_at *at, const char *text, con
 			}
 			/* a name: an underscore inside, not at either end */
 			under = under && i - b > 2 && memchr(t + b + 1, '_', i - b - 2) != NULL;
-			/* "Benutzer- und Systemvorgaben": the word without its hyphen */
-			if (t[i - 1] == '-' && i - b > 3)
-				word(&x[cur], t, text, map, at->item, b, i,
-				    classes(t + b, i - b - 1, hash(t + b, i - b - 1),
-				        i - b - 1 >= STEM_KEY ? hash(t + b, STEM_KEY) : 0),
-				    under);
-			else
-				word(&x[cur], t, text, map, at->item, b, i,
-				    classes(t + b, i - b, h, h5), under);
+			/* "Benutzer- und Systemvorgaben": the word looked up without its hyphen */
+			if (t[i - 1] == '-' && i - b > 3) {
+				h = hash(t + b, i - b - 1);
+				h5 = i - b - 1 >= STEM_KEY ? hash(t + b, STEM_KEY) : 0;
+			}
+			word(&x[cur], t, text, map, at->item, b, i,
+			    classes(t + b, i - b - (t[i - 1] == '-' && i - b > 3), h, h5), under);
 			x[cur].punct = 0;
 			continue;
 		}

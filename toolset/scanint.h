@@ -123,6 +123,8 @@ void shape_note(struct mcp_finding *f, int r, const char *text, size_t start, si
  * name forgets them, and the shape.  -1 when it does not fit.
  */
 int shape_own(struct mcp_finding *f, const char *name, size_t n);
+/* 1 when an item's name holds one of words (NULL-ended), case aside. */
+int shape_named(const char *item, const char *const *words);
 /* 1 when an item's name says it destroys (delete_x, wipeLogs): its own destruction, then. */
 int shape_destroys(const char *item);
 int shape_name(struct mcp_scan *s, const char *list, const char *item, const char *name);

@@ -865,8 +865,11 @@ emit(struct norm *m, unsigned long c, size_t from)
 	        !((c >= 0x370 && c <= 0x52F) || (c >= 0x1F00 && c <= 0x1FFF)))) {
 		b[0] = (char)k;
 		norm_put(m, b, 1, from);
+		m->nx = m->pv = 0;
 		return;
 	}
+	/* the neighbours are this character's alone (one() says them; an entity, base64 do not) */
+	m->nx = m->pv = 0;
 	if ((k = fold(c, b)) > 0)
 		norm_put(m, b, k, from);
 }
@@ -1057,7 +1060,6 @@ one(struct seen *w, struct norm *m, const char *text, size_t len, size_t i, size
 		w->latin = 1;
 	else if (lookalike(c))
 		w->other = 1;
-	m->nx = m->pv = 0;
 	if (c >= 0xD0 && i + k < len && (unsigned char)text[i + k] < 0x80)
 		m->nx = (unsigned char)text[i + k];
 	if (c >= 0xD0 && i > 0 && (unsigned char)text[i - 1] < 0x80)

@@ -497,14 +497,18 @@ static const char *const destroy_names[] = {"delete", "remove", "drop", "wipe", 
     NULL};
 
 int
-shape_destroys(const char *item)
+shape_named(const char *item, const char *const *words)
 {
-	const char *const *w;
-
-	for (w = destroy_names; *w != NULL; w++)
-		if (strcasestr(item, *w) != NULL)
+	for (; *words != NULL; words++)
+		if (strcasestr(item, *words) != NULL)
 			return 1;
 	return 0;
+}
+
+int
+shape_destroys(const char *item)
+{
+	return shape_named(item, destroy_names);
 }
 
 /*
@@ -529,10 +533,9 @@ destroy_shape(struct mcp_finding *f, const char *t, size_t len, size_t start, si
 	        t + a, b - a, 0, 0, (const char *const[]){"e.g.", "for example", "(default", NULL}))
 		return SHAPE_LOW;
 	/* What an option means: "`overwrite`: delete all ...", "Whether the member should be removed" */
-	for (i = a; i > 0 && t[i - 1] == ' '; i--)
-		;
-	if (i >= 3 && t[i - 1] == ':' && (t[i - 2] == '"' || t[i - 2] == '`' || t[i - 2] == '\''))
-		return SHAPE_LOW; /* "\"clear\": remove all sessions" */
+	/* the clause begins after a colon, a quoted label's: "\"clear\": remove all sessions" */
+	if (a >= 3 && t[a - 1] == ':' && (t[a - 2] == '"' || t[a - 2] == '`' || t[a - 2] == '\''))
+		return SHAPE_LOW;
 	for (i = a; i < b && (t[i] == ' ' || t[i] == '-' || t[i] == '*'); i++)
 		;
 	if (i < b && (t[i] == '"' || t[i] == '`' || t[i] == '\'')) {
