@@ -105,6 +105,17 @@ $(B)/toolset/scanrules.o: ALL_CFLAGS += -I$(B)/toolset $(DFA_CFLAGS)
 # with the pass off it takes a second) and finds nothing to narrow there.
 DFA_CFLAGS = -fno-tree-vrp
 
+# The hash of toolset/intent.c's words, made at build time too:
+# build-aux/mkintent writes it from the tables (intent.c includes it).
+$(B)/mkintent: build-aux/mkintent.c toolset/intent.c toolset/scanint.h
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -Wno-unused-function $(ALL_LDFLAGS) -o $@ $<
+$(B)/toolset/intenthash.h: $(B)/mkintent
+	@mkdir -p $(@D)
+	$(B)/mkintent >$@
+$(B)/toolset/intent.o: $(B)/toolset/intenthash.h
+$(B)/toolset/intent.o: ALL_CFLAGS += -I$(B)/toolset
+
 # What a reader takes a character for, and which characters a reader does
 # not see, from Unicode's own data as ICU carries it (Debian's libicu-dev):
 # build-aux/mkfold writes the normal form's table (toolset/scanrules.c) and
@@ -288,10 +299,10 @@ check-packages:
 lint:
 	mandoc -Tlint -Wwarning $(MANS)
 	shellcheck -S warning $(filter-out scripts/lib,$(wildcard scripts/*)) $(SCRIPT_LIBS) $(filter-out %.c,$(wildcard build-aux/*)) tests/*.sh tests/*.t tests/*/*.sh .ci/run
-	clang-format --dry-run -Werror build-aux/mkrules.c build-aux/mkfold.c $(wildcard lib/*.[ch] toolset/*.[ch] probe/*.[ch] aggregate/*.[ch] registry/*.[ch] alertd/*.[ch] alertd/routes/*.[ch] serve/*.[ch] otlp/*.[ch] tests/unit/*.c tests/bench/*.c)
+	clang-format --dry-run -Werror build-aux/mkrules.c build-aux/mkfold.c build-aux/mkintent.c $(wildcard lib/*.[ch] toolset/*.[ch] probe/*.[ch] aggregate/*.[ch] registry/*.[ch] alertd/*.[ch] alertd/routes/*.[ch] serve/*.[ch] otlp/*.[ch] tests/unit/*.c tests/bench/*.c)
 
 format:
-	clang-format -i build-aux/mkrules.c build-aux/mkfold.c $(wildcard lib/*.[ch] toolset/*.[ch] probe/*.[ch] aggregate/*.[ch] registry/*.[ch] alertd/*.[ch] alertd/routes/*.[ch] serve/*.[ch] otlp/*.[ch] tests/unit/*.c tests/bench/*.c)
+	clang-format -i build-aux/mkrules.c build-aux/mkfold.c build-aux/mkintent.c $(wildcard lib/*.[ch] toolset/*.[ch] probe/*.[ch] aggregate/*.[ch] registry/*.[ch] alertd/*.[ch] alertd/routes/*.[ch] serve/*.[ch] otlp/*.[ch] tests/unit/*.c tests/bench/*.c)
 
 clean:
 	rm -rf build build-san
@@ -336,6 +347,8 @@ $(FB)/%.o: %.c
 # The automata of the rules on words: those of the build the fuzzers are made beside.
 $(FB)/toolset/scanrules.o: $(B)/toolset/rulesdfa.c $(B)/toolset/foldtab.h
 $(FB)/toolset/scanrules.o: FUZZ_CFLAGS += -I$(B)/toolset $(DFA_CFLAGS)
+$(FB)/toolset/intent.o: $(B)/toolset/intenthash.h
+$(FB)/toolset/intent.o: FUZZ_CFLAGS += -I$(B)/toolset
 $(FB)/lib/text.o: $(B)/lib/ignorable.h
 $(FB)/lib/text.o: FUZZ_CFLAGS += -I$(B)/lib
 

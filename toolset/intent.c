@@ -950,9 +950,6 @@ static const struct word stems[] = {
 #define HASH_SIZE 4096 /* slots of the tables' hash, a power of two past 3 times the words */
 _Static_assert(NWHOLE + NSTEMS < HASH_SIZE / 3, "the hash of the words is too full");
 
-/* whole[i] (i + 1) in the slot of its hash; stems[i] (i + 1) in that of its first bytes. */
-static unsigned short hash_whole[HASH_SIZE], hash_stem[HASH_SIZE];
-
 #define FNV_INIT 2166136261U
 #define FNV_PRIME 16777619U
 
@@ -966,7 +963,10 @@ hash(const char *w, size_t n)
 	return h & (HASH_SIZE - 1);
 }
 
-/* The bytes of a word: a-z, 0-9, _, -, and every byte of UTF-8 past ASCII. */
+#ifdef MCP_MKINTENT
+/* whole[i] (i + 1) in the slot of its hash; stems[i] (i + 1) in that of its first bytes. */
+static unsigned short hash_whole[HASH_SIZE], hash_stem[HASH_SIZE];
+/* The bytes of a word: a-z, 0-9, _ (2), -, and every byte of UTF-8 past ASCII. */
 static unsigned char wordch[256];
 
 static void
@@ -977,24 +977,27 @@ hash_put(unsigned short *v, unsigned h, size_t i)
 	v[h] = (unsigned short)(i + 1);
 }
 
-/* The tables' hashes, once. */
+/* The tables' hashes: build-aux/mkintent writes them out. */
 static void
 tables_hash(void)
 {
-	static int done;
 	size_t i;
 
-	if (done)
-		return;
 	for (i = 0; i < NWHOLE; i++)
 		hash_put(hash_whole, hash(whole[i].w, strlen(whole[i].w)), i);
 	for (i = 0; i < NSTEMS; i++)
 		hash_put(hash_stem, hash(stems[i].w, STEM_KEY), i);
 	for (i = 0; i < 256; i++)
-		wordch[i] = (i >= 'a' && i <= 'z') || (i >= '0' && i <= '9') || i == '_' ||
-		    i == '-' || i >= 0x80;
-	done = 1;
+		wordch[i] = (unsigned char)(i == '_' ? 2
+		                                     : (i >= 'a' && i <= 'z') ||
+		            (i >= '0' && i <= '9') || i == '-' || i >= 0x80);
 }
+#else
+/*
+ * hash_whole, hash_stem and wordch as tables_hash() makes them, made at
+ * build time by build-aux/mkintent: no table is built when a tool runs.
+ */
+#include "intenthash.h"
 
 /*
  * The classes of the word w[0..n), h its hash and h5 that of its first
@@ -1660,34 +1663,36 @@ intent_found(struct mcp_scan *s, const struct scan_at *at, const char *text, con
 {
 	struct sent x[2];
 	size_t i = 0, b;
-	unsigned h, h5;
+	unsigned h, h5, k;
 	unsigned char c;
 	const char *p;
 	int cur = 0, have = 0, under;
 
 	/* a text of one or two words asks nothing: "Page number", an enum's value */
-	for (b = 0; i < n && b < 2; i++)
-		b += t[i] == ' ';
-	if (b < 2)
+	if ((p = memchr(t, ' ', n)) == NULL || memchr(p + 1, ' ', n - (size_t)(p + 1 - t)) == NULL)
 		return 0;
-	i = 0;
-	tables_hash();
 	sent_start(&x[cur], 0);
 	while (i < n) {
 		c = (unsigned char)t[i];
-		if (wordch[c]) {
+		if ((k = wordch[c]) != 0) {
+			/* A word's bytes, its hash and its first STEM_KEY's, in one pass (_ is 2). */
 			b = i;
 			h = h5 = FNV_INIT;
 			under = 0;
-			do {
-				under |= t[i] == '_';
-				h = (h ^ (unsigned char)t[i]) * FNV_PRIME;
+			for (;;) {
+				under |= k;
+				h = (h ^ c) * FNV_PRIME;
 				if (++i - b == STEM_KEY)
 					h5 = h;
-			} while (i < n &&
-			    (wordch[(unsigned char)t[i]] ||
-			        (t[i] == '\'' && i + 1 < n &&
-			            (t[i + 1] == 's' || t[i + 1] == 't'))));
+				if (i == n)
+					break;
+				c = (unsigned char)t[i];
+				/* "it's", "don't": one word */
+				if ((k = wordch[c]) == 0 &&
+				    !(c == '\'' && i + 1 < n &&
+				        (t[i + 1] == 's' || t[i + 1] == 't')))
+					break;
+			}
 			/* " - ", " — ": a clause begins */
 			if ((i - b == 1 && t[b] == '-') ||
 			    (i - b == 3 && memcmp(t + b, "\xe2\x80\x94", 3) == 0) ||
@@ -1696,7 +1701,8 @@ intent_found(struct mcp_scan *s, const struct scan_at *at, const char *text, con
 				continue;
 			}
 			/* a name: an underscore inside, not at either end */
-			under = under && i - b > 2 && memchr(t + b + 1, '_', i - b - 2) != NULL;
+			under =
+			    (under & 2) && i - b > 2 && memchr(t + b + 1, '_', i - b - 2) != NULL;
 			/* "Benutzer- und Systemvorgaben": the word looked up without its hyphen */
 			if (t[i - 1] == '-' && i - b > 3) {
 				h = hash(t + b, i - b - 1);
@@ -1729,3 +1735,4 @@ intent_found(struct mcp_scan *s, const struct scan_at *at, const char *text, con
 	}
 	return sent_end(s, at, text, t, map, &x[cur], have ? &x[!cur] : NULL, n, &found);
 }
+#endif /* !MCP_MKINTENT */
