@@ -106,10 +106,13 @@ $(B)/toolset/scanrules.o: ALL_CFLAGS += -I$(B)/toolset $(DFA_CFLAGS)
 DFA_CFLAGS = -fno-tree-vrp
 
 # The hash of toolset/intent.c's words, made at build time too:
-# build-aux/mkintent writes it from the tables (intent.c includes it).
-$(B)/mkintent: build-aux/mkintent.c toolset/intent.c toolset/scanint.h
+# build-aux/mkintent writes it from the tables, each word in the normal
+# form of scanrules.c (intent.c includes it).
+$(B)/mkintent: build-aux/mkintent.c toolset/intent.c toolset/scanrules.c toolset/scanint.h \
+    $(B)/toolset/foldtab.h $(MKRULES_LIB)
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) -Wno-unused-function $(ALL_LDFLAGS) -o $@ $<
+	$(CC) $(ALL_CFLAGS) -I$(B)/toolset -Wno-unused-function $(ALL_LDFLAGS) -o $@ $< \
+	    $(MKRULES_LIB) $(PKG_LIBS) -lm
 $(B)/toolset/intenthash.h: $(B)/mkintent
 	@mkdir -p $(@D)
 	$(B)/mkintent >$@

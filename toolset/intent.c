@@ -966,6 +966,8 @@ hash(const char *w, size_t n)
 #ifdef MCP_MKINTENT
 /* whole[i] (i + 1) in the slot of its hash; stems[i] (i + 1) in that of its first bytes. */
 static unsigned short hash_whole[HASH_SIZE], hash_stem[HASH_SIZE];
+/* The words as the normal form reads them (an accent dropped, "о" read as "o"). */
+static const char *whole_w[NWHOLE], *stem_w[NSTEMS];
 /* The bytes of a word: a-z, 0-9, _ (2), -, and every byte of UTF-8 past ASCII. */
 static unsigned char wordch[256];
 
@@ -977,25 +979,37 @@ hash_put(unsigned short *v, unsigned h, size_t i)
 	v[h] = (unsigned short)(i + 1);
 }
 
-/* The tables' hashes: build-aux/mkintent writes them out. */
-static void
-tables_hash(void)
+/*
+ * The tables' hashes, of each word in the normal form norm_of() gives
+ * (scanrules.c's folded()), as text is read in it: build-aux/mkintent
+ * writes them out.  -1 when a word has none, or a stem is too short.
+ */
+static int
+tables_hash(const char *(*norm_of)(const char *))
 {
 	size_t i;
 
-	for (i = 0; i < NWHOLE; i++)
-		hash_put(hash_whole, hash(whole[i].w, strlen(whole[i].w)), i);
-	for (i = 0; i < NSTEMS; i++)
-		hash_put(hash_stem, hash(stems[i].w, STEM_KEY), i);
+	for (i = 0; i < NWHOLE; i++) {
+		if ((whole_w[i] = norm_of(whole[i].w)) == NULL)
+			return -1;
+		hash_put(hash_whole, hash(whole_w[i], strlen(whole_w[i])), i);
+	}
+	for (i = 0; i < NSTEMS; i++) {
+		if ((stem_w[i] = norm_of(stems[i].w)) == NULL || strlen(stem_w[i]) < STEM_KEY)
+			return -1;
+		hash_put(hash_stem, hash(stem_w[i], STEM_KEY), i);
+	}
 	for (i = 0; i < 256; i++)
 		wordch[i] = (unsigned char)(i == '_' ? 2
 		                                     : (i >= 'a' && i <= 'z') ||
 		            (i >= '0' && i <= '9') || i == '-' || i >= 0x80);
+	return 0;
 }
 #else
 /*
- * hash_whole, hash_stem and wordch as tables_hash() makes them, made at
- * build time by build-aux/mkintent: no table is built when a tool runs.
+ * hash_whole, hash_stem, wordch and the words in the normal form
+ * (whole_w, whole_n, stem_w, stem_n) as tables_hash() makes them, made
+ * at build time by build-aux/mkintent: no table is built when a tool runs.
  */
 #include "intenthash.h"
 
@@ -1006,22 +1020,20 @@ tables_hash(void)
 static uint64_t
 classes(const char *w, size_t n, unsigned h, unsigned h5)
 {
-	const struct word *e;
 	size_t k;
 
 	if (n > WORD_MAX)
 		return 0;
 	for (h &= HASH_SIZE - 1; hash_whole[h] != 0; h = (h + 1) & (HASH_SIZE - 1)) {
-		e = &whole[hash_whole[h] - 1];
-		if (strncmp(e->w, w, n) == 0 && e->w[n] == '\0')
-			return e->c;
+		k = hash_whole[h] - 1u;
+		if (whole_n[k] == n && memcmp(whole_w[k], w, n) == 0)
+			return whole[k].c;
 	}
 	if (n >= STEM_KEY)
 		for (h5 &= HASH_SIZE - 1; hash_stem[h5] != 0; h5 = (h5 + 1) & (HASH_SIZE - 1)) {
-			e = &stems[hash_stem[h5] - 1];
-			k = strlen(e->w);
-			if (k <= n && memcmp(e->w, w, k) == 0)
-				return e->c;
+			k = hash_stem[h5] - 1u;
+			if (stem_n[k] <= n && memcmp(stem_w[k], w, stem_n[k]) == 0)
+				return stems[k].c;
 		}
 	return 0;
 }
