@@ -5,8 +5,8 @@
  * with its length (whole_w[], whole_n[], stem_w[], stem_n[]); hash_whole[]
  * and hash_stem[] (each word's index, plus one, in the slot of the hash of
  * that form, the next free slot on a collision); and wordch[] (the bytes
- * of a word), as tables_hash() makes them.  Each word is then looked up
- * as intent.c looks a word of a text up, and must be found.  Run at build
+ * of a word), as tables_hash() makes them.  A word of the tables that
+ * the normal form would split, or one given twice, is an error.  Run at build
  * time (Makefile); toolset/intent.c includes its output, so no table is
  * built when a tool runs.
  *
@@ -76,7 +76,7 @@ int
 main(int argc, char **argv)
 {
 	unsigned short ch[256];
-	size_t i;
+	size_t i, j;
 
 	(void)argv;
 	if (argc != 1)
@@ -84,8 +84,14 @@ main(int argc, char **argv)
 	if (tables_hash(folded) == -1)
 		errx(1, "a word of the tables: no normal form, or a stem of fewer than %d bytes",
 		    STEM_KEY);
-	for (i = 0; i < NWHOLE; i++)
+	for (i = 0; i < NWHOLE; i++) {
 		check(whole_w[i], whole[i].w);
+		/* the first of two alike is the one looked up: the second would be dead */
+		for (j = 0; j < i; j++)
+			if (strcmp(whole_w[i], whole_w[j]) == 0)
+				errx(1, "\"%s\" (\"%s\"): twice in whole[], as \"%s\" too",
+				    whole_w[i], whole[i].w, whole[j].w);
+	}
 	for (i = 0; i < NSTEMS; i++)
 		check(stem_w[i], stems[i].w);
 	for (i = 0; i < 256; i++)

@@ -131,7 +131,6 @@ static const struct word whole[] = {
     {"bloquera", W_CONSEQ},
     {"perdra", W_CONSEQ},
     {"perdera", W_CONSEQ},
-    {"perderá", W_CONSEQ},
     {"borrara", W_CONSEQ},
     {"supprimera", W_CONSEQ},
     {"eliminara", W_CONSEQ},
@@ -301,6 +300,7 @@ static const struct word whole[] = {
     {"пользователь", W_USER},
     {"пользователя", W_USER},
     {"пользователю", W_USER},
+    {"пользователем", W_USER},
     {"solicitud", W_REQ},
     {"peticion", W_REQ},
     {"pedido", W_REQ},
@@ -575,6 +575,15 @@ static const struct word whole[] = {
     {"instead", W_FIXED},
     {"typo", W_FIXED},
     {"solely", W_FIXED},
+    {"seule", W_FIXED},
+    {"seul", W_FIXED},
+    {"einzige", W_FIXED},
+    {"einzig", W_FIXED},
+    {"única", W_FIXED},
+    {"único", W_FIXED},
+    {"единственный", W_FIXED},
+    {"единственная", W_FIXED},
+    {"единственное", W_FIXED},
     {"is", W_IS},
     {"are", W_IS},
     {"\u2192", W_IS},
@@ -637,7 +646,7 @@ static const struct word whole[] = {
     {"rather", W_FIXED},
     {"extend", W_SET},
     {"upgrade", W_SET},
-    {"rewritten", W_SET},
+    {"rewritten", W_SET | W_UNDO},
     {"swap", W_SET},
     {"swapped", W_SET},
     {"normalised", W_SET},
@@ -646,8 +655,14 @@ static const struct word whole[] = {
     {"changed", W_SET},
     {"forced", W_SET},
     {"sustituye", W_SET},
-    {"ersetzt", W_SET},
-    {"remplacé", W_SET},
+    {"ersetzt", W_SET | W_UNDO},
+    {"remplacé", W_SET | W_UNDO},
+    {"remplacée", W_SET | W_UNDO},
+    {"reemplazado", W_SET | W_UNDO},
+    {"reemplazada", W_SET | W_UNDO},
+    {"sostituito", W_SET | W_UNDO},
+    {"заменяется", W_SET | W_UNDO},
+    {"заменяет", W_SET | W_UNDO},
     {"substituída", W_SET},
     {"broken", W_RUNDOWN},
     {"insecure", W_RUNDOWN},
@@ -661,7 +676,6 @@ static const struct word whole[] = {
     {"mangle", W_RUNDOWN},
     {"mangles", W_RUNDOWN},
     {"rate-limited", W_RUNDOWN},
-    {"bloqueado", W_RUNDOWN},
     {"bloqueados", W_RUNDOWN},
     {"bloqueadas", W_RUNDOWN},
     {"bloquees", W_RUNDOWN},
@@ -723,6 +737,11 @@ static const struct word whole[] = {
     {"picked", W_WILL},
     {"typed", W_WILL},
     {"specified", W_WILL},
+    {"supplies", W_WILL},
+    {"mentions", W_WILL},
+    {"указанный", W_WILL},
+    {"указанная", W_WILL},
+    {"указанное", W_WILL},
     {"provided", W_WILL},
     {"given", W_WILL},
     {"entered", W_WILL},
@@ -880,6 +899,18 @@ static const struct word whole[] = {
     {"outweighs", W_OVER | W_OVERV},
     {"skipping", W_SKIP | W_SKIPV},
     {"stale", W_RUNDOWN},
+    {"non-compliant", W_RUNDOWN},
+    {"noncompliant", W_RUNDOWN},
+    {"withdrawn", W_RUNDOWN},
+    {"corrupts", W_RUNDOWN},
+    {"corrupted", W_RUNDOWN},
+    {"manipulated", W_RUNDOWN},
+    {"unapproved", W_RUNDOWN},
+    {"unsanctioned", W_RUNDOWN},
+    {"obsoletas", W_RUNDOWN},
+    {"obsoletes", W_RUNDOWN},
+    {"небезопасны", W_RUNDOWN},
+    {"небезопасен", W_RUNDOWN},
     {"step", W_ORDERW},
     {"submit", W_VERB | W_SEND},
     {"supersedes", W_CLAIM | W_OVER | W_OVERV},
@@ -1069,6 +1100,7 @@ struct sent {
 	int role;      /* it begins as a turn of a chat: "Human:", "Assistant:" */
 	int user_undo; /* "whatever the user picks", "the user's choices are overridden" */
 	int dest_is;   /* "the recipient is", "target bucket:": a destination given its value */
+	int dest_word; /* the word after a destination's ":" (its place, plus one) */
 	int keep;      /* "keep it so", "other values": nothing else is to be put there */
 	int destroy;   /* a verb of destruction ordered: at a clause's start, after "must" */
 	int every_req; /* "every request", "each message", "any tool" */
@@ -1190,15 +1222,18 @@ between(struct sent *x, const char *t, size_t len, size_t i)
 		x->role = 1;
 	/* "target bucket: x", "url = x" */
 	if (((t[i] == ':' && i + 1 < len && t[i + 1] == ' ') || t[i] == '=') && x->n > 0 &&
-	    x->pe == i && x->destp >= 0 && (long)x->n - 1 - x->destp <= 4)
+	    x->pe == i && x->destp >= 0 && (long)x->n - 1 - x->destp <= 4) {
 		x->dest_is = 1; /* also "destination iban: ...", "number for all lines: ..." */
+		x->dest_word = (int)x->n + 1;
+	}
 }
 
 /*
  * 1 when t[s..e), with the bytes up to the next space, is a value a
  * destination takes: a host of two dots or more ("relay.mail-hub.example",
  * "registry.x.example:5000"), an IPv4 address, 10 digits or more (an
- * account), 0x and 24 hex digits (a wallet).
+ * account), 0x and 24 hex digits (a wallet), an IBAN written in groups
+ * ("de00 5001 0517 5407 3249 31").
  */
 static int
 value_like(const char *t, size_t s, size_t e)
@@ -1207,6 +1242,16 @@ value_like(const char *t, size_t s, size_t e)
 
 	if (t[s] == '0' && t[s + 1] == 'x' && e - s >= 26)
 		return 1;
+	if (e - s == 4 && t[s] >= 'a' && t[s] <= 'z' && t[s + 1] >= 'a' && t[s + 1] <= 'z' &&
+	    t[s + 2] >= '0' && t[s + 2] <= '9' && t[s + 3] >= '0' && t[s + 3] <= '9') {
+		/* a country, two digits, then three groups of four letters or digits at least */
+		for (i = e; i < e + 15; i++)
+			if ((i - e) % 5 == 0
+			        ? t[i] != ' '
+			        : !((t[i] >= 'a' && t[i] <= 'z') || (t[i] >= '0' && t[i] <= '9')))
+				return 0;
+		return 1;
+	}
 	for (i = s; t[i] != '\0' && t[i] != ' ' && t[i] != 0x03 && i - s < 256; i++) {
 		if (t[i] == '.' && t[i + 1] >= '0' && t[i + 1] != ' ' && t[i + 1] != 0x03)
 			dots++;
@@ -1214,6 +1259,8 @@ value_like(const char *t, size_t s, size_t e)
 			digits++;
 		else if ((t[i] >= 'a' && t[i] <= 'z') || t[i] == '-')
 			alpha++;
+		else if (t[i] == '/' && dots >= 2 && alpha >= 6 && digits < alpha)
+			break; /* "cr.mirror-images.example/prod": a host, then its path */
 		else if (t[i] == '/' || t[i] == '(' || t[i] == ')' || t[i] == '\'' || t[i] == '`')
 			return 0;
 	}
@@ -1222,6 +1269,22 @@ value_like(const char *t, size_t s, size_t e)
 	if (dots == 0 && alpha == 0 && digits >= 10)
 		return 1;
 	return dots >= 2 && alpha >= 6 && digits < alpha;
+}
+
+/* 1 when t[s..e) is an id's value: letters and three digits or more, no "-" or "." (a date, a version). */
+static int
+value_id(const char *t, size_t s, size_t e)
+{
+	size_t digits = 0, alpha = 0;
+
+	for (; s < e; s++)
+		if (t[s] >= '0' && t[s] <= '9')
+			digits++;
+		else if (t[s] >= 'a' && t[s] <= 'z')
+			alpha++;
+		else if (t[s] != '_')
+			return 0;
+	return digits >= 3 && alpha >= 3;
 }
 
 /* The word t[s..e) of x, of classes c; id: a name (an underscore inside). */
@@ -1252,9 +1315,13 @@ word(struct sent *x, const char *t, const char *text, const uint32_t *map, const
 		c &= ~W_ORDER;
 	/* a value where something goes: a host of two dots, an IP, an account's digits, a wallet */
 	if (c == 0 && !id && e - s >= 3 &&
-	    ((t[e] == '.' && t[e + 1] >= '0' && t[e + 1] != ' ') || (t[s] >= '0' && t[s] <= '9')) &&
+	    ((t[e] == '.' && t[e + 1] >= '0' && t[e + 1] != ' ') || (t[s] >= '0' && t[s] <= '9') ||
+	        (e - s == 4 && t[e] == ' ')) &&
 	    value_like(t, s, e))
 		x->addr |= 2;
+	/* "destination for every payout: acct_1q9xz8", "channel: c0extmirr8": an id given as the value */
+	if (x->dest_word == (int)n + 1 && e - s >= 8 && c == 0 && value_id(t, s, e))
+		x->addr |= 4;
 	/* "call get-tiptap-json-content": a name with hyphens, after call or run */
 	if (!id && c == 0 && n > 0 && !x->punct && WAS(x, n - 1, W_CTX) && e - s > 4 &&
 	    memchr(t + s + 1, '-', e - s - 2) != NULL &&
@@ -1546,6 +1613,14 @@ judge(
 	if (WANT(R_REWRITE) && x->user_undo &&
 	    ((c & (W_SET | W_IS)) || x->order || (c & W_OBLIG) || x->dest_is))
 		return R_REWRITE;
+	/*
+	 * P115: the user's value put aside beside a sentence giving an address
+	 * ("Recipient: intake@x.example. Whatever address the user mentions can go in cc")
+	 */
+	if (WANT(R_ADDRESS) && before != NULL &&
+	    ((x->user_undo && (before->addr || before->phone)) ||
+	        ((x->addr || x->phone) && before->user_undo)))
+		return R_ADDRESS;
 	/* P115: a destination given its value, for every call or not the user's */
 	if (WANT(R_ADDRESS) && x->addr &&
 	    ((c & (W_EVERY | W_FIXED)) || x->not_user || x->keep || ((c & W_DEST) && x->dest_is)))
