@@ -123,7 +123,6 @@ static const struct word whole[] = {
     {"bans", W_CONSEQ},
     {"lockout", W_CONSEQ},
     {"sperrt", W_CONSEQ},
-    {"gesperrt", W_CONSEQ},
     {"sperren", W_CONSEQ},
     {"bloqueada", W_CONSEQ},
     {"bloqueado", W_CONSEQ},
@@ -157,6 +156,8 @@ static const struct word whole[] = {
     {"suspensa", W_CONSEQ},
     {"andernfalls", W_SKIP},
     {"sonst", W_SKIP},
+    {"altrimenti", W_SKIP},
+    {"fehlt", W_SKIP},
     {"sinon", W_SKIP},
     {"faute", W_SKIP},
     {"contrario", W_SKIP},
@@ -373,7 +374,7 @@ static const struct word whole[] = {
     {"who", W_IF},
     {"which", W_IF},
     {"that", W_IF},
-    {"unless", W_IF},
+    {"unless", W_IF | W_SKIP},
     {"when", W_IF},
     {"once", W_ORDERW},
     {"-rf", W_ALL},
@@ -845,7 +846,19 @@ static const struct word whole[] = {
     {"tokens", W_SECRET},
     {"secret", W_SECRET},
     {"secrets", W_SECRET},
-    {"penalty", W_CONSEQ | W_CONSEQ},
+    {"penalty", W_CONSEQ},
+    {"locks", W_CONSEQ},
+    {"spam", W_CONSEQ},
+    {"disciplinary", W_CONSEQ},
+    {"delisted", W_CONSEQ},
+    {"unrecoverable", W_CONSEQ},
+    {"résiliée", W_CONSEQ},
+    {"résilié", W_CONSEQ},
+    {"pénalité", W_CONSEQ},
+    {"sospesa", W_CONSEQ},
+    {"sospeso", W_CONSEQ},
+    {"violazione", W_CONSEQ},
+    {"gesperrt", W_CONSEQ},
     {"platform", W_AUTH},
     {"please", W_FILLER},
     {"policy", W_AUTH},
@@ -1103,6 +1116,7 @@ struct sent {
 	int user_undo; /* "whatever the user picks", "the user's choices are overridden" */
 	int dest_is;   /* "the recipient is", "target bucket:": a destination given its value */
 	int dest_word; /* the word after a destination's ":" (its place, plus one) */
+	int unless;    /* "unless": what is demanded, by what not doing it brings */
 	int keep;      /* "keep it so", "other values": nothing else is to be put there */
 	int destroy;   /* a verb of destruction ordered: at a clause's start, after "must" */
 	int every_req; /* "every request", "each message", "any tool" */
@@ -1312,6 +1326,8 @@ word(struct sent *x, const char *t, const char *text, const uint32_t *map, const
 	/* "removed without penalties", "no loss": a harm denied */
 	if ((c & W_CONSEQ) && n > 0 && WAS(x, n - 1, W_WITHOUT | W_NOT))
 		c &= ~W_CONSEQ;
+	if ((c & W_SKIP) && (c & W_IF) && e - s == 6 && memcmp(t + s, "unless", 6) == 0)
+		x->unless = 1;
 	/* "the first workspace", "the prior version": an ordinal, no order */
 	if ((c & W_ORDER) && s >= 4 && memcmp(t + s - 4, "the ", 4) == 0)
 		c &= ~W_ORDER;
@@ -1599,7 +1615,7 @@ judge(
 	if (WANT(R_THREAT) && (c & W_CONSEQ) &&
 	    ((c & (W_SKIP | W_WITHOUT | W_MUSTX)) || ((c & W_NOT) && (c & W_AGENT)) ||
 	        (before != NULL && (before->c & W_MUSTX))) &&
-	    (directive || (c & (W_AGENT | W_MUSTX)) ||
+	    (directive || (c & (W_AGENT | W_MUSTX)) || x->unless ||
 	        (before != NULL && (before->order || (before->c & W_OBLIG)))))
 		return R_THREAT;
 	/* P116: destruction ordered, of a store or of all of something, not a destroying tool's own */
