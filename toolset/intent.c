@@ -1117,6 +1117,7 @@ struct sent {
 	int dest_is;   /* "the recipient is", "target bucket:": a destination given its value */
 	int dest_word; /* the word after a destination's ":" (its place, plus one) */
 	int unless;    /* "unless": what is demanded, by what not doing it brings */
+	int cstart;    /* a clause after a condition's comma: "if ..., delete everything" */
 	int keep;      /* "keep it so", "other values": nothing else is to be put there */
 	int destroy;   /* a verb of destruction ordered: at a clause's start, after "must" */
 	int every_req; /* "every request", "each message", "any tool" */
@@ -1220,6 +1221,8 @@ between(struct sent *x, const char *t, size_t len, size_t i)
 	if (t[i] != ' ' && t[i] != '\'' && t[i] != '"' && t[i] != '`')
 		x->punct = 1;
 	/* "before using any other tool, call x", "after that, delete": the clause after the time */
+	if (t[i] == ',' && x->cond >= 0)
+		x->cstart = 1;
 	if (t[i] == ',' && x->lead) {
 		x->start = 1;
 		x->lead = 0;
@@ -1353,7 +1356,7 @@ word(struct sent *x, const char *t, const char *text, const uint32_t *map, const
 	/* most words are of no class: read at once; an adverb ("must silently send") keeps an order open */
 	if (c == 0 && !id) {
 		if (!(e - s > 3 && t[e - 2] == 'l' && t[e - 1] == 'y'))
-			x->start = x->modal = 0;
+			x->start = x->modal = x->cstart = 0;
 		x->ident = -1;
 		x->w[x->n++] = 0;
 		x->ps = s;
@@ -1426,8 +1429,11 @@ word(struct sent *x, const char *t, const char *text, const uint32_t *map, const
 	    ((c & W_VALUES) && n > 0 && WAS(x, n - 1, W_OTHER)))
 		x->keep = 1;
 	if ((c & W_DESTR) &&
-	    (x->start || (n > 0 && WAS(x, n - 1, W_OBLIG | W_AGENT) && !WAS(x, n - 1, W_FILLER))))
+	    (x->start || x->cstart ||
+	        (n > 0 && WAS(x, n - 1, W_OBLIG | W_AGENT) && !WAS(x, n - 1, W_FILLER))))
 		x->destroy = 1;
+	if (!(c & W_FILLER))
+		x->cstart = 0;
 	/* "the assistant wipes the databases": the agent the subject of destruction */
 	if ((c & W_DESTR2) && n > 0 && WAS(x, n - 1, W_AGENT) && !WAS(x, n - 1, W_FILLER))
 		x->destroy = 1;

@@ -493,15 +493,37 @@ names_shape(struct mcp_finding *f, const char *t, size_t len, size_t start, size
 /* What a tool that destroys says of itself, in its name. */
 static const char *const destroy_names[] = {"delete", "remove", "drop", "wipe", "purge", "clear",
     "erase", "destroy", "truncate", "prune", "reset", "cancel", "revoke", "empty", "flush",
-    "replace", "uninstall", "unset", "unlink", "trash", "clean", "overwrite", "close", "unprotect",
+    "replace", "uninstall", "unset", "unlink", "trash", "clean", "cleanup", "overwrite", "close",
+    "unprotect", "flushall", "flushdb",
     NULL};
+
+/* 1 when c (a byte of a name) may begin a word of it after p, the byte before it. */
+static int
+name_word_start(const char *item, const char *p)
+{
+	return p == item || !isalpha((unsigned char)p[-1]) ||
+	    (islower((unsigned char)p[-1]) && isupper((unsigned char)p[0]));
+}
+
+/* 1 when the word of a name ends at p: "delete_file", "deleteFile", "deletes", not "dropbox". */
+static int
+name_word_end(const char *p)
+{
+	if (*p == 's' || *p == 'S')
+		p++;
+	return !isalpha((unsigned char)*p) || isupper((unsigned char)*p);
+}
 
 int
 shape_named(const char *item, const char *const *words)
 {
+	const char *p;
+	size_t k;
+
 	for (; *words != NULL; words++)
-		if (strcasestr(item, *words) != NULL)
-			return 1;
+		for (p = item, k = strlen(*words); (p = strcasestr(p, *words)) != NULL; p++)
+			if (name_word_start(item, p) && name_word_end(p + k))
+				return 1;
 	return 0;
 }
 
