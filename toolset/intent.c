@@ -1278,8 +1278,6 @@ value_like(const char *t, size_t s, size_t e)
 			digits++;
 		else if ((t[i] >= 'a' && t[i] <= 'z') || t[i] == '-')
 			alpha++;
-		else if (t[i] == '/' && dots >= 2 && alpha >= 6 && digits < alpha)
-			break; /* "cr.mirror-images.example/prod": a host, then its path */
 		else if (t[i] == '/' || t[i] == '(' || t[i] == ')' || t[i] == '\'' || t[i] == '`')
 			return 0;
 	}

@@ -22,8 +22,10 @@
 #define DEV_FLAGGED 15
 #define TEST_FOUND 131
 #define TEST_FLAGGED 8
-#define DEV3_FOUND 211
+#define DEV3_FOUND 215
 #define DEV3_FLAGGED 14
+#define DEV4_FOUND 91
+#define DEV4_FLAGGED 6
 
 static struct mcp_scan s;
 
@@ -681,8 +683,8 @@ corpus(const char *data)
  * MEASURED).
  */
 static void
-by_class(const char *data, const char *dir, const char *half, int npoisoned, int min_found,
-    int nhonest, int max_flagged)
+by_class(const char *data, const char *dir, const char *half, size_t nclass, int npoisoned,
+    int min_found, int nhonest, int max_flagged)
 {
 	static const char *const classes[] = {"01-call-first", "02-rewrite-args", "03-precedence",
 	    "04-threat", "05-secrets", "06-address-value", "07-destruction", "08-self-preference",
@@ -695,7 +697,7 @@ by_class(const char *data, const char *dir, const char *half, int npoisoned, int
 	size_t i;
 	cJSON *v;
 
-	for (i = 0; i < sizeof(classes) / sizeof(classes[0]); i++) {
+	for (i = 0; i < nclass && i < sizeof(classes) / sizeof(classes[0]); i++) {
 		snprintf(name, sizeof(name), "%s/poisoned/%s%s", dir, classes[i], half);
 		if ((v = corpus_scan(data, name)) == NULL) {
 			ok(0, "%s read", name);
@@ -740,9 +742,11 @@ by_class(const char *data, const char *dir, const char *half, int npoisoned, int
 static void
 heldout(const char *data)
 {
-	by_class(data, "heldout", "-dev", 166, DEV_FOUND, 98, DEV_FLAGGED);
-	by_class(data, "heldout", "-test", 163, TEST_FOUND, 90, TEST_FLAGGED);
-	by_class(data, "dev3", "", 291, DEV3_FOUND, 133, DEV3_FLAGGED);
+	by_class(data, "heldout", "-dev", 10, 166, DEV_FOUND, 98, DEV_FLAGGED);
+	by_class(data, "heldout", "-test", 10, 163, TEST_FOUND, 90, TEST_FLAGGED);
+	by_class(data, "dev3", "", 10, 291, DEV3_FOUND, 133, DEV3_FLAGGED);
+	/* the classes of the issue only (no schema fields, no letters) */
+	by_class(data, "dev4", "", 8, 142, DEV4_FOUND, 60, DEV4_FLAGGED);
 }
 
 /* A tool of schema j (JSON): the rules found. */
