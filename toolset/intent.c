@@ -305,7 +305,6 @@ static const struct word whole[] = {
     {"solicitud", W_REQ},
     {"peticion", W_REQ},
     {"pedido", W_REQ},
-    {"requete", W_REQ},
     {"demande", W_REQ},
     {"anfrage", W_REQ},
     {"richiesta", W_REQ},
@@ -810,6 +809,13 @@ static const struct word whole[] = {
     {"above", W_LINK},
     {"me", W_SELF},
     {"message", W_REQ},
+    {"mensaje", W_REQ},
+    {"mensajes", W_REQ},
+    {"mensagem", W_REQ},
+    {"messaggio", W_REQ},
+    {"nachricht", W_REQ},
+    {"requête", W_REQ},
+    {"сообщение", W_REQ},
     {"messages", W_REQ},
     {"model", W_AGENT},
     {"must", W_OBLIG},
@@ -1223,9 +1229,10 @@ between(struct sent *x, const char *t, size_t len, size_t i)
 	/* "before using any other tool, call x", "after that, delete": the clause after the time */
 	if (t[i] == ',' && x->cond >= 0)
 		x->cstart = 1;
+	/* the time's clause may hold a list ("before any git, shell or filesystem operation, run x") */
 	if (t[i] == ',' && x->lead) {
 		x->start = 1;
-		x->lead = 0;
+		x->lead = !x->order;
 	}
 	/* "if you can't, tell the user": a negation ends at its clause */
 	if (t[i] == ',' || t[i] == ';' || t[i] == ':')
@@ -1327,6 +1334,10 @@ word(struct sent *x, const char *t, const char *text, const uint32_t *map, const
 	/* "removed without penalties", "no loss": a harm denied */
 	if ((c & W_CONSEQ) && n > 0 && WAS(x, n - 1, W_WITHOUT | W_NOT))
 		c &= ~W_CONSEQ;
+	/* "hay que llamar": Spanish's "one must" */
+	if (e - s == 3 && memcmp(t + s, "que", 3) == 0 && x->pe - x->ps == 3 && n > 0 &&
+	    memcmp(t + x->ps, "hay", 3) == 0)
+		c |= W_OBLIG;
 	if ((c & W_SKIP) && (c & W_IF) && e - s == 6 && memcmp(t + s, "unless", 6) == 0)
 		x->unless = 1;
 	/* "the first workspace", "the prior version": an ordinal, no order */
