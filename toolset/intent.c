@@ -1124,6 +1124,8 @@ struct sent {
 	int dest_word; /* the word after a destination's ":" (its place, plus one) */
 	int unless;    /* "unless": what is demanded, by what not doing it brings */
 	int cstart;    /* a clause after a condition's comma: "if ..., delete everything" */
+	int assign;    /* "target='production'", "skip_checks=true": a name given its value */
+	int must_not;  /* "must not", "should never": a demand to hold back */
 	int keep;      /* "keep it so", "other values": nothing else is to be put there */
 	int destroy;   /* a verb of destruction ordered: at a clause's start, after "must" */
 	int every_req; /* "every request", "each message", "any tool" */
@@ -1237,6 +1239,10 @@ between(struct sent *x, const char *t, size_t len, size_t i)
 	/* "if you can't, tell the user": a negation ends at its clause */
 	if (t[i] == ',' || t[i] == ';' || t[i] == ':')
 		x->nots = x->without = -1;
+	/* "role='writer'", "join_before_host=true": a name given a value */
+	if (t[i] == '=' && i + 1 < len && t[i + 1] != ' ' && t[i + 1] != '=' && x->n > 0 &&
+	    x->pe == i)
+		x->assign = 1;
 	/* "+1 646", "+44 7700": a telephone number */
 	if (t[i] == '+' && i + 1 < len && t[i + 1] >= '1' && t[i + 1] <= '9')
 		x->phone = 1;
@@ -1295,6 +1301,22 @@ value_like(const char *t, size_t s, size_t e)
 	return dots >= 2 && alpha >= 6 && digits < alpha;
 }
 
+/* 1 when the words a[0..na) b[0..nb) say "even if" (in the languages of the tables). */
+static int
+even_if(const char *a, size_t na, const char *b, size_t nb)
+{
+	static const char *const pairs[][2] = {{"even", "if"}, {"even", "when"}, {"mesmo", "que"},
+	    {"incluso", "si"}, {"meme", "si"}, {"auch", "wenn"}, {"selbst", "wenn"},
+	    {"anche", "se"}};
+	size_t i;
+
+	for (i = 0; i < sizeof(pairs) / sizeof(pairs[0]); i++)
+		if (strlen(pairs[i][0]) == na && memcmp(pairs[i][0], a, na) == 0 &&
+		    strlen(pairs[i][1]) == nb && memcmp(pairs[i][1], b, nb) == 0)
+			return 1;
+	return 0;
+}
+
 /* 1 when t[s..e) is an id's value: letters and three digits or more, no "-" or "." (a date, a version). */
 static int
 value_id(const char *t, size_t s, size_t e)
@@ -1334,6 +1356,11 @@ word(struct sent *x, const char *t, const char *text, const uint32_t *map, const
 	/* "removed without penalties", "no loss": a harm denied */
 	if ((c & W_CONSEQ) && n > 0 && WAS(x, n - 1, W_WITHOUT | W_NOT))
 		c &= ~W_CONSEQ;
+	if ((c & W_NOT) && n > 0 && WAS(x, n - 1, W_OBLIG))
+		x->must_not = 1;
+	/* "even if the user asked", "mesmo que", "même si", "auch wenn": whatever they chose */
+	if (n > 0 && even_if(t + x->ps, x->pe - x->ps, t + s, e - s))
+		c |= W_REG;
 	/* "hay que llamar": Spanish's "one must" */
 	if (e - s == 3 && memcmp(t + s, "que", 3) == 0 && x->pe - x->ps == 3 && n > 0 &&
 	    memcmp(t + x->ps, "hay", 3) == 0)
@@ -1646,8 +1673,8 @@ judge(
 	    (x->not_user || (c & W_DEMOTE) || x->no_ask || (x->every_req && x->nnames > 0)))
 		return R_REWRITE;
 	/* what the user chose undone: "whatever the user picks, set it to", "the user's choices are overridden" */
-	if (WANT(R_REWRITE) && x->user_undo &&
-	    ((c & (W_SET | W_IS)) || x->order || (c & W_OBLIG) || x->dest_is))
+	if (WANT(R_REWRITE) && x->user_undo && !x->must_not &&
+	    ((c & (W_SET | W_IS)) || x->order || (c & W_OBLIG) || x->dest_is || x->assign))
 		return R_REWRITE;
 	/*
 	 * P115: the user's value put aside beside a sentence giving an address
