@@ -1305,14 +1305,26 @@ value_like(const char *t, size_t s, size_t e)
 static int
 even_if(const char *a, size_t na, const char *b, size_t nb)
 {
-	static const char *const pairs[][2] = {{"even", "if"}, {"even", "when"}, {"mesmo", "que"},
-	    {"incluso", "si"}, {"meme", "si"}, {"auch", "wenn"}, {"selbst", "wenn"},
-	    {"anche", "se"}};
+#define PAIR(x, y)                                                                                 \
+	{                                                                                          \
+		x, sizeof(x) - 1, y, sizeof(y) - 1                                                 \
+	}
+	static const struct {
+		const char *a;
+		size_t na;
+		const char *b;
+		size_t nb;
+	} pairs[] = {PAIR("even", "if"), PAIR("even", "when"), PAIR("mesmo", "que"),
+	    PAIR("incluso", "si"), PAIR("meme", "si"), PAIR("auch", "wenn"), PAIR("selbst", "wenn"),
+	    PAIR("anche", "se")};
+#undef PAIR
 	size_t i;
 
+	if (na < 4 || na > 7)
+		return 0;
 	for (i = 0; i < sizeof(pairs) / sizeof(pairs[0]); i++)
-		if (strlen(pairs[i][0]) == na && memcmp(pairs[i][0], a, na) == 0 &&
-		    strlen(pairs[i][1]) == nb && memcmp(pairs[i][1], b, nb) == 0)
+		if (pairs[i].na == na && pairs[i].nb == nb && memcmp(pairs[i].a, a, na) == 0 &&
+		    memcmp(pairs[i].b, b, nb) == 0)
 			return 1;
 	return 0;
 }
@@ -1359,7 +1371,7 @@ word(struct sent *x, const char *t, const char *text, const uint32_t *map, const
 	if ((c & W_NOT) && n > 0 && WAS(x, n - 1, W_OBLIG))
 		x->must_not = 1;
 	/* "even if the user asked", "mesmo que", "même si", "auch wenn": whatever they chose */
-	if (n > 0 && even_if(t + x->ps, x->pe - x->ps, t + s, e - s))
+	if (e - s <= 4 && e - s >= 2 && n > 0 && even_if(t + x->ps, x->pe - x->ps, t + s, e - s))
 		c |= W_REG;
 	/* "hay que llamar": Spanish's "one must" */
 	if (e - s == 3 && memcmp(t + s, "que", 3) == 0 && x->pe - x->ps == 3 && n > 0 &&
