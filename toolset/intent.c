@@ -1221,6 +1221,9 @@ sent_start(struct sent *x, size_t a)
 static void
 between(struct sent *x, const char *t, size_t len, size_t i)
 {
+	/* a space, the most of them, says nothing */
+	if (t[i] == ' ')
+		return;
 	if ((t[i] == ':' || t[i] == '@') && address_at(t, x->a, len, i))
 		x->addr = 1;
 	if ((t[i] == ':' && (i + 1 == len || t[i + 1] == ' ')) || t[i] == '[' || t[i] == '<' ||
