@@ -494,8 +494,7 @@ names_shape(struct mcp_finding *f, const char *t, size_t len, size_t start, size
 static const char *const destroy_names[] = {"delete", "remove", "drop", "wipe", "purge", "clear",
     "erase", "destroy", "truncate", "prune", "reset", "cancel", "revoke", "empty", "flush",
     "replace", "uninstall", "unset", "unlink", "trash", "clean", "cleanup", "overwrite", "close",
-    "unprotect", "flushall", "flushdb",
-    NULL};
+    "unprotect", "flushall", "flushdb", NULL};
 
 /* 1 when c (a byte of a name) may begin a word of it after p, the byte before it. */
 static int
