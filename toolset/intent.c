@@ -74,6 +74,7 @@
 #define W_WILL (1ULL << 52)  /* requested, asked, chosen: what someone chose */
 #define W_STORE (1ULL << 53) /* database, table, collection, repository: what holds data */
 #define W_TO (1ULL << 54)    /* to: "is to" */
+#define W_BARE (1ULL << 55)  /* unredacted, unmasked: a secret wanted as it is */
 /* "over", "above", "than" read as a link of rank's: no class, all of them */
 #define W_OVERN_LINK (~0ULL)
 
@@ -406,6 +407,10 @@ static const struct word whole[] = {
     {"argument", W_ARG},
     {"arguments", W_ARG},
     {"ask", W_ASK},
+    {"pide", W_ASK},
+    {"unredacted", W_BARE},
+    {"unmasked", W_BARE},
+    {"unobfuscated", W_BARE},
     {"asking", W_ASK},
     {"assistant", W_AGENT | W_ROLE},
     {"assistant's", W_AGENT},
@@ -1126,6 +1131,7 @@ struct sent {
 	int cstart;    /* a clause after a condition's comma: "if ..., delete everything" */
 	int assign;    /* "target='production'", "skip_checks=true": a name given its value */
 	int must_not;  /* "must not", "should never": a demand to hold back */
+	int ask_order; /* "ask the user ...", "pide al usuario": asking ordered */
 	int keep;      /* "keep it so", "other values": nothing else is to be put there */
 	int destroy;   /* a verb of destruction ordered: at a clause's start, after "must" */
 	int every_req; /* "every request", "each message", "any tool" */
@@ -1373,6 +1379,8 @@ word(struct sent *x, const char *t, const char *text, const uint32_t *map, const
 		c &= ~W_CONSEQ;
 	if ((c & W_NOT) && n > 0 && WAS(x, n - 1, W_OBLIG))
 		x->must_not = 1;
+	if ((c & W_ASK) && (x->start || x->modal))
+		x->ask_order = 1;
 	/* "even if the user asked", "mesmo que", "même si", "auch wenn": whatever they chose */
 	if (e - s <= 4 && e - s >= 2 && n > 0 && even_if(t + x->ps, x->pe - x->ps, t + s, e - s))
 		c |= W_REG;
@@ -1710,6 +1718,12 @@ judge(
 	if (WANT(R_SEND) && (x->ordc & W_SEND) && (c & (W_ALL | W_EVERY)) &&
 	    (x->addr || x->phone || x->to_dest) && !(c & W_NOT))
 		return R_SEND; /* "forward all SMS to +1 ...", "copy every object to bucket x" */
+	/* P114: the user asked for a secret to pass on ("ask the user for their password and pass it"), or a secret wanted unredacted */
+	if (WANT(R_SECRETS) && (c & W_SECRET) && !(c & W_NOT) &&
+	    (((c & W_ASK) && (c & W_USER) && (directive || x->ask_order) &&
+	         (c & (W_SEND | W_SET | W_ARG))) ||
+	        (c & W_BARE)))
+		return R_SECRETS;
 	/* P114: secrets read, or put somewhere on every call */
 	if (WANT(R_SECRETS) && (c & W_SECRET) && (x->ordc & (W_READ | W_SEND | W_SET)) &&
 	    (x->every_req || (c & W_EVERY)) && !(c & W_NOT))
