@@ -180,6 +180,9 @@ static const struct word whole[] = {
     {"приоритет", W_OVER},
     {"prevalecem", W_OVER},
     {"prevalecen", W_OVER},
+    {"priment", W_OVER | W_OVERV},
+    {"prévaut", W_OVER | W_OVERV},
+    {"prevale", W_OVER | W_OVERV},
     {"prevalent", W_OVER},
     {"prevalgono", W_OVER},
     {"antes", W_ORDER},
@@ -981,7 +984,9 @@ static const struct word whole[] = {
 
 /* Stems: a word beginning so (5 to 10 bytes), in any order (looked up by a hash of 5). */
 static const struct word stems[] = {
-    {"user-", W_USER}, /* user-level, user-specified */
+    {"user-", W_USER},  /* user-level, user-specified */
+    {"nutzer", W_USER}, /* Nutzeranweisungen, Benutzerdaten: German's compounds */
+    {"benutzer", W_USER},
     {"catastroph", W_CONSEQ},
     {"corrupt", W_CONSEQ},
     {"crash", W_CONSEQ},

@@ -24,7 +24,7 @@
 #define TEST_FLAGGED 8
 #define DEV3_FOUND 220
 #define DEV3_FLAGGED 14
-#define DEV4_FOUND 95
+#define DEV4_FOUND 96
 #define DEV4_FLAGGED 6
 
 static struct mcp_scan s;
