@@ -1600,9 +1600,10 @@ word(struct sent *x, const char *t, const char *text, const uint32_t *map, const
 		x->only = m;
 	if ((c & W_RUNDOWN) && n == 0)
 		x->down_self = 1; /* "Deprecated: use x instead" */
+	/* "this tool is deprecated", not "tools in this session have been withdrawn" */
 	if (c & W_RUNDOWN)
 		for (k = n > 8 ? n - 8 : 0; k < n; k++)
-			if (WAS(x, k, W_SELF))
+			if (WAS(x, k, W_SELF) && !(k + 1 < n && WAS(x, k + 1, W_REQ | W_STORE)))
 				x->down_self = 1;
 	if (c & W_RUNDOWN)
 		x->rundown = m;
@@ -1860,6 +1861,7 @@ intent_found(struct mcp_scan *s, const struct scan_at *at, const char *text, con
 	unsigned h, h5, k;
 	unsigned char c;
 	const char *p;
+	uint64_t cl;
 	int cur = 0, have = 0, under;
 
 	/* a text of one or two words asks nothing: "Page number", an enum's value */
@@ -1902,8 +1904,16 @@ intent_found(struct mcp_scan *s, const struct scan_at *at, const char *text, con
 				h = hash(t + b, i - b - 1);
 				h5 = i - b - 1 >= STEM_KEY ? hash(t + b, STEM_KEY) : 0;
 			}
-			word(&x[cur], t, text, map, at->item, b, i,
-			    classes(t + b, i - b - (t[i - 1] == '-' && i - b > 3), h, h5), under);
+			cl = classes(t + b, i - b - (t[i - 1] == '-' && i - b > 3), h, h5);
+			/* "seo-manipulated", "ai-generated": a compound read by its last word */
+			if (cl == 0 && !under && i - b > 4 &&
+			    (p = memrchr(t + b + 1, '-', i - b - 2)) != NULL &&
+			    t + i - (p + 1) >= 4) {
+				k = (unsigned)(t + i - (p + 1));
+				cl = classes(p + 1, k, hash(p + 1, k),
+				    k >= STEM_KEY ? hash(p + 1, STEM_KEY) : 0);
+			}
+			word(&x[cur], t, text, map, at->item, b, i, cl, under);
 			x[cur].punct = 0;
 			continue;
 		}
