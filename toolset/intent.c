@@ -1905,10 +1905,11 @@ intent_found(struct mcp_scan *s, const struct scan_at *at, const char *text, con
 				h5 = i - b - 1 >= STEM_KEY ? hash(t + b, STEM_KEY) : 0;
 			}
 			cl = classes(t + b, i - b - (t[i - 1] == '-' && i - b > 3), h, h5);
-			/* "seo-manipulated", "ai-generated": a compound read by its last word */
+			/* "seo-manipulated": a compound of two read by its last word (not "get-roots-list") */
 			if (cl == 0 && !under && i - b > 4 &&
 			    (p = memrchr(t + b + 1, '-', i - b - 2)) != NULL &&
-			    t + i - (p + 1) >= 4) {
+			    t + i - (p + 1) >= 4 &&
+			    memchr(t + b + 1, '-', (size_t)(p - t - b - 1)) == NULL) {
 				k = (unsigned)(t + i - (p + 1));
 				cl = classes(p + 1, k, hash(p + 1, k),
 				    k >= STEM_KEY ? hash(p + 1, STEM_KEY) : 0);
