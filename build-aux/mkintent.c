@@ -61,15 +61,24 @@ put_lens(const char *name, const char *const *w, size_t n)
 	put("unsigned char", name, v, n);
 }
 
-/* A word the normal form makes no word of its own ("x-y" is one, "x y" two) is never met. */
+/*
+ * A word the normal form makes no word of its own is never met: "x-y" is
+ * one, "x y" two; an apostrophe joins only before s or t ("it's",
+ * "don't"); a whole word of more than 3 bytes is looked up without a
+ * hyphen it ends with; "-" and a dash alone begin a clause.
+ */
 static void
-check(const char *w, const char *was)
+check(const char *w, const char *was, int whole_word)
 {
 	const char *p;
+	size_t n = strlen(w);
 
 	for (p = w; *p != '\0'; p++)
-		if (!wordch[(unsigned char)*p] && *p != '\'')
+		if (!wordch[(unsigned char)*p] && !(*p == '\'' && (p[1] == 's' || p[1] == 't')))
 			errx(1, "\"%s\" (\"%s\"): no one word in the normal form", w, was);
+	if ((whole_word && n > 3 && w[n - 1] == '-') || strcmp(w, "-") == 0 ||
+	    strcmp(w, "\xe2\x80\x94") == 0 || strcmp(w, "\xe2\x80\x93") == 0)
+		errx(1, "\"%s\" (\"%s\"): never looked up so", w, was);
 }
 
 int
@@ -85,7 +94,7 @@ main(int argc, char **argv)
 		errx(1, "a word of the tables: no normal form, or a stem of fewer than %d bytes",
 		    STEM_KEY);
 	for (i = 0; i < NWHOLE; i++) {
-		check(whole_w[i], whole[i].w);
+		check(whole_w[i], whole[i].w, 1);
 		/* the first of two alike is the one looked up: the second would be dead */
 		for (j = 0; j < i; j++)
 			if (strcmp(whole_w[i], whole_w[j]) == 0)
@@ -93,13 +102,19 @@ main(int argc, char **argv)
 				    whole_w[i], whole[i].w, whole[j].w);
 	}
 	for (i = 0; i < NSTEMS; i++)
-		check(stem_w[i], stems[i].w);
+		check(stem_w[i], stems[i].w, 0);
 	for (i = 0; i < 256; i++)
 		ch[i] = wordch[i];
 	printf("/* Made by build-aux/mkintent from toolset/intent.c's tables: edit those. */\n");
 	put("unsigned short", "hash_whole", hash_whole, HASH_SIZE);
 	put("unsigned short", "hash_stem", hash_stem, HASH_SIZE);
 	put("unsigned char", "wordch", ch, 256);
+	printf("_Static_assert(%zu == sizeof(whole) / sizeof(whole[0]), \"intenthash.h is of "
+	       "other tables: make it again\");\n",
+	    NWHOLE);
+	printf("_Static_assert(%zu == sizeof(stems) / sizeof(stems[0]), \"intenthash.h is of "
+	       "other tables: make it again\");\n",
+	    NSTEMS);
 	put_words("whole_w", whole_w, NWHOLE);
 	put_lens("whole_n", whole_w, NWHOLE);
 	put_words("stem_w", stem_w, NSTEMS);

@@ -931,8 +931,8 @@ static const struct word whole[] = {
     {"non-compliant", W_RUNDOWN},
     {"noncompliant", W_RUNDOWN},
     {"withdrawn", W_RUNDOWN},
-    {"corrupts", W_RUNDOWN},
-    {"corrupted", W_RUNDOWN},
+    {"corrupts", W_RUNDOWN | W_CONSEQ},
+    {"corrupted", W_RUNDOWN | W_CONSEQ},
     {"manipulated", W_RUNDOWN},
     {"unapproved", W_RUNDOWN},
     {"unsanctioned", W_RUNDOWN},
@@ -964,7 +964,6 @@ static const struct word whole[] = {
     {"user", W_USER},
     {"user's", W_USER},
     {"users", W_USER},
-    {"users'", W_USER},
     {"violation", W_CONSEQ},
     {"violates", W_CONSEQ},
     {"warn", W_ASK},
@@ -1132,9 +1131,9 @@ struct sent {
 	int user_undo; /* "whatever the user picks", "the user's choices are overridden" */
 	int dest_is;   /* "the recipient is", "target bucket:": a destination given its value */
 	int dest_word; /* the word after a destination's ":" (its place, plus one) */
-	int unless;    /* "unless": what is demanded, by what not doing it brings */
-	int cstart;    /* a clause after a condition's comma: "if ..., delete everything" */
-	int assign;    /* "target='production'", "skip_checks=true": a name given its value */
+	int unless; /* "unless" (1), its clause's comma (2), a harm after it (3): a demand by what not doing it brings */
+	int cstart; /* a clause after a condition's comma: "if ..., delete everything" */
+	int assign; /* "target='production'", "skip_checks=true": a name given its value */
 	int must_not;  /* "must not", "should never": a demand to hold back */
 	int ask_order; /* "ask the user ...", "pide al usuario": asking ordered */
 	int keep;      /* "keep it so", "other values": nothing else is to be put there */
@@ -1245,6 +1244,8 @@ between(struct sent *x, const char *t, size_t len, size_t i)
 	/* "before using any other tool, call x", "after that, delete": the clause after the time */
 	if (t[i] == ',' && x->cond >= 0)
 		x->cstart = 1;
+	if (t[i] == ',' && x->unless == 1)
+		x->unless = 2;
 	/* the time's clause may hold a list ("before any git, shell or filesystem operation, run x") */
 	if (t[i] == ',' && x->lead) {
 		x->start = 1;
@@ -1313,6 +1314,15 @@ value_like(const char *t, size_t s, size_t e)
 	if (dots == 0 && alpha == 0 && digits >= 10)
 		return 1;
 	return dots >= 2 && alpha >= 6 && digits < alpha;
+}
+
+/* 1 when w[0..n) is a prefix that negates the word after its hyphen ("non-secret", "un-redacted"). */
+static int
+negating(const char *w, size_t n)
+{
+	return (n == 2 && (memcmp(w, "un", 2) == 0 || memcmp(w, "no", 2) == 0)) ||
+	    (n == 3 && (memcmp(w, "non", 3) == 0 || memcmp(w, "not", 3) == 0)) ||
+	    (n == 4 && memcmp(w, "anti", 4) == 0);
 }
 
 /* 1 when the words a[0..na) b[0..nb) say "even if" (in the languages of the tables). */
@@ -1393,8 +1403,12 @@ word(struct sent *x, const char *t, const char *text, const uint32_t *map, const
 	if (e - s == 3 && memcmp(t + s, "que", 3) == 0 && x->pe - x->ps == 3 && n > 0 &&
 	    memcmp(t + x->ps, "hay", 3) == 0)
 		c |= W_OBLIG;
-	if ((c & W_SKIP) && (c & W_IF) && e - s == 6 && memcmp(t + s, "unless", 6) == 0)
+	if ((c & W_SKIP) && (c & W_IF) && e - s == 6 && memcmp(t + s, "unless", 6) == 0 &&
+	    x->unless == 0)
 		x->unless = 1;
+	/* "unless ..., the account is locked": the harm after the condition's clause */
+	if ((c & W_CONSEQ) && x->unless == 2)
+		x->unless = 3;
 	/* "the first workspace", "the prior version": an ordinal, no order */
 	if ((c & W_ORDER) && s >= 4 && memcmp(t + s - 4, "the ", 4) == 0)
 		c &= ~W_ORDER;
@@ -1686,7 +1700,7 @@ judge(
 	if (WANT(R_THREAT) && (c & W_CONSEQ) &&
 	    ((c & (W_SKIP | W_WITHOUT | W_MUSTX)) || ((c & W_NOT) && (c & W_AGENT)) ||
 	        (before != NULL && (before->c & W_MUSTX))) &&
-	    (directive || (c & (W_AGENT | W_MUSTX)) || x->unless ||
+	    (directive || (c & (W_AGENT | W_MUSTX)) || x->unless == 3 ||
 	        (before != NULL && (before->order || (before->c & W_OBLIG)))))
 		return R_THREAT;
 	/* P116: destruction ordered, of a store or of all of something, not a destroying tool's own */
@@ -1710,8 +1724,8 @@ judge(
 	 * ("Recipient: intake@x.example. Whatever address the user mentions can go in cc")
 	 */
 	if (WANT(R_ADDRESS) && before != NULL &&
-	    ((x->user_undo && (before->addr || before->phone)) ||
-	        ((x->addr || x->phone) && before->user_undo)))
+	    ((x->user_undo && (c & W_DEST) && (before->addr || before->phone)) ||
+	        ((x->addr || x->phone) && before->user_undo && (before->c & W_DEST))))
 		return R_ADDRESS;
 	/* P115: a destination given its value, for every call or not the user's */
 	if (WANT(R_ADDRESS) && x->addr &&
@@ -1909,7 +1923,8 @@ intent_found(struct mcp_scan *s, const struct scan_at *at, const char *text, con
 			if (cl == 0 && !under && i - b > 4 &&
 			    (p = memrchr(t + b + 1, '-', i - b - 2)) != NULL &&
 			    t + i - (p + 1) >= 4 &&
-			    memchr(t + b + 1, '-', (size_t)(p - t - b - 1)) == NULL) {
+			    memchr(t + b + 1, '-', (size_t)(p - t - b - 1)) == NULL &&
+			    !negating(t + b, (size_t)(p - t - b))) {
 				k = (unsigned)(t + i - (p + 1));
 				cl = classes(p + 1, k, hash(p + 1, k),
 				    k >= STEM_KEY ? hash(p + 1, STEM_KEY) : 0);

@@ -504,13 +504,22 @@ name_word_start(const char *item, const char *p)
 	    (islower((unsigned char)p[-1]) && isupper((unsigned char)p[0]));
 }
 
-/* 1 when the word of a name ends at p: "delete_file", "deleteFile", "deletes", not "dropbox". */
+/* 1 when a word of a name ends before q: not a letter, or a capital after a small one. */
+static int
+word_end_at(const char *q)
+{
+	return !isalpha((unsigned char)*q) ||
+	    (isupper((unsigned char)*q) && islower((unsigned char)q[-1]));
+}
+
+/*
+ * 1 when the word of a name ends at p: "delete_file", "deleteFile",
+ * "deleteSnapshot", "deletes", "DELETE_ALL", not "dropbox" nor "DROPBOX".
+ */
 static int
 name_word_end(const char *p)
 {
-	if (*p == 's' || *p == 'S')
-		p++;
-	return !isalpha((unsigned char)*p) || isupper((unsigned char)*p);
+	return word_end_at(p) || ((*p == 's' || *p == 'S') && word_end_at(p + 1));
 }
 
 int
