@@ -1099,6 +1099,13 @@ classes(const char *w, size_t n, unsigned h, unsigned h5)
 	return 0;
 }
 
+/* The classes of the word w[0..n), its hashes made here. */
+static uint64_t
+lookup(const char *w, size_t n)
+{
+	return classes(w, n, hash(w, n), n >= STEM_KEY ? hash(w, STEM_KEY) : 0);
+}
+
 #define NAMES_MAX 6    /* names kept of one sentence */
 #define SENT_WORDS 160 /* words read of one sentence */
 #define NEAR 5         /* words apart, at most, for two words read together */
@@ -1316,39 +1323,37 @@ value_like(const char *t, size_t s, size_t e)
 	return dots >= 2 && alpha >= 6 && digits < alpha;
 }
 
+/* 1 when the word w[0..n) is lit, a string (IS_WORD: a literal, its length known). */
+static int
+is_word(const char *w, size_t n, const char *lit)
+{
+	return strlen(lit) == n && memcmp(w, lit, n) == 0;
+}
+#define IS_WORD(w, n, lit) ((n) == sizeof(lit) - 1 && memcmp((w), (lit), sizeof(lit) - 1) == 0)
+
 /* 1 when w[0..n) is a prefix that negates the word after its hyphen ("non-secret", "un-redacted"). */
 static int
 negating(const char *w, size_t n)
 {
-	return (n == 2 && (memcmp(w, "un", 2) == 0 || memcmp(w, "no", 2) == 0)) ||
-	    (n == 3 && (memcmp(w, "non", 3) == 0 || memcmp(w, "not", 3) == 0)) ||
-	    (n == 4 && memcmp(w, "anti", 4) == 0);
+	return n <= 4 &&
+	    (IS_WORD(w, n, "un") || IS_WORD(w, n, "no") || IS_WORD(w, n, "non") ||
+	        IS_WORD(w, n, "not") || IS_WORD(w, n, "anti"));
 }
 
 /* 1 when the words a[0..na) b[0..nb) say "even if" (in the languages of the tables). */
 static int
 even_if(const char *a, size_t na, const char *b, size_t nb)
 {
-#define PAIR(x, y)                                                                                 \
-	{                                                                                          \
-		x, sizeof(x) - 1, y, sizeof(y) - 1                                                 \
-	}
-	static const struct {
-		const char *a;
-		size_t na;
-		const char *b;
-		size_t nb;
-	} pairs[] = {PAIR("even", "if"), PAIR("even", "when"), PAIR("mesmo", "que"),
-	    PAIR("incluso", "si"), PAIR("meme", "si"), PAIR("auch", "wenn"), PAIR("selbst", "wenn"),
-	    PAIR("anche", "se")};
-#undef PAIR
+	static const char *const pairs[][2] = {{"even", "if"}, {"even", "when"}, {"mesmo", "que"},
+	    {"incluso", "si"}, {"meme", "si"}, {"auch", "wenn"}, {"selbst", "wenn"},
+	    {"anche", "se"}};
 	size_t i;
 
-	if (na < 4 || na > 7)
+	if (na < 4 || na > 7 || nb < 2 || nb > 4)
 		return 0;
 	for (i = 0; i < sizeof(pairs) / sizeof(pairs[0]); i++)
-		if (pairs[i].na == na && pairs[i].nb == nb && memcmp(pairs[i].a, a, na) == 0 &&
-		    memcmp(pairs[i].b, b, nb) == 0)
+		if (pairs[i][0][0] == a[0] && is_word(a, na, pairs[i][0]) &&
+		    is_word(b, nb, pairs[i][1]))
 			return 1;
 	return 0;
 }
@@ -1397,14 +1402,12 @@ word(struct sent *x, const char *t, const char *text, const uint32_t *map, const
 	if ((c & W_ASK) && (x->start || x->modal))
 		x->ask_order = 1;
 	/* "even if the user asked", "mesmo que", "même si", "auch wenn": whatever they chose */
-	if (e - s <= 4 && e - s >= 2 && n > 0 && even_if(t + x->ps, x->pe - x->ps, t + s, e - s))
+	if (e - s <= 4 && n > 0 && even_if(t + x->ps, x->pe - x->ps, t + s, e - s))
 		c |= W_REG;
 	/* "hay que llamar": Spanish's "one must" */
-	if (e - s == 3 && memcmp(t + s, "que", 3) == 0 && x->pe - x->ps == 3 && n > 0 &&
-	    memcmp(t + x->ps, "hay", 3) == 0)
+	if (n > 0 && IS_WORD(t + s, e - s, "que") && IS_WORD(t + x->ps, x->pe - x->ps, "hay"))
 		c |= W_OBLIG;
-	if ((c & W_SKIP) && (c & W_IF) && e - s == 6 && memcmp(t + s, "unless", 6) == 0 &&
-	    x->unless == 0)
+	if (x->unless == 0 && IS_WORD(t + s, e - s, "unless"))
 		x->unless = 1;
 	/* "unless ..., the account is locked": the harm after the condition's clause */
 	if ((c & W_CONSEQ) && x->unless == 2)
@@ -1565,9 +1568,7 @@ word(struct sent *x, const char *t, const char *text, const uint32_t *map, const
 		x->not_user = 1;
 	if (c & W_UNDO)
 		x->undo = m;
-	if ((c & W_FIXED) &&
-	    ((e - s == 6 && memcmp(t + s, "rather", 6) == 0) ||
-	        (e - s == 7 && memcmp(t + s, "instead", 7) == 0)))
+	if ((c & W_FIXED) && (IS_WORD(t + s, e - s, "rather") || IS_WORD(t + s, e - s, "instead")))
 		x->contra = m;
 	if (c & W_REG)
 		x->reg = m;
@@ -1914,21 +1915,17 @@ intent_found(struct mcp_scan *s, const struct scan_at *at, const char *text, con
 			under =
 			    (under & 2) && i - b > 2 && memchr(t + b + 1, '_', i - b - 2) != NULL;
 			/* "Benutzer- und Systemvorgaben": the word looked up without its hyphen */
-			if (t[i - 1] == '-' && i - b > 3) {
-				h = hash(t + b, i - b - 1);
-				h5 = i - b - 1 >= STEM_KEY ? hash(t + b, STEM_KEY) : 0;
-			}
-			cl = classes(t + b, i - b - (t[i - 1] == '-' && i - b > 3), h, h5);
+			if (t[i - 1] == '-' && i - b > 3)
+				cl = lookup(t + b, i - b - 1);
+			else
+				cl = classes(t + b, i - b, h, h5);
 			/* "seo-manipulated": a compound of two read by its last word (not "get-roots-list") */
 			if (cl == 0 && !under && i - b > 4 &&
 			    (p = memrchr(t + b + 1, '-', i - b - 2)) != NULL &&
 			    t + i - (p + 1) >= 4 &&
 			    memchr(t + b + 1, '-', (size_t)(p - t - b - 1)) == NULL &&
-			    !negating(t + b, (size_t)(p - t - b))) {
-				k = (unsigned)(t + i - (p + 1));
-				cl = classes(p + 1, k, hash(p + 1, k),
-				    k >= STEM_KEY ? hash(p + 1, STEM_KEY) : 0);
-			}
+			    !negating(t + b, (size_t)(p - t - b)))
+				cl = lookup(p + 1, (size_t)(t + i - (p + 1)));
 			word(&x[cur], t, text, map, at->item, b, i, cl, under);
 			x[cur].punct = 0;
 			continue;

@@ -496,7 +496,7 @@ static const char *const destroy_names[] = {"delete", "remove", "drop", "wipe", 
     "replace", "uninstall", "unset", "unlink", "trash", "clean", "cleanup", "overwrite", "close",
     "unprotect", "flushall", "flushdb", NULL};
 
-/* 1 when c (a byte of a name) may begin a word of it after p, the byte before it. */
+/* 1 when a word of the name item may begin at p: its start, after no letter, a capital after a small one. */
 static int
 name_word_start(const char *item, const char *p)
 {
