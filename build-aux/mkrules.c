@@ -76,8 +76,9 @@ static size_t at;
  * of it is then tried by the expression itself (scanrules.c).
  */
 #define BOUND_MAX 8
-_Static_assert(sizeof(words) / sizeof(words[0]) < 32,
-    "rx_pair[] holds 32 expressions, ac_out[] 31 and the bit of \"system:\"");
+_Static_assert(sizeof(words) / sizeof(words[0]) < 31,
+    "rx_pair[] holds 31 expressions and the bit of the end, ac_out[] 31 and the bit of "
+    "\"system:\"");
 static int relaxed;
 
 static void
@@ -481,6 +482,8 @@ main(void)
 	printf(
 	    "\n/* The expressions that may begin with two bytes (the first << 8 | the second). */\n"
 	    "static const uint32_t rx_pair[65536] = {");
+	/* Bit 31 where a text ends: the 0x03 after it, then its NUL (scanrules.c, RX_END). */
+	pair[EOL << 8] |= 1UL << 31;
 	for (c = 0, n = 0; c < 65536; c++)
 		if (pair[c] != 0)
 			printf("%s[0x%04x] = 0x%lx",

@@ -1344,12 +1344,15 @@ negating(const char *w, size_t n)
 static int
 even_if(const char *a, size_t na, const char *b, size_t nb)
 {
+	/* (the second words begin with i, w, q or s: read so below) */
 	static const char *const pairs[][2] = {{"even", "if"}, {"even", "when"}, {"mesmo", "que"},
 	    {"incluso", "si"}, {"meme", "si"}, {"auch", "wenn"}, {"selbst", "wenn"},
 	    {"anche", "se"}};
 	size_t i;
 
-	if (na < 4 || na > 7 || nb < 2 || nb > 4)
+	/* the second word's first letter at once: most words are none of them */
+	if (na < 4 || na > 7 || nb < 2 || nb > 4 ||
+	    (b[0] != 'i' && b[0] != 'w' && b[0] != 'q' && b[0] != 's'))
 		return 0;
 	for (i = 0; i < sizeof(pairs) / sizeof(pairs[0]); i++)
 		if (pairs[i][0][0] == a[0] && is_word(a, na, pairs[i][0]) &&
@@ -1886,7 +1889,10 @@ intent_found(struct mcp_scan *s, const struct scan_at *at, const char *text, con
 	while (i < n) {
 		c = (unsigned char)t[i];
 		if ((k = wordch[c]) != 0) {
-			/* A word's bytes, its hash and its first STEM_KEY's, in one pass (_ is 2). */
+			/*
+			 * A word's bytes, its hash and its first STEM_KEY's, in
+			 * one pass (_ is 2); t[n] ends it (0x03, no word's byte).
+			 */
 			b = i;
 			h = h5 = FNV_INIT;
 			under = 0;
@@ -1895,8 +1901,6 @@ intent_found(struct mcp_scan *s, const struct scan_at *at, const char *text, con
 				h = (h ^ c) * FNV_PRIME;
 				if (++i - b == STEM_KEY)
 					h5 = h;
-				if (i == n)
-					break;
 				c = (unsigned char)t[i];
 				/* "it's", "don't": one word */
 				if ((k = wordch[c]) == 0 &&
@@ -1933,7 +1937,9 @@ intent_found(struct mcp_scan *s, const struct scan_at *at, const char *text, con
 		b = 0;
 		if ((c == '.' || c == '!' || c == '?') && (i + 1 == n || t[i + 1] == ' '))
 			b = i + 1;
-		else if (c == ' ' && x[cur].n > 0)
+		/* a line's end in the text: not where a space stood alone (most places) */
+		else if (c == ' ' && x[cur].n > 0 &&
+		    !(text[map[i]] == ' ' && (unsigned char)text[map[i] + 1] > ' '))
 			for (p = text + map[i]; *p == ' ' || *p == '\t' || *p == '\r' || *p == '\n';
 			     p++)
 				if (*p == '\n') {

@@ -127,11 +127,18 @@ struct walk {
 static size_t
 ptr_push(struct walk *w, const char *tok)
 {
-	size_t was = w->ptr.len, k;
-	int rc = mcp_buf_addc(&w->ptr, '/');
+	size_t was = w->ptr.len, k = strcspn(tok, "~/");
+	int rc;
 
+	/* A token with no ~ nor / (nearly every one), in the room the pointer has: at once. */
+	if (tok[k] == '\0' && w->ptr.p != NULL && w->ptr.max == 0 && was + k + 2 <= w->ptr.cap) {
+		w->ptr.p[was] = '/';
+		memcpy(w->ptr.p + was + 1, tok, k + 1);
+		w->ptr.len = was + 1 + k;
+		return was;
+	}
 	/* The bytes up to a ~ or a / at once, then it escaped. */
-	for (; *tok != '\0' && rc == 0; tok += k) {
+	for (rc = mcp_buf_addc(&w->ptr, '/'); *tok != '\0' && rc == 0; tok += k) {
 		if ((k = strcspn(tok, "~/")) > 0)
 			rc = mcp_buf_add(&w->ptr, tok, k);
 		else if (*tok == '~')
@@ -180,17 +187,46 @@ const char *const mcp_scan_known_names[] = {"$comment", "$defs", "$id", "$ref", 
     "type", "uniqueItems", "uri", "uriTemplate", "writeOnly"};
 const size_t mcp_scan_nknown = sizeof(mcp_scan_known_names) / sizeof(mcp_scan_known_names[0]);
 
-static int
-known_cmp(const void *a, const void *b)
+/* Where each of them is in a table of its hash (index + 1; 0 none), made at first use. */
+#define KNOWN_SLOTS 256
+static unsigned char known_slot[KNOWN_SLOTS], known_len[KNOWN_SLOTS];
+static int known_made;
+_Static_assert(sizeof(mcp_scan_known_names) / sizeof(mcp_scan_known_names[0]) < KNOWN_SLOTS / 2,
+    "known_slot[] holds every known name, at most half full");
+
+/* The hash of s, by its length and first eight bytes (the whole name compared after). */
+static unsigned
+known_hash(const char *s, size_t *n)
 {
-	return strcmp(a, *(const char *const *)b);
+	uint64_t v = 0;
+	size_t k = strlen(s);
+
+	memcpy(&v, s, k < 8 ? k : 8);
+	*n = k;
+	return (unsigned)(((v ^ k) * 0x9E3779B97F4A7C15u) >> 40);
 }
 
 int
 mcp_scan_known_name(const char *s)
 {
-	return bsearch(s, mcp_scan_known_names, mcp_scan_nknown, sizeof(mcp_scan_known_names[0]),
-	           known_cmp) != NULL;
+	size_t i, n, k;
+	unsigned h;
+
+	if (!known_made) {
+		for (i = 0; i < mcp_scan_nknown; i++) {
+			for (h = known_hash(mcp_scan_known_names[i], &n) % KNOWN_SLOTS;
+			     known_slot[h] != 0; h = (h + 1) % KNOWN_SLOTS)
+				;
+			known_slot[h] = (unsigned char)(i + 1);
+			known_len[i] = (unsigned char)n;
+		}
+		known_made = 1;
+	}
+	for (h = known_hash(s, &n) % KNOWN_SLOTS; (k = known_slot[h]) != 0;
+	     h = (h + 1) % KNOWN_SLOTS)
+		if (known_len[k - 1] == n && memcmp(mcp_scan_known_names[k - 1], s, n) == 0)
+			return 1;
+	return 0;
 }
 
 /* cJSON's own tests (cJSON_IsObject() and the like), without a call each. */

@@ -59,8 +59,8 @@ int scan_add(struct mcp_scan *s, int r, const struct scan_at *at, const char *te
 
 /*
  * intent.c: the rules of intent (those not in found, a bit a rule) read
- * in the normal form t[0..n) of text, map[i] the text's byte of t[i].
- * 0 or -1.
+ * in the normal form t[0..n) of text (t[n] the 0x03 after it), map[i]
+ * the text's byte of t[i].  0 or -1.
  */
 int intent_found(struct mcp_scan *s, const struct scan_at *at, const char *text, const char *t,
     const uint32_t *map, size_t n, unsigned long found);

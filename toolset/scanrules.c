@@ -72,13 +72,15 @@ static const struct {
         "|\\.npmrc|\\.pypirc|/etc/shadow|/etc/passwd|\\.kube/config|\\.docker/config\\.json"
         "|mcp\\.json|claude_desktop_config|~/\\.cursor|\\.git-credentials|\\.bash_history"
         "|(^|[^a-z0-9_])\\.env([^a-z0-9_]|$)"},
-    {R_CONVO, "history|conversation|chat|messages|system prompt|param|arg|field|sidenote",
+    /* (two expressions, each with its own anchors: a text holding one rarely holds the other's) */
+    {R_CONVO, "history|conversation|chat|messages|system prompt",
         "(^|[^a-z])(include|pass|put|append|attach|send|insert|copy|paste|forward|dump|leak"
         "|reveal|repeat|exfiltrate)[a-z]*( [a-z'`\\\"_]+){0,6} ((conversation|chat|message)"
         " history|(entire|full|whole|complete) (conversation|chat)|(all|every) (previous|prior"
         "|earlier) messages|(full|complete) list of (last|previous|recent) messages|system"
-        " prompt)"
-        "|(content|contents|data|file|key|keys|token|tokens|credentials?|secrets?"
+        " prompt)"},
+    {R_CONVO, "param|arg|field|sidenote",
+        "(content|contents|data|file|key|keys|token|tokens|credentials?|secrets?"
         "|conversation|messages)[^.]{0,40} (in|into|as|inside) (the |a"
         " )?['\\\"`]?[a-z_]*['\\\"`]? ?(parameter|param|argument|arg|field|sidenote)"
         "|sidenote"},
@@ -391,21 +393,26 @@ static const struct {
         "|without (asking|prompting) the user (for|to) (approval|approve|confirmation|confirm"
         "|permission)|may be called without asking"
         "|(if|when) the user (says|asks|tells)[^.]{0,50} anyway"},
+    /* (two expressions: the first, the costliest to try, only where a run-down word is) */
     {R_RIVAL,
         "unverified|obsolete|deprecated|retired|unsafe|unsupported|stale|outdated|cached"
         "|garbage|unreliable|broken|inaccurate|must not|should not|are not to|no longer"
-        "|unavailable|ignored|secondary|rounding error|wrong result|compatibility shim"
-        "|disabled|supersed|replace|disregard|ignore|avoid|do not use|don't use|never use"
-        "|do not consult|never consult|do not call|never call|no other|nothing else|the only"
-        "|substitut|ground truth|sanctioned|primary|canonical|through|yourself|only ",
+        "|unavailable|ignored|secondary|rounding error|wrong result|compatibility shim",
         "(other|any other|all other|the other|similar|built-in|those|existing|rival|competing"
         "|the others)( [a-z0-9-]+){0,3} (tools?|servers?|integrations?|executors?|geocoders?"
         "|plugins?|providers?|\\([^)]{1,60}\\))[^.]{0,50} (unverified|obsolete|deprecated"
         "|retired|unsafe|unsupported|stale|outdated|cached|garbage|unreliable|broken"
         "|inaccurate|must not"
         "|should not|are not to|no longer|unavailable|ignored|secondary|rounding errors"
-        "|wrong results|a compatibility shim)"
-        "|(supersedes?|replaces?) (all|any|every|the) [^.]{0,40}(tools|servers|integrations)"
+        "|wrong results|a compatibility shim)"},
+    {R_RIVAL,
+        "unverified|obsolete|deprecated|retired|unsafe|unsupported|stale|outdated|cached"
+        "|garbage|unreliable|broken|inaccurate|must not|should not|are not to|no longer"
+        "|unavailable|ignored|secondary|rounding error|wrong result|compatibility shim"
+        "|disabled|supersed|replace|disregard|ignore|avoid|do not use|don't use|never use"
+        "|do not consult|never consult|do not call|never call|no other|nothing else|the only"
+        "|substitut|ground truth|sanctioned|primary|canonical|yourself|only ",
+        "(supersedes?|replaces?) (all|any|every|the) [^.]{0,40}(tools|servers|integrations)"
         "|(tools|integrations|servers|server's tools) (are|were|is) (now )?(obsolete"
         "|deprecated|retired|unsafe|unavailable|stale|outdated|a compatibility shim"
         "|unverified|broken|disabled)"
@@ -419,10 +426,11 @@ static const struct {
         "|secure) (way|tool|source|option)"
         "|accept no substitutes|(is|are) the ground truth|sanctioned (executor|tool|server)"
         "|(primary|canonical) [a-z]+ tool"
-        "|(all|every|each)[^.]{0,40} (go|goes|must go|is routed|are routed) through"
-        " [a-z0-9]+_[a-z0-9_]+"
         "|you yourself[^.]{0,30} (make|makes|are|get)"
         "|only [a-z0-9]+_[a-z0-9_]+ (sees|has|knows|can|gets)"},
+    {R_RIVAL, "through",
+        "(all|every|each)[^.]{0,40} (go|goes|must go|is routed|are routed) through"
+        " [a-z0-9]+_[a-z0-9_]+"},
 
 };
 #define NWORDS (sizeof(words) / sizeof(words[0]))
@@ -1073,6 +1081,8 @@ one(struct seen *w, struct norm *m, const char *text, size_t len, size_t i, size
 
 /* The anchors' bit past the expressions': the normal form holds "system:" (mkrules). */
 #define RX_SYSTEM (1UL << NWORDS)
+/* rx_pair[]'s bit where a text ends (0x03 then its NUL): the loop over places needs no bound. */
+#define RX_END (1UL << 31)
 
 #ifdef MCP_SCAN_REGEX
 /*
@@ -1314,10 +1324,15 @@ words_found(struct mcp_scan *s, const struct scan_at *at, const char *text, cons
 		goto capital;
 	for (cand = pend; cand != 0; cand &= cand - 1)
 		memset(&x[__builtin_ctzl(cand)], 0, sizeof(x[0]));
-	for (p = 0; pend != 0 && p <= m->n; p++) {
-		/* Most places begin none: those passed at once. */
-		while ((cand = RX_CAND(b, p) & pend) == 0 && p < m->n)
+	for (p = 0; pend != 0; p++) {
+		/* Most places begin none: those passed at once, up to the end's bit. */
+		while ((cand = RX_CAND(b, p) & (pend | RX_END)) == 0)
 			p++;
+		if (cand & RX_END) {
+			if (p > m->n)
+				break;
+			cand &= ~RX_END; /* a NUL inside the normal form, not its end */
+		}
 		for (; cand != 0; cand &= cand - 1) {
 			i = (size_t)__builtin_ctzl(cand);
 			if (p < x[i].start || (k = RX_TRY(i, b + p)) < 0)
@@ -1424,12 +1439,16 @@ scan_string(struct mcp_scan *s, const struct scan_at *at, const char *text, size
 			do {
 				if (b64v[c] != 0) {
 					/* A run of base64 digits (most of a word) at once. */
+					char *o = m.t + m.n;
+					uint32_t *oa = m.at + m.n;
+
 					e = i;
 					do {
-						m.t[m.n] = (char)plain[c];
-						m.at[m.n++] = (uint32_t)i;
+						*o++ = (char)plain[c];
+						*oa++ = (uint32_t)i;
 					} while (
 					    ++i < len && b64v[c = (unsigned char)text[i]] != 0);
+					m.n += i - e;
 					run += i - e;
 					continue;
 				}

@@ -525,13 +525,19 @@ name_word_end(const char *p)
 int
 shape_named(const char *item, const char *const *words)
 {
+	const char *const *w;
 	const char *p;
 	size_t k;
 
-	for (; *words != NULL; words++)
-		for (p = item, k = strlen(*words); (p = strcasestr(p, *words)) != NULL; p++)
-			if (name_word_start(item, p) && name_word_end(p + k))
+	/* Each place a word of the name begins, beside each word of the table. */
+	for (p = item; *p != '\0'; p++) {
+		if (!isalpha((unsigned char)*p) || !name_word_start(item, p))
+			continue;
+		for (w = words; *w != NULL; w++)
+			if (tolower((unsigned char)*p) == (*w)[0] &&
+			    strncasecmp(p, *w, k = strlen(*w)) == 0 && name_word_end(p + k))
 				return 1;
+	}
 	return 0;
 }
 
