@@ -1062,8 +1062,8 @@ tables_hash(const char *(*norm_of)(const char *))
 	}
 	for (i = 0; i < 256; i++)
 		wordch[i] = (unsigned char)(i == '_' ? 2
-		                                     : (i >= 'a' && i <= 'z') ||
-		            (i >= '0' && i <= '9') || i == '-' || i >= 0x80);
+		        : i == '-'                   ? 4
+		                   : (i >= 'a' && i <= 'z') || (i >= '0' && i <= '9') || i >= 0x80);
 	return 0;
 }
 #else
@@ -1880,7 +1880,7 @@ intent_found(struct mcp_scan *s, const struct scan_at *at, const char *text, con
 	unsigned char c;
 	const char *p;
 	uint64_t cl;
-	int cur = 0, have = 0, under;
+	int cur = 0, have = 0, under, hyphen;
 
 	/* a text of one or two words asks nothing: "Page number", an enum's value */
 	if ((p = memchr(t, ' ', n)) == NULL || memchr(p + 1, ' ', n - (size_t)(p + 1 - t)) == NULL)
@@ -1891,7 +1891,7 @@ intent_found(struct mcp_scan *s, const struct scan_at *at, const char *text, con
 		if ((k = wordch[c]) != 0) {
 			/*
 			 * A word's bytes, its hash and its first STEM_KEY's, in
-			 * one pass (_ is 2); t[n] ends it (0x03, no word's byte).
+			 * one pass (_ is 2, - 4); t[n] ends it (0x03, no word's byte).
 			 */
 			b = i;
 			h = h5 = FNV_INIT;
@@ -1915,6 +1915,7 @@ intent_found(struct mcp_scan *s, const struct scan_at *at, const char *text, con
 				x[cur].start = 1;
 				continue;
 			}
+			hyphen = under & 4;
 			/* a name: an underscore inside, not at either end */
 			under =
 			    (under & 2) && i - b > 2 && memchr(t + b + 1, '_', i - b - 2) != NULL;
@@ -1924,7 +1925,7 @@ intent_found(struct mcp_scan *s, const struct scan_at *at, const char *text, con
 			else
 				cl = classes(t + b, i - b, h, h5);
 			/* "seo-manipulated": a compound of two read by its last word (not "get-roots-list") */
-			if (cl == 0 && !under && i - b > 4 &&
+			if (cl == 0 && !under && hyphen && i - b > 4 &&
 			    (p = memrchr(t + b + 1, '-', i - b - 2)) != NULL &&
 			    t + i - (p + 1) >= 4 &&
 			    memchr(t + b + 1, '-', (size_t)(p - t - b - 1)) == NULL &&

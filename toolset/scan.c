@@ -337,17 +337,18 @@ struct item_scan {
 static int
 value_slot(const char *pointer)
 {
-	const char *last, *prev = NULL, *p;
+	const char *last, *prev;
 
-	if (strncmp(pointer, "/inputSchema/", 13) != 0 &&
-	    strncmp(pointer, "/outputSchema/", 14) != 0)
+	/* (the first letter at once: most strings are not a schema's) */
+	if (!(pointer[0] == '/' && pointer[1] == 'i' &&
+	        strncmp(pointer, "/inputSchema/", 13) == 0) &&
+	    !(pointer[0] == '/' && pointer[1] == 'o' &&
+	        strncmp(pointer, "/outputSchema/", 14) == 0))
 		return 0;
-	for (last = p = pointer; (p = strchr(p, '/')) != NULL; p++) {
-		prev = last;
-		last = p;
-	}
-	if (prev == NULL || prev == last)
-		return 0;
+	/* its last token's / and the one before (the schema's own is one: prev never passes it) */
+	last = strrchr(pointer, '/');
+	for (prev = last - 1; *prev != '/'; prev--)
+		;
 	if (strcmp(last, "/type") == 0 || strcmp(last, "/const") == 0)
 		return !(last - prev == 11 && strncmp(prev, "/properties", 11) == 0);
 	if (last[1] < '0' || last[1] > '9' || last[strspn(last + 1, "0123456789") + 1] != '\0')

@@ -1349,10 +1349,11 @@ words_found(struct mcp_scan *s, const struct scan_at *at, const char *text, cons
 					pend &= ~(1UL << j);
 		}
 	}
-	for (i = 0; i < NWORDS; i++) {
+	/* The expressions whose anchors the text holds, in the table's order. */
+	for (cand = anchors & ((1UL << NWORDS) - 1); cand != 0; cand &= cand - 1) {
+		i = (size_t)__builtin_ctzl(cand);
 		r = words[i].rule;
-		if (!(anchors & (1UL << i)) || (found & (1UL << r)) ||
-		    (r == R_NAMED && (found & (1UL << R_CONVO))))
+		if ((found & (1UL << r)) || (r == R_NAMED && (found & (1UL << R_CONVO))))
 			continue;
 		if (x[i].hit) {
 			if (scan_add(s, r, at, text, m->at[x[i].so],
