@@ -32,7 +32,8 @@
 #define CLAUSE_MAX 320 /* bytes read each side of a match for its clause */
 #define TOKENS_MAX 64  /* words of a clause, at most */
 #define QUOTED_MAX 64  /* a quoted name's length, at most */
-#define NAMES_MAX 4096 /* names kept for a list */
+#define NAMES_MAX 4096 /* names kept for a list (its parameters' past it, not its items') */
+#define ITEMS_MAX 2048 /* items' names kept past NAMES_MAX */
 #define BRAND 1        /* the mark of a brand among a finding's names */
 #define ANY_NAME 2     /* the mark of a name its list holds anywhere: a tool's, a parameter's */
 
@@ -47,7 +48,10 @@ word_char(int c)
 	return isalnum((unsigned char)c) || c == '_' || c == '-';
 }
 
-/* A clause ends before text[i] ("." then a space, a line, "!", "?", an em dash; ":" and ";" with colon). */
+/*
+ * A clause ends before text[i] ("." then a space, a line, "!", "?", an
+ * em dash; ":" and ";" with colon 1); a sentence (colon 2) at the first four.
+ */
 static int
 stop(const char *t, size_t len, size_t i, int colon)
 {
@@ -62,9 +66,9 @@ stop(const char *t, size_t len, size_t i, int colon)
 		return next_space;
 	case ':':
 	case ';':
-		return colon && next_space;
+		return colon == 1 && next_space;
 	case '\xe2':
-		return i + 2 < len && t[i + 1] == '\x80' && t[i + 2] == '\x94';
+		return colon != 2 && i + 2 < len && t[i + 1] == '\x80' && t[i + 2] == '\x94';
 	}
 	return 0;
 }
@@ -118,6 +122,24 @@ tokens(const char *t, size_t a, size_t b, struct tok *v)
 		}
 	}
 	return n;
+}
+
+/*
+ * 1 when v is quoted as a tool's name is: not a word of prose with its
+ * first letter a capital ("see 'Canceled' in the calendar": a label's).
+ */
+static int
+quoted_name(const char *t, const struct tok *v)
+{
+	size_t i;
+
+	if (!v->quoted)
+		return 0;
+	if (v->b - v->a < 2 || !isupper((unsigned char)t[v->a]))
+		return 1;
+	for (i = v->a + 1; i < v->b && islower((unsigned char)t[i]); i++)
+		;
+	return i < v->b;
 }
 
 /* 1 when word v is one of the words of list (NULL-ended), case aside. */
@@ -188,15 +210,17 @@ static const char *const kinds[] = {"browser", "email", "mail", "search", "file"
 static const char *const tool_words[] = {"tool", "tools", "server", "servers", "mcp", NULL};
 /* Another claim of precedence, in the words of the rule, anywhere in the string. */
 static const char *const prefer_more[] = {"other tool", "other server", "other mcp", "another tool",
-    "another server", "alternative", "any tool", "all tools", "every tool", "instead of any",
-    "instead of all", "instead of other", "instead of the other", "use this instead",
-    "use it instead", "this tool instead", "precedence", "priorit", "prefer this", "prefer it",
-    "favor this", "favour this", "only tool", "never use", "never call", "use any other",
-    "use another", "call any other", "call another", "try another", "do not use any",
-    "do not use other", "don't use any", "don't use other", "do not call any", "do not call other",
-    "don't call any", "don't call other", "always use this", "always call this", "always try this",
-    "always consult", "always prefer", "immediately", "as the first step", "as a first step",
-    "the first tool", "before using any", "before calling any", "over any", "over all", NULL};
+    "another server", "alternatives", "any alternative", "no alternative", "any tool", "all tools",
+    "every tool", "instead of any", "instead of all", "instead of other", "instead of the other",
+    "use this instead", "use it instead", "this tool instead", "precedence", "priorit",
+    "prefer this", "prefer it", "favor this", "favour this", "only tool", "never use", "never call",
+    "use any other", "use another", "call any other", "call another", "try another",
+    "do not use any", "do not use other", "don't use any", "don't use other", "do not call any",
+    "do not call other", "don't call any", "don't call other", "always use this",
+    "always call this", "always try this", "always consult", "always prefer", "immediately call",
+    "immediately use", "immediately invoke", "immediately run", "tool immediately",
+    "it immediately", "this immediately", "as the first step", "as a first step", "the first tool",
+    "before using any", "before calling any", "over any", "over all", NULL};
 
 /* MCPU-P106: a clause naming only its own server's tools or brand; the names into f->own. */
 static int
@@ -205,14 +229,17 @@ prefer_shape(struct mcp_finding *f, const char *t, size_t len, size_t start, siz
 	struct tok v[TOKENS_MAX];
 	size_t a, b, at = 0;
 	int n, i, k, brand[TOKENS_MAX] = {0}, names = 0, ok;
+	/* "X cannot set it; use this tool instead": what it stands in for, named before in its sentence */
+	int instead = end - start > 7 && strncasecmp(t + end - 7, "instead", 7) == 0 &&
+	    !(end + 3 <= len && strncasecmp(t + end, " of", 3) == 0);
 
-	if (!clause(t, len, start, end, 1, &a, &b) || (n = tokens(t, a, b, v)) < 0)
+	if (!clause(t, len, start, end, instead ? 2 : 1, &a, &b) || (n = tokens(t, a, b, v)) < 0)
 		return SHAPE_NONE;
 	f->own[0] = '\0';
 	for (i = 0; i < n; i++) {
 		if (v[i].b > start && v[i].a < end)
 			continue;
-		if (v[i].quoted || memchr(t + v[i].a, '_', v[i].b - v[i].a) != NULL ||
+		if (quoted_name(t, &v[i]) || memchr(t + v[i].a, '_', v[i].b - v[i].a) != NULL ||
 		    (memchr(t + v[i].a + 1, '-', v[i].b - v[i].a - 1) != NULL &&
 		        t[v[i].b - 1] != '-' &&
 		        memchr(t + v[i].a, '-', v[i].b - v[i].a) !=
@@ -450,7 +477,7 @@ clause_names(struct mcp_finding *f, const char *t, size_t a, const struct tok *v
 			i = k + 1;
 			continue;
 		}
-		if (v[i].quoted || memchr(t + v[i].a, '_', v[i].b - v[i].a) != NULL ||
+		if (quoted_name(t, &v[i]) || memchr(t + v[i].a, '_', v[i].b - v[i].a) != NULL ||
 		    (memchr(t + v[i].a + 1, '-', v[i].b - v[i].a - 1) != NULL &&
 		        t[v[i].b - 1] != '-')) {
 			if (own_add(f, &at, 0, t + v[i].a, v[i].b - v[i].a) == -1)
@@ -494,7 +521,7 @@ names_shape(struct mcp_finding *f, const char *t, size_t len, size_t start, size
 static const char *const destroy_names[] = {"delete", "remove", "drop", "wipe", "purge", "clear",
     "erase", "destroy", "truncate", "prune", "reset", "cancel", "revoke", "empty", "flush",
     "replace", "uninstall", "unset", "unlink", "trash", "clean", "cleanup", "overwrite", "close",
-    "unprotect", "flushall", "flushdb", NULL};
+    "unprotect", "flushall", "flushdb", "drain", NULL};
 
 /* 1 when a word of the name item may begin at p: its start, after no letter, a capital after a small one. */
 static int
@@ -571,6 +598,16 @@ destroy_shape(struct mcp_finding *f, const char *t, size_t len, size_t start, si
 	/* What an option means: "`overwrite`: delete all ...", "Whether the member should be removed" */
 	/* the clause begins after a colon, a quoted label's: "\"clear\": remove all sessions" */
 	if (a >= 3 && t[a - 1] == ':' && (t[a - 2] == '"' || t[a - 2] == '`' || t[a - 2] == '\''))
+		return SHAPE_LOW;
+	/* text cut to a length, what is shown: "Truncate each body at this many characters" (not to zero) */
+	if (b - a > 8 && has_out(t + a, b - a, 0, 0, (const char *const[]){"truncate", NULL}) &&
+	    has_out(t + a, b - a, 0, 0,
+	        (const char *const[]){"characters", "chars", "bytes", "lines", "tokens", NULL}) &&
+	    has_out(t + a, b - a, 0, 0,
+	        (const char *const[]){"this many", "at most", "max", "limit", "up to", "1", "2",
+	            "3", "4", "5", "6", "7", "8", "9", NULL}) &&
+	    !has_out(t + a, b - a, 0, 0,
+	        (const char *const[]){"zero", " 0 ", "empty", "nothing", "every", "all ", NULL}))
 		return SHAPE_LOW;
 	for (i = a; i < b && (t[i] == ' ' || t[i] == '-' || t[i] == '*'); i++)
 		;
@@ -715,7 +752,8 @@ shape_name(struct mcp_scan *s, const char *list, const char *item, const char *n
 	struct mcp_scan_name *v, *e;
 	size_t cap;
 
-	if (s->nnames >= NAMES_MAX)
+	/* a list whose schemas hold thousands of names still has each of its tools' kept */
+	if (s->nnames >= (*name == '\0' ? NAMES_MAX + ITEMS_MAX : NAMES_MAX))
 		return 0;
 	if (s->nnames == s->capnames) {
 		cap = s->capnames ? s->capnames * 2 : 16;
