@@ -219,8 +219,16 @@ static const char *const prefer_more[] = {"other tool", "other server", "other m
     "do not call other", "don't call any", "don't call other", "always use this",
     "always call this", "always try this", "always consult", "always prefer", "immediately call",
     "immediately use", "immediately invoke", "immediately run", "tool immediately",
-    "it immediately", "this immediately", "as the first step", "as a first step", "the first tool",
-    "before using any", "before calling any", "over any", "over all", NULL};
+    "it immediately", "this immediately", "as the first step.", "as the first step,",
+    "as the first step;", "as the first step before", "as the first step of every",
+    "as the first step of each", "as the first step of any", "as the first step in every",
+    "as the first step in each", "as the first step in any", "as the first step for every",
+    "as the first step for each", "as the first step for any", "as a first step.",
+    "as a first step,", "as a first step;", "as a first step before", "as a first step of every",
+    "as a first step of each", "as a first step of any", "as a first step in every",
+    "as a first step in each", "as a first step in any", "as a first step for every",
+    "as a first step for each", "as a first step for any", "the first tool", "before using any",
+    "before calling any", "over any", "over all", NULL};
 
 /* MCPU-P106: a clause naming only its own server's tools or brand; the names into f->own. */
 static int
