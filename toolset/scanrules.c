@@ -14,8 +14,10 @@
  * read by its UTS #39 skeleton as the ASCII it passes for; HTML character
  * references decoded, and a run of base64 that decodes to text read a
  * second time, decoded; in a name, _ and - and a capital inside a word
- * start a word.  It is at most twice the string.  Each rule on words is one POSIX extended expression (or
- * two: English, the other languages) without back-references, matched by
+ * start a word.  It is at most twice the string.  Each rule on words is
+ * one POSIX extended expression or a few (English, the other languages;
+ * or alternatives of anchors of their own, so that the costliest is tried
+ * only where its words are) without back-references, matched by
  * an automaton made at build time (build-aux/mkrules writes the table
  * below for re2c(1); the Makefile includes its C here): one pass of the
  * anchors' automaton (Aho and Corasick's, made there too) says which
