@@ -1864,6 +1864,10 @@ sent_end(struct mcp_scan *s, const struct scan_at *at, const char *text, const c
 	return 0;
 }
 
+/* "it's", "don't": the apostrophe at t[i] (c) is of the word, one word */
+#define APOS(c, t, i, n)                                                                           \
+	((c) == '\'' && (i) + 1 < (n) && ((t)[(i) + 1] == 's' || (t)[(i) + 1] == 't'))
+
 /*
  * The words of t read once, each looked up as it ends, each sentence
  * judged as it ends: at ". ", "! " or "? ", at a line's end in the text
@@ -1895,19 +1899,32 @@ intent_found(struct mcp_scan *s, const struct scan_at *at, const char *text, con
 			 */
 			b = i;
 			h = h5 = FNV_INIT;
-			under = 0;
+			under = k == 1 ? 0 : (int)k;
+			/* its first STEM_KEY bytes, then the rest: a letter (1) is read at once */
 			for (;;) {
-				under |= k;
 				h = (h ^ c) * FNV_PRIME;
-				if (++i - b == STEM_KEY)
+				if (++i - b == STEM_KEY) {
 					h5 = h;
-				c = (unsigned char)t[i];
-				/* "it's", "don't": one word */
-				if ((k = wordch[c]) == 0 &&
-				    !(c == '\'' && i + 1 < n &&
-				        (t[i + 1] == 's' || t[i + 1] == 't')))
 					break;
+				}
+				c = (unsigned char)t[i];
+				if ((k = wordch[c]) != 1) {
+					if (k == 0 && !APOS(c, t, i, n))
+						goto word_end;
+					under |= (int)k;
+				}
 			}
+			for (;;) {
+				c = (unsigned char)t[i];
+				if ((k = wordch[c]) != 1) {
+					if (k == 0 && !APOS(c, t, i, n))
+						break;
+					under |= (int)k;
+				}
+				h = (h ^ c) * FNV_PRIME;
+				i++;
+			}
+		word_end:
 			/* " - ", " — ": a clause begins */
 			if ((i - b == 1 && t[b] == '-') ||
 			    (i - b == 3 && memcmp(t + b, "\xe2\x80\x94", 3) == 0) ||

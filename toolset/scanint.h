@@ -93,7 +93,7 @@ int scan_cache_key(struct mcp_buf *b, const cJSON *v, int depth);
 void scan_cache_put(
     const struct mcp_scan *s, int k, const char *key, size_t len, const struct scan_mark *m);
 
-/* Read one string (len bytes) by every rule of one string.  0 or -1. */
+/* Read one string (len bytes, then a NUL: text[len] is 0) by every rule of one string.  0 or -1. */
 int scan_string(struct mcp_scan *s, const struct scan_at *at, const char *text, size_t len);
 
 /*

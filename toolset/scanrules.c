@@ -75,7 +75,9 @@ static const struct {
         "|mcp\\.json|claude_desktop_config|~/\\.cursor|\\.git-credentials|\\.bash_history"
         "|(^|[^a-z0-9_])\\.env([^a-z0-9_]|$)"},
     /* (two expressions, each with its own anchors: a text holding one rarely holds the other's) */
-    {R_CONVO, "history|conversation|chat|messages|system prompt",
+    {R_CONVO,
+        "history|conversation|chat|previous messages|prior messages|earlier messages"
+        "|recent messages|last messages|system prompt",
         "(^|[^a-z])(include|pass|put|append|attach|send|insert|copy|paste|forward|dump|leak"
         "|reveal|repeat|exfiltrate)[a-z]*( [a-z'`\\\"_]+){0,6} ((conversation|chat|message)"
         " history|(entire|full|whole|complete) (conversation|chat)|(all|every) (previous|prior"
@@ -87,7 +89,9 @@ static const struct {
         " )?['\\\"`]?[a-z_]*['\\\"`]? ?(parameter|param|argument|arg|field|sidenote)"
         "|sidenote"},
     /* The same things named without being put anywhere: what a tool that returns them says. */
-    {R_NAMED, "history|conversation|chat|transcript|messages|system prompt",
+    {R_NAMED,
+        "history|conversation|chat|transcript|previous messages|prior messages"
+        "|earlier messages|recent messages|last messages|system prompt",
         "(conversation|chat|message) history|(entire|full|whole|complete) (conversation|chat"
         "|transcript)|(all|every) (previous|prior|earlier) messages|(full|complete) list of"
         " (last|previous|recent) messages|system prompt"},
@@ -121,8 +125,10 @@ static const struct {
         "|takes precedence over (all|any|other)"},
     {R_AUTH,
         "<important>|<system>|<instruction|<admin>|<secret>|<hidden>|<critical>|[system]"
-        "|[important]|[admin]|[instruction|override:|instruction:|instructions:|note:|source|i "
-        "am|as the|as your|compliance|security policy",
+        "|[important]|[admin]|[instruction|override:|instruction:|instructions:|note:"
+        "|authoritative source|official source|trusted source"
+        "|the system|your system|the administrator|your administrator|the developer"
+        "|your developer|the operator|your operator|compliance|security policy",
         "<(important|system|instructions?|admin|secret|hidden|critical)>"
         "|\\[(system|important|admin|instructions?)\\]"
         "|(system|admin|developer) (override|instructions?|note):"
@@ -413,7 +419,7 @@ static const struct {
         "|unavailable|ignored|secondary|rounding error|wrong result|compatibility shim"
         "|disabled|supersed|replace|disregard|ignore|avoid|do not use|don't use|never use"
         "|do not consult|never consult|do not call|never call|no other|nothing else|the only"
-        "|substitut|ground truth|sanctioned|primary|canonical|yourself|only ",
+        "|substitut|ground truth|sanctioned|primary|canonical|yourself",
         "(supersedes?|replaces?) (all|any|every|the) [^.]{0,40}(tools|servers|integrations)"
         "|(tools|integrations|servers|server's tools) (are|were|is) (now )?(obsolete"
         "|deprecated|retired|unsafe|unavailable|stale|outdated|a compatibility shim"
@@ -428,8 +434,8 @@ static const struct {
         "|secure) (way|tool|source|option)"
         "|accept no substitutes|(is|are) the ground truth|sanctioned (executor|tool|server)"
         "|(primary|canonical) [a-z]+ tool"
-        "|you yourself[^.]{0,30} (make|makes|are|get)"
-        "|only [a-z0-9]+_[a-z0-9_]+ (sees|has|knows|can|gets)"},
+        "|you yourself[^.]{0,30} (make|makes|are|get)"},
+    {R_RIVAL, "only ", "only [a-z0-9]+_[a-z0-9_]+ (sees|has|knows|can|gets)"},
     {R_RIVAL, "through",
         "(all|every|each)[^.]{0,40} (go|goes|must go|is routed|are routed) through"
         " [a-z0-9]+_[a-z0-9_]+"},
@@ -1115,7 +1121,18 @@ anchored(const char *t, size_t n)
 	unsigned s = 0;
 	size_t i;
 
-	for (i = 0; i < n; i++) {
+	/* four bytes a turn: the loop's own test and jump once for them */
+	for (i = 0; i + 4 <= n; i += 4) {
+		s = ac_next[s][ac_class[u[i]]];
+		got |= ac_out[s];
+		s = ac_next[s][ac_class[u[i + 1]]];
+		got |= ac_out[s];
+		s = ac_next[s][ac_class[u[i + 2]]];
+		got |= ac_out[s];
+		s = ac_next[s][ac_class[u[i + 3]]];
+		got |= ac_out[s];
+	}
+	for (; i < n; i++) {
 		s = ac_next[s][ac_class[u[i]]];
 		got |= ac_out[s];
 	}
@@ -1316,7 +1333,7 @@ words_found(struct mcp_scan *s, const struct scan_at *at, const char *text, cons
 	const unsigned char *b = (const unsigned char *)m->t - 1; /* 0x02 the text 0x03 */
 	struct expr x[NWORDS];
 	const char *cap;
-	unsigned long found = 0, anchors, pend, cand;
+	unsigned long found = 0, anchors, pend, cand, mask;
 	size_t i, j, p;
 	long k;
 	int r, rc;
@@ -1327,9 +1344,27 @@ words_found(struct mcp_scan *s, const struct scan_at *at, const char *text, cons
 	for (cand = pend; cand != 0; cand &= cand - 1)
 		memset(&x[__builtin_ctzl(cand)], 0, sizeof(x[0]));
 	for (p = 0; pend != 0; p++) {
-		/* Most places begin none: those passed at once, up to the end's bit. */
-		while ((cand = RX_CAND(b, p) & (pend | RX_END)) == 0)
-			p++;
+		/*
+		 * Most places begin none: those passed at once, four a turn, up
+		 * to the end's bit (no place past it is read: each is read only
+		 * when those before it begin none).
+		 */
+		for (mask = pend | RX_END;; p += 4) {
+			if ((cand = RX_CAND(b, p) & mask) != 0)
+				break;
+			if ((cand = RX_CAND(b, p + 1) & mask) != 0) {
+				p += 1;
+				break;
+			}
+			if ((cand = RX_CAND(b, p + 2) & mask) != 0) {
+				p += 2;
+				break;
+			}
+			if ((cand = RX_CAND(b, p + 3) & mask) != 0) {
+				p += 3;
+				break;
+			}
+		}
 		if (cand & RX_END) {
 			if (p > m->n)
 				break;
@@ -1449,8 +1484,8 @@ scan_string(struct mcp_scan *s, const struct scan_at *at, const char *text, size
 					do {
 						*o++ = (char)plain[c];
 						*oa++ = (uint32_t)i;
-					} while (
-					    ++i < len && b64v[c = (unsigned char)text[i]] != 0);
+					} while (b64v[c = (unsigned char)text[++i]] !=
+					    0); /* text[len] is 0 */
 					m.n += i - e;
 					run += i - e;
 					continue;
@@ -1463,7 +1498,7 @@ scan_string(struct mcp_scan *s, const struct scan_at *at, const char *text, size
 					m.at[m.n++] = (uint32_t)i;
 				}
 				i++;
-			} while (i < len && plain[c = (unsigned char)text[i]] != 0);
+			} while (plain[c = (unsigned char)text[i]] != 0); /* text[len] is 0 */
 			continue;
 		}
 		/* A run of a name's printable ASCII but &, _ and -: at once too. */
@@ -1483,8 +1518,7 @@ scan_string(struct mcp_scan *s, const struct scan_at *at, const char *text, size
 					m.t[m.n] = (char)plain[c];
 					m.at[m.n++] = (uint32_t)i;
 				}
-			} while (++i < len && plain[c = (unsigned char)text[i]] != 0 && c != '_' &&
-			    c != '-');
+			} while (plain[c = (unsigned char)text[++i]] != 0 && c != '_' && c != '-');
 			continue;
 		}
 		/* Printable ASCII but & and a name's _ and -: at once too. */
