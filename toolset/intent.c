@@ -1421,7 +1421,8 @@ word(struct sent *x, const char *t, const char *text, const uint32_t *map, const
 	/* a value where something goes: a host of two dots, an IP, an account's digits, a wallet */
 	if (c == 0 && !id && e - s >= 3 &&
 	    ((t[e] == '.' && t[e + 1] >= '0' && t[e + 1] != ' ') || (t[s] >= '0' && t[s] <= '9') ||
-	        (e - s == 4 && t[e] == ' ')) &&
+	        /* (four bytes are only an IBAN's first group: two digits last) */
+	        (e - s == 4 && t[e] == ' ' && t[s + 3] >= '0' && t[s + 3] <= '9')) &&
 	    value_like(t, s, e))
 		x->addr |= 2;
 	/* "destination for every payout: acct_1q9xz8", "channel: c0extmirr8": an id given as the value */
@@ -1937,12 +1938,12 @@ intent_found(struct mcp_scan *s, const struct scan_at *at, const char *text, con
 			under =
 			    (under & 2) && i - b > 2 && memchr(t + b + 1, '_', i - b - 2) != NULL;
 			/* "Benutzer- und Systemvorgaben": the word looked up without its hyphen */
-			if (t[i - 1] == '-' && i - b > 3)
+			if (hyphen && t[i - 1] == '-' && i - b > 3)
 				cl = lookup(t + b, i - b - 1);
 			else
 				cl = classes(t + b, i - b, h, h5);
 			/* "seo-manipulated": a compound of two read by its last word (not "get-roots-list") */
-			if (cl == 0 && !under && hyphen && i - b > 4 &&
+			if (hyphen && cl == 0 && !under && i - b > 4 &&
 			    (p = memrchr(t + b + 1, '-', i - b - 2)) != NULL &&
 			    t + i - (p + 1) >= 4 &&
 			    memchr(t + b + 1, '-', (size_t)(p - t - b - 1)) == NULL &&
