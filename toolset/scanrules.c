@@ -1024,6 +1024,11 @@ b64_read(struct norm *m, const char *t, size_t n, size_t from)
 				break;
 			d[o++] = (unsigned char)(acc >> bits);
 			acc &= (1UL << bits) - 1;
+			/* its first byte no character begins with, nor text's: none, known at once */
+			if (o == 1 &&
+			    ((d[0] < 0x20 && d[0] != '\t' && d[0] != '\n' && d[0] != '\r') ||
+			        (d[0] >= 0x7F && d[0] <= 0xC1) || d[0] >= 0xF5))
+				return;
 		}
 	}
 	/* Text, checked first: a run of random bytes is left alone. */
@@ -1519,6 +1524,23 @@ scan_string(struct mcp_scan *s, const struct scan_at *at, const char *text, size
 					m.at[m.n++] = (uint32_t)i;
 				}
 			} while (plain[c = (unsigned char)text[++i]] != 0 && c != '_' && c != '-');
+			continue;
+		}
+		/*
+		 * A tab or a line's end, or a name's _ or -: a space, as one()
+		 * reads it (nothing hidden, no letter), at once.
+		 */
+		if (c == '\n' || c == '\t' || c == '\r' || (m.name && (c == '_' || c == '-'))) {
+			if (run >= B64_MIN)
+				b64_read(&m, text + i - run, run, i - run);
+			run = 0;
+			if (m.n > 0 && m.t[m.n - 1] != ' ') {
+				m.t[m.n] = ' ';
+				m.at[m.n++] = (uint32_t)i;
+			}
+			w.flag = 0;
+			w.vs_run = 0;
+			i++;
 			continue;
 		}
 		/* Printable ASCII but & and a name's _ and -: at once too. */
