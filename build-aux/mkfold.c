@@ -203,21 +203,6 @@ ranges(const char *name, const char *n, UChar32 from, int (*in)(UChar32))
 	printf("};\n#define %s %zu\n", n, count);
 }
 
-/* A mask of the Basic Multilingual Plane's 64 blocks of 1,024 code points: bit b, one of block b is in. */
-static void
-blocks(const char *name, int (*in)(UChar32))
-{
-	unsigned long long mask = 0;
-	UChar32 c;
-
-	for (c = 0; c <= 0xFFFF; c++)
-		if (!(c >= 0xD800 && c <= 0xDFFF) && in(c))
-			mask |= 1ULL << (c >> 10);
-	printf("/* The blocks of 1,024 code points of the BMP that hold one (bit c >> 10). */\n"
-	       "#define %s 0x%016llXULL\n",
-	    name, mask);
-}
-
 /* 1 when the normal form reads c as nothing. */
 static int
 read_as_nothing(UChar32 c)
@@ -303,7 +288,6 @@ ignorable_table(void)
 	       " * points (Default_Ignorable_Code_Point), as ranges, sorted. */\n",
 	    U_ICU_VERSION, ver);
 	ranges("mcp_ignorable", "MCP_IGNORABLE_N", 0, ignorable);
-	blocks("MCP_IGNORABLE_BMP", ignorable);
 }
 
 int

@@ -27,22 +27,9 @@ mcp_text_in_ranges(const uint32_t (*r)[2], size_t n, unsigned long c)
 	return 0;
 }
 
-/*
- * The blocks of 1,024 code points of the BMP (bit c >> 10) that hold a
- * code point of those below: the controls and the bidirectional marks,
- * the variation selectors, the interlinear annotations and the
- * default-ignorables; a character of any other block (most of every
- * script) is none, known at once.
- */
-#define HIDDEN_BMP                                                                                 \
-	(MCP_IGNORABLE_BMP | 1ULL << (0x0000 >> 10) | 1ULL << (0x061C >> 10) |                     \
-	    1ULL << (0x2000 >> 10) | 1ULL << (0xFE00 >> 10) | 1ULL << (0xFFF9 >> 10))
-
 enum mcp_hidden
 mcp_text_hidden(unsigned long c)
 {
-	if (c <= 0xFFFF && !(HIDDEN_BMP >> (c >> 10) & 1))
-		return MCP_HIDDEN_NONE;
 	if (c >= 0xE0000 && c <= 0xE007F)
 		return MCP_HIDDEN_TAG;
 	if (c == 0x061C || c == 0x200E || c == 0x200F || (c >= 0x202A && c <= 0x202E) ||

@@ -1526,23 +1526,9 @@ scan_string(struct mcp_scan *s, const struct scan_at *at, const char *text, size
 			} while (plain[c = (unsigned char)text[++i]] != 0 && c != '_' && c != '-');
 			continue;
 		}
-		/*
-		 * A tab or a line's end, or a name's _ or -: a space, as one()
-		 * reads it (nothing hidden, no letter), at once.
-		 */
-		if (c == '\n' || c == '\t' || c == '\r' || (m.name && (c == '_' || c == '-'))) {
-			if (run >= B64_MIN)
-				b64_read(&m, text + i - run, run, i - run);
-			run = 0;
-			if (m.n > 0 && m.t[m.n - 1] != ' ') {
-				m.t[m.n] = ' ';
-				m.at[m.n++] = (uint32_t)i;
-			}
-			w.flag = 0;
-			w.vs_run = 0;
-			i++;
-			continue;
-		}
+		/* A tab or a line's end, or a name's _ or -: a space, as one() reads it, read as one below. */
+		if (c == '\n' || c == '\t' || c == '\r' || (m.name && (c == '_' || c == '-')))
+			c = ' ';
 		/* Printable ASCII but & and a name's _ and -: at once too. */
 		if (c >= 0x20 && c < 0x7F && c != '&' && !(m.name && (c == '_' || c == '-'))) {
 			if (!m.name && b64((unsigned char)c) >= 0) {

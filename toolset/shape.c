@@ -208,7 +208,7 @@ static const char *const kinds[] = {"browser", "email", "mail", "search", "file"
     "maps", "image", "chat", "message", "calendar", "document", "memory", "system", "cloud",
     "network", "payment", "crypto", "wallet", "auth", "login", "secret", "password", NULL};
 static const char *const tool_words[] = {"tool", "tools", "server", "servers", "mcp", NULL};
-/* Another claim of precedence, in the words of the rule, anywhere in the string. */
+/* Another claim of precedence, in the words of the rule (and first_step_out), anywhere in the string. */
 static const char *const prefer_more[] = {"other tool", "other server", "other mcp", "another tool",
     "another server", "alternatives", "any alternative", "no alternative", "any tool", "all tools",
     "every tool", "instead of any", "instead of all", "instead of other", "instead of the other",
@@ -219,16 +219,48 @@ static const char *const prefer_more[] = {"other tool", "other server", "other m
     "do not call other", "don't call any", "don't call other", "always use this",
     "always call this", "always try this", "always consult", "always prefer", "immediately call",
     "immediately use", "immediately invoke", "immediately run", "tool immediately",
-    "it immediately", "this immediately", "as the first step.", "as the first step,",
-    "as the first step;", "as the first step before", "as the first step of every",
-    "as the first step of each", "as the first step of any", "as the first step in every",
-    "as the first step in each", "as the first step in any", "as the first step for every",
-    "as the first step for each", "as the first step for any", "as a first step.",
-    "as a first step,", "as a first step;", "as a first step before", "as a first step of every",
-    "as a first step of each", "as a first step of any", "as a first step in every",
-    "as a first step in each", "as a first step in any", "as a first step for every",
-    "as a first step for each", "as a first step for any", "the first tool", "before using any",
+    "it immediately", "this immediately", "the first tool", "before using any",
     "before calling any", "over any", "over all", NULL};
+
+/*
+ * "as the first step" (or "a first step") outside t[a..b) as a claim of
+ * precedence: of, in or for every, each or any request, before something,
+ * or ending its clause ("call it as the first step."); not a task's ("as
+ * the first step of design system extraction").
+ */
+static int
+first_step_out(const char *t, size_t len, size_t a, size_t b)
+{
+	static const char *const phrase[] = {"as the first step", "as a first step"};
+	static const char *const by[] = {" of ", " in ", " for "},
+	                         *const scope[] = {"every", "each", "any"};
+	const char *p, *q;
+	size_t i, j, k, o, n;
+
+	for (i = 0; i < 2; i++)
+		for (p = t, n = strlen(phrase[i]); (p = strcasestr(p, phrase[i])) != NULL; p++) {
+			o = (size_t)(p - t);
+			if (o + n > len || (o + n > a && o < b))
+				continue;
+			q = p + n;
+			if (*q == '.' || *q == ',' || *q == ';' ||
+			    strncasecmp(q, " before", 7) == 0)
+				return 1;
+			for (j = 0; j < 3; j++)
+				for (k = 0; k < 3 && strncasecmp(q, by[j], strlen(by[j])) == 0; k++)
+					if (strncasecmp(
+					        q + strlen(by[j]), scope[k], strlen(scope[k])) == 0)
+						return 1;
+		}
+	return 0;
+}
+
+/* Another claim of precedence anywhere in the string but t[a..b). */
+static int
+more_claims(const char *t, size_t len, size_t a, size_t b)
+{
+	return has_out(t, len, a, b, prefer_more) || first_step_out(t, len, a, b);
+}
 
 /* MCPU-P106: a clause naming only its own server's tools or brand; the names into f->own. */
 static int
@@ -279,7 +311,7 @@ prefer_shape(struct mcp_finding *f, const char *t, size_t len, size_t start, siz
 			return SHAPE_NONE;
 	}
 	/* The rest of the string read last, and only then: the cost stays with the shapes. */
-	return names > 0 && !has_out(t, len, a, b, prefer_more) ? SHAPE_OWN : SHAPE_NONE;
+	return names > 0 && !more_claims(t, len, a, b) ? SHAPE_OWN : SHAPE_NONE;
 }
 
 /* The words of what a request must never carry, anywhere in the string. */
@@ -522,7 +554,7 @@ names_shape(struct mcp_finding *f, const char *t, size_t len, size_t start, size
 	if (!clause(t, len, start, end, 1, &a, &b) || (n = tokens(t, a, b, v)) < 0 ||
 	    clause_names(f, t, a, v, n, scope) <= 0)
 		return SHAPE_NONE;
-	return scope && has_out(t, len, a, b, prefer_more) ? SHAPE_NONE : SHAPE_OWN;
+	return scope && more_claims(t, len, a, b) ? SHAPE_NONE : SHAPE_OWN;
 }
 
 /* What a tool that destroys says of itself, in its name. */
