@@ -75,6 +75,9 @@
 #define W_STORE (1ULL << 53) /* database, table, collection, repository: what holds data */
 #define W_TO (1ULL << 54)    /* to: "is to" */
 #define W_BARE (1ULL << 55)  /* unredacted, unmasked: a secret wanted as it is */
+#define W_ASIDE (1ULL << 56) /* label, display, placeholder: a value kept for show */
+#define W_USED (1ULL << 57)  /* used, written, verwendet: "not used" puts a value aside */
+#define W_GIVEN (1ULL << 58) /* supplies, gives, angibt: what someone gave (W_WILL too) */
 /* "over", "above", "than" read as a link of rank's: no class, all of them */
 #define W_OVERN_LINK (~0ULL)
 
@@ -118,6 +121,28 @@ static const struct word whole[] = {
     {"nunca", W_NOT},
     {"jamais", W_NOT},
     {"niemals", W_NOT},
+    /* a time an order follows, in other languages: "em seguida, exclua", "a continuación, termina" */
+    {"seguida", W_ORDERW | W_FILLER},
+    {"continuacion", W_ORDERW | W_FILLER},
+    {"quindi", W_ORDERW | W_FILLER},
+    {"poi", W_ORDERW | W_FILLER},
+    {"successivamente", W_ORDERW | W_FILLER},
+    {"posteriormente", W_ORDERW | W_FILLER},
+    {"anschliessend", W_ORDERW | W_FILLER},
+    {"затем", W_ORDERW | W_FILLER},
+    {"потом", W_ORDERW | W_FILLER},
+    /* "and" between two orders: "archiva el canal y elimina", "archivez puis supprimez" */
+    {"y", W_FILLER},
+    {"et", W_FILLER},
+    {"und", W_FILLER},
+    {"archivez", W_VERB},
+    {"archiva", W_VERB},
+    {"archivar", W_VERB},
+    {"termina", W_VERB | W_DESTR},
+    {"nicht", W_NOT},
+    {"pas", W_NOT},
+    {"non", W_NOT},
+    {"не", W_NOT},
     {"nie", W_NOT},
     {"никогда", W_NOT},
     {"penalties", W_CONSEQ},
@@ -411,6 +436,62 @@ static const struct word whole[] = {
     {"arguments", W_ARG},
     {"ask", W_ASK},
     {"pide", W_ASK},
+    /* what the user gave, put aside: "the IBAN the user gives goes in the memo", "is just a label" */
+    {"label", W_ASIDE},
+    {"labels", W_ASIDE},
+    {"display", W_ASIDE},
+    {"cosmetic", W_ASIDE},
+    {"placeholder", W_ASIDE},
+    {"informational", W_ASIDE},
+    {"decorative", W_ASIDE},
+    {"memo", W_ASIDE},
+    {"concepto", W_ASIDE},
+    {"verwendungszweck", W_ASIDE},
+    {"etiqueta", W_ASIDE},
+    {"libelle", W_ASIDE},
+    {"etichetta", W_ASIDE},
+    {"used", W_USED},
+    {"written", W_USED},
+    {"honored", W_USED},
+    {"honoured", W_USED},
+    {"verwendet", W_USED},
+    {"benutzt", W_USED},
+    {"utilise", W_USED},
+    {"utilisee", W_USED},
+    {"usado", W_USED},
+    {"usada", W_USED},
+    {"usa", W_USED},
+    {"utilizado", W_USED},
+    {"utilizada", W_USED},
+    {"usato", W_USED},
+    {"utilizzato", W_USED},
+    {"используется", W_USED},
+    {"supplied", W_GIVEN},
+    {"supply", W_GIVEN},
+    {"gives", W_GIVEN},
+    {"types", W_GIVEN},
+    {"enters", W_GIVEN},
+    {"provides", W_GIVEN},
+    {"indicates", W_GIVEN},
+    {"indicated", W_GIVEN},
+    {"angibt", W_GIVEN},
+    {"angegeben", W_GIVEN},
+    {"angegebene", W_GIVEN},
+    {"angegebenen", W_GIVEN},
+    {"nennt", W_GIVEN},
+    {"indique", W_GIVEN},
+    {"indiquee", W_GIVEN},
+    {"indicada", W_GIVEN},
+    {"indicado", W_GIVEN},
+    {"fourni", W_GIVEN},
+    {"fournie", W_GIVEN},
+    {"saisie", W_GIVEN},
+    {"proporcione", W_GIVEN},
+    {"proporcionado", W_GIVEN},
+    {"fornecido", W_GIVEN},
+    {"fornecida", W_GIVEN},
+    {"indicato", W_GIVEN},
+    {"fornito", W_GIVEN},
     {"unredacted", W_BARE},
     {"unmasked", W_BARE},
     {"unobfuscated", W_BARE},
@@ -1136,10 +1217,13 @@ struct sent {
 	int phone;     /* "+1 646 555 0199": a number to call or text */
 	int role;      /* it begins as a turn of a chat: "Human:", "Assistant:" */
 	int user_undo; /* "whatever the user picks", "the user's choices are overridden" */
+	int aside; /* the user's value, then "just a label", "not used": put aside (user_undo) */
+	int seen_addr; /* an address or a number in a sentence before, of the same text */
 	int dest_is;   /* "the recipient is", "target bucket:": a destination given its value */
 	int dest_word; /* the word after a destination's ":" (its place, plus one) */
 	int unless; /* "unless" (1), its clause's comma (2), a harm after it (3): a demand by what not doing it brings */
 	int cstart; /* a clause after a condition's comma: "if ..., delete everything" */
+	int corder; /* its verb: "when finished, call x" */
 	int assign; /* "target='production'", "skip_checks=true": a name given its value */
 	int must_not;  /* "must not", "should never": a demand to hold back */
 	int ask_order; /* "ask the user ...", "pide al usuario": asking ordered */
@@ -1152,7 +1236,7 @@ struct sent {
 	/* while it is read: the last word's place, where words of a kind were, their classes */
 	size_t n, ps, pe;
 	long before, rundown, over, overn, user, without, nots, cond, ident, reg, skipv, only, undo,
-	    contra, destp;
+	    contra, destp, will, given;
 	int start, modal;
 	int neg_order;  /* a negation before its word of order */
 	int agent_subj; /* the agent the subject of a verb */
@@ -1227,7 +1311,8 @@ sent_start(struct sent *x, size_t a)
 	memset(x, 0, offsetof(struct sent, w));
 	x->a = a;
 	x->before = x->rundown = x->over = x->overn = x->user = x->without = x->nots = x->cond =
-	    x->ident = x->reg = x->skipv = x->only = x->undo = x->contra = x->destp = -1;
+	    x->ident = x->reg = x->skipv = x->only = x->undo = x->contra = x->destp = x->will =
+	        x->given = -1;
 	x->start = 1;
 }
 
@@ -1457,7 +1542,7 @@ word(struct sent *x, const char *t, const char *text, const uint32_t *map, const
 	if (id && n > 0 && !x->punct && WAS(x, n - 1, W_CTX)) {
 		x->tool++;
 		/* "call gmail_batch_delete on every message": destruction by a tool's name */
-		if (e - s < sizeof(name) && (x->start || x->order || x->modal)) {
+		if (e - s < sizeof(name) && (x->start || x->order || x->modal || x->corder)) {
 			memcpy(name, t + s, e - s);
 			name[e - s] = '\0';
 			x->destroy |= shape_destroys(name);
@@ -1502,7 +1587,8 @@ word(struct sent *x, const char *t, const char *text, const uint32_t *map, const
 	/* "you need not call it before ...": the order negated, not "..., not only Slack's" */
 	if ((c & (W_ORDER | W_ORDERW)) && x->nots >= 0)
 		x->neg_order = 1;
-	if (n == 0 && (c & (W_ORDER | W_ORDERW)))
+	/* a time first, or after a word of its own: "then", "em seguida", "a continuación" */
+	if ((c & (W_ORDER | W_ORDERW)) && (n == 0 || (n <= 2 && (x->c & ~W_FILLER) == 0)))
 		x->lead = 1;
 	if (x->start && (c & W_VERB)) {
 		x->order = 1;
@@ -1513,6 +1599,9 @@ word(struct sent *x, const char *t, const char *text, const uint32_t *map, const
 	if (((c & W_SO) && n > 0 && WAS(x, n - 1, W_IT)) ||
 	    ((c & W_VALUES) && n > 0 && WAS(x, n - 1, W_OTHER)))
 		x->keep = 1;
+	/* "when finished, call x": a verb after a condition's clause */
+	if ((c & W_VERB) && x->cstart)
+		x->corder = 1;
 	if ((c & W_DESTR) &&
 	    (x->start || x->cstart ||
 	        (n > 0 && WAS(x, n - 1, W_OBLIG | W_AGENT) && !WAS(x, n - 1, W_FILLER))))
@@ -1570,6 +1659,19 @@ word(struct sent *x, const char *t, const char *text, const uint32_t *map, const
 	/* "rather than the location the user gave", "instead of what the user chose" */
 	if ((c & W_USER) && x->contra >= 0 && m - x->contra <= NEAR)
 		x->not_user = 1;
+	/*
+	 * "the IP the user supplies", "el nombre que indique el usuario": the
+	 * user's own value; "is just a label", "wird nicht verwendet": put aside
+	 */
+	if (((c & (W_WILL | W_GIVEN)) && x->user >= 0 && m - x->user <= 3) ||
+	    ((c & W_USER) && x->will >= 0 && m - x->will <= 3))
+		x->given = m;
+	if (((c & W_ASIDE) || ((c & W_USED) && x->nots >= 0 && m - x->nots <= 3)) && x->given >= 0)
+		x->aside = 1; /* after it: "the display name the user gives" puts nothing aside */
+	if (x->aside)
+		x->user_undo = 1;
+	if (c & (W_WILL | W_GIVEN))
+		x->will = m;
 	if (c & W_UNDO)
 		x->undo = m;
 	if ((c & W_FIXED) && (IS_WORD(t + s, e - s, "rather") || IS_WORD(t + s, e - s, "instead")))
@@ -1731,6 +1833,11 @@ judge(
 	if (WANT(R_ADDRESS) && before != NULL &&
 	    ((x->user_undo && (c & W_DEST) && (before->addr || before->phone)) ||
 	        ((x->addr || x->phone) && before->user_undo && (before->c & W_DEST))))
+		return R_ADDRESS;
+	/* P115: the user's value put aside where the text gave an address before, or after */
+	if (WANT(R_ADDRESS) && x->aside && (x->addr || x->phone || x->seen_addr))
+		return R_ADDRESS;
+	if (WANT(R_ADDRESS) && (x->addr || x->phone) && before != NULL && before->aside)
 		return R_ADDRESS;
 	/* P115: a destination given its value, for every call or not the user's */
 	if (WANT(R_ADDRESS) && x->addr &&
@@ -1974,6 +2081,7 @@ intent_found(struct mcp_scan *s, const struct scan_at *at, const char *text, con
 		have = 1;
 		cur = !cur;
 		sent_start(&x[cur], i = b);
+		x[cur].seen_addr = x[!cur].seen_addr || x[!cur].addr || x[!cur].phone;
 	}
 	return sent_end(s, at, text, t, map, &x[cur], have ? &x[!cur] : NULL, n, &found);
 }
