@@ -78,6 +78,7 @@
 #define W_ASIDE (1ULL << 56) /* label, display, placeholder: a value kept for show */
 #define W_USED (1ULL << 57)  /* used, written, verwendet: "not used" puts a value aside */
 #define W_GIVEN (1ULL << 58) /* supplies, gives, angibt: what someone gave (W_WILL too) */
+#define W_REQ2 (1ULL << 59)  /* question, action: a request only after "any", "every" */
 /* "over", "above", "than" read as a link of rank's: no class, all of them */
 #define W_OVERN_LINK (~0ULL)
 
@@ -923,6 +924,8 @@ static const struct word whole[] = {
     {"omitting", W_SKIP},
     {"openai", W_AUTH},
     {"operation", W_REQ},
+    {"action", W_REQ2},
+    {"question", W_REQ2},
     {"operator", W_AUTH},
     {"or", 0},
     {"otherwise", W_SKIP},
@@ -1561,6 +1564,12 @@ word(struct sent *x, const char *t, const char *text, const uint32_t *map, const
 	        (n > 1 && WAS(x, n - 2, W_SCOPE | W_ALL)) ||
 	        /* "any other GitHub operation" */
 	        (n > 2 && WAS(x, n - 3, W_SCOPE | W_ALL) && WAS(x, n - 2, W_OTHER))))
+		x->every_req = 1;
+	/* "any question", "every single action" (not "all actions", "any API-related question") */
+	if ((c & W_REQ2) && n > 0 &&
+	    (IS_WORD(t + x->ps, x->pe - x->ps, "any") ||
+	        IS_WORD(t + x->ps, x->pe - x->ps, "every") ||
+	        (n > 1 && IS_WORD(t + x->ps, x->pe - x->ps, "single") && WAS(x, n - 2, W_EVERY))))
 		x->every_req = 1;
 	/* tools not this one: "the HubSpot tools", a brand's (capitalised, not first) */
 	if ((c & W_TOOL) && n > 1 && text[map[x->ps]] >= 'A' && text[map[x->ps]] <= 'Z' &&
