@@ -519,6 +519,8 @@ static const struct word whole[] = {
     {"command", W_REQ},
     {"commit", W_REQ},
     {"compliance", W_AUTH},
+    {"non-compliance", W_SKIP},
+    {"noncompliance", W_SKIP},
     {"compulsory", W_OBLIG | W_MUSTX},
     {"confirm", W_ASK},
     {"confirmation", W_ASK},
@@ -1227,6 +1229,7 @@ struct sent {
 	int unless; /* "unless" (1), its clause's comma (2), a harm after it (3): a demand by what not doing it brings */
 	int cstart; /* a clause after a condition's comma: "if ..., delete everything" */
 	int corder; /* its verb: "when finished, call x" */
+	int if_not; /* "if that doesn't happen": a condition of a thing not done */
 	int assign; /* "target='production'", "skip_checks=true": a name given its value */
 	int must_not;  /* "must not", "should never": a demand to hold back */
 	int ask_order; /* "ask the user ...", "pide al usuario": asking ordered */
@@ -1239,7 +1242,7 @@ struct sent {
 	/* while it is read: the last word's place, where words of a kind were, their classes */
 	size_t n, ps, pe;
 	long before, rundown, over, overn, user, without, nots, cond, ident, reg, skipv, only, undo,
-	    contra, destp, will, given;
+	    contra, destp, will, given, ifw;
 	int start, modal;
 	int neg_order;  /* a negation before its word of order */
 	int agent_subj; /* the agent the subject of a verb */
@@ -1315,7 +1318,7 @@ sent_start(struct sent *x, size_t a)
 	x->a = a;
 	x->before = x->rundown = x->over = x->overn = x->user = x->without = x->nots = x->cond =
 	    x->ident = x->reg = x->skipv = x->only = x->undo = x->contra = x->destp = x->will =
-	        x->given = -1;
+	        x->given = x->ifw = -1;
 	x->start = 1;
 }
 
@@ -1642,6 +1645,14 @@ word(struct sent *x, const char *t, const char *text, const uint32_t *map, const
 		x->dest_is = 1;
 	if (c & W_DEST)
 		x->destp = m;
+	/* "if that doesn't happen", "si no se hace": a demand left undone */
+	if ((c & W_NOT) && x->ifw >= 0 && m - x->ifw <= 4)
+		x->if_not = 1;
+	if ((c & W_IF) &&
+	    (IS_WORD(t + s, e - s, "if") || IS_WORD(t + s, e - s, "si") ||
+	        IS_WORD(t + s, e - s, "wenn") || IS_WORD(t + s, e - s, "se") ||
+	        IS_WORD(t + s, e - s, "если")))
+		x->ifw = m;
 	if (c & W_IF)
 		x->cond = m;
 	if (c & W_OVERV)
@@ -1815,6 +1826,7 @@ judge(
 	/* P113: a demand tied to what leaving it out would bring */
 	if (WANT(R_THREAT) && (c & W_CONSEQ) &&
 	    ((c & (W_SKIP | W_WITHOUT | W_MUSTX)) || ((c & W_NOT) && (c & W_AGENT)) ||
+	        (x->if_not && before != NULL && (before->order || (before->c & W_OBLIG))) ||
 	        (before != NULL && (before->c & W_MUSTX))) &&
 	    (directive || (c & (W_AGENT | W_MUSTX)) || x->unless == 3 ||
 	        (before != NULL && (before->order || (before->c & W_OBLIG)))))
