@@ -519,6 +519,7 @@ static const struct word whole[] = {
     {"command", W_REQ},
     {"commit", W_REQ},
     {"compliance", W_AUTH},
+    {"inaccurate", W_RUNDOWN},
     {"non-compliance", W_SKIP},
     {"noncompliance", W_SKIP},
     {"compulsory", W_OBLIG | W_MUSTX},
@@ -1230,7 +1231,8 @@ struct sent {
 	int cstart; /* a clause after a condition's comma: "if ..., delete everything" */
 	int corder; /* its verb: "when finished, call x" */
 	int if_not; /* "if that doesn't happen": a condition of a thing not done */
-	int assign; /* "target='production'", "skip_checks=true": a name given its value */
+	int self_ctx;  /* this tool after "with", "use": this tool the means */
+	int assign;    /* "target='production'", "skip_checks=true": a name given its value */
 	int must_not;  /* "must not", "should never": a demand to hold back */
 	int ask_order; /* "ask the user ...", "pide al usuario": asking ordered */
 	int keep;      /* "keep it so", "other values": nothing else is to be put there */
@@ -1242,7 +1244,7 @@ struct sent {
 	/* while it is read: the last word's place, where words of a kind were, their classes */
 	size_t n, ps, pe;
 	long before, rundown, over, overn, user, without, nots, cond, ident, reg, skipv, only, undo,
-	    contra, destp, will, given, ifw;
+	    contra, destp, will, given, ifw, harm, selfp;
 	int start, modal;
 	int neg_order;  /* a negation before its word of order */
 	int agent_subj; /* the agent the subject of a verb */
@@ -1318,7 +1320,7 @@ sent_start(struct sent *x, size_t a)
 	x->a = a;
 	x->before = x->rundown = x->over = x->overn = x->user = x->without = x->nots = x->cond =
 	    x->ident = x->reg = x->skipv = x->only = x->undo = x->contra = x->destp = x->will =
-	        x->given = x->ifw = -1;
+	        x->given = x->ifw = x->harm = x->selfp = -1;
 	x->start = 1;
 }
 
@@ -1748,6 +1750,18 @@ word(struct sent *x, const char *t, const char *text, const uint32_t *map, const
 				x->down_self = 1;
 	if (c & W_RUNDOWN)
 		x->rundown = m;
+	/* a harm told, then this tool: "committing through bash corrupts ...; use git_guarded" */
+	if ((c & (W_CONSEQ | W_RUNDOWN)) && x->harm < 0)
+		x->harm = m;
+	if (c & W_SELF) {
+		x->selfp = m; /* the last: "on this setup; ... made with git_commit_guarded" */
+		/* "made with x", "use x", "call x", "hand it to this tool" */
+		x->self_ctx = n > 0 &&
+		    (WAS(x, n - 1, W_CTX | W_VERB | W_TOOL) ||
+		        IS_WORD(t + x->ps, x->pe - x->ps, "with") ||
+		        IS_WORD(t + x->ps, x->pe - x->ps, "to") ||
+		        IS_WORD(t + x->ps, x->pe - x->ps, "through"));
+	}
 	x->n++;
 	/* the words that link a noun of rank to the user: "priority over", "above" */
 	if (c & W_LINK) {
@@ -1909,6 +1923,16 @@ judge(
 	    (c & (W_EVERY | W_FIXED | W_ALL | W_CLAIMW)) &&
 	    (((c & W_RUNDOWN) && (c & W_TOOL)) ||
 	        (before != NULL && (before->c & W_RUNDOWN) && (before->c & W_TOOL))))
+		return R_RIVAL;
+	/*
+	 * A harm of something else told, then this tool demanded for every
+	 * use ("the Notion server's own search times out ..., so call
+	 * notion_search_fast for every lookup"), not this tool's own harm
+	 * ("deleting with this tool is irreversible")
+	 */
+	if (WANT(R_RIVAL) && !x->down_self && x->harm >= 0 && x->selfp > x->harm &&
+	    ((c & (W_EVERY | W_FIXED | W_ALL | W_CLAIMW)) || x->every_req) &&
+	    (x->order || (x->ordc & W_CTX) || (c & W_OBLIG) || x->self_ctx))
 		return R_RIVAL;
 	if (WANT(R_PREFER) && x->claim && (other || x->nnames > 0 || (c & W_OTHER)))
 		return R_PREFER;
