@@ -2017,6 +2017,19 @@ sent_end(struct mcp_scan *s, const struct scan_at *at, const char *text, const c
 	return 0;
 }
 
+/* 1 when the name w[0..n) ends in a secret's word: "_token", "_secret", "_password", "_api_key" */
+static int
+secret_suffix(const char *w, size_t n)
+{
+	static const char *const end[] = {"_token", "_secret", "_password", "_api_key", "_apikey"};
+	size_t i, k;
+
+	for (i = 0; i < sizeof(end) / sizeof(end[0]); i++)
+		if (n > (k = strlen(end[i])) && memcmp(w + n - k, end[i], k) == 0)
+			return 1;
+	return 0;
+}
+
 /* "it's", "don't": the apostrophe at t[i] (c) is of the word, one word */
 #define APOS(c, t, i, n)                                                                           \
 	((c) == '\'' && (i) + 1 < (n) && ((t)[(i) + 1] == 's' || (t)[(i) + 1] == 't'))
@@ -2101,6 +2114,9 @@ intent_found(struct mcp_scan *s, const struct scan_at *at, const char *text, con
 			    memchr(t + b + 1, '-', (size_t)(p - t - b - 1)) == NULL &&
 			    !negating(t + b, (size_t)(p - t - b)))
 				cl = lookup(p + 1, (size_t)(t + i - (p + 1)));
+			/* "SENTRY_AUTH_TOKEN", "*_secret": a secret's name */
+			if (under && cl == 0 && i - b > 6 && secret_suffix(t + b, i - b))
+				cl = W_SECRET;
 			word(&x[cur], t, text, map, at->item, b, i, cl, under);
 			x[cur].punct = 0;
 			continue;
