@@ -112,6 +112,36 @@ skeleton_ascii(UChar32 c, char *a)
 }
 
 /*
+ * The Latin letter a character's Unicode name says it is, lower-cased,
+ * into *l, when no decomposition or skeleton says so: "LATIN LETTER SMALL
+ * CAPITAL M" (U+1D0D), "NEGATIVE CIRCLED LATIN CAPITAL LETTER F"
+ * (U+1F155), "REGIONAL INDICATOR SYMBOL LETTER F"; not a letter turned,
+ * reversed or inverted, which no reader takes for it.  1, or 0 for none.
+ */
+static int
+named_latin(UChar32 c, char *l)
+{
+	char name[128];
+	UErrorCode e = U_ZERO_ERROR;
+	int32_t n = u_charName(c, U_UNICODE_CHAR_NAME, name, sizeof(name), &e);
+
+	if (U_FAILURE(e) || n < 9 || n >= (int32_t)sizeof(name))
+		return 0;
+	name[n] = '\0';
+	/* "... LETTER F", "... LETTER SMALL CAPITAL M" */
+	if ((memcmp(name + n - 8, "LETTER ", 7) != 0 &&
+	        (n < 22 || memcmp(name + n - 22, "LETTER SMALL CAPITAL ", 21) != 0)) ||
+	    name[n - 1] < 'A' || name[n - 1] > 'Z')
+		return 0;
+	if ((strstr(name, "LATIN ") == NULL && strncmp(name, "REGIONAL INDICATOR ", 19) != 0) ||
+	    strstr(name, "TURNED") != NULL || strstr(name, "REVERSED") != NULL ||
+	    strstr(name, "INVERTED") != NULL)
+		return 0;
+	*l = (char)(name[n - 1] - 'A' + 'a');
+	return 1;
+}
+
+/*
  * What a reader takes c for, in UTF-8, into out (*n bytes): 0 when that
  * is c itself, 1 else (*n 0: nothing), -1 when it is too long to say.
  */
@@ -150,12 +180,19 @@ fold_of(UChar32 c, char *out, size_t *n)
 	/* The skeleton of a double quote is two apostrophes: read as ASCII's own. */
 	if (*n == 2 && memcmp(out, "''", 2) == 0)
 		*n = 1, out[0] = '"';
-	/* Itself: nothing to say; longer than twice itself: left as it is (the normal form's bound). */
+	/* "(p)", a parenthesized letter's decomposition: read as the letter a word holds */
+	if (*n == 3 && out[0] == '(' && out[2] == ')' && out[1] >= 'a' && out[1] <= 'z')
+		*n = 1, out[0] = out[1];
+	/* Itself: its name may say which Latin letter it passes for; longer than twice itself: left as it is (the normal form's bound). */
 	{
-		char self[4];
+		char self[4], l;
 		size_t sn = 0;
 
 		put(self, &sn, c);
+		if (sn == *n && memcmp(self, out, sn) == 0 && named_latin(c, &l)) {
+			*n = 1, out[0] = l;
+			return 1;
+		}
 		if ((sn == *n && memcmp(self, out, sn) == 0) || *n > 2 * sn)
 			return 0;
 	}
