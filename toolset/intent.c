@@ -1239,8 +1239,6 @@ struct sent {
 	int destroy;   /* a verb of destruction ordered: at a clause's start, after "must" */
 	int every_req; /* "every request", "each message", "any tool" */
 	int nnames;    /* names of t[name_a[i]..name_b[i]), a tool's (name_tool[i]) or not */
-	size_t name_a[NAMES_MAX], name_b[NAMES_MAX];
-	int name_tool[NAMES_MAX];
 	/* while it is read: the last word's place, where words of a kind were, their classes */
 	size_t n, ps, pe;
 	long before, rundown, over, overn, user, without, nots, cond, ident, reg, skipv, only, undo,
@@ -1249,7 +1247,9 @@ struct sent {
 	int neg_order;  /* a negation before its word of order */
 	int agent_subj; /* the agent the subject of a verb */
 	int lead; /* it began with a time ("before", "after"), not a condition: its comma begins an order */
-	uint64_t w[SENT_WORDS];
+	uint64_t w[SENT_WORDS]; /* not cleared as a sentence starts: nor what follows */
+	size_t name_a[NAMES_MAX], name_b[NAMES_MAX];
+	int name_tool[NAMES_MAX];
 };
 
 static int
@@ -2021,13 +2021,10 @@ sent_end(struct mcp_scan *s, const struct scan_at *at, const char *text, const c
 static int
 secret_suffix(const char *w, size_t n)
 {
-	static const char *const end[] = {"_token", "_secret", "_password", "_api_key", "_apikey"};
-	size_t i, k;
-
-	for (i = 0; i < sizeof(end) / sizeof(end[0]); i++)
-		if (n > (k = strlen(end[i])) && memcmp(w + n - k, end[i], k) == 0)
-			return 1;
-	return 0;
+#define ENDS(lit) (n > sizeof(lit) - 1 && memcmp(w + n - (sizeof(lit) - 1), lit, sizeof(lit) - 1) == 0)
+	return ENDS("_token") || ENDS("_secret") || ENDS("_password") || ENDS("_api_key") ||
+	    ENDS("_apikey");
+#undef ENDS
 }
 
 /* "it's", "don't": the apostrophe at t[i] (c) is of the word, one word */
