@@ -1241,7 +1241,7 @@ struct sent {
 	int nnames;    /* names of t[name_a[i]..name_b[i]), a tool's (name_tool[i]) or not */
 	/* while it is read: the last word's place, where words of a kind were, their classes */
 	size_t n, ps, pe;
-	long before, rundown, over, overn, user, without, nots, cond, ident, reg, skipv, only, undo,
+	short before, rundown, over, overn, user, without, nots, cond, ident, reg, skipv, only, undo,
 	    contra, destp, will, given, ifw, harm, selfp;
 	int start, modal;
 	int neg_order;  /* a negation before its word of order */
