@@ -22,10 +22,12 @@
 #define DEV_FLAGGED 15
 #define TEST_FOUND 132
 #define TEST_FLAGGED 8
-#define DEV3_FOUND 220
+#define DEV3_FOUND 228
 #define DEV3_FLAGGED 14
-#define DEV4_FOUND 100
+#define DEV4_FOUND 107
 #define DEV4_FLAGGED 6
+#define DEV5_FOUND 74
+#define DEV5_FLAGGED 6
 
 static struct mcp_scan s;
 
@@ -743,6 +745,8 @@ static void
 by_class(const char *data, const char *dir, const char *half, size_t nclass, int npoisoned,
     int min_found, int nhonest, int max_flagged)
 {
+	/* dev5's ninth class is its own: an instruction where a person seldom looks */
+	const char *ninth = strcmp(dir, "dev5") == 0 ? "09-hidden-channel" : NULL;
 	static const char *const classes[] = {"01-call-first", "02-rewrite-args", "03-precedence",
 	    "04-threat", "05-secrets", "06-address-value", "07-destruction", "08-self-preference",
 	    "09-schema-fields", "10-letters"};
@@ -755,7 +759,8 @@ by_class(const char *data, const char *dir, const char *half, size_t nclass, int
 	cJSON *v;
 
 	for (i = 0; i < nclass && i < sizeof(classes) / sizeof(classes[0]); i++) {
-		snprintf(name, sizeof(name), "%s/poisoned/%s%s", dir, classes[i], half);
+		snprintf(name, sizeof(name), "%s/poisoned/%s%s", dir,
+		    i == 8 && ninth != NULL ? ninth : classes[i], half);
 		if ((v = corpus_scan(data, name)) == NULL) {
 			ok(0, "%s read", name);
 			continue;
@@ -768,7 +773,8 @@ by_class(const char *data, const char *dir, const char *half, size_t nclass, int
 			found += item_worst(item) <= MCP_SEV_MEDIUM;
 		}
 		cJSON_Delete(v);
-		snprintf(name, sizeof(name), "%s/benign/%s%s", dir, classes[i], half);
+		snprintf(name, sizeof(name), "%s/benign/%s%s", dir,
+		    i == 8 && ninth != NULL ? ninth : classes[i], half);
 		if ((v = corpus_scan(data, name)) == NULL) {
 			ok(0, "%s read", name);
 			continue;
@@ -804,6 +810,7 @@ heldout(const char *data)
 	by_class(data, "dev3", "", 10, 291, DEV3_FOUND, 133, DEV3_FLAGGED);
 	/* the classes of the issue only (no schema fields, no letters) */
 	by_class(data, "dev4", "", 8, 142, DEV4_FOUND, 60, DEV4_FLAGGED);
+	by_class(data, "dev5", "", 9, 146, DEV5_FOUND, 74, DEV5_FLAGGED);
 }
 
 /* A tool of schema j (JSON): the rules found. */
