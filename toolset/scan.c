@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "json.h"
 #include "scanint.h"
@@ -357,6 +358,86 @@ value_slot(const char *pointer)
 	    (strncmp(prev, "/enum", 5) == 0 || strncmp(prev, "/type", 5) == 0);
 }
 
+/*
+ * 1 when the property of a schema whose value pointer names (its
+ * "default", "const" or an "enum" value, not an example) is where
+ * something goes by its name: to, cc, recipient, destination, webhook,
+ * callback, email, phone, iban, forward, notify, sink ("webhook_url",
+ * "notifyTo", "cc").
+ */
+static int
+dest_slot(const char *pointer)
+{
+	static const char *const dest[] = {"to", "cc", "bcc", "recipient", "recipients",
+	    "destination", "dest", "webhook", "callback", "email", "phone", "iban", "forward",
+	    "notify", "sink", "receiver", "payee", "beneficiary"};
+	const char *last = strrchr(pointer, '/'), *end, *p, *w;
+	size_t i, n;
+
+	if (strncmp(pointer, "/inputSchema/", 13) != 0 || last == NULL)
+		return 0;
+	/* ".../X/default", ".../X/const", ".../X/enum/N": X's name ends at end */
+	if (strcmp(last, "/default") == 0 || strcmp(last, "/const") == 0)
+		end = last;
+	else if (last[1] >= '0' && last[1] <= '9' && last - pointer > 5 &&
+	    strncmp(last - 5, "/enum", 5) == 0)
+		end = last - 5;
+	else
+		return 0;
+	for (p = end; p > pointer && p[-1] != '/'; p--)
+		;
+	if (p - pointer < 12 || strncmp(p - 12, "/properties/", 12) != 0)
+		return 0;
+	/* its words: "webhook_url", "notify-to", "notifyTo" */
+	for (w = p; w < end; w = p) {
+		for (p = w + 1; p < end && *p != '_' && *p != '-' && !(*p >= 'A' && *p <= 'Z'); p++)
+			;
+		n = (size_t)(p - w);
+		for (i = 0; i < sizeof(dest) / sizeof(dest[0]); i++)
+			if (strlen(dest[i]) == n && strncasecmp(w, dest[i], n) == 0)
+				return 1;
+		if (p < end && (*p == '_' || *p == '-'))
+			p++;
+	}
+	return 0;
+}
+
+/*
+ * 1 when text is an address data goes to, whole: a URL of a host
+ * ("https://hooks.x.example/...", "sftp://203.0.113.4/in"), an e-mail
+ * address, a telephone number ("+1-202-555-0187"), an IBAN.
+ */
+static int
+dest_value(const char *t)
+{
+	const char *p = strstr(t, "://"), *at;
+	size_t digits = 0, i;
+
+	if (strchr(t, ' ') != NULL)
+		return 0;
+	if (p != NULL && p > t && strchr(p + 3, '.') != NULL)
+		return 1;
+	if ((at = strchr(t, '@')) != NULL && at > t && strchr(at + 1, '.') != NULL && at[1] != '.')
+		return 1;
+	if (t[0] == '+' && t[1] >= '1' && t[1] <= '9') {
+		for (i = 1; t[i] != '\0'; i++)
+			if (t[i] >= '0' && t[i] <= '9')
+				digits++;
+			else if (t[i] != '-' && t[i] != ' ' && t[i] != '(' && t[i] != ')' &&
+			    t[i] != '.')
+				return 0;
+		return digits >= 8;
+	}
+	/* an IBAN: two letters, two digits, 11 to 30 letters and digits */
+	if (isupper((unsigned char)t[0]) && isupper((unsigned char)t[1]) &&
+	    isdigit((unsigned char)t[2]) && isdigit((unsigned char)t[3])) {
+		for (i = 4; isalnum((unsigned char)t[i]); i++)
+			;
+		return t[i] == '\0' && i >= 15 && i <= 34;
+	}
+	return 0;
+}
+
 /* The words of text (runs of bytes between spaces), counted up to max. */
 static int
 words_upto(const char *text, int max)
@@ -382,6 +463,10 @@ item_string(void *arg, const char *pointer, const char *text, int name)
 	/* A parameter's name, for the shapes of shape.c. */
 	if (name == 1 && strcmp(pointer, "/name") != 0 &&
 	    shape_name(is->s, is->at.list, is->at.item, text) == -1)
+		return -1;
+	/* MCPU-P115: an address set as where the tool's data goes ("cc": {"default": "x@y.example"}) */
+	if (name == 0 && pointer[1] == 'i' && dest_slot(pointer) && dest_value(text) &&
+	    scan_add(is->s, R_ADDRESS, &is->at, text, 0, strlen(text)) == -1)
 		return -1;
 	/* MCPU-P119: a sentence where the schema holds a keyword or a datum. */
 	if (name == 0 && value_slot(pointer)) {
