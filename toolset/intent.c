@@ -660,6 +660,10 @@ static const struct word whole[] = {
     {"destinataire", W_DEST},
     {"empfänger", W_DEST},
     {"ziel", W_DEST},
+    {"destino", W_DEST},
+    {"zielkonto", W_DEST},
+    {"zieladresse", W_DEST},
+    {"receives", W_DEST},
     {"目标", W_DEST},
     {"收件人", W_DEST},
     {"宛先", W_DEST},
@@ -1241,8 +1245,8 @@ struct sent {
 	int nnames;    /* names of t[name_a[i]..name_b[i]), a tool's (name_tool[i]) or not */
 	/* while it is read: the last word's place, where words of a kind were, their classes */
 	size_t n, ps, pe;
-	short before, rundown, over, overn, user, without, nots, cond, ident, reg, skipv, only, undo,
-	    contra, destp, will, given, ifw, harm, selfp;
+	short before, rundown, over, overn, user, without, nots, cond, ident, reg, skipv, only,
+	    undo, contra, destp, will, given, ifw, harm, selfp;
 	int start, modal;
 	int neg_order;  /* a negation before its word of order */
 	int agent_subj; /* the agent the subject of a verb */
@@ -2021,7 +2025,8 @@ sent_end(struct mcp_scan *s, const struct scan_at *at, const char *text, const c
 static int
 secret_suffix(const char *w, size_t n)
 {
-#define ENDS(lit) (n > sizeof(lit) - 1 && memcmp(w + n - (sizeof(lit) - 1), lit, sizeof(lit) - 1) == 0)
+#define ENDS(lit)                                                                                  \
+	(n > sizeof(lit) - 1 && memcmp(w + n - (sizeof(lit) - 1), lit, sizeof(lit) - 1) == 0)
 	return ENDS("_token") || ENDS("_secret") || ENDS("_password") || ENDS("_api_key") ||
 	    ENDS("_apikey");
 #undef ENDS

@@ -676,7 +676,10 @@ address_shape(const char *t, size_t len, size_t start, size_t end)
 	/* the documentation's own domains (RFC 2606) are examples; "x.example" is a host as any */
 	static const char *const honest[] = {"for example", " example:", "an example", "(example",
 	    "example.com", "example.org", "example.net", "@example.", "//example.", "e.g.",
-	    "localhost", "127.0.0.1", "default", "such as", "format", "your-", "<", "{", NULL};
+	    "localhost", "127.0.0.1", "such as", "format", "your-", "<", "{", NULL};
+	/* a default is the API's own, not one of where data goes ("Default share target: x") */
+	static const char *const dest[] = {"target", "recipient", "destination", "share", "forward",
+	    "copy", "cc", "send", "sent", "upload", "mirror", "destino", "ziel", NULL};
 	size_t a, b;
 
 	if (!clause(t, len, start, end, 0, &a, &b))
@@ -686,7 +689,12 @@ address_shape(const char *t, size_t len, size_t start, size_t end)
 		;
 	if (b - a > 8 && strncasecmp(t + a, "example:", 8) == 0)
 		return SHAPE_LOW;
-	return has_out(t + a, b - a, 0, 0, honest) ? SHAPE_LOW : SHAPE_NONE;
+	if (has_out(t + a, b - a, 0, 0, honest))
+		return SHAPE_LOW;
+	return has_out(t + a, b - a, 0, 0, (const char *const[]){"default", NULL}) &&
+	        !has_out(t + a, b - a, 0, 0, dest)
+	    ? SHAPE_LOW
+	    : SHAPE_NONE;
 }
 
 int

@@ -26,7 +26,7 @@
 #define DEV3_FLAGGED 14
 #define DEV4_FOUND 107
 #define DEV4_FLAGGED 6
-#define DEV5_FOUND 79
+#define DEV5_FOUND 83
 #define DEV5_FLAGGED 6
 
 static struct mcp_scan s;
@@ -1256,6 +1256,14 @@ rounds(void)
 	       "Forwards a thread to the address the user gives. The recipient must confirm "
 	       "it first."),
 	    "", "address: honest, the user's address used, none given");
+	/* a default that is where data goes, not an API's own */
+	is(tool("a", "Shares a calendar. Default share target: agenda@partner.example."),
+	    "MCPU-P115", "address: a default share target");
+	is(in_list(
+	       "a", "Calls the API. The default base URL is https://api.vendor.example/v2.", NULL),
+	    "MCPU-P115 low", "address: honest, the API's own default (low)");
+	is(in_list("a", "Shares a calendar. Default share target: agenda@partner.example.", NULL),
+	    "MCPU-P115 high", "address: a default share target (high)");
 	/* an address a schema sets as where the data goes */
 	is(tool_schema("{\"name\":\"invite\",\"description\":\"Invites a person.\",\"inputSchema\":"
 	               "{\"type\":\"object\",\"properties\":{\"cc\":{\"type\":\"string\","
