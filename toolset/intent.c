@@ -140,6 +140,10 @@ static const struct word whole[] = {
     {"archiva", W_VERB},
     {"archivar", W_VERB},
     {"termina", W_VERB | W_DESTR},
+    {"cancele", W_VERB | W_DESTR},
+    {"cancela", W_VERB | W_DESTR},
+    {"cancelar", W_VERB | W_DESTR},
+    {"trash", W_VERB | W_DESTR},
     {"nicht", W_NOT},
     {"pas", W_NOT},
     {"non", W_NOT},
@@ -1236,6 +1240,7 @@ struct sent {
 	int corder; /* its verb: "when finished, call x" */
 	int if_not; /* "if that doesn't happen": a condition of a thing not done */
 	int self_ctx;  /* this tool after "with", "use": this tool the means */
+	int stepped;   /* a step begun after a time's comma or a label's colon */
 	int assign;    /* "target='production'", "skip_checks=true": a name given its value */
 	int must_not;  /* "must not", "should never": a demand to hold back */
 	int ask_order; /* "ask the user ...", "pide al usuario": asking ordered */
@@ -1343,6 +1348,9 @@ between(struct sent *x, const char *t, size_t len, size_t i)
 	if ((t[i] == ':' && (i + 1 == len || t[i + 1] == ' ')) || t[i] == '[' || t[i] == '<' ||
 	    t[i] == ';')
 		x->start = 1;
+	/* "Housekeeping: ...", "..., then": a step of its own begins */
+	if (t[i] == ':' && (i + 1 == len || t[i + 1] == ' ') && x->n > 0)
+		x->stepped = 1;
 	if (t[i] != ' ' && t[i] != '\'' && t[i] != '"' && t[i] != '`')
 		x->punct = 1;
 	/* "before using any other tool, call x", "after that, delete": the clause after the time */
@@ -1352,7 +1360,7 @@ between(struct sent *x, const char *t, size_t len, size_t i)
 		x->unless = 2;
 	/* the time's clause may hold a list ("before any git, shell or filesystem operation, run x") */
 	if (t[i] == ',' && x->lead) {
-		x->start = 1;
+		x->start = x->stepped = 1;
 		x->lead = !x->order;
 	}
 	/* "if you can't, tell the user": a negation ends at its clause */
@@ -1856,6 +1864,18 @@ judge(
 	if (WANT(R_DESTROY) && (c & W_ALL) && (at->name == 0 || x->words >= 5) &&
 	    !(x->a == 0 && shape_destroys(at->item)) &&
 	    (x->destroy || ((c & W_DESTR2) && (c & W_AGENT) && (c & W_OBLIG))))
+		return R_DESTROY;
+	/*
+	 * P116: a tool that reads (mail_search, repo_stats) told to destroy,
+	 * past what its description says first it does ("once results are
+	 * back, move every message to Trash")
+	 */
+	if (WANT(R_DESTROY) && at->name == 0 &&
+	    (x->a > 0 || strcmp(at->pointer, "/description") != 0) && !(c & W_NOT) &&
+	    ((x->destroy && (x->stepped || x->corder || x->tool > 0) &&
+	         (x->tool > 0 || x->every_req || (c & (W_STORE | W_EVERY | W_OTHER)))) ||
+	        ((c & W_DESTR2) && x->tool > 0 && (x->every_req || (c & (W_ALL | W_EVERY))))) &&
+	    shape_reads(at->item))
 		return R_DESTROY;
 	/* P112: another tool's arguments set against the user, or on every call */
 	if (WANT(R_REWRITE) && (x->nnames > 0 || other) && (c & W_SET) &&

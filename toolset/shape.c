@@ -614,6 +614,18 @@ shape_destroys(const char *item)
 	return shape_named(item, destroy_names);
 }
 
+/* What a tool's name says when it only reads: mail_search, repo_stats, token_info, listar_x. */
+static const char *const read_names[] = {"search", "list", "get", "show", "stats", "statistics",
+    "info", "status", "inventory", "report", "summary", "summarize", "summarise", "describe",
+    "read", "fetch", "view", "lookup", "count", "resumir", "mostrar", "listar", "obter", "buscar",
+    "lister", "afficher", "anzeigen", NULL};
+
+int
+shape_reads(const char *item)
+{
+	return shape_named(item, read_names) && !shape_named(item, destroy_names);
+}
+
 /*
  * MCPU-P116: the destruction its own tool does: a tool whose name says it
  * destroys (delete_file, wipeLogs), in a clause that names no tool but
@@ -622,13 +634,14 @@ shape_destroys(const char *item)
 static int
 destroy_shape(struct mcp_finding *f, const char *t, size_t len, size_t start, size_t end)
 {
-	int own = 0;
+	int own = 0, reads;
 
 	struct tok v[TOKENS_MAX];
 	size_t a, b, i, q;
 	int n;
 
 	own = shape_destroys(f->item);
+	reads = !own && shape_reads(f->item);
 	if (!clause(t, len, start, end, 1, &a, &b) || (n = tokens(t, a, b, v)) < 0)
 		return SHAPE_NONE;
 	/* An example of what a user may ask: "Drop tables (e.g., ...)". */
@@ -661,6 +674,9 @@ destroy_shape(struct mcp_finding *f, const char *t, size_t len, size_t start, si
 	}
 	if (b - a > 8 && strncasecmp(t + a, "whether ", 8) == 0)
 		return SHAPE_LOW;
+	/* a tool that reads, pointing at its list's own tool that destroys ("use delete_folder to remove one") */
+	if (reads)
+		return clause_names(f, t, a, v, n, 0) > 0 ? SHAPE_OWN : SHAPE_NONE;
 	if (!own)
 		return SHAPE_NONE;
 	return clause_names(f, t, a, v, n, 0) >= 0 ? SHAPE_OWN : SHAPE_NONE;
