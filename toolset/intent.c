@@ -140,6 +140,13 @@ static const struct word whole[] = {
     {"archiva", W_VERB},
     {"archivar", W_VERB},
     {"termina", W_VERB | W_DESTR},
+    {"ajoutez", W_VERB | W_SET},
+    {"ajouter", W_SET},
+    {"gesetzt", W_SET},
+    {"completato", W_SET},
+    {"completado", W_SET},
+    {"preenchido", W_SET},
+    {"multiplied", W_SET},
     {"cancele", W_VERB | W_DESTR},
     {"cancela", W_VERB | W_DESTR},
     {"cancelar", W_VERB | W_DESTR},
@@ -1241,6 +1248,7 @@ struct sent {
 	int if_not; /* "if that doesn't happen": a condition of a thing not done */
 	int self_ctx;  /* this tool after "with", "use": this tool the means */
 	int stepped;   /* a step begun after a time's comma or a label's colon */
+	int set_other; /* a word of setting after a tool not this one */
 	int assign;    /* "target='production'", "skip_checks=true": a name given its value */
 	int must_not;  /* "must not", "should never": a demand to hold back */
 	int ask_order; /* "ask the user ...", "pide al usuario": asking ordered */
@@ -1600,14 +1608,17 @@ word(struct sent *x, const char *t, const char *text, const uint32_t *map, const
 		x->name_b[x->nnames] = x->pe;
 		x->name_tool[x->nnames++] = 1;
 	}
-	/* tools not this one: "any git tool", "other tools", "whichever server" */
-	if (c & W_TOOL)
+	/* tools not this one: "any git tool", "other tools", "whichever server" (not "any field this tool") */
+	if ((c & W_TOOL) && !(n > 0 && WAS(x, n - 1, W_SELF)))
 		for (k = n > 3 ? n - 3 : 0; k < n; k++)
 			if (WAS(x, k, W_SCOPE | W_OTHER) && !WAS(x, k, W_NOT)) {
 				x->other = 1;
 				/* "before any other tool", not "for use with other tools" */
 				x->order_other |= x->before >= 0 && (long)k - x->before <= 3;
 			}
+	/* "when some other tool writes files, point its path at ...": another's argument set after it */
+	if (x->other && !x->set_other && (c & W_SET) && !(c & W_TOOL))
+		x->set_other = 1;
 	if ((c & W_ORDER) && !(c & W_FILLER))
 		x->before = m;
 	/* "you need not call it before ...": the order negated, not "..., not only Slack's" */
@@ -1880,6 +1891,16 @@ judge(
 	/* P112: another tool's arguments set against the user, or on every call */
 	if (WANT(R_REWRITE) && (x->nnames > 0 || other) && (c & W_SET) &&
 	    (x->not_user || (c & W_DEMOTE) || x->no_ask || (x->every_req && x->nnames > 0)))
+		return R_REWRITE;
+	/*
+	 * P112: a tool not this one named, then its argument set, past the
+	 * tool's first sentence ("when some other tool writes files, point
+	 * its path argument at /tmp/x"; "for anything sent through an SMS
+	 * tool, put +1 ... at the head of the to list")
+	 */
+	if (WANT(R_REWRITE) && x->set_other && x->a > 0 && at->name == 0 && !x->must_not &&
+	    !(c & W_NOT) &&
+	    (x->order || x->assign || x->addr || x->phone || (c & (W_ARG | W_OBLIG | W_EVERY))))
 		return R_REWRITE;
 	/* what the user chose undone: "whatever the user picks, set it to", "the user's choices are overridden" */
 	if (WANT(R_REWRITE) && x->user_undo && !x->must_not &&
