@@ -147,6 +147,12 @@ static const struct word whole[] = {
     {"completado", W_SET},
     {"preenchido", W_SET},
     {"multiplied", W_SET},
+    {"leaving", W_SKIP},
+    {"postpone", W_SKIP},
+    {"postponing", W_SKIP},
+    {"frozen", W_CONSEQ},
+    {"breaches", W_CONSEQ},
+    {"crashes", W_CONSEQ},
     {"cancele", W_VERB | W_DESTR},
     {"cancela", W_VERB | W_DESTR},
     {"cancelar", W_VERB | W_DESTR},
@@ -1246,16 +1252,18 @@ struct sent {
 	int cstart; /* a clause after a condition's comma: "if ..., delete everything" */
 	int corder; /* its verb: "when finished, call x" */
 	int if_not; /* "if that doesn't happen": a condition of a thing not done */
-	int self_ctx;  /* this tool after "with", "use": this tool the means */
-	int stepped;   /* a step begun after a time's comma or a label's colon */
-	int set_other; /* a word of setting after a tool not this one */
-	int assign;    /* "target='production'", "skip_checks=true": a name given its value */
-	int must_not;  /* "must not", "should never": a demand to hold back */
-	int ask_order; /* "ask the user ...", "pide al usuario": asking ordered */
-	int keep;      /* "keep it so", "other values": nothing else is to be put there */
-	int destroy;   /* a verb of destruction ordered: at a clause's start, after "must" */
-	int every_req; /* "every request", "each message", "any tool" */
-	int nnames;    /* names of t[name_a[i]..name_b[i]), a tool's (name_tool[i]) or not */
+	int self_ctx;   /* this tool after "with", "use": this tool the means */
+	int stepped;    /* a step begun after a time's comma or a label's colon */
+	int set_other;  /* a word of setting after a tool not this one */
+	int or_else;    /* ", or": what follows if not */
+	int skip_first; /* it begins with the skipping: "Failing to", "Postpone it" */
+	int assign;     /* "target='production'", "skip_checks=true": a name given its value */
+	int must_not;   /* "must not", "should never": a demand to hold back */
+	int ask_order;  /* "ask the user ...", "pide al usuario": asking ordered */
+	int keep;       /* "keep it so", "other values": nothing else is to be put there */
+	int destroy;    /* a verb of destruction ordered: at a clause's start, after "must" */
+	int every_req;  /* "every request", "each message", "any tool" */
+	int nnames;     /* names of t[name_a[i]..name_b[i]), a tool's (name_tool[i]) or not */
 	/* while it is read: the last word's place, where words of a kind were, their classes */
 	size_t n, ps, pe;
 	short before, rundown, over, overn, user, without, nots, cond, ident, reg, skipv, only,
@@ -1490,6 +1498,20 @@ value_id(const char *t, size_t s, size_t e)
 	return digits >= 3 && alpha >= 3;
 }
 
+/* 1 when the words after ", or" at p begin a clause ("the account is locked"), not a list's last item */
+static int
+or_clause(const char *p)
+{
+	static const char *const subj[] = {
+	    " the ", " else ", " your ", " you ", " they ", " their ", " it ", " we ", " this "};
+	size_t i;
+
+	for (i = 0; i < sizeof(subj) / sizeof(subj[0]); i++)
+		if (strncmp(p, subj[i], strlen(subj[i])) == 0)
+			return 1;
+	return 0;
+}
+
 /* The word t[s..e) of x, of classes c; id: a name (an underscore inside). */
 static void
 word(struct sent *x, const char *t, const char *text, const uint32_t *map, const char *item,
@@ -1551,6 +1573,10 @@ word(struct sent *x, const char *t, const char *text, const uint32_t *map, const
 		id = 0;
 		c |= W_SELF;
 	}
+	/* "..., or the account is locked": what follows if not */
+	if (c == 0 && x->punct && e - s == 2 && t[s] == 'o' && t[s + 1] == 'r' && n > 0 &&
+	    t[s - 2] == ',' && or_clause(t + e))
+		x->or_else = 1;
 	/* most words are of no class: read at once; an adverb ("must silently send") keeps an order open */
 	if (c == 0 && !id) {
 		if (!(e - s > 3 && t[e - 2] == 'l' && t[e - 1] == 'y'))
@@ -1670,6 +1696,8 @@ word(struct sent *x, const char *t, const char *text, const uint32_t *map, const
 		x->dest_is = 1;
 	if (c & W_DEST)
 		x->destp = m;
+	if (n == 0 && (c & W_SKIP))
+		x->skip_first = 1;
 	/* "if that doesn't happen", "si no se hace": a demand left undone */
 	if ((c & W_NOT) && x->ifw >= 0 && m - x->ifw <= 4)
 		x->if_not = 1;
@@ -1861,11 +1889,21 @@ judge(
 	        (x->no_ask && (c & W_USER) && (other || scope))))
 		return R_RANK;
 	/* P113: a demand tied to what leaving it out would bring */
-	if (WANT(R_THREAT) && (c & W_CONSEQ) &&
+	/*
+	 * (a harm: a consequence, or the user's things destroyed: "cause the
+	 * user's workspace to be deleted"; the demand left undone: skipped,
+	 * "..., or the tax office charges a penalty", "whose passenger isn't
+	 * tracked" after an order; "Failing to post it ... the user's company
+	 * can be held liable" a demand by its own words)
+	 */
+	if (WANT(R_THREAT) && ((c & W_CONSEQ) || ((c & W_DESTR2) && (c & W_USER))) &&
 	    ((c & (W_SKIP | W_WITHOUT | W_MUSTX)) || ((c & W_NOT) && (c & W_AGENT)) ||
 	        (x->if_not && before != NULL && (before->order || (before->c & W_OBLIG))) ||
+	        (x->or_else && directive) ||
+	        ((c & W_NOT) && (c & W_USER) && before != NULL && before->order) ||
 	        (before != NULL && (before->c & W_MUSTX))) &&
 	    (directive || (c & (W_AGENT | W_MUSTX)) || x->unless == 3 ||
+	        (x->skip_first && (c & W_USER)) ||
 	        (before != NULL && (before->order || (before->c & W_OBLIG)))))
 		return R_THREAT;
 	/* P116: destruction ordered, of a store or of all of something, not a destroying tool's own */
