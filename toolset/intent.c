@@ -1220,58 +1220,65 @@ lookup(const char *w, size_t n)
 
 /* What one sentence holds. */
 struct sent {
-	size_t a, b;   /* the normal form's t[a..b) */
-	uint64_t c;    /* its words' classes, or-ed */
-	int tool;      /* names of other tools: call x_y, with x_y, x_y first */
-	int other;     /* a tool not this one: "the query tool", "other tools" */
-	int order;     /* an order's verb begins it, or a clause of it */
-	int over_user; /* a claim of rank, then the user */
-	int user_down; /* the user, then a word that demotes what they say */
-	int no_ask;    /* "without asking", "not to be consulted" */
-	int not_user;  /* "not the user's", "whatever the user" */
-	int claim;     /* "the only safe", "alone", "exclusively" */
-	int down_self; /* "this tool is deprecated": its own */
-	int addr;      /* an address: a URL, an e-mail address */
-	int words;     /* words read */
-	uint64_t ordc; /* the classes of the verbs orders begin with */
-	int addressed; /* "agent:", "note to the model:": the agent spoken to */
-	int hide;      /* "the user isn't told": kept from the user */
-	int to_dest;   /* "to bucket x", "to the channel": where it is to go */
-	int punct;     /* a mark of punctuation since the last word */
-	int avoid;
-	int order_other;
+	size_t a, b;             /* the normal form's t[a..b) */
+	uint64_t c;              /* its words' classes, or-ed */
+	int tool;                /* names of other tools: call x_y, with x_y, x_y first */
+	unsigned char other;     /* a tool not this one: "the query tool", "other tools" */
+	unsigned char order;     /* an order's verb begins it, or a clause of it */
+	unsigned char over_user; /* a claim of rank, then the user */
+	unsigned char user_down; /* the user, then a word that demotes what they say */
+	unsigned char no_ask;    /* "without asking", "not to be consulted" */
+	unsigned char not_user;  /* "not the user's", "whatever the user" */
+	unsigned char claim;     /* "the only safe", "alone", "exclusively" */
+	unsigned char down_self; /* "this tool is deprecated": its own */
+	unsigned char addr;      /* an address: a URL, an e-mail address */
+	int words;               /* words read */
+	uint64_t ordc;           /* the classes of the verbs orders begin with */
+	unsigned char addressed; /* "agent:", "note to the model:": the agent spoken to */
+	unsigned char hide;      /* "the user isn't told": kept from the user */
+	unsigned char to_dest;   /* "to bucket x", "to the channel": where it is to go */
+	unsigned char punct;     /* a mark of punctuation since the last word */
+	unsigned char avoid;
+	unsigned char order_other;
 	/* "before any other tool": an order over others */ /* "don't use", "never call": a tool shunned */
-	int phone;     /* "+1 646 555 0199": a number to call or text */
-	int role;      /* it begins as a turn of a chat: "Human:", "Assistant:" */
-	int user_undo; /* "whatever the user picks", "the user's choices are overridden" */
-	int aside; /* the user's value, then "just a label", "not used": put aside (user_undo) */
-	int seen_addr; /* an address or a number in a sentence before, of the same text */
-	int dest_is;   /* "the recipient is", "target bucket:": a destination given its value */
+	unsigned char phone; /* "+1 646 555 0199": a number to call or text */
+	unsigned char role;  /* it begins as a turn of a chat: "Human:", "Assistant:" */
+	unsigned char
+	    user_undo; /* "whatever the user picks", "the user's choices are overridden" */
+	unsigned char
+	    aside; /* the user's value, then "just a label", "not used": put aside (user_undo) */
+	unsigned char seen_addr; /* an address or a number in a sentence before, of the same text */
+	unsigned char
+	    dest_is;   /* "the recipient is", "target bucket:": a destination given its value */
 	int dest_word; /* the word after a destination's ":" (its place, plus one) */
-	int unless; /* "unless" (1), its clause's comma (2), a harm after it (3): a demand by what not doing it brings */
-	int cstart; /* a clause after a condition's comma: "if ..., delete everything" */
-	int corder; /* its verb: "when finished, call x" */
-	int if_not; /* "if that doesn't happen": a condition of a thing not done */
-	int self_ctx;   /* this tool after "with", "use": this tool the means */
-	int stepped;    /* a step begun after a time's comma or a label's colon */
-	int set_other;  /* a word of setting after a tool not this one */
-	int or_else;    /* ", or": what follows if not */
-	int skip_first; /* it begins with the skipping: "Failing to", "Postpone it" */
-	int assign;     /* "target='production'", "skip_checks=true": a name given its value */
-	int must_not;   /* "must not", "should never": a demand to hold back */
-	int ask_order;  /* "ask the user ...", "pide al usuario": asking ordered */
-	int keep;       /* "keep it so", "other values": nothing else is to be put there */
-	int destroy;    /* a verb of destruction ordered: at a clause's start, after "must" */
-	int every_req;  /* "every request", "each message", "any tool" */
-	int nnames;     /* names of t[name_a[i]..name_b[i]), a tool's (name_tool[i]) or not */
+	unsigned char
+	    unless; /* "unless" (1), its clause's comma (2), a harm after it (3): a demand by what not doing it brings */
+	unsigned char cstart; /* a clause after a condition's comma: "if ..., delete everything" */
+	unsigned char corder; /* its verb: "when finished, call x" */
+	unsigned char if_not; /* "if that doesn't happen": a condition of a thing not done */
+	unsigned char self_ctx;   /* this tool after "with", "use": this tool the means */
+	unsigned char stepped;    /* a step begun after a time's comma or a label's colon */
+	unsigned char set_other;  /* a word of setting after a tool not this one */
+	unsigned char or_else;    /* ", or": what follows if not */
+	unsigned char skip_first; /* it begins with the skipping: "Failing to", "Postpone it" */
+	unsigned char
+	    assign; /* "target='production'", "skip_checks=true": a name given its value */
+	unsigned char must_not;  /* "must not", "should never": a demand to hold back */
+	unsigned char ask_order; /* "ask the user ...", "pide al usuario": asking ordered */
+	unsigned char keep;      /* "keep it so", "other values": nothing else is to be put there */
+	unsigned char
+	    destroy; /* a verb of destruction ordered: at a clause's start, after "must" */
+	unsigned char every_req; /* "every request", "each message", "any tool" */
+	int nnames; /* names of t[name_a[i]..name_b[i]), a tool's (name_tool[i]) or not */
 	/* while it is read: the last word's place, where words of a kind were, their classes */
 	size_t n, ps, pe;
 	short before, rundown, over, overn, user, without, nots, cond, ident, reg, skipv, only,
 	    undo, contra, destp, will, given, ifw, harm, selfp;
-	int start, modal;
-	int neg_order;  /* a negation before its word of order */
-	int agent_subj; /* the agent the subject of a verb */
-	int lead; /* it began with a time ("before", "after"), not a condition: its comma begins an order */
+	unsigned char start, modal;
+	unsigned char neg_order;  /* a negation before its word of order */
+	unsigned char agent_subj; /* the agent the subject of a verb */
+	unsigned char
+	    lead; /* it began with a time ("before", "after"), not a condition: its comma begins an order */
 	uint64_t w[SENT_WORDS]; /* not cleared as a sentence starts: nor what follows */
 	size_t name_a[NAMES_MAX], name_b[NAMES_MAX];
 	int name_tool[NAMES_MAX];

@@ -453,11 +453,53 @@ words_upto(const char *text, int max)
 	return n;
 }
 
+/*
+ * 1 when text is, word for word, a value JSON Schema or the protocol
+ * defines where pointer ends: a "type" ("string"), a "$schema" (the
+ * meta-schemas' own URIs), an "execution" "taskSupport" ("optional"), a
+ * "format" ("date-time"): nothing in it can ask anything, so no rule
+ * reads it (a schema's strings are mostly these).
+ */
+static int
+known_value(const char *pointer, const char *text)
+{
+	static const char *const types[] = {
+	    "string", "number", "integer", "boolean", "object", "array", "null", NULL};
+	static const char *const schemas[] = {"http://json-schema.org/draft-07/schema#",
+	    "https://json-schema.org/draft/2020-12/schema",
+	    "http://json-schema.org/draft-04/schema#", "http://json-schema.org/draft-06/schema#",
+	    "https://json-schema.org/draft/2019-09/schema", "http://json-schema.org/schema#", NULL};
+	static const char *const task[] = {"forbidden", "optional", "required", NULL};
+	static const char *const formats[] = {"date-time", "date", "time", "email", "uri", "url",
+	    "uuid", "ipv4", "ipv6", "hostname", "duration", "uri-reference", "regex", NULL};
+	const char *last = strrchr(pointer, '/');
+	const char *const *v;
+
+	if (last == NULL)
+		return 0;
+	if (strcmp(last, "/type") == 0)
+		v = types;
+	else if (strcmp(last, "/$schema") == 0)
+		v = schemas;
+	else if (strcmp(last, "/taskSupport") == 0)
+		v = task;
+	else if (strcmp(last, "/format") == 0)
+		v = formats;
+	else
+		return 0;
+	for (; *v != NULL; v++)
+		if (strcmp(text, *v) == 0)
+			return 1;
+	return 0;
+}
+
 static int
 item_string(void *arg, const char *pointer, const char *text, int name)
 {
 	struct item_scan *is = arg;
 
+	if (name == 0 && known_value(pointer, text))
+		return 0;
 	is->at.pointer = pointer;
 	is->at.name = name;
 	/* A parameter's name, for the shapes of shape.c. */
