@@ -27,10 +27,11 @@
 // Not run by the tests: its output is committed.
 //
 // The lists are written into benign/ beside this file, or into the
-// directory FETCH_OUT names (benign2/ for the held-out corpus:
-// FETCH_OUT=tests/data/poison/benign2).  With no PACKAGE named, those of
-// SERVERS are fetched into benign/, those of BENIGN2 into benign2/ (and
-// both into any other directory).
+// directory FETCH_OUT names (benign2/ and benign3/ for the held-out
+// corpora: FETCH_OUT=tests/data/poison/benign2).  With no PACKAGE named,
+// those of SERVERS are fetched into benign/, those of BENIGN2 into
+// benign2/, those of BENIGN3 into benign3/ (and all into any other
+// directory).
 // Copyright (c) 2026 The mcp-uptime authors. ISC licence: see LICENSE.
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -331,11 +332,181 @@ const BENIGN2 = {
     '@z_ai/mcp-server': [[], { Z_AI_API_KEY: 'dummy' }],
 };
 
+// benign3/ (its README): a third held-out corpus of more servers, chosen
+// and fetched the same way, each as SERVERS says.  Tried and left out,
+// since they list nothing without their service (they call it, or connect
+// to it, before they answer): stitch-mcp (Google Cloud's credentials),
+// mcp-mongo-server (MongoDB), @gongrzhe/server-redis-mcp (Redis),
+// caldav-mcp (its CalDAV server), @umbraco-cms/mcp-dev (Umbraco),
+// @coolver/home-assistant-mcp (its agent in Home Assistant),
+// @quadslab.io/discord-mcp (Discord), @merill/lokka (Microsoft's sign-in),
+// @houtini/gemini-mcp, @rlabs-inc/gemini-mcp (Gemini's API),
+// signoz-mcp-server (SigNoz), mcp-server-mysql (it ends when MySQL is out
+// of reach), @fhirfly-io/mcp-server (it fetches its tools),
+// openapi-mcp-server (openapisearch.com), @tosspayments/integration-guide-mcp
+// (its docs), @llmindset/mcp-hfspace (Hugging Face's spaces), @pipedream/mcp
+// (its app's tools), @falkordb/mcpserver (no answer in 60 s); since they
+// want what a dummy cannot be: @a-bonus/google-docs-mcp,
+// mcp-google-calendar, freee-mcp (OAuth: a sign-in, a client's file, its
+// configure step), @presto-ai/google-workspace-mcp (OAuth, keytar's addon),
+// obsidian-mcp (a vault outside /tmp, where its HOME is),
+// @ashwinighuge/jenkins-mcp-server (Python 3.12), flutter-skill (Dart);
+// since they do not run here, installed without scripts on Node 20:
+// @mizchi/lsmcp, flow-nexus, containerization-assist-mcp (Node 22's API),
+// kiro-memory, responsible-vibe-mcp, mcp-server-sqlite-npx (SQLite's addon),
+// gitnexus (its database's addon), @contextstream/mcp-server (its schemas
+// refused by its SDK), mcp-dataverse (a dependency it does not declare),
+// @microsoft/fabric-mcp (it installs its platform's package when run),
+// @0xshariq/docker-mcp-server (its first bin a CLI), playwright-mcp-server
+// (it does not know initialize), @react-grab/mcp (HTTP only);
+// @prmichaelsen/remember-mcp, figma-mcp-server,
+// @zeddotdev/postgres-context-server, @primeuix/mcp, astro-mcp,
+// @us-legal-tools/courtlistener-sdk (no bin); not installable from the
+// registry alone: @forestadmin/mcp-server, @ama-mcp/angular,
+// @j0hanz/filesystem-mcp, agentcash, @triptease/design-system-mcp,
+// @powerhousedao/reactor-mcp, @idachev/mcp-javadc, @n24q02m/better-godot-mcp,
+// @expandai/mcp-server, @commercetools/commerce-mcp (a dependency, or its
+// version, the registry does not serve), discogs-mcp-server (a dependency
+// fetched from GitHub).  gasoline-mcp and omnifocus-mcp each leave a daemon
+// of their own running: end it after.
+const BENIGN3 = {
+    '@adenot/mcp-google-search': [[], { GOOGLE_API_KEY: 'dummy', GOOGLE_SEARCH_ENGINE_ID: 'dummy' }],
+    '@adobe-commerce/commerce-extensibility-tools': [[], {}],
+    'ag-mcp': [[], {}],
+    'agent-browser-mcp': [[], {}],
+    'agent-device': [['mcp'], {}],
+    'agentation-mcp': [['server', '--mcp-only'], {}],
+    '@aicoin/opendata-mcp': [[], {}],
+    '@ajpanada/mcp-azure-devops': [['dummy', '--authentication', 'envvar'], { AZURE_DEVOPS_ACCESS_TOKEN: 'dummy' }],
+    '@alvincrave/gtasks-mcp': [[], {}],
+    '@anaisbetts/mcp-installer': [[], {}],
+    'attio-mcp': [[], {}],
+    '@automatalabs/mcp-server-playwright': [[], {}],
+    '@bilims/mcp-sqlserver': [[], { SQLSERVER_HOST: '127.0.0.1', SQLSERVER_PORT: '1', SQLSERVER_USER: 'u', SQLSERVER_PASSWORD: 'dummy' }],
+    '@bycrawl/mcp': [[], {}],
+    '@chkp/quantum-management-mcp': [[], {}],
+    'claude-mermaid': [[], {}],
+    'coderabbitai-mcp': [[], { GITHUB_PAT: 'dummy' }],
+    'codex-mcp-server': [[], {}],
+    '@colbymchenry/codegraph': [['serve', '--mcp'], {}],
+    'comfyui-mcp': [[], {}],
+    'context-mode': [[], {}],
+    'converse-mcp-server': [[], {}],
+    'cursor-talk-to-figma-mcp': [[], {}],
+    '@daylight-labs/popdb-mcp': [[], {}],
+    '@debugmcp/mcp-debugger': [[], {}],
+    'deepl-mcp-server': [[], { DEEPL_API_KEY: 'dummy' }],
+    '@dguido/google-workspace-mcp': [[], {}],
+    '@dynatrace-oss/dynatrace-managed-mcp-server': [[], { DT_ENVIRONMENT_CONFIGS: '[{"apiEndpointUrl":"http://127.0.0.1:1","environmentId":"dummy","alias":"dummy","apiToken":"dummy"}]' }],
+    'ebay-mcp': [[], { EBAY_CLIENT_ID: 'dummy', EBAY_CLIENT_SECRET: 'dummy' }],
+    'electron-mcp-server': [[], {}],
+    '@epic-web/workshop-mcp': [[], {}],
+    '@f4ww4z/mcp-mysql-server': [[], {}],
+    '@fabriqa.ai/youtube-transcript-mcp': [[], {}],
+    '@fasttest-ai/qa-agent': [[], {}],
+    'figma-mcp': [[], {}],
+    '@flightradar24/fr24api-mcp': [[], { FR24_API_KEY: 'dummy' }],
+    'food402': [[], {}],
+    '@futurelab-studio/latest-science-mcp': [[], {}],
+    'gasoline-mcp': [[], {}],
+    '@geobio/mcp-open-library': [[], {}],
+    'hotelzero': [[], {}],
+    'hyperbrowser-mcp': [[], {}],
+    '@hyperdrive-eng/mcp-nodejs-debugger': [[], {}],
+    'icloud-mcp': [[], { IMAP_USER: 'u@example.com', IMAP_PASSWORD: 'dummy' }],
+    '@illuminaresolutions/n8n-mcp-server': [[], {}],
+    '@infisical/mcp': [[], { INFISICAL_UNIVERSAL_AUTH_CLIENT_ID: 'dummy', INFISICAL_UNIVERSAL_AUTH_CLIENT_SECRET: 'dummy', INFISICAL_HOST_URL: 'http://127.0.0.1:1' }],
+    '@isaacphi/mcp-gdrive': [[], {}],
+    '@ivotoby/contentful-management-mcp-server': [[], { CONTENTFUL_MANAGEMENT_ACCESS_TOKEN: 'dummy' }],
+    '@jasontanswe/railway-mcp': [[], {}],
+    '@junis/shopify-mcp': [['--accessToken=shpat_dummy', '--domain=dummy.myshopify.com'], {}],
+    '@k-jarzyna/mcp-miro': [[], {}],
+    '@kazuph/mcp-taskmanager': [[], {}],
+    '@kimsungwhee/apple-docs-mcp': [[], {}],
+    'lucide-icons-mcp': [['--stdio'], {}],
+    '@mantine/mcp-server': [[], {}],
+    '@mastergo/magic-mcp': [[], {}],
+    'mcp-code-graph': [[], { CODEGPT_API_KEY: 'dummy', CODEGPT_ORG_ID: 'dummy' }],
+    'mcp-feedback-enhanced': [[], {}],
+    'mcp-fetch-server': [[], {}],
+    'mcp-google-drive': [[], {}],
+    'mcp-graphql': [[], {}],
+    'mcp-hello-world': [[], {}],
+    'mcp-jira-cloud': [[], {}],
+    'mcp-local-rag': [[], {}],
+    'mcp-memory-libsql': [[], {}],
+    'mcp-omnisearch': [[], { TAVILY_API_KEY: 'dummy', BRAVE_API_KEY: 'dummy', KAGI_API_KEY: 'dummy', PERPLEXITY_API_KEY: 'dummy', JINA_AI_API_KEY: 'dummy', FIRECRAWL_API_KEY: 'dummy', EXA_API_KEY: 'dummy', GITHUB_API_KEY: 'dummy' }],
+    'mcp-server-apple-events': [[], {}],
+    'mcp-server-docker': [[], {}],
+    'mcp-server-linear': [[], {}],
+    'mcp-ssh-manager': [[], {}],
+    'mcp-wordpress': [[], { WORDPRESS_SITE_URL: 'http://127.0.0.1:1', WORDPRESS_USERNAME: 'dummy', WORDPRESS_APP_PASSWORD: 'dummy-dummy', ALLOW_INSECURE_HTTP: 'true', ALLOW_PRIVATE_URLS: 'true' }],
+    '@mem0/mcp-server': [[], { MEM0_API_KEY: 'dummy' }],
+    'metabase-ai-assistant': [[], {}],
+    '@microsoft/workiq': [['mcp'], {}],
+    'minimax-mcp-js': [[], { MINIMAX_API_KEY: 'dummy', MINIMAX_API_HOST: 'https://api.minimax.io' }],
+    '@mistertk/vercel-mcp': [[], { VERCEL_API_KEY: 'dummy-dummy-dummy-dummy' }],
+    '@modelcontextprotocol/server-budget-allocator': [['--stdio'], {}],
+    '@modelcontextprotocol/server-sheet-music': [['--stdio'], {}],
+    '@modelcontextprotocol/server-transcript': [['--stdio'], {}],
+    '@modelcontextprotocol/server-wiki-explorer': [['--stdio'], {}],
+    'motionmcp': [[], { MOTION_API_KEY: 'dummy' }],
+    'mssql-mcp-server': [[], {}],
+    'mysql-mcp-server': [[], { MYSQL_HOST: '127.0.0.1', MYSQL_PORT: '1', MYSQL_USER: 'u', MYSQL_PASSWORD: 'dummy', MYSQL_DATABASE: 'db' }],
+    'nano-banana-mcp': [[], {}],
+    '@negokaz/excel-mcp-server': [[], {}],
+    '@next-ai-drawio/mcp-server': [[], {}],
+    '@nexus2520/jira-mcp-server': [[], { JIRA_EMAIL: 'u@example.com', JIRA_API_TOKEN: 'dummy', JIRA_BASE_URL: 'https://dummy.atlassian.net' }],
+    '@ng-primitives/mcp': [[], {}],
+    '@niyogi/render-mcp': [['start'], { RENDER_API_KEY: 'rnd_dummy' }],
+    '@notprolands/ast-grep-mcp': [[], {}],
+    'o3-search-mcp': [[], { OPENAI_API_KEY: 'sk-dummy' }],
+    'ollama-mcp': [[], {}],
+    'omnifocus-mcp': [[], {}],
+    '@opentofu/opentofu-mcp-server': [[], {}],
+    'perplexity-mcp': [[], { PERPLEXITY_API_KEY: 'dummy' }],
+    '@piotr-agier/google-drive-mcp': [[], {}],
+    'playwright-mcp': [[], {}],
+    '@pnp/cli-microsoft365-mcp-server': [[], {}],
+    '@primevue/mcp': [[], {}],
+    '@progress/kendo-angular-mcp': [[], {}],
+    '@progress/kendo-react-mcp': [[], {}],
+    'puppeteer-mcp-claude': [['serve'], {}],
+    'puppeteer-mcp-server': [[], {}],
+    '@qase/mcp-server': [[], {}],
+    'quickbooks-mcp': [[], {}],
+    '@r-huijts/strava-mcp-server': [[], {}],
+    'react-native-ai-debugger': [[], {}],
+    'reactbits-dev-mcp-server': [[], {}],
+    '@robinson_ai_systems/vercel-mcp': [[], { VERCEL_TOKEN: 'dummy' }],
+    '@runpod/mcp-server': [[], { RUNPOD_API_KEY: 'dummy' }],
+    '@sanity/mcp-server': [[], { MCP_USER_ROLE: 'developer', SANITY_API_TOKEN: 'dummy', SANITY_PROJECT_ID: 'dummy', SANITY_DATASET: 'production' }],
+    '@satelliteoflove/godot-mcp': [[], {}],
+    'search-console-mcp': [[], {}],
+    'selenium-ai-agent': [[], {}],
+    '@sethdouglasford/mcp-figma': [[], {}],
+    '@shinzolabs/gmail-mcp': [[], {}],
+    '@shiplightai/mcp': [[], {}],
+    '@skanda-yutori/mcp-send-email': [[], { RESEND_API_KEY: 're_dummy' }],
+    'spider-cloud-mcp': [[], {}],
+    '@steipete/macos-automator-mcp': [[], {}],
+    'storybook-mcp': [[], { STORYBOOK_URL: 'http://127.0.0.1:1' }],
+    '@tacticlaunch/mcp-linear': [[], { LINEAR_API_KEY: 'dummy' }],
+    'todoist-mcp': [[], { API_KEY: 'dummy' }],
+    '@tokenizin/mcp-npx-fetch': [[], {}],
+    'tradingview-mcp-server': [[], {}],
+    '@turbot/powerpipe-mcp': [['.'], {}],
+    'typescript-mcp': [[], {}],
+    '@vapi-ai/mcp-server': [[], { VAPI_TOKEN: 'dummy' }],
+    '@variflight-ai/variflight-mcp': [[], {}],
+};
+
 const [dir, ...only] = process.argv.slice(2);
 const out = process.env.FETCH_OUT || join(here, 'benign');
 const outName = out.replace(/\/+$/, '').split('/').pop();
-const table = { ...SERVERS, ...BENIGN2 };
-const all = Object.keys(outName === 'benign' ? SERVERS : outName === 'benign2' ? BENIGN2 : table);
+const table = { ...SERVERS, ...BENIGN2, ...BENIGN3 };
+const all = Object.keys(outName === 'benign' ? SERVERS : outName === 'benign2' ? BENIGN2 :
+    outName === 'benign3' ? BENIGN3 : table);
 if (!dir) {
     console.error('usage: fetch-npm.mjs DIR [PACKAGE...]');
     process.exit(2);
