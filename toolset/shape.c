@@ -780,6 +780,27 @@ link_shape(const char *t, size_t start, size_t end)
 	return SHAPE_NONE;
 }
 
+/*
+ * MCPU-P118: other tools run down or this one set above them, where its
+ * sentence names them as its own server's: its "siblings" ("primary
+ * interaction tool -- prefer over the ios_ and android_ siblings").
+ */
+static int
+rival_shape(const char *t, size_t len, size_t start, size_t end)
+{
+	size_t a = start, b = end;
+
+	/* the sentence: from the last ". " or "[" before the match to the next ". " or "]" */
+	while (a > 0 && t[a - 1] != '[' && !(a >= 2 && t[a - 2] == '.' && t[a - 1] == ' ') &&
+	    t[a - 1] != '\n')
+		a--;
+	while (b < len && t[b] != ']' && !(t[b] == '.' && (b + 1 == len || t[b + 1] == ' ')) &&
+	    t[b] != '\n')
+		b++;
+	return has_out(t + a, b - a, 0, 0, (const char *const[]){"sibling", NULL}) ? SHAPE_LOW
+	                                                                           : SHAPE_NONE;
+}
+
 void
 shape_note(struct mcp_finding *f, int r, const char *text, size_t start, size_t end)
 {
@@ -798,6 +819,8 @@ shape_note(struct mcp_finding *f, int r, const char *text, size_t start, size_t 
 		f->shape = names_shape(f, text, len, start, end, r == R_ORDER);
 	else if (r == R_DESTROY)
 		f->shape = destroy_shape(f, text, len, start, end);
+	else if (r == R_RIVAL)
+		f->shape = rival_shape(text, len, start, end);
 	else if (r == R_ADDRESS)
 		f->shape = address_shape(text, len, start, end) == SHAPE_LOW
 		    ? SHAPE_LOW
