@@ -801,6 +801,32 @@ rival_shape(const char *t, size_t len, size_t start, size_t end)
 	                                                                           : SHAPE_NONE;
 }
 
+/*
+ * MCPU-P114: a store of secrets named bare (localStorage, the keychain,
+ * document.cookie) in a text that takes nothing from anything: an enum's
+ * value, "saves cookies, localStorage and IndexedDB to a file" (low).
+ */
+static int
+secrets_shape(const char *t, size_t len, size_t start, size_t end)
+{
+	static const char *const bare[] = {
+	    "localstorage", "keychain", "keyring", "document.cookie"};
+	static const char *const take[] = {"read", "send", "sent", "include", "copy", "pass",
+	    "dump", "export", "extract", "upload", "attach", "post", "forward", "grab", "collect",
+	    "fetch", "retrieve", "print", "paste", "put ", "append", "share", "steal", "get ",
+	    "obtain", NULL};
+	size_t i;
+
+	for (i = 0; i < sizeof(bare) / sizeof(bare[0]); i++)
+		if (end - start == strlen(bare[i]) &&
+		    strncasecmp(t + start, bare[i], end - start) == 0)
+			break;
+	if (i == sizeof(bare) / sizeof(bare[0]))
+		return SHAPE_NONE;
+	/* in the whole text: the first store named may be told before what is done with it */
+	return has_out(t, len, 0, 0, take) ? SHAPE_NONE : SHAPE_LOW;
+}
+
 void
 shape_note(struct mcp_finding *f, int r, const char *text, size_t start, size_t end)
 {
@@ -819,6 +845,8 @@ shape_note(struct mcp_finding *f, int r, const char *text, size_t start, size_t 
 		f->shape = names_shape(f, text, len, start, end, r == R_ORDER);
 	else if (r == R_DESTROY)
 		f->shape = destroy_shape(f, text, len, start, end);
+	else if (r == R_SECRETS)
+		f->shape = secrets_shape(text, len, start, end);
 	else if (r == R_RIVAL)
 		f->shape = rival_shape(text, len, start, end);
 	else if (r == R_ADDRESS)
