@@ -934,9 +934,11 @@ own_all(const struct mcp_scan *s, const struct mcp_finding *f)
 	for (p = f->own; *p != '\0'; p += strlen(p) + 1) {
 		for (found = 0, i = 0; i < s->nnames && !found; i++) {
 			e = &s->names[i];
-			/* a name of any list for the instructions: they speak of the server's tools */
-			if (e->list != f->list &&
-			    !(*p == ANY_NAME && strcmp(f->list, "server") == 0))
+			/*
+			 * a name of any list for the instructions, a prompt or a
+			 * resource: they speak of the server's tools
+			 */
+			if (e->list != f->list && strcmp(f->list, "tool") == 0)
 				continue;
 			if (*p == BRAND)
 				found = e->name[0] == '\0' && strcasestr(e->item, p + 1) != NULL;
