@@ -1688,6 +1688,11 @@ word(struct sent *x, const char *t, const char *text, const uint32_t *map, const
 	/* "when finished, call x": a verb after a condition's clause */
 	if ((c & W_VERB) && x->cstart)
 		x->corder = 1;
+	/* "remove: delete a link by ID": what an operation labelled so does, no order */
+	if ((c & W_DESTR) &&
+	    (t[e] == ':' ||
+	        (n > 0 && s >= 2 && t[s - 2] == ':' && WAS(x, n - 1, W_DESTR | W_DESTR2 | W_VERB))))
+		c &= ~W_DESTR;
 	if ((c & W_DESTR) &&
 	    (x->start || x->cstart ||
 	        (n > 0 && WAS(x, n - 1, W_OBLIG | W_AGENT) && !WAS(x, n - 1, W_FILLER))))

@@ -674,6 +674,11 @@ destroy_shape(struct mcp_finding *f, const char *t, size_t len, size_t start, si
 	}
 	if (b - a > 8 && strncasecmp(t + a, "whether ", 8) == 0)
 		return SHAPE_LOW;
+	/* "Indicates whether the items should be removed": a flag's meaning */
+	if (b - a > 8 &&
+	    has_out(
+	        t + a, start > a ? start - a : 0, 0, 0, (const char *const[]){"whether ", NULL}))
+		return SHAPE_LOW;
 	/* a tool that reads, pointing at its list's own tool that destroys ("use delete_folder to remove one") */
 	if (reads)
 		return clause_names(f, t, a, v, n, 0) > 0 ? SHAPE_OWN : SHAPE_NONE;

@@ -1256,6 +1256,12 @@ rounds(void)
 	       "Forwards a thread to the address the user gives. The recipient must confirm "
 	       "it first."),
 	    "", "address: honest, the user's address used, none given");
+	/* an operation's label and what it does; a flag's meaning */
+	is(tool("a",
+	       "Manages links. list: show all links on an issue; remove: delete a link by ID."),
+	    "", "destruction: honest, operations labelled, what each does");
+	is(in_list("a", "Ungroups items. Indicates whether all the items should be removed.", NULL),
+	    "MCPU-P116 low", "destruction: honest, a flag's meaning (whether: low)");
 	/* a store of secrets named bare, nothing taken from it; the others its siblings */
 	is(in_list("save_state",
 	       "Saves the session's storage state (cookies, localStorage, IndexedDB) to a file.",
