@@ -358,6 +358,16 @@ value_slot(const char *pointer)
 	    (strncmp(prev, "/enum", 5) == 0 || strncmp(prev, "/type", 5) == 0);
 }
 
+/* 1 when pointer names an enum's value of an input schema: ".../enum/N" */
+static int
+enum_slot(const char *pointer)
+{
+	const char *last = strrchr(pointer, '/');
+
+	return last != NULL && last[1] >= '0' && last[1] <= '9' && last - pointer > 5 &&
+	    strncmp(last - 5, "/enum", 5) == 0 && strncmp(pointer, "/inputSchema/", 13) == 0;
+}
+
 /*
  * 1 when the property of a schema whose value pointer names (its
  * "default", "const" or an "enum" value, not an example) is where
@@ -504,6 +514,15 @@ item_string(void *arg, const char *pointer, const char *text, int name)
 	is->at.name = name;
 	/* A parameter's name, for the shapes of shape.c. */
 	if (name == 1 && strcmp(pointer, "/name") != 0 &&
+	    shape_name(is->s, is->at.list, is->at.item, text) == -1)
+		return -1;
+	/*
+	 * An operation an enum of the item's own offers ("action": ["list",
+	 * "get_link_types"]) is a name of its own, as a parameter's is: "Use
+	 * get_link_types first" orders its own operations.
+	 */
+	if (name == 0 && pointer[1] == 'i' && strchr(text, '_') != NULL &&
+	    strchr(text, ' ') == NULL && strlen(text) < 64 && enum_slot(pointer) &&
 	    shape_name(is->s, is->at.list, is->at.item, text) == -1)
 		return -1;
 	/* MCPU-P115: an address set as where the tool's data goes ("cc": {"default": "x@y.example"}) */

@@ -1256,6 +1256,13 @@ rounds(void)
 	       "Forwards a thread to the address the user gives. The recipient must confirm "
 	       "it first."),
 	    "", "address: honest, the user's address used, none given");
+	/* an operation of the item's own enum ordered first */
+	is(tool_schema("{\"name\":\"links\",\"description\":\"Manages links. Use get_link_types "
+	               "first to discover the names.\",\"inputSchema\":{\"type\":\"object\","
+	               "\"properties\":{\"action\":{\"type\":\"string\",\"enum\":[\"list\","
+	               "\"get_link_types\"]}}}}"),
+	    "MCPU-P111", "order: honest, an operation of its own enum first");
+	ok(s.n == 1 && s.v[0].sev == MCP_SEV_LOW, "  ... is its own (low)");
 	/* an operation's label and what it does; a flag's meaning */
 	is(tool("a",
 	       "Manages links. list: show all links on an issue; remove: delete a link by ID."),
