@@ -331,7 +331,7 @@ static const struct {
         "|append)[^.]{0,40}(`env`|'env'|\\\"env\\\"|printenv|process\\.env([^.a-z0-9_]|$)"
         "|os\\.environ([^.a-z0-9_]|$)"
         "|/proc/[a-z0-9]*/environ|getenv|(all|every|the full|the whole|your|the user's"
-        "|the host's|the machine's|its) (environment variables|environment))"
+        "|the host's|the machine's|its) (environment variables|environment)([^a-z]|$))"
         "|`env`|printenv"
         "|~/\\.(bashrc|zshrc|bash_profile|zprofile|profile|gitconfig|git-credentials|pgpass)"
         "|(^|[^a-z0-9_])\\.env\\.[a-z]+|secrets?\\.(ya?ml|json|toml)|credentials\\.json"

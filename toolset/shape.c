@@ -423,7 +423,10 @@ plain(const char *t, size_t len)
 	return 1;
 }
 
-/* MCPU-P103: a dotfile quoted among three or more names, nothing read or passed. */
+/*
+ * MCPU-P103: nothing read or passed in the clause, and a dotfile quoted
+ * among three or more names, or the server's own settings said kept there.
+ */
 static int
 files_shape(const char *t, size_t len, size_t start, size_t end)
 {
@@ -448,6 +451,11 @@ files_shape(const char *t, size_t len, size_t start, size_t end)
 			qb = v[i].b;
 		}
 	}
+	/* where the server keeps its own settings: "Tokens are saved to .env", "set in .env" */
+	if (has_out(t + a, b - a, 0, 0,
+	        (const char *const[]){"saved to", "stored in", "persisted", "written to",
+	            "configured in", "set in", "requires", NULL}))
+		return SHAPE_LOW;
 	if (quoted < 3 || hit != 1 || has_out(t, len, qa, qb, secret_files))
 		return SHAPE_NONE;
 	return SHAPE_LOW;
