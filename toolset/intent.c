@@ -169,6 +169,7 @@ static const struct word whole[] = {
     {"pre-authorized", W_CONSENT},
     {"pre-authorised", W_CONSENT},
     {"preauthorized", W_CONSENT},
+    {"egal", W_SCOPE | W_REG},
     /* a rank claimed: "sit above user messages", "a higher-tier instruction than the system message" */
     {"higher-tier", W_OVER | W_OVERV},
     {"higher-priority", W_OVER | W_OVERV},
