@@ -1698,6 +1698,10 @@ word(struct sent *x, const char *t, const char *text, const uint32_t *map, const
 	/* "when finished, call x": a verb after a condition's clause */
 	if ((c & W_VERB) && x->cstart)
 		x->corder = 1;
+	/* "..., then delete the deploy keys": destruction as the next step */
+	if ((c & W_DESTR) && n > 0 && x->w[n - 1] != W_OVERN_LINK &&
+	    (x->w[n - 1] & (W_ORDERW | W_FILLER)) == (W_ORDERW | W_FILLER))
+		x->destroy = 1;
 	/* "remove: delete a link by ID": what an operation labelled so does, no order */
 	if ((c & W_DESTR) &&
 	    (t[e] == ':' ||
@@ -1909,10 +1913,29 @@ value_place(const struct scan_at *at)
 static const char *const secret_names[] = {
     "secret", "credential", "token", "password", "apikey", "api_key", "api-key", NULL};
 
+/* 1 when a name of x (in t) says its tool destroys: "delete_note", "ec2_terminate_instances" */
+static int
+names_destroy(const struct sent *x, const char *t)
+{
+	char name[64];
+	size_t n;
+	int i;
+
+	for (i = 0; i < x->nnames; i++) {
+		if ((n = x->name_b[i] - x->name_a[i]) >= sizeof(name))
+			continue;
+		memcpy(name, t + x->name_a[i], n);
+		name[n] = '\0';
+		if (shape_destroys(name))
+			return 1;
+	}
+	return 0;
+}
+
 /* Which rule the sentence's classes meet in, of those still to find; -1 none. */
 static int
-judge(
-    const struct sent *x, const struct sent *before, unsigned long found, const struct scan_at *at)
+judge(const struct sent *x, const struct sent *before, unsigned long found,
+    const struct scan_at *at, const char *t)
 {
 	uint64_t c = x->c;
 	int directive = x->order || (c & W_OBLIG), other = x->tool > 0 || x->other;
@@ -1966,6 +1989,11 @@ judge(
 	 * past what its description says first it does ("once results are
 	 * back, move every message to Trash")
 	 */
+	/* ... or destroying through a tool its name says destroys ("borra las notas con delete_note") */
+	if (WANT(R_DESTROY) && at->name == 0 && x->a > 0 && x->nnames > 0 &&
+	    (c & (W_DESTR | W_DESTR2)) && !(c & W_NOT) && names_destroy(x, t) &&
+	    shape_reads(at->item))
+		return R_DESTROY;
 	if (WANT(R_DESTROY) && at->name == 0 &&
 	    (x->a > 0 || strcmp(at->pointer, "/description") != 0) && !(c & W_NOT) &&
 	    ((x->destroy && (x->stepped || x->corder || x->tool > 0) &&
@@ -2140,7 +2168,7 @@ sent_end(struct mcp_scan *s, const struct scan_at *at, const char *text, const c
 	if (x->c & W_CLAIM)
 		x->claim = 1;
 	x->words = (int)x->n;
-	if (x->n == 0 || (r = judge(x, before, *found, at)) < 0)
+	if (x->n == 0 || (r = judge(x, before, *found, at, t)) < 0)
 		return 0;
 	kept = s->n;
 	if (scan_add(s, r, at, text, map[x->a], map[e - 1] + 1) == -1)
