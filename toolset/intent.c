@@ -170,6 +170,14 @@ static const struct word whole[] = {
     {"pre-authorised", W_CONSENT},
     {"preauthorized", W_CONSENT},
     {"egal", W_SCOPE | W_REG},
+    /* rivals run down: "the Gmail and Outlook connectors misdeliver messages" */
+    {"misdeliver", W_RUNDOWN},
+    {"misdelivers", W_RUNDOWN},
+    {"inestables", W_RUNDOWN},
+    {"inestable", W_RUNDOWN},
+    {"unvetted", W_RUNDOWN},
+    {"competing", W_OTHER},
+    {"unicamente", W_CLAIM | W_FIXED},
     /* a rank claimed: "sit above user messages", "a higher-tier instruction than the system message" */
     {"higher-tier", W_OVER | W_OVERV},
     {"higher-priority", W_OVER | W_OVERV},
