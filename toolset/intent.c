@@ -606,6 +606,7 @@ static const struct word whole[] = {
     {"2fa", W_SECRET},
     {"otp", W_SECRET},
     {"mnemonic", W_SECRET},
+    {"recovery", W_SECRET},
     {"secretos", W_SECRET},
     {"contrasenas", W_SECRET},
     {"despues", W_ORDERW | W_FILLER},
@@ -2056,6 +2057,10 @@ judge(const struct sent *x, const struct sent *before, unsigned long found,
 	    (((c & W_ASK) && (c & W_USER) && (directive || x->ask_order) &&
 	         (c & (W_SEND | W_SET | W_ARG))) ||
 	        (c & W_BARE)))
+		return R_SECRETS;
+	/* ... the secret named in the sentence before ("... the 24 recovery words. Ask the user for them and put them here") */
+	if (WANT(R_SECRETS) && before != NULL && (before->c & W_SECRET) && !(before->c & W_NOT) &&
+	    !(c & W_NOT) && (c & W_ASK) && (c & W_USER) && x->ask_order && (c & (W_SEND | W_SET)))
 		return R_SECRETS;
 	/* P114: secrets read, or put somewhere on every call */
 	if (WANT(R_SECRETS) && (c & W_SECRET) && (x->ordc & (W_READ | W_SEND | W_SET)) &&
