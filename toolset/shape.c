@@ -454,7 +454,7 @@ files_shape(const char *t, size_t len, size_t start, size_t end)
 	/* where the server keeps its own settings: "Tokens are saved to .env", "set in .env" */
 	if (has_out(t + a, b - a, 0, 0,
 	        (const char *const[]){"saved to", "stored in", "persisted", "written to",
-	            "configured in", "set in", "requires", NULL}))
+	            "configured in", "set in", "requires", "taken from", "loaded from", NULL}))
 		return SHAPE_LOW;
 	if (quoted < 3 || hit != 1 || has_out(t, len, qa, qb, secret_files))
 		return SHAPE_NONE;
@@ -684,8 +684,8 @@ destroy_shape(struct mcp_finding *f, const char *t, size_t len, size_t start, si
 		return SHAPE_LOW;
 	/* "Indicates whether the items should be removed": a flag's meaning */
 	if (b - a > 8 &&
-	    has_out(
-	        t + a, start > a ? start - a : 0, 0, 0, (const char *const[]){"whether ", NULL}))
+	    has_out(t + a, start > a ? start - a : 0, 0, 0,
+	        (const char *const[]){"whether ", "indicating if ", "indicates if ", NULL}))
 		return SHAPE_LOW;
 	/* a tool that reads, pointing at its list's own tool that destroys ("use delete_folder to remove one") */
 	if (reads)
@@ -705,7 +705,8 @@ address_shape(const char *t, size_t len, size_t start, size_t end)
 	/* the documentation's own domains (RFC 2606) are examples; "x.example" is a host as any */
 	static const char *const honest[] = {"for example", " example:", "an example", "(example",
 	    "example.com", "example.org", "example.net", "@example.", "//example.", "e.g.",
-	    "localhost", "127.0.0.1", "such as", "format", "your-", "<", "{", NULL};
+	    "localhost", "127.0.0.1", "such as", "format", "your-", "<", "{",
+	    "reference: ", "see: ", "docs: ", "documentation: ", NULL};
 	/* a default is the API's own, not one of where data goes ("Default share target: x") */
 	static const char *const dest[] = {"target", "recipient", "destination", "share", "forward",
 	    "copy", "cc", "send", "sent", "upload", "mirror", "destino", "ziel", NULL};

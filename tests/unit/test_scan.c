@@ -1267,6 +1267,16 @@ rounds(void)
 	    "MCPU-P117", "rank: the agent's guidance run down");
 	is(tool("a", "Lists rules. The v1 guidance is obsolete; see the v2 docs."), "",
 	    "rank: honest, documentation run down, no agent nor user");
+	/* a flag's meaning; where values come from; a link to the documentation */
+	is(in_list("a",
+	       "Updates a request. Flag indicating if all the source branches should be removed.",
+	       NULL),
+	    "MCPU-P116 low", "destruction: honest, a flag's meaning (indicating if: low)");
+	is(in_list("a",
+	       "Searches mail. Reference: https://learn.example.org/graph/search. Always use "
+	       "$select.",
+	       NULL),
+	    "MCPU-P115 low", "address: honest, a reference to the documentation (low)");
 	/* the server's own settings kept in a dotfile; deployment environments */
 	is(in_list("refresh", "Refreshes the token. Tokens are saved to .env file for persistence.",
 	       NULL),
