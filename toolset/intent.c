@@ -125,6 +125,7 @@ static const struct word whole[] = {
     {"niemals", W_NOT},
     /* a time an order follows, in other languages: "em seguida, exclua", "a continuación, termina" */
     {"seguida", W_ORDERW | W_FILLER},
+    {"soon", W_ORDERW | W_FILLER}, /* "as soon as this tool shows up, run x" */
     {"continuacion", W_ORDERW | W_FILLER},
     {"quindi", W_ORDERW | W_FILLER},
     {"poi", W_ORDERW | W_FILLER},

@@ -380,7 +380,7 @@ dest_slot(const char *pointer)
 {
 	static const char *const dest[] = {"to", "cc", "bcc", "recipient", "recipients",
 	    "destination", "dest", "webhook", "callback", "email", "phone", "iban", "forward",
-	    "notify", "sink", "receiver", "payee", "beneficiary"};
+	    "notify", "sink", "receiver", "payee", "beneficiary", "action", "upload", "target"};
 	const char *last = strrchr(pointer, '/'), *end, *p, *w;
 	size_t i, n;
 
