@@ -336,6 +336,8 @@ static const struct word whole[] = {
     {"llama", W_VERB | W_CTX},
     {"llame", W_VERB | W_CTX},
     {"invocar", W_VERB | W_CTX},
+    {"invoca", W_VERB | W_CTX},
+    {"invoque", W_VERB | W_CTX},
     {"ejecutar", W_VERB | W_CTX},
     {"ejecuta", W_VERB | W_CTX},
     {"chamar", W_VERB | W_CTX},

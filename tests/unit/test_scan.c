@@ -26,7 +26,7 @@
 #define DEV3_FLAGGED 14
 #define DEV4_FOUND 107
 #define DEV4_FLAGGED 6
-#define DEV5_FOUND 108
+#define DEV5_FOUND 109
 #define DEV5_FLAGGED 6
 
 static struct mcp_scan s;
