@@ -12,11 +12,15 @@
  *                    ligatures), each character of it lower-cased, read by
  *                    its UTS #39 skeleton when that is ASCII (a look-alike
  *                    of another script for the Latin letter it passes for),
- *                    its combining marks (Mn, Me) left out; a code point
- *                    that comes out as itself, or longer than twice its
- *                    own UTF-8 (the normal form's bound), is not in the
- *                    table, and what comes out as nothing is a range of
- *                    fold_none.
+ *                    its combining marks (Mn, Me) left out; a letter
+ *                    none of these reads, read as the Latin letter its
+ *                    Unicode name says it is (the small capitals, the
+ *                    negative circled and squared letters); a
+ *                    parenthesized letter's "(p)" as the letter; a code
+ *                    point that comes out as itself, or longer than
+ *                    twice its own UTF-8 (the normal form's bound), is
+ *                    not in the table, and what comes out as nothing is
+ *                    a range of fold_none.
  *   mkfold ignorable the default-ignorable code points
  *                    (Default_Ignorable_Code_Point), as ranges, for
  *                    lib/text.c: characters a reader does not see.
@@ -115,8 +119,9 @@ skeleton_ascii(UChar32 c, char *a)
  * The Latin letter a character's Unicode name says it is, lower-cased,
  * into *l, when no decomposition or skeleton says so: "LATIN LETTER SMALL
  * CAPITAL M" (U+1D0D), "NEGATIVE CIRCLED LATIN CAPITAL LETTER F"
- * (U+1F155), "REGIONAL INDICATOR SYMBOL LETTER F"; not a letter turned,
- * reversed or inverted, which no reader takes for it.  1, or 0 for none.
+ * (U+1F155); not a letter turned, reversed or inverted, which no reader
+ * takes for it, nor a regional indicator, which a reader sees as half a
+ * flag ("\U0001F1F3\U0001F1F4" is a flag, not "no").  1, or 0 for none.
  */
 static int
 named_latin(UChar32 c, char *l)
@@ -133,9 +138,8 @@ named_latin(UChar32 c, char *l)
 	        (n < 22 || memcmp(name + n - 22, "LETTER SMALL CAPITAL ", 21) != 0)) ||
 	    name[n - 1] < 'A' || name[n - 1] > 'Z')
 		return 0;
-	if ((strstr(name, "LATIN ") == NULL && strncmp(name, "REGIONAL INDICATOR ", 19) != 0) ||
-	    strstr(name, "TURNED") != NULL || strstr(name, "REVERSED") != NULL ||
-	    strstr(name, "INVERTED") != NULL)
+	if (strstr(name, "LATIN ") == NULL || strstr(name, "TURNED") != NULL ||
+	    strstr(name, "REVERSED") != NULL || strstr(name, "INVERTED") != NULL)
 		return 0;
 	*l = (char)(name[n - 1] - 'A' + 'a');
 	return 1;

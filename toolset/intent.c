@@ -1311,7 +1311,7 @@ struct sent {
 	/* while it is read: the last word's place, where words of a kind were, their classes */
 	size_t n, ps, pe;
 	short before, rundown, over, overn, user, without, nots, cond, ident, reg, skipv, only,
-	    undo, contra, destp, will, given, ifw, harm, selfp;
+	    undo, contra, destp, will, given, ifw, harm, selfp, labelp;
 	unsigned char start, modal;
 	unsigned char neg_order;  /* a negation before its word of order */
 	unsigned char agent_subj; /* the agent the subject of a verb */
@@ -1390,7 +1390,7 @@ sent_start(struct sent *x, size_t a)
 	x->a = a;
 	x->before = x->rundown = x->over = x->overn = x->user = x->without = x->nots = x->cond =
 	    x->ident = x->reg = x->skipv = x->only = x->undo = x->contra = x->destp = x->will =
-	        x->given = x->ifw = x->harm = x->selfp = -1;
+	        x->given = x->ifw = x->harm = x->selfp = x->labelp = -1;
 	x->start = 1;
 }
 
@@ -1715,10 +1715,11 @@ word(struct sent *x, const char *t, const char *text, const uint32_t *map, const
 	    (x->w[n - 1] & (W_ORDERW | W_FILLER)) == (W_ORDERW | W_FILLER))
 		x->destroy = 1;
 	/* "remove: delete a link by ID": what an operation labelled so does, no order */
-	if ((c & W_DESTR) &&
-	    (t[e] == ':' ||
-	        (n > 0 && s >= 2 && t[s - 2] == ':' && WAS(x, n - 1, W_DESTR | W_DESTR2 | W_VERB))))
-		c &= ~W_DESTR;
+	if ((c & W_DESTR) && t[e] == ':' &&
+	    (n == 0 || (s >= 2 && (t[s - 2] == ';' || t[s - 2] == ',' || t[s - 2] == '-'))))
+		x->labelp = m, c &= ~W_DESTR; /* the label, at a clause's start */
+	else if ((c & W_DESTR) && n > 0 && x->labelp == m - 1 && s >= 2 && t[s - 2] == ':')
+		c &= ~W_DESTR; /* what follows it */
 	if ((c & W_DESTR) &&
 	    (x->start || x->cstart ||
 	        (n > 0 && WAS(x, n - 1, W_OBLIG | W_AGENT) && !WAS(x, n - 1, W_FILLER))))
@@ -1754,13 +1755,10 @@ word(struct sent *x, const char *t, const char *text, const uint32_t *map, const
 		x->skip_first = 1;
 	if (c & W_CONSENT)
 		x->no_ask = 1;
-	/* "if that doesn't happen", "si no se hace": a demand left undone */
+	/* "if that doesn't happen", "if they aren't": a demand left undone */
 	if ((c & W_NOT) && x->ifw >= 0 && m - x->ifw <= 4)
 		x->if_not = 1;
-	if ((c & W_IF) &&
-	    (IS_WORD(t + s, e - s, "if") || IS_WORD(t + s, e - s, "si") ||
-	        IS_WORD(t + s, e - s, "wenn") || IS_WORD(t + s, e - s, "se") ||
-	        IS_WORD(t + s, e - s, "если")))
+	if ((c & W_IF) && IS_WORD(t + s, e - s, "if"))
 		x->ifw = m;
 	if (c & W_IF)
 		x->cond = m;
@@ -1797,8 +1795,6 @@ word(struct sent *x, const char *t, const char *text, const uint32_t *map, const
 		x->given = m;
 	if (((c & W_ASIDE) || ((c & W_USED) && x->nots >= 0 && m - x->nots <= 3)) && x->given >= 0)
 		x->aside = 1; /* after it: "the display name the user gives" puts nothing aside */
-	if (x->aside)
-		x->user_undo = 1;
 	if (c & (W_WILL | W_GIVEN))
 		x->will = m;
 	if (c & W_UNDO)
@@ -2030,6 +2026,9 @@ judge(const struct sent *x, const struct sent *before, unsigned long found,
 	/* what the user chose undone: "whatever the user picks, set it to", "the user's choices are overridden" */
 	if (WANT(R_REWRITE) && x->user_undo && !x->must_not &&
 	    ((c & (W_SET | W_IS)) || x->order || (c & W_OBLIG) || x->dest_is || x->assign))
+		return R_REWRITE;
+	/* the user's value put aside and a value set ("is just a label ...; use C0EX... here"), not "is shown as a label" */
+	if (WANT(R_REWRITE) && x->aside && !x->must_not && ((c & W_SET) || x->order || x->assign))
 		return R_REWRITE;
 	/*
 	 * P115: the user's value put aside beside a sentence giving an address

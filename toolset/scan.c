@@ -372,15 +372,15 @@ enum_slot(const char *pointer)
  * 1 when the property of a schema whose value pointer names (its
  * "default", "const" or an "enum" value, not an example) is where
  * something goes by its name: to, cc, recipient, destination, webhook,
- * callback, email, phone, iban, forward, notify, sink ("webhook_url",
- * "notifyTo", "cc").
+ * callback, phone, iban, forward, notify, sink ("webhook_url",
+ * "notifyTo", "cc"); not "email", whose default may be the sender's.
  */
 static int
 dest_slot(const char *pointer)
 {
 	static const char *const dest[] = {"to", "cc", "bcc", "recipient", "recipients",
-	    "destination", "dest", "webhook", "callback", "email", "phone", "iban", "forward",
-	    "notify", "sink", "receiver", "payee", "beneficiary", "action", "upload", "target"};
+	    "destination", "dest", "webhook", "callback", "phone", "iban", "forward", "notify",
+	    "sink", "receiver", "payee", "beneficiary", "action", "upload", "target"};
 	const char *last = strrchr(pointer, '/'), *end, *p, *w;
 	size_t i, n;
 

@@ -388,6 +388,10 @@ convo_shape(const char *t, size_t len, size_t start, size_t end)
 static const char *const secret_files[] = {"ssh", "id_rsa", "id_ed25519", "id_ecdsa", ".aws",
     "netrc", "npmrc", "pypirc", "/etc/", ".kube", ".docker", "mcp.json", "claude_desktop",
     ".cursor", "git-credentials", "bash_history", ".env", NULL};
+/* The files of secret_files that hold keys, not a project's settings (.env). */
+static const char *const key_files[] = {"ssh", "id_rsa", "id_ed25519", "id_ecdsa", ".aws", "netrc",
+    "npmrc", "pypirc", "/etc/", ".kube", ".docker", "mcp.json", "claude_desktop", ".cursor",
+    "git-credentials", "bash_history", NULL};
 /* Verbs that read a file or pass it on. */
 static const char *const pass_words[] = {"read", "reads", "pass", "send", "include", "upload",
     "attach", "cat", "content", "contents", "copy", "post", "print", "show", "output", "return",
@@ -451,10 +455,11 @@ files_shape(const char *t, size_t len, size_t start, size_t end)
 			qb = v[i].b;
 		}
 	}
-	/* where the server keeps its own settings: "Tokens are saved to .env", "set in .env" */
-	if (has_out(t + a, b - a, 0, 0,
+	/* where the server keeps its own settings: "Tokens are saved to .env", "set in .env" (no key file) */
+	if (!has_out(t, len, 0, 0, key_files) &&
+	    has_out(t + a, b - a, 0, 0,
 	        (const char *const[]){"saved to", "stored in", "persisted", "written to",
-	            "configured in", "set in", "requires", "taken from", "loaded from", NULL}))
+	            "configured in", " set in", "requires", "taken from", "loaded from", NULL}))
 		return SHAPE_LOW;
 	if (quoted < 3 || hit != 1 || has_out(t, len, qa, qb, secret_files))
 		return SHAPE_NONE;
