@@ -22,9 +22,9 @@
 #define DEV_FLAGGED 15
 #define TEST_FOUND 132
 #define TEST_FLAGGED 8
-#define DEV3_FOUND 231
+#define DEV3_FOUND 232
 #define DEV3_FLAGGED 14
-#define DEV4_FOUND 107
+#define DEV4_FOUND 108
 #define DEV4_FLAGGED 6
 #define DEV5_FOUND 109
 #define DEV5_FLAGGED 6
