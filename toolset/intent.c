@@ -2452,6 +2452,12 @@ intent_found(struct mcp_scan *s, const struct scan_at *at, const char *text, con
 			    memchr(t + b + 1, '-', (size_t)(p - t - b - 1)) == NULL &&
 			    !negating(t + b, (size_t)(p - t - b)))
 				cl = lookup(p + 1, (size_t)(t + i - (p + 1)));
+			/* "envoyez-les", "supprimez-le", "demandez-lui": a verb read without its pronoun */
+			if (hyphen && cl == 0 && !under && i - b > 6 &&
+			    (p = memrchr(t + b + 1, '-', i - b - 2)) != NULL &&
+			    t + i - (p + 1) <= 3 && p - (t + b) >= 5 &&
+			    memchr(t + b + 1, '-', (size_t)(p - t - b - 1)) == NULL)
+				cl = lookup(t + b, (size_t)(p - (t + b)));
 			/* "SENTRY_AUTH_TOKEN", "*_secret": a secret's name */
 			if (under && cl == 0 && i - b > 6 && secret_suffix(t + b, i - b))
 				cl = W_SECRET;
