@@ -19,8 +19,8 @@
 
 /* What the rules find of the corpora by class they were tuned on (mcp-rules(7), MEASURED). */
 #define DEV_FOUND 154
-#define DEV_FLAGGED 15
-#define TEST_FOUND 132
+#define DEV_FLAGGED 14
+#define TEST_FOUND 133
 #define TEST_FLAGGED 8
 #define DEV3_FOUND 232
 #define DEV3_FLAGGED 14
