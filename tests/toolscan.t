@@ -127,7 +127,7 @@ declare -A honest_fp=(
 	[npm-supabase-mcp-server-supabase]="5 high MCPU-P111 MCPU-P114 MCPU-P120"
 	[npm-twilio-alpha-mcp]="8 low MCPU-P104 MCPU-P105 MCPU-P116"
 	[npm-wonderwhy-er-desktop-commander]="6 medium MCPU-P103 MCPU-P106 MCPU-P108 MCPU-P109 MCPU-P112"
-	[npm-zereight-mcp-gitlab]="4 high MCPU-P111 MCPU-P116"
+	[npm-zereight-mcp-gitlab]="4 low MCPU-P111 MCPU-P116"
 	[npm-zilliz-claude-context-mcp]="1 low MCPU-P111"
 )
 for f in "$TOP"/tests/data/poison/benign/*.json; do

@@ -1873,6 +1873,11 @@ word(struct sent *x, const char *t, const char *text, const uint32_t *map, const
 	/* "when finished, call x": a verb after a condition's clause */
 	if ((c & W_VERB) && x->cstart)
 		x->corder = 1;
+	/* "(default: true)", "by default": a value's default, no other tool */
+	if ((c & W_OTHER) && e - s == 7 && memcmp(t + s, "default", 7) == 0 &&
+	    (t[e] == ':' || (s > 0 && t[s - 1] == '(') ||
+	        (s >= 3 && memcmp(t + s - 3, "by ", 3) == 0)))
+		c &= ~W_OTHER;
 	/* "..., then delete the deploy keys": destruction as the next step */
 	if ((c & W_DESTR) && n > 0 && x->w[n - 1] != W_OVERN_LINK &&
 	    (x->w[n - 1] & (W_ORDERW | W_FILLER)) == (W_ORDERW | W_FILLER))
