@@ -1727,7 +1727,6 @@ word(struct sent *x, const char *t, const char *text, const uint32_t *map, const
 {
 	size_t n = x->n, k;
 	long m = (long)n;
-	char name[64];
 
 	if (n >= SENT_WORDS)
 		return;
@@ -1804,11 +1803,8 @@ word(struct sent *x, const char *t, const char *text, const uint32_t *map, const
 	if (id && n > 0 && !x->punct && WAS(x, n - 1, W_CTX)) {
 		x->tool++;
 		/* "call gmail_batch_delete on every message": destruction by a tool's name */
-		if (e - s < sizeof(name) && (x->start || x->order || x->modal || x->corder)) {
-			memcpy(name, t + s, e - s);
-			name[e - s] = '\0';
-			x->destroy |= shape_destroys(name);
-		}
+		if (x->start || x->order || x->modal || x->corder)
+			x->destroy |= shape_destroys_n(t + s, e - s);
 		if (x->name_a[x->nnames - 1] == s)
 			x->name_tool[x->nnames - 1] = 1;
 	}
@@ -1874,7 +1870,7 @@ word(struct sent *x, const char *t, const char *text, const uint32_t *map, const
 	if ((c & W_VERB) && x->cstart)
 		x->corder = 1;
 	/* "(default: true)", "by default": a value's default, no other tool */
-	if ((c & W_OTHER) && e - s == 7 && memcmp(t + s, "default", 7) == 0 &&
+	if ((c & W_OTHER) && IS_WORD(t + s, e - s, "default") &&
 	    (t[e] == ':' || (s > 0 && t[s - 1] == '(') ||
 	        (s >= 3 && memcmp(t + s - 3, "by ", 3) == 0)))
 		c &= ~W_OTHER;
@@ -2093,18 +2089,11 @@ static const char *const secret_names[] = {
 static int
 names_destroy(const struct sent *x, const char *t)
 {
-	char name[64];
-	size_t n;
 	int i;
 
-	for (i = 0; i < x->nnames; i++) {
-		if ((n = x->name_b[i] - x->name_a[i]) >= sizeof(name))
-			continue;
-		memcpy(name, t + x->name_a[i], n);
-		name[n] = '\0';
-		if (shape_destroys(name))
+	for (i = 0; i < x->nnames; i++)
+		if (shape_destroys_n(t + x->name_a[i], x->name_b[i] - x->name_a[i]))
 			return 1;
-	}
 	return 0;
 }
 

@@ -358,42 +358,44 @@ value_slot(const char *pointer)
 	    (strncmp(prev, "/enum", 5) == 0 || strncmp(prev, "/type", 5) == 0);
 }
 
-/* 1 when pointer names an enum's value of an input schema: ".../enum/N" */
-static int
-enum_slot(const char *pointer)
-{
-	const char *last = strrchr(pointer, '/');
-
-	return last != NULL && last[1] >= '0' && last[1] <= '9' && last - pointer > 5 &&
-	    strncmp(last - 5, "/enum", 5) == 0 && strncmp(pointer, "/inputSchema/", 13) == 0;
-}
-
 /*
- * 1 when the property of a schema whose value pointer names (its
- * "default", "const" or an "enum" value, not an example) is where
- * something goes by its name: to, cc, recipient, destination, webhook,
- * callback, phone, iban, forward, notify, sink ("webhook_url",
- * "notifyTo", "cc"); not "email", whose default may be the sender's.
+ * The value an input schema gives a property, where pointer (last: its
+ * last '/') names one: ".../X/default", ".../X/const", ".../X/enum/N".
+ * The end of X's name, or NULL; *is_enum 1 for an enum's value.
  */
-static int
-dest_slot(const char *pointer)
+static const char *
+prop_value(const char *pointer, const char *last, int *is_enum)
 {
-	static const char *const dest[] = {"to", "cc", "bcc", "recipient", "recipients",
-	    "destination", "dest", "webhook", "callback", "phone", "iban", "forward", "notify",
-	    "sink", "receiver", "payee", "beneficiary", "action", "upload", "target"};
-	const char *last = strrchr(pointer, '/'), *end, *p, *w;
-	size_t i, n;
+	const char *end;
 
-	if (strncmp(pointer, "/inputSchema/", 13) != 0 || last == NULL)
-		return 0;
-	/* ".../X/default", ".../X/const", ".../X/enum/N": X's name ends at end */
+	*is_enum = 0;
+	if (pointer[1] != 'i' || strncmp(pointer, "/inputSchema/", 13) != 0)
+		return NULL;
 	if (strcmp(last, "/default") == 0 || strcmp(last, "/const") == 0)
 		end = last;
 	else if (last[1] >= '0' && last[1] <= '9' && last - pointer > 5 &&
 	    strncmp(last - 5, "/enum", 5) == 0)
-		end = last - 5;
+		end = last - 5, *is_enum = 1;
 	else
-		return 0;
+		return NULL;
+	return end;
+}
+
+/*
+ * 1 when the property whose name ends at end is where something goes, by
+ * a word of its name: to, cc, recipient, destination, webhook, callback,
+ * phone, iban, forward, notify, sink ("webhook_url", "notifyTo", "cc");
+ * not "email", whose default may be the sender's.
+ */
+static int
+dest_name(const char *pointer, const char *end)
+{
+	static const char *const dest[] = {"to", "cc", "bcc", "recipient", "recipients",
+	    "destination", "dest", "webhook", "callback", "phone", "iban", "forward", "notify",
+	    "sink", "receiver", "payee", "beneficiary", "action", "upload", "target"};
+	const char *p, *w;
+	size_t i, n;
+
 	for (p = end; p > pointer && p[-1] != '/'; p--)
 		;
 	if (p - pointer < 12 || strncmp(p - 12, "/properties/", 12) != 0)
@@ -465,13 +467,13 @@ words_upto(const char *text, int max)
 
 /*
  * 1 when text is, word for word, a value JSON Schema or the protocol
- * defines where pointer ends: a "type" ("string"), a "$schema" (the
+ * defines where a pointer ends in last: a "type" ("string"), a "$schema" (the
  * meta-schemas' own URIs), an "execution" "taskSupport" ("optional"), a
  * "format" ("date-time"): nothing in it can ask anything, so no rule
  * reads it (a schema's strings are mostly these).
  */
 static int
-known_value(const char *pointer, const char *text)
+known_value(const char *last, const char *text)
 {
 	static const char *const types[] = {
 	    "string", "number", "integer", "boolean", "object", "array", "null", NULL};
@@ -482,11 +484,8 @@ known_value(const char *pointer, const char *text)
 	static const char *const task[] = {"forbidden", "optional", "required", NULL};
 	static const char *const formats[] = {"date-time", "date", "time", "email", "uri", "url",
 	    "uuid", "ipv4", "ipv6", "hostname", "duration", "uri-reference", "regex", NULL};
-	const char *last = strrchr(pointer, '/');
 	const char *const *v;
 
-	if (last == NULL)
-		return 0;
 	if (strcmp(last, "/type") == 0)
 		v = types;
 	else if (strcmp(last, "/$schema") == 0)
@@ -507,9 +506,14 @@ static int
 item_string(void *arg, const char *pointer, const char *text, int name)
 {
 	struct item_scan *is = arg;
+	const char *last = strrchr(pointer, '/'), *prop = NULL;
+	int is_enum = 0;
 
-	if (name == 0 && known_value(pointer, text))
-		return 0;
+	if (name == 0 && last != NULL) {
+		if (known_value(last, text))
+			return 0;
+		prop = prop_value(pointer, last, &is_enum);
+	}
 	is->at.pointer = pointer;
 	is->at.name = name;
 	/* A parameter's name, for the shapes of shape.c. */
@@ -521,12 +525,11 @@ item_string(void *arg, const char *pointer, const char *text, int name)
 	 * "get_link_types"]) is a name of its own, as a parameter's is: "Use
 	 * get_link_types first" orders its own operations.
 	 */
-	if (name == 0 && pointer[1] == 'i' && strchr(text, '_') != NULL &&
-	    strchr(text, ' ') == NULL && strlen(text) < 64 && enum_slot(pointer) &&
-	    shape_name(is->s, is->at.list, is->at.item, text) == -1)
+	if (is_enum && strchr(text, '_') != NULL && strchr(text, ' ') == NULL &&
+	    strlen(text) < 64 && shape_name(is->s, is->at.list, is->at.item, text) == -1)
 		return -1;
 	/* MCPU-P115: an address set as where the tool's data goes ("cc": {"default": "x@y.example"}) */
-	if (name == 0 && pointer[1] == 'i' && dest_slot(pointer) && dest_value(text) &&
+	if (prop != NULL && dest_value(text) && dest_name(pointer, prop) &&
 	    scan_add(is->s, R_ADDRESS, &is->at, text, 0, strlen(text)) == -1)
 		return -1;
 	/* MCPU-P119: a sentence where the schema holds a keyword or a datum. */

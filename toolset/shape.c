@@ -385,13 +385,11 @@ convo_shape(const char *t, size_t len, size_t start, size_t end)
 }
 
 /* The files of credentials the rule names, as a reader would write them. */
-static const char *const secret_files[] = {"ssh", "id_rsa", "id_ed25519", "id_ecdsa", ".aws",
-    "netrc", "npmrc", "pypirc", "/etc/", ".kube", ".docker", "mcp.json", "claude_desktop",
-    ".cursor", "git-credentials", "bash_history", ".env", NULL};
-/* The files of secret_files that hold keys, not a project's settings (.env). */
-static const char *const key_files[] = {"ssh", "id_rsa", "id_ed25519", "id_ecdsa", ".aws", "netrc",
-    "npmrc", "pypirc", "/etc/", ".kube", ".docker", "mcp.json", "claude_desktop", ".cursor",
-    "git-credentials", "bash_history", NULL};
+static const char *const secret_files[] = {".env", "ssh", "id_rsa", "id_ed25519", "id_ecdsa",
+    ".aws", "netrc", "npmrc", "pypirc", "/etc/", ".kube", ".docker", "mcp.json", "claude_desktop",
+    ".cursor", "git-credentials", "bash_history", NULL};
+/* Those that hold keys, not a project's settings: all but .env, the first. */
+#define key_files (secret_files + 1)
 /* Verbs that read a file or pass it on. */
 static const char *const pass_words[] = {"read", "reads", "pass", "send", "include", "upload",
     "attach", "cat", "content", "contents", "copy", "post", "print", "show", "output", "return",
@@ -627,6 +625,18 @@ shape_destroys(const char *item)
 	return shape_named(item, destroy_names);
 }
 
+int
+shape_destroys_n(const char *name, size_t n)
+{
+	char copy[64];
+
+	if (n >= sizeof(copy))
+		return 0;
+	memcpy(copy, name, n);
+	copy[n] = '\0';
+	return shape_named(copy, destroy_names);
+}
+
 /* What a tool's name says when it only reads: mail_search, repo_stats, token_info, listar_x. */
 static const char *const read_names[] = {"search", "list", "get", "show", "stats", "statistics",
     "info", "status", "inventory", "report", "summary", "summarize", "summarise", "describe",
@@ -654,7 +664,7 @@ destroy_shape(struct mcp_finding *f, const char *t, size_t len, size_t start, si
 	int n;
 
 	own = shape_destroys(f->item);
-	reads = !own && shape_reads(f->item);
+	reads = shape_reads(f->item); /* (never a destroying name's) */
 	if (!clause(t, len, start, end, 1, &a, &b) || (n = tokens(t, a, b, v)) < 0)
 		return SHAPE_NONE;
 	/* An example of what a user may ask: "Drop tables (e.g., ...)". */
