@@ -2333,12 +2333,20 @@ static int
 sent_end(struct mcp_scan *s, const struct scan_at *at, const char *text, const char *t,
     const uint32_t *map, struct sent *x, const struct sent *before, size_t e, unsigned long *found)
 {
-	size_t kept;
-	int r;
+	size_t kept, k;
+	unsigned h;
+	int r, i;
 
 	x->b = e;
 	if (x->c & W_CLAIM)
 		x->claim = 1;
+	/* the tools the sentence names: witnesses for SHAPE_SETUP (shape.c) */
+	for (i = 0; i < x->nnames; i++) {
+		for (h = FNV_INIT, k = x->name_a[i]; k < x->name_b[i]; k++)
+			h = (h ^ (unsigned char)t[k]) * FNV_PRIME;
+		if (shape_mention(s, at, h) == -1)
+			return -1;
+	}
 	x->words = (int)x->n;
 	if (x->n == 0 || (r = judge(x, before, *found, at, t)) < 0)
 		return 0;

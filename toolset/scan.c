@@ -551,7 +551,7 @@ mcp_scan_item(struct mcp_scan *s, enum mcp_list_kind k, const cJSON *item)
 	    cJSON_GetObjectItemCaseSensitive(item, k == MCP_LIST_RESOURCES ? "uri" : "name");
 	struct item_scan is = {.s = s};
 	struct walk w = {.fn = item_string, .arg = &is, .names = 1};
-	struct scan_mark m = {s->n, s->more, s->nnames, s->nlen, s->bytes};
+	struct scan_mark m = {s->n, s->more, s->nnames, s->nlen, s->bytes, s->nmention};
 	static struct mcp_buf kb; /* the key, its memory kept for the next item */
 	int rc;
 
@@ -583,7 +583,7 @@ int
 mcp_scan_instructions(struct mcp_scan *s, const char *text)
 {
 	struct scan_at at = {"server", "instructions", "", 0};
-	struct scan_mark m = {s->n, s->more, s->nnames, s->nlen, s->bytes};
+	struct scan_mark m = {s->n, s->more, s->nnames, s->nlen, s->bytes, s->nmention};
 	size_t len;
 	int rc;
 
@@ -659,6 +659,7 @@ mcp_scan_free(struct mcp_scan *s)
 	free(s->v);
 	free(s->len);
 	free(s->names);
+	free(s->mention);
 	memset(s, 0, sizeof(*s));
 }
 

@@ -38,6 +38,8 @@ struct cached {
 	size_t nnames;
 	struct mcp_scan_len *lens;
 	size_t nlens;
+	uint64_t *mention; /* the tools its text names (shape_mention) */
+	size_t nmention;
 	size_t bytes;
 };
 
@@ -140,6 +142,9 @@ scan_cache_get(struct mcp_scan *s, int k, const char *text, size_t len)
 	for (i = 0; i < c->nlens; i++)
 		if (scan_len(s, c->lens[i].list, c->lens[i].item, c->lens[i].len) == -1)
 			return -1;
+	for (i = 0; i < c->nmention; i++)
+		if (shape_mention_add(s, c->mention[i]) == -1)
+			return -1;
 	s->bytes += c->bytes;
 	return 1;
 }
@@ -166,8 +171,8 @@ scan_cache_put(
 	size_t h;
 
 	if (off || ncache == CACHE_ITEMS || cache_bytes + len > CACHE_BYTES || s->more != m->more ||
-	    s->nnames < m->nnames || s->nlen < m->nlen || slot[h = find(k, key, len)] != 0 ||
-	    (text = copy(key, len)) == NULL)
+	    s->nnames < m->nnames || s->nlen < m->nlen || s->nmention < m->nmention ||
+	    slot[h = find(k, key, len)] != 0 || (text = copy(key, len)) == NULL)
 		return;
 	c = &cache[ncache];
 	c->nv = s->n - m->n;
@@ -176,11 +181,14 @@ scan_cache_put(
 	c->v = copy(s->v + m->n, c->nv * sizeof(*c->v));
 	c->names = copy(s->names + m->nnames, c->nnames * sizeof(*c->names));
 	c->lens = copy(s->len + m->nlen, c->nlens * sizeof(*c->lens));
+	c->nmention = s->nmention - m->nmention;
+	c->mention = copy(s->mention + m->nmention, c->nmention * sizeof(*c->mention));
 	if ((c->nv > 0 && c->v == NULL) || (c->nnames > 0 && c->names == NULL) ||
-	    (c->nlens > 0 && c->lens == NULL)) {
+	    (c->nlens > 0 && c->lens == NULL) || (c->nmention > 0 && c->mention == NULL)) {
 		free(c->v);
 		free(c->names);
 		free(c->lens);
+		free(c->mention);
 		free(text);
 		return;
 	}

@@ -77,7 +77,7 @@ int scan_len(struct mcp_scan *s, const char *list, const char *item, size_t len)
  * gained since mark m under a copy of the key.
  */
 struct scan_mark {
-	size_t n, more, nnames, nlen, bytes;
+	size_t n, more, nnames, nlen, bytes, nmention;
 };
 int scan_cache_get(struct mcp_scan *s, int k, const char *text, size_t len);
 /* 1 when items are kept (mcp_scan_cache). */
@@ -110,12 +110,14 @@ void scan_cut(char *dst, size_t size, const char *s);
  * FALSE POSITIVES).  shape_note judges finding f of rule r at
  * text[start..end) on its clause (SHAPE_LOW: low whatever the list;
  * SHAPE_OWN: low if the names it keeps in f->own are the list's own);
+ * SHAPE_SETUP: low if those names are its list's and another item of
+ * the list names the finding's own);
  * shape_name keeps an item's name (name "") or one of its parameters'
  * (0, or -1 out of memory); shape_lower, at mcp_scan_finish, lowers each
  * finding whose shape holds and whose item has no other finding above
  * low, and forgets the names.
  */
-enum { SHAPE_NONE, SHAPE_OWN, SHAPE_LOW };
+enum { SHAPE_NONE, SHAPE_OWN, SHAPE_LOW, SHAPE_SETUP };
 void shape_note(struct mcp_finding *f, int r, const char *text, size_t start, size_t end);
 /*
  * shape_own: finding f (of intent.c) is low when the name (n bytes) and
@@ -130,6 +132,14 @@ int shape_destroys(const char *item);
 int shape_destroys_n(const char *name, size_t n); /* name[0..n), not a C string */
 int shape_reads(const char *item);
 int shape_name(struct mcp_scan *s, const char *list, const char *item, const char *name);
+/*
+ * shape_mention: the item at names a tool in its text (a name with an
+ * underscore or hyphens, h the FNV-1a hash of its bytes in the normal
+ * form), SHAPE_SETUP's witness; shape_mention_add keeps one as made
+ * (scancache.c).  0, or -1 out of memory.
+ */
+int shape_mention(struct mcp_scan *s, const struct scan_at *at, unsigned h);
+int shape_mention_add(struct mcp_scan *s, uint64_t e);
 void shape_lower(struct mcp_scan *s);
 
 #endif

@@ -29,13 +29,14 @@
 
 #include "scanint.h"
 
-#define CLAUSE_MAX 320 /* bytes read each side of a match for its clause */
-#define TOKENS_MAX 64  /* words of a clause, at most */
-#define QUOTED_MAX 64  /* a quoted name's length, at most */
-#define NAMES_MAX 4096 /* names kept for a list (its parameters' past it, not its items') */
-#define ITEMS_MAX 2048 /* items' names kept past NAMES_MAX */
-#define BRAND 1        /* the mark of a brand among a finding's names */
-#define ANY_NAME 2     /* the mark of a name its list holds anywhere: a tool's, a parameter's */
+#define CLAUSE_MAX 320    /* bytes read each side of a match for its clause */
+#define TOKENS_MAX 64     /* words of a clause, at most */
+#define QUOTED_MAX 64     /* a quoted name's length, at most */
+#define NAMES_MAX 4096    /* names kept for a list (its parameters' past it, not its items') */
+#define ITEMS_MAX 2048    /* items' names kept past NAMES_MAX */
+#define BRAND 1           /* the mark of a brand among a finding's names */
+#define ANY_NAME 2        /* the mark of a name its list holds anywhere: a tool's, a parameter's */
+#define MENTIONS_MAX 4096 /* names items' texts give, kept for a list (shape_mention) */
 
 struct tok {
 	size_t a, b; /* text[a..b), the quotes left out */
@@ -314,10 +315,114 @@ prefer_shape(struct mcp_finding *f, const char *t, size_t len, size_t start, siz
 	return names > 0 && !more_claims(t, len, a, b) ? SHAPE_OWN : SHAPE_NONE;
 }
 
+/*
+ * Words of a call order on more than once, or beyond the server: every
+ * message, each turn, always, again, another server's tools, whatever
+ * the request.
+ */
+static const char *const setup_wide[] = {"every", "each", "always", "again", "repeatedly",
+    "message", "messages", "request", "requests", "turn", "turns", "prompt", "prompts", "question",
+    "questions", "reply", "replies", "answer", "answers", "answering", "replying", "responding",
+    "interaction", "interactions", "conversation", "conversations", "chat", "regardless", "even",
+    "unrelated", "whatever", "whichever", "anything", "everything", "nothing", "never", "including",
+    "server", "servers", "time", "times", "invocation", "invocations", "action", "actions", "task",
+    "tasks", "only", NULL};
+
+/*
+ * MCPU-P111, MCPU-P106: a tool that sets up the rest asking to be called
+ * first ("This tool must be called before using any other tools", "Call
+ * this once at the beginning of any session"): its sentence speaks of
+ * itself (this, it, its own name), names no tool but its list's, and
+ * asks to come first (first, before, once, at the start), and puts the
+ * order on nothing more than once or beyond its server (no every, each,
+ * message, turn, always, server ...).  Low when another
+ * item of the list names it too (shape_lower): the server's own
+ * tools depend on it (learn_shopify_api's conversationId,
+ * set_project_root).  The names into f->own.
+ */
+static int
+setup_shape(struct mcp_finding *f, const char *t, size_t len, size_t start, size_t end)
+{
+	struct tok v[TOKENS_MAX];
+	size_t a, b, at = 0, n = strlen(f->item);
+	int m, i, self = 0, first = 0;
+
+	if (strcmp(f->list, "tool") != 0 || n == 0 || !clause(t, len, start, end, 2, &a, &b) ||
+	    (m = tokens(t, a, b, v)) < 0)
+		return SHAPE_NONE;
+	f->own[0] = '\0';
+	for (i = 0; i < m; i++) {
+		if (v[i].b - v[i].a == n && strncasecmp(t + v[i].a, f->item, n) == 0) {
+			self = 1;
+		} else if (is(t, &v[i], setup_wide)) {
+			return SHAPE_NONE;
+		} else if (is(t, &v[i], (const char *const[]){"this", "it", "itself", NULL})) {
+			self = 1;
+		} else if (is(t, &v[i],
+		               (const char *const[]){"first", "before", "prior", "once",
+		                   "beginning", "start", "ahead", "initially", NULL})) {
+			first = 1;
+		} else if (quoted_name(t, &v[i]) ||
+		    memchr(t + v[i].a, '_', v[i].b - v[i].a) != NULL) {
+			if (own_add(f, &at, ANY_NAME, t + v[i].a, v[i].b - v[i].a) == -1)
+				return SHAPE_NONE;
+		}
+	}
+	return self && first ? SHAPE_SETUP : SHAPE_NONE;
+}
+
 /* The words of what a request must never carry, anywhere in the string. */
+/* 1 when the lower-case word w is in s[0..n), case aside. */
+static int
+strcasestr_n(const char *s, size_t n, const char *w)
+{
+	size_t i, k = strlen(w);
+
+	for (i = 0; i + k <= n; i++)
+		if (strncasecmp(s + i, w, k) == 0)
+			return 1;
+	return 0;
+}
+
 static const char *const convo_words[] = {"conversation", "chat", "messages", "system prompt",
     "sidenote", "secret", "credential", "password", "private key", "api key", "api_key", "apikey",
     "token", NULL};
+
+/*
+ * MCPU-P104: what is put named by the parameter that carries it, the
+ * tool's own input: "the API key in the `apiKey` parameter", "the file's
+ * content as the content argument", not "the API key in the `note`
+ * field"; a conversation or messages never (a tool's "chat_history"
+ * taking the whole chat is what the rule is for).
+ */
+static int
+carried_shape(const char *t, size_t start, size_t end)
+{
+	static const char *const carried[] = {
+	    "key", "token", "content", "file", "data", "credential", "secret", "password", NULL};
+	static const char *const last[] = {"parameter", "param", "argument", "arg", "field", NULL};
+	static const char *const into[] = {"in", "into", "as", "inside", NULL};
+	struct tok v[TOKENS_MAX];
+	size_t n;
+	int m, k, j;
+
+	if ((m = tokens(t, start, end, v)) < 3 || !is(t, &v[m - 1], last))
+		return 0;
+	for (k = 0; k < m - 2; k++)
+		if (is(t, &v[k], convo_words) ||
+		    is(t, &v[k],
+		        (const char *const[]){"chat", "history", "message", "prompt", NULL}))
+			return 0;
+	for (k = 0; k < m - 2 && !is(t, &v[k], into); k++)
+		for (j = 0; carried[j] != NULL; j++) {
+			n = strlen(carried[j]);
+			if (v[k].b - v[k].a >= n && strncasecmp(t + v[k].a, carried[j], n) == 0 &&
+			    v[m - 2].b - v[m - 2].a >= n &&
+			    strcasestr_n(t + v[m - 2].a, v[m - 2].b - v[m - 2].a, carried[j]))
+				return 1;
+		}
+	return 0;
+}
 
 /* MCPU-P104: content put in a parameter read in a piece of a word, or a record's field. */
 static int
@@ -350,6 +455,8 @@ convo_shape(const char *t, size_t len, size_t start, size_t end)
 				return SHAPE_NONE;
 		return has_out(t, len, 0, 0, convo_words) ? SHAPE_NONE : SHAPE_LOW;
 	}
+	if (carried_shape(t, start, end))
+		return SHAPE_LOW;
 	/*
 	 * Data of no kind put in a parameter: "sends the data as query
 	 * parameters", "the file name as the search parameter", where nothing
@@ -866,12 +973,14 @@ shape_note(struct mcp_finding *f, int r, const char *text, size_t start, size_t 
 		return;
 	if (r == R_PREFER)
 		f->shape = prefer_shape(f, text, len, start, end);
+	else if (r == R_ORDER)
+		f->shape = names_shape(f, text, len, start, end, 1);
 	else if (r == R_CONVO)
 		f->shape = convo_shape(text, len, start, end);
 	else if (r == R_FILES)
 		f->shape = files_shape(text, len, start, end);
-	else if (r == R_ORDER || r == R_REWRITE || r == R_STEER)
-		f->shape = names_shape(f, text, len, start, end, r == R_ORDER);
+	else if (r == R_REWRITE || r == R_STEER)
+		f->shape = names_shape(f, text, len, start, end, 0);
 	else if (r == R_DESTROY)
 		f->shape = destroy_shape(f, text, len, start, end);
 	else if (r == R_SECRETS)
@@ -888,6 +997,8 @@ shape_note(struct mcp_finding *f, int r, const char *text, size_t start, size_t 
 	    strncasecmp(text + start, "[important]", 11) == 0)
 		f->shape =
 		    SHAPE_LOW; /* a note's mark, as "IMPORTANT:" is: what follows is judged */
+	if ((r == R_PREFER || r == R_ORDER) && f->shape == SHAPE_NONE)
+		f->shape = setup_shape(f, text, len, start, end);
 }
 
 int
@@ -911,6 +1022,59 @@ shape_name(struct mcp_scan *s, const char *list, const char *item, const char *n
 	scan_cut(e->item, sizeof(e->item), item);
 	scan_cut(e->name, sizeof(e->name), name);
 	return 0;
+}
+
+/* FNV-1a of s, its ASCII letters small, as the normal form gives a name. */
+static unsigned
+fnv_small(const char *s)
+{
+	unsigned h = 2166136261U;
+
+	for (; *s != '\0'; s++)
+		h = (h ^ (unsigned char)tolower((unsigned char)*s)) * 16777619U;
+	return h;
+}
+
+/* FNV-1a of an item's name as a finding keeps it (cut by scan_cut), byte for byte. */
+static unsigned
+item_hash(const char *cut)
+{
+	unsigned h = 2166136261U;
+
+	for (; *cut != '\0'; cut++)
+		h = (h ^ (unsigned char)*cut) * 16777619U;
+	return h;
+}
+
+int
+shape_mention_add(struct mcp_scan *s, uint64_t e)
+{
+	uint64_t *v;
+	size_t cap;
+
+	if (s->nmention >= MENTIONS_MAX || (s->nmention > 0 && s->mention[s->nmention - 1] == e))
+		return 0;
+	if (s->nmention == s->capmention) {
+		cap = s->capmention ? s->capmention * 2 : 64;
+		if ((v = realloc(s->mention, cap * sizeof(*v))) == NULL)
+			return -1;
+		s->mention = v;
+		s->capmention = cap;
+	}
+	s->mention[s->nmention++] = e;
+	return 0;
+}
+
+int
+shape_mention(struct mcp_scan *s, const struct scan_at *at, unsigned h)
+{
+	/* the item's hash made once for all it names */
+	if (strncmp(s->mention_item, at->item, sizeof(s->mention_item) - 1) != 0 ||
+	    s->mention_item[0] == '\0') {
+		scan_cut(s->mention_item, sizeof(s->mention_item), at->item);
+		s->mention_hash = item_hash(s->mention_item);
+	}
+	return shape_mention_add(s, (uint64_t)h << 32 | s->mention_hash);
 }
 
 /* 1 when item is name with its server's prefix: "asana_search_tasks" for "search_tasks". */
@@ -986,6 +1150,19 @@ own_all(const struct mcp_scan *s, const struct mcp_finding *f)
 	return 1;
 }
 
+/* 1 when an item but f's (of any list), or the server's instructions, names f's item. */
+static int
+mentioned(const struct mcp_scan *s, const struct mcp_finding *f)
+{
+	unsigned h = fnv_small(f->item), self = item_hash(f->item);
+	size_t i;
+
+	for (i = 0; i < s->nmention; i++)
+		if ((unsigned)(s->mention[i] >> 32) == h && (unsigned)s->mention[i] != self)
+			return 1;
+	return 0;
+}
+
 void
 shape_lower(struct mcp_scan *s)
 {
@@ -994,7 +1171,9 @@ shape_lower(struct mcp_scan *s)
 
 	for (i = 0; i < s->n; i++)
 		ok[i] = s->v[i].shape == SHAPE_LOW ||
-		    (s->v[i].shape == SHAPE_OWN && own_all(s, &s->v[i]));
+		    (s->v[i].shape == SHAPE_OWN && own_all(s, &s->v[i])) ||
+		    (s->v[i].shape == SHAPE_SETUP && own_all(s, &s->v[i]) &&
+		        mentioned(s, &s->v[i]));
 	for (i = 0; i < s->n; i++) {
 		if (!ok[i] || s->v[i].sev == MCP_SEV_LOW)
 			continue;
@@ -1013,4 +1192,8 @@ shape_lower(struct mcp_scan *s)
 	free(s->names);
 	s->names = NULL;
 	s->nnames = s->capnames = 0;
+	free(s->mention);
+	s->mention = NULL;
+	s->nmention = s->capmention = 0;
+	s->mention_item[0] = '\0';
 }

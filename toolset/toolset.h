@@ -15,6 +15,7 @@
 #define MCP_TOOLSET_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include <cJSON.h>
 
@@ -175,6 +176,14 @@ struct mcp_scan {
 	/* The names of the items and of their parameters, until mcp_scan_finish (shape.c). */
 	struct mcp_scan_name *names;
 	size_t nnames, capnames;
+	/*
+	 * The tools items' texts name, until mcp_scan_finish (shape.c): the
+	 * name's hash, high 32 bits, and the naming item's, low.
+	 */
+	uint64_t *mention;
+	size_t nmention, capmention;
+	char mention_item[MCP_CH_NAME_MAX + 1]; /* the item whose hash is mention_hash, cut */
+	unsigned mention_hash;
 };
 
 /*
