@@ -1115,6 +1115,53 @@ same_name(const char *a, const char *b)
 	return *a == '\0' && *b == '\0';
 }
 
+/*
+ * 1 when a and b are one name's words in another order, a plural's s and
+ * case aside ("records_get_details" for "get_record_details"): the
+ * server's own tool, named as an older release named it.  At most eight
+ * words of 31 bytes each.
+ */
+static int
+same_words(const char *a, const char *b)
+{
+	char wa[8][32], wb[8][32];
+	int na = 0, nb = 0, i, j, used[8] = {0};
+	size_t k;
+
+	for (int side = 0; side < 2; side++) {
+		const char *p = side ? b : a;
+		char(*w)[32] = side ? wb : wa;
+		int *n = side ? &nb : &na;
+
+		while (*p != '\0') {
+			if (*p == '_' || *p == '-') {
+				p++;
+				continue;
+			}
+			if (*n == 8)
+				return 0;
+			for (k = 0; *p != '\0' && *p != '_' && *p != '-'; p++)
+				if (k < sizeof(w[0]) - 1)
+					w[*n][k++] = (char)tolower((unsigned char)*p);
+				else
+					return 0;
+			if (k > 1 && w[*n][k - 1] == 's')
+				k--;
+			w[(*n)++][k] = '\0';
+		}
+	}
+	if (na != nb || na < 2)
+		return 0;
+	for (i = 0; i < na; i++) {
+		for (j = 0; j < nb && (used[j] || strcmp(wa[i], wb[j]) != 0); j++)
+			;
+		if (j == nb)
+			return 0;
+		used[j] = 1;
+	}
+	return 1;
+}
+
 /* 1 when every name of f is its list's (a tool's) or its item's (a parameter's). */
 static int
 own_all(const struct mcp_scan *s, const struct mcp_finding *f)
@@ -1136,9 +1183,9 @@ own_all(const struct mcp_scan *s, const struct mcp_finding *f)
 			if (*p == BRAND)
 				found = e->name[0] == '\0' && strcasestr(e->item, p + 1) != NULL;
 			else if (*p == ANY_NAME)
-				found = e->name[0] == '\0'
-				    ? same_name(e->item, p + 1) || prefixed(e->item, p + 1)
-				    : strcasecmp(e->name, p + 1) == 0;
+				found = e->name[0] == '\0' ? same_name(e->item, p + 1) ||
+				        prefixed(e->item, p + 1) || same_words(e->item, p + 1)
+				                           : strcasecmp(e->name, p + 1) == 0;
 			else if (e->name[0] == '\0')
 				found = strcmp(e->item, p) == 0 || prefixed(e->item, p);
 			else

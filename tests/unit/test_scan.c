@@ -1604,6 +1604,25 @@ setups(void)
 #undef PLAIN
 }
 
+/*
+ * A tool of the list named with its words in another order, as an older
+ * release named it: its own (low); other words: not its own.
+ */
+static void
+reordered(void)
+{
+#define LIST2(order)                                                                               \
+	"[{\"name\":\"get_record_details\",\"description\":\"Gets a record.\"},"                   \
+	"{\"name\":\"update_record\",\"description\":\"Updates a record. Call " order              \
+	" first to inspect the latest values before editing.\"}]"
+	is(list_json(LIST2("records_get_details")), "MCPU-P111 low",
+	    "order: honest, its own tool's words in another order (low)");
+	is(list_json(LIST2("records_get_history")), "MCPU-P111 medium",
+	    "  a word not its own tool's (medium)");
+	is(list_json(LIST2("get_record")), "MCPU-P111 medium", "  a word fewer (medium)");
+#undef LIST2
+}
+
 /* MCPU-P104: what is put named by the parameter that carries it, the tool's own input. */
 static void
 carried(void)
@@ -1634,6 +1653,7 @@ main(int argc, char **argv)
 	intents();
 	rounds();
 	setups();
+	reordered();
 	carried();
 	cached();
 	if (argc > 1) {
