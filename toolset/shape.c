@@ -757,6 +757,56 @@ shape_reads(const char *item)
 }
 
 /*
+ * 1 when every letter of text[start..end) stands between double quotes
+ * ('"', or curly ones) opened on its line, and no verb of doing stands
+ * just before the quote that holds the first: words quoted, mentioned
+ * as a user may say them or as an example's value, not said to the
+ * agent ("Run \"rm -rf ~\"" is said).
+ */
+static int
+mentioned_only(const char *t, size_t len, size_t start, size_t end)
+{
+	static const char *const doing[] = {"run", "execute", "exec", "call", "type", "enter",
+	    "paste", "send", "issue", "invoke", "use", "apply", "do", "perform", "then", "and",
+	    NULL};
+	size_t i, line = start, open = 0, first = 0, k;
+	int in = 0, letters = 0, j;
+
+	if (end > len)
+		return 0;
+	while (line > 0 && t[line - 1] != '\n')
+		line--;
+	for (i = line; i < end; i++) {
+		if (t[i] == '"') {
+			if ((in = !in))
+				open = i;
+		} else if (i + 2 < len && (unsigned char)t[i] == 0xe2 &&
+		    (unsigned char)t[i + 1] == 0x80 &&
+		    ((unsigned char)t[i + 2] == 0x9c || (unsigned char)t[i + 2] == 0x9d)) {
+			if ((in = (unsigned char)t[i + 2] == 0x9c))
+				open = i;
+			i += 2;
+		} else if (i >= start && isalpha((unsigned char)t[i])) {
+			if (!in)
+				return 0;
+			if (letters++ == 0)
+				first = open;
+		}
+	}
+	if (letters == 0)
+		return 0;
+	/* the word before the quote that holds the first letter: not a verb of doing */
+	for (k = first; k > line && !isalpha((unsigned char)t[k - 1]); k--)
+		;
+	for (i = k; i > line && isalpha((unsigned char)t[i - 1]); i--)
+		;
+	for (j = 0; doing[j] != NULL; j++)
+		if (k - i == strlen(doing[j]) && strncasecmp(t + i, doing[j], k - i) == 0)
+			return 0;
+	return 1;
+}
+
+/*
  * MCPU-P116: the destruction its own tool does: a tool whose name says it
  * destroys (delete_file, wipeLogs), in a clause that names no tool but
  * its own list's.
@@ -772,6 +822,9 @@ destroy_shape(struct mcp_finding *f, const char *t, size_t len, size_t start, si
 
 	own = shape_destroys(f->item);
 	reads = shape_reads(f->item); /* (never a destroying name's) */
+	/* words quoted, not said: "Clear the cache" / "Reset everything", {"query":"DROP TABLE t"} */
+	if (mentioned_only(t, len, start, end))
+		return SHAPE_LOW;
 	if (!clause(t, len, start, end, 1, &a, &b) || (n = tokens(t, a, b, v)) < 0)
 		return SHAPE_NONE;
 	/* An example of what a user may ask: "Drop tables (e.g., ...)". */
