@@ -942,6 +942,14 @@ send_shape(const char *t, size_t len, size_t start, size_t end)
 		i -= 4;
 	if (i >= 2 && t[i - 1] == '(' && t[i - 2] == ']')
 		return SHAPE_LOW;
+	/*
+	 * an example's value quoted: "CSV text to upload (e.g. \"email\na@b.com,Ada\")",
+	 * an example named within 40 bytes before (not 'send it to "x@y.example"')
+	 */
+	if (mentioned_only(t, len, i, end) &&
+	    has_out(t + (i > 40 ? i - 40 : 0), i > 40 ? 40 : i, 0, 0,
+	        (const char *const[]){"e.g.", "for example", "such as", "example:", NULL}))
+		return SHAPE_LOW;
 	for (i = 0; i < start; i++) {
 		if (t[i] == '`' && i + 2 < len && t[i + 1] == '`' && t[i + 2] == '`') {
 			fences++;
