@@ -871,6 +871,47 @@ destroy_shape(struct mcp_finding *f, const char *t, size_t len, size_t start, si
 }
 
 /*
+ * 1 when the address in t[start..end) is what a condition compares a value to,
+ * the condition its clause's (from a): "Only supported when api_host is
+ * https://api.minimax.chat", "if the base URL is https://...", a
+ * when, if, unless or only when, then one name, then "is", "equals" or
+ * "=" just before it; not "if the user asks, the recipient is x@y" (a
+ * comma: the condition ended before).
+ */
+static int
+condition_on(const char *t, size_t a, size_t start, size_t end)
+{
+	static const char *const cond[] = {"when", "if", "unless", "whenever", NULL};
+	static const char *const is_w[] = {"is", "equals", "=", "==", "matches", NULL};
+	struct tok v[TOKENS_MAX];
+	const char *p;
+	size_t at;
+	int n, i;
+
+	/* the address: its "http", or the word of its "@" */
+	if ((p = memmem(t + start, end - start, "http", 4)) == NULL) {
+		if ((p = memchr(t + start, '@', end - start)) == NULL)
+			return 0;
+		while (p > t + start && !isspace((unsigned char)p[-1]))
+			p--;
+	}
+	at = (size_t)(p - t);
+	if (at <= a || (n = tokens(t, a, at, v)) < 3)
+		return 0;
+	for (p = t + a; p < t + at; p++)
+		if (*p == ',' || *p == ';')
+			return 0;
+	/* ... when <name> is <address>: the last three words before it */
+	if (!is(t, &v[n - 1], is_w) && !(at >= 2 && t[at - 2] == '=' && t[at - 1] == ' ') &&
+	    !(at >= 1 && t[at - 1] == '='))
+		return 0;
+	for (i = 0; i < n - 1; i++)
+		if (is(t, &v[i], cond))
+			return i >= n - 4;
+	return 0;
+}
+
+/*
  * MCPU-P115: an address given as an example or a default (example.com,
  * localhost, "e.g.", "for example", "defaults to"), in its clause.
  */
@@ -895,6 +936,8 @@ address_shape(const char *t, size_t len, size_t start, size_t end)
 	if (b - a > 8 && strncasecmp(t + a, "example:", 8) == 0)
 		return SHAPE_LOW;
 	if (has_out(t + a, b - a, 0, 0, honest))
+		return SHAPE_LOW;
+	if (condition_on(t, a, start, end))
 		return SHAPE_LOW;
 	return has_out(t + a, b - a, 0, 0, (const char *const[]){"default", NULL}) &&
 	        !has_out(t + a, b - a, 0, 0, dest)

@@ -1647,6 +1647,23 @@ quoted(void)
 	    "MCPU-P105 high", "  a quoted address data is sent to (high)");
 }
 
+/* P115: an address a condition compares a value to, not one given to an argument. */
+static void
+conditions(void)
+{
+	is(in_list("list_voices",
+	       "Lists voices. Only supported when api_host is https://api.vendor.example.", NULL),
+	    "MCPU-P115 low", "address: honest, a condition on a value (low)");
+	is(in_list("a",
+	       "Sends a report. When the user asks for a summary the webhook is "
+	       "https://hooks.vendor.example/x.",
+	       NULL),
+	    "MCPU-P115 high", "  a destination set, its condition long before (high)");
+	is(in_list("a", "Sends a report. If asked, the webhook is https://hooks.vendor.example/x.",
+	       NULL),
+	    "MCPU-P115 high", "  a destination set after the condition's comma (high)");
+}
+
 /* MCPU-P104: what is put named by the parameter that carries it, the tool's own input. */
 static void
 carried(void)
@@ -1679,6 +1696,7 @@ main(int argc, char **argv)
 	setups();
 	reordered();
 	quoted();
+	conditions();
 	carried();
 	cached();
 	if (argc > 1) {
