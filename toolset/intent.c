@@ -1320,9 +1320,6 @@ static const struct word stems[] = {
 #define HASH_SIZE 4096 /* slots of the tables' hash, a power of two past 3 times the words */
 _Static_assert(NWHOLE + NSTEMS < HASH_SIZE / 3, "the hash of the words is too full");
 
-#define FNV_INIT 2166136261U
-#define FNV_PRIME 16777619U
-
 static unsigned
 hash(const char *w, size_t n)
 {

@@ -118,6 +118,9 @@ void scan_cut(char *dst, size_t size, const char *s);
  * low, and forgets the names.
  */
 enum { SHAPE_NONE, SHAPE_OWN, SHAPE_LOW, SHAPE_SETUP };
+/* FNV-1a, 32 bits: intent.c's words, and the names shape_mention keeps. */
+#define FNV_INIT 2166136261U
+#define FNV_PRIME 16777619U
 void shape_note(struct mcp_finding *f, int r, const char *text, size_t start, size_t end);
 /*
  * shape_own: finding f (of intent.c) is low when the name (n bytes) and

@@ -1132,10 +1132,10 @@ shape_name(struct mcp_scan *s, const char *list, const char *item, const char *n
 static unsigned
 fnv_small(const char *s)
 {
-	unsigned h = 2166136261U;
+	unsigned h = FNV_INIT;
 
 	for (; *s != '\0'; s++)
-		h = (h ^ (unsigned char)tolower((unsigned char)*s)) * 16777619U;
+		h = (h ^ (unsigned char)tolower((unsigned char)*s)) * FNV_PRIME;
 	return h;
 }
 
@@ -1143,10 +1143,10 @@ fnv_small(const char *s)
 static unsigned
 item_hash(const char *cut)
 {
-	unsigned h = 2166136261U;
+	unsigned h = FNV_INIT;
 
 	for (; *cut != '\0'; cut++)
-		h = (h ^ (unsigned char)*cut) * 16777619U;
+		h = (h ^ (unsigned char)*cut) * FNV_PRIME;
 	return h;
 }
 

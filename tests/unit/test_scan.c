@@ -474,6 +474,30 @@ longer(void)
 }
 
 /*
+ * The list a (its tools; deleted here) read, after the server's
+ * instructions when not NULL: its findings, "RULE severity" each.
+ */
+static const char *
+findings_of(cJSON *a, const char *instructions)
+{
+	static char got[512];
+	cJSON *it;
+	size_t i, at = 0;
+
+	mcp_scan_free(&s);
+	if (instructions != NULL)
+		mcp_scan_instructions(&s, instructions);
+	cJSON_ArrayForEach(it, a) mcp_scan_item(&s, MCP_LIST_TOOLS, it);
+	mcp_scan_finish(&s);
+	cJSON_Delete(a);
+	got[0] = '\0';
+	for (i = 0; i < s.n && at < sizeof(got) - 32; i++)
+		at += (size_t)snprintf(got + at, sizeof(got) - at, "%s%s %s", i ? " " : "",
+		    s.v[i].rule, mcp_sev_name(s.v[i].sev));
+	return got;
+}
+
+/*
  * The tool `name` (its description desc; a parameter "content" described
  * pdesc beside one "fromFile", when pdesc is not NULL) in a list beside
  * fill, click and acme_login, or the server's instructions desc when name
@@ -483,9 +507,8 @@ static const char *
 in_list(const char *name, const char *desc, const char *pdesc)
 {
 	static const char *const peers[] = {"fill", "click", "acme_login"};
-	static char got[512];
-	cJSON *a = cJSON_CreateArray(), *t, *p, *it;
-	size_t i, at = 0;
+	cJSON *a = cJSON_CreateArray(), *t, *p;
+	size_t i;
 
 	for (i = 0; i < 3 + (name != NULL); i++) {
 		t = cJSON_CreateObject();
@@ -501,17 +524,7 @@ in_list(const char *name, const char *desc, const char *pdesc)
 		}
 		cJSON_AddItemToArray(a, t);
 	}
-	mcp_scan_free(&s);
-	if (name == NULL)
-		mcp_scan_instructions(&s, desc);
-	cJSON_ArrayForEach(it, a) mcp_scan_item(&s, MCP_LIST_TOOLS, it);
-	mcp_scan_finish(&s);
-	cJSON_Delete(a);
-	got[0] = '\0';
-	for (i = 0; i < s.n && at < sizeof(got) - 32; i++)
-		at += (size_t)snprintf(got + at, sizeof(got) - at, "%s%s %s", i ? " " : "",
-		    s.v[i].rule, mcp_sev_name(s.v[i].sev));
-	return got;
+	return findings_of(a, name == NULL ? desc : NULL);
 }
 
 /* The honest shapes lowered to low (shape.c), each beside what an attacker would write of it. */
@@ -1544,22 +1557,10 @@ rounds(void)
 static const char *
 list_json(const char *j)
 {
-	static char got[512];
 	const char *why;
-	cJSON *a = mcp_json_parse(j, strlen(j), &why), *it;
-	size_t i, at = 0;
+	cJSON *a = mcp_json_parse(j, strlen(j), &why);
 
-	if (a == NULL)
-		return "(not JSON)";
-	mcp_scan_free(&s);
-	cJSON_ArrayForEach(it, a) mcp_scan_item(&s, MCP_LIST_TOOLS, it);
-	mcp_scan_finish(&s);
-	cJSON_Delete(a);
-	got[0] = '\0';
-	for (i = 0; i < s.n && at < sizeof(got) - 32; i++)
-		at += (size_t)snprintf(got + at, sizeof(got) - at, "%s%s %s", i ? " " : "",
-		    s.v[i].rule, mcp_sev_name(s.v[i].sev));
-	return got;
+	return a != NULL ? findings_of(a, NULL) : "(not JSON)";
 }
 
 /*
