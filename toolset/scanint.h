@@ -136,9 +136,9 @@ int shape_destroys_n(const char *name, size_t n); /* name[0..n), not a C string 
 int shape_reads(const char *item);
 int shape_name(struct mcp_scan *s, const char *list, const char *item, const char *name);
 /*
- * shape_mention: the item at names a tool in its text (a name with an
- * underscore or hyphens, h the FNV-1a hash of its bytes in the normal
- * form), SHAPE_SETUP's witness; shape_mention_add keeps one as made
+ * shape_mention: the item at names a tool in a sentence of its text (a
+ * name intent.c reads as one, h the FNV-1a hash of its bytes in the
+ * normal form), SHAPE_SETUP's witness; shape_mention_add keeps one as made
  * (scancache.c).  0, or -1 out of memory.
  */
 int shape_mention(struct mcp_scan *s, const struct scan_at *at, unsigned h);

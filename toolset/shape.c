@@ -372,18 +372,6 @@ setup_shape(struct mcp_finding *f, const char *t, size_t len, size_t start, size
 }
 
 /* The words of what a request must never carry, anywhere in the string. */
-/* 1 when the lower-case word w is in s[0..n), case aside. */
-static int
-strcasestr_n(const char *s, size_t n, const char *w)
-{
-	size_t i, k = strlen(w);
-
-	for (i = 0; i + k <= n; i++)
-		if (strncasecmp(s + i, w, k) == 0)
-			return 1;
-	return 0;
-}
-
 static const char *const convo_words[] = {"conversation", "chat", "messages", "system prompt",
     "sidenote", "secret", "credential", "password", "private key", "api key", "api_key", "apikey",
     "token", NULL};
@@ -408,17 +396,17 @@ carried_shape(const char *t, size_t start, size_t end)
 
 	if ((m = tokens(t, start, end, v)) < 3 || !is(t, &v[m - 1], last))
 		return 0;
-	for (k = 0; k < m - 2; k++)
-		if (is(t, &v[k], convo_words) ||
-		    is(t, &v[k],
-		        (const char *const[]){"chat", "history", "message", "prompt", NULL}))
-			return 0;
+	/* a conversation, whatever carries it */
+	if (has_out(t + start, end - start, 0, 0,
+	        (const char *const[]){
+	            "conversation", "chat", "history", "message", "prompt", NULL}))
+		return 0;
 	for (k = 0; k < m - 2 && !is(t, &v[k], into); k++)
 		for (j = 0; carried[j] != NULL; j++) {
 			n = strlen(carried[j]);
 			if (v[k].b - v[k].a >= n && strncasecmp(t + v[k].a, carried[j], n) == 0 &&
-			    v[m - 2].b - v[m - 2].a >= n &&
-			    strcasestr_n(t + v[m - 2].a, v[m - 2].b - v[m - 2].a, carried[j]))
+			    has_out(t + v[m - 2].a, v[m - 2].b - v[m - 2].a, 0, 0,
+			        (const char *const[]){carried[j], NULL}))
 				return 1;
 		}
 	return 0;
@@ -882,7 +870,7 @@ static int
 condition_on(const char *t, size_t a, size_t start, size_t end)
 {
 	static const char *const cond[] = {"when", "if", "unless", "whenever", NULL};
-	static const char *const is_w[] = {"is", "equals", "=", "==", "matches", NULL};
+	static const char *const is_w[] = {"is", "equals", "matches", NULL};
 	struct tok v[TOKENS_MAX];
 	const char *p;
 	size_t at;
@@ -1077,14 +1065,12 @@ shape_note(struct mcp_finding *f, int r, const char *text, size_t start, size_t 
 		return;
 	if (r == R_PREFER)
 		f->shape = prefer_shape(f, text, len, start, end);
-	else if (r == R_ORDER)
-		f->shape = names_shape(f, text, len, start, end, 1);
 	else if (r == R_CONVO)
 		f->shape = convo_shape(text, len, start, end);
 	else if (r == R_FILES)
 		f->shape = files_shape(text, len, start, end);
-	else if (r == R_REWRITE || r == R_STEER)
-		f->shape = names_shape(f, text, len, start, end, 0);
+	else if (r == R_ORDER || r == R_REWRITE || r == R_STEER)
+		f->shape = names_shape(f, text, len, start, end, r == R_ORDER);
 	else if (r == R_DESTROY)
 		f->shape = destroy_shape(f, text, len, start, end);
 	else if (r == R_SECRETS)
@@ -1128,25 +1114,20 @@ shape_name(struct mcp_scan *s, const char *list, const char *item, const char *n
 	return 0;
 }
 
-/* FNV-1a of s, its ASCII letters small, as the normal form gives a name. */
+/*
+ * FNV-1a of a name as a finding keeps it (cut by scan_cut); small: its
+ * ASCII letters small, as the normal form gives a name in a text.
+ */
 static unsigned
-fnv_small(const char *s)
+fnv(const char *name, int small)
 {
+	char cut[MCP_CH_NAME_MAX + 1];
 	unsigned h = FNV_INIT;
+	const char *p;
 
-	for (; *s != '\0'; s++)
-		h = (h ^ (unsigned char)tolower((unsigned char)*s)) * FNV_PRIME;
-	return h;
-}
-
-/* FNV-1a of an item's name as a finding keeps it (cut by scan_cut), byte for byte. */
-static unsigned
-item_hash(const char *cut)
-{
-	unsigned h = FNV_INIT;
-
-	for (; *cut != '\0'; cut++)
-		h = (h ^ (unsigned char)*cut) * FNV_PRIME;
+	scan_cut(cut, sizeof(cut), name);
+	for (p = cut; *p != '\0'; p++)
+		h = (h ^ (unsigned char)(small ? tolower((unsigned char)*p) : *p)) * FNV_PRIME;
 	return h;
 }
 
@@ -1172,13 +1153,7 @@ shape_mention_add(struct mcp_scan *s, uint64_t e)
 int
 shape_mention(struct mcp_scan *s, const struct scan_at *at, unsigned h)
 {
-	/* the item's hash made once for all it names */
-	if (strncmp(s->mention_item, at->item, sizeof(s->mention_item) - 1) != 0 ||
-	    s->mention_item[0] == '\0') {
-		scan_cut(s->mention_item, sizeof(s->mention_item), at->item);
-		s->mention_hash = item_hash(s->mention_item);
-	}
-	return shape_mention_add(s, (uint64_t)h << 32 | s->mention_hash);
+	return shape_mention_add(s, (uint64_t)h << 32 | fnv(at->item, 0));
 }
 
 /* 1 when item is name with its server's prefix: "asana_search_tasks" for "search_tasks". */
@@ -1305,7 +1280,7 @@ own_all(const struct mcp_scan *s, const struct mcp_finding *f)
 static int
 mentioned(const struct mcp_scan *s, const struct mcp_finding *f)
 {
-	unsigned h = fnv_small(f->item), self = item_hash(f->item);
+	unsigned h = fnv(f->item, 1), self = fnv(f->item, 0);
 	size_t i;
 
 	for (i = 0; i < s->nmention; i++)
@@ -1346,5 +1321,4 @@ shape_lower(struct mcp_scan *s)
 	free(s->mention);
 	s->mention = NULL;
 	s->nmention = s->capmention = 0;
-	s->mention_item[0] = '\0';
 }

@@ -182,8 +182,6 @@ struct mcp_scan {
 	 */
 	uint64_t *mention;
 	size_t nmention, capmention;
-	char mention_item[MCP_CH_NAME_MAX + 1]; /* the item whose hash is mention_hash, cut */
-	unsigned mention_hash;
 };
 
 /*
