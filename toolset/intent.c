@@ -1472,6 +1472,9 @@ struct sent {
 	size_t n, ps, pe;
 	short before, rundown, over, overn, user, without, nots, cond, ident, reg, skipv, only,
 	    undo, contra, destp, will, given, ifw, harm, selfp, labelp;
+	/* words of claim (W_CLAIM), those left to the user ("uniquement sur demande de l'utilisateur") */
+	short claimw;
+	unsigned char nclaim, ndefer, defer_req; /* defer_req: 1 a request, 2 the user */
 	unsigned char start, modal;
 	unsigned char neg_order;  /* a negation before its word of order */
 	unsigned char agent_subj; /* the agent the subject of a verb */
@@ -1550,7 +1553,7 @@ sent_start(struct sent *x, size_t a)
 	x->a = a;
 	x->before = x->rundown = x->over = x->overn = x->user = x->without = x->nots = x->cond =
 	    x->ident = x->reg = x->skipv = x->only = x->undo = x->contra = x->destp = x->will =
-	        x->given = x->ifw = x->harm = x->selfp = x->labelp = -1;
+	        x->given = x->ifw = x->harm = x->selfp = x->labelp = x->claimw = -1;
 	x->start = 1;
 }
 
@@ -1805,7 +1808,9 @@ word(struct sent *x, const char *t, const char *text, const uint32_t *map, const
 		if (x->name_a[x->nnames - 1] == s)
 			x->name_tool[x->nnames - 1] = 1;
 	}
-	if (x->ident >= 0 && x->ident == m - 1 && (c & (W_TOOL | W_ORDER))) {
+	/* not an argument's value of a call written out: get_docs(type="view_name") first */
+	if (x->ident >= 0 && x->ident == m - 1 && (c & (W_TOOL | W_ORDER)) &&
+	    !(t[x->pe] == ')' || ((t[x->pe] == '"' || t[x->pe] == '\'') && t[x->pe + 1] == ')'))) {
 		x->tool++;
 		x->name_tool[x->nnames - 1] = 1;
 	}
@@ -2002,6 +2007,27 @@ word(struct sent *x, const char *t, const char *text, const uint32_t *map, const
 		x->claim = 1;
 	if ((c & (W_CLAIMW | W_TOOL)) && x->only >= 0 && m - x->only <= 3)
 		x->claim = 1;
+	/*
+	 * A claim left to the user, not made over them: "exclusively at the
+	 * user's request", "uniquement sur demande explicite de l'utilisateur"
+	 * (a request and the user, within 7 words, no negation nor scope
+	 * between: "exclusively, for every request of the user" stays one)
+	 */
+	if (x->claimw >= 0 && (m - x->claimw > 7 || (c & (W_NOT | W_EVERY | W_ALL | W_SCOPE))))
+		x->claimw = -1;
+	if (x->claimw >= 0 && (c & (W_REQ | W_WILL | W_ASK)) && !(c & W_CLAIM))
+		x->defer_req |= 1;
+	if (x->claimw >= 0 && (c & W_USER))
+		x->defer_req |= 2;
+	if (x->defer_req == 3 && x->ndefer < 255) {
+		x->ndefer++;
+		x->claimw = -1;
+	}
+	if (c & W_CLAIM) {
+		x->claimw = m;
+		x->defer_req = 0;
+		x->nclaim += x->nclaim < 255;
+	}
 	if (s >= 4 && memcmp(t + s, "only", 4) == 0 && e - s == 4 && s >= 4 &&
 	    memcmp(t + s - 4, "the ", 4) == 0)
 		x->only = m;
@@ -2335,7 +2361,7 @@ sent_end(struct mcp_scan *s, const struct scan_at *at, const char *text, const c
 	int r, i;
 
 	x->b = e;
-	if (x->c & W_CLAIM)
+	if ((x->c & W_CLAIM) && x->nclaim > x->ndefer)
 		x->claim = 1;
 	/* the tools the sentence names: witnesses for SHAPE_SETUP (shape.c) */
 	for (i = 0; i < x->nnames; i++) {

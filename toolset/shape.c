@@ -36,6 +36,7 @@
 #define ITEMS_MAX 2048    /* items' names kept past NAMES_MAX */
 #define BRAND 1           /* the mark of a brand among a finding's names */
 #define ANY_NAME 2        /* the mark of a name its list holds anywhere: a tool's, a parameter's */
+#define CAMEL 3           /* a camelCase word, prose unless its list holds it */
 #define MENTIONS_MAX 4096 /* names items' texts give, kept for a list (shape_mention) */
 
 struct tok {
@@ -143,6 +144,20 @@ quoted_name(const char *t, const struct tok *v)
 	return i < v->b;
 }
 
+/* 1 when word v is written in camelCase: "parentTaskId", not "iPhone" (a capital past its 2nd letter). */
+static int
+camel(const char *t, const struct tok *v)
+{
+	size_t i;
+
+	if (v->b - v->a < 4 || !islower((unsigned char)t[v->a]))
+		return 0;
+	for (i = v->a + 2; i < v->b; i++)
+		if (isupper((unsigned char)t[i]))
+			return islower((unsigned char)t[i - 1]);
+	return 0;
+}
+
 /* 1 when word v is one of the words of list (NULL-ended), case aside. */
 static int
 is(const char *t, const struct tok *v, const char *const *list)
@@ -211,17 +226,17 @@ static const char *const kinds[] = {"browser", "email", "mail", "search", "file"
 static const char *const tool_words[] = {"tool", "tools", "server", "servers", "mcp", NULL};
 /* Another claim of precedence, in the words of the rule (and first_step_out), anywhere in the string. */
 static const char *const prefer_more[] = {"other tool", "other server", "other mcp", "another tool",
-    "another server", "alternatives", "any alternative", "no alternative", "any tool", "all tools",
-    "every tool", "instead of any", "instead of all", "instead of other", "instead of the other",
-    "use this instead", "use it instead", "this tool instead", "precedence", "priorit",
-    "prefer this", "prefer it", "favor this", "favour this", "only tool", "never use", "never call",
-    "use any other", "use another", "call any other", "call another", "try another",
-    "do not use any", "do not use other", "don't use any", "don't use other", "do not call any",
-    "do not call other", "don't call any", "don't call other", "always use this",
-    "always call this", "always try this", "always consult", "always prefer", "immediately call",
-    "immediately use", "immediately invoke", "immediately run", "tool immediately",
-    "it immediately", "this immediately", "the first tool", "before using any",
-    "before calling any", "over any", "over all", NULL};
+    "another server", "over alternatives", "than alternatives", "other alternatives",
+    "any alternative", "no alternative", "any tool", "all tools", "every tool", "instead of any",
+    "instead of all", "instead of other", "instead of the other", "use this instead",
+    "use it instead", "this tool instead", "precedence", "priorit", "prefer this", "prefer it",
+    "favor this", "favour this", "only tool", "never use", "never call", "use any other",
+    "use another", "call any other", "call another", "try another", "do not use any",
+    "do not use other", "don't use any", "don't use other", "do not call any", "do not call other",
+    "don't call any", "don't call other", "always use this", "always call this", "always try this",
+    "always consult", "always prefer", "immediately call", "immediately use", "immediately invoke",
+    "immediately run", "tool immediately", "it immediately", "this immediately", "the first tool",
+    "before using any", "before calling any", "over any", "over all", NULL};
 
 /*
  * "as the first step" (or "a first step") outside t[a..b) as a claim of
@@ -263,6 +278,42 @@ more_claims(const char *t, size_t len, size_t a, size_t b)
 	return has_out(t, len, a, b, prefer_more) || first_step_out(t, len, a, b);
 }
 
+/*
+ * 1 when the clause v[0..n) puts this tool instead of a way by hand:
+ * "instead of" then a verb in -ing that is not a tool's use nor the
+ * user's say (using, calling, running, asking, confirming ...), and no
+ * tool, server or word of a wider scope but that "instead" in it.
+ */
+static int
+by_hand(const char *t, const struct tok *v, int n)
+{
+	static const char *const not_hand[] = {"using", "calling", "invoking", "trying", "running",
+	    "executing", "relying", "consulting", "asking", "confirming", "checking", "telling",
+	    "waiting", "prompting", "informing", "notifying", "showing", "requesting", NULL};
+	int i, k = -1;
+
+	for (i = 0; i + 2 < n && k < 0; i++)
+		if (!v[i].quoted && is(t, &v[i], (const char *const[]){"instead", NULL}) &&
+		    is(t, &v[i + 1], (const char *const[]){"of", NULL}) && !v[i + 2].quoted &&
+		    v[i + 2].b - v[i + 2].a > 4 && strncasecmp(t + v[i + 2].b - 3, "ing", 3) == 0 &&
+		    !is(t, &v[i + 2], not_hand))
+			k = i;
+	if (k < 0)
+		return 0;
+	for (i = 0; i < n; i++) {
+		if (i == k || v[i].quoted)
+			continue;
+		if (is(t, &v[i], wide))
+			return 0;
+		/* "this tool" itself, before the "instead" */
+		if (is(t, &v[i], tool_words) &&
+		    !(i < k && i > 0 && is(t, &v[i], (const char *const[]){"tool", NULL}) &&
+		        is(t, &v[i - 1], (const char *const[]){"this", NULL})))
+			return 0;
+	}
+	return 1;
+}
+
 /* MCPU-P106: a clause naming only its own server's tools or brand; the names into f->own. */
 static int
 prefer_shape(struct mcp_finding *f, const char *t, size_t len, size_t start, size_t end)
@@ -280,7 +331,12 @@ prefer_shape(struct mcp_finding *f, const char *t, size_t len, size_t start, siz
 	for (i = 0; i < n; i++) {
 		if (v[i].b > start && v[i].a < end)
 			continue;
-		if (quoted_name(t, &v[i]) || memchr(t + v[i].a, '_', v[i].b - v[i].a) != NULL ||
+		if (camel(t, &v[i])) {
+			if (own_add(f, &at, CAMEL, t + v[i].a, v[i].b - v[i].a) == -1)
+				return SHAPE_NONE;
+			names++;
+		} else if (quoted_name(t, &v[i]) ||
+		    memchr(t + v[i].a, '_', v[i].b - v[i].a) != NULL ||
 		    (memchr(t + v[i].a + 1, '-', v[i].b - v[i].a - 1) != NULL &&
 		        t[v[i].b - 1] != '-' &&
 		        memchr(t + v[i].a, '-', v[i].b - v[i].a) !=
@@ -298,6 +354,9 @@ prefer_shape(struct mcp_finding *f, const char *t, size_t len, size_t start, siz
 			names++;
 		}
 	}
+	/* "instead of listing options in text": a way by hand, no tool, stood in for */
+	if (names == 0 && by_hand(t, v, n) && !more_claims(t, len, a, b))
+		return SHAPE_LOW;
 	/* Each word of a wider scope the brand's: "any other Shopify tools". */
 	for (i = 0; i < n; i++) {
 		if ((v[i].b > start && v[i].a < end) || v[i].quoted || !is(t, &v[i], wide))
@@ -561,8 +620,8 @@ files_shape(const char *t, size_t len, size_t start, size_t end)
 
 /* Words that put a call order on more than the server's own tools. */
 static const char *const order_wide[] = {"any", "all", "every", "each", "another", "whatever",
-    "whichever", "anything", "everything", "nothing", "never", "always", "session", "turn",
-    "conversation", "message", "request", NULL};
+    "whichever", "anything", "everything", "nothing", "never", "session", "turn", "conversation",
+    "message", "request", NULL};
 
 /*
  * MCPU-P111 and MCPU-P112: a clause that names tools (quoted, or with an
@@ -602,6 +661,7 @@ static int
 clause_names(struct mcp_finding *f, const char *t, size_t a, const struct tok *v, int n, int scope)
 {
 	size_t at = 0;
+	const char *e;
 	int i, k, names = 0;
 
 	f->own[0] = '\0';
@@ -629,6 +689,11 @@ clause_names(struct mcp_finding *f, const char *t, size_t a, const struct tok *v
 			if (own_add(f, &at, 0, t + v[i].a, v[i].b - v[i].a) == -1)
 				return -1;
 			names++;
+			/* a call written out, "get_docs(entity_type=\"view\")": its arguments no tools */
+			if (!v[i].quoted && t[v[i].b] == '(' &&
+			    (e = memchr(t + v[i].b, ')', v[n - 1].b - v[i].b)) != NULL)
+				while (i + 1 < n && t + v[i + 1].a < e)
+					i++;
 		}
 	}
 	return names;
@@ -832,6 +897,12 @@ destroy_shape(struct mcp_finding *f, const char *t, size_t len, size_t start, si
 	            "3", "4", "5", "6", "7", "8", "9", NULL}) &&
 	    !has_out(t + a, b - a, 0, 0,
 	        (const char *const[]){"zero", " 0 ", "empty", "nothing", "every", "all ", NULL}))
+		return SHAPE_LOW;
+	/* a limit on what is shown turned off: "Disable all truncation and return full messages" */
+	if (has_out(t + a, b - a, 0, 0, (const char *const[]){"truncation", "pagination", NULL}) &&
+	    !has_out(t + a, b - a, 0, 0,
+	        (const char *const[]){"delete", "drop", "remove", "wipe", "erase", "destroy", "purge",
+	            "overwrite", "every", "kill", NULL}))
 		return SHAPE_LOW;
 	for (i = a; i < b && (t[i] == ' ' || t[i] == '-' || t[i] == '*'); i++)
 		;
@@ -1055,6 +1126,37 @@ secrets_shape(const char *t, size_t len, size_t start, size_t end)
 	return has_out(t, len, 0, 0, take) ? SHAPE_NONE : SHAPE_LOW;
 }
 
+/*
+ * MCPU-P107: "authoritative sources", "official sources" said of what a
+ * tool finds or keeps ("focused on authoritative sources", "canonical
+ * URLs help identify the authoritative source for the implementation"),
+ * its clause naming no self (this, it, the tool, the server, we) nor what
+ * the agent is to make of it (treat, trust, regard, follow, override).
+ */
+static int
+source_shape(const char *t, size_t len, size_t start, size_t end)
+{
+	static const char *const self[] = {"this", "it", "its", "itself", "i", "me", "my", "we",
+	    "our", "us", "here", "tool", "tools", "server", "servers", "treat", "trust", "regard",
+	    "consider", "follow", "obey", "override", "overrides", "instruction", "instructions",
+	    "you", "your", "only", "sole", "single", "always", "must", "above", "over", NULL};
+	static const char *const src[] = {"authoritative", "official", "trusted", NULL};
+	struct tok v[TOKENS_MAX], w;
+	size_t a, b;
+	int n, i;
+
+	for (w.a = w.b = start; w.b < end && isalpha((unsigned char)t[w.b]); w.b++)
+		;
+	w.quoted = 0;
+	if (!is(t, &w, src) || !clause(t, len, start, end, 1, &a, &b) ||
+	    (n = tokens(t, a, b, v)) < 0)
+		return SHAPE_NONE;
+	for (i = 0; i < n; i++)
+		if (!v[i].quoted && is(t, &v[i], self))
+			return SHAPE_NONE;
+	return SHAPE_LOW;
+}
+
 void
 shape_note(struct mcp_finding *f, int r, const char *text, size_t start, size_t end)
 {
@@ -1083,6 +1185,8 @@ shape_note(struct mcp_finding *f, int r, const char *text, size_t start, size_t 
 		    : link_shape(text, start, end);
 	else if (r == R_SEND)
 		f->shape = send_shape(text, len, start, end);
+	else if (r == R_AUTH && source_shape(text, len, start, end) == SHAPE_LOW)
+		f->shape = SHAPE_LOW;
 	else if (r == R_AUTH && end - start == 11 &&
 	    strncasecmp(text + start, "[important]", 11) == 0)
 		f->shape =
@@ -1248,7 +1352,7 @@ own_all(const struct mcp_scan *s, const struct mcp_finding *f)
 	const struct mcp_scan_name *e;
 	const char *p;
 	size_t i;
-	int found;
+	int found, named = 0, prose = 0;
 
 	for (p = f->own; *p != '\0'; p += strlen(p) + 1) {
 		for (found = 0, i = 0; i < s->nnames && !found; i++) {
@@ -1259,7 +1363,11 @@ own_all(const struct mcp_scan *s, const struct mcp_finding *f)
 			 */
 			if (e->list != f->list && strcmp(f->list, "tool") == 0)
 				continue;
-			if (*p == BRAND)
+			if (*p == CAMEL)
+				found = e->name[0] == '\0'
+				    ? strcmp(e->item, p + 1) == 0
+				    : strcmp(e->item, f->item) == 0 && strcmp(e->name, p + 1) == 0;
+			else if (*p == BRAND)
 				found = e->name[0] == '\0' && strcasestr(e->item, p + 1) != NULL;
 			else if (*p == ANY_NAME)
 				found = e->name[0] == '\0' ? same_name(e->item, p + 1) ||
@@ -1270,10 +1378,14 @@ own_all(const struct mcp_scan *s, const struct mcp_finding *f)
 			else
 				found = strcmp(e->item, f->item) == 0 && strcmp(e->name, p) == 0;
 		}
-		if (!found)
+		if (!found && *p != CAMEL)
 			return 0;
+		if (found)
+			named = 1;
+		else
+			prose = 1;
 	}
-	return 1;
+	return named || !prose; /* not when its names are all prose */
 }
 
 /* 1 when an item but f's (of any list), or the server's instructions, names f's item. */
