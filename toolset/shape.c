@@ -504,6 +504,14 @@ convo_shape(const char *t, size_t len, size_t start, size_t end)
 	}
 	if (carried_shape(t, start, end))
 		return SHAPE_LOW;
+	/* what is refused: "No credentials accepted as parameters", "never secrets in a field" */
+	for (i = start; i > 0 && t[i - 1] == ' '; i--)
+		;
+	for (n = i; n > 0 && isalpha((unsigned char)t[n - 1]); n--)
+		;
+	if (i > n && ((i - n == 2 && strncasecmp(t + n, "no", 2) == 0) ||
+	                 (i - n == 5 && strncasecmp(t + n, "never", 5) == 0)))
+		return SHAPE_LOW;
 	/*
 	 * Data of no kind put in a parameter: "sends the data as query
 	 * parameters", "the file name as the search parameter", where nothing
