@@ -18,6 +18,8 @@
  * (patterns a user may search for), with no verb that reads or passes it
  * on the line, no other file of credentials named in the string, and no
  * text the normal form would read otherwise (entities, look-alikes).
+ * The rest (P111, P112, P116, P107, P115, P105, P118, P114) each by a
+ * function below, named for its shape; mcp-rules(7) says each.
  * Whatever the shape, a finding is lowered only while its item has no
  * other finding above low that stays so.
  */
@@ -509,8 +511,9 @@ convo_shape(const char *t, size_t len, size_t start, size_t end)
 		;
 	for (n = i; n > 0 && isalpha((unsigned char)t[n - 1]); n--)
 		;
-	if (i > n && ((i - n == 2 && strncasecmp(t + n, "no", 2) == 0) ||
-	                 (i - n == 5 && strncasecmp(t + n, "never", 5) == 0)))
+	if (i > n &&
+	    ((i - n == 2 && strncasecmp(t + n, "no", 2) == 0) ||
+	        (i - n == 5 && strncasecmp(t + n, "never", 5) == 0)))
 		return SHAPE_LOW;
 	/*
 	 * Data of no kind put in a parameter: "sends the data as query
@@ -909,8 +912,8 @@ destroy_shape(struct mcp_finding *f, const char *t, size_t len, size_t start, si
 	/* a limit on what is shown turned off: "Disable all truncation and return full messages" */
 	if (has_out(t + a, b - a, 0, 0, (const char *const[]){"truncation", "pagination", NULL}) &&
 	    !has_out(t + a, b - a, 0, 0,
-	        (const char *const[]){"delete", "drop", "remove", "wipe", "erase", "destroy", "purge",
-	            "overwrite", "every", "kill", NULL}))
+	        (const char *const[]){"delete", "drop", "remove", "wipe", "erase", "destroy",
+	            "purge", "overwrite", "every", "kill", NULL}))
 		return SHAPE_LOW;
 	for (i = a; i < b && (t[i] == ' ' || t[i] == '-' || t[i] == '*'); i++)
 		;
