@@ -1356,6 +1356,23 @@ same_words(const char *a, const char *b)
 	return 1;
 }
 
+/*
+ * 1 when name is a word of prose with one hyphen, letters on each side
+ * ("multi-page", "read-only"): a name when its list holds it, prose else.
+ */
+static int
+hyphened(const char *name)
+{
+	const char *h = strchr(name, '-'), *p;
+
+	if (h == NULL || h == name || h[1] == '\0' || strchr(h + 1, '-') != NULL)
+		return 0;
+	for (p = name; *p != '\0'; p++)
+		if (*p != '-' && !islower((unsigned char)*p))
+			return 0;
+	return 1;
+}
+
 /* 1 when every name of f is its list's (a tool's) or its item's (a parameter's). */
 static int
 own_all(const struct mcp_scan *s, const struct mcp_finding *f)
@@ -1389,7 +1406,7 @@ own_all(const struct mcp_scan *s, const struct mcp_finding *f)
 			else
 				found = strcmp(e->item, f->item) == 0 && strcmp(e->name, p) == 0;
 		}
-		if (!found && *p != CAMEL)
+		if (!found && *p != CAMEL && !hyphened(*p == ANY_NAME ? p + 1 : p))
 			return 0;
 		if (found)
 			named = 1;

@@ -1736,6 +1736,12 @@ round5(void)
 	       "session!",
 	       NULL),
 	    "MCPU-P111 medium", "  a call of a tool not its own (medium)");
+	is(in_list("acme_pages", "Lists pages. Use it on large multi-page files before acme_login.",
+	       NULL),
+	    "MCPU-P111 low", "order: honest, a hyphened word of prose beside its own tool (low)");
+	is(in_list("acme_pages", "Lists pages. Use it on large multi-page files before evil_sync.",
+	       NULL),
+	    "MCPU-P111 medium", "  beside a tool not its own (medium)");
 	is(in_list("acme_find",
 	       "Canonical URLs help identify the authoritative source for the implementation.",
 	       NULL),
