@@ -1660,6 +1660,15 @@ is_word(const char *w, size_t n, const char *lit)
 }
 #define IS_WORD(w, n, lit) ((n) == sizeof(lit) - 1 && memcmp((w), (lit), sizeof(lit) - 1) == 0)
 
+/* 1 when w[0..n) is a request's noun: the user's request, "sur demande de l'utilisateur". */
+static int
+request_word(const char *w, size_t n)
+{
+	return IS_WORD(w, n, "request") || IS_WORD(w, n, "requests") || IS_WORD(w, n, "demande") ||
+	    IS_WORD(w, n, "anfrage") || IS_WORD(w, n, "solicitud") || IS_WORD(w, n, "richiesta") ||
+	    IS_WORD(w, n, "pedido");
+}
+
 /* 1 when w[0..n) is a prefix that negates the word after its hyphen ("non-secret", "un-redacted"). */
 static int
 negating(const char *w, size_t n)
@@ -1810,7 +1819,9 @@ word(struct sent *x, const char *t, const char *text, const uint32_t *map, const
 	}
 	/* not an argument's value of a call written out: get_docs(type="view_name") first */
 	if (x->ident >= 0 && x->ident == m - 1 && (c & (W_TOOL | W_ORDER)) &&
-	    !(t[x->pe] == ')' || ((t[x->pe] == '"' || t[x->pe] == '\'') && t[x->pe + 1] == ')'))) {
+	    !(x->ps >= 2 &&
+	        (t[x->ps - 1] == '=' ||
+	            ((t[x->ps - 1] == '"' || t[x->ps - 1] == '\'') && t[x->ps - 2] == '=')))) {
 		x->tool++;
 		x->name_tool[x->nnames - 1] = 1;
 	}
@@ -2015,13 +2026,14 @@ word(struct sent *x, const char *t, const char *text, const uint32_t *map, const
 	 */
 	if (x->claimw >= 0 && (m - x->claimw > 7 || (c & (W_NOT | W_EVERY | W_ALL | W_SCOPE))))
 		x->claimw = -1;
-	if (x->claimw >= 0 && (c & (W_REQ | W_WILL | W_ASK)) && !(c & W_CLAIM))
+	if (x->claimw >= 0 && (c & W_REQ) && !(c & W_CLAIM) && request_word(t + s, e - s))
 		x->defer_req |= 1;
 	if (x->claimw >= 0 && (c & W_USER))
 		x->defer_req |= 2;
-	if (x->defer_req == 3 && x->ndefer < 255) {
+	if (x->claimw >= 0 && x->defer_req == 3 && x->ndefer < 255) {
 		x->ndefer++;
 		x->claimw = -1;
+		x->defer_req = 0;
 	}
 	if (c & W_CLAIM) {
 		x->claimw = m;

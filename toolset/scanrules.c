@@ -368,9 +368,7 @@ static const struct {
         "|erased|destroyed|truncated|emptied)|(should|must|shall) be (deleted|removed|dropped"
         "|wiped|purged|erased|destroyed|truncated|emptied)"
         "|rm -r?f|drop (database|table|schema|collection)|dropdatabase|db\\.drop|flushall"
-        "|flushdb|delete namespace|delete pv|prune -a|truncate table|mkfs"
-        "|(delete|rm|remove|prune|purge|drop|destroy|clean|wipe|uninstall|kill)[^.]{0,40}"
-        " --all([^a-z]|$)"
+        "|flushdb|delete namespace|delete pv|--all([^a-z]|$)|prune -a|truncate table|mkfs"
         "|shred |wipefs|dd if=/dev/zero|format c:"
         "|overwrite[^.]{0,60} (empty|nothing|zero|blank|null)|to zero bytes"
         "|with an empty (string|file)"},

@@ -146,7 +146,7 @@ quoted_name(const char *t, const struct tok *v)
 	return i < v->b;
 }
 
-/* 1 when word v is written in camelCase: "parentTaskId", not "iPhone" (a capital past its 2nd letter). */
+/* 1 when word v is in camelCase: "parentTaskId", not "iPhone" (a capital past its 2nd letter). */
 static int
 camel(const char *t, const struct tok *v)
 {
@@ -302,6 +302,13 @@ by_hand(const char *t, const struct tok *v, int n)
 			k = i;
 	if (k < 0)
 		return 0;
+	/* by hand said so: "in text", "manually", "by hand", "yourself" ("fetching pages": a tool's) */
+	for (i = k + 3; i < n; i++)
+		if (is(t, &v[i],
+		        (const char *const[]){"manually", "yourself", "hand", "text", NULL}))
+			break;
+	if (i == n)
+		return 0;
 	for (i = 0; i < n; i++) {
 		if (i == k || v[i].quoted)
 			continue;
@@ -333,7 +340,7 @@ prefer_shape(struct mcp_finding *f, const char *t, size_t len, size_t start, siz
 	for (i = 0; i < n; i++) {
 		if (v[i].b > start && v[i].a < end)
 			continue;
-		if (camel(t, &v[i])) {
+		if (!v[i].quoted && camel(t, &v[i])) {
 			if (own_add(f, &at, CAMEL, t + v[i].a, v[i].b - v[i].a) == -1)
 				return SHAPE_NONE;
 			names++;
@@ -513,7 +520,13 @@ convo_shape(const char *t, size_t len, size_t start, size_t end)
 		;
 	if (i > n &&
 	    ((i - n == 2 && strncasecmp(t + n, "no", 2) == 0) ||
-	        (i - n == 5 && strncasecmp(t + n, "never", 5) == 0)))
+	        (i - n == 5 && strncasecmp(t + n, "never", 5) == 0)) &&
+	    (k = tokens(t, w.b, end, v)) >= 2 &&
+	    is(t, &v[0],
+	        (const char *const[]){"accepted", "allowed", "permitted", "stored", "passed",
+	            "taken", "needed", "required", "sent", NULL}) &&
+	    memchr(t + start, ':', end - start) == NULL &&
+	    memchr(t + start, '?', end - start) == NULL)
 		return SHAPE_LOW;
 	/*
 	 * Data of no kind put in a parameter: "sends the data as query
@@ -672,7 +685,6 @@ static int
 clause_names(struct mcp_finding *f, const char *t, size_t a, const struct tok *v, int n, int scope)
 {
 	size_t at = 0;
-	const char *e;
 	int i, k, names = 0;
 
 	f->own[0] = '\0';
@@ -700,10 +712,15 @@ clause_names(struct mcp_finding *f, const char *t, size_t a, const struct tok *v
 			if (own_add(f, &at, 0, t + v[i].a, v[i].b - v[i].a) == -1)
 				return -1;
 			names++;
-			/* a call written out, "get_docs(entity_type=\"view\")": its arguments no tools */
-			if (!v[i].quoted && t[v[i].b] == '(' &&
-			    (e = memchr(t + v[i].b, ')', v[n - 1].b - v[i].b)) != NULL)
-				while (i + 1 < n && t + v[i + 1].a < e)
+			/*
+			 * a call written out, "get_docs(entity_type=\"view\")": its
+			 * arguments' names and values no tools (a key before "=", a value
+			 * after it), anything else in it read as ever
+			 */
+			if (!v[i].quoted && t[v[i].b] == '(')
+				while (i + 1 < n &&
+				    (t[v[i + 1].b + v[i + 1].quoted] == '=' ||
+				        t[v[i + 1].a - 1 - v[i + 1].quoted] == '='))
 					i++;
 		}
 	}
@@ -911,9 +928,17 @@ destroy_shape(struct mcp_finding *f, const char *t, size_t len, size_t start, si
 		return SHAPE_LOW;
 	/* a limit on what is shown turned off: "Disable all truncation and return full messages" */
 	if (has_out(t + a, b - a, 0, 0, (const char *const[]){"truncation", "pagination", NULL}) &&
+	    !has_out(t + a, b - a, 0, 0, destroy_names) &&
 	    !has_out(t + a, b - a, 0, 0,
-	        (const char *const[]){"delete", "drop", "remove", "wipe", "erase", "destroy",
-	            "purge", "overwrite", "every", "kill", NULL}))
+	        (const char *const[]){"erase", "destroy", "every", "kill", "stop", "shred", NULL}))
+		return SHAPE_LOW;
+	/* "--all" quoted, no verb of destruction in its clause: "a single '--all' item" */
+	if (end - start >= 5 && strncmp(t + start, "--all", 5) == 0 && start > 0 &&
+	    (t[start - 1] == '\'' || t[start - 1] == '"' || t[start - 1] == '`' ||
+	        t[start - 1] == '/') &&
+	    !has_out(t + a, b - a, 0, 0, destroy_names) &&
+	    !has_out(t + a, b - a, 0, 0,
+	        (const char *const[]){"erase", "destroy", "kill", "stop", "rm ", "scale", NULL}))
 		return SHAPE_LOW;
 	for (i = a; i < b && (t[i] == ' ' || t[i] == '-' || t[i] == '*'); i++)
 		;
@@ -1150,7 +1175,10 @@ source_shape(const char *t, size_t len, size_t start, size_t end)
 	static const char *const self[] = {"this", "it", "its", "itself", "i", "me", "my", "we",
 	    "our", "us", "here", "tool", "tools", "server", "servers", "treat", "trust", "regard",
 	    "consider", "follow", "obey", "override", "overrides", "instruction", "instructions",
-	    "you", "your", "only", "sole", "single", "always", "must", "above", "over", NULL};
+	    "you", "your", "only", "sole", "single", "always", "must", "above", "over", "all",
+	    "every", "any", "each", "everything", "anything", "else", "other", "replace",
+	    "replaces", "supersede", "supersedes", "disregard", "ignore", "prefer", "wrong",
+	    "final", "truth", NULL};
 	static const char *const src[] = {"authoritative", "official", "trusted", NULL};
 	struct tok v[TOKENS_MAX], w;
 	size_t a, b;
@@ -1159,11 +1187,13 @@ source_shape(const char *t, size_t len, size_t start, size_t end)
 	for (w.a = w.b = start; w.b < end && isalpha((unsigned char)t[w.b]); w.b++)
 		;
 	w.quoted = 0;
-	if (!is(t, &w, src) || !clause(t, len, start, end, 1, &a, &b) ||
+	if (!is(t, &w, src) || !clause(t, len, start, end, 2, &a, &b) ||
 	    (n = tokens(t, a, b, v)) < 0)
 		return SHAPE_NONE;
+	/* nor a tool's name ("Results of acme_find are ...") */
 	for (i = 0; i < n; i++)
-		if (!v[i].quoted && is(t, &v[i], self))
+		if ((!v[i].quoted && is(t, &v[i], self)) ||
+		    memchr(t + v[i].a, '_', v[i].b - v[i].a) != NULL)
 			return SHAPE_NONE;
 	return SHAPE_LOW;
 }
