@@ -27,11 +27,11 @@
 // Not run by the tests: its output is committed.
 //
 // The lists are written into benign/ beside this file, or into the
-// directory FETCH_OUT names (benign2/, benign3/ and benign4/ for the
-// held-out corpora: FETCH_OUT=tests/data/poison/benign2).  With no PACKAGE
-// named, those of SERVERS are fetched into benign/, those of BENIGN2 into
-// benign2/, those of BENIGN3 into benign3/, those of BENIGN4 into benign4/
-// (and all into any other directory).
+// directory FETCH_OUT names (benign2/ to benign5/ for the held-out
+// corpora: FETCH_OUT=tests/data/poison/benign2).  With no PACKAGE named,
+// those of SERVERS are fetched into benign/, those of BENIGN2 into
+// benign2/, those of BENIGN3 into benign3/, those of BENIGN4 into benign4/,
+// those of BENIGN5 into benign5/ (and all into any other directory).
 // Copyright (c) 2026 The mcp-uptime authors. ISC licence: see LICENSE.
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -65,8 +65,9 @@ users:
 `;
 
 // package: [args after the bin, extra environment, files written in its
-// HOME first].  Tried and left out, since they list nothing without their
-// service (they call it, or connect to it, before they answer):
+// HOME first, the name of the bin to run where it is not the first].
+// Tried and left out, since they list nothing without their service (they
+// call it, or connect to it, before they answer):
 // @modelcontextprotocol/server-redis, @stripe/mcp (a proxy of its remote
 // server), @upstash/mcp-server, @moralisweb3/api-mcp-server (it fetches
 // its OpenAPI description), @sveltejs/mcp, @chakra-ui/react-mcp,
@@ -708,12 +709,105 @@ const BENIGN4 = {
     '@zencoderai/slack-mcp-server': [[], { SLACK_BOT_TOKEN: 'xoxb-dummy', SLACK_TEAM_ID: 'T0' }],
 };
 
+// benign5/ (its README): a fifth held-out corpus of more servers, chosen
+// and fetched the same way, each as SERVERS says (an entry's fourth item
+// the bin to run, where the package's first is its CLI).  Tried and left
+// out, since they list nothing without their service (they call it
+// before they answer): @promptprojectmanager/mcp-server (it checks its
+// token with its service), @sixtyninecommerce/mcp (it fetches its
+// store's channel); since they want what a dummy cannot be: bitcompass
+// (a sign-in: it answers that it needs authentication),
+// forgekit-storybook-mcp (a Storybook project, its packages installed);
+// since they do not run as stdio servers: mcp-server, shadcn-mcp,
+// @apireno/domshell (HTTP only), lean-agentic (it prints a banner, never
+// answers initialize, and ends); @inkeep/agents-manage-mcp (its bin a
+// file its package lacks), @claude-flow/mcp, model-context-protocol,
+// flutterflow-mcp, opencode-heartbeat-approval, @cloudbase/mcp (no bin),
+// clawvault, hyperstack-core, @ytspar/sweetlink (no MCP server in the
+// package); since they do not run here, installed without scripts on
+// Node 20: claude-session-continuity-mcp, @bbyqtbean/taco-helper, memorix
+// (SQLite's addon), @hyperlynq/synaptic (Node 22's node:sqlite),
+// shiro-mcp (node-datachannel's addon), @memories.sh/cli (sharp's addon),
+// mcp-supabase (a WebSocket Node 20 lacks), @morphism-systems/mcp-server
+// (__dirname in an ES module: an error at start), agentvibes (it installs
+// its missing dependencies when run), openclaw-stock-kit-mcp (its Python
+// package, a file its package lacks), @tobilu/qmd (its bin a script for
+// Bun); not installable from the registry
+// alone: coda-ticket-manager-mcp, @mcp-consultant-tools/powerplatform-data,
+// .../powerplatform-customization, @connorbritain/mssql-mcp-reader,
+// @adobe/spectrum-design-data-mcp, @atlassian-dc-mcp/bitbucket (a
+// dependency the registry does not serve), parallax-agent-runtime (a
+// dependency's version it does not serve), @jerichosequitin/metabase-mcp
+// (a dependency fetched from another host), project-state-manager (its
+// install did not end in 500 s); and, though they listed, as copies or
+// forks of servers already in these corpora: mcp-server-brave-search (its
+// 2 tools those of @modelcontextprotocol/server-brave-search, word for
+// word), @yhy2001/figma-mcp-server (based on Figma-Context-MCP, by its
+// README: figma-developer-mcp's tools, reworded),
+// @modelcontextprotocol/server-basic-vanillajs, server-basic-preact,
+// server-basic-svelte, server-basic-solid (the one tool of
+// server-basic-react, its description word for word).  Not tried: 0nmcp
+// (1,598 tools, more than half the corpus from one server); the same
+// servers under an older name (@mongodb-js/mongodb-mcp-server,
+// @sylphlab/pdf-reader-mcp, @doist/todoist-ai, @morph-llm/morph-fast-apply,
+// mcp-server-filesystem); forks by their own description (mcp-playwright,
+// @ejazullah/mcp-playwright, @cloudflare/playwright-mcp,
+// @padenot/firefox-devtools-mcp, @himanshusinghs/mongodb-mcp-server,
+// @tosin2013/mcp-shrimp-task-manager, @mieubrisse/notion-mcp-server,
+// oe-sonar-mcp, @tempestteam/slack-mcp-server).
+const BENIGN5 = {
+    '@aashari/boilerplate-mcp-server': [[], {}],
+    'agent-security-scanner-mcp': [[], {}],
+    'agentaudit': [['--stdio'], {}],
+    'appstore-connect-mcp-server': [[], { APP_STORE_CONNECT_KEY_ID: 'dummy', APP_STORE_CONNECT_ISSUER_ID: 'dummy', APP_STORE_CONNECT_P8_PATH: 'dummy.p8' }, { 'dummy.p8': 'dummy\n' }],
+    '@bankless/onchain-mcp': [[], {}],
+    'bmall-mcp': [[], {}],
+    '@byterover/cipher': [['--mode', 'mcp'], { OPENAI_API_KEY: 'sk-dummy' }],
+    '@choonkeat/agent-reverse-proxy': [[], {}],
+    '@claude-flow/cli': [[], {}, {}, 'claude-flow-mcp'],
+    'claude-in-mobile': [[], {}],
+    'claude-memory-layer': [[], {}, {}, 'claude-memory-layer-mcp'],
+    'conway-terminal': [[], {}],
+    '@datastorm/mcp': [[], { DATASTORM_API_KEY: 'dummy' }],
+    'diffprism': [['serve'], {}],
+    'drawio-mcp': [[], {}],
+    'effect-mcp': [[], {}],
+    'expo-mcp': [['--dev-server-url', 'http://127.0.0.1:1'], {}],
+    '@falconer/mcp': [[], {}],
+    'figma-restoration-tools': [['start'], {}],
+    '@first-to-fly/orchestrator-mcp': [[], { ORCHESTRATOR_API_URL: 'http://127.0.0.1:1', ORCHESTRATOR_API_KEY: 'dummy', ORCHESTRATOR_PROJECT: 'dummy' }],
+    '@gethopp/figma-mcp-bridge': [[], {}],
+    '@getnao/metabase-mcp-server': [[], { METABASE_URL: 'http://127.0.0.1:1', METABASE_API_KEY: 'dummy' }],
+    '@heroui/native-mcp': [[], {}],
+    '@llmrank.app/mcp': [[], { LLM_BOOST_API_TOKEN: 'llmb_dummy' }],
+    '@magicuidesign/mcp': [[], {}],
+    'mcp-cli': [['.'], {}],
+    '@mcp-get-community/server-llm-txt': [[], {}],
+    'mcp-node-mssql': [[], { DB_HOST: '127.0.0.1', DB_PORT: '1', DB_USERNAME: 'u', DB_PASSWORD: 'dummy', DB_DATABASE: 'db' }],
+    'mcp-server-sqlite': [[], {}],
+    'mockserver-mcp-charles': [[], {}],
+    '@mseep/linear-mcp': [[], { LINEAR_API_KEY: 'dummy' }],
+    'oh-my-agents': [[], {}],
+    'orbitalmcp': [[], { ORBITAL_API_KEY: 'dummy' }],
+    '@orchestrator-claude/mcp-server': [[], { ORCHESTRATOR_API_URL: 'http://127.0.0.1:1' }],
+    '@provenonce/mcp': [[], {}],
+    '@robertoagent/mcp': [[], {}],
+    'semiotic': [[], {}, {}, 'semiotic-mcp'],
+    'shopify-admin-mcp': [[], {}],
+    'stock-sdk': [['mcp'], {}],
+    'task-master-ai': [[], {}, {}, 'task-master-ai'],
+    '@vibgrate/cli': [['serve'], {}],
+    'x-readiness-mcp': [[], {}],
+    'xampp-mcp': [[], {}],
+};
+
 const [dir, ...only] = process.argv.slice(2);
 const out = process.env.FETCH_OUT || join(here, 'benign');
 const outName = out.replace(/\/+$/, '').split('/').pop();
-const table = { ...SERVERS, ...BENIGN2, ...BENIGN3, ...BENIGN4 };
+const table = { ...SERVERS, ...BENIGN2, ...BENIGN3, ...BENIGN4, ...BENIGN5 };
 const all = Object.keys(outName === 'benign' ? SERVERS : outName === 'benign2' ? BENIGN2 :
-    outName === 'benign3' ? BENIGN3 : outName === 'benign4' ? BENIGN4 : table);
+    outName === 'benign3' ? BENIGN3 : outName === 'benign4' ? BENIGN4 :
+    outName === 'benign5' ? BENIGN5 : table);
 if (!dir) {
     console.error('usage: fetch-npm.mjs DIR [PACKAGE...]');
     process.exit(2);
@@ -748,12 +842,13 @@ async function list(client, what) {
     return all;
 }
 
-async function lists(pkg, [args, env, files = {}]) {
+async function lists(pkg, [args, env, files = {}, binName]) {
     const root = installed(pkg);
     if (!root)
         throw new Error('not installed');
     const meta = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
-    const bin = typeof meta.bin === 'string' ? meta.bin : Object.values(meta.bin ?? {})[0];
+    const bin = typeof meta.bin === 'string' ? meta.bin :
+        binName ? meta.bin?.[binName] : Object.values(meta.bin ?? {})[0];
     if (!bin)
         throw new Error('no bin');
     // One fixed scratch directory, emptied for each (a server that names
