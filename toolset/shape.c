@@ -38,7 +38,6 @@
 #define ITEMS_MAX 2048    /* items' names kept past NAMES_MAX */
 #define BRAND 1           /* the mark of a brand among a finding's names */
 #define ANY_NAME 2        /* the mark of a name its list holds anywhere: a tool's, a parameter's */
-#define CAMEL 3           /* a camelCase word, prose unless its list holds it */
 #define MENTIONS_MAX 4096 /* names items' texts give, kept for a list (shape_mention) */
 
 struct tok {
@@ -146,18 +145,28 @@ quoted_name(const char *t, const struct tok *v)
 	return i < v->b;
 }
 
-/* 1 when word v is in camelCase: "parentTaskId", not "iPhone" (a capital past its 2nd letter). */
+/*
+ * 1 when w[0..n) may be a word of prose as well as a name: in camelCase
+ * ("parentTaskId", "querySelector"; not "iPhone": a capital past its
+ * second letter), or with one hyphen and small letters on each side
+ * ("multi-page", "read-only").  Such a name counts when its list holds
+ * it, and is prose else (own_all).
+ */
 static int
-camel(const char *t, const struct tok *v)
+prose_like(const char *w, size_t n)
 {
-	size_t i;
+	size_t i, hy = 0;
 
-	if (v->b - v->a < 4 || !islower((unsigned char)t[v->a]))
-		return 0;
-	for (i = v->a + 2; i < v->b; i++)
-		if (isupper((unsigned char)t[i]))
-			return islower((unsigned char)t[i - 1]);
-	return 0;
+	if (n >= 4 && islower((unsigned char)w[0]))
+		for (i = 2; i < n; i++)
+			if (isupper((unsigned char)w[i]))
+				return islower((unsigned char)w[i - 1]);
+	for (i = 0; i < n; i++)
+		if (w[i] == '-')
+			hy++;
+		else if (!islower((unsigned char)w[i]))
+			return 0;
+	return hy == 1 && w[0] != '-' && w[n - 1] != '-';
 }
 
 /* 1 when word v is one of the words of list (NULL-ended), case aside. */
@@ -281,10 +290,11 @@ more_claims(const char *t, size_t len, size_t a, size_t b)
 }
 
 /*
- * 1 when the clause v[0..n) puts this tool instead of a way by hand:
- * "instead of" then a verb in -ing that is not a tool's use nor the
- * user's say (using, calling, running, asking, confirming ...), and no
- * tool, server or word of a wider scope but that "instead" in it.
+ * 1 when the clause v[0..n) puts this tool instead of a way by hand,
+ * said so: "instead of" then a verb in -ing that is not a tool's use nor
+ * the user's say (using, calling, running, asking, confirming ...), then
+ * "in text", "manually", "by hand" or "yourself", and no tool, server or
+ * word of a wider scope but that "instead" in it.
  */
 static int
 by_hand(const char *t, const struct tok *v, int n)
@@ -340,12 +350,9 @@ prefer_shape(struct mcp_finding *f, const char *t, size_t len, size_t start, siz
 	for (i = 0; i < n; i++) {
 		if (v[i].b > start && v[i].a < end)
 			continue;
-		if (!v[i].quoted && camel(t, &v[i])) {
-			if (own_add(f, &at, CAMEL, t + v[i].a, v[i].b - v[i].a) == -1)
-				return SHAPE_NONE;
-			names++;
-		} else if (quoted_name(t, &v[i]) ||
-		    memchr(t + v[i].a, '_', v[i].b - v[i].a) != NULL ||
+		if ((!v[i].quoted && prose_like(t + v[i].a, v[i].b - v[i].a) &&
+		        memchr(t + v[i].a, '-', v[i].b - v[i].a) == NULL) ||
+		    quoted_name(t, &v[i]) || memchr(t + v[i].a, '_', v[i].b - v[i].a) != NULL ||
 		    (memchr(t + v[i].a + 1, '-', v[i].b - v[i].a - 1) != NULL &&
 		        t[v[i].b - 1] != '-' &&
 		        memchr(t + v[i].a, '-', v[i].b - v[i].a) !=
@@ -926,19 +933,18 @@ destroy_shape(struct mcp_finding *f, const char *t, size_t len, size_t start, si
 	    !has_out(t + a, b - a, 0, 0,
 	        (const char *const[]){"zero", " 0 ", "empty", "nothing", "every", "all ", NULL}))
 		return SHAPE_LOW;
-	/* a limit on what is shown turned off: "Disable all truncation and return full messages" */
-	if (has_out(t + a, b - a, 0, 0, (const char *const[]){"truncation", "pagination", NULL}) &&
-	    !has_out(t + a, b - a, 0, 0, destroy_names) &&
+	/*
+	 * No word of destruction in the clause (a destroying name's, kill,
+	 * stop, shred, rm, scale, every), and a limit on what is shown turned
+	 * off ("Disable all truncation and return full messages") or "--all"
+	 * quoted, a flag of its own ("a single '--all' item").
+	 */
+	if (!has_out(t + a, b - a, 0, 0, destroy_names) &&
 	    !has_out(t + a, b - a, 0, 0,
-	        (const char *const[]){"erase", "destroy", "every", "kill", "stop", "shred", NULL}))
-		return SHAPE_LOW;
-	/* "--all" quoted, no verb of destruction in its clause: "a single '--all' item" */
-	if (end - start >= 5 && strncmp(t + start, "--all", 5) == 0 && start > 0 &&
-	    (t[start - 1] == '\'' || t[start - 1] == '"' || t[start - 1] == '`' ||
-	        t[start - 1] == '/') &&
-	    !has_out(t + a, b - a, 0, 0, destroy_names) &&
-	    !has_out(t + a, b - a, 0, 0,
-	        (const char *const[]){"erase", "destroy", "kill", "stop", "rm ", "scale", NULL}))
+	        (const char *const[]){"kill", "stop", "shred", "rm ", "scale", "every", NULL}) &&
+	    (has_out(t + a, b - a, 0, 0, (const char *const[]){"truncation", "pagination", NULL}) ||
+	        (end - start >= 5 && strncmp(t + start, "--all", 5) == 0 && start > 0 &&
+	            strchr("'\"`/", t[start - 1]) != NULL)))
 		return SHAPE_LOW;
 	for (i = a; i < b && (t[i] == ' ' || t[i] == '-' || t[i] == '*'); i++)
 		;
@@ -1166,8 +1172,9 @@ secrets_shape(const char *t, size_t len, size_t start, size_t end)
  * MCPU-P107: "authoritative sources", "official sources" said of what a
  * tool finds or keeps ("focused on authoritative sources", "canonical
  * URLs help identify the authoritative source for the implementation"),
- * its clause naming no self (this, it, the tool, the server, we) nor what
- * the agent is to make of it (treat, trust, regard, follow, override).
+ * its sentence naming no self (this, it, the tool, the server, we, a
+ * tool's name), no scope (all, every, else) nor what the agent is to
+ * make of it (treat, trust, regard, follow, override, disregard).
  */
 static int
 source_shape(const char *t, size_t len, size_t start, size_t end)
@@ -1386,29 +1393,12 @@ same_words(const char *a, const char *b)
 	return 1;
 }
 
-/*
- * 1 when name is a word of prose with one hyphen, letters on each side
- * ("multi-page", "read-only"): a name when its list holds it, prose else.
- */
-static int
-hyphened(const char *name)
-{
-	const char *h = strchr(name, '-'), *p;
-
-	if (h == NULL || h == name || h[1] == '\0' || strchr(h + 1, '-') != NULL)
-		return 0;
-	for (p = name; *p != '\0'; p++)
-		if (*p != '-' && !islower((unsigned char)*p))
-			return 0;
-	return 1;
-}
-
 /* 1 when every name of f is its list's (a tool's) or its item's (a parameter's). */
 static int
 own_all(const struct mcp_scan *s, const struct mcp_finding *f)
 {
 	const struct mcp_scan_name *e;
-	const char *p;
+	const char *p, *q;
 	size_t i;
 	int found, named = 0, prose = 0;
 
@@ -1421,11 +1411,7 @@ own_all(const struct mcp_scan *s, const struct mcp_finding *f)
 			 */
 			if (e->list != f->list && strcmp(f->list, "tool") == 0)
 				continue;
-			if (*p == CAMEL)
-				found = e->name[0] == '\0'
-				    ? strcmp(e->item, p + 1) == 0
-				    : strcmp(e->item, f->item) == 0 && strcmp(e->name, p + 1) == 0;
-			else if (*p == BRAND)
+			if (*p == BRAND)
 				found = e->name[0] == '\0' && strcasestr(e->item, p + 1) != NULL;
 			else if (*p == ANY_NAME)
 				found = e->name[0] == '\0' ? same_name(e->item, p + 1) ||
@@ -1436,7 +1422,8 @@ own_all(const struct mcp_scan *s, const struct mcp_finding *f)
 			else
 				found = strcmp(e->item, f->item) == 0 && strcmp(e->name, p) == 0;
 		}
-		if (!found && *p != CAMEL && !hyphened(*p == ANY_NAME ? p + 1 : p))
+		q = *p == ANY_NAME ? p + 1 : p;
+		if (!found && !prose_like(q, strlen(q)))
 			return 0;
 		if (found)
 			named = 1;
