@@ -1669,6 +1669,91 @@ request_word(const char *w, size_t n)
 	    IS_WORD(w, n, "pedido");
 }
 
+/*
+ * 1 when the rank's word at t[s..e) names a thing or a means, no rank:
+ * "step-output binding", "data binding" (a noun after a noun, p[0..pn) the
+ * word before, pc its classes, punct a mark between); "measured wins";
+ * "(auto by default, override with tier)", an imperative giving the means
+ * after a comma, a semicolon or a parenthesis (not "Policy: override with");
+ * "(overrides agent default)": a default overridden, the clause's last word.
+ */
+static int
+rank_noun(const char *t, size_t s, size_t e, const char *p, size_t pn, uint64_t pc, int punct)
+{
+	if (IS_WORD(t + s, e - s, "binding"))
+		return pn > 0 && !punct && pc == 0 &&
+		    !(pn > 2 && p[pn - 2] == 'l' && p[pn - 1] == 'y') && !IS_WORD(p, pn, "a") &&
+		    !IS_WORD(p, pn, "an") && !IS_WORD(p, pn, "the") && !IS_WORD(p, pn, "and") &&
+		    !IS_WORD(p, pn, "or") && !IS_WORD(p, pn, "be") && !IS_WORD(p, pn, "is") &&
+		    !IS_WORD(p, pn, "are") && !IS_WORD(p, pn, "remain") &&
+		    !IS_WORD(p, pn, "remains") && !IS_WORD(p, pn, "considered");
+	if (IS_WORD(t + s, e - s, "wins"))
+		return pn > 3 && !punct && p[pn - 2] == 'e' && p[pn - 1] == 'd';
+	/* "(overrides agent default)", "overrides the defaults.": what it overrides is a default */
+	if (e - s >= 7 && memcmp(t + s, "overrid", 7) == 0) {
+		const char *q = t + e;
+		int w;
+
+		for (w = 0; w < 3 && *q == ' '; w++) {
+			const char *b = ++q;
+
+			while ((*q >= 'a' && *q <= 'z') || *q == '-' || *q == '\'')
+				q++;
+			if ((q - b == 7 && memcmp(b, "default", 7) == 0) ||
+			    (q - b == 8 && memcmp(b, "defaults", 8) == 0))
+				return *q == '\0' || *q == 0x03 || *q == ')' || *q == '.' ||
+				    *q == ',' || *q == ';';
+			if (q == b || (q - b >= 4 && memcmp(b, "user", 4) == 0) ||
+			    (q - b == 4 && memcmp(b, "your", 4) == 0))
+				break; /* not "overrides the user's defaults" */
+		}
+	}
+	if (IS_WORD(t + s, e - s, "override") && pn > 0 && punct &&
+	    strncmp(t + e, " with ", 6) == 0) {
+		while (s > 0 && t[s - 1] == ' ')
+			s--;
+		return s > 0 && (t[s - 1] == ',' || t[s - 1] == ';' || t[s - 1] == '(');
+	}
+	return 0;
+}
+
+/*
+ * 1 when t[s..e) ends an aside of what something needs: "(requires API
+ * token)", "(needs an API key)", three words at most after the verb.
+ */
+static int
+needs_aside(const char *t, size_t s, size_t e)
+{
+	static const char *const need[] = {
+	    "requires ", "require ", "required ", "needs ", "need ", NULL};
+	size_t b = s, k;
+	int words = 0;
+
+	if (t[e] != ')')
+		return 0;
+	while (b > 0 && t[b - 1] != '(' && t[b - 1] != ')' && t[b - 1] != '.' && words <= 4)
+		words += t[--b] == ' ';
+	if (b == 0 || t[b - 1] != '(')
+		return 0;
+	for (k = 0; need[k] != NULL; k++)
+		if (strncmp(t + b, need[k], strlen(need[k])) == 0)
+			return words <= 4;
+	return 0;
+}
+
+/* 1 when t[s..e) is one of three or more words joined by slashes: "keep/suspend/reactivate". */
+static int
+slashed(const char *t, size_t s, size_t e)
+{
+	int n = 0;
+
+	while (s > 0 && t[s - 1] != ' ')
+		n += t[--s] == '/';
+	for (; t[e] != '\0' && t[e] != ' '; e++)
+		n += t[e] == '/';
+	return n >= 2;
+}
+
 /* 1 when w[0..n) is a prefix that negates the word after its hyphen ("non-secret", "un-redacted"). */
 static int
 negating(const char *w, size_t n)
@@ -1766,6 +1851,16 @@ word(struct sent *x, const char *t, const char *text, const uint32_t *map, const
 	/* "unless ..., the account is locked": the harm after the condition's clause */
 	if ((c & W_CONSEQ) && x->unless == 2)
 		x->unless = 3;
+	if ((c & W_OVERV) &&
+	    rank_noun(t, s, e, n > 0 ? t + x->ps : NULL, n > 0 ? x->pe - x->ps : 0,
+	        n > 0 && x->w[n - 1] != W_OVERN_LINK ? x->w[n - 1] : 1, x->punct))
+		c &= ~(W_OVER | W_OVERV);
+	/* "(requires API token)": an aside of what a feature needs, no secret sought */
+	if ((c & W_SECRET) && needs_aside(t, s, e))
+		c &= ~W_SECRET;
+	/* "a keep/suspend/reactivate decision": a harm's word one of three named, no harm */
+	if ((c & W_CONSEQ) && slashed(t, s, e))
+		c &= ~W_CONSEQ;
 	/* "the first workspace", "the prior version": an ordinal, no order */
 	if ((c & W_ORDER) && s >= 4 && memcmp(t + s - 4, "the ", 4) == 0)
 		c &= ~W_ORDER;

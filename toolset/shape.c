@@ -895,6 +895,31 @@ mentioned_only(const char *t, size_t len, size_t start, size_t end)
 }
 
 /*
+ * 1 when t is the name of a property of f's schema, one identifier of at
+ * most three words ("addDropTable", "purge_cache"): an option the caller
+ * may choose, named; not "dropAllTablesBeforeEveryCall".
+ */
+static int
+option_name(const struct mcp_finding *f, const char *t, size_t len)
+{
+	size_t p = strlen(f->pointer), i;
+	int words = 1;
+
+	if (len == 0 || p < len + 12 || strcmp(f->pointer + p - len, t) != 0 ||
+	    strncmp(f->pointer + p - len - 12, "/properties/", 12) != 0)
+		return 0;
+	for (i = 0; i < len; i++) {
+		if (!isalnum((unsigned char)t[i]) && t[i] != '_' && t[i] != '-')
+			return 0;
+		if (i > 0 &&
+		    (t[i] == '_' || t[i] == '-' ||
+		        (isupper((unsigned char)t[i]) && islower((unsigned char)t[i - 1]))))
+			words++;
+	}
+	return words <= 3;
+}
+
+/*
  * MCPU-P116: the destruction its own tool does: a tool whose name says it
  * destroys (delete_file, wipeLogs), in a clause that names no tool but
  * its own list's.
@@ -911,7 +936,7 @@ destroy_shape(struct mcp_finding *f, const char *t, size_t len, size_t start, si
 	own = shape_destroys(f->item);
 	reads = shape_reads(f->item); /* (never a destroying name's) */
 	/* words quoted, not said: "Clear the cache" / "Reset everything", {"query":"DROP TABLE t"} */
-	if (mentioned_only(t, len, start, end))
+	if (mentioned_only(t, len, start, end) || option_name(f, t, len))
 		return SHAPE_LOW;
 	if (!clause(t, len, start, end, 1, &a, &b) || (n = tokens(t, a, b, v)) < 0)
 		return SHAPE_NONE;
