@@ -1741,6 +1741,50 @@ needs_aside(const char *t, size_t s, size_t e)
 	return 0;
 }
 
+/* 1 when q begins " templates" (policies, patterns ...): what a word before it qualifies. */
+static int
+artifact_after(const char *q)
+{
+	static const char *const noun[] = {"template", "templates", "policy", "policies", "pattern",
+	    "patterns", "image", "images", "configuration", "configurations", "config", "configs",
+	    "module", "modules", "package", "packages", "vendor", "vendors", NULL};
+	size_t k, n;
+
+	if (*q++ != ' ')
+		return 0;
+	for (k = 0; noun[k] != NULL; k++)
+		if (strncmp(q, noun[k], n = strlen(noun[k])) == 0 && !(q[n] >= 'a' && q[n] <= 'z'))
+			return 1;
+	return 0;
+}
+
+/*
+ * 1 when one of the three words before t[s] says what a value is or is
+ * for: "is just a label", "only for display", "serves as a label".
+ */
+static int
+kept_for_show(const char *t, size_t s)
+{
+	static const char *const say[] = {
+	    "is", "are", "be", "just", "only", "merely", "purely", "simply", "as", "for", NULL};
+	size_t e = s, b;
+	int w, k;
+
+	for (w = 0; w < 3; w++) {
+		while (e > 0 && t[e - 1] == ' ')
+			e--;
+		for (b = e; b > 0 && t[b - 1] >= 'a' && t[b - 1] <= 'z'; b--)
+			;
+		if (b == e)
+			return 0;
+		for (k = 0; say[k] != NULL; k++)
+			if (is_word(t + b, e - b, say[k]))
+				return 1;
+		e = b;
+	}
+	return 0;
+}
+
 /* 1 when t[s..e) is one of three or more words joined by slashes: "keep/suspend/reactivate". */
 static int
 slashed(const char *t, size_t s, size_t e)
@@ -1855,6 +1899,20 @@ word(struct sent *x, const char *t, const char *text, const uint32_t *map, const
 	    rank_noun(t, s, e, n > 0 ? t + x->ps : NULL, n > 0 ? x->pe - x->ps : 0,
 	        n > 0 && x->w[n - 1] != W_OVERN_LINK ? x->w[n - 1] : 1, x->punct))
 		c &= ~(W_OVER | W_OVERV);
+	/* "do not reset", "do not infer or reset fields the user did not mention": a harm forbidden */
+	if ((c & W_DESTR2) && x->nots >= 0 &&
+	    ((long)n - x->nots == 1 ||
+	        ((long)n - x->nots == 3 && IS_WORD(t + x->ps, x->pe - x->ps, "or"))))
+		c &= ~W_DESTR2;
+	/* "Uses pre-approved templates": an artifact approved before, no consent claimed */
+	if ((c & W_CONSENT) && artifact_after(t + e))
+		c &= ~W_CONSENT;
+	/* "the user wants to find labels": a thing named, not "is just a label" */
+	if ((c & W_ASIDE) &&
+	    (IS_WORD(t + s, e - s, "label") || IS_WORD(t + s, e - s, "labels") ||
+	        IS_WORD(t + s, e - s, "display")) &&
+	    !kept_for_show(t, s))
+		c &= ~W_ASIDE;
 	/* "(requires API token)": an aside of what a feature needs, no secret sought */
 	if ((c & W_SECRET) && needs_aside(t, s, e))
 		c &= ~W_SECRET;
@@ -2097,9 +2155,15 @@ word(struct sent *x, const char *t, const char *text, const uint32_t *map, const
 		x->avoid = 1;
 	if ((c & W_TELL) && x->nots >= 0 && m - x->nots <= 2 && x->user >= 0 && m - x->user <= NEAR)
 		x->hide = 1;
-	/* "without asking", "never ask", "not to be consulted" */
+	/*
+	 * "without asking", "never ask", "not to be consulted"; not "if user is
+	 * not asking to ...", the user asking
+	 */
 	if ((c & W_ASK) &&
-	    ((x->without >= 0 && m - x->without <= 1) || (x->nots >= 0 && m - x->nots == 1) ||
+	    ((x->without >= 0 && m - x->without <= 1) ||
+	        (x->nots >= 0 && m - x->nots == 1 &&
+	            !(x->user >= 0 && x->user < x->nots && x->nots - x->user <= 2 && e - s > 4 &&
+	                memcmp(t + e - 3, "ing", 3) == 0)) ||
 	        (x->skipv >= 0 && m - x->skipv <= 2) ||
 	        (x->nots >= 0 && m - x->nots == 3 && WAS(x, n - 1, W_BE))))
 		x->no_ask = 1;

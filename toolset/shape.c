@@ -304,16 +304,22 @@ by_hand(const char *t, const struct tok *v, int n)
 	    "waiting", "prompting", "informing", "notifying", "showing", "requesting", NULL};
 	int i, k = -1;
 
-	for (i = 0; i + 2 < n && k < 0; i++)
+	for (i = 0; i + 2 < n && k < 0; i++) {
+		/* "instead of manually deleting": the adverb before its verb */
+		int g = i + 2 +
+		    (i + 3 < n && !v[i + 2].quoted &&
+		        is(t, &v[i + 2], (const char *const[]){"manually", NULL}));
+
 		if (!v[i].quoted && is(t, &v[i], (const char *const[]){"instead", NULL}) &&
-		    is(t, &v[i + 1], (const char *const[]){"of", NULL}) && !v[i + 2].quoted &&
-		    v[i + 2].b - v[i + 2].a > 4 && strncasecmp(t + v[i + 2].b - 3, "ing", 3) == 0 &&
-		    !is(t, &v[i + 2], not_hand))
+		    is(t, &v[i + 1], (const char *const[]){"of", NULL}) && !v[g].quoted &&
+		    v[g].b - v[g].a > 4 && strncasecmp(t + v[g].b - 3, "ing", 3) == 0 &&
+		    !is(t, &v[g], not_hand))
 			k = i;
+	}
 	if (k < 0)
 		return 0;
 	/* by hand said so: "in text", "manually", "by hand", "yourself" ("fetching pages": a tool's) */
-	for (i = k + 3; i < n; i++)
+	for (i = k + 2; i < n; i++)
 		if (is(t, &v[i],
 		        (const char *const[]){"manually", "yourself", "hand", "text", NULL}))
 			break;
@@ -333,6 +339,30 @@ by_hand(const char *t, const struct tok *v, int n)
 	return 1;
 }
 
+/*
+ * 1 when v[i] is a word called: right after "calling" (call, invoking),
+ * or after "then", "and" or "or" that follows one ("calling rename then
+ * decompile"), small letters only.
+ */
+static int
+called(const char *t, const struct tok *v, int i)
+{
+	static const char *const call[] = {"calling", "call", "invoking", "invoke", NULL},
+	                         *const join[] = {"then", "and", "or", NULL};
+	size_t k;
+
+	for (k = v[i].a; k < v[i].b; k++)
+		if (!islower((unsigned char)t[k]))
+			return 0;
+	if (is(t, &v[i], plain_words) || is(t, &v[i], tool_words) ||
+	    is(t, &v[i], (const char *const[]){"it", "them", "one", "me", NULL}))
+		return 0;
+	if (i >= 1 && !v[i - 1].quoted && is(t, &v[i - 1], call))
+		return 1;
+	return i >= 3 && !v[i - 1].quoted && is(t, &v[i - 1], join) && !v[i - 2].quoted &&
+	    !v[i - 3].quoted && is(t, &v[i - 3], call);
+}
+
 /* MCPU-P106: a clause naming only its own server's tools or brand; the names into f->own. */
 static int
 prefer_shape(struct mcp_finding *f, const char *t, size_t len, size_t start, size_t end)
@@ -346,10 +376,28 @@ prefer_shape(struct mcp_finding *f, const char *t, size_t len, size_t start, siz
 
 	if (!clause(t, len, start, end, instead ? 2 : 1, &a, &b) || (n = tokens(t, a, b, v)) < 0)
 		return SHAPE_NONE;
+	/*
+	 * "always call this tool twice.": how it is called, the clause's end,
+	 * and no other claim in the string
+	 */
+	if (end + 6 < len && strncasecmp(t + end, " twice", 6) == 0 && end + 6 == b &&
+	    end - start >= 9 && strncasecmp(t + end - 9, "this tool", 9) == 0 &&
+	    !more_claims(t, len, start, end + 6))
+		return SHAPE_LOW;
 	f->own[0] = '\0';
 	for (i = 0; i < n; i++) {
 		if (v[i].b > start && v[i].a < end)
 			continue;
+		/*
+		 * "instead of calling rename then decompile": plain words called,
+		 * names only when its list holds them (own_all)
+		 */
+		if (!v[i].quoted && called(t, v, i)) {
+			if (own_add(f, &at, 0, t + v[i].a, v[i].b - v[i].a) == -1)
+				return SHAPE_NONE;
+			names++;
+			continue;
+		}
 		if ((!v[i].quoted && prose_like(t + v[i].a, v[i].b - v[i].a) &&
 		        memchr(t + v[i].a, '-', v[i].b - v[i].a) == NULL) ||
 		    quoted_name(t, &v[i]) || memchr(t + v[i].a, '_', v[i].b - v[i].a) != NULL ||
@@ -376,6 +424,11 @@ prefer_shape(struct mcp_finding *f, const char *t, size_t len, size_t start, siz
 	/* Each word of a wider scope the brand's: "any other Shopify tools". */
 	for (i = 0; i < n; i++) {
 		if ((v[i].b > start && v[i].a < end) || v[i].quoted || !is(t, &v[i], wide))
+			continue;
+		/* "when you only need its properties": the case narrowed, no claim */
+		if (i >= 2 && is(t, &v[i], (const char *const[]){"only", NULL}) &&
+		    is(t, &v[i - 1], (const char *const[]){"you", NULL}) &&
+		    is(t, &v[i - 2], (const char *const[]){"when", "if", NULL}))
 			continue;
 		for (ok = 0, k = i + 1; k < n && k <= i + 3 && !ok; k++) {
 			if (brand[k])
@@ -1181,8 +1234,17 @@ secrets_shape(const char *t, size_t len, size_t start, size_t end)
 	    "dump", "export", "extract", "upload", "attach", "post", "forward", "grab", "collect",
 	    "fetch", "retrieve", "print", "paste", "put ", "append", "share", "steal", "get ",
 	    "obtain", NULL};
-	size_t i;
+	static const char *const place[] = {
+	    "running in your environment", "runs in your environment", "run in your environment"};
+	size_t i, a = start;
 
+	/* "Docker must be installed and running in your environment": where it runs, the match whole */
+	while (a < end && !isalpha((unsigned char)t[a]))
+		a++;
+	for (i = 0; i < sizeof(place) / sizeof(place[0]); i++)
+		if (end - a >= strlen(place[i]) && end - a <= strlen(place[i]) + 1 &&
+		    strncasecmp(t + a, place[i], strlen(place[i])) == 0)
+			return SHAPE_LOW;
 	for (i = 0; i < sizeof(bare) / sizeof(bare[0]); i++)
 		if (end - start == strlen(bare[i]) &&
 		    strncasecmp(t + start, bare[i], end - start) == 0)
