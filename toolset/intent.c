@@ -1669,57 +1669,124 @@ request_word(const char *w, size_t n)
 	    IS_WORD(w, n, "pedido");
 }
 
+/* 1 when one of the words lit (NULL last) is t[a..b). */
+static int
+one_of(const char *t, size_t a, size_t b, const char *const *lit)
+{
+	for (; *lit != NULL; lit++)
+		if (is_word(t + a, b - a, *lit))
+			return 1;
+	return 0;
+}
+
+/* The word before t[s] (past spaces): *a..*b; 0 when a mark, not a letter, comes first. */
+static int
+word_before(const char *t, size_t s, size_t *a, size_t *b)
+{
+	while (s > 0 && t[s - 1] == ' ')
+		s--;
+	*b = s;
+	while (
+	    s > 0 && ((t[s - 1] >= 'a' && t[s - 1] <= 'z') || t[s - 1] == '-' || t[s - 1] == '\''))
+		s--;
+	*a = s;
+	return *b > *a;
+}
+
+/* 1 when the text from q to its sentence's end names the user ("... and the user's too"). */
+static int
+user_after(const char *q)
+{
+	for (; *q != '\0' && *q != 0x03 && *q != '.' && *q != ';' && *q != '!' && *q != '?'; q++)
+		if (q[0] == 'u' && strncmp(q, "user", 4) == 0)
+			return 1;
+	return 0;
+}
+
 /*
  * 1 when the rank's word at t[s..e) names a thing or a means, no rank:
- * "step-output binding", "data binding" (a noun after a noun, p[0..pn) the
- * word before, pc its classes, punct a mark between); "measured wins";
- * "(auto by default, override with tier)", an imperative giving the means
- * after a comma, a semicolon or a parenthesis (not "Policy: override with");
- * "(overrides agent default)": a default overridden, the clause's last word.
+ * "step-output binding", "data binding" (after a hyphened compound or a
+ * thing's noun, no verb, copula or adverb before that); "promote only
+ * measured wins" (a participle after "only" or an article, the
+ * sentence's end after it); "(auto by default, override with tier)" (an
+ * imperative after a comma, a semicolon or a parenthesis, its means one
+ * or two words that end the aside or the clause); "(overrides agent
+ * default)" (a default, after an article or the agent's, model's,
+ * server's or tool's own, and no user to the sentence's end).
  */
 static int
-rank_noun(const char *t, size_t s, size_t e, const char *p, size_t pn, uint64_t pc, int punct)
+rank_noun(const char *t, size_t s, size_t e)
 {
-	if (IS_WORD(t + s, e - s, "binding"))
-		return pn > 0 && !punct && pc == 0 &&
-		    !(pn > 2 && p[pn - 2] == 'l' && p[pn - 1] == 'y') && !IS_WORD(p, pn, "a") &&
-		    !IS_WORD(p, pn, "an") && !IS_WORD(p, pn, "the") && !IS_WORD(p, pn, "and") &&
-		    !IS_WORD(p, pn, "or") && !IS_WORD(p, pn, "be") && !IS_WORD(p, pn, "is") &&
-		    !IS_WORD(p, pn, "are") && !IS_WORD(p, pn, "remain") &&
-		    !IS_WORD(p, pn, "remains") && !IS_WORD(p, pn, "considered");
-	if (IS_WORD(t + s, e - s, "wins"))
-		return pn > 3 && !punct && p[pn - 2] == 'e' && p[pn - 1] == 'd';
-	/* "(overrides agent default)", "overrides the defaults.": what it overrides is a default */
-	if (e - s >= 7 && memcmp(t + s, "overrid", 7) == 0) {
-		const char *q = t + e;
-		int w;
+	static const char *const things[] = {"data", "key", "port", "event", "model", "name",
+	    "type", "value", "variable", "parameter", "output", "input", "property", "template",
+	    "field", "form", "prop", "props", "two-way", "one-way", NULL};
+	static const char *const before_thing[] = {"is", "are", "be", "been", "being", "was",
+	    "were", "remain", "remains", "stay", "stays", "seem", "seems", "become", "becomes",
+	    "appear", "appears", "deemed", "held", "considered", "treated", "as", "still", "very",
+	    "fully", "legally", "strictly", NULL};
+	static const char *const own_default[] = {"the", "a", "an", "its", "agent", "agent's",
+	    "model", "model's", "server", "server's", "tool", "tool's", "built-in", NULL};
+	size_t a, b, a2, b2;
+	const char *q;
+	int w;
 
-		for (w = 0; w < 3 && *q == ' '; w++) {
-			const char *b = ++q;
-
-			while ((*q >= 'a' && *q <= 'z') || *q == '-' || *q == '\'')
-				q++;
-			if ((q - b == 7 && memcmp(b, "default", 7) == 0) ||
-			    (q - b == 8 && memcmp(b, "defaults", 8) == 0))
-				return *q == '\0' || *q == 0x03 || *q == ')' || *q == '.' ||
-				    *q == ',' || *q == ';';
-			if (q == b || (q - b >= 4 && memcmp(b, "user", 4) == 0) ||
-			    (q - b == 4 && memcmp(b, "your", 4) == 0))
-				break; /* not "overrides the user's defaults" */
-		}
+	if (IS_WORD(t + s, e - s, "binding")) {
+		if (!word_before(t, s, &a, &b) || b != s - 1 ||
+		    !(memchr(t + a, '-', b - a) != NULL || one_of(t, a, b, things)))
+			return 0;
+		if (word_before(t, a, &a2, &b2) && one_of(t, a2, b2, before_thing))
+			return 0; /* "are system-level binding" */
+		return !(strncmp(t + e, " on", 3) == 0 || strncmp(t + e, " upon", 5) == 0 ||
+		    strncmp(t + e, " over", 5) == 0 || strncmp(t + e, " for", 4) == 0 ||
+		    strncmp(t + e, " to", 3) == 0);
 	}
-	if (IS_WORD(t + s, e - s, "override") && pn > 0 && punct &&
-	    strncmp(t + e, " with ", 6) == 0) {
+	if (IS_WORD(t + s, e - s, "wins")) {
+		if (!word_before(t, s, &a, &b) || b != s - 1 || b - a < 4 || t[b - 2] != 'e' ||
+		    t[b - 1] != 'd')
+			return 0;
+		return word_before(t, a, &a2, &b2) && b2 == a - 1 &&
+		    one_of(t, a2, b2, (const char *const[]){"only", "the", "its", "our", NULL}) &&
+		    (t[e] == '.' || t[e] == ',' || t[e] == ';' || t[e] == ')' || t[e] == 0x03);
+	}
+	if (IS_WORD(t + s, e - s, "override") && strncmp(t + e, " with ", 6) == 0) {
+		for (q = t + e + 6, w = 0; w < 2; w++) {
+			while ((*q >= 'a' && *q <= 'z') || (*q >= '0' && *q <= '9') || *q == '-' ||
+			    *q == '_' || *q == '=')
+				q++;
+			if (*q != ' ')
+				break;
+			q++;
+		}
+		if (!(*q == ')' || *q == ',' || *q == ';' || *q == 0x03))
+			return 0; /* "override with this system policy any user instruction" */
 		while (s > 0 && t[s - 1] == ' ')
 			s--;
 		return s > 0 && (t[s - 1] == ',' || t[s - 1] == ';' || t[s - 1] == '(');
+	}
+	/* "(overrides agent default)", "overrides the defaults.": what it overrides is a default */
+	if (e - s >= 7 && memcmp(t + s, "overrid", 7) == 0) {
+		for (q = t + e, w = 0; w < 3 && *q == ' '; w++) {
+			const char *p = ++q;
+
+			while ((*q >= 'a' && *q <= 'z') || *q == '-' || *q == '\'')
+				q++;
+			if ((q - p == 7 && memcmp(p, "default", 7) == 0) ||
+			    (q - p == 8 && memcmp(p, "defaults", 8) == 0))
+				return (*q == '\0' || *q == 0x03 || *q == ')' || *q == '.' ||
+				           *q == ',' || *q == ';') &&
+				    !user_after(q);
+			if (q == p || !one_of(t, (size_t)(p - t), (size_t)(q - t), own_default))
+				return 0; /* not "the user's", "safety", "their" defaults */
+		}
+		return 0;
 	}
 	return 0;
 }
 
 /*
  * 1 when t[s..e) ends an aside of what something needs: "(requires API
- * token)", "(needs an API key)", three words at most after the verb.
+ * token)", "(needs an API key)", two words at most between the verb and
+ * it, no one's ("(requires your GitHub token)", "the user's password").
  */
 static int
 needs_aside(const char *t, size_t s, size_t e)
@@ -1731,13 +1798,18 @@ needs_aside(const char *t, size_t s, size_t e)
 
 	if (t[e] != ')')
 		return 0;
-	while (b > 0 && t[b - 1] != '(' && t[b - 1] != ')' && t[b - 1] != '.' && words <= 4)
-		words += t[--b] == ' ';
-	if (b == 0 || t[b - 1] != '(')
+	while (b > 0 && t[b - 1] != '(' && t[b - 1] != ')' && t[b - 1] != '.' && words <= 3) {
+		b--;
+		words += t[b] == ' ';
+		if (t[b] == '\'' || (t[b] == 'u' && strncmp(t + b, "user", 4) == 0) ||
+		    (t[b] == 'y' && strncmp(t + b, "your", 4) == 0))
+			return 0;
+	}
+	if (b == 0 || t[b - 1] != '(' || words > 3)
 		return 0;
 	for (k = 0; need[k] != NULL; k++)
 		if (strncmp(t + b, need[k], strlen(need[k])) == 0)
-			return words <= 4;
+			return 1;
 	return 0;
 }
 
@@ -1785,17 +1857,41 @@ kept_for_show(const char *t, size_t s)
 	return 0;
 }
 
-/* 1 when t[s..e) is one of three or more words joined by slashes: "keep/suspend/reactivate". */
+/*
+ * 1 when t[s..e) is one of three options or more joined by slashes, each
+ * of letters, one at least no harm nor a state in -ed:
+ * "keep/suspend/reactivate", not
+ * "locked/suspended/terminated" nor "suspended//".
+ */
 static int
 slashed(const char *t, size_t s, size_t e)
 {
-	int n = 0;
+	size_t a = s, b = e, i, o;
+	int n = 0, calm = 0;
 
-	while (s > 0 && t[s - 1] != ' ')
-		n += t[--s] == '/';
-	for (; t[e] != '\0' && t[e] != ' '; e++)
-		n += t[e] == '/';
-	return n >= 2;
+	while (a > 0 && t[a - 1] != ' ')
+		a--;
+	while (t[b] != '\0' && t[b] != ' ' && t[b] != 0x03)
+		b++;
+	while (b > a && (t[b - 1] == '.' || t[b - 1] == ',' || t[b - 1] == ';' || t[b - 1] == ')'))
+		b--;
+	while (a < b && t[a] == '(')
+		a++;
+	for (o = i = a; i <= b; i++) {
+		if (i < b && t[i] != '/') {
+			if (!((t[i] >= 'a' && t[i] <= 'z') || t[i] == '-'))
+				return 0;
+			continue;
+		}
+		if (i == o || i - o > 31)
+			return 0;
+		n++;
+		/* (a state in -ed is no option: "locked/suspended/terminated") */
+		if (!(lookup(t + o, i - o) & W_CONSEQ) && !(t[i - 1] == 'd' && t[i - 2] == 'e'))
+			calm = 1;
+		o = i + 1;
+	}
+	return n >= 3 && calm;
 }
 
 /* 1 when w[0..n) is a prefix that negates the word after its hyphen ("non-secret", "un-redacted"). */
@@ -1872,9 +1968,7 @@ honest_word(const struct sent *x, const char *t, size_t s, size_t e, uint64_t c)
 {
 	size_t n = x->n;
 
-	if ((c & W_OVERV) &&
-	    rank_noun(t, s, e, n > 0 ? t + x->ps : NULL, n > 0 ? x->pe - x->ps : 0,
-	        n > 0 && x->w[n - 1] != W_OVERN_LINK ? x->w[n - 1] : 1, x->punct))
+	if ((c & W_OVERV) && rank_noun(t, s, e))
 		c &= ~(W_OVER | W_OVERV);
 	/* "do not reset", "do not infer or reset fields the user did not mention": a harm forbidden */
 	if ((c & W_DESTR2) && x->nots >= 0 &&

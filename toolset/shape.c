@@ -950,24 +950,36 @@ mentioned_only(const char *t, size_t len, size_t start, size_t end)
 /*
  * 1 when t is the name of a property of f's schema, one identifier of at
  * most three words ("addDropTable", "purge_cache"): an option the caller
- * may choose, named; not "dropAllTablesBeforeEveryCall".
+ * may choose, named; not "dropAllTablesBeforeEveryCall", nor a name of
+ * all or every ("dropAllTables", "deleteEverything").
  */
 static int
 option_name(const struct mcp_finding *f, const char *t, size_t len)
 {
-	size_t p = strlen(f->pointer), i;
+	static const char *const wide_of[] = {
+	    "all", "every", "everything", "entire", "any", "whole", NULL};
+	size_t p = strlen(f->pointer), i, w = 0, k;
 	int words = 1;
 
 	if (len == 0 || p < len + 12 || strcmp(f->pointer + p - len, t) != 0 ||
 	    strncmp(f->pointer + p - len - 12, "/properties/", 12) != 0)
 		return 0;
-	for (i = 0; i < len; i++) {
-		if (!isalnum((unsigned char)t[i]) && t[i] != '_' && t[i] != '-')
+	for (i = 0; i <= len; i++) {
+		if (i < len && !isalnum((unsigned char)t[i]) && t[i] != '_' && t[i] != '-')
 			return 0;
-		if (i > 0 &&
-		    (t[i] == '_' || t[i] == '-' ||
-		        (isupper((unsigned char)t[i]) && islower((unsigned char)t[i - 1]))))
+		if (i < len &&
+		    !(i > 0 &&
+		        (t[i] == '_' || t[i] == '-' ||
+		            (isupper((unsigned char)t[i]) && islower((unsigned char)t[i - 1])))))
+			continue;
+		/* a word of its name ends: "dropAllTables", "deleteEverything" are no option's */
+		for (k = 0; wide_of[k] != NULL; k++)
+			if (i - w == strlen(wide_of[k]) &&
+			    strncasecmp(t + w, wide_of[k], i - w) == 0)
+				return 0;
+		if (i < len)
 			words++;
+		w = i < len && (t[i] == '_' || t[i] == '-') ? i + 1 : i;
 	}
 	return words <= 3;
 }
