@@ -1839,21 +1839,12 @@ kept_for_show(const char *t, size_t s)
 {
 	static const char *const say[] = {
 	    "is", "are", "be", "just", "only", "merely", "purely", "simply", "as", "for", NULL};
-	size_t e = s, b;
-	int w, k;
+	size_t a, b;
+	int w;
 
-	for (w = 0; w < 3; w++) {
-		while (e > 0 && t[e - 1] == ' ')
-			e--;
-		for (b = e; b > 0 && t[b - 1] >= 'a' && t[b - 1] <= 'z'; b--)
-			;
-		if (b == e)
-			return 0;
-		for (k = 0; say[k] != NULL; k++)
-			if (is_word(t + b, e - b, say[k]))
-				return 1;
-		e = b;
-	}
+	for (w = 0; w < 3 && word_before(t, s, &a, &b); w++, s = a)
+		if (one_of(t, a, b, say))
+			return 1;
 	return 0;
 }
 
@@ -1954,7 +1945,6 @@ or_clause(const char *p)
 	return 0;
 }
 
-/* The word t[s..e) of x, of classes c; id: a name (an underscore inside). */
 /*
  * The classes of the word t[s..e) (c) less those it does not have here:
  * a rank's word naming a thing (rank_noun), a harm forbidden, an artifact
@@ -1980,8 +1970,7 @@ honest_word(const struct sent *x, const char *t, size_t s, size_t e, uint64_t c)
 		c &= ~W_CONSENT;
 	/* "the user wants to find labels": a thing named, not "is just a label" */
 	if ((c & W_ASIDE) &&
-	    (IS_WORD(t + s, e - s, "label") || IS_WORD(t + s, e - s, "labels") ||
-	        IS_WORD(t + s, e - s, "display")) &&
+	    one_of(t, s, e, (const char *const[]){"label", "labels", "display", NULL}) &&
 	    !kept_for_show(t, s))
 		c &= ~W_ASIDE;
 	/* "(requires API token)": an aside of what a feature needs, no secret sought */
@@ -1993,6 +1982,7 @@ honest_word(const struct sent *x, const char *t, size_t s, size_t e, uint64_t c)
 	return c;
 }
 
+/* The word t[s..e) of x, of classes c; id: a name (an underscore inside). */
 static void
 word(struct sent *x, const char *t, const char *text, const uint32_t *map, const char *item,
     size_t s, size_t e, uint64_t c, int id)

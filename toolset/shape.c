@@ -958,30 +958,18 @@ option_name(const struct mcp_finding *f, const char *t, size_t len)
 {
 	static const char *const wide_of[] = {
 	    "all", "every", "everything", "entire", "any", "whole", NULL};
-	size_t p = strlen(f->pointer), i, w = 0, k;
-	int words = 1;
+	size_t p = strlen(f->pointer), i;
+	int words = 0;
 
 	if (len == 0 || p < len + 12 || strcmp(f->pointer + p - len, t) != 0 ||
 	    strncmp(f->pointer + p - len - 12, "/properties/", 12) != 0)
 		return 0;
-	for (i = 0; i <= len; i++) {
-		if (i < len && !isalnum((unsigned char)t[i]) && t[i] != '_' && t[i] != '-')
+	for (i = 0; i < len; i++) {
+		if (!isalnum((unsigned char)t[i]) && t[i] != '_' && t[i] != '-')
 			return 0;
-		if (i < len &&
-		    !(i > 0 &&
-		        (t[i] == '_' || t[i] == '-' ||
-		            (isupper((unsigned char)t[i]) && islower((unsigned char)t[i - 1])))))
-			continue;
-		/* a word of its name ends: "dropAllTables", "deleteEverything" are no option's */
-		for (k = 0; wide_of[k] != NULL; k++)
-			if (i - w == strlen(wide_of[k]) &&
-			    strncasecmp(t + w, wide_of[k], i - w) == 0)
-				return 0;
-		if (i < len)
-			words++;
-		w = i < len && (t[i] == '_' || t[i] == '-') ? i + 1 : i;
+		words += isalpha((unsigned char)t[i]) && name_word_start(t, t + i);
 	}
-	return words <= 3;
+	return words <= 3 && !shape_named(t, wide_of);
 }
 
 /*
@@ -1246,17 +1234,8 @@ secrets_shape(const char *t, size_t len, size_t start, size_t end)
 	    "dump", "export", "extract", "upload", "attach", "post", "forward", "grab", "collect",
 	    "fetch", "retrieve", "print", "paste", "put ", "append", "share", "steal", "get ",
 	    "obtain", NULL};
-	static const char *const place[] = {
-	    "running in your environment", "runs in your environment", "run in your environment"};
-	size_t i, a = start;
+	size_t i;
 
-	/* "Docker must be installed and running in your environment": where it runs, the match whole */
-	while (a < end && !isalpha((unsigned char)t[a]))
-		a++;
-	for (i = 0; i < sizeof(place) / sizeof(place[0]); i++)
-		if (end - a >= strlen(place[i]) && end - a <= strlen(place[i]) + 1 &&
-		    strncasecmp(t + a, place[i], strlen(place[i])) == 0)
-			return SHAPE_LOW;
 	for (i = 0; i < sizeof(bare) / sizeof(bare[0]); i++)
 		if (end - start == strlen(bare[i]) &&
 		    strncasecmp(t + start, bare[i], end - start) == 0)
