@@ -523,10 +523,12 @@ item_string(void *arg, const char *pointer, const char *text, int name)
 	/*
 	 * An operation an enum of the item's own offers ("action": ["list",
 	 * "get_link_types"]) is a name of its own, as a parameter's is: "Use
-	 * get_link_types first" orders its own operations.
+	 * get_link_types first" orders its own operations; so is one whose
+	 * name destroys ("clear": "clear removes every stash entry", shape.c).
 	 */
-	if (is_enum && strchr(text, '_') != NULL && strchr(text, ' ') == NULL &&
-	    strlen(text) < 64 && shape_name(is->s, is->at.list, is->at.item, text) == -1)
+	if (is_enum && (strchr(text, '_') != NULL || shape_destroy_word(text)) &&
+	    strchr(text, ' ') == NULL && strlen(text) < 64 &&
+	    shape_name(is->s, is->at.list, is->at.item, text) == -1)
 		return -1;
 	/* MCPU-P115: an address set as where the tool's data goes ("cc": {"default": "x@y.example"}) */
 	if (prop != NULL && dest_value(text) && dest_name(pointer, prop) &&

@@ -133,6 +133,7 @@ int shape_named(const char *item, const char *const *words);
 /* 1 when an item's name says it destroys (delete_x, wipeLogs): its own destruction, then. */
 int shape_destroys(const char *item);
 int shape_destroys_n(const char *name, size_t n); /* name[0..n), not a C string */
+int shape_destroy_word(const char *w);            /* a word of them, whole */
 int shape_reads(const char *item);
 int shape_name(struct mcp_scan *s, const char *list, const char *item, const char *name);
 /*

@@ -240,14 +240,17 @@ static const char *const prefer_more[] = {"other tool", "other server", "other m
     "another server", "over alternatives", "than alternatives", "other alternatives",
     "any alternative", "no alternative", "any tool", "all tools", "every tool", "instead of any",
     "instead of all", "instead of other", "instead of the other", "use this instead",
-    "use it instead", "this tool instead", "precedence", "priorit", "prefer this", "prefer it",
-    "favor this", "favour this", "only tool", "never use", "never call", "use any other",
-    "use another", "call any other", "call another", "try another", "do not use any",
-    "do not use other", "don't use any", "don't use other", "do not call any", "do not call other",
-    "don't call any", "don't call other", "always use this", "always call this", "always try this",
-    "always consult", "always prefer", "immediately call", "immediately use", "immediately invoke",
-    "immediately run", "tool immediately", "it immediately", "this immediately", "the first tool",
-    "before using any", "before calling any", "over any", "over all", NULL};
+    "use it instead", "this tool instead", "precedence", "priority over", "priority to this",
+    "priority to it", "takes priority", "take priority", "has priority", "have priority",
+    "top priority", "highest priority", "first priority", "prioritize", "prioritise", "prefer this",
+    "prefer it", "favor this", "favour this", "only tool", "never use", "never call",
+    "use any other", "use another", "call any other", "call another", "try another",
+    "do not use any", "do not use other", "don't use any", "don't use other", "do not call any",
+    "do not call other", "don't call any", "don't call other", "always use this",
+    "always call this", "always try this", "always consult", "always prefer", "immediately call",
+    "immediately use", "immediately invoke", "immediately run", "tool immediately",
+    "it immediately", "this immediately", "the first tool", "before using any",
+    "before calling any", "over any", "over all", NULL};
 
 /*
  * "as the first step" (or "a first step") outside t[a..b) as a claim of
@@ -885,6 +888,18 @@ shape_destroys_n(const char *name, size_t n)
 	return shape_named(copy, destroy_names);
 }
 
+/* 1 when word w is one of destroy_names, whole ("clear", "Delete"): an enum's value of them. */
+int
+shape_destroy_word(const char *w)
+{
+	const char *const *d;
+
+	for (d = destroy_names; *d != NULL; d++)
+		if (((*d)[0] | 0x20) == (w[0] | 0x20) && strcasecmp(*d, w) == 0)
+			return 1;
+	return 0;
+}
+
 /* What a tool's name says when it only reads: mail_search, repo_stats, token_info, listar_x. */
 static const char *const read_names[] = {"search", "list", "get", "show", "stats", "statistics",
     "info", "status", "inventory", "report", "summary", "summarize", "summarise", "describe",
@@ -972,6 +987,139 @@ option_name(const struct mcp_finding *f, const char *t, size_t len)
 	return words <= 3 && !shape_named(t, wide_of);
 }
 
+/* 1 when a label may begin at t[i]: after the text's start, a line's, a list's mark, a dash, ( , ; | . : */
+static int
+label_left(const char *t, size_t i)
+{
+	while (i > 0 &&
+	    (t[i - 1] == ' ' || t[i - 1] == '*' || t[i - 1] == '`' || t[i - 1] == '\'' ||
+	        t[i - 1] == '"' || t[i - 1] == '-'))
+		i--;
+	if (i >= 3 && memcmp(t + i - 3, "\xe2\x80\xa2", 3) == 0) /* a bullet */
+		i -= 3;
+	while (i > 0 && t[i - 1] == ' ')
+		i--;
+	if (i >= 3 &&
+	    (memcmp(t + i - 3, "\xe2\x80\x94", 3) == 0 ||
+	        memcmp(t + i - 3, "\xe2\x80\x93", 3) == 0))
+		return 1; /* a dash: "Operations here affect Jira \xe2\x80\x94 delete permanently removes" */
+	return i == 0 || strchr("\n(,;|.:", t[i - 1]) != NULL;
+}
+
+/* 1 when word v says a destroying name's verb, in the third person: "removes", "deletes", "clears". */
+static int
+destroys_said(const char *t, const struct tok *v)
+{
+	size_t n = v->b - v->a;
+
+	return !v->quoted && n > 3 && t[v->b - 1] == 's' && shape_destroys_n(t + v->a, n);
+}
+
+/*
+ * 1 when word v[w] is a label, then what it does: a label's left side
+ * before it (label_left), a separator after it
+ * (: - \xe2\x80\x93 \xe2\x80\x94 \xe2\x86\x92 -> => =) or a destroying verb said ("clear removes",
+ * "delete permanently removes").
+ */
+static int
+label_at(const char *t, const struct tok *v, int n, int w)
+{
+	static const char *const sep[] = {": ", "- ", "\xe2\x80\x93 ", "\xe2\x80\x94 ",
+	    "\xe2\x86\x92 ", "-> ", "=> ", "= ", NULL};
+	size_t i;
+	int j;
+
+	if (!label_left(t, v[w].a - v[w].quoted) || w + 1 >= n)
+		return 0;
+	for (i = v[w].b + v[w].quoted; t[i] == '*' || t[i] == '`'; i++)
+		;
+	while (t[i] == ' ')
+		i++;
+	for (j = 0; sep[j] != NULL; j++)
+		if (strncmp(t + i, sep[j], strlen(sep[j])) == 0)
+			return 1;
+	return destroys_said(t, &v[w + 1]) ||
+	    (w + 2 < n && v[w + 1].b - v[w + 1].a > 3 &&
+	        strncasecmp(t + v[w + 1].b - 2, "ly", 2) == 0 && destroys_said(t, &v[w + 2]));
+}
+
+/*
+ * An operation's label, then what it does: "clear: remove all sessions",
+ * "**delete** — permanently removes ...", "clear \xe2\x86\x92 Remove all cached
+ * data", "'remove' - remove a sub-issue", "clear removes every stash
+ * entry": the label's span into *la..*lb, 1; 0 when the clause (from a,
+ * its words v[0..n)) has none.  The label is its item's own only when its
+ * list holds it (own_all): a value of its enum, a parameter, a tool.
+ */
+static int
+op_label(const char *t, size_t a, const struct tok *v, int n, size_t *la, size_t *lb, int *quoted)
+{
+	size_t i, k;
+	int w;
+
+	/* the label before the clause's colon or dash */
+	if (a >= 2 && (t[a - 1] == ':' || (a >= 4 && memcmp(t + a - 3, "\xe2\x80\x94", 3) == 0))) {
+		i = t[a - 1] == ':' ? a - 1 : a - 3;
+		while (i > 0 &&
+		    (t[i - 1] == ' ' || t[i - 1] == '*' || t[i - 1] == '`' || t[i - 1] == '\'' ||
+		        t[i - 1] == '"'))
+			i--;
+		for (k = i; i > 0 && word_char(t[i - 1]) && t[i - 1] != '-'; i--)
+			;
+		if (k > i && label_left(t, i)) {
+			*la = i;
+			*lb = k;
+			*quoted = i > 0 && strchr("'\"`", t[i - 1]) != NULL && t[k] == t[i - 1];
+			return 1;
+		}
+	}
+	/* a label at the clause's start, past a list's mark, or after a dash in it */
+	for (w = 0; w < n; w++) {
+		if (strspn(t + v[w].a, "-") >= v[w].b - v[w].a)
+			continue; /* a list's mark: "- 'remove' - remove ..." */
+		if (label_at(t, v, n, w)) {
+			/* what it does one destruction, no other asked beside it ("delete: removes it; then wipe ...") */
+			for (k = 0, i = (size_t)w + 1; i < (size_t)n; i++)
+				k += is(t, &v[i], destroy_names) || destroys_said(t, &v[i]);
+			if (k > 1)
+				return 0;
+			*la = v[w].a;
+			*lb = v[w].b;
+			*quoted = v[w].quoted;
+			return 1;
+		}
+		/* no destruction before another label: "Operations here affect Jira \xe2\x80\x94 delete ..." */
+		if (is(t, &v[w], destroy_names) || destroys_said(t, &v[w]))
+			return 0;
+	}
+	return 0;
+}
+
+/*
+ * SHAPE_OWN, f's names that may be words of prose left out ("every
+ * user-defined view in it"): a tool's own destruction needs no name, and
+ * a word of prose its list does not hold is none (own_all) but no other
+ * tool's either.
+ */
+static int
+prose_out(struct mcp_finding *f)
+{
+	char kept[sizeof(f->own)];
+	const char *p;
+	size_t at = 0, n;
+
+	for (p = f->own; *p != '\0'; p += n + 1) {
+		n = strlen(p);
+		if (!prose_like(p, n)) {
+			memcpy(kept + at, p, n + 1);
+			at += n + 1;
+		}
+	}
+	kept[at] = '\0';
+	memcpy(f->own, kept, at + 1);
+	return SHAPE_OWN;
+}
+
 /*
  * MCPU-P116: the destruction its own tool does: a tool whose name says it
  * destroys (delete_file, wipeLogs), in a clause that names no tool but
@@ -983,8 +1131,9 @@ destroy_shape(struct mcp_finding *f, const char *t, size_t len, size_t start, si
 	int own = 0, reads;
 
 	struct tok v[TOKENS_MAX];
-	size_t a, b, i, q;
-	int n;
+	size_t a, b, i, q, at;
+	const char *lab;
+	int n, quoted;
 
 	own = shape_destroys(f->item);
 	reads = shape_reads(f->item); /* (never a destroying name's) */
@@ -1042,11 +1191,22 @@ destroy_shape(struct mcp_finding *f, const char *t, size_t len, size_t start, si
 	        (const char *const[]){"whether ", "indicating if ", "indicates if ", NULL}))
 		return SHAPE_LOW;
 	/* a tool that reads, pointing at its list's own tool that destroys ("use delete_folder to remove one") */
-	if (reads)
-		return clause_names(f, t, a, v, n, 0) > 0 ? SHAPE_OWN : SHAPE_NONE;
-	if (!own)
+	if (reads && clause_names(f, t, a, v, n, 0) > 0)
+		return SHAPE_OWN;
+	if (own && !reads && clause_names(f, t, a, v, n, 0) >= 0)
+		return prose_out(f);
+	/*
+	 * what an operation of its own does, else: its label its list's
+	 * (own_all), or quoted as an option's is ("'remove' - remove a sub-issue")
+	 */
+	if (!op_label(t, a, v, n, &i, &q, &quoted) || clause_names(f, t, a, v, n, 0) < 0)
 		return SHAPE_NONE;
-	return clause_names(f, t, a, v, n, 0) >= 0 ? SHAPE_OWN : SHAPE_NONE;
+	if (quoted)
+		return SHAPE_LOW;
+	for (lab = f->own; *lab != '\0'; lab += strlen(lab) + 1)
+		;
+	at = (size_t)(lab - f->own);
+	return own_add(f, &at, 0, t + i, q - i) == -1 ? SHAPE_NONE : SHAPE_OWN;
 }
 
 /*
