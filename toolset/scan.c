@@ -466,6 +466,24 @@ words_upto(const char *text, int max)
 }
 
 /*
+ * An enum's value whose name destroys ("clear") kept marked, for what it
+ * does and nothing else ("clear removes every stash entry", shape.c); out
+ * of item_string, whose every string would pay for its frame.  0 or -1.
+ */
+static __attribute__((noinline)) int
+op_name(struct item_scan *is, const char *text)
+{
+	char op[33];
+	size_t n = strlen(text);
+
+	if (n < 4 || n >= sizeof(op) - 1 || !shape_destroy_word(text))
+		return 0;
+	op[0] = SHAPE_OP;
+	memcpy(op + 1, text, n + 1);
+	return shape_name(is->s, is->at.list, is->at.item, op);
+}
+
+/*
  * 1 when text is, word for word, a value JSON Schema or the protocol
  * defines where a pointer ends in last: a "type" ("string"), a "$schema" (the
  * meta-schemas' own URIs), an "execution" "taskSupport" ("optional"), a
@@ -523,12 +541,13 @@ item_string(void *arg, const char *pointer, const char *text, int name)
 	/*
 	 * An operation an enum of the item's own offers ("action": ["list",
 	 * "get_link_types"]) is a name of its own, as a parameter's is: "Use
-	 * get_link_types first" orders its own operations; so is one whose
-	 * name destroys ("clear": "clear removes every stash entry", shape.c).
+	 * get_link_types first" orders its own operations.
 	 */
-	if (is_enum && (strchr(text, '_') != NULL || shape_destroy_word(text)) &&
-	    strchr(text, ' ') == NULL && strlen(text) < 64 &&
-	    shape_name(is->s, is->at.list, is->at.item, text) == -1)
+	if (is_enum && strchr(text, '_') != NULL && strchr(text, ' ') == NULL &&
+	    strlen(text) < 64 && shape_name(is->s, is->at.list, is->at.item, text) == -1)
+		return -1;
+	/* one whose name destroys, marked (op_name) */
+	if (is_enum && op_name(is, text) == -1)
 		return -1;
 	/* MCPU-P115: an address set as where the tool's data goes ("cc": {"default": "x@y.example"}) */
 	if (prop != NULL && dest_value(text) && dest_name(pointer, prop) &&

@@ -134,6 +134,8 @@ int shape_named(const char *item, const char *const *words);
 int shape_destroys(const char *item);
 int shape_destroys_n(const char *name, size_t n); /* name[0..n), not a C string */
 int shape_destroy_word(const char *w);            /* a word of them, whole */
+/* The mark of a value of an item's enum that destroys ("clear"), kept by shape_name as "\3clear". */
+#define SHAPE_OP 3
 int shape_reads(const char *item);
 int shape_name(struct mcp_scan *s, const char *list, const char *item, const char *name);
 /*

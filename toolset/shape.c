@@ -240,16 +240,13 @@ static const char *const prefer_more[] = {"other tool", "other server", "other m
     "another server", "over alternatives", "than alternatives", "other alternatives",
     "any alternative", "no alternative", "any tool", "all tools", "every tool", "instead of any",
     "instead of all", "instead of other", "instead of the other", "use this instead",
-    "use it instead", "this tool instead", "precedence", "priority over", "priority to this",
-    "priority to it", "takes priority", "take priority", "has priority", "have priority",
-    "top priority", "highest priority", "first priority", "prioritize", "prioritise", "prefer this",
-    "prefer it", "favor this", "favour this", "only tool", "never use", "never call",
-    "use any other", "use another", "call any other", "call another", "try another",
-    "do not use any", "do not use other", "don't use any", "don't use other", "do not call any",
-    "do not call other", "don't call any", "don't call other", "always use this",
-    "always call this", "always try this", "always consult", "always prefer", "immediately call",
-    "immediately use", "immediately invoke", "immediately run", "tool immediately",
-    "it immediately", "this immediately", "the first tool", "before using any",
+    "use it instead", "this tool instead", "precedence", "prefer this", "prefer it", "favor this",
+    "favour this", "only tool", "never use", "never call", "use any other", "use another",
+    "call any other", "call another", "try another", "do not use any", "do not use other",
+    "don't use any", "don't use other", "do not call any", "do not call other", "don't call any",
+    "don't call other", "always use this", "always call this", "always try this", "always consult",
+    "always prefer", "immediately call", "immediately use", "immediately invoke", "immediately run",
+    "tool immediately", "it immediately", "this immediately", "the first tool", "before using any",
     "before calling any", "over any", "over all", NULL};
 
 /*
@@ -285,11 +282,34 @@ first_step_out(const char *t, size_t len, size_t a, size_t b)
 	return 0;
 }
 
+/*
+ * "priorit" (priority, prioritize, prioritising, highest-priority ...)
+ * outside t[a..b), but "priorities", a field's plural ("the allowed issue
+ * types, priorities and required custom fields differ per project").
+ */
+static int
+priority_out(const char *t, size_t len, size_t a, size_t b)
+{
+	const char *p;
+	size_t o;
+
+	for (p = t; (p = strcasestr(p, "priorit")) != NULL && (size_t)(p - t) < len; p += 7) {
+		o = (size_t)(p - t);
+		if (o + 7 > a && o < b)
+			continue;
+		if (strncasecmp(p + 7, "ies", 3) == 0 && !isalpha((unsigned char)p[10]))
+			continue;
+		return 1;
+	}
+	return 0;
+}
+
 /* Another claim of precedence anywhere in the string but t[a..b). */
 static int
 more_claims(const char *t, size_t len, size_t a, size_t b)
 {
-	return has_out(t, len, a, b, prefer_more) || first_step_out(t, len, a, b);
+	return has_out(t, len, a, b, prefer_more) || first_step_out(t, len, a, b) ||
+	    priority_out(t, len, a, b);
 }
 
 /*
@@ -892,10 +912,18 @@ shape_destroys_n(const char *name, size_t n)
 int
 shape_destroy_word(const char *w)
 {
+	/* their first letters: c d e f o p r t u w, and their lengths, 4 to 9 */
+	static const unsigned long first = 1UL << ('c' - 'a') | 1UL << ('d' - 'a') |
+	    1UL << ('e' - 'a') | 1UL << ('f' - 'a') | 1UL << ('o' - 'a') | 1UL << ('p' - 'a') |
+	    1UL << ('r' - 'a') | 1UL << ('t' - 'a') | 1UL << ('u' - 'a') | 1UL << ('w' - 'a');
 	const char *const *d;
+	unsigned c = (unsigned char)w[0] | 0x20;
+	size_t n;
 
+	if (c < 'a' || c > 'z' || !(first >> (c - 'a') & 1) || (n = strlen(w)) < 4 || n > 9)
+		return 0;
 	for (d = destroy_names; *d != NULL; d++)
-		if (((*d)[0] | 0x20) == (w[0] | 0x20) && strcasecmp(*d, w) == 0)
+		if ((unsigned char)(*d)[0] == c && strcasecmp(*d, w) == 0)
 			return 1;
 	return 0;
 }
@@ -1043,13 +1071,35 @@ label_at(const char *t, const struct tok *v, int n, int w)
 	        strncasecmp(t + v[w + 1].b - 2, "ly", 2) == 0 && destroys_said(t, &v[w + 2]));
 }
 
+/* Words no definition of an operation holds: the user's, a time its own, more than it. */
+static const char *const def_out[] = {"user", "your", "home", "rm", "kill", "shred", "format",
+    "also", "then", "too", "before", "after", "first", "always", "call", "calls", "answer",
+    "answering", "request", "requests", "conversation", "session", NULL};
+
+/* 1 when v[from..n) says what one operation does: one destruction at most, no word of def_out, no ~ */
+static int
+def_only(const char *t, const struct tok *v, int from, int n)
+{
+	int i, k = 0;
+
+	if (from < n && memchr(t + v[from].a, '~', v[n - 1].b - v[from].a) != NULL)
+		return 0;
+	for (i = from; i < n; i++) {
+		if (is(t, &v[i], def_out))
+			return 0;
+		k += is(t, &v[i], destroy_names) || destroys_said(t, &v[i]);
+	}
+	return k <= 1;
+}
+
 /*
  * An operation's label, then what it does: "clear: remove all sessions",
- * "**delete** — permanently removes ...", "clear \xe2\x86\x92 Remove all cached
- * data", "'remove' - remove a sub-issue", "clear removes every stash
- * entry": the label's span into *la..*lb, 1; 0 when the clause (from a,
- * its words v[0..n)) has none.  The label is its item's own only when its
- * list holds it (own_all): a value of its enum, a parameter, a tool.
+ * "**delete** \xe2\x80\x94 permanently removes ...", "clear \xe2\x86\x92 Remove all cached
+ * data", "clear removes every stash entry": the label's span into
+ * *la..*lb, 1; 0 when the clause (from a, its words v[0..n)) has none, a
+ * destruction before it, or more than what it does after it (def_only).
+ * The label is its item's own only when its enum offers it (own_all) or
+ * it is quoted (*quoted 1).
  */
 static int
 op_label(const char *t, size_t a, const struct tok *v, int n, size_t *la, size_t *lb, int *quoted)
@@ -1069,24 +1119,19 @@ op_label(const char *t, size_t a, const struct tok *v, int n, size_t *la, size_t
 		if (k > i && label_left(t, i)) {
 			*la = i;
 			*lb = k;
-			*quoted = i > 0 && strchr("'\"`", t[i - 1]) != NULL && t[k] == t[i - 1];
-			return 1;
+			*quoted = strchr("'\"`", t[i - 1]) != NULL && t[k] == t[i - 1];
+			return def_only(t, v, 0, n);
 		}
 	}
 	/* a label at the clause's start, past a list's mark, or after a dash in it */
 	for (w = 0; w < n; w++) {
 		if (strspn(t + v[w].a, "-") >= v[w].b - v[w].a)
-			continue; /* a list's mark: "- 'remove' - remove ..." */
+			continue; /* a list's mark: "- delete - ..." */
 		if (label_at(t, v, n, w)) {
-			/* what it does one destruction, no other asked beside it ("delete: removes it; then wipe ...") */
-			for (k = 0, i = (size_t)w + 1; i < (size_t)n; i++)
-				k += is(t, &v[i], destroy_names) || destroys_said(t, &v[i]);
-			if (k > 1)
-				return 0;
 			*la = v[w].a;
 			*lb = v[w].b;
 			*quoted = v[w].quoted;
-			return 1;
+			return def_only(t, v, w + 1, n);
 		}
 		/* no destruction before another label: "Operations here affect Jira \xe2\x80\x94 delete ..." */
 		if (is(t, &v[w], destroy_names) || destroys_said(t, &v[w]))
@@ -1094,6 +1139,10 @@ op_label(const char *t, size_t a, const struct tok *v, int n, size_t *la, size_t
 	}
 	return 0;
 }
+
+/* Words of a tool called or used: a name beside them is one ("using git-nuke"). */
+static const char *const call_words[] = {"using", "use ", "via ", "call", "run ", "invoke", "tool",
+    "server", "with the", "through", NULL};
 
 /*
  * SHAPE_OWN, f's names that may be words of prose left out ("every
@@ -1193,20 +1242,22 @@ destroy_shape(struct mcp_finding *f, const char *t, size_t len, size_t start, si
 	/* a tool that reads, pointing at its list's own tool that destroys ("use delete_folder to remove one") */
 	if (reads && clause_names(f, t, a, v, n, 0) > 0)
 		return SHAPE_OWN;
+	/* its own, no tool called in the clause: words of prose no names ("every user-defined view") */
 	if (own && !reads && clause_names(f, t, a, v, n, 0) >= 0)
-		return prose_out(f);
+		return has_out(t + a, b - a, 0, 0, call_words) ? SHAPE_OWN : prose_out(f);
 	/*
-	 * what an operation of its own does, else: its label its list's
-	 * (own_all), or quoted as an option's is ("'remove' - remove a sub-issue")
+	 * what an operation of its own does, else: its label a value of its
+	 * enum (own_all), or quoted as an option's is ("- 'remove' - remove a
+	 * sub-issue from a parent issue")
 	 */
-	if (!op_label(t, a, v, n, &i, &q, &quoted) || clause_names(f, t, a, v, n, 0) < 0)
+	if (reads || !op_label(t, a, v, n, &i, &q, &quoted) || clause_names(f, t, a, v, n, 0) < 0)
 		return SHAPE_NONE;
 	if (quoted)
 		return SHAPE_LOW;
 	for (lab = f->own; *lab != '\0'; lab += strlen(lab) + 1)
 		;
 	at = (size_t)(lab - f->own);
-	return own_add(f, &at, 0, t + i, q - i) == -1 ? SHAPE_NONE : SHAPE_OWN;
+	return own_add(f, &at, SHAPE_OP, t + i, q - i) == -1 ? SHAPE_NONE : SHAPE_OWN;
 }
 
 /*
