@@ -1119,7 +1119,7 @@ op_label(const char *t, size_t a, const struct tok *v, int n, size_t *la, size_t
 		if (k > i && label_left(t, i)) {
 			*la = i;
 			*lb = k;
-			*quoted = strchr("'\"`", t[i - 1]) != NULL && t[k] == t[i - 1];
+			*quoted = i > 0 && strchr("'\"`", t[i - 1]) != NULL && t[k] == t[i - 1];
 			return def_only(t, v, 0, n);
 		}
 	}
