@@ -473,13 +473,12 @@ words_upto(const char *text, int max)
 static __attribute__((noinline)) int
 op_name(struct item_scan *is, const char *text)
 {
-	char op[33];
-	size_t n = strlen(text);
+	char op[16]; /* its mark, a destroying name (9 letters at most), its NUL */
 
-	if (n < 4 || n >= sizeof(op) - 1 || !shape_destroy_word(text))
+	if (!shape_destroy_word(text))
 		return 0;
 	op[0] = SHAPE_OP;
-	memcpy(op + 1, text, n + 1);
+	memcpy(op + 1, text, strlen(text) + 1);
 	return shape_name(is->s, is->at.list, is->at.item, op);
 }
 

@@ -133,7 +133,7 @@ int shape_named(const char *item, const char *const *words);
 /* 1 when an item's name says it destroys (delete_x, wipeLogs): its own destruction, then. */
 int shape_destroys(const char *item);
 int shape_destroys_n(const char *name, size_t n); /* name[0..n), not a C string */
-int shape_destroy_word(const char *w);            /* a word of them, whole */
+int shape_destroy_word(const char *w);            /* a word of them, whole: 4 to 9 letters */
 /* The mark of a value of an item's enum that destroys ("clear"), kept by shape_name as "\3clear". */
 #define SHAPE_OP 3
 int shape_reads(const char *item);

@@ -221,6 +221,17 @@ own_add(struct mcp_finding *f, size_t *at, int mark, const char *name, size_t n)
 	return 0;
 }
 
+/* Where the next name goes in f->own: past its last. */
+static size_t
+own_end(const struct mcp_finding *f)
+{
+	const char *p;
+
+	for (p = f->own; *p != '\0'; p += strlen(p) + 1)
+		;
+	return (size_t)(p - f->own);
+}
+
 /* Words of a wider scope than the server's own tools. */
 static const char *const wide[] = {"any", "all", "every", "each", "other", "others", "another",
     "alternative", "alternatives", "never", "only", "exclusively", "default", "built-in",
@@ -1043,6 +1054,13 @@ destroys_said(const char *t, const struct tok *v)
 	return !v->quoted && n > 3 && t[v->b - 1] == 's' && shape_destroys_n(t + v->a, n);
 }
 
+/* 1 when word v destroys: a destroying name ("clear") or its verb said ("clears"). */
+static int
+destroy_word(const char *t, const struct tok *v)
+{
+	return is(t, v, destroy_names) || destroys_said(t, v);
+}
+
 /*
  * 1 when word v[w] is a label, then what it does: a label's left side
  * before it (label_left), a separator after it
@@ -1087,7 +1105,7 @@ def_only(const char *t, const struct tok *v, int from, int n)
 	for (i = from; i < n; i++) {
 		if (is(t, &v[i], def_out))
 			return 0;
-		k += is(t, &v[i], destroy_names) || destroys_said(t, &v[i]);
+		k += destroy_word(t, &v[i]);
 	}
 	return k <= 1;
 }
@@ -1134,7 +1152,7 @@ op_label(const char *t, size_t a, const struct tok *v, int n, size_t *la, size_t
 			return def_only(t, v, w + 1, n);
 		}
 		/* no destruction before another label: "Operations here affect Jira \xe2\x80\x94 delete ..." */
-		if (is(t, &v[w], destroy_names) || destroys_said(t, &v[w]))
+		if (destroy_word(t, &v[w]))
 			return 0;
 	}
 	return 0;
@@ -1181,7 +1199,6 @@ destroy_shape(struct mcp_finding *f, const char *t, size_t len, size_t start, si
 
 	struct tok v[TOKENS_MAX];
 	size_t a, b, i, q, at;
-	const char *lab;
 	int n, quoted;
 
 	own = shape_destroys(f->item);
@@ -1254,9 +1271,7 @@ destroy_shape(struct mcp_finding *f, const char *t, size_t len, size_t start, si
 		return SHAPE_NONE;
 	if (quoted)
 		return SHAPE_LOW;
-	for (lab = f->own; *lab != '\0'; lab += strlen(lab) + 1)
-		;
-	at = (size_t)(lab - f->own);
+	at = own_end(f);
 	return own_add(f, &at, SHAPE_OP, t + i, q - i) == -1 ? SHAPE_NONE : SHAPE_OWN;
 }
 
@@ -1338,7 +1353,6 @@ address_shape(const char *t, size_t len, size_t start, size_t end)
 int
 shape_own(struct mcp_finding *f, const char *name, size_t n)
 {
-	const char *p;
 	size_t at;
 
 	if (f->shape != SHAPE_OWN || name == NULL) {
@@ -1347,9 +1361,7 @@ shape_own(struct mcp_finding *f, const char *name, size_t n)
 		if (name == NULL)
 			return 0;
 	}
-	for (p = f->own; *p != '\0'; p += strlen(p) + 1)
-		;
-	at = (size_t)(p - f->own);
+	at = own_end(f);
 	return own_add(f, &at, ANY_NAME, name, n);
 }
 
