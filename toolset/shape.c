@@ -324,6 +324,40 @@ more_claims(const char *t, size_t len, size_t a, size_t b)
 }
 
 /*
+ * MCPU-P106: a tool standing in for a shell's command, and for nothing
+ * else: "Use this instead of find in a shell", "use this tool instead of
+ * running grep in the terminal".  "instead" then, in its clause, shell,
+ * terminal, bash or command line; no tool named (the caller's names is
+ * 0), no word of a wider scope (any, all, other, every ...), and none of
+ * the tool words (tool, server) after the "instead".
+ */
+static int
+over_shell(const char *t, const struct tok *v, int n, size_t start, size_t end)
+{
+	static const char *const shell[] = {"shell", "terminal", "bash", "sh", "zsh", "powershell",
+	    "cmd", "command-line", "cli", NULL};
+	int i, k = -1, sh = 0;
+
+	for (i = 0; i < n; i++) {
+		if (v[i].quoted)
+			continue;
+		if (k < 0 && is(t, &v[i], (const char *const[]){"instead", NULL}))
+			k = i;
+		else if (k >= 0 && v[i].a >= end &&
+		    (is(t, &v[i], wide) || is(t, &v[i], tool_words)))
+			return 0;
+		else if (k >= 0 &&
+		    (is(t, &v[i], shell) ||
+		        (i + 1 < n && is(t, &v[i], (const char *const[]){"command", NULL}) &&
+		            is(t, &v[i + 1], (const char *const[]){"line", NULL}))))
+			sh = 1;
+		else if (v[i].b <= start && is(t, &v[i], wide))
+			return 0;
+	}
+	return sh;
+}
+
+/*
  * 1 when the clause v[0..n) puts this tool instead of a way by hand,
  * said so: "instead of" then a verb in -ing that is not a tool's use nor
  * the user's say (using, calling, running, asking, confirming ...), then
@@ -453,7 +487,8 @@ prefer_shape(struct mcp_finding *f, const char *t, size_t len, size_t start, siz
 		}
 	}
 	/* "instead of listing options in text": a way by hand, no tool, stood in for */
-	if (names == 0 && by_hand(t, v, n) && !more_claims(t, len, a, b))
+	if (names == 0 && (by_hand(t, v, n) || over_shell(t, v, n, start, end)) &&
+	    !more_claims(t, len, a, b))
 		return SHAPE_LOW;
 	/* Each word of a wider scope the brand's: "any other Shopify tools". */
 	for (i = 0; i < n; i++) {
@@ -773,6 +808,41 @@ in_example(const char *t, size_t a, size_t i)
 	return 0;
 }
 
+/*
+ * 1 when v[i] is "nothing" the subject of what the server does, said in
+ * the passive: "Nothing is sent to the customer until send_invoice",
+ * "and nothing gets charged before ...": its clause's first word (or
+ * after and, but, so), then within four words is, are, was, were, be or
+ * gets and a participle, none of calling or doing ("Nothing may be
+ * called until ...", "Do nothing until ..." keep their scope).
+ */
+static int
+nothing_done(const char *t, const struct tok *v, int n, int i)
+{
+	static const char *const aux[] = {"is", "are", "was", "were", "be", "gets", "get", NULL},
+	                         *const agent[] = {"called", "used", "invoked", "run", "executed",
+	                             "done", "answered", "said", "tried", "allowed", "permitted",
+	                             "accepted", "needed", "required", "shown", "told", "returned",
+	                             NULL};
+	int k;
+
+	if (v[i].quoted || !is(t, &v[i], (const char *const[]){"nothing", NULL}) ||
+	    (i > 0 && !is(t, &v[i - 1], (const char *const[]){"and", "but", "so", NULL})))
+		return 0;
+	for (k = i + 1; k + 1 < n && k <= i + 4; k++)
+		if (is(t, &v[k], aux)) {
+			size_t w = v[k + 1].b - v[k + 1].a;
+
+			return !v[k + 1].quoted && w > 3 && !is(t, &v[k + 1], agent) &&
+			    (strncasecmp(t + v[k + 1].b - 2, "ed", 2) == 0 ||
+			        strncasecmp(t + v[k + 1].b - 2, "en", 2) == 0 ||
+			        is(t, &v[k + 1],
+			            (const char *const[]){"sent", "made", "paid", "kept", "built",
+			                "lost", "spent", "set", "put", NULL}));
+		}
+	return 0;
+}
+
 /* The tools a clause (from a) names (quoted, or with an underscore) into f->own: how many, -1
  * when a word of order_wide is in it (wide) or the names do not fit. */
 static int
@@ -784,6 +854,9 @@ clause_names(struct mcp_finding *f, const char *t, size_t a, const struct tok *v
 	f->own[0] = '\0';
 	for (i = 0; i < n; i++) {
 		if (in_example(t, a, v[i].a))
+			continue;
+		/* "Nothing is sent until finalize_invoice": what the server does, no scope */
+		if (scope && nothing_done(t, v, n, i))
 			continue;
 		/* "before any other Acme tools": a wide word its brand's */
 		if (scope && !v[i].quoted && is(t, &v[i], order_wide)) {
@@ -822,6 +895,80 @@ clause_names(struct mcp_finding *f, const char *t, size_t a, const struct tok *v
 }
 
 /*
+ * MCPU-P111: "nothing" or "no" before until, before, unless or prior,
+ * then a time, no call: "nothing on or before this date can be deleted",
+ * "no refund until the end of the period".  The clause names no tool and
+ * has no word of calling or of a turn (calling, call, run, use, invoke,
+ * tool, request, message, answer ...).
+ */
+static int
+until_a_time(const char *t, size_t len, size_t start, size_t end, const struct tok *v, int n)
+{
+	static const char *const time_words[] = {"date", "dates", "time", "deadline", "day", "days",
+	    "midnight", "noon", "expiry", "expiration", "timestamp", "period", "month", "year",
+	    "week", "hour", "end", "cutoff", "cut-off", NULL},
+	                         *const det[] = {"the", "this", "that", "a", "its", "their", "your",
+	                             "said", "given", "lock", "due", "start", "start-of", NULL},
+	                         *const calls[] = {"call", "calls", "calling", "called", "run",
+	                             "running", "use", "using", "used", "invoke", "invoking",
+	                             "invoked", "execute", "executing", "tool", "tools", "request",
+	                             "requests", "message", "messages", "answer", "answering",
+	                             "reply", "respond", "responding", "turn", "session", NULL};
+	int i, k;
+
+	(void)len;
+	if (!(end - start > 2 &&
+	        (strncasecmp(t + start, "nothing", 7) == 0 ||
+	            strncasecmp(t + start, "no ", 3) == 0)))
+		return 0;
+	for (i = 0; i < n && v[i].a < end; i++)
+		;
+	for (k = i; k < n && k < i + 2 && !v[k].quoted && is(t, &v[k], det); k++)
+		;
+	if (k >= n || v[k].quoted || !is(t, &v[k], time_words))
+		return 0;
+	for (i = 0; i < n; i++)
+		if (quoted_name(t, &v[i]) || memchr(t + v[i].a, '_', v[i].b - v[i].a) != NULL ||
+		    (!v[i].quoted && is(t, &v[i], calls)))
+			return 0;
+	return 1;
+}
+
+/*
+ * MCPU-P111: an order whose first step is the user's word, not a call:
+ * "Confirm the amount with the user before any tool that moves money",
+ * "Ask the user which repository they mean before calling other tools".
+ * The clause begins with confirm, ask, check or clarify, names the user
+ * before the match, and names no tool and no word of calling outside it;
+ * what it asks is a person's check, no hook of another tool.
+ */
+static int
+user_first(const char *t, const struct tok *v, int n, size_t start, size_t end)
+{
+	static const char *const calls[] = {"call", "calling", "run", "running", "use", "using",
+	    "invoke", "invoking", "execute", "executing", "tool", "tools", "read", "send", "pass",
+	    "include", "password", "passwords", "token", "tokens", "key", "keys", "secret",
+	    "secrets", "credential", "credentials", NULL};
+	int i, user = 0;
+
+	if (n == 0 || v[0].quoted ||
+	    !is(t, &v[0],
+	        (const char *const[]){"confirm", "ask", "check", "clarify", "verify", NULL}))
+		return 0;
+	for (i = 1; i < n; i++) {
+		if (v[i].b > start && v[i].a < end)
+			continue;
+		if (quoted_name(t, &v[i]) || memchr(t + v[i].a, '_', v[i].b - v[i].a) != NULL ||
+		    (!v[i].quoted && is(t, &v[i], calls)))
+			return 0;
+		if (v[i].b <= start && !v[i].quoted &&
+		    is(t, &v[i], (const char *const[]){"user", "user's", NULL}))
+			user = 1;
+	}
+	return user;
+}
+
+/*
  * MCPU-P111 (scope 1) and MCPU-P112 (scope 0): a clause naming tools, each
  * to be its list's own; for P111 no word of a wider scope, and no other
  * claim of precedence in the string.
@@ -844,8 +991,11 @@ names_shape(struct mcp_finding *f, const char *t, size_t len, size_t start, size
 			    strncasecmp(t + start - strlen(sort[n]), sort[n], strlen(sort[n])) == 0)
 				return SHAPE_LOW;
 	}
-	if (!clause(t, len, start, end, 1, &a, &b) || (n = tokens(t, a, b, v)) < 0 ||
-	    clause_names(f, t, a, v, n, scope) <= 0)
+	if (!clause(t, len, start, end, 1, &a, &b) || (n = tokens(t, a, b, v)) < 0)
+		return SHAPE_NONE;
+	if (scope && (until_a_time(t, len, start, end, v, n) || user_first(t, v, n, start, end)))
+		return more_claims(t, len, a, b) ? SHAPE_NONE : SHAPE_LOW;
+	if (clause_names(f, t, a, v, n, scope) <= 0)
 		return SHAPE_NONE;
 	return scope && more_claims(t, len, a, b) ? SHAPE_NONE : SHAPE_OWN;
 }
