@@ -324,37 +324,83 @@ more_claims(const char *t, size_t len, size_t a, size_t b)
 }
 
 /*
- * MCPU-P106: a tool standing in for a shell's command, and for nothing
- * else: "Use this instead of find in a shell", "use this tool instead of
- * running grep in the terminal".  "instead" then, in its clause, shell,
- * terminal, bash or command line; no tool named (the caller's names is
- * 0), no word of a wider scope (any, all, other, every ...), and none of
- * the tool words (tool, server) after the "instead".
+ * 1 when v names a tool, however written: quoted, with an underscore, a
+ * hyphen inside, or in camelCase ("getSessionContext", "send-email").
  */
 static int
-over_shell(const char *t, const struct tok *v, int n, size_t start, size_t end)
+tool_like(const char *t, const struct tok *v)
 {
-	static const char *const shell[] = {"shell", "terminal", "bash", "sh", "zsh", "powershell",
-	    "cmd", "command-line", "cli", NULL};
-	int i, k = -1, sh = 0;
+	size_t k;
 
-	for (i = 0; i < n; i++) {
-		if (v[i].quoted)
-			continue;
-		if (k < 0 && is(t, &v[i], (const char *const[]){"instead", NULL}))
-			k = i;
-		else if (k >= 0 && v[i].a >= end &&
-		    (is(t, &v[i], wide) || is(t, &v[i], tool_words)))
+	if (quoted_name(t, v) || memchr(t + v->a, '_', v->b - v->a) != NULL ||
+	    (v->b - v->a > 2 && memchr(t + v->a + 1, '-', v->b - v->a - 2) != NULL))
+		return 1;
+	for (k = v->a + 1; k < v->b; k++)
+		if (isupper((unsigned char)t[k]) && islower((unsigned char)t[k - 1]))
+			return 1;
+	return 0;
+}
+
+/*
+ * MCPU-P106: a tool standing in for a shell's command, and for nothing
+ * else: "Use this instead of find in a shell", "use this tool instead of
+ * running grep in the terminal", "instead of the shell".  After "instead
+ * of" only: a verb in -ing (running, using, typing), one plain word of a
+ * command, in, from, on or via, a or the, then the shell (shell,
+ * terminal, bash, sh, zsh, PowerShell, cmd, CLI, command line, then
+ * command or commands), and the clause ends (a closing tag aside:
+ * "</usage>"); before the match no word
+ * of a wider scope, inside it no more than the rule's words.
+ */
+static int
+over_shell(const char *t, const struct tok *v, int n, size_t start)
+{
+	static const char *const
+	    shell[] = {"shell", "terminal", "bash", "sh", "zsh", "powershell", "cmd", "cli", NULL},
+	    *const via[] = {"in", "from", "on", "via", "with", NULL},
+	    *const det[] = {"a", "the", "your", NULL}, *const cmd[] = {"command", "commands", NULL};
+	int i, k;
+
+	for (i = 0; i < n && v[i].b <= start; i++)
+		if (!v[i].quoted && (is(t, &v[i], wide) || is(t, &v[i], tool_words)))
 			return 0;
-		else if (k >= 0 &&
-		    (is(t, &v[i], shell) ||
-		        (i + 1 < n && is(t, &v[i], (const char *const[]){"command", NULL}) &&
-		            is(t, &v[i + 1], (const char *const[]){"line", NULL}))))
-			sh = 1;
-		else if (v[i].b <= start && is(t, &v[i], wide))
+	for (k = 0; k < n &&
+	     !(v[k].a >= start && !v[k].quoted &&
+	         is(t, &v[k], (const char *const[]){"instead", NULL}));
+	     k++)
+		;
+	if (k + 1 >= n || !is(t, &v[k + 1], (const char *const[]){"of", NULL}))
+		return 0;
+	/* nothing but "this tool" or "this" between the match's verb and the "instead" */
+	for (i = 0; i < k; i++)
+		if (v[i].a >= start && !v[i].quoted && (is(t, &v[i], wide) || tool_like(t, &v[i])))
 			return 0;
-	}
-	return sh;
+	i = k + 2;
+	if (i < n && !v[i].quoted && v[i].b - v[i].a > 4 &&
+	    strncasecmp(t + v[i].b - 3, "ing", 3) == 0 && !is(t, &v[i], shell))
+		i++;
+	/* one plain word of a command: "find", "grep" */
+	if (i + 1 < n && !v[i].quoted && !is(t, &v[i], shell) && !is(t, &v[i], via) &&
+	    !is(t, &v[i], det) && !tool_like(t, &v[i]) && !is(t, &v[i], wide) &&
+	    !is(t, &v[i], tool_words) && islower((unsigned char)t[v[i].a]))
+		i++;
+	if (i < n && !v[i].quoted && is(t, &v[i], via))
+		i++;
+	if (i < n && !v[i].quoted && is(t, &v[i], det))
+		i++;
+	if (i < n && !v[i].quoted && is(t, &v[i], shell))
+		i++;
+	else if (i + 1 < n && is(t, &v[i], (const char *const[]){"command", NULL}) &&
+	    is(t, &v[i + 1], (const char *const[]){"line", NULL}))
+		i += 2;
+	else
+		return 0;
+	if (i < n && !v[i].quoted && is(t, &v[i], cmd))
+		i++;
+	/* "... in a shell.</usage>": a closing tag no word of the clause */
+	while (i < n && v[i].a >= 2 && t[v[i].a - 1] == '/' && t[v[i].a - 2] == '<')
+		i++;
+	return i == n;
 }
 
 /*
@@ -487,7 +533,7 @@ prefer_shape(struct mcp_finding *f, const char *t, size_t len, size_t start, siz
 		}
 	}
 	/* "instead of listing options in text": a way by hand, no tool, stood in for */
-	if (names == 0 && (by_hand(t, v, n) || over_shell(t, v, n, start, end)) &&
+	if (names == 0 && (by_hand(t, v, n) || over_shell(t, v, n, start)) &&
 	    !more_claims(t, len, a, b))
 		return SHAPE_LOW;
 	/* Each word of a wider scope the brand's: "any other Shopify tools". */
@@ -813,33 +859,37 @@ in_example(const char *t, size_t a, size_t i)
  * the passive: "Nothing is sent to the customer until send_invoice",
  * "and nothing gets charged before ...": its clause's first word (or
  * after and, but, so), then within four words is, are, was, were, be or
- * gets and a participle, none of calling or doing ("Nothing may be
- * called until ...", "Do nothing until ..." keep their scope).
+ * gets and a participle of the server's own effect (sent, charged,
+ * published, deleted, created, saved ...); no "else" after it, and no
+ * word of others' (other, others, server, servers) in the clause.
+ * "Nothing may be called until ...", "Nothing else gets processed",
+ * "Do nothing until ..." keep their scope.
  */
 static int
 nothing_done(const char *t, const struct tok *v, int n, int i)
 {
 	static const char *const aux[] = {"is", "are", "was", "were", "be", "gets", "get", NULL},
-	                         *const agent[] = {"called", "used", "invoked", "run", "executed",
-	                             "done", "answered", "said", "tried", "allowed", "permitted",
-	                             "accepted", "needed", "required", "shown", "told", "returned",
-	                             NULL};
+	                         *const effect[] = {"sent", "charged", "paid", "billed",
+	                             "published", "posted", "emailed", "submitted", "deleted",
+	                             "removed", "created", "saved", "stored", "written",
+	                             "committed", "applied", "changed", "modified", "deployed",
+	                             "merged", "released", "refunded", "transferred", "shipped",
+	                             "delivered", "made", "booked", "ordered", "scheduled",
+	                             "cancelled", "canceled", "uploaded", "imported", "overwritten",
+	                             NULL},
+	                         *const others[] = {"else", "other", "others", "another", "server",
+	                             "servers", NULL};
 	int k;
 
 	if (v[i].quoted || !is(t, &v[i], (const char *const[]){"nothing", NULL}) ||
 	    (i > 0 && !is(t, &v[i - 1], (const char *const[]){"and", "but", "so", NULL})))
 		return 0;
+	for (k = 0; k < n; k++)
+		if (!v[k].quoted && is(t, &v[k], others))
+			return 0;
 	for (k = i + 1; k + 1 < n && k <= i + 4; k++)
-		if (is(t, &v[k], aux)) {
-			size_t w = v[k + 1].b - v[k + 1].a;
-
-			return !v[k + 1].quoted && w > 3 && !is(t, &v[k + 1], agent) &&
-			    (strncasecmp(t + v[k + 1].b - 2, "ed", 2) == 0 ||
-			        strncasecmp(t + v[k + 1].b - 2, "en", 2) == 0 ||
-			        is(t, &v[k + 1],
-			            (const char *const[]){"sent", "made", "paid", "kept", "built",
-			                "lost", "spent", "set", "put", NULL}));
-		}
+		if (is(t, &v[k], aux))
+			return !v[k + 1].quoted && is(t, &v[k + 1], effect);
 	return 0;
 }
 
@@ -897,74 +947,139 @@ clause_names(struct mcp_finding *f, const char *t, size_t a, const struct tok *v
 /*
  * MCPU-P111: "nothing" or "no" before until, before, unless or prior,
  * then a time, no call: "nothing on or before this date can be deleted",
- * "no refund until the end of the period".  The clause names no tool and
- * has no word of calling or of a turn (calling, call, run, use, invoke,
- * tool, request, message, answer ...).
+ * "no refund until the end of the period".  The time word (date, time,
+ * deadline, day, midnight, expiry, period, month, year, week, hour, end,
+ * cut-off; after the, this, a, its, lock, due ... at most two) ends its
+ * clause, or comes before a number or a word of a time, or "end" is of
+ * one ("the end of the month").  Its sentence names no tool (however
+ * written) and has no word of calling, sending or a turn (call, run, use,
+ * invoke, execute, send, tool, server, token, request, message, answer,
+ * reply, turn, session).
  */
 static int
-until_a_time(const char *t, size_t len, size_t start, size_t end, const struct tok *v, int n)
+until_a_time(const char *t, size_t len, size_t start, size_t end)
 {
 	static const char *const time_words[] = {"date", "dates", "time", "deadline", "day", "days",
 	    "midnight", "noon", "expiry", "expiration", "timestamp", "period", "month", "year",
-	    "week", "hour", "end", "cutoff", "cut-off", NULL},
+	    "week", "hour", "cutoff", "cut-off", NULL},
 	                         *const det[] = {"the", "this", "that", "a", "its", "their", "your",
 	                             "said", "given", "lock", "due", "start", "start-of", NULL},
 	                         *const calls[] = {"call", "calls", "calling", "called", "run",
 	                             "running", "use", "using", "used", "invoke", "invoking",
-	                             "invoked", "execute", "executing", "tool", "tools", "request",
-	                             "requests", "message", "messages", "answer", "answering",
-	                             "reply", "respond", "responding", "turn", "session", NULL};
-	int i, k;
+	                             "invoked", "execute", "executing", "send", "sends", "sending",
+	                             "sent", "tool", "tools", "server", "servers", "token",
+	                             "tokens", "request", "requests", "message", "messages",
+	                             "answer", "answering", "reply", "respond", "responding",
+	                             "turn", "session", NULL};
+	struct tok v[TOKENS_MAX];
+	size_t a, b;
+	int i, k, m;
 
-	(void)len;
 	if (!(end - start > 2 &&
 	        (strncasecmp(t + start, "nothing", 7) == 0 ||
-	            strncasecmp(t + start, "no ", 3) == 0)))
+	            strncasecmp(t + start, "no ", 3) == 0)) ||
+	    !clause(t, len, start, end, 2, &a, &b) || (m = tokens(t, a, b, v)) < 0)
 		return 0;
-	for (i = 0; i < n && v[i].a < end; i++)
-		;
-	for (k = i; k < n && k < i + 2 && !v[k].quoted && is(t, &v[k], det); k++)
-		;
-	if (k >= n || v[k].quoted || !is(t, &v[k], time_words))
-		return 0;
-	for (i = 0; i < n; i++)
-		if (quoted_name(t, &v[i]) || memchr(t + v[i].a, '_', v[i].b - v[i].a) != NULL ||
-		    (!v[i].quoted && is(t, &v[i], calls)))
+	for (i = 0; i < m; i++)
+		if (tool_like(t, &v[i]) || (!v[i].quoted && is(t, &v[i], calls)))
 			return 0;
-	return 1;
+	for (i = 0; i < m && v[i].a < end; i++)
+		;
+	for (k = i; k < m && k < i + 2 && !v[k].quoted && is(t, &v[k], det); k++)
+		;
+	if (k >= m || v[k].quoted)
+		return 0;
+	/* "the end of the month": end, then of, then a time */
+	if (is(t, &v[k], (const char *const[]){"end", NULL})) {
+		if (k + 1 >= m || !is(t, &v[k + 1], (const char *const[]){"of", NULL}))
+			return 0;
+		for (k += 2; k < m && k < i + 6 && !v[k].quoted && is(t, &v[k], det); k++)
+			;
+		if (k >= m || v[k].quoted)
+			return 0;
+	}
+	if (!is(t, &v[k], time_words))
+		return 0;
+	/* what follows the time: the clause's end, a number, or a time's word */
+	return k + 1 == m || isdigit((unsigned char)t[v[k + 1].a]) ||
+	    (k + 1 < m && is(t, &v[k + 1], time_words)) ||
+	    (k + 1 < m && !v[k + 1].quoted &&
+	        is(t, &v[k + 1],
+	            (const char *const[]){
+	                "can", "cannot", "may", "will", "is", "are", "has", "have", NULL}));
 }
 
 /*
  * MCPU-P111: an order whose first step is the user's word, not a call:
  * "Confirm the amount with the user before any tool that moves money",
- * "Ask the user which repository they mean before calling other tools".
- * The clause begins with confirm, ask, check or clarify, names the user
- * before the match, and names no tool and no word of calling outside it;
- * what it asks is a person's check, no hook of another tool.
+ * "Ask the user whether to go on before any other tool".  Its sentence
+ * begins with confirm, clarify, check, verify or ask, and has "with the
+ * user" ("ask the user" followed by whether, if, which, or to confirm,
+ * approve); after the match nothing or a clause of that, which or who;
+ * the sentence (past its semicolons and colons) names no tool however
+ * written and has no word of calling, sending, a record or a secret
+ * (call, use, run, tool, read, send, post, forward, upload, copy, put,
+ * log, share, fetch, query, submit, transcript, history, server,
+ * password, token, key, secret, credential, pin, code, seed, card ...);
+ * a next sentence that begins with then, next, afterwards or after is
+ * read with it.  What it asks first is a person's check, not a call.
  */
 static int
-user_first(const char *t, const struct tok *v, int n, size_t start, size_t end)
+user_first(const char *t, size_t len, size_t start, size_t end)
 {
 	static const char *const calls[] = {"call", "calling", "run", "running", "use", "using",
 	    "invoke", "invoking", "execute", "executing", "tool", "tools", "read", "send", "pass",
-	    "include", "password", "passwords", "token", "tokens", "key", "keys", "secret",
-	    "secrets", "credential", "credentials", NULL};
-	int i, user = 0;
+	    "include", "post", "forward", "upload", "copy", "put", "log", "share", "fetch", "query",
+	    "submit", "transcript", "history", "chat", "conversation", "server", "servers", "email",
+	    "emails", "message", "messages", "summarize", "attach", "password", "passwords",
+	    "token", "tokens", "key", "keys", "secret", "secrets", "credential", "credentials",
+	    "pin", "code", "codes", "otp", "2fa", "cvv", "card", "ssn", "seed", "phrase",
+	    "mnemonic", "login", "parameter", "argument", "field", NULL},
+	                         *const rel[] = {"that", "which", "who", NULL},
+	                         *const then[] = {
+	                             "then", "next", "afterwards", "after", "also", NULL};
+	struct tok v[TOKENS_MAX], w[TOKENS_MAX];
+	size_t a, b, c, d;
+	int i, n, m, user = 0;
 
-	if (n == 0 || v[0].quoted ||
+	if (!clause(t, len, start, end, 2, &a, &b) || (n = tokens(t, a, b, v)) <= 0 ||
+	    v[0].quoted ||
 	    !is(t, &v[0],
-	        (const char *const[]){"confirm", "ask", "check", "clarify", "verify", NULL}))
+	        (const char *const[]){"confirm", "clarify", "check", "verify", "ask", NULL}))
 		return 0;
 	for (i = 1; i < n; i++) {
 		if (v[i].b > start && v[i].a < end)
 			continue;
-		if (quoted_name(t, &v[i]) || memchr(t + v[i].a, '_', v[i].b - v[i].a) != NULL ||
-		    (!v[i].quoted && is(t, &v[i], calls)))
+		if (tool_like(t, &v[i]) || (!v[i].quoted && is(t, &v[i], calls)))
 			return 0;
-		if (v[i].b <= start && !v[i].quoted &&
-		    is(t, &v[i], (const char *const[]){"user", "user's", NULL}))
+		if (v[i].b <= start && i + 2 < n &&
+		    is(t, &v[i], (const char *const[]){"with", NULL}) &&
+		    is(t, &v[i + 1], (const char *const[]){"the", NULL}) &&
+		    is(t, &v[i + 2], (const char *const[]){"user", NULL}))
+			user = 1;
+		if (v[i].b <= start && i == 2 && is(t, &v[0], (const char *const[]){"ask", NULL}) &&
+		    is(t, &v[1], (const char *const[]){"the", NULL}) &&
+		    is(t, &v[2], (const char *const[]){"user", NULL}) && i + 1 < n &&
+		    is(t, &v[3], (const char *const[]){"whether", "if", "which", "to", NULL}) &&
+		    (!is(t, &v[3], (const char *const[]){"to", NULL}) ||
+		        (i + 2 < n &&
+		            is(t, &v[4], (const char *const[]){"confirm", "approve", NULL}))))
 			user = 1;
 	}
+	/* after the match: nothing, or a clause of that, which, who */
+	for (i = 0; i < n && v[i].a < end; i++)
+		;
+	if (i < n && (v[i].quoted || !is(t, &v[i], rel)))
+		return 0;
+	/* a next sentence that goes on with it: "... before any tool. Then call log_all." */
+	for (c = b; c < len &&
+	     (isspace((unsigned char)t[c]) || t[c] == '.' || t[c] == ';' || t[c] == ':' ||
+	         t[c] == '-' || (unsigned char)t[c] >= 0x80);
+	     c++)
+		;
+	if (user && c < len && clause(t, len, c, c + 1 < len ? c + 1 : len, 2, &d, &b) &&
+	    (m = tokens(t, c, b, w)) > 0 && !w[0].quoted && is(t, &w[0], then))
+		return 0;
 	return user;
 }
 
@@ -993,7 +1108,7 @@ names_shape(struct mcp_finding *f, const char *t, size_t len, size_t start, size
 	}
 	if (!clause(t, len, start, end, 1, &a, &b) || (n = tokens(t, a, b, v)) < 0)
 		return SHAPE_NONE;
-	if (scope && (until_a_time(t, len, start, end, v, n) || user_first(t, v, n, start, end)))
+	if (scope && (until_a_time(t, len, start, end) || user_first(t, len, start, end)))
 		return more_claims(t, len, a, b) ? SHAPE_NONE : SHAPE_LOW;
 	if (clause_names(f, t, a, v, n, scope) <= 0)
 		return SHAPE_NONE;
