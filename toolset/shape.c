@@ -1009,6 +1009,80 @@ until_a_time(const char *t, size_t len, size_t start, size_t end)
 	                "can", "cannot", "may", "will", "is", "are", "has", "have", NULL}));
 }
 
+/* Words of calling, sending, a record or a secret: no person's check (user_first, after_user). */
+static const char *const user_calls[] = {"call", "calling", "run", "running", "use", "using",
+    "invoke", "invoking", "execute", "executing", "tool", "tools", "read", "send", "pass",
+    "include", "post", "forward", "upload", "copy", "put", "log", "share", "fetch", "query",
+    "submit", "transcript", "history", "chat", "conversation", "server", "servers", "email",
+    "emails", "message", "messages", "summarize", "attach", "password", "passwords", "token",
+    "tokens", "key", "keys", "secret", "secrets", "credential", "credentials", "pin", "code",
+    "codes", "otp", "2fa", "cvv", "card", "ssn", "seed", "phrase", "mnemonic", "login", "parameter",
+    "argument", "field", NULL};
+
+/*
+ * MCPU-P111: a tool to be used only after the user's word: "This tool
+ * should only be used after explicitly asking the user to select one".
+ * Its match says "only (be) used after" (called, run, invoked, executed;
+ * once); then (one word in -ly aside) asking,
+ * confirming with, checking with or consulting the user, or the user
+ * and (has, have) a verb of their say (confirmed, approved, selected,
+ * chosen, asked, agreed, requested; confirms, approves, asks, chooses,
+ * selects, says); the clause names no tool however written, and has no
+ * word of user_calls but "this tool".
+ */
+static int
+after_user(const char *t, size_t len, size_t start, size_t end)
+{
+	static const char *const ask[] = {"asking", "confirming", "checking", "consulting", NULL},
+	                         *const say[] = {"confirmed", "approved", "selected", "chosen",
+	                             "asked", "agreed", "requested", "confirms", "approves", "asks",
+	                             "chooses", "selects", "says", "agrees", "requests", NULL};
+	struct tok v[TOKENS_MAX];
+	size_t a, b;
+	int i, n, k;
+
+	if (!clause(t, len, start, end, 1, &a, &b) || (n = tokens(t, a, b, v)) < 0)
+		return 0;
+	for (i = 0; i < n; i++)
+		if (tool_like(t, &v[i]) ||
+		    (!v[i].quoted && is(t, &v[i], user_calls) &&
+		        !(i > 0 && is(t, &v[i], (const char *const[]){"tool", NULL}) &&
+		            is(t, &v[i - 1], (const char *const[]){"this", NULL}))))
+			return 0;
+	/* "only (be) used after": the order's own words, in the match */
+	for (k = 2; k < n; k++)
+		if (v[k].a >= start && v[k].b <= end &&
+		    is(t, &v[k], (const char *const[]){"after", "once", NULL}) &&
+		    is(t, &v[k - 1],
+		        (const char *const[]){
+		            "used", "called", "run", "invoked", "executed", NULL}) &&
+		    (is(t, &v[k - 2], (const char *const[]){"only", NULL}) ||
+		        (k >= 3 && is(t, &v[k - 2], (const char *const[]){"be", NULL}) &&
+		            is(t, &v[k - 3], (const char *const[]){"only", NULL}))))
+			break;
+	if (k++ >= n)
+		return 0;
+	if (k < n && v[k].b - v[k].a > 3 && strncasecmp(t + v[k].b - 2, "ly", 2) == 0)
+		k++;
+	if (k < n && is(t, &v[k], ask)) {
+		k++;
+		if (k < n && is(t, &v[k], (const char *const[]){"with", NULL}))
+			k++;
+		return k + 1 < n && is(t, &v[k], (const char *const[]){"the", NULL}) &&
+		    is(t, &v[k + 1], (const char *const[]){"user", NULL});
+	}
+	if (k < n && is(t, &v[k], (const char *const[]){"the", NULL}))
+		k++;
+	if (k >= n || !is(t, &v[k], (const char *const[]){"user", NULL}))
+		return 0;
+	k++;
+	if (k < n && is(t, &v[k], (const char *const[]){"has", "have", NULL}))
+		k++;
+	if (k < n && v[k].b - v[k].a > 3 && strncasecmp(t + v[k].b - 2, "ly", 2) == 0)
+		k++;
+	return k < n && is(t, &v[k], say);
+}
+
 /*
  * MCPU-P111: an order whose first step is the user's word, not a call:
  * "Confirm the amount with the user before any tool that moves money",
@@ -1027,15 +1101,7 @@ until_a_time(const char *t, size_t len, size_t start, size_t end)
 static int
 user_first(const char *t, size_t len, size_t start, size_t end)
 {
-	static const char *const calls[] = {"call", "calling", "run", "running", "use", "using",
-	    "invoke", "invoking", "execute", "executing", "tool", "tools", "read", "send", "pass",
-	    "include", "post", "forward", "upload", "copy", "put", "log", "share", "fetch", "query",
-	    "submit", "transcript", "history", "chat", "conversation", "server", "servers", "email",
-	    "emails", "message", "messages", "summarize", "attach", "password", "passwords",
-	    "token", "tokens", "key", "keys", "secret", "secrets", "credential", "credentials",
-	    "pin", "code", "codes", "otp", "2fa", "cvv", "card", "ssn", "seed", "phrase",
-	    "mnemonic", "login", "parameter", "argument", "field", NULL},
-	                         *const rel[] = {"that", "which", "who", NULL},
+	static const char *const rel[] = {"that", "which", "who", NULL},
 	                         *const then[] = {
 	                             "then", "next", "afterwards", "after", "also", NULL};
 	struct tok v[TOKENS_MAX], w[TOKENS_MAX];
@@ -1050,7 +1116,7 @@ user_first(const char *t, size_t len, size_t start, size_t end)
 	for (i = 1; i < n; i++) {
 		if (v[i].b > start && v[i].a < end)
 			continue;
-		if (tool_like(t, &v[i]) || (!v[i].quoted && is(t, &v[i], calls)))
+		if (tool_like(t, &v[i]) || (!v[i].quoted && is(t, &v[i], user_calls)))
 			return 0;
 		if (v[i].b <= start && i + 2 < n &&
 		    is(t, &v[i], (const char *const[]){"with", NULL}) &&
@@ -1108,7 +1174,9 @@ names_shape(struct mcp_finding *f, const char *t, size_t len, size_t start, size
 	}
 	if (!clause(t, len, start, end, 1, &a, &b) || (n = tokens(t, a, b, v)) < 0)
 		return SHAPE_NONE;
-	if (scope && (until_a_time(t, len, start, end) || user_first(t, len, start, end)))
+	if (scope &&
+	    (until_a_time(t, len, start, end) || user_first(t, len, start, end) ||
+	        after_user(t, len, start, end)))
 		return more_claims(t, len, a, b) ? SHAPE_NONE : SHAPE_LOW;
 	if (clause_names(f, t, a, v, n, scope) <= 0)
 		return SHAPE_NONE;
@@ -1453,6 +1521,140 @@ prose_out(struct mcp_finding *f)
 }
 
 /*
+ * MCPU-P116: destruction named as what the tool refuses: "Guardrails
+ * reject the highest-risk statement classes (DROP DATABASE, ALTER
+ * SYSTEM, ...)", "prevents destructive statements such as DROP TABLE",
+ * "DELETE and DROP TABLE are blocked".  Its clause has a word of refusing
+ * (reject, block, deny, refuse, forbid, prevent, disallow, prohibit,
+ * read-only, guardrail; not allowed, not permitted), not negated (no
+ * not, no, never, nothing, without, unless, except just before it), and
+ * the match is what it refuses: inside a parenthesis opened after it, or
+ * after like, such as, including with no comma, semicolon or colon
+ * between, or before "is" or "are" and the word; no word of an order in
+ * the clause (then, also, afterwards, must, should, you, run, execute,
+ * call, perform, do, please, first, always, now, immediately).
+ */
+static int
+refused_destroy(const char *t, size_t start, size_t end, const struct tok *v, int n)
+{
+	static const char *const refuse[] = {"reject", "rejects", "rejected", "rejecting", "block",
+	    "blocks", "blocked", "blocking", "deny", "denies", "denied", "refuse", "refuses",
+	    "refused", "forbid", "forbids", "forbidden", "prevent", "prevents", "prevented",
+	    "disallow", "disallows", "disallowed", "prohibit", "prohibits", "prohibited",
+	    "read-only", "readonly", "guardrail", "guardrails", NULL},
+	                         *const neg[] = {"not", "no", "never", "nothing", "without",
+	                             "unless", "except", "don't", "doesn't", "won't", "isn't",
+	                             "aren't", NULL},
+	                         *const order[] = {"then", "also", "afterwards", "must", "should",
+	                             "you", "your", "run", "execute", "call", "perform", "do",
+	                             "please", "first", "always", "now", "immediately", "so",
+	                             "nothing", "never", NULL},
+	                         *const like[] = {"like", "such", "including", "e.g", NULL};
+	int i, r = -1, hit = 0, depth, likes;
+	size_t k;
+
+	for (i = 0; i < n; i++) {
+		if (v[i].quoted || (v[i].b > start && v[i].a < end))
+			continue;
+		if (is(t, &v[i], order))
+			return 0;
+		if (i > 0 && is(t, &v[i - 1], (const char *const[]){"not", NULL}) &&
+		    is(t, &v[i], (const char *const[]){"allowed", "permitted", NULL}) &&
+		    v[i].a >= end)
+			hit |= v[i - 1].a >= end && i > 1 &&
+			    is(t, &v[i - 2], (const char *const[]){"is", "are", NULL}) &&
+			    v[i - 2].a >= end;
+		if (!is(t, &v[i], refuse))
+			continue;
+		if (i > 0 && is(t, &v[i - 1], neg))
+			return 0;
+		if (v[i].b <= start)
+			r = i;
+		/* "DELETE and DROP TABLE are blocked" */
+		else if (i > 0 && is(t, &v[i - 1], (const char *const[]){"is", "are", NULL}) &&
+		    v[i - 1].a >= end && (i < 2 || v[i - 2].b <= end))
+			hit = 1;
+	}
+	if (r < 0)
+		return hit;
+	for (depth = 0, likes = 0, k = v[r].b; k < start; k++) {
+		if (t[k] == '(')
+			depth++;
+		else if (t[k] == ')' && depth > 0)
+			depth--;
+		else if (depth == 0 && (t[k] == ',' || t[k] == ';' || t[k] == ':'))
+			likes = -1;
+	}
+	for (i = r + 1; i < n && v[i].b <= start && likes == 0; i++)
+		if (!v[i].quoted && is(t, &v[i], like))
+			likes = 1;
+	return hit || depth > 0 || likes == 1;
+}
+
+/*
+ * MCPU-P116: a part of the request taken out, not data destroyed: "If
+ * there are no results found, remove the metric name or namespace
+ * fields", "clear the filter and try again".  The verb (the match's first
+ * word of destruction), then at most six words ending in field,
+ * parameter, argument, filter, option, flag or criteria (or a plural),
+ * none of all, every, each, entire, whole, any, record, row, table,
+ * file, user, home; then the clause's end, "and retry" or "and try
+ * again", or "from the request" (query, search, call).  And it is a
+ * retry: the clause begins with if or when and says no, none, empty,
+ * fails, error, too many or not found, or the retry follows it.
+ */
+static int
+request_part(const char *t, size_t start, size_t end, const struct tok *v, int n)
+{
+	static const char *const part[] = {"field", "fields", "parameter", "parameters", "param",
+	    "params", "argument", "arguments", "arg", "args", "filter", "filters", "option",
+	    "options", "flag", "flags", "criteria", "criterion", NULL},
+	                         *const wide_data[] = {"all", "every", "each", "entire", "whole",
+	                             "any", "record", "records", "row", "rows", "table", "tables",
+	                             "file", "files", "user", "user's", "users", "home", "then",
+	                             "also", NULL},
+	                         *const from_what[] = {"request", "query", "search", "call", NULL},
+	                         *const failed[] = {"no", "none", "empty", "fails", "failed",
+	                             "error", "errors", "many", "found", NULL};
+	int i, k, retry = 0, cond = 0;
+
+	for (i = 0; i < n && !(v[i].b > start && v[i].a < end && destroy_word(t, &v[i])); i++)
+		;
+	if (i >= n)
+		return 0;
+	for (k = 0; k < i; k++)
+		if (!v[k].quoted && is(t, &v[k], wide_data))
+			return 0;
+	if (n > 0 && is(t, &v[0], (const char *const[]){"if", "when", NULL}))
+		for (k = 1; k < i; k++)
+			if (!v[k].quoted && is(t, &v[k], failed))
+				cond = 1;
+	for (k = i + 1; k < n && k <= i + 6; k++) {
+		if (v[k].quoted)
+			continue;
+		if (is(t, &v[k], wide_data))
+			return 0;
+		if (is(t, &v[k], part))
+			break;
+	}
+	if (k >= n || k > i + 6)
+		return 0;
+	if (k + 1 == n)
+		return cond;
+	if (k + 2 < n && is(t, &v[k + 1], (const char *const[]){"and", NULL}) &&
+	    is(t, &v[k + 2], (const char *const[]){"retry", "try", NULL}))
+		retry = k + 3 == n ||
+		    (k + 4 == n && is(t, &v[k + 3], (const char *const[]){"again", NULL}));
+	else if (k + 2 < n && is(t, &v[k + 1], (const char *const[]){"from", NULL}))
+		retry = cond &&
+		    ((k + 3 == n && is(t, &v[k + 2], from_what)) ||
+		        (k + 4 == n &&
+		            is(t, &v[k + 2], (const char *const[]){"the", "your", NULL}) &&
+		            is(t, &v[k + 3], from_what)));
+	return retry;
+}
+
+/*
  * MCPU-P116: the destruction its own tool does: a tool whose name says it
  * destroys (delete_file, wipeLogs), in a clause that names no tool but
  * its own list's.
@@ -1473,6 +1675,9 @@ destroy_shape(struct mcp_finding *f, const char *t, size_t len, size_t start, si
 		return SHAPE_LOW;
 	if (!clause(t, len, start, end, 1, &a, &b) || (n = tokens(t, a, b, v)) < 0)
 		return SHAPE_NONE;
+	/* destruction the tool refuses, or a part of the request taken out */
+	if (refused_destroy(t, start, end, v, n) || request_part(t, start, end, v, n))
+		return SHAPE_LOW;
 	/* An example of what a user may ask: "Drop tables (e.g., ...)". */
 	if (has_out(
 	        t + a, b - a, 0, 0, (const char *const[]){"e.g.", "for example", "(default", NULL}))

@@ -15,7 +15,10 @@
 #
 # Run (python3, standard library only, git on PATH):
 #   python3 tests/data/poison/fetch-src.py OUTDIR [NAME...]
-# NAME is a server's file name without ".json"; without any, all.
+#   python3 tests/data/poison/fetch-src.py --table benign7 OUTDIR [NAME...]
+# NAME is a server's file name without ".json"; without any, all.  The
+# first table (SERVERS) makes benign6/, the second (SERVERS7, chosen by
+# --table benign7 or FETCH_SRC_TABLE=benign7) benign7/.
 #
 # Python: a function decorated @X.tool / @X.tool(...) (name: the name=
 # keyword or first positional literal, else the function's name;
@@ -38,6 +41,15 @@
 # mcp.NewPrompt and server.WithInstructions.  A translation helper
 # t("KEY", "text") gives its default text.
 #
+# Added for benign7 (benign6's output unchanged by them): Python, FastMCP
+# 3's standalone @tool / @tool(...) in a file that imports it ("from
+# fastmcp.tools import tool"); Go, a lower-case ptr("text") helper as
+# Ptr, podman-mcp-server's api.Tool{...} read as mcp.Tool{...} (its
+# Properties a map[string]api.Property), and razorpay-mcp-server's
+# mcpgo.NewTool("name", "description", parameters, handler) with its
+# parameters from the same file's "parameters := []mcpgo.ToolParameter{
+# mcpgo.WithString("p", mcpgo.Description(...), mcpgo.Required()), ...}".
+#
 # Limits: a tool registered dynamically or with computed text is missed;
 # schemas are approximate; test files, examples and vendored code skipped.
 
@@ -57,6 +69,15 @@ SERVERS = []
 
 def S(name, repo, lang, paths, skip=()):
     SERVERS.append((name, repo, lang, list(paths), list(skip)))
+
+
+# benign7's servers, a second table read by the same code: selected by
+# "--table benign7" (or FETCH_SRC_TABLE=benign7); without it, benign6's.
+SERVERS7 = []
+
+
+def S7(name, repo, lang, paths, skip=()):
+    SERVERS7.append((name, repo, lang, list(paths), list(skip)))
 
 
 # ---- the servers (filled in below, see SERVERS_TABLE) ----
@@ -502,6 +523,14 @@ def _wrappers(parsed):
     return out
 
 
+def _imports_fastmcp_tool(tree):
+    for n in tree.body:
+        if (isinstance(n, ast.ImportFrom) and n.module in ("fastmcp.tools", "fastmcp.tools.tool")
+                and any(a.name == "tool" and a.asname is None for a in n.names)):
+            return True
+    return False
+
+
 def py_extract(repo, files):
     parsed = []
     for f in files:
@@ -547,10 +576,13 @@ def py_extract(repo, files):
         add_tool(path, name, desc, P.params_schema(path, fn))
 
     for path, tree in parsed:
+        # FastMCP 3's standalone decorator: "from fastmcp.tools import
+        # tool", then @tool / @tool(...) (the file's own import only)
+        fw = wrappers | {"tool"} if _imports_fastmcp_tool(tree) else wrappers
         for node in ast.walk(tree):
             if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
                 for d in node.decorator_list:
-                    kind, call = _deco_kind(d, wrappers)
+                    kind, call = _deco_kind(d, fw)
                     if kind == "tool":
                         fn_tool(path, node, call)
                     elif kind == "prompt":
@@ -776,7 +808,7 @@ class Go:
             return None
         e = a[0]
         # a pointer helper: utils.Ptr("text")
-        m = re.match(r'^(?:\w+\.)?Ptr\((.*)\)$', e, re.S)
+        m = re.match(r'^(?:\w+\.)?[Pp]tr\((.*)\)$', e, re.S)
         if m:
             return self.text(m.group(1))
         # t("KEY", "default") translation helper
@@ -893,6 +925,46 @@ def go_extract(repo, files):
             if req:
                 sch["required"] = req
             found.append((path, m.start(), {"name": name, "description": desc, "inputSchema": sch}))
+        # razorpay-mcp-server's own wrapper: mcpgo.NewTool("name",
+        # "description", parameters, handler), parameters a
+        # "parameters := []mcpgo.ToolParameter{mcpgo.WithString(...), ...}"
+        # of the same function (the last such before the call).
+        for m in re.finditer(r"\bmcpgo\.NewTool\s*\(", masked):
+            op = m.end() - 1
+            args = go_split(src[op + 1:go_group(src, op)])
+            if len(args) < 3:
+                continue
+            name, desc = G.text(args[0]), G.text(args[1])
+            if name is None or desc is None:
+                notes.append("mcpgo tool not literal in %s" % path)
+                continue
+            props, req = {}, []
+            decl = None
+            for dm in re.finditer(r"\b" + re.escape(args[2]) +
+                                  r"\s*:?=\s*\[\]mcpgo\.ToolParameter\s*\{", masked[:m.start()]):
+                decl = dm
+            if decl is not None:
+                dop = decl.end() - 1
+                for a in go_split(src[dop + 1:go_group(src, dop)]):
+                    fn, inner = go_opt_call(a)
+                    if fn not in types:
+                        continue
+                    pa = go_split(inner)
+                    pn = G.text(pa[0]) if pa else None
+                    if pn is None:
+                        continue
+                    p = {"type": types[fn]}
+                    for o in pa[1:]:
+                        ofn, oin = go_opt_call(o)
+                        if ofn == "Description" and G.text(oin) is not None:
+                            p["description"] = G.text(oin)
+                        elif ofn == "Required":
+                            req.append(pn)
+                    props[pn] = p
+            sch = {"type": "object", "properties": props}
+            if req:
+                sch["required"] = req
+            found.append((path, m.start(), {"name": name, "description": desc, "inputSchema": sch}))
         for m in re.finditer(r"\bmcp\.NewToolWithRawSchema\s*\(", masked):
             op = m.end() - 1
             args = go_split(src[op + 1:go_group(src, op)])
@@ -910,7 +982,7 @@ def go_extract(repo, files):
                 except ValueError:
                     pass
             found.append((path, m.start(), {"name": name, "description": desc, "inputSchema": sch}))
-        for m in re.finditer(r"\bmcp\.Tool\s*\{", masked):
+        for m in re.finditer(r"\b(?:mcp|api)\.Tool\s*\{", masked):
             op = m.end() - 1
             body = src[op + 1:go_group(src, op)]
             fields = go_fields(body)
@@ -1020,12 +1092,12 @@ def go_fields(body):
 
 def go_schema(G, e):
     sch = {"type": "object", "properties": {}}
-    m = re.search(r"Properties\s*:\s*map\[string\]\*?(?:\w+\.)?Schema\s*\{", e)
+    m = re.search(r"Properties\s*:\s*map\[string\]\*?(?:\w+\.)?(?:Schema|Property)\s*\{", e)
     if m:
         op = m.end() - 1
         body = e[op + 1:go_group(e, op)]
         for p in go_split(body):
-            mm = re.match(r'^("(?:[^"\\]|\\.)*"|\w+)\s*:\s*(?:&?(?:\w+\.)?Schema)?\s*\{(.*)\}$', p, re.S)
+            mm = re.match(r'^("(?:[^"\\]|\\.)*"|\w+)\s*:\s*(?:&?(?:\w+\.)?(?:Schema|Property))?\s*\{(.*)\}$', p, re.S)
             if not mm:
                 continue
             key = G.text(mm.group(1))
@@ -1057,11 +1129,16 @@ def go_schema(G, e):
 # ====================================================================
 
 def main():
-    if len(sys.argv) < 2:
-        sys.exit("usage: fetch-src.py OUTDIR [NAME...]")
-    outdir, only = sys.argv[1], set(sys.argv[2:])
+    argv = sys.argv[1:]
+    table = os.environ.get("FETCH_SRC_TABLE", "benign6")
+    if argv[:1] == ["--table"] and len(argv) >= 2:
+        table, argv = argv[1], argv[2:]
+    tables = {"benign6": SERVERS, "benign7": SERVERS7}
+    if not argv or table not in tables:
+        sys.exit("usage: fetch-src.py [--table benign6|benign7] OUTDIR [NAME...]")
+    outdir, only = argv[0], set(argv[1:])
     os.makedirs(outdir, exist_ok=True)
-    for name, repo, lang, paths, skip in SERVERS:
+    for name, repo, lang, paths, skip in tables[table]:
         if only and name not in only:
             continue
         commit = git(repo, "rev-parse", "HEAD").decode().strip()[:12]
@@ -1194,6 +1271,109 @@ S("go-nguyenvanduocit-jira-mcp", "nguyenvanduocit/jira-mcp", "go", ["tools", "ma
 S("go-geropl-linear-mcp-go", "geropl/linear-mcp-go", "go", ["pkg"])
 S("go-dolthub-dolt-mcp", "dolthub/dolt-mcp", "go", ["mcp"])
 S("go-signoz-signoz-mcp-server", "SigNoz/signoz-mcp-server", "go", ["internal", "cmd"])
+
+# ---- SERVERS7_TABLE (benign7) ----
+# Tried and left out (fetched, read by this script, nothing kept):
+#   last9/last9-mcp-server (go-last9-last9-mcp-server): its 44 tools' descriptions are variables set from another package's at run time: none literal
+#   oschina/mcp-gitee (go-oschina-mcp-gitee): 14 of its 29 tools' options built at run time (mcp.NewTool(name, options...)) or names from variables: 15 left, too partial
+#   metoro-io/metoro-mcp-server (go-metoro-io-metoro-mcp-server): tools a slice of its own structs registered with RegisterTool(tool.Name, tool.Description, ...), parameters by reflection: a pattern this script lacks
+#   singlestore-labs/mcp-server-singlestore (py-singlestore-labs-mcp-server-singlestore): tools registered in a loop over a filtered list (mcp.tool(name=tool_name, description=func.__doc__))
+#   alexander-zuev/supabase-mcp-server (py-alexander-zuev-supabase-mcp-server): descriptions computed (tool_manager.get_description(...))
+#   RichardHan/mssql_mcp_server (py-richardhan-mssql-mcp-server): its one tool's name a variable (name=command)
+#   apache/doris-mcp-server (py-apache-doris-mcp-server): tools listed through a domain dispatcher and capability registry built at run time
+#   awslabs/mcp src/aws-network-mcp-server (py-awslabs-mcp-aws-network-mcp-server): tools registered in a loop (mcp.tool(getattr(module, tool_name)))
+#   awslabs/mcp src/amazon-sns-sqs-mcp-server: its tools generated from boto3 operations at run time (2 static overrides only, without text)
+#   stefanoamorelli/sec-edgar-mcp (py-stefanoamorelli-sec-edgar-mcp): tools registered in a loop (mcp.add_tool(tool))
+#   aliyun/alibaba-cloud-ops-mcp-server (py-aliyun-alibaba-cloud-ops-mcp-server): tools registered in loops over lists, filtered by settings
+#   volcengine/mcp-server server/mcp_server_billing (py-volcengine-mcp-server-billing): Tool() names from an OpenAPI table at run time
+#   ChronulusAI/chronulus-mcp (py-chronulusai-chronulus-mcp): 4 of its 9 tools' descriptions computed: too partial
+#   Rudra-ravi/wikipedia-mcp (py-rudra-ravi-wikipedia-mcp): each tool registered twice by a nested wrapper, the second name an f-string (f"wikipedia_{name}"): none read
+#   CursorTouch/Windows-MCP (py-cursortouch-windows-mcp), hanweg/mcp-discord (py-hanweg-mcp-discord): their server files use
+#     Python 3.12's f-string syntax, which this script's Python (3.11) cannot parse: no tool read
+#   digitalocean-labs/mcp-digitalocean (go-digitalocean-labs-mcp-digitalocean): read (57 tools, 6 resources), then left out: an
+#     early snapshot of the server whose npm package (@digitalocean/mcp) is in ../benign/: 48 of its 57 descriptions the same
+#   Aiven-Open/mcp-aiven: no Python source in its snapshot (TypeScript now)
+#   samuelgursky/davinci-resolve-mcp: only src/server.py read, its default 35-tool "compound" server; the 353-tool granular
+#     server (src/granular, --full) left out as too big
+#   mariadb/mcp, ai-zerolab/mcp-email-server, jackkuo666/PubChem-MCP-Server, GoogleCloudPlatform/cloud-sql-mcp: no snapshot to be had
+S7("go-hashicorp-vault-mcp-server", "hashicorp/vault-mcp-server", "go", ["pkg", "cmd"])
+S7("go-render-oss-render-mcp-server", "render-oss/render-mcp-server", "go", ["pkg", "cmd"])
+S7("go-razorpay-razorpay-mcp-server", "razorpay/razorpay-mcp-server", "go", ["pkg"])
+S7("go-aquasecurity-trivy-mcp", "aquasecurity/trivy-mcp", "go", ["pkg"])
+S7("go-manusa-podman-mcp-server", "manusa/podman-mcp-server", "go", ["pkg"])
+S7("go-grafana-mcp-k6", "grafana/mcp-k6", "go", [""])
+S7("go-stackloklabs-mkp", "StacklokLabs/mkp", "go", ["pkg", "cmd"])
+S7("go-axiomhq-mcp-server-axiom", "axiomhq/mcp-server-axiom", "go", [""])
+S7("go-stackloklabs-gofetch", "StacklokLabs/gofetch", "go", ["pkg", "cmd"])
+S7("go-silenceper-mcp-k8s", "silenceper/mcp-k8s", "go", ["internal", "cmd"])
+S7("go-reza-gholizade-k8s-mcp-server", "reza-gholizade/k8s-mcp-server", "go", [""])
+S7("go-tjhop-prometheus-mcp-server", "tjhop/prometheus-mcp-server", "go", ["pkg", "cmd"], [r"/mcptest/"])
+S7("go-sinadarbouy-mcp-nats", "sinadarbouy/mcp-nats", "go", [""])
+S7("go-tuannvm-kafka-mcp-server", "tuannvm/kafka-mcp-server", "go", ["internal", "cmd"])
+S7("go-algolia-mcp", "algolia/mcp", "go", ["pkg", "cmd"])
+S7("py-box-community-mcp-server-box", "box-community/mcp-server-box", "py", ["src"])
+S7("py-atlanhq-agent-toolkit", "atlanhq/agent-toolkit", "py", ["modelcontextprotocol"])
+S7("py-lucashild-mcp-server-bigquery", "LucasHild/mcp-server-bigquery", "py", ["src/mcp_server_bigquery"])
+S7("py-isaacwasserman-mcp-snowflake-server", "isaacwasserman/mcp-snowflake-server", "py", ["src/mcp_snowflake_server"])
+S7("py-greptimeteam-greptimedb-mcp-server", "GreptimeTeam/greptimedb-mcp-server", "py", ["src/greptimedb_mcp_server"])
+S7("py-yugabyte-yugabytedb-mcp-server", "yugabyte/yugabytedb-mcp-server", "py", ["src/yugabytedb_mcp_server"])
+S7("py-meilisearch-meilisearch-mcp", "meilisearch/meilisearch-mcp", "py", ["src/meilisearch_mcp"])
+S7("py-cr7258-elasticsearch-mcp-server", "cr7258/elasticsearch-mcp-server", "py", ["src"])
+S7("py-keboola-mcp-server", "keboola/mcp-server", "py", ["src/keboola_mcp_server"])
+S7("py-unstructured-io-uns-mcp", "Unstructured-IO/UNS-MCP", "py", ["uns_mcp"])
+S7("py-docling-project-docling-mcp", "docling-project/docling-mcp", "py", ["docling_mcp"])
+S7("py-oxylabs-oxylabs-mcp", "oxylabs/oxylabs-mcp", "py", ["src/oxylabs_mcp"])
+S7("py-scrapegraphai-scrapegraph-mcp", "ScrapeGraphAI/scrapegraph-mcp", "py", ["src/scrapegraph_mcp"])
+S7("py-basicmachines-co-basic-memory", "basicmachines-co/basic-memory", "py", ["src/basic_memory/mcp"])
+S7("py-johnhuang316-code-index-mcp", "johnhuang316/code-index-mcp", "py", ["src/code_index_mcp"])
+S7("py-minhalvp-android-mcp-server", "minhalvp/android-mcp-server", "py", ["server.py"])
+S7("py-chigwell-telegram-mcp", "chigwell/telegram-mcp", "py", ["telegram_mcp", "main.py"])
+S7("py-markuspfundstein-mcp-gsuite", "MarkusPfundstein/mcp-gsuite", "py", ["src/mcp_gsuite"])
+S7("py-hawstein-mcp-server-reddit", "Hawstein/mcp-server-reddit", "py", ["src/mcp_server_reddit"])
+S7("py-jkawamoto-mcp-youtube-transcript", "jkawamoto/mcp-youtube-transcript", "py", ["src/mcp_youtube_transcript"])
+S7("py-samuelgursky-davinci-resolve-mcp", "samuelgursky/davinci-resolve-mcp", "py", ["src/server.py"])
+S7("py-jagan-shanmugam-open-streetmap-mcp", "jagan-shanmugam/open-streetmap-mcp", "py", ["src/osm_mcp_server"])
+S7("py-vishalsachdev-canvas-mcp", "vishalsachdev/canvas-mcp", "py", ["src/canvas_mcp"])
+S7("py-alex2yang97-yahoo-finance-mcp", "Alex2Yang97/yahoo-finance-mcp", "py", ["server.py"])
+S7("py-ramp-public-ramp-mcp", "ramp-public/ramp-mcp", "py", ["src/ramp_mcp"])
+S7("py-gitguardian-gg-mcp-developer", "GitGuardian/gg-mcp", "py", ["packages/developer_mcp_server/src", "packages/gg_api_core/src"])
+S7("py-gitguardian-gg-mcp-secops", "GitGuardian/gg-mcp", "py", ["packages/secops_mcp_server/src", "packages/gg_api_core/src"])
+S7("py-fosdickio-binary-ninja-mcp", "fosdickio/binary_ninja_mcp", "py", ["bridge"])
+S7("py-lanbaoshen-mcp-jenkins", "lanbaoshen/mcp-jenkins", "py", ["src/mcp_jenkins"])
+S7("py-vortiago-mcp-azure-devops", "Vortiago/mcp-azure-devops", "py", ["src/mcp_azure_devops"])
+S7("py-livehybrid-splunk-mcp", "livehybrid/splunk-mcp", "py", ["splunk_mcp.py"])
+S7("py-hald-things-mcp", "hald/things-mcp", "py", ["src/things_mcp"])
+S7("py-cartesia-ai-cartesia-mcp", "cartesia-ai/cartesia-mcp", "py", ["cartesia_mcp"])
+S7("py-alexei-led-k8s-mcp-server", "alexei-led/k8s-mcp-server", "py", ["src/k8s_mcp_server"])
+S7("py-zenml-io-mcp-zenml", "zenml-io/mcp-zenml", "py", ["server"])
+S7("py-prefecthq-prefect-mcp-server", "PrefectHQ/prefect-mcp-server", "py", ["src/prefect_mcp_server"])
+S7("py-needle-ai-needle-mcp", "needle-ai/needle-mcp", "py", ["src/needle_mcp"])
+S7("py-humansignal-label-studio-mcp-server", "HumanSignal/label-studio-mcp-server", "py", ["label_studio_mcp"])
+S7("py-mikechambers-adb-mcp-ps", "mikechambers/adb-mcp", "py", ["mcp/ps-mcp.py"])
+S7("py-mikechambers-adb-mcp-pr", "mikechambers/adb-mcp", "py", ["mcp/pr-mcp.py"])
+S7("py-databendlabs-mcp-databend", "databendlabs/mcp-databend", "py", ["mcp_databend"])
+S7("py-kukapay-crypto-feargreed-mcp", "kukapay/crypto-feargreed-mcp", "py", ["main.py"])
+S7("py-abhiemj-manim-mcp-server", "abhiemj/manim-mcp-server", "py", ["src"])
+S7("py-google-mcp-security-scc", "google/mcp-security", "py", ["server/scc"])
+S7("py-awslabs-mcp-aws-location-mcp-server", "awslabs/mcp", "py", ["src/aws-location-mcp-server/awslabs"])
+S7("py-awslabs-mcp-aws-healthomics-mcp-server", "awslabs/mcp", "py", ["src/aws-healthomics-mcp-server/awslabs"])
+S7("py-awslabs-mcp-aws-support-mcp-server", "awslabs/mcp", "py", ["src/aws-support-mcp-server/awslabs"])
+S7("py-awslabs-mcp-cloudtrail-mcp-server", "awslabs/mcp", "py", ["src/cloudtrail-mcp-server/awslabs"])
+S7("py-awslabs-mcp-documentdb-mcp-server", "awslabs/mcp", "py", ["src/documentdb-mcp-server/awslabs"])
+S7("py-awslabs-mcp-redshift-mcp-server", "awslabs/mcp", "py", ["src/redshift-mcp-server/awslabs"])
+S7("py-awslabs-mcp-aurora-dsql-mcp-server", "awslabs/mcp", "py", ["src/aurora-dsql-mcp-server/awslabs"])
+S7("py-oracle-mcp-oci-object-storage-mcp-server", "oracle/mcp", "py", ["src/oci-object-storage-mcp-server"])
+S7("py-oracle-mcp-oci-monitoring-mcp-server", "oracle/mcp", "py", ["src/oci-monitoring-mcp-server"])
+S7("py-oracle-mcp-oci-identity-mcp-server", "oracle/mcp", "py", ["src/oci-identity-mcp-server"])
+S7("py-oracle-mcp-oracle-db-doc-mcp-server", "oracle/mcp", "py", ["src/oracle-db-doc-mcp-server"])
+S7("py-oracle-mcp-dbtools-mcp-server", "oracle/mcp", "py", ["src/dbtools-mcp-server"])
+S7("py-oracle-mcp-oci-pricing-mcp-server", "oracle/mcp", "py", ["src/oci-pricing-mcp-server"])
+S7("py-volcengine-mcp-server-tos", "volcengine/mcp-server", "py", ["server/mcp_server_tos"])
+S7("py-volcengine-mcp-server-vke", "volcengine/mcp-server", "py", ["server/mcp_server_vke"])
+S7("py-volcengine-mcp-server-rds-mysql", "volcengine/mcp-server", "py", ["server/mcp_server_rds_mysql"])
+S7("py-volcengine-mcp-server-live", "volcengine/mcp-server", "py", ["server/mcp_server_live"])
+S7("go-googlecloudplatform-gke-mcp", "GoogleCloudPlatform/gke-mcp", "go", ["pkg", "cmd"])
+S7("py-homeassistant-ai-ha-mcp", "homeassistant-ai/ha-mcp", "py", ["src/ha_mcp"])
 
 if __name__ == "__main__":
     main()
