@@ -1027,13 +1027,20 @@ static const char *const user_calls[] = {"call", "calling", "run", "running", "u
  * confirming with, checking with or consulting the user, or the user
  * and (has, have) a verb of their say (confirmed, approved, selected,
  * chosen, asked, agreed, requested; confirms, approves, asks, chooses,
- * selects, says); the clause names no tool however written, and has no
- * word of user_calls but "this tool".
+ * selects, says); asked, what follows is whether, which, if, or to
+ * select, choose, pick, confirm, approve, or nothing ("asking the user
+ * for" a thing is no check).  The clause names no tool however written,
+ * has no word of user_calls but "this tool", and none of before, every,
+ * each, again, then, anything, always, whenever, ahead, also, too,
+ * first, any.
  */
 static int
 after_user(const char *t, size_t len, size_t start, size_t end)
 {
 	static const char *const ask[] = {"asking", "confirming", "checking", "consulting", NULL},
+	                         *const again[] = {"before", "every", "each", "again", "then",
+	                             "anything", "always", "whenever", "ahead", "also", "too",
+	                             "first", "any", NULL},
 	                         *const say[] = {"confirmed", "approved", "selected", "chosen",
 	                             "asked", "agreed", "requested", "confirms", "approves", "asks",
 	                             "chooses", "selects", "says", "agrees", "requests", NULL};
@@ -1045,9 +1052,11 @@ after_user(const char *t, size_t len, size_t start, size_t end)
 		return 0;
 	for (i = 0; i < n; i++)
 		if (tool_like(t, &v[i]) ||
-		    (!v[i].quoted && is(t, &v[i], user_calls) &&
-		        !(i > 0 && is(t, &v[i], (const char *const[]){"tool", NULL}) &&
-		            is(t, &v[i - 1], (const char *const[]){"this", NULL}))))
+		    (!v[i].quoted &&
+		        ((is(t, &v[i], user_calls) &&
+		             !(i > 0 && is(t, &v[i], (const char *const[]){"tool", NULL}) &&
+		                 is(t, &v[i - 1], (const char *const[]){"this", NULL}))) ||
+		            is(t, &v[i], again))))
 			return 0;
 	/* "only (be) used after": the order's own words, in the match */
 	for (k = 2; k < n; k++)
@@ -1068,8 +1077,17 @@ after_user(const char *t, size_t len, size_t start, size_t end)
 		k++;
 		if (k < n && is(t, &v[k], (const char *const[]){"with", NULL}))
 			k++;
-		return k + 1 < n && is(t, &v[k], (const char *const[]){"the", NULL}) &&
-		    is(t, &v[k + 1], (const char *const[]){"user", NULL});
+		if (!(k + 1 < n && is(t, &v[k], (const char *const[]){"the", NULL}) &&
+		        is(t, &v[k + 1], (const char *const[]){"user", NULL})))
+			return 0;
+		/* what the user is asked: whether, which, to select or confirm; nothing for them to give */
+		k += 2;
+		return k == n ||
+		    is(t, &v[k], (const char *const[]){"whether", "if", "which", NULL}) ||
+		    (k + 1 < n && is(t, &v[k], (const char *const[]){"to", NULL}) &&
+		        is(t, &v[k + 1],
+		            (const char *const[]){
+		                "select", "choose", "pick", "confirm", "approve", NULL}));
 	}
 	if (k < n && is(t, &v[k], (const char *const[]){"the", NULL}))
 		k++;
@@ -1524,71 +1542,88 @@ prose_out(struct mcp_finding *f)
  * MCPU-P116: destruction named as what the tool refuses: "Guardrails
  * reject the highest-risk statement classes (DROP DATABASE, ALTER
  * SYSTEM, ...)", "prevents destructive statements such as DROP TABLE",
- * "DELETE and DROP TABLE are blocked".  Its clause has a word of refusing
- * (reject, block, deny, refuse, forbid, prevent, disallow, prohibit,
- * read-only, guardrail; not allowed, not permitted), not negated (no
- * not, no, never, nothing, without, unless, except just before it), and
- * the match is what it refuses: inside a parenthesis opened after it, or
- * after like, such as, including with no comma, semicolon or colon
- * between, or before "is" or "are" and the word; no word of an order in
- * the clause (then, also, afterwards, must, should, you, run, execute,
- * call, perform, do, please, first, always, now, immediately).
+ * "DELETE and DROP TABLE are blocked".  A verb of refusing (reject,
+ * block, deny, refuse, forbid, prevent, disallow, prohibit; not "to
+ * prevent"), and the destruction what it refuses: inside a parenthesis
+ * of two items or more opened at most five words after it, or after
+ * like, such as or including at most five words after it, no comma,
+ * semicolon, colon nor other destruction between; or right before "is
+ * blocked", "are not allowed" (rejected, denied ...).  No word in the
+ * clause negates or suspends it (not, no, never, nothing, without,
+ * unless, except, off, disabled, until, requires) and none is of an order
+ * (then, also, afterwards, so, must, should, you, run, execute, call,
+ * perform, do, please, first, always, now, immediately, before, after,
+ * each, every, when, whenever, answering, replying).
  */
 static int
-refused_destroy(const char *t, size_t start, size_t end, const struct tok *v, int n)
+refused_destroy(const char *t, size_t len, size_t start, size_t end, const struct tok *v, int n)
 {
-	static const char *const refuse[] = {"reject", "rejects", "rejected", "rejecting", "block",
-	    "blocks", "blocked", "blocking", "deny", "denies", "denied", "refuse", "refuses",
-	    "refused", "forbid", "forbids", "forbidden", "prevent", "prevents", "prevented",
-	    "disallow", "disallows", "disallowed", "prohibit", "prohibits", "prohibited",
-	    "read-only", "readonly", "guardrail", "guardrails", NULL},
-	                         *const neg[] = {"not", "no", "never", "nothing", "without",
-	                             "unless", "except", "don't", "doesn't", "won't", "isn't",
-	                             "aren't", NULL},
-	                         *const order[] = {"then", "also", "afterwards", "must", "should",
-	                             "you", "your", "run", "execute", "call", "perform", "do",
-	                             "please", "first", "always", "now", "immediately", "so",
-	                             "nothing", "never", NULL},
-	                         *const like[] = {"like", "such", "including", "e.g", NULL};
-	int i, r = -1, hit = 0, depth, likes;
-	size_t k;
+	static const char *const refuse[] = {"reject", "rejects", "rejected", "block", "blocks",
+	    "blocked", "deny", "denies", "denied", "refuse", "refuses", "refused", "forbid",
+	    "forbids", "forbidden", "prevent", "prevents", "prevented", "disallow", "disallows",
+	    "disallowed", "prohibit", "prohibits", "prohibited", NULL},
+	                         *const stop_words[] = {"not", "no", "never", "nothing", "without",
+	                             "unless", "except", "off", "disabled", "disable", "until",
+	                             "requires", "require", "required", "nicht", "don't", "doesn't",
+	                             "won't", "isn't", "aren't", "then", "also", "afterwards", "so",
+	                             "must", "should", "you", "your", "run", "execute", "call",
+	                             "perform", "do", "please", "first", "always", "now",
+	                             "immediately", "before", "after", "each", "every", "when",
+	                             "whenever", "answering", "replying", "reply", "answer",
+	                             "respond", NULL},
+	                         *const like[] = {"like", "such", "including", NULL};
+	int i, r = -1, m, depth, items;
+	size_t k, c;
 
 	for (i = 0; i < n; i++) {
 		if (v[i].quoted || (v[i].b > start && v[i].a < end))
 			continue;
-		if (is(t, &v[i], order))
+		/* "DELETE and DROP TABLE are blocked", "... are not allowed": the rest of the clause read */
+		if (v[i].a >= end && i > 0 && v[i - 1].b <= end && i + 1 < n &&
+		    is(t, &v[i], (const char *const[]){"is", "are", NULL})) {
+			m = is(t, &v[i + 1], refuse) ? i + 2
+			    : i + 2 < n && is(t, &v[i + 1], (const char *const[]){"not", NULL}) &&
+			        is(t, &v[i + 2],
+			            (const char *const[]){"allowed", "permitted", NULL})
+			    ? i + 3
+			    : -1;
+			if (m < 0)
+				return 0;
+			for (; m < n; m++)
+				if (!v[m].quoted && is(t, &v[m], stop_words))
+					return 0;
+			return 1;
+		}
+		if (is(t, &v[i], stop_words))
 			return 0;
-		if (i > 0 && is(t, &v[i - 1], (const char *const[]){"not", NULL}) &&
-		    is(t, &v[i], (const char *const[]){"allowed", "permitted", NULL}) &&
-		    v[i].a >= end)
-			hit |= v[i - 1].a >= end && i > 1 &&
-			    is(t, &v[i - 2], (const char *const[]){"is", "are", NULL}) &&
-			    v[i - 2].a >= end;
-		if (!is(t, &v[i], refuse))
-			continue;
-		if (i > 0 && is(t, &v[i - 1], neg))
-			return 0;
-		if (v[i].b <= start)
+		if (is(t, &v[i], refuse) && v[i].b <= start &&
+		    !(i > 0 && is(t, &v[i - 1], (const char *const[]){"to", NULL})))
 			r = i;
-		/* "DELETE and DROP TABLE are blocked" */
-		else if (i > 0 && is(t, &v[i - 1], (const char *const[]){"is", "are", NULL}) &&
-		    v[i - 1].a >= end && (i < 2 || v[i - 2].b <= end))
-			hit = 1;
 	}
 	if (r < 0)
-		return hit;
-	for (depth = 0, likes = 0, k = v[r].b; k < start; k++) {
+		return 0;
+	/* at most five words between, none of them a destruction */
+	for (m = 0, i = r + 1; i < n && v[i].b <= start; i++, m++)
+		if (destroy_word(t, &v[i]) || m >= 5)
+			return 0;
+	for (depth = 0, k = v[r].b; k < start; k++) {
 		if (t[k] == '(')
 			depth++;
 		else if (t[k] == ')' && depth > 0)
 			depth--;
 		else if (depth == 0 && (t[k] == ',' || t[k] == ';' || t[k] == ':'))
-			likes = -1;
+			return 0;
 	}
-	for (i = r + 1; i < n && v[i].b <= start && likes == 0; i++)
+	if (depth > 0) {
+		/* a parenthesis of two items or more: a comma inside it */
+		for (items = 0, c = v[r].b; c < len && t[c] != ')'; c++)
+			items += t[c] == ',';
+		return items > 0 && c < len;
+	}
+	for (i = r + 1; i < n && v[i].b <= start; i++)
 		if (!v[i].quoted && is(t, &v[i], like))
-			likes = 1;
-	return hit || depth > 0 || likes == 1;
+			return 1;
+	return 0;
 }
 
 /*
@@ -1597,8 +1632,11 @@ refused_destroy(const char *t, size_t start, size_t end, const struct tok *v, in
  * fields", "clear the filter and try again".  The verb (the match's first
  * word of destruction), then at most six words ending in field,
  * parameter, argument, filter, option, flag or criteria (or a plural),
- * none of all, every, each, entire, whole, any, record, row, table,
- * file, user, home; then the clause's end, "and retry" or "and try
+ * its object: none of all, every, each, entire, whole, any, record, row,
+ * table, file, user, home, nor with, using, via, by, its, and, of, in,
+ * on, from, to, nor a store (database, collection, index, bucket,
+ * repository, branch, project, account, schema, cluster, server,
+ * volume, disk, instance) in it; then the clause's end, "and retry" or "and try
  * again", or "from the request" (query, search, call).  And it is a
  * retry: the clause begins with if or when and says no, none, empty,
  * fails, error, too many or not found, or the retry follows it.
@@ -1614,6 +1652,14 @@ request_part(const char *t, size_t start, size_t end, const struct tok *v, int n
 	                             "file", "files", "user", "user's", "users", "home", "then",
 	                             "also", NULL},
 	                         *const from_what[] = {"request", "query", "search", "call", NULL},
+	                         *const not_object[] = {"with", "using", "via", "by", "its", "and",
+	                             "of", "in", "on", "from", "to", "database", "databases", "db",
+	                             "collection", "collections", "index", "indexes", "bucket",
+	                             "buckets", "repository", "repositories", "repo", "repos",
+	                             "branch", "branches", "project", "projects", "account",
+	                             "accounts", "schema", "schemas", "cluster", "clusters",
+	                             "server", "servers", "volume", "volumes", "disk", "disks",
+	                             "instance", "instances", NULL},
 	                         *const failed[] = {"no", "none", "empty", "fails", "failed",
 	                             "error", "errors", "many", "found", NULL};
 	int i, k, retry = 0, cond = 0;
@@ -1632,7 +1678,7 @@ request_part(const char *t, size_t start, size_t end, const struct tok *v, int n
 	for (k = i + 1; k < n && k <= i + 6; k++) {
 		if (v[k].quoted)
 			continue;
-		if (is(t, &v[k], wide_data))
+		if (is(t, &v[k], wide_data) || is(t, &v[k], not_object))
 			return 0;
 		if (is(t, &v[k], part))
 			break;
@@ -1676,7 +1722,7 @@ destroy_shape(struct mcp_finding *f, const char *t, size_t len, size_t start, si
 	if (!clause(t, len, start, end, 1, &a, &b) || (n = tokens(t, a, b, v)) < 0)
 		return SHAPE_NONE;
 	/* destruction the tool refuses, or a part of the request taken out */
-	if (refused_destroy(t, start, end, v, n) || request_part(t, start, end, v, n))
+	if (refused_destroy(t, len, start, end, v, n) || request_part(t, start, end, v, n))
 		return SHAPE_LOW;
 	/* An example of what a user may ask: "Drop tables (e.g., ...)". */
 	if (has_out(
