@@ -2316,17 +2316,25 @@ word(struct sent *x, const char *t, const char *text, const uint32_t *map, const
 		x->nots = m;
 	if ((c & (W_CTX | W_VERB)) && x->nots >= 0 && m - x->nots == 1)
 		x->avoid = 1;
-	if ((c & W_TELL) && x->nots >= 0 && m - x->nots <= 2 && x->user >= 0 && m - x->user <= NEAR)
+	/*
+	 * "do not tell the user", not "if the user didn't tell you": the
+	 * user the subject of the verb denied, said just before the denial,
+	 * an active verb ("the user must not be told" hides)
+	 */
+	if ((c & W_TELL) && x->nots >= 0 && m - x->nots <= 2 && x->user >= 0 &&
+	    m - x->user <= NEAR &&
+	    !(x->user < x->nots && x->nots - x->user <= 2 && m - x->nots == 1 &&
+	        !IS_WORD(t + s, e - s, "told")))
 		x->hide = 1;
 	/*
 	 * "without asking", "never ask", "not to be consulted"; not "if user is
-	 * not asking to ...", the user asking
+	 * not asking to ...", "if the user didn't tell you": the user asking
+	 * or telling, the subject just before the denial
 	 */
 	if ((c & W_ASK) &&
 	    ((x->without >= 0 && m - x->without <= 1) ||
 	        (x->nots >= 0 && m - x->nots == 1 &&
-	            !(x->user >= 0 && x->user < x->nots && x->nots - x->user <= 2 && e - s > 4 &&
-	                memcmp(t + e - 3, "ing", 3) == 0)) ||
+	            !(x->user >= 0 && x->user < x->nots && x->nots - x->user <= 2)) ||
 	        (x->skipv >= 0 && m - x->skipv <= 2) ||
 	        (x->nots >= 0 && m - x->nots == 3 && WAS(x, n - 1, W_BE))))
 		x->no_ask = 1;

@@ -554,6 +554,24 @@ prefer_shape(struct mcp_finding *f, const char *t, size_t len, size_t start, siz
 		if (!ok)
 			return SHAPE_NONE;
 	}
+	/*
+	 * "Use this instead of write-script": with no other name, a word of
+	 * one hyphen is a name too, lowered only when its list holds it
+	 * (own_all: a word of prose it does not hold names nothing)
+	 */
+	for (i = 0; names == 0 && i < n; i++)
+		if (!v[i].quoted && (v[i].b <= start || v[i].a >= end) &&
+		    memchr(t + v[i].a + 1, '-', v[i].b - v[i].a - 1) != NULL &&
+		    t[v[i].b - 1] != '-' && prose_like(t + v[i].a, v[i].b - v[i].a)) {
+			for (k = i; k < n; k++)
+				if (!v[k].quoted && (v[k].b <= start || v[k].a >= end) &&
+				    memchr(t + v[k].a + 1, '-', v[k].b - v[k].a - 1) != NULL &&
+				    t[v[k].b - 1] != '-' &&
+				    prose_like(t + v[k].a, v[k].b - v[k].a) &&
+				    own_add(f, &at, 0, t + v[k].a, v[k].b - v[k].a) == -1)
+					return SHAPE_NONE;
+			names = 1;
+		}
 	/* The rest of the string read last, and only then: the cost stays with the shapes. */
 	return names > 0 && !more_claims(t, len, a, b) ? SHAPE_OWN : SHAPE_NONE;
 }
@@ -1701,6 +1719,72 @@ request_part(const char *t, size_t start, size_t end, const struct tok *v, int n
 }
 
 /*
+ * MCPU-P116: one of the kinds of statement a tool runs, listed in a
+ * parenthesis: "Execute schema modification statements (CREATE TABLE,
+ * ALTER TABLE, DROP TABLE)", "(INSERT/UPDATE/DELETE)".  The parenthesis
+ * opens on the match's line after a word that is no verb of doing (run,
+ * execute, call, do, perform, use, try, invoke, apply, then, and, please,
+ * now), closes on it, and holds two items or more (between commas,
+ * slashes or "or") of one or two words each, one of them at least with no
+ * word of destruction; nothing in it of an order, a scope or a place
+ * (then, before, after, every, each, all, must, you, always, first, user,
+ * home, ~, rm).
+ */
+static int
+kinds_listed(const char *t, size_t len, size_t start, size_t end)
+{
+	static const char *const doing[] = {"run", "execute", "call", "do", "perform", "use", "try",
+	    "invoke", "apply", "then", "and", "please", "now", NULL},
+	                         *const no[] = {"then", "before", "after", "every", "each", "all",
+	                             "must", "you", "always", "first", "user", "user's", "home",
+	                             "rm", NULL};
+	struct tok v[TOKENS_MAX], w;
+	size_t o, c, k, p;
+	int n, i, items = 0, words = 0, kept = 0, destroys = 0;
+
+	for (o = start; o > 0 && t[o - 1] != '(' && t[o - 1] != ')' && t[o - 1] != '\n'; o--)
+		;
+	if (o == 0 || t[o - 1] != '(')
+		return 0;
+	for (c = end; c < len && t[c] != ')' && t[c] != '(' && t[c] != '\n'; c++)
+		;
+	if (c >= len || t[c] != ')' || (n = tokens(t, o, c, v)) < 2)
+		return 0;
+	for (i = 0; i < n; i++)
+		if (v[i].quoted || is(t, &v[i], no) || t[v[i].a] == '~')
+			return 0;
+	/* the word before the parenthesis */
+	for (k = o - 1; k > 0 && t[k - 1] == ' '; k--)
+		;
+	for (p = k; p > 0 && word_char(t[p - 1]); p--)
+		;
+	w.a = p;
+	w.b = k;
+	w.quoted = 0;
+	if (k == p || is(t, &w, doing))
+		return 0;
+	/* its items: commas, slashes, "or" between */
+	for (i = 0; i <= n; i++) {
+		int sep = i == n || is(t, &v[i], (const char *const[]){"or", NULL}) ||
+		    (i > 0 && memchr(t + v[i - 1].b, ',', v[i].a - v[i - 1].b) != NULL) ||
+		    (i > 0 && memchr(t + v[i - 1].b, '/', v[i].a - v[i - 1].b) != NULL);
+
+		if (sep && i > 0) {
+			if (words == 0 || words > 2)
+				return 0;
+			items++;
+			kept += !destroys;
+			words = destroys = 0;
+		}
+		if (i == n || is(t, &v[i], (const char *const[]){"or", NULL}))
+			continue;
+		words++;
+		destroys |= destroy_word(t, &v[i]);
+	}
+	return items >= 2 && kept >= 1;
+}
+
+/*
  * MCPU-P116: the destruction its own tool does: a tool whose name says it
  * destroys (delete_file, wipeLogs), in a clause that names no tool but
  * its own list's.
@@ -1721,8 +1805,9 @@ destroy_shape(struct mcp_finding *f, const char *t, size_t len, size_t start, si
 		return SHAPE_LOW;
 	if (!clause(t, len, start, end, 1, &a, &b) || (n = tokens(t, a, b, v)) < 0)
 		return SHAPE_NONE;
-	/* destruction the tool refuses, or a part of the request taken out */
-	if (refused_destroy(t, len, start, end, v, n) || request_part(t, start, end, v, n))
+	/* destruction the tool refuses, a part of the request taken out, one of the kinds it runs */
+	if (refused_destroy(t, len, start, end, v, n) || request_part(t, start, end, v, n) ||
+	    kinds_listed(t, len, start, end))
 		return SHAPE_LOW;
 	/* An example of what a user may ask: "Drop tables (e.g., ...)". */
 	if (has_out(
@@ -1746,14 +1831,17 @@ destroy_shape(struct mcp_finding *f, const char *t, size_t len, size_t start, si
 	 * No word of destruction in the clause (a destroying name's, kill,
 	 * stop, shred, rm, scale, every), and a limit on what is shown turned
 	 * off ("Disable all truncation and return full messages") or "--all"
-	 * quoted, a flag of its own ("a single '--all' item").
+	 * quoted or in brackets, a flag of its own ("a single '--all' item",
+	 * "(--all)"), or a longer flag's first letters ("--all-namespaces").
 	 */
 	if (!has_out(t + a, b - a, 0, 0, destroy_names) &&
 	    !has_out(t + a, b - a, 0, 0,
 	        (const char *const[]){"kill", "stop", "shred", "rm ", "scale", "every", NULL}) &&
 	    (has_out(t + a, b - a, 0, 0, (const char *const[]){"truncation", "pagination", NULL}) ||
 	        (end - start >= 5 && strncmp(t + start, "--all", 5) == 0 && start > 0 &&
-	            strchr("'\"`/", t[start - 1]) != NULL)))
+	            (strchr("'\"`/([", t[start - 1]) != NULL ||
+	                (start + 5 < len &&
+	                    (t[start + 5] == '-' || isalnum((unsigned char)t[start + 5])))))))
 		return SHAPE_LOW;
 	for (i = a; i < b && (t[i] == ' ' || t[i] == '-' || t[i] == '*'); i++)
 		;
