@@ -2037,6 +2037,39 @@ env_name(const char *t, const char *text, const uint32_t *map, size_t s, size_t 
 	return 0;
 }
 
+/*
+ * 1 when the user is the subject of the verb t[s..e) denied, in the
+ * active, their own turn: "if the user didn't tell you", "Users might
+ * not ask you", "if user is not asking to ...".  The user just before
+ * the denial (one word between at most, of no class of an obligation or
+ * a demand, nor be or is but before a verb in -ing: "the user is not
+ * informed", "the user need not confirm", "muss nicht" keep theirs),
+ * and the verb no participle nor state (in -ed, told, known, aware,
+ * shown, seen, given).
+ */
+static int
+user_says(const struct sent *x, const char *t, size_t s, size_t e)
+{
+	static const char *const state[] = {
+	    "told", "known", "aware", "shown", "seen", "given", NULL};
+	const char *const *w;
+	long k;
+
+	if (x->user < 0 || x->nots < 0 || x->user >= x->nots || x->nots - x->user > 2)
+		return 0;
+	for (k = x->user + 1; k < x->nots; k++)
+		if (WAS(x, (size_t)k, W_OBLIG | W_MUSTX) ||
+		    (WAS(x, (size_t)k, W_BE | W_IS) &&
+		        !(e - s > 4 && memcmp(t + e - 3, "ing", 3) == 0)))
+			return 0;
+	if (e - s > 3 && t[e - 2] == 'e' && t[e - 1] == 'd')
+		return 0;
+	for (w = state; *w != NULL; w++)
+		if (e - s == strlen(*w) && memcmp(t + s, *w, e - s) == 0)
+			return 0;
+	return 1;
+}
+
 /* The word t[s..e) of x, of classes c; id: a name (an underscore inside). */
 static void
 word(struct sent *x, const char *t, const char *text, const uint32_t *map, const char *item,
@@ -2316,15 +2349,9 @@ word(struct sent *x, const char *t, const char *text, const uint32_t *map, const
 		x->nots = m;
 	if ((c & (W_CTX | W_VERB)) && x->nots >= 0 && m - x->nots == 1)
 		x->avoid = 1;
-	/*
-	 * "do not tell the user", not "if the user didn't tell you": the
-	 * user the subject of the verb denied, said just before the denial,
-	 * an active verb ("the user must not be told" hides)
-	 */
+	/* "do not tell the user", not "if the user didn't tell you" (user_says) */
 	if ((c & W_TELL) && x->nots >= 0 && m - x->nots <= 2 && x->user >= 0 &&
-	    m - x->user <= NEAR &&
-	    !(x->user < x->nots && x->nots - x->user <= 2 && m - x->nots == 1 &&
-	        !IS_WORD(t + s, e - s, "told")))
+	    m - x->user <= NEAR && !(m - x->nots == 1 && user_says(x, t, s, e)))
 		x->hide = 1;
 	/*
 	 * "without asking", "never ask", "not to be consulted"; not "if user is
@@ -2333,8 +2360,7 @@ word(struct sent *x, const char *t, const char *text, const uint32_t *map, const
 	 */
 	if ((c & W_ASK) &&
 	    ((x->without >= 0 && m - x->without <= 1) ||
-	        (x->nots >= 0 && m - x->nots == 1 &&
-	            !(x->user >= 0 && x->user < x->nots && x->nots - x->user <= 2)) ||
+	        (x->nots >= 0 && m - x->nots == 1 && !user_says(x, t, s, e)) ||
 	        (x->skipv >= 0 && m - x->skipv <= 2) ||
 	        (x->nots >= 0 && m - x->nots == 3 && WAS(x, n - 1, W_BE))))
 		x->no_ask = 1;

@@ -31,13 +31,14 @@
 
 #include "scanint.h"
 
-#define CLAUSE_MAX 320    /* bytes read each side of a match for its clause */
-#define TOKENS_MAX 64     /* words of a clause, at most */
-#define QUOTED_MAX 64     /* a quoted name's length, at most */
-#define NAMES_MAX 4096    /* names kept for a list (its parameters' past it, not its items') */
-#define ITEMS_MAX 2048    /* items' names kept past NAMES_MAX */
-#define BRAND 1           /* the mark of a brand among a finding's names */
-#define ANY_NAME 2        /* the mark of a name its list holds anywhere: a tool's, a parameter's */
+#define CLAUSE_MAX 320 /* bytes read each side of a match for its clause */
+#define TOKENS_MAX 64  /* words of a clause, at most */
+#define QUOTED_MAX 64  /* a quoted name's length, at most */
+#define NAMES_MAX 4096 /* names kept for a list (its parameters' past it, not its items') */
+#define ITEMS_MAX 2048 /* items' names kept past NAMES_MAX */
+#define BRAND 1        /* the mark of a brand among a finding's names */
+#define ANY_NAME 2     /* the mark of a name its list holds anywhere: a tool's, a parameter's */
+#define STRICT_NAME 4  /* the mark of a name its list must hold, never prose (a kebab-case word) */
 #define MENTIONS_MAX 4096 /* names items' texts give, kept for a list (shape_mention) */
 
 struct tok {
@@ -555,9 +556,9 @@ prefer_shape(struct mcp_finding *f, const char *t, size_t len, size_t start, siz
 			return SHAPE_NONE;
 	}
 	/*
-	 * "Use this instead of write-script": with no other name, a word of
-	 * one hyphen is a name too, lowered only when its list holds it
-	 * (own_all: a word of prose it does not hold names nothing)
+	 * "Use this instead of write-script": with no other name, each word
+	 * of one hyphen is a name too (STRICT_NAME), lowered only when its
+	 * list holds every one of them ("write-script or run-shell" is not)
 	 */
 	for (i = 0; names == 0 && i < n; i++)
 		if (!v[i].quoted && (v[i].b <= start || v[i].a >= end) &&
@@ -568,7 +569,7 @@ prefer_shape(struct mcp_finding *f, const char *t, size_t len, size_t start, siz
 				    memchr(t + v[k].a + 1, '-', v[k].b - v[k].a - 1) != NULL &&
 				    t[v[k].b - 1] != '-' &&
 				    prose_like(t + v[k].a, v[k].b - v[k].a) &&
-				    own_add(f, &at, 0, t + v[k].a, v[k].b - v[k].a) == -1)
+				    own_add(f, &at, STRICT_NAME, t + v[k].a, v[k].b - v[k].a) == -1)
 					return SHAPE_NONE;
 			names = 1;
 		}
@@ -1367,7 +1368,8 @@ mentioned_only(const char *t, size_t len, size_t start, size_t end)
 	for (j = 0; doing[j] != NULL; j++)
 		if (k - i == strlen(doing[j]) && strncasecmp(t + i, doing[j], k - i) == 0)
 			return 0;
-	return 1;
+	/* a flag before it ("git push --force \"--all\""): a command line, the quotes a shell's */
+	return !(i > line && t[i - 1] == '-');
 }
 
 /*
@@ -1728,7 +1730,10 @@ request_part(const char *t, size_t start, size_t end, const struct tok *v, int n
  * slashes or "or") of one or two words each, one of them at least with no
  * word of destruction; nothing in it of an order, a scope or a place
  * (then, before, after, every, each, all, must, you, always, first, user,
- * home, ~, rm).
+ * home, ~, rm), and in its sentence around it none of those nor
+ * afterwards, next, once, when, should, required, step, answering,
+ * replying, assistant, agent, model, also, silently, important, need,
+ * and no verb of doing but as the sentence's first word ("Execute ...").
  */
 static int
 kinds_listed(const char *t, size_t len, size_t start, size_t end)
@@ -1737,10 +1742,15 @@ kinds_listed(const char *t, size_t len, size_t start, size_t end)
 	    "invoke", "apply", "then", "and", "please", "now", NULL},
 	                         *const no[] = {"then", "before", "after", "every", "each", "all",
 	                             "must", "you", "always", "first", "user", "user's", "home",
-	                             "rm", NULL};
-	struct tok v[TOKENS_MAX], w;
-	size_t o, c, k, p;
-	int n, i, items = 0, words = 0, kept = 0, destroys = 0;
+	                             "rm", NULL},
+	                         *const around[] = {"afterwards", "next", "once", "when",
+	                             "whenever", "should", "required", "requires", "step",
+	                             "answering", "replying", "responding", "assistant", "agent",
+	                             "model", "also", "silently", "important", "need", "needs",
+	                             NULL};
+	struct tok v[TOKENS_MAX], u[TOKENS_MAX], w;
+	size_t o, c, k, p, sa, sb;
+	int n, m, i, items = 0, words = 0, kept = 0, destroys = 0;
 
 	for (o = start; o > 0 && t[o - 1] != '(' && t[o - 1] != ')' && t[o - 1] != '\n'; o--)
 		;
@@ -1752,6 +1762,13 @@ kinds_listed(const char *t, size_t len, size_t start, size_t end)
 		return 0;
 	for (i = 0; i < n; i++)
 		if (v[i].quoted || is(t, &v[i], no) || t[v[i].a] == '~')
+			return 0;
+	/* its sentence: no order around the parenthesis; run or execute only as its first word */
+	if (!clause(t, len, start, end, 2, &sa, &sb) || (m = tokens(t, sa, sb, u)) < 0)
+		return 0;
+	for (i = 0; i < m; i++)
+		if (!u[i].quoted && (u[i].b <= o || u[i].a > c) &&
+		    (is(t, &u[i], no) || is(t, &u[i], around) || (i > 0 && is(t, &u[i], doing))))
 			return 0;
 	/* the word before the parenthesis */
 	for (k = o - 1; k > 0 && t[k - 1] == ' '; k--)
@@ -1805,6 +1822,16 @@ destroy_shape(struct mcp_finding *f, const char *t, size_t len, size_t start, si
 		return SHAPE_LOW;
 	if (!clause(t, len, start, end, 1, &a, &b) || (n = tokens(t, a, b, v)) < 0)
 		return SHAPE_NONE;
+	/*
+	 * what no flag's meaning says: a destruction in any verb's letters
+	 * ("terminate", "borra", "force"), an order, a scope
+	 */
+	static const char *const flag_not[] = {"terminat", "deprovision", "kill", "destroy",
+	    "delet", "remov", "drop", "wipe", "purg", "eras", "shred", "nuke", "forc", "borr",
+	    "elimin", "supprim", "effac", "lösch", "losch", "entfern", "apag", "exclu", "after",
+	    "before", "then", "luego", "must", "silent", "run ", "execut", "answer", "repl",
+	    "every", "todos", "tous", "alle ", NULL};
+
 	/* destruction the tool refuses, a part of the request taken out, one of the kinds it runs */
 	if (refused_destroy(t, len, start, end, v, n) || request_part(t, start, end, v, n) ||
 	    kinds_listed(t, len, start, end))
@@ -1841,7 +1868,8 @@ destroy_shape(struct mcp_finding *f, const char *t, size_t len, size_t start, si
 	        (end - start >= 5 && strncmp(t + start, "--all", 5) == 0 && start > 0 &&
 	            (strchr("'\"`/([", t[start - 1]) != NULL ||
 	                (start + 5 < len &&
-	                    (t[start + 5] == '-' || isalnum((unsigned char)t[start + 5])))))))
+	                    (t[start + 5] == '-' || isalnum((unsigned char)t[start + 5])))) &&
+	            !has_out(t + a, b - a, 0, 0, flag_not))))
 		return SHAPE_LOW;
 	for (i = a; i < b && (t[i] == ' ' || t[i] == '-' || t[i] == '*'); i++)
 		;
@@ -2318,6 +2346,10 @@ own_all(const struct mcp_scan *s, const struct mcp_finding *f)
 				continue;
 			if (*p == BRAND)
 				found = e->name[0] == '\0' && strcasestr(e->item, p + 1) != NULL;
+			else if (*p == STRICT_NAME)
+				found = e->name[0] == '\0'
+				    ? strcmp(e->item, p + 1) == 0
+				    : strcmp(e->item, f->item) == 0 && strcmp(e->name, p + 1) == 0;
 			else if (*p == ANY_NAME)
 				found = e->name[0] == '\0' ? same_name(e->item, p + 1) ||
 				        prefixed(e->item, p + 1) || same_words(e->item, p + 1)
@@ -2328,7 +2360,7 @@ own_all(const struct mcp_scan *s, const struct mcp_finding *f)
 				found = strcmp(e->item, f->item) == 0 && strcmp(e->name, p) == 0;
 		}
 		q = *p == ANY_NAME ? p + 1 : p;
-		if (!found && !prose_like(q, strlen(q)))
+		if (!found && (*p == STRICT_NAME || !prose_like(q, strlen(q))))
 			return 0;
 		if (found)
 			named = 1;
