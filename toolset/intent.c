@@ -2664,6 +2664,13 @@ judge(const struct sent *x, const struct sent *before, unsigned long found,
 	if (WANT(R_ORDER) && ((c & W_ORDER) || ((c & W_ORDERW) && x->every_req)) &&
 	    (x->tool > 0 || x->order_other || x->every_req) && (!x->neg_order || (c & W_WITHOUT)) &&
 	    /*
+	     * "For any operation that deletes, you must confirm with the user
+	     * before execution": a person's check asked, no tool, nothing
+	     * sent, set or secret, is no call order
+	     */
+	    !(x->ask_order && (c & W_ASK) && (c & W_USER) && x->tool == 0 && x->nnames == 0 &&
+	        !(c & (W_SEND | W_SET | W_SECRET | W_READ | W_CTX | W_TOOL | W_NOT))) &&
+	    /*
 	     * "every request" is its own scope: a statement of it ("headers are
 	     * sent on every request", "applies to every import request ... the
 	     * model") orders nothing; the agent named counts beside a tool's name
