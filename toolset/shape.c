@@ -1379,7 +1379,7 @@ mentioned_only(const char *t, size_t len, size_t start, size_t end)
  * all or every ("dropAllTables", "deleteEverything").
  */
 static int
-option_name(const struct mcp_finding *f, const char *t, size_t len)
+option_name(const struct mcp_finding *f, const char *t, size_t len, int most)
 {
 	static const char *const wide_of[] = {
 	    "all", "every", "everything", "entire", "any", "whole", NULL};
@@ -1394,7 +1394,7 @@ option_name(const struct mcp_finding *f, const char *t, size_t len)
 			return 0;
 		words += isalpha((unsigned char)t[i]) && name_word_start(t, t + i);
 	}
-	return words <= 3 && !shape_named(t, wide_of);
+	return words <= most && !shape_named(t, wide_of);
 }
 
 /* 1 when a label may begin at t[i]: after the text's start, a line's, a list's mark, a dash, ( , ; | . : */
@@ -1818,7 +1818,7 @@ destroy_shape(struct mcp_finding *f, const char *t, size_t len, size_t start, si
 	own = shape_destroys(f->item);
 	reads = shape_reads(f->item); /* (never a destroying name's) */
 	/* words quoted, not said: "Clear the cache" / "Reset everything", {"query":"DROP TABLE t"} */
-	if (mentioned_only(t, len, start, end) || option_name(f, t, len))
+	if (mentioned_only(t, len, start, end) || option_name(f, t, len, 3))
 		return SHAPE_LOW;
 	if (!clause(t, len, start, end, 1, &a, &b) || (n = tokens(t, a, b, v)) < 0)
 		return SHAPE_NONE;
@@ -2157,7 +2157,9 @@ shape_note(struct mcp_finding *f, int r, const char *text, size_t start, size_t 
 	else if (r == R_DESTROY)
 		f->shape = destroy_shape(f, text, len, start, end);
 	else if (r == R_SECRETS)
-		f->shape = secrets_shape(text, len, start, end);
+		/* a property's whole name, five words at most: "mongo_initdb_root_password" */
+		f->shape =
+		    option_name(f, text, len, 5) ? SHAPE_LOW : secrets_shape(text, len, start, end);
 	else if (r == R_RIVAL)
 		f->shape = rival_shape(text, len, start, end);
 	else if (r == R_ADDRESS)
