@@ -341,7 +341,7 @@ static const struct {
         "|document\\.cookie|localstorage|wallet\\.dat"
         "|kubectl get secrets?|find-generic-password|dump-keychain|secret-tool|pip config list"
         "|vault (read|kv)|gh auth token|get-access-token|auth print"
-        "|(search|look|grep|find|scan|go) (through |for |in |the )?[^.]{0,60}(passwords?"
+        "|(^|[^a-z])(search|look|grep|find|scan|go) (through |for |in |the )?[^.]{0,60}(passwords?"
         "|passcodes?|otps?|one-time passwords?|verification codes?|recovery phrases?"
         "|seed phrases?|mnemonics?|private keys?|api keys?|secrets|tokens|credit cards?)"
         "([^a-z]|$)"
@@ -1346,10 +1346,12 @@ capital_system(const char *text, const struct norm *m)
  * An expression's matches as findings, in the text's order, until one no
  * shape lowers (shape.c: one of SHAPE_NONE): the first alone when it is
  * so, as ever.  1 when each it gave may be lowered, 0 when one may not.
+ * Each but the rule's first in the text (found: the rule has one) is
+ * marked again: shape_lower keeps it only if no shape lowers it.
  */
 static int
 add_hits(struct mcp_scan *s, int r, const struct scan_at *at, const char *text,
-    const struct norm *m, const struct expr *x)
+    const struct norm *m, const struct expr *x, int found)
 {
 	size_t so, eo, before = s->n;
 	int h;
@@ -1360,6 +1362,8 @@ add_hits(struct mcp_scan *s, int r, const struct scan_at *at, const char *text,
 		if (scan_add(s, r, at, text, m->at[so], eo > so ? m->at[eo - 1] + 1 : m->at[so]) ==
 		    -1)
 			return -1;
+		if (s->n > before)
+			s->v[s->n - 1].again = h > 0 || found;
 		if (s->n == before || s->v[s->n - 1].shape == SHAPE_NONE)
 			return 0;
 		before = s->n;
@@ -1451,7 +1455,7 @@ words_found(struct mcp_scan *s, const struct scan_at *at, const char *text, cons
 		    (r == R_NAMED && (found & (1UL << R_CONVO))))
 			continue;
 		if (x[i].nbefore > 0 || x[i].hit) {
-			if ((rc = add_hits(s, r, at, text, m, &x[i])) == -1)
+			if ((rc = add_hits(s, r, at, text, m, &x[i], (int)(found >> r & 1))) == -1)
 				return -1;
 			found |= 1UL << r;
 			/* every match of it lowered so far: the rule's other expressions are read too */

@@ -1379,7 +1379,7 @@ mentioned_only(const char *t, size_t len, size_t start, size_t end)
  * all or every ("dropAllTables", "deleteEverything").
  */
 static int
-option_name(const struct mcp_finding *f, const char *t, size_t len, int most)
+option_name(const struct mcp_finding *f, const char *t, size_t len)
 {
 	static const char *const wide_of[] = {
 	    "all", "every", "everything", "entire", "any", "whole", NULL};
@@ -1394,7 +1394,7 @@ option_name(const struct mcp_finding *f, const char *t, size_t len, int most)
 			return 0;
 		words += isalpha((unsigned char)t[i]) && name_word_start(t, t + i);
 	}
-	return words <= most && !shape_named(t, wide_of);
+	return words <= 3 && !shape_named(t, wide_of);
 }
 
 /* 1 when a label may begin at t[i]: after the text's start, a line's, a list's mark, a dash, ( , ; | . : */
@@ -1818,7 +1818,7 @@ destroy_shape(struct mcp_finding *f, const char *t, size_t len, size_t start, si
 	own = shape_destroys(f->item);
 	reads = shape_reads(f->item); /* (never a destroying name's) */
 	/* words quoted, not said: "Clear the cache" / "Reset everything", {"query":"DROP TABLE t"} */
-	if (mentioned_only(t, len, start, end) || option_name(f, t, len, 3))
+	if (mentioned_only(t, len, start, end) || option_name(f, t, len))
 		return SHAPE_LOW;
 	if (!clause(t, len, start, end, 1, &a, &b) || (n = tokens(t, a, b, v)) < 0)
 		return SHAPE_NONE;
@@ -2157,9 +2157,7 @@ shape_note(struct mcp_finding *f, int r, const char *text, size_t start, size_t 
 	else if (r == R_DESTROY)
 		f->shape = destroy_shape(f, text, len, start, end);
 	else if (r == R_SECRETS)
-		/* a property's whole name, five words at most: "mongo_initdb_root_password" */
-		f->shape =
-		    option_name(f, text, len, 5) ? SHAPE_LOW : secrets_shape(text, len, start, end);
+		f->shape = secrets_shape(text, len, start, end);
 	else if (r == R_RIVAL)
 		f->shape = rival_shape(text, len, start, end);
 	else if (r == R_ADDRESS)
@@ -2396,6 +2394,18 @@ shape_lower(struct mcp_scan *s)
 		    (s->v[i].shape == SHAPE_OWN && own_all(s, &s->v[i])) ||
 		    (s->v[i].shape == SHAPE_SETUP && own_all(s, &s->v[i]) &&
 		        mentioned(s, &s->v[i]));
+	/* a later match of a rule that a shape lowers too says nothing the first did not */
+	for (i = j = 0; i < s->n; i++) {
+		if (s->v[i].again && ok[i]) {
+			s->count[s->v[i].sev]--;
+			continue;
+		}
+		ok[j] = ok[i];
+		if (j != i)
+			s->v[j] = s->v[i];
+		j++;
+	}
+	s->n = j;
 	for (i = 0; i < s->n; i++) {
 		if (!ok[i] || s->v[i].sev == MCP_SEV_LOW)
 			continue;

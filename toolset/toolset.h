@@ -147,6 +147,7 @@ struct mcp_finding {
 	char hidden[MCP_SCAN_HIDDEN_MAX + 1]; /* MCPU-P001 only, else "" */
 	/* Until mcp_scan_finish: the honest shape the words may have (shape.c), and its names. */
 	int shape;
+	int again; /* a later match of its rule in its string (scanrules.c), kept only if not lowered */
 	char own[MCP_SCAN_OWN_MAX + 1];
 };
 
