@@ -342,6 +342,22 @@ tool_like(const char *t, const struct tok *v)
 	return 0;
 }
 
+/* 1 when v, outside the match, is a word of one hyphen read as prose: "write-script". */
+static int
+kebab(const char *t, const struct tok *v, size_t start, size_t end)
+{
+	return !v->quoted && (v->b <= start || v->a >= end) &&
+	    memchr(t + v->a + 1, '-', v->b - v->a - 1) != NULL && t[v->b - 1] != '-' &&
+	    prose_like(t + v->a, v->b - v->a);
+}
+
+/* 1 when v is an adverb in -ly ("explicitly"), passed over before a verb. */
+static int
+adverb(const char *t, const struct tok *v)
+{
+	return !v->quoted && v->b - v->a > 3 && strncasecmp(t + v->b - 2, "ly", 2) == 0;
+}
+
 /*
  * MCPU-P106: a tool standing in for a shell's command, and for nothing
  * else: "Use this instead of find in a shell", "use this tool instead of
@@ -560,18 +576,11 @@ prefer_shape(struct mcp_finding *f, const char *t, size_t len, size_t start, siz
 	 * of one hyphen is a name too (STRICT_NAME), lowered only when its
 	 * list holds every one of them ("write-script or run-shell" is not)
 	 */
-	for (i = 0; names == 0 && i < n; i++)
-		if (!v[i].quoted && (v[i].b <= start || v[i].a >= end) &&
-		    memchr(t + v[i].a + 1, '-', v[i].b - v[i].a - 1) != NULL &&
-		    t[v[i].b - 1] != '-' && prose_like(t + v[i].a, v[i].b - v[i].a)) {
-			for (k = i; k < n; k++)
-				if (!v[k].quoted && (v[k].b <= start || v[k].a >= end) &&
-				    memchr(t + v[k].a + 1, '-', v[k].b - v[k].a - 1) != NULL &&
-				    t[v[k].b - 1] != '-' &&
-				    prose_like(t + v[k].a, v[k].b - v[k].a) &&
-				    own_add(f, &at, STRICT_NAME, t + v[k].a, v[k].b - v[k].a) == -1)
-					return SHAPE_NONE;
-			names = 1;
+	for (i = 0, k = names; k == 0 && i < n; i++)
+		if (kebab(t, &v[i], start, end)) {
+			if (own_add(f, &at, STRICT_NAME, t + v[i].a, v[i].b - v[i].a) == -1)
+				return SHAPE_NONE;
+			names++;
 		}
 	/* The rest of the string read last, and only then: the cost stays with the shapes. */
 	return names > 0 && !more_claims(t, len, a, b) ? SHAPE_OWN : SHAPE_NONE;
@@ -1090,7 +1099,7 @@ after_user(const char *t, size_t len, size_t start, size_t end)
 			break;
 	if (k++ >= n)
 		return 0;
-	if (k < n && v[k].b - v[k].a > 3 && strncasecmp(t + v[k].b - 2, "ly", 2) == 0)
+	if (k < n && adverb(t, &v[k]))
 		k++;
 	if (k < n && is(t, &v[k], ask)) {
 		k++;
@@ -1115,7 +1124,7 @@ after_user(const char *t, size_t len, size_t start, size_t end)
 	k++;
 	if (k < n && is(t, &v[k], (const char *const[]){"has", "have", NULL}))
 		k++;
-	if (k < n && v[k].b - v[k].a > 3 && strncasecmp(t + v[k].b - 2, "ly", 2) == 0)
+	if (k < n && adverb(t, &v[k]))
 		k++;
 	return k < n && is(t, &v[k], say);
 }
@@ -1748,9 +1757,9 @@ kinds_listed(const char *t, size_t len, size_t start, size_t end)
 	                             "answering", "replying", "responding", "assistant", "agent",
 	                             "model", "also", "silently", "important", "need", "needs",
 	                             NULL};
-	struct tok v[TOKENS_MAX], u[TOKENS_MAX], w;
-	size_t o, c, k, p, sa, sb;
-	int n, m, i, items = 0, words = 0, kept = 0, destroys = 0;
+	struct tok v[TOKENS_MAX], u[TOKENS_MAX];
+	size_t o, c, sa, sb;
+	int n, m, i, before, items = 0, words = 0, kept = 0, destroys = 0;
 
 	for (o = start; o > 0 && t[o - 1] != '(' && t[o - 1] != ')' && t[o - 1] != '\n'; o--)
 		;
@@ -1763,22 +1772,20 @@ kinds_listed(const char *t, size_t len, size_t start, size_t end)
 	for (i = 0; i < n; i++)
 		if (v[i].quoted || is(t, &v[i], no) || t[v[i].a] == '~')
 			return 0;
-	/* its sentence: no order around the parenthesis; run or execute only as its first word */
+	/*
+	 * its sentence: no order around the parenthesis; a verb of doing only
+	 * as its first word, and never the word the parenthesis follows
+	 */
 	if (!clause(t, len, start, end, 2, &sa, &sb) || (m = tokens(t, sa, sb, u)) < 0)
 		return 0;
-	for (i = 0; i < m; i++)
+	for (i = 0, before = -1; i < m; i++) {
+		if (u[i].b < o)
+			before = i;
 		if (!u[i].quoted && (u[i].b <= o || u[i].a > c) &&
 		    (is(t, &u[i], no) || is(t, &u[i], around) || (i > 0 && is(t, &u[i], doing))))
 			return 0;
-	/* the word before the parenthesis */
-	for (k = o - 1; k > 0 && t[k - 1] == ' '; k--)
-		;
-	for (p = k; p > 0 && word_char(t[p - 1]); p--)
-		;
-	w.a = p;
-	w.b = k;
-	w.quoted = 0;
-	if (k == p || is(t, &w, doing))
+	}
+	if (before < 0 || is(t, &u[before], doing))
 		return 0;
 	/* its items: commas, slashes, "or" between */
 	for (i = 0; i <= n; i++) {
@@ -1802,6 +1809,15 @@ kinds_listed(const char *t, size_t len, size_t start, size_t end)
 }
 
 /*
+ * What no flag's meaning says (destroy_shape's "--all"): a destruction in
+ * any verb's letters ("terminate", "borra", "force"), an order, a scope.
+ */
+static const char *const flag_not[] = {"terminat", "deprovision", "kill", "destroy", "delet",
+    "remov", "drop", "wipe", "purg", "eras", "shred", "nuke", "forc", "borr", "elimin", "supprim",
+    "effac", "lösch", "losch", "entfern", "apag", "exclu", "after", "before", "then", "luego",
+    "must", "silent", "run ", "execut", "answer", "repl", "every", "todos", "tous", "alle ", NULL};
+
+/*
  * MCPU-P116: the destruction its own tool does: a tool whose name says it
  * destroys (delete_file, wipeLogs), in a clause that names no tool but
  * its own list's.
@@ -1822,16 +1838,6 @@ destroy_shape(struct mcp_finding *f, const char *t, size_t len, size_t start, si
 		return SHAPE_LOW;
 	if (!clause(t, len, start, end, 1, &a, &b) || (n = tokens(t, a, b, v)) < 0)
 		return SHAPE_NONE;
-	/*
-	 * what no flag's meaning says: a destruction in any verb's letters
-	 * ("terminate", "borra", "force"), an order, a scope
-	 */
-	static const char *const flag_not[] = {"terminat", "deprovision", "kill", "destroy",
-	    "delet", "remov", "drop", "wipe", "purg", "eras", "shred", "nuke", "forc", "borr",
-	    "elimin", "supprim", "effac", "lösch", "losch", "entfern", "apag", "exclu", "after",
-	    "before", "then", "luego", "must", "silent", "run ", "execut", "answer", "repl",
-	    "every", "todos", "tous", "alle ", NULL};
-
 	/* destruction the tool refuses, a part of the request taken out, one of the kinds it runs */
 	if (refused_destroy(t, len, start, end, v, n) || request_part(t, start, end, v, n) ||
 	    kinds_listed(t, len, start, end))
