@@ -2488,52 +2488,6 @@ names_destroy(const struct sent *x, const char *t)
 	return 0;
 }
 
-/*
- * 1 when the sentence t[a..b) ends in the user's check: its last "with
- * the user" (confirm, check with the user) or "ask the user" (not "for"
- * a thing), then nothing but "before" or "prior to" and three words at
- * most, or "first": "... you must confirm with the user before
- * execution".  Another clause after it ("and give ledger the user's
- * messages", ", then hand the conversation to ...") is no check.
- */
-static int
-user_check_last(const char *t, size_t a, size_t b)
-{
-	static const char *const with[] = {"with the user", "ask the user", "asking the user"};
-	const char *p, *q, *last = NULL;
-	size_t i, n;
-	int words = 0;
-
-	for (i = 0; i < sizeof(with) / sizeof(with[0]); i++)
-		for (p = t + a;
-		     (q = memmem(p, (size_t)(t + b - p), with[i], strlen(with[i]))) != NULL;
-		     p = q + 1)
-			if (last == NULL || q + strlen(with[i]) > last) {
-				last = q + strlen(with[i]);
-				n = i;
-			}
-	if (last == NULL || (n > 0 && last + 4 <= t + b && memcmp(last, " for", 4) == 0))
-		return 0;
-	for (p = last; p < t + b && *p == ' '; p++)
-		;
-	if (p + 5 <= t + b && memcmp(p, "first", 5) == 0)
-		p += 5;
-	else if (p + 6 <= t + b && memcmp(p, "before", 6) == 0)
-		p += 6;
-	else if (p + 8 <= t + b && memcmp(p, "prior to", 8) == 0)
-		p += 8;
-	else
-		return p >= t + b || strchr(".!?", *p) != NULL;
-	/* three words at most, letters and spaces, then the sentence's end */
-	for (; p < t + b && strchr(".!?", *p) == NULL; p++) {
-		if (*p == ' ' && p + 1 < t + b && p[1] >= 'a' && p[1] <= 'z')
-			words++;
-		else if (*p != ' ' && !(*p >= 'a' && *p <= 'z') && *p != '-')
-			return 0;
-	}
-	return words <= 3;
-}
-
 /* Which rule the sentence's classes meet in, of those still to find; -1 none. */
 static int
 judge(const struct sent *x, const struct sent *before, unsigned long found,
@@ -2710,14 +2664,6 @@ judge(const struct sent *x, const struct sent *before, unsigned long found,
 	if (WANT(R_ORDER) && ((c & W_ORDER) || ((c & W_ORDERW) && x->every_req)) &&
 	    (x->tool > 0 || x->order_other || x->every_req) && (!x->neg_order || (c & W_WITHOUT)) &&
 	    /*
-	     * "For any operation that deletes, you must confirm with the user
-	     * before execution": a person's check asked, no tool, nothing
-	     * sent, set or secret, is no call order
-	     */
-	    !(x->ask_order && (c & W_ASK) && (c & W_USER) && x->tool == 0 && x->nnames == 0 &&
-	        !(c & (W_SEND | W_SET | W_SECRET | W_READ | W_CTX | W_TOOL | W_NOT)) &&
-	        user_check_last(t, x->a, x->b)) &&
-	    /*
 	     * "every request" is its own scope: a statement of it ("headers are
 	     * sent on every request", "applies to every import request ... the
 	     * model") orders nothing; the agent named counts beside a tool's name
@@ -2759,6 +2705,9 @@ own_names(struct mcp_finding *f, const struct sent *x, int r, const char *t)
 	int i, any = 0;
 
 	if (r != R_ORDER && r != R_REWRITE && r != R_STEER && r != R_RIVAL)
+		return 0;
+	/* a shape of the sentence's own words (shape.c) low whatever its names */
+	if (f->shape == SHAPE_LOW)
 		return 0;
 	shape_own(f, NULL, 0);
 	if (r == R_ORDER && (x->every_req || x->other))

@@ -1130,6 +1130,61 @@ after_user(const char *t, size_t len, size_t start, size_t end)
 }
 
 /*
+ * MCPU-P111: a sentence that ends in the user's check: "For any operation
+ * that deletes resources, you must confirm with the user before
+ * execution".  Its last "with the user" or "ask the user" (not "for" a
+ * thing) is followed by nothing but "first", or "before" or "prior to"
+ * and three words at most; the sentence names no tool however written,
+ * and has no word of user_calls nor a denial.  Another clause after the
+ * check ("and give ledger the user's messages", ", then hand the
+ * conversation to ...") is no check.
+ */
+static int
+user_last(const char *t, size_t len, size_t start, size_t end)
+{
+	static const char *const with[] = {"with the user", "ask the user", "asking the user",
+	    NULL},
+	                         *const denial[] = {"not", "no", "never", "don't", "nothing", NULL};
+	struct tok v[TOKENS_MAX];
+	size_t a, b, p, last = 0, w;
+	int i, n, ask = 0, words = 0;
+
+	if (!clause(t, len, start, end, 2, &a, &b) || (n = tokens(t, a, b, v)) < 0)
+		return 0;
+	for (i = 0; i < n; i++)
+		if (tool_like(t, &v[i]) ||
+		    (!v[i].quoted && (is(t, &v[i], user_calls) || is(t, &v[i], denial))))
+			return 0;
+	for (p = a; p < b; p++)
+		for (i = 0; with[i] != NULL; i++)
+			if (b - p >= (w = strlen(with[i])) && strncasecmp(t + p, with[i], w) == 0 &&
+			    (p == a || !isalpha((unsigned char)t[p - 1]))) {
+				last = p + w;
+				ask = i > 0;
+			}
+	if (last == 0 || (ask && b - last >= 4 && strncasecmp(t + last, " for", 4) == 0))
+		return 0;
+	for (p = last; p < b && t[p] == ' '; p++)
+		;
+	if (b - p >= 5 && strncasecmp(t + p, "first", 5) == 0)
+		p += 5;
+	else if (b - p >= 6 && strncasecmp(t + p, "before", 6) == 0)
+		p += 6;
+	else if (b - p >= 8 && strncasecmp(t + p, "prior to", 8) == 0)
+		p += 8;
+	else
+		return p >= b || strchr(".!?", t[p]) != NULL;
+	/* three words at most, letters and spaces, then the sentence's end */
+	for (; p < b && strchr(".!?", t[p]) == NULL; p++) {
+		if (t[p] == ' ' && p + 1 < b && isalpha((unsigned char)t[p + 1]))
+			words++;
+		else if (t[p] != ' ' && !isalpha((unsigned char)t[p]) && t[p] != '-')
+			return 0;
+	}
+	return words <= 3;
+}
+
+/*
  * MCPU-P111: an order whose first step is the user's word, not a call:
  * "Confirm the amount with the user before any tool that moves money",
  * "Ask the user whether to go on before any other tool".  Its sentence
@@ -1222,7 +1277,7 @@ names_shape(struct mcp_finding *f, const char *t, size_t len, size_t start, size
 		return SHAPE_NONE;
 	if (scope &&
 	    (until_a_time(t, len, start, end) || user_first(t, len, start, end) ||
-	        after_user(t, len, start, end)))
+	        after_user(t, len, start, end) || user_last(t, len, start, end)))
 		return more_claims(t, len, a, b) ? SHAPE_NONE : SHAPE_LOW;
 	if (clause_names(f, t, a, v, n, scope) <= 0)
 		return SHAPE_NONE;
