@@ -144,7 +144,10 @@ mcp_full_note(struct mcp_store *st, const char *what, long n, const char *why, d
  *
  * Then, while the fleet holds more than max (or its room), the lowest
  * scored (the registry's before the others, the least recently seen
- * first) are taken out, at most 1,000 a call.  Returns {1 when room, not
+ * first) are taken out, at most 1,000 a call.  A slug admitted is scored
+ * half a second after now until told: of those seen in the same second,
+ * the one whose lists are being written is the last taken out, never the
+ * first for its name sorting first.  Returns {1 when room, not
  * max, was the limit, used_memory, maxmemory}, then for each slug taken
  * out: slug, bytes, registry (1 or 0), 1 when it is one admitted (its
  * lists refused, not written).  Redis runs it past maxmemory
@@ -192,7 +195,7 @@ const char mcp_lists_index_lua[] =
     "  total = total - old + b\n"
     "  if b > 0 then\n"
     "    redis.call('HSET', sz, ARGV[i], b)\n"
-    "    redis.call('ZADD', idx, ARGV[i + 1], ARGV[i])\n"
+    "    redis.call('ZADD', idx, tonumber(ARGV[i + 1]) + (admit and 0.5 or 0), ARGV[i])\n"
     "  else\n"
     "    redis.call('HDEL', sz, ARGV[i])\n"
     "    redis.call('ZREM', idx, ARGV[i])\n"

@@ -236,6 +236,24 @@ v=$(MCP_NOW=$(($(w 3) + 95)) mcp-aggregate verdict 2>"$TMP/probe/v.err")
 is "$?:$(jq -r 'select(.slug | startswith("ts-")) | .verdict' <<<"$v" 2>/dev/null | sort | uniq -c | awk '{ print $1, $2 }')" \
     "0:40 green" "the verdicts stored (exit 0), the forty green"
 
+# Seen in the same second: the forty's lists of window 0 stored, the
+# store set just past its mark, then the honest server's list of the same
+# second admitted.  The forty's are taken out for it, not the list being
+# written, whose name sorts first (before, hl-00001 refused and paged).
+mkdir "$TMP/tie"
+redis_in "$TMP/tie" --maxmemory 24mb --maxmemory-policy noeviction
+export MCP_REDIS=unix://$TMP/tie/redis.sock MCP_SPOOL=$TMP/tie/spool
+MCP_NOW=$(($(w 0) + 30)) mcp-aggregate push <"$TMP/hx/0.jsonl" 2>/dev/null
+used=$(redis-cli -s "$TMP/tie/redis.sock" info memory | awk -F: '/^used_memory:/ { print $2 + 0 }')
+redis-cli -s "$TMP/tie/redis.sock" config set maxmemory $((used * 100 / 75 - (16 << 10))) >/dev/null
+MCP_NOW=$(($(w 0) + 30)) mcp-aggregate push -v <"$TMP/hl-eu-west-2/0.jsonl" 2>"$TMP/tie/push.err" >/dev/null
+is "$?:$(redis-cli -s "$TMP/tie/redis.sock" exists mcp:store:full)" 0:0 \
+    "a list admitted past the mark, in the second the forty's were: exit 0, nothing refused"
+is "$(redis-cli -s "$TMP/tie/redis.sock" zcard 'mcp:{hl-00001}:lsi'):$(redis-cli -s "$TMP/tie/redis.sock" zscore mcp:lists hx-00001)" 1: \
+    "...its list stored, the first of the forty's taken out for it"
+like "$(cat "$TMP/tie/push.err")" 'lists: the store past its high-water mark .*: [0-9]+ lists of [1-9][0-9]* slugs evicted' \
+    "...and said"
+
 # At 8M the bound governs: nothing refused for memory, nothing paged for it.
 is "$(jq -r 'select(.path | test("/(small|large)8$")) | .body | fromjson | select(.slug == "mcp-uptime") | .kind' "$RECV_LOG")" "" \
     "8M: the bound keeps the lists below the mark, no store-full page"
