@@ -60,10 +60,17 @@ int scan_add(struct mcp_scan *s, int r, const struct scan_at *at, const char *te
 /*
  * intent.c: the rules of intent (those not in found, a bit a rule) read
  * in the normal form t[0..n) of text (t[n] the 0x03 after it), map[i]
- * the text's byte of t[i].  0 or -1.
+ * the text's byte of t[i].  The rules of again (found, each match one a
+ * shape may lower) read again in each sentence that begins past them, a
+ * finding of theirs marked again (kept only if no shape lowers it).
+ * 0 or -1.
  */
+struct relook {
+	unsigned long rules; /* a bit a rule */
+	size_t past;         /* the text's byte after the last of their matches */
+};
 int intent_found(struct mcp_scan *s, const struct scan_at *at, const char *text, const char *t,
-    const uint32_t *map, size_t n, unsigned long found);
+    const uint32_t *map, size_t n, unsigned long found, const struct relook *again);
 
 /* A finding read before, kept again in s (its count, its rule's bit): 0 or -1. */
 int scan_keep(struct mcp_scan *s, const struct mcp_finding *f);

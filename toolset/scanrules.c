@@ -1351,7 +1351,7 @@ capital_system(const char *text, const struct norm *m)
  */
 static int
 add_hits(struct mcp_scan *s, int r, const struct scan_at *at, const char *text,
-    const struct norm *m, const struct expr *x, int found)
+    const struct norm *m, const struct expr *x, int found, size_t *past)
 {
 	size_t so, eo, before = s->n;
 	int h;
@@ -1366,6 +1366,8 @@ add_hits(struct mcp_scan *s, int r, const struct scan_at *at, const char *text,
 			s->v[s->n - 1].again = h > 0 || found;
 		if (s->n == before || s->v[s->n - 1].shape == SHAPE_NONE)
 			return 0;
+		if (m->at[eo > so ? eo - 1 : so] + 1 > *past)
+			*past = m->at[eo > so ? eo - 1 : so] + 1;
 		before = s->n;
 	}
 	return 1;
@@ -1380,7 +1382,7 @@ add_hits(struct mcp_scan *s, int r, const struct scan_at *at, const char *text,
  */
 static int
 words_found(struct mcp_scan *s, const struct scan_at *at, const char *text, const struct norm *m,
-    unsigned long *hits)
+    unsigned long *hits, struct relook *again)
 {
 	const unsigned char *b = (const unsigned char *)m->t - 1; /* 0x02 the text 0x03 */
 	struct expr x[NWORDS];
@@ -1455,7 +1457,8 @@ words_found(struct mcp_scan *s, const struct scan_at *at, const char *text, cons
 		    (r == R_NAMED && (found & (1UL << R_CONVO))))
 			continue;
 		if (x[i].nbefore > 0 || x[i].hit) {
-			if ((rc = add_hits(s, r, at, text, m, &x[i], (int)(found >> r & 1))) == -1)
+			if ((rc = add_hits(s, r, at, text, m, &x[i], (int)(found >> r & 1),
+			         &again->past)) == -1)
 				return -1;
 			found |= 1UL << r;
 			/* every match of it lowered so far: the rule's other expressions are read too */
@@ -1475,6 +1478,7 @@ capital:
 	    scan_add(s, R_AUTH, at, text, (size_t)(cap - text), (size_t)(cap - text) + 7) == -1)
 		return -1;
 	*hits = found;
+	again->rules = found & lowered;
 	return 0;
 }
 
@@ -1509,6 +1513,7 @@ scan_string(struct mcp_scan *s, const struct scan_at *at, const char *text, size
 	uint32_t at0[NORM_STACK];
 	size_t i = 0, k, run = 0, e;
 	unsigned long c, hits = 0;
+	struct relook again = {0, 0};
 	int rc = -1;
 
 	/* What the pass starts from (not spelled[], read up to nspelled). */
@@ -1643,11 +1648,13 @@ scan_string(struct mcp_scan *s, const struct scan_at *at, const char *text, size
 	/* tests/bench/rules-cost.sh's floor: the text read, the rules on words not. */
 	(void)words_found;
 	(void)hits;
+	(void)again;
 	if (hidden_found(s, at, text, len, &w) == 0)
 		rc = 0;
 #else
-	if (hidden_found(s, at, text, len, &w) == 0 && words_found(s, at, text, &m, &hits) == 0 &&
-	    intent_found(s, at, text, m.t, m.at, m.n, hits) == 0)
+	if (hidden_found(s, at, text, len, &w) == 0 &&
+	    words_found(s, at, text, &m, &hits, &again) == 0 &&
+	    intent_found(s, at, text, m.t, m.at, m.n, hits, &again) == 0)
 		rc = 0;
 #endif
 out:
