@@ -2722,6 +2722,20 @@ own_names(struct mcp_finding *f, const struct sent *x, int r, const char *t)
 	return any ? 0 : shape_own(f, NULL, 0);
 }
 
+/* Sentence x's finding of rule r (x ends at e): its index in s, s->n when none was kept, or -1. */
+static long
+sent_add(struct mcp_scan *s, const struct scan_at *at, const char *text, const char *t,
+    const uint32_t *map, const struct sent *x, size_t e, int r)
+{
+	size_t kept = s->n;
+
+	if (scan_add(s, r, at, text, map[x->a], map[e - 1] + 1) == -1)
+		return -1;
+	if (s->n > kept && own_names(&s->v[kept], x, r, t) == -1)
+		return -1;
+	return (long)kept;
+}
+
 /*
  * Sentence x ends at e: judged, its finding given; judged again for the
  * rules of relook (found, but each finding of theirs one a shape may
@@ -2735,8 +2749,9 @@ sent_end(struct mcp_scan *s, const struct scan_at *at, const char *text, const c
     const uint32_t *map, struct sent *x, const struct sent *before, size_t e, unsigned long *found,
     struct relook *relook)
 {
-	size_t kept, k;
+	size_t k;
 	unsigned h;
+	long kept;
 	int r, r2, i;
 
 	x->b = e;
@@ -2753,28 +2768,23 @@ sent_end(struct mcp_scan *s, const struct scan_at *at, const char *text, const c
 	if (x->n == 0)
 		return 0;
 	if ((r = judge(x, before, *found, at, t)) >= 0) {
-		kept = s->n;
-		if (scan_add(s, r, at, text, map[x->a], map[e - 1] + 1) == -1)
-			return -1;
-		if (s->n > kept && own_names(&s->v[kept], x, r, t) == -1)
+		if ((kept = sent_add(s, at, text, t, map, x, e, r)) == -1)
 			return -1;
 		*found |= 1UL << r;
-		if (s->n > kept && s->v[kept].shape != SHAPE_NONE) {
+		if ((size_t)kept < s->n && s->v[kept].shape != SHAPE_NONE) {
 			relook->rules |= 1UL << r;
-			relook->past = map[e - 1] + 1;
+			if (map[e - 1] + 1 > relook->past)
+				relook->past = map[e - 1] + 1;
 			return 0;
 		}
 	}
 	if (relook->rules == 0 || map[x->a] < relook->past ||
 	    (r2 = judge(x, before, ~relook->rules, at, t)) < 0 || r2 == r)
 		return 0;
-	kept = s->n;
-	if (scan_add(s, r2, at, text, map[x->a], map[e - 1] + 1) == -1)
+	if ((kept = sent_add(s, at, text, t, map, x, e, r2)) == -1)
 		return -1;
-	if (s->n > kept) {
+	if ((size_t)kept < s->n) {
 		s->v[kept].again = 1;
-		if (own_names(&s->v[kept], x, r2, t) == -1)
-			return -1;
 		/* one it may not lower: the rule's finding stands, read no more */
 		if (s->v[kept].shape == SHAPE_NONE)
 			relook->rules &= ~(1UL << r2);

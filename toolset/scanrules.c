@@ -1353,21 +1353,21 @@ static int
 add_hits(struct mcp_scan *s, int r, const struct scan_at *at, const char *text,
     const struct norm *m, const struct expr *x, int found, size_t *past)
 {
-	size_t so, eo, before = s->n;
+	size_t so, eo, end, before = s->n;
 	int h;
 
 	for (h = 0; h < x->nbefore + x->hit; h++) {
 		so = h < x->nbefore ? x->before[h][0] : x->so;
 		eo = h < x->nbefore ? x->before[h][1] : x->eo;
-		if (scan_add(s, r, at, text, m->at[so], eo > so ? m->at[eo - 1] + 1 : m->at[so]) ==
-		    -1)
+		end = eo > so ? m->at[eo - 1] + 1 : m->at[so];
+		if (scan_add(s, r, at, text, m->at[so], end) == -1)
 			return -1;
 		if (s->n > before)
 			s->v[s->n - 1].again = h > 0 || found;
 		if (s->n == before || s->v[s->n - 1].shape == SHAPE_NONE)
 			return 0;
-		if (m->at[eo > so ? eo - 1 : so] + 1 > *past)
-			*past = m->at[eo > so ? eo - 1 : so] + 1;
+		if (end > *past)
+			*past = end;
 		before = s->n;
 	}
 	return 1;
