@@ -51,6 +51,9 @@ echo
 echo "== the text rules (mcp-rules(7)) on the poisoned and benign lists"
 tests/bench/poison.sh "$B"
 echo
+echo "== the text rules' goals held out, and the floor of lowering whole rules"
+tests/bench/poison-floor.sh "$B"
+echo
 echo "== the ingest beside push: 20,000 results a minute from 5 regions"
 tests/bench/ingest.sh "$B"
 echo
