@@ -81,16 +81,14 @@ answer(struct own *o)
 	} buf;
 	struct nlmsghdr *h;
 	struct nlmsgerr *e;
-	ssize_t got;
-	int n;
+	ssize_t n;
 
 	for (;;) {
-		if ((got = recv(o->fd, buf.b, sizeof(buf.b), 0)) == -1) {
+		if ((n = recv(o->fd, buf.b, sizeof(buf.b), 0)) == -1) {
 			if (errno == EINTR)
 				continue;
 			return -1;
 		}
-		n = (int)got;
 		for (h = &buf.nh; NLMSG_OK(h, n); h = NLMSG_NEXT(h, n)) {
 			if (h->nlmsg_seq != o->seq)
 				continue;
