@@ -324,12 +324,18 @@ csv_counts(struct mcp_buf *b, const char *kind, const char *slug, const struct r
 
 	csv_lead(f, kind, slug, o, p, a, z);
 	snprintf(v[0], sizeof(v[0]), "%ld", r->windows);
-	snprintf(v[1], sizeof(v[1]), u >= 0 ? "%.3f" : "", u);
+	if (u >= 0)
+		snprintf(v[1], sizeof(v[1]), "%.3f", u);
+	else
+		v[1][0] = '\0';
 	for (k = 0; k < MCP_H_NKIND; k++)
 		snprintf(v[2 + k], sizeof(v[0]), "%ld", r->n[k]);
 	snprintf(v[7], sizeof(v[7]), "%ld", r->undecided);
 	snprintf(v[8], sizeof(v[8]), "%zu", r->ninc);
-	snprintf(v[9], sizeof(v[9]), m >= 0 ? "%.0f" : "", m);
+	if (m >= 0)
+		snprintf(v[9], sizeof(v[9]), "%.0f", m);
+	else
+		v[9][0] = '\0';
 	for (k = 0; k < 10; k++)
 		f[6 + k] = v[k];
 	f[22] = note;

@@ -263,6 +263,10 @@ is "$(head -1 "$TMP/oct.csv" | tr -d '\r')" \
 is "$(grep '^server,everything,' "$TMP/oct.csv" | tr -d '\r')" \
     "server,everything,,2025-10,2025-10-01T00:00:00Z,2025-11-01T00:00:00Z,44640,99.931,44601,0,31,5,0,3,3,660,,,,,,," \
     "CSV: everything's row, as the JSON"
+is "$(grep '^server,weather,' "$TMP/oct.csv" | cut -d, -f8,15,16 | tr -d '\r')" "100.000,0," \
+    "CSV: no incident, no MTTR: its field empty"
+is "$(R --month 2024-01 --csv everything | grep '^server,' | cut -d, -f7,8,14 | tr -d '\r')" "44640,,44640" \
+    "CSV: a month of no data, its uptime empty and every minute undecided"
 is "$(grep -c '^incident,everything,' "$TMP/oct.csv"):$(grep '^region,everything,eu-west-2' "$TMP/oct.csv" | cut -d, -f8,21,22)" \
     "3:70.476,74,31" "CSV: its incidents and regions, as the JSON"
 is "$(grep '^incident,files,' "$TMP/oct.csv" | cut -d, -f17-20,23 | tr -d '\r')" \
