@@ -2,12 +2,13 @@
 // lowering whole rules to low can do for the text rules' three goals.
 // Node built-ins only.
 //
-//   node poison-floor.mjs ITEMS.jsonl
+//   node poison-floor.mjs ITEMS.jsonl LISTS
 //
 // Each line of ITEMS is {"k": "honest" | "h2" | "pub", "v": [rules]}: a
 // held-out real item, a poisoned item of heldout2 or a published proof of
 // concept, and the rules that find it above low.  An item stays above low
-// while one of its rules is not lowered.  Printed: the figures now; every
+// while one of its rules is not lowered; LISTS is how many real lists
+// the honest items come from.  Printed: the counts, the figures now; every
 // set of rules lowered tried (2^rules, items of one set of rules counted
 // together), the fewest honest items above low among the sets that keep
 // both goals of finding (heldout2 at least 70 %, the published at least
@@ -43,6 +44,9 @@ const names = (d) => rules.filter((r, i) => d & (1 << i)).map((r) => r.replace('
 const finds = (s) => s.b * 100 >= 70 * total.h2 && s.p * 100 >= 95 * total.pub;
 const quiet = (s) => s.h * 100 <= total.honest;
 
+console.log(`held out: ${total.honest} honest items of ${process.argv[3]} real lists, ` +
+	`${total.h2} poisoned items of heldout2, ${total.pub} published; an item found or flagged ` +
+	'above low (goals: honest at most 1 %, heldout2 at least 70 %, published at least 95 %)');
 console.log(`  now: ${line(at(0))}`);
 let fewest = null, most = null;
 for (let d = 0; d < 1 << rules.length; d++) {

@@ -36,8 +36,4 @@ above='([.rules, .severities] | transpose | map(select(.[1] != "low") | .[0]) | 
 	    jq -c "select(.item != null and .poisoned) | {k: \"pub\", v: $above}"
 } >"$TMP/items.jsonl"
 
-jq -rs --arg lists "${#held[@]}" '
-  (map(select(.k == "honest")) | length) as $h
-  | "held out: \($h) honest items of \($lists) real lists, \(map(select(.k == "h2")) | length) poisoned items of heldout2, \(map(select(.k == "pub")) | length) published; an item found or flagged above low (goals: honest at most 1 %, heldout2 at least 70 %, published at least 95 %)"
-' "$TMP/items.jsonl"
-node "$TOP/tests/bench/poison-floor.mjs" "$TMP/items.jsonl"
+node "$TOP/tests/bench/poison-floor.mjs" "$TMP/items.jsonl" "${#held[@]}"
